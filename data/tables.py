@@ -1,0 +1,294 @@
+"""The store's tables: the whole domain of DESIGN.md as SQLModel classes.
+
+Times are stored as naive UTC and handed back timezone-aware (``UTCDateTime``),
+so SQLite and PostgreSQL behave the same.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "Briefing",
+    "Change",
+    "ChangeFile",
+    "Delivery",
+    "Deploy",
+    "DeployChange",
+    "Incident",
+    "Person",
+    "Repository",
+    "ReviewRow",
+    "RiskScoreRow",
+    "Service",
+    "Subscriber",
+    "SyncState",
+    "Team",
+    "UTCDateTime",
+    "utcnow",
+]
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (the one place the store reads the clock)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, naive UTC on disk."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; pass a timezone-aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def _ts(*, index: bool = False, nullable: bool = False) -> Any:
+    return Field(
+        default=None if nullable else ...,
+        sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index),
+    )
+
+
+def _json(default: Any = None, *, nullable: bool = True) -> Any:
+    if callable(default):
+        return Field(default_factory=default, sa_column=sa.Column(sa.JSON, nullable=nullable))
+    return Field(default=default, sa_column=sa.Column(sa.JSON, nullable=nullable))
+
+
+class Repository(SQLModel, table=True):
+    """A code repository riskbrief reads changes from."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    url: str | None = None
+    default_branch: str = "main"
+
+
+class Team(SQLModel, table=True):
+    """A team that owns services."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    name: str
+
+
+class Service(SQLModel, table=True):
+    """A deployable service, found in a repository by path globs."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    name: str
+    repository_id: int | None = Field(default=None, foreign_key="repository.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    path_globs: list[str] = _json(list, nullable=False)
+
+
+class Person(SQLModel, table=True):
+    """A code author or reviewer; ``kind`` is ``human`` or ``agent`` (an AI coding agent)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True, index=True)
+    display_name: str | None = None
+    kind: str = Field(default="human", sa_column_kwargs={"server_default": "human"})
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+
+
+class Change(SQLModel, table=True):
+    """A merged change: a pull request, or a commit where there are no PRs."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    repository_id: int = Field(foreign_key="repository.id", index=True)
+    number: int | None = None
+    sha: str | None = None
+    title: str = ""
+    body: str | None = None
+    url: str | None = None
+    author_id: int = Field(foreign_key="person.id", index=True)
+    merged_by_id: int | None = Field(default=None, foreign_key="person.id")
+    opened_at: datetime | None = _ts(nullable=True)
+    merged_at: datetime = _ts(index=True)
+    base_branch: str | None = None
+    head_branch: str | None = None
+    labels: list[str] = _json(list, nullable=False)
+    is_revert: bool = False
+    is_hotfix: bool = False
+    reverts_key: str | None = None
+    co_authors: list[str] = _json(list, nullable=False)
+    co_authored_by_agent: bool = False
+    ci_status: str | None = None
+    coverage_delta: float | None = None
+    review_comments: int | None = None
+
+
+class ChangeFile(SQLModel, table=True):
+    """One file a change touched, with its service and its CODEOWNERS owners as of the change.
+
+    ``owners`` is ``None`` when unknown and an empty list when no rule covers the file.
+    """
+
+    __tablename__ = "change_file"
+
+    id: int | None = Field(default=None, primary_key=True)
+    change_id: int = Field(foreign_key="change.id", index=True, ondelete="CASCADE")
+    path: str
+    added: int = 0
+    deleted: int = 0
+    change_type: str = "modified"
+    service_id: int | None = Field(default=None, foreign_key="service.id", index=True)
+    owners: list[str] | None = _json(None)
+
+
+class ReviewRow(SQLModel, table=True):
+    """One review of a change."""
+
+    __tablename__ = "review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    change_id: int = Field(foreign_key="change.id", index=True, ondelete="CASCADE")
+    reviewer_id: int = Field(foreign_key="person.id")
+    state: str
+    submitted_at: datetime = _ts()
+    comments: int = 0
+
+
+class Deploy(SQLModel, table=True):
+    """A deploy of a service to an environment; ``status`` is ``success`` or ``failure``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    environment: str = "production"
+    sha: str | None = None
+    started_at: datetime | None = _ts(nullable=True)
+    finished_at: datetime = _ts(index=True)
+    status: str = "success"
+    source: str = "manual"
+
+
+class DeployChange(SQLModel, table=True):
+    """Which changes a deploy shipped."""
+
+    __tablename__ = "deploy_change"
+
+    deploy_id: int = Field(foreign_key="deploy.id", primary_key=True, ondelete="CASCADE")
+    change_id: int = Field(foreign_key="change.id", primary_key=True, ondelete="CASCADE")
+
+
+class Incident(SQLModel, table=True):
+    """A production incident, linked to the deploy that most likely caused it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    title: str = ""
+    opened_at: datetime = _ts(index=True)
+    resolved_at: datetime | None = _ts(nullable=True)
+    severity: str | None = None
+    source: str = "manual"
+    deploy_id: int | None = Field(default=None, foreign_key="deploy.id")
+
+
+class RiskScoreRow(SQLModel, table=True):
+    """A score of a change or deploy, with its signal breakdown and the scorer version."""
+
+    __tablename__ = "risk_score"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "subject_kind", "subject_key", "scorer_version", name="uq_risk_score_subject_version"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject_kind: str  # "change" or "deploy"
+    subject_key: str = Field(index=True)
+    score: int
+    band: str
+    signals: list[dict[str, Any]] = _json(list, nullable=False)
+    gates: list[dict[str, Any]] = _json(list, nullable=False)
+    scorer_version: str
+    computed_at: datetime = _ts()
+
+
+class Subscriber(SQLModel, table=True):
+    """A manager who receives the weekly briefing, and the scope it covers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    name: str
+    slack_user_id: str | None = None
+    email: str | None = None
+    timezone: str = "UTC"
+    teams: list[str] = _json(list, nullable=False)
+    services: list[str] = _json(list, nullable=False)
+    active: bool = True
+    origin: str = "config"  # "config" or "slack"
+
+
+class Briefing(SQLModel, table=True):
+    """A subscriber's briefing for one ISO week: the payload, the narrative and what it cost."""
+
+    __table_args__ = (sa.UniqueConstraint("subscriber_id", "week", name="uq_briefing_week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    week: str  # ISO week, e.g. "2026-W46"
+    payload: dict[str, Any] = _json(dict, nullable=False)
+    narrative: dict[str, Any] = _json(dict, nullable=False)
+    narrative_source: str = "deterministic"
+    model: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    cost_usd: float = 0.0
+    created_at: datetime = _ts()
+
+
+class Delivery(SQLModel, table=True):
+    """One send of a briefing on one channel; the unique key makes it happen at most once."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("subscriber_id", "week", "channel", name="uq_delivery_once"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
+    briefing_id: int | None = Field(default=None, foreign_key="briefing.id")
+    week: str
+    channel: str  # "slack" or "email"
+    status: str = "claimed"  # "claimed", "sent" or "failed"
+    attempts: int = 0
+    last_error: str | None = None
+    external_id: str | None = None  # Slack ts or email Message-ID
+    claimed_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True)
+
+
+class SyncState(SQLModel, table=True):
+    """Where a source's last sync stopped, so the next one resumes there."""
+
+    __tablename__ = "sync_state"
+    __table_args__ = (sa.UniqueConstraint("source", "scope", name="uq_sync_state"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str
+    scope: str
+    cursor: str | None = None
+    watermark: datetime | None = _ts(nullable=True)
+    updated_at: datetime = _ts()

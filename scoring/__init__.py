@@ -1,0 +1,68 @@
+"""The judgement: deterministic, explainable risk scores and weekly cards, with no I/O."""
+
+from scoring.cards import Card, CardKind, Fact, Severity, build_cards, severity_counts
+from scoring.config import SCORER_VERSION, BandThresholds, CardRules, ScoringConfig, Weights
+from scoring.errors import (
+    ConfigError,
+    DeliveryError,
+    NotFoundError,
+    RiskbriefError,
+    SourceError,
+    StoreError,
+)
+from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
+from scoring.history import History, HistoryContext
+from scoring.risk import Band, Gate, RiskScore, band_for, score_change, score_changes, score_deploy
+from scoring.signals import Signal
+from scoring.weekly import (
+    Distribution,
+    GroupWeek,
+    IncidentOutcome,
+    ScoredChange,
+    ScoredDeploy,
+    WeekAggregate,
+    aggregate,
+)
+
+__all__ = [
+    "SCORER_VERSION",
+    "Band",
+    "BandThresholds",
+    "Card",
+    "CardKind",
+    "CardRules",
+    "ChangeFacts",
+    "ConfigError",
+    "DeliveryError",
+    "DeployFacts",
+    "Distribution",
+    "Fact",
+    "FileChange",
+    "Gate",
+    "GroupWeek",
+    "History",
+    "HistoryContext",
+    "IncidentFacts",
+    "IncidentOutcome",
+    "NotFoundError",
+    "Review",
+    "ReviewState",
+    "RiskScore",
+    "RiskbriefError",
+    "ScoredChange",
+    "ScoredDeploy",
+    "ScoringConfig",
+    "Severity",
+    "Signal",
+    "SourceError",
+    "StoreError",
+    "WeekAggregate",
+    "Weights",
+    "aggregate",
+    "band_for",
+    "build_cards",
+    "score_change",
+    "score_changes",
+    "score_deploy",
+    "severity_counts",
+]

@@ -1,0 +1,312 @@
+"""This week against last week, turned into briefing cards by fixed rules on the numbers.
+
+The severity of every card is decided here and nowhere else; the narrative only
+words it. A rule that does not fire makes no card, so a quiet week has none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from scoring.config import CardRules
+from scoring.weekly import WeekAggregate
+
+__all__ = ["Card", "CardKind", "Fact", "Severity", "build_cards", "severity_counts"]
+
+
+class Severity(StrEnum):
+    """How urgently a manager should look; decided by rules, never by the LLM."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe."""
+        return ("critical", "warning", "info").index(self.value)
+
+
+class CardKind(StrEnum):
+    """What a card is about."""
+
+    SHIFT = "shift"
+    CONCENTRATION = "concentration"
+    DRIVER = "driver"
+    INCIDENT = "incident"
+    MTTR = "mttr"
+    CFR = "cfr"
+    CODEOWNERS = "codeowners"
+    AGENT = "agent"
+    IMPROVEMENT = "improvement"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A number a card stands on, with a label a person reads and its unit."""
+
+    label: str
+    value: float
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One briefing card: a material shift, its severity and the evidence behind it."""
+
+    id: str
+    kind: CardKind
+    severity: Severity
+    title: str
+    subject: str | None
+    facts: tuple[Fact, ...]
+    evidence: tuple[str, ...] = ()
+
+
+def _pick(value: float, warning: float, critical: float) -> Severity | None:
+    if value >= critical:
+        return Severity.CRITICAL
+    if value >= warning:
+        return Severity.WARNING
+    return None
+
+
+def _r(x: float) -> float:
+    return round(x, 1)
+
+
+def _shift(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    if this.distribution.total < r.shift_min_changes:
+        return
+    now, before = this.distribution.elevated_share, last.distribution.elevated_share
+    sev = _pick(now - before, r.shift_warning_pp, r.shift_critical_pp)
+    if sev is None:
+        return
+    yield Card(
+        "shift",
+        CardKind.SHIFT,
+        sev,
+        "More changes are high risk than last week",
+        None,
+        (
+            Fact("high-risk share this week", _r(now), "%"),
+            Fact("high-risk share last week", _r(before), "%"),
+            Fact("high-risk changes this week", this.distribution.elevated),
+            Fact("changes this week", this.distribution.total),
+        ),
+        tuple(c.key for c in this.changes if c.band.elevated)[:10],
+    )
+
+
+def _concentration(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    for group in this.services:
+        d = group.distribution
+        if d.total < r.concentration_min_changes:
+            continue
+        before = last.by_service.get(group.name)
+        share_before = before.distribution.elevated_share if before else 0.0
+        if d.elevated_share - share_before < r.concentration_min_rise_pp:
+            continue
+        sev = _pick(d.elevated_share, r.concentration_warning_share, r.concentration_critical_share)
+        if sev is None:
+            continue
+        facts = [
+            Fact("high-risk share this week", _r(d.elevated_share), "%"),
+            Fact("high-risk share last week", _r(share_before), "%"),
+            Fact("high-risk changes", d.elevated),
+            Fact("changes", d.total),
+        ]
+        driver = group.top_driver
+        if driver:
+            facts.append(Fact(f"high-risk changes driven by {driver[0]}", driver[1]))
+        yield Card(
+            f"concentration:{group.name}",
+            CardKind.CONCENTRATION,
+            sev,
+            f"Risk is concentrating in {group.name}",
+            group.name,
+            tuple(facts),
+            tuple(c.key for c in this.changes if c.service == group.name and c.band.elevated),
+        )
+
+
+def _drivers(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    before = dict(last.drivers)
+    # A driver already named by a concentration card is not repeated as its own card.
+    named = {
+        g.top_driver[0]
+        for g in this.services
+        if g.top_driver and g.distribution.total >= r.concentration_min_changes
+    }
+    for name, count in this.drivers:
+        rise = count - before.get(name, 0)
+        if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
+            continue
+        yield Card(
+            f"driver:{name}",
+            CardKind.DRIVER,
+            Severity.WARNING,
+            f"{name.replace('_', ' ').capitalize()} is driving more high-risk changes",
+            None,
+            (
+                Fact("high-risk changes driven this week", count),
+                Fact("high-risk changes driven last week", before.get(name, 0)),
+            ),
+            tuple(c.key for c in this.changes if c.band.elevated and name in c.drivers),
+        )
+
+
+def _incidents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    for i in this.incidents:
+        if i.deploy_band is None or not i.deploy_band.elevated or i.deploy_finished_at is None:
+            continue
+        hours = (i.opened_at - i.deploy_finished_at).total_seconds() / 3600
+        if hours > r.incident_window_hours:
+            continue
+        facts = [Fact("hours from deploy to incident", _r(hours), "h")]
+        if (m := i.minutes_to_resolve) is not None:
+            facts.append(Fact("minutes to resolve", _r(m), "min"))
+        yield Card(
+            f"incident:{i.key}",
+            CardKind.INCIDENT,
+            Severity.CRITICAL,
+            f"Incident in {i.service} followed a {i.deploy_band} deploy",
+            i.service,
+            tuple(facts),
+            tuple(k for k in (i.key, i.deploy_key) if k),
+        )
+
+
+def _mttr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    now, before = this.mttr_minutes, last.mttr_minutes
+    if now is None or before is None or before <= 0 or now - before < r.mttr_min_minutes:
+        return
+    sev = _pick(now / before, r.mttr_warning_ratio, r.mttr_critical_ratio)
+    if sev is None:
+        return
+    yield Card(
+        "mttr",
+        CardKind.MTTR,
+        sev,
+        "Incidents took longer to resolve",
+        None,
+        (
+            Fact("MTTR this week", _r(now), "min"),
+            Fact("MTTR last week", _r(before), "min"),
+            Fact("incidents this week", len(this.incidents)),
+        ),
+        tuple(i.key for i in this.incidents),
+    )
+
+
+def _cfr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    now, before = this.change_failure_rate, last.change_failure_rate
+    if now is None or before is None or len(this.deploys) < r.cfr_min_deploys:
+        return
+    sev = _pick(now - before, r.cfr_warning_pp, r.cfr_critical_pp)
+    if sev is None:
+        return
+    yield Card(
+        "cfr",
+        CardKind.CFR,
+        sev,
+        "More deploys failed or caused incidents",
+        None,
+        (
+            Fact("change failure rate this week", _r(now), "%"),
+            Fact("change failure rate last week", _r(before), "%"),
+            Fact("deploys this week", len(this.deploys)),
+            Fact("failed deploys this week", this.failed_deploys),
+        ),
+    )
+
+
+def _codeowners(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    now, before = this.codeowners_coverage, last.codeowners_coverage
+    if now is None or before is None:
+        return
+    sev = _pick(before - now, r.codeowners_warning_drop_pp, r.codeowners_critical_drop_pp)
+    if sev is None:
+        return
+    yield Card(
+        "codeowners",
+        CardKind.CODEOWNERS,
+        sev,
+        "Fewer changed files have a code owner",
+        None,
+        (
+            Fact("CODEOWNERS coverage this week", _r(now), "%"),
+            Fact("CODEOWNERS coverage last week", _r(before), "%"),
+        ),
+    )
+
+
+def _agents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    unreviewed = this.agent_unreviewed
+    sev = _pick(len(unreviewed), r.agent_unreviewed_warning, r.agent_unreviewed_critical)
+    if sev is None:
+        return
+    agent = this.agent_changes
+    yield Card(
+        "agent:unreviewed",
+        CardKind.AGENT,
+        sev,
+        "AI-agent changes merged without human review",
+        None,
+        (
+            Fact("agent changes merged without human review", len(unreviewed)),
+            Fact("agent changes this week", len(agent)),
+            Fact("agent share of changes", _r(100.0 * len(agent) / len(this.changes)), "%"),
+            Fact("unreviewed agent changes high risk", sum(c.band.elevated for c in unreviewed)),
+        ),
+        tuple(c.key for c in unreviewed),
+    )
+
+
+def _improvement(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    for team in this.teams:
+        before = last.by_team.get(team.name)
+        if before is None or team.distribution.total < r.improvement_min_changes:
+            continue
+        drop = before.distribution.elevated_share - team.distribution.elevated_share
+        if drop < r.improvement_min_drop_pp:
+            continue
+        yield Card(
+            f"improvement:{team.name}",
+            CardKind.IMPROVEMENT,
+            Severity.INFO,
+            f"{team.name} shipped with less risk",
+            team.name,
+            (
+                Fact("high-risk share this week", _r(team.distribution.elevated_share), "%"),
+                Fact("high-risk share last week", _r(before.distribution.elevated_share), "%"),
+                Fact("changes", team.distribution.total),
+            ),
+        )
+
+
+_RULES: tuple[Callable[[WeekAggregate, WeekAggregate, CardRules], Iterator[Card]], ...] = (
+    _incidents,
+    _concentration,
+    _shift,
+    _drivers,
+    _agents,
+    _mttr,
+    _cfr,
+    _codeowners,
+    _improvement,
+)
+
+
+def build_cards(this: WeekAggregate, last: WeekAggregate, rules: CardRules) -> tuple[Card, ...]:
+    """Every card the rules produce, most severe first, in a stable order."""
+    cards = [card for rule in _RULES for card in rule(this, last, rules)]
+    order = {rule: n for n, rule in enumerate(CardKind)}
+    return tuple(sorted(cards, key=lambda c: (c.severity.rank, order[c.kind], c.id)))
+
+
+def severity_counts(cards: tuple[Card, ...]) -> dict[Severity, int]:
+    """How many cards of each severity, every severity present."""
+    return {s: sum(1 for c in cards if c.severity is s) for s in Severity}

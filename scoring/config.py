@@ -1,0 +1,126 @@
+"""Weights, band thresholds and card rules: one versioned object with defaults."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+__all__ = [
+    "SCORER_VERSION",
+    "BandThresholds",
+    "CardRules",
+    "ScoringConfig",
+    "Weights",
+]
+
+# Bump when the meaning of a signal or the way points add up changes.
+SCORER_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The most points each signal can add to a 0–100 change score."""
+
+    size: float = 18.0
+    diffusion: float = 10.0
+    author_expertise: float = 14.0
+    review: float = 18.0
+    codeowners: float = 14.0
+    tests: float = 6.0
+    timing: float = 8.0
+    agent: float = 16.0
+    service_incidents: float = 10.0
+    risky_content: float = 12.0
+    # Deploy-level points on top of the riskiest change shipped.
+    deploy_batch: float = 10.0
+    deploy_timing: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class BandThresholds:
+    """Lower bounds of the moderate, high and critical bands (safe is below ``moderate``)."""
+
+    moderate: float = 30.0
+    high: float = 60.0
+    critical: float = 80.0
+
+
+@dataclass(frozen=True, slots=True)
+class CardRules:
+    """The fixed numbers that decide whether a card appears and how severe it is.
+
+    Shares are percentages (0–100); a "pp" rule is a change in percentage points.
+    """
+
+    # Risk distribution shift: share of changes in high or critical.
+    shift_warning_pp: float = 10.0
+    shift_critical_pp: float = 20.0
+    shift_min_changes: int = 5
+    # Concentration: one service's high-risk share this week.
+    concentration_warning_share: float = 35.0
+    concentration_critical_share: float = 50.0
+    concentration_min_rise_pp: float = 15.0
+    concentration_min_changes: int = 4
+    # A signal that drives more high-risk changes than last week.
+    driver_min_changes: int = 3
+    driver_min_rise: int = 2
+    # Incidents after high-risk deploys: critical when the deploy was high or critical.
+    incident_window_hours: float = 72.0
+    # MTTR: worse by both a ratio and an absolute number of minutes.
+    mttr_warning_ratio: float = 1.5
+    mttr_critical_ratio: float = 3.0
+    mttr_min_minutes: float = 30.0
+    # Change failure rate, in percentage points.
+    cfr_warning_pp: float = 10.0
+    cfr_critical_pp: float = 25.0
+    cfr_min_deploys: int = 4
+    # CODEOWNERS coverage of touched files, drop in percentage points.
+    codeowners_warning_drop_pp: float = 10.0
+    codeowners_critical_drop_pp: float = 25.0
+    # AI-agent changes merged without a human approval.
+    agent_unreviewed_warning: int = 1
+    agent_unreviewed_critical: int = 3
+    # Positive signals: a team whose high-risk share fell.
+    improvement_min_drop_pp: float = 15.0
+    improvement_min_changes: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringConfig:
+    """Everything the scorer and the card rules need besides the facts themselves."""
+
+    weights: Weights = field(default_factory=Weights)
+    bands: BandThresholds = field(default_factory=BandThresholds)
+    rules: CardRules = field(default_factory=CardRules)
+    # Timing signals (Friday, after hours) are judged in this zone.
+    timezone: str = "UTC"
+    working_hours: tuple[int, int] = (9, 18)
+    active_incident_grace_hours: float = 4.0
+    incident_lookback_days: int = 30
+
+    @property
+    def version(self) -> str:
+        """The scorer version stored with every score: base version plus a digest of the config.
+
+        Two scores with the same version were computed by the same rules and numbers.
+        """
+        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
+        return f"{SCORER_VERSION}+{hashlib.sha256(blob).hexdigest()[:10]}"
+
+    def with_overrides(self, overrides: dict[str, dict[str, Any]]) -> ScoringConfig:
+        """Return a copy with ``{"weights": {...}, "bands": {...}, "rules": {...}}`` applied.
+
+        Unknown names raise ``KeyError`` naming the section and key; the config
+        loader turns that into a user-facing sentence.
+        """
+        cfg = self
+        for section, values in overrides.items():
+            current = getattr(cfg, section)
+            known = set(asdict(current))
+            for key in values:
+                if key not in known:
+                    raise KeyError(f"{section}.{key}")
+            cfg = replace(cfg, **{section: replace(current, **values)})
+        return cfg

@@ -1,0 +1,151 @@
+"""What is known about changes, deploys and incidents: the scorer's input values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+__all__ = [
+    "ChangeFacts",
+    "DeployFacts",
+    "FileChange",
+    "IncidentFacts",
+    "Review",
+    "ReviewState",
+]
+
+
+class ReviewState(StrEnum):
+    """The verdict of one review, as code hosts report it."""
+
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    COMMENTED = "commented"
+    DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file touched by a change.
+
+    ``owners`` is the CODEOWNERS match as of the change: ``None`` when unknown
+    (no CODEOWNERS data), an empty tuple when no rule covers the file.
+    """
+
+    path: str
+    added: int
+    deleted: int
+    service: str | None = None
+    owners: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One review of a change."""
+
+    reviewer: str
+    state: ReviewState
+    submitted_at: datetime
+    reviewer_is_agent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeFacts:
+    """Everything known about one merged change (a PR, or a commit where there are no PRs).
+
+    Times are timezone-aware. ``key`` is the stable id used everywhere else
+    (``"<repository>#<number>"`` for PRs, ``"<repository>@<sha12>"`` for commits).
+    """
+
+    key: str
+    repository: str
+    title: str
+    author: str
+    merged_at: datetime
+    files: tuple[FileChange, ...]
+    author_is_agent: bool = False
+    opened_at: datetime | None = None
+    merged_by: str | None = None
+    reviews: tuple[Review, ...] = ()
+    labels: tuple[str, ...] = ()
+    url: str | None = None
+    is_revert: bool = False
+    is_hotfix: bool = False
+    co_authors: tuple[str, ...] = ()
+    co_authored_by_agent: bool = False
+
+    @property
+    def lines_changed(self) -> int:
+        """Lines added plus lines deleted over all files."""
+        return sum(f.added + f.deleted for f in self.files)
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The distinct services the touched files belong to, in first-seen order."""
+        seen: dict[str, None] = {}
+        for f in self.files:
+            if f.service is not None:
+                seen.setdefault(f.service, None)
+        return tuple(seen)
+
+    @property
+    def primary_service(self) -> str | None:
+        """The service with the most changed lines, or ``None`` when no file maps to one."""
+        lines: dict[str, int] = {}
+        for f in self.files:
+            if f.service is not None:
+                lines[f.service] = lines.get(f.service, 0) + f.added + f.deleted
+        if not lines:
+            return None
+        return max(sorted(lines), key=lambda s: lines[s])
+
+    @property
+    def human_approvals(self) -> tuple[Review, ...]:
+        """Approvals by humans other than the author."""
+        return tuple(
+            r
+            for r in self.reviews
+            if r.state is ReviewState.APPROVED
+            and not r.reviewer_is_agent
+            and r.reviewer != self.author
+        )
+
+    @property
+    def agent_involved(self) -> bool:
+        """True when an AI agent authored or co-authored the change."""
+        return self.author_is_agent or self.co_authored_by_agent
+
+
+@dataclass(frozen=True, slots=True)
+class DeployFacts:
+    """One deploy of a service to an environment and the changes it shipped."""
+
+    key: str
+    service: str
+    environment: str
+    finished_at: datetime
+    succeeded: bool
+    change_keys: tuple[str, ...] = ()
+    previous_finished_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFacts:
+    """One production incident of a service; ``resolved_at`` is ``None`` while open."""
+
+    key: str
+    service: str
+    title: str
+    opened_at: datetime
+    resolved_at: datetime | None = None
+    deploy_key: str | None = None
+    severity: str | None = field(default=None)
+
+    def active_at(self, at: datetime, grace_hours: float) -> bool:
+        """True when open at ``at`` or resolved less than ``grace_hours`` before it."""
+        if self.opened_at > at:
+            return False
+        if self.resolved_at is None:
+            return True
+        return (at - self.resolved_at).total_seconds() < grace_hours * 3600

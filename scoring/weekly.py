@@ -1,0 +1,210 @@
+"""A week of scored changes, deploys and incidents, reduced to the numbers cards are judged on."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from scoring.risk import Band
+
+__all__ = [
+    "Distribution",
+    "GroupWeek",
+    "IncidentOutcome",
+    "ScoredChange",
+    "ScoredDeploy",
+    "WeekAggregate",
+    "aggregate",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredChange:
+    """A change with its score, reduced to what weekly aggregates need."""
+
+    key: str
+    title: str
+    service: str | None
+    team: str | None
+    score: int
+    band: Band
+    merged_at: datetime
+    agent_involved: bool = False
+    human_reviewed: bool = True
+    drivers: tuple[str, ...] = ()
+    files_with_owner_data: int = 0
+    files_with_owner: int = 0
+    url: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredDeploy:
+    """A deploy with its score."""
+
+    key: str
+    service: str
+    finished_at: datetime
+    score: int
+    band: Band
+    succeeded: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentOutcome:
+    """An incident and the deploy it is linked to, if any."""
+
+    key: str
+    service: str
+    title: str
+    opened_at: datetime
+    resolved_at: datetime | None
+    deploy_key: str | None = None
+    deploy_band: Band | None = None
+    deploy_finished_at: datetime | None = None
+
+    @property
+    def minutes_to_resolve(self) -> float | None:
+        """Open to resolved, in minutes; ``None`` while open."""
+        if self.resolved_at is None:
+            return None
+        return (self.resolved_at - self.opened_at).total_seconds() / 60
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """How many changes fell in each band."""
+
+    safe: int = 0
+    moderate: int = 0
+    high: int = 0
+    critical: int = 0
+
+    @property
+    def total(self) -> int:
+        """All changes."""
+        return self.safe + self.moderate + self.high + self.critical
+
+    @property
+    def elevated(self) -> int:
+        """High plus critical."""
+        return self.high + self.critical
+
+    @property
+    def elevated_share(self) -> float:
+        """Percentage of changes in high or critical (0 for no changes)."""
+        return 100.0 * self.elevated / self.total if self.total else 0.0
+
+    @staticmethod
+    def of(bands: Iterable[Band]) -> Distribution:
+        """Count bands."""
+        c = Counter(bands)
+        return Distribution(c[Band.SAFE], c[Band.MODERATE], c[Band.HIGH], c[Band.CRITICAL])
+
+
+@dataclass(frozen=True, slots=True)
+class GroupWeek:
+    """A service's or team's week: its distribution and what drove its elevated changes."""
+
+    name: str
+    distribution: Distribution
+    drivers: tuple[tuple[str, int], ...]
+
+    @property
+    def top_driver(self) -> tuple[str, int] | None:
+        """The signal that drove most elevated changes, if any."""
+        return self.drivers[0] if self.drivers else None
+
+
+def _drivers(changes: Iterable[ScoredChange]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(d for c in changes if c.band.elevated for d in c.drivers)
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _groups(changes: list[ScoredChange], key: str) -> tuple[GroupWeek, ...]:
+    buckets: dict[str, list[ScoredChange]] = {}
+    for c in changes:
+        name = getattr(c, key)
+        if name is not None:
+            buckets.setdefault(name, []).append(c)
+    return tuple(
+        GroupWeek(name, Distribution.of(c.band for c in group), _drivers(group))
+        for name, group in sorted(buckets.items())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WeekAggregate:
+    """One scope's week, everything the card rules compare against the week before."""
+
+    changes: tuple[ScoredChange, ...]
+    deploys: tuple[ScoredDeploy, ...]
+    incidents: tuple[IncidentOutcome, ...]
+    distribution: Distribution
+    services: tuple[GroupWeek, ...]
+    teams: tuple[GroupWeek, ...]
+    drivers: tuple[tuple[str, int], ...]
+    files_with_owner_data: int
+    files_with_owner: int
+    by_service: Mapping[str, GroupWeek] = field(default_factory=dict)
+    by_team: Mapping[str, GroupWeek] = field(default_factory=dict)
+
+    @property
+    def mttr_minutes(self) -> float | None:
+        """Mean open-to-resolved minutes of the week's resolved incidents."""
+        minutes = [m for i in self.incidents if (m := i.minutes_to_resolve) is not None]
+        return sum(minutes) / len(minutes) if minutes else None
+
+    @property
+    def failed_deploys(self) -> int:
+        """Deploys that failed or were followed by a linked incident."""
+        linked = {i.deploy_key for i in self.incidents if i.deploy_key}
+        return sum(1 for d in self.deploys if not d.succeeded or d.key in linked)
+
+    @property
+    def change_failure_rate(self) -> float | None:
+        """Percentage of deploys that failed or caused an incident; ``None`` without deploys."""
+        return 100.0 * self.failed_deploys / len(self.deploys) if self.deploys else None
+
+    @property
+    def codeowners_coverage(self) -> float | None:
+        """Percentage of touched files (with CODEOWNERS data) that an owner covers."""
+        if not self.files_with_owner_data:
+            return None
+        return 100.0 * self.files_with_owner / self.files_with_owner_data
+
+    @property
+    def agent_changes(self) -> tuple[ScoredChange, ...]:
+        """Changes an AI agent authored or co-authored."""
+        return tuple(c for c in self.changes if c.agent_involved)
+
+    @property
+    def agent_unreviewed(self) -> tuple[ScoredChange, ...]:
+        """Agent changes merged without a human approval."""
+        return tuple(c for c in self.agent_changes if not c.human_reviewed)
+
+
+def aggregate(
+    changes: Iterable[ScoredChange],
+    deploys: Iterable[ScoredDeploy] = (),
+    incidents: Iterable[IncidentOutcome] = (),
+) -> WeekAggregate:
+    """Reduce one scope's week to its aggregates."""
+    cs = tuple(sorted(changes, key=lambda c: (c.merged_at, c.key)))
+    services = _groups(list(cs), "service")
+    teams = _groups(list(cs), "team")
+    return WeekAggregate(
+        changes=cs,
+        deploys=tuple(sorted(deploys, key=lambda d: (d.finished_at, d.key))),
+        incidents=tuple(sorted(incidents, key=lambda i: (i.opened_at, i.key))),
+        distribution=Distribution.of(c.band for c in cs),
+        services=services,
+        teams=teams,
+        drivers=_drivers(cs),
+        files_with_owner_data=sum(c.files_with_owner_data for c in cs),
+        files_with_owner=sum(c.files_with_owner for c in cs),
+        by_service={g.name: g for g in services},
+        by_team={g.name: g for g in teams},
+    )
