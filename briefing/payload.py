@@ -1,0 +1,228 @@
+"""The briefing payload: the compact, structured facts of one subscriber's week.
+
+Everything the narrative and the renderers may say comes from here. Every card,
+service, change and person has a stable id, so a narrative can be checked
+against what exists. Text from outside (PR titles, incident titles, names from
+config) is carried as-is and escaped only by the renderers, at the edge.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "PAYLOAD_VERSION",
+    "AgentView",
+    "BriefingPayload",
+    "CardView",
+    "ChangeView",
+    "Counts",
+    "DriverView",
+    "FactView",
+    "IncidentView",
+    "Metrics",
+    "ScopeView",
+    "ServiceView",
+    "SeverityCounts",
+    "SignalView",
+    "WeekView",
+]
+
+PAYLOAD_VERSION = 1
+
+SeverityName = Literal["critical", "warning", "info"]
+BandName = Literal["safe", "moderate", "high", "critical"]
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Counts(_Value):
+    """Changes per risk band."""
+
+    safe: int = 0
+    moderate: int = 0
+    high: int = 0
+    critical: int = 0
+
+    @property
+    def total(self) -> int:
+        """All changes."""
+        return self.safe + self.moderate + self.high + self.critical
+
+    @property
+    def elevated(self) -> int:
+        """High plus critical."""
+        return self.high + self.critical
+
+
+class SeverityCounts(_Value):
+    """Cards per severity."""
+
+    critical: int = 0
+    warning: int = 0
+    info: int = 0
+
+    def line(self) -> str:
+        """The first line of every briefing, e.g. ``"2 critical · 1 warning · 3 info"``."""
+        return f"{self.critical} critical · {self.warning} warning · {self.info} info"
+
+
+class SignalView(_Value):
+    """One signal behind a change's score."""
+
+    name: str
+    points: int
+    explanation: str
+
+
+class ChangeView(_Value):
+    """A change worth a look; ``author`` is ``None`` unless the organisation names people."""
+
+    id: str
+    title: str
+    url: str | None
+    service: str | None
+    score: int
+    band: BandName
+    signals: tuple[SignalView, ...]
+    gates: tuple[str, ...] = ()
+    agent: bool = False
+    human_reviewed: bool = True
+    author: str | None = None
+
+
+class ServiceView(_Value):
+    """A service in the scope and how its week went."""
+
+    id: str
+    name: str
+    team: str | None
+    changes: int
+    high_risk: int
+    high_risk_share: float
+    high_risk_share_last_week: float
+    top_driver: str | None = None
+
+
+class DriverView(_Value):
+    """A signal driving high-risk changes, this week and last."""
+
+    signal: str
+    this_week: int
+    last_week: int
+
+
+class IncidentView(_Value):
+    """An incident of the week and the deploy it followed."""
+
+    id: str
+    service: str
+    title: str
+    opened_at: datetime
+    resolved_at: datetime | None
+    minutes_to_resolve: float | None
+    deploy: str | None
+    deploy_band: BandName | None
+    after_high_risk_deploy: bool
+
+
+class AgentView(_Value):
+    """What AI coding agents shipped, and whether humans reviewed it."""
+
+    changes: int
+    share_of_changes: float
+    unreviewed: int
+    high_risk: int
+    mean_score: float | None
+
+
+class FactView(_Value):
+    """A number a card stands on."""
+
+    label: str
+    value: float
+    unit: str = ""
+
+
+class CardView(_Value):
+    """A card; its severity was decided by the scoring rules."""
+
+    id: str
+    kind: str
+    severity: SeverityName
+    title: str
+    subject: str | None
+    facts: tuple[FactView, ...]
+    evidence: tuple[str, ...] = ()
+
+
+class ScopeView(_Value):
+    """Which teams and services the briefing covers."""
+
+    label: str
+    teams: tuple[str, ...]
+    services: tuple[str, ...]
+
+
+class WeekView(_Value):
+    """The ISO week covered, Monday to Sunday in the subscriber's time zone."""
+
+    id: str
+    start: date
+    end: date
+    timezone: str
+
+
+class Metrics(_Value):
+    """Delivery outcomes this week and last; ``None`` where there was nothing to measure."""
+
+    mttr_minutes: float | None
+    mttr_minutes_last_week: float | None
+    change_failure_rate: float | None
+    change_failure_rate_last_week: float | None
+    deploys: int
+    deploys_last_week: int
+    incidents: int
+    incidents_last_week: int
+    codeowners_coverage: float | None
+    codeowners_coverage_last_week: float | None
+
+
+class BriefingPayload(_Value):
+    """One subscriber's briefing for one week, before any words are written."""
+
+    version: int = PAYLOAD_VERSION
+    organisation: str
+    subscriber: str
+    subscriber_name: str
+    scope: ScopeView
+    week: WeekView
+    distribution: Counts
+    distribution_last_week: Counts
+    severity_counts: SeverityCounts
+    services: tuple[ServiceView, ...]
+    drivers: tuple[DriverView, ...]
+    metrics: Metrics
+    incidents: tuple[IncidentView, ...]
+    agents: AgentView
+    cards: tuple[CardView, ...]
+    top_changes: tuple[ChangeView, ...]
+    name_people: bool = False
+
+    @property
+    def quiet(self) -> bool:
+        """A week with no card is a quiet week."""
+        return not self.cards
+
+    def card(self, card_id: str) -> CardView | None:
+        """The card with ``card_id``, if any."""
+        return next((c for c in self.cards if c.id == card_id), None)
+
+    def change(self, change_id: str) -> ChangeView | None:
+        """The top change with ``change_id``, if any."""
+        return next((c for c in self.top_changes if c.id == change_id), None)

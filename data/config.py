@@ -1,0 +1,328 @@
+"""The organisation as ``riskbrief.toml`` describes it: repositories, services, teams, people.
+
+Every mistake in the file ends in one sentence naming the key and what to put there.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from data.paths import glob_to_regex, matches
+from scoring.config import BandThresholds, CardRules, ScoringConfig, Weights
+from scoring.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_AGENT_LOGINS",
+    "AgentsConfig",
+    "DeliveryConfig",
+    "OrgConfig",
+    "OrganisationConfig",
+    "RepositoryConfig",
+    "ServiceConfig",
+    "SubscriberConfig",
+    "TeamConfig",
+    "load_org_config",
+    "parse_org_config",
+]
+
+# Logins the common AI coding agents commit and open PRs as.
+DEFAULT_AGENT_LOGINS: tuple[str, ...] = (
+    "copilot-swe-agent[bot]",
+    "Copilot",
+    "devin-ai-integration[bot]",
+    "cursor[bot]",
+    "cursoragent",
+    "claude[bot]",
+    "codex[bot]",
+    "chatgpt-codex-connector[bot]",
+    "openhands-agent",
+    "sweep-ai[bot]",
+    "google-labs-jules[bot]",
+    "amazon-q-developer[bot]",
+)
+
+
+def _check_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"must be an IANA time zone such as Europe/Berlin or America/New_York (got {value!r})"
+        ) from None
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OrganisationConfig(_Strict):
+    """Organisation-wide settings."""
+
+    name: str = "My organisation"
+    timezone: str = "UTC"
+    name_people: bool = False
+    working_hours: tuple[int, int] = (9, 18)
+
+    _zone = field_validator("timezone")(_check_zone)
+
+
+class RepositoryConfig(_Strict):
+    """A repository to read changes from: on GitHub (``name`` = owner/repo) or a local clone."""
+
+    name: str = Field(min_length=1)
+    url: str | None = None
+    path: str | None = None
+    default_branch: str = "main"
+
+
+class ServiceConfig(_Strict):
+    """A service and the path globs that find its files in its repository."""
+
+    key: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    name: str | None = None
+    repository: str | None = None
+    paths: tuple[str, ...] = ("**",)
+
+    @field_validator("paths")
+    @classmethod
+    def _globs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for glob in value:
+            try:
+                glob_to_regex(glob)
+            except (ValueError, Exception) as exc:
+                raise ValueError(f"has a bad path glob: {exc}") from None
+        return value
+
+    @property
+    def display_name(self) -> str:
+        """The name to show, falling back to the key."""
+        return self.name or self.key
+
+
+class TeamConfig(_Strict):
+    """A team, the services it owns and (optionally) its members' logins."""
+
+    key: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    name: str | None = None
+    services: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        """The name to show, falling back to the key."""
+        return self.name or self.key
+
+
+class SubscriberConfig(_Strict):
+    """A manager who gets the briefing; an empty scope means the whole organisation."""
+
+    key: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str | None = None
+    slack_user_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
+    email: str | None = Field(default=None, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+    timezone: str = "UTC"
+    teams: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+
+    _zone = field_validator("timezone")(_check_zone)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> SubscriberConfig:
+        if not self.slack_user_id and not self.email:
+            raise ValueError("needs a slack_user_id or an email to deliver to")
+        return self
+
+
+class AgentsConfig(_Strict):
+    """Which logins are AI coding agents (bots ending in ``[bot]`` count too)."""
+
+    logins: tuple[str, ...] = DEFAULT_AGENT_LOGINS
+    bots_are_agents: bool = False
+
+    def is_agent(self, login: str) -> bool:
+        """True when ``login`` is a configured agent login."""
+        return login.lower() in {a.lower() for a in self.logins} or (
+            self.bots_are_agents and login.endswith("[bot]")
+        )
+
+
+class DeliveryConfig(_Strict):
+    """When briefings go out, in each subscriber's own time zone."""
+
+    day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = (
+        "monday"
+    )
+    time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class ScoringOverrides(_Strict):
+    """Overrides of the scorer's defaults; names must match ``scoring.config``."""
+
+    timezone: str | None = None
+    weights: dict[str, float] = Field(default_factory=dict)
+    bands: dict[str, float] = Field(default_factory=dict)
+    rules: dict[str, float] = Field(default_factory=dict)
+
+    _zone = field_validator("timezone")(lambda v: v if v is None else _check_zone(v))
+
+
+class OrgConfig(_Strict):
+    """The whole of ``riskbrief.toml``."""
+
+    organisation: OrganisationConfig = Field(default_factory=OrganisationConfig)
+    repositories: tuple[RepositoryConfig, ...] = ()
+    services: tuple[ServiceConfig, ...] = ()
+    teams: tuple[TeamConfig, ...] = ()
+    subscribers: tuple[SubscriberConfig, ...] = ()
+    agents: AgentsConfig = Field(default_factory=AgentsConfig)
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    scoring: ScoringOverrides = Field(default_factory=ScoringOverrides)
+
+    @model_validator(mode="after")
+    def _references(self) -> OrgConfig:
+        repos = {r.name for r in self.repositories}
+        services = {s.key for s in self.services}
+        teams = {t.key for t in self.teams}
+        for kind, keys in (
+            ("services", [s.key for s in self.services]),
+            ("teams", [t.key for t in self.teams]),
+            ("subscribers", [s.key for s in self.subscribers]),
+        ):
+            dupes = sorted({k for k in keys if keys.count(k) > 1})
+            if dupes:
+                raise ValueError(f"{kind}: the key {dupes[0]!r} is used twice; keys must be unique")
+        for i, s in enumerate(self.services):
+            if s.repository is not None and s.repository not in repos:
+                raise ValueError(
+                    f"services[{i}].repository names {s.repository!r}, which is not in "
+                    "[[repositories]]; add it there or fix the name"
+                )
+        for i, t in enumerate(self.teams):
+            for name in t.services:
+                if name not in services:
+                    raise ValueError(
+                        f"teams[{i}].services names {name!r}, which is not a [[services]] key"
+                    )
+        for i, sub in enumerate(self.subscribers):
+            for name in sub.teams:
+                if name not in teams:
+                    raise ValueError(
+                        f"subscribers[{i}].teams names {name!r}, which is not a [[teams]] key"
+                    )
+            for name in sub.services:
+                if name not in services:
+                    raise ValueError(
+                        f"subscribers[{i}].services names {name!r}, which is not a [[services]] key"
+                    )
+        return self
+
+    def scoring_config(self) -> ScoringConfig:
+        """The scorer's config: defaults, the organisation's zone and hours, then overrides."""
+        cfg = ScoringConfig(
+            timezone=self.scoring.timezone or self.organisation.timezone,
+            working_hours=self.organisation.working_hours,
+        )
+        overrides: dict[str, dict[str, Any]] = {}
+        for section, cls in (("weights", Weights), ("bands", BandThresholds), ("rules", CardRules)):
+            values: dict[str, float] = getattr(self.scoring, section)
+            defaults = asdict(cls())
+            typed = {k: type(defaults[k])(v) if k in defaults else v for k, v in values.items()}
+            if typed:
+                overrides[section] = typed
+        try:
+            return cfg.with_overrides(overrides)
+        except KeyError as exc:
+            section, key = str(exc.args[0]).split(".", 1)
+            known = ", ".join(sorted(asdict(getattr(cfg, section))))
+            raise ConfigError(
+                f"riskbrief.toml: scoring.{section}.{key} is not a known setting; "
+                f"use one of {known}"
+            ) from None
+
+    def service_for_path(self, repository: str | None, path: str) -> str | None:
+        """The key of the first service whose globs match ``path`` in ``repository``."""
+        for s in self.services:
+            if s.repository not in (None, repository):
+                continue
+            if any(matches(g, path) for g in s.paths):
+                return s.key
+        return None
+
+    def team_of_service(self, service: str) -> str | None:
+        """The key of the team that owns ``service``."""
+        return next((t.key for t in self.teams if service in t.services), None)
+
+    def scope_services(self, teams: tuple[str, ...], services: tuple[str, ...]) -> tuple[str, ...]:
+        """The services a scope covers; an empty scope covers every service."""
+        if not teams and not services:
+            return tuple(s.key for s in self.services)
+        chosen = {s for t in self.teams if t.key in teams for s in t.services} | set(services)
+        return tuple(s.key for s in self.services if s.key in chosen)
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _sentence(err: ValidationError, source: str) -> str:
+    first = err.errors()[0]
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    msg = first["msg"].removeprefix("Value error, ")
+    kind = first["type"]
+    key = _where(loc)
+    if kind == "extra_forbidden":
+        return f"{source}: {key} is not a known setting; remove it or check its spelling"
+    if kind == "missing":
+        return f"{source}: {key} is missing; add it"
+    if kind == "string_pattern_mismatch":
+        hints = {
+            "slack_user_id": "a Slack member id such as U012ABCDEF",
+            "email": "an address such as maria@example.com",
+            "key": "lowercase letters, digits, '.', '_' or '-'",
+            "time": "a 24-hour time such as 09:00",
+        }
+        hint = hints.get(str(loc[-1]) if loc else "", "a value of the documented form")
+        return f"{source}: {key} must be {hint} (got {first.get('input')!r})"
+    if key:
+        return f"{source}: {key} {msg}"
+    return f"{source}: {msg}"
+
+
+def parse_org_config(text: str, source: str = "riskbrief.toml") -> OrgConfig:
+    """Parse and check the text of a ``riskbrief.toml``."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source} is not valid TOML ({exc}); fix the syntax there") from None
+    try:
+        config = OrgConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_sentence(exc, source)) from None
+    config.scoring_config()
+    return config
+
+
+def load_org_config(path: Path) -> OrgConfig:
+    """Read ``riskbrief.toml`` from ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path} does not exist; run `riskbrief init` to write an example there"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} cannot be read ({exc}); check its permissions") from None
+    return parse_org_config(text, source=str(path))

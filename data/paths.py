@@ -1,0 +1,49 @@
+"""Path globs as services and CODEOWNERS use them: ``**`` crosses directories, ``*`` does not."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["glob_to_regex", "matches"]
+
+
+@lru_cache(maxsize=4096)
+def glob_to_regex(glob: str) -> re.Pattern[str]:
+    """Compile a path glob; a trailing ``/`` or ``/**`` matches everything below the directory."""
+    if not glob or glob.strip() != glob:
+        raise ValueError(f"{glob!r} is not a path glob")
+    pattern = glob.lstrip("/")
+    if pattern.endswith("/"):
+        pattern += "**"
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif ch == "*":
+            out.append("[^/]*")
+            i += 1
+        elif ch == "?":
+            out.append("[^/]")
+            i += 1
+        elif ch == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                raise ValueError(f"{glob!r} has an unclosed '['")
+            out.append(pattern[i : end + 1])
+            i = end + 1
+        else:
+            out.append(re.escape(ch))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
+def matches(glob: str, path: str) -> bool:
+    """True when ``path`` (relative to the repository root) matches ``glob``."""
+    return glob_to_regex(glob).match(path.lstrip("/")) is not None
