@@ -1,0 +1,3 @@
+"""The application: CLI, Slack app and scheduler; the only composition root."""
+
+__all__: list[str] = []

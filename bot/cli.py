@@ -1,0 +1,261 @@
+"""The ``riskbrief`` command line."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from datetime import UTC, date, datetime, time
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import click
+import structlog
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.compose import Composed, compose, record, write_files
+from bot.pipeline import score_all
+from bot.settings import Settings, load_settings
+from briefing.week import IsoWeek
+from data.config import OrgConfig, load_org_config
+from data.engine import make_engine, session_scope
+from data.migrate import is_current, upgrade
+from data.org import sync_org
+from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
+from data.tables import Subscriber
+from scoring.errors import NotFoundError, RiskbriefError, StoreError
+
+__all__ = ["main"]
+
+log = structlog.get_logger("riskbrief")
+
+
+class _Group(click.Group):
+    """Turns riskbrief's own errors into one line on stderr instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RiskbriefError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _configure_logging(level: str) -> None:
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping()[level.upper()]
+        ),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso"),
+            structlog.processors.JSONRenderer(),
+        ],
+    )
+
+
+def _as_of(value: date | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    # The end of the given day, so `--as-of` names the day the briefing is read on.
+    return datetime.combine(value, time(23, 59), tzinfo=UTC)
+
+
+class _Date(click.ParamType[date]):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date; use the form 2026-11-23", param, ctx)
+
+
+class _Week(click.ParamType[IsoWeek]):
+    name = "YYYY-Www"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> IsoWeek:
+        if isinstance(value, IsoWeek):
+            return value
+        try:
+            return IsoWeek.parse(str(value))
+        except RiskbriefError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="riskbrief")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """riskbrief: where delivery risk is concentrating this week, and what to do."""
+    settings = load_settings()
+    _configure_logging(settings.log_level)
+    ctx.obj = settings
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings = ctx.obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def _ready_engine(settings: Settings) -> Engine:
+    engine = make_engine(settings.database_url)
+    if not is_current(engine):
+        raise StoreError(
+            "the database is not migrated to this version of riskbrief; "
+            "run `riskbrief db upgrade` first"
+        )
+    return engine
+
+
+def _brief_all(
+    session: Session,
+    org: OrgConfig,
+    as_of: datetime,
+    out: Path,
+    week: IsoWeek | None = None,
+    only: str | None = None,
+) -> list[Composed]:
+    query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.key))
+    subscribers = list(session.exec(query))
+    if only is not None:
+        subscribers = [s for s in subscribers if s.key == only]
+        if not subscribers:
+            raise NotFoundError(
+                f"no active subscriber {only!r}; use one of the keys in riskbrief.toml"
+            )
+    done: list[Composed] = []
+    for sub in subscribers:
+        composed = compose(session, org, sub, week or IsoWeek.last_complete(as_of, sub.timezone))
+        record(session, composed)
+        write_files(out, composed)
+        done.append(composed)
+    return done
+
+
+def _show(done: list[Composed], out: Path) -> None:
+    if not done:
+        click.echo("No active subscribers; add [[subscribers]] to riskbrief.toml.")
+        return
+    click.echo(done[0].email.text.rstrip())
+    click.echo("")
+    click.echo(f"Wrote {len(done)} briefings to {out}/:")
+    for c in done:
+        click.echo(
+            f"  {c.subscriber.key}: {c.payload.severity_counts.line()} "
+            f"({c.week.id}, {c.payload.scope.label}) → "
+            f"{c.subscriber.key}.slack.json, .email.html, .email.txt"
+        )
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Where to write the briefings and the demo database.",
+)
+@click.option("--as-of", type=_Date(), default=None, help="Pretend today is this day.")
+@click.option("--seed", type=int, default=SAMPLE_SEED, show_default=True)
+def demo(out: Path, as_of: date | None, seed: int) -> None:
+    """Brief the seeded sample organisation: no token or network needed."""
+    now = _as_of(as_of)
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "demo.db"
+    for stale in (db, db.with_name("demo.db-wal"), db.with_name("demo.db-shm")):
+        stale.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    org = sample_org_config()
+    with session_scope(engine) as session:
+        sync_org(session, org)
+        summary = load_sample(session, org, as_of=now.date(), seed=seed)
+        scored = score_all(session, org)
+        log.info("demo.scored", changes=scored.changes, deploys=scored.deploys)
+        done = _brief_all(session, org, now, out)
+    engine.dispose()
+    _show(done, out)
+    click.echo(
+        f"Sample organisation: {summary.changes} changes, {summary.deploys} deploys, "
+        f"{summary.incidents} incidents, {summary.first_week}…{summary.last_week}; "
+        f"database {db}."
+    )
+
+
+@main.command()
+@click.option(
+    "--path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("riskbrief.toml"),
+    show_default=True,
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, force: bool) -> None:
+    """Write a commented example riskbrief.toml to start from."""
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} already exists; pass --force to overwrite it")
+    source = files("bot") / "example.toml"
+    with source.open("rb") as src, path.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    click.echo(f"Wrote {path}; edit it, then run `riskbrief db upgrade`.")
+
+
+@main.group()
+def db() -> None:
+    """The store: create or migrate the schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Create the schema, or migrate it to this version of riskbrief."""
+    settings = _settings(ctx)
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    click.echo(f"Database {engine.url.render_as_string(hide_password=True)} is up to date.")
+
+
+@main.command()
+@click.pass_context
+def score(ctx: click.Context) -> None:
+    """Link deploys and incidents, then score every change and deploy."""
+    settings = _settings(ctx)
+    org = load_org_config(settings.config)
+    engine = _ready_engine(settings)
+    with session_scope(engine) as session:
+        sync_org(session, org)
+        summary = score_all(session, org)
+    click.echo(
+        f"Scored {summary.changes} changes and {summary.deploys} deploys "
+        f"(scorer {summary.version})."
+    )
+
+
+@main.command()
+@click.option("--subscriber", default=None, help="Only this subscriber (its key).")
+@click.option("--week", type=_Week(), default=None, help="ISO week; default the last complete one.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+)
+@click.pass_context
+def brief(ctx: click.Context, subscriber: str | None, week: IsoWeek | None, out: Path) -> None:
+    """Build briefings from the store and write them to files (nothing is sent)."""
+    settings = _settings(ctx)
+    org = load_org_config(settings.config)
+    engine = _ready_engine(settings)
+    with session_scope(engine) as session:
+        sync_org(session, org)
+        score_all(session, org)
+        done = _brief_all(session, org, datetime.now(UTC), out, week, subscriber)
+    _show(done, out)

@@ -1,0 +1,40 @@
+"""The steps every entry point runs: link, score, and store the scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from data.config import OrgConfig
+from data.linking import link_all
+from data.store import load_changes, load_deploys, load_incidents, save_scores
+from scoring import score_changes, score_deploy
+
+__all__ = ["ScoreSummary", "score_all"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSummary:
+    """What a scoring pass did."""
+
+    changes: int
+    deploys: int
+    version: str
+
+
+def score_all(session: Session, org: OrgConfig) -> ScoreSummary:
+    """Link deploys and incidents, then score every change and deploy with the org's config."""
+    config = org.scoring_config()
+    link_all(session, config.rules.incident_window_hours)
+    incidents = load_incidents(session)
+    change_scores = score_changes(load_changes(session), incidents, config)
+    save_scores(session, "change", change_scores.values())
+    deploy_scores = [
+        score_deploy(
+            d, [change_scores[k] for k in d.change_keys if k in change_scores], incidents, config
+        )
+        for d in load_deploys(session)
+    ]
+    save_scores(session, "deploy", deploy_scores)
+    return ScoreSummary(len(change_scores), len(deploy_scores), config.version)

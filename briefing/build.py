@@ -1,0 +1,269 @@
+"""Build one subscriber's briefing payload for one week from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from briefing.payload import (
+    AgentView,
+    BriefingPayload,
+    CardView,
+    ChangeView,
+    Counts,
+    DriverView,
+    FactView,
+    IncidentView,
+    Metrics,
+    ScopeView,
+    ServiceView,
+    SeverityCounts,
+    SignalView,
+    WeekView,
+)
+from briefing.week import IsoWeek
+from data.config import OrgConfig
+from data.store import WeekRows, week_rows
+from data.tables import RiskScoreRow, Subscriber
+from scoring import (
+    Card,
+    Distribution,
+    ScoringConfig,
+    Severity,
+    WeekAggregate,
+    aggregate,
+    build_cards,
+    severity_counts,
+)
+
+__all__ = ["Audience", "build_payload", "has_scores", "scope_label"]
+
+# A briefing is a 90-second read: a handful of changes is what a manager opens.
+_TOP_CHANGES = 5
+_MAX_CHANGES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who a briefing is for and what it covers; an empty scope is the whole organisation."""
+
+    key: str
+    name: str
+    timezone: str
+    teams: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+
+    @staticmethod
+    def of(row: Subscriber) -> Audience:
+        """The audience of a stored subscriber."""
+        return Audience(row.key, row.name, row.timezone, tuple(row.teams), tuple(row.services))
+
+
+def scope_label(org: OrgConfig, teams: Sequence[str], services: Sequence[str]) -> str:
+    """``"whole organisation"`` or the teams' and services' display names."""
+    if not teams and not services:
+        return "whole organisation"
+    names = [t.display_name for t in org.teams if t.key in teams]
+    names += [s.display_name for s in org.services if s.key in services]
+    return ", ".join(names)
+
+
+def _counts(d: Distribution) -> Counts:
+    return Counts(safe=d.safe, moderate=d.moderate, high=d.high, critical=d.critical)
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+def _card_view(card: Card) -> CardView:
+    return CardView(
+        id=card.id,
+        kind=card.kind.value,
+        severity=card.severity.value,
+        title=card.title,
+        subject=card.subject,
+        facts=tuple(FactView(label=f.label, value=f.value, unit=f.unit) for f in card.facts),
+        evidence=card.evidence,
+    )
+
+
+def _signals(row: RiskScoreRow) -> tuple[SignalView, ...]:
+    ranked = sorted(
+        (s for s in row.signals if float(s.get("points", 0)) > 0),
+        key=lambda s: (-float(s["points"]), str(s["name"])),
+    )
+    return tuple(
+        SignalView(
+            name=str(s["name"]), points=round(float(s["points"])), explanation=s["explanation"]
+        )
+        for s in ranked[:3]
+    )
+
+
+def _top_changes(
+    this: WeekAggregate, rows: WeekRows, cards: Sequence[Card], name_people: bool
+) -> tuple[ChangeView, ...]:
+    elevated = sorted((c for c in this.changes if c.band.elevated), key=lambda c: (-c.score, c.key))
+    wanted = [c.key for c in elevated[:_TOP_CHANGES]]
+    # Changes a card cites are kept too, so a narrative may name them.
+    by_key = {c.key: c for c in this.changes}
+    for card in cards:
+        wanted += [k for k in card.evidence if k in by_key]
+    chosen = sorted({by_key[k] for k in wanted}, key=lambda c: (-c.score, c.key))[:_MAX_CHANGES]
+    out: list[ChangeView] = []
+    for c in chosen:
+        row = rows.scores[c.key]
+        out.append(
+            ChangeView(
+                id=c.key,
+                title=c.title,
+                url=c.url,
+                service=c.service,
+                score=c.score,
+                band=c.band.value,
+                signals=_signals(row),
+                gates=tuple(str(g["explanation"]) for g in row.gates),
+                agent=c.agent_involved,
+                human_reviewed=c.human_reviewed,
+                author=c.author if name_people else None,
+            )
+        )
+    return tuple(out)
+
+
+def _services(org: OrgConfig, this: WeekAggregate, last: WeekAggregate) -> tuple[ServiceView, ...]:
+    names = {s.key: s.display_name for s in org.services}
+    out: list[ServiceView] = []
+    for key in sorted(set(this.by_service) | set(last.by_service)):
+        now = this.by_service.get(key)
+        before = last.by_service.get(key)
+        d = now.distribution if now else Distribution()
+        driver = now.top_driver if now else None
+        out.append(
+            ServiceView(
+                id=key,
+                name=names.get(key, key),
+                team=org.team_of_service(key),
+                changes=d.total,
+                high_risk=d.elevated,
+                high_risk_share=round(d.elevated_share, 1),
+                high_risk_share_last_week=round(
+                    before.distribution.elevated_share if before else 0.0, 1
+                ),
+                top_driver=driver[0] if driver else None,
+            )
+        )
+    return tuple(sorted(out, key=lambda s: (-s.high_risk_share, s.id)))
+
+
+def _incidents(this: WeekAggregate) -> tuple[IncidentView, ...]:
+    return tuple(
+        IncidentView(
+            id=i.key,
+            service=i.service,
+            title=i.title,
+            opened_at=i.opened_at,
+            resolved_at=i.resolved_at,
+            minutes_to_resolve=_r(i.minutes_to_resolve),
+            deploy=i.deploy_key,
+            deploy_band=i.deploy_band.value if i.deploy_band else None,
+            after_high_risk_deploy=bool(i.deploy_band and i.deploy_band.elevated),
+        )
+        for i in this.incidents
+    )
+
+
+def _agents(this: WeekAggregate) -> AgentView:
+    agent = this.agent_changes
+    total = len(this.changes)
+    return AgentView(
+        changes=len(agent),
+        share_of_changes=round(100.0 * len(agent) / total, 1) if total else 0.0,
+        unreviewed=len(this.agent_unreviewed),
+        high_risk=sum(1 for c in agent if c.band.elevated),
+        mean_score=round(sum(c.score for c in agent) / len(agent), 1) if agent else None,
+    )
+
+
+def _drivers(this: WeekAggregate, last: WeekAggregate) -> tuple[DriverView, ...]:
+    now, before = dict(this.drivers), dict(last.drivers)
+    names = sorted(set(now) | set(before), key=lambda n: (-now.get(n, 0), n))
+    return tuple(
+        DriverView(signal=n, this_week=now.get(n, 0), last_week=before.get(n, 0)) for n in names
+    )
+
+
+def _week(
+    session: Session, org: OrgConfig, audience: Audience, week: IsoWeek, version: str
+) -> tuple[WeekAggregate, WeekRows]:
+    since, until = week.bounds(audience.timezone)
+    services = org.scope_services(audience.teams, audience.services)
+    rows = week_rows(session, since, until, services, version)
+    return aggregate(rows.changes, rows.deploys, rows.incidents), rows
+
+
+def build_payload(
+    session: Session,
+    org: OrgConfig,
+    audience: Audience,
+    week: IsoWeek,
+    config: ScoringConfig | None = None,
+) -> BriefingPayload:
+    """The payload of ``audience``'s briefing for ``week``, compared with the week before.
+
+    Only scores of the current scorer version count; run the scorer first.
+    """
+    cfg = config or org.scoring_config()
+    this, rows = _week(session, org, audience, week, cfg.version)
+    last, _ = _week(session, org, audience, week.previous(), cfg.version)
+    cards = build_cards(this, last, cfg.rules)
+    counts = severity_counts(cards)
+    name_people = org.organisation.name_people
+    return BriefingPayload(
+        organisation=org.organisation.name,
+        subscriber=audience.key,
+        subscriber_name=audience.name,
+        scope=ScopeView(
+            label=scope_label(org, audience.teams, audience.services),
+            teams=audience.teams,
+            services=tuple(org.scope_services(audience.teams, audience.services)),
+        ),
+        week=WeekView(id=week.id, start=week.monday, end=week.sunday, timezone=audience.timezone),
+        distribution=_counts(this.distribution),
+        distribution_last_week=_counts(last.distribution),
+        severity_counts=SeverityCounts(
+            critical=counts[Severity.CRITICAL],
+            warning=counts[Severity.WARNING],
+            info=counts[Severity.INFO],
+        ),
+        services=_services(org, this, last),
+        drivers=_drivers(this, last),
+        metrics=Metrics(
+            mttr_minutes=_r(this.mttr_minutes),
+            mttr_minutes_last_week=_r(last.mttr_minutes),
+            change_failure_rate=_r(this.change_failure_rate),
+            change_failure_rate_last_week=_r(last.change_failure_rate),
+            deploys=len(this.deploys),
+            deploys_last_week=len(last.deploys),
+            incidents=len(this.incidents),
+            incidents_last_week=len(last.incidents),
+            codeowners_coverage=_r(this.codeowners_coverage),
+            codeowners_coverage_last_week=_r(last.codeowners_coverage),
+        ),
+        incidents=_incidents(this),
+        agents=_agents(this),
+        cards=tuple(_card_view(c) for c in cards),
+        top_changes=_top_changes(this, rows, cards, name_people),
+        name_people=name_people,
+    )
+
+
+def has_scores(session: Session, version: str) -> bool:
+    """True when any change has a score of ``version``."""
+    row = session.exec(
+        select(RiskScoreRow.id).where(col(RiskScoreRow.scorer_version) == version).limit(1)
+    ).first()
+    return row is not None

@@ -1,0 +1,216 @@
+"""The narrative written without an LLM: from the payload's numbers, like a person would.
+
+It is the fallback whenever the LLM is unavailable or its text fails the
+grounding check, so it must be good on its own: a quiet week in one line,
+otherwise the concentration, the driver and the action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from briefing.labels import signal_label
+from briefing.narrative import CardParagraph, Narrative
+from briefing.payload import BriefingPayload, CardView
+
+__all__ = ["write_deterministic"]
+
+
+def _num(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _fact(card: CardView, label: str) -> float | None:
+    return next((f.value for f in card.facts if f.label == label), None)
+
+
+def _driver(card: CardView) -> tuple[str, int] | None:
+    prefix = "high-risk changes driven by "
+    for f in card.facts:
+        if f.label.startswith(prefix):
+            return f.label.removeprefix(prefix), int(f.value)
+    return None
+
+
+def _service_name(payload: BriefingPayload, key: str | None) -> str:
+    return next((s.name for s in payload.services if s.id == key), key or "a service")
+
+
+def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
+    name = _service_name(payload, card.subject)
+    high, total = _fact(card, "high-risk changes"), _fact(card, "changes")
+    now, before = _fact(card, "high-risk share this week"), _fact(card, "high-risk share last week")
+    text = (
+        f"In {name}, {_num(high or 0)} of {_num(total or 0)} changes were high risk "
+        f"({_num(now or 0)}%, up from {_num(before or 0)}% last week)."
+    )
+    driver = _driver(card)
+    if driver:
+        text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
+    return text
+
+
+def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{_num(_fact(card, 'high-risk changes this week') or 0)} of "
+        f"{_num(_fact(card, 'changes this week') or 0)} changes were high risk this week "
+        f"({_num(_fact(card, 'high-risk share this week') or 0)}%, last week "
+        f"{_num(_fact(card, 'high-risk share last week') or 0)}%)."
+    )
+
+
+def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
+    name = card.id.removeprefix("driver:")
+    return (
+        f"{signal_label(name).capitalize()} drove "
+        f"{_num(_fact(card, 'high-risk changes driven this week') or 0)} high-risk changes, "
+        f"up from {_num(_fact(card, 'high-risk changes driven last week') or 0)} last week."
+    )
+
+
+def _p_incident(payload: BriefingPayload, card: CardView) -> str:
+    key = card.id.removeprefix("incident:")
+    incident = next((i for i in payload.incidents if i.id == key), None)
+    name = _service_name(payload, card.subject)
+    hours = _fact(card, "hours from deploy to incident")
+    band = incident.deploy_band if incident and incident.deploy_band else "high-risk"
+    deploy = f" ({incident.deploy})" if incident and incident.deploy else ""
+    text = f"{key} hit {name} {_num(hours or 0)} h after a {band} deploy{deploy}."
+    minutes = _fact(card, "minutes to resolve")
+    text += (
+        f" It took {_num(minutes)} min to resolve." if minutes is not None else " It is still open."
+    )
+    return text
+
+
+def _p_mttr(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"Incidents took {_num(_fact(card, 'MTTR this week') or 0)} min to resolve on average, "
+        f"up from {_num(_fact(card, 'MTTR last week') or 0)} min last week "
+        f"({_num(_fact(card, 'incidents this week') or 0)} incidents this week)."
+    )
+
+
+def _p_cfr(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{_num(_fact(card, 'failed deploys this week') or 0)} of "
+        f"{_num(_fact(card, 'deploys this week') or 0)} deploys failed or caused an incident "
+        f"({_num(_fact(card, 'change failure rate this week') or 0)}%, last week "
+        f"{_num(_fact(card, 'change failure rate last week') or 0)}%)."
+    )
+
+
+def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{_num(_fact(card, 'CODEOWNERS coverage this week') or 0)}% of changed files had a "
+        f"code owner, down from {_num(_fact(card, 'CODEOWNERS coverage last week') or 0)}%."
+    )
+
+
+def _p_agent(_payload: BriefingPayload, card: CardView) -> str:
+    unreviewed = _fact(card, "agent changes merged without human review") or 0
+    high = _fact(card, "unreviewed agent changes high risk") or 0
+    return (
+        f"{_num(unreviewed)} AI-agent changes merged without a human approval "
+        f"({_num(high)} of them high risk). Agents wrote "
+        f"{_num(_fact(card, 'agent changes this week') or 0)} changes this week, "
+        f"{_num(_fact(card, 'agent share of changes') or 0)}% of the total."
+    )
+
+
+def _p_improvement(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{card.subject} cut its high-risk share to "
+        f"{_num(_fact(card, 'high-risk share this week') or 0)}% from "
+        f"{_num(_fact(card, 'high-risk share last week') or 0)}% over "
+        f"{_num(_fact(card, 'changes') or 0)} changes. Worth saying thank you."
+    )
+
+
+_PARAGRAPHS: dict[str, Callable[[BriefingPayload, CardView], str]] = {
+    "concentration": _p_concentration,
+    "shift": _p_shift,
+    "driver": _p_driver,
+    "incident": _p_incident,
+    "mttr": _p_mttr,
+    "cfr": _p_cfr,
+    "codeowners": _p_codeowners,
+    "agent": _p_agent,
+    "improvement": _p_improvement,
+}
+
+_DRIVER_ACTIONS: dict[str, str] = {
+    "codeowners": "add CODEOWNERS rules for its uncovered paths and require code-owner review",
+    "review": "require a second reviewer on its large changes",
+    "author_expertise": "pair authors new to its files with someone who knows them",
+    "size": "split its large changes before review",
+    "agent": "require a human approval on its AI-agent changes",
+    "tests": "ask for tests with its source changes",
+    "timing": "move its merges away from Fridays and evenings",
+    "risky_content": "give its migrations and infrastructure changes a second reviewer",
+}
+
+
+def _action(payload: BriefingPayload, card: CardView) -> str | None:
+    if card.kind == "concentration":
+        driver = _driver(card)
+        what = _DRIVER_ACTIONS.get(driver[0] if driver else "", "review its high-risk changes")
+        return f"In {_service_name(payload, card.subject)}, {what}."
+    if card.kind == "incident":
+        key = card.id.removeprefix("incident:")
+        return (
+            f"Walk through {key} with the team: what made the deploy risky "
+            "and what would have caught it."
+        )
+    actions = {
+        "agent": "Require a human approval before AI-agent PRs merge (branch protection).",
+        "mttr": "Review this week's slow incident responses: paging, runbooks and rollback.",
+        "cfr": "Look at the failed deploys before the next release.",
+        "codeowners": "Extend CODEOWNERS to the paths changed without an owner.",
+        "shift": "Ask reviewers to slow down on this week's high-risk changes.",
+    }
+    if card.kind == "driver":
+        return f"Ask reviewers to watch for {signal_label(card.id.removeprefix('driver:'))}."
+    return actions.get(card.kind)
+
+
+def _headline(payload: BriefingPayload) -> str:
+    d = payload.distribution
+    if payload.quiet:
+        if d.total == 0:
+            return "A quiet week: no changes merged in scope."
+        share = 100.0 * d.elevated / d.total
+        return (
+            f"A quiet week: {d.total} changes, {_num(round(share, 1))}% high risk, "
+            "no material shift from last week."
+        )
+    first = payload.cards[0]
+    if first.kind == "concentration":
+        name = _service_name(payload, first.subject)
+        share = _fact(first, "high-risk share this week") or 0
+        driver = _driver(first)
+        text = f"Risk is concentrating in {name}: {_num(share)}% of its changes were high risk"
+        return text + (f", driven by {signal_label(driver[0])}." if driver else ".")
+    return first.title + "."
+
+
+def write_deterministic(payload: BriefingPayload) -> Narrative:
+    """A headline, one paragraph per card and up to three actions, from the payload alone."""
+    paragraphs = tuple(
+        CardParagraph(card_id=c.id, text=_PARAGRAPHS[c.kind](payload, c))
+        for c in payload.cards
+        if c.kind in _PARAGRAPHS
+    )
+    actions: list[str] = []
+    for card in payload.cards:
+        if card.severity == "info":
+            continue
+        action = _action(payload, card)
+        if action and action not in actions:
+            actions.append(action)
+    return Narrative(
+        headline=_headline(payload),
+        paragraphs=paragraphs,
+        actions=tuple(actions[:3]),
+        source="deterministic",
+    )

@@ -1,0 +1,26 @@
+"""Words a manager reads for the names the scorer uses."""
+
+from __future__ import annotations
+
+__all__ = ["SIGNAL_LABELS", "signal_label"]
+
+SIGNAL_LABELS: dict[str, str] = {
+    "size": "large changes",
+    "diffusion": "changes spread over many files or services",
+    "author_expertise": "authors working in files new to them",
+    "review": "missing or rushed review",
+    "codeowners": "files without a CODEOWNERS owner",
+    "tests": "source changes without test changes",
+    "timing": "Friday or after-hours merges",
+    "agent": "AI-agent changes",
+    "service_incidents": "services with recent incidents",
+    "risky_content": "migrations, infrastructure or sensitive code",
+    "riskiest_change": "a risky change shipped",
+    "batch_size": "large deploy batches",
+    "deploy_timing": "Friday or after-hours deploys",
+}
+
+
+def signal_label(name: str) -> str:
+    """The reader's words for a signal, falling back to the name with spaces."""
+    return SIGNAL_LABELS.get(name, name.replace("_", " "))

@@ -1,0 +1,84 @@
+"""One engine factory: a SQLite file by default, PostgreSQL from a URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlmodel import Session
+
+from scoring.errors import ConfigError, StoreError
+
+__all__ = ["DEFAULT_DATABASE_URL", "check_connection", "make_engine", "session_scope"]
+
+DEFAULT_DATABASE_URL = "sqlite:///riskbrief.db"
+
+# Long enough for a second process (a sync beside `serve`) to finish its write.
+_SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _normalise(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(
+            f"RISKBRIEF_DATABASE_URL {raw!r} is not a database URL; use sqlite:///riskbrief.db "
+            "or postgresql://user@host:5432/dbname"
+        ) from None
+    # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(
+            f"RISKBRIEF_DATABASE_URL uses {url.get_backend_name()!r}; riskbrief supports "
+            "sqlite:/// and postgresql:// URLs"
+        )
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
+    """An engine for ``url``: SQLite with WAL, foreign keys and a busy timeout, or PostgreSQL."""
+    parsed = _normalise(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = sa.create_engine(parsed, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(parsed, pool_pre_ping=True)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise ``StoreError`` with one sentence when the database cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unknown error"
+        raise StoreError(
+            f"cannot reach the database at {engine.url.render_as_string(hide_password=True)} "
+            f"({reason}); check RISKBRIEF_DATABASE_URL and that the server is running"
+        ) from None
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

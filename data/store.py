@@ -1,0 +1,337 @@
+"""Reading facts out of the store and writing scores back: the seam between rows and scoring."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from data.tables import (
+    Change,
+    ChangeFile,
+    Deploy,
+    DeployChange,
+    Incident,
+    Person,
+    Repository,
+    ReviewRow,
+    RiskScoreRow,
+    Service,
+    Team,
+    utcnow,
+)
+from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
+from scoring.risk import Band, RiskScore
+from scoring.weekly import IncidentOutcome, ScoredChange, ScoredDeploy
+
+__all__ = [
+    "WeekRows",
+    "load_changes",
+    "load_deploys",
+    "load_incidents",
+    "load_scores",
+    "save_scores",
+    "week_rows",
+]
+
+
+def _names(session: Session) -> tuple[dict[int, Person], dict[int, str], dict[int, str]]:
+    people = {p.id: p for p in session.exec(select(Person)) if p.id is not None}
+    services = {s.id: s.key for s in session.exec(select(Service)) if s.id is not None}
+    repos = {r.id: r.name for r in session.exec(select(Repository)) if r.id is not None}
+    return people, services, repos
+
+
+def _change_query(since: datetime | None, until: datetime | None) -> Any:
+    query = select(Change)
+    if since is not None:
+        query = query.where(col(Change.merged_at) >= since)
+    if until is not None:
+        query = query.where(col(Change.merged_at) < until)
+    return query.order_by(col(Change.merged_at), col(Change.key))
+
+
+def load_changes(
+    session: Session, since: datetime | None = None, until: datetime | None = None
+) -> list[ChangeFacts]:
+    """Changes merged in ``[since, until)`` (all when unbounded), in merge order, as facts."""
+    people, services, repos = _names(session)
+    changes: list[Change] = list(session.exec(_change_query(since, until)))
+    ids = [c.id for c in changes]
+    files: dict[int, list[FileChange]] = defaultdict(list)
+    reviews: dict[int, list[Review]] = defaultdict(list)
+    # Chunked so that SQLite's bound-parameter limit is never hit.
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        for f in session.exec(
+            select(ChangeFile)
+            .where(col(ChangeFile.change_id).in_(chunk))
+            .order_by(col(ChangeFile.id))
+        ):
+            files[f.change_id].append(
+                FileChange(
+                    path=f.path,
+                    added=f.added,
+                    deleted=f.deleted,
+                    service=services.get(f.service_id) if f.service_id else None,
+                    owners=tuple(f.owners) if f.owners is not None else None,
+                )
+            )
+        for r in session.exec(
+            select(ReviewRow).where(col(ReviewRow.change_id).in_(chunk)).order_by(col(ReviewRow.id))
+        ):
+            reviewer = people[r.reviewer_id]
+            reviews[r.change_id].append(
+                Review(
+                    reviewer=reviewer.login,
+                    state=ReviewState(r.state),
+                    submitted_at=r.submitted_at,
+                    reviewer_is_agent=reviewer.kind == "agent",
+                )
+            )
+    out: list[ChangeFacts] = []
+    for c in changes:
+        assert c.id is not None
+        author = people[c.author_id]
+        out.append(
+            ChangeFacts(
+                key=c.key,
+                repository=repos[c.repository_id],
+                title=c.title,
+                author=author.login,
+                author_is_agent=author.kind == "agent",
+                merged_at=c.merged_at,
+                opened_at=c.opened_at,
+                merged_by=people[c.merged_by_id].login if c.merged_by_id else None,
+                files=tuple(files[c.id]),
+                reviews=tuple(reviews[c.id]),
+                labels=tuple(c.labels),
+                url=c.url,
+                is_revert=c.is_revert,
+                is_hotfix=c.is_hotfix,
+                co_authors=tuple(c.co_authors),
+                co_authored_by_agent=c.co_authored_by_agent,
+            )
+        )
+    return out
+
+
+def load_deploys(
+    session: Session, since: datetime | None = None, until: datetime | None = None
+) -> list[DeployFacts]:
+    """Deploys finished in ``[since, until)``, in time order, with the changes they shipped."""
+    services = {s.id: s.key for s in session.exec(select(Service)) if s.id is not None}
+    query = select(Deploy)
+    if since is not None:
+        query = query.where(col(Deploy.finished_at) >= since)
+    if until is not None:
+        query = query.where(col(Deploy.finished_at) < until)
+    deploys = list(session.exec(query.order_by(col(Deploy.finished_at), col(Deploy.key))))
+    shipped: dict[int, list[str]] = defaultdict(list)
+    rows = session.exec(
+        select(DeployChange.deploy_id, Change.key)
+        .join(Change, col(Change.id) == col(DeployChange.change_id))
+        .order_by(col(Change.merged_at), col(Change.key))
+    )
+    for deploy_id, key in rows:
+        shipped[deploy_id].append(key)
+    return [
+        DeployFacts(
+            key=d.key,
+            service=services[d.service_id],
+            environment=d.environment,
+            finished_at=d.finished_at,
+            succeeded=d.status == "success",
+            change_keys=tuple(shipped.get(d.id or -1, ())),
+        )
+        for d in deploys
+    ]
+
+
+def load_incidents(
+    session: Session, since: datetime | None = None, until: datetime | None = None
+) -> list[IncidentFacts]:
+    """Incidents opened in ``[since, until)``, in time order."""
+    services = {s.id: s.key for s in session.exec(select(Service)) if s.id is not None}
+    deploys = {d.id: d.key for d in session.exec(select(Deploy)) if d.id is not None}
+    query = select(Incident)
+    if since is not None:
+        query = query.where(col(Incident.opened_at) >= since)
+    if until is not None:
+        query = query.where(col(Incident.opened_at) < until)
+    return [
+        IncidentFacts(
+            key=i.key,
+            service=services[i.service_id],
+            title=i.title,
+            opened_at=i.opened_at,
+            resolved_at=i.resolved_at,
+            deploy_key=deploys.get(i.deploy_id) if i.deploy_id else None,
+            severity=i.severity,
+        )
+        for i in session.exec(query.order_by(col(Incident.opened_at), col(Incident.key)))
+    ]
+
+
+def _signal_dicts(score: RiskScore) -> list[dict[str, Any]]:
+    return [asdict(s) for s in score.signals]
+
+
+def save_scores(session: Session, kind: str, scores: Iterable[RiskScore]) -> int:
+    """Store scores of ``kind`` ("change" or "deploy"), replacing earlier ones of the same version.
+
+    Returns how many were written. Scores of other scorer versions stay, so a
+    change of weights never rewrites history silently.
+    """
+    batch = list(scores)
+    versions = {s.version for s in batch}
+    for version in versions:
+        keys = [s.subject for s in batch if s.version == version]
+        for start in range(0, len(keys), 900):
+            session.execute(
+                delete(RiskScoreRow).where(
+                    col(RiskScoreRow.subject_kind) == kind,
+                    col(RiskScoreRow.scorer_version) == version,
+                    col(RiskScoreRow.subject_key).in_(keys[start : start + 900]),
+                )
+            )
+    now = utcnow()
+    session.add_all(
+        RiskScoreRow(
+            subject_kind=kind,
+            subject_key=s.subject,
+            score=s.score,
+            band=s.band.value,
+            signals=_signal_dicts(s),
+            gates=[asdict(g) for g in s.gates],
+            scorer_version=s.version,
+            computed_at=now,
+        )
+        for s in batch
+    )
+    session.flush()
+    return len(batch)
+
+
+def load_scores(
+    session: Session, kind: str, version: str, keys: Sequence[str] | None = None
+) -> dict[str, RiskScoreRow]:
+    """Stored scores of ``kind`` and ``version``, by subject key."""
+    query = select(RiskScoreRow).where(
+        col(RiskScoreRow.subject_kind) == kind, col(RiskScoreRow.scorer_version) == version
+    )
+    if keys is not None:
+        out: dict[str, RiskScoreRow] = {}
+        for start in range(0, len(keys), 900):
+            chunk = query.where(col(RiskScoreRow.subject_key).in_(keys[start : start + 900]))
+            out.update({r.subject_key: r for r in session.exec(chunk)})
+        return out
+    return {r.subject_key: r for r in session.exec(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class WeekRows:
+    """One window's scored changes, deploys and incidents, ready for weekly aggregation."""
+
+    changes: tuple[ScoredChange, ...]
+    deploys: tuple[ScoredDeploy, ...]
+    incidents: tuple[IncidentOutcome, ...]
+    scores: Mapping[str, RiskScoreRow]
+
+
+def _drivers(row: RiskScoreRow, n: int = 3) -> tuple[str, ...]:
+    ranked = sorted(
+        (s for s in row.signals if s.get("points", 0) > 0),
+        key=lambda s: (-float(s["points"]), str(s["name"])),
+    )
+    return tuple(str(s["name"]) for s in ranked[:n])
+
+
+def week_rows(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    services: Iterable[str],
+    version: str,
+) -> WeekRows:
+    """Scored changes, deploys and incidents of ``services`` in ``[since, until)``.
+
+    A change belongs to the service with most of its changed lines; changes
+    without a service in scope are left out. Only what has a score of
+    ``version`` counts, so stale scores never mix with fresh ones.
+    """
+    wanted = set(services)
+    team_of = {
+        s.key: t.key
+        for s, t in session.exec(
+            select(Service, Team).join(Team, col(Team.id) == col(Service.team_id))
+        )
+    }
+    facts = [c for c in load_changes(session, since, until) if c.primary_service in wanted]
+    change_scores = load_scores(session, "change", version, [c.key for c in facts])
+    changes: list[ScoredChange] = []
+    for c in facts:
+        row = change_scores.get(c.key)
+        if row is None:
+            continue
+        known = [f for f in c.files if f.owners is not None]
+        changes.append(
+            ScoredChange(
+                key=c.key,
+                title=c.title,
+                service=c.primary_service,
+                team=team_of.get(c.primary_service or ""),
+                score=row.score,
+                band=Band(row.band),
+                merged_at=c.merged_at,
+                agent_involved=c.agent_involved,
+                human_reviewed=bool(c.human_approvals),
+                drivers=_drivers(row),
+                files_with_owner_data=len(known),
+                files_with_owner=sum(1 for f in known if f.owners),
+                url=c.url,
+                author=c.author,
+            )
+        )
+    deploy_facts = [d for d in load_deploys(session, since, until) if d.service in wanted]
+    deploy_scores = load_scores(session, "deploy", version, [d.key for d in deploy_facts])
+    deploys = [
+        ScoredDeploy(
+            key=d.key,
+            service=d.service,
+            finished_at=d.finished_at,
+            score=deploy_scores[d.key].score,
+            band=Band(deploy_scores[d.key].band),
+            succeeded=d.succeeded,
+        )
+        for d in deploy_facts
+        if d.key in deploy_scores
+    ]
+    incident_facts = [i for i in load_incidents(session, since, until) if i.service in wanted]
+    linked = [i.deploy_key for i in incident_facts if i.deploy_key]
+    linked_scores = load_scores(session, "deploy", version, linked)
+    finished = {
+        d.key: d.finished_at
+        for d in session.exec(select(Deploy).where(col(Deploy.key).in_(linked)))
+    }
+    incidents = [
+        IncidentOutcome(
+            key=i.key,
+            service=i.service,
+            title=i.title,
+            opened_at=i.opened_at,
+            resolved_at=i.resolved_at,
+            deploy_key=i.deploy_key,
+            deploy_band=Band(linked_scores[i.deploy_key].band)
+            if i.deploy_key in linked_scores
+            else None,
+            deploy_finished_at=finished.get(i.deploy_key) if i.deploy_key else None,
+        )
+        for i in incident_facts
+    ]
+    return WeekRows(tuple(changes), tuple(deploys), tuple(incidents), change_scores)

@@ -1,0 +1,65 @@
+"""The engine factory and the migrations, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from data.engine import check_connection, make_engine
+from data.migrate import current_revision, head_revision, is_current, upgrade
+from scoring.errors import ConfigError, StoreError
+
+
+def test_sqlite_engine_sets_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
+    """A SQLite store runs in WAL mode with foreign keys enforced and a busy timeout."""
+    engine = make_engine(f"sqlite:///{tmp_path}/x.db")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(sa.text("PRAGMA busy_timeout")).scalar() == 10_000
+
+
+def test_postgres_url_uses_the_psycopg3_driver() -> None:
+    """A plain postgresql:// URL gets the psycopg 3 driver riskbrief ships with."""
+    engine = make_engine("postgresql://someone@127.0.0.1:1/nothing")
+    assert engine.url.drivername == "postgresql+psycopg"
+
+
+@pytest.mark.parametrize("url", ["not a url", "mysql://root@localhost/db"])
+def test_bad_database_url_is_one_sentence(url: str) -> None:
+    """An unusable RISKBRIEF_DATABASE_URL names the variable and the accepted forms."""
+    with pytest.raises(ConfigError, match=r"RISKBRIEF_DATABASE_URL .*(sqlite|postgresql)"):
+        make_engine(url)
+
+
+def test_unreachable_database_is_a_store_error() -> None:
+    """A database that does not answer is reported with the URL and what to check."""
+    engine = make_engine("postgresql://someone@127.0.0.1:9/nothing")
+    with pytest.raises(StoreError, match="cannot reach the database.*RISKBRIEF_DATABASE_URL"):
+        check_connection(engine)
+
+
+def test_upgrade_creates_the_schema_and_is_idempotent(database_url: str) -> None:
+    """`db upgrade` brings an empty database to head, and running it again changes nothing."""
+    engine = make_engine(database_url)
+    assert current_revision(engine) is None
+    assert not is_current(engine)
+    upgrade(engine)
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    tables = set(sa.inspect(engine).get_table_names())
+    assert set(SQLModel.metadata.tables) <= tables
+    engine.dispose()
+
+
+def test_migrations_match_the_tables(engine: Engine) -> None:
+    """The baseline migration creates exactly what the SQLModel tables declare."""
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
