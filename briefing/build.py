@@ -38,7 +38,7 @@ from scoring import (
     severity_counts,
 )
 
-__all__ = ["Audience", "build_payload", "has_scores", "scope_label"]
+__all__ = ["Audience", "build_payload", "card_view", "has_scores", "scope_label"]
 
 # A briefing is a 90-second read: a handful of changes is what a manager opens.
 _TOP_CHANGES = 5
@@ -78,7 +78,8 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
 
-def _card_view(card: Card) -> CardView:
+def card_view(card: Card) -> CardView:
+    """The payload's view of a card the scoring rules made."""
     return CardView(
         id=card.id,
         kind=card.kind.value,
@@ -255,7 +256,7 @@ def build_payload(
         ),
         incidents=_incidents(this),
         agents=_agents(this),
-        cards=tuple(_card_view(c) for c in cards),
+        cards=tuple(card_view(c) for c in cards),
         top_changes=_top_changes(this, rows, cards, name_people),
         name_people=name_people,
     )

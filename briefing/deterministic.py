@@ -16,12 +16,24 @@ from briefing.payload import BriefingPayload, CardView
 __all__ = ["write_deterministic"]
 
 
+def _many(n: float, word: str) -> str:
+    return f"{_num(n)} {word}" if n == 1 else f"{_num(n)} {word}s"
+
+
 def _num(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _fact(card: CardView, label: str) -> float | None:
+def _maybe(card: CardView, label: str) -> float | None:
     return next((f.value for f in card.facts if f.label == label), None)
+
+
+def _fact(card: CardView, label: str) -> float:
+    # Card facts come from scoring.cards; a missing label is a bug, never a silent 0.
+    value = _maybe(card, label)
+    if value is None:
+        raise KeyError(f"card {card.id} has no fact {label!r}")
+    return value
 
 
 def _driver(card: CardView) -> tuple[str, int] | None:
@@ -41,8 +53,8 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     high, total = _fact(card, "high-risk changes"), _fact(card, "changes")
     now, before = _fact(card, "high-risk share this week"), _fact(card, "high-risk share last week")
     text = (
-        f"In {name}, {_num(high or 0)} of {_num(total or 0)} changes were high risk "
-        f"({_num(now or 0)}%, up from {_num(before or 0)}% last week)."
+        f"In {name}, {_num(high)} of {_num(total)} changes were high risk "
+        f"({_num(now)}%, up from {_num(before)}% last week)."
     )
     driver = _driver(card)
     if driver:
@@ -52,10 +64,10 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
 
 def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{_num(_fact(card, 'high-risk changes this week') or 0)} of "
-        f"{_num(_fact(card, 'changes this week') or 0)} changes were high risk this week "
-        f"({_num(_fact(card, 'high-risk share this week') or 0)}%, last week "
-        f"{_num(_fact(card, 'high-risk share last week') or 0)}%)."
+        f"{_num(_fact(card, 'high-risk changes this week'))} of "
+        f"{_num(_fact(card, 'changes this week'))} changes were high risk this week "
+        f"({_num(_fact(card, 'high-risk share this week'))}%, last week "
+        f"{_num(_fact(card, 'high-risk share last week'))}%)."
     )
 
 
@@ -63,8 +75,8 @@ def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
     name = card.id.removeprefix("driver:")
     return (
         f"{signal_label(name).capitalize()} drove "
-        f"{_num(_fact(card, 'high-risk changes driven this week') or 0)} high-risk changes, "
-        f"up from {_num(_fact(card, 'high-risk changes driven last week') or 0)} last week."
+        f"{_num(_fact(card, 'high-risk changes driven this week'))} high-risk changes, "
+        f"up from {_num(_fact(card, 'high-risk changes driven last week'))} last week."
     )
 
 
@@ -75,8 +87,8 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     hours = _fact(card, "hours from deploy to incident")
     band = incident.deploy_band if incident and incident.deploy_band else "high-risk"
     deploy = f" ({incident.deploy})" if incident and incident.deploy else ""
-    text = f"{key} hit {name} {_num(hours or 0)} h after a {band} deploy{deploy}."
-    minutes = _fact(card, "minutes to resolve")
+    text = f"{key} hit {name} {_num(hours)} h after a {band} deploy{deploy}."
+    minutes = _maybe(card, "minutes to resolve")
     text += (
         f" It took {_num(minutes)} min to resolve." if minutes is not None else " It is still open."
     )
@@ -85,45 +97,45 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
 
 def _p_mttr(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"Incidents took {_num(_fact(card, 'MTTR this week') or 0)} min to resolve on average, "
-        f"up from {_num(_fact(card, 'MTTR last week') or 0)} min last week "
-        f"({_num(_fact(card, 'incidents this week') or 0)} incidents this week)."
+        f"Incidents took {_num(_fact(card, 'MTTR this week'))} min to resolve on average, "
+        f"up from {_num(_fact(card, 'MTTR last week'))} min last week "
+        f"({_many(_fact(card, 'incidents this week'), 'incident')} this week)."
     )
 
 
 def _p_cfr(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{_num(_fact(card, 'failed deploys this week') or 0)} of "
-        f"{_num(_fact(card, 'deploys this week') or 0)} deploys failed or caused an incident "
-        f"({_num(_fact(card, 'change failure rate this week') or 0)}%, last week "
-        f"{_num(_fact(card, 'change failure rate last week') or 0)}%)."
+        f"{_num(_fact(card, 'failed deploys this week'))} of "
+        f"{_num(_fact(card, 'deploys this week'))} deploys failed or caused an incident "
+        f"({_num(_fact(card, 'change failure rate this week'))}%, last week "
+        f"{_num(_fact(card, 'change failure rate last week'))}%)."
     )
 
 
 def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{_num(_fact(card, 'CODEOWNERS coverage this week') or 0)}% of changed files had a "
-        f"code owner, down from {_num(_fact(card, 'CODEOWNERS coverage last week') or 0)}%."
+        f"{_num(_fact(card, 'CODEOWNERS coverage this week'))}% of changed files had a "
+        f"code owner, down from {_num(_fact(card, 'CODEOWNERS coverage last week'))}%."
     )
 
 
 def _p_agent(_payload: BriefingPayload, card: CardView) -> str:
-    unreviewed = _fact(card, "agent changes merged without human review") or 0
-    high = _fact(card, "unreviewed agent changes high risk") or 0
+    unreviewed = _fact(card, "agent changes merged without human review")
+    high = _fact(card, "unreviewed agent changes high risk")
     return (
-        f"{_num(unreviewed)} AI-agent changes merged without a human approval "
+        f"{_many(unreviewed, 'AI-agent change')} merged without a human approval "
         f"({_num(high)} of them high risk). Agents wrote "
-        f"{_num(_fact(card, 'agent changes this week') or 0)} changes this week, "
-        f"{_num(_fact(card, 'agent share of changes') or 0)}% of the total."
+        f"{_many(_fact(card, 'agent changes this week'), 'change')} this week, "
+        f"{_num(_fact(card, 'agent share of changes'))}% of the total."
     )
 
 
 def _p_improvement(_payload: BriefingPayload, card: CardView) -> str:
     return (
         f"{card.subject} cut its high-risk share to "
-        f"{_num(_fact(card, 'high-risk share this week') or 0)}% from "
-        f"{_num(_fact(card, 'high-risk share last week') or 0)}% over "
-        f"{_num(_fact(card, 'changes') or 0)} changes. Worth saying thank you."
+        f"{_num(_fact(card, 'high-risk share this week'))}% from "
+        f"{_num(_fact(card, 'high-risk share last week'))}% over "
+        f"{_num(_fact(card, 'changes'))} changes. Worth saying thank you."
     )
 
 
@@ -187,7 +199,7 @@ def _headline(payload: BriefingPayload) -> str:
     first = payload.cards[0]
     if first.kind == "concentration":
         name = _service_name(payload, first.subject)
-        share = _fact(first, "high-risk share this week") or 0
+        share = _fact(first, "high-risk share this week")
         driver = _driver(first)
         text = f"Risk is concentrating in {name}: {_num(share)}% of its changes were high risk"
         return text + (f", driven by {signal_label(driver[0])}." if driver else ".")

@@ -1,0 +1,235 @@
+"""A briefing as an email: HTML with inlined CSS, a plain-text part and a chart image.
+
+Outside strings reach the templates only after :func:`neutralise`; the HTML
+template is autoescaped, so they can never become markup. Links are made only
+from URLs that passed :func:`safe_url`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from functools import cache
+
+import css_inline
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from briefing.narrative import Narrative
+from briefing.payload import BriefingPayload, CardView, ChangeView
+from briefing.render.chart import distribution_png
+from briefing.render.escape import neutralise, one_line, safe_url
+from briefing.render.text import (
+    BANDS,
+    distribution_lines,
+    fact_text,
+    fallback_paragraph,
+    narrative_label,
+    ordered_cards,
+    week_span,
+)
+
+__all__ = ["EmailMessageParts", "build_mime", "render_email"]
+
+_CHANGES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class EmailMessageParts:
+    """A rendered briefing email, before it is put into MIME."""
+
+    subject: str
+    html: str
+    text: str
+    chart_png: bytes
+    chart_cid: str
+
+
+@dataclass(frozen=True)
+class _CardContext:
+    """A card as the templates show it, its strings already neutralised."""
+
+    severity: str
+    title: str
+    paragraphs: tuple[str, ...]
+    facts: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _ChangeContext:
+    """A top change as the templates show it; ``url`` is ``None`` unless safe to link."""
+
+    title: str
+    url: str | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class _EmailContext:
+    """Everything the two templates show, with no outside string left unneutralised."""
+
+    subject: str
+    counts: str
+    headline: str
+    quiet: bool
+    cards: tuple[_CardContext, ...]
+    actions: tuple[str, ...]
+    changes: tuple[_ChangeContext, ...]
+    distribution: tuple[str, ...]
+    chart_cid: str
+    chart_alt: str
+    week: str
+    scope: str
+    narrative: str
+    unsubscribe_url: str | None
+
+
+@cache
+def _environment() -> Environment:
+    """The template environment: HTML autoescaped, plain text left as written."""
+    return Environment(
+        loader=PackageLoader("briefing.render", "templates"),
+        # Matched by suffix, so only `*.html.j2` is escaped and `*.txt.j2` is not.
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def _inliner() -> css_inline.CSSInliner:
+    """The CSS inliner; it never fetches anything, as the template has no remote CSS."""
+    return css_inline.CSSInliner(load_remote_stylesheets=False)
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    """``text`` split into its non-empty paragraphs."""
+    return tuple(p.strip() for p in neutralise(text).split("\n") if p.strip())
+
+
+def _card_context(card: CardView, narrative: Narrative) -> _CardContext:
+    """What the templates need of one card."""
+    paragraph = narrative.paragraph(card.id)
+    has_paragraph = paragraph is not None and bool(paragraph.strip())
+    text = paragraph if paragraph is not None and has_paragraph else fallback_paragraph(card)
+    return _CardContext(
+        severity=card.severity,
+        title=one_line(neutralise(card.title)) or "(untitled card)",
+        paragraphs=_paragraphs(text),
+        # The fallback paragraph already states the facts.
+        facts=tuple(one_line(neutralise(fact_text(f))) for f in card.facts)
+        if has_paragraph
+        else (),
+        evidence=tuple(one_line(neutralise(e)) for e in card.evidence),
+    )
+
+
+def _change_context(change: ChangeView) -> _ChangeContext:
+    """What the templates need of one top change."""
+    detail = [one_line(neutralise(change.service))] if change.service else []
+    detail.append(f"score {change.score} ({change.band})")
+    return _ChangeContext(
+        title=one_line(neutralise(change.title)) or change.id,
+        url=safe_url(change.url),
+        detail=" · ".join(detail),
+    )
+
+
+def _chart_alt(payload: BriefingPayload) -> str:
+    """The chart in words, for readers and mail clients that show no images."""
+    this, last = payload.distribution, payload.distribution_last_week
+    bands = ", ".join(f"{b} {getattr(this, b)} (last week {getattr(last, b)})" for b in BANDS)
+    return f"Changes per risk band this week: {bands}"
+
+
+def _unsubscribe_link(url: str | None) -> str | None:
+    """``url`` if the footer may link to it: an http(s) or mailto URL that cannot break out."""
+    return safe_url(url, schemes=("https", "http", "mailto"))
+
+
+def render_email(
+    payload: BriefingPayload, narrative: Narrative, *, unsubscribe_url: str | None = None
+) -> EmailMessageParts:
+    """Render ``payload`` and its ``narrative`` as an email's subject, HTML, text and chart."""
+    counts = payload.severity_counts.line()
+    week_id = one_line(neutralise(payload.week.id))
+    subject = f"[riskbrief] {counts} — week {week_id}"
+    chart_png = distribution_png(payload.distribution, payload.distribution_last_week)
+    # Named after its bytes, so the same chart always gets the same Content-ID.
+    chart_cid = f"distribution.{hashlib.sha256(chart_png).hexdigest()[:16]}@riskbrief"
+    week = payload.week
+    context = _EmailContext(
+        subject=subject,
+        counts=counts,
+        headline=one_line(neutralise(narrative.headline)) or "Weekly delivery-risk briefing",
+        quiet=payload.quiet,
+        cards=tuple(_card_context(c, narrative) for c in ordered_cards(payload.cards)),
+        actions=tuple(one_line(neutralise(a)) for a in narrative.actions if a.strip()),
+        changes=tuple(_change_context(c) for c in payload.top_changes[:_CHANGES_SHOWN]),
+        distribution=distribution_lines(payload.distribution, payload.distribution_last_week),
+        chart_cid=chart_cid,
+        chart_alt=_chart_alt(payload),
+        week=f"Week {week_id} · {week_span(week)} ({neutralise(week.timezone)})",
+        scope=one_line(neutralise(payload.scope.label)),
+        narrative=one_line(neutralise(narrative_label(narrative))),
+        unsubscribe_url=_unsubscribe_link(unsubscribe_url),
+    )
+    env = _environment()
+    html = env.get_template("email.html.j2").render(c=context)
+    text = env.get_template("email.txt.j2").render(c=context)
+    return EmailMessageParts(
+        subject=subject,
+        html=_inliner().inline(html),
+        text=text,
+        chart_png=chart_png,
+        chart_cid=chart_cid,
+    )
+
+
+def _domain(sender: str) -> str:
+    """The domain of ``sender``'s address, for the Message-ID."""
+    domain = parseaddr(sender)[1].rpartition("@")[2]
+    # Passing a domain also stops make_msgid from asking DNS for the host name.
+    return domain or "riskbrief.invalid"
+
+
+def build_mime(
+    parts: EmailMessageParts,
+    *,
+    sender: str,
+    recipient: str,
+    unsubscribe_url: str | None,
+    unsubscribe_post: bool,
+    sent_at: datetime | None = None,
+) -> EmailMessage:
+    """A multipart/alternative message: text, then HTML related to its chart image."""
+    message = EmailMessage()
+    message["Subject"] = parts.subject
+    message["From"] = sender
+    message["To"] = recipient
+    message["Date"] = format_datetime(sent_at or datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=_domain(sender))
+    checked = safe_url(unsubscribe_url, schemes=("https",))
+    # RFC 8058 one-click unsubscribe needs an https URL; mail providers ignore others.
+    if checked is not None:
+        message["List-Unsubscribe"] = f"<{checked}>"
+        if unsubscribe_post:
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(parts.text)
+    message.add_alternative(parts.html, subtype="html")
+    for part in message.iter_parts():
+        if part.get_content_type() == "text/html":
+            part.add_related(
+                parts.chart_png,
+                maintype="image",
+                subtype="png",
+                cid=f"<{parts.chart_cid}>",
+                filename="risk-distribution.png",
+                disposition="inline",
+            )
+    return message

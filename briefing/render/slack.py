@@ -1,0 +1,185 @@
+"""A briefing as a Slack Block Kit message, within Slack's limits by construction.
+
+Severity counts come first, then the headline, then the cards most severe first.
+Every string from outside goes through :func:`mrkdwn`; the only ``<...>`` markup
+in the message is links to changes whose URL passed :func:`safe_url`.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from briefing.narrative import Narrative
+from briefing.payload import BriefingPayload, CardView, ChangeView
+from briefing.render.escape import link, mrkdwn, one_line, truncate
+from briefing.render.text import (
+    distribution_lines,
+    fact_text,
+    fallback_paragraph,
+    narrative_label,
+    ordered_cards,
+    week_span,
+)
+
+__all__ = ["MAX_BLOCKS", "SlackMessage", "render_slack"]
+
+# Slack's documented limits for messages and the blocks used here.
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_HEADER_TEXT = 150
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_FALLBACK_TEXT = 3000
+
+# Budgets for the parts of a card; with the separators they stay well under
+# MAX_SECTION_TEXT, so the final truncate of a section is only a safety net.
+_TITLE_BUDGET = 300
+_PARAGRAPH_BUDGET = 1500
+_EVIDENCE_BUDGET = 200
+_EVIDENCE_SHOWN = 2
+_FACTS_BUDGET = 600
+_ACTION_BUDGET = 800
+_CHANGE_TITLE_BUDGET = 150
+_CHANGES_SHOWN = 5
+_CONTEXT_BUDGET = 300
+
+_EMOJI = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
+_SEVERITY_WORD = {"critical": "Critical", "warning": "Warning", "info": "Info"}
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """A rendered briefing: notification ``text`` and the Block Kit ``blocks``."""
+
+    text: str
+    blocks: tuple[dict[str, Any], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The message as ``chat.postMessage`` arguments: ``{"text": ..., "blocks": [...]}``."""
+        # A deep copy, so a caller adding to the payload cannot change this message.
+        return {"text": self.text, "blocks": [copy.deepcopy(b) for b in self.blocks]}
+
+
+def _section(text: str, accessory: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A section block with mrkdwn ``text`` cut to Slack's limit."""
+    block: dict[str, Any] = {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT)},
+    }
+    if accessory is not None:
+        block["accessory"] = accessory
+    return block
+
+
+def _outside(text: str, budget: int, *, single_line: bool = False) -> str:
+    """Outside ``text`` escaped for mrkdwn, then cut to ``budget`` without splitting an escape."""
+    return truncate(mrkdwn(one_line(text) if single_line else text.strip()), budget)
+
+
+def _details_button(card: CardView) -> dict[str, Any]:
+    """The "Details" button whose value tells the action handler which card was asked about."""
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": truncate("Details", MAX_BUTTON_TEXT)},
+        "action_id": "card_details",
+        # Not escaped: it is never displayed, and the handler looks the card up by it.
+        "value": truncate(card.id, MAX_BUTTON_VALUE),
+    }
+
+
+def _card_block(card: CardView, narrative: Narrative) -> dict[str, Any]:
+    """One card: severity, title, paragraph, evidence and facts, with a Details button."""
+    title = _outside(card.title, _TITLE_BUDGET, single_line=True) or "(untitled card)"
+    lines = [f"{_EMOJI[card.severity]} *{_SEVERITY_WORD[card.severity]}* · {title}"]
+    paragraph = narrative.paragraph(card.id)
+    if paragraph is not None and paragraph.strip():
+        lines.append(_outside(paragraph, _PARAGRAPH_BUDGET))
+        facts = " · ".join(fact_text(f) for f in card.facts)
+        if facts:
+            lines.append(_outside(facts, _FACTS_BUDGET, single_line=True))
+    else:
+        # The fallback already states the facts; listing them again adds nothing.
+        lines.append(_outside(fallback_paragraph(card), _PARAGRAPH_BUDGET))
+    lines.extend(
+        f"› {_outside(item, _EVIDENCE_BUDGET, single_line=True)}"
+        for item in card.evidence[:_EVIDENCE_SHOWN]
+    )
+    return _section("\n".join(lines), _details_button(card))
+
+
+def _actions_block(actions: tuple[str, ...]) -> dict[str, Any]:
+    """The narrative's recommended actions as a numbered list."""
+    items = [
+        f"{n}. {_outside(action, _ACTION_BUDGET, single_line=True)}"
+        for n, action in enumerate(actions, 1)
+    ]
+    return _section("*Recommended actions*\n" + "\n".join(items))
+
+
+def _change_line(change: ChangeView) -> str:
+    """A top change as a bullet, linked only when its URL is a safe http(s) URL."""
+    title = truncate(one_line(change.title), _CHANGE_TITLE_BUDGET) or change.id
+    where = f" · {mrkdwn(one_line(change.service))}" if change.service else ""
+    return f"• {link(change.url, title)}{where} · {change.score} ({change.band})"
+
+
+def _changes_block(changes: tuple[ChangeView, ...]) -> dict[str, Any]:
+    """The changes most worth a look this week."""
+    return _section("*Top changes*\n" + "\n".join(_change_line(c) for c in changes))
+
+
+def _chart_block(payload: BriefingPayload) -> dict[str, Any]:
+    """The risk distribution as text bars in a code block, this week against last."""
+    # Only band names and numbers go in here, so nothing in it needs escaping.
+    lines = distribution_lines(payload.distribution, payload.distribution_last_week)
+    return _section("*Risk distribution* (changes per band)\n```\n" + "\n".join(lines) + "\n```")
+
+
+def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, Any]:
+    """Week, scope and who wrote the narrative, in small print."""
+    week = payload.week
+    texts = [
+        f"Week {mrkdwn(week.id)} · {week_span(week)} ({mrkdwn(week.timezone)})",
+        f"Scope: {mrkdwn(one_line(payload.scope.label))}",
+        f"Narrative: {mrkdwn(one_line(narrative_label(narrative)))}",
+    ]
+    elements = [
+        {"type": "mrkdwn", "text": truncate(t, _CONTEXT_BUDGET)}
+        for t in texts[:MAX_CONTEXT_ELEMENTS]
+    ]
+    return {"type": "context", "elements": elements}
+
+
+def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage:
+    """Render ``payload`` and its ``narrative`` as a Slack message that Slack will accept."""
+    counts = payload.severity_counts.line()
+    headline = _outside(narrative.headline, MAX_HEADER_TEXT, single_line=True)
+    headline = headline or "Weekly delivery-risk briefing"
+    head: list[dict[str, Any]] = [
+        _section(f"*{counts}*"),
+        # Escaped although plain_text: Slack stores plain_text with the same three
+        # entities and decodes them for display, and the rule stays uniform.
+        {"type": "header", "text": {"type": "plain_text", "text": headline, "emoji": True}},
+    ]
+    cards = ordered_cards(payload.cards)
+    tail: list[dict[str, Any]] = []
+    # A quiet week is the counts, the one-line headline and the context: nothing to act on.
+    if cards:
+        if narrative.actions:
+            tail.append(_actions_block(narrative.actions))
+        if payload.top_changes:
+            tail.append(_changes_block(payload.top_changes[:_CHANGES_SHOWN]))
+        tail.append(_chart_block(payload))
+    tail.append(_context_block(payload, narrative))
+    room = MAX_BLOCKS - len(head) - len(tail)
+    shown = cards if len(cards) <= room else cards[: room - 1]
+    body: list[dict[str, Any]] = [_card_block(card, narrative) for card in shown]
+    if len(shown) < len(cards):
+        more = len(cards) - len(shown)
+        noun = "card" if more == 1 else "cards"
+        body.append(_section(f"+{more} more {noun} — use `/risk brief` for all"))
+    text = truncate(f"{counts}\n{headline}", MAX_FALLBACK_TEXT)
+    return SlackMessage(text=text, blocks=(*head, *body, *tail))

@@ -1,0 +1,186 @@
+"""The deterministic narrative: true numbers, a driver and an action, a quiet week in one line."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from briefing.build import card_view
+from briefing.deterministic import write_deterministic
+from briefing.payload import BriefingPayload, Counts, IncidentView, ServiceView
+from scoring import (
+    Band,
+    CardRules,
+    IncidentOutcome,
+    ScoredChange,
+    ScoredDeploy,
+    aggregate,
+    build_cards,
+)
+from tests.briefing.render.factory import make_payload
+
+MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _change(n: int, service: str, team: str, band: Band, week: int, **kw: object) -> ScoredChange:
+    score = {Band.SAFE: 10, Band.MODERATE: 40, Band.HIGH: 70, Band.CRITICAL: 85}[band]
+    defaults: dict[str, object] = {
+        "drivers": ("codeowners", "size") if band.elevated else (),
+        "files_with_owner_data": 2,
+        "files_with_owner": 0 if band.elevated else 2,
+    }
+    defaults.update(kw)
+    return ScoredChange(
+        key=f"acme/shop#{week}{n:03d}",
+        title=f"Change {n}",
+        service=service,
+        team=team,
+        score=score,
+        band=band,
+        merged_at=MONDAY + timedelta(weeks=week, hours=n),
+        **defaults,  # type: ignore[arg-type]
+    )
+
+
+def _busy_payload() -> BriefingPayload:
+    """A week with a concentration, an incident, slower MTTR, agent changes and an improvement."""
+    pay_now = [
+        _change(n, "payments", "money", Band.HIGH if n < 6 else Band.SAFE, 0) for n in range(8)
+    ]
+    agents = [
+        _change(20 + n, "search", "find", Band.SAFE, 0, agent_involved=True, human_reviewed=False)
+        for n in range(3)
+    ]
+    search_now = [_change(30 + n, "search", "find", Band.SAFE, 0) for n in range(5)]
+    pay_before = [_change(n, "payments", "money", Band.SAFE, -1) for n in range(8)]
+    search_before = [
+        _change(
+            30 + n, "search", "find", Band.HIGH if n < 4 else Band.SAFE, -1, drivers=("review",)
+        )
+        for n in range(8)
+    ]
+    deploy = ScoredDeploy(
+        "deploy:payments:1", "payments", MONDAY + timedelta(days=4), 82, Band.CRITICAL
+    )
+    this = aggregate(
+        pay_now + agents + search_now,
+        [
+            deploy,
+            *(
+                ScoredDeploy(f"d{n}", "search", MONDAY + timedelta(hours=n), 10, Band.SAFE)
+                for n in range(4)
+            ),
+        ],
+        [
+            IncidentOutcome(
+                "INC-1042",
+                "payments",
+                "Checkout 500s",
+                deploy.finished_at + timedelta(hours=2),
+                deploy.finished_at + timedelta(hours=7),
+                deploy.key,
+                Band.CRITICAL,
+                deploy.finished_at,
+            )
+        ],
+    )
+    opened = MONDAY - timedelta(days=3)
+    last = aggregate(
+        pay_before + search_before,
+        [],
+        [IncidentOutcome("INC-1001", "search", "Slow", opened, opened + timedelta(minutes=40))],
+    )
+    cards = build_cards(this, last, CardRules())
+    payload = make_payload(tuple(card_view(c) for c in cards), changes=())
+    return payload.model_copy(
+        update={
+            "services": (
+                ServiceView(
+                    id="payments",
+                    name="Payments",
+                    team="money",
+                    changes=8,
+                    high_risk=6,
+                    high_risk_share=75.0,
+                    high_risk_share_last_week=0.0,
+                    top_driver="codeowners",
+                ),
+            ),
+            "incidents": (
+                IncidentView(
+                    id="INC-1042",
+                    service="payments",
+                    title="Checkout 500s",
+                    opened_at=deploy.finished_at + timedelta(hours=2),
+                    resolved_at=deploy.finished_at + timedelta(hours=7),
+                    minutes_to_resolve=300.0,
+                    deploy=deploy.key,
+                    deploy_band="critical",
+                    after_high_risk_deploy=True,
+                ),
+            ),
+        }
+    )
+
+
+def _allowed_numbers(payload: BriefingPayload) -> set[float]:
+    allowed = {round(f.value, 1) for c in payload.cards for f in c.facts}
+    allowed |= {float(n) for n in NUMBER.findall(payload.model_dump_json())}
+    return allowed
+
+
+def test_every_card_kind_gets_a_paragraph_with_true_numbers() -> None:
+    """Each card has a paragraph, and every number in the narrative is one the payload holds."""
+    payload = _busy_payload()
+    kinds = {c.kind for c in payload.cards}
+    assert {"concentration", "incident", "mttr", "agent", "improvement"} <= kinds
+    narrative = write_deterministic(payload)
+    assert narrative.source == "deterministic"
+    assert {p.card_id for p in narrative.paragraphs} == {c.id for c in payload.cards}
+    text = " ".join(
+        [narrative.headline, *(p.text for p in narrative.paragraphs), *narrative.actions]
+    )
+    allowed = _allowed_numbers(payload)
+    for number in NUMBER.findall(text):
+        assert round(float(number), 1) in allowed, f"{number} is not in the payload"
+
+
+def test_headline_names_the_concentration_and_its_driver() -> None:
+    """The headline says where risk concentrates and why, in a manager's words."""
+    payload = _busy_payload()
+    first = payload.cards[0]
+    narrative = write_deterministic(payload)
+    if first.kind == "concentration":
+        assert narrative.headline.startswith("Risk is concentrating in Payments: 75% ")
+        assert "files without a CODEOWNERS owner" in narrative.headline
+    else:
+        assert narrative.headline == first.title + "."
+    paragraph = narrative.paragraph("concentration:payments")
+    assert paragraph is not None
+    assert "6 of 8 changes were high risk (75%, up from 0% last week)" in paragraph
+
+
+def test_actions_come_from_warning_and_critical_cards_at_most_three() -> None:
+    """Up to three actions, none for info cards, the CODEOWNERS fix for a CODEOWNERS driver."""
+    narrative = write_deterministic(_busy_payload())
+    assert 1 <= len(narrative.actions) <= 3
+    assert any("CODEOWNERS" in a for a in narrative.actions)
+    assert not any("thank" in a.lower() for a in narrative.actions)
+
+
+def test_quiet_week_is_one_line() -> None:
+    """No card: a one-line headline with the week's numbers, and nothing else."""
+    payload = make_payload(cards=(), changes=())
+    narrative = write_deterministic(payload)
+    assert narrative.headline == (
+        "A quiet week: 54 changes, 22.2% high risk, no material shift from last week."
+    )
+    assert narrative.paragraphs == ()
+    assert narrative.actions == ()
+
+
+def test_empty_week_says_nothing_merged() -> None:
+    """A week without changes says so rather than printing zeros."""
+    payload = make_payload(cards=(), changes=()).model_copy(update={"distribution": Counts()})
+    assert write_deterministic(payload).headline == "A quiet week: no changes merged in scope."

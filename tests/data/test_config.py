@@ -1,0 +1,112 @@
+"""riskbrief.toml: a good file parses, and every mistake is one sentence naming the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data.config import load_org_config, parse_org_config
+from scoring.errors import ConfigError
+
+GOOD = """
+[organisation]
+name = "Acme"
+timezone = "Europe/Berlin"
+
+[[repositories]]
+name = "acme/shop"
+
+[[services]]
+key = "payments"
+repository = "acme/shop"
+paths = ["services/payments/**"]
+
+[[services]]
+key = "search"
+paths = ["services/search/**", "libs/query/*.py"]
+
+[[teams]]
+key = "money"
+services = ["payments"]
+
+[[subscribers]]
+key = "maria"
+email = "maria@example.com"
+timezone = "America/New_York"
+teams = ["money"]
+
+[scoring.weights]
+review = 25
+"""
+
+
+def test_good_file_parses_and_maps_paths_to_services() -> None:
+    """Services are found by their globs, teams own them, overrides reach the scorer."""
+    org = parse_org_config(GOOD)
+    assert org.service_for_path("acme/shop", "services/payments/api/charge.py") == "payments"
+    assert org.service_for_path("acme/shop", "libs/query/parse.py") == "search"
+    assert org.service_for_path("acme/shop", "libs/query/deep/parse.py") is None
+    assert org.team_of_service("payments") == "money"
+    assert org.scope_services(("money",), ()) == ("payments",)
+    assert org.scope_services((), ()) == ("payments", "search")
+    cfg = org.scoring_config()
+    assert cfg.weights.review == 25.0
+    assert cfg.timezone == "Europe/Berlin"
+
+
+def test_example_written_by_init_parses() -> None:
+    """The commented example that `riskbrief init` writes is a valid configuration."""
+    text = (Path(__file__).parents[2] / "bot" / "example.toml").read_text()
+    org = parse_org_config(text)
+    assert org.subscribers[0].key == "maria"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[organisation]\nnmae = 'x'", "organisation.nmae is not a known setting"),
+        ("[organisation]\ntimezone = 'Mars/Olympus'", "organisation.timezone must be an IANA"),
+        ("[organisation]\nname_people = 'sometimes'", "organisation.name_people"),
+        (
+            "[[services]]\nkey = 'a'\npaths = ['src/[abc']",
+            "services[0].paths has a bad path glob",
+        ),
+        ("[[services]]\nkey = 'Payments Team'", "services[0].key must be lowercase letters"),
+        ("[[subscribers]]\nkey = 'x'", "subscribers[0] needs a slack_user_id or an email"),
+        (
+            "[[subscribers]]\nkey = 'x'\nemail = 'not-an-address'",
+            "subscribers[0].email must be an address such as",
+        ),
+        (
+            "[[subscribers]]\nkey = 'x'\nslack_user_id = 'maria'",
+            "subscribers[0].slack_user_id must be a Slack member id",
+        ),
+        (
+            "[[subscribers]]\nkey = 'x'\nemail = 'a@b.co'\ntimezone = 'CEST'",
+            "subscribers[0].timezone must be an IANA time zone",
+        ),
+        ("[[teams]]\nkey = 't'\nservices = ['nope']", "teams[0].services names 'nope'"),
+        (
+            "[[services]]\nkey = 'a'\n[[services]]\nkey = 'a'",
+            "services: the key 'a' is used twice",
+        ),
+        ("[delivery]\ntime = '9am'", "delivery.time must be a 24-hour time such as 09:00"),
+        ("[scoring.weights]\nreveiw = 3", "scoring.weights.reveiw is not a known setting"),
+        ("organisation = [", "is not valid TOML"),
+    ],
+)
+def test_each_mistake_is_one_sentence_naming_the_key(text: str, expected: str) -> None:
+    """A wrong setting gives a single line that names the key and what to put there."""
+    with pytest.raises(ConfigError) as info:
+        parse_org_config(text)
+    message = str(info.value)
+    assert expected in message
+    assert "\n" not in message
+    assert "Traceback" not in message
+
+
+def test_missing_file_says_to_run_init(tmp_path: Path) -> None:
+    """A missing riskbrief.toml points at `riskbrief init`."""
+    with pytest.raises(ConfigError, match="riskbrief init"):
+        load_org_config(tmp_path / "riskbrief.toml")

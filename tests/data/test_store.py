@@ -1,0 +1,120 @@
+"""Facts read from the store, scores written back, and the linking rules, on both backends."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from data.engine import session_scope
+from data.linking import link_all
+from data.store import (
+    load_changes,
+    load_deploys,
+    load_incidents,
+    load_scores,
+    save_scores,
+    week_rows,
+)
+from data.tables import Incident, Person
+from scoring import Band, RiskScore, Signal
+from tests.data.rows import at, base, change, deploy, incident
+
+
+def _score(key: str, points: float, version: str = "v1") -> RiskScore:
+    return RiskScore(
+        key,
+        round(points),
+        Band.HIGH if points >= 60 else Band.SAFE,
+        (Signal("size", 1.0, points, "big"),),
+        (),
+        version,
+    )
+
+
+def test_changes_round_trip_as_facts(engine: Engine) -> None:
+    """A stored PR comes back as facts with aware UTC times, agent flags and CODEOWNERS state."""
+    with session_scope(engine) as s:
+        repo, svc, human, agent = base(s)
+        reviewer = Person(login="bob")
+        s.add(reviewer)
+        s.flush()
+        change(s, repo, svc, agent, 1, at(1), owners=[], approver=None)
+        change(s, repo, svc, human, 2, at(2), owners=None, approver=reviewer)
+    with session_scope(engine) as s:
+        facts = load_changes(s)
+    assert [f.key for f in facts] == ["acme/shop#1", "acme/shop#2"]
+    first, second = facts
+    assert first.merged_at == at(1)
+    assert first.merged_at.tzinfo is UTC
+    assert first.author_is_agent
+    assert not first.human_approvals
+    assert first.files[0].owners == ()
+    assert first.files[0].service == "payments"
+    assert second.files[0].owners is None
+    assert [r.reviewer for r in second.human_approvals] == ["bob"]
+
+
+def test_save_scores_replaces_same_version_and_keeps_others(engine: Engine) -> None:
+    """Rescoring with the same scorer version replaces rows; another version's rows stay."""
+    with session_scope(engine) as s:
+        save_scores(s, "change", [_score("a#1", 10), _score("a#2", 70)])
+        save_scores(s, "change", [_score("a#1", 65)])
+        save_scores(s, "change", [_score("a#1", 5, version="v2")])
+    with session_scope(engine) as s:
+        v1 = load_scores(s, "change", "v1")
+        v2 = load_scores(s, "change", "v2")
+    assert {k: r.score for k, r in v1.items()} == {"a#1": 65, "a#2": 70}
+    assert v1["a#1"].signals == [
+        {"name": "size", "value": 1.0, "points": 65.0, "explanation": "big"}
+    ]
+    assert {k: r.score for k, r in v2.items()} == {"a#1": 5}
+
+
+def test_deploy_ships_changes_since_previous_successful_deploy(engine: Engine) -> None:
+    """A deploy ships what merged after the last *successful* deploy; failures ship again."""
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        change(s, repo, svc, human, 1, at(1))
+        deploy(s, svc, "d1", at(2))
+        change(s, repo, svc, human, 2, at(3))
+        deploy(s, svc, "d2", at(4), status="failure")
+        change(s, repo, svc, human, 3, at(5))
+        deploy(s, svc, "d3", at(6))
+        incident(s, svc, "INC-1", at(7), 30)
+        incident(s, svc, "INC-2", at(6 + 100), 30)
+        summary = link_all(s, window_hours=72)
+        again = link_all(s, window_hours=72)
+    assert (summary.deploy_changes, summary.incidents) == (4, 1)
+    assert (again.deploy_changes, again.incidents) == (0, 0)
+    with session_scope(engine) as s:
+        shipped = {d.key: d.change_keys for d in load_deploys(s)}
+        linked = {i.key: i.deploy_key for i in load_incidents(s)}
+        open_rows = list(s.exec(select(Incident).where(Incident.deploy_id == None)))  # noqa: E711
+    assert shipped == {
+        "d1": ("acme/shop#1",),
+        "d2": ("acme/shop#2",),
+        "d3": ("acme/shop#2", "acme/shop#3"),
+    }
+    assert linked == {"INC-1": "d3", "INC-2": None}
+    assert [i.key for i in open_rows] == ["INC-2"]
+
+
+def test_week_rows_keep_the_window_scope_and_version(engine: Engine) -> None:
+    """Only changes in [since, until) of services in scope with a score of the version count."""
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        change(s, repo, svc, human, 1, at(-1))
+        change(s, repo, svc, human, 2, at(1), owners=["@acme/pay"])
+        change(s, repo, svc, human, 3, at(2), owners=[])
+        change(s, repo, svc, human, 4, at(24 * 7))
+        save_scores(s, "change", [_score(f"acme/shop#{n}", 70) for n in (1, 2, 4)])
+        save_scores(s, "change", [_score("acme/shop#3", 70, version="old")])
+    with session_scope(engine) as s:
+        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+        other = week_rows(s, at(0), at(24 * 7), ["search"], "v1")
+    assert [c.key for c in rows.changes] == ["acme/shop#2"]
+    assert rows.changes[0].band is Band.HIGH
+    assert (rows.changes[0].files_with_owner_data, rows.changes[0].files_with_owner) == (1, 1)
+    assert other.changes == ()
