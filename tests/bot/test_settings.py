@@ -33,5 +33,5 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     """A wrong value ends in one sentence naming the variable and the accepted values."""
     monkeypatch.setenv("RISKBRIEF_LOG_LEVEL", "loud")
-    with pytest.raises(ConfigError, match="RISKBRIEF_LOG_LEVEL .* one of debug, info"):
+    with pytest.raises(ConfigError, match=r"RISKBRIEF_LOG_LEVEL .* one of debug, info"):
         load_settings()

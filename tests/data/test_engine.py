@@ -41,7 +41,7 @@ def test_bad_database_url_is_one_sentence(url: str) -> None:
 def test_unreachable_database_is_a_store_error() -> None:
     """A database that does not answer is reported with the URL and what to check."""
     engine = make_engine("postgresql://someone@127.0.0.1:9/nothing")
-    with pytest.raises(StoreError, match="cannot reach the database.*RISKBRIEF_DATABASE_URL"):
+    with pytest.raises(StoreError, match=r"cannot reach the database.*RISKBRIEF_DATABASE_URL"):
         check_connection(engine)
 
 

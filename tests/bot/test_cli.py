@@ -1,0 +1,162 @@
+"""The `riskbrief` command line end to end: demo, init, db upgrade, score, brief, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+
+AS_OF = "2026-11-23"
+COUNTS_LINE = re.compile(r"^\d+ critical · \d+ warning · \d+ info$")
+BLOCK_TYPES = {"section", "header", "divider", "context", "actions", "image", "rich_text"}
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The output folder and terminal text of one `riskbrief demo` run."""
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def _subscribers(out: Path) -> list[str]:
+    return sorted(p.name.removesuffix(".slack.json") for p in out.glob("*.slack.json"))
+
+
+def _texts(node: Any) -> list[str]:
+    """Every ``text`` string in a Block Kit structure."""
+    if isinstance(node, dict):
+        found = [node["text"]] if isinstance(node.get("text"), str) else []
+        return found + [t for v in node.values() for t in _texts(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in _texts(v)]
+    return []
+
+
+def test_demo_prints_the_first_briefing_counts_first(demo_out: tuple[Path, str]) -> None:
+    """The terminal shows a briefing whose first line is the severity counts."""
+    _, output = demo_out
+    assert COUNTS_LINE.match(output.splitlines()[0])
+    assert "Wrote 4 briefings" in output
+
+
+def test_demo_writes_slack_and_email_for_every_subscriber(demo_out: tuple[Path, str]) -> None:
+    """Each subscriber gets Slack JSON within Block Kit limits, an HTML and a text email."""
+    out, _ = demo_out
+    subscribers = _subscribers(out)
+    assert len(subscribers) == 4
+    for key in subscribers:
+        message = json.loads((out / f"{key}.slack.json").read_text())
+        blocks = message["blocks"]
+        assert 1 <= len(blocks) <= 50
+        assert {b["type"] for b in blocks} <= BLOCK_TYPES
+        assert COUNTS_LINE.match(blocks[0]["text"]["text"].strip("*").splitlines()[0].strip("*"))
+        for block in blocks:
+            if block["type"] == "section" and "text" in block:
+                assert len(block["text"]["text"]) <= 3000
+            if block["type"] == "header":
+                assert len(block["text"]["text"]) <= 150
+        html = (out / f"{key}.email.html").read_text()
+        text = (out / f"{key}.email.txt").read_text()
+        assert html.lstrip().lower().startswith("<!doctype html") or "<html" in html
+        assert "cid:" in html
+        assert COUNTS_LINE.match(text.splitlines()[0])
+
+
+def test_demo_surfaces_the_planted_stories(demo_out: tuple[Path, str]) -> None:
+    """The org-wide briefing carries a card for each story planted in the latest week."""
+    out, _ = demo_out
+    briefs = {k: json.loads((out / f"{k}.slack.json").read_text()) for k in _subscribers(out)}
+    card_ids = {
+        key: {
+            el["value"]
+            for block in msg["blocks"]
+            for el in ([block["accessory"]] if "accessory" in block else [])
+            if el.get("action_id") == "card_details"
+        }
+        for key, msg in briefs.items()
+    }
+    widest = max(card_ids.values(), key=len)
+    assert any(c.startswith("concentration:") for c in widest)
+    assert any(c.startswith("incident:") for c in widest)
+    assert "mttr" in widest
+    assert "agent:unreviewed" in widest
+    assert any(c.startswith("improvement:") for c in widest)
+
+
+def test_demo_is_deterministic(tmp_path: Path, demo_out: tuple[Path, str]) -> None:
+    """Two runs for the same day and seed write the same briefings."""
+    first, _ = demo_out
+    result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path), "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    for key in _subscribers(first):
+        for suffix in (".slack.json", ".email.txt"):
+            assert (tmp_path / f"{key}{suffix}").read_text() == (
+                first / f"{key}{suffix}"
+            ).read_text()
+
+
+def _run(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed `riskbrief` script as a user would."""
+    script = Path(sys.executable).parent / "riskbrief"
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("RISKBRIEF_")}
+    full_env.update(env)
+    return subprocess.run(
+        [str(script), *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_init_upgrade_score_brief_on_a_fresh_directory(tmp_path: Path) -> None:
+    """A new user's path: init, db upgrade, score and brief work on an empty store."""
+    assert _run(["init"], tmp_path).returncode == 0
+    assert (tmp_path / "riskbrief.toml").exists()
+    again = _run(["init"], tmp_path)
+    assert again.returncode != 0
+    assert "--force" in again.stderr
+    assert _run(["db", "upgrade"], tmp_path).returncode == 0
+    assert (tmp_path / "riskbrief.db").exists()
+    scored = _run(["score"], tmp_path)
+    assert scored.returncode == 0, scored.stderr
+    assert "Scored 0 changes and 0 deploys" in scored.stdout
+    brief = _run(["brief", "--week", "2026-W47", "--out", "out"], tmp_path)
+    assert brief.returncode == 0, brief.stderr
+    assert brief.stdout.splitlines()[0] == "0 critical · 0 warning · 0 info"
+    assert "A quiet week: no changes merged in scope." in brief.stdout
+    assert (tmp_path / "out" / "maria.slack.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "needle"),
+    [
+        (["brief"], {}, "riskbrief.toml does not exist; run `riskbrief init`"),
+        (["score"], {"RISKBRIEF_DATABASE_URL": "mysql://x/y"}, "RISKBRIEF_DATABASE_URL"),
+        (["score"], {"RISKBRIEF_LOG_LEVEL": "loud"}, "RISKBRIEF_LOG_LEVEL"),
+        (["score"], {}, "run `riskbrief db upgrade` first"),
+        (["brief", "--subscriber", "nobody"], {}, "no active subscriber 'nobody'"),
+        (["brief", "--week", "last week"], {}, "use the form 2026-W47"),
+        (["demo", "--as-of", "yesterday"], {}, "use the form 2026-11-23"),
+    ],
+)
+def test_user_errors_are_one_sentence_without_traceback(
+    tmp_path: Path, args: list[str], env: dict[str, str], needle: str
+) -> None:
+    """A mistake a user can make ends in one line saying what to do, never a traceback."""
+    if args[0] != "brief" or args[1:] != []:
+        _run(["init"], tmp_path)
+    if "nobody" in args:
+        _run(["db", "upgrade"], tmp_path)
+    result = _run(args, tmp_path, **env)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert needle in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.startswith("Error")]) == 1
