@@ -123,7 +123,8 @@ def _brief_all(
     week: IsoWeek | None = None,
     only: str | None = None,
 ) -> list[Composed]:
-    query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.key))
+    # In the order riskbrief.toml declares them, so "the first briefing" is the first one there.
+    query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
     subscribers = list(session.exec(query))
     if only is not None:
         subscribers = [s for s in subscribers if s.key == only]

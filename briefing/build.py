@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -21,6 +21,7 @@ from briefing.payload import (
     ServiceView,
     SeverityCounts,
     SignalView,
+    TeamView,
     WeekView,
 )
 from briefing.week import IsoWeek
@@ -78,13 +79,19 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
 
-def card_view(card: Card) -> CardView:
-    """The payload's view of a card the scoring rules made."""
+def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
+    """The payload's view of a card the scoring rules made.
+
+    Scoring titles name services and teams by key; a reader sees display names.
+    """
+    title = card.title
+    if card.subject and names and card.subject in names:
+        title = title.replace(card.subject, names[card.subject], 1)
     return CardView(
         id=card.id,
         kind=card.kind.value,
         severity=card.severity.value,
-        title=card.title,
+        title=title,
         subject=card.subject,
         facts=tuple(FactView(label=f.label, value=f.value, unit=f.unit) for f in card.facts),
         evidence=card.evidence,
@@ -223,6 +230,15 @@ def build_payload(
     cards = build_cards(this, last, cfg.rules)
     counts = severity_counts(cards)
     name_people = org.organisation.name_people
+    names = {t.key: t.display_name for t in org.teams} | {
+        s.key: s.display_name for s in org.services
+    }
+    in_scope = set(org.scope_services(audience.teams, audience.services))
+    teams = tuple(
+        TeamView(id=t.key, name=t.display_name)
+        for t in org.teams
+        if t.key in audience.teams or in_scope & set(t.services)
+    )
     return BriefingPayload(
         organisation=org.organisation.name,
         subscriber=audience.key,
@@ -241,6 +257,7 @@ def build_payload(
             info=counts[Severity.INFO],
         ),
         services=_services(org, this, last),
+        teams=teams,
         drivers=_drivers(this, last),
         metrics=Metrics(
             mttr_minutes=_r(this.mttr_minutes),
@@ -256,7 +273,7 @@ def build_payload(
         ),
         incidents=_incidents(this),
         agents=_agents(this),
-        cards=tuple(card_view(c) for c in cards),
+        cards=tuple(card_view(c, names) for c in cards),
         top_changes=_top_changes(this, rows, cards, name_people),
         name_people=name_people,
     )

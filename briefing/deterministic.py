@@ -12,6 +12,7 @@ from collections.abc import Callable
 from briefing.labels import signal_label
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload, CardView
+from scoring.cards import DRIVEN_BY
 
 __all__ = ["write_deterministic"]
 
@@ -37,10 +38,9 @@ def _fact(card: CardView, label: str) -> float:
 
 
 def _driver(card: CardView) -> tuple[str, int] | None:
-    prefix = "high-risk changes driven by "
     for f in card.facts:
-        if f.label.startswith(prefix):
-            return f.label.removeprefix(prefix), int(f.value)
+        if f.label.startswith(DRIVEN_BY):
+            return f.label.removeprefix(DRIVEN_BY), int(f.value)
     return None
 
 
@@ -85,7 +85,7 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     incident = next((i for i in payload.incidents if i.id == key), None)
     name = _service_name(payload, card.subject)
     hours = _fact(card, "hours from deploy to incident")
-    band = incident.deploy_band if incident and incident.deploy_band else "high-risk"
+    band = f"{incident.deploy_band}-risk" if incident and incident.deploy_band else "high-risk"
     deploy = f" ({incident.deploy})" if incident and incident.deploy else ""
     text = f"{key} hit {name} {_num(hours)} h after a {band} deploy{deploy}."
     minutes = _maybe(card, "minutes to resolve")
@@ -130,9 +130,9 @@ def _p_agent(_payload: BriefingPayload, card: CardView) -> str:
     )
 
 
-def _p_improvement(_payload: BriefingPayload, card: CardView) -> str:
+def _p_improvement(payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{card.subject} cut its high-risk share to "
+        f"{payload.team_name(card.subject or '')} cut its high-risk share to "
         f"{_num(_fact(card, 'high-risk share this week'))}% from "
         f"{_num(_fact(card, 'high-risk share last week'))}% over "
         f"{_num(_fact(card, 'changes'))} changes. Worth saying thank you."

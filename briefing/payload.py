@@ -28,6 +28,7 @@ __all__ = [
     "ServiceView",
     "SeverityCounts",
     "SignalView",
+    "TeamView",
     "WeekView",
 ]
 
@@ -94,6 +95,13 @@ class ChangeView(_Value):
     agent: bool = False
     human_reviewed: bool = True
     author: str | None = None
+
+
+class TeamView(_Value):
+    """A team in the scope."""
+
+    id: str
+    name: str
 
 
 class ServiceView(_Value):
@@ -206,6 +214,7 @@ class BriefingPayload(_Value):
     distribution_last_week: Counts
     severity_counts: SeverityCounts
     services: tuple[ServiceView, ...]
+    teams: tuple[TeamView, ...] = ()
     drivers: tuple[DriverView, ...]
     metrics: Metrics
     incidents: tuple[IncidentView, ...]
@@ -222,6 +231,10 @@ class BriefingPayload(_Value):
     def card(self, card_id: str) -> CardView | None:
         """The card with ``card_id``, if any."""
         return next((c for c in self.cards if c.id == card_id), None)
+
+    def team_name(self, team_id: str) -> str:
+        """The display name of a team in the payload, or its id."""
+        return next((t.name for t in self.teams if t.id == team_id), team_id)
 
     def change(self, change_id: str) -> ChangeView | None:
         """The top change with ``change_id``, if any."""

@@ -233,7 +233,13 @@ class OrgConfig(_Strict):
         for section, cls in (("weights", Weights), ("bands", BandThresholds), ("rules", CardRules)):
             values: dict[str, float] = getattr(self.scoring, section)
             defaults = asdict(cls())
-            typed = {k: type(defaults[k])(v) if k in defaults else v for k, v in values.items()}
+            typed: dict[str, Any] = {}
+            for k, v in values.items():
+                if k in defaults and isinstance(defaults[k], int) and not float(v).is_integer():
+                    raise ConfigError(
+                        f"riskbrief.toml: scoring.{section}.{k} must be a whole number (got {v})"
+                    )
+                typed[k] = type(defaults[k])(v) if k in defaults else v
             if typed:
                 overrides[section] = typed
         try:

@@ -13,7 +13,10 @@ from enum import StrEnum
 from scoring.config import CardRules
 from scoring.weekly import WeekAggregate
 
-__all__ = ["Card", "CardKind", "Fact", "Severity", "build_cards", "severity_counts"]
+__all__ = ["DRIVEN_BY", "Card", "CardKind", "Fact", "Severity", "build_cards", "severity_counts"]
+
+# The label prefix of a concentration card's fact naming its top driving signal.
+DRIVEN_BY = "high-risk changes driven by "
 
 
 class Severity(StrEnum):
@@ -77,8 +80,15 @@ def _r(x: float) -> float:
     return round(x, 1)
 
 
-def _shift(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+def _shift(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, covered: frozenset[str]
+) -> Iterator[Card]:
     if this.distribution.total < r.shift_min_changes:
+        return
+    elevated = [c.key for c in this.changes if c.band.elevated]
+    # When concentration cards already show most of the high-risk changes, a
+    # scope-wide shift card would only repeat them.
+    if elevated and 2 * sum(1 for k in elevated if k in covered) >= len(elevated):
         return
     now, before = this.distribution.elevated_share, last.distribution.elevated_share
     sev = _pick(now - before, r.shift_warning_pp, r.shift_critical_pp)
@@ -120,7 +130,7 @@ def _concentration(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> It
         ]
         driver = group.top_driver
         if driver:
-            facts.append(Fact(f"high-risk changes driven by {driver[0]}", driver[1]))
+            facts.append(Fact(f"{DRIVEN_BY}{driver[0]}", driver[1]))
         yield Card(
             f"concentration:{group.name}",
             CardKind.CONCENTRATION,
@@ -132,15 +142,25 @@ def _concentration(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> It
         )
 
 
-def _drivers(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+def _drivers(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, concentrations: tuple[Card, ...]
+) -> Iterator[Card]:
     before = dict(last.drivers)
-    # A driver already named by a concentration card is not repeated as its own card.
+    # A driver a concentration card names, or changes it already shows, are not repeated.
     named = {
-        g.top_driver[0]
-        for g in this.services
-        if g.top_driver and g.distribution.total >= r.concentration_min_changes
+        f.label.removeprefix(DRIVEN_BY)
+        for card in concentrations
+        for f in card.facts
+        if f.label.startswith(DRIVEN_BY)
     }
-    for name, count in this.drivers:
+    covered = {k for card in concentrations for k in card.evidence}
+    for name, _ in this.drivers:
+        keys = tuple(
+            c.key
+            for c in this.changes
+            if c.band.elevated and name in c.drivers and c.key not in covered
+        )
+        count = len(keys)
         rise = count - before.get(name, 0)
         if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
             continue
@@ -154,7 +174,7 @@ def _drivers(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator
                 Fact("high-risk changes driven this week", count),
                 Fact("high-risk changes driven last week", before.get(name, 0)),
             ),
-            tuple(c.key for c in this.changes if c.band.elevated and name in c.drivers),
+            keys,
         )
 
 
@@ -172,7 +192,7 @@ def _incidents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Itera
             f"incident:{i.key}",
             CardKind.INCIDENT,
             Severity.CRITICAL,
-            f"Incident in {i.service} followed a {i.deploy_band} deploy",
+            f"Incident in {i.service} followed a {i.deploy_band}-risk deploy",
             i.service,
             tuple(facts),
             tuple(k for k in (i.key, i.deploy_key) if k),
@@ -287,23 +307,35 @@ def _improvement(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iter
         )
 
 
-_RULES: tuple[Callable[[WeekAggregate, WeekAggregate, CardRules], Iterator[Card]], ...] = (
-    _incidents,
-    _concentration,
-    _shift,
-    _drivers,
-    _agents,
-    _mttr,
-    _cfr,
-    _codeowners,
-    _improvement,
+_Rule = Callable[[WeekAggregate, WeekAggregate, CardRules], Iterator[Card]]
+
+_INDEPENDENT: tuple[_Rule, ...] = (_incidents, _agents, _mttr, _cfr, _codeowners, _improvement)
+
+# Within a severity, the most specific cards lead: where risk concentrates, then what broke.
+_ORDER = (
+    CardKind.CONCENTRATION,
+    CardKind.INCIDENT,
+    CardKind.AGENT,
+    CardKind.MTTR,
+    CardKind.CFR,
+    CardKind.SHIFT,
+    CardKind.CODEOWNERS,
+    CardKind.DRIVER,
+    CardKind.IMPROVEMENT,
 )
 
 
 def build_cards(this: WeekAggregate, last: WeekAggregate, rules: CardRules) -> tuple[Card, ...]:
     """Every card the rules produce, most severe first, in a stable order."""
-    cards = [card for rule in _RULES for card in rule(this, last, rules)]
-    order = {rule: n for n, rule in enumerate(CardKind)}
+    concentrations = tuple(_concentration(this, last, rules))
+    covered = frozenset(k for card in concentrations for k in card.evidence)
+    cards = [
+        *concentrations,
+        *_shift(this, last, rules, covered),
+        *_drivers(this, last, rules, concentrations),
+        *(card for rule in _INDEPENDENT for card in rule(this, last, rules)),
+    ]
+    order = {kind: n for n, kind in enumerate(_ORDER)}
     return tuple(sorted(cards, key=lambda c: (c.severity.rank, order[c.kind], c.id)))
 
 

@@ -110,3 +110,11 @@ def test_missing_file_says_to_run_init(tmp_path: Path) -> None:
     """A missing riskbrief.toml points at `riskbrief init`."""
     with pytest.raises(ConfigError, match="riskbrief init"):
         load_org_config(tmp_path / "riskbrief.toml")
+
+
+def test_whole_number_rule_refuses_a_fraction() -> None:
+    """A count rule given a fraction is refused rather than silently cut off."""
+    with pytest.raises(ConfigError, match=r"scoring\.rules\.shift_min_changes must be a whole"):
+        parse_org_config("[scoring.rules]\nshift_min_changes = 5.5")
+    org = parse_org_config("[scoring.rules]\nshift_min_changes = 6.0")
+    assert org.scoring_config().rules.shift_min_changes == 6
