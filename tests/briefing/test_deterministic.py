@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from briefing.build import card_view
 from briefing.deterministic import write_deterministic
@@ -12,52 +12,29 @@ from scoring import (
     Band,
     CardRules,
     IncidentOutcome,
-    ScoredChange,
     ScoredDeploy,
     aggregate,
     build_cards,
 )
 from tests.briefing.render.factory import make_payload
+from tests.scoring.builders import MONDAY, scored
 
-MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _change(n: int, service: str, team: str, band: Band, week: int, **kw: object) -> ScoredChange:
-    score = {Band.SAFE: 10, Band.MODERATE: 40, Band.HIGH: 70, Band.CRITICAL: 85}[band]
-    defaults: dict[str, object] = {
-        "drivers": ("codeowners", "size") if band.elevated else (),
-        "files_with_owner_data": 2,
-        "files_with_owner": 0 if band.elevated else 2,
-    }
-    defaults.update(kw)
-    return ScoredChange(
-        key=f"acme/shop#{week}{n:03d}",
-        title=f"Change {n}",
-        service=service,
-        team=team,
-        score=score,
-        band=band,
-        merged_at=MONDAY + timedelta(weeks=week, hours=n),
-        **defaults,  # type: ignore[arg-type]
-    )
 
 
 def _busy_payload() -> BriefingPayload:
     """A week with a concentration, an incident, slower MTTR, agent changes and an improvement."""
     pay_now = [
-        _change(n, "payments", "money", Band.HIGH if n < 6 else Band.SAFE, 0) for n in range(8)
+        scored(n, "payments", "money", Band.HIGH if n < 6 else Band.SAFE, 0) for n in range(8)
     ]
     agents = [
-        _change(20 + n, "search", "find", Band.SAFE, 0, agent_involved=True, human_reviewed=False)
+        scored(20 + n, "search", "find", Band.SAFE, 0, agent_involved=True, human_reviewed=False)
         for n in range(3)
     ]
-    search_now = [_change(30 + n, "search", "find", Band.SAFE, 0) for n in range(5)]
-    pay_before = [_change(n, "payments", "money", Band.SAFE, -1) for n in range(8)]
+    search_now = [scored(30 + n, "search", "find", Band.SAFE, 0) for n in range(5)]
+    pay_before = [scored(n, "payments", "money", Band.SAFE, -1) for n in range(8)]
     search_before = [
-        _change(
-            30 + n, "search", "find", Band.HIGH if n < 4 else Band.SAFE, -1, drivers=("review",)
-        )
+        scored(30 + n, "search", "find", Band.HIGH if n < 4 else Band.SAFE, -1, drivers=("review",))
         for n in range(8)
     ]
     deploy = ScoredDeploy(
