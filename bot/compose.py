@@ -67,18 +67,21 @@ def record(session: Session, composed: Composed) -> Briefing:
 
 
 def write_files(out: Path, composed: Composed) -> list[Path]:
-    """Write ``<subscriber>.slack.json``, ``.email.html``, ``.email.txt`` and the chart."""
+    """Write ``<subscriber>.slack.json``, ``.email.html``, ``.email.txt`` and ``.chart.png``."""
     out.mkdir(parents=True, exist_ok=True)
     key = composed.subscriber.key
+    chart = out / f"{key}.chart.png"
+    # The sent email carries the chart inline (cid:); the file points at the PNG beside
+    # it so that the preview shows the chart when opened in a browser.
+    html = composed.email.html.replace(f"cid:{composed.email.chart_cid}", chart.name)
     files = {
         out / f"{key}.slack.json": json.dumps(
             composed.slack.to_json(), indent=2, ensure_ascii=False
         ),
-        out / f"{key}.email.html": composed.email.html,
+        out / f"{key}.email.html": html,
         out / f"{key}.email.txt": composed.email.text,
     }
     for path, text in files.items():
         path.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-    chart = out / f"{key}.chart.png"
     chart.write_bytes(composed.email.chart_png)
     return [*files, chart]

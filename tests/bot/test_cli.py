@@ -69,7 +69,8 @@ def test_demo_writes_slack_and_email_for_every_subscriber(demo_out: tuple[Path, 
         html = (out / f"{key}.email.html").read_text()
         text = (out / f"{key}.email.txt").read_text()
         assert html.lstrip().lower().startswith("<!doctype html") or "<html" in html
-        assert "cid:" in html
+        assert f'src="{key}.chart.png"' in html
+        assert (out / f"{key}.chart.png").read_bytes().startswith(b"\x89PNG")
         assert COUNTS_LINE.match(text.splitlines()[0])
 
 
