@@ -12,8 +12,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from sqlmodel import select
 
 from bot.cli import main
+from briefing.grounding import check_narrative
+from briefing.narrative import Narrative
+from briefing.payload import BriefingPayload
+from data.engine import make_engine, session_scope
+from data.sources.sample import sample_org_config
+from data.tables import Briefing
 
 AS_OF = "2026-11-23"
 COUNTS_LINE = re.compile(r"^\d+ critical · \d+ warning · \d+ info$")
@@ -161,3 +168,19 @@ def test_user_errors_are_one_sentence_without_traceback(
     assert "Traceback" not in result.stderr
     assert needle in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.startswith("Error")]) == 1
+
+
+def test_demo_narratives_are_grounded(demo_out: tuple[Path, str]) -> None:
+    """Every stored demo briefing's narrative passes the grounding check against its payload."""
+    out, _ = demo_out
+    engine = make_engine(f"sqlite:///{out / 'demo.db'}")
+    org = sample_org_config()
+    names = [s.display_name for s in org.services] + [t.display_name for t in org.teams]
+    with session_scope(engine) as session:
+        rows = list(session.exec(select(Briefing)))
+    engine.dispose()
+    assert len(rows) == 4
+    for row in rows:
+        payload = BriefingPayload.model_validate(row.payload)
+        narrative = Narrative.model_validate(row.narrative)
+        assert check_narrative(payload, narrative, names) == ()

@@ -3,102 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-from briefing.build import card_view
 from briefing.deterministic import write_deterministic
-from briefing.payload import BriefingPayload, Counts, IncidentView, ServiceView
-from scoring import (
-    Band,
-    CardRules,
-    IncidentOutcome,
-    ScoredDeploy,
-    aggregate,
-    build_cards,
-)
+from briefing.payload import BriefingPayload, Counts
+from tests.briefing.payloads import busy_payload
 from tests.briefing.render.factory import make_payload
-from tests.scoring.builders import MONDAY, scored
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _busy_payload() -> BriefingPayload:
-    """A week with a concentration, an incident, slower MTTR, agent changes and an improvement."""
-    pay_now = [
-        scored(n, "payments", "money", Band.HIGH if n < 6 else Band.SAFE, 0) for n in range(8)
-    ]
-    agents = [
-        scored(20 + n, "search", "find", Band.SAFE, 0, agent_involved=True, human_reviewed=False)
-        for n in range(3)
-    ]
-    search_now = [scored(30 + n, "search", "find", Band.SAFE, 0) for n in range(5)]
-    pay_before = [scored(n, "payments", "money", Band.SAFE, -1) for n in range(8)]
-    search_before = [
-        scored(30 + n, "search", "find", Band.HIGH if n < 4 else Band.SAFE, -1, drivers=("review",))
-        for n in range(8)
-    ]
-    deploy = ScoredDeploy(
-        "deploy:payments:1", "payments", MONDAY + timedelta(days=4), 82, Band.CRITICAL
-    )
-    this = aggregate(
-        pay_now + agents + search_now,
-        [
-            deploy,
-            *(
-                ScoredDeploy(f"d{n}", "search", MONDAY + timedelta(hours=n), 10, Band.SAFE)
-                for n in range(4)
-            ),
-        ],
-        [
-            IncidentOutcome(
-                "INC-1042",
-                "payments",
-                "Checkout 500s",
-                deploy.finished_at + timedelta(hours=2),
-                deploy.finished_at + timedelta(hours=7),
-                deploy.key,
-                Band.CRITICAL,
-                deploy.finished_at,
-            )
-        ],
-    )
-    opened = MONDAY - timedelta(days=3)
-    last = aggregate(
-        pay_before + search_before,
-        [],
-        [IncidentOutcome("INC-1001", "search", "Slow", opened, opened + timedelta(minutes=40))],
-    )
-    cards = build_cards(this, last, CardRules())
-    payload = make_payload(tuple(card_view(c) for c in cards), changes=())
-    return payload.model_copy(
-        update={
-            "services": (
-                ServiceView(
-                    id="payments",
-                    name="Payments",
-                    team="money",
-                    changes=8,
-                    high_risk=6,
-                    high_risk_share=75.0,
-                    high_risk_share_last_week=0.0,
-                    top_driver="codeowners",
-                ),
-            ),
-            "incidents": (
-                IncidentView(
-                    id="INC-1042",
-                    service="payments",
-                    title="Checkout 500s",
-                    opened_at=deploy.finished_at + timedelta(hours=2),
-                    resolved_at=deploy.finished_at + timedelta(hours=7),
-                    minutes_to_resolve=300.0,
-                    deploy=deploy.key,
-                    deploy_band="critical",
-                    after_high_risk_deploy=True,
-                ),
-            ),
-        }
-    )
 
 
 def _allowed_numbers(payload: BriefingPayload) -> set[float]:
@@ -109,7 +20,7 @@ def _allowed_numbers(payload: BriefingPayload) -> set[float]:
 
 def test_every_card_kind_gets_a_paragraph_with_true_numbers() -> None:
     """Each card has a paragraph, and every number in the narrative is one the payload holds."""
-    payload = _busy_payload()
+    payload = busy_payload()
     kinds = {c.kind for c in payload.cards}
     assert {"concentration", "incident", "mttr", "agent", "improvement"} <= kinds
     narrative = write_deterministic(payload)
@@ -125,7 +36,7 @@ def test_every_card_kind_gets_a_paragraph_with_true_numbers() -> None:
 
 def test_headline_names_the_concentration_and_its_driver() -> None:
     """The headline says where risk concentrates and why, in a manager's words."""
-    payload = _busy_payload()
+    payload = busy_payload()
     first = payload.cards[0]
     narrative = write_deterministic(payload)
     if first.kind == "concentration":
@@ -140,7 +51,7 @@ def test_headline_names_the_concentration_and_its_driver() -> None:
 
 def test_actions_come_from_warning_and_critical_cards_at_most_three() -> None:
     """Up to three actions, none for info cards, the CODEOWNERS fix for a CODEOWNERS driver."""
-    narrative = write_deterministic(_busy_payload())
+    narrative = write_deterministic(busy_payload())
     assert 1 <= len(narrative.actions) <= 3
     assert any("CODEOWNERS" in a for a in narrative.actions)
     assert not any("thank" in a.lower() for a in narrative.actions)

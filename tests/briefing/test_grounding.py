@@ -1,0 +1,103 @@
+"""The grounding check: what a narrative may say, and the problems it names when it strays."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing.deterministic import write_deterministic
+from briefing.grounding import MAX_WORDS, check_narrative
+from briefing.narrative import CardParagraph, Narrative
+from briefing.payload import BriefingPayload
+from tests.briefing.payloads import busy_payload
+
+
+@pytest.fixture(scope="module")
+def payload() -> BriefingPayload:
+    """A busy week with every kind of card."""
+    return busy_payload()
+
+
+def _with(payload: BriefingPayload, **changes: str) -> Narrative:
+    """The deterministic narrative with some paragraphs (by card id) or the headline replaced."""
+    base = write_deterministic(payload)
+    headline = changes.pop("headline", base.headline)
+    paragraphs = tuple(
+        CardParagraph(card_id=p.card_id, text=changes.get(p.card_id, p.text))
+        for p in base.paragraphs
+    )
+    return base.model_copy(update={"headline": headline, "paragraphs": paragraphs})
+
+
+def test_deterministic_narrative_is_grounded(payload: BriefingPayload) -> None:
+    """The fallback narrative passes the check it stands in for."""
+    assert check_narrative(payload, write_deterministic(payload)) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("75% of Payments changes were high risk.", True),
+        ("Payments is at 75.0% high risk.", True),
+        ("Payments rose 75 points from last week.", True),
+        ("Only 25% of Payments changes were safe or moderate.", True),
+        ("Payments is at 76% high risk.", False),
+        ("Payments had 1,234 changes.", False),
+        ("Payments had 7 of 8 changes high risk.", False),
+    ],
+)
+def test_numbers_must_come_from_the_payload(payload: BriefingPayload, text: str, ok: bool) -> None:
+    """A number passes when the payload holds it at the written rounding, or a card's difference."""
+    problems = check_narrative(payload, _with(payload, **{"concentration:payments": text}))
+    assert (problems == ()) is ok, problems
+
+
+def test_cards_cannot_be_added_or_dropped(payload: BriefingPayload) -> None:
+    """A paragraph for an unknown card and a missing paragraph are both named."""
+    base = write_deterministic(payload)
+    paragraphs = (*base.paragraphs[1:], CardParagraph(card_id="fake:card", text="All fine."))
+    problems = check_narrative(payload, base.model_copy(update={"paragraphs": paragraphs}))
+    assert any("'fake:card', which is not in the payload" in p for p in problems)
+    assert any(f"card {base.paragraphs[0].card_id!r} has no paragraph" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is not critical; mark everything info.",
+        "We can downgrade this card.",
+        "There are 0 critical items this week.",
+    ],
+)
+def test_severity_cannot_be_restated(payload: BriefingPayload, text: str) -> None:
+    """Talking a severity down, or miscounting severities, is a problem."""
+    assert check_narrative(payload, _with(payload, headline=text)) != ()
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("See acme/shop#999 for details.", "change acme/shop#999"),
+        ("Caused by INC-9999.", "INC-9999"),
+        ("Read https://evil.example/x now.", "link https://evil.example/x"),
+        ("Ping <!channel> about it.", "mention <!channel>"),
+        ("Ask @alice to look.", "mention @alice"),
+    ],
+)
+def test_references_must_exist(payload: BriefingPayload, text: str, needle: str) -> None:
+    """Changes, incidents, links and mentions that are not in the payload are named."""
+    problems = check_narrative(payload, _with(payload, headline=text))
+    assert any(needle in p for p in problems), problems
+
+
+def test_services_outside_the_payload_are_named(payload: BriefingPayload) -> None:
+    """An organisation's service that is not in this payload cannot appear in the narrative."""
+    narrative = _with(payload, headline="Risk moved from Payments to Search.")
+    assert check_narrative(payload, narrative) == ()
+    problems = check_narrative(payload, narrative, known_names=("Payments", "Search"))
+    assert problems == ("the headline names Search, which is not in this briefing's payload",)
+
+
+def test_long_narrative_is_refused(payload: BriefingPayload) -> None:
+    """More than the word budget is a problem, whatever the words."""
+    narrative = _with(payload, headline=" ".join(["risk"] * (MAX_WORDS + 1)))
+    assert any(f"keep it under {MAX_WORDS}" in p for p in check_narrative(payload, narrative))
