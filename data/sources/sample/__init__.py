@@ -1,0 +1,52 @@
+"""The seeded sample organisation `riskbrief demo` runs on: Acme, with twelve weeks of history.
+
+``sample_org_config()`` is Acme's ``riskbrief.toml`` (six services, three teams,
+four subscribers in New York, Berlin, Kolkata and London). ``load_sample()``
+writes 25 engineers, two AI coding agents and twelve ISO weeks of merged PRs,
+reviews, production deploys and incidents into a store that ``sync_org`` has
+already filled with the organisation.
+
+Eleven weeks are steady. The latest week carries five planted stories that the
+card rules surface against the week before:
+
+1. payments grows a ``services/payments/ledger/`` module no CODEOWNERS rule
+   covers, in big, rubber-stamped, untested PRs: risk concentrates in payments
+   and CODEOWNERS coverage drops;
+2. a high-risk checkout deploy on Friday afternoon is followed by an incident;
+3. that incident and one in search take hours to resolve, against about forty
+   minutes the week before (MTTR);
+4. an AI agent merges its own PRs without a human review;
+5. the platform team stops self-merging big infrastructure PRs, so its
+   high-risk share drops.
+
+Everything is drawn from ``random.Random(seed)`` with times relative to each
+week's Monday, so the same seed gives the same rows for any ``as_of`` apart
+from the dates; the organisation judges timing in UTC, so no daylight-saving
+change moves a score either. Every event falls between Monday 09:00 and
+Friday 22:00 UTC, inside the same ISO week in New York, London, Berlin and
+Kolkata; the planted ones fall Tuesday to Friday, a day or more from any of
+those zones' week boundaries.
+
+The package is cut by concept: ``people`` and ``codebase`` are Acme itself,
+``plan`` and ``schedule`` the shape and fixed timetable of the history,
+``draws``, ``traffic``, ``stories`` and ``planner`` draw it from the seed, and
+``loader`` writes it to the store, turning ``clock`` minutes into dates.
+"""
+
+from __future__ import annotations
+
+from data.sources.sample.clock import SAMPLE_WEEKS, sample_week_starts
+from data.sources.sample.codebase import SAMPLE_REPOSITORY
+from data.sources.sample.loader import SAMPLE_SEED, SampleSummary, load_sample, sample_org_config
+from data.sources.sample.people import SAMPLE_AGENTS
+
+__all__ = [
+    "SAMPLE_AGENTS",
+    "SAMPLE_REPOSITORY",
+    "SAMPLE_SEED",
+    "SAMPLE_WEEKS",
+    "SampleSummary",
+    "load_sample",
+    "sample_org_config",
+    "sample_week_starts",
+]
