@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -26,8 +26,9 @@ from briefing.payload import (
 )
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.store import WeekRows, week_rows
+from data.store import load_scores
 from data.tables import RiskScoreRow, Subscriber
+from data.window import ScoreDetail, WeekRows, load_window
 from scoring import (
     Card,
     Distribution,
@@ -39,7 +40,7 @@ from scoring import (
     severity_counts,
 )
 
-__all__ = ["Audience", "build_payload", "card_view", "has_scores", "scope_label"]
+__all__ = ["Audience", "build_payload", "build_payloads", "card_view", "has_scores", "scope_label"]
 
 # A briefing is a 90-second read: a handful of changes is what a manager opens.
 _TOP_CHANGES = 5
@@ -98,9 +99,9 @@ def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
     )
 
 
-def _signals(row: RiskScoreRow) -> tuple[SignalView, ...]:
+def _signals(detail: ScoreDetail) -> tuple[SignalView, ...]:
     ranked = sorted(
-        (s for s in row.signals if float(s.get("points", 0)) > 0),
+        (s for s in detail.signals if float(s.get("points", 0)) > 0),
         key=lambda s: (-float(s["points"]), str(s["name"])),
     )
     return tuple(
@@ -112,7 +113,12 @@ def _signals(row: RiskScoreRow) -> tuple[SignalView, ...]:
 
 
 def _top_changes(
-    this: WeekAggregate, rows: WeekRows, cards: Sequence[Card], name_people: bool
+    session: Session,
+    version: str,
+    this: WeekAggregate,
+    rows: WeekRows,
+    cards: Sequence[Card],
+    name_people: bool,
 ) -> tuple[ChangeView, ...]:
     elevated = sorted((c for c in this.changes if c.band.elevated), key=lambda c: (-c.score, c.key))
     wanted = [c.key for c in elevated[:_TOP_CHANGES]]
@@ -121,9 +127,13 @@ def _top_changes(
     for card in cards:
         wanted += [k for k in card.evidence if k in by_key]
     chosen = sorted({by_key[k] for k in wanted}, key=lambda c: (-c.score, c.key))[:_MAX_CHANGES]
+    details = dict(rows.details)
+    missing = [c.key for c in chosen if c.key not in details]
+    for key, row in load_scores(session, "change", version, missing).items():
+        details[key] = ScoreDetail(tuple(row.signals), tuple(row.gates))
     out: list[ChangeView] = []
     for c in chosen:
-        row = rows.scores[c.key]
+        detail = details[c.key]
         out.append(
             ChangeView(
                 id=c.key,
@@ -132,8 +142,8 @@ def _top_changes(
                 service=c.service,
                 score=c.score,
                 band=c.band.value,
-                signals=_signals(row),
-                gates=tuple(str(g["explanation"]) for g in row.gates),
+                signals=_signals(detail),
+                gates=tuple(str(g["explanation"]) for g in detail.gates),
                 agent=c.agent_involved,
                 human_reviewed=c.human_reviewed,
                 author=c.author if name_people else None,
@@ -204,51 +214,65 @@ def _drivers(this: WeekAggregate, last: WeekAggregate) -> tuple[DriverView, ...]
     )
 
 
-def _week(
-    session: Session, org: OrgConfig, audience: Audience, week: IsoWeek, version: str
-) -> tuple[WeekAggregate, WeekRows]:
-    since, until = week.bounds(audience.timezone)
-    services = org.scope_services(audience.teams, audience.services)
-    rows = week_rows(session, since, until, services, version)
-    return aggregate(rows.changes, rows.deploys, rows.incidents), rows
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """What makes two audiences' payloads equal but for who they are addressed to."""
+
+    teams: tuple[str, ...]
+    services: tuple[str, ...]
+    timezone: str
+    week: IsoWeek
 
 
-def build_payload(
+class _Windows:
+    """Loads one window covering every week asked for, once, and slices it per scope."""
+
+    def __init__(self, session: Session, version: str, scopes: Iterable[_Scope]) -> None:
+        bounds = [
+            b for s in scopes for w in (s.week, s.week.previous()) for b in w.bounds(s.timezone)
+        ]
+        self._window = load_window(session, min(bounds), max(bounds), version) if bounds else None
+
+    def rows(self, scope: _Scope, week: IsoWeek, services: Sequence[str]) -> WeekRows:
+        assert self._window is not None
+        return self._window.slice(*week.bounds(scope.timezone), services)
+
+
+def _scope_payload(
     session: Session,
     org: OrgConfig,
-    audience: Audience,
-    week: IsoWeek,
-    config: ScoringConfig | None = None,
+    cfg: ScoringConfig,
+    windows: _Windows,
+    scope: _Scope,
 ) -> BriefingPayload:
-    """The payload of ``audience``'s briefing for ``week``, compared with the week before.
-
-    Only scores of the current scorer version count; run the scorer first.
-    """
-    cfg = config or org.scoring_config()
-    this, rows = _week(session, org, audience, week, cfg.version)
-    last, _ = _week(session, org, audience, week.previous(), cfg.version)
+    services = org.scope_services(scope.teams, scope.services)
+    rows = windows.rows(scope, scope.week, services)
+    before = windows.rows(scope, scope.week.previous(), services)
+    this = aggregate(rows.changes, rows.deploys, rows.incidents)
+    last = aggregate(before.changes, before.deploys, before.incidents)
     cards = build_cards(this, last, cfg.rules)
     counts = severity_counts(cards)
     name_people = org.organisation.name_people
     names = {t.key: t.display_name for t in org.teams} | {
         s.key: s.display_name for s in org.services
     }
-    in_scope = set(org.scope_services(audience.teams, audience.services))
+    in_scope = set(services)
     teams = tuple(
         TeamView(id=t.key, name=t.display_name)
         for t in org.teams
-        if t.key in audience.teams or in_scope & set(t.services)
+        if t.key in scope.teams or in_scope & set(t.services)
     )
+    week = scope.week
     return BriefingPayload(
         organisation=org.organisation.name,
-        subscriber=audience.key,
-        subscriber_name=audience.name,
+        subscriber="",
+        subscriber_name="",
         scope=ScopeView(
-            label=scope_label(org, audience.teams, audience.services),
-            teams=audience.teams,
-            services=tuple(org.scope_services(audience.teams, audience.services)),
+            label=scope_label(org, scope.teams, scope.services),
+            teams=scope.teams,
+            services=tuple(services),
         ),
-        week=WeekView(id=week.id, start=week.monday, end=week.sunday, timezone=audience.timezone),
+        week=WeekView(id=week.id, start=week.monday, end=week.sunday, timezone=scope.timezone),
         distribution=_counts(this.distribution),
         distribution_last_week=_counts(last.distribution),
         severity_counts=SeverityCounts(
@@ -274,9 +298,48 @@ def build_payload(
         incidents=_incidents(this),
         agents=_agents(this),
         cards=tuple(card_view(c, names) for c in cards),
-        top_changes=_top_changes(this, rows, cards, name_people),
+        top_changes=_top_changes(session, cfg.version, this, rows, cards, name_people),
         name_people=name_people,
     )
+
+
+def build_payloads(
+    session: Session,
+    org: OrgConfig,
+    requests: Sequence[tuple[Audience, IsoWeek]],
+    config: ScoringConfig | None = None,
+) -> list[BriefingPayload]:
+    """Payloads for many audiences and weeks, each compared with the week before.
+
+    The store is read once for all of them, and audiences that share a scope,
+    a time zone and a week share the work. Only scores of the current scorer
+    version count; run the scorer first.
+    """
+    cfg = config or org.scoring_config()
+    scopes = [_Scope(tuple(a.teams), tuple(a.services), a.timezone, week) for a, week in requests]
+    windows = _Windows(session, cfg.version, scopes)
+    done: dict[_Scope, BriefingPayload] = {}
+    out: list[BriefingPayload] = []
+    for (audience, _), scope in zip(requests, scopes, strict=True):
+        if scope not in done:
+            done[scope] = _scope_payload(session, org, cfg, windows, scope)
+        out.append(
+            done[scope].model_copy(
+                update={"subscriber": audience.key, "subscriber_name": audience.name}
+            )
+        )
+    return out
+
+
+def build_payload(
+    session: Session,
+    org: OrgConfig,
+    audience: Audience,
+    week: IsoWeek,
+    config: ScoringConfig | None = None,
+) -> BriefingPayload:
+    """The payload of ``audience``'s briefing for ``week``, compared with the week before."""
+    return build_payloads(session, org, [(audience, week)], config)[0]
 
 
 def has_scores(session: Session, version: str) -> bool:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -22,21 +22,17 @@ from data.tables import (
     ReviewRow,
     RiskScoreRow,
     Service,
-    Team,
     utcnow,
 )
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
-from scoring.risk import Band, RiskScore
-from scoring.weekly import IncidentOutcome, ScoredChange, ScoredDeploy
+from scoring.risk import RiskScore
 
 __all__ = [
-    "WeekRows",
     "load_changes",
     "load_deploys",
     "load_incidents",
     "load_scores",
     "save_scores",
-    "week_rows",
 ]
 
 
@@ -232,106 +228,3 @@ def load_scores(
             out.update({r.subject_key: r for r in session.exec(chunk)})
         return out
     return {r.subject_key: r for r in session.exec(query)}
-
-
-@dataclass(frozen=True, slots=True)
-class WeekRows:
-    """One window's scored changes, deploys and incidents, ready for weekly aggregation."""
-
-    changes: tuple[ScoredChange, ...]
-    deploys: tuple[ScoredDeploy, ...]
-    incidents: tuple[IncidentOutcome, ...]
-    scores: Mapping[str, RiskScoreRow]
-
-
-def _drivers(row: RiskScoreRow, n: int = 3) -> tuple[str, ...]:
-    ranked = sorted(
-        (s for s in row.signals if s.get("points", 0) > 0),
-        key=lambda s: (-float(s["points"]), str(s["name"])),
-    )
-    return tuple(str(s["name"]) for s in ranked[:n])
-
-
-def week_rows(
-    session: Session,
-    since: datetime,
-    until: datetime,
-    services: Iterable[str],
-    version: str,
-) -> WeekRows:
-    """Scored changes, deploys and incidents of ``services`` in ``[since, until)``.
-
-    A change belongs to the service with most of its changed lines; changes
-    without a service in scope are left out. Only what has a score of
-    ``version`` counts, so stale scores never mix with fresh ones.
-    """
-    wanted = set(services)
-    team_of = {
-        s.key: t.key
-        for s, t in session.exec(
-            select(Service, Team).join(Team, col(Team.id) == col(Service.team_id))
-        )
-    }
-    facts = [c for c in load_changes(session, since, until) if c.primary_service in wanted]
-    change_scores = load_scores(session, "change", version, [c.key for c in facts])
-    changes: list[ScoredChange] = []
-    for c in facts:
-        row = change_scores.get(c.key)
-        if row is None:
-            continue
-        known = [f for f in c.files if f.owners is not None]
-        changes.append(
-            ScoredChange(
-                key=c.key,
-                title=c.title,
-                service=c.primary_service,
-                team=team_of.get(c.primary_service or ""),
-                score=row.score,
-                band=Band(row.band),
-                merged_at=c.merged_at,
-                agent_involved=c.agent_involved,
-                human_reviewed=bool(c.human_approvals),
-                drivers=_drivers(row),
-                files_with_owner_data=len(known),
-                files_with_owner=sum(1 for f in known if f.owners),
-                url=c.url,
-                author=c.author,
-            )
-        )
-    deploy_facts = [d for d in load_deploys(session, since, until) if d.service in wanted]
-    deploy_scores = load_scores(session, "deploy", version, [d.key for d in deploy_facts])
-    deploys = [
-        ScoredDeploy(
-            key=d.key,
-            service=d.service,
-            finished_at=d.finished_at,
-            score=deploy_scores[d.key].score,
-            band=Band(deploy_scores[d.key].band),
-            succeeded=d.succeeded,
-        )
-        for d in deploy_facts
-        if d.key in deploy_scores
-    ]
-    incident_facts = [i for i in load_incidents(session, since, until) if i.service in wanted]
-    linked = [i.deploy_key for i in incident_facts if i.deploy_key]
-    linked_scores = load_scores(session, "deploy", version, linked)
-    finished = {
-        d.key: d.finished_at
-        for d in session.exec(select(Deploy).where(col(Deploy.key).in_(linked)))
-    }
-    incidents = [
-        IncidentOutcome(
-            key=i.key,
-            service=i.service,
-            title=i.title,
-            opened_at=i.opened_at,
-            resolved_at=i.resolved_at,
-            deploy_key=i.deploy_key,
-            deploy_band=Band(linked_scores[i.deploy_key].band)
-            if i.deploy_key in linked_scores
-            else None,
-            deploy_finished_at=finished.get(i.deploy_key) if i.deploy_key else None,
-        )
-        for i in incident_facts
-    ]
-    return WeekRows(tuple(changes), tuple(deploys), tuple(incidents), change_scores)

@@ -15,9 +15,9 @@ from data.store import (
     load_incidents,
     load_scores,
     save_scores,
-    week_rows,
 )
 from data.tables import Incident, Person
+from data.window import week_rows
 from scoring import Band, RiskScore, Signal
 from tests.data.rows import at, base, change, deploy, incident
 

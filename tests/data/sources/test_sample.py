@@ -23,7 +23,7 @@ from data.sources.sample import (
     sample_org_config,
     sample_week_starts,
 )
-from data.store import load_deploys, week_rows
+from data.store import load_deploys
 from data.tables import (
     Change,
     ChangeFile,
@@ -35,6 +35,7 @@ from data.tables import (
     Service,
     Team,
 )
+from data.window import week_rows
 from scoring import Card, Severity, aggregate, build_cards
 from scoring.errors import StoreError
 from tests.data.sources.conftest import AS_OF, LoadedSample
