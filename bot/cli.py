@@ -15,10 +15,11 @@ import structlog
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.compose import Composed, compose, record, write_files
+from bot.compose import Composed, compose, make_narrator, record, write_files
 from bot.pipeline import score_all
 from bot.settings import Settings, load_settings
 from briefing.week import IsoWeek
+from briefing.writer import NarrativeLLM
 from data.config import OrgConfig, load_org_config
 from data.engine import make_engine, session_scope
 from data.migrate import is_current, upgrade
@@ -122,6 +123,7 @@ def _brief_all(
     out: Path,
     week: IsoWeek | None = None,
     only: str | None = None,
+    narrator: NarrativeLLM | None = None,
 ) -> list[Composed]:
     # In the order riskbrief.toml declares them, so "the first briefing" is the first one there.
     query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
@@ -134,7 +136,9 @@ def _brief_all(
             )
     done: list[Composed] = []
     for sub in subscribers:
-        composed = compose(session, org, sub, week or IsoWeek.last_complete(as_of, sub.timezone))
+        composed = compose(
+            session, org, sub, week or IsoWeek.last_complete(as_of, sub.timezone), narrator
+        )
         record(session, composed)
         write_files(out, composed)
         done.append(composed)
@@ -181,7 +185,9 @@ def demo(out: Path, as_of: date | None, seed: int) -> None:
         summary = load_sample(session, org, as_of=now.date(), seed=seed)
         scored = score_all(session, org)
         log.info("demo.scored", changes=scored.changes, deploys=scored.deploys)
-        done = _brief_all(session, org, now, out)
+        # Deterministic unless ANTHROPIC_API_KEY is set.
+        narrator = make_narrator(_settings(click.get_current_context()))
+        done = _brief_all(session, org, now, out, narrator=narrator)
     engine.dispose()
     _show(done, out)
     click.echo(
@@ -258,5 +264,7 @@ def brief(ctx: click.Context, subscriber: str | None, week: IsoWeek | None, out:
     with session_scope(engine) as session:
         sync_org(session, org)
         score_all(session, org)
-        done = _brief_all(session, org, datetime.now(UTC), out, week, subscriber)
+        done = _brief_all(
+            session, org, datetime.now(UTC), out, week, subscriber, make_narrator(settings)
+        )
     _show(done, out)

@@ -8,16 +8,17 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from bot.settings import Settings
 from briefing.build import Audience, build_payload
-from briefing.deterministic import write_deterministic
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.render import EmailMessageParts, SlackMessage, render_email, render_slack
 from briefing.week import IsoWeek
+from briefing.writer import NarrativeLLM, write_narrative
 from data.config import OrgConfig
 from data.tables import Briefing, Subscriber, utcnow
 
-__all__ = ["Composed", "compose", "record", "write_files"]
+__all__ = ["Composed", "compose", "make_narrator", "record", "write_files"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +33,41 @@ class Composed:
     email: EmailMessageParts
 
 
-def compose(session: Session, org: OrgConfig, subscriber: Subscriber, week: IsoWeek) -> Composed:
-    """Build the payload, write the narrative and render both channels."""
+def make_narrator(settings: Settings) -> NarrativeLLM | None:
+    """Claude as configured in the environment, or ``None`` when no API key is set."""
+    if settings.anthropic_api_key is None:
+        return None
+    # Imported here: the SDK takes seconds to import, and runs without a key never need it.
+    from briefing.llm import ClaudeNarrator
+
+    return ClaudeNarrator(
+        api_key=settings.anthropic_api_key.get_secret_value(),
+        model=settings.model,
+        base_url=settings.anthropic_base_url,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
+    )
+
+
+def _known_names(org: OrgConfig) -> tuple[str, ...]:
+    """Every service and team name of the organisation, for the grounding check.
+
+    Display names, not keys: a key such as ``search`` is also an everyday word.
+    """
+    names = [s.display_name for s in org.services] + [t.display_name for t in org.teams]
+    return tuple(dict.fromkeys(names))
+
+
+def compose(
+    session: Session,
+    org: OrgConfig,
+    subscriber: Subscriber,
+    week: IsoWeek,
+    narrator: NarrativeLLM | None = None,
+) -> Composed:
+    """Build the payload, write the narrative (with ``narrator`` if given) and render both."""
     payload = build_payload(session, org, Audience.of(subscriber), week)
-    narrative = write_deterministic(payload)
+    narrative = write_narrative(payload, narrator, _known_names(org)).narrative
     return Composed(
         subscriber=subscriber,
         week=week,
@@ -58,8 +90,16 @@ def record(session: Session, composed: Composed) -> Briefing:
     )
     row.payload = composed.payload.model_dump(mode="json")
     row.narrative = composed.narrative.model_dump(mode="json")
+    usage = composed.narrative.usage
     row.narrative_source = composed.narrative.source
-    row.model = composed.narrative.model
+    # The model that was paid for, even when its answer was refused for the fallback.
+    row.model = composed.narrative.model or usage.model
+    row.input_tokens = usage.input_tokens
+    row.output_tokens = usage.output_tokens
+    # The table has one column for cached tokens: the ones read from the cache. Cache
+    # writes are in the narrative's usage (row.narrative) and in the cost.
+    row.cached_tokens = usage.cache_read_input_tokens
+    row.cost_usd = usage.cost_usd
     row.created_at = utcnow()
     session.add(row)
     session.flush()

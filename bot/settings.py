@@ -1,7 +1,10 @@
-"""Settings from environment variables: where the store is and where the organisation file is.
+"""Settings from environment variables: the store, the organisation file and the LLM.
 
 Secrets and URLs live in the environment; the organisation lives in
 ``riskbrief.toml``. A wrong value ends in one sentence naming the variable.
+The Anthropic key and URL keep the names the anthropic SDK and its users know
+(``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``); the key is a ``SecretStr`` so
+that no repr, log line or error message ever shows it.
 """
 
 from __future__ import annotations
@@ -9,9 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from briefing.prompt import DEFAULT_MODEL
 from data.engine import DEFAULT_DATABASE_URL
 from scoring.errors import ConfigError
 
@@ -33,13 +37,58 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="warning", description="How much riskbrief logs to stderr."
     )
+    anthropic_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_API_KEY", "anthropic_api_key"),
+        description="Anthropic API key; without it the narrative is written deterministically.",
+    )
+    anthropic_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "anthropic_base_url"),
+        pattern=r"^https?://\S+$",
+        description="Another Messages API endpoint, such as a proxy; default Anthropic's.",
+    )
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        min_length=1,
+        pattern=r"^\S+$",
+        description="The Claude model that writes the narrative.",
+    )
+    llm_timeout: float = Field(
+        default=30.0, gt=0, le=600, description="Seconds to wait for one LLM answer."
+    )
+    llm_max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries after a timeout, 429 or 5xx."
+    )
+
+    @field_validator("anthropic_api_key", "anthropic_base_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `export ANTHROPIC_API_KEY=` is how people switch the LLM off.
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 _HINTS = {
     "database_url": "a URL such as sqlite:///riskbrief.db or postgresql://user@host/db",
     "config": "the path of your riskbrief.toml",
     "log_level": "one of debug, info, warning, error",
+    "anthropic_api_key": "your Anthropic API key, or leave it unset",
+    "anthropic_base_url": "a URL such as https://api.anthropic.com, or leave it unset",
+    "model": "a Claude model id such as claude-sonnet-5-5",
+    "llm_timeout": "a number of seconds greater than 0 and at most 600, such as 30",
+    "llm_max_retries": "a whole number from 0 to 10, such as 2",
 }
+
+# Fields read from a variable of their own rather than RISKBRIEF_<FIELD>.
+_VARIABLES = {
+    "anthropic_api_key": "ANTHROPIC_API_KEY",
+    "anthropic_base_url": "ANTHROPIC_BASE_URL",
+}
+
+
+def _field(loc: str) -> str:
+    """The field behind an error location, which is the alias for aliased fields."""
+    return next((f for f, var in _VARIABLES.items() if var == loc), loc)
 
 
 def load_settings() -> Settings:
@@ -47,8 +96,11 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        field = str(exc.errors()[0]["loc"][0]) if exc.errors()[0]["loc"] else ""
+        loc = exc.errors()[0]["loc"]
+        field = _field(str(loc[0])) if loc else ""
         hint = _HINTS.get(field, "a valid value")
+        variable = _VARIABLES.get(field, f"RISKBRIEF_{field.upper()}")
+        # Only the variable's name: the rejected value could be a secret.
         raise ConfigError(
-            f"the environment variable RISKBRIEF_{field.upper()} is not valid; set it to {hint}"
+            f"the environment variable {variable} is not valid; set it to {hint}"
         ) from None

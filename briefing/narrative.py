@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["CardParagraph", "Narrative", "NarrativeSource"]
+__all__ = ["CardParagraph", "Narrative", "NarrativeSource", "NarrativeUsage"]
 
 NarrativeSource = Literal["deterministic", "llm"]
 
@@ -20,6 +20,38 @@ class CardParagraph(BaseModel):
     text: str
 
 
+class NarrativeUsage(BaseModel):
+    """What asking an LLM for the narrative cost, summed over every request made for it.
+
+    A deterministic narrative that stands in for a failed LLM answer still carries
+    the usage of the attempts: those tokens were paid for.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    model: str | None = None
+    requests: int = Field(default=0, ge=0)
+    input_tokens: int = Field(default=0, ge=0)
+    output_tokens: int = Field(default=0, ge=0)
+    cache_read_input_tokens: int = Field(default=0, ge=0)
+    cache_creation_input_tokens: int = Field(default=0, ge=0)
+    cost_usd: float = Field(default=0.0, ge=0.0)
+
+    def __add__(self, other: NarrativeUsage) -> NarrativeUsage:
+        """Both usages summed; the model is the later one's, or this one's."""
+        return NarrativeUsage(
+            model=other.model or self.model,
+            requests=self.requests + other.requests,
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_read_input_tokens=self.cache_read_input_tokens + other.cache_read_input_tokens,
+            cache_creation_input_tokens=(
+                self.cache_creation_input_tokens + other.cache_creation_input_tokens
+            ),
+            cost_usd=self.cost_usd + other.cost_usd,
+        )
+
+
 class Narrative(BaseModel):
     """A briefing's narrative and where it came from."""
 
@@ -30,6 +62,7 @@ class Narrative(BaseModel):
     actions: tuple[str, ...] = Field(default=(), max_length=3)
     source: NarrativeSource = "deterministic"
     model: str | None = None
+    usage: NarrativeUsage = NarrativeUsage()
 
     def paragraph(self, card_id: str) -> str | None:
         """The paragraph for ``card_id``, if the narrative has one."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cached_property
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -31,6 +32,8 @@ from scoring.risk import Band
 from scoring.weekly import IncidentOutcome, ScoredChange, ScoredDeploy
 
 __all__ = ["ScoreDetail", "WeekRows", "Window", "load_window", "week_rows"]
+
+T = TypeVar("T")
 
 _ELEVATED = (Band.HIGH.value, Band.CRITICAL.value)
 
@@ -65,11 +68,36 @@ def _drivers(signals: Iterable[dict[str, Any]], n: int = 3) -> tuple[str, ...]:
     return tuple(str(s["name"]) for s in ranked[:n])
 
 
-def _between(times: list[datetime], since: datetime, until: datetime) -> slice:
-    return slice(bisect.bisect_left(times, since), bisect.bisect_left(times, until))
+class _Timeline(Generic[T]):
+    """Items of one service in time order, for cutting out ``[since, until)`` by bisection."""
+
+    __slots__ = ("items", "times")
+
+    def __init__(self) -> None:
+        self.items: list[T] = []
+        self.times: list[datetime] = []
+
+    def add(self, at: datetime, item: T) -> None:
+        self.items.append(item)
+        self.times.append(at)
+
+    def between(self, since: datetime, until: datetime) -> list[T]:
+        lo = bisect.bisect_left(self.times, since)
+        return self.items[lo : bisect.bisect_left(self.times, until, lo)]
 
 
-@dataclass(frozen=True, slots=True)
+def _index(
+    items: Iterable[T], service: Callable[[T], str | None], at: Callable[[T], datetime]
+) -> dict[str, _Timeline[T]]:
+    out: dict[str, _Timeline[T]] = defaultdict(_Timeline)
+    for item in items:
+        name = service(item)
+        if name is not None:
+            out[name].add(at(item), item)
+    return dict(out)
+
+
+@dataclass(frozen=True)
 class Window:
     """Everything scored in ``[since, until)``, sorted by time, for slicing by scope."""
 
@@ -80,36 +108,51 @@ class Window:
     incidents: tuple[IncidentOutcome, ...]
     details: Mapping[str, ScoreDetail]
 
+    @cached_property
+    def _changes(self) -> dict[str, _Timeline[ScoredChange]]:
+        return _index(self.changes, lambda c: c.service, lambda c: c.merged_at)
+
+    @cached_property
+    def _deploys(self) -> dict[str, _Timeline[ScoredDeploy]]:
+        return _index(self.deploys, lambda d: d.service, lambda d: d.finished_at)
+
+    @cached_property
+    def _incidents(self) -> dict[str, _Timeline[IncidentOutcome]]:
+        return _index(self.incidents, lambda i: i.service, lambda i: i.opened_at)
+
     def slice(self, since: datetime, until: datetime, services: Iterable[str]) -> WeekRows:
         """The rows of ``services`` in ``[since, until)``, which must lie inside the window."""
         if since < self.since or until > self.until:
             raise ValueError("the slice asked for lies outside the loaded window")
-        wanted = set(services)
-        merged = [c.merged_at for c in self.changes]
-        finished = [d.finished_at for d in self.deploys]
-        opened = [i.opened_at for i in self.incidents]
+        wanted = sorted(set(services))
         changes = tuple(
-            c for c in self.changes[_between(merged, since, until)] if c.service in wanted
+            c for s in wanted if s in self._changes for c in self._changes[s].between(since, until)
         )
         return WeekRows(
             changes=changes,
             deploys=tuple(
-                d for d in self.deploys[_between(finished, since, until)] if d.service in wanted
+                d
+                for s in wanted
+                if s in self._deploys
+                for d in self._deploys[s].between(since, until)
             ),
             incidents=tuple(
-                i for i in self.incidents[_between(opened, since, until)] if i.service in wanted
+                i
+                for s in wanted
+                if s in self._incidents
+                for i in self._incidents[s].between(since, until)
             ),
             details={c.key: self.details[c.key] for c in changes if c.key in self.details},
         )
 
 
 def _file_facts(
-    session: Session, window: Any
+    conn: sa.Connection, window: Any
 ) -> tuple[dict[int, int | None], dict[int, tuple[int, int]]]:
     """Per change: the service with most changed lines, and (files with owner data, owned)."""
     lines = func_sum(ChangeFile.added, ChangeFile.deleted)
     per_service: dict[int, list[tuple[int, str, int | None]]] = defaultdict(list)
-    rows = session.execute(
+    rows = conn.execute(
         sa.select(col(ChangeFile.change_id), col(ChangeFile.service_id), lines)
         .join(Change, col(Change.id) == col(ChangeFile.change_id))
         .where(window)
@@ -124,7 +167,7 @@ def _file_facts(
     known = sa.and_(col(ChangeFile.owners).is_not(None), owners != "null")
     covered = sa.and_(known, owners != "[]")
     counts: dict[int, tuple[int, int]] = {}
-    for change_id, n_known, n_covered in session.execute(
+    for change_id, n_known, n_covered in conn.execute(
         sa.select(
             col(ChangeFile.change_id),
             sa.func.sum(sa.case((known, 1), else_=0)),
@@ -146,9 +189,9 @@ def func_sum(*columns: Any) -> Any:
     return sa.func.sum(total)
 
 
-def _human_approved(session: Session, window: Any) -> set[int]:
+def _human_approved(conn: sa.Connection, window: Any) -> set[int]:
     reviewer = sa.orm.aliased(Person)
-    rows = session.execute(
+    rows = conn.execute(
         sa.select(col(ReviewRow.change_id))
         .join(Change, col(Change.id) == col(ReviewRow.change_id))
         .join(reviewer, col(reviewer.id) == col(ReviewRow.reviewer_id))
@@ -182,17 +225,19 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
         p.id: (p.login, p.kind == "agent") for p in session.exec(select(Person)) if p.id is not None
     }
     window = sa.and_(col(Change.merged_at) >= since, col(Change.merged_at) < until)
-    primary, owner_counts = _file_facts(session, window)
-    approved = _human_approved(session, window)
+    # Core rows, not ORM objects: a week can hold a hundred thousand changes.
+    conn = session.connection()
+    primary, owner_counts = _file_facts(conn, window)
+    approved = _human_approved(conn, window)
     details: dict[str, ScoreDetail] = {}
-    for key, signals, gates in session.execute(
+    for key, signals, gates in conn.execute(
         sa.select(col(Change.key), col(RiskScoreRow.signals), col(RiskScoreRow.gates))
         .join(RiskScoreRow, _score_join("change", col(Change.key), version))
         .where(window, col(RiskScoreRow.band).in_(_ELEVATED))
     ):
         details[key] = ScoreDetail(tuple(signals), tuple(gates))
     changes: list[ScoredChange] = []
-    for cid, key, title, url, author_id, merged_at, co_agent, score, band in session.execute(
+    for cid, key, title, url, author_id, merged_at, co_agent, score, band in conn.execute(
         sa.select(
             col(Change.id),
             col(Change.key),
@@ -208,6 +253,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
         .where(window)
         .order_by(col(Change.merged_at), col(Change.key))
     ):
+        assert cid is not None
         service_id = primary.get(cid)
         service = service_key.get(service_id) if service_id is not None else None
         author, author_is_agent = people[author_id]
@@ -240,7 +286,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             band=Band(band),
             succeeded=status == "success",
         )
-        for key, service_id, finished, status, score, band in session.execute(
+        for key, service_id, finished, status, score, band in conn.execute(
             sa.select(
                 col(Deploy.key),
                 col(Deploy.service_id),
@@ -268,7 +314,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             deploy_finished_at=deploy_finished,
         )
         for key, service_id, title, opened, resolved, deploy_key, deploy_finished, deploy_band in (
-            session.execute(
+            conn.execute(
                 sa.select(
                     col(Incident.key),
                     col(Incident.service_id),

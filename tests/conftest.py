@@ -16,6 +16,19 @@ from data.migrate import upgrade
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_real_services() -> Iterator[None]:
+    """Keep a developer's real keys and URLs out of tests: nothing may reach the internet."""
+    kept = ("RISKBRIEF_TEST_POSTGRES_URL", "RISKBRIEF_REQUIRE_POSTGRES")
+    with pytest.MonkeyPatch.context() as patch:
+        for var in list(os.environ):
+            if var.startswith(("ANTHROPIC_", "SLACK_", "GITHUB_", "SMTP_", "RISKBRIEF_")) and (
+                var not in kept
+            ):
+                patch.delenv(var)
+        yield
+
+
 def _postgres_admin_url() -> str:
     return os.environ.get("RISKBRIEF_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from scoring.errors import ConfigError
 
 
@@ -35,3 +35,93 @@ def test_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RISKBRIEF_LOG_LEVEL", "loud")
     with pytest.raises(ConfigError, match=r"RISKBRIEF_LOG_LEVEL .* one of debug, info"):
         load_settings()
+
+
+@pytest.fixture
+def _no_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """None of the LLM variables set."""
+    for var in (
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_BASE_URL",
+        "RISKBRIEF_MODEL",
+        "RISKBRIEF_LLM_TIMEOUT",
+        "RISKBRIEF_LLM_MAX_RETRIES",
+    ):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.mark.usefixtures("_no_llm_env")
+def test_llm_defaults_are_no_key_sonnet_30_seconds_2_retries() -> None:
+    """With nothing set there is no key, and the model, timeout and retries have defaults."""
+    settings = load_settings()
+    assert settings.anthropic_api_key is None
+    assert settings.anthropic_base_url is None
+    assert settings.model == "claude-sonnet-5-5"
+    assert (settings.llm_timeout, settings.llm_max_retries) == (30.0, 2)
+
+
+@pytest.mark.usefixtures("_no_llm_env")
+def test_llm_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL keep their names; the rest are RISKBRIEF_*."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-123")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:8080")
+    monkeypatch.setenv("RISKBRIEF_MODEL", "claude-haiku-4-5")
+    monkeypatch.setenv("RISKBRIEF_LLM_TIMEOUT", "12.5")
+    monkeypatch.setenv("RISKBRIEF_LLM_MAX_RETRIES", "0")
+    settings = load_settings()
+    assert settings.anthropic_api_key is not None
+    assert settings.anthropic_api_key.get_secret_value() == "sk-ant-test-123"
+    assert settings.anthropic_base_url == "http://127.0.0.1:8080"
+    assert settings.model == "claude-haiku-4-5"
+    assert (settings.llm_timeout, settings.llm_max_retries) == (12.5, 0)
+
+
+@pytest.mark.usefixtures("_no_llm_env")
+def test_prefixed_key_is_not_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only ANTHROPIC_API_KEY is the key; RISKBRIEF_ANTHROPIC_API_KEY is ignored."""
+    monkeypatch.setenv("RISKBRIEF_ANTHROPIC_API_KEY", "sk-ant-test-123")
+    assert load_settings().anthropic_api_key is None
+
+
+@pytest.mark.usefixtures("_no_llm_env")
+def test_blank_key_means_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty ANTHROPIC_API_KEY switches the LLM off rather than sending an empty key."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "  ")
+    assert load_settings().anthropic_api_key is None
+
+
+@pytest.mark.usefixtures("_no_llm_env")
+def test_api_key_never_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key appears in no repr, str or JSON dump of the settings."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-123")
+    settings = load_settings()
+    for text in (repr(settings), str(settings), settings.model_dump_json()):
+        assert "sk-ant-test-123" not in text
+
+
+@pytest.mark.usefixtures("_no_llm_env")
+@pytest.mark.parametrize(
+    ("var", "value", "needle"),
+    [
+        ("ANTHROPIC_BASE_URL", "not a url", r"^the environment variable ANTHROPIC_BASE_URL "),
+        ("RISKBRIEF_LLM_TIMEOUT", "-5", r"RISKBRIEF_LLM_TIMEOUT .* seconds greater than 0"),
+        ("RISKBRIEF_LLM_TIMEOUT", "soon", r"RISKBRIEF_LLM_TIMEOUT"),
+        ("RISKBRIEF_LLM_MAX_RETRIES", "-1", r"RISKBRIEF_LLM_MAX_RETRIES .* from 0 to 10"),
+        ("RISKBRIEF_MODEL", "claude sonnet", r"RISKBRIEF_MODEL .* claude-sonnet-5-5"),
+    ],
+)
+def test_bad_llm_value_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch, var: str, value: str, needle: str
+) -> None:
+    """A wrong LLM setting ends in one sentence naming the variable, never echoing the value."""
+    monkeypatch.setenv(var, value)
+    with pytest.raises(ConfigError, match=needle) as caught:
+        load_settings()
+    assert value not in str(caught.value)
+
+
+def test_settings_accept_field_names_in_code() -> None:
+    """Code and tests can build settings with the key by field name."""
+    settings = Settings(anthropic_api_key="k", model="claude-sonnet-5-5")
+    assert settings.anthropic_api_key is not None
+    assert settings.anthropic_api_key.get_secret_value() == "k"

@@ -1,0 +1,150 @@
+"""Claude behind the ``NarrativeLLM`` seam: the only module that imports the anthropic SDK.
+
+The system prompt goes as one text block marked for caching; the answer is asked
+for as structured output (``messages.parse`` with ``NarrativeDraft``). Any failure
+to get an answer becomes ``LLMUnavailable``, so the writer falls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import anthropic
+import pydantic
+from anthropic.types import AssistantMessageParam, MessageParam, TextBlockParam, UserMessageParam
+
+from briefing.narrative import NarrativeUsage
+from briefing.prompt import DEFAULT_MODEL, MAX_OUTPUT_TOKENS, NarrativeDraft, Turn
+from briefing.writer import Draft, LLMUnavailable
+
+__all__ = ["DEFAULT_MODEL", "ClaudeNarrator"]
+
+
+def _count(usage: dict[str, Any], key: str) -> int:
+    value = usage.get(key)
+    return value if isinstance(value, int) else 0
+
+
+def _usage(model: str, body: object) -> NarrativeUsage:
+    usage = body.get("usage") if isinstance(body, dict) else None
+    if not isinstance(usage, dict):
+        return NarrativeUsage(model=model, requests=1)
+    return NarrativeUsage(
+        model=model,
+        requests=1,
+        input_tokens=_count(usage, "input_tokens"),
+        output_tokens=_count(usage, "output_tokens"),
+        cache_read_input_tokens=_count(usage, "cache_read_input_tokens"),
+        cache_creation_input_tokens=_count(usage, "cache_creation_input_tokens"),
+    )
+
+
+def _text(body: object) -> str:
+    content = body.get("content") if isinstance(body, dict) else None
+    if not isinstance(content, list):
+        return ""
+    return "".join(
+        b["text"]
+        for b in content
+        if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str)
+    )
+
+
+def _message(turn: Turn) -> MessageParam:
+    if turn.role == "assistant":
+        return AssistantMessageParam(role="assistant", content=turn.text)
+    return UserMessageParam(role="user", content=turn.text)
+
+
+class _LastBody(anthropic.Middleware):
+    """Keeps the JSON body of the last successful response.
+
+    ``messages.parse`` raises when the answer is not valid JSON of the schema,
+    and the exception carries neither the text nor the usage; both are needed,
+    to quote the answer in the repair request and to count what it cost.
+    """
+
+    def __init__(self) -> None:
+        self.body: object = None
+
+    def handle(
+        self, request: anthropic.APIRequest, call_next: anthropic.CallNext
+    ) -> anthropic.APIResponse[Any]:
+        """Pass the request on and keep the body of a successful answer."""
+        response = call_next(request)
+        if response.http_response.is_success:
+            try:
+                self.body = response.json()
+            except ValueError:
+                self.body = None
+        return response
+
+
+class ClaudeNarrator:
+    """Asks Claude for a ``NarrativeDraft``; one instance serves every briefing of a run."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        model: str = DEFAULT_MODEL,
+        base_url: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 2,
+        max_tokens: int = MAX_OUTPUT_TOKENS,
+    ) -> None:
+        self.model = model
+        self._max_tokens = max_tokens
+        self._client = anthropic.Anthropic(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+        )
+
+    def draft(self, system: str, turns: Sequence[Turn]) -> Draft:
+        """Claude's answer to ``turns``; ``LLMUnavailable`` when it gives none."""
+        # A capture per call, on a copy of the client sharing its connection pool,
+        # so that concurrent briefings never read each other's answers.
+        capture = _LastBody()
+        client = self._client.with_middleware(capture)
+        system_blocks: list[TextBlockParam] = [
+            # Identical for every subscriber and both requests of a briefing.
+            {"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}
+        ]
+        messages = [_message(t) for t in turns]
+        try:
+            message = client.messages.parse(
+                model=self.model,
+                max_tokens=self._max_tokens,
+                system=system_blocks,
+                messages=messages,
+                output_format=NarrativeDraft,
+            )
+        except pydantic.ValidationError as exc:
+            return Draft(
+                model=self.model,
+                text=_text(capture.body),
+                output=None,
+                usage=_usage(self.model, capture.body),
+                error=f"{exc.error_count()} validation error(s), first: {exc.errors()[0]['msg']}",
+            )
+        except anthropic.APIStatusError as exc:
+            raise LLMUnavailable(f"{type(exc).__name__} (HTTP {exc.status_code})") from None
+        except anthropic.AnthropicError as exc:
+            # Never the message: it may quote the request.
+            raise LLMUnavailable(type(exc).__name__) from None
+        usage = message.usage
+        output = message.parsed_output
+        return Draft(
+            model=self.model,
+            text="".join(b.text for b in message.content if b.type == "text"),
+            output=output,
+            usage=NarrativeUsage(
+                model=self.model,
+                requests=1,
+                input_tokens=usage.input_tokens,
+                output_tokens=usage.output_tokens,
+                cache_read_input_tokens=usage.cache_read_input_tokens or 0,
+                cache_creation_input_tokens=usage.cache_creation_input_tokens or 0,
+            ),
+            error=None if output else f"no structured answer (stop reason {message.stop_reason})",
+        )

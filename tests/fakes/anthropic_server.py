@@ -1,0 +1,236 @@
+"""A fake Anthropic Messages API: a real HTTP server on 127.0.0.1 for the real anthropic SDK.
+
+It answers ``POST /v1/messages`` with a Message whose text is the narrative JSON,
+built from the payload it finds between the ``<briefing_payload>`` tags of the
+first user message, so a good answer is grounded by construction. Each request
+takes the next reply from a script (``good`` once the script runs out); a reply
+can also be a flawed answer, invalid JSON, a hang past the client's timeout, or
+an HTTP error. Every request is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Literal, Self
+
+__all__ = [
+    "FABRICATED_NUMBER",
+    "FOREIGN_SERVICE",
+    "FakeAnthropic",
+    "Reply",
+    "Request",
+    "Usage",
+]
+
+Reply = Literal[
+    "good",
+    "fabricated_number",
+    "fabricated_service",
+    "unknown_card",
+    "severity_claim",
+    "wordy",
+    "invalid_json",
+    "hang",
+    "rate_limited",
+    "overloaded",
+    "unauthorized",
+]
+
+# A number no sample payload holds, and a service name the tests declare as known
+# to the organisation but outside the payload.
+FABRICATED_NUMBER = "987654"
+FOREIGN_SERVICE = "Ledger"
+
+_PAYLOAD = re.compile(r"<briefing_payload>\n(.*?)\n</briefing_payload>", re.DOTALL)
+_ERRORS: dict[str, tuple[int, str, str]] = {
+    "rate_limited": (429, "rate_limit_error", "Number of requests has exceeded your rate limit."),
+    "overloaded": (529, "overloaded_error", "Overloaded"),
+    "unauthorized": (401, "authentication_error", "invalid x-api-key"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request the fake received."""
+
+    path: str
+    headers: dict[str, str]
+    body: dict[str, Any]
+
+    def user_texts(self) -> list[str]:
+        """The text of every user message, in order."""
+        return [_content_text(m["content"]) for m in self.body["messages"] if m["role"] == "user"]
+
+    def turns(self) -> list[tuple[str, str]]:
+        """Every message as (role, text)."""
+        return [(m["role"], _content_text(m["content"])) for m in self.body["messages"]]
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(b.get("text", "") for b in content if isinstance(b, dict))
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """The token counts every answer reports."""
+
+    input_tokens: int = 1200
+    output_tokens: int = 350
+    cache_read_input_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+
+
+def _good_answer(request: Request) -> dict[str, Any]:
+    """A narrative that only repeats the payload's own titles and facts."""
+    match = _PAYLOAD.search(request.user_texts()[0])
+    assert match, "no <briefing_payload> in the first user message"
+    facts = json.loads(match.group(1))
+    cards = facts.get("cards", [])
+    paragraphs = [
+        {"card_id": c["id"], "text": f"{c['title']}: {'; '.join(c.get('facts', []))}."}
+        for c in cards
+    ]
+    headline = f"{cards[0]['title']}." if cards else "A quiet week."
+    actions = ["Go through this week's riskiest changes with the team."] if cards else []
+    return {"headline": headline, "paragraphs": paragraphs, "actions": actions}
+
+
+def _flawed_answer(reply: Reply, request: Request) -> dict[str, Any]:
+    answer = _good_answer(request)
+    paragraphs: list[dict[str, str]] = answer["paragraphs"]
+    first = paragraphs[0]
+    if reply == "fabricated_number":
+        first["text"] += f" That makes {FABRICATED_NUMBER} changes in all."
+    elif reply == "fabricated_service":
+        first["text"] += f" {FOREIGN_SERVICE} saw the same pattern."
+    elif reply == "severity_claim":
+        first["text"] += " This is not really critical."
+    elif reply == "wordy":
+        first["text"] += " Worth a careful look." * 100
+    elif reply == "unknown_card":
+        paragraphs.append({"card_id": "card:made-up", "text": "A card nobody computed."})
+    return answer
+
+
+class FakeAnthropic:
+    """The fake server; use as a context manager, script replies, read ``requests``."""
+
+    def __init__(self, *, hang_seconds: float = 5.0, retry_after: str = "1") -> None:
+        self.requests: list[Request] = []
+        self.usage = Usage()
+        self.hang_seconds = hang_seconds
+        self.retry_after = retry_after
+        self._script: deque[Reply] = deque()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the SDK."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def script(self, *replies: Reply) -> None:
+        """Answer the next requests with ``replies``, in order; ``good`` after that."""
+        with self._lock:
+            self._script.extend(replies)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def _next(self, request: Request) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            return self._script.popleft() if self._script else "good"
+
+    def _message(self, request: Request, text: str) -> dict[str, Any]:
+        return {
+            "id": f"msg_fake_{len(self.requests)}",
+            "type": "message",
+            "role": "assistant",
+            "model": request.body.get("model", "unknown"),
+            "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": {
+                "input_tokens": self.usage.input_tokens,
+                "output_tokens": self.usage.output_tokens,
+                "cache_read_input_tokens": self.usage.cache_read_input_tokens,
+                "cache_creation_input_tokens": self.usage.cache_creation_input_tokens,
+            },
+        }
+
+    def respond(self, request: Request) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """Status, extra headers and JSON body for ``request``, following the script."""
+        reply = self._next(request)
+        if not (request.headers.get("x-api-key") or request.headers.get("authorization")):
+            reply = "unauthorized"
+        if reply in _ERRORS:
+            status, kind, message = _ERRORS[reply]
+            headers = {"retry-after": self.retry_after} if status == 429 else {}
+            return status, headers, {"type": "error", "error": {"type": kind, "message": message}}
+        if reply == "hang":
+            # Past the client's timeout, but never past the end of the test.
+            self._stopping.wait(self.hang_seconds)
+            reply = "good"
+        if reply == "invalid_json":
+            return 200, {}, self._message(request, '{"headline": "Unfinished')
+        answer = _good_answer(request) if reply == "good" else _flawed_answer(reply, request)
+        return 200, {}, self._message(request, json.dumps(answer))
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path.split("?")[0] != "/v1/messages":
+                    self._send(404, {}, {"type": "error", "error": {"type": "not_found_error"}})
+                    return
+                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                self._send(*fake.respond(request))
+
+            def _send(self, status: int, headers: dict[str, str], body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(data)))
+                    self.send_header("request-id", "req_fake")
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting: that was the point
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
