@@ -88,7 +88,8 @@ def _fill(engine: sa.Engine, org: OrgConfig, per_week: int, version: str, seed: 
     with session_scope(engine) as session:
         sync_org(session, org)
         repo_id = session.execute(sa.select(col(Repository.id))).scalar_one()
-        service_ids = dict(session.execute(sa.select(col(Service.key), col(Service.id))).tuples())
+        found = session.execute(sa.select(col(Service.key), col(Service.id)))
+        service_ids = {row[0]: row[1] for row in found}
         session.execute(
             sa.insert(Person), [{"login": f"dev{i}", "kind": "human"} for i in range(2000)]
         )
@@ -120,7 +121,11 @@ def _fill(engine: sa.Engine, org: OrgConfig, per_week: int, version: str, seed: 
                 "co_authored_by_agent": rng.random() < 0.05,
             }
         )
-        for f in range(rng.randint(1, 9)):
+        owned = 0
+        n_files = rng.randint(1, 9)
+        for f in range(n_files):
+            owners = [] if rng.random() < 0.1 else ["@team"]
+            owned += bool(owners)
             files.append(
                 {
                     "change_id": n + 1,
@@ -129,28 +134,31 @@ def _fill(engine: sa.Engine, org: OrgConfig, per_week: int, version: str, seed: 
                     "deleted": rng.randint(0, 50),
                     "change_type": "modified",
                     "service_id": service_ids[f"svc{service}"],
-                    "owners": [] if rng.random() < 0.1 else ["@team"],
+                    "owners": owners,
                 }
             )
         band, score = BANDS[min(3, int(rng.random() ** 2 * 4))]
+        signals: list[dict[str, Any]] = [
+            {"name": s, "value": 1.0, "points": rng.random() * 15, "explanation": f"{s} explained"}
+            for s in SIGNALS
+        ]
+        top = sorted(signals, key=lambda s: (-float(s["points"]), str(s["name"])))[:3]
         scores.append(
             {
                 "subject_kind": "change",
                 "subject_key": key,
                 "score": score,
                 "band": band,
-                "signals": [
-                    {
-                        "name": s,
-                        "value": 1.0,
-                        "points": rng.random() * 15,
-                        "explanation": f"{s} explained",
-                    }
-                    for s in SIGNALS
-                ],
+                "signals": signals,
                 "gates": [],
                 "scorer_version": version,
                 "computed_at": now,
+                "service": f"svc{service}",
+                "drivers": ",".join(str(s["name"]) for s in top),
+                "owner_files_known": n_files,
+                "owner_files_covered": owned,
+                "agent_involved": changes[-1]["co_authored_by_agent"],
+                "human_reviewed": rng.random() < 0.9,
             }
         )
     deploys = [

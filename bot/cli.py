@@ -15,7 +15,7 @@ import structlog
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.compose import Composed, compose, make_narrator, record, write_files
+from bot.compose import Composed, compose_all, make_narrator, record, write_files
 from bot.pipeline import score_all
 from bot.settings import Settings, load_settings
 from briefing.week import IsoWeek
@@ -134,14 +134,11 @@ def _brief_all(
             raise NotFoundError(
                 f"no active subscriber {only!r}; use one of the keys in riskbrief.toml"
             )
-    done: list[Composed] = []
-    for sub in subscribers:
-        composed = compose(
-            session, org, sub, week or IsoWeek.last_complete(as_of, sub.timezone), narrator
-        )
+    requests = [(s, week or IsoWeek.last_complete(as_of, s.timezone)) for s in subscribers]
+    done = compose_all(session, org, requests, narrator)
+    for composed in done:
         record(session, composed)
         write_files(out, composed)
-        done.append(composed)
     return done
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from bot.settings import Settings
-from briefing.build import Audience, build_payload
+from briefing.build import Audience, build_payloads
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.render import EmailMessageParts, SlackMessage, render_email, render_slack
@@ -18,7 +19,7 @@ from briefing.writer import NarrativeLLM, write_narrative
 from data.config import OrgConfig
 from data.tables import Briefing, Subscriber, utcnow
 
-__all__ = ["Composed", "compose", "make_narrator", "record", "write_files"]
+__all__ = ["Composed", "compose", "compose_all", "make_narrator", "record", "write_files"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,31 @@ def _known_names(org: OrgConfig) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def compose_all(
+    session: Session,
+    org: OrgConfig,
+    requests: Sequence[tuple[Subscriber, IsoWeek]],
+    narrator: NarrativeLLM | None = None,
+) -> list[Composed]:
+    """Briefings for many subscribers: payloads from one read of the store, then words."""
+    payloads = build_payloads(session, org, [(Audience.of(s), week) for s, week in requests])
+    names = _known_names(org)
+    out: list[Composed] = []
+    for (subscriber, week), payload in zip(requests, payloads, strict=True):
+        narrative = write_narrative(payload, narrator, names).narrative
+        out.append(
+            Composed(
+                subscriber=subscriber,
+                week=week,
+                payload=payload,
+                narrative=narrative,
+                slack=render_slack(payload, narrative),
+                email=render_email(payload, narrative),
+            )
+        )
+    return out
+
+
 def compose(
     session: Session,
     org: OrgConfig,
@@ -66,16 +92,7 @@ def compose(
     narrator: NarrativeLLM | None = None,
 ) -> Composed:
     """Build the payload, write the narrative (with ``narrator`` if given) and render both."""
-    payload = build_payload(session, org, Audience.of(subscriber), week)
-    narrative = write_narrative(payload, narrator, _known_names(org)).narrative
-    return Composed(
-        subscriber=subscriber,
-        week=week,
-        payload=payload,
-        narrative=narrative,
-        slack=render_slack(payload, narrative),
-        email=render_email(payload, narrative),
-    )
+    return compose_all(session, org, [(subscriber, week)], narrator)[0]
 
 
 def record(session: Session, composed: Composed) -> Briefing:

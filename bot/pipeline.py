@@ -28,8 +28,9 @@ def score_all(session: Session, org: OrgConfig) -> ScoreSummary:
     config = org.scoring_config()
     link_all(session, config.rules.incident_window_hours)
     incidents = load_incidents(session)
-    change_scores = score_changes(load_changes(session), incidents, config)
-    save_scores(session, "change", change_scores.values())
+    changes = load_changes(session)
+    change_scores = score_changes(changes, incidents, config)
+    save_scores(session, "change", change_scores.values(), {c.key: c for c in changes})
     deploy_scores = [
         score_deploy(
             d, [change_scores[k] for k in d.change_keys if k in change_scores], incidents, config

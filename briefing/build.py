@@ -28,7 +28,7 @@ from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.store import load_scores
 from data.tables import RiskScoreRow, Subscriber
-from data.window import ScoreDetail, WeekRows, load_window
+from data.window import WeekRows, load_window
 from scoring import (
     Card,
     Distribution,
@@ -99,9 +99,9 @@ def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
     )
 
 
-def _signals(detail: ScoreDetail) -> tuple[SignalView, ...]:
+def _signals(row: RiskScoreRow) -> tuple[SignalView, ...]:
     ranked = sorted(
-        (s for s in detail.signals if float(s.get("points", 0)) > 0),
+        (s for s in row.signals if float(s.get("points", 0)) > 0),
         key=lambda s: (-float(s["points"]), str(s["name"])),
     )
     return tuple(
@@ -116,21 +116,17 @@ def _top_changes(
     session: Session,
     version: str,
     this: WeekAggregate,
-    rows: WeekRows,
     cards: Sequence[Card],
     name_people: bool,
 ) -> tuple[ChangeView, ...]:
-    elevated = sorted((c for c in this.changes if c.band.elevated), key=lambda c: (-c.score, c.key))
+    elevated = sorted((c for c in this.changes if c.elevated), key=lambda c: (-c.score, c.key))
     wanted = [c.key for c in elevated[:_TOP_CHANGES]]
     # Changes a card cites are kept too, so a narrative may name them.
     by_key = {c.key: c for c in this.changes}
     for card in cards:
         wanted += [k for k in card.evidence if k in by_key]
     chosen = sorted({by_key[k] for k in wanted}, key=lambda c: (-c.score, c.key))[:_MAX_CHANGES]
-    details = dict(rows.details)
-    missing = [c.key for c in chosen if c.key not in details]
-    for key, row in load_scores(session, "change", version, missing).items():
-        details[key] = ScoreDetail(tuple(row.signals), tuple(row.gates))
+    details = load_scores(session, "change", version, [c.key for c in chosen])
     out: list[ChangeView] = []
     for c in chosen:
         detail = details[c.key]
@@ -201,7 +197,7 @@ def _agents(this: WeekAggregate) -> AgentView:
         changes=len(agent),
         share_of_changes=round(100.0 * len(agent) / total, 1) if total else 0.0,
         unreviewed=len(this.agent_unreviewed),
-        high_risk=sum(1 for c in agent if c.band.elevated),
+        high_risk=sum(1 for c in agent if c.elevated),
         mean_score=round(sum(c.score for c in agent) / len(agent), 1) if agent else None,
     )
 
@@ -298,7 +294,7 @@ def _scope_payload(
         incidents=_incidents(this),
         agents=_agents(this),
         cards=tuple(card_view(c, names) for c in cards),
-        top_changes=_top_changes(session, cfg.version, this, rows, cards, name_people),
+        top_changes=_top_changes(session, cfg.version, this, cards, name_people),
         name_people=name_people,
     )
 

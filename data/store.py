@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -178,11 +178,34 @@ def _signal_dicts(score: RiskScore) -> list[dict[str, Any]]:
     return [asdict(s) for s in score.signals]
 
 
-def save_scores(session: Session, kind: str, scores: Iterable[RiskScore]) -> int:
+def _as_scored(score: RiskScore, facts: ChangeFacts | None) -> dict[str, Any]:
+    """The facts a weekly briefing needs about a scored change, stored beside its score."""
+    drivers = ",".join(s.name for s in score.top_signals(3))
+    if facts is None:
+        return {"drivers": drivers}
+    known = [f for f in facts.files if f.owners is not None]
+    return {
+        "service": facts.primary_service,
+        "drivers": drivers,
+        "owner_files_known": len(known),
+        "owner_files_covered": sum(1 for f in known if f.owners),
+        "agent_involved": facts.agent_involved,
+        "human_reviewed": bool(facts.human_approvals),
+    }
+
+
+def save_scores(
+    session: Session,
+    kind: str,
+    scores: Iterable[RiskScore],
+    facts: Mapping[str, ChangeFacts] | None = None,
+) -> int:
     """Store scores of ``kind`` ("change" or "deploy"), replacing earlier ones of the same version.
 
-    Returns how many were written. Scores of other scorer versions stay, so a
-    change of weights never rewrites history silently.
+    ``facts`` (by change key) adds what the change was scored as: its service,
+    CODEOWNERS counts, review and agent flags. Returns how many were written.
+    Scores of other scorer versions stay, so a change of weights never rewrites
+    history silently.
     """
     batch = list(scores)
     versions = {s.version for s in batch}
@@ -197,6 +220,7 @@ def save_scores(session: Session, kind: str, scores: Iterable[RiskScore]) -> int
                 )
             )
     now = utcnow()
+    known = facts or {}
     session.add_all(
         RiskScoreRow(
             subject_kind=kind,
@@ -207,6 +231,7 @@ def save_scores(session: Session, kind: str, scores: Iterable[RiskScore]) -> int
             gates=[asdict(g) for g in s.gates],
             scorer_version=s.version,
             computed_at=now,
+            **_as_scored(s, known.get(s.subject)),
         )
         for s in batch
     )

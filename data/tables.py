@@ -224,6 +224,14 @@ class RiskScoreRow(SQLModel, table=True):
     gates: list[dict[str, Any]] = _json(list, nullable=False)
     scorer_version: str
     computed_at: datetime = _ts()
+    # What a change was scored as, kept so that weekly briefings read one row per change.
+    service: str | None = None
+    # The top signals by points, comma-separated.
+    drivers: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    owner_files_known: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    owner_files_covered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    agent_involved: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    human_reviewed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Subscriber(SQLModel, table=True):

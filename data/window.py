@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -19,11 +19,9 @@ from sqlmodel import Session, col, select
 
 from data.tables import (
     Change,
-    ChangeFile,
     Deploy,
     Incident,
     Person,
-    ReviewRow,
     RiskScoreRow,
     Service,
     Team,
@@ -31,7 +29,7 @@ from data.tables import (
 from scoring.risk import Band
 from scoring.weekly import IncidentOutcome, ScoredChange, ScoredDeploy
 
-__all__ = ["ScoreDetail", "WeekRows", "Window", "load_window", "week_rows"]
+__all__ = ["WeekRows", "Window", "load_window", "week_rows"]
 
 T = TypeVar("T")
 
@@ -39,33 +37,12 @@ _ELEVATED = (Band.HIGH.value, Band.CRITICAL.value)
 
 
 @dataclass(frozen=True, slots=True)
-class ScoreDetail:
-    """The signal breakdown and gates of one stored score."""
-
-    signals: tuple[dict[str, Any], ...]
-    gates: tuple[dict[str, Any], ...]
-
-
-@dataclass(frozen=True, slots=True)
 class WeekRows:
-    """One scope's scored changes, deploys and incidents in one ``[since, until)``.
-
-    ``details`` holds the signal breakdown of the elevated changes (the others
-    are fetched on demand with ``data.store.load_scores``).
-    """
+    """One scope's scored changes, deploys and incidents in one ``[since, until)``."""
 
     changes: tuple[ScoredChange, ...]
     deploys: tuple[ScoredDeploy, ...]
     incidents: tuple[IncidentOutcome, ...]
-    details: Mapping[str, ScoreDetail]
-
-
-def _drivers(signals: Iterable[dict[str, Any]], n: int = 3) -> tuple[str, ...]:
-    ranked = sorted(
-        (s for s in signals if float(s.get("points", 0)) > 0),
-        key=lambda s: (-float(s["points"]), str(s["name"])),
-    )
-    return tuple(str(s["name"]) for s in ranked[:n])
 
 
 class _Timeline(Generic[T]):
@@ -106,7 +83,6 @@ class Window:
     changes: tuple[ScoredChange, ...]
     deploys: tuple[ScoredDeploy, ...]
     incidents: tuple[IncidentOutcome, ...]
-    details: Mapping[str, ScoreDetail]
 
     @cached_property
     def _changes(self) -> dict[str, _Timeline[ScoredChange]]:
@@ -142,68 +118,7 @@ class Window:
                 if s in self._incidents
                 for i in self._incidents[s].between(since, until)
             ),
-            details={c.key: self.details[c.key] for c in changes if c.key in self.details},
         )
-
-
-def _file_facts(
-    conn: sa.Connection, window: Any
-) -> tuple[dict[int, int | None], dict[int, tuple[int, int]]]:
-    """Per change: the service with most changed lines, and (files with owner data, owned)."""
-    lines = func_sum(ChangeFile.added, ChangeFile.deleted)
-    per_service: dict[int, list[tuple[int, str, int | None]]] = defaultdict(list)
-    rows = conn.execute(
-        sa.select(col(ChangeFile.change_id), col(ChangeFile.service_id), lines)
-        .join(Change, col(Change.id) == col(ChangeFile.change_id))
-        .where(window)
-        .group_by(col(ChangeFile.change_id), col(ChangeFile.service_id))
-    )
-    for change_id, service_id, n in rows:
-        if service_id is not None:
-            per_service[change_id].append((-int(n or 0), str(service_id), service_id))
-    primary = {cid: min(options)[2] for cid, options in per_service.items()}
-    # Owners are JSON: SQL NULL or JSON null when unknown, [] when no rule covers the file.
-    owners = sa.cast(col(ChangeFile.owners), sa.String)
-    known = sa.and_(col(ChangeFile.owners).is_not(None), owners != "null")
-    covered = sa.and_(known, owners != "[]")
-    counts: dict[int, tuple[int, int]] = {}
-    for change_id, n_known, n_covered in conn.execute(
-        sa.select(
-            col(ChangeFile.change_id),
-            sa.func.sum(sa.case((known, 1), else_=0)),
-            sa.func.sum(sa.case((covered, 1), else_=0)),
-        )
-        .join(Change, col(Change.id) == col(ChangeFile.change_id))
-        .where(window)
-        .group_by(col(ChangeFile.change_id))
-    ):
-        counts[change_id] = (int(n_known or 0), int(n_covered or 0))
-    return primary, counts
-
-
-def func_sum(*columns: Any) -> Any:
-    """SQL ``SUM`` of the columns added together."""
-    total = columns[0]
-    for c in columns[1:]:
-        total = total + c
-    return sa.func.sum(total)
-
-
-def _human_approved(conn: sa.Connection, window: Any) -> set[int]:
-    reviewer = sa.orm.aliased(Person)
-    rows = conn.execute(
-        sa.select(col(ReviewRow.change_id))
-        .join(Change, col(Change.id) == col(ReviewRow.change_id))
-        .join(reviewer, col(reviewer.id) == col(ReviewRow.reviewer_id))
-        .where(
-            window,
-            col(ReviewRow.state) == "approved",
-            col(reviewer.kind) != "agent",
-            col(ReviewRow.reviewer_id) != col(Change.author_id),
-        )
-        .distinct()
-    )
-    return {r[0] for r in rows}
 
 
 def _score_join(kind: str, key: Any, version: str) -> Any:
@@ -221,62 +136,62 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
     team_of = {
         s.key: team_key.get(s.team_id) if s.team_id else None for s in session.exec(select(Service))
     }
-    people = {
-        p.id: (p.login, p.kind == "agent") for p in session.exec(select(Person)) if p.id is not None
-    }
-    window = sa.and_(col(Change.merged_at) >= since, col(Change.merged_at) < until)
-    # Core rows, not ORM objects: a week can hold a hundred thousand changes.
+    logins = {p.id: p.login for p in session.exec(select(Person)) if p.id is not None}
+    # Core rows, not ORM objects, and one row per change: a week can hold a hundred
+    # thousand changes, and the scorer stored what each was scored as.
     conn = session.connection()
-    primary, owner_counts = _file_facts(conn, window)
-    approved = _human_approved(conn, window)
-    details: dict[str, ScoreDetail] = {}
-    for key, signals, gates in conn.execute(
-        sa.select(col(Change.key), col(RiskScoreRow.signals), col(RiskScoreRow.gates))
-        .join(RiskScoreRow, _score_join("change", col(Change.key), version))
-        .where(window, col(RiskScoreRow.band).in_(_ELEVATED))
-    ):
-        details[key] = ScoreDetail(tuple(signals), tuple(gates))
-    changes: list[ScoredChange] = []
-    for cid, key, title, url, author_id, merged_at, co_agent, score, band in conn.execute(
-        sa.select(
-            col(Change.id),
-            col(Change.key),
-            col(Change.title),
-            col(Change.url),
-            col(Change.author_id),
-            col(Change.merged_at),
-            col(Change.co_authored_by_agent),
-            col(RiskScoreRow.score),
-            col(RiskScoreRow.band),
+    changes = [
+        ScoredChange(
+            key=key,
+            title=title,
+            service=service,
+            team=team_of.get(service) if service else None,
+            score=score,
+            band=Band(band),
+            merged_at=merged_at,
+            agent_involved=agent_involved,
+            human_reviewed=human_reviewed,
+            drivers=tuple(drivers.split(",")) if drivers else (),
+            files_with_owner_data=known,
+            files_with_owner=covered,
+            url=url,
+            author=logins.get(author_id),
         )
-        .join(RiskScoreRow, _score_join("change", col(Change.key), version))
-        .where(window)
-        .order_by(col(Change.merged_at), col(Change.key))
-    ):
-        assert cid is not None
-        service_id = primary.get(cid)
-        service = service_key.get(service_id) if service_id is not None else None
-        author, author_is_agent = people[author_id]
-        known, covered = owner_counts.get(cid, (0, 0))
-        detail = details.get(key)
-        changes.append(
-            ScoredChange(
-                key=key,
-                title=title,
-                service=service,
-                team=team_of.get(service) if service else None,
-                score=score,
-                band=Band(band),
-                merged_at=merged_at,
-                agent_involved=author_is_agent or bool(co_agent),
-                human_reviewed=cid in approved,
-                drivers=_drivers(detail.signals) if detail else (),
-                files_with_owner_data=known,
-                files_with_owner=covered,
-                url=url,
-                author=author,
+        for (
+            key,
+            title,
+            url,
+            author_id,
+            merged_at,
+            score,
+            band,
+            service,
+            drivers,
+            known,
+            covered,
+            agent_involved,
+            human_reviewed,
+        ) in conn.execute(
+            sa.select(
+                col(Change.key),
+                col(Change.title),
+                col(Change.url),
+                col(Change.author_id),
+                col(Change.merged_at),
+                col(RiskScoreRow.score),
+                col(RiskScoreRow.band),
+                col(RiskScoreRow.service),
+                col(RiskScoreRow.drivers),
+                col(RiskScoreRow.owner_files_known),
+                col(RiskScoreRow.owner_files_covered),
+                col(RiskScoreRow.agent_involved),
+                col(RiskScoreRow.human_reviewed),
             )
+            .join(RiskScoreRow, _score_join("change", col(Change.key), version))
+            .where(col(Change.merged_at) >= since, col(Change.merged_at) < until)
+            .order_by(col(Change.merged_at), col(Change.key))
         )
+    ]
     deploys = [
         ScoredDeploy(
             key=key,
@@ -339,7 +254,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             )
         )
     ]
-    return Window(since, until, tuple(changes), tuple(deploys), tuple(incidents), details)
+    return Window(since, until, tuple(changes), tuple(deploys), tuple(incidents))
 
 
 def week_rows(

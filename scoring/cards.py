@@ -85,7 +85,7 @@ def _shift(
 ) -> Iterator[Card]:
     if this.distribution.total < r.shift_min_changes:
         return
-    elevated = [c.key for c in this.changes if c.band.elevated]
+    elevated = [c.key for c in this.changes if c.elevated]
     # When concentration cards already show most of the high-risk changes, a
     # scope-wide shift card would only repeat them.
     if elevated and 2 * sum(1 for k in elevated if k in covered) >= len(elevated):
@@ -106,7 +106,7 @@ def _shift(
             Fact("high-risk changes this week", this.distribution.elevated),
             Fact("changes this week", this.distribution.total),
         ),
-        tuple(c.key for c in this.changes if c.band.elevated)[:10],
+        tuple(c.key for c in this.changes if c.elevated)[:10],
     )
 
 
@@ -138,7 +138,7 @@ def _concentration(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> It
             f"Risk is concentrating in {group.name}",
             group.name,
             tuple(facts),
-            tuple(c.key for c in this.changes if c.service == group.name and c.band.elevated),
+            tuple(c.key for c in this.changes if c.service == group.name and c.elevated),
         )
 
 
@@ -156,9 +156,7 @@ def _drivers(
     covered = {k for card in concentrations for k in card.evidence}
     for name, _ in this.drivers:
         keys = tuple(
-            c.key
-            for c in this.changes
-            if c.band.elevated and name in c.drivers and c.key not in covered
+            c.key for c in this.changes if c.elevated and name in c.drivers and c.key not in covered
         )
         count = len(keys)
         rise = count - before.get(name, 0)
@@ -279,7 +277,7 @@ def _agents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator
             Fact("agent changes merged without human review", len(unreviewed)),
             Fact("agent changes this week", len(agent)),
             Fact("agent share of changes", _r(100.0 * len(agent) / len(this.changes)), "%"),
-            Fact("unreviewed agent changes high risk", sum(c.band.elevated for c in unreviewed)),
+            Fact("unreviewed agent changes high risk", sum(c.elevated for c in unreviewed)),
         ),
         tuple(c.key for c in unreviewed),
     )

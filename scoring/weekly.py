@@ -38,6 +38,11 @@ class ScoredChange:
     files_with_owner: int = 0
     url: str | None = None
     author: str | None = None
+    # Kept as a plain field: weekly aggregates ask it millions of times for large orgs.
+    elevated: bool = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "elevated", self.band.elevated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +124,7 @@ class GroupWeek:
 
 
 def _drivers(changes: Iterable[ScoredChange]) -> tuple[tuple[str, int], ...]:
-    counts = Counter(d for c in changes if c.band.elevated for d in c.drivers)
+    counts = Counter(d for c in changes if c.elevated for d in c.drivers)
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 

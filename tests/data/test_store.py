@@ -109,12 +109,16 @@ def test_week_rows_keep_the_window_scope_and_version(engine: Engine) -> None:
         change(s, repo, svc, human, 2, at(1), owners=["@acme/pay"])
         change(s, repo, svc, human, 3, at(2), owners=[])
         change(s, repo, svc, human, 4, at(24 * 7))
-        save_scores(s, "change", [_score(f"acme/shop#{n}", 70) for n in (1, 2, 4)])
-        save_scores(s, "change", [_score("acme/shop#3", 70, version="old")])
+    with session_scope(engine) as s:
+        facts = {c.key: c for c in load_changes(s)}
+        save_scores(s, "change", [_score(f"acme/shop#{n}", 70) for n in (1, 2, 4)], facts)
+        save_scores(s, "change", [_score("acme/shop#3", 70, version="old")], facts)
     with session_scope(engine) as s:
         rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
         other = week_rows(s, at(0), at(24 * 7), ["search"], "v1")
     assert [c.key for c in rows.changes] == ["acme/shop#2"]
     assert rows.changes[0].band is Band.HIGH
     assert (rows.changes[0].files_with_owner_data, rows.changes[0].files_with_owner) == (1, 1)
+    assert rows.changes[0].drivers == ("size",)
+    assert rows.changes[0].human_reviewed is False
     assert other.changes == ()
