@@ -252,9 +252,18 @@ def score(ctx: click.Context) -> None:
     default=Path("out"),
     show_default=True,
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print and write the briefings without sending (sending arrives with `serve`; "
+    "until then every run is a dry run).",
+)
 @click.pass_context
-def brief(ctx: click.Context, subscriber: str | None, week: IsoWeek | None, out: Path) -> None:
-    """Build briefings from the store and write them to files (nothing is sent)."""
+def brief(
+    ctx: click.Context, subscriber: str | None, week: IsoWeek | None, out: Path, dry_run: bool
+) -> None:
+    """Build briefings from the store, print the first and write them to files; send nothing."""
+    del dry_run  # Accepted for scripts written against the documented flag; nothing sends yet.
     settings = _settings(ctx)
     org = load_org_config(settings.config)
     engine = _ready_engine(settings)

@@ -44,6 +44,8 @@ MAX_ACTIONS = 3
 # A 350-word narrative is about 500 tokens; the JSON around it adds ~100. The rest is
 # headroom so that a long answer is cut by the word check, not by a truncated JSON.
 MAX_OUTPUT_TOKENS = 1000
+# The riskiest few changes go into the prompt; the rest stay in the payload only.
+_PROMPT_CHANGES = 6
 
 SYSTEM_PROMPT = f"""\
 You write the weekly delivery-risk briefing an engineering manager reads before Monday's \
@@ -200,7 +202,7 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
         "incidents": [_incident(i) for i in payload.incidents],
         "agents": {k: _maybe(v) for k, v in payload.agents.model_dump().items()},
         "cards": [_card(c) for c in payload.cards],
-        "top_changes": [_change(c) for c in payload.top_changes],
+        "top_changes": [_change(c) for c in payload.top_changes[:_PROMPT_CHANGES]],
     }
 
 

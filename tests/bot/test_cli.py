@@ -136,7 +136,7 @@ def test_init_upgrade_score_brief_on_a_fresh_directory(tmp_path: Path) -> None:
     scored = _run(["score"], tmp_path)
     assert scored.returncode == 0, scored.stderr
     assert "Scored 0 changes and 0 deploys" in scored.stdout
-    brief = _run(["brief", "--week", "2026-W47", "--out", "out"], tmp_path)
+    brief = _run(["brief", "--week", "2026-W47", "--out", "out", "--dry-run"], tmp_path)
     assert brief.returncode == 0, brief.stderr
     assert brief.stdout.splitlines()[0] == "0 critical · 0 warning · 0 info"
     assert "A quiet week: no changes merged in scope." in brief.stdout
