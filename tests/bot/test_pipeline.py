@@ -1,0 +1,50 @@
+"""The whole pipeline on each backend: the same store content gives the same briefings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from bot.compose import compose_all
+from bot.pipeline import score_all
+from briefing.week import IsoWeek
+from data.engine import session_scope
+from data.org import sync_org
+from data.sources.sample import load_sample, sample_org_config
+from data.tables import Subscriber
+
+AS_OF = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_sample_briefings_on_each_backend(engine: Engine) -> None:
+    """SQLite and PostgreSQL store, score and brief the sample organisation identically."""
+    org = sample_org_config()
+    with session_scope(engine) as session:
+        sync_org(session, org)
+        load_sample(session, org, as_of=date(2026, 11, 23))
+        summary = score_all(session, org)
+        subscribers = list(session.exec(select(Subscriber).order_by(col(Subscriber.id))))
+        done = compose_all(
+            session, org, [(s, IsoWeek.last_complete(AS_OF, s.timezone)) for s in subscribers]
+        )
+    assert summary.changes == 422
+    cards = {c.subscriber.key: [(k.id, k.severity) for k in c.payload.cards] for c in done}
+    assert cards["vp-engineering"] == [
+        ("concentration:payments", "critical"),
+        ("incident:INC-1039", "critical"),
+        ("agent:unreviewed", "critical"),
+        ("mttr", "critical"),
+        ("codeowners", "warning"),
+        ("improvement:platform", "info"),
+    ]
+    assert [c.payload.severity_counts.line() for c in done] == [
+        "4 critical · 1 warning · 1 info",
+        "4 critical · 0 warning · 0 info",
+        "1 critical · 1 warning · 0 info",
+        "0 critical · 0 warning · 1 info",
+    ]
+    vp = done[0].payload
+    assert vp.metrics.codeowners_coverage == 74.2
+    assert vp.agents.unreviewed == 4
