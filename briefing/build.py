@@ -199,6 +199,9 @@ def _agents(this: WeekAggregate) -> AgentView:
         unreviewed=len(this.agent_unreviewed),
         high_risk=sum(1 for c in agent if c.elevated),
         mean_score=round(sum(c.score for c in agent) / len(agent), 1) if agent else None,
+        unreviewed_share=round(100.0 * len(this.agent_unreviewed) / len(agent), 1)
+        if agent
+        else 0.0,
     )
 
 

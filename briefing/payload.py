@@ -147,6 +147,8 @@ class AgentView(_Value):
     unreviewed: int
     high_risk: int
     mean_score: float | None
+    # Percentage of the agents' changes merged without a human approval.
+    unreviewed_share: float = 0.0
 
 
 class FactView(_Value):

@@ -48,3 +48,4 @@ def test_sample_briefings_on_each_backend(engine: Engine) -> None:
     vp = done[0].payload
     assert vp.metrics.codeowners_coverage == 74.2
     assert vp.agents.unreviewed == 4
+    assert vp.agents.unreviewed_share == 80.0
