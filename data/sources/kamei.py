@@ -1,0 +1,167 @@
+"""Labelled just-in-time change metrics (Kamei et al. format) and the backtest over them.
+
+The reading lives here, not in ``scoring``, because scoring does no I/O; the
+backtest itself only splits, scores and measures.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from scoring.change_metrics import ChangeMetrics, MetricWeights, fit_weights, score_metrics
+from scoring.errors import SourceError
+from scoring.metrics import BacktestResult, lift_top, recall_at_effort, roc_auc
+
+__all__ = ["KameiRow", "backtest", "backtest_lines_added", "read_kamei_csv", "split_by_date"]
+
+# (commit time in unix seconds, metrics, induced a bug)
+KameiRow = tuple[int, ChangeMetrics, bool]
+
+# CSV column for each ChangeMetrics field; the datasets spell entropy "entrophy".
+_COLUMNS: dict[str, str] = {
+    "ns": "ns",
+    "nd": "nd",
+    "nf": "nf",
+    "entropy": "entrophy",
+    "la": "la",
+    "ld": "ld",
+    "lt": "lt",
+    "fix": "fix",
+    "ndev": "ndev",
+    "age": "age",
+    "nuc": "nuc",
+    "exp": "exp",
+    "rexp": "rexp",
+    "sexp": "sexp",
+}
+_REQUIRED = ("date", "bug", *_COLUMNS.values())
+_TEST_SHARE = 0.2
+
+
+def _number(raw: str | None, column: str, path: Path, line: int) -> float:
+    # csv.DictReader fills the columns of a short row with None.
+    if raw is None:
+        raise SourceError(f"{path} line {line} is too short to have a value for {column!r}.")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise SourceError(
+            f"{path} line {line}: column {column!r} holds {raw!r}, which is not a number."
+        )
+    return value
+
+
+def _flag(raw: str | None, column: str, path: Path, line: int) -> bool:
+    value = _number(raw, column, path, line)
+    if value not in (0.0, 1.0):
+        raise SourceError(f"{path} line {line}: column {column!r} must be 0 or 1, not {raw!r}.")
+    return value == 1.0
+
+
+def _metrics(record: dict[str, str | None], path: Path, line: int) -> ChangeMetrics:
+    def num(field: str) -> float:
+        return _number(record[_COLUMNS[field]], _COLUMNS[field], path, line)
+
+    return ChangeMetrics(
+        ns=num("ns"),
+        nd=num("nd"),
+        nf=num("nf"),
+        entropy=num("entropy"),
+        la=num("la"),
+        ld=num("ld"),
+        lt=num("lt"),
+        fix=_flag(record["fix"], "fix", path, line),
+        ndev=num("ndev"),
+        age=num("age"),
+        nuc=num("nuc"),
+        exp=num("exp"),
+        rexp=num("rexp"),
+        sexp=num("sexp"),
+    )
+
+
+def read_kamei_csv(path: Path | str) -> list[KameiRow]:
+    """Rows of a Kamei-format CSV as ``(unix seconds, metrics, bug)``, in file order.
+
+    Raises ``SourceError`` naming the file and the missing column or bad line.
+    """
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            header = reader.fieldnames or []
+            missing = [c for c in _REQUIRED if c not in header]
+            if missing:
+                raise SourceError(
+                    f"{path} has no column {missing[0]!r}; a Kamei-format CSV needs "
+                    f"{', '.join(_REQUIRED)}."
+                )
+            rows: list[KameiRow] = []
+            # Line 1 is the header, so data starts on line 2.
+            for line, record in enumerate(reader, start=2):
+                metrics = _metrics(record, path, line)
+                date = int(_number(record["date"], "date", path, line))
+                rows.append((date, metrics, _flag(record["bug"], "bug", path, line)))
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}.") from exc
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise SourceError(f"{path} is not a readable CSV file: {exc}.") from exc
+    return rows
+
+
+def split_by_date(rows: Sequence[KameiRow]) -> tuple[list[KameiRow], list[KameiRow]]:
+    """The earlier 80% and the latest 20% of changes by date (ties keep file order)."""
+    ordered = sorted(rows, key=lambda r: r[0])
+    cut = int(len(ordered) * (1 - _TEST_SHARE))
+    return ordered[:cut], ordered[cut:]
+
+
+def _evaluate(scores: Sequence[float], test: Sequence[KameiRow]) -> BacktestResult:
+    labels = [bug for _, _, bug in test]
+    efforts = [m.la + m.ld for _, m, _ in test]
+    positives = sum(labels)
+    if positives in (0, len(labels)):
+        raise SourceError(
+            f"the latest {len(labels)} changes are all labelled the same, so they cannot be "
+            "ranked; use a dataset with both buggy and clean recent changes."
+        )
+    return BacktestResult(
+        n=len(labels),
+        positives=positives,
+        auc=roc_auc(scores, labels),
+        recall_at_20pct_effort=recall_at_effort(scores, labels, efforts, 0.2),
+        lift_top_10pct=lift_top(scores, labels, 0.1),
+    )
+
+
+def backtest(
+    rows: Sequence[KameiRow], calibrate: bool = False, weights: MetricWeights | None = None
+) -> BacktestResult:
+    """Score the latest 20% of changes and measure how well the scores rank the bugs.
+
+    With ``calibrate`` the weights are fitted on the earlier 80% only, so the
+    test changes never inform them; otherwise ``weights`` (default
+    ``MetricWeights()``) are used as they are.
+    """
+    train, test = split_by_date(rows)
+    if calibrate:
+        try:
+            weights = fit_weights([m for _, m, _ in train], [bug for _, _, bug in train])
+        except ValueError as exc:
+            raise SourceError(
+                f"cannot calibrate on the earlier {len(train)} changes: {exc}; "
+                "run without calibration."
+            ) from exc
+    chosen = weights or MetricWeights()
+    return _evaluate([score_metrics(m, chosen) for _, m, _ in test], test)
+
+
+def backtest_lines_added(rows: Sequence[KameiRow]) -> BacktestResult:
+    """The LApredict-style baseline on the same split: the score is lines added."""
+    _, test = split_by_date(rows)
+    return _evaluate([m.la for _, m, _ in test], test)
