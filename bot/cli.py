@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sys
@@ -24,6 +25,8 @@ from data.config import OrgConfig, load_org_config
 from data.engine import make_engine, session_scope
 from data.migrate import is_current, upgrade
 from data.org import sync_org
+from data.sources.kamei import backtest as run_backtest
+from data.sources.kamei import read_kamei_csv
 from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
 from data.tables import Subscriber
 from scoring.errors import NotFoundError, RiskbriefError, StoreError
@@ -274,3 +277,27 @@ def brief(
             session, org, datetime.now(UTC), out, week, subscriber, make_narrator(settings)
         )
     _show(done, out)
+
+
+@main.command()
+@click.option(
+    "--kamei-csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Change metrics in the Kamei et al. CSV layout, with a bug label per change.",
+)
+@click.option("--calibrate", is_flag=True, help="Fit weights on the earlier 80% first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def backtest(csv_path: Path, calibrate: bool, as_json: bool) -> None:
+    """Score the latest 20% of labelled changes and say how well the scores rank the bugs."""
+    rows = read_kamei_csv(csv_path)
+    result = run_backtest(rows, calibrate=calibrate)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), sort_keys=True))
+        return
+    click.echo(
+        f"{csv_path.name}: {result.n} changes, {result.positives} bug-inducing; "
+        f"AUC {result.auc:.3f}, recall at 20% effort {result.recall_at_20pct_effort:.3f}, "
+        f"top-10% lift {result.lift_top_10pct:.2f}"
+    )

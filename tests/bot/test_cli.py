@@ -184,3 +184,25 @@ def test_demo_narratives_are_grounded(demo_out: tuple[Path, str]) -> None:
         payload = BriefingPayload.model_validate(row.payload)
         narrative = Narrative.model_validate(row.narrative)
         assert check_narrative(payload, narrative, names) == ()
+
+
+def test_backtest_prints_json_with_the_quality_figures(tmp_path: Path) -> None:
+    """`riskbrief backtest --json` reports AUC, counts, recall at 20% effort and top-10% lift."""
+    header = ",_id,date,bug,__,ns,nd,nf,entrophy,la,ld,lt,fix,ndev,age,nuc,exp,rexp,sexp"
+    lines = [
+        f"{i},sha{i},{1_600_000_000 + i * 3600},{int(i % 3 == 0)},0,1,1,{1 + i % 4},0.5,"
+        f"{5 + (40 if i % 3 == 0 else 0) + i % 7},2,100,0,3,10.0,5,20,4.0,10"
+        for i in range(50)
+    ]
+    csv = tmp_path / "tiny.csv"
+    csv.write_text("\n".join([header, *lines]) + "\n")
+    result = CliRunner().invoke(main, ["backtest", "--kamei-csv", str(csv), "--json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert set(figures) == {"auc", "n", "positives", "recall_at_20pct_effort", "lift_top_10pct"}
+    assert figures["n"] == 10
+    assert figures["auc"] > 0.9
+    broken = _run(["backtest", "--kamei-csv", str(tmp_path / "missing.csv")], tmp_path)
+    assert broken.returncode != 0
+    assert "Traceback" not in broken.stderr
+    assert "missing.csv" in broken.stderr
