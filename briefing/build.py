@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from briefing.payload import (
     AgentView,
@@ -40,7 +40,7 @@ from scoring import (
     severity_counts,
 )
 
-__all__ = ["Audience", "build_payload", "build_payloads", "card_view", "has_scores", "scope_label"]
+__all__ = ["Audience", "build_payload", "build_payloads", "card_view", "scope_label"]
 
 # A briefing is a 90-second read: a handful of changes is what a manager opens.
 _TOP_CHANGES = 5
@@ -339,11 +339,3 @@ def build_payload(
 ) -> BriefingPayload:
     """The payload of ``audience``'s briefing for ``week``, compared with the week before."""
     return build_payloads(session, org, [(audience, week)], config)[0]
-
-
-def has_scores(session: Session, version: str) -> bool:
-    """True when any change has a score of ``version``."""
-    row = session.exec(
-        select(RiskScoreRow.id).where(col(RiskScoreRow.scorer_version) == version).limit(1)
-    ).first()
-    return row is not None
