@@ -72,6 +72,8 @@ class ChangeFacts:
     url: str | None = None
     is_revert: bool = False
     is_hotfix: bool = False
+    # A bug fix by its message or labels: fixes land in code already known to be fragile.
+    is_fix: bool = False
     co_authors: tuple[str, ...] = ()
     co_authored_by_agent: bool = False
 

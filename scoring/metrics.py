@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["BacktestResult", "lift_top", "recall_at_effort", "roc_auc"]
+__all__ = ["BacktestResult", "evaluate", "lift_top", "recall_at_effort", "roc_auc"]
 
 
 def _check(scores: Sequence[float], labels: Sequence[bool], *more: Sequence[float]) -> None:
@@ -130,3 +130,23 @@ class BacktestResult:
             "recall_at_20pct_effort": self.recall_at_20pct_effort,
             "lift_top_10pct": self.lift_top_10pct,
         }
+
+
+def evaluate(
+    scores: Sequence[float], labels: Sequence[bool], efforts: Sequence[float]
+) -> BacktestResult:
+    """All backtest figures for scored changes; effort is usually lines added plus deleted.
+
+    Raises ``ValueError`` when the labels are all one class, which cannot be ranked.
+    """
+    _check(scores, labels, efforts)
+    positives = sum(1 for label in labels if label)
+    if positives in (0, len(labels)):
+        raise ValueError(f"all {len(labels)} changes carry the same label")
+    return BacktestResult(
+        n=len(labels),
+        positives=positives,
+        auc=roc_auc(scores, labels),
+        recall_at_20pct_effort=recall_at_effort(scores, labels, efforts, 0.2),
+        lift_top_10pct=lift_top(scores, labels, 0.1),
+    )

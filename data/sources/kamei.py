@@ -13,7 +13,7 @@ from pathlib import Path
 
 from scoring.change_metrics import ChangeMetrics, MetricWeights, fit_weights, score_metrics
 from scoring.errors import SourceError
-from scoring.metrics import BacktestResult, lift_top, recall_at_effort, roc_auc
+from scoring.metrics import BacktestResult, evaluate
 
 __all__ = ["KameiRow", "backtest", "backtest_lines_added", "read_kamei_csv", "split_by_date"]
 
@@ -123,20 +123,13 @@ def split_by_date(rows: Sequence[KameiRow]) -> tuple[list[KameiRow], list[KameiR
 
 def _evaluate(scores: Sequence[float], test: Sequence[KameiRow]) -> BacktestResult:
     labels = [bug for _, _, bug in test]
-    efforts = [m.la + m.ld for _, m, _ in test]
-    positives = sum(labels)
-    if positives in (0, len(labels)):
+    try:
+        return evaluate(scores, labels, [m.la + m.ld for _, m, _ in test])
+    except ValueError:
         raise SourceError(
             f"the latest {len(labels)} changes are all labelled the same, so they cannot be "
             "ranked; use a dataset with both buggy and clean recent changes."
-        )
-    return BacktestResult(
-        n=len(labels),
-        positives=positives,
-        auc=roc_auc(scores, labels),
-        recall_at_20pct_effort=recall_at_effort(scores, labels, efforts, 0.2),
-        lift_top_10pct=lift_top(scores, labels, 0.1),
-    )
+        ) from None
 
 
 def backtest(
