@@ -1,10 +1,11 @@
-"""Settings from environment variables: the store, the organisation file and the LLM.
+"""Settings from environment variables: the store, the organisation file, the LLM and Slack.
 
 Secrets and URLs live in the environment; the organisation lives in
 ``riskbrief.toml``. A wrong value ends in one sentence naming the variable.
 The Anthropic key and URL keep the names the anthropic SDK and its users know
-(``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``); the key is a ``SecretStr`` so
-that no repr, log line or error message ever shows it.
+(``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``), and so do Slack's (``SLACK_BOT_TOKEN``,
+``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``, ``SLACK_API_URL``); keys, tokens and
+secrets are ``SecretStr`` so that no repr, log line or error message ever shows them.
 """
 
 from __future__ import annotations
@@ -61,11 +62,56 @@ class Settings(BaseSettings):
         default=2, ge=0, le=10, description="Retries after a timeout, 429 or 5xx."
     )
 
-    @field_validator("anthropic_api_key", "anthropic_base_url", mode="before")
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"),
+        description="The Slack app's bot token (xoxb-…), for sending and for `riskbrief serve`.",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"),
+        pattern=r"^https?://\S+$",
+        description="The Slack Web API base URL; another one only for a local fake.",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret"),
+        description="The Slack app's signing secret; `riskbrief serve` needs it in HTTP mode.",
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"),
+        description="An app-level token (xapp-…); when set, `riskbrief serve` uses Socket Mode.",
+    )
+    serve_host: str = Field(
+        default="127.0.0.1",
+        min_length=1,
+        pattern=r"^\S+$",
+        description="The address `riskbrief serve` listens on in HTTP mode.",
+    )
+    serve_port: int = Field(
+        default=3000, ge=1, le=65535, description="The port `riskbrief serve` listens on."
+    )
+
+    @field_validator(
+        "anthropic_api_key",
+        "anthropic_base_url",
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # `export ANTHROPIC_API_KEY=` is how people switch the LLM off.
         return None if isinstance(value, str) and not value.strip() else value
+
+
+    @field_validator("slack_api_url", mode="after")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # slack_sdk joins method names onto the base URL as plain strings.
+        return value if value.endswith("/") else value + "/"
 
 
 _HINTS = {
@@ -77,12 +123,22 @@ _HINTS = {
     "model": "a Claude model id such as claude-sonnet-5-5",
     "llm_timeout": "a number of seconds greater than 0 and at most 600, such as 30",
     "llm_max_retries": "a whole number from 0 to 10, such as 2",
+    "slack_bot_token": "your Slack app's bot token (xoxb-…), or leave it unset",
+    "slack_api_url": "a URL such as https://slack.com/api/",
+    "slack_signing_secret": "your Slack app's signing secret, or leave it unset",
+    "slack_app_token": "an app-level token starting with xapp-, or leave it unset",
+    "serve_host": "an address to listen on, such as 127.0.0.1 or 0.0.0.0",
+    "serve_port": "a port number from 1 to 65535, such as 3000",
 }
 
 # Fields read from a variable of their own rather than RISKBRIEF_<FIELD>.
 _VARIABLES = {
     "anthropic_api_key": "ANTHROPIC_API_KEY",
     "anthropic_base_url": "ANTHROPIC_BASE_URL",
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_api_url": "SLACK_API_URL",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_app_token": "SLACK_APP_TOKEN",
 }
 
 
