@@ -106,7 +106,6 @@ class Settings(BaseSettings):
         # `export ANTHROPIC_API_KEY=` is how people switch the LLM off.
         return None if isinstance(value, str) and not value.strip() else value
 
-
     @field_validator("slack_api_url", mode="after")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
