@@ -284,7 +284,12 @@ class Delivery(SQLModel, table=True):
     attempts: int = 0
     last_error: str | None = None
     external_id: str | None = None  # Slack ts or email Message-ID
+    # The Slack channel id or email address of the latest attempt, so that a retry looks
+    # for an earlier attempt's message where it went.
+    destination: str | None = None
     claimed_at: datetime = _ts()
+    # When the latest attempt began: a claim whose attempt is old has crashed and is retried.
+    attempted_at: datetime | None = _ts(nullable=True)
     sent_at: datetime | None = _ts(nullable=True)
 
 
