@@ -92,6 +92,28 @@ class Settings(BaseSettings):
     serve_port: int = Field(
         default=3000, ge=1, le=65535, description="The port `riskbrief serve` listens on."
     )
+    slack_channel: str | None = Field(
+        default=None,
+        pattern=r"^[CG][A-Z0-9]{2,}$",
+        description="A channel id to post every Slack briefing in instead of each one's DM.",
+    )
+    smtp_host: str | None = Field(
+        default=None, pattern=r"^\S+$", description="The SMTP server that sends briefing emails."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="The SMTP server's port.")
+    smtp_username: str | None = Field(default=None, description="The SMTP login, if it needs one.")
+    smtp_password: SecretStr | None = Field(default=None, description="The SMTP password.")
+    smtp_from: str | None = Field(
+        default=None,
+        pattern=r"^[^@\s]+@[^@\s]+$|<[^@\s<>]+@[^@\s<>]+>$",
+        description="The From address of briefing emails, e.g. riskbrief@example.com.",
+    )
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS before logging in."
+    )
+    sync_interval_minutes: int = Field(
+        default=30, ge=1, le=1440, description="How often `riskbrief serve` syncs and scores."
+    )
 
     @field_validator(
         "anthropic_api_key",
@@ -99,6 +121,11 @@ class Settings(BaseSettings):
         "slack_bot_token",
         "slack_signing_secret",
         "slack_app_token",
+        "slack_channel",
+        "smtp_host",
+        "smtp_username",
+        "smtp_password",
+        "smtp_from",
         mode="before",
     )
     @classmethod
@@ -128,6 +155,14 @@ _HINTS = {
     "slack_app_token": "an app-level token starting with xapp-, or leave it unset",
     "serve_host": "an address to listen on, such as 127.0.0.1 or 0.0.0.0",
     "serve_port": "a port number from 1 to 65535, such as 3000",
+    "slack_channel": "a Slack channel id such as C012ABCDEF, or leave it unset for DMs",
+    "smtp_host": "the host name of your SMTP server, or leave it unset",
+    "smtp_port": "a port number from 1 to 65535, such as 587",
+    "smtp_username": "your SMTP login, or leave it unset",
+    "smtp_password": "your SMTP password, or leave it unset",
+    "smtp_from": "an address such as riskbrief@example.com",
+    "smtp_starttls": "true or false",
+    "sync_interval_minutes": "a whole number of minutes from 1 to 1440, such as 30",
 }
 
 # Fields read from a variable of their own rather than RISKBRIEF_<FIELD>.
