@@ -1,0 +1,253 @@
+"""Commits of a local git clone as changes, streamed from ``git log``.
+
+One ``git log --no-merges --numstat -z`` process is read as a stream of
+NUL-terminated fields, so a history of any length is mined in bounded memory.
+Commits come oldest first (``--reverse`` of git's default order: a parent never
+follows its child). Merges are left out because a merge's diff repeats changes
+already counted on the branch; with ``--no-merges`` every yielded commit is one
+change. Renames are detected (git's default) and reported under the new path, so
+a renamed file keeps its history; ``-z`` gives old and new path as separate
+fields and never quotes a path, whatever characters it holds.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scoring.errors import SourceError
+from scoring.facts import ChangeFacts, FileChange
+
+__all__ = [
+    "MinedCommit",
+    "is_fix_message",
+    "mine_commits",
+    "repository_name",
+    "reverted_sha",
+    "run_git",
+]
+
+# Fields of one commit, NUL-separated; the record starts with RS so that it can be
+# told apart from a numstat field, which always starts with a digit or "-".
+_FORMAT = "%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%b"
+_FIELDS = 8
+_CHUNK = 1 << 16
+
+# Bug-fix wording as whole words, so "prefix", "debug" and "fixture" do not count.
+_FIX_WORDS = re.compile(
+    r"\b(fix(e[sd]|ing)?|bug(s|fix(es)?)?|defects?|crash(e[sd]|ing)?|regressions?|hot-?fix(es)?)\b",
+    re.IGNORECASE,
+)
+# Issue references: "#123", "GH-123", and tracker keys such as "JIRA-123".
+_ISSUE_REF = re.compile(r"(?<![\w&/])#\d+\b|\bGH-\d+\b|\b(?P<project>[A-Z][A-Z0-9]+)-\d+\b")
+# Upper-case words followed by a number that are standards or encodings, not trackers.
+_NOT_TRACKERS = frozenset(
+    {"UTF", "SHA", "ISO", "RFC", "PEP", "HTTP", "TLS", "SSL", "AES", "RSA", "MD", "CP", "ES"}
+)
+# GitHub's squash merge appends "(#<PR number>)" to every subject; that number
+# names the pull request itself, not an issue it fixes, and counting it would
+# make every squash-merged commit a fix.
+_SQUASH_SUFFIX = re.compile(r"\s*\(#\d+\)\s*$")
+_REVERTS = re.compile(r"This reverts commit ([0-9a-fA-F]{7,40})")
+_HOTFIX = re.compile(r"\bhot-?fix(es)?\b", re.IGNORECASE)
+
+
+def is_fix_message(subject: str, body: str = "") -> bool:
+    """True when a commit message says it fixes a bug, by keyword or issue reference."""
+    text = f"{_SQUASH_SUFFIX.sub('', subject)}\n{body}"
+    if _FIX_WORDS.search(text):
+        return True
+    return any(m.group("project") not in _NOT_TRACKERS for m in _ISSUE_REF.finditer(text))
+
+
+def reverted_sha(subject: str, body: str) -> str | None:
+    """The sha a revert commit names (as written, possibly abbreviated), or ``None``."""
+    match = _REVERTS.search(body) or _REVERTS.search(subject)
+    return match.group(1).lower() if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class MinedCommit:
+    """One non-merge commit: its full sha, its first parent, the change, and what it reverts."""
+
+    sha: str
+    parent: str | None
+    change: ChangeFacts
+    reverts: str | None = None
+
+
+def repository_name(path: Path) -> str:
+    """The name changes are keyed by: the clone's directory name, without a ``.git`` suffix."""
+    name = path.resolve().name
+    return name.removesuffix(".git") or name
+
+
+def _git_missing() -> SourceError:
+    return SourceError("git is not installed or not on PATH; install git and try again.")
+
+
+def _first_line(stderr: bytes) -> str:
+    text = stderr.decode("utf-8", "replace").strip()
+    return text.splitlines()[0].removeprefix("fatal: ") if text else "no message"
+
+
+def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run one short git command in ``repo``; every failure becomes the same kind of SourceError.
+
+    The environment pins the C locale and disables prompts so output parses
+    the same everywhere and a credential helper never waits for input.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
+            capture_output=True,
+            env=_env(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise _git_missing() from None
+    if check and done.returncode != 0:
+        raise SourceError(
+            f"git {args[0]} failed in {repo} ({_first_line(done.stderr)}); "
+            "check that it is an intact git clone."
+        )
+    return done
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"})
+    return env
+
+
+def _check_repository(repo: Path, rev: str) -> bool:
+    """Raise SourceError unless ``repo`` is a git repository with ``rev``; False when empty."""
+    if not repo.is_dir():
+        raise SourceError(f"{repo} is not a directory; pass the path of a local git clone.")
+    if run_git(repo, "rev-parse", "--git-dir", check=False).returncode != 0:
+        raise SourceError(f"{repo} is not a git repository; pass the path of a local git clone.")
+    if run_git(repo, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False).returncode:
+        unborn = run_git(repo, "symbolic-ref", "-q", "HEAD", check=False).returncode == 0
+        if rev == "HEAD" and unborn:
+            return False
+        raise SourceError(f"{rev!r} is not a commit in {repo}; name a branch, tag or sha there.")
+    return True
+
+
+def _fields(stream: Iterator[bytes]) -> Iterator[str]:
+    """NUL-terminated fields of a byte stream, read in chunks so memory stays bounded."""
+    tail = b""
+    for chunk in stream:
+        parts = (tail + chunk).split(b"\0")
+        tail = parts.pop()
+        for part in parts:
+            yield part.decode("utf-8", "replace")
+    if tail:
+        yield tail.decode("utf-8", "replace")
+
+
+def _lines(count: str) -> int:
+    # Binary files have "-" for both counts; they change no lines.
+    return 0 if count == "-" else int(count)
+
+
+@dataclass(slots=True)
+class _Pending:
+    header: list[str]
+    files: list[FileChange]
+
+
+def _commit(pending: _Pending, repository: str) -> MinedCommit:
+    sha, parents, name, email, _authored, committed, subject, body = pending.header
+    reverts = reverted_sha(subject, body)
+    change = ChangeFacts(
+        key=f"{repository}@{sha[:12]}",
+        repository=repository,
+        title=subject,
+        author=email.strip().lower() or name.strip(),
+        # Committer time is when the change landed on the branch, the analogue of a merge.
+        merged_at=datetime.fromtimestamp(int(committed), tz=UTC),
+        files=tuple(pending.files),
+        is_revert=subject.startswith('Revert "') or reverts is not None,
+        is_hotfix=bool(_HOTFIX.search(subject)),
+        is_fix=is_fix_message(subject, body),
+    )
+    return MinedCommit(sha, parents.split()[0] if parents else None, change, reverts)
+
+
+def _parse(fields: Iterator[str], repository: str) -> Iterator[MinedCommit]:
+    pending: _Pending | None = None
+    for raw in fields:
+        field = raw.lstrip("\n")
+        if field.startswith("\x1e"):
+            if pending is not None:
+                yield _commit(pending, repository)
+            header = [field[1:]]
+            for _ in range(_FIELDS - 1):
+                header.append(next(fields, ""))
+            header[-1] = header[-1].strip()
+            pending = _Pending(header, [])
+        elif field and pending is not None:
+            added, deleted, path = field.split("\t", 2)
+            if not path:
+                # A rename: the old path and then the new one follow as their own fields.
+                next(fields, "")
+                path = next(fields, "")
+            pending.files.append(FileChange(path, _lines(added), _lines(deleted)))
+    if pending is not None:
+        yield _commit(pending, repository)
+
+
+def mine_commits(repo: Path | str, rev: str = "HEAD") -> Iterator[MinedCommit]:
+    """Every non-merge commit reachable from ``rev``, oldest first, one at a time.
+
+    An empty repository yields nothing. Raises ``SourceError`` when git is
+    missing, ``repo`` is not a git repository, ``rev`` is not a commit there,
+    or ``git log`` fails part way.
+    """
+    repo = Path(repo)
+    if not _check_repository(repo, rev):
+        return
+    repository = repository_name(repo)
+    args = [
+        "git",
+        "-C",
+        str(repo),
+        "-c",
+        "core.quotepath=off",
+        "log",
+        "--no-merges",
+        "--reverse",
+        "--numstat",
+        "-z",
+        "--no-color",
+        "--no-ext-diff",
+        f"--format={_FORMAT}",
+        rev,
+        "--",
+    ]
+    # stderr goes to a file: a pipe nobody reads could fill and stall git.
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, env=_env())
+        except FileNotFoundError:
+            raise _git_missing() from None
+        out = proc.stdout
+        assert out is not None
+        try:
+            yield from _parse(_fields(iter(lambda: out.read(_CHUNK), b"")), repository)
+        finally:
+            out.close()
+            returncode = proc.wait()
+        if returncode != 0:
+            errors.seek(0)
+            raise SourceError(
+                f"git log failed in {repo} ({_first_line(errors.read())}); "
+                "check that it is an intact git clone."
+            )

@@ -1,0 +1,73 @@
+"""A tiny git repository builder for tests: real ``git``, fixed dates, no outside config."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = ["GitRepo", "git_env"]
+
+
+def git_env() -> dict[str, str]:
+    """The environment for test git calls: the developer's own git config never leaks in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update({"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "LC_ALL": "C"})
+    return env
+
+
+class GitRepo:
+    """A fresh repository on branch ``main`` whose commits get the dates the test gives."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        """Run git in the repository and return its standard output."""
+        done = subprocess.run(
+            ["git", "-C", str(self.path), *args],
+            capture_output=True,
+            text=True,
+            env=env or git_env(),
+            check=True,
+        )
+        return done.stdout
+
+    def commit(
+        self,
+        files: dict[str, str | bytes | None],
+        message: str,
+        when: datetime,
+        author: str = "Ada Lovelace <ada@example.com>",
+    ) -> str:
+        """Write (str/bytes) or delete (None) files, commit them all at ``when``, return the sha."""
+        for name, content in files.items():
+            target = self.path / name
+            if content is None:
+                self.git("rm", "-q", "--", name)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+            self.git("add", "--", name)
+        name, _, email = author.partition(" <")
+        stamp = f"{int(when.astimezone(UTC).timestamp())} +0000"
+        env = git_env() | {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        self.git(
+            "-c",
+            f"user.name={name}",
+            "-c",
+            f"user.email={email.rstrip('>')}",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            message,
+            env=env,
+        )
+        return self.git("rev-parse", "HEAD").strip()

@@ -1,0 +1,199 @@
+"""Mining a real git history into changes: numstat, binaries, renames, paths, messages, errors."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from data.sources.gitlog import MinedCommit, is_fix_message, mine_commits, reverted_sha
+from scoring.errors import SourceError
+from scoring.facts import FileChange
+from tests.data.sources.gitrepo import GitRepo, git_env
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _clean_git_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mining runs with the test's git environment, never the developer's config."""
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(key)
+    for key, value in git_env().items():
+        monkeypatch.setenv(key, value)
+
+
+def _mine(repo: GitRepo) -> list[MinedCommit]:
+    return list(mine_commits(repo.path))
+
+
+def test_numstat_of_a_known_commit(tmp_path: Path) -> None:
+    """A commit's files come with the exact lines added and deleted, and its fields are set."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"app.py": "a\nb\nc\n"}, "Add app", T0)
+    sha = repo.commit(
+        {"app.py": "a\nB\nc\nd\n", "lib/util.py": "x\n"},
+        "Rework app\n\nLonger body.",
+        T0 + timedelta(hours=1),
+        author="Grace Hopper <Grace@Example.COM>",
+    )
+    first, second = _mine(repo)
+    assert first.parent is None
+    assert second.sha == sha
+    assert second.parent == first.sha
+    change = second.change
+    assert change.key == f"shop@{sha[:12]}"
+    assert change.repository == "shop"
+    assert change.title == "Rework app"
+    assert change.author == "grace@example.com"
+    assert change.merged_at == T0 + timedelta(hours=1)
+    assert change.merged_at.tzinfo is not None
+    assert change.files == (FileChange("app.py", 2, 1), FileChange("lib/util.py", 1, 0))
+
+
+def test_binary_file_counts_no_lines_and_odd_paths_survive(tmp_path: Path) -> None:
+    """A binary file has 0 lines; paths with a space, a tab or non-ASCII come back verbatim."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit(
+        {
+            "logo.png": b"\x89PNG\x00\x01\x02",
+            "docs/my notes.py": "one\ntwo\n",
+            "tab\tname.py": "t\n",
+            "ünïcode.py": "u\n",
+        },
+        "Add files",
+        T0,
+    )
+    (commit,) = _mine(repo)
+    assert sorted(commit.change.files, key=lambda f: f.path) == [
+        FileChange("docs/my notes.py", 2, 0),
+        FileChange("logo.png", 0, 0),
+        FileChange("tab\tname.py", 1, 0),
+        FileChange("ünïcode.py", 1, 0),
+    ]
+
+
+def test_rename_is_reported_under_the_new_path(tmp_path: Path) -> None:
+    """A moved and edited file appears once, under its new path, with the edit's line counts."""
+    repo = GitRepo(tmp_path / "r")
+    body = "".join(f"line {i}\n" for i in range(20))
+    repo.commit({"src/old name.py": body}, "Add", T0)
+    (repo.path / "pkg").mkdir()
+    repo.git("mv", "src/old name.py", "pkg/new name.py")
+    repo.commit({"pkg/new name.py": body + "extra\n"}, "Move", T0 + timedelta(hours=1))
+    _, moved = _mine(repo)
+    assert moved.change.files == (FileChange("pkg/new name.py", 1, 0),)
+
+
+def test_commits_come_oldest_first_without_merges(tmp_path: Path) -> None:
+    """Merge commits are skipped and the rest come in history order, oldest first."""
+    repo = GitRepo(tmp_path / "r")
+    a = repo.commit({"a.py": "1\n"}, "A", T0)
+    repo.git("checkout", "-q", "-b", "topic")
+    b = repo.commit({"b.py": "1\n"}, "B", T0 + timedelta(hours=1))
+    repo.git("checkout", "-q", "main")
+    c = repo.commit({"c.py": "1\n"}, "C", T0 + timedelta(hours=2))
+    stamp = f"{int((T0 + timedelta(hours=3)).timestamp())} +0000"
+    repo.git(
+        "-c",
+        "user.name=M",
+        "-c",
+        "user.email=m@example.com",
+        "merge",
+        "-q",
+        "--no-ff",
+        "-m",
+        "Merge topic",
+        "topic",
+        env=git_env() | {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp},
+    )
+    shas = [c.sha for c in _mine(repo)]
+    assert shas[0] == a
+    assert sorted(shas[1:]) == sorted([b, c])
+    assert len(shas) == 3
+
+
+def test_empty_repository_yields_nothing(tmp_path: Path) -> None:
+    """A repository without commits is mined as no changes, not an error."""
+    repo = GitRepo(tmp_path / "empty")
+    assert _mine(repo) == []
+
+
+def test_revert_is_detected_with_its_target(tmp_path: Path) -> None:
+    """A revert commit is flagged and names the full sha it reverts."""
+    repo = GitRepo(tmp_path / "r")
+    bad = repo.commit({"a.py": "1\n"}, "Add a", T0)
+    repo.commit(
+        {"a.py": None}, f'Revert "Add a"\n\nThis reverts commit {bad}.', T0 + timedelta(hours=1)
+    )
+    first, revert = _mine(repo)
+    assert not first.change.is_revert
+    assert revert.change.is_revert
+    assert revert.reverts == bad
+    assert revert.change.files == (FileChange("a.py", 0, 1),)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "expected"),
+    [
+        ("Fix crash in parser (#12)", "", True),
+        ("fixes the login page", "", True),
+        ("Fixed off-by-one", "", True),
+        ("Handle empty input", "Closes #431", True),
+        ("Guard against null", "Bug: GH-88", True),
+        ("Retry uploads", "See PAY-1234.", True),
+        ("Hotfix for checkout", "", True),
+        ("Avoid regression in search", "", True),
+        ("bugfix: trim names", "", True),
+        ("Add prefix to table names", "", False),
+        ("Add debug logging", "", False),
+        ("Use the fixture factory", "", False),
+        ("Encode as UTF-8 and hash with SHA-256", "", False),
+        ("Add search endpoint (#4521)", "", False),
+        ("Update README", "", False),
+    ],
+)
+def test_fix_messages(subject: str, body: str, expected: bool) -> None:
+    """Bug-fix keywords and issue references mark a fix; look-alike words and PR numbers do not."""
+    assert is_fix_message(subject, body) is expected
+
+
+def test_reverted_sha_reads_the_standard_body() -> None:
+    """The sha named by git's revert message is returned lower-cased; other bodies give None."""
+    assert reverted_sha('Revert "x"', "This reverts commit ABCDEF1234567.") == "abcdef1234567"
+    assert reverted_sha("Revert the revert", "no sha here") is None
+
+
+def test_not_a_repository_is_one_sentence(tmp_path: Path) -> None:
+    """A directory that is not a git clone gives a SourceError saying what to pass."""
+    with pytest.raises(SourceError, match=r"is not a git repository; pass the path of a local"):
+        _mine_path(tmp_path)
+
+
+def test_missing_directory_is_one_sentence(tmp_path: Path) -> None:
+    """A path that does not exist gives a SourceError, not a traceback from git."""
+    with pytest.raises(SourceError, match="is not a directory"):
+        _mine_path(tmp_path / "nowhere")
+
+
+def test_bad_revision_is_one_sentence(tmp_path: Path) -> None:
+    """A revision that is not in the repository gives a SourceError naming it."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "1\n"}, "A", T0)
+    with pytest.raises(SourceError, match="'nope' is not a commit"):
+        list(mine_commits(repo.path, rev="nope"))
+
+
+def test_missing_git_binary_is_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without git on PATH the error says to install git."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(SourceError, match="git is not installed"):
+        _mine_path(tmp_path)
+
+
+def _mine_path(path: Path) -> list[MinedCommit]:
+    return list(mine_commits(path))
