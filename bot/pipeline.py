@@ -29,13 +29,16 @@ def score_all(session: Session, org: OrgConfig) -> ScoreSummary:
     link_all(session, config.rules.incident_window_hours)
     incidents = load_incidents(session)
     changes = load_changes(session)
-    change_scores = score_changes(changes, incidents, config)
+    deploys = load_deploys(session)
+    # Only production deploys say how fragile a service is in front of users.
+    production = [d for d in deploys if d.environment == "production"]
+    change_scores = score_changes(changes, incidents, config, production)
     save_scores(session, "change", change_scores.values(), {c.key: c for c in changes})
     deploy_scores = [
         score_deploy(
             d, [change_scores[k] for k in d.change_keys if k in change_scores], incidents, config
         )
-        for d in load_deploys(session)
+        for d in deploys
     ]
     save_scores(session, "deploy", deploy_scores)
     return ScoreSummary(len(change_scores), len(deploy_scores), config.version)

@@ -7,6 +7,10 @@ __all__ = ["SIGNAL_LABELS", "signal_label"]
 SIGNAL_LABELS: dict[str, str] = {
     "size": "large changes",
     "diffusion": "changes spread over many files or services",
+    "fix": "bug fixes, hotfixes and reverts",
+    "file_history": "busy, recently changed files",
+    "author_experience": "authors new to the project or the area",
+    "defect_proneness": "files that needed fixes before",
     "author_expertise": "authors working in files new to them",
     "review": "missing or rushed review",
     "codeowners": "files without a CODEOWNERS owner",
@@ -18,6 +22,7 @@ SIGNAL_LABELS: dict[str, str] = {
     "riskiest_change": "a risky change shipped",
     "batch_size": "large deploy batches",
     "deploy_timing": "Friday or after-hours deploys",
+    "deploy_gap": "deploys after a long pause",
 }
 
 

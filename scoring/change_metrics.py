@@ -1,10 +1,10 @@
-"""A 0–100 risk score from Kamei et al.'s 14 just-in-time change metrics.
+"""Kamei et al.'s just-in-time change metrics and the signal families measured from them.
 
-This is the product's scorer reduced to what public labelled datasets record,
-so the signal families can be backtested: size, diffusion, file history,
-author experience and bug-fix changes. Each family earns a share in [0, 1]
-and ``MetricWeights`` says how many points a full share is worth; the score is
-the sum, so every point is explained by one family.
+The live scorer computes these metrics for each change from its facts and the
+history as of its merge; a labelled public dataset records the same metrics,
+so the families below are what ``riskbrief backtest`` measures. Each family
+earns a share in [0, 1] and ``Weights`` says how many points a full share is
+worth.
 
 Shares grow with the logarithm of counts over wide ranges rather than through
 short clipped ramps: a ranking metric (AUC) is hurt by ties, and a ramp that
@@ -14,20 +14,29 @@ clips at 20 lines would make most small changes tie at zero.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from scoring.metrics import roc_auc
-from scoring.signals import Signal
+from scoring.config import Weights
+from scoring.facts import ChangeFacts
+from scoring.history import HistoryContext, subsystem_of
+from scoring.signal import Signal
 
 __all__ = [
+    "METRIC_FAMILIES",
     "METRIC_NAMES",
     "ChangeMetrics",
-    "MetricWeights",
-    "fit_weights",
+    "diffusion_share",
+    "experience_share",
+    "history_share",
+    "metric_shares",
     "metric_signals",
+    "metrics_of",
     "score_metrics",
+    "size_share",
 ]
+
+# The signals a change's metrics alone can measure.
+METRIC_FAMILIES: tuple[str, ...] = ("size", "diffusion", "fix", "file_history", "author_experience")
 
 METRIC_NAMES: tuple[str, ...] = (
     "ns",
@@ -72,35 +81,6 @@ class ChangeMetrics:
     sexp: float
 
 
-@dataclass(frozen=True, slots=True)
-class MetricWeights:
-    """The most points each family can add; the defaults sum to 100.
-
-    Chosen from the literature, not fitted to any project, so they hold on
-    data nobody has labelled yet:
-    - size dominates: lines added is the single best just-in-time predictor
-      across projects (Kamei 2013; Zeng 2021 find `la` alone beats deep models);
-    - diffusion next: files and directories touched, and how evenly (Hassan's
-      change entropy), are the next most consistent family (Kamei 2013);
-    - bug-fix changes carry a fixed extra risk (fixes are made under pressure
-      in code already known to be fragile), worth about what tripling the
-      lines added is worth; a binary signal given more would swamp the ranking;
-    - file history is weaker and its direction varies by project;
-    - author experience gets a token weight: less experience is riskier in the
-      literature, but on the Kamei datasets the effect is small and often
-      reversed (experienced authors also make the big, risky changes).
-    The proportions were sanity-checked once on the earlier 80% of all six
-    public projects together (never per project, never on the test 20%): the
-    first guess (50/20/15/10/5) over-weighted fixes.
-    """
-
-    size: float = 60.0
-    diffusion: float = 25.0
-    fix: float = 8.0
-    history: float = 5.0
-    experience: float = 2.0
-
-
 # Deleted lines count a fifth of added ones: removed code cannot hold a new
 # defect, but deletions still break callers and are read in review.
 _DELETED_FACTOR = 0.2
@@ -128,13 +108,15 @@ def _log_share(x: float, low: float, high: float) -> float:
     return (v - lo) / (hi - lo)
 
 
-def _size_share(m: ChangeMetrics) -> float:
+def size_share(m: ChangeMetrics) -> float:
+    """Lines added, and a fifth as much lines deleted, on a log scale up to 10,000."""
     top = (1 + _DELETED_FACTOR) * math.log1p(_MAX_LINES)
     raw = math.log1p(max(m.la, 0.0)) + _DELETED_FACTOR * math.log1p(max(m.ld, 0.0))
     return min(1.0, raw / top)
 
 
-def _diffusion_share(m: ChangeMetrics) -> float:
+def diffusion_share(m: ChangeMetrics) -> float:
+    """Files, entropy, directories and subsystems touched, each on a log scale."""
     # Files weigh most: each touched file is one more place to get wrong.
     return (
         0.5 * _log_share(m.nf, 1, _MAX_FILES)
@@ -144,7 +126,8 @@ def _diffusion_share(m: ChangeMetrics) -> float:
     )
 
 
-def _history_share(m: ChangeMetrics) -> float:
+def history_share(m: ChangeMetrics) -> float:
+    """Busy files: many earlier changes and developers, and a recent last change."""
     # Files that changed recently are still settling, so low age adds risk.
     return (
         0.4 * _log_share(m.nuc, 1, _MAX_PRIOR_CHANGES)
@@ -153,7 +136,8 @@ def _history_share(m: ChangeMetrics) -> float:
     )
 
 
-def _experience_share(m: ChangeMetrics) -> float:
+def experience_share(m: ChangeMetrics) -> float:
+    """1 for an author new to the project, falling with changes overall, lately and nearby."""
     seasoned = (
         _log_share(m.exp, 0, _SEASONED_CHANGES)
         + _log_share(m.rexp, 0, _SEASONED_RECENT)
@@ -162,104 +146,94 @@ def _experience_share(m: ChangeMetrics) -> float:
     return 1.0 - seasoned
 
 
-def _shares(m: ChangeMetrics) -> tuple[float, float, float, float, float]:
-    """Family shares in the field order of ``MetricWeights``."""
-    return (
-        _size_share(m),
-        _diffusion_share(m),
-        1.0 if m.fix else 0.0,
-        _history_share(m),
-        _experience_share(m),
-    )
+def metric_shares(m: ChangeMetrics) -> dict[str, float]:
+    """The share (0–1) of each signal family the metrics measure, keyed by signal name."""
+    return {
+        "size": size_share(m),
+        "diffusion": diffusion_share(m),
+        "fix": 1.0 if m.fix else 0.0,
+        "file_history": history_share(m),
+        "author_experience": experience_share(m),
+    }
 
 
-def metric_signals(m: ChangeMetrics, weights: MetricWeights) -> tuple[Signal, ...]:
-    """One ``Signal`` per family, with the points it adds and a one-line reason."""
-    size, diffusion, fix, history, experience = _shares(m)
+def metric_signals(m: ChangeMetrics, weights: Weights) -> tuple[Signal, ...]:
+    """The product's signals for a change known only by its metrics, with their one-line reasons.
+
+    These are the same families and shares the live scorer uses; signals the
+    metrics cannot tell (review, CODEOWNERS, timing, …) are simply absent.
+    """
+    shares = metric_shares(m)
+
+    def signal(name: str, value: float, text: str) -> Signal:
+        share = shares[name]
+        return Signal(name, value, float(getattr(weights, name)) * share, text, share)
+
     return (
-        Signal(
-            "size",
-            m.la + m.ld,
-            weights.size * size,
-            f"{m.la:.0f} lines added, {m.ld:.0f} deleted",
-        ),
-        Signal(
+        signal("size", m.la + m.ld, f"{m.la:.0f} lines added, {m.ld:.0f} deleted"),
+        signal(
             "diffusion",
-            round(diffusion, 4),
-            weights.diffusion * diffusion,
+            round(shares["diffusion"], 4),
             f"{m.nf:.0f} files in {m.nd:.0f} directories of {m.ns:.0f} subsystems "
             f"(entropy {m.entropy:.2f} bits)",
         ),
-        Signal(
-            "fix",
-            fix,
-            weights.fix * fix,
-            "a bug-fix change" if m.fix else "not a bug fix",
-        ),
-        Signal(
-            "history",
-            round(history, 4),
-            weights.history * history,
+        signal("fix", shares["fix"], "a bug-fix change" if m.fix else "not a bug fix"),
+        signal(
+            "file_history",
+            round(shares["file_history"], 4),
             f"files changed {m.nuc:.0f} times by {m.ndev:.0f} developers, "
             f"last {m.age:.0f} days ago on average",
         ),
-        Signal(
+        signal(
             "author_experience",
-            round(experience, 4),
-            weights.experience * experience,
+            round(shares["author_experience"], 4),
             f"author has {m.exp:.0f} earlier changes, {m.sexp:.0f} in this subsystem",
         ),
     )
 
 
-def score_metrics(m: ChangeMetrics, weights: MetricWeights) -> float:
-    """The 0–100 risk score of one change: the sum of its family points.
+def score_metrics(m: ChangeMetrics, weights: Weights) -> float:
+    """The 0–100 risk score of a change known only by its metrics: the sum of its signal points.
 
     Not rounded: a backtest ranks changes, and rounding would create ties.
     """
-    points = sum(w * s for w, s in zip(_weight_tuple(weights), _shares(m), strict=True))
+    shares = metric_shares(m)
+    points = sum(float(getattr(weights, name)) * share for name, share in shares.items())
     return min(100.0, max(0.0, points))
 
 
-def _weight_tuple(weights: MetricWeights) -> tuple[float, ...]:
-    return tuple(float(getattr(weights, f.name)) for f in fields(weights))
+def _entropy_bits(lines: list[int]) -> float:
+    total = sum(lines)
+    if total <= 0:
+        return 0.0
+    return -sum((n / total) * math.log2(n / total) for n in lines if n > 0)
 
 
-# Coordinate search: each pass tries these multiples of every weight in turn.
-_STEPS = (0.0, 0.5, 0.8, 1.25, 2.0)
-_PASSES = 3
+def metrics_of(change: ChangeFacts, ctx: HistoryContext) -> ChangeMetrics:
+    """The metrics of a live change, measured as the public datasets measure them.
 
-
-def fit_weights(rows: Sequence[ChangeMetrics], labels: Sequence[bool]) -> MetricWeights:
-    """Weights that rank ``rows`` by ``labels`` better, found by a deterministic coordinate search.
-
-    Starts from the defaults and, for a fixed number of passes, tries fixed
-    multiples of one family's weight at a time, keeping a change only when it
-    raises the AUC on ``rows`` (so ties keep the earlier weights). The family
-    shapes stay fixed, so a fitted score explains itself like a default one.
-    The result is rescaled to sum to 100, which keeps scores in 0–100 and does
-    not change the ranking. Same input, same weights.
-    Raises ``ValueError`` when the labels are all one class.
+    One difference: the datasets count the change itself in ``exp``, ``ndev``
+    and ``nuc``; here the history stops just before it. The shares start their
+    ramps at 1 for those counts, so the offset moves no score by more than a point.
     """
-    if len(rows) != len(labels):
-        raise ValueError("rows and labels must have the same length")
-    shares = [_shares(m) for m in rows]
-    current = list(_weight_tuple(MetricWeights()))
-
-    def auc_of(w: Sequence[float]) -> float:
-        return roc_auc([sum(a * b for a, b in zip(w, s, strict=True)) for s in shares], labels)
-
-    best = auc_of(current)
-    for _ in range(_PASSES):
-        for j in range(len(current)):
-            base = current[j]
-            for step in _STEPS:
-                trial = list(current)
-                trial[j] = base * step
-                if sum(trial) <= 0:
-                    continue
-                value = auc_of(trial)
-                if value > best:
-                    best, current = value, trial
-    total = sum(current)
-    return MetricWeights(*(100.0 * w / total for w in current))
+    lines: dict[str, int] = {}
+    for f in change.files:
+        lines[f.path] = lines.get(f.path, 0) + f.added + f.deleted
+    directories = {p.rpartition("/")[0] for p in lines}
+    subsystems = {subsystem_of(f.path, f.service) for f in change.files}
+    return ChangeMetrics(
+        ns=float(len(subsystems)),
+        nd=float(len(directories)),
+        nf=float(len(lines)),
+        entropy=_entropy_bits(list(lines.values())),
+        la=float(sum(f.added for f in change.files)),
+        ld=float(sum(f.deleted for f in change.files)),
+        lt=float(ctx.file_lines_before),
+        fix=change.is_fix or change.is_hotfix or change.is_revert,
+        ndev=float(ctx.file_prior_devs),
+        age=ctx.file_age_days if ctx.file_age_days is not None else 0.0,
+        nuc=float(ctx.file_prior_changes),
+        exp=float(ctx.author_prior_changes),
+        rexp=ctx.author_recent_changes,
+        sexp=float(ctx.author_subsystem_changes),
+    )

@@ -75,6 +75,9 @@ class ChangeFacts:
     # A bug fix by its message or labels: fixes land in code already known to be fragile.
     is_fix: bool = False
     co_authors: tuple[str, ...] = ()
+    # Review comments on the change, and the coverage change in percentage points, when known.
+    review_comments: int | None = None
+    coverage_delta: float | None = None
     co_authored_by_agent: bool = False
 
     @property

@@ -9,7 +9,8 @@ from enum import StrEnum
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import History, HistoryContext
-from scoring.signals import CHANGE_SIGNALS, Signal, is_migration, timing_points
+from scoring.signal import Signal
+from scoring.signals import change_signals, is_migration, timing_points
 
 __all__ = [
     "Band",
@@ -89,25 +90,57 @@ def _finish(
 
 def score_change(change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> RiskScore:
     """Score one change from its own facts and what the history knew just before it."""
-    signals = [fn(change, ctx, config) for fn in CHANGE_SIGNALS]
+    signals = change_signals(change, ctx, config)
     gates: list[Gate] = []
     migrations = [f.path for f in change.files if is_migration(f.path)]
     if migrations:
         gates.append(Gate("schema_migration", f"contains a schema migration ({migrations[0]})"))
+    if ctx.error_budget_spent:
+        gates.append(
+            Gate("error_budget", "merged while a touched service had spent its error budget")
+        )
     return _finish(change.key, signals, gates, config)
 
 
 def score_changes(
-    changes: Iterable[ChangeFacts], incidents: list[IncidentFacts], config: ScoringConfig
+    changes: Iterable[ChangeFacts],
+    incidents: Sequence[IncidentFacts],
+    config: ScoringConfig,
+    deploys: Sequence[DeployFacts] = (),
 ) -> dict[str, RiskScore]:
-    """Score changes in merge order, each against the history of the changes before it."""
+    """Score changes in merge order, each against the history of the changes before it.
+
+    Incidents and deploys feed the service history (recent incidents, change
+    failure rate); each counts only for changes after it happened.
+    """
     history = History(lookback_days=config.incident_lookback_days)
     history.add_incidents(incidents)
+    history.add_deploys(deploys, incidents)
     scores: dict[str, RiskScore] = {}
     for change in sorted(changes, key=lambda c: (c.merged_at, c.key)):
         scores[change.key] = score_change(change, history.context(change), config)
         history.record(change)
     return scores
+
+
+# Days since the previous deploy over which the gap signal ramps from nothing to full.
+_GAP_DAYS = (7.0, 30.0)
+
+
+def _gap(deploy: DeployFacts, weight: float) -> Signal:
+    """A long time since the last deploy means stale context and a rusty pipeline."""
+    if deploy.previous_finished_at is None:
+        return Signal("deploy_gap", None, 0.0, "first known deploy of this service")
+    days = (deploy.finished_at - deploy.previous_finished_at).total_seconds() / 86_400
+    low, high = _GAP_DAYS
+    share = min(1.0, max(0.0, (days - low) / (high - low)))
+    return Signal(
+        "deploy_gap",
+        round(days, 2),
+        weight * share,
+        f"{days:.0f} days after the last deploy",
+        share,
+    )
 
 
 def score_deploy(
@@ -116,7 +149,8 @@ def score_deploy(
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
 ) -> RiskScore:
-    """Score a deploy: its riskiest change plus batch size, timing and active incidents."""
+    """Score a deploy: its riskiest change plus batch size, time since the last deploy, timing
+    and active incidents."""
     w = config.weights
     signals: list[Signal] = []
     if shipped:
@@ -127,6 +161,7 @@ def score_deploy(
                 float(worst.score),
                 float(worst.score),
                 f"ships {worst.subject}, scored {worst.score} ({worst.band})",
+                worst.score / 100,
             )
         )
     else:
@@ -141,10 +176,14 @@ def score_deploy(
             float(n),
             w.deploy_batch * batch,
             f"ships {n} change{'' if n == 1 else 's'}",
+            batch,
         )
     )
+    signals.append(_gap(deploy, w.deploy_gap))
     share, text = timing_points(deploy.finished_at, config)
-    signals.append(Signal("deploy_timing", share, w.deploy_timing * share, f"deployed {text}"))
+    signals.append(
+        Signal("deploy_timing", share, w.deploy_timing * share, f"deployed {text}", share)
+    )
     gates: list[Gate] = []
     active = [
         i

@@ -9,41 +9,32 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from scoring.change_metrics import (
+    ChangeMetrics,
+    diffusion_share,
+    experience_share,
+    history_share,
+    metrics_of,
+    size_share,
+)
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
+from scoring.signal import Signal
 
 __all__ = [
     "CHANGE_SIGNALS",
     "Signal",
+    "SignalFn",
+    "change_signals",
     "is_migration",
     "is_test_path",
     "local_time",
     "timing_points",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Signal:
-    """One measured fact about a change and what it adds to the score.
-
-    ``value`` is ``None`` when the input was not known; ``points`` is then 0 and
-    ``explanation`` says so.
-    """
-
-    name: str
-    value: float | None
-    points: float
-    explanation: str
-
-    @property
-    def known(self) -> bool:
-        """False when the signal could not be measured."""
-        return self.value is not None
 
 
 _MIGRATION = re.compile(
@@ -91,111 +82,209 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def size(change: ChangeFacts, _ctx: HistoryContext, config: ScoringConfig) -> Signal:
+def _signal(name: str, value: float | None, share: float, weight: float, text: str) -> Signal:
+    return Signal(name, value, weight * share, text, share)
+
+
+def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
     """Bigger changes hide more defects; points grow with the logarithm of lines changed."""
     lines = change.lines_changed
-    share = _ramp(math.log10(lines + 1), math.log10(20), math.log10(1000))
-    return Signal(
-        "size",
-        float(lines),
-        config.weights.size * share,
-        f"{_plural(lines, 'line')} changed in {_plural(len(change.files), 'file')}",
+    text = f"{_plural(lines, 'line')} changed in {_plural(len(change.files), 'file')}"
+    if m.lt > 0:
+        text += f" that held {m.lt:.0f} lines"
+    return _signal("size", float(lines), size_share(m), cfg.weights.size, text)
+
+
+def diffusion(
+    change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Changes spread over many files, directories and subsystems are harder to review."""
+    share = diffusion_share(m)
+    services = len(change.services)
+    if services > 1:
+        text = f"touches {services} services in {_plural(int(m.nd), 'directory')}"
+        text = text.replace("directorys", "directories")
+    elif m.nf > 1:
+        text = (
+            f"spread over {_plural(int(m.nf), 'file')} in {int(m.nd)} "
+            f"{'directory' if m.nd == 1 else 'directories'} (entropy {m.entropy:.2f} bits)"
+        )
+    else:
+        text = "confined to one file"
+    return _signal("diffusion", round(share, 4), share, cfg.weights.diffusion, text)
+
+
+def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
+    """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
+    if not m.fix:
+        return _signal("fix", 0.0, 0.0, cfg.weights.fix, "not a bug fix")
+    kind = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
+    return _signal("fix", 1.0, 1.0, cfg.weights.fix, kind)
+
+
+def file_history(
+    _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Busy files (many earlier changes and developers, changed lately) are still settling."""
+    if ctx.files_with_history == 0:
+        return _signal("file_history", None, 0.0, cfg.weights.file_history, "all files are new")
+    share = history_share(m)
+    text = (
+        f"touched files changed {_plural(ctx.file_prior_changes, 'time')} before by "
+        f"{_plural(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
+    )
+    return _signal("file_history", round(share, 4), share, cfg.weights.file_history, text)
+
+
+def author_experience(
+    _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Authors new to the project and to the subsystem know fewer of its traps."""
+    share = experience_share(m)
+    text = (
+        f"the author has {_plural(ctx.author_prior_changes, 'earlier change')}, "
+        f"{ctx.author_subsystem_changes} in these subsystems"
+    )
+    return _signal(
+        "author_experience",
+        float(ctx.author_prior_changes),
+        share,
+        cfg.weights.author_experience,
+        text,
     )
 
 
-def diffusion(change: ChangeFacts, _ctx: HistoryContext, config: ScoringConfig) -> Signal:
-    """Changes spread over many services and evenly over many files are harder to review."""
-    services = len(change.services)
-    lines = [f.added + f.deleted for f in change.files]
-    total = sum(lines)
-    entropy = 0.0
-    if len(lines) > 1 and total > 0:
-        raw = -sum((n / total) * math.log2(n / total) for n in lines if n > 0)
-        entropy = raw / math.log2(len(lines))
-    spread = 0.5 * _ramp(services, 1, 3) + 0.5 * entropy * _ramp(len(lines), 1, 10)
-    if services > 1:
-        text = f"touches {services} services"
-    elif len(lines) > 1:
-        text = f"spread over {_plural(len(lines), 'file')} (entropy {entropy:.2f})"
-    else:
-        text = "confined to one file"
-    return Signal("diffusion", round(spread, 4), config.weights.diffusion * spread, text)
-
-
-def author_expertise(_change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> Signal:
+def author_expertise(
+    _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
     """Files the author never changed before are where mistakes happen."""
+    w = cfg.weights.author_expertise
+    newcomer = 0.3 if ctx.author_prior_changes < 5 else 0.0
     if ctx.files_with_history == 0:
-        extra = 0.3 if ctx.author_prior_changes < 5 else 0.0
-        return Signal(
+        return _signal(
             "author_expertise",
             None,
-            config.weights.author_expertise * extra,
+            newcomer,
+            w,
             "all touched files are new, so file expertise is unknown"
             + (
                 f"; the author has {_plural(ctx.author_prior_changes, 'earlier change')}"
-                if extra
+                if newcomer
                 else ""
             ),
         )
     new = ctx.files_with_history - ctx.files_known_to_author
     share = new / ctx.files_with_history
-    newcomer = 0.3 if ctx.author_prior_changes < 5 else 0.0
-    points = config.weights.author_expertise * min(1.0, share * 0.8 + newcomer)
-    return Signal(
+    return _signal(
         "author_expertise",
         round(share, 4),
-        points,
+        min(1.0, share * 0.8 + newcomer),
+        w,
         f"{new} of {ctx.files_with_history} touched files are new to the author",
     )
 
 
-def review(change: ChangeFacts, _ctx: HistoryContext, config: ScoringConfig) -> Signal:
-    """No human approval, self-merges and rubber-stamp approvals of big changes."""
-    w = config.weights.review
+# Earlier fixes on the touched files at which defect-proneness saturates.
+_FRAGILE_FIXES = 10
+
+
+def defect_proneness(
+    _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Files that needed fixes or reverts before tend to need them again."""
+    w = cfg.weights.defect_proneness
+    if ctx.files_with_history == 0:
+        return _signal("defect_proneness", None, 0.0, w, "all files are new, no fix history")
+    n = ctx.prior_fixes_on_files
+    share = math.log1p(n) / math.log1p(_FRAGILE_FIXES) if n < _FRAGILE_FIXES else 1.0
+    return _signal(
+        "defect_proneness",
+        float(n),
+        share,
+        w,
+        f"{_plural(n, 'earlier fix')} or revert{'' if n == 1 else 's'} touched these files",
+    )
+
+
+def review(
+    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """No human approval, self-merges, rubber-stamp approvals and silent reviews of big changes."""
+    w = cfg.weights.review
     approvals = change.human_approvals
     self_merged = change.merged_by is not None and change.merged_by == change.author
     if not approvals:
         text = "merged without a human approval" + (" and self-merged" if self_merged else "")
-        return Signal("review", 1.0, w, text)
+        return _signal("review", 1.0, 1.0, w, text)
     first = min(a.submitted_at for a in approvals)
     lines = change.lines_changed
     if change.opened_at is not None and lines >= 200:
         minutes = (first - change.opened_at).total_seconds() / 60
         # Under about a minute per 40 lines is faster than anyone reads code.
         if minutes < lines / 40:
-            return Signal(
-                "review",
-                0.6,
-                0.6 * w,
-                f"approved {minutes:.0f} min after opening for {lines} lines",
+            return _signal(
+                "review", 0.6, 0.6, w, f"approved {minutes:.0f} min after opening for {lines} lines"
             )
-    return Signal("review", 0.0, 0.0, f"{_plural(len(approvals), 'human approval')}")
+    reviewers = len({a.reviewer for a in approvals})
+    text = f"{_plural(len(approvals), 'human approval')}"
+    if change.review_comments is not None and lines >= 200:
+        per_100 = 100 * change.review_comments / lines
+        # A big change nobody commented on was probably skimmed.
+        if per_100 < 0.5:
+            return _signal(
+                "review",
+                0.3,
+                0.3,
+                w,
+                f"{text}, {_plural(change.review_comments, 'review comment')} on {lines} lines",
+            )
+        text += f", {per_100:.1f} review comments per 100 lines"
+    if reviewers > 1:
+        text += f" from {reviewers} reviewers"
+    return _signal("review", 0.0, 0.0, w, text)
 
 
-def codeowners(change: ChangeFacts, _ctx: HistoryContext, config: ScoringConfig) -> Signal:
+def codeowners(
+    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
     """Files no CODEOWNERS rule covers get no owner's eyes."""
     known = [f for f in change.files if f.owners is not None]
     if not known:
-        return Signal("codeowners", None, 0.0, "CODEOWNERS coverage unknown")
+        return _signal(
+            "codeowners", None, 0.0, cfg.weights.codeowners, "CODEOWNERS coverage unknown"
+        )
     uncovered = sum(1 for f in known if not f.owners)
     share = uncovered / len(known)
-    return Signal(
+    return _signal(
         "codeowners",
         round(share, 4),
-        config.weights.codeowners * share,
+        share,
+        cfg.weights.codeowners,
         f"{uncovered} of {len(known)} touched files have no CODEOWNERS owner",
     )
 
 
-def tests(change: ChangeFacts, _ctx: HistoryContext, config: ScoringConfig) -> Signal:
-    """Source changes of some size that change no test."""
+# Coverage falling by this many percentage points earns the whole tests weight.
+_COVERAGE_DROP_PP = 5.0
+
+
+def tests(
+    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Source changes of some size that change no test, or that lower coverage."""
+    w = cfg.weights.tests
     test_files = sum(1 for f in change.files if is_test_path(f.path))
     source_lines = sum(f.added + f.deleted for f in change.files if not is_test_path(f.path))
+    delta = change.coverage_delta
+    if delta is not None and delta < 0:
+        share = min(1.0, -delta / _COVERAGE_DROP_PP)
+        return _signal("tests", round(delta, 2), share, w, f"coverage fell {-delta:.1f} points")
     if test_files == 0 and source_lines >= 50:
-        return Signal(
-            "tests", 1.0, config.weights.tests, f"{source_lines} source lines, no test changed"
-        )
-    return Signal("tests", 0.0, 0.0, f"{_plural(test_files, 'test file')} changed")
+        return _signal("tests", 1.0, 1.0, w, f"{source_lines} source lines, no test changed")
+    text = f"{_plural(test_files, 'test file')} changed"
+    if delta is not None:
+        text += f", coverage {delta:+.1f} points"
+    return _signal("tests", 0.0, 0.0, w, text)
 
 
 def timing_points(at: datetime, config: ScoringConfig) -> tuple[float, str]:
@@ -204,45 +293,71 @@ def timing_points(at: datetime, config: ScoringConfig) -> tuple[float, str]:
     start, end = config.working_hours
     after_hours = local.weekday() >= 5 or not (start <= local.hour < end)
     friday = local.weekday() == 4
-    share = (0.6 if friday else 0.0) + (0.4 if after_hours else 0.0)
-    reasons = [r for r, on in (("on a Friday", friday), ("after hours", after_hours)) if on]
+    day = local.date()
+    holiday = day in config.holidays or (day + timedelta(days=1)) in config.holidays
+    # A working day before a holiday is a Friday in disguise.
+    share = (0.6 if friday or holiday else 0.0) + (0.4 if after_hours else 0.0)
+    reasons = [
+        r
+        for r, on in (
+            ("on a Friday", friday),
+            ("before or on a holiday", holiday),
+            ("after hours", after_hours),
+        )
+        if on
+    ]
     when = local.strftime("%a %H:%M")
     text = f"{' and '.join(reasons)} ({when} {config.timezone})" if reasons else f"at {when}"
     return share, text
 
 
-def timing(change: ChangeFacts, _ctx: HistoryContext, config: ScoringConfig) -> Signal:
-    """Friday and after-hours merges meet thin cover if they break."""
-    share, text = timing_points(change.merged_at, config)
-    return Signal("timing", share, config.weights.timing * share, f"merged {text}")
+def timing(
+    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Friday, after-hours and pre-holiday merges meet thin cover if they break."""
+    share, text = timing_points(change.merged_at, cfg)
+    return _signal("timing", share, share, cfg.weights.timing, f"merged {text}")
 
 
-def agent(change: ChangeFacts, _ctx: HistoryContext, config: ScoringConfig) -> Signal:
+def agent(
+    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
     """AI-agent changes, most of all those no human approved."""
+    w = cfg.weights.agent
     if not change.agent_involved:
-        return Signal("agent", 0.0, 0.0, "written by a human")
+        return _signal("agent", 0.0, 0.0, w, "written by a human")
     who = "authored" if change.author_is_agent else "co-authored"
     if not change.human_approvals:
-        return Signal(
-            "agent", 1.0, config.weights.agent, f"AI-agent {who}, merged without human review"
-        )
-    return Signal("agent", 0.3, 0.3 * config.weights.agent, f"AI-agent {who}, human-reviewed")
+        return _signal("agent", 1.0, 1.0, w, f"AI-agent {who}, merged without human review")
+    return _signal("agent", 0.3, 0.3, w, f"AI-agent {who}, human-reviewed")
 
 
-def service_incidents(change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> Signal:
-    """Services that had incidents lately are fragile."""
+# A change failure rate at which the service-history signal saturates.
+_FRAGILE_CFR = 0.3
+
+
+def service_incidents(
+    change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Services that had incidents or failed deploys lately are fragile."""
+    w = cfg.weights.service_incidents
     if not change.services:
-        return Signal("service_incidents", None, 0.0, "no service mapped, incident history unknown")
+        return _signal(
+            "service_incidents", None, 0.0, w, "no service mapped, incident history unknown"
+        )
     n = ctx.recent_incidents
-    return Signal(
-        "service_incidents",
-        float(n),
-        config.weights.service_incidents * min(1.0, n / 3),
-        f"{_plural(n, 'incident')} in the touched services in the last {ctx.lookback_days} days",
-    )
+    share = min(1.0, n / 3)
+    text = f"{_plural(n, 'incident')} in the touched services in the last {ctx.lookback_days} days"
+    cfr = ctx.change_failure_rate
+    if cfr is not None:
+        share = max(share, min(1.0, cfr / _FRAGILE_CFR))
+        text += f"; {ctx.service_failed_deploys} of {_plural(ctx.service_deploys, 'deploy')} failed"
+    return _signal("service_incidents", float(n), share, w, text)
 
 
-def risky_content(change: ChangeFacts, _ctx: HistoryContext, config: ScoringConfig) -> Signal:
+def risky_content(
+    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
     """Migrations, infrastructure, auth/payments code, dependency manifests, reverts, hotfixes."""
     kinds: list[str] = []
     paths = [f.path for f in change.files]
@@ -261,15 +376,19 @@ def risky_content(change: ChangeFacts, _ctx: HistoryContext, config: ScoringConf
         kinds.append("hotfix")
     share = min(1.0, 0.5 * len(kinds))
     text = "touches " + ", ".join(kinds) if kinds else "no risky content"
-    return Signal("risky_content", float(len(kinds)), config.weights.risky_content * share, text)
+    return _signal("risky_content", float(len(kinds)), share, cfg.weights.risky_content, text)
 
 
-SignalFn = Callable[[ChangeFacts, HistoryContext, ScoringConfig], Signal]
+SignalFn = Callable[[ChangeFacts, HistoryContext, ChangeMetrics, ScoringConfig], Signal]
 
 CHANGE_SIGNALS: tuple[SignalFn, ...] = (
     size,
     diffusion,
+    fix,
+    file_history,
+    author_experience,
     author_expertise,
+    defect_proneness,
     review,
     codeowners,
     tests,
@@ -278,3 +397,9 @@ CHANGE_SIGNALS: tuple[SignalFn, ...] = (
     service_incidents,
     risky_content,
 )
+
+
+def change_signals(change: ChangeFacts, ctx: HistoryContext, cfg: ScoringConfig) -> list[Signal]:
+    """Every change signal, measured once from the change, its history and its metrics."""
+    m = metrics_of(change, ctx)
+    return [fn(change, ctx, m, cfg) for fn in CHANGE_SIGNALS]

@@ -11,7 +11,9 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from scoring.change_metrics import ChangeMetrics, MetricWeights, fit_weights, score_metrics
+from scoring.calibration import fit_weights
+from scoring.change_metrics import METRIC_FAMILIES, ChangeMetrics, metric_shares, score_metrics
+from scoring.config import Weights
 from scoring.errors import SourceError
 from scoring.metrics import BacktestResult, evaluate
 
@@ -133,24 +135,30 @@ def _evaluate(scores: Sequence[float], test: Sequence[KameiRow]) -> BacktestResu
 
 
 def backtest(
-    rows: Sequence[KameiRow], calibrate: bool = False, weights: MetricWeights | None = None
+    rows: Sequence[KameiRow], calibrate: bool = False, weights: Weights | None = None
 ) -> BacktestResult:
     """Score the latest 20% of changes and measure how well the scores rank the bugs.
 
     With ``calibrate`` the weights are fitted on the earlier 80% only, so the
     test changes never inform them; otherwise ``weights`` (default
-    ``MetricWeights()``) are used as they are.
+    ``Weights()``) are used as they are. Only the signals the metrics measure
+    (``METRIC_FAMILIES``) are scored; the rest are unknown in such data.
     """
     train, test = split_by_date(rows)
     if calibrate:
         try:
-            weights = fit_weights([m for _, m, _ in train], [bug for _, _, bug in train])
+            weights = fit_weights(
+                [metric_shares(m) for _, m, _ in train],
+                [bug for _, _, bug in train],
+                METRIC_FAMILIES,
+                weights,
+            )
         except ValueError as exc:
             raise SourceError(
                 f"cannot calibrate on the earlier {len(train)} changes: {exc}; "
                 "run without calibration."
             ) from exc
-    chosen = weights or MetricWeights()
+    chosen = weights or Weights()
     return _evaluate([score_metrics(m, chosen) for _, m, _ in test], test)
 
 

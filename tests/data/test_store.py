@@ -67,7 +67,7 @@ def test_save_scores_replaces_same_version_and_keeps_others(engine: Engine) -> N
         v2 = load_scores(s, "change", "v2")
     assert {k: r.score for k, r in v1.items()} == {"a#1": 65, "a#2": 70}
     assert v1["a#1"].signals == [
-        {"name": "size", "value": 1.0, "points": 65.0, "explanation": "big"}
+        {"name": "size", "value": 1.0, "points": 65.0, "explanation": "big", "share": 0.0}
     ]
     assert {k: r.score for k, r in v2.items()} == {"a#1": 5}
 

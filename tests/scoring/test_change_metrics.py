@@ -1,27 +1,33 @@
-"""The change-metrics scorer: bounded, monotone in size, explained, and deterministic to fit."""
+"""The metric families: bounded, monotone in size, explained, and deterministic to fit."""
 
 from __future__ import annotations
 
-from dataclasses import astuple, replace
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring.calibration import fit_weights
 from scoring.change_metrics import (
+    METRIC_FAMILIES,
     METRIC_NAMES,
     ChangeMetrics,
-    MetricWeights,
-    fit_weights,
+    metric_shares,
     metric_signals,
+    metrics_of,
     score_metrics,
 )
+from scoring.config import Weights
+from scoring.facts import ChangeFacts, FileChange
+from scoring.history import History
 
 TYPICAL = ChangeMetrics(
     ns=1, nd=2, nf=3, entropy=1.2, la=40, ld=10, lt=800, fix=False,
     ndev=5, age=30, nuc=20, exp=300, rexp=20, sexp=50,
 )  # fmt: skip
-WEIGHTS = MetricWeights()
+WEIGHTS = Weights()
 
 _counts = st.floats(min_value=0, max_value=1e6, allow_nan=False)
 
@@ -73,14 +79,15 @@ def test_signals_explain_the_whole_score() -> None:
     signals = metric_signals(TYPICAL, WEIGHTS)
     assert sum(s.points for s in signals) == pytest.approx(score_metrics(TYPICAL, WEIGHTS))
     assert {s.name for s in signals} == {
-        "size", "diffusion", "fix", "history", "author_experience",
+        "size", "diffusion", "fix", "file_history", "author_experience",
     }  # fmt: skip
     assert all(s.explanation for s in signals)
 
 
-def test_default_weights_sum_to_100() -> None:
-    """The defaults are points out of 100."""
-    assert sum(astuple(WEIGHTS)) == pytest.approx(100.0)
+def test_metric_families_keep_their_checked_proportions() -> None:
+    """The five families public data can check keep the 60 : 25 : 8 : 5 : 2 proportions."""
+    family = [getattr(WEIGHTS, n) for n in METRIC_FAMILIES]
+    assert [round(100 * w / sum(family), 6) for w in family] == [60, 25, 8, 5, 2]
 
 
 def _synthetic(n: int) -> tuple[list[ChangeMetrics], list[bool]]:
@@ -94,23 +101,52 @@ def _synthetic(n: int) -> tuple[list[ChangeMetrics], list[bool]]:
     return rows, labels
 
 
-def test_fit_weights_is_deterministic_and_sums_to_100() -> None:
-    """Fitting twice on the same rows gives the same weights, non-negative and summing to 100."""
+def _fit(rows: list[ChangeMetrics], labels: list[bool]) -> Weights:
+    return fit_weights([metric_shares(m) for m in rows], labels, METRIC_FAMILIES)
+
+
+def test_fit_weights_is_deterministic_and_keeps_the_total() -> None:
+    """Fitting twice gives the same weights, non-negative, with the fitted families' total kept."""
     rows, labels = _synthetic(300)
-    first = fit_weights(rows, labels)
-    assert fit_weights(rows, labels) == first
-    assert all(w >= 0 for w in astuple(first))
-    assert sum(astuple(first)) == pytest.approx(100.0)
+    first = _fit(rows, labels)
+    assert _fit(rows, labels) == first
+    fitted = [getattr(first, n) for n in METRIC_FAMILIES]
+    assert all(w >= 0 for w in fitted)
+    assert sum(fitted) == pytest.approx(sum(getattr(WEIGHTS, n) for n in METRIC_FAMILIES))
+    assert first.review == WEIGHTS.review
 
 
 def test_fit_weights_follows_the_labels() -> None:
     """When bugs follow fixes, fitting gives fixes more of the points than the defaults do."""
     rows, labels = _synthetic(300)
-    assert fit_weights(rows, labels).fix > WEIGHTS.fix
+    assert _fit(rows, labels).fix > WEIGHTS.fix
 
 
 def test_fit_weights_refuses_one_class() -> None:
     """Labels that are all the same cannot be fitted to."""
     rows, _ = _synthetic(10)
-    with pytest.raises(ValueError, match="same label"):
-        fit_weights(rows, [False] * 10)
+    with pytest.raises(ValueError, match="one class"):
+        _fit(rows, [False] * 10)
+
+
+def test_live_metrics_match_the_dataset_definitions() -> None:
+    """A live change's files, directories, subsystems, lines and history count as in Kamei."""
+    t0 = datetime(2026, 1, 5, 10, tzinfo=UTC)
+    first = ChangeFacts(
+        key="r#1", repository="r", title="a", author="ann", merged_at=t0,
+        files=(FileChange("api/a.py", 100, 0, "api"), FileChange("api/b.py", 50, 0, "api")),
+    )  # fmt: skip
+    second = ChangeFacts(
+        key="r#2", repository="r", title="fix: b", author="bob", is_fix=True,
+        merged_at=datetime(2026, 1, 15, 10, tzinfo=UTC),
+        files=(
+            FileChange("api/b.py", 10, 10, "api"),
+            FileChange("web/c/d.ts", 10, 0, "web"),
+        ),
+    )  # fmt: skip
+    history = History()
+    history.record(first)
+    m = metrics_of(second, history.context(second))
+    assert (m.ns, m.nd, m.nf, m.la, m.ld, m.lt, m.fix) == (2, 2, 2, 20, 10, 50, True)
+    assert (m.ndev, m.nuc, m.age, m.exp, m.sexp) == (1, 1, 10.0, 0, 0)
+    assert m.entropy == pytest.approx(0.918, abs=1e-3)
