@@ -1,0 +1,34 @@
+"""Sending briefings: Slack and email senders, and ``deliver``, the one claimed path to them."""
+
+from __future__ import annotations
+
+from bot.delivery.deliver import (
+    CHANNELS,
+    DeliveryReport,
+    Outcome,
+    Senders,
+    channels_of,
+    deliver,
+    report_lines,
+    send_now,
+)
+from bot.delivery.email import EmailSender, briefing_message, message_id
+from bot.delivery.slack import BRIEFING_EVENT, SlackSender, SlackSent, briefing_metadata
+
+__all__ = [
+    "BRIEFING_EVENT",
+    "CHANNELS",
+    "DeliveryReport",
+    "EmailSender",
+    "Outcome",
+    "Senders",
+    "SlackSender",
+    "SlackSent",
+    "briefing_message",
+    "briefing_metadata",
+    "channels_of",
+    "deliver",
+    "message_id",
+    "report_lines",
+    "send_now",
+]

@@ -1,0 +1,165 @@
+"""Sending a rendered briefing to Slack with the real slack_sdk ``WebClient``.
+
+Each message carries Slack message metadata naming its delivery. Slack gives no
+idempotency key for ``chat.postMessage``, so when a retried delivery's earlier
+attempt may have reached Slack (it crashed or timed out after posting), the sender
+first looks for that metadata in the channel's recent history and, if found,
+reports the earlier message instead of posting a second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.web import SlackResponse
+
+from briefing.render import SlackMessage
+from scoring.errors import DeliveryError
+
+__all__ = ["BRIEFING_EVENT", "SlackSender", "SlackSent", "briefing_metadata"]
+
+BRIEFING_EVENT = "riskbrief_briefing"
+
+# Errors that only the person running riskbrief can fix, and what to tell them.
+_TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+)
+_FIXES = {
+    "missing_scope": "the Slack app lacks a scope it needs (chat:write, im:write, im:history or "
+    "channels:history); add it from slack/manifest.yml and reinstall the app",
+    "channel_not_found": "Slack cannot find the channel; check the subscriber's slack_user_id in "
+    "riskbrief.toml, or RISKBRIEF_SLACK_CHANNEL",
+    "not_in_channel": "the Slack app is not in the channel; invite it to the channel named by "
+    "RISKBRIEF_SLACK_CHANNEL",
+    "is_archived": "the Slack channel is archived; set RISKBRIEF_SLACK_CHANNEL to a live channel",
+    "user_not_found": "Slack does not know the subscriber's slack_user_id; fix it in "
+    "riskbrief.toml",
+    "user_disabled": "the subscriber's Slack account is deactivated; remove their "
+    "slack_user_id from riskbrief.toml",
+    "cannot_dm_bot": "the subscriber's slack_user_id is a bot; use a person's member id",
+}
+# How far before the claim a retry looks back for an earlier attempt's message: the
+# Slack ts comes from Slack's clock, not ours.
+_CLOCK_SKEW = timedelta(minutes=10)
+_HISTORY_PAGES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SlackSent:
+    """Where a briefing is in Slack; ``earlier`` when an earlier attempt had posted it."""
+
+    channel: str
+    ts: str
+    earlier: bool = False
+
+
+def briefing_metadata(delivery_id: int, week: str, subscriber: str) -> dict[str, Any]:
+    """The message metadata that marks a briefing message as one delivery's."""
+    return {
+        "event_type": BRIEFING_EVENT,
+        "event_payload": {"delivery_id": delivery_id, "week": week, "subscriber": subscriber},
+    }
+
+
+def _user_error(exc: SlackApiError) -> DeliveryError | None:
+    """The one-sentence error for a Slack refusal the user must fix, or ``None``."""
+    code = str(exc.response.get("error") or "")
+    if code in _TOKEN_ERRORS:
+        return DeliveryError(
+            f"Slack refused the bot token ({code}); set SLACK_BOT_TOKEN to the app's "
+            "bot token (xoxb-…) from its OAuth & Permissions page"
+        )
+    fix = _FIXES.get(code)
+    return DeliveryError(f"Slack said {code}: {fix}") if fix else None
+
+
+def _transient(exc: SlackApiError) -> DeliveryError:
+    code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
+    return DeliveryError(f"Slack did not take the briefing ({code}); it is retried later")
+
+
+class SlackSender:
+    """Posts briefings through one ``WebClient``; raises ``DeliveryError`` in one sentence."""
+
+    def __init__(
+        self,
+        token: str,
+        base_url: str = "https://slack.com/api/",
+        *,
+        channel: str | None = None,
+        timeout: int = 30,
+        rate_limit_retries: int = 3,
+    ) -> None:
+        # Only 429s are retried inside the client: Slack did not act on them. A retry
+        # after a dropped connection could post twice, so that case fails the attempt
+        # and the next one checks the channel's history first.
+        self._client = WebClient(
+            token=token,
+            base_url=base_url,
+            timeout=timeout,
+            retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)],
+        )
+        self._channel = channel
+
+    @staticmethod
+    def _call(method: Callable[..., SlackResponse], **params: Any) -> dict[str, Any]:
+        try:
+            response = method(**params)
+        except SlackApiError as exc:
+            raise (_user_error(exc) or _transient(exc)) from None
+        data = response.data
+        assert isinstance(data, dict)
+        return data
+
+    def destination(self, slack_user_id: str) -> str:
+        """The channel a subscriber's briefing goes to: the configured one, or their DM."""
+        if self._channel is not None:
+            return self._channel
+        opened = self._call(self._client.conversations_open, users=slack_user_id)
+        return str(opened["channel"]["id"])
+
+    def find_earlier(self, channel: str, delivery_id: int, since: datetime) -> str | None:
+        """The ts of a message in ``channel`` posted for ``delivery_id`` since ``since``."""
+        oldest = f"{(since - _CLOCK_SKEW).timestamp():.6f}"
+        cursor: str | None = None
+        for _ in range(_HISTORY_PAGES):
+            params: dict[str, Any] = {
+                "channel": channel,
+                "oldest": oldest,
+                "include_all_metadata": True,
+                "limit": 200,
+            }
+            if cursor:
+                params["cursor"] = cursor
+            page = self._call(self._client.conversations_history, **params)
+            for message in page.get("messages") or []:
+                meta = message.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if meta.get("event_type") == BRIEFING_EVENT and str(
+                    payload.get("delivery_id")
+                ) == str(delivery_id):
+                    return str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not page.get("has_more") or not cursor:
+                return None
+        return None
+
+    def post(self, channel: str, message: SlackMessage, metadata: dict[str, Any]) -> SlackSent:
+        """Post ``message`` (blocks and a text fallback) to ``channel`` with ``metadata``."""
+        body = message.to_json()
+        posted = self._call(
+            self._client.chat_postMessage,
+            channel=channel,
+            text=body["text"],
+            blocks=body["blocks"],
+            metadata=metadata,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return SlackSent(channel=str(posted["channel"]), ts=str(posted["ts"]))
