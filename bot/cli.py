@@ -16,12 +16,13 @@ import structlog
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.calibrate import calibrate
 from bot.compose import Composed, compose_all, make_narrator, record, write_files
 from bot.pipeline import score_all
 from bot.settings import Settings, load_settings
 from briefing.week import IsoWeek
 from briefing.writer import NarrativeLLM
-from data.config import OrgConfig, load_org_config
+from data.config import OrgConfig, load_org_config, write_weights
 from data.engine import make_engine, session_scope
 from data.migrate import is_current, upgrade
 from data.org import sync_org
@@ -244,6 +245,45 @@ def score(ctx: click.Context) -> None:
         f"Scored {summary.changes} changes and {summary.deploys} deploys "
         f"(scorer {summary.version})."
     )
+
+
+@main.command("calibrate")
+@click.option("--write", is_flag=True, help="Save the fitted weights to riskbrief.toml.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
+    """Refit the signal weights on your own incidents and reverts; show the AUC before and after."""
+    settings = _settings(ctx)
+    org = load_org_config(settings.config)
+    engine = _ready_engine(settings)
+    with session_scope(engine) as session:
+        sync_org(session, org)
+        result = calibrate(session, org)
+    better = result.after_result.auc > result.before_result.auc
+    if write and better:
+        write_weights(settings.config, {n: getattr(result.after, n) for n in result.fitted})
+    if as_json:
+        click.echo(json.dumps({**result.to_json(), "written": write and better}, sort_keys=True))
+        return
+    b, a = result.before_result, result.after_result
+    click.echo(
+        f"Fitted on the earlier {result.train} changes, measured on the latest {result.test} "
+        f"({result.bad_by_incident} changes shipped before an incident, "
+        f"{result.bad_by_revert} reverted)."
+    )
+    click.echo(
+        f"AUC {b.auc:.3f} -> {a.auc:.3f}; recall at 20% effort "
+        f"{b.recall_at_20pct_effort:.3f} -> {a.recall_at_20pct_effort:.3f}; "
+        f"top-10% lift {b.lift_top_10pct:.2f} -> {a.lift_top_10pct:.2f}."
+    )
+    moved = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in result.changed().items())
+    click.echo(f"Weights: {moved or 'unchanged'}.")
+    if not better:
+        click.echo("Kept the current weights: the fitted ones rank the latest changes no better.")
+    elif write:
+        click.echo(f"Wrote them to [scoring.weights] in {settings.config}; run `riskbrief score`.")
+    else:
+        click.echo("Run again with --write to save them to riskbrief.toml.")
 
 
 @main.command()

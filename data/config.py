@@ -6,11 +6,15 @@ Every mistake in the file ends in one sentence naming the key and what to put th
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tomlkit
+import tomlkit.exceptions
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from data.paths import glob_to_regex, matches
@@ -29,6 +33,7 @@ __all__ = [
     "TeamConfig",
     "load_org_config",
     "parse_org_config",
+    "write_weights",
 ]
 
 # Logins the common AI coding agents commit and open PRs as.
@@ -166,6 +171,8 @@ class ScoringOverrides(_Strict):
     """Overrides of the scorer's defaults; names must match ``scoring.config``."""
 
     timezone: str | None = None
+    # Local dates with thin cover: merging on one, or the day before, counts as risky timing.
+    holidays: tuple[date, ...] = ()
     weights: dict[str, float] = Field(default_factory=dict)
     bands: dict[str, float] = Field(default_factory=dict)
     rules: dict[str, float] = Field(default_factory=dict)
@@ -228,6 +235,7 @@ class OrgConfig(_Strict):
         cfg = ScoringConfig(
             timezone=self.scoring.timezone or self.organisation.timezone,
             working_hours=self.organisation.working_hours,
+            holidays=tuple(sorted(set(self.scoring.holidays))),
         )
         overrides: dict[str, dict[str, Any]] = {}
         for section, cls in (("weights", Weights), ("bands", BandThresholds), ("rules", CardRules)):
@@ -332,3 +340,34 @@ def load_org_config(path: Path) -> OrgConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} cannot be read ({exc}); check its permissions") from None
     return parse_org_config(text, source=str(path))
+
+
+def write_weights(path: Path, weights: Mapping[str, float]) -> None:
+    """Set ``[scoring.weights]`` entries in ``path``, keeping its comments and everything else.
+
+    The new text is checked by the same parser before it replaces the file,
+    and is written to a temporary file first, so a failure leaves the old file.
+    """
+    original = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        document = tomlkit.parse(original)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix the syntax there") from None
+    scoring = document.get("scoring")
+    if scoring is None:
+        scoring = tomlkit.table()
+        document["scoring"] = scoring
+    table = scoring.get("weights")
+    if table is None:
+        table = tomlkit.table()
+        scoring["weights"] = table
+    for name, value in weights.items():
+        table[name] = round(float(value), 2)
+    text = tomlkit.dumps(document)
+    parse_org_config(text, source=str(path))
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path} ({exc}); check its permissions") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
@@ -11,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
+from data.sources.gitlog import is_fix_message
 from data.tables import (
     Change,
     ChangeFile,
@@ -34,6 +36,16 @@ __all__ = [
     "load_scores",
     "save_scores",
 ]
+
+
+_FIX_LABELS = frozenset({"bug", "bugfix", "fix", "hotfix", "regression", "type: bug", "kind/bug"})
+
+
+def _is_fix(title: str, labels: list[str]) -> bool:
+    """A bug fix by its labels or its title's words (a PR title's ``#n`` is not evidence)."""
+    if any(label.lower() in _FIX_LABELS for label in labels):
+        return True
+    return is_fix_message(re.sub(r"#\d+", "", title))
 
 
 def _names(session: Session) -> tuple[dict[int, Person], dict[int, str], dict[int, str]]:
@@ -110,8 +122,11 @@ def load_changes(
                 url=c.url,
                 is_revert=c.is_revert,
                 is_hotfix=c.is_hotfix,
+                is_fix=_is_fix(c.title, c.labels),
                 co_authors=tuple(c.co_authors),
                 co_authored_by_agent=c.co_authored_by_agent,
+                review_comments=c.review_comments,
+                coverage_delta=c.coverage_delta,
             )
         )
     return out

@@ -1,0 +1,130 @@
+"""``riskbrief calibrate``: refit the signal weights on the organisation's own outcomes.
+
+The store says which changes later led to an incident or were reverted
+(``data.outcomes``). Every change is scored with the current weights; the
+weights are then fitted on the earlier 80% of changes by merge time and both
+weight sets are measured on the latest 20%, which the fit never saw, so the
+before/after figures are honest. Only change signals are fitted; deploy
+weights and bands stay as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from sqlmodel import Session
+
+from data.config import OrgConfig
+from data.outcomes import change_outcomes
+from data.store import load_changes, load_deploys, load_incidents
+from scoring.calibration import fit_weights, weighted_scores
+from scoring.config import Weights
+from scoring.errors import ConfigError
+from scoring.metrics import BacktestResult, evaluate
+from scoring.risk import score_changes
+
+__all__ = ["Calibration", "calibrate"]
+
+# Fewer bad outcomes than this in either part cannot tell a weight from noise.
+MIN_BAD_CHANGES = 10
+_TEST_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Weights before and after fitting, and how each ranks the latest 20% of changes."""
+
+    before: Weights
+    after: Weights
+    fitted: tuple[str, ...]
+    before_result: BacktestResult
+    after_result: BacktestResult
+    train: int
+    test: int
+    bad_by_incident: int
+    bad_by_revert: int
+
+    def changed(self) -> dict[str, tuple[float, float]]:
+        """Fitted weights that moved, as ``name → (before, after)``, rounded to 0.1."""
+        old, new = asdict(self.before), asdict(self.after)
+        return {
+            n: (round(old[n], 1), round(new[n], 1))
+            for n in self.fitted
+            if round(old[n], 1) != round(new[n], 1)
+        }
+
+    def to_json(self) -> dict[str, object]:
+        """The figures ``--json`` prints."""
+        return {
+            "before": self.before_result.to_json(),
+            "after": self.after_result.to_json(),
+            "weights": {n: round(getattr(self.after, n), 2) for n in self.fitted},
+            "changed": {n: {"before": b, "after": a} for n, (b, a) in self.changed().items()},
+            "train_changes": self.train,
+            "test_changes": self.test,
+            "bad_by_incident": self.bad_by_incident,
+            "bad_by_revert": self.bad_by_revert,
+        }
+
+
+def calibrate(session: Session, org: OrgConfig) -> Calibration:
+    """Fit the change-signal weights on the store's history and measure them out of sample.
+
+    Raises ``ConfigError`` with what to do when the history has too few bad
+    outcomes (incidents linked to deploys, reverts) to fit to.
+    """
+    config = org.scoring_config()
+    outcomes = change_outcomes(session)
+    changes = sorted(load_changes(session), key=lambda c: (c.merged_at, c.key))
+    incidents = load_incidents(session)
+    production = [d for d in load_deploys(session) if d.environment == "production"]
+    scores = score_changes(changes, incidents, config, production)
+    rows = [{s.name: s.share for s in scores[c.key].signals} for c in changes]
+    labels = [c.key in outcomes.bad for c in changes]
+    efforts = [float(c.lines_changed) for c in changes]
+    cut = int(len(changes) * (1 - _TEST_SHARE))
+    bad_train, bad_test = sum(labels[:cut]), sum(labels[cut:])
+    if min(bad_train, bad_test) < MIN_BAD_CHANGES or cut == len(changes):
+        raise ConfigError(
+            f"calibration needs at least {MIN_BAD_CHANGES} changes that led to an incident or "
+            f"a revert in both the earlier 80% and the latest 20% of the history (found "
+            f"{bad_train} and {bad_test}); sync more history or link incidents to deploys first."
+        )
+    if bad_train == cut:
+        raise ConfigError(
+            "every earlier change is labelled bad, so nothing can be learned; "
+            "check that incidents are linked to the right deploys."
+        )
+    names = _fittable(rows)
+    after = fit_weights(rows[:cut], labels[:cut], names, config.weights)
+    return Calibration(
+        before=config.weights,
+        after=after,
+        fitted=names,
+        before_result=_measure(rows[cut:], labels[cut:], efforts[cut:], config.weights, names),
+        after_result=_measure(rows[cut:], labels[cut:], efforts[cut:], after, names),
+        train=cut,
+        test=len(changes) - cut,
+        bad_by_incident=outcomes.by_incident,
+        bad_by_revert=outcomes.by_revert,
+    )
+
+
+def _fittable(rows: Sequence[dict[str, float]]) -> tuple[str, ...]:
+    """Change signals with a weight, in a fixed order; a signal never measured is left alone."""
+    names = sorted({n for row in rows for n, share in row.items() if share > 0})
+    return tuple(n for n in names if hasattr(Weights, n))
+
+
+def _measure(
+    rows: Sequence[dict[str, float]],
+    labels: Sequence[bool],
+    efforts: Sequence[float],
+    weights: Weights,
+    names: Sequence[str],
+) -> BacktestResult:
+    try:
+        return evaluate(weighted_scores(rows, weights, names), labels, efforts)
+    except ValueError as exc:
+        raise ConfigError(f"cannot measure the latest changes: {exc}.") from None
