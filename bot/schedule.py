@@ -15,6 +15,7 @@ delivery claims keep sending exactly once even if two ever overlap.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -194,6 +195,9 @@ class Leadership:
         self._key = key
         self._conn: Connection | None = None
         self._always = engine.dialect.name != "postgresql"
+        # The sync job and the tick may run at once on APScheduler's threads; a
+        # Connection must not be shared between threads.
+        self._lock = threading.Lock()
 
     @property
     def is_leader(self) -> bool:
@@ -204,26 +208,32 @@ class Leadership:
         """Take the lock if free, or check it is still held; True when this process leads."""
         if self._always:
             return True
+        with self._lock:
+            return self._acquire()
+
+    def _acquire(self) -> bool:
         try:
             if self._conn is not None:
                 if self._still_held(self._conn):
                     return True
                 self._drop()
-            conn = self._engine.connect()
+                log.warning("schedule.leader_lost")
+            self._conn = self._engine.connect()
             got = bool(
-                conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": self._key}).scalar()
+                self._conn.execute(
+                    sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": self._key}
+                ).scalar()
             )
             # Session-level locks outlive the transaction; don't sit idle in one.
-            conn.commit()
-        except sa.exc.OperationalError:
+            self._conn.commit()
+        except sa.exc.DBAPIError:
             log.warning("schedule.leader_check_failed")
             self._drop()
             return False
         if got:
-            self._conn = conn
             log.info("schedule.leader", leader=True)
         else:
-            conn.close()
+            self._drop()
         return got
 
     def _still_held(self, conn: Connection) -> bool:
@@ -241,12 +251,18 @@ class Leadership:
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            # A broken connection is gone already, and the lock with it.
+            # Invalidated, not returned to the pool: a pooled session could keep the lock
+            # alive with nobody leading. Closing the session frees any lock it held.
             with contextlib.suppress(sa.exc.SQLAlchemyError):
+                conn.invalidate()
                 conn.close()
 
     def release(self) -> None:
         """Give the lock up so another process can lead at once."""
+        with self._lock:
+            self._release()
+
+    def _release(self) -> None:
         if self._conn is not None:
             try:
                 self._conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})

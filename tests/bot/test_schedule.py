@@ -7,11 +7,12 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 from sqlalchemy.engine import Engine
 
 from bot.delivery import Senders, SlackSender
-from bot.schedule import Due, Recipient, SendTime, build_scheduler, due, tick
+from bot.schedule import LEADER_LOCK_KEY, Due, Recipient, SendTime, build_scheduler, due, tick
 from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
@@ -207,6 +208,43 @@ def test_only_one_scheduler_leads_on_postgres(database_url: str) -> None:
     finally:
         if one.running:
             one.shutdown(wait=False)
+        two.shutdown(wait=False)
+        engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_leadership_moves_when_the_leaders_connection_dies(database_url: str) -> None:
+    """If the leader's lock connection is killed, the other process leads on its next tick."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    org = parse_org_config("")
+    calls: list[str] = []
+    one = build_scheduler(
+        database_url, Settings(), org, senders=Senders(), sync=lambda *_: calls.append("one")
+    )
+    two = build_scheduler(
+        database_url, Settings(), org, senders=Senders(), sync=lambda *_: calls.append("two")
+    )
+    one.start(paused=True)
+    two.start(paused=True)
+    try:
+        assert one.get_job("sync").func() is True
+        with engine.connect() as admin:
+            killed = admin.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
+                    " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+                    " AND ((classid::bigint << 32) | objid::bigint) = :k"
+                ),
+                {"k": LEADER_LOCK_KEY},
+            ).scalar()
+        assert killed == 1
+        assert two.get_job("sync").func() is True
+        assert one.get_job("sync").func() is False
+        assert calls == ["one", "two"]
+    finally:
+        one.shutdown(wait=False)
         two.shutdown(wait=False)
         engine.dispose()
 
