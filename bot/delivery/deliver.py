@@ -403,7 +403,8 @@ def send_now(
 def report_lines(report: DeliveryReport) -> list[str]:
     """One line per delivery, then a total, for the terminal."""
     lines = [
-        f"  {o.subscriber} {o.channel}: {o.status} {o.detail}".rstrip() for o in report.outcomes
+        f"  {o.subscriber} {o.channel}: {o.status}" + (f" — {o.detail}" if o.detail else "")
+        for o in report.outcomes
     ]
     weeks = ", ".join(sorted({o.week for o in report.outcomes})) or "no week"
     total = sum(1 for o in report.outcomes if o.status != "unconfigured")

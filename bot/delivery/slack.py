@@ -107,12 +107,18 @@ class SlackSender:
         )
         self._channel = channel
 
-    @staticmethod
-    def _call(method: Callable[..., SlackResponse], **params: Any) -> dict[str, Any]:
+    def _call(self, method: Callable[..., SlackResponse], **params: Any) -> dict[str, Any]:
         try:
             response = method(**params)
         except SlackApiError as exc:
             raise (_user_error(exc) or _transient(exc)) from None
+        except OSError as exc:
+            # URLError, timeouts, refused connections: Slack may or may not have acted.
+            reason = getattr(exc, "reason", None) or type(exc).__name__
+            raise DeliveryError(
+                f"cannot reach Slack at {self._client.base_url} ({reason}); check the network "
+                "and SLACK_API_URL; it is retried later"
+            ) from None
         data = response.data
         assert isinstance(data, dict)
         return data

@@ -247,6 +247,13 @@ def test_invalid_token_fails_in_one_sentence_and_is_recorded(
     assert slack.calls_of("chat.postMessage") == []
 
 
+def test_unreachable_slack_is_one_sentence_naming_the_url() -> None:
+    """A Slack API URL nothing answers on fails in one sentence naming SLACK_API_URL."""
+    sender = SlackSender(TOKEN, f"http://127.0.0.1:{free_port()}/api/", timeout=5)
+    with pytest.raises(DeliveryError, match=r"^cannot reach Slack at http://127\.0\.0\.1:\d+/api/"):
+        sender.destination("U0SOMEONE")
+
+
 def test_slack_refusal_raises_delivery_error_from_the_sender(slack: FakeSlack) -> None:
     """The sender turns channel_not_found into a DeliveryError that says what to fix."""
     slack.fail_next("chat.postMessage", error="channel_not_found")
