@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
@@ -139,8 +140,7 @@ class ScoringConfig:
 
         Two scores with the same version were computed by the same rules and numbers.
         """
-        blob = json.dumps(asdict(self), sort_keys=True, default=str).encode()
-        return f"{SCORER_VERSION}+{hashlib.sha256(blob).hexdigest()[:10]}"
+        return _version_of(self)
 
     def with_overrides(self, overrides: dict[str, dict[str, Any]]) -> ScoringConfig:
         """Return a copy with ``{"weights": {...}, "bands": {...}, "rules": {...}}`` applied.
@@ -157,3 +157,11 @@ class ScoringConfig:
                     raise KeyError(f"{section}.{key}")
             cfg = replace(cfg, **{section: replace(current, **values)})
         return cfg
+
+
+# Every score asks for its config's version; digesting the config each time
+# would cost more than scoring the change.
+@functools.lru_cache(maxsize=64)
+def _version_of(config: ScoringConfig) -> str:
+    blob = json.dumps(asdict(config), sort_keys=True, default=str).encode()
+    return f"{SCORER_VERSION}+{hashlib.sha256(blob).hexdigest()[:10]}"

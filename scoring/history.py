@@ -53,7 +53,8 @@ class HistoryContext:
     # Incidents of the touched services opened within the lookback window before the change.
     recent_incidents: int
     lookback_days: int
-    # Earlier changes to the touched files, counted once per file, and their distinct authors.
+    # Earlier changes to the touched files, counted once per file, and the developers of
+    # the most-shared one.
     file_prior_changes: int = 0
     file_prior_devs: int = 0
     # Mean days since the touched files with history last changed.
@@ -77,15 +78,26 @@ class HistoryContext:
         return self.service_failed_deploys / self.service_deploys
 
 
+class _FileState:
+    """What the history knows of one file; mutable and slotted, one per path ever touched."""
+
+    __slots__ = ("authors", "changes", "fixes", "last", "lines")
+
+    def __init__(self, changes: int, last: float, lines: int, fixes: int, authors: set[str]):
+        self.changes = changes
+        self.last = last
+        self.lines = lines
+        self.fixes = fixes
+        self.authors = authors
+
+
 class History:
     """Incrementally built index of who changed which file, and what happened to the services."""
 
     def __init__(self, lookback_days: int = 30) -> None:
         self._lookback = timedelta(days=lookback_days)
         self._lookback_days = lookback_days
-        self._file_authors: dict[str, set[str]] = {}
-        # path → [changes, last change (POSIX s), lines, fixes]
-        self._files: dict[str, list[float]] = {}
+        self._files: dict[str, _FileState] = {}
         self._author_changes: dict[str, int] = defaultdict(int)
         # author → (recent weight, as of POSIX s)
         self._author_recent: dict[str, tuple[float, float]] = {}
@@ -115,7 +127,9 @@ class History:
             if not deploy.succeeded:
                 bisect.insort(self._failed[deploy.service], deploy.finished_at)
             elif deploy.key in caused:
-                bisect.insort(self._failed[deploy.service], caused[deploy.key])
+                # Never before the deploy itself: a mislinked incident must not leak it early.
+                known = max(deploy.finished_at, caused[deploy.key])
+                bisect.insort(self._failed[deploy.service], known)
 
     def add_error_budget_exhaustions(
         self, spans: Iterable[tuple[str, datetime, datetime | None]]
@@ -130,11 +144,8 @@ class History:
         now = at.timestamp()
         author = change.author
         files = self._files
-        file_authors = self._file_authors
-        with_history = 0
-        known = fixes = prior_changes = lines_before = 0
+        with_history = known = fixes = prior_changes = lines_before = devs = 0
         age_sum = 0.0
-        devs: set[str] = set()
         seen: set[str] = set()
         for f in change.files:
             path = f.path
@@ -145,18 +156,20 @@ class History:
             if state is None:
                 continue
             with_history += 1
-            authors = file_authors[path]
+            authors = state.authors
             if author in authors:
                 known += 1
-            devs |= authors
-            prior_changes += int(state[0])
-            age_sum += max(0.0, now - state[1]) / _DAY
-            lines_before += int(state[2])
-            fixes += int(state[3])
-        subsystems = {subsystem_of(f.path, f.service) for f in change.files}
+            # The busiest file's developers stand for the union: exact unions of
+            # large author sets would dominate the cost of scoring.
+            devs = max(devs, len(authors))
+            prior_changes += state.changes
+            age_sum += now - state.last
+            lines_before += state.lines
+            fixes += state.fixes
         services = change.services
         since = at - self._lookback
         recent_weight, as_of = self._author_recent.get(author, (0.0, now))
+        subsystem = self._author_subsystem
         return HistoryContext(
             author_prior_changes=self._author_changes.get(author, 0),
             files_with_history=with_history,
@@ -165,16 +178,18 @@ class History:
             recent_incidents=_count(self._incidents, services, since, at),
             lookback_days=self._lookback_days,
             file_prior_changes=prior_changes,
-            file_prior_devs=len(devs),
-            file_age_days=age_sum / with_history if with_history else None,
+            file_prior_devs=devs,
+            file_age_days=max(0.0, age_sum / with_history / _DAY) if with_history else None,
             file_lines_before=lines_before,
             author_recent_changes=recent_weight * _decay(now - as_of),
             author_subsystem_changes=sum(
-                self._author_subsystem.get((author, s), 0) for s in subsystems
+                subsystem.get((author, s), 0)
+                for s in {subsystem_of(f.path, f.service) for f in change.files}
             ),
-            service_deploys=_count(self._deploys, services, since, at),
-            service_failed_deploys=_count(self._failed, services, since, at),
-            error_budget_spent=any(
+            service_deploys=_count(self._deploys, services, since, at) if self._deploys else 0,
+            service_failed_deploys=_count(self._failed, services, since, at) if self._failed else 0,
+            error_budget_spent=bool(self._budget)
+            and any(
                 start <= at and (end is None or at < end)
                 for s in services
                 for start, end in self._budget.get(s, ())
@@ -195,22 +210,20 @@ class History:
         self._author_changes[author] += 1
         weight, as_of = self._author_recent.get(author, (0.0, now))
         self._author_recent[author] = (weight * _decay(now - as_of) + 1.0, now)
-        is_fix = 1.0 if change.is_revert or change.is_hotfix or change.is_fix else 0.0
+        is_fix = 1 if change.is_revert or change.is_hotfix or change.is_fix else 0
         files = self._files
-        file_authors = self._file_authors
         subsystems: set[str] = set()
         for f in change.files:
             subsystems.add(subsystem_of(f.path, f.service))
             state = files.get(f.path)
             if state is None:
-                files[f.path] = [1.0, now, float(max(0, f.added - f.deleted)), is_fix]
-                file_authors[f.path] = {author}
+                files[f.path] = _FileState(1, now, max(0, f.added - f.deleted), is_fix, {author})
                 continue
-            state[0] += 1.0
-            state[1] = now
-            state[2] = max(0.0, state[2] + f.added - f.deleted)
-            state[3] += is_fix
-            file_authors[f.path].add(author)
+            state.changes += 1
+            state.last = now
+            state.lines = max(0, state.lines + f.added - f.deleted)
+            state.fixes += is_fix
+            state.authors.add(author)
         for s in subsystems:
             self._author_subsystem[(author, s)] += 1
 

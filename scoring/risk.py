@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,6 +18,7 @@ __all__ = [
     "Gate",
     "RiskScore",
     "band_for",
+    "iter_scores",
     "score_change",
     "score_changes",
     "score_deploy",
@@ -116,11 +118,29 @@ def score_changes(
     history = History(lookback_days=config.incident_lookback_days)
     history.add_incidents(incidents)
     history.add_deploys(deploys, incidents)
-    scores: dict[str, RiskScore] = {}
-    for change in sorted(changes, key=lambda c: (c.merged_at, c.key)):
-        scores[change.key] = score_change(change, history.context(change), config)
-        history.record(change)
-    return scores
+    ordered = sorted(changes, key=lambda c: (c.merged_at, c.key))
+    return {s.subject: s for s in iter_scores(ordered, history, config)}
+
+
+def iter_scores(
+    changes: Iterable[ChangeFacts], history: History, config: ScoringConfig
+) -> Iterator[RiskScore]:
+    """Score changes that arrive in merge order, one at a time, recording each in ``history``.
+
+    Streaming keeps memory flat for any number of changes. The cyclic garbage
+    collector is paused meanwhile: the history only grows and holds no cycles,
+    and full collections over its millions of objects would otherwise cost
+    more than the scoring itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for change in changes:
+            yield score_change(change, history.context(change), config)
+            history.record(change)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 # Days since the previous deploy over which the gap signal ramps from nothing to full.

@@ -6,9 +6,11 @@ pretends to be a measured zero.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,12 +29,14 @@ from scoring.signal import Signal
 
 __all__ = [
     "CHANGE_SIGNALS",
+    "PathKinds",
     "Signal",
     "SignalFn",
     "change_signals",
     "is_migration",
     "is_test_path",
     "local_time",
+    "path_kinds",
     "timing_points",
 ]
 
@@ -54,19 +58,49 @@ _MANIFEST = re.compile(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class PathKinds:
+    """What a file's path says about it, by naming conventions."""
+
+    migration: bool
+    test: bool
+    infra: bool
+    sensitive: bool
+    manifest: bool
+
+
+# The same paths come back change after change; classifying each once keeps a
+# million-change rescoring from spending its time in regular expressions.
+@functools.lru_cache(maxsize=1 << 17)
+def path_kinds(path: str) -> PathKinds:
+    """Classify a path once: migration, test, infrastructure, auth/payments, dependency manifest."""
+    return PathKinds(
+        migration=bool(_MIGRATION.search(path)),
+        test=bool(_TEST.search(path)),
+        infra=bool(_INFRA.search(path)),
+        sensitive=bool(_SENSITIVE.search(path)),
+        manifest=bool(_MANIFEST.search(path)),
+    )
+
+
 def is_migration(path: str) -> bool:
     """True for schema migration files."""
-    return bool(_MIGRATION.search(path))
+    return path_kinds(path).migration
 
 
 def is_test_path(path: str) -> bool:
     """True for test files by the common naming conventions."""
-    return bool(_TEST.search(path))
+    return path_kinds(path).test
 
 
 def local_time(at: datetime, config: ScoringConfig) -> datetime:
     """``at`` in the zone timing signals are judged in."""
-    return at.astimezone(ZoneInfo(config.timezone))
+    return at.astimezone(_zone(config.timezone))
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def _ramp(x: float, low: float, high: float) -> float:
@@ -202,7 +236,7 @@ def defect_proneness(
         float(n),
         share,
         w,
-        f"{_plural(n, 'earlier fix')} or revert{'' if n == 1 else 's'} touched these files",
+        f"{n} earlier {'fix or revert' if n == 1 else 'fixes or reverts'} touched these files",
     )
 
 
@@ -273,8 +307,12 @@ def tests(
 ) -> Signal:
     """Source changes of some size that change no test, or that lower coverage."""
     w = cfg.weights.tests
-    test_files = sum(1 for f in change.files if is_test_path(f.path))
-    source_lines = sum(f.added + f.deleted for f in change.files if not is_test_path(f.path))
+    test_files = source_lines = 0
+    for f in change.files:
+        if path_kinds(f.path).test:
+            test_files += 1
+        else:
+            source_lines += f.added + f.deleted
     delta = change.coverage_delta
     if delta is not None and delta < 0:
         share = min(1.0, -delta / _COVERAGE_DROP_PP)
@@ -285,6 +323,10 @@ def tests(
     if delta is not None:
         text += f", coverage {delta:+.1f} points"
     return _signal("tests", 0.0, 0.0, w, text)
+
+
+# strftime's %a depends on the process locale; these names do not.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def timing_points(at: datetime, config: ScoringConfig) -> tuple[float, str]:
@@ -306,7 +348,7 @@ def timing_points(at: datetime, config: ScoringConfig) -> tuple[float, str]:
         )
         if on
     ]
-    when = local.strftime("%a %H:%M")
+    when = f"{_WEEKDAYS[local.weekday()]} {local.hour:02d}:{local.minute:02d}"
     text = f"{' and '.join(reasons)} ({when} {config.timezone})" if reasons else f"at {when}"
     return share, text
 
@@ -359,17 +401,23 @@ def risky_content(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Migrations, infrastructure, auth/payments code, dependency manifests, reverts, hotfixes."""
-    kinds: list[str] = []
-    paths = [f.path for f in change.files]
-    checks: tuple[tuple[str, Callable[[str], bool]], ...] = (
-        ("schema migration", is_migration),
-        ("infrastructure", lambda p: bool(_INFRA.search(p))),
-        ("auth/payments code", lambda p: bool(_SENSITIVE.search(p))),
-        ("dependency manifest", lambda p: bool(_MANIFEST.search(p))),
-    )
-    for label, test in checks:
-        if any(test(p) for p in paths):
-            kinds.append(label)
+    migration = infra = sensitive = manifest = False
+    for f in change.files:
+        k = path_kinds(f.path)
+        migration |= k.migration
+        infra |= k.infra
+        sensitive |= k.sensitive
+        manifest |= k.manifest
+    kinds = [
+        label
+        for label, on in (
+            ("schema migration", migration),
+            ("infrastructure", infra),
+            ("auth/payments code", sensitive),
+            ("dependency manifest", manifest),
+        )
+        if on
+    ]
     if change.is_revert:
         kinds.append("revert")
     if change.is_hotfix:

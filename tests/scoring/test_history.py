@@ -1,0 +1,131 @@
+"""The history index: exact as-of figures, and nothing from the future ever reaches a change."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts
+from scoring.history import History
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+def _change(n: int, hours: float, author: str, paths: tuple[str, ...], **kw: object) -> ChangeFacts:
+    return ChangeFacts(
+        key=f"r#{n}",
+        repository="r",
+        title=f"c{n}",
+        author=author,
+        merged_at=T0 + timedelta(hours=hours),
+        files=tuple(FileChange(p, 10, 4, service=p.split("/")[0]) for p in paths),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def test_file_and_author_figures_as_of_the_change() -> None:
+    """Prior changes, developers, age, lines, fixes and experience count only earlier changes."""
+    history = History()
+    first = _change(1, 0, "ann", ("api/a.py", "api/b.py"))
+    fix = _change(2, 24, "bob", ("api/a.py",), is_fix=True)
+    later = _change(3, 72, "ann", ("api/a.py", "web/c.py"))
+    for c in (first, fix):
+        history.record(c)
+    ctx = history.context(later)
+    assert ctx.files_with_history == 1
+    assert ctx.files_known_to_author == 1
+    assert ctx.file_prior_changes == 2
+    assert ctx.file_prior_devs == 2
+    assert ctx.file_age_days == pytest.approx(2.0)
+    assert ctx.file_lines_before == 12
+    assert ctx.prior_fixes_on_files == 1
+    assert ctx.author_prior_changes == 1
+    assert ctx.author_subsystem_changes == 1
+    assert ctx.author_recent_changes == pytest.approx(math.exp(-3 / 365))
+
+
+def test_failed_deploys_count_from_when_they_were_known_to_fail() -> None:
+    """A deploy linked to an incident counts as failed only once the incident opened."""
+    deploy = DeployFacts("d1", "api", "production", T0, succeeded=True)
+    broken = DeployFacts("d2", "api", "production", T0 + timedelta(hours=1), succeeded=False)
+    incident = IncidentFacts("INC-1", "api", "down", T0 + timedelta(hours=10), deploy_key="d1")
+    history = History()
+    history.add_deploys([deploy, broken], [incident])
+    history.add_incidents([incident])
+    before = history.context(_change(1, 5, "ann", ("api/a.py",)))
+    after = history.context(_change(2, 11, "ann", ("api/a.py",)))
+    assert (before.service_deploys, before.service_failed_deploys) == (2, 1)
+    assert before.recent_incidents == 0
+    assert (after.service_deploys, after.service_failed_deploys, after.recent_incidents) == (
+        2,
+        2,
+        1,
+    )
+    assert after.change_failure_rate == 1.0
+
+
+def test_error_budget_spans_are_half_open() -> None:
+    """A spent error budget counts from its start up to, not including, its end."""
+    history = History()
+    history.add_error_budget_exhaustions([("api", T0, T0 + timedelta(hours=2))])
+    spent = [
+        history.context(_change(i, h, "ann", ("api/a.py",))).error_budget_spent
+        for i, h in enumerate((-1, 0, 1.5, 2))
+    ]
+    assert spent == [False, True, True, False]
+
+
+_events = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=500),  # hours after T0
+        st.sampled_from(["ann", "bob", "cid"]),
+        st.lists(st.sampled_from(["api/a.py", "api/b.py", "web/c.py"]), min_size=1, max_size=3),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=25,
+)
+_hours = st.lists(st.integers(min_value=0, max_value=500), max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_events, _hours, _hours)
+def test_context_never_sees_the_future(
+    events: list[tuple[int, str, list[str], bool]],
+    incident_hours: list[int],
+    deploy_hours: list[int],
+) -> None:
+    """Each change's context equals one built from only what happened before it."""
+    changes = sorted(
+        (
+            _change(i, h, who, tuple(dict.fromkeys(paths)), is_fix=fix)
+            for i, (h, who, paths, fix) in enumerate(events)
+        ),
+        key=lambda c: (c.merged_at, c.key),
+    )
+    incidents = [
+        IncidentFacts(f"INC-{i}", "api", "x", T0 + timedelta(hours=h), deploy_key=f"d{i}")
+        for i, h in enumerate(incident_hours)
+    ]
+    deploys = [
+        DeployFacts(f"d{i}", "api", "production", T0 + timedelta(hours=h), succeeded=i % 2 == 0)
+        for i, h in enumerate(deploy_hours)
+    ]
+    everything = History()
+    everything.add_incidents(incidents)
+    everything.add_deploys(deploys, incidents)
+    for i, change in enumerate(changes):
+        seen = everything.context(change)
+        everything.record(change)
+        past = History()
+        at = change.merged_at
+        earlier_incidents = [x for x in incidents if x.opened_at < at]
+        past.add_incidents(earlier_incidents)
+        past.add_deploys([d for d in deploys if d.finished_at < at], earlier_incidents)
+        for earlier in changes[:i]:
+            past.record(earlier)
+        assert past.context(change) == seen

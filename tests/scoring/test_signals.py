@@ -1,0 +1,401 @@
+"""Every change signal, table-driven: its share, its known/unknown state and its one-line reason."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from scoring.change_metrics import metrics_of
+from scoring.config import ScoringConfig
+from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
+from scoring.history import HistoryContext
+from scoring.signal import Signal
+from scoring.signals import CHANGE_SIGNALS, SignalFn, change_signals, path_kinds
+
+TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
+CONFIG = ScoringConfig()
+SIGNALS: dict[str, SignalFn] = {fn.__name__: fn for fn in CHANGE_SIGNALS}
+APPROVED = (Review("bob", ReviewState.APPROVED, TUESDAY - timedelta(hours=1)),)
+
+
+def _file(path: str = "svc/a.py", added: int = 10, deleted: int = 2, **kw: Any) -> FileChange:
+    kw.setdefault("service", "svc")
+    kw.setdefault("owners", ("@team",))
+    return FileChange(path, added, deleted, **kw)
+
+
+def _change(**kw: Any) -> ChangeFacts:
+    fields: dict[str, Any] = {
+        "key": "r#1",
+        "repository": "r",
+        "title": "t",
+        "author": "alice",
+        "merged_at": TUESDAY,
+        "files": (_file(),),
+        "reviews": APPROVED,
+        "opened_at": TUESDAY - timedelta(hours=4),
+    }
+    fields.update(kw)
+    return ChangeFacts(**fields)
+
+
+def _ctx(**kw: Any) -> HistoryContext:
+    fields: dict[str, Any] = {
+        "author_prior_changes": 50,
+        "files_with_history": 1,
+        "files_known_to_author": 1,
+        "prior_fixes_on_files": 0,
+        "recent_incidents": 0,
+        "lookback_days": 30,
+        "file_prior_changes": 10,
+        "file_prior_devs": 2,
+        "file_age_days": 20.0,
+        "file_lines_before": 300,
+        "author_recent_changes": 10.0,
+        "author_subsystem_changes": 20,
+    }
+    fields.update(kw)
+    return HistoryContext(**fields)
+
+
+def _measure(name: str, change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> Signal:
+    return SIGNALS[name](change, ctx, metrics_of(change, ctx), config)
+
+
+# (signal, change fields, context fields, expected share, expected value or "unknown", reason text)
+CASES: list[tuple[str, dict[str, Any], dict[str, Any], float, float | str | None, str]] = [
+    ("size", {"files": (_file(added=0, deleted=0),)}, {}, 0.0, 0.0, "0 lines changed"),
+    ("size", {"files": (_file(added=9_999, deleted=0),)}, {}, 0.8333, 9_999.0, "9999 lines"),
+    ("size", {"files": (_file(added=20_000, deleted=20_000),)}, {}, 1.0, 40_000.0, "40000 lines"),
+    ("size", {}, {"file_lines_before": 300}, None, 12.0, "that held 300 lines"),
+    ("diffusion", {}, {}, 0.0, 0.0, "confined to one file"),
+    (
+        "diffusion",
+        {"files": (_file("svc/a.py", 50, 0), _file("web/b.py", 50, 0, service="web"))},
+        {},
+        None,
+        None,
+        "touches 2 services in 2 directories",
+    ),
+    (
+        "diffusion",
+        {"files": tuple(_file(f"svc/d{i}/f.py", 10, 0) for i in range(100))},
+        {},
+        0.9,
+        None,
+        "spread over 100 files in 100 directories",
+    ),
+    ("fix", {}, {}, 0.0, 0.0, "not a bug fix"),
+    ("fix", {"is_fix": True}, {}, 1.0, 1.0, "a bug fix"),
+    ("fix", {"is_revert": True}, {}, 1.0, 1.0, "a revert"),
+    ("fix", {"is_hotfix": True}, {}, 1.0, 1.0, "a hotfix"),
+    ("file_history", {}, {"files_with_history": 0}, 0.0, "unknown", "all files are new"),
+    (
+        "file_history",
+        {},
+        {"file_prior_changes": 1000, "file_prior_devs": 100, "file_age_days": 0.0},
+        1.0,
+        None,
+        "1000 times before by 100 developers, last 0 days ago",
+    ),
+    (
+        "file_history",
+        {},
+        {"file_prior_changes": 1, "file_prior_devs": 1, "file_age_days": 365.0},
+        0.0,
+        None,
+        "changed 1 time before by 1 developer",
+    ),
+    (
+        "author_experience",
+        {},
+        {"author_prior_changes": 0, "author_recent_changes": 0.0, "author_subsystem_changes": 0},
+        1.0,
+        0.0,
+        "the author has 0 earlier changes, 0 in these subsystems",
+    ),
+    (
+        "author_experience",
+        {},
+        {
+            "author_prior_changes": 10_000,
+            "author_recent_changes": 1_000.0,
+            "author_subsystem_changes": 1_000,
+        },
+        0.0,
+        10_000.0,
+        "10000 earlier changes",
+    ),
+    ("author_expertise", {}, {}, 0.0, 0.0, "0 of 1 touched files are new to the author"),
+    (
+        "author_expertise",
+        {},
+        {"files_with_history": 4, "files_known_to_author": 1},
+        0.6,
+        0.75,
+        "3 of 4 touched files are new to the author",
+    ),
+    (
+        "author_expertise",
+        {},
+        {"files_with_history": 2, "files_known_to_author": 0, "author_prior_changes": 1},
+        1.0,
+        1.0,
+        "2 of 2",
+    ),
+    (
+        "author_expertise",
+        {},
+        {"files_with_history": 0, "author_prior_changes": 2},
+        0.3,
+        "unknown",
+        "file expertise is unknown; the author has 2 earlier changes",
+    ),
+    (
+        "author_expertise",
+        {},
+        {"files_with_history": 0, "author_prior_changes": 5},
+        0.0,
+        "unknown",
+        "file expertise is unknown",
+    ),
+    ("defect_proneness", {}, {"files_with_history": 0}, 0.0, "unknown", "no fix history"),
+    ("defect_proneness", {}, {"prior_fixes_on_files": 0}, 0.0, 0.0, "0 earlier fixes"),
+    ("defect_proneness", {}, {"prior_fixes_on_files": 1}, 0.2891, 1.0, "1 earlier fix or revert"),
+    ("defect_proneness", {}, {"prior_fixes_on_files": 10}, 1.0, 10.0, "10 earlier fixes"),
+    ("review", {"reviews": ()}, {}, 1.0, 1.0, "merged without a human approval"),
+    (
+        "review",
+        {"reviews": (), "merged_by": "alice"},
+        {},
+        1.0,
+        1.0,
+        "without a human approval and self-merged",
+    ),
+    (
+        "review",
+        {"reviews": (Review("alice", ReviewState.APPROVED, TUESDAY),)},
+        {},
+        1.0,
+        1.0,
+        "without a human approval",
+    ),
+    (
+        "review",
+        {"reviews": (Review("bot", ReviewState.APPROVED, TUESDAY, reviewer_is_agent=True),)},
+        {},
+        1.0,
+        1.0,
+        "without a human approval",
+    ),
+    (
+        "review",
+        {
+            "files": (_file(added=400, deleted=0),),
+            "opened_at": TUESDAY - timedelta(minutes=5),
+            "reviews": (Review("bob", ReviewState.APPROVED, TUESDAY - timedelta(minutes=2)),),
+        },
+        {},
+        0.6,
+        0.6,
+        "approved 3 min after opening for 400 lines",
+    ),
+    (
+        "review",
+        {"files": (_file(added=400, deleted=0),), "review_comments": 1},
+        {},
+        0.3,
+        0.3,
+        "1 review comment on 400 lines",
+    ),
+    (
+        "review",
+        {"files": (_file(added=400, deleted=0),), "review_comments": 8},
+        {},
+        0.0,
+        0.0,
+        "2.0 review comments per 100 lines",
+    ),
+    ("review", {}, {}, 0.0, 0.0, "1 human approval"),
+    ("codeowners", {"files": (_file(owners=None),)}, {}, 0.0, "unknown", "coverage unknown"),
+    ("codeowners", {"files": (_file(owners=()),)}, {}, 1.0, 1.0, "1 of 1 touched files have no"),
+    (
+        "codeowners",
+        {"files": (_file("a.py", owners=()), _file("b.py"), _file("c.py", owners=None))},
+        {},
+        0.5,
+        0.5,
+        "1 of 2 touched files have no CODEOWNERS owner",
+    ),
+    ("tests", {"files": (_file(added=49, deleted=0),)}, {}, 0.0, 0.0, "0 test files changed"),
+    (
+        "tests",
+        {"files": (_file(added=50, deleted=0),)},
+        {},
+        1.0,
+        1.0,
+        "50 source lines, no test changed",
+    ),
+    (
+        "tests",
+        {"files": (_file(added=500, deleted=0), _file("svc/tests/test_a.py", 20, 0))},
+        {},
+        0.0,
+        0.0,
+        "1 test file changed",
+    ),
+    ("tests", {"coverage_delta": -2.5}, {}, 0.5, -2.5, "coverage fell 2.5 points"),
+    ("tests", {"coverage_delta": -9.0}, {}, 1.0, -9.0, "coverage fell 9.0 points"),
+    ("tests", {"coverage_delta": 1.5}, {}, 0.0, 0.0, "coverage +1.5 points"),
+    ("timing", {}, {}, 0.0, 0.0, "merged at Tue 11:00"),
+    ("timing", {"merged_at": TUESDAY + timedelta(hours=7)}, {}, 0.4, 0.4, "after hours"),
+    ("timing", {"merged_at": TUESDAY + timedelta(days=3)}, {}, 0.6, 0.6, "on a Friday"),
+    (
+        "timing",
+        {"merged_at": TUESDAY + timedelta(days=3, hours=8)},
+        {},
+        1.0,
+        1.0,
+        "on a Friday and after hours (Fri 19:00 UTC)",
+    ),
+    ("timing", {"merged_at": TUESDAY + timedelta(days=4)}, {}, 0.4, 0.4, "after hours"),
+    ("agent", {}, {}, 0.0, 0.0, "written by a human"),
+    ("agent", {"author_is_agent": True, "reviews": ()}, {}, 1.0, 1.0, "merged without human"),
+    ("agent", {"co_authored_by_agent": True}, {}, 0.3, 0.3, "AI-agent co-authored, human"),
+    ("service_incidents", {"files": (_file(service=None),)}, {}, 0.0, "unknown", "no service"),
+    ("service_incidents", {}, {}, 0.0, 0.0, "0 incidents in the touched services"),
+    ("service_incidents", {}, {"recent_incidents": 1}, 0.3333, 1.0, "1 incident in the"),
+    ("service_incidents", {}, {"recent_incidents": 5}, 1.0, 5.0, "last 30 days"),
+    (
+        "service_incidents",
+        {},
+        {"service_deploys": 10, "service_failed_deploys": 3},
+        1.0,
+        0.0,
+        "3 of 10 deploys failed",
+    ),
+    (
+        "service_incidents",
+        {},
+        {"service_deploys": 20, "service_failed_deploys": 3},
+        0.5,
+        0.0,
+        "3 of 20 deploys failed",
+    ),
+    ("risky_content", {}, {}, 0.0, 0.0, "no risky content"),
+    (
+        "risky_content",
+        {"files": (_file("db/migrations/0007_add.sql"),)},
+        {},
+        0.5,
+        1.0,
+        "touches schema migration",
+    ),
+    (
+        "risky_content",
+        {"files": (_file("infra/terraform/main.tf"), _file("svc/auth/login.py"))},
+        {},
+        1.0,
+        2.0,
+        "touches infrastructure, auth/payments code",
+    ),
+    (
+        "risky_content",
+        {"files": (_file("poetry.lock"),), "is_revert": True, "is_hotfix": True},
+        {},
+        1.0,
+        3.0,
+        "touches dependency manifest, revert, hotfix",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "change_kw", "ctx_kw", "share", "value", "reason"),
+    CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)],
+)
+def test_signal_table(
+    name: str,
+    change_kw: dict[str, Any],
+    ctx_kw: dict[str, Any],
+    share: float | None,
+    value: float | str | None,
+    reason: str,
+) -> None:
+    """Each row: the signal's share, value (or unknown), points = weight × share, and its reason."""
+    signal = _measure(name, _change(**change_kw), _ctx(**ctx_kw), CONFIG)
+    assert signal.name == name
+    if share is not None:
+        assert signal.share == pytest.approx(share, abs=1e-4)
+    if value == "unknown":
+        assert not signal.known
+    elif value is not None:
+        assert signal.value == pytest.approx(value, abs=1e-4)
+    assert signal.points == pytest.approx(getattr(CONFIG.weights, name) * signal.share)
+    assert 0.0 <= signal.share <= 1.0
+    assert reason in signal.explanation
+
+
+def test_every_signal_has_rows_in_the_table() -> None:
+    """The table covers every change signal the scorer runs."""
+    assert {c[0] for c in CASES} == set(SIGNALS)
+
+
+def test_unknown_signals_add_no_points_unless_they_say_why() -> None:
+    """An unknown signal adds points only for a stated reason (a newcomer author)."""
+    change = _change(files=(_file(owners=None, service=None),))
+    ctx = _ctx(files_with_history=0, author_prior_changes=50)
+    for signal in change_signals(change, ctx, CONFIG):
+        if not signal.known:
+            assert signal.points == 0.0, signal
+
+
+def test_holidays_count_the_day_before_and_the_day() -> None:
+    """A configured holiday makes its eve and itself risky timing, but not the day after."""
+    config = replace(CONFIG, holidays=(date(2026, 11, 18),))
+    for days, share in ((0, 0.6), (1, 0.6), (2, 0.0), (-1, 0.0)):
+        signal = _measure(
+            "timing", _change(merged_at=TUESDAY + timedelta(days=days)), _ctx(), config
+        )
+        assert signal.share == share, days
+    eve = _measure("timing", _change(), _ctx(), config)
+    assert "before or on a holiday" in eve.explanation
+
+
+def test_timing_is_judged_in_the_configured_zone() -> None:
+    """11:00 UTC is 20:00 in Tokyo: after hours there."""
+    config = replace(CONFIG, timezone="Asia/Tokyo")
+    signal = _measure("timing", _change(), _ctx(), config)
+    assert signal.share == 0.4
+    assert "Tue 20:00 Asia/Tokyo" in signal.explanation
+
+
+@pytest.mark.parametrize(
+    ("path", "kinds"),
+    [
+        ("db/migrate/20260101_add.rb", {"migration"}),
+        ("alembic/versions/0003.py", {"migration"}),
+        ("schema.sql", {"migration"}),
+        ("tests/test_api.py", {"test"}),
+        ("web/src/app.spec.ts", {"test"}),
+        ("pkg/api_test.go", {"test"}),
+        ("infra/k8s/deploy.yaml", {"infra"}),
+        ("Dockerfile", {"infra"}),
+        (".github/workflows/ci.yml", {"infra"}),
+        ("services/payments/ledger.py", {"sensitive"}),
+        ("app/auth/session.py", {"sensitive"}),
+        ("package-lock.json", {"manifest"}),
+        ("go.sum", {"manifest"}),
+        ("src/author.py", set()),
+        ("docs/testing-guide.md", set()),
+    ],
+)
+def test_path_kinds(path: str, kinds: set[str]) -> None:
+    """Paths are classified by the usual naming conventions, and only by them."""
+    k = path_kinds(path)
+    found = {n for n in ("migration", "test", "infra", "sensitive", "manifest") if getattr(k, n)}
+    assert found == kinds
