@@ -66,7 +66,7 @@ def _measure(name: str, change: ChangeFacts, ctx: HistoryContext, config: Scorin
 
 
 # (signal, change fields, context fields, expected share, expected value or "unknown", reason text)
-CASES: list[tuple[str, dict[str, Any], dict[str, Any], float, float | str | None, str]] = [
+CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str | None, str]] = [
     ("size", {"files": (_file(added=0, deleted=0),)}, {}, 0.0, 0.0, "0 lines changed"),
     ("size", {"files": (_file(added=9_999, deleted=0),)}, {}, 0.8333, 9_999.0, "9999 lines"),
     ("size", {"files": (_file(added=20_000, deleted=20_000),)}, {}, 1.0, 40_000.0, "40000 lines"),
