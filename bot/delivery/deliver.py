@@ -3,6 +3,12 @@
 Every path that sends (the scheduler's tick, ``riskbrief brief --send``) comes
 through ``deliver``, so the unique claim in ``data.deliveries`` is the one thing
 standing between a crash or a second process and a duplicate briefing.
+
+What is promised: a sent delivery is never sent again, and two processes never send
+the same one at once. A retry after a crash finds an earlier Slack post by its
+metadata; an earlier email cannot be seen (see ``bot.delivery.email``). An attempt
+that hangs past its lease (``RetryPolicy.stale_after``) and then still sends can race
+the attempt that took over; the lease is set well above any honest send time.
 """
 
 from __future__ import annotations
