@@ -68,10 +68,20 @@ class Card:
     evidence: tuple[str, ...] = ()
 
 
+# Shares are computed in floating point, so a rise that is exactly a threshold in
+# whole numbers (5 of 6 against 7 of 12 is 25 points) can come out a hair below it.
+_TOLERANCE = 1e-9
+
+
+def _reaches(value: float, threshold: float) -> bool:
+    """Whether ``value`` is at or above ``threshold``: a threshold is on the side that fires."""
+    return value >= threshold - _TOLERANCE
+
+
 def _pick(value: float, warning: float, critical: float) -> Severity | None:
-    if value >= critical:
+    if _reaches(value, critical):
         return Severity.CRITICAL
-    if value >= warning:
+    if _reaches(value, warning):
         return Severity.WARNING
     return None
 
@@ -83,7 +93,8 @@ def _r(x: float) -> float:
 def _shift(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, covered: frozenset[str]
 ) -> Iterator[Card]:
-    if this.distribution.total < r.shift_min_changes:
+    # Both weeks need enough changes: a share of no changes is not "0 % last week".
+    if min(this.distribution.total, last.distribution.total) < r.shift_min_changes:
         return
     elevated = [c.key for c in this.changes if c.elevated]
     # When concentration cards already show most of the high-risk changes, a
@@ -117,7 +128,7 @@ def _concentration(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> It
             continue
         before = last.by_service.get(group.name)
         share_before = before.distribution.elevated_share if before else 0.0
-        if d.elevated_share - share_before < r.concentration_min_rise_pp:
+        if not _reaches(d.elevated_share - share_before, r.concentration_min_rise_pp):
             continue
         sev = _pick(d.elevated_share, r.concentration_warning_share, r.concentration_critical_share)
         if sev is None:
@@ -199,7 +210,9 @@ def _incidents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Itera
 
 def _mttr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
     now, before = this.mttr_minutes, last.mttr_minutes
-    if now is None or before is None or before <= 0 or now - before < r.mttr_min_minutes:
+    if now is None or before is None or before <= 0:
+        return
+    if not _reaches(now - before, r.mttr_min_minutes):
         return
     sev = _pick(now / before, r.mttr_warning_ratio, r.mttr_critical_ratio)
     if sev is None:
@@ -222,6 +235,9 @@ def _mttr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Ca
 def _cfr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
     now, before = this.change_failure_rate, last.change_failure_rate
     if now is None or before is None or len(this.deploys) < r.cfr_min_deploys:
+        return
+    # In a small team one linked incident can be the whole threshold; one is not a trend.
+    if this.failed_deploys < r.cfr_min_failed_deploys:
         return
     sev = _pick(now - before, r.cfr_warning_pp, r.cfr_critical_pp)
     if sev is None:
@@ -263,9 +279,13 @@ def _codeowners(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Itera
 
 def _agents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator[Card]:
     unreviewed = this.agent_unreviewed
+    high_risk = sum(1 for c in unreviewed if c.elevated)
     sev = _pick(len(unreviewed), r.agent_unreviewed_warning, r.agent_unreviewed_critical)
     if sev is None:
         return
+    # Many low-risk unreviewed agent changes are a process gap, not an emergency.
+    if sev is Severity.CRITICAL and not high_risk:
+        sev = Severity.WARNING
     agent = this.agent_changes
     yield Card(
         "agent:unreviewed",
@@ -277,7 +297,7 @@ def _agents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator
             Fact("agent changes merged without human review", len(unreviewed)),
             Fact("agent changes this week", len(agent)),
             Fact("agent share of changes", _r(100.0 * len(agent) / len(this.changes)), "%"),
-            Fact("unreviewed agent changes high risk", sum(c.elevated for c in unreviewed)),
+            Fact("unreviewed agent changes high risk", high_risk),
         ),
         tuple(c.key for c in unreviewed),
     )
@@ -289,7 +309,7 @@ def _improvement(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iter
         if before is None or team.distribution.total < r.improvement_min_changes:
             continue
         drop = before.distribution.elevated_share - team.distribution.elevated_share
-        if drop < r.improvement_min_drop_pp:
+        if not _reaches(drop, r.improvement_min_drop_pp):
             continue
         yield Card(
             f"improvement:{team.name}",

@@ -1,78 +1,739 @@
-"""Card rules: what makes a card, at what severity, and what is not said twice."""
+"""Card rules, a table per card kind: what makes a card, how severe, and what is not said twice.
+
+Every threshold belongs to the side that fires: a number exactly at a warning
+threshold makes a warning, exactly at a critical threshold a critical card.
+"""
 
 from __future__ import annotations
 
-from scoring import Band, CardRules, ScoredChange, aggregate, build_cards
-from tests.scoring.builders import scored
+from collections.abc import Callable
+from datetime import timedelta
 
-RULES = CardRules()
+import pytest
 
+from scoring import (
+    Band,
+    CardKind,
+    CardRules,
+    ScoredChange,
+    ScoringConfig,
+    Severity,
+    WeekAggregate,
+    aggregate,
+    severity_counts,
+)
+from tests.scoring.card_builders import (
+    at,
+    cards,
+    change,
+    deploys,
+    facts,
+    incident,
+    mix,
+    severities,
+    spread,
+)
 
-def _ids(this: list[ScoredChange], last: list[ScoredChange]) -> dict[str, str]:
-    cards = build_cards(aggregate(this), aggregate(last), RULES)
-    return {c.id: c.severity.value for c in cards}
-
-
-def _steady(
-    week: int, n: int = 8, service: str = "search", team: str = "find"
-) -> list[ScoredChange]:
-    return [scored(100 + i, service, team, Band.SAFE, week) for i in range(n)]
+W, C, INFO = "warning", "critical", "info"
 
 
 def test_quiet_week_makes_no_card() -> None:
-    """The same safe week twice makes no card at all."""
-    assert _ids(_steady(0), _steady(-1)) == {}
+    """The same steady week twice, with deploys and a short incident, makes no card at all."""
+    ok = [*spread(30, 2, drivers=("size",)), *mix("search", 8, 1, team="find")]
+    before = [*spread(30, 2, -1, drivers=("size",)), *mix("search", 8, 1, -1, team="find")]
+    inc = incident("INC-1", "s0", at(0, 30), 40)
+    inc_before = incident("INC-0", "s0", at(-1, 30), 40)
+    this = aggregate(ok, deploys("s0", 10, 1), [inc])
+    last = aggregate(before, deploys("s0", 10, 1, -1), [inc_before])
+    assert cards(this, last) == ()
 
 
-def test_concentration_at_and_below_the_thresholds() -> None:
-    """A service at 50 % high risk is critical, at 37.5 % a warning, at 25 % nothing."""
-    for elevated, expected in ((4, "critical"), (3, "warning"), (2, None)):
-        this = [
-            scored(i, "payments", "money", Band.HIGH if i < elevated else Band.SAFE, 0)
-            for i in range(8)
+# --- risk distribution shift ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("this_total", "this_high", "last_total", "last_high", "expected"),
+    [
+        pytest.param(20, 1, 20, 0, None, id="5pp-no-card"),
+        pytest.param(21, 2, 21, 0, None, id="9.5pp-just-below-warning"),
+        pytest.param(20, 2, 20, 0, W, id="10pp-exactly-warning"),
+        pytest.param(30, 7, 30, 4, W, id="10pp-exactly-warning-23.3-vs-13.3"),
+        pytest.param(21, 4, 21, 0, W, id="19pp-just-below-critical"),
+        pytest.param(20, 4, 20, 0, C, id="20pp-exactly-critical"),
+        pytest.param(15, 7, 15, 4, C, id="20pp-exactly-critical-46.7-vs-26.7"),
+        pytest.param(20, 0, 20, 4, None, id="share-fell"),
+        pytest.param(4, 2, 20, 0, None, id="4-changes-this-week-below-min"),
+        pytest.param(5, 1, 20, 0, C, id="5-changes-this-week-at-min"),
+        pytest.param(20, 4, 4, 0, None, id="4-changes-last-week-below-min"),
+        pytest.param(20, 4, 5, 0, C, id="5-changes-last-week-at-min"),
+        pytest.param(20, 4, 0, 0, None, id="no-changes-last-week"),
+    ],
+)
+def test_shift(
+    this_total: int, this_high: int, last_total: int, last_high: int, expected: str | None
+) -> None:
+    """The high-risk share rising 10 points is a warning, 20 critical, given 5 changes each week."""
+    this = aggregate(spread(this_total, this_high))
+    last = aggregate(spread(last_total, last_high, -1))
+    assert severities(this, last) == ({"shift": expected} if expected else {})
+
+
+@pytest.mark.parametrize(
+    ("payments_high", "elsewhere_high", "expected"),
+    [
+        pytest.param(4, 4, {"concentration:payments": C}, id="concentration-holds-exactly-half"),
+        pytest.param(5, 3, {"concentration:payments": C}, id="concentration-holds-most"),
+        pytest.param(
+            4, 5, {"concentration:payments": C, "shift": C}, id="concentration-holds-under-half"
+        ),
+        pytest.param(2, 2, {"shift": C}, id="unfired-concentration-suppresses-nothing"),
+    ],
+)
+def test_shift_is_suppressed_by_concentrations_holding_half(
+    payments_high: int, elsewhere_high: int, expected: dict[str, str]
+) -> None:
+    """No shift card when fired concentrations hold at least half of the high-risk changes."""
+    this = aggregate([*mix("payments", 8, payments_high), *spread(12, elsewhere_high)])
+    last = aggregate([*mix("payments", 8, 0, -1), *spread(12, 0, -1)])
+    assert severities(this, last) == expected
+
+
+# --- concentration by service -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("total", "high", "last_total", "last_high", "expected"),
+    [
+        pytest.param(8, 2, 8, 0, None, id="25pct-no-card"),
+        pytest.param(38, 13, 38, 0, None, id="34.2pct-just-below-warning"),
+        pytest.param(20, 7, 20, 0, W, id="35pct-exactly-warning"),
+        pytest.param(8, 3, 8, 0, W, id="37.5pct-warning"),
+        pytest.param(21, 10, 21, 0, W, id="47.6pct-just-below-critical"),
+        pytest.param(8, 4, 8, 0, C, id="50pct-exactly-critical"),
+        pytest.param(20, 7, 20, 4, W, id="rise-exactly-15pp"),
+        pytest.param(12, 5, 15, 4, W, id="rise-exactly-15pp-41.7-vs-26.7"),
+        pytest.param(20, 7, 24, 5, None, id="rise-14.2pp-below-min"),
+        pytest.param(8, 6, 8, 5, None, id="75pct-but-rise-12.5pp"),
+        pytest.param(3, 3, 3, 0, None, id="3-changes-below-min"),
+        pytest.param(4, 4, 4, 0, C, id="4-changes-at-min"),
+        pytest.param(8, 4, 0, 0, C, id="service-new-this-week-counts-as-0pct"),
+    ],
+)
+def test_concentration(
+    total: int, high: int, last_total: int, last_high: int, expected: str | None
+) -> None:
+    """A service whose high-risk share rose 15 points to 35 % is a warning, to 50 % critical."""
+    this = aggregate([*mix("payments", total, high), *spread(60, 0)])
+    last = aggregate([*mix("payments", last_total, last_high, -1), *spread(60, 0, -1)])
+    assert severities(this, last).get("concentration:payments") == expected
+
+
+@pytest.mark.parametrize(
+    ("drivers", "expected"),
+    [
+        pytest.param(
+            [("codeowners",)] * 4, ("high-risk changes driven by codeowners", 4), id="one-driver"
+        ),
+        pytest.param(
+            [("size",), ("size", "review"), ("review",), ("size",)],
+            ("high-risk changes driven by size", 3),
+            id="most-frequent-driver",
+        ),
+        pytest.param(
+            [("size",), ("review",)] * 2,
+            ("high-risk changes driven by review", 2),
+            id="tie-goes-to-alphabetically-first",
+        ),
+        pytest.param([()] * 4, None, id="no-driver-no-fact"),
+    ],
+)
+def test_concentration_names_its_top_driver(
+    drivers: list[tuple[str, ...]], expected: tuple[str, int] | None
+) -> None:
+    """A concentration card's driver fact names the signal behind most of its high-risk changes."""
+    high = [change(f"p{n}", "payments", Band.HIGH, drivers=d) for n, d in enumerate(drivers)]
+    this = aggregate([*high, *mix("payments", 4, 0)])
+    (card,) = cards(this, aggregate(mix("payments", 8, 0, -1)))
+    assert card.kind is CardKind.CONCENTRATION
+    driven = [(f.label, f.value) for f in card.facts if f.label.startswith("high-risk changes ")]
+    assert driven == ([expected] if expected else [])
+
+
+# --- rising signal driver ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("this_count", "last_count", "expected"),
+    [
+        pytest.param(0, 0, None, id="no-driver"),
+        pytest.param(2, 0, None, id="2-changes-below-min"),
+        pytest.param(3, 1, W, id="3-changes-at-min-rise-2-at-min"),
+        pytest.param(3, 2, None, id="rise-1-below-min"),
+        pytest.param(4, 2, W, id="rise-exactly-2"),
+        pytest.param(8, 0, W, id="many-new"),
+        pytest.param(5, 8, None, id="fell"),
+    ],
+)
+def test_driver(this_count: int, last_count: int, expected: str | None) -> None:
+    """A signal behind at least 3 high-risk changes, 2 more than last week, is a warning."""
+    this = aggregate(spread(30, this_count, drivers=("review",)))
+    last = aggregate(spread(30, last_count, -1, drivers=("review",)))
+    driver_cards = {k: v for k, v in severities(this, last).items() if k.startswith("driver:")}
+    assert driver_cards == ({"driver:review": expected} if expected else {})
+
+
+@pytest.mark.parametrize(
+    ("payments_high", "payments_drivers", "elsewhere", "expected"),
+    [
+        pytest.param(
+            5, ("codeowners", "review"), 2, None, id="changes-in-concentration-not-counted"
+        ),
+        pytest.param(5, ("codeowners", "review"), 3, (3, 0), id="three-outside-concentration"),
+        pytest.param(5, ("review",), 3, None, id="named-by-a-fired-concentration"),
+        pytest.param(2, ("review",), 1, (3, 2), id="unfired-concentration-hides-nothing"),
+    ],
+)
+def test_driver_and_concentrations(
+    payments_high: int,
+    payments_drivers: tuple[str, ...],
+    elsewhere: int,
+    expected: tuple[int, int] | None,
+) -> None:
+    """A driver counts only changes outside fired concentrations and is not one they name."""
+    this = aggregate(
+        [
+            *mix("payments", 8, payments_high, drivers=payments_drivers),
+            *spread(30, elsewhere, drivers=("review",)),
         ]
-        cards = _ids(this + _steady(0, 40), _steady(-1, 48))
-        assert cards.get("concentration:payments") == expected
+    )
+    last = aggregate([*mix("payments", 8, 0, -1), *spread(30, 0, -1)])
+    found = {c.id: c for c in cards(this, last)}
+    if expected is None:
+        assert "driver:review" not in found
+        return
+    count, from_payments = expected
+    card = found["driver:review"]
+    assert card.severity is Severity.WARNING
+    assert facts(card)["high-risk changes driven this week"] == count
+    assert len(card.evidence) == count
+    assert sum(k.startswith("payments#") for k in card.evidence) == from_payments
 
 
-def test_concentration_hides_the_shift_and_its_driver() -> None:
-    """When one service holds the high-risk changes, no shift card or driver card repeats it."""
-    this = [scored(i, "payments", "money", Band.HIGH if i < 5 else Band.SAFE, 0) for i in range(8)]
-    cards = _ids(this, [scored(i, "payments", "money", Band.SAFE, -1) for i in range(8)])
-    assert cards["concentration:payments"] == "critical"
-    assert "shift" not in cards
-    assert not any(c.startswith("driver:") for c in cards)
+# --- incidents after high-risk deploys --------------------------------------------------------
 
 
-def test_driver_outside_the_concentration_still_makes_a_card() -> None:
-    """A signal driving high-risk changes elsewhere than the concentrated service gets a card."""
-    pay = [scored(i, "payments", "money", Band.HIGH if i < 5 else Band.SAFE, 0) for i in range(8)]
-    # Spread over many services so that none of them concentrates.
-    rushed = [
-        scored(50 + i, f"svc{i}", "other", Band.HIGH, 0, drivers=("review",)) for i in range(4)
+@pytest.mark.parametrize(
+    ("deploy_band", "hours_after", "expected"),
+    [
+        pytest.param(Band.HIGH, 1.5, C, id="high-deploy"),
+        pytest.param(Band.CRITICAL, 1.5, C, id="critical-deploy"),
+        pytest.param(Band.MODERATE, 1.5, None, id="moderate-deploy"),
+        pytest.param(Band.SAFE, 1.5, None, id="safe-deploy"),
+        pytest.param(Band.HIGH, 72.0, C, id="exactly-72h-after"),
+        pytest.param(Band.HIGH, 72.5, None, id="72.5h-after"),
+        pytest.param(None, 1.5, None, id="no-linked-deploy"),
+    ],
+)
+def test_incident_after_risky_deploy(
+    deploy_band: Band | None, hours_after: float, expected: str | None
+) -> None:
+    """An incident within 72 hours of a high or critical deploy it is linked to is critical."""
+    (deploy,) = deploys("checkout", 1, 0, band=deploy_band or Band.SAFE)
+    opened = deploy.finished_at + timedelta(hours=hours_after)
+    inc = incident("INC-7", "checkout", opened, 90, deploy if deploy_band else None)
+    this = aggregate(spread(30, 0), [deploy], [inc])
+    last = aggregate(spread(30, 0, -1))
+    assert severities(this, last).get("incident:INC-7") == expected
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        pytest.param(
+            90, {"hours from deploy to incident": 2.5, "minutes to resolve": 90}, id="resolved"
+        ),
+        pytest.param(None, {"hours from deploy to incident": 2.5}, id="still-open"),
+    ],
+)
+def test_incident_card_facts(minutes: float | None, expected: dict[str, float]) -> None:
+    """An incident card gives hours since the deploy, minutes to resolve if known, and both keys."""
+    (deploy,) = deploys("checkout", 1, 0, band=Band.HIGH)
+    inc = incident("INC-7", "checkout", at(0, 4.5), minutes, deploy)
+    (card,) = cards(aggregate(spread(30, 0), [deploy], [inc]), aggregate(spread(30, 0, -1)))
+    assert facts(card) == expected
+    assert card.evidence == ("INC-7", deploy.key)
+    assert card.subject == "checkout"
+
+
+# --- MTTR ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "expected"),
+    [
+        pytest.param([60], [90], W, id="exactly-1.5x-and-exactly-30min"),
+        pytest.param([60], [89], None, id="1.48x-and-29min"),
+        pytest.param([40], [60], None, id="1.5x-but-20min"),
+        pytest.param([20], [49], None, id="2.45x-but-29min"),
+        pytest.param([40], [119], W, id="2.98x-just-below-critical"),
+        pytest.param([40], [120], C, id="exactly-3x"),
+        pytest.param([30, 50], [100, 140], C, id="means-40-vs-120"),
+        pytest.param([40], [120, None], C, id="open-incident-not-in-mean"),
+        pytest.param([], [120], None, id="none-resolved-last-week"),
+        pytest.param([40], [None], None, id="none-resolved-this-week"),
+        pytest.param([120], [40], None, id="faster"),
+    ],
+)
+def test_mttr(before: list[float | None], now: list[float | None], expected: str | None) -> None:
+    """MTTR 30 minutes and 1.5 times worse is a warning, 3 times worse critical."""
+
+    def week(minutes: list[float | None], n: int) -> WeekAggregate:
+        return aggregate(
+            spread(30, 0, n),
+            [],
+            [incident(f"INC-{n}.{i}", "s0", at(n, 10 + i), m) for i, m in enumerate(minutes)],
+        )
+
+    assert severities(week(now, 0), week(before, -1)) == ({"mttr": expected} if expected else {})
+
+
+# --- change failure rate --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "failed", "before", "failed_before", "expected"),
+    [
+        pytest.param(10, 1, 10, 0, None, id="one-failed-deploy-is-not-enough"),
+        pytest.param(10, 2, 10, 1, W, id="10pp-exactly-2-failed"),
+        pytest.param(20, 3, 20, 1, W, id="10pp-exactly-3-failed"),
+        pytest.param(21, 2, 21, 0, None, id="9.5pp-just-below-warning"),
+        pytest.param(9, 3, 9, 1, W, id="22.2pp-warning"),
+        pytest.param(8, 2, 8, 0, C, id="25pp-exactly-critical"),
+        pytest.param(6, 5, 12, 7, C, id="25pp-exactly-critical-83.3-vs-58.3"),
+        pytest.param(4, 2, 4, 0, C, id="4-deploys-at-min"),
+        pytest.param(3, 2, 3, 0, None, id="3-deploys-below-min"),
+        pytest.param(10, 3, 10, 3, None, id="unchanged"),
+        pytest.param(10, 2, 0, 0, None, id="no-deploys-last-week"),
+    ],
+)
+def test_change_failure_rate(
+    now: int, failed: int, before: int, failed_before: int, expected: str | None
+) -> None:
+    """The failure rate up 10 points is a warning, 25 critical, given 4 deploys and 2 failures."""
+    this = aggregate(spread(30, 0), deploys("s0", now, failed))
+    last = aggregate(spread(30, 0, -1), deploys("s0", before, failed_before, -1))
+    assert severities(this, last) == ({"cfr": expected} if expected else {})
+
+
+def test_cfr_counts_deploys_with_linked_incidents_as_failed() -> None:
+    """Two succeeded deploys with linked incidents are two failures and make the card."""
+    this_deploys = deploys("s0", 10, 0)
+    incs = [incident(f"INC-{n}", "s0", at(0, 50 + n), None, this_deploys[n]) for n in range(2)]
+    this = aggregate(spread(30, 0), this_deploys, incs)
+    last = aggregate(spread(30, 0, -1), deploys("s0", 10, 0, -1))
+    (card,) = cards(this, last)
+    assert (card.kind, card.severity) == (CardKind.CFR, Severity.WARNING)
+    assert facts(card)["failed deploys this week"] == 2
+
+
+@pytest.mark.parametrize(
+    ("min_failed", "expected"),
+    [
+        pytest.param(1, {"cfr": W}, id="1-fires-on-one-failure"),
+        pytest.param(2, {}, id="2-default"),
+    ],
+)
+def test_cfr_min_failed_deploys_is_a_rule(min_failed: int, expected: dict[str, str]) -> None:
+    """`cfr_min_failed_deploys` can be overridden like every other `[scoring.rules]` key."""
+    rules = ScoringConfig().with_overrides({"rules": {"cfr_min_failed_deploys": min_failed}}).rules
+    this = aggregate(spread(30, 0), deploys("s0", 10, 1))
+    last = aggregate(spread(30, 0, -1), deploys("s0", 10, 0, -1))
+    assert severities(this, last, rules) == expected
+
+
+# --- CODEOWNERS coverage ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "expected"),
+    [
+        pytest.param((20, 20), (19, 20), None, id="5pp-no-card"),
+        pytest.param((20, 20), (18, 20), W, id="10pp-exactly-warning"),
+        pytest.param((20, 20), (16, 20), W, id="20pp-warning"),
+        pytest.param((20, 20), (15, 20), C, id="25pp-exactly-critical"),
+        pytest.param((5, 6), (7, 12), C, id="25pp-exactly-critical-83.3-vs-58.3"),
+        pytest.param((10, 20), (20, 20), None, id="coverage-rose"),
+        pytest.param((0, 0), (0, 20), None, id="no-owner-data-last-week"),
+        pytest.param((20, 20), (0, 0), None, id="no-owner-data-this-week"),
+    ],
+)
+def test_codeowners(before: tuple[int, int], now: tuple[int, int], expected: str | None) -> None:
+    """Coverage of touched files falling 10 points is a warning, 25 critical."""
+
+    def week(owned: tuple[int, int], n: int) -> WeekAggregate:
+        files = change(
+            f"docs#{n}",
+            "docs",
+            Band.SAFE,
+            n,
+            files_with_owner=owned[0],
+            files_with_owner_data=owned[1],
+        )
+        return aggregate([*spread(30, 0, n), files])
+
+    expected_cards = {"codeowners": expected} if expected else {}
+    assert severities(week(now, 0), week(before, -1)) == expected_cards
+
+
+# --- AI-agent changes without human review --------------------------------------------------------
+
+
+def _agent_week(unreviewed_safe: int, unreviewed_high: int, reviewed: int) -> WeekAggregate:
+    agent: list[ScoredChange] = [
+        *(
+            change(f"bot#u{n}", f"bot{n}", Band.SAFE, agent_involved=True, human_reviewed=False)
+            for n in range(unreviewed_safe)
+        ),
+        *(
+            change(f"bot#h{n}", f"bot{n}", Band.HIGH, agent_involved=True, human_reviewed=False)
+            for n in range(unreviewed_high)
+        ),
+        *(
+            change(f"bot#r{n}", f"bot{n}", Band.SAFE, agent_involved=True, human_reviewed=True)
+            for n in range(reviewed)
+        ),
     ]
-    filler = [
-        scored(60 + 2 * i + j, f"svc{i}", "other", Band.SAFE, 0) for i in range(4) for j in range(2)
+    return aggregate([*spread(60, 0), *agent])
+
+
+@pytest.mark.parametrize(
+    ("unreviewed_safe", "unreviewed_high", "reviewed", "expected"),
+    [
+        pytest.param(0, 0, 3, None, id="all-reviewed"),
+        pytest.param(1, 0, 0, W, id="1-unreviewed-warning"),
+        pytest.param(3, 0, 0, W, id="3-unreviewed-none-high-risk-warning"),
+        pytest.param(6, 0, 2, W, id="6-unreviewed-none-high-risk-warning"),
+        pytest.param(0, 1, 0, W, id="1-unreviewed-high-risk-below-critical-count"),
+        pytest.param(1, 1, 0, W, id="2-unreviewed-1-high-risk"),
+        pytest.param(2, 1, 0, C, id="3-unreviewed-1-high-risk-critical"),
+        pytest.param(0, 3, 5, C, id="3-unreviewed-all-high-risk-critical"),
+    ],
+)
+def test_agent_unreviewed(
+    unreviewed_safe: int, unreviewed_high: int, reviewed: int, expected: str | None
+) -> None:
+    """Unreviewed agent changes are a warning; critical from 3 if at least one is high risk."""
+    this = _agent_week(unreviewed_safe, unreviewed_high, reviewed)
+    last = aggregate(spread(60, 0, -1))
+    assert severities(this, last).get("agent:unreviewed") == expected
+
+
+def test_unreviewed_human_changes_make_no_agent_card() -> None:
+    """Only AI-agent changes count: a human's change merged without approval makes no agent card."""
+    alone = [change(f"h#{n}", "search", Band.SAFE, human_reviewed=False) for n in range(5)]
+    this = aggregate([*spread(30, 0), *alone])
+    assert "agent:unreviewed" not in severities(this, aggregate(spread(30, 0, -1)))
+
+
+@pytest.mark.parametrize(
+    ("unreviewed_safe", "unreviewed_high", "reviewed"),
+    [
+        pytest.param(3, 0, 0, id="none-high-risk"),
+        pytest.param(2, 1, 4, id="one-high-risk-some-reviewed"),
+    ],
+)
+def test_agent_card_keeps_its_counts(
+    unreviewed_safe: int, unreviewed_high: int, reviewed: int
+) -> None:
+    """The agent card counts unreviewed, all and high-risk unreviewed agent changes."""
+    this = _agent_week(unreviewed_safe, unreviewed_high, reviewed)
+    card = {c.id: c for c in cards(this, aggregate(spread(60, 0, -1)))}["agent:unreviewed"]
+    agents = unreviewed_safe + unreviewed_high + reviewed
+    assert facts(card) == {
+        "agent changes merged without human review": unreviewed_safe + unreviewed_high,
+        "agent changes this week": agents,
+        "agent share of changes": round(100 * agents / (60 + agents), 1),
+        "unreviewed agent changes high risk": unreviewed_high,
+    }
+    assert card.evidence == tuple(c.key for c in this.agent_unreviewed)
+
+
+# --- a team improved ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("last_total", "last_high", "total", "high", "expected"),
+    [
+        pytest.param(8, 3, 8, 0, INFO, id="37.5pp-drop"),
+        pytest.param(20, 3, 20, 0, INFO, id="15pp-exactly"),
+        pytest.param(12, 5, 15, 4, INFO, id="15pp-exactly-41.7-vs-26.7"),
+        pytest.param(14, 2, 14, 0, None, id="14.3pp-just-below"),
+        pytest.param(8, 3, 4, 0, None, id="4-changes-below-min"),
+        pytest.param(8, 3, 5, 0, INFO, id="5-changes-at-min"),
+        pytest.param(0, 0, 8, 0, None, id="team-new-this-week"),
+        pytest.param(8, 0, 8, 1, None, id="got-worse"),
+    ],
+)
+def test_improvement(
+    last_total: int, last_high: int, total: int, high: int, expected: str | None
+) -> None:
+    """A team of 5 or more changes that cut its high-risk share 15 points gets an info card."""
+    this = aggregate([*mix("search", total, high, team="find"), *spread(60, 0)])
+    last = aggregate([*mix("search", last_total, last_high, -1, team="find"), *spread(60, 0, -1)])
+    assert severities(this, last) == ({"improvement:find": expected} if expected else {})
+
+
+# --- ordering and facts -------------------------------------------------------------------------
+
+
+def _busy() -> tuple[WeekAggregate, WeekAggregate]:
+    """A week that sets off every kind of card, and the steady week before it."""
+    (risky,) = deploys("payments", 1, 0, band=Band.HIGH)
+    this = aggregate(
+        [
+            *mix("payments", 8, 5, drivers=("codeowners",)),
+            *mix("checkout", 8, 3, drivers=("codeowners",)),
+            *spread(30, 9, drivers=("review",)),
+            *(
+                change(f"bot#{n}", "bots", band, agent_involved=True, human_reviewed=False)
+                for n, band in enumerate((Band.HIGH, Band.SAFE, Band.SAFE))
+            ),
+            *mix("search", 8, 0, team="find"),
+            change("docs#0", "docs", Band.SAFE, files_with_owner=8, files_with_owner_data=10),
+        ],
+        [risky, *deploys("payments", 20, 2)],
+        [incident("INC-1", "payments", risky.finished_at + timedelta(hours=2), 300, risky)],
+    )
+    last = aggregate(
+        [
+            *mix("payments", 8, 0, -1),
+            *mix("checkout", 8, 0, -1),
+            *spread(30, 0, -1),
+            *mix("search", 8, 3, -1, team="find"),
+            change("docs#-1", "docs", Band.SAFE, -1, files_with_owner=10, files_with_owner_data=10),
+        ],
+        deploys("payments", 10, 0, -1),
+        [incident("INC-0", "payments", at(-1, 30), 40)],
+    )
+    return this, last
+
+
+def test_cards_are_ordered_by_severity_then_kind() -> None:
+    """Cards run critical → warning → info, and within a severity in the documented kind order."""
+    this, last = _busy()
+    assert [(c.severity.value, c.id) for c in cards(this, last)] == [
+        (C, "concentration:payments"),
+        (C, "incident:INC-1"),
+        (C, "agent:unreviewed"),
+        (C, "mttr"),
+        (C, "shift"),
+        (W, "concentration:checkout"),
+        (W, "cfr"),
+        (W, "codeowners"),
+        (W, "driver:review"),
+        (INFO, "improvement:find"),
     ]
-    cards = _ids(pay + rushed + filler, _steady(-1, 24))
-    assert cards.get("driver:review") == "warning"
-    assert "driver:codeowners" not in cards
 
 
-def test_agent_changes_without_review() -> None:
-    """One unreviewed agent change is a warning, three are critical."""
-    for count, expected in ((1, "warning"), (3, "critical")):
-        agents = [
-            scored(
-                200 + i, "search", "find", Band.SAFE, 0, agent_involved=True, human_reviewed=False
-            )
-            for i in range(count)
-        ]
-        assert _ids(_steady(0) + agents, _steady(-1))["agent:unreviewed"] == expected
+def test_severity_counts_match_the_cards() -> None:
+    """The severity counts of the first line count the cards of each severity."""
+    this, last = _busy()
+    assert severity_counts(cards(this, last)) == {
+        Severity.CRITICAL: 5,
+        Severity.WARNING: 4,
+        Severity.INFO: 1,
+    }
 
 
-def test_improvement_is_info() -> None:
-    """A team that cut its high-risk share by 15 points or more gets an info card."""
-    before = [scored(i, "search", "find", Band.HIGH if i < 3 else Band.SAFE, -1) for i in range(8)]
-    cards = _ids(_steady(0), before)
-    assert cards == {"improvement:find": "info"}
+def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
+    """A week where every kind of card but the incident is a warning, and the week before."""
+    return (
+        aggregate(
+            [
+                *mix("checkout", 8, 3, drivers=("codeowners",)),
+                *spread(60, 9, drivers=("review",)),
+                change("bot#0", "bots", Band.SAFE, agent_involved=True, human_reviewed=False),
+                *mix("search", 8, 0, team="find"),
+                change("docs#0", "docs", Band.SAFE, files_with_owner=8, files_with_owner_data=10),
+            ],
+            deploys("checkout", 20, 2),
+            [incident("INC-1", "checkout", at(0, 30), 80)],
+        ),
+        aggregate(
+            [
+                *mix("checkout", 8, 0, -1),
+                *spread(60, 0, -1),
+                *mix("search", 8, 3, -1, team="find"),
+                change(
+                    "docs#-1", "docs", Band.SAFE, -1, files_with_owner=10, files_with_owner_data=10
+                ),
+            ],
+            deploys("checkout", 20, 0, -1),
+            [incident("INC-0", "checkout", at(-1, 30), 40)],
+        ),
+    )
+
+
+def test_cards_of_one_severity_follow_the_documented_kind_order() -> None:
+    """Within a severity, cards follow the documented kind order (incidents are always critical)."""
+    assert [(c.severity.value, c.id) for c in cards(*_warnings())] == [
+        (W, "concentration:checkout"),
+        (W, "agent:unreviewed"),
+        (W, "mttr"),
+        (W, "cfr"),
+        (W, "shift"),
+        (W, "codeowners"),
+        (W, "driver:review"),
+        (INFO, "improvement:find"),
+    ]
+
+
+def _two_concentrations() -> tuple[WeekAggregate, WeekAggregate]:
+    return (
+        aggregate([*mix("search", 8, 4), *mix("checkout", 8, 5), *spread(30, 0)]),
+        aggregate([*mix("search", 8, 0, -1), *mix("checkout", 8, 0, -1), *spread(30, 0, -1)]),
+    )
+
+
+def _two_incidents() -> tuple[WeekAggregate, WeekAggregate]:
+    # INC-2 opens before INC-1: the order is by id, not by time.
+    (d,) = deploys("checkout", 1, 0, band=Band.HIGH)
+    incs = [incident(k, "checkout", at(0, h), 30, d) for k, h in (("INC-2", 5), ("INC-1", 9))]
+    return aggregate(spread(30, 0), [d], incs), aggregate(spread(30, 0, -1))
+
+
+@pytest.mark.parametrize(
+    ("weeks", "expected"),
+    [
+        pytest.param(
+            _two_concentrations,
+            ["concentration:checkout", "concentration:search"],
+            id="concentrations",
+        ),
+        pytest.param(_two_incidents, ["incident:INC-1", "incident:INC-2"], id="incidents"),
+    ],
+)
+def test_cards_of_one_kind_and_severity_are_ordered_by_id(
+    weeks: Callable[[], tuple[WeekAggregate, WeekAggregate]], expected: list[str]
+) -> None:
+    """Cards of the same kind and severity appear in the order of their ids."""
+    assert [c.id for c in cards(*weeks())] == expected
+
+
+def _share(week: WeekAggregate, name: str, by: str = "service") -> float:
+    groups = week.by_service if by == "service" else week.by_team
+    return round(groups[name].distribution.elevated_share, 1)
+
+
+_Expected = Callable[[WeekAggregate, WeekAggregate], dict[str, float]]
+
+_FACTS: list[tuple[str, _Expected]] = [
+    (
+        "concentration:payments",
+        lambda t, p: {
+            "high-risk share this week": _share(t, "payments"),
+            "high-risk share last week": _share(p, "payments"),
+            "high-risk changes": t.by_service["payments"].distribution.elevated,
+            "changes": t.by_service["payments"].distribution.total,
+            "high-risk changes driven by codeowners": dict(t.by_service["payments"].drivers)[
+                "codeowners"
+            ],
+        },
+    ),
+    (
+        "shift",
+        lambda t, p: {
+            "high-risk share this week": round(t.distribution.elevated_share, 1),
+            "high-risk share last week": round(p.distribution.elevated_share, 1),
+            "high-risk changes this week": t.distribution.elevated,
+            "changes this week": t.distribution.total,
+        },
+    ),
+    (
+        "mttr",
+        lambda t, p: {
+            "MTTR this week": round(t.mttr_minutes or 0, 1),
+            "MTTR last week": round(p.mttr_minutes or 0, 1),
+            "incidents this week": len(t.incidents),
+        },
+    ),
+    (
+        "cfr",
+        lambda t, p: {
+            "change failure rate this week": round(t.change_failure_rate or 0, 1),
+            "change failure rate last week": round(p.change_failure_rate or 0, 1),
+            "deploys this week": len(t.deploys),
+            "failed deploys this week": t.failed_deploys,
+        },
+    ),
+    (
+        "codeowners",
+        lambda t, p: {
+            "CODEOWNERS coverage this week": round(t.codeowners_coverage or 0, 1),
+            "CODEOWNERS coverage last week": round(p.codeowners_coverage or 0, 1),
+        },
+    ),
+    (
+        "agent:unreviewed",
+        lambda t, _: {
+            "agent changes merged without human review": len(t.agent_unreviewed),
+            "agent changes this week": len(t.agent_changes),
+            "agent share of changes": round(100 * len(t.agent_changes) / len(t.changes), 1),
+            "unreviewed agent changes high risk": sum(c.elevated for c in t.agent_unreviewed),
+        },
+    ),
+    (
+        "driver:review",
+        lambda t, p: {
+            "high-risk changes driven this week": sum(
+                c.elevated and "review" in c.drivers for c in t.changes
+            ),
+            "high-risk changes driven last week": dict(p.drivers).get("review", 0),
+        },
+    ),
+    (
+        "improvement:find",
+        lambda t, p: {
+            "high-risk share this week": _share(t, "find", "team"),
+            "high-risk share last week": _share(p, "find", "team"),
+            "changes": t.by_team["find"].distribution.total,
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("card_id", "expected"), [pytest.param(i, f, id=i) for i, f in _FACTS])
+def test_card_facts_are_the_aggregates(card_id: str, expected: _Expected) -> None:
+    """Every number on a card is the week's aggregate it stands for, rounded to one decimal."""
+    this, last = _busy()
+    card = {c.id: c for c in cards(this, last)}[card_id]
+    assert facts(card) == expected(this, last)
+
+
+def test_default_rules_are_the_documented_ones() -> None:
+    """The defaults are the numbers the README's card table names."""
+    assert CardRules() == CardRules(
+        shift_warning_pp=10,
+        shift_critical_pp=20,
+        shift_min_changes=5,
+        concentration_warning_share=35,
+        concentration_critical_share=50,
+        concentration_min_rise_pp=15,
+        concentration_min_changes=4,
+        driver_min_changes=3,
+        driver_min_rise=2,
+        incident_window_hours=72,
+        mttr_warning_ratio=1.5,
+        mttr_critical_ratio=3,
+        mttr_min_minutes=30,
+        cfr_warning_pp=10,
+        cfr_critical_pp=25,
+        cfr_min_deploys=4,
+        cfr_min_failed_deploys=2,
+        codeowners_warning_drop_pp=10,
+        codeowners_critical_drop_pp=25,
+        agent_unreviewed_warning=1,
+        agent_unreviewed_critical=3,
+        improvement_min_drop_pp=15,
+        improvement_min_changes=5,
+    )
