@@ -261,6 +261,10 @@ def review(
             )
     reviewers = len({a.reviewer for a in approvals})
     text = f"{_plural(len(approvals), 'human approval')}"
+    owners = _personal_owners(change)
+    if owners and not any(a.reviewer.lower() in owners for a in approvals):
+        # Only personal owners can be checked: team owners need membership data.
+        return _signal("review", 0.3, 0.3, w, f"{text}, none by a code owner of the files")
     if change.review_comments is not None and lines >= 200:
         per_100 = 100 * change.review_comments / lines
         # A big change nobody commented on was probably skimmed.
@@ -276,6 +280,19 @@ def review(
     if reviewers > 1:
         text += f" from {reviewers} reviewers"
     return _signal("review", 0.0, 0.0, w, text)
+
+
+def _personal_owners(change: ChangeFacts) -> frozenset[str]:
+    """Logins (``@login``, not ``@org/team`` or e-mail) that CODEOWNERS makes owners of every
+    touched file with owner data; empty when any such file has only team or no owners."""
+    per_file = [
+        {o.removeprefix("@").lower() for o in f.owners if o.startswith("@") and "/" not in o}
+        for f in change.files
+        if f.owners
+    ]
+    if not per_file or not all(per_file):
+        return frozenset()
+    return frozenset(set.union(*per_file))
 
 
 def codeowners(

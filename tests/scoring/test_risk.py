@@ -1,4 +1,4 @@
-"""The first scorer: bands, gates, unknown signals and history that never looks ahead."""
+"""The scorer: bands, gates, unknown signals, deploys and history that never looks ahead."""
 
 from __future__ import annotations
 
@@ -126,3 +126,30 @@ def test_deploy_during_active_incident_is_gated() -> None:
     result = score_deploy(deploy, list(shipped.values()), [incident], CONFIG)
     assert result.band is Band.CRITICAL
     assert result.gates[0].name == "active_incident"
+
+
+def test_spent_error_budget_gates_a_change() -> None:
+    """A change merged while its service's error budget is spent is lifted to critical."""
+    history = History()
+    history.add_error_budget_exhaustions([("svc", TUESDAY - timedelta(hours=2), None)])
+    result = score_change(_change("r#9"), history.context(_change("r#9")), CONFIG)
+    assert [g.name for g in result.gates] == ["error_budget"]
+    assert result.score >= CONFIG.bands.critical
+    calm = score_change(_change("r#9"), History().context(_change("r#9")), CONFIG)
+    assert calm.gates == ()
+    assert calm.score < CONFIG.bands.moderate
+
+
+def test_deploy_gap_adds_points_after_a_long_pause() -> None:
+    """A deploy a month after the previous one earns the full gap weight; a day after, none."""
+    gap = [
+        score_deploy(
+            DeployFacts("d", "svc", "production", TUESDAY, True, (), TUESDAY - timedelta(days=d)),
+            [],
+            [],
+            CONFIG,
+        )
+        for d in (1, 30)
+    ]
+    points = [next(s.points for s in g.signals if s.name == "deploy_gap") for g in gap]
+    assert points == [0.0, CONFIG.weights.deploy_gap]

@@ -23,7 +23,7 @@ APPROVED = (Review("bob", ReviewState.APPROVED, TUESDAY - timedelta(hours=1)),)
 
 def _file(path: str = "svc/a.py", added: int = 10, deleted: int = 2, **kw: Any) -> FileChange:
     kw.setdefault("service", "svc")
-    kw.setdefault("owners", ("@team",))
+    kw.setdefault("owners", ("@acme/team",))
     return FileChange(path, added, deleted, **kw)
 
 
@@ -220,6 +220,16 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "2.0 review comments per 100 lines",
     ),
     ("review", {}, {}, 0.0, 0.0, "1 human approval"),
+    (
+        "review",
+        {"files": (_file(owners=("@carol",)),)},
+        {},
+        0.3,
+        0.3,
+        "1 human approval, none by a code owner of the files",
+    ),
+    ("review", {"files": (_file(owners=("@Bob", "@acme/web")),)}, {}, 0.0, 0.0, "1 human"),
+    ("review", {"files": (_file(owners=("@acme/web",)),)}, {}, 0.0, 0.0, "1 human approval"),
     ("codeowners", {"files": (_file(owners=None),)}, {}, 0.0, "unknown", "coverage unknown"),
     ("codeowners", {"files": (_file(owners=()),)}, {}, 1.0, 1.0, "1 of 1 touched files have no"),
     (
