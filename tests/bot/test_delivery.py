@@ -247,6 +247,23 @@ def test_invalid_token_fails_in_one_sentence_and_is_recorded(
     assert slack.calls_of("chat.postMessage") == []
 
 
+def test_configured_channel_gets_every_slack_briefing_instead_of_dms(
+    store: Engine, slack: FakeSlack
+) -> None:
+    """With RISKBRIEF_SLACK_CHANNEL set, Slack briefings go to that channel and no DM opens."""
+    settings = Settings(
+        slack_bot_token=TOKEN, slack_api_url=slack.base_url, slack_channel="C0RISKS01"
+    )
+    report = deliver(store, settings, sample_org_config(), None, NOW)
+    assert {o.subscriber for o in report.delivered} == set(SLACK_USERS)
+    posted = slack.messages("C0RISKS01")
+    assert sorted(m["metadata"]["event_payload"]["subscriber"] for m in posted) == sorted(
+        SLACK_USERS
+    )
+    assert slack.calls_of("conversations.open") == []
+    assert {r.destination for r in states(store)} == {"C0RISKS01"}
+
+
 def test_unreachable_slack_is_one_sentence_naming_the_url() -> None:
     """A Slack API URL nothing answers on fails in one sentence naming SLACK_API_URL."""
     sender = SlackSender(TOKEN, f"http://127.0.0.1:{free_port()}/api/", timeout=5)
