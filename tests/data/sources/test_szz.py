@@ -1,0 +1,115 @@
+"""SZZ labels on tiny real repositories: planted bugs, reverts, dates, skipped lines."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from data.sources.gitlog import mine_commits
+from data.sources.szz import bug_inducing, deleted_ranges
+from tests.data.sources.gitrepo import GitRepo, git_env
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+PARSER = "def parse(text):\n    items = text.split(',')\n    return items[0]\n"
+PARSER_FIXED = (
+    "def parse(text):\n    items = text.split(',')\n    return items[0] if items else None\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_git_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Labelling runs with the test's git environment, never the developer's config."""
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(key)
+    for key, value in git_env().items():
+        monkeypatch.setenv(key, value)
+
+
+def _labels(repo: GitRepo) -> set[str]:
+    return bug_inducing(repo.path, mine_commits(repo.path))
+
+
+def test_planted_bug_is_traced_to_the_commit_that_wrote_the_line(tmp_path: Path) -> None:
+    """A fix changing a line blames exactly the commit that introduced it, not unrelated ones."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"README.md": "hello\n"}, "Start", T0)
+    a = repo.commit({"parser.py": PARSER}, "Add parser", T0 + HOUR)
+    repo.commit({"other.py": "x = 1\n"}, "Add other module", T0 + 2 * HOUR)
+    repo.commit({"parser.py": PARSER_FIXED}, "Fix crash in parser (#12)", T0 + 3 * HOUR)
+    assert _labels(repo) == {a}
+
+
+def test_revert_labels_its_target_directly(tmp_path: Path) -> None:
+    """The commit a revert names is bug-inducing, even though nothing blames it."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "x = 1\n"}, "Start", T0)
+    bad = repo.commit({"b.py": "y = 2\n"}, "Add b", T0 + HOUR)
+    repo.commit({"b.py": None}, f'Revert "Add b"\n\nThis reverts commit {bad}.', T0 + 2 * HOUR)
+    assert _labels(repo) == {bad}
+
+
+def test_revert_of_an_unknown_sha_labels_nothing(tmp_path: Path) -> None:
+    """A revert naming a sha the repository does not have adds no label."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "x = 1\n"}, "Start", T0)
+    repo.commit({"b.py": "y\n"}, 'Revert "gone"\n\nThis reverts commit 1234567.', T0 + HOUR)
+    assert _labels(repo) == set()
+
+
+def test_only_commits_earlier_than_the_fix_are_blamed(tmp_path: Path) -> None:
+    """A line whose last commit is dated after the fix (a rebased history) is not blamed."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "x = 1\n"}, "Start", T0)
+    # Committed in history order, but dated a day after the fix that follows it.
+    repo.commit({"parser.py": PARSER}, "Add parser", T0 + 30 * HOUR)
+    repo.commit({"parser.py": PARSER_FIXED}, "Fix parser bug", T0 + 5 * HOUR)
+    assert _labels(repo) == set()
+
+
+def test_added_files_tests_docs_and_blank_lines_are_not_blamed(tmp_path: Path) -> None:
+    """A fix's new files, test edits, doc edits and deleted blank or comment lines blame nobody."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"x.py": "x = 1\n"}, "Start", T0)
+    repo.commit(
+        {
+            "tests/test_app.py": "assert True\n",
+            "docs/guide.md": "Old text\n",
+            "app.py": "a = 1\n\n# a note\nb = 2\n",
+        },
+        "Add app, tests and guide",
+        T0 + HOUR,
+    )
+    repo.commit(
+        {
+            "tests/test_app.py": "assert False\n",
+            "docs/guide.md": "New text\n",
+            "app.py": "a = 1\nb = 2\n",
+            "new.py": "n = 1\n",
+        },
+        "Fix flaky behaviour",
+        T0 + 2 * HOUR,
+    )
+    assert _labels(repo) == set()
+
+
+def test_commits_that_are_not_fixes_label_nothing(tmp_path: Path) -> None:
+    """Changing lines without a fix message or a revert produces no labels."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"parser.py": PARSER}, "Add parser", T0)
+    repo.commit({"parser.py": PARSER_FIXED}, "Handle empty lists", T0 + HOUR)
+    assert _labels(repo) == set()
+
+
+def test_deleted_ranges_keep_changed_blocks_and_drop_pure_additions(tmp_path: Path) -> None:
+    """Hunks give the parent's changed line blocks; inserted-only hunks are left out."""
+    repo = GitRepo(tmp_path / "r")
+    before = "".join(f"{i}\n" for i in range(1, 11))
+    parent = repo.commit({"n.txt": before}, "Numbers", T0)
+    after = "1\nTWO\n3\n3.5\n4\n5\n6\n9\n10\n"
+    fix = repo.commit({"n.txt": after}, "Change", T0 + HOUR)
+    assert deleted_ranges(repo.path, parent, fix, "n.txt") == [(2, 1), (7, 2)]
