@@ -5,6 +5,7 @@ methods riskbrief calls (``auth.test``, ``chat.postMessage``, ``chat.postEphemer
 ``conversations.open``, ``conversations.history``, ``users.info``,
 ``views.publish``, ``views.open``) plus ``response_url`` endpoints
 (``/response/<id>``) that a slash command or an interaction answers through.
+``signed_headers`` signs a request body the way Slack signs what it sends to an app.
 Every Web API call is recorded in ``calls`` as ``(method, params)`` whether it
 came as a query string, a form or a JSON body. ``fail_next`` makes the next
 call of a method fail like Slack does: an HTTP status (429 with
@@ -13,6 +14,8 @@ call of a method fail like Slack does: an HTTP status (429 with
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import threading
@@ -24,13 +27,27 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Failure", "FakeSlack", "SlackUser"]
+__all__ = ["Failure", "FakeSlack", "SlackUser", "signed_headers"]
 
 # Form fields that slack_sdk sends JSON-encoded when a method takes ``params``.
 _JSON_FIELDS = frozenset({"blocks", "attachments", "metadata", "view"})
 
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0BOT"
+
+
+def signed_headers(
+    secret: str, body: bytes, *, timestamp: int | None = None, content_type: str | None = None
+) -> dict[str, str]:
+    """The headers Slack sends with ``body``: its timestamp and the v0 HMAC-SHA256 signature."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    base = b"v0:" + ts.encode() + b":" + body
+    signature = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+        "Content-Type": content_type or "application/x-www-form-urlencoded",
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,192 @@
+"""``riskbrief serve``: the Slack app and the scheduler in one process.
+
+Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed); otherwise
+HTTP mode: bolt's WSGI adapter under waitress (a production WSGI server with a
+thread pool, not bolt's development server), Slack's requests at
+``/slack/events`` and ``GET /healthz`` for load balancers. SIGTERM or Ctrl-C
+stops the server, the Slack connection and the scheduler, in that order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import signal
+import threading
+from collections.abc import Iterable
+from types import FrameType
+from typing import Any, Protocol
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+import sqlalchemy as sa
+import structlog
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy.engine import Engine
+from waitress import create_server, wasyncore
+
+from bot.settings import Settings
+from bot.slack.app import build_app
+from data.config import OrgConfig, load_org_config
+from data.engine import make_engine, session_scope
+from data.migrate import is_current
+from data.org import sync_org
+from scoring.errors import StoreError
+
+__all__ = ["EVENTS_PATH", "HEALTH_PATH", "HttpServer", "serve", "wsgi_application"]
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+log = structlog.get_logger("riskbrief.serve")
+
+
+def wsgi_application(app: App, engine: Engine) -> WSGIApplication:
+    """Slack's requests to bolt at ``/slack/events``; ``GET /healthz`` says if the store answers."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+            try:
+                with engine.connect() as conn:
+                    conn.execute(sa.text("SELECT 1"))
+                status, body = "200 OK", {"status": "ok", "database": "ok"}
+            except sa.exc.SQLAlchemyError:
+                status, body = "503 Service Unavailable", {"status": "error", "database": "down"}
+            data = json.dumps(body).encode()
+            start_response(
+                status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+            )
+            return [data]
+        return slack(environ, start_response)
+
+    return application
+
+
+class HttpServer:
+    """The WSGI app under waitress on ``host:port`` (port 0: a free one)."""
+
+    def __init__(
+        self, application: WSGIApplication, host: str, port: int, *, threads: int = 16
+    ) -> None:
+        # Enough threads that 50 simultaneous slash commands are all acknowledged at
+        # once: an ack is quick, the answers run on bolt's own worker pool.
+        self._server: Any = create_server(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            connection_limit=200,
+            asyncore_loop_timeout=0.2,
+            ident="riskbrief",
+        )
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+        self._runner: int | None = None
+
+    @property
+    def port(self) -> int:
+        """The port listened on."""
+        return int(self._server.effective_port)
+
+    @property
+    def url(self) -> str:
+        """``http://host:port``."""
+        return f"http://{self._server.effective_host}:{self.port}"
+
+    def run(self) -> None:
+        """Serve until :meth:`stop`, then close every connection and worker thread."""
+        server = self._server
+        self._runner = threading.get_ident()
+        # One poll at a time, so that stopping is decided and done in this thread:
+        # closing sockets from another thread under a running select() breaks it.
+        while not self._stopping.is_set():
+            wasyncore.loop(timeout=0.5, map=server._map, use_poll=True, count=1)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)
+        self._stopped.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask :meth:`run` to stop, wake it, and wait (from another thread) until it has."""
+        self._stopping.set()
+        self._server.pull_trigger()
+        # A signal handler runs in the serving thread itself: it must not wait for itself.
+        if threading.get_ident() != self._runner:
+            self._stopped.wait(timeout)
+
+
+class _Stoppable(Protocol):
+    def shutdown(self, wait: bool = True) -> None: ...
+
+
+def _start_scheduler(settings: Settings, engine: Engine, org: OrgConfig) -> _Stoppable | None:
+    """Start the APScheduler of ``bot.schedule`` in this process, if that module exists."""
+    # SCHEDULER CALL SITE: bot/schedule.py (delivery and syncs) is built alongside
+    # this module; until it exists `serve` runs the Slack app alone.
+    if importlib.util.find_spec("bot.schedule") is None:
+        log.warning("serve.no_scheduler", reason="bot.schedule is not installed")
+        return None
+    schedule: Any = importlib.import_module("bot.schedule")
+    scheduler: Any = schedule.build_scheduler(settings, engine, org)
+    scheduler.start()
+    stoppable: _Stoppable = scheduler
+    return stoppable
+
+
+def _ready(settings: Settings) -> tuple[Engine, OrgConfig]:
+    org = load_org_config(settings.config)
+    engine = make_engine(settings.database_url)
+    if not is_current(engine):
+        raise StoreError(
+            "the database is not migrated to this version of riskbrief; "
+            "run `riskbrief db upgrade` first"
+        )
+    with session_scope(engine) as session:
+        sync_org(session, org)
+    return engine, org
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Run the Slack app (Socket Mode or HTTP) and the scheduler until SIGTERM or Ctrl-C."""
+    socket_mode = settings.slack_app_token is not None
+    engine, org = _ready(settings)
+    # Checks the tokens before anything starts: a wrong one ends here in one sentence.
+    app = build_app(settings, engine, org, socket_mode=socket_mode)
+    stop = threading.Event()
+    server: HttpServer | None = None
+    if not socket_mode:
+        server = HttpServer(
+            wsgi_application(app, engine), host or settings.serve_host, port or settings.serve_port
+        )
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("serve.stopping", signal=signal.Signals(signum).name)
+        stop.set()
+        if server is not None:
+            server.stop()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    scheduler = _start_scheduler(settings, engine, org)
+    try:
+        if server is not None:
+            log.info("serve.http", url=server.url, events=EVENTS_PATH, health=HEALTH_PATH)
+            print(f"riskbrief serve: HTTP mode on {server.url}{EVENTS_PATH}", flush=True)
+            server.run()
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            assert settings.slack_app_token is not None
+            # Untyped in slack_bolt.
+            handler: Any = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            handler.connect()
+            print("riskbrief serve: Socket Mode, connected to Slack", flush=True)
+            stop.wait()
+            handler.close()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        for signum, handler_before in previous.items():
+            signal.signal(signum, handler_before)
+        engine.dispose()
+        log.info("serve.stopped")

@@ -1,0 +1,263 @@
+"""The Slack app: ``/risk``, the briefing cards' Details button and the App Home tab.
+
+Every request is acknowledged at once and answered afterwards: the listeners
+are bolt *lazy* listeners with ``process_before_response=True``, so the HTTP
+response (the ack) is written by the request's own thread, before any store
+work starts, and the answer goes back through the ``response_url`` (or
+``views.publish``/``views.open``) from bolt's worker pool. Help and malformed
+text are answered in the ack itself: parsing is pure and instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+import structlog
+from slack_bolt import Ack, App, Respond
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from sqlalchemy.engine import Engine
+
+from bot.settings import Settings
+from bot.slack.answers import (
+    DETAILS_ACTION,
+    Reply,
+    brief_reply,
+    catalog_of,
+    change_reply,
+    deploy_reply,
+    details_reply,
+    home_view,
+    latest_deploy_key,
+    service_reply,
+    subscriber_of,
+)
+from bot.slack.commands import (
+    HELP,
+    BriefCommand,
+    Command,
+    DeployCommand,
+    HelpCommand,
+    PrCommand,
+    Scope,
+    ServiceCommand,
+    SettingsCommand,
+    SubscribeCommand,
+    UnsubscribeCommand,
+    Usage,
+    parse_command,
+)
+from bot.slack.subscriptions import SlackProfile, settings_reply, subscribe, unsubscribe
+from data.config import OrgConfig, load_org_config
+from data.engine import session_scope
+from data.tables import utcnow
+from scoring.errors import ConfigError, RiskbriefError
+
+__all__ = ["COMMAND", "build_app"]
+
+COMMAND = "/risk"
+
+log = structlog.get_logger("riskbrief.slack")
+
+Clock = Callable[[], datetime]
+
+_SORRY = "Something went wrong answering that; try again in a minute, or ask your riskbrief admin."
+
+
+class _Handlers:
+    """The listeners, closed over the store, the organisation and the clock."""
+
+    def __init__(self, engine: Engine, org: OrgConfig, clock: Clock) -> None:
+        self.engine = engine
+        self.org = org
+        self.clock = clock
+        self.catalog = catalog_of(org)
+
+    # -- /risk ---------------------------------------------------------------------
+
+    def ack_command(self, ack: Ack, command: dict[str, Any]) -> None:
+        """Answer help and malformed text in the ack; acknowledge everything else empty."""
+        parsed = parse_command(str(command.get("text") or ""), self.catalog)
+        if isinstance(parsed, Usage):
+            ack(response_type="ephemeral", text=parsed.message)
+        elif isinstance(parsed, HelpCommand):
+            ack(response_type="ephemeral", text=HELP)
+        else:
+            ack()
+
+    def answer_command(self, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        """Answer a parsed command through its ``response_url``."""
+        parsed = parse_command(str(command.get("text") or ""), self.catalog)
+        if isinstance(parsed, Usage | HelpCommand):
+            return  # answered in the ack
+        user_id = str(command.get("user_id") or "")
+        reply = self._safely(lambda: self._answer(parsed, user_id, client))
+        respond(response_type="ephemeral", replace_original=False, **reply.to_json())
+
+    def _safely(self, work: Callable[[], Reply]) -> Reply:
+        try:
+            return work()
+        except RiskbriefError as exc:
+            return Reply.plain(str(exc))
+        except Exception as exc:
+            log.error("slack.answer_failed", error=type(exc).__name__, detail=str(exc)[:200])
+            return Reply.plain(_SORRY)
+
+    def _answer(self, parsed: Command, user_id: str, client: WebClient) -> Reply:
+        with session_scope(self.engine) as session:
+            if isinstance(parsed, BriefCommand):
+                scope, timezone = parsed.scope, None
+                caller = subscriber_of(session, user_id)
+                if caller is not None and caller.active:
+                    timezone = caller.timezone
+                    if scope is None:
+                        scope = Scope(tuple(caller.teams), tuple(caller.services))
+                timezone = timezone or self._profile(client, user_id).timezone or "UTC"
+                return brief_reply(session, self.org, scope or Scope(), timezone, self.clock())
+            if isinstance(parsed, PrCommand):
+                return change_reply(session, self.org, parsed.key)
+            if isinstance(parsed, ServiceCommand):
+                return service_reply(session, self.org, parsed.service, self.clock())
+            if isinstance(parsed, DeployCommand):
+                key = parsed.deploy
+                if parsed.service is not None:
+                    key = latest_deploy_key(session, parsed.service)
+                    if key is None:
+                        return Reply.plain("That service has no deploys in the store yet.")
+                assert key is not None
+                return deploy_reply(session, self.org, key)
+            if isinstance(parsed, SubscribeCommand):
+                return subscribe(session, self.org, self._profile(client, user_id), parsed)
+            if isinstance(parsed, UnsubscribeCommand):
+                return unsubscribe(session, user_id)
+            assert isinstance(parsed, SettingsCommand)
+            return settings_reply(session, self.org, user_id)
+
+    @staticmethod
+    def _profile(client: WebClient, user_id: str) -> SlackProfile:
+        """The caller's name and time zone from ``users.info``; unknown when Slack says no."""
+        try:
+            user = client.users_info(user=user_id)["user"]
+        except SlackApiError as exc:
+            log.warning("slack.users_info_failed", error=exc.response.get("error"))
+            return SlackProfile(user_id=user_id, name=user_id)
+        name = str(user.get("real_name") or user.get("name") or user_id)
+        tz = user.get("tz")
+        return SlackProfile(user_id=user_id, name=name, timezone=str(tz) if tz else None)
+
+    # -- the Details button ----------------------------------------------------------
+
+    @staticmethod
+    def ack_only(ack: Ack) -> None:
+        """Acknowledge at once; the answer follows."""
+        ack()
+
+    def answer_details(self, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        """The card's evidence: ephemeral in the conversation, or a modal from App Home."""
+        action = (body.get("actions") or [{}])[0]
+        user_id = str((body.get("user") or {}).get("id") or "")
+        container = body.get("container") or {}
+        message_ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
+
+        def work() -> Reply:
+            with session_scope(self.engine) as session:
+                return details_reply(
+                    session, self.org, str(action.get("value") or ""), user_id, message_ts
+                )
+
+        reply = self._safely(work)
+        if body.get("response_url"):
+            respond(response_type="ephemeral", replace_original=False, **reply.to_json())
+            return
+        # App Home has no response_url: a modal is the only way to answer there.
+        client.views_open(
+            trigger_id=str(body.get("trigger_id")),
+            view={
+                "type": "modal",
+                "title": {"type": "plain_text", "text": "Card details"},
+                "close": {"type": "plain_text", "text": "Close"},
+                "blocks": list(reply.blocks),
+            },
+        )
+
+    # -- App Home ------------------------------------------------------------------
+
+    def publish_home(self, event: dict[str, Any], client: WebClient) -> None:
+        """Publish the caller's Home tab: their settings and this week so far."""
+        if event.get("tab", "home") != "home":
+            return
+        user_id = str(event.get("user") or "")
+        try:
+            with session_scope(self.engine) as session:
+                caller = subscriber_of(session, user_id)
+                fallback = "UTC"
+                if caller is None or not caller.active:
+                    fallback = self._profile(client, user_id).timezone or "UTC"
+                view = home_view(session, self.org, user_id, self.clock(), fallback)
+        except Exception as exc:
+            log.error("slack.home_failed", error=type(exc).__name__, detail=str(exc)[:200])
+            view = {"type": "home", "blocks": list(Reply.plain(_SORRY).blocks)}
+        client.views_publish(user_id=user_id, view=view)
+
+
+def build_app(
+    settings: Settings,
+    engine: Engine,
+    org: OrgConfig | None = None,
+    *,
+    socket_mode: bool = False,
+    clock: Clock = utcnow,
+    workers: int = 8,
+) -> App:
+    """The bolt app for ``settings``; ``org`` defaults to the file ``settings.config`` names.
+
+    HTTP mode needs ``SLACK_SIGNING_SECRET`` (bolt verifies every request's
+    signature and timestamp); Socket Mode does not. The bot token is checked
+    with ``auth.test`` here, so a wrong one fails at start, not at the first
+    command.
+    """
+    if settings.slack_bot_token is None:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set; set it to your Slack app's bot token (xoxb-…)"
+        )
+    if not socket_mode and settings.slack_signing_secret is None:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set; set it to your Slack app's signing secret, "
+            "or set SLACK_APP_TOKEN to use Socket Mode"
+        )
+    organisation = org if org is not None else load_org_config(settings.config)
+    client = WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
+    )
+    try:
+        app = App(
+            client=client,
+            signing_secret=(
+                settings.slack_signing_secret.get_secret_value()
+                if settings.slack_signing_secret is not None
+                else None
+            ),
+            request_verification_enabled=not socket_mode,
+            process_before_response=True,
+            listener_executor=ThreadPoolExecutor(
+                max_workers=workers, thread_name_prefix="riskbrief-slack"
+            ),
+        )
+    except (BoltError, SlackApiError) as exc:
+        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else None
+        raise ConfigError(
+            f"Slack did not accept SLACK_BOT_TOKEN ({reason or 'auth.test failed'}); "
+            "copy the Bot User OAuth Token from your app's OAuth & Permissions page"
+        ) from None
+    handlers = _Handlers(engine, organisation, clock)
+    app.command(COMMAND)(ack=handlers.ack_command, lazy=[handlers.answer_command])
+    app.action(DETAILS_ACTION)(ack=handlers.ack_only, lazy=[handlers.answer_details])
+    app.event("app_home_opened")(ack=handlers.ack_only, lazy=[handlers.publish_home])
+    return app

@@ -1,0 +1,332 @@
+"""``/risk`` text parsed into a typed command, or a usage message saying what to type.
+
+Pure: no store, no Slack. Team and service names are checked against a
+:class:`Catalog` so that a typo gets the closest names back. Every piece of the
+user's own text that a message repeats is escaped for Slack mrkdwn here, so it
+can never become a mention, a ``<!channel>`` or a link.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from briefing.render.escape import mrkdwn, one_line, truncate
+
+__all__ = [
+    "HELP",
+    "USAGE",
+    "BriefCommand",
+    "Catalog",
+    "Command",
+    "DeployCommand",
+    "HelpCommand",
+    "PrCommand",
+    "Scope",
+    "ServiceCommand",
+    "SettingsCommand",
+    "SubscribeCommand",
+    "UnsubscribeCommand",
+    "Usage",
+    "echo",
+    "parse_command",
+]
+
+# Our own text, escaped all the same: `<url | …>` would otherwise be read as a link.
+USAGE = mrkdwn(
+    "Usage: `/risk brief [team|service]` · `/risk pr <url | owner/repo#123>` · "
+    "`/risk service <name>` · `/risk deploy <latest <service> | id>` · "
+    "`/risk subscribe [team|service …] [email <address>] [tz <Area/City>]` · "
+    "`/risk unsubscribe` · `/risk settings` · `/risk help`"
+)
+
+HELP = mrkdwn(
+    "\n".join(
+        [
+            "*riskbrief* answers questions about delivery risk:",
+            "• `/risk brief [team|service]`: this week so far, for your scope or the one named",
+            "• `/risk pr <url | owner/repo#123>`: a change's score, band, signals and gates",
+            "• `/risk service <name>`: a service's last 8 weeks, riskiest changes, MTTR and CFR",
+            "• `/risk deploy latest <service>` or `/risk deploy <id>`: a deploy's risk and "
+            "what it shipped",
+            "• `/risk subscribe [team|service …] [email <address>] [tz <Area/City>]`: "
+            "get the weekly briefing (no names: the whole organisation; "
+            "time zone: your Slack profile's)",
+            "• `/risk unsubscribe` · `/risk settings`",
+        ]
+    )
+)
+
+# Long enough for any real name or URL; anything longer is cut before it is echoed.
+_ECHO_BUDGET = 120
+_PR_URL = re.compile(
+    r"^<?https?://[^/\s|>]+/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/pulls?/(?P<number>\d+)"
+    r"(?:[/?#][^\s|>]*)?(?:\|[^>]*)?>?$"
+)
+_PR_KEY = re.compile(r"^(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)#(?P<number>\d+)$")
+_EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
+# Slack shows a typed address as <mailto:a@b.c|a@b.c>.
+_MAILTO = re.compile(r"^<mailto:(?P<address>[^|>]+)(?:\|[^>]*)?>$")
+
+
+def echo(text: str) -> str:
+    """The user's ``text`` made safe to repeat in mrkdwn: one line, escaped and cut short."""
+    return mrkdwn(truncate(one_line(text), _ECHO_BUDGET))
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """The organisation's teams and services, key → display name, for resolving names."""
+
+    teams: Mapping[str, str] = field(default_factory=dict)
+    services: Mapping[str, str] = field(default_factory=dict)
+
+    def _lookup(self) -> dict[str, tuple[str, str]]:
+        """Every accepted spelling (key or display name, any case) → (kind, key)."""
+        out: dict[str, tuple[str, str]] = {}
+        # Services after teams: a name that is both means the team, as a scope is wider.
+        for kind, names in (("service", self.services), ("team", self.teams)):
+            for key, name in names.items():
+                out[key.lower()] = (kind, key)
+                out[name.lower()] = (kind, key)
+        return out
+
+    def resolve(self, name: str) -> tuple[str, str] | None:
+        """``("team" | "service", key)`` for a team or service name, else ``None``."""
+        return self._lookup().get(name.strip().lower())
+
+    def closest(self, name: str, kinds: tuple[str, ...] = ("team", "service")) -> list[str]:
+        """Up to three known names of ``kinds`` that look like ``name``."""
+        lowered: dict[str, str] = {}
+        for kind in kinds:
+            names = self.teams if kind == "team" else self.services
+            # Keys first, so that a display name spelt like its key is offered as shown.
+            lowered |= {key.lower(): key for key in names}
+            lowered |= {name.lower(): name for name in names.values()}
+        found = difflib.get_close_matches(name.strip().lower(), list(lowered), n=3, cutoff=0.5)
+        return [lowered[f] for f in found]
+
+    def names(self, kind: str) -> list[str]:
+        """Every key and display name of ``kind`` ("team" or "service"), sorted."""
+        names = self.teams if kind == "team" else self.services
+        return sorted({*names, *names.values()})
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Teams and services by key; empty is the whole organisation."""
+
+    teams: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+
+    @property
+    def whole(self) -> bool:
+        """True for the whole organisation."""
+        return not self.teams and not self.services
+
+
+@dataclass(frozen=True, slots=True)
+class HelpCommand:
+    """``/risk`` or ``/risk help``."""
+
+
+@dataclass(frozen=True, slots=True)
+class BriefCommand:
+    """``/risk brief [team|service]``: ``scope`` is ``None`` for the caller's own."""
+
+    scope: Scope | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrCommand:
+    """``/risk pr …``: the change key, ``owner/repo#123``."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceCommand:
+    """``/risk service <name>``, resolved to the service's key."""
+
+    service: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeployCommand:
+    """``/risk deploy latest <service>`` (``service`` set) or ``/risk deploy <id>``."""
+
+    service: str | None = None
+    deploy: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeCommand:
+    """``/risk subscribe``: ``scope``, ``email``, ``timezone`` are ``None`` when not given."""
+
+    scope: Scope | None = None
+    email: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnsubscribeCommand:
+    """``/risk unsubscribe``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsCommand:
+    """``/risk settings``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Text that did not parse: ``message`` (safe mrkdwn) says what to type instead."""
+
+    message: str
+
+
+Command = (
+    HelpCommand
+    | BriefCommand
+    | PrCommand
+    | ServiceCommand
+    | DeployCommand
+    | SubscribeCommand
+    | UnsubscribeCommand
+    | SettingsCommand
+)
+
+
+def _unknown(catalog: Catalog, name: str, kinds: tuple[str, ...]) -> Usage:
+    what = " or ".join(kinds)
+    close = catalog.closest(name, kinds)
+    if close:
+        hint = "did you mean " + ", ".join(f"`{mrkdwn(c)}`" for c in close) + "?"
+    else:
+        known = [f"`{mrkdwn(n)}`" for kind in kinds for n in catalog.names(kind)]
+        hint = "use one of: " + ", ".join(known)
+    return Usage(f"There is no {what} called “{echo(name)}”; {hint}")
+
+
+def _scope(catalog: Catalog, names: list[str]) -> Scope | Usage:
+    teams: list[str] = []
+    services: list[str] = []
+    for name in names:
+        found = catalog.resolve(name)
+        if found is None:
+            return _unknown(catalog, name, ("team", "service"))
+        kind, key = found
+        bucket = teams if kind == "team" else services
+        if key not in bucket:
+            bucket.append(key)
+    return Scope(tuple(teams), tuple(services))
+
+
+def _pr(argument: str) -> PrCommand | Usage:
+    match = _PR_URL.match(argument) or _PR_KEY.match(argument)
+    if match is None:
+        return Usage(
+            f"“{echo(argument)}” is not a pull request; use its URL "
+            "(https://github.com/owner/repo/pull/123) or `owner/repo#123`"
+        )
+    return PrCommand(f"{match['owner']}/{match['repo']}#{int(match['number'])}")
+
+
+@cache
+def _zones() -> dict[str, str]:
+    return {z.lower(): z for z in zoneinfo.available_timezones()}
+
+
+def _timezone(text: str) -> str | Usage:
+    zones = _zones()
+    if text.lower() in zones:
+        return zones[text.lower()]
+    close = difflib.get_close_matches(text.lower(), list(zones), n=3, cutoff=0.6)
+    hint = (
+        "did you mean " + ", ".join(f"`{mrkdwn(zones[c])}`" for c in close) + "?"
+        if close
+        else "use an IANA name such as `Europe/Berlin`"
+    )
+    return Usage(f"“{echo(text)}” is not a time zone; {hint}")
+
+
+def _email(text: str) -> str | Usage:
+    mailto = _MAILTO.match(text)
+    address = mailto["address"] if mailto else text
+    if not _EMAIL.match(address):
+        return Usage(f"“{echo(text)}” is not an email address; use the form `name@example.com`")
+    return address
+
+
+def _subscribe(catalog: Catalog, words: list[str]) -> SubscribeCommand | Usage:
+    names: list[str] = []
+    email: str | None = None
+    timezone: str | None = None
+    rest = list(words)
+    while rest:
+        word = rest.pop(0)
+        if word.lower() in ("email", "tz"):
+            if not rest:
+                return Usage(f"`{word.lower()}` needs a value. {USAGE}")
+            value = rest.pop(0)
+            if word.lower() == "email":
+                checked = _email(value)
+                if isinstance(checked, Usage):
+                    return checked
+                email = checked
+            else:
+                zone = _timezone(value)
+                if isinstance(zone, Usage):
+                    return zone
+                timezone = zone
+        else:
+            names.append(word)
+    scope = _scope(catalog, names) if names else None
+    if isinstance(scope, Usage):
+        return scope
+    return SubscribeCommand(scope=scope, email=email, timezone=timezone)
+
+
+def parse_command(text: str, catalog: Catalog) -> Command | Usage:
+    """Parse what followed ``/risk``; anything malformed is a :class:`Usage`."""
+    words = one_line(text).split(" ") if text.strip() else []
+    if not words:
+        return HelpCommand()
+    verb, args = words[0].lower(), words[1:]
+    rest = " ".join(args)
+    if verb == "help" and not args:
+        return HelpCommand()
+    if verb == "brief":
+        if not args:
+            return BriefCommand()
+        scope = _scope(catalog, [rest])
+        return scope if isinstance(scope, Usage) else BriefCommand(scope)
+    if verb == "pr" and len(args) == 1:
+        return _pr(args[0])
+    if verb == "service" and args:
+        found = catalog.resolve(rest)
+        if found is None or found[0] != "service":
+            return _unknown(catalog, rest, ("service",))
+        return ServiceCommand(found[1])
+    if verb == "deploy" and args:
+        if args[0].lower() == "latest":
+            if len(args) < 2:
+                return Usage(f"Name the service: `/risk deploy latest <service>`. {USAGE}")
+            name = " ".join(args[1:])
+            found = catalog.resolve(name)
+            if found is None or found[0] != "service":
+                return _unknown(catalog, name, ("service",))
+            return DeployCommand(service=found[1])
+        if len(args) == 1:
+            return DeployCommand(deploy=args[0])
+    if verb == "subscribe":
+        return _subscribe(catalog, args)
+    if verb == "unsubscribe" and not args:
+        return UnsubscribeCommand()
+    if verb == "settings" and not args:
+        return SettingsCommand()
+    return Usage(f"I did not understand “{echo(text)}”. {USAGE}")

@@ -1,0 +1,103 @@
+"""The Slack app served over real HTTP on 127.0.0.1, and signed requests to send it."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from sqlalchemy.engine import Engine
+
+from bot.serve import EVENTS_PATH, HttpServer, wsgi_application
+from bot.settings import Settings
+from bot.slack.app import build_app
+from data.config import OrgConfig
+from tests.fakes.slack_server import FakeSlack, signed_headers
+
+__all__ = ["NOW", "SECRET", "Served", "serve_app", "settings_for"]
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+# A Saturday of the sample's latest week (2026-W47): "this week so far" has its stories.
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+def settings_for(slack: FakeSlack) -> Settings:
+    """Settings pointing the app at the fake Slack."""
+    return Settings(
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SECRET,
+        slack_api_url=slack.base_url,
+    )
+
+
+@dataclass(frozen=True)
+class Served:
+    """A running app: its URL and helpers that send it signed Slack requests."""
+
+    url: str
+    slack: FakeSlack
+
+    def post(self, body: bytes, *, content_type: str | None = None, **sign: Any) -> httpx.Response:
+        """POST ``body`` to /slack/events, signed with the app's secret unless told otherwise."""
+        secret = sign.pop("secret", SECRET)
+        headers = signed_headers(secret, body, content_type=content_type, **sign)
+        return httpx.post(self.url + EVENTS_PATH, content=body, headers=headers, timeout=10)
+
+    def command(
+        self, text: str, *, user_id: str = "U04VPENG01", response_id: str = "r1", **sign: Any
+    ) -> httpx.Response:
+        """Send ``/risk <text>`` as the user, answered on ``response_url(response_id)``."""
+        form = {
+            "token": "legacy-unused",
+            "team_id": "T0FAKE",
+            "team_domain": "acme",
+            "channel_id": "C0GENERAL",
+            "channel_name": "general",
+            "user_id": user_id,
+            "user_name": "someone",
+            "command": "/risk",
+            "text": text,
+            "api_app_id": "A0RISK",
+            "response_url": self.slack.response_url(response_id),
+            "trigger_id": "1337.42.abcd",
+        }
+        return self.post(urlencode(form).encode(), **sign)
+
+    def action(self, payload: dict[str, Any]) -> httpx.Response:
+        """Send a block_actions interaction."""
+        return self.post(urlencode({"payload": json.dumps(payload)}).encode())
+
+    def event(self, event: dict[str, Any]) -> httpx.Response:
+        """Send an Events API callback."""
+        body = {
+            "token": "legacy-unused",
+            "team_id": "T0FAKE",
+            "api_app_id": "A0RISK",
+            "type": "event_callback",
+            "event_id": "Ev0001",
+            "event_time": 1763726400,
+            "event": event,
+        }
+        return self.post(json.dumps(body).encode(), content_type="application/json")
+
+
+@contextmanager
+def serve_app(
+    engine: Engine, org: OrgConfig, slack: FakeSlack, now: datetime = NOW
+) -> Iterator[Served]:
+    """The bolt app under the production HTTP server on a free port, in a thread."""
+    app = build_app(settings_for(slack), engine, org, clock=lambda: now)
+    server = HttpServer(wsgi_application(app, engine), "127.0.0.1", 0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield Served(server.url, slack)
+    finally:
+        server.stop()
+        thread.join(timeout=5)

@@ -1,0 +1,256 @@
+"""The Slack app over real HTTP: signed slash commands, buttons and App Home on the sample store."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.serve import HEALTH_PATH
+from data.config import OrgConfig
+from data.engine import session_scope
+from data.store import load_scores
+from data.tables import RiskScoreRow
+from tests.bot.slack.conftest import DELIVERED_TS, VP
+from tests.bot.slack.harness import Served, serve_app
+from tests.fakes.slack_server import FakeSlack
+
+
+@pytest.fixture
+def served(sample_engine: Engine, org: OrgConfig, slack: FakeSlack) -> Iterator[Served]:
+    """The app on the sample store, answering through the fake Slack."""
+    with serve_app(sample_engine, org, slack) as running:
+        yield running
+
+
+def _texts(node: Any) -> str:
+    """All ``text`` strings in a Block Kit structure, joined by newlines."""
+    if isinstance(node, dict):
+        own = [node["text"]] if isinstance(node.get("text"), str) else []
+        return "\n".join(own + [_texts(v) for v in node.values() if isinstance(v, dict | list)])
+    if isinstance(node, list):
+        return "\n".join(_texts(v) for v in node)
+    return ""
+
+
+def _buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [b["accessory"] for b in blocks if b.get("accessory", {}).get("type") == "button"]
+
+
+def test_brief_is_acknowledged_empty_then_answered_on_the_response_url(served: Served) -> None:
+    """`/risk brief` gets an empty 200 at once and this week so far, ephemeral, afterwards."""
+    ack = served.command("brief")
+    assert ack.status_code == 200
+    assert ack.content == b""
+    answer = served.slack.wait_for_response("r1")
+    assert answer["response_type"] == "ephemeral"
+    text = _texts(answer["blocks"])
+    assert "This week so far" in text
+    assert "Risk is concentrating in Payments" in text
+    assert _buttons(answer["blocks"]), "the cards keep their Details buttons"
+
+
+def test_brief_of_a_named_team_covers_only_that_team(served: Served) -> None:
+    """`/risk brief discovery` shows Discovery's week, not the concentration in Payments."""
+    served.command("brief Discovery")
+    text = _texts(served.slack.wait_for_response("r1")["blocks"])
+    assert "Discovery" in text
+    assert "Payments" not in text
+
+
+def _stored(engine: Engine, org: OrgConfig, kind: str, key: str) -> RiskScoreRow:
+    """The score the store holds, so tests follow the scorer rather than copy its numbers."""
+    with session_scope(engine) as session:
+        return load_scores(session, kind, org.scoring_config().version, [key])[key]
+
+
+def test_pr_by_url_shows_score_band_signals_and_gates(
+    served: Served, sample_engine: Engine, org: OrgConfig
+) -> None:
+    """A PR URL maps to its change and answers its score, band, explained signals and gates."""
+    row = _stored(sample_engine, org, "change", "acme/platform#4503")
+    assert row.gates, "the sample's ledger PR carries a schema migration"
+    served.command("pr https://github.com/acme/platform/pull/4503")
+    text = _texts(served.slack.wait_for_response("r1")["blocks"])
+    assert f"Risk *{row.score}* ({row.band})" in text
+    top = max(row.signals, key=lambda s: s["points"])
+    assert top["explanation"] in text
+    assert "Gates hit" in text
+    assert row.gates[0]["explanation"] in text
+
+
+def test_unknown_pr_gets_one_sentence(served: Served) -> None:
+    """A PR the store does not have is answered with what to do, not an error."""
+    served.command("pr acme/platform#999999")
+    answer = served.slack.wait_for_response("r1")
+    assert answer["text"].startswith("No change `acme/platform#999999` is in the store")
+
+
+def test_service_trend_covers_eight_weeks_with_mttr_and_cfr(served: Served) -> None:
+    """`/risk service payments` shows eight weekly rows, its riskiest changes, MTTR and CFR."""
+    served.command("service Payments")
+    text = _texts(served.slack.wait_for_response("r1")["blocks"])
+    assert [f"2026-W{w}" in text for w in range(40, 48)] == [True] * 8
+    assert "2026-W47*  55.6%   5/9" in text
+    assert "acme/platform#4503" in text
+    assert "*MTTR*" in text
+    assert "*Change failure rate*" in text
+
+
+def test_deploy_by_id_shows_risk_what_it_shipped_and_the_incident(
+    served: Served, sample_engine: Engine, org: OrgConfig
+) -> None:
+    """A deploy id answers its risk, the changes it shipped and the incident linked to it."""
+    row = _stored(sample_engine, org, "deploy", "deploy:checkout:2026-11-20T15:35")
+    served.command("deploy deploy:checkout:2026-11-20T15:35")
+    text = _texts(served.slack.wait_for_response("r1")["blocks"])
+    assert f"Risk *{row.score}* ({row.band})" in text
+    assert "Shipped 2 changes" in text
+    assert "acme/platform#4521" in text
+    assert "INC-1039" in text
+
+
+def test_deploy_latest_of_a_service(served: Served) -> None:
+    """`/risk deploy latest checkout` answers the service's newest deploy."""
+    served.command("deploy latest checkout")
+    text = _texts(served.slack.wait_for_response("r1")["blocks"])
+    assert text.startswith("*Deploy* `deploy:checkout:")
+    assert "Checkout" in text
+
+
+def test_help_and_malformed_text_are_answered_in_the_ack(served: Served) -> None:
+    """Help and usage come back in the acknowledgement itself, with the user's text escaped."""
+    help_ack = served.command("help")
+    assert "/risk pr &lt;url | owner/repo#123&gt;" in help_ack.json()["text"]
+    bad = served.command("frobnicate <!channel> <@U123>", response_id="r2")
+    body = bad.json()
+    assert body["response_type"] == "ephemeral"
+    assert "&lt;!channel&gt; &lt;@U123&gt;" in body["text"]
+    assert "<!channel>" not in body["text"]
+    assert "<@U123>" not in body["text"]
+    assert "Usage:" in body["text"]
+    time.sleep(0.2)
+    assert served.slack.responses("r1") == served.slack.responses("r2") == []
+
+
+def test_unknown_team_gets_the_closest_names(served: Served) -> None:
+    """A misspelt team or service is answered with the closest known names."""
+    body = served.command("brief comerce").json()
+    assert "did you mean `Commerce`" in body["text"]
+
+
+def test_forged_signature_is_refused(served: Served) -> None:
+    """A request signed with another secret gets 401 and runs nothing."""
+    response = served.command("brief", secret="not-the-secret")
+    assert response.status_code == 401
+    time.sleep(0.2)
+    assert served.slack.responses("r1") == []
+
+
+def test_stale_timestamp_is_refused(served: Served) -> None:
+    """A correctly signed request more than five minutes old gets 401 (no replays)."""
+    response = served.command("brief", timestamp=int(time.time()) - 6 * 60)
+    assert response.status_code == 401
+    time.sleep(0.2)
+    assert served.slack.responses("r1") == []
+
+
+def test_healthz(served: Served) -> None:
+    """GET /healthz answers 200 with a small JSON saying the store is reachable."""
+    response = httpx.get(served.url + HEALTH_PATH)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert httpx.get(served.url + "/nowhere").status_code == 404
+
+
+def _click(served: Served, value: str, **extra: Any) -> httpx.Response:
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": VP, "username": "dana", "team_id": "T0FAKE"},
+        "api_app_id": "A0RISK",
+        "team": {"id": "T0FAKE", "domain": "acme"},
+        "trigger_id": "1337.42.trigger",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "card_details",
+                "block_id": "b1",
+                "value": value,
+                "action_ts": "1763967700.000200",
+            }
+        ],
+        **extra,
+    }
+    return served.action(payload)
+
+
+def test_details_on_a_delivered_briefing_shows_the_cards_evidence(served: Served) -> None:
+    """Details on the delivered Monday message answers that card's facts and evidence, ephemeral."""
+    response = _click(
+        served,
+        "incident:INC-1039",
+        container={"type": "message", "message_ts": DELIVERED_TS, "channel_id": "D04VPENG01"},
+        channel={"id": "D04VPENG01"},
+        message={"ts": DELIVERED_TS, "type": "message"},
+        response_url=served.slack.response_url("details"),
+    )
+    assert response.status_code == 200
+    answer = served.slack.wait_for_response("details")
+    assert answer["response_type"] == "ephemeral"
+    assert answer["replace_original"] is False
+    text = _texts(answer["blocks"])
+    assert "Incident in Checkout followed a high-risk deploy" in text
+    assert "minutes to resolve: 255 min" in text
+    assert "`deploy:checkout:2026-11-20T15:35` · " in text
+
+
+def test_details_from_a_brief_answer_names_its_week_and_scope(served: Served) -> None:
+    """The Details button of a `/risk brief` answer opens that card's changes and signals."""
+    served.command("brief")
+    blocks = served.slack.wait_for_response("r1")["blocks"]
+    value = next(b["value"] for b in _buttons(blocks) if "concentration:payments" in b["value"])
+    assert json.loads(value)["week"] == "2026-W47"
+    _click(
+        served,
+        value,
+        container={"type": "message", "is_ephemeral": True},
+        response_url=served.slack.response_url("d2"),
+    )
+    text = _texts(served.slack.wait_for_response("d2")["blocks"])
+    assert "acme/platform#4503" in text
+    assert "no CODEOWNERS owner" in text
+
+
+def test_details_from_app_home_opens_a_modal(served: Served) -> None:
+    """App Home has no response_url, so Details opens the evidence in a modal."""
+    _click(served, "incident:INC-1039", container={"type": "view", "view_id": "V1"})
+    deadline = time.monotonic() + 10
+    while not served.slack.opened_views and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (modal,) = served.slack.opened_views
+    assert modal["type"] == "modal"
+    assert "INC-1039" in _texts(modal["blocks"])
+
+
+def test_app_home_shows_settings_and_this_week_so_far(served: Served) -> None:
+    """Opening App Home publishes the user's settings and this week so far for their scope."""
+    response = served.event({"type": "app_home_opened", "user": VP, "channel": "D1", "tab": "home"})
+    assert response.status_code == 200
+    deadline = time.monotonic() + 10
+    while served.slack.view(VP) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    view = served.slack.view(VP)
+    assert view is not None
+    assert view["type"] == "home"
+    assert len(view["blocks"]) <= 100
+    text = _texts(view["blocks"])
+    assert "whole organisation · every Monday at 09:00 America/New_York" in text
+    assert "managed in riskbrief.toml" in text
+    assert "Risk is concentrating in Payments" in text
+    (call,) = served.slack.calls_of("views.publish")
+    assert call["user_id"] == VP
