@@ -52,9 +52,14 @@ def read_labels(path: Path | str) -> frozenset[str]:
     return frozenset(shas)
 
 
-def is_labelled(sha: str, labels: frozenset[str]) -> bool:
-    """True when a full ``sha`` is in ``labels`` in full or as an abbreviation of it."""
-    return any(sha[:n] in labels for n in {len(label) for label in labels})
+def is_labelled(sha: str, labels: frozenset[str], lengths: Iterable[int] | None = None) -> bool:
+    """True when a full ``sha`` is in ``labels`` in full or as an abbreviation of it.
+
+    ``lengths`` (the distinct lengths of ``labels``) may be passed in when many
+    shas are checked against the same labels, to save recomputing them.
+    """
+    sizes = {len(label) for label in labels} if lengths is None else lengths
+    return any(sha[:n] in labels for n in sizes)
 
 
 def ranking_score(risk: RiskScore, config: ScoringConfig) -> float:
@@ -113,13 +118,14 @@ def backtest_repo(
         positive = frozenset(bug_inducing(repo, fixes))
     else:
         positive = frozenset(label.lower() for label in labels)
+    lengths = sorted({len(label) for label in positive})
     scores = score_changes(history, [], chosen)
     # Date order, so tied scores keep the order a reviewer would have seen them in.
     window.sort(key=lambda item: (item[1].merged_at, item[1].key))
     try:
         return evaluate(
             [ranking_score(scores[c.key], chosen) for _, c in window],
-            [is_labelled(sha, positive) for sha, _ in window],
+            [is_labelled(sha, positive, lengths) for sha, _ in window],
             [c.lines_changed for _, c in window],
         )
     except ValueError:
