@@ -341,3 +341,19 @@ def backtest(csv_path: Path, calibrate: bool, as_json: bool) -> None:
         f"AUC {result.auc:.3f}, recall at 20% effort {result.recall_at_20pct_effort:.3f}, "
         f"top-10% lift {result.lift_top_10pct:.2f}"
     )
+
+
+@main.command()
+@click.option(
+    "--host", default=None, help="Address to listen on in HTTP mode (RISKBRIEF_SERVE_HOST)."
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=None, help="Port (RISKBRIEF_SERVE_PORT)."
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Run the Slack app and the scheduler: Socket Mode with SLACK_APP_TOKEN, else HTTP."""
+    # Imported here: slack_bolt and waitress are only needed by this command.
+    from bot.serve import serve as run_serve
+
+    run_serve(_settings(ctx), host, port)

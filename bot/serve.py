@@ -9,14 +9,12 @@ stops the server, the Slack connection and the scheduler, in that order.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import signal
 import threading
 from collections.abc import Iterable
 from types import FrameType
-from typing import Any, Protocol
+from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import sqlalchemy as sa
@@ -27,7 +25,7 @@ from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 
 from bot.settings import Settings
-from bot.slack.app import build_app
+from bot.slack.app import build_app, check_slack_settings
 from data.config import OrgConfig, load_org_config
 from data.engine import make_engine, session_scope
 from data.migrate import is_current
@@ -116,22 +114,14 @@ class HttpServer:
             self._stopped.wait(timeout)
 
 
-class _Stoppable(Protocol):
-    def shutdown(self, wait: bool = True) -> None: ...
+def _start_scheduler(settings: Settings, engine: Engine, org: OrgConfig) -> Any:
+    """The scheduler of syncs and deliveries (an APScheduler, untyped), started here."""
+    # Imported here: it pulls in the senders, which the Slack app alone never needs.
+    from bot.schedule import build_scheduler
 
-
-def _start_scheduler(settings: Settings, engine: Engine, org: OrgConfig) -> _Stoppable | None:
-    """Start the APScheduler of ``bot.schedule`` in this process, if that module exists."""
-    # SCHEDULER CALL SITE: bot/schedule.py (delivery and syncs) is built alongside
-    # this module; until it exists `serve` runs the Slack app alone.
-    if importlib.util.find_spec("bot.schedule") is None:
-        log.warning("serve.no_scheduler", reason="bot.schedule is not installed")
-        return None
-    schedule: Any = importlib.import_module("bot.schedule")
-    scheduler: Any = schedule.build_scheduler(settings, engine, org)
+    scheduler = build_scheduler(engine, settings, org)
     scheduler.start()
-    stoppable: _Stoppable = scheduler
-    return stoppable
+    return scheduler
 
 
 def _ready(settings: Settings) -> tuple[Engine, OrgConfig]:
@@ -150,6 +140,7 @@ def _ready(settings: Settings) -> tuple[Engine, OrgConfig]:
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run the Slack app (Socket Mode or HTTP) and the scheduler until SIGTERM or Ctrl-C."""
     socket_mode = settings.slack_app_token is not None
+    check_slack_settings(settings, socket_mode=socket_mode)
     engine, org = _ready(settings)
     # Checks the tokens before anything starts: a wrong one ends here in one sentence.
     app = build_app(settings, engine, org, socket_mode=socket_mode)
@@ -184,8 +175,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
             stop.wait()
             handler.close()
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=True)
+        scheduler.shutdown(wait=True)
         for signum, handler_before in previous.items():
             signal.signal(signum, handler_before)
         engine.dispose()

@@ -58,7 +58,7 @@ from data.engine import session_scope
 from data.tables import utcnow
 from scoring.errors import ConfigError, RiskbriefError
 
-__all__ = ["COMMAND", "build_app"]
+__all__ = ["COMMAND", "build_app", "check_slack_settings"]
 
 COMMAND = "/risk"
 
@@ -205,6 +205,25 @@ class _Handlers:
         client.views_publish(user_id=user_id, view=view)
 
 
+def check_slack_settings(settings: Settings, *, socket_mode: bool) -> None:
+    """Raise ``ConfigError`` naming the first Slack variable the chosen mode lacks."""
+    if settings.slack_bot_token is None:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set; set it to your Slack app's bot token (xoxb-…)"
+        )
+    if not socket_mode and settings.slack_signing_secret is None:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set; set it to your Slack app's signing secret, "
+            "or set SLACK_APP_TOKEN to use Socket Mode"
+        )
+    token = settings.slack_app_token
+    if socket_mode and token is not None and not token.get_secret_value().startswith("xapp-"):
+        raise ConfigError(
+            "SLACK_APP_TOKEN is not an app-level token; set it to the xapp-… token "
+            "of your app's Basic Information page, or unset it for HTTP mode"
+        )
+
+
 def build_app(
     settings: Settings,
     engine: Engine,
@@ -221,15 +240,8 @@ def build_app(
     with ``auth.test`` here, so a wrong one fails at start, not at the first
     command.
     """
-    if settings.slack_bot_token is None:
-        raise ConfigError(
-            "SLACK_BOT_TOKEN is not set; set it to your Slack app's bot token (xoxb-…)"
-        )
-    if not socket_mode and settings.slack_signing_secret is None:
-        raise ConfigError(
-            "SLACK_SIGNING_SECRET is not set; set it to your Slack app's signing secret, "
-            "or set SLACK_APP_TOKEN to use Socket Mode"
-        )
+    check_slack_settings(settings, socket_mode=socket_mode)
+    assert settings.slack_bot_token is not None
     organisation = org if org is not None else load_org_config(settings.config)
     client = WebClient(
         token=settings.slack_bot_token.get_secret_value(),
@@ -251,7 +263,12 @@ def build_app(
             ),
         )
     except (BoltError, SlackApiError) as exc:
-        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else None
+        # bolt wraps auth.test's SlackApiError in a BoltError; the error code is inside.
+        api = next(
+            (e for e in (exc, exc.__cause__, exc.__context__) if isinstance(e, SlackApiError)),
+            None,
+        )
+        reason = api.response.get("error") if api is not None else None
         raise ConfigError(
             f"Slack did not accept SLACK_BOT_TOKEN ({reason or 'auth.test failed'}); "
             "copy the Bot User OAuth Token from your app's OAuth & Permissions page"

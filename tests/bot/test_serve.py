@@ -1,0 +1,158 @@
+"""`riskbrief serve`: one sentence for a missing or refused Slack setting, a clean SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from data.engine import make_engine
+from data.migrate import upgrade
+from tests.fakes.slack_server import FakeSlack, signed_headers
+
+# One service and no subscribers: the scheduler has nothing to deliver.
+CONFIG = """
+[organisation]
+name = "Tiny"
+[[services]]
+key = "api"
+"""
+SECRET = "serve-test-secret"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> dict[str, str]:
+    """A migrated SQLite store and a config file, as the environment names them."""
+    db = tmp_path / "riskbrief.db"
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    engine.dispose()
+    (tmp_path / "riskbrief.toml").write_text(CONFIG)
+    return {
+        "RISKBRIEF_DATABASE_URL": f"sqlite:///{db}",
+        "RISKBRIEF_CONFIG": str(tmp_path / "riskbrief.toml"),
+    }
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """The fake Slack Web API."""
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+    ],
+)
+def test_missing_setting_is_one_sentence_naming_it(
+    store: dict[str, str], env: dict[str, str], variable: str
+) -> None:
+    """A missing Slack variable ends serve with one line that names it, and no traceback."""
+    result = CliRunner().invoke(main, ["serve"], env={**store, **env})
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"Error: {variable} ")
+    assert "Traceback" not in result.output
+
+
+def test_refused_bot_token_is_one_sentence(store: dict[str, str], slack: FakeSlack) -> None:
+    """A bot token Slack refuses (auth.test invalid_auth) ends serve before it listens."""
+    slack.fail_next("auth.test", error="invalid_auth")
+    env = {
+        **store,
+        "SLACK_BOT_TOKEN": "xoxb-revoked",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.base_url,
+    }
+    result = CliRunner().invoke(main, ["serve", "--port", "1"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: Slack did not accept SLACK_BOT_TOKEN (invalid_auth); copy the Bot User OAuth "
+        "Token from your app's OAuth & Permissions page"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_serve_answers_then_stops_cleanly_on_sigterm(
+    store: dict[str, str], slack: FakeSlack
+) -> None:
+    """The real command serves /healthz and signed Slack requests, and exits 0 on SIGTERM."""
+    port = _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "RISKBRIEF_", "ANTHROPIC_"))
+    }
+    env |= {
+        **store,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.base_url,
+        "RISKBRIEF_LOG_LEVEL": "info",
+    }
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("riskbrief")),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(url + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "serve did not start listening"
+                time.sleep(0.1)
+        assert health.json()["status"] == "ok"
+        body = b"command=%2Frisk&text=help&user_id=U1&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fx"
+        ok = httpx.post(url + "/slack/events", content=body, headers=signed_headers(SECRET, body))
+        assert ok.status_code == 200
+        assert "Usage" in ok.text or "riskbrief" in ok.text
+        forged = httpx.post(
+            url + "/slack/events", content=body, headers=signed_headers("forged", body)
+        )
+        assert forged.status_code == 401
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert f"HTTP mode on http://127.0.0.1:{port}/slack/events" in out
+    assert '"event": "serve.stopped"' in err
+    assert "Traceback" not in err
