@@ -1,0 +1,148 @@
+"""`/risk` text parsing: every valid form, usage for malformed text, closest names, escaping."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.slack.commands import (
+    BriefCommand,
+    Catalog,
+    Command,
+    DeployCommand,
+    HelpCommand,
+    PrCommand,
+    Scope,
+    ServiceCommand,
+    SettingsCommand,
+    SubscribeCommand,
+    UnsubscribeCommand,
+    Usage,
+    parse_command,
+)
+
+CATALOG = Catalog(
+    teams={"commerce": "Commerce", "discovery": "Discovery", "platform": "Platform"},
+    services={
+        "payments": "Payments",
+        "checkout": "Checkout",
+        "search": "Search",
+        "infra": "Infrastructure",
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", HelpCommand()),
+        ("  help ", HelpCommand()),
+        ("brief", BriefCommand()),
+        ("BRIEF commerce", BriefCommand(Scope(teams=("commerce",)))),
+        ("brief Infrastructure", BriefCommand(Scope(services=("infra",)))),
+        ("pr https://github.com/acme/platform/pull/4503", PrCommand("acme/platform#4503")),
+        ("pr <https://github.com/acme/platform/pull/4503/files>", PrCommand("acme/platform#4503")),
+        ("pr acme/platform#0042", PrCommand("acme/platform#42")),
+        ("service checkout", ServiceCommand("checkout")),
+        ("service Payments", ServiceCommand("payments")),
+        ("deploy latest search", DeployCommand(service="search")),
+        (
+            "deploy deploy:checkout:2026-11-20T15:35",
+            DeployCommand(deploy="deploy:checkout:2026-11-20T15:35"),
+        ),
+        ("subscribe", SubscribeCommand()),
+        (
+            "subscribe commerce infra email lead@acme.example tz europe/berlin",
+            SubscribeCommand(
+                scope=Scope(teams=("commerce",), services=("infra",)),
+                email="lead@acme.example",
+                timezone="Europe/Berlin",
+            ),
+        ),
+        (
+            "subscribe email <mailto:lead@acme.example|lead@acme.example>",
+            SubscribeCommand(email="lead@acme.example"),
+        ),
+        ("subscribe tz Asia/Kolkata", SubscribeCommand(timezone="Asia/Kolkata")),
+        ("unsubscribe", UnsubscribeCommand()),
+        ("settings", SettingsCommand()),
+    ],
+)
+def test_valid_forms(text: str, expected: Command) -> None:
+    """Each documented form parses to its typed command, names resolved to keys."""
+    assert parse_command(text, CATALOG) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "frobnicate",
+        "help me",
+        "pr",
+        "pr 4503 4504",
+        "service",
+        "deploy",
+        "deploy latest",
+        "deploy a b",
+        "unsubscribe now",
+        "settings please",
+        "subscribe email",
+        "subscribe tz",
+    ],
+)
+def test_malformed_text_gets_usage(text: str) -> None:
+    """Text that is no command gets a Usage naming how to type the commands."""
+    parsed = parse_command(text, CATALOG)
+    assert isinstance(parsed, Usage)
+    assert "/risk" in parsed.message
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        ("brief comerce", "`Commerce`"),
+        ("brief paymnts", "`Payments`"),
+        ("service chekout", "`Checkout`"),
+        ("deploy latest serch", "`Search`"),
+        ("subscribe discovry", "`Discovery`"),
+        ("subscribe tz Europe/Berln", "`Europe/Berlin`"),
+    ],
+)
+def test_unknown_names_get_the_closest_matches(text: str, suggested: str) -> None:
+    """A misspelt team, service or time zone is answered with the closest known names."""
+    parsed = parse_command(text, CATALOG)
+    assert isinstance(parsed, Usage)
+    assert "did you mean" in parsed.message
+    assert suggested in parsed.message
+
+
+def test_a_team_is_not_a_service() -> None:
+    """`/risk service` only takes services, so a team name there is refused."""
+    parsed = parse_command("service commerce", CATALOG)
+    assert isinstance(parsed, Usage)
+    assert "no service called “commerce”" in parsed.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "brief <!channel>",
+        "frobnicate <!here> <@U123> <#C1|general>",
+        "pr <https://evil.example|click me>",
+        "subscribe email <!everyone>",
+        "service <https://evil.example|x> & more",
+    ],
+)
+def test_echoed_text_cannot_mention_or_link(text: str) -> None:
+    """Whatever the user typed comes back escaped: no mention, no broadcast, no foreign link."""
+    parsed = parse_command(text, CATALOG)
+    assert isinstance(parsed, Usage)
+    message = parsed.message
+    for raw in ("<!", "<@", "<#", "<http"):
+        assert raw not in message
+    assert "&lt;" in message
+
+
+def test_pull_request_urls_on_other_hosts_keep_owner_and_repo() -> None:
+    """A GitHub Enterprise URL maps to the same owner/repo#number key."""
+    parsed = parse_command("pr https://github.acme.example/acme/platform/pull/7", CATALOG)
+    assert parsed == PrCommand("acme/platform#7")
