@@ -11,8 +11,10 @@ documentation are not blamed because a bug rarely lives there.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from data.sources.gitlog import MinedCommit, run_git
@@ -140,6 +142,7 @@ def bug_inducing(repo: Path | str, commits: Iterable[MinedCommit]) -> set[str]:
     """
     repo = Path(repo)
     found: set[str] = set()
+    to_blame: list[MinedCommit] = []
     for commit in commits:
         if commit.reverts is not None:
             target = _resolve(repo, commit.reverts)
@@ -148,5 +151,11 @@ def bug_inducing(repo: Path | str, commits: Iterable[MinedCommit]) -> set[str]:
         elif is_fix_commit(commit):
             # A revert that does not name its target is blamed like a fix, which
             # finds the reverted commit through the lines it takes back.
-            found |= _blame_fix(repo, commit)
+            to_blame.append(commit)
+    # git blame dominates the cost and runs in its own process, so threads give
+    # real parallelism; the union of sets does not depend on completion order.
+    workers = max(1, min(8, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for blamed in pool.map(lambda c: _blame_fix(repo, c), to_blame):
+            found |= blamed
     return found
