@@ -80,19 +80,29 @@ class ChangeFacts:
     coverage_delta: float | None = None
     co_authored_by_agent: bool = False
 
+    # Derived once: signals and the history ask for them several times per change.
+    _lines: int = field(init=False, repr=False, compare=False)
+    _services: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        seen: dict[str, None] = {}
+        lines = 0
+        for f in self.files:
+            lines += f.added + f.deleted
+            if f.service is not None:
+                seen.setdefault(f.service, None)
+        object.__setattr__(self, "_lines", lines)
+        object.__setattr__(self, "_services", tuple(seen))
+
     @property
     def lines_changed(self) -> int:
         """Lines added plus lines deleted over all files."""
-        return sum(f.added + f.deleted for f in self.files)
+        return self._lines
 
     @property
     def services(self) -> tuple[str, ...]:
         """The distinct services the touched files belong to, in first-seen order."""
-        seen: dict[str, None] = {}
-        for f in self.files:
-            if f.service is not None:
-                seen.setdefault(f.service, None)
-        return tuple(seen)
+        return self._services
 
     @property
     def primary_service(self) -> str | None:
