@@ -214,7 +214,10 @@ def mine_commits(repo: Path | str, rev: str = "HEAD") -> Iterator[MinedCommit]:
     repo = Path(repo)
     if not _check_repository(repo, rev):
         return
-    repository = repository_name(repo)
+    # Named after the clone itself even when ``repo`` is a folder inside it.
+    top = run_git(repo, "rev-parse", "--show-toplevel", check=False)
+    shown = top.stdout.decode("utf-8", "replace").strip()
+    repository = repository_name(Path(shown) if top.returncode == 0 and shown else repo)
     args = [
         "git",
         "-C",

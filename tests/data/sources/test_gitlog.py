@@ -115,6 +115,15 @@ def test_commits_come_oldest_first_without_merges(tmp_path: Path) -> None:
     assert len(shas) == 3
 
 
+def test_a_folder_inside_the_clone_is_keyed_by_the_clone(tmp_path: Path) -> None:
+    """Mining from a subfolder gives the clone's name, not the subfolder's, in every key."""
+    repo = GitRepo(tmp_path / "shop")
+    sha = repo.commit({"lib/a.py": "1\n"}, "A", T0)
+    (commit,) = mine_commits(repo.path / "lib")
+    assert commit.change.key == f"shop@{sha[:12]}"
+    assert commit.change.repository == "shop"
+
+
 def test_empty_repository_yields_nothing(tmp_path: Path) -> None:
     """A repository without commits is mined as no changes, not an error."""
     repo = GitRepo(tmp_path / "empty")
