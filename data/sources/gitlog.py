@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,12 +204,12 @@ def _parse(fields: Iterator[str], repository: str) -> Iterator[MinedCommit]:
         yield _commit(pending, repository)
 
 
-def mine_commits(repo: Path | str, rev: str = "HEAD") -> Iterator[MinedCommit]:
+def mine_commits(repo: Path | str, rev: str = "HEAD") -> Generator[MinedCommit, None, None]:
     """Every non-merge commit reachable from ``rev``, oldest first, one at a time.
 
-    An empty repository yields nothing. Raises ``SourceError`` when git is
-    missing, ``repo`` is not a git repository, ``rev`` is not a commit there,
-    or ``git log`` fails part way.
+    An empty repository yields nothing; closing the generator early stops git.
+    Raises ``SourceError`` when git is missing, ``repo`` is not a git
+    repository, ``rev`` is not a commit there, or ``git log`` fails part way.
     """
     repo = Path(repo)
     if not _check_repository(repo, rev):

@@ -124,6 +124,17 @@ def test_a_folder_inside_the_clone_is_keyed_by_the_clone(tmp_path: Path) -> None
     assert commit.change.repository == "shop"
 
 
+def test_stopping_early_ends_quietly(tmp_path: Path) -> None:
+    """A consumer that takes only the first commit and stops gets no error from the cut-off git."""
+    repo = GitRepo(tmp_path / "r")
+    first = repo.commit({"a.py": "1\n"}, "A", T0)
+    for hour in range(1, 30):
+        repo.commit({"a.py": f"{hour}\n"}, f"Change {hour}", T0 + timedelta(hours=hour))
+    commits = mine_commits(repo.path)
+    assert next(commits).sha == first
+    commits.close()
+
+
 def test_empty_repository_yields_nothing(tmp_path: Path) -> None:
     """A repository without commits is mined as no changes, not an error."""
     repo = GitRepo(tmp_path / "empty")

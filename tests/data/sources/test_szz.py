@@ -44,6 +44,20 @@ def test_planted_bug_is_traced_to_the_commit_that_wrote_the_line(tmp_path: Path)
     assert _labels(repo) == {a}
 
 
+def test_two_changed_blocks_blame_both_of_their_commits(tmp_path: Path) -> None:
+    """A fix touching two separate blocks of one file blames the commit behind each block."""
+    repo = GitRepo(tmp_path / "r")
+    lines = [f"v{i} = {i}\n" for i in range(20)]
+    repo.commit({"calc.py": "".join(lines)}, "Start", T0)
+    lines[2] = "v2 = 'two'\n"
+    first = repo.commit({"calc.py": "".join(lines)}, "Name two", T0 + HOUR)
+    lines[15] = "v15 = 'fifteen'\n"
+    second = repo.commit({"calc.py": "".join(lines)}, "Name fifteen", T0 + 2 * HOUR)
+    lines[2], lines[15] = "v2 = 2\n", "v15 = 15\n"
+    repo.commit({"calc.py": "".join(lines)}, "Fix wrong types (GH-7)", T0 + 3 * HOUR)
+    assert _labels(repo) == {first, second}
+
+
 def test_revert_labels_its_target_directly(tmp_path: Path) -> None:
     """The commit a revert names is bug-inducing, even though nothing blames it."""
     repo = GitRepo(tmp_path / "r")
