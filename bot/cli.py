@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from bot.calibrate import calibrate
 from bot.compose import Composed, compose_all, make_narrator, record, write_files
+from bot.delivery import report_lines, send_now
 from bot.pipeline import score_all
 from bot.settings import Settings, load_settings
 from briefing.week import IsoWeek
@@ -30,7 +31,7 @@ from data.sources.kamei import backtest as run_backtest
 from data.sources.kamei import read_kamei_csv
 from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
 from data.tables import Subscriber
-from scoring.errors import NotFoundError, RiskbriefError, StoreError
+from scoring.errors import DeliveryError, NotFoundError, RiskbriefError, StoreError
 
 __all__ = ["main"]
 
@@ -298,18 +299,37 @@ def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
 @click.option(
     "--dry-run",
     is_flag=True,
-    help="Print and write the briefings without sending (sending arrives with `serve`; "
-    "until then every run is a dry run).",
+    help="Print and write the briefings without sending (what every run without --send does).",
+)
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Send the last complete week's briefings to Slack and email now, at most once each.",
 )
 @click.pass_context
 def brief(
-    ctx: click.Context, subscriber: str | None, week: IsoWeek | None, out: Path, dry_run: bool
+    ctx: click.Context,
+    subscriber: str | None,
+    week: IsoWeek | None,
+    out: Path,
+    dry_run: bool,
+    send: bool,
 ) -> None:
-    """Build briefings from the store, print the first and write them to files; send nothing."""
-    del dry_run  # Accepted for scripts written against the documented flag; nothing sends yet.
+    """Build briefings, print the first and write them to files; with --send, deliver them."""
+    if send and (dry_run or week is not None):
+        raise click.UsageError("--send delivers the last complete week; drop --dry-run and --week")
     settings = _settings(ctx)
     org = load_org_config(settings.config)
     engine = _ready_engine(settings)
+    if send:
+        with session_scope(engine) as session:
+            sync_org(session, org)
+            score_all(session, org)
+        report = send_now(engine, settings, org, datetime.now(UTC), subscriber)
+        click.echo("\n".join(report_lines(report)))
+        if report.failures:
+            raise DeliveryError(report.failures[0].detail)
+        return
     with session_scope(engine) as session:
         sync_org(session, org)
         score_all(session, org)

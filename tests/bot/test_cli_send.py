@@ -1,0 +1,105 @@
+"""`riskbrief brief --send` end to end on the sample organisation, against fake Slack and SMTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+import time_machine
+from click.testing import CliRunner
+
+from bot.cli import main
+from tests.fakes.slack_server import FakeSlack
+from tests.fakes.smtp_server import USERNAME, FakeSMTP
+
+NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+TOKEN = "xoxb-test-token-0123456789"
+SENDER = "riskbrief@acme.example"
+SLACK_USERS = ("U04VPENG01", "U05COMLEAD", "U06DISCLD1")
+EMAILS = (
+    "dana.whitfield@acme.example",
+    "lena.hoffmann@acme.example",
+    "platform-lead@acme.example",
+)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """The fake Slack Web API, with the wall clock at ``NOW``."""
+    with time_machine.travel(NOW, tick=True), FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def smtp(tmp_path: Path) -> Iterator[FakeSMTP]:
+    """The fake SMTP server, STARTTLS and login required."""
+    with FakeSMTP(tmp_path) as server:
+        yield server
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`riskbrief demo` seeded a store; the environment points the CLI at it and its toml."""
+    out = tmp_path / "out"
+    with time_machine.travel(NOW, tick=True):
+        demo = CliRunner().invoke(main, ["demo", "--out", str(out), "--as-of", "2026-11-23"])
+    assert demo.exit_code == 0, demo.output
+    toml = tmp_path / "riskbrief.toml"
+    sample = files("data.sources.sample") / "sample.toml"
+    toml.write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{out / 'demo.db'}")
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(toml))
+    return out / "demo.db"
+
+
+@pytest.mark.usefixtures("demo_store")
+def test_brief_send_delivers_the_sample_org_once(
+    slack: FakeSlack, smtp: FakeSMTP, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`riskbrief brief --send` twice sends each briefing exactly once, secrets unprinted."""
+    env = {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": slack.base_url,
+        "RISKBRIEF_SMTP_HOST": smtp.host,
+        "RISKBRIEF_SMTP_PORT": str(smtp.port),
+        "RISKBRIEF_SMTP_USERNAME": USERNAME,
+        "RISKBRIEF_SMTP_PASSWORD": smtp.password,
+        "RISKBRIEF_SMTP_FROM": f"Risk Brief <{SENDER}>",
+        # The system trust store, as smtplib sees it, made to trust the fake's CA.
+        "SSL_CERT_FILE": str(smtp.ca_file),
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    runner = CliRunner()
+    first = runner.invoke(main, ["brief", "--send"])
+    assert first.exit_code == 0, first.output
+    assert "Sent 6 of 6 deliveries for 2026-W47." in first.output
+    again = runner.invoke(main, ["brief", "--send", "--subscriber", "commerce-lead"])
+    assert again.exit_code == 0, again.output
+    assert "commerce-lead slack: skipped — already sent" in again.output
+    assert all(len(slack.messages(u)) == 1 for u in SLACK_USERS)
+    assert all(len(smtp.to(a)) == 1 for a in EMAILS)
+    assert TOKEN not in first.output + again.output
+    assert smtp.password not in first.output + again.output
+
+
+@pytest.mark.usefixtures("demo_store")
+def test_brief_send_without_settings_names_the_variables() -> None:
+    """`brief --send` with neither Slack nor SMTP configured says in one line what to set."""
+    with time_machine.travel(NOW, tick=True):
+        result = CliRunner().invoke(main, ["brief", "--send"])
+    assert result.exit_code == 1
+    (line,) = result.output.strip().splitlines()
+    assert "SLACK_BOT_TOKEN" in line
+    assert "RISKBRIEF_SMTP_HOST" in line
+
+
+@pytest.mark.usefixtures("demo_store")
+def test_brief_send_refuses_a_week() -> None:
+    """`--send` only sends the last complete week, so `--week` with it is a usage error."""
+    result = CliRunner().invoke(main, ["brief", "--send", "--week", "2026-W40"])
+    assert result.exit_code == 2
+    assert "--send delivers the last complete week" in result.output
