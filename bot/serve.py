@@ -66,10 +66,11 @@ class HttpServer:
     """The WSGI app under waitress on ``host:port`` (port 0: a free one)."""
 
     def __init__(
-        self, application: WSGIApplication, host: str, port: int, *, threads: int = 16
+        self, application: WSGIApplication, host: str, port: int, *, threads: int = 48
     ) -> None:
-        # Enough threads that 50 simultaneous slash commands are all acknowledged at
-        # once: an ack is quick, the answers run on bolt's own worker pool.
+        # Enough threads that a burst of 50 slash commands is acknowledged without
+        # queueing: an ack is quick and holds its thread only briefly, and the answers
+        # run on bolt's own, smaller worker pool.
         self._server: Any = create_server(
             application,
             host=host,

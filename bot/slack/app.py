@@ -231,14 +231,16 @@ def build_app(
     *,
     socket_mode: bool = False,
     clock: Clock = utcnow,
-    workers: int = 8,
+    workers: int = 2,
 ) -> App:
     """The bolt app for ``settings``; ``org`` defaults to the file ``settings.config`` names.
 
     HTTP mode needs ``SLACK_SIGNING_SECRET`` (bolt verifies every request's
     signature and timestamp); Socket Mode does not. The bot token is checked
     with ``auth.test`` here, so a wrong one fails at start, not at the first
-    command.
+    command. ``workers`` threads answer after the acks: the answers are CPU-bound
+    Python, so more threads would not answer sooner but would take the interpreter
+    lock from the request threads and slow every acknowledgement down.
     """
     check_slack_settings(settings, socket_mode=socket_mode)
     assert settings.slack_bot_token is not None
