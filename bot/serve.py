@@ -21,6 +21,7 @@ import sqlalchemy as sa
 import structlog
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 
@@ -30,7 +31,7 @@ from data.config import OrgConfig, load_org_config
 from data.engine import make_engine, session_scope
 from data.migrate import is_current
 from data.org import sync_org
-from scoring.errors import StoreError
+from scoring.errors import ConfigError, StoreError
 
 __all__ = ["EVENTS_PATH", "HEALTH_PATH", "HttpServer", "serve", "wsgi_application"]
 
@@ -171,7 +172,14 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
             assert settings.slack_app_token is not None
             # Untyped in slack_bolt.
             handler: Any = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-            handler.connect()
+            try:
+                handler.connect()
+            except SlackApiError as exc:
+                raise ConfigError(
+                    f"Slack did not accept SLACK_APP_TOKEN ({exc.response.get('error')}); "
+                    "generate an app-level token with the connections:write scope on your "
+                    "app's Basic Information page"
+                ) from None
             print("riskbrief serve: Socket Mode, connected to Slack", flush=True)
             stop.wait()
             handler.close()

@@ -288,8 +288,9 @@ def service_reply(session: Session, org: OrgConfig, service: str, now: datetime)
     # Only numbers, week ids and bars go in the code block: nothing there needs escaping.
     blocks = [
         _section(
-            f"*{name}*: the last {_TREND_WEEKS} weeks ({mrkdwn(timezone)}; * is this week so far)"
-            "\n```\nweek      high-risk share  high/all\n" + "\n".join(lines) + "\n```"
+            f"*{name}*: high-risk share and high-risk/all changes, last {_TREND_WEEKS} weeks "
+            f"({mrkdwn(timezone)}; * is this week so far)"
+            "\n```\nweek       share  high/all\n" + "\n".join(lines) + "\n```"
         ),
         _section("*Riskiest changes*\n" + ("\n".join(risky_lines) or "No high-risk changes.")),
         _section(

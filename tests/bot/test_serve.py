@@ -88,6 +88,25 @@ def test_refused_bot_token_is_one_sentence(store: dict[str, str], slack: FakeSla
     )
 
 
+def test_refused_app_token_in_socket_mode_is_one_sentence(
+    store: dict[str, str], slack: FakeSlack
+) -> None:
+    """With SLACK_APP_TOKEN set serve uses Socket Mode; a token Slack refuses ends in one line."""
+    slack.fail_next("apps.connections.open", error="invalid_auth")
+    env = {
+        **store,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_APP_TOKEN": "xapp-revoked",
+        "SLACK_API_URL": slack.base_url,
+    }
+    result = CliRunner().invoke(main, ["serve"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip().startswith(
+        "Error: Slack did not accept SLACK_APP_TOKEN (invalid_auth); generate an app-level token"
+    )
+    assert [m for m, _ in slack.calls] == ["auth.test", "apps.connections.open"]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
