@@ -254,3 +254,22 @@ def test_app_home_shows_settings_and_this_week_so_far(served: Served) -> None:
     assert "Risk is concentrating in Payments" in text
     (call,) = served.slack.calls_of("views.publish")
     assert call["user_id"] == VP
+
+
+def test_brief_without_a_name_uses_the_callers_own_scope(served: Served) -> None:
+    """The Commerce lead's `/risk brief` covers Commerce, in their own time zone."""
+    served.command("brief", user_id="U05COMLEAD")
+    blocks = served.slack.wait_for_response("r1")["blocks"]
+    intro = blocks[0]["elements"][0]["text"]
+    assert intro.startswith("*This week so far* · Commerce · ")
+    assert intro.endswith("(Europe/Berlin)")
+    assert "Discovery" not in _texts(blocks)
+
+
+def test_details_of_a_card_no_briefing_has_is_one_sentence(served: Served) -> None:
+    """A Details value that matches no stored briefing says what to run instead."""
+    _click(served, "card:gone", response_url=served.slack.response_url("gone"))
+    answer = served.slack.wait_for_response("gone")
+    assert answer["text"] == (
+        "That card is no longer in a briefing I have; run `/risk brief` for this week so far."
+    )
