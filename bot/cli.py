@@ -29,6 +29,7 @@ from data.migrate import is_current, upgrade
 from data.org import sync_org
 from data.sources.kamei import backtest as run_backtest
 from data.sources.kamei import read_kamei_csv
+from data.sources.repo_backtest import backtest_repo, read_labels
 from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
 from data.tables import Subscriber
 from scoring.errors import DeliveryError, NotFoundError, RiskbriefError, StoreError
@@ -344,20 +345,59 @@ def brief(
     "--kamei-csv",
     "csv_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
+    default=None,
     help="Change metrics in the Kamei et al. CSV layout, with a bug label per change.",
+)
+@click.option(
+    "--repo",
+    "repo_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A local git clone whose commits are mined, scored and labelled (instead of a CSV).",
+)
+@click.option("--since", type=_Date(), default=None, help="First day of commits to measure.")
+@click.option("--until", type=_Date(), default=None, help="Last day of commits to measure.")
+@click.option(
+    "--labels",
+    "labels_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Bug-inducing shas, one per line; without it SZZ finds them from fix commits.",
 )
 @click.option("--calibrate", is_flag=True, help="Fit weights on the earlier 80% first.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def backtest(csv_path: Path, calibrate: bool, as_json: bool) -> None:
-    """Score the latest 20% of labelled changes and say how well the scores rank the bugs."""
-    rows = read_kamei_csv(csv_path)
-    result = run_backtest(rows, calibrate=calibrate)
+def backtest(
+    csv_path: Path | None,
+    repo_path: Path | None,
+    since: date | None,
+    until: date | None,
+    labels_path: Path | None,
+    calibrate: bool,
+    as_json: bool,
+) -> None:
+    """Say how well risk scores rank bug-inducing changes, from a Kamei CSV or a git history."""
+    if (csv_path is None) == (repo_path is None):
+        raise click.UsageError("give exactly one of --kamei-csv FILE or --repo PATH.")
+    if csv_path is not None:
+        if since or until or labels_path:
+            raise click.UsageError("--since, --until and --labels go with --repo, not --kamei-csv.")
+        result = run_backtest(read_kamei_csv(csv_path), calibrate=calibrate)
+        name = csv_path.name
+    else:
+        assert repo_path is not None
+        if since is None or until is None:
+            raise click.UsageError("--repo needs both --since and --until (YYYY-MM-DD).")
+        if calibrate:
+            raise click.UsageError("--calibrate works with --kamei-csv only.")
+        labels = read_labels(labels_path) if labels_path is not None else None
+        # Default weights: the backtest measures the product's scorer as shipped.
+        result = backtest_repo(repo_path, since, until, labels)
+        name = f"{repo_path.resolve().name} {since}…{until}"
     if as_json:
         click.echo(json.dumps(result.to_json(), sort_keys=True))
         return
     click.echo(
-        f"{csv_path.name}: {result.n} changes, {result.positives} bug-inducing; "
+        f"{name}: {result.n} changes, {result.positives} bug-inducing; "
         f"AUC {result.auc:.3f}, recall at 20% effort {result.recall_at_20pct_effort:.3f}, "
         f"top-10% lift {result.lift_top_10pct:.2f}"
     )

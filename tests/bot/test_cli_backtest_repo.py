@@ -1,0 +1,121 @@
+"""`riskbrief backtest --repo` end to end on a tiny real repository, and its one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from bot.cli import main
+from tests.data.sources.gitrepo import GitRepo, git_env
+from tests.data.sources.test_repo_backtest import build_history
+
+JSON_KEYS = {"auc", "n", "positives", "recall_at_20pct_effort", "lift_top_10pct"}
+
+
+@pytest.fixture(autouse=True)
+def _clean_git_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI runs git with the test's environment, never the developer's config."""
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(key)
+    for key, value in git_env().items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> tuple[GitRepo, dict[str, str]]:
+    """The six-commit history with one planted bug and its fix."""
+    return build_history(tmp_path / "shop")
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["backtest", *args])
+
+
+def _assert_one_line_error(result: Result, fragment: str) -> None:
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert fragment in result.output
+    assert len([line for line in result.output.splitlines() if line.startswith("Error")]) == 1
+
+
+def test_json_has_the_csv_modes_keys_and_counts(shop: tuple[GitRepo, dict[str, str]]) -> None:
+    """The JSON has the same keys as the CSV mode, with the window's n and SZZ positives."""
+    repo, _ = shop
+    result = _run(
+        "--repo", str(repo.path), "--since", "2026-03-03", "--until", "2026-03-06", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert set(figures) == JSON_KEYS
+    assert (figures["n"], figures["positives"]) == (4, 1)
+
+
+def test_labels_file_is_used(shop: tuple[GitRepo, dict[str, str]], tmp_path: Path) -> None:
+    """With --labels the listed commits are the positives, whatever SZZ would say."""
+    repo, shas = shop
+    labels = tmp_path / "bugs.txt"
+    labels.write_text(f"# known\n{shas['small'][:8]}\n{shas['other']}\n", encoding="utf-8")
+    result = _run(
+        "--repo", str(repo.path), "--since", "2026-03-02", "--until", "2026-03-07",
+        "--labels", str(labels), "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["positives"] == 2
+
+
+def test_human_line_matches_the_csv_mode(shop: tuple[GitRepo, dict[str, str]]) -> None:
+    """Without --json one line gives the counts and the three figures, like the CSV mode."""
+    repo, _ = shop
+    result = _run("--repo", str(repo.path), "--since", "2026-03-03", "--until", "2026-03-06")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("shop 2026-03-03…2026-03-06: 4 changes, 1 bug-inducing; AUC ")
+    assert "recall at 20% effort" in result.output
+    assert "top-10% lift" in result.output
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    """A directory that is not a git clone ends in one line saying so."""
+    result = _run("--repo", str(tmp_path), "--since", "2026-03-01", "--until", "2026-03-31")
+    _assert_one_line_error(result, "is not a git repository")
+
+
+def test_since_after_until(shop: tuple[GitRepo, dict[str, str]]) -> None:
+    """A window that ends before it starts ends in one line telling to swap them."""
+    repo, _ = shop
+    result = _run("--repo", str(repo.path), "--since", "2026-03-07", "--until", "2026-03-01")
+    _assert_one_line_error(result, "is after --until")
+
+
+def test_missing_since(shop: tuple[GitRepo, dict[str, str]]) -> None:
+    """--repo without --since is refused as a usage error."""
+    repo, _ = shop
+    result = _run("--repo", str(repo.path), "--until", "2026-03-07")
+    _assert_one_line_error(result, "--repo needs both --since and --until")
+    assert result.exit_code == 2
+
+
+def test_both_sources(shop: tuple[GitRepo, dict[str, str]], tmp_path: Path) -> None:
+    """--kamei-csv and --repo together are refused as a usage error."""
+    repo, _ = shop
+    csv = tmp_path / "x.csv"
+    csv.write_text("date,bug\n", encoding="utf-8")
+    result = _run("--kamei-csv", str(csv), "--repo", str(repo.path))
+    _assert_one_line_error(result, "give exactly one of --kamei-csv FILE or --repo PATH")
+    assert result.exit_code == 2
+
+
+def test_neither_source() -> None:
+    """A backtest without --kamei-csv or --repo is refused as a usage error."""
+    result = _run("--json")
+    _assert_one_line_error(result, "give exactly one of --kamei-csv FILE or --repo PATH")
+
+
+def test_bad_date() -> None:
+    """A --since that is not a date is refused by the option's own check."""
+    result = _run("--repo", ".", "--since", "March", "--until", "2026-03-07")
+    _assert_one_line_error(result, "'March' is not a date")
