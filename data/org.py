@@ -13,7 +13,8 @@ __all__ = ["sync_org"]
 def sync_org(session: Session, org: OrgConfig) -> None:
     """Upsert repositories, teams, services and config subscribers; idempotent.
 
-    Subscribers that came from Slack (``origin == "slack"``) are left alone;
+    Subscribers that came from Slack (``origin == "slack"``) are left alone
+    unless the file now declares the same Slack user, whose file entry wins;
     config subscribers no longer in the file are deactivated, never deleted, so
     their delivery history stays.
     """
@@ -54,8 +55,13 @@ def sync_org(session: Session, org: OrgConfig) -> None:
         row.active = True
         row.origin = "config"
         session.add(row)
+    declared_users = {s.slack_user_id for s in org.subscribers if s.slack_user_id}
     for key, row in subscribers.items():
-        if row.origin == "config" and key not in declared and row.active:
+        stale_config = row.origin == "config" and key not in declared
+        # Config wins: a Slack-made subscription of someone the file now declares
+        # would send them a second briefing.
+        superseded = row.origin == "slack" and row.slack_user_id in declared_users
+        if (stale_config or superseded) and row.active:
             row.active = False
             session.add(row)
     session.flush()

@@ -59,15 +59,15 @@ def recall_at_effort(
     efforts: Sequence[float],
     share: float = 0.2,
 ) -> float:
-    """Share of positives found by inspecting the highest scores first within ``share`` of effort.
+    """Share of positives found by inspecting changes within ``share`` of the total effort.
 
-    Effort is what inspecting a change costs (lines added plus deleted). Changes
-    are taken by score, highest first, while the running effort stays within
-    ``share`` of the total; the first change that would exceed it stops the
-    inspection, as a reviewer working down a list would stop. Ties keep input
-    order (a stable sort), so the caller decides it; the backtest passes changes
-    in date order. Ranking by raw score, not score per line, is deliberate: the
-    product shows managers the riskiest changes, not the cheapest ones.
+    Effort is what inspecting a change costs (lines added plus deleted). A
+    reviewer with a fixed budget of lines takes changes by risk per line of
+    effort, highest first (ties: higher risk first, then input order), while the
+    running effort stays within ``share`` of the total; the first change that
+    would exceed it ends the inspection. This is the effort-aware ranking of
+    the just-in-time literature (Kamei et al. 2013): taken by raw risk instead,
+    the largest changes, which are the riskiest, use up the budget first.
     Raises ``ValueError`` when there are no positives.
     """
     _check(scores, labels, efforts)
@@ -77,7 +77,10 @@ def recall_at_effort(
     if positives == 0:
         raise ValueError("recall is undefined when no change is positive")
     budget = share * sum(efforts)
-    order = sorted(range(len(scores)), key=lambda i: -scores[i])
+    # One line of effort at least, so empty changes do not divide by zero.
+    order = sorted(
+        range(len(scores)), key=lambda i: (-scores[i] / max(efforts[i], 1.0), -scores[i])
+    )
     spent = 0.0
     found = 0
     for i in order:

@@ -41,16 +41,22 @@ def test_mismatched_lengths_are_an_error() -> None:
         roc_auc([0.1, 0.2, 0.3], [True, False])
 
 
-def test_recall_at_effort_takes_top_scores_within_budget() -> None:
-    """With 20 of 100 lines to spend, the top two changes are inspected: one of three bugs."""
+def test_recall_at_effort_takes_risk_per_line_within_budget() -> None:
+    """With 20 of 100 lines to spend, the two densest changes are inspected: one of three bugs."""
     scores, labels, efforts = [4, 3, 2, 1], [True, False, True, True], [10, 10, 10, 70]
     assert recall_at_effort(scores, labels, efforts) == pytest.approx(1 / 3)
     assert recall_at_effort(scores, labels, efforts, share=0.3) == pytest.approx(2 / 3)
 
 
+def test_recall_at_effort_prefers_small_risky_changes_to_big_ones() -> None:
+    """A big change with the top score waits behind smaller changes with more risk per line."""
+    scores, labels, efforts = [90, 30, 20], [False, True, True], [80, 10, 10]
+    assert recall_at_effort(scores, labels, efforts) == pytest.approx(1.0)
+
+
 def test_recall_at_effort_stops_at_the_first_change_over_budget() -> None:
     """A change too big for the remaining budget ends the inspection; cheaper ones are skipped."""
-    assert recall_at_effort([3, 2, 1], [False, False, True], [5, 50, 5]) == pytest.approx(0.0)
+    assert recall_at_effort([30, 20, 1], [False, False, True], [5, 50, 5]) == pytest.approx(0.0)
 
 
 def test_recall_at_effort_without_positives_is_an_error() -> None:

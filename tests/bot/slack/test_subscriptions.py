@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from data.config import OrgConfig
+from data.config import OrgConfig, SubscriberConfig
 from data.engine import session_scope
 from data.org import sync_org
 from data.tables import Subscriber
@@ -125,3 +125,22 @@ def test_config_sync_leaves_slack_subscribers_alone(
     row = _row(org_engine, NEWCOMER)
     assert row is not None
     assert (row.active, row.origin, row.services) == (True, "slack", ["search"])
+
+
+def test_config_declaring_a_slack_subscriber_supersedes_their_subscription(
+    served: Served, org_engine: Engine, org: OrgConfig
+) -> None:
+    """When riskbrief.toml declares a Slack-made subscriber's user, the file's entry wins."""
+    _ask(served, "subscribe search")
+    declared = org.model_copy(
+        update={
+            "subscribers": (
+                *org.subscribers,
+                SubscriberConfig(key="newcomer", slack_user_id=NEWCOMER),
+            )
+        }
+    )
+    with session_scope(org_engine) as session:
+        sync_org(session, declared)
+        rows = session.exec(select(Subscriber).where(Subscriber.slack_user_id == NEWCOMER)).all()
+        assert sorted((r.origin, r.active) for r in rows) == [("config", True), ("slack", False)]
