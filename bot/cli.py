@@ -58,6 +58,8 @@ def _configure_logging(level: str) -> None:
         processors=[
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso"),
+            # log.exception would otherwise print "exc_info": true and no traceback.
+            structlog.processors.format_exc_info,
             structlog.processors.JSONRenderer(),
         ],
     )
