@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from data.engine import make_engine
 from data.migrate import upgrade
+from tests.data.sources.gitrepo import git_env
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -82,3 +83,12 @@ def engine(database_url: str) -> Iterator[Engine]:
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def clean_git_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git in tests runs with a fixed environment, never the developer's own config."""
+    for key in [k for k in os.environ if k.startswith("GIT_")]:
+        monkeypatch.delenv(key)
+    for key, value in git_env().items():
+        monkeypatch.setenv(key, value)

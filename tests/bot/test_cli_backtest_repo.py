@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from tests.data.sources.gitrepo import GitRepo, git_env
+from tests.data.sources.gitrepo import GitRepo
 from tests.data.sources.test_repo_backtest import build_history
 
 JSON_KEYS = {"auc", "n", "positives", "recall_at_20pct_effort", "lift_top_10pct"}
 
 
-@pytest.fixture(autouse=True)
-def _clean_git_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI runs git with the test's environment, never the developer's config."""
-    for key in [k for k in os.environ if k.startswith("GIT_")]:
-        monkeypatch.delenv(key)
-    for key, value in git_env().items():
-        monkeypatch.setenv(key, value)
+# Git runs with the test's environment, never the developer's config.
+pytestmark = pytest.mark.usefixtures("clean_git_env")
 
 
 @pytest.fixture

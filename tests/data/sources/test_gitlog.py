@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,13 +15,8 @@ from tests.data.sources.gitrepo import GitRepo, git_env
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _clean_git_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Mining runs with the test's git environment, never the developer's config."""
-    for key in [k for k in os.environ if k.startswith("GIT_")]:
-        monkeypatch.delenv(key)
-    for key, value in git_env().items():
-        monkeypatch.setenv(key, value)
+# Git runs with the test's environment, never the developer's config.
+pytestmark = pytest.mark.usefixtures("clean_git_env")
 
 
 def _mine(repo: GitRepo) -> list[MinedCommit]:
