@@ -13,7 +13,7 @@ from scoring.errors import (
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
 from scoring.history import History, HistoryContext
 from scoring.risk import Band, Gate, RiskScore, band_for, score_change, score_changes, score_deploy
-from scoring.signals import Signal
+from scoring.signal import Signal
 from scoring.weekly import (
     Distribution,
     GroupWeek,

@@ -10,8 +10,10 @@ from enum import StrEnum
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import History, HistoryContext
+from scoring.paths import is_migration
 from scoring.signal import Signal
-from scoring.signals import change_signals, is_migration, timing_points
+from scoring.signals import change_signals
+from scoring.timing import timing_points
 
 __all__ = [
     "Band",

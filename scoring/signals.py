@@ -6,13 +6,8 @@ pretends to be a measured zero.
 
 from __future__ import annotations
 
-import functools
 import math
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from scoring.change_metrics import (
     ChangeMetrics,
@@ -25,91 +20,11 @@ from scoring.change_metrics import (
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
+from scoring.paths import path_kinds
 from scoring.signal import Signal
+from scoring.timing import timing_points
 
-__all__ = [
-    "CHANGE_SIGNALS",
-    "PathKinds",
-    "Signal",
-    "SignalFn",
-    "change_signals",
-    "is_migration",
-    "is_test_path",
-    "local_time",
-    "path_kinds",
-    "timing_points",
-]
-
-
-_MIGRATION = re.compile(
-    r"(^|/)(migrations?|migrate|alembic/versions|db/migrate|schema)(/|$)|\.sql$", re.IGNORECASE
-)
-_TEST = re.compile(r"(^|/)(tests?|spec|__tests__)/|(^|/)test_[^/]+$|_test\.|\.test\.|\.spec\.")
-_INFRA = re.compile(
-    r"(^|/)(terraform|helm|k8s|kubernetes|infra|deploy|charts)/|\.tf$|(^|/)Dockerfile$"
-    r"|^\.github/workflows/",
-    re.IGNORECASE,
-)
-_SENSITIVE = re.compile(r"(^|/|_|-)(auth|oauth|login|payments?|billing|crypto|secrets?)(/|_|-|\.)")
-_MANIFEST = re.compile(
-    r"(^|/)(package(-lock)?\.json|yarn\.lock|pnpm-lock\.yaml|requirements[^/]*\.txt|pyproject\.toml"
-    r"|poetry\.lock|uv\.lock|Pipfile(\.lock)?|go\.(mod|sum)|Cargo\.(toml|lock)|Gemfile(\.lock)?"
-    r"|pom\.xml|build\.gradle(\.kts)?)$"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class PathKinds:
-    """What a file's path says about it, by naming conventions."""
-
-    migration: bool
-    test: bool
-    infra: bool
-    sensitive: bool
-    manifest: bool
-
-
-# The same paths come back change after change; classifying each once keeps a
-# million-change rescoring from spending its time in regular expressions.
-@functools.lru_cache(maxsize=1 << 17)
-def path_kinds(path: str) -> PathKinds:
-    """Classify a path once: migration, test, infrastructure, auth/payments, dependency manifest."""
-    return PathKinds(
-        migration=bool(_MIGRATION.search(path)),
-        test=bool(_TEST.search(path)),
-        infra=bool(_INFRA.search(path)),
-        sensitive=bool(_SENSITIVE.search(path)),
-        manifest=bool(_MANIFEST.search(path)),
-    )
-
-
-def is_migration(path: str) -> bool:
-    """True for schema migration files."""
-    return path_kinds(path).migration
-
-
-def is_test_path(path: str) -> bool:
-    """True for test files by the common naming conventions."""
-    return path_kinds(path).test
-
-
-def local_time(at: datetime, config: ScoringConfig) -> datetime:
-    """``at`` in the zone timing signals are judged in."""
-    return at.astimezone(_zone(config.timezone))
-
-
-@functools.lru_cache(maxsize=64)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def _ramp(x: float, low: float, high: float) -> float:
-    """0 at or below ``low``, 1 at or above ``high``, linear between."""
-    if x <= low:
-        return 0.0
-    if x >= high:
-        return 1.0
-    return (x - low) / (high - low)
+__all__ = ["CHANGE_SIGNALS", "SignalFn", "change_signals"]
 
 
 def _plural(n: int, word: str) -> str:
@@ -340,34 +255,6 @@ def tests(
     if delta is not None:
         text += f", coverage {delta:+.1f} points"
     return _signal("tests", 0.0, 0.0, w, text)
-
-
-# strftime's %a depends on the process locale; these names do not.
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def timing_points(at: datetime, config: ScoringConfig) -> tuple[float, str]:
-    """Share of timing points (0–1) and the reason, for a merge or deploy at ``at``."""
-    local = local_time(at, config)
-    start, end = config.working_hours
-    after_hours = local.weekday() >= 5 or not (start <= local.hour < end)
-    friday = local.weekday() == 4
-    day = local.date()
-    holiday = day in config.holidays or (day + timedelta(days=1)) in config.holidays
-    # A working day before a holiday is a Friday in disguise.
-    share = (0.6 if friday or holiday else 0.0) + (0.4 if after_hours else 0.0)
-    reasons = [
-        r
-        for r, on in (
-            ("on a Friday", friday),
-            ("before or on a holiday", holiday),
-            ("after hours", after_hours),
-        )
-        if on
-    ]
-    when = f"{_WEEKDAYS[local.weekday()]} {local.hour:02d}:{local.minute:02d}"
-    text = f"{' and '.join(reasons)} ({when} {config.timezone})" if reasons else f"at {when}"
-    return share, text
 
 
 def timing(

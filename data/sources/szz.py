@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from data.sources.gitlog import MinedCommit, run_git
-from scoring.signals import is_test_path
+from scoring.paths import is_test_path
 
 __all__ = ["blame_lines", "bug_inducing", "deleted_ranges", "is_fix_commit", "modified_files"]
 

@@ -12,8 +12,9 @@ from scoring.change_metrics import metrics_of
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.history import HistoryContext
+from scoring.paths import path_kinds
 from scoring.signal import Signal
-from scoring.signals import CHANGE_SIGNALS, SignalFn, change_signals, path_kinds
+from scoring.signals import CHANGE_SIGNALS, SignalFn, change_signals
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
 CONFIG = ScoringConfig()

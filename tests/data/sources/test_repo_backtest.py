@@ -11,7 +11,7 @@ from data.sources.repo_backtest import backtest_repo, is_labelled, ranking_score
 from scoring.config import ScoringConfig
 from scoring.errors import ConfigError, SourceError
 from scoring.risk import Band, Gate, RiskScore
-from scoring.signals import Signal
+from scoring.signal import Signal
 from tests.data.sources.gitrepo import GitRepo
 
 DAY = timedelta(days=1)
