@@ -26,15 +26,10 @@ from sqlalchemy.engine import Engine
 from bot.settings import Settings
 from bot.slack.answers import (
     DETAILS_ACTION,
-    Reply,
     brief_reply,
     catalog_of,
-    change_reply,
-    deploy_reply,
     details_reply,
     home_view,
-    latest_deploy_key,
-    service_reply,
     subscriber_of,
 )
 from bot.slack.commands import (
@@ -52,6 +47,8 @@ from bot.slack.commands import (
     Usage,
     parse_command,
 )
+from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, service_reply
+from bot.slack.reply import Reply
 from bot.slack.subscriptions import SlackProfile, settings_reply, subscribe, unsubscribe
 from data.config import OrgConfig, load_org_config
 from data.engine import session_scope

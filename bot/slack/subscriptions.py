@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from bot.slack.answers import Reply, settings_text, subscriber_of
+from bot.slack.answers import settings_text, subscriber_of
 from bot.slack.commands import Scope, SubscribeCommand
+from bot.slack.reply import Reply
 from briefing.build import scope_label
 from briefing.render.escape import mrkdwn
 from data.config import OrgConfig
