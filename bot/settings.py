@@ -114,6 +114,60 @@ class Settings(BaseSettings):
     sync_interval_minutes: int = Field(
         default=30, ge=1, le=1440, description="How often `riskbrief serve` syncs and scores."
     )
+    github_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GITHUB_TOKEN", "github_token"),
+        description="A GitHub token (a PAT or Actions' GITHUB_TOKEN) with read access.",
+    )
+    github_api_url: str = Field(
+        default="https://api.github.com",
+        validation_alias=AliasChoices("GITHUB_API_URL", "github_api_url"),
+        pattern=r"^https?://\S+$",
+        description="GitHub's API base URL; GitHub Enterprise's (https://host/api/v3) or a fake.",
+    )
+    github_app_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GITHUB_APP_ID", "github_app_id"),
+        pattern=r"^\d+$",
+        description="A GitHub App's id, to sync as the App instead of with a token.",
+    )
+    github_app_private_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GITHUB_APP_PRIVATE_KEY", "github_app_private_key"),
+        description="The App's private key (PEM text, or the path of the .pem file).",
+    )
+    github_app_installation_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GITHUB_APP_INSTALLATION_ID", "github_app_installation_id"),
+        pattern=r"^\d+$",
+        description="The App's installation id in your organisation.",
+    )
+    pagerduty_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PAGERDUTY_TOKEN", "pagerduty_token"),
+        description="A PagerDuty REST API key (read-only is enough).",
+    )
+    pagerduty_api_url: str = Field(
+        default="https://api.pagerduty.com",
+        validation_alias=AliasChoices("PAGERDUTY_API_URL", "pagerduty_api_url"),
+        pattern=r"^https?://\S+$",
+        description="PagerDuty's REST API base URL; another one only for a fake.",
+    )
+    opsgenie_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPSGENIE_API_KEY", "opsgenie_api_key"),
+        description="An Opsgenie API integration key with read access.",
+    )
+    opsgenie_api_url: str = Field(
+        default="https://api.opsgenie.com",
+        validation_alias=AliasChoices("OPSGENIE_API_URL", "opsgenie_api_url"),
+        pattern=r"^https?://\S+$",
+        description="Opsgenie's API base URL (https://api.eu.opsgenie.com in the EU).",
+    )
+    deploy_secret: SecretStr | None = Field(
+        default=None,
+        description="Shared secret CI pipelines send to `serve`'s POST /deploys endpoint.",
+    )
 
     @field_validator(
         "anthropic_api_key",
@@ -126,6 +180,13 @@ class Settings(BaseSettings):
         "smtp_username",
         "smtp_password",
         "smtp_from",
+        "github_token",
+        "github_app_id",
+        "github_app_private_key",
+        "github_app_installation_id",
+        "pagerduty_token",
+        "opsgenie_api_key",
+        "deploy_secret",
         mode="before",
     )
     @classmethod
@@ -163,6 +224,16 @@ _HINTS = {
     "smtp_from": "an address such as riskbrief@example.com",
     "smtp_starttls": "true or false",
     "sync_interval_minutes": "a whole number of minutes from 1 to 1440, such as 30",
+    "github_token": "a GitHub token with read access, or leave it unset",
+    "github_api_url": "a URL such as https://api.github.com or https://ghe.example.com/api/v3",
+    "github_app_id": "your GitHub App's numeric id, or leave it unset",
+    "github_app_private_key": "the App's private key (PEM text or a .pem path)",
+    "github_app_installation_id": "the App installation's numeric id, or leave it unset",
+    "pagerduty_token": "a PagerDuty REST API key, or leave it unset",
+    "pagerduty_api_url": "a URL such as https://api.pagerduty.com",
+    "opsgenie_api_key": "an Opsgenie API key, or leave it unset",
+    "opsgenie_api_url": "a URL such as https://api.opsgenie.com",
+    "deploy_secret": "a long random string shared with your CI, or leave it unset",
 }
 
 # Fields read from a variable of their own rather than RISKBRIEF_<FIELD>.
@@ -173,6 +244,15 @@ _VARIABLES = {
     "slack_api_url": "SLACK_API_URL",
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
     "slack_app_token": "SLACK_APP_TOKEN",
+    "github_token": "GITHUB_TOKEN",
+    "github_api_url": "GITHUB_API_URL",
+    "github_app_id": "GITHUB_APP_ID",
+    "github_app_private_key": "GITHUB_APP_PRIVATE_KEY",
+    "github_app_installation_id": "GITHUB_APP_INSTALLATION_ID",
+    "pagerduty_token": "PAGERDUTY_TOKEN",
+    "pagerduty_api_url": "PAGERDUTY_API_URL",
+    "opsgenie_api_key": "OPSGENIE_API_KEY",
+    "opsgenie_api_url": "OPSGENIE_API_URL",
 }
 
 

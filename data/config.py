@@ -18,6 +18,7 @@ import tomlkit.exceptions
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from data.paths import glob_to_regex, matches
+from data.source_config import SourcesConfig
 from scoring.config import BandThresholds, CardRules, ScoringConfig, Weights
 from scoring.errors import ConfigError
 
@@ -191,6 +192,7 @@ class OrgConfig(_Strict):
     agents: AgentsConfig = Field(default_factory=AgentsConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     scoring: ScoringOverrides = Field(default_factory=ScoringOverrides)
+    sources: SourcesConfig = Field(default_factory=SourcesConfig)
 
     @model_validator(mode="after")
     def _references(self) -> OrgConfig:

@@ -23,9 +23,17 @@ def _no_real_services() -> Iterator[None]:
     kept = ("RISKBRIEF_TEST_POSTGRES_URL", "RISKBRIEF_REQUIRE_POSTGRES")
     with pytest.MonkeyPatch.context() as patch:
         for var in list(os.environ):
-            if var.startswith(("ANTHROPIC_", "SLACK_", "GITHUB_", "SMTP_", "RISKBRIEF_")) and (
-                var not in kept
-            ):
+            if var.startswith(
+                (
+                    "ANTHROPIC_",
+                    "SLACK_",
+                    "GITHUB_",
+                    "SMTP_",
+                    "RISKBRIEF_",
+                    "PAGERDUTY_",
+                    "OPSGENIE_",
+                )
+            ) and (var not in kept):
                 patch.delenv(var)
         yield
 

@@ -1,0 +1,422 @@
+"""Upserting what sources read into the store, on natural keys.
+
+Reading the same pull request, deploy or incident twice updates its row and
+never makes a second one, so a sync that crashed part way can simply run again.
+People are created as they appear and typed as agents by ``riskbrief.toml``;
+files are mapped onto services by its path globs. A record the store cannot
+place (a deploy of an unknown service, say) is skipped with a log line, never
+fatal: one bad record must not stop a sync.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from sqlmodel import Session, col, select
+
+from data.config import OrgConfig
+from data.sources.records import (
+    ChangeRecord,
+    DeployRecord,
+    FileRecord,
+    IncidentRecord,
+    ReviewRecord,
+)
+from data.tables import (
+    Change,
+    ChangeFile,
+    Deploy,
+    Incident,
+    Person,
+    Repository,
+    ReviewRow,
+    Service,
+    Team,
+)
+
+__all__ = ["Ingest", "Tally", "agent_in_trailers"]
+
+log = structlog.get_logger(__name__)
+
+_STATES = frozenset({"approved", "changes_requested", "commented", "dismissed"})
+_TRAILER = re.compile(r"^\s*(?P<name>.*?)\s*(?:<(?P<email>[^>]*)>)?\s*$")
+
+
+@dataclass(slots=True)
+class Tally:
+    """Rows one source added, updated and skipped in a sync."""
+
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+    def __iadd__(self, other: Tally) -> Tally:
+        self.added += other.added
+        self.updated += other.updated
+        self.skipped += other.skipped
+        return self
+
+
+def agent_in_trailers(org: OrgConfig, co_authors: Iterable[str]) -> bool:
+    """True when a ``Co-authored-by`` value (``Name <email>``) names a configured agent.
+
+    GitHub's noreply addresses carry the login after a numeric id
+    (``123+Copilot@users.noreply.github.com``), so the address's local part counts too.
+    """
+    for value in co_authors:
+        match = _TRAILER.match(value)
+        if match is None:
+            continue
+        name = match.group("name") or ""
+        email = match.group("email") or ""
+        local = email.split("@", 1)[0].split("+", 1)[-1]
+        if any(c and org.agents.is_agent(c) for c in (name, local)):
+            return True
+    return False
+
+
+def _snapshot(row: Any, names: Iterable[str]) -> tuple[Any, ...]:
+    return tuple(getattr(row, n) for n in names)
+
+
+_CHANGE_FIELDS = (
+    "repository_id",
+    "number",
+    "sha",
+    "title",
+    "body",
+    "url",
+    "author_id",
+    "merged_by_id",
+    "opened_at",
+    "merged_at",
+    "base_branch",
+    "head_branch",
+    "labels",
+    "is_revert",
+    "is_hotfix",
+    "reverts_key",
+    "co_authors",
+    "co_authored_by_agent",
+    "ci_status",
+    "coverage_delta",
+    "review_comments",
+)
+_DEPLOY_FIELDS = (
+    "service_id",
+    "environment",
+    "sha",
+    "started_at",
+    "finished_at",
+    "status",
+    "source",
+)
+_INCIDENT_FIELDS = (
+    "service_id",
+    "title",
+    "opened_at",
+    "resolved_at",
+    "severity",
+    "source",
+)
+
+
+@dataclass(slots=True)
+class Ingest:
+    """Writes records into one session; the caller commits.
+
+    Caches of people, repositories and services live for the ingest's lifetime,
+    which is one sync of one source.
+    """
+
+    session: Session
+    org: OrgConfig
+    _people: dict[str, Person] = field(default_factory=dict)
+    _repos: dict[str, Repository] = field(default_factory=dict)
+    _services: dict[str, int] | None = None
+
+    # -- lookups -------------------------------------------------------------
+
+    def _service_ids(self) -> dict[str, int]:
+        if self._services is None:
+            self._services = {
+                s.key: s.id for s in self.session.exec(select(Service)) if s.id is not None
+            }
+        return self._services
+
+    def _person(self, login: str, *, is_bot: bool = False) -> Person:
+        person = self._people.get(login)
+        if person is None:
+            person = self.session.exec(select(Person).where(col(Person.login) == login)).first()
+        agent = self.org.agents.is_agent(login) or (is_bot and self.org.agents.bots_are_agents)
+        if person is None:
+            person = Person(login=login, kind="agent" if agent else "human")
+            self.session.add(person)
+            self.session.flush()
+        elif agent and person.kind != "agent":
+            person.kind = "agent"
+            self.session.add(person)
+        team = self._team_of(login)
+        if team is not None and person.team_id != team:
+            person.team_id = team
+            self.session.add(person)
+        self._people[login] = person
+        return person
+
+    def _team_of(self, login: str) -> int | None:
+        key = next((t.key for t in self.org.teams if login in t.members), None)
+        if key is None:
+            return None
+        row = self.session.exec(select(Team).where(col(Team.key) == key)).first()
+        return row.id if row else None
+
+    def _repository(self, name: str) -> Repository:
+        repo = self._repos.get(name)
+        if repo is None:
+            repo = self.session.exec(select(Repository).where(col(Repository.name) == name)).first()
+            if repo is None:
+                configured = next((r for r in self.org.repositories if r.name == name), None)
+                repo = Repository(
+                    name=name,
+                    url=configured.url if configured else None,
+                    default_branch=configured.default_branch if configured else "main",
+                )
+                self.session.add(repo)
+                self.session.flush()
+            self._repos[name] = repo
+        return repo
+
+    def _change_by_sha(self, repository_id: int, sha: str) -> Change | None:
+        query = select(Change).where(col(Change.repository_id) == repository_id)
+        if len(sha) >= 40:
+            return self.session.exec(query.where(col(Change.sha) == sha)).first()
+        return self.session.exec(
+            query.where(col(Change.sha).startswith(sha.lower())).order_by(col(Change.id))
+        ).first()
+
+    # -- changes -------------------------------------------------------------
+
+    def changes(self, records: Iterable[ChangeRecord]) -> Tally:
+        """Upsert changes with their files and reviews, by ``key``."""
+        tally = Tally()
+        for record in records:
+            try:
+                self._change(record, tally)
+            except ValueError as exc:
+                tally.skipped += 1
+                log.warning("record_skipped", kind="change", key=record.key, reason=str(exc))
+        self.session.flush()
+        return tally
+
+    def _change(self, r: ChangeRecord, tally: Tally) -> None:
+        if r.merged_at.tzinfo is None:
+            raise ValueError("merged_at has no time zone")
+        repo = self._repository(r.repository)
+        assert repo.id is not None
+        author = self._person(r.author, is_bot=r.author_is_bot)
+        merger = self._person(r.merged_by) if r.merged_by else None
+        reverts_key = r.reverts_key
+        if reverts_key is None and r.reverts_sha:
+            target = self._change_by_sha(repo.id, r.reverts_sha)
+            reverts_key = target.key if target else None
+        row = self.session.exec(select(Change).where(col(Change.key) == r.key)).first()
+        before = _snapshot(row, _CHANGE_FIELDS) if row is not None else None
+        if row is None:
+            row = Change(
+                key=r.key,
+                repository_id=repo.id,
+                author_id=author.id or 0,
+                merged_at=r.merged_at,
+            )
+        values: dict[str, Any] = {
+            "repository_id": repo.id,
+            "number": r.number,
+            "sha": r.sha.lower() if r.sha else None,
+            "title": r.title,
+            "body": r.body,
+            "url": r.url,
+            "author_id": author.id,
+            "merged_by_id": merger.id if merger else None,
+            "opened_at": r.opened_at,
+            "merged_at": r.merged_at,
+            "base_branch": r.base_branch,
+            "head_branch": r.head_branch,
+            "labels": list(r.labels),
+            "is_revert": r.is_revert or bool(reverts_key),
+            "is_hotfix": r.is_hotfix,
+            "reverts_key": reverts_key,
+            "co_authors": list(r.co_authors),
+            "co_authored_by_agent": agent_in_trailers(self.org, r.co_authors),
+            "ci_status": r.ci_status,
+            "coverage_delta": r.coverage_delta,
+            "review_comments": r.review_comments,
+        }
+        for name, value in values.items():
+            setattr(row, name, value)
+        self.session.add(row)
+        self.session.flush()
+        assert row.id is not None
+        files_changed = self._files(row.id, r.repository, r.files)
+        reviews_changed = self._reviews(row.id, r.reviews)
+        if before is None:
+            tally.added += 1
+        elif before != _snapshot(row, _CHANGE_FIELDS) or files_changed or reviews_changed:
+            tally.updated += 1
+
+    def _files(self, change_id: int, repository: str, files: Iterable[FileRecord]) -> bool:
+        services = self._service_ids()
+        existing = list(
+            self.session.exec(
+                select(ChangeFile)
+                .where(col(ChangeFile.change_id) == change_id)
+                .order_by(col(ChangeFile.id))
+            )
+        )
+        wanted = []
+        for f in files:
+            key = self.org.service_for_path(repository, f.path)
+            wanted.append(
+                (
+                    f.path,
+                    f.added,
+                    f.deleted,
+                    f.change_type,
+                    services.get(key) if key else None,
+                    list(f.owners) if f.owners is not None else None,
+                )
+            )
+        have = [
+            (f.path, f.added, f.deleted, f.change_type, f.service_id, f.owners) for f in existing
+        ]
+        if have == wanted:
+            return False
+        for old_file in existing:
+            self.session.delete(old_file)
+        self.session.flush()
+        self.session.add_all(
+            ChangeFile(
+                change_id=change_id,
+                path=path,
+                added=added,
+                deleted=deleted,
+                change_type=kind,
+                service_id=service_id,
+                owners=owners,
+            )
+            for path, added, deleted, kind, service_id, owners in wanted
+        )
+        return True
+
+    def _reviews(self, change_id: int, reviews: Iterable[ReviewRecord]) -> bool:
+        existing = list(
+            self.session.exec(
+                select(ReviewRow)
+                .where(col(ReviewRow.change_id) == change_id)
+                .order_by(col(ReviewRow.id))
+            )
+        )
+        wanted = []
+        for r in sorted(reviews, key=lambda r: (r.submitted_at, r.reviewer)):
+            state = r.state.lower()
+            if state not in _STATES or r.submitted_at.tzinfo is None:
+                log.warning("review_skipped", reviewer=r.reviewer, state=r.state)
+                continue
+            wanted.append((self._person(r.reviewer).id, state, r.submitted_at, r.comments))
+        have = [(r.reviewer_id, r.state, r.submitted_at, r.comments) for r in existing]
+        if have == wanted:
+            return False
+        for old_review in existing:
+            self.session.delete(old_review)
+        self.session.flush()
+        self.session.add_all(
+            ReviewRow(
+                change_id=change_id,
+                reviewer_id=reviewer_id or 0,
+                state=state,
+                submitted_at=at,
+                comments=comments,
+            )
+            for reviewer_id, state, at, comments in wanted
+        )
+        return True
+
+    # -- deploys and incidents ----------------------------------------------
+
+    def deploys(self, records: Iterable[DeployRecord]) -> Tally:
+        """Upsert deploys by ``key``; a deploy of a service not in riskbrief.toml is skipped."""
+        tally = Tally()
+        services = self._service_ids()
+        for r in records:
+            service_id = services.get(r.service)
+            problem = self._deploy_problem(r, service_id)
+            if problem:
+                tally.skipped += 1
+                log.warning("record_skipped", kind="deploy", key=r.key, reason=problem)
+                continue
+            row = self.session.exec(select(Deploy).where(col(Deploy.key) == r.key)).first()
+            before = _snapshot(row, _DEPLOY_FIELDS) if row is not None else None
+            if row is None:
+                row = Deploy(key=r.key, service_id=service_id or 0, finished_at=r.finished_at)
+            row.service_id = service_id or 0
+            row.environment = r.environment
+            row.sha = r.sha
+            row.started_at = r.started_at
+            row.finished_at = r.finished_at
+            row.status = r.status
+            row.source = r.source
+            self.session.add(row)
+            if before is None:
+                tally.added += 1
+            elif before != _snapshot(row, _DEPLOY_FIELDS):
+                tally.updated += 1
+        self.session.flush()
+        return tally
+
+    @staticmethod
+    def _deploy_problem(r: DeployRecord, service_id: int | None) -> str | None:
+        if service_id is None:
+            return f"service {r.service!r} is not in riskbrief.toml"
+        if r.status not in ("success", "failure"):
+            return f"status {r.status!r} is neither success nor failure"
+        if r.finished_at.tzinfo is None:
+            return "finished_at has no time zone"
+        return None
+
+    def incidents(self, records: Iterable[IncidentRecord]) -> Tally:
+        """Upsert incidents by ``key``; an incident of an unknown service is skipped."""
+        tally = Tally()
+        services = self._service_ids()
+        for r in records:
+            service_id = services.get(r.service)
+            problem = None
+            if service_id is None:
+                problem = f"service {r.service!r} is not in riskbrief.toml"
+            elif r.opened_at.tzinfo is None:
+                problem = "opened_at has no time zone"
+            elif r.resolved_at is not None and r.resolved_at < r.opened_at:
+                problem = "it was resolved before it opened"
+            if problem:
+                tally.skipped += 1
+                log.warning("record_skipped", kind="incident", key=r.key, reason=problem)
+                continue
+            row = self.session.exec(select(Incident).where(col(Incident.key) == r.key)).first()
+            before = _snapshot(row, _INCIDENT_FIELDS) if row is not None else None
+            if row is None:
+                row = Incident(key=r.key, service_id=service_id or 0, opened_at=r.opened_at)
+            row.service_id = service_id or 0
+            row.title = r.title
+            row.opened_at = r.opened_at
+            row.resolved_at = r.resolved_at
+            row.severity = r.severity
+            row.source = r.source
+            self.session.add(row)
+            if before is None:
+                tally.added += 1
+            elif before != _snapshot(row, _INCIDENT_FIELDS):
+                tally.updated += 1
+        self.session.flush()
+        return tally

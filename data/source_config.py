@@ -1,0 +1,115 @@
+"""The ``[sources]`` section of ``riskbrief.toml``: what to sync and how to map it onto services.
+
+Tokens and URLs are not here: they come from the environment (see the README).
+Patterns are Python regular expressions, matched case-insensitively with
+``re.search``; each is checked when the file is read, so a bad one is one
+sentence naming its key.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "FileImportConfig",
+    "GitHubSourceConfig",
+    "GitSourceConfig",
+    "OpsgenieSourceConfig",
+    "PagerDutySourceConfig",
+    "SourcesConfig",
+    "check_pattern",
+]
+
+
+def check_pattern(value: str | None) -> str | None:
+    """``value`` when it compiles as a regular expression; a ValueError saying why otherwise."""
+    if value is None:
+        return None
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"is not a valid regular expression ({exc})") from None
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GitHubSourceConfig(_Strict):
+    """GitHub: merged PRs, deployments, releases, workflow runs, CODEOWNERS and labelled issues.
+
+    ``repositories`` empty means every ``[[repositories]]`` entry without a
+    local ``path``. A deploy's service is, in order: the ``services`` entry for
+    its environment or workflow name; a service whose key appears as a word in
+    that name (``checkout-production``); the only service of its repository.
+    A deploy that matches none is skipped with a log line.
+    """
+
+    repositories: tuple[str, ...] = ()
+    # How far back the first sync reads.
+    since: date | None = None
+    # Re-read this much before the saved watermark, for PRs updated while the last sync ran.
+    lag_minutes: int = Field(default=10, ge=0, le=1440)
+    production_environment: str = r"^prod(uction)?$"
+    deploy_workflow: str | None = None
+    release_tags: str | None = None
+    incident_label: str | None = None
+    services: dict[str, str] = Field(default_factory=dict)
+
+    _patterns = field_validator("production_environment", "deploy_workflow", "release_tags")(
+        check_pattern
+    )
+
+
+class GitSourceConfig(_Strict):
+    """Local clones (``[[repositories]]`` with a ``path``): commits as changes, tags as deploys.
+
+    A tag matching ``deploy_tags`` is a successful production deploy of every
+    service whose files changed since the previous such tag; ``branch`` is the
+    branch mined (default: the repository's ``default_branch``).
+    """
+
+    deploy_tags: str | None = r"^v?\d+(\.\d+)*$"
+    branch: str | None = None
+
+    _patterns = field_validator("deploy_tags")(check_pattern)
+
+
+class PagerDutySourceConfig(_Strict):
+    """PagerDuty incidents; ``services`` maps a PagerDuty service id (``PXXXXXX``) to a key."""
+
+    services: dict[str, str] = Field(default_factory=dict)
+    since: date | None = None
+
+
+class OpsgenieSourceConfig(_Strict):
+    """Opsgenie incidents; ``services`` maps an Opsgenie service id or tag to a service key."""
+
+    services: dict[str, str] = Field(default_factory=dict)
+    since: date | None = None
+
+
+class FileImportConfig(_Strict):
+    """Incidents (or deploys) kept in a CSV or JSON file, re-read on every sync."""
+
+    path: str = Field(min_length=1)
+    kind: str = Field(default="incidents", pattern=r"^(incidents|deploys)$")
+
+
+class SourcesConfig(_Strict):
+    """Every source ``riskbrief sync`` runs; an absent table is a source that is off."""
+
+    github: GitHubSourceConfig | None = None
+    git: GitSourceConfig = Field(default_factory=GitSourceConfig)
+    pagerduty: PagerDutySourceConfig | None = None
+    opsgenie: OpsgenieSourceConfig | None = None
+    files: tuple[FileImportConfig, ...] = ()
+    # A revert of a known change is an incident of its service: opened when the
+    # reverted change merged, resolved when the revert merged.
+    reverts_as_incidents: bool = True
+    # How far back a first sync reads when a source has no `since` of its own.
+    first_sync_days: int = Field(default=90, ge=1, le=3650)

@@ -1,0 +1,116 @@
+"""What sources hand to the store: frozen records of changes, deploys and incidents.
+
+Every source (GitHub, a local clone, PagerDuty, Opsgenie, a file, a CI pipeline)
+turns what it reads into these values; ``data.ingest`` upserts them on their
+natural keys, so reading the same thing twice never makes a second row.
+Names are logins and keys as the outside system spells them; the ingest maps
+them onto people, services and agents by ``riskbrief.toml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+__all__ = [
+    "ChangeRecord",
+    "DeployRecord",
+    "FileRecord",
+    "IncidentRecord",
+    "ReviewRecord",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One file a change touched.
+
+    ``owners`` are the CODEOWNERS owners of the path as of the change: ``None``
+    when the source does not know, an empty tuple when no rule covers the file.
+    ``change_type`` is ``added``, ``modified``, ``deleted``, ``renamed`` or ``copied``.
+    """
+
+    path: str
+    added: int = 0
+    deleted: int = 0
+    change_type: str = "modified"
+    owners: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One review; ``state`` is approved, changes_requested, commented or dismissed."""
+
+    reviewer: str
+    state: str
+    submitted_at: datetime
+    comments: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRecord:
+    """A merged change: a pull request (``number``) or a commit (``sha``).
+
+    ``key`` is the natural key: ``owner/repo#123`` for a pull request,
+    ``repo@<12-hex sha>`` for a commit. ``co_authors`` are the names and
+    addresses of ``Co-authored-by`` trailers (``Name <email>``). A revert names
+    what it reverts by key (``reverts_key``, e.g. from a ``revert-123-…``
+    branch) or by sha (``reverts_sha``, full or abbreviated, from the message).
+    """
+
+    key: str
+    repository: str
+    author: str
+    merged_at: datetime
+    title: str = ""
+    number: int | None = None
+    sha: str | None = None
+    body: str | None = None
+    url: str | None = None
+    author_is_bot: bool = False
+    merged_by: str | None = None
+    opened_at: datetime | None = None
+    base_branch: str | None = None
+    head_branch: str | None = None
+    labels: tuple[str, ...] = ()
+    files: tuple[FileRecord, ...] = ()
+    reviews: tuple[ReviewRecord, ...] = ()
+    review_comments: int | None = None
+    co_authors: tuple[str, ...] = ()
+    ci_status: str | None = None
+    coverage_delta: float | None = None
+    is_revert: bool = False
+    is_hotfix: bool = False
+    reverts_key: str | None = None
+    reverts_sha: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeployRecord:
+    """A deploy of ``service`` (a ``[[services]]`` key) that finished at ``finished_at``.
+
+    ``status`` is ``success`` or ``failure``; ``key`` is the natural key, unique
+    across sources (e.g. ``github-deployment:owner/repo:123``).
+    """
+
+    key: str
+    service: str
+    finished_at: datetime
+    environment: str = "production"
+    sha: str | None = None
+    started_at: datetime | None = None
+    status: str = "success"
+    source: str = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRecord:
+    """A production incident of ``service`` (a ``[[services]]`` key); open until resolved."""
+
+    key: str
+    service: str
+    opened_at: datetime
+    title: str = ""
+    resolved_at: datetime | None = None
+    severity: str | None = None
+    source: str = "manual"

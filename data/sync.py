@@ -1,0 +1,191 @@
+"""One sync of the configured sources: cursors, checkpoints and a summary line per source.
+
+A source reads its cursor, fetches a page, and hands the page's records and
+its new cursor to ``SyncRun.checkpoint``, which writes both in one
+transaction. A crash or Ctrl-C therefore loses at most the page in flight, and
+the next sync resumes from the last checkpoint; the upserts of ``data.ingest``
+make re-reading that page harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+import structlog
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from data.config import OrgConfig
+from data.ingest import Ingest, Tally
+from data.sources.records import ChangeRecord, DeployRecord, IncidentRecord
+from data.tables import SyncState, utcnow
+from scoring.errors import RiskbriefError, SourceError
+
+__all__ = [
+    "Cursor",
+    "NullProgress",
+    "Progress",
+    "Source",
+    "SourceSummary",
+    "SyncRun",
+    "run_sources",
+]
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a source stopped: an opaque ``cursor`` and a time ``watermark``, either unset."""
+
+    cursor: str | None = None
+    watermark: datetime | None = None
+
+
+class Progress(Protocol):
+    """Where a sync reports how far it got (a progress bar on a terminal, nothing elsewhere)."""
+
+    def advance(self, source: str, count: int, unit: str) -> None:
+        """``count`` more ``unit`` (e.g. "PRs") of ``source`` were read."""
+
+
+class NullProgress:
+    """Progress that shows nothing."""
+
+    def advance(self, source: str, count: int, unit: str) -> None:
+        """Ignore the step."""
+
+
+class Source(Protocol):
+    """An outside system that ``riskbrief sync`` reads incrementally."""
+
+    @property
+    def name(self) -> str:
+        """A short name for the summary line and the cursor, e.g. ``github acme/shop``."""
+        ...
+
+    def sync(self, run: SyncRun) -> None:
+        """Read what changed since the saved cursor and checkpoint it page by page."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """What one source's sync did; ``error`` is the sentence it failed with, if it did."""
+
+    source: str
+    added: int
+    updated: int
+    skipped: int
+    error: str | None = None
+
+    def line(self) -> str:
+        """The summary line ``riskbrief sync`` prints for this source."""
+        counts = f"{self.added} added, {self.updated} updated"
+        if self.skipped:
+            counts += f", {self.skipped} skipped (see the log)"
+        if self.error:
+            return f"{self.source}: failed after {counts}: {self.error}"
+        return f"{self.source}: {counts}"
+
+
+@dataclass(slots=True)
+class SyncRun:
+    """The store side of one source's sync: cursors, checkpoints and the tally."""
+
+    engine: Engine
+    org: OrgConfig
+    progress: Progress = field(default_factory=NullProgress)
+    tally: Tally = field(default_factory=Tally)
+
+    def cursor(self, source: str, scope: str = "") -> Cursor:
+        """The saved cursor of ``source`` (in ``scope``, e.g. a repository), or an empty one."""
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(SyncState).where(
+                    col(SyncState.source) == source, col(SyncState.scope) == scope
+                )
+            ).first()
+            return Cursor(row.cursor, row.watermark) if row else Cursor()
+
+    def checkpoint(
+        self,
+        source: str,
+        scope: str = "",
+        *,
+        cursor: Cursor | None = None,
+        changes: Sequence[ChangeRecord] = (),
+        deploys: Sequence[DeployRecord] = (),
+        incidents: Sequence[IncidentRecord] = (),
+    ) -> Tally:
+        """Upsert the records and save ``cursor`` (when given) in one transaction."""
+        with Session(self.engine) as session:
+            ingest = Ingest(session, self.org)
+            page = Tally()
+            if changes:
+                page += ingest.changes(changes)
+            if deploys:
+                page += ingest.deploys(deploys)
+            if incidents:
+                page += ingest.incidents(incidents)
+            if cursor is not None:
+                _save_cursor(session, source, scope, cursor)
+            session.commit()
+        self.tally += page
+        return page
+
+    def save_cursor(self, source: str, scope: str, cursor: Cursor) -> None:
+        """Save a cursor alone (an ETag, say) in its own transaction."""
+        with Session(self.engine) as session:
+            _save_cursor(session, source, scope, cursor)
+            session.commit()
+
+
+def _save_cursor(session: Session, source: str, scope: str, cursor: Cursor) -> None:
+    row = session.exec(
+        select(SyncState).where(col(SyncState.source) == source, col(SyncState.scope) == scope)
+    ).first()
+    if row is None:
+        row = SyncState(source=source, scope=scope, updated_at=utcnow())
+    row.cursor = cursor.cursor
+    row.watermark = cursor.watermark
+    row.updated_at = utcnow()
+    session.add(row)
+
+
+def run_sources(
+    engine: Engine,
+    org: OrgConfig,
+    sources: Iterable[Source],
+    progress: Progress | None = None,
+) -> list[SourceSummary]:
+    """Sync each source in turn; a source that fails is reported and the others still run.
+
+    Errors a user can fix (``RiskbriefError``: a refused token, a missing clone)
+    become the source's summary line; anything else is logged with its
+    traceback and summarised as an unexpected failure, so one broken source
+    never stops the rest.
+    """
+    out: list[SourceSummary] = []
+    for source in sources:
+        run = SyncRun(engine, org, progress or NullProgress())
+        error: str | None = None
+        try:
+            source.sync(run)
+        except RiskbriefError as exc:
+            error = str(exc)
+            log.warning("source_failed", source=source.name, error=error)
+        except Exception as exc:
+            log.exception("source_crashed", source=source.name)
+            error = str(
+                SourceError(
+                    f"an unexpected {type(exc).__name__} stopped this source; "
+                    "the log has the details and the next sync resumes from the last checkpoint"
+                )
+            )
+        t = run.tally
+        out.append(SourceSummary(source.name, t.added, t.updated, t.skipped, error))
+    return out

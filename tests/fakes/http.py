@@ -1,0 +1,173 @@
+"""A small threaded HTTP server on 127.0.0.1 for fakes of outside APIs.
+
+A fake is a set of ``Route`` handlers; the server records every request,
+injects failures on demand (``fail_next``) and answers what the handler returns.
+The GitHub, PagerDuty and Opsgenie fakes are built on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlsplit
+
+__all__ = ["Answer", "FakeServer", "Request", "Route"]
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request as the fake saw it."""
+
+    method: str
+    path: str
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        """The body parsed as JSON."""
+        return json.loads(self.body or b"null")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the fake sends back: a status, headers and a body (JSON-encoded unless ``raw``)."""
+
+    status: int = 200
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+
+    def encoded(self) -> bytes:
+        """The bytes on the wire."""
+        if self.raw is not None:
+            return self.raw
+        if self.body is None:
+            return b""
+        return json.dumps(self.body).encode()
+
+
+Handler = Callable[[Request, re.Match[str]], Answer]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """``handler`` answers ``method`` requests whose path matches ``pattern``."""
+
+    method: str
+    pattern: str
+    handler: Handler
+
+
+class FakeServer:
+    """A real HTTP server on 127.0.0.1; use it as a context manager."""
+
+    def __init__(self, routes: list[Route] | None = None) -> None:
+        self.routes: list[Route] = list(routes or [])
+        self.requests: list[Request] = []
+        self._failures: deque[tuple[str, Answer]] = deque()
+        self.lock = threading.RLock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def add(self, method: str, pattern: str, handler: Handler) -> None:
+        """Answer ``method`` requests whose whole path matches the regex ``pattern``."""
+        self.routes.append(Route(method, pattern, handler))
+
+    def fail_next(self, path_prefix: str, answer: Answer) -> None:
+        """Answer the next request whose path starts with ``path_prefix`` with ``answer``.
+
+        Queued failures are used in order; each is used once.
+        """
+        with self.lock:
+            self._failures.append((path_prefix, answer))
+
+    def requests_to(self, pattern: str) -> list[Request]:
+        """Recorded requests whose path matches ``pattern``."""
+        with self.lock:
+            return [r for r in self.requests if re.fullmatch(pattern, r.path)]
+
+    def _answer(self, request: Request) -> Answer:
+        with self.lock:
+            self.requests.append(request)
+            for i, (prefix, answer) in enumerate(self._failures):
+                if request.path.startswith(prefix):
+                    del self._failures[i]
+                    return answer
+        for route in self.routes:
+            if route.method != request.method:
+                continue
+            match = re.fullmatch(route.pattern, request.path)
+            if match:
+                return route.handler(request, match)
+        return Answer(404, {"message": "Not Found"})
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                """Stay quiet."""
+
+            def _serve(self) -> None:
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                request = Request(
+                    method=self.command,
+                    path=parts.path,
+                    query=dict(parse_qsl(parts.query)),
+                    headers={k.lower(): v for k, v in self.headers.items()},
+                    body=body,
+                )
+                answer = fake._answer(request)
+                data = answer.encoded()
+                self.send_response(answer.status)
+                headers = {k.lower(): v for k, v in answer.headers.items()}
+                if data and "content-type" not in headers:
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = _serve
+            do_POST = _serve
+            do_PUT = _serve
+            do_PATCH = _serve
+            do_DELETE = _serve
+
+        return _Handler
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
