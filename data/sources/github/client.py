@@ -9,7 +9,12 @@ GitHub's limits are honoured here so that no source has to think about them:
   it, 60 s doubling on each repeat; a GraphQL 200 whose errors say
   ``RATE_LIMITED`` (or mention a secondary rate limit) is treated the same.
 - 5xx and timeouts: REST GETs are retried with backoff; GraphQL raises
-  ``GitHubUnavailable`` at once so the caller can halve its page size.
+  ``GitHubUnavailable`` at once so the caller can halve its page size. A
+  GraphQL answer cut short (invalid JSON) or whose error says GitHub timed out
+  counts as unavailable too: a smaller query is the cure for both.
+- GraphQL answers carrying ``data`` and errors that each point at a ``path``
+  (one pull request GitHub failed to resolve) are returned when the caller
+  asks for ``partial`` answers, so one broken item does not stop a sync.
 
 Every other refusal is one ``SourceError`` sentence naming what to fix.
 """
@@ -193,8 +198,12 @@ class GitHubClient:
         headers.update(extra or {})
         return headers
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """One request, waiting out rate limits as often as GitHub asks (up to a cap)."""
+    def _send(self, method: str, url: str, *, settle: bool = True, **kwargs: Any) -> httpx.Response:
+        """One request, waiting out rate limits as often as GitHub asks (up to a cap).
+
+        ``settle`` ends a streak of secondary limits on any answer below 400;
+        GraphQL settles itself, since its 200 may still say ``RATE_LIMITED``.
+        """
         for _ in range(_MAX_LIMIT_WAITS + 1):
             try:
                 response = self._http.request(method, url, **kwargs)
@@ -209,7 +218,7 @@ class GitHubClient:
                 ) from None
             hit = self._limit_of(response)
             if hit is None:
-                if response.status_code < 400:
+                if settle and response.status_code < 400:
                     self._secondary_streak = 0
                 return response
             self._wait(hit)
@@ -239,38 +248,63 @@ class GitHubClient:
             return GitHubUnavailable(f"GitHub answered {status} for {_short(url)}.")
         return SourceError(f"GitHub answered {status} for {_short(url)}; see the log.")
 
-    def graphql(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The ``data`` of one GraphQL query; rate-limit errors are waited out and retried."""
+    def graphql(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        partial: bool = False,
+    ) -> dict[str, Any]:
+        """The ``data`` of one GraphQL query; rate-limit errors are waited out and retried.
+
+        With ``partial``, an answer whose errors each name a ``path`` into its
+        ``data`` is returned (errors logged); the caller skips what is missing.
+        """
         url = graphql_url(self.base_url)
         body = {"query": query, "variables": dict(variables or {})}
         for _ in range(_MAX_LIMIT_WAITS + 1):
-            response = self._send("POST", url, json=body, headers=self._headers())
+            response = self._send("POST", url, settle=False, json=body, headers=self._headers())
             if response.status_code >= 400:
-                raise self._refusal(response, url)
-            payload = _json(response, url)
+                raise self._graphql_refusal(response, url)
+            payload = _graphql_json(response, url)
             errors = payload.get("errors") or []
+            if not isinstance(errors, list):
+                errors = [errors]
             if errors and _rate_limited(errors):
                 self._wait(self._secondary(response.headers.get("retry-after")))
                 continue
-            if errors:
-                first = errors[0] if isinstance(errors[0], dict) else {}
-                if first.get("type") == "NOT_FOUND":
-                    raise SourceError(
-                        f"GitHub says {first.get('message', 'a repository is missing')}; check "
-                        "the repository names in riskbrief.toml and the token's access."
-                    )
-                raise SourceError(
-                    f"GitHub's GraphQL API refused the query ({first.get('message', errors[0])})."
-                )
             data = payload.get("data")
+            usable = partial and isinstance(data, dict) and _all_pathed(errors)
+            if errors and (not usable or _not_found(errors)):
+                raise _graphql_error(errors)
             if not isinstance(data, dict):
                 raise SourceError(f"GitHub's answer from {_short(url)} has no data; see the log.")
+            if errors:
+                log.warning(
+                    "github_graphql_partial",
+                    errors=[str(e.get("message", ""))[:200] for e in errors],
+                    paths=[e.get("path") for e in errors],
+                )
+            self._secondary_streak = 0
             self.note_rate_limit(data.get("rateLimit"))
             return data
         raise SourceError(
             "GitHub's GraphQL API kept answering that it is rate limited; the next sync "
             "resumes from the last checkpoint."
         )
+
+    def _graphql_refusal(self, response: httpx.Response, url: str) -> SourceError:
+        if response.status_code == 404:
+            return SourceError(
+                f"GitHub has no GraphQL API at {url} (404); check GITHUB_API_URL "
+                "(https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server)."
+            )
+        if response.status_code == 403:
+            return SourceError(
+                "GitHub denied the GraphQL query (403); give the token read access to the "
+                "repository's contents and pull requests, or approve it for the organisation (SSO)."
+            )
+        return self._refusal(response, url)
 
     def get(
         self,
@@ -321,6 +355,46 @@ def _json(response: httpx.Response, url: str) -> Any:
         raise SourceError(
             f"GitHub's answer from {_short(url)} is not valid JSON; the next sync retries."
         ) from None
+
+
+def _graphql_json(response: httpx.Response, url: str) -> dict[str, Any]:
+    # A GraphQL answer cut short is a symptom of a query too big for GitHub to
+    # finish in time, so the caller treats it like a 502 and asks for less.
+    try:
+        payload = response.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise GitHubUnavailable(
+            f"GitHub's answer from {_short(url)} is not valid JSON (cut short?); "
+            "the next sync retries."
+        ) from None
+    if not isinstance(payload, dict):
+        raise SourceError(f"GitHub's answer from {_short(url)} is not a JSON object; see the log.")
+    return payload
+
+
+def _all_pathed(errors: list[Any]) -> bool:
+    return all(isinstance(e, dict) and e.get("path") for e in errors)
+
+
+def _not_found(errors: list[Any]) -> bool:
+    return any(isinstance(e, dict) and e.get("type") == "NOT_FOUND" for e in errors)
+
+
+def _graphql_error(errors: list[Any]) -> SourceError:
+    found = [e for e in errors if isinstance(e, dict) and e.get("type") == "NOT_FOUND"]
+    first = (found or errors)[0]
+    if not isinstance(first, dict):
+        first = {"message": str(first)}
+    message = str(first.get("message", "no message"))
+    if first.get("type") == "NOT_FOUND":
+        return SourceError(
+            f"GitHub says {message.rstrip('.')}; check the repository names in riskbrief.toml "
+            "and the token's access."
+        )
+    lowered = message.lower()
+    if "timeout" in lowered or "timed out" in lowered or "something went wrong" in lowered:
+        return GitHubUnavailable(f"GitHub gave up on the GraphQL query ({message.rstrip('.')}).")
+    return SourceError(f"GitHub's GraphQL API refused the query ({message.rstrip('.')}).")
 
 
 def _rate_limited(errors: list[Any]) -> bool:
