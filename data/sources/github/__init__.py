@@ -8,5 +8,15 @@ from data.sources.github.client import (
     TokenAuth,
     graphql_url,
 )
+from data.sources.github.pulls import GitHubPullsSource, OwnersOf
 
-__all__ = ["Auth", "GitHubClient", "GitHubUnavailable", "RestPage", "TokenAuth", "graphql_url"]
+__all__ = [
+    "Auth",
+    "GitHubClient",
+    "GitHubPullsSource",
+    "GitHubUnavailable",
+    "OwnersOf",
+    "RestPage",
+    "TokenAuth",
+    "graphql_url",
+]
