@@ -19,20 +19,20 @@ from sqlmodel import Session, col, select
 from bot.calibrate import calibrate
 from bot.compose import Composed, compose_all, make_narrator, record, write_files
 from bot.delivery import report_lines, send_now
-from bot.pipeline import score_all
+from bot.pipeline import ready_engine, score_all
 from bot.settings import Settings, load_settings
 from briefing.week import IsoWeek
 from briefing.writer import NarrativeLLM
 from data.config import OrgConfig, load_org_config, write_weights
 from data.engine import make_engine, session_scope
-from data.migrate import is_current, upgrade
+from data.migrate import upgrade
 from data.org import sync_org
 from data.sources.kamei import backtest as run_backtest
 from data.sources.kamei import read_kamei_csv
 from data.sources.repo_backtest import backtest_repo, read_labels
 from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
 from data.tables import Subscriber
-from scoring.errors import DeliveryError, NotFoundError, RiskbriefError, StoreError
+from scoring.errors import DeliveryError, NotFoundError, RiskbriefError
 
 __all__ = ["main"]
 
@@ -115,13 +115,7 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 def _ready_engine(settings: Settings) -> Engine:
-    engine = make_engine(settings.database_url)
-    if not is_current(engine):
-        raise StoreError(
-            "the database is not migrated to this version of riskbrief; "
-            "run `riskbrief db upgrade` first"
-        )
-    return engine
+    return ready_engine(settings.database_url)
 
 
 def _brief_all(
@@ -419,3 +413,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     from bot.serve import serve as run_serve
 
     run_serve(_settings(ctx), host, port)
+
+
+# Registered last: these commands live in their own modules to keep this one small.
+from bot.cli_sync import deploy, sync  # noqa: E402
+
+main.add_command(sync)
+main.add_command(deploy)

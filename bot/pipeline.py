@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from data.config import OrgConfig
+from data.engine import make_engine
 from data.linking import link_all
+from data.migrate import is_current
 from data.store import load_changes, load_deploys, load_incidents, save_scores
 from scoring import score_changes, score_deploy
+from scoring.errors import StoreError
 
-__all__ = ["ScoreSummary", "score_all"]
+__all__ = ["ScoreSummary", "ready_engine", "score_all"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +46,15 @@ def score_all(session: Session, org: OrgConfig) -> ScoreSummary:
     ]
     save_scores(session, "deploy", deploy_scores)
     return ScoreSummary(len(change_scores), len(deploy_scores), config.version)
+
+
+def ready_engine(database_url: str) -> Engine:
+    """The store's engine, or a ``StoreError`` saying to migrate when its schema is behind."""
+    engine = make_engine(database_url)
+    if not is_current(engine):
+        engine.dispose()
+        raise StoreError(
+            "the database is not migrated to this version of riskbrief; "
+            "run `riskbrief db upgrade` first"
+        )
+    return engine

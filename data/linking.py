@@ -3,8 +3,8 @@
 - A deploy ships the changes touching its service that merged after the
   previous successful deploy of the same service and environment, up to its
   own finish.
-- An incident is linked to the latest deploy of its service that finished
-  before it opened, within a window (default 72 hours).
+- An incident is linked to the latest successful production deploy of its
+  service that finished before it opened, within a window (default 24 hours).
 
 Links a source set explicitly are kept; only unlinked rows are filled in.
 """
@@ -65,11 +65,19 @@ def link_deploys(session: Session) -> int:
     return added
 
 
-def link_incidents(session: Session, window_hours: float = 72.0) -> int:
-    """Link unlinked incidents to the latest deploy of their service before they opened."""
+def link_incidents(session: Session, window_hours: float = 24.0) -> int:
+    """Link unlinked incidents to the latest successful production deploy of their service.
+
+    The deploy must have finished before the incident opened and within
+    ``window_hours`` of it; a failed deploy shipped nothing, and a staging
+    deploy nothing users saw, so neither can have caused a production incident.
+    """
     window = timedelta(hours=window_hours)
     by_service: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    for d in session.exec(select(Deploy)):
+    deploys = select(Deploy).where(
+        col(Deploy.status) == "success", col(Deploy.environment) == "production"
+    )
+    for d in session.exec(deploys):
         if d.id is not None:
             by_service[d.service_id].append((d.finished_at, d.id))
     for times in by_service.values():
@@ -89,6 +97,6 @@ def link_incidents(session: Session, window_hours: float = 72.0) -> int:
     return added
 
 
-def link_all(session: Session, window_hours: float = 72.0) -> LinkSummary:
+def link_all(session: Session, window_hours: float = 24.0) -> LinkSummary:
     """Apply both linking rules."""
     return LinkSummary(link_deploys(session), link_incidents(session, window_hours))

@@ -96,7 +96,7 @@ class CardRules:
     driver_min_changes: int = 3
     driver_min_rise: int = 2
     # Incidents after high-risk deploys: critical when the deploy was high or critical.
-    incident_window_hours: float = 72.0
+    incident_window_hours: float = 24.0
     # MTTR: worse by both a ratio and an absolute number of minutes.
     mttr_warning_ratio: float = 1.5
     mttr_critical_ratio: float = 3.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -158,9 +159,13 @@ class WeekAggregate:
 
     @property
     def mttr_minutes(self) -> float | None:
-        """Mean open-to-resolved minutes of the week's resolved incidents."""
+        """Median open-to-resolved minutes of the week's resolved incidents.
+
+        The median, as DORA reports it: one incident left open over a weekend
+        must not make a week of quick recoveries look slow.
+        """
         minutes = [m for i in self.incidents if (m := i.minutes_to_resolve) is not None]
-        return sum(minutes) / len(minutes) if minutes else None
+        return statistics.median(minutes) if minutes else None
 
     @property
     def failed_deploys(self) -> int:

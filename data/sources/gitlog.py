@@ -80,6 +80,11 @@ class MinedCommit:
     parent: str | None
     change: ChangeFacts
     reverts: str | None = None
+    # Every parent (a merge has two or more), the author's name and the message body,
+    # for sources that keep more of a commit than the scorer needs.
+    parents: tuple[str, ...] = ()
+    author_name: str = ""
+    body: str = ""
 
 
 def repository_name(path: Path) -> str:
@@ -178,7 +183,16 @@ def _commit(pending: _Pending, repository: str) -> MinedCommit:
         is_hotfix=bool(_HOTFIX.search(subject)),
         is_fix=is_fix_message(subject, body),
     )
-    return MinedCommit(sha, parents.split()[0] if parents else None, change, reverts)
+    parent_list = tuple(parents.split())
+    return MinedCommit(
+        sha,
+        parent_list[0] if parent_list else None,
+        change,
+        reverts,
+        parents=parent_list,
+        author_name=name.strip(),
+        body=body,
+    )
 
 
 def _parse(fields: Iterator[str], repository: str) -> Iterator[MinedCommit]:
@@ -204,9 +218,19 @@ def _parse(fields: Iterator[str], repository: str) -> Iterator[MinedCommit]:
         yield _commit(pending, repository)
 
 
-def mine_commits(repo: Path | str, rev: str = "HEAD") -> Generator[MinedCommit, None, None]:
+def mine_commits(
+    repo: Path | str,
+    rev: str = "HEAD",
+    *,
+    after: str | None = None,
+    first_parent: bool = False,
+) -> Generator[MinedCommit, None, None]:
     """Every non-merge commit reachable from ``rev``, oldest first, one at a time.
 
+    ``after`` (a sha) leaves out what it already reaches, for incremental mining.
+    ``first_parent`` mines what landed on the branch instead: its first-parent
+    chain, where a merge is one change whose diff is against its first parent
+    (a merged pull request, as a code host shows it).
     An empty repository yields nothing; closing the generator early stops git.
     Raises ``SourceError`` when git is missing, ``repo`` is not a git
     repository, ``rev`` is not a commit there, or ``git log`` fails part way.
@@ -225,14 +249,14 @@ def mine_commits(repo: Path | str, rev: str = "HEAD") -> Generator[MinedCommit, 
         "-c",
         "core.quotepath=off",
         "log",
-        "--no-merges",
+        *(["--first-parent", "--diff-merges=first-parent"] if first_parent else ["--no-merges"]),
         "--reverse",
         "--numstat",
         "-z",
         "--no-color",
         "--no-ext-diff",
         f"--format={_FORMAT}",
-        rev,
+        f"{after}..{rev}" if after else rev,
         "--",
     ]
     # stderr goes to a file: a pipe nobody reads could fill and stall git.

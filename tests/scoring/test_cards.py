@@ -229,15 +229,15 @@ def test_driver_and_concentrations(
         pytest.param(Band.CRITICAL, 1.5, C, id="critical-deploy"),
         pytest.param(Band.MODERATE, 1.5, None, id="moderate-deploy"),
         pytest.param(Band.SAFE, 1.5, None, id="safe-deploy"),
-        pytest.param(Band.HIGH, 72.0, C, id="exactly-72h-after"),
-        pytest.param(Band.HIGH, 72.5, None, id="72.5h-after"),
+        pytest.param(Band.HIGH, 24.0, C, id="exactly-24h-after"),
+        pytest.param(Band.HIGH, 24.5, None, id="24.5h-after"),
         pytest.param(None, 1.5, None, id="no-linked-deploy"),
     ],
 )
 def test_incident_after_risky_deploy(
     deploy_band: Band | None, hours_after: float, expected: str | None
 ) -> None:
-    """An incident within 72 hours of a high or critical deploy it is linked to is critical."""
+    """An incident within 24 hours of a high or critical deploy it is linked to is critical."""
     (deploy,) = deploys("checkout", 1, 0, band=deploy_band or Band.SAFE)
     opened = deploy.finished_at + timedelta(hours=hours_after)
     inc = incident("INC-7", "checkout", opened, 90, deploy if deploy_band else None)
@@ -722,7 +722,7 @@ def test_default_rules_are_the_documented_ones() -> None:
         concentration_min_changes=4,
         driver_min_changes=3,
         driver_min_rise=2,
-        incident_window_hours=72,
+        incident_window_hours=24,
         mttr_warning_ratio=1.5,
         mttr_critical_ratio=3,
         mttr_min_minutes=30,

@@ -1,0 +1,88 @@
+"""Deploys reported by a CI pipeline: ``riskbrief deploy record`` and ``POST /deploys``.
+
+For teams that deploy outside GitHub, the pipeline reports each deploy when it
+finishes. The report is checked here once for both ways in, and is keyed so
+that a pipeline retrying the same report never makes a second deploy: by the
+pipeline's own run id when it gives one, else by service, environment and sha.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from data.config import OrgConfig
+from data.ingest import Ingest
+from data.sources.records import DeployRecord
+from scoring.errors import ConfigError, NotFoundError
+
+__all__ = ["parse_report", "record_deploy"]
+
+_SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}$")
+_FIELDS = frozenset({"service", "environment", "sha", "status", "finished_at", "started_at", "id"})
+
+
+def _time(name: str, value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be an ISO 8601 time such as 2026-11-23T14:05:00Z (got {value!r})"
+        ) from None
+    if when.tzinfo is None:
+        raise ConfigError(f"{name} needs a time zone, such as a trailing Z for UTC (got {value!r})")
+    return when
+
+
+def parse_report(fields: Mapping[str, Any], org: OrgConfig, now: datetime) -> DeployRecord:
+    """The deploy a report describes, or a ``ConfigError`` sentence saying what to fix."""
+    unknown = sorted(set(fields) - _FIELDS)
+    if unknown:
+        raise ConfigError(
+            f"{unknown[0]!r} is not a deploy field; send only {', '.join(sorted(_FIELDS))}"
+        )
+    service = str(fields.get("service") or "")
+    known = [s.key for s in org.services]
+    if service not in known:
+        names = ", ".join(known) or "(none)"
+        raise NotFoundError(f"service {service!r} is not in riskbrief.toml; use one of {names}")
+    environment = str(fields.get("environment") or "production")
+    if not _NAME.match(environment):
+        raise ConfigError(f"environment must be a name such as production (got {environment!r})")
+    sha = fields.get("sha")
+    if sha is not None and not _SHA.match(str(sha)):
+        raise ConfigError(f"sha must be a commit sha of 7 to 64 hex digits (got {sha!r})")
+    status = str(fields.get("status") or "success").lower()
+    if status not in ("success", "failure"):
+        raise ConfigError(f"status must be success or failure (got {status!r})")
+    finished = _time("finished_at", fields.get("finished_at")) or now
+    started = _time("started_at", fields.get("started_at"))
+    run_id = fields.get("id")
+    if run_id is not None and not _NAME.match(str(run_id)):
+        raise ConfigError(f"id must be a short name such as a CI run number (got {run_id!r})")
+    if run_id is None and sha is None:
+        raise ConfigError("a deploy needs its sha or the pipeline's run id; add --sha or --id")
+    tail = str(run_id) if run_id is not None else str(sha).lower()
+    return DeployRecord(
+        key=f"ci:{service}:{environment}:{tail}",
+        service=service,
+        finished_at=finished,
+        environment=environment,
+        sha=str(sha).lower() if sha is not None else None,
+        started_at=started,
+        status=status,
+        source="ci",
+    )
+
+
+def record_deploy(session: Session, org: OrgConfig, record: DeployRecord) -> bool:
+    """Upsert the deploy; True when it is new, False when the same report came before."""
+    tally = Ingest(session, org).deploys([record])
+    return tally.added == 1
