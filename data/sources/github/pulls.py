@@ -13,33 +13,35 @@ and re-reading a page only updates rows. The last checkpoint saves that newest
 
 What it costs (GitHub's GraphQL points)
 ---------------------------------------
-A page of 100 pull requests with ``files(first: 100)`` and
-``reviews(first: 100)`` needs 1 + 100 + 100 = 201 requests: **2 points**.
-Everything else per pull request comes from fields that are not connections
-and so cost nothing: ``totalCommentsCount``, ``statusCheckRollup { state }``
-(CI of the head commit), ``mergeCommit { oid message }`` (the
-``Co-authored-by`` trailers of a squash merge; the body's trailers count too),
-``author { __typename login }`` and the branch names.
+GitHub prices a query at its requests / 100, rounded, at least 1 (see
+``graphql_queries``). A page of N pull requests with ``files(first: 100)``
+and ``reviews(first: 100)`` needs 1 + 2N requests: 100 per page would be
+201 requests, **2 points**; 74 per page is 149 requests, **1 point**. So pages
+are 74 pull requests, 1.35 points per 100. Everything else per pull request
+comes from fields that are not connections and so cost nothing:
+``totalCommentsCount``, ``statusCheckRollup { state }`` (CI of the head
+commit), ``mergeCommit { oid message }`` (the ``Co-authored-by`` trailers of a
+squash merge; the body's trailers count too), ``author { __typename login }``
+and the branch names.
 
-Labels are a connection, and a third one per pull request would make a page
-cost 3. Instead they are read label-first: ``labels { pullRequests(first:
-100) { number } }`` gives, for each label, its most recently updated merged
-pull requests. A query still costs 2 points up to 249 requests, so each page
-carries up to 48 requests of label work for free: a sweep of up to 47 labels
-(1 + 47 requests), then ``label(name:) { pullRequests(after:) }`` for labels
-with more pull requests in the window (1 request each, being at the top).
-Before a page is written, the labels are known down to its oldest pull
-request; when the free room did not suffice, a query of label work alone
-(1 point, up to 149 requests) completes them.
+Labels are a connection, and a third one per pull request would cost N more
+requests per page. Instead they are read label-first: ``labels(first: L) {
+pullRequests(first: 100) { number updatedAt } }`` gives, for each label, its
+most recently updated merged pull requests for 1 + L requests. The first page
+of a run is 50 pull requests (101 requests), leaving room under 149 for a
+sweep of 47 labels: a small incremental sync costs **1 point** in all. Any
+page's spare requests carry more label work; a label with more pull requests
+in the window than read so far is continued with ``label(name:) {
+pullRequests(after:) }`` at the top (1 request). Before a page is written its
+labels are known down to its oldest pull request; when the spare room did not
+suffice, a query of label work alone (1 point, up to 149 requests) finishes.
 
 Files or reviews beyond 100 are read only when ``pageInfo.hasNextPage`` says
 so, with ``pullRequest(number:) { files(after:) }`` at the top (1 request
 each), batched up to 149 per query: 1 point.
 
-So a sync costs 2 points per 100 merged pull requests, plus 1 point per batch
-of follow-ups when some have more than 100 files or reviews, or when a label
-has so many pull requests in the window that the free room does not keep up
-(``python -m bench.github_economy`` measures it).
+``python -m bench.github_economy`` measures a first sync of 1,000 merged pull
+requests with files, reviews and labels: about 1.5 points per 100.
 
 Failures: a page that fails with a 5xx, a timeout or a cut-short answer is
 asked again at half the size (down to 1, then the sync gives up with one
@@ -85,7 +87,10 @@ CURSOR_SOURCE = "github-pulls"
 
 OwnersOf = Callable[[str, datetime], tuple[str, ...] | None]
 
-_MAX_PAGE = 100
+# The largest page whose query still costs 1 point: 1 + 2 × 74 = 149 requests.
+_MAX_PAGE = 74
+# The first page of a run leaves 48 requests for a sweep of 47 labels: 101 + 48 = 149.
+_SWEEP_PAGE = 50
 _MAX_BATCH = 149
 # A label sweep narrower than this is not worth a query's spare room.
 _MIN_SWEEP = 10
@@ -467,7 +472,7 @@ class GitHubPullsSource:
         self._owner = owner
         self._repo = name
         self._clock = clock
-        self.max_page = max(1, min(_MAX_PAGE, max_page))
+        self.max_page = max(1, min(100, max_page))
         self.page_size = self.max_page
         self._batch = _MAX_BATCH
         self.points_used = 0
@@ -507,7 +512,7 @@ class GitHubPullsSource:
     def _fetch_page(self, after: str | None, labels: _Labels, stop: datetime) -> _Page:
         """One page of pull requests, halving its size while GitHub cannot answer it."""
         while True:
-            size = self.page_size
+            size = self.page_size if labels.swept else min(self.page_size, _SWEEP_PAGE)
             page_part = pull_page(size, after)
             extras = labels.work(spare_requests(page_part.requests), stop)
             try:
