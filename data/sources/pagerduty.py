@@ -54,6 +54,7 @@ __all__ = [
     "Seen",
     "WindowedSync",
     "parse_api_time",
+    "parse_items",
     "parse_pagerduty_incident",
 ]
 
