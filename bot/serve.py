@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 
+from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
 from bot.settings import Settings
 from bot.slack.app import build_app, check_slack_settings
 from data.config import OrgConfig, load_org_config
@@ -41,11 +42,27 @@ HEALTH_PATH = "/healthz"
 log = structlog.get_logger("riskbrief.serve")
 
 
-def wsgi_application(app: App, engine: Engine) -> WSGIApplication:
-    """Slack's requests to bolt at ``/slack/events``; ``GET /healthz`` says if the store answers."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+def _not_found(_environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    data = b'{"error": "not found"}'
+    start_response(
+        "404 Not Found", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    )
+    return [data]
+
+
+def wsgi_application(
+    app: App | None, engine: Engine, deploys: WSGIApplication | None = None
+) -> WSGIApplication:
+    """Slack's requests to bolt at ``/slack/events``; ``GET /healthz`` says if the store answers.
+
+    ``deploys`` answers ``/deploys`` (CI pipelines reporting deploys); ``app``
+    is ``None`` in Socket Mode, where Slack's requests do not come over HTTP.
+    """
+    slack: WSGIApplication = SlackRequestHandler(app, path=EVENTS_PATH) if app else _not_found
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if deploys is not None and environ.get("PATH_INFO") == DEPLOYS_PATH:
+            return deploys(environ, start_response)
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
             try:
                 with engine.connect() as conn:
@@ -148,9 +165,13 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     app = build_app(settings, engine, org, socket_mode=socket_mode)
     stop = threading.Event()
     server: HttpServer | None = None
-    if not socket_mode:
+    deploys = deploy_endpoint(engine, org, settings.deploy_secret)
+    # Socket Mode needs no HTTP for Slack, but CI pipelines still report deploys over it.
+    if not socket_mode or settings.deploy_secret is not None:
         server = HttpServer(
-            wsgi_application(app, engine), host or settings.serve_host, port or settings.serve_port
+            wsgi_application(None if socket_mode else app, engine, deploys),
+            host or settings.serve_host,
+            port or settings.serve_port,
         )
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -162,11 +183,19 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     scheduler = _start_scheduler(settings, engine, org)
     try:
-        if server is not None:
+        if not socket_mode:
+            assert server is not None
             log.info("serve.http", url=server.url, events=EVENTS_PATH, health=HEALTH_PATH)
             print(f"riskbrief serve: HTTP mode on {server.url}{EVENTS_PATH}", flush=True)
             server.run()
         else:
+            http = None
+            if server is not None:
+                http = threading.Thread(target=server.run, name="deploys-http", daemon=True)
+                http.start()
+                print(
+                    f"riskbrief serve: deploys accepted at {server.url}{DEPLOYS_PATH}", flush=True
+                )
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             assert settings.slack_app_token is not None
@@ -183,6 +212,9 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
             print("riskbrief serve: Socket Mode, connected to Slack", flush=True)
             stop.wait()
             handler.close()
+            if http is not None:
+                # on_signal has stopped the server already.
+                http.join(timeout=10)
     finally:
         scheduler.shutdown(wait=True)
         for signum, handler_before in previous.items():

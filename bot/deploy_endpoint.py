@@ -1,0 +1,116 @@
+"""``POST /deploys``: CI pipelines that deploy outside GitHub report each deploy to ``serve``.
+
+The pipeline sends ``Authorization: Bearer <RISKBRIEF_DEPLOY_SECRET>`` and a
+JSON object with the fields of ``riskbrief deploy record`` (``service``,
+``environment``, ``sha``, ``status``, ``finished_at``, ``started_at``,
+``id``). The answer is JSON: ``201`` for a new deploy, ``200`` for a report
+seen before (retries are safe), and for anything refused a status with
+``{"error": "<one sentence>"}``: 401 bad or missing secret, 404 when no
+secret is configured (the endpoint is off), 405 not a POST, 413 a body over
+16 KiB, 400 a body that is not a valid report.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+import structlog
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
+
+from data.config import OrgConfig
+from data.engine import session_scope
+from data.sources.ci_deploys import parse_report, record_deploy
+from scoring.errors import RiskbriefError
+
+__all__ = ["DEPLOYS_PATH", "MAX_BODY", "deploy_endpoint"]
+
+DEPLOYS_PATH = "/deploys"
+MAX_BODY = 16 * 1024
+
+log = structlog.get_logger("riskbrief.deploys")
+
+_REASONS = {
+    200: "200 OK",
+    201: "201 Created",
+    400: "400 Bad Request",
+    401: "401 Unauthorized",
+    404: "404 Not Found",
+    405: "405 Method Not Allowed",
+    413: "413 Content Too Large",
+}
+
+
+def _answer(start_response: StartResponse, status: int, body: dict[str, object]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    if status == 401:
+        headers.append(("WWW-Authenticate", 'Bearer realm="riskbrief deploys"'))
+    if status == 405:
+        headers.append(("Allow", "POST"))
+    start_response(_REASONS[status], headers)
+    return [data]
+
+
+def deploy_endpoint(
+    engine: Engine,
+    org: OrgConfig,
+    secret: SecretStr | None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> WSGIApplication:
+    """The WSGI application answering ``POST /deploys``."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if secret is None:
+            return _answer(
+                start_response,
+                404,
+                {"error": "the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on"},
+            )
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _answer(start_response, 405, {"error": "send deploys with POST"})
+        given = str(environ.get("HTTP_AUTHORIZATION", ""))
+        scheme, _, token = given.partition(" ")
+        expected = secret.get_secret_value().encode()
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+            log.warning("deploy_refused", reason="bad secret")
+            return _answer(
+                start_response,
+                401,
+                {"error": "send the deploy secret as 'Authorization: Bearer <secret>'"},
+            )
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            return _answer(
+                start_response, 413, {"error": f"a deploy report must be at most {MAX_BODY} bytes"}
+            )
+        raw = environ["wsgi.input"].read(length) if length else b""
+        try:
+            fields = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            fields = None
+        if not isinstance(fields, dict):
+            return _answer(
+                start_response, 400, {"error": "the body must be a JSON object of deploy fields"}
+            )
+        try:
+            report = parse_report(fields, org, clock())
+            with session_scope(engine) as session:
+                new = record_deploy(session, org, report)
+        except RiskbriefError as exc:
+            return _answer(start_response, 400, {"error": str(exc)})
+        log.info("deploy_recorded", key=report.key, new=new)
+        return _answer(
+            start_response,
+            201 if new else 200,
+            {"key": report.key, "service": report.service, "status": report.status, "new": new},
+        )
+
+    return application

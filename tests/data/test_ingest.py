@@ -1,0 +1,183 @@
+"""Upserting source records: natural keys, people and agents, services, skipped records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from data.config import OrgConfig, parse_org_config
+from data.ingest import Ingest, agent_in_trailers
+from data.org import sync_org
+from data.sources.records import (
+    ChangeRecord,
+    DeployRecord,
+    FileRecord,
+    IncidentRecord,
+    ReviewRecord,
+)
+from data.tables import Change, ChangeFile, Deploy, Incident, Person, ReviewRow
+
+T0 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
+
+ORG = """
+[[repositories]]
+name = "acme/shop"
+[[services]]
+key = "checkout"
+repository = "acme/shop"
+paths = ["checkout/**"]
+[[services]]
+key = "search"
+repository = "acme/shop"
+paths = ["search/**"]
+[[teams]]
+key = "commerce"
+services = ["checkout"]
+members = ["alice"]
+"""
+
+
+@pytest.fixture
+def org(engine: Engine) -> OrgConfig:
+    """The organisation above, synced into the store."""
+    config = parse_org_config(ORG)
+    with Session(engine) as session:
+        sync_org(session, config)
+        session.commit()
+    return config
+
+
+def _pr(number: int = 1, **overrides: object) -> ChangeRecord:
+    fields: dict[str, object] = {
+        "key": f"acme/shop#{number}",
+        "repository": "acme/shop",
+        "author": "alice",
+        "merged_at": T0 + timedelta(hours=number),
+        "title": f"Change {number}",
+        "number": number,
+        "files": (FileRecord("checkout/cart.py", 10, 2), FileRecord("README.md", 1, 0)),
+        "reviews": (ReviewRecord("bob", "APPROVED", T0),),
+    }
+    fields.update(overrides)
+    return ChangeRecord(**fields)  # type: ignore[arg-type]
+
+
+def test_same_change_twice_is_one_row_and_counts_as_unchanged(
+    engine: Engine, org: OrgConfig
+) -> None:
+    """Reading a PR again neither adds a row nor counts as an update."""
+    with Session(engine) as session:
+        first = Ingest(session, org).changes([_pr()])
+        session.commit()
+    with Session(engine) as session:
+        again = Ingest(session, org).changes([_pr()])
+        session.commit()
+        assert (first.added, first.updated) == (1, 0)
+        assert (again.added, again.updated) == (0, 0)
+        assert len(session.exec(select(Change)).all()) == 1
+        assert len(session.exec(select(ChangeFile)).all()) == 2
+        assert len(session.exec(select(ReviewRow)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "expected_updates"),
+    [
+        pytest.param({"title": "Renamed"}, 1, id="title"),
+        pytest.param({"files": (FileRecord("checkout/cart.py", 11, 2),)}, 1, id="files"),
+        pytest.param({"reviews": ()}, 1, id="reviews dismissed"),
+        pytest.param({"labels": ("bug",)}, 1, id="labels"),
+        pytest.param({}, 0, id="nothing"),
+    ],
+)
+def test_a_changed_field_counts_as_an_update(
+    engine: Engine, org: OrgConfig, change: dict[str, object], expected_updates: int
+) -> None:
+    """Only a record that differs from its row counts as updated."""
+    with Session(engine) as session:
+        Ingest(session, org).changes([_pr()])
+        session.commit()
+    with Session(engine) as session:
+        tally = Ingest(session, org).changes([_pr(**change)])
+        session.commit()
+    assert (tally.added, tally.updated) == (0, expected_updates)
+
+
+def test_files_get_their_service_and_people_their_kind_and_team(
+    engine: Engine, org: OrgConfig
+) -> None:
+    """Files map onto services by glob; agents by login; team members by riskbrief.toml."""
+    with Session(engine) as session:
+        Ingest(session, org).changes([_pr(), _pr(2, author="copilot-swe-agent[bot]")])
+        session.commit()
+        files = {f.path: f.service_id for f in session.exec(select(ChangeFile))}
+        people = {p.login: p for p in session.exec(select(Person))}
+    assert files["checkout/cart.py"] is not None
+    assert files["README.md"] is None
+    assert people["copilot-swe-agent[bot]"].kind == "agent"
+    assert people["alice"].kind == "human"
+    assert people["alice"].team_id is not None
+    assert people["bob"].team_id is None
+
+
+@pytest.mark.parametrize(
+    ("trailer", "expected"),
+    [
+        ("Copilot <198982749+Copilot@users.noreply.github.com>", True),
+        ("Claude <noreply@anthropic.com>", False),
+        ("claude[bot] <claude@users.noreply.github.com>", True),
+        ("Ada <ada@example.com>", False),
+        (
+            "devin-ai-integration[bot] "
+            "<158243242+devin-ai-integration[bot]@users.noreply.github.com>",
+            True,
+        ),
+    ],
+)
+def test_co_author_trailers_name_agents_by_name_or_noreply_login(
+    trailer: str, expected: bool
+) -> None:
+    """A Co-authored-by trailer counts as an agent by its name or its noreply address's login."""
+    assert agent_in_trailers(parse_org_config(ORG), [trailer]) is expected
+
+
+def test_a_revert_named_by_abbreviated_sha_is_linked_to_its_change(
+    engine: Engine, org: OrgConfig
+) -> None:
+    """``reverts_sha`` finds the reverted change by the sha prefix a commit message gives."""
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    with Session(engine) as session:
+        ingest = Ingest(session, org)
+        ingest.changes([_pr(sha=sha)])
+        ingest.changes([_pr(2, reverts_sha=sha[:7])])
+        session.commit()
+        revert = session.exec(select(Change).where(col(Change.number) == 2)).one()
+    assert revert.reverts_key == "acme/shop#1"
+    assert revert.is_revert
+
+
+def test_deploys_and_incidents_upsert_and_skip_what_cannot_be_placed(
+    engine: Engine, org: OrgConfig
+) -> None:
+    """Unknown services, bad statuses and impossible times are skipped; the rest upsert by key."""
+    deploys = [
+        DeployRecord("d1", "checkout", T0),
+        DeployRecord("d2", "nowhere", T0),
+        DeployRecord("d3", "checkout", T0, status="in_progress"),
+    ]
+    incidents = [
+        IncidentRecord("i1", "checkout", T0, resolved_at=T0 + timedelta(hours=1)),
+        IncidentRecord("i2", "checkout", T0, resolved_at=T0 - timedelta(hours=1)),
+    ]
+    with Session(engine) as session:
+        ingest = Ingest(session, org)
+        d = ingest.deploys(deploys)
+        i = ingest.incidents(incidents)
+        again = ingest.deploys([DeployRecord("d1", "checkout", T0, status="failure")])
+        session.commit()
+        assert (d.added, d.skipped, i.added, i.skipped) == (1, 2, 1, 1)
+        assert (again.added, again.updated) == (0, 1)
+        assert session.exec(select(Deploy)).one().status == "failure"
+        assert session.exec(select(Incident)).one().key == "i1"
