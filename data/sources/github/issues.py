@@ -6,9 +6,11 @@ issue is open again). Its service is named by a label (``checkout``, or
 issue is skipped with a warning. A ``sev1``/``SEV-2``/``P1`` style label is kept
 as the severity. Pull requests, which the issues API also lists, are skipped.
 
-Reading is incremental on ``updated_at`` (``since``, oldest first), checkpointed
-page by page; the first page's ETag is kept with the cursor, so a poll that
-finds nothing new is a ``304`` and costs no quota. An issue that loses the
+Reading is incremental on ``updated_at`` (``since``, oldest first). While what
+changed since ``since`` fits one page, ``since`` stays put and that page's
+ETag is kept with the cursor, so a poll that finds nothing new is a ``304`` and
+costs no quota; when it spans more pages, ``since`` moves to the newest
+``updated_at`` read, checkpointed page by page. An issue that loses the
 label is no longer listed, and its incident stays as it was.
 """
 
@@ -116,8 +118,8 @@ class IssuesSource:
         fetched = rest.get(url, etag=etag, conditional=bool(etag))
         if fetched.not_modified:
             return
-        first = fetched
-        watermark = saved.watermark
+        single = not fetched.next_url
+        newest = since
         path = f"/repos/{self.repository}/issues"
         while True:
             records = []
@@ -136,19 +138,19 @@ class IssuesSource:
                         reason=str(exc),
                     )
                     continue
-                watermark = max(watermark or updated, updated)
+                newest = max(newest, updated)
                 if record is not None:
                     records.append(record)
-            next_url = fetched.next_url
-            # The first page's ETag answers the next sync's request only if nothing moved.
-            cursor = json.dumps({"url": first.url, "etag": first.etag}) if not next_url else None
-            run.checkpoint(
-                _CURSOR, self.repository, cursor=Cursor(cursor, watermark), incidents=records
-            )
+            if single:
+                # One page: keep ``since`` so the next poll asks the same URL with this ETag.
+                cursor = Cursor(json.dumps({"url": url, "etag": fetched.etag}), since)
+            else:
+                cursor = Cursor(None, newest)
+            run.checkpoint(_CURSOR, self.repository, cursor=cursor, incidents=records)
             run.progress.advance(self.name, len(records), "incidents")
-            if not next_url:
+            if not fetched.next_url:
                 return
-            fetched = rest.get(next_url, conditional=False)
+            fetched = rest.get(fetched.next_url, conditional=False)
 
     def _record(self, run: SyncRun, item: Any) -> IncidentRecord | None:
         number = get_int(item, "number")
