@@ -361,7 +361,8 @@ def test_refused_token_is_one_sentence(engine: Engine, org: OrgConfig) -> None:
     assert error is not None
     assert error.startswith("GitHub refused the credentials (401)")
     assert "GITHUB_TOKEN" in error
-    assert error.count(". ") == 0 and error.endswith(".")
+    assert error.count(". ") == 0
+    assert error.endswith(".")
 
 
 def test_malformed_answers(engine: Engine, org: OrgConfig, fake: FakeGitHubRest) -> None:
