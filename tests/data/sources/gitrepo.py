@@ -71,3 +71,26 @@ class GitRepo:
             env=env,
         )
         return self.git("rev-parse", "HEAD").strip()
+
+    def _dated(self, when: datetime, author: str) -> tuple[list[str], dict[str, str]]:
+        name, _, email = author.partition(" <")
+        stamp = f"{int(when.astimezone(UTC).timestamp())} +0000"
+        env = git_env() | {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+        return ["-c", f"user.name={name}", "-c", f"user.email={email.rstrip('>')}"], env
+
+    def merge(
+        self,
+        branch: str,
+        message: str,
+        when: datetime,
+        author: str = "Merge Bot <merger@example.com>",
+    ) -> str:
+        """Merge ``branch`` into the current branch with a merge commit at ``when``."""
+        config, env = self._dated(when, author)
+        self.git(*config, "merge", "-q", "--no-ff", "-m", message, branch, env=env)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def tag(self, name: str, when: datetime, rev: str = "HEAD") -> None:
+        """An annotated tag ``name`` on ``rev``, made at ``when``."""
+        config, env = self._dated(when, "Release <release@example.com>")
+        self.git(*config, "tag", "-a", "-m", name, name, rev, env=env)
