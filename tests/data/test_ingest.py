@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -50,8 +51,8 @@ def org(engine: Engine) -> OrgConfig:
     return config
 
 
-def _pr(number: int = 1, **overrides: object) -> ChangeRecord:
-    fields: dict[str, object] = {
+def _pr(number: int = 1, **overrides: Any) -> ChangeRecord:
+    fields: dict[str, Any] = {
         "key": f"acme/shop#{number}",
         "repository": "acme/shop",
         "author": "alice",
@@ -62,7 +63,7 @@ def _pr(number: int = 1, **overrides: object) -> ChangeRecord:
         "reviews": (ReviewRecord("bob", "APPROVED", T0),),
     }
     fields.update(overrides)
-    return ChangeRecord(**fields)  # type: ignore[arg-type]
+    return ChangeRecord(**fields)
 
 
 def test_same_change_twice_is_one_row_and_counts_as_unchanged(
@@ -93,7 +94,7 @@ def test_same_change_twice_is_one_row_and_counts_as_unchanged(
     ],
 )
 def test_a_changed_field_counts_as_an_update(
-    engine: Engine, org: OrgConfig, change: dict[str, object], expected_updates: int
+    engine: Engine, org: OrgConfig, change: dict[str, Any], expected_updates: int
 ) -> None:
     """Only a record that differs from its row counts as updated."""
     with Session(engine) as session:
