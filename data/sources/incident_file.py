@@ -1,0 +1,263 @@
+"""Incidents (or deploys) kept in a CSV or JSON file, re-read whole on every sync.
+
+For teams whose incidents live in a spreadsheet or an export of a tool
+riskbrief has no source for. The format follows the extension:
+
+- ``.csv``: a header row, then one record a row (UTF-8, an Excel BOM is fine);
+- ``.json``: a list of objects, or an object holding that list under
+  ``"incidents"`` or ``"deploys"``.
+
+Incidents need ``key`` (or ``id``), ``service`` and ``opened_at``, and may
+have ``title``, ``resolved_at`` and ``severity``. Deploys need ``key``,
+``service`` and ``finished_at``, and may have ``environment`` (default
+``production``), ``sha``, ``started_at`` and ``status`` (``success`` or
+``failure``, default ``success``). Times are ISO 8601 with an offset or ``Z``:
+a time without one is ambiguous (whose midnight?), so the row is refused with
+a sentence saying to add the zone.
+
+The whole file is read on every sync; the upserts on ``key`` make that
+idempotent and the summary counts what was added and updated. A bad row is
+logged with its row number and skipped; a file that is missing, unreadable,
+neither CSV nor JSON, or lacks a required column is one sentence naming the
+file (and the column).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from data.source_config import FileImportConfig
+from data.sources.records import DeployRecord, IncidentRecord
+from data.sync import SyncRun
+from scoring.errors import SourceError
+
+__all__ = ["FileImportSource", "FileRow", "parse_deploy_row", "parse_incident_row", "read_rows"]
+
+log = structlog.get_logger(__name__)
+
+_BATCH = 500
+_REQUIRED = {
+    "incidents": (("key", "id"), ("service",), ("opened_at",)),
+    "deploys": (("key",), ("service",), ("finished_at",)),
+}
+_STATUSES = ("success", "failure")
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    """One record of the file: where it is (``where``, e.g. ``row 3``) and its fields."""
+
+    where: str
+    fields: Mapping[str, Any]
+
+
+def _text(fields: Mapping[str, Any], name: str) -> str | None:
+    value = fields.get(name)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _required(fields: Mapping[str, Any], *names: str) -> str:
+    for name in names:
+        value = _text(fields, name)
+        if value is not None:
+            return value
+    raise ValueError(f"{names[0]} is empty")
+
+
+def _time(fields: Mapping[str, Any], name: str, *, required: bool = False) -> datetime | None:
+    text = _required(fields, name) if required else _text(fields, name)
+    if text is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{name} {text!r} is not an ISO 8601 time such as 2026-11-20T15:35:00Z"
+        ) from None
+    if parsed.tzinfo is None:
+        raise ValueError(
+            f"{name} {text!r} has no time zone; add one, e.g. {text}Z for UTC or {text}+01:00"
+        )
+    return parsed
+
+
+def parse_incident_row(fields: Mapping[str, Any]) -> IncidentRecord:
+    """An incident from one record; a ValueError saying what is wrong otherwise."""
+    opened = _time(fields, "opened_at", required=True)
+    assert opened is not None
+    resolved = _time(fields, "resolved_at")
+    if resolved is not None and resolved < opened:
+        raise ValueError("resolved_at is before opened_at")
+    return IncidentRecord(
+        key=_required(fields, "key", "id"),
+        service=_required(fields, "service"),
+        opened_at=opened,
+        title=_text(fields, "title") or "",
+        resolved_at=resolved,
+        severity=_text(fields, "severity"),
+        source="file",
+    )
+
+
+def parse_deploy_row(fields: Mapping[str, Any]) -> DeployRecord:
+    """A deploy from one record; a ValueError saying what is wrong otherwise."""
+    finished = _time(fields, "finished_at", required=True)
+    assert finished is not None
+    status = (_text(fields, "status") or "success").lower()
+    if status not in _STATUSES:
+        raise ValueError(f"status {status!r} must be success or failure")
+    return DeployRecord(
+        key=_required(fields, "key"),
+        service=_required(fields, "service"),
+        finished_at=finished,
+        environment=_text(fields, "environment") or "production",
+        sha=_text(fields, "sha"),
+        started_at=_time(fields, "started_at"),
+        status=status,
+        source="file",
+    )
+
+
+def _missing_column(path: Path, kind: str, columns: set[str]) -> SourceError | None:
+    for names in _REQUIRED[kind]:
+        if not columns.intersection(names):
+            wanted = ", ".join(
+                " (or ".join(n) + (")" if len(n) > 1 else "") for n in _REQUIRED[kind]
+            )
+            return SourceError(
+                f"{path}: the column {names[0]!r} is missing; a file of {kind} needs {wanted}."
+            )
+    return None
+
+
+def _csv_rows(path: Path, text: str, kind: str) -> list[FileRow]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames:
+        raise SourceError(f"{path} has no header row; the first line must name the columns.")
+    columns = {(name or "").strip().lower() for name in reader.fieldnames}
+    problem = _missing_column(path, kind, columns)
+    if problem:
+        raise problem
+    rows = []
+    for raw in reader:
+        fields = {(k or "").strip().lower(): v for k, v in raw.items() if k is not None}
+        # line_num is the file line the row ended on: what a spreadsheet calls the row.
+        rows.append(FileRow(f"row {reader.line_num}", fields))
+    return rows
+
+
+def _json_rows(path: Path, text: str, kind: str) -> list[FileRow]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
+    if isinstance(data, dict) and isinstance(data.get(kind), list):
+        data = data[kind]
+    if not isinstance(data, list):
+        raise SourceError(
+            f'{path} must hold a JSON list of objects, or an object with that list under "{kind}".'
+        )
+    rows = []
+    columns: set[str] = set()
+    for i, item in enumerate(data, start=1):
+        fields = (
+            {str(k).strip().lower(): v for k, v in item.items()} if isinstance(item, dict) else {}
+        )
+        columns.update(fields)
+        rows.append(FileRow(f"record {i}", fields))
+    problem = _missing_column(path, kind, columns) if rows else None
+    if problem:
+        raise problem
+    return rows
+
+
+def read_rows(path: Path, kind: str) -> list[FileRow]:
+    """Every record of a CSV or JSON file; a ``SourceError`` naming the file when it cannot be."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise SourceError(
+            f"{path} is neither CSV nor JSON; name it with .csv or .json to say which it is."
+        )
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(
+            f"{path} does not exist; check sources.files[].path in riskbrief.toml."
+        ) from None
+    except IsADirectoryError:
+        raise SourceError(f"{path} is a directory; point sources.files[].path at a file.") from None
+    except OSError as exc:
+        raise SourceError(
+            f"{path} cannot be read ({exc.strerror or type(exc).__name__}); check its permissions."
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SourceError(f"{path} is not UTF-8 text; save it as UTF-8.") from None
+    if suffix == ".csv":
+        return _csv_rows(path, text, kind)
+    return _json_rows(path, text, kind)
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class FileImportSource:
+    """A CSV or JSON file of incidents or deploys (``[[sources.files]]``).
+
+    A relative ``path`` is taken from ``base_dir`` (the directory of
+    riskbrief.toml, as the CLI passes it), else from the working directory.
+    """
+
+    def __init__(self, config: FileImportConfig, base_dir: Path | None = None) -> None:
+        path = Path(config.path).expanduser()
+        self.path = path if path.is_absolute() or base_dir is None else base_dir / path
+        self.kind = config.kind
+
+    @property
+    def name(self) -> str:
+        """``file <file name>``, e.g. ``file incidents.csv``."""
+        return f"file {self.path.name}"
+
+    def sync(self, run: SyncRun) -> None:
+        """Read the whole file and upsert every good record; log and skip the bad ones."""
+        rows = read_rows(self.path, self.kind)
+        incidents: list[IncidentRecord] = []
+        deploys: list[DeployRecord] = []
+        first_problem: str | None = None
+        for row in rows:
+            try:
+                if self.kind == "incidents":
+                    incidents.append(parse_incident_row(row.fields))
+                else:
+                    deploys.append(parse_deploy_row(row.fields))
+            except ValueError as exc:
+                run.tally.skipped += 1
+                first_problem = first_problem or f"{row.where}: {exc}"
+                log.warning("file_row_skipped", file=str(self.path), row=row.where, reason=str(exc))
+        if rows and not incidents and not deploys:
+            # Every row refused is a file-level mistake (say, times without a zone
+            # throughout): say so plainly instead of a quiet "0 added".
+            raise SourceError(f"{self.path}: no row could be read; {first_problem}.")
+        for batch in _batches(incidents, _BATCH):
+            run.checkpoint(self.name, incidents=batch)
+            run.progress.advance(self.name, len(batch), self.kind)
+        for deploy_batch in _batches(deploys, _BATCH):
+            run.checkpoint(self.name, deploys=deploy_batch)
+            run.progress.advance(self.name, len(deploy_batch), self.kind)

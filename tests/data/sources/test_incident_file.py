@@ -1,0 +1,341 @@
+"""File import: CSV and JSON files of incidents or deploys, synced into a real store."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+from structlog.testing import capture_logs
+
+from data.config import OrgConfig
+from data.source_config import FileImportConfig
+from data.sources.incident_file import FileImportSource
+from data.sync import SourceSummary, run_sources
+from data.tables import Deploy, Service
+from tests.data.sources.test_pagerduty import IncidentRow, incident_rows, store_org
+
+ORG = """
+[[services]]
+key = "checkout"
+[[services]]
+key = "payments"
+"""
+
+CET = timezone(timedelta(hours=1))
+
+INCIDENTS_CSV = (
+    "\ufeffkey,service,title,opened_at,resolved_at,severity\n"
+    "INC-1,checkout,Checkout 5xx spike,2026-11-03T09:00:00Z,2026-11-03T10:15:00Z,SEV1\n"
+    "INC-2,payments,Card auth timeouts,2026-11-10T13:00:00+01:00,,SEV2\n"
+    'INC-3,checkout,"Slow cart, again",2026-11-15T12:00:00Z,2026-11-15T12:30:00Z,\n'
+)
+
+EXPECTED = {
+    "INC-1": IncidentRow(
+        "INC-1",
+        "checkout",
+        "Checkout 5xx spike",
+        datetime(2026, 11, 3, 9, tzinfo=UTC),
+        datetime(2026, 11, 3, 10, 15, tzinfo=UTC),
+        "SEV1",
+        "file",
+    ),
+    "INC-2": IncidentRow(
+        "INC-2",
+        "payments",
+        "Card auth timeouts",
+        datetime(2026, 11, 10, 13, tzinfo=CET),
+        None,
+        "SEV2",
+        "file",
+    ),
+    "INC-3": IncidentRow(
+        "INC-3",
+        "checkout",
+        "Slow cart, again",
+        datetime(2026, 11, 15, 12, tzinfo=UTC),
+        datetime(2026, 11, 15, 12, 30, tzinfo=UTC),
+        None,
+        "file",
+    ),
+}
+
+JSON_RECORDS = [
+    {
+        "id": "INC-1",
+        "service": "checkout",
+        "title": "Checkout 5xx spike",
+        "opened_at": "2026-11-03T09:00:00Z",
+        "resolved_at": "2026-11-03T10:15:00Z",
+        "severity": "SEV1",
+    },
+    {
+        "id": "INC-2",
+        "service": "payments",
+        "title": "Card auth timeouts",
+        "opened_at": "2026-11-10T13:00:00+01:00",
+        "resolved_at": None,
+        "severity": "SEV2",
+    },
+    {
+        "id": "INC-3",
+        "service": "checkout",
+        "title": "Slow cart, again",
+        "opened_at": "2026-11-15T12:00:00Z",
+        "resolved_at": "2026-11-15T12:30:00Z",
+    },
+]
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    """Write ``text`` to ``directory/name`` as UTF-8 and return the path."""
+    path = directory / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def sync_file(engine: Engine, org: OrgConfig, path: Path, kind: str = "incidents") -> SourceSummary:
+    """One ``riskbrief sync`` of a ``[[sources.files]]`` entry naming ``path``."""
+    source = FileImportSource(FileImportConfig(path=path.name, kind=kind), base_dir=path.parent)
+    (summary,) = run_sources(engine, org, [source])
+    return summary
+
+
+def test_csv_incidents_are_imported_and_resyncs_are_idempotent(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A CSV is imported whole; syncing it again changes nothing, and an edited row is updated."""
+    org = store_org(engine, ORG)
+    path = write(tmp_path, "incidents.csv", INCIDENTS_CSV)
+
+    first = sync_file(engine, org, path)
+    again = sync_file(engine, org, path)
+    write(
+        tmp_path,
+        "incidents.csv",
+        INCIDENTS_CSV.replace("+01:00,,SEV2", "+01:00,2026-11-10T14:00:00+01:00,SEV2"),
+    )
+    edited = sync_file(engine, org, path)
+
+    assert first == SourceSummary("file incidents.csv", 3, 0, 0)
+    assert again == SourceSummary("file incidents.csv", 0, 0, 0)
+    assert edited == SourceSummary("file incidents.csv", 0, 1, 0)
+    rows = incident_rows(engine)
+    assert rows["INC-1"] == EXPECTED["INC-1"]
+    assert rows["INC-3"] == EXPECTED["INC-3"]
+    assert rows["INC-2"].resolved_at == datetime(2026, 11, 10, 13, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [JSON_RECORDS, {"incidents": JSON_RECORDS}],
+    ids=["list", "object"],
+)
+def test_json_incidents_are_imported(engine: Engine, tmp_path: Path, document: object) -> None:
+    """A JSON list (bare or under "incidents") with ``id`` for the key is imported whole."""
+    org = store_org(engine, ORG)
+    path = write(tmp_path, "incidents.json", json.dumps(document))
+
+    summary = sync_file(engine, org, path)
+
+    assert summary == SourceSummary("file incidents.json", 3, 0, 0)
+    assert incident_rows(engine) == EXPECTED
+
+
+def test_csv_deploys_are_imported(engine: Engine, tmp_path: Path) -> None:
+    """A deploys CSV becomes deploys with environment, sha and status, defaults filled in."""
+    org = store_org(engine, ORG)
+    path = write(
+        tmp_path,
+        "deploys.csv",
+        "key,service,environment,sha,finished_at,status\n"
+        "dep-1,checkout,production,4f1c2e9a,2026-11-20T15:35:00Z,success\n"
+        "dep-2,payments,,,2026-11-21T09:00:00+01:00,FAILURE\n"
+        "dep-3,payments,staging,9aa0c1d2,2026-11-21T10:00:00Z,\n",
+    )
+
+    summary = sync_file(engine, org, path, kind="deploys")
+
+    assert summary == SourceSummary("file deploys.csv", 3, 0, 0)
+    with Session(engine) as session:
+        stored = {
+            d.key: (s.key, d.environment, d.sha, d.finished_at, d.status, d.source)
+            for d, s in session.exec(
+                select(Deploy, Service).where(col(Deploy.service_id) == col(Service.id))
+            )
+        }
+    assert stored == {
+        "dep-1": (
+            "checkout",
+            "production",
+            "4f1c2e9a",
+            datetime(2026, 11, 20, 15, 35, tzinfo=UTC),
+            "success",
+            "file",
+        ),
+        "dep-2": (
+            "payments",
+            "production",
+            None,
+            datetime(2026, 11, 21, 8, tzinfo=UTC),
+            "failure",
+            "file",
+        ),
+        "dep-3": (
+            "payments",
+            "staging",
+            "9aa0c1d2",
+            datetime(2026, 11, 21, 10, tzinfo=UTC),
+            "success",
+            "file",
+        ),
+    }
+
+
+def test_bad_rows_are_logged_with_their_row_number_and_skipped(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Each bad row is skipped with a log line naming its row; the good rows still land."""
+    org = store_org(engine, ORG)
+    path = write(
+        tmp_path,
+        "incidents.csv",
+        "key,service,title,opened_at,resolved_at,severity\n"
+        "INC-1,checkout,ok,2026-11-03T09:00:00Z,,\n"
+        "INC-2,checkout,naive,2026-11-03T09:00:00,,\n"
+        "INC-3,checkout,garbled,last tuesday,,\n"
+        "INC-4,,no service,2026-11-03T09:00:00Z,,\n"
+        "INC-5,checkout,backwards,2026-11-03T09:00:00Z,2026-11-03T08:00:00Z,\n"
+        ",checkout,no key,2026-11-03T09:00:00Z,,\n"
+        "INC-7,search,unknown service,2026-11-03T09:00:00Z,,\n",
+    )
+
+    with capture_logs() as logs:
+        summary = sync_file(engine, org, path)
+
+    assert summary == SourceSummary("file incidents.csv", 1, 0, 6)
+    assert set(incident_rows(engine)) == {"INC-1"}
+    skipped = {e["row"]: e["reason"] for e in logs if e["event"] == "file_row_skipped"}
+    assert skipped == {
+        "row 3": "opened_at '2026-11-03T09:00:00' has no time zone; add one, e.g. "
+        "2026-11-03T09:00:00Z for UTC or 2026-11-03T09:00:00+01:00",
+        "row 4": "opened_at 'last tuesday' is not an ISO 8601 time such as 2026-11-20T15:35:00Z",
+        "row 5": "service is empty",
+        "row 6": "resolved_at is before opened_at",
+        "row 7": "key is empty",
+    }
+    # A service not in riskbrief.toml is the store's call, logged by the ingest.
+    assert any(e["event"] == "record_skipped" and e["key"] == "INC-7" for e in logs)
+
+
+def test_a_file_of_naive_times_is_one_sentence(engine: Engine, tmp_path: Path) -> None:
+    """When no row has a usable time, the sync fails with a sentence saying to add the zone."""
+    org = store_org(engine, ORG)
+    path = write(
+        tmp_path,
+        "incidents.csv",
+        "key,service,opened_at\nINC-1,checkout,2026-11-03T09:00:00\nINC-2,checkout,2026-11-04T09:00:00\n",
+    )
+
+    summary = sync_file(engine, org, path)
+
+    assert summary.error == (
+        f"{path}: no row could be read; row 2: opened_at '2026-11-03T09:00:00' has no time "
+        "zone; add one, e.g. 2026-11-03T09:00:00Z for UTC or 2026-11-03T09:00:00+01:00."
+    )
+    assert summary.skipped == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kind", "expected"),
+    [
+        (
+            "incidents.csv",
+            "key,title,opened_at\nINC-1,x,2026-11-03T09:00:00Z\n",
+            "incidents",
+            "{path}: the column 'service' is missing; a file of incidents needs key (or id), "
+            "service, opened_at.",
+        ),
+        (
+            "incidents.json",
+            json.dumps([{"key": "INC-1", "service": "checkout"}]),
+            "incidents",
+            "{path}: the column 'opened_at' is missing; a file of incidents needs key (or id), "
+            "service, opened_at.",
+        ),
+        (
+            "deploys.csv",
+            "key,service,sha\ndep-1,checkout,abc\n",
+            "deploys",
+            "{path}: the column 'finished_at' is missing; a file of deploys needs key, service, "
+            "finished_at.",
+        ),
+        (
+            "incidents.csv",
+            "",
+            "incidents",
+            "{path} has no header row; the first line must name the columns.",
+        ),
+        (
+            "incidents.json",
+            '[{"key": "INC-1",',
+            "incidents",
+            "{path} is not valid JSON (line 1, column 18: Expecting property name enclosed in "
+            "double quotes).",
+        ),
+        (
+            "incidents.json",
+            '{"rows": []}',
+            "incidents",
+            "{path} must hold a JSON list of objects, or an object with that list under "
+            '"incidents".',
+        ),
+        (
+            "incidents.xlsx",
+            "PK",
+            "incidents",
+            "{path} is neither CSV nor JSON; name it with .csv or .json to say which it is.",
+        ),
+    ],
+)
+def test_unusable_files_are_one_sentence(
+    engine: Engine, tmp_path: Path, name: str, text: str, kind: str, expected: str
+) -> None:
+    """A file missing a required column, or not CSV/JSON, fails with one sentence naming it."""
+    org = store_org(engine, ORG)
+    path = write(tmp_path, name, text)
+
+    summary = sync_file(engine, org, path, kind=kind)
+
+    assert summary.error == expected.format(path=path)
+    assert incident_rows(engine) == {}
+
+
+def test_a_missing_file_is_one_sentence(engine: Engine, tmp_path: Path) -> None:
+    """A path that does not exist says which file and where to fix it."""
+    org = store_org(engine, ORG)
+
+    summary = sync_file(engine, org, tmp_path / "gone.csv")
+
+    assert summary.error == (
+        f"{tmp_path / 'gone.csv'} does not exist; check sources.files[].path in riskbrief.toml."
+    )
+
+
+def test_a_file_not_in_utf8_is_one_sentence(engine: Engine, tmp_path: Path) -> None:
+    """A Latin-1 export is refused with a sentence asking for UTF-8."""
+    org = store_org(engine, ORG)
+    path = tmp_path / "incidents.csv"
+    path.write_bytes(
+        "key,service,title,opened_at\nINC-1,checkout,Störung,2026-11-03T09:00:00Z\n".encode(
+            "latin-1"
+        )
+    )
+
+    summary = sync_file(engine, org, path)
+
+    assert summary.error == f"{path} is not UTF-8 text; save it as UTF-8."
