@@ -1,0 +1,105 @@
+"""`POST /deploys` over real HTTP: the shared secret, the answers, and one deploy per report."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.deploy_endpoint import MAX_BODY, deploy_endpoint
+from bot.serve import HttpServer, wsgi_application
+from data.config import parse_org_config
+from data.org import sync_org
+from data.tables import Deploy
+
+SECRET = "s3cret-deploy-token-0123456789"
+ORG = parse_org_config('[[services]]\nkey = "api"\n')
+REPORT = {"service": "api", "sha": "abc1234", "id": "77", "finished_at": "2026-11-16T12:00:00Z"}
+
+
+def _serve(engine: Engine, secret: str | None) -> Iterator[str]:
+    with Session(engine) as session:
+        sync_org(session, ORG)
+        session.commit()
+    endpoint = deploy_endpoint(engine, ORG, SecretStr(secret) if secret else None)
+    server = HttpServer(wsgi_application(None, engine, endpoint), "127.0.0.1", 0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def url(engine: Engine) -> Iterator[str]:
+    """`serve`'s HTTP server with the deploy endpoint on, over SQLite and PostgreSQL."""
+    yield from _serve(engine, SECRET)
+
+
+def _auth(secret: str = SECRET) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_a_report_is_recorded_once_and_a_retry_answers_200(url: str, engine: Engine) -> None:
+    """The first report creates the deploy (201); the same report again changes nothing (200)."""
+    first = httpx.post(f"{url}/deploys", json=REPORT, headers=_auth())
+    again = httpx.post(f"{url}/deploys", json=REPORT, headers=_auth())
+    assert (first.status_code, first.json()["new"]) == (201, True)
+    assert (again.status_code, again.json()["new"]) == (200, False)
+    with Session(engine) as session:
+        (deploy,) = session.exec(select(Deploy)).all()
+    assert (deploy.key, deploy.sha, deploy.source) == ("ci:api:production:77", "abc1234", "ci")
+
+
+@pytest.mark.parametrize(
+    ("method", "headers", "body", "status", "needle"),
+    [
+        pytest.param("POST", {}, REPORT, 401, "Authorization: Bearer", id="no-secret"),
+        pytest.param("POST", _auth("wrong"), REPORT, 401, "Authorization: Bearer", id="bad"),
+        pytest.param("POST", {"Authorization": SECRET}, REPORT, 401, "Bearer", id="no-scheme"),
+        pytest.param("GET", _auth(), None, 405, "POST", id="get"),
+        pytest.param("POST", _auth(), {"service": "nope", "sha": "abc1234"}, 400, "nope", id="svc"),
+        pytest.param("POST", _auth(), {**REPORT, "extra": 1}, 400, "not a deploy field", id="key"),
+        pytest.param("POST", _auth(), [1, 2], 400, "JSON object", id="list"),
+    ],
+)
+def test_refusals_have_the_right_status_and_record_nothing(
+    url: str,
+    engine: Engine,
+    method: str,
+    headers: dict[str, str],
+    body: object,
+    status: int,
+    needle: str,
+) -> None:
+    """A bad secret, method or body is refused with its status and a sentence; no deploy."""
+    answer = httpx.request(method, f"{url}/deploys", json=body, headers=headers)
+    assert answer.status_code == status
+    assert needle in answer.json()["error"]
+    with Session(engine) as session:
+        assert session.exec(select(Deploy)).all() == []
+
+
+def test_an_oversized_body_is_refused_unread(url: str) -> None:
+    """A body over the limit is answered 413 without being parsed."""
+    answer = httpx.post(
+        f"{url}/deploys",
+        content=b"{" + b" " * (MAX_BODY + 10) + b"}",
+        headers={**_auth(), "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 413
+
+
+def test_without_a_secret_the_endpoint_is_off(engine: Engine) -> None:
+    """With no RISKBRIEF_DEPLOY_SECRET nothing is accepted, whatever is sent."""
+    for url in _serve(engine, None):
+        answer = httpx.post(f"{url}/deploys", json=REPORT, headers=_auth())
+        assert answer.status_code == 404
+        assert "RISKBRIEF_DEPLOY_SECRET" in answer.json()["error"]
