@@ -32,7 +32,7 @@ from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
 )
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from bot.delivery import DeliveryReport, Senders, channels_of, deliver
 from bot.pipeline import score_all
@@ -65,7 +65,8 @@ LEADER_LOCK_KEY = 0x7269736B62726966
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
-SyncHook = Callable[[Session, OrgConfig], None]
+# Reads the outside sources into the store; it commits page by page itself.
+SyncHook = Callable[[Engine, OrgConfig], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +134,14 @@ def due(
 def sync_and_score(engine: Engine, org: OrgConfig, sync: SyncHook | None = None) -> None:
     """Bring the store up to date: the organisation, each source's sync, then scores.
 
-    ``sync`` is the seam for the data sources (GitHub, git, incidents) once they exist;
-    until then only the organisation from riskbrief.toml is synced.
+    ``sync`` reads the data sources (``bot.sources``); each checkpoints in its own
+    transactions, so it runs between the organisation's and the scores'.
     """
     with session_scope(engine) as session:
         sync_org(session, org)
-        if sync is not None:
-            sync(session, org)
+    if sync is not None:
+        sync(engine, org)
+    with session_scope(engine) as session:
         summary = score_all(session, org)
     log.info("schedule.scored", changes=summary.changes, deploys=summary.deploys)
 

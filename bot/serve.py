@@ -137,8 +137,9 @@ def _start_scheduler(settings: Settings, engine: Engine, org: OrgConfig) -> Any:
     """The scheduler of syncs and deliveries (an APScheduler, untyped), started here."""
     # Imported here: it pulls in the senders, which the Slack app alone never needs.
     from bot.schedule import build_scheduler
+    from bot.sources import sync_hook
 
-    scheduler = build_scheduler(engine, settings, org)
+    scheduler = build_scheduler(engine, settings, org, sync=sync_hook(settings))
     scheduler.start()
     return scheduler
 

@@ -8,10 +8,12 @@ configured but lacks its token is one sentence naming the variable.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import structlog
+from sqlalchemy.engine import Engine
 from tqdm import tqdm
 
 from bot.settings import Settings
@@ -19,9 +21,11 @@ from data.config import OrgConfig
 from data.sources.gitlog import repository_name
 from data.sources.local_git import LocalGitSource
 from data.sources.reverts import RevertIncidents
-from data.sync import Source
+from data.sync import Source, run_sources
 
-__all__ = ["BarProgress", "configured_sources", "git_sources"]
+log = structlog.get_logger("riskbrief.sync")
+
+__all__ = ["BarProgress", "configured_sources", "git_sources", "sync_hook"]
 
 
 class BarProgress:
@@ -90,3 +94,20 @@ def configured_sources(
     if org.sources.reverts_as_incidents:
         sources.append(RevertIncidents())
     return sources
+
+
+def sync_hook(settings: Settings) -> Callable[[Engine, OrgConfig], None]:
+    """What ``serve``'s scheduler runs to sync: every configured source, summaries to the log."""
+
+    def sync(engine: Engine, org: OrgConfig) -> None:
+        for summary in run_sources(engine, org, configured_sources(settings, org)):
+            log.info(
+                "sync.source",
+                source=summary.source,
+                added=summary.added,
+                updated=summary.updated,
+                skipped=summary.skipped,
+                error=summary.error,
+            )
+
+    return sync
