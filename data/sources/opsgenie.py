@@ -152,6 +152,10 @@ class OpsgenieSource:
     def __repr__(self) -> str:
         return f"OpsgenieSource(base_url={self.api.base_url!r}, api_key=***)"
 
+    def close(self) -> None:
+        """Close the HTTP connection pool (the composition root calls this after the sync)."""
+        self.api.close()
+
     @property
     def name(self) -> str:
         """``opsgenie``."""

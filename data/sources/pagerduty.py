@@ -574,6 +574,10 @@ class PagerDutySource:
     def __repr__(self) -> str:
         return f"PagerDutySource(base_url={self.api.base_url!r}, token=***)"
 
+    def close(self) -> None:
+        """Close the HTTP connection pool (the composition root calls this after the sync)."""
+        self.api.close()
+
     @property
     def name(self) -> str:
         """``pagerduty``."""

@@ -395,6 +395,23 @@ def test_a_wrong_base_url_hints_at_the_setting(engine: Engine, pagerduty: FakePa
     )
 
 
+def test_an_unreachable_api_is_retried_then_one_sentence(
+    engine: Engine, pagerduty: FakePagerDuty
+) -> None:
+    """A refused connection is retried with backoff, then named with the URL setting."""
+    org = store_org(engine, ORG)
+    sleeps = Sleeps()
+    closed = "http://127.0.0.1:9"
+
+    summary = sync(engine, org, make_source(pagerduty, org, base_url=closed, sleep=sleeps))
+
+    assert summary.error == (
+        f"PagerDuty at {closed} cannot be reached (ConnectError); "
+        "check PAGERDUTY_API_URL and the network."
+    )
+    assert sleeps == [1.0, 2.0, 4.0, 8.0]
+
+
 def test_missing_token_is_a_config_sentence(engine: Engine, pagerduty: FakePagerDuty) -> None:
     """Without PAGERDUTY_TOKEN the source asks for it and sends nothing."""
     org = store_org(engine, ORG)
