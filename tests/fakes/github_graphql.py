@@ -548,6 +548,8 @@ class FakeGitHubGraphQL:
         self.token = token
         self.limit = limit
         self.remaining: int | None = None
+        # When rateLimit.resetAt says the points come back, after ``now``.
+        self.reset_in = timedelta(hours=1)
         self.now = now or datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
         self.repositories: dict[str, dict[int, FakePull]] = {}
         self.broken: dict[tuple[str, int], set[str]] = {}
@@ -695,7 +697,7 @@ class FakeGitHubGraphQL:
             "limit": self.limit,
             "nodeCount": cost.nodes,
             "remaining": remaining,
-            "resetAt": iso(self.now + timedelta(hours=1)),
+            "resetAt": iso(self.now + self.reset_in),
             "used": used,
         }
 
