@@ -52,9 +52,9 @@ DEFAULT_OPSGENIE_URL = "https://api.opsgenie.com"
 _OPEN = "open"
 _DONE = ("resolved", "closed")
 _PRIORITIES = ("P1", "P2", "P3", "P4", "P5")
-# Opsgenie's list endpoints stop paging at offset + limit = 20,000; 30-day
-# windows keep a sync far below that, and WindowedSync restarts a window at
-# the last incident read if one ever gets there.
+# How deep an offset is asked for before WindowedSync restarts the window at the
+# last incident read: a conservative depth (no ceiling for the incident list is
+# relied on), and 30-day windows stay far below it anyway.
 _OG_MAX_OFFSET = 20_000
 
 

@@ -276,6 +276,36 @@ def test_pages_are_followed_while_more_is_true(engine: Engine, pagerduty: FakePa
     assert all(r.query["limit"] == "2" for r in pagerduty.list_requests())
 
 
+class ShallowPagerDuty(PagerDutySource):
+    """A PagerDuty whose offset ceiling is two pages of two, to reach it with five incidents."""
+
+    @property
+    def max_offset(self) -> int:
+        """Four: ``offset + limit`` may not pass it."""
+        return 4
+
+
+def test_the_offset_ceiling_restarts_the_window_at_the_last_incident(
+    engine: Engine, pagerduty: FakePagerDuty
+) -> None:
+    """Near the API's offset ceiling the window restarts at the last incident read, losing none."""
+    org = store_org(engine, ORG)
+    assert org.sources.pagerduty is not None
+    source = ShallowPagerDuty(
+        org.sources.pagerduty, pagerduty.token, pagerduty.url, clock=lambda: NOW, page_size=2
+    )
+
+    summary = sync(engine, org, source)
+
+    assert summary.added == 4
+    assert all(int(r.query["offset"]) + 2 <= 4 for r in pagerduty.list_requests())
+    assert [(r.query["since"], r.query["offset"]) for r in pagerduty.list_requests()] == [
+        ("2026-11-01T00:00:00Z", "0"),
+        ("2026-11-01T00:00:00Z", "2"),
+        ("2026-11-18T12:00:00Z", "0"),
+    ]
+
+
 def test_crash_on_page_two_resumes_without_duplicates(
     engine: Engine, pagerduty: FakePagerDuty
 ) -> None:
