@@ -36,7 +36,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeAlias
 
@@ -278,7 +278,9 @@ class CodeownersHistory:
         return cls(versions)
 
     def in_force(self, when: datetime) -> CodeOwners | None:
-        """The CODEOWNERS GitHub would have used at ``when``, by location precedence."""
+        """The CODEOWNERS GitHub would have used at ``when`` (naive is UTC), by precedence."""
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
         for location in CODEOWNERS_LOCATIONS:
             history = self.versions.get(location, ())
             i = bisect_right([v.since for v in history], when)

@@ -225,3 +225,9 @@ def test_history_from_github_as_of_a_change_and_free_when_unchanged(engine: Engi
         assert third.owners_of("payments/legacy/old.py", at(6.5)) == ()
         # Only the new commit's text was read.
         assert len(fake.requests_to(r"/repos/acme/shop/contents/CODEOWNERS")) == 5
+
+
+def test_naive_time_is_utc() -> None:
+    """A time without a zone is read as UTC rather than failing the comparison."""
+    history = CodeownersHistory.from_texts(history_texts())
+    assert history.owners_of("src/x.py", at(2.5).replace(tzinfo=None)) == ("@dotgithub",)
