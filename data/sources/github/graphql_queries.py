@@ -23,6 +23,7 @@ __all__ = [
     "label_continuation",
     "label_sweep",
     "more_of_pull",
+    "pull_by_number",
     "pull_page",
     "query_cost",
     "spare_requests",
@@ -179,5 +180,18 @@ def more_of_pull(index: int, number: int, connection: str, after: str | None) ->
         var_defs=(f"${alias}n: Int!", f"${alias}a: String"),
         variables={f"{alias}n": number, f"{alias}a": after},
         fragments=(fragment,),
+        alias=alias,
+    )
+
+
+def pull_by_number(index: int, number: int) -> Part:
+    """One pull request with its first files and reviews: 2 connections at the top, 2 requests."""
+    alias = f"p{index}"
+    return Part(
+        text=f"{alias}: pullRequest(number: ${alias}n) {{ ...PullFields }}",
+        requests=2,
+        var_defs=(f"${alias}n: Int!",),
+        variables={f"{alias}n": number},
+        fragments=("PullFields",),
         alias=alias,
     )

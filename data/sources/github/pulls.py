@@ -70,6 +70,7 @@ from data.sources.github.graphql_queries import (
     label_continuation,
     label_sweep,
     more_of_pull,
+    pull_by_number,
     pull_page,
     query_cost,
     spare_requests,
@@ -92,6 +93,8 @@ _MAX_PAGE = 74
 # The first page of a run leaves 48 requests for a sweep of 47 labels: 101 + 48 = 149.
 _SWEEP_PAGE = 50
 _MAX_BATCH = 149
+# Follow-ups (next pages of files or reviews) a page query carries, shrinking by one PR per two.
+_CARRY = 48
 # A label sweep narrower than this is not worth a query's spare room.
 _MIN_SWEEP = 10
 
@@ -400,11 +403,16 @@ class _Labels:
 
 @dataclass(frozen=True, slots=True)
 class _Progress:
-    """A run in progress: the next page's cursor, where the run stops, and its watermark-to-be."""
+    """A run in progress: where it goes on, where it stops, and its watermark-to-be.
+
+    ``pending`` are pull requests read but not yet written (their files or
+    reviews go on); a resumed run reads them again by number.
+    """
 
     after: str | None
     stop: datetime
     newest: datetime | None
+    pending: tuple[int, ...] = ()
 
     def encode(self) -> str:
         return json.dumps(
@@ -412,6 +420,7 @@ class _Progress:
                 "after": self.after,
                 "stop": self.stop.isoformat(),
                 "newest": self.newest.isoformat() if self.newest else None,
+                "pending": list(self.pending),
             }
         )
 
@@ -426,6 +435,7 @@ class _Progress:
                 after=raw.get("after"),
                 stop=datetime.fromisoformat(raw["stop"]),
                 newest=datetime.fromisoformat(newest) if newest else None,
+                pending=tuple(int(n) for n in raw.get("pending") or ()),
             )
         except (ValueError, TypeError, KeyError, AttributeError):
             log.warning("github_cursor_unreadable", cursor=text[:80])
@@ -475,6 +485,7 @@ class GitHubPullsSource:
         self.max_page = max(1, min(100, max_page))
         self.page_size = self.max_page
         self._batch = _MAX_BATCH
+        self._dropped = 0
         self.points_used = 0
         self.queries = 0
 
@@ -509,14 +520,53 @@ class GitHubPullsSource:
             "even one at a time; the next sync resumes from the last checkpoint."
         )
 
-    def _fetch_page(self, after: str | None, labels: _Labels, stop: datetime) -> _Page:
-        """One page of pull requests, halving its size while GitHub cannot answer it."""
-        while True:
-            size = self.page_size if labels.swept else min(self.page_size, _SWEEP_PAGE)
-            page_part = pull_page(size, after)
-            extras = labels.work(spare_requests(page_part.requests), stop)
+    def _follow_ups(self, drafts: Sequence[_Draft]) -> list[Part]:
+        parts: list[Part] = []
+        for d in drafts:
+            if d.files_after is not None:
+                parts.append(more_of_pull(len(parts), d.number, "files", d.files_after))
+            if d.reviews_after is not None:
+                parts.append(more_of_pull(len(parts), d.number, "reviews", d.reviews_after))
+        return parts
+
+    def _take_follow_ups(
+        self, parts: Sequence[Part], repository: Mapping[str, Any], waiting: list[_Draft]
+    ) -> None:
+        """Add the answers to ``parts`` to their drafts; drop a draft whose answer is broken."""
+        by_number = {d.number: d for d in waiting}
+        broken: set[int] = set()
+        for part in parts:
+            number = int(part.variables[f"{part.alias}n"])
+            connection = "files" if part.alias.startswith("f") else "reviews"
             try:
-                repository = self._query("PullPage", [page_part, *extras])
+                by_number[number].add(
+                    connection, _field(repository.get(part.alias), connection, dict)
+                )
+            except _Malformed as exc:
+                log.warning("github_pr_skipped", pr=f"{self.repository}#{number}", reason=str(exc))
+                broken.add(number)
+        if broken:
+            self._dropped += len(broken)
+            waiting[:] = [d for d in waiting if d.number not in broken]
+
+    def _fetch_page(
+        self, after: str | None, labels: _Labels, stop: datetime, waiting: list[_Draft]
+    ) -> _Page:
+        """One page of pull requests, its size halved while GitHub cannot answer it.
+
+        The query also carries the next pages of the ``waiting`` drafts' files
+        and reviews, and what label work still fits in its point.
+        """
+        while True:
+            cap = self.page_size if labels.swept else min(self.page_size, _SWEEP_PAGE)
+            follow = self._follow_ups(waiting)[:_CARRY]
+            # Two follow-ups take the room of one pull request (its files and reviews).
+            size = max(1, min(cap, (_MAX_BATCH - 1 - len(follow)) // 2))
+            page_part = pull_page(size, after)
+            used = page_part.requests + len(follow)
+            extras = labels.work(spare_requests(used), stop)
+            try:
+                repository = self._query("PullPage", [page_part, *follow, *extras])
             except GitHubUnavailable as exc:
                 if size == 1:
                     raise self._unavailable("merged pull requests") from exc
@@ -524,6 +574,7 @@ class GitHubPullsSource:
                 log.info("github_page_halved", repository=self.repository, size=self.page_size)
                 continue
             self.page_size = min(self.max_page, size * 2)
+            self._take_follow_ups(follow, repository, waiting)
             labels.absorb(extras, repository)
             try:
                 return _Page.of(repository.get("pulls"), "pullRequests")
@@ -533,56 +584,62 @@ class GitHubPullsSource:
                     "the next sync retries."
                 ) from None
 
-    def _batches(self, parts: list[Part], handle: Callable[[Part, Any], None]) -> None:
-        """Send ``parts`` (1 request each) in queries of 1 point, halving a batch GitHub fails."""
+    def _batches(self, parts: list[Part], name: str) -> dict[str, Any]:
+        """The answers to ``parts`` by alias, sent in queries of 1 point (≤ 149 requests).
+
+        A batch GitHub cannot answer is sent again in halves.
+        """
+        answers: dict[str, Any] = {}
         while parts:
-            batch = parts[: self._batch]
+            batch: list[Part] = []
+            requests = 0
+            for part in parts:
+                if batch and (len(batch) >= self._batch or requests + part.requests > _MAX_BATCH):
+                    break
+                batch.append(part)
+                requests += part.requests
             try:
-                repository = self._query("More", batch)
+                repository = self._query(name, batch)
             except GitHubUnavailable as exc:
-                if self._batch == 1:
+                if len(batch) == 1:
                     raise self._unavailable("files and reviews") from exc
-                self._batch = max(1, self._batch // 2)
+                self._batch = max(1, len(batch) // 2)
                 continue
-            for part in batch:
-                handle(part, repository.get(part.alias))
+            answers.update({p.alias: repository.get(p.alias) for p in batch})
             parts = parts[len(batch) :]
             self._batch = min(_MAX_BATCH, self._batch * 2)
+        return answers
 
-    def _complete(self, drafts: list[_Draft], labels: _Labels, oldest: datetime | None) -> None:
-        """Read the rest of each draft's files and reviews, and labels down to ``oldest``."""
-        by_number = {d.number: d for d in drafts}
-        failed: set[int] = set()
-
-        def handle(part: Part, answer: Any) -> None:
-            number = int(part.variables[f"{part.alias}n"])
-            connection = "files" if part.alias.startswith("f") else "reviews"
-            try:
-                by_number[number].add(connection, _field(answer, connection, dict))
-            except _Malformed as exc:
-                log.warning("github_pr_skipped", pr=f"{self.repository}#{number}", reason=str(exc))
-                failed.add(number)
-                by_number[number].files_after = by_number[number].reviews_after = None
-
+    def _finish(self, waiting: list[_Draft]) -> None:
+        """Read the rest of the waiting drafts' files and reviews in queries of their own."""
         while True:
-            wanted: list[Part] = []
-            for d in drafts:
-                if d.number in failed:
-                    continue
-                if d.files_after is not None:
-                    wanted.append(more_of_pull(len(wanted), d.number, "files", d.files_after))
-                if d.reviews_after is not None:
-                    wanted.append(more_of_pull(len(wanted), d.number, "reviews", d.reviews_after))
-            if not wanted:
-                break
-            self._batches(wanted, handle)
+            parts = self._follow_ups(waiting)
+            if not parts:
+                return
+            self._take_follow_ups(parts, self._batches(parts, "More"), waiting)
+
+    def _refetch(self, numbers: Sequence[int]) -> list[_Draft]:
+        """Pull requests a crashed run had read but not written, read again by number."""
+        if not numbers:
+            return []
+        parts = [pull_by_number(i, n) for i, n in enumerate(numbers)]
+        answers = self._batches(parts, "Again")
+        drafts: list[_Draft] = []
+        for part in parts:
+            try:
+                drafts.append(_draft(answers.get(part.alias)))
+            except _Malformed as exc:
+                number = part.variables[f"{part.alias}n"]
+                log.warning("github_pr_skipped", pr=f"{self.repository}#{number}", reason=str(exc))
+                self._dropped += 1
+        return drafts
+
+    def _labels_down_to(self, labels: _Labels, oldest: datetime | None) -> None:
         while oldest is not None and not labels.known_down_to(oldest):
             extras = labels.work(spare_requests(0), oldest)
             if not extras:
-                break
-            repository = self._query("Labels", extras)
-            labels.absorb(extras, repository)
-        drafts[:] = [d for d in drafts if d.number not in failed]
+                return
+            labels.absorb(extras, self._query("Labels", extras))
 
     # -- the sync ----------------------------------------------------------
 
@@ -600,17 +657,22 @@ class GitHubPullsSource:
         return _Progress(after=None, stop=stop, newest=None)
 
     def sync(self, run: SyncRun) -> None:
-        """Read merged pull requests updated since the watermark, checkpointing each page."""
+        """Read merged pull requests updated since the watermark, checkpointing each page.
+
+        Each checkpoint writes the pull requests that are complete; one whose
+        files or reviews go on waits (its number saved in the cursor) until the
+        next page's query has brought the rest.
+        """
         saved = run.cursor(CURSOR_SOURCE, self.repository)
         progress = self._start(saved)
         labels = _Labels()
+        self._dropped = 0
+        waiting = self._refetch(progress.pending)
         first_page = progress.after is None and progress.newest is None
         while True:
-            page = self._fetch_page(progress.after, labels, progress.stop)
-            drafts: list[_Draft] = []
-            skipped = 0
-            reached_stop = False
+            page = self._fetch_page(progress.after, labels, progress.stop, waiting)
             newest = progress.newest
+            reached_stop = False
             for node in page.nodes:
                 updated = _updated_at(node)
                 if updated is not None and first_page and (newest is None or updated > newest):
@@ -619,29 +681,32 @@ class GitHubPullsSource:
                     reached_stop = True
                     continue
                 try:
-                    drafts.append(_draft(node))
+                    waiting.append(_draft(node))
                 except _Malformed as exc:
-                    skipped += 1
+                    self._dropped += 1
                     log.warning(
                         "github_pr_skipped", pr=_pr_name(self.repository, node), reason=str(exc)
                     )
             first_page = False
-            oldest = min((d.updated_at for d in drafts), default=None)
-            before = len(drafts)
-            self._complete(drafts, labels, oldest)
-            skipped += before - len(drafts)
-            records = self._records(drafts, labels, run)
-            skipped += len(drafts) - len(records)
             done = reached_stop or page.next_after is None
-            progress = _Progress(page.next_after, progress.stop, newest)
+            if done:
+                self._finish(waiting)
+            ready = [d for d in waiting if d.complete]
+            waiting = [d for d in waiting if not d.complete]
+            self._labels_down_to(labels, min((d.updated_at for d in ready), default=None))
+            records = self._records(ready, labels)
+            progress = _Progress(
+                page.next_after, progress.stop, newest, tuple(d.number for d in waiting)
+            )
             cursor = (
                 Cursor(None, newest or saved.watermark)
                 if done
                 else Cursor(progress.encode(), saved.watermark)
             )
             run.checkpoint(CURSOR_SOURCE, self.repository, cursor=cursor, changes=records)
-            if skipped:
-                run.tally += Tally(skipped=skipped)
+            if self._dropped:
+                run.tally += Tally(skipped=self._dropped)
+                self._dropped = 0
             run.progress.advance(self.name, len(records), "PRs")
             if done:
                 log.info(
@@ -652,7 +717,7 @@ class GitHubPullsSource:
                 )
                 return
 
-    def _records(self, drafts: list[_Draft], labels: _Labels, run: SyncRun) -> list[ChangeRecord]:
+    def _records(self, drafts: list[_Draft], labels: _Labels) -> list[ChangeRecord]:
         records: list[ChangeRecord] = []
         for d in drafts:
             try:
@@ -667,6 +732,7 @@ class GitHubPullsSource:
                     )
                 )
             except _Malformed as exc:
+                self._dropped += 1
                 log.warning(
                     "github_pr_skipped", pr=f"{self.repository}#{d.number}", reason=str(exc)
                 )
