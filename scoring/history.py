@@ -91,6 +91,19 @@ class _FileState:
         self.authors = authors
 
 
+class _AuthorState:
+    """What the history knows of one author; one lookup per change instead of one per figure."""
+
+    __slots__ = ("as_of", "changes", "recent", "subsystems")
+
+    def __init__(self) -> None:
+        self.changes = 0
+        # Recency-weighted changes as of the POSIX time ``as_of``.
+        self.recent = 0.0
+        self.as_of = 0.0
+        self.subsystems: dict[str, int] = {}
+
+
 class History:
     """Incrementally built index of who changed which file, and what happened to the services."""
 
@@ -98,10 +111,7 @@ class History:
         self._lookback = timedelta(days=lookback_days)
         self._lookback_days = lookback_days
         self._files: dict[str, _FileState] = {}
-        self._author_changes: dict[str, int] = defaultdict(int)
-        # author → (recent weight, as of POSIX s)
-        self._author_recent: dict[str, tuple[float, float]] = {}
-        self._author_subsystem: dict[tuple[str, str], int] = defaultdict(int)
+        self._authors: dict[str, _AuthorState] = {}
         self._incidents: dict[str, list[datetime]] = defaultdict(list)
         self._deploys: dict[str, list[datetime]] = defaultdict(list)
         self._failed: dict[str, list[datetime]] = defaultdict(list)
@@ -140,92 +150,133 @@ class History:
 
     def context(self, change: ChangeFacts) -> HistoryContext:
         """The history as of ``change.merged_at``, not counting the change itself."""
-        at = change.merged_at
-        now = at.timestamp()
-        author = change.author
-        files = self._files
-        with_history = known = fixes = prior_changes = lines_before = devs = 0
-        age_sum = 0.0
-        seen: set[str] = set()
-        for f in change.files:
-            path = f.path
-            if path in seen:
-                continue
-            seen.add(path)
-            state = files.get(path)
-            if state is None:
-                continue
-            with_history += 1
-            authors = state.authors
-            if author in authors:
-                known += 1
-            # The busiest file's developers stand for the union: exact unions of
-            # large author sets would dominate the cost of scoring.
-            devs = max(devs, len(authors))
-            prior_changes += state.changes
-            age_sum += now - state.last
-            lines_before += state.lines
-            fixes += state.fixes
-        services = change.services
-        since = at - self._lookback
-        recent_weight, as_of = self._author_recent.get(author, (0.0, now))
-        subsystem = self._author_subsystem
-        return HistoryContext(
-            author_prior_changes=self._author_changes.get(author, 0),
-            files_with_history=with_history,
-            files_known_to_author=known,
-            prior_fixes_on_files=fixes,
-            recent_incidents=_count(self._incidents, services, since, at),
-            lookback_days=self._lookback_days,
-            file_prior_changes=prior_changes,
-            file_prior_devs=devs,
-            file_age_days=max(0.0, age_sum / with_history / _DAY) if with_history else None,
-            file_lines_before=lines_before,
-            author_recent_changes=recent_weight * _decay(now - as_of),
-            author_subsystem_changes=sum(
-                subsystem.get((author, s), 0)
-                for s in {subsystem_of(f.path, f.service) for f in change.files}
-            ),
-            service_deploys=_count(self._deploys, services, since, at) if self._deploys else 0,
-            service_failed_deploys=_count(self._failed, services, since, at) if self._failed else 0,
-            error_budget_spent=bool(self._budget)
-            and any(
-                start <= at and (end is None or at < end)
-                for s in services
-                for start, end in self._budget.get(s, ())
-            ),
-        )
+        return self._visit(change, record=False)
 
     def record(self, change: ChangeFacts) -> None:
         """Add a change to the history; changes must arrive in merge order."""
+        self._check_order(change)
+        self._visit(change, record=True)
+
+    def advance(self, change: ChangeFacts) -> HistoryContext:
+        """``context(change)``, then ``record(change)``, in one pass over its files.
+
+        The context is what the history knew just before the change; refusing a
+        change out of merge order happens first, so a refused change changes nothing.
+        """
+        self._check_order(change)
+        return self._visit(change, record=True)
+
+    def _check_order(self, change: ChangeFacts) -> None:
         at = change.merged_at
         if self._last_recorded is not None and at < self._last_recorded:
             raise ValueError(
                 f"change {change.key} merged at {at.isoformat()} arrived after "
                 f"a change merged at {self._last_recorded.isoformat()}; feed changes in merge order"
             )
-        self._last_recorded = at
+
+    def _visit(self, change: ChangeFacts, record: bool) -> HistoryContext:
+        """The context of ``change``; with ``record``, also add the change to the history.
+
+        Context and recording share one pass: each file's state is read once for
+        the context, before the change updates it. This is the scorer's inner
+        loop, hence the local names and the absence of helper calls.
+        """
+        at = change.merged_at
         now = at.timestamp()
         author = change.author
-        self._author_changes[author] += 1
-        weight, as_of = self._author_recent.get(author, (0.0, now))
-        self._author_recent[author] = (weight * _decay(now - as_of) + 1.0, now)
-        is_fix = 1 if change.is_revert or change.is_hotfix or change.is_fix else 0
         files = self._files
+        fix = 1 if change.is_revert or change.is_hotfix or change.is_fix else 0
+        with_history = known = fixes = prior_changes = lines_before = devs = 0
+        age_sum = 0.0
+        seen: set[str] = set()
         subsystems: set[str] = set()
         for f in change.files:
-            subsystems.add(subsystem_of(f.path, f.service))
-            state = files.get(f.path)
+            path = f.path
+            service = f.service
+            if service is not None:
+                subsystems.add(service)
+            else:
+                head, sep, _ = path.partition("/")
+                subsystems.add(head if sep else ".")
+            state = files.get(path)
+            if path not in seen:
+                # Only a path's first entry in the change counts for the context,
+                # and it sees the state from before the change.
+                seen.add(path)
+                if state is not None:
+                    with_history += 1
+                    authors = state.authors
+                    if author in authors:
+                        known += 1
+                    # The busiest file's developers stand for the union: exact unions of
+                    # large author sets would dominate the cost of scoring.
+                    n = len(authors)
+                    if n > devs:
+                        devs = n
+                    prior_changes += state.changes
+                    age_sum += now - state.last
+                    lines_before += state.lines
+                    fixes += state.fixes
+            if not record:
+                continue
             if state is None:
-                files[f.path] = _FileState(1, now, max(0, f.added - f.deleted), is_fix, {author})
+                files[path] = _FileState(1, now, max(0, f.added - f.deleted), fix, {author})
                 continue
             state.changes += 1
             state.last = now
             state.lines = max(0, state.lines + f.added - f.deleted)
-            state.fixes += is_fix
+            state.fixes += fix
             state.authors.add(author)
-        for s in subsystems:
-            self._author_subsystem[(author, s)] += 1
+
+        person = self._authors.get(author)
+        prior = in_subsystems = 0
+        recent = 0.0
+        if person is not None:
+            prior = person.changes
+            recent = person.recent * _decay(now - person.as_of)
+            counts = person.subsystems
+            in_subsystems = sum(counts.get(s, 0) for s in subsystems)
+        if record:
+            if person is None:
+                person = self._authors[author] = _AuthorState()
+            person.changes += 1
+            person.recent = recent + 1.0
+            person.as_of = now
+            counts = person.subsystems
+            for s in subsystems:
+                counts[s] = counts.get(s, 0) + 1
+            self._last_recorded = at
+
+        services = change.services
+        incidents = deploys = failed = 0
+        spent = False
+        if services and (self._incidents or self._deploys or self._failed or self._budget):
+            since = at - self._lookback
+            incidents = _count(self._incidents, services, since, at)
+            deploys = _count(self._deploys, services, since, at)
+            failed = _count(self._failed, services, since, at)
+            spent = bool(self._budget) and any(
+                start <= at and (end is None or at < end)
+                for s in services
+                for start, end in self._budget.get(s, ())
+            )
+        return HistoryContext(
+            author_prior_changes=prior,
+            files_with_history=with_history,
+            files_known_to_author=known,
+            prior_fixes_on_files=fixes,
+            recent_incidents=incidents,
+            lookback_days=self._lookback_days,
+            file_prior_changes=prior_changes,
+            file_prior_devs=devs,
+            file_age_days=max(0.0, age_sum / with_history / _DAY) if with_history else None,
+            file_lines_before=lines_before,
+            author_recent_changes=recent,
+            author_subsystem_changes=in_subsystems,
+            service_deploys=deploys,
+            service_failed_deploys=failed,
+            error_budget_spent=spent,
+        )
 
 
 def _decay(seconds: float) -> float:

@@ -138,8 +138,9 @@ def iter_scores(
     gc.disable()
     try:
         for change in changes:
-            yield score_change(change, history.context(change), config)
-            history.record(change)
+            # The change is recorded before it is scored: the context is a snapshot
+            # of what came before it, and scoring reads only that and the change.
+            yield score_change(change, history.advance(change), config)
     finally:
         if was_enabled:
             gc.enable()

@@ -129,3 +129,45 @@ def test_context_never_sees_the_future(
         for earlier in changes[:i]:
             past.record(earlier)
         assert past.context(change) == seen
+
+
+@settings(max_examples=100, deadline=None)
+@given(_events, _hours)
+def test_advance_is_context_then_record(
+    events: list[tuple[int, str, list[str], bool]], incident_hours: list[int]
+) -> None:
+    """One pass gives the context ``context`` gives and leaves the history ``record`` leaves.
+
+    Paths may repeat within a change: each entry counts for the file's state,
+    only the first for the context.
+    """
+    changes = sorted(
+        (
+            _change(i, h, who, tuple(paths), is_fix=fix)
+            for i, (h, who, paths, fix) in enumerate(events)
+        ),
+        key=lambda c: (c.merged_at, c.key),
+    )
+    incidents = [
+        IncidentFacts(f"INC-{i}", "api", "x", T0 + timedelta(hours=h))
+        for i, h in enumerate(incident_hours)
+    ]
+    stepwise, fused = History(), History()
+    for h in (stepwise, fused):
+        h.add_incidents(incidents)
+    for change in changes:
+        expected = stepwise.context(change)
+        stepwise.record(change)
+        assert fused.advance(change) == expected
+    probe = _change(999, 600, "ann", ("api/a.py", "web/c.py", "api/b.py"))
+    assert fused.context(probe) == stepwise.context(probe)
+
+
+def test_advance_refuses_a_change_out_of_order_without_recording_it() -> None:
+    """A refused change leaves the history as it was."""
+    history = History()
+    history.advance(_change(1, 10, "ann", ("api/a.py",)))
+    with pytest.raises(ValueError, match="merge order"):
+        history.advance(_change(2, 5, "bob", ("api/a.py",)))
+    ctx = history.context(_change(3, 20, "bob", ("api/a.py",)))
+    assert (ctx.file_prior_changes, ctx.file_prior_devs, ctx.author_prior_changes) == (1, 1, 0)
