@@ -426,6 +426,57 @@ def test_files_and_reviews_beyond_100_are_read_only_when_github_says_there_are_m
         assert len(reviews) == 120
 
 
+def test_follow_ups_ride_in_the_next_page_query_for_free(world: World) -> None:
+    """The rest of a PR's files comes with the next page (one PR smaller), not in a query alone."""
+    big = plain(10, 10, files=tuple(FakeFile(f"checkout/f{i}.py") for i in range(150)))
+    world.fake.add(REPO, [plain(n, n) for n in range(1, 201) if n != 10] + [big])
+
+    world.sync()
+
+    assert [q[0] for q in world.fake.queries] == ["PullPage"] * 4
+    assert world.page_sizes() == [50, 73, 74, 74]
+    second = world.fake.queries[1]
+    assert second[1]["f0n"] == 10
+    assert second[2].requests == 148
+    assert world.fake.points_used == 4
+    with Session(world.engine) as session:
+        pr = session.exec(select(Change).where(col(Change.number) == 10)).one()
+        files = session.exec(select(ChangeFile).where(col(ChangeFile.change_id) == pr.id)).all()
+        assert len(files) == 150
+
+
+def test_a_pr_waiting_for_its_files_when_the_sync_dies_is_read_again(world: World) -> None:
+    """A PR read but not yet written at a crash is saved in the cursor and read again by number."""
+    big = plain(10, 10, files=tuple(FakeFile(f"checkout/f{i}.py") for i in range(150)))
+    world.fake.add(REPO, [plain(n, n) for n in range(1, 201) if n != 10] + [big])
+    source = world.source()
+    original = source._query
+
+    def refuse_after_the_first_query(name: str, parts: Any) -> dict[str, Any]:
+        if world.fake.queries:
+            world.server.fail_next("/graphql", Answer(401, {"message": "Bad credentials"}))
+        return original(name, parts)
+
+    source._query = refuse_after_the_first_query  # type: ignore[method-assign]
+    with pytest.raises(SourceError, match="GITHUB_TOKEN"):
+        world.sync(source)
+    assert world.count(Change) == 49
+    with Session(world.engine) as session:
+        state = session.exec(select(SyncState)).one()
+        assert json.loads(state.cursor or "{}")["pending"] == [10]
+
+    world.sync()
+
+    names = [q[0] for q in world.fake.queries]
+    assert names[1:3] == ["Again", "PullPage"]
+    assert world.fake.queries[1][1]["p0n"] == 10
+    assert world.count(Change) == 200
+    with Session(world.engine) as session:
+        pr = session.exec(select(Change).where(col(Change.number) == 10)).one()
+        files = session.exec(select(ChangeFile).where(col(ChangeFile.change_id) == pr.id)).all()
+        assert len(files) == 150
+
+
 def test_no_follow_up_queries_when_every_pr_fits_in_one_page(world: World) -> None:
     """Without a next page in any nested connection, a sync sends page queries only."""
     world.fake.add(REPO, [plain(n, n) for n in range(1, 30)])
