@@ -169,6 +169,8 @@ def test_first_sync_stores_changes_files_reviews_labels_and_links(world: World) 
                     FakeFile("search/index.py", 4, 2, "MODIFIED"),
                     FakeFile("old/legacy.py", 0, 40, "DELETED"),
                     FakeFile("checkout/new_name.py", 0, 0, "RENAMED"),
+                    FakeFile("checkout/copy.py", 9, 0, "COPIED"),
+                    FakeFile("search/tool", 0, 0, "CHANGED"),
                 ),
                 reviews=(
                     FakeReview("bob", "CHANGES_REQUESTED", at(40)),
@@ -232,6 +234,8 @@ def test_first_sync_stores_changes_files_reviews_labels_and_links(world: World) 
             ("search/index.py", 4, 2, "modified", "search", []),
             ("old/legacy.py", 0, 40, "deleted", None, []),
             ("checkout/new_name.py", 0, 0, "renamed", "checkout", ["@acme/checkout"]),
+            ("checkout/copy.py", 9, 0, "copied", "checkout", ["@acme/checkout"]),
+            ("search/tool", 0, 0, "modified", "search", []),
         ]
         reviews = session.exec(
             select(ReviewRow).where(col(ReviewRow.change_id) == pr.id).order_by(col(ReviewRow.id))
@@ -292,6 +296,25 @@ def test_labels_of_many_prs_are_read_label_first_and_completely(world: World) ->
         assert {r.number for r in rows if "bug" in r.labels} == {
             n for n in range(1, 261) if n % 7 == 0
         }
+
+
+def test_a_repository_with_more_labels_than_one_sweep_gets_every_label(world: World) -> None:
+    """Labels beyond the first page's sweep are read before any PR carrying them is written."""
+    names = [f"area-{i:02d}" for i in range(90)]
+    world.fake.add(
+        REPO, [plain(n, n, labels=(names[n % 90], names[(n * 7) % 90])) for n in range(1, 181)]
+    )
+    source = world.source()
+
+    world.sync(source)
+
+    with Session(world.engine) as session:
+        for row in session.exec(select(Change)):
+            n = row.number or 0
+            assert row.labels == sorted({names[n % 90], names[(n * 7) % 90]})
+    # Three pages and one query of label work alone.
+    assert [q[0] for q in world.fake.queries] == ["PullPage", "Labels", "PullPage", "PullPage"]
+    assert source.points_used == 4
 
 
 # -- incremental syncs ---------------------------------------------------------
