@@ -27,6 +27,7 @@ from waitress import create_server, wasyncore
 
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
 from bot.settings import Settings
+from bot.sources import configured_sources
 from bot.slack.app import build_app, check_slack_settings
 from data.config import OrgConfig, load_org_config
 from data.engine import make_engine, session_scope
@@ -154,6 +155,8 @@ def _ready(settings: Settings) -> tuple[Engine, OrgConfig]:
         )
     with session_scope(engine) as session:
         sync_org(session, org)
+    # A source configured without its credentials ends here, before anything starts.
+    configured_sources(settings, org)
     return engine, org
 
 

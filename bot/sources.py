@@ -13,19 +13,37 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from tqdm import tqdm
 
 from bot.settings import Settings
 from data.config import OrgConfig
+from data.sources.github.app_auth import app_auth
+from data.sources.github.client import Auth, GitHubClient, TokenAuth
+from data.sources.github.codeowners import load_codeowners_history
+from data.sources.github.deploys import deploy_sources, github_repositories
+from data.sources.github.issues import incident_sources
+from data.sources.github.pulls import GitHubPullsSource
 from data.sources.gitlog import repository_name
+from data.sources.incident_file import FileImportSource
 from data.sources.local_git import LocalGitSource
+from data.sources.opsgenie import OpsgenieSource
+from data.sources.pagerduty import PagerDutySource
 from data.sources.reverts import RevertIncidents
-from data.sync import Source, run_sources
+from data.sync import Source, SyncRun, run_sources
+from scoring.errors import ConfigError
 
 log = structlog.get_logger("riskbrief.sync")
 
-__all__ = ["BarProgress", "configured_sources", "git_sources", "sync_hook"]
+__all__ = [
+    "BarProgress",
+    "configured_sources",
+    "git_sources",
+    "github_sources",
+    "incident_tool_sources",
+    "sync_hook",
+]
 
 
 class BarProgress:
@@ -82,15 +100,110 @@ def git_sources(org: OrgConfig, paths: Sequence[Path]) -> list[Source]:
     return [LocalGitSource.from_config(r, org) for r in org.repositories if r.path]
 
 
+class _PullsWithOwners:
+    """Merged PRs of one repository, with CODEOWNERS as of each merge read first."""
+
+    def __init__(self, client: GitHubClient, pulls: GitHubPullsSource) -> None:
+        self._client = client
+        self._pulls = pulls
+
+    @property
+    def name(self) -> str:
+        """The PR source's name."""
+        return self._pulls.name
+
+    def sync(self, run: SyncRun) -> None:
+        """Load the CODEOWNERS history (conditional GETs), then sync PRs with it."""
+        history = load_codeowners_history(self._client, run, self._pulls.repository)
+        self._pulls.owners_of = history.owners_of
+        self._pulls.sync(run)
+
+
+def _github_auth(settings: Settings) -> Auth:
+    if settings.github_token is not None:
+        return TokenAuth(settings.github_token.get_secret_value())
+    key = settings.github_app_private_key
+    if settings.github_app_id or key or settings.github_app_installation_id:
+        return app_auth(
+            settings.github_app_id,
+            key.get_secret_value() if key else None,
+            settings.github_app_installation_id,
+        )
+    raise ConfigError(
+        "riskbrief.toml has [sources.github] but no GitHub credentials are set; set "
+        "GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID"
+    )
+
+
+def github_sources(settings: Settings, org: OrgConfig) -> list[Source]:
+    """PRs (with CODEOWNERS), deploys and labelled issues of every GitHub repository."""
+    config = org.sources.github
+    if config is None:
+        return []
+    client = GitHubClient(settings.github_api_url, _github_auth(settings))
+    out: list[Source] = [
+        _PullsWithOwners(
+            client, GitHubPullsSource(client, repo, config, org.sources.first_sync_days)
+        )
+        for repo in github_repositories(org, config)
+    ]
+    out.extend(deploy_sources(client, org, config))
+    out.extend(incident_sources(client, org, config))
+    return out
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def incident_tool_sources(settings: Settings, org: OrgConfig) -> list[Source]:
+    """PagerDuty and Opsgenie, each when its table is in riskbrief.toml and its key is set."""
+    out: list[Source] = []
+    if org.sources.pagerduty is not None:
+        if settings.pagerduty_token is None:
+            raise ConfigError(
+                "riskbrief.toml has [sources.pagerduty] but PAGERDUTY_TOKEN is not set; "
+                "set it to a PagerDuty REST API key"
+            )
+        out.append(
+            PagerDutySource(
+                org.sources.pagerduty,
+                _secret(settings.pagerduty_token),
+                settings.pagerduty_api_url,
+            )
+        )
+    if org.sources.opsgenie is not None:
+        if settings.opsgenie_api_key is None:
+            raise ConfigError(
+                "riskbrief.toml has [sources.opsgenie] but OPSGENIE_API_KEY is not set; "
+                "set it to an Opsgenie API key with read access"
+            )
+        out.append(
+            OpsgenieSource(
+                org.sources.opsgenie,
+                _secret(settings.opsgenie_api_key),
+                settings.opsgenie_api_url,
+            )
+        )
+    return out
+
+
 def configured_sources(
     settings: Settings, org: OrgConfig, git_paths: Sequence[Path] = ()
 ) -> list[Source]:
     """Every source to sync, in an order where later ones can use what earlier ones stored.
 
     With ``git_paths`` only those clones are mined (``riskbrief sync --git PATH``).
-    Reverts become incidents last, once every change is in the store.
+    Changes come before deploys (a deploy ships changes already stored) and
+    reverts become incidents last, once every change is in the store. A source
+    configured without its credentials is a ``ConfigError`` naming the variable.
     """
     sources: list[Source] = list(git_sources(org, git_paths))
+    if not git_paths:
+        sources.extend(github_sources(settings, org))
+        sources.extend(incident_tool_sources(settings, org))
+        base = settings.config.parent
+        sources.extend(FileImportSource(f, base) for f in org.sources.files)
     if org.sources.reverts_as_incidents:
         sources.append(RevertIncidents())
     return sources
