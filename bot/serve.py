@@ -27,8 +27,8 @@ from waitress import create_server, wasyncore
 
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
 from bot.settings import Settings
-from bot.sources import configured_sources
 from bot.slack.app import build_app, check_slack_settings
+from bot.sources import configured_sources
 from data.config import OrgConfig, load_org_config
 from data.engine import make_engine, session_scope
 from data.migrate import is_current
