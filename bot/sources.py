@@ -131,7 +131,7 @@ def _github_auth(settings: Settings) -> Auth:
         )
     raise ConfigError(
         "riskbrief.toml has [sources.github] but no GitHub credentials are set; set "
-        "GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID"
+        "GITHUB_TOKEN, or GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID."
     )
 
 
@@ -149,7 +149,30 @@ def github_sources(settings: Settings, org: OrgConfig) -> list[Source]:
     ]
     out.extend(deploy_sources(client, org, config))
     out.extend(incident_sources(client, org, config))
+    if out:
+        out[-1] = _ClosesClient(out[-1], client)
     return out
+
+
+class _ClosesClient:
+    """The last GitHub source: closing it closes the client all GitHub sources share."""
+
+    def __init__(self, source: Source, client: GitHubClient) -> None:
+        self._source = source
+        self._client = client
+
+    @property
+    def name(self) -> str:
+        """The wrapped source's name."""
+        return self._source.name
+
+    def sync(self, run: SyncRun) -> None:
+        """Sync the wrapped source."""
+        self._source.sync(run)
+
+    def close(self) -> None:
+        """Close the shared connection pool once every GitHub source has run."""
+        self._client.close()
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -163,7 +186,7 @@ def incident_tool_sources(settings: Settings, org: OrgConfig) -> list[Source]:
         if settings.pagerduty_token is None:
             raise ConfigError(
                 "riskbrief.toml has [sources.pagerduty] but PAGERDUTY_TOKEN is not set; "
-                "set it to a PagerDuty REST API key"
+                "set it to a PagerDuty REST API key."
             )
         out.append(
             PagerDutySource(
@@ -176,7 +199,7 @@ def incident_tool_sources(settings: Settings, org: OrgConfig) -> list[Source]:
         if settings.opsgenie_api_key is None:
             raise ConfigError(
                 "riskbrief.toml has [sources.opsgenie] but OPSGENIE_API_KEY is not set; "
-                "set it to an Opsgenie API key with read access"
+                "set it to an Opsgenie API key with read access."
             )
         out.append(
             OpsgenieSource(

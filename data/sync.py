@@ -186,6 +186,11 @@ def run_sources(
                     "the log has the details and the next sync resumes from the last checkpoint"
                 )
             )
+        finally:
+            # HTTP sources hold a connection pool; serve syncs every few minutes.
+            close = getattr(source, "close", None)
+            if callable(close):
+                close()
         t = run.tally
         out.append(SourceSummary(source.name, t.added, t.updated, t.skipped, error))
     return out
