@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 __all__ = ["Answer", "FakeServer", "Request", "Route"]
 
@@ -30,6 +30,8 @@ class Request:
     query: Mapping[str, str]
     headers: Mapping[str, str]
     body: bytes
+    # Every value of each query key, for APIs that repeat keys (``statuses[]=a&statuses[]=b``).
+    query_lists: Mapping[str, list[str]] = field(default_factory=dict)
 
     def json(self) -> Any:
         """The body parsed as JSON."""
@@ -137,6 +139,7 @@ class FakeServer:
                     query=dict(parse_qsl(parts.query)),
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=body,
+                    query_lists=parse_qs(parts.query),
                 )
                 answer = fake._answer(request)
                 data = answer.encoded()
