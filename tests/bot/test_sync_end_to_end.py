@@ -142,7 +142,7 @@ def test_every_source_lands_in_the_store_and_a_second_sync_adds_nothing(world: P
         deploys = session.exec(select(Deploy)).all()
         incidents = sorted(i.source for i in session.exec(select(Incident)))
     engine.dispose()
-    assert sorted(changes) == [1, 2, 3]
+    assert set(changes) == {1, 2, 3}
     assert changes[3].reverts_key == "acme/shop#1"
     assert owners == {"checkout/cart.py": ["@acme/pay"], "docs/readme.md": []}
     assert agent.kind == "agent"
