@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from scoring.config import ScoringConfig
@@ -23,27 +23,33 @@ def _zone(name: str) -> ZoneInfo:
 
 # strftime's %a depends on the process locale; these names do not.
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_ONE_DAY = timedelta(days=1)
 
 
 def timing_points(at: datetime, config: ScoringConfig) -> tuple[float, str]:
     """Share of timing points (0–1) and the reason, for a merge or deploy at ``at``."""
-    local = local_time(at, config)
+    zone = config.timezone
+    # Every change is timed; a UTC time judged in UTC needs no conversion.
+    local = at if zone == "UTC" and at.tzinfo is UTC else at.astimezone(_zone(zone))
+    weekday = local.weekday()
+    hour = local.hour
     start, end = config.working_hours
-    after_hours = local.weekday() >= 5 or not (start <= local.hour < end)
-    friday = local.weekday() == 4
-    day = local.date()
-    holiday = day in config.holidays or (day + timedelta(days=1)) in config.holidays
+    after_hours = weekday >= 5 or not (start <= hour < end)
+    friday = weekday == 4
+    holiday = False
+    if config.holidays:
+        day = local.date()
+        holiday = day in config.holidays or (day + _ONE_DAY) in config.holidays
     # A working day before a holiday is a Friday in disguise.
     share = (0.6 if friday or holiday else 0.0) + (0.4 if after_hours else 0.0)
-    reasons = [
-        r
-        for r, on in (
-            ("on a Friday", friday),
-            ("before or on a holiday", holiday),
-            ("after hours", after_hours),
-        )
-        if on
-    ]
-    when = f"{_WEEKDAYS[local.weekday()]} {local.hour:02d}:{local.minute:02d}"
-    text = f"{' and '.join(reasons)} ({when} {config.timezone})" if reasons else f"at {when}"
-    return share, text
+    when = f"{_WEEKDAYS[weekday]} {hour:02d}:{local.minute:02d}"
+    if not (friday or holiday or after_hours):
+        return share, f"at {when}"
+    reasons = []
+    if friday:
+        reasons.append("on a Friday")
+    if holiday:
+        reasons.append("before or on a holiday")
+    if after_hours:
+        reasons.append("after hours")
+    return share, f"{' and '.join(reasons)} ({when} {zone})"

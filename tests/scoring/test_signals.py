@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+import inspect
+import pickle
+from dataclasses import FrozenInstanceError, asdict, fields, replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,6 +18,7 @@ from scoring.history import HistoryContext
 from scoring.paths import path_kinds
 from scoring.signal import Signal
 from scoring.signals import CHANGE_SIGNALS, SignalFn, change_signals
+from scoring.timing import timing_points
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
 CONFIG = ScoringConfig()
@@ -410,3 +414,58 @@ def test_path_kinds(path: str, kinds: set[str]) -> None:
     k = path_kinds(path)
     found = {n for n in ("migration", "test", "infra", "sensitive", "manifest") if getattr(k, n)}
     assert found == kinds
+
+
+def test_signal_is_a_frozen_dataclass_with_its_fields() -> None:
+    """The quicker constructor builds the same value: equal, hashable, frozen, same dict."""
+    signal = Signal("size", 12.0, 6.0, "12 lines", 0.25)
+    assert signal == Signal(name="size", value=12.0, points=6.0, explanation="12 lines", share=0.25)
+    assert hash(signal) == hash(Signal("size", 12.0, 6.0, "12 lines", 0.25))
+    assert asdict(signal) == {
+        "name": "size",
+        "value": 12.0,
+        "points": 6.0,
+        "explanation": "12 lines",
+        "share": 0.25,
+    }
+    assert Signal("x", None, 0.0, "unknown").share == 0.0
+    assert replace(signal, share=0.5).share == 0.5
+    assert pickle.loads(pickle.dumps(signal)) == signal
+    with pytest.raises(FrozenInstanceError):
+        signal.points = 1.0  # type: ignore[misc]
+    assert list(inspect.signature(Signal).parameters) == [f.name for f in fields(Signal)]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/New_York"])
+def test_timing_is_the_same_whatever_zone_the_time_carries(zone: str) -> None:
+    """A merge time in UTC, in another fixed offset or in a named zone is judged alike."""
+    config = replace(CONFIG, timezone=zone, holidays=(date(2026, 12, 25),))
+    for hours in range(0, 24 * 9, 5):
+        at = datetime(2026, 12, 19, 0, 7, tzinfo=UTC) + timedelta(hours=hours)
+        shifted = at.astimezone(timezone(timedelta(hours=-3, minutes=-30)))
+        named = at.astimezone(ZoneInfo("Asia/Kolkata"))
+        expected = timing_points(at, config)
+        assert timing_points(shifted, config) == expected
+        assert timing_points(named, config) == expected
+
+
+@pytest.mark.parametrize(
+    ("owners", "reviewer", "share"),
+    [
+        ((("@carol",), ("@dave",)), "dave", 0.0),
+        ((("@carol",), ("@dave",)), "bob", 0.3),
+        ((("@carol",), ("@acme/web",)), "bob", 0.0),
+        ((("@carol",), ()), "bob", 0.3),
+        ((("@carol",), None), "bob", 0.3),
+        ((("carol@acme.com",), ("@carol",)), "bob", 0.0),
+        ((("@Carol", "@acme/web"), ("@carol",)), "CAROL", 0.0),
+    ],
+)
+def test_review_by_a_personal_code_owner_of_any_file(
+    owners: tuple[tuple[str, ...] | None, ...], reviewer: str, share: float
+) -> None:
+    """An approval counts as an owner's when the reviewer personally owns any touched file;
+    it cannot be checked when a file with owner data has no personal owner."""
+    files = tuple(_file(f"svc/f{i}.py", owners=o) for i, o in enumerate(owners))
+    reviews = (Review(reviewer, ReviewState.APPROVED, TUESDAY - timedelta(hours=1)),)
+    assert _measure("review", _change(files=files, reviews=reviews), _ctx(), CONFIG).share == share
