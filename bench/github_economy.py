@@ -164,7 +164,10 @@ def main(argv: list[str] | None = None) -> None:
         before = fake.points_used
         run = SyncRun(engine, org)
         again = _sync(server, run)
-        _line("incremental sync", 40, fake.points_used - before, again.queries)
+        print(
+            f"{'incremental sync':<22} {run.tally.added + run.tally.updated:>6} PRs "
+            f"{fake.points_used - before:>5} points {again.queries:>4} queries"
+        )
         engine.dispose()
 
     naive = price(fake.schema, parse(_NAIVE))

@@ -704,7 +704,7 @@ class GitHubPullsSource:
                 page.next_after, progress.stop, newest, tuple(d.number for d in waiting)
             )
             cursor = (
-                Cursor(None, newest or saved.watermark)
+                Cursor(None, _later(newest, saved.watermark))
                 if done
                 else Cursor(progress.encode(), saved.watermark)
             )
@@ -742,6 +742,11 @@ class GitHubPullsSource:
                     "github_pr_skipped", pr=f"{self.repository}#{d.number}", reason=str(exc)
                 )
         return records
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    # The watermark never moves back, even if the newest PR GitHub shows is older than it.
+    return max(a, b) if a is not None and b is not None else a or b
 
 
 def _updated_at(node: Any) -> datetime | None:
