@@ -300,10 +300,15 @@ class DeploymentsSource(_RepoSource):
         window_start = now - RECHECK_WINDOW
         until = self._list_until(run, saved.watermark, now)
         known: dict[int, _Deployment] = {}
+        aged: list[str] = []
         for value in state.get("recent", []):
             d = _Deployment.from_json(value)
-            if d is not None:
+            if d is None:
+                continue
+            if d.created_at >= window_start:
                 known[d.id] = d
+            else:
+                aged.append(self._statuses_url(rest, d.id))
         fresh: set[int] = set()
         newest = saved.watermark
         path = f"/repos/{self.repository}/deployments"
@@ -326,7 +331,8 @@ class DeploymentsSource(_RepoSource):
             key=lambda d: (d.created_at, d.id),
         )
         for start in range(0, len(due), _BATCH):
-            self._check(rest, run, due[start : start + _BATCH], conditional=trusted)
+            batch = due[start : start + _BATCH]
+            self._check(rest, run, batch, conditional=trusted, window_start=window_start)
         recent = [d.to_json() for d in due if d.created_at >= window_start]
         # The newest deployment listed (any environment); nothing yet: read from ``until`` on.
         watermark = newest or until
@@ -337,6 +343,13 @@ class DeploymentsSource(_RepoSource):
         )
         for page in pages:
             rest.remember(page)
+        # Out of the re-check window: never asked again, so their ETags go.
+        rest.forget(aged)
+
+    def _statuses_url(self, rest: ConditionalRest, ident: int) -> str:
+        return rest.url(
+            f"repos/{self.repository}/deployments/{ident}/statuses", {"per_page": _PER_PAGE}
+        )
 
     def _check(
         self,
@@ -345,18 +358,21 @@ class DeploymentsSource(_RepoSource):
         batch: Sequence[_Deployment],
         *,
         conditional: bool,
+        window_start: datetime,
     ) -> None:
-        """Read the statuses of ``batch``; checkpoint the deploys; then keep the ETags."""
+        """Read the statuses of ``batch``; checkpoint the deploys; then keep the ETags.
+
+        Only deployments inside the re-check window keep an ETag: older ones
+        (read once by a first sync) are not asked again.
+        """
         records: list[DeployRecord] = []
         answered: list[Fetched] = []
         for d in batch:
-            url = rest.url(
-                f"repos/{self.repository}/deployments/{d.id}/statuses", {"per_page": _PER_PAGE}
-            )
-            fetched = rest.get(url, conditional=conditional)
+            fetched = rest.get(self._statuses_url(rest, d.id), conditional=conditional)
             if fetched.not_modified:
                 continue
-            answered.append(fetched)
+            if d.created_at >= window_start:
+                answered.append(fetched)
             statuses = as_list(
                 fetched.data, "deployment statuses", f"/repos/{self.repository}/deployments"
             )

@@ -14,15 +14,18 @@ malformed field of one item into a ``BadItem`` the caller logs and skips.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
 from data.sources.github.client import GitHubClient, RestPage
 from data.sync import Cursor, SyncRun
+from data.tables import SyncState
 from scoring.errors import SourceError
 
 __all__ = [
@@ -97,6 +100,19 @@ class ConditionalRest:
         """GET ``url``; with ``conditional``, send ``etag`` or else the stored one."""
         sent = (etag or self.stored_etag(url)) if conditional else None
         return Fetched(url, self.client.get(url, etag=sent))
+
+    def forget(self, urls: Iterable[str]) -> None:
+        """Drop the ETags of ``urls`` that will not be asked again, in one transaction."""
+        scopes = list(urls)
+        if not scopes:
+            return
+        with Session(self.run.engine) as session:
+            session.execute(
+                delete(SyncState).where(
+                    col(SyncState.source) == ETAG_SOURCE, col(SyncState.scope).in_(scopes)
+                )
+            )
+            session.commit()
 
     def remember(self, fetched: Fetched) -> None:
         """Save the ETag of a ``200`` for its URL, once its work is in the store."""

@@ -21,8 +21,9 @@ from data.sources.github.deploys import (
     WorkflowRunsSource,
     deploy_sources,
 )
+from data.sources.github.rest import ETAG_SOURCE
 from data.sync import Source, SyncRun, run_sources
-from data.tables import Deploy, Service
+from data.tables import Deploy, Service, SyncState
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.http import Answer
 
@@ -405,3 +406,26 @@ def test_deploy_sources_follow_the_config(org: OrgConfig) -> None:
         "github workflow runs acme/mono",
     ]
     assert only == ["github deployments acme/shop", "github deployments acme/mono"]
+
+
+def test_etags_are_kept_only_for_the_recheck_window(
+    engine: Engine, org: OrgConfig, fake: FakeGitHubRest
+) -> None:
+    """Statuses ETags are kept for deployments of the last 7 days only, and dropped as they age."""
+    fake.add_deployment(SHOP, 1, "production", ago(2), statuses=(("success", ago(2)),))
+    fake.add_deployment(SHOP, 2, "production", ago(20), statuses=(("success", ago(20)),))
+
+    def kept() -> set[str]:
+        with Session(engine) as session:
+            rows = session.exec(select(SyncState).where(col(SyncState.source) == ETAG_SOURCE))
+            return {r.scope.split("?")[0].removeprefix(fake.url) for r in rows}
+
+    sync(engine, org, deployments(fake, org, SHOP))
+    assert kept() == {"/repos/acme/shop/deployments", "/repos/acme/shop/deployments/1/statuses"}
+    later = DeploymentsSource(fake.client(), SHOP, github(org), lambda: NOW + timedelta(days=6))
+    sync(engine, org, later)
+    assert kept() == {"/repos/acme/shop/deployments"}
+    assert set(stored(engine)) == {
+        "github-deployment:acme/shop:1",
+        "github-deployment:acme/shop:2",
+    }
