@@ -10,8 +10,8 @@ from enum import StrEnum
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import History, HistoryContext
-from scoring.paths import is_migration
-from scoring.signal import Signal
+from scoring.paths import path_kinds
+from scoring.signal import Signal, quick_init
 from scoring.signals import change_signals
 from scoring.timing import timing_points
 
@@ -49,6 +49,7 @@ class Gate:
     explanation: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RiskScore:
     """A scored change or deploy, with the signals and gates that made the score."""
@@ -81,29 +82,46 @@ def band_for(score: float, config: ScoringConfig) -> Band:
 
 
 def _finish(
-    subject: str, signals: Sequence[Signal], gates: Sequence[Gate], config: ScoringConfig
+    subject: str,
+    signals: Sequence[Signal],
+    gates: Sequence[Gate],
+    config: ScoringConfig,
+    version: str | None = None,
 ) -> RiskScore:
-    raw = min(100.0, sum(s.points for s in signals))
+    raw = min(100.0, sum([s.points for s in signals]))
     if gates:
         raw = max(raw, config.bands.critical)
     score = round(raw)
     return RiskScore(
-        subject, score, band_for(score, config), tuple(signals), tuple(gates), config.version
+        subject,
+        score,
+        band_for(score, config),
+        tuple(signals),
+        tuple(gates),
+        config.version if version is None else version,
     )
 
 
 def score_change(change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> RiskScore:
     """Score one change from its own facts and what the history knew just before it."""
+    return _score_change(change, ctx, config, config.version)
+
+
+def _score_change(
+    change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig, version: str
+) -> RiskScore:
+    """``score_change`` with the config's version given: reading it hashes the whole config."""
     signals = change_signals(change, ctx, config)
     gates: list[Gate] = []
-    migrations = [f.path for f in change.files if is_migration(f.path)]
-    if migrations:
-        gates.append(Gate("schema_migration", f"contains a schema migration ({migrations[0]})"))
+    for f in change.files:
+        if path_kinds(f.path).migration:
+            gates.append(Gate("schema_migration", f"contains a schema migration ({f.path})"))
+            break
     if ctx.error_budget_spent:
         gates.append(
             Gate("error_budget", "merged while a touched service had spent its error budget")
         )
-    return _finish(change.key, signals, gates, config)
+    return _finish(change.key, signals, gates, config, version)
 
 
 def score_changes(
@@ -136,11 +154,12 @@ def iter_scores(
     """
     was_enabled = gc.isenabled()
     gc.disable()
+    version = config.version
     try:
         for change in changes:
             # The change is recorded before it is scored: the context is a snapshot
             # of what came before it, and scoring reads only that and the change.
-            yield score_change(change, history.advance(change), config)
+            yield _score_change(change, history.advance(change), config, version)
     finally:
         if was_enabled:
             gc.enable()
