@@ -203,16 +203,26 @@ class Ingest:
     def changes(self, records: Iterable[ChangeRecord]) -> Tally:
         """Upsert changes with their files and reviews, by ``key``."""
         tally = Tally()
-        for record in records:
+        batch = list(records)
+        keys = [r.key for r in batch]
+        # One query for the rows that exist; a new row has no files or reviews to compare.
+        existing: dict[str, Change] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            existing.update(
+                (c.key, c)
+                for c in self.session.exec(select(Change).where(col(Change.key).in_(chunk)))
+            )
+        for record in batch:
             try:
-                self._change(record, tally)
+                self._change(record, tally, existing.get(record.key))
             except ValueError as exc:
                 tally.skipped += 1
                 log.warning("record_skipped", kind="change", key=record.key, reason=str(exc))
         self.session.flush()
         return tally
 
-    def _change(self, r: ChangeRecord, tally: Tally) -> None:
+    def _change(self, r: ChangeRecord, tally: Tally, row: Change | None) -> None:
         if r.merged_at.tzinfo is None:
             raise ValueError("merged_at has no time zone")
         repo = self._repository(r.repository)
@@ -223,7 +233,6 @@ class Ingest:
         if reverts_key is None and r.reverts_sha:
             target = self._change_by_sha(repo.id, r.reverts_sha)
             reverts_key = target.key if target else None
-        row = self.session.exec(select(Change).where(col(Change.key) == r.key)).first()
         before = _snapshot(row, _CHANGE_FIELDS) if row is not None else None
         if row is None:
             row = Change(
@@ -260,20 +269,26 @@ class Ingest:
         self.session.add(row)
         self.session.flush()
         assert row.id is not None
-        files_changed = self._files(row.id, r.repository, r.files)
-        reviews_changed = self._reviews(row.id, r.reviews)
+        files_changed = self._files(row.id, r.repository, r.files, new=before is None)
+        reviews_changed = self._reviews(row.id, r.reviews, new=before is None)
         if before is None:
             tally.added += 1
         elif before != _snapshot(row, _CHANGE_FIELDS) or files_changed or reviews_changed:
             tally.updated += 1
 
-    def _files(self, change_id: int, repository: str, files: Iterable[FileRecord]) -> bool:
+    def _files(
+        self, change_id: int, repository: str, files: Iterable[FileRecord], *, new: bool
+    ) -> bool:
         services = self._service_ids()
-        existing = list(
-            self.session.exec(
-                select(ChangeFile)
-                .where(col(ChangeFile.change_id) == change_id)
-                .order_by(col(ChangeFile.id))
+        existing = (
+            []
+            if new
+            else list(
+                self.session.exec(
+                    select(ChangeFile)
+                    .where(col(ChangeFile.change_id) == change_id)
+                    .order_by(col(ChangeFile.id))
+                )
             )
         )
         wanted = []
@@ -311,12 +326,16 @@ class Ingest:
         )
         return True
 
-    def _reviews(self, change_id: int, reviews: Iterable[ReviewRecord]) -> bool:
-        existing = list(
-            self.session.exec(
-                select(ReviewRow)
-                .where(col(ReviewRow.change_id) == change_id)
-                .order_by(col(ReviewRow.id))
+    def _reviews(self, change_id: int, reviews: Iterable[ReviewRecord], *, new: bool) -> bool:
+        existing = (
+            []
+            if new
+            else list(
+                self.session.exec(
+                    select(ReviewRow)
+                    .where(col(ReviewRow.change_id) == change_id)
+                    .order_by(col(ReviewRow.id))
+                )
             )
         )
         wanted = []
