@@ -106,7 +106,7 @@ class Timings:
 
 # Changes are generated in batches, timed apart from the scoring: reading the
 # CPU clock per change would cost as much as a signal.
-_BATCH = 10_000
+_BATCH = 1_000
 
 
 def run(n: int, stored: bool = False) -> Timings:

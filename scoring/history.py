@@ -221,12 +221,15 @@ class History:
                     fixes += state.fixes
             if not record:
                 continue
+            # A file's line count never goes below zero (``max(0, …)`` without the call).
             if state is None:
-                files[path] = _FileState(1, now, max(0, f.added - f.deleted), fix, {author})
+                lines = f.added - f.deleted
+                files[path] = _FileState(1, now, lines if lines > 0 else 0, fix, {author})
                 continue
+            lines = state.lines + f.added - f.deleted
             state.changes += 1
             state.last = now
-            state.lines = max(0, state.lines + f.added - f.deleted)
+            state.lines = lines if lines > 0 else 0
             state.fixes += fix
             state.authors.add(author)
 
@@ -237,7 +240,8 @@ class History:
             prior = person.changes
             recent = person.recent * _decay(now - person.as_of)
             counts = person.subsystems
-            in_subsystems = sum(counts.get(s, 0) for s in subsystems)
+            for s in subsystems:
+                in_subsystems += counts.get(s, 0)
         if record:
             if person is None:
                 person = self._authors[author] = _AuthorState()
@@ -254,9 +258,12 @@ class History:
         spent = False
         if services and (self._incidents or self._deploys or self._failed or self._budget):
             since = at - self._lookback
-            incidents = _count(self._incidents, services, since, at)
-            deploys = _count(self._deploys, services, since, at)
-            failed = _count(self._failed, services, since, at)
+            if self._incidents:
+                incidents = _count(self._incidents, services, since, at)
+            if self._deploys:
+                deploys = _count(self._deploys, services, since, at)
+            if self._failed:
+                failed = _count(self._failed, services, since, at)
             spent = bool(self._budget) and any(
                 start <= at and (end is None or at < end)
                 for s in services

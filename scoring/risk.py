@@ -10,7 +10,7 @@ from enum import StrEnum
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import History, HistoryContext
-from scoring.paths import path_kinds
+from scoring.paths import change_paths
 from scoring.signal import Signal, quick_init
 from scoring.signals import change_signals
 from scoring.timing import timing_points
@@ -113,10 +113,9 @@ def _score_change(
     """``score_change`` with the config's version given: reading it hashes the whole config."""
     signals = change_signals(change, ctx, config)
     gates: list[Gate] = []
-    for f in change.files:
-        if path_kinds(f.path).migration:
-            gates.append(Gate("schema_migration", f"contains a schema migration ({f.path})"))
-            break
+    migration = change_paths(change).migration
+    if migration is not None:
+        gates.append(Gate("schema_migration", f"contains a schema migration ({migration})"))
     if ctx.error_budget_spent:
         gates.append(
             Gate("error_budget", "merged while a touched service had spent its error budget")

@@ -21,7 +21,7 @@ from scoring.change_metrics import (
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.paths import path_kinds
+from scoring.paths import change_paths
 from scoring.signal import Signal
 from scoring.timing import timing_points
 
@@ -244,12 +244,8 @@ def tests(
 ) -> Signal:
     """Source changes of some size that change no test, or that lower coverage."""
     w = cfg.weights.tests
-    test_files = source_lines = 0
-    for f in change.files:
-        if path_kinds(f.path).test:
-            test_files += 1
-        else:
-            source_lines += f.added + f.deleted
+    paths = change_paths(change)
+    test_files, source_lines = paths.test_files, paths.source_lines
     delta = change.coverage_delta
     if delta is not None and delta < 0:
         share = min(1.0, -delta / _COVERAGE_DROP_PP)
@@ -311,21 +307,15 @@ def risky_content(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Migrations, infrastructure, auth/payments code, dependency manifests, reverts, hotfixes."""
-    migration = infra = sensitive = manifest = False
-    for f in change.files:
-        k = path_kinds(f.path)
-        migration |= k.migration
-        infra |= k.infra
-        sensitive |= k.sensitive
-        manifest |= k.manifest
+    paths = change_paths(change)
     kinds: list[str] = []
-    if migration:
+    if paths.migration is not None:
         kinds.append("schema migration")
-    if infra:
+    if paths.infra:
         kinds.append("infrastructure")
-    if sensitive:
+    if paths.sensitive:
         kinds.append("auth/payments code")
-    if manifest:
+    if paths.manifest:
         kinds.append("dependency manifest")
     if change.is_revert:
         kinds.append("revert")
