@@ -106,23 +106,6 @@ _CHANGE_FIELDS = (
     "coverage_delta",
     "review_comments",
 )
-_DEPLOY_FIELDS = (
-    "service_id",
-    "environment",
-    "sha",
-    "started_at",
-    "finished_at",
-    "status",
-    "source",
-)
-_INCIDENT_FIELDS = (
-    "service_id",
-    "title",
-    "opened_at",
-    "resolved_at",
-    "severity",
-    "source",
-)
 
 
 @dataclass(slots=True)
@@ -365,33 +348,49 @@ class Ingest:
 
     # -- deploys and incidents ----------------------------------------------
 
+    def _upsert(
+        self,
+        model: type[Deploy] | type[Incident],
+        kind: str,
+        key: str,
+        values: dict[str, Any],
+        problem: str | None,
+        tally: Tally,
+    ) -> None:
+        """Insert or update one keyed row from ``values``, or skip it with ``problem`` logged."""
+        if problem:
+            tally.skipped += 1
+            log.warning("record_skipped", kind=kind, key=key, reason=problem)
+            return
+        row: Any = self.session.exec(select(model).where(col(model.key) == key)).first()
+        before = _snapshot(row, values) if row is not None else None
+        if row is None:
+            row = model(key=key, **values)
+        for name, value in values.items():
+            setattr(row, name, value)
+        self.session.add(row)
+        if before is None:
+            tally.added += 1
+        elif before != _snapshot(row, values):
+            tally.updated += 1
+
     def deploys(self, records: Iterable[DeployRecord]) -> Tally:
         """Upsert deploys by ``key``; a deploy of a service not in riskbrief.toml is skipped."""
         tally = Tally()
         services = self._service_ids()
         for r in records:
             service_id = services.get(r.service)
+            values = {
+                "service_id": service_id,
+                "environment": r.environment,
+                "sha": r.sha,
+                "started_at": r.started_at,
+                "finished_at": r.finished_at,
+                "status": r.status,
+                "source": r.source,
+            }
             problem = self._deploy_problem(r, service_id)
-            if problem:
-                tally.skipped += 1
-                log.warning("record_skipped", kind="deploy", key=r.key, reason=problem)
-                continue
-            row = self.session.exec(select(Deploy).where(col(Deploy.key) == r.key)).first()
-            before = _snapshot(row, _DEPLOY_FIELDS) if row is not None else None
-            if row is None:
-                row = Deploy(key=r.key, service_id=service_id or 0, finished_at=r.finished_at)
-            row.service_id = service_id or 0
-            row.environment = r.environment
-            row.sha = r.sha
-            row.started_at = r.started_at
-            row.finished_at = r.finished_at
-            row.status = r.status
-            row.source = r.source
-            self.session.add(row)
-            if before is None:
-                tally.added += 1
-            elif before != _snapshot(row, _DEPLOY_FIELDS):
-                tally.updated += 1
+            self._upsert(Deploy, "deploy", r.key, values, problem, tally)
         self.session.flush()
         return tally
 
@@ -418,24 +417,14 @@ class Ingest:
                 problem = "opened_at has no time zone"
             elif r.resolved_at is not None and r.resolved_at < r.opened_at:
                 problem = "it was resolved before it opened"
-            if problem:
-                tally.skipped += 1
-                log.warning("record_skipped", kind="incident", key=r.key, reason=problem)
-                continue
-            row = self.session.exec(select(Incident).where(col(Incident.key) == r.key)).first()
-            before = _snapshot(row, _INCIDENT_FIELDS) if row is not None else None
-            if row is None:
-                row = Incident(key=r.key, service_id=service_id or 0, opened_at=r.opened_at)
-            row.service_id = service_id or 0
-            row.title = r.title
-            row.opened_at = r.opened_at
-            row.resolved_at = r.resolved_at
-            row.severity = r.severity
-            row.source = r.source
-            self.session.add(row)
-            if before is None:
-                tally.added += 1
-            elif before != _snapshot(row, _INCIDENT_FIELDS):
-                tally.updated += 1
+            values = {
+                "service_id": service_id,
+                "title": r.title,
+                "opened_at": r.opened_at,
+                "resolved_at": r.resolved_at,
+                "severity": r.severity,
+                "source": r.source,
+            }
+            self._upsert(Incident, "incident", r.key, values, problem, tally)
         self.session.flush()
         return tally
