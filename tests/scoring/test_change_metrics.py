@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -14,10 +15,12 @@ from scoring.change_metrics import (
     METRIC_FAMILIES,
     METRIC_NAMES,
     ChangeMetrics,
+    history_share,
     metric_shares,
     metric_signals,
     metrics_of,
     score_metrics,
+    size_share,
 )
 from scoring.config import Weights
 from scoring.facts import ChangeFacts, FileChange
@@ -58,6 +61,60 @@ def test_less_experienced_author_scores_higher() -> None:
     """A newcomer's change scores higher than the same change by a seasoned author."""
     newcomer = replace(TYPICAL, exp=1, rexp=1, sexp=1)
     assert score_metrics(newcomer, WEIGHTS) > score_metrics(TYPICAL, WEIGHTS)
+
+
+# (lines added, lines deleted, expected size share)
+SIZE_CASES = [
+    (0, 0, 0.0),
+    # Deleting code earns only the log part: no base for new code.
+    (0, 10_000, 0.2 * 1.0 / 1.2),
+    # The first added line earns the new-code base of a fifth.
+    (1, 0, 0.2 + 0.8 * math.log(2) / (1.2 * math.log(10_001))),
+    (10_000, 0, 0.2 + 0.8 / 1.2),
+    (10_000, 10_000, 1.0),
+    (1e9, 1e9, 1.0),
+]
+
+
+@pytest.mark.parametrize(("la", "ld", "share"), SIZE_CASES)
+def test_size_share_table(la: float, ld: float, share: float) -> None:
+    """Size is a fifth for adding any code plus a log share of lines, deletions a fifth."""
+    assert size_share(replace(TYPICAL, la=la, ld=ld)) == pytest.approx(share)
+
+
+def test_adding_one_line_outranks_deleting_many() -> None:
+    """A one-line addition is sized above a deletion-only change of a thousand lines."""
+    assert size_share(replace(TYPICAL, la=1, ld=0)) > size_share(replace(TYPICAL, la=0, ld=1000))
+
+
+# (mean age of the touched files in days, prior developers, expected history share)
+HISTORY_CASES = [
+    (0.0, 1, 0.7),
+    (30.0, 1, 0.7),
+    (3650.0, 1, 0.0),
+    (1e6, 0, 0.0),
+    (3650.0, 100, 0.3),
+    (10.0, 500, 1.0),
+    # Halfway between 30 days and ten years on the log scale.
+    (math.sqrt(31 * 3651) - 1, 1, 0.35),
+]
+
+
+@pytest.mark.parametrize(("age", "ndev", "share"), HISTORY_CASES)
+def test_history_share_table(age: float, ndev: float, share: float) -> None:
+    """History is 0.7 for files changed within 30 days, fading to ten years, + 0.3 for many devs."""
+    assert history_share(replace(TYPICAL, age=age, ndev=ndev)) == pytest.approx(share)
+
+
+def test_history_ignores_the_number_of_earlier_changes() -> None:
+    """Earlier changes to the files (nuc) do not move the history share."""
+    assert history_share(replace(TYPICAL, nuc=1)) == history_share(replace(TYPICAL, nuc=5000))
+
+
+def test_long_stable_files_score_lower() -> None:
+    """The same change scores lower in files untouched for years than in files changed last week."""
+    fresh = score_metrics(replace(TYPICAL, age=7), WEIGHTS)
+    assert score_metrics(replace(TYPICAL, age=1000), WEIGHTS) < fresh
 
 
 _ANY_METRICS = st.builds(
