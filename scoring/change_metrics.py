@@ -207,8 +207,8 @@ def metric_signals(m: ChangeMetrics, weights: Weights) -> tuple[Signal, ...]:
         signal(
             "file_history",
             round(shares["file_history"], 4),
-            f"files changed {m.nuc:.0f} times by {m.ndev:.0f} developers, "
-            f"last {m.age:.0f} days ago on average",
+            f"files last changed {m.age:.0f} days ago on average, by {m.ndev:.0f} "
+            f"developers ({m.nuc:.0f} earlier changes)",
         ),
         signal(
             "author_experience",
