@@ -259,19 +259,20 @@ def metrics_of(change: ChangeFacts, ctx: HistoryContext) -> ChangeMetrics:
             lines[path] = f.added + f.deleted
             directories.add(path.rpartition("/")[0])
         subsystems.add(subsystem_of(path, f.service))
+    # Positional: keyword arguments cost more than building the value itself.
     return ChangeMetrics(
-        ns=float(len(subsystems)),
-        nd=float(len(directories)),
-        nf=float(len(lines)),
-        entropy=_entropy_bits(list(lines.values())),
-        la=float(added),
-        ld=float(deleted),
-        lt=float(ctx.file_lines_before),
-        fix=change.is_fix or change.is_hotfix or change.is_revert,
-        ndev=float(ctx.file_prior_devs),
-        age=ctx.file_age_days if ctx.file_age_days is not None else 0.0,
-        nuc=float(ctx.file_prior_changes),
-        exp=float(ctx.author_prior_changes),
-        rexp=ctx.author_recent_changes,
-        sexp=float(ctx.author_subsystem_changes),
+        float(len(subsystems)),  # ns
+        float(len(directories)),  # nd
+        float(len(lines)),  # nf
+        _entropy_bits(list(lines.values())),  # entropy
+        float(added),  # la
+        float(deleted),  # ld
+        float(ctx.file_lines_before),  # lt
+        change.is_fix or change.is_hotfix or change.is_revert,  # fix
+        float(ctx.file_prior_devs),  # ndev
+        ctx.file_age_days if ctx.file_age_days is not None else 0.0,  # age
+        float(ctx.file_prior_changes),  # nuc
+        float(ctx.author_prior_changes),  # exp
+        ctx.author_recent_changes,  # rexp
+        float(ctx.author_subsystem_changes),  # sexp
     )

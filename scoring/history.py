@@ -269,22 +269,23 @@ class History:
                 for s in services
                 for start, end in self._budget.get(s, ())
             )
+        # Positional: keyword arguments cost more than building the value itself.
         return HistoryContext(
-            author_prior_changes=prior,
-            files_with_history=with_history,
-            files_known_to_author=known,
-            prior_fixes_on_files=fixes,
-            recent_incidents=incidents,
-            lookback_days=self._lookback_days,
-            file_prior_changes=prior_changes,
-            file_prior_devs=devs,
-            file_age_days=max(0.0, age_sum / with_history / _DAY) if with_history else None,
-            file_lines_before=lines_before,
-            author_recent_changes=recent,
-            author_subsystem_changes=in_subsystems,
-            service_deploys=deploys,
-            service_failed_deploys=failed,
-            error_budget_spent=spent,
+            prior,  # author_prior_changes
+            with_history,  # files_with_history
+            known,  # files_known_to_author
+            fixes,  # prior_fixes_on_files
+            incidents,  # recent_incidents
+            self._lookback_days,  # lookback_days
+            prior_changes,  # file_prior_changes
+            devs,  # file_prior_devs
+            max(0.0, age_sum / with_history / _DAY) if with_history else None,  # file_age_days
+            lines_before,  # file_lines_before
+            recent,  # author_recent_changes
+            in_subsystems,  # author_subsystem_changes
+            deploys,  # service_deploys
+            failed,  # service_failed_deploys
+            spent,  # error_budget_spent
         )
 
 

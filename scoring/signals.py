@@ -34,7 +34,13 @@ def _plural(n: int, word: str) -> str:
 
 # Every signal below builds its Signal directly as
 # ``Signal(name, value, weight * share, text, share)``: one call less per signal,
-# fourteen per scored change.
+# fourteen per scored change. Signals measured from a few small counts or flags
+# are built by ``_build_*`` functions of exactly those inputs and the weight,
+# through a cache: most changes repeat the same few inputs, and a Signal is
+# immutable, so sharing one costs a lookup instead of a formatted explanation
+# and a new object. A zero weight or a zero coverage delta bypasses the cache:
+# 0.0 and -0.0 are equal keys but print and multiply to different signs.
+_CACHED = 4096
 
 
 def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
@@ -69,10 +75,20 @@ def diffusion(
 def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
     """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
     w = cfg.weights.fix
+    build = _fix if w else _build_fix
     if not m.fix:
-        return Signal("fix", 0.0, w * 0.0, "not a bug fix", 0.0)
+        return build(None, w)
     kind = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
+    return build(kind, w)
+
+
+def _build_fix(kind: str | None, w: float) -> Signal:
+    if kind is None:
+        return Signal("fix", 0.0, w * 0.0, "not a bug fix", 0.0)
     return Signal("fix", 1.0, w * 1.0, kind, 1.0)
+
+
+_fix = functools.lru_cache(maxsize=_CACHED)(_build_fix)
 
 
 def file_history(
@@ -112,23 +128,37 @@ def author_expertise(
     _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Files the author never changed before are where mistakes happen."""
+    # Beyond the newcomer threshold the author's count changes nothing here.
+    prior = min(ctx.author_prior_changes, _NEWCOMER_CHANGES)
     w = cfg.weights.author_expertise
-    newcomer = 0.3 if ctx.author_prior_changes < 5 else 0.0
-    if ctx.files_with_history == 0:
+    build = _author_expertise if w else _build_author_expertise
+    return build(ctx.files_with_history, ctx.files_known_to_author, prior, w)
+
+
+# Authors with fewer earlier changes than this count as newcomers.
+_NEWCOMER_CHANGES = 5
+
+
+def _build_author_expertise(with_history: int, known: int, prior: int, w: float) -> Signal:
+    newcomer = 0.3 if prior < _NEWCOMER_CHANGES else 0.0
+    if with_history == 0:
         text = "all touched files are new, so file expertise is unknown"
         if newcomer:
-            text += f"; the author has {_plural(ctx.author_prior_changes, 'earlier change')}"
+            text += f"; the author has {_plural(prior, 'earlier change')}"
         return Signal("author_expertise", None, w * newcomer, text, newcomer)
-    new = ctx.files_with_history - ctx.files_known_to_author
-    share = new / ctx.files_with_history
+    new = with_history - known
+    share = new / with_history
     earned = min(1.0, share * 0.8 + newcomer)
     return Signal(
         "author_expertise",
         round(share, 4),
         w * earned,
-        f"{new} of {ctx.files_with_history} touched files are new to the author",
+        f"{new} of {with_history} touched files are new to the author",
         earned,
     )
+
+
+_author_expertise = functools.lru_cache(maxsize=_CACHED)(_build_author_expertise)
 
 
 # Earlier fixes on the touched files at which defect-proneness saturates.
@@ -140,9 +170,13 @@ def defect_proneness(
 ) -> Signal:
     """Files that needed fixes or reverts before tend to need them again."""
     w = cfg.weights.defect_proneness
-    if ctx.files_with_history == 0:
+    build = _defect_proneness if w else _build_defect_proneness
+    return build(None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files, w)
+
+
+def _build_defect_proneness(n: int | None, w: float) -> Signal:
+    if n is None:
         return Signal("defect_proneness", None, w * 0.0, "all files are new, no fix history", 0.0)
-    n = ctx.prior_fixes_on_files
     share = math.log1p(n) / math.log1p(_FRAGILE_FIXES) if n < _FRAGILE_FIXES else 1.0
     return Signal(
         "defect_proneness",
@@ -153,16 +187,19 @@ def defect_proneness(
     )
 
 
+_defect_proneness = functools.lru_cache(maxsize=_CACHED)(_build_defect_proneness)
+
+
 def review(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """No human approval, self-merges, rubber-stamp approvals and silent reviews of big changes."""
     w = cfg.weights.review
+    build = _reviewed if w else _build_reviewed
     approvals = change.human_approvals
     if not approvals:
         self_merged = change.merged_by is not None and change.merged_by == change.author
-        text = "merged without a human approval" + (" and self-merged" if self_merged else "")
-        return Signal("review", 1.0, w * 1.0, text, 1.0)
+        return build(0, self_merged, False, 0, w)
     lines = change.lines_changed
     if change.opened_at is not None and lines >= 200:
         first = min(a.submitted_at for a in approvals)
@@ -171,23 +208,43 @@ def review(
         if minutes < lines / 40:
             text = f"approved {minutes:.0f} min after opening for {lines} lines"
             return Signal("review", 0.6, w * 0.6, text, 0.6)
-    text = _plural(len(approvals), "human approval")
+    n = len(approvals)
     owners = _personal_owners(change)
     if owners and not any(a.reviewer.lower() in owners for a in approvals):
         # Only personal owners can be checked: team owners need membership data.
-        return Signal("review", 0.3, w * 0.3, f"{text}, none by a code owner of the files", 0.3)
-    if change.review_comments is not None and lines >= 200:
-        per_100 = 100 * change.review_comments / lines
-        # A big change nobody commented on was probably skimmed.
-        if per_100 < 0.5:
-            text += f", {_plural(change.review_comments, 'review comment')} on {lines} lines"
-            return Signal("review", 0.3, w * 0.3, text, 0.3)
-        text += f", {per_100:.1f} review comments per 100 lines"
-    if len(approvals) > 1:
-        reviewers = len({a.reviewer for a in approvals})
-        if reviewers > 1:
-            text += f" from {reviewers} reviewers"
+        return build(n, False, True, 0, w)
+    reviewers = len({a.reviewer for a in approvals}) if n > 1 else 1
+    if change.review_comments is None or lines < 200:
+        return build(n, False, False, reviewers, w)
+    text = _plural(n, "human approval")
+    per_100 = 100 * change.review_comments / lines
+    # A big change nobody commented on was probably skimmed.
+    if per_100 < 0.5:
+        text += f", {_plural(change.review_comments, 'review comment')} on {lines} lines"
+        return Signal("review", 0.3, w * 0.3, text, 0.3)
+    text += f", {per_100:.1f} review comments per 100 lines"
+    if reviewers > 1:
+        text += f" from {reviewers} reviewers"
     return Signal("review", 0.0, w * 0.0, text, 0.0)
+
+
+def _build_reviewed(
+    approvals: int, self_merged: bool, unowned: bool, reviewers: int, w: float
+) -> Signal:
+    """The review signal of the usual cases: no human approval, or ``approvals`` of them,
+    none by a personal code owner (``unowned``) or from ``reviewers`` people."""
+    if not approvals:
+        text = "merged without a human approval" + (" and self-merged" if self_merged else "")
+        return Signal("review", 1.0, w * 1.0, text, 1.0)
+    text = _plural(approvals, "human approval")
+    if unowned:
+        return Signal("review", 0.3, w * 0.3, f"{text}, none by a code owner of the files", 0.3)
+    if reviewers > 1:
+        text += f" from {reviewers} reviewers"
+    return Signal("review", 0.0, w * 0.0, text, 0.0)
+
+
+_reviewed = functools.lru_cache(maxsize=_CACHED)(_build_reviewed)
 
 
 def _personal_owners(change: ChangeFacts) -> frozenset[str]:
@@ -223,6 +280,10 @@ def codeowners(
             known += 1
             if not f.owners:
                 uncovered += 1
+    return (_codeowners if w else _build_codeowners)(uncovered, known, w)
+
+
+def _build_codeowners(uncovered: int, known: int, w: float) -> Signal:
     if not known:
         return Signal("codeowners", None, w * 0.0, "CODEOWNERS coverage unknown", 0.0)
     share = uncovered / known
@@ -235,6 +296,9 @@ def codeowners(
     )
 
 
+_codeowners = functools.lru_cache(maxsize=_CACHED)(_build_codeowners)
+
+
 # Coverage falling by this many percentage points earns the whole tests weight.
 _COVERAGE_DROP_PP = 5.0
 
@@ -243,10 +307,18 @@ def tests(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Source changes of some size that change no test, or that lower coverage."""
-    w = cfg.weights.tests
     paths = change_paths(change)
-    test_files, source_lines = paths.test_files, paths.source_lines
     delta = change.coverage_delta
+    source_lines = paths.source_lines
+    if paths.test_files or source_lines < 50 or (delta is not None and delta < 0):
+        # Source lines are named only for untested changes.
+        source_lines = 0
+    w = cfg.weights.tests
+    build = _tests if w and delta != 0.0 else _build_tests
+    return build(paths.test_files, source_lines, delta, w)
+
+
+def _build_tests(test_files: int, source_lines: int, delta: float | None, w: float) -> Signal:
     if delta is not None and delta < 0:
         share = min(1.0, -delta / _COVERAGE_DROP_PP)
         return Signal(
@@ -260,12 +332,24 @@ def tests(
     return Signal("tests", 0.0, w * 0.0, text, 0.0)
 
 
+_tests = functools.lru_cache(maxsize=_CACHED)(_build_tests)
+
+
 def timing(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Friday, after-hours and pre-holiday merges meet thin cover if they break."""
     share, text = timing_points(change.merged_at, cfg)
-    return Signal("timing", share, cfg.weights.timing * share, f"merged {text}", share)
+    w = cfg.weights.timing
+    return (_timing if w else _build_timing)(share, text, w)
+
+
+def _build_timing(share: float, text: str, w: float) -> Signal:
+    return Signal("timing", share, w * share, f"merged {text}", share)
+
+
+# The texts repeat for each minute of the week, and come from timing's own cache.
+_timing = functools.lru_cache(maxsize=1 << 15)(_build_timing)
 
 
 def agent(
@@ -273,12 +357,22 @@ def agent(
 ) -> Signal:
     """AI-agent changes, most of all those no human approved."""
     w = cfg.weights.agent
+    build = _agent if w else _build_agent
     if not change.agent_involved:
-        return Signal("agent", 0.0, w * 0.0, "written by a human", 0.0)
+        return build(None, False, w)
     who = "authored" if change.author_is_agent else "co-authored"
-    if not change.human_approvals:
+    return build(who, bool(change.human_approvals), w)
+
+
+def _build_agent(who: str | None, reviewed: bool, w: float) -> Signal:
+    if who is None:
+        return Signal("agent", 0.0, w * 0.0, "written by a human", 0.0)
+    if not reviewed:
         return Signal("agent", 1.0, w * 1.0, f"AI-agent {who}, merged without human review", 1.0)
     return Signal("agent", 0.3, w * 0.3, f"AI-agent {who}, human-reviewed", 0.3)
+
+
+_agent = functools.lru_cache(maxsize=_CACHED)(_build_agent)
 
 
 # A change failure rate at which the service-history signal saturates.
@@ -290,17 +384,31 @@ def service_incidents(
 ) -> Signal:
     """Services that had incidents or failed deploys lately are fragile."""
     w = cfg.weights.service_incidents
+    build = _service_incidents if w else _build_service_incidents
     if not change.services:
+        return build(None, 0, 0, 0, w)
+    return build(
+        ctx.recent_incidents, ctx.lookback_days, ctx.service_failed_deploys, ctx.service_deploys, w
+    )
+
+
+def _build_service_incidents(
+    n: int | None, days: int, failed: int, deploys: int, w: float
+) -> Signal:
+    if n is None:
         text = "no service mapped, incident history unknown"
         return Signal("service_incidents", None, w * 0.0, text, 0.0)
-    n = ctx.recent_incidents
     share = min(1.0, n / 3)
-    text = f"{_plural(n, 'incident')} in the touched services in the last {ctx.lookback_days} days"
-    cfr = ctx.change_failure_rate
-    if cfr is not None:
+    text = f"{_plural(n, 'incident')} in the touched services in the last {days} days"
+    # As HistoryContext.change_failure_rate: none without deploys.
+    if deploys:
+        cfr = failed / deploys
         share = max(share, min(1.0, cfr / _FRAGILE_CFR))
-        text += f"; {ctx.service_failed_deploys} of {_plural(ctx.service_deploys, 'deploy')} failed"
+        text += f"; {failed} of {_plural(deploys, 'deploy')} failed"
     return Signal("service_incidents", float(n), w * share, text, share)
+
+
+_service_incidents = functools.lru_cache(maxsize=_CACHED)(_build_service_incidents)
 
 
 def risky_content(
@@ -308,24 +416,46 @@ def risky_content(
 ) -> Signal:
     """Migrations, infrastructure, auth/payments code, dependency manifests, reverts, hotfixes."""
     paths = change_paths(change)
+    w = cfg.weights.risky_content
+    return (_risky_content if w else _build_risky_content)(
+        paths.migration is not None,
+        paths.infra,
+        paths.sensitive,
+        paths.manifest,
+        change.is_revert,
+        change.is_hotfix,
+        w,
+    )
+
+
+def _build_risky_content(
+    migration: bool,
+    infra: bool,
+    sensitive: bool,
+    manifest: bool,
+    revert: bool,
+    hotfix: bool,
+    w: float,
+) -> Signal:
     kinds: list[str] = []
-    if paths.migration is not None:
+    if migration:
         kinds.append("schema migration")
-    if paths.infra:
+    if infra:
         kinds.append("infrastructure")
-    if paths.sensitive:
+    if sensitive:
         kinds.append("auth/payments code")
-    if paths.manifest:
+    if manifest:
         kinds.append("dependency manifest")
-    if change.is_revert:
+    if revert:
         kinds.append("revert")
-    if change.is_hotfix:
+    if hotfix:
         kinds.append("hotfix")
     share = min(1.0, 0.5 * len(kinds))
     text = "touches " + ", ".join(kinds) if kinds else "no risky content"
-    return Signal(
-        "risky_content", float(len(kinds)), cfg.weights.risky_content * share, text, share
-    )
+    return Signal("risky_content", float(len(kinds)), w * share, text, share)
+
+
+_risky_content = functools.lru_cache(maxsize=_CACHED)(_build_risky_content)
 
 
 SignalFn = Callable[[ChangeFacts, HistoryContext, ChangeMetrics, ScoringConfig], Signal]

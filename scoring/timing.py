@@ -31,18 +31,25 @@ def timing_points(at: datetime, config: ScoringConfig) -> tuple[float, str]:
     zone = config.timezone
     # Every change is timed; a UTC time judged in UTC needs no conversion.
     local = at if zone == "UTC" and at.tzinfo is UTC else at.astimezone(_zone(zone))
-    weekday = local.weekday()
-    hour = local.hour
-    start, end = config.working_hours
-    after_hours = weekday >= 5 or not (start <= hour < end)
-    friday = weekday == 4
     holiday = False
     if config.holidays:
         day = local.date()
         holiday = day in config.holidays or (day + _ONE_DAY) in config.holidays
+    return _points(local.weekday(), local.hour, local.minute, holiday, zone, config.working_hours)
+
+
+# One entry per minute of the week (twice, with holidays) and zone: the reasons
+# and their text are worked out once each.
+@functools.lru_cache(maxsize=1 << 15)
+def _points(
+    weekday: int, hour: int, minute: int, holiday: bool, zone: str, working_hours: tuple[int, int]
+) -> tuple[float, str]:
+    start, end = working_hours
+    after_hours = weekday >= 5 or not (start <= hour < end)
+    friday = weekday == 4
     # A working day before a holiday is a Friday in disguise.
     share = (0.6 if friday or holiday else 0.0) + (0.4 if after_hours else 0.0)
-    when = f"{_WEEKDAYS[weekday]} {hour:02d}:{local.minute:02d}"
+    when = f"{_WEEKDAYS[weekday]} {hour:02d}:{minute:02d}"
     if not (friday or holiday or after_hours):
         return share, f"at {when}"
     reasons = []

@@ -71,3 +71,23 @@ def test_quick_init_refuses_classes_it_cannot_build() -> None:
     for cls in (WithFactory, WithPostInit):
         with pytest.raises(TypeError, match="plain fields"):
             quick_init(cls)
+
+
+def test_instances_are_of_the_class_asked_for() -> None:
+    """The plain class lent to the instance while it is built never shows; subclasses work."""
+
+    class Loud(Signal):
+        __slots__ = ()
+
+    for cls in (Signal, Loud):
+        signal = cls("size", 1.0, 2.0, "x", 0.5)
+        assert type(signal) is cls
+        assert (signal.name, signal.value, signal.points, signal.explanation, signal.share) == (
+            "size",
+            1.0,
+            2.0,
+            "x",
+            0.5,
+        )
+        with pytest.raises(FrozenInstanceError):
+            signal.name = "other"  # type: ignore[misc]

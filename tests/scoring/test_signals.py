@@ -490,3 +490,35 @@ def test_change_paths_answers_for_the_change_asked_about() -> None:
         )
     twin = replace(risky, files=risky.files[:1])
     assert change_paths(twin).migration is None
+
+
+def test_shared_signals_equal_fresh_ones() -> None:
+    """Signals built once and shared are the same values as signals measured afresh."""
+    change = _change(files=(_file(owners=()), _file("svc/b.py", owners=None)), is_fix=True)
+    ctx = _ctx(files_with_history=3, files_known_to_author=1, prior_fixes_on_files=4)
+    first = change_signals(change, ctx, CONFIG)
+    again = change_signals(replace(change, key="r#2"), replace(ctx), CONFIG)
+    assert first == again
+    assert [asdict(s) for s in first] == [asdict(s) for s in again]
+
+
+@pytest.mark.parametrize("weight", [0.0, -0.0, 5.0])
+def test_signed_zero_weights_keep_their_sign(weight: float) -> None:
+    """A zero weight gives zero points with the sign the multiplication gives, whichever
+    zero came first: equal cache keys must not mix them up."""
+    config = replace(CONFIG, weights=replace(CONFIG.weights, fix=weight, review=weight))
+    for w in (0.0, -0.0, weight):
+        cfg = replace(config, weights=replace(config.weights, fix=w, review=w))
+        fix = _measure("fix", _change(is_fix=True), _ctx(), cfg)
+        review = _measure("review", _change(reviews=()), _ctx(), cfg)
+        assert str(fix.points) == str(w * 1.0)
+        assert str(review.points) == str(w * 1.0)
+
+
+def test_zero_coverage_deltas_keep_their_sign() -> None:
+    """A coverage delta of -0.0 reads "-0.0", and 0.0 reads "+0.0", in either order."""
+    for first, second in ((0.0, -0.0), (-0.0, 0.0)):
+        a = _measure("tests", _change(coverage_delta=first), _ctx(), CONFIG)
+        b = _measure("tests", _change(coverage_delta=second), _ctx(), CONFIG)
+        assert f"coverage {first:+.1f} points" in a.explanation
+        assert f"coverage {second:+.1f} points" in b.explanation
