@@ -94,8 +94,9 @@ _MAX_ENTROPY_BITS = math.log2(100)
 _MAX_PRIOR_DEVS = 100
 # Code that adds lines brings new code, where new defects live: the first
 # added line earns this much of the size share, and the rest grows with the
-# logarithm of lines. A change that only deletes gets no such base.
-_NEW_CODE_BASE = 0.2
+# logarithm of lines. A change that only deletes gets no such base. Kept small
+# so that typical scores move by a point or two, not across band thresholds.
+_NEW_CODE_BASE = 0.1
 # Files whose last change is older than this on average are settling down;
 # the history share falls on a log scale until they are ten years old.
 _SETTLING_DAYS = 30
@@ -118,7 +119,7 @@ def _log_share(x: float, low: float, high: float) -> float:
 
 
 def size_share(m: ChangeMetrics) -> float:
-    """A fifth for adding any code, the rest for lines added (deletions a fifth) on a log scale.
+    """A tenth for adding any code, the rest for lines added (deletions a fifth) on a log scale.
 
     Lines added and deleted grow the share on a log scale up to 10,000. A
     change that adds no line gets only that log part, without the base: new

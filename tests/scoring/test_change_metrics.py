@@ -68,9 +68,9 @@ SIZE_CASES = [
     (0, 0, 0.0),
     # Deleting code earns only the log part: no base for new code.
     (0, 10_000, 0.2 * 1.0 / 1.2),
-    # The first added line earns the new-code base of a fifth.
-    (1, 0, 0.2 + 0.8 * math.log(2) / (1.2 * math.log(10_001))),
-    (10_000, 0, 0.2 + 0.8 / 1.2),
+    # The first added line earns the new-code base of a tenth.
+    (1, 0, 0.1 + 0.9 * math.log(2) / (1.2 * math.log(10_001))),
+    (10_000, 0, 0.1 + 0.9 / 1.2),
     (10_000, 10_000, 1.0),
     (1e9, 1e9, 1.0),
 ]
@@ -78,7 +78,7 @@ SIZE_CASES = [
 
 @pytest.mark.parametrize(("la", "ld", "share"), SIZE_CASES)
 def test_size_share_table(la: float, ld: float, share: float) -> None:
-    """Size is a fifth for adding any code plus a log share of lines, deletions a fifth."""
+    """Size is a tenth for adding any code plus a log share of lines, deletions a fifth."""
     assert size_share(replace(TYPICAL, la=la, ld=ld)) == pytest.approx(share)
 
 
