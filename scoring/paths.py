@@ -6,9 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from scoring.facts import ChangeFacts
-
-__all__ = ["ChangePaths", "PathKinds", "change_paths", "is_migration", "is_test_path", "path_kinds"]
+__all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
 _MIGRATION = re.compile(
     r"(^|/)(migrations?|migrate|alembic/versions|db/migrate|schema)(/|$)|\.sql$", re.IGNORECASE
@@ -60,51 +58,3 @@ def is_migration(path: str) -> bool:
 def is_test_path(path: str) -> bool:
     """True for test files by the common naming conventions."""
     return path_kinds(path).test
-
-
-@dataclass(frozen=True, slots=True)
-class ChangePaths:
-    """What the paths of one change's files say, gathered in one pass over them."""
-
-    test_files: int
-    # Lines added and deleted in files that are not tests.
-    source_lines: int
-    # The first schema migration among the files, in their order.
-    migration: str | None
-    infra: bool
-    sensitive: bool
-    manifest: bool
-
-
-def change_paths(change: ChangeFacts) -> ChangePaths:
-    """What ``change``'s paths say: test files, source lines and the risky kinds touched.
-
-    The tests and content signals and the migration gate ask about the same
-    change one after another, so the answer for the last change asked about is
-    kept. It is keyed by identity: the kept reference stops the id from being
-    reused, and the facts are frozen.
-    """
-    last = _last_change_paths[0]
-    if last is not None and last[0] is change:
-        return last[1]
-    test_files = source_lines = 0
-    migration: str | None = None
-    infra = sensitive = manifest = False
-    for f in change.files:
-        k = path_kinds(f.path)
-        if k.test:
-            test_files += 1
-        else:
-            source_lines += f.added + f.deleted
-        if k.migration and migration is None:
-            migration = f.path
-        infra |= k.infra
-        sensitive |= k.sensitive
-        manifest |= k.manifest
-    paths = ChangePaths(test_files, source_lines, migration, infra, sensitive, manifest)
-    # One tuple, replaced whole, so that a reader never pairs a change with another's paths.
-    _last_change_paths[0] = (change, paths)
-    return paths
-
-
-_last_change_paths: list[tuple[ChangeFacts, ChangePaths] | None] = [None]

@@ -10,9 +10,8 @@ from enum import StrEnum
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import History, HistoryContext
-from scoring.paths import change_paths
 from scoring.signal import Signal, quick_init
-from scoring.signals import change_signals
+from scoring.signals import change_files, change_signals
 from scoring.timing import timing_points
 
 __all__ = [
@@ -113,7 +112,7 @@ def _score_change(
     """``score_change`` with the config's version given: reading it hashes the whole config."""
     signals = change_signals(change, ctx, config)
     gates: list[Gate] = []
-    migration = change_paths(change).migration
+    migration = change_files(change).migration
     if migration is not None:
         gates.append(Gate("schema_migration", f"contains a schema migration ({migration})"))
     if ctx.error_budget_spent:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from scoring.change_metrics import (
     ChangeMetrics,
@@ -21,15 +22,101 @@ from scoring.change_metrics import (
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.paths import change_paths
-from scoring.signal import Signal
+from scoring.paths import path_kinds
+from scoring.signal import Signal, quick_init
 from scoring.timing import timing_points
 
-__all__ = ["CHANGE_SIGNALS", "SignalFn", "change_signals"]
+__all__ = ["CHANGE_SIGNALS", "ChangeFiles", "SignalFn", "change_files", "change_signals"]
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class ChangeFiles:
+    """What one change's files say, gathered in one pass over them."""
+
+    test_files: int
+    # Lines added and deleted in files that are not tests.
+    source_lines: int
+    # The first schema migration among the files, in their order.
+    migration: str | None
+    infra: bool
+    sensitive: bool
+    manifest: bool
+    # Files with CODEOWNERS data, and those of them no rule covers.
+    owner_files: int
+    unowned_files: int
+    # Logins (``@login``, not ``@org/team`` or e-mail) that CODEOWNERS makes owners of
+    # any touched file with owner data; empty when any such file has only team or no
+    # owners, since then an owner's approval cannot be checked.
+    personal_owners: frozenset[str]
+
+
+_NO_LOGINS: frozenset[str] = frozenset()
+
+
+def change_files(change: ChangeFacts) -> ChangeFiles:
+    """What ``change``'s files say: tests, source lines, risky kinds and CODEOWNERS coverage.
+
+    The review, CODEOWNERS, tests and content signals and the migration gate ask
+    about the same change one after another, so the answer for the last change
+    asked about is kept. It is keyed by identity: the kept reference stops the
+    id from being reused, and the facts are frozen.
+    """
+    last = _last_change_files[0]
+    if last is not None and last[0] is change:
+        return last[1]
+    test_files = source_lines = owner_files = unowned_files = 0
+    migration: str | None = None
+    infra = sensitive = manifest = False
+    logins: frozenset[str] | None = None
+    for f in change.files:
+        path = f.path
+        k = path_kinds(path)
+        if k.test:
+            test_files += 1
+        else:
+            source_lines += f.added + f.deleted
+        if k.migration and migration is None:
+            migration = path
+        infra |= k.infra
+        sensitive |= k.sensitive
+        manifest |= k.manifest
+        owners = f.owners
+        if owners is None:
+            continue
+        owner_files += 1
+        if not owners:
+            unowned_files += 1
+        elif logins is not _NO_LOGINS:
+            mine = _logins(owners)
+            if not mine:
+                logins = _NO_LOGINS
+            elif logins is None:
+                logins = mine
+            elif mine is not logins:
+                # Most files share one rule's owners; a union only when they differ.
+                logins = logins | mine
+    files = ChangeFiles(
+        test_files,
+        source_lines,
+        migration,
+        infra,
+        sensitive,
+        manifest,
+        owner_files,
+        unowned_files,
+        _NO_LOGINS if logins is None else logins,
+    )
+    # One tuple, replaced whole, so that a reader never pairs a change with another's files.
+    _last_change_files[0] = (change, files)
+    return files
+
+
+_last_change_files: list[tuple[ChangeFacts, ChangeFiles] | None] = [None]
 
 
 # Every signal below builds its Signal directly as
@@ -209,7 +296,7 @@ def review(
             text = f"approved {minutes:.0f} min after opening for {lines} lines"
             return Signal("review", 0.6, w * 0.6, text, 0.6)
     n = len(approvals)
-    owners = _personal_owners(change)
+    owners = change_files(change).personal_owners
     if owners and not any(a.reviewer.lower() in owners for a in approvals):
         # Only personal owners can be checked: team owners need membership data.
         return build(n, False, True, 0, w)
@@ -247,19 +334,6 @@ def _build_reviewed(
 _reviewed = functools.lru_cache(maxsize=_CACHED)(_build_reviewed)
 
 
-def _personal_owners(change: ChangeFacts) -> frozenset[str]:
-    """Logins (``@login``, not ``@org/team`` or e-mail) that CODEOWNERS makes owners of any
-    touched file with owner data; empty when any such file has only team or no owners."""
-    union: set[str] = set()
-    for f in change.files:
-        if f.owners:
-            logins = _logins(f.owners)
-            if not logins:
-                return frozenset()
-            union |= logins
-    return frozenset(union)
-
-
 # The same few CODEOWNERS rules match file after file.
 @functools.lru_cache(maxsize=4096)
 def _logins(owners: tuple[str, ...]) -> frozenset[str]:
@@ -274,13 +348,8 @@ def codeowners(
 ) -> Signal:
     """Files no CODEOWNERS rule covers get no owner's eyes."""
     w = cfg.weights.codeowners
-    known = uncovered = 0
-    for f in change.files:
-        if f.owners is not None:
-            known += 1
-            if not f.owners:
-                uncovered += 1
-    return (_codeowners if w else _build_codeowners)(uncovered, known, w)
+    files = change_files(change)
+    return (_codeowners if w else _build_codeowners)(files.unowned_files, files.owner_files, w)
 
 
 def _build_codeowners(uncovered: int, known: int, w: float) -> Signal:
@@ -307,15 +376,15 @@ def tests(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Source changes of some size that change no test, or that lower coverage."""
-    paths = change_paths(change)
+    files = change_files(change)
     delta = change.coverage_delta
-    source_lines = paths.source_lines
-    if paths.test_files or source_lines < 50 or (delta is not None and delta < 0):
+    source_lines = files.source_lines
+    if files.test_files or source_lines < 50 or (delta is not None and delta < 0):
         # Source lines are named only for untested changes.
         source_lines = 0
     w = cfg.weights.tests
     build = _tests if w and delta != 0.0 else _build_tests
-    return build(paths.test_files, source_lines, delta, w)
+    return build(files.test_files, source_lines, delta, w)
 
 
 def _build_tests(test_files: int, source_lines: int, delta: float | None, w: float) -> Signal:
@@ -415,13 +484,13 @@ def risky_content(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Migrations, infrastructure, auth/payments code, dependency manifests, reverts, hotfixes."""
-    paths = change_paths(change)
+    files = change_files(change)
     w = cfg.weights.risky_content
     return (_risky_content if w else _build_risky_content)(
-        paths.migration is not None,
-        paths.infra,
-        paths.sensitive,
-        paths.manifest,
+        files.migration is not None,
+        files.infra,
+        files.sensitive,
+        files.manifest,
         change.is_revert,
         change.is_hotfix,
         w,
