@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 # Bump when the meaning of a signal or the way points add up changes.
-SCORER_VERSION = "2"
+SCORER_VERSION = "3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +35,8 @@ class Weights:
       change entropy);
     - a bug fix carries a fixed extra risk, about what tripling the lines
       added is worth; a binary signal given more would swamp the ranking;
-    - file history (busy, recently changed files) is weaker and its direction
-      varies by project;
+    - file history (recently changed files with many developers) is weaker
+      and its direction varies by project;
     - project experience gets a token weight: on public data the effect is
       small and often reversed (experienced authors make the big changes).
     The rest are what a code host knows and public datasets do not (review,
