@@ -97,7 +97,7 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
 
 def _p_mttr(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"Incidents took {_num(_fact(card, 'MTTR this week'))} min to resolve on average, "
+        f"Incidents took {_num(_fact(card, 'MTTR this week'))} min to resolve (median), "
         f"up from {_num(_fact(card, 'MTTR last week'))} min last week "
         f"({_many(_fact(card, 'incidents this week'), 'incident')} this week)."
     )
