@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import logging
 import shutil
-import sys
 from datetime import UTC, date, datetime, time
 from importlib.resources import files
 from pathlib import Path
@@ -19,6 +17,7 @@ from sqlmodel import Session, col, select
 from bot.calibrate import calibrate
 from bot.compose import Composed, compose_all, make_narrator, record, write_files
 from bot.delivery import report_lines, send_now
+from bot.logs import configure_logging, secret_values
 from bot.pipeline import ready_engine, score_all
 from bot.settings import Settings, load_settings
 from briefing.week import IsoWeek
@@ -47,22 +46,6 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except RiskbriefError as exc:
             raise click.ClickException(str(exc)) from None
-
-
-def _configure_logging(level: str) -> None:
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping()[level.upper()]
-        ),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-        processors=[
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso"),
-            # log.exception would otherwise print "exc_info": true and no traceback.
-            structlog.processors.format_exc_info,
-            structlog.processors.JSONRenderer(),
-        ],
-    )
 
 
 def _as_of(value: date | None) -> datetime:
@@ -104,7 +87,7 @@ class _Week(click.ParamType[IsoWeek]):
 def main(ctx: click.Context) -> None:
     """riskbrief: where delivery risk is concentrating this week, and what to do."""
     settings = load_settings()
-    _configure_logging(settings.log_level)
+    configure_logging(settings.log_level, secret_values(settings))
     ctx.obj = settings
 
 
