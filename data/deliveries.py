@@ -13,7 +13,7 @@ rows are retried after a back-off; ``sent`` rows never are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,11 +32,13 @@ __all__ = [
     "DeliveryState",
     "RetryPolicy",
     "attach_briefing",
+    "checkpoint",
     "claim",
     "complete",
     "fail",
     "find_unfinished",
     "note_destination",
+    "set_checkpoint_hook",
     "states",
 ]
 
@@ -50,6 +52,23 @@ _STALE_AFTER = timedelta(minutes=15)
 _MAX_BACKOFF = timedelta(hours=1)
 # A last_error longer than this is cut: it is read by people, not parsed.
 _ERROR_CHARS = 500
+
+# Called with the name of each point a delivery passes (``claim.inserted``,
+# ``send.slack.posted``...); ``None`` outside the crash tests (tests/crash), which
+# set it to kill the process at a chosen point.
+_checkpoint_hook: Callable[[str], None] | None = None
+
+
+def set_checkpoint_hook(hook: Callable[[str], None] | None) -> None:
+    """Have ``hook`` called at every named point of a delivery (``None``: no hook)."""
+    global _checkpoint_hook
+    _checkpoint_hook = hook
+
+
+def checkpoint(name: str) -> None:
+    """Mark that a delivery reached the point ``name``: a no-op unless a hook is set."""
+    if _checkpoint_hook is not None:
+        _checkpoint_hook(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,11 +216,13 @@ def claim(
                 )
                 .returning(col(Delivery.id))
             ).scalar_one()
+            checkpoint("claim.insert")
     except IntegrityError:
         # The unique key: another claim got there first, now or in an earlier run.
         pass
     else:
         assert inserted is not None
+        checkpoint("claim.inserted")
         return Claim(inserted, subscriber_id, week, channel, 1, now)
     seen = _existing(engine, subscriber_id, week, channel)
     if seen is None:
@@ -226,8 +247,10 @@ def _take_over(engine: Engine, seen: DeliveryState, now: datetime) -> Claim | No
             )
             .values(status=CLAIMED, attempts=seen.attempts + 1, attempted_at=now)
         ).rowcount
+        checkpoint("claim.take_over")
     if taken != 1:
         return None
+    checkpoint("claim.taken_over")
     return Claim(
         seen.id,
         seen.subscriber_id,
@@ -284,6 +307,7 @@ def complete(
         changed = conn.execute(
             sa.update(Delivery).where(col(Delivery.id) == claimed.id).values(**values)
         ).rowcount
+        checkpoint("record.complete")
     return bool(changed == 1)
 
 

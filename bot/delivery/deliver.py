@@ -36,6 +36,7 @@ from data.deliveries import (
     Claim,
     RetryPolicy,
     attach_briefing,
+    checkpoint,
     claim,
     complete,
     fail,
@@ -219,9 +220,11 @@ def _render(
         done[i] = _Rendered(
             stored.id, render_slack(payload, narrative), render_email(payload, narrative)
         )
+        checkpoint("render.stored")
     composed = compose_all(session, org, [(j.subscriber, j.week) for _, j in fresh], narrator)
     for (i, _), c in zip(fresh, composed, strict=True):
         row = record(session, c)
+        checkpoint("render.recorded")
         assert row.id is not None
         done[i] = _Rendered(row.id, c.slack, c.email)
     return done
@@ -241,13 +244,16 @@ def _send_slack(
         # The earlier attempt may have posted before it crashed or lost its answer.
         ts = sender.find_earlier(earlier_in, claimed.id, claimed.claimed_at)
         if ts is not None:
+            checkpoint("send.slack.found")
             complete(engine, claimed, ts, now, earlier_in)
             return Outcome(subscriber.key, "slack", claimed.week, "found", ts)
     channel = sender.destination(subscriber.slack_user_id)
     note_destination(engine, claimed, channel)
+    checkpoint("send.slack.noted")
     sent = sender.post(
         channel, message, briefing_metadata(claimed.id, claimed.week, subscriber.key)
     )
+    checkpoint("send.slack.posted")
     complete(engine, claimed, sent.ts, now, sent.channel)
     return Outcome(subscriber.key, "slack", claimed.week, "sent", sent.ts)
 
@@ -270,7 +276,9 @@ def _send_email(
         sent_at=now,
     )
     note_destination(engine, claimed, subscriber.email)
+    checkpoint("send.email.noted")
     message_id = sender.send(message)
+    checkpoint("send.email.sent")
     complete(engine, claimed, message_id, now, subscriber.email)
     return Outcome(subscriber.key, "email", claimed.week, "sent", message_id)
 
@@ -349,9 +357,11 @@ def deliver(
             jobs.append(_Job(subscriber, target, tuple(claims)))
     if not jobs:
         return DeliveryReport(tuple(outcomes))
+    checkpoint("render.start")
     try:
         with session_scope(engine) as session:
             rendered = _render(session, org, jobs, narrator or make_narrator(settings))
+        checkpoint("render.committed")
     except Exception as exc:
         log.exception("delivery.compose_failed")
         reason = f"the briefing could not be built ({type(exc).__name__}); see the log"
@@ -363,7 +373,9 @@ def deliver(
     for i, job in enumerate(jobs):
         for c in job.claims:
             attach_briefing(engine, c, rendered[i].briefing_id)
+            checkpoint("record.attached")
             outcome = _send(engine, senders, job, c, rendered[i], now)
+            checkpoint("record.done")
             if outcome.status != "failed":
                 log.info(
                     "delivery.sent",
