@@ -5,7 +5,9 @@ built from the payload it finds between the ``<briefing_payload>`` tags of the
 first user message, so a good answer is grounded by construction. Each request
 takes the next reply from a script (``good`` once the script runs out); a reply
 can also be a flawed answer, invalid JSON, a hang past the client's timeout, or
-an HTTP error. Every request is recorded.
+an HTTP error. ``GET /v1/models/{id}`` answers a model's info (404 for an id
+not in ``models``, when that is set) and follows the same script. Every request
+is recorded.
 """
 
 from __future__ import annotations
@@ -128,6 +130,8 @@ class FakeAnthropic:
         self.usage = Usage()
         self.hang_seconds = hang_seconds
         self.retry_after = retry_after
+        # The model ids ``GET /v1/models/{id}`` knows; ``None``: every id.
+        self.models: set[str] | None = None
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -203,10 +207,40 @@ class FakeAnthropic:
         answer = _good_answer(request) if reply == "good" else _flawed_answer(reply, request)
         return 200, {}, self._message(request, json.dumps(answer))
 
+    def model(self, request: Request, model_id: str) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """Status, extra headers and JSON body for ``GET /v1/models/{model_id}``."""
+        reply = self._next(request)
+        if not (request.headers.get("x-api-key") or request.headers.get("authorization")):
+            reply = "unauthorized"
+        if reply in _ERRORS:
+            status, kind, message = _ERRORS[reply]
+            return status, {}, {"type": "error", "error": {"type": kind, "message": message}}
+        if self.models is not None and model_id not in self.models:
+            error = {"type": "not_found_error", "message": f"model: {model_id}"}
+            return 404, {}, {"type": "error", "error": error}
+        return (
+            200,
+            {},
+            {
+                "type": "model",
+                "id": model_id,
+                "display_name": f"Fake {model_id}",
+                "created_at": "2026-01-01T00:00:00Z",
+            },
+        )
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = self.path.split("?")[0]
+                if not path.startswith("/v1/models/"):
+                    self._send(404, {}, {"type": "error", "error": {"type": "not_found_error"}})
+                    return
+                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, {})
+                self._send(*fake.model(request, path.removeprefix("/v1/models/")))
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")

@@ -9,7 +9,8 @@ It speaks the parts of the real protocol the sources rely on:
   ``x-ratelimit-remaining``) goes down on every other answer only;
 - ``POST /app/installations/{id}/access_tokens`` verifies the App's JWT
   signature with the App's public key and mints an installation token that
-  expires ``token_ttl`` seconds later by the fake's ``clock``.
+  expires ``token_ttl`` seconds later by the fake's ``clock``;
+- ``GET /rate_limit`` reports the primary quota and, as on GitHub, costs none.
 
 Tests add data with ``add_deployment``, ``add_status``, ``add_release``,
 ``add_workflow``, ``add_run``, ``add_issue`` and ``commit_file``.
@@ -98,6 +99,7 @@ class FakeGitHubRest:
         add("GET", _REPO + r"/commits", self._list(self._commits))
         add("GET", _REPO + r"/contents/(?P<path>.+)", self._authed(self._contents))
         add("POST", r"/app/installations/(?P<id>\d+)/access_tokens", self._access_token)
+        add("GET", r"/rate_limit", self._rate_limit)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -391,6 +393,20 @@ class FakeGitHubRest:
                     },
                 )
         return Answer(404, {"message": "Not Found"})
+
+    def _rate_limit(self, request: Request, match: re.Match[str]) -> Answer:
+        # As on GitHub, asking for the rate limit costs no quota.
+        with self.lock:
+            if not self._authorised(request):
+                return Answer(401, {"message": "Bad credentials"})
+            headers = self._limit_headers()
+            core = {
+                "limit": self.limit,
+                "remaining": self.remaining,
+                "used": self.limit - self.remaining,
+                "reset": int(headers["x-ratelimit-reset"]),
+            }
+        return Answer(200, {"resources": {"core": core}, "rate": core}, headers)
 
     def _access_token(self, request: Request, match: re.Match[str]) -> Answer:
         app = self.app

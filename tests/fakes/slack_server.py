@@ -6,6 +6,7 @@ methods riskbrief calls (``auth.test``, ``chat.postMessage``, ``chat.postEphemer
 ``views.publish``, ``views.open``) plus ``response_url`` endpoints
 (``/response/<id>``) that a slash command or an interaction answers through.
 ``signed_headers`` signs a request body the way Slack signs what it sends to an app.
+Answers carry the token's ``scopes`` in the ``x-oauth-scopes`` header, as Slack's do.
 Every Web API call is recorded in ``calls`` as ``(method, params)`` whether it
 came as a query string, a form or a JSON body. ``fail_next`` makes the next
 call of a method fail like Slack does: an HTTP status (429 with
@@ -27,13 +28,15 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Failure", "FakeSlack", "SlackUser", "signed_headers"]
+__all__ = ["MANIFEST_SCOPES", "Failure", "FakeSlack", "SlackUser", "signed_headers"]
 
 # Form fields that slack_sdk sends JSON-encoded when a method takes ``params``.
 _JSON_FIELDS = frozenset({"blocks", "attachments", "metadata", "view"})
 
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0BOT"
+# The bot scopes slack/manifest.yml asks for; every answer lists them in ``x-oauth-scopes``.
+MANIFEST_SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read")
 
 
 def signed_headers(
@@ -87,6 +90,8 @@ class FakeSlack:
 
     def __init__(self, users: list[SlackUser] | None = None) -> None:
         self.users: dict[str, SlackUser] = {u.id: u for u in users or []}
+        # The scopes the token was granted, sent back as Slack does in ``x-oauth-scopes``.
+        self.scopes: tuple[str, ...] = MANIFEST_SCOPES
         self._state = _State()
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -229,7 +234,7 @@ class FakeSlack:
         if handler is None:
             return 404, {}, {"ok": False, "error": "unknown_method"}
         body: dict[str, Any] = handler(params)
-        return 200, {}, body
+        return 200, {"x-oauth-scopes": ",".join(self.scopes)}, body
 
     def _m_auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
