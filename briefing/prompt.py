@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from briefing.grounding import MAX_WORDS
 from briefing.labels import signal_label
 from briefing.payload import BriefingPayload, CardView, ChangeView, IncidentView, ServiceView
+from briefing.render.escape import truncate
 from briefing.render.text import fact_text
 
 __all__ = [
@@ -46,6 +47,15 @@ MAX_ACTIONS = 3
 MAX_OUTPUT_TOKENS = 1000
 # The riskiest few changes go into the prompt; the rest stay in the payload only.
 _PROMPT_CHANGES = 6
+# Titles and names are written by outsiders: one of 100,000 characters must not make
+# every subscriber's request cost a fortune. Real titles and names are far shorter.
+_TEXT_BUDGET = 200
+
+
+def _clip(text: str) -> str:
+    """Outside ``text`` cut to the prompt's budget."""
+    return truncate(text, _TEXT_BUDGET)
+
 
 SYSTEM_PROMPT = f"""\
 You write the weekly delivery-risk briefing an engineering manager reads before Monday's \
@@ -115,7 +125,7 @@ def _maybe(value: float | None) -> float | int | None:
 def _service(s: ServiceView) -> dict[str, Any]:
     return {
         "id": s.id,
-        "name": s.name,
+        "name": _clip(s.name),
         "team": s.team,
         "changes": s.changes,
         "high_risk": s.high_risk,
@@ -129,7 +139,7 @@ def _incident(i: IncidentView) -> dict[str, Any]:
     return {
         "id": i.id,
         "service": i.service,
-        "title": i.title,
+        "title": _clip(i.title),
         # The day is enough for the story; the hours are in the card's facts.
         "opened_on": i.opened_at.date().isoformat(),
         "minutes_to_resolve": _maybe(i.minutes_to_resolve),
@@ -144,17 +154,17 @@ def _card(c: CardView) -> dict[str, Any]:
     return {
         "id": c.id,
         "severity": c.severity,
-        "title": c.title,
+        "title": _clip(c.title),
         "subject": c.subject,
         "facts": [fact_text(f) for f in c.facts],
-        "evidence": list(c.evidence),
+        "evidence": [_clip(e) for e in c.evidence],
     }
 
 
 def _change(c: ChangeView) -> dict[str, Any]:
     return {
         "id": c.id,
-        "title": c.title,
+        "title": _clip(c.title),
         "service": c.service,
         "score": c.score,
         "band": c.band,
@@ -181,9 +191,9 @@ def _pruned(value: Any) -> Any:
 def _facts(payload: BriefingPayload) -> dict[str, Any]:
     m = payload.metrics
     return {
-        "organisation": payload.organisation,
-        "reader": payload.subscriber_name,
-        "scope": payload.scope.label,
+        "organisation": _clip(payload.organisation),
+        "reader": _clip(payload.subscriber_name),
+        "scope": _clip(payload.scope.label),
         "week": {
             "id": payload.week.id,
             "start": payload.week.start.isoformat(),
@@ -193,7 +203,7 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
         "changes_by_band_last_week": payload.distribution_last_week.model_dump(),
         "cards_by_severity": payload.severity_counts.model_dump(),
         "services": [_service(s) for s in payload.services],
-        "teams": [{"id": t.id, "name": t.name} for t in payload.teams],
+        "teams": [{"id": t.id, "name": _clip(t.name)} for t in payload.teams],
         "drivers": [
             {"signal": signal_label(d.signal), "this_week": d.this_week, "last_week": d.last_week}
             for d in payload.drivers

@@ -1,8 +1,9 @@
 """A briefing as an email: HTML with inlined CSS, a plain-text part and a chart image.
 
-Outside strings reach the templates only after :func:`neutralise`; the HTML
-template is autoescaped, so they can never become markup. Links are made only
-from URLs that passed :func:`safe_url`.
+Outside strings reach the templates only after :func:`neutralise`, cut to a
+budget (a 100,000-character title must not make a message mail clients clip);
+the HTML template is autoescaped, so they can never become markup. Links are
+made only from URLs that passed :func:`safe_url`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView
 from briefing.render.chart import distribution_png
-from briefing.render.escape import neutralise, one_line, safe_url
+from briefing.render.escape import neutralise, one_line, safe_url, truncate
 from briefing.render.text import (
     BANDS,
     distribution_lines,
@@ -34,6 +35,18 @@ from briefing.render.text import (
 __all__ = ["EmailMessageParts", "build_mime", "render_email"]
 
 _CHANGES_SHOWN = 5
+
+# Budgets for outside text, as in the Slack message: a whole briefing stays far
+# below the 102 KB at which Gmail clips a message, whatever the titles hold.
+_HEADLINE_BUDGET = 300
+_TITLE_BUDGET = 300
+_PARAGRAPH_BUDGET = 1500
+_FACT_BUDGET = 300
+_EVIDENCE_BUDGET = 200
+_ACTION_BUDGET = 800
+_CHANGE_TITLE_BUDGET = 150
+_NAME_BUDGET = 150
+_SCOPE_BUDGET = 300
 
 
 @dataclass(frozen=True)
@@ -107,9 +120,20 @@ def _inliner() -> css_inline.CSSInliner:
     return css_inline.CSSInliner(load_remote_stylesheets=False)
 
 
+def _line(text: str, budget: int) -> str:
+    """Outside ``text`` neutralised, on one line and cut to ``budget``."""
+    return truncate(one_line(neutralise(text)), budget)
+
+
 def _paragraphs(text: str) -> tuple[str, ...]:
-    """``text`` split into its non-empty paragraphs."""
-    return tuple(p.strip() for p in neutralise(text).split("\n") if p.strip())
+    """``text`` split into its non-empty paragraphs, cut to the paragraph budget in all."""
+    out: list[str] = []
+    room = _PARAGRAPH_BUDGET
+    for p in neutralise(text).split("\n"):
+        if p.strip() and room > 1:
+            out.append(truncate(p.strip(), room))
+            room -= len(out[-1])
+    return tuple(out)
 
 
 def _card_context(card: CardView, narrative: Narrative) -> _CardContext:
@@ -119,22 +143,20 @@ def _card_context(card: CardView, narrative: Narrative) -> _CardContext:
     text = paragraph if paragraph is not None and has_paragraph else fallback_paragraph(card)
     return _CardContext(
         severity=card.severity,
-        title=one_line(neutralise(card.title)) or "(untitled card)",
+        title=_line(card.title, _TITLE_BUDGET) or "(untitled card)",
         paragraphs=_paragraphs(text),
         # The fallback paragraph already states the facts.
-        facts=tuple(one_line(neutralise(fact_text(f))) for f in card.facts)
-        if has_paragraph
-        else (),
-        evidence=tuple(one_line(neutralise(e)) for e in card.evidence),
+        facts=tuple(_line(fact_text(f), _FACT_BUDGET) for f in card.facts) if has_paragraph else (),
+        evidence=tuple(_line(e, _EVIDENCE_BUDGET) for e in card.evidence),
     )
 
 
 def _change_context(change: ChangeView) -> _ChangeContext:
     """What the templates need of one top change."""
-    detail = [one_line(neutralise(change.service))] if change.service else []
+    detail = [_line(change.service, _NAME_BUDGET)] if change.service else []
     detail.append(f"score {change.score} ({change.band})")
     return _ChangeContext(
-        title=one_line(neutralise(change.title)) or change.id,
+        title=_line(change.title, _CHANGE_TITLE_BUDGET) or change.id,
         url=safe_url(change.url),
         detail=" · ".join(detail),
     )
@@ -166,16 +188,16 @@ def render_email(
     context = _EmailContext(
         subject=subject,
         counts=counts,
-        headline=one_line(neutralise(narrative.headline)) or "Weekly delivery-risk briefing",
+        headline=_line(narrative.headline, _HEADLINE_BUDGET) or "Weekly delivery-risk briefing",
         quiet=payload.quiet,
         cards=tuple(_card_context(c, narrative) for c in ordered_cards(payload.cards)),
-        actions=tuple(one_line(neutralise(a)) for a in narrative.actions if a.strip()),
+        actions=tuple(_line(a, _ACTION_BUDGET) for a in narrative.actions if a.strip()),
         changes=tuple(_change_context(c) for c in payload.top_changes[:_CHANGES_SHOWN]),
         distribution=distribution_lines(payload.distribution, payload.distribution_last_week),
         chart_cid=chart_cid,
         chart_alt=_chart_alt(payload),
         week=f"Week {week_id} · {week_span(week)} ({neutralise(week.timezone)})",
-        scope=one_line(neutralise(payload.scope.label)),
+        scope=_line(payload.scope.label, _SCOPE_BUDGET),
         narrative=one_line(neutralise(narrative_label(narrative))),
         unsubscribe_url=_unsubscribe_link(unsubscribe_url),
     )

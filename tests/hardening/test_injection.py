@@ -1,0 +1,341 @@
+"""Hostile text in every place riskbrief reads it, through the real pipeline to Slack and email.
+
+The sample organisation is loaded once; for each attack the same text is put
+in PR titles, bodies and branches, a mined commit's message, the services'
+display names and the week's incident titles, the store is rescored, and every
+subscriber's briefing is written by Claude (a local fake that echoes the attack
+back in its answer), checked, and rendered for Slack and email; the Slack app's
+answers are rendered from the same store. Each (attack, place) case then
+checks that the text reached riskbrief and that nothing it renders pings, links
+or runs anything, or changes a severity.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.compose import Composed, compose_all
+from bot.pipeline import score_all
+from bot.slack.answers import brief_reply
+from bot.slack.commands import Scope
+from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, service_reply
+from briefing.llm import ClaudeNarrator
+from briefing.narrative import CardParagraph, Narrative
+from briefing.payload import BriefingPayload
+from briefing.render import render_email, render_slack
+from briefing.week import IsoWeek
+from data.config import OrgConfig
+from data.engine import make_engine, session_scope
+from data.ingest import Ingest
+from data.migrate import upgrade
+from data.org import sync_org
+from data.sources.records import ChangeRecord, FileRecord
+from data.sources.sample import load_sample, sample_org_config
+from data.tables import Change, Incident, Subscriber
+from tests.fakes import FakeAnthropic
+from tests.fakes.anthropic_server import Request
+from tests.hardening.checks import html_problems, invisible_problems, slack_problems
+from tests.hardening.corpus import ATTACKS, LOCATIONS, Attack
+
+WEEK = IsoWeek(2026, 47)
+# A Saturday of that week, for the Slack app's "this week so far".
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+COMMIT_SHA = "5e1f00d2c0ffee0123456789abcdef0123456789"
+COMMIT_KEY = f"acme/platform@{COMMIT_SHA[:12]}"
+COMMIT_SUBJECT = "Tune ledger rounding"
+# Gmail clips a message whose HTML is over 102 KB; a briefing must stay readable.
+MAX_EMAIL_BYTES = 100_000
+# The narrative request carries the facts of a week: hostile titles must not make it a novel.
+MAX_PROMPT_CHARS = 60_000
+
+
+class EchoingAnthropic(FakeAnthropic):
+    """The fake Messages API, but every answer repeats ``attack`` in each of its parts."""
+
+    attack = ""
+
+    def respond(self, request: Request) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """The fake's good answer with the attack added to the headline, paragraphs and actions."""
+        status, headers, body = super().respond(request)
+        if status != 200:
+            return status, headers, body
+        answer = json.loads(body["content"][0]["text"])
+        answer["headline"] = f"{answer['headline']} {self.attack}"
+        for paragraph in answer["paragraphs"]:
+            paragraph["text"] = f"{paragraph['text']} {self.attack}"
+        answer["actions"] = [*answer["actions"][:2], self.attack]
+        body["content"][0]["text"] = json.dumps(answer)
+        return status, headers, body
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything riskbrief produced from the store with one attack in it."""
+
+    composed: tuple[Composed, ...]
+    # Messages of the Slack app and renderings of a narrative that repeats the attack
+    # verbatim, as if the grounding check had let it through.
+    slack: tuple[tuple[str, dict[str, Any]], ...]
+    emails: tuple[tuple[str, str, str], ...]
+    prompts: tuple[str, ...]
+    narrative_sources: tuple[str, ...]
+    stored: dict[str, tuple[str | None, ...]]
+    problems: tuple[str, ...]
+
+
+@dataclass
+class World:
+    """The module's store and what the same week looks like without any attack."""
+
+    engine: Engine
+    org: OrgConfig
+    pr_keys: tuple[str, ...]
+    incident_keys: tuple[str, ...]
+    originals: dict[str, str]
+    allowed_urls: frozenset[str]
+    baseline: tuple[Composed, ...]
+    fake: EchoingAnthropic
+    outcomes: dict[str, Outcome]
+
+
+def _commit_record(message: str) -> ChangeRecord:
+    """A commit on the default branch, mined from a clone: no PR, no review, a migration."""
+    subject, _, body = message.partition("\n")
+    return ChangeRecord(
+        key=COMMIT_KEY,
+        repository="acme/platform",
+        author="hana.sato",
+        merged_at=datetime(2026, 11, 19, 22, 40, tzinfo=UTC),
+        title=subject,
+        sha=COMMIT_SHA,
+        body=body.strip() or None,
+        url=f"https://github.com/acme/platform/commit/{COMMIT_SHA}",
+        files=(
+            FileRecord("services/payments/ledger/rounding.py", added=420, deleted=180),
+            FileRecord("services/payments/migrations/0042_rounding.sql", 60, 0, "added"),
+        ),
+    )
+
+
+def _requests(session: Session) -> list[tuple[Subscriber, IsoWeek]]:
+    subscribers = session.exec(select(Subscriber).order_by(col(Subscriber.key))).all()
+    return [(s, WEEK) for s in subscribers]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """The sample organisation plus one mined commit, scored, with its week's briefings."""
+    org = sample_org_config()
+    path: Path = tmp_path_factory.mktemp("hardening") / "store.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with session_scope(engine) as session:
+        sync_org(session, org)
+        load_sample(session, org, as_of=date(2026, 11, 23))
+        Ingest(session, org).changes([_commit_record(COMMIT_SUBJECT)])
+        score_all(session, org)
+        baseline = tuple(compose_all(session, org, _requests(session)))
+        shown = {c.id for b in baseline for c in b.payload.top_changes}
+        assert COMMIT_KEY in shown, "the mined commit must be one of the week's top changes"
+        pr_keys = tuple(sorted(shown - {COMMIT_KEY}))
+        incident_keys = tuple(sorted({i.id for b in baseline for i in b.payload.incidents}))
+        changes = session.exec(select(Change).where(col(Change.key).in_(pr_keys))).all()
+        incidents = session.exec(select(Incident).where(col(Incident.key).in_(incident_keys)))
+        originals = {c.key: c.title for c in changes} | {i.key: i.title for i in incidents}
+        urls = {c for c in session.exec(select(Change.url)) if c}
+    with EchoingAnthropic() as fake:
+        yield World(
+            engine=engine,
+            org=org,
+            pr_keys=pr_keys,
+            incident_keys=incident_keys,
+            originals=originals,
+            allowed_urls=frozenset(urls),
+            baseline=baseline,
+            fake=fake,
+            outcomes={},
+        )
+    engine.dispose()
+
+
+def _hostile_org(org: OrgConfig, text: str) -> OrgConfig:
+    """``org`` with ``text`` in every service's display name."""
+    services = tuple(
+        s.model_copy(update={"name": f"{s.display_name} {text}"}) for s in org.services
+    )
+    return org.model_copy(update={"services": services})
+
+
+def _attack_store(session: Session, world: World, text: str) -> dict[str, tuple[str | None, ...]]:
+    """Put ``text`` in every place outsiders write, and return what the store then holds."""
+    stored: dict[str, tuple[str | None, ...]] = {}
+    changes = session.exec(select(Change).where(col(Change.key).in_(world.pr_keys))).all()
+    for change in changes:
+        change.title = f"{world.originals[change.key]} {text}"
+        change.body = f"Context for reviewers.\n\n{text}"
+        change.head_branch = f"feature/{text}"
+        session.add(change)
+    stored["pr_title"] = tuple(c.title for c in changes)
+    stored["pr_body"] = tuple(c.body for c in changes)
+    stored["branch"] = tuple(c.head_branch for c in changes)
+    Ingest(session, world.org).changes([_commit_record(f"{COMMIT_SUBJECT} {text}\n\n{text}")])
+    commit = session.exec(select(Change).where(Change.key == COMMIT_KEY)).one()
+    stored["commit_message"] = (commit.title, commit.body)
+    incidents = session.exec(
+        select(Incident).where(col(Incident.key).in_(world.incident_keys))
+    ).all()
+    for incident in incidents:
+        incident.title = f"{world.originals[incident.key]} {text}"
+        session.add(incident)
+    stored["incident_title"] = tuple(i.title for i in incidents)
+    session.flush()
+    return stored
+
+
+def _verbatim(payload: BriefingPayload, text: str) -> Narrative:
+    """A narrative that is nothing but the attack, as a model that obeyed it might write."""
+    return Narrative(
+        headline=text,
+        paragraphs=tuple(CardParagraph(card_id=c.id, text=text) for c in payload.cards),
+        actions=(text,),
+        source="llm",
+        model="claude-sonnet-5-5",
+    )
+
+
+def _problems(
+    world: World,
+    slack: list[tuple[str, dict[str, Any]]],
+    emails: list[tuple[str, str, str]],
+    prompts: tuple[str, ...],
+) -> tuple[str, ...]:
+    """Every way the output of one attack pings, links, runs or grows beyond bounds."""
+    problems: list[str] = []
+    for where, message in slack:
+        problems += [f"Slack {where}: {p}" for p in slack_problems(message, world.allowed_urls)]
+    baseline_html = world.baseline[0].email.html
+    for where, html, text in emails:
+        problems += [
+            f"email {where}: {p}" for p in html_problems(html, world.allowed_urls, baseline_html)
+        ]
+        problems += list(invisible_problems(f"email text {where}", text))
+        for part, body in (("HTML", html), ("text", text)):
+            size = len(body.encode())
+            if size > MAX_EMAIL_BYTES:
+                problems.append(f"email {part} {where} is {size} bytes")
+    for prompt in prompts:
+        if len(prompt) > MAX_PROMPT_CHARS:
+            problems.append(f"a narrative request carries {len(prompt)} characters")
+    return tuple(dict.fromkeys(problems))
+
+
+def _outcome(world: World, attack: Attack) -> Outcome:
+    """Run ``attack`` through the pipeline once; every place of it shares the run."""
+    if attack.id in world.outcomes:
+        return world.outcomes[attack.id]
+    text = attack.text
+    org = _hostile_org(world.org, text)
+    narrator = ClaudeNarrator(api_key="test-key", base_url=world.fake.url, timeout=10.0)
+    world.fake.attack = text
+    seen = len(world.fake.requests)
+    with session_scope(world.engine) as session:
+        sync_org(session, org)
+        stored = _attack_store(session, world, text)
+        stored["service_name"] = tuple(s.display_name for s in org.services)
+        score_all(session, org)
+        composed = tuple(compose_all(session, org, _requests(session), narrator))
+        deploy = latest_deploy_key(session, "payments")
+        assert deploy is not None
+        replies = [
+            ("/risk brief", brief_reply(session, org, Scope(), "America/New_York", NOW)),
+            ("/risk pr", change_reply(session, org, world.pr_keys[0])),
+            ("/risk pr (commit)", change_reply(session, org, COMMIT_KEY)),
+            ("/risk service", service_reply(session, org, "payments", NOW)),
+            ("/risk deploy", deploy_reply(session, org, deploy)),
+        ]
+        session.rollback()
+    slack: list[tuple[str, dict[str, Any]]] = [
+        (f"briefing for {c.payload.subscriber}", c.slack.to_json()) for c in composed
+    ]
+    slack += [(name, reply.to_json()) for name, reply in replies]
+    emails = [(c.payload.subscriber, c.email.html, c.email.text) for c in composed]
+    for c in composed:
+        verbatim = _verbatim(c.payload, text)
+        slack.append(
+            (
+                f"verbatim narrative for {c.payload.subscriber}",
+                render_slack(c.payload, verbatim).to_json(),
+            )
+        )
+        email = render_email(c.payload, verbatim)
+        emails.append((f"verbatim narrative for {c.payload.subscriber}", email.html, email.text))
+    prompts = tuple(r.user_texts()[0] for r in world.fake.requests[seen:])
+    outcome = Outcome(
+        composed=composed,
+        slack=tuple(slack),
+        emails=tuple(emails),
+        prompts=prompts,
+        narrative_sources=tuple(c.narrative.source for c in composed),
+        stored=stored,
+        problems=_problems(world, slack, emails, prompts),
+    )
+    world.outcomes[attack.id] = outcome
+    return outcome
+
+
+def _reached(world: World, outcome: Outcome, location: str, text: str) -> bool:
+    """True when ``text`` is where it was put, and shown where riskbrief shows that place."""
+    # A commit's subject is its title and the rest of its message its body.
+    wanted = text.splitlines()[0] if location == "commit_message" else text
+    stored = outcome.stored[location]
+    if not all(value is not None and wanted in value for value in stored):
+        return False
+    if location == "commit_message" and text not in (stored[1] or ""):
+        return False
+    whole = next(
+        c.payload for c in outcome.composed if c.payload.scope.label == "whole organisation"
+    )
+    shown: dict[str, list[str]] = {
+        "pr_title": [c.title for c in whole.top_changes if c.id in world.pr_keys],
+        "commit_message": [c.title for c in whole.top_changes if c.id == COMMIT_KEY],
+        "service_name": [s.name for s in whole.services],
+        "incident_title": [i.title for i in whole.incidents],
+    }
+    # Bodies and branches are stored, and riskbrief shows neither.
+    return location not in shown or (
+        bool(shown[location]) and all(wanted in t for t in shown[location])
+    )
+
+
+def _severities(composed: tuple[Composed, ...]) -> list[Any]:
+    return [
+        (
+            c.payload.subscriber,
+            c.payload.severity_counts.line(),
+            [(card.id, card.kind, card.severity) for card in c.payload.cards],
+            c.slack.blocks[0]["text"]["text"],
+            c.email.subject,
+        )
+        for c in composed
+    ]
+
+
+CASES = [pytest.param(a, loc, id=f"{a.id}-in-{loc}") for a in ATTACKS for loc in LOCATIONS]
+
+
+@pytest.mark.parametrize(("attack", "location"), CASES)
+def test_attack_is_inert(world: World, attack: Attack, location: str) -> None:
+    """Hostile text in one place reaches riskbrief yet pings, links, runs and changes nothing."""
+    outcome = _outcome(world, attack)
+    assert _reached(world, outcome, location, attack.text), f"{attack.id} never got to {location}"
+    assert not outcome.problems, "\n".join(outcome.problems)
+    assert _severities(outcome.composed) == _severities(world.baseline)
