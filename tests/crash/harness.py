@@ -24,6 +24,7 @@ import asyncio
 import itertools
 import json
 import os
+import queue
 import random
 import signal
 import subprocess
@@ -58,6 +59,7 @@ __all__ = [
     "Plan",
     "Tally",
     "TrialResult",
+    "Zygote",
     "plan_trial",
     "run_trial",
     "seed_store",
@@ -423,23 +425,74 @@ def _recipients(engine: Engine) -> tuple[dict[str, str], dict[str, str], dict[in
 
 
 def worker_env(database_url: str, slack: FakeSlack, smtp: FakeSMTP) -> dict[str, str]:
-    """The worker's environment: this one's, plus the store and both fakes."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "RISKBRIEF_DATABASE_URL": database_url,
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_API_URL": slack.base_url,
-            "RISKBRIEF_SMTP_HOST": smtp.host,
-            "RISKBRIEF_SMTP_PORT": str(smtp.port),
-            "RISKBRIEF_SMTP_USERNAME": USERNAME,
-            "RISKBRIEF_SMTP_PASSWORD": smtp.password,
-            "RISKBRIEF_SMTP_FROM": f"Risk Brief <{SENDER}>",
-            "SSL_CERT_FILE": str(smtp.ca_file),
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    return env
+    """What the worker's environment adds: the store and both fakes."""
+    return {
+        "RISKBRIEF_DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": slack.base_url,
+        "RISKBRIEF_SMTP_HOST": smtp.host,
+        "RISKBRIEF_SMTP_PORT": str(smtp.port),
+        "RISKBRIEF_SMTP_USERNAME": USERNAME,
+        "RISKBRIEF_SMTP_PASSWORD": smtp.password,
+        "RISKBRIEF_SMTP_FROM": f"Risk Brief <{SENDER}>",
+        "SSL_CERT_FILE": str(smtp.ca_file),
+    }
+
+
+class Zygote:
+    """``python -m tests.crash.worker --serve``: imports once, forks a worker process per run."""
+
+    def __init__(self, workdir: Path) -> None:
+        self._err = (workdir / "zygote.err").open("w", encoding="utf-8")
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.crash.worker", "--serve"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._err,
+            text=True,
+            bufsize=1,
+        )
+        self._lines: queue.Queue[dict[str, int]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self._proc.stdout is not None
+        for line in self._proc.stdout:
+            self._lines.put(json.loads(line))
+
+    def start(self, command: dict[str, Any]) -> int:
+        """Fork a worker for ``command``; its pid."""
+        assert self._proc.stdin is not None
+        self._proc.stdin.write(json.dumps(command) + "\n")
+        self._proc.stdin.flush()
+        started = self.next(RUN_TIMEOUT)
+        assert started is not None, "the worker zygote did not fork"
+        return started["pid"]
+
+    def next(self, timeout: float) -> dict[str, int] | None:
+        """The next line from the zygote, or ``None`` after ``timeout`` seconds."""
+        try:
+            return self._lines.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._proc.stdin is not None
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        self._err.close()
+
+
+_RUNS = itertools.count(1)
 
 
 def _progress(path: Path) -> list[str]:
@@ -450,6 +503,7 @@ def _progress(path: Path) -> list[str]:
 
 
 def _run(
+    zygote: Zygote,
     env: dict[str, str],
     workdir: Path,
     mode: str,
@@ -459,41 +513,37 @@ def _run(
     slack: CrashSlack,
     smtp: CrashSMTP,
 ) -> tuple[RunResult, str]:
-    """One worker run with ``kill``; its result and its stdout."""
-    progress = workdir / f"progress-{time.monotonic_ns()}"
-    args = [sys.executable, "-m", "tests.crash.worker", "--now", now.isoformat()]
-    args += ["--mode", mode, "--progress", str(progress)]
+    """One worker run with ``kill``; its result and its output line."""
+    n = next(_RUNS)
+    progress, out, err = (workdir / f"run-{n}.{part}" for part in ("progress", "out", "err"))
+    kill_at = f"{kill.point}:{kill.nth}" if kill is not None and kill.kind == "checkpoint" else None
     slack.disarm()
     smtp.disarm()
-    if kill is not None and kill.kind == "checkpoint":
-        args += ["--kill-at", f"{kill.point}:{kill.nth}"]
-    elif kill is not None and kill.kind == "slack":
+    if kill is not None and kill.kind == "slack":
         slack.trap(kill.nth, before=kill.point == "before")
     elif kill is not None and kill.kind == "smtp":
         smtp.trap(kill.nth, before=kill.point == "before")
     slack.set_clock(now)
     started = time.monotonic()
-    proc = subprocess.Popen(
-        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    switch.arm(proc.pid)
-    if kill is not None and kill.kind == "timer":
-        # The clock starts when the worker starts delivering, not while Python imports.
-        while "start" not in _progress(progress) and proc.poll() is None:
-            if time.monotonic() - started > RUN_TIMEOUT:
-                break
-            time.sleep(0.005)
-        try:
-            proc.wait(timeout=kill.delay)
-        except subprocess.TimeoutExpired:
-            switch.kill("timer")
+    command = {"now": now.isoformat(), "mode": mode, "kill_at": kill_at, "env": env}
+    command |= {"progress": str(progress), "out": str(out), "err": str(err)}
+    pid = zygote.start(command)
+    switch.arm(pid)
+    done: dict[str, int] | None = None
     try:
-        out, err = proc.communicate(timeout=RUN_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        hung = f"the worker hung past {RUN_TIMEOUT}s with {kill}: {err[-2000:]}"
-        raise AssertionError(hung) from None
+        if kill is not None and kill.kind == "timer":
+            # The clock starts when the worker starts delivering.
+            while done is None and "start" not in _progress(progress):
+                done = zygote.next(0.002)
+            if done is None:
+                done = zygote.next(kill.delay)
+            if done is None:
+                switch.kill("timer")
+        if done is None:
+            done = zygote.next(RUN_TIMEOUT)
+        if done is None:
+            os.kill(pid, signal.SIGKILL)
+            raise AssertionError(f"the worker hung past {RUN_TIMEOUT}s with {kill}")
     finally:
         fired = switch.disarm()
         slack.disarm()
@@ -501,10 +551,12 @@ def _run(
     seconds = time.monotonic() - started
     reached = _progress(progress)
     last = reached[-1] if reached else "start"
-    if proc.returncode == 0:
-        return RunResult(kill, None, None, 0, seconds), out
-    if proc.returncode != -signal.SIGKILL:
-        raise AssertionError(f"the worker failed ({proc.returncode}) with {kill}: {err[-3000:]}")
+    returncode = done["returncode"]
+    if returncode == 0:
+        return RunResult(kill, None, None, 0, seconds), out.read_text()
+    if returncode != -signal.SIGKILL:
+        stderr = err.read_text() if err.exists() else ""
+        raise AssertionError(f"the worker failed ({returncode}) with {kill}: {stderr[-3000:]}")
     assert kill is not None, "a run without a kill was killed"
     if kill.kind == "checkpoint":
         step, at = _AT[kill.point], kill.point
@@ -513,7 +565,7 @@ def _run(
     else:
         at = fired or "?"
         step = "send" if at.endswith("before") else "send-accepted"
-    return RunResult(kill, step, at, proc.returncode, seconds), out
+    return RunResult(kill, step, at, returncode, seconds), ""
 
 
 def _email_counts(smtp: FakeSMTP, emails: dict[str, str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -535,6 +587,7 @@ def _rows(engine: Engine, keys: dict[int, str]) -> dict[tuple[str, str], str]:
 
 
 def run_trial(
+    zygote: Zygote,
     engine: Engine,
     database_url: str,
     workdir: Path,
@@ -556,7 +609,7 @@ def run_trial(
     now = NOW
     for kill in (*plan.kills, None, None):
         raw_before, _ = _email_counts(smtp, emails)
-        result, out = _run(env, workdir, plan.mode, now, kill, switch, slack, smtp)
+        result, out = _run(zygote, env, workdir, plan.mode, now, kill, switch, slack, smtp)
         runs.append(result)
         raw_after, _ = _email_counts(smtp, emails)
         rows = _rows(engine, keys)

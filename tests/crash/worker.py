@@ -1,11 +1,13 @@
 """The process the crash tests kill: one weekly delivery run, with an optional self-kill.
 
 Run as ``python -m tests.crash.worker --now <ISO time> --mode tick|send --progress FILE
-[--kill-at NAME:N]``. The store, Slack and SMTP come from the environment as for
-``riskbrief`` (``RISKBRIEF_DATABASE_URL``, ``SLACK_BOT_TOKEN``, ``SLACK_API_URL``,
-``RISKBRIEF_SMTP_*``). ``tick`` runs the scheduler's tick (``bot.schedule.tick``),
-``send`` what ``riskbrief brief --send`` runs (``bot.delivery.send_now``); both on the
-sample organisation at ``--now``.
+[--kill-at NAME:N]`` for one pass, or with ``--serve`` to import once and fork one worker
+process per command (what the harness does: a fresh interpreter per run costs a
+second). The store, Slack and SMTP come from the environment as for ``riskbrief``
+(``RISKBRIEF_DATABASE_URL``, ``SLACK_BOT_TOKEN``, ``SLACK_API_URL``, ``RISKBRIEF_SMTP_*``).
+``tick`` runs the scheduler's tick (``bot.schedule.tick``), ``send`` what ``riskbrief
+brief --send`` runs (``bot.delivery.send_now``); both on the sample organisation at
+``--now``.
 
 Every delivery checkpoint reached (``data.deliveries.checkpoint``) is appended to the
 progress file as one line, so the parent knows where a kill landed; with ``--kill-at``
@@ -16,12 +18,14 @@ completion it prints one JSON line: each delivery outcome and the seconds it too
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import os
 import signal
 import sys
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -48,18 +52,9 @@ def _kill_at(text: str | None) -> tuple[str, int] | None:
     return name, int(count)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one delivery pass as told by ``argv``; 0 when it finished."""
-    parser = argparse.ArgumentParser(prog="python -m tests.crash.worker")
-    parser.add_argument("--now", required=True, type=datetime.fromisoformat)
-    parser.add_argument("--mode", choices=("tick", "send"), default="tick")
-    parser.add_argument("--progress", required=True)
-    parser.add_argument("--kill-at", default=None)
-    args = parser.parse_args(argv)
-    progress = os.open(args.progress, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    kill_at = _kill_at(args.kill_at)
-
-    # Imported after the arguments parse, so a usage error is quick.
+def deliver_once(now: datetime, mode: str, progress_path: str, kill_at: str | None) -> str:
+    """One delivery pass at ``now``; the JSON line of its outcomes and how long it took."""
+    progress = os.open(progress_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     import structlog
 
     from bot.delivery import send_now
@@ -74,15 +69,14 @@ def main(argv: list[str] | None = None) -> int:
         wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
     )
-    hook = _hook(progress, kill_at)
+    hook = _hook(progress, _kill_at(kill_at))
     deliveries.set_checkpoint_hook(hook)
     hook(START)
     started = time.monotonic()
     settings = load_settings()
     org = sample_org_config()
     engine = make_engine(settings.database_url)
-    now: datetime = args.now
-    if args.mode == "tick":
+    if mode == "tick":
         reports = tick(engine, settings, org, now)
     else:
         reports = [send_now(engine, settings, org, now)]
@@ -93,8 +87,76 @@ def main(argv: list[str] | None = None) -> int:
         for o in r.outcomes
     ]
     engine.dispose()
-    busy = time.monotonic() - started
-    print(json.dumps({"outcomes": outcomes, "busy": busy}), flush=True)
+    return json.dumps({"outcomes": outcomes, "busy": time.monotonic() - started})
+
+
+# What every child imports, imported once before forking.
+_WARM = (
+    "structlog",
+    "bot.delivery",
+    "bot.schedule",
+    "bot.settings",
+    "data.engine",
+    "data.sources.sample",
+    "sqlalchemy.dialects.sqlite.pysqlite",
+    "sqlalchemy.dialects.postgresql.psycopg",
+)
+
+
+def serve() -> int:
+    """Import once, then fork one worker process per command line read from stdin.
+
+    A command is a JSON object: ``now``, ``mode``, ``progress``, ``kill_at``, ``env`` (set
+    in the child's environment), ``out`` and ``err`` (files for the child's result line
+    and its stderr). For each, one line ``{"pid": …}`` when the child starts, one line
+    ``{"returncode": …}`` (negative: killed by that signal) when it is gone.
+    """
+    for module in _WARM:
+        importlib.import_module(module)
+
+    for line in sys.stdin:
+        command = json.loads(line)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child ends in os._exit
+            code = 1
+            try:
+                err = os.open(command["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                os.dup2(err, 2)
+                os.environ.update(command["env"])
+                done = deliver_once(
+                    datetime.fromisoformat(command["now"]),
+                    command["mode"],
+                    command["progress"],
+                    command["kill_at"],
+                )
+                with open(command["out"], "w", encoding="utf-8") as out:
+                    out.write(done)
+                code = 0
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stderr.flush()
+                os._exit(code)
+        print(json.dumps({"pid": pid}), flush=True)
+        _, status = os.waitpid(pid, 0)
+        print(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}), flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one delivery pass as told by ``argv`` (or ``--serve``); 0 when it finished."""
+    parser = argparse.ArgumentParser(prog="python -m tests.crash.worker")
+    parser.add_argument("--serve", action="store_true", help="fork a worker per stdin line")
+    parser.add_argument("--now", type=datetime.fromisoformat)
+    parser.add_argument("--mode", choices=("tick", "send"), default="tick")
+    parser.add_argument("--progress")
+    parser.add_argument("--kill-at", default=None)
+    args = parser.parse_args(argv)
+    if args.serve:
+        return serve()
+    if args.now is None or args.progress is None:
+        parser.error("--now and --progress are needed, or --serve")
+    print(deliver_once(args.now, args.mode, args.progress, args.kill_at), flush=True)
     return 0
 
 
