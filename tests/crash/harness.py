@@ -13,9 +13,11 @@ the trial's seeded RNG chose, in one of three ways:
   before answering, so the sender never hears that it went out;
 - ``timer``: the parent kills it a random time after it started delivering.
 
-Each restart runs ``RESTART_GAP`` later on the briefing clock, past the claim's lease,
-so the crashed attempt's claims are taken over. The last run is not killed; one more
-run after it must send nothing. Then each delivery must be seen exactly once.
+A restart after a kill comes ``QUICK_RESTART`` later on the briefing clock (inside
+the claim's lease, so the crashed attempt's claims must be left alone) or
+``RESTART_GAP`` later (past it, so they are taken over). The last run, past the lease
+of every claim, is not killed; one more run after it must send nothing. Then each
+delivery must be seen exactly once.
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 WEEK = "2026-W47"
 # Longer than the claim lease (15 minutes), so a restart takes over a crashed claim.
 RESTART_GAP = timedelta(minutes=20)
+# Shorter than the lease, as when a supervisor restarts the process at once.
+QUICK_RESTART = timedelta(minutes=1)
 TOKEN = "xoxb-crash-test-0123456789"
 SENDER = "riskbrief@acme.example"
 RUN_TIMEOUT = 120.0
@@ -293,11 +297,13 @@ class Kill:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """One trial: the delivery path (``tick`` or ``send``) and the kills, one per run."""
+    """One trial: the delivery path (``tick`` or ``send``), the kills, one per run, and the
+    time from each killed run to the next."""
 
     trial: int
     mode: str
     kills: tuple[Kill, ...]
+    gaps: tuple[timedelta, ...]
 
 
 def plan_trial(seed: int, backend: str, trial: int, timer_span: float) -> Plan:
@@ -313,7 +319,8 @@ def plan_trial(seed: int, backend: str, trial: int, timer_span: float) -> Plan:
             kills.append(Kill(kind, rng.choice(("before", "after")), rng.randint(1, 3)))
         else:
             kills.append(Kill(kind, delay=rng.uniform(0.0, timer_span)))
-    return Plan(trial, rng.choice(("tick", "send")), tuple(kills))
+    gaps = tuple(rng.choice((QUICK_RESTART, RESTART_GAP, RESTART_GAP)) for _ in kills)
+    return Plan(trial, rng.choice(("tick", "send")), tuple(kills), gaps)
 
 
 @dataclass(frozen=True, slots=True)
@@ -607,7 +614,8 @@ def run_trial(
     window: Counter[str] = Counter()
     problems: list[str] = []
     now = NOW
-    for kill in (*plan.kills, None, None):
+    gaps = (*plan.gaps, RESTART_GAP, RESTART_GAP)
+    for kill, gap in zip((*plan.kills, None, None), gaps, strict=True):
         raw_before, _ = _email_counts(smtp, emails)
         result, out = _run(zygote, env, workdir, plan.mode, now, kill, switch, slack, smtp)
         runs.append(result)
@@ -626,7 +634,7 @@ def run_trial(
             failed = [o for o in outcomes if o["status"] not in ("sent", "found", "skipped")]
             if failed:
                 problems.append(f"run {len(runs)} had outcomes {failed}")
-        now += RESTART_GAP
+        now += gap
     slack_counts = {k: len(slack.messages(u)) for k, u in users.items()}
     raw, ids = _email_counts(smtp, emails)
     rows = _rows(engine, keys)
