@@ -98,13 +98,13 @@ def test_secret_values_are_every_secret_setting(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_structlog_and_library_logs_are_redacted(capsys: pytest.CaptureFixture[str]) -> None:
-    """riskbrief's events and a library's stdlib log records both come out redacted JSON."""
+    """riskbrief's events and libraries' records (slack_bolt under `serve`) come out redacted."""
     configure_logging("debug", ["plain-secret-value"])
     try:
         structlog.get_logger("riskbrief.test").info(
             "sent", token="xoxb-9-9-abc", note="plain-secret-value"
         )
-        logging.getLogger("slack_sdk.test").warning("retrying with Bearer xoxb-9-9-abc")
+        logging.getLogger("slack_bolt.App").warning("retrying with Bearer xoxb-9-9-abc")
         logging.getLogger("httpx.test").debug("library debug is not shown")
     finally:
         configure_logging("warning")
@@ -112,4 +112,4 @@ def test_structlog_and_library_logs_are_redacted(capsys: pytest.CaptureFixture[s
     assert [line["event"] for line in lines] == ["sent", f"retrying with Bearer {REDACTED}"]
     assert lines[0]["token"] == REDACTED
     assert lines[0]["note"] == REDACTED
-    assert lines[1]["logger"] == "slack_sdk.test"
+    assert lines[1]["logger"] == "slack_bolt.App"
