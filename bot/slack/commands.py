@@ -315,7 +315,9 @@ def parse_command(text: str, catalog: Catalog) -> Command | Usage:
     if verb == "deploy" and args:
         if args[0].lower() == "latest":
             if len(args) < 2:
-                return Usage(f"Name the service: `/risk deploy latest <service>`. {USAGE}")
+                # Escaped: a bare `<service>` is read by Slack as a link.
+                hint = mrkdwn("Name the service: `/risk deploy latest <service>`.")
+                return Usage(f"{hint} {USAGE}")
             name = " ".join(args[1:])
             found = catalog.resolve(name)
             if found is None or found[0] != "service":

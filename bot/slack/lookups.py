@@ -173,7 +173,8 @@ def deploy_reply(session: Session, org: OrgConfig, key: str) -> Reply:
     deploy = session.exec(select(Deploy).where(Deploy.key == key)).first()
     if deploy is None:
         return Reply.plain(
-            f"No deploy `{echo(key)}` is in the store; try `/risk deploy latest <service>`."
+            # `&lt;service&gt;`: a bare `<service>` is read by Slack as a link.
+            f"No deploy `{echo(key)}` is in the store; try `/risk deploy latest &lt;service&gt;`."
         )
     version = version_of(org)
     row = load_scores(session, "deploy", version, [key]).get(key)

@@ -1,0 +1,232 @@
+"""``/risk`` with generated text: parsed and answered without an exception, always a valid reply.
+
+The pure path (parse, then the answer functions on the sample store) takes
+10,000 texts; the signed HTTP endpoint of the real server takes 200 more.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from itertools import count
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.pipeline import score_all
+from bot.slack.answers import brief_reply, catalog_of
+from bot.slack.commands import (
+    HELP,
+    BriefCommand,
+    Command,
+    DeployCommand,
+    HelpCommand,
+    PrCommand,
+    Scope,
+    ServiceCommand,
+    SettingsCommand,
+    SubscribeCommand,
+    UnsubscribeCommand,
+    Usage,
+    parse_command,
+)
+from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, service_reply
+from bot.slack.reply import Reply
+from bot.slack.subscriptions import SlackProfile, settings_reply, subscribe, unsubscribe
+from data.config import OrgConfig
+from data.engine import make_engine, session_scope
+from data.migrate import upgrade
+from data.org import sync_org
+from data.sources.sample import load_sample, sample_org_config
+from data.tables import Change
+from tests.bot.slack.harness import serve_app
+from tests.fakes.slack_server import FakeSlack, SlackUser
+from tests.hardening.checks import slack_problems
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+VP = "U04VPENG01"
+NEWCOMER = "U0NEWBIE1"
+
+# Pieces of real commands, hostile markup and near misses, for texts that reach the answers.
+WORDS = [
+    "brief",
+    "BRIEF",
+    "pr",
+    "service",
+    "deploy",
+    "latest",
+    "subscribe",
+    "unsubscribe",
+    "settings",
+    "help",
+    "email",
+    "tz",
+    "payments",
+    "Payments",
+    "checkout",
+    "commerce",
+    "Discovery",
+    "infra",
+    "Infrastructure",
+    "paymnets",
+    "acme/platform#4503",
+    "acme/platform#99999999999999999999",
+    "https://github.com/acme/platform/pull/4503",
+    "<https://github.com/acme/platform/pull/4510|#4510>",
+    "https://evil.example/a/b/pull/1",
+    "<https://evil.example|click>",
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U123ABC>",
+    "<#C123ABC|general>",
+    "<!subteam^S123|@oncall>",
+    "<mailto:dana@example.com|dana@example.com>",
+    "dana@example.com",
+    "<mailto:x|y>",
+    "Europe/Berlin",
+    "europe/berlin",
+    "CEST",
+    "Mars/Olympus",
+    "deploy:checkout:2026-11-20T15:35",
+    "\u202e",
+    "\u200b",
+    "*bold*",
+    "```",
+    ":fire:",
+    "&lt;!channel&gt;",
+    "x" * 300,
+]
+TEXTS = st.one_of(
+    st.text(max_size=120),
+    st.lists(st.sampled_from(WORDS) | st.text(max_size=12), max_size=6).map(" ".join),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join),
+)
+
+
+@pytest.fixture(scope="module")
+def org() -> OrgConfig:
+    """The sample organisation's riskbrief.toml."""
+    return sample_org_config()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, org: OrgConfig) -> Iterator[Engine]:
+    """The sample organisation, scored, in a SQLite file."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz')}/store.db")
+    upgrade(engine)
+    with session_scope(engine) as session:
+        sync_org(session, org)
+        load_sample(session, org, as_of=date(2026, 11, 23))
+        score_all(session, org)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def urls(store: Engine) -> frozenset[str]:
+    """The links riskbrief may build: its changes' URLs."""
+    with session_scope(store) as session:
+        return frozenset(u for u in session.exec(select(Change.url)) if u)
+
+
+def _answer(session: Session, org: OrgConfig, parsed: Command | Usage, user: str) -> Reply:
+    """What the Slack app answers for ``parsed``, by the same public functions."""
+    if isinstance(parsed, Usage):
+        return Reply.plain(parsed.message)
+    if isinstance(parsed, HelpCommand):
+        return Reply.plain(HELP)
+    if isinstance(parsed, BriefCommand):
+        return brief_reply(session, org, parsed.scope or Scope(), "America/New_York", NOW)
+    if isinstance(parsed, PrCommand):
+        return change_reply(session, org, parsed.key)
+    if isinstance(parsed, ServiceCommand):
+        return service_reply(session, org, parsed.service, NOW)
+    if isinstance(parsed, DeployCommand):
+        key = parsed.deploy
+        if parsed.service is not None:
+            key = latest_deploy_key(session, parsed.service)
+        return deploy_reply(session, org, key) if key else Reply.plain("No deploys yet.")
+    if isinstance(parsed, SubscribeCommand):
+        return subscribe(session, org, SlackProfile(user, "Sam", "Europe/Berlin"), parsed)
+    if isinstance(parsed, UnsubscribeCommand):
+        return unsubscribe(session, user)
+    assert isinstance(parsed, SettingsCommand)
+    return settings_reply(session, org, user)
+
+
+def _problems(reply: Reply, urls: frozenset[str]) -> list[str]:
+    problems = slack_problems(reply.to_json(), urls)
+    if not reply.blocks:
+        problems.append("the reply has no blocks")
+    return problems
+
+
+def test_ten_thousand_texts_parse_and_answer(
+    store: Engine, org: OrgConfig, urls: frozenset[str]
+) -> None:
+    """Any /risk text parses and is answered as a valid reply, with no mention or foreign link."""
+    catalog = catalog_of(org)
+    cache: dict[tuple[Command | Usage, str], list[str]] = {}
+    stats = {"examples": 0, "answered": 0}
+    with Session(store) as session:
+
+        @settings(max_examples=10_000, deadline=None, database=None)
+        @given(text=TEXTS, user=st.sampled_from([VP, NEWCOMER]))
+        def check(text: str, user: str) -> None:
+            stats["examples"] += 1
+            parsed = parse_command(text, catalog)
+            # The same command gets the same answer: (un)subscribing is rolled back after it.
+            key = (parsed, user)
+            if key not in cache:
+                reply = _answer(session, org, parsed, user)
+                session.rollback()
+                stats["answered"] += not isinstance(parsed, Usage | HelpCommand)
+                cache[key] = _problems(reply, urls)
+            assert not cache[key], f"/risk {text!r}: " + "; ".join(cache[key])
+
+        check()
+    assert stats["examples"] >= 10_000
+    assert stats["answered"] > 0, "some texts must be real commands"
+
+
+def test_signed_http_fuzz_is_always_acknowledged_and_answered_safely(
+    store: Engine, org: OrgConfig, urls: frozenset[str]
+) -> None:
+    """200 generated /risk texts over signed HTTP: each is acked 200 and any answer is safe."""
+    users = [
+        SlackUser(VP, name="dana", real_name="Dana Whitfield", tz="America/New_York"),
+        SlackUser(NEWCOMER, name="sam", real_name="Sam Newcomer", tz="Europe/Berlin"),
+    ]
+    ids = count()
+    sent = {"n": 0}
+    with FakeSlack(users) as slack, serve_app(store, org, slack) as served:
+
+        @settings(
+            max_examples=200,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
+        @given(text=TEXTS)
+        def check(text: str) -> None:
+            sent["n"] += 1
+            rid = f"fuzz-{next(ids)}"
+            # Answered only to a newcomer, so no subscription of the sample changes.
+            ack = served.command(text, user_id=NEWCOMER, response_id=rid)
+            assert ack.status_code == 200, (text, ack.status_code, ack.text)
+            if ack.content:
+                body = json.loads(ack.content)
+                reply = Reply.plain(str(body["text"]))
+            else:
+                answer = slack.wait_for_response(rid)
+                reply = Reply(str(answer.get("text", "")), tuple(answer.get("blocks") or ()))
+            problems = _problems(reply, urls)
+            assert not problems, f"/risk {text!r}: " + "; ".join(problems)
+
+        check()
+    assert sent["n"] >= 200
