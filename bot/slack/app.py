@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltRequest, BoltResponse, Respond
 from slack_bolt.error import BoltError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -55,9 +55,12 @@ from data.engine import session_scope
 from data.tables import utcnow
 from scoring.errors import ConfigError, RiskbriefError
 
-__all__ = ["COMMAND", "build_app", "check_slack_settings"]
+__all__ = ["COMMAND", "MAX_REQUEST_BYTES", "build_app", "check_slack_settings"]
 
 COMMAND = "/risk"
+# Slack's own requests are far smaller (an interaction carrying a whole 50-block
+# message is a few hundred KB): anything bigger is refused before any work.
+MAX_REQUEST_BYTES = 1024 * 1024
 
 log = structlog.get_logger("riskbrief.slack")
 
@@ -202,6 +205,28 @@ class _Handlers:
         client.views_publish(user_id=user_id, view=view)
 
 
+class _GuardedApp(App):
+    """Bolt's app, refusing up front what cannot be a request from Slack.
+
+    Bolt's signature check reads ``X-Slack-Request-Timestamp`` with ``int()``,
+    so a forged non-numeric timestamp ended in a 500 and a traceback instead of
+    a 401; and bolt has no size limit, so a huge body was parsed and, if signed,
+    answered.
+    """
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """401 for a malformed timestamp, 413 for an oversized body, else bolt's answer."""
+        if len(req.raw_body.encode("utf-8")) > MAX_REQUEST_BYTES:
+            log.warning("slack.request_refused", reason="body too large")
+            return BoltResponse(status=413, body="")
+        stamps = req.headers.get("x-slack-request-timestamp") or []
+        if any(not s.strip().isdigit() for s in stamps):
+            log.warning("slack.request_refused", reason="malformed timestamp")
+            return BoltResponse(status=401, body="")
+        response: BoltResponse = super().dispatch(req)
+        return response
+
+
 def check_slack_settings(settings: Settings, *, socket_mode: bool) -> None:
     """Raise ``ConfigError`` naming the first Slack variable the chosen mode lacks."""
     if settings.slack_bot_token is None:
@@ -248,7 +273,7 @@ def build_app(
         retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)],
     )
     try:
-        app = App(
+        app = _GuardedApp(
             client=client,
             signing_secret=(
                 settings.slack_signing_secret.get_secret_value()
