@@ -87,7 +87,9 @@ def _finish(
     config: ScoringConfig,
     version: str | None = None,
 ) -> RiskScore:
-    raw = min(100.0, sum([s.points for s in signals]))
+    total = sum([s.points for s in signals])
+    # ``min(100.0, total)`` without the call: the same value, NaN included.
+    raw = total if total < 100.0 else 100.0
     if gates:
         raw = max(raw, config.bands.critical)
     score = round(raw)
