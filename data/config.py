@@ -78,6 +78,22 @@ class OrganisationConfig(_Strict):
 
     _zone = field_validator("timezone")(_check_zone)
 
+    @field_validator("working_hours", mode="before")
+    @classmethod
+    def _hours(cls, value: Any) -> Any:
+        ok = (
+            isinstance(value, list | tuple)
+            and len(value) == 2
+            and all(isinstance(h, int) and not isinstance(h, bool) for h in value)
+            and 0 <= value[0] < value[1] <= 24
+        )
+        if not ok:
+            raise ValueError(
+                "must be two hours [start, end] with 0 <= start < end <= 24, "
+                f"such as [9, 18] (got {_shown(value)})"
+            )
+        return value
+
 
 class RepositoryConfig(_Strict):
     """A repository to read changes from: on GitHub (``name`` = owner/repo) or a local clone."""
@@ -293,12 +309,48 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _shown(value: Any) -> str:
+    """``value`` as the file would show it, cut short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+# pydantic's error types, as what to put there; `{got}` is the value given.
+_TYPE_WORDING = {
+    "string_type": "must be text in quotes (got {got})",
+    "tuple_type": 'must be a list such as ["a", "b"] (got {got})',
+    "list_type": 'must be a list such as ["a", "b"] (got {got})',
+    "dict_type": "must be a table of names to values (got {got})",
+    "model_type": "must be a table (got {got})",
+    "model_attributes_type": "must be a table (got {got})",
+    "bool_type": "must be true or false (got {got})",
+    "bool_parsing": "must be true or false (got {got})",
+    "int_type": "must be a whole number (got {got})",
+    "int_parsing": "must be a whole number (got {got})",
+    "int_from_float": "must be a whole number (got {got})",
+    "float_type": "must be a number (got {got})",
+    "float_parsing": "must be a number (got {got})",
+    "date_type": "must be a date such as 2026-12-25 (got {got})",
+    "date_parsing": "must be a date such as 2026-12-25 (got {got})",
+    "date_from_datetime_parsing": "must be a date such as 2026-12-25 (got {got})",
+    "date_from_datetime_inexact": "must be a date such as 2026-12-25 (got {got})",
+    "greater_than_equal": "must be at least {ge} (got {got})",
+    "less_than_equal": "must be at most {le} (got {got})",
+    "literal_error": "must be one of {expected} (got {got})",
+    "string_too_short": "must not be empty",
+}
+
+
 def _sentence(err: ValidationError, source: str) -> str:
     first = err.errors()[0]
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     msg = first["msg"].removeprefix("Value error, ")
     kind = first["type"]
     key = _where(loc)
+    if kind in _TYPE_WORDING and key:
+        context = {str(k): v for k, v in (first.get("ctx") or {}).items()}
+        wording = _TYPE_WORDING[kind].format(got=_shown(first.get("input")), **context)
+        return f"{source}: {key} {wording}"
     if kind == "extra_forbidden":
         return f"{source}: {key} is not a known setting; remove it or check its spelling"
     if kind == "missing":
@@ -309,9 +361,12 @@ def _sentence(err: ValidationError, source: str) -> str:
             "email": "an address such as maria@example.com",
             "key": "lowercase letters, digits, '.', '_' or '-'",
             "time": "a 24-hour time such as 09:00",
+            "kind": "incidents or deploys",
         }
         hint = hints.get(str(loc[-1]) if loc else "", "a value of the documented form")
         return f"{source}: {key} must be {hint} (got {first.get('input')!r})"
+    # Any other of pydantic's messages, worded as what the value must be.
+    msg = msg.replace("Input should be", "must be", 1)
     if key:
         return f"{source}: {key} {msg}"
     return f"{source}: {msg}"
