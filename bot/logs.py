@@ -1,11 +1,12 @@
 """Logging: structlog JSON lines on stderr, with every token and key redacted.
 
-``configure_logging`` sets up structlog for riskbrief's own events and routes
+``configure_logging`` sets up structlog for riskbrief's own events and gives
 the standard library's loggers (slack_sdk, slack_bolt, httpx, anthropic,
-waitress, APScheduler) through the same processors, so everything ``riskbrief``
-and ``riskbrief serve`` write goes through ``Redactor``: token shapes of every
-service riskbrief talks to and the literal values of the configured secrets
-become ``[REDACTED]`` in every event value, nested ones and tracebacks included.
+waitress, APScheduler) the same processors for the warnings and errors they
+print, so everything ``riskbrief`` and ``riskbrief serve`` write goes through
+``Redactor``: token shapes of every service riskbrief talks to and the literal
+values of the configured secrets become ``[REDACTED]`` in every event value,
+nested ones and tracebacks included.
 """
 
 from __future__ import annotations
@@ -116,6 +117,10 @@ def secret_values(settings: Settings) -> list[str]:
 class _Stderr(logging.StreamHandler[TextIO]):
     """A handler writing to whatever ``sys.stderr`` is when a record is emitted."""
 
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self.setLevel(level)
+
     @property
     def stream(self) -> TextIO:
         return sys.stderr
@@ -140,11 +145,8 @@ def _stderr_logger(*_args: Any) -> _StderrLogger:
     return _StderrLogger(sys.stderr)
 
 
-_HANDLER_NAME = "riskbrief"
-
-
 def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
-    """JSON lines on stderr at ``level``, redacted; libraries' loggers at ``info`` or above."""
+    """JSON lines on stderr at ``level``, redacted; libraries' warnings and errors too."""
     redactor = Redactor(secrets)
     threshold = logging.getLevelNamesMapping()[level.upper()]
     shared: list[Processor] = [
@@ -163,8 +165,7 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
         ],
         cache_logger_on_first_use=False,
     )
-    handler = _Stderr()
-    handler.set_name(_HANDLER_NAME)
+    handler = _Stderr(level=max(threshold, logging.WARNING))
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.add_logger_name],
@@ -176,9 +177,7 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
             ],
         )
     )
-    root = logging.getLogger()
-    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
-        root.removeHandler(old)
-    root.addHandler(handler)
-    # Libraries' debug output is request-by-request noise: info is the most they say.
-    root.setLevel(max(threshold, logging.INFO))
+    # Libraries' warnings and errors (slack_sdk, slack_bolt, httpx, waitress, APScheduler)
+    # reach stderr through Python's last-resort handler, as before, but now as redacted
+    # JSON lines; a host that installs its own handlers (pytest, an embedding app) keeps them.
+    logging.lastResort = handler
