@@ -27,6 +27,7 @@ __all__ = ["History", "HistoryContext", "subsystem_of"]
 _DAY = 86_400.0
 # Recent experience decays with this time constant: a change a year old counts e⁻¹.
 _RECENT_TAU_DAYS = 365.0
+_RECENT_TAU_S = _RECENT_TAU_DAYS * _DAY
 
 
 def subsystem_of(path: str, service: str | None) -> str:
@@ -156,7 +157,6 @@ class History:
 
     def record(self, change: ChangeFacts) -> None:
         """Add a change to the history; changes must arrive in merge order."""
-        self._check_order(change)
         self._visit(change, record=True)
 
     def advance(self, change: ChangeFacts) -> HistoryContext:
@@ -165,16 +165,7 @@ class History:
         The context is what the history knew just before the change; refusing a
         change out of merge order happens first, so a refused change changes nothing.
         """
-        self._check_order(change)
         return self._visit(change, record=True)
-
-    def _check_order(self, change: ChangeFacts) -> None:
-        at = change.merged_at
-        if self._last_recorded is not None and at < self._last_recorded:
-            raise ValueError(
-                f"change {change.key} merged at {at.isoformat()} arrived after "
-                f"a change merged at {self._last_recorded.isoformat()}; feed changes in merge order"
-            )
 
     def _visit(self, change: ChangeFacts, record: bool) -> HistoryContext:
         """The context of ``change``; with ``record``, also add the change to the history.
@@ -184,6 +175,13 @@ class History:
         loop, hence the local names and the absence of helper calls.
         """
         at = change.merged_at
+        last = self._last_recorded
+        if record and last is not None and at < last:
+            # Refused before anything changes, so a refused change leaves no trace.
+            raise ValueError(
+                f"change {change.key} merged at {at.isoformat()} arrived after "
+                f"a change merged at {last.isoformat()}; feed changes in merge order"
+            )
         now = at.timestamp()
         author = change.author
         files = self._files
@@ -238,7 +236,9 @@ class History:
         recent = 0.0
         if person is not None:
             prior = person.changes
-            recent = person.recent * _decay(now - person.as_of)
+            # The decay e^(-elapsed/τ), elapsed clipped at zero (``max(0.0, …)`` without the call).
+            elapsed = now - person.as_of
+            recent = person.recent * math.exp(-(elapsed if elapsed > 0.0 else 0.0) / _RECENT_TAU_S)
             counts = person.subsystems
             for s in subsystems:
                 in_subsystems += counts.get(s, 0)
@@ -287,10 +287,6 @@ class History:
             failed,  # service_failed_deploys
             spent,  # error_budget_spent
         )
-
-
-def _decay(seconds: float) -> float:
-    return math.exp(-max(0.0, seconds) / (_RECENT_TAU_DAYS * _DAY))
 
 
 def _count(
