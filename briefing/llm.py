@@ -132,6 +132,16 @@ class ClaudeNarrator:
         except anthropic.AnthropicError as exc:
             # Never the message: it may quote the request.
             raise LLMUnavailable(type(exc).__name__) from None
+        except (ValueError, TypeError, AttributeError) as exc:
+            # A 200 whose body is cut short or is not a message (a proxy's page, say): the SDK
+            # raises plain Python errors for those, which would otherwise lose the briefing.
+            raise LLMUnavailable(f"malformed answer ({type(exc).__name__})") from None
+        try:
+            return self._draft_of(message)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise LLMUnavailable(f"malformed answer ({type(exc).__name__})") from None
+
+    def _draft_of(self, message: Any) -> Draft:
         usage = message.usage
         output = message.parsed_output
         return Draft(

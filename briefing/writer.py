@@ -174,6 +174,11 @@ def write_narrative(
             log.warning("narrative.llm_unavailable", reason=str(exc), attempt=attempt)
             used = fallback.model_copy(update={"usage": _priced(usage)})
             return WrittenNarrative(used, "unavailable", problems)
+        except Exception:
+            # A narrator's bug must not cost anyone their briefing: fall back, keep the trace.
+            log.exception("narrative.llm_crashed", attempt=attempt)
+            used = fallback.model_copy(update={"usage": _priced(usage)})
+            return WrittenNarrative(used, "unavailable", problems)
         usage = usage + draft.usage
         narrative, problems = _judge(payload, draft, names)
         if narrative is not None and not problems:

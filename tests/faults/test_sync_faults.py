@@ -410,8 +410,9 @@ def test_sync_fault_is_one_sentence_or_recovered_and_the_store_ends_complete(
     assert all(s.error is None for s in again.values()), [s.line() for s in again.values()]
     if not fault.recovers and fault.source == PULLS:
         # The next sync goes on from the page after the last checkpoint, not from the top.
-        assert saved[PULLS] is not None
-        assert _first_page_after(world, github_seen) == json.loads(saved[PULLS])["after"]
+        pulls_cursor = saved[PULLS]
+        assert pulls_cursor is not None
+        assert _first_page_after(world, github_seen) == json.loads(pulls_cursor)["after"]
     if not fault.recovers and fault.source == "pagerduty":
         assert saved["pagerduty"] is not None
         resumed = world.pagerduty.list_requests()[pagerduty_seen]
