@@ -1,13 +1,15 @@
 """A time-ordered index of earlier changes, deploys and incidents, queried *as of* a change.
 
-The caller feeds changes in merge order: ask ``context`` for a change first, then
-``record`` it. Incidents, deploys and error-budget exhaustions are added up
-front and only those that had happened before the asked-for time count, so
-nothing from the future ever reaches a signal.
+The caller feeds changes in merge order: ask ``context`` for a change first,
+then ``record`` it, or do both in one pass with ``advance``. Incidents, deploys
+and error-budget exhaustions are added up front and only those that had
+happened before the asked-for time count, so nothing from the future ever
+reaches a signal.
 
 The index is built for a million changes in a minute on one core: per-file and
-per-author state are a few numbers in plain dicts keyed by path and author,
-and times are POSIX seconds.
+per-author state are a few numbers in slotted objects in plain dicts keyed by
+path and author, file and author times are POSIX seconds, and ``advance``
+reads and updates each touched file's state in the same pass.
 """
 
 from __future__ import annotations
@@ -172,7 +174,7 @@ class History:
 
         Context and recording share one pass: each file's state is read once for
         the context, before the change updates it. This is the scorer's inner
-        loop, hence the local names and the absence of helper calls.
+        loop, hence the local names and the helpers written out inline.
         """
         at = change.merged_at
         last = self._last_recorded
