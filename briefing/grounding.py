@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
+from briefing.render.escape import neutralise
 
 __all__ = ["MAX_WORDS", "check_narrative"]
 
@@ -25,6 +26,11 @@ _CHANGE_REF = re.compile(r"\b[\w.-]+/[\w.-]+#\d+\b|(?<![\w/])#\d+\b")
 _KEY_REF = re.compile(r"\b[A-Z][A-Z0-9]*-\d+\b|\bdeploy:[\w.:/-]+")
 _URL = re.compile(r"https?://[^\s<>|)\]]+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![\w.])@[\w.-]+|<[!@#][^>]*>")
+# Markup a narrative never needs: HTML or XML tags (`<script`, `</briefing_payload>`,
+# `<!--`), Slack's `<mailto:…|…>`, and link schemes other than http(s). The renderers
+# escape all of it; refusing it as well catches an answer that echoes an injection.
+_MARKUP = re.compile(r"</?[A-Za-z?][^<>\s]*|<!(?:--|\[)")
+_SCHEME = re.compile(r"\b(?:javascript:|vbscript:|mailto:|data:[\w.+-]+/|file://)", re.IGNORECASE)
 _COUNT_CLAIM = re.compile(r"\b(\d+)\s+(critical|warnings?|info)\b(?!-)", re.IGNORECASE)
 _SEVERITY_TAMPERING = re.compile(
     r"\b(?:not|no longer|isn't|is not|aren't|are not)\s+(?:really\s+)?(?:critical|urgent|a warning)"
@@ -111,6 +117,10 @@ def _reference_problems(where: str, text: str, payload: BriefingPayload) -> Iter
             yield f"{where} has the link {url}, which is not in the payload; leave links out"
     for mention in _MENTION.findall(text):
         yield f"{where} has the mention {mention}; never mention people or channels"
+    for markup in dict.fromkeys(_MARKUP.findall(text)):
+        yield f"{where} has the markup {markup[:40]}; write plain sentences without tags"
+    for scheme in dict.fromkeys(m.lower().split(":")[0] for m in _SCHEME.findall(text)):
+        yield f"{where} has a {scheme}: link, which is not in the payload; leave links out"
 
 
 def _number_problems(where: str, text: str, allowed: set[float]) -> Iterator[str]:
@@ -165,7 +175,9 @@ def check_narrative(
     names = tuple(known_names)
     problems = list(_card_problems(payload, narrative))
     words = 0
-    for where, text in _texts(narrative):
+    for where, raw in _texts(narrative):
+        # As a reader will see it: hidden characters cannot split a mention or a tag.
+        text = neutralise(raw)
         words += len(text.split())
         problems += _reference_problems(where, text, payload)
         problems += _number_problems(where, text, allowed)

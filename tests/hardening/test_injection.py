@@ -28,6 +28,7 @@ from bot.pipeline import score_all
 from bot.slack.answers import brief_reply
 from bot.slack.commands import Scope
 from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, service_reply
+from briefing.grounding import check_narrative
 from briefing.llm import ClaudeNarrator
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
@@ -339,3 +340,49 @@ def test_attack_is_inert(world: World, attack: Attack, location: str) -> None:
     assert _reached(world, outcome, location, attack.text), f"{attack.id} never got to {location}"
     assert not outcome.problems, "\n".join(outcome.problems)
     assert _severities(outcome.composed) == _severities(world.baseline)
+
+
+# Attacks a narrative must not repeat: each is a mention, a link or a tag once shown.
+ECHO_REFUSED = {
+    "close-payload-tag": "markup </briefing_payload",
+    "fake-grounding-problems": "markup <grounding_problems",
+    "channel": "mention <!channel>",
+    "here": "mention <!here>",
+    "everyone": "mention <!everyone>",
+    "user-mention": "mention <@U123ABC>",
+    "channel-link": "mention <#C123ABC|general>",
+    "masked-link": "link https://evil.example/login",
+    "subteam": "mention <!subteam^S123ABC|@oncall>",
+    "date-token": "mention <!date^1392734382^{date_short}|Feb 18>",
+    "mailto-link": "mailto: link",
+    "bare-at": "mention @channel",
+    "script": "markup <script",
+    "img-onerror": "markup <img",
+    "javascript-link": "javascript: link",
+    "style-breakout": "markup </style",
+    "svg-onload": "markup <svg",
+    "iframe": "markup <iframe",
+    "data-url": "data: link",
+    "comment-cdata": "markup <!--",
+    "zero-width": "mention <!channel>",
+    "long-mentions": "mention <!channel>",
+    "code-fence": "mention <!channel>",
+    "markdown-link": "link https://evil.example/login",
+}
+
+
+@pytest.mark.parametrize(
+    ("attack", "problem"),
+    [pytest.param(a, ECHO_REFUSED[a.id], id=a.id) for a in ATTACKS if a.id in ECHO_REFUSED],
+)
+def test_grounding_refuses_a_narrative_that_repeats_markup(
+    world: World, attack: Attack, problem: str
+) -> None:
+    """A grounded narrative with the attack added to its headline is refused, naming why."""
+    composed = world.baseline[0]
+    assert check_narrative(composed.payload, composed.narrative) == ()
+    echoed = composed.narrative.model_copy(
+        update={"headline": f"{composed.narrative.headline} {attack.text}"}
+    )
+    problems = check_narrative(composed.payload, echoed)
+    assert any(problem in p for p in problems), problems
