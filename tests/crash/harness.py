@@ -13,11 +13,12 @@ the trial's seeded RNG chose, in one of three ways:
   before answering, so the sender never hears that it went out;
 - ``timer``: the parent kills it a random time after it started delivering.
 
-A restart after a kill comes ``QUICK_RESTART`` later on the briefing clock (inside
-the claim's lease, so the crashed attempt's claims must be left alone) or
-``RESTART_GAP`` later (past it, so they are taken over). The last run, past the lease
-of every claim, is not killed; one more run after it must send nothing. Then each
-delivery must be seen exactly once.
+A restart after a kill comes ``RESTART_GAP`` later on the briefing clock, past the
+claim's lease, so the crashed attempt's claims are taken over; for some kills an extra
+run comes first, ``QUICK_RESTART`` after the kill, inside the lease, which must leave
+those claims alone and send the rest. The last run, past the lease of every claim, is
+not killed; one more run after it must send nothing. Then each delivery must be seen
+exactly once.
 """
 
 from __future__ import annotations
@@ -153,6 +154,11 @@ _AIMS: dict[str, tuple[tuple[str, str, int], ...]] = {
         ("checkpoint", "record.done", 3),
     ),
 }
+
+# Points only a retry of an earlier attempt reaches.
+_RETRY_ONLY = frozenset(
+    {"claim.take_over", "claim.taken_over", "render.stored", "send.slack.found"}
+)
 
 
 def _wait_dead(pid: int, timeout: float = 5.0) -> None:
@@ -312,13 +318,25 @@ class Kill:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """One trial: the delivery path (``tick`` or ``send``), the kills, one per run, and the
-    time from each killed run to the next."""
+    """One trial: the delivery path (``tick`` or ``send``), the kills, one per run, and
+    after which kills an unkilled run comes at once, inside the claims' lease."""
 
     trial: int
     mode: str
     kills: tuple[Kill, ...]
-    gaps: tuple[timedelta, ...]
+    quick: tuple[bool, ...]
+
+    def runs(self) -> list[tuple[Kill | None, datetime]]:
+        """Each run's kill (``None``: not killed) and briefing clock, in order."""
+        found: list[tuple[Kill | None, datetime]] = []
+        now = NOW
+        for kill, quick in zip(self.kills, self.quick, strict=True):
+            found.append((kill, now))
+            if quick:
+                found.append((None, now + QUICK_RESTART))
+                now += QUICK_RESTART
+            now += RESTART_GAP
+        return [*found, (None, now), (None, now + RESTART_GAP)]
 
 
 def plan_trial(seed: int, backend: str, trial: int, timer_span: float) -> Plan:
@@ -329,14 +347,18 @@ def plan_trial(seed: int, backend: str, trial: int, timer_span: float) -> Plan:
     """
     rng = random.Random(f"{seed}:{backend}:{trial}")
     kills: list[Kill] = []
-    for _ in range(rng.choice((1, 1, 2, 2, 3))):
+    for i in range(rng.choice((1, 1, 2, 2, 3))):
         if rng.random() < 0.2:
             kills.append(Kill("timer", delay=rng.uniform(0.0, timer_span)))
             continue
-        kind, point, most = rng.choice(_AIMS[rng.choice(sorted(_AIMS))])
+        aims = _AIMS[rng.choice(sorted(_AIMS))]
+        if i == 0:
+            # The first run retries nothing.
+            aims = tuple(a for a in aims if a[1] not in _RETRY_ONLY) or _AIMS["claim"][:2]
+        kind, point, most = rng.choice(aims)
         kills.append(Kill(kind, point, rng.randint(1, most)))
-    gaps = tuple(rng.choice((QUICK_RESTART, RESTART_GAP, RESTART_GAP)) for _ in kills)
-    return Plan(trial, rng.choice(("tick", "send")), tuple(kills), gaps)
+    quick = tuple(rng.random() < 0.25 for _ in kills)
+    return Plan(trial, rng.choice(("tick", "send")), tuple(kills), quick)
 
 
 @dataclass(frozen=True, slots=True)
@@ -629,9 +651,7 @@ def run_trial(
     busy: list[float] = []
     window: Counter[str] = Counter()
     problems: list[str] = []
-    now = NOW
-    gaps = (*plan.gaps, RESTART_GAP, RESTART_GAP)
-    for kill, gap in zip((*plan.kills, None, None), gaps, strict=True):
+    for kill, now in plan.runs():
         raw_before, _ = _email_counts(smtp, emails)
         result, out = _run(zygote, env, workdir, plan.mode, now, kill, switch, slack, smtp)
         runs.append(result)
@@ -650,7 +670,6 @@ def run_trial(
             failed = [o for o in outcomes if o["status"] not in ("sent", "found", "skipped")]
             if failed:
                 problems.append(f"run {len(runs)} had outcomes {failed}")
-        now += gap
     slack_counts = {k: len(slack.messages(u)) for k, u in users.items()}
     raw, ids = _email_counts(smtp, emails)
     rows = _rows(engine, keys)

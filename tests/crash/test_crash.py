@@ -53,7 +53,7 @@ def test_every_briefing_is_delivered_exactly_once_through_kills(
             assert not result.problems, (
                 f"RISKBRIEF_CRASH_SEED={SEED} {backend} trial {trial} "
                 f"({plan.mode}, kills {[str(k) for k in plan.kills]}, "
-                f"restarts after {[str(g) for g in plan.gaps]}, "
+                f"quick restarts {list(plan.quick)}, "
                 f"landed {[r.at for r in result.runs]}): {list(result.problems)}"
             )
             # Timer kills aim within what one delivery run takes here.

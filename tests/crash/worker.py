@@ -122,6 +122,8 @@ def serve() -> int:
             try:
                 err = os.open(command["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
                 os.dup2(err, 2)
+                # Nothing but the zygote may write to its stdout: that is the protocol.
+                os.dup2(err, 1)
                 os.environ.update(command["env"])
                 done = deliver_once(
                     datetime.fromisoformat(command["now"]),
