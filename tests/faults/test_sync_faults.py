@@ -12,6 +12,7 @@ holds exactly the reference's rows, each once.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ TOKEN = "test-token"
 REPO = "acme/shop"
 PULLS = f"github {REPO} PRs"
 DEPLOYMENTS = f"github deployments {REPO}"
+ISSUES = f"github incidents {REPO}"
 PD_PAGE = 2
 ORG = """
 [organisation]
@@ -238,12 +240,14 @@ def _cursor(engine: Engine, source: str) -> str | None:
 
 
 def _one_sentence(text: str | None) -> bool:
+    """One sentence that says what happens next or what to fix (a setting's name)."""
     return (
         text is not None
         and "\n" not in text
         and text.rstrip().endswith(".")
         and "Traceback" not in text
         and "unexpected" not in text
+        and ("next sync" in text or re.search(r"\b[A-Z]+_[A-Z_]+\b", text) is not None)
     )
 
 
@@ -346,6 +350,25 @@ FAULTS = [
         recovers=False,
         says="Resource not accessible by integration",
     ),
+    Fault(
+        "graphql 200 query error",
+        PULLS,
+        _graphql(
+            Answer(
+                200,
+                {
+                    "errors": [
+                        {
+                            "message": "Field 'mergeQueue' doesn't exist on type 'PullRequest'",
+                            "locations": [{"line": 3, "column": 5}],
+                        }
+                    ]
+                },
+            )
+        ),
+        recovers=False,
+        says="the next sync retries",
+    ),
     Fault("graphql truncated JSON", PULLS, _graphql(CUT_SHORT), recovers=True),
     Fault("rest 502 once", DEPLOYMENTS, _rest(DEPLOYS_PATH, BAD_GATEWAY), recovers=True),
     Fault(
@@ -376,6 +399,64 @@ FAULTS = [
         _pagerduty(*[PD_ERROR] * 5),
         recovers=False,
         says="PagerDuty kept answering 500",
+    ),
+    Fault(
+        "graphql RATE_LIMITED throughout",
+        PULLS,
+        _graphql(*[RATE_LIMITED] * 7),
+        recovers=False,
+        says="kept answering that it is rate limited",
+    ),
+    Fault(
+        "github secondary limit throughout",
+        PULLS,
+        _graphql(*[SECONDARY] * 7),
+        recovers=False,
+        says="rate limit",
+    ),
+    Fault(
+        "graphql truncated JSON at every page size",
+        PULLS,
+        _graphql(CUT_SHORT, CUT_SHORT),
+        recovers=False,
+        says="GitHub kept failing (5xx or timeouts)",
+    ),
+    Fault(
+        "github token revoked mid-sync (401)",
+        PULLS,
+        _graphql(Answer(401, {"message": "Bad credentials"})),
+        recovers=False,
+        says="GITHUB_TOKEN",
+    ),
+    Fault(
+        "rest 502 on deployment statuses throughout",
+        DEPLOYMENTS,
+        _rest(f"{DEPLOYS_PATH}/12/statuses", *[BAD_GATEWAY] * 4),
+        recovers=False,
+        says="GitHub answered 502",
+    ),
+    Fault(
+        "rest 502 on issues throughout",
+        ISSUES,
+        _rest(f"/repos/{REPO}/issues", *[BAD_GATEWAY] * 4),
+        recovers=False,
+        says="GitHub answered 502",
+    ),
+    Fault(
+        "pagerduty 429 with retry-after",
+        "pagerduty",
+        _pagerduty(
+            Answer(429, {"error": {"message": "Rate Limit Exceeded"}}, {"retry-after": "20"})
+        ),
+        recovers=True,
+        waits=(20.0,),
+    ),
+    Fault(
+        "pagerduty truncated JSON",
+        "pagerduty",
+        _pagerduty(Answer(200, raw=b'{"incidents": [{"id": "Q3A')),
+        recovers=False,
+        says="not a JSON object",
     ),
 ]
 

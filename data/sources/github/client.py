@@ -245,7 +245,10 @@ class GitHubClient:
                 "repository name in riskbrief.toml and the token's access."
             )
         if status >= 500:
-            return GitHubUnavailable(f"GitHub answered {status} for {_short(url)}.")
+            return GitHubUnavailable(
+                f"GitHub answered {status} for {_short(url)}, a fault on its side; "
+                "the next sync resumes from the last checkpoint."
+            )
         return SourceError(f"GitHub answered {status} for {_short(url)}; see the log.")
 
     def graphql(
@@ -394,7 +397,15 @@ def _graphql_error(errors: list[Any]) -> SourceError:
     lowered = message.lower()
     if "timeout" in lowered or "timed out" in lowered or "something went wrong" in lowered:
         return GitHubUnavailable(f"GitHub gave up on the GraphQL query ({message.rstrip('.')}).")
-    return SourceError(f"GitHub's GraphQL API refused the query ({message.rstrip('.')}).")
+    if first.get("type") == "FORBIDDEN":
+        return SourceError(
+            f"GitHub refused the GraphQL query ({message.rstrip('.')}); give GITHUB_TOKEN or "
+            "the GitHub App read access to the repository's contents and pull requests."
+        )
+    return SourceError(
+        f"GitHub's GraphQL API refused the query ({message.rstrip('.')}); the next sync "
+        "retries from the last checkpoint and the log has the details."
+    )
 
 
 def _rate_limited(errors: list[Any]) -> bool:
