@@ -7,7 +7,8 @@ to get an answer becomes ``LLMUnavailable``, so the writer falls back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import anthropic
@@ -81,8 +82,18 @@ class _LastBody(anthropic.Middleware):
         return response
 
 
+# After Claude could not answer (timeouts, refusals, 429 or 5xx outlasting the SDK's
+# retries), the briefings that follow within this long fall back without asking again:
+# otherwise each one of a run waits out the same outage (30 s x 3 tries by default).
+_COOL_DOWN_SECONDS = 300.0
+
+
 class ClaudeNarrator:
-    """Asks Claude for a ``NarrativeDraft``; one instance serves every briefing of a run."""
+    """Asks Claude for a ``NarrativeDraft``; one instance serves every briefing of a run.
+
+    Once Claude has been unavailable, later drafts within ``cool_down`` seconds raise
+    ``LLMUnavailable`` at once; ``clock`` (monotonic seconds) is a seam for tests.
+    """
 
     def __init__(
         self,
@@ -93,12 +104,21 @@ class ClaudeNarrator:
         timeout: float = 30.0,
         max_retries: int = 2,
         max_tokens: int = MAX_OUTPUT_TOKENS,
+        cool_down: float = _COOL_DOWN_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.model = model
         self._max_tokens = max_tokens
         self._client = anthropic.Anthropic(
             api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
         )
+        self._cool_down = cool_down
+        self._clock = clock
+        self._down_until: float | None = None
+
+    def _unavailable(self, reason: str) -> LLMUnavailable:
+        self._down_until = self._clock() + self._cool_down
+        return LLMUnavailable(reason)
 
     def draft(self, system: str, turns: Sequence[Turn]) -> Draft:
         """Claude's answer to ``turns``; ``LLMUnavailable`` when it gives none."""
@@ -111,6 +131,8 @@ class ClaudeNarrator:
             {"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}
         ]
         messages = [_message(t) for t in turns]
+        if self._down_until is not None and self._clock() < self._down_until:
+            raise LLMUnavailable("unavailable moments ago; not asked again yet")
         try:
             message = client.messages.parse(
                 model=self.model,
@@ -128,10 +150,10 @@ class ClaudeNarrator:
                 error=f"{exc.error_count()} validation error(s), first: {exc.errors()[0]['msg']}",
             )
         except anthropic.APIStatusError as exc:
-            raise LLMUnavailable(f"{type(exc).__name__} (HTTP {exc.status_code})") from None
+            raise self._unavailable(f"{type(exc).__name__} (HTTP {exc.status_code})") from None
         except anthropic.AnthropicError as exc:
             # Never the message: it may quote the request.
-            raise LLMUnavailable(type(exc).__name__) from None
+            raise self._unavailable(type(exc).__name__) from None
         except (ValueError, TypeError, AttributeError) as exc:
             # A 200 whose body is cut short or is not a message (a proxy's page, say): the SDK
             # raises plain Python errors for those, which would otherwise lose the briefing.

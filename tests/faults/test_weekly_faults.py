@@ -30,10 +30,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 from structlog.testing import capture_logs
 
-from bot.delivery import EmailSender, Senders, SlackSender, deliver
+from bot.delivery import EmailSender, Senders, SlackSender, deliver, send_now
 from bot.pipeline import score_all
 from bot.schedule import tick
 from bot.settings import Settings
+from briefing.llm import ClaudeNarrator
+from briefing.writer import write_narrative
 from data.config import OrgConfig
 from data.deliveries import FAILED, SENT, states
 from data.engine import make_engine, session_scope
@@ -41,6 +43,7 @@ from data.migrate import upgrade
 from data.org import sync_org
 from data.sources.sample import load_sample, sample_org_config
 from data.tables import Briefing, Subscriber
+from tests.briefing.payloads import busy_payload
 from tests.fakes.anthropic_server import FakeAnthropic, Reply
 from tests.fakes.http import Answer, FakeServer
 from tests.fakes.slack_server import FakeSlack
@@ -218,6 +221,52 @@ def test_anthropic_fault_still_delivers_and_the_briefing_records_its_narrative(
         assert "deterministic" in str(message["blocks"]).lower()
     if fault.retries and "rate_limited" in fault.replies:
         assert llm_waits, "the SDK's retry wait should have been asked for"
+
+
+def test_claude_down_costs_one_timeout_per_run_not_one_per_briefing(
+    store: Engine, slack: FakeSlack, smtp: FakeSMTP
+) -> None:
+    """With Claude hanging, ``brief --send`` waits out one timeout and sends everyone's fallback."""
+    with FakeAnthropic(hang_seconds=3.0) as claude:
+        hang: Reply = "hang"
+        claude.script(*[hang] * 8)
+        settings = Settings(
+            anthropic_api_key="test-key",
+            anthropic_base_url=claude.url,
+            llm_timeout=0.5,
+            llm_max_retries=0,
+        )
+        report = send_now(store, settings, sample_org_config(), NOW, senders=_senders(slack, smtp))
+        asked = len(claude.requests)
+    assert len(report.delivered) == len(SLACK_USERS) + len(EMAILS)
+    assert asked == 1
+    with session_scope(store) as session:
+        sources = {b.narrative_source for b in session.exec(select(Briefing))}
+    assert sources == {"deterministic"}
+
+
+def test_claude_is_asked_again_once_the_cool_down_is_over() -> None:
+    """After an outage the narrator falls back at once for a while, then asks Claude again."""
+    now = [0.0]
+    payload = busy_payload()
+    with FakeAnthropic() as claude:
+        claude.script("overloaded")
+        narrator = ClaudeNarrator(
+            api_key="test-key",
+            base_url=claude.url,
+            timeout=1.0,
+            max_retries=0,
+            cool_down=300.0,
+            clock=lambda: now[0],
+        )
+        outcomes = [write_narrative(payload, narrator).outcome]
+        now[0] = 299.0
+        outcomes.append(write_narrative(payload, narrator).outcome)
+        now[0] = 301.0
+        outcomes.append(write_narrative(payload, narrator).outcome)
+        asked = len(claude.requests)
+    assert outcomes == ["unavailable", "unavailable", "llm"]
+    assert asked == 2
 
 
 BROKEN_ANSWERS = {
