@@ -17,6 +17,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from briefing.render import SlackMessage
@@ -79,6 +82,37 @@ def _user_error(exc: SlackApiError) -> DeliveryError | None:
     return DeliveryError(f"Slack said {code}: {fix}") if fix else None
 
 
+class _ShortRateLimitWaits(RateLimitErrorRetryHandler):
+    """Waits out a 429 inside the client only when its Retry-After is short.
+
+    A longer wait would hold the whole delivery run (and the claim's lease) for
+    it; failing the attempt instead lets the scheduler retry after its back-off.
+    """
+
+    def __init__(self, max_retry_count: int, max_wait: float) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._max_wait = max_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        for name, values in response.headers.items():
+            if name.lower() == "retry-after":
+                value = values[0] if values else ""
+                try:
+                    return float(value) <= self._max_wait
+                except ValueError:
+                    return False
+        return True
+
+
 def _transient(exc: SlackApiError) -> DeliveryError:
     code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
     return DeliveryError(f"Slack did not take the briefing ({code}); it is retried later")
@@ -95,15 +129,17 @@ class SlackSender:
         channel: str | None = None,
         timeout: int = 30,
         rate_limit_retries: int = 3,
+        max_rate_limit_wait: float = 60.0,
     ) -> None:
-        # Only 429s are retried inside the client: Slack did not act on them. A retry
-        # after a dropped connection could post twice, so that case fails the attempt
-        # and the next one checks the channel's history first.
+        # Only 429s are retried inside the client (Slack did not act on them), and only
+        # when Retry-After is at most ``max_rate_limit_wait`` seconds. A retry after a
+        # dropped connection could post twice, so that case fails the attempt and the
+        # next one checks the channel's history first.
         self._client = WebClient(
             token=token,
             base_url=base_url,
             timeout=timeout,
-            retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)],
+            retry_handlers=[_ShortRateLimitWaits(rate_limit_retries, max_rate_limit_wait)],
         )
         self._channel = channel
 

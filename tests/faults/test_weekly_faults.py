@@ -381,6 +381,11 @@ CHANNEL_FAULTS = [
         _slack_fault("chat.postMessage", 4, status=429, retry_after=3),
     ),
     ChannelFault(
+        "slack 429 with a Retry-After of 15 minutes",
+        "slack",
+        _slack_fault("chat.postMessage", 1, status=429, retry_after=900),
+    ),
+    ChannelFault(
         "slack ratelimited on chat.postMessage",
         "slack",
         _slack_fault("chat.postMessage", 1, error="ratelimited"),
@@ -428,6 +433,8 @@ def test_channel_fault_is_recorded_and_a_later_tick_sends_exactly_once(
             assert "retried later" in (row.last_error or "")
         # The other channel of each subscriber went out on the first tick.
         assert all(r.status == SENT for r in rows.values() if r.channel != fault.channel)
+    # No wait inside a run is longer than a minute: a longer one is left to a later tick.
+    assert all(w < 61 for w in slack_waits), slack_waits
     good = _senders(slack, smtp)
     # Before the back-off is over, nothing is tried again, even with the fault gone.
     clock.move_to(NOW + timedelta(minutes=2))
