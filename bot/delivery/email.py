@@ -17,10 +17,13 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
 
+import structlog
 from pydantic import SecretStr
 
 from briefing.render import EmailMessageParts, build_mime
 from scoring.errors import DeliveryError
+
+log = structlog.get_logger("riskbrief.delivery")
 
 __all__ = ["EmailSender", "briefing_message", "message_id"]
 
@@ -72,13 +75,16 @@ class EmailSender:
         """Send ``message``; its Message-ID, or ``DeliveryError`` in one sentence."""
         where = f"{self.host}:{self.port}"
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            try:
                 if self.starttls:
                     smtp.starttls(context=self.ssl_context or ssl.create_default_context())
                 if self.username is not None:
                     secret = self.password.get_secret_value() if self.password else ""
                     smtp.login(self.username, secret)
                 smtp.send_message(message)
+            finally:
+                _hang_up(smtp, where)
         except smtplib.SMTPAuthenticationError:
             raise DeliveryError(
                 f"the SMTP server {where} refused the login; check RISKBRIEF_SMTP_USERNAME "
@@ -111,3 +117,19 @@ class EmailSender:
                 f"the SMTP server {where} could not be used ({reason}); it is retried later"
             ) from None
         return str(message["Message-ID"])
+
+
+def _hang_up(smtp: smtplib.SMTP, where: str) -> None:
+    """QUIT and close, never raising: once the message is accepted, it is sent.
+
+    (``with smtplib.SMTP(...)`` raises when QUIT is answered with anything but 221,
+    which made a briefing the server had queued count as failed and be sent again.)
+    """
+    try:
+        code, _ = smtp.quit()
+        if code != 221:
+            log.info("email.quit_refused", server=where, code=code)
+    except (smtplib.SMTPException, OSError) as exc:
+        log.info("email.quit_failed", server=where, error=type(exc).__name__)
+    finally:
+        smtp.close()

@@ -455,3 +455,71 @@ def test_channel_fault_is_recorded_and_a_later_tick_sends_exactly_once(
         assert len(slack.messages(user)) == 1, user
     for address in EMAILS:
         assert len(smtp.to(address)) == 1, address
+
+
+class QuitFailingSMTP:
+    """A plain SMTP relay that accepts each message, then answers QUIT with an error."""
+
+    def __init__(self) -> None:
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen()
+        self._sock.settimeout(0.1)
+        self.port: int = self._sock.getsockname()[1]
+        self.accepted: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            conn.settimeout(5)
+            with conn, conn.makefile("rb") as lines:
+                self._session(conn, lines)
+
+    def _session(self, conn: socket.socket, lines: Any) -> None:
+        conn.sendall(b"220 relay.test ESMTP\r\n")
+        for raw in lines:
+            verb = raw.split(b" ", 1)[0].strip().upper()
+            if verb == b"EHLO":
+                conn.sendall(b"250-relay.test\r\n250 SIZE 1000000\r\n")
+            elif verb == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                body = b"".join(iter(lines.readline, b".\r\n"))
+                self.accepted.append(body)
+                conn.sendall(b"250 2.0.0 queued\r\n")
+            elif verb == b"QUIT":
+                conn.sendall(b"451 4.3.0 cannot close the session cleanly\r\n")
+                return
+            else:
+                conn.sendall(b"250 OK\r\n")
+
+    def close(self) -> None:
+        """Stop listening."""
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()
+
+
+def test_an_email_the_server_accepted_is_not_sent_again_when_quit_fails(store: Engine) -> None:
+    """A relay that queued the briefing but fumbled QUIT counts it sent; no tick sends it again."""
+    relay = QuitFailingSMTP()
+    try:
+        senders = Senders(
+            email=EmailSender(
+                host="127.0.0.1", port=relay.port, sender=SENDER, starttls=False, timeout=5
+            ),
+            missing={"slack": "Slack is not configured in this test"},
+        )
+        org = sample_org_config()
+        for minutes in (0, 10, 60):
+            tick(store, Settings(), org, NOW + timedelta(minutes=minutes), senders)
+    finally:
+        relay.close()
+    rows = states(store, week=WEEK)
+    assert {(r.channel, r.status, r.attempts) for r in rows} == {("email", SENT, 1)}
+    assert len(relay.accepted) == len(EMAILS)
