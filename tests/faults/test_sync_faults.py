@@ -15,7 +15,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -109,6 +109,7 @@ class World:
     pagerduty: FakePagerDuty
     org: OrgConfig
     sleeps: Sleeps = field(default_factory=Sleeps)
+    now: datetime = NOW
 
     def sources(self) -> tuple[list[Source], GitHubClient]:
         """The real sources as ``bot.sources`` builds them, with fake sleeps and a fixed clock.
@@ -119,24 +120,24 @@ class World:
             self.github.url,
             TokenAuth(TOKEN),
             sleep=self.sleeps,
-            clock=lambda: NOW.timestamp(),
+            clock=lambda: self.now.timestamp(),
         )
         config = self.org.sources.github
         pagerduty = self.org.sources.pagerduty
         assert config is not None
         assert pagerduty is not None
         sources: list[Source] = [
-            GitHubPullsSource(client, REPO, config, 90, clock=lambda: NOW, max_page=2)
+            GitHubPullsSource(client, REPO, config, 90, clock=lambda: self.now, max_page=2)
         ]
-        sources.extend(deploy_sources(client, self.org, config, now=lambda: NOW))
-        sources.extend(incident_sources(client, self.org, config, now=lambda: NOW))
+        sources.extend(deploy_sources(client, self.org, config, now=lambda: self.now))
+        sources.extend(incident_sources(client, self.org, config, now=lambda: self.now))
         sources.append(
             PagerDutySource(
                 pagerduty,
                 self.pagerduty.token,
                 self.pagerduty.url,
                 sleep=self.sleeps,
-                clock=lambda: NOW,
+                clock=lambda: self.now,
                 page_size=PD_PAGE,
             )
         )
@@ -153,7 +154,7 @@ class World:
 
 @pytest.fixture
 def world() -> Iterator[World]:
-    """Seven merged PRs (four pages), three deployments, two incident issues, three pages."""
+    """Seven merged PRs (four pages), three deployments, two incident issues, six PD incidents."""
     with FakeGitHubRest(tokens=(TOKEN,)) as github, FakePagerDuty() as pagerduty:
         graphql = make_fake_github_graphql(github.server, TOKEN)
         graphql.now = NOW
@@ -188,6 +189,7 @@ def world() -> Iterator[World]:
             )
             for n in range(1, 6)
         )
+        pagerduty.incidents.append(pd_incident("Q6ABC", 506, "PCHK001", NOW - timedelta(days=1)))
         yield World(github, graphql, pagerduty, parse_org_config(ORG))
 
 
@@ -535,3 +537,38 @@ def test_github_resumes_from_its_cursor_on_each_store(
     assert (second[PULLS].added, second[PULLS].updated) == (3, 0)
     assert contents(engine) == expected
     assert _cursor(engine, CURSOR_SOURCE) is None
+
+
+def test_what_changed_during_an_outage_is_in_the_store_after_it(
+    world: World, reference: Engine, tmp_path: Path
+) -> None:
+    """New and updated PRs, deploys and incidents from during an outage all land once after it."""
+    engine = _prepare(make_engine(f"sqlite:///{tmp_path / 'faulty.db'}"), world.org, upgraded=False)
+    pulls = _graphql(BAD_GATEWAY, BAD_GATEWAY)(world)
+    incidents = _pagerduty(*[PD_ERROR] * 5)(world)
+    first = world.sync(engine)
+    assert first[PULLS].error is not None
+    assert first["pagerduty"].error is not None
+    # During the outage: a PR merged, another relabelled, a deploy, an incident opened,
+    # the open one resolved.
+    during = NOW + timedelta(hours=1)
+    world.graphql.add(REPO, [replace(_pull(8), updated_at=iso(during), merged_at=iso(during))])
+    world.graphql.update(REPO, 3, labels=("hotfix",), updated_at=iso(during))
+    world.github.add_deployment(
+        REPO, 14, "production", during, sha=f"{14:040x}", statuses=(("success", during),)
+    )
+    world.pagerduty.incidents.append(pd_incident("Q7ABC", 507, "PCHK001", during))
+    world.pagerduty.resolve("Q6ABC", during)
+    world.now = NOW + timedelta(hours=2)
+    pulls.clear()
+    incidents.clear()
+    for _ in range(2):
+        summaries = world.sync(engine)
+        assert all(s.error is None for s in summaries.values()), summaries
+    world.sync(_prepare(reference, world.org))
+    assert contents(engine) == contents(reference)
+    assert max(contents(engine).values()) == 1
+    keys = {k[1] for k in contents(engine)}
+    assert {f"{REPO}#8", f"{REPO}#3"} <= keys
+    assert ("change", f"{REPO}#3", "Change 3", f"{3:040x}", ("hotfix",)) in contents(engine)
+    engine.dispose()
