@@ -323,6 +323,11 @@ FORBIDDEN = Answer(
     {"errors": [{"type": "FORBIDDEN", "message": "Resource not accessible by integration"}]},
 )
 CUT_SHORT = Answer(200, raw=b'{"data": {"repository": {"pulls": {"pageInfo": {"hasNe')
+PRIMARY = Answer(
+    403,
+    {"message": "API rate limit exceeded for user ID 1."},
+    {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(NOW.timestamp()) + 120)},
+)
 DEPLOYS_PATH = f"/repos/{REPO}/deployments"
 PD_ERROR = Answer(500, {"error": {"message": "Internal Server Error", "code": 2000}})
 
@@ -401,6 +406,20 @@ FAULTS = [
         _pagerduty(*[PD_ERROR] * 5),
         recovers=False,
         says="PagerDuty kept answering 500",
+    ),
+    Fault(
+        "github primary limit exhausted (403, reset in 2 min)",
+        PULLS,
+        _graphql(PRIMARY),
+        recovers=True,
+        waits=(121.0,),
+    ),
+    Fault(
+        "rest primary limit exhausted (403, reset in 2 min)",
+        DEPLOYMENTS,
+        _rest(DEPLOYS_PATH, PRIMARY),
+        recovers=True,
+        waits=(121.0,),
     ),
     Fault(
         "graphql RATE_LIMITED throughout",
