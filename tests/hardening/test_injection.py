@@ -70,10 +70,12 @@ class EchoingAnthropic(FakeAnthropic):
         if status != 200:
             return status, headers, body
         answer = json.loads(body["content"][0]["text"])
-        answer["headline"] = f"{answer['headline']} {self.attack}"
+        # A real answer stops at max_tokens (1000 tokens, a few thousand characters).
+        echo = self.attack[:1000]
+        answer["headline"] = f"{answer['headline']} {echo}"
         for paragraph in answer["paragraphs"]:
-            paragraph["text"] = f"{paragraph['text']} {self.attack}"
-        answer["actions"] = [*answer["actions"][:2], self.attack]
+            paragraph["text"] = f"{paragraph['text']} {echo}"
+        answer["actions"] = [*answer["actions"][:2], echo]
         body["content"][0]["text"] = json.dumps(answer)
         return status, headers, body
 
