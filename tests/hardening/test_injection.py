@@ -388,3 +388,32 @@ def test_grounding_refuses_a_narrative_that_repeats_markup(
     )
     problems = check_narrative(composed.payload, echoed)
     assert any(problem in p for p in problems), problems
+
+
+def test_the_checks_catch_what_they_look_for(world: World) -> None:
+    """The checks are not vacuous: unescaped mentions, foreign links and scripts are reported."""
+    allowed = world.allowed_urls
+    url = sorted(allowed)[0]
+    fine = {
+        "text": "ok",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f"<{url}|a PR>"}}],
+    }
+    assert slack_problems(fine, allowed) == []
+    for bad in ("<!channel>", "<@U123>", "<#C1|x>", "<https://evil.example|x>", "a \u202e b"):
+        message = {
+            "text": "ok",
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": bad}}],
+        }
+        assert slack_problems(message, allowed), bad
+    too_many = {"text": "ok", "blocks": [{"type": "divider"}] * 51}
+    assert slack_problems(too_many, allowed)
+    base = world.baseline[0].email.html
+    assert html_problems(base, allowed, base) == []
+    for bad in (
+        "<script>alert(1)</script>",
+        '<img src="x" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="https://evil.example">x</a>',
+        "</style><style>body{}</style>",
+    ):
+        assert html_problems(base.replace("</body>", bad + "</body>"), allowed, base), bad
