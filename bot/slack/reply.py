@@ -9,7 +9,8 @@ from briefing.render.escape import truncate
 
 __all__ = ["SECTION_CHARS", "Reply", "context", "section"]
 
-# Slack's limit: 3000 characters in a section's text.
+# Slack's limit: 3000 characters in a section's text. Text objects are `verbatim`, so
+# that Slack does not turn a bare URL, `#channel` or `@here` into a link or a mention.
 SECTION_CHARS = 3000
 
 
@@ -32,9 +33,11 @@ class Reply:
 
 def section(text: str) -> dict[str, Any]:
     """A mrkdwn section block; ``text`` must already be escaped."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SECTION_CHARS)}}
+    text_object = {"type": "mrkdwn", "text": truncate(text, SECTION_CHARS), "verbatim": True}
+    return {"type": "section", "text": text_object}
 
 
 def context(text: str) -> dict[str, Any]:
     """A mrkdwn context block; ``text`` must already be escaped."""
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(text, 2000)}]}
+    element = {"type": "mrkdwn", "text": truncate(text, 2000), "verbatim": True}
+    return {"type": "context", "elements": [element]}

@@ -2,7 +2,9 @@
 
 Severity counts come first, then the headline, then the cards most severe first.
 Every string from outside goes through :func:`mrkdwn`; the only ``<...>`` markup
-in the message is links to changes whose URL passed :func:`safe_url`.
+in the message is links to changes whose URL passed :func:`safe_url`. Every
+mrkdwn text object is ``verbatim``: otherwise Slack itself turns a bare URL, a
+``#channel`` name or an ``@here`` in a title into a link or a mention.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def _section(text: str, accessory: dict[str, Any] | None = None) -> dict[str, An
     """A section block with mrkdwn ``text`` cut to Slack's limit."""
     block: dict[str, Any] = {
         "type": "section",
-        "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT)},
+        "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT), "verbatim": True},
     }
     if accessory is not None:
         block["accessory"] = accessory
@@ -147,7 +149,7 @@ def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, 
         f"Narrative: {mrkdwn(one_line(narrative_label(narrative)))}",
     ]
     elements = [
-        {"type": "mrkdwn", "text": truncate(t, _CONTEXT_BUDGET)}
+        {"type": "mrkdwn", "text": truncate(t, _CONTEXT_BUDGET), "verbatim": True}
         for t in texts[:MAX_CONTEXT_ELEMENTS]
     ]
     return {"type": "context", "elements": elements}

@@ -106,6 +106,18 @@ def _block_limit_problems(blocks: list[dict[str, Any]]) -> Iterator[str]:
                 yield f"block {i} has a button value over 2000"
 
 
+def _verbatim_problems(node: Any, path: str = "blocks") -> Iterator[str]:
+    """mrkdwn text objects that let Slack turn bare URLs, #channels and @here into links."""
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn" and node.get("verbatim") is not True:
+            yield f"{path} is a mrkdwn text object without verbatim: true"
+        for key, value in node.items():
+            yield from _verbatim_problems(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _verbatim_problems(value, f"{path}[{i}]")
+
+
 def _units(text: str) -> int:
     """Length as Slack counts it: UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
@@ -121,6 +133,7 @@ def slack_problems(message: dict[str, Any], allowed_urls: Set[str]) -> list[str]
         problems.append(f"the notification text is {_units(text)} long")
     blocks = list(message.get("blocks") or [])
     problems += _block_limit_problems(blocks)
+    problems += _verbatim_problems(blocks)
     for where, value in slack_strings(message):
         problems += _link_problems(where, value, allowed_urls)
         problems += invisible_problems(where, value)

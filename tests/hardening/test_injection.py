@@ -396,17 +396,29 @@ def test_the_checks_catch_what_they_look_for(world: World) -> None:
     url = sorted(allowed)[0]
     fine = {
         "text": "ok",
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f"<{url}|a PR>"}}],
+        "blocks": [
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"<{url}|a PR>", "verbatim": True},
+            }
+        ],
     }
     assert slack_problems(fine, allowed) == []
     for bad in ("<!channel>", "<@U123>", "<#C1|x>", "<https://evil.example|x>", "a \u202e b"):
         message = {
             "text": "ok",
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": bad}}],
+            "blocks": [
+                {"type": "section", "text": {"type": "mrkdwn", "text": bad, "verbatim": True}}
+            ],
         }
         assert slack_problems(message, allowed), bad
     too_many = {"text": "ok", "blocks": [{"type": "divider"}] * 51}
     assert slack_problems(too_many, allowed)
+    parsed = {
+        "text": "ok",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}],
+    }
+    assert slack_problems(parsed, allowed), "Slack would link-ify a bare URL or #channel in it"
     base = world.baseline[0].email.html
     assert html_problems(base, allowed, base) == []
     for bad in (
