@@ -131,7 +131,7 @@ _CACHED = 4096
 
 
 def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
-    """Bigger changes hide more defects; points grow with the logarithm of lines changed."""
+    """Bigger changes hide more defects: points start when code is added, grow with its log."""
     lines = change.lines_changed
     text = f"{_plural(lines, 'line')} changed in {_plural(len(change.files), 'file')}"
     if m.lt > 0:
@@ -181,7 +181,7 @@ _fix = functools.lru_cache(maxsize=_CACHED)(_build_fix)
 def file_history(
     _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
-    """Busy files (many earlier changes and developers, changed lately) are still settling."""
+    """Files changed lately and by many developers are still settling."""
     w = cfg.weights.file_history
     if ctx.files_with_history == 0:
         return Signal("file_history", None, w * 0.0, "all files are new", 0.0)
