@@ -34,6 +34,7 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col, select
 
+from bot.compose import make_narrator
 from bot.delivery import DeliveryReport, Senders, channels_of, deliver
 from bot.pipeline import score_all
 from bot.settings import Settings
@@ -178,9 +179,23 @@ def tick(
         if key is not None and briefed[key].id == row.week:
             todo.setdefault(key, briefed[key])
     reports = []
+    # One narrator for the tick, so that after a Claude outage the next subscribers fall
+    # back at once instead of each waiting out the timeout again.
+    narrator = make_narrator(settings) if todo else None
     for s in subscribers:
         if s.key in todo:
-            reports.append(deliver(engine, settings, org, todo[s.key], now, s.key, senders=senders))
+            reports.append(
+                deliver(
+                    engine,
+                    settings,
+                    org,
+                    todo[s.key],
+                    now,
+                    s.key,
+                    senders=senders,
+                    narrator=narrator,
+                )
+            )
     return reports
 
 

@@ -343,7 +343,11 @@ def deliver(
             if not senders.has(channel):
                 outcomes.append(
                     Outcome(
-                        subscriber.key, channel, target.id, "unconfigured", senders.missing[channel]
+                        subscriber.key,
+                        channel,
+                        target.id,
+                        "unconfigured",
+                        senders.missing.get(channel, f"{channel} delivery is not configured"),
                     )
                 )
                 continue
