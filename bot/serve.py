@@ -96,6 +96,8 @@ class HttpServer:
             port=port,
             threads=threads,
             connection_limit=200,
+            # Slack's requests are small; a larger body is refused before it is read.
+            max_request_body_size=1 << 20,
             asyncore_loop_timeout=0.2,
             ident="riskbrief",
         )
