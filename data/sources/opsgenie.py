@@ -5,7 +5,7 @@ Opsgenie's Incident API (``GET /v1/incidents``) takes a search ``query``,
 ``{"data": [...], "paging": {"next": …}}``; a page is followed while
 ``paging.next`` is present. Each sync lists incidents created in a window
 (``query=createdAt > … AND createdAt < …`` in epoch milliseconds, oldest
-first) exactly as ``data.sources.pagerduty.WindowedSync`` does for
+first) exactly as ``data.sources.incident_api.WindowedSync`` does for
 PagerDuty: per-page checkpoints, incidents still open re-read on the next
 sync, long-open ones fetched by id (``GET /v1/incidents/{id}?identifierType=id``).
 
@@ -32,7 +32,7 @@ from typing import Any
 import httpx
 
 from data.source_config import OpsgenieSourceConfig
-from data.sources.pagerduty import (
+from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
     JsonApi,
