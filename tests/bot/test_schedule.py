@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time as systime
 from collections.abc import Iterator
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -212,6 +213,24 @@ def test_only_one_scheduler_leads_on_postgres(database_url: str) -> None:
         engine.dispose()
 
 
+def _wait_until_lock_is_free(engine: Engine, timeout: float = 10.0) -> None:
+    """Wait for a terminated backend to exit: pg_terminate_backend only signals it."""
+    deadline = systime.monotonic() + timeout
+    while systime.monotonic() < deadline:
+        with engine.connect() as conn:
+            held = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND ((classid::bigint << 32) | objid::bigint) = :k"
+                ),
+                {"k": LEADER_LOCK_KEY},
+            ).scalar()
+        if not held:
+            return
+        systime.sleep(0.05)
+    raise AssertionError("the terminated leader still holds the advisory lock")
+
+
 @pytest.mark.postgres
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_leadership_moves_when_the_leaders_connection_dies(database_url: str) -> None:
@@ -240,6 +259,7 @@ def test_leadership_moves_when_the_leaders_connection_dies(database_url: str) ->
                 {"k": LEADER_LOCK_KEY},
             ).scalar()
         assert killed == 1
+        _wait_until_lock_is_free(engine)
         assert two.get_job("sync").func() is True
         assert one.get_job("sync").func() is False
         assert calls == ["one", "two"]
