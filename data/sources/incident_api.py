@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import httpx
 import structlog
@@ -35,7 +35,7 @@ import tenacity
 from data.sources.records import IncidentRecord
 from data.sync import Cursor, SyncRun
 from data.tables import utcnow
-from scoring.errors import SourceError
+from scoring.errors import ConfigError, SourceError
 
 __all__ = [
     "ApiNames",
@@ -44,6 +44,7 @@ __all__ = [
     "JsonApi",
     "PassState",
     "Seen",
+    "WindowedIncidentSource",
     "WindowedSync",
     "day_start",
     "iso",
@@ -479,3 +480,74 @@ def parse_items(
             ident = raw.get("id") if isinstance(raw, dict) else None
             log.warning("incident_skipped", api=api, id=ident, reason=str(exc))
     return tuple(seen), malformed
+
+
+class WindowedIncidentSource:
+    """An incident API read by ``WindowedSync``: what PagerDuty and Opsgenie sources share.
+
+    A subclass names its API (``name``, ``max_offset``, the two sentences for a
+    missing key and an empty service map) and answers ``list_window`` and
+    ``fetch_one``; this class holds the key, the client, the service map and
+    the first-sync start.
+    """
+
+    missing_key: ClassVar[str]
+    missing_services: ClassVar[str]
+
+    def __init__(
+        self,
+        key: str | None,
+        api: JsonApi,
+        services: Mapping[str, str],
+        since: date | None,
+        *,
+        clock: Callable[[], datetime],
+        page_size: int,
+    ) -> None:
+        self._key = key or ""
+        self.api = api
+        self._services = services
+        self._since = since
+        self._clock = clock
+        self._page_size = page_size
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.api.base_url!r}, key=***)"
+
+    @property
+    def name(self) -> str:
+        """The source's name on its summary line."""
+        raise NotImplementedError
+
+    @property
+    def max_offset(self) -> int:
+        """How deep the API pages before ``WindowedSync`` restarts the window."""
+        raise NotImplementedError
+
+    def list_window(
+        self, since: datetime, until: datetime, offset: int, limit: int
+    ) -> IncidentPage:
+        """One page of the incidents created in ``[since, until)``."""
+        raise NotImplementedError
+
+    def fetch_one(self, incident_id: str) -> IncidentPage:
+        """One incident by id (open since before this pass's window)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close the HTTP connection pool (the composition root calls this after the sync)."""
+        self.api.close()
+
+    def sync(self, run: SyncRun) -> None:
+        """Read incidents created since the last pass, and re-read those still open."""
+        if not self._key:
+            raise ConfigError(self.missing_key)
+        if not self._services:
+            raise ConfigError(self.missing_services)
+        days = run.org.sources.first_sync_days
+        since = self._since
+
+        def first_start(now: datetime) -> datetime:
+            return day_start(since) if since else now - timedelta(days=days)
+
+        WindowedSync(self.name, first_start, self._clock, self._page_size).run(run, self)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -37,14 +37,12 @@ from data.sources.incident_api import (
     IncidentPage,
     JsonApi,
     Seen,
-    WindowedSync,
+    WindowedIncidentSource,
     parse_api_time,
     parse_items,
 )
 from data.sources.records import IncidentRecord
-from data.sync import SyncRun
 from data.tables import utcnow
-from scoring.errors import ConfigError
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSource", "opsgenie_query", "parse_opsgenie_incident"]
 
@@ -109,7 +107,7 @@ def parse_opsgenie_incident(raw: Any, services: Mapping[str, str]) -> Seen:
     return Seen(incident_id, opened, is_open, record)
 
 
-class OpsgenieSource:
+class OpsgenieSource(WindowedIncidentSource):
     """Incidents of the mapped Opsgenie services and tags, read incrementally.
 
     ``api_key`` is ``OPSGENIE_API_KEY`` (an API integration's key with read
@@ -117,6 +115,15 @@ class OpsgenieSource:
     ``https://api.eu.opsgenie.com``). ``http``, ``sleep`` and ``clock`` are
     seams for tests.
     """
+
+    missing_key = (
+        "OPSGENIE_API_KEY is not set; create an API integration in Opsgenie "
+        "(Settings → Integrations → API) and set its key, or remove [sources.opsgenie]."
+    )
+    missing_services = (
+        "riskbrief.toml: sources.opsgenie.services is empty; map each Opsgenie service "
+        'id or tag to a [[services]] key, e.g. services = { "checkout-api" = "checkout" }.'
+    )
 
     def __init__(
         self,
@@ -131,30 +138,27 @@ class OpsgenieSource:
         timeout: float = 30.0,
     ) -> None:
         self._config = config
-        self._key = api_key or ""
-        self._clock = clock
-        self._page_size = min(page_size, 100)
-        self.api = JsonApi(
-            ApiNames(
-                product="Opsgenie",
-                key_var="OPSGENIE_API_KEY",
-                url_var="OPSGENIE_API_URL",
-                key_hint="the key of an Opsgenie API integration with read access",
-                region_hint=" (EU accounts use https://api.eu.opsgenie.com)",
+        super().__init__(
+            api_key,
+            JsonApi(
+                ApiNames(
+                    product="Opsgenie",
+                    key_var="OPSGENIE_API_KEY",
+                    url_var="OPSGENIE_API_URL",
+                    key_hint="the key of an Opsgenie API integration with read access",
+                    region_hint=" (EU accounts use https://api.eu.opsgenie.com)",
+                ),
+                base_url,
+                {"Authorization": f"GenieKey {api_key or ''}", "Accept": "application/json"},
+                http=http,
+                sleep=sleep,
+                timeout=timeout,
             ),
-            base_url,
-            {"Authorization": f"GenieKey {self._key}", "Accept": "application/json"},
-            http=http,
-            sleep=sleep,
-            timeout=timeout,
+            config.services,
+            config.since,
+            clock=clock,
+            page_size=min(page_size, 100),
         )
-
-    def __repr__(self) -> str:
-        return f"OpsgenieSource(base_url={self.api.base_url!r}, api_key=***)"
-
-    def close(self) -> None:
-        """Close the HTTP connection pool (the composition root calls this after the sync)."""
-        self.api.close()
 
     @property
     def name(self) -> str:
@@ -165,28 +169,6 @@ class OpsgenieSource:
     def max_offset(self) -> int:
         """Opsgenie's paging ceiling."""
         return _OG_MAX_OFFSET
-
-    def sync(self, run: SyncRun) -> None:
-        """Read incidents created since the last pass, and re-read those still open."""
-        if not self._key:
-            raise ConfigError(
-                "OPSGENIE_API_KEY is not set; create an API integration in Opsgenie "
-                "(Settings → Integrations → API) and set its key, or remove [sources.opsgenie]."
-            )
-        if not self._config.services:
-            raise ConfigError(
-                "riskbrief.toml: sources.opsgenie.services is empty; map each Opsgenie service "
-                'id or tag to a [[services]] key, e.g. services = { "checkout-api" = "checkout" }.'
-            )
-        days = run.org.sources.first_sync_days
-        since = self._config.since
-
-        def first_start(now: datetime) -> datetime:
-            if since is not None:
-                return datetime(since.year, since.month, since.day, tzinfo=UTC)
-            return now - timedelta(days=days)
-
-        WindowedSync(self.name, first_start, self._clock, self._page_size).run(run, self)
 
     def _parse(self, raw: Any) -> Seen:
         return parse_opsgenie_incident(raw, self._config.services)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -24,16 +24,13 @@ from data.sources.incident_api import (
     JsonApi,
     PassState,
     Seen,
-    WindowedSync,
-    day_start,
+    WindowedIncidentSource,
     iso,
     parse_api_time,
     parse_items,
 )
 from data.sources.records import IncidentRecord
-from data.sync import SyncRun
 from data.tables import utcnow
-from scoring.errors import ConfigError
 
 __all__ = [
     "DEFAULT_PAGERDUTY_URL",
@@ -93,13 +90,22 @@ def parse_pagerduty_incident(raw: Any, services: Mapping[str, str]) -> Seen:
     return Seen(incident_id, opened, is_open, record)
 
 
-class PagerDutySource:
+class PagerDutySource(WindowedIncidentSource):
     """Incidents of the mapped PagerDuty services, read incrementally (see the module docstring).
 
     ``token`` is ``PAGERDUTY_TOKEN`` (a REST API key; read-only is enough) and
     ``base_url`` is ``PAGERDUTY_API_URL``. ``http``, ``sleep`` and ``clock``
     are seams for tests.
     """
+
+    missing_key = (
+        "PAGERDUTY_TOKEN is not set; create a read-only REST API key in PagerDuty "
+        "(Integrations → API Access Keys) and set it, or remove [sources.pagerduty]."
+    )
+    missing_services = (
+        "riskbrief.toml: sources.pagerduty.services is empty; map each PagerDuty "
+        'service id to a [[services]] key, e.g. services = { PXXXXXX = "checkout" }.'
+    )
 
     def __init__(
         self,
@@ -114,29 +120,26 @@ class PagerDutySource:
         timeout: float = 30.0,
     ) -> None:
         self._config = config
-        self._token = token or ""
-        self._clock = clock
-        self._page_size = page_size
-        self.api = JsonApi(
-            ApiNames(
-                product="PagerDuty",
-                key_var="PAGERDUTY_TOKEN",
-                url_var="PAGERDUTY_API_URL",
-                key_hint="a PagerDuty REST API key (read-only is enough)",
+        super().__init__(
+            token,
+            JsonApi(
+                ApiNames(
+                    product="PagerDuty",
+                    key_var="PAGERDUTY_TOKEN",
+                    url_var="PAGERDUTY_API_URL",
+                    key_hint="a PagerDuty REST API key (read-only is enough)",
+                ),
+                base_url,
+                {"Authorization": f"Token token={token or ''}", "Accept": _PD_ACCEPT},
+                http=http,
+                sleep=sleep,
+                timeout=timeout,
             ),
-            base_url,
-            {"Authorization": f"Token token={self._token}", "Accept": _PD_ACCEPT},
-            http=http,
-            sleep=sleep,
-            timeout=timeout,
+            config.services,
+            config.since,
+            clock=clock,
+            page_size=page_size,
         )
-
-    def __repr__(self) -> str:
-        return f"PagerDutySource(base_url={self.api.base_url!r}, token=***)"
-
-    def close(self) -> None:
-        """Close the HTTP connection pool (the composition root calls this after the sync)."""
-        self.api.close()
 
     @property
     def name(self) -> str:
@@ -147,26 +150,6 @@ class PagerDutySource:
     def max_offset(self) -> int:
         """PagerDuty's classic-pagination ceiling."""
         return _PD_MAX_OFFSET
-
-    def sync(self, run: SyncRun) -> None:
-        """Read incidents created since the last pass, and re-read those still open."""
-        if not self._token:
-            raise ConfigError(
-                "PAGERDUTY_TOKEN is not set; create a read-only REST API key in PagerDuty "
-                "(Integrations → API Access Keys) and set it, or remove [sources.pagerduty]."
-            )
-        if not self._config.services:
-            raise ConfigError(
-                "riskbrief.toml: sources.pagerduty.services is empty; map each PagerDuty "
-                'service id to a [[services]] key, e.g. services = { PXXXXXX = "checkout" }.'
-            )
-        days = run.org.sources.first_sync_days
-        since = self._config.since
-
-        def first_start(now: datetime) -> datetime:
-            return day_start(since) if since else now - timedelta(days=days)
-
-        WindowedSync(self.name, first_start, self._clock, self._page_size).run(run, self)
 
     def _parse(self, raw: Any) -> Seen:
         return parse_pagerduty_incident(raw, self._config.services)
