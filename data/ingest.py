@@ -132,21 +132,21 @@ class Ingest:
         return self._services
 
     def _person(self, login: str, *, is_bot: bool = False) -> Person:
-        person = self._people.get(login)
-        if person is None:
-            person = self.session.exec(select(Person).where(col(Person.login) == login)).first()
+        cached = self._people.get(login)
+        # A login first met as a reviewer may turn out to be a bot when it authors.
+        if cached is not None and (cached.kind == "agent" or not is_bot):
+            return cached
+        person = self.session.exec(select(Person).where(col(Person.login) == login)).first()
         agent = self.org.agents.is_agent(login) or (is_bot and self.org.agents.bots_are_agents)
         if person is None:
             person = Person(login=login, kind="agent" if agent else "human")
-            self.session.add(person)
-            self.session.flush()
-        elif agent and person.kind != "agent":
+        elif agent:
             person.kind = "agent"
-            self.session.add(person)
         team = self._team_of(login)
-        if team is not None and person.team_id != team:
+        if team is not None:
             person.team_id = team
-            self.session.add(person)
+        self.session.add(person)
+        self.session.flush()
         self._people[login] = person
         return person
 
