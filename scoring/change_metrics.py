@@ -14,6 +14,7 @@ clips at 20 lines would make most small changes tie at zero.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scoring.config import Weights
@@ -107,15 +108,34 @@ _SEASONED_CHANGES = 10_000
 _SEASONED_RECENT = 1_000
 
 
-def _log_share(x: float, low: float, high: float) -> float:
-    """0 at or below ``low``, 1 at or above ``high``, linear in log(1 + x) between."""
+def _log_ramp(low: float, high: float) -> Callable[[float], float]:
+    """A share that is 0 at or below ``low``, 1 at or above ``high``, linear in log(1 + x) between.
+
+    The ends' logarithms are taken once here: the share runs nine times for
+    every scored change.
+    """
     lo, hi = math.log1p(low), math.log1p(high)
-    v = math.log1p(max(x, 0.0))
-    if v <= lo:
-        return 0.0
-    if v >= hi:
-        return 1.0
-    return (v - lo) / (hi - lo)
+    span = hi - lo
+    log1p = math.log1p
+
+    def share(x: float) -> float:
+        v = log1p(x) if x > 0.0 else 0.0
+        if v <= lo:
+            return 0.0
+        if v >= hi:
+            return 1.0
+        return (v - lo) / span
+
+    return share
+
+
+_files_share = _log_ramp(1, _MAX_FILES)
+_dirs_share = _log_ramp(1, _MAX_DIRS)
+_subsystems_share = _log_ramp(1, _MAX_SUBSYSTEMS)
+_stable_share = _log_ramp(_SETTLING_DAYS, _STABLE_DAYS)
+_devs_share = _log_ramp(1, _MAX_PRIOR_DEVS)
+_changes_share = _log_ramp(0, _SEASONED_CHANGES)
+_recent_share = _log_ramp(0, _SEASONED_RECENT)
 
 
 def size_share(m: ChangeMetrics) -> float:
@@ -140,10 +160,10 @@ def diffusion_share(m: ChangeMetrics) -> float:
     """Files, entropy, directories and subsystems touched, each on a log scale."""
     # Files weigh most: each touched file is one more place to get wrong.
     return (
-        0.5 * _log_share(m.nf, 1, _MAX_FILES)
+        0.5 * _files_share(m.nf)
         + 0.2 * min(1.0, max(m.entropy, 0.0) / _MAX_ENTROPY_BITS)
-        + 0.2 * _log_share(m.nd, 1, _MAX_DIRS)
-        + 0.1 * _log_share(m.ns, 1, _MAX_SUBSYSTEMS)
+        + 0.2 * _dirs_share(m.nd)
+        + 0.1 * _subsystems_share(m.ns)
     )
 
 
@@ -157,19 +177,13 @@ def history_share(m: ChangeMetrics) -> float:
     al. 2010). The number of earlier changes (``nuc``) is left out: its
     direction, given size, differs between projects.
     """
-    settling = 1.0 - _log_share(m.age, _SETTLING_DAYS, _STABLE_DAYS)
-    return _SETTLING_PART * settling + (1.0 - _SETTLING_PART) * _log_share(
-        m.ndev, 1, _MAX_PRIOR_DEVS
-    )
+    settling = 1.0 - _stable_share(m.age)
+    return _SETTLING_PART * settling + (1.0 - _SETTLING_PART) * _devs_share(m.ndev)
 
 
 def experience_share(m: ChangeMetrics) -> float:
     """1 for an author new to the project, falling with changes overall, lately and nearby."""
-    seasoned = (
-        _log_share(m.exp, 0, _SEASONED_CHANGES)
-        + _log_share(m.rexp, 0, _SEASONED_RECENT)
-        + _log_share(m.sexp, 0, _SEASONED_RECENT)
-    ) / 3
+    seasoned = (_changes_share(m.exp) + _recent_share(m.rexp) + _recent_share(m.sexp)) / 3
     return 1.0 - seasoned
 
 
