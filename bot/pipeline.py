@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -14,6 +15,7 @@ from data.migrate import is_current
 from data.store import load_changes, load_deploys, load_incidents, save_scores
 from scoring import score_changes, score_deploy
 from scoring.errors import StoreError
+from scoring.history import BudgetSpan
 
 __all__ = ["ScoreSummary", "ready_engine", "score_all"]
 
@@ -27,8 +29,15 @@ class ScoreSummary:
     version: str
 
 
-def score_all(session: Session, org: OrgConfig) -> ScoreSummary:
-    """Link deploys and incidents, then score every change and deploy with the org's config."""
+def score_all(
+    session: Session, org: OrgConfig, error_budgets: Iterable[BudgetSpan] = ()
+) -> ScoreSummary:
+    """Link deploys and incidents, then score every change and deploy with the org's config.
+
+    ``error_budgets`` are the spans ``(service, from, until or None)`` in which a
+    service had spent its error budget; a change merged in one is gated to critical.
+    No source stores them yet, so callers pass them in.
+    """
     config = org.scoring_config()
     link_all(session, config.rules.incident_window_hours)
     incidents = load_incidents(session)
@@ -36,7 +45,7 @@ def score_all(session: Session, org: OrgConfig) -> ScoreSummary:
     deploys = load_deploys(session)
     # Only production deploys say how fragile a service is in front of users.
     production = [d for d in deploys if d.environment == "production"]
-    change_scores = score_changes(changes, incidents, config, production)
+    change_scores = score_changes(changes, incidents, config, production, error_budgets)
     save_scores(session, "change", change_scores.values(), {c.key: c for c in changes})
     deploy_scores = [
         score_deploy(

@@ -5,9 +5,10 @@ Every mistake in the file ends in one sentence naming the key and what to put th
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -193,8 +194,27 @@ class ScoringOverrides(_Strict):
     weights: dict[str, float] = Field(default_factory=dict)
     bands: dict[str, float] = Field(default_factory=dict)
     rules: dict[str, float] = Field(default_factory=dict)
+    # An incident resolved less than this many hours before a deploy still counts as active.
+    active_incident_grace_hours: float | None = None
+    # Days of incidents and deploys a change's service history covers; an incident left
+    # open longer than this before a deploy is taken as forgotten, not active.
+    incident_lookback_days: int | None = None
 
     _zone = field_validator("timezone")(lambda v: v if v is None else _check_zone(v))
+
+    @field_validator("active_incident_grace_hours")
+    @classmethod
+    def _grace(cls, value: float | None) -> float | None:
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError(f"must be a number of hours above 0, such as 4 (got {value})")
+        return value
+
+    @field_validator("incident_lookback_days")
+    @classmethod
+    def _lookback(cls, value: int | None) -> int | None:
+        if value is not None and value < 1:
+            raise ValueError(f"must be a whole number of days, 1 or more, such as 30 (got {value})")
+        return value
 
 
 class OrgConfig(_Strict):
@@ -250,11 +270,16 @@ class OrgConfig(_Strict):
 
     def scoring_config(self) -> ScoringConfig:
         """The scorer's config: defaults, the organisation's zone and hours, then overrides."""
+        s = self.scoring
         cfg = ScoringConfig(
-            timezone=self.scoring.timezone or self.organisation.timezone,
+            timezone=s.timezone or self.organisation.timezone,
             working_hours=self.organisation.working_hours,
-            holidays=tuple(sorted(set(self.scoring.holidays))),
+            holidays=tuple(sorted(set(s.holidays))),
         )
+        if s.active_incident_grace_hours is not None:
+            cfg = replace(cfg, active_incident_grace_hours=s.active_incident_grace_hours)
+        if s.incident_lookback_days is not None:
+            cfg = replace(cfg, incident_lookback_days=s.incident_lookback_days)
         overrides: dict[str, dict[str, Any]] = {}
         for section, cls in (("weights", Weights), ("bands", BandThresholds), ("rules", CardRules)):
             values: dict[str, float] = getattr(self.scoring, section)
@@ -265,11 +290,16 @@ class OrgConfig(_Strict):
                     raise ConfigError(
                         f"riskbrief.toml: scoring.{section}.{k} must be a whole number (got {v})"
                     )
+                if section != "bands" and k in defaults and not (math.isfinite(v) and v >= 0):
+                    raise ConfigError(
+                        f"riskbrief.toml: scoring.{section}.{k} must be a number 0 or more "
+                        f"(got {v:g}); remove it to use the default"
+                    )
                 typed[k] = type(defaults[k])(v) if k in defaults else v
             if typed:
                 overrides[section] = typed
         try:
-            return cfg.with_overrides(overrides)
+            cfg = cfg.with_overrides(overrides)
         except KeyError as exc:
             section, key = str(exc.args[0]).split(".", 1)
             known = ", ".join(sorted(asdict(getattr(cfg, section))))
@@ -277,6 +307,15 @@ class OrgConfig(_Strict):
                 f"riskbrief.toml: scoring.{section}.{key} is not a known setting; "
                 f"use one of {known}"
             ) from None
+        b = cfg.bands
+        # ``not (…)`` so that NaN, which compares false with everything, is refused too.
+        if not (0 <= b.moderate < b.high < b.critical <= 100):
+            raise ConfigError(
+                "riskbrief.toml: scoring.bands must rise within 0–100 as moderate < high < "
+                f"critical (got moderate {b.moderate:g}, high {b.high:g}, critical "
+                f"{b.critical:g}); set them in that order, such as 30, 60 and 80"
+            )
+        return cfg
 
     def service_for_path(self, repository: str | None, path: str) -> str | None:
         """The key of the first service whose globs match ``path`` in ``repository``."""

@@ -24,7 +24,10 @@ from datetime import datetime, timedelta
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.signal import quick_init
 
-__all__ = ["History", "HistoryContext", "subsystem_of"]
+__all__ = ["BudgetSpan", "History", "HistoryContext", "subsystem_of"]
+
+# A service's error budget spent from the first time until the second (``None``: still spent).
+BudgetSpan = tuple[str, datetime, datetime | None]
 
 _DAY = 86_400.0
 # Recent experience decays with this time constant: a change a year old counts e⁻¹.
@@ -146,10 +149,12 @@ class History:
                 known = max(deploy.finished_at, caused[deploy.key])
                 bisect.insort(self._failed[deploy.service], known)
 
-    def add_error_budget_exhaustions(
-        self, spans: Iterable[tuple[str, datetime, datetime | None]]
-    ) -> None:
-        """Make known when services had spent their error budget: ``(service, from, until)``."""
+    def add_error_budget_exhaustions(self, spans: Iterable[BudgetSpan]) -> None:
+        """Make known when services had spent their error budget: ``(service, from, until)``.
+
+        A change counts as merged on a spent budget from ``from`` (inclusive) to
+        ``until`` (exclusive), or from ``from`` on when ``until`` is ``None``.
+        """
         for service, start, end in spans:
             self._budget[service].append((start, end))
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
-from scoring.history import History, HistoryContext
+from scoring.history import BudgetSpan, History, HistoryContext
 from scoring.signal import Signal, quick_init
 from scoring.signals import change_files, change_signals
 from scoring.timing import timing_points
@@ -18,6 +19,7 @@ __all__ = [
     "Band",
     "Gate",
     "RiskScore",
+    "active_incidents",
     "band_for",
     "iter_scores",
     "score_change",
@@ -129,15 +131,19 @@ def score_changes(
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
     deploys: Sequence[DeployFacts] = (),
+    error_budgets: Iterable[BudgetSpan] = (),
 ) -> dict[str, RiskScore]:
     """Score changes in merge order, each against the history of the changes before it.
 
     Incidents and deploys feed the service history (recent incidents, change
-    failure rate); each counts only for changes after it happened.
+    failure rate); each counts only for changes after it happened. Error-budget
+    exhaustions ``(service, from, until or None)`` gate the changes merged
+    while a service they touch had its budget spent.
     """
     history = History(lookback_days=config.incident_lookback_days)
     history.add_incidents(incidents)
     history.add_deploys(deploys, incidents)
+    history.add_error_budget_exhaustions(error_budgets)
     ordered = sorted(changes, key=lambda c: (c.merged_at, c.key))
     return {s.subject: s for s in iter_scores(ordered, history, config)}
 
@@ -227,14 +233,49 @@ def score_deploy(
         Signal("deploy_timing", share, w.deploy_timing * share, f"deployed {text}", share)
     )
     gates: list[Gate] = []
-    active = [
-        i
-        for i in incidents
-        if i.service == deploy.service
-        and i.active_at(deploy.finished_at, config.active_incident_grace_hours)
-    ]
+    active = active_incidents(deploy, incidents, config)
     if active:
+        first = active[0]
+        state = (
+            "open"
+            if first.resolved_at is None or first.resolved_at > deploy.finished_at
+            else "resolved " + _hours_before(first.resolved_at, deploy.finished_at) + " before"
+        )
         gates.append(
-            Gate("active_incident", f"deployed during incident {active[0].key} of {deploy.service}")
+            Gate(
+                "active_incident",
+                f"deployed during incident {first.key} of {deploy.service} ({state}); "
+                "this lifts the deploy, not the changes it ships",
+            )
         )
     return _finish(deploy.key, signals, gates, config)
+
+
+def active_incidents(
+    deploy: DeployFacts, incidents: Sequence[IncidentFacts], config: ScoringConfig
+) -> list[IncidentFacts]:
+    """The incidents of the deploy's service active when it finished, earliest opened first.
+
+    Active: opened at or before the deploy and still open, or resolved less than
+    ``active_incident_grace_hours`` before it (exactly that long before no longer
+    counts). An incident still open but opened more than ``incident_lookback_days``
+    before the deploy is taken as one nobody closed, not as an active incident.
+    """
+    at = deploy.finished_at
+    since = at - timedelta(days=config.incident_lookback_days)
+    return sorted(
+        (
+            i
+            for i in incidents
+            if i.service == deploy.service
+            and i.active_at(at, config.active_incident_grace_hours)
+            and not (i.resolved_at is None and i.opened_at < since)
+        ),
+        key=lambda i: (i.opened_at, i.key),
+    )
+
+
+def _hours_before(earlier: datetime, later: datetime) -> str:
+    """``later - earlier`` in hours, or minutes under one hour, for an explanation."""
+    minutes = (later - earlier).total_seconds() / 60
+    return f"{minutes:.0f} min" if minutes < 60 else f"{minutes / 60:.1f} h"

@@ -118,3 +118,15 @@ def test_whole_number_rule_refuses_a_fraction() -> None:
         parse_org_config("[scoring.rules]\nshift_min_changes = 5.5")
     org = parse_org_config("[scoring.rules]\nshift_min_changes = 6.0")
     assert org.scoring_config().rules.shift_min_changes == 6
+
+
+def test_incident_window_and_ordered_bands_reach_the_scorer() -> None:
+    """The active-incident window, the lookback and rising band overrides reach the scorer."""
+    org = parse_org_config(
+        "[scoring]\nactive_incident_grace_hours = 2.5\nincident_lookback_days = 14\n"
+        "[scoring.bands]\nmoderate = 20\nhigh = 50\ncritical = 70\n"
+    )
+    cfg = org.scoring_config()
+    assert (cfg.active_incident_grace_hours, cfg.incident_lookback_days) == (2.5, 14)
+    assert (cfg.bands.moderate, cfg.bands.high, cfg.bands.critical) == (20, 50, 70)
+    assert parse_org_config("").scoring_config().active_incident_grace_hours == 4.0

@@ -105,6 +105,68 @@ MISTAKES = [
         "sources.pagerduty.services must be a table",
         id="pagerduty-services-list",
     ),
+    # Scoring numbers out of range or out of order.
+    pytest.param(
+        "[scoring.bands]\nmoderate = 90",
+        "scoring.bands must rise within 0–100 as moderate < high < critical",
+        id="band-above-next",
+    ),
+    pytest.param(
+        "[scoring.bands]\nhigh = 60\ncritical = 60",
+        "scoring.bands must rise within 0–100",
+        id="bands-equal",
+    ),
+    pytest.param(
+        "[scoring.bands]\ncritical = 120",
+        "scoring.bands must rise within 0–100",
+        id="band-over-100",
+    ),
+    pytest.param(
+        "[scoring.bands]\nmoderate = -5", "scoring.bands must rise within 0–100", id="band-negative"
+    ),
+    pytest.param(
+        "[scoring.bands]\nhigh = nan", "scoring.bands must rise within 0–100", id="band-nan"
+    ),
+    pytest.param(
+        "[scoring.weights]\nreview = -3",
+        "scoring.weights.review must be a number 0 or more (got -3)",
+        id="weight-negative",
+    ),
+    pytest.param(
+        "[scoring.weights]\nsize = inf",
+        "scoring.weights.size must be a number 0 or more",
+        id="weight-infinite",
+    ),
+    pytest.param(
+        "[scoring.rules]\nmttr_min_minutes = -30",
+        "scoring.rules.mttr_min_minutes must be a number 0 or more",
+        id="rule-negative",
+    ),
+    pytest.param(
+        "[scoring]\nactive_incident_grace_hours = 0",
+        "scoring.active_incident_grace_hours must be a number of hours above 0",
+        id="grace-zero",
+    ),
+    pytest.param(
+        "[scoring]\nactive_incident_grace_hours = -4",
+        "scoring.active_incident_grace_hours must be a number of hours above 0",
+        id="grace-negative",
+    ),
+    pytest.param(
+        "[scoring]\nactive_incident_grace_hours = '4h'",
+        "scoring.active_incident_grace_hours must be a number",
+        id="grace-text",
+    ),
+    pytest.param(
+        "[scoring]\nincident_lookback_days = 0",
+        "scoring.incident_lookback_days must be a whole number of days, 1 or more",
+        id="lookback-zero",
+    ),
+    pytest.param(
+        "[scoring]\nincident_lookback_days = 7.5",
+        "scoring.incident_lookback_days must be a whole number",
+        id="lookback-fraction",
+    ),
     # Unknown keys and sections.
     pytest.param(
         "[organization]\nname = 'x'", "organization is not a known setting", id="section-us"
