@@ -139,6 +139,43 @@ def _p_improvement(payload: BriefingPayload, card: CardView) -> str:
     )
 
 
+def _p_mttr_improved(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"Incidents took {_num(_fact(card, 'MTTR this week'))} min to resolve (median), "
+        f"down from {_num(_fact(card, 'MTTR last week'))} min last week "
+        f"({_many(_fact(card, 'resolved incidents this week'), 'resolved incident')} "
+        f"this week, {_num(_fact(card, 'resolved incidents last week'))} last week)."
+    )
+
+
+def _p_cfr_improved(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{_num(_fact(card, 'failed deploys this week'))} of "
+        f"{_num(_fact(card, 'deploys this week'))} deploys failed or caused an incident "
+        f"({_num(_fact(card, 'change failure rate this week'))}%), down from "
+        f"{_num(_fact(card, 'failed deploys last week'))} of "
+        f"{_num(_fact(card, 'deploys last week'))} last week "
+        f"({_num(_fact(card, 'change failure rate last week'))}%)."
+    )
+
+
+def _p_codeowners_improved(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{_num(_fact(card, 'CODEOWNERS coverage this week'))}% of changed files had a "
+        f"code owner, up from {_num(_fact(card, 'CODEOWNERS coverage last week'))}%."
+    )
+
+
+def _p_agent_reviewed(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        "A person approved every one of the "
+        f"{_many(_fact(card, 'agent changes this week, all with human review'), 'AI-agent change')}"
+        " this week, after "
+        f"{_num(_fact(card, 'agent changes merged without human review last week'))} "
+        "merged without one last week."
+    )
+
+
 _PARAGRAPHS: dict[str, Callable[[BriefingPayload, CardView], str]] = {
     "concentration": _p_concentration,
     "shift": _p_shift,
@@ -149,6 +186,10 @@ _PARAGRAPHS: dict[str, Callable[[BriefingPayload, CardView], str]] = {
     "codeowners": _p_codeowners,
     "agent": _p_agent,
     "improvement": _p_improvement,
+    "mttr_improved": _p_mttr_improved,
+    "cfr_improved": _p_cfr_improved,
+    "codeowners_improved": _p_codeowners_improved,
+    "agent_reviewed": _p_agent_reviewed,
 }
 
 _DRIVER_ACTIONS: dict[str, str] = {

@@ -35,6 +35,11 @@ T = TypeVar("T")
 
 _ELEVATED = (Band.HIGH.value, Band.CRITICAL.value)
 
+# The environment sources store production deploys under, whatever the deploy
+# tool calls it. Only production deploys count towards the week's deploys and
+# change failure rate, as for the scorer's service history and the outcome labels.
+PRODUCTION = "production"
+
 
 @dataclass(frozen=True, slots=True)
 class WeekRows:
@@ -130,7 +135,11 @@ def _score_join(kind: str, key: Any, version: str) -> Any:
 
 
 def load_window(session: Session, since: datetime, until: datetime, version: str) -> Window:
-    """Load every change, deploy and incident of ``[since, until)`` with a score of ``version``."""
+    """Every change, production deploy and incident of ``[since, until)`` scored as ``version``.
+
+    Deploys to other environments are left out: a staging deploy that failed is
+    not a failed change for the change failure rate.
+    """
     service_key = {s.id: s.key for s in session.exec(select(Service)) if s.id is not None}
     team_key = {t.id: t.key for t in session.exec(select(Team)) if t.id is not None}
     team_of = {
@@ -211,7 +220,11 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
                 col(RiskScoreRow.band),
             )
             .join(RiskScoreRow, _score_join("deploy", col(Deploy.key), version))
-            .where(col(Deploy.finished_at) >= since, col(Deploy.finished_at) < until)
+            .where(
+                col(Deploy.environment) == PRODUCTION,
+                col(Deploy.finished_at) >= since,
+                col(Deploy.finished_at) < until,
+            )
             .order_by(col(Deploy.finished_at), col(Deploy.key))
         )
     ]
@@ -264,7 +277,7 @@ def week_rows(
     services: Iterable[str],
     version: str,
 ) -> WeekRows:
-    """Scored changes, deploys and incidents of ``services`` in ``[since, until)``.
+    """Scored changes, production deploys and incidents of ``services`` in ``[since, until)``.
 
     A change belongs to the service with most of its changed lines; changes
     without a service in scope are left out. Only what has a score of

@@ -44,6 +44,11 @@ class CardKind(StrEnum):
     CODEOWNERS = "codeowners"
     AGENT = "agent"
     IMPROVEMENT = "improvement"
+    # Positive signals: the same numbers as the cards above, moved materially the good way.
+    MTTR_IMPROVED = "mttr_improved"
+    CFR_IMPROVED = "cfr_improved"
+    CODEOWNERS_IMPROVED = "codeowners_improved"
+    AGENT_REVIEWED = "agent_reviewed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,9 +262,14 @@ def _cfr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Car
     )
 
 
+def _codeowners_comparable(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> bool:
+    # One unowned file after a week of a few owned ones is not a coverage trend.
+    return min(this.files_with_owner_data, last.files_with_owner_data) >= r.codeowners_min_files
+
+
 def _codeowners(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
     now, before = this.codeowners_coverage, last.codeowners_coverage
-    if now is None or before is None:
+    if now is None or before is None or not _codeowners_comparable(this, last, r):
         return
     sev = _pick(before - now, r.codeowners_warning_drop_pp, r.codeowners_critical_drop_pp)
     if sev is None:
@@ -308,6 +318,9 @@ def _improvement(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iter
         before = last.by_team.get(team.name)
         if before is None or team.distribution.total < r.improvement_min_changes:
             continue
+        # One high-risk change in a week of two is not a 50 % baseline to improve on.
+        if before.distribution.total < r.improvement_min_changes_last_week:
+            continue
         drop = before.distribution.elevated_share - team.distribution.elevated_share
         if not _reaches(drop, r.improvement_min_drop_pp):
             continue
@@ -325,9 +338,117 @@ def _improvement(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iter
         )
 
 
+def _mttr_improved(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    now, before = this.mttr_minutes, last.mttr_minutes
+    if now is None or before is None:
+        return
+    # A median of one incident is that incident; a positive card needs a few each week.
+    if min(this.resolved_incidents, last.resolved_incidents) < r.mttr_improved_min_incidents:
+        return
+    # The mirror of the MTTR card: faster by its minutes and by its ratio.
+    if not _reaches(before - now, r.mttr_min_minutes):
+        return
+    if not _reaches(before, now * r.mttr_warning_ratio):
+        return
+    yield Card(
+        "mttr:improved",
+        CardKind.MTTR_IMPROVED,
+        Severity.INFO,
+        "Incidents were resolved faster",
+        None,
+        (
+            Fact("MTTR this week", _r(now), "min"),
+            Fact("MTTR last week", _r(before), "min"),
+            Fact("resolved incidents this week", this.resolved_incidents),
+            Fact("resolved incidents last week", last.resolved_incidents),
+        ),
+        tuple(i.key for i in this.incidents),
+    )
+
+
+def _cfr_improved(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    now, before = this.change_failure_rate, last.change_failure_rate
+    if now is None or before is None:
+        return
+    if min(len(this.deploys), len(last.deploys)) < r.cfr_min_deploys:
+        return
+    # As a rising rate needs that many failures, a falling one needs that many fewer:
+    # two failures last week and one this week is not a trend.
+    if last.failed_deploys - this.failed_deploys < r.cfr_min_failed_deploys:
+        return
+    if not _reaches(before - now, r.cfr_warning_pp):
+        return
+    yield Card(
+        "cfr:improved",
+        CardKind.CFR_IMPROVED,
+        Severity.INFO,
+        "Fewer deploys failed or caused incidents",
+        None,
+        (
+            Fact("change failure rate this week", _r(now), "%"),
+            Fact("change failure rate last week", _r(before), "%"),
+            Fact("deploys this week", len(this.deploys)),
+            Fact("failed deploys this week", this.failed_deploys),
+            Fact("deploys last week", len(last.deploys)),
+            Fact("failed deploys last week", last.failed_deploys),
+        ),
+    )
+
+
+def _codeowners_improved(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    now, before = this.codeowners_coverage, last.codeowners_coverage
+    if now is None or before is None or not _codeowners_comparable(this, last, r):
+        return
+    if not _reaches(now - before, r.codeowners_warning_drop_pp):
+        return
+    yield Card(
+        "codeowners:improved",
+        CardKind.CODEOWNERS_IMPROVED,
+        Severity.INFO,
+        "More changed files have a code owner",
+        None,
+        (
+            Fact("CODEOWNERS coverage this week", _r(now), "%"),
+            Fact("CODEOWNERS coverage last week", _r(before), "%"),
+            Fact("changed files with CODEOWNERS data this week", this.files_with_owner_data),
+        ),
+    )
+
+
+def _agents_reviewed(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    agent, before = this.agent_changes, last.agent_unreviewed
+    if len(agent) < r.agent_reviewed_min_changes or this.agent_unreviewed:
+        return
+    # Only a change from last week's card is news; always-reviewed agents are the norm.
+    if len(before) < r.agent_unreviewed_warning:
+        return
+    yield Card(
+        "agent:reviewed",
+        CardKind.AGENT_REVIEWED,
+        Severity.INFO,
+        "Every AI-agent change had a human review",
+        None,
+        (
+            Fact("agent changes this week, all with human review", len(agent)),
+            Fact("agent changes merged without human review last week", len(before)),
+        ),
+    )
+
+
 _Rule = Callable[[WeekAggregate, WeekAggregate, CardRules], Iterator[Card]]
 
-_INDEPENDENT: tuple[_Rule, ...] = (_incidents, _agents, _mttr, _cfr, _codeowners, _improvement)
+_INDEPENDENT: tuple[_Rule, ...] = (
+    _incidents,
+    _agents,
+    _mttr,
+    _cfr,
+    _codeowners,
+    _improvement,
+    _mttr_improved,
+    _cfr_improved,
+    _codeowners_improved,
+    _agents_reviewed,
+)
 
 # Within a severity, the most specific cards lead: where risk concentrates, then what broke.
 _ORDER = (
@@ -340,6 +461,10 @@ _ORDER = (
     CardKind.CODEOWNERS,
     CardKind.DRIVER,
     CardKind.IMPROVEMENT,
+    CardKind.MTTR_IMPROVED,
+    CardKind.CFR_IMPROVED,
+    CardKind.CODEOWNERS_IMPROVED,
+    CardKind.AGENT_REVIEWED,
 )
 
 

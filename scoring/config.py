@@ -97,26 +97,41 @@ class CardRules:
     driver_min_rise: int = 2
     # Incidents after high-risk deploys: critical when the deploy was high or critical.
     incident_window_hours: float = 24.0
-    # MTTR: worse by both a ratio and an absolute number of minutes.
+    # MTTR: worse by both a ratio and an absolute number of minutes. Better by
+    # the same (at most 1 / ``mttr_warning_ratio`` of last week's, and at least
+    # ``mttr_min_minutes`` less) is a positive card when both weeks resolved at
+    # least ``mttr_improved_min_incidents`` incidents.
     mttr_warning_ratio: float = 1.5
     mttr_critical_ratio: float = 3.0
     mttr_min_minutes: float = 30.0
-    # Change failure rate, in percentage points.
+    mttr_improved_min_incidents: int = 2
+    # Change failure rate of production deploys, in percentage points; a rate
+    # needs deploys, so both weeks need at least one. Falling ``cfr_warning_pp``
+    # is a positive card when both weeks had ``cfr_min_deploys`` deploys and
+    # ``cfr_min_failed_deploys`` fewer deploys failed than last week.
     cfr_warning_pp: float = 10.0
     cfr_critical_pp: float = 25.0
     cfr_min_deploys: int = 4
     # A change-failure-rate card needs at least this many failed deploys this week.
     cfr_min_failed_deploys: int = 2
-    # CODEOWNERS coverage of touched files, drop in percentage points.
+    # CODEOWNERS coverage of touched files, drop in percentage points; both weeks
+    # need ``codeowners_min_files`` touched files with CODEOWNERS data (a file
+    # counts once per change touching it). A rise of ``codeowners_warning_drop_pp``
+    # with the same minimum is a positive card.
     codeowners_warning_drop_pp: float = 10.0
     codeowners_critical_drop_pp: float = 25.0
+    codeowners_min_files: int = 20
     # AI-agent changes merged without a human approval; critical only when at
     # least one of them is high risk.
     agent_unreviewed_warning: int = 1
     agent_unreviewed_critical: int = 3
-    # Positive signals: a team whose high-risk share fell.
+    # Positive: every agent change reviewed this week, at least this many of them,
+    # after ``agent_unreviewed_warning`` or more went unreviewed last week.
+    agent_reviewed_min_changes: int = 3
+    # Positive: a team whose high-risk share fell, with enough changes in each week.
     improvement_min_drop_pp: float = 15.0
     improvement_min_changes: int = 5
+    improvement_min_changes_last_week: int = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,8 @@ class ScoredChange:
     band: Band
     merged_at: datetime
     agent_involved: bool = False
-    human_reviewed: bool = True
+    # None when the review is unknown (a git history only reported the change).
+    human_reviewed: bool | None = True
     drivers: tuple[str, ...] = ()
     files_with_owner_data: int = 0
     files_with_owner: int = 0
@@ -168,6 +169,11 @@ class WeekAggregate:
         return statistics.median(minutes) if minutes else None
 
     @property
+    def resolved_incidents(self) -> int:
+        """Incidents of the week that are resolved: the ones its MTTR is the median of."""
+        return sum(1 for i in self.incidents if i.resolved_at is not None)
+
+    @property
     def failed_deploys(self) -> int:
         """Deploys that failed or were followed by a linked incident."""
         linked = {i.deploy_key for i in self.incidents if i.deploy_key}
@@ -193,7 +199,7 @@ class WeekAggregate:
     @property
     def agent_unreviewed(self) -> tuple[ScoredChange, ...]:
         """Agent changes merged without a human approval."""
-        return tuple(c for c in self.agent_changes if not c.human_reviewed)
+        return tuple(c for c in self.agent_changes if c.human_reviewed is False)
 
 
 def aggregate(

@@ -361,14 +361,19 @@ def test_cfr_min_failed_deploys_is_a_rule(min_failed: int, expected: dict[str, s
         pytest.param((20, 20), (18, 20), W, id="10pp-exactly-warning"),
         pytest.param((20, 20), (16, 20), W, id="20pp-warning"),
         pytest.param((20, 20), (15, 20), C, id="25pp-exactly-critical"),
-        pytest.param((5, 6), (7, 12), C, id="25pp-exactly-critical-83.3-vs-58.3"),
-        pytest.param((10, 20), (20, 20), None, id="coverage-rose"),
+        pytest.param((25, 30), (35, 60), C, id="25pp-exactly-critical-83.3-vs-58.3"),
+        pytest.param((19, 20), (20, 20), None, id="coverage-rose"),
         pytest.param((0, 0), (0, 20), None, id="no-owner-data-last-week"),
         pytest.param((20, 20), (0, 0), None, id="no-owner-data-this-week"),
+        pytest.param((1, 1), (0, 1), None, id="one-unowned-file-after-one-owned"),
+        pytest.param((20, 20), (15, 19), None, id="19-files-this-week-below-min"),
+        pytest.param((19, 19), (15, 20), None, id="19-files-last-week-below-min"),
+        pytest.param((20, 20), (15, 20), C, id="20-files-each-week-at-min"),
+        pytest.param((21, 21), (16, 21), W, id="21-files-each-week-above-min"),
     ],
 )
 def test_codeowners(before: tuple[int, int], now: tuple[int, int], expected: str | None) -> None:
-    """Coverage of touched files falling 10 points is a warning, 25 critical."""
+    """Coverage falling 10 points is a warning, 25 critical, given 20 touched files each week."""
 
     def week(owned: tuple[int, int], n: int) -> WeekAggregate:
         files = change(
@@ -383,6 +388,39 @@ def test_codeowners(before: tuple[int, int], now: tuple[int, int], expected: str
 
     expected_cards = {"codeowners": expected} if expected else {}
     assert severities(week(now, 0), week(before, -1)) == expected_cards
+
+
+def _owned_week(owned: tuple[int, int], n: int) -> WeekAggregate:
+    files = change(
+        f"docs#{n}", "docs", Band.SAFE, n, files_with_owner=owned[0], files_with_owner_data=owned[1]
+    )
+    return aggregate([*spread(30, 0, n), files])
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "expected"),
+    [
+        pytest.param((18, 20), (19, 20), None, id="5pp-rise-no-card"),
+        pytest.param((16, 20), (19, 20), INFO, id="15pp-rise"),
+        pytest.param((18, 20), (20, 20), INFO, id="10pp-exactly"),
+        pytest.param((35, 60), (25, 30), INFO, id="25pp-58.3-to-83.3"),
+        pytest.param((0, 1), (1, 1), None, id="one-owned-file-after-one-unowned"),
+        pytest.param((18, 20), (19, 19), None, id="19-files-this-week-below-min"),
+        pytest.param((17, 19), (20, 20), None, id="19-files-last-week-below-min"),
+        pytest.param((19, 21), (21, 21), None, id="21-files-each-week-9.5pp-below"),
+        pytest.param((18, 21), (21, 21), INFO, id="21-files-each-week-14.3pp-above"),
+        pytest.param((20, 20), (18, 20), W, id="fell-is-the-other-card"),
+    ],
+)
+def test_codeowners_improved(
+    before: tuple[int, int], now: tuple[int, int], expected: str | None
+) -> None:
+    """Coverage rising 10 points over 20 or more touched files each week is an info card."""
+    found = severities(_owned_week(now, 0), _owned_week(before, -1))
+    if expected == W:
+        assert found == {"codeowners": W}
+    else:
+        assert found == ({"codeowners:improved": expected} if expected else {})
 
 
 # --- AI-agent changes without human review --------------------------------------------------------
@@ -472,12 +510,16 @@ def test_agent_card_keeps_its_counts(
         pytest.param(8, 3, 5, 0, INFO, id="5-changes-at-min"),
         pytest.param(0, 0, 8, 0, None, id="team-new-this-week"),
         pytest.param(8, 0, 8, 1, None, id="got-worse"),
+        pytest.param(1, 1, 8, 0, None, id="one-high-risk-change-last-week-is-no-baseline"),
+        pytest.param(4, 1, 8, 0, None, id="4-changes-last-week-below-min"),
+        pytest.param(5, 1, 8, 0, INFO, id="5-changes-last-week-at-min"),
+        pytest.param(6, 1, 8, 0, INFO, id="6-changes-last-week-above-min"),
     ],
 )
 def test_improvement(
     last_total: int, last_high: int, total: int, high: int, expected: str | None
 ) -> None:
-    """A team of 5 or more changes that cut its high-risk share 15 points gets an info card."""
+    """A team cutting its high-risk share 15 points, 5 changes in each week, gets an info card."""
     this = aggregate([*mix("search", total, high, team="find"), *spread(60, 0)])
     last = aggregate([*mix("search", last_total, last_high, -1, team="find"), *spread(60, 0, -1)])
     assert severities(this, last) == ({"improvement:find": expected} if expected else {})
@@ -499,7 +541,7 @@ def _busy() -> tuple[WeekAggregate, WeekAggregate]:
                 for n, band in enumerate((Band.HIGH, Band.SAFE, Band.SAFE))
             ),
             *mix("search", 8, 0, team="find"),
-            change("docs#0", "docs", Band.SAFE, files_with_owner=8, files_with_owner_data=10),
+            change("docs#0", "docs", Band.SAFE, files_with_owner=16, files_with_owner_data=20),
         ],
         [risky, *deploys("payments", 20, 2)],
         [incident("INC-1", "payments", risky.finished_at + timedelta(hours=2), 300, risky)],
@@ -510,7 +552,7 @@ def _busy() -> tuple[WeekAggregate, WeekAggregate]:
             *mix("checkout", 8, 0, -1),
             *spread(30, 0, -1),
             *mix("search", 8, 3, -1, team="find"),
-            change("docs#-1", "docs", Band.SAFE, -1, files_with_owner=10, files_with_owner_data=10),
+            change("docs#-1", "docs", Band.SAFE, -1, files_with_owner=20, files_with_owner_data=20),
         ],
         deploys("payments", 10, 0, -1),
         [incident("INC-0", "payments", at(-1, 30), 40)],
@@ -554,7 +596,7 @@ def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
                 *spread(60, 9, drivers=("review",)),
                 change("bot#0", "bots", Band.SAFE, agent_involved=True, human_reviewed=False),
                 *mix("search", 8, 0, team="find"),
-                change("docs#0", "docs", Band.SAFE, files_with_owner=8, files_with_owner_data=10),
+                change("docs#0", "docs", Band.SAFE, files_with_owner=16, files_with_owner_data=20),
             ],
             deploys("checkout", 20, 2),
             [incident("INC-1", "checkout", at(0, 30), 80)],
@@ -565,7 +607,7 @@ def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
                 *spread(60, 0, -1),
                 *mix("search", 8, 3, -1, team="find"),
                 change(
-                    "docs#-1", "docs", Band.SAFE, -1, files_with_owner=10, files_with_owner_data=10
+                    "docs#-1", "docs", Band.SAFE, -1, files_with_owner=20, files_with_owner_data=20
                 ),
             ],
             deploys("checkout", 20, 0, -1),
