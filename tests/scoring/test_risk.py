@@ -8,6 +8,7 @@ import pytest
 
 from scoring import (
     Band,
+    BandThresholds,
     ChangeFacts,
     DeployFacts,
     FileChange,
@@ -15,6 +16,7 @@ from scoring import (
     IncidentFacts,
     Review,
     ReviewState,
+    RiskScore,
     ScoringConfig,
     band_for,
     score_change,
@@ -153,3 +155,199 @@ def test_deploy_gap_adds_points_after_a_long_pause() -> None:
     ]
     points = [next(s.points for s in g.signals if s.name == "deploy_gap") for g in gap]
     assert points == [0.0, CONFIG.weights.deploy_gap]
+
+
+# --- Gates and deploy signals, table-driven -------------------------------------------------
+
+H = timedelta(hours=1)
+M = timedelta(minutes=1)
+
+
+def _deploy(at: datetime = TUESDAY, service: str = "svc") -> DeployFacts:
+    return DeployFacts("d", service, "production", at, True)
+
+
+def _shipped(n: int, score: int = 10) -> list[RiskScore]:
+    return [
+        RiskScore(f"r#{i}", score, band_for(score, CONFIG), (), (), CONFIG.version)
+        for i in range(n)
+    ]
+
+
+def _incident(
+    opened: timedelta, resolved: timedelta | None = None, service: str = "svc"
+) -> IncidentFacts:
+    """An incident opened ``opened`` before TUESDAY, resolved ``resolved`` before it (or open)."""
+    return IncidentFacts(
+        "INC-9", service, "down", TUESDAY - opened, None if resolved is None else TUESDAY - resolved
+    )
+
+
+@pytest.mark.parametrize(
+    ("incident", "config", "gated"),
+    [
+        pytest.param(_incident(H), CONFIG, True, id="open"),
+        pytest.param(_incident(0 * H), CONFIG, True, id="opened-at-the-deploy"),
+        pytest.param(_incident(2 * H, -H), CONFIG, True, id="resolved-after-the-deploy"),
+        pytest.param(_incident(6 * H, 4 * H - M), CONFIG, True, id="resolved-3h59-before"),
+        pytest.param(_incident(6 * H, 4 * H), CONFIG, False, id="resolved-exactly-4h-before"),
+        pytest.param(_incident(9 * H, 5 * H), CONFIG, False, id="resolved-5h-before"),
+        pytest.param(_incident(-M), CONFIG, False, id="opened-after-the-deploy"),
+        pytest.param(_incident(H, service="other"), CONFIG, False, id="another-service"),
+        pytest.param(_incident(timedelta(days=30)), CONFIG, True, id="open-since-lookback-edge"),
+        pytest.param(
+            _incident(timedelta(days=30) + M), CONFIG, False, id="open-longer-than-lookback"
+        ),
+        pytest.param(
+            _incident(timedelta(days=40), 2 * H), CONFIG, True, id="long-incident-just-resolved"
+        ),
+        pytest.param(
+            _incident(3 * H, H - M),
+            ScoringConfig(active_incident_grace_hours=1.0),
+            True,
+            id="grace-1h-resolved-59min-before",
+        ),
+        pytest.param(
+            _incident(3 * H, 2 * H),
+            ScoringConfig(active_incident_grace_hours=1.0),
+            False,
+            id="grace-1h-resolved-2h-before",
+        ),
+        pytest.param(
+            _incident(timedelta(days=10)),
+            ScoringConfig(incident_lookback_days=7),
+            False,
+            id="lookback-7d-open-10d",
+        ),
+    ],
+)
+def test_active_incident_gate(incident: IncidentFacts, config: ScoringConfig, gated: bool) -> None:
+    """An own-service incident, open or resolved under the grace hours before, gates a deploy."""
+    result = score_deploy(_deploy(), [], [incident], config)
+    assert [g.name for g in result.gates] == (["active_incident"] if gated else [])
+    # A calm Tuesday deploy of nothing scores 0; only the gate can lift it.
+    assert result.score == (config.bands.critical if gated else 0)
+
+
+def test_active_incident_gate_explains_it_lifts_the_deploy_only() -> None:
+    """The gate names the incident and says the deploy is lifted, not the changes it ships."""
+    gate = score_deploy(_deploy(), [], [_incident(6 * H, 2 * H)], CONFIG).gates[0]
+    assert gate.explanation == (
+        "deployed during incident INC-9 of svc (resolved 2.0 h before); "
+        "this lifts the deploy, not the changes it ships"
+    )
+    assert "\n" not in gate.explanation
+
+
+def test_changes_shipped_during_an_incident_are_not_gated() -> None:
+    """An incident open when a change merged does not gate the change itself."""
+    scores = score_changes([_change("r#1")], [_incident(H)], CONFIG)
+    assert scores["r#1"].gates == ()
+    assert scores["r#1"].score < CONFIG.bands.critical
+
+
+@pytest.mark.parametrize(
+    ("span", "gated"),
+    [
+        pytest.param(("svc", TUESDAY - H, None), True, id="still-spent"),
+        pytest.param(("svc", TUESDAY, TUESDAY + H), True, id="spent-from-the-merge"),
+        pytest.param(("svc", TUESDAY - 2 * H, TUESDAY + M), True, id="restored-after"),
+        pytest.param(("svc", TUESDAY - 2 * H, TUESDAY), False, id="restored-at-the-merge"),
+        pytest.param(("svc", TUESDAY + M, None), False, id="spent-after-the-merge"),
+        pytest.param(("other", TUESDAY - H, None), False, id="another-service"),
+    ],
+)
+def test_error_budget_gate(span: tuple[str, datetime, datetime | None], gated: bool) -> None:
+    """Gated when a touched service's budget was spent at the merge: from ≤ t < until."""
+    result = score_changes([_change("r#1")], [], CONFIG, error_budgets=[span])["r#1"]
+    assert [g.name for g in result.gates] == (["error_budget"] if gated else [])
+    assert (result.score >= CONFIG.bands.critical) is gated
+
+
+@pytest.mark.parametrize(
+    ("shipped", "points"),
+    [
+        pytest.param(0, 0.0, id="none"),
+        pytest.param(1, 0.0, id="one"),
+        pytest.param(2, 10 / 9, id="two"),
+        pytest.param(5, 40 / 9, id="five"),
+        pytest.param(10, 10.0, id="ten-full"),
+        pytest.param(25, 10.0, id="capped"),
+    ],
+)
+def test_batch_size(shipped: int, points: float) -> None:
+    """Batch size adds nothing for one change and ramps to the full weight at ten."""
+    result = score_deploy(_deploy(), _shipped(shipped), [], CONFIG)
+    signal = next(s for s in result.signals if s.name == "batch_size")
+    assert signal.value == shipped
+    assert signal.points == pytest.approx(points)
+
+
+@pytest.mark.parametrize(
+    ("at", "config", "share", "says"),
+    [
+        pytest.param(TUESDAY, CONFIG, 0.0, "at Tue 11:00", id="tuesday-morning"),
+        pytest.param(TUESDAY + 3 * timedelta(days=1), CONFIG, 0.6, "on a Friday", id="friday"),
+        pytest.param(TUESDAY + 11 * H, CONFIG, 0.4, "after hours", id="tuesday-night"),
+        pytest.param(TUESDAY + 7 * H - M, CONFIG, 0.0, "at Tue 17:59", id="last-working-minute"),
+        pytest.param(TUESDAY + 7 * H, CONFIG, 0.4, "after hours", id="end-of-hours"),
+        pytest.param(TUESDAY + timedelta(days=4), CONFIG, 0.4, "after hours", id="saturday"),
+        pytest.param(
+            TUESDAY + timedelta(days=3, hours=11), CONFIG, 1.0, "Friday and after", id="fri-night"
+        ),
+        pytest.param(
+            TUESDAY,
+            ScoringConfig(holidays=(TUESDAY.date() + timedelta(days=1),)),
+            0.6,
+            "before or on a holiday",
+            id="eve-of-holiday",
+        ),
+        pytest.param(
+            TUESDAY,
+            ScoringConfig(timezone="Asia/Tokyo"),
+            0.4,
+            "after hours (Tue 20:00 Asia/Tokyo)",
+            id="zone",
+        ),
+    ],
+)
+def test_deploy_timing(at: datetime, config: ScoringConfig, share: float, says: str) -> None:
+    """Deploy timing earns its weight × (0.6 Friday or holiday eve + 0.4 outside hours)."""
+    result = score_deploy(_deploy(at), [], [], config)
+    signal = next(s for s in result.signals if s.name == "deploy_timing")
+    assert signal.points == pytest.approx(config.weights.deploy_timing * share)
+    assert says in signal.explanation
+    assert result.score == round(config.weights.deploy_timing * share)
+
+
+def test_deploy_score_is_its_riskiest_change_plus_deploy_signals() -> None:
+    """The riskiest shipped change sets the base and batch size adds on top, capped at 100."""
+    shipped = [*_shipped(1, 20), *_shipped(1, 55)]
+    result = score_deploy(_deploy(), shipped, [], CONFIG)
+    assert result.score == round(55 + CONFIG.weights.deploy_batch / 9)
+    assert score_deploy(_deploy(), _shipped(10, 95), [], CONFIG).score == 100
+
+
+CUSTOM = ScoringConfig(bands=BandThresholds(moderate=20, high=50, critical=70))
+
+
+@pytest.mark.parametrize(
+    ("score", "band"),
+    [
+        (19.9, Band.SAFE),
+        (20, Band.MODERATE),
+        (49.9, Band.MODERATE),
+        (50, Band.HIGH),
+        (69.9, Band.HIGH),
+        (70, Band.CRITICAL),
+    ],
+)
+def test_configured_band_edges(score: float, band: Band) -> None:
+    """Configured thresholds move the edges, each still belonging to the band it opens."""
+    assert band_for(score, CUSTOM) is band
+
+
+def test_gates_lift_to_the_configured_critical_threshold() -> None:
+    """A gate lifts a calm deploy to exactly the configured critical threshold, not 80."""
+    result = score_deploy(_deploy(), [], [_incident(H)], CUSTOM)
+    assert (result.score, result.band) == (70, Band.CRITICAL)
