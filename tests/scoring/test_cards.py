@@ -297,6 +297,43 @@ def test_mttr(before: list[float | None], now: list[float | None], expected: str
     assert severities(week(now, 0), week(before, -1)) == ({"mttr": expected} if expected else {})
 
 
+def _incident_week(minutes: list[float | None], n: int) -> WeekAggregate:
+    return aggregate(
+        spread(30, 0, n),
+        [],
+        [incident(f"INC-{n}.{i}", "s0", at(n, 10 + i), m) for i, m in enumerate(minutes)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "expected"),
+    [
+        pytest.param([90, 90], [60, 60], INFO, id="exactly-1.5x-and-exactly-30min-faster"),
+        pytest.param([89, 89], [59, 59], INFO, id="30min-and-1.51x-faster"),
+        pytest.param([91, 91], [61, 61], None, id="30min-but-1.49x-faster"),
+        pytest.param([120, 120], [60, 60], INFO, id="2x-faster"),
+        pytest.param([60, 60], [40, 40], None, id="1.5x-but-20min-faster"),
+        pytest.param([90, 90], [61, 61], None, id="29min-faster"),
+        pytest.param([90, 90], [0, 0], INFO, id="resolved-at-once"),
+        pytest.param([90], [60, 60], None, id="1-resolved-last-week-below-min"),
+        pytest.param([90, 90], [60], None, id="1-resolved-this-week-below-min"),
+        pytest.param([90, 90], [60, 60, None], INFO, id="open-incident-not-counted"),
+        pytest.param([90, None], [60, 60], None, id="open-incident-not-a-resolved-one"),
+        pytest.param([80, 90, 100], [50, 60, 70], INFO, id="3-each-medians-90-vs-60"),
+        pytest.param([60, 60], [90, 90], W, id="slower-is-the-other-card"),
+    ],
+)
+def test_mttr_improved(
+    before: list[float | None], now: list[float | None], expected: str | None
+) -> None:
+    """MTTR 30 minutes and 1.5 times faster, 2 resolved incidents each week, is an info card."""
+    found = severities(_incident_week(now, 0), _incident_week(before, -1))
+    if expected == W:
+        assert found == {"mttr": W}
+    else:
+        assert found == ({"mttr:improved": expected} if expected else {})
+
+
 # --- change failure rate --------------------------------------------------------------------------
 
 
@@ -349,6 +386,33 @@ def test_cfr_min_failed_deploys_is_a_rule(min_failed: int, expected: dict[str, s
     this = aggregate(spread(30, 0), deploys("s0", 10, 1))
     last = aggregate(spread(30, 0, -1), deploys("s0", 10, 0, -1))
     assert severities(this, last, rules) == expected
+
+
+@pytest.mark.parametrize(
+    ("now", "failed", "before", "failed_before", "expected"),
+    [
+        pytest.param(10, 0, 10, 2, INFO, id="20pp-2-fewer-failed"),
+        pytest.param(20, 1, 20, 3, INFO, id="10pp-exactly-2-fewer-failed"),
+        pytest.param(21, 0, 21, 2, None, id="9.5pp-just-below"),
+        pytest.param(10, 1, 10, 2, None, id="10pp-but-1-fewer-failed"),
+        pytest.param(10, 1, 10, 4, INFO, id="30pp-3-fewer-failed"),
+        pytest.param(3, 0, 10, 3, None, id="3-deploys-this-week-below-min"),
+        pytest.param(4, 0, 10, 3, INFO, id="4-deploys-this-week-at-min"),
+        pytest.param(10, 0, 3, 2, None, id="3-deploys-last-week-below-min"),
+        pytest.param(10, 0, 4, 2, INFO, id="4-deploys-last-week-at-min"),
+        pytest.param(10, 0, 5, 2, INFO, id="5-deploys-last-week-above-min"),
+        pytest.param(10, 0, 0, 0, None, id="no-deploys-last-week"),
+        pytest.param(0, 0, 10, 3, None, id="no-deploys-this-week"),
+        pytest.param(10, 3, 10, 3, None, id="unchanged"),
+    ],
+)
+def test_change_failure_rate_improved(
+    now: int, failed: int, before: int, failed_before: int, expected: str | None
+) -> None:
+    """The rate down 10 points, 2 fewer failures, 4 deploys each week, is an info card."""
+    this = aggregate(spread(30, 0), deploys("s0", now, failed))
+    last = aggregate(spread(30, 0, -1), deploys("s0", before, failed_before, -1))
+    assert severities(this, last) == ({"cfr:improved": expected} if expected else {})
 
 
 # --- CODEOWNERS coverage ------------------------------------------------------------------------
@@ -494,6 +558,35 @@ def test_agent_card_keeps_its_counts(
         "unreviewed agent changes high risk": unreviewed_high,
     }
     assert card.evidence == tuple(c.key for c in this.agent_unreviewed)
+
+
+def _agents_last_week(unreviewed: int) -> WeekAggregate:
+    agent = [
+        change(f"bot#l{n}", f"bot{n}", Band.SAFE, -1, agent_involved=True, human_reviewed=False)
+        for n in range(unreviewed)
+    ]
+    return aggregate([*spread(60, 0, -1), *agent])
+
+
+@pytest.mark.parametrize(
+    ("unreviewed_before", "reviewed", "unreviewed", "expected"),
+    [
+        pytest.param(1, 3, 0, INFO, id="3-reviewed-at-min-after-1-unreviewed"),
+        pytest.param(2, 4, 0, INFO, id="4-reviewed-above-min"),
+        pytest.param(1, 2, 0, None, id="2-reviewed-below-min"),
+        pytest.param(0, 3, 0, None, id="none-unreviewed-last-week-is-no-news"),
+        pytest.param(1, 3, 1, W, id="one-still-unreviewed-is-the-other-card"),
+    ],
+)
+def test_agents_reviewed(
+    unreviewed_before: int, reviewed: int, unreviewed: int, expected: str | None
+) -> None:
+    """Every one of 3 or more agent changes reviewed, after unreviewed ones last week, is info."""
+    found = severities(_agent_week(unreviewed, 0, reviewed), _agents_last_week(unreviewed_before))
+    if expected == W:
+        assert found == {"agent:unreviewed": W}
+    else:
+        assert found == ({"agent:reviewed": expected} if expected else {})
 
 
 # --- a team improved ----------------------------------------------------------------------------
@@ -752,6 +845,98 @@ def test_card_facts_are_the_aggregates(card_id: str, expected: _Expected) -> Non
     assert facts(card) == expected(this, last)
 
 
+def _positives() -> tuple[WeekAggregate, WeekAggregate]:
+    """A week with every positive card and one warning, and the worse week before it."""
+
+    def week(n: int, good: bool) -> WeekAggregate:
+        agents = [
+            change(f"bot#{n}.{i}", "bots", Band.SAFE, n, agent_involved=True, human_reviewed=good)
+            for i in range(3 if good else 1)
+        ]
+        owned = 20 if good else 16
+        return aggregate(
+            [
+                *mix("checkout", 8, 3 if good else 0, n),
+                *spread(30, 0, n),
+                *mix("search", 8, 0 if good else 3, n, team="find"),
+                change(
+                    f"docs#{n}",
+                    "docs",
+                    Band.SAFE,
+                    n,
+                    files_with_owner=owned,
+                    files_with_owner_data=20,
+                ),
+                *agents,
+            ],
+            deploys("s0", 10, 0 if good else 2, n),
+            [incident(f"INC-{n}.{i}", "s0", at(n, 30 + i), 60 if good else 90) for i in range(2)],
+        )
+
+    return week(0, True), week(-1, False)
+
+
+def test_positive_cards_follow_every_critical_and_warning_card() -> None:
+    """Positive cards are info and come after the warnings, in the documented kind order."""
+    assert [(c.severity.value, c.id) for c in cards(*_positives())] == [
+        (W, "concentration:checkout"),
+        (INFO, "improvement:find"),
+        (INFO, "mttr:improved"),
+        (INFO, "cfr:improved"),
+        (INFO, "codeowners:improved"),
+        (INFO, "agent:reviewed"),
+    ]
+
+
+_POSITIVE_FACTS: list[tuple[str, _Expected]] = [
+    (
+        "mttr:improved",
+        lambda t, p: {
+            "MTTR this week": round(t.mttr_minutes or 0, 1),
+            "MTTR last week": round(p.mttr_minutes or 0, 1),
+            "resolved incidents this week": sum(i.resolved_at is not None for i in t.incidents),
+            "resolved incidents last week": sum(i.resolved_at is not None for i in p.incidents),
+        },
+    ),
+    (
+        "cfr:improved",
+        lambda t, p: {
+            "change failure rate this week": round(t.change_failure_rate or 0, 1),
+            "change failure rate last week": round(p.change_failure_rate or 0, 1),
+            "deploys this week": len(t.deploys),
+            "failed deploys this week": t.failed_deploys,
+            "deploys last week": len(p.deploys),
+            "failed deploys last week": p.failed_deploys,
+        },
+    ),
+    (
+        "codeowners:improved",
+        lambda t, p: {
+            "CODEOWNERS coverage this week": round(t.codeowners_coverage or 0, 1),
+            "CODEOWNERS coverage last week": round(p.codeowners_coverage or 0, 1),
+            "changed files with CODEOWNERS data this week": t.files_with_owner_data,
+        },
+    ),
+    (
+        "agent:reviewed",
+        lambda t, p: {
+            "agent changes this week, all with human review": len(t.agent_changes),
+            "agent changes merged without human review last week": len(p.agent_unreviewed),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("card_id", "expected"), [pytest.param(i, f, id=i) for i, f in _POSITIVE_FACTS]
+)
+def test_positive_card_facts_are_the_aggregates(card_id: str, expected: _Expected) -> None:
+    """Every number on a positive card is the week's aggregate it stands for."""
+    this, last = _positives()
+    card = {c.id: c for c in cards(this, last)}[card_id]
+    assert facts(card) == expected(this, last)
+
+
 def test_default_rules_are_the_documented_ones() -> None:
     """The defaults are the numbers the README's card table names."""
     assert CardRules() == CardRules(
@@ -771,11 +956,15 @@ def test_default_rules_are_the_documented_ones() -> None:
         cfr_warning_pp=10,
         cfr_critical_pp=25,
         cfr_min_deploys=4,
+        mttr_improved_min_incidents=2,
         cfr_min_failed_deploys=2,
         codeowners_warning_drop_pp=10,
         codeowners_critical_drop_pp=25,
+        codeowners_min_files=20,
         agent_unreviewed_warning=1,
         agent_unreviewed_critical=3,
+        agent_reviewed_min_changes=3,
         improvement_min_drop_pp=15,
         improvement_min_changes=5,
+        improvement_min_changes_last_week=5,
     )
