@@ -1,6 +1,7 @@
 """``riskbrief calibrate``: refit the signal weights on the organisation's own outcomes.
 
-The store says which changes later led to an incident or were reverted
+The store says which changes later led to an incident or were reverted, and
+SZZ over each configured local clone says which ones a later fix repaired
 (``data.outcomes``). Every change is scored with the current weights; the
 weights are then fitted on the earlier 80% of changes by merge time and both
 weight sets are measured on the latest 20%, which the fit never saw, so the
@@ -16,7 +17,7 @@ from dataclasses import asdict, dataclass
 from sqlmodel import Session
 
 from data.config import OrgConfig
-from data.outcomes import change_outcomes
+from data.outcomes import SzzLabels, change_outcomes
 from data.store import load_changes, load_deploys, load_incidents
 from scoring.calibration import fit_weights, weighted_scores
 from scoring.config import Weights
@@ -44,6 +45,26 @@ class Calibration:
     test: int
     bad_by_incident: int
     bad_by_revert: int
+    bad_by_szz: int = 0
+    # One entry per configured local clone; empty when there is none, so SZZ gave nothing.
+    szz: tuple[SzzLabels, ...] = ()
+
+    def label_sources(self) -> str:
+        """One sentence: which label sources were used and how many bad changes each gave."""
+        parts = [
+            f"{self.bad_by_incident} shipped before a linked incident",
+            f"{self.bad_by_revert} reverted",
+        ]
+        if not self.szz:
+            parts.append(
+                "no SZZ labels (no [[repositories]] entry has a local `path` to blame fixes in)"
+            )
+        for s in self.szz:
+            if s.skipped is not None:
+                parts.append(f"no SZZ labels from {s.repository} ({s.skipped.rstrip('.')})")
+            else:
+                parts.append(f"{len(s.bad)} blamed by SZZ in {s.repository}")
+        return "Bad changes: " + ", ".join(parts) + "."
 
     def changed(self) -> dict[str, tuple[float, float]]:
         """Fitted weights that moved, as ``name → (before, after)``, rounded to 0.1."""
@@ -65,6 +86,8 @@ class Calibration:
             "test_changes": self.test,
             "bad_by_incident": self.bad_by_incident,
             "bad_by_revert": self.bad_by_revert,
+            "bad_by_szz": self.bad_by_szz,
+            "szz": {s.repository: {"bad": len(s.bad), "skipped": s.skipped} for s in self.szz},
         }
 
 
@@ -72,10 +95,10 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
     """Fit the change-signal weights on the store's history and measure them out of sample.
 
     Raises ``ConfigError`` with what to do when the history has too few bad
-    outcomes (incidents linked to deploys, reverts) to fit to.
+    outcomes (incidents linked to deploys, reverts, SZZ-blamed changes) to fit to.
     """
     config = org.scoring_config()
-    outcomes = change_outcomes(session)
+    outcomes = change_outcomes(session, org)
     changes = sorted(load_changes(session), key=lambda c: (c.merged_at, c.key))
     incidents = load_incidents(session)
     production = [d for d in load_deploys(session) if d.environment == "production"]
@@ -86,11 +109,7 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
     cut = int(len(changes) * (1 - _TEST_SHARE))
     bad_train, bad_test = sum(labels[:cut]), sum(labels[cut:])
     if min(bad_train, bad_test) < MIN_BAD_CHANGES or cut == len(changes):
-        raise ConfigError(
-            f"calibration needs at least {MIN_BAD_CHANGES} changes that led to an incident or "
-            f"a revert in both the earlier 80% and the latest 20% of the history (found "
-            f"{bad_train} and {bad_test}); sync more history or link incidents to deploys first."
-        )
+        raise ConfigError(_too_few(bad_train, bad_test, has_clone=bool(outcomes.szz)))
     if bad_train == cut:
         raise ConfigError(
             "every earlier change is labelled bad, so nothing can be learned; "
@@ -108,6 +127,23 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
         test=len(changes) - cut,
         bad_by_incident=outcomes.by_incident,
         bad_by_revert=outcomes.by_revert,
+        bad_by_szz=outcomes.by_szz,
+        szz=outcomes.szz,
+    )
+
+
+def _too_few(bad_train: int, bad_test: int, has_clone: bool) -> str:
+    """The one sentence for a history with too few bad changes to fit to, and what to do."""
+    todo = (
+        "sync more history with `riskbrief sync` or link more incidents to deploys"
+        if has_clone
+        else "sync more history with `riskbrief sync`, or give a [[repositories]] entry the "
+        "`path` of its local clone so SZZ can add labels"
+    )
+    return (
+        f"calibration needs at least {MIN_BAD_CHANGES} bad changes (shipped before an incident, "
+        f"reverted or blamed by SZZ) in both the earlier 80% and the latest 20% of the history "
+        f"but found {bad_train} and {bad_test}; {todo}, then run `riskbrief calibrate` again."
     )
 
 

@@ -31,6 +31,7 @@ from data.sources.kamei import read_kamei_csv
 from data.sources.repo_backtest import backtest_repo, read_labels
 from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
 from data.tables import Subscriber
+from scoring.config import ScoringConfig
 from scoring.errors import DeliveryError, NotFoundError, RiskbriefError
 
 __all__ = ["main"]
@@ -229,11 +230,18 @@ def score(ctx: click.Context) -> None:
 
 
 @main.command("calibrate")
-@click.option("--write", is_flag=True, help="Save the fitted weights to riskbrief.toml.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Save the fitted weights to riskbrief.toml (when they rank better).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
-    """Refit the signal weights on your own incidents and reverts; show the AUC before and after."""
+    """Refit the signal weights on your own incidents, reverts and SZZ labels; a dry run by default.
+
+    Shows the AUC before and after; --write saves the new weights to riskbrief.toml.
+    """
     settings = _settings(ctx)
     org = load_org_config(settings.config)
     engine = _ready_engine(settings)
@@ -247,12 +255,9 @@ def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
         click.echo(json.dumps({**result.to_json(), "written": write and better}, sort_keys=True))
         return
     b, a = result.before_result, result.after_result
+    click.echo(result.label_sources())
     click.echo(
-        f"Fitted on the earlier {result.train} changes, measured on the latest {result.test} "
-        f"({result.bad_by_incident} changes shipped before an incident, "
-        f"{result.bad_by_revert} reverted)."
-    )
-    click.echo(
+        f"Fitted on the earlier {result.train} changes, measured on the latest {result.test}: "
         f"AUC {b.auc:.3f} -> {a.auc:.3f}; recall at 20% effort "
         f"{b.recall_at_20pct_effort:.3f} -> {a.recall_at_20pct_effort:.3f}; "
         f"top-10% lift {b.lift_top_10pct:.2f} -> {a.lift_top_10pct:.2f}."
@@ -260,11 +265,17 @@ def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
     moved = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in result.changed().items())
     click.echo(f"Weights: {moved or 'unchanged'}.")
     if not better:
-        click.echo("Kept the current weights: the fitted ones rank the latest changes no better.")
+        click.echo(
+            f"Kept the weights in {settings.config}: the fitted ones rank the latest changes "
+            "no better, so there is nothing to save."
+        )
     elif write:
         click.echo(f"Wrote them to [scoring.weights] in {settings.config}; run `riskbrief score`.")
     else:
-        click.echo("Run again with --write to save them to riskbrief.toml.")
+        click.echo(
+            f"Nothing was saved (a dry run); run `riskbrief calibrate --write` to save them to "
+            f"[scoring.weights] in {settings.config}."
+        )
 
 
 @main.command()
@@ -343,9 +354,15 @@ def brief(
     default=None,
     help="Bug-inducing shas, one per line; without it SZZ finds them from fix commits.",
 )
-@click.option("--calibrate", is_flag=True, help="Fit weights on the earlier 80% first.")
+@click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Fit weights on the earlier 80% first, starting from the configured ones.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
 def backtest(
+    ctx: click.Context,
     csv_path: Path | None,
     repo_path: Path | None,
     since: date | None,
@@ -354,13 +371,17 @@ def backtest(
     calibrate: bool,
     as_json: bool,
 ) -> None:
-    """Say how well risk scores rank bug-inducing changes, from a Kamei CSV or a git history."""
+    """Say how well risk scores rank bug-inducing changes, from a Kamei CSV or a git history.
+
+    The weights are riskbrief.toml's [scoring.weights] when that file exists, else the defaults.
+    """
     if (csv_path is None) == (repo_path is None):
         raise click.UsageError("give exactly one of --kamei-csv FILE or --repo PATH.")
+    config, weights_from = _backtest_config(_settings(ctx))
     if csv_path is not None:
         if since or until or labels_path:
             raise click.UsageError("--since, --until and --labels go with --repo, not --kamei-csv.")
-        result = run_backtest(read_kamei_csv(csv_path), calibrate=calibrate)
+        result = run_backtest(read_kamei_csv(csv_path), calibrate=calibrate, weights=config.weights)
         name = csv_path.name
     else:
         assert repo_path is not None
@@ -369,17 +390,34 @@ def backtest(
         if calibrate:
             raise click.UsageError("--calibrate works with --kamei-csv only.")
         labels = read_labels(labels_path) if labels_path is not None else None
-        # Default weights: the backtest measures the product's scorer as shipped.
-        result = backtest_repo(repo_path, since, until, labels)
+        result = backtest_repo(repo_path, since, until, labels, config)
         name = f"{repo_path.resolve().name} {since}…{until}"
+    if calibrate:
+        weights_from += ", refitted on the earlier 80%"
     if as_json:
-        click.echo(json.dumps(result.to_json(), sort_keys=True))
+        click.echo(json.dumps({**result.to_json(), "weights": weights_from}, sort_keys=True))
         return
     click.echo(
         f"{name}: {result.n} changes, {result.positives} bug-inducing; "
         f"AUC {result.auc:.3f}, recall at 20% effort {result.recall_at_20pct_effort:.3f}, "
-        f"top-10% lift {result.lift_top_10pct:.2f}"
+        f"top-10% lift {result.lift_top_10pct:.2f} (weights: {weights_from})"
     )
+
+
+def _backtest_config(settings: Settings) -> tuple[ScoringConfig, str]:
+    """The scorer's config for a backtest and where its weights came from, in words.
+
+    riskbrief.toml (or RISKBRIEF_CONFIG) is read when it exists, so a backtest
+    after `calibrate --write` measures the saved weights; without the file, or
+    when it sets no [scoring.weights], the weights are the defaults.
+    """
+    explicit = "config" in settings.model_fields_set
+    if not explicit and not settings.config.exists():
+        return ScoringConfig(), "defaults"
+    org = load_org_config(settings.config)
+    if not org.scoring.weights:
+        return org.scoring_config(), "defaults"
+    return org.scoring_config(), f"[scoring.weights] in {settings.config}"
 
 
 @main.command()

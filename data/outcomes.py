@@ -1,43 +1,157 @@
 """Which changes turned out badly, by what the store knows happened after them.
 
-A change is labelled risky when a production deploy that shipped it was
-followed by an incident linked to that deploy, or when a later change
-reverted it. These outcomes are what ``riskbrief calibrate`` fits weights to.
+A change is labelled bad when a production deploy that shipped it was
+followed by an incident linked to that deploy, when a later change reverted
+it, or when the SZZ pass (``data.sources.szz``) over a configured local clone
+blames it for a bug a later fix repaired. These outcomes are what
+``riskbrief calibrate`` fits weights to.
+
+SZZ needs the clone itself, so it runs only for ``[[repositories]]`` entries
+with a ``path``, and only over fixes made since the oldest change the store
+holds for that repository, which bounds ``git blame`` to the stored history.
+A clone's commits are matched to stored changes by sha: a commit on the
+branch is its own change (``<repository>@<sha12>``); a commit brought in by a
+merge on the branch belongs to that merge's change (``<repository>#<PR>``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from data.tables import Change, Deploy, DeployChange, Incident
+from data.config import OrgConfig, RepositoryConfig
+from data.sources.gitlog import MinedCommit, mine_commits, run_git
+from data.sources.szz import bug_inducing, is_fix_commit
+from data.tables import Change, Deploy, DeployChange, Incident, Repository
+from scoring.errors import SourceError
 
-__all__ = ["Outcomes", "change_outcomes"]
+__all__ = ["Outcomes", "SzzLabels", "change_outcomes", "szz_labels"]
+
+
+@dataclass(frozen=True, slots=True)
+class SzzLabels:
+    """Stored changes SZZ blamed in one configured clone, or why the clone was skipped."""
+
+    repository: str
+    bad: frozenset[str] = frozenset()
+    skipped: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Outcomes:
-    """Changes that led to an incident or a revert, and how each kind was found."""
+    """Changes that led to an incident, a revert or an SZZ-blamed fix, and how each was found."""
 
     bad: frozenset[str]
     by_incident: int
     by_revert: int
+    by_szz: int = 0
+    # One entry per configured local clone; empty when the organisation has none.
+    szz: tuple[SzzLabels, ...] = field(default_factory=tuple)
 
 
-def change_outcomes(session: Session) -> Outcomes:
-    """Label changes from linked incidents and reverts recorded in the store."""
+def change_outcomes(session: Session, org: OrgConfig | None = None) -> Outcomes:
+    """Label changes from linked incidents, reverts and, given ``org``, SZZ over its clones."""
     incident_deploys = select(Incident.deploy_id).where(col(Incident.deploy_id).is_not(None))
-    shipped = session.exec(
-        select(Change.key)
-        .join(DeployChange, col(DeployChange.change_id) == col(Change.id))
-        .join(Deploy, col(Deploy.id) == col(DeployChange.deploy_id))
-        .where(col(Deploy.id).in_(incident_deploys), col(Deploy.environment) == "production")
+    shipped = frozenset(
+        session.exec(
+            select(Change.key)
+            .join(DeployChange, col(DeployChange.change_id) == col(Change.id))
+            .join(Deploy, col(Deploy.id) == col(DeployChange.deploy_id))
+            .where(col(Deploy.id).in_(incident_deploys), col(Deploy.environment) == "production")
+        ).all()
+    )
+    reverted = frozenset(
+        k
+        for k in session.exec(
+            select(Change.reverts_key).where(col(Change.reverts_key).is_not(None))
+        ).all()
+        if k is not None
+    )
+    szz = szz_labels(session, org) if org is not None else ()
+    blamed = frozenset().union(*(s.bad for s in szz))
+    return Outcomes(
+        bad=shipped | reverted | blamed,
+        by_incident=len(shipped),
+        by_revert=len(reverted),
+        by_szz=len(blamed),
+        szz=szz,
+    )
+
+
+def szz_labels(session: Session, org: OrgConfig) -> tuple[SzzLabels, ...]:
+    """SZZ's bad changes for every ``[[repositories]]`` entry with a local ``path``.
+
+    A clone that cannot be read (moved, not a git repository) is skipped with
+    the reason rather than failing the whole calibration.
+    """
+    out: list[SzzLabels] = []
+    for repo in org.repositories:
+        if not repo.path:
+            continue
+        try:
+            out.append(_labels_of(session, repo, org.sources.git.branch))
+        except SourceError as exc:
+            out.append(SzzLabels(repo.name, skipped=str(exc)))
+    return tuple(out)
+
+
+def _labels_of(session: Session, repo: RepositoryConfig, branch: str | None) -> SzzLabels:
+    assert repo.path is not None
+    path = Path(repo.path).expanduser()
+    stored = session.exec(
+        select(Change.key, Change.sha, Change.merged_at)
+        .join(Repository, col(Repository.id) == col(Change.repository_id))
+        .where(col(Repository.name) == repo.name)
     ).all()
-    reverted = session.exec(
-        select(Change.reverts_key).where(col(Change.reverts_key).is_not(None))
-    ).all()
-    kinds = Counter({"incident": len(set(shipped)), "revert": len(set(reverted))})
-    bad = frozenset(shipped) | frozenset(k for k in reverted if k is not None)
-    return Outcomes(bad=bad, by_incident=kinds["incident"], by_revert=kinds["revert"])
+    if not stored:
+        return SzzLabels(repo.name)
+    oldest = min(_aware(at) for _, _, at in stored)
+    rev = _branch(path, branch or repo.default_branch)
+    fixes: list[MinedCommit] = []
+    for commit in mine_commits(path, rev):
+        # A fix older than every stored change can only blame changes the store lacks.
+        if commit.change.merged_at >= oldest and is_fix_commit(commit):
+            fixes.append(commit)
+    blamed = bug_inducing(path, fixes)
+    if not blamed:
+        return SzzLabels(repo.name)
+    by_sha = {sha: key for key, sha, _ in stored if sha}
+    by_sha12 = {key.split("@", 1)[1]: key for key, _, _ in stored if "@" in key}
+    bad = {_match(sha, by_sha, by_sha12) for sha in blamed}
+    unmatched = {sha for sha in blamed if _match(sha, by_sha, by_sha12) is None}
+    if unmatched:
+        for sha, brought in _merged_commits(path, rev, by_sha):
+            if brought & unmatched:
+                bad.add(by_sha[sha])
+    return SzzLabels(repo.name, frozenset(k for k in bad if k is not None))
+
+
+def _aware(at: datetime) -> datetime:
+    # SQLite hands back naive datetimes; the store keeps UTC.
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+
+
+def _match(sha: str, by_sha: dict[str, str], by_sha12: dict[str, str]) -> str | None:
+    return by_sha.get(sha) or by_sha12.get(sha[:12])
+
+
+def _branch(path: Path, branch: str) -> str:
+    """The ref ``riskbrief sync`` mines for this clone: the branch, its origin copy, or HEAD."""
+    for candidate in (branch, f"origin/{branch}"):
+        probe = run_git(path, "rev-parse", "--verify", "-q", f"{candidate}^{{commit}}", check=False)
+        if probe.returncode == 0:
+            return candidate
+    return "HEAD"
+
+
+def _merged_commits(path: Path, rev: str, stored: Iterable[str]) -> Iterator[tuple[str, set[str]]]:
+    """For each stored merge on the branch, the commits it brought onto the branch."""
+    merges = run_git(path, "rev-list", "--first-parent", "--min-parents=2", rev).stdout.split()
+    for sha in sorted(set(stored) & {m.decode() for m in merges}):
+        done = run_git(path, "rev-list", f"{sha}^1..{sha}", check=False)
+        if done.returncode == 0:
+            yield sha, set(done.stdout.decode().split())

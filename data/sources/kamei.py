@@ -17,7 +17,14 @@ from scoring.config import Weights
 from scoring.errors import SourceError
 from scoring.metrics import BacktestResult, evaluate
 
-__all__ = ["KameiRow", "backtest", "backtest_lines_added", "read_kamei_csv", "split_by_date"]
+__all__ = [
+    "MIN_ROWS",
+    "KameiRow",
+    "backtest",
+    "backtest_lines_added",
+    "read_kamei_csv",
+    "split_by_date",
+]
 
 # (commit time in unix seconds, metrics, induced a bug)
 KameiRow = tuple[int, ChangeMetrics, bool]
@@ -41,6 +48,8 @@ _COLUMNS: dict[str, str] = {
 }
 _REQUIRED = ("date", "bug", *_COLUMNS.values())
 _TEST_SHARE = 0.2
+# Below this the latest 20% is one or two changes, which no figure can be read from.
+MIN_ROWS = 10
 
 
 def _number(raw: str | None, column: str, path: Path, line: int) -> float:
@@ -90,7 +99,8 @@ def _metrics(record: dict[str, str | None], path: Path, line: int) -> ChangeMetr
 def read_kamei_csv(path: Path | str) -> list[KameiRow]:
     """Rows of a Kamei-format CSV as ``(unix seconds, metrics, bug)``, in file order.
 
-    Raises ``SourceError`` naming the file and the missing column or bad line.
+    Raises ``SourceError`` naming the file and the missing column or bad line,
+    or saying that the file has a header but no rows.
     """
     path = Path(path)
     try:
@@ -113,6 +123,10 @@ def read_kamei_csv(path: Path | str) -> list[KameiRow]:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}.") from exc
     except (csv.Error, UnicodeDecodeError) as exc:
         raise SourceError(f"{path} is not a readable CSV file: {exc}.") from exc
+    if not rows:
+        raise SourceError(
+            f"{path} has a header but no rows; add one line of metrics and a bug label per change."
+        )
     return rows
 
 
@@ -129,8 +143,9 @@ def _evaluate(scores: Sequence[float], test: Sequence[KameiRow]) -> BacktestResu
         return evaluate(scores, labels, [m.la + m.ld for _, m, _ in test])
     except ValueError:
         raise SourceError(
-            f"the latest {len(labels)} changes are all labelled the same, so they cannot be "
-            "ranked; use a dataset with both buggy and clean recent changes."
+            f"the latest {len(labels)} changes are all "
+            f"{'bug-inducing' if labels and labels[0] else 'clean'}, so they cannot be ranked; "
+            "use a dataset with both kinds among its recent changes."
         ) from None
 
 
@@ -144,8 +159,19 @@ def backtest(
     ``Weights()``) are used as they are. Only the signals the metrics measure
     (``METRIC_FAMILIES``) are scored; the rest are unknown in such data.
     """
+    if len(rows) < MIN_ROWS:
+        raise SourceError(
+            f"only {len(rows)} changes were given, too few to measure the latest 20% of; "
+            f"use a dataset with at least {MIN_ROWS} labelled changes."
+        )
     train, test = split_by_date(rows)
     if calibrate:
+        if all(bug for _, _, bug in train) or not any(bug for _, _, bug in train):
+            kind = "bug-inducing" if train[0][2] else "clean"
+            raise SourceError(
+                f"the earlier {len(train)} changes are all {kind}, so no weights can be fitted "
+                "on them; run without --calibrate or use a dataset with both kinds early on."
+            )
         try:
             weights = fit_weights(
                 [metric_shares(m) for _, m, _ in train],

@@ -19,6 +19,14 @@ JSON_KEYS = {"auc", "n", "positives", "recall_at_20pct_effort", "lift_top_10pct"
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 
 
+@pytest.fixture(autouse=True)
+def _elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in an empty directory, so a riskbrief.toml in the checkout is never picked up."""
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+
 @pytest.fixture
 def shop(tmp_path: Path) -> tuple[GitRepo, dict[str, str]]:
     """The six-commit history with one planted bug and its fix."""
@@ -45,8 +53,9 @@ def test_json_has_the_csv_modes_keys_and_counts(shop: tuple[GitRepo, dict[str, s
     )
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
-    assert set(figures) == JSON_KEYS
+    assert set(figures) == JSON_KEYS | {"weights"}
     assert (figures["n"], figures["positives"]) == (4, 1)
+    assert figures["weights"] == "defaults"
 
 
 def test_labels_file_is_used(shop: tuple[GitRepo, dict[str, str]], tmp_path: Path) -> None:
@@ -113,3 +122,23 @@ def test_bad_date() -> None:
     """A --since that is not a date is refused by the option's own check."""
     result = _run("--repo", ".", "--since", "March", "--until", "2026-03-07")
     _assert_one_line_error(result, "'March' is not a date")
+
+
+def test_configured_weights_are_used_and_named(shop: tuple[GitRepo, dict[str, str]]) -> None:
+    """With riskbrief.toml setting weights the repo backtest scores with them and names the file."""
+    repo, _ = shop
+    args = ("--repo", str(repo.path), "--since", "2026-03-02", "--until", "2026-03-07")
+    Path("riskbrief.toml").write_text("[scoring.weights]\nsize = 0\n", encoding="utf-8")
+    figures = json.loads(_run(*args, "--json").output)
+    assert figures["weights"] == "[scoring.weights] in riskbrief.toml"
+    line = _run(*args).output.rstrip()
+    assert line.endswith("(weights: [scoring.weights] in riskbrief.toml)")
+
+
+def test_calibrate_with_repo_is_refused(shop: tuple[GitRepo, dict[str, str]]) -> None:
+    """--calibrate goes with --kamei-csv only, and says so in one line."""
+    repo, _ = shop
+    result = _run(
+        "--repo", str(repo.path), "--since", "2026-03-02", "--until", "2026-03-07", "--calibrate"
+    )
+    _assert_one_line_error(result, "--calibrate works with --kamei-csv only")

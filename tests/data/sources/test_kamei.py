@@ -109,5 +109,5 @@ def test_baseline_uses_the_same_test_set(tmp_path: Path) -> None:
 def test_one_class_test_set_is_a_source_error(tmp_path: Path) -> None:
     """When every recent change has the same label the backtest says it cannot rank them."""
     lines = [_line(i, 1_500_000_000 + i, int(i < 5), 10 + i) for i in range(20)]
-    with pytest.raises(SourceError, match="all labelled the same"):
+    with pytest.raises(SourceError, match="are all clean, so they cannot be ranked"):
         backtest(read_kamei_csv(_write(tmp_path, lines)))
