@@ -145,7 +145,9 @@ def main(argv: list[str] | None = None) -> int:
             )
         ),
     )
-    start = np.array([2.4, 3.5, 0.9, 1.4, -0.3, -0.1, -0.3, 1.0, 1.1, -0.4, 0.9, -0.8, 0.3, 0.3, -0.5])
+    start = np.array(
+        [2.4, 3.5, 0.9, 1.4, -0.3, -0.1, -0.3, 1.0, 1.1, -0.4, 0.9, -0.8, 0.3, 0.3, -0.5]
+    )
     fitted = _ascent({p: (train[p][1], train[p][2]) for p in PROJECTS}, start)
     _line(
         "15 component weights, fitted on all six earlier 80%",
@@ -184,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                 blended.append(_auc(_blend(predicted, test[p][3]), test[p][2]))
             part = "later half" if recent else "all 80%"
             _line(f"{title}, {part}", alone)
-            _line(f"  ... blended by rank with the default score", blended)
+            _line("  ... blended by rank with the default score", blended)
     return 0
 
 

@@ -93,7 +93,7 @@ class ChangeView(_Value):
     signals: tuple[SignalView, ...]
     gates: tuple[str, ...] = ()
     agent: bool = False
-    human_reviewed: bool = True
+    human_reviewed: bool | None = True
     author: str | None = None
 
 

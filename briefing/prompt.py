@@ -173,7 +173,7 @@ def _change(c: ChangeView) -> dict[str, Any]:
         "gates": list(c.gates),
         "agent": c.agent,
         # Said when true only, like every flag here (see _pruned).
-        "unreviewed": not c.human_reviewed,
+        "unreviewed": c.human_reviewed is False,
         "author": c.author,
     }
 

@@ -105,6 +105,7 @@ _CHANGE_FIELDS = (
     "ci_status",
     "coverage_delta",
     "review_comments",
+    "reviews_known",
 )
 
 
@@ -246,14 +247,21 @@ class Ingest:
             "ci_status": r.ci_status,
             "coverage_delta": r.coverage_delta,
             "review_comments": r.review_comments,
+            "reviews_known": r.reviews_known,
         }
+        if not r.reviews_known and before is not None:
+            # A git history cannot see reviews: keep what a code host said about them.
+            values["reviews_known"] = row.reviews_known
+            values["review_comments"] = (
+                row.review_comments if r.review_comments is None else (r.review_comments)
+            )
         for name, value in values.items():
             setattr(row, name, value)
         self.session.add(row)
         self.session.flush()
         assert row.id is not None
         files_changed = self._files(row.id, r.repository, r.files, new=before is None)
-        reviews_changed = self._reviews(row.id, r.reviews, new=before is None)
+        reviews_changed = r.reviews_known and self._reviews(row.id, r.reviews, new=before is None)
         if before is None:
             tally.added += 1
         elif before != _snapshot(row, _CHANGE_FIELDS) or files_changed or reviews_changed:

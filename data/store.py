@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
@@ -127,6 +128,7 @@ def load_changes(
                 co_authored_by_agent=c.co_authored_by_agent,
                 review_comments=c.review_comments,
                 coverage_delta=c.coverage_delta,
+                reviews_known=c.reviews_known,
             )
         )
     return out
@@ -151,6 +153,20 @@ def load_deploys(
     )
     for deploy_id, key in rows:
         shipped[deploy_id].append(key)
+    # The previous success may lie before the window, so every success is read.
+    successes: dict[tuple[int, str], list[datetime]] = defaultdict(list)
+    for service_id, environment, finished in session.exec(
+        select(Deploy.service_id, Deploy.environment, Deploy.finished_at)
+        .where(col(Deploy.status) == "success")
+        .order_by(col(Deploy.finished_at))
+    ):
+        successes[(service_id, environment)].append(finished)
+
+    def previous(d: Deploy) -> datetime | None:
+        times = successes.get((d.service_id, d.environment), [])
+        i = bisect_left(times, d.finished_at)
+        return times[i - 1] if i else None
+
     return [
         DeployFacts(
             key=d.key,
@@ -159,6 +175,7 @@ def load_deploys(
             finished_at=d.finished_at,
             succeeded=d.status == "success",
             change_keys=tuple(shipped.get(d.id or -1, ())),
+            previous_finished_at=previous(d),
         )
         for d in deploys
     ]
@@ -205,7 +222,7 @@ def _as_scored(score: RiskScore, facts: ChangeFacts | None) -> dict[str, Any]:
         "owner_files_known": len(known),
         "owner_files_covered": sum(1 for f in known if f.owners),
         "agent_involved": facts.agent_involved,
-        "human_reviewed": bool(facts.human_approvals),
+        "human_reviewed": bool(facts.human_approvals) if facts.reviews_known else None,
     }
 
 

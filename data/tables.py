@@ -135,6 +135,8 @@ class Change(SQLModel, table=True):
     ci_status: str | None = None
     coverage_delta: float | None = None
     review_comments: int | None = None
+    # False when only a git history reported the change: its review is unknown.
+    reviews_known: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
 
 class ChangeFile(SQLModel, table=True):
@@ -231,7 +233,8 @@ class RiskScoreRow(SQLModel, table=True):
     owner_files_known: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     owner_files_covered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     agent_involved: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
-    human_reviewed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # None when the change's review is unknown (it came from a git history only).
+    human_reviewed: bool | None = Field(default=False)
 
 
 class Subscriber(SQLModel, table=True):

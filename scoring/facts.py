@@ -61,6 +61,8 @@ class ChangeFacts:
 
     Times are timezone-aware. ``key`` is the stable id used everywhere else
     (``"<repository>#<number>"`` for PRs, ``"<repository>@<sha12>"`` for commits).
+    ``reviews_known`` is false when no code host reported the change (a git
+    history only): its review is then unknown, not missing.
     """
 
     key: str
@@ -84,6 +86,7 @@ class ChangeFacts:
     review_comments: int | None = None
     coverage_delta: float | None = None
     co_authored_by_agent: bool = False
+    reviews_known: bool = True
 
     # Derived once: signals and the history ask for them several times per change.
     _lines: int = field(init=False, repr=False, compare=False)

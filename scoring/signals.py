@@ -277,11 +277,16 @@ def _build_defect_proneness(n: int | None, w: float) -> Signal:
 _defect_proneness = functools.lru_cache(maxsize=_CACHED)(_build_defect_proneness)
 
 
+_REVIEW_UNKNOWN = "review unknown: only the git history reported this change"
+
+
 def review(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """No human approval, self-merges, rubber-stamp approvals and silent reviews of big changes."""
     w = cfg.weights.review
+    if not change.reviews_known:
+        return Signal("review", None, w * 0.0, _REVIEW_UNKNOWN, 0.0)
     build = _reviewed if w else _build_reviewed
     approvals = change.human_approvals
     if not approvals:
@@ -430,12 +435,17 @@ def agent(
     if not change.agent_involved:
         return build(None, False, w)
     who = "authored" if change.author_is_agent else "co-authored"
-    return build(who, bool(change.human_approvals), w)
+    reviewed = bool(change.human_approvals) if change.reviews_known else None
+    return build(who, reviewed, w)
 
 
-def _build_agent(who: str | None, reviewed: bool, w: float) -> Signal:
+def _build_agent(who: str | None, reviewed: bool | None, w: float) -> Signal:
     if who is None:
         return Signal("agent", 0.0, w * 0.0, "written by a human", 0.0)
+    if reviewed is None:
+        # Only the authorship is known: it earns what a reviewed agent change does.
+        text = f"AI-agent {who}; whether a human reviewed it is unknown"
+        return Signal("agent", 0.3, w * 0.3, text, 0.3)
     if not reviewed:
         return Signal("agent", 1.0, w * 1.0, f"AI-agent {who}, merged without human review", 1.0)
     return Signal("agent", 0.3, w * 0.3, f"AI-agent {who}, human-reviewed", 0.3)

@@ -35,6 +35,8 @@ __all__ = [
 _TREND_WEEKS = 8
 _TOP = 5
 _SHIPPED_SHOWN = 15
+# What a change's stored review flag adds after "AI agent"; None is unknown.
+_REVIEW_NOTE = {True: "", False: ", no human approval", None: ", review unknown"}
 
 
 def version_of(org: OrgConfig) -> str:
@@ -89,7 +91,7 @@ def change_reply(session: Session, org: OrgConfig, key: str) -> Reply:
         f"merged {change.merged_at:%Y-%m-%d %H:%M} UTC"
     )
     if row.agent_involved:
-        head += " · AI agent" + ("" if row.human_reviewed else ", no human approval")
+        head += " · AI agent" + _REVIEW_NOTE[row.human_reviewed]
     blocks = [section(head)]
     signals = signal_lines(row)
     blocks.append(section("*Signals*\n" + ("\n".join(signals) or "No signal added risk.")))

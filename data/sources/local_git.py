@@ -122,6 +122,7 @@ def commit_record(
         is_revert=c.is_revert,
         is_hotfix=c.is_hotfix or bool(head and _HOTFIX.search(head)),
         reverts_sha=commit.reverts,
+        reviews_known=False,
     )
 
 

@@ -56,6 +56,9 @@ class ChangeRecord:
     addresses of ``Co-authored-by`` trailers (``Name <email>``). A revert names
     what it reverts by key (``reverts_key``, e.g. from a ``revert-123-…``
     branch) or by sha (``reverts_sha``, full or abbreviated, from the message).
+    ``reviews_known`` is false for sources that cannot see reviews (a git
+    history): the change's review is then unknown, not "merged without review",
+    and reviews another source stored for the same change are kept.
     """
 
     key: str
@@ -83,6 +86,7 @@ class ChangeRecord:
     is_hotfix: bool = False
     reverts_key: str | None = None
     reverts_sha: str | None = None
+    reviews_known: bool = True
 
 
 @dataclass(frozen=True, slots=True)

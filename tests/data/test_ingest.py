@@ -182,3 +182,39 @@ def test_deploys_and_incidents_upsert_and_skip_what_cannot_be_placed(
         assert (again.added, again.updated) == (0, 1)
         assert session.exec(select(Deploy)).one().status == "failure"
         assert session.exec(select(Incident)).one().key == "i1"
+
+
+def test_a_git_history_record_keeps_the_reviews_a_code_host_stored(
+    engine: Engine, org: OrgConfig
+) -> None:
+    """A git-history record (no reviews seen) keeps the reviews a code host stored for the PR."""
+    with Session(engine) as session:
+        Ingest(session, org).changes([_pr(review_comments=3)])
+        session.commit()
+    with Session(engine) as session:
+        Ingest(session, org).changes([_pr(reviews=(), reviews_known=False)])
+        session.commit()
+        row = session.exec(select(Change)).one()
+        assert row.reviews_known
+        assert row.review_comments == 3
+        assert len(session.exec(select(ReviewRow)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "known"),
+    [
+        pytest.param(True, None, True, id="code host"),
+        pytest.param(False, None, False, id="git history"),
+        pytest.param(False, True, True, id="git history, then the code host"),
+    ],
+)
+def test_a_change_review_is_known_once_a_code_host_reported_it(
+    engine: Engine, org: OrgConfig, first: bool, then: bool | None, known: bool
+) -> None:
+    """``reviews_known`` is false only while no source that sees reviews has reported the change."""
+    with Session(engine) as session:
+        Ingest(session, org).changes([_pr(reviews=(), reviews_known=first)])
+        if then is not None:
+            Ingest(session, org).changes([_pr(reviews_known=then)])
+        session.commit()
+        assert session.exec(select(Change)).one().reviews_known is known

@@ -172,6 +172,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
     ("defect_proneness", {}, {"prior_fixes_on_files": 1}, 0.2891, 1.0, "1 earlier fix or revert"),
     ("defect_proneness", {}, {"prior_fixes_on_files": 10}, 1.0, 10.0, "10 earlier fixes"),
     ("review", {"reviews": ()}, {}, 1.0, 1.0, "merged without a human approval"),
+    ("review", {"reviews": (), "reviews_known": False}, {}, 0.0, "unknown", "review unknown"),
     (
         "review",
         {"reviews": (), "merged_by": "alice"},
@@ -280,6 +281,14 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
     ("agent", {}, {}, 0.0, 0.0, "written by a human"),
     ("agent", {"author_is_agent": True, "reviews": ()}, {}, 1.0, 1.0, "merged without human"),
     ("agent", {"co_authored_by_agent": True}, {}, 0.3, 0.3, "AI-agent co-authored, human"),
+    (
+        "agent",
+        {"author_is_agent": True, "reviews": (), "reviews_known": False},
+        {},
+        0.3,
+        0.3,
+        "whether a human reviewed it is unknown",
+    ),
     ("service_incidents", {"files": (_file(service=None),)}, {}, 0.0, "unknown", "no service"),
     ("service_incidents", {}, {}, 0.0, 0.0, "0 incidents in the touched services"),
     ("service_incidents", {}, {"recent_incidents": 1}, 0.3333, 1.0, "1 incident in the"),
