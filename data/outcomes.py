@@ -121,22 +121,25 @@ def _labels_of(session: Session, repo: RepositoryConfig, branch: str | None) -> 
         return SzzLabels(repo.name)
     by_sha = {sha: key for key, sha, _ in stored if sha}
     by_sha12 = {key.split("@", 1)[1]: key for key, _, _ in stored if "@" in key}
-    bad = {_match(sha, by_sha, by_sha12) for sha in blamed}
-    unmatched = {sha for sha in blamed if _match(sha, by_sha, by_sha12) is None}
+    bad: set[str] = set()
+    unmatched: set[str] = set()
+    for sha in blamed:
+        key = by_sha.get(sha) or by_sha12.get(sha[:12])
+        if key is not None:
+            bad.add(key)
+        else:
+            unmatched.add(sha)
     if unmatched:
+        # Blamed commits made on a branch belong to the stored merge that brought them in.
         for sha, brought in _merged_commits(path, rev, by_sha):
             if brought & unmatched:
                 bad.add(by_sha[sha])
-    return SzzLabels(repo.name, frozenset(k for k in bad if k is not None))
+    return SzzLabels(repo.name, frozenset(bad))
 
 
 def _aware(at: datetime) -> datetime:
     # SQLite hands back naive datetimes; the store keeps UTC.
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-
-
-def _match(sha: str, by_sha: dict[str, str], by_sha12: dict[str, str]) -> str | None:
-    return by_sha.get(sha) or by_sha12.get(sha[:12])
 
 
 def _branch(path: Path, branch: str) -> str:

@@ -159,3 +159,18 @@ def test_without_a_clone_the_output_says_szz_was_not_used(tmp_path: Path) -> Non
     assert "`path` of its local clone so SZZ can add labels" in errors[0]
     assert errors[0].count(". ") == 0
     assert errors[0].endswith(" again.")
+
+
+def test_backtest_after_write_measures_the_saved_weights(
+    synced: tuple[Path, set[str]], tmp_path: Path
+) -> None:
+    """After `calibrate --write`, `backtest --repo` scores with the saved weights and says so."""
+    toml, _ = synced
+    window = ("--repo", str(tmp_path / "shop"), "--since", "2026-09-01", "--until", "2026-10-30")
+    before = json.loads(CliRunner().invoke(main, ["backtest", *window, "--json"]).output)
+    written = _calibrate("--write", "--json")
+    assert json.loads(written.output)["written"] is True
+    after = json.loads(CliRunner().invoke(main, ["backtest", *window, "--json"]).output)
+    assert before["weights"] == "defaults"
+    assert after["weights"] == f"[scoring.weights] in {toml}"
+    assert after["auc"] != before["auc"]
