@@ -250,11 +250,11 @@ class Ingest:
             "reviews_known": r.reviews_known,
         }
         if not r.reviews_known and before is not None:
-            # A git history cannot see reviews: keep what a code host said about them.
-            values["reviews_known"] = row.reviews_known
-            values["review_comments"] = (
-                row.review_comments if r.review_comments is None else (r.review_comments)
-            )
+            # A git history sees less than a code host (reviews, labels, links, opening
+            # time): it fills in what the row lacks and blanks nothing a code host stored.
+            for name, value in list(values.items()):
+                if value is None or value == [] or name == "reviews_known":
+                    values[name] = getattr(row, name)
         for name, value in values.items():
             setattr(row, name, value)
         self.session.add(row)

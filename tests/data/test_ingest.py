@@ -187,16 +187,19 @@ def test_deploys_and_incidents_upsert_and_skip_what_cannot_be_placed(
 def test_a_git_history_record_keeps_the_reviews_a_code_host_stored(
     engine: Engine, org: OrgConfig
 ) -> None:
-    """A git-history record (no reviews seen) keeps the reviews a code host stored for the PR."""
+    """A git-history record keeps the reviews, labels and links a code host stored for the PR."""
     with Session(engine) as session:
-        Ingest(session, org).changes([_pr(review_comments=3)])
+        Ingest(session, org).changes(
+            [_pr(review_comments=3, labels=("bug",), url="https://github.com/acme/shop/pull/1")]
+        )
         session.commit()
     with Session(engine) as session:
-        Ingest(session, org).changes([_pr(reviews=(), reviews_known=False)])
+        Ingest(session, org).changes([_pr(reviews=(), reviews_known=False, title="Merge")])
         session.commit()
         row = session.exec(select(Change)).one()
         assert row.reviews_known
-        assert row.review_comments == 3
+        assert (row.review_comments, row.labels, row.title) == (3, ["bug"], "Merge")
+        assert row.url == "https://github.com/acme/shop/pull/1"
         assert len(session.exec(select(ReviewRow)).all()) == 1
 
 
