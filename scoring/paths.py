@@ -1,4 +1,35 @@
-"""What a file's path says about it: migration, test, infrastructure, sensitive code, manifest."""
+"""What a file's path says about it: migration, test, infrastructure, sensitive code, manifest.
+
+The risky kinds (migration, infrastructure, sensitive, manifest) are judged by
+naming conventions, case-insensitively, and with two rules on top:
+
+* Tests, fixtures and documentation are never risky: a path under ``test/``,
+  ``tests/``, ``spec/``, ``__tests__/``, ``testdata/``, ``fixtures/`` or
+  ``docs/``, or a ``.md``/``.rst``/``.adoc`` file. Test *file names*
+  (``test_auth.py``, ``Login.spec.ts``) also rule out a migration and
+  sensitive code, but not infrastructure: ``.github/workflows/unit_test.yml``
+  and ``docker-compose.test.yml`` are still CI and container configuration.
+* Dependency manifests are the exception: ``tests/requirements.txt`` or an
+  ``e2e/package.json`` is installed by CI like any other, so only manifests
+  under ``fixtures/`` or ``testdata/`` (data, never installed) are left out.
+
+A migration is a file in a migrations folder (``migrations/``, Rails'
+``db/migrate/``, Flyway's ``db/migration/``, ``alembic/versions/``, Liquibase's
+``liquibase/``), a file named as a migration (Flyway ``V3__add.sql``,
+golang-migrate ``0007_add.up.sql``, Liquibase ``db.changelog-*.xml``) or a schema
+dump (Rails ``db/schema.rb``/``db/structure.sql``, ``schema.sql``,
+``schema.prisma``), not any ``.sql`` file nor anything under a ``schema/``
+folder. The package's own files in a migrations folder (``__init__.py``,
+Alembic's ``env.py`` and ``script.py.mako``, ``.gitkeep``) are not migrations.
+
+Sensitive code is auth, secrets, permissions, crypto and payments, by whole
+words: ``Auth/``, ``PaymentService``, ``access_token`` and ``oauth2`` count,
+``author.py``, ``tokenizer.py`` and ``oracle.py`` do not. ``session`` alone does
+not count: it is as often a database session (SQLAlchemy's ``db/session.py``)
+or web analytics as a login session, and login sessions usually sit under an
+auth, login or identity path that counts anyway. Stylesheets and images are
+never sensitive code (``tokens.css`` holds design tokens).
+"""
 
 from __future__ import annotations
 
@@ -8,20 +39,79 @@ from dataclasses import dataclass
 
 __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
-_MIGRATION = re.compile(
-    r"(^|/)(migrations?|migrate|alembic/versions|db/migrate|schema)(/|$)|\.sql$", re.IGNORECASE
-)
 _TEST = re.compile(r"(^|/)(tests?|spec|__tests__)/|(^|/)test_[^/]+$|_test\.|\.test\.|\.spec\.")
-_INFRA = re.compile(
-    r"(^|/)(terraform|helm|k8s|kubernetes|infra|deploy|charts)/|\.tf$|(^|/)Dockerfile$"
-    r"|^\.github/workflows/",
-    re.IGNORECASE,
+
+# The risky kinds' expressions are lower-case and searched in "/" + the
+# lower-cased path: case-insensitive without re.IGNORECASE, which halves their
+# speed, and every alternative starts at a "/", which the engine finds quickly,
+# instead of being tried at every character as a leading (^|/) would be.
+
+# Tests, fixtures and documentation: never a risky kind (manifests aside).
+_ASIDE = re.compile(
+    r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|docs?)/"
+    r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$)",
 )
-_SENSITIVE = re.compile(r"(^|/|_|-)(auth|oauth|login|payments?|billing|crypto|secrets?)(/|_|-|\.)")
+# Data that is never installed: the only place a dependency manifest is ignored.
+_FIXTURE = re.compile(r"/(testdata|test_data|fixtures|__fixtures__)/")
+
+_MIGRATION = re.compile(
+    r"/(?:(migrations|db/migrate|db/migration|alembic/versions|liquibase)/"
+    # ...but not the migration package's own files.
+    r"(?!([^/]+/)*(__init__\.py|env\.py|script\.py\.mako|\.gitkeep|\.keep)$)"
+    r"|migration/\d"  # TypeORM's timestamped src/migration/1700000000000-Name.ts
+    r"|([vu]\d+([._]\d+)*|r)__[^/]+\.sql$"  # Flyway
+    r"|\d+_[^/]+\.(up|down)\.sql$"  # golang-migrate
+    r"|db\.changelog[^/]*\.(xml|ya?ml|json|sql)$"  # Liquibase
+    r"|db/([^/]+_)?(schema\.rb|structure\.sql)$"  # Rails schema dumps
+    r"|schema\.(sql|prisma)$)",
+)
+
+_INFRA = re.compile(
+    r"/(?:(terraform|k8s|kubernetes|kustomize|infra|infrastructure|deploy|deployments?"
+    r"|ansible|playbooks|group_vars|host_vars|nginx|\.circleci|\.buildkite"
+    r"|\.github/workflows|\.github/actions)/"
+    # Helm: only its YAML and templates, since src/components/charts/ is a UI folder.
+    r"|(charts|helm)/([^/]+/)*[^/]+\.(ya?ml|tpl)$"
+    r"|[^/]*\.(tf|tfvars|hcl|dockerfile)$"
+    r"|(dockerfile|containerfile|jenkinsfile|procfile|vagrantfile)([.-][^/]*)?$"
+    r"|(docker-)?compose([.-][^/]*)?\.ya?ml$"
+    r"|\.(gitlab-ci|travis|drone)\.ya?ml$"
+    r"|(azure-pipelines|bitbucket-pipelines|cloudbuild|serverless|skaffold|chart"
+    r"|kustomization|helmfile|playbook[^/]*)\.ya?ml$"
+    r"|(fly|netlify)\.toml$|vercel\.json$"
+    r"|configs?/[^/]+\.(ya?ml|json|toml)$"  # not config/locales/en.yml
+    r"|\.env(\.[^/]+)?$"
+    r"|nginx[^/]*\.conf$)",
+)
+
+# Sensitive code is found by whole words, camelCase split: PaymentService is
+# "Payment" and "Service", OAuth2Client "O", "Auth" and "Client".
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_SENSITIVE_WORDS = frozenset(
+    word
+    for group in (
+        "auth authn authz oauth authenticate authentication authenticator authorize authorizer",
+        "authorization authorise authorisation login logins logout signin signon sso saml oidc",
+        "openid jwt jwts jwks mfa totp identity iam permission permissions rbac acl acls security",
+        "password passwords passwd credential credentials secret secrets token tokens keystore",
+        "kms crypto cryptography encrypt encryption encryptor decrypt decryption cipher ciphers",
+        "payment payments billing invoice invoices invoicing refund refunds payout payouts",
+        "stripe paypal braintree adyen",
+    )
+    for word in group.split()
+)
+# Stylesheets and images are never sensitive code (tokens.css holds design tokens).
+_ASSET = re.compile(r"[^/]*\.(css|scss|sass|less|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|snap)")
+
 _MANIFEST = re.compile(
-    r"(^|/)(package(-lock)?\.json|yarn\.lock|pnpm-lock\.yaml|requirements[^/]*\.txt|pyproject\.toml"
-    r"|poetry\.lock|uv\.lock|Pipfile(\.lock)?|go\.(mod|sum)|Cargo\.(toml|lock)|Gemfile(\.lock)?"
-    r"|pom\.xml|build\.gradle(\.kts)?)$"
+    r"/(?:requirements/[^/]+\.(txt|in)$"  # pip's requirements/base.txt
+    r"|(package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?"
+    r"|requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock"
+    r"|pipfile(\.lock)?|go\.(mod|sum|work|work\.sum)|cargo\.(toml|lock)|gemfile(\.lock)?"
+    r"|pom\.xml|build\.gradle(\.kts)?|gradle\.lockfile|libs\.versions\.toml"
+    r"|composer\.(json|lock)|[^/]+\.(cs|fs|vb)proj|packages\.(lock\.json|config)"
+    r"|directory\.packages\.props|mix\.(exs|lock)|podfile(\.lock)?|package\.(swift|resolved)"
+    r"|pubspec\.(yaml|lock)|deno\.(json|lock))$)",
 )
 
 
@@ -41,12 +131,19 @@ class PathKinds:
 @functools.lru_cache(maxsize=1 << 17)
 def path_kinds(path: str) -> PathKinds:
     """Classify a path once: migration, test, infrastructure, auth/payments, dependency manifest."""
+    test = _TEST.search(path) is not None
+    slashed = "/" + path.lower()
+    aside = _ASIDE.search(slashed) is not None
+    code = not (test or aside)
+    name = slashed[slashed.rfind("/") + 1 :]
     return PathKinds(
-        migration=bool(_MIGRATION.search(path)),
-        test=bool(_TEST.search(path)),
-        infra=bool(_INFRA.search(path)),
-        sensitive=bool(_SENSITIVE.search(path)),
-        manifest=bool(_MANIFEST.search(path)),
+        migration=code and _MIGRATION.search(slashed) is not None,
+        test=test,
+        infra=not aside and _INFRA.search(slashed) is not None,
+        sensitive=code
+        and not _SENSITIVE_WORDS.isdisjoint(map(str.lower, _WORDS.findall(path)))
+        and _ASSET.fullmatch(name) is None,
+        manifest=_MANIFEST.search(slashed) is not None and _FIXTURE.search(slashed) is None,
     )
 
 

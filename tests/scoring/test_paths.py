@@ -1,0 +1,193 @@
+"""How scoring.paths classifies a file: migration, test, infrastructure, sensitive, manifest."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.paths import is_migration, is_test_path, path_kinds
+
+_KINDS = ("migration", "test", "infra", "sensitive", "manifest")
+
+
+def _kinds(path: str) -> set[str]:
+    k = path_kinds(path)
+    return {n for n in _KINDS if getattr(k, n)}
+
+
+@pytest.mark.parametrize(
+    ("path", "kinds"),
+    [
+        # Migrations: framework folders, migration file names, schema dumps.
+        ("db/migrate/20260101120000_add_orders.rb", {"migration"}),
+        ("alembic/versions/0003_add_index.py", {"migration"}),
+        ("data/migrations/versions/0001_baseline.py", {"migration"}),
+        ("shop/orders/migrations/0002_order_status.py", {"migration"}),
+        (
+            "services/payments/ledger/migrations/0001_create_ledger_tables.py",
+            {"migration", "sensitive"},
+        ),
+        ("prisma/migrations/20240101000000_init/migration.sql", {"migration"}),
+        ("db/migrations/20240101_add_users.js", {"migration"}),
+        ("database/migrations/2024_01_01_000000_create_users_table.php", {"migration"}),
+        ("src/main/resources/db/migration/V2_1__add_orders.sql", {"migration"}),
+        ("sql/V12__add_index.sql", {"migration"}),
+        ("sql/R__refresh_views.sql", {"migration"}),
+        ("db/000123_create_users.up.sql", {"migration"}),
+        ("db/000123_create_users.down.sql", {"migration"}),
+        ("src/main/resources/db/changelog/db.changelog-master.yaml", {"migration"}),
+        ("src/migration/1700000000000-AddUser.ts", {"migration"}),
+        ("db/schema.rb", {"migration"}),
+        ("db/structure.sql", {"migration"}),
+        ("db/animals_schema.rb", {"migration"}),
+        ("schema.sql", {"migration"}),
+        ("prisma/schema.prisma", {"migration"}),
+        ("App/Migrations/20240101_Init.cs", {"migration"}),
+        # Not migrations: any .sql, schema/ folders, the package's own files, tests, docs.
+        ("analytics/queries/weekly_report.sql", set()),
+        ("api/schema/user.json", set()),
+        ("graphql/schema/types.graphql", set()),
+        ("docs/schema/README.md", set()),
+        ("tests/migrations/test_0001.py", {"test"}),
+        ("spec/db/migrate/add_orders_spec.rb", {"test"}),
+        ("testdata/migrations/0001_init.up.sql", set()),
+        ("db/migrations/README.md", set()),
+        ("docs/migrations/0001_upgrade_guide.rst", set()),
+        ("app/migrations/__init__.py", set()),
+        ("data/migrations/env.py", set()),
+        ("data/migrations/script.py.mako", set()),
+        ("tools/migrate_users.py", set()),
+        # Infrastructure and configuration.
+        ("infra/k8s/deploy.yaml", {"infra"}),
+        ("k8s/base/service.yaml", {"infra"}),
+        ("kubernetes/ingress.yaml", {"infra"}),
+        ("Dockerfile", {"infra"}),
+        ("api/Dockerfile.dev", {"infra"}),
+        ("docker-compose.yml", {"infra"}),
+        ("docker-compose.prod.yaml", {"infra"}),
+        ("compose.yaml", {"infra"}),
+        (".gitlab-ci.yml", {"infra"}),
+        (".github/workflows/ci.yml", {"infra"}),
+        (".github/workflows/unit_test.yml", {"infra", "test"}),
+        ("Jenkinsfile", {"infra"}),
+        ("terraform/main.tf", {"infra"}),
+        ("envs/prod.tfvars", {"infra"}),
+        ("charts/api/Chart.yaml", {"infra"}),
+        ("charts/api/templates/deployment.yaml", {"infra"}),
+        ("config/settings.yaml", {"infra"}),
+        ("config/database.yml", {"infra"}),
+        ("config/app.toml", {"infra"}),
+        (".env.example", {"infra"}),
+        ("nginx/sites/api.conf", {"infra"}),
+        ("ops/nginx.conf", {"infra"}),
+        ("ansible/site.yml", {"infra"}),
+        # Not infrastructure.
+        ("src/components/charts/LineChart.tsx", set()),
+        ("config/locales/en.yml", set()),
+        ("src/config/routes.ts", set()),
+        ("tests/docker-compose.yml", {"test"}),
+        ("docs/deploy/kubernetes.md", set()),
+        ("infra/README.md", set()),
+        ("tsconfig.json", set()),
+        # Sensitive code: auth, secrets, permissions, crypto, payments, in any case.
+        ("services/payments/ledger.py", {"sensitive"}),
+        ("app/auth/session.py", {"sensitive"}),
+        ("src/Auth/Login.java", {"sensitive"}),
+        ("src/main/java/com/acme/PaymentService.java", {"sensitive"}),
+        ("src/UserAuthService.ts", {"sensitive"}),
+        ("billing/invoice.py", {"sensitive"}),
+        ("lib/oauth2/client.rb", {"sensitive"}),
+        ("src/OAuthCallback.tsx", {"sensitive"}),
+        ("pkg/crypto/aes.go", {"sensitive"}),
+        ("app/secrets.py", {"sensitive"}),
+        ("k8s/secrets.yaml", {"infra", "sensitive"}),
+        ("app/permissions/rbac.py", {"sensitive"}),
+        ("app/acl.py", {"sensitive"}),
+        ("web/login.html", {"sensitive"}),
+        ("app/PasswordReset.tsx", {"sensitive"}),
+        ("app/access_token.py", {"sensitive"}),
+        ("api/JWTToken.go", {"sensitive"}),
+        ("services/identity/app/sessions/store.py", {"sensitive"}),
+        # Not sensitive: look-alike words, sessions alone, tests, stylesheets.
+        ("src/author.py", set()),
+        ("nlp/tokenizer.py", set()),
+        ("src/Tokenizer.java", set()),
+        ("lib/oracle.py", set()),
+        ("app/db/session.py", set()),
+        ("analytics/sessions.sql", set()),
+        ("src/styles/tokens.css", set()),
+        ("src/authoring/editor.ts", set()),
+        ("tests/test_auth.py", {"test"}),
+        ("web/src/Login.spec.ts", {"test"}),
+        ("pkg/auth/auth_test.go", {"test"}),
+        ("services/payments/tests/test_charges.py", {"test"}),
+        ("docs/payments.md", set()),
+        # Dependency manifests and lockfiles.
+        ("package.json", {"manifest"}),
+        ("package-lock.json", {"manifest"}),
+        ("yarn.lock", {"manifest"}),
+        ("pnpm-lock.yaml", {"manifest"}),
+        ("requirements.txt", {"manifest"}),
+        ("requirements-dev.txt", {"manifest"}),
+        ("requirements/base.txt", {"manifest"}),
+        ("poetry.lock", {"manifest"}),
+        ("Pipfile", {"manifest"}),
+        ("Pipfile.lock", {"manifest"}),
+        ("pyproject.toml", {"manifest"}),
+        ("uv.lock", {"manifest"}),
+        ("go.mod", {"manifest"}),
+        ("go.sum", {"manifest"}),
+        ("Cargo.toml", {"manifest"}),
+        ("Cargo.lock", {"manifest"}),
+        ("Gemfile", {"manifest"}),
+        ("Gemfile.lock", {"manifest"}),
+        ("pom.xml", {"manifest"}),
+        ("build.gradle", {"manifest"}),
+        ("app/build.gradle.kts", {"manifest"}),
+        ("gradle.lockfile", {"manifest"}),
+        ("composer.json", {"manifest"}),
+        ("composer.lock", {"manifest"}),
+        ("src/Api/Api.csproj", {"manifest"}),
+        ("packages.lock.json", {"manifest"}),
+        ("mix.exs", {"manifest"}),
+        ("mix.lock", {"manifest"}),
+        ("services/payments/requirements.txt", {"manifest", "sensitive"}),
+        # Manifests count under tests (CI installs them), not as fixtures or test data.
+        ("tests/requirements.txt", {"manifest", "test"}),
+        ("e2e/package.json", {"manifest"}),
+        ("tests/fixtures/package.json", {"test"}),
+        ("internal/testdata/go.mod", set()),
+        ("src/package_utils.py", set()),
+        # Tests by name and folder.
+        ("tests/test_api.py", {"test"}),
+        ("web/src/app.spec.ts", {"test"}),
+        ("pkg/api_test.go", {"test"}),
+        ("docs/testing-guide.md", set()),
+        ("README.md", set()),
+    ],
+)
+def test_path_kinds(path: str, kinds: set[str]) -> None:
+    """Each path has exactly the kinds its naming conventions give it, and no others."""
+    assert _kinds(path) == kinds
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "SRC/AUTH/LOGIN.JAVA",
+        "Db/Migrate/20260101_add.rb",
+        "DOCKERFILE",
+        "Cargo.LOCK",
+        "Billing/X.py",
+    ],
+)
+def test_kinds_ignore_case(path: str) -> None:
+    """Upper-case paths get the same kinds as their lower-case spelling."""
+    assert _kinds(path) == _kinds(path.lower()) != set()
+
+
+def test_helpers_agree_with_path_kinds() -> None:
+    """is_migration and is_test_path answer what path_kinds says."""
+    assert is_migration("db/migrate/1_add.rb")
+    assert not is_migration("analytics/queries/weekly_report.sql")
+    assert is_test_path("tests/test_api.py")
+    assert not is_test_path("src/api.py")
