@@ -131,13 +131,15 @@ class PathKinds:
 @functools.lru_cache(maxsize=1 << 17)
 def path_kinds(path: str) -> PathKinds:
     """Classify a path once: migration, test, infrastructure, auth/payments, dependency manifest."""
-    test = _TEST.search(path) is not None
     slashed = "/" + path.lower()
     aside = _ASIDE.search(slashed) is not None
+    # A migration's own name can read like a test's (Django's 0005_add_test.py).
+    migration = not aside and _MIGRATION.search(slashed) is not None
+    test = not migration and _TEST.search(path) is not None
     code = not (test or aside)
     name = slashed[slashed.rfind("/") + 1 :]
     return PathKinds(
-        migration=code and _MIGRATION.search(slashed) is not None,
+        migration=migration,
         test=test,
         infra=not aside and _INFRA.search(slashed) is not None,
         sensitive=code

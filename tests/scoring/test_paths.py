@@ -22,6 +22,8 @@ def _kinds(path: str) -> set[str]:
         ("alembic/versions/0003_add_index.py", {"migration"}),
         ("data/migrations/versions/0001_baseline.py", {"migration"}),
         ("shop/orders/migrations/0002_order_status.py", {"migration"}),
+        ("shop/orders/migrations/0005_add_test.py", {"migration"}),
+        ("db/000124_drop_test_table.up.sql", {"migration"}),
         (
             "services/payments/ledger/migrations/0001_create_ledger_tables.py",
             {"migration", "sensitive"},
