@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+from briefing.build import card_view
 from briefing.deterministic import write_deterministic
 from briefing.payload import BriefingPayload, Counts
 from tests.briefing.payloads import busy_payload
 from tests.briefing.render.factory import make_payload
+from tests.scoring.card_builders import cards
+from tests.scoring.test_cards import _positives
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
@@ -72,3 +75,20 @@ def test_empty_week_says_nothing_merged() -> None:
     """A week without changes says so rather than printing zeros."""
     payload = make_payload(cards=(), changes=()).model_copy(update={"distribution": Counts()})
     assert write_deterministic(payload).headline == "A quiet week: no changes merged in scope."
+
+
+def test_positive_cards_get_true_paragraphs_and_no_action() -> None:
+    """Each positive card the scoring rules make gets a paragraph of true numbers and no action."""
+    made = cards(*_positives())
+    views = tuple(card_view(c) for c in made)
+    payload = make_payload(views)
+    narrative = write_deterministic(payload)
+    positive = {c.id for c in views if c.kind.endswith(("_improved", "_reviewed"))}
+    assert len(positive) == 4
+    paragraphs = {p.card_id: p.text for p in narrative.paragraphs}
+    assert positive <= set(paragraphs)
+    allowed = _allowed_numbers(payload)
+    for card_id in positive:
+        for number in NUMBER.findall(paragraphs[card_id]):
+            assert round(float(number), 1) in allowed, f"{number} is not in the payload"
+    assert len(narrative.actions) == 1
