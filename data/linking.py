@@ -6,7 +6,11 @@
 - An incident is linked to the latest successful production deploy of its
   service that finished before it opened, within a window (default 24 hours).
 
-Links a source set explicitly are kept; only unlinked rows are filled in.
+Every link is inferred by these rules (no source writes one), so a pass
+recomputes them all: a change or deploy that arrives late, or an incident
+whose opening moved, ends up linked as if everything had been there from the
+start. Only the difference is written: missing links are added and stale ones
+removed, so a pass over an unchanged store writes nothing.
 """
 
 from __future__ import annotations
@@ -16,24 +20,44 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from data.tables import Change, ChangeFile, Deploy, DeployChange, Incident
 
-__all__ = ["LinkSummary", "link_all", "link_deploys", "link_incidents"]
+__all__ = ["LinkCount", "LinkSummary", "link_all", "link_deploys", "link_incidents"]
+
+# Past any row id: ``(t, _AFTER)`` sorts after every ``(t, id)``.
+_AFTER = 2**62
+# Rows per statement, well under SQLite's bound-parameter limit.
+_CHUNK = 900
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCount:
+    """What one rule's pass wrote: links ``added`` (or moved), and stale links ``removed``."""
+
+    added: int = 0
+    removed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class LinkSummary:
-    """How many links a pass added."""
+    """What a pass of both rules wrote."""
 
-    deploy_changes: int
-    incidents: int
+    deploy_changes: LinkCount
+    incidents: LinkCount
+
+    @property
+    def writes(self) -> int:
+        """Rows inserted, deleted or updated; 0 when the store was already linked."""
+        d, i = self.deploy_changes, self.incidents
+        return d.added + d.removed + i.added + i.removed
 
 
-def link_deploys(session: Session) -> int:
-    """Fill in the changes of deploys that have none yet; returns the links added."""
-    already = set(session.exec(select(DeployChange.deploy_id)))
+def _merges_by_service(session: Session) -> dict[int, list[tuple[datetime, int]]]:
+    """``(merged_at, change id)`` of the changes touching each service, in merge order."""
     merged: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
     rows = session.exec(
         select(ChangeFile.service_id, Change.id, Change.merged_at)
@@ -46,55 +70,102 @@ def link_deploys(session: Session) -> int:
             merged[service_id].append((merged_at, change_id))
     for times in merged.values():
         times.sort()
-    deploys = list(session.exec(select(Deploy).order_by(col(Deploy.finished_at), col(Deploy.id))))
+    return merged
+
+
+def _shipped(session: Session) -> dict[int, set[int]]:
+    """The change ids each deploy ships by the rule, by deploy id."""
+    merged = _merges_by_service(session)
+    deploys = session.execute(
+        sa.select(
+            col(Deploy.id),
+            col(Deploy.service_id),
+            col(Deploy.environment),
+            col(Deploy.finished_at),
+            col(Deploy.status),
+        ).order_by(col(Deploy.finished_at), col(Deploy.id))
+    )
     previous_success: dict[tuple[int, str], datetime] = {}
-    added = 0
-    for d in deploys:
-        scope = (d.service_id, d.environment)
+    wanted: dict[int, set[int]] = {}
+    for deploy_id, service_id, environment, finished_at, status in deploys:
+        scope = (service_id, environment)
         since = previous_success.get(scope)
-        if d.id is not None and d.id not in already:
-            times = merged.get(d.service_id, [])
-            lo = 0 if since is None else bisect_right(times, (since, 2**62))
-            hi = bisect_right(times, (d.finished_at, 2**62))
-            for _, change_id in times[lo:hi]:
-                session.add(DeployChange(deploy_id=d.id, change_id=change_id))
-                added += 1
-        if d.status == "success":
-            previous_success[scope] = d.finished_at
+        times = merged.get(service_id, [])
+        lo = 0 if since is None else bisect_right(times, (since, _AFTER))
+        hi = bisect_right(times, (finished_at, _AFTER))
+        if deploy_id is not None and hi > lo:
+            wanted[deploy_id] = {change_id for _, change_id in times[lo:hi]}
+        if status == "success":
+            previous_success[scope] = finished_at
+    return wanted
+
+
+def link_deploys(session: Session) -> LinkCount:
+    """Make every deploy's links exactly the changes it ships by the rule; returns what changed."""
+    wanted = _shipped(session)
+    existing: dict[int, set[int]] = defaultdict(set)
+    links = select(DeployChange.deploy_id, DeployChange.change_id)
+    for deploy_id, change_id in session.exec(links):
+        existing[deploy_id].add(change_id)
+    missing = [
+        {"deploy_id": d, "change_id": c}
+        for d, changes in wanted.items()
+        for c in sorted(changes - existing.get(d, set()))
+    ]
+    stale = {d: sorted(have - wanted.get(d, set())) for d, have in existing.items()}
+    stale = {d: ids for d, ids in stale.items() if ids}
+    for start in range(0, len(missing), _CHUNK):
+        session.execute(insert(DeployChange), missing[start : start + _CHUNK])
+    removed = 0
+    for deploy_id, change_ids in stale.items():
+        for start in range(0, len(change_ids), _CHUNK):
+            chunk = change_ids[start : start + _CHUNK]
+            session.execute(
+                delete(DeployChange).where(
+                    col(DeployChange.deploy_id) == deploy_id,
+                    col(DeployChange.change_id).in_(chunk),
+                )
+            )
+            removed += len(chunk)
     session.flush()
-    return added
+    return LinkCount(len(missing), removed)
 
 
-def link_incidents(session: Session, window_hours: float = 24.0) -> int:
-    """Link unlinked incidents to the latest successful production deploy of their service.
+def link_incidents(session: Session, window_hours: float = 24.0) -> LinkCount:
+    """Link each incident to the latest successful production deploy of its service before it.
 
     The deploy must have finished before the incident opened and within
     ``window_hours`` of it; a failed deploy shipped nothing, and a staging
     deploy nothing users saw, so neither can have caused a production incident.
+    An incident with no such deploy is left unlinked, and loses a link it had.
     """
     window = timedelta(hours=window_hours)
     by_service: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
-    deploys = select(Deploy).where(
+    deploys = select(Deploy.id, Deploy.service_id, Deploy.finished_at).where(
         col(Deploy.status) == "success", col(Deploy.environment) == "production"
     )
-    for d in session.exec(deploys):
-        if d.id is not None:
-            by_service[d.service_id].append((d.finished_at, d.id))
+    for deploy_id, service_id, finished_at in session.exec(deploys):
+        if deploy_id is not None:
+            by_service[service_id].append((finished_at, deploy_id))
     for times in by_service.values():
         times.sort()
-    added = 0
-    for incident in session.exec(select(Incident).where(col(Incident.deploy_id).is_(None))):
+    added = removed = 0
+    for incident in session.exec(select(Incident).order_by(col(Incident.id))):
         times = by_service.get(incident.service_id, [])
         i = bisect_left(times, (incident.opened_at, -1))
-        if i == 0:
+        cause: int | None = None
+        if i > 0 and incident.opened_at - times[i - 1][0] <= window:
+            cause = times[i - 1][1]
+        if incident.deploy_id == cause:
             continue
-        finished, deploy_id = times[i - 1]
-        if incident.opened_at - finished <= window:
-            incident.deploy_id = deploy_id
-            session.add(incident)
+        if cause is None:
+            removed += 1
+        else:
             added += 1
+        incident.deploy_id = cause
+        session.add(incident)
     session.flush()
-    return added
+    return LinkCount(added, removed)
 
 
 def link_all(session: Session, window_hours: float = 24.0) -> LinkSummary:

@@ -75,7 +75,14 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
                     reviews=(),
                     labels=("bug",),
                 ),
-                _pull(3, head="revert-1-feature-1", title='Revert "Change 1"'),
+                # Merged after the deployment that shipped PR 1: PR 1 reached production.
+                _pull(
+                    3,
+                    head="revert-1-feature-1",
+                    title='Revert "Change 1"',
+                    updated_at=iso(MERGED + timedelta(hours=1, minutes=30)),
+                    merged_at=iso(MERGED + timedelta(hours=1, minutes=30)),
+                ),
             ],
         )
         github.commit_file(
