@@ -199,7 +199,15 @@ def test_backtest_prints_json_with_the_quality_figures(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["backtest", "--kamei-csv", str(csv), "--json"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
-    assert set(figures) == {"auc", "n", "positives", "recall_at_20pct_effort", "lift_top_10pct"}
+    assert set(figures) == {
+        "auc",
+        "n",
+        "positives",
+        "recall_at_20pct_effort",
+        "lift_top_10pct",
+        "weights",
+    }
+    assert figures["weights"] == "defaults"
     assert figures["n"] == 10
     assert figures["auc"] > 0.9
     broken = _run(["backtest", "--kamei-csv", str(tmp_path / "missing.csv")], tmp_path)
