@@ -12,7 +12,13 @@ from data.config import OrgConfig
 from data.engine import make_engine
 from data.linking import link_all
 from data.migrate import is_current
-from data.store import load_changes, load_deploys, load_incidents, save_scores
+from data.store import (
+    load_changes,
+    load_deploys,
+    load_error_budgets,
+    load_incidents,
+    save_scores,
+)
 from scoring import score_changes, score_deploy
 from scoring.errors import StoreError
 from scoring.history import BudgetSpan
@@ -30,22 +36,23 @@ class ScoreSummary:
 
 
 def score_all(
-    session: Session, org: OrgConfig, error_budgets: Iterable[BudgetSpan] = ()
+    session: Session, org: OrgConfig, error_budgets: Iterable[BudgetSpan] | None = None
 ) -> ScoreSummary:
     """Link deploys and incidents, then score every change and deploy with the org's config.
 
     ``error_budgets`` are the spans ``(service, from, until or None)`` in which a
     service had spent its error budget; a change merged in one is gated to critical.
-    No source stores them yet, so callers pass them in.
+    When the caller passes none, the spans stored by the sources are used.
     """
     config = org.scoring_config()
     link_all(session, config.rules.incident_window_hours)
     incidents = load_incidents(session)
     changes = load_changes(session)
     deploys = load_deploys(session)
+    budgets = load_error_budgets(session) if error_budgets is None else list(error_budgets)
     # Only production deploys say how fragile a service is in front of users.
     production = [d for d in deploys if d.environment == "production"]
-    change_scores = score_changes(changes, incidents, config, production, error_budgets)
+    change_scores = score_changes(changes, incidents, config, production, budgets)
     save_scores(session, "change", change_scores.values(), {c.key: c for c in changes})
     deploy_scores = [
         score_deploy(

@@ -400,7 +400,7 @@ def _sentence(err: ValidationError, source: str) -> str:
             "email": "an address such as maria@example.com",
             "key": "lowercase letters, digits, '.', '_' or '-'",
             "time": "a 24-hour time such as 09:00",
-            "kind": "incidents or deploys",
+            "kind": "incidents, deploys or error_budgets",
         }
         hint = hints.get(str(loc[-1]) if loc else "", "a value of the documented form")
         return f"{source}: {key} must be {hint} (got {first.get('input')!r})"

@@ -22,6 +22,7 @@ from data.config import OrgConfig
 from data.sources.records import (
     ChangeRecord,
     DeployRecord,
+    ErrorBudgetRecord,
     FileRecord,
     IncidentRecord,
     ReviewRecord,
@@ -30,6 +31,7 @@ from data.tables import (
     Change,
     ChangeFile,
     Deploy,
+    ErrorBudget,
     Incident,
     Person,
     Repository,
@@ -354,11 +356,11 @@ class Ingest:
         )
         return True
 
-    # -- deploys and incidents ----------------------------------------------
+    # -- deploys, incidents and error budgets --------------------------------
 
     def _upsert(
         self,
-        model: type[Deploy] | type[Incident],
+        model: type[Deploy] | type[Incident] | type[ErrorBudget],
         kind: str,
         key: str,
         values: dict[str, Any],
@@ -434,5 +436,30 @@ class Ingest:
                 "source": r.source,
             }
             self._upsert(Incident, "incident", r.key, values, problem, tally)
+        self.session.flush()
+        return tally
+
+    def error_budgets(self, records: Iterable[ErrorBudgetRecord]) -> Tally:
+        """Upsert spent-error-budget spans by ``key``; a span of an unknown service is skipped."""
+        tally = Tally()
+        services = self._service_ids()
+        for r in records:
+            service_id = services.get(r.service)
+            problem = None
+            if service_id is None:
+                problem = f"service {r.service!r} is not in riskbrief.toml"
+            elif r.exhausted_at.tzinfo is None:
+                problem = "exhausted_at has no time zone"
+            elif r.restored_at is not None and r.restored_at.tzinfo is None:
+                problem = "restored_at has no time zone"
+            elif r.restored_at is not None and r.restored_at < r.exhausted_at:
+                problem = "it was restored before it was exhausted"
+            values = {
+                "service_id": service_id,
+                "exhausted_at": r.exhausted_at,
+                "restored_at": r.restored_at,
+                "source": r.source,
+            }
+            self._upsert(ErrorBudget, "error_budget", r.key, values, problem, tally)
         self.session.flush()
         return tally

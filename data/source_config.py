@@ -94,10 +94,10 @@ class OpsgenieSourceConfig(_Strict):
 
 
 class FileImportConfig(_Strict):
-    """Incidents (or deploys) kept in a CSV or JSON file, re-read on every sync."""
+    """Incidents, deploys or spent error budgets kept in a CSV or JSON file, re-read every sync."""
 
     path: str = Field(min_length=1)
-    kind: str = Field(default="incidents", pattern=r"^(incidents|deploys)$")
+    kind: str = Field(default="incidents", pattern=r"^(incidents|deploys|error_budgets)$")
 
 
 class SourcesConfig(_Strict):

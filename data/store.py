@@ -19,6 +19,7 @@ from data.tables import (
     ChangeFile,
     Deploy,
     DeployChange,
+    ErrorBudget,
     Incident,
     Person,
     Repository,
@@ -28,11 +29,13 @@ from data.tables import (
     utcnow,
 )
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
+from scoring.history import BudgetSpan
 from scoring.risk import RiskScore
 
 __all__ = [
     "load_changes",
     "load_deploys",
+    "load_error_budgets",
     "load_incidents",
     "load_scores",
     "save_scores",
@@ -204,6 +207,16 @@ def load_incidents(
         )
         for i in session.exec(query.order_by(col(Incident.opened_at), col(Incident.key)))
     ]
+
+
+def load_error_budgets(session: Session) -> list[BudgetSpan]:
+    """Every stored spent-error-budget span as ``(service, from, until or None)``, in time order."""
+    query = (
+        select(ErrorBudget, Service)
+        .where(col(ErrorBudget.service_id) == col(Service.id))
+        .order_by(col(ErrorBudget.exhausted_at), col(ErrorBudget.key))
+    )
+    return [(s.key, b.exhausted_at, b.restored_at) for b, s in session.exec(query)]
 
 
 def _signal_dicts(score: RiskScore) -> list[dict[str, Any]]:

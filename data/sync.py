@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
 from data.ingest import Ingest, Tally
-from data.sources.records import ChangeRecord, DeployRecord, IncidentRecord
+from data.sources.records import ChangeRecord, DeployRecord, ErrorBudgetRecord, IncidentRecord
 from data.tables import SyncState, utcnow
 from scoring.errors import RiskbriefError, SourceError
 
@@ -120,6 +120,7 @@ class SyncRun:
         changes: Sequence[ChangeRecord] = (),
         deploys: Sequence[DeployRecord] = (),
         incidents: Sequence[IncidentRecord] = (),
+        error_budgets: Sequence[ErrorBudgetRecord] = (),
     ) -> Tally:
         """Upsert the records and save ``cursor`` (when given) in one transaction."""
         with Session(self.engine) as session:
@@ -131,6 +132,8 @@ class SyncRun:
                 page += ingest.deploys(deploys)
             if incidents:
                 page += ingest.incidents(incidents)
+            if error_budgets:
+                page += ingest.error_budgets(error_budgets)
             if cursor is not None:
                 _save_cursor(session, source, scope, cursor)
             session.commit()

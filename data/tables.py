@@ -20,6 +20,7 @@ __all__ = [
     "Delivery",
     "Deploy",
     "DeployChange",
+    "ErrorBudget",
     "Incident",
     "Person",
     "Repository",
@@ -205,6 +206,23 @@ class Incident(SQLModel, table=True):
     severity: str | None = None
     source: str = "manual"
     deploy_id: int | None = Field(default=None, foreign_key="deploy.id")
+
+
+class ErrorBudget(SQLModel, table=True):
+    """A span in which a service had spent its error budget: from ``exhausted_at`` until restored.
+
+    ``restored_at`` is ``None`` while the budget is still spent. A change merged in
+    the span (``exhausted_at`` ≤ merged < ``restored_at``) is gated to critical.
+    """
+
+    __tablename__ = "error_budget"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    exhausted_at: datetime = _ts(index=True)
+    restored_at: datetime | None = _ts(nullable=True)
+    source: str = "manual"
 
 
 class RiskScoreRow(SQLModel, table=True):

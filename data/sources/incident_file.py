@@ -1,17 +1,20 @@
-"""Incidents (or deploys) kept in a CSV or JSON file, re-read whole on every sync.
+"""Incidents, deploys or spent error budgets kept in a CSV or JSON file, re-read every sync.
 
 For teams whose incidents live in a spreadsheet or an export of a tool
 riskbrief has no source for. The format follows the extension:
 
 - ``.csv``: a header row, then one record a row (UTF-8, an Excel BOM is fine);
 - ``.json``: a list of objects, or an object holding that list under
-  ``"incidents"`` or ``"deploys"``.
+  ``"incidents"``, ``"deploys"`` or ``"error_budgets"`` (the file's kind).
 
 Incidents need ``key`` (or ``id``), ``service`` and ``opened_at``, and may
 have ``title``, ``resolved_at`` and ``severity``. Deploys need ``key``,
 ``service`` and ``finished_at``, and may have ``environment`` (default
 ``production``), ``sha``, ``started_at`` and ``status`` (``success`` or
-``failure``, default ``success``). Times are ISO 8601 with an offset or ``Z``:
+``failure``, default ``success``). Error budgets need ``service`` and
+``exhausted_at`` (or ``from``), and may have ``restored_at`` (or ``until``;
+empty while the budget is still spent) and ``key`` (default
+``<service>@<exhausted_at in UTC>``). Times are ISO 8601 with an offset or ``Z``:
 a time without one is ambiguous (whose midnight?), so the row is refused with
 a sentence saying to add the zone.
 
@@ -29,18 +32,25 @@ import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import structlog
 
 from data.source_config import FileImportConfig
-from data.sources.records import DeployRecord, IncidentRecord
+from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
 from data.sync import SyncRun
 from scoring.errors import SourceError
 
-__all__ = ["FileImportSource", "FileRow", "parse_deploy_row", "parse_incident_row", "read_rows"]
+__all__ = [
+    "FileImportSource",
+    "FileRow",
+    "parse_deploy_row",
+    "parse_error_budget_row",
+    "parse_incident_row",
+    "read_rows",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -48,6 +58,7 @@ _BATCH = 500
 _REQUIRED = {
     "incidents": (("key", "id"), ("service",), ("opened_at",)),
     "deploys": (("key",), ("service",), ("finished_at",)),
+    "error_budgets": (("service",), ("exhausted_at", "from")),
 }
 _STATUSES = ("success", "failure")
 
@@ -76,7 +87,9 @@ def _required(fields: Mapping[str, Any], *names: str) -> str:
     raise ValueError(f"{names[0]} is empty")
 
 
-def _time(fields: Mapping[str, Any], name: str, *, required: bool = False) -> datetime | None:
+def _time(fields: Mapping[str, Any], *names: str, required: bool = False) -> datetime | None:
+    """The first of ``names`` that has a value, as an aware time; the error names that column."""
+    name = next((n for n in names if _text(fields, n) is not None), names[0])
     text = _required(fields, name) if required else _text(fields, name)
     if text is None:
         return None
@@ -130,6 +143,23 @@ def parse_deploy_row(fields: Mapping[str, Any]) -> DeployRecord:
     )
 
 
+def parse_error_budget_row(fields: Mapping[str, Any]) -> ErrorBudgetRecord:
+    """A spent-error-budget span from one record; a ValueError saying what is wrong otherwise."""
+    exhausted = _time(fields, "exhausted_at", "from", required=True)
+    assert exhausted is not None
+    restored = _time(fields, "restored_at", "until")
+    if restored is not None and restored < exhausted:
+        raise ValueError("restored_at is before exhausted_at")
+    service = _required(fields, "service")
+    return ErrorBudgetRecord(
+        key=_text(fields, "key") or f"{service}@{exhausted.astimezone(UTC).isoformat()}",
+        service=service,
+        exhausted_at=exhausted,
+        restored_at=restored,
+        source="file",
+    )
+
+
 def _missing_column(path: Path, kind: str, columns: set[str]) -> SourceError | None:
     for names in _REQUIRED[kind]:
         if not columns.intersection(names):
@@ -137,7 +167,8 @@ def _missing_column(path: Path, kind: str, columns: set[str]) -> SourceError | N
                 " (or ".join(n) + (")" if len(n) > 1 else "") for n in _REQUIRED[kind]
             )
             return SourceError(
-                f"{path}: the column {names[0]!r} is missing; a file of {kind} needs {wanted}."
+                f"{path}: the column {names[0]!r} is missing; "
+                f"a file of {kind.replace('_', ' ')} needs {wanted}."
             )
     return None
 
@@ -219,7 +250,7 @@ def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
 
 
 class FileImportSource:
-    """A CSV or JSON file of incidents or deploys (``[[sources.files]]``).
+    """A CSV or JSON file of incidents, deploys or error budgets (``[[sources.files]]``).
 
     A relative ``path`` is taken from ``base_dir`` (the directory of
     riskbrief.toml, as the CLI passes it), else from the working directory.
@@ -240,18 +271,21 @@ class FileImportSource:
         rows = read_rows(self.path, self.kind)
         incidents: list[IncidentRecord] = []
         deploys: list[DeployRecord] = []
+        budgets: list[ErrorBudgetRecord] = []
         first_problem: str | None = None
         for row in rows:
             try:
                 if self.kind == "incidents":
                     incidents.append(parse_incident_row(row.fields))
+                elif self.kind == "error_budgets":
+                    budgets.append(parse_error_budget_row(row.fields))
                 else:
                     deploys.append(parse_deploy_row(row.fields))
             except ValueError as exc:
                 run.tally.skipped += 1
                 first_problem = first_problem or f"{row.where}: {exc}"
                 log.warning("file_row_skipped", file=str(self.path), row=row.where, reason=str(exc))
-        if rows and not incidents and not deploys:
+        if rows and not incidents and not deploys and not budgets:
             # Every row refused is a file-level mistake (say, times without a zone
             # throughout): say so plainly instead of a quiet "0 added".
             raise SourceError(f"{self.path}: no row could be read; {first_problem}.")
@@ -261,3 +295,6 @@ class FileImportSource:
         for deploy_batch in _batches(deploys, _BATCH):
             run.checkpoint(self.name, deploys=deploy_batch)
             run.progress.advance(self.name, len(deploy_batch), self.kind)
+        for budget_batch in _batches(budgets, _BATCH):
+            run.checkpoint(self.name, error_budgets=budget_batch)
+            run.progress.advance(self.name, len(budget_batch), "error budgets")

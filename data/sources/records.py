@@ -1,4 +1,4 @@
-"""What sources hand to the store: frozen records of changes, deploys and incidents.
+"""What sources hand to the store: frozen records of changes, deploys, incidents and budgets.
 
 Every source (GitHub, a local clone, PagerDuty, Opsgenie, a file, a CI pipeline)
 turns what it reads into these values; ``data.ingest`` upserts them on their
@@ -15,6 +15,7 @@ from datetime import datetime
 __all__ = [
     "ChangeRecord",
     "DeployRecord",
+    "ErrorBudgetRecord",
     "FileRecord",
     "IncidentRecord",
     "ReviewRecord",
@@ -117,4 +118,20 @@ class IncidentRecord:
     title: str = ""
     resolved_at: datetime | None = None
     severity: str | None = None
+    source: str = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorBudgetRecord:
+    """A span in which ``service`` (a ``[[services]]`` key) had spent its error budget.
+
+    The span runs from ``exhausted_at`` (inclusive) until ``restored_at``
+    (exclusive), or on and on while ``restored_at`` is ``None``. ``key`` is the
+    natural key, e.g. ``payments@2026-11-16T00:00:00+00:00``.
+    """
+
+    key: str
+    service: str
+    exhausted_at: datetime
+    restored_at: datetime | None = None
     source: str = "manual"

@@ -251,7 +251,7 @@ MISTAKES = [
     # Bad values in [sources].
     pytest.param(
         "[[sources.files]]\npath = 'incidents.csv'\nkind = 'alerts'",
-        "sources.files[0].kind must be incidents or deploys",
+        "sources.files[0].kind must be incidents, deploys or error_budgets",
         id="file-kind",
     ),
     pytest.param(

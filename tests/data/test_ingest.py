@@ -15,11 +15,20 @@ from data.org import sync_org
 from data.sources.records import (
     ChangeRecord,
     DeployRecord,
+    ErrorBudgetRecord,
     FileRecord,
     IncidentRecord,
     ReviewRecord,
 )
-from data.tables import Change, ChangeFile, Deploy, Incident, Person, ReviewRow
+from data.tables import (
+    Change,
+    ChangeFile,
+    Deploy,
+    ErrorBudget,
+    Incident,
+    Person,
+    ReviewRow,
+)
 
 T0 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 
@@ -182,6 +191,37 @@ def test_deploys_and_incidents_upsert_and_skip_what_cannot_be_placed(
         assert (again.added, again.updated) == (0, 1)
         assert session.exec(select(Deploy)).one().status == "failure"
         assert session.exec(select(Incident)).one().key == "i1"
+
+
+def test_error_budgets_upsert_by_key_and_skip_what_cannot_be_placed(
+    engine: Engine, org: OrgConfig
+) -> None:
+    """A budget span upserts once by key; a restore updates it; unknown services are skipped."""
+    spent = ErrorBudgetRecord("b1", "checkout", T0, source="file")
+    with Session(engine) as session:
+        ingest = Ingest(session, org)
+        first = ingest.error_budgets(
+            [
+                spent,
+                ErrorBudgetRecord("b2", "nowhere", T0),
+                ErrorBudgetRecord("b3", "checkout", T0, restored_at=T0 - timedelta(hours=1)),
+            ]
+        )
+        again = ingest.error_budgets([spent])
+        restored = ingest.error_budgets(
+            [ErrorBudgetRecord("b1", "checkout", T0, T0 + timedelta(days=1), source="file")]
+        )
+        session.commit()
+        assert (first.added, first.updated, first.skipped) == (1, 0, 2)
+        assert (again.added, again.updated, again.skipped) == (0, 0, 0)
+        assert (restored.added, restored.updated) == (0, 1)
+        row = session.exec(select(ErrorBudget)).one()
+        assert (row.key, row.exhausted_at, row.restored_at, row.source) == (
+            "b1",
+            T0,
+            T0 + timedelta(days=1),
+            "file",
+        )
 
 
 def test_a_git_history_record_keeps_the_reviews_a_code_host_stored(

@@ -1,4 +1,4 @@
-"""File import: CSV and JSON files of incidents or deploys, synced into a real store."""
+"""File import: CSV and JSON files of incidents, deploys or error budgets, synced into a store."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from data.config import OrgConfig
 from data.source_config import FileImportConfig
 from data.sources.incident_file import FileImportSource
 from data.sync import SourceSummary, run_sources
-from data.tables import Deploy, Service
+from data.tables import Deploy, ErrorBudget, Service
 from tests.data.sources.test_pagerduty import IncidentRow, incident_rows, store_org
 
 ORG = """
@@ -196,6 +196,110 @@ def test_csv_deploys_are_imported(engine: Engine, tmp_path: Path) -> None:
     }
 
 
+def budget_rows(engine: Engine) -> dict[str, tuple[str, datetime, datetime | None, str]]:
+    """Every stored error budget by key: (service, exhausted_at, restored_at, source)."""
+    with Session(engine) as session:
+        return {
+            b.key: (s.key, b.exhausted_at, b.restored_at, b.source)
+            for b, s in session.exec(
+                select(ErrorBudget, Service).where(col(ErrorBudget.service_id) == col(Service.id))
+            )
+        }
+
+
+EXPECTED_BUDGETS = {
+    "EB-1": (
+        "payments",
+        datetime(2026, 11, 16, tzinfo=UTC),
+        datetime(2026, 11, 18, tzinfo=UTC),
+        "file",
+    ),
+    "checkout@2026-11-20T08:00:00+00:00": (
+        "checkout",
+        datetime(2026, 11, 20, 8, tzinfo=UTC),
+        None,
+        "file",
+    ),
+}
+
+
+def test_csv_error_budgets_are_imported_with_derived_keys_and_resyncs_are_idempotent(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A budgets CSV lands whole, a row without a key is keyed by service and time, once."""
+    org = store_org(engine, ORG)
+    path = write(
+        tmp_path,
+        "budgets.csv",
+        "key,service,exhausted_at,restored_at\n"
+        "EB-1,payments,2026-11-16T00:00:00Z,2026-11-18T00:00:00Z\n"
+        ",checkout,2026-11-20T09:00:00+01:00,\n",
+    )
+
+    first = sync_file(engine, org, path, kind="error_budgets")
+    again = sync_file(engine, org, path, kind="error_budgets")
+
+    assert first == SourceSummary("file budgets.csv", 2, 0, 0)
+    assert again == SourceSummary("file budgets.csv", 0, 0, 0)
+    assert budget_rows(engine) == EXPECTED_BUDGETS
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["list", "object"])
+def test_json_error_budgets_are_imported_with_from_and_until(
+    engine: Engine, tmp_path: Path, wrapped: bool
+) -> None:
+    """A JSON list (bare or under "error_budgets") may name the span ``from`` and ``until``."""
+    org = store_org(engine, ORG)
+    records = [
+        {
+            "key": "EB-1",
+            "service": "payments",
+            "from": "2026-11-16T00:00:00Z",
+            "until": "2026-11-18T00:00:00Z",
+        },
+        {"service": "checkout", "from": "2026-11-20T08:00:00Z", "until": None},
+    ]
+    document: object = {"error_budgets": records} if wrapped else records
+    path = write(tmp_path, "budgets.json", json.dumps(document))
+
+    summary = sync_file(engine, org, path, kind="error_budgets")
+
+    assert summary == SourceSummary("file budgets.json", 2, 0, 0)
+    assert budget_rows(engine) == EXPECTED_BUDGETS
+
+
+def test_error_budgets_of_unknown_services_or_bad_times_are_skipped(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Bad times are skipped with their row named, an unknown service by the ingest."""
+    org = store_org(engine, ORG)
+    path = write(
+        tmp_path,
+        "budgets.csv",
+        "service,exhausted_at,restored_at\n"
+        "payments,2026-11-16T00:00:00Z,\n"
+        "payments,2026-11-16T00:00:00,\n"
+        "checkout,2026-11-16T00:00:00Z,2026-11-15T00:00:00Z\n"
+        "search,2026-11-16T00:00:00Z,\n",
+    )
+
+    with capture_logs() as logs:
+        summary = sync_file(engine, org, path, kind="error_budgets")
+
+    assert summary == SourceSummary("file budgets.csv", 1, 0, 3)
+    assert set(budget_rows(engine)) == {"payments@2026-11-16T00:00:00+00:00"}
+    skipped = {e["row"]: e["reason"] for e in logs if e["event"] == "file_row_skipped"}
+    assert skipped == {
+        "row 3": "exhausted_at '2026-11-16T00:00:00' has no time zone; add one, e.g. "
+        "2026-11-16T00:00:00Z for UTC or 2026-11-16T00:00:00+01:00",
+        "row 4": "restored_at is before exhausted_at",
+    }
+    assert any(
+        e["event"] == "record_skipped" and e["key"] == "search@2026-11-16T00:00:00+00:00"
+        for e in logs
+    )
+
+
 def test_bad_rows_are_logged_with_their_row_number_and_skipped(
     engine: Engine, tmp_path: Path
 ) -> None:
@@ -273,6 +377,20 @@ def test_a_file_of_naive_times_is_one_sentence(engine: Engine, tmp_path: Path) -
             "deploys",
             "{path}: the column 'finished_at' is missing; a file of deploys needs key, service, "
             "finished_at.",
+        ),
+        (
+            "budgets.csv",
+            "key,exhausted_at\nEB-1,2026-11-16T00:00:00Z\n",
+            "error_budgets",
+            "{path}: the column 'service' is missing; a file of error budgets needs service, "
+            "exhausted_at (or from).",
+        ),
+        (
+            "budgets.json",
+            json.dumps([{"service": "payments", "restored_at": "2026-11-18T00:00:00Z"}]),
+            "error_budgets",
+            "{path}: the column 'exhausted_at' is missing; a file of error budgets needs "
+            "service, exhausted_at (or from).",
         ),
         (
             "incidents.csv",
