@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -109,6 +110,26 @@ _CHANGE_FIELDS = (
     "review_comments",
     "reviews_known",
 )
+
+
+def _span_problem(
+    service: str,
+    service_id: int | None,
+    start: datetime,
+    end: datetime | None,
+    verbs: tuple[str, str],
+) -> str | None:
+    """Why a span of a service (an incident, a spent budget) cannot be stored, or ``None``."""
+    began, ended = verbs
+    if service_id is None:
+        return f"service {service!r} is not in riskbrief.toml"
+    if start.tzinfo is None:
+        return f"{began}_at has no time zone"
+    if end is not None and end.tzinfo is None:
+        return f"{ended}_at has no time zone"
+    if end is not None and end < start:
+        return f"it was {ended} before it was {began}"
+    return None
 
 
 @dataclass(slots=True)
@@ -420,13 +441,9 @@ class Ingest:
         services = self._service_ids()
         for r in records:
             service_id = services.get(r.service)
-            problem = None
-            if service_id is None:
-                problem = f"service {r.service!r} is not in riskbrief.toml"
-            elif r.opened_at.tzinfo is None:
-                problem = "opened_at has no time zone"
-            elif r.resolved_at is not None and r.resolved_at < r.opened_at:
-                problem = "it was resolved before it opened"
+            problem = _span_problem(
+                r.service, service_id, r.opened_at, r.resolved_at, ("opened", "resolved")
+            )
             values = {
                 "service_id": service_id,
                 "title": r.title,
@@ -445,15 +462,9 @@ class Ingest:
         services = self._service_ids()
         for r in records:
             service_id = services.get(r.service)
-            problem = None
-            if service_id is None:
-                problem = f"service {r.service!r} is not in riskbrief.toml"
-            elif r.exhausted_at.tzinfo is None:
-                problem = "exhausted_at has no time zone"
-            elif r.restored_at is not None and r.restored_at.tzinfo is None:
-                problem = "restored_at has no time zone"
-            elif r.restored_at is not None and r.restored_at < r.exhausted_at:
-                problem = "it was restored before it was exhausted"
+            problem = _span_problem(
+                r.service, service_id, r.exhausted_at, r.restored_at, ("exhausted", "restored")
+            )
             values = {
                 "service_id": service_id,
                 "exhausted_at": r.exhausted_at,
