@@ -18,13 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, RepositoryConfig
-from data.sources.gitlog import MinedCommit, mine_commits, run_git
+from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
 from data.sources.szz import bug_inducing, is_fix_commit
 from data.tables import Change, Deploy, DeployChange, Incident, Repository
 from scoring.errors import SourceError
@@ -109,8 +108,8 @@ def _labels_of(session: Session, repo: RepositoryConfig, branch: str | None) -> 
     ).all()
     if not stored:
         return SzzLabels(repo.name)
-    oldest = min(_aware(at) for _, _, at in stored)
-    rev = _branch(path, branch or repo.default_branch)
+    oldest = min(at for _, _, at in stored)
+    rev = branch_ref(path, branch or repo.default_branch) or "HEAD"
     fixes: list[MinedCommit] = []
     for commit in mine_commits(path, rev):
         # A fix older than every stored change can only blame changes the store lacks.
@@ -135,20 +134,6 @@ def _labels_of(session: Session, repo: RepositoryConfig, branch: str | None) -> 
             if brought & unmatched:
                 bad.add(by_sha[sha])
     return SzzLabels(repo.name, frozenset(bad))
-
-
-def _aware(at: datetime) -> datetime:
-    # SQLite hands back naive datetimes; the store keeps UTC.
-    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
-
-
-def _branch(path: Path, branch: str) -> str:
-    """The ref ``riskbrief sync`` mines for this clone: the branch, its origin copy, or HEAD."""
-    for candidate in (branch, f"origin/{branch}"):
-        probe = run_git(path, "rev-parse", "--verify", "-q", f"{candidate}^{{commit}}", check=False)
-        if probe.returncode == 0:
-            return candidate
-    return "HEAD"
 
 
 def _merged_commits(path: Path, rev: str, stored: Iterable[str]) -> Iterator[tuple[str, set[str]]]:

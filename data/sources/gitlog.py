@@ -26,6 +26,7 @@ from scoring.facts import ChangeFacts, FileChange
 
 __all__ = [
     "MinedCommit",
+    "branch_ref",
     "is_fix_message",
     "mine_commits",
     "repository_name",
@@ -129,6 +130,15 @@ def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"})
     return env
+
+
+def branch_ref(repo: Path, branch: str) -> str | None:
+    """The ref a branch is mined from: the branch, else its ``origin/`` copy, else None."""
+    for candidate in (branch, f"origin/{branch}"):
+        probe = run_git(repo, "rev-parse", "--verify", "-q", f"{candidate}^{{commit}}", check=False)
+        if probe.returncode == 0:
+            return candidate
+    return None
 
 
 def _check_repository(repo: Path, rev: str) -> bool:

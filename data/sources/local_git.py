@@ -26,7 +26,7 @@ from pathlib import Path
 import structlog
 
 from data.config import OrgConfig, RepositoryConfig
-from data.sources.gitlog import MinedCommit, mine_commits, run_git
+from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
 from data.sources.records import ChangeRecord, DeployRecord, FileRecord
 from data.sync import Cursor, SyncRun
 from scoring.errors import SourceError
@@ -234,12 +234,9 @@ class LocalGitSource:
             )
         if self.branch is None:
             return "HEAD"
-        for candidate in (self.branch, f"origin/{self.branch}"):
-            probe = run_git(
-                self.path, "rev-parse", "--verify", "-q", f"{candidate}^{{commit}}", check=False
-            )
-            if probe.returncode == 0:
-                return candidate
+        ref = branch_ref(self.path, self.branch)
+        if ref is not None:
+            return ref
         # A clone whose default branch has another name: mine what is checked out.
         log.info("git_branch_missing", repository=self.repository, branch=self.branch)
         return "HEAD"
