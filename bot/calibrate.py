@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
+from data.bug_issues import load_bug_issues
 from data.config import OrgConfig
 from data.outcomes import SzzLabels, change_outcomes
 from data.store import load_changes, load_deploys, load_incidents
@@ -99,7 +100,9 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
     """
     config = org.scoring_config()
     outcomes = change_outcomes(session, org)
-    changes = sorted(load_changes(session), key=lambda c: (c.merged_at, c.key))
+    changes = sorted(
+        load_changes(session, bugs=load_bug_issues(org)), key=lambda c: (c.merged_at, c.key)
+    )
     incidents = load_incidents(session)
     production = [d for d in load_deploys(session) if d.environment == "production"]
     scores = score_changes(changes, incidents, config, production)

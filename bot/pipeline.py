@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from data.bug_issues import load_bug_issues
 from data.config import OrgConfig
 from data.engine import make_engine
 from data.linking import link_all
@@ -47,7 +48,7 @@ def score_all(
     config = org.scoring_config()
     link_all(session, config.rules.incident_window_hours)
     incidents = load_incidents(session)
-    changes = load_changes(session)
+    changes = load_changes(session, bugs=load_bug_issues(org))
     deploys = load_deploys(session)
     budgets = load_error_budgets(session) if error_budgets is None else list(error_budgets)
     # Only production deploys say how fragile a service is in front of users.

@@ -199,6 +199,9 @@ class ScoringOverrides(_Strict):
     # Days of incidents and deploys a change's service history covers; an incident left
     # open longer than this before a deploy is taken as forgotten, not active.
     incident_lookback_days: int | None = None
+    # A file of the tracker's bug issue keys (one per line, or a Jira CSV export), relative to
+    # riskbrief.toml: a commit naming an issue is a bug fix only when the tracker says so.
+    bug_issues: str | None = Field(default=None, min_length=1)
 
     _zone = field_validator("timezone")(lambda v: v if v is None else _check_zone(v))
 
@@ -435,7 +438,12 @@ def load_org_config(path: Path) -> OrgConfig:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path} cannot be read ({exc}); check its permissions") from None
-    return parse_org_config(text, source=str(path))
+    org = parse_org_config(text, source=str(path))
+    bugs = org.scoring.bug_issues
+    if bugs is not None and not Path(bugs).is_absolute():
+        scoring = org.scoring.model_copy(update={"bug_issues": str(path.parent / bugs)})
+        org = org.model_copy(update={"scoring": scoring})
+    return org
 
 
 def write_weights(path: Path, weights: Mapping[str, float]) -> None:

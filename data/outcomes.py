@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from data.bug_issues import load_bug_issues
 from data.config import OrgConfig, RepositoryConfig
 from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
 from data.sources.szz import bug_inducing, is_fix_commit
@@ -88,17 +89,20 @@ def szz_labels(session: Session, org: OrgConfig) -> tuple[SzzLabels, ...]:
     the reason rather than failing the whole calibration.
     """
     out: list[SzzLabels] = []
+    bugs = load_bug_issues(org).keys
     for repo in org.repositories:
         if not repo.path:
             continue
         try:
-            out.append(_labels_of(session, repo, org.sources.git.branch))
+            out.append(_labels_of(session, repo, org.sources.git.branch, bugs))
         except SourceError as exc:
             out.append(SzzLabels(repo.name, skipped=str(exc)))
     return tuple(out)
 
 
-def _labels_of(session: Session, repo: RepositoryConfig, branch: str | None) -> SzzLabels:
+def _labels_of(
+    session: Session, repo: RepositoryConfig, branch: str | None, bugs: frozenset[str]
+) -> SzzLabels:
     assert repo.path is not None
     path = Path(repo.path).expanduser()
     stored = session.exec(
@@ -111,7 +115,7 @@ def _labels_of(session: Session, repo: RepositoryConfig, branch: str | None) -> 
     oldest = min(at for _, _, at in stored)
     rev = branch_ref(path, branch or repo.default_branch) or "HEAD"
     fixes: list[MinedCommit] = []
-    for commit in mine_commits(path, rev):
+    for commit in mine_commits(path, rev, bug_keys=bugs):
         # A fix older than every stored change can only blame changes the store lacks.
         if commit.change.merged_at >= oldest and is_fix_commit(commit):
             fixes.append(commit)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,7 +12,6 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from data.sources.gitlog import is_fix_message
 from data.tables import (
     Change,
     ChangeFile,
@@ -29,6 +27,7 @@ from data.tables import (
     utcnow,
 )
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
+from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
 from scoring.history import BudgetSpan
 from scoring.risk import RiskScore
 
@@ -45,11 +44,11 @@ __all__ = [
 _FIX_LABELS = frozenset({"bug", "bugfix", "fix", "hotfix", "regression", "type: bug", "kind/bug"})
 
 
-def _is_fix(title: str, labels: list[str]) -> bool:
-    """A bug fix by its labels or its title's words (a PR title's ``#n`` is not evidence)."""
+def _is_fix(title: str, labels: list[str], bugs: BugIssues) -> bool:
+    """A bug fix by its labels, or by its title's bug issue or words."""
     if any(label.lower() in _FIX_LABELS for label in labels):
         return True
-    return is_fix_message(re.sub(r"#\d+", "", title))
+    return is_fix_message(title, "", bugs)
 
 
 def _names(session: Session) -> tuple[dict[int, Person], dict[int, str], dict[int, str]]:
@@ -69,9 +68,16 @@ def _change_query(since: datetime | None, until: datetime | None) -> Any:
 
 
 def load_changes(
-    session: Session, since: datetime | None = None, until: datetime | None = None
+    session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    bugs: BugIssues = NO_BUG_ISSUES,
 ) -> list[ChangeFacts]:
-    """Changes merged in ``[since, until)`` (all when unbounded), in merge order, as facts."""
+    """Changes merged in ``[since, until)`` (all when unbounded), in merge order, as facts.
+
+    ``bugs`` are the tracker's bug issues, which decide whether a title naming
+    an issue is a fix.
+    """
     people, services, repos = _names(session)
     changes: list[Change] = list(session.exec(_change_query(since, until)))
     ids = [c.id for c in changes]
@@ -126,7 +132,7 @@ def load_changes(
                 url=c.url,
                 is_revert=c.is_revert,
                 is_hotfix=c.is_hotfix,
-                is_fix=_is_fix(c.title, c.labels),
+                is_fix=_is_fix(c.title, c.labels, bugs),
                 co_authors=tuple(c.co_authors),
                 co_authored_by_agent=c.co_authored_by_agent,
                 review_comments=c.review_comments,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from scoring.errors import SourceError
 from scoring.facts import ChangeFacts, FileChange
+from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
 
 __all__ = [
     "MinedCommit",
@@ -40,31 +41,8 @@ _FORMAT = "%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%b"
 _FIELDS = 8
 _CHUNK = 1 << 16
 
-# Bug-fix wording as whole words, so "prefix", "debug" and "fixture" do not count.
-_FIX_WORDS = re.compile(
-    r"\b(fix(e[sd]|ing)?|bug(s|fix(es)?)?|defects?|crash(e[sd]|ing)?|regressions?|hot-?fix(es)?)\b",
-    re.IGNORECASE,
-)
-# Issue references: "#123", "GH-123", and tracker keys such as "JIRA-123".
-_ISSUE_REF = re.compile(r"(?<![\w&/])#\d+\b|\bGH-\d+\b|\b(?P<project>[A-Z][A-Z0-9]+)-\d+\b")
-# Upper-case words followed by a number that are standards or encodings, not trackers.
-_NOT_TRACKERS = frozenset(
-    {"UTF", "SHA", "ISO", "RFC", "PEP", "HTTP", "TLS", "SSL", "AES", "RSA", "MD", "CP", "ES"}
-)
-# GitHub's squash merge appends "(#<PR number>)" to every subject; that number
-# names the pull request itself, not an issue it fixes, and counting it would
-# make every squash-merged commit a fix.
-_SQUASH_SUFFIX = re.compile(r"\s*\(#\d+\)\s*$")
 _REVERTS = re.compile(r"This reverts commit ([0-9a-fA-F]{7,40})")
 _HOTFIX = re.compile(r"\bhot-?fix(es)?\b", re.IGNORECASE)
-
-
-def is_fix_message(subject: str, body: str = "") -> bool:
-    """True when a commit message says it fixes a bug, by keyword or issue reference."""
-    text = f"{_SQUASH_SUFFIX.sub('', subject)}\n{body}"
-    if _FIX_WORDS.search(text):
-        return True
-    return any(m.group("project") not in _NOT_TRACKERS for m in _ISSUE_REF.finditer(text))
 
 
 def reverted_sha(subject: str, body: str) -> str | None:
@@ -178,7 +156,7 @@ class _Pending:
     files: list[FileChange]
 
 
-def _commit(pending: _Pending, repository: str) -> MinedCommit:
+def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
     sha, parents, name, email, _authored, committed, subject, body = pending.header
     reverts = reverted_sha(subject, body)
     change = ChangeFacts(
@@ -191,7 +169,7 @@ def _commit(pending: _Pending, repository: str) -> MinedCommit:
         files=tuple(pending.files),
         is_revert=subject.startswith('Revert "') or reverts is not None,
         is_hotfix=bool(_HOTFIX.search(subject)),
-        is_fix=is_fix_message(subject, body),
+        is_fix=is_fix_message(subject, body, bugs),
     )
     parent_list = tuple(parents.split())
     return MinedCommit(
@@ -205,13 +183,13 @@ def _commit(pending: _Pending, repository: str) -> MinedCommit:
     )
 
 
-def _parse(fields: Iterator[str], repository: str) -> Iterator[MinedCommit]:
+def _parse(fields: Iterator[str], repository: str, bugs: BugIssues) -> Iterator[MinedCommit]:
     pending: _Pending | None = None
     for raw in fields:
         field = raw.lstrip("\n")
         if field.startswith("\x1e"):
             if pending is not None:
-                yield _commit(pending, repository)
+                yield _commit(pending, repository, bugs)
             header = [field[1:]]
             for _ in range(_FIELDS - 1):
                 header.append(next(fields, ""))
@@ -225,7 +203,7 @@ def _parse(fields: Iterator[str], repository: str) -> Iterator[MinedCommit]:
                 path = next(fields, "")
             pending.files.append(FileChange(path, _lines(added), _lines(deleted)))
     if pending is not None:
-        yield _commit(pending, repository)
+        yield _commit(pending, repository, bugs)
 
 
 def mine_commits(
@@ -234,6 +212,7 @@ def mine_commits(
     *,
     after: str | None = None,
     first_parent: bool = False,
+    bug_keys: frozenset[str] | None = None,
 ) -> Generator[MinedCommit, None, None]:
     """Every non-merge commit reachable from ``rev``, oldest first, one at a time.
 
@@ -241,6 +220,8 @@ def mine_commits(
     ``first_parent`` mines what landed on the branch instead: its first-parent
     chain, where a merge is one change whose diff is against its first parent
     (a merged pull request, as a code host shows it).
+    ``bug_keys`` are the tracker's bug issue keys, which decide whether a
+    message naming an issue is a fix (``scoring.fixes``).
     An empty repository yields nothing; closing the generator early stops git.
     Raises ``SourceError`` when git is missing, ``repo`` is not a git
     repository, ``rev`` is not a commit there, or ``git log`` fails part way.
@@ -278,7 +259,8 @@ def mine_commits(
         out = proc.stdout
         assert out is not None
         try:
-            yield from _parse(_fields(iter(lambda: out.read(_CHUNK), b"")), repository)
+            bugs = BugIssues(bug_keys) if bug_keys else NO_BUG_ISSUES
+            yield from _parse(_fields(iter(lambda: out.read(_CHUNK), b"")), repository, bugs)
         finally:
             out.close()
             returncode = proc.wait()

@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from anthropic.resources.messages.messages import DEPRECATED_MODELS
+from anthropic.resources.messages.messages import (  # type: ignore[attr-defined]
+    DEPRECATED_MODELS,
+)
 from anthropic.types.model_param import ModelParam
 from click.testing import CliRunner
 from sqlmodel import select

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -19,6 +20,7 @@ from data.store import (
 from data.tables import Incident, Person
 from data.window import week_rows
 from scoring import Band, RiskScore, Signal
+from scoring.fixes import BugIssues
 from tests.data.rows import at, base, change, deploy, incident
 
 
@@ -54,6 +56,29 @@ def test_changes_round_trip_as_facts(engine: Engine) -> None:
     assert first.files[0].service == "payments"
     assert second.files[0].owners is None
     assert [r.reviewer for r in second.human_approvals] == ["bob"]
+
+
+@pytest.mark.parametrize(
+    ("title", "labels", "bugs", "expected"),
+    [
+        ("SHOP-1: add a cart", [], frozenset(), False),
+        ("SHOP-1: add a cart", [], frozenset({"SHOP-1"}), True),
+        ("SHOP-2: fix the cart", [], frozenset({"SHOP-1"}), False),
+        ("Fix the cart", [], frozenset({"SHOP-1"}), True),
+        ("Add a cart", ["bug"], frozenset(), True),
+    ],
+)
+def test_stored_changes_are_fixes_by_labels_bug_issues_or_words(
+    engine: Engine, title: str, labels: list[str], bugs: frozenset[str], expected: bool
+) -> None:
+    """A stored change is a fix by a bug label, a tracker bug key in its title, or its words."""
+    with session_scope(engine) as s:
+        repo, svc, human, _agent = base(s)
+        row = change(s, repo, svc, human, 1, at(1))
+        row.title, row.labels = title, labels
+    with session_scope(engine) as s:
+        (facts,) = load_changes(s, bugs=BugIssues(bugs))
+    assert facts.is_fix is expected
 
 
 def test_save_scores_replaces_same_version_and_keeps_others(engine: Engine) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data.sources.gitlog import MinedCommit, is_fix_message, mine_commits, reverted_sha
+from data.sources.gitlog import MinedCommit, mine_commits, reverted_sha
 from scoring.errors import SourceError
 from scoring.facts import FileChange
 from tests.data.sources.gitrepo import GitRepo, git_env
@@ -149,31 +149,6 @@ def test_revert_is_detected_with_its_target(tmp_path: Path) -> None:
     assert revert.change.files == (FileChange("a.py", 0, 1),)
 
 
-@pytest.mark.parametrize(
-    ("subject", "body", "expected"),
-    [
-        ("Fix crash in parser (#12)", "", True),
-        ("fixes the login page", "", True),
-        ("Fixed off-by-one", "", True),
-        ("Handle empty input", "Closes #431", True),
-        ("Guard against null", "Bug: GH-88", True),
-        ("Retry uploads", "See PAY-1234.", True),
-        ("Hotfix for checkout", "", True),
-        ("Avoid regression in search", "", True),
-        ("bugfix: trim names", "", True),
-        ("Add prefix to table names", "", False),
-        ("Add debug logging", "", False),
-        ("Use the fixture factory", "", False),
-        ("Encode as UTF-8 and hash with SHA-256", "", False),
-        ("Add search endpoint (#4521)", "", False),
-        ("Update README", "", False),
-    ],
-)
-def test_fix_messages(subject: str, body: str, expected: bool) -> None:
-    """Bug-fix keywords and issue references mark a fix; look-alike words and PR numbers do not."""
-    assert is_fix_message(subject, body) is expected
-
-
 def test_reverted_sha_reads_the_standard_body() -> None:
     """The sha named by git's revert message is returned lower-cased; other bodies give None."""
     assert reverted_sha('Revert "x"', "This reverts commit ABCDEF1234567.") == "abcdef1234567"
@@ -211,3 +186,14 @@ def test_missing_git_binary_is_one_sentence(
 
 def _mine_path(path: Path) -> list[MinedCommit]:
     return list(mine_commits(path))
+
+
+def test_bug_keys_decide_whether_an_issue_key_is_a_fix(tmp_path: Path) -> None:
+    """Mining with the tracker's bug keys marks only commits naming a bug issue as fixes."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"a.py": "1\n"}, "SHOP-1: add a", T0)
+    repo.commit({"a.py": "2\n"}, "SHOP-2: change a", T0 + timedelta(hours=1))
+    plain = [c.change.is_fix for c in mine_commits(repo.path)]
+    known = [c.change.is_fix for c in mine_commits(repo.path, bug_keys=frozenset({"SHOP-2"}))]
+    assert plain == [False, False]
+    assert known == [False, True]
