@@ -3,23 +3,26 @@
 The risky kinds (migration, infrastructure, sensitive, manifest) are judged by
 naming conventions, case-insensitively, and with two rules on top:
 
-* Tests, fixtures and documentation are never risky: a path under ``test/``,
-  ``tests/``, ``spec/``, ``__tests__/``, ``testdata/``, ``fixtures/`` or
-  ``docs/``, or a ``.md``/``.rst``/``.adoc`` file. Test *file names*
+* Tests, fixtures, documentation and examples are never risky: a path under
+  ``test/``, ``tests/``, ``spec/``, ``__tests__/``, ``testdata/``, ``fixtures/``,
+  ``docs/``, ``examples/``, ``samples/``, ``demo/``, ``tutorial/`` (singular or
+  plural), or a ``.md``/``.rst``/``.adoc`` file. Test *file names*
   (``test_auth.py``, ``Login.spec.ts``) also rule out a migration and
   sensitive code, but not infrastructure: ``.github/workflows/unit_test.yml``
   and ``docker-compose.test.yml`` are still CI and container configuration.
 * Dependency manifests are the exception: ``tests/requirements.txt`` or an
   ``e2e/package.json`` is installed by CI like any other, so only manifests
-  under ``fixtures/`` or ``testdata/`` (data, never installed) are left out.
+  under ``fixtures/``, ``testdata/`` or an examples folder (never installed
+  by the product's own CI) are left out.
 
 A migration is a file in a migrations folder (``migrations/``, Rails'
 ``db/migrate/``, Flyway's ``db/migration/``, ``alembic/versions/``, Liquibase's
 ``liquibase/``), a file named as a migration (Flyway ``V3__add.sql``,
 golang-migrate ``0007_add.up.sql``, Liquibase ``db.changelog-*.xml``) or a schema
-dump (Rails ``db/schema.rb``/``db/structure.sql``, ``schema.sql``,
-``schema.prisma``), not any ``.sql`` file nor anything under a ``schema/``
-folder. The package's own files in a migrations folder (``__init__.py``,
+source of a migration tool (Rails ``db/schema.rb``/``db/structure.sql``,
+``schema.prisma``), not any ``.sql`` file, a plain ``schema.sql`` (flask's
+``examples/flaskr/flaskr/schema.sql`` sets up a tutorial's database), nor
+anything under a ``schema/`` folder. The package's own files in a migrations folder (``__init__.py``,
 Alembic's ``env.py`` and ``script.py.mako``, ``.gitkeep``) are not migrations.
 
 Sensitive code is auth, secrets, permissions, crypto and payments, by whole
@@ -39,20 +42,31 @@ from dataclasses import dataclass
 
 __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
-_TEST = re.compile(r"(^|/)(tests?|spec|__tests__)/|(^|/)test_[^/]+$|_test\.|\.test\.|\.spec\.")
+# Test folders by name in any case (``Tests/``, ``src/test/java/``); test file names by
+# convention, where Java's and C#'s ``FooTest.java`` needs its capital T so that
+# ``Latest.java`` is not a test.
+_TEST_DIR = re.compile(r"/(tests?|spec|specs|__tests__|testing)/")
+_TEST_NAME = re.compile(
+    r"^test_|_test\.|\.test\.|\.spec\.|_spec\.rb$"
+    r"|[a-z0-9]Tests?\.(java|kt|scala|groovy|cs)$|^Test[A-Z0-9][^/]*\.(java|kt|scala|groovy)$"
+)
 
 # The risky kinds' expressions are lower-case and searched in "/" + the
 # lower-cased path: case-insensitive without re.IGNORECASE, which halves their
 # speed, and every alternative starts at a "/", which the engine finds quickly,
 # instead of being tried at every character as a leading (^|/) would be.
 
-# Tests, fixtures and documentation: never a risky kind (manifests aside).
+# Tests, fixtures, documentation and examples: never a risky kind (manifests aside).
 _ASIDE = re.compile(
-    r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|docs?)/"
+    r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|docs?"
+    r"|examples?|samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox)/"
     r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$)",
 )
-# Data that is never installed: the only place a dependency manifest is ignored.
-_FIXTURE = re.compile(r"/(testdata|test_data|fixtures|__fixtures__)/")
+# Data and examples nobody deploys: the only places a dependency manifest is ignored.
+_FIXTURE = re.compile(
+    r"/(testdata|test_data|fixtures|__fixtures__|examples?|samples?|demos?|tutorials?"
+    r"|quickstarts?|docs_src)/"
+)
 
 _MIGRATION = re.compile(
     r"/(?:(migrations|db/migrate|db/migration|alembic/versions|liquibase)/"
@@ -63,7 +77,7 @@ _MIGRATION = re.compile(
     r"|\d+_[^/]+\.(up|down)\.sql$"  # golang-migrate
     r"|db\.changelog[^/]*\.(xml|ya?ml|json|sql)$"  # Liquibase
     r"|db/([^/]+_)?(schema\.rb|structure\.sql)$"  # Rails schema dumps
-    r"|schema\.(sql|prisma)$)",
+    r"|schema\.prisma$)",
 )
 
 _INFRA = re.compile(
@@ -135,9 +149,12 @@ def path_kinds(path: str) -> PathKinds:
     aside = _ASIDE.search(slashed) is not None
     # A migration's own name can read like a test's (Django's 0005_add_test.py).
     migration = not aside and _MIGRATION.search(slashed) is not None
-    test = not migration and _TEST.search(path) is not None
-    code = not (test or aside)
     name = slashed[slashed.rfind("/") + 1 :]
+    test = not migration and (
+        _TEST_DIR.search(slashed) is not None
+        or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None
+    )
+    code = not (test or aside)
     return PathKinds(
         migration=migration,
         test=test,
