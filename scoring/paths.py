@@ -22,8 +22,9 @@ golang-migrate ``0007_add.up.sql``, Liquibase ``db.changelog-*.xml``) or a schem
 source of a migration tool (Rails ``db/schema.rb``/``db/structure.sql``,
 ``schema.prisma``), not any ``.sql`` file, a plain ``schema.sql`` (flask's
 ``examples/flaskr/flaskr/schema.sql`` sets up a tutorial's database), nor
-anything under a ``schema/`` folder. The package's own files in a migrations folder (``__init__.py``,
-Alembic's ``env.py`` and ``script.py.mako``, ``.gitkeep``) are not migrations.
+anything under a ``schema/`` folder. The package's own files in a migrations
+folder (``__init__.py``, Alembic's ``env.py`` and ``script.py.mako``,
+``.gitkeep``) are not migrations.
 
 Sensitive code is auth, secrets, permissions, crypto and payments, by whole
 words: ``Auth/``, ``PaymentService``, ``access_token`` and ``oauth2`` count,

@@ -403,7 +403,7 @@ def test_timing_is_judged_in_the_configured_zone() -> None:
     [
         ("db/migrate/20260101_add.rb", {"migration"}),
         ("alembic/versions/0003.py", {"migration"}),
-        ("schema.sql", {"migration"}),
+        ("db/structure.sql", {"migration"}),
         ("tests/test_api.py", {"test"}),
         ("web/src/app.spec.ts", {"test"}),
         ("pkg/api_test.go", {"test"}),
