@@ -105,6 +105,37 @@ def _finish(
     )
 
 
+# An unknown signal's weight is spread over the known ones at most this far: a score
+# is never more than half inferred from what could not be seen.
+_MAX_SCALE = 2.0
+
+
+def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequence[Signal]:
+    """The signals with their points scaled by all weights ÷ the weights of known signals.
+
+    A signal the sources could not measure (review and CODEOWNERS from a bare
+    git history, incidents without an incident source) is neither "no risk" nor
+    "full risk": it is taken to be as risky as what is known about the change.
+    So an organisation with git history alone gets the same 0–100 range, and
+    its riskiest changes still reach the high band. With every signal known,
+    nothing changes.
+    """
+    w = config.weights
+    total = known = 0.0
+    for s in signals:
+        weight = getattr(w, s.name)
+        total += weight
+        if s.value is not None:
+            known += weight
+    if known <= 0.0 or known >= total:
+        return signals
+    scale = min(_MAX_SCALE, total / known)
+    return [
+        Signal(s.name, s.value, s.points * scale, s.explanation, s.share) if s.points else s
+        for s in signals
+    ]
+
+
 def score_change(change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> RiskScore:
     """Score one change from its own facts and what the history knew just before it."""
     return _score_change(change, ctx, config, config.version)
@@ -114,7 +145,7 @@ def _score_change(
     change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig, version: str
 ) -> RiskScore:
     """``score_change`` with the config's version given: reading it hashes the whole config."""
-    signals = change_signals(change, ctx, config)
+    signals = _scaled_to_known(change_signals(change, ctx, config), config)
     gates: list[Gate] = []
     migration = change_files(change).migration
     if migration is not None:

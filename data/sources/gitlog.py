@@ -170,6 +170,8 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
         is_revert=subject.startswith('Revert "') or reverts is not None,
         is_hotfix=bool(_HOTFIX.search(subject)),
         is_fix=is_fix_message(subject, body, bugs),
+        # A history records no reviews: whether anyone reviewed it is unknown.
+        reviews_known=False,
     )
     parent_list = tuple(parents.split())
     return MinedCommit(
