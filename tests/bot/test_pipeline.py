@@ -34,15 +34,15 @@ def test_sample_briefings_on_each_backend(engine: Engine) -> None:
     assert cards["vp-engineering"] == [
         ("concentration:payments", "critical"),
         ("incident:INC-1039", "critical"),
+        ("agent:unreviewed", "critical"),
         ("mttr", "critical"),
-        ("agent:unreviewed", "warning"),
         ("codeowners", "warning"),
         ("improvement:platform", "info"),
     ]
     assert [c.payload.severity_counts.line() for c in done] == [
-        "3 critical · 2 warning · 1 info",
+        "4 critical · 1 warning · 1 info",
         "4 critical · 0 warning · 0 info",
-        "0 critical · 1 warning · 0 info",
+        "1 critical · 0 warning · 0 info",
         "0 critical · 0 warning · 1 info",
     ]
     vp = done[0].payload

@@ -351,3 +351,72 @@ def test_gates_lift_to_the_configured_critical_threshold() -> None:
     """A gate lifts a calm deploy to exactly the configured critical threshold, not 80."""
     result = score_deploy(_deploy(), [], [_incident(H)], CUSTOM)
     assert (result.score, result.band) == (70, Band.CRITICAL)
+
+
+def _big(key: str, *, owned: bool = True, **kw: object) -> ChangeFacts:
+    """A 1,200-line change over 12 files of one service; CODEOWNERS data only when ``owned``."""
+    owners = ("@t",) if owned else None
+    files = tuple(
+        FileChange(f"svc/m{i}.py", 100, 0, service="svc", owners=owners) for i in range(12)
+    )
+    return _change(key, files=files, **kw)
+
+
+def _unknown_weight(score: RiskScore) -> float:
+    return sum(getattr(CONFIG.weights, s.name) for s in score.signals if s.value is None)
+
+
+@pytest.mark.parametrize(
+    ("change", "unknown"),
+    [
+        # Everything a code host knows: nothing is scaled.
+        (_big("r#20"), set()),
+        # A bare git history: review and CODEOWNERS unknown.
+        (
+            _big("r#21", owned=False, reviews=(), reviews_known=False),
+            {"review", "codeowners"},
+        ),
+    ],
+)
+def test_unknown_signals_spread_their_weight_over_known_ones(
+    change: ChangeFacts, unknown: set[str]
+) -> None:
+    """Points are scaled by all weights ÷ known weights, so unknown is neither safe nor risky."""
+    result = score_change(change, History().context(change), CONFIG)
+    assert {s.name for s in result.signals if s.value is None} >= unknown
+    total = sum(getattr(CONFIG.weights, s.name) for s in result.signals)
+    scale = min(2.0, total / (total - _unknown_weight(result)))
+    raw = {s.name: getattr(CONFIG.weights, s.name) * s.share for s in result.signals}
+    for s in result.signals:
+        assert s.points == pytest.approx(raw[s.name] * scale)
+    assert result.score == round(min(100.0, sum(raw.values()) * scale))
+
+
+def test_a_big_rewrite_from_a_bare_history_reaches_high() -> None:
+    """A 1,200-line, 12-file rewrite of settled files, review and owners unknown, is high risk."""
+    earlier = [
+        _change(
+            f"r#{30 + week}",
+            at=TUESDAY - timedelta(weeks=week + 1),
+            author="bob",
+            is_fix=True,
+            reviews=(),
+            reviews_known=False,
+            files=tuple(FileChange(f"svc/m{i}.py", 20, 5, service="svc") for i in range(12)),
+        )
+        for week in range(3)
+    ]
+    rewrite = _big("r#22", owned=False, reviews=(), reviews_known=False)
+    small = _change("r#23", reviews=(), reviews_known=False)
+    scores = score_changes([*earlier, rewrite, small], [], CONFIG)
+    assert scores["r#22"].band.elevated
+    assert scores["r#23"].band is Band.SAFE
+
+
+def test_scaling_is_capped_at_double() -> None:
+    """When most weight is unknown the known points are at most doubled."""
+    config = ScoringConfig().with_overrides({"weights": {"review": 200.0}})
+    change = _change("r#23", reviews=(), reviews_known=False)
+    result = score_change(change, History().context(change), config)
+    size = next(s for s in result.signals if s.name == "size")
+    assert size.points == pytest.approx(config.weights.size * size.share * 2.0)

@@ -371,11 +371,11 @@ def test_mttr_is_clearly_worse_than_last_week(sample: LoadedSample) -> None:
 def test_agent_merged_its_own_prs_without_review(sample: LoadedSample) -> None:
     """Story 4: the coding agent merged at least three of its PRs with no human approval.
 
-    None of them is high risk, so the card is a warning, not critical.
+    One of them, a bug fix in files fixed before, is high risk, so the card is critical.
     """
     card = _cards(sample, _weeks(sample)[-1])["agent:unreviewed"]
-    assert card.severity is Severity.WARNING
-    assert _facts(card)["unreviewed agent changes high risk"] == 0
+    assert card.severity is Severity.CRITICAL
+    assert _facts(card)["unreviewed agent changes high risk"] == 1
     assert _facts(card)["agent changes merged without human review"] >= 3
     with session_scope(sample.engine) as session:
         people = {p.id: p for p in session.exec(select(Person))}
@@ -419,7 +419,7 @@ def test_each_subscriber_sees_the_stories_in_their_scope(sample: LoadedSample) -
 
     kolkata = _for_subscriber(sample, "discovery-lead")
     assert _subscriber(sample, "discovery-lead")[0] == "Asia/Kolkata"
-    assert kolkata["agent:unreviewed"].severity is Severity.WARNING
+    assert kolkata["agent:unreviewed"].severity is Severity.CRITICAL
     assert not any(i.startswith(("concentration:", "incident:")) for i in kolkata)
 
     platform = _for_subscriber(sample, "platform-lead")
