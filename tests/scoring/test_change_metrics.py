@@ -58,7 +58,7 @@ def test_fix_and_spread_add_risk() -> None:
 
 
 def test_less_experienced_author_scores_higher_only_when_weighted() -> None:
-    """Experience adds nothing by default (real histories refute it); a calibrated weight counts it."""
+    """Experience adds nothing by default (real histories refute it); a learned weight counts it."""
     newcomer = replace(TYPICAL, exp=1, rexp=1, sexp=1)
     assert score_metrics(newcomer, WEIGHTS) == score_metrics(TYPICAL, WEIGHTS)
     learned = replace(WEIGHTS, author_experience=0.8)
