@@ -22,6 +22,7 @@ from bot.pipeline import ready_engine, score_all
 from bot.settings import Settings, load_settings
 from briefing.week import IsoWeek
 from briefing.writer import NarrativeLLM
+from data.bug_issues import load_bug_issues, read_bug_issues
 from data.config import OrgConfig, load_org_config, write_weights
 from data.engine import make_engine, session_scope
 from data.migrate import upgrade
@@ -33,6 +34,7 @@ from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
 from data.tables import Subscriber
 from scoring.config import ScoringConfig
 from scoring.errors import DeliveryError, NotFoundError, RiskbriefError
+from scoring.fixes import NO_BUG_ISSUES, BugIssues
 
 __all__ = ["main"]
 
@@ -355,6 +357,14 @@ def brief(
     help="Bug-inducing shas, one per line; without it SZZ finds them from fix commits.",
 )
 @click.option(
+    "--bug-issues",
+    "bug_issues_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Your tracker's bug issue keys (one per line, or a Jira CSV) for SZZ's fixes "
+    "(default: [scoring] bug_issues of riskbrief.toml).",
+)
+@click.option(
     "--calibrate",
     is_flag=True,
     help="Fit weights on the earlier 80% first, starting from the configured ones.",
@@ -368,6 +378,7 @@ def backtest(
     since: date | None,
     until: date | None,
     labels_path: Path | None,
+    bug_issues_path: Path | None,
     calibrate: bool,
     as_json: bool,
 ) -> None:
@@ -377,10 +388,12 @@ def backtest(
     """
     if (csv_path is None) == (repo_path is None):
         raise click.UsageError("give exactly one of --kamei-csv FILE or --repo PATH.")
-    config, weights_from = _backtest_config(_settings(ctx))
+    config, weights_from, bugs = _backtest_config(_settings(ctx))
     if csv_path is not None:
-        if since or until or labels_path:
-            raise click.UsageError("--since, --until and --labels go with --repo, not --kamei-csv.")
+        if since or until or labels_path or bug_issues_path:
+            raise click.UsageError(
+                "--since, --until, --labels and --bug-issues go with --repo, not --kamei-csv."
+            )
         result = run_backtest(read_kamei_csv(csv_path), calibrate=calibrate, weights=config.weights)
         name = csv_path.name
     else:
@@ -390,7 +403,9 @@ def backtest(
         if calibrate:
             raise click.UsageError("--calibrate works with --kamei-csv only.")
         labels = read_labels(labels_path) if labels_path is not None else None
-        result = backtest_repo(repo_path, since, until, labels, config)
+        if bug_issues_path is not None:
+            bugs = read_bug_issues(bug_issues_path)
+        result = backtest_repo(repo_path, since, until, labels, config, bugs.keys)
         name = f"{repo_path.resolve().name} {since}…{until}"
     if calibrate:
         weights_from += ", refitted on the earlier 80%"
@@ -404,8 +419,8 @@ def backtest(
     )
 
 
-def _backtest_config(settings: Settings) -> tuple[ScoringConfig, str]:
-    """The scorer's config for a backtest and where its weights came from, in words.
+def _backtest_config(settings: Settings) -> tuple[ScoringConfig, str, BugIssues]:
+    """The scorer's config for a backtest, where its weights came from, and the bug issues.
 
     riskbrief.toml (or RISKBRIEF_CONFIG) is read when it exists, so a backtest
     after `calibrate --write` measures the saved weights; without the file, or
@@ -413,11 +428,12 @@ def _backtest_config(settings: Settings) -> tuple[ScoringConfig, str]:
     """
     explicit = "config" in settings.model_fields_set
     if not explicit and not settings.config.exists():
-        return ScoringConfig(), "defaults"
+        return ScoringConfig(), "defaults", NO_BUG_ISSUES
     org = load_org_config(settings.config)
+    bugs = load_bug_issues(org)
     if not org.scoring.weights:
-        return org.scoring_config(), "defaults"
-    return org.scoring_config(), f"[scoring.weights] in {settings.config}"
+        return org.scoring_config(), "defaults", bugs
+    return org.scoring_config(), f"[scoring.weights] in {settings.config}", bugs
 
 
 @main.command()

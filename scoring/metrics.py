@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["BacktestResult", "evaluate", "lift_top", "recall_at_effort", "roc_auc"]
+__all__ = ["BacktestResult", "BandCount", "evaluate", "lift_top", "recall_at_effort", "roc_auc"]
 
 
 def _check(scores: Sequence[float], labels: Sequence[bool], *more: Sequence[float]) -> None:
@@ -115,6 +115,15 @@ def lift_top(scores: Sequence[float], labels: Sequence[bool], share: float = 0.1
 
 
 @dataclass(frozen=True, slots=True)
+class BandCount:
+    """How many ranked changes fell in one band, and how many of them were bug-inducing."""
+
+    band: str
+    n: int
+    positives: int
+
+
+@dataclass(frozen=True, slots=True)
 class BacktestResult:
     """How one scorer ranked one held-out set of labelled changes."""
 
@@ -123,33 +132,73 @@ class BacktestResult:
     auc: float
     recall_at_20pct_effort: float
     lift_top_10pct: float
+    # Lines added alone on the same rows, the baseline every score must beat.
+    auc_lines_added: float | None = None
+    bands: tuple[BandCount, ...] = ()
 
-    def to_json(self) -> dict[str, float | int]:
+    @property
+    def band_lift(self) -> float | None:
+        """Bug rate of high and critical ÷ bug rate of safe; None when either is empty."""
+        counts = {b.band: b for b in self.bands}
+        elevated = [counts[b] for b in ("high", "critical") if b in counts]
+        n_hi = sum(b.n for b in elevated)
+        safe = counts.get("safe")
+        if not n_hi or safe is None or not safe.n or not safe.positives:
+            return None
+        return (sum(b.positives for b in elevated) / n_hi) / (safe.positives / safe.n)
+
+    def to_json(self) -> dict[str, object]:
         """The figures as a JSON-ready dict, keyed by field name."""
-        return {
+        out: dict[str, object] = {
             "n": self.n,
             "positives": self.positives,
             "auc": self.auc,
             "recall_at_20pct_effort": self.recall_at_20pct_effort,
             "lift_top_10pct": self.lift_top_10pct,
         }
+        if self.auc_lines_added is not None:
+            out["auc_lines_added"] = self.auc_lines_added
+        if self.bands:
+            out["bands"] = {b.band: {"n": b.n, "positives": b.positives} for b in self.bands}
+        return out
+
+
+_BANDS = ("safe", "moderate", "high", "critical")
 
 
 def evaluate(
-    scores: Sequence[float], labels: Sequence[bool], efforts: Sequence[float]
+    scores: Sequence[float],
+    labels: Sequence[bool],
+    efforts: Sequence[float],
+    lines_added: Sequence[float] | None = None,
+    bands: Sequence[str] | None = None,
 ) -> BacktestResult:
     """All backtest figures for scored changes; effort is usually lines added plus deleted.
 
+    With ``lines_added`` the same rows are also ranked by lines added alone;
+    with ``bands`` (each change's band) the changes and positives per band are counted.
     Raises ``ValueError`` when the labels are all one class, which cannot be ranked.
     """
     _check(scores, labels, efforts)
     positives = sum(1 for label in labels if label)
     if positives in (0, len(labels)):
         raise ValueError(f"all {len(labels)} changes carry the same label")
+    counts: tuple[BandCount, ...] = ()
+    if bands is not None:
+        counts = tuple(
+            BandCount(
+                band,
+                sum(1 for b in bands if b == band),
+                sum(1 for b, y in zip(bands, labels, strict=True) if b == band and y),
+            )
+            for band in _BANDS
+        )
     return BacktestResult(
         n=len(labels),
         positives=positives,
         auc=roc_auc(scores, labels),
         recall_at_20pct_effort=recall_at_effort(scores, labels, efforts, 0.2),
         lift_top_10pct=lift_top(scores, labels, 0.1),
+        auc_lines_added=None if lines_added is None else roc_auc(lines_added, labels),
+        bands=counts,
     )

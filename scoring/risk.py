@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from scoring.config import ScoringConfig
+from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import BudgetSpan, History, HistoryContext
 from scoring.signal import Signal, quick_init
@@ -22,6 +22,7 @@ __all__ = [
     "active_incidents",
     "band_for",
     "iter_scores",
+    "known_scale",
     "score_change",
     "score_changes",
     "score_deploy",
@@ -110,26 +111,33 @@ def _finish(
 _MAX_SCALE = 2.0
 
 
-def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequence[Signal]:
-    """The signals with their points scaled by all weights ÷ the weights of known signals.
+def known_scale(weights: Weights, names: Iterable[str], known: Iterable[str]) -> float:
+    """What the points of the ``known`` signals among ``names`` are multiplied by.
 
     A signal the sources could not measure (review and CODEOWNERS from a bare
     git history, incidents without an incident source) is neither "no risk" nor
-    "full risk": it is taken to be as risky as what is known about the change.
-    So an organisation with git history alone gets the same 0–100 range, and
-    its riskiest changes still reach the high band. With every signal known,
-    nothing changes.
+    "full risk": it is taken to be as risky as what is known about the change,
+    so its weight is spread over the known signals: all weights ÷ known
+    weights, at most ``_MAX_SCALE``. With every signal known the scale is 1.
     """
-    w = config.weights
-    total = known = 0.0
-    for s in signals:
-        weight = getattr(w, s.name)
-        total += weight
-        if s.value is not None:
-            known += weight
-    if known <= 0.0 or known >= total:
+    total = sum(float(getattr(weights, n)) for n in names)
+    seen = sum(float(getattr(weights, n)) for n in known)
+    if seen <= 0.0 or seen >= total:
+        return 1.0
+    return min(_MAX_SCALE, total / seen)
+
+
+def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequence[Signal]:
+    """The signals with their points scaled by ``known_scale``.
+
+    So an organisation with git history alone gets the same 0–100 range, and
+    its riskiest changes still reach the high band.
+    """
+    scale = known_scale(
+        config.weights, (s.name for s in signals), (s.name for s in signals if s.known)
+    )
+    if scale == 1.0:
         return signals
-    scale = min(_MAX_SCALE, total / known)
     return [
         Signal(s.name, s.value, s.points * scale, s.explanation, s.share) if s.points else s
         for s in signals

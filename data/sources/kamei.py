@@ -13,9 +13,11 @@ from pathlib import Path
 
 from scoring.calibration import fit_weights
 from scoring.change_metrics import METRIC_FAMILIES, ChangeMetrics, metric_shares, score_metrics
-from scoring.config import Weights
+from scoring.config import ScoringConfig, Weights
 from scoring.errors import SourceError
 from scoring.metrics import BacktestResult, evaluate
+from scoring.risk import band_for, known_scale
+from scoring.signals import CHANGE_SIGNALS
 
 __all__ = [
     "MIN_ROWS",
@@ -137,10 +139,28 @@ def split_by_date(rows: Sequence[KameiRow]) -> tuple[list[KameiRow], list[KameiR
     return ordered[:cut], ordered[cut:]
 
 
-def _evaluate(scores: Sequence[float], test: Sequence[KameiRow]) -> BacktestResult:
+def _evaluate(
+    scores: Sequence[float], test: Sequence[KameiRow], config: ScoringConfig | None = None
+) -> BacktestResult:
+    """Rank ``test`` by ``scores``; with ``config``, also count the bands the product would give.
+
+    Only the metric families are known in such data, so a score is scaled as
+    the product scales a change whose other signals are unknown.
+    """
     labels = [bug for _, _, bug in test]
+    bands = None
+    if config is not None:
+        names = [fn.__name__ for fn in CHANGE_SIGNALS]
+        scale = known_scale(config.weights, names, METRIC_FAMILIES)
+        bands = [str(band_for(round(min(100.0, s * scale)), config)) for s in scores]
     try:
-        return evaluate(scores, labels, [m.la + m.ld for _, m, _ in test])
+        return evaluate(
+            scores,
+            labels,
+            [m.la + m.ld for _, m, _ in test],
+            lines_added=[m.la for _, m, _ in test],
+            bands=bands,
+        )
     except ValueError:
         raise SourceError(
             f"the latest {len(labels)} changes are all "
@@ -185,7 +205,8 @@ def backtest(
                 "run without calibration."
             ) from exc
     chosen = weights or Weights()
-    return _evaluate([score_metrics(m, chosen) for _, m, _ in test], test)
+    config = ScoringConfig(weights=chosen)
+    return _evaluate([score_metrics(m, chosen) for _, m, _ in test], test, config)
 
 
 def backtest_lines_added(rows: Sequence[KameiRow]) -> BacktestResult:

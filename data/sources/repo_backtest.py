@@ -8,7 +8,8 @@ the commits before the window, which feed the history but are not measured.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -20,7 +21,17 @@ from scoring.facts import ChangeFacts
 from scoring.metrics import BacktestResult, evaluate
 from scoring.risk import RiskScore, score_changes
 
-__all__ = ["backtest_repo", "is_labelled", "ranking_score", "read_labels"]
+__all__ = [
+    "MinedWindow",
+    "ScoredCommit",
+    "backtest_repo",
+    "is_labelled",
+    "measure",
+    "mine_window",
+    "ranking_score",
+    "read_labels",
+    "score_window",
+]
 
 _SHA = re.compile(r"[0-9a-f]{7,40}")
 
@@ -79,12 +90,91 @@ def _window_error(repo: Path, since: date, until: date) -> SourceError:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ScoredCommit:
+    """One commit of the measured window, its score and whether it was bug-inducing."""
+
+    sha: str
+    change: ChangeFacts
+    risk: RiskScore
+    bug_inducing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MinedWindow:
+    """A history mined up to the end of a window: every change, and the window's commits."""
+
+    history: tuple[ChangeFacts, ...]
+    # (sha, change) of the window's commits, in date order.
+    window: tuple[tuple[str, ChangeFacts], ...]
+    # The fixes SZZ would start from, up to HEAD.
+    fixes: tuple[MinedCommit, ...]
+
+
+def mine_window(
+    path: Path | str, since: date, until: date, bug_keys: frozenset[str] | None = None
+) -> MinedWindow:
+    """Mine ``path`` once: the history up to ``until``, the window's commits and every fix.
+
+    Raises ``ConfigError`` when ``since`` is after ``until`` and ``SourceError``
+    when the window has no commits.
+    """
+    repo = Path(path)
+    if since > until:
+        raise ConfigError(f"--since {since} is after --until {until}; swap them.")
+    start = datetime.combine(since, time.min, tzinfo=UTC)
+    end = datetime.combine(until, time.max, tzinfo=UTC)
+    history: list[ChangeFacts] = []
+    window: list[tuple[str, ChangeFacts]] = []
+    fixes: list[MinedCommit] = []
+    for commit in mine_commits(repo, bug_keys=bug_keys):
+        at = commit.change.merged_at
+        if at <= end:
+            history.append(commit.change)
+            if at >= start:
+                window.append((commit.sha, commit.change))
+        if is_fix_commit(commit):
+            fixes.append(commit)
+    if not window:
+        raise _window_error(repo, since, until)
+    # Date order, so tied scores keep the order a reviewer would have seen them in.
+    window.sort(key=lambda item: (item[1].merged_at, item[1].key))
+    return MinedWindow(tuple(history), tuple(window), tuple(fixes))
+
+
+def score_window(
+    mined: MinedWindow, positive: frozenset[str], config: ScoringConfig
+) -> list[ScoredCommit]:
+    """Score the whole mined history and return the window's commits with their labels."""
+    lengths = sorted({len(label) for label in positive})
+    scores = score_changes(mined.history, [], config)
+    return [
+        ScoredCommit(sha, change, scores[change.key], is_labelled(sha, positive, lengths))
+        for sha, change in mined.window
+    ]
+
+
+def measure(rows: Sequence[ScoredCommit], config: ScoringConfig) -> BacktestResult:
+    """AUC, effort-aware recall, lift, lines added alone and band counts of scored commits.
+
+    Raises ``ValueError`` when every commit carries the same label.
+    """
+    return evaluate(
+        [ranking_score(r.risk, config) for r in rows],
+        [r.bug_inducing for r in rows],
+        [r.change.lines_changed for r in rows],
+        lines_added=[sum(f.added for f in r.change.files) for r in rows],
+        bands=[str(r.risk.band) for r in rows],
+    )
+
+
 def backtest_repo(
     path: Path | str,
     since: date,
     until: date,
     labels: Iterable[str] | None = None,
     config: ScoringConfig | None = None,
+    bug_keys: frozenset[str] | None = None,
 ) -> BacktestResult:
     """Score the non-merge commits of ``path`` dated ``since``…``until`` (UTC days, inclusive).
 
@@ -92,44 +182,22 @@ def backtest_repo(
     abbreviated) or, when it is ``None``, by SZZ over every fix in the history
     up to HEAD: a fix after ``until`` still reveals a bug introduced inside the
     window, and leaving it out would mark recent bug-inducing commits clean.
+    ``bug_keys`` are the tracker's bug issues, which decide which commits are fixes.
     Raises ``ConfigError`` when ``since`` is after ``until`` and ``SourceError``
     when the window has no commits or they all carry the same label.
     """
     repo = Path(path)
-    if since > until:
-        raise ConfigError(f"--since {since} is after --until {until}; swap them.")
     chosen = config or ScoringConfig()
-    start = datetime.combine(since, time.min, tzinfo=UTC)
-    end = datetime.combine(until, time.max, tzinfo=UTC)
-    history: list[ChangeFacts] = []
-    window: list[tuple[str, ChangeFacts]] = []
-    fixes: list[MinedCommit] = []
-    for commit in mine_commits(repo):
-        at = commit.change.merged_at
-        if at <= end:
-            history.append(commit.change)
-            if at >= start:
-                window.append((commit.sha, commit.change))
-        if labels is None and is_fix_commit(commit):
-            fixes.append(commit)
-    if not window:
-        raise _window_error(repo, since, until)
+    mined = mine_window(repo, since, until, bug_keys)
     if labels is None:
-        positive = frozenset(bug_inducing(repo, fixes))
+        positive = frozenset(bug_inducing(repo, list(mined.fixes)))
     else:
         positive = frozenset(label.lower() for label in labels)
-    lengths = sorted({len(label) for label in positive})
-    scores = score_changes(history, [], chosen)
-    # Date order, so tied scores keep the order a reviewer would have seen them in.
-    window.sort(key=lambda item: (item[1].merged_at, item[1].key))
+    rows = score_window(mined, positive, chosen)
     try:
-        return evaluate(
-            [ranking_score(scores[c.key], chosen) for _, c in window],
-            [is_labelled(sha, positive, lengths) for sha, _ in window],
-            [c.lines_changed for _, c in window],
-        )
+        return measure(rows, chosen)
     except ValueError:
         raise SourceError(
-            f"all {len(window)} commits from {since} to {until} carry the same label, so they "
+            f"all {len(rows)} commits from {since} to {until} carry the same label, so they "
             "cannot be ranked; widen the window or give labels with both kinds."
         ) from None

@@ -11,7 +11,15 @@ from click.testing import CliRunner, Result
 from bot.cli import main
 
 HEADER = ",_id,date,bug,__,ns,nd,nf,entrophy,la,ld,lt,fix,ndev,age,nuc,exp,rexp,sexp"
-REQUIRED = {"auc", "n", "positives", "recall_at_20pct_effort", "lift_top_10pct"}
+REQUIRED = {
+    "auc",
+    "n",
+    "positives",
+    "recall_at_20pct_effort",
+    "lift_top_10pct",
+    "auc_lines_added",
+    "bands",
+}
 
 
 def _line(i: int, bug: bool, la: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,15 @@ from bot.cli import main
 from tests.data.sources.gitrepo import GitRepo
 from tests.data.sources.test_repo_backtest import build_history
 
-JSON_KEYS = {"auc", "n", "positives", "recall_at_20pct_effort", "lift_top_10pct"}
+JSON_KEYS = {
+    "auc",
+    "n",
+    "positives",
+    "recall_at_20pct_effort",
+    "lift_top_10pct",
+    "auc_lines_added",
+    "bands",
+}
 
 
 # Git runs with the test's environment, never the developer's config.
@@ -142,3 +151,39 @@ def test_calibrate_with_repo_is_refused(shop: tuple[GitRepo, dict[str, str]]) ->
         "--repo", str(repo.path), "--since", "2026-03-02", "--until", "2026-03-07", "--calibrate"
     )
     _assert_one_line_error(result, "--calibrate works with --kamei-csv only")
+
+
+@pytest.mark.parametrize(
+    ("bugs", "outcome"),
+    [
+        # The fix names a tracker issue and no bug words: only the tracker makes it a fix.
+        ("SHOP-12\n", 1),
+        ("SHOP-99\n", None),
+    ],
+)
+def test_bug_issues_decide_szz_fixes(tmp_path: Path, bugs: str, outcome: int | None) -> None:
+    """--bug-issues makes a commit naming a listed bug issue a fix for SZZ, and only then."""
+    repo = GitRepo(tmp_path / "shop")
+
+    def at(day: int) -> datetime:
+        return datetime(2026, 3, day, 10, tzinfo=UTC)
+
+    repo.commit({"core.py": "c = 1\n"}, "SHOP-1: add core", at(2))
+    repo.commit({"parser.py": "".join(f"p{i} = {i}\n" for i in range(40))}, "SHOP-2: parser", at(3))
+    repo.commit({"util.py": "u = 1\n"}, "SHOP-3: add util", at(4))
+    repo.commit(
+        {"parser.py": "p0 = 0\n" + "".join(f"p{i} = {i}\n" for i in range(2, 40))},
+        "SHOP-12: handle empty input",
+        at(5),
+    )
+    keys = tmp_path / "bugs.txt"
+    keys.write_text(bugs, encoding="utf-8")
+    result = _run(
+        "--repo", str(repo.path), "--since", "2026-03-02", "--until", "2026-03-04",
+        "--bug-issues", str(keys), "--json",
+    )  # fmt: skip
+    if outcome is None:
+        _assert_one_line_error(result, "carry the same label")
+    else:
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.output)["positives"] == outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -353,7 +354,7 @@ def test_gates_lift_to_the_configured_critical_threshold() -> None:
     assert (result.score, result.band) == (70, Band.CRITICAL)
 
 
-def _big(key: str, *, owned: bool = True, **kw: object) -> ChangeFacts:
+def _big(key: str, *, owned: bool = True, **kw: Any) -> ChangeFacts:
     """A 1,200-line change over 12 files of one service; CODEOWNERS data only when ``owned``."""
     owners = ("@t",) if owned else None
     files = tuple(
@@ -363,7 +364,7 @@ def _big(key: str, *, owned: bool = True, **kw: object) -> ChangeFacts:
 
 
 def _unknown_weight(score: RiskScore) -> float:
-    return sum(getattr(CONFIG.weights, s.name) for s in score.signals if s.value is None)
+    return sum(float(getattr(CONFIG.weights, s.name)) for s in score.signals if s.value is None)
 
 
 @pytest.mark.parametrize(

@@ -90,13 +90,26 @@ def test_split_keeps_the_latest_fifth_for_testing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("calibrate", [False, True])
 def test_backtest_reports_the_json_figures(tmp_path: Path, calibrate: bool) -> None:
-    """A backtest, default or calibrated, reports n, positives, AUC, recall and lift."""
-    result = backtest(read_kamei_csv(_project(tmp_path)), calibrate=calibrate)
+    """A backtest reports n, positives, AUC, recall, lift, lines added alone and band counts."""
+    rows = read_kamei_csv(_project(tmp_path))
+    result = backtest(rows, calibrate=calibrate)
     figures = result.to_json()
-    assert set(figures) == {"auc", "n", "positives", "recall_at_20pct_effort", "lift_top_10pct"}
-    assert figures["n"] == 8
-    assert 0 < figures["positives"] < 8
-    assert 0.0 <= figures["auc"] <= 1.0
+    assert set(figures) == {
+        "auc",
+        "n",
+        "positives",
+        "recall_at_20pct_effort",
+        "lift_top_10pct",
+        "auc_lines_added",
+        "bands",
+    }
+    assert result.n == 8
+    assert 0 < result.positives < 8
+    assert 0.0 <= result.auc <= 1.0
+    assert result.auc_lines_added == backtest_lines_added(rows).auc
+    assert sum(b.n for b in result.bands) == result.n
+    assert sum(b.positives for b in result.bands) == result.positives
+    assert [b.band for b in result.bands] == ["safe", "moderate", "high", "critical"]
 
 
 def test_baseline_uses_the_same_test_set(tmp_path: Path) -> None:
