@@ -1,0 +1,104 @@
+"""Who made a change: each agent and bot signature, as histories and code hosts write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.authorship import AuthorKind, agent_in_message, identity_kind, noreply_login
+
+H, A, B = AuthorKind.HUMAN, AuthorKind.AGENT, AuthorKind.BOT
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "login", "kind", "tool"),
+    [
+        ("Copilot", "198982749+Copilot@users.noreply.github.com", "", A, "GitHub Copilot"),
+        ("", "", "copilot-swe-agent[bot]", A, "GitHub Copilot"),
+        ("Claude", "noreply@anthropic.com", "", A, "Claude Code"),
+        ("Claude Sonnet 4.6", "noreply@anthropic.com", "", A, "Claude Code"),
+        ("", "", "claude[bot]", A, "Claude Code"),
+        ("", "", "chatgpt-codex-connector[bot]", A, "OpenAI Codex"),
+        ("Cursor Agent", "cursoragent@cursor.com", "", A, "Cursor"),
+        ("", "", "devin-ai-integration[bot]", A, "Devin"),
+        ("", "158243242+devin-ai-integration[bot]@users.noreply.github.com", "", A, "Devin"),
+        ("Paul Gauthier (aider)", "paul@example.com", "", A, "Aider"),
+        ("aider (gpt-4o)", "noreply@aider.chat", "", A, "Aider"),
+        ("", "", "opencode-agent[bot]", A, "OpenCode"),
+        ("", "", "google-labs-jules[bot]", A, "Jules"),
+        ("", "", "amazon-q-developer[bot]", A, "Amazon Q"),
+        (
+            "dependabot[bot]",
+            "49699333+dependabot[bot]@users.noreply.github.com",
+            "",
+            B,
+            "Dependabot",
+        ),
+        ("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com", "", B, "Renovate"),
+        ("", "", "pre-commit-ci[bot]", B, "pre-commit.ci"),
+        (
+            "github-actions[bot]",
+            "41898282+github-actions[bot]@users.noreply.github.com",
+            "",
+            B,
+            "GitHub Actions",
+        ),
+        ("", "", "some-new-app[bot]", B, "some-new-app[bot]"),
+        # People, including look-alikes.
+        ("Claude Monet", "claude@example.com", "", H, None),
+        ("Ada", "12345+ada@users.noreply.github.com", "", H, None),
+        ("Copilotte", "copilotte@example.com", "", H, None),
+    ],
+)
+def test_identities(name: str, email: str, login: str, kind: AuthorKind, tool: str | None) -> None:
+    """Each documented signature gives its kind and tool; people stay people."""
+    assert identity_kind(name, email, login) == (kind, tool)
+
+
+@pytest.mark.parametrize(
+    ("message", "tool"),
+    [
+        ("Add x\n\nCo-Authored-By: Claude <noreply@anthropic.com>", "Claude Code"),
+        ("Add x\n\nCo-authored-by: Claude Sonnet 4.6 <noreply@anthropic.com>", "Claude Code"),
+        ("Add x\n\n🤖 Generated with [Claude Code](https://claude.com/claude-code)", "Claude Code"),
+        (
+            "Add x\n\nCo-authored-by: Copilot <175728472+Copilot@users.noreply.github.com>",
+            "GitHub Copilot",
+        ),
+        ("Add x\n\nCo-authored-by: aider (gpt-4o) <noreply@aider.chat>", "Aider"),
+        ("Add x\n\nAssisted-by: Cursor Agent <cursoragent@cursor.com>", "Cursor"),
+        (
+            "Add x\n\nGenerated-by: Devin "
+            "<158243242+devin-ai-integration[bot]@users.noreply.github.com>",
+            "Devin",
+        ),
+        ("Add x\n\nCo-authored-by: Grace <grace@example.com>", None),
+        (
+            "Add x\n\nCo-authored-by: dependabot[bot] "
+            "<49699333+dependabot[bot]@users.noreply.github.com>",
+            None,
+        ),
+        ("Mention Claude in a sentence <noreply@anthropic.com>", None),
+    ],
+)
+def test_messages(message: str, tool: str | None) -> None:
+    """Trailers and the Generated-with line credit an agent; people and bots credit none."""
+    assert agent_in_message(message) == tool
+
+
+def test_configured_additions_win() -> None:
+    """An organisation's own agent and bot identities are recognised, any case."""
+    assert identity_kind("Build Robot", "robot@acme.test", bots=["ROBOT@acme.test"]) == (
+        B,
+        "robot@acme.test",
+    )
+    assert identity_kind("", "", "acme-coder", agents=["Acme-Coder"]) == (A, "acme-coder")
+    assert agent_in_message(
+        "x\n\nCo-authored-by: Acme Coder <coder@acme.test>", ["coder@acme.test"]
+    )
+
+
+def test_noreply_login() -> None:
+    """GitHub's noreply addresses carry the login, with or without the numeric id."""
+    assert noreply_login("49699333+dependabot[bot]@users.noreply.github.com") == "dependabot[bot]"
+    assert noreply_login("ada@users.noreply.github.com") == "ada"
+    assert noreply_login("ada@example.com") is None
