@@ -202,6 +202,8 @@ def _agents(this: WeekAggregate) -> AgentView:
         unreviewed_share=round(100.0 * len(this.agent_unreviewed) / len(agent), 1)
         if agent
         else 0.0,
+        review_unknown=sum(1 for c in agent if c.human_reviewed is None),
+        bot_changes=len(this.bot_changes),
     )
 
 

@@ -149,6 +149,10 @@ class AgentView(_Value):
     mean_score: float | None
     # Percentage of the agents' changes merged without a human approval.
     unreviewed_share: float = 0.0
+    # Agent changes nobody can say were reviewed or not (a git history only).
+    review_unknown: int = 0
+    # Changes by bots (Dependabot, Renovate, CI), counted apart from people and agents.
+    bot_changes: int = 0
 
 
 class FactView(_Value):

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from data.paths import glob_to_regex, matches
 from data.source_config import SourcesConfig
+from scoring.authorship import AuthorKind, identity_kind
 from scoring.config import BandThresholds, CardRules, ScoringConfig, Weights
 from scoring.errors import ConfigError
 
@@ -164,16 +165,25 @@ class SubscriberConfig(_Strict):
 
 
 class AgentsConfig(_Strict):
-    """Which logins are AI coding agents (bots ending in ``[bot]`` count too)."""
+    """Which identities are AI coding agents or bots, beyond ``scoring.authorship``'s table.
+
+    ``logins`` and ``bots`` take logins, names or e-mail addresses, any case.
+    """
 
     logins: tuple[str, ...] = DEFAULT_AGENT_LOGINS
+    bots: tuple[str, ...] = ()
     bots_are_agents: bool = False
 
+    def kind_of(self, name: str = "", email: str = "", login: str = "") -> AuthorKind:
+        """Whether an identity is a person, an agent or a bot."""
+        kind, _ = identity_kind(name, email, login, self.logins, self.bots)
+        if kind is AuthorKind.BOT and self.bots_are_agents:
+            return AuthorKind.AGENT
+        return kind
+
     def is_agent(self, login: str) -> bool:
-        """True when ``login`` is a configured agent login."""
-        return login.lower() in {a.lower() for a in self.logins} or (
-            self.bots_are_agents and login.endswith("[bot]")
-        )
+        """True when ``login`` is an AI coding agent."""
+        return self.kind_of(login=login) is AuthorKind.AGENT
 
 
 class DeliveryConfig(_Strict):

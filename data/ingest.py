@@ -40,6 +40,7 @@ from data.tables import (
     Service,
     Team,
 )
+from scoring.authorship import AuthorKind
 
 __all__ = ["Ingest", "Tally", "agent_in_trailers"]
 
@@ -65,7 +66,7 @@ class Tally:
 
 
 def agent_in_trailers(org: OrgConfig, co_authors: Iterable[str]) -> bool:
-    """True when a ``Co-authored-by`` value (``Name <email>``) names a configured agent.
+    """True when a ``Co-authored-by`` value (``Name <email>``) names an AI agent.
 
     GitHub's noreply addresses carry the login after a numeric id
     (``123+Copilot@users.noreply.github.com``), so the address's local part counts too.
@@ -74,10 +75,8 @@ def agent_in_trailers(org: OrgConfig, co_authors: Iterable[str]) -> bool:
         match = _TRAILER.match(value)
         if match is None:
             continue
-        name = match.group("name") or ""
-        email = match.group("email") or ""
-        local = email.split("@", 1)[0].split("+", 1)[-1]
-        if any(c and org.agents.is_agent(c) for c in (name, local)):
+        kind = org.agents.kind_of(match.group("name") or "", match.group("email") or "")
+        if kind is AuthorKind.AGENT:
             return True
     return False
 
@@ -158,14 +157,16 @@ class Ingest:
     def _person(self, login: str, *, is_bot: bool = False) -> Person:
         cached = self._people.get(login)
         # A login first met as a reviewer may turn out to be a bot when it authors.
-        if cached is not None and (cached.kind == "agent" or not is_bot):
+        if cached is not None and (cached.kind != "human" or not is_bot):
             return cached
         person = self.session.exec(select(Person).where(col(Person.login) == login)).first()
-        agent = self.org.agents.is_agent(login) or (is_bot and self.org.agents.bots_are_agents)
+        kind = self.org.agents.kind_of(login=login, email=login if "@" in login else "")
+        if is_bot and kind is AuthorKind.HUMAN:
+            kind = AuthorKind.AGENT if self.org.agents.bots_are_agents else AuthorKind.BOT
         if person is None:
-            person = Person(login=login, kind="agent" if agent else "human")
-        elif agent:
-            person.kind = "agent"
+            person = Person(login=login, kind=str(kind))
+        elif kind is not AuthorKind.HUMAN:
+            person.kind = str(kind)
         team = self._team_of(login)
         if team is not None:
             person.team_id = team
@@ -266,7 +267,7 @@ class Ingest:
             "is_hotfix": r.is_hotfix,
             "reverts_key": reverts_key,
             "co_authors": list(r.co_authors),
-            "co_authored_by_agent": agent_in_trailers(self.org, r.co_authors),
+            "co_authored_by_agent": r.made_by_agent or agent_in_trailers(self.org, r.co_authors),
             "ci_status": r.ci_status,
             "coverage_delta": r.coverage_delta,
             "review_comments": r.review_comments,

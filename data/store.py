@@ -123,6 +123,7 @@ def load_changes(
                 title=c.title,
                 author=author.login,
                 author_is_agent=author.kind == "agent",
+                author_is_bot=author.kind == "bot",
                 merged_at=c.merged_at,
                 opened_at=c.opened_at,
                 merged_by=people[c.merged_by_id].login if c.merged_by_id else None,

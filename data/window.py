@@ -145,7 +145,9 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
     team_of = {
         s.key: team_key.get(s.team_id) if s.team_id else None for s in session.exec(select(Service))
     }
-    logins = {p.id: p.login for p in session.exec(select(Person)) if p.id is not None}
+    people = {p.id: p for p in session.exec(select(Person)) if p.id is not None}
+    logins = {i: p.login for i, p in people.items()}
+    bots = {i for i, p in people.items() if p.kind == "bot"}
     # Core rows, not ORM objects, and one row per change: a week can hold a hundred
     # thousand changes, and the scorer stored what each was scored as.
     conn = session.connection()
@@ -165,6 +167,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             files_with_owner=covered,
             url=url,
             author=logins.get(author_id),
+            bot=author_id in bots,
         )
         for (
             key,

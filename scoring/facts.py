@@ -72,6 +72,8 @@ class ChangeFacts:
     merged_at: datetime
     files: tuple[FileChange, ...]
     author_is_agent: bool = False
+    # A bot (Dependabot, Renovate, CI): scored, but no person's experience.
+    author_is_bot: bool = False
     opened_at: datetime | None = None
     merged_by: str | None = None
     reviews: tuple[Review, ...] = ()

@@ -191,6 +191,8 @@ class History:
             )
         now = at.timestamp()
         author = change.author
+        # A bot is no developer: it neither gains experience nor counts among a file's authors.
+        bot = change.author_is_bot
         files = self._files
         fix = 1 if change.is_revert or change.is_hotfix or change.is_fix else 0
         with_history = known = fixes = prior_changes = lines_before = devs = 0
@@ -229,16 +231,19 @@ class History:
             # A file's line count never goes below zero (``max(0, …)`` without the call).
             if state is None:
                 lines = f.added - f.deleted
-                files[path] = _FileState(1, now, lines if lines > 0 else 0, fix, {author})
+                files[path] = _FileState(
+                    1, now, lines if lines > 0 else 0, fix, set() if bot else {author}
+                )
                 continue
             lines = state.lines + f.added - f.deleted
             state.changes += 1
             state.last = now
             state.lines = lines if lines > 0 else 0
             state.fixes += fix
-            state.authors.add(author)
+            if not bot:
+                state.authors.add(author)
 
-        person = self._authors.get(author)
+        person = None if bot else self._authors.get(author)
         prior = in_subsystems = 0
         recent = 0.0
         if person is not None:
@@ -250,6 +255,8 @@ class History:
             for s in subsystems:
                 in_subsystems += counts.get(s, 0)
         if record:
+            self._last_recorded = at
+        if record and not bot:
             if person is None:
                 person = self._authors[author] = _AuthorState()
             person.changes += 1
@@ -258,7 +265,6 @@ class History:
             counts = person.subsystems
             for s in subsystems:
                 counts[s] = counts.get(s, 0) + 1
-            self._last_recorded = at
 
         services = change.services
         incidents = deploys = failed = 0

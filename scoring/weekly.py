@@ -40,6 +40,8 @@ class ScoredChange:
     files_with_owner: int = 0
     url: str | None = None
     author: str | None = None
+    # Made by a bot: counted apart, never in a team's share.
+    bot: bool = False
     # Kept as a plain field: weekly aggregates ask it millions of times for large orgs.
     elevated: bool = field(init=False, compare=False)
 
@@ -197,6 +199,11 @@ class WeekAggregate:
         return tuple(c for c in self.changes if c.agent_involved)
 
     @property
+    def bot_changes(self) -> tuple[ScoredChange, ...]:
+        """Changes bots made (dependency updates, CI): neither people's nor agents' work."""
+        return tuple(c for c in self.changes if c.bot)
+
+    @property
     def agent_unreviewed(self) -> tuple[ScoredChange, ...]:
         """Agent changes merged without a human approval."""
         return tuple(c for c in self.agent_changes if c.human_reviewed is False)
@@ -210,7 +217,8 @@ def aggregate(
     """Reduce one scope's week to its aggregates."""
     cs = tuple(sorted(changes, key=lambda c: (c.merged_at, c.key)))
     services = _groups(list(cs), "service")
-    teams = _groups(list(cs), "team")
+    # A bot's dependency bump says nothing about how a team works.
+    teams = _groups([c for c in cs if not c.bot], "team")
     return WeekAggregate(
         changes=cs,
         deploys=tuple(sorted(deploys, key=lambda d: (d.finished_at, d.key))),

@@ -25,10 +25,12 @@ from pathlib import Path
 
 import structlog
 
-from data.config import OrgConfig, RepositoryConfig
-from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
+from data.config import AgentsConfig, OrgConfig, RepositoryConfig
+from data.sources.github.codeowners import CODEOWNERS_LOCATIONS, CodeownersHistory
+from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, reverted_sha, run_git
 from data.sources.records import ChangeRecord, DeployRecord, FileRecord
 from data.sync import Cursor, SyncRun
+from scoring.authorship import AuthorKind, agent_in_message
 from scoring.errors import SourceError
 
 __all__ = [
@@ -36,76 +38,154 @@ __all__ = [
     "LocalGitSource",
     "TagDeploy",
     "branch_facts",
+    "clone_codeowners",
     "commit_record",
+    "is_pull_request_merge",
     "tag_deploys",
 ]
 
 log = structlog.get_logger(__name__)
 
 _MERGE_PR = re.compile(r"^Merge pull request #(?P<number>\d+) from (?P<head>\S+)")
+# GitLab's merge commit: "Merge branch 'x' into 'main'" with "See merge request group/p!12".
+_MERGE_REQUEST = re.compile(r"^See merge request \S*!(?P<number>\d+)\s*$", re.MULTILINE)
+_GITLAB_BRANCH = re.compile(r"^Merge branch '(?P<head>[^']+)'")
 _TRAILER = re.compile(r"^Co-authored-by:\s*(?P<value>.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _HOTFIX = re.compile(r"\bhot-?fix(es)?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class BranchFacts:
-    """What a merge brought in: the author of its branch's commits and their co-authors."""
+    """What a merge brought in: who wrote its commits, who they credit, and what they revert."""
 
     author: str
     co_authors: tuple[str, ...]
+    # The agent any of the commits was made by or credits, when one was.
+    agent: str | None = None
+    # The first commit's author is a bot (Dependabot, Renovate, …).
+    bot: bool = False
+    # "This reverts commit <sha>" in a merged commit: a revert PR merged with a merge commit.
+    reverts: str | None = None
 
 
-def branch_facts(path: Path, commit: MinedCommit) -> BranchFacts | None:
-    """The author and ``Co-authored-by`` trailers of the commits a merge brought in."""
+def _identity_agent(agents: AgentsConfig, name: str, email: str, message: str) -> str | None:
+    """The agent that made a commit (as author or committer) or that its message credits."""
+    if agents.kind_of(name, email) is AuthorKind.AGENT:
+        return name or email
+    return agent_in_message(message, agents.logins)
+
+
+def branch_facts(
+    path: Path, commit: MinedCommit, agents: AgentsConfig | None = None
+) -> BranchFacts | None:
+    """The author, trailers, agent, bot and revert of the commits a merge brought in."""
     if len(commit.parents) < 2:
         return None
     done = run_git(
         path,
         "log",
         "--no-merges",
-        "--format=%x1e%ae%x00%B",
+        "--format=%x1e%an%x00%ae%x00%cn%x00%ce%x00%B",
         f"{commit.parents[0]}..{commit.parents[1]}",
         check=False,
     )
     if done.returncode != 0:
         return None
-    authors: list[str] = []
+    agents = agents or AgentsConfig()
+    authors: list[tuple[str, str]] = []
     trailers: list[str] = []
+    agent: str | None = None
+    reverts: str | None = None
     for entry in done.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
-        email, _, message = entry.partition("\0")
-        authors.append(email.strip().lower())
+        name, email, c_name, c_email, message = [*entry.split("\0", 4), "", "", "", ""][:5]
+        authors.append((name.strip(), email.strip().lower()))
         trailers.extend(m.group("value") for m in _TRAILER.finditer(message))
+        agent = (
+            agent
+            or _identity_agent(agents, name, email, message)
+            or _identity_agent(agents, c_name, c_email, "")
+        )
+        subject, _, body = message.partition("\n")
+        reverts = reverted_sha(subject, body) or reverts
     if not authors:
         return None
     # git log lists newest first: the branch's first commit names who opened it.
-    return BranchFacts(authors[-1], tuple(dict.fromkeys(trailers)))
+    name, email = authors[-1]
+    return BranchFacts(
+        email,
+        tuple(dict.fromkeys(trailers)),
+        agent,
+        agents.kind_of(name, email) is AuthorKind.BOT,
+        reverts,
+    )
+
+
+def clone_codeowners(path: Path, rev: str) -> CodeownersHistory:
+    """Every version of the clone's CODEOWNERS files on its branch, to ask owners as of a time.
+
+    Only the commits that touched one of GitHub's three locations are read, so
+    a long history costs one ``git log`` and a ``git show`` per version.
+    """
+    done = run_git(
+        path,
+        "log",
+        "--first-parent",
+        "--format=%H%x00%ct",
+        rev,
+        "--",
+        *CODEOWNERS_LOCATIONS,
+        check=False,
+    )
+    texts: dict[str, list[tuple[datetime, str, str | None]]] = {}
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        sha, _, stamp = line.partition("\0")
+        if not stamp:
+            continue
+        at = datetime.fromtimestamp(int(stamp), tz=UTC)
+        for location in CODEOWNERS_LOCATIONS:
+            shown = run_git(path, "show", f"{sha}:{location}", check=False)
+            text = shown.stdout.decode("utf-8", "replace") if shown.returncode == 0 else None
+            texts.setdefault(location, []).append((at, sha, text))
+    return CodeownersHistory.from_texts(texts)
 
 
 def commit_record(
-    commit: MinedCommit, repository: str, branch: BranchFacts | None = None
+    commit: MinedCommit,
+    repository: str,
+    branch: BranchFacts | None = None,
+    agents: AgentsConfig | None = None,
+    owners: CodeownersHistory | None = None,
 ) -> ChangeRecord:
     """The change a mined commit is, keyed as the PR it merged when its subject says so.
 
     ``branch`` (for a merge) gives the author and co-authors of the merged
-    commits, who wrote the change rather than merged it.
+    commits, who wrote the change rather than merged it; ``owners`` the
+    clone's CODEOWNERS history, which gives each file its owners as of the merge.
     """
+    agents = agents or AgentsConfig()
     c = commit.change
     number: int | None = None
     head: str | None = None
     title = c.title
-    merge = _MERGE_PR.match(c.title) if len(commit.parents) > 1 else None
-    if merge:
-        number = int(merge.group("number"))
-        head = merge.group("head").split("/", 1)[-1]
+    merge = _merge_request(commit)
+    if merge is not None:
+        number, head = merge
         # GitHub puts the PR's title on the merge commit's first body line.
-        title = commit.body.strip().splitlines()[0] if commit.body.strip() else c.title
+        if _MERGE_PR.match(c.title) and commit.body.strip():
+            title = commit.body.strip().splitlines()[0]
     key = f"{repository}#{number}" if number is not None else f"{repository}@{commit.sha[:12]}"
     co_authors = tuple(m.group("value") for m in _TRAILER.finditer(commit.body))
     author = c.author
     merged_by: str | None = None
+    agent = _identity_agent(agents, commit.author_name, c.author, f"{c.title}\n{commit.body}")
+    bot = agents.kind_of(commit.author_name, c.author) is AuthorKind.BOT
+    reverts = commit.reverts
     if branch is not None:
         merged_by, author = c.author, branch.author
         co_authors = tuple(dict.fromkeys(co_authors + branch.co_authors))
+        agent = agent or branch.agent
+        bot = branch.bot
+        reverts = reverts or branch.reverts
     return ChangeRecord(
         key=key,
         repository=repository,
@@ -117,13 +197,42 @@ def commit_record(
         sha=commit.sha,
         body=commit.body or None,
         head_branch=head,
-        files=tuple(FileRecord(f.path, f.added, f.deleted) for f in c.files),
+        files=tuple(
+            FileRecord(
+                f.path,
+                f.added,
+                f.deleted,
+                owners=owners.owners_of(f.path, c.merged_at) if owners is not None else None,
+            )
+            for f in c.files
+        ),
         co_authors=co_authors,
-        is_revert=c.is_revert,
+        is_revert=c.is_revert or reverts is not None or title.startswith('Revert "'),
         is_hotfix=c.is_hotfix or bool(head and _HOTFIX.search(head)),
-        reverts_sha=commit.reverts,
+        reverts_sha=reverts,
+        author_is_bot=bot,
+        made_by_agent=agent is not None,
         reviews_known=False,
     )
+
+
+def _merge_request(commit: MinedCommit) -> tuple[int, str | None] | None:
+    """The PR (GitHub) or merge request (GitLab) number a merge commit lands, and its branch."""
+    if len(commit.parents) < 2:
+        return None
+    github = _MERGE_PR.match(commit.change.title)
+    if github:
+        return int(github.group("number")), github.group("head").split("/", 1)[-1]
+    gitlab = _MERGE_REQUEST.search(commit.body)
+    if gitlab:
+        branch = _GITLAB_BRANCH.match(commit.change.title)
+        return int(gitlab.group("number")), branch.group("head") if branch else None
+    return None
+
+
+def is_pull_request_merge(commit: MinedCommit) -> bool:
+    """True for a merge commit that lands a pull or merge request; False for back-merges."""
+    return _merge_request(commit) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,12 +312,15 @@ class LocalGitSource:
         branch: str | None = None,
         deploy_tags: str | None = None,
         batch: int = 500,
+        agents: AgentsConfig | None = None,
     ) -> None:
         self.path = path
         self.repository = repository
         self.branch = branch
         self.deploy_tags = deploy_tags
         self.batch = batch
+        self.agents = agents or AgentsConfig()
+        self._owners: CodeownersHistory | None = None
 
     @classmethod
     def from_config(cls, repo: RepositoryConfig, org: OrgConfig) -> LocalGitSource:
@@ -220,6 +332,7 @@ class LocalGitSource:
             repo.name,
             branch=git.branch or repo.default_branch,
             deploy_tags=git.deploy_tags,
+            agents=org.agents,
         )
 
     @property
@@ -251,15 +364,32 @@ class LocalGitSource:
             return None
         return sha
 
+    def _records(self, commit: MinedCommit) -> list[ChangeRecord]:
+        """The changes one first-parent commit landed.
+
+        A pull or merge request's merge is one change. A back-merge or
+        forward-port ("Merge branch 'release' into main", "Merge remote-tracking
+        branch …") is not one giant change: the commits it brought onto the
+        branch are changes of their own, as if they had landed one by one.
+        """
+        owners = self._owners
+        if len(commit.parents) < 2 or is_pull_request_merge(commit):
+            branch = branch_facts(self.path, commit, self.agents)
+            return [commit_record(commit, self.repository, branch, self.agents, owners)]
+        merged = mine_commits(self.path, commit.parents[1], after=commit.parents[0])
+        return [commit_record(c, self.repository, None, self.agents, owners) for c in merged]
+
     def sync(self, run: SyncRun) -> None:
         """Mine commits after the saved one in batches, then deploy tags newer than the saved."""
         scope = self.repository
         rev = self._rev()
         after = self._known(run.cursor("git", scope).cursor)
+        history = clone_codeowners(self.path, rev)
+        self._owners = history if history.versions else None
         batch: list[ChangeRecord] = []
         last: str | None = None
         for commit in mine_commits(self.path, rev, after=after, first_parent=True):
-            batch.append(commit_record(commit, self.repository, branch_facts(self.path, commit)))
+            batch.extend(self._records(commit))
             last = commit.sha
             if len(batch) >= self.batch:
                 run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)

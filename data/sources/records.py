@@ -72,6 +72,8 @@ class ChangeRecord:
     body: str | None = None
     url: str | None = None
     author_is_bot: bool = False
+    # An AI agent made one of its commits or is credited in one (git histories).
+    made_by_agent: bool = False
     merged_by: str | None = None
     opened_at: datetime | None = None
     base_branch: str | None = None

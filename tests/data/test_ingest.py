@@ -136,7 +136,9 @@ def test_files_get_their_service_and_people_their_kind_and_team(
     ("trailer", "expected"),
     [
         ("Copilot <198982749+Copilot@users.noreply.github.com>", True),
-        ("Claude <noreply@anthropic.com>", False),
+        ("Claude <noreply@anthropic.com>", True),
+        ("Claude Sonnet 4.6 <noreply@anthropic.com>", True),
+        ("dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>", False),
         ("claude[bot] <claude@users.noreply.github.com>", True),
         ("Ada <ada@example.com>", False),
         (
