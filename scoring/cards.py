@@ -217,6 +217,9 @@ def _mttr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Ca
     now, before = this.mttr_minutes, last.mttr_minutes
     if now is None or before is None or before <= 0:
         return
+    # One slow incident is not a trend: a median needs a few of them on each side.
+    if min(this.resolved_incidents, last.resolved_incidents) < r.mttr_min_incidents:
+        return
     if not _reaches(now - before, r.mttr_min_minutes):
         return
     sev = _pick(now / before, r.mttr_warning_ratio, r.mttr_critical_ratio)

@@ -103,6 +103,8 @@ class CardRules:
     mttr_critical_ratio: float = 3.0
     mttr_min_minutes: float = 30.0
     mttr_improved_min_incidents: int = 2
+    # Worse MTTR needs this many resolved incidents in each week: one is not a trend.
+    mttr_min_incidents: int = 2
     # Change failure rate of production deploys, in percentage points; a rate
     # needs deploys, so both weeks need at least one. Falling ``cfr_warning_pp``
     # is a positive card when both weeks had ``cfr_min_deploys`` deploys and

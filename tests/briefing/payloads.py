@@ -59,7 +59,8 @@ def busy_payload() -> BriefingPayload:
         [],
         [IncidentOutcome("INC-1001", "search", "Slow", opened, opened + timedelta(minutes=40))],
     )
-    cards = build_cards(this, last, CardRules())
+    # One incident a week is below the MTTR card's minimum; this payload shows every card kind.
+    cards = build_cards(this, last, CardRules(mttr_min_incidents=1))
     payload = make_payload(tuple(card_view(c) for c in cards), changes=())
     return payload.model_copy(
         update={

@@ -271,21 +271,25 @@ def test_incident_card_facts(minutes: float | None, expected: dict[str, float]) 
 @pytest.mark.parametrize(
     ("before", "now", "expected"),
     [
-        pytest.param([60], [90], W, id="exactly-1.5x-and-exactly-30min"),
-        pytest.param([60], [89], None, id="1.48x-and-29min"),
-        pytest.param([40], [60], None, id="1.5x-but-20min"),
-        pytest.param([20], [49], None, id="2.45x-but-29min"),
-        pytest.param([40], [119], W, id="2.98x-just-below-critical"),
-        pytest.param([40], [120], C, id="exactly-3x"),
-        pytest.param([30, 50], [100, 140], C, id="means-40-vs-120"),
-        pytest.param([40], [120, None], C, id="open-incident-not-in-mean"),
-        pytest.param([], [120], None, id="none-resolved-last-week"),
-        pytest.param([40], [None], None, id="none-resolved-this-week"),
-        pytest.param([120], [40], None, id="faster"),
+        pytest.param([60, 60], [90, 90], W, id="exactly-1.5x-and-exactly-30min"),
+        pytest.param([60, 60], [89, 89], None, id="1.48x-and-29min"),
+        pytest.param([40, 40], [60, 60], None, id="1.5x-but-20min"),
+        pytest.param([20, 20], [49, 49], None, id="2.45x-but-29min"),
+        pytest.param([40, 40], [119, 119], W, id="2.98x-just-below-critical"),
+        pytest.param([40, 40], [120, 120], C, id="exactly-3x"),
+        pytest.param([30, 50], [100, 140], C, id="medians-40-vs-120"),
+        pytest.param([40, 40], [120, 120, None], C, id="open-incident-not-in-median"),
+        pytest.param([], [120, 120], None, id="none-resolved-last-week"),
+        pytest.param([40, 40], [None], None, id="none-resolved-this-week"),
+        pytest.param([120], [40, 40], None, id="faster"),
+        # One incident is not a trend: both weeks need two resolved.
+        pytest.param([29.1, 29.1], [74.6], None, id="1-resolved-this-week-below-min"),
+        pytest.param([29.1], [74.6, 74.6], None, id="1-resolved-last-week-below-min"),
+        pytest.param([40, 40, None], [120, None], None, id="open-ones-do-not-count"),
     ],
 )
 def test_mttr(before: list[float | None], now: list[float | None], expected: str | None) -> None:
-    """MTTR 30 minutes and 1.5 times worse is a warning, 3 times worse critical."""
+    """MTTR 30 min and 1.5x worse, 2+ resolved incidents a week, is a warning; 3x critical."""
 
     def week(minutes: list[float | None], n: int) -> WeekAggregate:
         return aggregate(
@@ -637,7 +641,10 @@ def _busy() -> tuple[WeekAggregate, WeekAggregate]:
             change("docs#0", "docs", Band.SAFE, files_with_owner=16, files_with_owner_data=20),
         ],
         [risky, *deploys("payments", 20, 2)],
-        [incident("INC-1", "payments", risky.finished_at + timedelta(hours=2), 300, risky)],
+        [
+            incident("INC-1", "payments", risky.finished_at + timedelta(hours=2), 300, risky),
+            incident("INC-2", "payments", at(0, 40), 300),
+        ],
     )
     last = aggregate(
         [
@@ -648,7 +655,10 @@ def _busy() -> tuple[WeekAggregate, WeekAggregate]:
             change("docs#-1", "docs", Band.SAFE, -1, files_with_owner=20, files_with_owner_data=20),
         ],
         deploys("payments", 10, 0, -1),
-        [incident("INC-0", "payments", at(-1, 30), 40)],
+        [
+            incident("INC-0", "payments", at(-1, 30), 40),
+            incident("INC-00", "payments", at(-1, 40), 40),
+        ],
     )
     return this, last
 
@@ -692,7 +702,10 @@ def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
                 change("docs#0", "docs", Band.SAFE, files_with_owner=16, files_with_owner_data=20),
             ],
             deploys("checkout", 20, 2),
-            [incident("INC-1", "checkout", at(0, 30), 80)],
+            [
+                incident("INC-1", "checkout", at(0, 30), 80),
+                incident("INC-2", "checkout", at(0, 40), 80),
+            ],
         ),
         aggregate(
             [
@@ -704,7 +717,10 @@ def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
                 ),
             ],
             deploys("checkout", 20, 0, -1),
-            [incident("INC-0", "checkout", at(-1, 30), 40)],
+            [
+                incident("INC-0", "checkout", at(-1, 30), 40),
+                incident("INC-00", "checkout", at(-1, 40), 40),
+            ],
         ),
     )
 
@@ -968,3 +984,26 @@ def test_default_rules_are_the_documented_ones() -> None:
         improvement_min_changes=5,
         improvement_min_changes_last_week=5,
     )
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "expected"),
+    [
+        pytest.param([False, False, False], C, id="three-unreviewed-one-high"),
+        pytest.param([None, None, None], None, id="review-unknown-is-not-unreviewed"),
+        pytest.param([None, False, None], W, id="only-the-known-one-counts"),
+        pytest.param([True, None, True], None, id="reviewed-or-unknown"),
+    ],
+)
+def test_agent_review_unknown_is_never_counted_as_unreviewed(
+    reviewed: list[bool | None], expected: str | None
+) -> None:
+    """An agent change whose review no source knows makes no AI-agent review card."""
+    agents = [
+        change(f"bot#{n}", "bots", Band.HIGH if n == 0 else Band.SAFE, agent_involved=True,
+               human_reviewed=r)
+        for n, r in enumerate(reviewed)
+    ]  # fmt: skip
+    this = aggregate([*spread(30, 0, 0), *agents])
+    found = severities(this, aggregate(spread(30, 0, -1)))
+    assert found.get("agent:unreviewed") == expected

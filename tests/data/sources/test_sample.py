@@ -361,7 +361,7 @@ def test_friday_high_risk_deploy_is_followed_by_an_incident(sample: LoadedSample
 
 def test_mttr_is_clearly_worse_than_last_week(sample: LoadedSample) -> None:
     """Story 3: incidents take hours to resolve this week against about forty minutes last week."""
-    card = _cards(sample, _weeks(sample)[-1])["mttr"]
+    card = _for_subscriber(sample, "vp-engineering")["mttr"]
     assert card.severity is Severity.CRITICAL
     facts = _facts(card)
     assert 30 <= facts["MTTR last week"] <= 60
@@ -410,7 +410,8 @@ def test_each_subscriber_sees_the_stories_in_their_scope(sample: LoadedSample) -
     assert _subscriber(sample, "commerce-lead")[0] == "Europe/Berlin"
     assert berlin["concentration:payments"].severity is Severity.CRITICAL
     assert berlin["codeowners"].severity is Severity.CRITICAL
-    assert berlin["mttr"].severity is Severity.CRITICAL
+    # Commerce resolved one incident this week: one incident is not a trend.
+    assert "mttr" not in berlin
     assert [c.severity for i, c in berlin.items() if i.startswith("incident:")] == [
         Severity.CRITICAL
     ]
