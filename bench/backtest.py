@@ -19,9 +19,8 @@ from data.sources.kamei import KameiRow, backtest, backtest_lines_added, read_ka
 from scoring.errors import SourceError
 from scoring.metrics import BacktestResult
 
-__all__ = ["main"]
+__all__ = ["PROJECTS", "main"]
 
-DEFAULT_DATA = Path("/work/shared/data/jit")
 PROJECTS = ("qt", "openstack", "platform", "jdt", "gerrit", "go")
 
 
@@ -44,7 +43,9 @@ def _table(title: str, results: Sequence[tuple[str, BacktestResult]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the backtest over every project found in the data directory."""
     parser = argparse.ArgumentParser(prog="python -m bench.backtest", description=__doc__)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--data", type=Path, required=True, help="Folder holding qt.csv, openstack.csv, …"
+    )
     parser.add_argument("--calibrate", action="store_true", help="also fit weights per project")
     args = parser.parse_args(argv)
     try:

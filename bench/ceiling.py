@@ -33,7 +33,7 @@ from sklearn.ensemble import GradientBoostingClassifier, HistGradientBoostingCla
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from bench.backtest import DEFAULT_DATA, PROJECTS
+from bench.backtest import PROJECTS
 from data.sources.kamei import KameiRow, read_kamei_csv, split_by_date
 from scoring.change_metrics import METRIC_NAMES, ChangeMetrics, score_metrics
 from scoring.config import Weights
@@ -111,7 +111,9 @@ def _ascent(columns: dict[str, tuple[Any, Any]], start: Any) -> Any:
 def main(argv: list[str] | None = None) -> int:
     """Print the study's AUC table: one column per project, then the mean."""
     parser = argparse.ArgumentParser(prog="python -m bench.ceiling", description=__doc__)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--data", type=Path, required=True, help="Folder holding qt.csv, openstack.csv, …"
+    )
     args = parser.parse_args(argv)
     train: dict[str, tuple[Any, Any, Any, Any]] = {}
     test: dict[str, tuple[Any, Any, Any, Any]] = {}

@@ -80,6 +80,7 @@ MISTAKES = [
     pytest.param(
         "[agents]\nlogins = 'copilot'", "agents.logins must be a list", id="agents-string"
     ),
+    pytest.param("[agents]\nbots = 5", "agents.bots must be a list", id="bots-number"),
     pytest.param(
         "[agents]\nbots_are_agents = 'maybe'",
         "agents.bots_are_agents must be true or false",
