@@ -21,6 +21,7 @@ from briefing.payload import BriefingPayload
 from data.engine import make_engine, session_scope
 from data.sources.sample import sample_org_config
 from data.tables import Briefing
+from tests.data.sources.test_kamei import JSON_KEYS
 
 AS_OF = "2026-11-23"
 COUNTS_LINE = re.compile(r"^\d+ critical · \d+ warning · \d+ info$")
@@ -199,15 +200,9 @@ def test_backtest_prints_json_with_the_quality_figures(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["backtest", "--kamei-csv", str(csv), "--json"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
-    assert set(figures) == {
-        "auc",
-        "n",
-        "positives",
-        "recall_at_20pct_effort",
-        "lift_top_10pct",
-        "weights",
-    }
+    assert set(figures) == JSON_KEYS | {"weights"}
     assert figures["weights"] == "defaults"
+    assert sum(b["n"] for b in figures["bands"].values()) == figures["n"]
     assert figures["n"] == 10
     assert figures["auc"] > 0.9
     broken = _run(["backtest", "--kamei-csv", str(tmp_path / "missing.csv")], tmp_path)

@@ -9,17 +9,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
+from tests.data.sources.test_kamei import JSON_KEYS as REQUIRED
 
 HEADER = ",_id,date,bug,__,ns,nd,nf,entrophy,la,ld,lt,fix,ndev,age,nuc,exp,rexp,sexp"
-REQUIRED = {
-    "auc",
-    "n",
-    "positives",
-    "recall_at_20pct_effort",
-    "lift_top_10pct",
-    "auc_lines_added",
-    "bands",
-}
 
 
 def _line(i: int, bug: bool, la: int) -> str:

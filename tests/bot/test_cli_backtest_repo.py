@@ -11,18 +11,8 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.test_kamei import JSON_KEYS
 from tests.data.sources.test_repo_backtest import build_history
-
-JSON_KEYS = {
-    "auc",
-    "n",
-    "positives",
-    "recall_at_20pct_effort",
-    "lift_top_10pct",
-    "auc_lines_added",
-    "bands",
-}
-
 
 # Git runs with the test's environment, never the developer's config.
 pytestmark = pytest.mark.usefixtures("clean_git_env")
