@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import BudgetSpan, History, HistoryContext
 from scoring.signal import Signal, quick_init
-from scoring.signals import change_files, change_signals
+from scoring.signals import CHANGE_SIGNALS, change_files, change_signals
 from scoring.timing import timing_points
 
 __all__ = [
@@ -127,17 +128,28 @@ def known_scale(weights: Weights, names: Iterable[str], known: Iterable[str]) ->
     return min(_MAX_SCALE, total / seen)
 
 
+@functools.lru_cache(maxsize=64)
+def _signal_weights(weights: Weights) -> tuple[tuple[float, ...], float]:
+    """The change signals' weights in ``CHANGE_SIGNALS`` order, and their total."""
+    ws = tuple(float(getattr(weights, fn.__name__)) for fn in CHANGE_SIGNALS)
+    return ws, sum(ws)
+
+
 def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequence[Signal]:
-    """The signals with their points scaled by ``known_scale``.
+    """The signals with their points scaled as ``known_scale`` says.
 
     So an organisation with git history alone gets the same 0–100 range, and
-    its riskiest changes still reach the high band.
+    its riskiest changes still reach the high band. ``signals`` come in
+    ``CHANGE_SIGNALS`` order, which lets the weights be looked up once per config.
     """
-    scale = known_scale(
-        config.weights, (s.name for s in signals), (s.name for s in signals if s.known)
-    )
-    if scale == 1.0:
+    ws, total = _signal_weights(config.weights)
+    known = 0.0
+    for s, w in zip(signals, ws, strict=True):
+        if s.value is not None:
+            known += w
+    if known <= 0.0 or known >= total:
         return signals
+    scale = min(_MAX_SCALE, total / known)
     return [
         Signal(s.name, s.value, s.points * scale, s.explanation, s.share) if s.points else s
         for s in signals
