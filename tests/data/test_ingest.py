@@ -12,7 +12,6 @@ from sqlmodel import Session, col, select
 from data.config import OrgConfig, parse_org_config
 from data.ingest import Ingest, agent_in_trailers
 from data.org import sync_org
-from data.store import load_changes
 from data.sources.records import (
     ChangeRecord,
     DeployRecord,
@@ -21,6 +20,7 @@ from data.sources.records import (
     IncidentRecord,
     ReviewRecord,
 )
+from data.store import load_changes
 from data.tables import (
     Change,
     ChangeFile,
