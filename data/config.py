@@ -174,9 +174,24 @@ class AgentsConfig(_Strict):
     bots: tuple[str, ...] = ()
     bots_are_agents: bool = False
 
-    def kind_of(self, name: str = "", email: str = "", login: str = "") -> AuthorKind:
-        """Whether an identity is a person, an agent or a bot."""
-        kind, _ = identity_kind(name, email, login, self.logins, self.bots)
+    @model_validator(mode="after")
+    def _one_kind_each(self) -> AgentsConfig:
+        both = {a.strip().lower() for a in self.logins} & {b.strip().lower() for b in self.bots}
+        if both:
+            raise ValueError(
+                f"lists {min(both)!r} both as an agent (logins) and as a bot (bots); "
+                "keep it in one of them"
+            )
+        return self
+
+    def kind_of(
+        self, name: str = "", email: str = "", login: str = "", *, bot_account: bool = False
+    ) -> AuthorKind:
+        """Whether an identity is a person, an agent or a bot.
+
+        ``bot_account``: the code host marks ``login`` as an app (GitHub's ``Bot``).
+        """
+        kind, _ = identity_kind(name, email, login, self.logins, self.bots, bot_account=bot_account)
         if kind is AuthorKind.BOT and self.bots_are_agents:
             return AuthorKind.AGENT
         return kind

@@ -160,15 +160,16 @@ class Ingest:
         if cached is not None and (cached.kind != "human" or not is_bot):
             return cached
         person = self.session.exec(select(Person).where(col(Person.login) == login)).first()
-        kind = self.org.agents.kind_of(login=login, email=login if "@" in login else "")
-        if is_bot and kind is AuthorKind.HUMAN:
-            kind = AuthorKind.AGENT if self.org.agents.bots_are_agents else AuthorKind.BOT
+        kind = self.org.agents.kind_of(
+            login=login, email=login if "@" in login else "", bot_account=is_bot
+        )
         if person is None:
             person = Person(login=login, kind=str(kind))
         elif kind is not AuthorKind.HUMAN:
             person.kind = str(kind)
         team = self._team_of(login)
-        if team is not None:
+        # A bot listed among a team's members still has no team: its bumps are no one's work.
+        if team is not None and person.kind != AuthorKind.BOT:
             person.team_id = team
         self.session.add(person)
         self.session.flush()
@@ -359,7 +360,8 @@ class Ingest:
             if state not in _STATES or r.submitted_at.tzinfo is None:
                 log.warning("review_skipped", reviewer=r.reviewer, state=r.state)
                 continue
-            wanted.append((self._person(r.reviewer).id, state, r.submitted_at, r.comments))
+            reviewer = self._person(r.reviewer, is_bot=r.reviewer_is_bot)
+            wanted.append((reviewer.id, state, r.submitted_at, r.comments))
         have = [(r.reviewer_id, r.state, r.submitted_at, r.comments) for r in existing]
         if have == wanted:
             return False

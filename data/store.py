@@ -109,7 +109,8 @@ def load_changes(
                     reviewer=reviewer.login,
                     state=ReviewState(r.state),
                     submitted_at=r.submitted_at,
-                    reviewer_is_agent=reviewer.kind == "agent",
+                    # An agent's or a bot's approval is no human review.
+                    reviewer_is_agent=reviewer.kind != "human",
                 )
             )
     out: list[ChangeFacts] = []

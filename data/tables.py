@@ -101,7 +101,10 @@ class Service(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    """A code author or reviewer; ``kind`` is ``human`` or ``agent`` (an AI coding agent)."""
+    """A code author or reviewer; ``kind`` is ``human``, ``agent`` (an AI coding agent) or ``bot``.
+
+    A bot (Dependabot, Renovate, CI) has no team and no experience: see ``scoring.authorship``.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(unique=True, index=True)

@@ -193,10 +193,16 @@ def file_history(
     return Signal("file_history", round(share, 4), w * share, text, share)
 
 
+# A bot's change has no author history: its first bump is no newcomer's mistake.
+_BOT_AUTHOR = "made by a bot: no person's experience applies"
+
+
 def author_experience(
-    _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Authors new to the project and to the subsystem know fewer of its traps."""
+    if change.author_is_bot:
+        return Signal("author_experience", None, 0.0, _BOT_AUTHOR, 0.0)
     share = experience_share(m)
     text = (
         f"the author has {_plural(ctx.author_prior_changes, 'earlier change')}, "
@@ -212,9 +218,11 @@ def author_experience(
 
 
 def author_expertise(
-    _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Files the author never changed before are where mistakes happen."""
+    if change.author_is_bot:
+        return Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
     # Beyond the newcomer threshold the author's count changes nothing here.
     prior = min(ctx.author_prior_changes, _NEWCOMER_CHANGES)
     w = cfg.weights.author_expertise

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.errors import SourceError
 from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
@@ -159,6 +160,7 @@ class _Pending:
 def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
     sha, parents, name, email, _authored, committed, subject, body = pending.header
     reverts = reverted_sha(subject, body)
+    kind, _ = identity_kind(name, email)
     change = ChangeFacts(
         key=f"{repository}@{sha[:12]}",
         repository=repository,
@@ -172,6 +174,11 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
         is_fix=is_fix_message(subject, body, bugs),
         # A history records no reviews: whether anyone reviewed it is unknown.
         reviews_known=False,
+        # Who made it, by scoring.authorship's table (an organisation's additions apply
+        # where the clone is synced into the store).
+        author_is_agent=kind is AuthorKind.AGENT,
+        author_is_bot=kind is AuthorKind.BOT,
+        co_authored_by_agent=kind is not AuthorKind.AGENT and agent_in_message(body) is not None,
     )
     parent_list = tuple(parents.split())
     return MinedCommit(

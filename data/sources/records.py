@@ -46,6 +46,8 @@ class ReviewRecord:
     state: str
     submitted_at: datetime
     comments: int = 0
+    # The code host marks the reviewer as an app (Copilot's reviewer, a CI bot).
+    reviewer_is_bot: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,14 @@ MISTAKES = [
         "[agents]\nlogins = 'copilot'", "agents.logins must be a list", id="agents-string"
     ),
     pytest.param("[agents]\nbots = 5", "agents.bots must be a list", id="bots-number"),
+    pytest.param("[agents]\nbots = 'renovate'", "agents.bots must be a list", id="bots-string"),
+    pytest.param("[agents]\nbots = [7]", "agents.bots[0] must be text", id="bots-item-number"),
+    pytest.param(
+        "[agents]\nlogins = ['Robo@acme.test']\nbots = ['robo@ACME.test']",
+        "agents lists 'robo@acme.test' both as an agent (logins) and as a bot (bots); "
+        "keep it in one of them",
+        id="agent-and-bot",
+    ),
     pytest.param(
         "[agents]\nbots_are_agents = 'maybe'",
         "agents.bots_are_agents must be true or false",

@@ -63,3 +63,31 @@ def test_migrations_match_the_tables(engine: Engine) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
+
+
+# (login as an earlier version stored it, kind it had, kind after migration 0007)
+PEOPLE = [
+    ("dependabot[bot]", "human", "bot"),
+    ("49699333+dependabot[bot]@users.noreply.github.com", "human", "bot"),
+    ("renovate", "human", "bot"),
+    ("some-ci[bot]", "human", "bot"),
+    ("devin-ai-integration[bot]", "human", "agent"),
+    ("158243242+devin-ai-integration[bot]@users.noreply.github.com", "human", "agent"),
+    ("copilot-swe-agent[bot]", "agent", "agent"),
+    ("ada", "human", "human"),
+    ("ada@example.com", "human", "human"),
+]
+
+
+def test_migration_0007_marks_stored_bots_and_agent_apps(database_url: str) -> None:
+    """Bots and agents' apps stored as people by earlier versions get their kind; people stay."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0006")
+    person = sa.table("person", sa.column("login"), sa.column("kind"))
+    with engine.begin() as conn:
+        conn.execute(person.insert(), [{"login": p, "kind": k} for p, k, _ in PEOPLE])
+    upgrade(engine)
+    with engine.connect() as conn:
+        kinds = dict(conn.execute(sa.select(person.c.login, person.c.kind)).all())
+    engine.dispose()
+    assert kinds == {login: after for login, _, after in PEOPLE}

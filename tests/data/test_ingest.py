@@ -20,6 +20,7 @@ from data.sources.records import (
     IncidentRecord,
     ReviewRecord,
 )
+from data.store import load_changes
 from data.tables import (
     Change,
     ChangeFile,
@@ -153,6 +154,67 @@ def test_co_author_trailers_name_agents_by_name_or_noreply_login(
 ) -> None:
     """A Co-authored-by trailer counts as an agent by its name or its noreply address's login."""
     assert agent_in_trailers(parse_org_config(ORG), [trailer]) is expected
+
+
+# (PR author login as GitHub's GraphQL gives it, whether GitHub typed it Bot, stored kind)
+GRAPHQL_AUTHORS = [
+    ("dependabot", True, "bot"),
+    ("renovate", True, "bot"),
+    ("pre-commit-ci", True, "bot"),
+    ("github-actions", True, "bot"),
+    ("some-new-app", True, "bot"),
+    ("copilot-swe-agent", True, "agent"),
+    ("Copilot", True, "agent"),
+    ("devin-ai-integration", True, "agent"),
+    ("google-labs-jules", True, "agent"),
+    ("amazon-q-developer", True, "agent"),
+    ("chatgpt-codex-connector", True, "agent"),
+    ("claude", True, "agent"),
+    ("claude", False, "human"),
+    ("renovate-fan", False, "human"),
+]
+
+
+@pytest.mark.parametrize(("login", "is_bot", "kind"), GRAPHQL_AUTHORS)
+def test_code_host_apps_get_their_kind_from_a_login_without_bot_suffix(
+    engine: Engine, org: OrgConfig, login: str, is_bot: bool, kind: str
+) -> None:
+    """An app GitHub marks Bot is an agent or a bot by its login even without "[bot]"."""
+    with Session(engine) as session:
+        Ingest(session, org).changes([_pr(author=login, author_is_bot=is_bot)])
+        session.commit()
+        person = session.exec(select(Person).where(col(Person.login) == login)).one()
+    assert person.kind == kind
+
+
+def test_bots_are_no_team_and_their_approvals_no_human_review(engine: Engine) -> None:
+    """A bot listed among a team's members has no team; an app's approval is no human's."""
+    config = parse_org_config(ORG.replace('members = ["alice"]', 'members = ["alice", "renovate"]'))
+    with Session(engine) as session:
+        sync_org(session, config)
+        Ingest(session, config).changes(
+            [
+                _pr(author="renovate", author_is_bot=True),
+                _pr(
+                    2,
+                    reviews=(
+                        ReviewRecord(
+                            "copilot-pull-request-reviewer", "APPROVED", T0, reviewer_is_bot=True
+                        ),
+                        ReviewRecord("ci-approver", "APPROVED", T0, reviewer_is_bot=True),
+                    ),
+                ),
+            ]
+        )
+        session.commit()
+        people = {p.login: p for p in session.exec(select(Person))}
+        facts = {c.key: c for c in load_changes(session)}
+    assert (people["renovate"].kind, people["renovate"].team_id) == ("bot", None)
+    assert people["copilot-pull-request-reviewer"].kind == "agent"
+    assert people["ci-approver"].kind == "bot"
+    assert facts["acme/shop#1"].author_is_bot
+    assert len(facts["acme/shop#2"].reviews) == 2
+    assert facts["acme/shop#2"].human_approvals == ()
 
 
 def test_a_revert_named_by_abbreviated_sha_is_linked_to_its_change(

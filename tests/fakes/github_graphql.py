@@ -320,6 +320,8 @@ class FakeReview:
     author: str | None
     state: str = "APPROVED"
     submitted_at: str | None = "2026-01-01T00:00:00Z"
+    # "Bot" for an app's review (Copilot's reviewer): GraphQL then drops the login's "[bot]".
+    author_type: str = "User"
 
 
 @dataclass(frozen=True, slots=True)
@@ -792,7 +794,7 @@ class FakeGitHubGraphQL:
         reviews: list[dict[str, Any]] = [
             {
                 "id": f"PRR_{p.number}_{i}",
-                "author": _actor(r.author),
+                "author": _actor(r.author, r.author_type),
                 "body": "",
                 "state": r.state,
                 "submittedAt": r.submitted_at,

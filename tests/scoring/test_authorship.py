@@ -43,6 +43,12 @@ H, A, B = AuthorKind.HUMAN, AuthorKind.AGENT, AuthorKind.BOT
             "GitHub Actions",
         ),
         ("", "", "some-new-app[bot]", B, "some-new-app[bot]"),
+        ("Claude Opus 4.1", "noreply@anthropic.com", "", A, "Claude Code"),
+        ("Codex", "noreply@openai.com", "", A, "OpenAI Codex"),
+        ("opencode", "noreply@opencode.ai", "", A, "OpenCode"),
+        ("", "", "copilot-pull-request-reviewer[bot]", A, "GitHub Copilot"),
+        ("", "", "gemini-code-assist[bot]", A, "Gemini"),
+        ("Aider", "ada@example.com", "", A, "Aider"),
         # People, including look-alikes.
         ("Claude Monet", "claude@example.com", "", H, None),
         ("Ada", "12345+ada@users.noreply.github.com", "", H, None),
@@ -71,6 +77,17 @@ def test_identities(name: str, email: str, login: str, kind: AuthorKind, tool: s
             "<158243242+devin-ai-integration[bot]@users.noreply.github.com>",
             "Devin",
         ),
+        ("Add x\n\nCo-authored-by: Codex <noreply@openai.com>", "OpenAI Codex"),
+        ("Add x\n\nCo-Authored-By: opencode <noreply@opencode.ai>", "OpenCode"),
+        ("Add x\n\n🤖 Generated with opencode", "OpenCode"),
+        ("Add x\n\nCo-Authored-By: Claude Opus 4.1 <noreply@anthropic.com>", "Claude Code"),
+        ("Add x\n\nASSISTED-BY: Claude:claude-opus-4-1 coccinelle", "Claude Code"),
+        ("Add x\n\nAssisted-by: GitHub Copilot", "GitHub Copilot"),
+        ("Add x\n\nGenerated-by: Codex (gpt-5)", "OpenAI Codex"),
+        ("Add x\n\nAssisted-by: Amazon Q Developer", "Amazon Q"),
+        ("Add x\n\nCo-developed-by: OpenCode <noreply@opencode.ai>", "OpenCode"),
+        ("Add x\n\nAssisted-by: Jules Verne <jules@example.com>", None),
+        ("Add x\n\nCo-authored-by: Claude <claude@example.com>", None),
         ("Add x\n\nCo-authored-by: Grace <grace@example.com>", None),
         (
             "Add x\n\nCo-authored-by: dependabot[bot] "
@@ -83,6 +100,35 @@ def test_identities(name: str, email: str, login: str, kind: AuthorKind, tool: s
 def test_messages(message: str, tool: str | None) -> None:
     """Trailers and the Generated-with line credit an agent; people and bots credit none."""
     assert agent_in_message(message) == tool
+
+
+@pytest.mark.parametrize(
+    ("login", "kind", "tool"),
+    [
+        ("dependabot", B, "Dependabot"),
+        ("renovate", B, "Renovate"),
+        ("pre-commit-ci", B, "pre-commit.ci"),
+        ("github-actions", B, "GitHub Actions"),
+        ("my-deployer", B, "my-deployer[bot]"),
+        ("copilot-swe-agent", A, "GitHub Copilot"),
+        ("Copilot", A, "GitHub Copilot"),
+        ("devin-ai-integration", A, "Devin"),
+        ("google-labs-jules", A, "Jules"),
+        ("amazon-q-developer", A, "Amazon Q"),
+        ("chatgpt-codex-connector", A, "OpenAI Codex"),
+        ("opencode-agent", A, "OpenCode"),
+        ("claude", A, "Claude Code"),
+    ],
+)
+def test_graphql_app_logins(login: str, kind: AuthorKind, tool: str) -> None:
+    """An account the host types as an app is known by its login without GraphQL's missing [bot]."""
+    assert identity_kind(login=login, bot_account=True) == (kind, tool)
+
+
+def test_a_person_whose_login_is_a_tool_name_stays_a_person() -> None:
+    """Without the host saying it is an app, a bare login like "claude" is a person."""
+    assert identity_kind(login="claude") == (H, None)
+    assert identity_kind(login="jules") == (H, None)
 
 
 def test_configured_additions_win() -> None:

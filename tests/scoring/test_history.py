@@ -48,6 +48,19 @@ def test_file_and_author_figures_as_of_the_change() -> None:
     assert ctx.author_recent_changes == pytest.approx(math.exp(-3 / 365))
 
 
+def test_a_bot_gains_no_experience_and_is_no_file_author() -> None:
+    """Dependabot's bumps count as file changes but add no developer and no author history."""
+    bot = "49699333+dependabot[bot]@users.noreply.github.com"
+    history = History()
+    history.record(_change(1, 0, "ann", ("api/a.py",)))
+    history.record(_change(2, 1, bot, ("api/a.py",), author_is_bot=True))
+    history.record(_change(3, 2, bot, ("api/a.py",), author_is_bot=True))
+    ctx = history.context(_change(4, 3, "ann", ("api/a.py",)))
+    assert (ctx.file_prior_changes, ctx.file_prior_devs) == (3, 1)
+    again = history.context(_change(5, 3, bot, ("api/a.py",), author_is_bot=True))
+    assert (again.author_prior_changes, again.files_known_to_author) == (0, 0)
+
+
 def test_failed_deploys_count_from_when_they_were_known_to_fail() -> None:
     """A deploy linked to an incident counts as failed only once the incident opened."""
     deploy = DeployFacts("d1", "api", "production", T0, succeeded=True)

@@ -134,7 +134,23 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         10_000.0,
         "10000 earlier changes",
     ),
+    (
+        "author_experience",
+        {"author_is_bot": True},
+        {"author_prior_changes": 0, "author_recent_changes": 0.0, "author_subsystem_changes": 0},
+        0.0,
+        "unknown",
+        "made by a bot",
+    ),
     ("author_expertise", {}, {}, 0.0, 0.0, "0 of 1 touched files are new to the author"),
+    (
+        "author_expertise",
+        {"author_is_bot": True},
+        {"files_with_history": 2, "files_known_to_author": 0, "author_prior_changes": 0},
+        0.0,
+        "unknown",
+        "made by a bot",
+    ),
     (
         "author_expertise",
         {},
@@ -534,3 +550,16 @@ def test_zero_coverage_deltas_keep_their_sign() -> None:
         b = _measure("tests", _change(coverage_delta=second), _ctx(), CONFIG)
         assert f"coverage {first:+.1f} points" in a.explanation
         assert f"coverage {second:+.1f} points" in b.explanation
+
+
+def test_a_bot_is_no_newcomer_even_where_experience_weighs() -> None:
+    """With author signals weighted, a first Dependabot bump earns none of a newcomer's points."""
+    config = replace(
+        CONFIG, weights=replace(CONFIG.weights, author_experience=10.0, author_expertise=10.0)
+    )
+    ctx = _ctx(author_prior_changes=0, files_with_history=2, files_known_to_author=0)
+    person = {s.name: s for s in change_signals(_change(), ctx, config)}
+    bot = {s.name: s for s in change_signals(_change(author_is_bot=True), ctx, config)}
+    for name in ("author_experience", "author_expertise"):
+        assert person[name].points > 0.0
+        assert (bot[name].points, bot[name].known) == (0.0, False)

@@ -52,7 +52,7 @@ _FRAGMENTS: dict[str, str] = {
 }""",
     "ReviewPage": """fragment ReviewPage on PullRequestReviewConnection {
   pageInfo { hasNextPage endCursor }
-  nodes { author { login } state submittedAt }
+  nodes { author { __typename login } state submittedAt }
 }""",
     "LabelPulls": """fragment LabelPulls on PullRequestConnection {
   pageInfo { hasNextPage endCursor }

@@ -20,9 +20,12 @@ and ``reviews(first: 100)`` needs 1 + 2N requests: 100 per page would be
 are 74 pull requests, 1.35 points per 100. Everything else per pull request
 comes from fields that are not connections and so cost nothing:
 ``totalCommentsCount``, ``statusCheckRollup { state }`` (CI of the head
-commit), ``mergeCommit { oid message }`` (the ``Co-authored-by`` trailers of a
-squash merge; the body's trailers count too), ``author { __typename login }``
-and the branch names.
+commit), ``mergeCommit { oid message }`` (the agent trailers of a squash
+merge; the body's trailers and "Generated with" line count too),
+``author { __typename login }`` (also of reviews: an app's GraphQL login lacks
+the ``[bot]`` of REST, so the type tells bots and agents) and the branch names.
+The commits of a PR merged with a merge commit are a connection and are not
+read: their trailers reach the store only from a clone (``sync --git``).
 
 Labels are a connection, and a third one per pull request would cost N more
 requests per page. Instead they are read label-first: ``labels(first: L) {
@@ -82,6 +85,7 @@ from data.sources.github.graphql_queries import (
 )
 from data.sources.records import ChangeRecord, FileRecord, ReviewRecord
 from data.sync import Cursor, SyncRun
+from scoring.authorship import agent_in_message
 from scoring.errors import SourceError
 
 __all__ = ["CURSOR_SOURCE", "GitHubPullsSource", "OwnersOf", "parse_pull"]
@@ -142,6 +146,11 @@ def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _is_bot(actor: Any) -> bool:
+    """True for an app account, whose GraphQL login lacks the ``[bot]`` REST shows."""
+    return isinstance(actor, dict) and actor.get("__typename") == "Bot"
+
+
 def _login(actor: Any) -> str | None:
     if isinstance(actor, dict) and isinstance(actor.get("login"), str):
         return str(actor["login"])
@@ -196,10 +205,12 @@ def _review(node: Any) -> ReviewRecord | None:
     # A pending review has no submission time and is not a review yet.
     if state not in _REVIEW_STATES or submitted is None:
         return None
+    author = node.get("author")
     return ReviewRecord(
-        reviewer=_login(node.get("author")) or _GHOST,
+        reviewer=_login(author) or _GHOST,
         state=state,
         submitted_at=_time(submitted, "submittedAt"),
+        reviewer_is_bot=_is_bot(author),
     )
 
 
@@ -302,7 +313,7 @@ def parse_pull(
         sha=_opt_str(merge_commit, "oid"),
         body=body,
         url=_opt_str(node, "url"),
-        author_is_bot=isinstance(author, dict) and author.get("__typename") == "Bot",
+        author_is_bot=_is_bot(author),
         merged_by=_login(node.get("mergedBy")),
         opened_at=opened_at,
         base_branch=_opt_str(node, "baseRefName"),
@@ -312,6 +323,11 @@ def parse_pull(
         reviews=tuple(reviews),
         review_comments=comments if isinstance(comments, int) else None,
         co_authors=_co_authors(_opt_str(merge_commit, "message"), body),
+        # A squash message keeps every commit's trailers; Claude Code also signs the PR body.
+        made_by_agent=any(
+            agent_in_message(text or "") is not None
+            for text in (_opt_str(merge_commit, "message"), body)
+        ),
         ci_status=ci.lower() if isinstance(ci, str) else None,
         is_revert=is_revert,
         is_hotfix=is_hotfix,

@@ -107,6 +107,63 @@ def test_agents_and_bots_are_read_from_the_merged_commits(
     assert (person.kind == "bot") is bot
 
 
+def test_any_commit_of_a_merged_branch_makes_it_an_agent_change(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Only the middle one of three branch commits credits Claude; the merged PR is an agent's."""
+    repo = GitRepo(tmp_path / "shop")
+    _base(repo)
+    repo.git("checkout", "-q", "-b", "topic")
+    repo.commit({"api/a.py": "1\n"}, "Start", _hours(1), ADA)
+    repo.commit(
+        {"api/a.py": "2\n"},
+        "Retry\n\nAssisted-by: Claude:claude-opus-4-1",
+        _hours(2),
+        ADA,
+    )
+    repo.commit({"api/a.py": "3\n"}, "Tidy", _hours(3), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.merge("topic", "Merge pull request #9 from acme/topic\n\nRetries", _hours(4))
+    pr = _sync(engine, repo)["acme/shop#9"]
+    assert pr.co_authored_by_agent
+    with Session(engine) as session:
+        person = session.get(Person, pr.author_id)
+    assert person is not None
+    assert (person.login, person.kind) == ("ada@example.com", "human")
+
+
+def test_configured_agents_and_bots_are_recognised_in_a_clone(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """[agents] logins and bots name an organisation's own agent and bot by address or name."""
+    repo = GitRepo(tmp_path / "shop")
+    _base(repo)
+    _pr(repo, 1, 1, "Acme Coder <coder@acme.test>", "Add the handler")
+    _pr(repo, 2, 2, "Release Robot <robot@acme.test>", "Release 1.2.0")
+    _pr(repo, 3, 3, GRACE, "Tweak\n\nCo-authored-by: Acme Coder <coder@acme.test>")
+    org = parse_org_config(
+        f"""
+[[repositories]]
+name = "acme/shop"
+path = "{repo.path}"
+[agents]
+logins = ["Coder@Acme.test"]
+bots = ["Release Robot"]
+"""
+    )
+    with Session(engine) as session:
+        sync_org(session, org)
+        session.commit()
+    (summary,) = run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
+    assert summary.error is None
+    with Session(engine) as session:
+        changes = {c.number: c for c in session.exec(select(Change))}
+        kinds = {p.id: p.kind for p in session.exec(select(Person))}
+    assert (changes[1].co_authored_by_agent, kinds[changes[1].author_id]) == (True, "agent")
+    assert (changes[2].co_authored_by_agent, kinds[changes[2].author_id]) == (False, "bot")
+    assert (changes[3].co_authored_by_agent, kinds[changes[3].author_id]) == (True, "human")
+
+
 @pytest.mark.parametrize(
     "shape",
     ["merge-commit", "squash", "git-revert-of-a-merge"],

@@ -18,6 +18,7 @@ from data.org import sync_org
 from data.source_config import GitHubSourceConfig
 from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
 from data.sources.github.pulls import CURSOR_SOURCE
+from data.store import load_changes
 from data.sync import SyncRun, run_sources
 from data.tables import Change, ChangeFile, Person, ReviewRow, Service, SyncState
 from scoring.errors import SourceError
@@ -633,3 +634,28 @@ def test_points_used_are_what_github_charged(world: World) -> None:
 
     assert source.points_used == world.fake.points_used == 3
     assert [q[2].requests for q in world.fake.queries] == [149, 149, 149]
+
+
+def test_apps_are_agents_or_bots_and_their_approvals_are_no_human_review(world: World) -> None:
+    """GraphQL's app logins (no "[bot]") give agents and bots; Claude Code's PR body line counts."""
+    copilot_review = FakeReview("copilot-pull-request-reviewer", "APPROVED", at(3), "Bot")
+    world.fake.add(
+        REPO,
+        [
+            plain(201, 2, author="copilot-swe-agent", author_type="Bot", reviews=(copilot_review,)),
+            plain(202, 2, author="dependabot", author_type="Bot"),
+            plain(203, 2, body="Retries.\n\n🤖 Generated with [Claude Code](https://claude.com)"),
+        ],
+    )
+    world.sync()
+    with Session(world.engine) as session:
+        kinds = {p.login: p.kind for p in session.exec(select(Person))}
+        facts = {c.key: c for c in load_changes(session)}
+    assert kinds["copilot-swe-agent"] == "agent"
+    assert kinds["copilot-pull-request-reviewer"] == "agent"
+    assert kinds["dependabot"] == "bot"
+    assert facts[f"{REPO}#201"].author_is_agent
+    assert facts[f"{REPO}#201"].human_approvals == ()
+    assert facts[f"{REPO}#202"].author_is_bot
+    assert not facts[f"{REPO}#202"].agent_involved
+    assert facts[f"{REPO}#203"].co_authored_by_agent
