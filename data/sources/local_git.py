@@ -621,7 +621,9 @@ class LocalGitSource:
         notes = revert_notes(landed.change.title, landed.body)
         if branch is not None:
             notes += branch.reverts
-        return reverts.link(record, notes, chain.sha)
+        # Whether it reverts something is decided by ``link``; a revert title stays a revert.
+        own = landed.change.is_revert or record.title.startswith('Revert "')
+        return reverts.link(replace(record, is_revert=own, reverts_sha=None), notes, chain.sha)
 
     def sync(self, run: SyncRun) -> None:
         """Mine commits after the saved one in batches, then deploy tags newer than the saved."""
