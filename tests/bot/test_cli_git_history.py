@@ -26,7 +26,9 @@ def _at(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
 
 
-def _pr(repo: GitRepo, number: int, branch: str, files: dict[str, str | None], hours: float) -> str:
+def _pr(
+    repo: GitRepo, number: int, branch: str, files: dict[str, str | bytes | None], hours: float
+) -> str:
     repo.git("checkout", "-q", "-b", branch)
     repo.commit(files, f"Change {number}", _at(hours), GRACE)
     repo.git("checkout", "-q", "main")
