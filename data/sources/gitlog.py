@@ -30,8 +30,10 @@ __all__ = [
     "MinedCommit",
     "branch_ref",
     "is_fix_message",
+    "merged_commits",
     "mine_commits",
     "repository_name",
+    "reverted_request",
     "reverted_sha",
     "run_git",
 ]
@@ -43,13 +45,27 @@ _FIELDS = 8
 _CHUNK = 1 << 16
 
 _REVERTS = re.compile(r"This reverts commit ([0-9a-fA-F]{7,40})")
+# GitLab's Revert button on a merged merge request writes "This reverts merge
+# request !N" (``Commit#revert_description`` in gitlab-org/gitlab), naming no sha;
+# ``!N`` may carry the project's path when the request lives in another project.
+_REVERTS_REQUEST = re.compile(r"This reverts merge request (?P<project>[\w./-]*)!(?P<number>\d+)")
 _HOTFIX = re.compile(r"\bhot-?fix(es)?\b", re.IGNORECASE)
 
 
 def reverted_sha(subject: str, body: str) -> str | None:
-    """The sha a revert commit names (as written, possibly abbreviated), or ``None``."""
+    """The sha a revert commit names (as written, possibly abbreviated), or ``None``.
+
+    ``git revert`` of a merge writes ``This reverts commit X, reversing changes
+    made to Y.``: X, the merge, is what was reverted.
+    """
     match = _REVERTS.search(body) or _REVERTS.search(subject)
     return match.group(1).lower() if match else None
+
+
+def reverted_request(body: str) -> tuple[str, int] | None:
+    """The merge request GitLab's ``This reverts merge request !N`` names: (project or "", N)."""
+    match = _REVERTS_REQUEST.search(body)
+    return (match.group("project"), int(match.group("number"))) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +81,8 @@ class MinedCommit:
     parents: tuple[str, ...] = ()
     author_name: str = ""
     body: str = ""
+    # The old paths of renamed files (``change.files`` names only the new ones).
+    old_paths: tuple[str, ...] = ()
 
 
 def repository_name(path: Path) -> str:
@@ -155,6 +173,7 @@ def _lines(count: str) -> int:
 class _Pending:
     header: list[str]
     files: list[FileChange]
+    old_paths: list[str]
 
 
 def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
@@ -169,7 +188,9 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
         # Committer time is when the change landed on the branch, the analogue of a merge.
         merged_at=datetime.fromtimestamp(int(committed), tz=UTC),
         files=tuple(pending.files),
-        is_revert=subject.startswith('Revert "') or reverts is not None,
+        is_revert=subject.startswith('Revert "')
+        or reverts is not None
+        or reverted_request(body) is not None,
         is_hotfix=bool(_HOTFIX.search(subject)),
         is_fix=is_fix_message(subject, body, bugs),
         # A history records no reviews: whether anyone reviewed it is unknown.
@@ -189,6 +210,7 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
         parents=parent_list,
         author_name=name.strip(),
         body=body,
+        old_paths=tuple(pending.old_paths),
     )
 
 
@@ -203,12 +225,12 @@ def _parse(fields: Iterator[str], repository: str, bugs: BugIssues) -> Iterator[
             for _ in range(_FIELDS - 1):
                 header.append(next(fields, ""))
             header[-1] = header[-1].strip()
-            pending = _Pending(header, [])
+            pending = _Pending(header, [], [])
         elif field and pending is not None:
             added, deleted, path = field.split("\t", 2)
             if not path:
                 # A rename: the old path and then the new one follow as their own fields.
-                next(fields, "")
+                pending.old_paths.append(next(fields, ""))
                 path = next(fields, "")
             pending.files.append(FileChange(path, _lines(added), _lines(deleted)))
     if pending is not None:
@@ -242,6 +264,33 @@ def mine_commits(
     top = run_git(repo, "rev-parse", "--show-toplevel", check=False)
     shown = top.stdout.decode("utf-8", "replace").strip()
     repository = repository_name(Path(shown) if top.returncode == 0 and shown else repo)
+    revs = [f"{after}..{rev}" if after else rev]
+    yield from _log(repo, repository, revs, first_parent, bug_keys)
+
+
+def merged_commits(
+    repo: Path, repository: str, merge: MinedCommit, bug_keys: frozenset[str] | None = None
+) -> Iterator[MinedCommit]:
+    """What a merge brought in from its other parents, oldest first, as first-parent chains.
+
+    The commits reachable from the merged parents but not from the first one,
+    walked along first parents: a merge among them is again one change diffed
+    against its first parent, so every commit is counted exactly once whether
+    the caller keeps such a merge or opens it in turn.
+    """
+    if len(merge.parents) < 2:
+        return iter(())
+    return _log(repo, repository, [f"^{merge.parents[0]}", *merge.parents[1:]], True, bug_keys)
+
+
+def _log(
+    repo: Path,
+    repository: str,
+    revs: list[str],
+    first_parent: bool,
+    bug_keys: frozenset[str] | None = None,
+) -> Generator[MinedCommit, None, None]:
+    """Stream ``git log --numstat`` of ``revs`` as mined commits, oldest first."""
     args = [
         "git",
         "-C",
@@ -256,7 +305,7 @@ def mine_commits(
         "--no-color",
         "--no-ext-diff",
         f"--format={_FORMAT}",
-        f"{after}..{rev}" if after else rev,
+        *revs,
         "--",
     ]
     # stderr goes to a file: a pipe nobody reads could fill and stall git.

@@ -5,12 +5,34 @@ No token is needed. The branch's first-parent history is streamed from one
 bounded memory and checkpointed every ``batch`` commits: a crash or Ctrl-C
 loses at most one batch, and the next sync resumes after the last saved commit.
 
-- A merge on the branch is one change, diffed against its first parent; when
-  its subject is GitHub's ``Merge pull request #123 from owner/branch`` it is
-  keyed as that pull request (``owner/repo#123``), the key the GitHub source
-  uses, so the two sources never count one PR twice.
+- A merge a code host wrote for a pull or merge request is one change, diffed
+  against its first parent and keyed as that request (``owner/repo#123``, the
+  key the GitHub source uses, so the two sources never count one PR twice):
+  GitHub's ``Merge pull request #123 from owner/branch``, GitLab's ``Merge
+  branch 'x' into 'main'`` with ``See merge request group/proj!123``,
+  Bitbucket's and Azure DevOps' own wordings (``pull_request_of``).
+- Any other merge (a back-merge or forward-port such as ``Merge branch
+  'release-2' into main``, ``Merge remote-tracking branch ...``, ``Merge tag
+  ...``, a ``git pull`` merge) is no change of its own: its diff repeats work
+  done elsewhere, and scoring it as one would make a giant change by whoever
+  merged. The commits it brought in are changes instead, each as it was
+  written (a request merged on the other branch stays that request), landed
+  when the merge landed; its own conflict resolutions are not counted.
 - Any other commit is a change keyed ``<repository>@<12-hex sha>``.
-- ``This reverts commit <sha>`` links a revert to what it reverts.
+- A revert is linked to the change that landed what it reverts: ``This
+  reverts commit X`` in the commit itself (squash, rebase, ``git revert``,
+  also ``X, reversing changes made to Y`` for a reverted merge) or in any
+  commit a request merged (GitHub's Revert button merged with a merge
+  commit), GitLab's ``This reverts merge request !N``, or GitHub's
+  ``revert-N-...`` branch name. When X was a commit inside a merged request,
+  the request is what was reverted. A revert of something that landed
+  together with it (a branch undoing its own commit) reverts nothing that
+  landed.
+- CODEOWNERS is read from the clone as it stood at each commit of the branch
+  (``.github/CODEOWNERS``, ``CODEOWNERS``, ``docs/CODEOWNERS``: the first that
+  exists, by GitHub's rules in ``data.codeowners``), re-read only when a
+  commit touches one of those paths. Each file of a change then carries its
+  owners (empty when no rule covers it), or ``None`` while no CODEOWNERS exists.
 - A tag matching ``[sources.git] deploy_tags`` is a successful production
   deploy of every service whose files changed since the previous such tag.
 """
@@ -19,15 +41,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import structlog
 
+from data.codeowners import CODEOWNERS_LOCATIONS, CodeOwners, parse_codeowners
 from data.config import AgentsConfig, OrgConfig, RepositoryConfig
-from data.sources.github.codeowners import CODEOWNERS_LOCATIONS, CodeownersHistory
-from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, reverted_sha, run_git
+from data.sources.gitlog import (
+    MinedCommit,
+    branch_ref,
+    merged_commits,
+    mine_commits,
+    reverted_request,
+    reverted_sha,
+    run_git,
+)
 from data.sources.records import ChangeRecord, DeployRecord, FileRecord
 from data.sync import Cursor, SyncRun
 from scoring.authorship import AuthorKind, agent_in_message
@@ -35,23 +65,107 @@ from scoring.errors import SourceError
 
 __all__ = [
     "BranchFacts",
+    "CloneCodeowners",
     "LocalGitSource",
+    "PullRequestMerge",
+    "RevertNote",
+    "RevertTargets",
     "TagDeploy",
     "branch_facts",
-    "clone_codeowners",
     "commit_record",
     "is_pull_request_merge",
+    "landed_commits",
+    "pull_request_of",
+    "revert_notes",
     "tag_deploys",
 ]
 
 log = structlog.get_logger(__name__)
 
-_MERGE_PR = re.compile(r"^Merge pull request #(?P<number>\d+) from (?P<head>\S+)")
-# GitLab's merge commit: "Merge branch 'x' into 'main'" with "See merge request group/p!12".
-_MERGE_REQUEST = re.compile(r"^See merge request \S*!(?P<number>\d+)\s*$", re.MULTILINE)
-_GITLAB_BRANCH = re.compile(r"^Merge branch '(?P<head>[^']+)'")
+# The merge commits code hosts write when they merge a pull (merge) request; the
+# subject or body names its number and usually its branch.
+_PR_MERGES: tuple[re.Pattern[str], ...] = (
+    # GitHub, "About merge methods on GitHub": "Merge pull request #N from owner/branch".
+    re.compile(r"^Merge pull request #(?P<number>\d+) from (?:[^/\s]+/)?(?P<head>\S+)"),
+    # Bitbucket Data Center: "Merge pull request #N in PROJ/repo from branch to main".
+    re.compile(r"^Merge pull request #(?P<number>\d+) in \S+ from (?P<head>\S+) to \S+"),
+    # Bitbucket Cloud: "Merged in branch (pull request #N)".
+    re.compile(r"^Merged in (?P<head>\S+) \(pull request #(?P<number>\d+)\)"),
+    # Azure Repos: "Merged PR N: title".
+    re.compile(r"^Merged PR (?P<number>\d+): (?P<title>.+)"),
+)
+# GitLab's default merge commit template ("Commit templates" in GitLab's docs):
+# "Merge branch 'x' into 'main'", the title, and "See merge request group/proj!N".
+_GITLAB_MERGE = re.compile(r"^Merge branch '(?P<head>[^']+)' into '[^']+'")
+_GITLAB_REQUEST = re.compile(r"^See merge request (?:\S*)!(?P<number>\d+)\s*$", re.MULTILINE)
+# GitHub's Revert button opens its PR from "revert-<reverted PR number>-<branch>".
+_REVERT_BRANCH = re.compile(r"^revert-(?P<number>\d+)-")
+_LOCATIONS = frozenset(CODEOWNERS_LOCATIONS)
+# Paths whose owners are remembered under one CODEOWNERS version, at most.
+_OWNER_CACHE = 50_000
 _TRAILER = re.compile(r"^Co-authored-by:\s*(?P<value>.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _HOTFIX = re.compile(r"\bhot-?fix(es)?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PullRequestMerge:
+    """What a code host's merge commit says of the request it merged."""
+
+    number: int
+    head: str | None
+    title: str | None
+
+
+def pull_request_of(parents: tuple[str, ...], subject: str, body: str) -> PullRequestMerge | None:
+    """The pull or merge request a merge commit merged, by the host's wording; ``None`` for
+    a commit with one parent and for a merge no code host wrote (a back-merge, a pull)."""
+    if len(parents) < 2:
+        return None
+    lines = [line.strip() for line in body.strip().splitlines() if line.strip()]
+    # GitHub, GitLab and Bitbucket Cloud put the request's title on the body's first line.
+    first = lines[0] if lines and not lines[0].startswith("See merge request") else None
+    for pattern in _PR_MERGES:
+        match = pattern.match(subject)
+        if match:
+            groups = match.groupdict()
+            return PullRequestMerge(
+                int(match.group("number")), groups.get("head"), groups.get("title") or first
+            )
+    request = _GITLAB_REQUEST.search(body)
+    merge = _GITLAB_MERGE.match(subject)
+    if request and merge:
+        return PullRequestMerge(int(request.group("number")), merge.group("head"), first)
+    return None
+
+
+def landed_commits(path: Path, repository: str, commit: MinedCommit) -> Iterator[MinedCommit]:
+    """The changes a commit of the branch's first-parent chain landed: itself, unless it is
+    a merge no code host wrote, whose merged commits are opened in turn."""
+    if len(commit.parents) < 2 or pull_request_of(commit.parents, commit.change.title, commit.body):
+        yield commit
+        return
+    for merged in merged_commits(path, repository, commit):
+        yield from landed_commits(path, repository, merged)
+
+
+@dataclass(frozen=True, slots=True)
+class RevertNote:
+    """What one commit message says it reverts: a sha as written, or a GitLab request number."""
+
+    sha: str | None = None
+    request: int | None = None
+    # The project path GitLab wrote before ``!N`` ("" for this project).
+    project: str = ""
+
+
+def revert_notes(subject: str, body: str) -> list[RevertNote]:
+    """What one commit message says it reverts: ``This reverts commit X`` and GitLab's ``!N``."""
+    notes = []
+    if (sha := reverted_sha(subject, body)) is not None:
+        notes.append(RevertNote(sha=sha))
+    if (request := reverted_request(body)) is not None:
+        notes.append(RevertNote(request=request[1], project=request[0]))
+    return notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +178,9 @@ class BranchFacts:
     agent: str | None = None
     # The first commit's author is a bot (Dependabot, Renovate, …).
     bot: bool = False
-    # "This reverts commit <sha>" in a merged commit: a revert PR merged with a merge commit.
-    reverts: str | None = None
+    # What the merged commits say they revert, oldest first: a revert PR merged with a
+    # merge commit carries "This reverts commit <sha>" there, not in the merge's message.
+    reverts: tuple[RevertNote, ...] = ()
 
 
 def _identity_agent(agents: AgentsConfig, name: str, email: str, message: str) -> str | None:
@@ -95,7 +210,7 @@ def branch_facts(
     authors: list[tuple[str, str]] = []
     trailers: list[str] = []
     agent: str | None = None
-    reverts: str | None = None
+    reverts: list[RevertNote] = []
     for entry in done.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
         name, email, c_name, c_email, message = [*entry.split("\0", 4), "", "", "", ""][:5]
         authors.append((name.strip(), email.strip().lower()))
@@ -106,7 +221,8 @@ def branch_facts(
             or _identity_agent(agents, c_name, c_email, "")
         )
         subject, _, body = message.partition("\n")
-        reverts = reverted_sha(subject, body) or reverts
+        # git log lists newest first: prepend to keep the branch's order.
+        reverts[:0] = revert_notes(subject, body)
     if not authors:
         return None
     # git log lists newest first: the branch's first commit names who opened it.
@@ -116,37 +232,8 @@ def branch_facts(
         tuple(dict.fromkeys(trailers)),
         agent,
         agents.kind_of(name, email) is AuthorKind.BOT,
-        reverts,
+        tuple(reverts),
     )
-
-
-def clone_codeowners(path: Path, rev: str) -> CodeownersHistory:
-    """Every version of the clone's CODEOWNERS files on its branch, to ask owners as of a time.
-
-    Only the commits that touched one of GitHub's three locations are read, so
-    a long history costs one ``git log`` and a ``git show`` per version.
-    """
-    done = run_git(
-        path,
-        "log",
-        "--first-parent",
-        "--format=%H%x00%ct",
-        rev,
-        "--",
-        *CODEOWNERS_LOCATIONS,
-        check=False,
-    )
-    texts: dict[str, list[tuple[datetime, str, str | None]]] = {}
-    for line in done.stdout.decode("utf-8", "replace").splitlines():
-        sha, _, stamp = line.partition("\0")
-        if not stamp:
-            continue
-        at = datetime.fromtimestamp(int(stamp), tz=UTC)
-        for location in CODEOWNERS_LOCATIONS:
-            shown = run_git(path, "show", f"{sha}:{location}", check=False)
-            text = shown.stdout.decode("utf-8", "replace") if shown.returncode == 0 else None
-            texts.setdefault(location, []).append((at, sha, text))
-    return CodeownersHistory.from_texts(texts)
 
 
 def commit_record(
@@ -154,25 +241,23 @@ def commit_record(
     repository: str,
     branch: BranchFacts | None = None,
     agents: AgentsConfig | None = None,
-    owners: CodeownersHistory | None = None,
 ) -> ChangeRecord:
-    """The change a mined commit is, keyed as the PR it merged when its subject says so.
+    """The change a mined commit is, keyed as the request it merged when its message says so.
 
     ``branch`` (for a merge) gives the author and co-authors of the merged
-    commits, who wrote the change rather than merged it; ``owners`` the
-    clone's CODEOWNERS history, which gives each file its owners as of the merge.
+    commits, who wrote the change rather than merged it. The revert is the sha
+    the commit's own message names, else the first a merged commit names
+    (``RevertTargets.link`` resolves it to the change that landed it).
     """
     agents = agents or AgentsConfig()
     c = commit.change
     number: int | None = None
     head: str | None = None
     title = c.title
-    merge = _merge_request(commit)
+    merge = pull_request_of(commit.parents, c.title, commit.body)
     if merge is not None:
-        number, head = merge
-        # GitHub puts the PR's title on the merge commit's first body line.
-        if _MERGE_PR.match(c.title) and commit.body.strip():
-            title = commit.body.strip().splitlines()[0]
+        number, head = merge.number, merge.head
+        title = merge.title or c.title
     key = f"{repository}#{number}" if number is not None else f"{repository}@{commit.sha[:12]}"
     co_authors = tuple(m.group("value") for m in _TRAILER.finditer(commit.body))
     author = c.author
@@ -185,7 +270,7 @@ def commit_record(
         co_authors = tuple(dict.fromkeys(co_authors + branch.co_authors))
         agent = agent or branch.agent
         bot = branch.bot
-        reverts = reverts or branch.reverts
+        reverts = reverts or next((n.sha for n in branch.reverts if n.sha), None)
     return ChangeRecord(
         key=key,
         repository=repository,
@@ -197,15 +282,7 @@ def commit_record(
         sha=commit.sha,
         body=commit.body or None,
         head_branch=head,
-        files=tuple(
-            FileRecord(
-                f.path,
-                f.added,
-                f.deleted,
-                owners=owners.owners_of(f.path, c.merged_at) if owners is not None else None,
-            )
-            for f in c.files
-        ),
+        files=tuple(FileRecord(f.path, f.added, f.deleted) for f in c.files),
         co_authors=co_authors,
         is_revert=c.is_revert or reverts is not None or title.startswith('Revert "'),
         is_hotfix=c.is_hotfix or bool(head and _HOTFIX.search(head)),
@@ -216,23 +293,187 @@ def commit_record(
     )
 
 
-def _merge_request(commit: MinedCommit) -> tuple[int, str | None] | None:
-    """The PR (GitHub) or merge request (GitLab) number a merge commit lands, and its branch."""
-    if len(commit.parents) < 2:
-        return None
-    github = _MERGE_PR.match(commit.change.title)
-    if github:
-        return int(github.group("number")), github.group("head").split("/", 1)[-1]
-    gitlab = _MERGE_REQUEST.search(commit.body)
-    if gitlab:
-        branch = _GITLAB_BRANCH.match(commit.change.title)
-        return int(gitlab.group("number")), branch.group("head") if branch else None
-    return None
-
-
 def is_pull_request_merge(commit: MinedCommit) -> bool:
     """True for a merge commit that lands a pull or merge request; False for back-merges."""
-    return _merge_request(commit) is not None
+    return pull_request_of(commit.parents, commit.change.title, commit.body) is not None
+
+
+class RevertTargets:
+    """Which change landed a reverted commit on the branch, asked of the clone.
+
+    The change is the commit itself when it is on the branch's first-parent
+    chain, the request whose merge brought it in, or, inside a merge no code
+    host wrote (which is no change of its own), the change it is there.
+    """
+
+    def __init__(self, path: Path, repository: str) -> None:
+        self.path = path
+        self.repository = repository
+
+    def _git(self, *args: str) -> str | None:
+        done = run_git(self.path, *args, check=False)
+        return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+    def full_sha(self, sha: str) -> str | None:
+        """The full sha of a commit named in full or abbreviated; ``None`` when not in the clone."""
+        out = self._git("rev-parse", "--verify", "-q", f"{sha}^{{commit}}")
+        return out.strip() if out else None
+
+    def _contains(self, ancestor: str, tip: str) -> bool:
+        if ancestor == tip:
+            return True
+        done = run_git(self.path, "merge-base", "--is-ancestor", ancestor, tip, check=False)
+        return done.returncode == 0
+
+    def landing(self, target: str, tip: str) -> str | None:
+        """The commit of ``tip``'s first-parent chain that brought ``target`` (a full sha) in."""
+        if target == tip:
+            return tip
+        if not self._contains(target, tip):
+            return None
+        chain = self._git("rev-list", "--first-parent", "--parents", f"^{target}", tip) or ""
+        rows = [line.split() for line in chain.splitlines() if line]
+        if not rows:
+            return None
+        if rows[-1][1:2] == [target]:
+            return target  # on the chain: its child's first parent
+        descendants = set(
+            (self._git("rev-list", "--ancestry-path", f"^{target}", tip) or "").split()
+        )
+        # Descent from the target is monotone along the chain: the oldest such commit merged it.
+        return next((row[0] for row in reversed(rows) if row[0] in descendants), None)
+
+    def key_of(self, target: str, tip: str) -> str | None:
+        """The key of the change that landed ``target`` on ``tip``'s first-parent chain."""
+        landed = self.landing(target, tip)
+        if landed is None:
+            return None
+        shown = self._git("log", "-1", "--format=%P%x00%s%x00%b", landed)
+        if shown is None:
+            return None
+        parents_text, subject, body = [*shown.split("\0"), "", ""][:3]
+        parents = tuple(parents_text.split())
+        if len(parents) < 2:
+            return f"{self.repository}@{landed[:12]}"
+        request = pull_request_of(parents, subject, body)
+        if request is not None:
+            return f"{self.repository}#{request.number}"
+        if landed == target:
+            return None  # a merge no code host wrote is no change of its own
+        for parent in parents[1:]:
+            if self._contains(target, parent):
+                return self.key_of(target, parent)
+        return None
+
+    def _ours(self, project: str) -> bool:
+        """GitLab's ``!N`` of this project, or of a path ending in this repository's name."""
+        return not project or project.rsplit("/", 1)[-1] == self.repository.rsplit("/", 1)[-1]
+
+    def link(self, record: ChangeRecord, notes: list[RevertNote], landed_by: str) -> ChangeRecord:
+        """``record`` linked to the first change its revert notes name that landed before it.
+
+        ``landed_by`` is the first-parent commit that landed the record. A note
+        git cannot resolve keeps its sha for the store to match; a note whose
+        target landed with the revert itself is dropped.
+        """
+        unresolved: str | None = None
+        for note in notes:
+            if note.request is not None:
+                if not self._ours(note.project):
+                    continue
+                return replace(
+                    record,
+                    is_revert=True,
+                    reverts_key=f"{self.repository}#{note.request}",
+                    reverts_sha=None,
+                )
+            assert note.sha is not None
+            full = self.full_sha(note.sha)
+            if full is None:
+                unresolved = unresolved or note.sha
+                continue
+            if self.landing(full, landed_by) == landed_by:
+                continue  # undone before it landed: no revert of anything on the branch
+            key = self.key_of(full, landed_by)
+            if key is not None and key != record.key:
+                return replace(record, is_revert=True, reverts_key=key, reverts_sha=None)
+        if record.head_branch and (match := _REVERT_BRANCH.match(record.head_branch)):
+            return replace(
+                record,
+                is_revert=True,
+                reverts_key=f"{self.repository}#{match.group('number')}",
+                reverts_sha=None,
+            )
+        return replace(
+            record, reverts_sha=unresolved, is_revert=record.is_revert or bool(unresolved)
+        )
+
+
+class CloneCodeowners:
+    """The CODEOWNERS in force along the branch, read from the clone's blobs.
+
+    Follows the first-parent chain commit by commit and re-reads the three
+    locations only when a commit touched one of them (added, changed, deleted,
+    renamed to or from), so a long history costs a git call per CODEOWNERS change.
+    """
+
+    def __init__(self, path: Path, at: str | None = None) -> None:
+        self.path = path
+        self._blobs: dict[str, str] = {}
+        self._parsed: dict[str, CodeOwners] = {}
+        self._in_force: CodeOwners | None = None
+        self._owners: dict[str, tuple[str, ...]] = {}
+        if at is not None:
+            self._read(at)
+
+    def follow(self, commit: MinedCommit) -> None:
+        """Take in a commit of the chain: re-read CODEOWNERS when it touched one."""
+        if any(f.path in _LOCATIONS for f in commit.change.files) or any(
+            p in _LOCATIONS for p in commit.old_paths
+        ):
+            self._read(commit.sha)
+
+    def _read(self, sha: str) -> None:
+        listed = run_git(self.path, "ls-tree", "-z", sha, "--", *CODEOWNERS_LOCATIONS)
+        blobs: dict[str, str] = {}
+        for entry in listed.stdout.decode("utf-8", "replace").split("\0"):
+            meta, _, location = entry.partition("\t")
+            fields = meta.split()
+            # A regular file only: GitHub does not follow a symlink or read a folder.
+            if len(fields) == 3 and fields[1] == "blob" and fields[0].startswith("1006"):
+                blobs[location] = fields[2]
+        for location, blob in blobs.items():
+            if self._blobs.get(location) != blob:
+                text = run_git(self.path, "cat-file", "blob", blob).stdout
+                parsed = parse_codeowners(text.decode("utf-8", "replace"))
+                if parsed.errors:
+                    log.info(
+                        "git_codeowners_lines_skipped", location=location, errors=parsed.errors
+                    )
+                self._parsed[location] = parsed
+        self._blobs = blobs
+        self._parsed = {k: v for k, v in self._parsed.items() if k in blobs}
+        self._in_force = next(
+            (self._parsed[loc] for loc in CODEOWNERS_LOCATIONS if loc in self._parsed), None
+        )
+        self._owners.clear()
+
+    def owners(self, path: str) -> tuple[str, ...] | None:
+        """The owners of ``path`` now: empty when no rule covers it, ``None`` with no CODEOWNERS."""
+        if self._in_force is None:
+            return None
+        owners = self._owners.get(path)
+        if owners is None:
+            if len(self._owners) >= _OWNER_CACHE:
+                self._owners.clear()
+            owners = self._owners[path] = self._in_force.owners(path)
+        return owners
+
+    def files(self, files: tuple[FileRecord, ...]) -> tuple[FileRecord, ...]:
+        """``files`` with their owners now; unchanged (unknown) while no CODEOWNERS exists."""
+        if self._in_force is None:
+            return files
+        return tuple(replace(f, owners=self.owners(f.path)) for f in files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +561,6 @@ class LocalGitSource:
         self.deploy_tags = deploy_tags
         self.batch = batch
         self.agents = agents or AgentsConfig()
-        self._owners: CodeownersHistory | None = None
 
     @classmethod
     def from_config(cls, repo: RepositoryConfig, org: OrgConfig) -> LocalGitSource:
@@ -364,32 +604,40 @@ class LocalGitSource:
             return None
         return sha
 
-    def _records(self, commit: MinedCommit) -> list[ChangeRecord]:
-        """The changes one first-parent commit landed.
-
-        A pull or merge request's merge is one change. A back-merge or
-        forward-port ("Merge branch 'release' into main", "Merge remote-tracking
-        branch …") is not one giant change: the commits it brought onto the
-        branch are changes of their own, as if they had landed one by one.
-        """
-        owners = self._owners
-        if len(commit.parents) < 2 or is_pull_request_merge(commit):
-            branch = branch_facts(self.path, commit, self.agents)
-            return [commit_record(commit, self.repository, branch, self.agents, owners)]
-        merged = mine_commits(self.path, commit.parents[1], after=commit.parents[0])
-        return [commit_record(c, self.repository, None, self.agents, owners) for c in merged]
+    def _record(
+        self,
+        landed: MinedCommit,
+        chain: MinedCommit,
+        owners: CloneCodeowners,
+        reverts: RevertTargets,
+    ) -> ChangeRecord:
+        """The change ``landed`` is, landed on the branch by ``chain`` (itself or a merge)."""
+        branch = branch_facts(self.path, landed, self.agents)
+        record = commit_record(landed, self.repository, branch, self.agents)
+        record = replace(record, files=owners.files(record.files))
+        if landed is not chain:
+            # It reached the branch when the merge did, whenever it was written.
+            record = replace(record, merged_at=chain.change.merged_at)
+        notes = revert_notes(landed.change.title, landed.body)
+        if branch is not None:
+            notes += branch.reverts
+        # Whether it reverts something is decided by ``link``; a revert title stays a revert.
+        own = landed.change.is_revert or record.title.startswith('Revert "')
+        return reverts.link(replace(record, is_revert=own, reverts_sha=None), notes, chain.sha)
 
     def sync(self, run: SyncRun) -> None:
         """Mine commits after the saved one in batches, then deploy tags newer than the saved."""
         scope = self.repository
         rev = self._rev()
         after = self._known(run.cursor("git", scope).cursor)
-        history = clone_codeowners(self.path, rev)
-        self._owners = history if history.versions else None
         batch: list[ChangeRecord] = []
         last: str | None = None
+        owners = CloneCodeowners(self.path, after)
+        reverts = RevertTargets(self.path, self.repository)
         for commit in mine_commits(self.path, rev, after=after, first_parent=True):
-            batch.extend(self._records(commit))
+            owners.follow(commit)
+            for landed in landed_commits(self.path, self.repository, commit):
+                batch.append(self._record(landed, commit, owners, reverts))
             last = commit.sha
             if len(batch) >= self.batch:
                 run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)

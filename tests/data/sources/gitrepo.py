@@ -90,6 +90,25 @@ class GitRepo:
         self.git(*config, "merge", "-q", "--no-ff", "-m", message, branch, env=env)
         return self.git("rev-parse", "HEAD").strip()
 
+    def revert(
+        self,
+        sha: str,
+        when: datetime,
+        author: str = "Ada Lovelace <ada@example.com>",
+        mainline: int | None = None,
+    ) -> str:
+        """``git revert`` of ``sha`` (of a merge with ``mainline``) with git's own message."""
+        config, env = self._dated(when, author)
+        self.git(
+            *config,
+            "revert",
+            "--no-edit",
+            *(["-m", str(mainline)] if mainline else []),
+            sha,
+            env=env,
+        )
+        return self.git("rev-parse", "HEAD").strip()
+
     def tag(self, name: str, when: datetime, rev: str = "HEAD") -> None:
         """An annotated tag ``name`` on ``rev``, made at ``when``."""
         config, env = self._dated(when, "Release <release@example.com>")

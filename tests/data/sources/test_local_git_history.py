@@ -1,0 +1,440 @@
+"""A clone's history as code hosts and git write it: revert shapes, merge shapes, CODEOWNERS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from data.config import OrgConfig, parse_org_config
+from data.linking import link_all
+from data.org import sync_org
+from data.sources.local_git import LocalGitSource, pull_request_of
+from data.sources.reverts import RevertIncidents
+from data.sync import run_sources
+from data.tables import Change, ChangeFile, Deploy, Incident
+from tests.data.sources.gitrepo import GitRepo
+
+T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+ADA = "Ada Lovelace <ada@example.com>"
+GRACE = "Grace Hopper <grace@example.com>"
+REPO = "acme/shop"
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+
+def t(hours: float) -> datetime:
+    """The test's clock: ``hours`` after the first commit."""
+    return T0 + timedelta(hours=hours)
+
+
+def _org(path: Path) -> OrgConfig:
+    return parse_org_config(
+        f"""
+[[repositories]]
+name = "{REPO}"
+path = "{path}"
+[[services]]
+key = "api"
+repository = "{REPO}"
+paths = ["api/**"]
+[[services]]
+key = "web"
+repository = "{REPO}"
+paths = ["web/**"]
+"""
+    )
+
+
+def _sync(engine: Engine, repo: GitRepo, *, reverts: bool = False) -> dict[str, Change]:
+    """Sync the clone (and reverts as incidents) and return the stored changes by key."""
+    org = _org(repo.path)
+    with Session(engine) as session:
+        sync_org(session, org)
+        session.commit()
+    sources: list[object] = [LocalGitSource(repo.path, REPO, deploy_tags=r"^v\d")]
+    if reverts:
+        sources.append(RevertIncidents())
+    summaries = run_sources(engine, org, sources)  # type: ignore[arg-type]
+    assert all(s.error is None for s in summaries), [s.line() for s in summaries]
+    with Session(engine) as session:
+        return {c.key: c for c in session.exec(select(Change))}
+
+
+def _plain(sha: str) -> str:
+    return f"{REPO}@{sha[:12]}"
+
+
+def _start(repo: GitRepo) -> str:
+    return repo.commit({"api/app.py": "a\n", "web/index.js": "x\n"}, "Initial", t(0), ADA)
+
+
+def _pr(repo: GitRepo, number: int, branch: str, hours: float) -> tuple[str, str]:
+    """A GitHub PR merged with a merge commit; returns (its branch commit, the merge)."""
+    repo.git("checkout", "-q", "-b", branch)
+    inside = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(hours), GRACE)
+    repo.git("checkout", "-q", "main")
+    merge = repo.merge(
+        branch, f"Merge pull request #{number} from acme/{branch}\n\nAdd checkout", t(hours + 0.5)
+    )
+    return inside, merge
+
+
+def _merge_pr_of(repo: GitRepo, number: int, branch: str, hours: float, title: str) -> str:
+    repo.git("checkout", "-q", "main")
+    return repo.merge(
+        branch, f"Merge pull request #{number} from acme/{branch}\n\n{title}", t(hours)
+    )
+
+
+# -- reverts: one builder per shape, each returning (revert's key, reverted change's key) ----
+
+
+def _github_button(repo: GitRepo) -> tuple[str, str]:
+    _, merge = _pr(repo, 7, "feature", 1)
+    repo.git("checkout", "-q", "-b", "revert-7-feature")
+    repo.revert(merge, t(3), GRACE, mainline=1)
+    _merge_pr_of(repo, 9, "revert-7-feature", 3.5, 'Revert "Add checkout"')
+    return f"{REPO}#9", f"{REPO}#7"
+
+
+def _revert_pr_any_branch(repo: GitRepo) -> tuple[str, str]:
+    _, merge = _pr(repo, 7, "feature", 1)
+    repo.git("checkout", "-q", "-b", "undo-checkout")
+    repo.revert(merge, t(3), GRACE, mainline=1)
+    _merge_pr_of(repo, 9, "undo-checkout", 3.5, "Undo checkout")
+    return f"{REPO}#9", f"{REPO}#7"
+
+
+def _revert_of_a_commit_inside_a_pr(repo: GitRepo) -> tuple[str, str]:
+    inside, _ = _pr(repo, 7, "feature", 1)
+    repo.git("checkout", "-q", "-b", "undo")
+    repo.revert(inside, t(3), GRACE)
+    _merge_pr_of(repo, 9, "undo", 3.5, "Undo")
+    return f"{REPO}#9", f"{REPO}#7"
+
+
+def _squash(repo: GitRepo) -> tuple[str, str]:
+    squashed = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout (#7)", t(1), GRACE)
+    revert = repo.commit(
+        {"api/app.py": "a\n"},
+        f'Revert "Add checkout (#7)" (#9)\n\nThis reverts commit {squashed[:10]}.',
+        t(3),
+        GRACE,
+    )
+    return _plain(revert), _plain(squashed)
+
+
+def _rebase_merge(repo: GitRepo) -> tuple[str, str]:
+    repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    second = repo.commit({"api/app.py": "a\nb\nc\n"}, "Add totals", t(1.1), GRACE)
+    revert = repo.revert(second, t(3), GRACE)
+    return _plain(revert), _plain(second)
+
+
+def _git_revert_of_a_merge(repo: GitRepo) -> tuple[str, str]:
+    _, merge = _pr(repo, 7, "feature", 1)
+    revert = repo.revert(merge, t(3), GRACE, mainline=1)
+    return _plain(revert), f"{REPO}#7"
+
+
+def _gitlab_merge_request(repo: GitRepo) -> tuple[str, str]:
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.merge(
+        "feature",
+        "Merge branch 'feature' into 'main'\n\nAdd checkout\n\nSee merge request acme/shop!7",
+        t(1.5),
+    )
+    repo.git("checkout", "-q", "-b", "revert-1a2b3c4d")
+    repo.commit(
+        {"api/app.py": "a\n"},
+        "Revert \"Merge branch 'feature' into 'main'\"\n\nThis reverts merge request !7",
+        t(3),
+        GRACE,
+    )
+    repo.git("checkout", "-q", "main")
+    repo.merge(
+        "revert-1a2b3c4d",
+        "Merge branch 'revert-1a2b3c4d' into 'main'\n\n"
+        "Revert \"Merge branch 'feature' into 'main'\"\n\nSee merge request acme/shop!8",
+        t(3.5),
+    )
+    return f"{REPO}#8", f"{REPO}#7"
+
+
+def _gitlab_commit_revert(repo: GitRepo) -> tuple[str, str]:
+    repo.git("checkout", "-q", "-b", "feature")
+    inside = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.merge(
+        "feature",
+        "Merge branch 'feature' into 'main'\n\nAdd checkout\n\nSee merge request acme/shop!7",
+        t(1.5),
+    )
+    revert = repo.commit(
+        {"api/app.py": "a\n"}, f'Revert "Add checkout"\n\nThis reverts commit {inside}', t(3)
+    )
+    return _plain(revert), f"{REPO}#7"
+
+
+def _revert_inside_a_back_merge(repo: GitRepo) -> tuple[str, str]:
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    repo.git("checkout", "-q", "-b", "release-1")
+    revert = repo.revert(target, t(2), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.commit({"web/index.js": "x\ny\n"}, "Tweak page", t(2.5), ADA)
+    repo.merge("release-1", "Merge branch 'release-1' into main", t(3))
+    return _plain(revert), _plain(target)
+
+
+REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
+    ("github-revert-button-merge-commit", _github_button),
+    ("revert-pr-any-branch-name", _revert_pr_any_branch),
+    ("revert-of-a-commit-inside-a-merged-pr", _revert_of_a_commit_inside_a_pr),
+    ("squash-abbreviated-sha", _squash),
+    ("rebase-merge", _rebase_merge),
+    ("git-revert-of-a-merge-on-the-branch", _git_revert_of_a_merge),
+    ("gitlab-revert-merge-request", _gitlab_merge_request),
+    ("gitlab-revert-of-a-commit-inside-an-mr", _gitlab_commit_revert),
+    ("revert-brought-in-by-a-back-merge", _revert_inside_a_back_merge),
+]
+
+
+@pytest.mark.parametrize("build", [pytest.param(b, id=name) for name, b in REVERT_SHAPES])
+def test_a_revert_links_the_change_that_landed_what_it_reverts(
+    engine: Engine, tmp_path: Path, build: Callable[[GitRepo], tuple[str, str]]
+) -> None:
+    """Each way a revert reaches the branch links it to the change (commit or PR) it undid."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    revert_key, target_key = build(repo)
+    changes = _sync(engine, repo)
+    assert target_key in changes
+    revert = changes[revert_key]
+    assert (revert.is_revert, revert.reverts_key) == (True, target_key)
+
+
+def test_a_branch_that_reverts_its_own_commit_reverts_nothing_that_landed(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A PR whose branch undid one of its own commits before merging is no revert."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    repo.git("checkout", "-q", "-b", "feature")
+    first = repo.commit({"api/app.py": "a\nb\n"}, "Try checkout", t(1), GRACE)
+    repo.revert(first, t(1.1), GRACE)
+    repo.commit({"web/index.js": "x\ny\n"}, "Tweak page", t(1.2), GRACE)
+    _merge_pr_of(repo, 7, "feature", 2, "Tweak page")
+    pr = _sync(engine, repo)[f"{REPO}#7"]
+    assert (pr.is_revert, pr.reverts_key) == (False, None)
+
+
+def test_a_reverted_deployed_pr_is_a_failed_change(engine: Engine, tmp_path: Path) -> None:
+    """A revert PR of a PR a tag deployed makes an incident linked to that deploy."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    _, merge = _pr(repo, 7, "feature", 1)
+    repo.tag("v1", t(2))
+    repo.git("checkout", "-q", "-b", "revert-7-feature")
+    repo.revert(merge, t(3), GRACE, mainline=1)
+    _merge_pr_of(repo, 9, "revert-7-feature", 3.5, 'Revert "Add checkout"')
+    _sync(engine, repo, reverts=True)
+    with Session(engine) as session:
+        link_all(session)
+        incident = session.exec(select(Incident)).one()
+        deploy = session.exec(
+            select(Deploy).where(col(Deploy.key) == "git-tag:acme/shop:v1:api")
+        ).one()
+    assert incident.key == f"revert:{REPO}#9"
+    assert incident.opened_at == t(2) + timedelta(seconds=1)
+    assert incident.deploy_id == deploy.id
+
+
+# -- merges: one row per shape; what each becomes ------------------------------------------
+
+
+def _merge_shape(repo: GitRepo, message: str, branch_prs: bool = False) -> list[str]:
+    """Two side-branch commits (one a PR merge with ``branch_prs``), merged with ``message``."""
+    repo.git("checkout", "-q", "-b", "side")
+    first = repo.commit({"api/a.py": "1\n2\n"}, "Side work", t(1), GRACE)
+    keys = [_plain(first)]
+    if branch_prs:
+        repo.git("checkout", "-q", "-b", "fix")
+        repo.commit({"api/b.py": "1\n"}, "Fix totals", t(1.1), GRACE)
+        repo.git("checkout", "-q", "side")
+        repo.merge("fix", "Merge pull request #5 from acme/fix\n\nFix totals", t(1.2))
+        keys.append(f"{REPO}#5")
+    else:
+        second = repo.commit({"api/b.py": "1\n"}, "More side work", t(1.1), GRACE)
+        keys.append(_plain(second))
+    repo.git("checkout", "-q", "main")
+    repo.commit({"web/index.js": "x\ny\n"}, "Main work", t(1.5), ADA)
+    repo.merge("side", message, t(2))
+    return keys
+
+
+MERGE_SHAPES = [
+    ("github-pr", "Merge pull request #7 from acme/side\n\nSide work", [f"{REPO}#7"]),
+    (
+        "gitlab-mr",
+        "Merge branch 'side' into 'main'\n\nSide work\n\nSee merge request acme/shop!7",
+        [f"{REPO}#7"],
+    ),
+    ("bitbucket-cloud", "Merged in side (pull request #7)\n\nSide work", [f"{REPO}#7"]),
+    ("bitbucket-dc", "Merge pull request #7 in ACME/shop from side to main", [f"{REPO}#7"]),
+    ("azure-repos", "Merged PR 7: Side work", [f"{REPO}#7"]),
+    ("forward-port", "Merge branch 'release-1.2' into main", None),
+    ("gitlab-style-without-request", "Merge branch 'side' into 'main'", None),
+    ("remote-tracking", "Merge remote-tracking branch 'origin/main'", None),
+    ("tag", "Merge tag 'v1.2'", None),
+    ("local-no-ff", "Merge branch 'side'", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"), [pytest.param(m, e, id=name) for name, m, e in MERGE_SHAPES]
+)
+def test_a_merge_is_its_request_or_opens_into_its_commits(
+    engine: Engine, tmp_path: Path, message: str, expected: list[str] | None
+) -> None:
+    """A request's merge is one change keyed as it; any other merge's commits land one by one."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    side = _merge_shape(repo, message)
+    changes = _sync(engine, repo)
+    landed = expected if expected is not None else side
+    merge_time = t(2)
+    for key in landed:
+        assert changes[key].merged_at == merge_time
+    assert len(changes) == 2 + len(landed)  # the initial commit and "Main work" besides
+    if expected is None:
+        with Session(engine) as session:
+            sizes = {
+                f.path: f.added
+                for f in session.exec(select(ChangeFile))
+                if f.change_id == changes[side[1]].id
+            }
+        assert sizes == {"api/b.py": 1}
+
+
+def test_a_forward_port_keeps_the_requests_merged_on_the_release_branch(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A release branch merged into main brings its PR merges in as those PRs."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    side = _merge_shape(repo, "Merge branch 'release-1' into main", branch_prs=True)
+    changes = _sync(engine, repo)
+    assert set(side) <= set(changes)
+    assert changes[f"{REPO}#5"].merged_at == t(2)
+    assert len(changes) == 4
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "expected"),
+    [
+        ("Merge pull request #12 from org/feat/x", "Title", (12, "feat/x", "Title")),
+        ("Merge pull request #12 from feat", "", (12, "feat", None)),
+        ("Merge branch 'f' into 'main'", "T\n\nSee merge request g/p!3", (3, "f", "T")),
+        ("Merged in f (pull request #4)", "T\n\nApproved-by: X", (4, "f", "T")),
+        ("Merged PR 5: Add things", "", (5, None, "Add things")),
+        ("Merge branch 'f' into 'main'", "T", None),
+        ("Merge remote-tracking branch 'origin/main'", "", None),
+    ],
+)
+def test_pull_request_of_reads_each_hosts_merge_wording(
+    subject: str, body: str, expected: tuple[int, str | None, str | None] | None
+) -> None:
+    """Number, branch and title come from the wording each host writes; others are no request."""
+    found = pull_request_of(("a", "b"), subject, body)
+    assert (None if found is None else (found.number, found.head, found.title)) == expected
+
+
+def test_a_single_parent_commit_is_never_a_request_merge() -> None:
+    """A squash commit that reads like a merge is a plain commit."""
+    assert pull_request_of(("a",), "Merge pull request #1 from o/b", "") is None
+
+
+# -- CODEOWNERS as it stood at each commit --------------------------------------------------
+
+
+def _owners(engine: Engine, key: str) -> dict[str, list[str] | None]:
+    with Session(engine) as session:
+        change = session.exec(select(Change).where(col(Change.key) == key)).one()
+        files = session.exec(select(ChangeFile).where(col(ChangeFile.change_id) == change.id))
+        return {f.path: f.owners for f in files}
+
+
+def test_codeowners_is_read_as_it_stood_at_each_commit(engine: Engine, tmp_path: Path) -> None:
+    """Owners follow the file through additions, edits, precedence, renames and removal."""
+    repo = GitRepo(tmp_path / "shop")
+    steps: list[tuple[dict[str, str | bytes | None], dict[str, list[str] | None]]] = [
+        # No CODEOWNERS yet: unknown.
+        ({"api/a.py": "1\n"}, {"api/a.py": None}),
+        # Added in the same commit as a change: it covers that change.
+        (
+            {"CODEOWNERS": "api/ @acme/api\n", "api/a.py": "2\n", "web/w.js": "1\n"},
+            {"CODEOWNERS": [], "api/a.py": ["@acme/api"], "web/w.js": []},
+        ),
+        # .github/CODEOWNERS takes precedence over the root file.
+        (
+            {".github/CODEOWNERS": "* @acme/all\n", "web/w.js": "2\n"},
+            {".github/CODEOWNERS": ["@acme/all"], "web/w.js": ["@acme/all"]},
+        ),
+        # Edited: the last matching rule wins.
+        (
+            {".github/CODEOWNERS": "* @acme/all\n/web/ @acme/web\n"},
+            {".github/CODEOWNERS": ["@acme/all"]},
+        ),
+        (
+            {"web/w.js": "3\n", "api/a.py": "3\n"},
+            {"web/w.js": ["@acme/web"], "api/a.py": ["@acme/all"]},
+        ),
+        # Removed from .github/: the root file is in force again.
+        ({".github/CODEOWNERS": None}, {".github/CODEOWNERS": []}),
+        ({"web/w.js": "4\n", "api/a.py": "4\n"}, {"web/w.js": [], "api/a.py": ["@acme/api"]}),
+    ]
+    for i, (files, _) in enumerate(steps):
+        repo.commit(files, f"Step {i}", t(i), ADA)
+    # Moved to docs/ (a rename), then renamed away: in force, then unknown.
+    (repo.path / "docs").mkdir(exist_ok=True)
+    repo.git("mv", "CODEOWNERS", "docs/CODEOWNERS")
+    moved = repo.commit({"api/a.py": "5\n"}, "Move CODEOWNERS", t(10), ADA)
+    repo.git("mv", "docs/CODEOWNERS", "docs/OWNERS.txt")
+    gone = repo.commit({"api/a.py": "6\n"}, "Rename CODEOWNERS away", t(11), ADA)
+    changes = _sync(engine, repo)
+    by_title = {c.title: c.key for c in changes.values()}
+    for i, (_, expected) in enumerate(steps):
+        got = _owners(engine, by_title[f"Step {i}"])
+        assert {p: got[p] for p in expected} == expected, f"step {i}"
+    assert _owners(engine, _plain(moved))["api/a.py"] == ["@acme/api"]
+    assert _owners(engine, _plain(gone))["api/a.py"] is None
+
+
+def test_an_incremental_sync_starts_from_the_codeowners_in_force(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A later sync that sees no CODEOWNERS change still knows the owners at its cursor."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({".github/CODEOWNERS": "*.py @ada\n", "api/a.py": "1\n"}, "Start", t(0), ADA)
+    _sync(engine, repo)
+    later = repo.commit({"api/a.py": "2\n", "web/w.js": "1\n"}, "Later", t(1), ADA)
+    _sync(engine, repo)
+    assert _owners(engine, _plain(later)) == {"api/a.py": ["@ada"], "web/w.js": []}
+
+
+def test_a_merged_pr_gets_owners_as_of_its_merge(engine: Engine, tmp_path: Path) -> None:
+    """A PR merge's files are owned by the CODEOWNERS its merge left on the branch."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    repo.git("checkout", "-q", "-b", "owners")
+    repo.commit({"docs/CODEOWNERS": "/api/ @grace\n", "api/app.py": "b\n"}, "Own api", t(1))
+    _merge_pr_of(repo, 3, "owners", 2, "Own api")
+    _sync(engine, repo)
+    assert _owners(engine, f"{REPO}#3") == {"docs/CODEOWNERS": [], "api/app.py": ["@grace"]}
