@@ -1,8 +1,10 @@
-"""A clone read truly: agents, bots, reverts, back-merges and CODEOWNERS as histories write them."""
+"""A clone read truly: agents and bots from every commit a PR merged.
+
+Reverts, merges and CODEOWNERS of a clone are in ``test_local_git_history``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from data.config import OrgConfig, parse_org_config
 from data.org import sync_org
 from data.sources.local_git import LocalGitSource
 from data.sync import run_sources
-from data.tables import Change, ChangeFile, Person
+from data.tables import Change, Person
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -162,95 +164,3 @@ bots = ["Release Robot"]
     assert (changes[1].co_authored_by_agent, kinds[changes[1].author_id]) == (True, "agent")
     assert (changes[2].co_authored_by_agent, kinds[changes[2].author_id]) == (False, "bot")
     assert (changes[3].co_authored_by_agent, kinds[changes[3].author_id]) == (True, "human")
-
-
-@pytest.mark.parametrize(
-    "shape",
-    ["merge-commit", "squash", "git-revert-of-a-merge"],
-)
-def test_reverts_as_github_and_git_write_them(engine: Engine, tmp_path: Path, shape: str) -> None:
-    """A revert is linked to the change it reverts, whichever way it landed."""
-    repo = GitRepo(tmp_path / "shop")
-    _base(repo)
-    merge = _pr(repo, 7, 1, GRACE, "Add f7")
-    if shape == "merge-commit":
-        # GitHub's Revert button: a branch whose commit reverts the merge, merged by a PR.
-        repo.git("checkout", "-q", "-b", "revert-7-topic-7")
-        repo.commit(
-            {"api/f7.py": None},
-            f'Revert "Add f7"\n\nThis reverts commit {merge}, reversing\nchanges made to x.',
-            _hours(3),
-            ADA,
-        )
-        repo.git("checkout", "-q", "main")
-        repo.merge(
-            "revert-7-topic-7",
-            'Merge pull request #8 from acme/revert-7-topic-7\n\nRevert "Add f7"',
-            _hours(3.5),
-        )
-        key = "acme/shop#8"
-    elif shape == "squash":
-        sha = repo.commit(
-            {"api/f7.py": None},
-            f'Revert "Add f7" (#8)\n\nThis reverts commit {merge}.',
-            _hours(3),
-            ADA,
-        )
-        key = f"acme/shop@{sha[:12]}"
-    else:
-        config, env = repo._dated(_hours(3), ADA)
-        repo.git(*config, "revert", "--no-edit", "-m", "1", merge, env=env)
-        key = f"acme/shop@{repo.git('rev-parse', 'HEAD').strip()[:12]}"
-    changes = _sync(engine, repo)
-    assert changes[key].is_revert
-    assert changes[key].reverts_key == "acme/shop#7"
-
-
-@pytest.mark.parametrize(
-    ("subject", "separate"),
-    [
-        ("Merge branch 'release-1.2' into main", True),
-        ("Merge remote-tracking branch 'origin/main'", True),
-        ("Merge branch 'topic' into 'main'\n\nAdd f\n\nSee merge request acme/shop!12", False),
-    ],
-)
-def test_back_merges_land_their_commits_one_by_one(
-    engine: Engine, tmp_path: Path, subject: str, separate: bool
-) -> None:
-    """A back-merge is no giant change: its commits are changes; a merge request stays one."""
-    repo = GitRepo(tmp_path / "shop")
-    _base(repo)
-    repo.git("checkout", "-q", "-b", "side")
-    first = repo.commit({"api/a1.py": "1\n"}, "Fix a1", _hours(1), GRACE)
-    second = repo.commit({"api/a2.py": "2\n"}, "Fix a2", _hours(2), GRACE)
-    repo.git("checkout", "-q", "main")
-    merge = repo.merge("side", subject, _hours(3))
-    keys = set(_sync(engine, repo))
-    if separate:
-        assert {f"acme/shop@{first[:12]}", f"acme/shop@{second[:12]}"} <= keys
-        assert f"acme/shop@{merge[:12]}" not in keys
-    else:
-        assert "acme/shop#12" in keys
-
-
-def test_codeowners_from_the_clone_as_of_each_change(engine: Engine, tmp_path: Path) -> None:
-    """Files carry owners from the CODEOWNERS in force at their merge; none before it existed."""
-    repo = GitRepo(tmp_path / "shop")
-    _base(repo)
-    before = repo.commit({"api/early.py": "e\n"}, "Early", _hours(1), ADA)
-    repo.commit({".github/CODEOWNERS": "api/ @acme/api\n"}, "Add owners", _hours(2), ADA)
-    owned = repo.commit({"api/late.py": "l\n", "web/x.js": "x\n"}, "Late", _hours(3), ADA)
-    repo.commit({".github/CODEOWNERS": None, "CODEOWNERS": "* @ada\n"}, "Move", _hours(4), ADA)
-    moved = repo.commit({"web/y.js": "y\n"}, "Later", _hours(5), ADA)
-    _sync(engine, repo)
-    owners: dict[tuple[str, str], list[str] | None] = {}
-    with Session(engine) as session:
-        for f in session.exec(select(ChangeFile)):
-            change = session.get(Change, f.change_id)
-            assert change is not None
-            owners[(change.key.split("@")[1], f.path)] = f.owners
-    key: Callable[[str], str] = lambda sha: sha[:12]  # noqa: E731
-    assert owners[(key(before), "api/early.py")] is None
-    assert owners[(key(owned), "api/late.py")] == ["@acme/api"]
-    assert owners[(key(owned), "web/x.js")] == []
-    assert owners[(key(moved), "web/y.js")] == ["@ada"]
