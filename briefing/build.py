@@ -22,6 +22,7 @@ from briefing.payload import (
     SeverityCounts,
     SignalView,
     TeamView,
+    UnknownView,
     WeekView,
 )
 from briefing.week import IsoWeek
@@ -207,6 +208,15 @@ def _agents(this: WeekAggregate) -> AgentView:
     )
 
 
+def _unknown(this: WeekAggregate, cfg: ScoringConfig) -> UnknownView:
+    return UnknownView(
+        changes=len(this.changes),
+        review=sum(1 for c in this.changes if c.human_reviewed is None),
+        codeowners=sum(1 for c in this.changes if not c.files_with_owner_data),
+        incidents=not cfg.incidents_known,
+    )
+
+
 def _drivers(this: WeekAggregate, last: WeekAggregate) -> tuple[DriverView, ...]:
     now, before = dict(this.drivers), dict(last.drivers)
     names = sorted(set(now) | set(before), key=lambda n: (-now.get(n, 0), n))
@@ -301,6 +311,7 @@ def _scope_payload(
         cards=tuple(card_view(c, names) for c in cards),
         top_changes=_top_changes(session, cfg.version, this, cards, name_people),
         name_people=name_people,
+        unknown=_unknown(this, cfg),
     )
 
 

@@ -236,11 +236,15 @@ def _action(payload: BriefingPayload, card: CardView) -> str | None:
 def _headline(payload: BriefingPayload) -> str:
     d = payload.distribution
     if payload.quiet:
+        # With reviews, owners or incidents unknown, "quiet" only covers what was seen.
+        quiet = (
+            "A quiet week as far as the data shows" if payload.unknown.partial else "A quiet week"
+        )
         if d.total == 0:
-            return "A quiet week: no changes merged in scope."
+            return f"{quiet}: no changes merged in scope."
         share = 100.0 * d.elevated / d.total
         return (
-            f"A quiet week: {d.total} changes, {_num(round(share, 1))}% high risk, "
+            f"{quiet}: {d.total} changes, {_num(round(share, 1))}% high risk, "
             "no material shift from last week."
         )
     first = payload.cards[0]

@@ -29,6 +29,7 @@ __all__ = [
     "SeverityCounts",
     "SignalView",
     "TeamView",
+    "UnknownView",
     "WeekView",
 ]
 
@@ -155,6 +156,35 @@ class AgentView(_Value):
     bot_changes: int = 0
 
 
+class UnknownView(_Value):
+    """What no source could tell this week: counted as unknown by every card, never as "no"."""
+
+    # Changes in scope this week.
+    changes: int = 0
+    # Of them, those whose review no source reported (a git history has no reviews).
+    review: int = 0
+    # Of them, those whose files no CODEOWNERS file could speak for.
+    codeowners: int = 0
+    # No configured source reports incidents (no pager, file, issue label or reverts).
+    incidents: bool = False
+
+    @property
+    def partial(self) -> bool:
+        """Whether anything the cards rely on was unknown this week."""
+        return bool(self.review or self.codeowners or self.incidents)
+
+    def gaps(self) -> tuple[str, ...]:
+        """Each unknown as a short phrase, e.g. ``"review of 12 of 12 changes"``."""
+        out: list[str] = []
+        if self.review:
+            out.append(f"review of {self.review} of {self.changes} changes")
+        if self.codeowners:
+            out.append(f"CODEOWNERS of {self.codeowners} of {self.changes} changes")
+        if self.incidents:
+            out.append("incidents (no incident source)")
+        return tuple(out)
+
+
 class FactView(_Value):
     """A number a card stands on."""
 
@@ -228,6 +258,7 @@ class BriefingPayload(_Value):
     cards: tuple[CardView, ...]
     top_changes: tuple[ChangeView, ...]
     name_people: bool = False
+    unknown: UnknownView = UnknownView()
 
     @property
     def quiet(self) -> bool:

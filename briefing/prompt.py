@@ -79,6 +79,8 @@ deploy you mention must be in it. Copy numbers as written or rounded; the only a
 allowed is the difference between two figures of the same card.
 - Severities were set by fixed rules: never call a card more or less severe than it is, never \
 add or drop a card.
+- What unknown_this_week lists was not known to any source: never say it was fine, absent \
+or zero, and never call the week calm or all clear because of it.
 - Name people only when the payload gives an author. No links, no @-mentions, no Markdown.
 - At most {MAX_WORDS} words in all. Plain, direct, no filler."""
 
@@ -213,6 +215,18 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
         "agents": {k: _maybe(v) for k, v in payload.agents.model_dump().items()},
         "cards": [_card(c) for c in payload.cards],
         "top_changes": [_change(c) for c in payload.top_changes[:_PROMPT_CHANGES]],
+        "unknown_this_week": _unknown(payload),
+    }
+
+
+def _unknown(payload: BriefingPayload) -> dict[str, Any] | None:
+    u = payload.unknown
+    if not u.partial:
+        return None
+    return {
+        "changes_with_review_unknown": u.review or None,
+        "changes_without_codeowners_data": u.codeowners or None,
+        "incidents_unknown": u.incidents,
     }
 
 

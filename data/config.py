@@ -303,6 +303,7 @@ class OrgConfig(_Strict):
             timezone=s.timezone or self.organisation.timezone,
             working_hours=self.organisation.working_hours,
             holidays=tuple(sorted(set(s.holidays))),
+            incidents_known=self.sources.incidents_known,
         )
         if s.active_incident_grace_hours is not None:
             cfg = replace(cfg, active_incident_grace_hours=s.active_incident_grace_hours)

@@ -113,3 +113,14 @@ class SourcesConfig(_Strict):
     reverts_as_incidents: bool = True
     # How far back a first sync reads when a source has no `since` of its own.
     first_sync_days: int = Field(default=90, ge=1, le=3650)
+
+    @property
+    def incidents_known(self) -> bool:
+        """Whether any configured source reports incidents, so that none means none."""
+        return (
+            self.reverts_as_incidents
+            or self.pagerduty is not None
+            or self.opsgenie is not None
+            or (self.github is not None and bool(self.github.incident_label))
+            or any(f.kind == "incidents" for f in self.files)
+        )

@@ -148,6 +148,9 @@ class ScoringConfig:
     incident_lookback_days: int = 30
     # Merges on these local days, or the working day before one, meet thin cover.
     holidays: tuple[date, ...] = ()
+    # False when no source reports incidents (no pager, file, label or reverts):
+    # a service's incident history is then unknown, never "0 incidents".
+    incidents_known: bool = True
 
     @property
     def version(self) -> str:

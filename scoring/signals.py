@@ -474,6 +474,8 @@ def service_incidents(
     build = _service_incidents if w else _build_service_incidents
     if not change.services:
         return build(None, 0, 0, 0, w)
+    if not cfg.incidents_known:
+        return build(-1, 0, 0, 0, w)
     return build(
         ctx.recent_incidents, ctx.lookback_days, ctx.service_failed_deploys, ctx.service_deploys, w
     )
@@ -482,8 +484,13 @@ def service_incidents(
 def _build_service_incidents(
     n: int | None, days: int, failed: int, deploys: int, w: float
 ) -> Signal:
-    if n is None:
-        text = "no service mapped, incident history unknown"
+    if n is None or n < 0:
+        # -1: the service is known but no source reports incidents.
+        text = (
+            "no service mapped, incident history unknown"
+            if n is None
+            else "no incident source, incident history unknown"
+        )
         return Signal("service_incidents", None, w * 0.0, text, 0.0)
     share = min(1.0, n / 3)
     text = f"{_plural(n, 'incident')} in the touched services in the last {days} days"

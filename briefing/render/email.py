@@ -29,6 +29,7 @@ from briefing.render.text import (
     fallback_paragraph,
     narrative_label,
     ordered_cards,
+    unknown_line,
     week_span,
 )
 
@@ -98,6 +99,8 @@ class _EmailContext:
     scope: str
     narrative: str
     unsubscribe_url: str | None
+    # The partial-data line: what no source knew this week.
+    unknown: str | None = None
 
 
 @cache
@@ -200,6 +203,7 @@ def render_email(
         scope=_line(payload.scope.label, _SCOPE_BUDGET),
         narrative=one_line(neutralise(narrative_label(narrative))),
         unsubscribe_url=_unsubscribe_link(unsubscribe_url),
+        unknown=unknown_line(payload.unknown),
     )
     env = _environment()
     html = env.get_template("email.html.j2").render(c=context)

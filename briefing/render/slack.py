@@ -22,6 +22,7 @@ from briefing.render.text import (
     fallback_paragraph,
     narrative_label,
     ordered_cards,
+    unknown_line,
     week_span,
 )
 
@@ -148,6 +149,8 @@ def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, 
         f"Scope: {mrkdwn(one_line(payload.scope.label))}",
         f"Narrative: {mrkdwn(one_line(narrative_label(narrative)))}",
     ]
+    if gaps := unknown_line(payload.unknown):
+        texts.append(gaps)
     elements = [
         {"type": "mrkdwn", "text": truncate(t, _CONTEXT_BUDGET), "verbatim": True}
         for t in texts[:MAX_CONTEXT_ELEMENTS]

@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterable
 
 from briefing.narrative import Narrative
-from briefing.payload import CardView, Counts, FactView, WeekView
+from briefing.payload import CardView, Counts, FactView, UnknownView, WeekView
 
 __all__ = [
     "BANDS",
@@ -20,6 +20,7 @@ __all__ = [
     "format_value",
     "narrative_label",
     "ordered_cards",
+    "unknown_line",
     "week_span",
 ]
 
@@ -61,6 +62,17 @@ def fallback_paragraph(card: CardView) -> str:
     if not card.facts:
         return card.evidence[0] if card.evidence else "No further detail this week."
     return "; ".join(fact_text(f) for f in card.facts) + "."
+
+
+def unknown_line(unknown: UnknownView) -> str | None:
+    """The partial-data footer, e.g. ``"Not known this week: review of 12 of 12 changes."``.
+
+    ``None`` when every source the cards rely on reported.
+    """
+    gaps = unknown.gaps()
+    if not gaps:
+        return None
+    return "Not known this week: " + "; ".join(gaps) + ". Cards count none of it as no risk."
 
 
 def week_span(week: WeekView) -> str:

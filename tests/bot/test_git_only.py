@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +11,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.pipeline import score_all
+from briefing.build import Audience, build_payload
+from briefing.deterministic import write_deterministic
+from briefing.payload import UnknownView
+from briefing.prompt import payload_json
+from briefing.render.email import render_email
+from briefing.render.slack import render_slack
+from briefing.render.text import unknown_line
+from briefing.week import IsoWeek
 from data.config import parse_org_config
 from data.org import sync_org
 from data.sources.local_git import LocalGitSource
@@ -86,3 +95,90 @@ services = ["api"]
     assert [c.key for c in week_aggregate.bot_changes] == ["acme/shop#2"]
     team = week_aggregate.by_team["core"]
     assert team.distribution.total == len(week_aggregate.changes) - 1
+
+
+def test_partial_data_is_named_from_store_to_footer(engine: Engine, tmp_path: Path) -> None:
+    """With only a clone and no incident source, review, CODEOWNERS and incidents reach the
+    payload, the prompt, the headline and both footers as unknown, and the incident-history
+    signal is unknown rather than "0 incidents"."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"api/app.py": "a\n"}, "Initial", T0, "Ada <ada@example.com>")
+    _merge(repo, 1, 1, "Ada <ada@example.com>", "Add caching")
+    _merge(repo, 2, 2, "Bo <bo@example.com>", "Add metrics")
+    org = parse_org_config(
+        f"""
+[[repositories]]
+name = "acme/shop"
+path = "{repo.path}"
+[[services]]
+key = "api"
+repository = "acme/shop"
+paths = ["api/**"]
+[sources]
+reverts_as_incidents = false
+"""
+    )
+    assert org.scoring_config().incidents_known is False
+    with Session(engine) as session:
+        sync_org(session, org)
+        session.commit()
+    run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
+    with Session(engine) as session:
+        score_all(session, org)
+        session.commit()
+        signals = session.exec(
+            select(RiskScoreRow.signals).where(col(RiskScoreRow.subject_key) == "acme/shop#1")
+        ).one()
+        payload = build_payload(session, org, Audience("em", "Em", "UTC"), IsoWeek.of(T0.date()))
+    incident_signal = next(s for s in signals if s["name"] == "service_incidents")
+    assert incident_signal["value"] is None
+    assert "no incident source" in incident_signal["explanation"]
+    changes = payload.distribution.total
+    assert changes == 3
+    assert payload.unknown == UnknownView(
+        changes=changes, review=changes, codeowners=changes, incidents=True
+    )
+    footer = "Not known this week: review of 3 of 3 changes; CODEOWNERS of 3 of 3 changes; "
+    narrative = write_deterministic(payload)
+    assert narrative.headline.startswith("A quiet week as far as the data shows")
+    slack = json.dumps(render_slack(payload, narrative).to_json())
+    assert footer in slack
+    assert footer in render_email(payload, narrative).text
+    assert '"incidents_unknown":true' in payload_json(payload)
+
+
+def test_known_data_leaves_no_footer(engine: Engine, tmp_path: Path) -> None:
+    """CODEOWNERS in the clone and reverts as incidents (the default) leave only review
+    unknown; nothing else is named."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit(
+        {"api/app.py": "a\n", ".github/CODEOWNERS": "* @acme/core\n"},
+        "Initial",
+        T0,
+        "Ada <ada@example.com>",
+    )
+    _merge(repo, 1, 1, "Ada <ada@example.com>", "Add caching")
+    org = parse_org_config(
+        f"""
+[[repositories]]
+name = "acme/shop"
+path = "{repo.path}"
+[[services]]
+key = "api"
+repository = "acme/shop"
+paths = ["api/**"]
+"""
+    )
+    with Session(engine) as session:
+        sync_org(session, org)
+        session.commit()
+    run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
+    with Session(engine) as session:
+        score_all(session, org)
+        session.commit()
+        payload = build_payload(session, org, Audience("em", "Em", "UTC"), IsoWeek.of(T0.date()))
+    assert payload.unknown == UnknownView(changes=2, review=2, codeowners=0, incidents=False)
+    assert unknown_line(payload.unknown) == (
+        "Not known this week: review of 2 of 2 changes. Cards count none of it as no risk."
+    )
+    assert "incidents_unknown" not in payload_json(payload)
