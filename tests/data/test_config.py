@@ -130,3 +130,31 @@ def test_incident_window_and_ordered_bands_reach_the_scorer() -> None:
     assert (cfg.active_incident_grace_hours, cfg.incident_lookback_days) == (2.5, 14)
     assert (cfg.bands.moderate, cfg.bands.high, cfg.bands.critical) == (20, 50, 70)
     assert parse_org_config("").scoring_config().active_incident_grace_hours == 4.0
+
+
+@pytest.mark.parametrize(
+    ("sources", "known"),
+    [
+        ("", True),
+        ("[sources]\nreverts_as_incidents = false\n", False),
+        (
+            '[sources]\nreverts_as_incidents = false\n[[sources.files]]\npath = "i.csv"\n',
+            True,
+        ),
+        (
+            '[sources]\nreverts_as_incidents = false\n[[sources.files]]\npath = "d.csv"\n'
+            'kind = "deploys"\n',
+            False,
+        ),
+        ("[sources]\nreverts_as_incidents = false\n[sources.pagerduty]\n", True),
+        ("[sources]\nreverts_as_incidents = false\n[sources.opsgenie]\n", True),
+        ("[sources]\nreverts_as_incidents = false\n[sources.github]\n", False),
+        (
+            '[sources]\nreverts_as_incidents = false\n[sources.github]\nincident_label = "inc"\n',
+            True,
+        ),
+    ],
+)
+def test_incident_history_is_known_only_with_an_incident_source(sources: str, known: bool) -> None:
+    """The scorer treats incident history as known exactly when some source reports incidents."""
+    assert parse_org_config(sources).scoring_config().incidents_known is known

@@ -380,6 +380,35 @@ def test_signal_table(
     assert reason in signal.explanation
 
 
+@pytest.mark.parametrize(
+    ("incidents_known", "ctx_kw", "known", "reason"),
+    [
+        (True, {}, True, "0 incidents in the touched services"),
+        (True, {"recent_incidents": 2}, True, "2 incidents"),
+        (False, {}, False, "no incident source, incident history unknown"),
+        (False, {"recent_incidents": 0, "service_deploys": 4}, False, "no incident source"),
+    ],
+)
+def test_incident_history_is_unknown_without_an_incident_source(
+    incidents_known: bool, ctx_kw: dict[str, Any], known: bool, reason: str
+) -> None:
+    """Without any incident source, a service's incident history is unknown, never 0 incidents."""
+    config = replace(CONFIG, incidents_known=incidents_known)
+    signal = _measure("service_incidents", _change(), _ctx(**ctx_kw), config)
+    assert signal.known is known
+    assert reason in signal.explanation
+    if not known:
+        assert signal.points == 0.0
+
+
+def test_unreported_coverage_is_not_a_coverage_drop() -> None:
+    """Coverage no source reported is unknown: small changes earn nothing and the reason says
+    nothing of coverage."""
+    signal = _measure("tests", _change(coverage_delta=None), _ctx(), CONFIG)
+    assert signal.share == 0.0
+    assert "coverage" not in signal.explanation
+
+
 def test_every_signal_has_rows_in_the_table() -> None:
     """The table covers every change signal the scorer runs."""
     assert {c[0] for c in CASES} == set(SIGNALS)
