@@ -63,12 +63,16 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
 
 
 def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
-    return (
+    text = (
         f"{_num(_fact(card, 'high-risk changes this week'))} of "
         f"{_num(_fact(card, 'changes this week'))} changes were high risk this week "
         f"({_num(_fact(card, 'high-risk share this week'))}%, last week "
         f"{_num(_fact(card, 'high-risk share last week'))}%)."
     )
+    driver = _driver(card)
+    if driver:
+        text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
+    return text
 
 
 def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
@@ -130,6 +134,19 @@ def _p_agent(_payload: BriefingPayload, card: CardView) -> str:
     )
 
 
+def _p_agent_surge(_payload: BriefingPayload, card: CardView) -> str:
+    text = (
+        f"AI agents wrote {_many(_fact(card, 'agent changes this week'), 'change')} this week, "
+        f"{_num(_fact(card, 'agent share of changes'))}% of the total, up from "
+        f"{_num(_fact(card, 'agent share last week'))}% last week; "
+        f"{_num(_fact(card, 'high-risk agent changes'))} of them high risk."
+    )
+    unknown = _fact(card, "agent changes with review unknown")
+    if unknown:
+        text += f" Whether a human reviewed {_num(unknown)} of them is unknown."
+    return text
+
+
 def _p_improvement(payload: BriefingPayload, card: CardView) -> str:
     return (
         f"{payload.team_name(card.subject or '')} cut its high-risk share to "
@@ -185,6 +202,7 @@ _PARAGRAPHS: dict[str, Callable[[BriefingPayload, CardView], str]] = {
     "cfr": _p_cfr,
     "codeowners": _p_codeowners,
     "agent": _p_agent,
+    "agent_surge": _p_agent_surge,
     "improvement": _p_improvement,
     "mttr_improved": _p_mttr_improved,
     "cfr_improved": _p_cfr_improved,
@@ -223,6 +241,7 @@ def _action(payload: BriefingPayload, card: CardView) -> str | None:
         )
     actions = {
         "agent": "Require a human approval before AI-agent PRs merge (branch protection).",
+        "agent_surge": "Check who reviews the AI agents' changes before more of them merge.",
         "mttr": "Review this week's slow incident responses: paging, runbooks and rollback.",
         "cfr": "Look at the failed deploys before the next release.",
         "codeowners": "Extend CODEOWNERS to the paths changed without an owner.",

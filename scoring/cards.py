@@ -43,6 +43,7 @@ class CardKind(StrEnum):
     CFR = "cfr"
     CODEOWNERS = "codeowners"
     AGENT = "agent"
+    AGENT_SURGE = "agent_surge"
     IMPROVEMENT = "improvement"
     # Positive signals: the same numbers as the cards above, moved materially the good way.
     MTTR_IMPROVED = "mttr_improved"
@@ -102,6 +103,8 @@ def _shift(
     if min(this.distribution.total, last.distribution.total) < r.shift_min_changes:
         return
     elevated = [c.key for c in this.changes if c.elevated]
+    if len(elevated) < r.shift_min_high_risk:
+        return
     # When concentration cards already show most of the high-risk changes, a
     # scope-wide shift card would only repeat them.
     if elevated and 2 * sum(1 for k in elevated if k in covered) >= len(elevated):
@@ -110,19 +113,23 @@ def _shift(
     sev = _pick(now - before, r.shift_warning_pp, r.shift_critical_pp)
     if sev is None:
         return
+    facts = [
+        Fact("high-risk share this week", _r(now), "%"),
+        Fact("high-risk share last week", _r(before), "%"),
+        Fact("high-risk changes this week", this.distribution.elevated),
+        Fact("changes this week", this.distribution.total),
+    ]
+    # The shift's main driver rides on it, so no driver card retells the same story.
+    if this.drivers:
+        facts.append(Fact(f"{DRIVEN_BY}{this.drivers[0][0]}", this.drivers[0][1]))
     yield Card(
         "shift",
         CardKind.SHIFT,
         sev,
         "More changes are high risk than last week",
         None,
-        (
-            Fact("high-risk share this week", _r(now), "%"),
-            Fact("high-risk share last week", _r(before), "%"),
-            Fact("high-risk changes this week", this.distribution.elevated),
-            Fact("changes this week", this.distribution.total),
-        ),
-        tuple(c.key for c in this.changes if c.elevated)[:10],
+        tuple(facts),
+        tuple(elevated),
     )
 
 
@@ -162,7 +169,8 @@ def _drivers(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, concentrations: tuple[Card, ...]
 ) -> Iterator[Card]:
     before = dict(last.drivers)
-    # A driver a concentration card names, or changes it already shows, are not repeated.
+    # A driver a concentration or shift card names, or changes it already shows, are
+    # not repeated.
     named = {
         f.label.removeprefix(DRIVEN_BY)
         for card in concentrations
@@ -245,7 +253,7 @@ def _cfr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Car
     if now is None or before is None or len(this.deploys) < r.cfr_min_deploys:
         return
     # In a small team one linked incident can be the whole threshold; one is not a trend.
-    if this.failed_deploys < r.cfr_min_failed_deploys:
+    if this.failed_deploys < r.cfr_min_failed_deploys or not _reaches(now, r.cfr_min_rate):
         return
     sev = _pick(now - before, r.cfr_warning_pp, r.cfr_critical_pp)
     if sev is None:
@@ -313,6 +321,37 @@ def _agents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator
             Fact("unreviewed agent changes high risk", high_risk),
         ),
         tuple(c.key for c in unreviewed),
+    )
+
+
+def _agent_surge(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Card]:
+    agent = this.agent_changes
+    if len(agent) < r.agent_surge_min_changes or not this.changes or not last.changes:
+        return
+    # Unreviewed agent changes are that card's story; its facts carry the share.
+    if len(this.agent_unreviewed) >= r.agent_unreviewed_warning:
+        return
+    now = 100.0 * len(agent) / len(this.changes)
+    before = 100.0 * len(last.agent_changes) / len(last.changes)
+    if not _reaches(now - before, r.agent_surge_min_rise_pp):
+        return
+    high_risk = sum(1 for c in agent if c.elevated)
+    unknown = sum(1 for c in agent if c.human_reviewed is None)
+    sev = Severity.WARNING if high_risk or unknown else Severity.INFO
+    yield Card(
+        "agent:surge",
+        CardKind.AGENT_SURGE,
+        sev,
+        "AI agents wrote a larger share of the changes",
+        None,
+        (
+            Fact("agent share of changes", _r(now), "%"),
+            Fact("agent share last week", _r(before), "%"),
+            Fact("agent changes this week", len(agent)),
+            Fact("high-risk agent changes", high_risk),
+            Fact("agent changes with review unknown", unknown),
+        ),
+        tuple(c.key for c in agent)[:10],
     )
 
 
@@ -443,6 +482,7 @@ _Rule = Callable[[WeekAggregate, WeekAggregate, CardRules], Iterator[Card]]
 _INDEPENDENT: tuple[_Rule, ...] = (
     _incidents,
     _agents,
+    _agent_surge,
     _mttr,
     _cfr,
     _codeowners,
@@ -458,6 +498,7 @@ _ORDER = (
     CardKind.CONCENTRATION,
     CardKind.INCIDENT,
     CardKind.AGENT,
+    CardKind.AGENT_SURGE,
     CardKind.MTTR,
     CardKind.CFR,
     CardKind.SHIFT,
@@ -475,10 +516,11 @@ def build_cards(this: WeekAggregate, last: WeekAggregate, rules: CardRules) -> t
     """Every card the rules produce, most severe first, in a stable order."""
     concentrations = tuple(_concentration(this, last, rules))
     covered = frozenset(k for card in concentrations for k in card.evidence)
+    shifts = tuple(_shift(this, last, rules, covered))
     cards = [
         *concentrations,
-        *_shift(this, last, rules, covered),
-        *_drivers(this, last, rules, concentrations),
+        *shifts,
+        *_drivers(this, last, rules, (*concentrations, *shifts)),
         *(card for rule in _INDEPENDENT for card in rule(this, last, rules)),
     ]
     order = {kind: n for n, kind in enumerate(_ORDER)}

@@ -80,11 +80,18 @@ class CardRules:
     Every threshold belongs to the side that fires: a number exactly at it counts.
     """
 
+    # A change adding this many lines of hand-written code is high risk whatever else
+    # is known: more than a reviewer takes in at once (SmartBear's Cisco study of
+    # 2,500 reviews: defect finding falls off beyond 200–400 lines per review).
+    large_change_lines: int = 400
     # Risk distribution shift: share of changes in high or critical; both weeks
     # need at least ``shift_min_changes`` changes.
     shift_warning_pp: float = 10.0
     shift_critical_pp: float = 20.0
     shift_min_changes: int = 5
+    # ... and at least this many high-risk changes this week: in a small team one
+    # high-risk change is ten points of share, not a shift.
+    shift_min_high_risk: int = 3
     # Concentration: one service's high-risk share this week.
     concentration_warning_share: float = 35.0
     concentration_critical_share: float = 50.0
@@ -114,6 +121,9 @@ class CardRules:
     cfr_min_deploys: int = 4
     # A change-failure-rate card needs at least this many failed deploys this week.
     cfr_min_failed_deploys: int = 2
+    # ... and a rate this week of at least this percentage: DORA counts up to 15 % as
+    # its best performers' rate, so a rise that stays below it is no warning.
+    cfr_min_rate: float = 15.0
     # CODEOWNERS coverage of touched files, drop in percentage points; both weeks
     # need ``codeowners_min_files`` touched files with CODEOWNERS data (a file
     # counts once per change touching it). A rise of ``codeowners_warning_drop_pp``
@@ -128,6 +138,11 @@ class CardRules:
     # Positive: every agent change reviewed this week, at least this many of them,
     # after ``agent_unreviewed_warning`` or more went unreviewed last week.
     agent_reviewed_min_changes: int = 3
+    # AI agents' share of the week's changes rose by this many points, with at least
+    # ``agent_surge_min_changes`` agent changes: a warning when any of them is high
+    # risk or not known to be human-reviewed, info otherwise.
+    agent_surge_min_rise_pp: float = 15.0
+    agent_surge_min_changes: int = 5
     # Positive: a team whose high-risk share fell, with enough changes in each week.
     improvement_min_drop_pp: float = 15.0
     improvement_min_changes: int = 5

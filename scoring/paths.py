@@ -118,6 +118,12 @@ _SENSITIVE_WORDS = frozenset(
 # Stylesheets and images are never sensitive code (tokens.css holds design tokens).
 _ASSET = re.compile(r"[^/]*\.(css|scss|sass|less|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|snap)")
 
+# Generated, vendored or built files: added by tools, never read line by line.
+_GENERATED = re.compile(
+    r"/(?:vendor|third_party|node_modules|dist|generated|__generated__)/"
+    r"|(?:\.min\.(js|css)|\.pb\.go|_pb2(_grpc)?\.pyi?|\.g\.dart|\.generated\.\w+|\.lock"
+    r"|\.(json|csv|tsv|txt|snap|svg|map))$"
+)
 _MANIFEST = re.compile(
     r"/(?:requirements/[^/]+\.(txt|in)$"  # pip's requirements/base.txt
     r"|(package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?"
@@ -139,6 +145,9 @@ class PathKinds:
     infra: bool
     sensitive: bool
     manifest: bool
+    # Hand-written code a reviewer reads: not a test, doc, example, manifest, asset or
+    # generated or vendored file.
+    code: bool = True
 
 
 # The same paths come back change after change; classifying each once keeps a
@@ -156,6 +165,7 @@ def path_kinds(path: str) -> PathKinds:
         or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None
     )
     code = not (test or aside)
+    manifest = _MANIFEST.search(slashed) is not None and _FIXTURE.search(slashed) is None
     return PathKinds(
         migration=migration,
         test=test,
@@ -163,7 +173,11 @@ def path_kinds(path: str) -> PathKinds:
         sensitive=code
         and not _SENSITIVE_WORDS.isdisjoint(map(str.lower, _WORDS.findall(path)))
         and _ASSET.fullmatch(name) is None,
-        manifest=_MANIFEST.search(slashed) is not None and _FIXTURE.search(slashed) is None,
+        manifest=manifest,
+        code=code
+        and not manifest
+        and _ASSET.fullmatch(name) is None
+        and _GENERATED.search(slashed) is None,
     )
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "RiskScore",
     "active_incidents",
     "band_for",
+    "gate_floor",
     "iter_scores",
     "known_scale",
     "score_change",
@@ -46,10 +47,11 @@ class Band(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """A hard rule that lifts a score to at least the critical threshold."""
+    """A hard rule that lifts a score to at least the threshold of the band ``floor``."""
 
     name: str
     explanation: str
+    floor: Band = Band.CRITICAL
 
 
 @quick_init
@@ -84,6 +86,13 @@ def band_for(score: float, config: ScoringConfig) -> Band:
     return Band.SAFE
 
 
+def gate_floor(gates: Iterable[Gate], config: ScoringConfig) -> float:
+    """The lowest score ``gates`` allow: the highest of their floors' thresholds (0 for none)."""
+    b = config.bands
+    floors = {Band.CRITICAL: b.critical, Band.HIGH: b.high, Band.MODERATE: b.moderate}
+    return max((floors.get(g.floor, 0.0) for g in gates), default=0.0)
+
+
 def _finish(
     subject: str,
     signals: Sequence[Signal],
@@ -95,7 +104,7 @@ def _finish(
     # ``min(100.0, total)`` without the call: the same value, NaN included.
     raw = total if total < 100.0 else 100.0
     if gates:
-        raw = max(raw, config.bands.critical)
+        raw = max(raw, gate_floor(gates, config))
     score = round(raw)
     return RiskScore(
         subject,
@@ -173,6 +182,15 @@ def _score_change(
     if ctx.error_budget_spent:
         gates.append(
             Gate("error_budget", "merged while a touched service had spent its error budget")
+        )
+    added = change_files(change).code_added
+    if added >= config.rules.large_change_lines:
+        gates.append(
+            Gate(
+                "large_change",
+                f"{added} lines of code added: more than one review takes in",
+                Band.HIGH,
+            )
         )
     return _finish(change.key, signals, gates, config, version)
 

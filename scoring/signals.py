@@ -41,6 +41,8 @@ class ChangeFiles:
     test_files: int
     # Lines added and deleted in files that are not tests.
     source_lines: int
+    # Lines added to hand-written code (``PathKinds.code``): what a reviewer must read.
+    code_added: int
     # The first schema migration among the files, in their order.
     migration: str | None
     infra: bool
@@ -69,7 +71,7 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
     last = _last_change_files[0]
     if last is not None and last[0] is change:
         return last[1]
-    test_files = source_lines = owner_files = unowned_files = 0
+    test_files = source_lines = code_added = owner_files = unowned_files = 0
     migration: str | None = None
     infra = sensitive = manifest = False
     logins: frozenset[str] | None = None
@@ -80,6 +82,8 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
             test_files += 1
         else:
             source_lines += f.added + f.deleted
+        if k.code:
+            code_added += f.added
         if k.migration and migration is None:
             migration = path
         infra |= k.infra
@@ -103,6 +107,7 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
     files = ChangeFiles(
         test_files,
         source_lines,
+        code_added,
         migration,
         infra,
         sensitive,

@@ -19,7 +19,7 @@ from scoring.config import ScoringConfig
 from scoring.errors import ConfigError, SourceError
 from scoring.facts import ChangeFacts
 from scoring.metrics import BacktestResult, evaluate
-from scoring.risk import RiskScore, score_changes
+from scoring.risk import RiskScore, gate_floor, score_changes
 
 __all__ = [
     "MinedWindow",
@@ -74,14 +74,14 @@ def is_labelled(sha: str, labels: frozenset[str], lengths: Iterable[int] | None 
 
 
 def ranking_score(risk: RiskScore, config: ScoringConfig) -> float:
-    """The score before rounding and capping, with hard gates still lifting it to critical.
+    """The score before rounding and capping, with hard gates still lifting it to their floor.
 
     ``RiskScore.score`` is a rounded integer capped at 100, so many commits tie;
     the unrounded sum of signal points orders them by the same signals without
     the ties, which AUC and lift would otherwise split at random.
     """
     raw = sum(s.points for s in risk.signals)
-    return max(raw, config.bands.critical) if risk.gates else raw
+    return max(raw, gate_floor(risk.gates, config)) if risk.gates else raw
 
 
 def _window_error(repo: Path, since: date, until: date) -> SourceError:

@@ -56,14 +56,15 @@ def test_quiet_week_makes_no_card() -> None:
     [
         pytest.param(20, 1, 20, 0, None, id="5pp-no-card"),
         pytest.param(21, 2, 21, 0, None, id="9.5pp-just-below-warning"),
-        pytest.param(20, 2, 20, 0, W, id="10pp-exactly-warning"),
+        pytest.param(30, 3, 30, 0, W, id="10pp-exactly-warning"),
+        pytest.param(20, 2, 20, 0, None, id="2-high-risk-below-min"),
         pytest.param(30, 7, 30, 4, W, id="10pp-exactly-warning-23.3-vs-13.3"),
         pytest.param(21, 4, 21, 0, W, id="19pp-just-below-critical"),
         pytest.param(20, 4, 20, 0, C, id="20pp-exactly-critical"),
         pytest.param(15, 7, 15, 4, C, id="20pp-exactly-critical-46.7-vs-26.7"),
         pytest.param(20, 0, 20, 4, None, id="share-fell"),
         pytest.param(4, 2, 20, 0, None, id="4-changes-this-week-below-min"),
-        pytest.param(5, 1, 20, 0, C, id="5-changes-this-week-at-min"),
+        pytest.param(5, 3, 20, 0, C, id="5-changes-this-week-at-min"),
         pytest.param(20, 4, 4, 0, None, id="4-changes-last-week-below-min"),
         pytest.param(20, 4, 5, 0, C, id="5-changes-last-week-at-min"),
         pytest.param(20, 4, 0, 0, None, id="no-changes-last-week"),
@@ -72,7 +73,8 @@ def test_quiet_week_makes_no_card() -> None:
 def test_shift(
     this_total: int, this_high: int, last_total: int, last_high: int, expected: str | None
 ) -> None:
-    """The high-risk share rising 10 points is a warning, 20 critical, given 5 changes each week."""
+    """The high-risk share rising 10 points is a warning, 20 critical, given 5 changes each week
+    and 3 high-risk ones this week."""
     this = aggregate(spread(this_total, this_high))
     last = aggregate(spread(last_total, last_high, -1))
     assert severities(this, last) == ({"shift": expected} if expected else {})
@@ -170,16 +172,26 @@ def test_concentration_names_its_top_driver(
         pytest.param(3, 1, W, id="3-changes-at-min-rise-2-at-min"),
         pytest.param(3, 2, None, id="rise-1-below-min"),
         pytest.param(4, 2, W, id="rise-exactly-2"),
-        pytest.param(8, 0, W, id="many-new"),
+        pytest.param(8, 0, None, id="many-new-told-by-the-shift-card"),
         pytest.param(5, 8, None, id="fell"),
     ],
 )
 def test_driver(this_count: int, last_count: int, expected: str | None) -> None:
-    """A signal behind at least 3 high-risk changes, 2 more than last week, is a warning."""
+    """A signal behind at least 3 high-risk changes, 2 more than last week, is a warning,
+    unless a shift card fired and names it."""
     this = aggregate(spread(30, this_count, drivers=("review",)))
     last = aggregate(spread(30, last_count, -1, drivers=("review",)))
     driver_cards = {k: v for k, v in severities(this, last).items() if k.startswith("driver:")}
     assert driver_cards == ({"driver:review": expected} if expected else {})
+
+
+def test_a_shift_names_its_driver_instead_of_a_driver_card() -> None:
+    """When the whole scope shifted, its main driver is a fact of the shift card, not a card."""
+    this = aggregate(spread(30, 8, drivers=("review",)))
+    last = aggregate(spread(30, 0, -1, drivers=("review",)))
+    (card,) = cards(this, last)
+    assert card.kind is CardKind.SHIFT
+    assert facts(card)["high-risk changes driven by review"] == 8
 
 
 @pytest.mark.parametrize(
@@ -378,6 +390,23 @@ def test_cfr_counts_deploys_with_linked_incidents_as_failed() -> None:
 
 
 @pytest.mark.parametrize(
+    ("deploys_this_week", "failed", "expected"),
+    [
+        pytest.param(20, 2, {}, id="10pct-below-min-rate"),
+        pytest.param(20, 3, {"cfr": W}, id="15pct-at-min-rate"),
+        pytest.param(10, 2, {"cfr": W}, id="20pct"),
+    ],
+)
+def test_cfr_needs_a_rate_above_the_best_performers(
+    deploys_this_week: int, failed: int, expected: dict[str, str]
+) -> None:
+    """A rate that rose 10 points but stays under `cfr_min_rate` (15 %) makes no card."""
+    this = aggregate(spread(30, 0), deploys("s0", deploys_this_week, failed))
+    last = aggregate(spread(30, 0, -1), deploys("s0", 20, 0, -1))
+    assert severities(this, last) == expected
+
+
+@pytest.mark.parametrize(
     ("min_failed", "expected"),
     [
         pytest.param(1, {"cfr": W}, id="1-fires-on-one-failure"),
@@ -386,7 +415,8 @@ def test_cfr_counts_deploys_with_linked_incidents_as_failed() -> None:
 )
 def test_cfr_min_failed_deploys_is_a_rule(min_failed: int, expected: dict[str, str]) -> None:
     """`cfr_min_failed_deploys` can be overridden like every other `[scoring.rules]` key."""
-    rules = ScoringConfig().with_overrides({"rules": {"cfr_min_failed_deploys": min_failed}}).rules
+    overrides = {"cfr_min_failed_deploys": min_failed, "cfr_min_rate": 5.0}
+    rules = ScoringConfig().with_overrides({"rules": overrides}).rules
     this = aggregate(spread(30, 0), deploys("s0", 10, 1))
     last = aggregate(spread(30, 0, -1), deploys("s0", 10, 0, -1))
     assert severities(this, last, rules) == expected
@@ -640,7 +670,7 @@ def _busy() -> tuple[WeekAggregate, WeekAggregate]:
             *mix("search", 8, 0, team="find"),
             change("docs#0", "docs", Band.SAFE, files_with_owner=16, files_with_owner_data=20),
         ],
-        [risky, *deploys("payments", 20, 2)],
+        [risky, *deploys("payments", 20, 3)],
         [
             incident("INC-1", "payments", risky.finished_at + timedelta(hours=2), 300, risky),
             incident("INC-2", "payments", at(0, 40), 300),
@@ -675,7 +705,6 @@ def test_cards_are_ordered_by_severity_then_kind() -> None:
         (W, "concentration:checkout"),
         (W, "cfr"),
         (W, "codeowners"),
-        (W, "driver:review"),
         (INFO, "improvement:find"),
     ]
 
@@ -685,7 +714,7 @@ def test_severity_counts_match_the_cards() -> None:
     this, last = _busy()
     assert severity_counts(cards(this, last)) == {
         Severity.CRITICAL: 5,
-        Severity.WARNING: 4,
+        Severity.WARNING: 3,
         Severity.INFO: 1,
     }
 
@@ -701,7 +730,7 @@ def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
                 *mix("search", 8, 0, team="find"),
                 change("docs#0", "docs", Band.SAFE, files_with_owner=16, files_with_owner_data=20),
             ],
-            deploys("checkout", 20, 2),
+            deploys("checkout", 20, 3),
             [
                 incident("INC-1", "checkout", at(0, 30), 80),
                 incident("INC-2", "checkout", at(0, 40), 80),
@@ -734,7 +763,6 @@ def test_cards_of_one_severity_follow_the_documented_kind_order() -> None:
         (W, "cfr"),
         (W, "shift"),
         (W, "codeowners"),
-        (W, "driver:review"),
         (INFO, "improvement:find"),
     ]
 
@@ -798,6 +826,7 @@ _FACTS: list[tuple[str, _Expected]] = [
             "high-risk share last week": round(p.distribution.elevated_share, 1),
             "high-risk changes this week": t.distribution.elevated,
             "changes this week": t.distribution.total,
+            f"high-risk changes driven by {t.drivers[0][0]}": t.drivers[0][1],
         },
     ),
     (
@@ -834,15 +863,6 @@ _FACTS: list[tuple[str, _Expected]] = [
         },
     ),
     (
-        "driver:review",
-        lambda t, p: {
-            "high-risk changes driven this week": sum(
-                c.elevated and "review" in c.drivers for c in t.changes
-            ),
-            "high-risk changes driven last week": dict(p.drivers).get("review", 0),
-        },
-    ),
-    (
         "improvement:find",
         lambda t, p: {
             "high-risk share this week": _share(t, "find", "team"),
@@ -859,6 +879,17 @@ def test_card_facts_are_the_aggregates(card_id: str, expected: _Expected) -> Non
     this, last = _busy()
     card = {c.id: c for c in cards(this, last)}[card_id]
     assert facts(card) == expected(this, last)
+
+
+def test_driver_card_facts_are_the_aggregates() -> None:
+    """A driver card counts the high-risk changes the signal drove this week and last."""
+    this = aggregate(spread(30, 3, drivers=("review",)))
+    last = aggregate(spread(30, 1, -1, drivers=("review",)))
+    card = {c.id: c for c in cards(this, last)}["driver:review"]
+    assert facts(card) == {
+        "high-risk changes driven this week": 3,
+        "high-risk changes driven last week": 1,
+    }
 
 
 def _positives() -> tuple[WeekAggregate, WeekAggregate]:
@@ -1007,3 +1038,41 @@ def test_agent_review_unknown_is_never_counted_as_unreviewed(
     this = aggregate([*spread(30, 0, 0), *agents])
     found = severities(this, aggregate(spread(30, 0, -1)))
     assert found.get("agent:unreviewed") == expected
+
+
+def _agents(
+    n: int, week: int = 0, *, reviewed: bool | None = True, high: int = 0
+) -> list[ScoredChange]:
+    return [
+        change(
+            f"ai#{week}.{i}",
+            f"a{i % 5}",
+            Band.HIGH if i < high else Band.SAFE,
+            week,
+            agent_involved=True,
+            human_reviewed=reviewed,
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("this_agents", "last_agents", "reviewed", "high", "expected"),
+    [
+        pytest.param(5, 0, True, 0, INFO, id="5-reviewed-safe-info"),
+        pytest.param(5, 0, None, 0, W, id="review-unknown-warning"),
+        pytest.param(5, 0, True, 1, W, id="one-high-risk-warning"),
+        pytest.param(4, 0, None, 0, None, id="4-below-min"),
+        pytest.param(6, 3, None, 0, None, id="rise-below-15pp"),
+        pytest.param(5, 0, False, 0, None, id="unreviewed-told-by-the-agent-card"),
+    ],
+)
+def test_agent_surge(
+    this_agents: int, last_agents: int, reviewed: bool | None, high: int, expected: str | None
+) -> None:
+    """Agents' share of changes rising 15 points over 5+ agent changes is a card: a warning
+    when any is high risk or not known reviewed, info when all were reviewed and safe."""
+    this = aggregate([*spread(25, 0), *_agents(this_agents, reviewed=reviewed, high=high)])
+    last = aggregate([*spread(25, 0, -1), *_agents(last_agents, -1)])
+    found = {k: v for k, v in severities(this, last).items() if k == "agent:surge"}
+    assert found == ({"agent:surge": expected} if expected else {})

@@ -354,11 +354,12 @@ def test_gates_lift_to_the_configured_critical_threshold() -> None:
     assert (result.score, result.band) == (70, Band.CRITICAL)
 
 
-def _big(key: str, *, owned: bool = True, **kw: Any) -> ChangeFacts:
-    """A 1,200-line change over 12 files of one service; CODEOWNERS data only when ``owned``."""
+def _big(key: str, *, owned: bool = True, per_file: int = 30, **kw: Any) -> ChangeFacts:
+    """A change over 12 files of one service, 360 lines by default (under the large-change
+    gate); CODEOWNERS data only when ``owned``."""
     owners = ("@t",) if owned else None
     files = tuple(
-        FileChange(f"svc/m{i}.py", 100, 0, service="svc", owners=owners) for i in range(12)
+        FileChange(f"svc/m{i}.py", per_file, 0, service="svc", owners=owners) for i in range(12)
     )
     return _change(key, files=files, **kw)
 
@@ -407,7 +408,7 @@ def test_a_big_rewrite_from_a_bare_history_reaches_high() -> None:
         )
         for week in range(3)
     ]
-    rewrite = _big("r#22", owned=False, reviews=(), reviews_known=False)
+    rewrite = _big("r#22", owned=False, per_file=100, reviews=(), reviews_known=False)
     small = _change("r#23", reviews=(), reviews_known=False)
     scores = score_changes([*earlier, rewrite, small], [], CONFIG)
     assert scores["r#22"].band.elevated
@@ -421,3 +422,43 @@ def test_scaling_is_capped_at_double() -> None:
     result = score_change(change, History().context(change), config)
     size = next(s for s in result.signals if s.name == "size")
     assert size.points == pytest.approx(config.weights.size * size.share * 2.0)
+
+
+@pytest.mark.parametrize(
+    ("files", "gated"),
+    [
+        pytest.param((("svc/a.py", 399),), False, id="399-code-lines"),
+        pytest.param((("svc/a.py", 400),), True, id="400-code-lines"),
+        pytest.param((("svc/a.py", 200), ("svc/b.go", 200)), True, id="400-over-two-files"),
+        pytest.param((("svc/a.py", 300), ("svc/tests/test_a.py", 300)), False, id="tests-aside"),
+        pytest.param((("svc/a.py", 300), ("docs/guide.md", 300)), False, id="docs-aside"),
+        pytest.param((("svc/a.py", 10), ("package-lock.json", 5000)), False, id="lockfile"),
+        pytest.param((("svc/a.py", 10), ("vendor/lib/x.go", 900)), False, id="vendored"),
+        pytest.param((("svc/a.py", 10), ("svc/api_pb2.py", 900)), False, id="generated"),
+        pytest.param((("svc/a.py", 10), ("svc/data/cities.csv", 900)), False, id="data-file"),
+    ],
+)
+def test_large_change_gate_lifts_to_high(files: tuple[tuple[str, int], ...], gated: bool) -> None:
+    """400 or more added lines of hand-written code lift a change to at least high, never to
+    critical by themselves; tests, docs, manifests, vendored, generated and data files aside."""
+    change = _change(
+        "r#30",
+        files=tuple(FileChange(p, n, 0, service="svc") for p, n in files),
+        reviews=(),
+        reviews_known=False,
+    )
+    result = score_changes([change], [], CONFIG)["r#30"]
+    names = [g.name for g in result.gates]
+    assert ("large_change" in names) is gated
+    if gated:
+        assert result.score >= CONFIG.bands.high
+        assert result.band in (Band.HIGH, Band.CRITICAL)
+        assert "lines of code added" in result.gates[-1].explanation
+
+
+def test_large_change_threshold_is_a_rule() -> None:
+    """`[scoring.rules] large_change_lines` moves the gate."""
+    config = CONFIG.with_overrides({"rules": {"large_change_lines": 100}})
+    change = _change("r#31", files=(FileChange("svc/a.py", 120, 0, service="svc"),))
+    assert [g.name for g in score_changes([change], [], config)["r#31"].gates] == ["large_change"]
+    assert score_changes([change], [], CONFIG)["r#31"].gates == ()

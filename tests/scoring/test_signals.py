@@ -540,9 +540,9 @@ def test_change_files_answers_for_the_change_asked_about() -> None:
     team = frozenset[str]()
     both = frozenset({"carol", "dave"})
     for _ in range(2):
-        assert change_files(plain) == ChangeFiles(1, 60, None, False, False, False, 2, 0, team)
+        assert change_files(plain) == ChangeFiles(1, 60, 60, None, False, False, False, 2, 0, team)
         assert change_files(risky) == ChangeFiles(
-            0, 9, "db/migrations/0002.sql", True, False, False, 3, 1, both
+            0, 9, 8, "db/migrations/0002.sql", True, False, False, 3, 1, both
         )
     twin = replace(risky, files=risky.files[:1])
     assert change_files(twin).migration is None
