@@ -178,6 +178,7 @@ def _drivers(
         if f.label.startswith(DRIVEN_BY)
     }
     covered = {k for card in concentrations for k in card.evidence}
+    rising: list[tuple[int, int, str, tuple[str, ...]]] = []
     for name, _ in this.drivers:
         keys = tuple(
             c.key for c in this.changes if c.elevated and name in c.drivers and c.key not in covered
@@ -186,18 +187,24 @@ def _drivers(
         rise = count - before.get(name, 0)
         if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
             continue
-        yield Card(
-            f"driver:{name}",
-            CardKind.DRIVER,
-            Severity.WARNING,
-            f"{name.replace('_', ' ').capitalize()} is driving more high-risk changes",
-            None,
-            (
-                Fact("high-risk changes driven this week", count),
-                Fact("high-risk changes driven last week", before.get(name, 0)),
-            ),
-            keys,
-        )
+        rising.append((-rise, -count, name, keys))
+    if not rising:
+        return
+    # One card for the driver that rose most: the same high-risk changes usually carry
+    # several signals, and one story is told once.
+    _, _, name, keys = min(rising)
+    yield Card(
+        f"driver:{name}",
+        CardKind.DRIVER,
+        Severity.WARNING,
+        f"{name.replace('_', ' ').capitalize()} is driving more high-risk changes",
+        None,
+        (
+            Fact("high-risk changes driven this week", len(keys)),
+            Fact("high-risk changes driven last week", before.get(name, 0)),
+        ),
+        keys,
+    )
 
 
 def _incidents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator[Card]:

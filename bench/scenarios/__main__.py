@@ -1,4 +1,4 @@
-"""``python -m bench.scenarios [--keep DIR] [--jobs N] [--only NAME] [--json]``.
+"""``python -m bench.scenarios [--keep DIR] [--jobs N] [--only NAME] [--pr-median N] [--json]``.
 
 Builds one git-only organisation per planted story, briefs every week of it
 through ``riskbrief``'s own commands and prints, per story, whether its card
@@ -104,11 +104,11 @@ def judge(story: Story, cards: list[CardSeen], seconds: float = 0.0) -> StoryRes
     )
 
 
-def run_story(index: int, root: Path) -> StoryResult:
+def run_story(index: int, root: Path, pr_median: float = 30.0) -> StoryResult:
     """Plan, write and brief one story's organisation under ``root``."""
     story = STORIES[index]
     started = time.perf_counter()
-    plan = steady_plan(1000 + index)
+    plan = steady_plan(1000 + index, pr_median=pr_median)
     story.plant(plan, random.Random(2000 + index))
     where = write_org(plan, root / f"{index:02d}")
     with contextlib.redirect_stdout(io.StringIO()):
@@ -135,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="write the organisations here and keep them")
     parser.add_argument("--jobs", type=int, default=2, help="organisations briefed at once")
     parser.add_argument("--only", help="run only the story with this name")
+    parser.add_argument(
+        "--pr-median", type=float, default=30.0, help="median lines of an ordinary PR"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     chosen = [i for i, s in enumerate(STORIES) if args.only in (None, s.name)]
@@ -145,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         root = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         root.mkdir(parents=True, exist_ok=True)
         with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            results = list(pool.map(run_story, chosen, [root] * len(chosen)))
+            n = len(chosen)
+            results = list(pool.map(run_story, chosen, [root] * n, [args.pr_median] * n))
     wall = time.perf_counter() - started
     expected = sum(r.expected for r in results)
     steady = sum(r.steady_weeks for r in results)

@@ -140,6 +140,8 @@ class OrgPlan:
     codeowners: list[tuple[datetime, str]] = field(default_factory=list)
     holidays: tuple[date, ...] = (HOLIDAY,)
     numbers: int = 100
+    # Median lines of an ordinary PR (log-normal, σ = 1).
+    pr_median: float = 30.0
 
     def next_number(self) -> int:
         """A fresh PR number."""
@@ -206,7 +208,7 @@ def human_pr(
         plan.next_number(),
         service,
         author,
-        files if files is not None else small_files(rng, service),
+        files if files is not None else small_files(rng, service, median=plan.pr_median),
         at,
         title or f"{_title(rng)} in {service}",
         kind,
@@ -267,10 +269,10 @@ def incident(plan: OrgPlan, service: str, opened: datetime, minutes: float, key:
     return found
 
 
-def steady_plan(seed: int, weeks: int = WEEKS) -> OrgPlan:
+def steady_plan(seed: int, weeks: int = WEEKS, pr_median: float = 30.0) -> OrgPlan:
     """An organisation's ``weeks`` steady weeks, the same for the same seed."""
     rng = random.Random(seed)
-    plan = OrgPlan(seed)
+    plan = OrgPlan(seed, pr_median=pr_median)
     plan.codeowners.append(
         (_at(FIRST_MONDAY - timedelta(days=30), 9), codeowners_text(tuple(SERVICES)))
     )

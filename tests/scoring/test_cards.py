@@ -1076,3 +1076,10 @@ def test_agent_surge(
     last = aggregate([*spread(25, 0, -1), *_agents(last_agents, -1)])
     found = {k: v for k, v in severities(this, last).items() if k == "agent:surge"}
     assert found == ({"agent:surge": expected} if expected else {})
+
+
+def test_only_the_driver_that_rose_most_makes_a_card() -> None:
+    """Signals riding on the same high-risk changes make one driver card: the largest rise."""
+    this = aggregate(spread(30, 4, drivers=("review", "size")))
+    last = aggregate(spread(30, 2, -1, drivers=("size",)))
+    assert [c.id for c in cards(this, last)] == ["driver:review"]
