@@ -18,6 +18,8 @@ class CardParagraph(BaseModel):
 
     card_id: str
     text: str
+    # What to do about this card, said beside it; critical and warning cards have one.
+    action: str | None = None
 
 
 class NarrativeUsage(BaseModel):
