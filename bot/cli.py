@@ -31,6 +31,7 @@ from data.sources.kamei import backtest as run_backtest
 from data.sources.kamei import read_kamei_csv
 from data.sources.repo_backtest import backtest_repo, read_labels
 from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
+from data.store import first_event_at
 from data.tables import Subscriber
 from scoring.config import ScoringConfig
 from scoring.errors import DeliveryError, NotFoundError, RiskbriefError
@@ -104,6 +105,32 @@ def _ready_engine(settings: Settings) -> Engine:
     return ready_engine(settings.database_url)
 
 
+def _check_week(
+    session: Session, week: IsoWeek, subscribers: list[Subscriber], as_of: datetime
+) -> None:
+    """Refuse a week that is not over for a subscriber, or that ended before any data."""
+    for s in subscribers:
+        last = IsoWeek.last_complete(as_of, s.timezone)
+        if week.monday > last.monday:
+            raise NotFoundError(
+                f"{week.id} is not over yet for {s.key} ({s.timezone}); "
+                f"the last complete week is {last.id}"
+            )
+    first = first_event_at(session)
+    ends = [week.bounds(s.timezone)[1] for s in subscribers]
+    if first is None:
+        raise NotFoundError(
+            f"riskbrief holds no changes, deploys or incidents yet, so {week.id} has nothing to "
+            "brief; check the sources with `riskbrief doctor`"
+        )
+    if subscribers and all(end <= first for end in ends):
+        last = IsoWeek.last_complete(as_of, subscribers[0].timezone)
+        raise NotFoundError(
+            f"{week.id} ended before riskbrief's first data ({first.date().isoformat()}); "
+            f"pick a week from {IsoWeek.of(first.date()).id} to {last.id}"
+        )
+
+
 def _brief_all(
     session: Session,
     org: OrgConfig,
@@ -122,6 +149,8 @@ def _brief_all(
             raise NotFoundError(
                 f"no active subscriber {only!r}; use one of the keys in riskbrief.toml"
             )
+    if week is not None:
+        _check_week(session, week, subscribers, as_of)
     requests = [(s, week or IsoWeek.last_complete(as_of, s.timezone)) for s in subscribers]
     done = compose_all(session, org, requests, narrator)
     for composed in done:

@@ -97,6 +97,7 @@ def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
         subject=card.subject,
         facts=tuple(FactView(label=f.label, value=f.value, unit=f.unit) for f in card.facts),
         evidence=card.evidence,
+        folded=tuple(k.value for k in card.folded),
     )
 
 

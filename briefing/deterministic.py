@@ -59,6 +59,12 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     driver = _driver(card)
     if driver:
         text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
+    coverage = _maybe(card, "CODEOWNERS coverage this week")
+    if coverage is not None:
+        text += (
+            f" Changed files with a code owner fell to {_num(coverage)}% from "
+            f"{_num(_fact(card, 'CODEOWNERS coverage last week'))}%, mostly here."
+        )
     return text
 
 
@@ -96,6 +102,12 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     text += (
         f" It took {_num(minutes)} min to resolve." if minutes is not None else " It is still open."
     )
+    mttr = _maybe(card, "MTTR this week")
+    if mttr is not None:
+        text += (
+            f" With it, incidents took {_num(mttr)} min to resolve (median) this week, "
+            f"against {_num(_fact(card, 'MTTR last week'))} min last week."
+        )
     return text
 
 

@@ -203,6 +203,8 @@ class CardView(_Value):
     subject: str | None
     facts: tuple[FactView, ...]
     evidence: tuple[str, ...] = ()
+    # Kinds of cards folded into this one because they told the same story.
+    folded: tuple[str, ...] = ()
 
 
 class ScopeView(_Value):

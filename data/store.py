@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from data.tables import (
@@ -32,6 +32,7 @@ from scoring.history import BudgetSpan
 from scoring.risk import RiskScore
 
 __all__ = [
+    "first_event_at",
     "load_changes",
     "load_deploys",
     "load_error_budgets",
@@ -306,3 +307,14 @@ def load_scores(
             out.update({r.subject_key: r for r in session.exec(chunk)})
         return out
     return {r.subject_key: r for r in session.exec(query)}
+
+
+def first_event_at(session: Session) -> datetime | None:
+    """When the earliest stored change merged, deploy finished or incident opened."""
+    firsts = [
+        session.exec(select(func.min(col(Change.merged_at)))).one(),
+        session.exec(select(func.min(col(Deploy.finished_at)))).one(),
+        session.exec(select(func.min(col(Incident.opened_at)))).one(),
+    ]
+    known = [f for f in firsts if f is not None]
+    return min(known) if known else None

@@ -7,7 +7,7 @@ words it. A rule that does not fire makes no card, so a quiet week has none.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from scoring.config import CardRules
@@ -72,6 +72,8 @@ class Card:
     subject: str | None
     facts: tuple[Fact, ...]
     evidence: tuple[str, ...] = ()
+    # Kinds of cards whose story this one tells too, folded into it (see ``_fold``).
+    folded: tuple[CardKind, ...] = ()
 
 
 # Shares are computed in floating point, so a rise that is exactly a threshold in
@@ -519,6 +521,58 @@ _ORDER = (
 )
 
 
+def _absorb(host: Card, guest: Card) -> Card:
+    """``host`` telling ``guest``'s story too: its facts and evidence, the higher severity."""
+    labels = {f.label for f in host.facts}
+    return replace(
+        host,
+        severity=min(host.severity, guest.severity, key=lambda s: s.rank),
+        facts=(*host.facts, *(f for f in guest.facts if f.label not in labels)),
+        evidence=tuple(dict.fromkeys((*host.evidence, *guest.evidence))),
+        folded=(*host.folded, guest.kind, *guest.folded),
+    )
+
+
+def _slowest_incident(cards: list[Card], this: WeekAggregate) -> Card | None:
+    minutes = {i.key: i.minutes_to_resolve or 0.0 for i in this.incidents}
+    hosts = [c for c in cards if c.kind is CardKind.INCIDENT]
+    return max(hosts, key=lambda c: (minutes.get(c.evidence[0], 0.0), c.id), default=None)
+
+
+def _fold_mttr(cards: list[Card], this: WeekAggregate, last: WeekAggregate, r: CardRules) -> None:
+    """An MTTR rise that does not hold without the incidents cards already tell is theirs."""
+    mttr = next((c for c in cards if c.kind is CardKind.MTTR), None)
+    host = _slowest_incident(cards, this)
+    if mttr is None or host is None:
+        return
+    told = {c.evidence[0] for c in cards if c.kind is CardKind.INCIDENT}
+    rest = replace(this, incidents=tuple(i for i in this.incidents if i.key not in told))
+    if any(_mttr(rest, last, r)):
+        return
+    cards[cards.index(host)] = _absorb(host, mttr)
+    cards.remove(mttr)
+
+
+def _fold_codeowners(
+    cards: list[Card], this: WeekAggregate, last: WeekAggregate, r: CardRules
+) -> None:
+    """A coverage drop that does not hold without a concentrating service is that service's."""
+    drop = next((c for c in cards if c.kind is CardKind.CODEOWNERS), None)
+    if drop is None:
+        return
+    for host in (c for c in cards if c.kind is CardKind.CONCENTRATION):
+        outside = [c for c in this.changes if c.service != host.subject]
+        rest = replace(
+            this,
+            files_with_owner_data=sum(c.files_with_owner_data for c in outside),
+            files_with_owner=sum(c.files_with_owner for c in outside),
+        )
+        if not any(_codeowners(rest, last, r)):
+            cards[cards.index(host)] = _absorb(host, drop)
+            cards.remove(drop)
+            return
+
+
 def build_cards(this: WeekAggregate, last: WeekAggregate, rules: CardRules) -> tuple[Card, ...]:
     """Every card the rules produce, most severe first, in a stable order."""
     concentrations = tuple(_concentration(this, last, rules))
@@ -530,6 +584,9 @@ def build_cards(this: WeekAggregate, last: WeekAggregate, rules: CardRules) -> t
         *_drivers(this, last, rules, (*concentrations, *shifts)),
         *(card for rule in _INDEPENDENT for card in rule(this, last, rules)),
     ]
+    # One story, one card: a number another card's story explains is told there.
+    _fold_mttr(cards, this, last, rules)
+    _fold_codeowners(cards, this, last, rules)
     order = {kind: n for n, kind in enumerate(_ORDER)}
     return tuple(sorted(cards, key=lambda c: (c.severity.rank, order[c.kind], c.id)))
 

@@ -58,19 +58,28 @@ def _concerns(subscriber: str, subject: str | None) -> bool:
     return subject in _scope_services(subscriber) or subject in SUBSCRIBERS[subscriber]
 
 
+def _rank(severity: str) -> int:
+    return ("critical", "warning", "info").index(severity)
+
+
 def judge(story: Story, cards: list[CardSeen], seconds: float = 0.0) -> StoryResult:
     """Score one organisation's briefings against its story."""
     last = [c for c in cards if c.week == LAST]
     vp = [c for c in last if c.subscriber == "vp"]
     found = right = 0
     for expect in story.expect:
-        hits = [c for c in vp if c.kind == expect.kind and expect.subject in (None, c.subject)]
+        hits = [c for c in vp if c.tells(expect.kind) and expect.subject in (None, c.subject)]
         # A team in whose services the story happened must hear of it too.
         owners = [s for s in SUBSCRIBERS if s != "vp" and _concerns(s, expect.subject)]
-        heard = all(any(c.subscriber == o and c.kind == expect.kind for c in last) for o in owners)
+        heard = all(any(c.subscriber == o and c.tells(expect.kind) for c in last) for o in owners)
         if hits and heard:
             found += 1
-            right += any(c.severity == expect.severity for c in hits)
+            # A folded story is told at its host's severity, never lower than its own.
+            right += any(
+                c.severity == expect.severity
+                or (c.kind != expect.kind and _rank(c.severity) <= _rank(expect.severity))
+                for c in hits
+            )
     if not story.expect:
         # A story of nothing: found when nobody was alarmed.
         quiet = not any(c.severity in ALARMS for c in last)
@@ -80,7 +89,7 @@ def judge(story: Story, cards: list[CardSeen], seconds: float = 0.0) -> StoryRes
         f"{c.subscriber}: {c.severity} {c.kind}"
         for c in last
         if c.subscriber != "vp"
-        and c.kind in kinds
+        and any(c.tells(k) for k in kinds)
         and not _scope_services(c.subscriber) & set(story.services)
     )
     steady = [w for w in range(FIRST_BRIEFED, LAST) if w not in story.also_weeks]
@@ -96,7 +105,12 @@ def judge(story: Story, cards: list[CardSeen], seconds: float = 0.0) -> StoryRes
         found=found,
         right=right,
         expected=max(1, len(story.expect)),
-        said=tuple(f"{c.severity} {c.kind}" + (f" {c.subject}" if c.subject else "") for c in vp),
+        said=tuple(
+            f"{c.severity} {c.kind}"
+            + (f" {c.subject}" if c.subject else "")
+            + "".join(f" +{k}" for k in c.folded)
+            for c in vp
+        ),
         leaks=leaks,
         steady_weeks=len(steady) * len(SUBSCRIBERS),
         steady_alarms=alarms,

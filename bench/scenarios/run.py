@@ -49,6 +49,12 @@ class CardSeen:
     severity: str
     subject: str | None
     title: str
+    # Kinds of cards whose story this one tells too (one story, one card).
+    folded: tuple[str, ...] = ()
+
+    def tells(self, kind: str) -> bool:
+        """Whether this card tells a story of ``kind``, as its own or folded into it."""
+        return kind == self.kind or kind in self.folded
 
 
 def _branch_commits(pr: Pr) -> list[Commit]:
@@ -248,7 +254,13 @@ def _cards(db: Path) -> list[CardSeen]:
         for card in json.loads(payload)["cards"]:
             seen.append(
                 CardSeen(
-                    key, index, card["kind"], card["severity"], card.get("subject"), card["title"]
+                    key,
+                    index,
+                    card["kind"],
+                    card["severity"],
+                    card.get("subject"),
+                    card["title"],
+                    tuple(card.get("folded", ())),
                 )
             )
     return seen

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 from sqlmodel import Session, col, select
 
 from bot.cli import main
+from briefing.week import IsoWeek
 from data.engine import make_engine
-from data.tables import Change, ChangeFile, Deploy, Incident, RiskScoreRow
+from data.tables import Briefing, Change, ChangeFile, Deploy, Incident, RiskScoreRow
 from tests.data.sources.gitrepo import GitRepo
 
 # A Monday: the week 2026-W47.
@@ -131,3 +132,31 @@ def test_a_clone_alone_gives_owners_reverts_and_merges_through_sync_score_brief(
     back_merged = [c for c in changes.values() if c.title == "Release fix"]
     assert [c.merged_at for c in back_merged] == [_at(5)]
     assert len(changes) == 4  # Initial, #7, the release fix, #9
+
+
+@pytest.mark.parametrize(
+    ("week", "needle"),
+    [
+        pytest.param("2099-W01", "2099-W01 is not over yet for maria (UTC)", id="future"),
+        pytest.param(None, "is not over yet for maria (UTC)", id="current-week"),
+        pytest.param("2020-W01", "2020-W01 ended before riskbrief's first data", id="before-data"),
+    ],
+)
+def test_brief_refuses_a_week_it_cannot_brief(
+    clone: GitRepo, tmp_path: Path, week: str | None, needle: str
+) -> None:
+    """A week not yet over, or over before any data, is refused in one sentence naming the
+    last complete week, and no briefing is recorded for it."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["sync", "--git", str(clone.path)]).exit_code == 0
+    asked = week or IsoWeek.of(datetime.now(UTC).date()).id
+    result = runner.invoke(main, ["brief", "--week", asked, "--out", str(tmp_path / "o")])
+    assert result.exit_code != 0
+    assert needle in result.output
+    last = IsoWeek.last_complete(datetime.now(UTC), "UTC").id
+    assert last in result.output
+    assert "Traceback" not in result.output
+    engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
+    with Session(engine) as session:
+        assert list(session.exec(select(Briefing))) == []
+    engine.dispose()

@@ -14,7 +14,7 @@ __all__ = ["busy_payload"]
 
 
 def busy_payload() -> BriefingPayload:
-    """A week with a concentration, an incident, slower MTTR, agent changes and an improvement."""
+    """A week with a concentration, an incident behind slower MTTR, agents and an improvement."""
     pay_now = [
         scored(n, "payments", "money", Band.HIGH if n < 6 else Band.SAFE, 0) for n in range(8)
     ]

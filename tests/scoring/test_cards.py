@@ -674,6 +674,8 @@ def _busy() -> tuple[WeekAggregate, WeekAggregate]:
         [
             incident("INC-1", "payments", risky.finished_at + timedelta(hours=2), 300, risky),
             incident("INC-2", "payments", at(0, 40), 300),
+            # A third slow one: the MTTR rise holds without INC-1, so it keeps its own card.
+            incident("INC-3", "payments", at(0, 50), 300),
         ],
     )
     last = aggregate(
@@ -1083,3 +1085,76 @@ def test_only_the_driver_that_rose_most_makes_a_card() -> None:
     this = aggregate(spread(30, 4, drivers=("review", "size")))
     last = aggregate(spread(30, 2, -1, drivers=("size",)))
     assert [c.id for c in cards(this, last)] == ["driver:review"]
+
+
+# --- one story, one card ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # Without the risky deploy's incident one resolved incident is left: no trend of its own.
+        pytest.param([200, 200], {"incident:INC-A": C}, id="mttr-driven-by-the-incident-folds"),
+        # Two other slow incidents make the MTTR rise on their own: two stories, two cards.
+        pytest.param(
+            [200, 200, 200], {"incident:INC-A": C, "mttr": C}, id="mttr-holds-without-it-stays"
+        ),
+        # The incident's card stands; the rest of the week resolved fast enough for no MTTR card.
+        pytest.param([200, 30, 30], {"incident:INC-A": C}, id="no-mttr-card-nothing-to-fold"),
+    ],
+)
+def test_an_mttr_rise_the_incident_card_explains_folds_into_it(
+    now: list[float], expected: dict[str, str]
+) -> None:
+    """An MTTR card that would not fire without an incident card's incident is told on that card."""
+    (deploy,) = deploys("checkout", 1, 0, band=Band.HIGH)
+    risky = incident("INC-A", "checkout", deploy.finished_at + timedelta(hours=1), now[0], deploy)
+    others = [incident(f"INC-{n}", "s0", at(0, 30 + n), m) for n, m in enumerate(now[1:])]
+    this = aggregate(spread(30, 0), [deploy], [risky, *others])
+    last = _incident_week([40, 40], -1)
+    made = cards(this, last)
+    assert {c.id: c.severity.value for c in made} == expected
+    host = next(c for c in made if c.id == "incident:INC-A")
+    folded = "mttr" not in expected and now != [200, 30, 30]
+    assert host.folded == ((CardKind.MTTR,) if folded else ())
+    assert ("MTTR this week" in facts(host)) is folded
+
+
+@pytest.mark.parametrize(
+    ("outside_owned", "expected"),
+    [
+        # Every file that lost its owner is Payments': the coverage drop is that card's story.
+        pytest.param((30, 30), {"concentration:payments": C}, id="drop-inside-the-service-folds"),
+        # Files elsewhere lost owners too: the drop holds without Payments and keeps its card.
+        pytest.param(
+            (15, 30),
+            {"concentration:payments": C, "codeowners": C},
+            id="drop-outside-the-service-stays",
+        ),
+    ],
+)
+def test_a_coverage_drop_inside_a_concentrating_service_folds_into_it(
+    outside_owned: tuple[int, int], expected: dict[str, str]
+) -> None:
+    """A CODEOWNERS drop that would not fire without one concentrating service is told there."""
+    unowned = [
+        change(f"p{n}", "payments", Band.HIGH, drivers=("codeowners",), files_with_owner_data=5)
+        for n in range(5)
+    ]
+    elsewhere = change(
+        "docs#0",
+        "docs",
+        Band.SAFE,
+        files_with_owner=outside_owned[0],
+        files_with_owner_data=outside_owned[1],
+    )
+    this = aggregate([*unowned, *mix("payments", 4, 0), *spread(60, 0), elsewhere])
+    before = change("docs#-1", "docs", Band.SAFE, -1, files_with_owner=40, files_with_owner_data=40)
+    last = aggregate([*mix("payments", 8, 0, -1), *spread(60, 0, -1), before])
+    made = cards(this, last)
+    assert {c.id: c.severity.value for c in made} == expected
+    host = next(c for c in made if c.id == "concentration:payments")
+    folded = "codeowners" not in expected
+    assert host.folded == ((CardKind.CODEOWNERS,) if folded else ())
+    assert ("CODEOWNERS coverage this week" in facts(host)) is folded
+    assert host.severity is Severity.CRITICAL
