@@ -78,7 +78,7 @@ def _serve(db: str, slack_url: str, ports: Queue[int]) -> None:
         slack_bot_token="xoxb-bench", slack_signing_secret=SECRET, slack_api_url=slack_url
     )
     app = build_app(settings, engine, sample_org_config(), clock=lambda: NOW)
-    server = HttpServer(wsgi_application(app, engine), "127.0.0.1", 0)
+    server = HttpServer(wsgi_application(app, engine, signing_secret=SECRET), "127.0.0.1", 0)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         server.stop()

@@ -28,6 +28,7 @@ from waitress import create_server, wasyncore
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
 from bot.settings import Settings
 from bot.slack.app import build_app, check_slack_settings
+from bot.slack.signed import signed_only
 from bot.sources import configured_sources
 from data.config import OrgConfig, load_org_config
 from data.engine import make_engine, session_scope
@@ -52,14 +53,23 @@ def _not_found(_environ: WSGIEnvironment, start_response: StartResponse) -> Iter
 
 
 def wsgi_application(
-    app: App | None, engine: Engine, deploys: WSGIApplication | None = None
+    app: App | None,
+    engine: Engine,
+    deploys: WSGIApplication | None = None,
+    *,
+    signing_secret: str | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``; ``GET /healthz`` says if the store answers.
 
     ``deploys`` answers ``/deploys`` (CI pipelines reporting deploys); ``app``
     is ``None`` in Socket Mode, where Slack's requests do not come over HTTP.
+    Slack's requests reach bolt only when signed with ``signing_secret``.
     """
-    slack: WSGIApplication = SlackRequestHandler(app, path=EVENTS_PATH) if app else _not_found
+    slack: WSGIApplication = _not_found
+    if app is not None:
+        if not signing_secret:
+            raise ConfigError("SLACK_SIGNING_SECRET is not set; HTTP mode needs it")
+        slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if deploys is not None and environ.get("PATH_INFO") == DEPLOYS_PATH:
@@ -76,7 +86,9 @@ def wsgi_application(
                 status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
             )
             return [data]
-        return slack(environ, start_response)
+        if environ.get("PATH_INFO") == EVENTS_PATH:
+            return slack(environ, start_response)
+        return _not_found(environ, start_response)
 
     return application
 
@@ -175,7 +187,16 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     # Socket Mode needs no HTTP for Slack, but CI pipelines still report deploys over it.
     if not socket_mode or settings.deploy_secret is not None:
         server = HttpServer(
-            wsgi_application(None if socket_mode else app, engine, deploys),
+            wsgi_application(
+                None if socket_mode else app,
+                engine,
+                deploys,
+                signing_secret=(
+                    settings.slack_signing_secret.get_secret_value()
+                    if settings.slack_signing_secret is not None
+                    else None
+                ),
+            ),
             host or settings.serve_host,
             port or settings.serve_port,
         )

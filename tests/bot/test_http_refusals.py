@@ -141,6 +141,66 @@ def test_unsigned_or_replayed_commands_are_refused_and_run_nothing(
     _assert_nothing_ran(running, calls)
 
 
+MALFORMED: list[Any] = [
+    pytest.param(b"\xff\xfe not utf-8", {}, 400, id="non-utf8-body"),
+    pytest.param(b"{not json", {"Content-Type": "application/json"}, 401, id="json-not-json"),
+    pytest.param(b"payload=%7Bnot+json", {}, 401, id="payload-not-json"),
+    pytest.param(b"text=subscribe", {"X-Slack-Signature": "v0=\u00e9"}, 401, id="non-ascii-sig"),
+    pytest.param(
+        b"text=subscribe", {"X-Slack-Request-Timestamp": "9" * 400}, 401, id="400-digit-timestamp"
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "headers", "status"), MALFORMED)
+def test_malformed_unsigned_requests_are_refused_before_parsing(
+    running: Running, body: bytes, headers: dict[str, str], status: int
+) -> None:
+    """Bodies bolt cannot parse get 400 or 401, headers slack_sdk cannot read 401, never a 500."""
+    calls = len(running.slack.calls)
+    sent = {"Content-Type": "application/x-www-form-urlencoded", **headers}
+    raw = {k.encode(): v.encode("utf-8") for k, v in sent.items()}
+    answer = httpx.post(running.served.url + EVENTS_PATH, content=body, headers=raw, timeout=10)
+    assert answer.status_code == status
+    _assert_nothing_ran(running, calls)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(b"\xff\xfe not utf-8", "application/x-www-form-urlencoded", id="non-utf8"),
+        pytest.param(b"{not json", "application/json", id="json-not-json"),
+        pytest.param(b"payload=%7Bnot+json", "application/x-www-form-urlencoded", id="payload"),
+    ],
+)
+def test_signed_bodies_bolt_cannot_parse_are_a_400(
+    running: Running, body: bytes, content_type: str
+) -> None:
+    """A correctly signed body that is not UTF-8, or not the JSON it claims, is a 400."""
+    calls = len(running.slack.calls)
+    headers = {**signed_headers(SECRET, body), "Content-Type": content_type}
+    answer = httpx.post(running.served.url + EVENTS_PATH, content=body, headers=headers, timeout=10)
+    assert answer.status_code == 400
+    _assert_nothing_ran(running, calls)
+
+
+def test_a_chunked_body_over_the_limit_is_refused(running: Running) -> None:
+    """A body sent without a length (chunked) is refused with 413 once it passes the limit."""
+    calls = len(running.slack.calls)
+
+    def chunks() -> Iterator[bytes]:
+        yield b"text=subscribe&x="
+        for _ in range(TWO_MB // 65536):
+            yield b"x" * 65536
+
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    answer = httpx.post(
+        running.served.url + EVENTS_PATH, content=chunks(), headers=headers, timeout=30
+    )
+    assert answer.status_code == 413
+    _assert_nothing_ran(running, calls)
+
+
 @pytest.mark.parametrize("signed", [False, True], ids=["unsigned", "signed"])
 def test_a_two_megabyte_body_is_refused_and_runs_nothing(running: Running, signed: bool) -> None:
     """A 2 MB request is refused with 413, signed or not, before any work, and runs nothing."""

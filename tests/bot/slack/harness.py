@@ -93,7 +93,8 @@ def serve_app(
 ) -> Iterator[Served]:
     """The bolt app under the production HTTP server on a free port, in a thread."""
     app = build_app(settings_for(slack), engine, org, clock=lambda: now)
-    server = HttpServer(wsgi_application(app, engine), "127.0.0.1", 0, threads=8)
+    application = wsgi_application(app, engine, signing_secret=SECRET)
+    server = HttpServer(application, "127.0.0.1", 0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:

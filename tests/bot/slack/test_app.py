@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -12,12 +13,13 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.serve import HEALTH_PATH
+from bot.slack.app import build_app
 from data.config import OrgConfig
 from data.engine import session_scope
 from data.store import load_scores
 from data.tables import RiskScoreRow
 from tests.bot.slack.conftest import DELIVERED_TS, VP
-from tests.bot.slack.harness import Served, serve_app
+from tests.bot.slack.harness import Served, serve_app, settings_for
 from tests.fakes.slack_server import FakeSlack
 
 
@@ -273,3 +275,17 @@ def test_details_of_a_card_no_briefing_has_is_one_sentence(served: Served) -> No
     assert answer["text"] == (
         "That card is no longer in a briefing I have; run `/risk brief` for this week so far."
     )
+
+
+def test_a_normal_start_logs_no_warning(
+    sample_engine: Engine,
+    org: OrgConfig,
+    slack: FakeSlack,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With SLACK_BOT_TOKEN in the environment, as `serve` runs, building the app warns nothing."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+    with caplog.at_level(logging.WARNING):
+        build_app(settings_for(slack), sample_engine, org)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
