@@ -24,8 +24,8 @@ from briefing.week import IsoWeek
 from briefing.writer import NarrativeLLM
 from data.bug_issues import load_bug_issues, read_bug_issues
 from data.config import OrgConfig, load_org_config, write_weights
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
+from data.engine import make_engine, session_scope, sqlite_file
+from data.migrate import current_revision, upgrade
 from data.org import sync_org
 from data.sources.kamei import backtest as run_backtest
 from data.sources.kamei import read_kamei_csv
@@ -50,6 +50,14 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except RiskbriefError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            # A path the user gave (--out, --path, a clone) that cannot be read or written.
+            if exc.filename is None:
+                raise
+            raise click.ClickException(
+                f"{exc.filename}: {exc.strerror or 'cannot be used'}; "
+                "check the path and that you may write there"
+            ) from None
 
 
 def _as_of(value: date | None) -> datetime:
@@ -165,7 +173,7 @@ def _show(done: list[Composed], out: Path) -> None:
         return
     click.echo(done[0].email.text.rstrip())
     click.echo("")
-    click.echo(f"Wrote {len(done)} briefings to {out}/:")
+    click.echo(f"Wrote {len(done)} briefing{'' if len(done) == 1 else 's'} to {out}/:")
     for c in done:
         click.echo(
             f"  {c.subscriber.key}: {c.payload.severity_counts.line()} "
@@ -240,8 +248,19 @@ def db_upgrade(ctx: click.Context) -> None:
     """Create the schema, or migrate it to this version of riskbrief."""
     settings = _settings(ctx)
     engine = make_engine(settings.database_url)
+    path = sqlite_file(engine)
+    existed = path is None or path.exists()
+    before = current_revision(engine) if existed else None
     upgrade(engine)
-    click.echo(f"Database {engine.url.render_as_string(hide_password=True)} is up to date.")
+    after = current_revision(engine)
+    shown = engine.url.render_as_string(hide_password=True)
+    engine.dispose()
+    if before is None:
+        click.echo(f"Created the database {shown} (schema {after}).")
+    elif before != after:
+        click.echo(f"Migrated the database {shown} from schema {before} to {after}.")
+    else:
+        click.echo(f"Database {shown} is up to date (schema {after}).")
 
 
 @main.command()
@@ -339,7 +358,8 @@ def brief(
 ) -> None:
     """Build briefings, print the first and write them to files; with --send, deliver them."""
     if send and (dry_run or week is not None):
-        raise click.UsageError("--send delivers the last complete week; drop --dry-run and --week")
+        given = " and ".join(f for f, on in (("--dry-run", dry_run), ("--week", week)) if on)
+        raise click.UsageError(f"--send delivers the last complete week; drop {given}")
     settings = _settings(ctx)
     org = load_org_config(settings.config)
     engine = _ready_engine(settings)

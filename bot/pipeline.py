@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from data.bug_issues import load_bug_issues
 from data.config import OrgConfig
-from data.engine import make_engine
+from data.engine import make_engine, sqlite_file
 from data.linking import link_all
 from data.migrate import is_current
 from data.store import (
@@ -68,6 +68,11 @@ def score_all(
 def ready_engine(database_url: str) -> Engine:
     """The store's engine, or a ``StoreError`` saying to migrate when its schema is behind."""
     engine = make_engine(database_url)
+    path = sqlite_file(engine)
+    # Opening a missing SQLite file would create it empty: a refused command leaves nothing.
+    if path is not None and not path.exists():
+        engine.dispose()
+        raise StoreError(f"there is no database at {path} yet; run `riskbrief db upgrade` first")
     if not is_current(engine):
         engine.dispose()
         raise StoreError(

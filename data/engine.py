@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +14,13 @@ from sqlmodel import Session
 
 from scoring.errors import ConfigError, StoreError
 
-__all__ = ["DEFAULT_DATABASE_URL", "check_connection", "make_engine", "session_scope"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "check_connection",
+    "make_engine",
+    "session_scope",
+    "sqlite_file",
+]
 
 DEFAULT_DATABASE_URL = "sqlite:///riskbrief.db"
 
@@ -59,6 +66,14 @@ def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
     return sa.create_engine(parsed, pool_pre_ping=True)
 
 
+def sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite store; ``None`` for PostgreSQL or an in-memory SQLite."""
+    name = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    return Path(name)
+
+
 def check_connection(engine: Engine) -> None:
     """Raise ``StoreError`` with one sentence when the database cannot be reached."""
     try:
@@ -66,6 +81,12 @@ def check_connection(engine: Engine) -> None:
             conn.execute(sa.text("SELECT 1"))
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unknown error"
+        path = sqlite_file(engine)
+        if path is not None:
+            raise StoreError(
+                f"cannot open the SQLite file {path} ({reason}); check that its directory "
+                "exists and is writable, or set RISKBRIEF_DATABASE_URL to another file"
+            ) from None
         raise StoreError(
             f"cannot reach the database at {engine.url.render_as_string(hide_password=True)} "
             f"({reason}); check RISKBRIEF_DATABASE_URL and that the server is running"

@@ -158,13 +158,21 @@ def test_init_upgrade_score_brief_on_a_fresh_directory(tmp_path: Path) -> None:
         (["brief", "--week", "last week"], {}, "use the form 2026-W47"),
         (["brief", "--week", "2026-W01"], {}, "holds no changes, deploys or incidents yet"),
         (["demo", "--as-of", "yesterday"], {}, "use the form 2026-11-23"),
+        (["demo", "--out", "/proc/riskbrief"], {}, "/proc/riskbrief: No such file or directory"),
+        (["init", "--path", "/no/dir/x.toml"], {}, "/no/dir/x.toml: No such file or directory"),
+        (["brief", "--send", "--week", "2026-W40"], {}, "drop --week"),
+        (
+            ["db", "upgrade"],
+            {"RISKBRIEF_DATABASE_URL": "sqlite:////no/dir/x.db"},
+            "cannot open the SQLite file /no/dir/x.db",
+        ),
     ],
 )
 def test_user_errors_are_one_sentence_without_traceback(
     tmp_path: Path, args: list[str], env: dict[str, str], needle: str
 ) -> None:
     """A mistake a user can make ends in one line saying what to do, never a traceback."""
-    if args[0] != "brief" or args[1:] != []:
+    if args[0] not in ("brief", "init") or args[1:] != []:
         _run(["init"], tmp_path)
     if "nobody" in args or "2026-W01" in args:
         _run(["db", "upgrade"], tmp_path)
@@ -173,6 +181,20 @@ def test_user_errors_are_one_sentence_without_traceback(
     assert "Traceback" not in result.stderr
     assert needle in result.stderr
     assert len([line for line in result.stderr.splitlines() if line.startswith("Error")]) == 1
+
+
+def test_a_refused_command_leaves_no_database_and_upgrade_says_what_it_did(
+    tmp_path: Path,
+) -> None:
+    """`score` before `db upgrade` creates no file; `db upgrade` says created, then up to date."""
+    _run(["init"], tmp_path)
+    refused = _run(["score"], tmp_path)
+    assert "run `riskbrief db upgrade` first" in refused.stderr
+    assert not (tmp_path / "riskbrief.db").exists()
+    created = _run(["db", "upgrade"], tmp_path)
+    assert created.stdout.startswith("Created the database sqlite:///riskbrief.db")
+    again = _run(["db", "upgrade"], tmp_path)
+    assert "is up to date" in again.stdout
 
 
 def test_demo_narratives_are_grounded(demo_out: tuple[Path, str]) -> None:
