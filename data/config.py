@@ -10,8 +10,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, replace
 from datetime import date
+from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomlkit
@@ -331,10 +332,11 @@ class OrgConfig(_Strict):
             cfg = cfg.with_overrides(overrides)
         except KeyError as exc:
             section, key = str(exc.args[0]).split(".", 1)
-            known = ", ".join(sorted(asdict(getattr(cfg, section))))
+            names = sorted(asdict(getattr(cfg, section)))
+            close = get_close_matches(key, names, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(names)}"
             raise ConfigError(
-                f"riskbrief.toml: scoring.{section}.{key} is not a known setting; "
-                f"use one of {known}"
+                f"riskbrief.toml: scoring.{section}.{key} is not a known setting; {hint}"
             ) from None
         b = cfg.bands
         # ``not (…)`` so that NaN, which compares false with everything, is refused too.
@@ -409,6 +411,28 @@ _TYPE_WORDING = {
 }
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model ``annotation`` holds (itself, in a tuple or optional), if any."""
+    for arg in (annotation, *get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+        inner = [a for a in get_args(arg) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if inner:
+            return inner[0]
+    return None
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """The setting names at ``loc`` inside ``model``: what a misspelled key could have meant."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if current else None
+        current = _model_in(field.annotation) if field else None
+    return list(current.model_fields) if current else []
+
+
 def _sentence(err: ValidationError, source: str) -> str:
     first = err.errors()[0]
     loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -420,6 +444,9 @@ def _sentence(err: ValidationError, source: str) -> str:
         wording = _TYPE_WORDING[kind].format(got=_shown(first.get("input")), **context)
         return f"{source}: {key} {wording}"
     if kind == "extra_forbidden":
+        close = get_close_matches(str(loc[-1]), _fields_at(OrgConfig, loc[:-1]), n=1)
+        if close:
+            return f"{source}: {key} is not a known setting; did you mean {close[0]}?"
         return f"{source}: {key} is not a known setting; remove it or check its spelling"
     if kind == "missing":
         return f"{source}: {key} is missing; add it"

@@ -65,7 +65,15 @@ def test_example_written_by_init_parses() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("[organisation]\nnmae = 'x'", "organisation.nmae is not a known setting"),
+        (
+            "[organisation]\nnmae = 'x'",
+            "organisation.nmae is not a known setting; did you mean name?",
+        ),
+        ("[[servces]]\nkey = 'a'", "servces is not a known setting; did you mean services?"),
+        (
+            "[[subscribers]]\nkey = 'x'\nemail = 'a@b.co'\ntimezon = 'UTC'",
+            "subscribers[0].timezon is not a known setting; did you mean timezone?",
+        ),
         ("[organisation]\ntimezone = 'Mars/Olympus'", "organisation.timezone must be an IANA"),
         ("[organisation]\nname_people = 'sometimes'", "organisation.name_people"),
         (
@@ -92,7 +100,7 @@ def test_example_written_by_init_parses() -> None:
             "services: the key 'a' is used twice",
         ),
         ("[delivery]\ntime = '9am'", "delivery.time must be a 24-hour time such as 09:00"),
-        ("[scoring.weights]\nreveiw = 3", "scoring.weights.reveiw is not a known setting"),
+        ("[scoring.weights]\nreveiw = 3", "scoring.weights.reveiw is not a known setting; did"),
         ("organisation = [", "is not valid TOML"),
     ],
 )
