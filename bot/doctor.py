@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import smtplib
 import ssl
+import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
 from data.engine import make_engine
 from data.migrate import current_revision, head_revision
+from data.sources.github.deploys import github_repositories
 from scoring.errors import RiskbriefError
 
 __all__ = [
@@ -549,10 +551,13 @@ def check_timezones(settings: Settings, org: OrgConfig | None, org_error: str | 
     if org_error is not None:
         return _fail(name, org_error, f"correct {settings.config} as the sentence says.")
     assert org is not None
-    zones = {f"riskbrief.toml {s.key}": s.timezone for s in org.subscribers}
-    stored = _stored_zones(settings)
-    zones.update({f"store {key}": zone for key, zone in stored.items()})
-    bad = sorted(f"{who} ({zone!r})" for who, zone in zones.items() if not _zone_ok(zone))
+    # One subscriber is one zone: riskbrief.toml's own, else the one stored for a
+    # subscriber who joined through Slack.
+    zones = {key: ("store", zone) for key, zone in _stored_zones(settings).items()}
+    zones.update({s.key: ("riskbrief.toml", s.timezone) for s in org.subscribers})
+    bad = sorted(
+        f"{where} {key} ({zone!r})" for key, (where, zone) in zones.items() if not _zone_ok(zone)
+    )
     if bad:
         return _fail(
             name,
@@ -562,7 +567,89 @@ def check_timezones(settings: Settings, org: OrgConfig | None, org_error: str | 
         )
     if not zones:
         return _skip(name, "no subscribers yet; add [[subscribers]] to riskbrief.toml.")
-    return _pass(name, f"{len(zones)} subscriber time zones are valid.")
+    if len(zones) == 1:
+        return _pass(name, "the subscriber's time zone is valid.")
+    return _pass(name, f"all {len(zones)} subscribers' time zones are valid.")
+
+
+def _not_a_clone(path: Path) -> str | None:
+    """Why ``path`` is not a git clone riskbrief can read, or ``None`` when it is one."""
+    if not path.exists():
+        return "does not exist"
+    if not path.is_dir():
+        return "is not a directory"
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "--git-dir"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "could not be read with git"
+    return None if done.returncode == 0 else "is not a git clone"
+
+
+def check_repositories(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
+    """Every [[repositories]] entry is read by something: a clone that exists, or GitHub."""
+    name = "repositories"
+    if org_error is not None:
+        return _fail(name, org_error, f"correct {settings.config} as the sentence says.")
+    assert org is not None
+    if not org.repositories:
+        return _skip(name, "riskbrief.toml lists no [[repositories]].")
+    github = org.sources.github
+    on_github = set(github_repositories(org, github)) if github is not None else set()
+    for repo in org.repositories:
+        if repo.path is not None:
+            why = _not_a_clone(Path(repo.path).expanduser())
+            if why is not None:
+                return _fail(
+                    name,
+                    f"{repo.name}: its path {repo.path} {why}.",
+                    f"set path in {settings.config} to a local git clone of {repo.name}.",
+                )
+        elif repo.name not in on_github:
+            return _fail(
+                name,
+                f"{repo.name} has no path and GitHub is not configured, so nothing reads it.",
+                f"set path to a local clone, or add [sources.github] to {settings.config} "
+                "and set GITHUB_TOKEN.",
+            )
+    n = len(org.repositories)
+    return _pass(name, f"{'the repository' if n == 1 else f'all {n} repositories'} can be read.")
+
+
+def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
+    """Every subscriber in riskbrief.toml has a way out that is configured."""
+    name = "delivery"
+    if org_error is not None:
+        return _fail(name, org_error, f"correct {settings.config} as the sentence says.")
+    assert org is not None
+    if not org.subscribers:
+        return _skip(name, "no subscribers yet; add [[subscribers]] to riskbrief.toml.")
+    slack = settings.slack_bot_token is not None
+    email = settings.smtp_host is not None and settings.smtp_from is not None
+    if not slack and not email:
+        return _skip(name, "neither Slack nor SMTP is set up: briefings are only written to files.")
+    for sub in org.subscribers:
+        if (sub.slack_user_id or settings.slack_channel) and slack:
+            continue
+        if sub.email and email:
+            continue
+        wants = "Slack (SLACK_BOT_TOKEN)" if sub.slack_user_id else ""
+        if sub.email:
+            wants = " or ".join(
+                w for w in (wants, "email (RISKBRIEF_SMTP_HOST and RISKBRIEF_SMTP_FROM)") if w
+            )
+        return _fail(
+            name,
+            f"subscriber {sub.key} would get nothing: {wants} is not set.",
+            f"set {wants}, or give {sub.key} a slack_user_id or email that is configured.",
+        )
+    n = len(org.subscribers)
+    return _pass(name, f"{'the subscriber' if n == 1 else f'all {n} subscribers'} can be reached.")
 
 
 def _stored_zones(settings: Settings) -> dict[str, str]:
@@ -634,7 +721,9 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
     return [
         check_database(settings),
         check_sources(settings, org, org_error, p.sources),
+        check_repositories(settings, org, org_error),
         check_timezones(settings, org, org_error),
+        check_delivery(settings, org, org_error),
         check_github(settings, p.github),
         check_slack_token(settings, p.slack),
         check_slack_mode(settings),

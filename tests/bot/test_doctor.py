@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlmodel import Session
 
 from bot.cli import main
-from bot.doctor import MANIFEST_SCOPES, Check, Probes, RateLimit, run_checks
+from bot.doctor import MANIFEST_SCOPES, Check, Probes, RateLimit, check_timezones, run_checks
 from bot.settings import Settings
+from data.config import parse_org_config
 from data.engine import make_engine
 from data.migrate import upgrade
 from data.tables import Subscriber
@@ -45,7 +47,13 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     engine.dispose()
     toml = tmp_path / "riskbrief.toml"
     sample = files("data.sources.sample") / "sample.toml"
-    toml.write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
+    # The sample's repository read from a local clone, so that something reads it.
+    clone = tmp_path / "platform"
+    subprocess.run(["git", "init", "-q", str(clone)], check=True)
+    text = sample.read_text(encoding="utf-8").replace(
+        'url = "https://github.com/acme/platform"', f'path = "{clone}"'
+    )
+    toml.write_text(text, encoding="utf-8")
     monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{db}")
     monkeypatch.setenv("RISKBRIEF_CONFIG", str(toml))
     return db
@@ -132,15 +140,15 @@ def test_everything_configured_and_working_passes(
     result = doctor()
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert len(lines) == 9
+    assert len(lines) == 11
     assert all(line.startswith("pass") for line in lines[:-1]), result.stdout
-    assert lines[-1] == "8 passed, 0 failed, 0 skipped."
+    assert lines[-1] == "10 passed, 0 failed, 0 skipped."
     assert "4321 of 4321 requests left this hour" in line_of(result, "github")
     assert github.url in line_of(result, "github")
     assert "STARTTLS, login ok; no mail was sent" in line_of(result, "smtp")
     assert "HTTP mode" in line_of(result, "slack mode")
-    assert "`riskbrief sync` would run 1: reverts" in line_of(result, "sources")
-    assert "4 subscriber time zones are valid" in line_of(result, "time zones")
+    assert "`riskbrief sync` would run 2: git acme/platform, reverts" in line_of(result, "sources")
+    assert "all 4 subscribers' time zones are valid" in line_of(result, "time zones")
     # The probes used the real protocols: a rate-limit read that costs nothing, a login, no mail.
     assert len(github.requests_to("/rate_limit")) == 1
     assert github.used == 0
@@ -159,7 +167,9 @@ def test_json_output_is_machine_readable() -> None:
     assert [c["name"] for c in body["checks"]] == [
         "database",
         "sources",
+        "repositories",
         "time zones",
+        "delivery",
         "github",
         "slack token",
         "slack mode",
@@ -177,7 +187,7 @@ def test_unconfigured_services_are_skipped_and_pass() -> None:
     assert result.exit_code == 0, result.output
     for name in ("github", "slack token", "slack mode", "anthropic", "smtp"):
         assert line_of(result, name).startswith("skip")
-    assert result.stdout.splitlines()[-1] == "3 passed, 0 failed, 5 skipped."
+    assert result.stdout.splitlines()[-1] == "4 passed, 0 failed, 6 skipped."
 
 
 def test_missing_and_unmigrated_databases_fail_with_the_fix(
@@ -412,4 +422,63 @@ def test_checks_run_behind_their_probes(tmp_path: Path) -> None:
         "github",
         "pass",
         "GITHUB_TOKEN is accepted at https://api.github.com; 12 of 5000 requests left this hour.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "env", "check", "needle"),
+    [
+        pytest.param(
+            lambda t, clone: t.replace(str(clone), str(clone) + "-typo"),
+            {},
+            "repositories",
+            "platform-typo does not exist",
+            id="clone-path-typo",
+        ),
+        pytest.param(
+            lambda t, clone: t.replace(f'path = "{clone}"', 'url = "https://x/acme/platform"'),
+            {},
+            "repositories",
+            "acme/platform has no path and GitHub is not configured, so nothing reads it",
+            id="repository-read-by-nothing",
+        ),
+        pytest.param(
+            lambda t, _clone: t,
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "RISKBRIEF_SMTP_HOST": ""},
+            "delivery",
+            "subscriber platform-lead would get nothing",
+            id="email-only-subscriber-without-smtp",
+        ),
+    ],
+)
+def test_doctor_predicts_what_would_fail(
+    store: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: Callable[[str, Path], str],
+    env: dict[str, str],
+    check: str,
+    needle: str,
+) -> None:
+    """A clone path that is not a clone, a repository nothing reads, or a subscriber no
+    configured channel reaches fails its check with the fix."""
+    toml = store.parent / "riskbrief.toml"
+    toml.write_text(edit(toml.read_text(encoding="utf-8"), store.parent / "platform"))
+    for key, value in env.items():
+        if value:
+            monkeypatch.setenv(key, value)
+        else:
+            monkeypatch.delenv(key, raising=False)
+    result = doctor()
+    assert line_of(result, check).startswith("fail"), result.output
+    assert needle in line_of(result, check)
+    assert result.exit_code == 1
+
+
+ONE_SUBSCRIBER = '[[subscribers]]\nkey = "maria"\nemail = "m@x.example"\ntimezone = "UTC"\n'
+
+
+def test_one_subscriber_is_counted_once() -> None:
+    """A subscriber in riskbrief.toml who is also in the store is one time zone, not two."""
+    assert check_timezones(Settings(), parse_org_config(ONE_SUBSCRIBER), None).detail == (
+        "the subscriber's time zone is valid."
     )
