@@ -15,6 +15,7 @@ from data.config import load_org_config
 from data.engine import session_scope
 from data.org import sync_org
 from data.sources.ci_deploys import parse_report, record_deploy
+from data.store import unmapped_repositories
 from data.sync import run_sources
 
 __all__ = ["deploy", "sync"]
@@ -58,10 +59,19 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
             summaries = run_sources(engine, org, sources, progress)
         finally:
             progress.close()
+        read = [s.name.removeprefix("git ") for s in sources if s.name.startswith("git ")]
+        with session_scope(engine) as session:
+            unmapped = unmapped_repositories(session, read)
     finally:
         engine.dispose()
     for summary in summaries:
         click.echo(summary.line())
+    for name in unmapped:
+        click.echo(
+            f"{name}: none of its changed files is in a service of {settings.config}, so "
+            f'briefings count none of its changes; add [[services]] with repository = "{name}" '
+            "and paths"
+        )
     if any(s.error for s in summaries):
         ctx.exit(1)
 

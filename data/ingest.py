@@ -57,12 +57,21 @@ class Tally:
     added: int = 0
     updated: int = 0
     skipped: int = 0
+    # Rows added by kind ("change", "deploy", …): one source can bring several kinds.
+    added_kinds: dict[str, int] = field(default_factory=dict)
 
     def __iadd__(self, other: Tally) -> Tally:
         self.added += other.added
         self.updated += other.updated
         self.skipped += other.skipped
+        for kind, n in other.added_kinds.items():
+            self.added_kinds[kind] = self.added_kinds.get(kind, 0) + n
         return self
+
+    def add(self, kind: str) -> None:
+        """One new row of ``kind``."""
+        self.added += 1
+        self.added_kinds[kind] = self.added_kinds.get(kind, 0) + 1
 
 
 def agent_in_trailers(org: OrgConfig, co_authors: Iterable[str]) -> bool:
@@ -288,7 +297,7 @@ class Ingest:
         files_changed = self._files(row.id, r.repository, r.files, new=before is None)
         reviews_changed = r.reviews_known and self._reviews(row.id, r.reviews, new=before is None)
         if before is None:
-            tally.added += 1
+            tally.add("change")
         elif before != _snapshot(row, _CHANGE_FIELDS) or files_changed or reviews_changed:
             tally.updated += 1
 
@@ -404,7 +413,7 @@ class Ingest:
             setattr(row, name, value)
         self.session.add(row)
         if before is None:
-            tally.added += 1
+            tally.add(kind)
         elif before != _snapshot(row, values):
             tally.updated += 1
 

@@ -39,6 +39,7 @@ __all__ = [
     "load_incidents",
     "load_scores",
     "save_scores",
+    "unmapped_repositories",
 ]
 
 
@@ -318,3 +319,18 @@ def first_event_at(session: Session) -> datetime | None:
     ]
     known = [f for f in firsts if f is not None]
     return min(known) if known else None
+
+
+def unmapped_repositories(session: Session, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` whose stored changes touch files, none of them in any service."""
+    out = []
+    for name in names:
+        files = select(func.count(), func.count(col(ChangeFile.service_id))).select_from(ChangeFile)
+        touched, mapped = session.exec(
+            files.join(Change, col(Change.id) == col(ChangeFile.change_id))
+            .join(Repository, col(Repository.id) == col(Change.repository_id))
+            .where(col(Repository.name) == name)
+        ).one()
+        if touched and not mapped:
+            out.append(name)
+    return out

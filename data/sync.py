@@ -81,10 +81,18 @@ class SourceSummary:
     updated: int
     skipped: int
     error: str | None = None
+    # New rows by kind, e.g. (("change", 2261), ("deploy", 164)).
+    added_kinds: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
     def line(self) -> str:
         """The summary line ``riskbrief sync`` prints for this source."""
-        counts = f"{self.added} added, {self.updated} updated"
+        kinds = [
+            f"{n:,} {kind.replace('_', ' ')}{'' if n == 1 else 's'}"
+            for kind, n in self.added_kinds
+            if n
+        ]
+        added = " and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
+        counts = f"{added or self.added} added, {self.updated} updated"
         if self.skipped:
             counts += f", {self.skipped} skipped (see the log)"
         if self.error:
@@ -195,5 +203,6 @@ def run_sources(
             if callable(close):
                 close()
         t = run.tally
-        out.append(SourceSummary(source.name, t.added, t.updated, t.skipped, error))
+        kinds = tuple(sorted(t.added_kinds.items()))
+        out.append(SourceSummary(source.name, t.added, t.updated, t.skipped, error, kinds))
     return out

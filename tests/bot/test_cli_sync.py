@@ -61,7 +61,7 @@ def test_sync_prints_one_summary_line_per_source_and_is_idempotent(workspace: Pa
     second = CliRunner().invoke(main, ["sync"])
     assert first.exit_code == 0, first.output
     assert first.output.splitlines() == [
-        "git acme/shop: 3 added, 0 updated",
+        "git acme/shop: 2 changes and 1 deploy added, 0 updated",
         "reverts: 0 added, 0 updated",
     ]
     assert second.output.splitlines()[0] == "git acme/shop: 0 added, 0 updated"
@@ -121,3 +121,18 @@ def test_deploy_record_mistakes_are_one_sentence(
     assert needle in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert _rows(workspace)[1] == []
+
+
+def test_sync_of_a_clone_no_service_maps_says_so(workspace: Path) -> None:
+    """`sync --git` of a clone whose files no service covers ends with a line saying what to add."""
+    other = GitRepo(workspace / "billing")
+    other.commit({"src/pay.py": "a\n"}, "Add payments", T0)
+    result = CliRunner().invoke(main, ["sync", "--git", str(other.path)])
+    assert result.exit_code == 0, result.output
+    assert "billing: 1 change added, 0 updated" in result.output
+    assert (
+        "billing: none of its changed files is in a service of "
+        f"{workspace / 'riskbrief.toml'}, so briefings count none of its changes"
+    ) in result.output
+    mapped = CliRunner().invoke(main, ["sync"])
+    assert "none of its changed files" not in mapped.output

@@ -129,9 +129,9 @@ def test_every_source_lands_in_the_store_and_a_second_sync_adds_nothing(world: P
     second = CliRunner().invoke(main, ["sync"])
     assert first.exit_code == 0, first.output
     lines = dict(line.split(": ", 1) for line in first.output.splitlines())
-    assert lines["github acme/shop PRs"] == "3 added, 0 updated"
-    assert lines["pagerduty"] == "1 added, 0 updated"
-    assert lines["reverts"] == "1 added, 0 updated"
+    assert lines["github acme/shop PRs"] == "3 changes added, 0 updated"
+    assert lines["pagerduty"] == "1 incident added, 0 updated"
+    assert lines["reverts"] == "1 incident added, 0 updated"
     assert second.exit_code == 0, second.output
     assert all(" 0 added" in line for line in second.output.splitlines()), second.output
     engine = make_engine(f"sqlite:///{world / 'rb.db'}")
@@ -190,5 +190,5 @@ def test_a_refused_github_token_fails_only_the_github_sources(
     assert result.exit_code == 1
     lines = dict(line.split(": ", 1) for line in result.output.splitlines())
     assert "401" in lines["github acme/shop PRs"]
-    assert lines["pagerduty"] == "1 added, 0 updated"
+    assert lines["pagerduty"] == "1 incident added, 0 updated"
     assert "Traceback" not in result.output

@@ -80,7 +80,7 @@ def test_a_change_merged_on_a_synced_spent_budget_is_gated_to_critical(
     assert synced.exit_code == 0, synced.output
     # The budget of a service not in riskbrief.toml is skipped, not fatal.
     assert (
-        "file budgets.csv: 1 added, 0 updated, 1 skipped (see the log)"
+        "file budgets.csv: 1 error budget added, 0 updated, 1 skipped (see the log)"
         in synced.output.splitlines()
     )
     assert scored.exit_code == 0, scored.output

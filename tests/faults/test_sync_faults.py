@@ -542,7 +542,7 @@ def test_github_resumes_from_its_cursor_on_each_store(
     )
     first = world.sync(engine)
     assert _one_sentence(first[PULLS].error)
-    assert first[PULLS].line().startswith(f"{PULLS}: failed after 4 added, 0 updated: ")
+    assert first[PULLS].line().startswith(f"{PULLS}: failed after 4 changes added, 0 updated: ")
     saved = _cursor(engine, CURSOR_SOURCE)
     assert saved is not None
     stored = {k[1] for k in contents(engine) if k[0] == "change"}
