@@ -56,7 +56,7 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
             )
         progress = BarProgress()
         try:
-            summaries = run_sources(engine, org, sources, progress)
+            summaries = run_sources(engine, org, sources, progress, printed=True)
         finally:
             progress.close()
         read = [s.name.removeprefix("git ") for s in sources if s.name.startswith("git ")]

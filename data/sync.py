@@ -172,11 +172,14 @@ def run_sources(
     org: OrgConfig,
     sources: Iterable[Source],
     progress: Progress | None = None,
+    *,
+    printed: bool = False,
 ) -> list[SourceSummary]:
     """Sync each source in turn; a source that fails is reported and the others still run.
 
     Errors a user can fix (``RiskbriefError``: a refused token, a missing clone)
-    become the source's summary line; anything else is logged with its
+    become the source's summary line (logged as a warning too, unless ``printed``
+    says someone reads the summary lines); anything else is logged with its
     traceback and summarised as an unexpected failure, so one broken source
     never stops the rest.
     """
@@ -188,7 +191,8 @@ def run_sources(
             source.sync(run)
         except RiskbriefError as exc:
             error = str(exc)
-            log.warning("source_failed", source=source.name, error=error)
+            # A printed summary line already says it; a log line would say it twice.
+            (log.info if printed else log.warning)("source_failed", source=source.name, error=error)
         except Exception as exc:
             log.exception("source_crashed", source=source.name)
             error = str(
