@@ -418,6 +418,14 @@ def brief(
     is_flag=True,
     help="Fit weights on the earlier 80% first, starting from the configured ones.",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Score with this riskbrief.toml's weights, time zone, holidays and bug issues "
+    "(default: RISKBRIEF_CONFIG if set, else the built-in defaults).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 def backtest(
@@ -429,15 +437,17 @@ def backtest(
     labels_path: Path | None,
     bug_issues_path: Path | None,
     calibrate: bool,
+    config_path: Path | None,
     as_json: bool,
 ) -> None:
     """Say how well risk scores rank bug-inducing changes, from a Kamei CSV or a git history.
 
-    The weights are riskbrief.toml's [scoring.weights] when that file exists, else the defaults.
+    The weights are the defaults, or those of the riskbrief.toml --config or
+    RISKBRIEF_CONFIG names.
     """
     if (csv_path is None) == (repo_path is None):
         raise click.UsageError("give exactly one of --kamei-csv FILE or --repo PATH.")
-    config, weights_from, bugs = _backtest_config(_settings(ctx))
+    config, weights_from, bugs = _backtest_config(_settings(ctx), config_path)
     if csv_path is not None:
         if since or until or labels_path or bug_issues_path:
             raise click.UsageError(
@@ -468,21 +478,20 @@ def backtest(
     )
 
 
-def _backtest_config(settings: Settings) -> tuple[ScoringConfig, str, BugIssues]:
-    """The scorer's config for a backtest, where its weights came from, and the bug issues.
+def _backtest_config(settings: Settings, path: Path | None) -> tuple[ScoringConfig, str, BugIssues]:
+    """The scorer's config for a backtest, what it came from, and the bug issues.
 
-    riskbrief.toml (or RISKBRIEF_CONFIG) is read when it exists, so a backtest
-    after `calibrate --write` measures the saved weights; without the file, or
-    when it sets no [scoring.weights], the weights are the defaults.
+    Only a file the user named (``--config``, or RISKBRIEF_CONFIG) is read: a
+    riskbrief.toml that happens to lie in the current directory must not change
+    the figures of a backtest that says it used the defaults.
     """
-    explicit = "config" in settings.model_fields_set
-    if not explicit and not settings.config.exists():
+    named = path or (settings.config if "config" in settings.model_fields_set else None)
+    if named is None:
         return ScoringConfig(), "defaults", NO_BUG_ISSUES
-    org = load_org_config(settings.config)
-    bugs = load_bug_issues(org)
-    if not org.scoring.weights:
-        return org.scoring_config(), "defaults", bugs
-    return org.scoring_config(), f"[scoring.weights] in {settings.config}", bugs
+    org = load_org_config(named)
+    weights = "its [scoring.weights]" if org.scoring.weights else "the default weights"
+    config = org.scoring_config()
+    return config, f"{named}: {weights}, time zone {config.timezone}", load_bug_issues(org)
 
 
 @main.command()

@@ -171,6 +171,6 @@ def test_backtest_after_write_measures_the_saved_weights(
     written = _calibrate("--write", "--json")
     assert json.loads(written.output)["written"] is True
     after = json.loads(CliRunner().invoke(main, ["backtest", *window, "--json"]).output)
-    assert before["weights"] == "defaults"
-    assert after["weights"] == f"[scoring.weights] in {toml}"
+    assert before["weights"] == f"{toml}: the default weights, time zone UTC"
+    assert after["weights"] == f"{toml}: its [scoring.weights], time zone UTC"
     assert after["auc"] != before["auc"]

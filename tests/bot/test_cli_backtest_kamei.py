@@ -95,15 +95,18 @@ def test_without_a_config_the_defaults_are_named(tmp_path: Path) -> None:
 
 
 def test_configured_weights_are_used_and_named(tmp_path: Path) -> None:
-    """riskbrief.toml's [scoring.weights] change the figures, and both outputs name the file."""
+    """A riskbrief.toml named by --config changes the figures, and both outputs name it; one
+    merely lying in the current directory is not read."""
     csv = str(_mixed(tmp_path))
     default = json.loads(_run("--kamei-csv", csv, "--json").output)
     Path("riskbrief.toml").write_text("[scoring.weights]\nsize = 0\nfix = 40\n", encoding="utf-8")
-    configured = json.loads(_run("--kamei-csv", csv, "--json").output)
-    assert configured["weights"] == "[scoring.weights] in riskbrief.toml"
+    assert json.loads(_run("--kamei-csv", csv, "--json").output) == default
+    named = ("--kamei-csv", csv, "--config", "riskbrief.toml")
+    configured = json.loads(_run(*named, "--json").output)
+    assert configured["weights"] == "riskbrief.toml: its [scoring.weights], time zone UTC"
     assert configured["auc"] != default["auc"]
-    line = _run("--kamei-csv", csv).output
-    assert line.rstrip().endswith("(weights: [scoring.weights] in riskbrief.toml)")
+    line = _run(*named).output
+    assert line.rstrip().endswith("(weights: riskbrief.toml: its [scoring.weights], time zone UTC)")
 
 
 def test_riskbrief_config_variable_is_followed(tmp_path: Path) -> None:
@@ -114,7 +117,7 @@ def test_riskbrief_config_variable_is_followed(tmp_path: Path) -> None:
     found = _run("--kamei-csv", csv, "--json", "--calibrate", env={"RISKBRIEF_CONFIG": str(toml)})
     assert found.exit_code == 0, found.output
     assert json.loads(found.output)["weights"] == (
-        f"[scoring.weights] in {toml}, refitted on the earlier 80%"
+        f"{toml}: its [scoring.weights], time zone UTC, refitted on the earlier 80%"
     )
     missing = _run("--kamei-csv", csv, env={"RISKBRIEF_CONFIG": str(tmp_path / "none.toml")})
     assert missing.exit_code == 1

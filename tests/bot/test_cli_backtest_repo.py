@@ -124,14 +124,17 @@ def test_bad_date() -> None:
 
 
 def test_configured_weights_are_used_and_named(shop: tuple[GitRepo, dict[str, str]]) -> None:
-    """With riskbrief.toml setting weights the repo backtest scores with them and names the file."""
+    """With --config naming a riskbrief.toml that sets weights, the repo backtest uses and names
+    them; the same file merely in the current directory is not read."""
     repo, _ = shop
     args = ("--repo", str(repo.path), "--since", "2026-03-02", "--until", "2026-03-07")
     Path("riskbrief.toml").write_text("[scoring.weights]\nsize = 0\n", encoding="utf-8")
-    figures = json.loads(_run(*args, "--json").output)
-    assert figures["weights"] == "[scoring.weights] in riskbrief.toml"
-    line = _run(*args).output.rstrip()
-    assert line.endswith("(weights: [scoring.weights] in riskbrief.toml)")
+    assert json.loads(_run(*args, "--json").output)["weights"] == "defaults"
+    named = (*args, "--config", "riskbrief.toml")
+    figures = json.loads(_run(*named, "--json").output)
+    assert figures["weights"] == "riskbrief.toml: its [scoring.weights], time zone UTC"
+    line = _run(*named).output.rstrip()
+    assert line.endswith("(weights: riskbrief.toml: its [scoring.weights], time zone UTC)")
 
 
 def test_calibrate_with_repo_is_refused(shop: tuple[GitRepo, dict[str, str]]) -> None:
