@@ -1,10 +1,11 @@
 """Backtest the change-metrics scorer on the six labelled Kamei-format projects.
 
-Run with ``python -m bench.backtest [--calibrate] [--data DIR]``. Each project's
-latest 20% of commits by date is the test set. Printed per project and as
-means: the default weights, the LApredict-style baseline (score = lines
-added; published mean AUC 0.725 on this split) and, with ``--calibrate``,
-weights fitted on each project's earlier 80%.
+Run with ``python -m bench.backtest [--calibrate] [--data DIR]`` (default: the
+copies in ``bench/kamei``). Each project's latest 20% of commits by date is the
+test set. Printed per project and as means: the default weights, the
+LApredict-style baseline (score = lines added; published mean AUC 0.725 on
+this split) and, with ``--calibrate``, weights fitted on each project's
+earlier 80%.
 """
 
 from __future__ import annotations
@@ -19,9 +20,17 @@ from data.sources.kamei import KameiRow, backtest, backtest_lines_added, read_ka
 from scoring.errors import SourceError
 from scoring.metrics import BacktestResult
 
-__all__ = ["PROJECTS", "main"]
+__all__ = ["KAMEI_DIR", "PROJECTS", "main"]
 
 PROJECTS = ("qt", "openstack", "platform", "jdt", "gerrit", "go")
+# The six projects' labelled metrics ship with the repository (MIT; see its README).
+KAMEI_DIR = Path(__file__).parent / "kamei"
+
+
+def _project_file(folder: Path, name: str) -> Path:
+    """``name.csv`` in ``folder``, or its xz-compressed copy."""
+    plain = folder / f"{name}.csv"
+    return plain if plain.exists() else folder / f"{name}.csv.xz"
 
 
 def _table(title: str, results: Sequence[tuple[str, BacktestResult]]) -> None:
@@ -44,12 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run the backtest over every project found in the data directory."""
     parser = argparse.ArgumentParser(prog="python -m bench.backtest", description=__doc__)
     parser.add_argument(
-        "--data", type=Path, required=True, help="Folder holding qt.csv, openstack.csv, …"
+        "--data",
+        type=Path,
+        default=KAMEI_DIR,
+        help="Folder holding qt.csv(.xz), openstack.csv(.xz), …; default: bench/kamei",
     )
     parser.add_argument("--calibrate", action="store_true", help="also fit weights per project")
     args = parser.parse_args(argv)
     try:
-        projects = {name: read_kamei_csv(args.data / f"{name}.csv") for name in PROJECTS}
+        projects = {name: read_kamei_csv(_project_file(args.data, name)) for name in PROJECTS}
     except SourceError as exc:
         print(exc, file=sys.stderr)
         return 1

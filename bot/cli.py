@@ -4,42 +4,33 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from datetime import UTC, date, datetime, time
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import structlog
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
 
-from bot.calibrate import calibrate
-from bot.compose import Composed, compose_all, make_narrator, record, write_files
-from bot.delivery import report_lines, send_now
-from bot.logs import configure_logging, secret_values
-from bot.pipeline import ready_engine, score_all
-from bot.settings import Settings, load_settings
 from briefing.week import IsoWeek
-from briefing.writer import NarrativeLLM
-from data.bug_issues import load_bug_issues, read_bug_issues
-from data.config import OrgConfig, load_org_config, write_weights
-from data.engine import make_engine, session_scope, sqlite_file
-from data.migrate import current_revision, upgrade
-from data.org import sync_org
-from data.sources.kamei import backtest as run_backtest
-from data.sources.kamei import read_kamei_csv
-from data.sources.repo_backtest import backtest_repo, read_labels
-from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
-from data.store import first_event_at
-from data.tables import Subscriber
-from scoring.config import ScoringConfig
-from scoring.errors import DeliveryError, NotFoundError, RiskbriefError
-from scoring.fixes import NO_BUG_ISSUES, BugIssues
+from scoring.errors import NotFoundError, RiskbriefError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from bot.compose import Composed
+    from bot.settings import Settings
+    from briefing.writer import NarrativeLLM
+    from data.config import OrgConfig
+    from data.tables import Subscriber
+    from scoring.config import ScoringConfig
+    from scoring.fixes import BugIssues
+
+# Every other import sits in the command that needs it: `riskbrief --help` and a
+# command that touches no store must not pay for SQLAlchemy, Alembic or pydantic.
 
 __all__ = ["main"]
-
-log = structlog.get_logger("riskbrief")
 
 
 class _Group(click.Group):
@@ -98,18 +89,29 @@ class _Week(click.ParamType[IsoWeek]):
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """riskbrief: where delivery risk is concentrating this week, and what to do."""
+    # `init` and a subcommand's --help need no settings: loading them costs half a second.
+    # Click has consumed the subcommand's arguments by now; the process's own are left.
+    if ctx.invoked_subcommand == "init" or "--help" in sys.argv[1:]:
+        return
+    from bot.logs import configure_logging, secret_values
+    from bot.settings import load_settings
+
     settings = load_settings()
     configure_logging(settings.log_level, secret_values(settings))
     ctx.obj = settings
 
 
 def _settings(ctx: click.Context) -> Settings:
+    from bot.settings import Settings
+
     settings = ctx.obj
     assert isinstance(settings, Settings)
     return settings
 
 
 def _ready_engine(settings: Settings) -> Engine:
+    from bot.pipeline import ready_engine
+
     return ready_engine(settings.database_url)
 
 
@@ -117,6 +119,8 @@ def _check_week(
     session: Session, week: IsoWeek, subscribers: list[Subscriber], as_of: datetime
 ) -> None:
     """Refuse a week that is not over for a subscriber, or that ended before any data."""
+    from data.store import first_event_at
+
     for s in subscribers:
         last = IsoWeek.last_complete(as_of, s.timezone)
         if week.monday > last.monday:
@@ -148,6 +152,11 @@ def _brief_all(
     only: str | None = None,
     narrator: NarrativeLLM | None = None,
 ) -> list[Composed]:
+    from sqlmodel import col, select
+
+    from bot.compose import compose_all, record, write_files
+    from data.tables import Subscriber
+
     # In the order riskbrief.toml declares them, so "the first briefing" is the first one there.
     query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
     subscribers = list(session.exec(query))
@@ -191,9 +200,20 @@ def _show(done: list[Composed], out: Path) -> None:
     help="Where to write the briefings and the demo database.",
 )
 @click.option("--as-of", type=_Date(), default=None, help="Pretend today is this day.")
-@click.option("--seed", type=int, default=SAMPLE_SEED, show_default=True)
-def demo(out: Path, as_of: date | None, seed: int) -> None:
+@click.option(
+    "--seed", type=int, default=None, help="Seed of the sample organisation [default: 7]."
+)
+def demo(out: Path, as_of: date | None, seed: int | None) -> None:
     """Brief the seeded sample organisation: no token or network needed."""
+    import structlog
+
+    from bot.compose import make_narrator
+    from bot.pipeline import score_all
+    from data.engine import make_engine, session_scope
+    from data.migrate import upgrade
+    from data.org import sync_org
+    from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
+
     now = _as_of(as_of)
     out.mkdir(parents=True, exist_ok=True)
     db = out / "demo.db"
@@ -204,9 +224,13 @@ def demo(out: Path, as_of: date | None, seed: int) -> None:
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
-        summary = load_sample(session, org, as_of=now.date(), seed=seed)
+        summary = load_sample(
+            session, org, as_of=now.date(), seed=SAMPLE_SEED if seed is None else seed
+        )
         scored = score_all(session, org)
-        log.info("demo.scored", changes=scored.changes, deploys=scored.deploys)
+        structlog.get_logger("riskbrief").info(
+            "demo.scored", changes=scored.changes, deploys=scored.deploys
+        )
         # Deterministic unless ANTHROPIC_API_KEY is set.
         narrator = make_narrator(_settings(click.get_current_context()))
         done = _brief_all(session, org, now, out, narrator=narrator)
@@ -246,6 +270,9 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Create the schema, or migrate it to this version of riskbrief."""
+    from data.engine import make_engine, sqlite_file
+    from data.migrate import current_revision, upgrade
+
     settings = _settings(ctx)
     engine = make_engine(settings.database_url)
     path = sqlite_file(engine)
@@ -267,6 +294,11 @@ def db_upgrade(ctx: click.Context) -> None:
 @click.pass_context
 def score(ctx: click.Context) -> None:
     """Link deploys and incidents, then score every change and deploy."""
+    from bot.pipeline import score_all
+    from data.config import load_org_config
+    from data.engine import session_scope
+    from data.org import sync_org
+
     settings = _settings(ctx)
     org = load_org_config(settings.config)
     engine = _ready_engine(settings)
@@ -292,6 +324,11 @@ def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
 
     Shows the AUC before and after; --write saves the new weights to riskbrief.toml.
     """
+    from bot.calibrate import calibrate
+    from data.config import load_org_config, write_weights
+    from data.engine import session_scope
+    from data.org import sync_org
+
     settings = _settings(ctx)
     org = load_org_config(settings.config)
     engine = _ready_engine(settings)
@@ -357,6 +394,14 @@ def brief(
     send: bool,
 ) -> None:
     """Build briefings, print the first and write them to files; with --send, deliver them."""
+    from bot.compose import make_narrator
+    from bot.delivery import report_lines, send_now
+    from bot.pipeline import score_all
+    from data.config import load_org_config
+    from data.engine import session_scope
+    from data.org import sync_org
+    from scoring.errors import DeliveryError
+
     if send and (dry_run or week is not None):
         given = " and ".join(f for f, on in (("--dry-run", dry_run), ("--week", week)) if on)
         raise click.UsageError(f"--send delivers the last complete week; drop {given}")
@@ -445,6 +490,11 @@ def backtest(
     The weights are the defaults, or those of the riskbrief.toml --config or
     RISKBRIEF_CONFIG names.
     """
+    from data.bug_issues import read_bug_issues
+    from data.sources.kamei import backtest as run_backtest
+    from data.sources.kamei import read_kamei_csv
+    from data.sources.repo_backtest import backtest_repo, read_labels
+
     if (csv_path is None) == (repo_path is None):
         raise click.UsageError("give exactly one of --kamei-csv FILE or --repo PATH.")
     config, weights_from, bugs = _backtest_config(_settings(ctx), config_path)
@@ -485,6 +535,11 @@ def _backtest_config(settings: Settings, path: Path | None) -> tuple[ScoringConf
     riskbrief.toml that happens to lie in the current directory must not change
     the figures of a backtest that says it used the defaults.
     """
+    from data.bug_issues import load_bug_issues
+    from data.config import load_org_config
+    from scoring.config import ScoringConfig
+    from scoring.fixes import NO_BUG_ISSUES
+
     named = path or (settings.config if "config" in settings.model_fields_set else None)
     if named is None:
         return ScoringConfig(), "defaults", NO_BUG_ISSUES

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import click
 
-from bot.doctor import render, render_json, run_checks
-from bot.settings import Settings
-
 __all__ = ["doctor"]
 
 
@@ -19,6 +16,9 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
     Exit status 0 when nothing failed (skipped checks are fine), 1 otherwise.
     No secret is ever printed.
     """
+    from bot.doctor import render, render_json, run_checks
+    from bot.settings import Settings
+
     settings = ctx.obj
     assert isinstance(settings, Settings)
     checks = run_checks(settings)

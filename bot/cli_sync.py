@@ -5,23 +5,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from bot.pipeline import ready_engine
-from bot.settings import Settings
-from bot.sources import BarProgress, configured_sources
-from data.config import load_org_config
-from data.engine import session_scope
-from data.org import sync_org
-from data.sources.ci_deploys import parse_report, record_deploy
-from data.store import unmapped_repositories
-from data.sync import run_sources
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 __all__ = ["deploy", "sync"]
 
 
 def _settings(ctx: click.Context) -> Settings:
+    from bot.settings import Settings
+
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
     return settings
@@ -42,6 +38,14 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
     Each source resumes from its saved cursor; Ctrl-C or a crash loses at most
     the page in flight. Ends with one line per source; exits 1 if any failed.
     """
+    from bot.pipeline import ready_engine
+    from bot.sources import BarProgress, configured_sources
+    from data.config import load_org_config
+    from data.engine import session_scope
+    from data.org import sync_org
+    from data.store import unmapped_repositories
+    from data.sync import run_sources
+
     settings = _settings(ctx)
     org = load_org_config(settings.config)
     engine = ready_engine(settings.database_url)
@@ -105,6 +109,12 @@ def record(
     as_json: bool,
 ) -> None:
     """Record one deploy; the same report twice is one deploy."""
+    from bot.pipeline import ready_engine
+    from data.config import load_org_config
+    from data.engine import session_scope
+    from data.org import sync_org
+    from data.sources.ci_deploys import parse_report, record_deploy
+
     settings = _settings(ctx)
     org = load_org_config(settings.config)
     fields = {

@@ -7,9 +7,12 @@ backtest itself only splits, scores and measures.
 from __future__ import annotations
 
 import csv
+import gzip
+import lzma
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from scoring.calibration import fit_weights
 from scoring.change_metrics import METRIC_FAMILIES, ChangeMetrics, metric_shares, score_metrics
@@ -98,6 +101,15 @@ def _metrics(record: dict[str, str | None], path: Path, line: int) -> ChangeMetr
     )
 
 
+def _open_text(path: Path) -> TextIO:
+    """``path`` as text; a ``.xz`` or ``.gz`` file is read through its decompressor."""
+    if path.suffix == ".xz":
+        return lzma.open(path, "rt", newline="", encoding="utf-8")
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", newline="", encoding="utf-8")
+    return path.open(newline="", encoding="utf-8")
+
+
 def read_kamei_csv(path: Path | str) -> list[KameiRow]:
     """Rows of a Kamei-format CSV as ``(unix seconds, metrics, bug)``, in file order.
 
@@ -106,7 +118,7 @@ def read_kamei_csv(path: Path | str) -> list[KameiRow]:
     """
     path = Path(path)
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with _open_text(path) as handle:
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []
             missing = [c for c in _REQUIRED if c not in header]
@@ -123,7 +135,7 @@ def read_kamei_csv(path: Path | str) -> list[KameiRow]:
                 rows.append((date, metrics, _flag(record["bug"], "bug", path, line)))
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}.") from exc
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except (csv.Error, UnicodeDecodeError, lzma.LZMAError, EOFError) as exc:
         raise SourceError(f"{path} is not a readable CSV file: {exc}.") from exc
     if not rows:
         raise SourceError(
