@@ -566,9 +566,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
 
 # Registered last: these commands live in their own modules to keep this one small.
+from bot.cli_ask import ask  # noqa: E402
 from bot.cli_doctor import doctor  # noqa: E402
 from bot.cli_sync import deploy, sync  # noqa: E402
 
 main.add_command(sync)
 main.add_command(deploy)
 main.add_command(doctor)
+main.add_command(ask)

@@ -27,7 +27,6 @@ from sqlalchemy.engine import Engine
 from bot.settings import Settings
 from bot.slack.answers import (
     DETAILS_ACTION,
-    brief_reply,
     catalog_of,
     details_reply,
     home_view,
@@ -35,22 +34,14 @@ from bot.slack.answers import (
 )
 from bot.slack.commands import (
     HELP,
-    BriefCommand,
     Command,
-    DeployCommand,
     HelpCommand,
-    PrCommand,
-    Scope,
-    ServiceCommand,
-    SettingsCommand,
-    SubscribeCommand,
-    UnsubscribeCommand,
     Usage,
     parse_command,
 )
-from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, service_reply
+from bot.slack.dispatch import Caller, answer
 from bot.slack.reply import Reply
-from bot.slack.subscriptions import SlackProfile, settings_reply, subscribe, unsubscribe
+from bot.slack.subscriptions import SlackProfile
 from data.config import OrgConfig, load_org_config
 from data.engine import session_scope
 from data.tables import utcnow
@@ -123,34 +114,9 @@ class _Handlers:
             return Reply.plain(_SORRY)
 
     def _answer(self, parsed: Command, user_id: str, client: WebClient) -> Reply:
+        caller = Caller(user_id, lambda: self._profile(client, user_id))
         with session_scope(self.engine) as session:
-            if isinstance(parsed, BriefCommand):
-                scope, timezone = parsed.scope, None
-                caller = subscriber_of(session, user_id)
-                if caller is not None and caller.active:
-                    timezone = caller.timezone
-                    if scope is None:
-                        scope = Scope(tuple(caller.teams), tuple(caller.services))
-                timezone = timezone or self._profile(client, user_id).timezone or "UTC"
-                return brief_reply(session, self.org, scope or Scope(), timezone, self.clock())
-            if isinstance(parsed, PrCommand):
-                return change_reply(session, self.org, parsed.key)
-            if isinstance(parsed, ServiceCommand):
-                return service_reply(session, self.org, parsed.service, self.clock())
-            if isinstance(parsed, DeployCommand):
-                key = parsed.deploy
-                if parsed.service is not None:
-                    key = latest_deploy_key(session, parsed.service)
-                    if key is None:
-                        return Reply.plain("That service has no deploys in the store yet.")
-                assert key is not None
-                return deploy_reply(session, self.org, key)
-            if isinstance(parsed, SubscribeCommand):
-                return subscribe(session, self.org, self._profile(client, user_id), parsed)
-            if isinstance(parsed, UnsubscribeCommand):
-                return unsubscribe(session, user_id)
-            assert isinstance(parsed, SettingsCommand)
-            return settings_reply(session, self.org, user_id)
+            return answer(session, self.org, parsed, caller, self.clock())
 
     @staticmethod
     def _profile(client: WebClient, user_id: str) -> SlackProfile:

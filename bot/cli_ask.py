@@ -1,0 +1,105 @@
+"""``riskbrief ask "<text>"``: any `/risk` command answered in the terminal, as Slack would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+__all__ = ["ask"]
+
+# These act on the Slack member who typed them; a terminal has none.
+_SLACK_ONLY = "`/risk subscribe`, `unsubscribe` and `settings` act on a Slack member"
+
+
+@click.command()
+@click.argument("text", nargs=-1, required=True)
+@click.option(
+    "--as",
+    "as_key",
+    default=None,
+    help="Answer as this subscriber of riskbrief.toml (their scope and time zone).",
+)
+@click.option(
+    "--demo", is_flag=True, help="Ask the sample organisation `riskbrief demo` wrote, as its VP."
+)
+@click.option(
+    "--demo-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Where `riskbrief demo` wrote it.",
+)
+@click.pass_context
+def ask(
+    ctx: click.Context, text: tuple[str, ...], as_key: str | None, demo: bool, demo_dir: Path
+) -> None:
+    """Answer a `/risk` command, e.g. `riskbrief ask pr acme/platform#4503`, from the store.
+
+    The same parser and answers as the Slack app; `riskbrief ask help` lists them.
+    """
+    from sqlmodel import col, select
+
+    from bot.pipeline import ready_engine
+    from bot.settings import Settings
+    from bot.slack.answers import catalog_of
+    from bot.slack.commands import (
+        HELP,
+        HelpCommand,
+        SettingsCommand,
+        SubscribeCommand,
+        UnsubscribeCommand,
+        Usage,
+        parse_command,
+    )
+    from bot.slack.dispatch import Caller, answer
+    from bot.slack.reply import Reply
+    from bot.slack.subscriptions import SlackProfile
+    from bot.slack.terminal import reply_text
+    from data.config import load_org_config
+    from data.engine import session_scope
+    from data.sources.sample import sample_org_config
+    from data.tables import Subscriber
+    from scoring.errors import NotFoundError
+
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    if demo:
+        database = demo_dir / "demo.db"
+        if not database.exists():
+            raise NotFoundError(f"{database} does not exist; run `riskbrief demo --out {demo_dir}`")
+        org, url, as_key = sample_org_config(), f"sqlite:///{database}", as_key or "vp-engineering"
+    else:
+        org, url = load_org_config(settings.config), settings.database_url
+    parsed = parse_command(" ".join(text), catalog_of(org))
+    if isinstance(parsed, Usage):
+        raise click.ClickException(reply_text(Reply.plain(parsed.message)))
+    if isinstance(parsed, HelpCommand):
+        click.echo(reply_text(Reply.plain(HELP)))
+        return
+    if isinstance(parsed, SubscribeCommand | UnsubscribeCommand | SettingsCommand):
+        raise click.ClickException(
+            f"{_SLACK_ONLY}; use them in Slack, or edit [[subscribers]] in {settings.config}"
+        )
+    engine = ready_engine(url)
+    try:
+        with session_scope(engine) as session:
+            subscriber = None
+            if as_key is not None:
+                query = select(Subscriber).where(col(Subscriber.key) == as_key)
+                subscriber = session.exec(query).first()
+                if subscriber is None:
+                    raise NotFoundError(
+                        f"no subscriber {as_key!r}; use one of the keys in riskbrief.toml"
+                    )
+            zone = subscriber.timezone if subscriber else None
+            caller = Caller(
+                subscriber.slack_user_id or "" if subscriber else "",
+                lambda: SlackProfile(user_id="", name="terminal", timezone=zone),
+                subscriber_key=as_key,
+            )
+            reply = answer(session, org, parsed, caller, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    click.echo(reply_text(reply))

@@ -1,0 +1,73 @@
+"""`riskbrief ask`: `/risk` answered in the terminal by the Slack app's own code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder `riskbrief demo` wrote the sample organisation to."""
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--as-of", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _ask(demo: Path, *text: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["ask", "--demo", "--demo-dir", str(demo), *text])
+    return result.exit_code, result.output
+
+
+def test_a_pr_is_explained_with_its_signals_gates_and_link(demo: Path) -> None:
+    """`ask pr <id>` prints the change's score, signals and gates, with its link written out."""
+    code, out = _ask(demo, "pr", "acme/platform#4503")
+    assert code == 0, out
+    assert "Risk *80* (critical)" in out
+    assert "contains a schema migration" in out
+    assert "(https://github.com/acme/platform/pull/4503)" in out
+    assert "&lt;" not in out
+    assert "<http" not in out
+
+
+def test_a_deploy_shows_what_it_shipped_and_its_incident(demo: Path) -> None:
+    """`ask deploy latest checkout` names the shipped changes and the incident that followed."""
+    code, out = _ask(demo, "deploy", "latest", "checkout")
+    assert code == 0, out
+    assert "acme/platform#4521" in out
+    assert "INC-1039" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        pytest.param(("prr", "x"), "I did not understand", id="malformed"),
+        pytest.param(("pr", "acme/platform#1"), "acme/platform#1", id="unknown-pr"),
+        pytest.param(("subscribe",), "act on a Slack member", id="slack-only"),
+        pytest.param(("brief", "nowhere"), "nowhere", id="unknown-team"),
+    ],
+)
+def test_mistakes_are_one_sentence(demo: Path, text: tuple[str, ...], needle: str) -> None:
+    """A malformed, unknown or Slack-only command is answered in words, never a traceback."""
+    _, out = _ask(demo, *text)
+    assert needle in out
+    assert "Traceback" not in out
+
+
+def test_help_lists_the_commands(demo: Path) -> None:
+    """`ask help` prints the same help as `/risk help`."""
+    code, out = _ask(demo, "help")
+    assert code == 0
+    assert "/risk pr" in out
+
+
+def test_without_the_demo_it_says_how_to_make_it(tmp_path: Path) -> None:
+    """`ask --demo` before `riskbrief demo` says to run it."""
+    result = CliRunner().invoke(main, ["ask", "--demo", "--demo-dir", str(tmp_path), "brief"])
+    assert result.exit_code != 0
+    assert f"run `riskbrief demo --out {tmp_path}`" in result.output
