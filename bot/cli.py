@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # Every other import sits in the command that needs it: `riskbrief --help` and a
 # command that touches no store must not pay for SQLAlchemy, Alembic or pydantic.
 
-__all__ = ["main"]
+__all__ = ["brief_all", "main", "show"]
 
 
 class _Group(click.Group):
@@ -143,7 +143,7 @@ def _check_week(
         )
 
 
-def _brief_all(
+def brief_all(
     session: Session,
     org: OrgConfig,
     as_of: datetime,
@@ -176,7 +176,7 @@ def _brief_all(
     return done
 
 
-def _show(done: list[Composed], out: Path) -> None:
+def show(done: list[Composed], out: Path) -> None:
     if not done:
         click.echo("No active subscribers; add [[subscribers]] to riskbrief.toml.")
         return
@@ -233,9 +233,9 @@ def demo(out: Path, as_of: date | None, seed: int | None) -> None:
         )
         # Deterministic unless ANTHROPIC_API_KEY is set.
         narrator = make_narrator(_settings(click.get_current_context()))
-        done = _brief_all(session, org, now, out, narrator=narrator)
+        done = brief_all(session, org, now, out, narrator=narrator)
     engine.dispose()
-    _show(done, out)
+    show(done, out)
     click.echo(
         f"Sample organisation: {summary.changes} changes, {summary.deploys} deploys, "
         f"{summary.incidents} incidents, {summary.first_week}…{summary.last_week}; "
@@ -420,10 +420,10 @@ def brief(
     with session_scope(engine) as session:
         sync_org(session, org)
         score_all(session, org)
-        done = _brief_all(
+        done = brief_all(
             session, org, datetime.now(UTC), out, week, subscriber, make_narrator(settings)
         )
-    _show(done, out)
+    show(done, out)
 
 
 @main.command()
@@ -568,9 +568,11 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 # Registered last: these commands live in their own modules to keep this one small.
 from bot.cli_ask import ask  # noqa: E402
 from bot.cli_doctor import doctor  # noqa: E402
+from bot.cli_quickstart import quickstart  # noqa: E402
 from bot.cli_sync import deploy, sync  # noqa: E402
 
 main.add_command(sync)
 main.add_command(deploy)
 main.add_command(doctor)
 main.add_command(ask)
+main.add_command(quickstart)

@@ -221,7 +221,9 @@ class Ingest:
     def changes(self, records: Iterable[ChangeRecord]) -> Tally:
         """Upsert changes with their files and reviews, by ``key``."""
         tally = Tally()
-        batch = list(records)
+        # A source that reports one change twice in a page means its last report: two
+        # inserts of one key would stop the whole sync on the unique index.
+        batch = list({r.key: r for r in records}.values())
         keys = [r.key for r in batch]
         # One query for the rows that exist; a new row has no files or reviews to compare.
         existing: dict[str, Change] = {}

@@ -269,18 +269,25 @@ def mine_commits(
 
 
 def merged_commits(
-    repo: Path, repository: str, merge: MinedCommit, bug_keys: frozenset[str] | None = None
+    repo: Path,
+    repository: str,
+    merge: MinedCommit,
+    bug_keys: frozenset[str] | None = None,
+    landed: tuple[str, ...] = (),
 ) -> Iterator[MinedCommit]:
     """What a merge brought in from its other parents, oldest first, as first-parent chains.
 
     The commits reachable from the merged parents but not from the first one,
-    walked along first parents: a merge among them is again one change diffed
-    against its first parent, so every commit is counted exactly once whether
-    the caller keeps such a merge or opens it in turn.
+    nor from any of ``landed`` (the first parents of the merges this one was
+    itself brought in by), walked along first parents: a merge among them is
+    again one change diffed against its first parent, so every commit is
+    counted exactly once whether the caller keeps such a merge or opens it in
+    turn, even when a merged branch had merged the main branch back in.
     """
     if len(merge.parents) < 2:
         return iter(())
-    return _log(repo, repository, [f"^{merge.parents[0]}", *merge.parents[1:]], True, bug_keys)
+    hidden = [f"^{sha}" for sha in (*landed, merge.parents[0])]
+    return _log(repo, repository, [*hidden, *merge.parents[1:]], True, bug_keys)
 
 
 def _log(

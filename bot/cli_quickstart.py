@@ -1,0 +1,114 @@
+"""``riskbrief quickstart PATH``: from a local clone to a first briefing in one command."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+
+__all__ = ["quickstart"]
+
+
+def _zone_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def local_timezone() -> str:
+    """This machine's IANA zone (TZ, /etc/timezone or /etc/localtime), else UTC."""
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    with contextlib.suppress(OSError):
+        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+    link = Path("/etc/localtime")
+    if link.is_symlink():
+        candidates.append(str(link.resolve()).partition("zoneinfo/")[2])
+    return next((z for c in candidates if (z := _zone_name(c))), "UTC")
+
+
+@click.command()
+@click.argument("clone", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing riskbrief.toml with the draft.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Where to write the briefing.",
+)
+@click.pass_context
+def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
+    """Draft riskbrief.toml from a local clone, read it, and brief its last complete week.
+
+    Services are guessed from the clone's top-level code folders; the store is
+    created if it does not exist. Edit the drafted file afterwards.
+    """
+    from sqlalchemy import func
+    from sqlmodel import col, select
+
+    from bot.cli import brief_all, show
+    from bot.pipeline import score_all
+    from bot.quickstart import plan_clone, toml_for
+    from bot.settings import Settings
+    from bot.sources import configured_sources
+    from briefing.week import IsoWeek
+    from data.config import load_org_config
+    from data.engine import make_engine, session_scope
+    from data.migrate import upgrade
+    from data.org import sync_org
+    from data.sync import run_sources
+    from data.tables import Change, ChangeFile
+
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    config = settings.config
+    if config.exists() and not force:
+        raise click.ClickException(
+            f"{config} already exists; run `riskbrief sync` and `riskbrief brief` with it, "
+            "or pass --force to replace it with a draft"
+        )
+    plan = plan_clone(clone)
+    config.write_text(toml_for(plan, local_timezone()), encoding="utf-8")
+    services = ", ".join(key for key, _ in plan.services)
+    click.echo(f"Wrote {config}: {plan.repository} at {plan.path}, services {services}.")
+    org = load_org_config(config)
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            sync_org(session, org)
+        for summary in run_sources(engine, org, configured_sources(settings, org), printed=True):
+            click.echo(summary.line())
+        with session_scope(engine) as session:
+            score_all(session, org)
+            done = brief_all(session, org, datetime.now(UTC), out)
+            in_service = select(func.max(col(Change.merged_at))).join(
+                ChangeFile, col(ChangeFile.change_id) == col(Change.id)
+            )
+            newest = session.exec(in_service.where(col(ChangeFile.service_id).is_not(None))).one()
+    finally:
+        engine.dispose()
+    click.echo("")
+    show(done, out)
+    if done and newest is not None and not done[0].payload.distribution.total:
+        # A clone not pulled lately has a quiet last week: say which week has its changes.
+        week = IsoWeek.of(newest.date())
+        click.echo(
+            f"\nThe clone's newest change to a service merged on {newest.date().isoformat()}: "
+            "`git pull` it, "
+            f"or see that week with `riskbrief brief --week {week.id}`."
+        )
+    click.echo("")
+    click.echo(
+        f"Next: edit {config} (services, teams, who gets the briefing), add a deploys or "
+        "incidents source if you have one, then run `riskbrief brief` again; "
+        "`riskbrief doctor` checks the set-up."
+    )

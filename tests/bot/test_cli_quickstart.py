@@ -1,0 +1,90 @@
+"""`riskbrief quickstart PATH`: a local clone, nothing configured, to a first briefing."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.quickstart import plan_clone
+from briefing.week import IsoWeek
+from tests.data.sources.gitrepo import GitRepo
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+
+def _last_week_at(hours: float) -> datetime:
+    """``hours`` after the start of the last complete week, in UTC."""
+    start, _ = IsoWeek.last_complete(datetime.now(UTC), "UTC").bounds("UTC")
+    return start + timedelta(hours=hours)
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> GitRepo:
+    """A clone whose code sits under src/ in two packages, beside tests and docs."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"README.md": "shop\n"}, "Start", _last_week_at(-24 * 20))
+    repo.commit({"src/cart/app.py": "a\n" * 50}, "Add the cart", _last_week_at(-24 * 10))
+    repo.commit({"docs/index.md": "docs\n"}, "Write docs", _last_week_at(-24 * 9))
+    repo.commit({"tests/test_cart.py": "t\n"}, "Test the cart", _last_week_at(-24 * 8))
+    repo.commit({"src/billing/pay.py": "p\n" * 500}, "Add billing", _last_week_at(30))
+    repo.commit({"src/cart/app.py": "b\n" * 60}, "Grow the cart", _last_week_at(50))
+    return repo
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory with no riskbrief settings in the environment."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for key in ("RISKBRIEF_CONFIG", "RISKBRIEF_DATABASE_URL"):
+        monkeypatch.delenv(key, raising=False)
+    return work
+
+
+def test_services_are_the_code_folders_under_a_wrapper(clone: GitRepo) -> None:
+    """Under a lone src/ the packages are the services; tests and docs are none."""
+    plan = plan_clone(clone.path)
+    assert plan.services == (("billing", "src/billing/**"), ("cart", "src/cart/**"))
+    assert plan.repository == "shop"
+
+
+def test_one_command_drafts_the_config_reads_the_clone_and_briefs(
+    clone: GitRepo, workdir: Path
+) -> None:
+    """quickstart writes a valid riskbrief.toml, creates the store, syncs and briefs last week."""
+    result = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert result.exit_code == 0, result.output
+    config = tomllib.loads((workdir / "riskbrief.toml").read_text(encoding="utf-8"))
+    assert [s["key"] for s in config["services"]] == ["billing", "cart"]
+    assert config["repositories"][0]["path"] == str(clone.path.resolve())
+    assert (workdir / "riskbrief.db").exists()
+    assert "git shop: 6 changes" in result.output
+    assert "Wrote 1 briefing to out/" in result.output
+    assert "A quiet week: no changes merged in scope." not in result.output
+    assert "Next: edit" in result.output
+    assert (workdir / "out" / "me.slack.json").exists()
+
+
+def test_an_existing_config_is_kept(clone: GitRepo, workdir: Path) -> None:
+    """A riskbrief.toml already there is not overwritten without --force."""
+    (workdir / "riskbrief.toml").write_text("# mine\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert result.exit_code != 0
+    assert "pass --force" in result.output
+    assert (workdir / "riskbrief.toml").read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_a_folder_that_is_no_clone_is_one_sentence(tmp_path: Path, workdir: Path) -> None:
+    """A path that is not a git clone is refused in one sentence, and nothing is written."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    result = CliRunner().invoke(main, ["quickstart", str(plain)])
+    assert result.exit_code != 0
+    assert "is not a git clone" in result.output
+    assert not (workdir / "riskbrief.toml").exists()
