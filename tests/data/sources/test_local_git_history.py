@@ -438,3 +438,26 @@ def test_a_merged_pr_gets_owners_as_of_its_merge(engine: Engine, tmp_path: Path)
     _merge_pr_of(repo, 3, "owners", 2, "Own api")
     _sync(engine, repo)
     assert _owners(engine, f"{REPO}#3") == {"docs/CODEOWNERS": [], "api/app.py": ["@grace"]}
+
+
+def test_a_branch_that_merged_main_back_lands_no_main_commit_twice(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A plain merge of a branch that had merged main back in lands only the branch's own
+    commits: main's commits it carried are on main already (flask's history crashed the sync)."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    repo.git("checkout", "-q", "-b", "stable")
+    fix = repo.commit({"api/a.py": "fixed\n"}, "Fix on stable", t(1), GRACE)
+    repo.git("checkout", "-q", "main")
+    main_work = repo.commit({"web/index.js": "x\n"}, "Main work", t(1.2), ADA)
+    repo.git("checkout", "-q", "stable")
+    repo.merge("main", "Merge branch 'main' into stable", t(1.4))
+    inner = repo.commit({"api/b.py": "1\n"}, "More on stable", t(1.6), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.merge("stable", "Merge branch 'stable'", t(2))
+    changes = _sync(engine, repo)
+    assert changes[_plain(main_work)].merged_at == t(1.2)
+    assert changes[_plain(fix)].merged_at == t(2)
+    assert changes[_plain(inner)].merged_at == t(2)
+    assert len(changes) == 4  # the initial commit, main's work and the two stable commits
