@@ -9,13 +9,20 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# pip >= 25.1 understands PEP 735 dependency groups.
-$(STAMP): pyproject.toml | $(BIN)/python
+PRODUCT := $(VENV)/.product
+
+# The product alone: what `make demo` needs, without the test and lint tools.
+$(PRODUCT): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(PRODUCT)
+
+# pip >= 25.1 understands PEP 735 dependency groups.
+$(STAMP): $(PRODUCT)
 	$(BIN)/python -m pip install --quiet -e . --group dev
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(PRODUCT)
 	$(BIN)/riskbrief demo --out out/
 
 test: check pytest

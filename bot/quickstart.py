@@ -105,8 +105,8 @@ def toml_for(plan: ClonePlan, timezone: str) -> str:
     """The draft riskbrief.toml for ``plan``, every guess commented."""
     lines = [
         "# riskbrief.toml drafted by `riskbrief quickstart` from a local clone.",
-        "# Every value below is a guess to edit; the README's Configuration section",
-        "# says what each one means. Secrets come from the environment.",
+        "# Every value below is a guess to edit; docs/configuration.md in riskbrief's",
+        "# repository says what each one means. Secrets come from the environment.",
         "",
         "[organisation]",
         f"name = {_quoted(plan.repository)}",
