@@ -212,7 +212,9 @@ def demo(out: Path, as_of: date | None, seed: int | None) -> None:
     from data.engine import make_engine, session_scope
     from data.migrate import upgrade
     from data.org import sync_org
+    from data.sources.reverts import RevertIncidents
     from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
+    from data.sync import run_sources
 
     now = _as_of(as_of)
     out.mkdir(parents=True, exist_ok=True)
@@ -227,6 +229,10 @@ def demo(out: Path, as_of: date | None, seed: int | None) -> None:
         summary = load_sample(
             session, org, as_of=now.date(), seed=SAMPLE_SEED if seed is None else seed
         )
+    # The rules `serve` runs after every sync (reverts become incidents), so that
+    # serving the demo's store briefs what the demo briefed.
+    run_sources(engine, org, [RevertIncidents()], printed=True)
+    with session_scope(engine) as session:
         scored = score_all(session, org)
         structlog.get_logger("riskbrief").info(
             "demo.scored", changes=scored.changes, deploys=scored.deploys

@@ -102,6 +102,14 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     text += (
         f" It took {_num(minutes)} min to resolve." if minutes is not None else " It is still open."
     )
+    # Other incidents after the same deploy were folded into this card (one story).
+    for other in payload.incidents:
+        if incident is None or other.id == key or other.deploy != incident.deploy:
+            continue
+        if other.id.startswith("revert:"):
+            text += f" {other.id.removeprefix('revert:')} reverted a change that deploy shipped."
+        else:
+            text += f" {other.id} followed the same deploy."
     mttr = _maybe(card, "MTTR this week")
     if mttr is not None:
         text += (

@@ -25,6 +25,7 @@ _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.])
 _CHANGE_REF = re.compile(r"\b[\w.-]+/[\w.-]+#\d+\b|(?<![\w/])#\d+\b")
 _KEY_REF = re.compile(r"\b[A-Z][A-Z0-9]*-\d+\b|\bdeploy:[\w.:/-]+")
 _URL = re.compile(r"https?://[^\s<>|)\]]+", re.IGNORECASE)
+_ID = re.compile(r"https?://\S+|\brevert:\S+|[\w.-]+/[\w.-]+#\d+|\bdeploy:[\w.:/-]+")
 _MENTION = re.compile(r"(?<![\w.])@[\w.-]+|<[!@#][^>]*>")
 # Markup a narrative never needs: HTML or XML tags (`<script`, `</briefing_payload>`,
 # `<!--`), Slack's `<mailto:…|…>`, and link schemes other than http(s). The renderers
@@ -95,8 +96,9 @@ def _card_problems(payload: BriefingPayload, narrative: Narrative) -> Iterator[s
 
 
 def _reference_problems(where: str, text: str, payload: BriefingPayload) -> Iterator[str]:
+    # A revert incident's key names the reverting change: ``revert:owner/repo#N``.
     change_ids = {c.id for c in payload.top_changes} | {
-        e for card in payload.cards for e in card.evidence
+        e.removeprefix("revert:") for card in payload.cards for e in card.evidence
     }
     change_numbers = {cid.rsplit("#", 1)[1] for cid in change_ids if "#" in cid}
     for ref in _CHANGE_REF.findall(text):
@@ -138,7 +140,8 @@ def _name_problems(
     present |= {s.lower() for s in payload.scope.services} | {
         c.service.lower() for c in payload.top_changes if c.service
     }
-    lowered = text.lower()
+    # Ids are ids, not names: "platform" in acme/platform#4503 is no mention of a team Platform.
+    lowered = _ID.sub(" ", text).lower()
     for name in sorted({n for n in known_names if n}):
         lowered_name = name.lower()
         # The substring test first: compiling a pattern per name is the slow part.

@@ -539,13 +539,40 @@ def _slowest_incident(cards: list[Card], this: WeekAggregate) -> Card | None:
     return max(hosts, key=lambda c: (minutes.get(c.evidence[0], 0.0), c.id), default=None)
 
 
+def _fold_incidents(cards: list[Card]) -> None:
+    """Incidents after the same deploy are one story: one card, a reported incident's first.
+
+    A revert of what the deploy shipped is an incident too (``revert:…``), opened
+    when the deploy finished; beside the incident people reported it retells it.
+    """
+    by_deploy: dict[str, list[Card]] = {}
+    for card in cards:
+        if card.kind is CardKind.INCIDENT and len(card.evidence) > 1:
+            by_deploy.setdefault(card.evidence[1], []).append(card)
+    for group in by_deploy.values():
+        if len(group) < 2:
+            continue
+        host, *guests = sorted(group, key=lambda c: (c.evidence[0].startswith("revert:"), c.id))
+        for guest in guests:
+            host = _absorb(host, guest)
+        position = min(cards.index(c) for c in group)
+        for card in group:
+            cards.remove(card)
+        cards.insert(position, host)
+
+
+def _incident_keys(this: WeekAggregate, card: Card) -> set[str]:
+    keys = {i.key for i in this.incidents}
+    return {k for k in card.evidence if k in keys}
+
+
 def _fold_mttr(cards: list[Card], this: WeekAggregate, last: WeekAggregate, r: CardRules) -> None:
     """An MTTR rise that does not hold without the incidents cards already tell is theirs."""
     mttr = next((c for c in cards if c.kind is CardKind.MTTR), None)
     host = _slowest_incident(cards, this)
     if mttr is None or host is None:
         return
-    told = {c.evidence[0] for c in cards if c.kind is CardKind.INCIDENT}
+    told = {k for c in cards if c.kind is CardKind.INCIDENT for k in _incident_keys(this, c)}
     rest = replace(this, incidents=tuple(i for i in this.incidents if i.key not in told))
     if any(_mttr(rest, last, r)):
         return
@@ -585,6 +612,7 @@ def build_cards(this: WeekAggregate, last: WeekAggregate, rules: CardRules) -> t
         *(card for rule in _INDEPENDENT for card in rule(this, last, rules)),
     ]
     # One story, one card: a number another card's story explains is told there.
+    _fold_incidents(cards)
     _fold_mttr(cards, this, last, rules)
     _fold_codeowners(cards, this, last, rules)
     order = {kind: n for n, kind in enumerate(_ORDER)}

@@ -98,10 +98,11 @@ def test_demo_surfaces_the_planted_stories(demo_out: tuple[Path, str]) -> None:
     widest = max(card_ids.values(), key=len)
     assert any(c.startswith("concentration:") for c in widest)
     assert any(c.startswith("incident:") for c in widest)
-    # The MTTR rise is the incident's story (without it one incident is left): told on its card.
+    # The MTTR rise and the revert of what the deploy shipped are the incident's story: one card.
     assert "mttr" not in widest
     vp = json.dumps(briefs["vp-engineering"])
-    assert "incidents took 235 min to resolve (median) this week" in vp
+    assert "incidents took 255 min to resolve (median) this week" in vp
+    assert "acme/platform#4522 reverted a change that deploy shipped" in vp
     assert "agent:unreviewed" in widest
     assert any(c.startswith("improvement:") for c in widest)
 

@@ -777,10 +777,15 @@ def _two_concentrations() -> tuple[WeekAggregate, WeekAggregate]:
 
 
 def _two_incidents() -> tuple[WeekAggregate, WeekAggregate]:
-    # INC-2 opens before INC-1: the order is by id, not by time.
-    (d,) = deploys("checkout", 1, 0, band=Band.HIGH)
-    incs = [incident(k, "checkout", at(0, h), 30, d) for k, h in (("INC-2", 5), ("INC-1", 9))]
-    return aggregate(spread(30, 0), [d], incs), aggregate(spread(30, 0, -1))
+    # INC-2 opens before INC-1: the order is by id, not by time. Two deploys: incidents
+    # after one deploy are one card.
+    (d1,) = deploys("checkout", 1, 0, band=Band.HIGH)
+    (d2,) = deploys("search", 1, 0, band=Band.HIGH)
+    incs = [
+        incident("INC-2", "checkout", at(0, 5), 30, d1),
+        incident("INC-1", "search", at(0, 9), 30, d2),
+    ]
+    return aggregate(spread(30, 0), [d1, d2], incs), aggregate(spread(30, 0, -1))
 
 
 @pytest.mark.parametrize(
@@ -1158,3 +1163,19 @@ def test_a_coverage_drop_inside_a_concentrating_service_folds_into_it(
     assert host.folded == ((CardKind.CODEOWNERS,) if folded else ())
     assert ("CODEOWNERS coverage this week" in facts(host)) is folded
     assert host.severity is Severity.CRITICAL
+
+
+def test_incidents_after_one_deploy_are_one_card_led_by_the_reported_one() -> None:
+    """A reported incident and the revert of what the same deploy shipped make one card,
+    the reported incident's, holding both as evidence; another deploy's incident keeps its own."""
+    (risky,) = deploys("checkout", 1, 0, band=Band.HIGH)
+    (other,) = deploys("search", 1, 0, week=0, band=Band.HIGH)
+    revert = incident("revert:acme/shop#9", "checkout", risky.finished_at, 300, risky)
+    reported = incident("INC-7", "checkout", risky.finished_at + timedelta(hours=2), 90, risky)
+    elsewhere = incident("INC-8", "search", other.finished_at + timedelta(hours=1), 30, other)
+    this = aggregate(spread(30, 0), [risky, other], [revert, reported, elsewhere])
+    made = [c for c in cards(this, aggregate(spread(30, 0, -1))) if c.kind is CardKind.INCIDENT]
+    assert [c.id for c in made] == ["incident:INC-7", "incident:INC-8"]
+    assert made[0].evidence == ("INC-7", risky.key, "revert:acme/shop#9")
+    assert made[0].folded == (CardKind.INCIDENT,)
+    assert made[1].folded == ()
