@@ -241,6 +241,9 @@ def demo(out: Path, as_of: date | None, seed: int | None) -> None:
         narrator = make_narrator(_settings(click.get_current_context()))
         done = brief_all(session, org, now, out, narrator=narrator)
     engine.dispose()
+    # The organisation beside its store, so `ask` and `serve` can be pointed at both.
+    sample = files("data.sources.sample") / "sample.toml"
+    (out / "riskbrief.toml").write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
     show(done, out)
     click.echo(
         f"Sample organisation: {summary.changes} changes, {summary.deploys} deploys, "
