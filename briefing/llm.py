@@ -7,6 +7,7 @@ to get an answer becomes ``LLMUnavailable``, so the writer falls back.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,7 +20,7 @@ from briefing.narrative import NarrativeUsage
 from briefing.prompt import DEFAULT_MODEL, MAX_OUTPUT_TOKENS, NarrativeDraft, Turn
 from briefing.writer import Draft, LLMUnavailable
 
-__all__ = ["DEFAULT_MODEL", "ClaudeNarrator"]
+__all__ = ["CACHE_MINIMUM_TOKENS", "DEFAULT_MODEL", "ClaudeNarrator", "cache_minimum"]
 
 
 def _count(usage: dict[str, Any], key: str) -> int:
@@ -82,10 +83,52 @@ class _LastBody(anthropic.Middleware):
         return response
 
 
-# After Claude could not answer (timeouts, refusals, 429 or 5xx outlasting the SDK's
-# retries), the briefings that follow within this long fall back without asking again:
-# otherwise each one of a run waits out the same outage (30 s x 3 tries by default).
+# After Claude could not answer for a reason that outlasts one request (a timeout, a
+# connection error, 429 or 5xx after the SDK's retries), the briefings that follow within
+# this long fall back without asking again: otherwise each one of a run waits out the same
+# outage (30 s x 3 tries by default). A 4xx other than 429 is that one request's problem.
 _COOL_DOWN_SECONDS = 300.0
+_SNAPSHOT = re.compile(r"-\d{8}$")
+
+# The shortest prompt prefix each model caches, in tokens (Anthropic's prompt-caching
+# page, read November 2026), by model id without a snapshot date; the longest matching
+# prefix wins. A marker on a shorter prefix caches nothing, so none is sent then; a model
+# not listed gets the largest minimum.
+CACHE_MINIMUM_TOKENS: dict[str, int] = {
+    "claude-opus-5": 512,
+    "claude-sonnet-5": 1024,
+    "claude-opus-4-8": 1024,
+    "claude-opus-4-7": 2048,
+    "claude-opus-4-6": 4096,
+    "claude-opus-4-5": 4096,
+    "claude-sonnet-4-6": 2048,
+    "claude-sonnet-4-5": 1024,
+    "claude-sonnet-4": 1024,
+    "claude-opus-4-1": 1024,
+    "claude-opus-4": 1024,
+    "claude-haiku-4-5": 4096,
+    "claude-haiku-3": 2048,
+}
+_UNKNOWN_MODEL_MINIMUM = 4096
+# English prose runs about 4 to 4.5 characters a token: dividing by the larger errs on
+# the side of sending no marker.
+_CHARS_PER_TOKEN = 4.5
+
+
+def cache_minimum(model: str) -> int:
+    """The shortest prefix, in tokens, that ``model`` caches."""
+    name = _SNAPSHOT.sub("", model)
+    matches = [k for k in CACHE_MINIMUM_TOKENS if name.startswith(k)]
+    return CACHE_MINIMUM_TOKENS[max(matches, key=len)] if matches else _UNKNOWN_MODEL_MINIMUM
+
+
+def _cacheable(system: str, model: str) -> bool:
+    return len(system) / _CHARS_PER_TOKEN >= cache_minimum(model)
+
+
+def _lasting(exc: anthropic.APIStatusError) -> bool:
+    """Whether the failure will outlast this request: a rate limit or a server error."""
+    return exc.status_code == 429 or exc.status_code >= 500
 
 
 class ClaudeNarrator:
@@ -126,10 +169,12 @@ class ClaudeNarrator:
         # so that concurrent briefings never read each other's answers.
         capture = _LastBody()
         client = self._client.with_middleware(capture)
-        system_blocks: list[TextBlockParam] = [
-            # Identical for every subscriber and both requests of a briefing.
-            {"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}
-        ]
+        block: TextBlockParam = {"type": "text", "text": system}
+        if _cacheable(system, self.model):
+            # Identical for every subscriber and both requests of a briefing: the first
+            # request of a run writes it, the others read it.
+            block["cache_control"] = {"type": "ephemeral"}
+        system_blocks = [block]
         messages = [_message(t) for t in turns]
         if self._down_until is not None and self._clock() < self._down_until:
             raise LLMUnavailable("unavailable moments ago; not asked again yet")
@@ -150,7 +195,10 @@ class ClaudeNarrator:
                 error=f"{exc.error_count()} validation error(s), first: {exc.errors()[0]['msg']}",
             )
         except anthropic.APIStatusError as exc:
-            raise self._unavailable(f"{type(exc).__name__} (HTTP {exc.status_code})") from None
+            reason = f"{type(exc).__name__} (HTTP {exc.status_code})"
+            if _lasting(exc):
+                raise self._unavailable(reason) from None
+            raise LLMUnavailable(reason) from None
         except anthropic.AnthropicError as exc:
             # Never the message: it may quote the request.
             raise self._unavailable(type(exc).__name__) from None

@@ -82,7 +82,67 @@ add or drop a card.
 - What unknown_this_week lists was not known to any source: never say it was fine, absent \
 or zero, and never call the week calm or all clear because of it.
 - Name people only when the payload gives an author. No links, no @-mentions, no Markdown.
-- At most {MAX_WORDS} words in all. Plain, direct, no filler."""
+- At most {MAX_WORDS} words in all. Plain, direct, no filler.
+- Tone follows the cards: while any card is critical or warning, never call the week calm, \
+quiet, fine, minor, low-risk or all clear, and never say there is nothing critical or no \
+warning when cards_by_severity says otherwise.
+
+Reference: what the cards mean (rules fixed them; use this to say why a card matters).
+- concentration: one service's share of high-risk changes jumped against last week; \
+its facts name the signal behind most of them. Risk piling up in one place is where the \
+next incident is likely to start.
+- shift: across the whole scope more changes are high risk than last week, with the \
+signal that drove most of them.
+- driver: one signal (for example size or missing review) lies behind more high-risk \
+changes than last week, outside any concentration.
+- incident: an incident opened within a day of a high-risk deploy of its service. \
+Facts give the hours between them and the minutes to resolve; when the incident also \
+explains this week's slower recovery, or a revert of what the deploy shipped, the card \
+says so and carries those figures too.
+- mttr: incidents took longer to resolve (median) than last week, over enough incidents \
+on both sides to be a trend. mttr_improved is the same number moving the good way.
+- cfr: a larger share of production deploys failed or were followed by an incident. \
+cfr_improved: fewer did.
+- codeowners: fewer changed files had a code owner than last week. \
+codeowners_improved: more did.
+- agent: changes written with an AI coding agent merged without a human approval. \
+agent_surge: agents wrote a much larger share of the changes than last week. \
+agent_reviewed: every agent change was approved by a human after a week when some were not.
+- improvement: a team cut its share of high-risk changes.
+
+Reference: the signals behind a change's 0-100 score (the payload gives each one's \
+explanation; say it in a manager's words, never as a field name).
+- size: lines added and deleted; large changes are the strongest predictor of defects.
+- diffusion: files, directories and subsystems touched, and how evenly.
+- fix: a bug fix, hotfix or revert; fixes tend to need fixes.
+- file_history: how recently and by how many people the files were changed.
+- defect_proneness: earlier fixes on the same files.
+- author_experience, author_expertise: the author's history overall and with these files.
+- review: no human approval, an approval too fast for the size, or no owner among approvers.
+- codeowners: touched files no CODEOWNERS rule covers.
+- tests: coverage fell, or source changed without tests.
+- timing: merged on a Friday, before a holiday, or outside working hours.
+- agent: written with an AI agent, with or without human review.
+- service_incidents: the touched services' recent incidents and failed deploys.
+- risky_content: schema migrations, infrastructure, auth or payments code, dependencies.
+Gates lift a score to a floor whatever the signals say: a schema migration, a spent error \
+budget, a deploy during an open incident, and very large hand-written changes.
+
+Reference: score bands. safe below 30, moderate from 30, high from 60, critical from 80; \
+"high risk" in the payload means high or critical. A card's severity (critical, warning, \
+info) is a different thing from a change's band: never mix the two words.
+
+Reference: actions that fit. concentration or driver: review the service's riskiest open \
+changes, add CODEOWNERS rules or a second reviewer where the driver points. incident: walk \
+through the deploy with the team and ask what would have caught it. mttr: look at what \
+slowed detection or rollback. cfr: check the failed deploys for a shared cause. codeowners: \
+cover the paths that lost their owner. agent: require a human approval before agent changes \
+merge. An action names a concrete step and who can take it, in one sentence.
+
+Reference: how to word it. Severity comes first: open with where it is critical. Give each \
+number once, as the payload writes it or rounded. Say what happened, then why it matters, \
+then what to do. An info card is good news: say it plainly and briefly. When \
+unknown_this_week is present, a quiet-looking week may only mean the data is missing."""
 
 
 # The docstrings below become the JSON schema's descriptions, which the model reads.
@@ -194,7 +254,8 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
     m = payload.metrics
     return {
         "organisation": _clip(payload.organisation),
-        "reader": _clip(payload.subscriber_name),
+        # The reader's name is not needed for the story; it goes only where people may be named.
+        "reader": _clip(payload.subscriber_name) if payload.name_people else None,
         "scope": _clip(payload.scope.label),
         "week": {
             "id": payload.week.id,

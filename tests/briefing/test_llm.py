@@ -22,7 +22,7 @@ from bot.cli import main
 from bot.compose import make_narrator
 from bot.settings import Settings
 from briefing.deterministic import write_deterministic
-from briefing.llm import DEFAULT_MODEL, ClaudeNarrator
+from briefing.llm import DEFAULT_MODEL, ClaudeNarrator, cache_minimum
 from briefing.narrative import NarrativeUsage
 from briefing.payload import BriefingPayload, ChangeView, SignalView
 from briefing.prompt import MAX_OUTPUT_TOKENS, PAYLOAD_TAG, SYSTEM_PROMPT
@@ -196,6 +196,68 @@ def test_connection_refused_falls_back(payload: BriefingPayload) -> None:
     assert write_narrative(payload, narrator).outcome == "unavailable"
 
 
+def test_the_second_subscriber_reads_the_cached_system_prompt(
+    fake: FakeAnthropic, payload: BriefingPayload
+) -> None:
+    """One narrator serving two briefings: the first request writes the system prompt to the
+    cache, the second reads it, because the marked prefix is above the model's minimum."""
+    narrator = _narrator(fake)
+    first = write_narrative(payload, narrator).narrative.usage
+    second = write_narrative(payload, narrator).narrative.usage
+    assert first.cache_creation_input_tokens >= cache_minimum(DEFAULT_MODEL)
+    assert first.cache_read_input_tokens == 0
+    assert second.cache_read_input_tokens == first.cache_creation_input_tokens
+    assert second.cache_creation_input_tokens == 0
+
+
+def test_no_cache_marker_where_the_model_would_not_cache(
+    fake: FakeAnthropic, payload: BriefingPayload
+) -> None:
+    """For a model whose minimum the system prompt does not reach, no marker is sent."""
+    narrator = ClaudeNarrator(
+        api_key="test-key", base_url=fake.url, model="claude-haiku-4-5", max_retries=0
+    )
+    write_narrative(payload, narrator)
+    assert fake.requests[0].body["system"] == [{"type": "text", "text": SYSTEM_PROMPT}]
+
+
+@pytest.mark.parametrize(
+    ("name_people", "sent"), [(False, False), (True, True)], ids=["anonymous", "named"]
+)
+def test_the_readers_name_goes_only_where_people_may_be_named(
+    fake: FakeAnthropic, payload: BriefingPayload, name_people: bool, sent: bool
+) -> None:
+    """The subscriber's full name reaches Anthropic only when name_people is on."""
+    named = payload.model_copy(
+        update={"subscriber_name": "Dana Whitfield", "name_people": name_people}
+    )
+    write_narrative(named, _narrator(fake))
+    assert ("Dana Whitfield" in fake.requests[0].user_texts()[0]) is sent
+
+
+@pytest.mark.parametrize(
+    ("first", "cools"),
+    [
+        pytest.param("bad_request", False, id="400"),
+        pytest.param("unauthorized", False, id="401"),
+        pytest.param("not_found", False, id="404"),
+        pytest.param("rate_limited", True, id="429"),
+        pytest.param("overloaded", True, id="529"),
+    ],
+)
+def test_only_a_lasting_failure_starts_the_cool_down(
+    fake: FakeAnthropic, payload: BriefingPayload, first: Reply, cools: bool
+) -> None:
+    """A 400, 401 or 404 costs that one briefing its LLM narrative; 429 and 5xx stop the run
+    asking for the cool-down."""
+    fake.script(first)
+    narrator = _narrator(fake)
+    assert write_narrative(payload, narrator).outcome == "unavailable"
+    after = write_narrative(payload, narrator)
+    assert after.outcome == ("unavailable" if cools else "llm")
+    assert len(fake.requests) == (1 if cools else 2)
+
+
 def test_request_caches_the_system_prompt_and_asks_for_structured_output(
     fake: FakeAnthropic, payload: BriefingPayload
 ) -> None:
@@ -298,5 +360,11 @@ def test_demo_with_a_key_uses_the_llm_and_records_tokens(
     for row in rows:
         assert (row.narrative_source, row.model) == ("llm", DEFAULT_MODEL)
         assert (row.input_tokens, row.output_tokens) == (1200, 350)
-        assert row.cost_usd == pytest.approx((1200 * 2 + 350 * 10) / 1e6)
-        assert row.narrative["usage"]["requests"] == 1
+        usage = row.narrative["usage"]
+        written, read = usage["cache_creation_input_tokens"], usage["cache_read_input_tokens"]
+        # Sonnet 5.5: $2 in, $10 out, $2.50 cache write, $0.20 cache read per MTok.
+        expected = (1200 * 2 + 350 * 10 + written * 2.5 + read * 0.2) / 1e6
+        assert row.cost_usd == pytest.approx(expected, abs=1e-6)
+        assert usage["requests"] == 1
+    # One system prompt for every subscriber: the briefings after the first read it cached.
+    assert sum(1 for row in rows if row.narrative["usage"]["cache_read_input_tokens"]) >= 1

@@ -42,6 +42,8 @@ Reply = Literal[
     "rate_limited",
     "overloaded",
     "unauthorized",
+    "bad_request",
+    "not_found",
 ]
 
 # A number no sample payload holds, and a service name the tests declare as known
@@ -49,11 +51,20 @@ Reply = Literal[
 FABRICATED_NUMBER = "987654"
 FOREIGN_SERVICE = "Ledger"
 
+# Anthropic's published minimum cacheable prefixes, in tokens, for the models tests use.
+_CACHE_MINIMUM = {"claude-haiku-4-5": 4096, "claude-opus-4-5": 4096, "claude-sonnet-5": 1024}
+
 _PAYLOAD = re.compile(r"<briefing_payload>\n(.*?)\n</briefing_payload>", re.DOTALL)
 _ERRORS: dict[str, tuple[int, str, str]] = {
     "rate_limited": (429, "rate_limit_error", "Number of requests has exceeded your rate limit."),
     "overloaded": (529, "overloaded_error", "Overloaded"),
     "unauthorized": (401, "authentication_error", "invalid x-api-key"),
+    "bad_request": (
+        400,
+        "invalid_request_error",
+        "messages: text content blocks must be non-empty",
+    ),
+    "not_found": (404, "not_found_error", "model: claude-sonnet-5-5"),
 }
 
 
@@ -133,6 +144,7 @@ class FakeAnthropic:
         # The model ids ``GET /v1/models/{id}`` knows; ``None``: every id.
         self.models: set[str] | None = None
         self._script: deque[Reply] = deque()
+        self._cached: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -172,7 +184,34 @@ class FakeAnthropic:
             self.requests.append(request)
             return self._script.popleft() if self._script else "good"
 
+    def _cache_usage(self, request: Request) -> tuple[int, int]:
+        """(read, written) cache tokens by Anthropic's rules for a marked system prompt.
+
+        A marked prefix at or above the model's minimum is written by the first request
+        and read by every later one with the same model and prefix; a shorter one caches
+        nothing. Tokens are counted as characters / 4. A scripted ``usage`` with cache
+        counts overrides this.
+        """
+        if self.usage.cache_read_input_tokens or self.usage.cache_creation_input_tokens:
+            return self.usage.cache_read_input_tokens, self.usage.cache_creation_input_tokens
+        system = request.body.get("system")
+        blocks = system if isinstance(system, list) else []
+        if not any(isinstance(b, dict) and b.get("cache_control") for b in blocks):
+            return 0, 0
+        prefix = "".join(b.get("text", "") for b in blocks if isinstance(b, dict))
+        model = str(request.body.get("model", ""))
+        tokens = len(prefix) // 4
+        minimum = next((n for k, n in _CACHE_MINIMUM.items() if model.startswith(k)), 1024)
+        if tokens < minimum:
+            return 0, 0
+        with self._lock:
+            if (model, prefix) in self._cached:
+                return tokens, 0
+            self._cached.add((model, prefix))
+        return 0, tokens
+
     def _message(self, request: Request, text: str) -> dict[str, Any]:
+        read, written = self._cache_usage(request)
         return {
             "id": f"msg_fake_{len(self.requests)}",
             "type": "message",
@@ -184,8 +223,8 @@ class FakeAnthropic:
             "usage": {
                 "input_tokens": self.usage.input_tokens,
                 "output_tokens": self.usage.output_tokens,
-                "cache_read_input_tokens": self.usage.cache_read_input_tokens,
-                "cache_creation_input_tokens": self.usage.cache_creation_input_tokens,
+                "cache_read_input_tokens": read,
+                "cache_creation_input_tokens": written,
             },
         }
 
