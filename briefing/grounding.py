@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from briefing.narrative import Narrative
+from briefing.narrative import MAX_WORDS, Narrative
 from briefing.payload import BriefingPayload
+from briefing.prompt import SYSTEM_PROMPT, payload_json
 from briefing.render.escape import neutralise
 
 __all__ = ["MAX_WORDS", "check_narrative"]
-
-# A 90-second read.
-MAX_WORDS = 350
 
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.])\d+(?:\.\d+)?")
 _CHANGE_REF = re.compile(r"\b[\w.-]+/[\w.-]+#\d+\b|(?<![\w/])#\d+\b")
@@ -32,7 +30,82 @@ _MENTION = re.compile(r"(?<![\w.])@[\w.-]+|<[!@#][^>]*>")
 # escape all of it; refusing it as well catches an answer that echoes an injection.
 _MARKUP = re.compile(r"</?[A-Za-z?][^<>\s]*|<!(?:--|\[)")
 _SCHEME = re.compile(r"\b(?:javascript:|vbscript:|mailto:|data:[\w.+-]+/|file://)", re.IGNORECASE)
-_COUNT_CLAIM = re.compile(r"\b(\d+)\s+(critical|warnings?|info)\b(?!-)", re.IGNORECASE)
+_NUMBER_WORDS = {
+    "no": 0, "zero": 0, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_COUNT_CLAIM = re.compile(
+    r"\b(\d+|no|zero|one|a single|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(critical|warnings?|info)\b(?!-)",
+    re.IGNORECASE,
+)
+# Claims that the week is fine. Refused while the week has critical or warning cards:
+# the model words the cards, it does not get to talk them down.
+_CALM = re.compile(
+    r"\ball[- ]clear\b|\bnothing (?:urgent|serious|alarming|major|to worry about|stands out"
+    r"|of note)\b|\b(?:a |an )?(?:calm|quiet|uneventful|smooth|routine|unremarkable"
+    r"|low[- ]risk|healthy|stable) week\b|\bonly (?:a |some )?minor\b"
+    r"|\bminor (?:issues?|problems?|concerns?)\b|\blow[- ]severity\b|\bnothing to (?:do|act on)\b",
+    re.IGNORECASE,
+)
+# "Nothing critical" is true of a week of warnings only: refused while a card is critical.
+_NONE_CRITICAL = re.compile(
+    r"\bnothing critical\b|\bno critical (?:issues?|problems?|risks?|cards?|concerns?)\b",
+    re.IGNORECASE,
+)
+# Words a narrative may capitalise that no payload spells: days, months, tools and terms.
+_PLAIN_CAPITALS = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "github",
+        "gitlab",
+        "slack",
+        "claude",
+        "codeowners",
+        "mttr",
+        "cfr",
+        "dora",
+        "ai",
+        "pr",
+        "prs",
+        "ci",
+        "cd",
+        "api",
+        "slo",
+        "slos",
+        "sre",
+        "qa",
+        "ops",
+        "devops",
+        "i",
+        "ok",
+    }
+)
+_MEASURE = re.compile(
+    r"\s*(?:%|percent|per ?cent|points?\b|pp\b|min|minutes?\b|hours?\b|h\b|days?\b|x\b"
+    r"|×|times\b|s\b|seconds?\b|ms\b)",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[(\[\"“‘]\s*)$")
 _SEVERITY_TAMPERING = re.compile(
     r"\b(?:not|no longer|isn't|is not|aren't|are not)\s+(?:really\s+)?(?:critical|urgent|a warning)"
     r"|\b(?:downgrad|de-?prioriti[sz])\w*"
@@ -50,14 +123,16 @@ def _numbers_in(text: str) -> Iterator[tuple[float, int]]:
         yield float(raw), decimals
 
 
-def _payload_numbers(payload: BriefingPayload) -> set[float]:
-    """Every number the payload holds, including those inside ids, dates and titles.
+def _payload_numbers(payload: BriefingPayload, sent: str) -> set[float]:
+    """Every number in ``sent`` (the JSON the model was given), ids, dates and titles included.
 
     Also the differences between a card's own figures of the same unit ("up 15.6
     points", "3 more than last week") and the complements of its percentages
-    ("26% of changed files had no owner"): true, and how people say it.
+    ("26% of changed files had no owner"): true, and how people say it. A number
+    only the stored payload holds (a signal's points, say) was never shown to the
+    model, so it cannot have come from the data.
     """
-    found = {value for value, _ in _numbers_in(payload.model_dump_json())}
+    found = {value for value, _ in _numbers_in(sent)}
     for card in payload.cards:
         for a in card.facts:
             if a.unit == "%":
@@ -126,10 +201,19 @@ def _reference_problems(where: str, text: str, payload: BriefingPayload) -> Iter
 
 
 def _number_problems(where: str, text: str, allowed: set[float]) -> Iterator[str]:
-    for value, decimals in _numbers_in(text):
-        if not _matches(value, decimals, allowed):
-            shown = f"{value:.{decimals}f}"
-            yield f"{where} says {shown}, a number that is not in the payload"
+    for match in _NUMBER.finditer(text):
+        raw = match.group().replace(",", "")
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        value = float(raw)
+        # A whole number counts things unless a measure follows it: "17 changes" must be
+        # 17 exactly, while "17%" or "17 min" may round 16.7.
+        counted = decimals == 0 and not _MEASURE.match(text, match.end())
+        exact = {a for a in allowed if float(a).is_integer()} if counted else allowed
+        if not _matches(value, decimals, exact):
+            yield (
+                f"{where} says {raw}, a number that is not in the payload; use only its "
+                "figures, rounded as they are or as a difference of one card's figures"
+            )
 
 
 def _name_problems(
@@ -159,13 +243,51 @@ def _severity_problems(where: str, text: str, payload: BriefingPayload) -> Itera
     }
     for number, word in _COUNT_CLAIM.findall(text):
         severity = word.lower().rstrip("s")
-        if int(number) != counts[severity]:
+        said = int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
+        if said != counts[severity]:
             yield (
                 f"{where} says {number} {word}, but the briefing has "
-                f"{counts[severity]} {severity} cards"
+                f"{counts[severity]} {severity} cards; give the number the payload gives"
             )
     for phrase in _SEVERITY_TAMPERING.findall(text):
         yield f"{where} restates a severity ({phrase!r}); severities are fixed by the rules"
+    calm = (
+        [m.group() for m in _CALM.finditer(text)] if counts["critical"] + counts["warning"] else []
+    )
+    if counts["critical"]:
+        calm += [m.group() for m in _NONE_CRITICAL.finditer(text)]
+    if calm:
+        for phrase in dict.fromkeys(calm):
+            yield (
+                f"{where} calls the week {phrase!r}, but it has {counts['critical']} critical "
+                f"and {counts['warning']} warning cards; say where the risk is instead"
+            )
+
+
+def _vocabulary(sent: str) -> frozenset[str]:
+    """Every word the model was shown (the system prompt and the payload), lower-cased."""
+    return frozenset(w.lower() for w in _WORD.findall(SYSTEM_PROMPT + " " + sent))
+
+
+def _invented_names(where: str, text: str, vocabulary: frozenset[str]) -> Iterator[str]:
+    """Capitalised words inside a sentence that the model was never shown: made-up names.
+
+    A sentence's first word is capitalised anyway and says nothing; ids (acme/shop#7,
+    INC-12) and links are ids, not names.
+    """
+    clean = _ID.sub(lambda m: " " * len(m.group()), text)
+    clean = _KEY_REF.sub(lambda m: " " * len(m.group()), clean)
+    for match in _WORD.finditer(clean):
+        word = match.group()
+        if not word[0].isupper() or _SENTENCE_START.search(clean[: match.start()]):
+            continue
+        lowered = word.lower().rstrip("'’s").strip("-")
+        if lowered in vocabulary or lowered in _PLAIN_CAPITALS or word.lower() in vocabulary:
+            continue
+        yield (
+            f"{where} names {word!r}, which the payload does not; name only the services, "
+            "teams and changes it gives"
+        )
 
 
 def check_narrative(
@@ -176,7 +298,9 @@ def check_narrative(
     ``known_names`` are service and team names of the whole organisation: naming
     one that is not in this payload counts as naming something outside it.
     """
-    allowed = _payload_numbers(payload)
+    sent = payload_json(payload)
+    allowed = _payload_numbers(payload, sent)
+    vocabulary = _vocabulary(sent)
     names = tuple(known_names)
     problems = list(_card_problems(payload, narrative))
     words = 0
@@ -188,6 +312,7 @@ def check_narrative(
         problems += _number_problems(where, text, allowed)
         problems += _name_problems(where, text, payload, names)
         problems += _severity_problems(where, text, payload)
+        problems += _invented_names(where, text, vocabulary)
     if words > MAX_WORDS:
         problems.append(f"the narrative has {words} words; keep it under {MAX_WORDS}")
     return tuple(dict.fromkeys(problems))

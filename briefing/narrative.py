@@ -6,9 +6,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["CardParagraph", "Narrative", "NarrativeSource", "NarrativeUsage"]
+__all__ = ["MAX_WORDS", "CardParagraph", "Narrative", "NarrativeSource", "NarrativeUsage"]
 
 NarrativeSource = Literal["deterministic", "llm"]
+
+# A 90-second read.
+MAX_WORDS = 350
 
 
 class CardParagraph(BaseModel):

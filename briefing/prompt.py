@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from briefing.grounding import MAX_WORDS
 from briefing.labels import signal_label
+from briefing.narrative import MAX_WORDS
 from briefing.payload import BriefingPayload, CardView, ChangeView, IncidentView, ServiceView
 from briefing.render.escape import truncate
 from briefing.render.text import fact_text

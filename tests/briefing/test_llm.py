@@ -119,6 +119,8 @@ def test_fabricated_number_gets_one_repair_naming_the_problem(
         ("severity_claim", "restates a severity"),
         ("wordy", "words; keep it under 350"),
         ("invalid_json", "not JSON of the required shape"),
+        ("all_clear", "calls the week 'all clear'"),
+        ("invented_name", "names 'Billing'"),
     ],
 )
 def test_other_bad_answers_are_repaired(
@@ -368,3 +370,15 @@ def test_demo_with_a_key_uses_the_llm_and_records_tokens(
         assert usage["requests"] == 1
     # One system prompt for every subscriber: the briefings after the first read it cached.
     assert sum(1 for row in rows if row.narrative["usage"]["cache_read_input_tokens"]) >= 1
+
+
+def test_a_narrative_citing_its_cards_evidence_is_used_at_once(
+    fake: FakeAnthropic, payload: BriefingPayload
+) -> None:
+    """Citing an evidence id whose repository reads like a team name costs no repair."""
+    evidence = next(e for c in payload.cards for e in c.evidence if "/" in e)
+    repository = evidence.split("/", 1)[1].split("#", 1)[0].capitalize()
+    fake.script("id_citing")
+    written = write_narrative(payload, _narrator(fake), known_names=(repository,))
+    assert written.outcome == "llm", written.problems
+    assert len(fake.requests) == 1

@@ -44,6 +44,9 @@ Reply = Literal[
     "unauthorized",
     "bad_request",
     "not_found",
+    "all_clear",
+    "invented_name",
+    "id_citing",
 ]
 
 # A number no sample payload holds, and a service name the tests declare as known
@@ -101,12 +104,16 @@ class Usage:
     cache_creation_input_tokens: int = 0
 
 
-def _good_answer(request: Request) -> dict[str, Any]:
-    """A narrative that only repeats the payload's own titles and facts."""
+def _cards_of(request: Request) -> list[dict[str, Any]]:
     match = _PAYLOAD.search(request.user_texts()[0])
     assert match, "no <briefing_payload> in the first user message"
-    facts = json.loads(match.group(1))
-    cards = facts.get("cards", [])
+    cards: list[dict[str, Any]] = json.loads(match.group(1)).get("cards", [])
+    return cards
+
+
+def _good_answer(request: Request) -> dict[str, Any]:
+    """A narrative that only repeats the payload's own titles and facts."""
+    cards = _cards_of(request)
     paragraphs = [
         {"card_id": c["id"], "text": f"{c['title']}: {'; '.join(c.get('facts', []))}."}
         for c in cards
@@ -128,6 +135,15 @@ def _flawed_answer(reply: Reply, request: Request) -> dict[str, Any]:
         first["text"] += " This is not really critical."
     elif reply == "wordy":
         first["text"] += " Worth a careful look." * 100
+    elif reply == "all_clear":
+        answer["headline"] = "Nothing critical this week, all clear."
+    elif reply == "invented_name":
+        first["text"] += " The Billing Gateway service saw the same."
+    elif reply == "id_citing":
+        # Faithful: cites its own card's first evidence id, which may hold a team's name.
+        evidence = _cards_of(request)[0].get("evidence", [])
+        if evidence:
+            first["text"] += f" See {evidence[0]}."
     elif reply == "unknown_card":
         paragraphs.append({"card_id": "card:made-up", "text": "A card nobody computed."})
     return answer
