@@ -51,7 +51,8 @@ def _schema_chars() -> int:
 
 
 def _words(narrative: Narrative) -> int:
-    texts = [narrative.headline, *(p.text for p in narrative.paragraphs), *narrative.actions]
+    texts = [narrative.headline, *(p.text for p in narrative.paragraphs)]
+    texts += [p.action for p in narrative.paragraphs if p.action]
     return sum(len(t.split()) for t in texts)
 
 
@@ -60,9 +61,9 @@ def _answer_chars(narrative: Narrative) -> int:
     draft = NarrativeDraft(
         headline=narrative.headline,
         paragraphs=tuple(
-            DraftParagraph(card_id=p.card_id, text=p.text) for p in narrative.paragraphs
+            DraftParagraph(card_id=p.card_id, text=p.text, action=p.action or "")
+            for p in narrative.paragraphs
         ),
-        actions=narrative.actions,
     )
     return len(draft.model_dump_json())
 

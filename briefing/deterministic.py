@@ -283,7 +283,7 @@ def _headline(payload: BriefingPayload) -> str:
             return f"{quiet}: no changes merged in scope."
         share = 100.0 * d.elevated / d.total
         return (
-            f"{quiet}: {d.total} changes, {_num(round(share, 1))}% high risk, "
+            f"{quiet}: {_many(d.total, 'change')}, {_num(round(share, 1))}% high risk, "
             "no material shift from last week."
         )
     first = payload.cards[0]
@@ -293,26 +293,37 @@ def _headline(payload: BriefingPayload) -> str:
         driver = _driver(first)
         text = f"Risk is concentrating in {name}: {_num(share)}% of its changes were high risk"
         return text + (f", driven by {signal_label(driver[0])}." if driver else ".")
+    # The headline says the card's point in other words than its title, which follows.
+    if first.kind == "incident":
+        name = _service_name(payload, first.subject)
+        return f"Start with {name}: an incident followed a high-risk deploy there."
+    if first.kind == "agent":
+        n = _fact(first, "agent changes merged without human review")
+        return f"{_many(n, 'AI-agent change')} merged with no human approval this week."
+    if first.kind == "shift":
+        now, before = (
+            _fact(first, "high-risk share this week"),
+            _fact(first, "high-risk share last week"),
+        )
+        return (
+            f"{_num(now)}% of this week's changes were high risk, "
+            f"against {_num(before)}% last week."
+        )
+    if first.kind == "mttr":
+        now, before = _fact(first, "MTTR this week"), _fact(first, "MTTR last week")
+        return f"Recovery slowed: {_num(now)} min to resolve an incident, from {_num(before)} min."
     return first.title + "."
 
 
 def write_deterministic(payload: BriefingPayload) -> Narrative:
-    """A headline, one paragraph per card and up to three actions, from the payload alone."""
+    """A headline, and per card a paragraph and (critical, warning) an action, from the payload."""
     paragraphs = tuple(
-        CardParagraph(card_id=c.id, text=_PARAGRAPHS[c.kind](payload, c))
+        CardParagraph(
+            card_id=c.id,
+            text=_PARAGRAPHS[c.kind](payload, c),
+            action=None if c.severity == "info" else _action(payload, c),
+        )
         for c in payload.cards
         if c.kind in _PARAGRAPHS
     )
-    actions: list[str] = []
-    for card in payload.cards:
-        if card.severity == "info":
-            continue
-        action = _action(payload, card)
-        if action and action not in actions:
-            actions.append(action)
-    return Narrative(
-        headline=_headline(payload),
-        paragraphs=paragraphs,
-        actions=tuple(actions[:3]),
-        source="deterministic",
-    )
+    return Narrative(headline=_headline(payload), paragraphs=paragraphs, source="deterministic")

@@ -153,8 +153,8 @@ def _texts(narrative: Narrative) -> Iterator[tuple[str, str]]:
     yield "the headline", narrative.headline
     for p in narrative.paragraphs:
         yield f"the paragraph for {p.card_id}", p.text
-    for n, action in enumerate(narrative.actions, start=1):
-        yield f"action {n}", action
+        if p.action:
+            yield f"the action for {p.card_id}", p.action
 
 
 def _card_problems(payload: BriefingPayload, narrative: Narrative) -> Iterator[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["SIGNAL_LABELS", "signal_label"]
+__all__ = ["BAND_LABELS", "SIGNAL_LABELS", "band_label", "signal_label"]
 
 SIGNAL_LABELS: dict[str, str] = {
     "size": "large changes",
@@ -29,3 +29,18 @@ SIGNAL_LABELS: dict[str, str] = {
 def signal_label(name: str) -> str:
     """The reader's words for a signal, falling back to the name with spaces."""
     return SIGNAL_LABELS.get(name, name.replace("_", " "))
+
+
+# A score band in words that are never a card's severity: a "critical" card and a
+# "critical" score in one message read as the same thing.
+BAND_LABELS: dict[str, str] = {
+    "critical": "very high",
+    "high": "high",
+    "moderate": "moderate",
+    "safe": "low",
+}
+
+
+def band_label(band: str) -> str:
+    """The reader's words for a score band, e.g. ``"very high risk"`` for ``critical``."""
+    return f"{BAND_LABELS.get(band, band)} risk"

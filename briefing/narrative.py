@@ -1,10 +1,10 @@
-"""The words of a briefing: a headline, a paragraph per card and up to three actions."""
+"""The words of a briefing: a headline, and a paragraph and an action per card."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = ["MAX_WORDS", "CardParagraph", "Narrative", "NarrativeSource", "NarrativeUsage"]
 
@@ -64,10 +64,21 @@ class Narrative(BaseModel):
 
     headline: str
     paragraphs: tuple[CardParagraph, ...] = ()
-    actions: tuple[str, ...] = Field(default=(), max_length=3)
     source: NarrativeSource = "deterministic"
     model: str | None = None
     usage: NarrativeUsage = NarrativeUsage()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_old_actions(cls, data: Any) -> Any:
+        """Briefings stored before actions moved onto their cards had a list of three."""
+        if isinstance(data, dict) and "actions" in data:
+            data = {k: v for k, v in data.items() if k != "actions"}
+        return data
+
+    def action(self, card_id: str) -> str | None:
+        """What to do about ``card_id``, if the narrative says."""
+        return next((p.action for p in self.paragraphs if p.card_id == card_id and p.action), None)
 
     def paragraph(self, card_id: str) -> str | None:
         """The paragraph for ``card_id``, if the narrative has one."""

@@ -129,26 +129,30 @@ def _priced(usage: NarrativeUsage) -> NarrativeUsage:
     return usage.model_copy(update={"cost_usd": estimate_cost_usd(usage)})
 
 
-def _as_narrative(draft: Draft, output: NarrativeDraft) -> Narrative:
+def _as_narrative(draft: Draft, output: NarrativeDraft, fallback: Narrative) -> Narrative:
+    """The draft as a narrative; a critical or warning card the model gave no action gets the
+    rules' action for its kind, so that no such card goes out without a next step."""
+    paragraphs = []
+    for p in output.paragraphs:
+        card_id = p.card_id.strip()
+        action = p.action.strip() or fallback.action(card_id)
+        paragraphs.append(CardParagraph(card_id=card_id, text=p.text.strip(), action=action))
     return Narrative(
         headline=output.headline.strip(),
-        paragraphs=tuple(
-            CardParagraph(card_id=p.card_id.strip(), text=p.text.strip()) for p in output.paragraphs
-        ),
-        actions=tuple(a.strip() for a in output.actions if a.strip()),
+        paragraphs=tuple(paragraphs),
         source="llm",
         model=draft.model,
     )
 
 
 def _judge(
-    payload: BriefingPayload, draft: Draft, known_names: Sequence[str]
+    payload: BriefingPayload, draft: Draft, known_names: Sequence[str], fallback: Narrative
 ) -> tuple[Narrative | None, tuple[str, ...]]:
     """The draft as a narrative, and the problems that keep it from being used."""
     if draft.output is None:
         why = draft.error or "there was no answer"
         return None, (f"the answer is not JSON of the required shape ({why})",)
-    narrative = _as_narrative(draft, draft.output)
+    narrative = _as_narrative(draft, draft.output, fallback)
     return narrative, check_narrative(payload, narrative, known_names)
 
 
@@ -180,7 +184,7 @@ def write_narrative(
             used = fallback.model_copy(update={"usage": _priced(usage)})
             return WrittenNarrative(used, "unavailable", problems)
         usage = usage + draft.usage
-        narrative, problems = _judge(payload, draft, names)
+        narrative, problems = _judge(payload, draft, names, fallback)
         if narrative is not None and not problems:
             used = narrative.model_copy(update={"usage": _priced(usage)})
             return WrittenNarrative(used, "llm" if attempt == 1 else "repaired")

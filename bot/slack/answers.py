@@ -23,6 +23,7 @@ from bot.slack.lookups import signal_lines, this_week, version_of
 from bot.slack.reply import SECTION_CHARS, Reply, context, section
 from briefing.build import Audience, build_payload, scope_label
 from briefing.deterministic import write_deterministic
+from briefing.labels import band_label
 from briefing.payload import BriefingPayload, CardView
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.slack import MAX_BLOCKS, render_slack
@@ -183,9 +184,9 @@ def _evidence_line(session: Session, payload: BriefingPayload, key: str, version
     if change is not None:
         title = truncate(one_line(change.title), 120) or key
         why = "; ".join(mrkdwn(one_line(s.explanation)) for s in change.signals[:2])
-        return f"• {link(change.url, title)} · `{mrkdwn(key)}` · {change.score} ({change.band})" + (
-            f"\n    {why}" if why else ""
-        )
+        risk = f"{change.score}, {band_label(change.band)}"
+        line = f"• {link(change.url, title)} · `{mrkdwn(key)}` · {risk}"
+        return line + (f"\n    {why}" if why else "")
     incident = next((i for i in payload.incidents if i.id == key), None)
     if incident is not None:
         resolved = (
@@ -198,7 +199,7 @@ def _evidence_line(session: Session, payload: BriefingPayload, key: str, version
         row = load_scores(session, kind, version, [key]).get(key)
         if row is not None:
             signals = "; ".join(line.removeprefix("• ") for line in signal_lines(row, 2))
-            return f"• `{mrkdwn(key)}` · {row.score} ({mrkdwn(row.band)})" + (
+            return f"• `{mrkdwn(key)}` · {row.score}, {band_label(row.band)}" + (
                 f"\n    {signals}" if signals else ""
             )
     return f"• `{mrkdwn(key)}`"

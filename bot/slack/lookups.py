@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from bot.slack.commands import echo
 from bot.slack.reply import Reply, section
+from briefing.labels import band_label
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import format_value
 from briefing.week import IsoWeek
@@ -87,7 +88,7 @@ def change_reply(session: Session, org: OrgConfig, key: str) -> Reply:
     title = link(change.url, truncate(one_line(change.title), 150) or key)
     head = (
         f"*{title}* · `{mrkdwn(key)}`\n"
-        f"Risk *{row.score}* ({mrkdwn(row.band)}) · {_service_name(org, row.service)} · "
+        f"Risk *{row.score}*, {band_label(row.band)} · {_service_name(org, row.service)} · "
         f"merged {change.merged_at:%Y-%m-%d %H:%M} UTC"
     )
     if row.agent_involved:
@@ -98,7 +99,7 @@ def change_reply(session: Session, org: OrgConfig, key: str) -> Reply:
     gates = _gate_lines(row)
     if gates:
         blocks.append(section("*Gates hit*\n" + "\n".join(gates)))
-    return Reply(text=f"{key}: risk {row.score} ({row.band})", blocks=tuple(blocks))
+    return Reply(text=f"{key}: risk {row.score}, {band_label(row.band)}", blocks=tuple(blocks))
 
 
 def service_reply(session: Session, org: OrgConfig, service: str, now: datetime) -> Reply:
@@ -127,7 +128,7 @@ def service_reply(session: Session, org: OrgConfig, service: str, now: datetime)
     risky = sorted((c for c in total.changes if c.elevated), key=lambda c: (-c.score, c.key))
     risky_lines = [
         f"• {link(c.url, truncate(one_line(c.title), 120) or c.key)} · `{mrkdwn(c.key)}` · "
-        f"{c.score} ({c.band.value}) · {c.merged_at:%Y-%m-%d}"
+        f"{c.score}, {band_label(c.band.value)} · {c.merged_at:%Y-%m-%d}"
         for c in risky[:_TOP]
     ]
 
@@ -191,7 +192,7 @@ def deploy_reply(session: Session, org: OrgConfig, key: str) -> Reply:
     )
     scores = load_scores(session, "change", version, [c.key for c in shipped])
     incidents = list(session.exec(select(Incident).where(Incident.deploy_id == deploy.id)))
-    risk = f"Risk *{row.score}* ({mrkdwn(row.band)})" if row else "Not scored yet"
+    risk = f"Risk *{row.score}*, {band_label(row.band)}" if row else "Not scored yet"
     head = (
         f"*Deploy* `{mrkdwn(key)}`\n{risk} · {_service_name(org, service.key if service else None)}"
         f" · {mrkdwn(deploy.environment)} · {mrkdwn(deploy.status)} · "
@@ -207,7 +208,7 @@ def deploy_reply(session: Session, org: OrgConfig, key: str) -> Reply:
         :_SHIPPED_SHOWN
     ]:
         s = scores.get(c.key)
-        rating = f"{s.score} ({s.band})" if s else "not scored"
+        rating = f"{s.score}, {band_label(s.band)}" if s else "not scored"
         title = truncate(one_line(c.title), 120) or c.key
         change_lines.append(f"• {link(c.url, title)} · `{mrkdwn(c.key)}` · {rating}")
     more = len(shipped) - len(change_lines)
@@ -230,5 +231,5 @@ def deploy_reply(session: Session, org: OrgConfig, key: str) -> Reply:
                 )
             )
         )
-    score_text = f"risk {row.score} ({row.band})" if row else "not scored"
+    score_text = f"risk {row.score}, {band_label(row.band)}" if row else "not scored"
     return Reply(text=f"Deploy {key}: {score_text}", blocks=tuple(blocks))

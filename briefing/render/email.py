@@ -18,6 +18,7 @@ from functools import cache
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView
 from briefing.render.chart import distribution_png
@@ -25,11 +26,13 @@ from briefing.render.escape import neutralise, one_line, safe_url, truncate
 from briefing.render.text import (
     BANDS,
     distribution_lines,
+    evidence_items,
     fact_text,
     fallback_paragraph,
     narrative_label,
     ordered_cards,
     unknown_line,
+    unsaid_facts,
     week_span,
 )
 
@@ -44,6 +47,7 @@ _TITLE_BUDGET = 300
 _PARAGRAPH_BUDGET = 1500
 _FACT_BUDGET = 300
 _EVIDENCE_BUDGET = 200
+_EVIDENCE_SHOWN = 5
 _ACTION_BUDGET = 800
 _CHANGE_TITLE_BUDGET = 150
 _NAME_BUDGET = 150
@@ -69,7 +73,11 @@ class _CardContext:
     title: str
     paragraphs: tuple[str, ...]
     facts: tuple[str, ...]
-    evidence: tuple[str, ...]
+    # What to do about it; critical and warning cards have one.
+    action: str | None
+    # (id, URL or None) of the evidence shown, and how many more the card has.
+    evidence: tuple[tuple[str, str | None], ...]
+    more_evidence: int = 0
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,6 @@ class _EmailContext:
     headline: str
     quiet: bool
     cards: tuple[_CardContext, ...]
-    actions: tuple[str, ...]
     changes: tuple[_ChangeContext, ...]
     distribution: tuple[str, ...]
     chart_cid: str
@@ -139,25 +146,32 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _card_context(card: CardView, narrative: Narrative) -> _CardContext:
+def _card_context(card: CardView, narrative: Narrative, payload: BriefingPayload) -> _CardContext:
     """What the templates need of one card."""
     paragraph = narrative.paragraph(card.id)
     has_paragraph = paragraph is not None and bool(paragraph.strip())
     text = paragraph if paragraph is not None and has_paragraph else fallback_paragraph(card)
+    action = narrative.action(card.id)
+    items, more = evidence_items(card, payload, _EVIDENCE_SHOWN)
     return _CardContext(
         severity=card.severity,
         title=_line(card.title, _TITLE_BUDGET) or "(untitled card)",
         paragraphs=_paragraphs(text),
-        # The fallback paragraph already states the facts.
-        facts=tuple(_line(fact_text(f), _FACT_BUDGET) for f in card.facts) if has_paragraph else (),
-        evidence=tuple(_line(e, _EVIDENCE_BUDGET) for e in card.evidence),
+        # The fallback paragraph already states the facts; a paragraph's own numbers
+        # are not listed again.
+        facts=tuple(_line(fact_text(f), _FACT_BUDGET) for f in unsaid_facts(card, text))
+        if has_paragraph
+        else (),
+        action=_line(action, _ACTION_BUDGET) if action else None,
+        evidence=tuple((_line(e, _EVIDENCE_BUDGET), safe_url(url)) for e, url in items),
+        more_evidence=more,
     )
 
 
 def _change_context(change: ChangeView) -> _ChangeContext:
     """What the templates need of one top change."""
     detail = [_line(change.service, _NAME_BUDGET)] if change.service else []
-    detail.append(f"score {change.score} ({change.band})")
+    detail.append(f"score {change.score}, {band_label(change.band)}")
     return _ChangeContext(
         title=_line(change.title, _CHANGE_TITLE_BUDGET) or change.id,
         url=safe_url(change.url),
@@ -168,8 +182,10 @@ def _change_context(change: ChangeView) -> _ChangeContext:
 def _chart_alt(payload: BriefingPayload) -> str:
     """The chart in words, for readers and mail clients that show no images."""
     this, last = payload.distribution, payload.distribution_last_week
-    bands = ", ".join(f"{b} {getattr(this, b)} (last week {getattr(last, b)})" for b in BANDS)
-    return f"Changes per risk band this week: {bands}"
+    bands = ", ".join(
+        f"{band_label(b)} {getattr(this, b)} (last week {getattr(last, b)})" for b in BANDS
+    )
+    return f"Changes by risk score this week: {bands}"
 
 
 def _unsubscribe_link(url: str | None) -> str | None:
@@ -193,8 +209,7 @@ def render_email(
         counts=counts,
         headline=_line(narrative.headline, _HEADLINE_BUDGET) or "Weekly delivery-risk briefing",
         quiet=payload.quiet,
-        cards=tuple(_card_context(c, narrative) for c in ordered_cards(payload.cards)),
-        actions=tuple(_line(a, _ACTION_BUDGET) for a in narrative.actions if a.strip()),
+        cards=tuple(_card_context(c, narrative, payload) for c in ordered_cards(payload.cards)),
         changes=tuple(_change_context(c) for c in payload.top_changes[:_CHANGES_SHOWN]),
         distribution=distribution_lines(payload.distribution, payload.distribution_last_week),
         chart_cid=chart_cid,

@@ -13,16 +13,19 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import (
     distribution_lines,
+    evidence_items,
     fact_text,
     fallback_paragraph,
     narrative_label,
     ordered_cards,
     unknown_line,
+    unsaid_facts,
     week_span,
 )
 
@@ -42,9 +45,9 @@ MAX_FALLBACK_TEXT = 3000
 _TITLE_BUDGET = 300
 _PARAGRAPH_BUDGET = 1500
 _EVIDENCE_BUDGET = 200
-_EVIDENCE_SHOWN = 2
+_EVIDENCE_SHOWN = 3
 _FACTS_BUDGET = 600
-_ACTION_BUDGET = 800
+_ACTION_BUDGET = 500
 _CHANGE_TITLE_BUDGET = 150
 _CHANGES_SHOWN = 5
 _CONTEXT_BUDGET = 300
@@ -93,40 +96,43 @@ def _details_button(card: CardView) -> dict[str, Any]:
     }
 
 
-def _card_block(card: CardView, narrative: Narrative) -> dict[str, Any]:
-    """One card: severity, title, paragraph, evidence and facts, with a Details button."""
+def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) -> dict[str, Any]:
+    """One card: severity, title, paragraph, the facts it did not say, its action and evidence,
+    with a Details button."""
     title = _outside(card.title, _TITLE_BUDGET, single_line=True) or "(untitled card)"
     lines = [f"{_EMOJI[card.severity]} *{_SEVERITY_WORD[card.severity]}* · {title}"]
     paragraph = narrative.paragraph(card.id)
     if paragraph is not None and paragraph.strip():
         lines.append(_outside(paragraph, _PARAGRAPH_BUDGET))
-        facts = " · ".join(fact_text(f) for f in card.facts)
+        facts = " · ".join(fact_text(f) for f in unsaid_facts(card, paragraph))
         if facts:
             lines.append(_outside(facts, _FACTS_BUDGET, single_line=True))
     else:
         # The fallback already states the facts; listing them again adds nothing.
         lines.append(_outside(fallback_paragraph(card), _PARAGRAPH_BUDGET))
-    lines.extend(
-        f"› {_outside(item, _EVIDENCE_BUDGET, single_line=True)}"
-        for item in card.evidence[:_EVIDENCE_SHOWN]
-    )
+    if action := narrative.action(card.id):
+        lines.append(f"*Do:* {_outside(action, _ACTION_BUDGET, single_line=True)}")
+    items, more = evidence_items(card, payload, _EVIDENCE_SHOWN)
+    # Links are added whole while they fit: a section cut by Slack's limit could split one.
+    room = MAX_SECTION_TEXT - len("\n".join(lines)) - 40
+    shown: list[str] = []
+    for e, url in items:
+        item = link(url, truncate(one_line(e), _EVIDENCE_BUDGET))
+        if len(item) + 2 > room:
+            break
+        shown.append(item)
+        room -= len(item) + 2
+    more += len(items) - len(shown)
+    if shown or more:
+        lines.append("› " + ", ".join(shown) + (f" +{more} more" if more else ""))
     return _section("\n".join(lines), _details_button(card))
-
-
-def _actions_block(actions: tuple[str, ...]) -> dict[str, Any]:
-    """The narrative's recommended actions as a numbered list."""
-    items = [
-        f"{n}. {_outside(action, _ACTION_BUDGET, single_line=True)}"
-        for n, action in enumerate(actions, 1)
-    ]
-    return _section("*Recommended actions*\n" + "\n".join(items))
 
 
 def _change_line(change: ChangeView) -> str:
     """A top change as a bullet, linked only when its URL is a safe http(s) URL."""
     title = truncate(one_line(change.title), _CHANGE_TITLE_BUDGET) or change.id
     where = f" · {mrkdwn(one_line(change.service))}" if change.service else ""
-    return f"• {link(change.url, title)}{where} · {change.score} ({change.band})"
+    return f"• {link(change.url, title)}{where} · score {change.score}, {band_label(change.band)}"
 
 
 def _changes_block(changes: tuple[ChangeView, ...]) -> dict[str, Any]:
@@ -138,7 +144,9 @@ def _chart_block(payload: BriefingPayload) -> dict[str, Any]:
     """The risk distribution as text bars in a code block, this week against last."""
     # Only band names and numbers go in here, so nothing in it needs escaping.
     lines = distribution_lines(payload.distribution, payload.distribution_last_week)
-    return _section("*Risk distribution* (changes per band)\n```\n" + "\n".join(lines) + "\n```")
+    return _section(
+        "*Changes by risk score* (this week, last week)\n```\n" + "\n".join(lines) + "\n```"
+    )
 
 
 def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, Any]:
@@ -173,15 +181,13 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
     tail: list[dict[str, Any]] = []
     # A quiet week is the counts, the one-line headline and the context: nothing to act on.
     if cards:
-        if narrative.actions:
-            tail.append(_actions_block(narrative.actions))
         if payload.top_changes:
             tail.append(_changes_block(payload.top_changes[:_CHANGES_SHOWN]))
         tail.append(_chart_block(payload))
     tail.append(_context_block(payload, narrative))
     room = MAX_BLOCKS - len(head) - len(tail)
     shown = cards if len(cards) <= room else cards[: room - 1]
-    body: list[dict[str, Any]] = [_card_block(card, narrative) for card in shown]
+    body: list[dict[str, Any]] = [_card_block(card, narrative, payload) for card in shown]
     if len(shown) < len(cards):
         more = len(cards) - len(shown)
         noun = "card" if more == 1 else "cards"

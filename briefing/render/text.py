@@ -6,21 +6,25 @@ Nothing here escapes: callers escape for their medium (mrkdwn or HTML) at the ed
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
+from briefing.labels import BAND_LABELS
 from briefing.narrative import Narrative
-from briefing.payload import CardView, Counts, FactView, UnknownView, WeekView
+from briefing.payload import BriefingPayload, CardView, Counts, FactView, UnknownView, WeekView
 
 __all__ = [
     "BANDS",
     "SEVERITIES",
     "distribution_lines",
+    "evidence_items",
     "fact_text",
     "fallback_paragraph",
     "format_value",
     "narrative_label",
     "ordered_cards",
     "unknown_line",
+    "unsaid_facts",
     "week_span",
 ]
 
@@ -55,6 +59,21 @@ def format_value(value: float, unit: str = "") -> str:
 def fact_text(fact: FactView) -> str:
     """One fact as ``"label: value unit"``."""
     return f"{fact.label}: {format_value(fact.value, fact.unit)}"
+
+
+def unsaid_facts(card: CardView, paragraph: str) -> tuple[FactView, ...]:
+    """The card's facts whose number the paragraph does not already give: no number twice."""
+    said = {m.group() for m in re.finditer(r"\d+(?:\.\d+)?", paragraph)}
+    return tuple(f for f in card.facts if format_value(f.value) not in said)
+
+
+def evidence_items(
+    card: CardView, payload: BriefingPayload, shown: int
+) -> tuple[tuple[tuple[str, str | None], ...], int]:
+    """Up to ``shown`` of the card's evidence as (id, URL or None), and how many more there are."""
+    urls = {c.id: c.url for c in payload.top_changes}
+    items = tuple((e, urls.get(e.removeprefix("revert:"))) for e in card.evidence[:shown])
+    return items, max(0, len(card.evidence) - shown)
 
 
 def fallback_paragraph(card: CardView) -> str:
@@ -109,6 +128,6 @@ def distribution_lines(this: Counts, last: Counts) -> tuple[str, ...]:
     scale = max((max(now, before) for _, now, before in values), default=0)
     width = max(len(str(now)) for _, now, _ in values)
     return tuple(
-        f"{band:<9} {_bar(now, scale)} {now:>{width}} (last week {before})"
+        f"{BAND_LABELS[band]:<9} {_bar(now, scale)} {now:>{width}} (last week {before})"
         for band, now, before in values
     )

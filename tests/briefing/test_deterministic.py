@@ -6,6 +6,7 @@ import re
 
 from briefing.build import card_view
 from briefing.deterministic import write_deterministic
+from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, Counts
 from tests.briefing.payloads import busy_payload
 from tests.briefing.render.factory import make_payload
@@ -32,7 +33,8 @@ def test_every_card_kind_gets_a_paragraph_with_true_numbers() -> None:
     assert narrative.source == "deterministic"
     assert {p.card_id for p in narrative.paragraphs} == {c.id for c in payload.cards}
     text = " ".join(
-        [narrative.headline, *(p.text for p in narrative.paragraphs), *narrative.actions]
+        [narrative.headline, *(p.text for p in narrative.paragraphs)]
+        + [p.action for p in narrative.paragraphs if p.action]
     )
     allowed = _allowed_numbers(payload)
     for number in NUMBER.findall(text):
@@ -48,18 +50,28 @@ def test_headline_names_the_concentration_and_its_driver() -> None:
         assert narrative.headline.startswith("Risk is concentrating in Payments: 75% ")
         assert "files without a CODEOWNERS owner" in narrative.headline
     else:
-        assert narrative.headline == first.title + "."
+        # Another first card: the headline says its point without repeating its title.
+        assert narrative.headline != first.title + "."
     paragraph = narrative.paragraph("concentration:payments")
     assert paragraph is not None
     assert "6 of 8 changes were high risk (75%, up from 0% last week)" in paragraph
 
 
-def test_actions_come_from_warning_and_critical_cards_at_most_three() -> None:
-    """Up to three actions, none for info cards, the CODEOWNERS fix for a CODEOWNERS driver."""
-    narrative = write_deterministic(busy_payload())
-    assert 1 <= len(narrative.actions) <= 3
-    assert any("CODEOWNERS" in a for a in narrative.actions)
-    assert not any("thank" in a.lower() for a in narrative.actions)
+def test_every_critical_and_warning_card_carries_its_action() -> None:
+    """Each critical and warning card gets an action beside it; info cards get none; the
+    CODEOWNERS driver gets the CODEOWNERS fix."""
+    payload = busy_payload()
+    narrative = write_deterministic(payload)
+    for card in payload.cards:
+        action = narrative.action(card.id)
+        assert (action is None) is (card.severity == "info"), card.id
+    assert "CODEOWNERS" in (narrative.action("concentration:payments") or "")
+
+
+def test_old_stored_narratives_with_an_action_list_still_load() -> None:
+    """A briefing stored before actions moved onto cards loads, its old list dropped."""
+    stored = {"headline": "h", "paragraphs": [{"card_id": "c", "text": "t"}], "actions": ["a"]}
+    assert Narrative.model_validate(stored).paragraphs[0].action is None
 
 
 def test_quiet_week_is_one_line() -> None:
@@ -70,7 +82,6 @@ def test_quiet_week_is_one_line() -> None:
         "A quiet week: 54 changes, 22.2% high risk, no material shift from last week."
     )
     assert narrative.paragraphs == ()
-    assert narrative.actions == ()
 
 
 def test_empty_week_says_nothing_merged() -> None:
@@ -93,4 +104,4 @@ def test_positive_cards_get_true_paragraphs_and_no_action() -> None:
     for card_id in positive:
         for number in NUMBER.findall(paragraphs[card_id]):
             assert round(float(number), 1) in allowed, f"{number} is not in the payload"
-    assert len(narrative.actions) == 1
+    assert sum(1 for p in narrative.paragraphs if p.action) == 1

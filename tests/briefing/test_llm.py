@@ -273,7 +273,7 @@ def test_request_caches_the_system_prompt_and_asks_for_structured_output(
     assert body["max_tokens"] == MAX_OUTPUT_TOKENS
     schema = body["output_config"]["format"]
     assert schema["type"] == "json_schema"
-    assert set(schema["schema"]["required"]) == {"headline", "paragraphs", "actions"}
+    assert set(schema["schema"]["required"]) == {"headline", "paragraphs"}
 
 
 def test_hostile_title_stays_inside_the_payload_tags(

@@ -110,8 +110,11 @@ def test_repair_without_an_answer_has_no_empty_assistant_turn(payload: BriefingP
     assert [t.role for t in turns] == ["user", "user"]
 
 
-def test_draft_allows_at_most_three_actions() -> None:
-    """A fourth action makes the answer invalid, and so repaired or replaced."""
-    answer = {"headline": "h", "paragraphs": [], "actions": ["a", "b", "c", "d"]}
-    with pytest.raises(ValueError, match="at most 3"):
-        NarrativeDraft.model_validate_json(json.dumps(answer))
+def test_draft_asks_for_an_action_on_every_paragraph() -> None:
+    """Each paragraph carries its card's action; an answer with a top-level list is invalid."""
+    with pytest.raises(ValueError, match="action"):
+        NarrativeDraft.model_validate_json(
+            '{"headline": "h", "paragraphs": [{"card_id": "c", "text": "t"}]}'
+        )
+    with pytest.raises(ValueError, match="actions"):
+        NarrativeDraft.model_validate_json('{"headline": "h", "paragraphs": [], "actions": ["a"]}')

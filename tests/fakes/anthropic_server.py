@@ -115,12 +115,17 @@ def _good_answer(request: Request) -> dict[str, Any]:
     """A narrative that only repeats the payload's own titles and facts."""
     cards = _cards_of(request)
     paragraphs = [
-        {"card_id": c["id"], "text": f"{c['title']}: {'; '.join(c.get('facts', []))}."}
+        {
+            "card_id": c["id"],
+            "text": f"{c['title']}: {'; '.join(c.get('facts', []))}.",
+            "action": ""
+            if c.get("severity") == "info"
+            else "Go through this card's changes with the team.",
+        }
         for c in cards
     ]
     headline = f"{cards[0]['title']}." if cards else "A quiet week."
-    actions = ["Go through this week's riskiest changes with the team."] if cards else []
-    return {"headline": headline, "paragraphs": paragraphs, "actions": actions}
+    return {"headline": headline, "paragraphs": paragraphs}
 
 
 def _flawed_answer(reply: Reply, request: Request) -> dict[str, Any]:
@@ -145,7 +150,9 @@ def _flawed_answer(reply: Reply, request: Request) -> dict[str, Any]:
         if evidence:
             first["text"] += f" See {evidence[0]}."
     elif reply == "unknown_card":
-        paragraphs.append({"card_id": "card:made-up", "text": "A card nobody computed."})
+        paragraphs.append(
+            {"card_id": "card:made-up", "text": "A card nobody computed.", "action": ""}
+        )
     return answer
 
 

@@ -208,8 +208,9 @@ def _verbatim(payload: BriefingPayload, text: str) -> Narrative:
     """A narrative that is nothing but the attack, as a model that obeyed it might write."""
     return Narrative(
         headline=text,
-        paragraphs=tuple(CardParagraph(card_id=c.id, text=text) for c in payload.cards),
-        actions=(text,),
+        paragraphs=tuple(
+            CardParagraph(card_id=c.id, text=text, action=text) for c in payload.cards
+        ),
         source="llm",
         model="claude-sonnet-5-5",
     )

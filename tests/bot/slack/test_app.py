@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot.serve import HEALTH_PATH
 from bot.slack.app import build_app
+from briefing.labels import band_label
 from data.config import OrgConfig
 from data.engine import session_scope
 from data.store import load_scores
@@ -79,7 +80,7 @@ def test_pr_by_url_shows_score_band_signals_and_gates(
     assert row.gates, "the sample's ledger PR carries a schema migration"
     served.command("pr https://github.com/acme/platform/pull/4503")
     text = _texts(served.slack.wait_for_response("r1")["blocks"])
-    assert f"Risk *{row.score}* ({row.band})" in text
+    assert f"Risk *{row.score}*, {band_label(row.band)}" in text
     top = max(row.signals, key=lambda s: s["points"])
     assert top["explanation"] in text
     assert "Gates hit" in text
@@ -111,7 +112,7 @@ def test_deploy_by_id_shows_risk_what_it_shipped_and_the_incident(
     row = _stored(sample_engine, org, "deploy", "deploy:checkout:2026-11-20T15:35")
     served.command("deploy deploy:checkout:2026-11-20T15:35")
     text = _texts(served.slack.wait_for_response("r1")["blocks"])
-    assert f"Risk *{row.score}* ({row.band})" in text
+    assert f"Risk *{row.score}*, {band_label(row.band)}" in text
     assert "Shipped 2 changes" in text
     assert "acme/platform#4521" in text
     assert "INC-1039" in text

@@ -170,13 +170,15 @@ def make_narrative(
         {
             "headline": _text("Risk is concentrating in checkout", hostile),
             "paragraphs": tuple(
-                CardParagraph(card_id=c.id, text=_text(f"Paragraph for {c.id}.", hostile))
+                CardParagraph(
+                    card_id=c.id,
+                    text=_text(f"Paragraph for {c.id}.", hostile),
+                    action=None
+                    if c.severity == "info"
+                    else _text(f"Review the payment retries change for {c.id}", hostile),
+                )
                 for c in payload.cards
                 if c.id not in skip
-            ),
-            "actions": (
-                _text("Review the payment retries change", hostile),
-                _text("Add a second reviewer on checkout", hostile),
             ),
             "source": source,
             "model": model,

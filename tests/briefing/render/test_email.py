@@ -53,9 +53,9 @@ def test_html_starts_with_counts_then_headline_then_cards_by_severity() -> None:
         html.index("1 critical · 2 warning · 1 info"),
         html.index("Risk is concentrating in checkout"),
         html.index("Card 0 about checkout"),
+        html.index("Do: Review the payment retries change for card-0"),
         html.index("Card 1 about checkout"),
         html.index("Card 3 about checkout"),
-        html.index("Recommended actions"),
         html.index("Top changes"),
     ]
     assert order == sorted(order)
@@ -74,7 +74,7 @@ def test_html_includes_the_chart_by_content_id() -> None:
     """The chart is an inline image referenced by its Content-ID, with alt text."""
     parts = _render()
     assert f'src="cid:{parts.chart_cid}"' in parts.html
-    assert 'alt="Changes per risk band this week: critical 3 (last week 1)' in parts.html
+    assert 'alt="Changes by risk score this week: very high risk 3 (last week 1)' in parts.html
     assert parts.chart_png.startswith(b"\x89PNG")
 
 
@@ -108,7 +108,7 @@ def test_text_part_has_the_whole_briefing_in_plain_words() -> None:
     assert "INFO: Card 3 about checkout" in lines
     assert "Paragraph for card-0." in lines
     assert "  - High-risk share: 42%" in lines
-    assert "1. Review the payment retries change" in lines
+    assert "  Do: Review the payment retries change for card-0" in lines
     assert any(line.strip().startswith("high ") and "9 (last week 4)" in line for line in lines)
     assert f"  {GOOD_URL}" in lines
     assert "Scope: Team Checkout · Narrative: deterministic" in lines

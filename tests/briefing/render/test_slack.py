@@ -127,14 +127,17 @@ def test_card_without_a_paragraph_falls_back_to_its_facts() -> None:
     assert "High-risk share: 42%; High-risk changes: 9." in text
 
 
-def test_actions_chart_and_context_follow_the_cards() -> None:
-    """After the cards come the actions, the top changes, the distribution chart and the context."""
+def test_each_action_sits_on_its_card_and_chart_and_context_follow_the_cards() -> None:
+    """A critical or warning card shows its action; after the cards come the top changes, the
+    distribution chart and the context."""
     message = _render()
-    texts = [b.get("text", {}).get("text", "") for b in message.blocks[-4:-1]]
-    assert texts[0].startswith("*Recommended actions*\n1. Review the payment retries change")
-    assert texts[1].startswith("*Top changes*")
-    assert "```" in texts[2]
-    assert re.search(r"^high +█+\S* +9 \(last week 4\)$", texts[2], re.MULTILINE)
+    card_texts = [b["text"]["text"] for b in message.blocks if "accessory" in b]
+    assert "*Do:* Review the payment retries change for card-0" in card_texts[0]
+    assert not any("Recommended actions" in t for t in card_texts)
+    texts = [b.get("text", {}).get("text", "") for b in message.blocks[-3:-1]]
+    assert texts[0].startswith("*Top changes*")
+    assert "```" in texts[1]
+    assert re.search(r"^high +█+\S* +9 \(last week 4\)$", texts[1], re.MULTILINE)
     context = message.blocks[-1]
     assert context["type"] == "context"
     assert [e["text"] for e in context["elements"]] == [
@@ -212,7 +215,7 @@ def test_quiet_week_is_a_one_line_message() -> None:
     """A week with no cards shows the counts, the one-line headline and the context only."""
     payload = make_payload(cards=())
     narrative = make_narrative(payload).model_copy(
-        update={"headline": "A quiet week:\nnothing moved.", "actions": ()}
+        update={"headline": "A quiet week:\nnothing moved."}
     )
     message = render_slack(payload, narrative)
     assert [b["type"] for b in message.blocks] == ["section", "header", "context"]
