@@ -13,6 +13,7 @@ from briefing.payload import (
     CardView,
     ChangeView,
     Counts,
+    DeployView,
     DriverView,
     FactView,
     IncidentView,
@@ -46,6 +47,8 @@ __all__ = ["Audience", "build_payload", "build_payloads", "card_view", "scope_la
 # A briefing is a 90-second read: a handful of changes is what a manager opens.
 _TOP_CHANGES = 5
 _MAX_CHANGES = 10
+# High-risk deploys named in a briefing; more are in `/risk deploy`.
+_RISKY_DEPLOYS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +176,29 @@ def _services(org: OrgConfig, this: WeekAggregate, last: WeekAggregate) -> tuple
             )
         )
     return tuple(sorted(out, key=lambda s: (-s.high_risk_share, s.id)))
+
+
+def _risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
+    """The week's high and critical deploys, riskiest first, with the incidents linked to them."""
+    linked: dict[str, list[str]] = {}
+    for i in this.incidents:
+        if i.deploy_key:
+            linked.setdefault(i.deploy_key, []).append(i.key)
+    risky = sorted(
+        (d for d in this.deploys if d.band.elevated), key=lambda d: (-d.score, d.finished_at)
+    )
+    return tuple(
+        DeployView(
+            id=d.key,
+            service=d.service,
+            finished_at=d.finished_at,
+            score=d.score,
+            band=d.band.value,
+            succeeded=d.succeeded,
+            incidents=tuple(linked.get(d.key, ())),
+        )
+        for d in risky[:_RISKY_DEPLOYS]
+    )
 
 
 def _incidents(this: WeekAggregate) -> tuple[IncidentView, ...]:
@@ -311,6 +337,7 @@ def _scope_payload(
         agents=_agents(this),
         cards=tuple(card_view(c, names) for c in cards),
         top_changes=_top_changes(session, cfg.version, this, cards, name_people),
+        risky_deploys=_risky_deploys(this),
         name_people=name_people,
         unknown=_unknown(this, cfg),
     )

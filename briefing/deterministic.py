@@ -96,8 +96,8 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     name = _service_name(payload, card.subject)
     hours = _fact(card, "hours from deploy to incident")
     band = f"{incident.deploy_band}-risk" if incident and incident.deploy_band else "high-risk"
-    deploy = f" ({incident.deploy})" if incident and incident.deploy else ""
-    text = f"{key} hit {name} {_num(hours)} h after a {band} deploy{deploy}."
+    # The deploy's id is in the card's evidence, linked; the sentence needs no id soup.
+    text = f"{key} hit {name} {_num(hours)} h after a {band} deploy."
     minutes = _maybe(card, "minutes to resolve")
     text += (
         f" It took {_num(minutes)} min to resolve." if minutes is not None else " It is still open."

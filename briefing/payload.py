@@ -20,6 +20,7 @@ __all__ = [
     "CardView",
     "ChangeView",
     "Counts",
+    "DeployView",
     "DriverView",
     "FactView",
     "IncidentView",
@@ -138,6 +139,19 @@ class IncidentView(_Value):
     deploy: str | None
     deploy_band: BandName | None
     after_high_risk_deploy: bool
+
+
+class DeployView(_Value):
+    """A high-risk deploy of the week: the releases a manager would want named."""
+
+    id: str
+    service: str
+    finished_at: datetime
+    score: int
+    band: BandName
+    succeeded: bool = True
+    # Incidents linked to it this week.
+    incidents: tuple[str, ...] = ()
 
 
 class AgentView(_Value):
@@ -259,6 +273,8 @@ class BriefingPayload(_Value):
     agents: AgentView
     cards: tuple[CardView, ...]
     top_changes: tuple[ChangeView, ...]
+    # The week's high and critical deploys in scope, riskiest first.
+    risky_deploys: tuple[DeployView, ...] = ()
     name_people: bool = False
     unknown: UnknownView = UnknownView()
 

@@ -274,6 +274,18 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
         "agents": {k: _maybe(v) for k, v in payload.agents.model_dump().items()},
         "cards": [_card(c) for c in payload.cards],
         "top_changes": [_change(c) for c in payload.top_changes[:_PROMPT_CHANGES]],
+        "risky_deploys": [
+            {
+                "id": d.id,
+                "service": d.service,
+                "finished_on": d.finished_at.date().isoformat(),
+                "score": d.score,
+                "band": d.band,
+                "failed": not d.succeeded,
+                "incidents": list(d.incidents),
+            }
+            for d in payload.risky_deploys
+        ],
         "unknown_this_week": _unknown(payload),
     }
 

@@ -25,6 +25,7 @@ from briefing.render.chart import distribution_png
 from briefing.render.escape import neutralise, one_line, safe_url, truncate
 from briefing.render.text import (
     BANDS,
+    deploy_line,
     distribution_lines,
     evidence_items,
     fact_text,
@@ -98,6 +99,8 @@ class _EmailContext:
     headline: str
     quiet: bool
     cards: tuple[_CardContext, ...]
+    # The week's high-risk deploys in words.
+    deploys: tuple[str, ...]
     changes: tuple[_ChangeContext, ...]
     distribution: tuple[str, ...]
     chart_cid: str
@@ -179,6 +182,15 @@ def _change_context(change: ChangeView) -> _ChangeContext:
     )
 
 
+def _deploy_lines(payload: BriefingPayload) -> tuple[str, ...]:
+    names = {s.id: s.name for s in payload.services}
+    tz = payload.week.timezone
+    return tuple(
+        _line(deploy_line(d, names.get(d.service, d.service), tz), _CHANGE_TITLE_BUDGET)
+        for d in payload.risky_deploys
+    )
+
+
 def _chart_alt(payload: BriefingPayload) -> str:
     """The chart in words, for readers and mail clients that show no images."""
     this, last = payload.distribution, payload.distribution_last_week
@@ -210,6 +222,7 @@ def render_email(
         headline=_line(narrative.headline, _HEADLINE_BUDGET) or "Weekly delivery-risk briefing",
         quiet=payload.quiet,
         cards=tuple(_card_context(c, narrative, payload) for c in ordered_cards(payload.cards)),
+        deploys=_deploy_lines(payload),
         changes=tuple(_change_context(c) for c in payload.top_changes[:_CHANGES_SHOWN]),
         distribution=distribution_lines(payload.distribution, payload.distribution_last_week),
         chart_cid=chart_cid,

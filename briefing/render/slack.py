@@ -15,9 +15,10 @@ from typing import Any
 
 from briefing.labels import band_label
 from briefing.narrative import Narrative
-from briefing.payload import BriefingPayload, CardView, ChangeView
+from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import (
+    deploy_line,
     distribution_lines,
     evidence_items,
     fact_text,
@@ -49,7 +50,7 @@ _EVIDENCE_SHOWN = 3
 _FACTS_BUDGET = 600
 _ACTION_BUDGET = 500
 _CHANGE_TITLE_BUDGET = 150
-_CHANGES_SHOWN = 5
+_CHANGES_SHOWN = 2
 _CONTEXT_BUDGET = 300
 
 _EMOJI = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
@@ -128,6 +129,17 @@ def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) 
     return _section("\n".join(lines), _details_button(card))
 
 
+def _deploys_block(payload: BriefingPayload, deploys: tuple[DeployView, ...]) -> dict[str, Any]:
+    """The week's high-risk deploys and releases, whether or not an incident followed."""
+    names = {s.id: s.name for s in payload.services}
+    tz = payload.week.timezone
+    lines = [
+        "• " + mrkdwn(one_line(deploy_line(d, names.get(d.service, d.service), tz)))
+        for d in deploys
+    ]
+    return _section("*Riskiest deploys*\n" + "\n".join(lines))
+
+
 def _change_line(change: ChangeView) -> str:
     """A top change as a bullet, linked only when its URL is a safe http(s) URL."""
     title = truncate(one_line(change.title), _CHANGE_TITLE_BUDGET) or change.id
@@ -144,9 +156,7 @@ def _chart_block(payload: BriefingPayload) -> dict[str, Any]:
     """The risk distribution as text bars in a code block, this week against last."""
     # Only band names and numbers go in here, so nothing in it needs escaping.
     lines = distribution_lines(payload.distribution, payload.distribution_last_week)
-    return _section(
-        "*Changes by risk score* (this week, last week)\n```\n" + "\n".join(lines) + "\n```"
-    )
+    return _section("*Changes by risk score*\n```\n" + "\n".join(lines) + "\n```")
 
 
 def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, Any]:
@@ -180,9 +190,17 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
     cards = ordered_cards(payload.cards)
     tail: list[dict[str, Any]] = []
     # A quiet week is the counts, the one-line headline and the context: nothing to act on.
+    # A deploy a card already tells of (an incident followed it) is not listed again.
+    told = {e for card in cards for e in card.evidence}
+    deploys = tuple(d for d in payload.risky_deploys if d.id not in told)
+    if deploys:
+        tail.append(_deploys_block(payload, deploys))
     if cards:
-        if payload.top_changes:
-            tail.append(_changes_block(payload.top_changes[:_CHANGES_SHOWN]))
+        # The cards already link the changes they cite; the rest are worth a line each.
+        cited = {e for card in cards for e in card.evidence[:_EVIDENCE_SHOWN]}
+        others = tuple(c for c in payload.top_changes if c.id not in cited)
+        if others:
+            tail.append(_changes_block(others[:_CHANGES_SHOWN]))
         tail.append(_chart_block(payload))
     tail.append(_context_block(payload, narrative))
     room = MAX_BLOCKS - len(head) - len(tail)

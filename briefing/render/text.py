@@ -8,14 +8,24 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
-from briefing.labels import BAND_LABELS
+from briefing.labels import BAND_LABELS, band_label
 from briefing.narrative import Narrative
-from briefing.payload import BriefingPayload, CardView, Counts, FactView, UnknownView, WeekView
+from briefing.payload import (
+    BriefingPayload,
+    CardView,
+    Counts,
+    DeployView,
+    FactView,
+    UnknownView,
+    WeekView,
+)
 
 __all__ = [
     "BANDS",
     "SEVERITIES",
+    "deploy_line",
     "distribution_lines",
     "evidence_items",
     "fact_text",
@@ -76,6 +86,23 @@ def evidence_items(
     return items, max(0, len(card.evidence) - shown)
 
 
+def deploy_line(deploy: DeployView, service: str, timezone: str) -> str:
+    """A high-risk deploy in words: ``"Checkout, Fri 20 Nov 15:35: score 77, high risk"``.
+
+    ``service`` is the display name and the time is in ``timezone``; nothing is escaped.
+    """
+    when = deploy.finished_at.astimezone(ZoneInfo(timezone))
+    text = (
+        f"{service}, {when:%a} {when.day} {_MONTHS[when.month - 1]} {when:%H:%M}: "
+        f"score {deploy.score}, {band_label(deploy.band)}"
+    )
+    if not deploy.succeeded:
+        text += ", failed"
+    if deploy.incidents:
+        text += "; followed by " + ", ".join(deploy.incidents)
+    return text
+
+
 def fallback_paragraph(card: CardView) -> str:
     """What to say about a card the narrative left out, built from its facts alone."""
     if not card.facts:
@@ -91,7 +118,20 @@ def unknown_line(unknown: UnknownView) -> str | None:
     gaps = unknown.gaps()
     if not gaps:
         return None
-    return "Not known this week: " + "; ".join(gaps) + ". Cards count none of it as no risk."
+    fixes = []
+    if unknown.review:
+        fixes.append("reviews come with a code host ([sources.github] and GITHUB_TOKEN)")
+    if unknown.codeowners:
+        fixes.append("owners with a CODEOWNERS file in the repository")
+    if unknown.incidents:
+        fixes.append("incidents with PagerDuty, Opsgenie or an incidents file")
+    return (
+        "Not known this week: "
+        + "; ".join(gaps)
+        + ". Cards count none of it as no risk. To add it: "
+        + "; ".join(fixes)
+        + "."
+    )
 
 
 def week_span(week: WeekView) -> str:

@@ -236,3 +236,13 @@ def test_backtest_prints_json_with_the_quality_figures(tmp_path: Path) -> None:
     assert broken.returncode != 0
     assert "Traceback" not in broken.stderr
     assert "missing.csv" in broken.stderr
+
+
+def test_the_largest_demo_slack_briefing_is_a_90_second_read(demo_out: tuple[Path, str]) -> None:
+    """Every demo Slack message, the VP's included, is at most 350 words as Slack shows them."""
+    out, _ = demo_out
+    for key in _subscribers(out):
+        blocks = json.loads((out / f"{key}.slack.json").read_text())["blocks"]
+        shown = [re.sub(r"<[^|>]+\|([^>]*)>", r"\1", t) for t in _texts(blocks)]
+        words = sum(len(t.split()) for t in shown)
+        assert words <= 350, f"{key}: {words} words"

@@ -179,6 +179,7 @@ paths = ["api/**"]
         payload = build_payload(session, org, Audience("em", "Em", "UTC"), IsoWeek.of(T0.date()))
     assert payload.unknown == UnknownView(changes=2, review=2, codeowners=0, incidents=False)
     assert unknown_line(payload.unknown) == (
-        "Not known this week: review of 2 of 2 changes. Cards count none of it as no risk."
+        "Not known this week: review of 2 of 2 changes. Cards count none of it as no risk. "
+        "To add it: reviews come with a code host ([sources.github] and GITHUB_TOKEN)."
     )
     assert "incidents_unknown" not in payload_json(payload)
