@@ -1,17 +1,22 @@
-"""The week's risk distribution as a small PNG bar chart, drawn and encoded in pure Python.
+"""The week's changes by risk score as a small PNG: labelled horizontal bars, drawn with Pillow.
 
 Email clients show images but not scripts or SVG reliably, so the chart is a
-PNG; it has no text, as the email states the numbers next to it.
+PNG. It reads without colour: every band is named on its row, each bar carries
+its count, this week's bar is solid and last week's is a thin grey bar under it
+with its own count, and the riskiest band comes first, as the text does.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
+import io
+from functools import cache
 
+from PIL import Image, ImageDraw, ImageFont
+
+from briefing.labels import BAND_LABELS
 from briefing.payload import Counts
 
-__all__ = ["CHART_HEIGHT", "CHART_WIDTH", "distribution_png", "encode_png"]
+__all__ = ["CHART_HEIGHT", "CHART_WIDTH", "distribution_png"]
 
 CHART_WIDTH = 480
 CHART_HEIGHT = 200
@@ -19,77 +24,58 @@ CHART_HEIGHT = 200
 Colour = tuple[int, int, int]
 
 _BACKGROUND: Colour = (255, 255, 255)
-_AXIS: Colour = (208, 215, 222)
-_LAST_WEEK: Colour = (200, 204, 209)
-# Left to right from safe to critical, as a risk scale reads.
+_TEXT: Colour = (31, 35, 40)
+_MUTED: Colour = (87, 96, 106)
+_LAST_WEEK: Colour = (190, 195, 201)
+# Riskiest first, as the briefing's text runs; dark enough that white is not needed on them.
 _BANDS: tuple[tuple[str, Colour], ...] = (
-    ("safe", (46, 160, 67)),
-    ("moderate", (219, 171, 9)),
-    ("high", (247, 144, 9)),
-    ("critical", (217, 45, 32)),
+    ("critical", (180, 35, 24)),
+    ("high", (196, 98, 10)),
+    ("moderate", (161, 124, 7)),
+    ("safe", (35, 120, 52)),
 )
-_MARGIN = 16
-_BAR_GAP = 4
+_LABEL_WIDTH = 92
+_COUNT_WIDTH = 96
+_TOP = 30
+_ROW = 40
+_BAR = 16
+_LAST_BAR = 6
 
 
-class _Canvas:
-    """An RGB raster that can fill rectangles."""
-
-    def __init__(self, width: int, height: int, background: Colour) -> None:
-        self.width = width
-        self.height = height
-        self.pixels = bytearray(bytes(background) * (width * height))
-
-    def fill(self, x: int, y: int, width: int, height: int, colour: Colour) -> None:
-        """Fill the rectangle at ``(x, y)``, clipped to the canvas."""
-        left, right = max(x, 0), min(x + width, self.width)
-        top, bottom = max(y, 0), min(y + height, self.height)
-        if left >= right or top >= bottom:
-            return
-        row = bytes(colour) * (right - left)
-        for line in range(top, bottom):
-            start = (line * self.width + left) * 3
-            self.pixels[start : start + len(row)] = row
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    """One PNG chunk: length, type, data and the CRC of type and data."""
-    crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-
-def encode_png(width: int, height: int, rgb: bytes) -> bytes:
-    """Encode ``rgb`` (``height`` rows of ``width`` 8-bit RGB pixels) as a PNG file."""
-    stride = width * 3
-    if width < 1 or height < 1 or len(rgb) != stride * height:
-        raise ValueError(f"need {stride * height} bytes for {width}×{height} RGB, not {len(rgb)}")
-    # Filter type 0 (none) on every row: the chart is flat colour, which deflate
-    # compresses well without the help of a filter.
-    raw = b"".join(b"\x00" + rgb[row * stride : (row + 1) * stride] for row in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(raw, 9))
-        + _chunk(b"IEND", b"")
-    )
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's bundled font: no font file is looked for on the host."""
+    return ImageFont.load_default(size=size)
 
 
 def distribution_png(this: Counts, last: Counts) -> bytes:
-    """A bar chart of changes per band: last week in grey beside this week in the band's colour."""
-    canvas = _Canvas(CHART_WIDTH, CHART_HEIGHT, _BACKGROUND)
-    baseline = CHART_HEIGHT - _MARGIN
-    tallest = baseline - _MARGIN
-    values = [(max(getattr(last, b), 0), max(getattr(this, b), 0), c) for b, c in _BANDS]
-    scale = max((max(before, now) for before, now, _ in values), default=0)
-    group = (CHART_WIDTH - 2 * _MARGIN) // len(values)
-    bar = (group - 3 * _BAR_GAP) // 2
-    for index, (before, now, colour) in enumerate(values):
-        x = _MARGIN + index * group + _BAR_GAP
-        for offset, (value, fill) in enumerate(((before, _LAST_WEEK), (now, colour))):
-            height = round(value * tallest / scale) if scale else 0
-            # A band with any change gets a visible bar, so it never reads as zero.
-            height = max(height, 2) if value > 0 else 0
-            canvas.fill(x + offset * (bar + _BAR_GAP), baseline - height, bar, height, fill)
-    canvas.fill(_MARGIN, baseline, CHART_WIDTH - 2 * _MARGIN, 1, _AXIS)
-    return encode_png(canvas.width, canvas.height, bytes(canvas.pixels))
+    """Changes per band this week (solid bar) and last week (thin grey bar), each counted."""
+    image = Image.new("RGB", (CHART_WIDTH, CHART_HEIGHT), _BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    label, small = _font(13), _font(11)
+    draw.text(
+        (8, 6), "Changes by risk score: this week (bar), last week (grey)", fill=_MUTED, font=small
+    )
+    values = [(band, max(getattr(this, band), 0), max(getattr(last, band), 0), colour)
+              for band, colour in _BANDS]  # fmt: skip
+    scale = max((max(now, before) for _, now, before, _ in values), default=0)
+    room = CHART_WIDTH - _LABEL_WIDTH - _COUNT_WIDTH - 8
+    for row, (band, now, before, colour) in enumerate(values):
+        y = _TOP + row * _ROW
+        draw.text((8, y + 1), BAND_LABELS[band], fill=_TEXT, font=label)
+        x = _LABEL_WIDTH
+        width = round(now * room / scale) if scale else 0
+        # A band with any change shows a sliver, so it never reads as zero.
+        width = max(width, 3) if now else 0
+        if width:
+            draw.rectangle((x, y, x + width - 1, y + _BAR - 1), fill=colour)
+        draw.text((x + width + 6, y + 1), str(now), fill=_TEXT, font=label)
+        last_width = round(before * room / scale) if scale else 0
+        last_width = max(last_width, 3) if before else 0
+        top = y + _BAR + 3
+        if last_width:
+            draw.rectangle((x, top, x + last_width - 1, top + _LAST_BAR - 1), fill=_LAST_WEEK)
+        draw.text((x + last_width + 6, top - 3), f"last week {before}", fill=_MUTED, font=small)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
