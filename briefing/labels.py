@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-__all__ = ["BAND_LABELS", "SIGNAL_LABELS", "band_label", "signal_label"]
+from scoring.cards import DRIVEN_BY
+
+__all__ = [
+    "BAND_LABELS",
+    "FACT_LABELS",
+    "SIGNAL_LABELS",
+    "band_label",
+    "fact_label",
+    "signal_label",
+]
 
 SIGNAL_LABELS: dict[str, str] = {
     "size": "large changes",
@@ -44,3 +53,19 @@ BAND_LABELS: dict[str, str] = {
 def band_label(band: str) -> str:
     """The reader's words for a score band, e.g. ``"very high risk"`` for ``critical``."""
     return f"{BAND_LABELS.get(band, band)} risk"
+
+
+# Card facts whose scorer wording reads like a field name.
+FACT_LABELS: dict[str, str] = {
+    "unreviewed agent changes high risk": "of them high risk",
+    "agent changes merged without human review": "agent changes merged without a human approval",
+    "high-risk changes driven this week": "high-risk changes it drove this week",
+    "high-risk changes driven last week": "high-risk changes it drove last week",
+}
+
+
+def fact_label(label: str) -> str:
+    """The reader's words for a card fact's label ("… driven by codeowners" names the signal)."""
+    if label.startswith(DRIVEN_BY):
+        return "high-risk changes driven by " + signal_label(label.removeprefix(DRIVEN_BY))
+    return FACT_LABELS.get(label, label)

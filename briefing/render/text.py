@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from briefing.labels import BAND_LABELS, band_label
+from briefing.labels import BAND_LABELS, band_label, fact_label
 from briefing.narrative import Narrative
 from briefing.payload import (
     BriefingPayload,
@@ -68,7 +68,7 @@ def format_value(value: float, unit: str = "") -> str:
 
 def fact_text(fact: FactView) -> str:
     """One fact as ``"label: value unit"``."""
-    return f"{fact.label}: {format_value(fact.value, fact.unit)}"
+    return f"{fact_label(fact.label)}: {format_value(fact.value, fact.unit)}"
 
 
 def unsaid_facts(card: CardView, paragraph: str) -> tuple[FactView, ...]:
