@@ -246,3 +246,13 @@ def test_the_largest_demo_slack_briefing_is_a_90_second_read(demo_out: tuple[Pat
         shown = [re.sub(r"<[^|>]+\|([^>]*)>", r"\1", t) for t in _texts(blocks)]
         words = sum(len(t.split()) for t in shown)
         assert words <= 350, f"{key}: {words} words"
+
+
+def test_high_risk_deploys_are_named_even_without_an_incident(demo_out: tuple[Path, str]) -> None:
+    """The VP's email names the week's riskiest deploys, those no incident followed included."""
+    out, _ = demo_out
+    text = (out / "vp-engineering.email.txt").read_text()
+    part = text.split("Riskiest deploys\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(part) == 3
+    assert any("very high risk" in line and "followed by" not in line for line in part)
+    assert any("followed by" in line and "INC-1039" in line for line in part)
