@@ -17,6 +17,7 @@ from scoring.errors import ConfigError, StoreError
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "check_connection",
+    "hold_write_lock",
     "make_engine",
     "session_scope",
     "sqlite_file",
@@ -103,3 +104,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def hold_write_lock(session: Session, name: str, table: str, column: str) -> None:
+    """Make the rest of ``session``'s transaction the only writer of ``name`` at a time.
+
+    For read-then-write work that several processes may start at once (replicas
+    starting together): PostgreSQL takes a transaction advisory lock on ``name``;
+    SQLite takes its database write lock at once, with a write to ``table`` that
+    changes nothing (``column`` set to itself in no row), so that what the
+    transaction reads next is what others committed.
+    Both are released when the transaction ends.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        # hashtext gives the 32-bit key the advisory lock functions take.
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
+    else:
+        # ``table`` and ``column`` are riskbrief's own names, never outside text.
+        session.execute(sa.text(f"UPDATE {table} SET {column} = {column} WHERE 0"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from data.config import OrgConfig
+from data.engine import hold_write_lock
 from data.tables import Repository, Service, Subscriber, Team
 
 __all__ = ["sync_org"]
@@ -16,8 +17,10 @@ def sync_org(session: Session, org: OrgConfig) -> None:
     Subscribers that came from Slack (``origin == "slack"``) are left alone
     unless the file now declares the same Slack user, whose file entry wins;
     config subscribers no longer in the file are deactivated, never deleted, so
-    their delivery history stays.
+    their delivery history stays. Replicas starting together take turns: each
+    reads what the one before it wrote, so none inserts a row twice.
     """
+    hold_write_lock(session, "riskbrief.sync_org", "repository", "name")
     repos = {r.name: r for r in session.exec(select(Repository))}
     for rc in org.repositories:
         repo = repos.get(rc.name) or Repository(name=rc.name)
