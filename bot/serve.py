@@ -3,7 +3,7 @@
 Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed); otherwise
 HTTP mode: bolt's WSGI adapter under waitress (a production WSGI server with a
 thread pool, not bolt's development server), Slack's requests at
-``/slack/events`` and ``GET /healthz`` for load balancers. SIGTERM or Ctrl-C
+``/slack/events``, and ``GET /healthz`` and ``GET /readyz`` for load balancers. SIGTERM or Ctrl-C
 stops the server, the Slack connection and the scheduler, in that order.
 """
 
@@ -13,6 +13,7 @@ import json
 import signal
 import threading
 from collections.abc import Iterable
+from pathlib import Path
 from types import FrameType
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -34,12 +35,20 @@ from data.config import OrgConfig, load_org_config
 from data.engine import make_engine, session_scope
 from data.migrate import is_current
 from data.org import sync_org
-from scoring.errors import ConfigError, StoreError
+from scoring.errors import ConfigError, RiskbriefError, StoreError
 
-__all__ = ["EVENTS_PATH", "HEALTH_PATH", "HttpServer", "serve", "wsgi_application"]
+__all__ = [
+    "EVENTS_PATH",
+    "HEALTH_PATH",
+    "READY_PATH",
+    "HttpServer",
+    "serve",
+    "wsgi_application",
+]
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
 
 log = structlog.get_logger("riskbrief.serve")
 
@@ -52,15 +61,43 @@ def _not_found(_environ: WSGIEnvironment, start_response: StartResponse) -> Iter
     return [data]
 
 
+def _json(start_response: StartResponse, status: str, body: dict[str, str]) -> Iterable[bytes]:
+    data = json.dumps(body).encode()
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    )
+    return [data]
+
+
+def _readiness(engine: Engine, config: Path | None) -> dict[str, str]:
+    """What keeps this process from serving: the store, its schema, the organisation file."""
+    problems: dict[str, str] = {}
+    try:
+        if not is_current(engine):
+            problems["database"] = "not migrated; run `riskbrief db upgrade`"
+    except sa.exc.SQLAlchemyError:
+        problems["database"] = "down"
+    if config is not None:
+        try:
+            load_org_config(config)
+        except RiskbriefError as exc:
+            problems["config"] = str(exc)
+    return problems
+
+
 def wsgi_application(
     app: App | None,
     engine: Engine,
     deploys: WSGIApplication | None = None,
     *,
     signing_secret: str | None = None,
+    config: Path | None = None,
 ) -> WSGIApplication:
-    """Slack's requests to bolt at ``/slack/events``; ``GET /healthz`` says if the store answers.
+    """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
 
+    ``GET /healthz`` answers 200 while the process serves at all; ``GET /readyz``
+    200 only while the store answers and is migrated and ``config`` (the
+    organisation file, when given) still reads, else 503 saying which is not.
     ``deploys`` answers ``/deploys`` (CI pipelines reporting deploys); ``app``
     is ``None`` in Socket Mode, where Slack's requests do not come over HTTP.
     Slack's requests reach bolt only when signed with ``signing_secret``.
@@ -72,21 +109,19 @@ def wsgi_application(
         slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if deploys is not None and environ.get("PATH_INFO") == DEPLOYS_PATH:
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if deploys is not None and path == DEPLOYS_PATH:
             return deploys(environ, start_response)
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
-            try:
-                with engine.connect() as conn:
-                    conn.execute(sa.text("SELECT 1"))
-                status, body = "200 OK", {"status": "ok", "database": "ok"}
-            except sa.exc.SQLAlchemyError:
-                status, body = "503 Service Unavailable", {"status": "error", "database": "down"}
-            data = json.dumps(body).encode()
-            start_response(
-                status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
-            )
-            return [data]
-        if environ.get("PATH_INFO") == EVENTS_PATH:
+        if path == HEALTH_PATH and method == "GET":
+            return _json(start_response, "200 OK", {"status": "ok"})
+        if path == READY_PATH and method == "GET":
+            problems = _readiness(engine, config)
+            if problems:
+                return _json(
+                    start_response, "503 Service Unavailable", {"status": "error", **problems}
+                )
+            return _json(start_response, "200 OK", {"status": "ok", "database": "ok"})
+        if path == EVENTS_PATH:
             return slack(environ, start_response)
         return _not_found(environ, start_response)
 
@@ -196,6 +231,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
                     if settings.slack_signing_secret is not None
                     else None
                 ),
+                config=settings.config,
             ),
             host or settings.serve_host,
             port or settings.serve_port,

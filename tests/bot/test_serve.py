@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.serve import HttpServer, wsgi_application
 from data.engine import make_engine
 from data.migrate import upgrade
 from tests.fakes.slack_server import FakeSlack, signed_headers
@@ -175,3 +178,34 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(
     assert f"HTTP mode on http://127.0.0.1:{port}/slack/events" in out
     assert '"event": "serve.stopped"' in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("break_it", "reason"),
+    [
+        pytest.param("unmigrated", "not migrated", id="unmigrated-store"),
+        pytest.param("config", "is not valid TOML", id="broken-config"),
+    ],
+)
+def test_readyz_says_what_keeps_the_process_from_serving(
+    tmp_path: Path, break_it: str, reason: str
+) -> None:
+    """/readyz is 503 naming the store or the organisation file; /healthz stays 200."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    if break_it != "unmigrated":
+        upgrade(engine)
+    config = tmp_path / "riskbrief.toml"
+    config.write_text("organisation = [" if break_it == "config" else "", encoding="utf-8")
+    server = HttpServer(wsgi_application(None, engine, config=config), "127.0.0.1", 0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        ready = httpx.get(f"{server.url}/readyz", timeout=10)
+        health = httpx.get(f"{server.url}/healthz", timeout=10)
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+        engine.dispose()
+    assert ready.status_code == 503
+    assert reason in json.dumps(ready.json())
+    assert health.status_code == 200

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.serve import HEALTH_PATH
+from bot.serve import HEALTH_PATH, READY_PATH
 from bot.slack.app import build_app
 from briefing.labels import band_label
 from data.config import OrgConfig
@@ -163,11 +163,14 @@ def test_stale_timestamp_is_refused(served: Served) -> None:
     assert served.slack.responses("r1") == []
 
 
-def test_healthz(served: Served) -> None:
-    """GET /healthz answers 200 with a small JSON saying the store is reachable."""
+def test_healthz_and_readyz(served: Served) -> None:
+    """GET /healthz says the process is alive; GET /readyz that the store answers, migrated."""
     response = httpx.get(served.url + HEALTH_PATH)
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok"}
+    ready = httpx.get(served.url + READY_PATH)
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "database": "ok"}
     assert httpx.get(served.url + "/nowhere").status_code == 404
 
 
