@@ -7,21 +7,21 @@ briefing once their local send time (``[delivery]`` in riskbrief.toml, Monday
 store, not from APScheduler's memory of missed runs, so a restart catches up once
 and a subscriber who was away gets this week's briefing only.
 
-With PostgreSQL several processes may run; only the one holding a session-level
-advisory lock runs the jobs, the others try again on every tick. The unique
-delivery claims keep sending exactly once even if two ever overlap.
+With PostgreSQL several replicas may run; only the leader (``bot.leadership``)
+runs the jobs. A third job, the heartbeat, runs every few seconds on every replica:
+the leader confirms its lead there, a follower tries for it, and whoever takes the
+lead ticks at once. The unique delivery claims, fenced by the leader's term, keep
+sending exactly once even if two ever overlap.
 """
 
 from __future__ import annotations
 
-import contextlib
-import threading
+import time as systime
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 import structlog
 from apscheduler.events import (  # type: ignore[import-untyped]
     EVENT_SCHEDULER_SHUTDOWN,
@@ -31,25 +31,26 @@ from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
     BackgroundScheduler,
 )
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.compose import make_narrator
-from bot.delivery import DeliveryReport, Senders, channels_of, deliver
+from bot.delivery import DeliveryReport, Fence, Senders, channels_of, deliver
+from bot.leadership import Leadership
+from bot.metrics import Metrics
 from bot.pipeline import score_all
 from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.config import DeliveryConfig, OrgConfig
-from data.deliveries import find_unfinished, states
+from data.deliveries import RetryPolicy, find_unfinished, states
 from data.engine import make_engine, session_scope
 from data.org import sync_org
 from data.tables import Subscriber, utcnow
 
 __all__ = [
-    "LEADER_LOCK_KEY",
     "Due",
-    "Leadership",
     "Recipient",
+    "Scheduling",
     "SendTime",
     "SyncHook",
     "build_scheduler",
@@ -60,9 +61,6 @@ __all__ = [
 ]
 
 log = structlog.get_logger("riskbrief.schedule")
-
-# The advisory lock every riskbrief process on one database competes for ("riskbrif").
-LEADER_LOCK_KEY = 0x7269736B62726966
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -153,9 +151,18 @@ def tick(
     org: OrgConfig,
     now: datetime,
     senders: Senders | None = None,
+    *,
+    fence: Fence | None = None,
+    policy: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, so one shared default is safe
+    progress: Callable[[], None] | None = None,
 ) -> list[DeliveryReport]:
-    """Deliver every briefing due at ``now``, and retry this week's unfinished ones."""
+    """Deliver every briefing due at ``now``, and retry this week's unfinished ones.
+
+    ``fence``: the scheduler's lead, whose term the claims carry; unfinished claims of
+    an ended term are retried at once. ``progress`` is called after each subscriber.
+    """
     senders = senders or Senders.from_settings(settings)
+    term = fence.term if fence is not None else None
     with session_scope(engine) as session:
         query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
         subscribers = list(session.exec(query))
@@ -173,7 +180,7 @@ def tick(
         if row.subscriber_id in keys
     }
     todo = {d.key: d.week for d in due(recipients, now, SendTime.of(org.delivery), existing)}
-    for row in find_unfinished(engine, now, weeks):
+    for row in find_unfinished(engine, now, weeks, policy, term):
         key = keys.get(row.subscriber_id)
         # Only the week each subscriber is on now is ever retried.
         if key is not None and briefed[key].id == row.week:
@@ -194,99 +201,69 @@ def tick(
                     s.key,
                     senders=senders,
                     narrator=narrator,
+                    policy=policy,
+                    fence=fence,
                 )
             )
+            if progress is not None:
+                progress()
     return reports
 
 
-class Leadership:
-    """Whether this process runs the jobs: the holder of a PostgreSQL advisory lock.
+@dataclass(frozen=True, slots=True)
+class Scheduling:
+    """How often the scheduler works and how long it waits on others.
 
-    The lock is held by a connection of its own for as long as the process leads; if
-    that connection breaks, PostgreSQL frees the lock and another process takes over.
-    With SQLite there is one process by design, and it always leads.
+    ``tick``: how often the leader looks for due briefings. ``lease``: how long a send
+    may run before its claim counts as crashed. ``leader_timeout``: how long a
+    leader's heartbeat may be silent before another replica takes over.
+    ``sync_interval``: how often sources are synced and changes scored.
     """
 
-    def __init__(self, engine: Engine, key: int = LEADER_LOCK_KEY) -> None:
-        self._engine = engine
-        self._key = key
-        self._conn: Connection | None = None
-        self._always = engine.dialect.name != "postgresql"
-        # The sync job and the tick may run at once on APScheduler's threads; a
-        # Connection must not be shared between threads.
-        self._lock = threading.Lock()
+    tick: timedelta = timedelta(seconds=60)
+    lease: timedelta = timedelta(minutes=15)
+    leader_timeout: timedelta = timedelta(seconds=60)
+    sync_interval: timedelta = timedelta(minutes=30)
+
+    @staticmethod
+    def of(settings: Settings) -> Scheduling:
+        """The intervals ``RISKBRIEF_*`` set."""
+        return Scheduling(
+            tick=timedelta(seconds=settings.tick_seconds),
+            lease=timedelta(minutes=settings.claim_lease_minutes),
+            leader_timeout=timedelta(seconds=settings.leader_timeout_seconds),
+            sync_interval=timedelta(minutes=settings.sync_interval_minutes),
+        )
 
     @property
-    def is_leader(self) -> bool:
-        """True while this process holds the lock (always, on SQLite)."""
-        return self._always or self._conn is not None
+    def heartbeat(self) -> timedelta:
+        """How often the leader stamps its heartbeat and followers try for the lead."""
+        return max(self.leader_timeout / 6, timedelta(seconds=1))
 
-    def acquire(self) -> bool:
-        """Take the lock if free, or check it is still held; True when this process leads."""
-        if self._always:
-            return True
-        with self._lock:
-            return self._acquire()
+    @property
+    def policy(self) -> RetryPolicy:
+        """The retry policy of scheduled deliveries."""
+        return RetryPolicy(stale_after=self.lease)
 
-    def _acquire(self) -> bool:
-        try:
-            if self._conn is not None:
-                if self._still_held(self._conn):
-                    return True
-                self._drop()
-                log.warning("schedule.leader_lost")
-            self._conn = self._engine.connect()
-            got = bool(
-                self._conn.execute(
-                    sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": self._key}
-                ).scalar()
-            )
-            # Session-level locks outlive the transaction; don't sit idle in one.
-            self._conn.commit()
-        except sa.exc.DBAPIError:
-            log.warning("schedule.leader_check_failed")
-            self._drop()
-            return False
-        if got:
-            log.info("schedule.leader", leader=True)
-        else:
-            self._drop()
-        return got
 
-    def _still_held(self, conn: Connection) -> bool:
-        held = conn.execute(
-            sa.text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                " AND pid = pg_backend_pid()"
-                " AND ((classid::bigint << 32) | objid::bigint) = :k"
-            ),
-            {"k": self._key},
-        ).scalar()
-        conn.commit()
-        return bool(held)
+class _Progress:
+    """When the running tick last moved on, so a tick stuck in one call stops the heartbeat."""
 
-    def _drop(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            # Invalidated, not returned to the pool: a pooled session could keep the lock
-            # alive with nobody leading. Closing the session frees any lock it held.
-            with contextlib.suppress(sa.exc.SQLAlchemyError):
-                conn.invalidate()
-                conn.close()
+    def __init__(self, clock: Callable[[], float] = systime.monotonic) -> None:
+        self._clock = clock
+        self._since: float | None = None
 
-    def release(self) -> None:
-        """Give the lock up so another process can lead at once."""
-        with self._lock:
-            self._release()
+    def begin(self) -> None:
+        self._since = self._clock()
 
-    def _release(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
-                self._conn.commit()
-            except sa.exc.SQLAlchemyError:
-                pass  # closing the connection below frees it anyway
-        self._drop()
+    step = begin
+
+    def end(self) -> None:
+        self._since = None
+
+    def stuck_for(self) -> float:
+        """Seconds the running tick has spent on its current step (0 when none runs)."""
+        return 0.0 if self._since is None else self._clock() - self._since
 
 
 def build_scheduler(
@@ -297,32 +274,82 @@ def build_scheduler(
     senders: Senders | None = None,
     sync: SyncHook | None = None,
     clock: Callable[[], datetime] = utcnow,
+    leadership: Leadership | None = None,
+    metrics: Metrics | None = None,
 ) -> BackgroundScheduler:
-    """A ``BackgroundScheduler`` with the sync-and-score job and the delivery tick.
+    """A ``BackgroundScheduler`` with the sync-and-score job, the delivery tick and the heartbeat.
 
     Call ``start()`` to run it and ``shutdown()`` to stop it (which also gives up the
-    leader lock). Both jobs first check leadership; on PostgreSQL only one process runs
-    them, on SQLite the one process always does. The sync job runs at start, then every
-    ``RISKBRIEF_SYNC_INTERVAL_MINUTES``; the tick runs every minute.
+    lead). The jobs first check leadership; on PostgreSQL only one replica runs them,
+    on SQLite the one process always does. Sync and tick both run at start; sync then
+    every ``RISKBRIEF_SYNC_INTERVAL_MINUTES``, the tick every ``RISKBRIEF_TICK_SECONDS``,
+    and at once whenever this replica takes the lead.
     """
     store = make_engine(engine) if isinstance(engine, str) else engine
-    leadership = Leadership(store)
+    timing = Scheduling.of(settings)
+    leadership = leadership or Leadership(store, timeout=timing.leader_timeout)
     senders = senders or Senders.from_settings(settings)
+    progress = _Progress()
+    state = {"stuck": False}
+
+    def lead() -> bool:
+        was = leadership.is_leader
+        leading = leadership.acquire()
+        if metrics is not None:
+            metrics.lead(leading, leadership.term)
+            metrics.last_heartbeat.set_to_current_time()
+            if leading != was:
+                metrics.leadership.labels("taken" if leading else "lost").inc()
+        if leading and not was and scheduler.running:
+            # The first tick comes when the lead is taken, not a tick interval later.
+            scheduler.modify_job("tick", next_run_time=clock())
+        return leading
 
     def sync_job() -> bool:
-        if not leadership.acquire():
+        if not lead():
             return False
         sync_and_score(store, org, sync)
         return True
 
     def tick_job() -> bool:
-        if not leadership.acquire():
+        if not lead():
             return False
-        tick(store, settings, org, clock(), senders)
+        progress.begin()
+        try:
+            reports = tick(
+                store,
+                settings,
+                org,
+                clock(),
+                senders,
+                fence=leadership,
+                policy=timing.policy,
+                progress=progress.step,
+            )
+        finally:
+            progress.end()
+        if metrics is not None:
+            for report in reports:
+                metrics.record(report)
+            metrics.last_tick.set_to_current_time()
         return True
+
+    def heartbeat_job() -> bool:
+        stuck = progress.stuck_for()
+        if stuck > timing.lease.total_seconds():
+            # A tick stuck in one call longer than any honest send: stop vouching for this
+            # replica, so that another ends its sessions and takes over.
+            if not state["stuck"]:
+                log.error("schedule.tick_stuck", seconds=round(stuck), holder=leadership.holder)
+            state["stuck"] = True
+            return False
+        state["stuck"] = False
+        return lead()
 
     def on_shutdown(_event: SchedulerEvent) -> None:
         leadership.release()
+        if metrics is not None:
+            metrics.lead(False, None)
 
     scheduler = BackgroundScheduler(
         timezone=UTC,
@@ -331,13 +358,23 @@ def build_scheduler(
     )
     scheduler.add_job(
         sync_job,
-        IntervalTrigger(minutes=settings.sync_interval_minutes, timezone=UTC),
+        IntervalTrigger(seconds=timing.sync_interval.total_seconds(), timezone=UTC),
         id="sync",
         name="sync and score",
         next_run_time=clock(),
     )
     scheduler.add_job(
-        tick_job, IntervalTrigger(minutes=1, timezone=UTC), id="tick", name="deliver when due"
+        tick_job,
+        IntervalTrigger(seconds=timing.tick.total_seconds(), timezone=UTC),
+        id="tick",
+        name="deliver when due",
+        next_run_time=clock(),
+    )
+    scheduler.add_job(
+        heartbeat_job,
+        IntervalTrigger(seconds=timing.heartbeat.total_seconds(), timezone=UTC),
+        id="heartbeat",
+        name="confirm or try for the lead",
     )
     scheduler.add_listener(on_shutdown, EVENT_SCHEDULER_SHUTDOWN)
     return scheduler

@@ -114,6 +114,25 @@ class Settings(BaseSettings):
     sync_interval_minutes: int = Field(
         default=30, ge=1, le=1440, description="How often `riskbrief serve` syncs and scores."
     )
+    tick_seconds: int = Field(
+        default=60,
+        ge=5,
+        le=600,
+        description="How often the scheduler looks for briefings that are due.",
+    )
+    claim_lease_minutes: int = Field(
+        default=15,
+        ge=2,
+        le=240,
+        description="How long a send may run before its claim counts as crashed and is retried.",
+    )
+    leader_timeout_seconds: int = Field(
+        default=60,
+        ge=10,
+        le=600,
+        description="How long the scheduler's leader may miss its heartbeat before another "
+        "replica ends its database sessions and takes over.",
+    )
     github_token: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("GITHUB_TOKEN", "github_token"),
@@ -224,6 +243,9 @@ _HINTS = {
     "smtp_from": "an address such as riskbrief@example.com",
     "smtp_starttls": "true or false",
     "sync_interval_minutes": "a whole number of minutes from 1 to 1440, such as 30",
+    "tick_seconds": "a whole number of seconds from 5 to 600, such as 60",
+    "claim_lease_minutes": "a whole number of minutes from 2 to 240, such as 15",
+    "leader_timeout_seconds": "a whole number of seconds from 10 to 600, such as 60",
     "github_token": "a GitHub token with read access, or leave it unset",
     "github_api_url": "a URL such as https://api.github.com or https://ghe.example.com/api/v3",
     "github_app_id": "your GitHub App's numeric id, or leave it unset",

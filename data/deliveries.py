@@ -9,6 +9,11 @@ A row stays ``claimed`` only while its send is in flight. One that stays claimed
 past ``RetryPolicy.stale_after`` belongs to a process that crashed; it is taken
 over with a compare-and-set on ``attempts`` so that only one taker wins. ``failed``
 rows are retried after a back-off; ``sent`` rows never are.
+
+The scheduler claims with its leader term (``data.leadership``): the claim and the
+note written just before sending are fenced by it, so a replica whose lead has ended
+claims and sends nothing; and an unfinished row of an ended term is retried at once
+by the current leader instead of after the lease.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from data.leadership import fenced
 from data.tables import Delivery
 
 __all__ = [
@@ -84,15 +90,22 @@ class RetryPolicy:
     backoff: timedelta = timedelta(minutes=5)
     max_attempts: int | None = 5
 
-    def retry_at(self, state: DeliveryState) -> datetime | None:
-        """When ``state`` may next be tried, or ``None`` when never (sent, or out of attempts)."""
+    def retry_at(self, state: DeliveryState, term: int | None = None) -> datetime | None:
+        """When ``state`` may next be tried, or ``None`` when never (sent, or out of attempts).
+
+        ``term``: the current leader's; an unfinished row claimed in an earlier term has
+        lost its sender (that leader is gone and fenced), so it may be tried at once.
+        """
         started = state.attempted_at or state.claimed_at
         if state.status == SENT:
             return None
+        orphaned = term is not None and state.term is not None and state.term < term
         if state.status == CLAIMED:
-            return started + self.stale_after
+            return started if orphaned else started + self.stale_after
         if self.max_attempts is not None and state.attempts >= self.max_attempts:
             return None
+        if orphaned:
+            return started
         wait = min(self.backoff * (1 << max(state.attempts - 1, 0)), _MAX_BACKOFF)
         return started + wait
 
@@ -114,6 +127,7 @@ class DeliveryState:
     claimed_at: datetime
     attempted_at: datetime | None
     sent_at: datetime | None
+    term: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +146,7 @@ class Claim:
     attempt: int
     claimed_at: datetime
     previous: DeliveryState | None = None
+    term: int | None = None
 
     @property
     def is_retry(self) -> bool:
@@ -155,6 +170,7 @@ def _state(d: Delivery) -> DeliveryState:
         claimed_at=d.claimed_at,
         attempted_at=d.attempted_at,
         sent_at=d.sent_at,
+        term=d.term,
     )
 
 
@@ -195,14 +211,18 @@ def claim(
     channel: str,
     now: datetime,
     policy: RetryPolicy = RetryPolicy(),
+    term: int | None = None,
 ) -> Claim | None:
     """Claim the delivery of ``week`` to ``subscriber_id`` on ``channel``, or ``None``.
 
     ``None`` means it is not this process's to send: already sent, in flight
-    elsewhere, failed too recently or too often, or lost to a concurrent claimer.
+    elsewhere, failed too recently or too often, lost to a concurrent claimer, or
+    ``term`` (the scheduler's lead) has ended.
     """
     try:
         with engine.begin() as conn:
+            if not fenced(conn, term):
+                return None
             inserted = conn.execute(
                 sa.insert(Delivery)
                 .values(
@@ -213,6 +233,7 @@ def claim(
                     attempts=1,
                     claimed_at=now,
                     attempted_at=now,
+                    term=term,
                 )
                 .returning(col(Delivery.id))
             ).scalar_one()
@@ -223,20 +244,24 @@ def claim(
     else:
         assert inserted is not None
         checkpoint("claim.inserted")
-        return Claim(inserted, subscriber_id, week, channel, 1, now)
+        return Claim(inserted, subscriber_id, week, channel, 1, now, term=term)
     seen = _existing(engine, subscriber_id, week, channel)
     if seen is None:
         # A claim that was rolled back between our insert and our read; try next time.
         return None
-    retry_at = policy.retry_at(seen)
+    retry_at = policy.retry_at(seen, term)
     if retry_at is None or retry_at > now:
         return None
-    return _take_over(engine, seen, now)
+    return _take_over(engine, seen, now, term)
 
 
-def _take_over(engine: Engine, seen: DeliveryState, now: datetime) -> Claim | None:
+def _take_over(
+    engine: Engine, seen: DeliveryState, now: datetime, term: int | None
+) -> Claim | None:
     """Claim an unfinished row again, unless someone else took it since ``seen``."""
     with engine.begin() as conn:
+        if not fenced(conn, term):
+            return None
         # Compare-and-set on what we read: of two takers, only one matches.
         taken = conn.execute(
             sa.update(Delivery)
@@ -245,7 +270,7 @@ def _take_over(engine: Engine, seen: DeliveryState, now: datetime) -> Claim | No
                 col(Delivery.status) == seen.status,
                 col(Delivery.attempts) == seen.attempts,
             )
-            .values(status=CLAIMED, attempts=seen.attempts + 1, attempted_at=now)
+            .values(status=CLAIMED, attempts=seen.attempts + 1, attempted_at=now, term=term)
         ).rowcount
         checkpoint("claim.take_over")
     if taken != 1:
@@ -259,12 +284,16 @@ def _take_over(engine: Engine, seen: DeliveryState, now: datetime) -> Claim | No
         seen.attempts + 1,
         seen.claimed_at,
         previous=seen,
+        term=term,
     )
 
 
 def _update(engine: Engine, claimed: Claim, **values: object) -> bool:
-    """Update the row if it is still this claim's attempt; False if it was taken over."""
+    """Update the row if it is still this claim's attempt; False if it was taken over
+    or the claim's term has ended."""
     with engine.begin() as conn:
+        if not fenced(conn, claimed.term):
+            return False
         changed = conn.execute(
             sa.update(Delivery)
             .where(
@@ -282,7 +311,8 @@ def attach_briefing(engine: Engine, claimed: Claim, briefing_id: int) -> bool:
 
 
 def note_destination(engine: Engine, claimed: Claim, destination: str) -> bool:
-    """Record where the attempt is about to send, before it sends."""
+    """Record where the attempt is about to send, before it sends; False means do not send
+    (the row was taken over, or the claim's term has ended)."""
     return _update(engine, claimed, destination=destination)
 
 
@@ -332,13 +362,15 @@ def find_unfinished(
     now: datetime,
     weeks: Iterable[str] | None = None,
     policy: RetryPolicy = RetryPolicy(),
+    term: int | None = None,
 ) -> list[DeliveryState]:
-    """Claimed or failed deliveries (of ``weeks``, if given) that may be retried at ``now``."""
+    """Claimed or failed deliveries (of ``weeks``, if given) that may be retried at ``now``
+    by the leader of ``term``."""
     where: sa.ColumnElement[bool] = col(Delivery.status).in_((CLAIMED, FAILED))
     if weeks is not None:
         where = sa.and_(where, col(Delivery.week).in_(tuple(weeks)))
     return [
         s
         for s in _read(engine, where)
-        if (retry_at := policy.retry_at(s)) is not None and retry_at <= now
+        if (retry_at := policy.retry_at(s, term)) is not None and retry_at <= now
     ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,14 +19,31 @@ from scoring.errors import ConfigError, StoreError
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
+    "application_name",
     "check_connection",
     "hold_write_lock",
+    "instance",
     "make_engine",
     "session_scope",
     "sqlite_file",
 ]
 
 DEFAULT_DATABASE_URL = "sqlite:///riskbrief.db"
+
+_instances: dict[int, str] = {}
+
+
+def instance() -> str:
+    """This process among the replicas on one database: its host, pid and a random part.
+
+    The random part because pids repeat across containers; a forked child gets its own.
+    At most PostgreSQL's 63 characters, as it is every session's ``application_name``.
+    """
+    pid = os.getpid()
+    if pid not in _instances:
+        _instances[pid] = f"riskbrief-{socket.gethostname()[:32]}-{pid}-{secrets.token_hex(3)}"
+    return _instances[pid]
+
 
 # Long enough for a second process (a sync beside `serve`) to finish its write.
 _SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -57,14 +77,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str = DEFAULT_DATABASE_URL) -> Engine:
-    """An engine for ``url``: SQLite with WAL, foreign keys and a busy timeout, or PostgreSQL."""
+def make_engine(url: str = DEFAULT_DATABASE_URL, *, application_name: str | None = None) -> Engine:
+    """An engine for ``url``: SQLite with WAL, foreign keys and a busy timeout, or PostgreSQL
+    whose sessions carry ``application_name`` (default: this process's ``instance()``)."""
     parsed = _normalise(url)
     if parsed.get_backend_name() == "sqlite":
         engine = sa.create_engine(parsed, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(parsed, pool_pre_ping=True)
+    # Every session names this process, so a replica that takes the lead from a stalled
+    # one can end that process's sessions (data.leadership.end_sessions); a name in the
+    # URL is replaced, as it must differ between replicas.
+    named = parsed.update_query_dict({"application_name": application_name or instance()})
+    return sa.create_engine(named, pool_pre_ping=True)
+
+
+def application_name(engine: Engine) -> str | None:
+    """The name this engine's PostgreSQL sessions carry; ``None`` for SQLite."""
+    name = engine.url.query.get("application_name")
+    return name if isinstance(name, str) else None
 
 
 def sqlite_file(engine: Engine) -> Path | None:

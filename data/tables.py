@@ -22,6 +22,7 @@ __all__ = [
     "DeployChange",
     "ErrorBudget",
     "Incident",
+    "Leader",
     "Person",
     "Repository",
     "ReviewRow",
@@ -316,6 +317,24 @@ class Delivery(SQLModel, table=True):
     # When the latest attempt began: a claim whose attempt is old has crashed and is retried.
     attempted_at: datetime | None = _ts(nullable=True)
     sent_at: datetime | None = _ts(nullable=True)
+    # The scheduler's term that claimed the latest attempt (``None`` for a send by hand):
+    # a claim of an ended term has lost its sender and is retried at once.
+    term: int | None = None
+
+
+class Leader(SQLModel, table=True):
+    """Which replica runs the scheduler: its term, its instance and its last heartbeat.
+
+    The replica holding the leader advisory lock adds one to ``term`` when it takes the
+    lead and stamps ``heartbeat_at`` (the database's clock) while it works, so the
+    others can tell a leader that stopped ticking from one that is busy.
+    """
+
+    name: str = Field(primary_key=True)
+    term: int = 0
+    holder: str | None = None
+    taken_at: datetime | None = _ts(nullable=True)
+    heartbeat_at: datetime | None = _ts(nullable=True)
 
 
 class SyncState(SQLModel, table=True):

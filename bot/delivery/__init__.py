@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.delivery.deliver import (
     CHANNELS,
     DeliveryReport,
+    Fence,
     Outcome,
     Senders,
     channels_of,
@@ -20,6 +21,7 @@ __all__ = [
     "CHANNELS",
     "DeliveryReport",
     "EmailSender",
+    "Fence",
     "Outcome",
     "Senders",
     "SlackSender",

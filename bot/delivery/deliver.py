@@ -9,6 +9,10 @@ the same one at once. A retry after a crash finds an earlier Slack post by its
 metadata; an earlier email cannot be seen (see ``bot.delivery.email``). An attempt
 that hangs past its lease (``RetryPolicy.stale_after``) and then still sends can race
 the attempt that took over; the lease is set well above any honest send time.
+
+The scheduler passes its ``Fence``: its claims carry the leader term, and just before
+each send the attempt checks, in the store and on its own clock, that it still leads.
+A replica that stalled and lost the lead therefore sends nothing when it wakes.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import structlog
 from sqlalchemy.engine import Engine
@@ -50,6 +55,7 @@ from scoring.errors import ConfigError, DeliveryError, NotFoundError
 __all__ = [
     "CHANNELS",
     "DeliveryReport",
+    "Fence",
     "Outcome",
     "Senders",
     "channels_of",
@@ -63,13 +69,37 @@ log = structlog.get_logger("riskbrief.delivery")
 CHANNELS = ("slack", "email")
 
 
+class Fence(Protocol):
+    """The scheduler's lead as a delivery sees it: the term it claims with, and whether
+    this process may still send (its lead confirmed recently enough by its own clock)."""
+
+    @property
+    def term(self) -> int | None:
+        """The current leader term, stored with each claim (``None``: not fenced)."""
+        ...
+
+    def holds(self) -> bool:
+        """True while this process may send as the leader."""
+        ...
+
+
+# Why an attempt stopped short of sending because its replica no longer leads.
+_LOST_LEAD = "this replica lost the scheduler's lead before sending; the leader sends it"
+
+
+class _LostLead(Exception):
+    """Raised between noting the destination and sending, when the lead is gone."""
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What happened to one delivery in this run.
 
     ``status``: ``sent``; ``found`` (an earlier attempt had reached Slack, now recorded);
     ``failed`` (``detail`` says why in one sentence); ``skipped`` (sent before, in flight
-    elsewhere, or waiting to retry); ``unconfigured`` (``detail`` names the setting).
+    elsewhere, waiting to retry, or this replica lost the lead); ``unconfigured``
+    (``detail`` names the setting). ``attempt`` counts this delivery's attempts so far
+    (0 when none was made in this run).
     """
 
     subscriber: str
@@ -77,6 +107,7 @@ class Outcome:
     week: str
     status: str
     detail: str = ""
+    attempt: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +268,7 @@ def _send_slack(
     claimed: Claim,
     message: SlackMessage,
     now: datetime,
+    fence: Fence | None,
 ) -> Outcome:
     assert subscriber.slack_user_id is not None
     earlier_in = claimed.previous.destination if claimed.previous else None
@@ -246,16 +278,16 @@ def _send_slack(
         if ts is not None:
             checkpoint("send.slack.found")
             complete(engine, claimed, ts, now, earlier_in)
-            return Outcome(subscriber.key, "slack", claimed.week, "found", ts)
+            return Outcome(subscriber.key, "slack", claimed.week, "found", ts, claimed.attempt)
     channel = sender.destination(subscriber.slack_user_id)
-    note_destination(engine, claimed, channel)
+    _may_send(engine, claimed, channel, fence)
     checkpoint("send.slack.noted")
     sent = sender.post(
         channel, message, briefing_metadata(claimed.id, claimed.week, subscriber.key)
     )
     checkpoint("send.slack.posted")
     complete(engine, claimed, sent.ts, now, sent.channel)
-    return Outcome(subscriber.key, "slack", claimed.week, "sent", sent.ts)
+    return Outcome(subscriber.key, "slack", claimed.week, "sent", sent.ts, claimed.attempt)
 
 
 def _send_email(
@@ -265,6 +297,7 @@ def _send_email(
     claimed: Claim,
     parts: EmailMessageParts,
     now: datetime,
+    fence: Fence | None,
 ) -> Outcome:
     assert subscriber.email is not None
     message = briefing_message(
@@ -275,23 +308,59 @@ def _send_email(
         week=claimed.week,
         sent_at=now,
     )
-    note_destination(engine, claimed, subscriber.email)
+    _may_send(engine, claimed, subscriber.email, fence)
     checkpoint("send.email.noted")
     message_id = sender.send(message)
     checkpoint("send.email.sent")
     complete(engine, claimed, message_id, now, subscriber.email)
-    return Outcome(subscriber.key, "email", claimed.week, "sent", message_id)
+    return Outcome(subscriber.key, "email", claimed.week, "sent", message_id, claimed.attempt)
+
+
+def _may_send(engine: Engine, claimed: Claim, destination: str, fence: Fence | None) -> None:
+    """Note where the attempt sends, then raise ``_LostLead`` unless it may send now.
+
+    The note is fenced by the claim's term in the store; the last check, on this
+    process's own clock, is the one closest to the send: a process stopped for longer
+    than its lead lasts finds it expired when it resumes.
+    """
+    if not note_destination(engine, claimed, destination):
+        raise _LostLead
+    if fence is not None and not fence.holds():
+        # The term may still be ours (the store was slow to confirm it): leave the row
+        # failed, not claimed, so that it is retried after the back-off, not the lease.
+        fail(engine, claimed, _LOST_LEAD)
+        raise _LostLead
 
 
 def _send(
-    engine: Engine, senders: Senders, job: _Job, claimed: Claim, rendered: _Rendered, now: datetime
+    engine: Engine,
+    senders: Senders,
+    job: _Job,
+    claimed: Claim,
+    rendered: _Rendered,
+    now: datetime,
+    fence: Fence | None = None,
 ) -> Outcome:
     try:
         if claimed.channel == "slack":
             assert senders.slack is not None
-            return _send_slack(engine, senders.slack, job.subscriber, claimed, rendered.slack, now)
+            return _send_slack(
+                engine, senders.slack, job.subscriber, claimed, rendered.slack, now, fence
+            )
         assert senders.email is not None
-        return _send_email(engine, senders.email, job.subscriber, claimed, rendered.email, now)
+        return _send_email(
+            engine, senders.email, job.subscriber, claimed, rendered.email, now, fence
+        )
+    except _LostLead:
+        log.warning(
+            "delivery.fenced",
+            subscriber=job.subscriber.key,
+            channel=claimed.channel,
+            week=claimed.week,
+            term=claimed.term,
+        )
+        key = job.subscriber.key
+        return Outcome(key, claimed.channel, claimed.week, "skipped", _LOST_LEAD, claimed.attempt)
     except DeliveryError as exc:
         reason = str(exc)
     except Exception as exc:
@@ -307,7 +376,9 @@ def _send(
         attempt=claimed.attempt,
         error=reason,
     )
-    return Outcome(job.subscriber.key, claimed.channel, claimed.week, "failed", reason)
+    return Outcome(
+        job.subscriber.key, claimed.channel, claimed.week, "failed", reason, claimed.attempt
+    )
 
 
 def deliver(
@@ -321,6 +392,7 @@ def deliver(
     senders: Senders | None = None,
     policy: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, so one shared default is safe
     narrator: NarrativeLLM | None = None,
+    fence: Fence | None = None,
 ) -> DeliveryReport:
     """Send each active subscriber's briefing on each of their channels, at most once.
 
@@ -328,8 +400,10 @@ def deliver(
     their own zone at ``now``. A claimed-but-unfinished delivery (a crash) is retried once
     stale, a failed one after its back-off, a sent one never. A failing channel is recorded
     and does not stop the others. ``senders`` defaults to the ones ``settings`` configure;
-    ``narrator`` to Claude when ``ANTHROPIC_API_KEY`` is set.
+    ``narrator`` to Claude when ``ANTHROPIC_API_KEY`` is set. ``fence``: the scheduler's
+    lead; claims carry its term and nothing is sent once it no longer holds.
     """
+    term = fence.term if fence is not None else None
     senders = senders or Senders.from_settings(settings)
     outcomes: list[Outcome] = []
     jobs: list[_Job] = []
@@ -351,7 +425,7 @@ def deliver(
                     )
                 )
                 continue
-            got = claim(engine, subscriber.id, target.id, channel, now, policy)
+            got = claim(engine, subscriber.id, target.id, channel, now, policy, term)
             if got is None:
                 reason = _skip_reason(engine, subscriber.id, target.id, channel)
                 outcomes.append(Outcome(subscriber.key, channel, target.id, "skipped", reason))
@@ -372,15 +446,17 @@ def deliver(
         for job in jobs:
             for c in job.claims:
                 fail(engine, c, reason)
-                outcomes.append(Outcome(job.subscriber.key, c.channel, c.week, "failed", reason))
+                outcomes.append(
+                    Outcome(job.subscriber.key, c.channel, c.week, "failed", reason, c.attempt)
+                )
         return DeliveryReport(tuple(outcomes))
     for i, job in enumerate(jobs):
         for c in job.claims:
             attach_briefing(engine, c, rendered[i].briefing_id)
             checkpoint("record.attached")
-            outcome = _send(engine, senders, job, c, rendered[i], now)
+            outcome = _send(engine, senders, job, c, rendered[i], now, fence)
             checkpoint("record.done")
-            if outcome.status != "failed":
+            if outcome.status in ("sent", "found"):
                 log.info(
                     "delivery.sent",
                     subscriber=outcome.subscriber,

@@ -13,7 +13,8 @@ import time_machine
 from sqlalchemy.engine import Engine
 
 from bot.delivery import Senders, SlackSender
-from bot.schedule import LEADER_LOCK_KEY, Due, Recipient, SendTime, build_scheduler, due, tick
+from bot.leadership import LEADER_LOCK_KEY
+from bot.schedule import Due, Recipient, SendTime, build_scheduler, due, tick
 from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
