@@ -565,13 +565,22 @@ def _backtest_config(settings: Settings, path: Path | None) -> tuple[ScoringConf
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=None, help="Port (RISKBRIEF_SERVE_PORT)."
 )
+@click.option(
+    "--role",
+    type=click.Choice(["all", "web", "scheduler"]),
+    default="all",
+    show_default=True,
+    envvar="RISKBRIEF_SERVE_ROLE",
+    help="all: Slack app and scheduler; web: only the HTTP front (Slack, deploys); "
+    "scheduler: only sync and delivery, no Slack HTTP settings needed (RISKBRIEF_SERVE_ROLE).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Run the Slack app and the scheduler: Socket Mode with SLACK_APP_TOKEN, else HTTP."""
+def serve(ctx: click.Context, host: str | None, port: int | None, role: str) -> None:
+    """Run the Slack app and/or the scheduler; /healthz, /readyz and /metrics on every role."""
     # Imported here: slack_bolt and waitress are only needed by this command.
     from bot.serve import serve as run_serve
 
-    run_serve(_settings(ctx), host, port)
+    run_serve(_settings(ctx), host, port, role)
 
 
 # Registered last: these commands live in their own modules to keep this one small.

@@ -1,15 +1,22 @@
-"""``riskbrief serve``: the Slack app and the scheduler in one process.
+"""``riskbrief serve``: the Slack app and the scheduler, in one process or apart.
 
-Socket Mode when ``SLACK_APP_TOKEN`` is set (no public URL needed); otherwise
-HTTP mode: bolt's WSGI adapter under waitress (a production WSGI server with a
-thread pool, not bolt's development server), Slack's requests at
-``/slack/events``, and ``GET /healthz`` and ``GET /readyz`` for load balancers. SIGTERM or Ctrl-C
-stops the server, the Slack connection and the scheduler, in that order.
+``--role all`` (the default) runs both; ``web`` only answers HTTP (Slack's
+requests, CI's deploys), so any number of them can sit behind a load balancer;
+``scheduler`` only syncs and delivers, needs no Slack HTTP settings, and on
+PostgreSQL leads or follows (``bot.leadership``).
+
+Slack's requests come over Socket Mode when ``SLACK_APP_TOKEN`` is set (no public
+URL needed), otherwise over HTTP: bolt's WSGI adapter under waitress (a production
+WSGI server with a thread pool, not bolt's development server) at ``/slack/events``.
+Every role listens on HTTP for ``GET /healthz``, ``GET /readyz`` and ``GET /metrics``
+(Prometheus). SIGTERM or Ctrl-C stops the server, the Slack connection and the
+scheduler, in that order.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 from collections.abc import Iterable
@@ -27,6 +34,7 @@ from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
+from bot.metrics import CONTENT_TYPE, Metrics
 from bot.settings import Settings
 from bot.slack.app import build_app, check_slack_settings
 from bot.slack.signed import signed_only
@@ -40,7 +48,9 @@ from scoring.errors import ConfigError, RiskbriefError, StoreError
 __all__ = [
     "EVENTS_PATH",
     "HEALTH_PATH",
+    "METRICS_PATH",
     "READY_PATH",
+    "ROLES",
     "HttpServer",
     "serve",
     "wsgi_application",
@@ -49,6 +59,10 @@ __all__ = [
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
+METRICS_PATH = "/metrics"
+
+# What a replica runs: the Slack app and the scheduler, only the first, or only the second.
+ROLES = ("all", "web", "scheduler")
 
 log = structlog.get_logger("riskbrief.serve")
 
@@ -92,6 +106,7 @@ def wsgi_application(
     *,
     signing_secret: str | None = None,
     config: Path | None = None,
+    metrics: Metrics | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
 
@@ -101,6 +116,7 @@ def wsgi_application(
     ``deploys`` answers ``/deploys`` (CI pipelines reporting deploys); ``app``
     is ``None`` in Socket Mode, where Slack's requests do not come over HTTP.
     Slack's requests reach bolt only when signed with ``signing_secret``.
+    ``GET /metrics`` gives ``metrics`` in Prometheus' text format.
     """
     slack: WSGIApplication = _not_found
     if app is not None:
@@ -121,6 +137,12 @@ def wsgi_application(
                     start_response, "503 Service Unavailable", {"status": "error", **problems}
                 )
             return _json(start_response, "200 OK", {"status": "ok", "database": "ok"})
+        if path == METRICS_PATH and method == "GET" and metrics is not None:
+            data = metrics.exposition()
+            start_response(
+                "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(data)))]
+            )
+            return [data]
         if path == EVENTS_PATH:
             return slack(environ, start_response)
         return _not_found(environ, start_response)
@@ -137,17 +159,24 @@ class HttpServer:
         # Enough threads that a burst of 50 slash commands is acknowledged without
         # queueing: an ack is quick and holds its thread only briefly, and the answers
         # run on bolt's own, smaller worker pool.
-        self._server: Any = create_server(
-            application,
-            host=host,
-            port=port,
-            threads=threads,
-            connection_limit=200,
-            # Slack's requests are small; a larger body is refused before it is read.
-            max_request_body_size=1 << 20,
-            asyncore_loop_timeout=0.2,
-            ident="riskbrief",
-        )
+        try:
+            self._server: Any = create_server(
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                connection_limit=200,
+                # Slack's requests are small; a larger body is refused before it is read.
+                max_request_body_size=1 << 20,
+                asyncore_loop_timeout=0.2,
+                ident="riskbrief",
+            )
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}); set "
+                "RISKBRIEF_SERVE_HOST and RISKBRIEF_SERVE_PORT (or --host/--port) to a free "
+                "address"
+            ) from None
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._runner: int | None = None
@@ -183,18 +212,20 @@ class HttpServer:
             self._stopped.wait(timeout)
 
 
-def _start_scheduler(settings: Settings, engine: Engine, org: OrgConfig) -> Any:
+def _start_scheduler(settings: Settings, engine: Engine, org: OrgConfig, metrics: Metrics) -> Any:
     """The scheduler of syncs and deliveries (an APScheduler, untyped), started here."""
     # Imported here: it pulls in the senders, which the Slack app alone never needs.
     from bot.schedule import build_scheduler
     from bot.sources import sync_hook
 
-    scheduler = build_scheduler(engine, settings, org, sync=sync_hook(settings))
+    scheduler = build_scheduler(
+        engine, settings, org, sync=sync_hook(settings, metrics.synced), metrics=metrics
+    )
     scheduler.start()
     return scheduler
 
 
-def _ready(settings: Settings) -> tuple[Engine, OrgConfig]:
+def _ready(settings: Settings, *, scheduling: bool) -> tuple[Engine, OrgConfig]:
     org = load_org_config(settings.config)
     engine = make_engine(settings.database_url)
     if not is_current(engine):
@@ -202,84 +233,99 @@ def _ready(settings: Settings) -> tuple[Engine, OrgConfig]:
             "the database is not migrated to this version of riskbrief; "
             "run `riskbrief db upgrade` first"
         )
+    # Replicas starting together take turns here (data.org holds the write lock).
     with session_scope(engine) as session:
         sync_org(session, org)
-    # A source configured without its credentials ends here, before anything starts.
-    configured_sources(settings, org)
+    if scheduling:
+        # A source configured without its credentials ends here, before anything starts.
+        configured_sources(settings, org)
     return engine, org
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Run the Slack app (Socket Mode or HTTP) and the scheduler until SIGTERM or Ctrl-C."""
-    socket_mode = settings.slack_app_token is not None
-    check_slack_settings(settings, socket_mode=socket_mode)
-    engine, org = _ready(settings)
+def serve(
+    settings: Settings, host: str | None = None, port: int | None = None, role: str = "all"
+) -> None:
+    """Run this replica's ``role`` (see ``ROLES``) until SIGTERM or Ctrl-C."""
+    if role not in ROLES:
+        raise ConfigError(f"--role {role!r} is not a role; use one of {', '.join(ROLES)}")
+    web = role in ("all", "web")
+    scheduling = role in ("all", "scheduler")
+    socket_mode = web and settings.slack_app_token is not None
+    if web:
+        check_slack_settings(settings, socket_mode=socket_mode)
+    engine, org = _ready(settings, scheduling=scheduling)
+    metrics = Metrics(engine)
     # Checks the tokens before anything starts: a wrong one ends here in one sentence.
-    app = build_app(settings, engine, org, socket_mode=socket_mode)
+    app = build_app(settings, engine, org, socket_mode=socket_mode) if web else None
     stop = threading.Event()
-    server: HttpServer | None = None
-    deploys = deploy_endpoint(engine, org, settings.deploy_secret)
-    # Socket Mode needs no HTTP for Slack, but CI pipelines still report deploys over it.
-    if not socket_mode or settings.deploy_secret is not None:
-        server = HttpServer(
-            wsgi_application(
-                None if socket_mode else app,
-                engine,
-                deploys,
-                signing_secret=(
-                    settings.slack_signing_secret.get_secret_value()
-                    if settings.slack_signing_secret is not None
-                    else None
-                ),
-                config=settings.config,
+    # Every role listens: the probes and metrics are how an operator sees a replica.
+    server = HttpServer(
+        wsgi_application(
+            None if socket_mode else app,
+            engine,
+            deploy_endpoint(engine, org, settings.deploy_secret) if web else None,
+            signing_secret=(
+                settings.slack_signing_secret.get_secret_value()
+                if settings.slack_signing_secret is not None
+                else None
             ),
-            host or settings.serve_host,
-            port or settings.serve_port,
-        )
+            config=settings.config,
+            metrics=metrics,
+        ),
+        host or settings.serve_host,
+        port or settings.serve_port,
+    )
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("serve.stopping", signal=signal.Signals(signum).name)
         stop.set()
-        if server is not None:
-            server.stop()
+        server.stop()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
-    scheduler = _start_scheduler(settings, engine, org)
+    scheduler = _start_scheduler(settings, engine, org, metrics) if scheduling else None
+    log.info("serve.started", role=role, url=server.url, pid=os.getpid())
     try:
         if not socket_mode:
-            assert server is not None
-            log.info("serve.http", url=server.url, events=EVENTS_PATH, health=HEALTH_PATH)
-            print(f"riskbrief serve: HTTP mode on {server.url}{EVENTS_PATH}", flush=True)
+            if app is not None:
+                log.info("serve.http", url=server.url, events=EVENTS_PATH, health=HEALTH_PATH)
+                print(f"riskbrief serve: HTTP mode on {server.url}{EVENTS_PATH}", flush=True)
+            else:
+                print(
+                    f"riskbrief serve: {role} role, health and metrics on {server.url}",
+                    flush=True,
+                )
             server.run()
         else:
-            http = None
-            if server is not None:
-                http = threading.Thread(target=server.run, name="deploys-http", daemon=True)
-                http.start()
-                print(
-                    f"riskbrief serve: deploys accepted at {server.url}{DEPLOYS_PATH}", flush=True
-                )
+            http = threading.Thread(target=server.run, name="http", daemon=True)
+            http.start()
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            assert settings.slack_app_token is not None
+            assert settings.slack_app_token is not None and app is not None
             # Untyped in slack_bolt.
             handler: Any = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
             try:
                 handler.connect()
             except SlackApiError as exc:
+                server.stop()
+                http.join(timeout=10)
                 raise ConfigError(
                     f"Slack did not accept SLACK_APP_TOKEN ({exc.response.get('error')}); "
                     "generate an app-level token with the connections:write scope on your "
                     "app's Basic Information page"
                 ) from None
             print("riskbrief serve: Socket Mode, connected to Slack", flush=True)
+            print(f"riskbrief serve: health and metrics on {server.url}", flush=True)
+            if settings.deploy_secret is not None:
+                print(
+                    f"riskbrief serve: deploys accepted at {server.url}{DEPLOYS_PATH}", flush=True
+                )
             stop.wait()
             handler.close()
-            if http is not None:
-                # on_signal has stopped the server already.
-                http.join(timeout=10)
+            # on_signal has stopped the server already.
+            http.join(timeout=10)
     finally:
-        scheduler.shutdown(wait=True)
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
         for signum, handler_before in previous.items():
             signal.signal(signum, handler_before)
         engine.dispose()

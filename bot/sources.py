@@ -232,11 +232,16 @@ def configured_sources(
     return sources
 
 
-def sync_hook(settings: Settings) -> Callable[[Engine, OrgConfig], None]:
-    """What ``serve``'s scheduler runs to sync: every configured source, summaries to the log."""
+def sync_hook(
+    settings: Settings, record: Callable[[str, str | None], None] | None = None
+) -> Callable[[Engine, OrgConfig], None]:
+    """What ``serve``'s scheduler runs to sync: every configured source, summaries to the log
+    and, when given, to ``record`` (the source's name and its error, if any)."""
 
     def sync(engine: Engine, org: OrgConfig) -> None:
         for summary in run_sources(engine, org, configured_sources(settings, org)):
+            if record is not None:
+                record(summary.source, summary.error)
             log.info(
                 "sync.source",
                 source=summary.source,

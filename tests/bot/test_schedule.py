@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time as systime
 from collections.abc import Iterator
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -292,4 +292,40 @@ def test_sqlite_scheduler_always_leads(tmp_path: Path) -> None:
         assert {str(j.trigger.timezone) for j in scheduler.get_jobs()} == {"UTC"}
     finally:
         scheduler.shutdown(wait=False)
+        engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_replica_that_takes_the_lead_ticks_at_once(database_url: str) -> None:
+    """When the leader goes, the follower's heartbeat takes the lead and brings its tick forward."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+    org = parse_org_config("")
+    one = build_scheduler(
+        make_engine(database_url, application_name="riskbrief-test-one"),
+        Settings(),
+        org,
+        senders=Senders(),
+    )
+    two = build_scheduler(
+        make_engine(database_url, application_name="riskbrief-test-two"),
+        Settings(),
+        org,
+        senders=Senders(),
+    )
+    one.start(paused=True)
+    two.start(paused=True)
+    try:
+        assert one.get_job("heartbeat").func() is True
+        assert two.get_job("heartbeat").func() is False
+        two.modify_job("tick", next_run_time=datetime(2099, 1, 1, tzinfo=UTC))
+        one.shutdown(wait=False)
+        before = datetime.now(UTC)
+        assert two.get_job("heartbeat").func() is True
+        assert two.get_job("tick").next_run_time <= before + timedelta(seconds=5)
+    finally:
+        if one.running:
+            one.shutdown(wait=False)
+        two.shutdown(wait=False)
         engine.dispose()
