@@ -203,13 +203,20 @@ def show(done: list[Composed], out: Path) -> None:
 @click.option(
     "--seed", type=int, default=None, help="Seed of the sample organisation [default: 7]."
 )
-def demo(out: Path, as_of: date | None, seed: int | None) -> None:
+@click.option(
+    "--database-url",
+    default=None,
+    metavar="URL",
+    help="Load the sample into this empty store (postgresql://… or sqlite:///…) instead of "
+    "OUT/demo.db, to try `serve` in its production shape.",
+)
+def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | None) -> None:
     """Brief the seeded sample organisation: no token or network needed."""
     import structlog
 
     from bot.compose import make_narrator
     from bot.pipeline import score_all
-    from data.engine import make_engine, session_scope
+    from data.engine import make_engine, session_scope, shown_url
     from data.migrate import upgrade
     from data.org import sync_org
     from data.sources.reverts import RevertIncidents
@@ -219,10 +226,15 @@ def demo(out: Path, as_of: date | None, seed: int | None) -> None:
     now = _as_of(as_of)
     out.mkdir(parents=True, exist_ok=True)
     db = out / "demo.db"
-    for stale in (db, db.with_name("demo.db-wal"), db.with_name("demo.db-shm")):
-        stale.unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
+    if database_url is None:
+        for stale in (db, db.with_name("demo.db-wal"), db.with_name("demo.db-shm")):
+            stale.unlink(missing_ok=True)
+        engine = make_engine(f"sqlite:///{db}")
+        upgrade(engine)
+    else:
+        engine = make_engine(database_url)
+        upgrade(engine)
+        _refuse_a_used_store(engine)
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
@@ -245,11 +257,36 @@ def demo(out: Path, as_of: date | None, seed: int | None) -> None:
     sample = files("data.sources.sample") / "sample.toml"
     (out / "riskbrief.toml").write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
     show(done, out)
+    where = db if database_url is None else shown_url(engine)
     click.echo(
         f"Sample organisation: {summary.changes} changes, {summary.deploys} deploys, "
         f"{summary.incidents} incidents, {summary.first_week}…{summary.last_week}; "
-        f"database {db}."
+        f"database {where}."
     )
+    if database_url is not None:
+        click.echo(
+            f"Serve it: RISKBRIEF_DATABASE_URL='{database_url}' "
+            f"RISKBRIEF_CONFIG={out / 'riskbrief.toml'} riskbrief serve --role scheduler"
+        )
+
+
+def _refuse_a_used_store(engine: Engine) -> None:
+    """Stop before the sample is mixed into a store that already holds an organisation."""
+    from sqlmodel import select
+
+    from data.engine import session_scope, shown_url
+    from data.tables import Change, Subscriber
+
+    with session_scope(engine) as session:
+        used = session.exec(select(Change.id).limit(1)).first() is not None
+        used = used or session.exec(select(Subscriber.id).limit(1)).first() is not None
+    if used:
+        engine.dispose()
+        raise click.ClickException(
+            f"the store at {shown_url(engine)} already holds "
+            "data; `demo --database-url` loads the sample only into an empty database, so "
+            "create a new one (createdb riskbrief_demo) and pass its URL"
+        )
 
 
 @main.command()
@@ -279,7 +316,7 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Create the schema, or migrate it to this version of riskbrief."""
-    from data.engine import make_engine, sqlite_file
+    from data.engine import make_engine, shown_url, sqlite_file
     from data.migrate import current_revision, upgrade
 
     settings = _settings(ctx)
@@ -289,7 +326,7 @@ def db_upgrade(ctx: click.Context) -> None:
     before = current_revision(engine) if existed else None
     upgrade(engine)
     after = current_revision(engine)
-    shown = engine.url.render_as_string(hide_password=True)
+    shown = shown_url(engine)
     engine.dispose()
     if before is None:
         click.echo(f"Created the database {shown} (schema {after}).")

@@ -300,7 +300,8 @@ def serve(
             http.start()
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            assert settings.slack_app_token is not None and app is not None
+            assert settings.slack_app_token is not None
+            assert app is not None
             # Untyped in slack_bolt.
             handler: Any = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
             try:

@@ -25,6 +25,7 @@ __all__ = [
     "instance",
     "make_engine",
     "session_scope",
+    "shown_url",
     "sqlite_file",
 ]
 
@@ -92,6 +93,13 @@ def make_engine(url: str = DEFAULT_DATABASE_URL, *, application_name: str | None
     return sa.create_engine(named, pool_pre_ping=True)
 
 
+def shown_url(engine: Engine) -> str:
+    """The store's URL as a person should read it: no password, no session name we added."""
+    return engine.url.difference_update_query(["application_name"]).render_as_string(
+        hide_password=True
+    )
+
+
 def application_name(engine: Engine) -> str | None:
     """The name this engine's PostgreSQL sessions carry; ``None`` for SQLite."""
     name = engine.url.query.get("application_name")
@@ -120,7 +128,7 @@ def check_connection(engine: Engine) -> None:
                 "exists and is writable, or set RISKBRIEF_DATABASE_URL to another file"
             ) from None
         raise StoreError(
-            f"cannot reach the database at {engine.url.render_as_string(hide_password=True)} "
+            f"cannot reach the database at {shown_url(engine)} "
             f"({reason}); check RISKBRIEF_DATABASE_URL and that the server is running"
         ) from None
 

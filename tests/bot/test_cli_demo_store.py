@@ -1,0 +1,57 @@
+"""`riskbrief demo --database-url`: the sample organisation in any store, PostgreSQL included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import func, select
+
+from bot.cli import main
+from data.engine import make_engine, session_scope
+from data.tables import Change, Subscriber
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
+def test_demo_loads_the_sample_into_the_named_store_once(database_url: str, tmp_path: Path) -> None:
+    """The sample goes into the URL's store with the demo's briefings; a second load is refused."""
+    runner = CliRunner()
+    first = runner.invoke(
+        main,
+        [
+            "demo",
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-24",
+            "--database-url",
+            database_url,
+        ],
+    )
+    assert first.exit_code == 0, first.output
+    assert "vp-engineering: 3 critical · 0 warning · 1 info (2026-W47" in first.output
+    assert "riskbrief serve --role scheduler" in first.output
+    assert "application_name" not in first.output
+    assert not (tmp_path / "out" / "demo.db").exists()
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        changes = session.exec(select(func.count()).select_from(Change)).one()
+        subscribers = session.exec(select(func.count()).select_from(Subscriber)).one()
+    engine.dispose()
+    assert (changes, subscribers) == (422, 4)
+    again = runner.invoke(
+        main,
+        [
+            "demo",
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-11-24",
+            "--database-url",
+            database_url,
+        ],
+    )
+    assert again.exit_code == 1
+    assert "already holds data" in again.output
+    assert "Traceback" not in again.output
