@@ -316,15 +316,13 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Create the schema, or migrate it to this version of riskbrief."""
-    from data.engine import make_engine, shown_url, sqlite_file
+    from data.engine import make_engine, shown_url
     from data.migrate import current_revision, upgrade
 
     settings = _settings(ctx)
     engine = make_engine(settings.database_url)
-    path = sqlite_file(engine)
-    existed = path is None or path.exists()
-    before = current_revision(engine) if existed else None
-    upgrade(engine)
+    # Read under the migration lock: of replicas upgrading at once, one creates.
+    before = upgrade(engine)
     after = current_revision(engine)
     shown = shown_url(engine)
     engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -38,10 +39,19 @@ def is_current(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to ``revision``; safe to run again."""
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Bring the database to ``revision`` and return the revision it was at before.
+
+    Safe to run again, and from several processes at once (each replica's start-up):
+    on PostgreSQL they take turns, and the later ones find nothing to do.
+    """
     check_connection(engine)
     cfg = alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Held to the end of this transaction, in which Alembic migrates.
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('riskbrief.migrate'))"))
+        before = MigrationContext.configure(conn).get_current_revision()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    return before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,31 @@ def test_migration_0007_marks_stored_bots_and_agent_apps(database_url: str) -> N
         kinds = dict(conn.execute(sa.select(person.c.login, person.c.kind)).all())
     engine.dispose()
     assert kinds == {login: after for login, _, after in PEOPLE}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_replicas_migrating_at_once_take_turns(database_url: str) -> None:
+    """Four upgrades at once on an empty PostgreSQL database: none fails, one creates the schema."""
+    engines = [make_engine(database_url) for _ in range(4)]
+    start = threading.Barrier(len(engines))
+    found: list[str | None] = []
+    errors: list[BaseException] = []
+
+    def migrate(engine: Engine) -> None:
+        start.wait()
+        try:
+            found.append(upgrade(engine))
+        except BaseException as exc:  # noqa: BLE001 - every failure is the test's finding
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    for e in engines:
+        e.dispose()
+    assert errors == []
+    head = head_revision()
+    assert sorted(found, key=str) == [None, head, head, head]
