@@ -292,7 +292,7 @@ def build_scheduler(
     progress = _Progress()
     state = {"stuck": False}
 
-    def lead() -> bool:
+    def lead(*, tick_now: bool = False) -> bool:
         was = leadership.is_leader
         leading = leadership.acquire()
         if metrics is not None:
@@ -300,7 +300,7 @@ def build_scheduler(
             metrics.last_heartbeat.set_to_current_time()
             if leading != was:
                 metrics.leadership.labels("taken" if leading else "lost").inc()
-        if leading and not was and scheduler.running:
+        if tick_now and leading and not was and scheduler.running:
             # The first tick comes when the lead is taken, not a tick interval later.
             scheduler.modify_job("tick", next_run_time=clock())
         return leading
@@ -344,7 +344,7 @@ def build_scheduler(
             state["stuck"] = True
             return False
         state["stuck"] = False
-        return lead()
+        return lead(tick_now=True)
 
     def on_shutdown(_event: SchedulerEvent) -> None:
         leadership.release()
