@@ -61,13 +61,18 @@ def test_taking_the_lead_starts_a_new_term(replicas: tuple[Engine, Engine]) -> N
     one, two = replicas
     first = Leadership(one)
     second = Leadership(two)
-    assert first.acquire() and first.term == 1
-    assert not second.acquire() and second.term is None
+    assert first.acquire()
+    assert first.term == 1
+    assert not second.acquire()
+    assert second.term is None
     first.release()
-    assert second.acquire() and second.term == 2
+    assert second.acquire()
+    assert second.term == 2
     with one.connect() as conn:
         lead = read_lead(conn)
-    assert lead is not None and lead.term == 2 and lead.holder == "riskbrief-test-two"
+    assert lead is not None
+    assert lead.term == 2
+    assert lead.holder == "riskbrief-test-two"
     second.release()
 
 
@@ -88,7 +93,8 @@ def test_stalled_leader_is_replaced_and_its_sessions_ended(
     assert follower.term == 2
     # The stalled process finds out when it next looks, and leads no more.
     assert not stalled.acquire()
-    assert stalled.term is None and not stalled.holds()
+    assert stalled.term is None
+    assert not stalled.holds()
     with pytest.raises(sa.exc.OperationalError):
         hung.execute(sa.text("SELECT 1"))
     hung.invalidate()
@@ -116,12 +122,14 @@ def test_leader_stops_sending_once_its_lead_is_unconfirmed_for_half_the_timeout(
     one, _ = replicas
     clock = _Clock()
     leader = Leadership(one, timeout=timedelta(seconds=60), clock=clock)
-    assert leader.acquire() and leader.holds()
+    assert leader.acquire()
+    assert leader.holds()
     clock.now += 29
     assert leader.holds()
     clock.now += 2
     assert not leader.holds()
-    assert leader.acquire() and leader.holds()
+    assert leader.acquire()
+    assert leader.holds()
     leader.release()
 
 
@@ -134,10 +142,12 @@ def test_claim_of_an_ended_term_is_refused_and_retried_at_once(
     old = Leadership(one)
     assert old.acquire()
     in_flight = claim(one, subscriber, WEEK, "slack", NOW, term=old.term)
-    assert in_flight is not None and in_flight.term == 1
+    assert in_flight is not None
+    assert in_flight.term == 1
     old.release()
     new = Leadership(two)
-    assert new.acquire() and new.term == 2
+    assert new.acquire()
+    assert new.term == 2
     # The old leader wakes: it can neither note a send nor claim anything more.
     assert not note_destination(one, in_flight, "D123")
     assert claim(one, subscriber, WEEK, "email", NOW, term=1) is None
@@ -146,6 +156,8 @@ def test_claim_of_an_ended_term_is_refused_and_retried_at_once(
     assert [r.id for r in find_unfinished(two, a_minute_later, term=new.term)] == [in_flight.id]
     assert find_unfinished(two, a_minute_later) == []
     taken = claim(two, subscriber, WEEK, "slack", a_minute_later, term=new.term)
-    assert taken is not None and taken.attempt == 2 and taken.term == 2
+    assert taken is not None
+    assert taken.attempt == 2
+    assert taken.term == 2
     assert [(r.status, r.term) for r in states(two)] == [(CLAIMED, 2)]
     new.release()
