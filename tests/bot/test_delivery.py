@@ -357,3 +357,36 @@ def test_unconfigured_channels_are_reported_not_claimed(store: Engine, slack: Fa
     assert outcome["email"].status == "unconfigured"
     assert "RISKBRIEF_SMTP_HOST and RISKBRIEF_SMTP_FROM" in outcome["email"].detail
     assert [r.channel for r in states(store)] == ["slack"]
+
+
+class _LapsedLead:
+    """A leader whose lead is no longer confirmed by its own clock (it was stopped)."""
+
+    term = None
+
+    def holds(self) -> bool:
+        return False
+
+
+def test_replica_whose_lead_lapsed_sends_nothing(
+    store: Engine, slack: FakeSlack, smtp: FakeSMTP
+) -> None:
+    """A delivery whose fence no longer holds stops before sending and is left to retry."""
+    report = deliver(
+        store,
+        Settings(),
+        sample_org_config(),
+        None,
+        NOW,
+        "vp-engineering",
+        senders=_senders(slack, smtp),
+        fence=_LapsedLead(),
+    )
+    assert {(o.channel, o.status) for o in report.outcomes} == {
+        ("slack", "skipped"),
+        ("email", "skipped"),
+    }
+    assert all("lost the scheduler's lead" in o.detail for o in report.outcomes)
+    assert slack.messages(SLACK_USERS["vp-engineering"]) == []
+    assert smtp.to(EMAILS["vp-engineering"]) == []
+    assert {r.status for r in states(store, week=WEEK)} == {FAILED}

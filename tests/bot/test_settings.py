@@ -125,3 +125,16 @@ def test_settings_accept_field_names_in_code() -> None:
     settings = Settings(anthropic_api_key="k", model="claude-sonnet-5-5")
     assert settings.anthropic_api_key is not None
     assert settings.anthropic_api_key.get_secret_value() == "k"
+
+
+def test_scheduler_timings_are_read_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tick, lease and leader timeout come from the environment; out of bounds is refused."""
+    monkeypatch.setenv("RISKBRIEF_TICK_SECONDS", "15")
+    monkeypatch.setenv("RISKBRIEF_CLAIM_LEASE_MINUTES", "5")
+    monkeypatch.setenv("RISKBRIEF_LEADER_TIMEOUT_SECONDS", "30")
+    settings = load_settings()
+    assert (settings.tick_seconds, settings.claim_lease_minutes) == (15, 5)
+    assert settings.leader_timeout_seconds == 30
+    monkeypatch.setenv("RISKBRIEF_LEADER_TIMEOUT_SECONDS", "5")
+    with pytest.raises(ConfigError, match=r"RISKBRIEF_LEADER_TIMEOUT_SECONDS .* from 10 to 600"):
+        load_settings()
