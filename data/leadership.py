@@ -97,6 +97,7 @@ def end_sessions(conn: Connection, holder: str, wait_ms: int = 5000) -> int:
         sa.text(
             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, :wait))"
             " FROM pg_stat_activity WHERE application_name = :holder AND pid <> pg_backend_pid()"
+            " AND datname = current_database()"
         ),
         {"holder": holder, "wait": wait_ms},
     ).scalar_one()

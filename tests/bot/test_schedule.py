@@ -222,6 +222,8 @@ def _wait_until_lock_is_free(engine: Engine, timeout: float = 10.0) -> None:
             held = conn.execute(
                 sa.text(
                     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
                     " AND ((classid::bigint << 32) | objid::bigint) = :k"
                 ),
                 {"k": LEADER_LOCK_KEY},
@@ -255,6 +257,9 @@ def test_leadership_moves_when_the_leaders_connection_dies(database_url: str) ->
                 sa.text(
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
                     " WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+                    # pg_locks shows every database's locks; only this test's.
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
                     " AND ((classid::bigint << 32) | objid::bigint) = :k"
                 ),
                 {"k": LEADER_LOCK_KEY},
