@@ -264,6 +264,12 @@ def _wait(predicate: Any, timeout: float, step: float = 0.05) -> float | None:
     return None
 
 
+def _stopped(pid: int) -> bool:
+    """Whether the process is stopped by a signal (state T in /proc)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat[stat.rindex(")") + 2] in "Tt"
+
+
 def _stop(procs: list[subprocess.Popen[bytes]]) -> list[int]:
     for p in procs:
         if p.poll() is None:
@@ -313,6 +319,10 @@ def run_trial(
                     env=_environment(url, config, slack, smtp, i, args),
                     stdout=log,
                     stderr=subprocess.STDOUT,
+                    # Alone in its process group: when the bench's own group is orphaned
+                    # (started in the background), the kernel would SIGCONT a stopped
+                    # leader the moment any other member of that group exits.
+                    start_new_session=True,
                 )
             )
         if _wait(lambda: sum(_counts(store).values()) > 0, 120) is None:
@@ -326,6 +336,9 @@ def run_trial(
         time.sleep(delay)
         sent_before = sum(_deliveries(slack, smtp, addresses).values())
         leader.send_signal(signal.SIGKILL if mode == "kill" else signal.SIGSTOP)
+        # A signal lands when the process is next scheduled, not when it is sent.
+        if mode == "stall" and _wait(lambda: _stopped(leader.pid), 5) is None:
+            raise RuntimeError("the leader did not stop within 5 s of SIGSTOP")
         in_flight = len(expected) - sent_before
 
         def all_delivered() -> bool:
@@ -339,6 +352,8 @@ def run_trial(
         replaced_after = delivered_after = None
         start = time.monotonic()
         while time.monotonic() - start < args.timeout:
+            if mode == "stall" and not _stopped(leader.pid):
+                raise RuntimeError("the stalled leader was resumed by something else")
             if replaced_after is None and replaced():
                 replaced_after = time.monotonic() - start
             if delivered_after is None and all_delivered():

@@ -11,6 +11,7 @@ __all__ = [
     "DeliveryError",
     "NotFoundError",
     "RiskbriefError",
+    "SendWithheld",
     "SourceError",
     "StoreError",
 ]
@@ -38,6 +39,10 @@ class SourceError(RiskbriefError):
 
 class DeliveryError(RiskbriefError):
     """A briefing could not be delivered to Slack or email."""
+
+
+class SendWithheld(DeliveryError):
+    """A send stopped at its last check before the message left: this process may no longer send."""
 
 
 class NotFoundError(RiskbriefError):

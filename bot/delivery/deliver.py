@@ -50,7 +50,7 @@ from data.deliveries import (
 )
 from data.engine import session_scope
 from data.tables import Briefing, Delivery, Subscriber
-from scoring.errors import ConfigError, DeliveryError, NotFoundError
+from scoring.errors import ConfigError, DeliveryError, NotFoundError, SendWithheld
 
 __all__ = [
     "CHANNELS",
@@ -310,7 +310,11 @@ def _send_email(
     )
     _may_send(engine, claimed, subscriber.email, fence)
     checkpoint("send.email.noted")
-    message_id = sender.send(message)
+    try:
+        message_id = sender.send(message, None if fence is None else fence.holds)
+    except SendWithheld:
+        fail(engine, claimed, _LOST_LEAD)
+        raise _LostLead from None
     checkpoint("send.email.sent")
     complete(engine, claimed, message_id, now, subscriber.email)
     return Outcome(subscriber.key, "email", claimed.week, "sent", message_id, claimed.attempt)

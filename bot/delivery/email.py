@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 
 import structlog
 from pydantic import SecretStr
 
 from briefing.render import EmailMessageParts, build_mime
-from scoring.errors import DeliveryError
+from scoring.errors import DeliveryError, SendWithheld
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 log = structlog.get_logger("riskbrief.delivery")
 
@@ -71,11 +76,15 @@ class EmailSender:
     timeout: float = 30.0
     ssl_context: ssl.SSLContext | None = None
 
-    def send(self, message: EmailMessage) -> str:
-        """Send ``message``; its Message-ID, or ``DeliveryError`` in one sentence."""
+    def send(self, message: EmailMessage, may_send: Callable[[], bool] | None = None) -> str:
+        """Send ``message``; its Message-ID, or ``DeliveryError`` in one sentence.
+
+        ``may_send`` is asked once more just before the message's DATA, after the
+        connection, TLS and login: if it says no, nothing is sent (``SendWithheld``).
+        """
         where = f"{self.host}:{self.port}"
         try:
-            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            smtp = _LastCheckSMTP(self.host, self.port, timeout=self.timeout, may_send=may_send)
             try:
                 if self.starttls:
                     smtp.starttls(context=self.ssl_context or ssl.create_default_context())
@@ -85,6 +94,8 @@ class EmailSender:
                 smtp.send_message(message)
             finally:
                 _hang_up(smtp, where)
+        except SendWithheld:
+            raise
         except smtplib.SMTPAuthenticationError:
             raise DeliveryError(
                 f"the SMTP server {where} refused the login; check RISKBRIEF_SMTP_USERNAME "
@@ -117,6 +128,28 @@ class EmailSender:
                 f"the SMTP server {where} could not be used ({reason}); it is retried later"
             ) from None
         return str(message["Message-ID"])
+
+
+class _LastCheckSMTP(smtplib.SMTP):
+    """smtplib's client, asking ``may_send`` before DATA, the step that hands the message over.
+
+    Everything before it (connecting, TLS, login, MAIL, RCPT) takes round trips during
+    which this process may be stopped; a check there narrows the window in which a
+    process that lost the right to send still does to the writing of the message itself.
+    """
+
+    def __init__(
+        self, host: str, port: int, *, timeout: float, may_send: Callable[[], bool] | None
+    ) -> None:
+        self._may_send = may_send
+        super().__init__(host, port, timeout=timeout)
+
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
+        """DATA, unless ``may_send`` now says no: then the transaction is reset, not sent."""
+        if self._may_send is not None and not self._may_send():
+            self.rset()
+            raise SendWithheld("this process may no longer send; the message was not handed over")
+        return super().data(msg)
 
 
 def _hang_up(smtp: smtplib.SMTP, where: str) -> None:

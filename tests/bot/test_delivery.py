@@ -390,3 +390,38 @@ def test_replica_whose_lead_lapsed_sends_nothing(
     assert slack.messages(SLACK_USERS["vp-engineering"]) == []
     assert smtp.to(EMAILS["vp-engineering"]) == []
     assert {r.status for r in states(store, week=WEEK)} == {FAILED}
+
+
+class _LeadLapsingMidSend:
+    """A leader stopped after its checks before the send, its lead lapsed when it resumes."""
+
+    term = None
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def holds(self) -> bool:
+        self.asked += 1
+        # The first check, before the SMTP conversation starts, still finds the lead held.
+        return self.asked == 1
+
+
+def test_email_whose_lead_lapses_during_the_smtp_conversation_is_not_handed_over(
+    store: Engine, slack: FakeSlack, smtp: FakeSMTP
+) -> None:
+    """The lead is asked again just before SMTP's DATA, so a stalled leader sends no email."""
+    fence = _LeadLapsingMidSend()
+    report = deliver(
+        store,
+        Settings(),
+        sample_org_config(),
+        None,
+        NOW,
+        "platform-lead",
+        senders=_senders(slack, smtp),
+        fence=fence,
+    )
+    assert [(o.channel, o.status) for o in report.outcomes] == [("email", "skipped")]
+    assert fence.asked == 2
+    assert smtp.to(EMAILS["platform-lead"]) == []
+    assert {r.status for r in states(store, week=WEEK)} == {FAILED}
