@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from data.engine import make_engine
-from data.migrate import upgrade
+from data.migrate import current_revision, head_revision, upgrade
 from tests.data.sources.gitrepo import git_env
+from tests.samples import SampleTemplate
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -80,13 +83,54 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db')}/riskbrief.db"
     url: str = request.getfixturevalue("postgres_server")
-    _reset_postgres(url)
+    if "engine" not in request.fixturenames:
+        # The engine fixture empties a schema at head itself, far faster than a new one.
+        _reset_postgres(url)
     return url
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per run, copied for each test that needs a store."""
+    path = tmp_path_factory.mktemp("template") / "riskbrief.db"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    with eng.connect() as conn:
+        # The copy must hold everything: no pages may stay behind in the WAL file.
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
+
+
+def _empty_postgres_at_head(url: str) -> bool:
+    """Empty every table of a store already at head; ``False`` when it is not at head."""
+    eng = make_engine(url)
+    try:
+        if current_revision(eng) != head_revision():
+            return False
+        tables = [t for t in sa.inspect(eng).get_table_names() if t != "alembic_version"]
+        with eng.begin() as conn:
+            names = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        return True
+    finally:
+        eng.dispose()
+
+
 @pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    """A migrated store on each backend."""
+def engine(database_url: str, migrated_sqlite: Path) -> Iterator[Engine]:
+    """A migrated, empty store on each backend.
+
+    Migrating from scratch for every test costs most of a store test's time, so SQLite
+    copies a file migrated once per run and PostgreSQL empties the tables of a schema an
+    earlier test left at head (a test that downgraded it gets a fresh migration).
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        assert url.database is not None
+        shutil.copyfile(migrated_sqlite, url.database)
+    elif not _empty_postgres_at_head(database_url):
+        _reset_postgres(database_url)
     eng = make_engine(database_url)
     upgrade(eng)
     yield eng
@@ -100,3 +144,9 @@ def clean_git_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(key)
     for key, value in git_env().items():
         monkeypatch.setenv(key, value)
+
+
+@pytest.fixture(scope="session")
+def scored_sample(tmp_path_factory: pytest.TempPathFactory) -> SampleTemplate:
+    """The sample organisation loaded and scored as of its Monday once per run, to be copied."""
+    return SampleTemplate.build(tmp_path_factory.mktemp("scored-sample"))

@@ -23,18 +23,16 @@ from bot.delivery import (
     deliver,
     message_id,
 )
-from bot.pipeline import score_all
 from bot.settings import Settings
 from briefing.render import SlackMessage
 from data.deliveries import FAILED, SENT, claim, note_destination, states
 from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
-from data.sources.sample import load_sample, sample_org_config
+from data.sources.sample import sample_org_config
 from data.tables import Briefing, Subscriber
 from scoring.errors import DeliveryError
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.smtp_server import USERNAME, FakeSMTP, free_port
+from tests.samples import SampleTemplate
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday afternoon everywhere in the sample
 WEEK = "2026-W47"
@@ -53,18 +51,10 @@ EMAILS = {
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_db(scored_sample: SampleTemplate) -> Path:
     """A SQLite store with the scored sample organisation, built once and copied per test."""
-    path = tmp_path_factory.mktemp("sample") / "sample.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    org = sample_org_config()
-    with session_scope(engine) as session:
-        sync_org(session, org)
-        load_sample(session, org, as_of=NOW.date())
-        score_all(session, org)
-    engine.dispose()
-    return path
+    assert scored_sample.as_of == NOW.date()
+    return scored_sample.path
 
 
 @pytest.fixture

@@ -31,7 +31,6 @@ from sqlmodel import select
 from structlog.testing import capture_logs
 
 from bot.delivery import EmailSender, Senders, SlackSender, deliver, send_now
-from bot.pipeline import score_all
 from bot.schedule import tick
 from bot.settings import Settings
 from briefing.llm import ClaudeNarrator
@@ -39,15 +38,14 @@ from briefing.writer import write_narrative
 from data.config import OrgConfig
 from data.deliveries import FAILED, SENT, states
 from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
-from data.sources.sample import load_sample, sample_org_config
+from data.sources.sample import sample_org_config
 from data.tables import Briefing, Subscriber
 from tests.briefing.payloads import busy_payload
 from tests.fakes.anthropic_server import FakeAnthropic, Reply
 from tests.fakes.http import Answer, FakeServer
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.smtp_server import USERNAME, FakeSMTP, free_port
+from tests.samples import SampleTemplate
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Monday 09:00 in New York: everyone is due
 WEEK = "2026-W47"
@@ -61,18 +59,10 @@ EMAILS = ("dana.whitfield@acme.example", LEAD_EMAIL, "platform-lead@acme.example
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_db(scored_sample: SampleTemplate) -> Path:
     """A SQLite store with the scored sample organisation, built once and copied per test."""
-    path = tmp_path_factory.mktemp("sample") / "sample.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    org = sample_org_config()
-    with session_scope(engine) as session:
-        sync_org(session, org)
-        load_sample(session, org, as_of=NOW.date())
-        score_all(session, org)
-    engine.dispose()
-    return path
+    assert scored_sample.as_of == NOW.date()
+    return scored_sample.path
 
 
 @pytest.fixture

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.compose import compose, record
-from bot.pipeline import score_all
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
+from data.engine import session_scope
 from data.org import sync_org
-from data.sources.sample import load_sample, sample_org_config
+from data.sources.sample import sample_org_config
 from data.tables import Delivery, Subscriber, utcnow
 from tests.fakes.slack_server import FakeSlack, SlackUser
+from tests.samples import SampleTemplate
 
 # The ts of the vp's delivered W47 briefing in Slack, recorded as its delivery.
 DELIVERED_TS = "1763967600.000100"
@@ -44,14 +42,12 @@ def org() -> OrgConfig:
 
 
 @pytest.fixture(scope="module")
-def sample_engine(tmp_path_factory: pytest.TempPathFactory, org: OrgConfig) -> Iterator[Engine]:
+def sample_engine(
+    tmp_path_factory: pytest.TempPathFactory, org: OrgConfig, scored_sample: SampleTemplate
+) -> Iterator[Engine]:
     """A SQLite store with the sample organisation scored, and the VP's W47 briefing delivered."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('slack')}/sample.db")
-    upgrade(engine)
+    engine = scored_sample.copy(tmp_path_factory.mktemp("slack") / "sample.db").engine
     with session_scope(engine) as session:
-        sync_org(session, org)
-        load_sample(session, org, as_of=date(2026, 11, 23))
-        score_all(session, org)
         vp = session.exec(select(Subscriber).where(Subscriber.slack_user_id == VP)).one()
         briefing = record(session, compose(session, org, vp, IsoWeek(2026, 47)))
         assert vp.id is not None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from itertools import count
 
 import pytest
@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.pipeline import score_all
 from bot.slack.answers import brief_reply, catalog_of
 from bot.slack.commands import (
     HELP,
@@ -38,14 +37,13 @@ from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, ser
 from bot.slack.reply import Reply
 from bot.slack.subscriptions import SlackProfile, settings_reply, subscribe, unsubscribe
 from data.config import OrgConfig
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
-from data.sources.sample import load_sample, sample_org_config
+from data.engine import session_scope
+from data.sources.sample import sample_org_config
 from data.tables import Change
 from tests.bot.slack.harness import serve_app
 from tests.fakes.slack_server import FakeSlack, SlackUser
 from tests.hardening.checks import slack_problems
+from tests.samples import SampleTemplate
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 VP = "U04VPENG01"
@@ -115,14 +113,11 @@ def org() -> OrgConfig:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, org: OrgConfig) -> Iterator[Engine]:
+def store(
+    tmp_path_factory: pytest.TempPathFactory, scored_sample: SampleTemplate
+) -> Iterator[Engine]:
     """The sample organisation, scored, in a SQLite file."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz')}/store.db")
-    upgrade(engine)
-    with session_scope(engine) as session:
-        sync_org(session, org)
-        load_sample(session, org, as_of=date(2026, 11, 23))
-        score_all(session, org)
+    engine = scored_sample.copy(tmp_path_factory.mktemp("fuzz") / "store.db").engine
     yield engine
     engine.dispose()
 
