@@ -154,7 +154,7 @@ def _fill(engine: sa.Engine, org: OrgConfig, per_week: int, version: str, seed: 
                 "scorer_version": version,
                 "computed_at": now,
                 "service": f"svc{service}",
-                "drivers": ",".join(str(s["name"]) for s in top),
+                "top_signals": [str(s["name"]) for s in top],
                 "owner_files_known": n_files,
                 "owner_files_covered": owned,
                 "agent_involved": changes[-1]["co_authored_by_agent"],

@@ -13,16 +13,12 @@ from data.config import OrgConfig
 from data.engine import make_engine, sqlite_file
 from data.linking import link_all
 from data.migrate import is_current
-from data.store import (
-    load_changes,
-    load_deploys,
-    load_error_budgets,
-    load_incidents,
-    save_scores,
-)
+from data.scores import save_scores
+from data.store import load_changes, load_deploys, load_error_budgets, load_incidents
 from scoring import score_changes, score_deploy
 from scoring.errors import StoreError
 from scoring.history import BudgetSpan
+from scoring.scored import scored_change
 
 __all__ = ["ScoreSummary", "ready_engine", "score_all"]
 
@@ -54,14 +50,17 @@ def score_all(
     # Only production deploys say how fragile a service is in front of users.
     production = [d for d in deploys if d.environment == "production"]
     change_scores = score_changes(changes, incidents, config, production, budgets)
-    save_scores(session, "change", change_scores.values(), {c.key: c for c in changes})
+    facts = {c.key: c for c in changes}
+    save_scores(
+        session, "change", (scored_change(s, facts.get(s.subject)) for s in change_scores.values())
+    )
     deploy_scores = [
         score_deploy(
             d, [change_scores[k] for k in d.change_keys if k in change_scores], incidents, config
         )
         for d in deploys
     ]
-    save_scores(session, "deploy", deploy_scores)
+    save_scores(session, "deploy", (scored_change(s) for s in deploy_scores))
     return ScoreSummary(len(change_scores), len(deploy_scores), config.version)
 
 

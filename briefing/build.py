@@ -28,8 +28,8 @@ from briefing.payload import (
 )
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.store import load_scores
-from data.tables import RiskScoreRow, Subscriber
+from data.scores import load_scores
+from data.tables import Subscriber
 from data.window import WeekRows, load_window
 from scoring import (
     Card,
@@ -41,6 +41,7 @@ from scoring import (
     build_cards,
     severity_counts,
 )
+from scoring.scored import ScoredChange
 
 __all__ = ["Audience", "build_payload", "build_payloads", "card_view", "scope_label"]
 
@@ -104,16 +105,10 @@ def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
     )
 
 
-def _signals(row: RiskScoreRow) -> tuple[SignalView, ...]:
-    ranked = sorted(
-        (s for s in row.signals if float(s.get("points", 0)) > 0),
-        key=lambda s: (-float(s["points"]), str(s["name"])),
-    )
+def _signals(scored: ScoredChange) -> tuple[SignalView, ...]:
     return tuple(
-        SignalView(
-            name=str(s["name"]), points=round(float(s["points"])), explanation=s["explanation"]
-        )
-        for s in ranked[:3]
+        SignalView(name=s.name, points=round(s.points), explanation=s.explanation)
+        for s in scored.top_signals
     )
 
 
@@ -144,7 +139,7 @@ def _top_changes(
                 score=c.score,
                 band=c.band.value,
                 signals=_signals(detail),
-                gates=tuple(str(g["explanation"]) for g in detail.gates),
+                gates=tuple(g.explanation for g in detail.gates),
                 agent=c.agent_involved,
                 human_reviewed=c.human_reviewed,
                 author=c.author if name_people else None,

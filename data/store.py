@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from data.tables import (
@@ -22,14 +21,11 @@ from data.tables import (
     Person,
     Repository,
     ReviewRow,
-    RiskScoreRow,
     Service,
-    utcnow,
 )
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
 from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
 from scoring.history import BudgetSpan
-from scoring.risk import RiskScore
 
 __all__ = [
     "first_event_at",
@@ -37,8 +33,6 @@ __all__ = [
     "load_deploys",
     "load_error_budgets",
     "load_incidents",
-    "load_scores",
-    "save_scores",
     "unmapped_repositories",
 ]
 
@@ -227,87 +221,6 @@ def load_error_budgets(session: Session) -> list[BudgetSpan]:
         .order_by(col(ErrorBudget.exhausted_at), col(ErrorBudget.key))
     )
     return [(s.key, b.exhausted_at, b.restored_at) for b, s in session.exec(query)]
-
-
-def _signal_dicts(score: RiskScore) -> list[dict[str, Any]]:
-    return [asdict(s) for s in score.signals]
-
-
-def _as_scored(score: RiskScore, facts: ChangeFacts | None) -> dict[str, Any]:
-    """The facts a weekly briefing needs about a scored change, stored beside its score."""
-    drivers = ",".join(s.name for s in score.top_signals(3))
-    if facts is None:
-        return {"drivers": drivers}
-    known = [f for f in facts.files if f.owners is not None]
-    return {
-        "service": facts.primary_service,
-        "drivers": drivers,
-        "owner_files_known": len(known),
-        "owner_files_covered": sum(1 for f in known if f.owners),
-        "agent_involved": facts.agent_involved,
-        "human_reviewed": bool(facts.human_approvals) if facts.reviews_known else None,
-    }
-
-
-def save_scores(
-    session: Session,
-    kind: str,
-    scores: Iterable[RiskScore],
-    facts: Mapping[str, ChangeFacts] | None = None,
-) -> int:
-    """Store scores of ``kind`` ("change" or "deploy"), replacing earlier ones of the same version.
-
-    ``facts`` (by change key) adds what the change was scored as: its service,
-    CODEOWNERS counts, review and agent flags. Returns how many were written.
-    Scores of other scorer versions stay, so a change of weights never rewrites
-    history silently.
-    """
-    batch = list(scores)
-    versions = {s.version for s in batch}
-    for version in versions:
-        keys = [s.subject for s in batch if s.version == version]
-        for start in range(0, len(keys), 900):
-            session.execute(
-                delete(RiskScoreRow).where(
-                    col(RiskScoreRow.subject_kind) == kind,
-                    col(RiskScoreRow.scorer_version) == version,
-                    col(RiskScoreRow.subject_key).in_(keys[start : start + 900]),
-                )
-            )
-    now = utcnow()
-    known = facts or {}
-    session.add_all(
-        RiskScoreRow(
-            subject_kind=kind,
-            subject_key=s.subject,
-            score=s.score,
-            band=s.band.value,
-            signals=_signal_dicts(s),
-            gates=[asdict(g) for g in s.gates],
-            scorer_version=s.version,
-            computed_at=now,
-            **_as_scored(s, known.get(s.subject)),
-        )
-        for s in batch
-    )
-    session.flush()
-    return len(batch)
-
-
-def load_scores(
-    session: Session, kind: str, version: str, keys: Sequence[str] | None = None
-) -> dict[str, RiskScoreRow]:
-    """Stored scores of ``kind`` and ``version``, by subject key."""
-    query = select(RiskScoreRow).where(
-        col(RiskScoreRow.subject_kind) == kind, col(RiskScoreRow.scorer_version) == version
-    )
-    if keys is not None:
-        out: dict[str, RiskScoreRow] = {}
-        for start in range(0, len(keys), 900):
-            chunk = query.where(col(RiskScoreRow.subject_key).in_(keys[start : start + 900]))
-            out.update({r.subject_key: r for r in session.exec(chunk)})
-        return out
-    return {r.subject_key: r for r in session.exec(query)}
 
 
 def first_event_at(session: Session) -> datetime | None:

@@ -250,8 +250,11 @@ class RiskScoreRow(SQLModel, table=True):
     computed_at: datetime = _ts()
     # What a change was scored as, kept so that weekly briefings read one row per change.
     service: str | None = None
-    # The top signals by points, comma-separated.
-    drivers: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # The names of the top signals, most points first.
+    top_signals: list[str] = Field(
+        default_factory=list,
+        sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]"),
+    )
     owner_files_known: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     owner_files_covered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     agent_involved: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})

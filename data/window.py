@@ -27,7 +27,7 @@ from data.tables import (
     Team,
 )
 from scoring.risk import Band
-from scoring.weekly import IncidentOutcome, ScoredChange, ScoredDeploy
+from scoring.weekly import IncidentOutcome, ScoredDeploy, WeekChange
 
 __all__ = ["WeekRows", "Window", "load_window", "week_rows"]
 
@@ -45,7 +45,7 @@ PRODUCTION = "production"
 class WeekRows:
     """One scope's scored changes, deploys and incidents in one ``[since, until)``."""
 
-    changes: tuple[ScoredChange, ...]
+    changes: tuple[WeekChange, ...]
     deploys: tuple[ScoredDeploy, ...]
     incidents: tuple[IncidentOutcome, ...]
 
@@ -85,12 +85,12 @@ class Window:
 
     since: datetime
     until: datetime
-    changes: tuple[ScoredChange, ...]
+    changes: tuple[WeekChange, ...]
     deploys: tuple[ScoredDeploy, ...]
     incidents: tuple[IncidentOutcome, ...]
 
     @cached_property
-    def _changes(self) -> dict[str, _Timeline[ScoredChange]]:
+    def _changes(self) -> dict[str, _Timeline[WeekChange]]:
         return _index(self.changes, lambda c: c.service, lambda c: c.merged_at)
 
     @cached_property
@@ -152,7 +152,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
     # thousand changes, and the scorer stored what each was scored as.
     conn = session.connection()
     changes = [
-        ScoredChange(
+        WeekChange(
             key=key,
             title=title,
             service=service,
@@ -162,7 +162,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             merged_at=merged_at,
             agent_involved=agent_involved,
             human_reviewed=human_reviewed,
-            drivers=tuple(drivers.split(",")) if drivers else (),
+            drivers=tuple(top_signals),
             files_with_owner_data=known,
             files_with_owner=covered,
             url=url,
@@ -178,7 +178,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             score,
             band,
             service,
-            drivers,
+            top_signals,
             known,
             covered,
             agent_involved,
@@ -193,7 +193,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
                 col(RiskScoreRow.score),
                 col(RiskScoreRow.band),
                 col(RiskScoreRow.service),
-                col(RiskScoreRow.drivers),
+                col(RiskScoreRow.top_signals),
                 col(RiskScoreRow.owner_files_known),
                 col(RiskScoreRow.owner_files_covered),
                 col(RiskScoreRow.agent_involved),

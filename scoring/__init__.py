@@ -18,9 +18,9 @@ from scoring.weekly import (
     Distribution,
     GroupWeek,
     IncidentOutcome,
-    ScoredChange,
     ScoredDeploy,
     WeekAggregate,
+    WeekChange,
     aggregate,
 )
 
@@ -49,7 +49,6 @@ __all__ = [
     "ReviewState",
     "RiskScore",
     "RiskbriefError",
-    "ScoredChange",
     "ScoredDeploy",
     "ScoringConfig",
     "Severity",
@@ -57,6 +56,7 @@ __all__ = [
     "SourceError",
     "StoreError",
     "WeekAggregate",
+    "WeekChange",
     "Weights",
     "aggregate",
     "band_for",

@@ -28,6 +28,7 @@ __all__ = [
     "score_change",
     "score_changes",
     "score_deploy",
+    "top_signals",
 ]
 
 
@@ -66,12 +67,11 @@ class RiskScore:
     gates: tuple[Gate, ...]
     version: str
 
-    def top_signals(self, n: int = 3) -> tuple[Signal, ...]:
-        """The ``n`` signals that added the most points (ties broken by name)."""
-        ranked = sorted(
-            (s for s in self.signals if s.points > 0), key=lambda s: (-s.points, s.name)
-        )
-        return tuple(ranked[:n])
+
+def top_signals(signals: Iterable[Signal], n: int) -> tuple[Signal, ...]:
+    """The ``n`` of ``signals`` that added the most points (ties broken by name)."""
+    ranked = sorted((s for s in signals if s.points > 0), key=lambda s: (-s.points, s.name))
+    return tuple(ranked[:n])
 
 
 def band_for(score: float, config: ScoringConfig) -> Band:

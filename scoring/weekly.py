@@ -14,15 +14,15 @@ __all__ = [
     "Distribution",
     "GroupWeek",
     "IncidentOutcome",
-    "ScoredChange",
     "ScoredDeploy",
     "WeekAggregate",
+    "WeekChange",
     "aggregate",
 ]
 
 
 @dataclass(frozen=True, slots=True)
-class ScoredChange:
+class WeekChange:
     """A change with its score, reduced to what weekly aggregates need."""
 
     key: str
@@ -127,13 +127,13 @@ class GroupWeek:
         return self.drivers[0] if self.drivers else None
 
 
-def _drivers(changes: Iterable[ScoredChange]) -> tuple[tuple[str, int], ...]:
+def _drivers(changes: Iterable[WeekChange]) -> tuple[tuple[str, int], ...]:
     counts = Counter(d for c in changes if c.elevated for d in c.drivers)
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _groups(changes: list[ScoredChange], key: str) -> tuple[GroupWeek, ...]:
-    buckets: dict[str, list[ScoredChange]] = {}
+def _groups(changes: list[WeekChange], key: str) -> tuple[GroupWeek, ...]:
+    buckets: dict[str, list[WeekChange]] = {}
     for c in changes:
         name = getattr(c, key)
         if name is not None:
@@ -148,7 +148,7 @@ def _groups(changes: list[ScoredChange], key: str) -> tuple[GroupWeek, ...]:
 class WeekAggregate:
     """One scope's week, everything the card rules compare against the week before."""
 
-    changes: tuple[ScoredChange, ...]
+    changes: tuple[WeekChange, ...]
     deploys: tuple[ScoredDeploy, ...]
     incidents: tuple[IncidentOutcome, ...]
     distribution: Distribution
@@ -194,23 +194,23 @@ class WeekAggregate:
         return 100.0 * self.files_with_owner / self.files_with_owner_data
 
     @property
-    def agent_changes(self) -> tuple[ScoredChange, ...]:
+    def agent_changes(self) -> tuple[WeekChange, ...]:
         """Changes an AI agent authored or co-authored."""
         return tuple(c for c in self.changes if c.agent_involved)
 
     @property
-    def bot_changes(self) -> tuple[ScoredChange, ...]:
+    def bot_changes(self) -> tuple[WeekChange, ...]:
         """Changes bots made (dependency updates, CI): neither people's nor agents' work."""
         return tuple(c for c in self.changes if c.bot)
 
     @property
-    def agent_unreviewed(self) -> tuple[ScoredChange, ...]:
+    def agent_unreviewed(self) -> tuple[WeekChange, ...]:
         """Agent changes merged without a human approval."""
         return tuple(c for c in self.agent_changes if c.human_reviewed is False)
 
 
 def aggregate(
-    changes: Iterable[ScoredChange],
+    changes: Iterable[WeekChange],
     deploys: Iterable[ScoredDeploy] = (),
     incidents: Iterable[IncidentOutcome] = (),
 ) -> WeekAggregate:

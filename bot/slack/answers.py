@@ -30,7 +30,7 @@ from briefing.render.slack import MAX_BLOCKS, render_slack
 from briefing.render.text import fact_text, format_value
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.store import load_scores
+from data.scores import load_scores
 from data.tables import (
     Briefing,
     Delivery,

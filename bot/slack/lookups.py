@@ -18,10 +18,12 @@ from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import format_value
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.store import load_scores
-from data.tables import Change, Deploy, DeployChange, Incident, RiskScoreRow, Service
+from data.scores import load_scores
+from data.tables import Change, Deploy, DeployChange, Incident, Service
 from data.window import load_window
 from scoring import aggregate
+from scoring.risk import top_signals
+from scoring.scored import ScoredChange
 
 __all__ = [
     "change_reply",
@@ -50,20 +52,16 @@ def this_week(now: datetime, timezone: str) -> IsoWeek:
     return IsoWeek.of(now.astimezone(ZoneInfo(timezone)).date())
 
 
-def signal_lines(row: RiskScoreRow, limit: int = _TOP) -> list[str]:
+def signal_lines(scored: ScoredChange, limit: int = _TOP) -> list[str]:
     """A stored score's top signals as escaped bullet lines, most points first."""
-    ranked = sorted(
-        (s for s in row.signals if float(s.get("points", 0)) > 0),
-        key=lambda s: (-float(s["points"]), str(s["name"])),
-    )
     return [
-        f"• +{round(float(s['points']))} {mrkdwn(one_line(str(s['explanation'])))}"
-        for s in ranked[:limit]
+        f"• +{round(s.points)} {mrkdwn(one_line(s.explanation))}"
+        for s in top_signals(scored.signals, limit)
     ]
 
 
-def _gate_lines(row: RiskScoreRow) -> list[str]:
-    return [f"⛔ {mrkdwn(one_line(str(g['explanation'])))}" for g in row.gates]
+def _gate_lines(scored: ScoredChange) -> list[str]:
+    return [f"⛔ {mrkdwn(one_line(g.explanation))}" for g in scored.gates]
 
 
 def _service_name(org: OrgConfig, key: str | None) -> str:

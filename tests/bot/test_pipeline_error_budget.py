@@ -9,8 +9,9 @@ from sqlalchemy.engine import Engine
 from bot.pipeline import score_all
 from data.engine import session_scope
 from data.org import sync_org
+from data.scores import load_scores
 from data.sources.sample import load_sample, sample_org_config
-from data.store import load_changes, load_scores
+from data.store import load_changes
 
 # The budget of payments was spent over these two days of the sample's history.
 SPENT_FROM = datetime(2026, 11, 16, 0, 0, tzinfo=UTC)
@@ -26,7 +27,7 @@ def test_spent_budget_gates_exactly_the_changes_merged_on_it(engine: Engine) -> 
         summary = score_all(session, org, [("payments", SPENT_FROM, SPENT_UNTIL)])
         changes = load_changes(session)
         scores = load_scores(session, "change", summary.version)
-    gated = {k for k, row in scores.items() if any(g["name"] == "error_budget" for g in row.gates)}
+    gated = {k for k, row in scores.items() if any(g.name == "error_budget" for g in row.gates)}
     expected = {
         c.key
         for c in changes

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from data.engine import check_connection, make_engine
-from data.migrate import current_revision, head_revision, is_current, upgrade
+from data.migrate import alembic_config, current_revision, head_revision, is_current, upgrade
 from scoring.errors import ConfigError, StoreError
 
 
@@ -120,3 +122,49 @@ def test_replicas_migrating_at_once_take_turns(database_url: str) -> None:
     assert errors == []
     head = head_revision()
     assert sorted(found, key=lambda r: r or "") == [None, head, head, head]
+
+
+def test_migration_0009_keeps_top_signals_as_a_list_and_back(database_url: str) -> None:
+    """Comma-joined drivers become a list of names in rank order, and a downgrade joins them."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0008")
+    score = sa.table(
+        "risk_score",
+        *(sa.column(c) for c in ("subject_kind", "subject_key", "score", "band")),
+        *(sa.column(c) for c in ("scorer_version", "drivers")),
+        sa.column("signals", sa.JSON()),
+        sa.column("gates", sa.JSON()),
+        sa.column("computed_at", sa.DateTime()),
+    )
+    stored = {"a#1": "size,entropy,timing", "a#2": "", "d:1": "batch_size"}
+    with engine.begin() as conn:
+        conn.execute(
+            score.insert(),
+            [
+                {
+                    "subject_kind": "change",
+                    "subject_key": key,
+                    "score": 70,
+                    "band": "high",
+                    "scorer_version": "v1",
+                    "drivers": drivers,
+                    "signals": [],
+                    "gates": [],
+                    "computed_at": datetime(2026, 11, 20, 9, 0),
+                }
+                for key, drivers in stored.items()
+            ],
+        )
+    upgrade(engine)
+    after = sa.table("risk_score", sa.column("subject_key"), sa.column("top_signals", sa.JSON()))
+    with engine.connect() as conn:
+        lists = dict(conn.execute(sa.select(after.c.subject_key, after.c.top_signals)).all())
+    assert lists == {"a#1": ["size", "entropy", "timing"], "a#2": [], "d:1": ["batch_size"]}
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008")
+    with engine.connect() as conn:
+        joined = dict(conn.execute(sa.select(score.c.subject_key, score.c.drivers)).all())
+    engine.dispose()
+    assert joined == stored

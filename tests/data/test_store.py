@@ -10,17 +10,13 @@ from sqlmodel import select
 
 from data.engine import session_scope
 from data.linking import link_all
-from data.store import (
-    load_changes,
-    load_deploys,
-    load_incidents,
-    load_scores,
-    save_scores,
-)
+from data.scores import save_scores
+from data.store import load_changes, load_deploys, load_incidents
 from data.tables import Incident, Person
 from data.window import week_rows
 from scoring import Band, RiskScore, Signal
 from scoring.fixes import BugIssues
+from scoring.scored import scored_change
 from tests.data.rows import at, base, change, deploy, incident
 
 
@@ -81,22 +77,6 @@ def test_stored_changes_are_fixes_by_labels_bug_issues_or_words(
     assert facts.is_fix is expected
 
 
-def test_save_scores_replaces_same_version_and_keeps_others(engine: Engine) -> None:
-    """Rescoring with the same scorer version replaces rows; another version's rows stay."""
-    with session_scope(engine) as s:
-        save_scores(s, "change", [_score("a#1", 10), _score("a#2", 70)])
-        save_scores(s, "change", [_score("a#1", 65)])
-        save_scores(s, "change", [_score("a#1", 5, version="v2")])
-    with session_scope(engine) as s:
-        v1 = load_scores(s, "change", "v1")
-        v2 = load_scores(s, "change", "v2")
-    assert {k: r.score for k, r in v1.items()} == {"a#1": 65, "a#2": 70}
-    assert v1["a#1"].signals == [
-        {"name": "size", "value": 1.0, "points": 65.0, "explanation": "big", "share": 0.0}
-    ]
-    assert {k: r.score for k, r in v2.items()} == {"a#1": 5}
-
-
 def test_deploy_ships_changes_since_previous_successful_deploy(engine: Engine) -> None:
     """A deploy ships what merged after the last *successful* deploy; failures ship again."""
     with session_scope(engine) as s:
@@ -136,8 +116,10 @@ def test_week_rows_keep_the_window_scope_and_version(engine: Engine) -> None:
         change(s, repo, svc, human, 4, at(24 * 7))
     with session_scope(engine) as s:
         facts = {c.key: c for c in load_changes(s)}
-        save_scores(s, "change", [_score(f"acme/shop#{n}", 70) for n in (1, 2, 4)], facts)
-        save_scores(s, "change", [_score("acme/shop#3", 70, version="old")], facts)
+        scored = [_score(f"acme/shop#{n}", 70) for n in (1, 2, 4)]
+        save_scores(s, "change", [scored_change(c, facts[c.subject]) for c in scored])
+        old = _score("acme/shop#3", 70, version="old")
+        save_scores(s, "change", [scored_change(old, facts[old.subject])])
     with session_scope(engine) as s:
         rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
         other = week_rows(s, at(0), at(24 * 7), ["search"], "v1")

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from data.engine import session_scope
-from data.store import save_scores
+from data.scores import save_scores
 from data.tables import Deploy
 from data.window import week_rows
 from scoring import Band, RiskScore, Signal, aggregate
+from scoring.scored import scored_change
 from tests.data.rows import at, base
 
 
@@ -58,7 +59,7 @@ def test_week_counts_production_deploys_only(
                 )
             )
     with session_scope(engine) as s:
-        save_scores(s, "deploy", [_score(f"d{n}") for n in range(len(environments))])
+        save_scores(s, "deploy", [scored_change(_score(f"d{n}")) for n in range(len(environments))])
     with session_scope(engine) as s:
         rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
     week = aggregate(rows.changes, rows.deploys, rows.incidents)

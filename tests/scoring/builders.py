@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from scoring import Band, ScoredChange
+from scoring import Band, WeekChange
 
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 _SCORES = {Band.SAFE: 10, Band.MODERATE: 40, Band.HIGH: 70, Band.CRITICAL: 85}
 
 
-def scored(n: int, service: str, team: str, band: Band, week: int, **kw: object) -> ScoredChange:
+def scored(n: int, service: str, team: str, band: Band, week: int, **kw: object) -> WeekChange:
     """Change ``n`` of ``service`` in the week ``week`` weeks after MONDAY's.
 
     Elevated changes default to being driven by CODEOWNERS gaps and size.
@@ -21,7 +21,7 @@ def scored(n: int, service: str, team: str, band: Band, week: int, **kw: object)
         "files_with_owner": 0 if band.elevated else 2,
     }
     fields.update(kw)
-    return ScoredChange(
+    return WeekChange(
         key=f"acme/shop#{week + 10}{n:03d}",
         title=f"Change {n}",
         service=service,

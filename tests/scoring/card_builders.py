@@ -13,9 +13,9 @@ from scoring import (
     Card,
     CardRules,
     IncidentOutcome,
-    ScoredChange,
     ScoredDeploy,
     WeekAggregate,
+    WeekChange,
     build_cards,
 )
 
@@ -44,14 +44,14 @@ def at(week: int, hours: float = 0.0) -> datetime:
     return MONDAY + timedelta(weeks=week, hours=hours)
 
 
-def change(key: str, service: str | None, band: Band, week: int = 0, **kw: object) -> ScoredChange:
+def change(key: str, service: str | None, band: Band, week: int = 0, **kw: object) -> WeekChange:
     """One scored change merged in ``week``; ``kw`` sets any other field."""
     fields: dict[str, object] = {
         "team": f"team-{service}" if service else None,
         "merged_at": at(week, 1 + sum(map(ord, key)) % 100),
     }
     fields.update(kw)
-    return ScoredChange(
+    return WeekChange(
         key=key,
         title=f"Change {key}",
         service=service,
@@ -69,7 +69,7 @@ def mix(
     *,
     band: Band = Band.HIGH,
     **kw: object,
-) -> list[ScoredChange]:
+) -> list[WeekChange]:
     """``total`` changes of ``service``: the first ``elevated`` in ``band``, the rest safe."""
     return [
         change(f"{service}#{week}.{n}", service, band if n < elevated else Band.SAFE, week, **kw)
@@ -77,7 +77,7 @@ def mix(
     ]
 
 
-def spread(total: int, elevated: int, week: int = 0, **kw: object) -> list[ScoredChange]:
+def spread(total: int, elevated: int, week: int = 0, **kw: object) -> list[WeekChange]:
     """``total`` changes over services of three (too small to concentrate), ``elevated`` high risk.
 
     Each service also has its own team of three changes, too few for an improvement card.

@@ -15,10 +15,10 @@ from scoring import (
     Band,
     CardKind,
     CardRules,
-    ScoredChange,
     ScoringConfig,
     Severity,
     WeekAggregate,
+    WeekChange,
     aggregate,
     severity_counts,
 )
@@ -525,7 +525,7 @@ def test_codeowners_improved(
 
 
 def _agent_week(unreviewed_safe: int, unreviewed_high: int, reviewed: int) -> WeekAggregate:
-    agent: list[ScoredChange] = [
+    agent: list[WeekChange] = [
         *(
             change(f"bot#u{n}", f"bot{n}", Band.SAFE, agent_involved=True, human_reviewed=False)
             for n in range(unreviewed_safe)
@@ -1049,7 +1049,7 @@ def test_agent_review_unknown_is_never_counted_as_unreviewed(
 
 def _agents(
     n: int, week: int = 0, *, reviewed: bool | None = True, high: int = 0
-) -> list[ScoredChange]:
+) -> list[WeekChange]:
     return [
         change(
             f"ai#{week}.{i}",

@@ -17,8 +17,8 @@ from bot.slack.app import build_app
 from briefing.labels import band_label
 from data.config import OrgConfig
 from data.engine import session_scope
-from data.store import load_scores
-from data.tables import RiskScoreRow
+from data.scores import load_scores
+from scoring.scored import ScoredChange
 from tests.bot.slack.conftest import DELIVERED_TS, VP
 from tests.bot.slack.harness import Served, serve_app, settings_for
 from tests.fakes.slack_server import FakeSlack
@@ -66,7 +66,7 @@ def test_brief_of_a_named_team_covers_only_that_team(served: Served) -> None:
     assert "Payments" not in text
 
 
-def _stored(engine: Engine, org: OrgConfig, kind: str, key: str) -> RiskScoreRow:
+def _stored(engine: Engine, org: OrgConfig, kind: str, key: str) -> ScoredChange:
     """The score the store holds, so tests follow the scorer rather than copy its numbers."""
     with session_scope(engine) as session:
         return load_scores(session, kind, org.scoring_config().version, [key])[key]
@@ -81,10 +81,9 @@ def test_pr_by_url_shows_score_band_signals_and_gates(
     served.command("pr https://github.com/acme/platform/pull/4503")
     text = _texts(served.slack.wait_for_response("r1")["blocks"])
     assert f"Risk *{row.score}*, {band_label(row.band)}" in text
-    top = max(row.signals, key=lambda s: s["points"])
-    assert top["explanation"] in text
+    assert row.top_signals[0].explanation in text
     assert "Gates hit" in text
-    assert row.gates[0]["explanation"] in text
+    assert row.gates[0].explanation in text
 
 
 def test_unknown_pr_gets_one_sentence(served: Served) -> None:

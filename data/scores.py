@@ -1,0 +1,117 @@
+"""Scores kept in the store: the one place a ``ScoredChange`` is written and read back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from data.tables import RiskScoreRow, utcnow
+from scoring.risk import Band, Gate
+from scoring.scored import ScoredChange
+from scoring.signal import Signal
+
+__all__ = ["load_scores", "save_scores"]
+
+# Bound parameters per IN list: under SQLite's limit on every version still in use.
+_CHUNK = 900
+
+
+def save_scores(session: Session, kind: str, scores: Iterable[ScoredChange]) -> int:
+    """Store scores of ``kind`` ("change" or "deploy"), replacing earlier ones of the same version.
+
+    Returns how many were written. Scores of other scorer versions stay, so a
+    change of weights never rewrites history silently.
+    """
+    batch = list(scores)
+    for version in {s.version for s in batch}:
+        keys = [s.subject for s in batch if s.version == version]
+        for start in range(0, len(keys), _CHUNK):
+            session.execute(
+                delete(RiskScoreRow).where(
+                    col(RiskScoreRow.subject_kind) == kind,
+                    col(RiskScoreRow.scorer_version) == version,
+                    col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]),
+                )
+            )
+    now = utcnow()
+    session.add_all(_row(kind, s, now) for s in batch)
+    session.flush()
+    return len(batch)
+
+
+def load_scores(
+    session: Session, kind: str, version: str, keys: Sequence[str] | None = None
+) -> dict[str, ScoredChange]:
+    """Stored scores of ``kind`` and ``version``, by subject key."""
+    query = select(RiskScoreRow).where(
+        col(RiskScoreRow.subject_kind) == kind, col(RiskScoreRow.scorer_version) == version
+    )
+    if keys is None:
+        return {r.subject_key: _scored(r) for r in session.exec(query)}
+    out: dict[str, ScoredChange] = {}
+    for start in range(0, len(keys), _CHUNK):
+        chunk = query.where(col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]))
+        out.update({r.subject_key: _scored(r) for r in session.exec(chunk)})
+    return out
+
+
+def _row(kind: str, s: ScoredChange, now: Any) -> RiskScoreRow:
+    return RiskScoreRow(
+        subject_kind=kind,
+        subject_key=s.subject,
+        score=s.score,
+        band=s.band.value,
+        signals=[asdict(signal) for signal in s.signals],
+        gates=[asdict(g) for g in s.gates],
+        scorer_version=s.version,
+        computed_at=now,
+        service=s.service,
+        top_signals=list(s.drivers),
+        owner_files_known=s.owner_files_known,
+        owner_files_covered=s.owner_files_covered,
+        agent_involved=s.agent_involved,
+        human_reviewed=s.human_reviewed,
+    )
+
+
+def _signal(stored: Mapping[str, Any]) -> Signal:
+    value = stored.get("value")
+    return Signal(
+        name=str(stored["name"]),
+        value=None if value is None else float(value),
+        points=float(stored.get("points", 0.0)),
+        explanation=str(stored.get("explanation", "")),
+        share=float(stored.get("share", 0.0)),
+    )
+
+
+def _gate(stored: Mapping[str, Any]) -> Gate:
+    return Gate(
+        name=str(stored["name"]),
+        explanation=str(stored.get("explanation", "")),
+        floor=Band(stored.get("floor", Band.CRITICAL.value)),
+    )
+
+
+def _scored(row: RiskScoreRow) -> ScoredChange:
+    signals = tuple(_signal(s) for s in row.signals)
+    by_name = {s.name: s for s in signals}
+    return ScoredChange(
+        subject=row.subject_key,
+        score=row.score,
+        band=Band(row.band),
+        signals=signals,
+        gates=tuple(_gate(g) for g in row.gates),
+        version=row.scorer_version,
+        # The ranking stored with the score, not one made anew: it is what briefings told.
+        top_signals=tuple(by_name[n] for n in row.top_signals if n in by_name),
+        service=row.service,
+        owner_files_known=row.owner_files_known,
+        owner_files_covered=row.owner_files_covered,
+        agent_involved=row.agent_involved,
+        human_reviewed=row.human_reviewed,
+    )

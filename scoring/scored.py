@@ -1,0 +1,67 @@
+"""A scored change as it is kept and read back: its score, why, and what it was scored as."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scoring.facts import ChangeFacts
+from scoring.risk import Band, Gate, RiskScore, top_signals
+from scoring.signal import Signal
+
+__all__ = ["TOP_SIGNALS", "ScoredChange", "scored_change"]
+
+# How many signals a change is said to be driven by, in briefings and answers.
+TOP_SIGNALS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredChange:
+    """A scored change or deploy with its signals, gates and top signals.
+
+    ``service``, the CODEOWNERS counts and the review and agent flags are what
+    the change was scored as, kept beside the score so a week's briefing reads
+    one row per change; a deploy has none of them. ``human_reviewed`` is
+    ``None`` when no source could see the review: unknown, never "not reviewed".
+    """
+
+    subject: str
+    score: int
+    band: Band
+    signals: tuple[Signal, ...]
+    gates: tuple[Gate, ...]
+    version: str
+    top_signals: tuple[Signal, ...]
+    service: str | None = None
+    owner_files_known: int = 0
+    owner_files_covered: int = 0
+    agent_involved: bool = False
+    human_reviewed: bool | None = None
+
+    @property
+    def drivers(self) -> tuple[str, ...]:
+        """The names of the top signals, most points first."""
+        return tuple(s.name for s in self.top_signals)
+
+
+def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredChange:
+    """``score`` with its top signals and, given the change's ``facts``, what it was scored as."""
+    top = top_signals(score.signals, TOP_SIGNALS)
+    if facts is None:
+        return ScoredChange(
+            score.subject, score.score, score.band, score.signals, score.gates, score.version, top
+        )
+    known = [f for f in facts.files if f.owners is not None]
+    return ScoredChange(
+        subject=score.subject,
+        score=score.score,
+        band=score.band,
+        signals=score.signals,
+        gates=score.gates,
+        version=score.version,
+        top_signals=top,
+        service=facts.primary_service,
+        owner_files_known=len(known),
+        owner_files_covered=sum(1 for f in known if f.owners),
+        agent_involved=facts.agent_involved,
+        human_reviewed=bool(facts.human_approvals) if facts.reviews_known else None,
+    )

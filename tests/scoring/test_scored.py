@@ -1,0 +1,79 @@
+"""A scored change: its top signals and what it was scored as, made from a score and facts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from scoring import Band, ChangeFacts, FileChange, Gate, Review, ReviewState, RiskScore, Signal
+from scoring.risk import top_signals
+from scoring.scored import TOP_SIGNALS, scored_change
+
+AT = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
+SIGNALS = (
+    Signal("size", 1.0, 10.0, "big"),
+    Signal("entropy", 0.5, 12.0, "spread"),
+    Signal("timing", 1.0, 10.0, "Friday"),
+    Signal("review", 0.0, 0.0, "reviewed"),
+    Signal("owners", None, 0.0, "unknown"),
+    Signal("agent", 1.0, 4.0, "agent"),
+)
+SCORE = RiskScore("r#1", 66, Band.HIGH, SIGNALS, (Gate("migration", "a migration"),), "v1")
+
+
+def test_top_signals_rank_by_points_then_name_and_drop_signals_that_added_nothing() -> None:
+    """Most points first, a tie broken by name, and no signal that added no points."""
+    assert [s.name for s in top_signals(SIGNALS, 10)] == ["entropy", "size", "timing", "agent"]
+    assert [s.name for s in top_signals(SIGNALS, 2)] == ["entropy", "size"]
+
+
+def test_a_scored_change_keeps_the_score_and_its_top_signals() -> None:
+    """Score, band, signals, gates and version stay as scored; three signals are its top."""
+    scored = scored_change(SCORE)
+    assert (scored.subject, scored.score, scored.band, scored.version) == (
+        "r#1",
+        66,
+        Band.HIGH,
+        "v1",
+    )
+    assert scored.signals == SIGNALS
+    assert scored.gates == SCORE.gates
+    assert len(scored.top_signals) == TOP_SIGNALS
+    assert scored.drivers == ("entropy", "size", "timing")
+    assert (scored.service, scored.agent_involved, scored.human_reviewed) == (None, False, None)
+
+
+def test_facts_say_what_the_change_was_scored_as() -> None:
+    """Service, CODEOWNERS counts and the agent and human-review flags come from the facts."""
+    facts = ChangeFacts(
+        key="r#1",
+        repository="r",
+        title="t",
+        author="copilot-swe-agent[bot]",
+        merged_at=AT,
+        files=(
+            FileChange("pay/a.py", 10, 2, service="payments", owners=("@pay",)),
+            FileChange("pay/b.py", 1, 0, service="payments", owners=()),
+            FileChange("docs/c.md", 1, 0, service=None, owners=None),
+        ),
+        reviews=(Review("bob", ReviewState.APPROVED, AT - timedelta(hours=1)),),
+        author_is_agent=True,
+    )
+    scored = scored_change(SCORE, facts)
+    assert scored.service == "payments"
+    assert (scored.owner_files_known, scored.owner_files_covered) == (2, 1)
+    assert scored.agent_involved is True
+    assert scored.human_reviewed is True
+
+
+def test_a_history_alone_leaves_the_review_unknown() -> None:
+    """When no source saw the reviews, a scored change is neither reviewed nor unreviewed."""
+    facts = ChangeFacts(
+        key="r@abc",
+        repository="r",
+        title="t",
+        author="ada",
+        merged_at=AT,
+        files=(),
+        reviews_known=False,
+    )
+    assert scored_change(SCORE, facts).human_reviewed is None
