@@ -95,13 +95,15 @@ def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
         title = title.replace(card.subject, names[card.subject], 1)
     return CardView(
         id=card.id,
-        kind=card.kind.value,
+        kind=card.kind,
         severity=card.severity.value,
         title=title,
         subject=card.subject,
-        facts=tuple(FactView(label=f.label, value=f.value, unit=f.unit) for f in card.facts),
+        facts=tuple(
+            FactView(key=f.key, value=f.value, unit=f.unit, signal=f.signal) for f in card.facts
+        ),
         evidence=card.evidence,
-        folded=tuple(k.value for k in card.folded),
+        folded=card.folded,
     )
 
 

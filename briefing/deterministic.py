@@ -12,7 +12,7 @@ from collections.abc import Callable
 from briefing.labels import signal_label
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload, CardView
-from scoring.cards import DRIVEN_BY
+from scoring.cards import CardKind, FactKey
 
 __all__ = ["write_deterministic"]
 
@@ -25,22 +25,22 @@ def _num(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _maybe(card: CardView, label: str) -> float | None:
-    return next((f.value for f in card.facts if f.label == label), None)
+def _maybe(card: CardView, key: FactKey) -> float | None:
+    return next((f.value for f in card.facts if f.key is key), None)
 
 
-def _fact(card: CardView, label: str) -> float:
-    # Card facts come from scoring.cards; a missing label is a bug, never a silent 0.
-    value = _maybe(card, label)
+def _fact(card: CardView, key: FactKey) -> float:
+    # Card facts come from scoring.cards; a missing fact is a bug, never a silent 0.
+    value = _maybe(card, key)
     if value is None:
-        raise KeyError(f"card {card.id} has no fact {label!r}")
+        raise KeyError(f"card {card.id} has no fact {key.name}")
     return value
 
 
 def _driver(card: CardView) -> tuple[str, int] | None:
     for f in card.facts:
-        if f.label.startswith(DRIVEN_BY):
-            return f.label.removeprefix(DRIVEN_BY), int(f.value)
+        if f.key is FactKey.DRIVEN_BY and f.signal is not None:
+            return f.signal, int(f.value)
     return None
 
 
@@ -50,8 +50,11 @@ def _service_name(payload: BriefingPayload, key: str | None) -> str:
 
 def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     name = _service_name(payload, card.subject)
-    high, total = _fact(card, "high-risk changes"), _fact(card, "changes")
-    now, before = _fact(card, "high-risk share this week"), _fact(card, "high-risk share last week")
+    high, total = _fact(card, FactKey.HIGH_RISK_CHANGES), _fact(card, FactKey.CHANGES)
+    now, before = (
+        _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK),
+        _fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK),
+    )
     text = (
         f"In {name}, {_num(high)} of {_num(total)} changes were high risk "
         f"({_num(now)}%, up from {_num(before)}% last week)."
@@ -59,21 +62,21 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     driver = _driver(card)
     if driver:
         text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
-    coverage = _maybe(card, "CODEOWNERS coverage this week")
+    coverage = _maybe(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK)
     if coverage is not None:
         text += (
             f" Changed files with a code owner fell to {_num(coverage)}% from "
-            f"{_num(_fact(card, 'CODEOWNERS coverage last week'))}%, mostly here."
+            f"{_num(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%, mostly here."
         )
     return text
 
 
 def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
     text = (
-        f"{_num(_fact(card, 'high-risk changes this week'))} of "
-        f"{_num(_fact(card, 'changes this week'))} changes were high risk this week "
-        f"({_num(_fact(card, 'high-risk share this week'))}%, last week "
-        f"{_num(_fact(card, 'high-risk share last week'))}%)."
+        f"{_num(_fact(card, FactKey.HIGH_RISK_CHANGES_THIS_WEEK))} of "
+        f"{_num(_fact(card, FactKey.CHANGES_THIS_WEEK))} changes were high risk this week "
+        f"({_num(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}%, last week "
+        f"{_num(_fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK))}%)."
     )
     driver = _driver(card)
     if driver:
@@ -85,8 +88,8 @@ def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
     name = card.id.removeprefix("driver:")
     return (
         f"{signal_label(name).capitalize()} drove "
-        f"{_num(_fact(card, 'high-risk changes driven this week'))} high-risk changes, "
-        f"up from {_num(_fact(card, 'high-risk changes driven last week'))} last week."
+        f"{_num(_fact(card, FactKey.DRIVEN_THIS_WEEK))} high-risk changes, "
+        f"up from {_num(_fact(card, FactKey.DRIVEN_LAST_WEEK))} last week."
     )
 
 
@@ -94,11 +97,11 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     key = card.id.removeprefix("incident:")
     incident = next((i for i in payload.incidents if i.id == key), None)
     name = _service_name(payload, card.subject)
-    hours = _fact(card, "hours from deploy to incident")
+    hours = _fact(card, FactKey.HOURS_TO_INCIDENT)
     band = f"{incident.deploy_band}-risk" if incident and incident.deploy_band else "high-risk"
     # The deploy's id is in the card's evidence, linked; the sentence needs no id soup.
     text = f"{key} hit {name} {_num(hours)} h after a {band} deploy."
-    minutes = _maybe(card, "minutes to resolve")
+    minutes = _maybe(card, FactKey.MINUTES_TO_RESOLVE)
     text += (
         f" It took {_num(minutes)} min to resolve." if minutes is not None else " It is still open."
     )
@@ -110,58 +113,58 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
             text += f" {other.id.removeprefix('revert:')} reverted a change that deploy shipped."
         else:
             text += f" {other.id} followed the same deploy."
-    mttr = _maybe(card, "MTTR this week")
+    mttr = _maybe(card, FactKey.MTTR_THIS_WEEK)
     if mttr is not None:
         text += (
             f" With it, incidents took {_num(mttr)} min to resolve (median) this week, "
-            f"against {_num(_fact(card, 'MTTR last week'))} min last week."
+            f"against {_num(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week."
         )
     return text
 
 
 def _p_mttr(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"Incidents took {_num(_fact(card, 'MTTR this week'))} min to resolve (median), "
-        f"up from {_num(_fact(card, 'MTTR last week'))} min last week "
-        f"({_many(_fact(card, 'incidents this week'), 'incident')} this week)."
+        f"Incidents took {_num(_fact(card, FactKey.MTTR_THIS_WEEK))} min to resolve (median), "
+        f"up from {_num(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week "
+        f"({_many(_fact(card, FactKey.INCIDENTS_THIS_WEEK), 'incident')} this week)."
     )
 
 
 def _p_cfr(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{_num(_fact(card, 'failed deploys this week'))} of "
-        f"{_num(_fact(card, 'deploys this week'))} deploys failed or caused an incident "
-        f"({_num(_fact(card, 'change failure rate this week'))}%, last week "
-        f"{_num(_fact(card, 'change failure rate last week'))}%)."
+        f"{_num(_fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
+        f"{_num(_fact(card, FactKey.DEPLOYS_THIS_WEEK))} deploys failed or caused an incident "
+        f"({_num(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%, last week "
+        f"{_num(_fact(card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK))}%)."
     )
 
 
 def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{_num(_fact(card, 'CODEOWNERS coverage this week'))}% of changed files had a "
-        f"code owner, down from {_num(_fact(card, 'CODEOWNERS coverage last week'))}%."
+        f"{_num(_fact(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK))}% of changed files had a "
+        f"code owner, down from {_num(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%."
     )
 
 
 def _p_agent(_payload: BriefingPayload, card: CardView) -> str:
-    unreviewed = _fact(card, "agent changes merged without human review")
-    high = _fact(card, "unreviewed agent changes high risk")
+    unreviewed = _fact(card, FactKey.AGENTS_UNREVIEWED)
+    high = _fact(card, FactKey.AGENTS_UNREVIEWED_HIGH_RISK)
     return (
         f"{_many(unreviewed, 'AI-agent change')} merged without a human approval "
         f"({_num(high)} of them high risk). Agents wrote "
-        f"{_many(_fact(card, 'agent changes this week'), 'change')} this week, "
-        f"{_num(_fact(card, 'agent share of changes'))}% of the total."
+        f"{_many(_fact(card, FactKey.AGENTS_THIS_WEEK), 'change')} this week, "
+        f"{_num(_fact(card, FactKey.AGENT_SHARE))}% of the total."
     )
 
 
 def _p_agent_surge(_payload: BriefingPayload, card: CardView) -> str:
     text = (
-        f"AI agents wrote {_many(_fact(card, 'agent changes this week'), 'change')} this week, "
-        f"{_num(_fact(card, 'agent share of changes'))}% of the total, up from "
-        f"{_num(_fact(card, 'agent share last week'))}% last week; "
-        f"{_num(_fact(card, 'high-risk agent changes'))} of them high risk."
+        f"AI agents wrote {_many(_fact(card, FactKey.AGENTS_THIS_WEEK), 'change')} this week, "
+        f"{_num(_fact(card, FactKey.AGENT_SHARE))}% of the total, up from "
+        f"{_num(_fact(card, FactKey.AGENT_SHARE_LAST_WEEK))}% last week; "
+        f"{_num(_fact(card, FactKey.AGENTS_HIGH_RISK))} of them high risk."
     )
-    unknown = _fact(card, "agent changes with review unknown")
+    unknown = _fact(card, FactKey.AGENTS_REVIEW_UNKNOWN)
     if unknown:
         text += f" Whether a human reviewed {_num(unknown)} of them is unknown."
     return text
@@ -170,64 +173,64 @@ def _p_agent_surge(_payload: BriefingPayload, card: CardView) -> str:
 def _p_improvement(payload: BriefingPayload, card: CardView) -> str:
     return (
         f"{payload.team_name(card.subject or '')} cut its high-risk share to "
-        f"{_num(_fact(card, 'high-risk share this week'))}% from "
-        f"{_num(_fact(card, 'high-risk share last week'))}% over "
-        f"{_num(_fact(card, 'changes'))} changes. Worth saying thank you."
+        f"{_num(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}% from "
+        f"{_num(_fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK))}% over "
+        f"{_num(_fact(card, FactKey.CHANGES))} changes. Worth saying thank you."
     )
 
 
 def _p_mttr_improved(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"Incidents took {_num(_fact(card, 'MTTR this week'))} min to resolve (median), "
-        f"down from {_num(_fact(card, 'MTTR last week'))} min last week "
-        f"({_many(_fact(card, 'resolved incidents this week'), 'resolved incident')} "
-        f"this week, {_num(_fact(card, 'resolved incidents last week'))} last week)."
+        f"Incidents took {_num(_fact(card, FactKey.MTTR_THIS_WEEK))} min to resolve (median), "
+        f"down from {_num(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week "
+        f"({_many(_fact(card, FactKey.RESOLVED_INCIDENTS_THIS_WEEK), 'resolved incident')} "
+        f"this week, {_num(_fact(card, FactKey.RESOLVED_INCIDENTS_LAST_WEEK))} last week)."
     )
 
 
 def _p_cfr_improved(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{_num(_fact(card, 'failed deploys this week'))} of "
-        f"{_num(_fact(card, 'deploys this week'))} deploys failed or caused an incident "
-        f"({_num(_fact(card, 'change failure rate this week'))}%), down from "
-        f"{_num(_fact(card, 'failed deploys last week'))} of "
-        f"{_num(_fact(card, 'deploys last week'))} last week "
-        f"({_num(_fact(card, 'change failure rate last week'))}%)."
+        f"{_num(_fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
+        f"{_num(_fact(card, FactKey.DEPLOYS_THIS_WEEK))} deploys failed or caused an incident "
+        f"({_num(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%), down from "
+        f"{_num(_fact(card, FactKey.FAILED_DEPLOYS_LAST_WEEK))} of "
+        f"{_num(_fact(card, FactKey.DEPLOYS_LAST_WEEK))} last week "
+        f"({_num(_fact(card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK))}%)."
     )
 
 
 def _p_codeowners_improved(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{_num(_fact(card, 'CODEOWNERS coverage this week'))}% of changed files had a "
-        f"code owner, up from {_num(_fact(card, 'CODEOWNERS coverage last week'))}%."
+        f"{_num(_fact(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK))}% of changed files had a "
+        f"code owner, up from {_num(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%."
     )
 
 
 def _p_agent_reviewed(_payload: BriefingPayload, card: CardView) -> str:
     return (
         "A person approved every one of the "
-        f"{_many(_fact(card, 'agent changes this week, all with human review'), 'AI-agent change')}"
+        f"{_many(_fact(card, FactKey.AGENTS_ALL_REVIEWED), 'AI-agent change')}"
         " this week, after "
-        f"{_num(_fact(card, 'agent changes merged without human review last week'))} "
+        f"{_num(_fact(card, FactKey.AGENTS_UNREVIEWED_LAST_WEEK))} "
         "merged without one last week."
     )
 
 
-_PARAGRAPHS: dict[str, Callable[[BriefingPayload, CardView], str]] = {
-    "concentration": _p_concentration,
-    "shift": _p_shift,
-    "driver": _p_driver,
-    "incident": _p_incident,
-    "mttr": _p_mttr,
-    "cfr": _p_cfr,
-    "codeowners": _p_codeowners,
-    "agent": _p_agent,
-    "agent_surge": _p_agent_surge,
-    "improvement": _p_improvement,
-    "mttr_improved": _p_mttr_improved,
-    "cfr_improved": _p_cfr_improved,
-    "codeowners_improved": _p_codeowners_improved,
-    "agent_reviewed": _p_agent_reviewed,
+_PARAGRAPHS: dict[CardKind, Callable[[BriefingPayload, CardView], str]] = {
+    CardKind.CONCENTRATION: _p_concentration,
+    CardKind.SHIFT: _p_shift,
+    CardKind.DRIVER: _p_driver,
+    CardKind.INCIDENT: _p_incident,
+    CardKind.MTTR: _p_mttr,
+    CardKind.CFR: _p_cfr,
+    CardKind.CODEOWNERS: _p_codeowners,
+    CardKind.AGENT: _p_agent,
+    CardKind.AGENT_SURGE: _p_agent_surge,
+    CardKind.IMPROVEMENT: _p_improvement,
+    CardKind.MTTR_IMPROVED: _p_mttr_improved,
+    CardKind.CFR_IMPROVED: _p_cfr_improved,
+    CardKind.CODEOWNERS_IMPROVED: _p_codeowners_improved,
+    CardKind.AGENT_REVIEWED: _p_agent_reviewed,
 }
 
 _DRIVER_ACTIONS: dict[str, str] = {
@@ -248,28 +251,32 @@ _DRIVER_ACTIONS: dict[str, str] = {
 }
 
 
+_ACTIONS: dict[CardKind, str] = {
+    CardKind.AGENT: "Require a human approval before AI-agent PRs merge (branch protection).",
+    CardKind.AGENT_SURGE: "Check who reviews the AI agents' changes before more of them merge.",
+    CardKind.MTTR: "Review this week's slow incident responses: paging, runbooks and rollback.",
+    CardKind.CFR: "Look at the failed deploys before the next release.",
+    CardKind.CODEOWNERS: "Extend CODEOWNERS to the paths changed without an owner.",
+    CardKind.SHIFT: "Ask reviewers to slow down on this week's high-risk changes.",
+}
+
+
 def _action(payload: BriefingPayload, card: CardView) -> str | None:
-    if card.kind == "concentration":
+    if card.kind is CardKind.CONCENTRATION:
         driver = _driver(card)
         what = _DRIVER_ACTIONS.get(driver[0] if driver else "", "review its high-risk changes")
         return f"In {_service_name(payload, card.subject)}, {what}."
-    if card.kind == "incident":
+    if card.kind is CardKind.INCIDENT:
         key = card.id.removeprefix("incident:")
         return (
             f"Walk through {key} with the team: what made the deploy risky "
             "and what would have caught it."
         )
-    actions = {
-        "agent": "Require a human approval before AI-agent PRs merge (branch protection).",
-        "agent_surge": "Check who reviews the AI agents' changes before more of them merge.",
-        "mttr": "Review this week's slow incident responses: paging, runbooks and rollback.",
-        "cfr": "Look at the failed deploys before the next release.",
-        "codeowners": "Extend CODEOWNERS to the paths changed without an owner.",
-        "shift": "Ask reviewers to slow down on this week's high-risk changes.",
-    }
-    if card.kind == "driver":
-        return f"Ask reviewers to watch for {signal_label(card.id.removeprefix('driver:'))}."
-    return actions.get(card.kind)
+    if card.kind is CardKind.DRIVER:
+        signal = next((f.signal for f in card.facts if f.signal), None)
+        if signal is not None:
+            return f"Ask reviewers to watch for {signal_label(signal)}."
+    return _ACTIONS.get(card.kind)
 
 
 def _headline(payload: BriefingPayload) -> str:
@@ -287,30 +294,30 @@ def _headline(payload: BriefingPayload) -> str:
             "no material shift from last week."
         )
     first = payload.cards[0]
-    if first.kind == "concentration":
+    if first.kind is CardKind.CONCENTRATION:
         name = _service_name(payload, first.subject)
-        share = _fact(first, "high-risk share this week")
+        share = _fact(first, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
         driver = _driver(first)
         text = f"Risk is concentrating in {name}: {_num(share)}% of its changes were high risk"
         return text + (f", driven by {signal_label(driver[0])}." if driver else ".")
     # The headline says the card's point in other words than its title, which follows.
-    if first.kind == "incident":
+    if first.kind is CardKind.INCIDENT:
         name = _service_name(payload, first.subject)
         return f"Start with {name}: an incident followed a high-risk deploy there."
-    if first.kind == "agent":
-        n = _fact(first, "agent changes merged without human review")
+    if first.kind is CardKind.AGENT:
+        n = _fact(first, FactKey.AGENTS_UNREVIEWED)
         return f"{_many(n, 'AI-agent change')} merged with no human approval this week."
-    if first.kind == "shift":
+    if first.kind is CardKind.SHIFT:
         now, before = (
-            _fact(first, "high-risk share this week"),
-            _fact(first, "high-risk share last week"),
+            _fact(first, FactKey.HIGH_RISK_SHARE_THIS_WEEK),
+            _fact(first, FactKey.HIGH_RISK_SHARE_LAST_WEEK),
         )
         return (
             f"{_num(now)}% of this week's changes were high risk, "
             f"against {_num(before)}% last week."
         )
-    if first.kind == "mttr":
-        now, before = _fact(first, "MTTR this week"), _fact(first, "MTTR last week")
+    if first.kind is CardKind.MTTR:
+        now, before = _fact(first, FactKey.MTTR_THIS_WEEK), _fact(first, FactKey.MTTR_LAST_WEEK)
         return f"Recovery slowed: {_num(now)} min to resolve an incident, from {_num(before)} min."
     return first.title + "."
 

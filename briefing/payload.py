@@ -9,9 +9,11 @@ config) is carried as-is and escaped only by the renderers, at the edge.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from scoring.cards import CardKind, FactKey
 
 __all__ = [
     "PAYLOAD_VERSION",
@@ -200,25 +202,43 @@ class UnknownView(_Value):
 
 
 class FactView(_Value):
-    """A number a card stands on."""
+    """A number a card stands on: what it measures, the value and its unit.
 
-    label: str
+    ``signal`` names the signal whose high-risk changes a driver fact counts. The
+    words a reader sees are the briefing's (``briefing.labels.fact_label``).
+    """
+
+    key: FactKey
     value: float
     unit: str = ""
+    signal: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_label(cls, data: Any) -> Any:
+        """Briefings stored before facts had keys carried the scorer's label instead."""
+        if not isinstance(data, dict) or "label" not in data:
+            return data
+        fact = {k: v for k, v in data.items() if k != "label"}
+        label = str(data["label"])
+        driven_by = f"{FactKey.DRIVEN_BY.value} "
+        if label.startswith(driven_by):
+            return fact | {"key": FactKey.DRIVEN_BY, "signal": label.removeprefix(driven_by)}
+        return fact | {"key": FactKey(label)}
 
 
 class CardView(_Value):
     """A card; its severity was decided by the scoring rules."""
 
     id: str
-    kind: str
+    kind: CardKind
     severity: SeverityName
     title: str
     subject: str | None
     facts: tuple[FactView, ...]
     evidence: tuple[str, ...] = ()
     # Kinds of cards folded into this one because they told the same story.
-    folded: tuple[str, ...] = ()
+    folded: tuple[CardKind, ...] = ()
 
 
 class ScopeView(_Value):

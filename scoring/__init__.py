@@ -1,6 +1,6 @@
 """The judgement: deterministic, explainable risk scores and weekly cards, with no I/O."""
 
-from scoring.cards import Card, CardKind, Fact, Severity, build_cards, severity_counts
+from scoring.cards import Card, CardKind, Fact, FactKey, Severity, build_cards, severity_counts
 from scoring.config import SCORER_VERSION, BandThresholds, CardRules, ScoringConfig, Weights
 from scoring.errors import (
     ConfigError,
@@ -37,6 +37,7 @@ __all__ = [
     "DeployFacts",
     "Distribution",
     "Fact",
+    "FactKey",
     "FileChange",
     "Gate",
     "GroupWeek",

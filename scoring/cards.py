@@ -13,10 +13,7 @@ from enum import StrEnum
 from scoring.config import CardRules
 from scoring.weekly import WeekAggregate
 
-__all__ = ["DRIVEN_BY", "Card", "CardKind", "Fact", "Severity", "build_cards", "severity_counts"]
-
-# The label prefix of a concentration card's fact naming its top driving signal.
-DRIVEN_BY = "high-risk changes driven by "
+__all__ = ["Card", "CardKind", "Fact", "FactKey", "Severity", "build_cards", "severity_counts"]
 
 
 class Severity(StrEnum):
@@ -52,13 +49,57 @@ class CardKind(StrEnum):
     AGENT_REVIEWED = "agent_reviewed"
 
 
+class FactKey(StrEnum):
+    """What a card's number measures; the briefing has the words a reader sees for each.
+
+    The values are the names stored briefings carry, so they never change.
+    """
+
+    CODEOWNERS_COVERAGE_LAST_WEEK = "CODEOWNERS coverage last week"
+    CODEOWNERS_COVERAGE_THIS_WEEK = "CODEOWNERS coverage this week"
+    MTTR_LAST_WEEK = "MTTR last week"
+    MTTR_THIS_WEEK = "MTTR this week"
+    AGENTS_UNREVIEWED_LAST_WEEK = "agent changes merged without human review last week"
+    AGENTS_UNREVIEWED = "agent changes merged without human review"
+    AGENTS_THIS_WEEK = "agent changes this week"
+    AGENTS_ALL_REVIEWED = "agent changes this week, all with human review"
+    AGENTS_REVIEW_UNKNOWN = "agent changes with review unknown"
+    AGENT_SHARE_LAST_WEEK = "agent share last week"
+    AGENT_SHARE = "agent share of changes"
+    CHANGE_FAILURE_RATE_LAST_WEEK = "change failure rate last week"
+    CHANGE_FAILURE_RATE_THIS_WEEK = "change failure rate this week"
+    FILES_WITH_OWNER_DATA = "changed files with CODEOWNERS data this week"
+    CHANGES_THIS_WEEK = "changes this week"
+    CHANGES = "changes"
+    DEPLOYS_LAST_WEEK = "deploys last week"
+    DEPLOYS_THIS_WEEK = "deploys this week"
+    FAILED_DEPLOYS_LAST_WEEK = "failed deploys last week"
+    FAILED_DEPLOYS_THIS_WEEK = "failed deploys this week"
+    AGENTS_HIGH_RISK = "high-risk agent changes"
+    DRIVEN_LAST_WEEK = "high-risk changes driven last week"
+    DRIVEN_THIS_WEEK = "high-risk changes driven this week"
+    HIGH_RISK_CHANGES_THIS_WEEK = "high-risk changes this week"
+    HIGH_RISK_CHANGES = "high-risk changes"
+    HIGH_RISK_SHARE_LAST_WEEK = "high-risk share last week"
+    HIGH_RISK_SHARE_THIS_WEEK = "high-risk share this week"
+    HOURS_TO_INCIDENT = "hours from deploy to incident"
+    INCIDENTS_THIS_WEEK = "incidents this week"
+    MINUTES_TO_RESOLVE = "minutes to resolve"
+    RESOLVED_INCIDENTS_LAST_WEEK = "resolved incidents last week"
+    RESOLVED_INCIDENTS_THIS_WEEK = "resolved incidents this week"
+    AGENTS_UNREVIEWED_HIGH_RISK = "unreviewed agent changes high risk"
+    # High-risk changes one signal drove; the signal is the fact's ``signal``.
+    DRIVEN_BY = "high-risk changes driven by"
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
-    """A number a card stands on, with a label a person reads and its unit."""
+    """A number a card stands on, its unit, and the signal whose changes it counts, if any."""
 
-    label: str
+    key: FactKey
     value: float
     unit: str = ""
+    signal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +115,11 @@ class Card:
     evidence: tuple[str, ...] = ()
     # Kinds of cards whose story this one tells too, folded into it (see ``_fold``).
     folded: tuple[CardKind, ...] = ()
+
+    @property
+    def driver(self) -> str | None:
+        """The signal the card counts high-risk changes of, when it names one."""
+        return next((f.signal for f in self.facts if f.signal is not None), None)
 
 
 # Shares are computed in floating point, so a rise that is exactly a threshold in
@@ -98,6 +144,10 @@ def _r(x: float) -> float:
     return round(x, 1)
 
 
+def _driven_by(signal: str, changes: int) -> Fact:
+    return Fact(FactKey.DRIVEN_BY, changes, signal=signal)
+
+
 def _shift(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, covered: frozenset[str]
 ) -> Iterator[Card]:
@@ -116,14 +166,14 @@ def _shift(
     if sev is None:
         return
     facts = [
-        Fact("high-risk share this week", _r(now), "%"),
-        Fact("high-risk share last week", _r(before), "%"),
-        Fact("high-risk changes this week", this.distribution.elevated),
-        Fact("changes this week", this.distribution.total),
+        Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, _r(now), "%"),
+        Fact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, _r(before), "%"),
+        Fact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.elevated),
+        Fact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
     ]
     # The shift's main driver rides on it, so no driver card retells the same story.
     if this.drivers:
-        facts.append(Fact(f"{DRIVEN_BY}{this.drivers[0][0]}", this.drivers[0][1]))
+        facts.append(_driven_by(*this.drivers[0]))
     yield Card(
         "shift",
         CardKind.SHIFT,
@@ -148,14 +198,14 @@ def _concentration(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> It
         if sev is None:
             continue
         facts = [
-            Fact("high-risk share this week", _r(d.elevated_share), "%"),
-            Fact("high-risk share last week", _r(share_before), "%"),
-            Fact("high-risk changes", d.elevated),
-            Fact("changes", d.total),
+            Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, _r(d.elevated_share), "%"),
+            Fact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, _r(share_before), "%"),
+            Fact(FactKey.HIGH_RISK_CHANGES, d.elevated),
+            Fact(FactKey.CHANGES, d.total),
         ]
         driver = group.top_driver
         if driver:
-            facts.append(Fact(f"{DRIVEN_BY}{driver[0]}", driver[1]))
+            facts.append(_driven_by(*driver))
         yield Card(
             f"concentration:{group.name}",
             CardKind.CONCENTRATION,
@@ -173,12 +223,7 @@ def _drivers(
     before = dict(last.drivers)
     # A driver a concentration or shift card names, or changes it already shows, are
     # not repeated.
-    named = {
-        f.label.removeprefix(DRIVEN_BY)
-        for card in concentrations
-        for f in card.facts
-        if f.label.startswith(DRIVEN_BY)
-    }
+    named = {card.driver for card in concentrations}
     covered = {k for card in concentrations for k in card.evidence}
     rising: list[tuple[int, int, str, tuple[str, ...]]] = []
     for name, _ in this.drivers:
@@ -202,8 +247,8 @@ def _drivers(
         f"{name.replace('_', ' ').capitalize()} is driving more high-risk changes",
         None,
         (
-            Fact("high-risk changes driven this week", len(keys)),
-            Fact("high-risk changes driven last week", before.get(name, 0)),
+            Fact(FactKey.DRIVEN_THIS_WEEK, len(keys), signal=name),
+            Fact(FactKey.DRIVEN_LAST_WEEK, before.get(name, 0), signal=name),
         ),
         keys,
     )
@@ -216,9 +261,9 @@ def _incidents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Itera
         hours = (i.opened_at - i.deploy_finished_at).total_seconds() / 3600
         if hours > r.incident_window_hours:
             continue
-        facts = [Fact("hours from deploy to incident", _r(hours), "h")]
+        facts = [Fact(FactKey.HOURS_TO_INCIDENT, _r(hours), "h")]
         if (m := i.minutes_to_resolve) is not None:
-            facts.append(Fact("minutes to resolve", _r(m), "min"))
+            facts.append(Fact(FactKey.MINUTES_TO_RESOLVE, _r(m), "min"))
         yield Card(
             f"incident:{i.key}",
             CardKind.INCIDENT,
@@ -249,9 +294,9 @@ def _mttr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Ca
         "Incidents took longer to resolve",
         None,
         (
-            Fact("MTTR this week", _r(now), "min"),
-            Fact("MTTR last week", _r(before), "min"),
-            Fact("incidents this week", len(this.incidents)),
+            Fact(FactKey.MTTR_THIS_WEEK, _r(now), "min"),
+            Fact(FactKey.MTTR_LAST_WEEK, _r(before), "min"),
+            Fact(FactKey.INCIDENTS_THIS_WEEK, len(this.incidents)),
         ),
         tuple(i.key for i in this.incidents),
     )
@@ -274,10 +319,10 @@ def _cfr(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iterator[Car
         "More deploys failed or caused incidents",
         None,
         (
-            Fact("change failure rate this week", _r(now), "%"),
-            Fact("change failure rate last week", _r(before), "%"),
-            Fact("deploys this week", len(this.deploys)),
-            Fact("failed deploys this week", this.failed_deploys),
+            Fact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, _r(now), "%"),
+            Fact(FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, _r(before), "%"),
+            Fact(FactKey.DEPLOYS_THIS_WEEK, len(this.deploys)),
+            Fact(FactKey.FAILED_DEPLOYS_THIS_WEEK, this.failed_deploys),
         ),
     )
 
@@ -301,8 +346,8 @@ def _codeowners(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Itera
         "Fewer changed files have a code owner",
         None,
         (
-            Fact("CODEOWNERS coverage this week", _r(now), "%"),
-            Fact("CODEOWNERS coverage last week", _r(before), "%"),
+            Fact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, _r(now), "%"),
+            Fact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, _r(before), "%"),
         ),
     )
 
@@ -324,10 +369,10 @@ def _agents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator
         "AI-agent changes merged without human review",
         None,
         (
-            Fact("agent changes merged without human review", len(unreviewed)),
-            Fact("agent changes this week", len(agent)),
-            Fact("agent share of changes", _r(100.0 * len(agent) / len(this.changes)), "%"),
-            Fact("unreviewed agent changes high risk", high_risk),
+            Fact(FactKey.AGENTS_UNREVIEWED, len(unreviewed)),
+            Fact(FactKey.AGENTS_THIS_WEEK, len(agent)),
+            Fact(FactKey.AGENT_SHARE, _r(100.0 * len(agent) / len(this.changes)), "%"),
+            Fact(FactKey.AGENTS_UNREVIEWED_HIGH_RISK, high_risk),
         ),
         tuple(c.key for c in unreviewed),
     )
@@ -354,11 +399,11 @@ def _agent_surge(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iter
         "AI agents wrote a larger share of the changes",
         None,
         (
-            Fact("agent share of changes", _r(now), "%"),
-            Fact("agent share last week", _r(before), "%"),
-            Fact("agent changes this week", len(agent)),
-            Fact("high-risk agent changes", high_risk),
-            Fact("agent changes with review unknown", unknown),
+            Fact(FactKey.AGENT_SHARE, _r(now), "%"),
+            Fact(FactKey.AGENT_SHARE_LAST_WEEK, _r(before), "%"),
+            Fact(FactKey.AGENTS_THIS_WEEK, len(agent)),
+            Fact(FactKey.AGENTS_HIGH_RISK, high_risk),
+            Fact(FactKey.AGENTS_REVIEW_UNKNOWN, unknown),
         ),
         tuple(c.key for c in agent)[:10],
     )
@@ -382,9 +427,11 @@ def _improvement(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iter
             f"{team.name} shipped with less risk",
             team.name,
             (
-                Fact("high-risk share this week", _r(team.distribution.elevated_share), "%"),
-                Fact("high-risk share last week", _r(before.distribution.elevated_share), "%"),
-                Fact("changes", team.distribution.total),
+                Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, _r(team.distribution.elevated_share), "%"),
+                Fact(
+                    FactKey.HIGH_RISK_SHARE_LAST_WEEK, _r(before.distribution.elevated_share), "%"
+                ),
+                Fact(FactKey.CHANGES, team.distribution.total),
             ),
         )
 
@@ -408,10 +455,10 @@ def _mttr_improved(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> It
         "Incidents were resolved faster",
         None,
         (
-            Fact("MTTR this week", _r(now), "min"),
-            Fact("MTTR last week", _r(before), "min"),
-            Fact("resolved incidents this week", this.resolved_incidents),
-            Fact("resolved incidents last week", last.resolved_incidents),
+            Fact(FactKey.MTTR_THIS_WEEK, _r(now), "min"),
+            Fact(FactKey.MTTR_LAST_WEEK, _r(before), "min"),
+            Fact(FactKey.RESOLVED_INCIDENTS_THIS_WEEK, this.resolved_incidents),
+            Fact(FactKey.RESOLVED_INCIDENTS_LAST_WEEK, last.resolved_incidents),
         ),
         tuple(i.key for i in this.incidents),
     )
@@ -436,12 +483,12 @@ def _cfr_improved(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Ite
         "Fewer deploys failed or caused incidents",
         None,
         (
-            Fact("change failure rate this week", _r(now), "%"),
-            Fact("change failure rate last week", _r(before), "%"),
-            Fact("deploys this week", len(this.deploys)),
-            Fact("failed deploys this week", this.failed_deploys),
-            Fact("deploys last week", len(last.deploys)),
-            Fact("failed deploys last week", last.failed_deploys),
+            Fact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, _r(now), "%"),
+            Fact(FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, _r(before), "%"),
+            Fact(FactKey.DEPLOYS_THIS_WEEK, len(this.deploys)),
+            Fact(FactKey.FAILED_DEPLOYS_THIS_WEEK, this.failed_deploys),
+            Fact(FactKey.DEPLOYS_LAST_WEEK, len(last.deploys)),
+            Fact(FactKey.FAILED_DEPLOYS_LAST_WEEK, last.failed_deploys),
         ),
     )
 
@@ -459,9 +506,9 @@ def _codeowners_improved(this: WeekAggregate, last: WeekAggregate, r: CardRules)
         "More changed files have a code owner",
         None,
         (
-            Fact("CODEOWNERS coverage this week", _r(now), "%"),
-            Fact("CODEOWNERS coverage last week", _r(before), "%"),
-            Fact("changed files with CODEOWNERS data this week", this.files_with_owner_data),
+            Fact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, _r(now), "%"),
+            Fact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, _r(before), "%"),
+            Fact(FactKey.FILES_WITH_OWNER_DATA, this.files_with_owner_data),
         ),
     )
 
@@ -480,8 +527,8 @@ def _agents_reviewed(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> 
         "Every AI-agent change had a human review",
         None,
         (
-            Fact("agent changes this week, all with human review", len(agent)),
-            Fact("agent changes merged without human review last week", len(before)),
+            Fact(FactKey.AGENTS_ALL_REVIEWED, len(agent)),
+            Fact(FactKey.AGENTS_UNREVIEWED_LAST_WEEK, len(before)),
         ),
     )
 
@@ -523,11 +570,11 @@ _ORDER = (
 
 def _absorb(host: Card, guest: Card) -> Card:
     """``host`` telling ``guest``'s story too: its facts and evidence, the higher severity."""
-    labels = {f.label for f in host.facts}
+    told = {(f.key, f.signal) for f in host.facts}
     return replace(
         host,
         severity=min(host.severity, guest.severity, key=lambda s: s.rank),
-        facts=(*host.facts, *(f for f in guest.facts if f.label not in labels)),
+        facts=(*host.facts, *(f for f in guest.facts if (f.key, f.signal) not in told)),
         evidence=tuple(dict.fromkeys((*host.evidence, *guest.evidence))),
         folded=(*host.folded, guest.kind, *guest.folded),
     )

@@ -68,7 +68,7 @@ def format_value(value: float, unit: str = "") -> str:
 
 def fact_text(fact: FactView) -> str:
     """One fact as ``"label: value unit"``."""
-    return f"{fact_label(fact.label)}: {format_value(fact.value, fact.unit)}"
+    return f"{fact_label(fact.key, fact.signal)}: {format_value(fact.value, fact.unit)}"
 
 
 def unsaid_facts(card: CardView, paragraph: str) -> tuple[FactView, ...]:

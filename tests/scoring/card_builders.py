@@ -18,6 +18,7 @@ from scoring import (
     WeekChange,
     build_cards,
 )
+from scoring.cards import Fact, FactKey
 
 __all__ = [
     "MONDAY",
@@ -144,5 +145,9 @@ def severities(
 
 
 def facts(card: Card) -> dict[str, float]:
-    """A card's facts by label."""
-    return {f.label: f.value for f in card.facts}
+    """A card's facts by key; a driver fact by its key and signal ("… driven by size")."""
+    return {_name(f): f.value for f in card.facts}
+
+
+def _name(fact: Fact) -> str:
+    return f"{fact.key} {fact.signal}" if fact.key is FactKey.DRIVEN_BY else fact.key.value

@@ -22,6 +22,7 @@ from scoring import (
     aggregate,
     severity_counts,
 )
+from scoring.cards import FactKey
 from tests.scoring.card_builders import (
     at,
     cards,
@@ -133,17 +134,15 @@ def test_concentration(
 @pytest.mark.parametrize(
     ("drivers", "expected"),
     [
-        pytest.param(
-            [("codeowners",)] * 4, ("high-risk changes driven by codeowners", 4), id="one-driver"
-        ),
+        pytest.param([("codeowners",)] * 4, ("codeowners", 4), id="one-driver"),
         pytest.param(
             [("size",), ("size", "review"), ("review",), ("size",)],
-            ("high-risk changes driven by size", 3),
+            ("size", 3),
             id="most-frequent-driver",
         ),
         pytest.param(
             [("size",), ("review",)] * 2,
-            ("high-risk changes driven by review", 2),
+            ("review", 2),
             id="tie-goes-to-alphabetically-first",
         ),
         pytest.param([()] * 4, None, id="no-driver-no-fact"),
@@ -157,8 +156,9 @@ def test_concentration_names_its_top_driver(
     this = aggregate([*high, *mix("payments", 4, 0)])
     (card,) = cards(this, aggregate(mix("payments", 8, 0, -1)))
     assert card.kind is CardKind.CONCENTRATION
-    driven = [(f.label, f.value) for f in card.facts if f.label.startswith("high-risk changes ")]
+    driven = [(f.signal, f.value) for f in card.facts if f.key is FactKey.DRIVEN_BY]
     assert driven == ([expected] if expected else [])
+    assert card.driver == (expected[0] if expected else None)
 
 
 # --- rising signal driver ---------------------------------------------------------------------

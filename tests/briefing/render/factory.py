@@ -18,6 +18,7 @@ from briefing.payload import (
     SignalView,
     WeekView,
 )
+from scoring.cards import FactKey
 
 __all__ = [
     "GOOD_URL",
@@ -71,8 +72,8 @@ def make_cards(
                     "title": title,
                     "subject": _text("checkout", hostile),
                     "facts": (
-                        FactView(label=_text("High-risk share", hostile), value=42.0, unit="%"),
-                        FactView(label="High-risk changes", value=9),
+                        FactView(key=FactKey.HIGH_RISK_SHARE_THIS_WEEK, value=42.0, unit="%"),
+                        FactView(key=FactKey.DRIVEN_BY, value=9, signal=_text("review", hostile)),
                     ),
                     "evidence": (_text("PR #42 touched 30 files", hostile),),
                 }

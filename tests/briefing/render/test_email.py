@@ -107,7 +107,7 @@ def test_text_part_has_the_whole_briefing_in_plain_words() -> None:
     assert "CRITICAL: Card 0 about checkout" in lines
     assert "INFO: Card 3 about checkout" in lines
     assert "Paragraph for card-0." in lines
-    assert "  - High-risk share: 42%" in lines
+    assert "  - high-risk share this week: 42%" in lines
     assert "  Do: Review the payment retries change for card-0" in lines
     assert any(line.strip().startswith("high ") and "9 (last week 4)" in line for line in lines)
     assert f"  {GOOD_URL}" in lines

@@ -114,8 +114,8 @@ def test_card_shows_title_paragraph_and_facts() -> None:
     text = _card_blocks(_render())[0]["text"]["text"]
     assert "Card 0 about checkout" in text
     assert "Paragraph for card-0." in text
-    assert "High-risk share: 42%" in text
-    assert "High-risk changes: 9" in text
+    assert "high-risk share this week: 42%" in text
+    assert "high-risk changes driven by missing or rushed review: 9" in text
 
 
 def test_card_without_a_paragraph_falls_back_to_its_facts() -> None:
@@ -124,7 +124,10 @@ def test_card_without_a_paragraph_falls_back_to_its_facts() -> None:
     message = render_slack(payload, make_narrative(payload, skip=("card-1",)))
     text = _card_blocks(message)[1]["text"]["text"]
     assert "Paragraph for" not in text
-    assert "High-risk share: 42%; High-risk changes: 9." in text
+    assert (
+        "high-risk share this week: 42%; high-risk changes driven by missing or rushed review: 9."
+        in text
+    )
 
 
 def test_each_action_sits_on_its_card_and_chart_and_context_follow_the_cards() -> None:

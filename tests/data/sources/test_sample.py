@@ -37,6 +37,7 @@ from data.tables import (
 )
 from data.window import week_rows
 from scoring import Card, CardKind, Severity, aggregate, build_cards
+from scoring.cards import FactKey
 from scoring.errors import StoreError
 from tests.data.sources.conftest import AS_OF, LoadedSample
 
@@ -79,7 +80,11 @@ def _for_subscriber(loaded: LoadedSample, key: str) -> dict[str, Card]:
 
 
 def _facts(card: Card) -> dict[str, float]:
-    return {f.label: f.value for f in card.facts}
+    """A card's facts by key; a driver fact by its key and signal ("… driven by size")."""
+    return {
+        f"{f.key} {f.signal}" if f.key is FactKey.DRIVEN_BY else f.key.value: f.value
+        for f in card.facts
+    }
 
 
 def _snapshot(session: Session) -> dict[str, Any]:
