@@ -41,12 +41,13 @@ from data.tables import (
     Team,
 )
 from scoring.authorship import AuthorKind
+from scoring.facts import ReviewState
 
 __all__ = ["Ingest", "Tally", "agent_in_trailers"]
 
 log = structlog.get_logger(__name__)
 
-_STATES = frozenset({"approved", "changes_requested", "commented", "dismissed"})
+_STATES = frozenset(ReviewState)
 _TRAILER = re.compile(r"^\s*(?P<name>.*?)\s*(?:<(?P<email>[^>]*)>)?\s*$")
 
 

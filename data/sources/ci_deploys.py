@@ -18,6 +18,7 @@ from sqlmodel import Session
 from data.config import OrgConfig
 from data.ingest import Ingest
 from data.sources.records import DeployRecord
+from data.sources.times import TimeFormatError, parse_time
 from scoring.errors import ConfigError, NotFoundError
 
 __all__ = ["parse_report", "record_deploy"]
@@ -31,14 +32,9 @@ def _time(name: str, value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     try:
-        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(
-            f"{name} must be an ISO 8601 time such as 2026-11-23T14:05:00Z (got {value!r})"
-        ) from None
-    if when.tzinfo is None:
-        raise ConfigError(f"{name} needs a time zone, such as a trailing Z for UTC (got {value!r})")
-    return when
+        return parse_time(str(value), name)
+    except TimeFormatError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def parse_report(fields: Mapping[str, Any], org: OrgConfig, now: datetime) -> DeployRecord:

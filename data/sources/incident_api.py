@@ -33,6 +33,7 @@ import structlog
 import tenacity
 
 from data.sources.records import IncidentRecord
+from data.sources.times import parse_time
 from data.sync import Cursor, SyncRun
 from data.tables import utcnow
 from scoring.errors import ConfigError, SourceError
@@ -48,7 +49,6 @@ __all__ = [
     "WindowedSync",
     "day_start",
     "iso",
-    "parse_api_time",
     "parse_items",
 ]
 
@@ -259,19 +259,6 @@ class JsonApi:
 # -- shared paging ------------------------------------------------------------
 
 
-def parse_api_time(value: Any, name: str) -> datetime:
-    """An aware UTC datetime from an ISO 8601 string; a ValueError naming ``name`` otherwise."""
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} is missing")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{name} {value!r} is not an ISO 8601 time") from None
-    if parsed.tzinfo is None:
-        raise ValueError(f"{name} {value!r} has no time zone")
-    return parsed.astimezone(UTC)
-
-
 @dataclass(frozen=True, slots=True)
 class Seen:
     """One well-formed incident as listed; ``record`` is ``None`` when its service is unmapped."""
@@ -345,14 +332,14 @@ class PassState:
             return cls()
         try:
             data = json.loads(text)
-            opened = {str(k): parse_api_time(v, "open") for k, v in data.get("open", {}).items()}
+            opened = {str(k): parse_time(v, "open") for k, v in data.get("open", {}).items()}
             running = data.get("pass")
             if not running:
                 return cls(open=opened)
             return cls(
                 open=opened,
-                since=parse_api_time(running["since"], "since"),
-                until=parse_api_time(running["until"], "until"),
+                since=parse_time(running["since"], "since"),
+                until=parse_time(running["until"], "until"),
                 offset=int(running["offset"]),
             )
         except (ValueError, TypeError, KeyError, AttributeError):

@@ -40,6 +40,7 @@ import structlog
 
 from data.source_config import FileImportConfig
 from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
+from data.sources.times import parse_time
 from data.sync import SyncRun
 from scoring.errors import SourceError
 
@@ -93,17 +94,7 @@ def _time(fields: Mapping[str, Any], *names: str, required: bool = False) -> dat
     text = _required(fields, name) if required else _text(fields, name)
     if text is None:
         return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(
-            f"{name} {text!r} is not an ISO 8601 time such as 2026-11-20T15:35:00Z"
-        ) from None
-    if parsed.tzinfo is None:
-        raise ValueError(
-            f"{name} {text!r} has no time zone; add one, e.g. {text}Z for UTC or {text}+01:00"
-        )
-    return parsed
+    return parse_time(text, name)
 
 
 def parse_incident_row(fields: Mapping[str, Any]) -> IncidentRecord:

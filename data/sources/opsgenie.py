@@ -38,10 +38,10 @@ from data.sources.incident_api import (
     JsonApi,
     Seen,
     WindowedIncidentSource,
-    parse_api_time,
     parse_items,
 )
 from data.sources.records import IncidentRecord
+from data.sources.times import parse_time
 from data.tables import utcnow
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSource", "opsgenie_query", "parse_opsgenie_incident"]
@@ -83,7 +83,7 @@ def parse_opsgenie_incident(raw: Any, services: Mapping[str, str]) -> Seen:
     incident_id = raw.get("id")
     if not isinstance(incident_id, str) or not incident_id:
         raise ValueError("id is missing")
-    opened = parse_api_time(raw.get("createdAt"), "createdAt")
+    opened = parse_time(raw.get("createdAt"), "createdAt")
     status = raw.get("status")
     if status != _OPEN and status not in _DONE:
         raise ValueError(f"status {status!r} is not open, resolved or closed")
@@ -93,7 +93,7 @@ def parse_opsgenie_incident(raw: Any, services: Mapping[str, str]) -> Seen:
         return Seen(incident_id, opened, is_open, None)
     resolved = None
     if not is_open:
-        resolved = parse_api_time(raw.get("impactEndDate") or raw.get("updatedAt"), "impactEndDate")
+        resolved = parse_time(raw.get("impactEndDate") or raw.get("updatedAt"), "impactEndDate")
     priority = raw.get("priority")
     record = IncidentRecord(
         key=f"opsgenie:{incident_id}",

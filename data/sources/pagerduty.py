@@ -26,10 +26,10 @@ from data.sources.incident_api import (
     Seen,
     WindowedIncidentSource,
     iso,
-    parse_api_time,
     parse_items,
 )
 from data.sources.records import IncidentRecord
+from data.sources.times import parse_time
 from data.tables import utcnow
 
 __all__ = [
@@ -58,7 +58,7 @@ def parse_pagerduty_incident(raw: Any, services: Mapping[str, str]) -> Seen:
     incident_id = raw.get("id")
     if not isinstance(incident_id, str) or not incident_id:
         raise ValueError("id is missing")
-    opened = parse_api_time(raw.get("created_at"), "created_at")
+    opened = parse_time(raw.get("created_at"), "created_at")
     status = raw.get("status")
     if status not in _PD_STATUSES:
         raise ValueError(f"status {status!r} is not triggered, acknowledged or resolved")
@@ -73,7 +73,7 @@ def parse_pagerduty_incident(raw: Any, services: Mapping[str, str]) -> Seen:
         # Newer answers carry resolved_at; older ones only the time of the last
         # status change, which for a resolved incident is its resolution.
         stamp = raw.get("resolved_at") or raw.get("last_status_change_at")
-        resolved = parse_api_time(stamp, "resolved_at")
+        resolved = parse_time(stamp, "resolved_at")
     priority = raw.get("priority")
     severity = priority.get("summary") if isinstance(priority, dict) else None
     severity = severity or raw.get("urgency") or None

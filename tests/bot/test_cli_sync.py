@@ -107,7 +107,7 @@ def test_deploy_record_is_keyed_so_a_retry_is_one_deploy(workspace: Path) -> Non
         pytest.param(["--service", "api"], "needs its sha or the pipeline's run id", id="none"),
         pytest.param(
             ["--service", "api", "--sha", "abc1234", "--finished-at", "2026-11-16T12:00"],
-            "needs a time zone",
+            "has no time zone; add one",
             id="naive",
         ),
     ],

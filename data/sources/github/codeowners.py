@@ -31,7 +31,7 @@ from data.sources.github.rest import (
     as_list,
     get_str,
     is_not_found,
-    parse_time,
+    rest_time,
 )
 from data.sync import Cursor, SyncRun
 from scoring.errors import SourceError
@@ -72,7 +72,7 @@ def _commit_time(item: Any) -> datetime:
     for who in ("committer", "author"):
         person = commit.get(who) if isinstance(commit, dict) else None
         if isinstance(person, dict) and person.get("date"):
-            return parse_time(person["date"])
+            return rest_time(person["date"])
     raise BadItem("the commit has no date")
 
 
@@ -171,7 +171,7 @@ def load_codeowners_history(
     for page in pages:
         rest.remember(page)
     texts = {
-        location: [(parse_time(at), sha, text) for at, sha, text in versions]
+        location: [(rest_time(at), sha, text) for at, sha, text in versions]
         for location, versions in fresh.items()
     }
     return CodeownersHistory.from_texts(texts)

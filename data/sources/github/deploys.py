@@ -55,10 +55,11 @@ from data.sources.github.rest import (
     get_int,
     get_str,
     get_time,
-    parse_time,
+    rest_time,
 )
 from data.sources.records import DeployRecord
 from data.sync import Cursor, Source, SyncRun
+from data.tables import utcnow
 
 __all__ = [
     "RECHECK_WINDOW",
@@ -92,10 +93,6 @@ _SHA = re.compile(r"^[0-9a-f]{40}$")
 
 # Where "now" comes from: a seam for tests.
 Clock = Callable[[], datetime]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 # -- shared rules -------------------------------------------------------------------
@@ -204,7 +201,7 @@ class _Deployment:
     def from_json(cls, value: Any) -> _Deployment | None:
         try:
             ident, environment, created_at, sha = value
-            return cls(int(ident), str(environment), parse_time(created_at), sha or None)
+            return cls(int(ident), str(environment), rest_time(created_at), sha or None)
         except (TypeError, ValueError):
             return None
 
@@ -243,7 +240,7 @@ class _RepoSource:
     client: GitHubClient
     repository: str
     config: GitHubSourceConfig
-    now: Clock = field(default=_utcnow)
+    now: Clock = field(default=utcnow)
 
     def _list_until(self, run: SyncRun, watermark: datetime | None, now: datetime) -> datetime:
         """Pages are read back to here: the first sync's start, else the re-check window."""
@@ -618,7 +615,7 @@ def deploy_sources(
     org: OrgConfig,
     config: GitHubSourceConfig | None = None,
     *,
-    now: Clock = _utcnow,
+    now: Clock = utcnow,
 ) -> list[Source]:
     """The deploy sources of every GitHub repository: deployments, releases, workflow runs.
 

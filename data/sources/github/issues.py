@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 import structlog
@@ -44,6 +44,7 @@ from data.sources.github.rest import (
 )
 from data.sources.records import IncidentRecord
 from data.sync import Cursor, Source, SyncRun
+from data.tables import utcnow
 
 __all__ = ["IssuesSource", "incident_sources", "service_from_labels"]
 
@@ -53,10 +54,6 @@ _CURSOR = "github-issues"
 _PER_PAGE = 100
 _SERVICE_PREFIX = re.compile(r"^(?:service|svc)\s*[:/=]\s*", re.IGNORECASE)
 _SEVERITY = re.compile(r"^(?:sev(?:erity)?[\s:_-]*[0-9]|p[0-9])$", re.IGNORECASE)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def service_from_labels(org: OrgConfig, repository: str, labels: Iterable[str]) -> str | None:
@@ -87,7 +84,7 @@ class IssuesSource:
     client: GitHubClient
     repository: str
     config: GitHubSourceConfig
-    now: Clock = field(default=_utcnow)
+    now: Clock = field(default=utcnow)
 
     @property
     def name(self) -> str:
@@ -191,7 +188,7 @@ def incident_sources(
     org: OrgConfig,
     config: GitHubSourceConfig | None = None,
     *,
-    now: Clock = _utcnow,
+    now: Clock = utcnow,
 ) -> list[Source]:
     """An issues source per GitHub repository when ``incident_label`` is set; none otherwise."""
     cfg = config or org.sources.github or GitHubSourceConfig()

@@ -84,9 +84,12 @@ from data.sources.github.graphql_queries import (
     spare_requests,
 )
 from data.sources.records import ChangeRecord, FileRecord, ReviewRecord
+from data.sources.times import TimeFormatError, parse_time
 from data.sync import Cursor, SyncRun
+from data.tables import utcnow
 from scoring.authorship import agent_in_message
 from scoring.errors import SourceError
+from scoring.facts import ReviewState
 
 __all__ = ["CURSOR_SOURCE", "GitHubPullsSource", "OwnersOf", "parse_pull"]
 
@@ -116,7 +119,7 @@ _CHANGE_TYPES = {
     # A file whose type changed (a file becoming a symlink) is a modification to us.
     "CHANGED": "modified",
 }
-_REVIEW_STATES = frozenset({"approved", "changes_requested", "commented", "dismissed"})
+_REVIEW_STATES = frozenset(ReviewState)
 _REVERT_BRANCH = re.compile(r"^revert-(\d+)-")
 _REVERTS_BODY = re.compile(r"^\s*Reverts\s+([\w.-]+/[\w.-]+)#(\d+)\b", re.MULTILINE)
 _REVERT_TITLE = re.compile(r'^\s*Revert\s+"', re.IGNORECASE)
@@ -158,15 +161,10 @@ def _login(actor: Any) -> str | None:
 
 
 def _time(value: Any, key: str) -> datetime:
-    if not isinstance(value, str):
-        raise _Malformed(f"{key} is {type(value).__name__}")
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise _Malformed(f"{key} {value[:40]!r} is not a time") from None
-    if parsed.tzinfo is None:
-        raise _Malformed(f"{key} has no time zone")
-    return parsed.astimezone(UTC)
+        return parse_time(value, key)
+    except TimeFormatError as exc:
+        raise _Malformed(str(exc)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -463,10 +461,6 @@ class _Progress:
             return None
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 # -- the source --------------------------------------------------------------
 
 
@@ -486,7 +480,7 @@ class GitHubPullsSource:
         first_sync_days: int = 90,
         *,
         owners_of: OwnersOf | None = None,
-        clock: Callable[[], datetime] = _utcnow,
+        clock: Callable[[], datetime] = utcnow,
         max_page: int = _MAX_PAGE,
     ) -> None:
         owner, _, name = repository.partition("/")

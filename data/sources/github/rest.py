@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -24,6 +24,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col
 
 from data.sources.github.client import GitHubClient, RestPage
+from data.sources.times import TimeFormatError, parse_time
 from data.sync import Cursor, SyncRun
 from data.tables import SyncState
 from scoring.errors import SourceError
@@ -38,7 +39,7 @@ __all__ = [
     "get_str",
     "get_time",
     "is_not_found",
-    "parse_time",
+    "rest_time",
 ]
 
 # The ``SyncState.source`` under which each URL's ETag is kept (the URL is the scope).
@@ -137,17 +138,12 @@ def as_list(data: Any, what: str, path: str, key: str | None = None) -> list[Any
     return value
 
 
-def parse_time(value: Any) -> datetime:
-    """An ISO 8601 timestamp as an aware UTC datetime; ``BadItem`` otherwise."""
-    if not isinstance(value, str):
-        raise BadItem(f"expected a timestamp, got {value!r}")
+def rest_time(value: Any, name: str = "timestamp") -> datetime:
+    """A REST timestamp as an aware UTC datetime (GitHub's naive times are UTC); ``BadItem``."""
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadItem(f"{value!r} is not a timestamp") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        return parse_time(value, name, naive_is_utc=True)
+    except TimeFormatError as exc:
+        raise BadItem(str(exc)) from None
 
 
 def _field(item: Any, name: str) -> Any:
@@ -160,7 +156,7 @@ def _field(item: Any, name: str) -> Any:
 
 def get_time(item: Any, name: str) -> datetime:
     """The timestamp field ``name`` of ``item``."""
-    return parse_time(_field(item, name))
+    return rest_time(_field(item, name), name)
 
 
 def get_int(item: Any, name: str) -> int:
