@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from data.sources.kamei import KameiRow, backtest, backtest_lines_added, read_kamei_csv
+from data.evaluation.kamei import KameiRow, backtest, backtest_lines_added, read_kamei_csv
 from scoring.errors import SourceError
 from scoring.metrics import BacktestResult
 

@@ -219,7 +219,7 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
     from data.engine import make_engine, session_scope, shown_url
     from data.migrate import upgrade
     from data.org import sync_org
-    from data.sources.reverts import RevertIncidents
+    from data.reverts import RevertIncidents
     from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
     from data.sync import run_sources
 
@@ -535,9 +535,9 @@ def backtest(
     RISKBRIEF_CONFIG names.
     """
     from data.bug_issues import read_bug_issues
-    from data.sources.kamei import backtest as run_backtest
-    from data.sources.kamei import read_kamei_csv
-    from data.sources.repo_backtest import backtest_repo, read_labels
+    from data.evaluation.kamei import backtest as run_backtest
+    from data.evaluation.kamei import read_kamei_csv
+    from data.evaluation.repo_backtest import backtest_repo, read_labels
 
     if (csv_path is None) == (repo_path is None):
         raise click.UsageError("give exactly one of --kamei-csv FILE or --repo PATH.")

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from bot.settings import Settings
 from data.config import OrgConfig
+from data.reverts import RevertIncidents
 from data.sources.github.app_auth import app_auth
 from data.sources.github.client import Auth, GitHubClient, TokenAuth
 from data.sources.github.codeowners import load_codeowners_history
@@ -30,7 +31,6 @@ from data.sources.incident_file import FileImportSource
 from data.sources.local_git import LocalGitSource
 from data.sources.opsgenie import OpsgenieSource
 from data.sources.pagerduty import PagerDutySource
-from data.sources.reverts import RevertIncidents
 from data.sync import Source, SyncRun, run_sources
 from scoring.errors import ConfigError
 

@@ -24,7 +24,7 @@ from data.tables import (
     Service,
 )
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
-from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
+from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_change
 from scoring.history import BudgetSpan
 
 __all__ = [
@@ -35,16 +35,6 @@ __all__ = [
     "load_incidents",
     "unmapped_repositories",
 ]
-
-
-_FIX_LABELS = frozenset({"bug", "bugfix", "fix", "hotfix", "regression", "type: bug", "kind/bug"})
-
-
-def _is_fix(title: str, labels: list[str], bugs: BugIssues) -> bool:
-    """A bug fix by its labels, or by its title's bug issue or words."""
-    if any(label.lower() in _FIX_LABELS for label in labels):
-        return True
-    return is_fix_message(title, "", bugs)
 
 
 def _names(session: Session) -> tuple[dict[int, Person], dict[int, str], dict[int, str]]:
@@ -130,7 +120,7 @@ def load_changes(
                 url=c.url,
                 is_revert=c.is_revert,
                 is_hotfix=c.is_hotfix,
-                is_fix=_is_fix(c.title, c.labels, bugs),
+                is_fix=is_fix_change(c.title, c.labels, bugs),
                 co_authors=tuple(c.co_authors),
                 co_authored_by_agent=c.co_authored_by_agent,
                 review_comments=c.review_comments,

@@ -12,9 +12,10 @@ their words ("fix", "bug", "crash", "regression", …).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["NO_BUG_ISSUES", "BugIssues", "is_fix_message"]
+__all__ = ["NO_BUG_ISSUES", "BugIssues", "is_fix_change", "is_fix_message"]
 
 # Bug-fix wording as whole words, so "prefix", "debug" and "fixture" do not count.
 _FIX_WORDS = re.compile(
@@ -58,3 +59,14 @@ def is_fix_message(subject: str, body: str = "", bugs: BugIssues = NO_BUG_ISSUES
         if tracked:
             return any(key in bugs.keys for key in tracked)
     return _FIX_WORDS.search(text) is not None
+
+
+# Labels code hosts and teams put on bug-fix pull requests.
+_FIX_LABELS = frozenset({"bug", "bugfix", "fix", "hotfix", "regression", "type: bug", "kind/bug"})
+
+
+def is_fix_change(title: str, labels: Iterable[str], bugs: BugIssues = NO_BUG_ISSUES) -> bool:
+    """True when a pull request fixes a bug: by its labels, or by its title's bug issue or words."""
+    if any(label.lower() in _FIX_LABELS for label in labels):
+        return True
+    return is_fix_message(title, "", bugs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
+from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_change, is_fix_message
 
 _JIRA = BugIssues(frozenset({"PAY-1234", "GROOVY-7", " core-9 "}))
 
@@ -51,3 +51,21 @@ def test_bug_issues_normalise_keys_and_know_their_projects() -> None:
     assert "CORE-9" in _JIRA.keys
     assert _JIRA.projects == frozenset({"PAY", "GROOVY", "CORE"})
     assert BugIssues().projects == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("title", "labels", "bugs", "expected"),
+    [
+        ("Tidy the cart", ["Bug"], NO_BUG_ISSUES, True),
+        ("Tidy the cart", ["kind/bug", "size/S"], NO_BUG_ISSUES, True),
+        ("Fix the cart total", [], NO_BUG_ISSUES, True),
+        ("Tidy the cart", ["enhancement"], NO_BUG_ISSUES, False),
+        ("SHOP-12 cart total", [], BugIssues(frozenset({"SHOP-12"})), True),
+        ("Fix SHOP-13 wording", [], BugIssues(frozenset({"SHOP-12"})), False),
+    ],
+)
+def test_fix_changes_by_label_bug_issue_or_words(
+    title: str, labels: list[str], bugs: BugIssues, expected: bool
+) -> None:
+    """A pull request is a fix by a bug label, else as its title's message would be."""
+    assert is_fix_change(title, labels, bugs) is expected

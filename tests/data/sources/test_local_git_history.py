@@ -13,8 +13,8 @@ from sqlmodel import Session, col, select
 from data.config import OrgConfig, parse_org_config
 from data.linking import link_all
 from data.org import sync_org
+from data.reverts import RevertIncidents
 from data.sources.local_git import LocalGitSource, pull_request_of
-from data.sources.reverts import RevertIncidents
 from data.sync import run_sources
 from data.tables import Change, ChangeFile, Deploy, Incident
 from tests.data.sources.gitrepo import GitRepo

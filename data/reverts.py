@@ -63,7 +63,7 @@ def _first_production_deploys(
 
 
 class RevertIncidents:
-    """The source that turns stored reverts into incidents."""
+    """The rule that turns stored reverts into incidents, run as the last source of a sync."""
 
     @property
     def name(self) -> str:

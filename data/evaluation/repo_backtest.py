@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from data.evaluation.szz import bug_inducing, is_fix_commit
 from data.sources.gitlog import MinedCommit, mine_commits
-from data.sources.szz import bug_inducing, is_fix_commit
 from scoring.config import ScoringConfig
 from scoring.errors import ConfigError, SourceError
 from scoring.facts import ChangeFacts

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from data.config import parse_org_config
 from data.engine import session_scope
 from data.linking import link_all
-from data.sources.reverts import RevertIncidents
+from data.reverts import RevertIncidents
 from data.store import load_incidents
 from data.sync import SyncRun
 from data.tables import Person, Repository, Service
