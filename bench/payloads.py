@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
-from briefing.build import Audience, build_payloads
+from briefing.build import SubscriberScope, build_payloads
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.engine import make_engine, session_scope
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         _fill(engine, org, args.changes, version, seed=1)
         print(f"fill: {2 * args.changes} changes in {time.perf_counter() - began:.1f} s")
         audiences = [
-            Audience(s.key, s.key, s.timezone, s.teams, s.services) for s in org.subscribers
+            SubscriberScope(s.key, s.key, s.timezone, s.teams, s.services) for s in org.subscribers
         ]
         with session_scope(engine) as session:
             began = time.perf_counter()

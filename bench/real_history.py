@@ -297,8 +297,8 @@ def _lift(result: BacktestResult) -> str:
     if result.band_lift is not None:
         return f"{result.band_lift:.2f}"
     safe = next((b for b in result.bands if b.band == "safe"), None)
-    elevated = sum(b.positives for b in result.bands if b.band in ("high", "critical"))
-    return "∞" if safe is not None and safe.n and elevated else "–"
+    high_risk = sum(b.positives for b in result.bands if b.band in ("high", "critical"))
+    return "∞" if safe is not None and safe.n and high_risk else "–"
 
 
 def _table(reports: Sequence[ProjectReport]) -> str:

@@ -49,7 +49,7 @@ from data.tables import Subscriber, utcnow
 
 __all__ = [
     "Due",
-    "Recipient",
+    "ScheduledSubscriber",
     "Scheduling",
     "SendTime",
     "SyncHook",
@@ -83,7 +83,7 @@ class SendTime:
 
 
 @dataclass(frozen=True, slots=True)
-class Recipient:
+class ScheduledSubscriber:
     """A subscriber as the schedule sees them: key, zone and the channels that can send."""
 
     key: str
@@ -107,7 +107,7 @@ def send_moment(current: IsoWeek, when: SendTime, timezone: str) -> datetime:
 
 
 def due(
-    recipients: Sequence[Recipient],
+    recipients: Sequence[ScheduledSubscriber],
     now: datetime,
     when: SendTime = SendTime(),
     existing: Set[tuple[str, str, str]] = frozenset(),
@@ -167,7 +167,7 @@ def tick(
         query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
         subscribers = list(session.exec(query))
     recipients = [
-        Recipient(s.key, s.timezone, tuple(c for c in channels_of(s) if senders.has(c)))
+        ScheduledSubscriber(s.key, s.timezone, tuple(c for c in channels_of(s) if senders.has(c)))
         for s in subscribers
     ]
     briefed = {r.key: IsoWeek.last_complete(now, r.timezone) for r in recipients}

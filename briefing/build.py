@@ -43,7 +43,7 @@ from scoring import (
 )
 from scoring.scored import ScoredChange
 
-__all__ = ["Audience", "build_payload", "build_payloads", "card_view", "scope_label"]
+__all__ = ["SubscriberScope", "build_payload", "build_payloads", "card_view", "scope_label"]
 
 # A briefing is a 90-second read: a handful of changes is what a manager opens.
 _TOP_CHANGES = 5
@@ -53,7 +53,7 @@ _RISKY_DEPLOYS = 3
 
 
 @dataclass(frozen=True, slots=True)
-class Audience:
+class SubscriberScope:
     """Who a briefing is for and what it covers; an empty scope is the whole organisation."""
 
     key: str
@@ -63,9 +63,11 @@ class Audience:
     services: tuple[str, ...] = ()
 
     @staticmethod
-    def of(row: Subscriber) -> Audience:
-        """The audience of a stored subscriber."""
-        return Audience(row.key, row.name, row.timezone, tuple(row.teams), tuple(row.services))
+    def of(row: Subscriber) -> SubscriberScope:
+        """The scope of a stored subscriber."""
+        return SubscriberScope(
+            row.key, row.name, row.timezone, tuple(row.teams), tuple(row.services)
+        )
 
 
 def scope_label(org: OrgConfig, teams: Sequence[str], services: Sequence[str]) -> str:
@@ -121,8 +123,8 @@ def _top_changes(
     cards: Sequence[Card],
     name_people: bool,
 ) -> tuple[ChangeView, ...]:
-    elevated = sorted((c for c in this.changes if c.elevated), key=lambda c: (-c.score, c.key))
-    wanted = [c.key for c in elevated[:_TOP_CHANGES]]
+    high_risk = sorted((c for c in this.changes if c.high_risk), key=lambda c: (-c.score, c.key))
+    wanted = [c.key for c in high_risk[:_TOP_CHANGES]]
     # Changes a card cites are kept too, so a narrative may name them.
     by_key = {c.key: c for c in this.changes}
     for card in cards:
@@ -164,10 +166,10 @@ def _services(org: OrgConfig, this: WeekAggregate, last: WeekAggregate) -> tuple
                 name=names.get(key, key),
                 team=org.team_of_service(key),
                 changes=d.total,
-                high_risk=d.elevated,
-                high_risk_share=round(d.elevated_share, 1),
+                high_risk=d.high_risk,
+                high_risk_share=round(d.high_risk_share, 1),
                 high_risk_share_last_week=round(
-                    before.distribution.elevated_share if before else 0.0, 1
+                    before.distribution.high_risk_share if before else 0.0, 1
                 ),
                 top_driver=driver[0] if driver else None,
             )
@@ -182,7 +184,7 @@ def _risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
         if i.deploy_key:
             linked.setdefault(i.deploy_key, []).append(i.key)
     risky = sorted(
-        (d for d in this.deploys if d.band.elevated), key=lambda d: (-d.score, d.finished_at)
+        (d for d in this.deploys if d.band.high_risk), key=lambda d: (-d.score, d.finished_at)
     )
     return tuple(
         DeployView(
@@ -209,7 +211,7 @@ def _incidents(this: WeekAggregate) -> tuple[IncidentView, ...]:
             minutes_to_resolve=_r(i.minutes_to_resolve),
             deploy=i.deploy_key,
             deploy_band=i.deploy_band.value if i.deploy_band else None,
-            after_high_risk_deploy=bool(i.deploy_band and i.deploy_band.elevated),
+            after_high_risk_deploy=bool(i.deploy_band and i.deploy_band.high_risk),
         )
         for i in this.incidents
     )
@@ -222,7 +224,7 @@ def _agents(this: WeekAggregate) -> AgentView:
         changes=len(agent),
         share_of_changes=round(100.0 * len(agent) / total, 1) if total else 0.0,
         unreviewed=len(this.agent_unreviewed),
-        high_risk=sum(1 for c in agent if c.elevated),
+        high_risk=sum(1 for c in agent if c.high_risk),
         mean_score=round(sum(c.score for c in agent) / len(agent), 1) if agent else None,
         unreviewed_share=round(100.0 * len(this.agent_unreviewed) / len(agent), 1)
         if agent
@@ -251,7 +253,7 @@ def _drivers(this: WeekAggregate, last: WeekAggregate) -> tuple[DriverView, ...]
 
 @dataclass(frozen=True, slots=True)
 class _Scope:
-    """What makes two audiences' payloads equal but for who they are addressed to."""
+    """What makes two subscribers' payloads equal but for who they are addressed to."""
 
     teams: tuple[str, ...]
     services: tuple[str, ...]
@@ -343,12 +345,12 @@ def _scope_payload(
 def build_payloads(
     session: Session,
     org: OrgConfig,
-    requests: Sequence[tuple[Audience, IsoWeek]],
+    requests: Sequence[tuple[SubscriberScope, IsoWeek]],
     config: ScoringConfig | None = None,
 ) -> list[BriefingPayload]:
-    """Payloads for many audiences and weeks, each compared with the week before.
+    """Payloads for many subscribers and weeks, each compared with the week before.
 
-    The store is read once for all of them, and audiences that share a scope,
+    The store is read once for all of them, and subscribers that share a scope,
     a time zone and a week share the work. Only scores of the current scorer
     version count; run the scorer first.
     """
@@ -357,12 +359,12 @@ def build_payloads(
     windows = _Windows(session, cfg.version, scopes)
     done: dict[_Scope, BriefingPayload] = {}
     out: list[BriefingPayload] = []
-    for (audience, _), scope in zip(requests, scopes, strict=True):
+    for (subscriber, _), scope in zip(requests, scopes, strict=True):
         if scope not in done:
             done[scope] = _scope_payload(session, org, cfg, windows, scope)
         out.append(
             done[scope].model_copy(
-                update={"subscriber": audience.key, "subscriber_name": audience.name}
+                update={"subscriber": subscriber.key, "subscriber_name": subscriber.name}
             )
         )
     return out
@@ -371,9 +373,9 @@ def build_payloads(
 def build_payload(
     session: Session,
     org: OrgConfig,
-    audience: Audience,
+    subscriber: SubscriberScope,
     week: IsoWeek,
     config: ScoringConfig | None = None,
 ) -> BriefingPayload:
-    """The payload of ``audience``'s briefing for ``week``, compared with the week before."""
-    return build_payloads(session, org, [(audience, week)], config)[0]
+    """The payload of ``subscriber``'s briefing for ``week``, compared with the week before."""
+    return build_payloads(session, org, [(subscriber, week)], config)[0]

@@ -288,7 +288,7 @@ def _headline(payload: BriefingPayload) -> str:
         )
         if d.total == 0:
             return f"{quiet}: no changes merged in scope."
-        share = 100.0 * d.elevated / d.total
+        share = 100.0 * d.high_risk / d.total
         return (
             f"{quiet}: {_many(d.total, 'change')}, {_num(round(share, 1))}% high risk, "
             "no material shift from last week."

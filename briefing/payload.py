@@ -60,7 +60,7 @@ class Counts(_Value):
         return self.safe + self.moderate + self.high + self.critical
 
     @property
-    def elevated(self) -> int:
+    def high_risk(self) -> int:
         """High plus critical."""
         return self.high + self.critical
 

@@ -67,6 +67,10 @@ def _check_zone(value: str) -> str:
     return value
 
 
+# Settings renamed since they were first written, by (section, old name): old files still read.
+_RENAMED = {("weights", "deploy_batch"): "batch_size"}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -315,7 +319,9 @@ class OrgConfig(_Strict):
             values: dict[str, float] = getattr(self.scoring, section)
             defaults = asdict(cls())
             typed: dict[str, Any] = {}
-            for k, v in values.items():
+            for name, v in values.items():
+                # A weight keeps the name of the signal it scores; older files say the old one.
+                k = _RENAMED.get((section, name), name)
                 if k in defaults and isinstance(defaults[k], int) and not float(v).is_integer():
                     raise ConfigError(
                         f"riskbrief.toml: scoring.{section}.{k} must be a whole number (got {v})"

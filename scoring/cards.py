@@ -154,21 +154,21 @@ def _shift(
     # Both weeks need enough changes: a share of no changes is not "0 % last week".
     if min(this.distribution.total, last.distribution.total) < r.shift_min_changes:
         return
-    elevated = [c.key for c in this.changes if c.elevated]
-    if len(elevated) < r.shift_min_high_risk:
+    high_risk = [c.key for c in this.changes if c.high_risk]
+    if len(high_risk) < r.shift_min_high_risk:
         return
     # When concentration cards already show most of the high-risk changes, a
     # scope-wide shift card would only repeat them.
-    if elevated and 2 * sum(1 for k in elevated if k in covered) >= len(elevated):
+    if high_risk and 2 * sum(1 for k in high_risk if k in covered) >= len(high_risk):
         return
-    now, before = this.distribution.elevated_share, last.distribution.elevated_share
+    now, before = this.distribution.high_risk_share, last.distribution.high_risk_share
     sev = _pick(now - before, r.shift_warning_pp, r.shift_critical_pp)
     if sev is None:
         return
     facts = [
         Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, _r(now), "%"),
         Fact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, _r(before), "%"),
-        Fact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.elevated),
+        Fact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.high_risk),
         Fact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
     ]
     # The shift's main driver rides on it, so no driver card retells the same story.
@@ -181,7 +181,7 @@ def _shift(
         "More changes are high risk than last week",
         None,
         tuple(facts),
-        tuple(elevated),
+        tuple(high_risk),
     )
 
 
@@ -191,16 +191,18 @@ def _concentration(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> It
         if d.total < r.concentration_min_changes:
             continue
         before = last.by_service.get(group.name)
-        share_before = before.distribution.elevated_share if before else 0.0
-        if not _reaches(d.elevated_share - share_before, r.concentration_min_rise_pp):
+        share_before = before.distribution.high_risk_share if before else 0.0
+        if not _reaches(d.high_risk_share - share_before, r.concentration_min_rise_pp):
             continue
-        sev = _pick(d.elevated_share, r.concentration_warning_share, r.concentration_critical_share)
+        sev = _pick(
+            d.high_risk_share, r.concentration_warning_share, r.concentration_critical_share
+        )
         if sev is None:
             continue
         facts = [
-            Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, _r(d.elevated_share), "%"),
+            Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, _r(d.high_risk_share), "%"),
             Fact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, _r(share_before), "%"),
-            Fact(FactKey.HIGH_RISK_CHANGES, d.elevated),
+            Fact(FactKey.HIGH_RISK_CHANGES, d.high_risk),
             Fact(FactKey.CHANGES, d.total),
         ]
         driver = group.top_driver
@@ -213,7 +215,7 @@ def _concentration(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> It
             f"Risk is concentrating in {group.name}",
             group.name,
             tuple(facts),
-            tuple(c.key for c in this.changes if c.service == group.name and c.elevated),
+            tuple(c.key for c in this.changes if c.service == group.name and c.high_risk),
         )
 
 
@@ -228,7 +230,9 @@ def _drivers(
     rising: list[tuple[int, int, str, tuple[str, ...]]] = []
     for name, _ in this.drivers:
         keys = tuple(
-            c.key for c in this.changes if c.elevated and name in c.drivers and c.key not in covered
+            c.key
+            for c in this.changes
+            if c.high_risk and name in c.drivers and c.key not in covered
         )
         count = len(keys)
         rise = count - before.get(name, 0)
@@ -256,7 +260,7 @@ def _drivers(
 
 def _incidents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator[Card]:
     for i in this.incidents:
-        if i.deploy_band is None or not i.deploy_band.elevated or i.deploy_finished_at is None:
+        if i.deploy_band is None or not i.deploy_band.high_risk or i.deploy_finished_at is None:
             continue
         hours = (i.opened_at - i.deploy_finished_at).total_seconds() / 3600
         if hours > r.incident_window_hours:
@@ -354,7 +358,7 @@ def _codeowners(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Itera
 
 def _agents(this: WeekAggregate, _last: WeekAggregate, r: CardRules) -> Iterator[Card]:
     unreviewed = this.agent_unreviewed
-    high_risk = sum(1 for c in unreviewed if c.elevated)
+    high_risk = sum(1 for c in unreviewed if c.high_risk)
     sev = _pick(len(unreviewed), r.agent_unreviewed_warning, r.agent_unreviewed_critical)
     if sev is None:
         return
@@ -389,7 +393,7 @@ def _agent_surge(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iter
     before = 100.0 * len(last.agent_changes) / len(last.changes)
     if not _reaches(now - before, r.agent_surge_min_rise_pp):
         return
-    high_risk = sum(1 for c in agent if c.elevated)
+    high_risk = sum(1 for c in agent if c.high_risk)
     unknown = sum(1 for c in agent if c.human_reviewed is None)
     sev = Severity.WARNING if high_risk or unknown else Severity.INFO
     yield Card(
@@ -417,7 +421,7 @@ def _improvement(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iter
         # One high-risk change in a week of two is not a 50 % baseline to improve on.
         if before.distribution.total < r.improvement_min_changes_last_week:
             continue
-        drop = before.distribution.elevated_share - team.distribution.elevated_share
+        drop = before.distribution.high_risk_share - team.distribution.high_risk_share
         if not _reaches(drop, r.improvement_min_drop_pp):
             continue
         yield Card(
@@ -427,9 +431,9 @@ def _improvement(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> Iter
             f"{team.name} shipped with less risk",
             team.name,
             (
-                Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, _r(team.distribution.elevated_share), "%"),
+                Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, _r(team.distribution.high_risk_share), "%"),
                 Fact(
-                    FactKey.HIGH_RISK_SHARE_LAST_WEEK, _r(before.distribution.elevated_share), "%"
+                    FactKey.HIGH_RISK_SHARE_LAST_WEEK, _r(before.distribution.high_risk_share), "%"
                 ),
                 Fact(FactKey.CHANGES, team.distribution.total),
             ),

@@ -58,7 +58,7 @@ class Weights:
     service_incidents: float = 8.0
     risky_content: float = 3.0
     # Deploy-level points on top of the riskiest change shipped.
-    deploy_batch: float = 10.0
+    batch_size: float = 10.0
     deploy_timing: float = 10.0
     deploy_gap: float = 6.0
 

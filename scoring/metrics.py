@@ -140,12 +140,12 @@ class BacktestResult:
     def band_lift(self) -> float | None:
         """Bug rate of high and critical ÷ bug rate of safe; None when either is empty."""
         counts = {b.band: b for b in self.bands}
-        elevated = [counts[b] for b in ("high", "critical") if b in counts]
-        n_hi = sum(b.n for b in elevated)
+        high_risk = [counts[b] for b in ("high", "critical") if b in counts]
+        n_hi = sum(b.n for b in high_risk)
         safe = counts.get("safe")
         if not n_hi or safe is None or not safe.n or not safe.positives:
             return None
-        return (sum(b.positives for b in elevated) / n_hi) / (safe.positives / safe.n)
+        return (sum(b.positives for b in high_risk) / n_hi) / (safe.positives / safe.n)
 
     def to_json(self) -> dict[str, object]:
         """The figures as a JSON-ready dict, keyed by field name."""

@@ -41,7 +41,7 @@ class Band(StrEnum):
     CRITICAL = "critical"
 
     @property
-    def elevated(self) -> bool:
+    def high_risk(self) -> bool:
         """High and critical are what a manager should look at."""
         return self in (Band.HIGH, Band.CRITICAL)
 
@@ -291,7 +291,7 @@ def score_deploy(
         Signal(
             "batch_size",
             float(n),
-            w.deploy_batch * batch,
+            w.batch_size * batch,
             f"ships {n} change{'' if n == 1 else 's'}",
             batch,
         )

@@ -43,10 +43,10 @@ class WeekChange:
     # Made by a bot: counted apart, never in a team's share.
     bot: bool = False
     # Kept as a plain field: weekly aggregates ask it millions of times for large orgs.
-    elevated: bool = field(init=False, compare=False)
+    high_risk: bool = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "elevated", self.band.elevated)
+        object.__setattr__(self, "high_risk", self.band.high_risk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +97,14 @@ class Distribution:
         return self.safe + self.moderate + self.high + self.critical
 
     @property
-    def elevated(self) -> int:
+    def high_risk(self) -> int:
         """High plus critical."""
         return self.high + self.critical
 
     @property
-    def elevated_share(self) -> float:
+    def high_risk_share(self) -> float:
         """Percentage of changes in high or critical (0 for no changes)."""
-        return 100.0 * self.elevated / self.total if self.total else 0.0
+        return 100.0 * self.high_risk / self.total if self.total else 0.0
 
     @staticmethod
     def of(bands: Iterable[Band]) -> Distribution:
@@ -115,7 +115,7 @@ class Distribution:
 
 @dataclass(frozen=True, slots=True)
 class GroupWeek:
-    """A service's or team's week: its distribution and what drove its elevated changes."""
+    """A service's or team's week: its distribution and what drove its high-risk changes."""
 
     name: str
     distribution: Distribution
@@ -123,12 +123,12 @@ class GroupWeek:
 
     @property
     def top_driver(self) -> tuple[str, int] | None:
-        """The signal that drove most elevated changes, if any."""
+        """The signal that drove most high-risk changes, if any."""
         return self.drivers[0] if self.drivers else None
 
 
 def _drivers(changes: Iterable[WeekChange]) -> tuple[tuple[str, int], ...]:
-    counts = Counter(d for c in changes if c.elevated for d in c.drivers)
+    counts = Counter(d for c in changes if c.high_risk for d in c.drivers)
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 

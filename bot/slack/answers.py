@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from bot.slack.commands import Catalog, Scope
 from bot.slack.lookups import signal_lines, this_week, version_of
 from bot.slack.reply import SECTION_CHARS, Reply, context, section
-from briefing.build import Audience, build_payload, scope_label
+from briefing.build import SubscriberScope, build_payload, scope_label
 from briefing.deterministic import write_deterministic
 from briefing.labels import band_label
 from briefing.payload import BriefingPayload, CardView
@@ -127,8 +127,8 @@ def _with_refs(
 def _week_payload(
     session: Session, org: OrgConfig, scope: Scope, timezone: str, week: IsoWeek
 ) -> BriefingPayload:
-    audience = Audience("slack", "", timezone, scope.teams, scope.services)
-    return build_payload(session, org, audience, week)
+    asker = SubscriberScope("slack", "", timezone, scope.teams, scope.services)
+    return build_payload(session, org, asker, week)
 
 
 def brief_reply(

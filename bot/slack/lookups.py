@@ -113,17 +113,17 @@ def service_reply(session: Session, org: OrgConfig, service: str, now: datetime)
     for week in weeks:
         rows = window.slice(*week.bounds(timezone), [service])
         d = aggregate(rows.changes).distribution
-        bar = "█" * round(d.elevated_share / 10)
+        bar = "█" * round(d.high_risk_share / 10)
         lines.append(
-            f"{week.id}{'*' if week == this else ' '} {d.elevated_share:5.1f}% "
-            f"{d.elevated:>3}/{d.total:<3} {bar}"
+            f"{week.id}{'*' if week == this else ' '} {d.high_risk_share:5.1f}% "
+            f"{d.high_risk:>3}/{d.total:<3} {bar}"
         )
     everything = window.slice(since, until, [service])
     total = aggregate(everything.changes, everything.deploys, everything.incidents)
     latest = window.slice(*this.bounds(timezone), [service])
     now_agg = aggregate(latest.changes, latest.deploys, latest.incidents)
     name = _service_name(org, service)
-    risky = sorted((c for c in total.changes if c.elevated), key=lambda c: (-c.score, c.key))
+    risky = sorted((c for c in total.changes if c.high_risk), key=lambda c: (-c.score, c.key))
     risky_lines = [
         f"• {link(c.url, truncate(one_line(c.title), 120) or c.key)} · `{mrkdwn(c.key)}` · "
         f"{c.score}, {band_label(c.band.value)} · {c.merged_at:%Y-%m-%d}"

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.pipeline import score_all
-from briefing.build import Audience, build_payload
+from briefing.build import SubscriberScope, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.payload import UnknownView
 from briefing.prompt import payload_json
@@ -129,7 +129,9 @@ reverts_as_incidents = false
         signals = session.exec(
             select(RiskScoreRow.signals).where(col(RiskScoreRow.subject_key) == "acme/shop#1")
         ).one()
-        payload = build_payload(session, org, Audience("em", "Em", "UTC"), IsoWeek.of(T0.date()))
+        payload = build_payload(
+            session, org, SubscriberScope("em", "Em", "UTC"), IsoWeek.of(T0.date())
+        )
     incident_signal = next(s for s in signals if s["name"] == "service_incidents")
     assert incident_signal["value"] is None
     assert "no incident source" in incident_signal["explanation"]
@@ -176,7 +178,9 @@ paths = ["api/**"]
     with Session(engine) as session:
         score_all(session, org)
         session.commit()
-        payload = build_payload(session, org, Audience("em", "Em", "UTC"), IsoWeek.of(T0.date()))
+        payload = build_payload(
+            session, org, SubscriberScope("em", "Em", "UTC"), IsoWeek.of(T0.date())
+        )
     assert payload.unknown == UnknownView(changes=2, review=2, codeowners=0, incidents=False)
     assert unknown_line(payload.unknown) == (
         "Not known this week: review of 2 of 2 changes. Cards count none of it as no risk. "

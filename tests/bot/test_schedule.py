@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot.delivery import Senders, SlackSender
 from bot.leadership import LEADER_LOCK_KEY
-from bot.schedule import Due, Recipient, SendTime, build_scheduler, due, tick
+from bot.schedule import Due, ScheduledSubscriber, SendTime, build_scheduler, due, tick
 from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
@@ -62,7 +62,7 @@ def _at(text: str) -> datetime:
 )
 def test_due_after_the_local_monday_morning(now: str, zone: str, week: str | None) -> None:
     """A subscriber is due once Monday 09:00 has passed in their zone, DST included."""
-    found = due([Recipient("lead", zone, BOTH)], _at(now))
+    found = due([ScheduledSubscriber("lead", zone, BOTH)], _at(now))
     expected = [] if week is None else [Due("lead", IsoWeek.parse(week), BOTH)]
     assert found == expected
 
@@ -71,11 +71,11 @@ def test_away_for_weeks_gets_only_the_current_week() -> None:
     """With nothing sent for three weeks, only last week's briefing is due, once."""
     now = _at("2026-11-24T10:00")
     existing = {("lead", "2026-W43", "slack"), ("lead", "2026-W43", "email")}
-    assert due([Recipient("lead", "Europe/Berlin", BOTH)], now, existing=existing) == [
+    assert due([ScheduledSubscriber("lead", "Europe/Berlin", BOTH)], now, existing=existing) == [
         Due("lead", IsoWeek.parse("2026-W47"), BOTH)
     ]
     done = existing | {("lead", "2026-W47", "slack"), ("lead", "2026-W47", "email")}
-    assert due([Recipient("lead", "Europe/Berlin", BOTH)], now, existing=done) == []
+    assert due([ScheduledSubscriber("lead", "Europe/Berlin", BOTH)], now, existing=done) == []
 
 
 def test_due_names_only_the_channels_not_yet_delivered() -> None:
@@ -83,9 +83,9 @@ def test_due_names_only_the_channels_not_yet_delivered() -> None:
     now = _at("2026-11-23T15:00")
     existing = {("vp", "2026-W47", "slack")}
     people = [
-        Recipient("vp", "America/New_York", BOTH),
-        Recipient("pl", "Asia/Kolkata", ("email",)),
-        Recipient("nobody", "UTC", ()),
+        ScheduledSubscriber("vp", "America/New_York", BOTH),
+        ScheduledSubscriber("pl", "Asia/Kolkata", ("email",)),
+        ScheduledSubscriber("nobody", "UTC", ()),
     ]
     assert due(people, now, existing=existing) == [
         Due("vp", IsoWeek.parse("2026-W47"), ("email",)),
@@ -105,7 +105,7 @@ def test_configured_day_and_time(now: str, expected: str | None) -> None:
     """`[delivery] day = "friday", time = "16:30"` moves the moment, still in local time."""
     when = SendTime.of(parse_org_config('[delivery]\nday = "friday"\ntime = "16:30"\n').delivery)
     assert when == SendTime(4, time(16, 30))
-    found = due([Recipient("lead", "Europe/Berlin", ("slack",))], _at(now), when)
+    found = due([ScheduledSubscriber("lead", "Europe/Berlin", ("slack",))], _at(now), when)
     assert [d.week.id for d in found] == ([] if expected is None else [expected])
 
 

@@ -55,6 +55,14 @@ def test_good_file_parses_and_maps_paths_to_services() -> None:
     assert cfg.timezone == "Europe/Berlin"
 
 
+def test_a_weight_under_its_old_name_still_counts() -> None:
+    """`deploy_batch`, the batch-size weight's name before it took its signal's, still reads."""
+    old = parse_org_config(GOOD.replace("review = 25", "deploy_batch = 4"))
+    new = parse_org_config(GOOD.replace("review = 25", "batch_size = 4"))
+    assert old.scoring_config().weights.batch_size == 4.0
+    assert old.scoring_config() == new.scoring_config()
+
+
 def test_example_written_by_init_parses() -> None:
     """The commented example that `riskbrief init` writes is a valid configuration."""
     text = (Path(__file__).parents[2] / "bot" / "example.toml").read_text()

@@ -13,12 +13,12 @@ _SCORES = {Band.SAFE: 10, Band.MODERATE: 40, Band.HIGH: 70, Band.CRITICAL: 85}
 def scored(n: int, service: str, team: str, band: Band, week: int, **kw: object) -> WeekChange:
     """Change ``n`` of ``service`` in the week ``week`` weeks after MONDAY's.
 
-    Elevated changes default to being driven by CODEOWNERS gaps and size.
+    High-risk changes default to being driven by CODEOWNERS gaps and size.
     """
     fields: dict[str, object] = {
-        "drivers": ("codeowners", "size") if band.elevated else (),
+        "drivers": ("codeowners", "size") if band.high_risk else (),
         "files_with_owner_data": 2,
-        "files_with_owner": 0 if band.elevated else 2,
+        "files_with_owner": 0 if band.high_risk else 2,
     }
     fields.update(kw)
     return WeekChange(

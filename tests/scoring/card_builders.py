@@ -65,21 +65,21 @@ def change(key: str, service: str | None, band: Band, week: int = 0, **kw: objec
 def mix(
     service: str,
     total: int,
-    elevated: int,
+    high_risk: int,
     week: int = 0,
     *,
     band: Band = Band.HIGH,
     **kw: object,
 ) -> list[WeekChange]:
-    """``total`` changes of ``service``: the first ``elevated`` in ``band``, the rest safe."""
+    """``total`` changes of ``service``: the first ``high_risk`` in ``band``, the rest safe."""
     return [
-        change(f"{service}#{week}.{n}", service, band if n < elevated else Band.SAFE, week, **kw)
+        change(f"{service}#{week}.{n}", service, band if n < high_risk else Band.SAFE, week, **kw)
         for n in range(total)
     ]
 
 
-def spread(total: int, elevated: int, week: int = 0, **kw: object) -> list[WeekChange]:
-    """``total`` changes over services of three (too small to concentrate), ``elevated`` high risk.
+def spread(total: int, high_risk: int, week: int = 0, **kw: object) -> list[WeekChange]:
+    """``total`` changes over services of three (too small to concentrate), ``high_risk`` high risk.
 
     Each service also has its own team of three changes, too few for an improvement card.
     """
@@ -87,7 +87,7 @@ def spread(total: int, elevated: int, week: int = 0, **kw: object) -> list[WeekC
         change(
             f"s{n // 3}#{week}.{n}",
             f"s{n // 3}",
-            Band.HIGH if n < elevated else Band.SAFE,
+            Band.HIGH if n < high_risk else Band.SAFE,
             week,
             **kw,
         )

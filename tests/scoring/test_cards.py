@@ -808,7 +808,7 @@ def test_cards_of_one_kind_and_severity_are_ordered_by_id(
 
 def _share(week: WeekAggregate, name: str, by: str = "service") -> float:
     groups = week.by_service if by == "service" else week.by_team
-    return round(groups[name].distribution.elevated_share, 1)
+    return round(groups[name].distribution.high_risk_share, 1)
 
 
 _Expected = Callable[[WeekAggregate, WeekAggregate], dict[str, float]]
@@ -819,7 +819,7 @@ _FACTS: list[tuple[str, _Expected]] = [
         lambda t, p: {
             "high-risk share this week": _share(t, "payments"),
             "high-risk share last week": _share(p, "payments"),
-            "high-risk changes": t.by_service["payments"].distribution.elevated,
+            "high-risk changes": t.by_service["payments"].distribution.high_risk,
             "changes": t.by_service["payments"].distribution.total,
             "high-risk changes driven by codeowners": dict(t.by_service["payments"].drivers)[
                 "codeowners"
@@ -829,9 +829,9 @@ _FACTS: list[tuple[str, _Expected]] = [
     (
         "shift",
         lambda t, p: {
-            "high-risk share this week": round(t.distribution.elevated_share, 1),
-            "high-risk share last week": round(p.distribution.elevated_share, 1),
-            "high-risk changes this week": t.distribution.elevated,
+            "high-risk share this week": round(t.distribution.high_risk_share, 1),
+            "high-risk share last week": round(p.distribution.high_risk_share, 1),
+            "high-risk changes this week": t.distribution.high_risk,
             "changes this week": t.distribution.total,
             f"high-risk changes driven by {t.drivers[0][0]}": t.drivers[0][1],
         },
@@ -866,7 +866,7 @@ _FACTS: list[tuple[str, _Expected]] = [
             "agent changes merged without human review": len(t.agent_unreviewed),
             "agent changes this week": len(t.agent_changes),
             "agent share of changes": round(100 * len(t.agent_changes) / len(t.changes), 1),
-            "unreviewed agent changes high risk": sum(c.elevated for c in t.agent_unreviewed),
+            "unreviewed agent changes high risk": sum(c.high_risk for c in t.agent_unreviewed),
         },
     ),
     (

@@ -325,7 +325,7 @@ def test_deploy_score_is_its_riskiest_change_plus_deploy_signals() -> None:
     """The riskiest shipped change sets the base and batch size adds on top, capped at 100."""
     shipped = [*_shipped(1, 20), *_shipped(1, 55)]
     result = score_deploy(_deploy(), shipped, [], CONFIG)
-    assert result.score == round(55 + CONFIG.weights.deploy_batch / 9)
+    assert result.score == round(55 + CONFIG.weights.batch_size / 9)
     assert score_deploy(_deploy(), _shipped(10, 95), [], CONFIG).score == 100
 
 
@@ -411,7 +411,7 @@ def test_a_big_rewrite_from_a_bare_history_reaches_high() -> None:
     rewrite = _big("r#22", owned=False, per_file=100, reviews=(), reviews_known=False)
     small = _change("r#23", reviews=(), reviews_known=False)
     scores = score_changes([*earlier, rewrite, small], [], CONFIG)
-    assert scores["r#22"].band.elevated
+    assert scores["r#22"].band.high_risk
     assert scores["r#23"].band is Band.SAFE
 
 

@@ -9,25 +9,25 @@ from tests.scoring.card_builders import at, change, deploys, incident, mix
 
 
 @pytest.mark.parametrize(
-    ("bands", "total", "elevated", "share"),
+    ("bands", "total", "high_risk", "share"),
     [
         pytest.param([], 0, 0, 0.0, id="no-changes-share-0"),
-        pytest.param([Band.SAFE, Band.MODERATE], 2, 0, 0.0, id="nothing-elevated"),
-        pytest.param([Band.HIGH, Band.CRITICAL], 2, 2, 100.0, id="all-elevated"),
+        pytest.param([Band.SAFE, Band.MODERATE], 2, 0, 0.0, id="nothing-high-risk"),
+        pytest.param([Band.HIGH, Band.CRITICAL], 2, 2, 100.0, id="all-high-risk"),
         pytest.param(
             [Band.SAFE, Band.MODERATE, Band.HIGH, Band.CRITICAL], 4, 2, 50.0, id="one-each"
         ),
         pytest.param([Band.MODERATE] * 2 + [Band.HIGH], 3, 1, 100 / 3, id="moderate-is-not-high"),
     ],
 )
-def test_distribution(bands: list[Band], total: int, elevated: int, share: float) -> None:
+def test_distribution(bands: list[Band], total: int, high_risk: int, share: float) -> None:
     """High and critical count as high risk, and the share is of all changes, 0 without any."""
     d = Distribution.of(bands)
-    assert (d.total, d.elevated, d.elevated_share) == (total, elevated, share)
+    assert (d.total, d.high_risk, d.high_risk_share) == (total, high_risk, share)
 
 
 @pytest.mark.parametrize(
-    ("band", "elevated"),
+    ("band", "high_risk"),
     [
         pytest.param(Band.SAFE, False, id="safe"),
         pytest.param(Band.MODERATE, False, id="moderate"),
@@ -35,9 +35,9 @@ def test_distribution(bands: list[Band], total: int, elevated: int, share: float
         pytest.param(Band.CRITICAL, True, id="critical"),
     ],
 )
-def test_scored_change_is_elevated_by_band(band: Band, elevated: bool) -> None:
+def test_week_change_is_high_risk_by_band(band: Band, high_risk: bool) -> None:
     """A scored change is high risk exactly when its band is high or critical."""
-    assert change("x#1", "svc", band).elevated is elevated
+    assert change("x#1", "svc", band).high_risk is high_risk
 
 
 def test_services_and_teams_are_grouped_by_name() -> None:
@@ -49,7 +49,7 @@ def test_services_and_teams_are_grouped_by_name() -> None:
             change("loose#1", None, Band.HIGH, team=None),
         ]
     )
-    assert [(g.name, g.distribution.total, g.distribution.elevated) for g in week.services] == [
+    assert [(g.name, g.distribution.total, g.distribution.high_risk) for g in week.services] == [
         ("payments", 4, 2),
         ("search", 3, 1),
     ]
@@ -57,7 +57,7 @@ def test_services_and_teams_are_grouped_by_name() -> None:
     assert week.by_service["payments"] is week.services[0]
     assert week.by_team["find"] is week.teams[0]
     assert week.distribution.total == 8
-    assert week.distribution.elevated == 4
+    assert week.distribution.high_risk == 4
 
 
 def test_drivers_count_high_risk_changes_most_first() -> None:
