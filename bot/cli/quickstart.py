@@ -54,7 +54,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
     from sqlalchemy import func
     from sqlmodel import col, select
 
-    from bot.cli import brief_all, show
+    from bot.cli.common import brief_all, show
     from bot.pipeline import score_all
     from bot.quickstart import plan_clone, toml_for
     from bot.settings import Settings

@@ -9,18 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot.cli.common import settings_of
+
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    pass
 
 __all__ = ["deploy", "sync"]
-
-
-def _settings(ctx: click.Context) -> Settings:
-    from bot.settings import Settings
-
-    settings = ctx.find_root().obj
-    assert isinstance(settings, Settings)
-    return settings
 
 
 @click.command()
@@ -46,7 +40,7 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
     from data.store import unmapped_repositories
     from data.sync import run_sources
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     org = load_org_config(settings.config)
     engine = ready_engine(settings.database_url)
     try:
@@ -115,7 +109,7 @@ def record(
     from data.org import sync_org
     from data.sources.ci_deploys import parse_report, record_deploy
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     org = load_org_config(settings.config)
     fields = {
         "service": service,

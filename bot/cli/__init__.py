@@ -1,0 +1,64 @@
+"""The ``riskbrief`` command line: one module per command, registered on one group.
+
+Every command imports what it needs inside its own function, so ``riskbrief
+--help`` and a command that touches no store do not pay for SQLAlchemy,
+Alembic or pydantic (``bench/cli_start.py``). Adding a command is a module
+here and one line below.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from bot.cli.ask import ask
+from bot.cli.backtest import backtest
+from bot.cli.brief import brief
+from bot.cli.calibrate import calibrate_cmd
+from bot.cli.common import OneLineErrors
+from bot.cli.db import db
+from bot.cli.demo import demo
+from bot.cli.doctor import doctor
+from bot.cli.init import init
+from bot.cli.quickstart import quickstart
+from bot.cli.score import score
+from bot.cli.serve import serve
+from bot.cli.sync import deploy, sync
+
+__all__ = ["main"]
+
+
+@click.group(cls=OneLineErrors)
+@click.version_option(package_name="riskbrief")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """riskbrief: where delivery risk is concentrating this week, and what to do."""
+    # `init` and a subcommand's --help need no settings: loading them costs half a second.
+    # Click has consumed the subcommand's arguments by now; the process's own are left.
+    if ctx.invoked_subcommand == "init" or "--help" in sys.argv[1:]:
+        return
+    from bot.logs import configure_logging, secret_values
+    from bot.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level, secret_values(settings))
+    ctx.obj = settings
+
+
+for _command in (
+    ask,
+    backtest,
+    brief,
+    calibrate_cmd,
+    db,
+    demo,
+    deploy,
+    doctor,
+    init,
+    quickstart,
+    score,
+    serve,
+    sync,
+):
+    main.add_command(_command)

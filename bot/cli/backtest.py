@@ -1,0 +1,145 @@
+"""``riskbrief backtest``: how well the scorer ranks labelled changes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli.common import (
+    DateParam,
+    settings_of,
+)
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from scoring.config import ScoringConfig
+    from scoring.fixes import BugIssues
+
+__all__ = ["backtest"]
+
+
+@click.command()
+@click.option(
+    "--kamei-csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Change metrics in the Kamei et al. CSV layout, with a bug label per change.",
+)
+@click.option(
+    "--repo",
+    "repo_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A local git clone whose commits are mined, scored and labelled (instead of a CSV).",
+)
+@click.option("--since", type=DateParam(), default=None, help="First day of commits to measure.")
+@click.option("--until", type=DateParam(), default=None, help="Last day of commits to measure.")
+@click.option(
+    "--labels",
+    "labels_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Bug-inducing shas, one per line; without it SZZ finds them from fix commits.",
+)
+@click.option(
+    "--bug-issues",
+    "bug_issues_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Your tracker's bug issue keys (one per line, or a Jira CSV) for SZZ's fixes "
+    "(default: [scoring] bug_issues of riskbrief.toml).",
+)
+@click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Fit weights on the earlier 80% first, starting from the configured ones.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Score with this riskbrief.toml's weights, time zone, holidays and bug issues "
+    "(default: RISKBRIEF_CONFIG if set, else the built-in defaults).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def backtest(
+    ctx: click.Context,
+    csv_path: Path | None,
+    repo_path: Path | None,
+    since: date | None,
+    until: date | None,
+    labels_path: Path | None,
+    bug_issues_path: Path | None,
+    calibrate: bool,
+    config_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Say how well risk scores rank bug-inducing changes, from a Kamei CSV or a git history.
+
+    The weights are the defaults, or those of the riskbrief.toml --config or
+    RISKBRIEF_CONFIG names.
+    """
+    from data.bug_issues import read_bug_issues
+    from data.evaluation.kamei import backtest as run_backtest
+    from data.evaluation.kamei import read_kamei_csv
+    from data.evaluation.repo_backtest import backtest_repo, read_labels
+
+    if (csv_path is None) == (repo_path is None):
+        raise click.UsageError("give exactly one of --kamei-csv FILE or --repo PATH.")
+    config, weights_from, bugs = _backtest_config(settings_of(ctx), config_path)
+    if csv_path is not None:
+        if since or until or labels_path or bug_issues_path:
+            raise click.UsageError(
+                "--since, --until, --labels and --bug-issues go with --repo, not --kamei-csv."
+            )
+        result = run_backtest(read_kamei_csv(csv_path), calibrate=calibrate, weights=config.weights)
+        name = csv_path.name
+    else:
+        assert repo_path is not None
+        if since is None or until is None:
+            raise click.UsageError("--repo needs both --since and --until (YYYY-MM-DD).")
+        if calibrate:
+            raise click.UsageError("--calibrate works with --kamei-csv only.")
+        labels = read_labels(labels_path) if labels_path is not None else None
+        if bug_issues_path is not None:
+            bugs = read_bug_issues(bug_issues_path)
+        result = backtest_repo(repo_path, since, until, labels, config, bugs.keys)
+        name = f"{repo_path.resolve().name} {since}…{until}"
+    if calibrate:
+        weights_from += ", refitted on the earlier 80%"
+    if as_json:
+        click.echo(json.dumps({**result.to_json(), "weights": weights_from}, sort_keys=True))
+        return
+    click.echo(
+        f"{name}: {result.n} changes, {result.positives} bug-inducing; "
+        f"AUC {result.auc:.3f}, recall at 20% effort {result.recall_at_20pct_effort:.3f}, "
+        f"top-10% lift {result.lift_top_10pct:.2f} (weights: {weights_from})"
+    )
+
+
+def _backtest_config(settings: Settings, path: Path | None) -> tuple[ScoringConfig, str, BugIssues]:
+    """The scorer's config for a backtest, what it came from, and the bug issues.
+
+    Only a file the user named (``--config``, or RISKBRIEF_CONFIG) is read: a
+    riskbrief.toml that happens to lie in the current directory must not change
+    the figures of a backtest that says it used the defaults.
+    """
+    from data.bug_issues import load_bug_issues
+    from data.config import load_org_config
+    from scoring.config import ScoringConfig
+    from scoring.fixes import NO_BUG_ISSUES
+
+    named = path or (settings.config if "config" in settings.model_fields_set else None)
+    if named is None:
+        return ScoringConfig(), "defaults", NO_BUG_ISSUES
+    org = load_org_config(named)
+    weights = "its [scoring.weights]" if org.scoring.weights else "the default weights"
+    config = org.scoring_config()
+    return config, f"{named}: {weights}, time zone {config.timezone}", load_bug_issues(org)

@@ -1,0 +1,86 @@
+"""``riskbrief brief``: the week's briefings written, or sent with ``--send``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli.common import (
+    WeekParam,
+    brief_all,
+    engine_of,
+    settings_of,
+    show,
+)
+from briefing.week import IsoWeek
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["brief"]
+
+
+@click.command()
+@click.option("--subscriber", default=None, help="Only this subscriber (its key).")
+@click.option(
+    "--week", type=WeekParam(), default=None, help="ISO week; default the last complete one."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print and write the briefings without sending (what every run without --send does).",
+)
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Send the last complete week's briefings to Slack and email now, at most once each.",
+)
+@click.pass_context
+def brief(
+    ctx: click.Context,
+    subscriber: str | None,
+    week: IsoWeek | None,
+    out: Path,
+    dry_run: bool,
+    send: bool,
+) -> None:
+    """Build briefings, print the first and write them to files; with --send, deliver them."""
+    from bot.compose import make_narrator
+    from bot.delivery import report_lines, send_now
+    from bot.pipeline import score_all
+    from data.config import load_org_config
+    from data.engine import session_scope
+    from data.org import sync_org
+    from scoring.errors import DeliveryError
+
+    if send and (dry_run or week is not None):
+        given = " and ".join(f for f, on in (("--dry-run", dry_run), ("--week", week)) if on)
+        raise click.UsageError(f"--send delivers the last complete week; drop {given}")
+    settings = settings_of(ctx)
+    org = load_org_config(settings.config)
+    engine = engine_of(settings)
+    if send:
+        with session_scope(engine) as session:
+            sync_org(session, org)
+            score_all(session, org)
+        report = send_now(engine, settings, org, datetime.now(UTC), subscriber)
+        click.echo("\n".join(report_lines(report)))
+        if report.failures:
+            raise DeliveryError(report.failures[0].detail)
+        return
+    with session_scope(engine) as session:
+        sync_org(session, org)
+        score_all(session, org)
+        done = brief_all(
+            session, org, datetime.now(UTC), out, week, subscriber, make_narrator(settings)
+        )
+    show(done, out)

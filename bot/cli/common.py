@@ -1,0 +1,175 @@
+"""What the ``riskbrief`` commands share: one-line errors, option types, the store, briefing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from briefing.week import IsoWeek
+from scoring.errors import NotFoundError, RiskbriefError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from bot.compose import Composed
+    from bot.settings import Settings
+    from briefing.writer import NarrativeLLM
+    from data.config import OrgConfig
+    from data.tables import Subscriber
+
+__all__ = [
+    "DateParam",
+    "OneLineErrors",
+    "WeekParam",
+    "brief_all",
+    "check_week",
+    "end_of_day",
+    "engine_of",
+    "settings_of",
+    "show",
+]
+
+
+class OneLineErrors(click.Group):
+    """Turns riskbrief's own errors into one line on stderr instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RiskbriefError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            # A path the user gave (--out, --path, a clone) that cannot be read or written.
+            if exc.filename is None:
+                raise
+            raise click.ClickException(
+                f"{exc.filename}: {exc.strerror or 'cannot be used'}; "
+                "check the path and that you may write there"
+            ) from None
+
+
+def end_of_day(value: date | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    # The end of the given day, so `--as-of` names the day the briefing is read on.
+    return datetime.combine(value, time(23, 59), tzinfo=UTC)
+
+
+class DateParam(click.ParamType[date]):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a date; use the form 2026-11-23", param, ctx)
+
+
+class WeekParam(click.ParamType[IsoWeek]):
+    name = "YYYY-Www"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> IsoWeek:
+        if isinstance(value, IsoWeek):
+            return value
+        try:
+            return IsoWeek.parse(str(value))
+        except RiskbriefError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    from bot.settings import Settings
+
+    settings = ctx.obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+def engine_of(settings: Settings) -> Engine:
+    from bot.pipeline import ready_engine
+
+    return ready_engine(settings.database_url)
+
+
+def check_week(
+    session: Session, week: IsoWeek, subscribers: list[Subscriber], as_of: datetime
+) -> None:
+    """Refuse a week that is not over for a subscriber, or that ended before any data."""
+    from data.store import first_event_at
+
+    for s in subscribers:
+        last = IsoWeek.last_complete(as_of, s.timezone)
+        if week.monday > last.monday:
+            raise NotFoundError(
+                f"{week.id} is not over yet for {s.key} ({s.timezone}); "
+                f"the last complete week is {last.id}"
+            )
+    first = first_event_at(session)
+    ends = [week.bounds(s.timezone)[1] for s in subscribers]
+    if first is None:
+        raise NotFoundError(
+            f"riskbrief holds no changes, deploys or incidents yet, so {week.id} has nothing to "
+            "brief; check the sources with `riskbrief doctor`"
+        )
+    if subscribers and all(end <= first for end in ends):
+        last = IsoWeek.last_complete(as_of, subscribers[0].timezone)
+        raise NotFoundError(
+            f"{week.id} ended before riskbrief's first data ({first.date().isoformat()}); "
+            f"pick a week from {IsoWeek.of(first.date()).id} to {last.id}"
+        )
+
+
+def brief_all(
+    session: Session,
+    org: OrgConfig,
+    as_of: datetime,
+    out: Path,
+    week: IsoWeek | None = None,
+    only: str | None = None,
+    narrator: NarrativeLLM | None = None,
+) -> list[Composed]:
+    from sqlmodel import col, select
+
+    from bot.compose import compose_all, record, write_files
+    from data.tables import Subscriber
+
+    # In the order riskbrief.toml declares them, so "the first briefing" is the first one there.
+    query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
+    subscribers = list(session.exec(query))
+    if only is not None:
+        subscribers = [s for s in subscribers if s.key == only]
+        if not subscribers:
+            raise NotFoundError(
+                f"no active subscriber {only!r}; use one of the keys in riskbrief.toml"
+            )
+    if week is not None:
+        check_week(session, week, subscribers, as_of)
+    requests = [(s, week or IsoWeek.last_complete(as_of, s.timezone)) for s in subscribers]
+    done = compose_all(session, org, requests, narrator)
+    for composed in done:
+        record(session, composed)
+        write_files(out, composed)
+    return done
+
+
+def show(done: list[Composed], out: Path) -> None:
+    if not done:
+        click.echo("No active subscribers; add [[subscribers]] to riskbrief.toml.")
+        return
+    click.echo(done[0].email.text.rstrip())
+    click.echo("")
+    click.echo(f"Wrote {len(done)} briefing{'' if len(done) == 1 else 's'} to {out}/:")
+    for c in done:
+        click.echo(
+            f"  {c.subscriber.key}: {c.payload.severity_counts.line()} "
+            f"({c.week.id}, {c.payload.scope.label}) → "
+            f"{c.subscriber.key}.slack.json, .email.html, .email.txt"
+        )

@@ -1,0 +1,122 @@
+"""``riskbrief demo``: the sample organisation scored and briefed, with no tokens."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli.common import (
+    DateParam,
+    brief_all,
+    end_of_day,
+    settings_of,
+    show,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+__all__ = ["demo"]
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Where to write the briefings and the demo database.",
+)
+@click.option("--as-of", type=DateParam(), default=None, help="Pretend today is this day.")
+@click.option(
+    "--seed", type=int, default=None, help="Seed of the sample organisation [default: 7]."
+)
+@click.option(
+    "--database-url",
+    default=None,
+    metavar="URL",
+    help="Load the sample into this empty store (postgresql://… or sqlite:///…) instead of "
+    "OUT/demo.db, to try `serve` in its production shape.",
+)
+def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | None) -> None:
+    """Brief the seeded sample organisation: no token or network needed."""
+    import structlog
+
+    from bot.compose import make_narrator
+    from bot.pipeline import score_all
+    from data.engine import make_engine, session_scope, shown_url
+    from data.migrate import upgrade
+    from data.org import sync_org
+    from data.reverts import RevertIncidents
+    from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
+    from data.sync import run_sources
+
+    now = end_of_day(as_of)
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "demo.db"
+    if database_url is None:
+        for stale in (db, db.with_name("demo.db-wal"), db.with_name("demo.db-shm")):
+            stale.unlink(missing_ok=True)
+        engine = make_engine(f"sqlite:///{db}")
+        upgrade(engine)
+    else:
+        engine = make_engine(database_url)
+        upgrade(engine)
+        _refuse_a_used_store(engine)
+    org = sample_org_config()
+    with session_scope(engine) as session:
+        sync_org(session, org)
+        summary = load_sample(
+            session, org, as_of=now.date(), seed=SAMPLE_SEED if seed is None else seed
+        )
+    # The rules `serve` runs after every sync (reverts become incidents), so that
+    # serving the demo's store briefs what the demo briefed.
+    run_sources(engine, org, [RevertIncidents()], printed=True)
+    with session_scope(engine) as session:
+        scored = score_all(session, org)
+        structlog.get_logger("riskbrief").info(
+            "demo.scored", changes=scored.changes, deploys=scored.deploys
+        )
+        # Deterministic unless ANTHROPIC_API_KEY is set.
+        narrator = make_narrator(settings_of(click.get_current_context()))
+        done = brief_all(session, org, now, out, narrator=narrator)
+    engine.dispose()
+    # The organisation beside its store, so `ask` and `serve` can be pointed at both.
+    sample = files("data.sources.sample") / "sample.toml"
+    (out / "riskbrief.toml").write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
+    show(done, out)
+    where = db if database_url is None else shown_url(engine)
+    click.echo(
+        f"Sample organisation: {summary.changes} changes, {summary.deploys} deploys, "
+        f"{summary.incidents} incidents, {summary.first_week}…{summary.last_week}; "
+        f"database {where}."
+    )
+    if database_url is not None:
+        click.echo(
+            f"Serve it: RISKBRIEF_DATABASE_URL='{database_url}' "
+            f"RISKBRIEF_CONFIG={out / 'riskbrief.toml'} riskbrief serve --role scheduler"
+        )
+
+
+def _refuse_a_used_store(engine: Engine) -> None:
+    """Stop before the sample is mixed into a store that already holds an organisation."""
+    from sqlmodel import select
+
+    from data.engine import session_scope, shown_url
+    from data.tables import Change, Subscriber
+
+    with session_scope(engine) as session:
+        used = session.exec(select(Change.id).limit(1)).first() is not None
+        used = used or session.exec(select(Subscriber.id).limit(1)).first() is not None
+    if used:
+        engine.dispose()
+        raise click.ClickException(
+            f"the store at {shown_url(engine)} already holds "
+            "data; `demo --database-url` loads the sample only into an empty database, so "
+            "create a new one (createdb riskbrief_demo) and pass its URL"
+        )

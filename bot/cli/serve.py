@@ -1,0 +1,41 @@
+"""``riskbrief serve``: the Slack app, the scheduler, or both, with their probes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from bot.cli.common import (
+    settings_of,
+)
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = ["serve"]
+
+
+@click.command()
+@click.option(
+    "--host", default=None, help="Address to listen on in HTTP mode (RISKBRIEF_SERVE_HOST)."
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=None, help="Port (RISKBRIEF_SERVE_PORT)."
+)
+@click.option(
+    "--role",
+    type=click.Choice(["all", "web", "scheduler"]),
+    default="all",
+    show_default=True,
+    envvar="RISKBRIEF_SERVE_ROLE",
+    help="all: Slack app and scheduler; web: only the HTTP front (Slack, deploys); "
+    "scheduler: only sync and delivery, no Slack HTTP settings needed (RISKBRIEF_SERVE_ROLE).",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, role: str) -> None:
+    """Run the Slack app and/or the scheduler; /healthz, /readyz and /metrics on every role."""
+    # Imported here: slack_bolt and waitress are only needed by this command.
+    from bot.serve import serve as run_serve
+
+    run_serve(settings_of(ctx), host, port, role)
