@@ -1,0 +1,98 @@
+"""``riskbrief doctor``: is this installation ready? One check per thing it needs.
+
+Each check is a function of the settings and one probe, returning a ``Check``:
+``pass``, ``fail`` (with the fix, in one sentence) or ``skip`` (not configured,
+and not needed). Probes are the one place a check touches the outside world,
+one method each, so the checks are tested with the real clients against local
+fakes and their logic with stubs. Nothing a check says contains a secret: the
+probes never put one in a message and ``render`` redacts what they say anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from bot.doctor.check import MANIFEST_SCOPES, Check
+from bot.doctor.checks import (
+    check_database,
+    check_delivery,
+    check_repositories,
+    check_sources,
+    check_timezones,
+    org_of,
+)
+from bot.doctor.probes import ProbeError, Probes, RateLimit, SlackIdentity
+from bot.doctor.services import (
+    check_anthropic,
+    check_github,
+    check_slack_mode,
+    check_slack_token,
+    check_smtp,
+)
+from bot.logs import Redactor, secret_values
+from bot.settings import Settings
+
+__all__ = [
+    "MANIFEST_SCOPES",
+    "Check",
+    "ProbeError",
+    "Probes",
+    "RateLimit",
+    "SlackIdentity",
+    "check_anthropic",
+    "check_database",
+    "check_github",
+    "check_slack_mode",
+    "check_slack_token",
+    "check_smtp",
+    "check_sources",
+    "check_timezones",
+    "render",
+    "render_json",
+    "run_checks",
+]
+
+
+def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
+    """Every check, in the order a new installation is usually fixed."""
+    p = probes or Probes()
+    org, org_error = org_of(settings)
+    return [
+        check_database(settings),
+        check_sources(settings, org, org_error, p.sources),
+        check_repositories(settings, org, org_error),
+        check_timezones(settings, org, org_error),
+        check_delivery(settings, org, org_error),
+        check_github(settings, p.github),
+        check_slack_token(settings, p.slack),
+        check_slack_mode(settings),
+        check_anthropic(settings, p.anthropic),
+        check_smtp(settings, p.smtp),
+    ]
+
+
+def _redactor(settings: Settings) -> Redactor:
+    return Redactor(secret_values(settings))
+
+
+def render(checks: Sequence[Check], settings: Settings) -> str:
+    """One line per check and a summary line, every secret redacted."""
+    redactor = _redactor(settings)
+    lines = [redactor.redact(c.line()) for c in checks]
+    failed = sum(c.status == "fail" for c in checks)
+    skipped = sum(c.status == "skip" for c in checks)
+    passed = len(checks) - failed - skipped
+    lines.append(f"{passed} passed, {failed} failed, {skipped} skipped.")
+    return "\n".join(lines)
+
+
+def render_json(checks: Sequence[Check], settings: Settings) -> str:
+    """``{"ok": …, "checks": [{name, status, detail, fix}, …]}``, every secret redacted."""
+    redactor = _redactor(settings)
+    body = {
+        "ok": all(c.status != "fail" for c in checks),
+        "checks": [redactor.value(asdict(c)) for c in checks],
+    }
+    return json.dumps(body, sort_keys=True)

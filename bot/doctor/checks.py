@@ -1,0 +1,249 @@
+"""Doctor checks of this installation itself: the store, riskbrief.toml, clones and sources."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, col, select
+
+from bot.doctor.check import Check, failed, passed, skipped
+from bot.doctor.probes import (
+    SourcesProbe,
+    source_names,
+)
+from bot.settings import Settings
+from data.config import OrgConfig, load_org_config
+from data.engine import make_engine
+from data.migrate import current_revision, head_revision
+from data.sources.github.deploys import github_repositories
+from scoring.errors import RiskbriefError
+
+__all__ = [
+    "check_database",
+    "check_delivery",
+    "check_repositories",
+    "check_sources",
+    "check_timezones",
+    "org_of",
+]
+
+
+def _sqlite_file(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def check_database(settings: Settings) -> Check:
+    """The store answers and is migrated to the newest schema."""
+    name = "database"
+    try:
+        shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return failed(
+            name,
+            "RISKBRIEF_DATABASE_URL is not a database URL.",
+            "set it to sqlite:///riskbrief.db or postgresql://user@host/db.",
+        )
+    path = _sqlite_file(settings.database_url)
+    if path is not None and not path.exists():
+        # Connecting would create an empty file; say what is missing instead.
+        return failed(
+            name,
+            f"there is no database at {path}.",
+            "run `riskbrief db upgrade` to create it, or point RISKBRIEF_DATABASE_URL at yours.",
+        )
+    engine = make_engine(settings.database_url)
+    try:
+        current = current_revision(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        reason = type(getattr(exc, "orig", None) or exc).__name__
+        return failed(
+            name,
+            f"cannot reach the database at {shown} ({reason}).",
+            "check RISKBRIEF_DATABASE_URL and that the database server is running.",
+        )
+    finally:
+        engine.dispose()
+    head = head_revision()
+    if current != head:
+        state = "was never migrated" if current is None else f"is at revision {current}"
+        return failed(
+            name,
+            f"{shown} {state}, not {head}.",
+            "run `riskbrief db upgrade`.",
+        )
+    return passed(name, f"{shown} answers and is at the newest schema ({head}).")
+
+
+def _zone_ok(zone: str) -> bool:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def check_timezones(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
+    """Every subscriber, in riskbrief.toml and in the store, has a valid IANA time zone."""
+    name = "time zones"
+    if org_error is not None:
+        return failed(name, org_error, f"correct {settings.config} as the sentence says.")
+    assert org is not None
+    # One subscriber is one zone: riskbrief.toml's own, else the one stored for a
+    # subscriber who joined through Slack.
+    zones = {key: ("store", zone) for key, zone in _stored_zones(settings).items()}
+    zones.update({s.key: ("riskbrief.toml", s.timezone) for s in org.subscribers})
+    bad = sorted(
+        f"{where} {key} ({zone!r})" for key, (where, zone) in zones.items() if not _zone_ok(zone)
+    )
+    if bad:
+        return failed(
+            name,
+            f"not an IANA time zone: {', '.join(bad)}.",
+            "use a zone such as Europe/Berlin or America/New_York (in riskbrief.toml, or "
+            "with /risk settings for a subscriber who joined through Slack).",
+        )
+    if not zones:
+        return skipped(name, "no subscribers yet; add [[subscribers]] to riskbrief.toml.")
+    if len(zones) == 1:
+        return passed(name, "the subscriber's time zone is valid.")
+    return passed(name, f"all {len(zones)} subscribers' time zones are valid.")
+
+
+def _not_a_clone(path: Path) -> str | None:
+    """Why ``path`` is not a git clone riskbrief can read, or ``None`` when it is one."""
+    if not path.exists():
+        return "does not exist"
+    if not path.is_dir():
+        return "is not a directory"
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "--git-dir"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "could not be read with git"
+    return None if done.returncode == 0 else "is not a git clone"
+
+
+def check_repositories(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
+    """Every [[repositories]] entry is read by something: a clone that exists, or GitHub."""
+    name = "repositories"
+    if org_error is not None:
+        return failed(name, org_error, f"correct {settings.config} as the sentence says.")
+    assert org is not None
+    if not org.repositories:
+        return skipped(name, "riskbrief.toml lists no [[repositories]].")
+    github = org.sources.github
+    on_github = set(github_repositories(org, github)) if github is not None else set()
+    for repo in org.repositories:
+        if repo.path is not None:
+            why = _not_a_clone(Path(repo.path).expanduser())
+            if why is not None:
+                return failed(
+                    name,
+                    f"{repo.name}: its path {repo.path} {why}.",
+                    f"set path in {settings.config} to a local git clone of {repo.name}.",
+                )
+        elif repo.name not in on_github:
+            return failed(
+                name,
+                f"{repo.name} has no path and GitHub is not configured, so nothing reads it.",
+                f"set path to a local clone, or add [sources.github] to {settings.config} "
+                "and set GITHUB_TOKEN.",
+            )
+    n = len(org.repositories)
+    return passed(name, f"{'the repository' if n == 1 else f'all {n} repositories'} can be read.")
+
+
+def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
+    """Every subscriber in riskbrief.toml has a way out that is configured."""
+    name = "delivery"
+    if org_error is not None:
+        return failed(name, org_error, f"correct {settings.config} as the sentence says.")
+    assert org is not None
+    if not org.subscribers:
+        return skipped(name, "no subscribers yet; add [[subscribers]] to riskbrief.toml.")
+    slack = settings.slack_bot_token is not None
+    email = settings.smtp_host is not None and settings.smtp_from is not None
+    if not slack and not email:
+        return skipped(
+            name, "neither Slack nor SMTP is set up: briefings are only written to files."
+        )
+    for sub in org.subscribers:
+        if (sub.slack_user_id or settings.slack_channel) and slack:
+            continue
+        if sub.email and email:
+            continue
+        wants = "Slack (SLACK_BOT_TOKEN)" if sub.slack_user_id else ""
+        if sub.email:
+            wants = " or ".join(
+                w for w in (wants, "email (RISKBRIEF_SMTP_HOST and RISKBRIEF_SMTP_FROM)") if w
+            )
+        return failed(
+            name,
+            f"subscriber {sub.key} would get nothing: {wants} is not set.",
+            f"set {wants}, or give {sub.key} a slack_user_id or email that is configured.",
+        )
+    n = len(org.subscribers)
+    return passed(name, f"{'the subscriber' if n == 1 else f'all {n} subscribers'} can be reached.")
+
+
+def _stored_zones(settings: Settings) -> dict[str, str]:
+    """Active subscribers' zones in the store; empty when the store is not ready."""
+    from data.tables import Subscriber
+
+    path = _sqlite_file(settings.database_url)
+    if path is not None and not path.exists():
+        return {}
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            rows = session.exec(select(Subscriber).where(col(Subscriber.active)))
+            return {row.key: row.timezone for row in rows}
+    except sa.exc.SQLAlchemyError:
+        return {}  # the database check says why
+    finally:
+        engine.dispose()
+
+
+def check_sources(
+    settings: Settings,
+    org: OrgConfig | None,
+    org_error: str | None,
+    names: SourcesProbe | None = None,
+) -> Check:
+    """Which sources `riskbrief sync` would run, or the credential one of them lacks."""
+    name = "sources"
+    if org_error is not None:
+        return failed(name, org_error, f"correct {settings.config} as the sentence says.")
+    assert org is not None
+    try:
+        found = (names or source_names)(settings, org)
+    except RiskbriefError as exc:
+        return failed(name, str(exc), "set what the sentence names, or remove that source.")
+    if not found:
+        return skipped(
+            name,
+            "riskbrief.toml configures no source; add [[repositories]] with a path or "
+            "[sources.github] to sync.",
+        )
+    return passed(name, f"`riskbrief sync` would run {len(found)}: {', '.join(found)}.")
+
+
+def org_of(settings: Settings) -> tuple[OrgConfig | None, str | None]:
+    try:
+        return load_org_config(settings.config), None
+    except RiskbriefError as exc:
+        return None, str(exc)
