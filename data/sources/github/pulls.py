@@ -59,11 +59,7 @@ answers with missing or malformed fields is logged and skipped.
 
 from __future__ import annotations
 
-import json
-import re
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -75,21 +71,28 @@ from data.sources.github.client import GitHubClient, GitHubUnavailable
 from data.sources.github.graphql_queries import (
     Part,
     build_query,
-    label_continuation,
-    label_sweep,
     more_of_pull,
     pull_by_number,
     pull_page,
     query_cost,
     spare_requests,
 )
-from data.sources.records import ChangeRecord, FileRecord, ReviewRecord
-from data.sources.times import TimeFormatError, parse_time
+from data.sources.github.pull_cursor import PullCursor
+from data.sources.github.pull_labels import LabelReader
+from data.sources.github.pull_records import (
+    MalformedPull,
+    OwnersOf,
+    Page,
+    PullDraft,
+    field_of,
+    parse_pull,
+    pull_draft,
+    pull_time,
+)
+from data.sources.records import ChangeRecord
 from data.sync import Cursor, SyncRun
 from data.tables import utcnow
-from scoring.authorship import agent_in_message
 from scoring.errors import SourceError
-from scoring.facts import ReviewState
 
 __all__ = ["CURSOR_SOURCE", "GitHubPullsSource", "OwnersOf", "parse_pull"]
 
@@ -98,7 +101,6 @@ log = structlog.get_logger(__name__)
 # The sync_state row of this source is (CURSOR_SOURCE, "owner/repo").
 CURSOR_SOURCE = "github-pulls"
 
-OwnersOf = Callable[[str, datetime], tuple[str, ...] | None]
 
 # The largest page whose query still costs 1 point: 1 + 2 × 74 = 149 requests.
 _MAX_PAGE = 74
@@ -107,361 +109,9 @@ _SWEEP_PAGE = 50
 _MAX_BATCH = 149
 # Follow-ups (next pages of files or reviews) a page query carries, shrinking by one PR per two.
 _CARRY = 48
-# A label sweep narrower than this is not worth a query's spare room.
-_MIN_SWEEP = 10
-
-_CHANGE_TYPES = {
-    "ADDED": "added",
-    "DELETED": "deleted",
-    "RENAMED": "renamed",
-    "COPIED": "copied",
-    "MODIFIED": "modified",
-    # A file whose type changed (a file becoming a symlink) is a modification to us.
-    "CHANGED": "modified",
-}
-_REVIEW_STATES = frozenset(ReviewState)
-_REVERT_BRANCH = re.compile(r"^revert-(\d+)-")
-_REVERTS_BODY = re.compile(r"^\s*Reverts\s+([\w.-]+/[\w.-]+)#(\d+)\b", re.MULTILINE)
-_REVERT_TITLE = re.compile(r'^\s*Revert\s+"', re.IGNORECASE)
-_HOTFIX = re.compile(r"hot[-_ ]?fix", re.IGNORECASE)
-_TRAILER = re.compile(r"^\s*Co-authored-by:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
-_GHOST = "ghost"  # GitHub's name for a deleted account
-
-
-class _Malformed(ValueError):
-    """A pull request in GitHub's answer lacks a field or has one of the wrong kind."""
-
-
-# -- parsing -----------------------------------------------------------------
-
-
-def _field(obj: Any, key: str, kind: type | tuple[type, ...]) -> Any:
-    if not isinstance(obj, dict) or key not in obj:
-        raise _Malformed(f"no {key}")
-    value = obj[key]
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise _Malformed(f"{key} is {type(value).__name__}")
-    return value
-
-
-def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
-    value = obj.get(key)
-    return value if isinstance(value, str) else None
-
-
-def _is_bot(actor: Any) -> bool:
-    """True for an app account, whose GraphQL login lacks the ``[bot]`` REST shows."""
-    return isinstance(actor, dict) and actor.get("__typename") == "Bot"
-
-
-def _login(actor: Any) -> str | None:
-    if isinstance(actor, dict) and isinstance(actor.get("login"), str):
-        return str(actor["login"])
-    return None
-
-
-def _time(value: Any, key: str) -> datetime:
-    try:
-        return parse_time(value, key)
-    except TimeFormatError as exc:
-        raise _Malformed(str(exc)) from None
-
-
-@dataclass(frozen=True, slots=True)
-class _Page:
-    """One page of a connection: its nodes and the cursor of its next page, if any."""
-
-    nodes: tuple[Any, ...]
-    next_after: str | None
-
-    @staticmethod
-    def of(conn: Any, key: str) -> _Page:
-        if not isinstance(conn, dict):
-            raise _Malformed(f"no {key}")
-        info = _field(conn, "pageInfo", dict)
-        nodes = _field(conn, "nodes", list)
-        more = info.get("hasNextPage") is True
-        after = info.get("endCursor")
-        if more and not isinstance(after, str):
-            raise _Malformed(f"{key} has a next page without a cursor")
-        return _Page(tuple(nodes), after if more else None)
-
-
-def _file(node: Any) -> FileRecord:
-    kind = _field(node, "changeType", str)
-    return FileRecord(
-        path=_field(node, "path", str),
-        added=_field(node, "additions", int),
-        deleted=_field(node, "deletions", int),
-        change_type=_CHANGE_TYPES.get(kind.upper(), "modified"),
-    )
-
-
-def _review(node: Any) -> ReviewRecord | None:
-    state = _field(node, "state", str).lower()
-    submitted = node.get("submittedAt")
-    # A pending review has no submission time and is not a review yet.
-    if state not in _REVIEW_STATES or submitted is None:
-        return None
-    author = node.get("author")
-    return ReviewRecord(
-        reviewer=_login(author) or _GHOST,
-        state=state,
-        submitted_at=_time(submitted, "submittedAt"),
-        reviewer_is_bot=_is_bot(author),
-    )
-
-
-@dataclass(slots=True)
-class _Draft:
-    """A pull request read so far: its files and reviews may still have pages to come."""
-
-    number: int
-    updated_at: datetime
-    node: dict[str, Any]
-    files: list[FileRecord]
-    reviews: list[ReviewRecord]
-    files_after: str | None
-    reviews_after: str | None
-
-    @property
-    def complete(self) -> bool:
-        return self.files_after is None and self.reviews_after is None
-
-    def add(self, connection: str, conn: Any) -> None:
-        page = _Page.of(conn, connection)
-        if connection == "files":
-            self.files.extend(_file(n) for n in page.nodes)
-            self.files_after = page.next_after
-        else:
-            self.reviews.extend(r for r in map(_review, page.nodes) if r is not None)
-            self.reviews_after = page.next_after
-
-
-def _draft(node: Any) -> _Draft:
-    if not isinstance(node, dict):
-        raise _Malformed("the pull request is null")
-    number = _field(node, "number", int)
-    updated = _time(node.get("updatedAt"), "updatedAt")
-    _time(node.get("mergedAt"), "mergedAt")
-    _field(node, "title", str)
-    draft = _Draft(number, updated, node, [], [], None, None)
-    draft.add("files", node.get("files"))
-    draft.add("reviews", node.get("reviews"))
-    return draft
-
-
-def _co_authors(*texts: str | None) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for text in texts:
-        for match in _TRAILER.finditer(text or ""):
-            seen.setdefault(match.group(1), None)
-    return tuple(seen)
-
-
-def parse_pull(
-    node: Mapping[str, Any],
-    repository: str,
-    *,
-    files: Sequence[FileRecord],
-    reviews: Sequence[ReviewRecord],
-    labels: Sequence[str] = (),
-    owners_of: OwnersOf | None = None,
-) -> ChangeRecord:
-    """A ``ChangeRecord`` of one pull request node as ``PullFields`` selects it.
-
-    Raises ``ValueError`` naming the first field that is missing or malformed.
-    """
-    number = _field(node, "number", int)
-    title = _field(node, "title", str)
-    merged_at = _time(node.get("mergedAt"), "mergedAt")
-    created = node.get("createdAt")
-    opened_at = _time(created, "createdAt") if created is not None else None
-    head = _opt_str(node, "headRefName")
-    body = _opt_str(node, "body")
-    author = node.get("author")
-    raw_commit = node.get("mergeCommit")
-    merge_commit: Mapping[str, Any] = raw_commit if isinstance(raw_commit, dict) else {}
-    rollup = node.get("statusCheckRollup")
-    ci = rollup.get("state") if isinstance(rollup, dict) else None
-    comments = node.get("totalCommentsCount")
-
-    reverts_key: str | None = None
-    branch_match = _REVERT_BRANCH.match(head or "")
-    body_match = _REVERTS_BODY.search(body or "")
-    if branch_match:
-        reverts_key = f"{repository}#{branch_match.group(1)}"
-    elif body_match:
-        reverts_key = f"{body_match.group(1)}#{body_match.group(2)}"
-    is_revert = reverts_key is not None or bool(_REVERT_TITLE.match(title))
-    is_hotfix = any(_HOTFIX.search(text) for text in (*labels, head or "", title))
-
-    if owners_of is not None:
-        files = [
-            FileRecord(f.path, f.added, f.deleted, f.change_type, owners_of(f.path, merged_at))
-            for f in files
-        ]
-    return ChangeRecord(
-        key=f"{repository}#{number}",
-        repository=repository,
-        author=_login(author) or _GHOST,
-        merged_at=merged_at,
-        title=title,
-        number=number,
-        sha=_opt_str(merge_commit, "oid"),
-        body=body,
-        url=_opt_str(node, "url"),
-        author_is_bot=_is_bot(author),
-        merged_by=_login(node.get("mergedBy")),
-        opened_at=opened_at,
-        base_branch=_opt_str(node, "baseRefName"),
-        head_branch=head,
-        labels=tuple(labels),
-        files=tuple(files),
-        reviews=tuple(reviews),
-        review_comments=comments if isinstance(comments, int) else None,
-        co_authors=_co_authors(_opt_str(merge_commit, "message"), body),
-        # A squash message keeps every commit's trailers; Claude Code also signs the PR body.
-        made_by_agent=any(
-            agent_in_message(text or "") is not None
-            for text in (_opt_str(merge_commit, "message"), body)
-        ),
-        ci_status=ci.lower() if isinstance(ci, str) else None,
-        is_revert=is_revert,
-        is_hotfix=is_hotfix,
-        reverts_key=reverts_key,
-    )
 
 
 # -- labels, read label-first ------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Track:
-    """How far one label's merged pull requests (newest updates first) have been read."""
-
-    name: str
-    after: str | None = None
-    more: bool = True
-    oldest: datetime | None = None
-
-
-@dataclass(slots=True)
-class _Labels:
-    """Which labels each pull request carries, learnt from the labels' side."""
-
-    tracks: dict[str, _Track] = field(default_factory=dict)
-    sweep_after: str | None = None
-    swept: bool = False
-    of_pull: defaultdict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
-
-    def known_down_to(self, when: datetime) -> bool:
-        """Every label of every pull request updated at ``when`` or later is known."""
-        return self.swept and not any(self._behind(t, when) for t in self.tracks.values())
-
-    @staticmethod
-    def _behind(track: _Track, when: datetime) -> bool:
-        return track.more and (track.oldest is None or track.oldest >= when)
-
-    def work(self, budget: int, floor: datetime) -> list[Part]:
-        """Label reading within ``budget`` requests, for pull requests updated since ``floor``."""
-        parts: list[Part] = []
-        if not self.swept and budget >= 1 + _MIN_SWEEP:
-            size = min(100, budget - 1)
-            parts.append(label_sweep(size, self.sweep_after))
-            budget -= 1 + size
-        behind = [t for t in self.tracks.values() if self._behind(t, floor)]
-        for i, track in enumerate(behind[: max(0, budget)]):
-            parts.append(label_continuation(i, track.name, track.after))
-        return parts
-
-    def absorb(self, parts: Sequence[Part], repository: Mapping[str, Any]) -> None:
-        """Take in what GitHub answered for ``parts``."""
-        for part in parts:
-            answer = repository.get(part.alias)
-            try:
-                if part.alias == "sweep":
-                    self._sweep(answer)
-                elif part.alias.startswith("l"):
-                    self._continue(str(part.variables[f"{part.alias}n"]), answer)
-            except _Malformed as exc:
-                # Labels are a nicety; a broken answer about them must not stop the sync.
-                log.warning("github_labels_malformed", part=part.alias, reason=str(exc))
-                if part.alias == "sweep":
-                    self.swept = True
-                else:
-                    self.tracks[str(part.variables[f"{part.alias}n"])].more = False
-
-    def _sweep(self, answer: Any) -> None:
-        page = _Page.of(answer, "labels")
-        for node in page.nodes:
-            name = _field(node, "name", str)
-            track = self.tracks.setdefault(name, _Track(name))
-            self._pulls(track, node.get("pullRequests"))
-        self.sweep_after = page.next_after
-        self.swept = page.next_after is None
-
-    def _continue(self, name: str, answer: Any) -> None:
-        track = self.tracks[name]
-        if answer is None:  # the label was deleted since the sweep
-            track.more = False
-            return
-        self._pulls(track, _field(answer, "pullRequests", dict))
-
-    def _pulls(self, track: _Track, conn: Any) -> None:
-        page = _Page.of(conn, "pullRequests")
-        for node in page.nodes:
-            self.of_pull[_field(node, "number", int)].add(track.name)
-            track.oldest = _time(node.get("updatedAt"), "updatedAt")
-        track.after = page.next_after
-        track.more = page.next_after is not None
-
-
-# -- the cursor --------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Progress:
-    """A run in progress: where it goes on, where it stops, and its watermark-to-be.
-
-    ``pending`` are pull requests read but not yet written (their files or
-    reviews go on); a resumed run reads them again by number.
-    """
-
-    after: str | None
-    stop: datetime
-    newest: datetime | None
-    pending: tuple[int, ...] = ()
-
-    def encode(self) -> str:
-        return json.dumps(
-            {
-                "after": self.after,
-                "stop": self.stop.isoformat(),
-                "newest": self.newest.isoformat() if self.newest else None,
-                "pending": list(self.pending),
-            }
-        )
-
-    @staticmethod
-    def decode(text: str | None) -> _Progress | None:
-        if not text:
-            return None
-        try:
-            raw = json.loads(text)
-            newest = raw.get("newest")
-            return _Progress(
-                after=raw.get("after"),
-                stop=datetime.fromisoformat(raw["stop"]),
-                newest=datetime.fromisoformat(newest) if newest else None,
-                pending=tuple(int(n) for n in raw.get("pending") or ()),
-            )
-        except (ValueError, TypeError, KeyError, AttributeError):
-            log.warning("github_cursor_unreadable", cursor=text[:80])
-            return None
-
-
-# -- the source --------------------------------------------------------------
 
 
 class GitHubPullsSource:
@@ -535,7 +185,7 @@ class GitHubPullsSource:
             "even one at a time; the next sync resumes from the last checkpoint."
         )
 
-    def _follow_ups(self, drafts: Sequence[_Draft]) -> list[Part]:
+    def _follow_ups(self, drafts: Sequence[PullDraft]) -> list[Part]:
         parts: list[Part] = []
         for d in drafts:
             if d.files_after is not None:
@@ -545,7 +195,7 @@ class GitHubPullsSource:
         return parts
 
     def _take_follow_ups(
-        self, parts: Sequence[Part], repository: Mapping[str, Any], waiting: list[_Draft]
+        self, parts: Sequence[Part], repository: Mapping[str, Any], waiting: list[PullDraft]
     ) -> None:
         """Add the answers to ``parts`` to their drafts; drop a draft whose answer is broken."""
         by_number = {d.number: d for d in waiting}
@@ -555,9 +205,9 @@ class GitHubPullsSource:
             connection = "files" if part.alias.startswith("f") else "reviews"
             try:
                 by_number[number].add(
-                    connection, _field(repository.get(part.alias), connection, dict)
+                    connection, field_of(repository.get(part.alias), connection, dict)
                 )
-            except _Malformed as exc:
+            except MalformedPull as exc:
                 log.warning("github_pr_skipped", pr=f"{self.repository}#{number}", reason=str(exc))
                 broken.add(number)
         if broken:
@@ -565,8 +215,8 @@ class GitHubPullsSource:
             waiting[:] = [d for d in waiting if d.number not in broken]
 
     def _fetch_page(
-        self, after: str | None, labels: _Labels, stop: datetime, waiting: list[_Draft]
-    ) -> _Page:
+        self, after: str | None, labels: LabelReader, stop: datetime, waiting: list[PullDraft]
+    ) -> Page:
         """One page of pull requests, its size halved while GitHub cannot answer it.
 
         The query also carries the next pages of the ``waiting`` drafts' files
@@ -592,8 +242,8 @@ class GitHubPullsSource:
             self._take_follow_ups(follow, repository, waiting)
             labels.absorb(extras, repository)
             try:
-                return _Page.of(repository.get("pulls"), "pullRequests")
-            except _Malformed as exc:
+                return Page.of(repository.get("pulls"), "pullRequests")
+            except MalformedPull as exc:
                 raise SourceError(
                     f"GitHub's page of pull requests of {self.repository} is malformed ({exc}); "
                     "the next sync retries."
@@ -625,7 +275,7 @@ class GitHubPullsSource:
             self._batch = min(_MAX_BATCH, self._batch * 2)
         return answers
 
-    def _finish(self, waiting: list[_Draft]) -> None:
+    def _finish(self, waiting: list[PullDraft]) -> None:
         """Read the rest of the waiting drafts' files and reviews in queries of their own."""
         while True:
             parts = self._follow_ups(waiting)
@@ -633,23 +283,23 @@ class GitHubPullsSource:
                 return
             self._take_follow_ups(parts, self._batches(parts, "More"), waiting)
 
-    def _refetch(self, numbers: Sequence[int]) -> list[_Draft]:
+    def _refetch(self, numbers: Sequence[int]) -> list[PullDraft]:
         """Pull requests a crashed run had read but not written, read again by number."""
         if not numbers:
             return []
         parts = [pull_by_number(i, n) for i, n in enumerate(numbers)]
         answers = self._batches(parts, "Again")
-        drafts: list[_Draft] = []
+        drafts: list[PullDraft] = []
         for part in parts:
             try:
-                drafts.append(_draft(answers.get(part.alias)))
-            except _Malformed as exc:
+                drafts.append(pull_draft(answers.get(part.alias)))
+            except MalformedPull as exc:
                 number = part.variables[f"{part.alias}n"]
                 log.warning("github_pr_skipped", pr=f"{self.repository}#{number}", reason=str(exc))
                 self._dropped += 1
         return drafts
 
-    def _labels_down_to(self, labels: _Labels, oldest: datetime | None) -> None:
+    def _labels_down_to(self, labels: LabelReader, oldest: datetime | None) -> None:
         while oldest is not None and not labels.known_down_to(oldest):
             extras = labels.work(spare_requests(0), oldest)
             if not extras:
@@ -658,8 +308,8 @@ class GitHubPullsSource:
 
     # -- the sync ----------------------------------------------------------
 
-    def _start(self, saved: Cursor) -> _Progress:
-        resumed = _Progress.decode(saved.cursor)
+    def _start(self, saved: Cursor) -> PullCursor:
+        resumed = PullCursor.decode(saved.cursor)
         if resumed is not None:
             log.info("github_sync_resumed", repository=self.repository, stop=str(resumed.stop))
             return resumed
@@ -669,7 +319,7 @@ class GitHubPullsSource:
             stop = _since_date(self.config.since)
         else:
             stop = self._clock() - timedelta(days=self.first_sync_days)
-        return _Progress(after=None, stop=stop, newest=None)
+        return PullCursor(after=None, stop=stop, newest=None)
 
     def sync(self, run: SyncRun) -> None:
         """Read merged pull requests updated since the watermark, checkpointing each page.
@@ -680,7 +330,7 @@ class GitHubPullsSource:
         """
         saved = run.cursor(CURSOR_SOURCE, self.repository)
         progress = self._start(saved)
-        labels = _Labels()
+        labels = LabelReader()
         self._dropped = 0
         waiting = self._refetch(progress.pending)
         first_page = progress.after is None and progress.newest is None
@@ -696,8 +346,8 @@ class GitHubPullsSource:
                     reached_stop = True
                     continue
                 try:
-                    waiting.append(_draft(node))
-                except _Malformed as exc:
+                    waiting.append(pull_draft(node))
+                except MalformedPull as exc:
                     self._dropped += 1
                     log.warning(
                         "github_pr_skipped", pr=_pr_name(self.repository, node), reason=str(exc)
@@ -710,7 +360,7 @@ class GitHubPullsSource:
             waiting = [d for d in waiting if not d.complete]
             self._labels_down_to(labels, min((d.updated_at for d in ready), default=None))
             records = self._records(ready, labels)
-            progress = _Progress(
+            progress = PullCursor(
                 page.next_after, progress.stop, newest, tuple(d.number for d in waiting)
             )
             cursor = (
@@ -732,7 +382,7 @@ class GitHubPullsSource:
                 )
                 return
 
-    def _records(self, drafts: list[_Draft], labels: _Labels) -> list[ChangeRecord]:
+    def _records(self, drafts: list[PullDraft], labels: LabelReader) -> list[ChangeRecord]:
         records: list[ChangeRecord] = []
         for d in drafts:
             try:
@@ -746,7 +396,7 @@ class GitHubPullsSource:
                         owners_of=self.owners_of,
                     )
                 )
-            except _Malformed as exc:
+            except MalformedPull as exc:
                 self._dropped += 1
                 log.warning(
                     "github_pr_skipped", pr=f"{self.repository}#{d.number}", reason=str(exc)
@@ -761,8 +411,8 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
 
 def _updated_at(node: Any) -> datetime | None:
     try:
-        return _time(node.get("updatedAt") if isinstance(node, dict) else None, "updatedAt")
-    except _Malformed:
+        return pull_time(node.get("updatedAt") if isinstance(node, dict) else None, "updatedAt")
+    except MalformedPull:
         return None
 
 
