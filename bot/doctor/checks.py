@@ -19,7 +19,7 @@ from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
 from data.engine import make_engine
 from data.migrate import current_revision, head_revision
-from data.sources.github.deploys import github_repositories
+from data.sources.github.deploy_rules import github_repositories
 from scoring.errors import RiskbriefError
 
 __all__ = [

@@ -28,7 +28,7 @@ import structlog
 from data.config import OrgConfig
 from data.source_config import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
-from data.sources.github.deploys import (
+from data.sources.github.deploy_rules import (
     Clock,
     first_sync_start,
     github_repositories,
