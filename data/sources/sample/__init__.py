@@ -30,14 +30,22 @@ those zones' week boundaries.
 The package is cut by concept: ``people`` and ``codebase`` are Acme itself,
 ``plan`` and ``schedule`` the shape and fixed timetable of the history,
 ``draws``, ``traffic``, ``stories`` and ``planner`` draw it from the seed, and
-``loader`` writes it to the store, turning ``clock`` minutes into dates.
+``loader`` turns it into the records a source reports (``clock`` minutes into dates)
+and loads them through the ingest every source uses.
 """
 
 from __future__ import annotations
 
 from data.sources.sample.clock import SAMPLE_WEEKS, sample_week_starts
 from data.sources.sample.codebase import SAMPLE_REPOSITORY
-from data.sources.sample.loader import SAMPLE_SEED, SampleSummary, load_sample, sample_org_config
+from data.sources.sample.loader import (
+    SAMPLE_SEED,
+    SampleRecords,
+    SampleSummary,
+    load_sample,
+    sample_org_config,
+    sample_records,
+)
 from data.sources.sample.people import SAMPLE_AGENTS
 
 __all__ = [
@@ -45,8 +53,10 @@ __all__ = [
     "SAMPLE_REPOSITORY",
     "SAMPLE_SEED",
     "SAMPLE_WEEKS",
+    "SampleRecords",
     "SampleSummary",
     "load_sample",
     "sample_org_config",
+    "sample_records",
     "sample_week_starts",
 ]

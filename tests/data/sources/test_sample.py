@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from briefing.week import IsoWeek
 from data.config import DEFAULT_AGENT_LOGINS
 from data.engine import make_engine, session_scope
+from data.ingest import Ingest
 from data.migrate import upgrade
 from data.org import sync_org
 from data.sources.sample import (
@@ -21,6 +22,7 @@ from data.sources.sample import (
     SAMPLE_WEEKS,
     load_sample,
     sample_org_config,
+    sample_records,
     sample_week_starts,
 )
 from data.store import load_deploys
@@ -40,6 +42,7 @@ from scoring import Card, CardKind, Severity, aggregate, build_cards
 from scoring.cards import FactKey
 from scoring.errors import StoreError
 from tests.data.sources.conftest import AS_OF, LoadedSample
+from tests.samples import SampleTemplate
 
 _UTC = "UTC"
 
@@ -472,3 +475,21 @@ def test_loading_twice_is_refused(tmp_path: Path) -> None:
     with session_scope(engine) as session, pytest.raises(StoreError, match="empty database"):
         load_sample(session, org, as_of=date(2026, 6, 1))
     engine.dispose()
+
+
+def test_the_sample_goes_through_the_ingest_of_every_source(
+    scored_sample: SampleTemplate, tmp_path: Path
+) -> None:
+    """The sample's records, read again as a source would on its next sync, change nothing."""
+    loaded = scored_sample.copy(tmp_path / "again.db")
+    records = sample_records(loaded.as_of)
+    assert len(records.changes) == loaded.summary.changes
+    with session_scope(loaded.engine) as session:
+        ingest = Ingest(session, loaded.org)
+        tallies = [
+            ingest.changes(records.changes),
+            ingest.deploys(records.deploys),
+            ingest.incidents(records.incidents),
+        ]
+    loaded.engine.dispose()
+    assert [(t.added, t.updated, t.skipped) for t in tallies] == [(0, 0, 0)] * 3
