@@ -18,7 +18,7 @@ from anthropic.types import AssistantMessageParam, MessageParam, TextBlockParam,
 
 from briefing.narrative import NarrativeUsage
 from briefing.prompt import DEFAULT_MODEL, MAX_OUTPUT_TOKENS, NarrativeDraft, Turn
-from briefing.writer import Draft, LLMUnavailable
+from briefing.writer import LLMAnswer, LLMUnavailable
 
 __all__ = ["CACHE_MINIMUM_TOKENS", "DEFAULT_MODEL", "ClaudeNarrator", "cache_minimum"]
 
@@ -163,7 +163,7 @@ class ClaudeNarrator:
         self._down_until = self._clock() + self._cool_down
         return LLMUnavailable(reason)
 
-    def draft(self, system: str, turns: Sequence[Turn]) -> Draft:
+    def draft(self, system: str, turns: Sequence[Turn]) -> LLMAnswer:
         """Claude's answer to ``turns``; ``LLMUnavailable`` when it gives none."""
         # A capture per call, on a copy of the client sharing its connection pool,
         # so that concurrent briefings never read each other's answers.
@@ -187,7 +187,7 @@ class ClaudeNarrator:
                 output_format=NarrativeDraft,
             )
         except pydantic.ValidationError as exc:
-            return Draft(
+            return LLMAnswer(
                 model=self.model,
                 text=_text(capture.body),
                 output=None,
@@ -211,10 +211,10 @@ class ClaudeNarrator:
         except (ValueError, TypeError, AttributeError) as exc:
             raise LLMUnavailable(f"malformed answer ({type(exc).__name__})") from None
 
-    def _draft_of(self, message: Any) -> Draft:
+    def _draft_of(self, message: Any) -> LLMAnswer:
         usage = message.usage
         output = message.parsed_output
-        return Draft(
+        return LLMAnswer(
             model=self.model,
             text="".join(b.text for b in message.content if b.type == "text"),
             output=output,

@@ -23,10 +23,10 @@ from briefing.prompt import SYSTEM_PROMPT, NarrativeDraft, Turn, first_turns, re
 
 __all__ = [
     "PRICES",
-    "Draft",
+    "LLMAnswer",
     "LLMUnavailable",
     "NarrativeLLM",
-    "Outcome",
+    "NarrativeOutcome",
     "Price",
     "WrittenNarrative",
     "estimate_cost_usd",
@@ -35,7 +35,7 @@ __all__ = [
 
 log = structlog.get_logger("riskbrief.narrative")
 
-Outcome = Literal["llm", "repaired", "no_llm", "unavailable", "ungrounded"]
+NarrativeOutcome = Literal["llm", "repaired", "no_llm", "unavailable", "ungrounded"]
 
 
 class LLMUnavailable(Exception):
@@ -43,7 +43,7 @@ class LLMUnavailable(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Draft:
+class LLMAnswer:
     """One answer of the LLM: its text, what it parsed to (if it did) and what it cost."""
 
     model: str
@@ -56,7 +56,7 @@ class Draft:
 class NarrativeLLM(Protocol):
     """The seam between the writer and an LLM: one conversation in, one draft out."""
 
-    def draft(self, system: str, turns: Sequence[Turn]) -> Draft:
+    def draft(self, system: str, turns: Sequence[Turn]) -> LLMAnswer:
         """The model's answer to ``turns``; raises ``LLMUnavailable`` when there is none."""
         ...
 
@@ -66,7 +66,7 @@ class WrittenNarrative:
     """The narrative to use, how it came about, and what was wrong with a refused answer."""
 
     narrative: Narrative
-    outcome: Outcome
+    outcome: NarrativeOutcome
     problems: tuple[str, ...] = ()
 
 
@@ -129,7 +129,7 @@ def _priced(usage: NarrativeUsage) -> NarrativeUsage:
     return usage.model_copy(update={"cost_usd": estimate_cost_usd(usage)})
 
 
-def _as_narrative(draft: Draft, output: NarrativeDraft, fallback: Narrative) -> Narrative:
+def _as_narrative(draft: LLMAnswer, output: NarrativeDraft, fallback: Narrative) -> Narrative:
     """The draft as a narrative; a critical or warning card the model gave no action gets the
     rules' action for its kind, so that no such card goes out without a next step."""
     paragraphs = []
@@ -146,7 +146,7 @@ def _as_narrative(draft: Draft, output: NarrativeDraft, fallback: Narrative) -> 
 
 
 def _judge(
-    payload: BriefingPayload, draft: Draft, known_names: Sequence[str], fallback: Narrative
+    payload: BriefingPayload, draft: LLMAnswer, known_names: Sequence[str], fallback: Narrative
 ) -> tuple[Narrative | None, tuple[str, ...]]:
     """The draft as a narrative, and the problems that keep it from being used."""
     if draft.output is None:

@@ -38,14 +38,14 @@ __all__ = [
     "DeliveryState",
     "RetryPolicy",
     "attach_briefing",
-    "checkpoint",
     "claim",
     "complete",
     "fail",
     "find_unfinished",
     "note_destination",
-    "set_checkpoint_hook",
+    "set_step_hook",
     "states",
+    "step",
 ]
 
 CLAIMED = "claimed"
@@ -62,19 +62,19 @@ _ERROR_CHARS = 500
 # Called with the name of each point a delivery passes (``claim.inserted``,
 # ``send.slack.posted``...); ``None`` outside the crash tests (tests/crash), which
 # set it to kill the process at a chosen point.
-_checkpoint_hook: Callable[[str], None] | None = None
+_step_hook: Callable[[str], None] | None = None
 
 
-def set_checkpoint_hook(hook: Callable[[str], None] | None) -> None:
+def set_step_hook(hook: Callable[[str], None] | None) -> None:
     """Have ``hook`` called at every named point of a delivery (``None``: no hook)."""
-    global _checkpoint_hook
-    _checkpoint_hook = hook
+    global _step_hook
+    _step_hook = hook
 
 
-def checkpoint(name: str) -> None:
-    """Mark that a delivery reached the point ``name``: a no-op unless a hook is set."""
-    if _checkpoint_hook is not None:
-        _checkpoint_hook(name)
+def step(name: str) -> None:
+    """Mark that a delivery reached step ``name`` (crash tests stop there); no-op unless hooked."""
+    if _step_hook is not None:
+        _step_hook(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,13 +237,13 @@ def claim(
                 )
                 .returning(col(Delivery.id))
             ).scalar_one()
-            checkpoint("claim.insert")
+            step("claim.insert")
     except IntegrityError:
         # The unique key: another claim got there first, now or in an earlier run.
         pass
     else:
         assert inserted is not None
-        checkpoint("claim.inserted")
+        step("claim.inserted")
         return Claim(inserted, subscriber_id, week, channel, 1, now, term=term)
     seen = _existing(engine, subscriber_id, week, channel)
     if seen is None:
@@ -272,10 +272,10 @@ def _take_over(
             )
             .values(status=CLAIMED, attempts=seen.attempts + 1, attempted_at=now, term=term)
         ).rowcount
-        checkpoint("claim.take_over")
+        step("claim.take_over")
     if taken != 1:
         return None
-    checkpoint("claim.taken_over")
+    step("claim.taken_over")
     return Claim(
         seen.id,
         seen.subscriber_id,
@@ -337,7 +337,7 @@ def complete(
         changed = conn.execute(
             sa.update(Delivery).where(col(Delivery.id) == claimed.id).values(**values)
         ).rowcount
-        checkpoint("record.complete")
+        step("record.complete")
     return bool(changed == 1)
 
 

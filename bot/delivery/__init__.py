@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.delivery.deliver import (
     CHANNELS,
+    DeliveryOutcome,
     DeliveryReport,
     Fence,
-    Outcome,
     Senders,
     channels_of,
     deliver,
@@ -19,10 +19,10 @@ from bot.delivery.slack import BRIEFING_EVENT, SlackSender, SlackSent, briefing_
 __all__ = [
     "BRIEFING_EVENT",
     "CHANNELS",
+    "DeliveryOutcome",
     "DeliveryReport",
     "EmailSender",
     "Fence",
-    "Outcome",
     "Senders",
     "SlackSender",
     "SlackSent",

@@ -41,12 +41,12 @@ from data.deliveries import (
     Claim,
     RetryPolicy,
     attach_briefing,
-    checkpoint,
     claim,
     complete,
     fail,
     note_destination,
     states,
+    step,
 )
 from data.engine import session_scope
 from data.tables import Briefing, Delivery, Subscriber
@@ -54,9 +54,9 @@ from scoring.errors import ConfigError, DeliveryError, NotFoundError, SendWithhe
 
 __all__ = [
     "CHANNELS",
+    "DeliveryOutcome",
     "DeliveryReport",
     "Fence",
-    "Outcome",
     "Senders",
     "channels_of",
     "deliver",
@@ -92,7 +92,7 @@ class _LostLead(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class DeliveryOutcome:
     """What happened to one delivery in this run.
 
     ``status``: ``sent``; ``found`` (an earlier attempt had reached Slack, now recorded);
@@ -114,15 +114,15 @@ class Outcome:
 class DeliveryReport:
     """Every outcome of one ``deliver`` run, in subscriber then channel order."""
 
-    outcomes: tuple[Outcome, ...] = ()
+    outcomes: tuple[DeliveryOutcome, ...] = ()
 
     @property
-    def failures(self) -> tuple[Outcome, ...]:
+    def failures(self) -> tuple[DeliveryOutcome, ...]:
         """The deliveries that failed in this run."""
         return tuple(o for o in self.outcomes if o.status == "failed")
 
     @property
-    def delivered(self) -> tuple[Outcome, ...]:
+    def delivered(self) -> tuple[DeliveryOutcome, ...]:
         """The deliveries this run sent or found sent."""
         return tuple(o for o in self.outcomes if o.status in ("sent", "found"))
 
@@ -251,11 +251,11 @@ def _render(
         done[i] = _Rendered(
             stored.id, render_slack(payload, narrative), render_email(payload, narrative)
         )
-        checkpoint("render.stored")
+        step("render.stored")
     composed = compose_all(session, org, [(j.subscriber, j.week) for _, j in fresh], narrator)
     for (i, _), c in zip(fresh, composed, strict=True):
         row = record(session, c)
-        checkpoint("render.recorded")
+        step("render.recorded")
         assert row.id is not None
         done[i] = _Rendered(row.id, c.slack, c.email)
     return done
@@ -269,25 +269,27 @@ def _send_slack(
     message: SlackMessage,
     now: datetime,
     fence: Fence | None,
-) -> Outcome:
+) -> DeliveryOutcome:
     assert subscriber.slack_user_id is not None
     earlier_in = claimed.previous.destination if claimed.previous else None
     if earlier_in is not None:
         # The earlier attempt may have posted before it crashed or lost its answer.
         ts = sender.find_earlier(earlier_in, claimed.id, claimed.claimed_at)
         if ts is not None:
-            checkpoint("send.slack.found")
+            step("send.slack.found")
             complete(engine, claimed, ts, now, earlier_in)
-            return Outcome(subscriber.key, "slack", claimed.week, "found", ts, claimed.attempt)
+            return DeliveryOutcome(
+                subscriber.key, "slack", claimed.week, "found", ts, claimed.attempt
+            )
     channel = sender.destination(subscriber.slack_user_id)
     _may_send(engine, claimed, channel, fence)
-    checkpoint("send.slack.noted")
+    step("send.slack.noted")
     sent = sender.post(
         channel, message, briefing_metadata(claimed.id, claimed.week, subscriber.key)
     )
-    checkpoint("send.slack.posted")
+    step("send.slack.posted")
     complete(engine, claimed, sent.ts, now, sent.channel)
-    return Outcome(subscriber.key, "slack", claimed.week, "sent", sent.ts, claimed.attempt)
+    return DeliveryOutcome(subscriber.key, "slack", claimed.week, "sent", sent.ts, claimed.attempt)
 
 
 def _send_email(
@@ -298,7 +300,7 @@ def _send_email(
     parts: EmailMessageParts,
     now: datetime,
     fence: Fence | None,
-) -> Outcome:
+) -> DeliveryOutcome:
     assert subscriber.email is not None
     message = briefing_message(
         parts,
@@ -309,15 +311,17 @@ def _send_email(
         sent_at=now,
     )
     _may_send(engine, claimed, subscriber.email, fence)
-    checkpoint("send.email.noted")
+    step("send.email.noted")
     try:
         message_id = sender.send(message, None if fence is None else fence.holds)
     except SendWithheld:
         fail(engine, claimed, _LOST_LEAD)
         raise _LostLead from None
-    checkpoint("send.email.sent")
+    step("send.email.sent")
     complete(engine, claimed, message_id, now, subscriber.email)
-    return Outcome(subscriber.key, "email", claimed.week, "sent", message_id, claimed.attempt)
+    return DeliveryOutcome(
+        subscriber.key, "email", claimed.week, "sent", message_id, claimed.attempt
+    )
 
 
 def _may_send(engine: Engine, claimed: Claim, destination: str, fence: Fence | None) -> None:
@@ -344,7 +348,7 @@ def _send(
     rendered: _Rendered,
     now: datetime,
     fence: Fence | None = None,
-) -> Outcome:
+) -> DeliveryOutcome:
     try:
         if claimed.channel == "slack":
             assert senders.slack is not None
@@ -364,7 +368,9 @@ def _send(
             term=claimed.term,
         )
         key = job.subscriber.key
-        return Outcome(key, claimed.channel, claimed.week, "skipped", _LOST_LEAD, claimed.attempt)
+        return DeliveryOutcome(
+            key, claimed.channel, claimed.week, "skipped", _LOST_LEAD, claimed.attempt
+        )
     except DeliveryError as exc:
         reason = str(exc)
     except Exception as exc:
@@ -380,7 +386,7 @@ def _send(
         attempt=claimed.attempt,
         error=reason,
     )
-    return Outcome(
+    return DeliveryOutcome(
         job.subscriber.key, claimed.channel, claimed.week, "failed", reason, claimed.attempt
     )
 
@@ -409,7 +415,7 @@ def deliver(
     """
     term = fence.term if fence is not None else None
     senders = senders or Senders.from_settings(settings)
-    outcomes: list[Outcome] = []
+    outcomes: list[DeliveryOutcome] = []
     jobs: list[_Job] = []
     with session_scope(engine) as session:
         subscribers = _subscribers(session, subscriber_key)
@@ -420,7 +426,7 @@ def deliver(
         for channel in channels_of(subscriber):
             if not senders.has(channel):
                 outcomes.append(
-                    Outcome(
+                    DeliveryOutcome(
                         subscriber.key,
                         channel,
                         target.id,
@@ -432,18 +438,20 @@ def deliver(
             got = claim(engine, subscriber.id, target.id, channel, now, policy, term)
             if got is None:
                 reason = _skip_reason(engine, subscriber.id, target.id, channel)
-                outcomes.append(Outcome(subscriber.key, channel, target.id, "skipped", reason))
+                outcomes.append(
+                    DeliveryOutcome(subscriber.key, channel, target.id, "skipped", reason)
+                )
             else:
                 claims.append(got)
         if claims:
             jobs.append(_Job(subscriber, target, tuple(claims)))
     if not jobs:
         return DeliveryReport(tuple(outcomes))
-    checkpoint("render.start")
+    step("render.start")
     try:
         with session_scope(engine) as session:
             rendered = _render(session, org, jobs, narrator or make_narrator(settings))
-        checkpoint("render.committed")
+        step("render.committed")
     except Exception as exc:
         log.exception("delivery.compose_failed")
         reason = f"the briefing could not be built ({type(exc).__name__}); see the log"
@@ -451,15 +459,17 @@ def deliver(
             for c in job.claims:
                 fail(engine, c, reason)
                 outcomes.append(
-                    Outcome(job.subscriber.key, c.channel, c.week, "failed", reason, c.attempt)
+                    DeliveryOutcome(
+                        job.subscriber.key, c.channel, c.week, "failed", reason, c.attempt
+                    )
                 )
         return DeliveryReport(tuple(outcomes))
     for i, job in enumerate(jobs):
         for c in job.claims:
             attach_briefing(engine, c, rendered[i].briefing_id)
-            checkpoint("record.attached")
+            step("record.attached")
             outcome = _send(engine, senders, job, c, rendered[i], now, fence)
-            checkpoint("record.done")
+            step("record.done")
             if outcome.status in ("sent", "found"):
                 log.info(
                     "delivery.sent",
@@ -514,7 +524,7 @@ def report_lines(report: DeliveryReport) -> list[str]:
     return lines
 
 
-def _ordered(outcomes: list[Outcome], keys: list[str]) -> tuple[Outcome, ...]:
+def _ordered(outcomes: list[DeliveryOutcome], keys: list[str]) -> tuple[DeliveryOutcome, ...]:
     rank = {k: i for i, k in enumerate(keys)}
     return tuple(
         sorted(outcomes, key=lambda o: (rank.get(o.subscriber, 0), CHANNELS.index(o.channel)))

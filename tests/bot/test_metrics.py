@@ -7,7 +7,7 @@ from datetime import timedelta
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
 
-from bot.delivery import DeliveryReport, Outcome
+from bot.delivery import DeliveryOutcome, DeliveryReport
 from bot.metrics import Metrics
 from data.deliveries import claim, fail
 from data.engine import session_scope
@@ -29,11 +29,11 @@ def test_delivery_outcomes_are_counted_by_channel_and_outcome() -> None:
     metrics.record(
         DeliveryReport(
             (
-                Outcome("a", "slack", "2026-W47", "sent", "1.0", attempt=1),
-                Outcome("a", "email", "2026-W47", "failed", "no", attempt=2),
-                Outcome("b", "slack", "2026-W47", "skipped", "lost the lead", attempt=3),
+                DeliveryOutcome("a", "slack", "2026-W47", "sent", "1.0", attempt=1),
+                DeliveryOutcome("a", "email", "2026-W47", "failed", "no", attempt=2),
+                DeliveryOutcome("b", "slack", "2026-W47", "skipped", "lost the lead", attempt=3),
                 # Skipped before any attempt (sent before): not an attempt of this replica.
-                Outcome("c", "slack", "2026-W47", "skipped", "already sent", attempt=0),
+                DeliveryOutcome("c", "slack", "2026-W47", "skipped", "already sent", attempt=0),
             )
         )
     )

@@ -6,7 +6,7 @@ so they outlive every kill). Each run but the last is killed with SIGKILL at a p
 the trial's seeded RNG chose, in one of three ways:
 
 - ``checkpoint``: the worker kills itself at the N-th time it reaches a named point
-  of the delivery code (``data.deliveries.checkpoint``), inside the claim, render,
+  of the delivery code (``data.deliveries.step``), inside the claim, render,
   send or record step, including inside their open transactions;
 - ``slack`` / ``smtp``: the fake kills the worker when the N-th ``chat.postMessage``
   or SMTP ``DATA`` arrives, ``before`` acting on it or ``after`` accepting it and

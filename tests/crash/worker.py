@@ -9,7 +9,7 @@ second). The store, Slack and SMTP come from the environment as for ``riskbrief`
 brief --send`` runs (``bot.delivery.send_now``); both on the sample organisation at
 ``--now``.
 
-Every delivery checkpoint reached (``data.deliveries.checkpoint``) is appended to the
+Every delivery checkpoint reached (``data.deliveries.step``) is appended to the
 progress file as one line, so the parent knows where a kill landed; with ``--kill-at``
 the process SIGKILLs itself at the ``N``-th time it reaches checkpoint ``NAME``. On
 completion it prints one JSON line: each delivery outcome and the seconds it took.
@@ -70,7 +70,7 @@ def deliver_once(now: datetime, mode: str, progress_path: str, kill_at: str | No
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
     )
     hook = _hook(progress, _kill_at(kill_at))
-    deliveries.set_checkpoint_hook(hook)
+    deliveries.set_step_hook(hook)
     hook(START)
     started = time.monotonic()
     settings = load_settings()

@@ -81,7 +81,7 @@ class EchoingAnthropic(FakeAnthropic):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class AttackOutcome:
     """Everything riskbrief produced from the store with one attack in it."""
 
     composed: tuple[Composed, ...]
@@ -107,7 +107,7 @@ class World:
     allowed_urls: frozenset[str]
     baseline: tuple[Composed, ...]
     fake: EchoingAnthropic
-    outcomes: dict[str, Outcome]
+    outcomes: dict[str, AttackOutcome]
 
 
 def _commit_record(message: str) -> ChangeRecord:
@@ -242,7 +242,7 @@ def _problems(
     return tuple(dict.fromkeys(problems))
 
 
-def _outcome(world: World, attack: Attack) -> Outcome:
+def _outcome(world: World, attack: Attack) -> AttackOutcome:
     """Run ``attack`` through the pipeline once; every place of it shares the run."""
     if attack.id in world.outcomes:
         return world.outcomes[attack.id]
@@ -283,7 +283,7 @@ def _outcome(world: World, attack: Attack) -> Outcome:
         email = render_email(c.payload, verbatim)
         emails.append((f"verbatim narrative for {c.payload.subscriber}", email.html, email.text))
     prompts = tuple(r.user_texts()[0] for r in world.fake.requests[seen:])
-    outcome = Outcome(
+    outcome = AttackOutcome(
         composed=composed,
         slack=tuple(slack),
         emails=tuple(emails),
@@ -296,7 +296,7 @@ def _outcome(world: World, attack: Attack) -> Outcome:
     return outcome
 
 
-def _reached(world: World, outcome: Outcome, location: str, text: str) -> bool:
+def _reached(world: World, outcome: AttackOutcome, location: str, text: str) -> bool:
     """True when ``text`` is where it was put, and shown where riskbrief shows that place."""
     # A commit's subject is its title and the rest of its message its body.
     wanted = text.splitlines()[0] if location == "commit_message" else text
