@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scoring.facts import ChangeFacts
-from scoring.risk import Band, Gate, RiskScore, top_signals
+from scoring.risk import RiskScore, top_signals
 from scoring.signal import Signal
 
 __all__ = ["TOP_SIGNALS", "ScoredChange", "scored_change"]
@@ -15,8 +15,8 @@ TOP_SIGNALS = 3
 
 
 @dataclass(frozen=True, slots=True)
-class ScoredChange:
-    """A scored change or deploy with its signals, gates and top signals.
+class ScoredChange(RiskScore):
+    """A scored change or deploy with its top signals and what it was scored as.
 
     ``service``, the CODEOWNERS counts and the review and agent flags are what
     the change was scored as, kept beside the score so a week's briefing reads
@@ -24,13 +24,7 @@ class ScoredChange:
     ``None`` when no source could see the review: unknown, never "not reviewed".
     """
 
-    subject: str
-    score: int
-    band: Band
-    signals: tuple[Signal, ...]
-    gates: tuple[Gate, ...]
-    version: str
-    top_signals: tuple[Signal, ...]
+    top_signals: tuple[Signal, ...] = ()
     service: str | None = None
     owner_files_known: int = 0
     owner_files_covered: int = 0
@@ -46,19 +40,14 @@ class ScoredChange:
 def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredChange:
     """``score`` with its top signals and, given the change's ``facts``, what it was scored as."""
     top = top_signals(score.signals, TOP_SIGNALS)
+    scored = ScoredChange(
+        score.subject, score.score, score.band, score.signals, score.gates, score.version, top
+    )
     if facts is None:
-        return ScoredChange(
-            score.subject, score.score, score.band, score.signals, score.gates, score.version, top
-        )
+        return scored
     known = [f for f in facts.files if f.owners is not None]
-    return ScoredChange(
-        subject=score.subject,
-        score=score.score,
-        band=score.band,
-        signals=score.signals,
-        gates=score.gates,
-        version=score.version,
-        top_signals=top,
+    return replace(
+        scored,
         service=facts.primary_service,
         owner_files_known=len(known),
         owner_files_covered=sum(1 for f in known if f.owners),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from scoring import Band, ChangeFacts, FileChange, Gate, Review, ReviewState, RiskScore, Signal
 from scoring.risk import top_signals
@@ -18,6 +19,12 @@ SIGNALS = (
     Signal("agent", 1.0, 4.0, "agent"),
 )
 SCORE = RiskScore("r#1", 66, Band.HIGH, SIGNALS, (Gate("migration", "a migration"),), "v1")
+
+
+def _facts(**kw: Any) -> ChangeFacts:
+    """A change merged at ``AT``, with ``kw`` for what a test is about."""
+    fields: dict[str, Any] = {"files": ()} | kw
+    return ChangeFacts(key="r#1", repository="r", title="t", author="ada", merged_at=AT, **fields)
 
 
 def test_top_signals_rank_by_points_then_name_and_drop_signals_that_added_nothing() -> None:
@@ -44,21 +51,13 @@ def test_a_scored_change_keeps_the_score_and_its_top_signals() -> None:
 
 def test_facts_say_what_the_change_was_scored_as() -> None:
     """Service, CODEOWNERS counts and the agent and human-review flags come from the facts."""
-    facts = ChangeFacts(
-        key="r#1",
-        repository="r",
-        title="t",
-        author="copilot-swe-agent[bot]",
-        merged_at=AT,
-        files=(
-            FileChange("pay/a.py", 10, 2, service="payments", owners=("@pay",)),
-            FileChange("pay/b.py", 1, 0, service="payments", owners=()),
-            FileChange("docs/c.md", 1, 0, service=None, owners=None),
-        ),
-        reviews=(Review("bob", ReviewState.APPROVED, AT - timedelta(hours=1)),),
-        author_is_agent=True,
+    files = (
+        FileChange("pay/a.py", 10, 2, service="payments", owners=("@pay",)),
+        FileChange("pay/b.py", 1, 0, service="payments", owners=()),
+        FileChange("docs/c.md", 1, 0, service=None, owners=None),
     )
-    scored = scored_change(SCORE, facts)
+    approval = Review("bob", ReviewState.APPROVED, AT - timedelta(hours=1))
+    scored = scored_change(SCORE, _facts(files=files, reviews=(approval,), author_is_agent=True))
     assert scored.service == "payments"
     assert (scored.owner_files_known, scored.owner_files_covered) == (2, 1)
     assert scored.agent_involved is True
@@ -67,13 +66,4 @@ def test_facts_say_what_the_change_was_scored_as() -> None:
 
 def test_a_history_alone_leaves_the_review_unknown() -> None:
     """When no source saw the reviews, a scored change is neither reviewed nor unreviewed."""
-    facts = ChangeFacts(
-        key="r@abc",
-        repository="r",
-        title="t",
-        author="ada",
-        merged_at=AT,
-        files=(),
-        reviews_known=False,
-    )
-    assert scored_change(SCORE, facts).human_reviewed is None
+    assert scored_change(SCORE, _facts(reviews_known=False)).human_reviewed is None
