@@ -14,7 +14,7 @@ from scoring.risk import Band, Gate
 from scoring.scored import ScoredChange
 from scoring.signal import Signal
 
-__all__ = ["load_scores", "save_scores"]
+__all__ = ["load_scores", "save_scores", "top_signal_names"]
 
 # Bound parameters per IN list: under SQLite's limit on every version still in use.
 _CHUNK = 900
@@ -57,6 +57,15 @@ def load_scores(
         chunk = query.where(col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]))
         out.update({r.subject_key: _scored(r) for r in session.exec(chunk)})
     return out
+
+
+def top_signal_names(stored: Iterable[Any] | None) -> tuple[str, ...]:
+    """The names of a score's top signals, most points first, from its ``top_signals`` column.
+
+    For readers that select the column themselves (a week's window reads a
+    hundred thousand rows without loading each score whole).
+    """
+    return tuple(str(name) for name in stored or ())
 
 
 def _row(kind: str, s: ScoredChange, now: Any) -> RiskScoreRow:
@@ -108,7 +117,7 @@ def _scored(row: RiskScoreRow) -> ScoredChange:
         gates=tuple(_gate(g) for g in row.gates),
         version=row.scorer_version,
         # The ranking stored with the score, not one made anew: it is what briefings told.
-        top_signals=tuple(by_name[n] for n in row.top_signals if n in by_name),
+        top_signals=tuple(by_name[n] for n in top_signal_names(row.top_signals) if n in by_name),
         service=row.service,
         owner_files_known=row.owner_files_known,
         owner_files_covered=row.owner_files_covered,
