@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from data.tables import RiskScoreRow, utcnow
@@ -38,8 +38,9 @@ def save_scores(session: Session, kind: str, scores: Iterable[ScoredChange]) -> 
                 )
             )
     now = utcnow()
-    session.add_all(_row(kind, s, now) for s in batch)
-    session.flush()
+    # One bulk INSERT, not an object per row: a benchmark's week stores a hundred thousand.
+    if batch:
+        session.execute(insert(RiskScoreRow), [_row(kind, s, now) for s in batch])
     return len(batch)
 
 
@@ -68,23 +69,23 @@ def top_signal_names(stored: Iterable[Any] | None) -> tuple[str, ...]:
     return tuple(str(name) for name in stored or ())
 
 
-def _row(kind: str, s: ScoredChange, now: Any) -> RiskScoreRow:
-    return RiskScoreRow(
-        subject_kind=kind,
-        subject_key=s.subject,
-        score=s.score,
-        band=s.band.value,
-        signals=[asdict(signal) for signal in s.signals],
-        gates=[asdict(g) for g in s.gates],
-        scorer_version=s.version,
-        computed_at=now,
-        service=s.service,
-        top_signals=list(s.drivers),
-        owner_files_known=s.owner_files_known,
-        owner_files_covered=s.owner_files_covered,
-        agent_involved=s.agent_involved,
-        human_reviewed=s.human_reviewed,
-    )
+def _row(kind: str, s: ScoredChange, now: Any) -> dict[str, Any]:
+    return {
+        "subject_kind": kind,
+        "subject_key": s.subject,
+        "score": s.score,
+        "band": s.band.value,
+        "signals": [asdict(signal) for signal in s.signals],
+        "gates": [asdict(g) for g in s.gates],
+        "scorer_version": s.version,
+        "computed_at": now,
+        "service": s.service,
+        "top_signals": list(s.drivers),
+        "owner_files_known": s.owner_files_known,
+        "owner_files_covered": s.owner_files_covered,
+        "agent_involved": s.agent_involved,
+        "human_reviewed": s.human_reviewed,
+    }
 
 
 def _signal(stored: Mapping[str, Any]) -> Signal:
