@@ -14,7 +14,7 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,11 @@ from data.config import OrgConfig
 from data.engine import make_engine, session_scope
 from data.migrate import upgrade
 from data.org import sync_org
-from data.tables import Change, ChangeFile, Deploy, Person, Repository, RiskScoreRow, Service
+from data.scores import save_scores
+from data.tables import Change, ChangeFile, Deploy, Person, Repository, Service
+from scoring.risk import Band, top_signals
+from scoring.scored import TOP_SIGNALS, ScoredChange
+from scoring.signal import Signal
 
 __all__ = ["main"]
 
@@ -44,7 +48,7 @@ ZONES = (
     "America/Sao_Paulo",
 )
 WEEK = IsoWeek.parse("2026-W47")
-BANDS = (("safe", 10), ("moderate", 45), ("high", 70), ("critical", 88))
+BANDS = ((Band.SAFE, 10), (Band.MODERATE, 45), (Band.HIGH, 70), (Band.CRITICAL, 88))
 SIGNALS = ("size", "review", "codeowners", "author_expertise", "timing", "agent")
 
 
@@ -98,8 +102,7 @@ def _fill(engine: sa.Engine, org: OrgConfig, per_week: int, version: str, seed: 
     span = (max(WEEK.bounds(z)[1] for z in ZONES) - start).total_seconds()
     changes: list[dict[str, Any]] = []
     files: list[dict[str, Any]] = []
-    scores: list[dict[str, Any]] = []
-    now = datetime.now(UTC)
+    scores: list[ScoredChange] = []
     for n in range(2 * per_week):
         service = rng.randrange(TEAMS * SERVICES_PER_TEAM)
         key = f"bench/mono#{n + 1}"
@@ -138,28 +141,22 @@ def _fill(engine: sa.Engine, org: OrgConfig, per_week: int, version: str, seed: 
                 }
             )
         band, score = BANDS[min(3, int(rng.random() ** 2 * 4))]
-        signals: list[dict[str, Any]] = [
-            {"name": s, "value": 1.0, "points": rng.random() * 15, "explanation": f"{s} explained"}
-            for s in SIGNALS
-        ]
-        top = sorted(signals, key=lambda s: (-float(s["points"]), str(s["name"])))[:3]
+        signals = tuple(Signal(s, 1.0, rng.random() * 15, f"{s} explained") for s in SIGNALS)
         scores.append(
-            {
-                "subject_kind": "change",
-                "subject_key": key,
-                "score": score,
-                "band": band,
-                "signals": signals,
-                "gates": [],
-                "scorer_version": version,
-                "computed_at": now,
-                "service": f"svc{service}",
-                "top_signals": [str(s["name"]) for s in top],
-                "owner_files_known": n_files,
-                "owner_files_covered": owned,
-                "agent_involved": changes[-1]["co_authored_by_agent"],
-                "human_reviewed": rng.random() < 0.9,
-            }
+            ScoredChange(
+                subject=key,
+                score=score,
+                band=band,
+                signals=signals,
+                gates=(),
+                version=version,
+                top_signals=top_signals(signals, TOP_SIGNALS),
+                service=f"svc{service}",
+                owner_files_known=n_files,
+                owner_files_covered=owned,
+                agent_involved=changes[-1]["co_authored_by_agent"],
+                human_reviewed=rng.random() < 0.9,
+            )
         )
     deploys = [
         {
@@ -177,25 +174,16 @@ def _fill(engine: sa.Engine, org: OrgConfig, per_week: int, version: str, seed: 
         for table, rows in (
             (Change, changes),
             (ChangeFile, files),
-            (RiskScoreRow, scores),
             (Deploy, deploys),
         ):
             for i in range(0, len(rows), 20_000):
                 session.execute(sa.insert(table), rows[i : i + 20_000])
-        deploy_scores = [
-            {
-                "subject_kind": "deploy",
-                "subject_key": d["key"],
-                "score": 40,
-                "band": "moderate",
-                "signals": [],
-                "gates": [],
-                "scorer_version": version,
-                "computed_at": now,
-            }
-            for d in deploys
-        ]
-        session.execute(sa.insert(RiskScoreRow), deploy_scores)
+        save_scores(session, "change", scores)
+        save_scores(
+            session,
+            "deploy",
+            (ScoredChange(d["key"], 40, Band.MODERATE, (), (), version, ()) for d in deploys),
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from data.tables import RiskScoreRow, utcnow
@@ -14,7 +14,7 @@ from scoring.risk import Band, Gate
 from scoring.scored import ScoredChange
 from scoring.signal import Signal
 
-__all__ = ["load_scores", "save_scores"]
+__all__ = ["load_scores", "save_scores", "top_signal_names"]
 
 # Bound parameters per IN list: under SQLite's limit on every version still in use.
 _CHUNK = 900
@@ -38,8 +38,9 @@ def save_scores(session: Session, kind: str, scores: Iterable[ScoredChange]) -> 
                 )
             )
     now = utcnow()
-    session.add_all(_row(kind, s, now) for s in batch)
-    session.flush()
+    # One bulk INSERT, not an object per row: a benchmark's week stores a hundred thousand.
+    if batch:
+        session.execute(insert(RiskScoreRow), [_row(kind, s, now) for s in batch])
     return len(batch)
 
 
@@ -59,23 +60,32 @@ def load_scores(
     return out
 
 
-def _row(kind: str, s: ScoredChange, now: Any) -> RiskScoreRow:
-    return RiskScoreRow(
-        subject_kind=kind,
-        subject_key=s.subject,
-        score=s.score,
-        band=s.band.value,
-        signals=[asdict(signal) for signal in s.signals],
-        gates=[asdict(g) for g in s.gates],
-        scorer_version=s.version,
-        computed_at=now,
-        service=s.service,
-        top_signals=list(s.drivers),
-        owner_files_known=s.owner_files_known,
-        owner_files_covered=s.owner_files_covered,
-        agent_involved=s.agent_involved,
-        human_reviewed=s.human_reviewed,
-    )
+def top_signal_names(stored: Iterable[Any] | None) -> tuple[str, ...]:
+    """The names of a score's top signals, most points first, from its ``top_signals`` column.
+
+    For readers that select the column themselves (a week's window reads a
+    hundred thousand rows without loading each score whole).
+    """
+    return tuple(str(name) for name in stored or ())
+
+
+def _row(kind: str, s: ScoredChange, now: Any) -> dict[str, Any]:
+    return {
+        "subject_kind": kind,
+        "subject_key": s.subject,
+        "score": s.score,
+        "band": s.band.value,
+        "signals": [asdict(signal) for signal in s.signals],
+        "gates": [asdict(g) for g in s.gates],
+        "scorer_version": s.version,
+        "computed_at": now,
+        "service": s.service,
+        "top_signals": list(s.drivers),
+        "owner_files_known": s.owner_files_known,
+        "owner_files_covered": s.owner_files_covered,
+        "agent_involved": s.agent_involved,
+        "human_reviewed": s.human_reviewed,
+    }
 
 
 def _signal(stored: Mapping[str, Any]) -> Signal:
@@ -108,7 +118,7 @@ def _scored(row: RiskScoreRow) -> ScoredChange:
         gates=tuple(_gate(g) for g in row.gates),
         version=row.scorer_version,
         # The ranking stored with the score, not one made anew: it is what briefings told.
-        top_signals=tuple(by_name[n] for n in row.top_signals if n in by_name),
+        top_signals=tuple(by_name[n] for n in top_signal_names(row.top_signals) if n in by_name),
         service=row.service,
         owner_files_known=row.owner_files_known,
         owner_files_covered=row.owner_files_covered,

@@ -258,7 +258,6 @@ class RiskScoreRow(SQLModel, table=True):
     owner_files_known: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     owner_files_covered: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     agent_involved: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
-    # None when the change's review is unknown (it came from a git history only).
     # None when no source could see the review (a git history): unknown, never "not reviewed".
     human_reviewed: bool | None = Field(default=None)
 

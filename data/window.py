@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from data.scores import top_signal_names
 from data.tables import (
     Change,
     Deploy,
@@ -162,7 +163,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             merged_at=merged_at,
             agent_involved=agent_involved,
             human_reviewed=human_reviewed,
-            drivers=tuple(top_signals),
+            drivers=top_signal_names(top_signals),
             files_with_owner_data=known,
             files_with_owner=covered,
             url=url,

@@ -11,8 +11,10 @@ from sqlmodel import Session, col, select
 
 from bot.cli import main
 from briefing.week import IsoWeek
+from data.config import parse_org_config
 from data.engine import make_engine
-from data.tables import Briefing, Change, ChangeFile, Deploy, Incident, RiskScoreRow
+from data.scores import load_scores
+from data.tables import Briefing, Change, ChangeFile, Deploy, Incident
 from tests.data.sources.gitrepo import GitRepo
 
 # A Monday: the week 2026-W47.
@@ -108,6 +110,8 @@ def test_a_clone_alone_gives_owners_reverts_and_merges_through_sync_score_brief(
     brief = runner.invoke(main, ["brief", "--week", "2026-W47", "--out", str(out), "--dry-run"])
     assert brief.exit_code == 0, brief.output
     assert (out / "maria.slack.json").exists()
+    toml = (tmp_path / "riskbrief.toml").read_text(encoding="utf-8")
+    version = parse_org_config(toml).scoring_config().version
     engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
     with Session(engine) as session:
         changes = {c.key: c for c in session.exec(select(Change))}
@@ -116,16 +120,14 @@ def test_a_clone_alone_gives_owners_reverts_and_merges_through_sync_score_brief(
             f.path: f.owners
             for f in session.exec(select(ChangeFile).where(col(ChangeFile.change_id) == pr.id))
         }
-        score = session.exec(
-            select(RiskScoreRow).where(col(RiskScoreRow.subject_key) == "acme/shop#7")
-        ).one()
+        score = load_scores(session, "change", version, ["acme/shop#7"])["acme/shop#7"]
         incident = session.exec(select(Incident)).one()
         deploy = session.exec(select(Deploy).where(col(Deploy.key) == "git-tag:acme/shop:v1:api"))
         shipped = deploy.one()
     engine.dispose()
     assert owners == {"api/app.py": ["@acme/api"], "web/i.js": []}
-    signal = next(s for s in score.signals if s["name"] == "codeowners")
-    assert signal["value"] == 0.5
+    signal = next(s for s in score.signals if s.name == "codeowners")
+    assert signal.value == 0.5
     assert (score.owner_files_known, score.owner_files_covered) == (2, 1)
     assert changes["acme/shop#9"].reverts_key == "acme/shop#7"
     assert (incident.key, incident.deploy_id) == ("revert:acme/shop#9", shipped.id)

@@ -21,9 +21,10 @@ from briefing.render.text import unknown_line
 from briefing.week import IsoWeek
 from data.config import parse_org_config
 from data.org import sync_org
+from data.scores import load_scores
 from data.sources.local_git import LocalGitSource
 from data.sync import run_sources
-from data.tables import Change, RiskScoreRow
+from data.tables import Change
 from data.window import week_rows
 from scoring import aggregate
 from tests.data.sources.gitrepo import GitRepo
@@ -75,14 +76,8 @@ services = ["api"]
         summary = score_all(session, org)
         session.commit()
         rows = {
-            key: (agent, reviewed)
-            for key, agent, reviewed in session.exec(
-                select(
-                    RiskScoreRow.subject_key,
-                    RiskScoreRow.agent_involved,
-                    RiskScoreRow.human_reviewed,
-                ).where(col(RiskScoreRow.subject_kind) == "change")
-            )
+            key: (s.agent_involved, s.human_reviewed)
+            for key, s in load_scores(session, "change", summary.version).items()
         }
         week = week_rows(
             session, T0 - timedelta(days=1), T0 + timedelta(days=6), ["api"], summary.version
@@ -124,17 +119,15 @@ reverts_as_incidents = false
         session.commit()
     run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
     with Session(engine) as session:
-        score_all(session, org)
+        summary = score_all(session, org)
         session.commit()
-        signals = session.exec(
-            select(RiskScoreRow.signals).where(col(RiskScoreRow.subject_key) == "acme/shop#1")
-        ).one()
+        scored = load_scores(session, "change", summary.version, ["acme/shop#1"])["acme/shop#1"]
         payload = build_payload(
             session, org, SubscriberScope("em", "Em", "UTC"), IsoWeek.of(T0.date())
         )
-    incident_signal = next(s for s in signals if s["name"] == "service_incidents")
-    assert incident_signal["value"] is None
-    assert "no incident source" in incident_signal["explanation"]
+    incident_signal = next(s for s in scored.signals if s.name == "service_incidents")
+    assert incident_signal.value is None
+    assert "no incident source" in incident_signal.explanation
     changes = payload.distribution.total
     assert changes == 3
     assert payload.unknown == UnknownView(

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bot.cli import main
 from data.config import parse_org_config
 from data.engine import make_engine
-from data.tables import Change, RiskScoreRow
+from data.scores import load_scores
+from data.tables import Change
 from tests.data.sources.gitrepo import GitRepo
 
 # Recent, so that the clone's first sync (90 days back) reads every commit.
@@ -84,21 +85,16 @@ def test_a_change_merged_on_a_synced_spent_budget_is_gated_to_critical(
         in synced.output.splitlines()
     )
     assert scored.exit_code == 0, scored.output
+    config = parse_org_config(_toml(tmp_path / "shop")).scoring_config()
     engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
     with Session(engine) as session:
         keys = {c.sha: c.key for c in session.exec(select(Change))}
-        rows = {
-            r.subject_key: r
-            for r in session.exec(
-                select(RiskScoreRow).where(col(RiskScoreRow.subject_kind) == "change")
-            )
-        }
+        rows = load_scores(session, "change", config.version)
     engine.dispose()
     gated = {
         name
         for name, sha in workspace.items()
-        if any(g["name"] == "error_budget" for g in rows[keys[sha]].gates)
+        if any(g.name == "error_budget" for g in rows[keys[sha]].gates)
     }
     assert gated == {"inside"}
-    critical = parse_org_config(_toml(tmp_path / "shop")).scoring_config().bands.critical
-    assert rows[keys[workspace["inside"]]].score >= critical
+    assert rows[keys[workspace["inside"]]].score >= config.bands.critical

@@ -10,25 +10,10 @@ from sqlmodel import select
 
 from data.engine import session_scope
 from data.linking import link_all
-from data.scores import save_scores
 from data.store import load_changes, load_deploys, load_incidents
 from data.tables import Incident, Person
-from data.window import week_rows
-from scoring import Band, RiskScore, Signal
 from scoring.fixes import BugIssues
-from scoring.scored import scored_change
 from tests.data.rows import at, base, change, deploy, incident
-
-
-def _score(key: str, points: float, version: str = "v1") -> RiskScore:
-    return RiskScore(
-        key,
-        round(points),
-        Band.HIGH if points >= 60 else Band.SAFE,
-        (Signal("size", 1.0, points, "big"),),
-        (),
-        version,
-    )
 
 
 def test_changes_round_trip_as_facts(engine: Engine) -> None:
@@ -104,28 +89,3 @@ def test_deploy_ships_changes_since_previous_successful_deploy(engine: Engine) -
     }
     assert linked == {"INC-1": "d3", "INC-2": None}
     assert [i.key for i in open_rows] == ["INC-2"]
-
-
-def test_week_rows_keep_the_window_scope_and_version(engine: Engine) -> None:
-    """Only changes in [since, until) of services in scope with a score of the version count."""
-    with session_scope(engine) as s:
-        repo, svc, human, _ = base(s)
-        change(s, repo, svc, human, 1, at(-1))
-        change(s, repo, svc, human, 2, at(1), owners=["@acme/pay"])
-        change(s, repo, svc, human, 3, at(2), owners=[])
-        change(s, repo, svc, human, 4, at(24 * 7))
-    with session_scope(engine) as s:
-        facts = {c.key: c for c in load_changes(s)}
-        scored = [_score(f"acme/shop#{n}", 70) for n in (1, 2, 4)]
-        save_scores(s, "change", [scored_change(c, facts[c.subject]) for c in scored])
-        old = _score("acme/shop#3", 70, version="old")
-        save_scores(s, "change", [scored_change(old, facts[old.subject])])
-    with session_scope(engine) as s:
-        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
-        other = week_rows(s, at(0), at(24 * 7), ["search"], "v1")
-    assert [c.key for c in rows.changes] == ["acme/shop#2"]
-    assert rows.changes[0].band is Band.HIGH
-    assert (rows.changes[0].files_with_owner_data, rows.changes[0].files_with_owner) == (1, 1)
-    assert rows.changes[0].drivers == ("size",)
-    assert rows.changes[0].human_reviewed is False
-    assert other.changes == ()

@@ -1,4 +1,4 @@
-"""The loaded window: which deploys count towards a week's deploys and change failure rate."""
+"""The loaded window: what a week's scored changes carry, and which deploys count towards it."""
 
 from __future__ import annotations
 
@@ -6,16 +6,65 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from data.engine import session_scope
-from data.scores import save_scores
+from data.scores import load_scores, save_scores
+from data.store import load_changes
 from data.tables import Deploy
 from data.window import week_rows
 from scoring import Band, RiskScore, Signal, aggregate
 from scoring.scored import scored_change
-from tests.data.rows import at, base
+from tests.data.rows import at, base, change
 
 
 def _score(key: str) -> RiskScore:
     return RiskScore(key, 10, Band.SAFE, (Signal("size", 0.1, 10, "small"),), (), "v1")
+
+
+def _high(key: str, version: str = "v1") -> RiskScore:
+    signals = (
+        Signal("review", 1.0, 30, "no approval"),
+        Signal("size", 1.0, 40, "big"),
+        Signal("timing", 1.0, 0, "weekday"),
+    )
+    return RiskScore(key, 70, Band.HIGH, signals, (), version)
+
+
+def test_week_rows_keep_the_window_scope_and_version(engine: Engine) -> None:
+    """Only changes in [since, until) of services in scope with a score of the version count."""
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        change(s, repo, svc, human, 1, at(-1))
+        change(s, repo, svc, human, 2, at(1), owners=["@acme/pay"])
+        change(s, repo, svc, human, 3, at(2), owners=[])
+        change(s, repo, svc, human, 4, at(24 * 7))
+    with session_scope(engine) as s:
+        facts = {c.key: c for c in load_changes(s)}
+        scored = [_high(f"acme/shop#{n}") for n in (1, 2, 4)]
+        save_scores(s, "change", [scored_change(c, facts[c.subject]) for c in scored])
+        old = _high("acme/shop#3", version="old")
+        save_scores(s, "change", [scored_change(old, facts[old.subject])])
+    with session_scope(engine) as s:
+        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+        other = week_rows(s, at(0), at(24 * 7), ["search"], "v1")
+    assert [c.key for c in rows.changes] == ["acme/shop#2"]
+    assert rows.changes[0].band is Band.HIGH
+    assert (rows.changes[0].files_with_owner_data, rows.changes[0].files_with_owner) == (1, 1)
+    assert rows.changes[0].human_reviewed is False
+    assert other.changes == ()
+
+
+def test_a_week_reads_the_stored_top_signals_in_rank_order(engine: Engine) -> None:
+    """A week's change is driven by the top signals stored with its score, most points first."""
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        change(s, repo, svc, human, 1, at(1))
+    with session_scope(engine) as s:
+        facts = load_changes(s)[0]
+        save_scores(s, "change", [scored_change(_high(facts.key), facts)])
+    with session_scope(engine) as s:
+        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+        stored = load_scores(s, "change", "v1")[facts.key]
+    assert rows.changes[0].drivers == ("size", "review")
+    assert rows.changes[0].drivers == stored.drivers
 
 
 @pytest.mark.parametrize(
