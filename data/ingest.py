@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
 from data.sources.records import (
+    REVIEW_STATES,
     ChangeRecord,
     DeployRecord,
     ErrorBudgetRecord,
@@ -41,13 +42,11 @@ from data.tables import (
     Team,
 )
 from scoring.authorship import AuthorKind
-from scoring.facts import ReviewState
 
 __all__ = ["Ingest", "Tally", "agent_in_trailers"]
 
 log = structlog.get_logger(__name__)
 
-_STATES = frozenset(ReviewState)
 _TRAILER = re.compile(r"^\s*(?P<name>.*?)\s*(?:<(?P<email>[^>]*)>)?\s*$")
 
 
@@ -369,7 +368,7 @@ class Ingest:
         wanted = []
         for r in sorted(reviews, key=lambda r: (r.submitted_at, r.reviewer)):
             state = r.state.lower()
-            if state not in _STATES or r.submitted_at.tzinfo is None:
+            if state not in REVIEW_STATES or r.submitted_at.tzinfo is None:
                 log.warning("review_skipped", reviewer=r.reviewer, state=r.state)
                 continue
             reviewer = self._person(r.reviewer, is_bot=r.reviewer_is_bot)

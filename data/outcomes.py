@@ -24,10 +24,11 @@ from sqlmodel import Session, col, select
 
 from data.bug_issues import load_bug_issues
 from data.config import OrgConfig, RepositoryConfig
-from data.evaluation.szz import bug_inducing, is_fix_commit
+from data.evaluation.szz import bug_inducing
 from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
 from data.tables import Change, Deploy, DeployChange, Incident, Repository
 from scoring.errors import SourceError
+from scoring.fixes import is_fix_commit
 
 __all__ = ["Outcomes", "SzzLabels", "change_outcomes", "szz_labels"]
 
@@ -117,7 +118,7 @@ def _labels_of(
     fixes: list[MinedCommit] = []
     for commit in mine_commits(path, rev, bug_keys=bugs):
         # A fix older than every stored change can only blame changes the store lacks.
-        if commit.change.merged_at >= oldest and is_fix_commit(commit):
+        if commit.change.merged_at >= oldest and is_fix_commit(commit.change):
             fixes.append(commit)
     blamed = bug_inducing(path, fixes)
     if not blamed:

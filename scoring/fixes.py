@@ -6,7 +6,8 @@ do. So a key counts only when the tracker is known: given the keys of the bug
 issues (``BugIssues``, e.g. a Jira export), a key of a tracker project in that
 list makes the change a fix, and a key of such a project not in it is known
 not to be a bug. Messages that name no key of a known project are judged by
-their words ("fix", "bug", "crash", "regression", …).
+their words ("fix", "bug", "crash", "regression", …). Whether a change
+starts an SZZ pass (``is_fix_commit``) is a further rule over those facts.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["NO_BUG_ISSUES", "BugIssues", "is_fix_change", "is_fix_message"]
+from scoring.facts import ChangeFacts
+
+__all__ = ["NO_BUG_ISSUES", "BugIssues", "is_fix_change", "is_fix_commit", "is_fix_message"]
 
 # Bug-fix wording as whole words, so "prefix", "debug" and "fixture" do not count.
 _FIX_WORDS = re.compile(
@@ -70,3 +73,12 @@ def is_fix_change(title: str, labels: Iterable[str], bugs: BugIssues = NO_BUG_IS
     if any(label.lower() in _FIX_LABELS for label in labels):
         return True
     return is_fix_message(title, "", bugs)
+
+
+def is_fix_commit(change: ChangeFacts) -> bool:
+    """True for the changes SZZ starts from: bug fixes (``is_fix``) and reverts.
+
+    A hotfix alone does not count: unlike a revert it names no culprit, and
+    unlike a fix its words were not read as repairing a bug.
+    """
+    return change.is_fix or change.is_revert

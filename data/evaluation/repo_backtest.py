@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from data.evaluation.szz import bug_inducing, is_fix_commit
+from data.evaluation.szz import bug_inducing
 from data.sources.gitlog import MinedCommit, mine_commits
 from scoring.config import ScoringConfig
 from scoring.errors import ConfigError, SourceError
 from scoring.facts import ChangeFacts
+from scoring.fixes import is_fix_commit
 from scoring.metrics import BacktestResult, evaluate
 from scoring.risk import RiskScore, gate_floor, score_changes
 
@@ -133,7 +134,7 @@ def mine_window(
             history.append(commit.change)
             if at >= start:
                 window.append((commit.sha, commit.change))
-        if is_fix_commit(commit):
+        if is_fix_commit(commit.change):
             fixes.append(commit)
     if not window:
         raise _window_error(repo, since, until)

@@ -18,9 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from data.sources.gitlog import MinedCommit, run_git
+from scoring.fixes import is_fix_commit
 from scoring.paths import is_test_path
 
-__all__ = ["blame_lines", "bug_inducing", "deleted_ranges", "is_fix_commit", "modified_files"]
+__all__ = ["blame_lines", "bug_inducing", "deleted_ranges", "modified_files"]
 
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 _BLAME_HEADER = re.compile(r"^([0-9a-f]{40}) \d+ \d+")
@@ -33,11 +34,6 @@ _COMMENT = re.compile(
     r"^\s*(#(?!\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma)\b)"
     r"|//|/\*|\*|<!--|--\s)"
 )
-
-
-def is_fix_commit(commit: MinedCommit) -> bool:
-    """True for commits SZZ starts from: bug fixes by message, and reverts."""
-    return commit.change.is_fix or commit.change.is_revert
 
 
 def _skipped(path: str) -> bool:
@@ -148,7 +144,7 @@ def bug_inducing(repo: Path | str, commits: Iterable[MinedCommit]) -> set[str]:
             target = _resolve(repo, commit.reverts)
             if target is not None:
                 found.add(target)
-        elif is_fix_commit(commit):
+        elif is_fix_commit(commit.change):
             # A revert that does not name its target is blamed like a fix, which
             # finds the reverted commit through the lines it takes back.
             to_blame.append(commit)

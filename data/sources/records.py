@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from scoring.facts import ReviewState
+
 __all__ = [
+    "REVIEW_STATES",
     "ChangeRecord",
     "DeployRecord",
     "ErrorBudgetRecord",
@@ -20,6 +23,10 @@ __all__ = [
     "IncidentRecord",
     "ReviewRecord",
 ]
+
+# The review states the store keeps (``ReviewState``'s values, lower case); a
+# source drops any other (GitHub's PENDING), and the ingest refuses them.
+REVIEW_STATES: frozenset[str] = frozenset(ReviewState)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +47,7 @@ class FileRecord:
 
 @dataclass(frozen=True, slots=True)
 class ReviewRecord:
-    """One review; ``state`` is approved, changes_requested, commented or dismissed."""
+    """One review; ``state`` is one of ``REVIEW_STATES``."""
 
     reviewer: str
     state: str

@@ -20,7 +20,8 @@ def parse_time(value: Any, name: str, *, naive_is_utc: bool = False) -> datetime
 
     A time without a zone is refused, as its instant is unknown, unless the
     source documents its naive times as UTC (``naive_is_utc``: GitHub's REST
-    API). Raises ``TimeFormatError`` whose message names ``name``.
+    items, its rate-limit reset and App token expiry). Raises
+    ``TimeFormatError`` whose message names ``name``.
     """
     if value is None or value == "":
         raise TimeFormatError(f"{name} is missing")

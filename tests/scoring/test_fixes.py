@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
-from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_change, is_fix_message
+from scoring.facts import ChangeFacts
+from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_change, is_fix_commit, is_fix_message
 
 _JIRA = BugIssues(frozenset({"PAY-1234", "GROOVY-7", " core-9 "}))
 
@@ -69,3 +72,30 @@ def test_fix_changes_by_label_bug_issue_or_words(
 ) -> None:
     """A pull request is a fix by a bug label, else as its title's message would be."""
     assert is_fix_change(title, labels, bugs) is expected
+
+
+@pytest.mark.parametrize(
+    ("fix", "revert", "hotfix", "expected"),
+    [
+        (True, False, False, True),
+        (False, True, False, True),
+        (False, False, True, False),
+        (False, False, False, False),
+    ],
+)
+def test_szz_starts_from_fixes_and_reverts_only(
+    fix: bool, revert: bool, hotfix: bool, expected: bool
+) -> None:
+    """SZZ starts from a bug fix or a revert, never from a hotfix alone or an ordinary change."""
+    change = ChangeFacts(
+        key="acme/shop@0123456789ab",
+        repository="acme/shop",
+        title="Change",
+        author="ann",
+        merged_at=datetime(2026, 11, 16, tzinfo=UTC),
+        files=(),
+        is_fix=fix,
+        is_revert=revert,
+        is_hotfix=hotfix,
+    )
+    assert is_fix_commit(change) is expected

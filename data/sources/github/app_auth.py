@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -22,6 +21,7 @@ import structlog
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
+from data.sources.times import parse_time
 from scoring.errors import ConfigError, SourceError
 
 __all__ = ["REFRESH_MARGIN_SECONDS", "AppAuth", "app_auth", "load_private_key"]
@@ -130,7 +130,7 @@ class AppAuth:
         try:
             body = response.json()
             token = body["token"]
-            expires = datetime.fromisoformat(str(body["expires_at"]).replace("Z", "+00:00"))
+            expires = parse_time(body["expires_at"], "expires_at", naive_is_utc=True)
         except (ValueError, KeyError, TypeError):
             raise SourceError(
                 "GitHub's answer to the GitHub App token request has no token and expiry; "

@@ -25,13 +25,13 @@ import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import httpx
 import structlog
 import tenacity
 
+from data.sources.times import TimeFormatError, parse_time
 from scoring.errors import SourceError
 
 __all__ = [
@@ -166,10 +166,10 @@ class GitHubClient:
             return
         reset_at = rate_limit.get("resetAt")
         try:
-            reset = datetime.fromisoformat(str(reset_at).replace("Z", "+00:00"))
-        except ValueError:
+            reset = parse_time(reset_at, "resetAt", naive_is_utc=True)
+        except TimeFormatError:
             return
-        seconds = max(1.0, reset.astimezone(UTC).timestamp() - self._clock() + 1)
+        seconds = max(1.0, reset.timestamp() - self._clock() + 1)
         self._wait(_LimitHit(seconds, "primary"))
 
     def _limit_of(self, response: httpx.Response) -> _LimitHit | None:

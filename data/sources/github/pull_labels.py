@@ -1,6 +1,6 @@
 """Labels of merged pull requests, read label-first: a third connection per PR would cost more.
 
-See ``data.sources.github.pulls`` for what a label sweep costs and when it runs.
+See ``data.sources.github.pull_pages`` for what a label sweep costs and when it runs.
 """
 
 from __future__ import annotations

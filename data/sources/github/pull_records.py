@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from data.sources.records import ChangeRecord, FileRecord, ReviewRecord
+from data.sources.records import REVIEW_STATES, ChangeRecord, FileRecord, ReviewRecord
 from data.sources.times import TimeFormatError, parse_time
 from scoring.authorship import agent_in_message
-from scoring.facts import ReviewState
 
 __all__ = [
     "MalformedPull",
@@ -40,7 +39,6 @@ _CHANGE_TYPES = {
     # A file whose type changed (a file becoming a symlink) is a modification to us.
     "CHANGED": "modified",
 }
-_REVIEW_STATES = frozenset(ReviewState)
 _REVERT_BRANCH = re.compile(r"^revert-(\d+)-")
 _REVERTS_BODY = re.compile(r"^\s*Reverts\s+([\w.-]+/[\w.-]+)#(\d+)\b", re.MULTILINE)
 _REVERT_TITLE = re.compile(r'^\s*Revert\s+"', re.IGNORECASE)
@@ -122,7 +120,7 @@ def _review(node: Any) -> ReviewRecord | None:
     state = field_of(node, "state", str).lower()
     submitted = node.get("submittedAt")
     # A pending review has no submission time and is not a review yet.
-    if state not in _REVIEW_STATES or submitted is None:
+    if state not in REVIEW_STATES or submitted is None:
         return None
     author = node.get("author")
     return ReviewRecord(

@@ -357,7 +357,7 @@ def test_crash_mid_sync_resumes_at_the_next_page_without_duplicates(world: World
     """A sync dying on page 2 keeps page 1; the next resumes there, with no duplicates."""
     world.fake.add(REPO, [plain(n, n) for n in range(1, 201)])
     first = world.source()
-    original = first._query
+    original = first.reader.query
     calls: list[str] = []
 
     def crash_on_second_page(name: str, parts: Any) -> dict[str, Any]:
@@ -366,7 +366,7 @@ def test_crash_mid_sync_resumes_at_the_next_page_without_duplicates(world: World
             world.server.fail_next("/graphql", Answer(200, {"errors": [{"message": "boom"}]}))
         return original(name, parts)
 
-    first._query = crash_on_second_page  # type: ignore[method-assign]
+    first.reader.query = crash_on_second_page  # type: ignore[method-assign]
     with pytest.raises(SourceError):
         world.sync(first)
     kept = world.count(Change)
@@ -474,14 +474,14 @@ def test_a_pr_waiting_for_its_files_when_the_sync_dies_is_read_again(world: Worl
     big = plain(10, 10, files=tuple(FakeFile(f"checkout/f{i}.py") for i in range(150)))
     world.fake.add(REPO, [plain(n, n) for n in range(1, 201) if n != 10] + [big])
     source = world.source()
-    original = source._query
+    original = source.reader.query
 
     def refuse_after_the_first_query(name: str, parts: Any) -> dict[str, Any]:
         if world.fake.queries:
             world.server.fail_next("/graphql", Answer(401, {"message": "Bad credentials"}))
         return original(name, parts)
 
-    source._query = refuse_after_the_first_query  # type: ignore[method-assign]
+    source.reader.query = refuse_after_the_first_query  # type: ignore[method-assign]
     with pytest.raises(SourceError, match="GITHUB_TOKEN"):
         world.sync(source)
     assert world.count(Change) == 49
