@@ -43,7 +43,8 @@ def demo_pipeline(as_of: date) -> None:
         now = datetime.combine(as_of, dtime(23, 59), tzinfo=UTC)
         with session_scope(engine) as session:
             sync_org(session, org)
-            summary = _timed("load sample", lambda: load_sample(session, org, as_of=as_of))
+        summary = _timed("load sample", lambda: load_sample(engine, org, as_of=as_of))
+        with session_scope(engine) as session:
             _timed("link + score", lambda: score_all(session, org))
             subs = list(session.exec(select(Subscriber).order_by(col(Subscriber.key))))
             _timed(

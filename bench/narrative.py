@@ -79,7 +79,8 @@ def prompt_sizes(as_of: date) -> list[PromptSize]:
         now = datetime.combine(as_of, dtime(23, 59), tzinfo=UTC)
         with session_scope(engine) as session:
             sync_org(session, org)
-            load_sample(session, org, as_of=as_of)
+        load_sample(engine, org, as_of=as_of)
+        with session_scope(engine) as session:
             score_all(session, org)
             subscribers = list(session.exec(select(Subscriber).order_by(col(Subscriber.id))))
             for sub in subscribers:

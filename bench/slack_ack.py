@@ -58,7 +58,8 @@ def _prepare(db: Path) -> None:
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
-        load_sample(session, org, as_of=AS_OF)
+    load_sample(engine, org, as_of=AS_OF)
+    with session_scope(engine) as session:
         score_all(session, org)
     engine.dispose()
 

@@ -27,6 +27,7 @@ from data.sources.records import (
     ErrorBudgetRecord,
     FileRecord,
     IncidentRecord,
+    PersonRecord,
     ReviewRecord,
 )
 from data.tables import (
@@ -93,6 +94,8 @@ def agent_in_trailers(org: OrgConfig, co_authors: Iterable[str]) -> bool:
 def _snapshot(row: Any, names: Iterable[str]) -> tuple[Any, ...]:
     return tuple(getattr(row, n) for n in names)
 
+
+_PERSON_FIELDS = ("display_name", "kind", "team_id")
 
 _CHANGE_FIELDS = (
     "repository_id",
@@ -215,6 +218,32 @@ class Ingest:
         return self.session.exec(
             query.where(col(Change.sha).startswith(sha.lower())).order_by(col(Change.id))
         ).first()
+
+    # -- people --------------------------------------------------------------
+
+    def people(self, records: Iterable[PersonRecord]) -> Tally:
+        """Upsert people by login with the names a source knows them by.
+
+        Kind and team follow riskbrief.toml, as for a login first met on a change;
+        a record that names people before their changes do fixes the order of their rows.
+        """
+        tally = Tally()
+        for r in records:
+            row = (
+                self._people.get(r.login)
+                or self.session.exec(select(Person).where(col(Person.login) == r.login)).first()
+            )
+            before = _snapshot(row, _PERSON_FIELDS) if row is not None else None
+            person = self._person(r.login, is_bot=r.is_bot)
+            if r.name is not None:
+                person.display_name = r.name
+            self.session.add(person)
+            if before is None:
+                tally.add("person")
+            elif before != _snapshot(person, _PERSON_FIELDS):
+                tally.updated += 1
+        self.session.flush()
+        return tally
 
     # -- changes -------------------------------------------------------------
 

@@ -20,7 +20,13 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
 from data.ingest import Ingest, Tally
-from data.sources.records import ChangeRecord, DeployRecord, ErrorBudgetRecord, IncidentRecord
+from data.sources.records import (
+    ChangeRecord,
+    DeployRecord,
+    ErrorBudgetRecord,
+    IncidentRecord,
+    PersonRecord,
+)
 from data.tables import SyncState, utcnow
 from scoring.errors import RiskbriefError, SourceError
 
@@ -125,6 +131,7 @@ class SyncRun:
         scope: str = "",
         *,
         cursor: Cursor | None = None,
+        people: Sequence[PersonRecord] = (),
         changes: Sequence[ChangeRecord] = (),
         deploys: Sequence[DeployRecord] = (),
         incidents: Sequence[IncidentRecord] = (),
@@ -134,6 +141,9 @@ class SyncRun:
         with Session(self.engine) as session:
             ingest = Ingest(session, self.org)
             page = Tally()
+            # People first: their names are in place before their changes refer to them.
+            if people:
+                page += ingest.people(people)
             if changes:
                 page += ingest.changes(changes)
             if deploys:

@@ -39,7 +39,8 @@ def build_sample(directory: Path, as_of: date, seed: int = SAMPLE_SEED) -> Loade
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
-        summary = load_sample(session, org, as_of=as_of, seed=seed)
+    summary = load_sample(engine, org, as_of=as_of, seed=seed)
+    with session_scope(engine) as session:
         score_all(session, org)
     with engine.connect() as conn:
         # A copy of the file must hold everything: no pages may stay behind in the WAL.

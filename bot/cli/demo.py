@@ -71,9 +71,8 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
-        summary = load_sample(
-            session, org, as_of=now.date(), seed=SAMPLE_SEED if seed is None else seed
-        )
+    # The sample is a source: its records go through the sync and ingest of every source.
+    summary = load_sample(engine, org, as_of=now.date(), seed=SAMPLE_SEED if seed is None else seed)
     # The rules `serve` runs after every sync (reverts become incidents), so that
     # serving the demo's store briefs what the demo briefed.
     run_sources(engine, org, [RevertIncidents()], printed=True)

@@ -1,4 +1,4 @@
-"""What sources hand to the store: frozen records of changes, deploys, incidents and budgets.
+"""What sources hand to the store: frozen records of people, changes, deploys, incidents, budgets.
 
 Every source (GitHub, a local clone, PagerDuty, Opsgenie, a file, a CI pipeline)
 turns what it reads into these values; ``data.ingest`` upserts them on their
@@ -21,12 +21,27 @@ __all__ = [
     "ErrorBudgetRecord",
     "FileRecord",
     "IncidentRecord",
+    "PersonRecord",
     "ReviewRecord",
 ]
 
 # The review states the store keeps (``ReviewState``'s values, lower case); a
 # source drops any other (GitHub's PENDING), and the ingest refuses them.
 REVIEW_STATES: frozenset[str] = frozenset(ReviewState)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """Someone a source knows by more than a login: an org's member list, a git author's name.
+
+    ``name`` is the name to show (``None`` keeps what the store has). Whether
+    the person is an agent and which team they are in still follow riskbrief.toml.
+    """
+
+    login: str
+    name: str | None = None
+    # The code host marks the account as an app (a CI bot, Dependabot).
+    is_bot: bool = False
 
 
 @dataclass(frozen=True, slots=True)

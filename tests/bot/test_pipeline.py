@@ -23,7 +23,8 @@ def test_sample_briefings_on_each_backend(engine: Engine) -> None:
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
-        load_sample(session, org, as_of=date(2026, 11, 23))
+    load_sample(engine, org, as_of=date(2026, 11, 23))
+    with session_scope(engine) as session:
         summary = score_all(session, org)
         subscribers = list(session.exec(select(Subscriber).order_by(col(Subscriber.id))))
         done = compose_all(

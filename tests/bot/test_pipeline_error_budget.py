@@ -23,7 +23,8 @@ def test_spent_budget_gates_exactly_the_changes_merged_on_it(engine: Engine) -> 
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
-        load_sample(session, org, as_of=date(2026, 11, 23))
+    load_sample(engine, org, as_of=date(2026, 11, 23))
+    with session_scope(engine) as session:
         summary = score_all(session, org, [("payments", SPENT_FROM, SPENT_UNTIL)])
         changes = load_changes(session)
         scores = load_scores(session, "change", summary.version)

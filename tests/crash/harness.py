@@ -449,7 +449,8 @@ def seed_store(engine: Engine) -> None:
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
-        load_sample(session, org, as_of=NOW.date())
+    load_sample(engine, org, as_of=NOW.date())
+    with session_scope(engine) as session:
         score_all(session, org)
 
 

@@ -18,6 +18,7 @@ from data.sources.records import (
     ErrorBudgetRecord,
     FileRecord,
     IncidentRecord,
+    PersonRecord,
     ReviewRecord,
 )
 from data.store import load_changes
@@ -129,6 +130,25 @@ def test_files_get_their_service_and_people_their_kind_and_team(
     assert files["README.md"] is None
     assert people["copilot-swe-agent[bot]"].kind == "agent"
     assert people["alice"].kind == "human"
+    assert people["alice"].team_id is not None
+    assert people["bob"].team_id is None
+
+
+def test_people_upsert_by_login_with_their_names(engine: Engine, org: OrgConfig) -> None:
+    """A person's name is stored once, kept when a later record has none, and updated on change."""
+    with Session(engine) as session:
+        ingest = Ingest(session, org)
+        first = ingest.people([PersonRecord("alice", "Alice Liddell"), PersonRecord("bob")])
+        again = ingest.people([PersonRecord("alice"), PersonRecord("bob")])
+        renamed = Ingest(session, org).people([PersonRecord("bob", "Bob Dylan")])
+        ingest.changes([_pr()])
+        session.commit()
+        people = {p.login: p for p in session.exec(select(Person).order_by(col(Person.id)))}
+    assert [(t.added, t.updated) for t in (first, again, renamed)] == [(2, 0), (0, 0), (0, 1)]
+    assert [(p.login, p.display_name) for p in people.values()] == [
+        ("alice", "Alice Liddell"),
+        ("bob", "Bob Dylan"),
+    ]
     assert people["alice"].team_id is not None
     assert people["bob"].team_id is None
 

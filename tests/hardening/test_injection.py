@@ -143,7 +143,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     upgrade(engine)
     with session_scope(engine) as session:
         sync_org(session, org)
-        load_sample(session, org, as_of=date(2026, 11, 23))
+    load_sample(engine, org, as_of=date(2026, 11, 23))
+    with session_scope(engine) as session:
         Ingest(session, org).changes([_commit_record(COMMIT_SUBJECT)])
         score_all(session, org)
         baseline = tuple(compose_all(session, org, _requests(session)))

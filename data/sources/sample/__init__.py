@@ -1,10 +1,12 @@
 """The seeded sample organisation `riskbrief demo` runs on: Acme, with twelve weeks of history.
 
 ``sample_org_config()`` is Acme's ``riskbrief.toml`` (six services, three teams,
-four subscribers in New York, Berlin, Kolkata and London). ``load_sample()``
-writes 25 engineers, two AI coding agents and twelve ISO weeks of merged PRs,
-reviews, production deploys and incidents into a store that ``sync_org`` has
-already filled with the organisation.
+four subscribers in New York, Berlin, Kolkata and London). ``SampleSource`` is
+a source like any other: it reports 25 engineers, two AI coding agents and
+twelve ISO weeks of merged PRs, reviews, production deploys and incidents as
+records, which ``SyncRun.checkpoint`` upserts through the ingest every source
+uses; ``load_sample()`` runs it on a store that ``sync_org`` has already filled
+with the organisation.
 
 Eleven weeks are steady. The latest week carries five planted stories that the
 card rules surface against the week before:
@@ -29,24 +31,23 @@ those zones' week boundaries.
 
 The package is cut by concept: ``people`` and ``codebase`` are Acme itself,
 ``plan`` and ``schedule`` the shape and fixed timetable of the history,
-``draws``, ``traffic``, ``stories`` and ``planner`` draw it from the seed, and
-``loader`` turns it into the records a source reports (``clock`` minutes into dates)
-and loads them through the ingest every source uses.
+``draws``, ``traffic``, ``stories`` and ``planner`` draw it from the seed,
+``records`` turns it into the records a source reports (``clock`` minutes into
+dates) and ``source`` hands them to the sync.
 """
 
 from __future__ import annotations
 
 from data.sources.sample.clock import SAMPLE_WEEKS, sample_week_starts
 from data.sources.sample.codebase import SAMPLE_REPOSITORY
-from data.sources.sample.loader import (
-    SAMPLE_SEED,
-    SampleRecords,
+from data.sources.sample.people import SAMPLE_AGENTS
+from data.sources.sample.records import SAMPLE_SEED, SampleRecords, sample_records
+from data.sources.sample.source import (
+    SampleSource,
     SampleSummary,
     load_sample,
     sample_org_config,
-    sample_records,
 )
-from data.sources.sample.people import SAMPLE_AGENTS
 
 __all__ = [
     "SAMPLE_AGENTS",
@@ -54,6 +55,7 @@ __all__ = [
     "SAMPLE_SEED",
     "SAMPLE_WEEKS",
     "SampleRecords",
+    "SampleSource",
     "SampleSummary",
     "load_sample",
     "sample_org_config",

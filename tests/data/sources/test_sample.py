@@ -14,18 +14,18 @@ from sqlmodel import Session, col, select
 from briefing.week import IsoWeek
 from data.config import DEFAULT_AGENT_LOGINS
 from data.engine import make_engine, session_scope
-from data.ingest import Ingest
 from data.migrate import upgrade
 from data.org import sync_org
 from data.sources.sample import (
     SAMPLE_AGENTS,
     SAMPLE_WEEKS,
+    SampleSource,
     load_sample,
     sample_org_config,
-    sample_records,
     sample_week_starts,
 )
 from data.store import load_deploys
+from data.sync import run_sources
 from data.tables import (
     Change,
     ChangeFile,
@@ -45,6 +45,8 @@ from tests.data.sources.conftest import AS_OF, LoadedSample
 from tests.samples import SampleTemplate
 
 _UTC = "UTC"
+# What the sample's records become: a second sync must leave each table's row count alone.
+_LOADED_TABLES = (Person, Change, ChangeFile, ReviewRow, Deploy, Incident)
 
 
 def _weeks(loaded: LoadedSample) -> list[IsoWeek]:
@@ -456,40 +458,58 @@ def test_loading_needs_the_organisation_first(tmp_path: Path) -> None:
     """Without sync_org the loader refuses with one sentence saying what to run."""
     engine = make_engine(f"sqlite:///{tmp_path}/t.db")
     upgrade(engine)
-    with (
-        session_scope(engine) as session,
-        pytest.raises(StoreError, match=r"run sync_org\(session, org\) before load_sample"),
-    ):
-        load_sample(session, sample_org_config(), as_of=AS_OF)
+    with pytest.raises(StoreError, match=r"run sync_org\(session, org\) before load_sample"):
+        load_sample(engine, sample_org_config(), as_of=AS_OF)
     engine.dispose()
 
 
-def test_loading_twice_is_refused(tmp_path: Path) -> None:
-    """A second load into the same store is refused instead of duplicating the history."""
+def test_loading_another_history_is_refused(tmp_path: Path) -> None:
+    """A store holding the sample of another week is refused instead of mixing two histories."""
     engine = make_engine(f"sqlite:///{tmp_path}/t.db")
     upgrade(engine)
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
-        load_sample(session, org, as_of=date(2026, 6, 1))
-    with session_scope(engine) as session, pytest.raises(StoreError, match="empty database"):
-        load_sample(session, org, as_of=date(2026, 6, 1))
+    load_sample(engine, org, as_of=date(2026, 6, 1))
+    with pytest.raises(StoreError, match="empty database"):
+        load_sample(engine, org, as_of=date(2026, 6, 8))
     engine.dispose()
 
 
-def test_the_sample_goes_through_the_ingest_of_every_source(
+def test_the_sample_is_a_source_whose_second_sync_adds_nothing(
     scored_sample: SampleTemplate, tmp_path: Path
 ) -> None:
-    """The sample's records, read again as a source would on its next sync, change nothing."""
+    """Synced again through run_sources, the sample's records upsert onto its rows and add none."""
     loaded = scored_sample.copy(tmp_path / "again.db")
-    records = sample_records(loaded.as_of)
-    assert len(records.changes) == loaded.summary.changes
     with session_scope(loaded.engine) as session:
-        ingest = Ingest(session, loaded.org)
-        tallies = [
-            ingest.changes(records.changes),
-            ingest.deploys(records.deploys),
-            ingest.incidents(records.incidents),
-        ]
+        counts = {table: len(session.exec(select(table)).all()) for table in _LOADED_TABLES}
+    summaries = run_sources(loaded.engine, loaded.org, [SampleSource(loaded.as_of)])
+    with session_scope(loaded.engine) as session:
+        again = {table: len(session.exec(select(table)).all()) for table in _LOADED_TABLES}
     loaded.engine.dispose()
-    assert [(t.added, t.updated, t.skipped) for t in tallies] == [(0, 0, 0)] * 3
+    assert [(s.source, s.added, s.updated, s.skipped, s.error) for s in summaries] == [
+        ("sample", 0, 0, 0, None)
+    ]
+    assert again == counts
+
+
+def test_a_first_sync_reports_every_record_as_added(tmp_path: Path) -> None:
+    """The sample's people, changes, deploys and incidents all arrive through the ingest."""
+    engine = make_engine(f"sqlite:///{tmp_path}/t.db")
+    upgrade(engine)
+    org = sample_org_config()
+    with session_scope(engine) as session:
+        sync_org(session, org)
+    source = SampleSource(AS_OF)
+    [summary] = run_sources(engine, org, [source])
+    with session_scope(engine) as session:
+        names = {p.login: p.display_name for p in session.exec(select(Person))}
+    engine.dispose()
+    records = source.records
+    assert dict(summary.added_kinds) == {
+        "person": len(records.people),
+        "change": len(records.changes),
+        "deploy": len(records.deploys),
+        "incident": len(records.incidents),
+    }
+    assert names == {p.login: p.name for p in records.people}

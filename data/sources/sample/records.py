@@ -1,0 +1,125 @@
+"""Acme's plan as the records a source reports: people, changes, deploys and incidents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from data.sources.records import (
+    ChangeRecord,
+    DeployRecord,
+    FileRecord,
+    IncidentRecord,
+    PersonRecord,
+    ReviewRecord,
+)
+from data.sources.sample.clock import DAY, sample_week_starts
+from data.sources.sample.codebase import SAMPLE_REPOSITORY, owners
+from data.sources.sample.people import AGENT_NAMES, ENGINEERS, SAMPLE_AGENTS
+from data.sources.sample.plan import ChangePlan
+from data.sources.sample.planner import plan_sample
+
+__all__ = ["SAMPLE_SEED", "SampleRecords", "sample_records"]
+
+SAMPLE_SEED = 7
+_FIRST_PR_NUMBER = 4101
+_FIRST_INCIDENT_NUMBER = 1031
+
+
+def _change_record(
+    key: str, c: ChangePlan, at: Callable[[int, int], datetime], tagged: Mapping[str, str]
+) -> ChangeRecord:
+    """A planned pull request as the GitHub source would report it."""
+    number = int(key.rsplit("#", 1)[1])
+    slug = "-".join(c.title.lower().replace('"', "").split()[:5])
+    return ChangeRecord(
+        key=key,
+        repository=SAMPLE_REPOSITORY,
+        author=c.author,
+        merged_at=at(c.week, c.merged),
+        title=c.title,
+        number=number,
+        sha=c.sha,
+        url=f"https://github.com/{SAMPLE_REPOSITORY}/pull/{number}",
+        merged_by=c.merged_by,
+        opened_at=at(c.week, c.opened),
+        base_branch="main",
+        head_branch=f"{c.author.removesuffix('[bot]')}/{slug}",
+        labels=tuple(c.labels),
+        files=tuple(
+            FileRecord(f.path, f.added, f.deleted, f.change_type, tuple(owners(f.path)))
+            for f in c.files
+        ),
+        reviews=tuple(
+            ReviewRecord(r.reviewer, r.state, at(c.week, r.minute), r.comments) for r in c.reviews
+        ),
+        review_comments=sum(r.comments for r in c.reviews),
+        ci_status="success",
+        is_revert=c.is_revert,
+        is_hotfix=c.is_hotfix,
+        reverts_key=tagged[c.reverts_tag] if c.reverts_tag else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SampleRecords:
+    """Acme's history as a source reports it: people, changes, deploys and incidents."""
+
+    people: tuple[PersonRecord, ...]
+    changes: tuple[ChangeRecord, ...]
+    deploys: tuple[DeployRecord, ...]
+    incidents: tuple[IncidentRecord, ...]
+
+
+def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
+    """The records of twelve weeks ending with the last complete ISO week before ``as_of``."""
+    plan = plan_sample(seed)
+    starts = sample_week_starts(as_of)
+
+    def at(week: int, minute: int) -> datetime:
+        return starts[week] + timedelta(minutes=minute)
+
+    # PR numbers follow the order PRs were opened in, as on GitHub.
+    ordered = sorted(
+        enumerate(plan.changes), key=lambda ic: (ic[1].week * 7 * DAY + ic[1].opened, ic[0])
+    )
+    keys: dict[int, str] = {}
+    tagged: dict[str, str] = {}
+    for n, (i, c) in enumerate(ordered):
+        keys[i] = f"{SAMPLE_REPOSITORY}#{_FIRST_PR_NUMBER + n}"
+        if c.tag:
+            tagged[c.tag] = keys[i]
+    changes = tuple(_change_record(keys[i], c, at, tagged) for i, c in enumerate(plan.changes))
+    deploys = tuple(
+        DeployRecord(
+            key=f"deploy:{d.service}:{at(d.week, d.finished):%Y-%m-%dT%H:%M}",
+            service=d.service,
+            finished_at=at(d.week, d.finished),
+            environment="production",
+            sha=d.sha,
+            started_at=at(d.week, d.finished) - timedelta(minutes=d.minutes),
+            status=d.status,
+            source="sample",
+        )
+        for d in plan.deploys
+    )
+    ordered_incidents = sorted(plan.incidents, key=lambda i: (i.week, i.opened))
+    incidents = tuple(
+        IncidentRecord(
+            key=f"INC-{_FIRST_INCIDENT_NUMBER + n}",
+            service=inc.service,
+            opened_at=at(inc.week, inc.opened),
+            title=inc.title,
+            resolved_at=at(inc.week, inc.opened) + timedelta(minutes=inc.minutes),
+            severity=inc.severity,
+            source="sample",
+        )
+        for n, inc in enumerate(ordered_incidents)
+    )
+    # Named before any change names them, engineers then agents, so person ids (and
+    # every tie broken by them) stay what they were when the sample wrote its own rows.
+    people = tuple(PersonRecord(e.login, e.name) for e in ENGINEERS) + tuple(
+        PersonRecord(login, AGENT_NAMES[login]) for login in SAMPLE_AGENTS
+    )
+    return SampleRecords(people, changes, deploys, incidents)
