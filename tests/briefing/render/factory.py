@@ -18,7 +18,7 @@ from briefing.payload import (
     SignalView,
     WeekView,
 )
-from scoring.cards import FactKey
+from scoring.card_facts import FactKey
 
 __all__ = [
     "GOOD_URL",
