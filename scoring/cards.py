@@ -26,8 +26,8 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        """0 for the most severe."""
-        return ("critical", "warning", "info").index(self.value)
+        """0 for the most severe: the members are declared most severe first."""
+        return list(Severity).index(self)
 
 
 class CardKind(StrEnum):
