@@ -91,7 +91,8 @@ def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
 
     Scoring titles name services and teams by key; a reader sees display names.
     """
-    # The view has the card's fields and types, facts and enums included: read, not copied.
+    # CardView and FactView declare the card's fields with its types (enums included),
+    # so pydantic reads them off the card: no hand-kept copy of each field to fall behind.
     view = CardView.model_validate(card, from_attributes=True)
     if card.subject and names and card.subject in names:
         title = card.title.replace(card.subject, names[card.subject], 1)
