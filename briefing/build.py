@@ -15,7 +15,6 @@ from briefing.payload import (
     Counts,
     DeployView,
     DriverView,
-    FactView,
     IncidentView,
     Metrics,
     ScopeView,
@@ -80,7 +79,7 @@ def scope_label(org: OrgConfig, teams: Sequence[str], services: Sequence[str]) -
 
 
 def _counts(d: Distribution) -> Counts:
-    return Counts(safe=d.safe, moderate=d.moderate, high=d.high, critical=d.critical)
+    return Counts.model_validate(d, from_attributes=True)
 
 
 def _r(x: float | None) -> float | None:
@@ -92,21 +91,13 @@ def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
 
     Scoring titles name services and teams by key; a reader sees display names.
     """
-    title = card.title
+    # CardView and FactView declare the card's fields with its types (enums included),
+    # so pydantic reads them off the card: no hand-kept copy of each field to fall behind.
+    view = CardView.model_validate(card, from_attributes=True)
     if card.subject and names and card.subject in names:
-        title = title.replace(card.subject, names[card.subject], 1)
-    return CardView(
-        id=card.id,
-        kind=card.kind,
-        severity=card.severity.value,
-        title=title,
-        subject=card.subject,
-        facts=tuple(
-            FactView(key=f.key, value=f.value, unit=f.unit, signal=f.signal) for f in card.facts
-        ),
-        evidence=card.evidence,
-        folded=card.folded,
-    )
+        title = card.title.replace(card.subject, names[card.subject], 1)
+        view = view.model_copy(update={"title": title})
+    return view
 
 
 def _signals(scored: ScoredChange) -> tuple[SignalView, ...]:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from briefing.labels import signal_label
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload, CardView
-from scoring.cards import CardKind, FactKey
+from scoring.card_facts import FactKey
+from scoring.cards import CardKind, Severity
 
 __all__ = ["write_deterministic"]
 
@@ -85,9 +86,10 @@ def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
 
 
 def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
-    name = card.id.removeprefix("driver:")
+    if card.driver is None:
+        raise KeyError(f"card {card.id} names no driving signal")
     return (
-        f"{signal_label(name).capitalize()} drove "
+        f"{signal_label(card.driver).capitalize()} drove "
         f"{_num(_fact(card, FactKey.DRIVEN_THIS_WEEK))} high-risk changes, "
         f"up from {_num(_fact(card, FactKey.DRIVEN_LAST_WEEK))} last week."
     )
@@ -272,10 +274,8 @@ def _action(payload: BriefingPayload, card: CardView) -> str | None:
             f"Walk through {key} with the team: what made the deploy risky "
             "and what would have caught it."
         )
-    if card.kind is CardKind.DRIVER:
-        signal = next((f.signal for f in card.facts if f.signal), None)
-        if signal is not None:
-            return f"Ask reviewers to watch for {signal_label(signal)}."
+    if card.kind is CardKind.DRIVER and card.driver is not None:
+        return f"Ask reviewers to watch for {signal_label(card.driver)}."
     return _ACTIONS.get(card.kind)
 
 
@@ -328,7 +328,7 @@ def write_deterministic(payload: BriefingPayload) -> Narrative:
         CardParagraph(
             card_id=c.id,
             text=_PARAGRAPHS[c.kind](payload, c),
-            action=None if c.severity == "info" else _action(payload, c),
+            action=None if c.severity is Severity.INFO else _action(payload, c),
         )
         for c in payload.cards
         if c.kind in _PARAGRAPHS

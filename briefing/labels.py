@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.cards import FactKey
+from scoring.card_facts import FactKey
 
 __all__ = [
     "BAND_LABELS",

@@ -13,7 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from scoring.cards import CardKind, FactKey
+from briefing.stored_facts import current_fact
+from scoring.card_facts import FactKey
+from scoring.cards import CardKind, Severity
 
 __all__ = [
     "PAYLOAD_VERSION",
@@ -38,7 +40,6 @@ __all__ = [
 
 PAYLOAD_VERSION = 1
 
-SeverityName = Literal["critical", "warning", "info"]
 BandName = Literal["safe", "moderate", "high", "critical"]
 
 
@@ -215,16 +216,9 @@ class FactView(_Value):
 
     @model_validator(mode="before")
     @classmethod
-    def _from_label(cls, data: Any) -> Any:
-        """Briefings stored before facts had keys carried the scorer's label instead."""
-        if not isinstance(data, dict) or "label" not in data:
-            return data
-        fact = {k: v for k, v in data.items() if k != "label"}
-        label = str(data["label"])
-        driven_by = f"{FactKey.DRIVEN_BY.value} "
-        if label.startswith(driven_by):
-            return fact | {"key": FactKey.DRIVEN_BY, "signal": label.removeprefix(driven_by)}
-        return fact | {"key": FactKey(label)}
+    def _stored(cls, data: Any) -> Any:
+        """Briefings stored earlier named their facts by words, not by key."""
+        return current_fact(data) if isinstance(data, dict) else data
 
 
 class CardView(_Value):
@@ -232,13 +226,18 @@ class CardView(_Value):
 
     id: str
     kind: CardKind
-    severity: SeverityName
+    severity: Severity
     title: str
     subject: str | None
     facts: tuple[FactView, ...]
     evidence: tuple[str, ...] = ()
     # Kinds of cards folded into this one because they told the same story.
     folded: tuple[CardKind, ...] = ()
+
+    @property
+    def driver(self) -> str | None:
+        """The signal the card counts high-risk changes of, when it names one."""
+        return next((f.signal for f in self.facts if f.signal is not None), None)
 
 
 class ScopeView(_Value):

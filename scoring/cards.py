@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from scoring.card_facts import Fact, FactKey
 from scoring.config import CardRules
 from scoring.weekly import WeekAggregate
 
-__all__ = ["Card", "CardKind", "Fact", "FactKey", "Severity", "build_cards", "severity_counts"]
+__all__ = ["Card", "CardKind", "Severity", "build_cards", "severity_counts"]
 
 
 class Severity(StrEnum):
@@ -25,8 +26,8 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        """0 for the most severe."""
-        return ("critical", "warning", "info").index(self.value)
+        """0 for the most severe: the members are declared most severe first."""
+        return list(Severity).index(self)
 
 
 class CardKind(StrEnum):
@@ -47,59 +48,6 @@ class CardKind(StrEnum):
     CFR_IMPROVED = "cfr_improved"
     CODEOWNERS_IMPROVED = "codeowners_improved"
     AGENT_REVIEWED = "agent_reviewed"
-
-
-class FactKey(StrEnum):
-    """What a card's number measures; the briefing has the words a reader sees for each.
-
-    The values are the names stored briefings carry, so they never change.
-    """
-
-    CODEOWNERS_COVERAGE_LAST_WEEK = "CODEOWNERS coverage last week"
-    CODEOWNERS_COVERAGE_THIS_WEEK = "CODEOWNERS coverage this week"
-    MTTR_LAST_WEEK = "MTTR last week"
-    MTTR_THIS_WEEK = "MTTR this week"
-    AGENTS_UNREVIEWED_LAST_WEEK = "agent changes merged without human review last week"
-    AGENTS_UNREVIEWED = "agent changes merged without human review"
-    AGENTS_THIS_WEEK = "agent changes this week"
-    AGENTS_ALL_REVIEWED = "agent changes this week, all with human review"
-    AGENTS_REVIEW_UNKNOWN = "agent changes with review unknown"
-    AGENT_SHARE_LAST_WEEK = "agent share last week"
-    AGENT_SHARE = "agent share of changes"
-    CHANGE_FAILURE_RATE_LAST_WEEK = "change failure rate last week"
-    CHANGE_FAILURE_RATE_THIS_WEEK = "change failure rate this week"
-    FILES_WITH_OWNER_DATA = "changed files with CODEOWNERS data this week"
-    CHANGES_THIS_WEEK = "changes this week"
-    CHANGES = "changes"
-    DEPLOYS_LAST_WEEK = "deploys last week"
-    DEPLOYS_THIS_WEEK = "deploys this week"
-    FAILED_DEPLOYS_LAST_WEEK = "failed deploys last week"
-    FAILED_DEPLOYS_THIS_WEEK = "failed deploys this week"
-    AGENTS_HIGH_RISK = "high-risk agent changes"
-    DRIVEN_LAST_WEEK = "high-risk changes driven last week"
-    DRIVEN_THIS_WEEK = "high-risk changes driven this week"
-    HIGH_RISK_CHANGES_THIS_WEEK = "high-risk changes this week"
-    HIGH_RISK_CHANGES = "high-risk changes"
-    HIGH_RISK_SHARE_LAST_WEEK = "high-risk share last week"
-    HIGH_RISK_SHARE_THIS_WEEK = "high-risk share this week"
-    HOURS_TO_INCIDENT = "hours from deploy to incident"
-    INCIDENTS_THIS_WEEK = "incidents this week"
-    MINUTES_TO_RESOLVE = "minutes to resolve"
-    RESOLVED_INCIDENTS_LAST_WEEK = "resolved incidents last week"
-    RESOLVED_INCIDENTS_THIS_WEEK = "resolved incidents this week"
-    AGENTS_UNREVIEWED_HIGH_RISK = "unreviewed agent changes high risk"
-    # High-risk changes one signal drove; the signal is the fact's ``signal``.
-    DRIVEN_BY = "high-risk changes driven by"
-
-
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """A number a card stands on, its unit, and the signal whose changes it counts, if any."""
-
-    key: FactKey
-    value: float
-    unit: str = ""
-    signal: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,11 @@ from pathlib import Path
 from bench.scenarios.org import SERVICES, TEAMS, WEEKS, steady_plan
 from bench.scenarios.run import SUBSCRIBERS, CardSeen, brief_org, write_org
 from bench.scenarios.stories import LAST, STORIES, Story
+from scoring import Severity
 
 # Weeks briefed: the first two only warm the history up.
 FIRST_BRIEFED = 2
-ALARMS = ("warning", "critical")
+ALARMS = (Severity.WARNING, Severity.CRITICAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +59,6 @@ def _concerns(subscriber: str, subject: str | None) -> bool:
     return subject in _scope_services(subscriber) or subject in SUBSCRIBERS[subscriber]
 
 
-def _rank(severity: str) -> int:
-    return ("critical", "warning", "info").index(severity)
-
-
 def judge(story: Story, cards: list[CardSeen], seconds: float = 0.0) -> StoryResult:
     """Score one organisation's briefings against its story."""
     last = [c for c in cards if c.week == LAST]
@@ -76,8 +73,8 @@ def judge(story: Story, cards: list[CardSeen], seconds: float = 0.0) -> StoryRes
             found += 1
             # A folded story is told at its host's severity, never lower than its own.
             right += any(
-                c.severity == expect.severity
-                or (c.kind != expect.kind and _rank(c.severity) <= _rank(expect.severity))
+                c.severity is expect.severity
+                or (c.kind is not expect.kind and c.severity.rank <= expect.severity.rank)
                 for c in hits
             )
     if not story.expect:

@@ -28,6 +28,7 @@ from bench.scenarios.org import (
     monday,
 )
 from bench.scenarios.repo import Commit, FastImportRepo
+from scoring import CardKind, Severity
 
 __all__ = ["CardSeen", "brief_org", "write_org"]
 
@@ -45,16 +46,16 @@ class CardSeen:
 
     subscriber: str
     week: int
-    kind: str
-    severity: str
+    kind: CardKind
+    severity: Severity
     subject: str | None
     title: str
     # Kinds of cards whose story this one tells too (one story, one card).
-    folded: tuple[str, ...] = ()
+    folded: tuple[CardKind, ...] = ()
 
-    def tells(self, kind: str) -> bool:
+    def tells(self, kind: CardKind) -> bool:
         """Whether this card tells a story of ``kind``, as its own or folded into it."""
-        return kind == self.kind or kind in self.folded
+        return kind is self.kind or kind in self.folded
 
 
 def _branch_commits(pr: Pr) -> list[Commit]:
@@ -256,11 +257,11 @@ def _cards(db: Path) -> list[CardSeen]:
                 CardSeen(
                     key,
                     index,
-                    card["kind"],
-                    card["severity"],
+                    CardKind(card["kind"]),
+                    Severity(card["severity"]),
                     card.get("subject"),
                     card["title"],
-                    tuple(card.get("folded", ())),
+                    tuple(CardKind(k) for k in card.get("folded", ())),
                 )
             )
     return seen

@@ -27,6 +27,7 @@ from bench.scenarios.org import (
     monday,
     small_files,
 )
+from scoring import CardKind, Severity
 
 __all__ = ["STORIES", "Expect", "Story"]
 
@@ -37,8 +38,8 @@ LAST = 13
 class Expect:
     """A card the story should make in the whole-organisation briefing of the last week."""
 
-    kind: str
-    severity: str
+    kind: CardKind
+    severity: Severity
     # The service or team the card is about, when it is about one.
     subject: str | None = None
 
@@ -229,58 +230,71 @@ STORIES: tuple[Story, ...] = (
     Story(
         "concentration",
         concentration,
-        (Expect("concentration", "critical", "payments"),),
+        (Expect(CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),),
         ("payments",),
     ),
-    Story("org-wide shift", org_shift, (Expect("shift", "warning"),), tuple(SERVICES)),
+    Story(
+        "org-wide shift", org_shift, (Expect(CardKind.SHIFT, Severity.WARNING),), tuple(SERVICES)
+    ),
     Story(
         "incident after a risky deploy",
         incident_after_risky_deploy,
-        (Expect("incident", "critical", "checkout"),),
+        (Expect(CardKind.INCIDENT, Severity.CRITICAL, "checkout"),),
         ("checkout",),
     ),
     Story(
         "MTTR jump",
         mttr_jump,
-        (Expect("mttr", "critical"),),
+        (Expect(CardKind.MTTR, Severity.CRITICAL),),
         ("checkout", "search", "identity"),
         (12,),
     ),
     Story(
         "MTTR improved",
         mttr_improved,
-        (Expect("mttr_improved", "info"),),
+        (Expect(CardKind.MTTR_IMPROVED, Severity.INFO),),
         ("checkout", "search", "identity"),
         (12,),
     ),
-    Story("CFR jump", cfr_jump, (Expect("cfr", "warning"),), tuple(SERVICES)),
-    Story("CFR improved", cfr_improved, (Expect("cfr_improved", "info"),), tuple(SERVICES), (12,)),
+    Story("CFR jump", cfr_jump, (Expect(CardKind.CFR, Severity.WARNING),), tuple(SERVICES)),
+    Story(
+        "CFR improved",
+        cfr_improved,
+        (Expect(CardKind.CFR_IMPROVED, Severity.INFO),),
+        tuple(SERVICES),
+        (12,),
+    ),
     Story(
         "team improved",
         team_improved,
-        (Expect("improvement", "info", "discovery"),),
+        (Expect(CardKind.IMPROVEMENT, Severity.INFO, "discovery"),),
         ("search", "catalog"),
         (12,),
     ),
     Story(
         "release reverted",
         release_reverted,
-        (Expect("incident", "critical", "search"),),
+        (Expect(CardKind.INCIDENT, Severity.CRITICAL, "search"),),
         ("search",),
     ),
     Story(
         "CODEOWNERS coverage drop",
         codeowners_drop,
-        (Expect("codeowners", "critical"),),
+        (Expect(CardKind.CODEOWNERS, Severity.CRITICAL),),
         ("catalog", "identity"),
     ),
-    Story("agent surge", agent_surge, (Expect("agent_surge", "warning"),), tuple(SERVICES)),
+    Story(
+        "agent surge",
+        agent_surge,
+        (Expect(CardKind.AGENT_SURGE, Severity.WARNING),),
+        tuple(SERVICES),
+    ),
     Story(
         "two stories in one week",
         two_stories,
         (
-            Expect("concentration", "critical", "payments"),
-            Expect("incident", "critical", "identity"),
+            Expect(CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
+            Expect(CardKind.INCIDENT, Severity.CRITICAL, "identity"),
         ),
         ("payments", "identity"),
     ),

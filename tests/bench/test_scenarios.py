@@ -14,6 +14,7 @@ from bench.scenarios.org import steady_plan
 from bench.scenarios.repo import Commit, FastImportRepo
 from bench.scenarios.run import CardSeen, brief_org, write_org
 from bench.scenarios.stories import LAST, Expect, Story
+from scoring import CardKind, Severity
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 
@@ -55,14 +56,16 @@ def test_a_message_can_name_an_earlier_commits_sha(tmp_path: Path) -> None:
     assert _git(repo.path, "log", "-1", "--format=%s").strip() == f"This reverts commit {root}."
 
 
-def _seen(sub: str, week: int, kind: str, severity: str, subject: str | None = None) -> CardSeen:
+def _seen(
+    sub: str, week: int, kind: CardKind, severity: Severity, subject: str | None = None
+) -> CardSeen:
     return CardSeen(sub, week, kind, severity, subject, kind)
 
 
 STORY = Story(
     "planted",
     lambda _plan, _rng: None,
-    (Expect("concentration", "critical", "payments"),),
+    (Expect(CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),),
     ("payments",),
 )
 
@@ -72,8 +75,8 @@ STORY = Story(
     [
         pytest.param(
             [
-                _seen("vp", LAST, "concentration", "critical", "payments"),
-                _seen("commerce-lead", LAST, "concentration", "critical", "payments"),
+                _seen("vp", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
+                _seen("commerce-lead", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
             ],
             1,
             1,
@@ -83,8 +86,8 @@ STORY = Story(
         ),
         pytest.param(
             [
-                _seen("vp", LAST, "concentration", "warning", "payments"),
-                _seen("commerce-lead", LAST, "concentration", "warning", "payments"),
+                _seen("vp", LAST, CardKind.CONCENTRATION, Severity.WARNING, "payments"),
+                _seen("commerce-lead", LAST, CardKind.CONCENTRATION, Severity.WARNING, "payments"),
             ],
             1,
             0,
@@ -93,7 +96,7 @@ STORY = Story(
             id="found-too-mild",
         ),
         pytest.param(
-            [_seen("vp", LAST, "concentration", "critical", "payments")],
+            [_seen("vp", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments")],
             0,
             0,
             0,
@@ -101,7 +104,7 @@ STORY = Story(
             id="owning-team-not-told",
         ),
         pytest.param(
-            [_seen("vp", LAST, "concentration", "critical", "checkout")],
+            [_seen("vp", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "checkout")],
             0,
             0,
             0,
@@ -110,11 +113,11 @@ STORY = Story(
         ),
         pytest.param(
             [
-                _seen("vp", LAST, "concentration", "critical", "payments"),
-                _seen("commerce-lead", LAST, "concentration", "critical", "payments"),
-                _seen("platform-lead", LAST, "concentration", "critical", "identity"),
-                _seen("vp", 5, "shift", "warning"),
-                _seen("vp", 6, "improvement", "info", "discovery"),
+                _seen("vp", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
+                _seen("commerce-lead", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
+                _seen("platform-lead", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "identity"),
+                _seen("vp", 5, CardKind.SHIFT, Severity.WARNING),
+                _seen("vp", 6, CardKind.IMPROVEMENT, Severity.INFO, "discovery"),
             ],
             1,
             1,

@@ -8,12 +8,19 @@ from briefing.build import card_view
 from briefing.deterministic import write_deterministic
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, Counts
+from scoring import CardKind, Severity, aggregate
 from tests.briefing.payloads import busy_payload
 from tests.briefing.render.factory import make_payload
-from tests.scoring.card_builders import cards
+from tests.scoring.card_builders import cards, spread
 from tests.scoring.test_cards import _positives
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_POSITIVE = {
+    CardKind.MTTR_IMPROVED,
+    CardKind.CFR_IMPROVED,
+    CardKind.CODEOWNERS_IMPROVED,
+    CardKind.AGENT_REVIEWED,
+}
 
 
 def _allowed_numbers(payload: BriefingPayload) -> set[float]:
@@ -26,9 +33,14 @@ def test_every_card_kind_gets_a_paragraph_with_true_numbers() -> None:
     """Each card has a paragraph, and every number in the narrative is one the payload holds."""
     payload = busy_payload()
     kinds = {c.kind for c in payload.cards}
-    assert {"concentration", "incident", "agent", "improvement"} <= kinds
+    assert {
+        CardKind.CONCENTRATION,
+        CardKind.INCIDENT,
+        CardKind.AGENT,
+        CardKind.IMPROVEMENT,
+    } <= kinds
     # The week's one incident is its MTTR rise too: told on the incident's card.
-    assert any(c.kind == "incident" and "mttr" in c.folded for c in payload.cards)
+    assert any(c.kind is CardKind.INCIDENT and CardKind.MTTR in c.folded for c in payload.cards)
     narrative = write_deterministic(payload)
     assert narrative.source == "deterministic"
     assert {p.card_id for p in narrative.paragraphs} == {c.id for c in payload.cards}
@@ -46,7 +58,7 @@ def test_headline_names_the_concentration_and_its_driver() -> None:
     payload = busy_payload()
     first = payload.cards[0]
     narrative = write_deterministic(payload)
-    if first.kind == "concentration":
+    if first.kind is CardKind.CONCENTRATION:
         assert narrative.headline.startswith("Risk is concentrating in Payments: 75% ")
         assert "files without a CODEOWNERS owner" in narrative.headline
     else:
@@ -64,7 +76,7 @@ def test_every_critical_and_warning_card_carries_its_action() -> None:
     narrative = write_deterministic(payload)
     for card in payload.cards:
         action = narrative.action(card.id)
-        assert (action is None) is (card.severity == "info"), card.id
+        assert (action is None) is (card.severity is Severity.INFO), card.id
     assert "CODEOWNERS" in (narrative.action("concentration:payments") or "")
 
 
@@ -96,7 +108,7 @@ def test_positive_cards_get_true_paragraphs_and_no_action() -> None:
     views = tuple(card_view(c) for c in made)
     payload = make_payload(views)
     narrative = write_deterministic(payload)
-    positive = {c.id for c in views if c.kind.endswith(("_improved", "_reviewed"))}
+    positive = {c.id for c in views if c.kind in _POSITIVE}
     assert len(positive) == 4
     paragraphs = {p.card_id: p.text for p in narrative.paragraphs}
     assert positive <= set(paragraphs)
@@ -105,3 +117,16 @@ def test_positive_cards_get_true_paragraphs_and_no_action() -> None:
         for number in NUMBER.findall(paragraphs[card_id]):
             assert round(float(number), 1) in allowed, f"{number} is not in the payload"
     assert sum(1 for p in narrative.paragraphs if p.action) == 1
+
+
+def test_a_driver_card_names_its_signal_in_the_readers_words() -> None:
+    """A driver card's paragraph and action name the signal it carries, as the briefing words it."""
+    this = aggregate(spread(30, 3, drivers=("review",)))
+    last = aggregate(spread(30, 1, -1, drivers=("review",)))
+    (view,) = (card_view(c) for c in cards(this, last) if c.kind is CardKind.DRIVER)
+    assert view.driver == "review"
+    narrative = write_deterministic(make_payload((view,)))
+    assert narrative.paragraph(view.id) == (
+        "Missing or rushed review drove 3 high-risk changes, up from 1 last week."
+    )
+    assert narrative.action(view.id) == "Ask reviewers to watch for missing or rushed review."

@@ -2,15 +2,75 @@
 
 from __future__ import annotations
 
+from briefing.build import card_view
 from briefing.labels import FACT_LABELS, fact_label
 from briefing.payload import FactView
-from scoring.cards import FactKey
+from briefing.render.text import fact_text
+from scoring.card_facts import FactKey
+from tests.scoring.card_builders import cards
+from tests.scoring.test_cards import _busy
+
+# The words briefings have always shown: the LLM payload and the rendered messages use
+# them, so renaming a key must not change one of them.
+_WORDS = {
+    FactKey.CODEOWNERS_COVERAGE_LAST_WEEK: "CODEOWNERS coverage last week",
+    FactKey.CODEOWNERS_COVERAGE_THIS_WEEK: "CODEOWNERS coverage this week",
+    FactKey.MTTR_LAST_WEEK: "MTTR last week",
+    FactKey.MTTR_THIS_WEEK: "MTTR this week",
+    FactKey.AGENTS_UNREVIEWED_LAST_WEEK: "agent changes merged without human review last week",
+    FactKey.AGENTS_UNREVIEWED: "agent changes merged without a human approval",
+    FactKey.AGENTS_THIS_WEEK: "agent changes this week",
+    FactKey.AGENTS_ALL_REVIEWED: "agent changes this week, all with human review",
+    FactKey.AGENTS_REVIEW_UNKNOWN: "agent changes with review unknown",
+    FactKey.AGENT_SHARE_LAST_WEEK: "agent share last week",
+    FactKey.AGENT_SHARE: "agent share of changes",
+    FactKey.CHANGE_FAILURE_RATE_LAST_WEEK: "change failure rate last week",
+    FactKey.CHANGE_FAILURE_RATE_THIS_WEEK: "change failure rate this week",
+    FactKey.FILES_WITH_OWNER_DATA: "changed files with CODEOWNERS data this week",
+    FactKey.CHANGES_THIS_WEEK: "changes this week",
+    FactKey.CHANGES: "changes",
+    FactKey.DEPLOYS_LAST_WEEK: "deploys last week",
+    FactKey.DEPLOYS_THIS_WEEK: "deploys this week",
+    FactKey.FAILED_DEPLOYS_LAST_WEEK: "failed deploys last week",
+    FactKey.FAILED_DEPLOYS_THIS_WEEK: "failed deploys this week",
+    FactKey.AGENTS_HIGH_RISK: "high-risk agent changes",
+    FactKey.DRIVEN_LAST_WEEK: "high-risk changes it drove last week",
+    FactKey.DRIVEN_THIS_WEEK: "high-risk changes it drove this week",
+    FactKey.HIGH_RISK_CHANGES_THIS_WEEK: "high-risk changes this week",
+    FactKey.HIGH_RISK_CHANGES: "high-risk changes",
+    FactKey.HIGH_RISK_SHARE_LAST_WEEK: "high-risk share last week",
+    FactKey.HIGH_RISK_SHARE_THIS_WEEK: "high-risk share this week",
+    FactKey.HOURS_TO_INCIDENT: "hours from deploy to incident",
+    FactKey.INCIDENTS_THIS_WEEK: "incidents this week",
+    FactKey.MINUTES_TO_RESOLVE: "minutes to resolve",
+    FactKey.RESOLVED_INCIDENTS_LAST_WEEK: "resolved incidents last week",
+    FactKey.RESOLVED_INCIDENTS_THIS_WEEK: "resolved incidents this week",
+    FactKey.AGENTS_UNREVIEWED_HIGH_RISK: "of them high risk",
+    FactKey.DRIVEN_BY: "high-risk changes driven by",
+}
 
 
 def test_every_card_fact_has_the_readers_words() -> None:
     """No fact a card rule can emit reaches a reader without words of its own."""
     assert set(FACT_LABELS) == set(FactKey)
     assert all(FACT_LABELS[k].strip() for k in FactKey)
+
+
+def test_the_words_a_reader_sees_for_each_fact_are_unchanged() -> None:
+    """Each fact key reads as briefings have always worded it, whatever the key is called."""
+    assert {key: fact_label(key) for key in FactKey} == _WORDS
+
+
+def test_a_card_the_rules_make_reads_in_the_readers_words() -> None:
+    """A concentration card's facts reach the reader as words and numbers, its driver named."""
+    card = {c.id: c for c in cards(*_busy())}["concentration:payments"]
+    assert [fact_text(f) for f in card_view(card).facts] == [
+        "high-risk share this week: 62.5%",
+        "high-risk share last week: 0%",
+        "high-risk changes: 5",
+        "changes: 8",
+        "high-risk changes driven by files without a CODEOWNERS owner: 5",
+    ]
 
 
 def test_a_driver_fact_names_its_signal_in_words() -> None:
@@ -29,3 +89,23 @@ def test_a_briefing_stored_with_fact_labels_still_loads() -> None:
     )
     assert (driver.key, driver.signal, driver.value) == (FactKey.DRIVEN_BY, "size", 4)
     assert (share.key, share.signal, share.unit) == (FactKey.HIGH_RISK_SHARE_THIS_WEEK, None, "%")
+
+
+def test_a_briefing_stored_with_worded_keys_still_loads() -> None:
+    """Facts whose key was stored as words come back with the key as it is named today."""
+    driver = FactView.model_validate(
+        {"key": "high-risk changes driven by", "value": 4, "signal": "size"}
+    )
+    agents = FactView.model_validate(
+        {"key": "unreviewed agent changes high risk", "value": 1, "unit": ""}
+    )
+    assert (driver.key, driver.signal) == (FactKey.DRIVEN_BY, "size")
+    assert agents.key is FactKey.AGENTS_UNREVIEWED_HIGH_RISK
+
+
+def test_a_fact_round_trips_through_its_stored_form() -> None:
+    """A fact stored today loads back equal: keys are stored by their identifier."""
+    fact = FactView(key=FactKey.DRIVEN_THIS_WEEK, value=3, signal="review")
+    stored = fact.model_dump(mode="json")
+    assert stored["key"] == "driven_this_week"
+    assert FactView.model_validate(stored) == fact

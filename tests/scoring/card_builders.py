@@ -18,11 +18,12 @@ from scoring import (
     WeekChange,
     build_cards,
 )
-from scoring.cards import Fact, FactKey
+from scoring.card_facts import Fact, FactKey
 
 __all__ = [
     "MONDAY",
     "RULES",
+    "FactName",
     "at",
     "cards",
     "change",
@@ -144,10 +145,14 @@ def severities(
     return {c.id: c.severity.value for c in build_cards(this, last, rules)}
 
 
-def facts(card: Card) -> dict[str, float]:
-    """A card's facts by key; a driver fact by its key and signal ("… driven by size")."""
+# A fact as a test names it: by key, a driver fact by its key and the signal it counts.
+FactName = FactKey | tuple[FactKey, str]
+
+
+def facts(card: Card) -> dict[FactName, float]:
+    """A card's facts by key; a driver fact by its key and signal, ``(DRIVEN_BY, "size")``."""
     return {_name(f): f.value for f in card.facts}
 
 
-def _name(fact: Fact) -> str:
-    return f"{fact.key} {fact.signal}" if fact.key is FactKey.DRIVEN_BY else fact.key.value
+def _name(fact: Fact) -> FactName:
+    return (fact.key, fact.signal) if fact.key is FactKey.DRIVEN_BY and fact.signal else fact.key

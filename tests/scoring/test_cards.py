@@ -22,8 +22,9 @@ from scoring import (
     aggregate,
     severity_counts,
 )
-from scoring.cards import FactKey
+from scoring.card_facts import FactKey
 from tests.scoring.card_builders import (
+    FactName,
     at,
     cards,
     change,
@@ -191,7 +192,7 @@ def test_a_shift_names_its_driver_instead_of_a_driver_card() -> None:
     last = aggregate(spread(30, 0, -1, drivers=("review",)))
     (card,) = cards(this, last)
     assert card.kind is CardKind.SHIFT
-    assert facts(card)["high-risk changes driven by review"] == 8
+    assert facts(card)[(FactKey.DRIVEN_BY, "review")] == 8
 
 
 @pytest.mark.parametrize(
@@ -226,7 +227,7 @@ def test_driver_and_concentrations(
     count, from_payments = expected
     card = found["driver:review"]
     assert card.severity is Severity.WARNING
-    assert facts(card)["high-risk changes driven this week"] == count
+    assert facts(card)[FactKey.DRIVEN_THIS_WEEK] == count
     assert len(card.evidence) == count
     assert sum(k.startswith("payments#") for k in card.evidence) == from_payments
 
@@ -262,12 +263,12 @@ def test_incident_after_risky_deploy(
     ("minutes", "expected"),
     [
         pytest.param(
-            90, {"hours from deploy to incident": 2.5, "minutes to resolve": 90}, id="resolved"
+            90, {FactKey.HOURS_TO_INCIDENT: 2.5, FactKey.MINUTES_TO_RESOLVE: 90}, id="resolved"
         ),
-        pytest.param(None, {"hours from deploy to incident": 2.5}, id="still-open"),
+        pytest.param(None, {FactKey.HOURS_TO_INCIDENT: 2.5}, id="still-open"),
     ],
 )
-def test_incident_card_facts(minutes: float | None, expected: dict[str, float]) -> None:
+def test_incident_card_facts(minutes: float | None, expected: dict[FactKey, float]) -> None:
     """An incident card gives hours since the deploy, minutes to resolve if known, and both keys."""
     (deploy,) = deploys("checkout", 1, 0, band=Band.HIGH)
     inc = incident("INC-7", "checkout", at(0, 4.5), minutes, deploy)
@@ -386,7 +387,7 @@ def test_cfr_counts_deploys_with_linked_incidents_as_failed() -> None:
     last = aggregate(spread(30, 0, -1), deploys("s0", 10, 0, -1))
     (card,) = cards(this, last)
     assert (card.kind, card.severity) == (CardKind.CFR, Severity.WARNING)
-    assert facts(card)["failed deploys this week"] == 2
+    assert facts(card)[FactKey.FAILED_DEPLOYS_THIS_WEEK] == 2
 
 
 @pytest.mark.parametrize(
@@ -586,10 +587,10 @@ def test_agent_card_keeps_its_counts(
     card = {c.id: c for c in cards(this, aggregate(spread(60, 0, -1)))}["agent:unreviewed"]
     agents = unreviewed_safe + unreviewed_high + reviewed
     assert facts(card) == {
-        "agent changes merged without human review": unreviewed_safe + unreviewed_high,
-        "agent changes this week": agents,
-        "agent share of changes": round(100 * agents / (60 + agents), 1),
-        "unreviewed agent changes high risk": unreviewed_high,
+        FactKey.AGENTS_UNREVIEWED: unreviewed_safe + unreviewed_high,
+        FactKey.AGENTS_THIS_WEEK: agents,
+        FactKey.AGENT_SHARE: round(100 * agents / (60 + agents), 1),
+        FactKey.AGENTS_UNREVIEWED_HIGH_RISK: unreviewed_high,
     }
     assert card.evidence == tuple(c.key for c in this.agent_unreviewed)
 
@@ -811,70 +812,68 @@ def _share(week: WeekAggregate, name: str, by: str = "service") -> float:
     return round(groups[name].distribution.high_risk_share, 1)
 
 
-_Expected = Callable[[WeekAggregate, WeekAggregate], dict[str, float]]
+_Expected = Callable[[WeekAggregate, WeekAggregate], dict[FactName, float]]
 
 _FACTS: list[tuple[str, _Expected]] = [
     (
         "concentration:payments",
         lambda t, p: {
-            "high-risk share this week": _share(t, "payments"),
-            "high-risk share last week": _share(p, "payments"),
-            "high-risk changes": t.by_service["payments"].distribution.high_risk,
-            "changes": t.by_service["payments"].distribution.total,
-            "high-risk changes driven by codeowners": dict(t.by_service["payments"].drivers)[
-                "codeowners"
-            ],
+            FactKey.HIGH_RISK_SHARE_THIS_WEEK: _share(t, "payments"),
+            FactKey.HIGH_RISK_SHARE_LAST_WEEK: _share(p, "payments"),
+            FactKey.HIGH_RISK_CHANGES: t.by_service["payments"].distribution.high_risk,
+            FactKey.CHANGES: t.by_service["payments"].distribution.total,
+            (FactKey.DRIVEN_BY, "codeowners"): dict(t.by_service["payments"].drivers)["codeowners"],
         },
     ),
     (
         "shift",
         lambda t, p: {
-            "high-risk share this week": round(t.distribution.high_risk_share, 1),
-            "high-risk share last week": round(p.distribution.high_risk_share, 1),
-            "high-risk changes this week": t.distribution.high_risk,
-            "changes this week": t.distribution.total,
-            f"high-risk changes driven by {t.drivers[0][0]}": t.drivers[0][1],
+            FactKey.HIGH_RISK_SHARE_THIS_WEEK: round(t.distribution.high_risk_share, 1),
+            FactKey.HIGH_RISK_SHARE_LAST_WEEK: round(p.distribution.high_risk_share, 1),
+            FactKey.HIGH_RISK_CHANGES_THIS_WEEK: t.distribution.high_risk,
+            FactKey.CHANGES_THIS_WEEK: t.distribution.total,
+            (FactKey.DRIVEN_BY, t.drivers[0][0]): t.drivers[0][1],
         },
     ),
     (
         "mttr",
         lambda t, p: {
-            "MTTR this week": round(t.mttr_minutes or 0, 1),
-            "MTTR last week": round(p.mttr_minutes or 0, 1),
-            "incidents this week": len(t.incidents),
+            FactKey.MTTR_THIS_WEEK: round(t.mttr_minutes or 0, 1),
+            FactKey.MTTR_LAST_WEEK: round(p.mttr_minutes or 0, 1),
+            FactKey.INCIDENTS_THIS_WEEK: len(t.incidents),
         },
     ),
     (
         "cfr",
         lambda t, p: {
-            "change failure rate this week": round(t.change_failure_rate or 0, 1),
-            "change failure rate last week": round(p.change_failure_rate or 0, 1),
-            "deploys this week": len(t.deploys),
-            "failed deploys this week": t.failed_deploys,
+            FactKey.CHANGE_FAILURE_RATE_THIS_WEEK: round(t.change_failure_rate or 0, 1),
+            FactKey.CHANGE_FAILURE_RATE_LAST_WEEK: round(p.change_failure_rate or 0, 1),
+            FactKey.DEPLOYS_THIS_WEEK: len(t.deploys),
+            FactKey.FAILED_DEPLOYS_THIS_WEEK: t.failed_deploys,
         },
     ),
     (
         "codeowners",
         lambda t, p: {
-            "CODEOWNERS coverage this week": round(t.codeowners_coverage or 0, 1),
-            "CODEOWNERS coverage last week": round(p.codeowners_coverage or 0, 1),
+            FactKey.CODEOWNERS_COVERAGE_THIS_WEEK: round(t.codeowners_coverage or 0, 1),
+            FactKey.CODEOWNERS_COVERAGE_LAST_WEEK: round(p.codeowners_coverage or 0, 1),
         },
     ),
     (
         "agent:unreviewed",
         lambda t, _: {
-            "agent changes merged without human review": len(t.agent_unreviewed),
-            "agent changes this week": len(t.agent_changes),
-            "agent share of changes": round(100 * len(t.agent_changes) / len(t.changes), 1),
-            "unreviewed agent changes high risk": sum(c.high_risk for c in t.agent_unreviewed),
+            FactKey.AGENTS_UNREVIEWED: len(t.agent_unreviewed),
+            FactKey.AGENTS_THIS_WEEK: len(t.agent_changes),
+            FactKey.AGENT_SHARE: round(100 * len(t.agent_changes) / len(t.changes), 1),
+            FactKey.AGENTS_UNREVIEWED_HIGH_RISK: sum(c.high_risk for c in t.agent_unreviewed),
         },
     ),
     (
         "improvement:find",
         lambda t, p: {
-            "high-risk share this week": _share(t, "find", "team"),
-            "high-risk share last week": _share(p, "find", "team"),
-            "changes": t.by_team["find"].distribution.total,
+            FactKey.HIGH_RISK_SHARE_THIS_WEEK: _share(t, "find", "team"),
+            FactKey.HIGH_RISK_SHARE_LAST_WEEK: _share(p, "find", "team"),
+            FactKey.CHANGES: t.by_team["find"].distribution.total,
         },
     ),
 ]
@@ -894,8 +893,8 @@ def test_driver_card_facts_are_the_aggregates() -> None:
     last = aggregate(spread(30, 1, -1, drivers=("review",)))
     card = {c.id: c for c in cards(this, last)}["driver:review"]
     assert facts(card) == {
-        "high-risk changes driven this week": 3,
-        "high-risk changes driven last week": 1,
+        FactKey.DRIVEN_THIS_WEEK: 3,
+        FactKey.DRIVEN_LAST_WEEK: 1,
     }
 
 
@@ -946,36 +945,40 @@ _POSITIVE_FACTS: list[tuple[str, _Expected]] = [
     (
         "mttr:improved",
         lambda t, p: {
-            "MTTR this week": round(t.mttr_minutes or 0, 1),
-            "MTTR last week": round(p.mttr_minutes or 0, 1),
-            "resolved incidents this week": sum(i.resolved_at is not None for i in t.incidents),
-            "resolved incidents last week": sum(i.resolved_at is not None for i in p.incidents),
+            FactKey.MTTR_THIS_WEEK: round(t.mttr_minutes or 0, 1),
+            FactKey.MTTR_LAST_WEEK: round(p.mttr_minutes or 0, 1),
+            FactKey.RESOLVED_INCIDENTS_THIS_WEEK: sum(
+                i.resolved_at is not None for i in t.incidents
+            ),
+            FactKey.RESOLVED_INCIDENTS_LAST_WEEK: sum(
+                i.resolved_at is not None for i in p.incidents
+            ),
         },
     ),
     (
         "cfr:improved",
         lambda t, p: {
-            "change failure rate this week": round(t.change_failure_rate or 0, 1),
-            "change failure rate last week": round(p.change_failure_rate or 0, 1),
-            "deploys this week": len(t.deploys),
-            "failed deploys this week": t.failed_deploys,
-            "deploys last week": len(p.deploys),
-            "failed deploys last week": p.failed_deploys,
+            FactKey.CHANGE_FAILURE_RATE_THIS_WEEK: round(t.change_failure_rate or 0, 1),
+            FactKey.CHANGE_FAILURE_RATE_LAST_WEEK: round(p.change_failure_rate or 0, 1),
+            FactKey.DEPLOYS_THIS_WEEK: len(t.deploys),
+            FactKey.FAILED_DEPLOYS_THIS_WEEK: t.failed_deploys,
+            FactKey.DEPLOYS_LAST_WEEK: len(p.deploys),
+            FactKey.FAILED_DEPLOYS_LAST_WEEK: p.failed_deploys,
         },
     ),
     (
         "codeowners:improved",
         lambda t, p: {
-            "CODEOWNERS coverage this week": round(t.codeowners_coverage or 0, 1),
-            "CODEOWNERS coverage last week": round(p.codeowners_coverage or 0, 1),
-            "changed files with CODEOWNERS data this week": t.files_with_owner_data,
+            FactKey.CODEOWNERS_COVERAGE_THIS_WEEK: round(t.codeowners_coverage or 0, 1),
+            FactKey.CODEOWNERS_COVERAGE_LAST_WEEK: round(p.codeowners_coverage or 0, 1),
+            FactKey.FILES_WITH_OWNER_DATA: t.files_with_owner_data,
         },
     ),
     (
         "agent:reviewed",
         lambda t, p: {
-            "agent changes this week, all with human review": len(t.agent_changes),
-            "agent changes merged without human review last week": len(p.agent_unreviewed),
+            FactKey.AGENTS_ALL_REVIEWED: len(t.agent_changes),
+            FactKey.AGENTS_UNREVIEWED_LAST_WEEK: len(p.agent_unreviewed),
         },
     ),
 ]
@@ -1122,7 +1125,7 @@ def test_an_mttr_rise_the_incident_card_explains_folds_into_it(
     host = next(c for c in made if c.id == "incident:INC-A")
     folded = "mttr" not in expected and now != [200, 30, 30]
     assert host.folded == ((CardKind.MTTR,) if folded else ())
-    assert ("MTTR this week" in facts(host)) is folded
+    assert (FactKey.MTTR_THIS_WEEK in facts(host)) is folded
 
 
 @pytest.mark.parametrize(
@@ -1161,7 +1164,7 @@ def test_a_coverage_drop_inside_a_concentrating_service_folds_into_it(
     host = next(c for c in made if c.id == "concentration:payments")
     folded = "codeowners" not in expected
     assert host.folded == ((CardKind.CODEOWNERS,) if folded else ())
-    assert ("CODEOWNERS coverage this week" in facts(host)) is folded
+    assert (FactKey.CODEOWNERS_COVERAGE_THIS_WEEK in facts(host)) is folded
     assert host.severity is Severity.CRITICAL
 
 

@@ -18,7 +18,8 @@ from briefing.payload import (
     SignalView,
     WeekView,
 )
-from scoring.cards import FactKey
+from scoring.card_facts import FactKey
+from scoring.cards import Severity
 
 __all__ = [
     "GOOD_URL",
@@ -131,9 +132,9 @@ def make_payload(
         distribution=Counts(safe=30, moderate=12, high=9, critical=3),
         distribution_last_week=Counts(safe=28, moderate=10, high=4, critical=1),
         severity_counts=SeverityCounts(
-            critical=sum(c.severity == "critical" for c in cards),
-            warning=sum(c.severity == "warning" for c in cards),
-            info=sum(c.severity == "info" for c in cards),
+            critical=sum(c.severity is Severity.CRITICAL for c in cards),
+            warning=sum(c.severity is Severity.WARNING for c in cards),
+            info=sum(c.severity is Severity.INFO for c in cards),
         ),
         services=(),
         drivers=(),
@@ -175,7 +176,7 @@ def make_narrative(
                     card_id=c.id,
                     text=_text(f"Paragraph for {c.id}.", hostile),
                     action=None
-                    if c.severity == "info"
+                    if c.severity is Severity.INFO
                     else _text(f"Review the payment retries change for {c.id}", hostile),
                 )
                 for c in payload.cards

@@ -39,10 +39,11 @@ from data.tables import (
 )
 from data.window import week_rows
 from scoring import Card, CardKind, Severity, aggregate, build_cards
-from scoring.cards import FactKey
+from scoring.card_facts import FactKey
 from scoring.errors import StoreError
 from tests.data.sources.conftest import AS_OF, LoadedSample
 from tests.samples import SampleTemplate
+from tests.scoring.card_builders import facts
 
 _UTC = "UTC"
 # What the sample's records become: a second sync must leave each table's row count alone.
@@ -82,14 +83,6 @@ def _cards(
 def _for_subscriber(loaded: LoadedSample, key: str) -> dict[str, Card]:
     timezone, teams, services = _subscriber(loaded, key)
     return _cards(loaded, _weeks(loaded)[-1], timezone, teams, services)
-
-
-def _facts(card: Card) -> dict[str, float]:
-    """A card's facts by key; a driver fact by its key and signal ("… driven by size")."""
-    return {
-        f"{f.key} {f.signal}" if f.key is FactKey.DRIVEN_BY else f.key.value: f.value
-        for f in card.facts
-    }
 
 
 def _snapshot(session: Session) -> dict[str, Any]:
@@ -322,15 +315,19 @@ def test_payments_concentration_is_driven_by_codeowners(sample: LoadedSample) ->
     cards = _cards(sample, _weeks(sample)[-1])
     card = cards["concentration:payments"]
     assert card.severity is Severity.CRITICAL
-    facts = _facts(card)
-    assert facts["high-risk share this week"] >= 50
-    assert facts["high-risk share last week"] == 0
-    assert "high-risk changes driven by codeowners" in facts
-    assert facts["high-risk changes driven by codeowners"] == facts["high-risk changes"]
+    numbers = facts(card)
+    assert numbers[FactKey.HIGH_RISK_SHARE_THIS_WEEK] >= 50
+    assert numbers[FactKey.HIGH_RISK_SHARE_LAST_WEEK] == 0
+    assert (FactKey.DRIVEN_BY, "codeowners") in numbers
+    assert numbers[(FactKey.DRIVEN_BY, "codeowners")] == numbers[FactKey.HIGH_RISK_CHANGES]
     # The coverage drop is payments' own (it does not hold without it): told on this card.
     assert "codeowners" not in cards
     assert CardKind.CODEOWNERS in card.folded
-    assert facts["CODEOWNERS coverage last week"] - facts["CODEOWNERS coverage this week"] >= 10
+    assert (
+        numbers[FactKey.CODEOWNERS_COVERAGE_LAST_WEEK]
+        - numbers[FactKey.CODEOWNERS_COVERAGE_THIS_WEEK]
+        >= 10
+    )
     with session_scope(sample.engine) as session:
         ledger = list(
             session.exec(
@@ -350,7 +347,7 @@ def test_friday_high_risk_deploy_is_followed_by_an_incident(sample: LoadedSample
     assert len(incident_cards) == 1
     card = incident_cards[0]
     assert card.severity is Severity.CRITICAL
-    assert 0 < _facts(card)["hours from deploy to incident"] <= 4
+    assert 0 < facts(card)[FactKey.HOURS_TO_INCIDENT] <= 4
     incident_key, deploy_key = card.evidence[:2]
     with session_scope(sample.engine) as session:
         deploy = session.exec(select(Deploy).where(col(Deploy.key) == deploy_key)).one()
@@ -377,9 +374,9 @@ def test_mttr_is_clearly_worse_than_last_week(sample: LoadedSample) -> None:
     (card,) = [c for c in cards.values() if CardKind.MTTR in c.folded]
     assert card.kind is CardKind.INCIDENT
     assert card.severity is Severity.CRITICAL
-    facts = _facts(card)
-    assert 30 <= facts["MTTR last week"] <= 60
-    assert facts["MTTR this week"] >= 180
+    numbers = facts(card)
+    assert 30 <= numbers[FactKey.MTTR_LAST_WEEK] <= 60
+    assert numbers[FactKey.MTTR_THIS_WEEK] >= 180
 
 
 def test_agent_merged_its_own_prs_without_review(sample: LoadedSample) -> None:
@@ -389,8 +386,8 @@ def test_agent_merged_its_own_prs_without_review(sample: LoadedSample) -> None:
     """
     card = _cards(sample, _weeks(sample)[-1])["agent:unreviewed"]
     assert card.severity is Severity.CRITICAL
-    assert _facts(card)["unreviewed agent changes high risk"] == 1
-    assert _facts(card)["agent changes merged without human review"] >= 3
+    assert facts(card)[FactKey.AGENTS_UNREVIEWED_HIGH_RISK] == 1
+    assert facts(card)[FactKey.AGENTS_UNREVIEWED] >= 3
     with session_scope(sample.engine) as session:
         people = {p.id: p for p in session.exec(select(Person))}
         for key in card.evidence:
@@ -409,9 +406,12 @@ def test_platform_team_improves(sample: LoadedSample) -> None:
     """Story 5: the platform team's high-risk share drops by 15 points or more."""
     card = _cards(sample, _weeks(sample)[-1])["improvement:platform"]
     assert card.severity is Severity.INFO
-    facts = _facts(card)
-    assert facts["high-risk share last week"] - facts["high-risk share this week"] >= 15
-    assert facts["changes"] >= 5
+    numbers = facts(card)
+    assert (
+        numbers[FactKey.HIGH_RISK_SHARE_LAST_WEEK] - numbers[FactKey.HIGH_RISK_SHARE_THIS_WEEK]
+        >= 15
+    )
+    assert numbers[FactKey.CHANGES] >= 5
 
 
 def test_each_subscriber_sees_the_stories_in_their_scope(sample: LoadedSample) -> None:
