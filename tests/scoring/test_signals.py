@@ -12,12 +12,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scoring.change_metrics import metrics_of
-from scoring.config import ScoringConfig
+from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.history import HistoryContext
 from scoring.paths import path_kinds
 from scoring.signal import Signal
-from scoring.signals import CHANGE_SIGNALS, ChangeFiles, SignalFn, change_files, change_signals
+from scoring.signals import (
+    CHANGE_SIGNALS,
+    DEFAULT_WEIGHTS,
+    ChangeFiles,
+    SignalFn,
+    change_files,
+    change_signals,
+)
 from scoring.timing import timing_points
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
@@ -557,6 +564,46 @@ def test_shared_signals_equal_fresh_ones() -> None:
     again = change_signals(replace(change, key="r#2"), replace(ctx), CONFIG)
     assert first == again
     assert [asdict(s) for s in first] == [asdict(s) for s in again]
+
+
+def test_every_signal_brings_its_default_weight_under_its_own_name() -> None:
+    """Weights holds each registered signal's default under the signal's name (the
+    riskbrief.toml key), then the deploy-level weights, with the documented values."""
+    assert [name for name, _ in DEFAULT_WEIGHTS] == [fn.__name__ for fn in CHANGE_SIGNALS]
+    assert asdict(Weights()) == {
+        "size": 50.0,
+        "diffusion": 10.0,
+        "fix": 3.5,
+        "file_history": 4.0,
+        "author_experience": 0.0,
+        "author_expertise": 0.0,
+        "defect_proneness": 5.5,
+        "review": 18.0,
+        "codeowners": 12.0,
+        "tests": 2.0,
+        "timing": 2.0,
+        "agent": 10.0,
+        "service_incidents": 8.0,
+        "risky_content": 3.0,
+        "batch_size": 10.0,
+        "deploy_timing": 10.0,
+        "deploy_gap": 6.0,
+    }
+    assert [s.name for s in change_signals(_change(), _ctx(), CONFIG)] == list(
+        dict(DEFAULT_WEIGHTS)
+    )
+
+
+def test_signals_from_the_same_inputs_are_shared_unless_a_weight_is_zero() -> None:
+    """The same inputs give the very same Signal object, except with a zero weight, whose
+    sign a shared Signal could get wrong."""
+    change = _change(is_fix=True)
+    assert _measure("fix", change, _ctx(), CONFIG) is _measure("fix", change, _ctx(), CONFIG)
+    zero = replace(CONFIG, weights=replace(CONFIG.weights, fix=0.0))
+    first = _measure("fix", change, _ctx(), zero)
+    again = _measure("fix", change, _ctx(), zero)
+    assert first == again
+    assert first is not again
 
 
 @pytest.mark.parametrize("weight", [0.0, -0.0, 5.0])
