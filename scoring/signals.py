@@ -6,14 +6,10 @@ pretends to be a measured zero.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import math
-import typing
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ParamSpec
+from typing import TYPE_CHECKING
 
+from scoring.change_files import change_files
 from scoring.change_metrics import (
     ChangeMetrics,
     diffusion_share,
@@ -24,187 +20,32 @@ from scoring.change_metrics import (
 )
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.paths import path_kinds
-from scoring.signal import Signal, quick_init
+from scoring.signal import Signal
+from scoring.signal_registry import SignalFn, SignalRegistry, shared
 from scoring.timing import timing_points
 
 if TYPE_CHECKING:
     # Only a type here: scoring.config derives its Weights from DEFAULT_WEIGHTS below.
     from scoring.config import ScoringConfig
 
-__all__ = [
-    "CHANGE_SIGNALS",
-    "DEFAULT_WEIGHTS",
-    "ChangeFiles",
-    "SignalFn",
-    "change_files",
-    "change_signal",
-    "change_signals",
-]
+__all__ = ["CHANGE_SIGNALS", "DEFAULT_WEIGHTS", "SignalFn", "change_signals"]
 
-SignalFn = Callable[["ChangeFacts", "HistoryContext", "ChangeMetrics", "ScoringConfig"], Signal]
-
-_REGISTERED: list[tuple[SignalFn, float]] = []
-
-
-def change_signal(weight: float) -> Callable[[SignalFn], SignalFn]:
-    """Register the decorated function as a change signal whose default weight is ``weight``.
-
-    The function's name is the signal's name, the name of its weight in
-    ``Weights`` and in riskbrief.toml's ``[scoring.weights]``, and the key of its
-    reader's words in ``briefing.labels``. Signals are measured in the order they
-    are registered.
-    """
-
-    def register(fn: SignalFn) -> SignalFn:
-        _REGISTERED.append((fn, weight))
-        return fn
-
-    return register
+# Each signal below is a function under ``@_signals.signal(weight=...)``: its name is
+# the signal's, its weight's in Weights and riskbrief.toml, and its label's key.
+_signals = SignalRegistry()
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class ChangeFiles:
-    """What one change's files say, gathered in one pass over them."""
-
-    test_files: int
-    # Lines added and deleted in files that are not tests.
-    source_lines: int
-    # Lines added to hand-written code (``PathKinds.code``): what a reviewer must read.
-    code_added: int
-    # The first schema migration among the files, in their order.
-    migration: str | None
-    infra: bool
-    sensitive: bool
-    manifest: bool
-    # Files with CODEOWNERS data, and those of them no rule covers.
-    owner_files: int
-    unowned_files: int
-    # Logins (``@login``, not ``@org/team`` or e-mail) that CODEOWNERS makes owners of
-    # any touched file with owner data; empty when any such file has only team or no
-    # owners, since then an owner's approval cannot be checked.
-    personal_owners: frozenset[str]
-
-
-_NO_LOGINS: frozenset[str] = frozenset()
-
-
-def change_files(change: ChangeFacts) -> ChangeFiles:
-    """What ``change``'s files say: tests, source lines, risky kinds and CODEOWNERS coverage.
-
-    The review, CODEOWNERS, tests and content signals and the migration gate ask
-    about the same change one after another, so the answer for the last change
-    asked about is kept. It is keyed by identity: the kept reference stops the
-    id from being reused, and the facts are frozen.
-    """
-    last = _last_change_files[0]
-    if last is not None and last[0] is change:
-        return last[1]
-    test_files = source_lines = code_added = owner_files = unowned_files = 0
-    migration: str | None = None
-    infra = sensitive = manifest = False
-    logins: frozenset[str] | None = None
-    for f in change.files:
-        path = f.path
-        k = path_kinds(path)
-        if k.test:
-            test_files += 1
-        else:
-            source_lines += f.added + f.deleted
-        if k.code:
-            code_added += f.added
-        if k.migration and migration is None:
-            migration = path
-        infra |= k.infra
-        sensitive |= k.sensitive
-        manifest |= k.manifest
-        owners = f.owners
-        if owners is None:
-            continue
-        owner_files += 1
-        if not owners:
-            unowned_files += 1
-        elif logins is not _NO_LOGINS:
-            mine = _logins(owners)
-            if not mine:
-                logins = _NO_LOGINS
-            elif logins is None:
-                logins = mine
-            elif mine is not logins:
-                # Most files share one rule's owners; a union only when they differ.
-                logins = logins | mine
-    files = ChangeFiles(
-        test_files,
-        source_lines,
-        code_added,
-        migration,
-        infra,
-        sensitive,
-        manifest,
-        owner_files,
-        unowned_files,
-        _NO_LOGINS if logins is None else logins,
-    )
-    # One tuple, replaced whole, so that a reader never pairs a change with another's files.
-    _last_change_files[0] = (change, files)
-    return files
-
-
-_last_change_files: list[tuple[ChangeFacts, ChangeFiles] | None] = [None]
-
-
 # Every signal below builds its Signal directly as
 # ``Signal(name, value, weight * share, text, share)``: one call less per signal,
 # fourteen per scored change. Signals measured from a few small counts or flags
-# are built by ``@_shared`` functions of exactly those inputs and the weight.
-_CACHED = 4096
-
-_P = ParamSpec("_P")
+# are built by ``@shared()`` functions of exactly those inputs and the weight.
 
 
-def _shared(maxsize: int = _CACHED) -> Callable[[Callable[_P, Signal]], Callable[_P, Signal]]:
-    """Share the Signals the decorated builder makes through a cache of ``maxsize`` entries.
-
-    Most changes repeat the same few inputs, and a Signal is immutable, so
-    sharing one costs a lookup instead of a formatted explanation and a new
-    object. A parameter annotated ``float`` that is zero (a zero weight, an
-    unchanged coverage) bypasses the cache: 0.0 and -0.0 are equal keys but
-    print and multiply to different signs. The builder takes positional
-    parameters only.
-    """
-
-    def decorate(build: Callable[_P, Signal]) -> Callable[_P, Signal]:
-        hints = typing.get_type_hints(build)
-        params = [p for p in inspect.signature(build).parameters if p != "return"]
-        zero = " or ".join(f"{p} == 0.0" for p in params if float in _types(hints[p]))
-        args = ", ".join(params)
-        # Written out rather than ``*args``: this runs a dozen times per scored change.
-        source = (
-            f"def shared({args}):\n"
-            f"    return _build({args}) if {zero or 'False'} else _cached({args})\n"
-        )
-        namespace: dict[str, Any] = {
-            "_build": build,
-            "_cached": functools.lru_cache(maxsize=maxsize)(build),
-        }
-        exec(source, namespace)
-        shared: Callable[_P, Signal] = functools.wraps(build)(namespace["shared"])
-        return shared
-
-    return decorate
-
-
-def _types(hint: object) -> tuple[object, ...]:
-    """The types a parameter's annotation allows: ``float | None`` gives float and NoneType."""
-    return typing.get_args(hint) or (hint,)
-
-
-@change_signal(weight=50.0)
+@_signals.signal(weight=50.0)
 def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
     """Bigger changes hide more defects: points start when code is added, grow with its log."""
     lines = change.lines_changed
@@ -215,7 +56,7 @@ def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: Scori
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
 
 
-@change_signal(weight=10.0)
+@_signals.signal(weight=10.0)
 def diffusion(
     change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -235,7 +76,7 @@ def diffusion(
     return Signal("diffusion", round(share, 4), cfg.weights.diffusion * share, text, share)
 
 
-@change_signal(weight=3.5)
+@_signals.signal(weight=3.5)
 def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
     """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
     w = cfg.weights.fix
@@ -245,14 +86,14 @@ def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: Scorin
     return _fix(kind, w)
 
 
-@_shared()
+@shared()
 def _fix(kind: str | None, w: float) -> Signal:
     if kind is None:
         return Signal("fix", 0.0, w * 0.0, "not a bug fix", 0.0)
     return Signal("fix", 1.0, w * 1.0, kind, 1.0)
 
 
-@change_signal(weight=4.0)
+@_signals.signal(weight=4.0)
 def file_history(
     _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -272,7 +113,7 @@ def file_history(
 _BOT_AUTHOR = "made by a bot: no person's experience applies"
 
 
-@change_signal(weight=0.0)
+@_signals.signal(weight=0.0)
 def author_experience(
     change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -293,7 +134,7 @@ def author_experience(
     )
 
 
-@change_signal(weight=0.0)
+@_signals.signal(weight=0.0)
 def author_expertise(
     change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -310,7 +151,7 @@ def author_expertise(
 _NEWCOMER_CHANGES = 5
 
 
-@_shared()
+@shared()
 def _author_expertise(with_history: int, known: int, prior: int, w: float) -> Signal:
     newcomer = 0.3 if prior < _NEWCOMER_CHANGES else 0.0
     if with_history == 0:
@@ -334,7 +175,7 @@ def _author_expertise(with_history: int, known: int, prior: int, w: float) -> Si
 _FRAGILE_FIXES = 10
 
 
-@change_signal(weight=5.5)
+@_signals.signal(weight=5.5)
 def defect_proneness(
     _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -343,7 +184,7 @@ def defect_proneness(
     return _defect_proneness(None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files, w)
 
 
-@_shared()
+@shared()
 def _defect_proneness(n: int | None, w: float) -> Signal:
     if n is None:
         return Signal("defect_proneness", None, w * 0.0, "all files are new, no fix history", 0.0)
@@ -360,7 +201,7 @@ def _defect_proneness(n: int | None, w: float) -> Signal:
 _REVIEW_UNKNOWN = "review unknown: only the git history reported this change"
 
 
-@change_signal(weight=18.0)
+@_signals.signal(weight=18.0)
 def review(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -400,7 +241,7 @@ def review(
     return Signal("review", 0.0, w * 0.0, text, 0.0)
 
 
-@_shared()
+@shared()
 def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int, w: float) -> Signal:
     """The review signal of the usual cases: no human approval, or ``approvals`` of them,
     none by a personal code owner (``unowned``) or from ``reviewers`` people."""
@@ -415,16 +256,7 @@ def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int, 
     return Signal("review", 0.0, w * 0.0, text, 0.0)
 
 
-# The same few CODEOWNERS rules match file after file.
-@functools.lru_cache(maxsize=4096)
-def _logins(owners: tuple[str, ...]) -> frozenset[str]:
-    """The personal owners (``@login``) among a file's owners, lower-cased, without the ``@``."""
-    return frozenset(
-        o.removeprefix("@").lower() for o in owners if o.startswith("@") and "/" not in o
-    )
-
-
-@change_signal(weight=12.0)
+@_signals.signal(weight=12.0)
 def codeowners(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -434,7 +266,7 @@ def codeowners(
     return _codeowners(files.unowned_files, files.owner_files, w)
 
 
-@_shared()
+@shared()
 def _codeowners(uncovered: int, known: int, w: float) -> Signal:
     if not known:
         return Signal("codeowners", None, w * 0.0, "CODEOWNERS coverage unknown", 0.0)
@@ -452,7 +284,7 @@ def _codeowners(uncovered: int, known: int, w: float) -> Signal:
 _COVERAGE_DROP_PP = 5.0
 
 
-@change_signal(weight=2.0)
+@_signals.signal(weight=2.0)
 def tests(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -467,7 +299,7 @@ def tests(
     return _tests(files.test_files, source_lines, delta, w)
 
 
-@_shared()
+@shared()
 def _tests(test_files: int, source_lines: int, delta: float | None, w: float) -> Signal:
     if delta is not None and delta < 0:
         share = min(1.0, -delta / _COVERAGE_DROP_PP)
@@ -482,7 +314,7 @@ def _tests(test_files: int, source_lines: int, delta: float | None, w: float) ->
     return Signal("tests", 0.0, w * 0.0, text, 0.0)
 
 
-@change_signal(weight=2.0)
+@_signals.signal(weight=2.0)
 def timing(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -493,12 +325,12 @@ def timing(
 
 
 # The texts repeat for each minute of the week, and come from timing's own cache.
-@_shared(maxsize=1 << 15)
+@shared(maxsize=1 << 15)
 def _timing(share: float, text: str, w: float) -> Signal:
     return Signal("timing", share, w * share, f"merged {text}", share)
 
 
-@change_signal(weight=10.0)
+@_signals.signal(weight=10.0)
 def agent(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -511,7 +343,7 @@ def agent(
     return _agent(who, reviewed, w)
 
 
-@_shared()
+@shared()
 def _agent(who: str | None, reviewed: bool | None, w: float) -> Signal:
     if who is None:
         return Signal("agent", 0.0, w * 0.0, "written by a human", 0.0)
@@ -528,7 +360,7 @@ def _agent(who: str | None, reviewed: bool | None, w: float) -> Signal:
 _FRAGILE_CFR = 0.3
 
 
-@change_signal(weight=8.0)
+@_signals.signal(weight=8.0)
 def service_incidents(
     change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -543,7 +375,7 @@ def service_incidents(
     )
 
 
-@_shared()
+@shared()
 def _service_incidents(n: int | None, days: int, failed: int, deploys: int, w: float) -> Signal:
     if n is None or n < 0:
         # -1: the service is known but no source reports incidents.
@@ -563,7 +395,7 @@ def _service_incidents(n: int | None, days: int, failed: int, deploys: int, w: f
     return Signal("service_incidents", float(n), w * share, text, share)
 
 
-@change_signal(weight=3.0)
+@_signals.signal(weight=3.0)
 def risky_content(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -581,7 +413,7 @@ def risky_content(
     )
 
 
-@_shared()
+@shared()
 def _risky_content(
     migration: bool,
     infra: bool,
@@ -610,12 +442,10 @@ def _risky_content(
 
 
 # In the order measured, as registered above.
-CHANGE_SIGNALS: tuple[SignalFn, ...] = tuple(fn for fn, _ in _REGISTERED)
+CHANGE_SIGNALS: tuple[SignalFn, ...] = _signals.functions
 
 # Each change signal's default weight, by its name: scoring.config's Weights has these.
-DEFAULT_WEIGHTS: tuple[tuple[str, float], ...] = tuple(
-    (fn.__name__, weight) for fn, weight in _REGISTERED
-)
+DEFAULT_WEIGHTS: tuple[tuple[str, float], ...] = _signals.weights
 
 
 def change_signals(change: ChangeFacts, ctx: HistoryContext, cfg: ScoringConfig) -> list[Signal]:

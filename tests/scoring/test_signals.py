@@ -17,14 +17,7 @@ from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.history import HistoryContext
 from scoring.paths import path_kinds
 from scoring.signal import Signal
-from scoring.signals import (
-    CHANGE_SIGNALS,
-    DEFAULT_WEIGHTS,
-    ChangeFiles,
-    SignalFn,
-    change_files,
-    change_signals,
-)
+from scoring.signals import CHANGE_SIGNALS, DEFAULT_WEIGHTS, SignalFn, change_signals
 from scoring.timing import timing_points
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
@@ -530,30 +523,6 @@ def test_review_by_a_personal_code_owner_of_any_file(
     files = tuple(_file(f"svc/f{i}.py", owners=o) for i, o in enumerate(owners))
     reviews = (Review(reviewer, ReviewState.APPROVED, TUESDAY - timedelta(hours=1)),)
     assert _measure("review", _change(files=files, reviews=reviews), _ctx(), CONFIG).share == share
-
-
-def test_change_files_answers_for_the_change_asked_about() -> None:
-    """The kept answer is for the last change only; another change, even an equal one, is
-    measured afresh."""
-    plain = _change(files=(_file("svc/a.py", 60, 0), _file("svc/tests/test_a.py", 5, 5)))
-    risky = _change(
-        files=(
-            _file("svc/a.py", 1, 0, owners=("@carol",)),
-            _file("db/migrations/0002.sql", 3, 0, owners=("@dave", "@acme/db")),
-            _file("db/migrations/0001.sql", 3, 0, owners=()),
-            _file("infra/main.tf", 1, 1, owners=None),
-        )
-    )
-    team = frozenset[str]()
-    both = frozenset({"carol", "dave"})
-    for _ in range(2):
-        assert change_files(plain) == ChangeFiles(1, 60, 60, None, False, False, False, 2, 0, team)
-        assert change_files(risky) == ChangeFiles(
-            0, 9, 8, "db/migrations/0002.sql", True, False, False, 3, 1, both
-        )
-    twin = replace(risky, files=risky.files[:1])
-    assert change_files(twin).migration is None
-    assert change_files(twin).personal_owners == {"carol"}
 
 
 def test_shared_signals_equal_fresh_ones() -> None:
