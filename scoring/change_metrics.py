@@ -16,11 +16,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from scoring.config import Weights
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext, subsystem_of
 from scoring.signal import Signal, quick_init
+
+if TYPE_CHECKING:
+    # Only a type: scoring.config imports the signals, which import this module.
+    from scoring.config import Weights
 
 __all__ = [
     "METRIC_FAMILIES",

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from scoring.change_files import change_files
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import BudgetSpan, History, HistoryContext
 from scoring.signal import Signal, quick_init
-from scoring.signals import CHANGE_SIGNALS, change_files, change_signals
+from scoring.signals import CHANGE_SIGNALS, change_signals
 from scoring.timing import timing_points
 
 __all__ = [

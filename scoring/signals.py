@@ -6,11 +6,10 @@ pretends to be a measured zero.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from scoring.change_files import change_files
 from scoring.change_metrics import (
     ChangeMetrics,
     diffusion_share,
@@ -19,122 +18,34 @@ from scoring.change_metrics import (
     metrics_of,
     size_share,
 )
-from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.paths import path_kinds
-from scoring.signal import Signal, quick_init
+from scoring.signal import Signal
+from scoring.signal_registry import SignalFn, SignalRegistry, shared
 from scoring.timing import timing_points
 
-__all__ = ["CHANGE_SIGNALS", "ChangeFiles", "SignalFn", "change_files", "change_signals"]
+if TYPE_CHECKING:
+    # Only a type here: scoring.config derives its Weights from DEFAULT_WEIGHTS below.
+    from scoring.config import ScoringConfig
+
+__all__ = ["CHANGE_SIGNALS", "DEFAULT_WEIGHTS", "SignalFn", "change_signals"]
+
+# Each signal below is a function under ``@_signals.signal(weight=...)``: its name is
+# the signal's, its weight's in Weights and riskbrief.toml, and its label's key.
+_signals = SignalRegistry()
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class ChangeFiles:
-    """What one change's files say, gathered in one pass over them."""
-
-    test_files: int
-    # Lines added and deleted in files that are not tests.
-    source_lines: int
-    # Lines added to hand-written code (``PathKinds.code``): what a reviewer must read.
-    code_added: int
-    # The first schema migration among the files, in their order.
-    migration: str | None
-    infra: bool
-    sensitive: bool
-    manifest: bool
-    # Files with CODEOWNERS data, and those of them no rule covers.
-    owner_files: int
-    unowned_files: int
-    # Logins (``@login``, not ``@org/team`` or e-mail) that CODEOWNERS makes owners of
-    # any touched file with owner data; empty when any such file has only team or no
-    # owners, since then an owner's approval cannot be checked.
-    personal_owners: frozenset[str]
-
-
-_NO_LOGINS: frozenset[str] = frozenset()
-
-
-def change_files(change: ChangeFacts) -> ChangeFiles:
-    """What ``change``'s files say: tests, source lines, risky kinds and CODEOWNERS coverage.
-
-    The review, CODEOWNERS, tests and content signals and the migration gate ask
-    about the same change one after another, so the answer for the last change
-    asked about is kept. It is keyed by identity: the kept reference stops the
-    id from being reused, and the facts are frozen.
-    """
-    last = _last_change_files[0]
-    if last is not None and last[0] is change:
-        return last[1]
-    test_files = source_lines = code_added = owner_files = unowned_files = 0
-    migration: str | None = None
-    infra = sensitive = manifest = False
-    logins: frozenset[str] | None = None
-    for f in change.files:
-        path = f.path
-        k = path_kinds(path)
-        if k.test:
-            test_files += 1
-        else:
-            source_lines += f.added + f.deleted
-        if k.code:
-            code_added += f.added
-        if k.migration and migration is None:
-            migration = path
-        infra |= k.infra
-        sensitive |= k.sensitive
-        manifest |= k.manifest
-        owners = f.owners
-        if owners is None:
-            continue
-        owner_files += 1
-        if not owners:
-            unowned_files += 1
-        elif logins is not _NO_LOGINS:
-            mine = _logins(owners)
-            if not mine:
-                logins = _NO_LOGINS
-            elif logins is None:
-                logins = mine
-            elif mine is not logins:
-                # Most files share one rule's owners; a union only when they differ.
-                logins = logins | mine
-    files = ChangeFiles(
-        test_files,
-        source_lines,
-        code_added,
-        migration,
-        infra,
-        sensitive,
-        manifest,
-        owner_files,
-        unowned_files,
-        _NO_LOGINS if logins is None else logins,
-    )
-    # One tuple, replaced whole, so that a reader never pairs a change with another's files.
-    _last_change_files[0] = (change, files)
-    return files
-
-
-_last_change_files: list[tuple[ChangeFacts, ChangeFiles] | None] = [None]
-
-
 # Every signal below builds its Signal directly as
 # ``Signal(name, value, weight * share, text, share)``: one call less per signal,
 # fourteen per scored change. Signals measured from a few small counts or flags
-# are built by ``_build_*`` functions of exactly those inputs and the weight,
-# through a cache: most changes repeat the same few inputs, and a Signal is
-# immutable, so sharing one costs a lookup instead of a formatted explanation
-# and a new object. A zero weight or a zero coverage delta bypasses the cache:
-# 0.0 and -0.0 are equal keys but print and multiply to different signs.
-_CACHED = 4096
+# are built by ``@shared()`` functions of exactly those inputs and the weight.
 
 
+@_signals.signal(weight=50.0)
 def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
     """Bigger changes hide more defects: points start when code is added, grow with its log."""
     lines = change.lines_changed
@@ -145,6 +56,7 @@ def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: Scori
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
 
 
+@_signals.signal(weight=10.0)
 def diffusion(
     change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -164,25 +76,24 @@ def diffusion(
     return Signal("diffusion", round(share, 4), cfg.weights.diffusion * share, text, share)
 
 
+@_signals.signal(weight=3.5)
 def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
     """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
     w = cfg.weights.fix
-    build = _fix if w else _build_fix
     if not m.fix:
-        return build(None, w)
+        return _fix(None, w)
     kind = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
-    return build(kind, w)
+    return _fix(kind, w)
 
 
-def _build_fix(kind: str | None, w: float) -> Signal:
+@shared()
+def _fix(kind: str | None, w: float) -> Signal:
     if kind is None:
         return Signal("fix", 0.0, w * 0.0, "not a bug fix", 0.0)
     return Signal("fix", 1.0, w * 1.0, kind, 1.0)
 
 
-_fix = functools.lru_cache(maxsize=_CACHED)(_build_fix)
-
-
+@_signals.signal(weight=4.0)
 def file_history(
     _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -202,6 +113,7 @@ def file_history(
 _BOT_AUTHOR = "made by a bot: no person's experience applies"
 
 
+@_signals.signal(weight=0.0)
 def author_experience(
     change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -222,6 +134,7 @@ def author_experience(
     )
 
 
+@_signals.signal(weight=0.0)
 def author_expertise(
     change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -231,15 +144,15 @@ def author_expertise(
     # Beyond the newcomer threshold the author's count changes nothing here.
     prior = min(ctx.author_prior_changes, _NEWCOMER_CHANGES)
     w = cfg.weights.author_expertise
-    build = _author_expertise if w else _build_author_expertise
-    return build(ctx.files_with_history, ctx.files_known_to_author, prior, w)
+    return _author_expertise(ctx.files_with_history, ctx.files_known_to_author, prior, w)
 
 
 # Authors with fewer earlier changes than this count as newcomers.
 _NEWCOMER_CHANGES = 5
 
 
-def _build_author_expertise(with_history: int, known: int, prior: int, w: float) -> Signal:
+@shared()
+def _author_expertise(with_history: int, known: int, prior: int, w: float) -> Signal:
     newcomer = 0.3 if prior < _NEWCOMER_CHANGES else 0.0
     if with_history == 0:
         text = "all touched files are new, so file expertise is unknown"
@@ -258,23 +171,21 @@ def _build_author_expertise(with_history: int, known: int, prior: int, w: float)
     )
 
 
-_author_expertise = functools.lru_cache(maxsize=_CACHED)(_build_author_expertise)
-
-
 # Earlier fixes on the touched files at which defect-proneness saturates.
 _FRAGILE_FIXES = 10
 
 
+@_signals.signal(weight=5.5)
 def defect_proneness(
     _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Files that needed fixes or reverts before tend to need them again."""
     w = cfg.weights.defect_proneness
-    build = _defect_proneness if w else _build_defect_proneness
-    return build(None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files, w)
+    return _defect_proneness(None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files, w)
 
 
-def _build_defect_proneness(n: int | None, w: float) -> Signal:
+@shared()
+def _defect_proneness(n: int | None, w: float) -> Signal:
     if n is None:
         return Signal("defect_proneness", None, w * 0.0, "all files are new, no fix history", 0.0)
     share = math.log1p(n) / math.log1p(_FRAGILE_FIXES) if n < _FRAGILE_FIXES else 1.0
@@ -287,12 +198,10 @@ def _build_defect_proneness(n: int | None, w: float) -> Signal:
     )
 
 
-_defect_proneness = functools.lru_cache(maxsize=_CACHED)(_build_defect_proneness)
-
-
 _REVIEW_UNKNOWN = "review unknown: only the git history reported this change"
 
 
+@_signals.signal(weight=18.0)
 def review(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -300,11 +209,10 @@ def review(
     w = cfg.weights.review
     if not change.reviews_known:
         return Signal("review", None, w * 0.0, _REVIEW_UNKNOWN, 0.0)
-    build = _reviewed if w else _build_reviewed
     approvals = change.human_approvals
     if not approvals:
         self_merged = change.merged_by is not None and change.merged_by == change.author
-        return build(0, self_merged, False, 0, w)
+        return _reviewed(0, self_merged, False, 0, w)
     lines = change.lines_changed
     if change.opened_at is not None and lines >= 200:
         first = min(a.submitted_at for a in approvals)
@@ -317,10 +225,10 @@ def review(
     owners = change_files(change).personal_owners
     if owners and not any(a.reviewer.lower() in owners for a in approvals):
         # Only personal owners can be checked: team owners need membership data.
-        return build(n, False, True, 0, w)
+        return _reviewed(n, False, True, 0, w)
     reviewers = len({a.reviewer for a in approvals}) if n > 1 else 1
     if change.review_comments is None or lines < 200:
-        return build(n, False, False, reviewers, w)
+        return _reviewed(n, False, False, reviewers, w)
     text = _plural(n, "human approval")
     per_100 = 100 * change.review_comments / lines
     # A big change nobody commented on was probably skimmed.
@@ -333,9 +241,8 @@ def review(
     return Signal("review", 0.0, w * 0.0, text, 0.0)
 
 
-def _build_reviewed(
-    approvals: int, self_merged: bool, unowned: bool, reviewers: int, w: float
-) -> Signal:
+@shared()
+def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int, w: float) -> Signal:
     """The review signal of the usual cases: no human approval, or ``approvals`` of them,
     none by a personal code owner (``unowned``) or from ``reviewers`` people."""
     if not approvals:
@@ -349,28 +256,18 @@ def _build_reviewed(
     return Signal("review", 0.0, w * 0.0, text, 0.0)
 
 
-_reviewed = functools.lru_cache(maxsize=_CACHED)(_build_reviewed)
-
-
-# The same few CODEOWNERS rules match file after file.
-@functools.lru_cache(maxsize=4096)
-def _logins(owners: tuple[str, ...]) -> frozenset[str]:
-    """The personal owners (``@login``) among a file's owners, lower-cased, without the ``@``."""
-    return frozenset(
-        o.removeprefix("@").lower() for o in owners if o.startswith("@") and "/" not in o
-    )
-
-
+@_signals.signal(weight=12.0)
 def codeowners(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Files no CODEOWNERS rule covers get no owner's eyes."""
     w = cfg.weights.codeowners
     files = change_files(change)
-    return (_codeowners if w else _build_codeowners)(files.unowned_files, files.owner_files, w)
+    return _codeowners(files.unowned_files, files.owner_files, w)
 
 
-def _build_codeowners(uncovered: int, known: int, w: float) -> Signal:
+@shared()
+def _codeowners(uncovered: int, known: int, w: float) -> Signal:
     if not known:
         return Signal("codeowners", None, w * 0.0, "CODEOWNERS coverage unknown", 0.0)
     share = uncovered / known
@@ -383,13 +280,11 @@ def _build_codeowners(uncovered: int, known: int, w: float) -> Signal:
     )
 
 
-_codeowners = functools.lru_cache(maxsize=_CACHED)(_build_codeowners)
-
-
 # Coverage falling by this many percentage points earns the whole tests weight.
 _COVERAGE_DROP_PP = 5.0
 
 
+@_signals.signal(weight=2.0)
 def tests(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -401,11 +296,11 @@ def tests(
         # Source lines are named only for untested changes.
         source_lines = 0
     w = cfg.weights.tests
-    build = _tests if w and delta != 0.0 else _build_tests
-    return build(files.test_files, source_lines, delta, w)
+    return _tests(files.test_files, source_lines, delta, w)
 
 
-def _build_tests(test_files: int, source_lines: int, delta: float | None, w: float) -> Signal:
+@shared()
+def _tests(test_files: int, source_lines: int, delta: float | None, w: float) -> Signal:
     if delta is not None and delta < 0:
         share = min(1.0, -delta / _COVERAGE_DROP_PP)
         return Signal(
@@ -419,40 +314,37 @@ def _build_tests(test_files: int, source_lines: int, delta: float | None, w: flo
     return Signal("tests", 0.0, w * 0.0, text, 0.0)
 
 
-_tests = functools.lru_cache(maxsize=_CACHED)(_build_tests)
-
-
+@_signals.signal(weight=2.0)
 def timing(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Friday, after-hours and pre-holiday merges meet thin cover if they break."""
     share, text = timing_points(change.merged_at, cfg)
     w = cfg.weights.timing
-    return (_timing if w else _build_timing)(share, text, w)
-
-
-def _build_timing(share: float, text: str, w: float) -> Signal:
-    return Signal("timing", share, w * share, f"merged {text}", share)
+    return _timing(share, text, w)
 
 
 # The texts repeat for each minute of the week, and come from timing's own cache.
-_timing = functools.lru_cache(maxsize=1 << 15)(_build_timing)
+@shared(maxsize=1 << 15)
+def _timing(share: float, text: str, w: float) -> Signal:
+    return Signal("timing", share, w * share, f"merged {text}", share)
 
 
+@_signals.signal(weight=10.0)
 def agent(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """AI-agent changes, most of all those no human approved."""
     w = cfg.weights.agent
-    build = _agent if w else _build_agent
     if not change.agent_involved:
-        return build(None, False, w)
+        return _agent(None, False, w)
     who = "authored" if change.author_is_agent else "co-authored"
     reviewed = bool(change.human_approvals) if change.reviews_known else None
-    return build(who, reviewed, w)
+    return _agent(who, reviewed, w)
 
 
-def _build_agent(who: str | None, reviewed: bool | None, w: float) -> Signal:
+@shared()
+def _agent(who: str | None, reviewed: bool | None, w: float) -> Signal:
     if who is None:
         return Signal("agent", 0.0, w * 0.0, "written by a human", 0.0)
     if reviewed is None:
@@ -464,31 +356,27 @@ def _build_agent(who: str | None, reviewed: bool | None, w: float) -> Signal:
     return Signal("agent", 0.3, w * 0.3, f"AI-agent {who}, human-reviewed", 0.3)
 
 
-_agent = functools.lru_cache(maxsize=_CACHED)(_build_agent)
-
-
 # A change failure rate at which the service-history signal saturates.
 _FRAGILE_CFR = 0.3
 
 
+@_signals.signal(weight=8.0)
 def service_incidents(
     change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Services that had incidents or failed deploys lately are fragile."""
     w = cfg.weights.service_incidents
-    build = _service_incidents if w else _build_service_incidents
     if not change.services:
-        return build(None, 0, 0, 0, w)
+        return _service_incidents(None, 0, 0, 0, w)
     if not cfg.incidents_known:
-        return build(-1, 0, 0, 0, w)
-    return build(
+        return _service_incidents(-1, 0, 0, 0, w)
+    return _service_incidents(
         ctx.recent_incidents, ctx.lookback_days, ctx.service_failed_deploys, ctx.service_deploys, w
     )
 
 
-def _build_service_incidents(
-    n: int | None, days: int, failed: int, deploys: int, w: float
-) -> Signal:
+@shared()
+def _service_incidents(n: int | None, days: int, failed: int, deploys: int, w: float) -> Signal:
     if n is None or n < 0:
         # -1: the service is known but no source reports incidents.
         text = (
@@ -507,16 +395,14 @@ def _build_service_incidents(
     return Signal("service_incidents", float(n), w * share, text, share)
 
 
-_service_incidents = functools.lru_cache(maxsize=_CACHED)(_build_service_incidents)
-
-
+@_signals.signal(weight=3.0)
 def risky_content(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
     """Migrations, infrastructure, auth/payments code, dependency manifests, reverts, hotfixes."""
     files = change_files(change)
     w = cfg.weights.risky_content
-    return (_risky_content if w else _build_risky_content)(
+    return _risky_content(
         files.migration is not None,
         files.infra,
         files.sensitive,
@@ -527,7 +413,8 @@ def risky_content(
     )
 
 
-def _build_risky_content(
+@shared()
+def _risky_content(
     migration: bool,
     infra: bool,
     sensitive: bool,
@@ -554,27 +441,11 @@ def _build_risky_content(
     return Signal("risky_content", float(len(kinds)), w * share, text, share)
 
 
-_risky_content = functools.lru_cache(maxsize=_CACHED)(_build_risky_content)
+# In the order measured, as registered above.
+CHANGE_SIGNALS: tuple[SignalFn, ...] = _signals.functions
 
-
-SignalFn = Callable[[ChangeFacts, HistoryContext, ChangeMetrics, ScoringConfig], Signal]
-
-CHANGE_SIGNALS: tuple[SignalFn, ...] = (
-    size,
-    diffusion,
-    fix,
-    file_history,
-    author_experience,
-    author_expertise,
-    defect_proneness,
-    review,
-    codeowners,
-    tests,
-    timing,
-    agent,
-    service_incidents,
-    risky_content,
-)
+# Each change signal's default weight, by its name: scoring.config's Weights has these.
+DEFAULT_WEIGHTS: tuple[tuple[str, float], ...] = _signals.weights
 
 
 def change_signals(change: ChangeFacts, ctx: HistoryContext, cfg: ScoringConfig) -> list[Signal]:

@@ -19,12 +19,13 @@ from bot.cli.calibrate import calibrate_cmd
 from bot.cli.common import OneLineErrors
 from bot.cli.db import db
 from bot.cli.demo import demo
+from bot.cli.deploy import deploy
 from bot.cli.doctor import doctor
 from bot.cli.init import init
 from bot.cli.quickstart import quickstart
 from bot.cli.score import score
 from bot.cli.serve import serve
-from bot.cli.sync import deploy, sync
+from bot.cli.sync import sync
 
 __all__ = ["main"]
 

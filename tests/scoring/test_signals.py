@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scoring.change_metrics import metrics_of
-from scoring.config import ScoringConfig
+from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.history import HistoryContext
 from scoring.paths import path_kinds
 from scoring.signal import Signal
-from scoring.signals import CHANGE_SIGNALS, ChangeFiles, SignalFn, change_files, change_signals
+from scoring.signals import CHANGE_SIGNALS, DEFAULT_WEIGHTS, SignalFn, change_signals
 from scoring.timing import timing_points
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
@@ -525,30 +525,6 @@ def test_review_by_a_personal_code_owner_of_any_file(
     assert _measure("review", _change(files=files, reviews=reviews), _ctx(), CONFIG).share == share
 
 
-def test_change_files_answers_for_the_change_asked_about() -> None:
-    """The kept answer is for the last change only; another change, even an equal one, is
-    measured afresh."""
-    plain = _change(files=(_file("svc/a.py", 60, 0), _file("svc/tests/test_a.py", 5, 5)))
-    risky = _change(
-        files=(
-            _file("svc/a.py", 1, 0, owners=("@carol",)),
-            _file("db/migrations/0002.sql", 3, 0, owners=("@dave", "@acme/db")),
-            _file("db/migrations/0001.sql", 3, 0, owners=()),
-            _file("infra/main.tf", 1, 1, owners=None),
-        )
-    )
-    team = frozenset[str]()
-    both = frozenset({"carol", "dave"})
-    for _ in range(2):
-        assert change_files(plain) == ChangeFiles(1, 60, 60, None, False, False, False, 2, 0, team)
-        assert change_files(risky) == ChangeFiles(
-            0, 9, 8, "db/migrations/0002.sql", True, False, False, 3, 1, both
-        )
-    twin = replace(risky, files=risky.files[:1])
-    assert change_files(twin).migration is None
-    assert change_files(twin).personal_owners == {"carol"}
-
-
 def test_shared_signals_equal_fresh_ones() -> None:
     """Signals built once and shared are the same values as signals measured afresh."""
     change = _change(files=(_file(owners=()), _file("svc/b.py", owners=None)), is_fix=True)
@@ -557,6 +533,46 @@ def test_shared_signals_equal_fresh_ones() -> None:
     again = change_signals(replace(change, key="r#2"), replace(ctx), CONFIG)
     assert first == again
     assert [asdict(s) for s in first] == [asdict(s) for s in again]
+
+
+def test_every_signal_brings_its_default_weight_under_its_own_name() -> None:
+    """Weights holds each registered signal's default under the signal's name (the
+    riskbrief.toml key), then the deploy-level weights, with the documented values."""
+    assert [name for name, _ in DEFAULT_WEIGHTS] == [fn.__name__ for fn in CHANGE_SIGNALS]
+    assert asdict(Weights()) == {
+        "size": 50.0,
+        "diffusion": 10.0,
+        "fix": 3.5,
+        "file_history": 4.0,
+        "author_experience": 0.0,
+        "author_expertise": 0.0,
+        "defect_proneness": 5.5,
+        "review": 18.0,
+        "codeowners": 12.0,
+        "tests": 2.0,
+        "timing": 2.0,
+        "agent": 10.0,
+        "service_incidents": 8.0,
+        "risky_content": 3.0,
+        "batch_size": 10.0,
+        "deploy_timing": 10.0,
+        "deploy_gap": 6.0,
+    }
+    assert [s.name for s in change_signals(_change(), _ctx(), CONFIG)] == list(
+        dict(DEFAULT_WEIGHTS)
+    )
+
+
+def test_signals_from_the_same_inputs_are_shared_unless_a_weight_is_zero() -> None:
+    """The same inputs give the very same Signal object, except with a zero weight, whose
+    sign a shared Signal could get wrong."""
+    change = _change(is_fix=True)
+    assert _measure("fix", change, _ctx(), CONFIG) is _measure("fix", change, _ctx(), CONFIG)
+    zero = replace(CONFIG, weights=replace(CONFIG.weights, fix=0.0))
+    first = _measure("fix", change, _ctx(), zero)
+    again = _measure("fix", change, _ctx(), zero)
+    assert first == again
+    assert first is not again
 
 
 @pytest.mark.parametrize("weight", [0.0, -0.0, 5.0])

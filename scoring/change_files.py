@@ -1,0 +1,112 @@
+"""What one change's files say, gathered once for the signals and gates that ask about them."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from scoring.facts import ChangeFacts
+from scoring.paths import path_kinds
+from scoring.signal import quick_init
+
+__all__ = ["ChangeFiles", "change_files"]
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
+class ChangeFiles:
+    """What one change's files say, gathered in one pass over them."""
+
+    test_files: int
+    # Lines added and deleted in files that are not tests.
+    source_lines: int
+    # Lines added to hand-written code (``PathKinds.code``): what a reviewer must read.
+    code_added: int
+    # The first schema migration among the files, in their order.
+    migration: str | None
+    infra: bool
+    sensitive: bool
+    manifest: bool
+    # Files with CODEOWNERS data, and those of them no rule covers.
+    owner_files: int
+    unowned_files: int
+    # Logins (``@login``, not ``@org/team`` or e-mail) that CODEOWNERS makes owners of
+    # any touched file with owner data; empty when any such file has only team or no
+    # owners, since then an owner's approval cannot be checked.
+    personal_owners: frozenset[str]
+
+
+_NO_LOGINS: frozenset[str] = frozenset()
+
+
+def change_files(change: ChangeFacts) -> ChangeFiles:
+    """What ``change``'s files say: tests, source lines, risky kinds and CODEOWNERS coverage.
+
+    The review, CODEOWNERS, tests and content signals and the migration gate ask
+    about the same change one after another, so the answer for the last change
+    asked about is kept. It is keyed by identity: the kept reference stops the
+    id from being reused, and the facts are frozen.
+    """
+    last = _last_change_files[0]
+    if last is not None and last[0] is change:
+        return last[1]
+    test_files = source_lines = code_added = owner_files = unowned_files = 0
+    migration: str | None = None
+    infra = sensitive = manifest = False
+    logins: frozenset[str] | None = None
+    for f in change.files:
+        path = f.path
+        k = path_kinds(path)
+        if k.test:
+            test_files += 1
+        else:
+            source_lines += f.added + f.deleted
+        if k.code:
+            code_added += f.added
+        if k.migration and migration is None:
+            migration = path
+        infra |= k.infra
+        sensitive |= k.sensitive
+        manifest |= k.manifest
+        owners = f.owners
+        if owners is None:
+            continue
+        owner_files += 1
+        if not owners:
+            unowned_files += 1
+        elif logins is not _NO_LOGINS:
+            mine = _logins(owners)
+            if not mine:
+                logins = _NO_LOGINS
+            elif logins is None:
+                logins = mine
+            elif mine is not logins:
+                # Most files share one rule's owners; a union only when they differ.
+                logins = logins | mine
+    files = ChangeFiles(
+        test_files,
+        source_lines,
+        code_added,
+        migration,
+        infra,
+        sensitive,
+        manifest,
+        owner_files,
+        unowned_files,
+        _NO_LOGINS if logins is None else logins,
+    )
+    # One tuple, replaced whole, so that a reader never pairs a change with another's files.
+    _last_change_files[0] = (change, files)
+    return files
+
+
+_last_change_files: list[tuple[ChangeFacts, ChangeFiles] | None] = [None]
+
+
+# The same few CODEOWNERS rules match file after file.
+@functools.lru_cache(maxsize=4096)
+def _logins(owners: tuple[str, ...]) -> frozenset[str]:
+    """The personal owners (``@login``) among a file's owners, lower-cased, without the ``@``."""
+    return frozenset(
+        o.removeprefix("@").lower() for o in owners if o.startswith("@") and "/" not in o
+    )

@@ -1,0 +1,53 @@
+"""A workspace for the CLI's tests: a real clone named in riskbrief.toml and a migrated store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlmodel import Session, select
+
+from bot.cli import main
+from data.engine import make_engine
+from data.tables import Change, Deploy
+from tests.data.sources.gitrepo import GitRepo
+
+T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clone with two commits and a migrated store; riskbrief.toml names the clone."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"api/app.py": "a\n"}, "Add the API", T0)
+    repo.commit({"api/app.py": "a\nb\n"}, "Grow the API", T0 + timedelta(hours=1))
+    repo.tag("v1", T0 + timedelta(hours=2))
+    toml = tmp_path / "riskbrief.toml"
+    toml.write_text(
+        f"""
+[[repositories]]
+name = "acme/shop"
+path = "{repo.path}"
+[[services]]
+key = "api"
+repository = "acme/shop"
+paths = ["api/**"]
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{tmp_path / 'rb.db'}")
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(toml))
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+    return tmp_path
+
+
+def store_rows(workspace: Path) -> tuple[int, list[Deploy]]:
+    """How many changes the workspace's store holds, and its deploys."""
+    engine = make_engine(f"sqlite:///{workspace / 'rb.db'}")
+    with Session(engine) as session:
+        changes = len(session.exec(select(Change)).all())
+        deploys = list(session.exec(select(Deploy)))
+    engine.dispose()
+    return changes, deploys

@@ -1,0 +1,52 @@
+"""`riskbrief sync` from the command line, on a real clone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from tests.bot.cli.conftest import T0, store_rows
+from tests.data.sources.gitrepo import GitRepo
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+
+def test_sync_prints_one_summary_line_per_source_and_is_idempotent(workspace: Path) -> None:
+    """The first sync adds the clone's rows; the second adds nothing; each ends in summary lines."""
+    first = CliRunner().invoke(main, ["sync"])
+    second = CliRunner().invoke(main, ["sync"])
+    assert first.exit_code == 0, first.output
+    assert first.output.splitlines() == [
+        "git acme/shop: 2 changes and 1 deploy added, 0 updated",
+        "reverts: 0 added, 0 updated",
+    ]
+    assert second.output.splitlines()[0] == "git acme/shop: 0 added, 0 updated"
+    changes, deploys = store_rows(workspace)
+    assert changes == 2
+    assert [d.key for d in deploys] == ["git-tag:acme/shop:v1:api"]
+
+
+def test_sync_of_a_path_that_is_no_clone_fails_that_source_in_one_line(workspace: Path) -> None:
+    """`--git` with a plain folder ends in a summary line saying so, and exit status 1."""
+    result = CliRunner().invoke(main, ["sync", "--git", str(workspace)])
+    assert result.exit_code == 1
+    assert "is not a git repository" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_sync_of_a_clone_no_service_maps_says_so(workspace: Path) -> None:
+    """`sync --git` of a clone whose files no service covers ends with a line saying what to add."""
+    other = GitRepo(workspace / "billing")
+    other.commit({"src/pay.py": "a\n"}, "Add payments", T0)
+    result = CliRunner().invoke(main, ["sync", "--git", str(other.path)])
+    assert result.exit_code == 0, result.output
+    assert "billing: 1 change added, 0 updated" in result.output
+    assert (
+        "billing: none of its changed files is in a service of "
+        f"{workspace / 'riskbrief.toml'}, so briefings count none of its changes"
+    ) in result.output
+    mapped = CliRunner().invoke(main, ["sync"])
+    assert "none of its changed files" not in mapped.output

@@ -1,0 +1,90 @@
+"""`riskbrief doctor` on the installation itself: the store, time zones, sources."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from bot.doctor import check_timezones
+from bot.settings import Settings
+from data.config import parse_org_config
+from data.engine import make_engine
+from data.tables import Subscriber
+from tests.bot.doctor.conftest import doctor, line_of
+
+
+def test_missing_and_unmigrated_databases_fail_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No database file, or one never migrated, fails the database check: run db upgrade."""
+    db = tmp_path / "riskbrief.db"
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(tmp_path / "riskbrief.toml"))
+    missing = doctor()
+    assert missing.exit_code == 1
+    line = line_of(missing, "database")
+    assert line.startswith("fail")
+    assert f"there is no database at {db}" in line
+    assert "Fix: run `riskbrief db upgrade`" in line
+    assert not db.exists()  # doctor does not create an empty one
+    # The toml is missing too: sources and time zones say so, with riskbrief init.
+    assert "run `riskbrief init`" in line_of(missing, "sources")
+
+    make_engine(f"sqlite:///{db}").dispose()
+    db.touch()
+    empty = doctor("--json")
+    assert empty.exit_code == 1
+    body = json.loads(empty.stdout)
+    assert body["ok"] is False
+    (check,) = [c for c in body["checks"] if c["name"] == "database"]
+    assert check["status"] == "fail"
+    assert "was never migrated" in check["detail"]
+    assert check["fix"] == "run `riskbrief db upgrade`."
+
+
+def test_a_bad_stored_time_zone_fails_with_the_fix(store: Path) -> None:
+    """A subscriber in the store with a zone that is not IANA fails the time-zone check."""
+    engine = make_engine(f"sqlite:///{store}")
+    with Session(engine) as session:
+        session.add(Subscriber(key="joined-in-slack", name="Sam", timezone="Mars/Olympus"))
+        session.commit()
+    engine.dispose()
+    result = doctor()
+    assert result.exit_code == 1
+    line = line_of(result, "time zones")
+    assert "not an IANA time zone: store joined-in-slack ('Mars/Olympus')" in line
+    assert "Fix: use a zone such as Europe/Berlin" in line
+
+
+def test_a_bad_toml_time_zone_fails_with_the_fix(store: Path) -> None:
+    """A subscriber in riskbrief.toml with a bad zone fails with the file's own sentence."""
+    toml = store.with_name("riskbrief.toml")
+    toml.write_text(toml.read_text().replace('"Europe/Berlin"', '"CEST"'), encoding="utf-8")
+    line = line_of(doctor(), "time zones")
+    assert line.startswith("fail")
+    assert "must be an IANA time zone" in line
+    assert "Fix: correct" in line
+
+
+def test_a_source_without_its_token_fails_with_the_fix(store: Path) -> None:
+    """A source in riskbrief.toml whose token is not set fails the sources check naming it."""
+    toml = store.with_name("riskbrief.toml")
+    with toml.open("a", encoding="utf-8") as f:
+        f.write('\n[sources.pagerduty]\nservices = { PXXXXXX = "checkout" }\n')
+    line = line_of(doctor(), "sources")
+    assert line.startswith("fail")
+    assert "PAGERDUTY_TOKEN is not set" in line
+    assert "Fix: set what the sentence names" in line
+
+
+ONE_SUBSCRIBER = '[[subscribers]]\nkey = "maria"\nemail = "m@x.example"\ntimezone = "UTC"\n'
+
+
+def test_one_subscriber_is_counted_once() -> None:
+    """A subscriber in riskbrief.toml who is also in the store is one time zone, not two."""
+    assert check_timezones(Settings(), parse_org_config(ONE_SUBSCRIBER), None).detail == (
+        "the subscriber's time zone is valid."
+    )
