@@ -144,7 +144,7 @@ def _fill(engine: sa.Engine, org: OrgConfig, per_week: int, version: str, seed: 
         signals = tuple(Signal(s, 1.0, rng.random() * 15, f"{s} explained") for s in SIGNALS)
         scores.append(
             ScoredChange(
-                subject=key,
+                key=key,
                 score=score,
                 band=band,
                 signals=signals,

@@ -52,7 +52,7 @@ def score_all(
     change_scores = score_changes(changes, incidents, config, production, budgets)
     facts = {c.key: c for c in changes}
     save_scores(
-        session, "change", (scored_change(s, facts.get(s.subject)) for s in change_scores.values())
+        session, "change", (scored_change(s, facts.get(s.key)) for s in change_scores.values())
     )
     deploy_scores = [
         score_deploy(

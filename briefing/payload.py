@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from briefing.stored_facts import current_fact
-from scoring.card_facts import FactKey
+from scoring.card_terms import FactKey
 from scoring.cards import CardKind, Severity
 
 __all__ = [
@@ -206,7 +206,7 @@ class FactView(_Value):
     """A number a card stands on: what it measures, the value and its unit.
 
     ``signal`` names the signal whose high-risk changes a driver fact counts. The
-    words a reader sees are the briefing's (``briefing.labels.fact_label``).
+    words a reader sees are the briefing's (``briefing.card_words.fact_label``).
     """
 
     key: FactKey

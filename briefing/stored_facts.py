@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoring.card_facts import FactKey
+from scoring.card_terms import FactKey
 
 __all__ = ["current_fact"]
 

@@ -28,7 +28,7 @@ def save_scores(session: Session, kind: str, scores: Iterable[ScoredChange]) -> 
     """
     batch = list(scores)
     for version in {s.version for s in batch}:
-        keys = [s.subject for s in batch if s.version == version]
+        keys = [s.key for s in batch if s.version == version]
         for start in range(0, len(keys), _CHUNK):
             session.execute(
                 delete(RiskScoreRow).where(
@@ -72,7 +72,7 @@ def top_signal_names(stored: Iterable[Any] | None) -> tuple[str, ...]:
 def _row(kind: str, s: ScoredChange, now: Any) -> dict[str, Any]:
     return {
         "subject_kind": kind,
-        "subject_key": s.subject,
+        "subject_key": s.key,
         "score": s.score,
         "band": s.band.value,
         "signals": [asdict(signal) for signal in s.signals],
@@ -111,7 +111,7 @@ def _scored(row: RiskScoreRow) -> ScoredChange:
     signals = tuple(_signal(s) for s in row.signals)
     by_name = {s.name: s for s in signals}
     return ScoredChange(
-        subject=row.subject_key,
+        key=row.subject_key,
         score=row.score,
         band=Band(row.band),
         signals=signals,

@@ -9,6 +9,7 @@ from dataclasses import Field, asdict, dataclass, field, make_dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from scoring.card_terms import CardRules
 from scoring.signals import DEFAULT_WEIGHTS as CHANGE_WEIGHTS
 
 __all__ = [
@@ -78,83 +79,6 @@ class BandThresholds:
     moderate: float = 30.0
     high: float = 60.0
     critical: float = 80.0
-
-
-@dataclass(frozen=True, slots=True)
-class CardRules:
-    """The fixed numbers that decide whether a card appears and how severe it is.
-
-    Shares are percentages (0–100); a "pp" rule is a change in percentage points.
-    Every threshold belongs to the side that fires: a number exactly at it counts.
-    """
-
-    # A change adding this many lines of hand-written code is high risk whatever else
-    # is known: more than a reviewer takes in at once (SmartBear's Cisco study of
-    # 2,500 reviews: defect finding falls off beyond 200–400 lines per review).
-    large_change_lines: int = 400
-    # Risk distribution shift: share of changes in high or critical; both weeks
-    # need at least ``shift_min_changes`` changes.
-    shift_warning_pp: float = 10.0
-    shift_critical_pp: float = 20.0
-    shift_min_changes: int = 5
-    # ... and at least this many high-risk changes this week: in a small team one
-    # high-risk change is ten points of share, not a shift.
-    shift_min_high_risk: int = 3
-    # Concentration: one service's high-risk share this week.
-    concentration_warning_share: float = 35.0
-    concentration_critical_share: float = 50.0
-    concentration_min_rise_pp: float = 15.0
-    concentration_min_changes: int = 4
-    # A signal that drives more high-risk changes than last week.
-    driver_min_changes: int = 3
-    driver_min_rise: int = 2
-    # Incidents after high-risk deploys: critical when the deploy was high or critical.
-    incident_window_hours: float = 24.0
-    # MTTR: worse by both a ratio and an absolute number of minutes. Better by
-    # the same (at most 1 / ``mttr_warning_ratio`` of last week's, and at least
-    # ``mttr_min_minutes`` less) is a positive card when both weeks resolved at
-    # least ``mttr_improved_min_incidents`` incidents.
-    mttr_warning_ratio: float = 1.5
-    mttr_critical_ratio: float = 3.0
-    mttr_min_minutes: float = 30.0
-    mttr_improved_min_incidents: int = 2
-    # Worse MTTR needs this many resolved incidents in each week: one is not a trend.
-    mttr_min_incidents: int = 2
-    # Change failure rate of production deploys, in percentage points; a rate
-    # needs deploys, so both weeks need at least one. Falling ``cfr_warning_pp``
-    # is a positive card when both weeks had ``cfr_min_deploys`` deploys and
-    # ``cfr_min_failed_deploys`` fewer deploys failed than last week.
-    cfr_warning_pp: float = 10.0
-    cfr_critical_pp: float = 25.0
-    cfr_min_deploys: int = 4
-    # A change-failure-rate card needs at least this many failed deploys this week.
-    cfr_min_failed_deploys: int = 2
-    # ... and a rate this week of at least this percentage: DORA counts up to 15 % as
-    # its best performers' rate, so a rise that stays below it is no warning.
-    cfr_min_rate: float = 15.0
-    # CODEOWNERS coverage of touched files, drop in percentage points; both weeks
-    # need ``codeowners_min_files`` touched files with CODEOWNERS data (a file
-    # counts once per change touching it). A rise of ``codeowners_warning_drop_pp``
-    # with the same minimum is a positive card.
-    codeowners_warning_drop_pp: float = 10.0
-    codeowners_critical_drop_pp: float = 25.0
-    codeowners_min_files: int = 20
-    # AI-agent changes merged without a human approval; critical only when at
-    # least one of them is high risk.
-    agent_unreviewed_warning: int = 1
-    agent_unreviewed_critical: int = 3
-    # Positive: every agent change reviewed this week, at least this many of them,
-    # after ``agent_unreviewed_warning`` or more went unreviewed last week.
-    agent_reviewed_min_changes: int = 3
-    # AI agents' share of the week's changes rose by this many points, with at least
-    # ``agent_surge_min_changes`` agent changes: a warning when any of them is high
-    # risk or not known to be human-reviewed, info otherwise.
-    agent_surge_min_rise_pp: float = 15.0
-    agent_surge_min_changes: int = 5
-    # Positive: a team whose high-risk share fell, with enough changes in each week.
-    improvement_min_drop_pp: float = 15.0
-    improvement_min_changes: int = 5
-    improvement_min_changes_last_week: int = 5
 
 
 @dataclass(frozen=True, slots=True)

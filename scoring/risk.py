@@ -61,7 +61,7 @@ class Gate:
 class RiskScore:
     """A scored change or deploy, with the signals and gates that made the score."""
 
-    subject: str
+    key: str
     score: int
     band: Band
     signals: tuple[Signal, ...]
@@ -95,7 +95,7 @@ def gate_floor(gates: Iterable[Gate], config: ScoringConfig) -> float:
 
 
 def _finish(
-    subject: str,
+    key: str,
     signals: Sequence[Signal],
     gates: Sequence[Gate],
     config: ScoringConfig,
@@ -108,7 +108,7 @@ def _finish(
         raw = max(raw, gate_floor(gates, config))
     score = round(raw)
     return RiskScore(
-        subject,
+        key,
         score,
         band_for(score, config),
         tuple(signals),
@@ -215,7 +215,7 @@ def score_changes(
     history.add_deploys(deploys, incidents)
     history.add_error_budget_exhaustions(error_budgets)
     ordered = sorted(changes, key=lambda c: (c.merged_at, c.key))
-    return {s.subject: s for s in iter_scores(ordered, history, config)}
+    return {s.key: s for s in iter_scores(ordered, history, config)}
 
 
 def iter_scores(
@@ -272,13 +272,13 @@ def score_deploy(
     w = config.weights
     signals: list[Signal] = []
     if shipped:
-        worst = max(shipped, key=lambda s: (s.score, s.subject))
+        worst = max(shipped, key=lambda s: (s.score, s.key))
         signals.append(
             Signal(
                 "riskiest_change",
                 float(worst.score),
                 float(worst.score),
-                f"ships {worst.subject}, scored {worst.score} ({worst.band})",
+                f"ships {worst.key}, scored {worst.score} ({worst.band})",
                 worst.score / 100,
             )
         )

@@ -41,7 +41,7 @@ def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredC
     """``score`` with its top signals and, given the change's ``facts``, what it was scored as."""
     top = top_signals(score.signals, TOP_SIGNALS)
     scored = ScoredChange(
-        score.subject, score.score, score.band, score.signals, score.gates, score.version, top
+        score.key, score.score, score.band, score.signals, score.gates, score.version, top
     )
     if facts is None:
         return scored

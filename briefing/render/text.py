@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from briefing.labels import BAND_LABELS, band_label, fact_label
+from briefing.card_words import fact_label
+from briefing.labels import BAND_LABELS, band_label
 from briefing.narrative import Narrative
 from briefing.payload import (
     BriefingPayload,

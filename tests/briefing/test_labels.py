@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from briefing.build import card_view
-from briefing.labels import FACT_LABELS, fact_label
+from briefing.card_words import FACT_LABELS, fact_label
 from briefing.payload import FactView
 from briefing.render.text import fact_text
-from scoring.card_facts import FactKey
+from scoring.card_terms import FactKey
 from tests.scoring.card_builders import cards
 from tests.scoring.test_cards import _busy
 

@@ -40,7 +40,7 @@ def test_save_scores_replaces_same_version_and_keeps_others(engine: Engine) -> N
 def test_a_scored_change_comes_back_as_it_was_saved(engine: Engine) -> None:
     """Signals, gates, top signals and what the change was scored as survive the store."""
     saved = ScoredChange(
-        subject="acme/shop#7",
+        key="acme/shop#7",
         score=83,
         band=Band.CRITICAL,
         signals=(

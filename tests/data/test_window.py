@@ -39,9 +39,9 @@ def test_week_rows_keep_the_window_scope_and_version(engine: Engine) -> None:
     with session_scope(engine) as s:
         facts = {c.key: c for c in load_changes(s)}
         scored = [_high(f"acme/shop#{n}") for n in (1, 2, 4)]
-        save_scores(s, "change", [scored_change(c, facts[c.subject]) for c in scored])
+        save_scores(s, "change", [scored_change(c, facts[c.key]) for c in scored])
         old = _high("acme/shop#3", version="old")
-        save_scores(s, "change", [scored_change(old, facts[old.subject])])
+        save_scores(s, "change", [scored_change(old, facts[old.key])])
     with session_scope(engine) as s:
         rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
         other = week_rows(s, at(0), at(24 * 7), ["search"], "v1")

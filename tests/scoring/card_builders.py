@@ -18,7 +18,7 @@ from scoring import (
     WeekChange,
     build_cards,
 )
-from scoring.card_facts import Fact, FactKey
+from scoring.card_terms import Fact, FactKey
 
 __all__ = [
     "MONDAY",

@@ -22,7 +22,7 @@ from scoring import (
     aggregate,
     severity_counts,
 )
-from scoring.card_facts import FactKey
+from scoring.card_terms import FactKey
 from tests.scoring.card_builders import (
     FactName,
     at,

@@ -36,7 +36,7 @@ def test_top_signals_rank_by_points_then_name_and_drop_signals_that_added_nothin
 def test_a_scored_change_keeps_the_score_and_its_top_signals() -> None:
     """Score, band, signals, gates and version stay as scored; three signals are its top."""
     scored = scored_change(SCORE)
-    assert (scored.subject, scored.score, scored.band, scored.version) == (
+    assert (scored.key, scored.score, scored.band, scored.version) == (
         "r#1",
         66,
         Band.HIGH,

@@ -18,7 +18,7 @@ from briefing.payload import (
     SignalView,
     WeekView,
 )
-from scoring.card_facts import FactKey
+from scoring.card_terms import FactKey
 from scoring.cards import Severity
 
 __all__ = [

@@ -39,7 +39,7 @@ from data.tables import (
 )
 from data.window import week_rows
 from scoring import Card, CardKind, Severity, aggregate, build_cards
-from scoring.card_facts import FactKey
+from scoring.card_terms import FactKey
 from scoring.errors import StoreError
 from tests.data.sources.conftest import AS_OF, LoadedSample
 from tests.samples import SampleTemplate

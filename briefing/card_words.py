@@ -1,0 +1,358 @@
+"""The words of each kind of card: what its facts are called, its paragraph, action and headline.
+
+They are written from the payload's numbers only, like a person would, and are
+the narrative whenever the LLM is unavailable or its text fails the grounding
+check (``briefing.deterministic``). A new kind of card gets its words here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from briefing.labels import signal_label
+from briefing.payload import BriefingPayload, CardView
+from scoring.card_terms import CardKind, FactKey
+
+__all__ = ["FACT_LABELS", "PARAGRAPHS", "action", "fact_label", "headline", "many", "number"]
+
+
+# What each card fact measures, in the reader's words.
+FACT_LABELS: dict[FactKey, str] = {
+    FactKey.CODEOWNERS_COVERAGE_LAST_WEEK: "CODEOWNERS coverage last week",
+    FactKey.CODEOWNERS_COVERAGE_THIS_WEEK: "CODEOWNERS coverage this week",
+    FactKey.MTTR_LAST_WEEK: "MTTR last week",
+    FactKey.MTTR_THIS_WEEK: "MTTR this week",
+    FactKey.AGENTS_UNREVIEWED_LAST_WEEK: "agent changes merged without human review last week",
+    FactKey.AGENTS_UNREVIEWED: "agent changes merged without a human approval",
+    FactKey.AGENTS_THIS_WEEK: "agent changes this week",
+    FactKey.AGENTS_ALL_REVIEWED: "agent changes this week, all with human review",
+    FactKey.AGENTS_REVIEW_UNKNOWN: "agent changes with review unknown",
+    FactKey.AGENT_SHARE_LAST_WEEK: "agent share last week",
+    FactKey.AGENT_SHARE: "agent share of changes",
+    FactKey.CHANGE_FAILURE_RATE_LAST_WEEK: "change failure rate last week",
+    FactKey.CHANGE_FAILURE_RATE_THIS_WEEK: "change failure rate this week",
+    FactKey.FILES_WITH_OWNER_DATA: "changed files with CODEOWNERS data this week",
+    FactKey.CHANGES_THIS_WEEK: "changes this week",
+    FactKey.CHANGES: "changes",
+    FactKey.DEPLOYS_LAST_WEEK: "deploys last week",
+    FactKey.DEPLOYS_THIS_WEEK: "deploys this week",
+    FactKey.FAILED_DEPLOYS_LAST_WEEK: "failed deploys last week",
+    FactKey.FAILED_DEPLOYS_THIS_WEEK: "failed deploys this week",
+    FactKey.AGENTS_HIGH_RISK: "high-risk agent changes",
+    FactKey.DRIVEN_LAST_WEEK: "high-risk changes it drove last week",
+    FactKey.DRIVEN_THIS_WEEK: "high-risk changes it drove this week",
+    FactKey.HIGH_RISK_CHANGES_THIS_WEEK: "high-risk changes this week",
+    FactKey.HIGH_RISK_CHANGES: "high-risk changes",
+    FactKey.HIGH_RISK_SHARE_LAST_WEEK: "high-risk share last week",
+    FactKey.HIGH_RISK_SHARE_THIS_WEEK: "high-risk share this week",
+    FactKey.HOURS_TO_INCIDENT: "hours from deploy to incident",
+    FactKey.INCIDENTS_THIS_WEEK: "incidents this week",
+    FactKey.MINUTES_TO_RESOLVE: "minutes to resolve",
+    FactKey.RESOLVED_INCIDENTS_LAST_WEEK: "resolved incidents last week",
+    FactKey.RESOLVED_INCIDENTS_THIS_WEEK: "resolved incidents this week",
+    FactKey.AGENTS_UNREVIEWED_HIGH_RISK: "of them high risk",
+    FactKey.DRIVEN_BY: "high-risk changes driven by",
+}
+
+
+def fact_label(key: FactKey, signal: str | None = None) -> str:
+    """The reader's words for a card fact; a driver fact names its signal."""
+    words = FACT_LABELS[key]
+    return f"{words} {signal_label(signal)}" if key is FactKey.DRIVEN_BY and signal else words
+
+
+def many(n: float, word: str) -> str:
+    """``n`` and ``word``, plural unless ``n`` is one: "1 change", "3 changes"."""
+    return f"{number(n)} {word}" if n == 1 else f"{number(n)} {word}s"
+
+
+def number(value: float) -> str:
+    """A card number as written: whole numbers without a decimal point."""
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _maybe(card: CardView, key: FactKey) -> float | None:
+    return next((f.value for f in card.facts if f.key is key), None)
+
+
+def _fact(card: CardView, key: FactKey) -> float:
+    # Card facts come from scoring.cards; a missing fact is a bug, never a silent 0.
+    value = _maybe(card, key)
+    if value is None:
+        raise KeyError(f"card {card.id} has no fact {key.name}")
+    return value
+
+
+def _driver(card: CardView) -> tuple[str, int] | None:
+    for f in card.facts:
+        if f.key is FactKey.DRIVEN_BY and f.signal is not None:
+            return f.signal, int(f.value)
+    return None
+
+
+def _service_name(payload: BriefingPayload, key: str | None) -> str:
+    return next((s.name for s in payload.services if s.id == key), key or "a service")
+
+
+def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
+    name = _service_name(payload, card.subject)
+    high, total = _fact(card, FactKey.HIGH_RISK_CHANGES), _fact(card, FactKey.CHANGES)
+    now, before = (
+        _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK),
+        _fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK),
+    )
+    text = (
+        f"In {name}, {number(high)} of {number(total)} changes were high risk "
+        f"({number(now)}%, up from {number(before)}% last week)."
+    )
+    driver = _driver(card)
+    if driver:
+        text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
+    coverage = _maybe(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK)
+    if coverage is not None:
+        text += (
+            f" Changed files with a code owner fell to {number(coverage)}% from "
+            f"{number(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%, mostly here."
+        )
+    return text
+
+
+def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
+    text = (
+        f"{number(_fact(card, FactKey.HIGH_RISK_CHANGES_THIS_WEEK))} of "
+        f"{number(_fact(card, FactKey.CHANGES_THIS_WEEK))} changes were high risk this week "
+        f"({number(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}%, last week "
+        f"{number(_fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK))}%)."
+    )
+    driver = _driver(card)
+    if driver:
+        text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
+    return text
+
+
+def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
+    if card.driver is None:
+        raise KeyError(f"card {card.id} names no driving signal")
+    return (
+        f"{signal_label(card.driver).capitalize()} drove "
+        f"{number(_fact(card, FactKey.DRIVEN_THIS_WEEK))} high-risk changes, "
+        f"up from {number(_fact(card, FactKey.DRIVEN_LAST_WEEK))} last week."
+    )
+
+
+def _p_incident(payload: BriefingPayload, card: CardView) -> str:
+    key = card.id.removeprefix("incident:")
+    incident = next((i for i in payload.incidents if i.id == key), None)
+    name = _service_name(payload, card.subject)
+    hours = _fact(card, FactKey.HOURS_TO_INCIDENT)
+    band = f"{incident.deploy_band}-risk" if incident and incident.deploy_band else "high-risk"
+    # The deploy's id is in the card's evidence, linked; the sentence needs no id soup.
+    text = f"{key} hit {name} {number(hours)} h after a {band} deploy."
+    minutes = _maybe(card, FactKey.MINUTES_TO_RESOLVE)
+    text += (
+        f" It took {number(minutes)} min to resolve."
+        if minutes is not None
+        else " It is still open."
+    )
+    # Other incidents after the same deploy were folded into this card (one story).
+    for other in payload.incidents:
+        if incident is None or other.id == key or other.deploy != incident.deploy:
+            continue
+        if other.id.startswith("revert:"):
+            text += f" {other.id.removeprefix('revert:')} reverted a change that deploy shipped."
+        else:
+            text += f" {other.id} followed the same deploy."
+    mttr = _maybe(card, FactKey.MTTR_THIS_WEEK)
+    if mttr is not None:
+        text += (
+            f" With it, incidents took {number(mttr)} min to resolve (median) this week, "
+            f"against {number(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week."
+        )
+    return text
+
+
+def _p_mttr(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"Incidents took {number(_fact(card, FactKey.MTTR_THIS_WEEK))} min to resolve (median), "
+        f"up from {number(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week "
+        f"({many(_fact(card, FactKey.INCIDENTS_THIS_WEEK), 'incident')} this week)."
+    )
+
+
+def _p_cfr(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{number(_fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
+        f"{number(_fact(card, FactKey.DEPLOYS_THIS_WEEK))} deploys failed or caused an incident "
+        f"({number(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%, last week "
+        f"{number(_fact(card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK))}%)."
+    )
+
+
+def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{number(_fact(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK))}% of changed files had a "
+        f"code owner, down from {number(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%."
+    )
+
+
+def _p_agent(_payload: BriefingPayload, card: CardView) -> str:
+    unreviewed = _fact(card, FactKey.AGENTS_UNREVIEWED)
+    high = _fact(card, FactKey.AGENTS_UNREVIEWED_HIGH_RISK)
+    return (
+        f"{many(unreviewed, 'AI-agent change')} merged without a human approval "
+        f"({number(high)} of them high risk). Agents wrote "
+        f"{many(_fact(card, FactKey.AGENTS_THIS_WEEK), 'change')} this week, "
+        f"{number(_fact(card, FactKey.AGENT_SHARE))}% of the total."
+    )
+
+
+def _p_agent_surge(_payload: BriefingPayload, card: CardView) -> str:
+    text = (
+        f"AI agents wrote {many(_fact(card, FactKey.AGENTS_THIS_WEEK), 'change')} this week, "
+        f"{number(_fact(card, FactKey.AGENT_SHARE))}% of the total, up from "
+        f"{number(_fact(card, FactKey.AGENT_SHARE_LAST_WEEK))}% last week; "
+        f"{number(_fact(card, FactKey.AGENTS_HIGH_RISK))} of them high risk."
+    )
+    unknown = _fact(card, FactKey.AGENTS_REVIEW_UNKNOWN)
+    if unknown:
+        text += f" Whether a human reviewed {number(unknown)} of them is unknown."
+    return text
+
+
+def _p_improvement(payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{payload.team_name(card.subject or '')} cut its high-risk share to "
+        f"{number(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}% from "
+        f"{number(_fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK))}% over "
+        f"{number(_fact(card, FactKey.CHANGES))} changes. Worth saying thank you."
+    )
+
+
+def _p_mttr_improved(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"Incidents took {number(_fact(card, FactKey.MTTR_THIS_WEEK))} min to resolve (median), "
+        f"down from {number(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week "
+        f"({many(_fact(card, FactKey.RESOLVED_INCIDENTS_THIS_WEEK), 'resolved incident')} "
+        f"this week, {number(_fact(card, FactKey.RESOLVED_INCIDENTS_LAST_WEEK))} last week)."
+    )
+
+
+def _p_cfr_improved(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{number(_fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
+        f"{number(_fact(card, FactKey.DEPLOYS_THIS_WEEK))} deploys failed or caused an incident "
+        f"({number(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%), down from "
+        f"{number(_fact(card, FactKey.FAILED_DEPLOYS_LAST_WEEK))} of "
+        f"{number(_fact(card, FactKey.DEPLOYS_LAST_WEEK))} last week "
+        f"({number(_fact(card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK))}%)."
+    )
+
+
+def _p_codeowners_improved(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{number(_fact(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK))}% of changed files had a "
+        f"code owner, up from {number(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%."
+    )
+
+
+def _p_agent_reviewed(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        "A person approved every one of the "
+        f"{many(_fact(card, FactKey.AGENTS_ALL_REVIEWED), 'AI-agent change')}"
+        " this week, after "
+        f"{number(_fact(card, FactKey.AGENTS_UNREVIEWED_LAST_WEEK))} "
+        "merged without one last week."
+    )
+
+
+PARAGRAPHS: dict[CardKind, Callable[[BriefingPayload, CardView], str]] = {
+    CardKind.CONCENTRATION: _p_concentration,
+    CardKind.SHIFT: _p_shift,
+    CardKind.DRIVER: _p_driver,
+    CardKind.INCIDENT: _p_incident,
+    CardKind.MTTR: _p_mttr,
+    CardKind.CFR: _p_cfr,
+    CardKind.CODEOWNERS: _p_codeowners,
+    CardKind.AGENT: _p_agent,
+    CardKind.AGENT_SURGE: _p_agent_surge,
+    CardKind.IMPROVEMENT: _p_improvement,
+    CardKind.MTTR_IMPROVED: _p_mttr_improved,
+    CardKind.CFR_IMPROVED: _p_cfr_improved,
+    CardKind.CODEOWNERS_IMPROVED: _p_codeowners_improved,
+    CardKind.AGENT_REVIEWED: _p_agent_reviewed,
+}
+
+_DRIVER_ACTIONS: dict[str, str] = {
+    "codeowners": "add CODEOWNERS rules for its uncovered paths and require code-owner review",
+    "review": "require a second reviewer on its large changes",
+    "author_expertise": "pair authors new to its files with someone who knows them",
+    "size": "split its large changes before review",
+    "diffusion": "split changes that span many files or services",
+    "fix": "add a regression test and a second reviewer to its fixes",
+    "file_history": "stabilise its busiest files before piling more changes on them",
+    "author_experience": "pair newer authors with someone who knows the area",
+    "defect_proneness": "schedule a refactor or extra tests for its repeatedly fixed files",
+    "service_incidents": "slow its changes down until its incidents are understood",
+    "agent": "require a human approval on its AI-agent changes",
+    "tests": "ask for tests with its source changes",
+    "timing": "move its merges away from Fridays and evenings",
+    "risky_content": "give its migrations and infrastructure changes a second reviewer",
+}
+
+
+_ACTIONS: dict[CardKind, str] = {
+    CardKind.AGENT: "Require a human approval before AI-agent PRs merge (branch protection).",
+    CardKind.AGENT_SURGE: "Check who reviews the AI agents' changes before more of them merge.",
+    CardKind.MTTR: "Review this week's slow incident responses: paging, runbooks and rollback.",
+    CardKind.CFR: "Look at the failed deploys before the next release.",
+    CardKind.CODEOWNERS: "Extend CODEOWNERS to the paths changed without an owner.",
+    CardKind.SHIFT: "Ask reviewers to slow down on this week's high-risk changes.",
+}
+
+
+def action(payload: BriefingPayload, card: CardView) -> str | None:
+    """What the manager could do about ``card``, if the card suggests something."""
+    if card.kind is CardKind.CONCENTRATION:
+        driver = _driver(card)
+        what = _DRIVER_ACTIONS.get(driver[0] if driver else "", "review its high-risk changes")
+        return f"In {_service_name(payload, card.subject)}, {what}."
+    if card.kind is CardKind.INCIDENT:
+        key = card.id.removeprefix("incident:")
+        return (
+            f"Walk through {key} with the team: what made the deploy risky "
+            "and what would have caught it."
+        )
+    if card.kind is CardKind.DRIVER and card.driver is not None:
+        return f"Ask reviewers to watch for {signal_label(card.driver)}."
+    return _ACTIONS.get(card.kind)
+
+
+def headline(payload: BriefingPayload, card: CardView) -> str:
+    """The briefing's first line when ``card`` leads it: its point in other words than its title."""
+    if card.kind is CardKind.CONCENTRATION:
+        name = _service_name(payload, card.subject)
+        share = _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
+        driver = _driver(card)
+        text = f"Risk is concentrating in {name}: {number(share)}% of its changes were high risk"
+        return text + (f", driven by {signal_label(driver[0])}." if driver else ".")
+    if card.kind is CardKind.INCIDENT:
+        name = _service_name(payload, card.subject)
+        return f"Start with {name}: an incident followed a high-risk deploy there."
+    if card.kind is CardKind.AGENT:
+        n = _fact(card, FactKey.AGENTS_UNREVIEWED)
+        return f"{many(n, 'AI-agent change')} merged with no human approval this week."
+    if card.kind is CardKind.SHIFT:
+        now, before = (
+            _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK),
+            _fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK),
+        )
+        return (
+            f"{number(now)}% of this week's changes were high risk, "
+            f"against {number(before)}% last week."
+        )
+    if card.kind is CardKind.MTTR:
+        now, before = _fact(card, FactKey.MTTR_THIS_WEEK), _fact(card, FactKey.MTTR_LAST_WEEK)
+        return (
+            f"Recovery slowed: {number(now)} min to resolve an incident, from {number(before)} min."
+        )
+    return card.title + "."

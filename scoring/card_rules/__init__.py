@@ -1,0 +1,19 @@
+"""The card rules: each turns this week against last week into cards, or none.
+
+A rule is a function of both weeks, the thresholds and the cards earlier rules
+made (``measure.Rule``); ``RULES`` runs them in order. The severity of every card
+is decided here and nowhere else; the narrative only words it. A rule that does
+not fire makes no card, so a quiet week has none. A new rule is a function in
+the module of its family and a place in that module's ``RULES``.
+"""
+
+from __future__ import annotations
+
+from scoring.card_rules import incidents, oversight, risk
+from scoring.card_rules.measure import Rule
+
+__all__ = ["RULES", "Rule", "incidents", "oversight", "risk"]
+
+# Risk first: the shift defers to concentration cards and the driver repeats neither;
+# the others stand alone.
+RULES: tuple[Rule, ...] = (*risk.RULES, *incidents.RULES, *oversight.RULES)

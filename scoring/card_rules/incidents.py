@@ -1,0 +1,160 @@
+"""What broke: incidents after risky deploys, time to resolve, the change failure rate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scoring.card_rules.measure import Rule, reaches, severity_for, tenth
+from scoring.card_terms import Card, CardKind, CardRules, Fact, FactKey, Severity
+from scoring.weekly import WeekAggregate
+
+__all__ = ["RULES", "cfr", "cfr_improved", "incident", "mttr", "mttr_improved"]
+
+
+def incident(
+    this: WeekAggregate, _last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """An incident opened within the window after a high-risk deploy of its service."""
+    for i in this.incidents:
+        if i.deploy_band is None or not i.deploy_band.high_risk or i.deploy_finished_at is None:
+            continue
+        hours = (i.opened_at - i.deploy_finished_at).total_seconds() / 3600
+        if hours > r.incident_window_hours:
+            continue
+        facts = [Fact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
+        if (m := i.minutes_to_resolve) is not None:
+            facts.append(Fact(FactKey.MINUTES_TO_RESOLVE, tenth(m), "min"))
+        yield Card(
+            f"incident:{i.key}",
+            CardKind.INCIDENT,
+            Severity.CRITICAL,
+            f"Incident in {i.service} followed a {i.deploy_band}-risk deploy",
+            i.service,
+            tuple(facts),
+            tuple(k for k in (i.key, i.deploy_key) if k),
+        )
+
+
+def mttr(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """Incidents took materially longer to resolve (median) than last week."""
+    now, before = this.mttr_minutes, last.mttr_minutes
+    if now is None or before is None or before <= 0:
+        return
+    # One slow incident is not a trend: a median needs a few of them on each side.
+    if min(this.resolved_incidents, last.resolved_incidents) < r.mttr_min_incidents:
+        return
+    if not reaches(now - before, r.mttr_min_minutes):
+        return
+    sev = severity_for(now / before, r.mttr_warning_ratio, r.mttr_critical_ratio)
+    if sev is None:
+        return
+    yield Card(
+        "mttr",
+        CardKind.MTTR,
+        sev,
+        "Incidents took longer to resolve",
+        None,
+        (
+            Fact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
+            Fact(FactKey.MTTR_LAST_WEEK, tenth(before), "min"),
+            Fact(FactKey.INCIDENTS_THIS_WEEK, len(this.incidents)),
+        ),
+        tuple(i.key for i in this.incidents),
+    )
+
+
+def mttr_improved(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """Incidents were resolved materially faster than last week."""
+    now, before = this.mttr_minutes, last.mttr_minutes
+    if now is None or before is None:
+        return
+    # A median of one incident is that incident; a positive card needs a few each week.
+    if min(this.resolved_incidents, last.resolved_incidents) < r.mttr_improved_min_incidents:
+        return
+    # The mirror of the MTTR card: faster by its minutes and by its ratio.
+    if not reaches(before - now, r.mttr_min_minutes):
+        return
+    if not reaches(before, now * r.mttr_warning_ratio):
+        return
+    yield Card(
+        "mttr:improved",
+        CardKind.MTTR_IMPROVED,
+        Severity.INFO,
+        "Incidents were resolved faster",
+        None,
+        (
+            Fact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
+            Fact(FactKey.MTTR_LAST_WEEK, tenth(before), "min"),
+            Fact(FactKey.RESOLVED_INCIDENTS_THIS_WEEK, this.resolved_incidents),
+            Fact(FactKey.RESOLVED_INCIDENTS_LAST_WEEK, last.resolved_incidents),
+        ),
+        tuple(i.key for i in this.incidents),
+    )
+
+
+def cfr(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """The change failure rate of production deploys rose materially."""
+    now, before = this.change_failure_rate, last.change_failure_rate
+    if now is None or before is None or len(this.deploys) < r.cfr_min_deploys:
+        return
+    # In a small team one linked incident can be the whole threshold; one is not a trend.
+    if this.failed_deploys < r.cfr_min_failed_deploys or not reaches(now, r.cfr_min_rate):
+        return
+    sev = severity_for(now - before, r.cfr_warning_pp, r.cfr_critical_pp)
+    if sev is None:
+        return
+    yield Card(
+        "cfr",
+        CardKind.CFR,
+        sev,
+        "More deploys failed or caused incidents",
+        None,
+        (
+            Fact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),
+            Fact(FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, tenth(before), "%"),
+            Fact(FactKey.DEPLOYS_THIS_WEEK, len(this.deploys)),
+            Fact(FactKey.FAILED_DEPLOYS_THIS_WEEK, this.failed_deploys),
+        ),
+    )
+
+
+def cfr_improved(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """Materially fewer deploys failed or caused incidents."""
+    now, before = this.change_failure_rate, last.change_failure_rate
+    if now is None or before is None:
+        return
+    if min(len(this.deploys), len(last.deploys)) < r.cfr_min_deploys:
+        return
+    # As a rising rate needs that many failures, a falling one needs that many fewer:
+    # two failures last week and one this week is not a trend.
+    if last.failed_deploys - this.failed_deploys < r.cfr_min_failed_deploys:
+        return
+    if not reaches(before - now, r.cfr_warning_pp):
+        return
+    yield Card(
+        "cfr:improved",
+        CardKind.CFR_IMPROVED,
+        Severity.INFO,
+        "Fewer deploys failed or caused incidents",
+        None,
+        (
+            Fact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),
+            Fact(FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, tenth(before), "%"),
+            Fact(FactKey.DEPLOYS_THIS_WEEK, len(this.deploys)),
+            Fact(FactKey.FAILED_DEPLOYS_THIS_WEEK, this.failed_deploys),
+            Fact(FactKey.DEPLOYS_LAST_WEEK, len(last.deploys)),
+            Fact(FactKey.FAILED_DEPLOYS_LAST_WEEK, last.failed_deploys),
+        ),
+    )
+
+
+# In the order they run.
+RULES: tuple[Rule, ...] = (incident, mttr, mttr_improved, cfr, cfr_improved)

@@ -1,0 +1,152 @@
+"""Who looked: code owners of changed files and human review of AI-agent changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scoring.card_rules.measure import Rule, reaches, severity_for, tenth
+from scoring.card_terms import Card, CardKind, CardRules, Fact, FactKey, Severity
+from scoring.weekly import WeekAggregate
+
+__all__ = ["RULES", "agent", "agent_reviewed", "agent_surge", "codeowners", "codeowners_improved"]
+
+
+def _codeowners_comparable(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> bool:
+    # One unowned file after a week of a few owned ones is not a coverage trend.
+    return min(this.files_with_owner_data, last.files_with_owner_data) >= r.codeowners_min_files
+
+
+def agent(
+    this: WeekAggregate, _last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """AI-agent changes merged without a human approval."""
+    unreviewed = this.agent_unreviewed
+    high_risk = sum(1 for c in unreviewed if c.high_risk)
+    sev = severity_for(len(unreviewed), r.agent_unreviewed_warning, r.agent_unreviewed_critical)
+    if sev is None:
+        return
+    # Many low-risk unreviewed agent changes are a process gap, not an emergency.
+    if sev is Severity.CRITICAL and not high_risk:
+        sev = Severity.WARNING
+    agent = this.agent_changes
+    yield Card(
+        "agent:unreviewed",
+        CardKind.AGENT,
+        sev,
+        "AI-agent changes merged without human review",
+        None,
+        (
+            Fact(FactKey.AGENTS_UNREVIEWED, len(unreviewed)),
+            Fact(FactKey.AGENTS_THIS_WEEK, len(agent)),
+            Fact(FactKey.AGENT_SHARE, tenth(100.0 * len(agent) / len(this.changes)), "%"),
+            Fact(FactKey.AGENTS_UNREVIEWED_HIGH_RISK, high_risk),
+        ),
+        tuple(c.key for c in unreviewed),
+    )
+
+
+def agent_surge(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """AI agents wrote a materially larger share of the week's changes."""
+    agent = this.agent_changes
+    if len(agent) < r.agent_surge_min_changes or not this.changes or not last.changes:
+        return
+    # Unreviewed agent changes are that card's story; its facts carry the share.
+    if len(this.agent_unreviewed) >= r.agent_unreviewed_warning:
+        return
+    now = 100.0 * len(agent) / len(this.changes)
+    before = 100.0 * len(last.agent_changes) / len(last.changes)
+    if not reaches(now - before, r.agent_surge_min_rise_pp):
+        return
+    high_risk = sum(1 for c in agent if c.high_risk)
+    unknown = sum(1 for c in agent if c.human_reviewed is None)
+    sev = Severity.WARNING if high_risk or unknown else Severity.INFO
+    yield Card(
+        "agent:surge",
+        CardKind.AGENT_SURGE,
+        sev,
+        "AI agents wrote a larger share of the changes",
+        None,
+        (
+            Fact(FactKey.AGENT_SHARE, tenth(now), "%"),
+            Fact(FactKey.AGENT_SHARE_LAST_WEEK, tenth(before), "%"),
+            Fact(FactKey.AGENTS_THIS_WEEK, len(agent)),
+            Fact(FactKey.AGENTS_HIGH_RISK, high_risk),
+            Fact(FactKey.AGENTS_REVIEW_UNKNOWN, unknown),
+        ),
+        tuple(c.key for c in agent)[:10],
+    )
+
+
+def codeowners(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """The share of changed files with a code owner fell materially."""
+    now, before = this.codeowners_coverage, last.codeowners_coverage
+    if now is None or before is None or not _codeowners_comparable(this, last, r):
+        return
+    sev = severity_for(before - now, r.codeowners_warning_drop_pp, r.codeowners_critical_drop_pp)
+    if sev is None:
+        return
+    yield Card(
+        "codeowners",
+        CardKind.CODEOWNERS,
+        sev,
+        "Fewer changed files have a code owner",
+        None,
+        (
+            Fact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
+            Fact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, tenth(before), "%"),
+        ),
+    )
+
+
+def codeowners_improved(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """The share of changed files with a code owner rose materially."""
+    now, before = this.codeowners_coverage, last.codeowners_coverage
+    if now is None or before is None or not _codeowners_comparable(this, last, r):
+        return
+    if not reaches(now - before, r.codeowners_warning_drop_pp):
+        return
+    yield Card(
+        "codeowners:improved",
+        CardKind.CODEOWNERS_IMPROVED,
+        Severity.INFO,
+        "More changed files have a code owner",
+        None,
+        (
+            Fact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
+            Fact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, tenth(before), "%"),
+            Fact(FactKey.FILES_WITH_OWNER_DATA, this.files_with_owner_data),
+        ),
+    )
+
+
+def agent_reviewed(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """Every AI-agent change had a human review after a week when some did not."""
+    agent, before = this.agent_changes, last.agent_unreviewed
+    if len(agent) < r.agent_reviewed_min_changes or this.agent_unreviewed:
+        return
+    # Only a change from last week's card is news; always-reviewed agents are the norm.
+    if len(before) < r.agent_unreviewed_warning:
+        return
+    yield Card(
+        "agent:reviewed",
+        CardKind.AGENT_REVIEWED,
+        Severity.INFO,
+        "Every AI-agent change had a human review",
+        None,
+        (
+            Fact(FactKey.AGENTS_ALL_REVIEWED, len(agent)),
+            Fact(FactKey.AGENTS_UNREVIEWED_LAST_WEEK, len(before)),
+        ),
+    )
+
+
+# In the order they run.
+RULES: tuple[Rule, ...] = (agent, agent_surge, codeowners, codeowners_improved, agent_reviewed)

@@ -1,0 +1,166 @@
+"""Where the high-risk changes are: the scope's share, a service's, a signal's, a team's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scoring.card_rules.measure import Rule, driven_by, reaches, severity_for, tenth
+from scoring.card_terms import Card, CardKind, CardRules, Fact, FactKey, Severity
+from scoring.weekly import WeekAggregate
+
+__all__ = ["RULES", "concentration", "driver", "improvement", "shift"]
+
+
+def concentration(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """One service's high-risk share rose past a threshold: risk is concentrating there."""
+    for group in this.services:
+        d = group.distribution
+        if d.total < r.concentration_min_changes:
+            continue
+        before = last.by_service.get(group.name)
+        share_before = before.distribution.high_risk_share if before else 0.0
+        if not reaches(d.high_risk_share - share_before, r.concentration_min_rise_pp):
+            continue
+        sev = severity_for(
+            d.high_risk_share, r.concentration_warning_share, r.concentration_critical_share
+        )
+        if sev is None:
+            continue
+        facts = [
+            Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(d.high_risk_share), "%"),
+            Fact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(share_before), "%"),
+            Fact(FactKey.HIGH_RISK_CHANGES, d.high_risk),
+            Fact(FactKey.CHANGES, d.total),
+        ]
+        driver = group.top_driver
+        if driver:
+            facts.append(driven_by(*driver))
+        yield Card(
+            f"concentration:{group.name}",
+            CardKind.CONCENTRATION,
+            sev,
+            f"Risk is concentrating in {group.name}",
+            group.name,
+            tuple(facts),
+            tuple(c.key for c in this.changes if c.service == group.name and c.high_risk),
+        )
+
+
+def shift(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """The share of high-risk changes in scope rose, unless concentration cards tell it."""
+    covered = {k for c in earlier if c.kind is CardKind.CONCENTRATION for k in c.evidence}
+    # Both weeks need enough changes: a share of no changes is not "0 % last week".
+    if min(this.distribution.total, last.distribution.total) < r.shift_min_changes:
+        return
+    high_risk = [c.key for c in this.changes if c.high_risk]
+    if len(high_risk) < r.shift_min_high_risk:
+        return
+    # When concentration cards already show most of the high-risk changes, a
+    # scope-wide shift card would only repeat them.
+    if high_risk and 2 * sum(1 for k in high_risk if k in covered) >= len(high_risk):
+        return
+    now, before = this.distribution.high_risk_share, last.distribution.high_risk_share
+    sev = severity_for(now - before, r.shift_warning_pp, r.shift_critical_pp)
+    if sev is None:
+        return
+    facts = [
+        Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
+        Fact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(before), "%"),
+        Fact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.high_risk),
+        Fact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
+    ]
+    # The shift's main driver rides on it, so no driver card retells the same story.
+    if this.drivers:
+        facts.append(driven_by(*this.drivers[0]))
+    yield Card(
+        "shift",
+        CardKind.SHIFT,
+        sev,
+        "More changes are high risk than last week",
+        None,
+        tuple(facts),
+        tuple(high_risk),
+    )
+
+
+def driver(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """One signal drives more high-risk changes than last week, told by no earlier card."""
+    concentrations = tuple(c for c in earlier if c.kind in (CardKind.CONCENTRATION, CardKind.SHIFT))
+    before = dict(last.drivers)
+    # A driver a concentration or shift card names, or changes it already shows, are
+    # not repeated.
+    named = {card.driver for card in concentrations}
+    covered = {k for card in concentrations for k in card.evidence}
+    rising: list[tuple[int, int, str, tuple[str, ...]]] = []
+    for name, _ in this.drivers:
+        keys = tuple(
+            c.key
+            for c in this.changes
+            if c.high_risk and name in c.drivers and c.key not in covered
+        )
+        count = len(keys)
+        rise = count - before.get(name, 0)
+        if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
+            continue
+        rising.append((-rise, -count, name, keys))
+    if not rising:
+        return
+    # One card for the driver that rose most: the same high-risk changes usually carry
+    # several signals, and one story is told once.
+    _, _, name, keys = min(rising)
+    yield Card(
+        f"driver:{name}",
+        CardKind.DRIVER,
+        Severity.WARNING,
+        f"{name.replace('_', ' ').capitalize()} is driving more high-risk changes",
+        None,
+        (
+            Fact(FactKey.DRIVEN_THIS_WEEK, len(keys), signal=name),
+            Fact(FactKey.DRIVEN_LAST_WEEK, before.get(name, 0), signal=name),
+        ),
+        keys,
+    )
+
+
+def improvement(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """A team's high-risk share fell materially: good news worth saying."""
+    for team in this.teams:
+        before = last.by_team.get(team.name)
+        if before is None or team.distribution.total < r.improvement_min_changes:
+            continue
+        # One high-risk change in a week of two is not a 50 % baseline to improve on.
+        if before.distribution.total < r.improvement_min_changes_last_week:
+            continue
+        drop = before.distribution.high_risk_share - team.distribution.high_risk_share
+        if not reaches(drop, r.improvement_min_drop_pp):
+            continue
+        yield Card(
+            f"improvement:{team.name}",
+            CardKind.IMPROVEMENT,
+            Severity.INFO,
+            f"{team.name} shipped with less risk",
+            team.name,
+            (
+                Fact(
+                    FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(team.distribution.high_risk_share), "%"
+                ),
+                Fact(
+                    FactKey.HIGH_RISK_SHARE_LAST_WEEK,
+                    tenth(before.distribution.high_risk_share),
+                    "%",
+                ),
+                Fact(FactKey.CHANGES, team.distribution.total),
+            ),
+        )
+
+
+# In the order they run.
+RULES: tuple[Rule, ...] = (concentration, shift, driver, improvement)

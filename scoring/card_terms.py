@@ -1,0 +1,207 @@
+"""The terms a briefing card is made of: its kinds, severities, facts and rule thresholds.
+
+These are the card's closed, typed vocabulary. A fact names what it measures by
+``FactKey``, never by a phrase, so a renamed or removed fact, kind or threshold
+is a type error wherever it is used, not a wrong sentence; the words a reader
+sees are the briefing's (``briefing.card_words``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+__all__ = ["Card", "CardKind", "CardRules", "Fact", "FactKey", "Severity"]
+
+
+class Severity(StrEnum):
+    """How urgently a manager should look; decided by rules, never by the LLM."""
+
+    CRITICAL = "critical"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe: the members are declared most severe first."""
+        return list(Severity).index(self)
+
+
+class CardKind(StrEnum):
+    """What a card is about, declared in the order cards of one severity are shown.
+
+    Within a severity the most specific cards lead: where risk concentrates, then
+    what broke, then the scope-wide numbers, then the good news.
+    """
+
+    CONCENTRATION = "concentration"
+    INCIDENT = "incident"
+    AGENT = "agent"
+    AGENT_SURGE = "agent_surge"
+    MTTR = "mttr"
+    CFR = "cfr"
+    SHIFT = "shift"
+    CODEOWNERS = "codeowners"
+    DRIVER = "driver"
+    IMPROVEMENT = "improvement"
+    # Positive signals: the same numbers as the cards above, moved materially the good way.
+    MTTR_IMPROVED = "mttr_improved"
+    CFR_IMPROVED = "cfr_improved"
+    CODEOWNERS_IMPROVED = "codeowners_improved"
+    AGENT_REVIEWED = "agent_reviewed"
+
+    @property
+    def rank(self) -> int:
+        """Where cards of this kind stand among cards of the same severity, 0 first."""
+        return list(CardKind).index(self)
+
+
+class FactKey(StrEnum):
+    """What a card's number measures.
+
+    The values are the names stored briefings carry: a member renamed in code keeps
+    its value, so briefings stored before the rename still load.
+    """
+
+    CODEOWNERS_COVERAGE_LAST_WEEK = "codeowners_coverage_last_week"
+    CODEOWNERS_COVERAGE_THIS_WEEK = "codeowners_coverage_this_week"
+    MTTR_LAST_WEEK = "mttr_last_week"
+    MTTR_THIS_WEEK = "mttr_this_week"
+    AGENTS_UNREVIEWED_LAST_WEEK = "agents_unreviewed_last_week"
+    AGENTS_UNREVIEWED = "agents_unreviewed"
+    AGENTS_THIS_WEEK = "agents_this_week"
+    AGENTS_ALL_REVIEWED = "agents_all_reviewed"
+    AGENTS_REVIEW_UNKNOWN = "agents_review_unknown"
+    AGENT_SHARE_LAST_WEEK = "agent_share_last_week"
+    AGENT_SHARE = "agent_share"
+    CHANGE_FAILURE_RATE_LAST_WEEK = "change_failure_rate_last_week"
+    CHANGE_FAILURE_RATE_THIS_WEEK = "change_failure_rate_this_week"
+    FILES_WITH_OWNER_DATA = "files_with_owner_data"
+    CHANGES_THIS_WEEK = "changes_this_week"
+    CHANGES = "changes"
+    DEPLOYS_LAST_WEEK = "deploys_last_week"
+    DEPLOYS_THIS_WEEK = "deploys_this_week"
+    FAILED_DEPLOYS_LAST_WEEK = "failed_deploys_last_week"
+    FAILED_DEPLOYS_THIS_WEEK = "failed_deploys_this_week"
+    AGENTS_HIGH_RISK = "agents_high_risk"
+    DRIVEN_LAST_WEEK = "driven_last_week"
+    DRIVEN_THIS_WEEK = "driven_this_week"
+    HIGH_RISK_CHANGES_THIS_WEEK = "high_risk_changes_this_week"
+    HIGH_RISK_CHANGES = "high_risk_changes"
+    HIGH_RISK_SHARE_LAST_WEEK = "high_risk_share_last_week"
+    HIGH_RISK_SHARE_THIS_WEEK = "high_risk_share_this_week"
+    HOURS_TO_INCIDENT = "hours_to_incident"
+    INCIDENTS_THIS_WEEK = "incidents_this_week"
+    MINUTES_TO_RESOLVE = "minutes_to_resolve"
+    RESOLVED_INCIDENTS_LAST_WEEK = "resolved_incidents_last_week"
+    RESOLVED_INCIDENTS_THIS_WEEK = "resolved_incidents_this_week"
+    AGENTS_UNREVIEWED_HIGH_RISK = "agents_unreviewed_high_risk"
+    # High-risk changes one signal drove; the signal is the fact's ``signal``.
+    DRIVEN_BY = "driven_by"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A number a card stands on, its unit, and the signal whose changes it counts, if any."""
+
+    key: FactKey
+    value: float
+    unit: str = ""
+    signal: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One briefing card: a material shift, its severity and the evidence behind it."""
+
+    id: str
+    kind: CardKind
+    severity: Severity
+    title: str
+    subject: str | None
+    facts: tuple[Fact, ...]
+    evidence: tuple[str, ...] = ()
+    # Kinds of cards whose story this one tells too, folded into it (see ``_fold``).
+    folded: tuple[CardKind, ...] = ()
+
+    @property
+    def driver(self) -> str | None:
+        """The signal the card counts high-risk changes of, when it names one."""
+        return next((f.signal for f in self.facts if f.signal is not None), None)
+
+
+@dataclass(frozen=True, slots=True)
+class CardRules:
+    """The fixed numbers that decide whether a card appears and how severe it is.
+
+    Shares are percentages (0–100); a "pp" rule is a change in percentage points.
+    Every threshold belongs to the side that fires: a number exactly at it counts.
+    """
+
+    # A change adding this many lines of hand-written code is high risk whatever else
+    # is known: more than a reviewer takes in at once (SmartBear's Cisco study of
+    # 2,500 reviews: defect finding falls off beyond 200–400 lines per review).
+    large_change_lines: int = 400
+    # Risk distribution shift: share of changes in high or critical; both weeks
+    # need at least ``shift_min_changes`` changes.
+    shift_warning_pp: float = 10.0
+    shift_critical_pp: float = 20.0
+    shift_min_changes: int = 5
+    # ... and at least this many high-risk changes this week: in a small team one
+    # high-risk change is ten points of share, not a shift.
+    shift_min_high_risk: int = 3
+    # Concentration: one service's high-risk share this week.
+    concentration_warning_share: float = 35.0
+    concentration_critical_share: float = 50.0
+    concentration_min_rise_pp: float = 15.0
+    concentration_min_changes: int = 4
+    # A signal that drives more high-risk changes than last week.
+    driver_min_changes: int = 3
+    driver_min_rise: int = 2
+    # Incidents after high-risk deploys: critical when the deploy was high or critical.
+    incident_window_hours: float = 24.0
+    # MTTR: worse by both a ratio and an absolute number of minutes. Better by
+    # the same (at most 1 / ``mttr_warning_ratio`` of last week's, and at least
+    # ``mttr_min_minutes`` less) is a positive card when both weeks resolved at
+    # least ``mttr_improved_min_incidents`` incidents.
+    mttr_warning_ratio: float = 1.5
+    mttr_critical_ratio: float = 3.0
+    mttr_min_minutes: float = 30.0
+    mttr_improved_min_incidents: int = 2
+    # Worse MTTR needs this many resolved incidents in each week: one is not a trend.
+    mttr_min_incidents: int = 2
+    # Change failure rate of production deploys, in percentage points; a rate
+    # needs deploys, so both weeks need at least one. Falling ``cfr_warning_pp``
+    # is a positive card when both weeks had ``cfr_min_deploys`` deploys and
+    # ``cfr_min_failed_deploys`` fewer deploys failed than last week.
+    cfr_warning_pp: float = 10.0
+    cfr_critical_pp: float = 25.0
+    cfr_min_deploys: int = 4
+    # A change-failure-rate card needs at least this many failed deploys this week.
+    cfr_min_failed_deploys: int = 2
+    # ... and a rate this week of at least this percentage: DORA counts up to 15 % as
+    # its best performers' rate, so a rise that stays below it is no warning.
+    cfr_min_rate: float = 15.0
+    # CODEOWNERS coverage of touched files, drop in percentage points; both weeks
+    # need ``codeowners_min_files`` touched files with CODEOWNERS data (a file
+    # counts once per change touching it). A rise of ``codeowners_warning_drop_pp``
+    # with the same minimum is a positive card.
+    codeowners_warning_drop_pp: float = 10.0
+    codeowners_critical_drop_pp: float = 25.0
+    codeowners_min_files: int = 20
+    # AI-agent changes merged without a human approval; critical only when at
+    # least one of them is high risk.
+    agent_unreviewed_warning: int = 1
+    agent_unreviewed_critical: int = 3
+    # Positive: every agent change reviewed this week, at least this many of them,
+    # after ``agent_unreviewed_warning`` or more went unreviewed last week.
+    agent_reviewed_min_changes: int = 3
+    # AI agents' share of the week's changes rose by this many points, with at least
+    # ``agent_surge_min_changes`` agent changes: a warning when any of them is high
+    # risk or not known to be human-reviewed, info otherwise.
+    agent_surge_min_rise_pp: float = 15.0
+    agent_surge_min_changes: int = 5
+    # Positive: a team whose high-risk share fell, with enough changes in each week.
+    improvement_min_drop_pp: float = 15.0
+    improvement_min_changes: int = 5
+    improvement_min_changes_last_week: int = 5
