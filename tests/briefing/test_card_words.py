@@ -9,4 +9,3 @@ from scoring.card_terms import CardKind
 def test_every_card_kind_has_a_paragraph() -> None:
     """A kind of card without a paragraph would vanish from the fallback narrative."""
     assert set(PARAGRAPHS) == set(CardKind)
-
