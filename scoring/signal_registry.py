@@ -1,8 +1,8 @@
 """How a change signal is declared: registered with its default weight, its Signals shared.
 
-``scoring.signals`` holds one ``SignalRegistry``; each signal there is a
-function under ``@registry.signal(weight=...)``, and ``scoring.config`` makes
-``Weights`` from what was registered.
+``CHANGE_SIGNAL_REGISTRY`` is the one registry of change signals; each signal in
+``scoring.signals`` is a function under ``@change_signal(weight=...)``, and
+``scoring.config`` makes ``Weights`` from what was registered.
 """
 
 from __future__ import annotations
@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     from scoring.facts import ChangeFacts
     from scoring.history import HistoryContext
 
-__all__ = ["SignalFn", "SignalRegistry", "shared"]
+__all__ = [
+    "CHANGE_SIGNAL_REGISTRY",
+    "SignalFn",
+    "SignalRegistry",
+    "change_signal",
+    "plural",
+    "shared",
+]
 
 SignalFn = Callable[["ChangeFacts", "HistoryContext", "ChangeMetrics", "ScoringConfig"], Signal]
 
@@ -98,3 +105,13 @@ def shared(maxsize: int = 4096) -> Callable[[Callable[_P, Signal]], Callable[_P,
 def _types(hint: object) -> tuple[object, ...]:
     """The types a parameter's annotation allows: ``float | None`` gives float and NoneType."""
     return typing.get_args(hint) or (hint,)
+
+
+# The change signals, registered by ``scoring.signals``' modules as they are imported.
+CHANGE_SIGNAL_REGISTRY = SignalRegistry()
+change_signal = CHANGE_SIGNAL_REGISTRY.signal
+
+
+def plural(n: int, word: str) -> str:
+    """``n`` and ``word``, plural unless ``n`` is one, as a signal's reason says it."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

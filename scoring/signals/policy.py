@@ -1,207 +1,28 @@
-"""One small function per signal: facts and history in, points and a one-line reason out.
-
-A signal whose input is missing says "unknown" and adds no points; it never
-pretends to be a measured zero.
-"""
+"""The change signals of the product's judgement: review, ownership, tests, timing, agents,
+incidents and risky content, which public histories cannot measure or measure as noise."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from scoring.change_files import change_files
-from scoring.change_metrics import (
-    ChangeMetrics,
-    diffusion_share,
-    experience_share,
-    history_share,
-    metrics_of,
-    size_share,
-)
+from scoring.change_metrics import ChangeMetrics
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
 from scoring.signal import Signal
-from scoring.signal_registry import SignalFn, SignalRegistry, shared
+from scoring.signal_registry import change_signal, plural, shared
 from scoring.timing import timing_points
 
 if TYPE_CHECKING:
-    # Only a type here: scoring.config derives its Weights from DEFAULT_WEIGHTS below.
     from scoring.config import ScoringConfig
 
-__all__ = ["CHANGE_SIGNALS", "DEFAULT_WEIGHTS", "SignalFn", "change_signals"]
-
-# Each signal below is a function under ``@_signals.signal(weight=...)``: its name is
-# the signal's, its weight's in Weights and riskbrief.toml, and its label's key.
-_signals = SignalRegistry()
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-# Every signal below builds its Signal directly as
-# ``Signal(name, value, weight * share, text, share)``: one call less per signal,
-# fourteen per scored change. Signals measured from a few small counts or flags
-# are built by ``@shared()`` functions of exactly those inputs and the weight.
-
-
-@_signals.signal(weight=50.0)
-def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
-    """Bigger changes hide more defects: points start when code is added, grow with its log."""
-    lines = change.lines_changed
-    text = f"{_plural(lines, 'line')} changed in {_plural(len(change.files), 'file')}"
-    if m.lt > 0:
-        text += f" that held {m.lt:.0f} lines"
-    share = size_share(m)
-    return Signal("size", float(lines), cfg.weights.size * share, text, share)
-
-
-@_signals.signal(weight=10.0)
-def diffusion(
-    change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
-) -> Signal:
-    """Changes spread over many files, directories and subsystems are harder to review."""
-    share = diffusion_share(m)
-    services = len(change.services)
-    if services > 1:
-        text = f"touches {services} services in {_plural(int(m.nd), 'directory')}"
-        text = text.replace("directorys", "directories")
-    elif m.nf > 1:
-        text = (
-            f"spread over {_plural(int(m.nf), 'file')} in {int(m.nd)} "
-            f"{'directory' if m.nd == 1 else 'directories'} (entropy {m.entropy:.2f} bits)"
-        )
-    else:
-        text = "confined to one file"
-    return Signal("diffusion", round(share, 4), cfg.weights.diffusion * share, text, share)
-
-
-@_signals.signal(weight=3.5)
-def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
-    """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
-    w = cfg.weights.fix
-    if not m.fix:
-        return _fix(None, w)
-    kind = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
-    return _fix(kind, w)
-
-
-@shared()
-def _fix(kind: str | None, w: float) -> Signal:
-    if kind is None:
-        return Signal("fix", 0.0, w * 0.0, "not a bug fix", 0.0)
-    return Signal("fix", 1.0, w * 1.0, kind, 1.0)
-
-
-@_signals.signal(weight=4.0)
-def file_history(
-    _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
-) -> Signal:
-    """Files changed lately and by many developers are still settling."""
-    w = cfg.weights.file_history
-    if ctx.files_with_history == 0:
-        return Signal("file_history", None, w * 0.0, "all files are new", 0.0)
-    share = history_share(m)
-    text = (
-        f"touched files changed {_plural(ctx.file_prior_changes, 'time')} before by "
-        f"{_plural(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
-    )
-    return Signal("file_history", round(share, 4), w * share, text, share)
-
-
-# A bot's change has no author history: its first bump is no newcomer's mistake.
-_BOT_AUTHOR = "made by a bot: no person's experience applies"
-
-
-@_signals.signal(weight=0.0)
-def author_experience(
-    change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
-) -> Signal:
-    """Authors new to the project and to the subsystem know fewer of its traps."""
-    if change.author_is_bot:
-        return Signal("author_experience", None, 0.0, _BOT_AUTHOR, 0.0)
-    share = experience_share(m)
-    text = (
-        f"the author has {_plural(ctx.author_prior_changes, 'earlier change')}, "
-        f"{ctx.author_subsystem_changes} in these subsystems"
-    )
-    return Signal(
-        "author_experience",
-        float(ctx.author_prior_changes),
-        cfg.weights.author_experience * share,
-        text,
-        share,
-    )
-
-
-@_signals.signal(weight=0.0)
-def author_expertise(
-    change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
-) -> Signal:
-    """Files the author never changed before are where mistakes happen."""
-    if change.author_is_bot:
-        return Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
-    # Beyond the newcomer threshold the author's count changes nothing here.
-    prior = min(ctx.author_prior_changes, _NEWCOMER_CHANGES)
-    w = cfg.weights.author_expertise
-    return _author_expertise(ctx.files_with_history, ctx.files_known_to_author, prior, w)
-
-
-# Authors with fewer earlier changes than this count as newcomers.
-_NEWCOMER_CHANGES = 5
-
-
-@shared()
-def _author_expertise(with_history: int, known: int, prior: int, w: float) -> Signal:
-    newcomer = 0.3 if prior < _NEWCOMER_CHANGES else 0.0
-    if with_history == 0:
-        text = "all touched files are new, so file expertise is unknown"
-        if newcomer:
-            text += f"; the author has {_plural(prior, 'earlier change')}"
-        return Signal("author_expertise", None, w * newcomer, text, newcomer)
-    new = with_history - known
-    share = new / with_history
-    earned = min(1.0, share * 0.8 + newcomer)
-    return Signal(
-        "author_expertise",
-        round(share, 4),
-        w * earned,
-        f"{new} of {with_history} touched files are new to the author",
-        earned,
-    )
-
-
-# Earlier fixes on the touched files at which defect-proneness saturates.
-_FRAGILE_FIXES = 10
-
-
-@_signals.signal(weight=5.5)
-def defect_proneness(
-    _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
-) -> Signal:
-    """Files that needed fixes or reverts before tend to need them again."""
-    w = cfg.weights.defect_proneness
-    return _defect_proneness(None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files, w)
-
-
-@shared()
-def _defect_proneness(n: int | None, w: float) -> Signal:
-    if n is None:
-        return Signal("defect_proneness", None, w * 0.0, "all files are new, no fix history", 0.0)
-    share = math.log1p(n) / math.log1p(_FRAGILE_FIXES) if n < _FRAGILE_FIXES else 1.0
-    return Signal(
-        "defect_proneness",
-        float(n),
-        w * share,
-        f"{n} earlier {'fix or revert' if n == 1 else 'fixes or reverts'} touched these files",
-        share,
-    )
+__all__ = ["agent", "codeowners", "review", "risky_content", "service_incidents", "tests", "timing"]
 
 
 _REVIEW_UNKNOWN = "review unknown: only the git history reported this change"
 
 
-@_signals.signal(weight=18.0)
+@change_signal(weight=18.0)
 def review(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -229,11 +50,11 @@ def review(
     reviewers = len({a.reviewer for a in approvals}) if n > 1 else 1
     if change.review_comments is None or lines < 200:
         return _reviewed(n, False, False, reviewers, w)
-    text = _plural(n, "human approval")
+    text = plural(n, "human approval")
     per_100 = 100 * change.review_comments / lines
     # A big change nobody commented on was probably skimmed.
     if per_100 < 0.5:
-        text += f", {_plural(change.review_comments, 'review comment')} on {lines} lines"
+        text += f", {plural(change.review_comments, 'review comment')} on {lines} lines"
         return Signal("review", 0.3, w * 0.3, text, 0.3)
     text += f", {per_100:.1f} review comments per 100 lines"
     if reviewers > 1:
@@ -248,7 +69,7 @@ def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int, 
     if not approvals:
         text = "merged without a human approval" + (" and self-merged" if self_merged else "")
         return Signal("review", 1.0, w * 1.0, text, 1.0)
-    text = _plural(approvals, "human approval")
+    text = plural(approvals, "human approval")
     if unowned:
         return Signal("review", 0.3, w * 0.3, f"{text}, none by a code owner of the files", 0.3)
     if reviewers > 1:
@@ -256,7 +77,7 @@ def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int, 
     return Signal("review", 0.0, w * 0.0, text, 0.0)
 
 
-@_signals.signal(weight=12.0)
+@change_signal(weight=12.0)
 def codeowners(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -284,7 +105,7 @@ def _codeowners(uncovered: int, known: int, w: float) -> Signal:
 _COVERAGE_DROP_PP = 5.0
 
 
-@_signals.signal(weight=2.0)
+@change_signal(weight=2.0)
 def tests(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -308,13 +129,13 @@ def _tests(test_files: int, source_lines: int, delta: float | None, w: float) ->
         )
     if test_files == 0 and source_lines >= 50:
         return Signal("tests", 1.0, w * 1.0, f"{source_lines} source lines, no test changed", 1.0)
-    text = f"{_plural(test_files, 'test file')} changed"
+    text = f"{plural(test_files, 'test file')} changed"
     if delta is not None:
         text += f", coverage {delta:+.1f} points"
     return Signal("tests", 0.0, w * 0.0, text, 0.0)
 
 
-@_signals.signal(weight=2.0)
+@change_signal(weight=2.0)
 def timing(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -330,7 +151,7 @@ def _timing(share: float, text: str, w: float) -> Signal:
     return Signal("timing", share, w * share, f"merged {text}", share)
 
 
-@_signals.signal(weight=10.0)
+@change_signal(weight=10.0)
 def agent(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -360,7 +181,7 @@ def _agent(who: str | None, reviewed: bool | None, w: float) -> Signal:
 _FRAGILE_CFR = 0.3
 
 
-@_signals.signal(weight=8.0)
+@change_signal(weight=8.0)
 def service_incidents(
     change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -386,16 +207,16 @@ def _service_incidents(n: int | None, days: int, failed: int, deploys: int, w: f
         )
         return Signal("service_incidents", None, w * 0.0, text, 0.0)
     share = min(1.0, n / 3)
-    text = f"{_plural(n, 'incident')} in the touched services in the last {days} days"
+    text = f"{plural(n, 'incident')} in the touched services in the last {days} days"
     # As HistoryContext.change_failure_rate: none without deploys.
     if deploys:
         cfr = failed / deploys
         share = max(share, min(1.0, cfr / _FRAGILE_CFR))
-        text += f"; {failed} of {_plural(deploys, 'deploy')} failed"
+        text += f"; {failed} of {plural(deploys, 'deploy')} failed"
     return Signal("service_incidents", float(n), w * share, text, share)
 
 
-@_signals.signal(weight=3.0)
+@change_signal(weight=3.0)
 def risky_content(
     change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
 ) -> Signal:
@@ -439,16 +260,3 @@ def _risky_content(
     share = min(1.0, 0.5 * len(kinds))
     text = "touches " + ", ".join(kinds) if kinds else "no risky content"
     return Signal("risky_content", float(len(kinds)), w * share, text, share)
-
-
-# In the order measured, as registered above.
-CHANGE_SIGNALS: tuple[SignalFn, ...] = _signals.functions
-
-# Each change signal's default weight, by its name: scoring.config's Weights has these.
-DEFAULT_WEIGHTS: tuple[tuple[str, float], ...] = _signals.weights
-
-
-def change_signals(change: ChangeFacts, ctx: HistoryContext, cfg: ScoringConfig) -> list[Signal]:
-    """Every change signal, measured once from the change, its history and its metrics."""
-    m = metrics_of(change, ctx)
-    return [fn(change, ctx, m, cfg) for fn in CHANGE_SIGNALS]

@@ -1,0 +1,186 @@
+"""The change signals a public history measures: size, spread, fixes, files' and authors' past.
+
+Their weights are fitted on real histories (``scoring.config.Weights``)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from scoring.change_metrics import (
+    ChangeMetrics,
+    diffusion_share,
+    experience_share,
+    history_share,
+    size_share,
+)
+from scoring.facts import ChangeFacts
+from scoring.history import HistoryContext
+from scoring.signal import Signal
+from scoring.signal_registry import change_signal, plural, shared
+
+if TYPE_CHECKING:
+    from scoring.config import ScoringConfig
+
+__all__ = [
+    "author_experience",
+    "author_expertise",
+    "defect_proneness",
+    "diffusion",
+    "file_history",
+    "fix",
+    "size",
+]
+
+
+@change_signal(weight=50.0)
+def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
+    """Bigger changes hide more defects: points start when code is added, grow with its log."""
+    lines = change.lines_changed
+    text = f"{plural(lines, 'line')} changed in {plural(len(change.files), 'file')}"
+    if m.lt > 0:
+        text += f" that held {m.lt:.0f} lines"
+    share = size_share(m)
+    return Signal("size", float(lines), cfg.weights.size * share, text, share)
+
+
+@change_signal(weight=10.0)
+def diffusion(
+    change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Changes spread over many files, directories and subsystems are harder to review."""
+    share = diffusion_share(m)
+    services = len(change.services)
+    if services > 1:
+        text = f"touches {services} services in {plural(int(m.nd), 'directory')}"
+        text = text.replace("directorys", "directories")
+    elif m.nf > 1:
+        text = (
+            f"spread over {plural(int(m.nf), 'file')} in {int(m.nd)} "
+            f"{'directory' if m.nd == 1 else 'directories'} (entropy {m.entropy:.2f} bits)"
+        )
+    else:
+        text = "confined to one file"
+    return Signal("diffusion", round(share, 4), cfg.weights.diffusion * share, text, share)
+
+
+@change_signal(weight=3.5)
+def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
+    """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
+    w = cfg.weights.fix
+    if not m.fix:
+        return _fix(None, w)
+    kind = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
+    return _fix(kind, w)
+
+
+@shared()
+def _fix(kind: str | None, w: float) -> Signal:
+    if kind is None:
+        return Signal("fix", 0.0, w * 0.0, "not a bug fix", 0.0)
+    return Signal("fix", 1.0, w * 1.0, kind, 1.0)
+
+
+@change_signal(weight=4.0)
+def file_history(
+    _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Files changed lately and by many developers are still settling."""
+    w = cfg.weights.file_history
+    if ctx.files_with_history == 0:
+        return Signal("file_history", None, w * 0.0, "all files are new", 0.0)
+    share = history_share(m)
+    text = (
+        f"touched files changed {plural(ctx.file_prior_changes, 'time')} before by "
+        f"{plural(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
+    )
+    return Signal("file_history", round(share, 4), w * share, text, share)
+
+
+# A bot's change has no author history: its first bump is no newcomer's mistake.
+_BOT_AUTHOR = "made by a bot: no person's experience applies"
+
+
+@change_signal(weight=0.0)
+def author_experience(
+    change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Authors new to the project and to the subsystem know fewer of its traps."""
+    if change.author_is_bot:
+        return Signal("author_experience", None, 0.0, _BOT_AUTHOR, 0.0)
+    share = experience_share(m)
+    text = (
+        f"the author has {plural(ctx.author_prior_changes, 'earlier change')}, "
+        f"{ctx.author_subsystem_changes} in these subsystems"
+    )
+    return Signal(
+        "author_experience",
+        float(ctx.author_prior_changes),
+        cfg.weights.author_experience * share,
+        text,
+        share,
+    )
+
+
+@change_signal(weight=0.0)
+def author_expertise(
+    change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Files the author never changed before are where mistakes happen."""
+    if change.author_is_bot:
+        return Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
+    # Beyond the newcomer threshold the author's count changes nothing here.
+    prior = min(ctx.author_prior_changes, _NEWCOMER_CHANGES)
+    w = cfg.weights.author_expertise
+    return _author_expertise(ctx.files_with_history, ctx.files_known_to_author, prior, w)
+
+
+# Authors with fewer earlier changes than this count as newcomers.
+_NEWCOMER_CHANGES = 5
+
+
+@shared()
+def _author_expertise(with_history: int, known: int, prior: int, w: float) -> Signal:
+    newcomer = 0.3 if prior < _NEWCOMER_CHANGES else 0.0
+    if with_history == 0:
+        text = "all touched files are new, so file expertise is unknown"
+        if newcomer:
+            text += f"; the author has {plural(prior, 'earlier change')}"
+        return Signal("author_expertise", None, w * newcomer, text, newcomer)
+    new = with_history - known
+    share = new / with_history
+    earned = min(1.0, share * 0.8 + newcomer)
+    return Signal(
+        "author_expertise",
+        round(share, 4),
+        w * earned,
+        f"{new} of {with_history} touched files are new to the author",
+        earned,
+    )
+
+
+# Earlier fixes on the touched files at which defect-proneness saturates.
+_FRAGILE_FIXES = 10
+
+
+@change_signal(weight=5.5)
+def defect_proneness(
+    _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+) -> Signal:
+    """Files that needed fixes or reverts before tend to need them again."""
+    w = cfg.weights.defect_proneness
+    return _defect_proneness(None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files, w)
+
+
+@shared()
+def _defect_proneness(n: int | None, w: float) -> Signal:
+    if n is None:
+        return Signal("defect_proneness", None, w * 0.0, "all files are new, no fix history", 0.0)
+    share = math.log1p(n) / math.log1p(_FRAGILE_FIXES) if n < _FRAGILE_FIXES else 1.0
+    return Signal(
+        "defect_proneness",
+        float(n),
+        w * share,
+        f"{n} earlier {'fix or revert' if n == 1 else 'fixes or reverts'} touched these files",
+        share,
+    )
