@@ -28,7 +28,7 @@ from data.tables import (
     Team,
 )
 from scoring.risk import Band
-from scoring.weekly import IncidentOutcome, ScoredDeploy, WeekChange
+from scoring.weekly import ScoredDeploy, WeekChange, WeekIncident
 
 __all__ = ["WeekRows", "Window", "load_window", "week_rows"]
 
@@ -48,7 +48,7 @@ class WeekRows:
 
     changes: tuple[WeekChange, ...]
     deploys: tuple[ScoredDeploy, ...]
-    incidents: tuple[IncidentOutcome, ...]
+    incidents: tuple[WeekIncident, ...]
 
 
 class _Timeline(Generic[T]):
@@ -88,7 +88,7 @@ class Window:
     until: datetime
     changes: tuple[WeekChange, ...]
     deploys: tuple[ScoredDeploy, ...]
-    incidents: tuple[IncidentOutcome, ...]
+    incidents: tuple[WeekIncident, ...]
 
     @cached_property
     def _changes(self) -> dict[str, _Timeline[WeekChange]]:
@@ -99,7 +99,7 @@ class Window:
         return _index(self.deploys, lambda d: d.service, lambda d: d.finished_at)
 
     @cached_property
-    def _incidents(self) -> dict[str, _Timeline[IncidentOutcome]]:
+    def _incidents(self) -> dict[str, _Timeline[WeekIncident]]:
         return _index(self.incidents, lambda i: i.service, lambda i: i.opened_at)
 
     def slice(self, since: datetime, until: datetime, services: Iterable[str]) -> WeekRows:
@@ -235,7 +235,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
     linked = sa.orm.aliased(Deploy)
     linked_score = sa.orm.aliased(RiskScoreRow)
     incidents = [
-        IncidentOutcome(
+        WeekIncident(
             key=key,
             service=service_key[service_id],
             title=title,

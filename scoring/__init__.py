@@ -18,10 +18,10 @@ from scoring.signal import Signal
 from scoring.weekly import (
     Distribution,
     GroupWeek,
-    IncidentOutcome,
     ScoredDeploy,
     WeekAggregate,
     WeekChange,
+    WeekIncident,
     aggregate,
 )
 
@@ -45,7 +45,6 @@ __all__ = [
     "History",
     "HistoryContext",
     "IncidentFacts",
-    "IncidentOutcome",
     "NotFoundError",
     "Review",
     "ReviewState",
@@ -59,6 +58,7 @@ __all__ = [
     "StoreError",
     "WeekAggregate",
     "WeekChange",
+    "WeekIncident",
     "Weights",
     "aggregate",
     "band_for",

@@ -13,10 +13,10 @@ from scoring.risk import Band
 __all__ = [
     "Distribution",
     "GroupWeek",
-    "IncidentOutcome",
     "ScoredDeploy",
     "WeekAggregate",
     "WeekChange",
+    "WeekIncident",
     "aggregate",
 ]
 
@@ -62,7 +62,7 @@ class ScoredDeploy:
 
 
 @dataclass(frozen=True, slots=True)
-class IncidentOutcome:
+class WeekIncident:
     """An incident and the deploy it is linked to, if any."""
 
     key: str
@@ -150,7 +150,7 @@ class WeekAggregate:
 
     changes: tuple[WeekChange, ...]
     deploys: tuple[ScoredDeploy, ...]
-    incidents: tuple[IncidentOutcome, ...]
+    incidents: tuple[WeekIncident, ...]
     distribution: Distribution
     services: tuple[GroupWeek, ...]
     teams: tuple[GroupWeek, ...]
@@ -212,7 +212,7 @@ class WeekAggregate:
 def aggregate(
     changes: Iterable[WeekChange],
     deploys: Iterable[ScoredDeploy] = (),
-    incidents: Iterable[IncidentOutcome] = (),
+    incidents: Iterable[WeekIncident] = (),
 ) -> WeekAggregate:
     """Reduce one scope's week to its aggregates."""
     cs = tuple(sorted(changes, key=lambda c: (c.merged_at, c.key)))

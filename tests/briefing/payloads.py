@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from briefing.build import card_view
 from briefing.payload import BriefingPayload, IncidentView, ServiceView
-from scoring import Band, CardRules, IncidentOutcome, ScoredDeploy, aggregate, build_cards
+from scoring import Band, CardRules, ScoredDeploy, WeekIncident, aggregate, build_cards
 from tests.briefing.render.factory import make_payload
 from tests.scoring.builders import MONDAY, scored
 
@@ -41,7 +41,7 @@ def busy_payload() -> BriefingPayload:
             ),
         ],
         [
-            IncidentOutcome(
+            WeekIncident(
                 "INC-1042",
                 "payments",
                 "Checkout 500s",
@@ -57,7 +57,7 @@ def busy_payload() -> BriefingPayload:
     last = aggregate(
         pay_before + search_before,
         [],
-        [IncidentOutcome("INC-1001", "search", "Slow", opened, opened + timedelta(minutes=40))],
+        [WeekIncident("INC-1001", "search", "Slow", opened, opened + timedelta(minutes=40))],
     )
     # One incident a week is below the MTTR card's minimum; this payload shows every card kind.
     cards = build_cards(this, last, CardRules(mttr_min_incidents=1))

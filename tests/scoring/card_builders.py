@@ -12,10 +12,10 @@ from scoring import (
     Band,
     Card,
     CardRules,
-    IncidentOutcome,
     ScoredDeploy,
     WeekAggregate,
     WeekChange,
+    WeekIncident,
     build_cards,
 )
 from scoring.card_terms import Fact, FactKey
@@ -119,9 +119,9 @@ def incident(
     opened_at: datetime,
     minutes: float | None,
     deploy: ScoredDeploy | None = None,
-) -> IncidentOutcome:
+) -> WeekIncident:
     """An incident open ``minutes`` (``None``: still open), linked to ``deploy`` if given."""
-    return IncidentOutcome(
+    return WeekIncident(
         key,
         service,
         f"Incident {key}",

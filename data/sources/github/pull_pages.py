@@ -70,7 +70,13 @@ from data.sources.github.graphql_queries import (
     spare_requests,
 )
 from data.sources.github.pull_labels import LabelReader
-from data.sources.github.pull_records import MalformedPull, Page, PullDraft, field_of, pull_draft
+from data.sources.github.pull_records import (
+    MalformedPull,
+    Page,
+    PartialPull,
+    field_of,
+    partial_pull,
+)
 from scoring.errors import SourceError
 
 __all__ = ["MAX_PAGE", "PullReader"]
@@ -137,9 +143,9 @@ class PullReader:
             "even one at a time; the next sync resumes from the last checkpoint."
         )
 
-    def _follow_ups(self, drafts: Sequence[PullDraft]) -> list[Part]:
+    def _follow_ups(self, partials: Sequence[PartialPull]) -> list[Part]:
         parts: list[Part] = []
-        for d in drafts:
+        for d in partials:
             if d.files_after is not None:
                 parts.append(more_of_pull(len(parts), d.number, "files", d.files_after))
             if d.reviews_after is not None:
@@ -147,9 +153,9 @@ class PullReader:
         return parts
 
     def _take_follow_ups(
-        self, parts: Sequence[Part], repository: Mapping[str, Any], waiting: list[PullDraft]
+        self, parts: Sequence[Part], repository: Mapping[str, Any], waiting: list[PartialPull]
     ) -> None:
-        """Add the answers to ``parts`` to their drafts; drop a draft whose answer is broken."""
+        """Add the answers to ``parts`` to their partials; drop a draft whose answer is broken."""
         by_number = {d.number: d for d in waiting}
         broken: set[int] = set()
         for part in parts:
@@ -167,11 +173,11 @@ class PullReader:
             waiting[:] = [d for d in waiting if d.number not in broken]
 
     def page(
-        self, after: str | None, labels: LabelReader, stop: datetime, waiting: list[PullDraft]
+        self, after: str | None, labels: LabelReader, stop: datetime, waiting: list[PartialPull]
     ) -> Page:
         """One page of pull requests, its size halved while GitHub cannot answer it.
 
-        The query also carries the next pages of the ``waiting`` drafts' files
+        The query also carries the next pages of the ``waiting`` partials' files
         and reviews, and what label work still fits in its point.
         """
         while True:
@@ -227,29 +233,29 @@ class PullReader:
             self._batch = min(_MAX_BATCH, self._batch * 2)
         return answers
 
-    def finish(self, waiting: list[PullDraft]) -> None:
-        """Read the rest of the waiting drafts' files and reviews in queries of their own."""
+    def finish(self, waiting: list[PartialPull]) -> None:
+        """Read the rest of the waiting partials' files and reviews in queries of their own."""
         while True:
             parts = self._follow_ups(waiting)
             if not parts:
                 return
             self._take_follow_ups(parts, self._batches(parts, "More"), waiting)
 
-    def refetch(self, numbers: Sequence[int]) -> list[PullDraft]:
+    def refetch(self, numbers: Sequence[int]) -> list[PartialPull]:
         """Pull requests a crashed run had read but not written, read again by number."""
         if not numbers:
             return []
         parts = [pull_by_number(i, n) for i, n in enumerate(numbers)]
         answers = self._batches(parts, "Again")
-        drafts: list[PullDraft] = []
+        partials: list[PartialPull] = []
         for part in parts:
             try:
-                drafts.append(pull_draft(answers.get(part.alias)))
+                partials.append(partial_pull(answers.get(part.alias)))
             except MalformedPull as exc:
                 number = part.variables[f"{part.alias}n"]
                 log.warning("github_pr_skipped", pr=f"{self.repository}#{number}", reason=str(exc))
                 self.dropped += 1
-        return drafts
+        return partials
 
     def labels_down_to(self, labels: LabelReader, oldest: datetime | None) -> None:
         """Read labels until they are known down to ``oldest``, in queries of label work alone."""

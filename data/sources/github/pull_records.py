@@ -20,10 +20,10 @@ __all__ = [
     "MalformedPull",
     "OwnersOf",
     "Page",
-    "PullDraft",
+    "PartialPull",
     "field_of",
     "parse_pull",
-    "pull_draft",
+    "partial_pull",
     "pull_time",
 ]
 
@@ -132,7 +132,7 @@ def _review(node: Any) -> ReviewRecord | None:
 
 
 @dataclass(slots=True)
-class PullDraft:
+class PartialPull:
     """A pull request read so far: its files and reviews may still have pages to come."""
 
     number: int
@@ -157,17 +157,17 @@ class PullDraft:
             self.reviews_after = page.next_after
 
 
-def pull_draft(node: Any) -> PullDraft:
+def partial_pull(node: Any) -> PartialPull:
     if not isinstance(node, dict):
         raise MalformedPull("the pull request is null")
     number = field_of(node, "number", int)
     updated = pull_time(node.get("updatedAt"), "updatedAt")
     pull_time(node.get("mergedAt"), "mergedAt")
     field_of(node, "title", str)
-    draft = PullDraft(number, updated, node, [], [], None, None)
-    draft.add("files", node.get("files"))
-    draft.add("reviews", node.get("reviews"))
-    return draft
+    pull = PartialPull(number, updated, node, [], [], None, None)
+    pull.add("files", node.get("files"))
+    pull.add("reviews", node.get("reviews"))
+    return pull
 
 
 def _co_authors(*texts: str | None) -> tuple[str, ...]:

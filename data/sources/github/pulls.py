@@ -33,9 +33,9 @@ from data.sources.github.pull_pages import MAX_PAGE, PullReader
 from data.sources.github.pull_records import (
     MalformedPull,
     OwnersOf,
-    PullDraft,
+    PartialPull,
     parse_pull,
-    pull_draft,
+    partial_pull,
     pull_time,
 )
 from data.sources.records import ChangeRecord
@@ -142,7 +142,7 @@ class GitHubPullsSource:
                     reached_stop = True
                     continue
                 try:
-                    waiting.append(pull_draft(node))
+                    waiting.append(partial_pull(node))
                 except MalformedPull as exc:
                     self._dropped += 1
                     log.warning(
@@ -179,9 +179,9 @@ class GitHubPullsSource:
                 )
                 return
 
-    def _records(self, drafts: list[PullDraft], labels: LabelReader) -> list[ChangeRecord]:
+    def _records(self, partials: list[PartialPull], labels: LabelReader) -> list[ChangeRecord]:
         records: list[ChangeRecord] = []
-        for d in drafts:
+        for d in partials:
             try:
                 records.append(
                     parse_pull(
