@@ -155,7 +155,7 @@ class PullReader:
     def _take_follow_ups(
         self, parts: Sequence[Part], repository: Mapping[str, Any], waiting: list[PartialPull]
     ) -> None:
-        """Add the answers to ``parts`` to their partials; drop a draft whose answer is broken."""
+        """Add the answers to ``parts`` to their partial pulls; drop one whose answer is broken."""
         by_number = {d.number: d for d in waiting}
         broken: set[int] = set()
         for part in parts:
