@@ -1,6 +1,6 @@
 """The judgement: deterministic, explainable risk scores and weekly cards, with no I/O."""
 
-from scoring.card_terms import Fact, FactKey
+from scoring.card_terms import CardFact, FactKey
 from scoring.cards import Card, CardKind, Severity, build_cards, severity_counts
 from scoring.config import SCORER_VERSION, BandThresholds, CardRules, ScoringConfig, Weights
 from scoring.errors import (
@@ -30,6 +30,7 @@ __all__ = [
     "Band",
     "BandThresholds",
     "Card",
+    "CardFact",
     "CardKind",
     "CardRules",
     "ChangeFacts",
@@ -37,7 +38,6 @@ __all__ = [
     "DeliveryError",
     "DeployFacts",
     "Distribution",
-    "Fact",
     "FactKey",
     "FileChange",
     "Gate",

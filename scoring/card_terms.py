@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["Card", "CardKind", "CardRules", "Fact", "FactKey", "Severity"]
+__all__ = ["Card", "CardFact", "CardKind", "CardRules", "FactKey", "Severity"]
 
 
 class Severity(StrEnum):
@@ -101,7 +101,7 @@ class FactKey(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Fact:
+class CardFact:
     """A number a card stands on, its unit, and the signal whose changes it counts, if any."""
 
     key: FactKey
@@ -119,7 +119,7 @@ class Card:
     severity: Severity
     title: str
     subject: str | None
-    facts: tuple[Fact, ...]
+    facts: tuple[CardFact, ...]
     evidence: tuple[str, ...] = ()
     # Kinds of cards whose story this one tells too, folded into it (see ``_fold``).
     folded: tuple[CardKind, ...] = ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scoring.card_rules.measure import Rule, reaches, severity_for, tenth
-from scoring.card_terms import Card, CardKind, CardRules, Fact, FactKey, Severity
+from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
 from scoring.weekly import WeekAggregate
 
 __all__ = ["RULES", "cfr", "cfr_improved", "incident", "mttr", "mttr_improved"]
@@ -21,9 +21,9 @@ def incident(
         hours = (i.opened_at - i.deploy_finished_at).total_seconds() / 3600
         if hours > r.incident_window_hours:
             continue
-        facts = [Fact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
+        facts = [CardFact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
         if (m := i.minutes_to_resolve) is not None:
-            facts.append(Fact(FactKey.MINUTES_TO_RESOLVE, tenth(m), "min"))
+            facts.append(CardFact(FactKey.MINUTES_TO_RESOLVE, tenth(m), "min"))
         yield Card(
             f"incident:{i.key}",
             CardKind.INCIDENT,
@@ -57,9 +57,9 @@ def mttr(
         "Incidents took longer to resolve",
         None,
         (
-            Fact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
-            Fact(FactKey.MTTR_LAST_WEEK, tenth(before), "min"),
-            Fact(FactKey.INCIDENTS_THIS_WEEK, len(this.incidents)),
+            CardFact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
+            CardFact(FactKey.MTTR_LAST_WEEK, tenth(before), "min"),
+            CardFact(FactKey.INCIDENTS_THIS_WEEK, len(this.incidents)),
         ),
         tuple(i.key for i in this.incidents),
     )
@@ -87,10 +87,10 @@ def mttr_improved(
         "Incidents were resolved faster",
         None,
         (
-            Fact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
-            Fact(FactKey.MTTR_LAST_WEEK, tenth(before), "min"),
-            Fact(FactKey.RESOLVED_INCIDENTS_THIS_WEEK, this.resolved_incidents),
-            Fact(FactKey.RESOLVED_INCIDENTS_LAST_WEEK, last.resolved_incidents),
+            CardFact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
+            CardFact(FactKey.MTTR_LAST_WEEK, tenth(before), "min"),
+            CardFact(FactKey.RESOLVED_INCIDENTS_THIS_WEEK, this.resolved_incidents),
+            CardFact(FactKey.RESOLVED_INCIDENTS_LAST_WEEK, last.resolved_incidents),
         ),
         tuple(i.key for i in this.incidents),
     )
@@ -116,10 +116,10 @@ def cfr(
         "More deploys failed or caused incidents",
         None,
         (
-            Fact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),
-            Fact(FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, tenth(before), "%"),
-            Fact(FactKey.DEPLOYS_THIS_WEEK, len(this.deploys)),
-            Fact(FactKey.FAILED_DEPLOYS_THIS_WEEK, this.failed_deploys),
+            CardFact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),
+            CardFact(FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, tenth(before), "%"),
+            CardFact(FactKey.DEPLOYS_THIS_WEEK, len(this.deploys)),
+            CardFact(FactKey.FAILED_DEPLOYS_THIS_WEEK, this.failed_deploys),
         ),
     )
 
@@ -146,12 +146,12 @@ def cfr_improved(
         "Fewer deploys failed or caused incidents",
         None,
         (
-            Fact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),
-            Fact(FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, tenth(before), "%"),
-            Fact(FactKey.DEPLOYS_THIS_WEEK, len(this.deploys)),
-            Fact(FactKey.FAILED_DEPLOYS_THIS_WEEK, this.failed_deploys),
-            Fact(FactKey.DEPLOYS_LAST_WEEK, len(last.deploys)),
-            Fact(FactKey.FAILED_DEPLOYS_LAST_WEEK, last.failed_deploys),
+            CardFact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),
+            CardFact(FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, tenth(before), "%"),
+            CardFact(FactKey.DEPLOYS_THIS_WEEK, len(this.deploys)),
+            CardFact(FactKey.FAILED_DEPLOYS_THIS_WEEK, this.failed_deploys),
+            CardFact(FactKey.DEPLOYS_LAST_WEEK, len(last.deploys)),
+            CardFact(FactKey.FAILED_DEPLOYS_LAST_WEEK, last.failed_deploys),
         ),
     )
 

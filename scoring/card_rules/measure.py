@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from scoring.card_terms import Card, CardRules, Fact, FactKey, Severity
+from scoring.card_terms import Card, CardFact, CardRules, FactKey, Severity
 from scoring.weekly import WeekAggregate
 
 __all__ = ["Rule", "driven_by", "reaches", "severity_for", "tenth"]
@@ -36,6 +36,6 @@ def tenth(x: float) -> float:
     return round(x, 1)
 
 
-def driven_by(signal: str, changes: int) -> Fact:
+def driven_by(signal: str, changes: int) -> CardFact:
     """The fact that ``changes`` high-risk changes carried ``signal`` among their drivers."""
-    return Fact(FactKey.DRIVEN_BY, changes, signal=signal)
+    return CardFact(FactKey.DRIVEN_BY, changes, signal=signal)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scoring.card_rules.measure import Rule, reaches, severity_for, tenth
-from scoring.card_terms import Card, CardKind, CardRules, Fact, FactKey, Severity
+from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
 from scoring.weekly import WeekAggregate
 
 __all__ = ["RULES", "agent", "agent_reviewed", "agent_surge", "codeowners", "codeowners_improved"]
@@ -36,10 +36,10 @@ def agent(
         "AI-agent changes merged without human review",
         None,
         (
-            Fact(FactKey.AGENTS_UNREVIEWED, len(unreviewed)),
-            Fact(FactKey.AGENTS_THIS_WEEK, len(agent)),
-            Fact(FactKey.AGENT_SHARE, tenth(100.0 * len(agent) / len(this.changes)), "%"),
-            Fact(FactKey.AGENTS_UNREVIEWED_HIGH_RISK, high_risk),
+            CardFact(FactKey.AGENTS_UNREVIEWED, len(unreviewed)),
+            CardFact(FactKey.AGENTS_THIS_WEEK, len(agent)),
+            CardFact(FactKey.AGENT_SHARE, tenth(100.0 * len(agent) / len(this.changes)), "%"),
+            CardFact(FactKey.AGENTS_UNREVIEWED_HIGH_RISK, high_risk),
         ),
         tuple(c.key for c in unreviewed),
     )
@@ -69,11 +69,11 @@ def agent_surge(
         "AI agents wrote a larger share of the changes",
         None,
         (
-            Fact(FactKey.AGENT_SHARE, tenth(now), "%"),
-            Fact(FactKey.AGENT_SHARE_LAST_WEEK, tenth(before), "%"),
-            Fact(FactKey.AGENTS_THIS_WEEK, len(agent)),
-            Fact(FactKey.AGENTS_HIGH_RISK, high_risk),
-            Fact(FactKey.AGENTS_REVIEW_UNKNOWN, unknown),
+            CardFact(FactKey.AGENT_SHARE, tenth(now), "%"),
+            CardFact(FactKey.AGENT_SHARE_LAST_WEEK, tenth(before), "%"),
+            CardFact(FactKey.AGENTS_THIS_WEEK, len(agent)),
+            CardFact(FactKey.AGENTS_HIGH_RISK, high_risk),
+            CardFact(FactKey.AGENTS_REVIEW_UNKNOWN, unknown),
         ),
         tuple(c.key for c in agent)[:10],
     )
@@ -96,8 +96,8 @@ def codeowners(
         "Fewer changed files have a code owner",
         None,
         (
-            Fact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
-            Fact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, tenth(before), "%"),
+            CardFact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
+            CardFact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, tenth(before), "%"),
         ),
     )
 
@@ -118,9 +118,9 @@ def codeowners_improved(
         "More changed files have a code owner",
         None,
         (
-            Fact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
-            Fact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, tenth(before), "%"),
-            Fact(FactKey.FILES_WITH_OWNER_DATA, this.files_with_owner_data),
+            CardFact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
+            CardFact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, tenth(before), "%"),
+            CardFact(FactKey.FILES_WITH_OWNER_DATA, this.files_with_owner_data),
         ),
     )
 
@@ -142,8 +142,8 @@ def agent_reviewed(
         "Every AI-agent change had a human review",
         None,
         (
-            Fact(FactKey.AGENTS_ALL_REVIEWED, len(agent)),
-            Fact(FactKey.AGENTS_UNREVIEWED_LAST_WEEK, len(before)),
+            CardFact(FactKey.AGENTS_ALL_REVIEWED, len(agent)),
+            CardFact(FactKey.AGENTS_UNREVIEWED_LAST_WEEK, len(before)),
         ),
     )
 

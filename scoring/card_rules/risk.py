@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scoring.card_rules.measure import Rule, driven_by, reaches, severity_for, tenth
-from scoring.card_terms import Card, CardKind, CardRules, Fact, FactKey, Severity
+from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
 from scoring.weekly import WeekAggregate
 
 __all__ = ["RULES", "concentration", "driver", "improvement", "shift"]
@@ -29,10 +29,10 @@ def concentration(
         if sev is None:
             continue
         facts = [
-            Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(d.high_risk_share), "%"),
-            Fact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(share_before), "%"),
-            Fact(FactKey.HIGH_RISK_CHANGES, d.high_risk),
-            Fact(FactKey.CHANGES, d.total),
+            CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(d.high_risk_share), "%"),
+            CardFact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(share_before), "%"),
+            CardFact(FactKey.HIGH_RISK_CHANGES, d.high_risk),
+            CardFact(FactKey.CHANGES, d.total),
         ]
         driver = group.top_driver
         if driver:
@@ -68,10 +68,10 @@ def shift(
     if sev is None:
         return
     facts = [
-        Fact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
-        Fact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(before), "%"),
-        Fact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.high_risk),
-        Fact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
+        CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
+        CardFact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(before), "%"),
+        CardFact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.high_risk),
+        CardFact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
     ]
     # The shift's main driver rides on it, so no driver card retells the same story.
     if this.drivers:
@@ -121,8 +121,8 @@ def driver(
         f"{name.replace('_', ' ').capitalize()} is driving more high-risk changes",
         None,
         (
-            Fact(FactKey.DRIVEN_THIS_WEEK, len(keys), signal=name),
-            Fact(FactKey.DRIVEN_LAST_WEEK, before.get(name, 0), signal=name),
+            CardFact(FactKey.DRIVEN_THIS_WEEK, len(keys), signal=name),
+            CardFact(FactKey.DRIVEN_LAST_WEEK, before.get(name, 0), signal=name),
         ),
         keys,
     )
@@ -149,15 +149,15 @@ def improvement(
             f"{team.name} shipped with less risk",
             team.name,
             (
-                Fact(
+                CardFact(
                     FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(team.distribution.high_risk_share), "%"
                 ),
-                Fact(
+                CardFact(
                     FactKey.HIGH_RISK_SHARE_LAST_WEEK,
                     tenth(before.distribution.high_risk_share),
                     "%",
                 ),
-                Fact(FactKey.CHANGES, team.distribution.total),
+                CardFact(FactKey.CHANGES, team.distribution.total),
             ),
         )
 

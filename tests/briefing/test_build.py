@@ -6,15 +6,15 @@ from dataclasses import asdict, fields
 
 from briefing.build import card_view
 from briefing.payload import CardView, FactView
-from scoring import Card, Fact
+from scoring import Card, CardFact
 from tests.scoring.card_builders import cards
 from tests.scoring.test_cards import _busy
 
 
 def test_a_card_view_declares_exactly_the_cards_fields() -> None:
-    """CardView and FactView have Card's and Fact's fields, so card_view copies none by hand."""
+    """CardView and FactView have Card's and CardFact's fields, so card_view copies none by hand."""
     assert set(CardView.model_fields) == {f.name for f in fields(Card)}
-    assert set(FactView.model_fields) == {f.name for f in fields(Fact)}
+    assert set(FactView.model_fields) == {f.name for f in fields(CardFact)}
 
 
 def test_a_card_view_carries_the_cards_values_and_enums() -> None:

@@ -18,7 +18,7 @@ from scoring import (
     WeekIncident,
     build_cards,
 )
-from scoring.card_terms import Fact, FactKey
+from scoring.card_terms import CardFact, FactKey
 
 __all__ = [
     "MONDAY",
@@ -154,5 +154,5 @@ def facts(card: Card) -> dict[FactName, float]:
     return {_name(f): f.value for f in card.facts}
 
 
-def _name(fact: Fact) -> FactName:
+def _name(fact: CardFact) -> FactName:
     return (fact.key, fact.signal) if fact.key is FactKey.DRIVEN_BY and fact.signal else fact.key
