@@ -14,7 +14,7 @@ from data.config import OrgConfig, parse_org_config
 from data.engine import session_scope
 from data.org import sync_org
 from data.source_config import GitHubSourceConfig
-from data.sources.github.client import TokenAuth
+from data.sources.github.auth import TokenAuth
 from data.sources.github.deploys import (
     DeploymentsSource,
     ReleasesSource,
