@@ -270,7 +270,7 @@ class RepoSource:
                     run.checkpoint(self.cursor_source, self.repository, deploys=records)
                 run.progress.advance(self.name, len(records), self.unit)
         cursor = Cursor(json.dumps({"fingerprint": fingerprint, **kept}), newest or until)
-        run.save_cursor(self.cursor_source, self.repository, cursor)
+        run.checkpoint(self.cursor_source, self.repository, cursor=cursor)
         for page in pages:
             rest.remember(page)
 

@@ -150,7 +150,7 @@ class WindowedSync:
             offset = 0
         if since >= until:
             # Nothing to list (a clock that went backwards): just close the pass.
-            run.save_cursor(self.name, "", Cursor(PassState(open_).dump(), until))
+            run.checkpoint(self.name, cursor=Cursor(PassState(open_).dump(), until))
             return
         while since < until:
             end = min(since + self.window, until)

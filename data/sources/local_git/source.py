@@ -1,4 +1,14 @@
-"""The local clone's sync: its changes in batches after the saved commit, then its deploy tags."""
+"""The local clone's sync: its changes in batches after the saved commit, then its deploy tags.
+
+It keeps two cursors in one repository's scope, each handed to
+``run.checkpoint`` with the records it covers: ``git`` (the last commit of the
+first-parent chain mined) and ``git-tags`` (the time of the newest deploy tag
+read). They are two positions in two orders that move and are lost apart: a
+rewritten branch loses the commit, and only the commits are mined again, while
+a tag may point at a commit mined long before it was made. One cursor holding
+both would also change what every existing store keeps (its ``git-tags`` row
+would be left behind and every tag read again), so the two stay.
+"""
 
 from __future__ import annotations
 
