@@ -21,7 +21,8 @@ from bot.settings import Settings
 from data.config import OrgConfig
 from data.reverts import RevertIncidents
 from data.sources.github.app_auth import app_auth
-from data.sources.github.client import Auth, GitHubClient, TokenAuth
+from data.sources.github.auth import Auth, TokenAuth
+from data.sources.github.client import GitHubClient
 from data.sources.github.codeowners import load_codeowners_history
 from data.sources.github.deploys import deploy_sources, github_repositories
 from data.sources.github.issues import incident_sources

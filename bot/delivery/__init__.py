@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from bot.delivery.deliver import (
-    CHANNELS,
-    DeliveryOutcome,
-    DeliveryReport,
-    Fence,
-    Senders,
-    channels_of,
-    deliver,
-    report_lines,
-    send_now,
-)
+from bot.delivery.deliver import deliver, send_now
 from bot.delivery.email import EmailSender, briefing_message, message_id
+from bot.delivery.outcomes import CHANNELS, DeliveryOutcome, DeliveryReport, report_lines
+from bot.delivery.senders import Senders, channels_of
+from bot.delivery.sending import Fence
 from bot.delivery.slack import BRIEFING_EVENT, SlackSender, SlackSent, briefing_metadata
 
 __all__ = [

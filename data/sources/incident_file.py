@@ -19,10 +19,13 @@ a time without one is ambiguous (whose midnight?), so the row is refused with
 a sentence saying to add the zone.
 
 The whole file is read on every sync; the upserts on ``key`` make that
-idempotent and the summary counts what was added and updated. A bad row is
-logged with its row number and skipped; a file that is missing, unreadable,
-neither CSV nor JSON, or lacks a required column is one sentence naming the
-file (and the column).
+idempotent and the summary counts what was added and updated. It keeps no
+cursor: any row may have been edited since (an incident resolved, a deploy's
+status corrected), so no place in the file is one to resume from, and a sync
+interrupted part way is made whole by the next reading the file again. A bad
+row is logged with its row number and skipped; a file that is missing,
+unreadable, neither CSV nor JSON, or lacks a required column is one sentence
+naming the file (and the column).
 """
 
 from __future__ import annotations

@@ -33,7 +33,8 @@ from urllib.parse import urlencode
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from data.sources.github.client import Auth, GitHubClient, TokenAuth
+from data.sources.github.auth import Auth, TokenAuth
+from data.sources.github.client import GitHubClient
 from tests.fakes.http import Answer, FakeServer, Request
 
 __all__ = ["FakeApp", "FakeGitHubRest", "iso"]

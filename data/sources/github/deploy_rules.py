@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import structlog
 
@@ -19,9 +19,11 @@ from data.sources.github.rest import (
     BadItem,
     ConditionalRest,
     Fetched,
+    as_list,
     get_time,
 )
-from data.sync import SyncRun
+from data.sources.records import DeployRecord
+from data.sync import Cursor, SyncRun
 from data.tables import utcnow
 
 __all__ = [
@@ -32,6 +34,8 @@ __all__ = [
     "SHA",
     "TERMINAL",
     "Clock",
+    "DeployList",
+    "DeployPass",
     "RepoSource",
     "first_sync_start",
     "github_repositories",
@@ -166,12 +170,109 @@ def is_production(config: GitHubSourceConfig, environment: str) -> bool:
     return re.search(config.production_environment, environment, re.IGNORECASE) is not None
 
 
+@dataclass(frozen=True, slots=True)
+class DeployList:
+    """One newest-first list of a repository's deploys, and how one of its items is read."""
+
+    url: str
+    # What the list is and where, as a sentence about a malformed answer names them.
+    what: str
+    path: str
+    # The list's key in the answer's object; ``None`` for an answer that is the list.
+    key: str | None
+    # The deploy an item is (``None``: not one), given where the list is read back to.
+    read: Callable[[Any, datetime], DeployRecord | None]
+
+
+@dataclass(frozen=True, slots=True)
+class DeployPass:
+    """A pass over a repository's deploy lists in progress, as a source finds its lists."""
+
+    run: SyncRun
+    rest: ConditionalRest
+    # The setting's pattern that picks what is a deploy (a release tag, a workflow's name).
+    pattern: str
+    # The cursor's state as the last pass saved it, and whether its ETags are still good.
+    state: dict[str, Any]
+    trusted: bool
+    # Pages fetched to find the lists, whose ETags are kept when the pass is done.
+    pages: list[Fetched]
+
+
 @dataclass(slots=True)
 class RepoSource:
+    """A deploy source of one repository whose deploys are read from newest-first lists.
+
+    ``sync`` is the one releases and workflow runs share; deployments have their
+    own, with status checks, and use ``_list_until`` and ``_pages``.
+    """
+
     client: GitHubClient
     repository: str
     config: GitHubSourceConfig
     now: Clock = field(default=utcnow)
+
+    # The sync_state source of the cursor, an item as a skip line names it, the progress unit.
+    cursor_source: ClassVar[str] = ""
+    item: ClassVar[str] = ""
+    unit: ClassVar[str] = ""
+
+    @property
+    def name(self) -> str:
+        """``github <unit> owner/repo``, e.g. ``github releases acme/shop``."""
+        return f"github {self.unit} {self.repository}"
+
+    def _pattern(self) -> str | None:
+        """The setting that turns the source on; ``None`` while it is unset."""
+        raise NotImplementedError
+
+    def _lists(self, at: DeployPass) -> tuple[list[DeployList], dict[str, Any]]:
+        """The lists to read, and what the cursor keeps of them besides the fingerprint."""
+        raise NotImplementedError
+
+    def sync(self, run: SyncRun) -> None:
+        """Read each list back to the re-check window (first sync: to its start).
+
+        The lists are newest first, so no point inside a pass is one to resume
+        from: each page's deploys are checkpointed alone, and the cursor (the
+        newest deploy, the fingerprint) only once the pass is done. An
+        interrupted pass is read again from the top by the next sync; the
+        upserts make that harmless. The ETags are kept after the cursor, so a
+        page is never skipped as unchanged before its deploys are in the store.
+        """
+        pattern = self._pattern()
+        if pattern is None:
+            return
+        rest = ConditionalRest(self.client, run)
+        saved = run.cursor(self.cursor_source, self.repository)
+        state = load_state(saved.cursor)
+        fingerprint = source_fingerprint(self.config, run.org, self.repository)
+        trusted = state.get("fingerprint") == fingerprint
+        until = self._list_until(run, saved.watermark, self.now())
+        pages: list[Fetched] = []
+        lists, kept = self._lists(DeployPass(run, rest, pattern, state, trusted, pages))
+        newest = saved.watermark
+        for listed in lists:
+            read = self._pages(rest, listed.url, conditional=trusted, until=until, key=listed.key)
+            for page in read:
+                pages.append(page)
+                records = []
+                for item in as_list(page.data, listed.what, listed.path, key=listed.key):
+                    try:
+                        record = listed.read(item, until)
+                    except BadItem as exc:
+                        skip_item(run, self.item, self.repository, str(exc))
+                        continue
+                    if record is not None:
+                        records.append(record)
+                        newest = max(newest or record.finished_at, record.finished_at)
+                if records:
+                    run.checkpoint(self.cursor_source, self.repository, deploys=records)
+                run.progress.advance(self.name, len(records), self.unit)
+        cursor = Cursor(json.dumps({"fingerprint": fingerprint, **kept}), newest or until)
+        run.checkpoint(self.cursor_source, self.repository, cursor=cursor)
+        for page in pages:
+            rest.remember(page)
 
     def _list_until(self, run: SyncRun, watermark: datetime | None, now: datetime) -> datetime:
         """Pages are read back to here: the first sync's start, else the re-check window."""

@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import structlog
 
 from data.sources.github.deploy_rules import (
     PER_PAGE,
     SHA,
+    DeployList,
+    DeployPass,
     RepoSource,
-    load_state,
     service_for_name,
     skip_item,
-    source_fingerprint,
 )
-from data.sources.github.rest import (
-    BadItem,
-    ConditionalRest,
-    as_list,
-    get_int,
-    get_str,
-    get_time,
-)
+from data.sources.github.rest import BadItem, get_int, get_str, get_time
 from data.sources.records import DeployRecord
-from data.sync import Cursor, SyncRun
+from data.sync import SyncRun
 
 __all__ = ["ReleasesSource"]
 
@@ -39,43 +31,21 @@ log = structlog.get_logger(__name__)
 class ReleasesSource(RepoSource):
     """Releases of one repository whose tag matches ``release_tags``, as deploys."""
 
-    @property
-    def name(self) -> str:
-        """``github releases owner/repo``."""
-        return f"github releases {self.repository}"
+    cursor_source: ClassVar[str] = "github-releases"
+    item: ClassVar[str] = "release"
+    unit: ClassVar[str] = "releases"
 
-    def sync(self, run: SyncRun) -> None:
-        """Read releases back to the re-check window (first sync: to its start)."""
-        pattern = self.config.release_tags
-        if pattern is None:
-            return
-        rest = ConditionalRest(self.client, run)
-        saved = run.cursor("github-releases", self.repository)
-        fingerprint = source_fingerprint(self.config, run.org, self.repository)
-        trusted = load_state(saved.cursor).get("fingerprint") == fingerprint
-        now = self.now()
-        until = self._list_until(run, saved.watermark, now)
-        newest = saved.watermark
-        url = rest.url(f"repos/{self.repository}/releases", {"per_page": PER_PAGE})
-        pages = list(self._pages(rest, url, conditional=trusted, until=until))
-        for page in pages:
-            records = []
-            for item in as_list(page.data, "releases", f"/repos/{self.repository}/releases"):
-                try:
-                    record = self._record(run, item, pattern, until)
-                except BadItem as exc:
-                    skip_item(run, "release", self.repository, str(exc))
-                    continue
-                if record is not None:
-                    records.append(record)
-                    newest = max(newest or record.finished_at, record.finished_at)
-            if records:
-                run.checkpoint("github-releases", self.repository, deploys=records)
-            run.progress.advance(self.name, len(records), "releases")
-        state = json.dumps({"fingerprint": fingerprint})
-        run.save_cursor("github-releases", self.repository, Cursor(state, newest or until))
-        for page in pages:
-            rest.remember(page)
+    def _pattern(self) -> str | None:
+        return self.config.release_tags
+
+    def _lists(self, at: DeployPass) -> tuple[list[DeployList], dict[str, Any]]:
+        url = at.rest.url(f"repos/{self.repository}/releases", {"per_page": PER_PAGE})
+        path = f"/repos/{self.repository}/releases"
+
+        def read(item: Any, until: datetime) -> DeployRecord | None:
+            return self._record(at.run, item, at.pattern, until)
+
+        return [DeployList(url, "releases", path, None, read)], {}
 
     def _record(
         self, run: SyncRun, item: Any, pattern: str, until: datetime

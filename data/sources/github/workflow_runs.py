@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import structlog
 
 from data.sources.github.deploy_rules import (
     PER_PAGE,
     RUN_CONCLUSIONS,
+    DeployList,
+    DeployPass,
     RepoSource,
-    load_state,
     service_for_name,
     skip_item,
-    source_fingerprint,
 )
 from data.sources.github.rest import (
     BadItem,
@@ -29,7 +28,7 @@ from data.sources.github.rest import (
     get_time,
 )
 from data.sources.records import DeployRecord
-from data.sync import Cursor, SyncRun
+from data.sync import SyncRun
 
 __all__ = ["WorkflowRunsSource"]
 
@@ -40,52 +39,29 @@ log = structlog.get_logger(__name__)
 class WorkflowRunsSource(RepoSource):
     """Completed runs of the deploy workflows (``deploy_workflow``) of one repository."""
 
-    @property
-    def name(self) -> str:
-        """``github workflow runs owner/repo``."""
-        return f"github workflow runs {self.repository}"
+    cursor_source: ClassVar[str] = "github-workflow-runs"
+    item: ClassVar[str] = "workflow run"
+    unit: ClassVar[str] = "workflow runs"
 
-    def sync(self, run: SyncRun) -> None:
-        """Find the deploy workflows, then read their completed runs back to the window."""
-        pattern = self.config.deploy_workflow
-        if pattern is None:
-            return
-        rest = ConditionalRest(self.client, run)
-        saved = run.cursor("github-workflow-runs", self.repository)
-        state = load_state(saved.cursor)
-        fingerprint = source_fingerprint(self.config, run.org, self.repository)
-        trusted = state.get("fingerprint") == fingerprint
-        now = self.now()
-        until = self._list_until(run, saved.watermark, now)
-        pages: list[Fetched] = []
-        workflows = self._workflows(rest, pattern, state, trusted, pages)
-        newest = saved.watermark
-        for workflow_id, workflow_name in workflows:
-            url = rest.url(
-                f"repos/{self.repository}/actions/workflows/{workflow_id}/runs",
-                {"per_page": PER_PAGE, "status": "completed"},
-            )
-            runs = self._pages(rest, url, conditional=trusted, until=until, key="workflow_runs")
-            for page in runs:
-                pages.append(page)
-                records = []
-                path = f"/repos/{self.repository}/actions/workflows/{workflow_id}/runs"
-                for item in as_list(page.data, "workflow runs", path, key="workflow_runs"):
-                    try:
-                        record = self._record(run, item, workflow_name, until)
-                    except BadItem as exc:
-                        skip_item(run, "workflow run", self.repository, str(exc))
-                        continue
-                    if record is not None:
-                        records.append(record)
-                        newest = max(newest or record.finished_at, record.finished_at)
-                if records:
-                    run.checkpoint("github-workflow-runs", self.repository, deploys=records)
-                run.progress.advance(self.name, len(records), "workflow runs")
-        cursor = json.dumps({"fingerprint": fingerprint, "workflows": workflows})
-        run.save_cursor("github-workflow-runs", self.repository, Cursor(cursor, newest or until))
-        for page in pages:
-            rest.remember(page)
+    def _pattern(self) -> str | None:
+        return self.config.deploy_workflow
+
+    def _lists(self, at: DeployPass) -> tuple[list[DeployList], dict[str, Any]]:
+        # The deploy workflows first, then a list of completed runs for each.
+        workflows = self._workflows(at.rest, at.pattern, at.state, at.trusted, at.pages)
+        lists = [self._runs(at.run, at.rest, ident, name) for ident, name in workflows]
+        # The workflows found are kept, to be asked again only when their list changed.
+        return lists, {"workflows": workflows}
+
+    def _runs(self, run: SyncRun, rest: ConditionalRest, ident: int, name: str) -> DeployList:
+        """The completed runs of one deploy workflow."""
+        path = f"/repos/{self.repository}/actions/workflows/{ident}/runs"
+        url = rest.url(path.lstrip("/"), {"per_page": PER_PAGE, "status": "completed"})
+
+        def read(item: Any, until: datetime) -> DeployRecord | None:
+            return self._record(run, item, name, until)
+
+        return DeployList(url, "workflow runs", path, "workflow_runs", read)
 
     def _workflows(
         self,

@@ -14,7 +14,7 @@ from data.config import OrgConfig, parse_org_config
 from data.engine import session_scope
 from data.org import sync_org
 from data.source_config import GitHubSourceConfig
-from data.sources.github.client import TokenAuth
+from data.sources.github.auth import TokenAuth
 from data.sources.github.deploys import (
     DeploymentsSource,
     ReleasesSource,
@@ -22,8 +22,9 @@ from data.sources.github.deploys import (
     deploy_sources,
 )
 from data.sources.github.rest import ETAG_SOURCE
-from data.sync import Source, SyncRun, run_sources
+from data.sync import Cursor, Source, SyncRun, run_sources
 from data.tables import Deploy, Service, SyncState
+from scoring.errors import SourceError
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.http import Answer
 
@@ -306,6 +307,40 @@ def test_releases_matching_the_tag_pattern_are_deploys(
     again = sync(engine, org, source)
     assert fake.remaining == used
     assert again.tally.added == 0
+
+
+class _FailAfterFirstPage:
+    """Progress that makes GitHub refuse the request after the first page of releases."""
+
+    def __init__(self, fake: FakeGitHubRest) -> None:
+        self.fake = fake
+        self.pages = 0
+
+    def advance(self, source: str, count: int, unit: str) -> None:
+        """Queue a refusal of the next release request once the first page is stored."""
+        self.pages += 1
+        if self.pages == 1:
+            self.fake.server.fail_next(f"/repos/{SHOP}/releases", Answer(404, {"message": "x"}))
+
+
+def test_an_interrupted_release_pass_is_read_again_without_loss_or_duplicates(
+    engine: Engine, org: OrgConfig, fake: FakeGitHubRest
+) -> None:
+    """A pass cut short keeps its first page, no cursor or ETag, and the next sync reads it all."""
+    for ident in range(1, 151):
+        fake.add_release(SHOP, ident, f"v1.{ident}.0", ago(20) + timedelta(hours=ident))
+    source = ReleasesSource(fake.client(), SHOP, github(org), lambda: NOW)
+    cut = SyncRun(engine, org, _FailAfterFirstPage(fake))
+    with pytest.raises(SourceError):
+        source.sync(cut)
+    assert cut.tally.added == 100
+    assert cut.cursor("github-releases", SHOP) == Cursor()
+    with Session(engine) as session:
+        assert not session.exec(select(SyncState).where(col(SyncState.source) == ETAG_SOURCE)).all()
+    again = sync(engine, org, source)
+    assert (again.tally.added, again.tally.updated) == (50, 0)
+    assert len(stored(engine)) == 150
+    assert again.cursor("github-releases", SHOP).watermark == ago(20) + timedelta(hours=150)
 
 
 def test_deploy_workflow_runs_are_deploys(

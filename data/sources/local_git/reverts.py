@@ -1,0 +1,128 @@
+"""Which change a revert reverts, asked of the clone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from data.sources.gitlog import run_git
+from data.sources.local_git.commits import RevertNote
+from data.sources.local_git.merges import pull_request_of
+from data.sources.records import ChangeRecord
+
+__all__ = ["RevertTargets"]
+
+# GitHub's Revert button opens its PR from "revert-<reverted PR number>-<branch>".
+_REVERT_BRANCH = re.compile(r"^revert-(?P<number>\d+)-")
+
+
+class RevertTargets:
+    """Which change landed a reverted commit on the branch, asked of the clone.
+
+    The change is the commit itself when it is on the branch's first-parent
+    chain, the request whose merge brought it in, or, inside a merge no code
+    host wrote (which is no change of its own), the change it is there.
+    """
+
+    def __init__(self, path: Path, repository: str) -> None:
+        self.path = path
+        self.repository = repository
+
+    def _git(self, *args: str) -> str | None:
+        done = run_git(self.path, *args, check=False)
+        return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+    def full_sha(self, sha: str) -> str | None:
+        """The full sha of a commit named in full or abbreviated; ``None`` when not in the clone."""
+        out = self._git("rev-parse", "--verify", "-q", f"{sha}^{{commit}}")
+        return out.strip() if out else None
+
+    def _contains(self, ancestor: str, tip: str) -> bool:
+        if ancestor == tip:
+            return True
+        done = run_git(self.path, "merge-base", "--is-ancestor", ancestor, tip, check=False)
+        return done.returncode == 0
+
+    def landing(self, target: str, tip: str) -> str | None:
+        """The commit of ``tip``'s first-parent chain that brought ``target`` (a full sha) in."""
+        if target == tip:
+            return tip
+        if not self._contains(target, tip):
+            return None
+        chain = self._git("rev-list", "--first-parent", "--parents", f"^{target}", tip) or ""
+        rows = [line.split() for line in chain.splitlines() if line]
+        if not rows:
+            return None
+        if rows[-1][1:2] == [target]:
+            return target  # on the chain: its child's first parent
+        descendants = set(
+            (self._git("rev-list", "--ancestry-path", f"^{target}", tip) or "").split()
+        )
+        # Descent from the target is monotone along the chain: the oldest such commit merged it.
+        return next((row[0] for row in reversed(rows) if row[0] in descendants), None)
+
+    def key_of(self, target: str, tip: str) -> str | None:
+        """The key of the change that landed ``target`` on ``tip``'s first-parent chain."""
+        landed = self.landing(target, tip)
+        if landed is None:
+            return None
+        shown = self._git("log", "-1", "--format=%P%x00%s%x00%b", landed)
+        if shown is None:
+            return None
+        parents_text, subject, body = [*shown.split("\0"), "", ""][:3]
+        parents = tuple(parents_text.split())
+        if len(parents) < 2:
+            return f"{self.repository}@{landed[:12]}"
+        request = pull_request_of(parents, subject, body)
+        if request is not None:
+            return f"{self.repository}#{request.number}"
+        if landed == target:
+            return None  # a merge no code host wrote is no change of its own
+        for parent in parents[1:]:
+            if self._contains(target, parent):
+                return self.key_of(target, parent)
+        return None
+
+    def _ours(self, project: str) -> bool:
+        """GitLab's ``!N`` of this project, or of a path ending in this repository's name."""
+        return not project or project.rsplit("/", 1)[-1] == self.repository.rsplit("/", 1)[-1]
+
+    def link(self, record: ChangeRecord, notes: list[RevertNote], landed_by: str) -> ChangeRecord:
+        """``record`` linked to the first change its revert notes name that landed before it.
+
+        ``landed_by`` is the first-parent commit that landed the record. A note
+        git cannot resolve keeps its sha for the store to match; a note whose
+        target landed with the revert itself is dropped.
+        """
+        unresolved: str | None = None
+        for note in notes:
+            if note.request is not None:
+                if not self._ours(note.project):
+                    continue
+                return replace(
+                    record,
+                    is_revert=True,
+                    reverts_key=f"{self.repository}#{note.request}",
+                    reverts_sha=None,
+                )
+            assert note.sha is not None
+            full = self.full_sha(note.sha)
+            if full is None:
+                unresolved = unresolved or note.sha
+                continue
+            if self.landing(full, landed_by) == landed_by:
+                continue  # undone before it landed: no revert of anything on the branch
+            key = self.key_of(full, landed_by)
+            if key is not None and key != record.key:
+                return replace(record, is_revert=True, reverts_key=key, reverts_sha=None)
+        if record.head_branch and (match := _REVERT_BRANCH.match(record.head_branch)):
+            return replace(
+                record,
+                is_revert=True,
+                reverts_key=f"{self.repository}#{match.group('number')}",
+                reverts_sha=None,
+            )
+        return replace(
+            record, reverts_sha=unresolved, is_revert=record.is_revert or bool(unresolved)
+        )

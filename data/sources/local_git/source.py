@@ -1,0 +1,145 @@
+"""The local clone's sync: its changes in batches after the saved commit, then its deploy tags.
+
+It keeps two cursors in one repository's scope, each handed to
+``run.checkpoint`` with the records it covers: ``git`` (the last commit of the
+first-parent chain mined) and ``git-tags`` (the time of the newest deploy tag
+read). They are two positions in two orders that move and are lost apart: a
+rewritten branch loses the commit, and only the commits are mined again, while
+a tag may point at a commit mined long before it was made. One cursor holding
+both would also change what every existing store keeps (its ``git-tags`` row
+would be left behind and every tag read again), so the two stay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import structlog
+
+from data.config import AgentsConfig, OrgConfig, RepositoryConfig
+from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
+from data.sources.local_git.codeowners import CloneCodeowners
+from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
+from data.sources.local_git.merges import landed_commits
+from data.sources.local_git.reverts import RevertTargets
+from data.sources.local_git.tags import tag_deploys
+from data.sources.records import ChangeRecord
+from data.sync import Cursor, SyncRun
+from scoring.errors import SourceError
+
+__all__ = ["LocalGitSource"]
+
+log = structlog.get_logger(__name__)
+
+
+class LocalGitSource:
+    """``riskbrief sync --git PATH``, and every ``[[repositories]]`` entry with a ``path``."""
+
+    def __init__(
+        self,
+        path: Path,
+        repository: str,
+        *,
+        branch: str | None = None,
+        deploy_tags: str | None = None,
+        batch: int = 500,
+        agents: AgentsConfig | None = None,
+    ) -> None:
+        self.path = path
+        self.repository = repository
+        self.branch = branch
+        self.deploy_tags = deploy_tags
+        self.batch = batch
+        self.agents = agents or AgentsConfig()
+
+    @classmethod
+    def from_config(cls, repo: RepositoryConfig, org: OrgConfig) -> LocalGitSource:
+        """The source of a configured repository with a local ``path``."""
+        assert repo.path is not None
+        git = org.sources.git
+        return cls(
+            Path(repo.path).expanduser(),
+            repo.name,
+            branch=git.branch or repo.default_branch,
+            deploy_tags=git.deploy_tags,
+            agents=org.agents,
+        )
+
+    @property
+    def name(self) -> str:
+        """``git <repository>``."""
+        return f"git {self.repository}"
+
+    def _rev(self) -> str:
+        if not self.path.is_dir():
+            raise SourceError(
+                f"{self.path} is not a directory; pass the path of a local git clone."
+            )
+        if self.branch is None:
+            return "HEAD"
+        ref = branch_ref(self.path, self.branch)
+        if ref is not None:
+            return ref
+        # A clone whose default branch has another name: mine what is checked out.
+        log.info("git_branch_missing", repository=self.repository, branch=self.branch)
+        return "HEAD"
+
+    def _known(self, sha: str | None) -> str | None:
+        if sha is None:
+            return None
+        probe = run_git(self.path, "cat-file", "-e", f"{sha}^{{commit}}", check=False)
+        if probe.returncode != 0:
+            # History rewritten or garbage-collected: mine it all again; upserts make that safe.
+            log.warning("git_cursor_lost", repository=self.repository, sha=sha)
+            return None
+        return sha
+
+    def _record(
+        self,
+        landed: MinedCommit,
+        chain: MinedCommit,
+        owners: CloneCodeowners,
+        reverts: RevertTargets,
+    ) -> ChangeRecord:
+        """The change ``landed`` is, landed on the branch by ``chain`` (itself or a merge)."""
+        branch = branch_facts(self.path, landed, self.agents)
+        record = commit_record(landed, self.repository, branch, self.agents)
+        record = replace(record, files=owners.files(record.files))
+        if landed is not chain:
+            # It reached the branch when the merge did, whenever it was written.
+            record = replace(record, merged_at=chain.change.merged_at)
+        notes = revert_notes(landed.change.title, landed.body)
+        if branch is not None:
+            notes += branch.reverts
+        # Whether it reverts something is decided by ``link``; a revert title stays a revert.
+        own = landed.change.is_revert or record.title.startswith('Revert "')
+        return reverts.link(replace(record, is_revert=own, reverts_sha=None), notes, chain.sha)
+
+    def sync(self, run: SyncRun) -> None:
+        """Mine commits after the saved one in batches, then deploy tags newer than the saved."""
+        scope = self.repository
+        rev = self._rev()
+        after = self._known(run.cursor("git", scope).cursor)
+        batch: list[ChangeRecord] = []
+        last: str | None = None
+        owners = CloneCodeowners(self.path, after)
+        reverts = RevertTargets(self.path, self.repository)
+        for commit in mine_commits(self.path, rev, after=after, first_parent=True):
+            owners.follow(commit)
+            for landed in landed_commits(self.path, self.repository, commit):
+                batch.append(self._record(landed, commit, owners, reverts))
+            last = commit.sha
+            if len(batch) >= self.batch:
+                run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)
+                run.progress.advance(self.name, len(batch), "commits")
+                batch = []
+        if batch or last is not None:
+            run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)
+            run.progress.advance(self.name, len(batch), "commits")
+        if self.deploy_tags:
+            seen = run.cursor("git-tags", scope).watermark
+            deploys = list(tag_deploys(self.path, self.repository, run.org, self.deploy_tags, seen))
+            newest = max((d.finished_at for d in deploys), default=seen)
+            run.checkpoint("git-tags", scope, cursor=Cursor(watermark=newest), deploys=deploys)
+            run.progress.advance(self.name, len(deploys), "deploys")
