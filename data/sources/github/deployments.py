@@ -141,10 +141,10 @@ class DeploymentsSource(RepoSource):
         recent = [d.to_json() for d in due if d.created_at >= window_start]
         # The newest deployment listed (any environment); nothing yet: read from ``until`` on.
         watermark = newest or until
-        run.save_cursor(
+        run.checkpoint(
             "github-deployments",
             self.repository,
-            Cursor(json.dumps({"fingerprint": fingerprint, "recent": recent}), watermark),
+            cursor=Cursor(json.dumps({"fingerprint": fingerprint, "recent": recent}), watermark),
         )
         for page in pages:
             rest.remember(page)
