@@ -87,16 +87,34 @@ class ChangeWriter:
                 (c.key, c)
                 for c in self.lookups.session.exec(select(Change).where(col(Change.key).in_(chunk)))
             )
+        written: list[tuple[ChangeRecord, Change, tuple[Any, ...] | None]] = []
         for record in batch:
             try:
-                self._change(record, tally, existing.get(record.key))
+                written.append(self._change(record, existing.get(record.key)))
             except ValueError as exc:
                 tally.skipped += 1
                 log.warning("record_skipped", kind="change", key=record.key, reason=str(exc))
+        # One flush for the page's changes, not one each: the new rows go in as one
+        # batched insert, and their ids are then there for their files and reviews.
+        self.lookups.session.flush()
+        for record, row, before in written:
+            assert row.id is not None
+            new = before is None
+            files_changed = self._files(row.id, record.repository, record.files, new=new)
+            reviews_changed = record.reviews_known and self._reviews(
+                row.id, record.reviews, new=new
+            )
+            if new:
+                tally.add("change")
+            elif before != snapshot(row, _CHANGE_FIELDS) or files_changed or reviews_changed:
+                tally.updated += 1
         self.lookups.session.flush()
         return tally
 
-    def _change(self, r: ChangeRecord, tally: Tally, row: Change | None) -> None:
+    def _change(
+        self, r: ChangeRecord, row: Change | None
+    ) -> tuple[ChangeRecord, Change, tuple[Any, ...] | None]:
+        """The change's row with the record's values, not yet flushed, and its values before."""
         if r.merged_at.tzinfo is None:
             raise ValueError("merged_at has no time zone")
         repo = self.lookups.repository(r.repository)
@@ -149,14 +167,7 @@ class ChangeWriter:
         for name, value in values.items():
             setattr(row, name, value)
         self.lookups.session.add(row)
-        self.lookups.session.flush()
-        assert row.id is not None
-        files_changed = self._files(row.id, r.repository, r.files, new=before is None)
-        reviews_changed = r.reviews_known and self._reviews(row.id, r.reviews, new=before is None)
-        if before is None:
-            tally.add("change")
-        elif before != snapshot(row, _CHANGE_FIELDS) or files_changed or reviews_changed:
-            tally.updated += 1
+        return r, row, before
 
     def _files(
         self, change_id: int, repository: str, files: Iterable[FileRecord], *, new: bool
