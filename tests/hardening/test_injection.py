@@ -15,8 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -35,17 +34,16 @@ from briefing.payload import BriefingPayload
 from briefing.render import render_email, render_slack
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.engine import make_engine, session_scope
+from data.engine import session_scope
 from data.ingest import Ingest
-from data.migrate import upgrade
 from data.org import sync_org
 from data.sources.records import ChangeRecord, FileRecord
-from data.sources.sample import load_sample, sample_org_config
 from data.tables import Change, Incident, Subscriber
 from tests.fakes import FakeAnthropic
 from tests.fakes.anthropic_server import Request
 from tests.hardening.checks import html_problems, invisible_problems, slack_problems
 from tests.hardening.corpus import ATTACKS, LOCATIONS, Attack
+from tests.samples import SampleTemplate
 
 WEEK = IsoWeek(2026, 47)
 # A Saturday of that week, for the Slack app's "this week so far".
@@ -75,7 +73,7 @@ class EchoingAnthropic(FakeAnthropic):
         answer["headline"] = f"{answer['headline']} {echo}"
         for paragraph in answer["paragraphs"]:
             paragraph["text"] = f"{paragraph['text']} {echo}"
-        answer["actions"] = [*answer["actions"][:2], echo]
+            paragraph["action"] = f"{paragraph['action']} {echo}".strip()
         body["content"][0]["text"] = json.dumps(answer)
         return status, headers, body
 
@@ -90,7 +88,8 @@ class AttackOutcome:
     slack: tuple[tuple[str, dict[str, Any]], ...]
     emails: tuple[tuple[str, str, str], ...]
     prompts: tuple[str, ...]
-    narrative_sources: tuple[str, ...]
+    # How many of Claude's answers each briefing's narrative was judged on.
+    claude_answers: tuple[int, ...]
     stored: dict[str, tuple[str | None, ...]]
     problems: tuple[str, ...]
 
@@ -135,15 +134,12 @@ def _requests(session: Session) -> list[tuple[Subscriber, IsoWeek]]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(
+    tmp_path_factory: pytest.TempPathFactory, scored_sample: SampleTemplate
+) -> Iterator[World]:
     """The sample organisation plus one mined commit, scored, with its week's briefings."""
-    org = sample_org_config()
-    path: Path = tmp_path_factory.mktemp("hardening") / "store.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    with session_scope(engine) as session:
-        sync_org(session, org)
-    load_sample(engine, org, as_of=date(2026, 11, 23))
+    sample = scored_sample.copy(tmp_path_factory.mktemp("hardening") / "store.db")
+    engine, org = sample.engine, sample.org
     with session_scope(engine) as session:
         Ingest(session, org).changes([_commit_record(COMMIT_SUBJECT)])
         score_all(session, org)
@@ -289,7 +285,7 @@ def _outcome(world: World, attack: Attack) -> AttackOutcome:
         slack=tuple(slack),
         emails=tuple(emails),
         prompts=prompts,
-        narrative_sources=tuple(c.narrative.source for c in composed),
+        claude_answers=tuple(c.narrative.usage.requests for c in composed),
         stored=stored,
         problems=_problems(world, slack, emails, prompts),
     )
@@ -342,6 +338,7 @@ def test_attack_is_inert(world: World, attack: Attack, location: str) -> None:
     """Hostile text in one place reaches riskbrief yet pings, links, runs and changes nothing."""
     outcome = _outcome(world, attack)
     assert _reached(world, outcome, location, attack.text), f"{attack.id} never got to {location}"
+    assert all(outcome.claude_answers), "Claude must have answered for every briefing"
     assert not outcome.problems, "\n".join(outcome.problems)
     assert _severities(outcome.composed) == _severities(world.baseline)
 
