@@ -155,15 +155,7 @@ def build_world(scored_sample: SampleTemplate, directory: Path) -> Iterator[Worl
         urls = {c for c in session.exec(select(Change.url)) if c}
     with EchoingAnthropic() as fake:
         yield World(
-            engine=engine,
-            org=org,
-            pr_keys=pr_keys,
-            incident_keys=incident_keys,
-            originals=originals,
-            allowed_urls=frozenset(urls),
-            baseline=baseline,
-            fake=fake,
-            outcomes={},
+            engine, org, pr_keys, incident_keys, originals, frozenset(urls), baseline, fake, {}
         )
     engine.dispose()
 
