@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,37 +22,38 @@ if TYPE_CHECKING:
 
 __all__ = ["backtest"]
 
+_Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _path_option(flag: str, name: str, help: str, *, directory: bool = False) -> _Decorator:
+    """An optional ``--flag`` naming a file (or, with ``directory``, a folder)."""
+    kind = click.Path(file_okay=not directory, dir_okay=directory, path_type=Path)
+    return click.option(flag, name, type=kind, default=None, help=help)
+
 
 @click.command()
-@click.option(
+@_path_option(
     "--kamei-csv",
     "csv_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Change metrics in the Kamei et al. CSV layout, with a bug label per change.",
+    "Change metrics in the Kamei et al. CSV layout, with a bug label per change.",
 )
-@click.option(
+@_path_option(
     "--repo",
     "repo_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="A local git clone whose commits are mined, scored and labelled (instead of a CSV).",
+    "A local git clone whose commits are mined, scored and labelled (instead of a CSV).",
+    directory=True,
 )
 @click.option("--since", type=DateParam(), default=None, help="First day of commits to measure.")
 @click.option("--until", type=DateParam(), default=None, help="Last day of commits to measure.")
-@click.option(
+@_path_option(
     "--labels",
     "labels_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Bug-inducing shas, one per line; without it SZZ finds them from fix commits.",
+    "Bug-inducing shas, one per line; without it SZZ finds them from fix commits.",
 )
-@click.option(
+@_path_option(
     "--bug-issues",
     "bug_issues_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Your tracker's bug issue keys (one per line, or a Jira CSV) for SZZ's fixes "
+    "Your tracker's bug issue keys (one per line, or a Jira CSV) for SZZ's fixes "
     "(default: [scoring] bug_issues of riskbrief.toml).",
 )
 @click.option(
@@ -59,12 +61,10 @@ __all__ = ["backtest"]
     is_flag=True,
     help="Fit weights on the earlier 80% first, starting from the configured ones.",
 )
-@click.option(
+@_path_option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Score with this riskbrief.toml's weights, time zone, holidays and bug issues "
+    "Score with this riskbrief.toml's weights, time zone, holidays and bug issues "
     "(default: RISKBRIEF_CONFIG if set, else the built-in defaults).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")

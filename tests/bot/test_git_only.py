@@ -19,7 +19,7 @@ from briefing.render.email import render_email
 from briefing.render.slack import render_slack
 from briefing.render.text import unknown_line
 from briefing.week import IsoWeek
-from data.config import parse_org_config
+from data.config import OrgConfig, parse_org_config
 from data.org import sync_org
 from data.scores import load_scores
 from data.sources.local_git import LocalGitSource
@@ -27,24 +27,29 @@ from data.sync import run_sources
 from data.tables import Change
 from data.window import week_rows
 from scoring import aggregate
+from tests.bot.shop import merge_pr, shop_toml
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 CLAUDE = "Add retries\n\nCo-Authored-By: Claude Sonnet 4.6 <noreply@anthropic.com>"
+HALF_HOUR = timedelta(minutes=30)
 DEPENDABOT = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 
 
 def _merge(repo: GitRepo, number: int, hours: float, author: str, message: str) -> None:
-    repo.git("checkout", "-q", "-b", f"b{number}")
-    repo.commit({f"api/f{number}.py": "x\n" * 30}, message, T0 + timedelta(hours=hours), author)
-    repo.git("checkout", "-q", "main")
-    repo.merge(
-        f"b{number}",
-        f"Merge pull request #{number} from acme/b{number}\n\n{message.splitlines()[0]}",
-        T0 + timedelta(hours=hours + 0.5),
-    )
+    when = T0 + timedelta(hours=hours)
+    files: dict[str, str | bytes | None] = {f"api/f{number}.py": "x\n" * 30}
+    merge_pr(repo, number, f"b{number}", files, message, when, when + HALF_HOUR, author)
+
+
+def _sync(engine: Engine, org: OrgConfig) -> None:
+    """Put ``org`` in the store and sync its one clone, as ``riskbrief sync`` would."""
+    with Session(engine) as session:
+        sync_org(session, org)
+        session.commit()
+    run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
 
 
 def test_review_unknown_and_bots_through_sync_and_score(engine: Engine, tmp_path: Path) -> None:
@@ -55,23 +60,9 @@ def test_review_unknown_and_bots_through_sync_and_score(engine: Engine, tmp_path
     _merge(repo, 1, 1, "Ada <ada@example.com>", CLAUDE)
     _merge(repo, 2, 2, DEPENDABOT, "Bump requests from 2.31.0 to 2.32.0")
     org = parse_org_config(
-        f"""
-[[repositories]]
-name = "acme/shop"
-path = "{repo.path}"
-[[services]]
-key = "api"
-repository = "acme/shop"
-paths = ["api/**"]
-[[teams]]
-key = "core"
-services = ["api"]
-"""
+        shop_toml(repo.path, extra='[[teams]]\nkey = "core"\nservices = ["api"]\n')
     )
-    with Session(engine) as session:
-        sync_org(session, org)
-        session.commit()
-    run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
+    _sync(engine, org)
     with Session(engine) as session:
         summary = score_all(session, org)
         session.commit()
@@ -100,24 +91,9 @@ def test_partial_data_is_named_from_store_to_footer(engine: Engine, tmp_path: Pa
     repo.commit({"api/app.py": "a\n"}, "Initial", T0, "Ada <ada@example.com>")
     _merge(repo, 1, 1, "Ada <ada@example.com>", "Add caching")
     _merge(repo, 2, 2, "Bo <bo@example.com>", "Add metrics")
-    org = parse_org_config(
-        f"""
-[[repositories]]
-name = "acme/shop"
-path = "{repo.path}"
-[[services]]
-key = "api"
-repository = "acme/shop"
-paths = ["api/**"]
-[sources]
-reverts_as_incidents = false
-"""
-    )
+    org = parse_org_config(shop_toml(repo.path, extra="[sources]\nreverts_as_incidents = false\n"))
     assert org.scoring_config().incidents_known is False
-    with Session(engine) as session:
-        sync_org(session, org)
-        session.commit()
-    run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
+    _sync(engine, org)
     with Session(engine) as session:
         summary = score_all(session, org)
         session.commit()
@@ -153,21 +129,8 @@ def test_known_data_leaves_no_footer(engine: Engine, tmp_path: Path) -> None:
         "Ada <ada@example.com>",
     )
     _merge(repo, 1, 1, "Ada <ada@example.com>", "Add caching")
-    org = parse_org_config(
-        f"""
-[[repositories]]
-name = "acme/shop"
-path = "{repo.path}"
-[[services]]
-key = "api"
-repository = "acme/shop"
-paths = ["api/**"]
-"""
-    )
-    with Session(engine) as session:
-        sync_org(session, org)
-        session.commit()
-    run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
+    org = parse_org_config(shop_toml(repo.path))
+    _sync(engine, org)
     with Session(engine) as session:
         score_all(session, org)
         session.commit()

@@ -14,6 +14,7 @@ from data.config import parse_org_config
 from data.engine import make_engine
 from data.scores import load_scores
 from data.tables import Change
+from tests.bot.shop import cli_workspace, shop_toml
 from tests.data.sources.gitrepo import GitRepo
 
 # Recent, so that the clone's first sync (90 days back) reads every commit.
@@ -25,22 +26,8 @@ pytestmark = pytest.mark.usefixtures("clean_git_env")
 
 
 def _toml(clone: Path) -> str:
-    return f"""
-[[repositories]]
-name = "acme/shop"
-path = "{clone}"
-[[services]]
-key = "payments"
-repository = "acme/shop"
-paths = ["payments/**"]
-[[services]]
-key = "search"
-repository = "acme/shop"
-paths = ["search/**"]
-[[sources.files]]
-path = "budgets.csv"
-kind = "error_budgets"
-"""
+    budgets = '[[sources.files]]\npath = "budgets.csv"\nkind = "error_budgets"\n'
+    return shop_toml(clone, "payments", "search", extra=budgets)
 
 
 @pytest.fixture
@@ -63,11 +50,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]
         f"nowhere,{SPENT_FROM.isoformat()},\n",
         encoding="utf-8",
     )
-    toml = tmp_path / "riskbrief.toml"
-    toml.write_text(_toml(repo.path), encoding="utf-8")
-    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{tmp_path / 'rb.db'}")
-    monkeypatch.setenv("RISKBRIEF_CONFIG", str(toml))
-    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+    cli_workspace(tmp_path, _toml(repo.path), monkeypatch)
     return shas
 
 

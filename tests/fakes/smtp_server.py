@@ -7,6 +7,7 @@ messages are parsed into ``messages``.
 
 from __future__ import annotations
 
+import errno
 import socket
 import ssl
 import threading
@@ -52,11 +53,15 @@ class FakeSMTP:
         ca.configure_trust(self.client_context)
         self.ca_file = workdir / "fake-smtp-ca.pem"
         ca.cert_pem.write_to_path(str(self.ca_file))
-        self._controller = Controller(
+        self._server_context = server_context
+        self._controller = self._controller_on(self.port)
+
+    def _controller_on(self, port: int) -> Controller:
+        return Controller(
             self,
             hostname=self.host,
-            port=self.port,
-            tls_context=server_context,
+            port=port,
+            tls_context=self._server_context,
             require_starttls=True,
             auth_required=True,
             auth_require_tls=True,
@@ -96,6 +101,16 @@ class FakeSMTP:
             ]
 
     def __enter__(self) -> Self:
+        # The port was free when picked, but another process may have taken it since.
+        for _ in range(4):
+            try:
+                self._controller.start()
+                return self
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                self.port = free_port()
+                self._controller = self._controller_on(self.port)
         self._controller.start()
         return self
 

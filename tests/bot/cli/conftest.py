@@ -6,12 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlmodel import Session, select
 
-from bot.cli import main
 from data.engine import make_engine
 from data.tables import Change, Deploy
+from tests.bot.shop import cli_workspace, shop_toml
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -24,22 +23,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     repo.commit({"api/app.py": "a\n"}, "Add the API", T0)
     repo.commit({"api/app.py": "a\nb\n"}, "Grow the API", T0 + timedelta(hours=1))
     repo.tag("v1", T0 + timedelta(hours=2))
-    toml = tmp_path / "riskbrief.toml"
-    toml.write_text(
-        f"""
-[[repositories]]
-name = "acme/shop"
-path = "{repo.path}"
-[[services]]
-key = "api"
-repository = "acme/shop"
-paths = ["api/**"]
-""",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{tmp_path / 'rb.db'}")
-    monkeypatch.setenv("RISKBRIEF_CONFIG", str(toml))
-    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+    cli_workspace(tmp_path, shop_toml(repo.path), monkeypatch)
     return tmp_path
 
 

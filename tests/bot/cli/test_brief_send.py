@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib.resources import files
@@ -40,13 +41,20 @@ def smtp(tmp_path: Path) -> Iterator[FakeSMTP]:
         yield server
 
 
-@pytest.fixture
-def demo_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """`riskbrief demo` seeded a store; the environment points the CLI at it and its toml."""
-    out = tmp_path / "out"
+@pytest.fixture(scope="module")
+def demo_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder one `riskbrief demo` run wrote, its store included, for the tests to copy."""
+    out = tmp_path_factory.mktemp("demo") / "out"
     with time_machine.travel(NOW, tick=True):
         demo = CliRunner().invoke(main, ["demo", "--out", str(out), "--as-of", "2026-11-23"])
     assert demo.exit_code == 0, demo.output
+    return out
+
+
+@pytest.fixture
+def demo_store(demo_output: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of what `riskbrief demo` wrote; the environment points the CLI at it and its toml."""
+    out = shutil.copytree(demo_output, tmp_path / "out")
     toml = tmp_path / "riskbrief.toml"
     sample = files("data.sources.sample") / "sample.toml"
     toml.write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")

@@ -170,13 +170,20 @@ def test_init_upgrade_score_brief_on_a_fresh_directory(tmp_path: Path) -> None:
     ],
 )
 def test_user_errors_are_one_sentence_without_traceback(
-    tmp_path: Path, args: list[str], env: dict[str, str], needle: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    env: dict[str, str],
+    needle: str,
 ) -> None:
     """A mistake a user can make ends in one line saying what to do, never a traceback."""
+    # The steps before the mistake run in this process; the mistake itself as a user runs it.
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
     if args[0] not in ("brief", "init") or args[1:] != []:
-        _run(["init"], tmp_path)
+        assert runner.invoke(main, ["init"]).exit_code == 0
     if "nobody" in args or "2026-W01" in args:
-        _run(["db", "upgrade"], tmp_path)
+        assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
     result = _run(args, tmp_path, **env)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr

@@ -15,6 +15,7 @@ from data.config import parse_org_config
 from data.engine import make_engine
 from data.scores import load_scores
 from data.tables import Briefing, Change, ChangeFile, Deploy, Incident
+from tests.bot.shop import cli_workspace, merge_pr, shop_toml
 from tests.data.sources.gitrepo import GitRepo
 
 # A Monday: the week 2026-W47.
@@ -29,19 +30,6 @@ def _at(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
 
 
-def _pr(
-    repo: GitRepo, number: int, branch: str, files: dict[str, str | bytes | None], hours: float
-) -> str:
-    repo.git("checkout", "-q", "-b", branch)
-    repo.commit(files, f"Change {number}", _at(hours), GRACE)
-    repo.git("checkout", "-q", "main")
-    return repo.merge(
-        branch,
-        f"Merge pull request #{number} from acme/{branch}\n\nChange {number}",
-        _at(hours + 1),
-    )
-
-
 @pytest.fixture
 def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
     """A clone whose PR #7 is deployed by tag v1, then reverted by GitHub's Revert button."""
@@ -52,7 +40,15 @@ def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
         _at(0),
         ADA,
     )
-    merge = _pr(repo, 7, "feature", {"api/app.py": "a\nb\n", "web/i.js": "x\ny\n"}, 1)
+    merge = merge_pr(
+        repo,
+        7,
+        "feature",
+        {"api/app.py": "a\nb\n", "web/i.js": "x\ny\n"},
+        "Change 7",
+        _at(1),
+        _at(2),
+    )
     repo.tag("v1", _at(3))
     repo.git("checkout", "-q", "-b", "release-1")
     repo.commit({"web/fix.js": "z\n"}, "Release fix", _at(4), ADA)
@@ -66,20 +62,7 @@ def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
         'Merge pull request #9 from acme/revert-7-feature\n\nRevert "Change 7"',
         _at(25),
     )
-    toml = tmp_path / "riskbrief.toml"
-    toml.write_text(
-        f"""
-[[repositories]]
-name = "acme/shop"
-path = "{repo.path}"
-[[services]]
-key = "api"
-repository = "acme/shop"
-paths = ["api/**"]
-[[services]]
-key = "web"
-repository = "acme/shop"
-paths = ["web/**"]
+    subscriber = """
 [sources.git]
 deploy_tags = "^v"
 [[subscribers]]
@@ -87,12 +70,8 @@ key = "maria"
 name = "Maria"
 email = "maria@example.com"
 timezone = "UTC"
-""",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{tmp_path / 'rb.db'}")
-    monkeypatch.setenv("RISKBRIEF_CONFIG", str(toml))
-    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+"""
+    cli_workspace(tmp_path, shop_toml(repo.path, "api", "web", extra=subscriber), monkeypatch)
     return repo
 
 

@@ -1,21 +1,24 @@
 """Hostile text in every place riskbrief reads it, through the real pipeline to Slack and email.
 
-The sample organisation is loaded once; for each attack the same text is put
-in PR titles, bodies and branches, a mined commit's message, the services'
-display names and the week's incident titles, the store is rescored, and every
-subscriber's briefing is written by Claude (a local fake that echoes the attack
-back in its answer), checked, and rendered for Slack and email; the Slack app's
-answers are rendered from the same store. Each (attack, place) case then
-checks that the text reached riskbrief and that nothing it renders pings, links
-or runs anything, or changes a severity.
+The sample organisation is loaded once per test module (``world``); for each
+attack the same text is put in PR titles, bodies and branches, a mined commit's
+message, the services' display names and the week's incident titles, the store
+is rescored, and every subscriber's briefing is written by Claude (a local fake
+that echoes the attack back in its answer), checked, and rendered for Slack and
+email; the Slack app's answers are rendered from the same store. Each (attack,
+place) case then checks that the text reached riskbrief and that nothing it
+renders pings, links or runs anything, or changes a severity. The cases are
+split by attack family over the ``test_injection_*`` modules, so they run in
+parallel.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,24 +31,22 @@ from bot.pipeline import score_all
 from bot.slack.answers import brief_reply
 from bot.slack.commands import Scope
 from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, service_reply
-from briefing.grounding import check_narrative
 from briefing.llm import ClaudeNarrator
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
 from briefing.render import render_email, render_slack
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.engine import make_engine, session_scope
+from data.engine import session_scope
 from data.ingest import Ingest
-from data.migrate import upgrade
 from data.org import sync_org
 from data.sources.records import ChangeRecord, FileRecord
-from data.sources.sample import load_sample, sample_org_config
 from data.tables import Change, Incident, Subscriber
 from tests.fakes import FakeAnthropic
 from tests.fakes.anthropic_server import Request
 from tests.hardening.checks import html_problems, invisible_problems, slack_problems
 from tests.hardening.corpus import ATTACKS, LOCATIONS, Attack
+from tests.samples import SampleTemplate
 
 WEEK = IsoWeek(2026, 47)
 # A Saturday of that week, for the Slack app's "this week so far".
@@ -75,7 +76,7 @@ class EchoingAnthropic(FakeAnthropic):
         answer["headline"] = f"{answer['headline']} {echo}"
         for paragraph in answer["paragraphs"]:
             paragraph["text"] = f"{paragraph['text']} {echo}"
-        answer["actions"] = [*answer["actions"][:2], echo]
+            paragraph["action"] = f"{paragraph['action']} {echo}".strip()
         body["content"][0]["text"] = json.dumps(answer)
         return status, headers, body
 
@@ -90,7 +91,8 @@ class AttackOutcome:
     slack: tuple[tuple[str, dict[str, Any]], ...]
     emails: tuple[tuple[str, str, str], ...]
     prompts: tuple[str, ...]
-    narrative_sources: tuple[str, ...]
+    # How many of Claude's answers each briefing's narrative was judged on.
+    claude_answers: tuple[int, ...]
     stored: dict[str, tuple[str | None, ...]]
     problems: tuple[str, ...]
 
@@ -134,16 +136,11 @@ def _requests(session: Session) -> list[tuple[Subscriber, IsoWeek]]:
     return [(s, WEEK) for s in subscribers]
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+@contextmanager
+def build_world(scored_sample: SampleTemplate, directory: Path) -> Iterator[World]:
     """The sample organisation plus one mined commit, scored, with its week's briefings."""
-    org = sample_org_config()
-    path: Path = tmp_path_factory.mktemp("hardening") / "store.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    with session_scope(engine) as session:
-        sync_org(session, org)
-    load_sample(engine, org, as_of=date(2026, 11, 23))
+    sample = scored_sample.copy(directory / "store.db")
+    engine, org = sample.engine, sample.org
     with session_scope(engine) as session:
         Ingest(session, org).changes([_commit_record(COMMIT_SUBJECT)])
         score_all(session, org)
@@ -158,15 +155,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         urls = {c for c in session.exec(select(Change.url)) if c}
     with EchoingAnthropic() as fake:
         yield World(
-            engine=engine,
-            org=org,
-            pr_keys=pr_keys,
-            incident_keys=incident_keys,
-            originals=originals,
-            allowed_urls=frozenset(urls),
-            baseline=baseline,
-            fake=fake,
-            outcomes={},
+            engine, org, pr_keys, incident_keys, originals, frozenset(urls), baseline, fake, {}
         )
     engine.dispose()
 
@@ -289,7 +278,7 @@ def _outcome(world: World, attack: Attack) -> AttackOutcome:
         slack=tuple(slack),
         emails=tuple(emails),
         prompts=prompts,
-        narrative_sources=tuple(c.narrative.source for c in composed),
+        claude_answers=tuple(c.narrative.usage.requests for c in composed),
         stored=stored,
         problems=_problems(world, slack, emails, prompts),
     )
@@ -334,100 +323,20 @@ def _severities(composed: tuple[Composed, ...]) -> list[Any]:
     ]
 
 
-CASES = [pytest.param(a, loc, id=f"{a.id}-in-{loc}") for a in ATTACKS for loc in LOCATIONS]
+def cases(*families: str) -> list[Any]:
+    """Every (attack, place) case of the attacks of ``families``, as pytest parameters."""
+    return [
+        pytest.param(a, loc, id=f"{a.id}-in-{loc}")
+        for a in ATTACKS
+        if a.family in families
+        for loc in LOCATIONS
+    ]
 
 
-@pytest.mark.parametrize(("attack", "location"), CASES)
-def test_attack_is_inert(world: World, attack: Attack, location: str) -> None:
-    """Hostile text in one place reaches riskbrief yet pings, links, runs and changes nothing."""
+def assert_inert(world: World, attack: Attack, location: str) -> None:
+    """``attack`` in ``location`` reached riskbrief yet pings, links, runs and changes nothing."""
     outcome = _outcome(world, attack)
     assert _reached(world, outcome, location, attack.text), f"{attack.id} never got to {location}"
+    assert all(outcome.claude_answers), "Claude must have answered for every briefing"
     assert not outcome.problems, "\n".join(outcome.problems)
     assert _severities(outcome.composed) == _severities(world.baseline)
-
-
-# Attacks a narrative must not repeat: each is a mention, a link or a tag once shown.
-ECHO_REFUSED = {
-    "close-payload-tag": "markup </briefing_payload",
-    "fake-grounding-problems": "markup <grounding_problems",
-    "channel": "mention <!channel>",
-    "here": "mention <!here>",
-    "everyone": "mention <!everyone>",
-    "user-mention": "mention <@U123ABC>",
-    "channel-link": "mention <#C123ABC|general>",
-    "masked-link": "link https://evil.example/login",
-    "subteam": "mention <!subteam^S123ABC|@oncall>",
-    "date-token": "mention <!date^1392734382^{date_short}|Feb 18>",
-    "mailto-link": "mailto: link",
-    "bare-at": "mention @channel",
-    "script": "markup <script",
-    "img-onerror": "markup <img",
-    "javascript-link": "javascript: link",
-    "style-breakout": "markup </style",
-    "svg-onload": "markup <svg",
-    "iframe": "markup <iframe",
-    "data-url": "data: link",
-    "comment-cdata": "markup <!--",
-    "zero-width": "mention <!channel>",
-    "long-mentions": "mention <!channel>",
-    "code-fence": "mention <!channel>",
-    "markdown-link": "link https://evil.example/login",
-}
-
-
-@pytest.mark.parametrize(
-    ("attack", "problem"),
-    [pytest.param(a, ECHO_REFUSED[a.id], id=a.id) for a in ATTACKS if a.id in ECHO_REFUSED],
-)
-def test_grounding_refuses_a_narrative_that_repeats_markup(
-    world: World, attack: Attack, problem: str
-) -> None:
-    """A grounded narrative with the attack added to its headline is refused, naming why."""
-    composed = world.baseline[0]
-    assert check_narrative(composed.payload, composed.narrative) == ()
-    echoed = composed.narrative.model_copy(
-        update={"headline": f"{composed.narrative.headline} {attack.text}"}
-    )
-    problems = check_narrative(composed.payload, echoed)
-    assert any(problem in p for p in problems), problems
-
-
-def test_the_checks_catch_what_they_look_for(world: World) -> None:
-    """The checks are not vacuous: unescaped mentions, foreign links and scripts are reported."""
-    allowed = world.allowed_urls
-    url = sorted(allowed)[0]
-    fine = {
-        "text": "ok",
-        "blocks": [
-            {
-                "type": "section",
-                "text": {"type": "mrkdwn", "text": f"<{url}|a PR>", "verbatim": True},
-            }
-        ],
-    }
-    assert slack_problems(fine, allowed) == []
-    for bad in ("<!channel>", "<@U123>", "<#C1|x>", "<https://evil.example|x>", "a \u202e b"):
-        message = {
-            "text": "ok",
-            "blocks": [
-                {"type": "section", "text": {"type": "mrkdwn", "text": bad, "verbatim": True}}
-            ],
-        }
-        assert slack_problems(message, allowed), bad
-    too_many = {"text": "ok", "blocks": [{"type": "divider"}] * 51}
-    assert slack_problems(too_many, allowed)
-    parsed = {
-        "text": "ok",
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}],
-    }
-    assert slack_problems(parsed, allowed), "Slack would link-ify a bare URL or #channel in it"
-    base = world.baseline[0].email.html
-    assert html_problems(base, allowed, base) == []
-    for bad in (
-        "<script>alert(1)</script>",
-        '<img src="x" onerror="alert(1)">',
-        '<a href="javascript:alert(1)">x</a>',
-        '<a href="https://evil.example">x</a>',
-        "</style><style>body{}</style>",
-    ):
-        assert html_problems(base.replace("</body>", bad + "</body>"), allowed, base), bad
