@@ -75,20 +75,6 @@ def clock() -> Iterator[None]:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    """The fake Slack Web API, with the wall clock at ``NOW`` so its ts and our claims agree."""
-    with time_machine.travel(NOW, tick=True), FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[FakeSMTP]:
-    """The fake SMTP server, STARTTLS and login required."""
-    with FakeSMTP(tmp_path) as server:
-        yield server
-
-
-@pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The waits slack_sdk's rate-limit handler asks for, recorded instead of slept."""
     waited: list[float] = []

@@ -51,8 +51,9 @@ from data.engine import session_scope
 from data.org import sync_org
 from data.sources.sample import load_sample, sample_org_config
 from data.tables import Subscriber
+from tests.fakes.env import delivery_env
 from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import USERNAME, FakeSMTP
+from tests.fakes.smtp_server import FakeSMTP
 
 __all__ = [
     "NOW",
@@ -474,14 +475,7 @@ def worker_env(database_url: str, slack: FakeSlack, smtp: FakeSMTP) -> dict[str,
     """What the worker's environment adds: the store and both fakes."""
     return {
         "RISKBRIEF_DATABASE_URL": database_url,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_API_URL": slack.base_url,
-        "RISKBRIEF_SMTP_HOST": smtp.host,
-        "RISKBRIEF_SMTP_PORT": str(smtp.port),
-        "RISKBRIEF_SMTP_USERNAME": USERNAME,
-        "RISKBRIEF_SMTP_PASSWORD": smtp.password,
-        "RISKBRIEF_SMTP_FROM": f"Risk Brief <{SENDER}>",
-        "SSL_CERT_FILE": str(smtp.ca_file),
+        **delivery_env(slack, smtp, token=TOKEN, sender=SENDER),
     }
 
 

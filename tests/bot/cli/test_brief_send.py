@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -13,8 +12,9 @@ import time_machine
 from click.testing import CliRunner
 
 from bot.cli import main
+from tests.fakes.env import delivery_env
 from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import USERNAME, FakeSMTP
+from tests.fakes.smtp_server import FakeSMTP
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 TOKEN = "xoxb-test-token-0123456789"
@@ -25,20 +25,6 @@ EMAILS = (
     "lena.hoffmann@acme.example",
     "platform-lead@acme.example",
 )
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    """The fake Slack Web API, with the wall clock at ``NOW``."""
-    with time_machine.travel(NOW, tick=True), FakeSlack() as fake:
-        yield fake
-
-
-@pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[FakeSMTP]:
-    """The fake SMTP server, STARTTLS and login required."""
-    with FakeSMTP(tmp_path) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")
@@ -68,17 +54,7 @@ def test_brief_send_delivers_the_sample_org_once(
     slack: FakeSlack, smtp: FakeSMTP, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`riskbrief brief --send` twice sends each briefing exactly once, secrets unprinted."""
-    env = {
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_API_URL": slack.base_url,
-        "RISKBRIEF_SMTP_HOST": smtp.host,
-        "RISKBRIEF_SMTP_PORT": str(smtp.port),
-        "RISKBRIEF_SMTP_USERNAME": USERNAME,
-        "RISKBRIEF_SMTP_PASSWORD": smtp.password,
-        "RISKBRIEF_SMTP_FROM": f"Risk Brief <{SENDER}>",
-        # The system trust store, as smtplib sees it, made to trust the fake's CA.
-        "SSL_CERT_FILE": str(smtp.ca_file),
-    }
+    env = delivery_env(slack, smtp, token=TOKEN, sender=SENDER)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     runner = CliRunner()

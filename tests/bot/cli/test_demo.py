@@ -16,19 +16,10 @@ from data.tables import Change, Subscriber
 @pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
 def test_demo_loads_the_sample_into_the_named_store_once(database_url: str, tmp_path: Path) -> None:
     """The sample goes into the URL's store with the demo's briefings; a second load is refused."""
+    args = ["demo", "--out", str(tmp_path / "out"), "--as-of", "2026-11-24"]
+    args += ["--database-url", database_url]
     runner = CliRunner()
-    first = runner.invoke(
-        main,
-        [
-            "demo",
-            "--out",
-            str(tmp_path / "out"),
-            "--as-of",
-            "2026-11-24",
-            "--database-url",
-            database_url,
-        ],
-    )
+    first = runner.invoke(main, args)
     assert first.exit_code == 0, first.output
     assert "vp-engineering: 3 critical · 0 warning · 1 info (2026-W47" in first.output
     assert "riskbrief serve --role scheduler" in first.output
@@ -40,18 +31,7 @@ def test_demo_loads_the_sample_into_the_named_store_once(database_url: str, tmp_
         subscribers = session.exec(select(func.count()).select_from(Subscriber)).one()
     engine.dispose()
     assert (changes, subscribers) == (422, 4)
-    again = runner.invoke(
-        main,
-        [
-            "demo",
-            "--out",
-            str(tmp_path / "out"),
-            "--as-of",
-            "2026-11-24",
-            "--database-url",
-            database_url,
-        ],
-    )
+    again = runner.invoke(main, args)
     assert again.exit_code == 1
     assert "already holds data" in again.output
     assert "Traceback" not in again.output
