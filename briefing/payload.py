@@ -14,8 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from briefing.stored_facts import current_fact
-from scoring.card_terms import FactKey
-from scoring.cards import CardKind, Severity
+from scoring.card_terms import CardKind, FactKey, Severity
 
 __all__ = [
     "PAYLOAD_VERSION",

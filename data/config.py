@@ -32,7 +32,8 @@ from data.config_sections import (
 )
 from data.paths import matches
 from data.source_config import SourcesConfig
-from scoring.config import BandThresholds, CardRules, ScoringConfig, Weights
+from scoring.card_terms import CardRules
+from scoring.config import BandThresholds, ScoringConfig, Weights
 from scoring.errors import ConfigError
 
 __all__ = [

@@ -1,8 +1,8 @@
 """The judgement: deterministic, explainable risk scores and weekly cards, with no I/O."""
 
-from scoring.card_terms import CardFact, FactKey
-from scoring.cards import Card, CardKind, Severity, build_cards, severity_counts
-from scoring.config import SCORER_VERSION, BandThresholds, CardRules, ScoringConfig, Weights
+from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
+from scoring.cards import build_cards, severity_counts
+from scoring.config import SCORER_VERSION, BandThresholds, ScoringConfig, Weights
 from scoring.errors import (
     ConfigError,
     DeliveryError,

@@ -12,7 +12,7 @@ from scoring.card_rules import RULES, incidents, oversight
 from scoring.card_terms import Card, CardKind, CardRules, Severity
 from scoring.weekly import WeekAggregate
 
-__all__ = ["Card", "CardKind", "Severity", "build_cards", "severity_counts"]
+__all__ = ["build_cards", "severity_counts"]
 
 
 def _absorb(host: Card, guest: Card) -> Card:

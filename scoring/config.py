@@ -15,7 +15,6 @@ from scoring.signals import DEFAULT_WEIGHTS as CHANGE_WEIGHTS
 __all__ = [
     "SCORER_VERSION",
     "BandThresholds",
-    "CardRules",
     "ScoringConfig",
     "Weights",
 ]

@@ -18,8 +18,7 @@ from briefing.payload import (
     SignalView,
     WeekView,
 )
-from scoring.card_terms import FactKey
-from scoring.cards import Severity
+from scoring.card_terms import FactKey, Severity
 
 __all__ = [
     "GOOD_URL",
