@@ -26,8 +26,16 @@ from pathlib import Path
 from data.config import OrgConfig
 from data.sources.gitlog import run_git
 from data.sources.records import DeployRecord
+from scoring.errors import SourceError
 
-__all__ = ["TagDeploy", "release_line", "tag_deploys", "tag_names", "unmatched_tags_note"]
+__all__ = [
+    "TagDeploy",
+    "deploy_tag_notes",
+    "release_line",
+    "tag_deploys",
+    "tag_names",
+    "unmatched_tags_note",
+]
 
 # Where the version starts in a tag's name: its first digit run followed by a dot or the end.
 _VERSION = re.compile(r"v?\d+(?:[.\d]|$)")
@@ -68,6 +76,25 @@ def unmatched_tags_note(path: Path, pattern: str, repository: str) -> str | None
         f"{repository}: deploy_tags {pattern!r} in [sources.git] matches none of the clone's "
         f"tags{example}, so no deploy is read; change the pattern to match its release tags"
     )
+
+
+def deploy_tag_notes(org: OrgConfig) -> list[str]:
+    """A sentence for each configured clone whose ``deploy_tags`` pattern matches no tag."""
+    pattern = org.sources.git.deploy_tags
+    notes: list[str] = []
+    if not pattern:
+        return notes
+    for repo in org.repositories:
+        path = Path(repo.path).expanduser() if repo.path else None
+        if path is None or not path.is_dir():
+            continue
+        try:
+            note = unmatched_tags_note(path, pattern, repo.name)
+        except SourceError:
+            continue
+        if note is not None:
+            notes.append(note)
+    return notes
 
 
 def _tags(path: Path, pattern: str) -> list[TagDeploy]:
