@@ -66,15 +66,16 @@ def tag_names(path: Path) -> list[str]:
 
 
 def unmatched_tags_note(path: Path, pattern: str, repository: str) -> str | None:
-    """One sentence when ``pattern`` matches none of the clone's tags, else ``None``."""
+    """One sentence when ``pattern`` matches none of the clone's tags, else ``None``
+    (a clone without tags has nothing to match: no sentence)."""
     names = tag_names(path)
     regex = re.compile(pattern, re.IGNORECASE)
-    if any(regex.search(n) for n in names):
+    if not names or any(regex.search(n) for n in names):
         return None
-    example = f"; its newest tag is {names[0]!r}" if names else " and it has no tag"
     return (
         f"{repository}: deploy_tags {pattern!r} in [sources.git] matches none of the clone's "
-        f"tags{example}, so no deploy is read; change the pattern to match its release tags"
+        f"tags; its newest tag is {names[0]!r}, so no deploy is read; change the pattern to "
+        "match its release tags"
     )
 
 
