@@ -2,7 +2,9 @@
 
 - A deploy ships the changes touching its service that merged after the
   previous successful deploy of the same service and environment, up to its
-  own finish.
+  own finish. A deploy whose source named the commits it shipped (a release
+  tag: ``git rev-list previous..tag``) ships exactly the changes touching its
+  service that those commits landed, whenever they merged.
 - An incident is linked to the latest successful production deploy of its
   service that finished before it opened, within a window (default 24 hours).
 
@@ -24,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from data.tables import Change, ChangeFile, Deploy, DeployChange, Incident
+from data.tables import Change, ChangeFile, Deploy, DeployChange, DeployCommit, Incident
 
 __all__ = ["LinkCount", "LinkSummary", "link_all", "link_deploys", "link_incidents"]
 
@@ -56,26 +58,48 @@ class LinkSummary:
         return d.added + d.removed + i.added + i.removed
 
 
-def _merges_by_service(session: Session) -> dict[int, list[tuple[datetime, int]]]:
-    """``(merged_at, change id)`` of the changes touching each service, in merge order."""
+@dataclass(frozen=True, slots=True)
+class _ServiceChanges:
+    """The changes touching each service: in merge order, and by the sha that landed them."""
+
+    merged: dict[int, list[tuple[datetime, int]]]
+    by_sha: dict[int, dict[str, int]]
+
+
+def _changes_by_service(session: Session) -> _ServiceChanges:
+    """``(merged_at, change id)`` of the changes touching each service, and their shas."""
     merged: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    by_sha: dict[int, dict[str, int]] = defaultdict(dict)
     rows = session.exec(
-        select(ChangeFile.service_id, Change.id, Change.merged_at)
+        select(ChangeFile.service_id, Change.id, Change.merged_at, Change.sha)
         .join(Change, col(Change.id) == col(ChangeFile.change_id))
         .where(col(ChangeFile.service_id).is_not(None))
         .distinct()
     )
-    for service_id, change_id, merged_at in rows:
+    for service_id, change_id, merged_at, sha in rows:
         if service_id is not None and change_id is not None:
             merged[service_id].append((merged_at, change_id))
+            if sha:
+                by_sha[service_id][sha] = change_id
     for times in merged.values():
         times.sort()
-    return merged
+    return _ServiceChanges(merged, by_sha)
+
+
+def _named_commits(session: Session) -> dict[int, list[str]]:
+    """The commits each deploy's source said it shipped, by deploy id (most deploys: none)."""
+    named: dict[int, list[str]] = defaultdict(list)
+    for deploy_id, sha in session.exec(select(DeployCommit.deploy_id, DeployCommit.sha)):
+        named[deploy_id].append(sha)
+    return named
 
 
 def _shipped(session: Session) -> dict[int, set[int]]:
-    """The change ids each deploy ships by the rule, by deploy id."""
-    merged = _merges_by_service(session)
+    """The change ids each deploy ships, by deploy id: the commits its source named, else
+    the rule."""
+    changes = _changes_by_service(session)
+    merged = changes.merged
+    named = _named_commits(session)
     deploys = session.execute(
         sa.select(
             col(Deploy.id),
@@ -89,6 +113,14 @@ def _shipped(session: Session) -> dict[int, set[int]]:
     wanted: dict[int, set[int]] = {}
     for deploy_id, service_id, environment, finished_at, status in deploys:
         scope = (service_id, environment)
+        if deploy_id in named:
+            shas = changes.by_sha.get(service_id, {})
+            ids = {shas[sha] for sha in named[deploy_id] if sha in shas}
+            if ids:
+                wanted[deploy_id] = ids
+            if status == "success":
+                previous_success[scope] = finished_at
+            continue
         since = previous_success.get(scope)
         times = merged.get(service_id, [])
         lo = 0 if since is None else bisect_right(times, (since, _AFTER))

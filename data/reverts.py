@@ -26,10 +26,10 @@ from sqlmodel import Session, col, select
 
 from data.linking import link_deploys
 from data.sources.records import IncidentRecord
-from data.sync import SyncRun
+from data.sync import SourceSummary, SyncRun
 from data.tables import Change, ChangeFile, Deploy, DeployChange, Incident, Service
 
-__all__ = ["RevertIncidents"]
+__all__ = ["RevertIncidents", "summary_line"]
 
 log = structlog.get_logger(__name__)
 
@@ -142,3 +142,14 @@ class RevertIncidents:
                     log.info("reverts.never_live", incident=incident.key)
                     session.delete(incident)
             session.commit()
+
+
+def summary_line(summary: SourceSummary) -> str:
+    """The line ``sync`` prints for a source, saying the reverts' incidents are reverts."""
+    if summary.source != "reverts" or summary.error:
+        return summary.line()
+    n = summary.added
+    recorded = (
+        "1 revert recorded as an incident" if n == 1 else f"{n:,} reverts recorded as incidents"
+    )
+    return f"reverts: {recorded}, {summary.updated:,} updated"

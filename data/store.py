@@ -84,6 +84,7 @@ def load_changes(
                     deleted=f.deleted,
                     service=services.get(f.service_id) if f.service_id else None,
                     owners=tuple(f.owners) if f.owners is not None else None,
+                    generated=f.generated,
                 )
             )
         for r in session.exec(

@@ -20,6 +20,7 @@ __all__ = [
     "Delivery",
     "Deploy",
     "DeployChange",
+    "DeployCommit",
     "ErrorBudget",
     "Incident",
     "Leader",
@@ -160,6 +161,9 @@ class ChangeFile(SQLModel, table=True):
     change_type: str = "modified"
     service_id: int | None = Field(default=None, foreign_key="service.id", index=True)
     owners: list[str] | None = _json(None)
+    # The source says the file is generated or vendored (a ``.gitattributes`` marker,
+    # a "generated" header): it counts in neither the change's size nor its spread.
+    generated: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class ReviewRow(SQLModel, table=True):
@@ -187,6 +191,19 @@ class Deploy(SQLModel, table=True):
     finished_at: datetime = _ts(index=True)
     status: str = "success"
     source: str = "manual"
+
+
+class DeployCommit(SQLModel, table=True):
+    """A commit a deploy shipped, when its source knows them (a release tag: ``prev..tag``).
+
+    A deploy with such rows ships exactly the changes landed by these commits;
+    one without is linked by the rule (what merged since the previous deploy).
+    """
+
+    __tablename__ = "deploy_commit"
+
+    deploy_id: int = Field(foreign_key="deploy.id", primary_key=True, ondelete="CASCADE")
+    sha: str = Field(primary_key=True)
 
 
 class DeployChange(SQLModel, table=True):

@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
-from scoring.facts import ChangeFacts
+from scoring.facts import ChangeFacts, FileChange
 from scoring.paths import path_kinds
 from scoring.signal import quick_init
 
-__all__ = ["ChangeFiles", "change_files"]
+__all__ = ["ChangeFiles", "change_files", "is_generated_name", "written_by_hand"]
+
+# Files no one writes by hand, by name: dependency lock files, vendored and
+# generated folders, minified and compiled output. They count in neither a
+# change's size nor its spread (the sources add the repository's own markers,
+# ``FileChange.generated``). Lower-case, searched in "/" + the lower-cased path.
+_GENERATED_NAME = re.compile(
+    r"/(?:vendor|vendored|third_party|third-party|node_modules|__generated__|generated)/"
+    r"|/(?:uv\.lock|poetry\.lock|pipfile\.lock|pdm\.lock|package-lock\.json"
+    r"|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|cargo\.lock"
+    r"|go\.sum|go\.work\.sum|gemfile\.lock|composer\.lock|gradle\.lockfile|podfile\.lock"
+    r"|pubspec\.lock|mix\.lock|flake\.lock|packages\.lock\.json|package\.resolved)$"
+    r"|\.(?:min\.js|min\.css|js\.map|css\.map|pb\.go|g\.dart)$|_pb2(?:_grpc)?\.pyi?$"
+)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def is_generated_name(path: str) -> bool:
+    """True for a lock file, a vendored or generated folder's file, or minified/compiled output."""
+    return _GENERATED_NAME.search("/" + path.lower()) is not None
+
+
+def written_by_hand(f: FileChange) -> bool:
+    """False for a file its repository marks generated or whose name says it is."""
+    return not f.generated and not is_generated_name(f.path)
 
 
 @quick_init
@@ -18,7 +43,7 @@ class ChangeFiles:
     """What one change's files say, gathered in one pass over them."""
 
     test_files: int
-    # Lines added and deleted in files that are not tests.
+    # Lines added and deleted in hand-written files that are not tests (no lock files).
     source_lines: int
     # Lines added to hand-written code (``PathKinds.code``): what a reviewer must read.
     code_added: int
@@ -59,7 +84,7 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
         k = path_kinds(path)
         if k.test:
             test_files += 1
-        else:
+        elif written_by_hand(f):
             source_lines += f.added + f.deleted
         if k.code:
             code_added += f.added

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scoring.change_files import is_generated_name
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext, subsystem_of
 from scoring.signal import Signal, quick_init
@@ -259,8 +260,10 @@ def _entropy_bits(lines: list[int]) -> float:
 def metrics_of(change: ChangeFacts, ctx: HistoryContext) -> ChangeMetrics:
     """The metrics of a live change, measured as the public datasets measure them.
 
-    One difference: the datasets count the change itself in ``exp``, ``ndev``
-    and ``nuc``; here the history stops just before it. The shares start their
+    Two differences: lock files, vendored and generated files count in neither
+    size nor spread (``scoring.change_files.written_by_hand``); and the datasets
+    count the change itself in ``exp``, ``ndev`` and ``nuc``, while here the
+    history stops just before it. The shares start their
     ramps at 1 for those counts, so the offset moves no score by more than a point.
     """
     # One pass over the files: this runs for every scored change.
@@ -270,6 +273,9 @@ def metrics_of(change: ChangeFacts, ctx: HistoryContext) -> ChangeMetrics:
     added = deleted = 0
     for f in change.files:
         path = f.path
+        if f.generated or is_generated_name(path):
+            # Lock files and generated code are nobody's hand-written size or spread.
+            continue
         added += f.added
         deleted += f.deleted
         if path in lines:

@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 # Bump when the meaning of a signal or the way points add up changes.
-SCORER_VERSION = "4"
+SCORER_VERSION = "5"
 
 
 # Deploy-level points on top of the riskiest change shipped (``scoring.risk.score_deploy``).

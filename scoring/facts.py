@@ -36,6 +36,8 @@ class FileChange:
 
     ``owners`` is the CODEOWNERS match as of the change: ``None`` when unknown
     (no CODEOWNERS data), an empty tuple when no rule covers the file.
+    ``generated`` is true when the source found the repository's own marker
+    (``.gitattributes``, a "generated" header) calling it generated or vendored.
     """
 
     path: str
@@ -43,6 +45,7 @@ class FileChange:
     deleted: int
     service: str | None = None
     owners: tuple[str, ...] | None = None
+    generated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,8 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
     from data.engine import make_engine, session_scope
     from data.migrate import upgrade
     from data.org import sync_org
+    from data.reverts import summary_line
+    from data.sources.local_git.tags import deploy_tag_notes
     from data.sync import run_sources
     from data.tables import Change, ChangeFile
 
@@ -78,37 +80,56 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
     plan = plan_clone(clone)
     config.write_text(toml_for(plan, local_timezone()), encoding="utf-8")
     services = ", ".join(key for key, _ in plan.services)
-    click.echo(f"Wrote {config}: {plan.repository} at {plan.path}, services {services}.")
+    count = len(plan.services)
+    click.echo(
+        f"Wrote {config}: {plan.repository} at {plan.path}, "
+        f"{count} {'service' if count == 1 else 'services'} from {plan.found_by}: {services}."
+    )
+    if plan.release_tags:
+        tags = len(plan.release_tags)
+        click.echo(
+            f"Deploys: tags matching {plan.deploy_tags} ({tags} {'tag' if tags == 1 else 'tags'}, "
+            f"newest {plan.release_tags[0]})."
+        )
     org = load_org_config(config)
+    for note in deploy_tag_notes(org):
+        click.echo(note)
     engine = make_engine(settings.database_url)
     try:
         upgrade(engine)
         with session_scope(engine) as session:
             sync_org(session, org)
         for summary in run_sources(engine, org, configured_sources(settings, org), printed=True):
-            click.echo(summary.line())
+            click.echo(summary_line(summary))
         with session_scope(engine) as session:
             score_all(session, org)
-            done = brief_all(session, org, datetime.now(UTC), out)
+            now = datetime.now(UTC)
+            done = brief_all(session, org, now, out)
             in_service = select(func.max(col(Change.merged_at))).join(
                 ChangeFile, col(ChangeFile.change_id) == col(Change.id)
             )
             newest = session.exec(in_service.where(col(ChangeFile.service_id).is_not(None))).one()
+            stale = done and newest is not None and not done[0].payload.distribution.total
+            if stale and newest is not None:
+                # A clone not pulled lately has a quiet last week: brief the week of its
+                # newest change instead, as the README promises.
+                week = IsoWeek.of(newest.date())
+                quiet = done[0].week
+                done = brief_all(session, org, now, out, week)
     finally:
         engine.dispose()
     click.echo("")
-    show(done, out)
-    if done and newest is not None and not done[0].payload.distribution.total:
-        # A clone not pulled lately has a quiet last week: say which week has its changes.
-        week = IsoWeek.of(newest.date())
+    if stale and newest is not None:
         click.echo(
-            f"\nThe clone's newest change to a service merged on {newest.date().isoformat()}: "
-            "`git pull` it, "
-            f"or see that week with `riskbrief brief --week {week.id}`."
+            f"The last complete week ({quiet.id}) has no change in a service: the clone's newest "
+            f"change merged on {newest.date().isoformat()}, so this is the briefing of that "
+            f"week, {done[0].week.id}. `git pull` the clone to brief the weeks since."
         )
+        click.echo("")
+    show(done, out)
     click.echo("")
     click.echo(
         f"Next: edit {config} (services, teams, who gets the briefing), add a deploys or "
-        "incidents source if you have one, then run `riskbrief brief` again; "
+        "incidents source if you have one, then run `riskbrief sync` and `riskbrief brief`; "
         "`riskbrief doctor` checks the set-up."
     )

@@ -31,6 +31,8 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
     from data.config import load_org_config
     from data.engine import session_scope
     from data.org import sync_org
+    from data.reverts import summary_line
+    from data.sources.local_git.tags import deploy_tag_notes
     from data.store import unmapped_repositories
     from data.sync import run_sources
 
@@ -57,7 +59,9 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
     finally:
         engine.dispose()
     for summary in summaries:
-        click.echo(summary.line())
+        click.echo(summary_line(summary))
+    for note in deploy_tag_notes(org):
+        click.echo(note)
     for name in unmapped:
         click.echo(
             f"{name}: none of its changed files is in a service of {settings.config}, so "

@@ -18,6 +18,7 @@ from bot.doctor.check import MANIFEST_SCOPES, Check
 from bot.doctor.checks import (
     check_database,
     check_delivery,
+    check_deploy_tags,
     check_repositories,
     check_sources,
     check_timezones,
@@ -63,6 +64,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_database(settings),
         check_sources(settings, org, org_error, p.sources),
         check_repositories(settings, org, org_error),
+        check_deploy_tags(settings, org, org_error),
         check_timezones(settings, org, org_error),
         check_delivery(settings, org, org_error),
         check_github(settings, p.github),

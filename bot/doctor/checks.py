@@ -25,6 +25,7 @@ from scoring.errors import RiskbriefError
 __all__ = [
     "check_database",
     "check_delivery",
+    "check_deploy_tags",
     "check_repositories",
     "check_sources",
     "check_timezones",
@@ -165,6 +166,24 @@ def check_repositories(settings: Settings, org: OrgConfig | None, org_error: str
             )
     n = len(org.repositories)
     return passed(name, f"{'the repository' if n == 1 else f'all {n} repositories'} can be read.")
+
+
+def check_deploy_tags(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
+    """[sources.git] deploy_tags matches some tag of every configured clone."""
+    from data.sources.local_git.tags import deploy_tag_notes
+
+    name = "deploy tags"
+    if org_error is not None or org is None:
+        return skipped(name, "riskbrief.toml does not read.")
+    pattern = org.sources.git.deploy_tags
+    if not pattern or not any(r.path for r in org.repositories):
+        return skipped(name, "no clone has a deploy_tags pattern in [sources.git].")
+    notes = deploy_tag_notes(org)
+    if notes:
+        return failed(
+            name, notes[0], f"set deploy_tags in {settings.config} to match the release tags."
+        )
+    return passed(name, f"deploy_tags {pattern!r} matches tags of the configured clones.")
 
 
 def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:

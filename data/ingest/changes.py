@@ -195,10 +195,12 @@ class ChangeWriter:
                     f.change_type,
                     services.get(key) if key else None,
                     list(f.owners) if f.owners is not None else None,
+                    f.generated,
                 )
             )
         have = [
-            (f.path, f.added, f.deleted, f.change_type, f.service_id, f.owners) for f in existing
+            (f.path, f.added, f.deleted, f.change_type, f.service_id, f.owners, f.generated)
+            for f in existing
         ]
         if have == wanted:
             return False
@@ -214,8 +216,9 @@ class ChangeWriter:
                 change_type=kind,
                 service_id=service_id,
                 owners=owners,
+                generated=generated,
             )
-            for path, added, deleted, kind, service_id, owners in wanted
+            for path, added, deleted, kind, service_id, owners, generated in wanted
         )
         return True
 

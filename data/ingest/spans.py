@@ -8,12 +8,13 @@ from datetime import datetime
 from typing import Any
 
 import structlog
+from sqlalchemy import delete
 from sqlmodel import col, select
 
 from data.ingest.lookups import Lookups
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
-from data.tables import Deploy, ErrorBudget, Incident
+from data.tables import Deploy, DeployCommit, ErrorBudget, Incident
 
 __all__ = ["SpanWriter"]
 
@@ -54,12 +55,13 @@ class SpanWriter:
         values: dict[str, Any],
         problem: str | None,
         tally: Tally,
-    ) -> None:
-        """Insert or update one keyed row from ``values``, or skip it with ``problem`` logged."""
+    ) -> Any:
+        """Insert or update one keyed row from ``values`` and return it, or skip it with
+        ``problem`` logged and return ``None``."""
         if problem:
             tally.skipped += 1
             log.warning("record_skipped", kind=kind, key=key, reason=problem)
-            return
+            return None
         row: Any = self.lookups.session.exec(select(model).where(col(model.key) == key)).first()
         before = snapshot(row, values) if row is not None else None
         if row is None:
@@ -71,11 +73,14 @@ class SpanWriter:
             tally.add(kind)
         elif before != snapshot(row, values):
             tally.updated += 1
+        return row
 
     def deploys(self, records: Iterable[DeployRecord]) -> Tally:
-        """Upsert deploys by ``key``; a deploy of a service not in riskbrief.toml is skipped."""
+        """Upsert deploys by ``key`` with the commits they shipped, when their source names them;
+        a deploy of a service not in riskbrief.toml is skipped."""
         tally = Tally()
         services = self.lookups.service_ids()
+        shipped: list[tuple[Deploy, frozenset[str]]] = []
         for r in records:
             service_id = services.get(r.service)
             values = {
@@ -88,9 +93,29 @@ class SpanWriter:
                 "source": r.source,
             }
             problem = self._deploy_problem(r, service_id)
-            self._upsert(Deploy, "deploy", r.key, values, problem, tally)
+            row = self._upsert(Deploy, "deploy", r.key, values, problem, tally)
+            if row is not None and r.shipped is not None:
+                shipped.append((row, frozenset(r.shipped)))
         self.lookups.session.flush()
+        for row, shas in shipped:
+            if row.id is not None:
+                self._ship(row.id, shas)
         return tally
+
+    def _ship(self, deploy_id: int, shas: frozenset[str]) -> None:
+        """Make the deploy's shipped commits exactly ``shas``: rows added and removed."""
+        session = self.lookups.session
+        have = set(
+            session.exec(select(DeployCommit.sha).where(col(DeployCommit.deploy_id) == deploy_id))
+        )
+        for sha in sorted(have - shas):
+            session.execute(
+                delete(DeployCommit).where(
+                    col(DeployCommit.deploy_id) == deploy_id, col(DeployCommit.sha) == sha
+                )
+            )
+        session.add_all(DeployCommit(deploy_id=deploy_id, sha=sha) for sha in sorted(shas - have))
+        session.flush()
 
     @staticmethod
     def _deploy_problem(r: DeployRecord, service_id: int | None) -> str | None:

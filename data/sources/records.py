@@ -58,6 +58,9 @@ class FileRecord:
     deleted: int = 0
     change_type: str = "modified"
     owners: tuple[str, ...] | None = None
+    # Generated or vendored by the repository's own markers (``.gitattributes``'s
+    # ``linguist-generated``, a "Code generated … DO NOT EDIT" header): no hand-written size.
+    generated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,11 @@ class DeployRecord:
     """A deploy of ``service`` (a ``[[services]]`` key) that finished at ``finished_at``.
 
     ``status`` is ``success`` or ``failure``; ``key`` is the natural key, unique
-    across sources (e.g. ``github-deployment:owner/repo:123``).
+    across sources (e.g. ``github-deployment:owner/repo:123``). ``shipped`` are
+    the full shas of the commits the deploy shipped when the source knows them
+    (a release tag: ``git rev-list previous..tag``); the deploy then ships
+    exactly the changes those commits landed. ``None`` leaves it to the rule:
+    what merged since the previous deploy of the service.
     """
 
     key: str
@@ -132,6 +139,7 @@ class DeployRecord:
     started_at: datetime | None = None
     status: str = "success"
     source: str = "manual"
+    shipped: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

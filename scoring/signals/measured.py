@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from scoring.change_files import written_by_hand
 from scoring.change_metrics import (
     ChangeMetrics,
     diffusion_share,
@@ -35,11 +36,29 @@ __all__ = [
 
 @change_signal(weight=50.0)
 def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
-    """Bigger changes hide more defects: points start when code is added, grow with its log."""
-    lines = change.lines_changed
-    text = f"{plural(lines, 'line')} changed in {plural(len(change.files), 'file')}"
-    if m.lt > 0:
-        text += f" that held {m.lt:.0f} lines"
+    """Bigger changes hide more defects: points start when code is added, grow with its log.
+
+    Lock files, vendored and generated files are no one's hand-written size: they
+    are left out of the count (``metrics_of``) and the line says so.
+    """
+    lines = int(m.la + m.ld)
+    files = int(m.nf)
+    other = len(change.files) - sum(1 for f in change.files if written_by_hand(f))
+    other_lines = change.lines_changed - lines
+    if other and not files:
+        text = (
+            f"only lock files or generated files changed ({plural(other_lines, 'line')} "
+            f"in {plural(other, 'file')}): a dependency or generated change"
+        )
+    else:
+        text = f"{plural(lines, 'line')} changed in {plural(files, 'file')}"
+        if m.lt > 0:
+            text += f" that held {m.lt:.0f} lines"
+        if other:
+            text += (
+                f", besides {plural(other_lines, 'line')} in "
+                f"{plural(other, 'lock or generated file')}"
+            )
     share = size_share(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
 
@@ -50,8 +69,10 @@ def diffusion(
 ) -> Signal:
     """Changes spread over many files, directories and subsystems are harder to review."""
     share = diffusion_share(m)
-    services = len(change.services)
-    if services > 1:
+    services = len({f.service for f in change.files if f.service and written_by_hand(f)})
+    if m.nf == 0 and change.files:
+        text = "only lock files or generated files changed"
+    elif services > 1:
         text = f"touches {services} services in {plural(int(m.nd), 'directory')}"
         text = text.replace("directorys", "directories")
     elif m.nf > 1:

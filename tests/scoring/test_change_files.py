@@ -6,8 +6,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from scoring.change_files import ChangeFiles, change_files
+from scoring.change_files import ChangeFiles, change_files, is_generated_name, written_by_hand
+from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange
+from scoring.history import HistoryContext
+from scoring.risk import score_change
+from scoring.signal import Signal
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
 
@@ -46,3 +50,65 @@ def test_change_files_answers_for_the_change_asked_about() -> None:
     twin = replace(risky, files=risky.files[:1])
     assert change_files(twin).migration is None
     assert change_files(twin).personal_owners == {"carol"}
+
+
+def test_lock_vendored_and_generated_names() -> None:
+    """Lock files, vendored folders and minified or compiled output are recognised by name."""
+    for path in (
+        "uv.lock",
+        "web/package-lock.json",
+        "pnpm-lock.yaml",
+        "Cargo.lock",
+        "go.sum",
+        "Gemfile.lock",
+        "composer.lock",
+        "yarn.lock",
+        "poetry.lock",
+        "Pipfile.lock",
+        "static/app.min.js",
+        "vendor/github.com/x/y.go",
+        "third_party/zlib/inflate.c",
+        "api/v1/service.pb.go",
+    ):
+        assert is_generated_name(path), path
+    for path in ("src/flask/app.py", "package.json", "go.mod", "src/vendors.py", "lockfile.py"):
+        assert not is_generated_name(path), path
+    assert not written_by_hand(_file("src/schema.py", 900, 0, generated=True))
+
+
+def _scored(files: tuple[FileChange, ...]) -> dict[str, Signal]:
+    ctx = HistoryContext(
+        author_prior_changes=50,
+        files_with_history=len(files),
+        files_known_to_author=len(files),
+        prior_fixes_on_files=0,
+        recent_incidents=0,
+        lookback_days=30,
+    )
+    return {s.name: s for s in score_change(_change(files), ctx, ScoringConfig()).signals}
+
+
+def test_a_lock_file_adds_neither_size_nor_spread() -> None:
+    """2 hand-written lines plus 1,641 in uv.lock score as the 2 lines alone, and say so."""
+    code = _file("src/flask/app.py", 1, 1)
+    alone = _scored((code,))
+    with_lock = _scored((code, _file("uv.lock", 1200, 441, service=None)))
+    assert with_lock["size"].points == alone["size"].points
+    assert with_lock["diffusion"].points == alone["diffusion"].points
+    assert with_lock["tests"].points == alone["tests"].points
+    assert "besides 1641 lines in 1 lock or generated file" in with_lock["size"].explanation
+
+
+def test_a_change_of_only_generated_files_says_so_and_scores_low() -> None:
+    """A lock-only change is a dependency change: no size or spread points, and its line says so."""
+    signals = _scored(
+        (
+            _file("uv.lock", 1200, 441, service=None),
+            _file("web/pnpm-lock.yaml", 300, 20),
+            _file("api/gen.go", 5000, 0, generated=True),
+        )
+    )
+    assert signals["size"].points == 0.0
+    assert signals["diffusion"].points == 0.0
+    assert signals["size"].explanation.startswith("only lock files or generated files changed")
+    assert signals["diffusion"].explanation == "only lock files or generated files changed"

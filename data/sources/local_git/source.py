@@ -21,6 +21,7 @@ from data.config import AgentsConfig, OrgConfig, RepositoryConfig
 from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
 from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
+from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import tag_deploys
@@ -101,11 +102,12 @@ class LocalGitSource:
         chain: MinedCommit,
         owners: CloneCodeowners,
         reverts: RevertTargets,
+        generated: GeneratedFiles,
     ) -> ChangeRecord:
         """The change ``landed`` is, landed on the branch by ``chain`` (itself or a merge)."""
         branch = branch_facts(self.path, landed, self.agents)
         record = commit_record(landed, self.repository, branch, self.agents)
-        record = replace(record, files=owners.files(record.files))
+        record = replace(record, files=generated.files(landed.sha, owners.files(record.files)))
         if landed is not chain:
             # It reached the branch when the merge did, whenever it was written.
             record = replace(record, merged_at=chain.change.merged_at)
@@ -125,10 +127,11 @@ class LocalGitSource:
         last: str | None = None
         owners = CloneCodeowners(self.path, after)
         reverts = RevertTargets(self.path, self.repository)
+        generated = GeneratedFiles(self.path, rev)
         for commit in mine_commits(self.path, rev, after=after, first_parent=True):
             owners.follow(commit)
             for landed in landed_commits(self.path, self.repository, commit):
-                batch.append(self._record(landed, commit, owners, reverts))
+                batch.append(self._record(landed, commit, owners, reverts, generated))
             last = commit.sha
             if len(batch) >= self.batch:
                 run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)

@@ -21,7 +21,7 @@ def test_sync_prints_one_summary_line_per_source_and_is_idempotent(workspace: Pa
     assert first.exit_code == 0, first.output
     assert first.output.splitlines() == [
         "git acme/shop: 2 changes and 1 deploy added, 0 updated",
-        "reverts: 0 added, 0 updated",
+        "reverts: 0 reverts recorded as incidents, 0 updated",
     ]
     assert second.output.splitlines()[0] == "git acme/shop: 0 added, 0 updated"
     changes, deploys = store_rows(workspace)
