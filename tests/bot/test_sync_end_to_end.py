@@ -131,7 +131,7 @@ def test_every_source_lands_in_the_store_and_a_second_sync_adds_nothing(world: P
     lines = dict(line.split(": ", 1) for line in first.output.splitlines())
     assert lines["github acme/shop PRs"] == "3 changes added, 0 updated"
     assert lines["pagerduty"] == "1 incident added, 0 updated"
-    assert lines["reverts"] == "1 incident added, 0 updated"
+    assert lines["reverts"] == "1 revert recorded as an incident, 0 updated"
     assert second.exit_code == 0, second.output
     assert all(" 0 added" in line for line in second.output.splitlines()), second.output
     engine = make_engine(f"sqlite:///{world / 'rb.db'}")
