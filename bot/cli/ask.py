@@ -13,7 +13,9 @@ __all__ = ["ask"]
 _SLACK_ONLY = "`/risk subscribe`, `unsubscribe` and `settings` act on a Slack member"
 
 
-@click.command()
+@click.command(
+    short_help="Answer a `/risk` command from the store, as Slack would; `ask help` lists them."
+)
 @click.argument("text", nargs=-1, required=True)
 @click.option(
     "--as",

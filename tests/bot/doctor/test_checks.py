@@ -30,8 +30,9 @@ def test_missing_and_unmigrated_databases_fail_with_the_fix(
     assert f"there is no database at {db}" in line
     assert "Fix: run `riskbrief db upgrade`" in line
     assert not db.exists()  # doctor does not create an empty one
-    # The toml is missing too: sources and time zones say so, with riskbrief init.
-    assert "run `riskbrief init`" in line_of(missing, "sources")
+    # The toml is missing too: the config check says so once, with riskbrief init.
+    assert "run `riskbrief init`" in line_of(missing, "config")
+    assert "see config" in line_of(missing, "sources")
 
     make_engine(f"sqlite:///{db}").dispose()
     db.touch()
@@ -63,10 +64,14 @@ def test_a_bad_toml_time_zone_fails_with_the_fix(store: Path) -> None:
     """A subscriber in riskbrief.toml with a bad zone fails with the file's own sentence."""
     toml = store.with_name("riskbrief.toml")
     toml.write_text(toml.read_text().replace('"Europe/Berlin"', '"CEST"'), encoding="utf-8")
-    line = line_of(doctor(), "time zones")
+    result = doctor()
+    line = line_of(result, "config")
     assert line.startswith("fail")
     assert "must be an IANA time zone" in line
-    assert "Fix: correct" in line
+    # Said once, by the config check, with the sentence's own fix.
+    assert "as the sentence says" not in result.stdout
+    assert result.stdout.count("must be an IANA time zone") == 1
+    assert line_of(result, "time zones").startswith("skip")
 
 
 def test_a_source_without_its_token_fails_with_the_fix(store: Path) -> None:
