@@ -121,14 +121,16 @@ def test_deploy_latest_of_a_service(served: Served) -> None:
     """`/risk deploy latest checkout` answers the service's newest deploy."""
     served.command("deploy latest checkout")
     text = _texts(served.slack.wait_for_response("r1")["blocks"])
-    assert text.startswith("*Deploy* `deploy:checkout:")
+    # Named by service and the reader's local time beside its id.
+    assert text.startswith("*Checkout deploy of Fri 2026-11-20 ")
+    assert "`deploy:checkout:2026-11-20T15:35`" in text
     assert "Checkout" in text
 
 
 def test_help_and_malformed_text_are_answered_in_the_ack(served: Served) -> None:
     """Help and usage come back in the acknowledgement itself, with the user's text escaped."""
     help_ack = served.command("help")
-    assert "/risk pr &lt;url | owner/repo#123&gt;" in help_ack.json()["text"]
+    assert "/risk pr &lt;url | owner/repo#123 | sha&gt;" in help_ack.json()["text"]
     bad = served.command("frobnicate <!channel> <@U123>", response_id="r2")
     body = bad.json()
     assert body["response_type"] == "ephemeral"
@@ -211,7 +213,8 @@ def test_details_on_a_delivered_briefing_shows_the_cards_evidence(served: Served
     text = _texts(answer["blocks"])
     assert "Incident in Checkout followed a high-risk deploy" in text
     assert "minutes to resolve: 255 min" in text
-    assert "`deploy:checkout:2026-11-20T15:35` · " in text
+    assert "Checkout deploy of Fri 2026-11-20 " in text
+    assert "(`deploy:checkout:2026-11-20T15:35`) · " in text
 
 
 def test_details_from_a_brief_answer_names_its_week_and_scope(served: Served) -> None:
