@@ -93,3 +93,36 @@ def test_one_subscriber_is_counted_once() -> None:
     assert check_timezones(Settings(), parse_org_config(ONE_SUBSCRIBER), None).detail == (
         "the subscriber's time zone is valid."
     )
+
+
+@pytest.mark.parametrize("domain", ["example.com", "EXAMPLE.org", "example.net"])
+def test_a_placeholder_subscriber_address_fails_delivery(store: Path, domain: str) -> None:
+    """A subscriber at example.com/.org/.net fails delivery, saying to put a real address."""
+    toml = store.with_name("riskbrief.toml")
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + f'\n[[subscribers]]\nkey = "me"\nemail = "me@{domain}"\ntimezone = "UTC"\n',
+        encoding="utf-8",
+    )
+    result = doctor()
+    assert result.exit_code == 1
+    line = line_of(result, "delivery")
+    assert line.startswith("fail")
+    assert f"subscriber me's email me@{domain} is a placeholder" in line
+    assert "Fix: put a real email address or a Slack member id (slack_user_id" in line
+
+
+def test_an_unreadable_config_is_said_once_with_a_real_fix(store: Path) -> None:
+    """A broken riskbrief.toml is one failing config line with its own fix, not four repeats."""
+    toml = store.with_name("riskbrief.toml")
+    toml.write_text("[organisation\nname = 1\n", encoding="utf-8")
+    result = doctor()
+    assert result.exit_code == 1
+    line = line_of(result, "config")
+    assert line.startswith("fail")
+    assert "is not valid TOML" in line
+    assert "Fix: fix the syntax there." in line
+    assert result.stdout.count("is not valid TOML") == 1
+    assert "as the sentence says" not in result.stdout
+    for name in ("sources", "repositories", "time zones", "delivery"):
+        assert line_of(result, name).startswith("skip")

@@ -127,6 +127,19 @@ def test_deploy_latest_of_a_service(served: Served) -> None:
     assert "Checkout" in text
 
 
+def test_answers_show_times_in_the_slack_members_zone(served: Served) -> None:
+    """The same deploy is 10:35 for the New York VP and 16:35 for the Berlin lead, zone named."""
+    served.command("deploy deploy:checkout:2026-11-20T15:35", response_id="ny")
+    served.command(
+        "/risk deploy deploy:checkout:2026-11-20T15:35", user_id="U05COMLEAD", response_id="be"
+    )
+    new_york = _texts(served.slack.wait_for_response("ny")["blocks"])
+    berlin = _texts(served.slack.wait_for_response("be")["blocks"])
+    assert "Checkout deploy of Fri 2026-11-20 10:35 America/New_York" in new_york
+    assert "Checkout deploy of Fri 2026-11-20 16:35 Europe/Berlin" in berlin
+    assert " UTC" not in berlin.split("*Why*")[0]
+
+
 def test_help_and_malformed_text_are_answered_in_the_ack(served: Served) -> None:
     """Help and usage come back in the acknowledgement itself, with the user's text escaped."""
     help_ack = served.command("help")
