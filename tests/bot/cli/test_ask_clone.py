@@ -150,7 +150,7 @@ def test_every_id_a_deploy_answer_prints_can_be_asked(clone: Clone) -> None:
 def test_not_found_answers_exit_1_with_one_message(clone: Clone) -> None:
     """An unknown PR, sha or deploy, a service without deploys, an unknown service: exit 1."""
     for text, needle in (
-        (("pr", "acme/shop#99"), "No change `acme/shop#99` is in the store"),
+        (("pr", f"{clone.name}#99"), f"No change `{clone.name}#99` is in the store"),
         (("pr", "acme/other#7"), "No change `acme/other#7` is in the store"),
         (("pr", "0000000"), "No change `0000000` is in the store"),
         (("deploy", "v9"), "No deploy `v9` is in the store"),
@@ -194,6 +194,7 @@ def test_an_ambiguous_short_sha_answers_with_the_candidates(clone: Clone) -> Non
 @pytest.mark.parametrize("clone", ["acme/shop"], indirect=True)
 def test_text_pasted_from_slack_is_understood(clone: Clone) -> None:
     """`ask /risk help` and `ask "/risk pr …"` read the command after the pasted `/risk`."""
+    assert clone.name == "acme/shop"
     helped = _ask("/risk", "help")
     assert helped.exit_code == 0, helped.output
     assert "/risk pr" in helped.stdout
@@ -205,6 +206,7 @@ def test_text_pasted_from_slack_is_understood(clone: Clone) -> None:
 @pytest.mark.parametrize("clone", ["acme/shop"], indirect=True)
 def test_times_are_in_the_readers_zone_and_named(clone: Clone) -> None:
     """--as a Berlin subscriber shows Berlin times; otherwise the organisation's New York."""
+    assert clone.name == "acme/shop"
     berlin = _ask("pr", "acme/shop#7", as_key="berlin")
     assert berlin.exit_code == 0, berlin.output
     assert "merged Mon 2026-11-16 12:00 Europe/Berlin" in berlin.stdout
