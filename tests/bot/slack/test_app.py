@@ -102,6 +102,15 @@ def test_service_trend_covers_eight_weeks_with_mttr_and_cfr(served: Served) -> N
     assert "acme/platform#4503" in text
     assert "*MTTR*" in text
     assert "*Change failure rate*" in text
+    # The table is in the member's zone, named.
+    assert "(America/New_York; * is this week so far)" in text
+
+
+def test_one_incident_is_said_in_the_singular(served: Served) -> None:
+    """`/risk service search`, with one incident in eight weeks, says "(1 incident)"."""
+    served.command("service search")
+    text = _texts(served.slack.wait_for_response("r1")["blocks"])
+    assert "over 8 weeks (1 incident)" in text
 
 
 def test_deploy_by_id_shows_risk_what_it_shipped_and_the_incident(
