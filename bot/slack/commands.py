@@ -241,6 +241,11 @@ def _scope(catalog: Catalog, names: list[str]) -> Scope | Usage:
     return Scope(tuple(teams), tuple(services))
 
 
+def _unquoted(argument: str) -> str:
+    """An id copied with the backticks or quotes it was shown in, without them."""
+    return argument.strip().strip("`'\"“”‘’").strip()
+
+
 def change_ref(argument: str) -> str | None:
     """What a user typed for a change, as the one form the store's lookup reads, else ``None``.
 
@@ -248,7 +253,7 @@ def change_ref(argument: str) -> str | None:
     ``owner/repo@sha``, ``name@sha`` or a bare sha of 7 or more hex digits for a commit
     (from a commit URL too). Numbers lose leading zeros, shas are lower case.
     """
-    text = argument.strip()
+    text = _unquoted(argument)
     url = _PR_URL.match(text)
     if url is not None:
         return f"{url['owner']}/{url['repo']}#{int(url['number'])}"
@@ -367,8 +372,8 @@ def parse_command(text: str, catalog: Catalog) -> Command | Usage:
             if found is None or found[0] != "service":
                 return _unknown(catalog, name, ("service",))
             return DeployCommand(service=found[1])
-        if len(args) == 1:
-            return DeployCommand(deploy=args[0])
+        if len(args) == 1 and _unquoted(args[0]):
+            return DeployCommand(deploy=_unquoted(args[0]))
     if verb == "subscribe":
         return _subscribe(catalog, args)
     if verb == "unsubscribe" and not args:

@@ -53,6 +53,11 @@ CATALOG = Catalog(
         ),
         ("/risk pr acme/platform#42", PrCommand("acme/platform#42")),
         ("/risk help", HelpCommand()),
+        ("pr `acme/platform#42`", PrCommand("acme/platform#42")),
+        (
+            "deploy `deploy:checkout:2026-11-20T15:35`",
+            DeployCommand(deploy="deploy:checkout:2026-11-20T15:35"),
+        ),
         ("/RISK", HelpCommand()),
         ("service checkout", ServiceCommand("checkout")),
         ("service Payments", ServiceCommand("payments")),
