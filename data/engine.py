@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session
 
 from scoring.errors import ConfigError, StoreError
@@ -27,6 +27,8 @@ __all__ = [
     "session_scope",
     "shown_url",
     "sqlite_file",
+    "store_error",
+    "unreachable",
 ]
 
 DEFAULT_DATABASE_URL = "sqlite:///riskbrief.db"
@@ -114,23 +116,55 @@ def sqlite_file(engine: Engine) -> Path | None:
     return Path(name)
 
 
+def unreachable(exc: BaseException) -> bool:
+    """True when ``exc`` says the store cannot be reached or opened, not that a query was wrong.
+
+    An ``OperationalError`` (refused, timed out, unknown database, unwritable file)
+    or SQLite's "file is not a database", which is a bare ``DatabaseError``;
+    ``IntegrityError`` and the other ``DatabaseError`` kinds are bugs, kept as they are.
+    """
+    return isinstance(exc, OperationalError) or type(exc) is DatabaseError
+
+
+def store_error(url: str | URL, exc: BaseException) -> StoreError:
+    """One sentence for a store that ``exc`` says cannot be reached or opened."""
+    orig = getattr(exc, "orig", None)
+    lines = str(orig or exc).strip().splitlines()
+    reason = lines[0] if lines else type(exc).__name__
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError:
+        return StoreError(f"cannot use the database ({reason}); check RISKBRIEF_DATABASE_URL")
+    name = parsed.database
+    if parsed.get_backend_name() == "sqlite" and name and name != ":memory:":
+        path = Path(name)
+        if path.is_file() and "not a database" in reason:
+            return StoreError(
+                f"{path} is not a SQLite database ({reason}); point RISKBRIEF_DATABASE_URL at "
+                "riskbrief's store, e.g. sqlite:///riskbrief.db, and run `riskbrief db upgrade`"
+            )
+        return StoreError(
+            f"cannot open the SQLite file {path} ({reason}); check that its directory "
+            "exists and is writable, or set RISKBRIEF_DATABASE_URL to another file"
+        )
+    # As the user wrote it: without the driver we chose or the session name we added.
+    plain = parsed.set(drivername=parsed.get_backend_name())
+    shown = plain.difference_update_query(["application_name"]).render_as_string(hide_password=True)
+    return StoreError(
+        f"cannot reach the database at {shown} ({reason}); check RISKBRIEF_DATABASE_URL "
+        "and that the server is running"
+    )
+
+
 def check_connection(engine: Engine) -> None:
     """Raise ``StoreError`` with one sentence when the database cannot be reached."""
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unknown error"
-        path = sqlite_file(engine)
-        if path is not None:
-            raise StoreError(
-                f"cannot open the SQLite file {path} ({reason}); check that its directory "
-                "exists and is writable, or set RISKBRIEF_DATABASE_URL to another file"
-            ) from None
-        raise StoreError(
-            f"cannot reach the database at {shown_url(engine)} "
-            f"({reason}); check RISKBRIEF_DATABASE_URL and that the server is running"
-        ) from None
+    except DatabaseError as exc:
+        if not unreachable(exc):
+            raise
+        raise store_error(engine.url, exc) from None
 
 
 @contextmanager

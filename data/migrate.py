@@ -8,8 +8,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError
 
-from data.engine import check_connection
+from data.engine import check_connection, store_error, unreachable
 
 __all__ = ["alembic_config", "current_revision", "head_revision", "is_current", "upgrade"]
 
@@ -29,9 +30,18 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or ``None`` when it was never migrated."""
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    """The revision the database is at, or ``None`` when it was never migrated.
+
+    Every command that opens the store asks this first, so an unreachable store or
+    a file that is no database ends here as one ``StoreError`` sentence.
+    """
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DatabaseError as exc:
+        if not unreachable(exc):
+            raise
+        raise store_error(engine.url, exc) from None
 
 
 def is_current(engine: Engine) -> bool:

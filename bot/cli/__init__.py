@@ -30,14 +30,25 @@ from bot.cli.sync import sync
 __all__ = ["main"]
 
 
-@click.group(cls=OneLineErrors)
+# `-h` as well as `--help`, on every command (subcommands inherit it); lines up to
+# 100 columns where the terminal has them, so no command's help line is cut short.
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=OneLineErrors, context_settings=_CONTEXT)
 @click.version_option(package_name="riskbrief")
 @click.pass_context
 def main(ctx: click.Context) -> None:
-    """riskbrief: where delivery risk is concentrating this week, and what to do."""
-    # `init` and a subcommand's --help need no settings: loading them costs half a second.
+    """riskbrief: where delivery risk is concentrating this week, and what to do.
+
+    Every command reads riskbrief.toml from the current directory (or the file
+    RISKBRIEF_CONFIG names) and the store from RISKBRIEF_DATABASE_URL (default
+    sqlite:///riskbrief.db, also in the current directory). `riskbrief quickstart
+    PATH` writes both for a local clone.
+    """
+    # `init` and a subcommand's help need no settings: loading them costs half a second.
     # Click has consumed the subcommand's arguments by now; the process's own are left.
-    if ctx.invoked_subcommand == "init" or "--help" in sys.argv[1:]:
+    if ctx.invoked_subcommand == "init" or {"-h", "--help"} & set(sys.argv[1:]):
         return
     from bot.logs import configure_logging, secret_values
     from bot.settings import load_settings
@@ -45,6 +56,13 @@ def main(ctx: click.Context) -> None:
     settings = load_settings()
     configure_logging(settings.log_level, secret_values(settings))
     ctx.obj = settings
+
+
+def _first_sentence(command: click.Command) -> str:
+    """The first sentence of a command's help, whole: click would cut it to the terminal."""
+    text = " ".join((command.help or "").split("\n\n")[0].split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
 
 
 for _command in (
@@ -62,4 +80,6 @@ for _command in (
     serve,
     sync,
 ):
+    # Set here, once: the list of commands wraps a long line instead of cutting it.
+    _command.short_help = _command.short_help or _first_sentence(_command)
     main.add_command(_command)

@@ -13,7 +13,9 @@ __all__ = ["ask"]
 _SLACK_ONLY = "`/risk subscribe`, `unsubscribe` and `settings` act on a Slack member"
 
 
-@click.command()
+@click.command(
+    short_help="Answer a `/risk` command from the store, as Slack would; `ask help` lists them."
+)
 @click.argument("text", nargs=-1, required=True)
 @click.option(
     "--as",
@@ -35,9 +37,13 @@ _SLACK_ONLY = "`/risk subscribe`, `unsubscribe` and `settings` act on a Slack me
 def ask(
     ctx: click.Context, text: tuple[str, ...], as_key: str | None, demo: bool, demo_dir: Path
 ) -> None:
-    """Answer a `/risk` command, e.g. `riskbrief ask pr acme/platform#4503`, from the store.
+    """Answer a `/risk` command from the store, e.g. `riskbrief ask pr owner/repo#123`.
 
     The same parser and answers as the Slack app; `riskbrief ask help` lists them.
+    A change is asked about by its URL, `owner/repo#123`, `name#123`, or a commit's
+    sha (7 or more hex digits, or `owner/repo@sha`); text pasted from Slack with its
+    `/risk` is read the same. Times are in the --as subscriber's time zone, else the
+    organisation's. Not found, ambiguous or mistyped: one answer on stderr, exit 1.
     """
     from sqlmodel import col, select
 
@@ -54,6 +60,7 @@ def ask(
         parse_command,
     )
     from bot.slack.dispatch import Caller, answer
+    from bot.slack.lookups import NotFound
     from bot.slack.reply import Reply
     from bot.slack.subscriptions import SlackProfile
     from bot.slack.terminal import reply_text
@@ -102,4 +109,7 @@ def ask(
             reply = answer(session, org, parsed, caller, datetime.now(UTC))
     finally:
         engine.dispose()
+    if isinstance(reply, NotFound):
+        # Not found (or ambiguous): the answer is the error, as for an unknown service.
+        raise click.ClickException(reply_text(reply))
     click.echo(reply_text(reply))

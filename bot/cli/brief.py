@@ -62,9 +62,12 @@ def brief(
     from data.org import sync_org
     from scoring.errors import DeliveryError
 
-    if send and (dry_run or week is not None):
-        given = " and ".join(f for f, on in (("--dry-run", dry_run), ("--week", week)) if on)
-        raise click.UsageError(f"--send delivers the last complete week; drop {given}")
+    if send and dry_run:
+        raise click.UsageError(
+            "--send delivers and --dry-run only writes the briefings; drop one of them"
+        )
+    if send and week is not None:
+        raise click.UsageError("--send delivers the last complete week; drop --week")
     settings = settings_of(ctx)
     org = load_org_config(settings.config)
     engine = engine_of(settings)

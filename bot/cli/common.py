@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DateParam",
     "OneLineErrors",
+    "OneLineUsage",
     "WeekParam",
     "brief_all",
     "check_week",
@@ -34,12 +36,67 @@ __all__ = [
 ]
 
 
+class OneLineUsage(click.ClickException):
+    """A usage mistake said in one line (click's own shows the usage and a hint too), exit 2."""
+
+    exit_code = 2
+
+
+def _usage_line(exc: click.UsageError) -> OneLineUsage:
+    """``exc`` as one sentence that ends in what to do: click's own messages say only what."""
+    message = exc.format_message().rstrip(".")
+    if "; " not in message:
+        path = exc.ctx.command_path if exc.ctx is not None else "riskbrief"
+        message += f"; see `{path} --help`"
+    return OneLineUsage(message)
+
+
+def _store_line(ctx: click.Context, exc: Exception) -> click.ClickException | None:
+    """The one sentence for a store that cannot be reached or opened, else ``None``.
+
+    The store's own calls raise ``StoreError`` already (``data.migrate.current_revision``
+    is the first thing every command asks); this catches a store that goes away later.
+    Only when SQLAlchemy was loaded: a command that never opened a store cannot fail so.
+    """
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from data.engine import DEFAULT_DATABASE_URL, store_error, unreachable
+
+    if not unreachable(exc):
+        return None
+    url = getattr(ctx.find_root().obj, "database_url", DEFAULT_DATABASE_URL)
+    return click.ClickException(str(store_error(url, exc)))
+
+
 class OneLineErrors(click.Group):
-    """Turns riskbrief's own errors into one line on stderr instead of a traceback."""
+    """Turns riskbrief's own errors and click's usage errors into one line on stderr.
+
+    No traceback and no usage block: a mistake is one sentence saying what to do, exit 1
+    (exit 2 for a usage mistake, as click has it).
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # The group's own options (`riskbrief --nope`) are parsed here, before `invoke`.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _usage_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            raise _usage_line(exc) from None
         except RiskbriefError as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
@@ -50,6 +107,11 @@ class OneLineErrors(click.Group):
                 f"{exc.filename}: {exc.strerror or 'cannot be used'}; "
                 "check the path and that you may write there"
             ) from None
+        except Exception as exc:
+            line = _store_line(ctx, exc)
+            if line is None:
+                raise
+            raise line from None
 
 
 def end_of_day(value: date | None) -> datetime:

@@ -16,6 +16,7 @@ from dataclasses import asdict
 
 from bot.doctor.check import MANIFEST_SCOPES, Check
 from bot.doctor.checks import (
+    check_config,
     check_database,
     check_delivery,
     check_deploy_tags,
@@ -43,6 +44,7 @@ __all__ = [
     "RateLimit",
     "SlackIdentity",
     "check_anthropic",
+    "check_config",
     "check_database",
     "check_github",
     "check_slack_mode",
@@ -62,6 +64,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
     org, org_error = org_of(settings)
     return [
         check_database(settings),
+        check_config(settings, org_error),
         check_sources(settings, org, org_error, p.sources),
         check_repositories(settings, org, org_error),
         check_deploy_tags(settings, org, org_error),

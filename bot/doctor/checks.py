@@ -20,9 +20,10 @@ from data.config import OrgConfig, load_org_config
 from data.engine import make_engine
 from data.migrate import current_revision, head_revision
 from data.sources.github.deploy_rules import github_repositories
-from scoring.errors import RiskbriefError
+from scoring.errors import RiskbriefError, StoreError
 
 __all__ = [
+    "check_config",
     "check_database",
     "check_delivery",
     "check_deploy_tags",
@@ -30,7 +31,30 @@ __all__ = [
     "check_sources",
     "check_timezones",
     "org_of",
+    "split_sentence",
 ]
+
+# Addresses RFC 2606 keeps for examples: riskbrief.toml's placeholders, never a reader.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
+
+
+def split_sentence(sentence: str) -> tuple[str, str]:
+    """riskbrief's "what is wrong; what to do" sentence as a check's detail and fix."""
+    what, _, todo = sentence.partition("; ")
+    fix = todo or "correct what the sentence names"
+    return what, fix if fix.endswith(".") else fix + "."
+
+
+def check_config(settings: Settings, org_error: str | None) -> Check:
+    """riskbrief.toml reads: said once here, so the checks that need it do not repeat it."""
+    name = "config"
+    if org_error is not None:
+        return failed(name, *split_sentence(org_error))
+    return passed(name, f"{settings.config} reads.")
+
+
+def _config_unread(name: str, settings: Settings) -> Check:
+    return skipped(name, f"not checked: {settings.config} does not read (see config).")
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -64,11 +88,13 @@ def check_database(settings: Settings) -> Check:
     engine = make_engine(settings.database_url)
     try:
         current = current_revision(engine)
+    except StoreError as exc:
+        return failed(name, *split_sentence(str(exc)))
     except sa.exc.SQLAlchemyError as exc:
         reason = type(getattr(exc, "orig", None) or exc).__name__
         return failed(
             name,
-            f"cannot reach the database at {shown} ({reason}).",
+            f"cannot read the database at {shown} ({reason}).",
             "check RISKBRIEF_DATABASE_URL and that the database server is running.",
         )
     finally:
@@ -96,7 +122,7 @@ def check_timezones(settings: Settings, org: OrgConfig | None, org_error: str | 
     """Every subscriber, in riskbrief.toml and in the store, has a valid IANA time zone."""
     name = "time zones"
     if org_error is not None:
-        return failed(name, org_error, f"correct {settings.config} as the sentence says.")
+        return _config_unread(name, settings)
     assert org is not None
     # One subscriber is one zone: riskbrief.toml's own, else the one stored for a
     # subscriber who joined through Slack.
@@ -142,7 +168,7 @@ def check_repositories(settings: Settings, org: OrgConfig | None, org_error: str
     """Every [[repositories]] entry is read by something: a clone that exists, or GitHub."""
     name = "repositories"
     if org_error is not None:
-        return failed(name, org_error, f"correct {settings.config} as the sentence says.")
+        return _config_unread(name, settings)
     assert org is not None
     if not org.repositories:
         return skipped(name, "riskbrief.toml lists no [[repositories]].")
@@ -190,10 +216,20 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
     """Every subscriber in riskbrief.toml has a way out that is configured."""
     name = "delivery"
     if org_error is not None:
-        return failed(name, org_error, f"correct {settings.config} as the sentence says.")
+        return _config_unread(name, settings)
     assert org is not None
     if not org.subscribers:
         return skipped(name, "no subscribers yet; add [[subscribers]] to riskbrief.toml.")
+    for sub in org.subscribers:
+        domain = (sub.email or "").rpartition("@")[2].lower()
+        if domain in _PLACEHOLDER_DOMAINS:
+            return failed(
+                name,
+                f"subscriber {sub.key}'s email {sub.email} is a placeholder ({domain} is "
+                "reserved for examples), so no briefing would reach anyone.",
+                f"put a real email address or a Slack member id (slack_user_id, e.g. U012AB3CD) "
+                f"for {sub.key} in {settings.config}.",
+            )
     slack = settings.slack_bot_token is not None
     email = settings.smtp_host is not None and settings.smtp_from is not None
     if not slack and not email:
@@ -246,7 +282,7 @@ def check_sources(
     """Which sources `riskbrief sync` would run, or the credential one of them lacks."""
     name = "sources"
     if org_error is not None:
-        return failed(name, org_error, f"correct {settings.config} as the sentence says.")
+        return _config_unread(name, settings)
     assert org is not None
     try:
         found = (names or source_names)(settings, org)

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.slack.commands import Catalog, Scope
-from bot.slack.lookups import signal_lines, this_week, version_of
+from bot.slack.lookups import local_time, signal_lines, this_week, version_of
 from bot.slack.reply import SECTION_CHARS, Reply, context, section
 from briefing.build import SubscriberScope, build_payload, scope_label
 from briefing.deterministic import write_deterministic
@@ -34,6 +34,8 @@ from data.scores import load_scores
 from data.tables import (
     Briefing,
     Delivery,
+    Deploy,
+    Service,
     Subscriber,
 )
 
@@ -179,7 +181,9 @@ def _briefing_payload(
     return None
 
 
-def _evidence_line(session: Session, payload: BriefingPayload, key: str, version: str) -> str:
+def _evidence_line(
+    session: Session, org: OrgConfig, payload: BriefingPayload, key: str, version: str
+) -> str:
     change = payload.change(key)
     if change is not None:
         title = truncate(one_line(change.title), 120) or key
@@ -195,14 +199,23 @@ def _evidence_line(session: Session, payload: BriefingPayload, key: str, version
             else "not resolved"
         )
         return f"• `{mrkdwn(key)}` {mrkdwn(one_line(incident.title))} · {resolved}"
+    # A deploy is named by its service and local time beside its id, never by the id alone.
+    zone = payload.week.timezone
+    names = {s.key: s.display_name for s in org.services}
+    named = f"`{mrkdwn(key)}`"
+    deploy = session.exec(select(Deploy).where(Deploy.key == key)).first()
+    if deploy is not None:
+        service = session.get(Service, deploy.service_id)
+        who = mrkdwn(names.get(service.key, service.name) if service else "a service")
+        named = f"{who} deploy of {local_time(deploy.finished_at, zone)} ({named})"
     for kind in ("change", "deploy"):
         row = load_scores(session, kind, version, [key]).get(key)
         if row is not None:
             signals = "; ".join(line.removeprefix("• ") for line in signal_lines(row, 2))
-            return f"• `{mrkdwn(key)}` · {row.score}, {band_label(row.band)}" + (
+            return f"• {named} · {row.score}, {band_label(row.band)}" + (
                 f"\n    {signals}" if signals else ""
             )
-    return f"• `{mrkdwn(key)}`"
+    return f"• {named}"
 
 
 def _card_evidence(
@@ -213,7 +226,7 @@ def _card_evidence(
     facts = "\n".join(f"• {mrkdwn(fact_text(f))}" for f in card.facts)
     blocks = [section(head + ("\n" + facts if facts else ""))]
     if card.evidence:
-        lines = [_evidence_line(session, payload, k, version) for k in card.evidence]
+        lines = [_evidence_line(session, org, payload, k, version) for k in card.evidence]
         # Split over sections so a long list stays within a section's 3000 characters.
         chunk: list[str] = []
         for line in lines:

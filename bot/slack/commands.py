@@ -32,13 +32,14 @@ __all__ = [
     "SubscribeCommand",
     "UnsubscribeCommand",
     "Usage",
+    "change_ref",
     "echo",
     "parse_command",
 ]
 
 # Our own text, escaped all the same: `<url | …>` would otherwise be read as a link.
 USAGE = mrkdwn(
-    "Usage: `/risk brief [team|service]` · `/risk pr <url | owner/repo#123>` · "
+    "Usage: `/risk brief [team|service]` · `/risk pr <url | owner/repo#123 | sha>` · "
     "`/risk service <name>` · `/risk deploy <latest <service> | id>` · "
     "`/risk subscribe [team|service …] [email <address>] [tz <Area/City>]` · "
     "`/risk unsubscribe` · `/risk settings` · `/risk help`"
@@ -49,7 +50,8 @@ HELP = mrkdwn(
         [
             "*riskbrief* answers questions about delivery risk:",
             "• `/risk brief [team|service]`: this week so far, for your scope or the one named",
-            "• `/risk pr <url | owner/repo#123>`: a change's score, band, signals and gates",
+            "• `/risk pr <url | owner/repo#123 | sha>`: a change's score, band, signals and "
+            "gates (a commit's sha, short or full, for a change without a pull request)",
             "• `/risk service <name>`: a service's last 8 weeks, riskiest changes, MTTR and CFR",
             "• `/risk deploy latest <service>` or `/risk deploy <id>`: a deploy's risk and "
             "what it shipped",
@@ -67,7 +69,16 @@ _PR_URL = re.compile(
     r"^<?https?://[^/\s|>]+/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/pulls?/(?P<number>\d+)"
     r"(?:[/?#][^\s|>]*)?(?:\|[^>]*)?>?$"
 )
-_PR_KEY = re.compile(r"^(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)#(?P<number>\d+)$")
+# `owner/repo#123`, or a clone's own `name#123` (quickstart names a repository after its
+# origin remote, else its folder), or `#123` alone when one repository has it.
+_PR_KEY = re.compile(r"^(?P<repo>(?:[\w.-]+/)?[\w.-]+)?#(?P<number>\d+)$")
+# A commit: `owner/repo@sha`, `name@sha` (the keys of changes without a PR), or the sha
+# alone; 7 hex digits at least, as git's short shas.
+_SHA_KEY = re.compile(r"^(?:(?P<repo>(?:[\w.-]+/)?[\w.-]+)@)?(?P<sha>[0-9a-fA-F]{7,64})$")
+_COMMIT_URL = re.compile(
+    r"^<?https?://[^/\s|>]+/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/commits?/(?P<sha>[0-9a-fA-F]{7,64})"
+    r"(?:[/?#][^\s|>]*)?(?:\|[^>]*)?>?$"
+)
 _EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
 # Slack shows a typed address as <mailto:a@b.c|a@b.c>.
 _MAILTO = re.compile(r"^<mailto:(?P<address>[^|>]+)(?:\|[^>]*)?>$")
@@ -100,20 +111,24 @@ class Catalog:
         return self._lookup().get(name.strip().lower())
 
     def closest(self, name: str, kinds: tuple[str, ...] = ("team", "service")) -> list[str]:
-        """Up to three known names of ``kinds`` that look like ``name``."""
-        lowered: dict[str, str] = {}
+        """Up to three known teams or services of ``kinds`` that look like ``name``.
+
+        Either spelling (key or display name) may match; each is offered once, by its
+        display name, so that a list never names one service twice.
+        """
+        spelt: dict[str, str] = {}
         for kind in kinds:
             names = self.teams if kind == "team" else self.services
-            # Keys first, so that a display name spelt like its key is offered as shown.
-            lowered |= {key.lower(): key for key in names}
-            lowered |= {name.lower(): name for name in names.values()}
-        found = difflib.get_close_matches(name.strip().lower(), list(lowered), n=3, cutoff=0.5)
-        return [lowered[f] for f in found]
+            for key, shown in names.items():
+                spelt.setdefault(key.lower(), shown)
+                spelt.setdefault(shown.lower(), shown)
+        found = difflib.get_close_matches(name.strip().lower(), list(spelt), n=6, cutoff=0.5)
+        return list(dict.fromkeys(spelt[f] for f in found))[:3]
 
     def names(self, kind: str) -> list[str]:
-        """Every key and display name of ``kind`` ("team" or "service"), sorted."""
+        """Every team or service of ``kind`` ("team" or "service") once, by display name."""
         names = self.teams if kind == "team" else self.services
-        return sorted({*names, *names.values()})
+        return sorted(set(names.values()), key=str.lower)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +158,7 @@ class BriefCommand:
 
 @dataclass(frozen=True, slots=True)
 class PrCommand:
-    """``/risk pr …``: the change key, ``owner/repo#123``."""
+    """``/risk pr …``: the change as :func:`change_ref` writes it, e.g. ``owner/repo#123``."""
 
     key: str
 
@@ -226,14 +241,44 @@ def _scope(catalog: Catalog, names: list[str]) -> Scope | Usage:
     return Scope(tuple(teams), tuple(services))
 
 
+def _unquoted(argument: str) -> str:
+    """An id copied with the backticks or quotes it was shown in, without them."""
+    return argument.strip().strip("`'\"“”‘’").strip()
+
+
+def change_ref(argument: str) -> str | None:
+    """What a user typed for a change, as the one form the store's lookup reads, else ``None``.
+
+    ``owner/repo#123``, ``name#123`` or ``#123`` for a pull request (from its URL too);
+    ``owner/repo@sha``, ``name@sha`` or a bare sha of 7 or more hex digits for a commit
+    (from a commit URL too). Numbers lose leading zeros, shas are lower case.
+    """
+    text = _unquoted(argument)
+    url = _PR_URL.match(text)
+    if url is not None:
+        return f"{url['owner']}/{url['repo']}#{int(url['number'])}"
+    commit = _COMMIT_URL.match(text)
+    if commit is not None:
+        return f"{commit['owner']}/{commit['repo']}@{commit['sha'].lower()}"
+    pr = _PR_KEY.match(text)
+    if pr is not None:
+        return f"{pr['repo'] or ''}#{int(pr['number'])}"
+    sha = _SHA_KEY.match(text)
+    if sha is not None:
+        prefix = f"{sha['repo']}@" if sha["repo"] else ""
+        return prefix + sha["sha"].lower()
+    return None
+
+
 def _pr(argument: str) -> PrCommand | Usage:
-    match = _PR_URL.match(argument) or _PR_KEY.match(argument)
-    if match is None:
+    ref = change_ref(argument)
+    if ref is None:
         return Usage(
-            f"“{echo(argument)}” is not a pull request; use its URL "
-            "(https://github.com/owner/repo/pull/123) or `owner/repo#123`"
+            f"“{echo(argument)}” is not a pull request or commit; use its URL "
+            "(https://github.com/owner/repo/pull/123), `owner/repo#123`, or a commit's sha "
+            "(7 or more hex digits, `owner/repo@sha` or `name@sha`)"
         )
-    return PrCommand(f"{match['owner']}/{match['repo']}#{int(match['number'])}")
+    return PrCommand(ref)
 
 
 @cache
@@ -294,6 +339,10 @@ def _subscribe(catalog: Catalog, words: list[str]) -> SubscribeCommand | Usage:
 def parse_command(text: str, catalog: Catalog) -> Command | Usage:
     """Parse what followed ``/risk``; anything malformed is a :class:`Usage`."""
     words = one_line(text).split(" ") if text.strip() else []
+    # Text pasted from Slack keeps its `/risk` (or `risk`): the command follows it.
+    if words and words[0].lower() in ("/risk", "risk"):
+        words = words[1:]
+        text = " ".join(words)
     if not words:
         return HelpCommand()
     verb, args = words[0].lower(), words[1:]
@@ -323,8 +372,8 @@ def parse_command(text: str, catalog: Catalog) -> Command | Usage:
             if found is None or found[0] != "service":
                 return _unknown(catalog, name, ("service",))
             return DeployCommand(service=found[1])
-        if len(args) == 1:
-            return DeployCommand(deploy=args[0])
+        if len(args) == 1 and _unquoted(args[0]):
+            return DeployCommand(deploy=_unquoted(args[0]))
     if verb == "subscribe":
         return _subscribe(catalog, args)
     if verb == "unsubscribe" and not args:

@@ -25,13 +25,20 @@ from bot.slack.commands import (
     SubscribeCommand,
     UnsubscribeCommand,
 )
-from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, service_reply
+from bot.slack.lookups import (
+    NotFound,
+    change_reply,
+    deploy_reply,
+    latest_deploy_key,
+    service_reply,
+)
 from bot.slack.reply import Reply
 from bot.slack.subscriptions import SlackProfile, settings_reply, subscribe, unsubscribe
+from briefing.render.escape import mrkdwn
 from data.config import OrgConfig
 from data.tables import Subscriber
 
-__all__ = ["Caller", "answer"]
+__all__ = ["Caller", "answer", "reader_timezone"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,14 @@ def _subscriber(session: Session, caller: Caller) -> Subscriber | None:
     return subscriber_of(session, caller.user_id)
 
 
+def reader_timezone(session: Session, org: OrgConfig, caller: Caller) -> str:
+    """The zone an answer's times are shown in: the caller's subscriber's, else the org's."""
+    subscriber = _subscriber(session, caller)
+    if subscriber is not None and subscriber.active:
+        return subscriber.timezone
+    return org.organisation.timezone
+
+
 def answer(
     session: Session, org: OrgConfig, parsed: Command, caller: Caller, now: datetime
 ) -> Reply:
@@ -65,17 +80,25 @@ def answer(
         timezone = timezone or caller.profile().timezone or "UTC"
         return brief_reply(session, org, scope or Scope(), timezone, now)
     if isinstance(parsed, PrCommand):
-        return change_reply(session, org, parsed.key)
+        return change_reply(session, org, parsed.key, reader_timezone(session, org, caller))
     if isinstance(parsed, ServiceCommand):
-        return service_reply(session, org, parsed.service, now)
+        zone = reader_timezone(session, org, caller)
+        return service_reply(session, org, parsed.service, now, zone)
     if isinstance(parsed, DeployCommand):
         key = parsed.deploy
         if parsed.service is not None:
             key = latest_deploy_key(session, parsed.service)
             if key is None:
-                return Reply.plain("That service has no deploys in the store yet.")
+                name = next(
+                    (s.display_name for s in org.services if s.key == parsed.service),
+                    parsed.service,
+                )
+                return NotFound.plain(
+                    f"{mrkdwn(name)} has no deploys in the store yet; check its deploy "
+                    "source with `riskbrief doctor`, or run `riskbrief sync`."
+                )
         assert key is not None
-        return deploy_reply(session, org, key)
+        return deploy_reply(session, org, key, reader_timezone(session, org, caller))
     if isinstance(parsed, SubscribeCommand):
         return subscribe(session, org, caller.profile(), parsed)
     if isinstance(parsed, UnsubscribeCommand):

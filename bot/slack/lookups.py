@@ -6,6 +6,7 @@ Every string from outside (titles, names, ids) is escaped with
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,16 +20,21 @@ from briefing.render.text import format_value
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scores import load_scores
-from data.tables import Change, Deploy, DeployChange, Incident, Service
+from data.tables import Change, Deploy, DeployChange, Incident, Repository, Service
 from data.window import load_window
 from scoring import aggregate
 from scoring.risk import top_signals
 from scoring.scored import ScoredChange
 
 __all__ = [
+    "NotFound",
     "change_reply",
+    "count",
     "deploy_reply",
+    "find_changes",
+    "find_deploys",
     "latest_deploy_key",
+    "local_time",
     "service_reply",
     "signal_lines",
     "this_week",
@@ -40,6 +46,33 @@ _TOP = 5
 _SHIPPED_SHOWN = 15
 # What a change's stored review flag adds after "AI agent"; None is unknown.
 _REVIEW_NOTE = {True: "", False: ", no human approval", None: ", review unknown"}
+# Candidates listed when a short sha or a bare number names more than one change.
+_CANDIDATES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound(Reply):
+    """A reply saying that what was asked about is not in the store (or is ambiguous).
+
+    Slack shows it like any reply; ``riskbrief ask`` prints it as its error and exits 1.
+    """
+
+    @staticmethod
+    def plain(text: str) -> NotFound:
+        """A one-section not-found reply of mrkdwn ``text`` (already safe)."""
+        return NotFound(text=text, blocks=(section(text),))
+
+
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """``1 incident``, ``2 incidents``: a number with its noun agreeing."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def local_time(when: datetime, timezone: str, day: bool = True) -> str:
+    """``when`` as the reader reads it: ``Fri 2026-11-20 10:35 America/New_York``."""
+    zone = "UTC" if timezone in ("UTC", "Etc/UTC") else timezone
+    local = when.astimezone(ZoneInfo(timezone))
+    return f"{local:%a %Y-%m-%d %H:%M} {zone}" if day else f"{local:%Y-%m-%d %H:%M} {zone}"
 
 
 def version_of(org: OrgConfig) -> str:
@@ -69,14 +102,107 @@ def _service_name(org: OrgConfig, key: str | None) -> str:
     return mrkdwn(names.get(key, key)) if key else "no service"
 
 
-def change_reply(session: Session, org: OrgConfig, key: str) -> Reply:
-    """A change's score, band, top signals with their explanations, and the gates it hit."""
-    change = session.exec(select(Change).where(Change.key == key)).first()
-    if change is None:
-        return Reply.plain(
-            f"No change `{echo(key)}` is in the store; check the number, "
+def _same_repository(stored: str, asked: str) -> bool:
+    """Whether ``asked`` names the repository stored as ``stored``.
+
+    A clone quickstart stores a repository under its origin remote (``pallets/flask``)
+    or, without one, its folder (``flask``): either spelling finds it. Two owners that
+    differ are two repositories.
+    """
+    if not asked:
+        return True
+    stored, asked = stored.lower(), asked.lower()
+    if stored == asked:
+        return True
+    if "/" in stored and "/" in asked:
+        return False
+    return stored.rsplit("/", 1)[-1] == asked.rsplit("/", 1)[-1]
+
+
+def find_changes(session: Session, ref: str) -> list[Change]:
+    """The changes ``ref`` names, newest first: its stored key, else what it is written as.
+
+    ``ref`` is what ``bot.slack.commands.change_ref`` writes: ``[repo]#N`` for a pull
+    request, ``[repo@]sha`` for a commit (a PR's merge commit finds the PR). The repository
+    may be spelt ``owner/name`` or ``name`` whatever form it was stored in. More than one
+    change comes back only when a short sha or a bare ``#N`` is ambiguous.
+    """
+    exact = session.exec(select(Change).where(Change.key == ref)).first()
+    if exact is not None:
+        return [exact]
+    if "#" in ref:
+        repo, _, number = ref.rpartition("#")
+        # Beyond the store's 32-bit integer: no pull request has that number.
+        if not number.isdigit() or int(number) > 2**31 - 1:
+            return []
+        query = select(Change).where(Change.number == int(number))
+    else:
+        repo, _, sha = ref.rpartition("@")
+        if len(sha) < 7 or any(c not in "0123456789abcdef" for c in sha):
+            return []
+        query = select(Change).where(col(Change.sha).startswith(sha, autoescape=True))
+    names = {r.id: r.name for r in session.exec(select(Repository))}
+    return [
+        c
+        for c in session.exec(query.order_by(col(Change.merged_at).desc(), col(Change.key)))
+        if _same_repository(names.get(c.repository_id, ""), repo)
+    ]
+
+
+def _candidates(what: str, lines: list[str], more: int, ask: str) -> NotFound:
+    tail = f"\n… and {more} more; give more of it" if more > 0 else ""
+    return NotFound.plain(f"{what}; {ask}:\n" + "\n".join(lines) + tail)
+
+
+def _shipped_in(session: Session, org: OrgConfig, change: Change, timezone: str) -> str:
+    """The deploys that shipped ``change``, each by service and local time beside its id."""
+    deploys = list(
+        session.exec(
+            select(Deploy)
+            .join(DeployChange, col(DeployChange.deploy_id) == col(Deploy.id))
+            .where(DeployChange.change_id == change.id)
+            .order_by(col(Deploy.finished_at))
+        )
+    )
+    if not deploys:
+        return "Not shipped by any deploy in the store."
+    return "Shipped in " + "; ".join(_deploy_name(session, org, d, timezone) for d in deploys[:3])
+
+
+def _deploy_name(session: Session, org: OrgConfig, deploy: Deploy, timezone: str) -> str:
+    """A deploy as a reader knows it: its service's deploy at a local time, then its id."""
+    service = session.get(Service, deploy.service_id)
+    name = _service_name(org, service.key if service else None)
+    return f"{name} deploy of {local_time(deploy.finished_at, timezone)} (`{mrkdwn(deploy.key)}`)"
+
+
+def change_reply(session: Session, org: OrgConfig, key: str, timezone: str | None = None) -> Reply:
+    """A change's score, band, top signals with their explanations, and the gates it hit.
+
+    ``key`` is any form :func:`find_changes` reads; times are in ``timezone`` (the
+    reader's), else the organisation's.
+    """
+    zone = timezone or org.organisation.timezone
+    found = find_changes(session, key)
+    if not found:
+        return NotFound.plain(
+            f"No change `{echo(key)}` is in the store; check the number or sha, "
             "or run `riskbrief sync` if it was merged just now."
         )
+    if len(found) > 1:
+        lines = [
+            f"• `{mrkdwn(c.key)}` {mrkdwn(truncate(one_line(c.title), 80))} · merged "
+            f"{local_time(c.merged_at, zone, day=False)}"
+            for c in found[:_CANDIDATES]
+        ]
+        return _candidates(
+            f"`{echo(key)}` names {len(found)} changes",
+            lines,
+            len(found) - _CANDIDATES,
+            "ask about one of them by its key",
+        )
+    change = found[0]
+    key = change.key
     row = load_scores(session, "change", version_of(org), [key]).get(key)
     if row is None:
         return Reply.plain(
@@ -87,7 +213,7 @@ def change_reply(session: Session, org: OrgConfig, key: str) -> Reply:
     head = (
         f"*{title}* · `{mrkdwn(key)}`\n"
         f"Risk *{row.score}*, {band_label(row.band)} · {_service_name(org, row.service)} · "
-        f"merged {change.merged_at:%Y-%m-%d %H:%M} UTC"
+        f"merged {local_time(change.merged_at, zone)}"
     )
     if row.agent_involved:
         head += " · AI agent" + _REVIEW_NOTE[row.human_reviewed]
@@ -97,12 +223,18 @@ def change_reply(session: Session, org: OrgConfig, key: str) -> Reply:
     gates = _gate_lines(row)
     if gates:
         blocks.append(section("*Gates hit*\n" + "\n".join(gates)))
+    blocks.append(section(_shipped_in(session, org, change, zone)))
     return Reply(text=f"{key}: risk {row.score}, {band_label(row.band)}", blocks=tuple(blocks))
 
 
-def service_reply(session: Session, org: OrgConfig, service: str, now: datetime) -> Reply:
-    """A service's last 8 weeks: weekly high-risk share and counts, riskiest changes, MTTR, CFR."""
-    timezone = org.organisation.timezone
+def service_reply(
+    session: Session, org: OrgConfig, service: str, now: datetime, timezone: str | None = None
+) -> Reply:
+    """A service's last 8 weeks: weekly high-risk share and counts, riskiest changes, MTTR, CFR.
+
+    Weeks and dates are the reader's (``timezone``), else the organisation's.
+    """
+    timezone = timezone or org.organisation.timezone
     this = this_week(now, timezone)
     weeks = [this]
     for _ in range(_TREND_WEEKS - 1):
@@ -126,7 +258,8 @@ def service_reply(session: Session, org: OrgConfig, service: str, now: datetime)
     risky = sorted((c for c in total.changes if c.high_risk), key=lambda c: (-c.score, c.key))
     risky_lines = [
         f"• {link(c.url, truncate(one_line(c.title), 120) or c.key)} · `{mrkdwn(c.key)}` · "
-        f"{c.score}, {band_label(c.band.value)} · {c.merged_at:%Y-%m-%d}"
+        f"{c.score}, {band_label(c.band.value)} · "
+        f"{c.merged_at.astimezone(ZoneInfo(timezone)):%Y-%m-%d}"
         for c in risky[:_TOP]
     ]
 
@@ -147,10 +280,10 @@ def service_reply(session: Session, org: OrgConfig, service: str, now: datetime)
         section(
             f"*MTTR* {minutes(now_agg.mttr_minutes)} this week · "
             f"{minutes(total.mttr_minutes)} over {_TREND_WEEKS} weeks "
-            f"({len(total.incidents)} incidents)\n"
+            f"({count(len(total.incidents), 'incident')})\n"
             f"*Change failure rate* {percent(now_agg.change_failure_rate)} this week · "
             f"{percent(total.change_failure_rate)} over {_TREND_WEEKS} weeks "
-            f"({total.failed_deploys} of {len(total.deploys)} deploys)"
+            f"({total.failed_deploys} of {count(len(total.deploys), 'deploy')})"
         ),
     ]
     return Reply(text=f"{service}: the last {_TREND_WEEKS} weeks", blocks=tuple(blocks))
@@ -169,14 +302,46 @@ def latest_deploy_key(session: Session, service: str) -> str | None:
     return deploy.key if deploy else None
 
 
-def deploy_reply(session: Session, org: OrgConfig, key: str) -> Reply:
-    """A deploy's risk, its signals and gates, the changes it shipped and the incidents after."""
-    deploy = session.exec(select(Deploy).where(Deploy.key == key)).first()
-    if deploy is None:
-        return Reply.plain(
+def find_deploys(session: Session, ref: str) -> list[Deploy]:
+    """The deploys ``ref`` names, newest first: its key, else one part of keys (a tag).
+
+    Cards and answers print deploy keys (``deploy:checkout:2026-11-20T15:35``,
+    ``git-tag:pallets/flask:3.1.3:flask``); a tag alone (``3.1.3``) finds the deploys
+    it made, one per service.
+    """
+    exact = session.exec(select(Deploy).where(Deploy.key == ref)).first()
+    if exact is not None:
+        return [exact]
+    if ":" in ref or not ref.strip():
+        return []
+    inner = col(Deploy.key).contains(f":{ref}:", autoescape=True)
+    last = col(Deploy.key).endswith(f":{ref}", autoescape=True)
+    query = select(Deploy).where(inner | last)
+    return list(session.exec(query.order_by(col(Deploy.finished_at).desc(), col(Deploy.key))))
+
+
+def deploy_reply(session: Session, org: OrgConfig, key: str, timezone: str | None = None) -> Reply:
+    """A deploy's risk, its signals and gates, the changes it shipped and the incidents after.
+
+    Times are in ``timezone`` (the reader's), else the organisation's.
+    """
+    zone = timezone or org.organisation.timezone
+    found = find_deploys(session, key)
+    if not found:
+        return NotFound.plain(
             # `&lt;service&gt;`: a bare `<service>` is read by Slack as a link.
             f"No deploy `{echo(key)}` is in the store; try `/risk deploy latest &lt;service&gt;`."
         )
+    if len(found) > 1:
+        lines = [f"• {_deploy_name(session, org, d, zone)}" for d in found[:_CANDIDATES]]
+        return _candidates(
+            f"`{echo(key)}` names {len(found)} deploys",
+            lines,
+            len(found) - _CANDIDATES,
+            "ask about one of them by its id",
+        )
+    deploy = found[0]
+    key = deploy.key
     version = version_of(org)
     row = load_scores(session, "deploy", version, [key]).get(key)
     service = session.get(Service, deploy.service_id)
@@ -191,10 +356,10 @@ def deploy_reply(session: Session, org: OrgConfig, key: str) -> Reply:
     scores = load_scores(session, "change", version, [c.key for c in shipped])
     incidents = list(session.exec(select(Incident).where(Incident.deploy_id == deploy.id)))
     risk = f"Risk *{row.score}*, {band_label(row.band)}" if row else "Not scored yet"
+    name = _service_name(org, service.key if service else None)
     head = (
-        f"*Deploy* `{mrkdwn(key)}`\n{risk} · {_service_name(org, service.key if service else None)}"
-        f" · {mrkdwn(deploy.environment)} · {mrkdwn(deploy.status)} · "
-        f"finished {deploy.finished_at:%a %Y-%m-%d %H:%M} UTC"
+        f"*{name} deploy of {local_time(deploy.finished_at, zone)}* · `{mrkdwn(key)}`\n"
+        f"{risk} · {mrkdwn(deploy.environment)} · {mrkdwn(deploy.status)}"
     )
     blocks = [section(head)]
     if row is not None:
@@ -214,7 +379,7 @@ def deploy_reply(session: Session, org: OrgConfig, key: str) -> Reply:
         change_lines.append(f"… and {more} more")
     blocks.append(
         section(
-            f"*Shipped {len(shipped)} change{'s' if len(shipped) != 1 else ''}*\n"
+            f"*Shipped {count(len(shipped), 'change')}*\n"
             + ("\n".join(change_lines) or "No changes recorded for this deploy.")
         )
     )
@@ -224,10 +389,13 @@ def deploy_reply(session: Session, org: OrgConfig, key: str) -> Reply:
                 "*Incidents linked to it*\n"
                 + "\n".join(
                     f"• `{mrkdwn(i.key)}` {mrkdwn(one_line(i.title))} · opened "
-                    f"{i.opened_at:%Y-%m-%d %H:%M} UTC" + (" · resolved" if i.resolved_at else "")
+                    f"{local_time(i.opened_at, zone)}" + (" · resolved" if i.resolved_at else "")
                     for i in incidents
                 )
             )
         )
     score_text = f"risk {row.score}, {band_label(row.band)}" if row else "not scored"
-    return Reply(text=f"Deploy {key}: {score_text}", blocks=tuple(blocks))
+    return Reply(
+        text=f"{name} deploy of {local_time(deploy.finished_at, zone)} ({key}): {score_text}",
+        blocks=tuple(blocks),
+    )

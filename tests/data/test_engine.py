@@ -48,6 +48,28 @@ def test_unreachable_database_is_a_store_error() -> None:
         check_connection(engine)
 
 
+def test_the_schema_question_turns_an_unreachable_store_into_a_store_error() -> None:
+    """`current_revision`, which every command asks first, says so in one sentence."""
+    engine = make_engine("postgresql://someone:hunter2@127.0.0.1:9/nothing")
+    with pytest.raises(StoreError) as caught:
+        current_revision(engine)
+    message = str(caught.value)
+    assert message.startswith("cannot reach the database at postgresql://someone:***@127.0.0.1:9/")
+    assert "hunter2" not in message
+    assert "application_name" not in message
+
+
+def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
+    """A SQLite URL naming a text file is refused by name, and the file is left as it was."""
+    text = tmp_path / "README.md"
+    text.write_text("# readme\n" * 300, encoding="utf-8")
+    engine = make_engine(f"sqlite:///{text}")
+    for ask in (current_revision, check_connection, upgrade):
+        with pytest.raises(StoreError, match=r"README.md is not a SQLite database"):
+            ask(engine)
+    assert text.read_text(encoding="utf-8") == "# readme\n" * 300
+
+
 def test_upgrade_creates_the_schema_and_is_idempotent(database_url: str) -> None:
     """`db upgrade` brings an empty database to head, and running it again changes nothing."""
     engine = make_engine(database_url)

@@ -71,3 +71,23 @@ def test_without_the_demo_it_says_how_to_make_it(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["ask", "--demo", "--demo-dir", str(tmp_path), "brief"])
     assert result.exit_code != 0
     assert f"run `riskbrief demo --out {tmp_path}`" in result.output
+
+
+def test_an_unknown_service_lists_each_service_once(demo: Path) -> None:
+    """`ask service nope` names every service once (Checkout, not checkout and Checkout), exit 1."""
+    code, out = _ask(demo, "service", "nope")
+    assert code == 1
+    assert "use one of: `Checkout`, `Identity`, `Infrastructure`, `Notifications`," in out
+    assert "`checkout`" not in out
+    assert "`infra`" not in out
+
+
+def test_a_deploy_id_a_card_prints_is_answered_in_the_readers_zone(demo: Path) -> None:
+    """The incident card's `deploy:checkout:…` id is askable; --as names the reader's zone."""
+    code, out = _ask(demo, "--as", "commerce-lead", "deploy", "deploy:checkout:2026-11-20T15:35")
+    assert code == 0, out
+    assert out.startswith("*Checkout deploy of Fri 2026-11-20 16:35 Europe/Berlin*")
+    code, out = _ask(demo, "--as", "discovery-lead", "pr", "acme/platform#4503")
+    assert code == 0, out
+    # 13:40 in New York is 18:40 UTC, 00:10 the next day in Kolkata.
+    assert "merged Wed 2026-11-18 00:10 Asia/Kolkata" in out

@@ -30,8 +30,9 @@ def test_missing_and_unmigrated_databases_fail_with_the_fix(
     assert f"there is no database at {db}" in line
     assert "Fix: run `riskbrief db upgrade`" in line
     assert not db.exists()  # doctor does not create an empty one
-    # The toml is missing too: sources and time zones say so, with riskbrief init.
-    assert "run `riskbrief init`" in line_of(missing, "sources")
+    # The toml is missing too: the config check says so once, with riskbrief init.
+    assert "run `riskbrief init`" in line_of(missing, "config")
+    assert "see config" in line_of(missing, "sources")
 
     make_engine(f"sqlite:///{db}").dispose()
     db.touch()
@@ -63,10 +64,14 @@ def test_a_bad_toml_time_zone_fails_with_the_fix(store: Path) -> None:
     """A subscriber in riskbrief.toml with a bad zone fails with the file's own sentence."""
     toml = store.with_name("riskbrief.toml")
     toml.write_text(toml.read_text().replace('"Europe/Berlin"', '"CEST"'), encoding="utf-8")
-    line = line_of(doctor(), "time zones")
+    result = doctor()
+    line = line_of(result, "config")
     assert line.startswith("fail")
     assert "must be an IANA time zone" in line
-    assert "Fix: correct" in line
+    # Said once, by the config check, with the sentence's own fix.
+    assert "as the sentence says" not in result.stdout
+    assert result.stdout.count("must be an IANA time zone") == 1
+    assert line_of(result, "time zones").startswith("skip")
 
 
 def test_a_source_without_its_token_fails_with_the_fix(store: Path) -> None:
@@ -88,3 +93,36 @@ def test_one_subscriber_is_counted_once() -> None:
     assert check_timezones(Settings(), parse_org_config(ONE_SUBSCRIBER), None).detail == (
         "the subscriber's time zone is valid."
     )
+
+
+@pytest.mark.parametrize("domain", ["example.com", "EXAMPLE.org", "example.net"])
+def test_a_placeholder_subscriber_address_fails_delivery(store: Path, domain: str) -> None:
+    """A subscriber at example.com/.org/.net fails delivery, saying to put a real address."""
+    toml = store.with_name("riskbrief.toml")
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + f'\n[[subscribers]]\nkey = "me"\nemail = "me@{domain}"\ntimezone = "UTC"\n',
+        encoding="utf-8",
+    )
+    result = doctor()
+    assert result.exit_code == 1
+    line = line_of(result, "delivery")
+    assert line.startswith("fail")
+    assert f"subscriber me's email me@{domain} is a placeholder" in line
+    assert "Fix: put a real email address or a Slack member id (slack_user_id" in line
+
+
+def test_an_unreadable_config_is_said_once_with_a_real_fix(store: Path) -> None:
+    """A broken riskbrief.toml is one failing config line with its own fix, not four repeats."""
+    toml = store.with_name("riskbrief.toml")
+    toml.write_text("[organisation\nname = 1\n", encoding="utf-8")
+    result = doctor()
+    assert result.exit_code == 1
+    line = line_of(result, "config")
+    assert line.startswith("fail")
+    assert "is not valid TOML" in line
+    assert "Fix: fix the syntax there." in line
+    assert result.stdout.count("is not valid TOML") == 1
+    assert "as the sentence says" not in result.stdout
+    for name in ("sources", "repositories", "time zones", "delivery"):
+        assert line_of(result, name).startswith("skip")

@@ -50,6 +50,7 @@ def test_json_output_is_machine_readable() -> None:
     assert body["ok"] is True
     assert [c["name"] for c in body["checks"]] == [
         "database",
+        "config",
         "sources",
         "repositories",
         "deploy tags",

@@ -102,6 +102,15 @@ def test_service_trend_covers_eight_weeks_with_mttr_and_cfr(served: Served) -> N
     assert "acme/platform#4503" in text
     assert "*MTTR*" in text
     assert "*Change failure rate*" in text
+    # The table is in the member's zone, named.
+    assert "(America/New_York; * is this week so far)" in text
+
+
+def test_one_incident_is_said_in_the_singular(served: Served) -> None:
+    """`/risk service search`, with one incident in eight weeks, says "(1 incident)"."""
+    served.command("service search")
+    text = _texts(served.slack.wait_for_response("r1")["blocks"])
+    assert "over 8 weeks (1 incident)" in text
 
 
 def test_deploy_by_id_shows_risk_what_it_shipped_and_the_incident(
@@ -121,14 +130,29 @@ def test_deploy_latest_of_a_service(served: Served) -> None:
     """`/risk deploy latest checkout` answers the service's newest deploy."""
     served.command("deploy latest checkout")
     text = _texts(served.slack.wait_for_response("r1")["blocks"])
-    assert text.startswith("*Deploy* `deploy:checkout:")
+    # Named by service and the reader's local time beside its id.
+    assert text.startswith("*Checkout deploy of Fri 2026-11-20 ")
+    assert "`deploy:checkout:2026-11-20T15:35`" in text
     assert "Checkout" in text
+
+
+def test_answers_show_times_in_the_slack_members_zone(served: Served) -> None:
+    """The same deploy is 10:35 for the New York VP and 16:35 for the Berlin lead, zone named."""
+    served.command("deploy deploy:checkout:2026-11-20T15:35", response_id="ny")
+    served.command(
+        "/risk deploy deploy:checkout:2026-11-20T15:35", user_id="U05COMLEAD", response_id="be"
+    )
+    new_york = _texts(served.slack.wait_for_response("ny")["blocks"])
+    berlin = _texts(served.slack.wait_for_response("be")["blocks"])
+    assert "Checkout deploy of Fri 2026-11-20 10:35 America/New_York" in new_york
+    assert "Checkout deploy of Fri 2026-11-20 16:35 Europe/Berlin" in berlin
+    assert " UTC" not in berlin.split("*Why*")[0]
 
 
 def test_help_and_malformed_text_are_answered_in_the_ack(served: Served) -> None:
     """Help and usage come back in the acknowledgement itself, with the user's text escaped."""
     help_ack = served.command("help")
-    assert "/risk pr &lt;url | owner/repo#123&gt;" in help_ack.json()["text"]
+    assert "/risk pr &lt;url | owner/repo#123 | sha&gt;" in help_ack.json()["text"]
     bad = served.command("frobnicate <!channel> <@U123>", response_id="r2")
     body = bad.json()
     assert body["response_type"] == "ephemeral"
@@ -211,7 +235,8 @@ def test_details_on_a_delivered_briefing_shows_the_cards_evidence(served: Served
     text = _texts(answer["blocks"])
     assert "Incident in Checkout followed a high-risk deploy" in text
     assert "minutes to resolve: 255 min" in text
-    assert "`deploy:checkout:2026-11-20T15:35` · " in text
+    assert "Checkout deploy of Fri 2026-11-20 " in text
+    assert "(`deploy:checkout:2026-11-20T15:35`) · " in text
 
 
 def test_details_from_a_brief_answer_names_its_week_and_scope(served: Served) -> None:

@@ -42,6 +42,23 @@ CATALOG = Catalog(
         ("pr https://github.com/acme/platform/pull/4503", PrCommand("acme/platform#4503")),
         ("pr <https://github.com/acme/platform/pull/4503/files>", PrCommand("acme/platform#4503")),
         ("pr acme/platform#0042", PrCommand("acme/platform#42")),
+        ("pr platform#42", PrCommand("platform#42")),
+        ("pr #42", PrCommand("#42")),
+        ("pr DA6D075DFDE7", PrCommand("da6d075dfde7")),
+        ("pr pallets/flask@da6d075dfde7", PrCommand("pallets/flask@da6d075dfde7")),
+        ("pr flask@da6d075", PrCommand("flask@da6d075")),
+        (
+            "pr https://github.com/pallets/flask/commit/da6d075dfde7aa",
+            PrCommand("pallets/flask@da6d075dfde7aa"),
+        ),
+        ("/risk pr acme/platform#42", PrCommand("acme/platform#42")),
+        ("/risk help", HelpCommand()),
+        ("pr `acme/platform#42`", PrCommand("acme/platform#42")),
+        (
+            "deploy `deploy:checkout:2026-11-20T15:35`",
+            DeployCommand(deploy="deploy:checkout:2026-11-20T15:35"),
+        ),
+        ("/RISK", HelpCommand()),
         ("service checkout", ServiceCommand("checkout")),
         ("service Payments", ServiceCommand("payments")),
         ("deploy latest search", DeployCommand(service="search")),
@@ -146,3 +163,22 @@ def test_pull_request_urls_on_other_hosts_keep_owner_and_repo() -> None:
     """A GitHub Enterprise URL maps to the same owner/repo#number key."""
     parsed = parse_command("pr https://github.acme.example/acme/platform/pull/7", CATALOG)
     assert parsed == PrCommand("acme/platform#7")
+
+
+@pytest.mark.parametrize("text", ["pr da6d07", "pr flask@xyz1234", "pr acme/platform#", "pr 4503"])
+def test_what_is_no_change_reference_says_every_accepted_form(text: str) -> None:
+    """A sha shorter than 7 digits, or a bare number, is refused naming URL, #N and sha forms."""
+    parsed = parse_command(text, CATALOG)
+    assert isinstance(parsed, Usage)
+    assert "owner/repo#123" in parsed.message
+    assert "7 or more hex digits" in parsed.message
+
+
+def test_a_list_of_services_names_each_service_once() -> None:
+    """An unknown service lists every service once, by display name, not key and name both."""
+    parsed = parse_command("service nope", CATALOG)
+    assert isinstance(parsed, Usage)
+    assert parsed.message.endswith("use one of: `Checkout`, `Infrastructure`, `Payments`, `Search`")
+    close = parse_command("service checkou", CATALOG)
+    assert isinstance(close, Usage)
+    assert close.message.endswith("did you mean `Checkout`?")

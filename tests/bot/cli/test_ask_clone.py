@@ -1,0 +1,223 @@
+"""`riskbrief ask` on a synced clone: every change askable by what a user knows, in their zone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlmodel import Session, select
+
+from bot.cli import main
+from data.engine import make_engine
+from data.tables import Change
+from tests.bot.shop import cli_workspace, merge_pr
+from tests.data.sources.gitrepo import GitRepo
+
+# A Monday: the week 2026-W47, when Berlin is UTC+1 and New York UTC-5.
+T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+ADA = "Ada Lovelace <ada@example.com>"
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+
+@dataclass(frozen=True)
+class Clone:
+    """A synced, scored clone: the name riskbrief.toml gives it and the shas of its changes."""
+
+    workspace: Path
+    name: str
+    merge_sha: str
+    commit_sha: str
+
+
+def _toml(clone: Path, name: str) -> str:
+    return f"""
+[organisation]
+name = "Acme"
+timezone = "America/New_York"
+
+[[repositories]]
+name = "{name}"
+path = "{clone}"
+
+[[services]]
+key = "api"
+repository = "{name}"
+paths = ["api/**"]
+
+[[services]]
+key = "ops"
+name = "Operations"
+repository = "{name}"
+paths = ["ops/**"]
+
+[[subscribers]]
+key = "berlin"
+email = "lead@acme.test"
+timezone = "Europe/Berlin"
+
+[sources.git]
+deploy_tags = "^v\\\\d+$"
+"""
+
+
+def _ask(*text: str, as_key: str | None = None) -> Result:
+    args = ["ask", *(["--as", as_key] if as_key else []), *text]
+    return CliRunner().invoke(main, args, prog_name="riskbrief")
+
+
+def _build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> Clone:
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"api/app.py": "a\n"}, "Initial", T0, ADA)
+    merge_pr(
+        repo, 7, "feature", {"api/app.py": "a\nb\n"}, "Grow the API", T0, T0 + timedelta(hours=2)
+    )
+    repo.commit(
+        {"api/app.py": "a\nb\nc\n"}, "Tidy the API", T0 + timedelta(hours=2, minutes=30), ADA
+    )
+    repo.tag("v1", T0 + timedelta(hours=3))
+    merge_sha = repo.git("rev-parse", "HEAD~1").strip()
+    commit_sha = repo.git("rev-parse", "HEAD").strip()
+    cli_workspace(tmp_path, _toml(repo.path, name), monkeypatch)
+    for command in (["sync"], ["score"]):
+        done = CliRunner().invoke(main, command)
+        assert done.exit_code == 0, done.output
+    return Clone(tmp_path, name, merge_sha, commit_sha)
+
+
+@pytest.fixture(params=["acme/shop", "shop"], ids=["owner-name", "folder-name"])
+def clone(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Clone:
+    """The clone stored as `acme/shop` (an origin remote) or as `shop` (its folder's name)."""
+    return _build(tmp_path, monkeypatch, str(request.param))
+
+
+def test_a_pull_request_is_found_by_every_form_a_user_knows(clone: Clone) -> None:
+    """PR #7 answers to owner/repo#N, its URL, name#N, #N, and its merge commit's shas."""
+    key = f"{clone.name}#7"
+    sha = clone.merge_sha
+    for ref in (
+        "acme/shop#7",
+        "https://github.com/acme/shop/pull/7",
+        "<https://github.com/acme/shop/pull/7/files>",
+        "shop#7",
+        "#7",
+        sha,
+        sha[:7],
+        f"shop@{sha[:12]}",
+        f"acme/shop@{sha}",
+        f"https://github.com/acme/shop/commit/{sha}",
+    ):
+        result = _ask("pr", ref)
+        assert result.exit_code == 0, (ref, result.output)
+        assert f"`{key}`" in result.stdout, ref
+        assert "Grow the API" in result.stdout
+
+
+def test_a_commit_without_a_pull_request_is_found_by_its_sha(clone: Clone) -> None:
+    """A commit stored as `repo@sha12` answers to its key, owner/repo@sha, name@sha, any sha."""
+    sha = clone.commit_sha
+    key = f"{clone.name}@{sha[:12]}"
+    for ref in (key, f"acme/shop@{sha[:9]}", f"shop@{sha}", sha, sha[:7], sha.upper()[:10]):
+        result = _ask("pr", ref)
+        assert result.exit_code == 0, (ref, result.output)
+        assert f"`{key}`" in result.stdout, ref
+        assert "Tidy the API" in result.stdout
+
+
+def test_every_id_a_deploy_answer_prints_can_be_asked(clone: Clone) -> None:
+    """The deploy id and each change key `ask deploy latest` prints are answered, exit 0."""
+    shown = _ask("deploy", "latest", "api")
+    assert shown.exit_code == 0, shown.output
+    ids = re.findall(r"`([^`\s]+)`", shown.stdout)
+    deploy_id, *change_keys = ids
+    assert deploy_id.startswith("git-tag:")
+    assert {f"{clone.name}#7", f"{clone.name}@{clone.commit_sha[:12]}"} <= set(change_keys)
+    for key in change_keys:
+        asked = _ask("pr", key)
+        assert asked.exit_code == 0, (key, asked.output)
+        assert "Shipped in api deploy of " in asked.stdout
+        assert f"(`{deploy_id}`)" in asked.stdout
+    for ref in (deploy_id, "v1"):
+        again = _ask("deploy", ref)
+        assert again.exit_code == 0, (ref, again.output)
+        assert f"`{deploy_id}`" in again.stdout
+
+
+def test_not_found_answers_exit_1_with_one_message(clone: Clone) -> None:
+    """An unknown PR, sha or deploy, a service without deploys, an unknown service: exit 1."""
+    for text, needle in (
+        (("pr", f"{clone.name}#99"), f"No change `{clone.name}#99` is in the store"),
+        (("pr", "acme/other#7"), "No change `acme/other#7` is in the store"),
+        (("pr", "0000000"), "No change `0000000` is in the store"),
+        (("deploy", "v9"), "No deploy `v9` is in the store"),
+        (("deploy", "latest", "ops"), "Operations has no deploys in the store yet"),
+        (("service", "nowhere"), "There is no service called “nowhere”"),
+    ):
+        result = _ask(*text)
+        assert result.exit_code == 1, (text, result.output)
+        assert result.stdout == ""
+        assert needle in result.stderr, (text, result.stderr)
+        assert "Traceback" not in result.output
+
+
+def test_an_ambiguous_short_sha_answers_with_the_candidates(clone: Clone) -> None:
+    """Two changes whose shas share 7 digits: the short sha lists both and exits 1."""
+    engine = make_engine(f"sqlite:///{clone.workspace / 'rb.db'}")
+    with Session(engine) as session:
+        first = session.exec(select(Change).where(Change.sha == clone.commit_sha)).one()
+        twin = clone.commit_sha[:7] + "f" * 33
+        session.add(
+            Change(
+                key=f"{clone.name}@{twin[:12]}",
+                repository_id=first.repository_id,
+                sha=twin,
+                title="A twin commit",
+                author_id=first.author_id,
+                merged_at=first.merged_at + timedelta(minutes=1),
+            )
+        )
+        session.commit()
+    engine.dispose()
+    result = _ask("pr", clone.commit_sha[:7])
+    assert result.exit_code == 1, result.output
+    assert f"`{clone.commit_sha[:7]}` names 2 changes" in result.stderr
+    assert f"`{clone.name}@{clone.commit_sha[:12]}`" in result.stderr
+    assert f"`{clone.name}@{twin[:12]}`" in result.stderr
+    longer = _ask("pr", clone.commit_sha[:12])
+    assert longer.exit_code == 0, longer.output
+
+
+@pytest.mark.parametrize("clone", ["acme/shop"], indirect=True)
+def test_text_pasted_from_slack_is_understood(clone: Clone) -> None:
+    """`ask /risk help` and `ask "/risk pr …"` read the command after the pasted `/risk`."""
+    assert clone.name == "acme/shop"
+    helped = _ask("/risk", "help")
+    assert helped.exit_code == 0, helped.output
+    assert "/risk pr" in helped.stdout
+    asked = _ask("/risk pr acme/shop#7")
+    assert asked.exit_code == 0, asked.output
+    assert "`acme/shop#7`" in asked.stdout
+
+
+@pytest.mark.parametrize("clone", ["acme/shop"], indirect=True)
+def test_times_are_in_the_readers_zone_and_named(clone: Clone) -> None:
+    """--as a Berlin subscriber shows Berlin times; otherwise the organisation's New York."""
+    assert clone.name == "acme/shop"
+    berlin = _ask("pr", "acme/shop#7", as_key="berlin")
+    assert berlin.exit_code == 0, berlin.output
+    assert "merged Mon 2026-11-16 12:00 Europe/Berlin" in berlin.stdout
+    assert "api deploy of Mon 2026-11-16 13:00 Europe/Berlin" in berlin.stdout
+    org = _ask("pr", "acme/shop#7")
+    assert "merged Mon 2026-11-16 06:00 America/New_York" in org.stdout
+    deploy = _ask("deploy", "v1", as_key="berlin")
+    assert deploy.stdout.startswith(
+        "*api deploy of Mon 2026-11-16 13:00 Europe/Berlin* · `git-tag:"
+    )
+    assert " UTC" not in deploy.stdout
+    service = _ask("service", "api", as_key="berlin")
+    assert service.exit_code == 0, service.output
+    assert "(Europe/Berlin; * is this week so far)" in service.stdout
