@@ -7,11 +7,15 @@ from typing import Any
 
 from briefing.render.escape import truncate
 
-__all__ = ["SECTION_CHARS", "Reply", "context", "section"]
+__all__ = ["NOTIFICATION_CHARS", "SECTION_CHARS", "Reply", "context", "section"]
 
 # Slack's limit: 3000 characters in a section's text. Text objects are `verbatim`, so
 # that Slack does not turn a bare URL, `#channel` or `@here` into a link or a mention.
 SECTION_CHARS = 3000
+# Slack cuts a message's notification text at 40,000 characters; a notification is read in
+# a phone's banner, so an answer's text naming an outside string (a service, a title) is
+# cut far earlier, whoever builds it.
+NOTIFICATION_CHARS = 3000
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +24,9 @@ class Reply:
 
     text: str
     blocks: tuple[dict[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", truncate(self.text, NOTIFICATION_CHARS))
 
     def to_json(self) -> dict[str, Any]:
         """``{"text": ..., "blocks": [...]}`` for ``respond`` or ``chat.postMessage``."""
