@@ -28,7 +28,7 @@ def incident(
             f"incident:{i.key}",
             CardKind.INCIDENT,
             Severity.CRITICAL,
-            f"Incident in {i.service} followed a {i.deploy_band}-risk deploy",
+            f"Incident in {i.service} followed a {i.deploy_band.risk_adjective} deploy",
             i.service,
             tuple(facts),
             tuple(k for k in (i.key, i.deploy_key) if k),
