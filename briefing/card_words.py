@@ -52,6 +52,8 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.RESOLVED_INCIDENTS_THIS_WEEK: "resolved incidents this week",
     FactKey.AGENTS_UNREVIEWED_HIGH_RISK: "of them high risk",
     FactKey.DRIVEN_BY: "high-risk changes driven by",
+    FactKey.GATED_CHANGES: "changes very high risk by a hard rule",
+    FactKey.GATED_UNREVIEWED: "of them without a human approval",
 }
 
 
@@ -265,11 +267,32 @@ def _p_agent_reviewed(_payload: BriefingPayload, card: CardView) -> str:
     )
 
 
+def _p_gated(payload: BriefingPayload, card: CardView) -> str:
+    # Each change with its title and the rule that put it there; the evidence links them all.
+    named: list[str] = []
+    for key in card.evidence[:3]:
+        change = payload.change(key)
+        why = f", which {change.gates[0]}" if change and change.gates else ""
+        named.append(f"{key} ({change.title}){why}" if change else key)
+    n = _fact(card, FactKey.GATED_CHANGES)
+    more = int(n) - len(named)
+    listed = "; ".join(named) + (f"; and {many(more, 'more change')}" if more > 0 else "")
+    text = (
+        f"{many(n, 'change')} merged at very high risk by a hard rule, whatever "
+        f"{'its' if n == 1 else 'their'} other signals: {listed}."
+    )
+    unreviewed = _maybe(card, FactKey.GATED_UNREVIEWED)
+    if unreviewed:
+        text += f" {number(unreviewed)} of them merged without a human approval."
+    return text
+
+
 PARAGRAPHS: dict[CardKind, Callable[[BriefingPayload, CardView], str]] = {
     CardKind.CONCENTRATION: _p_concentration,
     CardKind.SHIFT: _p_shift,
     CardKind.DRIVER: _p_driver,
     CardKind.INCIDENT: _p_incident,
+    CardKind.GATED: _p_gated,
     CardKind.MTTR: _p_mttr,
     CardKind.CFR: _p_cfr,
     CardKind.CODEOWNERS: _p_codeowners,
@@ -307,6 +330,7 @@ _ACTIONS: dict[CardKind, str] = {
     CardKind.CFR: "Look at the failed deploys before the next release.",
     CardKind.CODEOWNERS: "Extend CODEOWNERS to the paths changed without an owner.",
     CardKind.SHIFT: "Ask reviewers to slow down on this week's high-risk changes.",
+    CardKind.GATED: "Confirm each such change has a rollback plan and a second reviewer.",
 }
 
 
@@ -338,6 +362,11 @@ def headline(payload: BriefingPayload, card: CardView) -> str:
     if card.kind is CardKind.INCIDENT:
         name = _service_name(payload, card.subject)
         return f"Start with {name}: an incident followed a high-risk deploy there."
+    if card.kind is CardKind.GATED:
+        first = card.evidence[0] if card.evidence else "a change"
+        others = len(card.evidence) - 1
+        more = f" and {many(others, 'other change')}" if others > 0 else ""
+        return f"{first}{more} merged at very high risk by a hard rule this week."
     if card.kind is CardKind.AGENT:
         n = _fact(card, FactKey.AGENTS_UNREVIEWED)
         return f"{many(n, 'AI-agent change')} merged with no human approval this week."

@@ -36,6 +36,8 @@ class CardKind(StrEnum):
 
     CONCENTRATION = "concentration"
     INCIDENT = "incident"
+    # Changes a hard rule (a gate) put at very high risk: a schema migration, say.
+    GATED = "gated"
     AGENT = "agent"
     AGENT_SURGE = "agent_surge"
     MTTR = "mttr"
@@ -96,6 +98,8 @@ class FactKey(StrEnum):
     RESOLVED_INCIDENTS_LAST_WEEK = "resolved_incidents_last_week"
     RESOLVED_INCIDENTS_THIS_WEEK = "resolved_incidents_this_week"
     AGENTS_UNREVIEWED_HIGH_RISK = "agents_unreviewed_high_risk"
+    GATED_CHANGES = "gated_changes"
+    GATED_UNREVIEWED = "gated_unreviewed"
     # High-risk changes one signal drove; the signal is the fact's ``signal``.
     DRIVEN_BY = "driven_by"
 

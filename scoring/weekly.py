@@ -42,11 +42,19 @@ class WeekChange:
     author: str | None = None
     # Made by a bot: counted apart, never in a team's share.
     bot: bool = False
+    # The gates that alone put the change in its band (their floor is its band): a
+    # schema migration is very high risk whatever its signals say.
+    gates: tuple[str, ...] = ()
     # Kept as a plain field: weekly aggregates ask it millions of times for large orgs.
     high_risk: bool = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "high_risk", self.band.high_risk)
+
+    @property
+    def gated_very_high(self) -> bool:
+        """Very high risk by a hard rule: a manager hears of it in any week, quiet or not."""
+        return self.band is Band.CRITICAL and bool(self.gates)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from scoring.card_rules.measure import Rule, driven_by, reaches, severity_for, t
 from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
 from scoring.weekly import WeekAggregate
 
-__all__ = ["RULES", "concentration", "driver", "improvement", "shift"]
+__all__ = ["RULES", "concentration", "driver", "gated", "improvement", "shift"]
 
 
 def concentration(
@@ -162,5 +162,39 @@ def improvement(
         )
 
 
+def gated(
+    this: WeekAggregate, _last: WeekAggregate, _r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """Changes a hard rule (a gate) put at very high risk: named every week, never a trend.
+
+    A schema migration merged this week is news whatever last week held, so the
+    card needs no comparison; it is critical when any of them merged without a
+    human approval (unknown review is not "no"), a warning otherwise.
+    """
+    gated = sorted((c for c in this.changes if c.gated_very_high), key=lambda c: (-c.score, c.key))
+    if not gated:
+        return
+    unreviewed = sum(1 for c in gated if c.human_reviewed is False)
+    migrations = all(c.gates == ("schema_migration",) for c in gated)
+    n = len(gated)
+    if migrations:
+        what = "A schema migration" if n == 1 else f"{n} schema migrations"
+        title = f"{what} merged at very high risk"
+    else:
+        what = "A change" if n == 1 else f"{n} changes"
+        title = f"{what} merged at very high risk by a hard rule"
+    services = {c.service for c in gated}
+    yield Card(
+        "gated",
+        CardKind.GATED,
+        Severity.CRITICAL if unreviewed else Severity.WARNING,
+        title,
+        services.pop() if len(services) == 1 else None,
+        (CardFact(FactKey.GATED_CHANGES, n),)
+        + ((CardFact(FactKey.GATED_UNREVIEWED, unreviewed),) if unreviewed else ()),
+        tuple(c.key for c in gated),
+    )
+
+
 # In the order they run.
-RULES: tuple[Rule, ...] = (concentration, shift, driver, improvement)
+RULES: tuple[Rule, ...] = (concentration, shift, driver, improvement, gated)
