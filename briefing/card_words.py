@@ -52,6 +52,10 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.RESOLVED_INCIDENTS_THIS_WEEK: "resolved incidents this week",
     FactKey.AGENTS_UNREVIEWED_HIGH_RISK: "of them high risk",
     FactKey.DRIVEN_BY: "high-risk changes driven by",
+    FactKey.MTTR_BASELINE: "MTTR over the weeks before",
+    FactKey.CHANGE_FAILURE_RATE_BASELINE: "change failure rate over the weeks before",
+    FactKey.HIGH_RISK_SHARE_BASELINE: "high-risk share over the weeks before",
+    FactKey.BASELINE_WEEKS: "weeks compared with",
     FactKey.GATED_CHANGES: "changes very high risk by a hard rule",
     FactKey.GATED_UNREVIEWED: "of them without a human approval",
 }
@@ -85,6 +89,23 @@ def _fact(card: CardView, key: FactKey) -> float:
     return value
 
 
+def _before(card: CardView, last_week: FactKey, baseline: FactKey) -> tuple[float, str]:
+    """What a card compares with and when: last week's number, or the baseline's when last
+    week was too thin, as ``(value, "last week")`` or ``(value, "over the 4 weeks before")``."""
+    value = _maybe(card, last_week)
+    if value is not None:
+        return value, "last week"
+    weeks = _fact(card, FactKey.BASELINE_WEEKS)
+    return _fact(card, baseline), f"over the {number(weeks)} weeks before"
+
+
+def _then(share: float, when: str) -> str:
+    """A share compared with: ``"last week 10%"``, or ``"against 10% over the 4 weeks before"``."""
+    return (
+        f"last week {number(share)}%" if when == "last week" else f"against {number(share)}% {when}"
+    )
+
+
 def _driver(card: CardView) -> tuple[str, int] | None:
     for f in card.facts:
         if f.key is FactKey.DRIVEN_BY and f.signal is not None:
@@ -99,13 +120,13 @@ def _service_name(payload: BriefingPayload, key: str | None) -> str:
 def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     name = _service_name(payload, card.subject)
     high, total = _fact(card, FactKey.HIGH_RISK_CHANGES), _fact(card, FactKey.CHANGES)
-    now, before = (
-        _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK),
-        _fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK),
+    now = _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
+    before, when = _before(
+        card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
     )
     text = (
         f"In {name}, {number(high)} of {number(total)} changes were high risk "
-        f"({number(now)}%, up from {number(before)}% last week)."
+        f"({number(now)}%, up from {number(before)}% {when})."
     )
     driver = _driver(card)
     if driver:
@@ -120,11 +141,13 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
 
 
 def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
+    before, when = _before(
+        card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
+    )
     text = (
         f"{number(_fact(card, FactKey.HIGH_RISK_CHANGES_THIS_WEEK))} of "
         f"{number(_fact(card, FactKey.CHANGES_THIS_WEEK))} changes were high risk this week "
-        f"({number(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}%, last week "
-        f"{number(_fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK))}%)."
+        f"({number(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}%, {_then(before, when)})."
     )
     driver = _driver(card)
     if driver:
@@ -166,27 +189,36 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
             text += f" {other.id} followed the same deploy."
     mttr = _maybe(card, FactKey.MTTR_THIS_WEEK)
     if mttr is not None:
+        before, when = _before(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
+        median = "" if when == "last week" else "a median of "
         text += (
             f" With it, incidents took {number(mttr)} min to resolve (median) this week, "
-            f"against {number(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week."
+            f"against {median}{number(before)} min {when}."
         )
     return text
 
 
 def _p_mttr(_payload: BriefingPayload, card: CardView) -> str:
+    before, when = _before(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
+    against = (
+        f"up from {number(before)} min last week"
+        if when == "last week"
+        else f"against a median of {number(before)} min {when}"
+    )
     return (
         f"Incidents took {number(_fact(card, FactKey.MTTR_THIS_WEEK))} min to resolve (median), "
-        f"up from {number(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week "
-        f"({many(_fact(card, FactKey.INCIDENTS_THIS_WEEK), 'incident')} this week)."
+        f"{against} ({many(_fact(card, FactKey.INCIDENTS_THIS_WEEK), 'incident')} this week)."
     )
 
 
 def _p_cfr(_payload: BriefingPayload, card: CardView) -> str:
+    before, when = _before(
+        card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, FactKey.CHANGE_FAILURE_RATE_BASELINE
+    )
     return (
         f"{number(_fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
         f"{number(_fact(card, FactKey.DEPLOYS_THIS_WEEK))} deploys failed or caused an incident "
-        f"({number(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%, last week "
-        f"{number(_fact(card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK))}%)."
+        f"({number(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%, {_then(before, when)})."
     )
 
 
@@ -371,16 +403,17 @@ def headline(payload: BriefingPayload, card: CardView) -> str:
         n = _fact(card, FactKey.AGENTS_UNREVIEWED)
         return f"{many(n, 'AI-agent change')} merged with no human approval this week."
     if card.kind is CardKind.SHIFT:
-        now, before = (
-            _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK),
-            _fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK),
+        now = _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
+        before, when = _before(
+            card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
         )
         return (
             f"{number(now)}% of this week's changes were high risk, "
-            f"against {number(before)}% last week."
+            f"against {number(before)}% {when}."
         )
     if card.kind is CardKind.MTTR:
-        now, before = _fact(card, FactKey.MTTR_THIS_WEEK), _fact(card, FactKey.MTTR_LAST_WEEK)
+        now = _fact(card, FactKey.MTTR_THIS_WEEK)
+        before, _ = _before(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
         return (
             f"Recovery slowed: {number(now)} min to resolve an incident, from {number(before)} min."
         )

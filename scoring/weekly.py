@@ -167,6 +167,11 @@ class WeekAggregate:
     files_with_owner: int
     by_service: Mapping[str, GroupWeek] = field(default_factory=dict)
     by_team: Mapping[str, GroupWeek] = field(default_factory=dict)
+    # How many weeks the aggregate pools: 1 for a week, more for a baseline.
+    weeks: int = 1
+    # This week's baseline: the weeks before it (last week included), pooled, for the
+    # rate and time cards to compare with when last week alone is too thin.
+    baseline: WeekAggregate | None = None
 
     @property
     def mttr_minutes(self) -> float | None:
@@ -221,8 +226,15 @@ def aggregate(
     changes: Iterable[WeekChange],
     deploys: Iterable[ScoredDeploy] = (),
     incidents: Iterable[WeekIncident] = (),
+    *,
+    weeks: int = 1,
+    baseline: WeekAggregate | None = None,
 ) -> WeekAggregate:
-    """Reduce one scope's week to its aggregates."""
+    """Reduce one scope's week (or ``weeks`` weeks pooled) to its aggregates.
+
+    ``baseline`` is the aggregate of the weeks before, kept on the week for the
+    card rules to fall back on (``WeekAggregate.baseline``).
+    """
     cs = tuple(sorted(changes, key=lambda c: (c.merged_at, c.key)))
     services = _groups(list(cs), "service")
     # A bot's dependency bump says nothing about how a team works.
@@ -239,4 +251,6 @@ def aggregate(
         files_with_owner=sum(c.files_with_owner for c in cs),
         by_service={g.name: g for g in services},
         by_team={g.name: g for g in teams},
+        weeks=weeks,
+        baseline=baseline,
     )

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scoring.card_rules.measure import Rule, driven_by, reaches, severity_for, tenth
+from scoring.card_rules.measure import (
+    Rule,
+    compared,
+    driven_by,
+    reaches,
+    severity_for,
+    tenth,
+    versus,
+)
 from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
 from scoring.weekly import WeekAggregate
 
@@ -19,7 +27,8 @@ def concentration(
         d = group.distribution
         if d.total < r.concentration_min_changes:
             continue
-        before = last.by_service.get(group.name)
+        base = _service_baseline(this, last, group.name, r.concentration_min_changes)
+        before = base.by_service.get(group.name)
         share_before = before.distribution.high_risk_share if before else 0.0
         if not reaches(d.high_risk_share - share_before, r.concentration_min_rise_pp):
             continue
@@ -30,7 +39,13 @@ def concentration(
             continue
         facts = [
             CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(d.high_risk_share), "%"),
-            CardFact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(share_before), "%"),
+            *versus(
+                base,
+                share_before,
+                "%",
+                FactKey.HIGH_RISK_SHARE_LAST_WEEK,
+                FactKey.HIGH_RISK_SHARE_BASELINE,
+            ),
             CardFact(FactKey.HIGH_RISK_CHANGES, d.high_risk),
             CardFact(FactKey.CHANGES, d.total),
         ]
@@ -48,13 +63,29 @@ def concentration(
         )
 
 
+def _service_baseline(
+    this: WeekAggregate, last: WeekAggregate, service: str, enough: int
+) -> WeekAggregate:
+    """Last week for ``service``, or the baseline when last week it had fewer than ``enough``
+    changes and the baseline has that many (a service new last week still counts from 0 %)."""
+
+    def changes(w: WeekAggregate) -> int:
+        group = w.by_service.get(service)
+        return group.distribution.total if group else 0
+
+    return compared(this, last, lambda w: changes(w) >= enough) or last
+
+
 def shift(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
     """The share of high-risk changes in scope rose, unless concentration cards tell it."""
     covered = {k for c in earlier if c.kind is CardKind.CONCENTRATION for k in c.evidence}
-    # Both weeks need enough changes: a share of no changes is not "0 % last week".
-    if min(this.distribution.total, last.distribution.total) < r.shift_min_changes:
+    # Both sides need enough changes: a share of no changes is not "0 % last week".
+    if this.distribution.total < r.shift_min_changes:
+        return
+    base = compared(this, last, lambda w: w.distribution.total >= r.shift_min_changes)
+    if base is None:
         return
     high_risk = [c.key for c in this.changes if c.high_risk]
     if len(high_risk) < r.shift_min_high_risk:
@@ -63,13 +94,15 @@ def shift(
     # scope-wide shift card would only repeat them.
     if high_risk and 2 * sum(1 for k in high_risk if k in covered) >= len(high_risk):
         return
-    now, before = this.distribution.high_risk_share, last.distribution.high_risk_share
+    now, before = this.distribution.high_risk_share, base.distribution.high_risk_share
     sev = severity_for(now - before, r.shift_warning_pp, r.shift_critical_pp)
     if sev is None:
         return
     facts = [
         CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
-        CardFact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(before), "%"),
+        *versus(
+            base, before, "%", FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
+        ),
         CardFact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.high_risk),
         CardFact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
     ]
