@@ -12,6 +12,7 @@ from collections.abc import Callable
 from briefing.labels import signal_label
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import CardKind, FactKey
+from scoring.risk import Band
 
 __all__ = ["FACT_LABELS", "PARAGRAPHS", "action", "fact_label", "headline", "many", "number"]
 
@@ -170,7 +171,8 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     incident = next((i for i in payload.incidents if i.id == key), None)
     name = _service_name(payload, card.subject)
     hours = _fact(card, FactKey.HOURS_TO_INCIDENT)
-    band = f"{incident.deploy_band}-risk" if incident and incident.deploy_band else "high-risk"
+    deploy_band = incident.deploy_band if incident else None
+    band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
     # The deploy's id is in the card's evidence, linked; the sentence needs no id soup.
     text = f"{key} hit {name} {number(hours)} h after a {band} deploy."
     minutes = _maybe(card, FactKey.MINUTES_TO_RESOLVE)

@@ -6,8 +6,8 @@ from briefing.build import card_view
 from briefing.card_words import PARAGRAPHS, headline
 from briefing.deterministic import write_deterministic
 from briefing.grounding import check_narrative
-from briefing.payload import ChangeView
-from scoring import Band, CardKind, aggregate
+from briefing.payload import ChangeView, IncidentView
+from scoring import Band, CardKind, ScoredDeploy, aggregate
 from tests.briefing.render.factory import make_payload
 from tests.scoring.card_builders import at, cards, change, incident
 
@@ -55,3 +55,26 @@ def test_the_gated_card_names_the_change_and_its_rule() -> None:
         "pr-42 (Add a ledger), which contains a schema migration (db/migrations/0001_ledger.py)."
     )
     assert headline(payload, payload.cards[0]).startswith("pr-42 merged at very high risk")
+
+
+def test_an_incident_after_a_critical_deploy_says_very_high_risk() -> None:
+    """The incident card's title and paragraph word a critical deploy as very high risk."""
+    deploy = ScoredDeploy("deploy:s0:1", "s0", at(0, 2), 85, Band.CRITICAL)
+    broke = incident("INC-1", "s0", at(0, 3), 30, deploy)
+    [card] = cards(aggregate([], [deploy], [broke]), aggregate([]))
+    assert card.title == "Incident in s0 followed a very-high-risk deploy"
+    view = IncidentView(
+        id="INC-1",
+        service="s0",
+        title="down",
+        opened_at=broke.opened_at,
+        resolved_at=broke.resolved_at,
+        minutes_to_resolve=30,
+        deploy=deploy.key,
+        deploy_band="critical",
+        after_high_risk_deploy=True,
+    )
+    payload = make_payload((card_view(card),)).model_copy(update={"incidents": (view,)})
+    paragraph = PARAGRAPHS[CardKind.INCIDENT](payload, payload.cards[0])
+    assert "after a very-high-risk deploy" in paragraph
+    assert "critical" not in paragraph
