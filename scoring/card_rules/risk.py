@@ -14,7 +14,7 @@ from scoring.card_rules.measure import (
     versus,
 )
 from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
-from scoring.weekly import WeekAggregate
+from scoring.weekly import WeekAggregate, WeekChange
 
 __all__ = ["RULES", "concentration", "driver", "gated", "improvement", "shift"]
 
@@ -196,15 +196,32 @@ def improvement(
 
 
 def gated(
-    this: WeekAggregate, _last: WeekAggregate, _r: CardRules, _earlier: tuple[Card, ...]
+    this: WeekAggregate, _last: WeekAggregate, _r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """Changes a hard rule (a gate) put at very high risk: named every week, never a trend.
+    """Changes a hard rule (a gate) put at very high risk that no other card already shows.
 
     A schema migration merged this week is news whatever last week held, so the
-    card needs no comparison; it is critical when any of them merged without a
-    human approval (unknown review is not "no"), a warning otherwise.
+    card needs no comparison. It runs after every other rule: a change a card at
+    least as severe already lists is told there (that week is not quiet either
+    way). Critical when any of them merged without a human approval (unknown
+    review is not "no"), a warning otherwise.
     """
-    gated = sorted((c for c in this.changes if c.gated_very_high), key=lambda c: (-c.score, c.key))
+    shown: dict[str, int] = {}
+    for card in earlier:
+        for key in card.evidence:
+            shown[key] = min(shown.get(key, card.severity.rank), card.severity.rank)
+
+    def own(c: WeekChange) -> Severity:
+        return Severity.CRITICAL if c.human_reviewed is False else Severity.WARNING
+
+    gated = sorted(
+        (
+            c
+            for c in this.changes
+            if c.gated_very_high and shown.get(c.key, len(Severity)) > own(c).rank
+        ),
+        key=lambda c: (-c.score, c.key),
+    )
     if not gated:
         return
     unreviewed = sum(1 for c in gated if c.human_reviewed is False)
@@ -230,4 +247,5 @@ def gated(
 
 
 # In the order they run.
-RULES: tuple[Rule, ...] = (concentration, shift, driver, improvement, gated)
+# ``gated`` is not among them: it runs after every family (``card_rules.RULES``).
+RULES: tuple[Rule, ...] = (concentration, shift, driver, improvement)

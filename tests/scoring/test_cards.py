@@ -1228,3 +1228,22 @@ def test_several_gated_changes_are_one_card() -> None:
     [card] = cards(aggregate([b, a]), aggregate([]))
     assert card.evidence == ("a#1", "b#1")
     assert card.title == "2 changes merged at very high risk by a hard rule"
+
+
+def test_a_gated_change_a_card_already_lists_is_told_there() -> None:
+    """A reviewed migration among a concentration card's changes makes no card of its own."""
+    pay = mix("pay", 6, 4, 0)
+    gated = change("pay#m", "pay", Band.CRITICAL, gates=("schema_migration",))
+    found = cards(aggregate([*pay, gated]), aggregate(mix("pay", 6, 0, -1)))
+    assert [c.kind for c in found] == [CardKind.CONCENTRATION]
+    assert "pay#m" in found[0].evidence
+
+
+def test_an_unreviewed_gated_change_under_a_warning_card_still_gets_its_critical_card() -> None:
+    """A card less severe than the gated change's own does not hide it: it keeps a critical card."""
+    pay = mix("pay", 10, 3, 0)
+    gated = change("pay#m", "pay", Band.CRITICAL, gates=("schema_migration",), human_reviewed=False)
+    found = {c.kind: c for c in cards(aggregate([*pay, gated]), aggregate(mix("pay", 10, 0, -1)))}
+    assert found[CardKind.CONCENTRATION].severity is Severity.WARNING
+    assert found[CardKind.GATED].severity is Severity.CRITICAL
+    assert found[CardKind.GATED].evidence == ("pay#m",)
