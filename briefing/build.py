@@ -255,15 +255,32 @@ class _Scope:
 class _Windows:
     """Loads one window covering every week asked for, once, and slices it per scope."""
 
-    def __init__(self, session: Session, version: str, scopes: Iterable[_Scope]) -> None:
+    def __init__(
+        self, session: Session, version: str, scopes: Iterable[_Scope], baseline_weeks: int
+    ) -> None:
+        # Each week and the weeks of its baseline before it (last week among them).
         bounds = [
-            b for s in scopes for w in (s.week, s.week.previous()) for b in w.bounds(s.timezone)
+            b
+            for s in scopes
+            for w in (s.week, _weeks_before(s.week, max(1, int(baseline_weeks))))
+            for b in w.bounds(s.timezone)
         ]
         self._window = load_window(session, min(bounds), max(bounds), version) if bounds else None
 
-    def rows(self, scope: _Scope, week: IsoWeek, services: Sequence[str]) -> WeekRows:
+    def rows(
+        self, scope: _Scope, week: IsoWeek, services: Sequence[str], since: IsoWeek | None = None
+    ) -> WeekRows:
+        """``services``' rows of ``week``, or of ``since`` up to and including ``week``."""
         assert self._window is not None
-        return self._window.slice(*week.bounds(scope.timezone), services)
+        start = (since or week).bounds(scope.timezone)[0]
+        return self._window.slice(start, week.bounds(scope.timezone)[1], services)
+
+
+def _weeks_before(week: IsoWeek, n: int) -> IsoWeek:
+    """The week ``n`` weeks before ``week``."""
+    for _ in range(n):
+        week = week.previous()
+    return week
 
 
 def _scope_payload(
@@ -276,7 +293,11 @@ def _scope_payload(
     services = org.scope_services(scope.teams, scope.services)
     rows = windows.rows(scope, scope.week, services)
     before = windows.rows(scope, scope.week.previous(), services)
-    this = aggregate(rows.changes, rows.deploys, rows.incidents)
+    # A [scoring.rules] number may come as a float; no baseline below one week.
+    n = max(0, int(cfg.rules.baseline_weeks))
+    pooled = windows.rows(scope, scope.week.previous(), services, _weeks_before(scope.week, n))
+    baseline = aggregate(pooled.changes, pooled.deploys, pooled.incidents, weeks=n) if n else None
+    this = aggregate(rows.changes, rows.deploys, rows.incidents, baseline=baseline)
     last = aggregate(before.changes, before.deploys, before.incidents)
     cards = build_cards(this, last, cfg.rules)
     counts = severity_counts(cards)
@@ -347,7 +368,7 @@ def build_payloads(
     """
     cfg = config or org.scoring_config()
     scopes = [_Scope(tuple(a.teams), tuple(a.services), a.timezone, week) for a, week in requests]
-    windows = _Windows(session, cfg.version, scopes)
+    windows = _Windows(session, cfg.version, scopes, cfg.rules.baseline_weeks)
     done: dict[_Scope, BriefingPayload] = {}
     out: list[BriefingPayload] = []
     for (subscriber, _), scope in zip(requests, scopes, strict=True):

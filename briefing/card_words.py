@@ -12,6 +12,7 @@ from collections.abc import Callable
 from briefing.labels import signal_label
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import CardKind, FactKey
+from scoring.risk import Band
 
 __all__ = ["FACT_LABELS", "PARAGRAPHS", "action", "fact_label", "headline", "many", "number"]
 
@@ -52,6 +53,12 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.RESOLVED_INCIDENTS_THIS_WEEK: "resolved incidents this week",
     FactKey.AGENTS_UNREVIEWED_HIGH_RISK: "of them high risk",
     FactKey.DRIVEN_BY: "high-risk changes driven by",
+    FactKey.MTTR_BASELINE: "MTTR over the weeks before",
+    FactKey.CHANGE_FAILURE_RATE_BASELINE: "change failure rate over the weeks before",
+    FactKey.HIGH_RISK_SHARE_BASELINE: "high-risk share over the weeks before",
+    FactKey.BASELINE_WEEKS: "weeks compared with",
+    FactKey.GATED_CHANGES: "changes very high risk by a hard rule",
+    FactKey.GATED_UNREVIEWED: "of them without a human approval",
 }
 
 
@@ -83,6 +90,23 @@ def _fact(card: CardView, key: FactKey) -> float:
     return value
 
 
+def _before(card: CardView, last_week: FactKey, baseline: FactKey) -> tuple[float, str]:
+    """What a card compares with and when: last week's number, or the baseline's when last
+    week was too thin, as ``(value, "last week")`` or ``(value, "over the 4 weeks before")``."""
+    value = _maybe(card, last_week)
+    if value is not None:
+        return value, "last week"
+    weeks = _fact(card, FactKey.BASELINE_WEEKS)
+    return _fact(card, baseline), f"over the {number(weeks)} weeks before"
+
+
+def _then(share: float, when: str) -> str:
+    """A share compared with: ``"last week 10%"``, or ``"against 10% over the 4 weeks before"``."""
+    return (
+        f"last week {number(share)}%" if when == "last week" else f"against {number(share)}% {when}"
+    )
+
+
 def _driver(card: CardView) -> tuple[str, int] | None:
     for f in card.facts:
         if f.key is FactKey.DRIVEN_BY and f.signal is not None:
@@ -97,13 +121,13 @@ def _service_name(payload: BriefingPayload, key: str | None) -> str:
 def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     name = _service_name(payload, card.subject)
     high, total = _fact(card, FactKey.HIGH_RISK_CHANGES), _fact(card, FactKey.CHANGES)
-    now, before = (
-        _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK),
-        _fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK),
+    now = _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
+    before, when = _before(
+        card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
     )
     text = (
         f"In {name}, {number(high)} of {number(total)} changes were high risk "
-        f"({number(now)}%, up from {number(before)}% last week)."
+        f"({number(now)}%, up from {number(before)}% {when})."
     )
     driver = _driver(card)
     if driver:
@@ -118,11 +142,13 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
 
 
 def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
+    before, when = _before(
+        card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
+    )
     text = (
         f"{number(_fact(card, FactKey.HIGH_RISK_CHANGES_THIS_WEEK))} of "
         f"{number(_fact(card, FactKey.CHANGES_THIS_WEEK))} changes were high risk this week "
-        f"({number(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}%, last week "
-        f"{number(_fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK))}%)."
+        f"({number(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}%, {_then(before, when)})."
     )
     driver = _driver(card)
     if driver:
@@ -145,7 +171,8 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     incident = next((i for i in payload.incidents if i.id == key), None)
     name = _service_name(payload, card.subject)
     hours = _fact(card, FactKey.HOURS_TO_INCIDENT)
-    band = f"{incident.deploy_band}-risk" if incident and incident.deploy_band else "high-risk"
+    deploy_band = incident.deploy_band if incident else None
+    band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
     # The deploy's id is in the card's evidence, linked; the sentence needs no id soup.
     text = f"{key} hit {name} {number(hours)} h after a {band} deploy."
     minutes = _maybe(card, FactKey.MINUTES_TO_RESOLVE)
@@ -164,27 +191,36 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
             text += f" {other.id} followed the same deploy."
     mttr = _maybe(card, FactKey.MTTR_THIS_WEEK)
     if mttr is not None:
+        before, when = _before(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
+        median = "" if when == "last week" else "a median of "
         text += (
             f" With it, incidents took {number(mttr)} min to resolve (median) this week, "
-            f"against {number(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week."
+            f"against {median}{number(before)} min {when}."
         )
     return text
 
 
 def _p_mttr(_payload: BriefingPayload, card: CardView) -> str:
+    before, when = _before(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
+    against = (
+        f"up from {number(before)} min last week"
+        if when == "last week"
+        else f"against a median of {number(before)} min {when}"
+    )
     return (
         f"Incidents took {number(_fact(card, FactKey.MTTR_THIS_WEEK))} min to resolve (median), "
-        f"up from {number(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week "
-        f"({many(_fact(card, FactKey.INCIDENTS_THIS_WEEK), 'incident')} this week)."
+        f"{against} ({many(_fact(card, FactKey.INCIDENTS_THIS_WEEK), 'incident')} this week)."
     )
 
 
 def _p_cfr(_payload: BriefingPayload, card: CardView) -> str:
+    before, when = _before(
+        card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, FactKey.CHANGE_FAILURE_RATE_BASELINE
+    )
     return (
         f"{number(_fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
         f"{number(_fact(card, FactKey.DEPLOYS_THIS_WEEK))} deploys failed or caused an incident "
-        f"({number(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%, last week "
-        f"{number(_fact(card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK))}%)."
+        f"({number(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%, {_then(before, when)})."
     )
 
 
@@ -265,11 +301,32 @@ def _p_agent_reviewed(_payload: BriefingPayload, card: CardView) -> str:
     )
 
 
+def _p_gated(payload: BriefingPayload, card: CardView) -> str:
+    # Each change with its title and the rule that put it there; the evidence links them all.
+    named: list[str] = []
+    for key in card.evidence[:3]:
+        change = payload.change(key)
+        why = f", which {change.gates[0]}" if change and change.gates else ""
+        named.append(f"{key} ({change.title}){why}" if change else key)
+    n = _fact(card, FactKey.GATED_CHANGES)
+    more = int(n) - len(named)
+    listed = "; ".join(named) + (f"; and {many(more, 'more change')}" if more > 0 else "")
+    text = (
+        f"{many(n, 'change')} merged at very high risk by a hard rule, whatever "
+        f"{'its' if n == 1 else 'their'} other signals: {listed}."
+    )
+    unreviewed = _maybe(card, FactKey.GATED_UNREVIEWED)
+    if unreviewed:
+        text += f" {number(unreviewed)} of them merged without a human approval."
+    return text
+
+
 PARAGRAPHS: dict[CardKind, Callable[[BriefingPayload, CardView], str]] = {
     CardKind.CONCENTRATION: _p_concentration,
     CardKind.SHIFT: _p_shift,
     CardKind.DRIVER: _p_driver,
     CardKind.INCIDENT: _p_incident,
+    CardKind.GATED: _p_gated,
     CardKind.MTTR: _p_mttr,
     CardKind.CFR: _p_cfr,
     CardKind.CODEOWNERS: _p_codeowners,
@@ -307,6 +364,7 @@ _ACTIONS: dict[CardKind, str] = {
     CardKind.CFR: "Look at the failed deploys before the next release.",
     CardKind.CODEOWNERS: "Extend CODEOWNERS to the paths changed without an owner.",
     CardKind.SHIFT: "Ask reviewers to slow down on this week's high-risk changes.",
+    CardKind.GATED: "Confirm each such change has a rollback plan and a second reviewer.",
 }
 
 
@@ -338,20 +396,26 @@ def headline(payload: BriefingPayload, card: CardView) -> str:
     if card.kind is CardKind.INCIDENT:
         name = _service_name(payload, card.subject)
         return f"Start with {name}: an incident followed a high-risk deploy there."
+    if card.kind is CardKind.GATED:
+        first = card.evidence[0] if card.evidence else "a change"
+        others = len(card.evidence) - 1
+        more = f" and {many(others, 'other change')}" if others > 0 else ""
+        return f"{first}{more} merged at very high risk by a hard rule this week."
     if card.kind is CardKind.AGENT:
         n = _fact(card, FactKey.AGENTS_UNREVIEWED)
         return f"{many(n, 'AI-agent change')} merged with no human approval this week."
     if card.kind is CardKind.SHIFT:
-        now, before = (
-            _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK),
-            _fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK),
+        now = _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
+        before, when = _before(
+            card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
         )
         return (
             f"{number(now)}% of this week's changes were high risk, "
-            f"against {number(before)}% last week."
+            f"against {number(before)}% {when}."
         )
     if card.kind is CardKind.MTTR:
-        now, before = _fact(card, FactKey.MTTR_THIS_WEEK), _fact(card, FactKey.MTTR_LAST_WEEK)
+        now = _fact(card, FactKey.MTTR_THIS_WEEK)
+        before, _ = _before(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
         return (
             f"Recovery slowed: {number(now)} min to resolve an incident, from {number(before)} min."
         )

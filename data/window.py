@@ -135,6 +135,14 @@ def _score_join(kind: str, key: Any, version: str) -> Any:
     )
 
 
+def _band_gates(stored: Iterable[Any] | None, band: str) -> tuple[str, ...]:
+    """The names of the stored gates whose floor is ``band``: those that alone put a score there."""
+    # A gate stored without a floor is one from before floors were kept: they were all critical.
+    return tuple(
+        str(g["name"]) for g in stored or () if g.get("floor", Band.CRITICAL.value) == band
+    )
+
+
 def load_window(session: Session, since: datetime, until: datetime, version: str) -> Window:
     """Every change, production deploy and incident of ``[since, until)`` scored as ``version``.
 
@@ -169,6 +177,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             url=url,
             author=logins.get(author_id),
             bot=author_id in bots,
+            gates=_band_gates(gates, band),
         )
         for (
             key,
@@ -184,6 +193,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             covered,
             agent_involved,
             human_reviewed,
+            gates,
         ) in conn.execute(
             sa.select(
                 col(Change.key),
@@ -199,6 +209,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
                 col(RiskScoreRow.owner_files_covered),
                 col(RiskScoreRow.agent_involved),
                 col(RiskScoreRow.human_reviewed),
+                col(RiskScoreRow.gates),
             )
             .join(RiskScoreRow, _score_join("change", col(Change.key), version))
             .where(col(Change.merged_at) >= since, col(Change.merged_at) < until)

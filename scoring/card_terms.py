@@ -36,6 +36,8 @@ class CardKind(StrEnum):
 
     CONCENTRATION = "concentration"
     INCIDENT = "incident"
+    # Changes a hard rule (a gate) put at very high risk: a schema migration, say.
+    GATED = "gated"
     AGENT = "agent"
     AGENT_SURGE = "agent_surge"
     MTTR = "mttr"
@@ -96,6 +98,13 @@ class FactKey(StrEnum):
     RESOLVED_INCIDENTS_LAST_WEEK = "resolved_incidents_last_week"
     RESOLVED_INCIDENTS_THIS_WEEK = "resolved_incidents_this_week"
     AGENTS_UNREVIEWED_HIGH_RISK = "agents_unreviewed_high_risk"
+    # Over the baseline: the weeks before this one, pooled, when last week was too thin.
+    MTTR_BASELINE = "mttr_baseline"
+    CHANGE_FAILURE_RATE_BASELINE = "change_failure_rate_baseline"
+    HIGH_RISK_SHARE_BASELINE = "high_risk_share_baseline"
+    BASELINE_WEEKS = "baseline_weeks"
+    GATED_CHANGES = "gated_changes"
+    GATED_UNREVIEWED = "gated_unreviewed"
     # High-risk changes one signal drove; the signal is the fact's ``signal``.
     DRIVEN_BY = "driven_by"
 
@@ -142,6 +151,10 @@ class CardRules:
     # is known: more than a reviewer takes in at once (SmartBear's Cisco study of
     # 2,500 reviews: defect finding falls off beyond 200–400 lines per review).
     large_change_lines: int = 400
+    # When last week is too thin for a rate or time card (fewer incidents, deploys or
+    # changes than the card needs), it compares with the weeks before this one,
+    # this many of them (last week included), pooled, if they together are not thin.
+    baseline_weeks: int = 4
     # Risk distribution shift: share of changes in high or critical; both weeks
     # need at least ``shift_min_changes`` changes.
     shift_warning_pp: float = 10.0

@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scoring.risk import Band
+
 __all__ = ["BacktestResult", "BandCount", "evaluate", "lift_top", "recall_at_effort", "roc_auc"]
 
 
@@ -122,6 +124,11 @@ class BandCount:
     n: int
     positives: int
 
+    @property
+    def label(self) -> str:
+        """The reader's word for the band, as briefings say it ("very high", "low")."""
+        return Band(self.band).label
+
 
 @dataclass(frozen=True, slots=True)
 class BacktestResult:
@@ -138,11 +145,11 @@ class BacktestResult:
 
     @property
     def band_lift(self) -> float | None:
-        """Bug rate of high and critical ÷ bug rate of safe; None when either is empty."""
-        counts = {b.band: b for b in self.bands}
-        high_risk = [counts[b] for b in ("high", "critical") if b in counts]
+        """Bug rate of high and very high ÷ bug rate of low; None when either is empty."""
+        counts = {Band(b.band): b for b in self.bands}
+        high_risk = [b for band, b in counts.items() if band.high_risk]
         n_hi = sum(b.n for b in high_risk)
-        safe = counts.get("safe")
+        safe = counts.get(Band.SAFE)
         if not n_hi or safe is None or not safe.n or not safe.positives:
             return None
         return (sum(b.positives for b in high_risk) / n_hi) / (safe.positives / safe.n)
@@ -159,11 +166,13 @@ class BacktestResult:
         if self.auc_lines_added is not None:
             out["auc_lines_added"] = self.auc_lines_added
         if self.bands:
-            out["bands"] = {b.band: {"n": b.n, "positives": b.positives} for b in self.bands}
+            out["bands"] = {
+                b.band: {"n": b.n, "positives": b.positives, "label": b.label} for b in self.bands
+            }
         return out
 
 
-_BANDS = ("safe", "moderate", "high", "critical")
+_BANDS = tuple(b.value for b in Band)
 
 
 def evaluate(

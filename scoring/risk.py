@@ -34,7 +34,12 @@ __all__ = [
 
 
 class Band(StrEnum):
-    """Risk bands, from least to most risky."""
+    """Risk bands, from least to most risky.
+
+    The values are what scores are stored and configured under (``[scoring.bands]``);
+    a reader sees ``label`` instead, everywhere: a "critical" score beside a
+    "critical" card would read as the same thing.
+    """
 
     SAFE = "safe"
     MODERATE = "moderate"
@@ -42,9 +47,32 @@ class Band(StrEnum):
     CRITICAL = "critical"
 
     @property
+    def label(self) -> str:
+        """The reader's word for the band: "low", "moderate", "high" or "very high"."""
+        return _BAND_LABELS[self]
+
+    @property
+    def risk_words(self) -> str:
+        """The band as a reader says it of a change: ``"very high risk"``."""
+        return f"{self.label} risk"
+
+    @property
+    def risk_adjective(self) -> str:
+        """The band before a noun: ``"a very-high-risk deploy"``."""
+        return f"{self.label.replace(' ', '-')}-risk"
+
+    @property
     def high_risk(self) -> bool:
         """High and critical are what a manager should look at."""
         return self in (Band.HIGH, Band.CRITICAL)
+
+
+_BAND_LABELS = {
+    Band.SAFE: "low",
+    Band.MODERATE: "moderate",
+    Band.HIGH: "high",
+    Band.CRITICAL: "very high",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +306,7 @@ def score_deploy(
                 "riskiest_change",
                 float(worst.score),
                 float(worst.score),
-                f"ships {worst.key}, scored {worst.score} ({worst.band})",
+                f"ships {worst.key}, scored {worst.score} ({worst.band.risk_words})",
                 worst.score / 100,
             )
         )

@@ -42,11 +42,19 @@ class WeekChange:
     author: str | None = None
     # Made by a bot: counted apart, never in a team's share.
     bot: bool = False
+    # The gates that alone put the change in its band (their floor is its band): a
+    # schema migration is very high risk whatever its signals say.
+    gates: tuple[str, ...] = ()
     # Kept as a plain field: weekly aggregates ask it millions of times for large orgs.
     high_risk: bool = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "high_risk", self.band.high_risk)
+
+    @property
+    def gated_very_high(self) -> bool:
+        """Very high risk by a hard rule: a manager hears of it in any week, quiet or not."""
+        return self.band is Band.CRITICAL and bool(self.gates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +167,11 @@ class WeekAggregate:
     files_with_owner: int
     by_service: Mapping[str, GroupWeek] = field(default_factory=dict)
     by_team: Mapping[str, GroupWeek] = field(default_factory=dict)
+    # How many weeks the aggregate pools: 1 for a week, more for a baseline.
+    weeks: int = 1
+    # This week's baseline: the weeks before it (last week included), pooled, for the
+    # rate and time cards to compare with when last week alone is too thin.
+    baseline: WeekAggregate | None = None
 
     @property
     def mttr_minutes(self) -> float | None:
@@ -213,8 +226,15 @@ def aggregate(
     changes: Iterable[WeekChange],
     deploys: Iterable[ScoredDeploy] = (),
     incidents: Iterable[WeekIncident] = (),
+    *,
+    weeks: int = 1,
+    baseline: WeekAggregate | None = None,
 ) -> WeekAggregate:
-    """Reduce one scope's week to its aggregates."""
+    """Reduce one scope's week (or ``weeks`` weeks pooled) to its aggregates.
+
+    ``baseline`` is the aggregate of the weeks before, kept on the week for the
+    card rules to fall back on (``WeekAggregate.baseline``).
+    """
     cs = tuple(sorted(changes, key=lambda c: (c.merged_at, c.key)))
     services = _groups(list(cs), "service")
     # A bot's dependency bump says nothing about how a team works.
@@ -231,4 +251,6 @@ def aggregate(
         files_with_owner=sum(c.files_with_owner for c in cs),
         by_service={g.name: g for g in services},
         by_team={g.name: g for g in teams},
+        weeks=weeks,
+        baseline=baseline,
     )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from scoring.config import ScoringConfig
     from scoring.fixes import BugIssues
+    from scoring.metrics import BacktestResult
 
 __all__ = ["backtest"]
 
@@ -117,11 +118,39 @@ def backtest(
     if as_json:
         click.echo(json.dumps({**result.to_json(), "weights": weights_from}, sort_keys=True))
         return
-    click.echo(
+    for line in _report(name, result, weights_from):
+        click.echo(line)
+
+
+def _report(name: str, result: BacktestResult, weights_from: str) -> list[str]:
+    """The figures in words: the score beside lines added alone, and the bands as briefings say."""
+    baseline = result.auc_lines_added
+    alone = "" if baseline is None else f" (lines added alone {baseline:.3f})"
+    lines = [
         f"{name}: {result.n} changes, {result.positives} bug-inducing; "
-        f"AUC {result.auc:.3f}, recall at 20% effort {result.recall_at_20pct_effort:.3f}, "
+        f"AUC {result.auc:.3f}{alone}, recall at 20% effort {result.recall_at_20pct_effort:.3f}, "
         f"top-10% lift {result.lift_top_10pct:.2f} (weights: {weights_from})"
-    )
+    ]
+    if baseline is not None and result.auc <= baseline:
+        lines.append(
+            f"The score does not beat lines added alone here: AUC {result.auc:.3f} against "
+            f"{baseline:.3f}; sort by size or calibrate the weights on this history."
+        )
+    if result.bands:
+        counts = ", ".join(
+            f"{b.label} {b.n} ({b.positives} bug-inducing)" for b in reversed(result.bands)
+        )
+        lift = result.band_lift
+        told = (
+            ""
+            if lift is None
+            else (
+                f"; high and very high risk changes were {lift:.1f} times as often "
+                "bug-inducing as low risk ones"
+            )
+        )
+        lines.append(f"Bands: {counts}{told}.")
+    return lines
 
 
 def _backtest_config(settings: Settings, path: Path | None) -> tuple[ScoringConfig, str, BugIssues]:

@@ -23,7 +23,7 @@ from data.scores import load_scores
 from data.tables import Change, Deploy, DeployChange, Incident, Repository, Service
 from data.window import load_window
 from scoring import aggregate
-from scoring.risk import top_signals
+from scoring.breakdown import breakdown
 from scoring.scored import ScoredChange
 
 __all__ = [
@@ -86,11 +86,8 @@ def this_week(now: datetime, timezone: str) -> IsoWeek:
 
 
 def signal_lines(scored: ScoredChange, limit: int = _TOP) -> list[str]:
-    """A stored score's top signals as escaped bullet lines, most points first."""
-    return [
-        f"• +{round(s.points)} {mrkdwn(one_line(s.explanation))}"
-        for s in top_signals(scored.signals, limit)
-    ]
+    """A stored score's top contributions as escaped bullet lines: they add up to the score."""
+    return [f"• {c.points:+d} {mrkdwn(one_line(c.explanation))}" for c in breakdown(scored, limit)]
 
 
 def _gate_lines(scored: ScoredChange) -> list[str]:

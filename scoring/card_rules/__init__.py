@@ -15,5 +15,6 @@ from scoring.card_rules.measure import Rule
 __all__ = ["RULES", "Rule", "incidents", "oversight", "risk"]
 
 # Risk first: the shift defers to concentration cards and the driver repeats neither;
-# the others stand alone.
-RULES: tuple[Rule, ...] = (*risk.RULES, *incidents.RULES, *oversight.RULES)
+# the others stand alone, but for the gated changes, which are told on a card of
+# their own only when no other card shows them, so they come last.
+RULES: tuple[Rule, ...] = (*risk.RULES, *incidents.RULES, *oversight.RULES, risk.gated)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scoring.card_rules.measure import Rule, reaches, severity_for, tenth
+from scoring.card_rules.measure import Rule, compared, reaches, severity_for, tenth, versus
 from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
 from scoring.weekly import WeekAggregate
 
@@ -28,7 +28,7 @@ def incident(
             f"incident:{i.key}",
             CardKind.INCIDENT,
             Severity.CRITICAL,
-            f"Incident in {i.service} followed a {i.deploy_band}-risk deploy",
+            f"Incident in {i.service} followed a {i.deploy_band.risk_adjective} deploy",
             i.service,
             tuple(facts),
             tuple(k for k in (i.key, i.deploy_key) if k),
@@ -38,12 +38,16 @@ def incident(
 def mttr(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """Incidents took materially longer to resolve (median) than last week."""
-    now, before = this.mttr_minutes, last.mttr_minutes
-    if now is None or before is None or before <= 0:
-        return
+    """Incidents took materially longer to resolve (median) than last week, or than the
+    weeks before when last week resolved too few to compare with."""
     # One slow incident is not a trend: a median needs a few of them on each side.
-    if min(this.resolved_incidents, last.resolved_incidents) < r.mttr_min_incidents:
+    if this.resolved_incidents < r.mttr_min_incidents:
+        return
+    base = compared(this, last, lambda w: w.resolved_incidents >= r.mttr_min_incidents)
+    if base is None:
+        return
+    now, before = this.mttr_minutes, base.mttr_minutes
+    if now is None or before is None or before <= 0:
         return
     if not reaches(now - before, r.mttr_min_minutes):
         return
@@ -58,7 +62,7 @@ def mttr(
         None,
         (
             CardFact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
-            CardFact(FactKey.MTTR_LAST_WEEK, tenth(before), "min"),
+            *versus(base, before, "min", FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE),
             CardFact(FactKey.INCIDENTS_THIS_WEEK, len(this.incidents)),
         ),
         tuple(i.key for i in this.incidents),
@@ -99,9 +103,15 @@ def mttr_improved(
 def cfr(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """The change failure rate of production deploys rose materially."""
-    now, before = this.change_failure_rate, last.change_failure_rate
-    if now is None or before is None or len(this.deploys) < r.cfr_min_deploys:
+    """The change failure rate of production deploys rose materially against last week, or
+    against the weeks before when last week had too few deploys to compare with."""
+    if len(this.deploys) < r.cfr_min_deploys:
+        return
+    # Last week with enough deploys, else the baseline with enough, else last week
+    # with any: a rate of no deploys is undefined, not 0 %.
+    base = compared(this, last, lambda w: len(w.deploys) >= r.cfr_min_deploys) or last
+    now, before = this.change_failure_rate, base.change_failure_rate
+    if now is None or before is None:
         return
     # In a small team one linked incident can be the whole threshold; one is not a trend.
     if this.failed_deploys < r.cfr_min_failed_deploys or not reaches(now, r.cfr_min_rate):
@@ -117,7 +127,13 @@ def cfr(
         None,
         (
             CardFact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),
-            CardFact(FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, tenth(before), "%"),
+            *versus(
+                base,
+                before,
+                "%",
+                FactKey.CHANGE_FAILURE_RATE_LAST_WEEK,
+                FactKey.CHANGE_FAILURE_RATE_BASELINE,
+            ),
             CardFact(FactKey.DEPLOYS_THIS_WEEK, len(this.deploys)),
             CardFact(FactKey.FAILED_DEPLOYS_THIS_WEEK, this.failed_deploys),
         ),

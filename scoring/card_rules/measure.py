@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from scoring.card_terms import Card, CardFact, CardRules, FactKey, Severity
 from scoring.weekly import WeekAggregate
 
-__all__ = ["Rule", "driven_by", "reaches", "severity_for", "tenth"]
+__all__ = ["Rule", "compared", "driven_by", "reaches", "severity_for", "tenth", "versus"]
 
 # A rule sees both weeks, the thresholds and the cards of the rules run before it.
 Rule = Callable[[WeekAggregate, WeekAggregate, CardRules, tuple[Card, ...]], Iterator[Card]]
@@ -29,6 +29,33 @@ def severity_for(value: float, warning: float, critical: float) -> Severity | No
     if reaches(value, warning):
         return Severity.WARNING
     return None
+
+
+def compared(
+    this: WeekAggregate, last: WeekAggregate, enough: Callable[[WeekAggregate], bool]
+) -> WeekAggregate | None:
+    """What this week is compared with: last week, or the baseline when last week is too thin.
+
+    ``enough`` says whether an aggregate holds enough to compare with; ``None``
+    when neither last week nor the baseline (the weeks before, pooled) does.
+    """
+    if enough(last):
+        return last
+    if this.baseline is not None and enough(this.baseline):
+        return this.baseline
+    return None
+
+
+def versus(
+    before: WeekAggregate, value: float, unit: str, last_week: FactKey, baseline: FactKey
+) -> tuple[CardFact, ...]:
+    """The fact of what ``value`` was before: last week's, or the baseline's with its weeks."""
+    if before.weeks == 1:
+        return (CardFact(last_week, tenth(value), unit),)
+    return (
+        CardFact(baseline, tenth(value), unit),
+        CardFact(FactKey.BASELINE_WEEKS, before.weeks),
+    )
 
 
 def tenth(x: float) -> float:

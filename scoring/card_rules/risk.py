@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scoring.card_rules.measure import Rule, driven_by, reaches, severity_for, tenth
+from scoring.card_rules.measure import (
+    Rule,
+    compared,
+    driven_by,
+    reaches,
+    severity_for,
+    tenth,
+    versus,
+)
 from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
-from scoring.weekly import WeekAggregate
+from scoring.weekly import WeekAggregate, WeekChange
 
-__all__ = ["RULES", "concentration", "driver", "improvement", "shift"]
+__all__ = ["RULES", "concentration", "driver", "gated", "improvement", "shift"]
 
 
 def concentration(
@@ -19,7 +27,8 @@ def concentration(
         d = group.distribution
         if d.total < r.concentration_min_changes:
             continue
-        before = last.by_service.get(group.name)
+        base = _service_baseline(this, last, group.name, r.concentration_min_changes)
+        before = base.by_service.get(group.name)
         share_before = before.distribution.high_risk_share if before else 0.0
         if not reaches(d.high_risk_share - share_before, r.concentration_min_rise_pp):
             continue
@@ -30,7 +39,13 @@ def concentration(
             continue
         facts = [
             CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(d.high_risk_share), "%"),
-            CardFact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(share_before), "%"),
+            *versus(
+                base,
+                share_before,
+                "%",
+                FactKey.HIGH_RISK_SHARE_LAST_WEEK,
+                FactKey.HIGH_RISK_SHARE_BASELINE,
+            ),
             CardFact(FactKey.HIGH_RISK_CHANGES, d.high_risk),
             CardFact(FactKey.CHANGES, d.total),
         ]
@@ -48,13 +63,29 @@ def concentration(
         )
 
 
+def _service_baseline(
+    this: WeekAggregate, last: WeekAggregate, service: str, enough: int
+) -> WeekAggregate:
+    """Last week for ``service``, or the baseline when last week it had fewer than ``enough``
+    changes and the baseline has that many (a service new last week still counts from 0 %)."""
+
+    def changes(w: WeekAggregate) -> int:
+        group = w.by_service.get(service)
+        return group.distribution.total if group else 0
+
+    return compared(this, last, lambda w: changes(w) >= enough) or last
+
+
 def shift(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
     """The share of high-risk changes in scope rose, unless concentration cards tell it."""
     covered = {k for c in earlier if c.kind is CardKind.CONCENTRATION for k in c.evidence}
-    # Both weeks need enough changes: a share of no changes is not "0 % last week".
-    if min(this.distribution.total, last.distribution.total) < r.shift_min_changes:
+    # Both sides need enough changes: a share of no changes is not "0 % last week".
+    if this.distribution.total < r.shift_min_changes:
+        return
+    base = compared(this, last, lambda w: w.distribution.total >= r.shift_min_changes)
+    if base is None:
         return
     high_risk = [c.key for c in this.changes if c.high_risk]
     if len(high_risk) < r.shift_min_high_risk:
@@ -63,13 +94,15 @@ def shift(
     # scope-wide shift card would only repeat them.
     if high_risk and 2 * sum(1 for k in high_risk if k in covered) >= len(high_risk):
         return
-    now, before = this.distribution.high_risk_share, last.distribution.high_risk_share
+    now, before = this.distribution.high_risk_share, base.distribution.high_risk_share
     sev = severity_for(now - before, r.shift_warning_pp, r.shift_critical_pp)
     if sev is None:
         return
     facts = [
         CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
-        CardFact(FactKey.HIGH_RISK_SHARE_LAST_WEEK, tenth(before), "%"),
+        *versus(
+            base, before, "%", FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
+        ),
         CardFact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.high_risk),
         CardFact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
     ]
@@ -162,5 +195,57 @@ def improvement(
         )
 
 
+def gated(
+    this: WeekAggregate, _last: WeekAggregate, _r: CardRules, earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """Changes a hard rule (a gate) put at very high risk that no other card already shows.
+
+    A schema migration merged this week is news whatever last week held, so the
+    card needs no comparison. It runs after every other rule: a change a card at
+    least as severe already lists is told there (that week is not quiet either
+    way). Critical when any of them merged without a human approval (unknown
+    review is not "no"), a warning otherwise.
+    """
+    shown: dict[str, int] = {}
+    for card in earlier:
+        for key in card.evidence:
+            shown[key] = min(shown.get(key, card.severity.rank), card.severity.rank)
+
+    def own(c: WeekChange) -> Severity:
+        return Severity.CRITICAL if c.human_reviewed is False else Severity.WARNING
+
+    gated = sorted(
+        (
+            c
+            for c in this.changes
+            if c.gated_very_high and shown.get(c.key, len(Severity)) > own(c).rank
+        ),
+        key=lambda c: (-c.score, c.key),
+    )
+    if not gated:
+        return
+    unreviewed = sum(1 for c in gated if c.human_reviewed is False)
+    migrations = all(c.gates == ("schema_migration",) for c in gated)
+    n = len(gated)
+    if migrations:
+        what = "A schema migration" if n == 1 else f"{n} schema migrations"
+        title = f"{what} merged at very high risk"
+    else:
+        what = "A change" if n == 1 else f"{n} changes"
+        title = f"{what} merged at very high risk by a hard rule"
+    services = {c.service for c in gated}
+    yield Card(
+        "gated",
+        CardKind.GATED,
+        Severity.CRITICAL if unreviewed else Severity.WARNING,
+        title,
+        services.pop() if len(services) == 1 else None,
+        (CardFact(FactKey.GATED_CHANGES, n),)
+        + ((CardFact(FactKey.GATED_UNREVIEWED, unreviewed),) if unreviewed else ()),
+        tuple(c.key for c in gated),
+    )
+
+
 # In the order they run.
+# ``gated`` is not among them: it runs after every family (``card_rules.RULES``).
 RULES: tuple[Rule, ...] = (concentration, shift, driver, improvement)

@@ -10,7 +10,7 @@ from data.scores import load_scores, save_scores
 from data.store import load_changes
 from data.tables import Deploy
 from data.window import week_rows
-from scoring import Band, RiskScore, Signal, aggregate
+from scoring import Band, Gate, RiskScore, Signal, aggregate
 from scoring.scored import scored_change
 from tests.data.rows import at, base, change
 
@@ -114,3 +114,26 @@ def test_week_counts_production_deploys_only(
     week = aggregate(rows.changes, rows.deploys, rows.incidents)
     assert len(week.deploys) == expected_deploys
     assert week.change_failure_rate == expected_cfr
+
+
+def test_a_week_knows_which_gates_put_a_change_in_its_band(engine: Engine) -> None:
+    """A change held at very high by a migration gate carries it; a lower-floor gate does not."""
+    migration = Gate("schema_migration", "contains a schema migration (m/0001.py)")
+    large = Gate("large_change", "500 lines of code added", Band.HIGH)
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        change(s, repo, svc, human, 1, at(1))
+        change(s, repo, svc, human, 2, at(2))
+    with session_scope(engine) as s:
+        facts = {c.key: c for c in load_changes(s)}
+        signals = (Signal("size", 1.0, 40, "big"),)
+        gated = RiskScore("acme/shop#1", 80, Band.CRITICAL, signals, (migration, large), "v1")
+        lifted = RiskScore("acme/shop#2", 60, Band.HIGH, signals, (large,), "v1")
+        save_scores(s, "change", [scored_change(r, facts[r.key]) for r in (gated, lifted)])
+    with session_scope(engine) as s:
+        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+    by_key = {c.key: c for c in rows.changes}
+    assert by_key["acme/shop#1"].gates == ("schema_migration",)
+    assert by_key["acme/shop#1"].gated_very_high
+    assert by_key["acme/shop#2"].gates == ("large_change",)
+    assert not by_key["acme/shop#2"].gated_very_high

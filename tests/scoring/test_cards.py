@@ -1024,6 +1024,7 @@ def test_default_rules_are_the_documented_ones() -> None:
         improvement_min_drop_pp=15,
         improvement_min_changes=5,
         improvement_min_changes_last_week=5,
+        baseline_weeks=4,
     )
 
 
@@ -1182,3 +1183,67 @@ def test_incidents_after_one_deploy_are_one_card_led_by_the_reported_one() -> No
     assert made[0].evidence == ("INC-7", risky.key, "revert:acme/shop#9")
     assert made[0].folded == (CardKind.INCIDENT,)
     assert made[1].folded == ()
+
+
+# --- changes a gate put at very high risk -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "expected"),
+    [
+        pytest.param(True, W, id="reviewed-warning"),
+        pytest.param(None, W, id="review-unknown-warning"),
+        pytest.param(False, C, id="unreviewed-critical"),
+    ],
+)
+def test_a_gated_very_high_change_is_a_card_in_an_otherwise_quiet_week(
+    reviewed: bool | None, expected: str
+) -> None:
+    """A schema migration held at very high risk makes a card naming it, in a week with no other."""
+    ok = [*spread(30, 2, drivers=("size",))]
+    before = [*spread(30, 2, -1, drivers=("size",))]
+    migration = change(
+        "m#1", "s0", Band.CRITICAL, gates=("schema_migration",), human_reviewed=reviewed
+    )
+    [card] = cards(aggregate([*ok, migration]), aggregate(before))
+    assert (card.kind, card.severity.value) == (CardKind.GATED, expected)
+    assert card.evidence == ("m#1",)
+    assert card.title == "A schema migration merged at very high risk"
+    assert facts(card)[FactKey.GATED_CHANGES] == 1
+
+
+def test_a_gate_below_very_high_or_a_very_high_score_without_a_gate_makes_no_card() -> None:
+    """A large change lifted to high, or a change very high on its signals alone, is not gated."""
+    ok = [*spread(30, 2, drivers=("size",))]
+    before = [*spread(30, 2, -1, drivers=("size",))]
+    large = change("l#1", "s1", Band.HIGH, gates=("large_change",))
+    loud = change("v#1", "s2", Band.CRITICAL)
+    assert cards(aggregate([*ok, large, loud]), aggregate(before)) == ()
+
+
+def test_several_gated_changes_are_one_card() -> None:
+    """Two gated changes of different rules are one card, titled by count."""
+    a = change("a#1", "s0", Band.CRITICAL, gates=("schema_migration",))
+    b = change("b#1", "s1", Band.CRITICAL, gates=("error_budget",))
+    [card] = cards(aggregate([b, a]), aggregate([]))
+    assert card.evidence == ("a#1", "b#1")
+    assert card.title == "2 changes merged at very high risk by a hard rule"
+
+
+def test_a_gated_change_a_card_already_lists_is_told_there() -> None:
+    """A reviewed migration among a concentration card's changes makes no card of its own."""
+    pay = mix("pay", 6, 4, 0)
+    gated = change("pay#m", "pay", Band.CRITICAL, gates=("schema_migration",))
+    found = cards(aggregate([*pay, gated]), aggregate(mix("pay", 6, 0, -1)))
+    assert [c.kind for c in found] == [CardKind.CONCENTRATION]
+    assert "pay#m" in found[0].evidence
+
+
+def test_an_unreviewed_gated_change_under_a_warning_card_still_gets_its_critical_card() -> None:
+    """A card less severe than the gated change's own does not hide it: it keeps a critical card."""
+    pay = mix("pay", 10, 3, 0)
+    gated = change("pay#m", "pay", Band.CRITICAL, gates=("schema_migration",), human_reviewed=False)
+    found = {c.kind: c for c in cards(aggregate([*pay, gated]), aggregate(mix("pay", 10, 0, -1)))}
+    assert found[CardKind.CONCENTRATION].severity is Severity.WARNING
+    assert found[CardKind.GATED].severity is Severity.CRITICAL
+    assert found[CardKind.GATED].evidence == ("pay#m",)

@@ -105,7 +105,7 @@ def test_configured_weights_are_used_and_named(tmp_path: Path) -> None:
     configured = json.loads(_run(*named, "--json").output)
     assert configured["weights"] == "riskbrief.toml: its [scoring.weights], time zone UTC"
     assert configured["auc"] != default["auc"]
-    line = _run(*named).output
+    line = _run(*named).output.splitlines()[0]
     assert line.rstrip().endswith("(weights: riskbrief.toml: its [scoring.weights], time zone UTC)")
 
 
@@ -130,3 +130,26 @@ def test_a_config_without_weights_measures_the_defaults(tmp_path: Path) -> None:
     default = json.loads(_run("--kamei-csv", csv, "--json").output)
     Path("riskbrief.toml").write_text('[organisation]\nname = "Acme"\n', encoding="utf-8")
     assert json.loads(_run("--kamei-csv", csv, "--json").output) == default
+
+
+def test_the_score_is_printed_beside_lines_added_alone(tmp_path: Path) -> None:
+    """The line gives lines added alone's AUC beside the score's, and says when it is not beaten."""
+    csv = str(_mixed(tmp_path))
+    figures = json.loads(_run("--kamei-csv", csv, "--json").output)
+    out = _run("--kamei-csv", csv).output
+    first = out.splitlines()[0]
+    assert f"AUC {figures['auc']:.3f} (lines added alone {figures['auc_lines_added']:.3f})" in first
+    beaten = figures["auc"] > figures["auc_lines_added"]
+    assert ("does not beat lines added alone" in out) is not beaten
+    if not beaten:
+        assert f"AUC {figures['auc']:.3f} against {figures['auc_lines_added']:.3f}" in out
+
+
+def test_bands_are_told_in_the_briefings_words(tmp_path: Path) -> None:
+    """The bands read very high / high / moderate / low, as in briefings, never critical or safe."""
+    out = _run("--kamei-csv", str(_mixed(tmp_path))).output
+    bands = next(line for line in out.splitlines() if line.startswith("Bands: "))
+    assert bands.startswith("Bands: very high ")
+    assert ", low " in bands
+    assert "critical" not in out
+    assert "safe" not in out

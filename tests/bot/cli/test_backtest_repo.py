@@ -133,7 +133,7 @@ def test_configured_weights_are_used_and_named(shop: tuple[GitRepo, dict[str, st
     named = (*args, "--config", "riskbrief.toml")
     figures = json.loads(_run(*named, "--json").output)
     assert figures["weights"] == "riskbrief.toml: its [scoring.weights], time zone UTC"
-    line = _run(*named).output.rstrip()
+    line = _run(*named).output.splitlines()[0]
     assert line.endswith("(weights: riskbrief.toml: its [scoring.weights], time zone UTC)")
 
 
@@ -180,3 +180,18 @@ def test_bug_issues_decide_szz_fixes(tmp_path: Path, bugs: str, outcome: int | N
     else:
         assert result.exit_code == 0, result.output
         assert json.loads(result.output)["positives"] == outcome
+
+
+def test_the_score_is_printed_beside_lines_added_alone(
+    shop: tuple[GitRepo, dict[str, str]],
+) -> None:
+    """The repo line gives lines added alone's AUC beside the score's, and bands in reader words."""
+    repo, _ = shop
+    args = ("--repo", str(repo.path), "--since", "2026-03-03", "--until", "2026-03-06")
+    figures = json.loads(_run(*args, "--json").output)
+    out = _run(*args).output
+    assert f"AUC {figures['auc']:.3f} (lines added alone {figures['auc_lines_added']:.3f})" in out
+    beaten = figures["auc"] > figures["auc_lines_added"]
+    assert ("does not beat lines added alone" in out) is not beaten
+    assert "Bands: very high " in out
+    assert "critical" not in out

@@ -1,0 +1,86 @@
+"""A score told as whole-number contributions that add up to it exactly, gate lifts included.
+
+A score is the rounded sum of its signals' points, capped at 100 and lifted to
+a gate's floor. Each signal's points rounded on their own need not add up to
+the rounded sum, and neither the cap nor a gate's lift is a signal, so a reader
+adding up the points shown would not reach the score. ``breakdown`` gives every
+part of the score its own whole number: the signals by the largest-remainder
+method (so they add up to their rounded sum), a gate's lift and the cap as
+entries of their own, and, when only the top few are shown, the rest as one
+entry. Pure: it reads the score alone, so a stored score reads back the same.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from scoring.risk import Band, Gate, RiskScore
+
+__all__ = ["CAP", "GATE", "OTHERS", "Contribution", "breakdown"]
+
+# Names of the entries that are not signals.
+GATE = "gate"
+CAP = "cap"
+OTHERS = "others"
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One part of a score: whole points (negative for the cap) and what they are for."""
+
+    name: str
+    points: int
+    explanation: str
+
+
+def _apportioned(score: RiskScore) -> list[Contribution]:
+    """The signals' points as whole numbers adding up to their rounded sum, most points first."""
+    # Summed as the scorer sums them, so the rounded total is the score's own.
+    total = sum([s.points for s in score.signals])
+    items = [s for s in score.signals if s.points]
+    target = round(total)
+    whole = {s.name: math.floor(s.points) for s in items}
+    missing = target - sum(whole.values())
+    # The largest fractional parts get the missing points (ties: more points, then name).
+    for s in sorted(items, key=lambda s: (-(s.points - whole[s.name]), -s.points, s.name)):
+        if missing <= 0:
+            break
+        whole[s.name] += 1
+        missing -= 1
+    out = [Contribution(s.name, whole[s.name], s.explanation) for s in items]
+    out = [c for c in out if c.points]
+    return sorted(out, key=lambda c: (-c.points, c.name))
+
+
+def _gate_words(gates: tuple[Gate, ...], score: int) -> str:
+    """The gates at the highest floor, and the floor the score was lifted to."""
+    rank = list(Band)
+    top = max(rank.index(g.floor) for g in gates)
+    named = "; ".join(g.explanation for g in gates if rank.index(g.floor) == top)
+    return f"gate: {named}, so it is at least {rank[top].label} risk (floor {score})"
+
+
+def breakdown(score: RiskScore, limit: int | None = None) -> tuple[Contribution, ...]:
+    """Whole-number contributions that add up to ``score.score``, most points first.
+
+    A gate's lift is an entry named ``GATE``, the cap at 100 one named ``CAP``
+    (negative, last). With ``limit``, only that many signals are listed and the
+    rest are one ``OTHERS`` entry, so the listed points still add up.
+    """
+    signals = _apportioned(score)
+    rest = score.score - sum(c.points for c in signals)
+    extra: list[Contribution] = []
+    if rest > 0 and score.gates:
+        extra.append(Contribution(GATE, rest, _gate_words(score.gates, score.score)))
+    elif rest:
+        # Only the cap takes points away; with no gate nothing else can add any.
+        extra.append(Contribution(CAP, rest, "capped at 100"))
+    shown, folded = (signals, []) if limit is None else (signals[:limit], signals[limit:])
+    lifts = [c for c in extra if c.points > 0]
+    listed = sorted([*shown, *lifts], key=lambda c: (-c.points, c.name))
+    if folded:
+        n = len(folded)
+        words = f"from {n} smaller signal{'' if n == 1 else 's'}"
+        listed.append(Contribution(OTHERS, sum(c.points for c in folded), words))
+    return (*listed, *(c for c in extra if c.points < 0))

@@ -1,0 +1,45 @@
+"""A briefing built from the store compares a thin last week with the weeks before it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from briefing.build import SubscriberScope, build_payload
+from briefing.deterministic import write_deterministic
+from briefing.week import IsoWeek
+from data.config import parse_org_config
+from data.engine import session_scope
+from scoring.card_terms import CardKind, FactKey
+from tests.data.rows import T0, base, incident
+
+_ORG = (
+    '[[repositories]]\nname = "acme/shop"\n'
+    '[[services]]\nkey = "payments"\nrepository = "acme/shop"\npaths = ["p/**"]\n'
+)
+
+
+def test_the_briefing_reads_the_four_weeks_before_for_a_thin_last_week(engine: Engine) -> None:
+    """Incidents of the four weeks before reach the MTTR card, which names them as its baseline."""
+    this_monday = T0 + timedelta(weeks=4)
+    plan = {0: [200, 260, 330], 1: [40], 2: [45], 4: [50], 5: [600]}
+    with session_scope(engine) as s:
+        _, payments, _, _ = base(s)
+        for weeks_ago, minutes in plan.items():
+            monday = this_monday - timedelta(weeks=weeks_ago)
+            for i, m in enumerate(minutes):
+                incident(s, payments, f"INC-{weeks_ago}.{i}", monday + timedelta(hours=i), m)
+    org = parse_org_config(_ORG)
+    with Session(engine) as session:
+        payload = build_payload(
+            session, org, SubscriberScope("em", "Em", "UTC"), IsoWeek.of(this_monday.date())
+        )
+    [card] = [c for c in payload.cards if c.kind is CardKind.MTTR]
+    facts = {f.key: f.value for f in card.facts}
+    # Five weeks ago (600 min) is outside the four-week baseline.
+    assert (facts[FactKey.MTTR_BASELINE], facts[FactKey.BASELINE_WEEKS]) == (45, 4)
+    paragraph = write_deterministic(payload).paragraph(card.id)
+    assert paragraph is not None
+    assert "against a median of 45 min over the 4 weeks before" in paragraph
