@@ -259,9 +259,10 @@ class _Stored:
     def load(session: Session) -> _Stored:
         """One grouped query per kind of row: the newest change, deploy and incident per service."""
         conn = session.connection()
-        keys: dict[int | None, str] = {
-            sid: key for sid, key in conn.execute(sa.select(col(Service.id), col(Service.key)))
-        }
+        # `.all()`: a Result has `keys()`, which dict() would take for a mapping's.
+        keys: dict[int | None, str] = dict(
+            conn.execute(sa.select(col(Service.id), col(Service.key))).tuples().all()
+        )
         newest: dict[str, datetime] = {}
 
         def keep(service: str | None, at: datetime | None) -> None:

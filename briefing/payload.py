@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from briefing.plural import many
 from briefing.stored_facts import current_fact
 from scoring.card_terms import CardKind, FactKey, Severity
 
@@ -196,9 +197,9 @@ class UnknownView(_Value):
         """Each unknown as a short phrase, e.g. ``"review of 12 of 12 changes"``."""
         out: list[str] = []
         if self.review:
-            out.append(f"review of {self.review} of {self.changes} changes")
+            out.append(f"review of {self.review} of {many(self.changes, 'change')}")
         if self.codeowners:
-            out.append(f"CODEOWNERS of {self.codeowners} of {self.changes} changes")
+            out.append(f"CODEOWNERS of {self.codeowners} of {many(self.changes, 'change')}")
         if self.incidents:
             out.append("incidents (no incident source)")
         return tuple(out)

@@ -110,10 +110,12 @@ def _deploy_words(payload: BriefingPayload, deploy_id: str) -> str:
             when = local_time(d.finished_at, tz, payload.week)
             return f"deploy of {_service_name(payload, d.service)}, {when}"
     for i in payload.incidents:
-        if i.deploy == deploy_id and i.deploy_finished_at is not None:
+        if i.deploy == deploy_id:
             name = _service_name(payload, i.service)
+            if i.deploy_finished_at is None:
+                # A briefing stored before deploy times were kept: the id, zone-free.
+                return f"deploy of {name} ({deploy_id})"
             return f"deploy of {name}, {local_time(i.deploy_finished_at, tz, payload.week)}"
-    # A deploy the payload knows nothing more of: its id says its service and (UTC) time.
     return f"deploy {deploy_id}"
 
 
