@@ -8,7 +8,7 @@ no title: the heading above it in the email is its title.
 
 It is drawn at 1.5 times the width the email shows it at (480 px), with large
 type, so that scaled down to a phone's width (about 350 px) its labels are
-still about 12 px high.
+still about 13 px high.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from briefing.payload import Counts
 __all__ = ["CHART_HEIGHT", "CHART_WIDTH", "distribution_png"]
 
 CHART_WIDTH = 720
-CHART_HEIGHT = 300
+CHART_HEIGHT = 320
 
 Colour = tuple[int, int, int]
 
@@ -39,14 +39,14 @@ _BANDS: tuple[tuple[str, Colour], ...] = (
     ("moderate", (161, 124, 7)),
     ("safe", (35, 120, 52)),
 )
-_LABEL_WIDTH = 150
-_COUNT_WIDTH = 170
+_LABEL_WIDTH = 165
+_COUNT_WIDTH = 190
 _TOP = 14
-_ROW = 70
-_BAR = 28
+_ROW = 76
+_BAR = 30
 _LAST_BAR = 10
-_LABEL_SIZE = 26
-_SMALL_SIZE = 23
+_LABEL_SIZE = 30
+_SMALL_SIZE = 26
 
 
 @cache
