@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from importlib.resources import files
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.compose import compose_all
+from bot.compose import compose_all, write_files
 from bot.pipeline import score_all
 from briefing.build import SubscriberScope, build_payload
 from briefing.deterministic import write_deterministic
@@ -32,9 +33,11 @@ def _org_with_an_empty_service() -> OrgConfig:
     return parse_org_config(toml)
 
 
-def test_an_empty_store_says_there_is_no_data_and_what_to_run(engine: Engine) -> None:
+def test_an_empty_store_says_there_is_no_data_and_what_to_run(
+    engine: Engine, tmp_path: Path
+) -> None:
     """With nothing synced, every briefing is one line naming `riskbrief sync` and quickstart,
-    in text, Slack and email alike, and never calls the week quiet."""
+    in text, Slack and email alike, never calls the week quiet, and writes no chart."""
     org = sample_org_config()
     with session_scope(engine) as session:
         sync_org(session, org)
@@ -56,6 +59,14 @@ def test_an_empty_store_says_there_is_no_data_and_what_to_run(engine: Engine) ->
     assert vp.email.chart_png == b""
     assert [b["type"] for b in vp.slack.blocks] == ["section", "context"]
     assert "riskbrief sync" in vp.slack.blocks[0]["text"]["text"]
+    (tmp_path / "vp-engineering.chart.png").write_bytes(b"an earlier week's chart")
+    written = write_files(tmp_path, vp)
+    assert [p.name for p in written] == [
+        "vp-engineering.slack.json",
+        "vp-engineering.email.html",
+        "vp-engineering.email.txt",
+    ]
+    assert not (tmp_path / "vp-engineering.chart.png").exists()
 
 
 def test_a_scope_with_nothing_ever_and_a_week_with_nothing_say_so(engine: Engine) -> None:
