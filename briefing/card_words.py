@@ -213,7 +213,7 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     mttr = _maybe(card, FactKey.MTTR_THIS_WEEK)
     if mttr is not None:
         text += (
-            f" Median time to resolve: {number(mttr)} min this week, "
+            f" Incidents took {number(mttr)} min to resolve (median) this week, "
             f"{number(_fact(card, FactKey.MTTR_LAST_WEEK))} min last week."
         )
     return text
