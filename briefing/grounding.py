@@ -21,6 +21,7 @@ from typing import Literal
 
 from briefing.narrative import MAX_WORDS, Narrative
 from briefing.payload import BriefingPayload, CardView, Counts
+from briefing.plural import many
 from briefing.prompt import SYSTEM_PROMPT, payload_json
 from briefing.render.escape import neutralise
 from scoring.card_terms import FactKey
@@ -269,6 +270,14 @@ def _severity_problems(where: str, text: str, payload: BriefingPayload) -> Itera
             yield (
                 f"{where} calls the week {phrase!r}, but it has {counts['critical']} critical "
                 f"and {counts['warning']} warning cards; say where the risk is instead"
+            )
+    elif payload.very_high_risk:
+        # A change a gate made very high risk is never under a quiet headline.
+        for phrase in dict.fromkeys(m.group() for m in _CALM.finditer(text)):
+            yield (
+                f"{where} calls the week {phrase!r}, but "
+                f"{many(len(payload.very_high_risk), 'change')} merged at very high risk; "
+                "name them instead"
             )
 
 

@@ -83,7 +83,9 @@ or zero, and never call the week calm or all clear because of it.
 - At most {MAX_WORDS} words in all. Plain, direct, no filler.
 - Tone follows the cards: while any card is critical or warning, never call the week calm, \
 quiet, fine, minor, low-risk or all clear, and never say there is nothing critical or no \
-warning when cards_by_severity says otherwise.
+warning when cards_by_severity says otherwise. A week with a change in the critical \
+band (changes_by_band) is never quiet either, cards or not: name that change in the \
+headline.
 
 Reference: what the cards mean (rules fixed them; use this to say why a card matters).
 - concentration: one service's share of high-risk changes jumped against last week; \

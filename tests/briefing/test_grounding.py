@@ -13,6 +13,7 @@ from briefing.payload import BriefingPayload, ChangeView, SignalView
 from briefing.prompt import DraftParagraph, NarrativeDraft, Turn
 from briefing.writer import LLMAnswer, write_narrative
 from tests.briefing.payloads import busy_payload
+from tests.briefing.render.factory import make_payload
 
 
 @pytest.fixture(scope="module")
@@ -319,3 +320,13 @@ def test_a_narrative_swapping_the_weeks_falls_back_to_the_deterministic_one(
     assert written.narrative.headline == write_deterministic(payload).headline
     faithful = _Scripted(_with(payload, **_FAITHFUL))
     assert write_narrative(payload, faithful).outcome == "llm"
+
+
+def test_a_week_with_a_very_high_risk_change_is_not_called_quiet() -> None:
+    """No card, but a change merged at very high risk: "a quiet week" is refused, and the
+    deterministic headline that names the change passes."""
+    quiet = make_payload(cards=())
+    assert quiet.very_high_risk
+    narrative = Narrative(headline="A quiet week with nothing of note.")
+    assert any("very high risk" in p for p in check_narrative(quiet, narrative))
+    assert check_narrative(quiet, write_deterministic(quiet)) == ()
