@@ -157,7 +157,7 @@ def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
         raise KeyError(f"card {card.id} names no driving signal")
     return (
         f"{signal_label(card.driver).capitalize()} drove "
-        f"{number(_fact(card, FactKey.DRIVEN_THIS_WEEK))} high-risk changes, "
+        f"{many(_fact(card, FactKey.DRIVEN_THIS_WEEK), 'high-risk change')}, "
         f"up from {number(_fact(card, FactKey.DRIVEN_LAST_WEEK))} last week."
     )
 
