@@ -124,7 +124,11 @@ def record(session: Session, composed: Composed) -> Briefing:
 
 
 def write_files(out: Path, composed: Composed) -> list[Path]:
-    """Write ``<subscriber>.slack.json``, ``.email.html``, ``.email.txt`` and ``.chart.png``."""
+    """Write ``<subscriber>.slack.json``, ``.email.html``, ``.email.txt`` and ``.chart.png``.
+
+    A briefing without a chart (a quiet week, no data) leaves no ``.chart.png``, and removes
+    one an earlier run left, so the directory never shows another week's chart.
+    """
     out.mkdir(parents=True, exist_ok=True)
     key = composed.subscriber.key
     chart = out / f"{key}.chart.png"
@@ -140,5 +144,8 @@ def write_files(out: Path, composed: Composed) -> list[Path]:
     }
     for path, text in files.items():
         path.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    if not composed.email.chart_png:
+        chart.unlink(missing_ok=True)
+        return list(files)
     chart.write_bytes(composed.email.chart_png)
     return [*files, chart]

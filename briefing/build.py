@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from briefing.payload import (
     AgentView,
@@ -21,6 +23,7 @@ from briefing.payload import (
     ServiceView,
     SeverityCounts,
     SignalView,
+    StoredView,
     TeamView,
     UnknownView,
     WeekView,
@@ -28,7 +31,7 @@ from briefing.payload import (
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scores import load_scores
-from data.tables import Subscriber
+from data.tables import Change, Deploy, Incident, RiskScoreRow, Service, Subscriber
 from data.window import WeekRows, load_window
 from scoring import (
     Card,
@@ -119,7 +122,9 @@ def _top_changes(
     # Changes a card cites are kept too, so a narrative may name them.
     by_key = {c.key: c for c in this.changes}
     for card in cards:
-        wanted += [k for k in card.evidence if k in by_key]
+        # A revert incident's key names the reverting change, which the card then links.
+        wanted += [k.removeprefix("revert:") for k in card.evidence]
+    wanted = [k for k in wanted if k in by_key]
     chosen = sorted({by_key[k] for k in wanted}, key=lambda c: (-c.score, c.key))[:_MAX_CHANGES]
     details = load_scores(session, "change", version, [c.key for c in chosen])
     out: list[ChangeView] = []
@@ -203,6 +208,7 @@ def _incidents(this: WeekAggregate) -> tuple[IncidentView, ...]:
             deploy=i.deploy_key,
             deploy_band=i.deploy_band.value if i.deploy_band else None,
             after_high_risk_deploy=bool(i.deploy_band and i.deploy_band.high_risk),
+            deploy_finished_at=i.deploy_finished_at,
         )
         for i in this.incidents
     )
@@ -240,6 +246,64 @@ def _drivers(this: WeekAggregate, last: WeekAggregate) -> tuple[DriverView, ...]
     return tuple(
         DriverView(signal=n, this_week=now.get(n, 0), last_week=before.get(n, 0)) for n in names
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What the store holds at all: whether anything, and the newest time per service."""
+
+    anything: bool
+    newest: Mapping[str, datetime]
+
+    @staticmethod
+    def load(session: Session) -> _Stored:
+        """One grouped query per kind of row: the newest change, deploy and incident per service."""
+        conn = session.connection()
+        # `.all()`: a Result has `keys()`, which dict() would take for a mapping's.
+        keys: dict[int | None, str] = dict(
+            conn.execute(sa.select(col(Service.id), col(Service.key))).tuples().all()
+        )
+        newest: dict[str, datetime] = {}
+
+        def keep(service: str | None, at: datetime | None) -> None:
+            if service is not None and at is not None:
+                newest[service] = max(at, newest.get(service, at))
+
+        # A change's service is what it was scored as, as in the week's window.
+        for service, at in conn.execute(
+            sa.select(col(RiskScoreRow.service), sa.func.max(col(Change.merged_at)))
+            .join(
+                RiskScoreRow,
+                sa.and_(
+                    col(RiskScoreRow.subject_kind) == "change",
+                    col(RiskScoreRow.subject_key) == col(Change.key),
+                ),
+            )
+            .group_by(col(RiskScoreRow.service))
+        ):
+            keep(service, at)
+        for table, when in ((Deploy, Deploy.finished_at), (Incident, Incident.opened_at)):
+            for service_id, at in conn.execute(
+                sa.select(col(table.service_id), sa.func.max(col(when))).group_by(
+                    col(table.service_id)
+                )
+            ):
+                keep(keys.get(service_id), at)
+        anything = bool(newest) or any(
+            conn.execute(sa.select(col(t.id)).limit(1)).first() is not None
+            for t in (Change, Deploy, Incident)
+        )
+        return _Stored(anything, newest)
+
+    def view(self, services: Sequence[str], whole_organisation: bool) -> StoredView:
+        """What the store holds for a scope of ``services``."""
+        times = [self.newest[s] for s in services if s in self.newest]
+        if whole_organisation:
+            times = list(self.newest.values())
+        in_scope = bool(times) or (whole_organisation and self.anything)
+        return StoredView(
+            anything=self.anything, in_scope=in_scope, newest_in_scope=max(times, default=None)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +353,7 @@ def _scope_payload(
     cfg: ScoringConfig,
     windows: _Windows,
     scope: _Scope,
+    stored: _Stored,
 ) -> BriefingPayload:
     services = org.scope_services(scope.teams, scope.services)
     rows = windows.rows(scope, scope.week, services)
@@ -351,6 +416,7 @@ def _scope_payload(
         risky_deploys=_risky_deploys(this),
         name_people=name_people,
         unknown=_unknown(this, cfg),
+        stored=stored.view(services, not scope.teams and not scope.services),
     )
 
 
@@ -369,11 +435,12 @@ def build_payloads(
     cfg = config or org.scoring_config()
     scopes = [_Scope(tuple(a.teams), tuple(a.services), a.timezone, week) for a, week in requests]
     windows = _Windows(session, cfg.version, scopes, cfg.rules.baseline_weeks)
+    stored = _Stored.load(session)
     done: dict[_Scope, BriefingPayload] = {}
     out: list[BriefingPayload] = []
     for (subscriber, _), scope in zip(requests, scopes, strict=True):
         if scope not in done:
-            done[scope] = _scope_payload(session, org, cfg, windows, scope)
+            done[scope] = _scope_payload(session, org, cfg, windows, scope, stored)
         out.append(
             done[scope].model_copy(
                 update={"subscriber": subscriber.key, "subscriber_name": subscriber.name}

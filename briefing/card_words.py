@@ -10,11 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from briefing.labels import signal_label
-from briefing.payload import BriefingPayload, CardView
-from scoring.card_terms import CardKind, FactKey
+from briefing.payload import BriefingPayload, CardView, IncidentView
+from briefing.plural import many, number, plural, was
+from scoring.card_terms import CardKind, FactKey, Severity
 from scoring.risk import Band
 
-__all__ = ["FACT_LABELS", "PARAGRAPHS", "action", "fact_label", "headline", "many", "number"]
+__all__ = [
+    "FACT_LABELS",
+    "PARAGRAPHS",
+    "action",
+    "fact_label",
+    "headline",
+    "incident_words",
+    "many",
+    "number",
+    "topic",
+    "very_high_clause",
+]
+
+# Other incidents of the week an incident card names before it says "and N more".
+_OTHER_INCIDENTS = 2
 
 
 # What each card fact measures, in the reader's words.
@@ -68,14 +83,21 @@ def fact_label(key: FactKey, signal: str | None = None) -> str:
     return f"{words} {signal_label(signal)}" if key is FactKey.DRIVEN_BY and signal else words
 
 
-def many(n: float, word: str) -> str:
-    """``n`` and ``word``, plural unless ``n`` is one: "1 change", "3 changes"."""
-    return f"{number(n)} {word}" if n == 1 else f"{number(n)} {word}s"
+def incident_words(incident_id: str) -> str:
+    """An incident's key as a reader says it: a revert incident is ``"revert owner/repo#N"``."""
+    if incident_id.startswith("revert:"):
+        return f"revert {incident_id.removeprefix('revert:')}"
+    return incident_id
 
 
-def number(value: float) -> str:
-    """A card number as written: whole numbers without a decimal point."""
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+def _risk_adjective(band: str) -> str:
+    """A band before a noun: ``"high-risk"``, ``"very-high-risk"``, ``"low-risk"``."""
+    return Band(band).risk_adjective
+
+
+def _and(items: list[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _maybe(card: CardView, key: FactKey) -> float | None:
@@ -161,9 +183,17 @@ def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
         raise KeyError(f"card {card.id} names no driving signal")
     return (
         f"{signal_label(card.driver).capitalize()} drove "
-        f"{number(_fact(card, FactKey.DRIVEN_THIS_WEEK))} high-risk changes, "
+        f"{many(_fact(card, FactKey.DRIVEN_THIS_WEEK), 'high-risk change')}, "
         f"up from {number(_fact(card, FactKey.DRIVEN_LAST_WEEK))} last week."
     )
+
+
+def _incident_line(payload: BriefingPayload, incident: IncidentView) -> str:
+    """Another incident of the week in a few words: where, and what deploy came before it."""
+    name = f"{incident_words(incident.id)} in {_service_name(payload, incident.service)}"
+    if incident.deploy_band is not None:
+        return f"{name} after a {_risk_adjective(incident.deploy_band)} deploy"
+    return f"{name} with no deploy before it"
 
 
 def _p_incident(payload: BriefingPayload, card: CardView) -> str:
@@ -173,28 +203,46 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     hours = _fact(card, FactKey.HOURS_TO_INCIDENT)
     deploy_band = incident.deploy_band if incident else None
     band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
-    # The deploy's id is in the card's evidence, linked; the sentence needs no id soup.
-    text = f"{key} hit {name} {number(hours)} h after a {band} deploy."
+    # The deploy's id is in the card's evidence, in words; the sentence needs no id soup.
+    text = f"{key} hit {name} {number(hours)} h after a {band} deploy"
     minutes = _maybe(card, FactKey.MINUTES_TO_RESOLVE)
     text += (
-        f" It took {number(minutes)} min to resolve."
+        f" and took {number(minutes)} min to resolve."
         if minutes is not None
-        else " It is still open."
+        else "; it is still open."
     )
     # Other incidents after the same deploy were folded into this card (one story).
-    for other in payload.incidents:
-        if incident is None or other.id == key or other.deploy != incident.deploy:
-            continue
+    same = [
+        i
+        for i in payload.incidents
+        if incident is not None and i.id != key and i.deploy == incident.deploy
+    ]
+    for other in same:
         if other.id.startswith("revert:"):
             text += f" {other.id.removeprefix('revert:')} reverted a change that deploy shipped."
         else:
             text += f" {other.id} followed the same deploy."
+    # Every incident of the week is accounted for: the card's, and the others in a few words.
+    total = _maybe(card, FactKey.INCIDENTS_THIS_WEEK)
+    total = float(len(payload.incidents)) if total is None else total
+    others = [i for i in payload.incidents if i.id != key and i not in same]
+    if total > 1 and total == 1 + len(same):
+        text += f" That makes {many(total, 'incident')} this week, all after that deploy."
+    elif total > 1 + len(same) and others:
+        told = [_incident_line(payload, i) for i in others[:_OTHER_INCIDENTS]]
+        more = len(others) - len(told)
+        if more:
+            told.append(f"{more} more")
+        text += (
+            f" {number(1 + len(same))} of the week's {many(total, 'incident')} followed it; "
+            f"the {plural(len(others), 'other')}: {_and(told)}."
+        )
     mttr = _maybe(card, FactKey.MTTR_THIS_WEEK)
     if mttr is not None:
         before, when = _before(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
         median = "" if when == "last week" else "a median of "
         text += (
-            f" With it, incidents took {number(mttr)} min to resolve (median) this week, "
+            f" Incidents took {number(mttr)} min to resolve (median) this week, "
             f"against {median}{number(before)} min {when}."
         )
     return text
@@ -385,38 +433,81 @@ def action(payload: BriefingPayload, card: CardView) -> str | None:
     return _ACTIONS.get(card.kind)
 
 
-def headline(payload: BriefingPayload, card: CardView) -> str:
-    """The briefing's first line when ``card`` leads it: its point in other words than its title."""
+# What a card is about, in a few words, for the headline: never its title, which the card
+# shows right below. A kind missing here is named by its subject or its title.
+_TOPICS: dict[CardKind, str] = {
+    CardKind.AGENT: "unreviewed AI-agent changes",
+    CardKind.AGENT_SURGE: "the surge of AI-agent changes",
+    CardKind.SHIFT: "the rise in high-risk changes",
+    CardKind.MTTR: "slower incident recovery",
+    CardKind.CFR: "failed deploys",
+    CardKind.CODEOWNERS: "changes without a code owner",
+}
+
+# Topics a headline names before it says "and N more".
+_HEADLINE_TOPICS = 3
+
+
+def topic(payload: BriefingPayload, card: CardView) -> str:
+    """What ``card`` is about in a few words: ``"Payments"``, ``"the incident in Checkout"``."""
     if card.kind is CardKind.CONCENTRATION:
-        name = _service_name(payload, card.subject)
-        share = _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
-        driver = _driver(card)
-        text = f"Risk is concentrating in {name}: {number(share)}% of its changes were high risk"
-        return text + (f", driven by {signal_label(driver[0])}." if driver else ".")
+        return _service_name(payload, card.subject)
     if card.kind is CardKind.INCIDENT:
-        name = _service_name(payload, card.subject)
-        return f"Start with {name}: an incident followed a high-risk deploy there."
-    if card.kind is CardKind.GATED:
-        first = card.evidence[0] if card.evidence else "a change"
+        return f"the incident in {_service_name(payload, card.subject)}"
+    if card.kind is CardKind.DRIVER and card.driver is not None:
+        return signal_label(card.driver)
+    if card.kind is CardKind.GATED and card.evidence:
         others = len(card.evidence) - 1
         more = f" and {many(others, 'other change')}" if others > 0 else ""
-        return f"{first}{more} merged at very high risk by a hard rule this week."
-    if card.kind is CardKind.AGENT:
-        n = _fact(card, FactKey.AGENTS_UNREVIEWED)
-        return f"{many(n, 'AI-agent change')} merged with no human approval this week."
-    if card.kind is CardKind.SHIFT:
-        now = _fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
-        before, when = _before(
-            card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
-        )
-        return (
-            f"{number(now)}% of this week's changes were high risk, "
-            f"against {number(before)}% {when}."
-        )
-    if card.kind is CardKind.MTTR:
-        now = _fact(card, FactKey.MTTR_THIS_WEEK)
-        before, _ = _before(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
-        return (
-            f"Recovery slowed: {number(now)} min to resolve an incident, from {number(before)} min."
-        )
-    return card.title + "."
+        return f"{card.evidence[0]}{more} at very high risk"
+    if card.kind in _TOPICS:
+        return _TOPICS[card.kind]
+    if card.subject:
+        return _service_name(payload, card.subject)
+    return card.title
+
+
+def _week_clause(payload: BriefingPayload) -> str | None:
+    """High-risk changes this week against last, unless a card already says exactly that."""
+    if any(c.kind is CardKind.SHIFT for c in payload.cards):
+        return None
+    now, before = payload.distribution, payload.distribution_last_week
+    if not now.total:
+        return None
+    text = f"{number(now.high_risk)} of {many(now.total, 'change')} {was(now.high_risk)} high risk"
+    if before.total:
+        text += f" ({number(before.high_risk)} of {number(before.total)} last week)"
+    return text
+
+
+def very_high_clause(payload: BriefingPayload) -> str | None:
+    """The week's very-high-risk changes by id and score, e.g. ``"1 change merged at very high
+    risk: acme/shop#7 (score 85)"``; ``None`` when there were none."""
+    changes = payload.very_high_risk
+    if not changes:
+        return None
+    n = max(payload.distribution.critical, len(changes))
+    named = [f"{c.id} (score {c.score})" for c in changes[:_HEADLINE_TOPICS]]
+    if n > len(named):
+        named.append(f"{n - len(named)} more")
+    return f"{many(n, 'change')} merged at very high risk: {_and(named)}"
+
+
+def headline(payload: BriefingPayload) -> str:
+    """The first line of a week with cards: what needs attention first, in other words than any
+    card's title, and how the whole week compares with the last one."""
+    urgent = [c for c in payload.cards if c.severity is not Severity.INFO]
+    week = _week_clause(payload)
+    if urgent:
+        topics = list(dict.fromkeys(topic(payload, c) for c in urgent))
+        shown = topics[:_HEADLINE_TOPICS]
+        if len(topics) > len(shown):
+            shown.append(f"{len(topics) - len(shown)} more")
+        text = f"Start with {_and(shown)}"
+        return f"{text}; {week}." if week else f"{text}."
+    # Only good news: said as such, unless something very high risk shipped.
+    very_high = very_high_clause(payload)
+    if very_high:
+        return f"No card needs action, but {very_high}."
+    text = "No card needs action this week"
+    return f"{text}; {week}." if week else f"{text}."

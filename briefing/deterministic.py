@@ -1,36 +1,82 @@
 """The narrative written without an LLM: from the payload's numbers, like a person would.
 
 It is the fallback whenever the LLM is unavailable or its text fails the
-grounding check, so it must be good on its own: a quiet week in one line,
-otherwise the concentration, the driver and the action. Each kind of card's
+grounding check, so it must be good on its own: a quiet week in one line, no
+data said as such with what to run, otherwise what needs attention first, and
+per card the concentration, the driver and the action. Each kind of card's
 words are ``briefing.card_words``.
 """
 
 from __future__ import annotations
 
-from briefing.card_words import PARAGRAPHS, action, headline, many, number
+from zoneinfo import ZoneInfo
+
+from briefing.card_words import PARAGRAPHS, action, headline, very_high_clause
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
+from briefing.plural import many, number
+from briefing.week import IsoWeek
 from scoring.card_terms import Severity
 
-__all__ = ["write_deterministic"]
+__all__ = ["no_data_line", "write_deterministic"]
+
+
+def _scope(payload: BriefingPayload) -> str:
+    label = payload.scope.label
+    return "the organisation" if label == "whole organisation" else label
+
+
+def no_data_line(payload: BriefingPayload) -> str:
+    """What to say when there is nothing to brief from, and what to run about it."""
+    stored = payload.stored
+    if not stored.anything:
+        return (
+            "No data yet: the store holds no changes, deploys or incidents. Run `riskbrief sync` "
+            "to read the configured sources, or `riskbrief quickstart PATH` to start from a "
+            "local clone."
+        )
+    scope = _scope(payload)
+    if not stored.in_scope:
+        return (
+            f"No data for {scope}: nothing in the store belongs to its services. Check their "
+            "paths in riskbrief.toml, then run `riskbrief sync`."
+        )
+    text = f"No data for {scope} in week {payload.week.id} or the week before"
+    newest = stored.newest_in_scope
+    if newest is None:
+        return text + ". Run `riskbrief sync` to read newer changes."
+    week = IsoWeek.of(newest.astimezone(ZoneInfo(payload.week.timezone)).date())
+    if week.id > payload.week.id:
+        return text + "."
+    return (
+        f"{text}: its newest is from {week.id}. Run `riskbrief sync` to read newer changes, "
+        f"or `riskbrief brief --week {week.id}` to brief that week."
+    )
+
+
+def _quiet(payload: BriefingPayload) -> str:
+    """A quiet week's one line: how many changes, how many high risk, no material shift."""
+    d = payload.distribution
+    # With reviews, owners or incidents unknown, "quiet" only covers what was seen.
+    quiet = "A quiet week as far as the data shows" if payload.unknown.partial else "A quiet week"
+    where = "" if payload.scope.label == "whole organisation" else f" in {payload.scope.label}"
+    if d.total == 0:
+        return f"{quiet}{where}: no changes merged, no material shift."
+    high = "none" if d.high_risk == 0 else number(d.high_risk)
+    return f"{quiet}{where}: {many(d.total, 'change')}, {high} high risk, no material shift."
 
 
 def _headline(payload: BriefingPayload) -> str:
-    d = payload.distribution
+    if payload.no_data:
+        return no_data_line(payload)
     if payload.quiet:
-        # With reviews, owners or incidents unknown, "quiet" only covers what was seen.
-        quiet = (
-            "A quiet week as far as the data shows" if payload.unknown.partial else "A quiet week"
-        )
-        if d.total == 0:
-            return f"{quiet}: no changes merged in scope."
-        share = 100.0 * d.high_risk / d.total
-        return (
-            f"{quiet}: {many(d.total, 'change')}, {number(round(share, 1))}% high risk, "
-            "no material shift from last week."
-        )
-    return headline(payload, payload.cards[0])
+        return _quiet(payload)
+    if not payload.cards:
+        # No shift made a card, but a very-high-risk change shipped: never "quiet".
+        clause = very_high_clause(payload)
+        where = "" if payload.scope.label == "whole organisation" else f" in {payload.scope.label}"
+        return f"No material shift{where}, but {clause}."
+    return headline(payload)
 
 
 def write_deterministic(payload: BriefingPayload) -> Narrative:

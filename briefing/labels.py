@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from scoring.risk import Band
+
 __all__ = [
     "BAND_LABELS",
     "SIGNAL_LABELS",
@@ -38,12 +40,7 @@ def signal_label(name: str) -> str:
 
 # A score band in words that are never a card's severity: a "critical" card and a
 # "critical" score in one message read as the same thing.
-BAND_LABELS: dict[str, str] = {
-    "critical": "very high",
-    "high": "high",
-    "moderate": "moderate",
-    "safe": "low",
-}
+BAND_LABELS: dict[str, str] = {band.value: band.label for band in Band}
 
 
 def band_label(band: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from briefing.plural import many
 from briefing.stored_facts import current_fact
 from scoring.card_terms import CardKind, FactKey, Severity
 
@@ -32,6 +33,7 @@ __all__ = [
     "ServiceView",
     "SeverityCounts",
     "SignalView",
+    "StoredView",
     "TeamView",
     "UnknownView",
     "WeekView",
@@ -141,6 +143,8 @@ class IncidentView(_Value):
     deploy: str | None
     deploy_band: BandName | None
     after_high_risk_deploy: bool
+    # When the deploy finished, so that it is named by its service and time, not its id.
+    deploy_finished_at: datetime | None = None
 
 
 class DeployView(_Value):
@@ -193,12 +197,26 @@ class UnknownView(_Value):
         """Each unknown as a short phrase, e.g. ``"review of 12 of 12 changes"``."""
         out: list[str] = []
         if self.review:
-            out.append(f"review of {self.review} of {self.changes} changes")
+            out.append(f"review of {self.review} of {many(self.changes, 'change')}")
         if self.codeowners:
-            out.append(f"CODEOWNERS of {self.codeowners} of {self.changes} changes")
+            out.append(f"CODEOWNERS of {self.codeowners} of {many(self.changes, 'change')}")
         if self.incidents:
             out.append("incidents (no incident source)")
         return tuple(out)
+
+
+class StoredView(_Value):
+    """What the store holds at all: a quiet week is told apart from having no data.
+
+    The defaults (data present) are what a briefing stored before this was known reads as.
+    """
+
+    # Any change, deploy or incident in the store.
+    anything: bool = True
+    # Any of them in this briefing's scope, in any week.
+    in_scope: bool = True
+    # When the newest change, deploy or incident in scope happened, if any did.
+    newest_in_scope: datetime | None = None
 
 
 class FactView(_Value):
@@ -295,11 +313,34 @@ class BriefingPayload(_Value):
     risky_deploys: tuple[DeployView, ...] = ()
     name_people: bool = False
     unknown: UnknownView = UnknownView()
+    stored: StoredView = StoredView()
+
+    @property
+    def no_data(self) -> bool:
+        """Nothing to brief from: an empty store or scope, or nothing in scope this week or last.
+
+        Such a week is not "quiet": nothing was measured, and the briefing says what to run.
+        """
+        m = self.metrics
+        empty_weeks = not (
+            self.distribution.total
+            or self.distribution_last_week.total
+            or m.deploys
+            or m.deploys_last_week
+            or m.incidents
+            or m.incidents_last_week
+        )
+        return not self.stored.anything or not self.stored.in_scope or empty_weeks
+
+    @property
+    def very_high_risk(self) -> tuple[ChangeView, ...]:
+        """The week's very-high-risk changes (critical band, often raised there by a gate)."""
+        return tuple(c for c in self.top_changes if c.band == "critical")
 
     @property
     def quiet(self) -> bool:
-        """A week with no card is a quiet week."""
-        return not self.cards
+        """A week with no card and no very-high-risk change is a quiet week."""
+        return not self.cards and not self.very_high_risk and not self.no_data
 
     def card(self, card_id: str) -> CardView | None:
         """The card with ``card_id``, if any."""

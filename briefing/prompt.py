@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
@@ -82,7 +83,9 @@ or zero, and never call the week calm or all clear because of it.
 - At most {MAX_WORDS} words in all. Plain, direct, no filler.
 - Tone follows the cards: while any card is critical or warning, never call the week calm, \
 quiet, fine, minor, low-risk or all clear, and never say there is nothing critical or no \
-warning when cards_by_severity says otherwise.
+warning when cards_by_severity says otherwise. A week with a change in the critical \
+band (changes_by_band) is never quiet either, cards or not: name that change in the \
+headline.
 
 Reference: what the cards mean (rules fixed them; use this to say why a card matters).
 - concentration: one service's share of high-risk changes jumped against last week; \
@@ -195,13 +198,13 @@ def _service(s: ServiceView) -> dict[str, Any]:
     }
 
 
-def _incident(i: IncidentView) -> dict[str, Any]:
+def _incident(i: IncidentView, timezone: str) -> dict[str, Any]:
     return {
         "id": i.id,
         "service": i.service,
         "title": _clip(i.title),
-        # The day is enough for the story; the hours are in the card's facts.
-        "opened_on": i.opened_at.date().isoformat(),
+        # The day is enough for the story (the reader's day); the hours are in the card's facts.
+        "opened_on": i.opened_at.astimezone(ZoneInfo(timezone)).date().isoformat(),
         "minutes_to_resolve": _maybe(i.minutes_to_resolve),
         "still_open": i.resolved_at is None,
         "deploy": i.deploy,
@@ -250,6 +253,7 @@ def _pruned(value: Any) -> Any:
 
 def _facts(payload: BriefingPayload) -> dict[str, Any]:
     m = payload.metrics
+    zone = ZoneInfo(payload.week.timezone)
     return {
         "organisation": _clip(payload.organisation),
         # The reader's name is not needed for the story; it goes only where people may be named.
@@ -262,6 +266,11 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
         },
         "changes_by_band": payload.distribution.model_dump(),
         "changes_by_band_last_week": payload.distribution_last_week.model_dump(),
+        # The sums a headline says ("8 of 41 changes were high risk"), so it need not add.
+        "changes": payload.distribution.total,
+        "high_risk_changes": payload.distribution.high_risk,
+        "changes_last_week": payload.distribution_last_week.total,
+        "high_risk_changes_last_week": payload.distribution_last_week.high_risk,
         "cards_by_severity": payload.severity_counts.model_dump(),
         "services": [_service(s) for s in payload.services],
         "teams": [{"id": t.id, "name": _clip(t.name)} for t in payload.teams],
@@ -270,7 +279,7 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
             for d in payload.drivers
         ],
         "metrics": {k: _maybe(v) for k, v in m.model_dump().items()},
-        "incidents": [_incident(i) for i in payload.incidents],
+        "incidents": [_incident(i, payload.week.timezone) for i in payload.incidents],
         "agents": {k: _maybe(v) for k, v in payload.agents.model_dump().items()},
         "cards": [_card(c) for c in payload.cards],
         "top_changes": [_change(c) for c in payload.top_changes[:_PROMPT_CHANGES]],
@@ -278,7 +287,7 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
             {
                 "id": d.id,
                 "service": d.service,
-                "finished_on": d.finished_at.date().isoformat(),
+                "finished_on": d.finished_at.astimezone(zone).date().isoformat(),
                 "score": d.score,
                 "band": d.band,
                 "failed": not d.succeeded,

@@ -165,7 +165,8 @@ def write_narrative(
     one outside this payload counts as a fabrication.
     """
     fallback = write_deterministic(payload)
-    if llm is None:
+    # With no data there is nothing to narrate: the one line says what to run.
+    if llm is None or payload.no_data:
         return WrittenNarrative(fallback, "no_llm")
     names = tuple(known_names)
     usage = NarrativeUsage()

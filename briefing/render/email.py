@@ -25,12 +25,15 @@ from briefing.render.chart import distribution_png
 from briefing.render.escape import neutralise, one_line, safe_url, truncate
 from briefing.render.text import (
     BANDS,
+    cited_changes,
     deploy_line,
     distribution_lines,
     evidence_items,
     fact_text,
     fallback_paragraph,
+    listed_changes,
     narrative_label,
+    one_liner,
     ordered_cards,
     unknown_line,
     unsaid_facts,
@@ -39,7 +42,9 @@ from briefing.render.text import (
 
 __all__ = ["EmailMessageParts", "build_mime", "render_email"]
 
-_CHANGES_SHOWN = 5
+# Changes no card links, listed after the very-high-risk ones (which are always listed).
+_CHANGES_SHOWN = 3
+_GATE_BUDGET = 120
 
 # Budgets for outside text, as in the Slack message: a whole briefing stays far
 # below the 102 KB at which Gmail clips a message, whatever the titles hold.
@@ -97,7 +102,8 @@ class _EmailContext:
     subject: str
     counts: str
     headline: str
-    quiet: bool
+    # A quiet week or no data: the whole briefing is this line and the footer.
+    one: str | None
     cards: tuple[_CardContext, ...]
     # The week's high-risk deploys in words.
     deploys: tuple[str, ...]
@@ -172,9 +178,15 @@ def _card_context(card: CardView, narrative: Narrative, payload: BriefingPayload
 
 
 def _change_context(change: ChangeView) -> _ChangeContext:
-    """What the templates need of one top change."""
-    detail = [_line(change.service, _NAME_BUDGET)] if change.service else []
+    """What the templates need of one listed change: its id, service, score and, when a gate
+    set the score, why."""
+    detail = [_line(change.id, _NAME_BUDGET)]
+    if change.service:
+        detail.append(_line(change.service, _NAME_BUDGET))
     detail.append(f"score {change.score}, {band_label(change.band)}")
+    if change.gates and change.band == "critical":
+        # The gate's reason without its evidence: "contains a schema migration".
+        detail.append(_line(change.gates[0].split(" (", 1)[0], _GATE_BUDGET))
     return _ChangeContext(
         title=_line(change.title, _CHANGE_TITLE_BUDGET) or change.id,
         url=safe_url(change.url),
@@ -184,9 +196,8 @@ def _change_context(change: ChangeView) -> _ChangeContext:
 
 def _deploy_lines(payload: BriefingPayload) -> tuple[str, ...]:
     names = {s.id: s.name for s in payload.services}
-    tz = payload.week.timezone
     return tuple(
-        _line(deploy_line(d, names.get(d.service, d.service), tz), _CHANGE_TITLE_BUDGET)
+        _line(deploy_line(d, names.get(d.service, d.service), payload.week), _CHANGE_TITLE_BUDGET)
         for d in payload.risky_deploys
     )
 
@@ -208,22 +219,38 @@ def _unsubscribe_link(url: str | None) -> str | None:
 def render_email(
     payload: BriefingPayload, narrative: Narrative, *, unsubscribe_url: str | None = None
 ) -> EmailMessageParts:
-    """Render ``payload`` and its ``narrative`` as an email's subject, HTML, text and chart."""
+    """Render ``payload`` and its ``narrative`` as an email's subject, HTML, text and chart.
+
+    A quiet week or a week with no data is one line and the footer; a week without cards
+    has no chart (``chart_png`` is empty).
+    """
     counts = payload.severity_counts.line()
     week_id = one_line(neutralise(payload.week.id))
-    subject = f"[riskbrief] {counts} — week {week_id}"
-    chart_png = distribution_png(payload.distribution, payload.distribution_last_week)
+    one = one_liner(payload, narrative.headline)
+    subject = f"[riskbrief] {'no data' if payload.no_data else counts} — week {week_id}"
+    # The chart goes with the cards: a week without any has nothing for it to explain.
+    chart_png = (
+        distribution_png(payload.distribution, payload.distribution_last_week)
+        if payload.cards
+        else b""
+    )
     # Named after its bytes, so the same chart always gets the same Content-ID.
     chart_cid = f"distribution.{hashlib.sha256(chart_png).hexdigest()[:16]}@riskbrief"
     week = payload.week
+    cards = ordered_cards(payload.cards)
+    cited = cited_changes(cards)
     context = _EmailContext(
         subject=subject,
         counts=counts,
         headline=_line(narrative.headline, _HEADLINE_BUDGET) or "Weekly delivery-risk briefing",
-        quiet=payload.quiet,
-        cards=tuple(_card_context(c, narrative, payload) for c in ordered_cards(payload.cards)),
+        one=_line(one, _HEADLINE_BUDGET + 50) if one is not None else None,
+        cards=tuple(_card_context(c, narrative, payload) for c in cards),
         deploys=_deploy_lines(payload),
-        changes=tuple(_change_context(c) for c in payload.top_changes[:_CHANGES_SHOWN]),
+        # The cards link the changes they cite; very-high-risk ones are named whatever.
+        changes=tuple(
+            _change_context(c)
+            for c in listed_changes(payload, cited, _CHANGES_SHOWN if cards else 0)
+        ),
         distribution=distribution_lines(payload.distribution, payload.distribution_last_week),
         chart_cid=chart_cid,
         chart_alt=_chart_alt(payload),
@@ -231,7 +258,7 @@ def render_email(
         scope=_line(payload.scope.label, _SCOPE_BUDGET),
         narrative=one_line(neutralise(narrative_label(narrative))),
         unsubscribe_url=_unsubscribe_link(unsubscribe_url),
-        unknown=unknown_line(payload.unknown),
+        unknown=unknown_line(payload.unknown) if not payload.no_data else None,
     )
     env = _environment()
     html = env.get_template("email.html.j2").render(c=context)
@@ -277,7 +304,8 @@ def build_mime(
     message.set_content(parts.text)
     message.add_alternative(parts.html, subtype="html")
     for part in message.iter_parts():
-        if part.get_content_type() == "text/html":
+        # A one-line briefing (a quiet week, no data) has no chart to attach.
+        if part.get_content_type() == "text/html" and parts.chart_png:
             part.add_related(
                 parts.chart_png,
                 maintype="image",

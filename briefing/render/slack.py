@@ -18,12 +18,15 @@ from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import (
+    cited_changes,
     deploy_line,
     distribution_lines,
     evidence_items,
     fact_text,
     fallback_paragraph,
+    listed_changes,
     narrative_label,
+    one_liner,
     ordered_cards,
     unknown_line,
     unsaid_facts,
@@ -125,31 +128,34 @@ def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) 
         room -= len(item) + 2
     more += len(items) - len(shown)
     if shown or more:
-        lines.append("› " + ", ".join(shown) + (f" +{more} more" if more else ""))
+        lines.append("› " + " · ".join(shown) + (f" +{more} more" if more else ""))
     return _section("\n".join(lines), _details_button(card))
 
 
 def _deploys_block(payload: BriefingPayload, deploys: tuple[DeployView, ...]) -> dict[str, Any]:
     """The week's high-risk deploys and releases, whether or not an incident followed."""
     names = {s.id: s.name for s in payload.services}
-    tz = payload.week.timezone
     lines = [
-        "• " + mrkdwn(one_line(deploy_line(d, names.get(d.service, d.service), tz)))
+        "• " + mrkdwn(one_line(deploy_line(d, names.get(d.service, d.service), payload.week)))
         for d in deploys
     ]
     return _section("*Riskiest deploys*\n" + "\n".join(lines))
 
 
 def _change_line(change: ChangeView) -> str:
-    """A top change as a bullet, linked only when its URL is a safe http(s) URL."""
+    """A change as a bullet by title and id, linked only when its URL is a safe http(s) URL."""
     title = truncate(one_line(change.title), _CHANGE_TITLE_BUDGET) or change.id
+    named = f" ({mrkdwn(one_line(change.id))})" if title != change.id else ""
     where = f" · {mrkdwn(one_line(change.service))}" if change.service else ""
-    return f"• {link(change.url, title)}{where} · score {change.score}, {band_label(change.band)}"
+    return (
+        f"• {link(change.url, title)}{named}{where} · score {change.score}, "
+        f"{band_label(change.band)}"
+    )
 
 
 def _changes_block(changes: tuple[ChangeView, ...]) -> dict[str, Any]:
-    """The changes most worth a look this week."""
-    return _section("*Top changes*\n" + "\n".join(_change_line(c) for c in changes))
+    """The week's very-high-risk changes, and the riskiest others no card links."""
+    return _section("*Riskiest changes*\n" + "\n".join(_change_line(c) for c in changes))
 
 
 def _chart_block(payload: BriefingPayload) -> dict[str, Any]:
@@ -181,6 +187,12 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
     counts = payload.severity_counts.line()
     headline = _outside(narrative.headline, MAX_HEADER_TEXT, single_line=True)
     headline = headline or "Weekly delivery-risk briefing"
+    one = one_liner(payload, narrative.headline)
+    if one is not None:
+        # A quiet week, or no data: one line, and the week and scope in small print.
+        line = truncate(mrkdwn(one_line(one)), MAX_SECTION_TEXT)
+        blocks = (_section(line), _context_block(payload, narrative))
+        return SlackMessage(text=truncate(one_line(one), MAX_FALLBACK_TEXT), blocks=blocks)
     head: list[dict[str, Any]] = [
         _section(f"*{counts}*"),
         # Escaped although plain_text: Slack stores plain_text with the same three
@@ -189,18 +201,17 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
     ]
     cards = ordered_cards(payload.cards)
     tail: list[dict[str, Any]] = []
-    # A quiet week is the counts, the one-line headline and the context: nothing to act on.
     # A deploy a card already tells of (an incident followed it) is not listed again.
     told = {e for card in cards for e in card.evidence}
     deploys = tuple(d for d in payload.risky_deploys if d.id not in told)
     if deploys:
         tail.append(_deploys_block(payload, deploys))
+    # Very-high-risk changes are named by title and score whether or not a card links
+    # them; the cards already link the others they cite.
+    listed = listed_changes(payload, cited_changes(cards), _CHANGES_SHOWN if cards else 0)
+    if listed:
+        tail.append(_changes_block(listed))
     if cards:
-        # The cards already link the changes they cite; the rest are worth a line each.
-        cited = {e for card in cards for e in card.evidence[:_EVIDENCE_SHOWN]}
-        others = tuple(c for c in payload.top_changes if c.id not in cited)
-        if others:
-            tail.append(_changes_block(others[:_CHANGES_SHOWN]))
         tail.append(_chart_block(payload))
     tail.append(_context_block(payload, narrative))
     room = MAX_BLOCKS - len(head) - len(tail)

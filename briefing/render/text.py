@@ -8,17 +8,20 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from briefing.card_words import fact_label
+from briefing.card_words import fact_label, incident_words
 from briefing.labels import BAND_LABELS, band_label
 from briefing.narrative import Narrative
 from briefing.payload import (
     BriefingPayload,
     CardView,
+    ChangeView,
     Counts,
     DeployView,
     FactView,
+    IncidentView,
     UnknownView,
     WeekView,
 )
@@ -26,13 +29,18 @@ from briefing.payload import (
 __all__ = [
     "BANDS",
     "SEVERITIES",
+    "cited_changes",
     "deploy_line",
     "distribution_lines",
     "evidence_items",
+    "evidence_words",
     "fact_text",
     "fallback_paragraph",
     "format_value",
+    "listed_changes",
+    "local_time",
     "narrative_label",
+    "one_liner",
     "ordered_cards",
     "unknown_line",
     "unsaid_facts",
@@ -78,30 +86,128 @@ def unsaid_facts(card: CardView, paragraph: str) -> tuple[FactView, ...]:
     return tuple(f for f in card.facts if format_value(f.value) not in said)
 
 
+def local_time(at: datetime, timezone: str, week: WeekView | None = None) -> str:
+    """A time as the reader reads it, in their zone and named: ``"Fri 20 Nov 10:35 EST"``.
+
+    Within ``week`` the weekday is enough (``"Fri 10:35 EST"``): the briefing names its week.
+    """
+    when = at.astimezone(ZoneInfo(timezone))
+    day = f"{when:%a}"
+    if week is None or not week.start <= when.date() <= week.end:
+        day += f" {when.day} {_MONTHS[when.month - 1]}"
+    return f"{day} {when:%H:%M} {when:%Z}".rstrip()
+
+
+def _service_name(payload: BriefingPayload, key: str) -> str:
+    return next((s.name for s in payload.services if s.id == key), key)
+
+
+def _deploy_words(payload: BriefingPayload, deploy_id: str) -> str:
+    """A deploy named by its service and local time, never by its id alone."""
+    tz = payload.week.timezone
+    for d in payload.risky_deploys:
+        if d.id == deploy_id:
+            when = local_time(d.finished_at, tz, payload.week)
+            return f"deploy of {_service_name(payload, d.service)}, {when}"
+    for i in payload.incidents:
+        if i.deploy == deploy_id:
+            name = _service_name(payload, i.service)
+            if i.deploy_finished_at is None:
+                # A briefing stored before deploy times were kept: the id, zone-free.
+                return f"deploy of {name} ({deploy_id})"
+            return f"deploy of {name}, {local_time(i.deploy_finished_at, tz, payload.week)}"
+    return f"deploy {deploy_id}"
+
+
+def _incident_evidence(payload: BriefingPayload, card: CardView, incident: IncidentView) -> str:
+    service = _service_name(payload, incident.service)
+    where = "" if incident.service == card.subject else f" in {service}"
+    if incident.id.startswith("revert:"):
+        # Linked to the reverting change; its own title says what it undid.
+        return f"{incident_words(incident.id)}{where}"
+    opened = local_time(incident.opened_at, payload.week.timezone, payload.week)
+    return f"{incident.id} ({where.strip() + ', ' if where else ''}opened {opened})"
+
+
+def evidence_words(card: CardView, payload: BriefingPayload, item: str) -> str:
+    """One piece of a card's evidence in words: changes by id, incidents and deploys described.
+
+    ``"INC-1039 (incident, opened Fri 20 Nov 12:10 EST)"``, ``"deploy of Checkout, Fri 20 Nov
+    10:35 EST"``, ``"revert acme/platform#4522"``; anything else as it is.
+    """
+    change = payload.change(item)
+    if change is not None and change.band == "critical":
+        # A card gives a change by its id; one of very high risk says so where it is cited.
+        return f"{item} (score {change.score}, {band_label(change.band)})"
+    incident = next((i for i in payload.incidents if i.id == item), None)
+    if incident is not None:
+        return _incident_evidence(payload, card, incident)
+    if item.startswith("deploy:") or any(d.id == item for d in payload.risky_deploys):
+        return _deploy_words(payload, item)
+    return incident_words(item)
+
+
 def evidence_items(
     card: CardView, payload: BriefingPayload, shown: int
 ) -> tuple[tuple[tuple[str, str | None], ...], int]:
-    """Up to ``shown`` of the card's evidence as (id, URL or None), and how many more there are."""
+    """Up to ``shown`` of the card's evidence as (words, URL or None), and how many more."""
     urls = {c.id: c.url for c in payload.top_changes}
-    items = tuple((e, urls.get(e.removeprefix("revert:"))) for e in card.evidence[:shown])
+    items = tuple(
+        (evidence_words(card, payload, e), urls.get(e.removeprefix("revert:")))
+        for e in card.evidence[:shown]
+    )
     return items, max(0, len(card.evidence) - shown)
 
 
-def deploy_line(deploy: DeployView, service: str, timezone: str) -> str:
-    """A high-risk deploy in words: ``"Checkout, Fri 20 Nov 15:35: score 77, high risk"``.
+def cited_changes(cards: Iterable[CardView]) -> set[str]:
+    """The ids of the changes the cards cite: a list of changes does not repeat them."""
+    return {e.removeprefix("revert:") for card in cards for e in card.evidence}
 
-    ``service`` is the display name and the time is in ``timezone``; nothing is escaped.
+
+def listed_changes(payload: BriefingPayload, cited: set[str], limit: int) -> tuple[ChangeView, ...]:
+    """The changes a briefing lists on their own, none a card already cites: every very-high-risk
+    one, then up to ``limit`` others."""
+    very_high = tuple(c for c in payload.very_high_risk if c.id not in cited)
+    others = tuple(c for c in payload.top_changes if c.id not in cited and c not in very_high)
+    return (*very_high, *others[:limit])
+
+
+def deploy_line(deploy: DeployView, service: str, week: WeekView) -> str:
+    """A high-risk deploy in words: ``"Checkout, Fri 10:35 EST: score 77, high risk"``.
+
+    ``service`` is the display name and the time is in the week's zone; nothing is escaped.
     """
-    when = deploy.finished_at.astimezone(ZoneInfo(timezone))
     text = (
-        f"{service}, {when:%a} {when.day} {_MONTHS[when.month - 1]} {when:%H:%M}: "
+        f"{service}, {local_time(deploy.finished_at, week.timezone, week)}: "
         f"score {deploy.score}, {band_label(deploy.band)}"
     )
     if not deploy.succeeded:
         text += ", failed"
     if deploy.incidents:
-        text += "; followed by " + ", ".join(deploy.incidents)
+        text += "; followed by " + " and ".join(incident_words(i) for i in deploy.incidents)
     return text
+
+
+def one_liner(payload: BriefingPayload, headline: str) -> str | None:
+    """A quiet week or no data as the one line it is, ``None`` for a week with something to say.
+
+    A quiet week is its counts and its headline on one line; with no data, the counts of
+    cards over nothing would mislead, so the line is the headline alone.
+    """
+    if payload.no_data:
+        return headline
+    if payload.quiet:
+        return f"{payload.severity_counts.line()} — {_continued(headline)}"
+    return None
+
+
+def _continued(headline: str) -> str:
+    """``headline`` continuing a line: "A quiet week…" becomes "a quiet week…"; names keep
+    their capital."""
+    first, _, rest = headline.partition(" ")
+    if first in ("A", "An") and rest[:1].islower():
+        return f"{first.lower()} {rest}"
+    return headline
 
 
 def fallback_paragraph(card: CardView) -> str:
@@ -129,7 +235,7 @@ def unknown_line(unknown: UnknownView) -> str | None:
     return (
         "Not known this week: "
         + "; ".join(gaps)
-        + ". Cards count none of it as no risk. To add it: "
+        + ". Unknown is not counted as safe. To add it: "
         + "; ".join(fixes)
         + "."
     )

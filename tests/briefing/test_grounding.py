@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from briefing.deterministic import write_deterministic
 from briefing.grounding import MAX_WORDS, check_narrative
-from briefing.narrative import CardParagraph, Narrative
+from briefing.narrative import CardParagraph, Narrative, NarrativeUsage
 from briefing.payload import BriefingPayload, ChangeView, SignalView
+from briefing.prompt import DraftParagraph, NarrativeDraft, Turn
+from briefing.writer import LLMAnswer, write_narrative
 from tests.briefing.payloads import busy_payload
+from tests.briefing.render.factory import make_payload
 
 
 @pytest.fixture(scope="module")
@@ -194,3 +199,134 @@ def test_faithful_words_are_not_names(payload: BriefingPayload) -> None:
     """Weekdays, tools and terms from the prompt pass: "on Friday", "GitHub", "CODEOWNERS"."""
     text = "Payments merged on Friday without CODEOWNERS rules; see GitHub and the MTTR."
     assert check_narrative(payload, _with(payload, headline=text)) == ()
+
+
+# Honest words for the busy week, as a careful writer would put them: each must pass.
+_FAITHFUL = {
+    "headline": "Payments needs attention: 12 of 54 changes were high risk this week, "
+    "against 5 of 43 last week.",
+    "concentration:payments": "Six of Payments' eight changes were high risk this week, 75% "
+    "against 0% last week, mostly files without a CODEOWNERS owner; code-owner coverage "
+    "fell from 75% to 62.5%.",
+    "incident:INC-1042": "INC-1042 hit Payments two hours after a very high-risk deploy and "
+    "took 300 minutes to resolve; the median time to resolve rose to 300 min from 40 min "
+    "last week.",
+    "agent:unreviewed": "All three AI-agent changes this week merged without a human "
+    "approval, 18.8% of the total; none of them was high risk.",
+    "improvement:find": "The find team cut its high-risk share to 0% from 50% last week, "
+    "over eight changes.",
+}
+
+
+def test_faithful_narratives_with_weeks_counts_and_words_pass(payload: BriefingPayload) -> None:
+    """Numbers tied to their own week, each card's own figures and true counts in words pass."""
+    assert check_narrative(payload, _with(payload, **_FAITHFUL)) == ()
+
+
+@pytest.mark.parametrize(
+    ("card_id", "text", "needle"),
+    [
+        pytest.param(
+            "incident:INC-1042",
+            "INC-1042 hit Payments 2 h after a very high-risk deploy and took 300 min to "
+            "resolve. Median time to resolve: 40 min this week, 300 min last week.",
+            "gives 40 min as this week's figure",
+            id="mttr-weeks-swapped",
+        ),
+        pytest.param(
+            "improvement:find",
+            "find cut its high-risk share to 50% from 0% over 8 changes.",
+            "gives 50 % as this week's figure",
+            id="share-weeks-swapped",
+        ),
+        pytest.param(
+            "agent:unreviewed",
+            "3 AI-agent changes merged without a human approval, 75% of the total.",
+            "which is a figure of card concentration:payments",
+            id="another-cards-figure",
+        ),
+    ],
+)
+def test_a_number_on_the_wrong_week_or_card_is_refused(
+    payload: BriefingPayload, card_id: str, text: str, needle: str
+) -> None:
+    """This week's and last week's figures swapped, or a card borrowing another's, is refused,
+    though every number is somewhere in the payload."""
+    problems = check_narrative(payload, _with(payload, **{card_id: text}))
+    assert any(needle in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        pytest.param("Two incidents this week, one after a deploy.", True, id="two-is-true"),
+        pytest.param("Three incidents this week hit Payments.", False, id="three-in-words"),
+        pytest.param("3 incidents this week hit Payments.", False, id="three-in-digits"),
+        pytest.param("Six of eight changes in Payments were high risk.", True, id="six-of-eight"),
+        pytest.param("Seven of eight changes in Payments were high risk.", False, id="seven"),
+    ],
+)
+def test_counts_in_words_are_checked(payload: BriefingPayload, text: str, ok: bool) -> None:
+    """A count of incidents or changes, in words or digits, must be one the payload has: two
+    incidents (the week's metric), not three; six of eight changes, not seven."""
+    assert payload.metrics.incidents == 2
+    problems = check_narrative(payload, _with(payload, headline=text))
+    counted = [p for p in problems if "payload has no count of" in p]
+    assert (counted == []) is ok, problems
+
+
+class _Scripted:
+    """The LLM seam answering every request with one fixed narrative, as a model might."""
+
+    def __init__(self, narrative: Narrative) -> None:
+        self.narrative = narrative
+        self.requests = 0
+
+    def draft(self, system: str, turns: Sequence[Turn]) -> LLMAnswer:
+        """The scripted narrative as the model's structured answer."""
+        self.requests += 1
+        draft = NarrativeDraft(
+            headline=self.narrative.headline,
+            paragraphs=tuple(
+                DraftParagraph(card_id=p.card_id, text=p.text, action=p.action or "")
+                for p in self.narrative.paragraphs
+            ),
+        )
+        return LLMAnswer(
+            model="claude-sonnet-5-5",
+            text=draft.model_dump_json(),
+            output=draft,
+            usage=NarrativeUsage(model="claude-sonnet-5-5", requests=1),
+        )
+
+
+def test_a_narrative_swapping_the_weeks_falls_back_to_the_deterministic_one(
+    payload: BriefingPayload,
+) -> None:
+    """A model that keeps swapping a card's weeks is refused twice; the briefing uses the
+    deterministic narrative. The same model writing faithfully is used at once."""
+    swapped = _with(
+        payload,
+        **{
+            "incident:INC-1042": "INC-1042 hit Payments 2 h after a very high-risk deploy. "
+            "Median time to resolve: 40 min this week, 300 min last week."
+        },
+    )
+    hostile = _Scripted(swapped)
+    written = write_narrative(payload, hostile)
+    assert written.outcome == "ungrounded"
+    assert hostile.requests == 2
+    assert written.narrative.source == "deterministic"
+    assert written.narrative.headline == write_deterministic(payload).headline
+    faithful = _Scripted(_with(payload, **_FAITHFUL))
+    assert write_narrative(payload, faithful).outcome == "llm"
+
+
+def test_a_week_with_a_very_high_risk_change_is_not_called_quiet() -> None:
+    """No card, but a change merged at very high risk: "a quiet week" is refused, and the
+    deterministic headline that names the change passes."""
+    quiet = make_payload(cards=())
+    assert quiet.very_high_risk
+    narrative = Narrative(headline="A quiet week with nothing of note.")
+    assert any("very high risk" in p for p in check_narrative(quiet, narrative))
+    assert check_narrative(quiet, write_deterministic(quiet)) == ()

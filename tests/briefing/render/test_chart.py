@@ -84,3 +84,23 @@ def test_an_empty_week_is_still_a_chart() -> None:
     """A week with no changes gives a valid chart with no coloured bar."""
     image = _open(Counts(), Counts())
     assert not any(_pixels(image, colour) for _, colour in _BANDS)
+
+
+def test_the_chart_has_no_title_of_its_own() -> None:
+    """The heading above the chart is its title: the image's top rows are blank."""
+    image = _open(Counts(safe=30, high=9, critical=3), Counts(high=4))
+    top = [image.getpixel((x, y)) for y in range(12) for x in range(CHART_WIDTH)]
+    assert set(top) == {(255, 255, 255)}
+
+
+def test_labels_are_large_enough_to_read_at_a_phones_width() -> None:
+    """A band's label is at least 2.5% of the chart's width tall, so the chart scaled down to
+    a 350 px column still shows about 9 px letters, not 6."""
+    image = _open(Counts(safe=30, high=9, critical=3), Counts(high=4))
+    rows = [
+        y
+        for y in range(CHART_HEIGHT // 4)
+        if any(_brightness(image.getpixel((x, y))) < 300 for x in range(4, 90))
+    ]
+    assert rows
+    assert max(rows) - min(rows) + 1 >= 0.025 * CHART_WIDTH

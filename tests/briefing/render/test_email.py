@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import pytest
 
+from briefing.deterministic import write_deterministic
+from briefing.payload import UnknownView
 from briefing.render import EmailMessageParts, build_mime, render_email
+from briefing.render.text import unknown_line
 from tests.briefing.render.factory import GOOD_URL, HOSTILE, make_narrative, make_payload
 
 _UNSUBSCRIBE = "https://riskbrief.example/unsubscribe?token=abc&sub=1"
@@ -56,7 +60,8 @@ def test_html_starts_with_counts_then_headline_then_cards_by_severity() -> None:
         html.index("Do: Review the payment retries change for card-0"),
         html.index("Card 1 about checkout"),
         html.index("Card 3 about checkout"),
-        html.index("Top changes"),
+        html.index("Riskiest changes"),
+        html.index("Changes by risk score"),
     ]
     assert order == sorted(order)
 
@@ -196,3 +201,50 @@ def test_mime_sets_no_unsubscribe_headers_without_a_safe_https_url(url: str | No
     message = _mime(_render(), url=url)
     assert message["List-Unsubscribe"] is None
     assert message["List-Unsubscribe-Post"] is None
+
+
+def test_a_quiet_week_is_one_line_and_the_footer() -> None:
+    """A quiet week's email is the counts and headline on one line, then the week and scope:
+    no chart, no sections, no image attached."""
+    payload = make_payload(cards=(), changes=())
+    parts = render_email(payload, write_deterministic(payload))
+    assert parts.text.splitlines() == [
+        "0 critical · 0 warning · 0 info — a quiet week in Team Checkout: 54 changes, "
+        "12 high risk, no material shift.",
+        "Week 2026-W47 · 16–22 Nov 2026 (UTC) · Scope: Team Checkout",
+    ]
+    assert "<img" not in parts.html
+    assert "Changes by risk score" not in parts.html
+    assert parts.chart_png == b""
+    assert not [p for p in _mime(parts).walk() if p.get_content_maintype() == "image"]
+
+
+def test_listed_changes_leave_out_those_a_card_cites() -> None:
+    """The changes list names no change a card already links; a very-high-risk change a card
+    cites is marked as such in the card's evidence instead."""
+    payload = make_payload()
+    card = payload.cards[0].model_copy(update={"evidence": ("pr-42", "pr-44")})
+    payload = payload.model_copy(update={"cards": (card, *payload.cards[1:])})
+    text = render_email(payload, make_narrative(payload)).text
+    listed = text.split("Riskiest changes\n", 1)[1].split("\n\n", 1)[0]
+    assert "Bump auth library" in listed
+    assert "Rewrite payment retries" not in listed
+    assert "Forged link" not in listed
+    assert "  > pr-42 (score 87, very high risk) " in text
+
+
+def test_the_chart_fills_the_width_of_a_phone() -> None:
+    """The chart image is as wide as the column it sits in, up to 480 px, never wider."""
+    html = _render().html
+    assert re.search(r'<img class="chart"[^>]*style="[^"]*width: 100%;max-width: 480px', html)
+
+
+def test_the_unknown_footer_says_unknown_is_not_safe_with_plurals_that_agree() -> None:
+    """The partial-data line says plainly that unknown is not counted as safe, and one change
+    is "1 change"."""
+    line = unknown_line(UnknownView(changes=1, review=1))
+    assert line is not None
+    assert line.startswith(
+        "Not known this week: review of 1 of 1 change. Unknown is not counted as safe."
+    )
+    assert "none of it as no risk" not in line

@@ -131,14 +131,14 @@ def test_card_without_a_paragraph_falls_back_to_its_facts() -> None:
 
 
 def test_each_action_sits_on_its_card_and_chart_and_context_follow_the_cards() -> None:
-    """A critical or warning card shows its action; after the cards come the top changes, the
-    distribution chart and the context."""
+    """A critical or warning card shows its action; after the cards come the riskiest changes,
+    the distribution chart and the context."""
     message = _render()
     card_texts = [b["text"]["text"] for b in message.blocks if "accessory" in b]
     assert "*Do:* Review the payment retries change for card-0" in card_texts[0]
     assert not any("Recommended actions" in t for t in card_texts)
     texts = [b.get("text", {}).get("text", "") for b in message.blocks[-3:-1]]
-    assert texts[0].startswith("*Top changes*")
+    assert texts[0].startswith("*Riskiest changes*")
     assert "```" in texts[1]
     assert re.search(r"^high +█+\S* +9 \(last week 4\)$", texts[1], re.MULTILINE)
     context = message.blocks[-1]
@@ -161,7 +161,7 @@ def test_context_names_the_model_of_an_llm_narrative() -> None:
 def test_only_safe_change_urls_are_linked() -> None:
     """A change URL becomes a link only when it is a plain http(s) URL."""
     changes = next(
-        b for b in _render().blocks if "*Top changes*" in b.get("text", {}).get("text", "")
+        b for b in _render().blocks if "*Riskiest changes*" in b.get("text", {}).get("text", "")
     )
     links = _LINK.findall(changes["text"]["text"])
     assert links == [GOOD_URL.replace("&", "&amp;")]
@@ -215,16 +215,32 @@ def test_hostile_strings_never_reach_slack_unescaped() -> None:
 
 
 def test_quiet_week_is_a_one_line_message() -> None:
-    """A week with no cards shows the counts, the one-line headline and the context only."""
-    payload = make_payload(cards=())
+    """A week with no cards and no very-high-risk change is one line: the counts and the
+    headline together, then the context in small print."""
+    payload = make_payload(cards=(), changes=())
     narrative = make_narrative(payload).model_copy(
         update={"headline": "A quiet week:\nnothing moved."}
     )
     message = render_slack(payload, narrative)
-    assert [b["type"] for b in message.blocks] == ["section", "header", "context"]
-    assert message.blocks[0]["text"]["text"] == "*0 critical · 0 warning · 0 info*"
-    assert message.blocks[1]["text"]["text"] == "A quiet week: nothing moved."
-    assert message.text == "0 critical · 0 warning · 0 info\nA quiet week: nothing moved."
+    assert [b["type"] for b in message.blocks] == ["section", "context"]
+    line = "0 critical · 0 warning · 0 info — a quiet week: nothing moved."
+    assert message.blocks[0]["text"]["text"] == line
+    assert message.text == line
+
+
+def test_a_very_high_risk_change_is_named_in_a_week_without_cards() -> None:
+    """A week whose only news is a very-high-risk change is not one quiet line: the change is
+    named by title, id, link and score, its outside title escaped."""
+    payload = make_payload(cards=(), hostile=True)
+    message = render_slack(payload, make_narrative(payload))
+    assert [b["type"] for b in message.blocks] == ["section", "header", "section", "context"]
+    listed = message.blocks[2]["text"]["text"]
+    assert listed.startswith("*Riskiest changes*\n• <")
+    assert "Rewrite payment retries" in listed
+    assert "(pr-42)" in listed
+    assert "score 87, very high risk" in listed
+    assert "<!channel>" not in listed
+    assert "&lt;!channel&gt;" in listed
 
 
 def test_to_json_gives_a_copy_a_caller_cannot_use_to_change_the_message() -> None:
