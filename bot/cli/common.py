@@ -230,8 +230,10 @@ def show(done: list[Composed], out: Path) -> None:
     click.echo("")
     click.echo(f"Wrote {len(done)} briefing{'' if len(done) == 1 else 's'} to {out}/:")
     for c in done:
+        # A briefing with nothing to count says so, not "0 critical · 0 warning · 0 info".
+        counts = "no data" if c.payload.no_data else c.payload.severity_counts.line()
         click.echo(
-            f"  {c.subscriber.key}: {c.payload.severity_counts.line()} "
+            f"  {c.subscriber.key}: {counts} "
             f"({c.week.id}, {c.payload.scope.label}) → "
             f"{c.subscriber.key}.slack.json, .email.html, .email.txt"
         )

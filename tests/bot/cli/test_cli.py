@@ -101,7 +101,7 @@ def test_demo_surfaces_the_planted_stories(demo_out: tuple[Path, str]) -> None:
     # The MTTR rise and the revert of what the deploy shipped are the incident's story: one card.
     assert "mttr" not in widest
     vp = json.dumps(briefs["vp-engineering"])
-    assert "incidents took 255 min to resolve (median) this week" in vp
+    assert "Incidents took 255 min to resolve (median) this week" in vp
     assert "acme/platform#4522 reverted a change that deploy shipped" in vp
     assert "agent:unreviewed" in widest
     assert any(c.startswith("improvement:") for c in widest)
@@ -143,8 +143,11 @@ def test_init_upgrade_score_brief_on_a_fresh_directory(tmp_path: Path) -> None:
     assert "Scored 0 changes and 0 deploys" in scored.stdout
     brief = _run(["brief", "--out", "out", "--dry-run"], tmp_path)
     assert brief.returncode == 0, brief.stderr
-    assert brief.stdout.splitlines()[0] == "0 critical · 0 warning · 0 info"
-    assert "A quiet week: no changes merged in scope." in brief.stdout
+    # An empty store is no quiet week: it says there is no data and what to run.
+    assert brief.stdout.splitlines()[0].startswith("No data yet:")
+    assert "`riskbrief sync`" in brief.stdout.splitlines()[0]
+    assert "quiet" not in brief.stdout
+    assert "  maria: no data (" in brief.stdout
     assert (tmp_path / "out" / "maria.slack.json").exists()
 
 
