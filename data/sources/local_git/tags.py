@@ -1,13 +1,15 @@
 """Release tags of the clone as deploys: each ships exactly the commits git says it ships.
 
-A tag ``T`` ships ``git rev-list P..T``, where ``P`` is the previous release
-of the same line: the newest earlier tag of that line that is an ancestor of
-``T``. A line is the tag's name without its version (``v1.2.3`` and ``1.2.3``
-are one line, ``plugin-legacy@5.0.0`` another, ``parent-4.12.0`` a third), so
-a monorepo's packages are released apart; ancestry keeps the branches apart,
-so a tag cut on a maintenance branch (flask's ``3.1.3`` on ``stable``) ships
-neither the main line's work nor what the previous maintenance release
-already shipped. The first tag of a line ships everything it reaches.
+A tag ``T`` ships the commits it reaches that no earlier release of its line
+reached: ``git rev-list T --not E1 E2 …`` over the line's earlier tags. A line
+is the tag's name without its version (``v1.2.3`` and ``1.2.3`` are one line,
+``plugin-legacy@5.0.0`` another, ``parent-4.12.0`` a third), so a monorepo's
+packages are released apart; reachability keeps the branches apart, so a tag
+cut on a maintenance branch (flask's ``3.1.3`` on ``stable``) ships neither the
+main line's work nor what an earlier release already shipped, even when an
+older maintenance branch was merged forward into it (flask merges ``2.2.x``
+into ``2.3.x``: ``2.3.3`` does not ship again what ``2.3.2`` shipped). The
+first tag of a line ships everything it reaches.
 
 Each tag is a deploy of every service its commits touch (only of the
 package's service when the line names one), carrying the commits that
@@ -121,22 +123,16 @@ def _tags(path: Path, pattern: str) -> list[TagDeploy]:
     return out
 
 
-def _is_ancestor(path: Path, older: str, newer: str) -> bool:
-    done = run_git(path, "merge-base", "--is-ancestor", older, newer, check=False)
-    return done.returncode == 0
-
-
-def _previous(path: Path, tag: TagDeploy, earlier: Sequence[TagDeploy]) -> TagDeploy | None:
-    """The newest of ``earlier`` (one line's tags, oldest first) that ``tag`` reaches."""
-    for candidate in reversed(earlier):
-        if candidate.sha == tag.sha or _is_ancestor(path, candidate.sha, tag.sha):
-            return candidate
-    return None
-
-
-def _commits(path: Path, previous: TagDeploy | None, tag: TagDeploy) -> list[tuple[str, list[str]]]:
-    """The commits ``previous..tag`` with the files each changed against its first parent."""
-    span = tag.sha if previous is None else f"{previous.sha}..{tag.sha}"
+def _commits(
+    path: Path, tag: TagDeploy, earlier: Sequence[TagDeploy]
+) -> list[tuple[str, list[str]]]:
+    """The commits ``tag`` reaches and none of ``earlier`` does, with the files each changed
+    against its first parent."""
+    # Every earlier tag is excluded, not only the newest ancestor: with maintenance branches
+    # merged forward, the newest ancestor by date can be an older line's release, and the
+    # range from it would ship again what this line's previous release already shipped.
+    excluded = sorted({t.sha for t in earlier} - {tag.sha})
+    span = [tag.sha, *(["--not", *excluded] if excluded else [])]
     done = run_git(
         path,
         "log",
@@ -145,7 +141,7 @@ def _commits(path: Path, previous: TagDeploy | None, tag: TagDeploy) -> list[tup
         "-z",
         "--no-renames",
         "--diff-merges=first-parent",
-        span,
+        *span,
     )
     out: list[tuple[str, list[str]]] = []
     for entry in done.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
@@ -174,9 +170,8 @@ def tag_deploys(
         for i, tag in enumerate(tags):
             if after is not None and tag.at <= after:
                 continue
-            previous = _previous(path, tag, tags[:i])
             shipped: dict[str, list[str]] = defaultdict(list)
-            for sha, files in _commits(path, previous, tag):
+            for sha, files in _commits(path, tag, tags[:i]):
                 for service in {org.service_for_path(repository, p) for p in files}:
                     if service is not None and only in (None, service):
                         shipped[service].append(sha)

@@ -1,4 +1,4 @@
-"""Release tags as deploys: each ships exactly the commits ``previous..tag`` of its own line."""
+"""Release tags as deploys: each ships the commits no earlier release of its line reached."""
 
 from __future__ import annotations
 
@@ -95,6 +95,32 @@ def test_a_maintenance_tag_ships_only_its_own_branch(engine: Engine, tmp_path: P
     # 1.1.0's previous release is 1.0.1 (merged into main): the fix shipped already.
     assert shipped["1.1.0"] == {"New feature", "More main work", "Next feature"}
     assert shipped["1.0.0"] == {"Initial"}
+
+
+def test_an_older_branch_merged_forward_does_not_reship_the_newer_release(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """2.0.1 ships only what followed 2.0.0, though 1.0.1 (tagged later) was merged into it."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "old")
+    repo.commit({"src/lib/b.py": "b\n"}, "Big rewrite", T0 + timedelta(days=1))
+    repo.tag("2.0.0", T0 + timedelta(days=2))
+    repo.git("checkout", "-q", "old")
+    repo.commit({"src/lib/a.py": "a\nfix\n"}, "Fix on the old line", T0 + timedelta(days=3))
+    repo.tag("1.0.1", T0 + timedelta(days=4))
+    repo.git("checkout", "-q", "main")
+    # As flask does: the older maintenance branch is merged forward after the newer release.
+    repo.merge("old", "Merge branch 'old'", T0 + timedelta(days=5))
+    repo.commit({"src/lib/c.py": "c\n"}, "Small fix", T0 + timedelta(days=6))
+    repo.tag("2.0.1", T0 + timedelta(days=7))
+    _sync(engine, _org(repo.path))
+    shipped = _shipped(engine)
+    assert shipped["2.0.0"] == {"Big rewrite"}
+    assert shipped["1.0.1"] == {"Fix on the old line"}
+    # Before, 2.0.1 counted from 1.0.1 (its newest ancestor by date) and shipped the rewrite again.
+    assert shipped["2.0.1"] == {"Small fix"}
 
 
 def test_a_package_line_ships_only_its_package(engine: Engine, tmp_path: Path) -> None:
