@@ -9,7 +9,13 @@ from pathlib import Path
 
 from data.sources.gitlog import MinedCommit, merged_commits
 
-__all__ = ["PullRequestMerge", "is_pull_request_merge", "landed_commits", "pull_request_of"]
+__all__ = [
+    "PullRequestMerge",
+    "is_pull_request_merge",
+    "landed_commits",
+    "pull_request_of",
+    "squashed_request_of",
+]
 
 # The merge commits code hosts write when they merge a pull (merge) request; the
 # subject or body names its number and usually its branch.
@@ -27,6 +33,9 @@ _PR_MERGES: tuple[re.Pattern[str], ...] = (
 # "Merge branch 'x' into 'main'", the title, and "See merge request group/proj!N".
 _GITLAB_MERGE = re.compile(r"^Merge branch '(?P<head>[^']+)' into '[^']+'")
 _GITLAB_REQUEST = re.compile(r"^See merge request (?:\S*)!(?P<number>\d+)\s*$", re.MULTILINE)
+# GitHub's squash and rebase merges ("About merge methods on GitHub") write one commit whose
+# subject is the request's title followed by its number: "Add a cache (#123)".
+_SQUASHED = re.compile(r"^(?P<title>.*\S)\s+\(#(?P<number>\d+)\)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,17 @@ def pull_request_of(parents: tuple[str, ...], subject: str, body: str) -> PullRe
     if request and merge:
         return PullRequestMerge(int(request.group("number")), merge.group("head"), first)
     return None
+
+
+def squashed_request_of(parents: tuple[str, ...], subject: str) -> PullRequestMerge | None:
+    """The pull request a squash or rebase merge landed, from its ``"Title (#N)"`` subject;
+    ``None`` for a merge commit or a subject without the number."""
+    if len(parents) > 1:
+        return None
+    match = _SQUASHED.match(subject.strip())
+    if match is None:
+        return None
+    return PullRequestMerge(int(match.group("number")), None, match.group("title"))
 
 
 def landed_commits(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from data.sources.gitlog import run_git
 from data.sources.local_git.commits import RevertNote
-from data.sources.local_git.merges import pull_request_of
+from data.sources.local_git.merges import pull_request_of, squashed_request_of
 from data.sources.records import ChangeRecord
 
 __all__ = ["RevertTargets"]
@@ -73,6 +73,10 @@ class RevertTargets:
         parents_text, subject, body = [*shown.split("\0"), "", ""][:3]
         parents = tuple(parents_text.split())
         if len(parents) < 2:
+            # A squash merge is its request, as commit_record keys it.
+            squashed = squashed_request_of(parents, subject)
+            if squashed is not None:
+                return f"{self.repository}#{squashed.number}"
             return f"{self.repository}@{landed[:12]}"
         request = pull_request_of(parents, subject, body)
         if request is not None:

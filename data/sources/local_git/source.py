@@ -103,10 +103,11 @@ class LocalGitSource:
         owners: CloneCodeowners,
         reverts: RevertTargets,
         generated: GeneratedFiles,
+        claimed: set[int],
     ) -> ChangeRecord:
         """The change ``landed`` is, landed on the branch by ``chain`` (itself or a merge)."""
         branch = branch_facts(self.path, landed, self.agents)
-        record = commit_record(landed, self.repository, branch, self.agents)
+        record = commit_record(landed, self.repository, branch, self.agents, claimed)
         record = replace(record, files=generated.files(landed.sha, owners.files(record.files)))
         if landed is not chain:
             # It reached the branch when the merge did, whenever it was written.
@@ -128,10 +129,12 @@ class LocalGitSource:
         owners = CloneCodeowners(self.path, after)
         reverts = RevertTargets(self.path, self.repository)
         generated = GeneratedFiles(self.path, rev)
+        # Request numbers keyed in this pass: a number is one change, the first to land it.
+        claimed: set[int] = set()
         for commit in mine_commits(self.path, rev, after=after, first_parent=True):
             owners.follow(commit)
             for landed in landed_commits(self.path, self.repository, commit):
-                batch.append(self._record(landed, commit, owners, reverts, generated))
+                batch.append(self._record(landed, commit, owners, reverts, generated, claimed))
             last = commit.sha
             if len(batch) >= self.batch:
                 run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)

@@ -125,6 +125,26 @@ def test_a_first_sync_stores_what_landed_on_the_branch(engine: Engine, tmp_path:
     assert incidents == []
 
 
+def test_a_squash_merge_is_its_pull_request(engine: Engine, tmp_path: Path) -> None:
+    """GitHub's "Title (#N)" squash commit is change acme/shop#N; a second claim stays a commit."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"api/app.py": "a\n"}, "Initial", T0, ADA)
+    squash = repo.commit({"api/app.py": "a\nb\n"}, "Add a cache (#12)", T0 + timedelta(hours=1))
+    # The same subject again, as a cherry-pick a back-merge would bring in.
+    again = repo.commit({"api/app.py": "a\nb\nc\n"}, "Add a cache (#12)", T0 + timedelta(hours=2))
+    plain = repo.commit({"web/x.js": "x\n"}, "Mention #13 in passing", T0 + timedelta(hours=3))
+    org = _setup(engine, repo)
+    (summary,) = run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
+    assert summary.error is None
+    with Session(engine) as session:
+        changes = {c.key: c for c in session.exec(select(Change))}
+    pr = changes["acme/shop#12"]
+    assert (pr.number, pr.title, pr.sha) == (12, "Add a cache", squash)
+    assert f"acme/shop@{again[:12]}" in changes
+    assert f"acme/shop@{plain[:12]}" in changes
+    assert "acme/shop#13" not in changes
+
+
 def test_the_next_sync_mines_only_new_commits(engine: Engine, tmp_path: Path) -> None:
     """A second sync starts after the saved commit and adds only what landed since."""
     repo = GitRepo(tmp_path / "shop")
