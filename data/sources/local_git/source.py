@@ -128,10 +128,12 @@ class LocalGitSource:
         owners = CloneCodeowners(self.path, after)
         reverts = RevertTargets(self.path, self.repository)
         generated = GeneratedFiles(self.path, rev)
+        claimed: dict[str, str] = {}
         for commit in mine_commits(self.path, rev, after=after, first_parent=True):
             owners.follow(commit)
             for landed in landed_commits(self.path, self.repository, commit):
-                batch.append(self._record(landed, commit, owners, reverts, generated))
+                record = self._record(landed, commit, owners, reverts, generated)
+                batch.append(_own_key(record, claimed))
             last = commit.sha
             if len(batch) >= self.batch:
                 run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)
@@ -146,3 +148,17 @@ class LocalGitSource:
             newest = max((d.finished_at for d in deploys), default=seen)
             run.checkpoint("git-tags", scope, cursor=Cursor(watermark=newest), deploys=deploys)
             run.progress.advance(self.name, len(deploys), "deploys")
+
+
+def _own_key(record: ChangeRecord, claimed: dict[str, str]) -> ChangeRecord:
+    """``record`` under a key no other commit of this sync holds.
+
+    A pull request's number is not unique in a clone's history: merges of a fork's own
+    pull requests ("Merge pull request #1 from someone/fork", werkzeug's 2013 history)
+    name numbers of another repository. The first commit keeps ``repo#N``; a later one
+    is keyed by its sha, so neither overwrites the other (it still answers to ``#N``).
+    """
+    owner = claimed.setdefault(record.key, record.sha)
+    if owner == record.sha:
+        return record
+    return replace(record, key=f"{record.repository}@{record.sha[:12]}")
