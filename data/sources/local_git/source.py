@@ -158,7 +158,7 @@ def _own_key(record: ChangeRecord, claimed: dict[str, str]) -> ChangeRecord:
     name numbers of another repository. The first commit keeps ``repo#N``; a later one
     is keyed by its sha, so neither overwrites the other (it still answers to ``#N``).
     """
-    owner = claimed.setdefault(record.key, record.sha)
-    if owner == record.sha:
+    sha = record.sha
+    if sha is None or claimed.setdefault(record.key, sha) == sha:
         return record
-    return replace(record, key=f"{record.repository}@{record.sha[:12]}")
+    return replace(record, key=f"{record.repository}@{sha[:12]}")
