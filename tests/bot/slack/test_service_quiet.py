@@ -61,7 +61,8 @@ def test_weeks_without_a_change_are_one_line_naming_the_newest_week(
     with Session(engine) as session:
         reply = service_reply(session, org, "lib", NOW, "Asia/Tokyo")
     text = "\n".join(b["text"]["text"] for b in reply.blocks)
-    assert "0/0" not in text and "```" not in text
+    assert "0/0" not in text
+    assert "```" not in text
     assert len(reply.blocks) == 1
     assert text == (
         "*Lib* has no change in the last 8 weeks (2026-W41 to 2026-W48); its newest change "
@@ -77,4 +78,5 @@ def test_weeks_with_a_change_keep_the_table(engine: Engine, tmp_path: Path) -> N
         reply = service_reply(session, org, "lib", NOW, "UTC")
     text = "\n".join(b["text"]["text"] for b in reply.blocks)
     assert "week       share  high/all" in text
-    assert "1 incident" not in text and "(0 incidents)" in text
+    assert "1 incident" not in text
+    assert "(0 incidents)" in text
