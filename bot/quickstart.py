@@ -291,11 +291,18 @@ def draft_deploy_tags(tags: list[str], services: list[str]) -> tuple[str, tuple[
 
 def plan_clone(path: Path) -> ClonePlan:
     """The repository name (from ``origin``, else the folder), services and deploy tags."""
-    path = path.expanduser().resolve()
+    given, path = path, path.expanduser().resolve()
+    if path.is_file():
+        raise ConfigError(f"{given} is a file, not a git clone; pass the folder of a local clone")
     if not path.is_dir():
-        raise ConfigError(f"{path} is not a directory; pass the path of a local git clone")
+        raise ConfigError(f"{given} does not exist; pass the folder of a local clone")
     top = _git(path, "rev-parse", "--show-toplevel").strip()
     path = Path(top)
+    if not _has_commits(path):
+        raise ConfigError(
+            f"{given} has no commits yet, so there is nothing to brief; commit to it, "
+            "then run `riskbrief quickstart` again"
+        )
     remote = _git(path, "config", "--get", "remote.origin.url").strip() if _has_origin(path) else ""
     match = _REMOTE.search(remote)
     repository = f"{match[1]}/{match[2]}" if match else path.name
@@ -306,6 +313,15 @@ def plan_clone(path: Path) -> ClonePlan:
     )
     pattern, matched = draft_deploy_tags(tags.split(), [k for k, _ in services])
     return ClonePlan(repository, path, services, found_by, pattern, matched)
+
+
+def _has_commits(path: Path) -> bool:
+    done = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "--verify", "--quiet", "HEAD"],
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0
 
 
 def _has_origin(path: Path) -> bool:

@@ -119,7 +119,7 @@ def _before(card: CardView, last_week: FactKey, baseline: FactKey) -> tuple[floa
     if value is not None:
         return value, "last week"
     weeks = _fact(card, FactKey.BASELINE_WEEKS)
-    return _fact(card, baseline), f"over the {number(weeks)} weeks before"
+    return _fact(card, baseline), f"over the {many(weeks, 'week')} before"
 
 
 def _then(share: float, when: str) -> str:
@@ -148,7 +148,7 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
         card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
     )
     text = (
-        f"In {name}, {number(high)} of {number(total)} changes were high risk "
+        f"In {name}, {number(high)} of {many(total, 'change')} {was(high)} high risk "
         f"({number(now)}%, up from {number(before)}% {when})."
     )
     driver = _driver(card)
@@ -167,9 +167,10 @@ def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
     before, when = _before(
         card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
     )
+    high = _fact(card, FactKey.HIGH_RISK_CHANGES_THIS_WEEK)
     text = (
-        f"{number(_fact(card, FactKey.HIGH_RISK_CHANGES_THIS_WEEK))} of "
-        f"{number(_fact(card, FactKey.CHANGES_THIS_WEEK))} changes were high risk this week "
+        f"{number(high)} of {many(_fact(card, FactKey.CHANGES_THIS_WEEK), 'change')} "
+        f"{was(high)} high risk this week "
         f"({number(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}%, {_then(before, when)})."
     )
     driver = _driver(card)
@@ -267,7 +268,7 @@ def _p_cfr(_payload: BriefingPayload, card: CardView) -> str:
     )
     return (
         f"{number(_fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
-        f"{number(_fact(card, FactKey.DEPLOYS_THIS_WEEK))} deploys failed or caused an incident "
+        f"{many(_fact(card, FactKey.DEPLOYS_THIS_WEEK), 'deploy')} failed or caused an incident "
         f"({number(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%, {_then(before, when)})."
     )
 
@@ -308,7 +309,7 @@ def _p_improvement(payload: BriefingPayload, card: CardView) -> str:
         f"{payload.team_name(card.subject or '')} cut its high-risk share to "
         f"{number(_fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}% from "
         f"{number(_fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK))}% over "
-        f"{number(_fact(card, FactKey.CHANGES))} changes. Worth saying thank you."
+        f"{many(_fact(card, FactKey.CHANGES), 'change')}. Worth saying thank you."
     )
 
 
@@ -324,7 +325,7 @@ def _p_mttr_improved(_payload: BriefingPayload, card: CardView) -> str:
 def _p_cfr_improved(_payload: BriefingPayload, card: CardView) -> str:
     return (
         f"{number(_fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
-        f"{number(_fact(card, FactKey.DEPLOYS_THIS_WEEK))} deploys failed or caused an incident "
+        f"{many(_fact(card, FactKey.DEPLOYS_THIS_WEEK), 'deploy')} failed or caused an incident "
         f"({number(_fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%), down from "
         f"{number(_fact(card, FactKey.FAILED_DEPLOYS_LAST_WEEK))} of "
         f"{number(_fact(card, FactKey.DEPLOYS_LAST_WEEK))} last week "

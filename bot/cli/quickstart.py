@@ -35,7 +35,8 @@ def local_timezone() -> str:
 
 
 @click.command()
-@click.argument("clone", type=click.Path(file_okay=False, path_type=Path))
+# Not click.Path(file_okay=False): a file or a missing folder is told in quickstart's own words.
+@click.argument("clone", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Replace an existing riskbrief.toml with the draft.")
 @click.option(
     "--out",
@@ -71,6 +72,11 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
 
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)
+    if clone.is_file():
+        # A usage mistake (exit 2), said in quickstart's words rather than click's.
+        raise click.UsageError(
+            f"{clone} is a file, not a git clone; pass the folder of a local clone"
+        )
     config = settings.config
     if config.exists() and not force:
         raise click.ClickException(
@@ -109,27 +115,41 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
                 ChangeFile, col(ChangeFile.change_id) == col(Change.id)
             )
             newest = session.exec(in_service.where(col(ChangeFile.service_id).is_not(None))).one()
-            stale = done and newest is not None and not done[0].payload.distribution.total
-            if stale and newest is not None:
+            quiet = done[0].week if done else None
+            week, merged, running = None, None, False
+            if quiet is not None and newest is not None and not done[0].payload.distribution.total:
+                # The newest change's week as the reader counts weeks, not UTC's.
+                zone = ZoneInfo(done[0].payload.week.timezone)
+                merged = newest.replace(tzinfo=UTC).astimezone(zone).date()
+                week = IsoWeek.of(merged)
+            running = quiet is not None and week is not None and week > quiet
+            if quiet is not None and week is not None and week < quiet:
                 # A clone not pulled lately has a quiet last week: brief the week of its
-                # newest change instead, as the README promises.
-                week = IsoWeek.of(newest.date())
-                quiet = done[0].week
+                # newest change instead, as the README promises. A newest change in the
+                # week still running is no reason: the last complete week stands.
                 done = brief_all(session, org, now, out, week)
     finally:
         engine.dispose()
     click.echo("")
-    if stale and newest is not None:
+    if running and week is not None and merged is not None:
+        click.echo(
+            f"The clone's newest change merged on {merged.isoformat()}, in {week.id}, which is "
+            "not over yet; `riskbrief brief` briefs that week once it is."
+        )
+        click.echo("")
+    elif quiet is not None and week is not None and week < quiet and merged is not None:
         click.echo(
             f"The last complete week ({quiet.id}) has no change in a service: the clone's newest "
-            f"change merged on {newest.date().isoformat()}, so this is the briefing of that "
+            f"change merged on {merged.isoformat()}, so this is the briefing of that "
             f"week, {done[0].week.id}. `git pull` the clone to brief the weeks since."
         )
         click.echo("")
     show(done, out)
     click.echo("")
+    # A briefing with no data already said what to run; the next step does not repeat it.
+    no_data = bool(done) and done[0].payload.no_data
+    then = "" if no_data else ", then run `riskbrief sync` and `riskbrief brief`"
     click.echo(
-        f"Next: edit {config} (services, teams, who gets the briefing), add a deploys or "
-        "incidents source if you have one, then run `riskbrief sync` and `riskbrief brief`; "
-        "`riskbrief doctor` checks the set-up."
+        f"Next: edit {config} (services, teams, who gets the briefing) and add a deploys or "
+        f"incidents source if you have one{then}; `riskbrief doctor` checks the set-up."
     )

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from bot.slack.commands import Catalog, Scope
-from bot.slack.lookups import local_time, signal_lines, this_week, version_of
+from bot.slack.lookups import signal_lines, this_week, version_of
 from bot.slack.reply import SECTION_CHARS, Reply, context, section
 from briefing.build import SubscriberScope, build_payload, scope_label
 from briefing.deterministic import write_deterministic
@@ -27,7 +27,7 @@ from briefing.labels import band_label
 from briefing.payload import BriefingPayload, CardView
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.slack import MAX_BLOCKS, render_slack
-from briefing.render.text import fact_text, format_value
+from briefing.render.text import evidence_words, fact_text, format_value, local_time
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scores import load_scores
@@ -181,8 +181,30 @@ def _briefing_payload(
     return None
 
 
+def _deploy_named(
+    session: Session, org: OrgConfig, payload: BriefingPayload, card: CardView, key: str
+) -> str:
+    """A deploy as the briefing words it (its service at the reader's local time), its id beside
+    so it can be asked about with ``/risk deploy``; never the id alone when anything knows more."""
+    words = evidence_words(card, payload, key)
+    if not words.startswith("deploy of "):
+        # The briefing's payload does not know this deploy (or a tag deploy's key): the store may.
+        deploy = session.exec(select(Deploy).where(Deploy.key == key)).first()
+        if deploy is None:
+            return f"deploy `{mrkdwn(key)}`"
+        service = session.get(Service, deploy.service_id)
+        names = {s.key: s.display_name for s in org.services}
+        who = names.get(service.key, service.name) if service else "a service"
+        when = local_time(deploy.finished_at, payload.week.timezone, payload.week)
+        words = f"deploy of {who}, {when}"
+    if key in words:
+        # A briefing stored before deploy times were kept already names the id.
+        return mrkdwn(words).replace(mrkdwn(key), f"`{mrkdwn(key)}`", 1)
+    return f"{mrkdwn(words)} (`{mrkdwn(key)}`)"
+
+
 def _evidence_line(
-    session: Session, org: OrgConfig, payload: BriefingPayload, key: str, version: str
+    session: Session, org: OrgConfig, payload: BriefingPayload, card: CardView, key: str
 ) -> str:
     change = payload.change(key)
     if change is not None:
@@ -198,17 +220,18 @@ def _evidence_line(
             if incident.minutes_to_resolve is not None
             else "not resolved"
         )
-        return f"• `{mrkdwn(key)}` {mrkdwn(one_line(incident.title))} · {resolved}"
-    # A deploy is named by its service and local time beside its id, never by the id alone.
-    zone = payload.week.timezone
-    names = {s.key: s.display_name for s in org.services}
-    named = f"`{mrkdwn(key)}`"
-    deploy = session.exec(select(Deploy).where(Deploy.key == key)).first()
-    if deploy is not None:
-        service = session.get(Service, deploy.service_id)
-        who = mrkdwn(names.get(service.key, service.name) if service else "a service")
-        named = f"{who} deploy of {local_time(deploy.finished_at, zone)} ({named})"
-    for kind in ("change", "deploy"):
+        opened = local_time(incident.opened_at, payload.week.timezone, payload.week)
+        return (
+            f"• `{mrkdwn(key)}` {mrkdwn(one_line(incident.title))} · opened {opened} · {resolved}"
+        )
+    stored = session.exec(select(Deploy.id).where(Deploy.key == key)).first() is not None
+    is_deploy = (
+        stored or key.startswith("deploy:") or any(d.id == key for d in payload.risky_deploys)
+    )
+    kinds = ("deploy",) if is_deploy else ("change", "deploy")
+    named = _deploy_named(session, org, payload, card, key) if is_deploy else f"`{mrkdwn(key)}`"
+    version = version_of(org)
+    for kind in kinds:
         row = load_scores(session, kind, version, [key]).get(key)
         if row is not None:
             signals = "; ".join(line.removeprefix("• ") for line in signal_lines(row, 2))
@@ -221,12 +244,11 @@ def _evidence_line(
 def _card_evidence(
     session: Session, org: OrgConfig, payload: BriefingPayload, card: CardView
 ) -> Reply:
-    version = version_of(org)
     head = f"*{mrkdwn(one_line(card.title))}* · {card.severity} · week {mrkdwn(payload.week.id)}"
     facts = "\n".join(f"• {mrkdwn(fact_text(f))}" for f in card.facts)
     blocks = [section(head + ("\n" + facts if facts else ""))]
     if card.evidence:
-        lines = [_evidence_line(session, org, payload, k, version) for k in card.evidence]
+        lines = [_evidence_line(session, org, payload, card, k) for k in card.evidence]
         # Split over sections so a long list stays within a section's 3000 characters.
         chunk: list[str] = []
         for line in lines:

@@ -7,20 +7,22 @@ Every string from outside (titles, names, ids) is escaped with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.slack.commands import echo
 from bot.slack.reply import Reply, section
 from briefing.labels import band_label
+from briefing.plural import many
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import format_value
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scores import load_scores
-from data.tables import Change, Deploy, DeployChange, Incident, Repository, Service
+from data.tables import Change, ChangeFile, Deploy, DeployChange, Incident, Repository, Service
 from data.window import load_window
 from scoring import aggregate
 from scoring.breakdown import breakdown
@@ -29,7 +31,6 @@ from scoring.scored import ScoredChange
 __all__ = [
     "NotFound",
     "change_reply",
-    "count",
     "deploy_reply",
     "find_changes",
     "find_deploys",
@@ -61,11 +62,6 @@ class NotFound(Reply):
     def plain(text: str) -> NotFound:
         """A one-section not-found reply of mrkdwn ``text`` (already safe)."""
         return NotFound(text=text, blocks=(section(text),))
-
-
-def count(n: int, word: str, plural: str | None = None) -> str:
-    """``1 incident``, ``2 incidents``: a number with its noun agreeing."""
-    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def local_time(when: datetime, timezone: str, day: bool = True) -> str:
@@ -193,7 +189,7 @@ def change_reply(session: Session, org: OrgConfig, key: str, timezone: str | Non
             for c in found[:_CANDIDATES]
         ]
         return _candidates(
-            f"`{echo(key)}` names {len(found)} changes",
+            f"`{echo(key)}` names {many(len(found), 'change')}",
             lines,
             len(found) - _CANDIDATES,
             "ask about one of them by its key",
@@ -252,6 +248,13 @@ def service_reply(
     latest = window.slice(*this.bounds(timezone), [service])
     now_agg = aggregate(latest.changes, latest.deploys, latest.incidents)
     name = _service_name(org, service)
+    if not everything.changes:
+        # Eight weeks of "0.0% 0/0" say nothing: one line, and where the data is.
+        quiet = section(_no_changes_line(session, name, service, weeks, timezone))
+        if not (everything.deploys or everything.incidents):
+            return Reply(
+                text=f"{service}: no change in the last {_TREND_WEEKS} weeks", blocks=(quiet,)
+            )
     risky = sorted((c for c in total.changes if c.high_risk), key=lambda c: (-c.score, c.key))
     risky_lines = [
         f"• {link(c.url, truncate(one_line(c.title), 120) or c.key)} · `{mrkdwn(c.key)}` · "
@@ -277,13 +280,40 @@ def service_reply(
         section(
             f"*MTTR* {minutes(now_agg.mttr_minutes)} this week · "
             f"{minutes(total.mttr_minutes)} over {_TREND_WEEKS} weeks "
-            f"({count(len(total.incidents), 'incident')})\n"
+            f"({many(len(total.incidents), 'incident')})\n"
             f"*Change failure rate* {percent(now_agg.change_failure_rate)} this week · "
             f"{percent(total.change_failure_rate)} over {_TREND_WEEKS} weeks "
-            f"({total.failed_deploys} of {count(len(total.deploys), 'deploy')})"
+            f"({total.failed_deploys} of {many(len(total.deploys), 'deploy')})"
         ),
     ]
+    if not everything.changes:
+        # Deploys or incidents but no change: the line, then MTTR and CFR.
+        blocks = [quiet, blocks[-1]]
     return Reply(text=f"{service}: the last {_TREND_WEEKS} weeks", blocks=tuple(blocks))
+
+
+def _no_changes_line(
+    session: Session, name: str, service: str, weeks: list[IsoWeek], timezone: str
+) -> str:
+    """``name`` had no change in ``weeks``: say so, and name its newest week and how to see it."""
+    shown = (
+        f"*{name}* has no change in the last {_TREND_WEEKS} weeks ({weeks[0].id} to {weeks[-1].id})"
+    )
+    newest = session.exec(
+        select(func.max(col(Change.merged_at)))
+        .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
+        .join(Service, col(Service.id) == col(ChangeFile.service_id))
+        .where(Service.key == service)
+    ).one()
+    if newest is None:
+        return f"{shown}, nor any before; `riskbrief sync` reads the configured sources."
+    merged = newest.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()
+    week = IsoWeek.of(merged)
+    return (
+        f"{shown}; its newest change merged on {merged.isoformat()}, in {week.id}: "
+        f"`riskbrief brief --week {week.id}` briefs that week; `riskbrief sync` reads "
+        "newer changes (`git pull` a clone first)."
+    )
 
 
 def latest_deploy_key(session: Session, service: str) -> str | None:
@@ -332,7 +362,7 @@ def deploy_reply(session: Session, org: OrgConfig, key: str, timezone: str | Non
     if len(found) > 1:
         lines = [f"• {_deploy_name(session, org, d, zone)}" for d in found[:_CANDIDATES]]
         return _candidates(
-            f"`{echo(key)}` names {len(found)} deploys",
+            f"`{echo(key)}` names {many(len(found), 'deploy')}",
             lines,
             len(found) - _CANDIDATES,
             "ask about one of them by its id",
@@ -376,7 +406,7 @@ def deploy_reply(session: Session, org: OrgConfig, key: str, timezone: str | Non
         change_lines.append(f"… and {more} more")
     blocks.append(
         section(
-            f"*Shipped {count(len(shipped), 'change')}*\n"
+            f"*Shipped {many(len(shipped), 'change')}*\n"
             + ("\n".join(change_lines) or "No changes recorded for this deploy.")
         )
     )

@@ -111,7 +111,6 @@ def commit_record(
     repository: str,
     branch: BranchFacts | None = None,
     agents: AgentsConfig | None = None,
-    claimed: set[int] | None = None,
 ) -> ChangeRecord:
     """The change a mined commit is, keyed as the request it merged when its message says so.
 
@@ -119,9 +118,8 @@ def commit_record(
     commits, who wrote the change rather than merged it. The revert is the sha
     the commit's own message names, else the first a merged commit names
     (``RevertTargets.link`` resolves it to the change that landed it).
-    A squash or rebase merge (``"Title (#N)"``) is keyed as its request too, unless
-    ``claimed`` (the numbers already keyed in this pass) holds its number: a second commit
-    naming the same request (a cherry-pick brought in by a back-merge) stays a commit.
+    A squash or rebase merge (``"Title (#N)"``) is keyed as its request too (the source
+    keys a second commit naming the same number by its sha).
     """
     agents = agents or AgentsConfig()
     c = commit.change
@@ -130,15 +128,11 @@ def commit_record(
     title = c.title
     merge = pull_request_of(commit.parents, c.title, commit.body)
     if merge is None:
-        squashed = squashed_request_of(commit.parents, c.title)
-        if squashed is not None and squashed.number not in (claimed or set()):
-            merge = squashed
+        merge = squashed_request_of(commit.parents, c.title)
     if merge is not None:
         number, head = merge.number, merge.head
         title = merge.title or c.title
     key = f"{repository}#{number}" if number is not None else f"{repository}@{commit.sha[:12]}"
-    if number is not None and claimed is not None:
-        claimed.add(number)
     co_authors = tuple(m.group("value") for m in _TRAILER.finditer(commit.body))
     author = c.author
     merged_by: str | None = None

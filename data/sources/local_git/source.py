@@ -103,11 +103,10 @@ class LocalGitSource:
         owners: CloneCodeowners,
         reverts: RevertTargets,
         generated: GeneratedFiles,
-        claimed: set[int],
     ) -> ChangeRecord:
         """The change ``landed`` is, landed on the branch by ``chain`` (itself or a merge)."""
         branch = branch_facts(self.path, landed, self.agents)
-        record = commit_record(landed, self.repository, branch, self.agents, claimed)
+        record = commit_record(landed, self.repository, branch, self.agents)
         record = replace(record, files=generated.files(landed.sha, owners.files(record.files)))
         if landed is not chain:
             # It reached the branch when the merge did, whenever it was written.
@@ -129,12 +128,12 @@ class LocalGitSource:
         owners = CloneCodeowners(self.path, after)
         reverts = RevertTargets(self.path, self.repository)
         generated = GeneratedFiles(self.path, rev)
-        # Request numbers keyed in this pass: a number is one change, the first to land it.
-        claimed: set[int] = set()
+        claimed: dict[str, str] = {}
         for commit in mine_commits(self.path, rev, after=after, first_parent=True):
             owners.follow(commit)
             for landed in landed_commits(self.path, self.repository, commit):
-                batch.append(self._record(landed, commit, owners, reverts, generated, claimed))
+                record = self._record(landed, commit, owners, reverts, generated)
+                batch.append(_own_key(record, claimed))
             last = commit.sha
             if len(batch) >= self.batch:
                 run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)
@@ -149,3 +148,17 @@ class LocalGitSource:
             newest = max((d.finished_at for d in deploys), default=seen)
             run.checkpoint("git-tags", scope, cursor=Cursor(watermark=newest), deploys=deploys)
             run.progress.advance(self.name, len(deploys), "deploys")
+
+
+def _own_key(record: ChangeRecord, claimed: dict[str, str]) -> ChangeRecord:
+    """``record`` under a key no other commit of this sync holds.
+
+    A pull request's number is not unique in a clone's history: merges of a fork's own
+    pull requests ("Merge pull request #1 from someone/fork", werkzeug's 2013 history)
+    name numbers of another repository. The first commit keeps ``repo#N``; a later one
+    is keyed by its sha, so neither overwrites the other (it still answers to ``#N``).
+    """
+    sha = record.sha
+    if sha is None or claimed.setdefault(record.key, sha) == sha:
+        return record
+    return replace(record, key=f"{record.repository}@{sha[:12]}")

@@ -86,7 +86,11 @@ def test_doctor_names_the_unreachable_store_in_its_database_line(
         pytest.param(
             ["brief", "--week", "2026-47"], "'2026-47' is not an ISO week; use the form", id="week"
         ),
-        pytest.param(["quickstart", "README.md"], "see `riskbrief quickstart --help`", id="clone"),
+        pytest.param(
+            ["quickstart", "README.md"],
+            "README.md is a file, not a git clone; pass the folder of a local clone",
+            id="clone",
+        ),
         pytest.param(["brief", "--nope"], "No such option '--nope'", id="option"),
         pytest.param(["nope"], "No such command 'nope'; see `riskbrief --help`", id="command"),
         pytest.param(["--nope"], "No such option '--nope'; see `riskbrief --help`", id="top"),

@@ -235,8 +235,9 @@ def test_details_on_a_delivered_briefing_shows_the_cards_evidence(served: Served
     text = _texts(answer["blocks"])
     assert "Incident in Checkout followed a high-risk deploy" in text
     assert "minutes to resolve: 255 min" in text
-    assert "Checkout deploy of Fri 2026-11-20 " in text
-    assert "(`deploy:checkout:2026-11-20T15:35`) · " in text
+    # The deploy in the briefing's words and the reader's time, its id beside it to ask about.
+    assert "• deploy of Checkout, Fri 10:35 EST (`deploy:checkout:2026-11-20T15:35`) · " in text
+    assert "2026-11-20 15:35" not in text.replace("deploy:checkout:2026-11-20T15:35", "")
 
 
 def test_details_from_a_brief_answer_names_its_week_and_scope(served: Served) -> None:

@@ -1,0 +1,78 @@
+"""quickstart's edges: a file, a missing folder, an empty clone, a clone only busy this week."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from briefing.week import IsoWeek
+from tests.data.sources.gitrepo import GitRepo
+
+pytestmark = pytest.mark.usefixtures("clean_git_env", "workdir")
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory with no riskbrief settings in the environment."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for key in ("RISKBRIEF_CONFIG", "RISKBRIEF_DATABASE_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+    return work
+
+
+def _refused(args: list[str]) -> str:
+    """quickstart's one-line refusal; it wrote no riskbrief.toml and raised no traceback."""
+    result = CliRunner().invoke(main, ["quickstart", *args])
+    assert result.exit_code in (1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert not Path("riskbrief.toml").exists()
+    return lines[0]
+
+
+def test_a_file_is_no_clone(workdir: Path) -> None:
+    """`quickstart README.md` says the file is not a clone and what to pass, in one sentence."""
+    (workdir / "README.md").write_text("hi\n", encoding="utf-8")
+    line = _refused(["README.md"])
+    assert line == ("Error: README.md is a file, not a git clone; pass the folder of a local clone")
+
+
+def test_a_missing_folder_is_said_as_such(workdir: Path) -> None:
+    """`quickstart /nonexistent` says the folder does not exist, in one sentence."""
+    missing = workdir / "nonexistent"
+    line = _refused([str(missing)])
+    assert line == f"Error: {missing} does not exist; pass the folder of a local clone"
+
+
+def test_a_clone_without_commits_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """An empty clone has nothing to brief: quickstart says so and writes no draft."""
+    empty = GitRepo(tmp_path / "empty")
+    line = _refused([str(empty.path)])
+    assert "has no commits yet" in line
+
+
+def test_a_clone_busy_only_this_week_briefs_last_week_and_says_each_thing_once(
+    tmp_path: Path,
+) -> None:
+    """Changes only in the running week: no crash, the week is named once, no repeated advice."""
+    repo = GitRepo(tmp_path / "fresh")
+    now = datetime.now(UTC)
+    start, _ = IsoWeek.of(now.date()).bounds("UTC")
+    repo.commit({"src/app/__init__.py": "x\n"}, "Start", max(start, now - timedelta(minutes=5)))
+    result = CliRunner().invoke(main, ["quickstart", str(repo.path)])
+    assert result.exit_code == 0, result.output
+    week = IsoWeek.of(now.date()).id
+    assert f"in {week}, which is not over yet" in result.output
+    assert result.output.count("No data") == 1
+    # The briefing's no-data line says what to run; the next step does not say it again.
+    assert "riskbrief sync" not in result.output.split("Next:", 1)[1]
