@@ -12,8 +12,9 @@ into ``2.3.x``: ``2.3.3`` does not ship again what ``2.3.2`` shipped). The
 first tag of a line ships everything it reaches.
 
 Each tag is a deploy of every service its commits touch (only of the
-package's service when the line names one), carrying the commits that
-touched it: the linking then ships exactly the changes those commits landed.
+package's service when the line names one; never, for a plain version tag, of
+a service that has a line of its own), carrying the commits that touched it:
+the linking then ships exactly the changes those commits landed.
 """
 
 from __future__ import annotations
@@ -164,6 +165,9 @@ def tag_deploys(
     for tag in _tags(path, pattern):
         lines[release_line(tag.name)].append(tag)
     keys = [s.key for s in org.services if s.repository in (None, repository)]
+    # A service with a release line of its own (vite's ``create-vite@``) is deployed by that
+    # line alone: the repository's plain tags (``v8.2.2``) release the other packages.
+    released_apart = {s for line in lines if (s := _line_service(line, keys)) is not None}
     deploys: list[DeployRecord] = []
     for line, tags in lines.items():
         only = _line_service(line, keys)
@@ -173,8 +177,11 @@ def tag_deploys(
             shipped: dict[str, list[str]] = defaultdict(list)
             for sha, files in _commits(path, tag, tags[:i]):
                 for service in {org.service_for_path(repository, p) for p in files}:
-                    if service is not None and only in (None, service):
-                        shipped[service].append(sha)
+                    if service is None or service != (only or service):
+                        continue
+                    if only is None and service in released_apart:
+                        continue
+                    shipped[service].append(sha)
             deploys.extend(
                 DeployRecord(
                     key=f"git-tag:{repository}:{tag.name}:{service}",

@@ -124,7 +124,8 @@ def test_an_older_branch_merged_forward_does_not_reship_the_newer_release(
 
 
 def test_a_package_line_ships_only_its_package(engine: Engine, tmp_path: Path) -> None:
-    """``plugin@2.0.0`` follows ``plugin@1.0.0`` and deploys only the plugin's service."""
+    """``plugin@2.0.0`` follows ``plugin@1.0.0`` and deploys only the plugin's service; the
+    plain ``v3.0.0`` deploys the library alone."""
     repo = GitRepo(tmp_path / "mono")
     repo.commit({"src/lib/a.py": "a\n", "src/plugin/p.py": "p\n"}, "Initial", T0)
     repo.tag("plugin@1.0.0", T0 + timedelta(hours=1))
@@ -139,6 +140,9 @@ def test_a_package_line_ships_only_its_package(engine: Engine, tmp_path: Path) -
         keys = sorted(session.exec(select(Deploy.key)))
     assert "git-tag:acme/lib:plugin@2.0.0:plugin" in keys
     assert "git-tag:acme/lib:plugin@2.0.0:lib" not in keys
+    # The plugin has a line of its own: the plain v3.0.0 releases the library alone.
+    assert "git-tag:acme/lib:v3.0.0:plugin" not in keys
+    assert "git-tag:acme/lib:v3.0.0:lib" in keys
     assert _shipped(engine)["plugin@2.0.0"] == {"Both"}
     assert _shipped(engine)["v3.0.0"] == {"Initial", "Lib work"}
 
