@@ -30,6 +30,10 @@ _ISSUE_KEY = re.compile(r"\b(?P<project>[A-Z][A-Z0-9]+)-\d+\b")
 # GitHub's squash merge appends "(#<PR number>)" to every subject; that number
 # names the pull request itself, not an issue it fixes.
 _SQUASH_SUFFIX = re.compile(r"\s*\(#\d+\)\s*$")
+# Renovate's and Dependabot's conventional subjects for dependency updates ("fix(deps):
+# update all non-major dependencies"): the "fix" type says the update ships to users, not
+# that it repairs a bug of this code.
+_DEPENDENCY_UPDATE = re.compile(r"^\s*(fix|chore|build)\((deps|deps-dev|dependencies)\)!?:", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,8 @@ def is_fix_message(subject: str, body: str = "", bugs: BugIssues = NO_BUG_ISSUES
         ]
         if tracked:
             return any(key in bugs.keys for key in tracked)
+    if _DEPENDENCY_UPDATE.match(subject):
+        return False
     return _FIX_WORDS.search(text) is not None
 
 

@@ -28,6 +28,11 @@ _JIRA = BugIssues(frozenset({"PAY-1234", "GROOVY-7", " core-9 "}))
         ("Use the fixture factory", "", NO_BUG_ISSUES, False),
         ("Encode as UTF-8 and hash with SHA-256", "", NO_BUG_ISSUES, False),
         ("Add search endpoint (#4521)", "", NO_BUG_ISSUES, False),
+        # Renovate's and Dependabot's dependency updates are no bug fix of this code.
+        ("fix(deps): update all non-major dependencies (#23217)", "", NO_BUG_ISSUES, False),
+        ("chore(deps-dev): bump vitest from 3.1 to 3.2", "fix bugs", NO_BUG_ISSUES, False),
+        ("fix(deps)!: drop node 18", "", NO_BUG_ISSUES, False),
+        ("fix(ssr): handle a crash in deps resolution", "", NO_BUG_ISSUES, True),
         # An issue reference alone says which issue, not that it is a bug.
         ("Handle empty input", "Closes #431", NO_BUG_ISSUES, False),
         ("Retry uploads", "See PAY-1234.", NO_BUG_ISSUES, False),
