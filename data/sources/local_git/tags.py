@@ -132,7 +132,9 @@ def _commits(
     # Every earlier tag is excluded, not only the newest ancestor: with maintenance branches
     # merged forward, the newest ancestor by date can be an older line's release, and the
     # range from it would ship again what this line's previous release already shipped.
-    excluded = sorted({t.sha for t in earlier} - {tag.sha})
+    # A tag on a commit an earlier tag already released (a re-tag) excludes itself: it ships
+    # nothing.
+    excluded = sorted({t.sha for t in earlier})
     span = [tag.sha, *(["--not", *excluded] if excluded else [])]
     done = run_git(
         path,

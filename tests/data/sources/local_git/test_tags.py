@@ -123,6 +123,18 @@ def test_an_older_branch_merged_forward_does_not_reship_the_newer_release(
     assert shipped["2.0.1"] == {"Small fix"}
 
 
+def test_a_second_tag_on_a_released_commit_ships_nothing(engine: Engine, tmp_path: Path) -> None:
+    """1.0.1 tagged later on 1.0.0's commit (caddy's v2.2.3) ships nothing a second time."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.tag("1.0.1", T0 + timedelta(days=1))
+    repo.commit({"src/lib/b.py": "b\n"}, "Next", T0 + timedelta(days=2))
+    repo.tag("1.1.0", T0 + timedelta(days=3))
+    _sync(engine, _org(repo.path))
+    assert _shipped(engine) == {"1.0.0": {"Initial"}, "1.1.0": {"Next"}}
+
+
 def test_a_package_line_ships_only_its_package(engine: Engine, tmp_path: Path) -> None:
     """``plugin@2.0.0`` follows ``plugin@1.0.0`` and deploys only the plugin's service; the
     plain ``v3.0.0`` deploys the library alone."""
