@@ -17,6 +17,17 @@ T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory with no riskbrief settings in the environment."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for key in ("RISKBRIEF_CONFIG", "RISKBRIEF_DATABASE_URL"):
+        monkeypatch.delenv(key, raising=False)
+    return work
+
+
+@pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A clone with two commits and a migrated store; riskbrief.toml names the clone."""
     repo = GitRepo(tmp_path / "shop")

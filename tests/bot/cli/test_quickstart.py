@@ -36,17 +36,6 @@ def clone(tmp_path: Path) -> GitRepo:
     return repo
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty working directory with no riskbrief settings in the environment."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    for key in ("RISKBRIEF_CONFIG", "RISKBRIEF_DATABASE_URL"):
-        monkeypatch.delenv(key, raising=False)
-    return work
-
-
 def test_services_are_the_code_folders_under_a_wrapper(clone: GitRepo) -> None:
     """Under a lone src/ the packages are the services; tests and docs are none."""
     plan = plan_clone(clone.path)

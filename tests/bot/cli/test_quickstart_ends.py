@@ -12,19 +12,13 @@ from bot.cli import main
 from briefing.week import IsoWeek
 from tests.data.sources.gitrepo import GitRepo
 
-pytestmark = pytest.mark.usefixtures("clean_git_env", "workdir")
+pytestmark = pytest.mark.usefixtures("clean_git_env", "workdir", "utc")
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty working directory with no riskbrief settings in the environment."""
-    work = tmp_path / "work"
-    work.mkdir()
-    monkeypatch.chdir(work)
-    for key in ("RISKBRIEF_CONFIG", "RISKBRIEF_DATABASE_URL"):
-        monkeypatch.delenv(key, raising=False)
+def utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The machine's zone is UTC, so the drafted time zone is known."""
     monkeypatch.setenv("TZ", "UTC")
-    return work
 
 
 def _refused(args: list[str]) -> str:

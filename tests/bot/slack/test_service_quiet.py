@@ -12,10 +12,7 @@ from sqlmodel import Session
 from bot.pipeline import score_all
 from bot.slack.lookups import service_reply
 from data.config import OrgConfig, parse_org_config
-from data.org import sync_org
-from data.sources.local_git import LocalGitSource
-from data.sync import run_sources
-from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.gitrepo import GitRepo, sync_clone
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 
@@ -42,11 +39,7 @@ repository = "acme/lib"
 paths = ["src/lib/**"]
 """
     )
-    with Session(engine) as session:
-        sync_org(session, org)
-        session.commit()
-    (summary,) = run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
-    assert summary.error is None
+    sync_clone(engine, org)
     with Session(engine) as session:
         score_all(session, org)
         session.commit()

@@ -7,7 +7,15 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["GitRepo", "git_env"]
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from data.config import OrgConfig
+from data.org import sync_org
+from data.sources.local_git import LocalGitSource
+from data.sync import run_sources
+
+__all__ = ["GitRepo", "git_env", "sync_clone"]
 
 
 def git_env() -> dict[str, str]:
@@ -113,3 +121,12 @@ class GitRepo:
         """An annotated tag ``name`` on ``rev``, made at ``when``."""
         config, env = self._dated(when, "Release <release@example.com>")
         self.git(*config, "tag", "-a", "-m", name, name, rev, env=env)
+
+
+def sync_clone(engine: Engine, org: OrgConfig) -> None:
+    """Write ``org`` to the store and sync its first repository's clone, which must succeed."""
+    with Session(engine) as session:
+        sync_org(session, org)
+        session.commit()
+    (summary,) = run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
+    assert summary.error is None, summary.line()

@@ -13,11 +13,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from data.config import OrgConfig, parse_org_config
-from data.org import sync_org
-from data.sources.local_git import LocalGitSource
-from data.sync import run_sources
 from data.tables import Change, Person
-from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.gitrepo import GitRepo, sync_clone
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 ADA = "Ada Lovelace <ada@example.com>"
@@ -48,11 +45,7 @@ paths = ["api/**"]
 
 def _sync(engine: Engine, repo: GitRepo) -> dict[str, Change]:
     org = _org(repo.path)
-    with Session(engine) as session:
-        sync_org(session, org)
-        session.commit()
-    (summary,) = run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
-    assert summary.error is None
+    sync_clone(engine, org)
     with Session(engine) as session:
         return {c.key: c for c in session.exec(select(Change))}
 
@@ -153,11 +146,7 @@ logins = ["Coder@Acme.test"]
 bots = ["Release Robot"]
 """
     )
-    with Session(engine) as session:
-        sync_org(session, org)
-        session.commit()
-    (summary,) = run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
-    assert summary.error is None
+    sync_clone(engine, org)
     with Session(engine) as session:
         changes = {c.number: c for c in session.exec(select(Change))}
         kinds = {p.id: p.kind for p in session.exec(select(Person))}

@@ -10,12 +10,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from data.config import parse_org_config
-from data.org import sync_org
-from data.sources.local_git import LocalGitSource
 from data.sources.local_git.generated import attribute_rules
-from data.sync import run_sources
 from data.tables import ChangeFile
-from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.gitrepo import GitRepo, sync_clone
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 
@@ -50,11 +47,7 @@ repository = "acme/svc"
 paths = ["api/**"]
 """
     )
-    with Session(engine) as session:
-        sync_org(session, org)
-        session.commit()
-    (summary,) = run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
-    assert summary.error is None
+    sync_clone(engine, org)
     with Session(engine) as session:
         marked = {f.path: f.generated for f in session.exec(select(ChangeFile))}
     assert marked == {

@@ -11,12 +11,9 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.linking import link_all
-from data.org import sync_org
-from data.sources.local_git import LocalGitSource
 from data.sources.local_git.tags import release_line, unmatched_tags_note
-from data.sync import run_sources
 from data.tables import Change, Deploy, DeployChange
-from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.gitrepo import GitRepo, sync_clone
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 
@@ -75,11 +72,7 @@ def _shipped(engine: Engine) -> dict[str, set[str]]:
 
 
 def _sync(engine: Engine, org: OrgConfig) -> None:
-    with Session(engine) as session:
-        sync_org(session, org)
-        session.commit()
-    (summary,) = run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
-    assert summary.error is None
+    sync_clone(engine, org)
     with Session(engine) as session:
         link_all(session)
         session.commit()
