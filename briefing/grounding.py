@@ -25,6 +25,7 @@ from briefing.plural import many
 from briefing.prompt import SYSTEM_PROMPT, payload_json
 from briefing.render.escape import neutralise
 from scoring.card_terms import FactKey
+from scoring.change_key import ChangeKey
 
 __all__ = ["MAX_WORDS", "check_narrative"]
 
@@ -184,7 +185,8 @@ def _reference_problems(where: str, text: str, payload: BriefingPayload) -> Iter
     change_ids = {c.id for c in payload.top_changes} | {
         e.removeprefix("revert:") for card in payload.cards for e in card.evidence
     }
-    change_numbers = {cid.rsplit("#", 1)[1] for cid in change_ids if "#" in cid}
+    parsed = (ChangeKey.parse(cid) for cid in change_ids)
+    change_numbers = {str(k.number) for k in parsed if k is not None and k.number is not None}
     for ref in _CHANGE_REF.findall(text):
         if ref not in change_ids and ref.lstrip("#") not in change_numbers:
             yield f"{where} names change {ref}, which is not in the payload"

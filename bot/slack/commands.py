@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from briefing.render.escape import mrkdwn, one_line, truncate
+from scoring.change_key import ChangeKey
 
 __all__ = [
     "HELP",
@@ -256,13 +257,13 @@ def change_ref(argument: str) -> str | None:
     text = _unquoted(argument)
     url = _PR_URL.match(text)
     if url is not None:
-        return f"{url['owner']}/{url['repo']}#{int(url['number'])}"
+        return str(ChangeKey.pull(f"{url['owner']}/{url['repo']}", int(url["number"])))
     commit = _COMMIT_URL.match(text)
     if commit is not None:
         return f"{commit['owner']}/{commit['repo']}@{commit['sha'].lower()}"
     pr = _PR_KEY.match(text)
     if pr is not None:
-        return f"{pr['repo'] or ''}#{int(pr['number'])}"
+        return str(ChangeKey.pull(pr["repo"] or "", int(pr["number"])))
     sha = _SHA_KEY.match(text)
     if sha is not None:
         prefix = f"{sha['repo']}@" if sha["repo"] else ""

@@ -26,6 +26,7 @@ from data.tables import Change, ChangeFile, Deploy, DeployChange, Incident, Repo
 from data.window import load_window
 from scoring import aggregate
 from scoring.breakdown import breakdown
+from scoring.change_key import ChangeKey
 from scoring.scored import ScoredChange
 
 __all__ = [
@@ -123,17 +124,18 @@ def find_changes(session: Session, ref: str) -> list[Change]:
     exact = session.exec(select(Change).where(Change.key == ref)).first()
     if exact is not None:
         return [exact]
-    if "#" in ref:
-        repo, _, number = ref.rpartition("#")
+    key = ChangeKey.parse(ref)
+    if key is None:
+        return []
+    repo = key.repository
+    if key.number is not None:
         # Beyond the store's 32-bit integer: no pull request has that number.
-        if not number.isdigit() or int(number) > 2**31 - 1:
+        if key.number > 2**31 - 1:
             return []
-        query = select(Change).where(Change.number == int(number))
+        query = select(Change).where(Change.number == key.number)
     else:
-        repo, _, sha = ref.rpartition("@")
-        if len(sha) < 7 or any(c not in "0123456789abcdef" for c in sha):
-            return []
-        query = select(Change).where(col(Change.sha).startswith(sha, autoescape=True))
+        assert key.sha is not None
+        query = select(Change).where(col(Change.sha).startswith(key.sha, autoescape=True))
     names = {r.id: r.name for r in session.exec(select(Repository))}
     return [
         c

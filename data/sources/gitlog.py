@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
+from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
@@ -181,7 +182,7 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
     reverts = reverted_sha(subject, body)
     kind, _ = identity_kind(name, email)
     change = ChangeFacts(
-        key=f"{repository}@{sha[:12]}",
+        key=str(ChangeKey.commit(repository, sha)),
         repository=repository,
         title=subject,
         author=email.strip().lower() or name.strip(),

@@ -15,6 +15,7 @@ from typing import Any
 from data.sources.records import REVIEW_STATES, ChangeRecord, FileRecord, ReviewRecord
 from data.sources.times import TimeFormatError, parse_time
 from scoring.authorship import agent_in_message
+from scoring.change_key import ChangeKey
 
 __all__ = [
     "MalformedPull",
@@ -209,9 +210,9 @@ def parse_pull(
     branch_match = _REVERT_BRANCH.match(head or "")
     body_match = _REVERTS_BODY.search(body or "")
     if branch_match:
-        reverts_key = f"{repository}#{branch_match.group(1)}"
+        reverts_key = str(ChangeKey.pull(repository, int(branch_match.group(1))))
     elif body_match:
-        reverts_key = f"{body_match.group(1)}#{body_match.group(2)}"
+        reverts_key = str(ChangeKey.pull(body_match.group(1), int(body_match.group(2))))
     is_revert = reverts_key is not None or bool(_REVERT_TITLE.match(title))
     is_hotfix = any(_HOTFIX.search(text) for text in (*labels, head or "", title))
 
@@ -221,7 +222,7 @@ def parse_pull(
             for f in files
         ]
     return ChangeRecord(
-        key=f"{repository}#{number}",
+        key=str(ChangeKey.pull(repository, number)),
         repository=repository,
         author=_login(author) or _GHOST,
         merged_at=merged_at,

@@ -11,6 +11,7 @@ from data.sources.gitlog import MinedCommit, reverted_request, reverted_sha, run
 from data.sources.local_git.merges import pull_request_of, squashed_request_of
 from data.sources.records import ChangeRecord, FileRecord
 from scoring.authorship import AuthorKind, agent_in_message
+from scoring.change_key import ChangeKey
 
 __all__ = ["BranchFacts", "RevertNote", "branch_facts", "commit_record", "revert_notes"]
 
@@ -132,7 +133,11 @@ def commit_record(
     if merge is not None:
         number, head = merge.number, merge.head
         title = merge.title or c.title
-    key = f"{repository}#{number}" if number is not None else f"{repository}@{commit.sha[:12]}"
+    key = str(
+        ChangeKey.pull(repository, number)
+        if number is not None
+        else ChangeKey.commit(repository, commit.sha)
+    )
     co_authors = tuple(m.group("value") for m in _TRAILER.finditer(commit.body))
     author = c.author
     merged_by: str | None = None

@@ -10,6 +10,7 @@ from data.sources.gitlog import run_git
 from data.sources.local_git.commits import RevertNote
 from data.sources.local_git.merges import pull_request_of, squashed_request_of
 from data.sources.records import ChangeRecord
+from scoring.change_key import ChangeKey
 
 __all__ = ["RevertTargets"]
 
@@ -76,11 +77,11 @@ class RevertTargets:
             # A squash merge is its request, as commit_record keys it.
             squashed = squashed_request_of(parents, subject)
             if squashed is not None:
-                return f"{self.repository}#{squashed.number}"
-            return f"{self.repository}@{landed[:12]}"
+                return str(ChangeKey.pull(self.repository, squashed.number))
+            return str(ChangeKey.commit(self.repository, landed))
         request = pull_request_of(parents, subject, body)
         if request is not None:
-            return f"{self.repository}#{request.number}"
+            return str(ChangeKey.pull(self.repository, request.number))
         if landed == target:
             return None  # a merge no code host wrote is no change of its own
         for parent in parents[1:]:
@@ -107,7 +108,7 @@ class RevertTargets:
                 return replace(
                     record,
                     is_revert=True,
-                    reverts_key=f"{self.repository}#{note.request}",
+                    reverts_key=str(ChangeKey.pull(self.repository, note.request)),
                     reverts_sha=None,
                 )
             assert note.sha is not None
@@ -124,7 +125,7 @@ class RevertTargets:
             return replace(
                 record,
                 is_revert=True,
-                reverts_key=f"{self.repository}#{match.group('number')}",
+                reverts_key=str(ChangeKey.pull(self.repository, int(match.group("number")))),
                 reverts_sha=None,
             )
         return replace(

@@ -27,6 +27,7 @@ from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import tag_deploys
 from data.sources.records import ChangeRecord
 from data.sync import Cursor, SyncRun
+from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 
 __all__ = ["LocalGitSource"]
@@ -161,4 +162,4 @@ def _own_key(record: ChangeRecord, claimed: dict[str, str]) -> ChangeRecord:
     sha = record.sha
     if sha is None or claimed.setdefault(record.key, sha) == sha:
         return record
-    return replace(record, key=f"{record.repository}@{sha[:12]}")
+    return replace(record, key=str(ChangeKey.commit(record.repository, sha)))

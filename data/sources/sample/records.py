@@ -19,6 +19,7 @@ from data.sources.sample.codebase import SAMPLE_REPOSITORY, owners
 from data.sources.sample.people import AGENT_NAMES, ENGINEERS, SAMPLE_AGENTS
 from data.sources.sample.plan import ChangePlan
 from data.sources.sample.planner import plan_sample
+from scoring.change_key import ChangeKey
 
 __all__ = ["SAMPLE_SEED", "SampleRecords", "sample_records"]
 
@@ -31,7 +32,10 @@ def _change_record(
     key: str, c: ChangePlan, at: Callable[[int, int], datetime], tagged: Mapping[str, str]
 ) -> ChangeRecord:
     """A planned pull request as the GitHub source would report it."""
-    number = int(key.rsplit("#", 1)[1])
+    parsed = ChangeKey.parse(key)
+    # The plan keys every change as a pull request of the sample repository.
+    number = parsed.number if parsed is not None else None
+    assert number is not None, key
     slug = "-".join(c.title.lower().replace('"', "").split()[:5])
     return ChangeRecord(
         key=key,
@@ -87,7 +91,7 @@ def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
     keys: dict[int, str] = {}
     tagged: dict[str, str] = {}
     for n, (i, c) in enumerate(ordered):
-        keys[i] = f"{SAMPLE_REPOSITORY}#{_FIRST_PR_NUMBER + n}"
+        keys[i] = str(ChangeKey.pull(SAMPLE_REPOSITORY, _FIRST_PR_NUMBER + n))
         if c.tag:
             tagged[c.tag] = keys[i]
     changes = tuple(_change_record(keys[i], c, at, tagged) for i, c in enumerate(plan.changes))
