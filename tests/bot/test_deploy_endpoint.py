@@ -58,6 +58,14 @@ def test_a_report_is_recorded_once_and_a_retry_answers_200(url: str, engine: Eng
     assert (deploy.key, deploy.sha, deploy.source) == ("ci:api:production:77", "abc1234", "ci")
 
 
+def test_a_run_number_may_be_a_json_number(url: str) -> None:
+    """``"id": 77`` is the same report as ``"id": "77"``: one deploy, keyed by the run."""
+    first = httpx.post(f"{url}/deploys", json={**REPORT, "id": 77}, headers=_auth())
+    again = httpx.post(f"{url}/deploys", json=REPORT, headers=_auth())
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["key"] == "ci:api:production:77"
+
+
 @pytest.mark.parametrize(
     ("method", "headers", "body", "status", "needle"),
     [
@@ -68,6 +76,10 @@ def test_a_report_is_recorded_once_and_a_retry_answers_200(url: str, engine: Eng
         pytest.param("POST", _auth(), {"service": "nope", "sha": "abc1234"}, 400, "nope", id="svc"),
         pytest.param("POST", _auth(), {**REPORT, "extra": 1}, 400, "not a deploy field", id="key"),
         pytest.param("POST", _auth(), [1, 2], 400, "JSON object", id="list"),
+        pytest.param(
+            "POST", _auth(), {**REPORT, "service": ["api"]}, 400, "service must be text", id="type"
+        ),
+        pytest.param("POST", _auth(), {**REPORT, "id": True}, 400, "id must be text", id="bool"),
     ],
 )
 def test_refusals_have_the_right_status_and_record_nothing(
