@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from scoring.facts import ChangeFacts, FileChange
 from scoring.paths import path_kinds
-from scoring.signal import quick_init
 
 __all__ = ["ChangeFiles", "change_files", "is_generated_name", "written_by_hand"]
 
@@ -37,7 +36,6 @@ def written_by_hand(f: FileChange) -> bool:
     return not f.generated and not is_generated_name(f.path)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ChangeFiles:
     """What one change's files say, gathered in one pass over them."""

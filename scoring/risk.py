@@ -13,7 +13,7 @@ from scoring.change_files import change_files
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import BudgetSpan, History, HistoryContext
-from scoring.signal import Signal, quick_init
+from scoring.signal import Signal
 from scoring.signals import CHANGE_SIGNALS, change_signals
 from scoring.timing import timing_points
 
@@ -84,7 +84,6 @@ class Gate:
     floor: Band = Band.CRITICAL
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class RiskScore:
     """A scored change or deploy, with the signals and gates that made the score."""
