@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from scoring.change_files import ChangeFiles
     from scoring.change_metrics import ChangeMetrics
     from scoring.config import ScoringConfig
     from scoring.facts import ChangeFacts
@@ -43,8 +44,11 @@ class Signal:
 # 0.0 and -0.0 are equal keys but multiply to zeros of different signs.
 Reading = tuple[float | None, str, float]
 
-# A change signal: the change, what the history knew before it, its metrics and the config.
-SignalFn = Callable[["ChangeFacts", "HistoryContext", "ChangeMetrics", "ScoringConfig"], Signal]
+# A change signal: the change, what the history knew before it, its metrics, what its
+# files say and the config. Metrics and files are worked out once per change, for all.
+SignalFn = Callable[
+    ["ChangeFacts", "HistoryContext", "ChangeMetrics", "ChangeFiles", "ScoringConfig"], Signal
+]
 
 
 def plural(n: int, word: str) -> str:

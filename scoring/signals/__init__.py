@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scoring.change_files import ChangeFiles, change_files
 from scoring.change_metrics import metrics_of
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
@@ -25,7 +26,14 @@ from scoring.signals import measured, policy
 if TYPE_CHECKING:
     from scoring.config import ScoringConfig
 
-__all__ = ["CHANGE_SIGNALS", "SignalFn", "change_signals", "measured", "policy"]
+__all__ = [
+    "CHANGE_SIGNALS",
+    "SignalFn",
+    "change_signals",
+    "measure_signals",
+    "measured",
+    "policy",
+]
 
 # The change signals, in the order measured. A new signal is added here and as a
 # field of ``scoring.config.Weights`` (a test checks the two agree).
@@ -49,5 +57,12 @@ CHANGE_SIGNALS: tuple[SignalFn, ...] = (
 
 def change_signals(change: ChangeFacts, ctx: HistoryContext, cfg: ScoringConfig) -> list[Signal]:
     """Every change signal, measured once from the change, its history and its metrics."""
+    return measure_signals(change, ctx, change_files(change), cfg)
+
+
+def measure_signals(
+    change: ChangeFacts, ctx: HistoryContext, files: ChangeFiles, cfg: ScoringConfig
+) -> list[Signal]:
+    """``change_signals`` with what the change's files say already worked out."""
     m = metrics_of(change, ctx)
-    return [fn(change, ctx, m, cfg) for fn in CHANGE_SIGNALS]
+    return [fn(change, ctx, m, files, cfg) for fn in CHANGE_SIGNALS]

@@ -8,7 +8,7 @@ import functools
 import math
 from typing import TYPE_CHECKING
 
-from scoring.change_files import written_by_hand
+from scoring.change_files import ChangeFiles
 from scoring.change_metrics import (
     ChangeMetrics,
     diffusion_share,
@@ -34,23 +34,29 @@ __all__ = [
 ]
 
 
-def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
+def size(
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
+) -> Signal:
     """Bigger changes hide more defects: points start when code is added, grow with its log.
 
     Lock files, vendored and generated files are no one's hand-written size: they
     are left out of the count (``metrics_of``) and the line says so.
     """
     lines = int(m.la + m.ld)
-    files = int(m.nf)
-    other = len(change.files) - sum(1 for f in change.files if written_by_hand(f))
+    hand_files = int(m.nf)
+    other = files.generated_files
     other_lines = change.lines_changed - lines
-    if other and not files:
+    if other and not hand_files:
         text = (
             f"only lock files or generated files changed ({plural(other_lines, 'line')} "
             f"in {plural(other, 'file')}): a dependency or generated change"
         )
     else:
-        text = f"{plural(lines, 'line')} changed in {plural(files, 'file')}"
+        text = f"{plural(lines, 'line')} changed in {plural(hand_files, 'file')}"
         if m.lt > 0:
             text += f" that held {m.lt:.0f} lines"
         if other:
@@ -63,11 +69,15 @@ def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: Scori
 
 
 def diffusion(
-    change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Changes spread over many files, directories and subsystems are harder to review."""
     share = diffusion_share(m)
-    services = len({f.service for f in change.files if f.service and written_by_hand(f)})
+    services = files.services
     if m.nf == 0 and change.files:
         text = "only lock files or generated files changed"
     elif services > 1:
@@ -83,7 +93,13 @@ def diffusion(
     return Signal("diffusion", round(share, 4), cfg.weights.diffusion * share, text, share)
 
 
-def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
+def fix(
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
+) -> Signal:
     """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
     if not m.fix:
         value, text, share = 0.0, "not a bug fix", 0.0
@@ -94,7 +110,11 @@ def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: Scorin
 
 
 def file_history(
-    _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+    _change: ChangeFacts,
+    ctx: HistoryContext,
+    m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Files changed lately and by many developers are still settling."""
     w = cfg.weights.file_history
@@ -113,7 +133,11 @@ _BOT_AUTHOR = "made by a bot: no person's experience applies"
 
 
 def author_experience(
-    change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    ctx: HistoryContext,
+    m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Authors new to the project and to the subsystem know fewer of its traps."""
     if change.author_is_bot:
@@ -133,7 +157,11 @@ def author_experience(
 
 
 def author_expertise(
-    change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Files the author never changed before are where mistakes happen."""
     if change.author_is_bot:
@@ -168,7 +196,11 @@ _FRAGILE_FIXES = 10
 
 
 def defect_proneness(
-    _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    _change: ChangeFacts,
+    ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Files that needed fixes or reverts before tend to need them again."""
     n = None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from scoring.change_files import change_files
+from scoring.change_files import ChangeFiles
 from scoring.change_metrics import ChangeMetrics
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
@@ -23,7 +23,11 @@ _REVIEW_UNKNOWN = "review unknown: only the git history reported this change"
 
 
 def review(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """No human approval, self-merges, rubber-stamp approvals and silent reviews of big changes."""
     w = cfg.weights.review
@@ -42,7 +46,7 @@ def review(
             text = f"approved {minutes:.0f} min after opening for {lines} lines"
             return Signal("review", 0.6, w * 0.6, text, 0.6)
     n = len(approvals)
-    owners = change_files(change).personal_owners
+    owners = files.personal_owners
     if owners and not any(a.reviewer.lower() in owners for a in approvals):
         # Only personal owners can be checked: team owners need membership data.
         return _review(_reviewed(n, False, True, 0), w)
@@ -83,10 +87,13 @@ def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int) 
 
 
 def codeowners(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    _change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Files no CODEOWNERS rule covers get no owner's eyes."""
-    files = change_files(change)
     value, text, share = _codeowners(files.unowned_files, files.owner_files)
     return Signal("codeowners", value, cfg.weights.codeowners * share, text, share)
 
@@ -104,10 +111,13 @@ _COVERAGE_DROP_PP = 5.0
 
 
 def tests(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Source changes of some size that change no test, or that lower coverage."""
-    files = change_files(change)
     delta = change.coverage_delta
     source_lines = files.source_lines
     if files.test_files or source_lines < 50 or (delta is not None and delta < 0):
@@ -138,7 +148,11 @@ _usual_tests = functools.lru_cache(maxsize=4096)(_tests)
 
 
 def timing(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Friday, after-hours and pre-holiday merges meet thin cover if they break."""
     share, text = timing_points(change.merged_at, cfg)
@@ -146,7 +160,11 @@ def timing(
 
 
 def agent(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """AI-agent changes, most of all those no human approved."""
     if not change.agent_involved:
@@ -173,7 +191,11 @@ _FRAGILE_CFR = 0.3
 
 
 def service_incidents(
-    change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Services that had incidents or failed deploys lately are fragile."""
     if not change.services:
@@ -208,10 +230,13 @@ def _service_incidents(n: int | None, days: int, failed: int, deploys: int) -> R
 
 
 def risky_content(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Migrations, infrastructure, auth/payments code, dependency manifests, reverts, hotfixes."""
-    files = change_files(change)
     value, text, share = _risky_content(
         files.migration is not None,
         files.infra,

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scoring.change_files import change_files
 from scoring.change_metrics import metrics_of
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
@@ -67,7 +68,7 @@ def _ctx(**kw: Any) -> HistoryContext:
 
 
 def _measure(name: str, change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> Signal:
-    return SIGNALS[name](change, ctx, metrics_of(change, ctx), config)
+    return SIGNALS[name](change, ctx, metrics_of(change, ctx), change_files(change), config)
 
 
 # (signal, change fields, context fields, expected share, expected value or "unknown", reason text)
