@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from scoring.facts import ChangeFacts, FileChange
 from scoring.paths import path_kinds
-from scoring.signal import quick_init
 
 __all__ = ["ChangeFiles", "change_files", "is_generated_name", "written_by_hand"]
 
@@ -37,7 +36,6 @@ def written_by_hand(f: FileChange) -> bool:
     return not f.generated and not is_generated_name(f.path)
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ChangeFiles:
     """What one change's files say, gathered in one pass over them."""
@@ -59,6 +57,10 @@ class ChangeFiles:
     # any touched file with owner data; empty when any such file has only team or no
     # owners, since then an owner's approval cannot be checked.
     personal_owners: frozenset[str]
+    # Files no one wrote by hand (``written_by_hand``): lock files, vendored, generated.
+    generated_files: int = 0
+    # Services (``FileChange.service``) of the hand-written files.
+    services: int = 0
 
 
 _NO_LOGINS: frozenset[str] = frozenset()
@@ -67,24 +69,24 @@ _NO_LOGINS: frozenset[str] = frozenset()
 def change_files(change: ChangeFacts) -> ChangeFiles:
     """What ``change``'s files say: tests, source lines, risky kinds and CODEOWNERS coverage.
 
-    The review, CODEOWNERS, tests and content signals and the migration gate ask
-    about the same change one after another, so the answer for the last change
-    asked about is kept. It is keyed by identity: the kept reference stops the
-    id from being reused, and the facts are frozen.
+    The scorer works it out once per change and hands it to every signal and gate.
     """
-    last = _last_change_files[0]
-    if last is not None and last[0] is change:
-        return last[1]
-    test_files = source_lines = code_added = owner_files = unowned_files = 0
+    test_files = source_lines = code_added = owner_files = unowned_files = generated = 0
+    services: set[str] = set()
     migration: str | None = None
     infra = sensitive = manifest = False
     logins: frozenset[str] | None = None
     for f in change.files:
         path = f.path
         k = path_kinds(path)
+        by_hand = written_by_hand(f)
+        if not by_hand:
+            generated += 1
+        elif f.service:
+            services.add(f.service)
         if k.test:
             test_files += 1
-        elif written_by_hand(f):
+        elif by_hand:
             source_lines += f.added + f.deleted
         if k.code:
             code_added += f.added
@@ -108,7 +110,7 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
             elif mine is not logins:
                 # Most files share one rule's owners; a union only when they differ.
                 logins = logins | mine
-    files = ChangeFiles(
+    return ChangeFiles(
         test_files,
         source_lines,
         code_added,
@@ -119,13 +121,9 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
         owner_files,
         unowned_files,
         _NO_LOGINS if logins is None else logins,
+        generated,
+        len(services),
     )
-    # One tuple, replaced whole, so that a reader never pairs a change with another's files.
-    _last_change_files[0] = (change, files)
-    return files
-
-
-_last_change_files: list[tuple[ChangeFacts, ChangeFiles] | None] = [None]
 
 
 # The same few CODEOWNERS rules match file after file.

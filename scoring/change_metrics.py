@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from scoring.change_files import is_generated_name
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext, subsystem_of
-from scoring.signal import Signal, quick_init
+from scoring.signal import Signal
 
 if TYPE_CHECKING:
     # Only a type: scoring.config imports the signals, which import this module.
@@ -62,7 +62,6 @@ METRIC_NAMES: tuple[str, ...] = (
 )
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class ChangeMetrics:
     """Kamei et al.'s just-in-time metrics of one change (counts as floats, as extractors emit).

@@ -5,12 +5,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import Field, asdict, dataclass, field, make_dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any
 
 from scoring.card_terms import CardRules
-from scoring.signals import DEFAULT_WEIGHTS as CHANGE_WEIGHTS
 
 __all__ = [
     "SCORER_VERSION",
@@ -23,32 +22,9 @@ __all__ = [
 SCORER_VERSION = "5"
 
 
-# Deploy-level points on top of the riskiest change shipped (``scoring.risk.score_deploy``).
-_DEPLOY_WEIGHTS: tuple[tuple[str, float], ...] = (
-    ("batch_size", 10.0),
-    ("deploy_timing", 10.0),
-    ("deploy_gap", 6.0),
-)
-
-if TYPE_CHECKING:
-    # What the checker sees of the dataclass made below: a float weight per signal, by name.
-    class Weights:
-        __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
-
-        def __init__(self, **weights: float) -> None: ...
-        def __getattr__(self, name: str) -> float: ...
-
-else:
-    # Made from the signals' registry, so that a new signal brings its weight (and its
-    # riskbrief.toml key) with it: a frozen dataclass with one float field per weight.
-    Weights = make_dataclass(
-        "Weights",
-        [(name, float, field(default=w)) for name, w in (*CHANGE_WEIGHTS, *_DEPLOY_WEIGHTS)],
-        frozen=True,
-        slots=True,
-    )
-    Weights.__module__ = __name__
-    Weights.__doc__ = """The most points each signal can add to a 0–100 change score.
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The most points each signal can add to a 0–100 change score.
 
     Evidence (``python -m bench.real_history``: six Apache projects' 2010–2019
     histories, bug-inducing commits from issue-tracker links, ZooKeeper held
@@ -66,9 +42,32 @@ else:
     risky paths). Their weights encode the product's judgement, kept small
     where they fire often so that they cost the bench's ranking nothing.
     An unknown signal's weight is spread over the known ones (``scoring.risk``).
-    A change signal's default is declared with the signal (``@change_signal`` in
-    ``scoring.signals``); the deploy-level ones are ``_DEPLOY_WEIGHTS`` here.
+    One field per change signal, named as the signal and in the order of
+    ``scoring.signals.CHANGE_SIGNALS``, then the deploy-level weights
+    (``scoring.risk.score_deploy``). Written out, not generated, so that a
+    misspelled weight (``weights.sizee``) is a type error.
     """
+
+    # Change signals, measured from histories.
+    size: float = 50.0
+    diffusion: float = 10.0
+    fix: float = 3.5
+    file_history: float = 4.0
+    author_experience: float = 0.0
+    author_expertise: float = 0.0
+    defect_proneness: float = 5.5
+    # Change signals of policy.
+    review: float = 18.0
+    codeowners: float = 12.0
+    tests: float = 2.0
+    timing: float = 2.0
+    agent: float = 10.0
+    service_incidents: float = 8.0
+    risky_content: float = 3.0
+    # Deploy-level points on top of the riskiest change shipped.
+    batch_size: float = 10.0
+    deploy_timing: float = 10.0
+    deploy_gap: float = 6.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
-from scoring.signal import quick_init
 
 __all__ = ["BudgetSpan", "History", "HistoryContext", "subsystem_of"]
 
@@ -43,7 +42,6 @@ def subsystem_of(path: str, service: str | None) -> str:
     return head if sep else "."
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class HistoryContext:
     """What the history knew about a change's author, files and services just before it merged.

@@ -13,8 +13,8 @@ from scoring.change_files import change_files
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import BudgetSpan, History, HistoryContext
-from scoring.signal import Signal, quick_init
-from scoring.signals import CHANGE_SIGNALS, change_signals
+from scoring.signal import Signal
+from scoring.signals import CHANGE_SIGNALS, measure_signals
 from scoring.timing import timing_points
 
 __all__ = [
@@ -84,7 +84,6 @@ class Gate:
     floor: Band = Band.CRITICAL
 
 
-@quick_init
 @dataclass(frozen=True, slots=True)
 class RiskScore:
     """A scored change or deploy, with the signals and gates that made the score."""
@@ -203,16 +202,17 @@ def _score_change(
     change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig, version: str
 ) -> RiskScore:
     """``score_change`` with the config's version given: reading it hashes the whole config."""
-    signals = _scaled_to_known(change_signals(change, ctx, config), config)
+    files = change_files(change)
+    signals = _scaled_to_known(measure_signals(change, ctx, files, config), config)
     gates: list[Gate] = []
-    migration = change_files(change).migration
+    migration = files.migration
     if migration is not None:
         gates.append(Gate("schema_migration", f"contains a schema migration ({migration})"))
     if ctx.error_budget_spent:
         gates.append(
             Gate("error_budget", "merged while a touched service had spent its error budget")
         )
-    added = change_files(change).code_added
+    added = files.code_added
     if added >= config.rules.large_change_lines:
         gates.append(
             Gate(

@@ -4,10 +4,11 @@ Their weights are fitted on real histories (``scoring.config.Weights``)."""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
-from scoring.change_files import written_by_hand
+from scoring.change_files import ChangeFiles
 from scoring.change_metrics import (
     ChangeMetrics,
     diffusion_share,
@@ -17,8 +18,7 @@ from scoring.change_metrics import (
 )
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import Signal
-from scoring.signal_registry import change_signal, plural, shared
+from scoring.signal import Reading, Signal, plural
 
 if TYPE_CHECKING:
     from scoring.config import ScoringConfig
@@ -34,24 +34,29 @@ __all__ = [
 ]
 
 
-@change_signal(weight=50.0)
-def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
+def size(
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
+) -> Signal:
     """Bigger changes hide more defects: points start when code is added, grow with its log.
 
     Lock files, vendored and generated files are no one's hand-written size: they
     are left out of the count (``metrics_of``) and the line says so.
     """
     lines = int(m.la + m.ld)
-    files = int(m.nf)
-    other = len(change.files) - sum(1 for f in change.files if written_by_hand(f))
+    hand_files = int(m.nf)
+    other = files.generated_files
     other_lines = change.lines_changed - lines
-    if other and not files:
+    if other and not hand_files:
         text = (
             f"only lock files or generated files changed ({plural(other_lines, 'line')} "
             f"in {plural(other, 'file')}): a dependency or generated change"
         )
     else:
-        text = f"{plural(lines, 'line')} changed in {plural(files, 'file')}"
+        text = f"{plural(lines, 'line')} changed in {plural(hand_files, 'file')}"
         if m.lt > 0:
             text += f" that held {m.lt:.0f} lines"
         if other:
@@ -63,13 +68,16 @@ def size(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: Scori
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
 
 
-@change_signal(weight=10.0)
 def diffusion(
-    change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Changes spread over many files, directories and subsystems are harder to review."""
     share = diffusion_share(m)
-    services = len({f.service for f in change.files if f.service and written_by_hand(f)})
+    services = files.services
     if m.nf == 0 and change.files:
         text = "only lock files or generated files changed"
     elif services > 1:
@@ -85,26 +93,28 @@ def diffusion(
     return Signal("diffusion", round(share, 4), cfg.weights.diffusion * share, text, share)
 
 
-@change_signal(weight=3.5)
-def fix(change: ChangeFacts, _ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig) -> Signal:
+def fix(
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
+) -> Signal:
     """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
-    w = cfg.weights.fix
     if not m.fix:
-        return _fix(None, w)
-    kind = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
-    return _fix(kind, w)
+        value, text, share = 0.0, "not a bug fix", 0.0
+    else:
+        text = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
+        value, share = 1.0, 1.0
+    return Signal("fix", value, cfg.weights.fix * share, text, share)
 
 
-@shared()
-def _fix(kind: str | None, w: float) -> Signal:
-    if kind is None:
-        return Signal("fix", 0.0, w * 0.0, "not a bug fix", 0.0)
-    return Signal("fix", 1.0, w * 1.0, kind, 1.0)
-
-
-@change_signal(weight=4.0)
 def file_history(
-    _change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+    _change: ChangeFacts,
+    ctx: HistoryContext,
+    m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Files changed lately and by many developers are still settling."""
     w = cfg.weights.file_history
@@ -122,9 +132,12 @@ def file_history(
 _BOT_AUTHOR = "made by a bot: no person's experience applies"
 
 
-@change_signal(weight=0.0)
 def author_experience(
-    change: ChangeFacts, ctx: HistoryContext, m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    ctx: HistoryContext,
+    m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Authors new to the project and to the subsystem know fewer of its traps."""
     if change.author_is_bot:
@@ -143,65 +156,62 @@ def author_experience(
     )
 
 
-@change_signal(weight=0.0)
 def author_expertise(
-    change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Files the author never changed before are where mistakes happen."""
     if change.author_is_bot:
         return Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
     # Beyond the newcomer threshold the author's count changes nothing here.
     prior = min(ctx.author_prior_changes, _NEWCOMER_CHANGES)
-    w = cfg.weights.author_expertise
-    return _author_expertise(ctx.files_with_history, ctx.files_known_to_author, prior, w)
+    value, text, share = _author_expertise(ctx.files_with_history, ctx.files_known_to_author, prior)
+    return Signal("author_expertise", value, cfg.weights.author_expertise * share, text, share)
 
 
 # Authors with fewer earlier changes than this count as newcomers.
 _NEWCOMER_CHANGES = 5
 
 
-@shared()
-def _author_expertise(with_history: int, known: int, prior: int, w: float) -> Signal:
+# Most changes repeat a few small counts: each reading is worked out once.
+@functools.lru_cache(maxsize=4096)
+def _author_expertise(with_history: int, known: int, prior: int) -> Reading:
     newcomer = 0.3 if prior < _NEWCOMER_CHANGES else 0.0
     if with_history == 0:
         text = "all touched files are new, so file expertise is unknown"
         if newcomer:
             text += f"; the author has {plural(prior, 'earlier change')}"
-        return Signal("author_expertise", None, w * newcomer, text, newcomer)
+        return None, text, newcomer
     new = with_history - known
     share = new / with_history
     earned = min(1.0, share * 0.8 + newcomer)
-    return Signal(
-        "author_expertise",
-        round(share, 4),
-        w * earned,
-        f"{new} of {with_history} touched files are new to the author",
-        earned,
-    )
+    return round(share, 4), f"{new} of {with_history} touched files are new to the author", earned
 
 
 # Earlier fixes on the touched files at which defect-proneness saturates.
 _FRAGILE_FIXES = 10
 
 
-@change_signal(weight=5.5)
 def defect_proneness(
-    _change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    _change: ChangeFacts,
+    ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Files that needed fixes or reverts before tend to need them again."""
-    w = cfg.weights.defect_proneness
-    return _defect_proneness(None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files, w)
+    n = None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files
+    value, text, share = _defect_proneness(n)
+    return Signal("defect_proneness", value, cfg.weights.defect_proneness * share, text, share)
 
 
-@shared()
-def _defect_proneness(n: int | None, w: float) -> Signal:
+@functools.lru_cache(maxsize=4096)
+def _defect_proneness(n: int | None) -> Reading:
     if n is None:
-        return Signal("defect_proneness", None, w * 0.0, "all files are new, no fix history", 0.0)
+        return None, "all files are new, no fix history", 0.0
     share = math.log1p(n) / math.log1p(_FRAGILE_FIXES) if n < _FRAGILE_FIXES else 1.0
-    return Signal(
-        "defect_proneness",
-        float(n),
-        w * share,
-        f"{n} earlier {'fix or revert' if n == 1 else 'fixes or reverts'} touched these files",
-        share,
-    )
+    fixes = "fix or revert" if n == 1 else "fixes or reverts"
+    return float(n), f"{n} earlier {fixes} touched these files", share

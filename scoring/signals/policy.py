@@ -3,14 +3,14 @@ incidents and risky content, which public histories cannot measure or measure as
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
-from scoring.change_files import change_files
+from scoring.change_files import ChangeFiles
 from scoring.change_metrics import ChangeMetrics
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import Signal
-from scoring.signal_registry import change_signal, plural, shared
+from scoring.signal import Reading, Signal, plural
 from scoring.timing import timing_points
 
 if TYPE_CHECKING:
@@ -22,9 +22,12 @@ __all__ = ["agent", "codeowners", "review", "risky_content", "service_incidents"
 _REVIEW_UNKNOWN = "review unknown: only the git history reported this change"
 
 
-@change_signal(weight=18.0)
 def review(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """No human approval, self-merges, rubber-stamp approvals and silent reviews of big changes."""
     w = cfg.weights.review
@@ -33,7 +36,7 @@ def review(
     approvals = change.human_approvals
     if not approvals:
         self_merged = change.merged_by is not None and change.merged_by == change.author
-        return _reviewed(0, self_merged, False, 0, w)
+        return _review(_reviewed(0, self_merged, False, 0), w)
     lines = change.lines_changed
     if change.opened_at is not None and lines >= 200:
         first = min(a.submitted_at for a in approvals)
@@ -43,13 +46,13 @@ def review(
             text = f"approved {minutes:.0f} min after opening for {lines} lines"
             return Signal("review", 0.6, w * 0.6, text, 0.6)
     n = len(approvals)
-    owners = change_files(change).personal_owners
+    owners = files.personal_owners
     if owners and not any(a.reviewer.lower() in owners for a in approvals):
         # Only personal owners can be checked: team owners need membership data.
-        return _reviewed(n, False, True, 0, w)
+        return _review(_reviewed(n, False, True, 0), w)
     reviewers = len({a.reviewer for a in approvals}) if n > 1 else 1
     if change.review_comments is None or lines < 200:
-        return _reviewed(n, False, False, reviewers, w)
+        return _review(_reviewed(n, False, False, reviewers), w)
     text = plural(n, "human approval")
     per_100 = 100 * change.review_comments / lines
     # A big change nobody commented on was probably skimmed.
@@ -62,142 +65,152 @@ def review(
     return Signal("review", 0.0, w * 0.0, text, 0.0)
 
 
-@shared()
-def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int, w: float) -> Signal:
-    """The review signal of the usual cases: no human approval, or ``approvals`` of them,
+def _review(reading: Reading, w: float) -> Signal:
+    value, text, share = reading
+    return Signal("review", value, w * share, text, share)
+
+
+# Most changes repeat a few small counts and flags: each reading is worked out once.
+@functools.lru_cache(maxsize=4096)
+def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int) -> Reading:
+    """The review reading of the usual cases: no human approval, or ``approvals`` of them,
     none by a personal code owner (``unowned``) or from ``reviewers`` people."""
     if not approvals:
         text = "merged without a human approval" + (" and self-merged" if self_merged else "")
-        return Signal("review", 1.0, w * 1.0, text, 1.0)
+        return 1.0, text, 1.0
     text = plural(approvals, "human approval")
     if unowned:
-        return Signal("review", 0.3, w * 0.3, f"{text}, none by a code owner of the files", 0.3)
+        return 0.3, f"{text}, none by a code owner of the files", 0.3
     if reviewers > 1:
         text += f" from {reviewers} reviewers"
-    return Signal("review", 0.0, w * 0.0, text, 0.0)
+    return 0.0, text, 0.0
 
 
-@change_signal(weight=12.0)
 def codeowners(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    _change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Files no CODEOWNERS rule covers get no owner's eyes."""
-    w = cfg.weights.codeowners
-    files = change_files(change)
-    return _codeowners(files.unowned_files, files.owner_files, w)
+    value, text, share = _codeowners(files.unowned_files, files.owner_files)
+    return Signal("codeowners", value, cfg.weights.codeowners * share, text, share)
 
 
-@shared()
-def _codeowners(uncovered: int, known: int, w: float) -> Signal:
+@functools.lru_cache(maxsize=4096)
+def _codeowners(uncovered: int, known: int) -> Reading:
     if not known:
-        return Signal("codeowners", None, w * 0.0, "CODEOWNERS coverage unknown", 0.0)
+        return None, "CODEOWNERS coverage unknown", 0.0
     share = uncovered / known
-    return Signal(
-        "codeowners",
-        round(share, 4),
-        w * share,
-        f"{uncovered} of {known} touched files have no CODEOWNERS owner",
-        share,
-    )
+    return round(share, 4), f"{uncovered} of {known} touched files have no CODEOWNERS owner", share
 
 
 # Coverage falling by this many percentage points earns the whole tests weight.
 _COVERAGE_DROP_PP = 5.0
 
 
-@change_signal(weight=2.0)
 def tests(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Source changes of some size that change no test, or that lower coverage."""
-    files = change_files(change)
     delta = change.coverage_delta
     source_lines = files.source_lines
     if files.test_files or source_lines < 50 or (delta is not None and delta < 0):
         # Source lines are named only for untested changes.
         source_lines = 0
-    w = cfg.weights.tests
-    return _tests(files.test_files, source_lines, delta, w)
+    # A known coverage delta is read afresh: 0.0 and -0.0 are equal cache keys but
+    # read "+0.0" and "-0.0". Without one, the two counts repeat from change to change.
+    if delta is None:
+        value, text, share = _usual_tests(files.test_files, source_lines, None)
+    else:
+        value, text, share = _tests(files.test_files, source_lines, delta)
+    return Signal("tests", value, cfg.weights.tests * share, text, share)
 
 
-@shared()
-def _tests(test_files: int, source_lines: int, delta: float | None, w: float) -> Signal:
+def _tests(test_files: int, source_lines: int, delta: float | None) -> Reading:
     if delta is not None and delta < 0:
         share = min(1.0, -delta / _COVERAGE_DROP_PP)
-        return Signal(
-            "tests", round(delta, 2), w * share, f"coverage fell {-delta:.1f} points", share
-        )
+        return round(delta, 2), f"coverage fell {-delta:.1f} points", share
     if test_files == 0 and source_lines >= 50:
-        return Signal("tests", 1.0, w * 1.0, f"{source_lines} source lines, no test changed", 1.0)
+        return 1.0, f"{source_lines} source lines, no test changed", 1.0
     text = f"{plural(test_files, 'test file')} changed"
     if delta is not None:
         text += f", coverage {delta:+.1f} points"
-    return Signal("tests", 0.0, w * 0.0, text, 0.0)
+    return 0.0, text, 0.0
 
 
-@change_signal(weight=2.0)
+_usual_tests = functools.lru_cache(maxsize=4096)(_tests)
+
+
 def timing(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Friday, after-hours and pre-holiday merges meet thin cover if they break."""
     share, text = timing_points(change.merged_at, cfg)
-    w = cfg.weights.timing
-    return _timing(share, text, w)
+    return Signal("timing", share, cfg.weights.timing * share, f"merged {text}", share)
 
 
-# The texts repeat for each minute of the week, and come from timing's own cache.
-@shared(maxsize=1 << 15)
-def _timing(share: float, text: str, w: float) -> Signal:
-    return Signal("timing", share, w * share, f"merged {text}", share)
-
-
-@change_signal(weight=10.0)
 def agent(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """AI-agent changes, most of all those no human approved."""
-    w = cfg.weights.agent
     if not change.agent_involved:
-        return _agent(None, False, w)
-    who = "authored" if change.author_is_agent else "co-authored"
-    reviewed = bool(change.human_approvals) if change.reviews_known else None
-    return _agent(who, reviewed, w)
+        value, text, share = 0.0, "written by a human", 0.0
+    else:
+        who = "authored" if change.author_is_agent else "co-authored"
+        reviewed = bool(change.human_approvals) if change.reviews_known else None
+        value, text, share = _agent(who, reviewed)
+    return Signal("agent", value, cfg.weights.agent * share, text, share)
 
 
-@shared()
-def _agent(who: str | None, reviewed: bool | None, w: float) -> Signal:
-    if who is None:
-        return Signal("agent", 0.0, w * 0.0, "written by a human", 0.0)
+@functools.lru_cache(maxsize=16)
+def _agent(who: str, reviewed: bool | None) -> tuple[float, str, float]:
     if reviewed is None:
         # Only the authorship is known: it earns what a reviewed agent change does.
-        text = f"AI-agent {who}; whether a human reviewed it is unknown"
-        return Signal("agent", 0.3, w * 0.3, text, 0.3)
+        return 0.3, f"AI-agent {who}; whether a human reviewed it is unknown", 0.3
     if not reviewed:
-        return Signal("agent", 1.0, w * 1.0, f"AI-agent {who}, merged without human review", 1.0)
-    return Signal("agent", 0.3, w * 0.3, f"AI-agent {who}, human-reviewed", 0.3)
+        return 1.0, f"AI-agent {who}, merged without human review", 1.0
+    return 0.3, f"AI-agent {who}, human-reviewed", 0.3
 
 
 # A change failure rate at which the service-history signal saturates.
 _FRAGILE_CFR = 0.3
 
 
-@change_signal(weight=8.0)
 def service_incidents(
-    change: ChangeFacts, ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Services that had incidents or failed deploys lately are fragile."""
-    w = cfg.weights.service_incidents
     if not change.services:
-        return _service_incidents(None, 0, 0, 0, w)
-    if not cfg.incidents_known:
-        return _service_incidents(-1, 0, 0, 0, w)
-    return _service_incidents(
-        ctx.recent_incidents, ctx.lookback_days, ctx.service_failed_deploys, ctx.service_deploys, w
-    )
+        value, text, share = _service_incidents(None, 0, 0, 0)
+    elif not cfg.incidents_known:
+        value, text, share = _service_incidents(-1, 0, 0, 0)
+    else:
+        value, text, share = _service_incidents(
+            ctx.recent_incidents, ctx.lookback_days, ctx.service_failed_deploys, ctx.service_deploys
+        )
+    return Signal("service_incidents", value, cfg.weights.service_incidents * share, text, share)
 
 
-@shared()
-def _service_incidents(n: int | None, days: int, failed: int, deploys: int, w: float) -> Signal:
+@functools.lru_cache(maxsize=4096)
+def _service_incidents(n: int | None, days: int, failed: int, deploys: int) -> Reading:
     if n is None or n < 0:
         # -1: the service is known but no source reports incidents.
         text = (
@@ -205,7 +218,7 @@ def _service_incidents(n: int | None, days: int, failed: int, deploys: int, w: f
             if n is None
             else "no incident source, incident history unknown"
         )
-        return Signal("service_incidents", None, w * 0.0, text, 0.0)
+        return None, text, 0.0
     share = min(1.0, n / 3)
     text = f"{plural(n, 'incident')} in the touched services in the last {days} days"
     # As HistoryContext.change_failure_rate: none without deploys.
@@ -213,37 +226,32 @@ def _service_incidents(n: int | None, days: int, failed: int, deploys: int, w: f
         cfr = failed / deploys
         share = max(share, min(1.0, cfr / _FRAGILE_CFR))
         text += f"; {failed} of {plural(deploys, 'deploy')} failed"
-    return Signal("service_incidents", float(n), w * share, text, share)
+    return float(n), text, share
 
 
-@change_signal(weight=3.0)
 def risky_content(
-    change: ChangeFacts, _ctx: HistoryContext, _m: ChangeMetrics, cfg: ScoringConfig
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    files: ChangeFiles,
+    cfg: ScoringConfig,
 ) -> Signal:
     """Migrations, infrastructure, auth/payments code, dependency manifests, reverts, hotfixes."""
-    files = change_files(change)
-    w = cfg.weights.risky_content
-    return _risky_content(
+    value, text, share = _risky_content(
         files.migration is not None,
         files.infra,
         files.sensitive,
         files.manifest,
         change.is_revert,
         change.is_hotfix,
-        w,
     )
+    return Signal("risky_content", value, cfg.weights.risky_content * share, text, share)
 
 
-@shared()
+@functools.lru_cache(maxsize=64)
 def _risky_content(
-    migration: bool,
-    infra: bool,
-    sensitive: bool,
-    manifest: bool,
-    revert: bool,
-    hotfix: bool,
-    w: float,
-) -> Signal:
+    migration: bool, infra: bool, sensitive: bool, manifest: bool, revert: bool, hotfix: bool
+) -> Reading:
     kinds: list[str] = []
     if migration:
         kinds.append("schema migration")
@@ -259,4 +267,4 @@ def _risky_content(
         kinds.append("hotfix")
     share = min(1.0, 0.5 * len(kinds))
     text = "touches " + ", ".join(kinds) if kinds else "no risky content"
-    return Signal("risky_content", float(len(kinds)), w * share, text, share)
+    return float(len(kinds)), text, share

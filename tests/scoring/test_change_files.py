@@ -29,8 +29,7 @@ def _change(files: tuple[FileChange, ...]) -> ChangeFacts:
 
 
 def test_change_files_answers_for_the_change_asked_about() -> None:
-    """The kept answer is for the last change only; another change, even an equal one, is
-    measured afresh."""
+    """Each change is read for itself, asked twice or after another change."""
     plain = _change(files=(_file("svc/a.py", 60, 0), _file("svc/tests/test_a.py", 5, 5)))
     risky = _change(
         files=(
@@ -43,13 +42,32 @@ def test_change_files_answers_for_the_change_asked_about() -> None:
     team = frozenset[str]()
     both = frozenset({"carol", "dave"})
     for _ in range(2):
-        assert change_files(plain) == ChangeFiles(1, 60, 60, None, False, False, False, 2, 0, team)
+        assert change_files(plain) == ChangeFiles(
+            1, 60, 60, None, False, False, False, 2, 0, team, 0, 1
+        )
         assert change_files(risky) == ChangeFiles(
-            0, 9, 8, "db/migrations/0002.sql", True, False, False, 3, 1, both
+            0, 9, 8, "db/migrations/0002.sql", True, False, False, 3, 1, both, 0, 1
         )
     twin = replace(risky, files=risky.files[:1])
     assert change_files(twin).migration is None
     assert change_files(twin).personal_owners == {"carol"}
+
+
+def test_generated_files_and_hand_written_services_are_counted() -> None:
+    """Files no one wrote by hand are counted, and only hand-written files name services."""
+    files = change_files(
+        _change(
+            files=(
+                _file("svc/a.py", 5, 0),
+                _file("api/b.py", 5, 0, service="api"),
+                _file("web/yarn.lock", 900, 0, service="web"),
+                _file("gen/x_pb2.py", 50, 0, service="gen"),
+                _file("svc/schema.py", 50, 0, generated=True),
+                _file("README.md", 1, 0, service=None),
+            )
+        )
+    )
+    assert (files.generated_files, files.services) == (3, 2)
 
 
 def test_lock_vendored_and_generated_names() -> None:

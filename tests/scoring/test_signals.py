@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scoring.change_files import change_files
 from scoring.change_metrics import metrics_of
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.history import HistoryContext
 from scoring.paths import path_kinds
 from scoring.signal import Signal
-from scoring.signals import CHANGE_SIGNALS, DEFAULT_WEIGHTS, SignalFn, change_signals
+from scoring.signals import CHANGE_SIGNALS, SignalFn, change_signals
 from scoring.timing import timing_points
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
@@ -67,7 +68,7 @@ def _ctx(**kw: Any) -> HistoryContext:
 
 
 def _measure(name: str, change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> Signal:
-    return SIGNALS[name](change, ctx, metrics_of(change, ctx), config)
+    return SIGNALS[name](change, ctx, metrics_of(change, ctx), change_files(change), config)
 
 
 # (signal, change fields, context fields, expected share, expected value or "unknown", reason text)
@@ -535,10 +536,10 @@ def test_shared_signals_equal_fresh_ones() -> None:
     assert [asdict(s) for s in first] == [asdict(s) for s in again]
 
 
-def test_every_signal_brings_its_default_weight_under_its_own_name() -> None:
-    """Weights holds each registered signal's default under the signal's name (the
-    riskbrief.toml key), then the deploy-level weights, with the documented values."""
-    assert [name for name, _ in DEFAULT_WEIGHTS] == [fn.__name__ for fn in CHANGE_SIGNALS]
+def test_every_signal_has_its_default_weight_under_its_own_name() -> None:
+    """Weights holds a field for each listed signal under the signal's name (the
+    riskbrief.toml key), in the order measured, then the deploy-level weights, with the
+    documented values."""
     assert asdict(Weights()) == {
         "size": 50.0,
         "diffusion": 10.0,
@@ -558,21 +559,21 @@ def test_every_signal_brings_its_default_weight_under_its_own_name() -> None:
         "deploy_timing": 10.0,
         "deploy_gap": 6.0,
     }
-    assert [s.name for s in change_signals(_change(), _ctx(), CONFIG)] == list(
-        dict(DEFAULT_WEIGHTS)
-    )
+    names = [fn.__name__ for fn in CHANGE_SIGNALS]
+    assert [f.name for f in fields(Weights)][: len(names)] == names
+    assert [s.name for s in change_signals(_change(), _ctx(), CONFIG)] == names
 
 
-def test_signals_from_the_same_inputs_are_shared_unless_a_weight_is_zero() -> None:
-    """The same inputs give the very same Signal object, except with a zero weight, whose
-    sign a shared Signal could get wrong."""
-    change = _change(is_fix=True)
-    assert _measure("fix", change, _ctx(), CONFIG) is _measure("fix", change, _ctx(), CONFIG)
-    zero = replace(CONFIG, weights=replace(CONFIG.weights, fix=0.0))
-    first = _measure("fix", change, _ctx(), zero)
-    again = _measure("fix", change, _ctx(), zero)
+def test_readings_from_the_same_inputs_are_shared_and_weighted_each_time() -> None:
+    """The same inputs give the very same cached explanation, and the points follow the
+    weight of the config asked, zero included."""
+    change = _change(reviews=())
+    first = _measure("review", change, _ctx(), CONFIG)
+    again = _measure("review", replace(change, key="r#2"), _ctx(), CONFIG)
     assert first == again
-    assert first is not again
+    assert first.explanation is again.explanation
+    zero = replace(CONFIG, weights=replace(CONFIG.weights, review=0.0))
+    assert _measure("review", change, _ctx(), zero) == replace(first, points=0.0)
 
 
 @pytest.mark.parametrize("weight", [0.0, -0.0, 5.0])
