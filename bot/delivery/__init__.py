@@ -1,4 +1,4 @@
-"""Sending briefings: the ``Channel`` seam, its registry (Slack, email), and ``deliver``,
+"""Sending briefings: the ``Channel`` seam, its registry (Slack, email, Teams), and ``deliver``,
 the one claimed path to them."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.delivery.registry import KINDS
 from bot.delivery.senders import Senders, channels_of
 from bot.delivery.sending import Fence
 from bot.delivery.slack import BRIEFING_EVENT, SlackSender, SlackSent, briefing_metadata
+from bot.delivery.teams import TeamsSender
 
 __all__ = [
     "BRIEFING_EVENT",
@@ -35,6 +36,7 @@ __all__ = [
     "Sent",
     "SlackSender",
     "SlackSent",
+    "TeamsSender",
     "briefing_message",
     "briefing_metadata",
     "channels_of",

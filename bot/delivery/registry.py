@@ -5,11 +5,12 @@ from __future__ import annotations
 from bot.delivery.channel import ChannelKind
 from bot.delivery.email import EMAIL
 from bot.delivery.slack import SLACK
+from bot.delivery.teams import TEAMS
 from data.tables import ChannelName
 
 __all__ = ["CHANNELS", "KINDS", "kind_of"]
 
-KINDS: tuple[ChannelKind, ...] = (SLACK, EMAIL)
+KINDS: tuple[ChannelKind, ...] = (SLACK, EMAIL, TEAMS)
 
 CHANNELS: tuple[ChannelName, ...] = tuple(k.name for k in KINDS)
 
