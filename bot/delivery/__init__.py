@@ -1,4 +1,4 @@
-"""Sending briefings: the ``Channel`` seam, its registry (Slack, email, Teams), and ``deliver``,
+"""Sending briefings: the ``Channel`` seam, its registry (``registry.KINDS``), and ``deliver``,
 the one claimed path to them."""
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from bot.delivery.registry import KINDS
 from bot.delivery.senders import Senders, channels_of
 from bot.delivery.sending import Fence
 from bot.delivery.slack import BRIEFING_EVENT, SlackSender, SlackSent, briefing_metadata
-from bot.delivery.teams import TeamsSender
 
 __all__ = [
     "BRIEFING_EVENT",
@@ -36,7 +35,6 @@ __all__ = [
     "Sent",
     "SlackSender",
     "SlackSent",
-    "TeamsSender",
     "briefing_message",
     "briefing_metadata",
     "channels_of",

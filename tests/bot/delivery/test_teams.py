@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.delivery import CHANNELS, KINDS, EmailSender, Senders, TeamsSender, deliver
+from bot.delivery import CHANNELS, KINDS, EmailSender, Senders, deliver
+from bot.delivery.teams import TeamsSender
 from bot.settings import Settings
 from data.deliveries import FAILED, SENT, states
 from data.engine import make_engine, session_scope
