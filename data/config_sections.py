@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -138,16 +139,28 @@ class SubscriberConfig(Strict):
     name: str | None = None
     slack_user_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
     email: str | None = Field(default=None, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+    # A Teams Workflows webhook URL (`riskbrief doctor` checks its host); a secret.
+    teams_webhook_url: str | None = None
     timezone: str = "UTC"
     teams: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
 
     _zone = field_validator("timezone")(_check_zone)
 
+    @field_validator("teams_webhook_url")
+    @classmethod
+    def _webhook(cls, url: str | None) -> str | None:
+        # Checked here, not by a pattern, so that the message never repeats the URL.
+        if url is not None and not re.fullmatch(r"https?://[^\s/?#@]+/\S*", url):
+            raise ValueError("must be the https:// URL Teams gives for the workflow's webhook")
+        return url
+
     @model_validator(mode="after")
     def _reachable(self) -> SubscriberConfig:
-        if not self.slack_user_id and not self.email:
-            raise ValueError("needs a slack_user_id or an email to deliver to")
+        if not self.slack_user_id and not self.email and not self.teams_webhook_url:
+            raise ValueError(
+                "needs a slack_user_id or an email (or a teams_webhook_url) to deliver to"
+            )
         return self
 
 

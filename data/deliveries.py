@@ -28,14 +28,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from data.leadership import fenced
-from data.tables import Delivery
+from data.tables import ChannelName, Delivery, DeliveryStatus
 
 __all__ = [
     "CLAIMED",
     "FAILED",
     "SENT",
+    "ChannelName",
     "Claim",
     "DeliveryState",
+    "DeliveryStatus",
     "RetryPolicy",
     "attach_briefing",
     "claim",
@@ -48,9 +50,9 @@ __all__ = [
     "step",
 ]
 
-CLAIMED = "claimed"
-SENT = "sent"
-FAILED = "failed"
+CLAIMED = DeliveryStatus.CLAIMED
+SENT = DeliveryStatus.SENT
+FAILED = DeliveryStatus.FAILED
 
 # Long enough for the slowest honest send (an LLM narrative, a rate-limited Slack
 # post, a slow SMTP server), short enough that a crash is retried within the hour.
@@ -117,8 +119,8 @@ class DeliveryState:
     id: int
     subscriber_id: int
     week: str
-    channel: str
-    status: str
+    channel: ChannelName
+    status: DeliveryStatus
     attempts: int
     last_error: str | None
     external_id: str | None
@@ -142,7 +144,7 @@ class Claim:
     id: int
     subscriber_id: int
     week: str
-    channel: str
+    channel: ChannelName
     attempt: int
     claimed_at: datetime
     previous: DeliveryState | None = None
@@ -192,7 +194,9 @@ def states(
     return _read(engine, where)
 
 
-def _existing(engine: Engine, subscriber_id: int, week: str, channel: str) -> DeliveryState | None:
+def _existing(
+    engine: Engine, subscriber_id: int, week: str, channel: ChannelName
+) -> DeliveryState | None:
     found = _read(
         engine,
         sa.and_(
@@ -208,17 +212,21 @@ def claim(
     engine: Engine,
     subscriber_id: int,
     week: str,
-    channel: str,
+    channel: ChannelName | str,
     now: datetime,
     policy: RetryPolicy = RetryPolicy(),
     term: int | None = None,
 ) -> Claim | None:
     """Claim the delivery of ``week`` to ``subscriber_id`` on ``channel``, or ``None``.
 
+    ``channel`` may be given by its stored word; one that names no channel is a
+    ``ValueError`` before anything is written.
+
     ``None`` means it is not this process's to send: already sent, in flight
     elsewhere, failed too recently or too often, lost to a concurrent claimer, or
     ``term`` (the scheduler's lead) has ended.
     """
+    channel = ChannelName(channel)
     try:
         with engine.begin() as conn:
             if not fenced(conn, term):
@@ -323,7 +331,7 @@ def complete(
     now: datetime,
     destination: str | None = None,
 ) -> bool:
-    """Record the delivery as sent, with the Slack ts or email Message-ID."""
+    """Record the delivery as sent, with what its channel named the message (a Slack ts...)."""
     values: dict[str, object] = {
         "status": SENT,
         "external_id": external_id,

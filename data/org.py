@@ -52,6 +52,7 @@ def sync_org(session: Session, org: OrgConfig) -> None:
         row.name = sub.name or sub.key
         row.slack_user_id = sub.slack_user_id
         row.email = sub.email
+        row.teams_webhook_url = sub.teams_webhook_url
         row.timezone = sub.timezone
         row.teams = list(sub.teams)
         row.services = list(sub.services)

@@ -7,7 +7,8 @@ so SQLite and PostgreSQL behave the same.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -17,7 +18,9 @@ __all__ = [
     "Briefing",
     "Change",
     "ChangeFile",
+    "ChannelName",
     "Delivery",
+    "DeliveryStatus",
     "Deploy",
     "DeployChange",
     "DeployCommit",
@@ -66,6 +69,47 @@ def _ts(*, index: bool = False, nullable: bool = False) -> Any:
         default=None if nullable else ...,
         sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index),
     )
+
+
+class ChannelName(StrEnum):
+    """A way a briefing goes out; the value is what ``delivery.channel`` stores.
+
+    Stored as plain text, not checked by the database: a new channel needs a member
+    here and its module in ``bot.delivery``, not a migration of ``delivery``.
+    """
+
+    SLACK = "slack"
+    EMAIL = "email"
+    TEAMS = "teams"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a delivery row stands: in flight, sent, or failed and waiting for a retry."""
+
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class _Words(sa.types.TypeDecorator[_E]):
+    """A ``StrEnum`` stored as its value in a text column, read back as the member."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, enum: type[_E]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: _E | str | None, dialect: Dialect) -> str | None:
+        # ``enum(value)`` refuses a word that is not a member before it reaches the store.
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> _E | None:
+        return None if value is None else self.enum(value)
 
 
 def _json(default: Any = None, *, nullable: bool = True) -> Any:
@@ -287,6 +331,8 @@ class Subscriber(SQLModel, table=True):
     name: str
     slack_user_id: str | None = None
     email: str | None = None
+    # A Teams Workflows webhook URL: whoever has it can post to the chat or channel.
+    teams_webhook_url: str | None = None
     timezone: str = "UTC"
     teams: list[str] = _json(list, nullable=False)
     services: list[str] = _json(list, nullable=False)
@@ -318,19 +364,23 @@ class Delivery(SQLModel, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("subscriber_id", "week", "channel", name="uq_delivery_once"),
+        sa.CheckConstraint("status IN ('claimed', 'sent', 'failed')", name="ck_delivery_status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     subscriber_id: int = Field(foreign_key="subscriber.id", index=True)
     briefing_id: int | None = Field(default=None, foreign_key="briefing.id")
     week: str
-    channel: str  # "slack" or "email"
-    status: str = "claimed"  # "claimed", "sent" or "failed"
+    channel: ChannelName = Field(sa_column=sa.Column(_Words(ChannelName), nullable=False))
+    status: DeliveryStatus = Field(
+        default=DeliveryStatus.CLAIMED,
+        sa_column=sa.Column(_Words(DeliveryStatus), nullable=False),
+    )
     attempts: int = 0
     last_error: str | None = None
-    external_id: str | None = None  # Slack ts or email Message-ID
-    # The Slack channel id or email address of the latest attempt, so that a retry looks
-    # for an earlier attempt's message where it went.
+    external_id: str | None = None  # what the channel named the sent message (Slack ts...)
+    # Where the latest attempt sent (a Slack channel id, an email address, a Teams
+    # webhook's host), so that a retry looks for an earlier attempt's message where it went.
     destination: str | None = None
     claimed_at: datetime = _ts()
     # When the latest attempt began: a claim whose attempt is old has crashed and is retried.

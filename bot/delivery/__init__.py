@@ -1,10 +1,19 @@
-"""Sending briefings: Slack and email senders, and ``deliver``, the one claimed path to them."""
+"""Sending briefings: the ``Channel`` seam, its registry (``registry.KINDS``), and ``deliver``,
+the one claimed path to them."""
 
 from __future__ import annotations
 
+from bot.delivery.channel import Attempt, Channel, ChannelKind, Gate, Sent
 from bot.delivery.deliver import deliver, send_now
 from bot.delivery.email import EmailSender, briefing_message, message_id
-from bot.delivery.outcomes import CHANNELS, DeliveryOutcome, DeliveryReport, report_lines
+from bot.delivery.outcomes import (
+    CHANNELS,
+    DeliveryOutcome,
+    DeliveryReport,
+    OutcomeStatus,
+    report_lines,
+)
+from bot.delivery.registry import KINDS
 from bot.delivery.senders import Senders, channels_of
 from bot.delivery.sending import Fence
 from bot.delivery.slack import BRIEFING_EVENT, SlackSender, SlackSent, briefing_metadata
@@ -12,11 +21,18 @@ from bot.delivery.slack import BRIEFING_EVENT, SlackSender, SlackSent, briefing_
 __all__ = [
     "BRIEFING_EVENT",
     "CHANNELS",
+    "KINDS",
+    "Attempt",
+    "Channel",
+    "ChannelKind",
     "DeliveryOutcome",
     "DeliveryReport",
     "EmailSender",
     "Fence",
+    "Gate",
+    "OutcomeStatus",
     "Senders",
+    "Sent",
     "SlackSender",
     "SlackSent",
     "briefing_message",

@@ -6,7 +6,8 @@ standing between a crash or a second process and a duplicate briefing.
 
 What is promised: a sent delivery is never sent again, and two processes never send
 the same one at once. A retry after a crash finds an earlier Slack post by its
-metadata; an earlier email cannot be seen (see ``bot.delivery.email``). An attempt
+metadata; an earlier email or Teams message cannot be seen (see ``bot.delivery.email``
+and ``bot.delivery.teams``), so those two are at least once. An attempt
 that hangs past its lease (``RetryPolicy.stale_after``) and then still sends can race
 the attempt that took over; the lease is set well above any honest send time.
 
@@ -26,13 +27,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.compose import compose_all, make_narrator, record
-from bot.delivery.outcomes import DeliveryOutcome, DeliveryReport, ordered
+from bot.delivery.outcomes import DeliveryOutcome, DeliveryReport, OutcomeStatus, ordered
 from bot.delivery.senders import Senders, channels_of
 from bot.delivery.sending import Fence, Rendered, send
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
-from briefing.render import render_email, render_slack
 from briefing.week import IsoWeek
 from briefing.writer import NarrativeLLM
 from data.config import OrgConfig
@@ -47,7 +47,7 @@ from data.deliveries import (
     step,
 )
 from data.engine import session_scope
-from data.tables import Briefing, Delivery, Subscriber
+from data.tables import Briefing, ChannelName, Delivery, Subscriber
 from scoring.errors import ConfigError, NotFoundError
 
 __all__ = ["deliver", "send_now"]
@@ -73,7 +73,7 @@ def _subscribers(session: Session, only: str | None) -> list[Subscriber]:
     return found
 
 
-def _skip_reason(engine: Engine, subscriber_id: int, week: str, channel: str) -> str:
+def _skip_reason(engine: Engine, subscriber_id: int, week: str, channel: ChannelName) -> str:
     for row in states(engine, week=week, subscriber_id=subscriber_id):
         if row.channel == channel:
             if row.status == SENT:
@@ -110,16 +110,14 @@ def _render(
             continue
         payload = BriefingPayload.model_validate(stored.payload)
         narrative = Narrative.model_validate(stored.narrative)
-        done[i] = Rendered(
-            stored.id, render_slack(payload, narrative), render_email(payload, narrative)
-        )
+        done[i] = Rendered(stored.id, payload, narrative)
         step("render.stored")
     composed = compose_all(session, org, [(j.subscriber, j.week) for _, j in fresh], narrator)
     for (i, _), c in zip(fresh, composed, strict=True):
         row = record(session, c)
         step("render.recorded")
         assert row.id is not None
-        done[i] = Rendered(row.id, c.slack, c.email)
+        done[i] = Rendered(row.id, c.payload, c.narrative)
     return done
 
 
@@ -162,8 +160,8 @@ def deliver(
                         subscriber.key,
                         channel,
                         target.id,
-                        "unconfigured",
-                        senders.missing.get(channel, f"{channel} delivery is not configured"),
+                        OutcomeStatus.UNCONFIGURED,
+                        senders.why_not(channel),
                     )
                 )
                 continue
@@ -171,7 +169,9 @@ def deliver(
             if got is None:
                 reason = _skip_reason(engine, subscriber.id, target.id, channel)
                 outcomes.append(
-                    DeliveryOutcome(subscriber.key, channel, target.id, "skipped", reason)
+                    DeliveryOutcome(
+                        subscriber.key, channel, target.id, OutcomeStatus.SKIPPED, reason
+                    )
                 )
             else:
                 claims.append(got)
@@ -192,7 +192,12 @@ def deliver(
                 fail(engine, c, reason)
                 outcomes.append(
                     DeliveryOutcome(
-                        job.subscriber.key, c.channel, c.week, "failed", reason, c.attempt
+                        job.subscriber.key,
+                        c.channel,
+                        c.week,
+                        OutcomeStatus.FAILED,
+                        reason,
+                        c.attempt,
                     )
                 )
         return DeliveryReport(tuple(outcomes))
@@ -200,16 +205,18 @@ def deliver(
         for c in job.claims:
             attach_briefing(engine, c, rendered[i].briefing_id)
             step("record.attached")
-            outcome = send(engine, senders, job.subscriber, c, rendered[i], now, fence)
+            way = senders.get(c.channel)
+            assert way is not None  # claimed only when configured
+            outcome = send(engine, way, job.subscriber, c, rendered[i], now, fence)
             step("record.done")
-            if outcome.status in ("sent", "found"):
+            if outcome.status.delivered:
                 log.info(
                     "delivery.sent",
                     subscriber=outcome.subscriber,
                     channel=outcome.channel,
                     week=outcome.week,
                     attempt=c.attempt,
-                    found_earlier=outcome.status == "found",
+                    found_earlier=outcome.status == OutcomeStatus.FOUND,
                 )
             outcomes.append(outcome)
     return DeliveryReport(ordered(outcomes, [s.key for s in subscribers]))
@@ -238,7 +245,7 @@ def send_now(
     report = deliver(
         engine, settings, org, None, now, subscriber_key, senders=senders, policy=_BY_HAND
     )
-    if report.outcomes and all(o.status == "unconfigured" for o in report.outcomes):
+    if report.outcomes and all(o.status == OutcomeStatus.UNCONFIGURED for o in report.outcomes):
         needed = dict.fromkeys(o.channel for o in report.outcomes)
-        raise ConfigError("; ".join(senders.missing[c] for c in needed))
+        raise ConfigError("; ".join(senders.why_not(c) for c in needed))
     return report

@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 import structlog
 from pydantic import SecretStr
 
-from briefing.render import EmailMessageParts, build_mime
+from bot.delivery.channel import Attempt, ChannelKind, Gate, Sent
+from bot.settings import Settings
+from briefing.narrative import Narrative
+from briefing.payload import BriefingPayload
+from briefing.render import EmailMessageParts, build_mime, render_email
+from data.deliveries import step
+from data.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld
 
 if TYPE_CHECKING:
@@ -30,7 +36,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("riskbrief.delivery")
 
-__all__ = ["EmailSender", "briefing_message", "message_id"]
+__all__ = ["EMAIL", "EmailSender", "briefing_message", "message_id"]
 
 
 def message_id(subscriber: str, week: str, sender: str) -> str:
@@ -63,9 +69,17 @@ def briefing_message(
     return message
 
 
+def _address(subscriber: Subscriber) -> str | None:
+    """A subscriber is reached by email at their address."""
+    return subscriber.email
+
+
 @dataclass(frozen=True, slots=True)
 class EmailSender:
-    """An SMTP server as configured; ``ssl_context`` verifies it (the system's CAs by default)."""
+    """An SMTP server as configured; ``ssl_context`` verifies it (the system's CAs by default).
+
+    The email ``Channel``: at least once, since an earlier attempt's message cannot be seen.
+    """
 
     host: str
     port: int
@@ -128,6 +142,66 @@ class EmailSender:
                 f"the SMTP server {where} could not be used ({reason}); it is retried later"
             ) from None
         return str(message["Message-ID"])
+
+    # The Channel protocol (bot.delivery.channel).
+
+    @property
+    def name(self) -> ChannelName:
+        """Email."""
+        return ChannelName.EMAIL
+
+    def address(self, subscriber: Subscriber) -> str | None:
+        """The subscriber's email address."""
+        return _address(subscriber)
+
+    def render(self, payload: BriefingPayload, narrative: Narrative) -> EmailMessageParts:
+        """The briefing as HTML and text parts with the chart."""
+        return render_email(payload, narrative)
+
+    def find_sent(self, attempt: Attempt) -> Sent | None:
+        """Never known: SMTP cannot be asked what it accepted (see the module's docstring)."""
+        return None
+
+    def send_briefing(self, attempt: Attempt, message: EmailMessageParts, gate: Gate) -> Sent:
+        """Send the MIME message, asking ``gate`` once more just before its DATA."""
+        recipient = _address(attempt.subscriber)
+        assert recipient is not None
+        mime = briefing_message(
+            message,
+            sender=self.sender,
+            recipient=recipient,
+            subscriber=attempt.subscriber.key,
+            week=attempt.claim.week,
+            sent_at=attempt.now,
+        )
+        gate.open(recipient)
+        sent_id = self.send(mime, gate.holds)
+        step("send.email.sent")
+        return Sent(sent_id, recipient)
+
+
+def _configure(settings: Settings) -> EmailSender | str:
+    if settings.smtp_host is None or settings.smtp_from is None:
+        unset = [
+            name
+            for name, value in (
+                ("RISKBRIEF_SMTP_HOST", settings.smtp_host),
+                ("RISKBRIEF_SMTP_FROM", settings.smtp_from),
+            )
+            if value is None
+        ]
+        return f"set {' and '.join(unset)} to send briefings by email"
+    return EmailSender(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        sender=settings.smtp_from,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+    )
+
+
+EMAIL = ChannelKind(ChannelName.EMAIL, _address, _configure)
 
 
 class _LastCheckSMTP(smtplib.SMTP):

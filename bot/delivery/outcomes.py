@@ -3,17 +3,41 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-__all__ = ["CHANNELS", "DeliveryOutcome", "DeliveryReport", "ordered", "report_lines"]
+from bot.delivery.registry import CHANNELS
+from data.tables import ChannelName
 
-CHANNELS = ("slack", "email")
+__all__ = [
+    "CHANNELS",
+    "DeliveryOutcome",
+    "DeliveryReport",
+    "OutcomeStatus",
+    "ordered",
+    "report_lines",
+]
+
+
+class OutcomeStatus(StrEnum):
+    """What happened to one delivery in one run (see ``DeliveryOutcome``)."""
+
+    SENT = "sent"
+    FOUND = "found"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    UNCONFIGURED = "unconfigured"
+
+    @property
+    def delivered(self) -> bool:
+        """True when the briefing is with the reader: sent now, or found sent earlier."""
+        return self in (OutcomeStatus.SENT, OutcomeStatus.FOUND)
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryOutcome:
     """What happened to one delivery in this run.
 
-    ``status``: ``sent``; ``found`` (an earlier attempt had reached Slack, now recorded);
+    ``status``: ``sent``; ``found`` (an earlier attempt had reached the channel, now recorded);
     ``failed`` (``detail`` says why in one sentence); ``skipped`` (sent before, in flight
     elsewhere, waiting to retry, or this replica lost the lead); ``unconfigured``
     (``detail`` names the setting). ``attempt`` counts this delivery's attempts so far
@@ -21,9 +45,9 @@ class DeliveryOutcome:
     """
 
     subscriber: str
-    channel: str
+    channel: ChannelName
     week: str
-    status: str
+    status: OutcomeStatus
     detail: str = ""
     attempt: int = 0
 
@@ -37,12 +61,12 @@ class DeliveryReport:
     @property
     def failures(self) -> tuple[DeliveryOutcome, ...]:
         """The deliveries that failed in this run."""
-        return tuple(o for o in self.outcomes if o.status == "failed")
+        return tuple(o for o in self.outcomes if o.status == OutcomeStatus.FAILED)
 
     @property
     def delivered(self) -> tuple[DeliveryOutcome, ...]:
         """The deliveries this run sent or found sent."""
-        return tuple(o for o in self.outcomes if o.status in ("sent", "found"))
+        return tuple(o for o in self.outcomes if o.status.delivered)
 
 
 def report_lines(report: DeliveryReport) -> list[str]:
@@ -52,7 +76,7 @@ def report_lines(report: DeliveryReport) -> list[str]:
         for o in report.outcomes
     ]
     weeks = ", ".join(sorted({o.week for o in report.outcomes})) or "no week"
-    total = sum(1 for o in report.outcomes if o.status != "unconfigured")
+    total = sum(1 for o in report.outcomes if o.status != OutcomeStatus.UNCONFIGURED)
     lines.append(f"Sent {len(report.delivered)} of {total} deliveries for {weeks}.")
     return lines
 

@@ -2,70 +2,68 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from typing import Any
 
-from bot.delivery.email import EmailSender
-from bot.delivery.slack import SlackSender
+from bot.delivery.channel import Channel
+from bot.delivery.registry import KINDS
 from bot.settings import Settings
-from data.tables import Subscriber
+from data.tables import ChannelName, Subscriber
 
 __all__ = ["Senders", "channels_of"]
 
 
-@dataclass(frozen=True, slots=True)
 class Senders:
-    """The configured ways out; ``None`` where the settings for a channel are missing."""
+    """The configured channels, and for each missing one the sentence naming its setting.
 
-    slack: SlackSender | None = None
-    email: EmailSender | None = None
-    missing: dict[str, str] = field(default_factory=dict)
+    Channels are given positionally or by name (``Senders(slack=SlackSender(...))``,
+    ``None`` meaning not configured); ``from_settings`` configures every registered one.
+    """
+
+    __slots__ = ("_channels", "missing")
+
+    def __init__(
+        self,
+        *channels: Channel[Any],
+        missing: Mapping[ChannelName, str] | Mapping[str, str] | None = None,
+        **named: Channel[Any] | None,
+    ) -> None:
+        found: dict[ChannelName, Channel[Any]] = {c.name: c for c in channels}
+        for word, channel in named.items():
+            if channel is None:
+                continue
+            if channel.name != ChannelName(word):
+                raise ValueError(f"{word}= was given the {channel.name} channel")
+            found[channel.name] = channel
+        self._channels = found
+        self.missing = {ChannelName(k): v for k, v in (missing or {}).items()}
 
     @staticmethod
     def from_settings(settings: Settings) -> Senders:
-        """Senders for every channel whose settings are present."""
-        slack = email = None
-        missing: dict[str, str] = {}
-        if settings.slack_bot_token is not None:
-            slack = SlackSender(
-                settings.slack_bot_token.get_secret_value(),
-                settings.slack_api_url,
-                channel=settings.slack_channel,
-            )
-        else:
-            missing["slack"] = (
-                "set SLACK_BOT_TOKEN to the Slack app's bot token (xoxb-…) to send to Slack"
-            )
-        if settings.smtp_host is not None and settings.smtp_from is not None:
-            email = EmailSender(
-                host=settings.smtp_host,
-                port=settings.smtp_port,
-                sender=settings.smtp_from,
-                username=settings.smtp_username,
-                password=settings.smtp_password,
-                starttls=settings.smtp_starttls,
-            )
-        else:
-            unset = [
-                name
-                for name, value in (
-                    ("RISKBRIEF_SMTP_HOST", settings.smtp_host),
-                    ("RISKBRIEF_SMTP_FROM", settings.smtp_from),
-                )
-                if value is None
-            ]
-            missing["email"] = f"set {' and '.join(unset)} to send briefings by email"
-        return Senders(slack=slack, email=email, missing=missing)
+        """Every registered channel whose settings are present."""
+        channels: list[Channel[Any]] = []
+        missing: dict[ChannelName, str] = {}
+        for kind in KINDS:
+            got = kind.configure(settings)
+            if isinstance(got, str):
+                missing[kind.name] = got
+            else:
+                channels.append(got)
+        return Senders(*channels, missing=missing)
 
-    def has(self, channel: str) -> bool:
+    def get(self, channel: ChannelName) -> Channel[Any] | None:
+        """The configured ``channel``, or ``None``."""
+        return self._channels.get(channel)
+
+    def has(self, channel: ChannelName) -> bool:
         """True when ``channel`` can be sent on."""
-        return (self.slack if channel == "slack" else self.email) is not None
+        return channel in self._channels
+
+    def why_not(self, channel: ChannelName) -> str:
+        """The sentence saying what to set so that ``channel`` can be sent on."""
+        return self.missing.get(channel, f"{channel} delivery is not configured")
 
 
-def channels_of(subscriber: Subscriber) -> tuple[str, ...]:
-    """The channels a subscriber is reached on: Slack with a member id, email with an address."""
-    found = []
-    if subscriber.slack_user_id:
-        found.append("slack")
-    if subscriber.email:
-        found.append("email")
-    return tuple(found)
+def channels_of(subscriber: Subscriber) -> tuple[ChannelName, ...]:
+    """The channels a subscriber is reached on, configured or not, in the registry's order."""
+    return tuple(kind.name for kind in KINDS if kind.address(subscriber))

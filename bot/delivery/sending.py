@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 from sqlalchemy.engine import Engine
 
-from bot.delivery.email import EmailSender, briefing_message
-from bot.delivery.outcomes import DeliveryOutcome
-from bot.delivery.senders import Senders
-from bot.delivery.slack import SlackSender, briefing_metadata
-from briefing.render import EmailMessageParts, SlackMessage
+from bot.delivery.channel import Attempt, Channel
+from bot.delivery.outcomes import DeliveryOutcome, OutcomeStatus
+from briefing.narrative import Narrative
+from briefing.payload import BriefingPayload
 from data.deliveries import Claim, complete, fail, note_destination, step
-from data.tables import Subscriber
+from data.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld
 
 __all__ = ["Fence", "Rendered", "send"]
@@ -47,110 +46,95 @@ class _LostLead(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A briefing as stored, and as Slack and email show it."""
+    """A briefing as stored, rendered for each channel the first time one asks for it."""
 
     briefing_id: int
-    slack: SlackMessage
-    email: EmailMessageParts
+    payload: BriefingPayload
+    narrative: Narrative
+    _messages: dict[ChannelName, Any] = field(default_factory=dict, compare=False)
+
+    def message_for(self, channel: Channel[Any]) -> Any:
+        """The briefing as ``channel`` shows it."""
+        if channel.name not in self._messages:
+            self._messages[channel.name] = channel.render(self.payload, self.narrative)
+        return self._messages[channel.name]
 
 
-def _send_slack(
-    engine: Engine,
-    sender: SlackSender,
-    subscriber: Subscriber,
-    claimed: Claim,
-    message: SlackMessage,
-    now: datetime,
-    fence: Fence | None,
-) -> DeliveryOutcome:
-    assert subscriber.slack_user_id is not None
-    earlier_in = claimed.previous.destination if claimed.previous else None
-    if earlier_in is not None:
-        # The earlier attempt may have posted before it crashed or lost its answer.
-        ts = sender.find_earlier(earlier_in, claimed.id, claimed.claimed_at)
-        if ts is not None:
-            step("send.slack.found")
-            complete(engine, claimed, ts, now, earlier_in)
-            return DeliveryOutcome(
-                subscriber.key, "slack", claimed.week, "found", ts, claimed.attempt
-            )
-    channel = sender.destination(subscriber.slack_user_id)
-    _may_send(engine, claimed, channel, fence)
-    step("send.slack.noted")
-    sent = sender.post(
-        channel, message, briefing_metadata(claimed.id, claimed.week, subscriber.key)
-    )
-    step("send.slack.posted")
-    complete(engine, claimed, sent.ts, now, sent.channel)
-    return DeliveryOutcome(subscriber.key, "slack", claimed.week, "sent", sent.ts, claimed.attempt)
-
-
-def _send_email(
-    engine: Engine,
-    sender: EmailSender,
-    subscriber: Subscriber,
-    claimed: Claim,
-    parts: EmailMessageParts,
-    now: datetime,
-    fence: Fence | None,
-) -> DeliveryOutcome:
-    assert subscriber.email is not None
-    message = briefing_message(
-        parts,
-        sender=sender.sender,
-        recipient=subscriber.email,
-        subscriber=subscriber.key,
-        week=claimed.week,
-        sent_at=now,
-    )
-    _may_send(engine, claimed, subscriber.email, fence)
-    step("send.email.noted")
-    try:
-        message_id = sender.send(message, None if fence is None else fence.holds)
-    except SendWithheld:
-        fail(engine, claimed, _LOST_LEAD)
-        raise _LostLead from None
-    step("send.email.sent")
-    complete(engine, claimed, message_id, now, subscriber.email)
-    return DeliveryOutcome(
-        subscriber.key, "email", claimed.week, "sent", message_id, claimed.attempt
-    )
-
-
-def _may_send(engine: Engine, claimed: Claim, destination: str, fence: Fence | None) -> None:
-    """Note where the attempt sends, then raise ``_LostLead`` unless it may send now.
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """Notes the destination in the store, then lets the send through only while it may.
 
     The note is fenced by the claim's term in the store; the last check, on this
     process's own clock, is the one closest to the send: a process stopped for longer
     than its lead lasts finds it expired when it resumes.
     """
-    if not note_destination(engine, claimed, destination):
-        raise _LostLead
-    if fence is not None and not fence.holds():
-        # The term may still be ours (the store was slow to confirm it): leave the row
-        # failed, not claimed, so that it is retried after the back-off, not the lease.
+
+    engine: Engine
+    claimed: Claim
+    fence: Fence | None
+
+    def open(self, destination: str) -> None:
+        if not note_destination(self.engine, self.claimed, destination):
+            raise _LostLead
+        if self.fence is not None and not self.fence.holds():
+            # The term may still be ours (the store was slow to confirm it): leave the row
+            # failed, not claimed, so that it is retried after the back-off, not the lease.
+            fail(self.engine, self.claimed, _LOST_LEAD)
+            raise _LostLead
+        step(f"send.{self.claimed.channel}.noted")
+
+    def holds(self) -> bool:
+        return self.fence is None or self.fence.holds()
+
+
+def _send(
+    engine: Engine,
+    channel: Channel[Any],
+    attempt: Attempt,
+    rendered: Rendered,
+    fence: Fence | None,
+) -> DeliveryOutcome:
+    claimed = attempt.claim
+    key = attempt.subscriber.key
+    if claimed.previous is not None and claimed.previous.destination is not None:
+        # The earlier attempt may have delivered before it crashed or lost its answer.
+        earlier = channel.find_sent(attempt)
+        if earlier is not None:
+            step(f"send.{channel.name}.found")
+            complete(engine, claimed, earlier.external_id, attempt.now, earlier.destination)
+            return DeliveryOutcome(
+                key,
+                channel.name,
+                claimed.week,
+                OutcomeStatus.FOUND,
+                earlier.external_id,
+                claimed.attempt,
+            )
+    message = rendered.message_for(channel)
+    try:
+        sent = channel.send_briefing(attempt, message, _Gate(engine, claimed, fence))
+    except SendWithheld:
         fail(engine, claimed, _LOST_LEAD)
-        raise _LostLead
+        raise _LostLead from None
+    complete(engine, claimed, sent.external_id, attempt.now, sent.destination)
+    return DeliveryOutcome(
+        key, channel.name, claimed.week, OutcomeStatus.SENT, sent.external_id, claimed.attempt
+    )
 
 
 def send(
     engine: Engine,
-    senders: Senders,
+    channel: Channel[Any],
     subscriber: Subscriber,
     claimed: Claim,
     rendered: Rendered,
     now: datetime,
     fence: Fence | None = None,
 ) -> DeliveryOutcome:
-    """Send one claimed delivery and record how it ended; never raises for one channel's fault."""
+    """Send one claimed delivery on ``channel`` and record how it ended; never raises for
+    one channel's fault."""
     try:
-        if claimed.channel == "slack":
-            assert senders.slack is not None
-            return _send_slack(
-                engine, senders.slack, subscriber, claimed, rendered.slack, now, fence
-            )
-        assert senders.email is not None
-        return _send_email(engine, senders.email, subscriber, claimed, rendered.email, now, fence)
+        return _send(engine, channel, Attempt(subscriber, claimed, now), rendered, fence)
     except _LostLead:
         log.warning(
             "delivery.fenced",
@@ -161,7 +145,7 @@ def send(
         )
         key = subscriber.key
         return DeliveryOutcome(
-            key, claimed.channel, claimed.week, "skipped", _LOST_LEAD, claimed.attempt
+            key, claimed.channel, claimed.week, OutcomeStatus.SKIPPED, _LOST_LEAD, claimed.attempt
         )
     except DeliveryError as exc:
         reason = str(exc)
@@ -179,5 +163,5 @@ def send(
         error=reason,
     )
     return DeliveryOutcome(
-        subscriber.key, claimed.channel, claimed.week, "failed", reason, claimed.attempt
+        subscriber.key, claimed.channel, claimed.week, OutcomeStatus.FAILED, reason, claimed.attempt
     )

@@ -22,10 +22,16 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
-from briefing.render import SlackMessage
+from bot.delivery.channel import Attempt, ChannelKind, Gate, Sent
+from bot.settings import Settings
+from briefing.narrative import Narrative
+from briefing.payload import BriefingPayload
+from briefing.render import SlackMessage, render_slack
+from data.deliveries import step
+from data.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError
 
-__all__ = ["BRIEFING_EVENT", "SlackSender", "SlackSent", "briefing_metadata"]
+__all__ = ["BRIEFING_EVENT", "SLACK", "SlackSender", "SlackSent", "briefing_metadata"]
 
 BRIEFING_EVENT = "riskbrief_briefing"
 
@@ -118,8 +124,16 @@ def _transient(exc: SlackApiError) -> DeliveryError:
     return DeliveryError(f"Slack did not take the briefing ({code}); it is retried later")
 
 
+def _address(subscriber: Subscriber) -> str | None:
+    """A subscriber is reached on Slack by their member id."""
+    return subscriber.slack_user_id
+
+
 class SlackSender:
-    """Posts briefings through one ``WebClient``; raises ``DeliveryError`` in one sentence."""
+    """Posts briefings through one ``WebClient``; raises ``DeliveryError`` in one sentence.
+
+    The Slack ``Channel``: a retry finds an earlier attempt's post by its metadata.
+    """
 
     def __init__(
         self,
@@ -205,3 +219,52 @@ class SlackSender:
             unfurl_media=False,
         )
         return SlackSent(channel=str(posted["channel"]), ts=str(posted["ts"]))
+
+    # The Channel protocol (bot.delivery.channel).
+
+    @property
+    def name(self) -> ChannelName:
+        """Slack."""
+        return ChannelName.SLACK
+
+    def address(self, subscriber: Subscriber) -> str | None:
+        """The subscriber's Slack member id."""
+        return _address(subscriber)
+
+    def render(self, payload: BriefingPayload, narrative: Narrative) -> SlackMessage:
+        """The briefing as Block Kit."""
+        return render_slack(payload, narrative)
+
+    def find_sent(self, attempt: Attempt) -> Sent | None:
+        """The earlier attempt's post, found by its metadata where that attempt sent."""
+        claimed = attempt.claim
+        earlier_in = claimed.previous.destination if claimed.previous else None
+        if earlier_in is None:
+            return None
+        ts = self.find_earlier(earlier_in, claimed.id, claimed.claimed_at)
+        return None if ts is None else Sent(ts, earlier_in)
+
+    def send_briefing(self, attempt: Attempt, message: SlackMessage, gate: Gate) -> Sent:
+        """Post to the configured channel or the subscriber's DM, marked with the delivery."""
+        user = _address(attempt.subscriber)
+        assert user is not None
+        channel = self.destination(user)
+        gate.open(channel)
+        claimed = attempt.claim
+        metadata = briefing_metadata(claimed.id, claimed.week, attempt.subscriber.key)
+        sent = self.post(channel, message, metadata)
+        step("send.slack.posted")
+        return Sent(sent.ts, sent.channel)
+
+
+def _configure(settings: Settings) -> SlackSender | str:
+    if settings.slack_bot_token is None:
+        return "set SLACK_BOT_TOKEN to the Slack app's bot token (xoxb-…) to send to Slack"
+    return SlackSender(
+        settings.slack_bot_token.get_secret_value(),
+        settings.slack_api_url,
+        channel=settings.slack_channel,
+    )
+
+
+SLACK = ChannelKind(ChannelName.SLACK, _address, _configure)

@@ -10,11 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
+from bot.delivery.teams import redact
 from bot.doctor.check import Check, failed, passed, skipped
 from bot.doctor.probes import (
     SourcesProbe,
     source_names,
 )
+from bot.doctor.teams import webhook_problem
 from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
 from data.engine import make_engine
@@ -230,9 +232,18 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
                 f"put a real email address or a Slack member id (slack_user_id, e.g. U012AB3CD) "
                 f"for {sub.key} in {settings.config}.",
             )
+        if sub.teams_webhook_url and (problem := webhook_problem(sub.teams_webhook_url)):
+            return failed(
+                name,
+                f"subscriber {sub.key}'s teams_webhook_url ({redact(sub.teams_webhook_url)}) "
+                f"{problem[0]}.",
+                f"{problem[1]}, into {settings.config}.",
+            )
     slack = settings.slack_bot_token is not None
     email = settings.smtp_host is not None and settings.smtp_from is not None
-    if not slack and not email:
+    # Teams needs no setting of its own: a subscriber's webhook URL is all it takes.
+    teams = any(sub.teams_webhook_url for sub in org.subscribers)
+    if not slack and not email and not teams:
         return skipped(
             name, "neither Slack nor SMTP is set up: briefings are only written to files."
         )
@@ -240,6 +251,8 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
         if (sub.slack_user_id or settings.slack_channel) and slack:
             continue
         if sub.email and email:
+            continue
+        if sub.teams_webhook_url:
             continue
         wants = "Slack (SLACK_BOT_TOKEN)" if sub.slack_user_id else ""
         if sub.email:

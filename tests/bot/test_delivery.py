@@ -328,7 +328,7 @@ def test_unconfigured_channels_are_reported_not_claimed(store: Engine, slack: Fa
             Settings(slack_bot_token=TOKEN, slack_api_url=slack.base_url)
         ),
     )
-    outcome = {o.channel: o for o in report.outcomes}
+    outcome = {str(o.channel): o for o in report.outcomes}
     assert outcome["slack"].status == "sent"
     assert outcome["email"].status == "unconfigured"
     assert "RISKBRIEF_SMTP_HOST and RISKBRIEF_SMTP_FROM" in outcome["email"].detail

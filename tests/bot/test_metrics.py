@@ -7,11 +7,11 @@ from datetime import timedelta
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
 
-from bot.delivery import DeliveryOutcome, DeliveryReport
+from bot.delivery import DeliveryOutcome, DeliveryReport, OutcomeStatus
 from bot.metrics import Metrics
 from data.deliveries import claim, fail
 from data.engine import session_scope
-from data.tables import Subscriber, SyncState, utcnow
+from data.tables import ChannelName, Subscriber, SyncState, utcnow
 
 
 def _samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -29,11 +29,29 @@ def test_delivery_outcomes_are_counted_by_channel_and_outcome() -> None:
     metrics.record(
         DeliveryReport(
             (
-                DeliveryOutcome("a", "slack", "2026-W47", "sent", "1.0", attempt=1),
-                DeliveryOutcome("a", "email", "2026-W47", "failed", "no", attempt=2),
-                DeliveryOutcome("b", "slack", "2026-W47", "skipped", "lost the lead", attempt=3),
+                DeliveryOutcome(
+                    "a", ChannelName.SLACK, "2026-W47", OutcomeStatus.SENT, "1.0", attempt=1
+                ),
+                DeliveryOutcome(
+                    "a", ChannelName.EMAIL, "2026-W47", OutcomeStatus.FAILED, "no", attempt=2
+                ),
+                DeliveryOutcome(
+                    "b",
+                    ChannelName.SLACK,
+                    "2026-W47",
+                    OutcomeStatus.SKIPPED,
+                    "lost the lead",
+                    attempt=3,
+                ),
                 # Skipped before any attempt (sent before): not an attempt of this replica.
-                DeliveryOutcome("c", "slack", "2026-W47", "skipped", "already sent", attempt=0),
+                DeliveryOutcome(
+                    "c",
+                    ChannelName.SLACK,
+                    "2026-W47",
+                    OutcomeStatus.SKIPPED,
+                    "already sent",
+                    attempt=0,
+                ),
             )
         )
     )

@@ -14,7 +14,7 @@ from data.config import OrgConfig
 from data.engine import session_scope
 from data.org import sync_org
 from data.sources.sample import sample_org_config
-from data.tables import Delivery, Subscriber, utcnow
+from data.tables import ChannelName, Delivery, DeliveryStatus, Subscriber, utcnow
 from tests.fakes.slack_server import FakeSlack, SlackUser
 from tests.samples import SampleTemplate
 
@@ -56,8 +56,8 @@ def sample_engine(
                 subscriber_id=vp.id,
                 briefing_id=briefing.id,
                 week="2026-W47",
-                channel="slack",
-                status="sent",
+                channel=ChannelName.SLACK,
+                status=DeliveryStatus.SENT,
                 attempts=1,
                 external_id=DELIVERED_TS,
                 claimed_at=utcnow(),

@@ -1,0 +1,100 @@
+"""The seam every way out goes through: a ``Channel``, and the ``Gate`` it sends through.
+
+A channel knows whom it can reach (``address``), how a briefing looks on it
+(``render``), how to hand it over (``send_briefing``) and, after a crash, whether an
+earlier attempt's message already arrived (``find_sent``). The claim, the fence, the
+record and the retries are ``bot.delivery.sending``'s, the same for every channel.
+Channels are listed once, in ``bot.delivery.registry``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from bot.settings import Settings
+from briefing.narrative import Narrative
+from briefing.payload import BriefingPayload
+from data.deliveries import Claim
+from data.tables import ChannelName, Subscriber
+
+__all__ = ["Attempt", "Channel", "ChannelKind", "Gate", "Sent"]
+
+Message = TypeVar("Message")
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A message a channel handed over: what it is called there, and where it went."""
+
+    external_id: str
+    destination: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One attempt at one delivery: to whom, under which claim, and when (the run's clock)."""
+
+    subscriber: Subscriber
+    claim: Claim
+    now: datetime
+
+
+class Gate(Protocol):
+    """What a channel asks before it hands a message over."""
+
+    def open(self, destination: str) -> None:
+        """Record ``destination`` as where this attempt sends; raises when it may not send.
+
+        Called once, just before the message goes out; nothing may be sent without it.
+        """
+        ...
+
+    def holds(self) -> bool:
+        """True while this process may still send; asked again at the last moment."""
+        ...
+
+
+class Channel(Protocol[Message]):
+    """A configured way out for briefings."""
+
+    @property
+    def name(self) -> ChannelName:
+        """The channel's name, as stored in ``delivery.channel``."""
+        ...
+
+    def address(self, subscriber: Subscriber) -> str | None:
+        """Where ``subscriber`` is reached on this channel, or ``None`` when they are not."""
+        ...
+
+    def render(self, payload: BriefingPayload, narrative: Narrative) -> Message:
+        """The briefing as this channel shows it, within the channel's limits."""
+        ...
+
+    def find_sent(self, attempt: Attempt) -> Sent | None:
+        """The message an earlier attempt of this delivery delivered, if the channel can tell.
+
+        Only asked on a retry whose earlier attempt noted a destination; ``None`` both
+        when nothing was sent and when the channel cannot know (then it is at least once).
+        """
+        ...
+
+    def send_briefing(self, attempt: Attempt, message: Message, gate: Gate) -> Sent:
+        """Hand ``message`` over, after ``gate.open``; raises ``DeliveryError`` in one sentence."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelKind:
+    """One entry of the registry: a channel's name, whom it reaches, and how to set it up.
+
+    ``address`` answers without any setting, so that a subscriber the channel would
+    reach is reported ``unconfigured`` rather than forgotten. ``configure`` gives the
+    channel, or the one sentence naming the setting that is missing.
+    """
+
+    name: ChannelName
+    address: Callable[[Subscriber], str | None]
+    configure: Callable[[Settings], Channel[Any] | str]
