@@ -42,7 +42,7 @@ __all__ = ["brief"]
 @click.option(
     "--send",
     is_flag=True,
-    help="Send the last complete week's briefings to Slack and email now, at most once each.",
+    help="Send the last complete week's briefings by Slack, email and Teams now, once each.",
 )
 @click.pass_context
 def brief(

@@ -33,6 +33,7 @@ from data.config import OrgConfig
 from data.scores import load_scores
 from data.tables import (
     Briefing,
+    ChannelName,
     Delivery,
     Deploy,
     Service,
@@ -159,7 +160,9 @@ def _briefing_payload(
     """The stored briefing a Details button of a delivered message belongs to."""
     if message_ts:
         delivery = session.exec(
-            select(Delivery).where(Delivery.channel == "slack", Delivery.external_id == message_ts)
+            select(Delivery).where(
+                Delivery.channel == ChannelName.SLACK, Delivery.external_id == message_ts
+            )
         ).first()
         if delivery is not None and delivery.briefing_id is not None:
             briefing = session.get(Briefing, delivery.briefing_id)
