@@ -9,13 +9,19 @@ mrkdwn text object is ``verbatim``: otherwise Slack itself turns a bare URL, a
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass
 from typing import Any
 
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
+from briefing.render.blocks import (
+    MAX_BLOCKS,
+    NOTIFICATION_CHARS,
+    SECTION_CHARS,
+    SlackMessage,
+    context,
+    section,
+)
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import (
     cited_changes,
@@ -36,16 +42,12 @@ from briefing.render.text import (
 __all__ = ["MAX_BLOCKS", "SlackMessage", "render_slack"]
 
 # Slack's documented limits for messages and the blocks used here.
-MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
 MAX_HEADER_TEXT = 150
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
-MAX_CONTEXT_ELEMENTS = 10
-MAX_FALLBACK_TEXT = 3000
 
 # Budgets for the parts of a card; with the separators they stay well under
-# MAX_SECTION_TEXT, so the final truncate of a section is only a safety net.
+# SECTION_CHARS, so the final truncate of a section is only a safety net.
 _TITLE_BUDGET = 300
 _PARAGRAPH_BUDGET = 1500
 _EVIDENCE_BUDGET = 200
@@ -58,30 +60,6 @@ _CONTEXT_BUDGET = 300
 
 _EMOJI = {"critical": "🔴", "warning": "🟠", "info": "🔵"}
 _SEVERITY_WORD = {"critical": "Critical", "warning": "Warning", "info": "Info"}
-
-
-@dataclass(frozen=True)
-class SlackMessage:
-    """A rendered briefing: notification ``text`` and the Block Kit ``blocks``."""
-
-    text: str
-    blocks: tuple[dict[str, Any], ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """The message as ``chat.postMessage`` arguments: ``{"text": ..., "blocks": [...]}``."""
-        # A deep copy, so a caller adding to the payload cannot change this message.
-        return {"text": self.text, "blocks": [copy.deepcopy(b) for b in self.blocks]}
-
-
-def _section(text: str, accessory: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A section block with mrkdwn ``text`` cut to Slack's limit."""
-    block: dict[str, Any] = {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_TEXT), "verbatim": True},
-    }
-    if accessory is not None:
-        block["accessory"] = accessory
-    return block
 
 
 def _outside(text: str, budget: int, *, single_line: bool = False) -> str:
@@ -118,7 +96,7 @@ def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) 
         lines.append(f"*Do:* {_outside(action, _ACTION_BUDGET, single_line=True)}")
     items, more = evidence_items(card, payload, _EVIDENCE_SHOWN)
     # Links are added whole while they fit: a section cut by Slack's limit could split one.
-    room = MAX_SECTION_TEXT - len("\n".join(lines)) - 40
+    room = SECTION_CHARS - len("\n".join(lines)) - 40
     shown: list[str] = []
     for e, url in items:
         item = link(url, truncate(one_line(e), _EVIDENCE_BUDGET))
@@ -129,7 +107,7 @@ def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) 
     more += len(items) - len(shown)
     if shown or more:
         lines.append("› " + " · ".join(shown) + (f" +{more} more" if more else ""))
-    return _section("\n".join(lines), _details_button(card))
+    return section("\n".join(lines), _details_button(card))
 
 
 def _deploys_block(payload: BriefingPayload, deploys: tuple[DeployView, ...]) -> dict[str, Any]:
@@ -139,7 +117,7 @@ def _deploys_block(payload: BriefingPayload, deploys: tuple[DeployView, ...]) ->
         "• " + mrkdwn(one_line(deploy_line(d, names.get(d.service, d.service), payload.week)))
         for d in deploys
     ]
-    return _section("*Riskiest deploys*\n" + "\n".join(lines))
+    return section("*Riskiest deploys*\n" + "\n".join(lines))
 
 
 def _change_line(change: ChangeView) -> str:
@@ -155,14 +133,14 @@ def _change_line(change: ChangeView) -> str:
 
 def _changes_block(changes: tuple[ChangeView, ...]) -> dict[str, Any]:
     """The week's very-high-risk changes, and the riskiest others no card links."""
-    return _section("*Riskiest changes*\n" + "\n".join(_change_line(c) for c in changes))
+    return section("*Riskiest changes*\n" + "\n".join(_change_line(c) for c in changes))
 
 
 def _chart_block(payload: BriefingPayload) -> dict[str, Any]:
     """The risk distribution as text bars in a code block, this week against last."""
     # Only band names and numbers go in here, so nothing in it needs escaping.
     lines = distribution_lines(payload.distribution, payload.distribution_last_week)
-    return _section("*Changes by risk score*\n```\n" + "\n".join(lines) + "\n```")
+    return section("*Changes by risk score*\n```\n" + "\n".join(lines) + "\n```")
 
 
 def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, Any]:
@@ -175,11 +153,7 @@ def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, 
     ]
     if gaps := unknown_line(payload.unknown):
         texts.append(gaps)
-    elements = [
-        {"type": "mrkdwn", "text": truncate(t, _CONTEXT_BUDGET), "verbatim": True}
-        for t in texts[:MAX_CONTEXT_ELEMENTS]
-    ]
-    return {"type": "context", "elements": elements}
+    return context(*texts, budget=_CONTEXT_BUDGET)
 
 
 def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage:
@@ -190,11 +164,11 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
     one = one_liner(payload, narrative.headline)
     if one is not None:
         # A quiet week, or no data: one line, and the week and scope in small print.
-        line = truncate(mrkdwn(one_line(one)), MAX_SECTION_TEXT)
-        blocks = (_section(line), _context_block(payload, narrative))
-        return SlackMessage(text=truncate(one_line(one), MAX_FALLBACK_TEXT), blocks=blocks)
+        line = truncate(mrkdwn(one_line(one)), SECTION_CHARS)
+        blocks = (section(line), _context_block(payload, narrative))
+        return SlackMessage(text=truncate(one_line(one), NOTIFICATION_CHARS), blocks=blocks)
     head: list[dict[str, Any]] = [
-        _section(f"*{counts}*"),
+        section(f"*{counts}*"),
         # Escaped although plain_text: Slack stores plain_text with the same three
         # entities and decodes them for display, and the rule stays uniform.
         {"type": "header", "text": {"type": "plain_text", "text": headline, "emoji": True}},
@@ -220,6 +194,6 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
     if len(shown) < len(cards):
         more = len(cards) - len(shown)
         noun = "card" if more == 1 else "cards"
-        body.append(_section(f"+{more} more {noun} — use `/risk brief` for all"))
-    text = truncate(f"{counts}\n{headline}", MAX_FALLBACK_TEXT)
+        body.append(section(f"+{more} more {noun} — use `/risk brief` for all"))
+    text = truncate(f"{counts}\n{headline}", NOTIFICATION_CHARS)
     return SlackMessage(text=text, blocks=(*head, *body, *tail))
