@@ -14,6 +14,7 @@ from briefing.payload import BriefingPayload, CardView, IncidentView
 from briefing.plural import many, number, plural, was
 from scoring.card_terms import CardKind, FactKey, Severity
 from scoring.risk import Band
+from scoring.signals import SIGNAL_WORDS
 
 __all__ = [
     "FACT_LABELS",
@@ -388,24 +389,6 @@ PARAGRAPHS: dict[CardKind, Callable[[BriefingPayload, CardView], str]] = {
     CardKind.AGENT_REVIEWED: _p_agent_reviewed,
 }
 
-_DRIVER_ACTIONS: dict[str, str] = {
-    "codeowners": "add CODEOWNERS rules for its uncovered paths and require code-owner review",
-    "review": "require a second reviewer on its large changes",
-    "author_expertise": "pair authors new to its files with someone who knows them",
-    "size": "split its large changes before review",
-    "diffusion": "split changes that span many files or services",
-    "fix": "add a regression test and a second reviewer to its fixes",
-    "file_history": "stabilise its busiest files before piling more changes on them",
-    "author_experience": "pair newer authors with someone who knows the area",
-    "defect_proneness": "schedule a refactor or extra tests for its repeatedly fixed files",
-    "service_incidents": "slow its changes down until its incidents are understood",
-    "agent": "require a human approval on its AI-agent changes",
-    "tests": "ask for tests with its source changes",
-    "timing": "move its merges away from Fridays and evenings",
-    "risky_content": "give its migrations and infrastructure changes a second reviewer",
-}
-
-
 _ACTIONS: dict[CardKind, str] = {
     CardKind.AGENT: "Require a human approval before AI-agent PRs merge (branch protection).",
     CardKind.AGENT_SURGE: "Check who reviews the AI agents' changes before more of them merge.",
@@ -421,7 +404,10 @@ def action(payload: BriefingPayload, card: CardView) -> str | None:
     """What the manager could do about ``card``, if the card suggests something."""
     if card.kind is CardKind.CONCENTRATION:
         driver = _driver(card)
-        what = _DRIVER_ACTIONS.get(driver[0] if driver else "", "review its high-risk changes")
+        words = SIGNAL_WORDS.get(driver[0]) if driver else None
+        # Every change signal declares its action (a test holds it); a card stored with a
+        # signal since renamed, or one naming no driver, gets the general advice.
+        what = words.action if words else "review its high-risk changes"
         return f"In {_service_name(payload, card.subject)}, {what}."
     if card.kind is CardKind.INCIDENT:
         key = card.id.removeprefix("incident:")

@@ -22,6 +22,7 @@ from briefing.narrative import MAX_WORDS
 from briefing.payload import BriefingPayload, CardView, ChangeView, IncidentView, ServiceView
 from briefing.render.escape import truncate
 from briefing.render.text import fact_text
+from scoring.signals import SIGNAL_WORDS
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -55,6 +56,9 @@ def _clip(text: str) -> str:
     """Outside ``text`` cut to the prompt's budget."""
     return truncate(text, _TEXT_BUDGET)
 
+
+# One line per change signal, from the words declared with its function.
+_SIGNAL_GLOSSARY = "\n".join(f"- {name}: {w.glossary}" for name, w in SIGNAL_WORDS.items())
 
 SYSTEM_PROMPT = f"""\
 You write the weekly delivery-risk briefing an engineering manager reads before Monday's \
@@ -112,19 +116,7 @@ agent_reviewed: every agent change was approved by a human after a week when som
 
 Reference: the signals behind a change's 0-100 score (the payload gives each one's \
 explanation; say it in a manager's words, never as a field name).
-- size: lines added and deleted; large changes are the strongest predictor of defects.
-- diffusion: files, directories and subsystems touched, and how evenly.
-- fix: a bug fix, hotfix or revert; fixes tend to need fixes.
-- file_history: how recently and by how many people the files were changed.
-- defect_proneness: earlier fixes on the same files.
-- author_experience, author_expertise: the author's history overall and with these files.
-- review: no human approval, an approval too fast for the size, or no owner among approvers.
-- codeowners: touched files no CODEOWNERS rule covers.
-- tests: coverage fell, or source changed without tests.
-- timing: merged on a Friday, before a holiday, or outside working hours.
-- agent: written with an AI agent, with or without human review.
-- service_incidents: the touched services' recent incidents and failed deploys.
-- risky_content: schema migrations, infrastructure, auth or payments code, dependencies.
+{_SIGNAL_GLOSSARY}
 Gates lift a score to a floor whatever the signals say: a schema migration, a spent error \
 budget, a deploy during an open incident, and very large hand-written changes.
 
