@@ -32,6 +32,7 @@ def incident(
             i.service,
             tuple(facts),
             tuple(k for k in (i.key, i.deploy_key) if k),
+            deploy_band=i.deploy_band,
         )
 
 

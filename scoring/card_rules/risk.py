@@ -243,7 +243,15 @@ def gated(
         (CardFact(FactKey.GATED_CHANGES, n),)
         + ((CardFact(FactKey.GATED_UNREVIEWED, unreviewed),) if unreviewed else ()),
         tuple(c.key for c in gated),
+        gate=_only_gate(gated),
     )
+
+
+def _only_gate(changes: list[WeekChange]) -> str | None:
+    """The one gate every change hit, when it was each one's only gate."""
+    gates = {c.gates for c in changes}
+    only = gates.pop() if len(gates) == 1 else ()
+    return only[0] if len(only) == 1 else None
 
 
 # In the order they run.
