@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -97,8 +97,8 @@ def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
     """
     # CardView and FactView declare the card's fields with its types (enums included),
     # so pydantic reads them off the card: no hand-kept copy of each field to fall behind.
-    view = CardView.model_validate(card, from_attributes=True)
-    return view.model_copy(update={"title": card_title(card, names)})
+    read = {f.name: getattr(card, f.name) for f in fields(card)}
+    return CardView.model_validate({**read, "title": card_title(card, names)}, from_attributes=True)
 
 
 def _signals(scored: ScoredChange) -> tuple[SignalView, ...]:

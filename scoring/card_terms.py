@@ -142,12 +142,15 @@ class CardFact:
 
 @dataclass(frozen=True, slots=True)
 class Card:
-    """One briefing card: a material shift, its severity and the evidence behind it."""
+    """One briefing card: a material shift, its severity and the evidence behind it.
+
+    A card has no title: the words a reader sees, its title among them, are made by
+    the briefing from its kind, subject and typed facts (``briefing.card_words``).
+    """
 
     id: str
     kind: CardKind
     severity: Severity
-    title: str
     subject: str | None
     facts: tuple[CardFact, ...]
     evidence: tuple[str, ...] = ()

@@ -28,7 +28,6 @@ def incident(
             f"incident:{i.key}",
             CardKind.INCIDENT,
             Severity.CRITICAL,
-            f"Incident in {i.service} followed a {i.deploy_band.risk_adjective} deploy",
             i.service,
             tuple(facts),
             tuple(k for k in (i.key, i.deploy_key) if k),
@@ -59,7 +58,6 @@ def mttr(
         "mttr",
         CardKind.MTTR,
         sev,
-        "Incidents took longer to resolve",
         None,
         (
             CardFact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
@@ -89,7 +87,6 @@ def mttr_improved(
         "mttr:improved",
         CardKind.MTTR_IMPROVED,
         Severity.INFO,
-        "Incidents were resolved faster",
         None,
         (
             CardFact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
@@ -124,7 +121,6 @@ def cfr(
         "cfr",
         CardKind.CFR,
         sev,
-        "More deploys failed or caused incidents",
         None,
         (
             CardFact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),
@@ -160,7 +156,6 @@ def cfr_improved(
         "cfr:improved",
         CardKind.CFR_IMPROVED,
         Severity.INFO,
-        "Fewer deploys failed or caused incidents",
         None,
         (
             CardFact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),

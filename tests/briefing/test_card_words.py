@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from briefing.build import card_view
-from briefing.card_words import KIND_WORDS
+from briefing.card_words import KIND_WORDS, card_title
 from briefing.prompt import SYSTEM_PROMPT
+from scoring import Band, aggregate
 from scoring.card_terms import CardKind
-from tests.scoring.card_builders import cards
+from tests.scoring.card_builders import cards, change
 from tests.scoring.test_cards import _busy
 
 
@@ -33,3 +34,13 @@ def test_a_title_is_made_from_the_cards_subject_and_facts() -> None:
     titles = {c.id: card_view(c, names).title for c in cards(*_busy())}
     assert titles["concentration:payments"] == "Risk is concentrating in Payments Platform"
     assert titles["incident:INC-1"] == "Incident in Payments Platform followed a high-risk deploy"
+
+
+def test_a_gated_cards_title_says_its_count_and_its_one_gate() -> None:
+    """One migration is named as such; changes of several gates are counted as hard-rule ones."""
+    migration = change("m#1", "s0", Band.CRITICAL, gates=("schema_migration",))
+    [one] = cards(aggregate([migration]), aggregate([]))
+    assert card_title(one) == "A schema migration merged at very high risk"
+    other = change("b#1", "s1", Band.CRITICAL, gates=("error_budget",))
+    [two] = cards(aggregate([migration, other]), aggregate([]))
+    assert card_title(two) == "2 changes merged at very high risk by a hard rule"

@@ -60,7 +60,7 @@ def test_an_incident_after_a_critical_deploy_says_very_high_risk() -> None:
     deploy = ScoredDeploy("deploy:s0:1", "s0", at(0, 2), 85, Band.CRITICAL)
     broke = incident("INC-1", "s0", at(0, 3), 30, deploy)
     [card] = cards(aggregate([], [deploy], [broke]), aggregate([]))
-    assert card.title == "Incident in s0 followed a very-high-risk deploy"
+    assert card_view(card).title == "Incident in s0 followed a very-high-risk deploy"
     view = IncidentView(
         id="INC-1",
         service="s0",
