@@ -83,7 +83,6 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.BASELINE_WEEKS: "weeks compared with",
     FactKey.GATED_CHANGES: "changes very high risk by a hard rule",
     FactKey.GATED_UNREVIEWED: "of them without a human approval",
-    FactKey.BOT_CHANGES: "bot changes this week",
 }
 
 
@@ -360,10 +359,6 @@ def _p_agent_reviewed(_payload: BriefingPayload, card: CardView) -> str:
     )
 
 
-def _p_bots(_payload: BriefingPayload, card: CardView) -> str:
-    return f"Bots made {many(_fact(card, FactKey.BOT_CHANGES), 'change')} this week."
-
-
 def _p_gated(payload: BriefingPayload, card: CardView) -> str:
     # Each change with its title and the rule that put it there; the evidence links them all.
     named: list[str] = []
@@ -554,12 +549,6 @@ KIND_WORDS: dict[CardKind, KindWords] = {
         _p_codeowners_improved,
         None,
         "more changed files had a code owner than last week.",
-    ),
-    CardKind.BOTS: KindWords(
-        "Bots made many changes",
-        _p_bots,
-        "Check who reviews the bots' changes.",
-        "bots (Dependabot, Renovate) made many of the week's changes.",
     ),
     CardKind.AGENT_REVIEWED: KindWords(
         "Every AI-agent change had a human review",

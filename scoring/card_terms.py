@@ -55,7 +55,6 @@ class CardKind(StrEnum):
     CFR_IMPROVED = "cfr_improved"
     CODEOWNERS_IMPROVED = "codeowners_improved"
     AGENT_REVIEWED = "agent_reviewed"
-    BOTS = "bots"
 
     @property
     def rank(self) -> int:
@@ -129,7 +128,6 @@ class FactKey(StrEnum):
     GATED_UNREVIEWED = "gated_unreviewed"
     # High-risk changes one signal drove; the signal is the fact's ``signal``.
     DRIVEN_BY = "driven_by"
-    BOT_CHANGES = "bot_changes"
 
 
 @dataclass(frozen=True, slots=True)

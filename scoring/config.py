@@ -64,7 +64,6 @@ class Weights:
     agent: float = 10.0
     service_incidents: float = 8.0
     risky_content: float = 3.0
-    weekend: float = 0.0
     # Deploy-level points on top of the riskiest change shipped.
     batch_size: float = 10.0
     deploy_timing: float = 10.0

@@ -143,22 +143,5 @@ def agent_reviewed(
     )
 
 
-def bots(
-    this: WeekAggregate, _last: WeekAggregate, _r: CardRules, _earlier: tuple[Card, ...]
-) -> Iterator[Card]:
-    """Scratch: bots made many changes."""
-    n = len(this.bot_changes)
-    if n < 10:
-        return
-    yield Card("bots", CardKind.BOTS, Severity.WARNING, None, (CardFact(FactKey.BOT_CHANGES, n),))
-
-
 # In the order they run.
-RULES: tuple[Rule, ...] = (
-    agent,
-    agent_surge,
-    codeowners,
-    codeowners_improved,
-    agent_reviewed,
-    bots,
-)
+RULES: tuple[Rule, ...] = (agent, agent_surge, codeowners, codeowners_improved, agent_reviewed)

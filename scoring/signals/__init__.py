@@ -59,7 +59,6 @@ SIGNALS: tuple[ChangeSignal, ...] = (
     policy.AGENT,
     policy.SERVICE_INCIDENTS,
     policy.RISKY_CONTENT,
-    policy.WEEKEND,
 )
 
 # The functions alone, as the scorer, the benches and the evaluation run them.

@@ -355,26 +355,3 @@ def _risky_content(
     share = min(1.0, 0.5 * len(kinds))
     text = "touches " + ", ".join(kinds) if kinds else "no risky content"
     return float(len(kinds)), text, share
-
-
-def weekend(
-    change: ChangeFacts,
-    _ctx: HistoryContext,
-    _m: ChangeMetrics,
-    _files: ChangeFiles,
-    cfg: ScoringConfig,
-) -> Signal:
-    """Scratch: weekend merges."""
-    at = change.merged_at
-    share = 1.0 if at is not None and at.weekday() >= 5 else 0.0
-    return Signal("weekend", share, cfg.weights.weekend * share, "merged at the weekend", share)
-
-
-WEEKEND = ChangeSignal(
-    weekend,
-    SignalWords(
-        label="weekend merges",
-        action="keep its merges to weekdays",
-        glossary="merged on a Saturday or Sunday.",
-    ),
-)

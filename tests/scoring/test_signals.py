@@ -326,7 +326,6 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         0.0,
         "3 of 20 deploys failed",
     ),
-    ("weekend", {}, {}, 0.0, 0.0, "merged at the weekend"),
     ("risky_content", {}, {}, 0.0, 0.0, "no risky content"),
     (
         "risky_content",
@@ -556,7 +555,6 @@ def test_every_signal_has_its_default_weight_under_its_own_name() -> None:
         "agent": 10.0,
         "service_incidents": 8.0,
         "risky_content": 3.0,
-        "weekend": 0.0,
         "batch_size": 10.0,
         "deploy_timing": 10.0,
         "deploy_gap": 6.0,
