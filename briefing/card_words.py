@@ -428,6 +428,8 @@ def _t_gated(card: Card, _names: Mapping[str, str]) -> str:
 
 
 def _t_driver(card: Card, _names: Mapping[str, str]) -> str:
+    # Named by the signal's name with spaces ("Review is driving…"), as briefings always
+    # have: its label is a plural phrase ("missing or rushed review") that reads badly here.
     signal = card.driver or "a signal"
     return f"{signal.replace('_', ' ').capitalize()} is driving more high-risk changes"
 
