@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from briefing.card_words import card_title
 from briefing.payload import (
     AgentView,
     BriefingPayload,
@@ -90,17 +91,14 @@ def _r(x: float | None) -> float | None:
 
 
 def card_view(card: Card, names: Mapping[str, str] | None = None) -> CardView:
-    """The payload's view of a card the scoring rules made.
+    """The payload's view of a card the scoring rules made, titled in the briefing's words.
 
-    Scoring titles name services and teams by key; a reader sees display names.
+    ``names`` gives services' and teams' display names by key: a reader sees those.
     """
     # CardView and FactView declare the card's fields with its types (enums included),
     # so pydantic reads them off the card: no hand-kept copy of each field to fall behind.
-    view = CardView.model_validate(card, from_attributes=True)
-    if card.subject and names and card.subject in names:
-        title = card.title.replace(card.subject, names[card.subject], 1)
-        view = view.model_copy(update={"title": title})
-    return view
+    read = {f.name: getattr(card, f.name) for f in fields(card)}
+    return CardView.model_validate({**read, "title": card_title(card, names)}, from_attributes=True)
 
 
 def _signals(scored: ScoredChange) -> tuple[SignalView, ...]:

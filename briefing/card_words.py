@@ -2,23 +2,32 @@
 
 They are written from the payload's numbers only, like a person would, and are
 the narrative whenever the LLM is unavailable or its text fails the grounding
-check (``briefing.deterministic``). A new kind of card gets its words here.
+check (``briefing.deterministic``). Each kind of card declares its title, paragraph,
+action and the prompt's glossary line in one ``KindWords`` (``KIND_WORDS``): a new
+kind of card gets its words there. Titles are made here from the card's kind,
+subject and typed facts; the scoring rules write no English a reader sees.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from briefing.labels import signal_label
 from briefing.payload import BriefingPayload, CardView, IncidentView
 from briefing.plural import many, number, plural, was
-from scoring.card_terms import CardKind, FactKey, Severity
+from scoring.card_terms import Card, CardKind, FactKey, Severity
 from scoring.risk import Band
+from scoring.signals import SIGNAL_WORDS
 
 __all__ = [
     "FACT_LABELS",
-    "PARAGRAPHS",
+    "KIND_WORDS",
+    "Action",
+    "KindWords",
+    "Title",
     "action",
+    "card_title",
     "fact_label",
     "headline",
     "incident_words",
@@ -370,68 +379,199 @@ def _p_gated(payload: BriefingPayload, card: CardView) -> str:
     return text
 
 
-PARAGRAPHS: dict[CardKind, Callable[[BriefingPayload, CardView], str]] = {
-    CardKind.CONCENTRATION: _p_concentration,
-    CardKind.SHIFT: _p_shift,
-    CardKind.DRIVER: _p_driver,
-    CardKind.INCIDENT: _p_incident,
-    CardKind.GATED: _p_gated,
-    CardKind.MTTR: _p_mttr,
-    CardKind.CFR: _p_cfr,
-    CardKind.CODEOWNERS: _p_codeowners,
-    CardKind.AGENT: _p_agent,
-    CardKind.AGENT_SURGE: _p_agent_surge,
-    CardKind.IMPROVEMENT: _p_improvement,
-    CardKind.MTTR_IMPROVED: _p_mttr_improved,
-    CardKind.CFR_IMPROVED: _p_cfr_improved,
-    CardKind.CODEOWNERS_IMPROVED: _p_codeowners_improved,
-    CardKind.AGENT_REVIEWED: _p_agent_reviewed,
-}
-
-_DRIVER_ACTIONS: dict[str, str] = {
-    "codeowners": "add CODEOWNERS rules for its uncovered paths and require code-owner review",
-    "review": "require a second reviewer on its large changes",
-    "author_expertise": "pair authors new to its files with someone who knows them",
-    "size": "split its large changes before review",
-    "diffusion": "split changes that span many files or services",
-    "fix": "add a regression test and a second reviewer to its fixes",
-    "file_history": "stabilise its busiest files before piling more changes on them",
-    "author_experience": "pair newer authors with someone who knows the area",
-    "defect_proneness": "schedule a refactor or extra tests for its repeatedly fixed files",
-    "service_incidents": "slow its changes down until its incidents are understood",
-    "agent": "require a human approval on its AI-agent changes",
-    "tests": "ask for tests with its source changes",
-    "timing": "move its merges away from Fridays and evenings",
-    "risky_content": "give its migrations and infrastructure changes a second reviewer",
-}
+def _a_concentration(payload: BriefingPayload, card: CardView) -> str:
+    driver = _driver(card)
+    words = SIGNAL_WORDS.get(driver[0]) if driver else None
+    # Every change signal declares its action (a test holds it); a card stored with a
+    # signal since renamed, or one naming no driver, gets the general advice.
+    what = words.action if words else "review its high-risk changes"
+    return f"In {_service_name(payload, card.subject)}, {what}."
 
 
-_ACTIONS: dict[CardKind, str] = {
-    CardKind.AGENT: "Require a human approval before AI-agent PRs merge (branch protection).",
-    CardKind.AGENT_SURGE: "Check who reviews the AI agents' changes before more of them merge.",
-    CardKind.MTTR: "Review this week's slow incident responses: paging, runbooks and rollback.",
-    CardKind.CFR: "Look at the failed deploys before the next release.",
-    CardKind.CODEOWNERS: "Extend CODEOWNERS to the paths changed without an owner.",
-    CardKind.SHIFT: "Ask reviewers to slow down on this week's high-risk changes.",
-    CardKind.GATED: "Confirm each such change has a rollback plan and a second reviewer.",
+def _a_incident(_payload: BriefingPayload, card: CardView) -> str:
+    key = card.id.removeprefix("incident:")
+    return (
+        f"Walk through {key} with the team: what made the deploy risky "
+        "and what would have caught it."
+    )
+
+
+def _a_driver(_payload: BriefingPayload, card: CardView) -> str | None:
+    return (
+        None if card.driver is None else f"Ask reviewers to watch for {signal_label(card.driver)}."
+    )
+
+
+def _named(card: Card, names: Mapping[str, str]) -> str:
+    """The card's subject (a service or team key) by its display name."""
+    subject = card.subject or ""
+    return names.get(subject, subject)
+
+
+def _t_concentration(card: Card, names: Mapping[str, str]) -> str:
+    return f"Risk is concentrating in {_named(card, names)}"
+
+
+def _t_incident(card: Card, names: Mapping[str, str]) -> str:
+    # The rule makes incident cards only after high-risk deploys, with their band.
+    band = card.deploy_band.risk_adjective if card.deploy_band else "high-risk"
+    return f"Incident in {_named(card, names)} followed a {band} deploy"
+
+
+def _t_gated(card: Card, _names: Mapping[str, str]) -> str:
+    n = int(card.fact(FactKey.GATED_CHANGES) or 0)
+    if card.gate == "schema_migration":
+        what = "A schema migration" if n == 1 else f"{n} schema migrations"
+        return f"{what} merged at very high risk"
+    what = "A change" if n == 1 else f"{n} changes"
+    return f"{what} merged at very high risk by a hard rule"
+
+
+def _t_driver(card: Card, _names: Mapping[str, str]) -> str:
+    # Named by the signal's name with spaces ("Review is driving…"), as briefings always
+    # have: its label is a plural phrase ("missing or rushed review") that reads badly here.
+    signal = card.driver or "a signal"
+    return f"{signal.replace('_', ' ').capitalize()} is driving more high-risk changes"
+
+
+def _t_improvement(card: Card, names: Mapping[str, str]) -> str:
+    return f"{_named(card, names)} shipped with less risk"
+
+
+# A card's title: fixed words, or made from the card's subject and facts (display names
+# by key in the mapping). An action: fixed words, made from the payload and the card, or
+# None for good news, which asks nothing of the reader.
+Title = str | Callable[[Card, Mapping[str, str]], str]
+Action = str | Callable[[BriefingPayload, CardView], str | None] | None
+
+
+@dataclass(frozen=True, slots=True)
+class KindWords:
+    """Everything a reader or the LLM is told about one kind of card, in one place."""
+
+    title: Title
+    paragraph: Callable[[BriefingPayload, CardView], str]
+    action: Action
+    # The prompt's line on what the card means, after "- <kind>: ".
+    glossary: str
+
+
+# Every kind of card's words; a new kind of card gets its entry here (a test holds that
+# every CardKind has one, and an action unless it is only ever good news).
+KIND_WORDS: dict[CardKind, KindWords] = {
+    CardKind.CONCENTRATION: KindWords(
+        _t_concentration,
+        _p_concentration,
+        _a_concentration,
+        "one service's share of high-risk changes jumped against last week; its facts name "
+        "the signal behind most of them. Risk piling up in one place is where the next "
+        "incident is likely to start.",
+    ),
+    CardKind.INCIDENT: KindWords(
+        _t_incident,
+        _p_incident,
+        _a_incident,
+        "an incident opened within a day of a high-risk deploy of its service. Facts give "
+        "the hours between them and the minutes to resolve; when the incident also explains "
+        "this week's slower recovery, or a revert of what the deploy shipped, the card says "
+        "so and carries those figures too.",
+    ),
+    CardKind.GATED: KindWords(
+        _t_gated,
+        _p_gated,
+        "Confirm each such change has a rollback plan and a second reviewer.",
+        "changes a hard rule (a gate, such as a schema migration) put at very high risk "
+        "whatever their other signals, when no other card shows them.",
+    ),
+    CardKind.AGENT: KindWords(
+        "AI-agent changes merged without human review",
+        _p_agent,
+        "Require a human approval before AI-agent PRs merge (branch protection).",
+        "changes written with an AI coding agent merged without a human approval.",
+    ),
+    CardKind.AGENT_SURGE: KindWords(
+        "AI agents wrote a larger share of the changes",
+        _p_agent_surge,
+        "Check who reviews the AI agents' changes before more of them merge.",
+        "agents wrote a much larger share of the changes than last week.",
+    ),
+    CardKind.MTTR: KindWords(
+        "Incidents took longer to resolve",
+        _p_mttr,
+        "Review this week's slow incident responses: paging, runbooks and rollback.",
+        "incidents took longer to resolve (median) than last week, over enough incidents "
+        "on both sides to be a trend.",
+    ),
+    CardKind.CFR: KindWords(
+        "More deploys failed or caused incidents",
+        _p_cfr,
+        "Look at the failed deploys before the next release.",
+        "a larger share of production deploys failed or were followed by an incident.",
+    ),
+    CardKind.SHIFT: KindWords(
+        "More changes are high risk than last week",
+        _p_shift,
+        "Ask reviewers to slow down on this week's high-risk changes.",
+        "across the whole scope more changes are high risk than last week, with the signal "
+        "that drove most of them.",
+    ),
+    CardKind.CODEOWNERS: KindWords(
+        "Fewer changed files have a code owner",
+        _p_codeowners,
+        "Extend CODEOWNERS to the paths changed without an owner.",
+        "fewer changed files had a code owner than last week.",
+    ),
+    CardKind.DRIVER: KindWords(
+        _t_driver,
+        _p_driver,
+        _a_driver,
+        "one signal (for example size or missing review) lies behind more high-risk changes "
+        "than last week, outside any concentration.",
+    ),
+    CardKind.IMPROVEMENT: KindWords(
+        _t_improvement,
+        _p_improvement,
+        None,
+        "a team cut its share of high-risk changes.",
+    ),
+    CardKind.MTTR_IMPROVED: KindWords(
+        "Incidents were resolved faster",
+        _p_mttr_improved,
+        None,
+        "incidents were resolved faster (median) than last week: mttr moving the good way.",
+    ),
+    CardKind.CFR_IMPROVED: KindWords(
+        "Fewer deploys failed or caused incidents",
+        _p_cfr_improved,
+        None,
+        "fewer production deploys failed or were followed by an incident than last week.",
+    ),
+    CardKind.CODEOWNERS_IMPROVED: KindWords(
+        "More changed files have a code owner",
+        _p_codeowners_improved,
+        None,
+        "more changed files had a code owner than last week.",
+    ),
+    CardKind.AGENT_REVIEWED: KindWords(
+        "Every AI-agent change had a human review",
+        _p_agent_reviewed,
+        None,
+        "every agent change was approved by a human after a week when some were not.",
+    ),
 }
 
 
 def action(payload: BriefingPayload, card: CardView) -> str | None:
     """What the manager could do about ``card``, if the card suggests something."""
-    if card.kind is CardKind.CONCENTRATION:
-        driver = _driver(card)
-        what = _DRIVER_ACTIONS.get(driver[0] if driver else "", "review its high-risk changes")
-        return f"In {_service_name(payload, card.subject)}, {what}."
-    if card.kind is CardKind.INCIDENT:
-        key = card.id.removeprefix("incident:")
-        return (
-            f"Walk through {key} with the team: what made the deploy risky "
-            "and what would have caught it."
-        )
-    if card.kind is CardKind.DRIVER and card.driver is not None:
-        return f"Ask reviewers to watch for {signal_label(card.driver)}."
-    return _ACTIONS.get(card.kind)
+    said = KIND_WORDS[card.kind].action
+    return said(payload, card) if callable(said) else said
+
+
+def card_title(card: Card, names: Mapping[str, str] | None = None) -> str:
+    """The title a reader sees on ``card``, made from its kind, subject and facts; ``names``
+    gives services' and teams' display names by key."""
+    title = KIND_WORDS[card.kind].title
+    return title if isinstance(title, str) else title(card, names or {})
 
 
 # What a card is about, in a few words, for the headline: never its title, which the card

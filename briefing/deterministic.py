@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from briefing.card_words import PARAGRAPHS, action, headline, very_high_clause
+from briefing.card_words import KIND_WORDS, action, headline, very_high_clause
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
 from briefing.plural import many, number
@@ -84,10 +84,9 @@ def write_deterministic(payload: BriefingPayload) -> Narrative:
     paragraphs = tuple(
         CardParagraph(
             card_id=c.id,
-            text=PARAGRAPHS[c.kind](payload, c),
+            text=KIND_WORDS[c.kind].paragraph(payload, c),
             action=None if c.severity is Severity.INFO else action(payload, c),
         )
         for c in payload.cards
-        if c.kind in PARAGRAPHS
     )
     return Narrative(headline=_headline(payload), paragraphs=paragraphs, source="deterministic")

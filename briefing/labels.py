@@ -1,36 +1,35 @@
-"""Words a manager reads for the names the scorer uses."""
+"""Words a manager reads for the names the scorer uses.
+
+A change signal's words are declared beside its function (``scoring.signals``);
+here they are read off that one table, with the deploy signals' labels beside them.
+"""
 
 from __future__ import annotations
 
 from scoring.risk import Band
+from scoring.signals import SIGNAL_WORDS
 
 __all__ = [
     "BAND_LABELS",
+    "DEPLOY_SIGNAL_LABELS",
     "SIGNAL_LABELS",
     "band_label",
     "signal_label",
 ]
 
-SIGNAL_LABELS: dict[str, str] = {
-    "size": "large changes",
-    "diffusion": "changes spread over many files or services",
-    "fix": "bug fixes, hotfixes and reverts",
-    "file_history": "busy, recently changed files",
-    "author_experience": "authors new to the project or the area",
-    "defect_proneness": "files that needed fixes before",
-    "author_expertise": "authors working in files new to them",
-    "review": "missing or rushed review",
-    "codeowners": "files without a CODEOWNERS owner",
-    "tests": "source changes without test changes",
-    "timing": "Friday or after-hours merges",
-    "agent": "AI-agent changes",
-    "service_incidents": "services with recent incidents",
-    "risky_content": "migrations, infrastructure or sensitive code",
+# The deploy-level signals of ``scoring.risk.score_deploy``: a deploy is no change, so
+# these drive no change card and have no action or glossary line, only a label.
+DEPLOY_SIGNAL_LABELS: dict[str, str] = {
     "riskiest_change": "a risky change shipped",
     "batch_size": "large deploy batches",
     "deploy_timing": "Friday or after-hours deploys",
     "deploy_gap": "deploys after a long pause",
 }
+
+# Each change signal's label is declared with its function (``scoring.signals``).
+SIGNAL_LABELS: dict[str, str] = {
+    name: words.label for name, words in SIGNAL_WORDS.items()
+} | DEPLOY_SIGNAL_LABELS
 
 
 def signal_label(name: str) -> str:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from briefing.plural import many
 from briefing.stored_facts import current_fact
 from scoring.card_terms import CardKind, FactKey, Severity
+from scoring.risk import Band
 
 __all__ = [
     "PAYLOAD_VERSION",
@@ -239,7 +240,8 @@ class FactView(_Value):
 
 
 class CardView(_Value):
-    """A card; its severity was decided by the scoring rules."""
+    """A card; its severity was decided by the scoring rules, its title by the briefing's
+    words for its kind (``briefing.card_words.card_title``)."""
 
     id: str
     kind: CardKind
@@ -250,6 +252,10 @@ class CardView(_Value):
     evidence: tuple[str, ...] = ()
     # Kinds of cards folded into this one because they told the same story.
     folded: tuple[CardKind, ...] = ()
+    # The band of the deploy an incident card's incident followed.
+    deploy_band: Band | None = None
+    # The gate every change on a gated card hit, when it was each one's only gate.
+    gate: str | None = None
 
     @property
     def driver(self) -> str | None:

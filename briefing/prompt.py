@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
+from briefing.card_words import KIND_WORDS
 from briefing.labels import signal_label
 from briefing.narrative import MAX_WORDS
 from briefing.payload import BriefingPayload, CardView, ChangeView, IncidentView, ServiceView
 from briefing.render.escape import truncate
 from briefing.render.text import fact_text
+from scoring.signals import SIGNAL_WORDS
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -56,6 +58,11 @@ def _clip(text: str) -> str:
     return truncate(text, _TEXT_BUDGET)
 
 
+# One line per kind of card, from the words declared for it.
+_CARD_GLOSSARY = "\n".join(f"- {kind}: {w.glossary}" for kind, w in KIND_WORDS.items())
+# One line per change signal, from the words declared with its function.
+_SIGNAL_GLOSSARY = "\n".join(f"- {name}: {w.glossary}" for name, w in SIGNAL_WORDS.items())
+
 SYSTEM_PROMPT = f"""\
 You write the weekly delivery-risk briefing an engineering manager reads before Monday's \
 stand-up.
@@ -88,43 +95,11 @@ band (changes_by_band) is never quiet either, cards or not: name that change in 
 headline.
 
 Reference: what the cards mean (rules fixed them; use this to say why a card matters).
-- concentration: one service's share of high-risk changes jumped against last week; \
-its facts name the signal behind most of them. Risk piling up in one place is where the \
-next incident is likely to start.
-- shift: across the whole scope more changes are high risk than last week, with the \
-signal that drove most of them.
-- driver: one signal (for example size or missing review) lies behind more high-risk \
-changes than last week, outside any concentration.
-- incident: an incident opened within a day of a high-risk deploy of its service. \
-Facts give the hours between them and the minutes to resolve; when the incident also \
-explains this week's slower recovery, or a revert of what the deploy shipped, the card \
-says so and carries those figures too.
-- mttr: incidents took longer to resolve (median) than last week, over enough incidents \
-on both sides to be a trend. mttr_improved is the same number moving the good way.
-- cfr: a larger share of production deploys failed or were followed by an incident. \
-cfr_improved: fewer did.
-- codeowners: fewer changed files had a code owner than last week. \
-codeowners_improved: more did.
-- agent: changes written with an AI coding agent merged without a human approval. \
-agent_surge: agents wrote a much larger share of the changes than last week. \
-agent_reviewed: every agent change was approved by a human after a week when some were not.
-- improvement: a team cut its share of high-risk changes.
+{_CARD_GLOSSARY}
 
 Reference: the signals behind a change's 0-100 score (the payload gives each one's \
 explanation; say it in a manager's words, never as a field name).
-- size: lines added and deleted; large changes are the strongest predictor of defects.
-- diffusion: files, directories and subsystems touched, and how evenly.
-- fix: a bug fix, hotfix or revert; fixes tend to need fixes.
-- file_history: how recently and by how many people the files were changed.
-- defect_proneness: earlier fixes on the same files.
-- author_experience, author_expertise: the author's history overall and with these files.
-- review: no human approval, an approval too fast for the size, or no owner among approvers.
-- codeowners: touched files no CODEOWNERS rule covers.
-- tests: coverage fell, or source changed without tests.
-- timing: merged on a Friday, before a holiday, or outside working hours.
-- agent: written with an AI agent, with or without human review.
-- service_incidents: the touched services' recent incidents and failed deploys.
-- risky_content: schema migrations, infrastructure, auth or payments code, dependencies.
+{_SIGNAL_GLOSSARY}
 Gates lift a score to a floor whatever the signals say: a schema migration, a spent error \
 budget, a deploy during an open incident, and very large hand-written changes.
 

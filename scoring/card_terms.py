@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scoring.risk import Band
 
 __all__ = ["Card", "CardFact", "CardKind", "CardRules", "FactKey", "Severity"]
 
@@ -56,6 +60,23 @@ class CardKind(StrEnum):
     def rank(self) -> int:
         """Where cards of this kind stand among cards of the same severity, 0 first."""
         return list(CardKind).index(self)
+
+    @property
+    def good_news(self) -> bool:
+        """Whether the rules make cards of this kind only as good news (info): they ask
+        nothing of the reader."""
+        return self in _GOOD_NEWS
+
+
+_GOOD_NEWS = frozenset(
+    {
+        CardKind.IMPROVEMENT,
+        CardKind.MTTR_IMPROVED,
+        CardKind.CFR_IMPROVED,
+        CardKind.CODEOWNERS_IMPROVED,
+        CardKind.AGENT_REVIEWED,
+    }
+)
 
 
 class FactKey(StrEnum):
@@ -121,22 +142,33 @@ class CardFact:
 
 @dataclass(frozen=True, slots=True)
 class Card:
-    """One briefing card: a material shift, its severity and the evidence behind it."""
+    """One briefing card: a material shift, its severity and the evidence behind it.
+
+    A card has no title: the words a reader sees, its title among them, are made by
+    the briefing from its kind, subject and typed facts (``briefing.card_words``).
+    """
 
     id: str
     kind: CardKind
     severity: Severity
-    title: str
     subject: str | None
     facts: tuple[CardFact, ...]
     evidence: tuple[str, ...] = ()
     # Kinds of cards whose story this one tells too, folded into it (see ``_fold``).
     folded: tuple[CardKind, ...] = ()
+    # The band of the deploy an incident card's incident followed.
+    deploy_band: Band | None = None
+    # The gate every change on a gated card hit, when it was each one's only gate.
+    gate: str | None = None
 
     @property
     def driver(self) -> str | None:
         """The signal the card counts high-risk changes of, when it names one."""
         return next((f.signal for f in self.facts if f.signal is not None), None)
+
+    def fact(self, key: FactKey) -> float | None:
+        """The value of the card's fact ``key``, if it has one."""
+        return next((f.value for f in self.facts if f.key is key), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from scoring.facts import ChangeFacts
     from scoring.history import HistoryContext
 
-__all__ = ["Reading", "Signal", "SignalFn", "plural"]
+__all__ = ["ChangeSignal", "Reading", "Signal", "SignalFn", "SignalWords", "plural"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,38 @@ Reading = tuple[float | None, str, float]
 SignalFn = Callable[
     ["ChangeFacts", "HistoryContext", "ChangeMetrics", "ChangeFiles", "ScoringConfig"], Signal
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class SignalWords:
+    """What a reader and the LLM are told about a signal, declared beside its function.
+
+    Words are data (no I/O, no import of the briefing), so the scorer may hold
+    them; the briefing reads them off ``scoring.signals.CHANGE_SIGNALS`` for its
+    labels, its driver actions and the prompt's glossary. Every field is required:
+    a signal without its words does not construct.
+    """
+
+    # What the signal flags, as a manager says it: "large changes".
+    label: str
+    # What a service could do when the signal drives its high-risk changes, after
+    # "In Payments, …": "split its large changes before review".
+    action: str
+    # The prompt's one line on what the signal measures and why it matters.
+    glossary: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSignal:
+    """A change signal: the function that measures it and its words, in one entry."""
+
+    measure: SignalFn
+    words: SignalWords
+
+    @property
+    def name(self) -> str:
+        """The signal's name: its function's, its weight's and its Signal's."""
+        return self.measure.__name__
 
 
 def plural(n: int, word: str) -> str:

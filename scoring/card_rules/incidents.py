@@ -28,10 +28,10 @@ def incident(
             f"incident:{i.key}",
             CardKind.INCIDENT,
             Severity.CRITICAL,
-            f"Incident in {i.service} followed a {i.deploy_band.risk_adjective} deploy",
             i.service,
             tuple(facts),
             tuple(k for k in (i.key, i.deploy_key) if k),
+            deploy_band=i.deploy_band,
         )
 
 
@@ -58,7 +58,6 @@ def mttr(
         "mttr",
         CardKind.MTTR,
         sev,
-        "Incidents took longer to resolve",
         None,
         (
             CardFact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
@@ -88,7 +87,6 @@ def mttr_improved(
         "mttr:improved",
         CardKind.MTTR_IMPROVED,
         Severity.INFO,
-        "Incidents were resolved faster",
         None,
         (
             CardFact(FactKey.MTTR_THIS_WEEK, tenth(now), "min"),
@@ -123,7 +121,6 @@ def cfr(
         "cfr",
         CardKind.CFR,
         sev,
-        "More deploys failed or caused incidents",
         None,
         (
             CardFact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),
@@ -159,7 +156,6 @@ def cfr_improved(
         "cfr:improved",
         CardKind.CFR_IMPROVED,
         Severity.INFO,
-        "Fewer deploys failed or caused incidents",
         None,
         (
             CardFact(FactKey.CHANGE_FAILURE_RATE_THIS_WEEK, tenth(now), "%"),

@@ -33,7 +33,6 @@ def agent(
         "agent:unreviewed",
         CardKind.AGENT,
         sev,
-        "AI-agent changes merged without human review",
         None,
         (
             CardFact(FactKey.AGENTS_UNREVIEWED, len(unreviewed)),
@@ -66,7 +65,6 @@ def agent_surge(
         "agent:surge",
         CardKind.AGENT_SURGE,
         sev,
-        "AI agents wrote a larger share of the changes",
         None,
         (
             CardFact(FactKey.AGENT_SHARE, tenth(now), "%"),
@@ -93,7 +91,6 @@ def codeowners(
         "codeowners",
         CardKind.CODEOWNERS,
         sev,
-        "Fewer changed files have a code owner",
         None,
         (
             CardFact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
@@ -115,7 +112,6 @@ def codeowners_improved(
         "codeowners:improved",
         CardKind.CODEOWNERS_IMPROVED,
         Severity.INFO,
-        "More changed files have a code owner",
         None,
         (
             CardFact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
@@ -139,7 +135,6 @@ def agent_reviewed(
         "agent:reviewed",
         CardKind.AGENT_REVIEWED,
         Severity.INFO,
-        "Every AI-agent change had a human review",
         None,
         (
             CardFact(FactKey.AGENTS_ALL_REVIEWED, len(agent)),

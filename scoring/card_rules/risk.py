@@ -56,7 +56,6 @@ def concentration(
             f"concentration:{group.name}",
             CardKind.CONCENTRATION,
             sev,
-            f"Risk is concentrating in {group.name}",
             group.name,
             tuple(facts),
             tuple(c.key for c in this.changes if c.service == group.name and c.high_risk),
@@ -113,7 +112,6 @@ def shift(
         "shift",
         CardKind.SHIFT,
         sev,
-        "More changes are high risk than last week",
         None,
         tuple(facts),
         tuple(high_risk),
@@ -151,7 +149,6 @@ def driver(
         f"driver:{name}",
         CardKind.DRIVER,
         Severity.WARNING,
-        f"{name.replace('_', ' ').capitalize()} is driving more high-risk changes",
         None,
         (
             CardFact(FactKey.DRIVEN_THIS_WEEK, len(keys), signal=name),
@@ -179,7 +176,6 @@ def improvement(
             f"improvement:{team.name}",
             CardKind.IMPROVEMENT,
             Severity.INFO,
-            f"{team.name} shipped with less risk",
             team.name,
             (
                 CardFact(
@@ -225,25 +221,25 @@ def gated(
     if not gated:
         return
     unreviewed = sum(1 for c in gated if c.human_reviewed is False)
-    migrations = all(c.gates == ("schema_migration",) for c in gated)
     n = len(gated)
-    if migrations:
-        what = "A schema migration" if n == 1 else f"{n} schema migrations"
-        title = f"{what} merged at very high risk"
-    else:
-        what = "A change" if n == 1 else f"{n} changes"
-        title = f"{what} merged at very high risk by a hard rule"
     services = {c.service for c in gated}
     yield Card(
         "gated",
         CardKind.GATED,
         Severity.CRITICAL if unreviewed else Severity.WARNING,
-        title,
         services.pop() if len(services) == 1 else None,
         (CardFact(FactKey.GATED_CHANGES, n),)
         + ((CardFact(FactKey.GATED_UNREVIEWED, unreviewed),) if unreviewed else ()),
         tuple(c.key for c in gated),
+        gate=_only_gate(gated),
     )
+
+
+def _only_gate(changes: list[WeekChange]) -> str | None:
+    """The one gate every change hit, when it was each one's only gate."""
+    gates = {c.gates for c in changes}
+    only = gates.pop() if len(gates) == 1 else ()
+    return only[0] if len(only) == 1 else None
 
 
 # In the order they run.

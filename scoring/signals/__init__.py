@@ -2,9 +2,11 @@
 
 A signal whose input is missing says "unknown" and adds no points; it never
 pretends to be a measured zero. Each is a plain function in ``measured`` or
-``policy``, listed once in ``CHANGE_SIGNALS`` below: its name is the signal's,
-its weight's in ``scoring.config.Weights`` (where its default is written) and
-riskbrief.toml, and its label's key. Signals are measured in that order.
+``policy`` with its words (``SignalWords``: the reader's label, the driver action,
+the prompt's glossary line) declared right below it as one ``ChangeSignal``,
+listed once in ``SIGNALS`` below (``CHANGE_SIGNALS`` are their functions): the
+function's name is the signal's, its weight's in ``scoring.config.Weights`` (where
+its default is written) and riskbrief.toml. Signals are measured in that order.
 
 Every signal builds its Signal directly as ``Signal(name, value, weight * share,
 text, share)``. Signals read from a few small counts or flags cache that reading
@@ -20,7 +22,7 @@ from scoring.change_files import ChangeFiles, change_files
 from scoring.change_metrics import metrics_of
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import Signal, SignalFn
+from scoring.signal import ChangeSignal, Signal, SignalFn, SignalWords
 from scoring.signals import measured, policy
 
 if TYPE_CHECKING:
@@ -28,31 +30,42 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CHANGE_SIGNALS",
+    "SIGNALS",
+    "SIGNAL_WORDS",
+    "ChangeSignal",
     "SignalFn",
+    "SignalWords",
     "change_signals",
     "measure_signals",
     "measured",
     "policy",
 ]
 
-# The change signals, in the order measured. A new signal is added here and as a
-# field of ``scoring.config.Weights`` (a test checks the two agree).
-CHANGE_SIGNALS: tuple[SignalFn, ...] = (
-    measured.size,
-    measured.diffusion,
-    measured.fix,
-    measured.file_history,
-    measured.author_experience,
-    measured.author_expertise,
-    measured.defect_proneness,
-    policy.review,
-    policy.codeowners,
-    policy.tests,
-    policy.timing,
-    policy.agent,
-    policy.service_incidents,
-    policy.risky_content,
+# The change signals, in the order measured: each its function and its words
+# (``SignalWords``), declared together in its family's module. A new signal is added
+# there, here and as a field of ``scoring.config.Weights`` (tests check all agree).
+SIGNALS: tuple[ChangeSignal, ...] = (
+    measured.SIZE,
+    measured.DIFFUSION,
+    measured.FIX,
+    measured.FILE_HISTORY,
+    measured.AUTHOR_EXPERIENCE,
+    measured.AUTHOR_EXPERTISE,
+    measured.DEFECT_PRONENESS,
+    policy.REVIEW,
+    policy.CODEOWNERS,
+    policy.TESTS,
+    policy.TIMING,
+    policy.AGENT,
+    policy.SERVICE_INCIDENTS,
+    policy.RISKY_CONTENT,
 )
+
+# The functions alone, as the scorer, the benches and the evaluation run them.
+CHANGE_SIGNALS: tuple[SignalFn, ...] = tuple(s.measure for s in SIGNALS)
+
+# Each signal's words by its name, as the briefing reads them.
+SIGNAL_WORDS: dict[str, SignalWords] = {s.name: s.words for s in SIGNALS}
 
 
 def change_signals(change: ChangeFacts, ctx: HistoryContext, cfg: ScoringConfig) -> list[Signal]:

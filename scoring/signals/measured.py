@@ -18,12 +18,19 @@ from scoring.change_metrics import (
 )
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import Reading, Signal, plural
+from scoring.signal import ChangeSignal, Reading, Signal, SignalWords, plural
 
 if TYPE_CHECKING:
     from scoring.config import ScoringConfig
 
 __all__ = [
+    "AUTHOR_EXPERIENCE",
+    "AUTHOR_EXPERTISE",
+    "DEFECT_PRONENESS",
+    "DIFFUSION",
+    "FILE_HISTORY",
+    "FIX",
+    "SIZE",
     "author_experience",
     "author_expertise",
     "defect_proneness",
@@ -68,6 +75,16 @@ def size(
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
 
 
+SIZE = ChangeSignal(
+    size,
+    SignalWords(
+        label="large changes",
+        action="split its large changes before review",
+        glossary="lines added and deleted; large changes are the strongest predictor of defects.",
+    ),
+)
+
+
 def diffusion(
     change: ChangeFacts,
     _ctx: HistoryContext,
@@ -93,6 +110,16 @@ def diffusion(
     return Signal("diffusion", round(share, 4), cfg.weights.diffusion * share, text, share)
 
 
+DIFFUSION = ChangeSignal(
+    diffusion,
+    SignalWords(
+        label="changes spread over many files or services",
+        action="split changes that span many files or services",
+        glossary="files, directories and subsystems touched, and how evenly.",
+    ),
+)
+
+
 def fix(
     change: ChangeFacts,
     _ctx: HistoryContext,
@@ -107,6 +134,16 @@ def fix(
         text = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
         value, share = 1.0, 1.0
     return Signal("fix", value, cfg.weights.fix * share, text, share)
+
+
+FIX = ChangeSignal(
+    fix,
+    SignalWords(
+        label="bug fixes, hotfixes and reverts",
+        action="add a regression test and a second reviewer to its fixes",
+        glossary="a bug fix, hotfix or revert; fixes tend to need fixes.",
+    ),
+)
 
 
 def file_history(
@@ -126,6 +163,16 @@ def file_history(
         f"{plural(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
     )
     return Signal("file_history", round(share, 4), w * share, text, share)
+
+
+FILE_HISTORY = ChangeSignal(
+    file_history,
+    SignalWords(
+        label="busy, recently changed files",
+        action="stabilise its busiest files before piling more changes on them",
+        glossary="how recently and by how many people the files were changed.",
+    ),
+)
 
 
 # A bot's change has no author history: its first bump is no newcomer's mistake.
@@ -156,6 +203,16 @@ def author_experience(
     )
 
 
+AUTHOR_EXPERIENCE = ChangeSignal(
+    author_experience,
+    SignalWords(
+        label="authors new to the project or the area",
+        action="pair newer authors with someone who knows the area",
+        glossary="the author's history in the project and in the touched subsystems.",
+    ),
+)
+
+
 def author_expertise(
     change: ChangeFacts,
     ctx: HistoryContext,
@@ -170,6 +227,16 @@ def author_expertise(
     prior = min(ctx.author_prior_changes, _NEWCOMER_CHANGES)
     value, text, share = _author_expertise(ctx.files_with_history, ctx.files_known_to_author, prior)
     return Signal("author_expertise", value, cfg.weights.author_expertise * share, text, share)
+
+
+AUTHOR_EXPERTISE = ChangeSignal(
+    author_expertise,
+    SignalWords(
+        label="authors working in files new to them",
+        action="pair authors new to its files with someone who knows them",
+        glossary="the author's history with these files.",
+    ),
+)
 
 
 # Authors with fewer earlier changes than this count as newcomers.
@@ -206,6 +273,16 @@ def defect_proneness(
     n = None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files
     value, text, share = _defect_proneness(n)
     return Signal("defect_proneness", value, cfg.weights.defect_proneness * share, text, share)
+
+
+DEFECT_PRONENESS = ChangeSignal(
+    defect_proneness,
+    SignalWords(
+        label="files that needed fixes before",
+        action="schedule a refactor or extra tests for its repeatedly fixed files",
+        glossary="earlier fixes on the same files.",
+    ),
+)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,13 +10,28 @@ from scoring.change_files import ChangeFiles
 from scoring.change_metrics import ChangeMetrics
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import Reading, Signal, plural
+from scoring.signal import ChangeSignal, Reading, Signal, SignalWords, plural
 from scoring.timing import timing_points
 
 if TYPE_CHECKING:
     from scoring.config import ScoringConfig
 
-__all__ = ["agent", "codeowners", "review", "risky_content", "service_incidents", "tests", "timing"]
+__all__ = [
+    "AGENT",
+    "CODEOWNERS",
+    "REVIEW",
+    "RISKY_CONTENT",
+    "SERVICE_INCIDENTS",
+    "TESTS",
+    "TIMING",
+    "agent",
+    "codeowners",
+    "review",
+    "risky_content",
+    "service_incidents",
+    "tests",
+    "timing",
+]
 
 
 _REVIEW_UNKNOWN = "review unknown: only the git history reported this change"
@@ -65,6 +80,18 @@ def review(
     return Signal("review", 0.0, w * 0.0, text, 0.0)
 
 
+REVIEW = ChangeSignal(
+    review,
+    SignalWords(
+        label="missing or rushed review",
+        action="require a second reviewer on its large changes",
+        glossary=(
+            "no human approval, an approval too fast for the size, or no owner among approvers."
+        ),
+    ),
+)
+
+
 def _review(reading: Reading, w: float) -> Signal:
     value, text, share = reading
     return Signal("review", value, w * share, text, share)
@@ -96,6 +123,16 @@ def codeowners(
     """Files no CODEOWNERS rule covers get no owner's eyes."""
     value, text, share = _codeowners(files.unowned_files, files.owner_files)
     return Signal("codeowners", value, cfg.weights.codeowners * share, text, share)
+
+
+CODEOWNERS = ChangeSignal(
+    codeowners,
+    SignalWords(
+        label="files without a CODEOWNERS owner",
+        action="add CODEOWNERS rules for its uncovered paths and require code-owner review",
+        glossary="touched files no CODEOWNERS rule covers.",
+    ),
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -132,6 +169,16 @@ def tests(
     return Signal("tests", value, cfg.weights.tests * share, text, share)
 
 
+TESTS = ChangeSignal(
+    tests,
+    SignalWords(
+        label="source changes without test changes",
+        action="ask for tests with its source changes",
+        glossary="coverage fell, or source changed without tests.",
+    ),
+)
+
+
 def _tests(test_files: int, source_lines: int, delta: float | None) -> Reading:
     if delta is not None and delta < 0:
         share = min(1.0, -delta / _COVERAGE_DROP_PP)
@@ -159,6 +206,16 @@ def timing(
     return Signal("timing", share, cfg.weights.timing * share, f"merged {text}", share)
 
 
+TIMING = ChangeSignal(
+    timing,
+    SignalWords(
+        label="Friday or after-hours merges",
+        action="move its merges away from Fridays and evenings",
+        glossary="merged on a Friday, before a holiday, or outside working hours.",
+    ),
+)
+
+
 def agent(
     change: ChangeFacts,
     _ctx: HistoryContext,
@@ -174,6 +231,16 @@ def agent(
         reviewed = bool(change.human_approvals) if change.reviews_known else None
         value, text, share = _agent(who, reviewed)
     return Signal("agent", value, cfg.weights.agent * share, text, share)
+
+
+AGENT = ChangeSignal(
+    agent,
+    SignalWords(
+        label="AI-agent changes",
+        action="require a human approval on its AI-agent changes",
+        glossary="written with an AI agent, with or without human review.",
+    ),
+)
 
 
 @functools.lru_cache(maxsize=16)
@@ -207,6 +274,16 @@ def service_incidents(
             ctx.recent_incidents, ctx.lookback_days, ctx.service_failed_deploys, ctx.service_deploys
         )
     return Signal("service_incidents", value, cfg.weights.service_incidents * share, text, share)
+
+
+SERVICE_INCIDENTS = ChangeSignal(
+    service_incidents,
+    SignalWords(
+        label="services with recent incidents",
+        action="slow its changes down until its incidents are understood",
+        glossary="the touched services' recent incidents and failed deploys.",
+    ),
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -246,6 +323,16 @@ def risky_content(
         change.is_hotfix,
     )
     return Signal("risky_content", value, cfg.weights.risky_content * share, text, share)
+
+
+RISKY_CONTENT = ChangeSignal(
+    risky_content,
+    SignalWords(
+        label="migrations, infrastructure or sensitive code",
+        action="give its migrations and infrastructure changes a second reviewer",
+        glossary="schema migrations, infrastructure, auth or payments code, dependencies.",
+    ),
+)
 
 
 @functools.lru_cache(maxsize=64)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefing.build import card_view
-from briefing.card_words import PARAGRAPHS, headline
+from briefing.card_words import KIND_WORDS, headline
 from briefing.deterministic import write_deterministic
 from briefing.grounding import check_narrative
 from briefing.payload import ChangeView, IncidentView
@@ -23,7 +23,7 @@ def test_an_mttr_card_on_a_baseline_names_it() -> None:
     this = aggregate([], [], broke[0], baseline=baseline)
     [card] = [c for c in cards(this, aggregate([], [], broke[-1])) if c.kind is CardKind.MTTR]
     payload = make_payload((card_view(card),))
-    paragraph = PARAGRAPHS[CardKind.MTTR](payload, payload.cards[0])
+    paragraph = KIND_WORDS[CardKind.MTTR].paragraph(payload, payload.cards[0])
     assert paragraph == (
         "Incidents took 260 min to resolve (median), against a median of 45 min over the "
         "4 weeks before (3 incidents this week)."
@@ -47,7 +47,7 @@ def test_the_gated_card_names_the_change_and_its_rule() -> None:
         gates=("contains a schema migration (db/migrations/0001_ledger.py)",),
     )
     payload = make_payload((card_view(card),), changes=(view,))
-    paragraph = PARAGRAPHS[CardKind.GATED](payload, payload.cards[0])
+    paragraph = KIND_WORDS[CardKind.GATED].paragraph(payload, payload.cards[0])
     assert paragraph == (
         "1 change merged at very high risk by a hard rule, whatever its other signals: "
         "pr-42 (Add a ledger), which contains a schema migration (db/migrations/0001_ledger.py)."
@@ -60,7 +60,7 @@ def test_an_incident_after_a_critical_deploy_says_very_high_risk() -> None:
     deploy = ScoredDeploy("deploy:s0:1", "s0", at(0, 2), 85, Band.CRITICAL)
     broke = incident("INC-1", "s0", at(0, 3), 30, deploy)
     [card] = cards(aggregate([], [deploy], [broke]), aggregate([]))
-    assert card.title == "Incident in s0 followed a very-high-risk deploy"
+    assert card_view(card).title == "Incident in s0 followed a very-high-risk deploy"
     view = IncidentView(
         id="INC-1",
         service="s0",
@@ -73,6 +73,6 @@ def test_an_incident_after_a_critical_deploy_says_very_high_risk() -> None:
         after_high_risk_deploy=True,
     )
     payload = make_payload((card_view(card),)).model_copy(update={"incidents": (view,)})
-    paragraph = PARAGRAPHS[CardKind.INCIDENT](payload, payload.cards[0])
+    paragraph = KIND_WORDS[CardKind.INCIDENT].paragraph(payload, payload.cards[0])
     assert "after a very-high-risk deploy" in paragraph
     assert "critical" not in paragraph

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.card_words import PARAGRAPHS
+from briefing.card_words import KIND_WORDS
 from briefing.deterministic import write_deterministic
 from briefing.grounding import check_narrative
 from briefing.payload import CardView, FactView
@@ -22,7 +22,7 @@ def _paragraph(kind: CardKind, facts: dict[FactKey, float], subject: str | None 
     payload = make_payload((card,))
     # The grounding check reads the singular nouns as counts too.
     assert not check_narrative(payload, write_deterministic(payload))
-    return PARAGRAPHS[kind](payload, payload.cards[0])
+    return KIND_WORDS[kind].paragraph(payload, payload.cards[0])
 
 
 def test_one_change_in_a_concentration_card_is_singular() -> None:

@@ -1208,7 +1208,7 @@ def test_a_gated_very_high_change_is_a_card_in_an_otherwise_quiet_week(
     [card] = cards(aggregate([*ok, migration]), aggregate(before))
     assert (card.kind, card.severity.value) == (CardKind.GATED, expected)
     assert card.evidence == ("m#1",)
-    assert card.title == "A schema migration merged at very high risk"
+    assert card.gate == "schema_migration"
     assert facts(card)[FactKey.GATED_CHANGES] == 1
 
 
@@ -1222,12 +1222,13 @@ def test_a_gate_below_very_high_or_a_very_high_score_without_a_gate_makes_no_car
 
 
 def test_several_gated_changes_are_one_card() -> None:
-    """Two gated changes of different rules are one card, titled by count."""
+    """Two gated changes of different rules are one card, counting both, of no one gate."""
     a = change("a#1", "s0", Band.CRITICAL, gates=("schema_migration",))
     b = change("b#1", "s1", Band.CRITICAL, gates=("error_budget",))
     [card] = cards(aggregate([b, a]), aggregate([]))
     assert card.evidence == ("a#1", "b#1")
-    assert card.title == "2 changes merged at very high risk by a hard rule"
+    assert card.gate is None
+    assert facts(card)[FactKey.GATED_CHANGES] == 2
 
 
 def test_a_gated_change_a_card_already_lists_is_told_there() -> None:
