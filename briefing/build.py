@@ -44,6 +44,7 @@ from scoring import (
     build_cards,
     severity_counts,
 )
+from scoring.card_terms import EvidenceKind
 from scoring.scored import ScoredChange
 
 __all__ = ["SubscriberScope", "build_payload", "build_payloads", "card_view", "scope_label"]
@@ -121,7 +122,7 @@ def _top_changes(
     by_key = {c.key: c for c in this.changes}
     for card in cards:
         # A revert incident's key names the reverting change, which the card then links.
-        wanted += [k.removeprefix("revert:") for k in card.evidence]
+        wanted += [e.key for e in card.evidence_of(EvidenceKind.CHANGE, EvidenceKind.REVERT)]
     wanted = [k for k in wanted if k in by_key]
     chosen = sorted({by_key[k] for k in wanted}, key=lambda c: (-c.score, c.key))[:_MAX_CHANGES]
     details = load_scores(session, "change", version, [c.key for c in chosen])

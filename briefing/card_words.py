@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from briefing.labels import signal_label
 from briefing.payload import BriefingPayload, CardView, IncidentView
 from briefing.plural import many, number, plural, was
-from scoring.card_terms import Card, CardKind, FactKey, Severity
+from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey, Severity
 from scoring.risk import Band
 from scoring.signals import SIGNAL_WORDS
 
@@ -94,9 +94,8 @@ def fact_label(key: FactKey, signal: str | None = None) -> str:
 
 def incident_words(incident_id: str) -> str:
     """An incident's key as a reader says it: a revert incident is ``"revert owner/repo#N"``."""
-    if incident_id.startswith("revert:"):
-        return f"revert {incident_id.removeprefix('revert:')}"
-    return incident_id
+    incident = Evidence.parse(incident_id, EvidenceKind.INCIDENT)
+    return f"revert {incident.key}" if incident.kind is EvidenceKind.REVERT else incident_id
 
 
 def _risk_adjective(band: str) -> str:
@@ -228,8 +227,9 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
         if incident is not None and i.id != key and i.deploy == incident.deploy
     ]
     for other in same:
-        if other.id.startswith("revert:"):
-            text += f" {other.id.removeprefix('revert:')} reverted a change that deploy shipped."
+        opened = Evidence.parse(other.id, EvidenceKind.INCIDENT)
+        if opened.kind is EvidenceKind.REVERT:
+            text += f" {opened.key} reverted a change that deploy shipped."
         else:
             text += f" {other.id} followed the same deploy."
     # Every incident of the week is accounted for: the card's, and the others in a few words.
@@ -362,7 +362,7 @@ def _p_agent_reviewed(_payload: BriefingPayload, card: CardView) -> str:
 def _p_gated(payload: BriefingPayload, card: CardView) -> str:
     # Each change with its title and the rule that put it there; the evidence links them all.
     named: list[str] = []
-    for key in card.evidence[:3]:
+    for key in (e.key for e in card.evidence_of(EvidenceKind.CHANGE)[:3]):
         change = payload.change(key)
         why = f", which {change.gates[0]}" if change and change.gates else ""
         named.append(f"{key} ({change.title}){why}" if change else key)
@@ -597,10 +597,10 @@ def topic(payload: BriefingPayload, card: CardView) -> str:
         return f"the incident in {_service_name(payload, card.subject)}"
     if card.kind is CardKind.DRIVER and card.driver is not None:
         return signal_label(card.driver)
-    if card.kind is CardKind.GATED and card.evidence:
-        others = len(card.evidence) - 1
+    if card.kind is CardKind.GATED and (changes := card.evidence_of(EvidenceKind.CHANGE)):
+        others = len(changes) - 1
         more = f" and {many(others, 'other change')}" if others > 0 else ""
-        return f"{card.evidence[0]}{more} at very high risk"
+        return f"{changes[0].key}{more} at very high risk"
     if card.kind in _TOPICS:
         return _TOPICS[card.kind]
     if card.subject:

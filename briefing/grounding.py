@@ -183,7 +183,7 @@ def _card_problems(payload: BriefingPayload, narrative: Narrative) -> Iterator[s
 def _reference_problems(where: str, text: str, payload: BriefingPayload) -> Iterator[str]:
     # A revert incident's key names the reverting change: ``revert:owner/repo#N``.
     change_ids = {c.id for c in payload.top_changes} | {
-        e.removeprefix("revert:") for card in payload.cards for e in card.evidence
+        e.key for card in payload.cards for e in card.evidence
     }
     parsed = (ChangeKey.parse(cid) for cid in change_ids)
     change_numbers = {str(k.number) for k in parsed if k is not None and k.number is not None}
@@ -193,7 +193,7 @@ def _reference_problems(where: str, text: str, payload: BriefingPayload) -> Iter
     keys = (
         {i.id for i in payload.incidents}
         | {i.deploy for i in payload.incidents if i.deploy}
-        | {e for card in payload.cards for e in card.evidence}
+        | {str(e) for card in payload.cards for e in card.evidence}
         | {c.id for c in payload.cards}
     )
     for ref in _KEY_REF.findall(text):

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_serializer, model_validator
 
 from briefing.plural import many
 from briefing.stored_facts import current_fact
-from scoring.card_terms import CardKind, FactKey, Severity
+from scoring.card_terms import CardKind, Evidence, EvidenceKind, FactKey, Severity, stored_evidence
 from scoring.risk import Band
 
 __all__ = [
@@ -249,7 +249,7 @@ class CardView(_Value):
     title: str
     subject: str | None
     facts: tuple[FactView, ...]
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
     # Kinds of cards folded into this one because they told the same story.
     folded: tuple[CardKind, ...] = ()
     # The band of the deploy an incident card's incident followed.
@@ -257,10 +257,32 @@ class CardView(_Value):
     # The gate every change on a gated card hit, when it was each one's only gate.
     gate: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _stored(cls, data: Any) -> Any:
+        """Stored briefings (and the payload's JSON) carry evidence as ids: read them back."""
+        if not isinstance(data, dict):
+            return data
+        ids = data.get("evidence", ())
+        if not any(isinstance(i, str) for i in ids):
+            return data
+        kind = CardKind(data["kind"])
+        typed = stored_evidence(kind, tuple(i if isinstance(i, str) else str(i) for i in ids))
+        return {**data, "evidence": typed}
+
+    @field_serializer("evidence")
+    def _ids(self, evidence: tuple[Evidence, ...]) -> list[str]:
+        """Evidence is stored and shown to the LLM as ids, the same strings as ever."""
+        return [str(e) for e in evidence]
+
     @property
     def driver(self) -> str | None:
         """The signal the card counts high-risk changes of, when it names one."""
         return next((f.signal for f in self.facts if f.signal is not None), None)
+
+    def evidence_of(self, *kinds: EvidenceKind) -> tuple[Evidence, ...]:
+        """The card's evidence of ``kinds``, in its order."""
+        return tuple(e for e in self.evidence if e.kind in kinds)
 
 
 class ScopeView(_Value):

@@ -195,7 +195,7 @@ def _card(c: CardView) -> dict[str, Any]:
         "title": _clip(c.title),
         "subject": c.subject,
         "facts": [fact_text(f) for f in c.facts],
-        "evidence": [_clip(e) for e in c.evidence],
+        "evidence": [_clip(str(e)) for e in c.evidence],
     }
 
 

@@ -12,10 +12,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from scoring.change_key import ChangeKey
+
 if TYPE_CHECKING:
     from scoring.risk import Band
 
-__all__ = ["Card", "CardFact", "CardKind", "CardRules", "FactKey", "Severity"]
+__all__ = [
+    "Card",
+    "CardFact",
+    "CardKind",
+    "CardRules",
+    "Evidence",
+    "EvidenceKind",
+    "FactKey",
+    "Severity",
+    "stored_evidence",
+]
 
 
 class Severity(StrEnum):
@@ -140,6 +152,82 @@ class CardFact:
     signal: str | None = None
 
 
+class EvidenceKind(StrEnum):
+    """What one piece of a card's evidence is."""
+
+    CHANGE = "change"
+    DEPLOY = "deploy"
+    INCIDENT = "incident"
+    # An incident a revert opened; its key is the reverting change's.
+    REVERT = "revert"
+
+
+_REVERT = "revert:"
+# The deploy keys the sources write start with one of these; a deploy key read from an
+# incident file may be anything, which is why a stored card is read with ``default``.
+_DEPLOY_PREFIXES = (
+    "deploy:",
+    "git-tag:",
+    "ci:",
+    "github-deployment:",
+    "github-workflow-run:",
+)
+_INCIDENT_PREFIXES = ("opsgenie:", "pagerduty:", "github-issue:")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One piece of a card's evidence: what it is and the key its store knows it by.
+
+    ``str()`` is the id stored briefings and the LLM payload carry: the key itself, or
+    ``revert:<change key>`` for a revert; ``parse`` reads it back.
+    """
+
+    kind: EvidenceKind
+    key: str
+
+    def __str__(self) -> str:
+        return f"{_REVERT}{self.key}" if self.kind is EvidenceKind.REVERT else self.key
+
+    @classmethod
+    def parse(cls, text: str, default: EvidenceKind | None = None) -> Evidence:
+        """The evidence ``text`` (a ``str()`` of one) names.
+
+        A ``revert:`` id is a revert whatever ``default`` says. Otherwise ``default`` is
+        the kind when the reader knows what the card holds there; without it the id's
+        form decides: a source's incident or deploy prefix, then a change key
+        (``owner/repo#7``, ``owner/repo@sha``), else an incident.
+        """
+        if text.startswith(_REVERT):
+            return cls(EvidenceKind.REVERT, text.removeprefix(_REVERT))
+        if default is not None:
+            return cls(default, text)
+        if text.startswith(_INCIDENT_PREFIXES):
+            return cls(EvidenceKind.INCIDENT, text)
+        if text.startswith(_DEPLOY_PREFIXES):
+            return cls(EvidenceKind.DEPLOY, text)
+        change = ChangeKey.parse(text)
+        if change is not None and change.repository:
+            return cls(EvidenceKind.CHANGE, text)
+        return cls(EvidenceKind.INCIDENT, text)
+
+
+def stored_evidence(kind: CardKind, ids: tuple[str, ...]) -> tuple[Evidence, ...]:
+    """A stored card's evidence ids read back, by where the card rules put each one.
+
+    An incident card holds its incident (or revert), then the deploy it followed, then
+    the incidents folded into it; an MTTR card holds incidents; every other card changes.
+    """
+    if kind in (CardKind.MTTR, CardKind.MTTR_IMPROVED):
+        return tuple(Evidence.parse(i, EvidenceKind.INCIDENT) for i in ids)
+    if kind is not CardKind.INCIDENT:
+        return tuple(Evidence.parse(i, EvidenceKind.CHANGE) for i in ids)
+    return tuple(
+        Evidence.parse(i, EvidenceKind.DEPLOY if n == 1 else EvidenceKind.INCIDENT)
+        for n, i in enumerate(ids)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     """One briefing card: a material shift, its severity and the evidence behind it.
@@ -153,7 +241,7 @@ class Card:
     severity: Severity
     subject: str | None
     facts: tuple[CardFact, ...]
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
     # Kinds of cards whose story this one tells too, folded into it (see ``_fold``).
     folded: tuple[CardKind, ...] = ()
     # The band of the deploy an incident card's incident followed.
@@ -169,6 +257,10 @@ class Card:
     def fact(self, key: FactKey) -> float | None:
         """The value of the card's fact ``key``, if it has one."""
         return next((f.value for f in self.facts if f.key is key), None)
+
+    def evidence_of(self, *kinds: EvidenceKind) -> tuple[Evidence, ...]:
+        """The card's evidence of ``kinds``, in its order."""
+        return tuple(e for e in self.evidence if e.kind in kinds)
 
 
 @dataclass(frozen=True, slots=True)

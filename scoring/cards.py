@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from scoring.card_rules import RULES, incidents, oversight
-from scoring.card_terms import Card, CardKind, CardRules, Severity
+from scoring.card_terms import Card, CardKind, CardRules, EvidenceKind, Severity
 from scoring.weekly import WeekAggregate
 
 __all__ = ["build_cards", "severity_counts"]
@@ -27,10 +27,18 @@ def _absorb(host: Card, guest: Card) -> Card:
     )
 
 
+_OPENED = (EvidenceKind.INCIDENT, EvidenceKind.REVERT)
+
+
 def _slowest_incident(cards: list[Card], this: WeekAggregate) -> Card | None:
     minutes = {i.key: i.minutes_to_resolve or 0.0 for i in this.incidents}
     hosts = [c for c in cards if c.kind is CardKind.INCIDENT]
-    return max(hosts, key=lambda c: (minutes.get(c.evidence[0], 0.0), c.id), default=None)
+    # A card's own incident is its first; the store keys an incident by its id.
+    return max(
+        hosts,
+        key=lambda c: (minutes.get(str(c.evidence_of(*_OPENED)[0]), 0.0), c.id),
+        default=None,
+    )
 
 
 def _fold_incidents(cards: list[Card]) -> None:
@@ -41,12 +49,15 @@ def _fold_incidents(cards: list[Card]) -> None:
     """
     by_deploy: dict[str, list[Card]] = {}
     for card in cards:
-        if card.kind is CardKind.INCIDENT and len(card.evidence) > 1:
-            by_deploy.setdefault(card.evidence[1], []).append(card)
+        deploys = card.evidence_of(EvidenceKind.DEPLOY)
+        if card.kind is CardKind.INCIDENT and deploys:
+            by_deploy.setdefault(deploys[0].key, []).append(card)
     for group in by_deploy.values():
         if len(group) < 2:
             continue
-        host, *guests = sorted(group, key=lambda c: (c.evidence[0].startswith("revert:"), c.id))
+        host, *guests = sorted(
+            group, key=lambda c: (c.evidence_of(*_OPENED)[0].kind is EvidenceKind.REVERT, c.id)
+        )
         for guest in guests:
             host = _absorb(host, guest)
         position = min(cards.index(c) for c in group)
@@ -57,7 +68,7 @@ def _fold_incidents(cards: list[Card]) -> None:
 
 def _incident_keys(this: WeekAggregate, card: Card) -> set[str]:
     keys = {i.key for i in this.incidents}
-    return {k for k in card.evidence if k in keys}
+    return {str(e) for e in card.evidence_of(*_OPENED) if str(e) in keys}
 
 
 def _fold_mttr(cards: list[Card], this: WeekAggregate, last: WeekAggregate, r: CardRules) -> None:

@@ -39,6 +39,7 @@ from data.tables import (
     Service,
     Subscriber,
 )
+from scoring.card_terms import Evidence, EvidenceKind
 
 __all__ = [
     "DETAILS_ACTION",
@@ -185,11 +186,12 @@ def _briefing_payload(
 
 
 def _deploy_named(
-    session: Session, org: OrgConfig, payload: BriefingPayload, card: CardView, key: str
+    session: Session, org: OrgConfig, payload: BriefingPayload, card: CardView, item: Evidence
 ) -> str:
     """A deploy as the briefing words it (its service at the reader's local time), its id beside
     so it can be asked about with ``/risk deploy``; never the id alone when anything knows more."""
-    words = evidence_words(card, payload, key)
+    key = item.key
+    words = evidence_words(card, payload, item)
     if not words.startswith("deploy of "):
         # The briefing's payload does not know this deploy (or a tag deploy's key): the store may.
         deploy = session.exec(select(Deploy).where(Deploy.key == key)).first()
@@ -207,8 +209,9 @@ def _deploy_named(
 
 
 def _evidence_line(
-    session: Session, org: OrgConfig, payload: BriefingPayload, card: CardView, key: str
+    session: Session, org: OrgConfig, payload: BriefingPayload, card: CardView, item: Evidence
 ) -> str:
+    key = str(item)
     change = payload.change(key)
     if change is not None:
         title = truncate(one_line(change.title), 120) or key
@@ -227,12 +230,9 @@ def _evidence_line(
         return (
             f"• `{mrkdwn(key)}` {mrkdwn(one_line(incident.title))} · opened {opened} · {resolved}"
         )
-    stored = session.exec(select(Deploy.id).where(Deploy.key == key)).first() is not None
-    is_deploy = (
-        stored or key.startswith("deploy:") or any(d.id == key for d in payload.risky_deploys)
-    )
+    is_deploy = item.kind is EvidenceKind.DEPLOY
     kinds = ("deploy",) if is_deploy else ("change", "deploy")
-    named = _deploy_named(session, org, payload, card, key) if is_deploy else f"`{mrkdwn(key)}`"
+    named = _deploy_named(session, org, payload, card, item) if is_deploy else f"`{mrkdwn(key)}`"
     version = version_of(org)
     for kind in kinds:
         row = load_scores(session, kind, version, [key]).get(key)

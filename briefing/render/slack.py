@@ -38,6 +38,7 @@ from briefing.render.text import (
     unsaid_facts,
     week_span,
 )
+from scoring.card_terms import EvidenceKind
 
 __all__ = ["MAX_BLOCKS", "SlackMessage", "render_slack"]
 
@@ -176,7 +177,7 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
     cards = ordered_cards(payload.cards)
     tail: list[dict[str, Any]] = []
     # A deploy a card already tells of (an incident followed it) is not listed again.
-    told = {e for card in cards for e in card.evidence}
+    told = {e.key for card in cards for e in card.evidence_of(EvidenceKind.DEPLOY)}
     deploys = tuple(d for d in payload.risky_deploys if d.id not in told)
     if deploys:
         tail.append(_deploys_block(payload, deploys))

@@ -39,6 +39,7 @@ from briefing.render.text import (
     unsaid_facts,
     week_span,
 )
+from scoring.card_terms import EvidenceKind
 
 __all__ = ["CARD_VERSION", "MAX_MESSAGE_BYTES", "TeamsMessage", "plain", "render_teams"]
 
@@ -250,7 +251,7 @@ def render_teams(payload: BriefingPayload, narrative: Narrative) -> TeamsMessage
     ]
     cards = ordered_cards(payload.cards)
     tail: list[dict[str, Any]] = []
-    told = {e for card in cards for e in card.evidence}
+    told = {e.key for card in cards for e in card.evidence_of(EvidenceKind.DEPLOY)}
     deploys = tuple(d for d in payload.risky_deploys if d.id not in told)
     if deploys:
         tail += _deploys(payload, deploys)

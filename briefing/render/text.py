@@ -25,6 +25,7 @@ from briefing.payload import (
     UnknownView,
     WeekView,
 )
+from scoring.card_terms import Evidence, EvidenceKind
 
 __all__ = [
     "BANDS",
@@ -119,32 +120,38 @@ def _deploy_words(payload: BriefingPayload, deploy_id: str) -> str:
     return f"deploy {deploy_id}"
 
 
+# The evidence that names a change: the change, or the change a revert incident undid with.
+_CHANGES = (EvidenceKind.CHANGE, EvidenceKind.REVERT)
+
+
 def _incident_evidence(payload: BriefingPayload, card: CardView, incident: IncidentView) -> str:
     service = _service_name(payload, incident.service)
     where = "" if incident.service == card.subject else f" in {service}"
-    if incident.id.startswith("revert:"):
+    if Evidence.parse(incident.id, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT:
         # Linked to the reverting change; its own title says what it undid.
         return f"{incident_words(incident.id)}{where}"
     opened = local_time(incident.opened_at, payload.week.timezone, payload.week)
     return f"{incident.id} ({where.strip() + ', ' if where else ''}opened {opened})"
 
 
-def evidence_words(card: CardView, payload: BriefingPayload, item: str) -> str:
+def evidence_words(card: CardView, payload: BriefingPayload, item: Evidence) -> str:
     """One piece of a card's evidence in words: changes by id, incidents and deploys described.
 
     ``"INC-1039 (incident, opened Fri 20 Nov 12:10 EST)"``, ``"deploy of Checkout, Fri 20 Nov
     10:35 EST"``, ``"revert acme/platform#4522"``; anything else as it is.
     """
-    change = payload.change(item)
-    if change is not None and change.band == "critical":
-        # A card gives a change by its id; one of very high risk says so where it is cited.
-        return f"{item} (score {change.score}, {band_label(change.band)})"
-    incident = next((i for i in payload.incidents if i.id == item), None)
+    if item.kind is EvidenceKind.CHANGE:
+        change = payload.change(item.key)
+        if change is not None and change.band == "critical":
+            # A card gives a change by its id; one of very high risk says so where it is cited.
+            return f"{item.key} (score {change.score}, {band_label(change.band)})"
+        return item.key
+    if item.kind is EvidenceKind.DEPLOY:
+        return _deploy_words(payload, item.key)
+    incident = next((i for i in payload.incidents if i.id == str(item)), None)
     if incident is not None:
         return _incident_evidence(payload, card, incident)
-    if item.startswith("deploy:") or any(d.id == item for d in payload.risky_deploys):
-        return _deploy_words(payload, item)
-    return incident_words(item)
+    return incident_words(str(item))
 
 
 def evidence_items(
@@ -152,8 +159,9 @@ def evidence_items(
 ) -> tuple[tuple[tuple[str, str | None], ...], int]:
     """Up to ``shown`` of the card's evidence as (words, URL or None), and how many more."""
     urls = {c.id: c.url for c in payload.top_changes}
+    # A change links to itself, a revert to the reverting change.
     items = tuple(
-        (evidence_words(card, payload, e), urls.get(e.removeprefix("revert:")))
+        (evidence_words(card, payload, e), urls.get(e.key) if e.kind in _CHANGES else None)
         for e in card.evidence[:shown]
     )
     return items, max(0, len(card.evidence) - shown)
@@ -161,7 +169,7 @@ def evidence_items(
 
 def cited_changes(cards: Iterable[CardView]) -> set[str]:
     """The ids of the changes the cards cite: a list of changes does not repeat them."""
-    return {e.removeprefix("revert:") for card in cards for e in card.evidence}
+    return {e.key for card in cards for e in card.evidence_of(*_CHANGES)}
 
 
 def listed_changes(payload: BriefingPayload, cited: set[str], limit: int) -> tuple[ChangeView, ...]:
@@ -213,7 +221,7 @@ def _continued(headline: str) -> str:
 def fallback_paragraph(card: CardView) -> str:
     """What to say about a card the narrative left out, built from its facts alone."""
     if not card.facts:
-        return card.evidence[0] if card.evidence else "No further detail this week."
+        return str(card.evidence[0]) if card.evidence else "No further detail this week."
     return "; ".join(fact_text(f) for f in card.facts) + "."
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scoring.card_rules.measure import Rule, compared, reaches, severity_for, tenth, versus
-from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
+from scoring.card_terms import (
+    Card,
+    CardFact,
+    CardKind,
+    CardRules,
+    Evidence,
+    EvidenceKind,
+    FactKey,
+    Severity,
+)
 from scoring.weekly import WeekAggregate
 
 __all__ = ["RULES", "cfr", "cfr_improved", "incident", "mttr", "mttr_improved"]
@@ -30,7 +39,9 @@ def incident(
             Severity.CRITICAL,
             i.service,
             tuple(facts),
-            tuple(k for k in (i.key, i.deploy_key) if k),
+            # The incident first (a revert's id reads ``revert:…``), then the deploy it followed.
+            (Evidence.parse(i.key, EvidenceKind.INCIDENT),)
+            + ((Evidence(EvidenceKind.DEPLOY, i.deploy_key),) if i.deploy_key else ()),
             deploy_band=i.deploy_band,
         )
 
@@ -64,7 +75,7 @@ def mttr(
             *versus(base, before, "min", FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE),
             CardFact(FactKey.INCIDENTS_THIS_WEEK, len(this.incidents)),
         ),
-        tuple(i.key for i in this.incidents),
+        tuple(Evidence.parse(i.key, EvidenceKind.INCIDENT) for i in this.incidents),
     )
 
 
@@ -94,7 +105,7 @@ def mttr_improved(
             CardFact(FactKey.RESOLVED_INCIDENTS_THIS_WEEK, this.resolved_incidents),
             CardFact(FactKey.RESOLVED_INCIDENTS_LAST_WEEK, last.resolved_incidents),
         ),
-        tuple(i.key for i in this.incidents),
+        tuple(Evidence.parse(i.key, EvidenceKind.INCIDENT) for i in this.incidents),
     )
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scoring.card_rules.measure import Rule, reaches, severity_for, tenth
-from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
+from scoring.card_terms import (
+    Card,
+    CardFact,
+    CardKind,
+    CardRules,
+    Evidence,
+    EvidenceKind,
+    FactKey,
+    Severity,
+)
 from scoring.weekly import WeekAggregate
 
 __all__ = ["RULES", "agent", "agent_reviewed", "agent_surge", "codeowners", "codeowners_improved"]
@@ -40,7 +49,7 @@ def agent(
             CardFact(FactKey.AGENT_SHARE, tenth(100.0 * len(agent) / len(this.changes)), "%"),
             CardFact(FactKey.AGENTS_UNREVIEWED_HIGH_RISK, high_risk),
         ),
-        tuple(c.key for c in unreviewed),
+        tuple(Evidence(EvidenceKind.CHANGE, c.key) for c in unreviewed),
     )
 
 
@@ -73,7 +82,7 @@ def agent_surge(
             CardFact(FactKey.AGENTS_HIGH_RISK, high_risk),
             CardFact(FactKey.AGENTS_REVIEW_UNKNOWN, unknown),
         ),
-        tuple(c.key for c in agent)[:10],
+        tuple(Evidence(EvidenceKind.CHANGE, c.key) for c in agent)[:10],
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from scoring.card_rules.measure import (
     Rule,
@@ -13,10 +13,24 @@ from scoring.card_rules.measure import (
     tenth,
     versus,
 )
-from scoring.card_terms import Card, CardFact, CardKind, CardRules, FactKey, Severity
+from scoring.card_terms import (
+    Card,
+    CardFact,
+    CardKind,
+    CardRules,
+    Evidence,
+    EvidenceKind,
+    FactKey,
+    Severity,
+)
 from scoring.weekly import WeekAggregate, WeekChange
 
 __all__ = ["RULES", "concentration", "driver", "gated", "improvement", "shift"]
+
+
+def _as_evidence(keys: Iterable[str]) -> tuple[Evidence, ...]:
+    """Change keys as a card's evidence."""
+    return tuple(Evidence(EvidenceKind.CHANGE, k) for k in keys)
 
 
 def concentration(
@@ -58,7 +72,7 @@ def concentration(
             sev,
             group.name,
             tuple(facts),
-            tuple(c.key for c in this.changes if c.service == group.name and c.high_risk),
+            _as_evidence(c.key for c in this.changes if c.service == group.name and c.high_risk),
         )
 
 
@@ -79,7 +93,7 @@ def shift(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
     """The share of high-risk changes in scope rose, unless concentration cards tell it."""
-    covered = {k for c in earlier if c.kind is CardKind.CONCENTRATION for k in c.evidence}
+    covered = {e.key for c in earlier if c.kind is CardKind.CONCENTRATION for e in c.evidence}
     # Both sides need enough changes: a share of no changes is not "0 % last week".
     if this.distribution.total < r.shift_min_changes:
         return
@@ -114,7 +128,7 @@ def shift(
         sev,
         None,
         tuple(facts),
-        tuple(high_risk),
+        _as_evidence(high_risk),
     )
 
 
@@ -127,7 +141,7 @@ def driver(
     # A driver a concentration or shift card names, or changes it already shows, are
     # not repeated.
     named = {card.driver for card in concentrations}
-    covered = {k for card in concentrations for k in card.evidence}
+    covered = {e.key for card in concentrations for e in card.evidence_of(EvidenceKind.CHANGE)}
     rising: list[tuple[int, int, str, tuple[str, ...]]] = []
     for name, _ in this.drivers:
         keys = tuple(
@@ -154,7 +168,7 @@ def driver(
             CardFact(FactKey.DRIVEN_THIS_WEEK, len(keys), signal=name),
             CardFact(FactKey.DRIVEN_LAST_WEEK, before.get(name, 0), signal=name),
         ),
-        keys,
+        _as_evidence(keys),
     )
 
 
@@ -204,8 +218,8 @@ def gated(
     """
     shown: dict[str, int] = {}
     for card in earlier:
-        for key in card.evidence:
-            shown[key] = min(shown.get(key, card.severity.rank), card.severity.rank)
+        for e in card.evidence_of(EvidenceKind.CHANGE):
+            shown[e.key] = min(shown.get(e.key, card.severity.rank), card.severity.rank)
 
     def own(c: WeekChange) -> Severity:
         return Severity.CRITICAL if c.human_reviewed is False else Severity.WARNING
@@ -230,7 +244,7 @@ def gated(
         services.pop() if len(services) == 1 else None,
         (CardFact(FactKey.GATED_CHANGES, n),)
         + ((CardFact(FactKey.GATED_UNREVIEWED, unreviewed),) if unreviewed else ()),
-        tuple(c.key for c in gated),
+        _as_evidence(c.key for c in gated),
         gate=_only_gate(gated),
     )
 

@@ -7,6 +7,7 @@ from dataclasses import asdict, fields
 from briefing.build import card_view
 from briefing.payload import CardView, FactView
 from scoring import Card, CardFact
+from scoring.card_terms import Evidence, EvidenceKind
 from tests.scoring.card_builders import cards
 from tests.scoring.test_cards import _busy
 
@@ -22,7 +23,10 @@ def test_a_card_view_carries_the_cards_values_and_enums() -> None:
     """Every value of every card reaches its view unchanged, kinds, severity and keys as enums."""
     for card in cards(*_busy()):
         view = card_view(card)
-        assert view.model_dump(exclude={"title"}) == asdict(card)
+        # Evidence is typed on both; dumped (stored, shown to the LLM) it is the ids.
+        dumped = {**asdict(card), "evidence": [str(e) for e in card.evidence]}
+        assert view.model_dump(exclude={"title"}) == dumped
+        assert view.evidence == card.evidence
         assert view.kind is card.kind
         assert view.severity is card.severity
         assert all(v.key is f.key for v, f in zip(view.facts, card.facts, strict=True))
@@ -35,3 +39,26 @@ def test_a_card_view_names_its_subject_as_the_reader_knows_it() -> None:
     view = card_view(card, {"payments": "Payments Platform"})
     assert view.title == "Risk is concentrating in Payments Platform"
     assert view.subject == "payments"
+
+
+def test_a_stored_cards_evidence_reads_back_typed_and_dumps_as_the_same_ids() -> None:
+    """A stored incident card's ids read back typed by where the rules put them (its deploy
+    second, whatever the key looks like) and are written back as the very same strings."""
+    ids = ["INC-1", "checkout@2026-11-20T15:35:00+00:00", "revert:acme/shop#9"]
+    stored = {
+        "id": "incident:INC-1",
+        "kind": "incident",
+        "severity": "critical",
+        "title": "An incident in Checkout",
+        "subject": "checkout",
+        "facts": [],
+        "evidence": ids,
+    }
+    view = CardView.model_validate(stored)
+    assert view.evidence == (
+        Evidence(EvidenceKind.INCIDENT, "INC-1"),
+        Evidence(EvidenceKind.DEPLOY, "checkout@2026-11-20T15:35:00+00:00"),
+        Evidence(EvidenceKind.REVERT, "acme/shop#9"),
+    )
+    assert view.model_dump(mode="json")["evidence"] == ids
+    assert CardView.model_validate_json(view.model_dump_json()) == view

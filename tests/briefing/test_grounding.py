@@ -111,7 +111,7 @@ def test_long_narrative_is_refused(payload: BriefingPayload) -> None:
 def test_an_id_is_not_a_name(payload: BriefingPayload) -> None:
     """A repository inside a change id ("platform" in acme/platform#…) is no mention of a team
     named Platform; the team's name on its own still is."""
-    change = next(e for c in payload.cards for e in c.evidence if "#" in e)
+    change = next(e for c in payload.cards for e in map(str, c.evidence) if "#" in e)
     repo = change.split("/", 1)[1].split("#", 1)[0]
     cited = _with(payload, headline=f"Look at {change} first.")
     assert check_narrative(payload, cited, known_names=(repo.capitalize(),)) == ()

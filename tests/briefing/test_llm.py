@@ -376,7 +376,7 @@ def test_a_narrative_citing_its_cards_evidence_is_used_at_once(
     fake: FakeAnthropic, payload: BriefingPayload
 ) -> None:
     """Citing an evidence id whose repository reads like a team name costs no repair."""
-    evidence = next(e for c in payload.cards for e in c.evidence if "/" in e)
+    evidence = next(e for c in payload.cards for e in map(str, c.evidence) if "/" in e)
     repository = evidence.split("/", 1)[1].split("#", 1)[0].capitalize()
     fake.script("id_citing")
     written = write_narrative(payload, _narrator(fake), known_names=(repository,))

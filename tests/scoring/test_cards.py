@@ -22,7 +22,7 @@ from scoring import (
     aggregate,
     severity_counts,
 )
-from scoring.card_terms import FactKey
+from scoring.card_terms import Card, Evidence, EvidenceKind, FactKey
 from tests.scoring.card_builders import (
     FactName,
     at,
@@ -37,6 +37,11 @@ from tests.scoring.card_builders import (
 )
 
 W, C, INFO = "warning", "critical", "info"
+
+
+def ids(card: Card) -> tuple[str, ...]:
+    """A card's evidence as the ids a stored briefing carries."""
+    return tuple(str(e) for e in card.evidence)
 
 
 def test_quiet_week_makes_no_card() -> None:
@@ -229,7 +234,7 @@ def test_driver_and_concentrations(
     assert card.severity is Severity.WARNING
     assert facts(card)[FactKey.DRIVEN_THIS_WEEK] == count
     assert len(card.evidence) == count
-    assert sum(k.startswith("payments#") for k in card.evidence) == from_payments
+    assert sum(e.key.startswith("payments#") for e in card.evidence) == from_payments
 
 
 # --- incidents after high-risk deploys --------------------------------------------------------
@@ -274,7 +279,10 @@ def test_incident_card_facts(minutes: float | None, expected: dict[FactKey, floa
     inc = incident("INC-7", "checkout", at(0, 4.5), minutes, deploy)
     (card,) = cards(aggregate(spread(30, 0), [deploy], [inc]), aggregate(spread(30, 0, -1)))
     assert facts(card) == expected
-    assert card.evidence == ("INC-7", deploy.key)
+    assert card.evidence == (
+        Evidence(EvidenceKind.INCIDENT, "INC-7"),
+        Evidence(EvidenceKind.DEPLOY, deploy.key),
+    )
     assert card.subject == "checkout"
 
 
@@ -592,7 +600,7 @@ def test_agent_card_keeps_its_counts(
         FactKey.AGENT_SHARE: round(100 * agents / (60 + agents), 1),
         FactKey.AGENTS_UNREVIEWED_HIGH_RISK: unreviewed_high,
     }
-    assert card.evidence == tuple(c.key for c in this.agent_unreviewed)
+    assert ids(card) == tuple(c.key for c in this.agent_unreviewed)
 
 
 def _agents_last_week(unreviewed: int) -> WeekAggregate:
@@ -1180,7 +1188,11 @@ def test_incidents_after_one_deploy_are_one_card_led_by_the_reported_one() -> No
     this = aggregate(spread(30, 0), [risky, other], [revert, reported, elsewhere])
     made = [c for c in cards(this, aggregate(spread(30, 0, -1))) if c.kind is CardKind.INCIDENT]
     assert [c.id for c in made] == ["incident:INC-7", "incident:INC-8"]
-    assert made[0].evidence == ("INC-7", risky.key, "revert:acme/shop#9")
+    assert made[0].evidence == (
+        Evidence(EvidenceKind.INCIDENT, "INC-7"),
+        Evidence(EvidenceKind.DEPLOY, risky.key),
+        Evidence(EvidenceKind.REVERT, "acme/shop#9"),
+    )
     assert made[0].folded == (CardKind.INCIDENT,)
     assert made[1].folded == ()
 
@@ -1207,7 +1219,7 @@ def test_a_gated_very_high_change_is_a_card_in_an_otherwise_quiet_week(
     )
     [card] = cards(aggregate([*ok, migration]), aggregate(before))
     assert (card.kind, card.severity.value) == (CardKind.GATED, expected)
-    assert card.evidence == ("m#1",)
+    assert ids(card) == ("m#1",)
     assert card.gate == "schema_migration"
     assert facts(card)[FactKey.GATED_CHANGES] == 1
 
@@ -1226,7 +1238,7 @@ def test_several_gated_changes_are_one_card() -> None:
     a = change("a#1", "s0", Band.CRITICAL, gates=("schema_migration",))
     b = change("b#1", "s1", Band.CRITICAL, gates=("error_budget",))
     [card] = cards(aggregate([b, a]), aggregate([]))
-    assert card.evidence == ("a#1", "b#1")
+    assert ids(card) == ("a#1", "b#1")
     assert card.gate is None
     assert facts(card)[FactKey.GATED_CHANGES] == 2
 
@@ -1237,7 +1249,7 @@ def test_a_gated_change_a_card_already_lists_is_told_there() -> None:
     gated = change("pay#m", "pay", Band.CRITICAL, gates=("schema_migration",))
     found = cards(aggregate([*pay, gated]), aggregate(mix("pay", 6, 0, -1)))
     assert [c.kind for c in found] == [CardKind.CONCENTRATION]
-    assert "pay#m" in found[0].evidence
+    assert "pay#m" in ids(found[0])
 
 
 def test_an_unreviewed_gated_change_under_a_warning_card_still_gets_its_critical_card() -> None:
@@ -1247,4 +1259,34 @@ def test_an_unreviewed_gated_change_under_a_warning_card_still_gets_its_critical
     found = {c.kind: c for c in cards(aggregate([*pay, gated]), aggregate(mix("pay", 10, 0, -1)))}
     assert found[CardKind.CONCENTRATION].severity is Severity.WARNING
     assert found[CardKind.GATED].severity is Severity.CRITICAL
-    assert found[CardKind.GATED].evidence == ("pay#m",)
+    assert ids(found[CardKind.GATED]) == ("pay#m",)
+
+
+@pytest.mark.parametrize(
+    ("evidence", "text"),
+    [
+        pytest.param(Evidence(EvidenceKind.CHANGE, "acme/platform#4503"), "acme/platform#4503"),
+        pytest.param(
+            Evidence(EvidenceKind.DEPLOY, "deploy:checkout:2026-11-20T15:35"),
+            "deploy:checkout:2026-11-20T15:35",
+        ),
+        pytest.param(Evidence(EvidenceKind.INCIDENT, "INC-1039"), "INC-1039"),
+        pytest.param(
+            Evidence(EvidenceKind.REVERT, "acme/platform#4522"), "revert:acme/platform#4522"
+        ),
+    ],
+    ids=lambda v: v.kind if isinstance(v, Evidence) else "",
+)
+def test_evidence_reads_back_its_id(evidence: Evidence, text: str) -> None:
+    """Each kind of evidence is written as the id stored briefings carry and read back as itself."""
+    assert str(evidence) == text
+    assert Evidence.parse(str(evidence)) == evidence
+
+
+def test_incident_card_carries_its_deploy_as_a_deploy() -> None:
+    """The incident card's deploy is the evidence of kind DEPLOY, whatever its key looks like."""
+    (deploy,) = deploys("checkout", 1, 0, band=Band.HIGH)
+    inc = incident("INC-7", "checkout", at(0, 4.5), 90, deploy)
+    (card,) = cards(aggregate(spread(30, 0), [deploy], [inc]), aggregate(spread(30, 0, -1)))
+    assert card.evidence_of(EvidenceKind.DEPLOY) == (Evidence(EvidenceKind.DEPLOY, deploy.key),)
+    assert [e.kind for e in card.evidence] == [EvidenceKind.INCIDENT, EvidenceKind.DEPLOY]

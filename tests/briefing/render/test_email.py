@@ -14,7 +14,10 @@ from briefing.deterministic import write_deterministic
 from briefing.payload import UnknownView
 from briefing.render import EmailMessageParts, build_mime, render_email
 from briefing.render.text import unknown_line
+from scoring.card_terms import Evidence, EvidenceKind
 from tests.briefing.render.factory import GOOD_URL, HOSTILE, make_narrative, make_payload
+
+CHANGE = EvidenceKind.CHANGE
 
 _UNSUBSCRIBE = "https://riskbrief.example/unsubscribe?token=abc&sub=1"
 _SENT_AT = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -223,7 +226,9 @@ def test_listed_changes_leave_out_those_a_card_cites() -> None:
     """The changes list names no change a card already links; a very-high-risk change a card
     cites is marked as such in the card's evidence instead."""
     payload = make_payload()
-    card = payload.cards[0].model_copy(update={"evidence": ("pr-42", "pr-44")})
+    card = payload.cards[0].model_copy(
+        update={"evidence": (Evidence(CHANGE, "pr-42"), Evidence(CHANGE, "pr-44"))}
+    )
     payload = payload.model_copy(update={"cards": (card, *payload.cards[1:])})
     text = render_email(payload, make_narrative(payload)).text
     listed = text.split("Riskiest changes\n", 1)[1].split("\n\n", 1)[0]

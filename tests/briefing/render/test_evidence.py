@@ -11,8 +11,10 @@ from briefing.deterministic import write_deterministic
 from briefing.payload import BriefingPayload, ChangeView, DeployView, IncidentView
 from briefing.render import render_email, render_slack
 from briefing.render.text import deploy_line, local_time
-from scoring.card_terms import FactKey
+from scoring.card_terms import Evidence, EvidenceKind, FactKey
 from tests.briefing.payloads import busy_payload
+
+INCIDENT = EvidenceKind.INCIDENT
 
 _DEPLOY_AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 _REVERT_URL = "https://github.com/acme/shop/pull/77"
@@ -49,7 +51,13 @@ def _payload() -> BriefingPayload:
                 for f in card.facts
             )
             card = card.model_copy(
-                update={"facts": facts, "evidence": (*card.evidence, revert.id, alone.id)}
+                update={
+                    "facts": facts,
+                    "evidence": (
+                        *card.evidence,
+                        *(Evidence.parse(i.id, INCIDENT) for i in (revert, alone)),
+                    ),
+                }
             )
         cards.append(card)
     change = ChangeView(
