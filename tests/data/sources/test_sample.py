@@ -39,7 +39,7 @@ from data.tables import (
 )
 from data.window import week_rows
 from scoring import Card, CardKind, Severity, aggregate, build_cards
-from scoring.card_terms import FactKey
+from scoring.card_terms import EvidenceKind, FactKey
 from scoring.errors import StoreError
 from tests.data.sources.conftest import AS_OF, LoadedSample
 from tests.samples import SampleTemplate
@@ -348,7 +348,10 @@ def test_friday_high_risk_deploy_is_followed_by_an_incident(sample: LoadedSample
     card = incident_cards[0]
     assert card.severity is Severity.CRITICAL
     assert 0 < facts(card)[FactKey.HOURS_TO_INCIDENT] <= 4
-    incident_key, deploy_key = card.evidence[:2]
+    # The card's own incident comes first; incidents it folded in follow.
+    incident_item = card.evidence_of(EvidenceKind.INCIDENT)[0]
+    (deploy_item,) = card.evidence_of(EvidenceKind.DEPLOY)
+    incident_key, deploy_key = incident_item.key, deploy_item.key
     with session_scope(sample.engine) as session:
         deploy = session.exec(select(Deploy).where(col(Deploy.key) == deploy_key)).one()
         incident = session.exec(select(Incident).where(col(Incident.key) == incident_key)).one()
@@ -390,8 +393,8 @@ def test_agent_merged_its_own_prs_without_review(sample: LoadedSample) -> None:
     assert facts(card)[FactKey.AGENTS_UNREVIEWED] >= 3
     with session_scope(sample.engine) as session:
         people = {p.id: p for p in session.exec(select(Person))}
-        for key in card.evidence:
-            change = session.exec(select(Change).where(col(Change.key) == key)).one()
+        for item in card.evidence_of(EvidenceKind.CHANGE):
+            change = session.exec(select(Change).where(col(Change.key) == item.key)).one()
             assert people[change.author_id].kind == "agent"
             assert change.merged_by_id == change.author_id
             approvals = session.exec(
