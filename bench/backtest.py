@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from data.evaluation.kamei import KameiRow, backtest, backtest_lines_added, read_kamei_csv
+from evaluation.kamei import KameiRow, backtest, backtest_lines_added, read_kamei_csv
 from scoring.errors import SourceError
-from scoring.metrics import BacktestResult
+from scoring.ranking import BacktestResult
 
 __all__ = ["KAMEI_DIR", "PROJECTS", "main"]
 

@@ -34,7 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from bench.backtest import PROJECTS
-from data.evaluation.kamei import KameiRow, read_kamei_csv, split_by_date
+from evaluation.kamei import KameiRow, read_kamei_csv, split_by_date
 from scoring.change_metrics import METRIC_NAMES, ChangeMetrics, score_metrics
 from scoring.config import Weights
 

@@ -24,8 +24,8 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from data.evaluation.repo_backtest import backtest_repo
 from data.sources.gitlog import mine_commits
+from evaluation.repo_backtest import backtest_repo
 
 __all__ = ["build_repo", "main"]
 

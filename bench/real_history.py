@@ -10,7 +10,7 @@ the commits that induced its bug (from issue-tracker links, not from SZZ),
 reference for fix detection), and ``data/20xx.csv`` is the trackers' export of
 bug issues, given to the product as its bug issue list. Each project is found
 in ``DIR/<name>``, ``DIR/<name>.git`` or ``DIR/apache+<name>/repo``; it is
-mined through the product's own path (``data.evaluation.repo_backtest``), every
+mined through the product's own path (``evaluation.repo_backtest``), every
 commit up to 2019-12-31 feeding the history and the ten years 2010–2019 (or
 the project's life, if shorter) measured. ZooKeeper is held out of every fit
 and measurement: its files are never read.
@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from data.evaluation.repo_backtest import (
+from evaluation.repo_backtest import (
     MinedWindow,
     ScoredCommit,
     measure,
@@ -40,10 +40,10 @@ from data.evaluation.repo_backtest import (
     ranking_score,
     score_window,
 )
-from data.evaluation.szz import bug_inducing
+from evaluation.szz import bug_inducing
 from scoring.calibration import fit_weights
 from scoring.config import ScoringConfig
-from scoring.metrics import BacktestResult, roc_auc
+from scoring.ranking import BacktestResult, roc_auc
 from scoring.signals import CHANGE_SIGNALS
 
 __all__ = ["PROJECTS", "Project", "ProjectReport", "load_projects", "main", "measure_project"]

@@ -2,7 +2,7 @@
 
 The store says which changes later led to an incident or were reverted, and
 SZZ over each configured local clone says which ones a later fix repaired
-(``data.outcomes``). Every change is scored with the current weights; the
+(``evaluation.change_outcomes``). Every change is scored with the current weights; the
 weights are then fitted on the earlier 80% of changes by merge time and both
 weight sets are measured on the latest 20%, which the fit never saw, so the
 before/after figures are honest. Only change signals are fitted; deploy
@@ -18,12 +18,12 @@ from sqlmodel import Session
 
 from data.bug_issues import load_bug_issues
 from data.config import OrgConfig
-from data.outcomes import SzzLabels, change_outcomes
 from data.store import load_changes, load_deploys, load_incidents
+from evaluation.change_outcomes import SzzLabels, change_outcomes
 from scoring.calibration import fit_weights, weighted_scores
 from scoring.config import Weights
 from scoring.errors import ConfigError
-from scoring.metrics import BacktestResult, evaluate
+from scoring.ranking import BacktestResult, evaluate
 from scoring.risk import score_changes
 
 __all__ = ["Calibration", "calibrate"]

@@ -30,7 +30,7 @@ from data.config_sections import (
     SubscriberConfig,
     TeamConfig,
 )
-from data.paths import matches
+from data.path_globs import matches
 from data.source_config import SourcesConfig
 from scoring.card_terms import CardRules
 from scoring.config import BandThresholds, ScoringConfig, Weights

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from data.config_messages import shown
-from data.paths import glob_to_regex
+from data.path_globs import glob_to_regex
 from scoring.authorship import AuthorKind, identity_kind
 
 __all__ = [

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from scoring.config import Weights
-from scoring.metrics import roc_auc
+from scoring.ranking import roc_auc
 
 __all__ = ["fit_weights", "weighted_scores"]
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from scoring.config import ScoringConfig
     from scoring.fixes import BugIssues
-    from scoring.metrics import BacktestResult
+    from scoring.ranking import BacktestResult
 
 __all__ = ["backtest"]
 
@@ -88,9 +88,9 @@ def backtest(
     RISKBRIEF_CONFIG names.
     """
     from data.bug_issues import read_bug_issues
-    from data.evaluation.kamei import backtest as run_backtest
-    from data.evaluation.kamei import read_kamei_csv
-    from data.evaluation.repo_backtest import backtest_repo, read_labels
+    from evaluation.kamei import backtest as run_backtest
+    from evaluation.kamei import read_kamei_csv
+    from evaluation.repo_backtest import backtest_repo, read_labels
 
     if (csv_path is None) == (repo_path is None):
         raise click.UsageError("give exactly one of --kamei-csv FILE or --repo PATH.")

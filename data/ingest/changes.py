@@ -11,7 +11,7 @@ import structlog
 from sqlmodel import col, select
 
 from data.config import OrgConfig
-from data.ingest.lookups import Lookups
+from data.ingest.references import Lookups
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import REVIEW_STATES, ChangeRecord, FileRecord, ReviewRecord
 from data.tables import Change, ChangeFile, ReviewRow

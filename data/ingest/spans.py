@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy import delete
 from sqlmodel import col, select
 
-from data.ingest.lookups import Lookups
+from data.ingest.references import Lookups
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
 from data.tables import Deploy, DeployCommit, ErrorBudget, Incident

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from data.config import OrgConfig
 from data.ingest.changes import ChangeWriter
-from data.ingest.lookups import Lookups
+from data.ingest.references import Lookups
 from data.ingest.spans import SpanWriter
 from data.ingest.tally import Tally
 from data.sources.records import (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.backtest import KAMEI_DIR, PROJECTS, main
-from data.evaluation.kamei import read_kamei_csv
+from evaluation.kamei import read_kamei_csv
 
 # Commits per project, as the data set's README gives them.
 ROWS = {

@@ -13,7 +13,7 @@ import bot.calibrate
 from bot.cli import main
 from data.config import load_org_config
 from data.engine import make_engine, session_scope
-from data.outcomes import change_outcomes
+from evaluation.change_outcomes import change_outcomes
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ GitHub's limits are honoured here so that no source has to think about them:
   asks for ``partial`` answers, so one broken item does not stop a sync.
 
 Every other refusal is one ``SourceError`` sentence naming what to fix
-(``data.sources.github.answers``).
+(``data.sources.github.responses``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ import httpx
 import structlog
 import tenacity
 
-from data.sources.github.answers import (
+from data.sources.github.auth import Auth
+from data.sources.github.limits import RateLimits
+from data.sources.github.responses import (
     GitHubUnavailable,
     graphql_error,
     graphql_json,
@@ -40,8 +42,6 @@ from data.sources.github.answers import (
     short,
     usable_partial,
 )
-from data.sources.github.auth import Auth
-from data.sources.github.limits import RateLimits
 from scoring.errors import SourceError
 
 __all__ = ["GitHubClient", "GitHubUnavailable", "RestPage", "graphql_url"]

@@ -8,7 +8,7 @@ from data.sources.sample.codebase import SERVICES
 from data.sources.sample.draws import Draws
 from data.sources.sample.people import COPILOT, DEVIN
 from data.sources.sample.plan import ChangePlan, DeployPlan, Plan
-from data.sources.sample.schedule import INCIDENTS, LATEST_CHANGES, WEEKLY_CHANGES
+from data.sources.sample.timetable import INCIDENTS, LATEST_CHANGES, WEEKLY_CHANGES
 
 __all__ = ["plan_sample"]
 

@@ -15,7 +15,7 @@ from data.sources.sample.clock import DAY, when
 from data.sources.sample.codebase import AREAS, DEPENDENCIES, MANIFESTS, VERBS
 from data.sources.sample.draws import Draws
 from data.sources.sample.plan import ChangePlan, DeployPlan, FilePlan, ReviewPlan
-from data.sources.sample.schedule import FAILED_DEPLOYS, INCIDENTS
+from data.sources.sample.timetable import FAILED_DEPLOYS, INCIDENTS
 
 __all__ = ["agent_reviewed", "deploys", "ordinary", "self_merged_infra"]
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from tests.data.evaluation.test_kamei import JSON_KEYS as REQUIRED
+from tests.evaluation.test_kamei import JSON_KEYS as REQUIRED
 
 HEADER = ",_id,date,bug,__,ns,nd,nf,entrophy,la,ld,lt,fix,ndev,age,nuc,exp,rexp,sexp"
 

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from tests.data.evaluation.test_kamei import JSON_KEYS
-from tests.data.evaluation.test_repo_backtest import build_history
 from tests.data.sources.gitrepo import GitRepo
+from tests.evaluation.test_kamei import JSON_KEYS
+from tests.evaluation.test_repo_backtest import build_history
 
 # Git runs with the test's environment, never the developer's config.
 pytestmark = pytest.mark.usefixtures("clean_git_env")

@@ -21,7 +21,7 @@ from briefing.payload import BriefingPayload
 from data.engine import make_engine, session_scope
 from data.sources.sample import sample_org_config
 from data.tables import Briefing
-from tests.data.evaluation.test_kamei import JSON_KEYS
+from tests.evaluation.test_kamei import JSON_KEYS
 
 AS_OF = "2026-11-23"
 COUNTS_LINE = re.compile(r"^\d+ critical · \d+ warning · \d+ info$")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from data.evaluation.szz import bug_inducing, deleted_ranges
 from data.sources.gitlog import mine_commits
+from evaluation.szz import bug_inducing, deleted_ranges
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

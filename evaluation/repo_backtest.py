@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from data.evaluation.szz import bug_inducing
 from data.sources.gitlog import MinedCommit, mine_commits
+from evaluation.szz import bug_inducing
 from scoring.config import ScoringConfig
 from scoring.errors import ConfigError, SourceError
 from scoring.facts import ChangeFacts
 from scoring.fixes import is_fix_commit
-from scoring.metrics import BacktestResult, evaluate
+from scoring.ranking import BacktestResult, evaluate
 from scoring.risk import RiskScore, gate_floor, score_changes
 
 __all__ = [

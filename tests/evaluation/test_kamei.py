@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from data.evaluation.kamei import backtest, backtest_lines_added, read_kamei_csv, split_by_date
+from evaluation.kamei import backtest, backtest_lines_added, read_kamei_csv, split_by_date
 from scoring.errors import SourceError
 
 # Every backtest's JSON figures, in both modes.

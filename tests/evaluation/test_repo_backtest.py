@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data.evaluation.repo_backtest import backtest_repo, is_labelled, ranking_score, read_labels
+from evaluation.repo_backtest import backtest_repo, is_labelled, ranking_score, read_labels
 from scoring.config import ScoringConfig
 from scoring.errors import ConfigError, SourceError
 from scoring.risk import Band, Gate, RiskScore

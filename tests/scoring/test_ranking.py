@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.metrics import BacktestResult, lift_top, recall_at_effort, roc_auc
+from scoring.ranking import BacktestResult, lift_top, recall_at_effort, roc_auc
 
 
 def test_auc_counts_correctly_ordered_pairs() -> None:

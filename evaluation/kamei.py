@@ -18,7 +18,7 @@ from scoring.calibration import fit_weights
 from scoring.change_metrics import METRIC_FAMILIES, ChangeMetrics, metric_shares, score_metrics
 from scoring.config import ScoringConfig, Weights
 from scoring.errors import SourceError
-from scoring.metrics import BacktestResult, evaluate
+from scoring.ranking import BacktestResult, evaluate
 from scoring.risk import band_for, known_scale
 from scoring.signals import CHANGE_SIGNALS
 

@@ -2,7 +2,7 @@
 
 A change is labelled bad when a production deploy that shipped it was
 followed by an incident linked to that deploy, when a later change reverted
-it, or when the SZZ pass (``data.evaluation.szz``) over a configured local clone
+it, or when the SZZ pass (``evaluation.szz``) over a configured local clone
 blames it for a bug a later fix repaired. These outcomes are what
 ``riskbrief calibrate`` fits weights to.
 
@@ -24,9 +24,9 @@ from sqlmodel import Session, col, select
 
 from data.bug_issues import load_bug_issues
 from data.config import OrgConfig, RepositoryConfig
-from data.evaluation.szz import bug_inducing
 from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
 from data.tables import Change, Deploy, DeployChange, Incident, Repository
+from evaluation.szz import bug_inducing
 from scoring.errors import SourceError
 from scoring.fixes import is_fix_commit
 
