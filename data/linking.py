@@ -1,4 +1,4 @@
-"""The linking rules of DESIGN.md, applied to the store after every sync.
+"""The linking rules of docs/architecture.md, applied to the store after every sync.
 
 - A deploy ships the changes touching its service that merged after the
   previous successful deploy of the same service and environment, up to its

@@ -1,4 +1,4 @@
-"""The store's tables: the whole domain of DESIGN.md as SQLModel classes.
+"""The store's tables: the whole domain of docs/architecture.md as SQLModel classes.
 
 Times are stored as naive UTC and handed back timezone-aware (``UTCDateTime``),
 so SQLite and PostgreSQL behave the same.

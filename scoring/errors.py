@@ -1,7 +1,7 @@
 """The one exception tree of riskbrief.
 
 It lives in the lowest layer so that every package can raise and catch the same
-types without breaking the one-way layering of DESIGN.md.
+types without breaking the one-way layering of docs/architecture.md.
 """
 
 from __future__ import annotations
