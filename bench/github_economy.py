@@ -26,10 +26,10 @@ from pathlib import Path
 from graphql import parse
 
 from data.config import parse_org_config
+from data.config.sources import GitHubSourceConfig
 from data.engine import make_engine, session_scope
 from data.migrate import upgrade
 from data.org import sync_org
-from data.source_config import GitHubSourceConfig
 from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
 from data.sync import SyncRun
 from tests.fakes.github_graphql import (

@@ -41,7 +41,7 @@ from typing import Any
 
 import structlog
 
-from data.source_config import FileImportConfig
+from data.config.sources import FileImportConfig
 from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
 from data.sources.times import parse_time
 from data.sync import SyncRun

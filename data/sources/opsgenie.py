@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from data.source_config import OpsgenieSourceConfig
+from data.config.sources import OpsgenieSourceConfig
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,

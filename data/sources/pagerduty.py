@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import structlog
 
-from data.source_config import PagerDutySourceConfig
+from data.config.sources import PagerDutySourceConfig
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import structlog
 
 from data.config import OrgConfig
-from data.source_config import GitHubSourceConfig
+from data.config.sources import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
 from data.sources.github.rest import (
     BadItem,

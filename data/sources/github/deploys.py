@@ -35,7 +35,7 @@ only service; otherwise it is skipped with a warning.
 from __future__ import annotations
 
 from data.config import OrgConfig
-from data.source_config import GitHubSourceConfig
+from data.config.sources import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
 from data.sources.github.deploy_rules import (
     RECHECK_WINDOW,

@@ -24,8 +24,8 @@ from typing import Any
 
 import structlog
 
+from data.config.sources import GitHubSourceConfig
 from data.ingest import Tally
-from data.source_config import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
 from data.sources.github.pull_cursor import PullCursor
 from data.sources.github.pull_labels import LabelReader

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from structlog.testing import capture_logs
 
 from data.config import OrgConfig
-from data.source_config import FileImportConfig
+from data.config.sources import FileImportConfig
 from data.sources.incident_file import FileImportSource
 from data.sync import SourceSummary, run_sources
 from data.tables import Deploy, ErrorBudget, Service

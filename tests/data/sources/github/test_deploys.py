@@ -11,9 +11,9 @@ from sqlmodel import Session, col, select
 from structlog.testing import capture_logs
 
 from data.config import OrgConfig, parse_org_config
+from data.config.sources import GitHubSourceConfig
 from data.engine import session_scope
 from data.org import sync_org
-from data.source_config import GitHubSourceConfig
 from data.sources.github.auth import TokenAuth
 from data.sources.github.deploys import (
     DeploymentsSource,

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from data.config import OrgConfig, parse_org_config
+from data.config.sources import GitHubSourceConfig
 from data.org import sync_org
-from data.source_config import GitHubSourceConfig
 from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
 from data.sources.github.pulls import CURSOR_SOURCE
 from data.store import load_changes

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from data.config_messages import shown
+from data.config.messages import shown
 from data.path_globs import glob_to_regex
 from scoring.authorship import AuthorKind, identity_kind
 

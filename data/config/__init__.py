@@ -17,8 +17,8 @@ import tomlkit
 import tomlkit.exceptions
 from pydantic import Field, ValidationError, model_validator
 
-from data.config_messages import sentence
-from data.config_sections import (
+from data.config.messages import sentence
+from data.config.sections import (
     DEFAULT_AGENT_LOGINS,
     AgentsConfig,
     DeliveryConfig,
@@ -30,8 +30,8 @@ from data.config_sections import (
     SubscriberConfig,
     TeamConfig,
 )
+from data.config.sources import SourcesConfig
 from data.path_globs import matches
-from data.source_config import SourcesConfig
 from scoring.card_terms import CardRules
 from scoring.config import BandThresholds, ScoringConfig, Weights
 from scoring.errors import ConfigError
