@@ -1,6 +1,6 @@
 """More mistakes in riskbrief.toml, each one sentence naming the key: from the parser and the CLI.
 
-Complements tests/data/test_config.py with wrong types, unknown keys and
+Complements tests/data/config/test_config.py with wrong types, unknown keys and
 sections, bad globs, time zones and regular expressions, and bad values in
 ``[sources]``; the CLI's ``riskbrief score`` must turn each into one line on
 stderr and exit status 1.

@@ -65,7 +65,7 @@ def test_a_weight_under_its_old_name_still_counts() -> None:
 
 def test_example_written_by_init_parses() -> None:
     """The commented example that `riskbrief init` writes is a valid configuration."""
-    text = (Path(__file__).parents[2] / "bot" / "example.toml").read_text()
+    text = (Path(__file__).parents[3] / "bot" / "example.toml").read_text()
     org = parse_org_config(text)
     assert org.subscribers[0].key == "maria"
 
