@@ -18,11 +18,11 @@ from sqlmodel import col, select
 from bot.compose import compose
 from bot.pipeline import score_all
 from briefing.week import IsoWeek
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
 from data.sources.sample import load_sample, sample_org_config
-from data.tables import Subscriber
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.org import sync_org
+from data.store.tables import Subscriber
 
 T = TypeVar("T")
 

@@ -20,12 +20,12 @@ from sqlmodel import Session, func, select
 
 from bench.gitlog import build_repo
 from data.config import parse_org_config
-from data.engine import make_engine
-from data.migrate import upgrade
-from data.org import sync_org
 from data.sources.local_git import LocalGitSource
+from data.store.engine import make_engine
+from data.store.migrate import upgrade
+from data.store.org import sync_org
+from data.store.tables import Change, ChangeFile
 from data.sync import run_sources
-from data.tables import Change, ChangeFile
 
 __all__ = ["main"]
 

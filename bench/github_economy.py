@@ -27,10 +27,10 @@ from graphql import parse
 
 from data.config import parse_org_config
 from data.config.sources import GitHubSourceConfig
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
 from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.org import sync_org
 from data.sync import SyncRun
 from tests.fakes.github_graphql import (
     FakeFile,

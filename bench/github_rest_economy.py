@@ -22,12 +22,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from data.config import OrgConfig, parse_org_config
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
 from data.sources.github.codeowners import load_codeowners_history
 from data.sources.github.deploys import deploy_sources
 from data.sources.github.issues import incident_sources
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.org import sync_org
 from data.sync import SyncRun
 from tests.fakes.github_rest import FakeGitHubRest
 

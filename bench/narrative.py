@@ -25,11 +25,11 @@ from bot.pipeline import score_all
 from briefing.narrative import Narrative
 from briefing.prompt import SYSTEM_PROMPT, DraftParagraph, NarrativeDraft, first_turns
 from briefing.week import IsoWeek
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
 from data.sources.sample import load_sample, sample_org_config
-from data.tables import Subscriber
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.org import sync_org
+from data.store.tables import Subscriber
 
 __all__ = ["PromptSize", "main", "prompt_sizes"]
 

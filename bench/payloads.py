@@ -24,11 +24,11 @@ from sqlmodel import col
 from briefing.build import SubscriberScope, build_payloads
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
-from data.scores import save_scores
-from data.tables import Change, ChangeFile, Deploy, Person, Repository, Service
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.org import sync_org
+from data.store.scores import save_scores
+from data.store.tables import Change, ChangeFile, Deploy, Person, Repository, Service
 from scoring.risk import Band, top_signals
 from scoring.scored import TOP_SIGNALS, ScoredChange
 from scoring.signal import Signal

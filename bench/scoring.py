@@ -6,7 +6,7 @@ services and directories, by a few thousand authors, some of them agents,
 some reviewed, some fixes) and streamed through ``History`` and
 ``score_change`` exactly as ``score_changes`` does, keeping only a histogram
 of the scores, so the figure is the scorer's, not the generator's memory.
-``--stored`` also reads every signal's explanation, as ``data.store`` does.
+``--stored`` also reads every signal's explanation, as ``data.store.facts`` does.
 Target: 1,000,000 changes in ≤ 60 s and ≤ 1 GB peak memory. CPU time is
 printed beside wall time because the machines it runs on are shared.
 """

@@ -48,10 +48,10 @@ TARGET_P99_MS = 200.0
 
 def _prepare(db: Path) -> None:
     from bot.pipeline import score_all
-    from data.engine import make_engine, session_scope
-    from data.migrate import upgrade
-    from data.org import sync_org
     from data.sources.sample import load_sample, sample_org_config
+    from data.store.engine import make_engine, session_scope
+    from data.store.migrate import upgrade
+    from data.store.org import sync_org
 
     engine = make_engine(f"sqlite:///{db}")
     upgrade(engine)
@@ -71,8 +71,8 @@ def _serve(db: str, slack_url: str, ports: Queue[int]) -> None:
     from bot.serve import HttpServer, wsgi_application
     from bot.settings import Settings
     from bot.slack.app import build_app
-    from data.engine import make_engine
     from data.sources.sample import sample_org_config
+    from data.store.engine import make_engine
 
     engine = make_engine(f"sqlite:///{db}")
     settings = Settings(

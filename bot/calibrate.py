@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from data.bug_issues import load_bug_issues
 from data.config import OrgConfig
-from data.store import load_changes, load_deploys, load_incidents
+from data.store.facts import load_changes, load_deploys, load_incidents
 from evaluation.change_outcomes import SzzLabels, change_outcomes
 from scoring.calibration import fit_weights, weighted_scores
 from scoring.config import Weights

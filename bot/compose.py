@@ -17,7 +17,7 @@ from briefing.render import EmailMessageParts, SlackMessage, render_email, rende
 from briefing.week import IsoWeek
 from briefing.writer import NarrativeLLM, write_narrative
 from data.config import OrgConfig
-from data.tables import Briefing, Subscriber, utcnow
+from data.store.tables import Briefing, Subscriber, utcnow
 
 __all__ = ["Composed", "compose", "compose_all", "make_narrator", "record", "write_files"]
 

@@ -23,8 +23,8 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from data.config import OrgConfig
-from data.engine import session_scope
 from data.sources.ci_deploys import parse_report, record_deploy
+from data.store.engine import session_scope
 from scoring.errors import RiskbriefError
 
 __all__ = ["DEPLOYS_PATH", "MAX_BODY", "deploy_endpoint"]

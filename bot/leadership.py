@@ -3,7 +3,7 @@
 On PostgreSQL the leader is the holder of a session advisory lock, kept on a
 connection of its own: if the leader's process dies, PostgreSQL frees the lock and
 the next replica to try takes it within one heartbeat. Taking the lead starts a new
-term (``data.leadership``), which fences every claim and send of earlier terms.
+term (``data.store.leadership``), which fences every claim and send of earlier terms.
 
 A leader that holds its session but stopped working (stopped, hung, starved) is
 found by its heartbeat: a follower that sees it older than ``timeout`` ends all of
@@ -27,8 +27,8 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.engine import Connection, Engine
 
-from data.engine import application_name, instance
-from data.leadership import LeadState, beat, end_sessions, read_lead, take_lead
+from data.store.engine import application_name, instance
+from data.store.leadership import LeadState, beat, end_sessions, read_lead, take_lead
 
 __all__ = ["LEADER_LOCK_KEY", "Leadership"]
 

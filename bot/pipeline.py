@@ -10,11 +10,11 @@ from sqlmodel import Session
 
 from data.bug_issues import load_bug_issues
 from data.config import OrgConfig
-from data.engine import make_engine, sqlite_file
 from data.linking import link_all
-from data.migrate import is_current
-from data.scores import save_scores
-from data.store import load_changes, load_deploys, load_error_budgets, load_incidents
+from data.store.engine import make_engine, sqlite_file
+from data.store.facts import load_changes, load_deploys, load_error_budgets, load_incidents
+from data.store.migrate import is_current
+from data.store.scores import save_scores
 from scoring import score_changes, score_deploy
 from scoring.errors import StoreError
 from scoring.history import BudgetSpan

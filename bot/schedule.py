@@ -42,10 +42,10 @@ from bot.pipeline import score_all
 from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.config import DeliveryConfig, OrgConfig
-from data.deliveries import RetryPolicy, find_unfinished, states
-from data.engine import make_engine, session_scope
-from data.org import sync_org
-from data.tables import Subscriber, utcnow
+from data.store.deliveries import RetryPolicy, find_unfinished, states
+from data.store.engine import make_engine, session_scope
+from data.store.org import sync_org
+from data.store.tables import Subscriber, utcnow
 
 __all__ = [
     "Due",

@@ -40,9 +40,9 @@ from bot.slack.app import build_app, check_slack_settings
 from bot.slack.signed import signed_only
 from bot.sources import configured_sources
 from data.config import OrgConfig, load_org_config
-from data.engine import make_engine, session_scope
-from data.migrate import is_current
-from data.org import sync_org
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import is_current
+from data.store.org import sync_org
 from scoring.errors import ConfigError, RiskbriefError, StoreError
 
 __all__ = [
@@ -233,7 +233,7 @@ def _ready(settings: Settings, *, scheduling: bool) -> tuple[Engine, OrgConfig]:
             "the database is not migrated to this version of riskbrief; "
             "run `riskbrief db upgrade` first"
         )
-    # Replicas starting together take turns here (data.org holds the write lock).
+    # Replicas starting together take turns here (data.store.org holds the write lock).
     with session_scope(engine) as session:
         sync_org(session, org)
     if scheduling:

@@ -17,7 +17,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from briefing.prompt import DEFAULT_MODEL
-from data.engine import DEFAULT_DATABASE_URL
+from data.store.engine import DEFAULT_DATABASE_URL
 from scoring.errors import ConfigError
 
 __all__ = ["Settings", "load_settings"]

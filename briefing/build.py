@@ -31,9 +31,9 @@ from briefing.payload import (
 )
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.scores import load_scores
-from data.tables import Change, Deploy, Incident, RiskScoreRow, Service, Subscriber
-from data.window import WeekRows, load_window
+from data.store.scores import load_scores
+from data.store.tables import Change, Deploy, Incident, RiskScoreRow, Service, Subscriber
+from data.store.window import WeekRows, load_window
 from scoring import (
     Card,
     Distribution,

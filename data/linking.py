@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from data.tables import Change, ChangeFile, Deploy, DeployChange, DeployCommit, Incident
+from data.store.tables import Change, ChangeFile, Deploy, DeployChange, DeployCommit, Incident
 
 __all__ = ["LinkCount", "LinkSummary", "link_all", "link_deploys", "link_incidents"]
 

@@ -26,8 +26,8 @@ from sqlmodel import Session, col, select
 
 from data.linking import link_deploys
 from data.sources.records import IncidentRecord
+from data.store.tables import Change, ChangeFile, Deploy, DeployChange, Incident, Service
 from data.sync import SourceSummary, SyncRun
-from data.tables import Change, ChangeFile, Deploy, DeployChange, Incident, Service
 
 __all__ = ["RevertIncidents", "summary_line"]
 

@@ -27,7 +27,7 @@ from data.sources.records import (
     IncidentRecord,
     PersonRecord,
 )
-from data.tables import SyncState, utcnow
+from data.store.tables import SyncState, utcnow
 from scoring.errors import RiskbriefError, SourceError
 
 __all__ = [

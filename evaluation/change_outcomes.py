@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 from data.bug_issues import load_bug_issues
 from data.config import OrgConfig, RepositoryConfig
 from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
-from data.tables import Change, Deploy, DeployChange, Incident, Repository
+from data.store.tables import Change, Deploy, DeployChange, Incident, Repository
 from evaluation.szz import bug_inducing
 from scoring.errors import SourceError
 from scoring.fixes import is_fix_commit

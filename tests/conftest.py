@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
-from data.engine import make_engine
-from data.migrate import current_revision, head_revision, upgrade
+from data.store.engine import make_engine
+from data.store.migrate import current_revision, head_revision, upgrade
 from tests.data.sources.gitrepo import git_env
 from tests.samples import SampleTemplate
 

@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 
 from bot.pipeline import score_all
 from data.config import OrgConfig
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
 from data.sources.sample import SAMPLE_SEED, SampleSummary, load_sample, sample_org_config
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.org import sync_org
 
 __all__ = ["SAMPLE_AS_OF", "LoadedSample", "SampleTemplate", "build_sample", "copy_store"]
 

@@ -65,9 +65,9 @@ def ask(
     from bot.slack.subscriptions import SlackProfile
     from bot.slack.terminal import reply_text
     from data.config import load_org_config
-    from data.engine import session_scope
     from data.sources.sample import sample_org_config
-    from data.tables import Subscriber
+    from data.store.engine import session_scope
+    from data.store.tables import Subscriber
     from scoring.errors import NotFoundError
 
     settings = ctx.find_root().obj

@@ -58,8 +58,8 @@ def brief(
     from bot.delivery import report_lines, send_now
     from bot.pipeline import score_all
     from data.config import load_org_config
-    from data.engine import session_scope
-    from data.org import sync_org
+    from data.store.engine import session_scope
+    from data.store.org import sync_org
     from scoring.errors import DeliveryError
 
     if send and dry_run:

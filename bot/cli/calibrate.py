@@ -33,8 +33,8 @@ def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
     """
     from bot.calibrate import calibrate
     from data.config import load_org_config, write_weights
-    from data.engine import session_scope
-    from data.org import sync_org
+    from data.store.engine import session_scope
+    from data.store.org import sync_org
 
     settings = settings_of(ctx)
     org = load_org_config(settings.config)

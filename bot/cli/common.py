@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from briefing.writer import NarrativeLLM
     from data.config import OrgConfig
-    from data.tables import Subscriber
+    from data.store.tables import Subscriber
 
 __all__ = [
     "DateParam",
@@ -54,13 +54,13 @@ def _usage_line(exc: click.UsageError) -> OneLineUsage:
 def _store_line(ctx: click.Context, exc: Exception) -> click.ClickException | None:
     """The one sentence for a store that cannot be reached or opened, else ``None``.
 
-    The store's own calls raise ``StoreError`` already (``data.migrate.current_revision``
+    The store's own calls raise ``StoreError`` already (``data.store.migrate.current_revision``
     is the first thing every command asks); this catches a store that goes away later.
     Only when SQLAlchemy was loaded: a command that never opened a store cannot fail so.
     """
     if "sqlalchemy" not in sys.modules:
         return None
-    from data.engine import DEFAULT_DATABASE_URL, store_error, unreachable
+    from data.store.engine import DEFAULT_DATABASE_URL, store_error, unreachable
 
     if not unreachable(exc):
         return None
@@ -165,7 +165,7 @@ def check_week(
     session: Session, week: IsoWeek, subscribers: list[Subscriber], as_of: datetime
 ) -> None:
     """Refuse a week that is not over for a subscriber, or that ended before any data."""
-    from data.store import first_event_at
+    from data.store.facts import first_event_at
 
     for s in subscribers:
         last = IsoWeek.last_complete(as_of, s.timezone)
@@ -201,7 +201,7 @@ def brief_all(
     from sqlmodel import col, select
 
     from bot.compose import compose_all, record, write_files
-    from data.tables import Subscriber
+    from data.store.tables import Subscriber
 
     # In the order riskbrief.toml declares them, so "the first briefing" is the first one there.
     query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))

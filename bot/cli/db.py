@@ -25,8 +25,8 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Create the schema, or migrate it to this version of riskbrief."""
-    from data.engine import make_engine, shown_url
-    from data.migrate import current_revision, upgrade
+    from data.store.engine import make_engine, shown_url
+    from data.store.migrate import current_revision, upgrade
 
     settings = settings_of(ctx)
     engine = make_engine(settings.database_url)

@@ -49,11 +49,11 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
 
     from bot.compose import make_narrator
     from bot.pipeline import score_all
-    from data.engine import make_engine, session_scope, shown_url
-    from data.migrate import upgrade
-    from data.org import sync_org
     from data.reverts import RevertIncidents
     from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
+    from data.store.engine import make_engine, session_scope, shown_url
+    from data.store.migrate import upgrade
+    from data.store.org import sync_org
     from data.sync import run_sources
 
     now = end_of_day(as_of)
@@ -106,8 +106,8 @@ def _refuse_a_used_store(engine: Engine) -> None:
     """Stop before the sample is mixed into a store that already holds an organisation."""
     from sqlmodel import select
 
-    from data.engine import session_scope, shown_url
-    from data.tables import Change, Subscriber
+    from data.store.engine import session_scope, shown_url
+    from data.store.tables import Change, Subscriber
 
     with session_scope(engine) as session:
         used = session.exec(select(Change.id).limit(1)).first() is not None

@@ -62,13 +62,13 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
     from bot.sources import configured_sources
     from briefing.week import IsoWeek
     from data.config import load_org_config
-    from data.engine import make_engine, session_scope
-    from data.migrate import upgrade
-    from data.org import sync_org
     from data.reverts import summary_line
     from data.sources.local_git.tags import deploy_tag_notes
+    from data.store.engine import make_engine, session_scope
+    from data.store.migrate import upgrade
+    from data.store.org import sync_org
+    from data.store.tables import Change, ChangeFile
     from data.sync import run_sources
-    from data.tables import Change, ChangeFile
 
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)

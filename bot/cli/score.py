@@ -23,8 +23,8 @@ def score(ctx: click.Context) -> None:
     """Link deploys and incidents, then score every change and deploy."""
     from bot.pipeline import score_all
     from data.config import load_org_config
-    from data.engine import session_scope
-    from data.org import sync_org
+    from data.store.engine import session_scope
+    from data.store.org import sync_org
 
     settings = settings_of(ctx)
     org = load_org_config(settings.config)

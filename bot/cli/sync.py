@@ -29,11 +29,11 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
     from bot.pipeline import ready_engine
     from bot.sources import BarProgress, configured_sources
     from data.config import load_org_config
-    from data.engine import session_scope
-    from data.org import sync_org
     from data.reverts import summary_line
     from data.sources.local_git.tags import deploy_tag_notes
-    from data.store import unmapped_repositories
+    from data.store.engine import session_scope
+    from data.store.facts import unmapped_repositories
+    from data.store.org import sync_org
     from data.sync import run_sources
 
     settings = settings_of(ctx)

@@ -17,8 +17,8 @@ from typing import Any, Protocol, TypeVar
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
-from data.deliveries import Claim
-from data.tables import ChannelName, Subscriber
+from data.store.deliveries import Claim
+from data.store.tables import ChannelName, Subscriber
 
 __all__ = ["Attempt", "Channel", "ChannelKind", "Gate", "Sent"]
 

@@ -1,7 +1,7 @@
 """Delivering briefings exactly once per subscriber, week and channel: claim, compose, send, record.
 
 Every path that sends (the scheduler's tick, ``riskbrief brief --send``) comes
-through ``deliver``, so the unique claim in ``data.deliveries`` is the one thing
+through ``deliver``, so the unique claim in ``data.store.deliveries`` is the one thing
 standing between a crash or a second process and a duplicate briefing.
 
 What is promised: a sent delivery is never sent again, and two processes never send
@@ -36,7 +36,7 @@ from briefing.payload import BriefingPayload
 from briefing.week import IsoWeek
 from briefing.writer import NarrativeLLM
 from data.config import OrgConfig
-from data.deliveries import (
+from data.store.deliveries import (
     SENT,
     Claim,
     RetryPolicy,
@@ -46,8 +46,8 @@ from data.deliveries import (
     states,
     step,
 )
-from data.engine import session_scope
-from data.tables import Briefing, ChannelName, Delivery, Subscriber
+from data.store.engine import session_scope
+from data.store.tables import Briefing, ChannelName, Delivery, Subscriber
 from scoring.errors import ConfigError, NotFoundError
 
 __all__ = ["deliver", "send_now"]

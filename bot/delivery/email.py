@@ -27,8 +27,8 @@ from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.render import EmailMessageParts, build_mime, render_email
-from data.deliveries import step
-from data.tables import ChannelName, Subscriber
+from data.store.deliveries import step
+from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld
 
 if TYPE_CHECKING:

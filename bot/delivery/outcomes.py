@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.delivery.registry import CHANNELS
-from data.tables import ChannelName
+from data.store.tables import ChannelName
 
 __all__ = [
     "CHANNELS",

@@ -6,7 +6,7 @@ from bot.delivery.channel import ChannelKind
 from bot.delivery.email import EMAIL
 from bot.delivery.slack import SLACK
 from bot.delivery.teams import TEAMS
-from data.tables import ChannelName
+from data.store.tables import ChannelName
 
 __all__ = ["CHANNELS", "KINDS", "kind_of"]
 

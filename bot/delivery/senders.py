@@ -8,7 +8,7 @@ from typing import Any
 from bot.delivery.channel import Channel
 from bot.delivery.registry import KINDS
 from bot.settings import Settings
-from data.tables import ChannelName, Subscriber
+from data.store.tables import ChannelName, Subscriber
 
 __all__ = ["Senders", "channels_of"]
 

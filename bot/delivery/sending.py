@@ -13,8 +13,8 @@ from bot.delivery.channel import Attempt, Channel
 from bot.delivery.outcomes import DeliveryOutcome, OutcomeStatus
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
-from data.deliveries import Claim, complete, fail, note_destination, step
-from data.tables import ChannelName, Subscriber
+from data.store.deliveries import Claim, complete, fail, note_destination, step
+from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld
 
 __all__ = ["Fence", "Rendered", "send"]

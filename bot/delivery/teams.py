@@ -29,8 +29,8 @@ from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.render.teams import TeamsMessage, render_teams
-from data.deliveries import step
-from data.tables import ChannelName, Subscriber
+from data.store.deliveries import step
+from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld
 
 __all__ = ["TEAMS", "TeamsSender", "redact"]

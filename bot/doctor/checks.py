@@ -19,9 +19,9 @@ from bot.doctor.probes import (
 from bot.doctor.teams import webhook_problem
 from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
-from data.engine import make_engine
-from data.migrate import current_revision, head_revision
 from data.sources.github.deploy_rules import github_repositories
+from data.store.engine import make_engine
+from data.store.migrate import current_revision, head_revision
 from scoring.errors import RiskbriefError, StoreError
 
 __all__ = [
@@ -270,7 +270,7 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
 
 def _stored_zones(settings: Settings) -> dict[str, str]:
     """Active subscribers' zones in the store; empty when the store is not ready."""
-    from data.tables import Subscriber
+    from data.store.tables import Subscriber
 
     path = _sqlite_file(settings.database_url)
     if path is not None and not path.exists():

@@ -30,8 +30,8 @@ from briefing.render.slack import MAX_BLOCKS, render_slack
 from briefing.render.text import evidence_words, fact_text, format_value, local_time
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.scores import load_scores
-from data.tables import (
+from data.store.scores import load_scores
+from data.store.tables import (
     Briefing,
     ChannelName,
     Delivery,

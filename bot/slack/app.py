@@ -43,8 +43,8 @@ from bot.slack.dispatch import Caller, answer
 from bot.slack.reply import Reply
 from bot.slack.subscriptions import SlackProfile
 from data.config import OrgConfig, load_org_config
-from data.engine import session_scope
-from data.tables import utcnow
+from data.store.engine import session_scope
+from data.store.tables import utcnow
 from scoring.errors import ConfigError, RiskbriefError
 
 __all__ = ["COMMAND", "build_app", "check_slack_settings"]

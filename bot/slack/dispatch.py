@@ -36,7 +36,7 @@ from bot.slack.reply import Reply
 from bot.slack.subscriptions import SlackProfile, settings_reply, subscribe, unsubscribe
 from briefing.render.escape import mrkdwn
 from data.config import OrgConfig
-from data.tables import Subscriber
+from data.store.tables import Subscriber
 
 __all__ = ["Caller", "answer", "reader_timezone"]
 

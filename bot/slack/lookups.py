@@ -21,9 +21,17 @@ from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import format_value
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.scores import load_scores
-from data.tables import Change, ChangeFile, Deploy, DeployChange, Incident, Repository, Service
-from data.window import load_window
+from data.store.scores import load_scores
+from data.store.tables import (
+    Change,
+    ChangeFile,
+    Deploy,
+    DeployChange,
+    Incident,
+    Repository,
+    Service,
+)
+from data.store.window import load_window
 from scoring import aggregate
 from scoring.breakdown import breakdown
 from scoring.change_key import ChangeKey

@@ -2,7 +2,7 @@
 
 Which wins between ``riskbrief.toml`` and Slack: the config. A subscriber
 declared in ``riskbrief.toml`` (``origin="config"``) is owned by the file;
-``riskbrief`` re-applies the file on every run (``data.org.sync_org``), so a
+``riskbrief`` re-applies the file on every run (``data.store.org.sync_org``), so a
 Slack command changing that row would be silently undone. Such a caller is told
 that the file manages their briefing and nothing is changed. Subscribers made
 from Slack (``origin="slack"``, key ``slack-<user id>``) are owned by Slack:
@@ -21,7 +21,7 @@ from bot.slack.reply import Reply
 from briefing.build import scope_label
 from briefing.render.escape import mrkdwn
 from data.config import OrgConfig
-from data.tables import Subscriber
+from data.store.tables import Subscriber
 
 __all__ = ["SlackProfile", "settings_reply", "subscribe", "unsubscribe"]
 

@@ -14,7 +14,7 @@ from data.config import OrgConfig
 from data.ingest.references import Lookups
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import REVIEW_STATES, ChangeRecord, FileRecord, ReviewRecord
-from data.tables import Change, ChangeFile, ReviewRow
+from data.store.tables import Change, ChangeFile, ReviewRow
 from scoring.authorship import AuthorKind
 
 __all__ = ["ChangeWriter", "agent_in_trailers"]

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from data.config import OrgConfig
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import PersonRecord
-from data.tables import Change, Person, Repository, Service, Team
+from data.store.tables import Change, Person, Repository, Service, Team
 from scoring.authorship import AuthorKind
 
 __all__ = ["Lookups"]

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from data.ingest.references import Lookups
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
-from data.tables import Deploy, DeployCommit, ErrorBudget, Incident
+from data.store.tables import Deploy, DeployCommit, ErrorBudget, Incident
 
 __all__ = ["SpanWriter"]
 

@@ -1,11 +1,11 @@
-"""Alembic environment: runs on the connection ``data.migrate`` hands over."""
+"""Alembic environment: runs on the connection ``data.store.migrate`` hands over."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import data.tables  # noqa: F401  (registers the tables on the metadata)
+import data.store.tables  # noqa: F401  (registers the tables on the metadata)
 
 config = context.config
 connection = config.attributes.get("connection")

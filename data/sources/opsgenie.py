@@ -42,7 +42,7 @@ from data.sources.incident_api import (
 )
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
-from data.tables import utcnow
+from data.store.tables import utcnow
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSource", "opsgenie_query", "parse_opsgenie_incident"]
 

@@ -30,7 +30,7 @@ from data.sources.incident_api import (
 )
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
-from data.tables import utcnow
+from data.store.tables import utcnow
 
 __all__ = [
     "DEFAULT_PAGERDUTY_URL",

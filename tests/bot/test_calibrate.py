@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from bot.calibrate import MIN_BAD_CHANGES, calibrate
 from bot.cli import main
 from data.config import parse_org_config
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.tables import Change
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.tables import Change
 from scoring.errors import ConfigError
 from tests.data.rows import T0, base, change
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 import bot.calibrate
 from bot.cli import main
 from data.config import load_org_config
-from data.engine import make_engine, session_scope
+from data.store.engine import make_engine, session_scope
 from evaluation.change_outcomes import change_outcomes
 from tests.data.sources.gitrepo import GitRepo
 

@@ -25,10 +25,10 @@ from bot.delivery import (
 )
 from bot.settings import Settings
 from briefing.render import SlackMessage
-from data.deliveries import FAILED, SENT, claim, note_destination, states
-from data.engine import make_engine, session_scope
 from data.sources.sample import sample_org_config
-from data.tables import Briefing, Subscriber
+from data.store.deliveries import FAILED, SENT, claim, note_destination, states
+from data.store.engine import make_engine, session_scope
+from data.store.tables import Briefing, Subscriber
 from scoring.errors import DeliveryError
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.smtp_server import USERNAME, FakeSMTP, free_port

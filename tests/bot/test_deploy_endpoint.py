@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from bot.deploy_endpoint import MAX_BODY, deploy_endpoint
 from bot.serve import HttpServer, wsgi_application
 from data.config import parse_org_config
-from data.org import sync_org
-from data.tables import Deploy
+from data.store.org import sync_org
+from data.store.tables import Deploy
 
 SECRET = "s3cret-deploy-token-0123456789"
 ORG = parse_org_config('[[services]]\nkey = "api"\n')

@@ -20,12 +20,12 @@ from briefing.render.slack import render_slack
 from briefing.render.text import unknown_line
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
-from data.org import sync_org
-from data.scores import load_scores
 from data.sources.local_git import LocalGitSource
+from data.store.org import sync_org
+from data.store.scores import load_scores
+from data.store.tables import Change
+from data.store.window import week_rows
 from data.sync import run_sources
-from data.tables import Change
-from data.window import week_rows
 from scoring import aggregate
 from tests.bot.shop import merge_pr, shop_toml
 from tests.data.sources.gitrepo import GitRepo

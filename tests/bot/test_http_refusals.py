@@ -26,10 +26,10 @@ from sqlmodel import Session, func, select
 from bot.deploy_endpoint import deploy_endpoint
 from bot.serve import EVENTS_PATH, HttpServer, wsgi_application
 from data.config import OrgConfig, parse_org_config
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
-from data.tables import Deploy, Subscriber
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.org import sync_org
+from data.store.tables import Deploy, Subscriber
 from tests.bot.slack.harness import SECRET, Served, serve_app
 from tests.fakes.slack_server import FakeSlack, SlackUser, signed_headers
 

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.leadership import Leadership
-from data.deliveries import CLAIMED, claim, find_unfinished, note_destination, states
-from data.engine import make_engine, session_scope
-from data.leadership import read_lead
-from data.migrate import upgrade
-from data.tables import Subscriber
+from data.store.deliveries import CLAIMED, claim, find_unfinished, note_destination, states
+from data.store.engine import make_engine, session_scope
+from data.store.leadership import read_lead
+from data.store.migrate import upgrade
+from data.store.tables import Subscriber
 
 pytestmark = [
     pytest.mark.postgres,

@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 
 from bot.delivery import DeliveryOutcome, DeliveryReport, OutcomeStatus
 from bot.metrics import Metrics
-from data.deliveries import claim, fail
-from data.engine import session_scope
-from data.tables import ChannelName, Subscriber, SyncState, utcnow
+from data.store.deliveries import claim, fail
+from data.store.engine import session_scope
+from data.store.tables import ChannelName, Subscriber, SyncState, utcnow
 
 
 def _samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

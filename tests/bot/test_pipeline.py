@@ -10,10 +10,10 @@ from sqlmodel import col, select
 from bot.compose import compose_all
 from bot.pipeline import score_all
 from briefing.week import IsoWeek
-from data.engine import session_scope
-from data.org import sync_org
 from data.sources.sample import load_sample, sample_org_config
-from data.tables import Subscriber
+from data.store.engine import session_scope
+from data.store.org import sync_org
+from data.store.tables import Subscriber
 
 AS_OF = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 
 from bot.pipeline import score_all
-from data.engine import session_scope
-from data.org import sync_org
-from data.scores import load_scores
 from data.sources.sample import load_sample, sample_org_config
-from data.store import load_changes
+from data.store.engine import session_scope
+from data.store.facts import load_changes
+from data.store.org import sync_org
+from data.store.scores import load_scores
 
 # The budget of payments was spent over these two days of the sample's history.
 SPENT_FROM = datetime(2026, 11, 16, 0, 0, tzinfo=UTC)

@@ -15,10 +15,10 @@ from briefing.build import SubscriberScope, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
-from data.engine import session_scope
-from data.org import sync_org
 from data.sources.sample import load_sample, sample_org_config
-from data.tables import Subscriber
+from data.store.engine import session_scope
+from data.store.org import sync_org
+from data.store.tables import Subscriber
 
 W47 = IsoWeek(2026, 47)
 

@@ -18,10 +18,10 @@ from bot.schedule import Due, ScheduledSubscriber, SendTime, build_scheduler, du
 from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
-from data.deliveries import states
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
+from data.store.deliveries import states
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.org import sync_org
 from tests.fakes.slack_server import FakeSlack
 
 BOTH = ("slack", "email")

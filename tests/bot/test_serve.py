@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from bot.serve import HttpServer, wsgi_application
-from data.engine import make_engine
-from data.migrate import upgrade
+from data.store.engine import make_engine
+from data.store.migrate import upgrade
 from tests.fakes.slack_server import FakeSlack, signed_headers
 
 # One service and no subscribers: the scheduler has nothing to deliver.

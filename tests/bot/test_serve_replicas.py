@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from data.engine import make_engine
-from data.migrate import upgrade
+from data.store.engine import make_engine
+from data.store.migrate import upgrade
 
 CONFIG = """
 [organisation]

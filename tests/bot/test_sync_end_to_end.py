@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from sqlmodel import Session, col, select
 
 from bot.cli import main
-from data.engine import make_engine
-from data.tables import Change, ChangeFile, Deploy, Incident, Person
+from data.store.engine import make_engine
+from data.store.tables import Change, ChangeFile, Deploy, Incident, Person
 from tests.fakes.github_graphql import FakeFile, FakePull, FakeReview, iso, make_fake_github_graphql
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident

@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 
 from bot.cli import main
 from data.config import parse_org_config
-from data.engine import make_engine
-from data.scores import load_scores
-from data.tables import Change
+from data.store.engine import make_engine
+from data.store.scores import load_scores
+from data.store.tables import Change
 from tests.bot.shop import cli_workspace, shop_toml
 from tests.data.sources.gitrepo import GitRepo
 

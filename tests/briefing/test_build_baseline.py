@@ -11,7 +11,7 @@ from briefing.build import SubscriberScope, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.week import IsoWeek
 from data.config import parse_org_config
-from data.engine import session_scope
+from data.store.engine import session_scope
 from scoring.card_terms import CardKind, FactKey
 from tests.data.rows import T0, base, incident
 

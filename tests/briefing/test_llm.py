@@ -27,8 +27,8 @@ from briefing.narrative import NarrativeUsage
 from briefing.payload import BriefingPayload, ChangeView, SignalView
 from briefing.prompt import MAX_OUTPUT_TOKENS, PAYLOAD_TAG, SYSTEM_PROMPT
 from briefing.writer import estimate_cost_usd, write_narrative
-from data.engine import make_engine, session_scope
-from data.tables import Briefing
+from data.store.engine import make_engine, session_scope
+from data.store.tables import Briefing
 from tests.briefing.payloads import busy_payload
 from tests.fakes import FakeAnthropic, Reply
 from tests.fakes.anthropic_server import FABRICATED_NUMBER, FOREIGN_SERVICE, Usage

@@ -6,7 +6,7 @@ so they outlive every kill). Each run but the last is killed with SIGKILL at a p
 the trial's seeded RNG chose, in one of three ways:
 
 - ``checkpoint``: the worker kills itself at the N-th time it reaches a named point
-  of the delivery code (``data.deliveries.step``), inside the claim, render,
+  of the delivery code (``data.store.deliveries.step``), inside the claim, render,
   send or record step, including inside their open transactions;
 - ``slack`` / ``smtp``: the fake kills the worker when the N-th ``chat.postMessage``
   or SMTP ``DATA`` arrives, ``before`` acting on it or ``after`` accepting it and
@@ -46,11 +46,11 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from data.deliveries import SENT, states
-from data.engine import session_scope
-from data.org import sync_org
 from data.sources.sample import load_sample, sample_org_config
-from data.tables import Subscriber
+from data.store.deliveries import SENT, states
+from data.store.engine import session_scope
+from data.store.org import sync_org
+from data.store.tables import Subscriber
 from tests.fakes.env import delivery_env
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.smtp_server import FakeSMTP

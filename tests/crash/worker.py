@@ -9,7 +9,7 @@ second). The store, Slack and SMTP come from the environment as for ``riskbrief`
 brief --send`` runs (``bot.delivery.send_now``); both on the sample organisation at
 ``--now``.
 
-Every delivery checkpoint reached (``data.deliveries.step``) is appended to the
+Every delivery checkpoint reached (``data.store.deliveries.step``) is appended to the
 progress file as one line, so the parent knows where a kill landed; with ``--kill-at``
 the process SIGKILLs itself at the ``N``-th time it reaches checkpoint ``NAME``. On
 completion it prints one JSON line: each delivery outcome and the seconds it took.
@@ -60,9 +60,9 @@ def deliver_once(now: datetime, mode: str, progress_path: str, kill_at: str | No
     from bot.delivery import send_now
     from bot.schedule import tick
     from bot.settings import load_settings
-    from data import deliveries
-    from data.engine import make_engine
     from data.sources.sample import sample_org_config
+    from data.store import deliveries
+    from data.store.engine import make_engine
 
     # Warnings and errors to stderr, which the parent shows when a run fails.
     structlog.configure(
@@ -96,7 +96,7 @@ _WARM = (
     "bot.delivery",
     "bot.schedule",
     "bot.settings",
-    "data.engine",
+    "data.store.engine",
     "data.sources.sample",
     "sqlalchemy.dialects.sqlite.pysqlite",
     "sqlalchemy.dialects.postgresql.psycopg",

@@ -6,7 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from data.tables import Change, ChangeFile, Deploy, Incident, Person, Repository, ReviewRow, Service
+from data.store.tables import (
+    Change,
+    ChangeFile,
+    Deploy,
+    Incident,
+    Person,
+    Repository,
+    ReviewRow,
+    Service,
+)
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)  # a Monday
 

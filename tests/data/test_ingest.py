@@ -11,7 +11,6 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.ingest import Ingest, agent_in_trailers
-from data.org import sync_org
 from data.sources.records import (
     ChangeRecord,
     DeployRecord,
@@ -21,8 +20,9 @@ from data.sources.records import (
     PersonRecord,
     ReviewRecord,
 )
-from data.store import load_changes
-from data.tables import (
+from data.store.facts import load_changes
+from data.store.org import sync_org
+from data.store.tables import (
     Change,
     ChangeFile,
     Deploy,

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from data.engine import session_scope
 from data.linking import LinkCount, link_all
-from data.store import load_deploys, load_incidents
-from data.tables import ChangeFile, Deploy, Incident, Person, Repository, Service
+from data.store.engine import session_scope
+from data.store.facts import load_deploys, load_incidents
+from data.store.tables import ChangeFile, Deploy, Incident, Person, Repository, Service
 from tests.data.rows import at, base, change, deploy, incident
 
 Setup = Callable[[Session, Repository, Service], None]

@@ -10,12 +10,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import parse_org_config
-from data.engine import session_scope
 from data.linking import link_all
 from data.reverts import RevertIncidents
-from data.store import load_incidents
+from data.store.engine import session_scope
+from data.store.facts import load_incidents
+from data.store.tables import Person, Repository, Service
 from data.sync import SyncRun
-from data.tables import Person, Repository, Service
 from tests.data.rows import at, base, change, deploy
 
 ORG = """

@@ -25,16 +25,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
 from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
 from data.sources.github.deploys import deploy_sources
 from data.sources.github.issues import incident_sources
 from data.sources.github.pulls import CURSOR_SOURCE
 from data.sources.pagerduty import PagerDutySource
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import upgrade
+from data.store.org import sync_org
+from data.store.tables import Change, ChangeFile, Deploy, Incident, Person, ReviewRow, SyncState
 from data.sync import Source, SourceSummary, run_sources
-from data.tables import Change, ChangeFile, Deploy, Incident, Person, ReviewRow, SyncState
 from tests.fakes.github_graphql import (
     FakeFile,
     FakeGitHubGraphQL,

@@ -36,10 +36,10 @@ from bot.settings import Settings
 from briefing.llm import ClaudeNarrator
 from briefing.writer import write_narrative
 from data.config import OrgConfig
-from data.deliveries import FAILED, SENT, states
-from data.engine import make_engine, session_scope
 from data.sources.sample import sample_org_config
-from data.tables import Briefing, Subscriber
+from data.store.deliveries import FAILED, SENT, states
+from data.store.engine import make_engine, session_scope
+from data.store.tables import Briefing, Subscriber
 from tests.briefing.payloads import busy_payload
 from tests.fakes.anthropic_server import FakeAnthropic, Reply
 from tests.fakes.http import Answer, FakeServer

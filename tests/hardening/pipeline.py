@@ -37,11 +37,11 @@ from briefing.payload import BriefingPayload
 from briefing.render import render_email, render_slack
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.engine import session_scope
 from data.ingest import Ingest
-from data.org import sync_org
 from data.sources.records import ChangeRecord, FileRecord
-from data.tables import Change, Incident, Subscriber
+from data.store.engine import session_scope
+from data.store.org import sync_org
+from data.store.tables import Change, Incident, Subscriber
 from tests.fakes import FakeAnthropic
 from tests.fakes.anthropic_server import Request
 from tests.hardening.checks import html_problems, invisible_problems, slack_problems

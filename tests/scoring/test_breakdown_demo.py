@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 from bot.cli import main
 from bot.slack.lookups import change_reply, deploy_reply
 from bot.slack.reply import Reply
-from data.engine import make_engine
 from data.sources.sample import sample_org_config
-from data.tables import Change, Deploy
+from data.store.engine import make_engine
+from data.store.tables import Change, Deploy
 
 _RISK = re.compile(r"Risk \*(\d+)\*")
 _POINTS = re.compile(r"^• ([+-]\d+) ", re.MULTILINE)

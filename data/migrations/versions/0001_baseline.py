@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import data.tables
+import data.store.tables
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("signals", sa.JSON(), nullable=False),
         sa.Column("gates", sa.JSON(), nullable=False),
         sa.Column("scorer_version", sa.String(), nullable=False),
-        sa.Column("computed_at", data.tables.UTCDateTime(), nullable=False),
+        sa.Column("computed_at", data.store.tables.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint(
             "subject_kind", "subject_key", "scorer_version", name="uq_risk_score_subject_version"
@@ -75,8 +75,8 @@ def upgrade() -> None:
         sa.Column("source", sa.String(), nullable=False),
         sa.Column("scope", sa.String(), nullable=False),
         sa.Column("cursor", sa.String(), nullable=True),
-        sa.Column("watermark", data.tables.UTCDateTime(), nullable=True),
-        sa.Column("updated_at", data.tables.UTCDateTime(), nullable=False),
+        sa.Column("watermark", data.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("updated_at", data.store.tables.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("source", "scope", name="uq_sync_state"),
     )
@@ -103,7 +103,7 @@ def upgrade() -> None:
         sa.Column("output_tokens", sa.Integer(), nullable=False),
         sa.Column("cached_tokens", sa.Integer(), nullable=False),
         sa.Column("cost_usd", sa.Float(), nullable=False),
-        sa.Column("created_at", data.tables.UTCDateTime(), nullable=False),
+        sa.Column("created_at", data.store.tables.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["subscriber_id"],
             ["subscriber.id"],
@@ -166,8 +166,8 @@ def upgrade() -> None:
         sa.Column("url", sa.String(), nullable=True),
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("merged_by_id", sa.Integer(), nullable=True),
-        sa.Column("opened_at", data.tables.UTCDateTime(), nullable=True),
-        sa.Column("merged_at", data.tables.UTCDateTime(), nullable=False),
+        sa.Column("opened_at", data.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("merged_at", data.store.tables.UTCDateTime(), nullable=False),
         sa.Column("base_branch", sa.String(), nullable=True),
         sa.Column("head_branch", sa.String(), nullable=True),
         sa.Column("labels", sa.JSON(), nullable=False),
@@ -212,8 +212,8 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.String(), nullable=True),
         sa.Column("external_id", sa.String(), nullable=True),
-        sa.Column("claimed_at", data.tables.UTCDateTime(), nullable=False),
-        sa.Column("sent_at", data.tables.UTCDateTime(), nullable=True),
+        sa.Column("claimed_at", data.store.tables.UTCDateTime(), nullable=False),
+        sa.Column("sent_at", data.store.tables.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["briefing_id"],
             ["briefing.id"],
@@ -237,8 +237,8 @@ def upgrade() -> None:
         sa.Column("service_id", sa.Integer(), nullable=False),
         sa.Column("environment", sa.String(), nullable=False),
         sa.Column("sha", sa.String(), nullable=True),
-        sa.Column("started_at", data.tables.UTCDateTime(), nullable=True),
-        sa.Column("finished_at", data.tables.UTCDateTime(), nullable=False),
+        sa.Column("started_at", data.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("finished_at", data.store.tables.UTCDateTime(), nullable=False),
         sa.Column("status", sa.String(), nullable=False),
         sa.Column("source", sa.String(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -287,8 +287,8 @@ def upgrade() -> None:
         sa.Column("key", sa.String(), nullable=False),
         sa.Column("service_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(), nullable=False),
-        sa.Column("opened_at", data.tables.UTCDateTime(), nullable=False),
-        sa.Column("resolved_at", data.tables.UTCDateTime(), nullable=True),
+        sa.Column("opened_at", data.store.tables.UTCDateTime(), nullable=False),
+        sa.Column("resolved_at", data.store.tables.UTCDateTime(), nullable=True),
         sa.Column("severity", sa.String(), nullable=True),
         sa.Column("source", sa.String(), nullable=False),
         sa.Column("deploy_id", sa.Integer(), nullable=True),
@@ -313,7 +313,7 @@ def upgrade() -> None:
         sa.Column("change_id", sa.Integer(), nullable=False),
         sa.Column("reviewer_id", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(), nullable=False),
-        sa.Column("submitted_at", data.tables.UTCDateTime(), nullable=False),
+        sa.Column("submitted_at", data.store.tables.UTCDateTime(), nullable=False),
         sa.Column("comments", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["change_id"], ["change.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(

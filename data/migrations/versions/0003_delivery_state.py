@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import data.tables
+import data.store.tables
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -21,7 +21,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.add_column(sa.Column("destination", sa.String(), nullable=True))
-        batch_op.add_column(sa.Column("attempted_at", data.tables.UTCDateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("attempted_at", data.store.tables.UTCDateTime(), nullable=True)
+        )
 
 
 def downgrade() -> None:

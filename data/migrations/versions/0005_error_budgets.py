@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import data.tables
+import data.store.tables
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -24,8 +24,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(), nullable=False),
         sa.Column("service_id", sa.Integer(), nullable=False),
-        sa.Column("exhausted_at", data.tables.UTCDateTime(), nullable=False),
-        sa.Column("restored_at", data.tables.UTCDateTime(), nullable=True),
+        sa.Column("exhausted_at", data.store.tables.UTCDateTime(), nullable=False),
+        sa.Column("restored_at", data.store.tables.UTCDateTime(), nullable=True),
         sa.Column("source", sa.String(), nullable=False),
         sa.ForeignKeyConstraint(["service_id"], ["service.id"]),
         sa.PrimaryKeyConstraint("id"),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import data.tables
+import data.store.tables
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -24,8 +24,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(), nullable=False),
         sa.Column("term", sa.Integer(), nullable=False),
         sa.Column("holder", sa.String(), nullable=True),
-        sa.Column("taken_at", data.tables.UTCDateTime(), nullable=True),
-        sa.Column("heartbeat_at", data.tables.UTCDateTime(), nullable=True),
+        sa.Column("taken_at", data.store.tables.UTCDateTime(), nullable=True),
+        sa.Column("heartbeat_at", data.store.tables.UTCDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("name"),
     )
     with op.batch_alter_table("delivery", schema=None) as batch_op:

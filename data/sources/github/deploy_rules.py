@@ -23,8 +23,8 @@ from data.sources.github.rest import (
     get_time,
 )
 from data.sources.records import DeployRecord
+from data.store.tables import utcnow
 from data.sync import Cursor, SyncRun
-from data.tables import utcnow
 
 __all__ = [
     "BATCH",

@@ -48,8 +48,8 @@ from data.sources.github.deploy_rules import (
 from data.sources.github.deployments import DeploymentsSource
 from data.sources.github.releases import ReleasesSource
 from data.sources.github.workflow_runs import WorkflowRunsSource
+from data.store.tables import utcnow
 from data.sync import Source
-from data.tables import utcnow
 
 __all__ = [
     "RECHECK_WINDOW",

@@ -43,8 +43,8 @@ from data.sources.github.rest import (
     get_time,
 )
 from data.sources.records import IncidentRecord
+from data.store.tables import utcnow
 from data.sync import Cursor, Source, SyncRun
-from data.tables import utcnow
 
 __all__ = ["IssuesSource", "incident_sources", "service_from_labels"]
 

@@ -39,8 +39,8 @@ from data.sources.github.pull_records import (
     pull_time,
 )
 from data.sources.records import ChangeRecord
+from data.store.tables import utcnow
 from data.sync import Cursor, SyncRun
-from data.tables import utcnow
 from scoring.errors import SourceError
 
 __all__ = ["CURSOR_SOURCE", "GitHubPullsSource", "OwnersOf", "parse_pull"]

@@ -25,8 +25,8 @@ from sqlmodel import Session, col
 
 from data.sources.github.client import GitHubClient, RestPage
 from data.sources.times import TimeFormatError, parse_time
+from data.store.tables import SyncState
 from data.sync import Cursor, SyncRun
-from data.tables import SyncState
 from scoring.errors import SourceError
 
 __all__ = [

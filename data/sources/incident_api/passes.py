@@ -12,8 +12,8 @@ import structlog
 
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
+from data.store.tables import utcnow
 from data.sync import Cursor, SyncRun
-from data.tables import utcnow
 
 __all__ = ["IncidentApi", "IncidentPage", "PassState", "Seen", "WindowedSync", "iso"]
 

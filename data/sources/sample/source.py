@@ -15,8 +15,8 @@ from data.sources.sample.clock import sample_week_starts
 from data.sources.sample.codebase import SAMPLE_REPOSITORY, SERVICES, TEAM_OF_SERVICE
 from data.sources.sample.people import ENGINEERS, SAMPLE_AGENTS
 from data.sources.sample.records import SAMPLE_SEED, SampleRecords, sample_records
+from data.store.tables import Change, Repository, Service
 from data.sync import SyncRun
-from data.tables import Change, Repository, Service
 from scoring.errors import ConfigError, StoreError
 
 __all__ = ["SampleSource", "SampleSummary", "load_sample", "sample_org_config"]

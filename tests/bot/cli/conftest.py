@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from data.engine import make_engine
-from data.tables import Change, Deploy
+from data.store.engine import make_engine
+from data.store.tables import Change, Deploy
 from tests.bot.shop import cli_workspace, shop_toml
 from tests.data.sources.gitrepo import GitRepo
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 from sqlmodel import Session, select
 
 from bot.cli import main
-from data.engine import make_engine
-from data.tables import Change
+from data.store.engine import make_engine
+from data.store.tables import Change
 from tests.bot.shop import cli_workspace, merge_pr
 from tests.data.sources.gitrepo import GitRepo
 

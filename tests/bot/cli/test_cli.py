@@ -18,9 +18,9 @@ from bot.cli import main
 from briefing.grounding import check_narrative
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
-from data.engine import make_engine, session_scope
 from data.sources.sample import sample_org_config
-from data.tables import Briefing
+from data.store.engine import make_engine, session_scope
+from data.store.tables import Briefing
 from tests.evaluation.test_kamei import JSON_KEYS
 
 AS_OF = "2026-11-23"

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from sqlmodel import func, select
 
 from bot.cli import main
-from data.engine import make_engine, session_scope
-from data.tables import Change, Subscriber
+from data.store.engine import make_engine, session_scope
+from data.store.tables import Change, Subscriber
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)

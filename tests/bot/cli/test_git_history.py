@@ -12,9 +12,9 @@ from sqlmodel import Session, col, select
 from bot.cli import main
 from briefing.week import IsoWeek
 from data.config import parse_org_config
-from data.engine import make_engine
-from data.scores import load_scores
-from data.tables import Briefing, Change, ChangeFile, Deploy, Incident
+from data.store.engine import make_engine
+from data.store.scores import load_scores
+from data.store.tables import Briefing, Change, ChangeFile, Deploy, Incident
 from tests.bot.shop import cli_workspace, merge_pr, shop_toml
 from tests.data.sources.gitrepo import GitRepo
 

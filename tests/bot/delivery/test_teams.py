@@ -14,10 +14,10 @@ from sqlmodel import select
 from bot.delivery import CHANNELS, KINDS, EmailSender, Senders, deliver
 from bot.delivery.teams import TeamsSender
 from bot.settings import Settings
-from data.deliveries import FAILED, SENT, states
-from data.engine import make_engine, session_scope
 from data.sources.sample import sample_org_config
-from data.tables import ChannelName, Subscriber
+from data.store.deliveries import FAILED, SENT, states
+from data.store.engine import make_engine, session_scope
+from data.store.tables import ChannelName, Subscriber
 from tests.fakes.smtp_server import USERNAME, FakeSMTP
 from tests.fakes.teams_server import FakeTeams
 from tests.samples import SampleTemplate

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from data.engine import make_engine
-from data.migrate import upgrade
+from data.store.engine import make_engine
+from data.store.migrate import upgrade
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.slack_server import FakeSlack

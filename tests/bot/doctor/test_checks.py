@@ -11,8 +11,8 @@ from sqlmodel import Session
 from bot.doctor import check_timezones
 from bot.settings import Settings
 from data.config import parse_org_config
-from data.engine import make_engine
-from data.tables import Subscriber
+from data.store.engine import make_engine
+from data.store.tables import Subscriber
 from tests.bot.doctor.conftest import doctor, line_of
 
 

@@ -16,8 +16,8 @@ from bot.serve import HEALTH_PATH, READY_PATH
 from bot.slack.app import build_app
 from briefing.labels import band_label
 from data.config import OrgConfig
-from data.engine import session_scope
-from data.scores import load_scores
+from data.store.engine import session_scope
+from data.store.scores import load_scores
 from scoring.scored import ScoredChange
 from tests.bot.slack.conftest import DELIVERED_TS, VP
 from tests.bot.slack.harness import Served, serve_app, settings_for

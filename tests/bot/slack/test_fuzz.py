@@ -37,9 +37,9 @@ from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, ser
 from bot.slack.reply import Reply
 from bot.slack.subscriptions import SlackProfile, settings_reply, subscribe, unsubscribe
 from data.config import OrgConfig
-from data.engine import session_scope
 from data.sources.sample import sample_org_config
-from data.tables import Change
+from data.store.engine import session_scope
+from data.store.tables import Change
 from tests.bot.slack.harness import serve_app
 from tests.fakes.slack_server import FakeSlack, SlackUser
 from tests.hardening.checks import slack_problems

@@ -14,9 +14,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from data.config import OrgConfig, SubscriberConfig
-from data.engine import session_scope
-from data.org import sync_org
-from data.tables import Subscriber
+from data.store.engine import session_scope
+from data.store.org import sync_org
+from data.store.tables import Subscriber
 from tests.bot.slack.conftest import NEWCOMER, VP
 from tests.bot.slack.harness import Served, serve_app
 from tests.fakes.slack_server import FakeSlack

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from data.config import OrgConfig
-from data.org import sync_org
 from data.sources.local_git import LocalGitSource
+from data.store.org import sync_org
 from data.sync import run_sources
 
 __all__ = ["GitRepo", "git_env", "sync_clone"]

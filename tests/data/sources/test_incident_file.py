@@ -14,8 +14,8 @@ from structlog.testing import capture_logs
 from data.config import OrgConfig
 from data.config.sources import FileImportConfig
 from data.sources.incident_file import FileImportSource
+from data.store.tables import Deploy, ErrorBudget, Service
 from data.sync import SourceSummary, run_sources
-from data.tables import Deploy, ErrorBudget, Service
 from tests.data.sources.test_pagerduty import IncidentRow, incident_rows, store_org
 
 ORG = """

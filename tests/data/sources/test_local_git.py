@@ -12,11 +12,11 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.ingest import Tally
-from data.org import sync_org
 from data.reverts import RevertIncidents
 from data.sources.local_git import LocalGitSource
+from data.store.org import sync_org
+from data.store.tables import Change, ChangeFile, Deploy, Incident, Person, SyncState
 from data.sync import SyncRun, run_sources
-from data.tables import Change, ChangeFile, Deploy, Incident, Person, SyncState
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

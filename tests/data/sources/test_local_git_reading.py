@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from data.config import OrgConfig, parse_org_config
-from data.tables import Change, Person
+from data.store.tables import Change, Person
 from tests.data.sources.gitrepo import GitRepo, sync_clone
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

@@ -12,11 +12,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
-from data.engine import session_scope
-from data.org import sync_org
 from data.sources.pagerduty import PagerDutySource, PassState
+from data.store.engine import session_scope
+from data.store.org import sync_org
+from data.store.tables import Incident, Service
 from data.sync import SourceSummary, SyncRun, run_sources
-from data.tables import Incident, Service
 from tests.fakes.http import Answer
 from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident
 

@@ -13,9 +13,6 @@ from sqlmodel import Session, col, select
 
 from briefing.week import IsoWeek
 from data.config import DEFAULT_AGENT_LOGINS
-from data.engine import make_engine, session_scope
-from data.migrate import upgrade
-from data.org import sync_org
 from data.sources.sample import (
     SAMPLE_AGENTS,
     SAMPLE_WEEKS,
@@ -24,9 +21,11 @@ from data.sources.sample import (
     sample_org_config,
     sample_week_starts,
 )
-from data.store import load_deploys
-from data.sync import run_sources
-from data.tables import (
+from data.store.engine import make_engine, session_scope
+from data.store.facts import load_deploys
+from data.store.migrate import upgrade
+from data.store.org import sync_org
+from data.store.tables import (
     Change,
     ChangeFile,
     Deploy,
@@ -37,7 +36,8 @@ from data.tables import (
     Service,
     Team,
 )
-from data.window import week_rows
+from data.store.window import week_rows
+from data.sync import run_sources
 from scoring import Card, CardKind, Severity, aggregate, build_cards
 from scoring.card_terms import EvidenceKind, FactKey
 from scoring.errors import StoreError

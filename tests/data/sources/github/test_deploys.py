@@ -12,8 +12,6 @@ from structlog.testing import capture_logs
 
 from data.config import OrgConfig, parse_org_config
 from data.config.sources import GitHubSourceConfig
-from data.engine import session_scope
-from data.org import sync_org
 from data.sources.github.auth import TokenAuth
 from data.sources.github.deploys import (
     DeploymentsSource,
@@ -22,8 +20,10 @@ from data.sources.github.deploys import (
     deploy_sources,
 )
 from data.sources.github.rest import ETAG_SOURCE
+from data.store.engine import session_scope
+from data.store.org import sync_org
+from data.store.tables import Deploy, Service, SyncState
 from data.sync import Cursor, Source, SyncRun, run_sources
-from data.tables import Deploy, Service, SyncState
 from scoring.errors import SourceError
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.http import Answer

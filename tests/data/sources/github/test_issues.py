@@ -11,11 +11,11 @@ from sqlmodel import Session, col, select
 from structlog.testing import capture_logs
 
 from data.config import OrgConfig, parse_org_config
-from data.engine import session_scope
-from data.org import sync_org
 from data.sources.github.issues import IssuesSource, incident_sources
+from data.store.engine import session_scope
+from data.store.org import sync_org
+from data.store.tables import Incident, Service
 from data.sync import SyncRun, run_sources
-from data.tables import Incident, Service
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.http import Answer
 

@@ -15,12 +15,12 @@ from sqlmodel import Session, col, func, select
 
 from data.config import OrgConfig, parse_org_config
 from data.config.sources import GitHubSourceConfig
-from data.org import sync_org
 from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
 from data.sources.github.pulls import CURSOR_SOURCE
-from data.store import load_changes
+from data.store.facts import load_changes
+from data.store.org import sync_org
+from data.store.tables import Change, ChangeFile, Person, ReviewRow, Service, SyncState
 from data.sync import SyncRun, run_sources
-from data.tables import Change, ChangeFile, Person, ReviewRow, Service, SyncState
 from scoring.errors import SourceError
 from tests.fakes.github_graphql import (
     FakeFile,

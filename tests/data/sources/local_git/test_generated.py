@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from data.config import parse_org_config
 from data.sources.local_git.generated import attribute_rules
-from data.tables import ChangeFile
+from data.store.tables import ChangeFile
 from tests.data.sources.gitrepo import GitRepo, sync_clone
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)

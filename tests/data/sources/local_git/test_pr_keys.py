@@ -11,10 +11,10 @@ from sqlmodel import Session, col, select
 
 from data.config import parse_org_config
 from data.linking import link_all
-from data.org import sync_org
 from data.sources.local_git import LocalGitSource
+from data.store.org import sync_org
+from data.store.tables import Change, Deploy, DeployChange
 from data.sync import run_sources
-from data.tables import Change, Deploy, DeployChange
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from data.config import OrgConfig, parse_org_config
 from data.linking import link_all
 from data.sources.local_git.tags import release_line, unmatched_tags_note
-from data.tables import Change, Deploy, DeployChange
+from data.store.tables import Change, Deploy, DeployChange
 from tests.data.sources.gitrepo import GitRepo, sync_clone
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from data.engine import session_scope
 from data.linking import link_all
-from data.store import load_changes, load_deploys, load_incidents
-from data.tables import Incident, Person
+from data.store.engine import session_scope
+from data.store.facts import load_changes, load_deploys, load_incidents
+from data.store.tables import Incident, Person
 from scoring.fixes import BugIssues
 from tests.data.rows import at, base, change, deploy, incident
 

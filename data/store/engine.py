@@ -89,7 +89,7 @@ def make_engine(url: str = DEFAULT_DATABASE_URL, *, application_name: str | None
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # Every session names this process, so a replica that takes the lead from a stalled
-    # one can end that process's sessions (data.leadership.end_sessions); a name in the
+    # one can end that process's sessions (data.store.leadership.end_sessions); a name in the
     # URL is replaced, as it must differ between replicas.
     named = parsed.update_query_dict({"application_name": application_name or instance()})
     return sa.create_engine(named, pool_pre_ping=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from data.config import OrgConfig
-from data.engine import hold_write_lock
-from data.tables import Repository, Service, Subscriber, Team
+from data.store.engine import hold_write_lock
+from data.store.tables import Repository, Service, Subscriber, Team
 
 __all__ = ["sync_org"]
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from data.tables import RiskScoreRow, utcnow
+from data.store.tables import RiskScoreRow, utcnow
 from scoring.risk import Band, Gate
 from scoring.scored import ScoredChange
 from scoring.signal import Signal

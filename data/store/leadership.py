@@ -11,7 +11,7 @@ holder's database session lives, so the ``leader`` row adds what the lock cannot
   leader that stopped ticking (stopped, hung, starved) from one that is busy, end
   all of its database sessions and take the lead.
 
-Every connection names its process (``application_name``, see ``data.engine``),
+Every connection names its process (``application_name``, see ``data.store.engine``),
 which is how a follower ends a stalled leader's sessions: its lock goes, and any
 transaction it had open is rolled back rather than left holding row locks.
 """

@@ -14,8 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from data.engine import check_connection, make_engine
-from data.migrate import alembic_config, current_revision, head_revision, is_current, upgrade
+from data.store.engine import check_connection, make_engine
+from data.store.migrate import alembic_config, current_revision, head_revision, is_current, upgrade
 from scoring.errors import ConfigError, StoreError
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from data.engine import session_scope
-from data.scores import load_scores, save_scores
+from data.store.engine import session_scope
+from data.store.scores import load_scores, save_scores
 from scoring import Band, Gate, RiskScore, Signal
 from scoring.scored import ScoredChange, scored_change
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.engine import Engine
 
-from data.deliveries import (
+from data.store.deliveries import (
     CLAIMED,
     FAILED,
     SENT,
@@ -20,8 +20,8 @@ from data.deliveries import (
     find_unfinished,
     states,
 )
-from data.engine import session_scope
-from data.tables import Subscriber
+from data.store.engine import session_scope
+from data.store.tables import Subscriber
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 WEEK = "2026-W47"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from data.engine import session_scope
-from data.store import load_deploys
-from data.tables import Deploy
+from data.store.engine import session_scope
+from data.store.facts import load_deploys
+from data.store.tables import Deploy
 from tests.data.rows import at, base, deploy
 
 

@@ -8,9 +8,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from data.config import parse_org_config
-from data.engine import session_scope
-from data.org import sync_org
-from data.tables import Repository, Service, Subscriber, Team
+from data.store.engine import session_scope
+from data.store.org import sync_org
+from data.store.tables import Repository, Service, Subscriber, Team
 
 ORG = parse_org_config(
     '[[repositories]]\nname = "acme/shop"\n'

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from data.engine import session_scope
-from data.store import load_error_budgets
-from data.tables import ErrorBudget, Service
+from data.store.engine import session_scope
+from data.store.facts import load_error_budgets
+from data.store.tables import ErrorBudget, Service
 from tests.data.rows import at, base
 
 

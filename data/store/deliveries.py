@@ -10,7 +10,7 @@ past ``RetryPolicy.stale_after`` belongs to a process that crashed; it is taken
 over with a compare-and-set on ``attempts`` so that only one taker wins. ``failed``
 rows are retried after a back-off; ``sent`` rows never are.
 
-The scheduler claims with its leader term (``data.leadership``): the claim and the
+The scheduler claims with its leader term (``data.store.leadership``): the claim and the
 note written just before sending are fenced by it, so a replica whose lead has ended
 claims and sends nothing; and an unfinished row of an ended term is retried at once
 by the current leader instead of after the lease.
@@ -27,8 +27,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from data.leadership import fenced
-from data.tables import ChannelName, Delivery, DeliveryStatus
+from data.store.leadership import fenced
+from data.store.tables import ChannelName, Delivery, DeliveryStatus
 
 __all__ = [
     "CLAIMED",

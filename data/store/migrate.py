@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
-from data.engine import check_connection, store_error, unreachable
+from data.store.engine import check_connection, store_error, unreachable
 
 __all__ = ["alembic_config", "current_revision", "head_revision", "is_current", "upgrade"]
 

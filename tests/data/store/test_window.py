@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from data.engine import session_scope
-from data.scores import load_scores, save_scores
-from data.store import load_changes
-from data.tables import Deploy
-from data.window import week_rows
+from data.store.engine import session_scope
+from data.store.facts import load_changes
+from data.store.scores import load_scores, save_scores
+from data.store.tables import Deploy
+from data.store.window import week_rows
 from scoring import Band, Gate, RiskScore, Signal, aggregate
 from scoring.scored import scored_change
 from tests.data.rows import at, base, change

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from data.tables import (
+from data.store.tables import (
     Change,
     ChangeFile,
     Deploy,

@@ -17,8 +17,8 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from data.scores import top_signal_names
-from data.tables import (
+from data.store.scores import top_signal_names
+from data.store.tables import (
     Change,
     Deploy,
     Incident,
