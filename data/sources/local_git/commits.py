@@ -8,7 +8,7 @@ from pathlib import Path
 
 from data.config import AgentsConfig
 from data.sources.gitlog import MinedCommit, reverted_request, reverted_sha, run_git
-from data.sources.local_git.merges import pull_request_of, squashed_request_of
+from data.sources.local_git.merges import request_of
 from data.sources.records import ChangeRecord, FileRecord
 from scoring.authorship import AuthorKind, agent_in_message
 from scoring.change_key import ChangeKey
@@ -127,9 +127,7 @@ def commit_record(
     number: int | None = None
     head: str | None = None
     title = c.title
-    merge = pull_request_of(commit.parents, c.title, commit.body)
-    if merge is None:
-        merge = squashed_request_of(commit.parents, c.title)
+    merge = request_of(commit.parents, c.title, commit.body)
     if merge is not None:
         number, head = merge.number, merge.head
         title = merge.title or c.title

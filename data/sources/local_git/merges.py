@@ -14,6 +14,7 @@ __all__ = [
     "is_pull_request_merge",
     "landed_commits",
     "pull_request_of",
+    "request_of",
     "squashed_request_of",
 ]
 
@@ -78,6 +79,12 @@ def squashed_request_of(parents: tuple[str, ...], subject: str) -> PullRequestMe
     if match is None:
         return None
     return PullRequestMerge(int(match.group("number")), None, match.group("title"))
+
+
+def request_of(parents: tuple[str, ...], subject: str, body: str) -> PullRequestMerge | None:
+    """The request a commit of the branch lands, by a host's merge commit or a squash
+    merge's ``"Title (#N)"``; ``None`` for any other commit."""
+    return pull_request_of(parents, subject, body) or squashed_request_of(parents, subject)
 
 
 def landed_commits(

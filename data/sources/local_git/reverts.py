@@ -8,7 +8,7 @@ from pathlib import Path
 
 from data.sources.gitlog import run_git
 from data.sources.local_git.commits import RevertNote
-from data.sources.local_git.merges import pull_request_of, squashed_request_of
+from data.sources.local_git.merges import request_of
 from data.sources.records import ChangeRecord
 from scoring.change_key import ChangeKey
 
@@ -73,15 +73,12 @@ class RevertTargets:
             return None
         parents_text, subject, body = [*shown.split("\0"), "", ""][:3]
         parents = tuple(parents_text.split())
-        if len(parents) < 2:
-            # A squash merge is its request, as commit_record keys it.
-            squashed = squashed_request_of(parents, subject)
-            if squashed is not None:
-                return str(ChangeKey.pull(self.repository, squashed.number))
-            return str(ChangeKey.commit(self.repository, landed))
-        request = pull_request_of(parents, subject, body)
+        # Keyed as commit_record keys it: the request it lands, else the commit itself.
+        request = request_of(parents, subject, body)
         if request is not None:
             return str(ChangeKey.pull(self.repository, request.number))
+        if len(parents) < 2:
+            return str(ChangeKey.commit(self.repository, landed))
         if landed == target:
             return None  # a merge no code host wrote is no change of its own
         for parent in parents[1:]:
