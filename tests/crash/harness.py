@@ -618,6 +618,28 @@ def _email_counts(smtp: FakeSMTP, emails: dict[str, str]) -> tuple[dict[str, int
     return raw, ids
 
 
+def _settled_email_counts(
+    smtp: FakeSMTP, emails: dict[str, str], quiet: float = 0.3, limit: float = 3.0
+) -> dict[str, int]:
+    """The SMTP counts once the server has handled what a killed worker had already sent.
+
+    A worker killed right after writing a message's final ``.`` leaves it in the server's
+    socket buffer; the server stores it a moment after the worker is gone. Counting at
+    once missed it, so the resend was taken for a duplicate (seen on a busy machine).
+    """
+    counts, _ = _email_counts(smtp, emails)
+    deadline = time.monotonic() + limit
+    stable_since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        now, _ = _email_counts(smtp, emails)
+        if now != counts:
+            counts, stable_since = now, time.monotonic()
+        elif time.monotonic() - stable_since >= quiet:
+            break
+    return counts
+
+
 def _rows(engine: Engine, keys: dict[int, str]) -> dict[tuple[str, str], str]:
     return {
         (keys[r.subscriber_id], r.channel): r.status
@@ -650,7 +672,10 @@ def run_trial(
         raw_before, _ = _email_counts(smtp, emails)
         result, out = _run(zygote, env, workdir, plan.mode, now, kill, switch, slack, smtp)
         runs.append(result)
-        raw_after, _ = _email_counts(smtp, emails)
+        killed = result.step is not None
+        raw_after = (
+            _settled_email_counts(smtp, emails) if killed else _email_counts(smtp, emails)[0]
+        )
         rows = _rows(engine, keys)
         if result.step is not None:
             # SMTP took a message in this run and the row never said so: the retry
