@@ -50,6 +50,7 @@ import httpx
 import sqlalchemy as sa
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from data.store.tables import ChannelName
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.smtp_server import USERNAME, FakeSMTP
 
@@ -165,16 +166,16 @@ def _config(workdir: Path) -> Path:
     return path
 
 
-def _expected(config: Path) -> set[tuple[str, str]]:
+def _expected(config: Path) -> set[tuple[str, ChannelName]]:
     from data.config import load_org_config
 
     org = load_org_config(config)
     found = set()
     for s in org.subscribers:
         if s.slack_user_id:
-            found.add((s.key, "slack"))
+            found.add((s.key, ChannelName.SLACK))
         if s.email:
-            found.add((s.key, "email"))
+            found.add((s.key, ChannelName.EMAIL))
     return found
 
 
@@ -239,19 +240,19 @@ def _counts(engine: sa.Engine) -> Counter[str]:
 
 def _deliveries(
     slack: SlowSlack, smtp: SlowSMTP, addresses: dict[str, str]
-) -> Counter[tuple[str, str]]:
-    got: Counter[tuple[str, str]] = Counter()
+) -> Counter[tuple[str, ChannelName]]:
+    got: Counter[tuple[str, ChannelName]] = Counter()
     for _, _, subscriber, _ in slack.posts:
-        got[(subscriber, "slack")] += 1
+        got[(subscriber, ChannelName.SLACK)] += 1
     for _, _, rcpt in smtp.sent:
-        got[(addresses.get(rcpt, rcpt), "email")] += 1
+        got[(addresses.get(rcpt, rcpt), ChannelName.EMAIL)] += 1
     return got
 
 
-def _distinct_email_duplicates(got: Counter[tuple[str, str]], smtp: SlowSMTP) -> int:
+def _distinct_email_duplicates(got: Counter[tuple[str, ChannelName]], smtp: SlowSMTP) -> int:
     """Emails sent twice to one subscriber under different Message-IDs: duplicates a mail
     client cannot fold (a resend with the same Message-ID is counted apart)."""
-    return max(len(set(smtp.message_ids)) - sum(1 for k in got if k[1] == "email"), 0)
+    return max(len(set(smtp.message_ids)) - sum(1 for k in got if k[1] == ChannelName.EMAIL), 0)
 
 
 def _wait(predicate: Any, timeout: float, step: float = 0.05) -> float | None:
@@ -385,7 +386,7 @@ def run_trial(
             expected=len(expected),
             delivered=len(set(got) & expected),
             lost=len(expected - set(got)),
-            duplicated=sum(c - 1 for k, c in got.items() if c > 1 and k[1] == "slack")
+            duplicated=sum(c - 1 for k, c in got.items() if c > 1 and k[1] == ChannelName.SLACK)
             + _distinct_email_duplicates(got, smtp),
             email_resent_same_id=sum(c - 1 for c in Counter(smtp.message_ids).values() if c > 1),
             in_flight_at_fault=in_flight,

@@ -38,6 +38,7 @@ from data.store.tables import (
     Deploy,
     Service,
     Subscriber,
+    SubscriberOrigin,
 )
 from scoring.card_terms import Evidence, EvidenceKind
 
@@ -106,7 +107,7 @@ def catalog_of(org: OrgConfig) -> Catalog:
 def subscriber_of(session: Session, user_id: str) -> Subscriber | None:
     """The caller's subscriber row: a config one before a Slack one, an active before not."""
     rows = list(session.exec(select(Subscriber).where(Subscriber.slack_user_id == user_id)))
-    rows.sort(key=lambda s: (s.origin != "config", not s.active, s.id or 0))
+    rows.sort(key=lambda s: (s.origin != SubscriberOrigin.CONFIG, not s.active, s.id or 0))
     return rows[0] if rows else None
 
 
@@ -299,7 +300,7 @@ def _settings_text(org: OrgConfig, subscriber: Subscriber | None) -> str:
     scope = scope_label(org, subscriber.teams, subscriber.services)
     owner = (
         "managed in riskbrief.toml"
-        if subscriber.origin == "config"
+        if subscriber.origin == SubscriberOrigin.CONFIG
         else "made in Slack; `/risk subscribe` or `/risk unsubscribe` changes it"
     )
     email = mrkdwn(subscriber.email) if subscriber.email else "none"

@@ -1,11 +1,11 @@
 """``/risk subscribe``, ``/risk unsubscribe`` and ``/risk settings``: the caller's Subscriber row.
 
 Which wins between ``riskbrief.toml`` and Slack: the config. A subscriber
-declared in ``riskbrief.toml`` (``origin="config"``) is owned by the file;
+declared in ``riskbrief.toml`` (``origin`` ``config``) is owned by the file;
 ``riskbrief`` re-applies the file on every run (``data.store.org.sync_org``), so a
 Slack command changing that row would be silently undone. Such a caller is told
 that the file manages their briefing and nothing is changed. Subscribers made
-from Slack (``origin="slack"``, key ``slack-<user id>``) are owned by Slack:
+from Slack (``origin`` ``slack``, key ``slack-<user id>``) are owned by Slack:
 config sync never touches them, and only these commands change them.
 """
 
@@ -21,7 +21,7 @@ from bot.slack.reply import Reply
 from briefing.build import scope_label
 from briefing.render.escape import mrkdwn
 from data.config import OrgConfig
-from data.store.tables import Subscriber
+from data.store.tables import Subscriber, SubscriberOrigin
 
 __all__ = ["SlackProfile", "settings_reply", "subscribe", "unsubscribe"]
 
@@ -47,14 +47,14 @@ def subscribe(
 ) -> Reply:
     """Create or change the caller's Slack subscription; a config one is left to the config."""
     row = subscriber_of(session, profile.user_id)
-    if row is not None and row.origin == "config":
+    if row is not None and row.origin == SubscriberOrigin.CONFIG:
         return _managed(row)
     if row is None:
         row = Subscriber(
             key=f"slack-{profile.user_id.lower()}",
             name=profile.name or profile.user_id,
             slack_user_id=profile.user_id,
-            origin="slack",
+            origin=SubscriberOrigin.SLACK,
         )
         scope = command.scope or Scope()
         row.timezone = command.timezone or profile.timezone or "UTC"
@@ -85,7 +85,7 @@ def unsubscribe(session: Session, user_id: str) -> Reply:
     row = subscriber_of(session, user_id)
     if row is None or not row.active:
         return Reply.plain("You are not subscribed; `/risk subscribe` starts the weekly briefing.")
-    if row.origin == "config":
+    if row.origin == SubscriberOrigin.CONFIG:
         return _managed(row)
     row.active = False
     session.add(row)

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from data.config import OrgConfig
 from data.store.engine import hold_write_lock
-from data.store.tables import Repository, Service, Subscriber, Team
+from data.store.tables import Repository, Service, Subscriber, SubscriberOrigin, Team
 
 __all__ = ["sync_org"]
 
@@ -14,7 +14,7 @@ __all__ = ["sync_org"]
 def sync_org(session: Session, org: OrgConfig) -> None:
     """Upsert repositories, teams, services and config subscribers; idempotent.
 
-    Subscribers that came from Slack (``origin == "slack"``) are left alone
+    Subscribers that came from Slack (``SubscriberOrigin.SLACK``) are left alone
     unless the file now declares the same Slack user, whose file entry wins;
     config subscribers no longer in the file are deactivated, never deleted, so
     their delivery history stays. Replicas starting together take turns: each
@@ -57,14 +57,14 @@ def sync_org(session: Session, org: OrgConfig) -> None:
         row.teams = list(sub.teams)
         row.services = list(sub.services)
         row.active = True
-        row.origin = "config"
+        row.origin = SubscriberOrigin.CONFIG
         session.add(row)
     declared_users = {s.slack_user_id for s in org.subscribers if s.slack_user_id}
     for key, row in subscribers.items():
-        stale_config = row.origin == "config" and key not in declared
+        stale_config = row.origin == SubscriberOrigin.CONFIG and key not in declared
         # Config wins: a Slack-made subscription of someone the file now declares
         # would send them a second briefing.
-        superseded = row.origin == "slack" and row.slack_user_id in declared_users
+        superseded = row.origin == SubscriberOrigin.SLACK and row.slack_user_id in declared_users
         if (stale_config or superseded) and row.active:
             row.active = False
             session.add(row)

@@ -33,6 +33,7 @@ __all__ = [
     "RiskScoreRow",
     "Service",
     "Subscriber",
+    "SubscriberOrigin",
     "SyncState",
     "Team",
     "UTCDateTime",
@@ -89,6 +90,17 @@ class DeliveryStatus(StrEnum):
     CLAIMED = "claimed"
     SENT = "sent"
     FAILED = "failed"
+
+
+class SubscriberOrigin(StrEnum):
+    """Who owns a subscriber row: ``riskbrief.toml`` or the reader's ``/risk subscribe``.
+
+    A config subscriber is replaced or retired when the file changes; a Slack one is
+    left alone by a config sync, and superseded when the file declares the same member.
+    """
+
+    CONFIG = "config"
+    SLACK = "slack"
 
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -337,7 +349,10 @@ class Subscriber(SQLModel, table=True):
     teams: list[str] = _json(list, nullable=False)
     services: list[str] = _json(list, nullable=False)
     active: bool = True
-    origin: str = "config"  # "config" or "slack"
+    origin: SubscriberOrigin = Field(
+        default=SubscriberOrigin.CONFIG,
+        sa_column=sa.Column(_Words(SubscriberOrigin), nullable=False),
+    )
 
 
 class Briefing(SQLModel, table=True):
