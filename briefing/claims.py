@@ -1,0 +1,353 @@
+"""Where a narrative's figures sit: the right week, the right card, a count the payload has.
+
+Part of the grounding check (``briefing.grounding``): a figure a card has for last
+week is not said of this week (nor the other way round), a card's paragraph does not
+borrow another card's figures, and a count of incidents, changes or deploys, in
+digits or in words ("three incidents"), must be a count the payload has of those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from briefing.payload import BriefingPayload, CardView, Counts
+from scoring.card_terms import FactKey
+
+__all__ = [
+    "MEASURE",
+    "NUMBER",
+    "Figure",
+    "card_figures",
+    "count_problems",
+    "known_counts",
+    "matches",
+    "placement_problems",
+    "week_figures",
+]
+
+NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w])|(?<![\w.])\d+(?:\.\d+)?")
+MEASURE = re.compile(
+    r"\s*(?:%|percent|per ?cent|points?\b|pp\b|min|minutes?\b|hours?\b|h\b|days?\b|x\b"
+    r"|×|times\b|s\b|seconds?\b|ms\b)",
+    re.IGNORECASE,
+)
+
+
+def matches(value: float, decimals: int, allowed: Iterable[float]) -> bool:
+    """True when some payload number, rounded as the narrative wrote it, gives ``value``."""
+    tolerance = 0.5 * 10**-decimals + 1e-9
+    return any(abs(value - a) <= tolerance for a in allowed)
+
+
+Week = Literal["this", "last"]
+
+# Counts written in words, as a count of things is ("three incidents", "five of nine changes").
+_COUNT_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+}  # fmt: skip
+_COUNT = r"\d+|" + "|".join(_COUNT_WORDS)
+# The things a briefing counts, each with the payload's counts of it.
+_NOUN_KIND = {
+    "incident": "incidents",
+    "change": "changes",
+    "pr": "changes",
+    "pull request": "changes",
+    "deploy": "deploys",
+    "deployment": "deploys",
+    "release": "deploys",
+}
+_COUNTED = re.compile(
+    rf"(?<![\w.,:/#-])(?P<n>{_COUNT})"
+    rf"(?:\s+of\s+(?:the\s+|its\s+|their\s+|(?:the\s+|this\s+|last\s+)?week['’]s\s+)?"
+    rf"(?P<m>{_COUNT}))?"
+    r"\s+(?P<between>(?:[A-Za-z][\w-]*\s+){0,2}?)"
+    r"(?P<noun>incidents?|changes?|PRs?|pull requests?|deploy(?:ment)?s?|releases?)\b",
+    re.IGNORECASE,
+)
+# Words that end a count before its noun: "5 of those changes" counts nothing in particular.
+_NOT_A_COUNT = frozenset(
+    [
+        "of",
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "for",
+        "to",
+        "from",
+        "with",
+        "by",
+        "and",
+        "or",
+        "than",
+        "per",
+        "its",
+        "their",
+        "those",
+        "these",
+        "them",
+        "which",
+        "that",
+        "all",
+        "more",
+        "fewer",
+        "less",
+        "other",
+        "others",
+    ]
+)
+
+# A measure's unit as the cards write it.
+_UNIT = re.compile(r"\s*(%|per ?cent\b|percent\b|min\b|minutes?\b|h\b|hours?\b)", re.IGNORECASE)
+# Parenthesised words that say nothing about the week: "255 min to resolve (median) this week".
+_ASIDE = re.compile(r"\((?:median|mean|average|p50)\)", re.IGNORECASE)
+_BOUNDARY = re.compile(r"[,;.!?()\[\]\d]")
+_LAST_BEFORE = re.compile(
+    r"(?:\bfrom|\bagainst|\bversus|\bvs\.?|\bcompared (?:with|to)|\bwhereas"
+    r"|\blast week(?:['’]s)?(?:\s+(?:was|were|of|at|had|it was))?"
+    r"|\bthe week before(?:\s+(?:was|were|of|at|had))?"
+    r"|\bprevious(?:ly)?(?:\s+week(?:['’]s)?)?(?:\s+(?:was|were|of|at|had))?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_THIS_BEFORE = re.compile(
+    r"(?:\bthis week(?:['’]s)?(?:\s+(?:was|were|of|at|had|it was))?|\bnow(?:\s+at)?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_TO_BEFORE = re.compile(r"\bto\s*$", re.IGNORECASE)
+_MOVED = re.compile(
+    r"\b(?:rose|risen|rising|climbed|jumped|grew|grown|increased|fell|fallen|dropped|declined"
+    r"|decreased|slowed|improved|cut|shrank|went|moved|came)\b",
+    re.IGNORECASE,
+)
+# Words after a number that make "last week" the other side of a comparison, not its week.
+_COMPARING = frozenset(
+    [
+        "from",
+        "than",
+        "since",
+        "against",
+        "versus",
+        "vs",
+        "vs.",
+        "compared",
+        "up",
+        "down",
+        "more",
+        "fewer",
+        "less",
+        "points",
+        "pp",
+        "higher",
+        "lower",
+        "before",
+        "after",
+        "over",
+        "under",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number a card or the week holds, its unit and the week it is of (``None``: no week)."""
+
+    value: float
+    unit: str
+    week: Week | None
+    card: str | None
+
+
+def _week_of(key: FactKey) -> Week | None:
+    """The week a card fact is of: its name says so, or it is the other side of a pair."""
+    name = key.name
+    if name.endswith("LAST_WEEK"):
+        return "last"
+    if name.endswith("THIS_WEEK") or f"{name}_LAST_WEEK" in FactKey.__members__:
+        return "this"
+    return None
+
+
+def card_figures(card: CardView) -> list[Figure]:
+    return [Figure(f.value, f.unit, _week_of(f.key), card.id) for f in card.facts]
+
+
+def week_figures(payload: BriefingPayload) -> list[Figure]:
+    """The week's own pairs (the headline's ground): changes, high-risk changes and metrics."""
+    m = payload.metrics
+    pairs: list[tuple[float | None, float | None, str]] = [
+        (payload.distribution.total, payload.distribution_last_week.total, ""),
+        (payload.distribution.high_risk, payload.distribution_last_week.high_risk, ""),
+        (m.mttr_minutes, m.mttr_minutes_last_week, "min"),
+        (m.change_failure_rate, m.change_failure_rate_last_week, "%"),
+        (m.deploys, m.deploys_last_week, ""),
+        (m.incidents, m.incidents_last_week, ""),
+        (m.codeowners_coverage, m.codeowners_coverage_last_week, "%"),
+    ]
+    out: list[Figure] = []
+    for now, before, unit in pairs:
+        if now is not None:
+            out.append(Figure(float(now), unit, "this", None))
+        if before is not None:
+            out.append(Figure(float(before), unit, "last", None))
+    return out
+
+
+def _said_week(text: str, start: int, end: int) -> Week | None:
+    """The week the words around the number at ``text[start:end]`` give it, if they clearly do.
+
+    Before it: "from", "against", "last week" say last week; "this week", "now", or "to" after
+    a verb of change ("fell to") say this week. After it (and its unit): "this week" or "last
+    week" within a few words, unless a comparison comes first ("3 more than last week").
+    """
+    head_start = max((m.end() for m in _BOUNDARY.finditer(text, 0, start)), default=0)
+    head = text[head_start:start]
+    said: set[Week] = set()
+    if _LAST_BEFORE.search(head):
+        said.add("last")
+    elif _THIS_BEFORE.search(head) or (_TO_BEFORE.search(head) and _MOVED.search(head)):
+        said.add("this")
+    boundary = _BOUNDARY.search(text, end)
+    tail = text[end : boundary.start() if boundary else len(text)].lower().split()
+    for i, word in enumerate(tail[:7]):
+        if word in _COMPARING:
+            break
+        if word in ("this", "last") and i + 1 < len(tail) and tail[i + 1].startswith("week"):
+            said.add("this" if word == "this" else "last")
+            break
+    return said.pop() if len(said) == 1 else None
+
+
+def placement_problems(
+    where: str, text: str, own: list[Figure], others: list[Figure]
+) -> Iterator[str]:
+    """Figures said of the wrong week, and (in a card's paragraph) another card's figures."""
+    clean = _ASIDE.sub(lambda m: " " * len(m.group()), text)
+    for match in NUMBER.finditer(clean):
+        raw = match.group().replace(",", "")
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        value = float(raw)
+        unit_match = _UNIT.match(clean, match.end())
+        unit = ""
+        end = match.end()
+        if unit_match:
+            word = unit_match.group(1).lower()
+            unit = "%" if word[0] in "%p" else "min" if word.startswith("min") else "h"
+            end = unit_match.end()
+        same = [f for f in own if f.unit == unit and matches(value, decimals, [f.value])]
+        week = _said_week(clean, match.start(), end)
+        weeks = {f.week or "this" for f in same}
+        if week is not None and weeks and week not in weeks:
+            other = "last" if week == "this" else "this"
+            yield (
+                f"{where} gives {raw}{unit and ' ' + unit} as {week} week's figure, but the "
+                f"payload has it as {other} week's; keep each week's figure with its week"
+            )
+        if unit and not same and others:
+            borrowed = next(
+                (f for f in others if f.unit == unit and matches(value, decimals, [f.value])),
+                None,
+            )
+            if borrowed is not None and not matches(value, decimals, _derived(own, unit)):
+                yield (
+                    f"{where} says {raw}{unit and ' ' + unit}, which is a figure of card "
+                    f"{borrowed.card}, not of this card; give each card its own figures"
+                )
+
+
+def _derived(figures: list[Figure], unit: str) -> list[float]:
+    """What a card's figures of ``unit`` allow besides themselves: differences, complements."""
+    values = [f.value for f in figures if f.unit == unit]
+    out = [abs(a - b) for a in values for b in values]
+    if unit == "%":
+        out += [100.0 - v for v in values]
+    return out
+
+
+def _band_counts(counts: Counts) -> set[int]:
+    bands = (counts.safe, counts.moderate, counts.high, counts.critical)
+    return {*bands, counts.total, counts.high_risk, counts.safe + counts.moderate}
+
+
+def known_counts(payload: BriefingPayload) -> dict[str, set[int]]:
+    """Every count the payload has of incidents, changes and deploys, this week and last."""
+    m = payload.metrics
+    incidents = payload.incidents
+    counts: dict[str, set[int]] = {
+        "incidents": {
+            m.incidents,
+            m.incidents_last_week,
+            abs(m.incidents - m.incidents_last_week),
+            len(incidents),
+            sum(i.after_high_risk_deploy for i in incidents),
+            sum(i.resolved_at is not None for i in incidents),
+            sum(i.resolved_at is None for i in incidents),
+            *Counter(i.service for i in incidents).values(),
+            *Counter(i.deploy for i in incidents if i.deploy).values(),
+            *(len(d.incidents) for d in payload.risky_deploys),
+        },
+        "deploys": {
+            m.deploys,
+            m.deploys_last_week,
+            abs(m.deploys - m.deploys_last_week),
+            len(payload.risky_deploys),
+            sum(not d.succeeded for d in payload.risky_deploys),
+            *Counter(d.band for d in payload.risky_deploys).values(),
+            *Counter(d.service for d in payload.risky_deploys).values(),
+        },
+    }
+    counts["changes"] = set()
+    a, u = payload.agents, payload.unknown
+    changes = _band_counts(payload.distribution) | _band_counts(payload.distribution_last_week)
+    changes |= {abs(payload.distribution.total - payload.distribution_last_week.total)}
+    changes |= {n for s in payload.services for n in (s.changes, s.high_risk)}
+    changes |= {n for d in payload.drivers for n in (d.this_week, d.last_week)}
+    changes |= {a.changes, a.unreviewed, a.high_risk, a.review_unknown, a.bot_changes}
+    changes |= {u.changes, u.review, u.codeowners, len(payload.top_changes)}
+    changes |= {*Counter(c.band for c in payload.top_changes).values()}
+    changes |= {len(payload.very_high_risk)}
+    for card in payload.cards:
+        changes.add(len(card.evidence))
+        unitless = [f for f in card.facts if not f.unit and float(f.value).is_integer()]
+        for f in unitless:
+            name = f.key.name
+            kind = "incidents" if "INCIDENT" in name else "deploys" if "DEPLOY" in name else None
+            counts[kind or "changes"].add(int(f.value))
+        # "3 more than last week": a difference of one card's counts.
+        changes |= {abs(int(x.value) - int(y.value)) for x in unitless for y in unitless}
+    counts["changes"] |= changes
+    return counts
+
+
+def _count_value(word: str) -> int:
+    return int(word) if word.isdigit() else _COUNT_WORDS[word.lower()]
+
+
+def count_problems(where: str, text: str, known: dict[str, set[int]]) -> Iterator[str]:
+    """Counts of incidents, changes and deploys, in digits or words, that the payload lacks."""
+    for match in _COUNTED.finditer(text):
+        between = match.group("between").lower().split()
+        if any(w in _NOT_A_COUNT for w in between):
+            continue
+        # A measure is not a count: "1.6 h after the deploy" says nothing of how many.
+        if not match.group("m") and MEASURE.match(text, match.end("n")):
+            continue
+        noun = match.group("noun").lower().rstrip("s")
+        kind = _NOUN_KIND.get(noun, "changes")
+        for part in ("n", "m"):
+            written = match.group(part)
+            if written is None:
+                continue
+            if _count_value(written) not in known[kind]:
+                yield (
+                    f"{where} says {written} {kind} ({match.group().strip()!r}), but the "
+                    f"payload has no count of {written} {kind}; use only its counts"
+                )
