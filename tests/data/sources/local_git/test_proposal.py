@@ -22,9 +22,9 @@ from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 10, 5, 10, tzinfo=UTC)
 NOW = datetime(2026, 11, 24, 10, tzinfo=UTC)
-# A branch name git accepts that a shell or an HTML page would run or render.
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 
+# A branch name git accepts that a shell or an HTML page would run or render.
 HOSTILE_BRANCH = "feature/$(id);`id`'\"<b>&amp;"
 
 _ORG = parse_org_config(
