@@ -62,11 +62,12 @@ def _plain(text: str) -> str:
 
 
 def _org(config: Path | None, default: Path) -> OrgConfig | None:
-    """The organisation file: the one given (which must exist), else the default if present."""
+    """The organisation file: the one named (which must exist), else ./riskbrief.toml if present."""
     from data.config import load_org_config
 
-    if config is not None:
-        return load_org_config(config)
+    # A file named on the command line or in RISKBRIEF_CONFIG must exist; ./riskbrief.toml may not.
+    if config is not None or "RISKBRIEF_CONFIG" in os.environ:
+        return load_org_config(config or default)
     return load_org_config(default) if default.exists() else None
 
 

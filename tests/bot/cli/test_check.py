@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -12,6 +14,7 @@ from click.testing import CliRunner, Result
 from sqlmodel import Session
 
 from bot.cli import main
+from bot.cli.check import check
 from data.store.facts import load_changes
 from scoring.signals import SIGNAL_WORDS
 from tests.bot.shop import cli_workspace, shop_toml
@@ -131,6 +134,8 @@ def test_mistakes_are_one_sentence_and_exit_two(clone: GitRepo, tmp_path: Path) 
     assert "'+++ '" in _one_line_error(bad)
     missing = _run(str(clone.path), "--diff", str(tmp_path / "none.diff"))
     assert "none.diff" in _one_line_error(missing)
+    config = _run(str(clone.path), "--config", str(tmp_path / "missing.toml"))
+    assert "missing.toml does not exist" in _one_line_error(config)
     both = _run(str(clone.path), "--diff", "-", "--base", "main", stdin="")
     assert "--diff" in _one_line_error(both)
 
@@ -219,3 +224,17 @@ def test_the_demo_store_scores_a_diff_of_its_own_files(
     assert f["service"] == busy.service
     history = next(s for s in data["signals"] if s["name"] == "file_history")
     assert history["known"] is True
+
+
+def test_every_command_line_in_docs_check_md_parses() -> None:
+    """The documented invocations (shell, CI jobs, hook) use only options the command has."""
+    doc = Path(__file__).parents[3] / "docs" / "check.md"
+    text = doc.read_text(encoding="utf-8")
+    # A command, not prose: `riskbrief check` followed by its arguments up to a pipe,
+    # a redirection, a comment or the end of the line.
+    found = re.findall(r"(?m)(?:^\s*(?:- )?|\| )riskbrief check(?=[ \n]|$)((?: [^|>#\n]*)?)", text)
+    assert len(found) >= 9
+    for rest in found:
+        args = shlex.split(rest)
+        with check.make_context("check", args) as ctx:
+            assert ctx.params["path"] is not None, rest
