@@ -230,6 +230,7 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
         "author": c.author,
         "base": p.base,
         "head": p.head,
+        "target": p.target,
         "agent_involved": c.agent_involved,
         "files": [
             {
@@ -369,7 +370,7 @@ def _check(
     if url is not None:
         read = _from_store(url, org or OrgConfig())
     elif clone:
-        rev = proposal.base if proposal.base is not None else "HEAD"
+        rev = proposal.target or proposal.base or "HEAD"
         read = _from_clone(path, rev, org)
     else:
         read = _from_clone(None, None, org)
