@@ -238,3 +238,13 @@ def test_every_command_line_in_docs_check_md_parses() -> None:
         args = shlex.split(rest)
         with check.make_context("check", args) as ctx:
             assert ctx.params["path"] is not None, rest
+
+
+def test_a_diff_outside_any_clone_and_store_is_scored_against_nothing(workdir: Path) -> None:
+    """No clone, no store, no riskbrief.toml: every file is new, and the output says why."""
+    diff = "--- a/pay/a.py\n+++ b/pay/a.py\n@@ -1 +1,2 @@\n-x\n+y\n+z\n"
+    result = _run("--diff", "-", "--author", "ada@example.com", stdin=diff)
+    assert result.exit_code == 0, result.output
+    assert "History: none (no store and no clone); every file counts as new." in result.output
+    assert "riskbrief check: local@" in result.output
+    assert not any(workdir.iterdir())
