@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,8 @@ class _Read:
     source: str
     changes: int
     where: str
+    # The store's name for an author, or None when it holds no change of theirs.
+    author_as_stored: Callable[[str], str | None] | None = None
 
 
 def _plain(text: str) -> str:
@@ -101,7 +104,9 @@ def _from_store(url: str, org: OrgConfig) -> _Read:
         where = shown_url(engine)
     finally:
         engine.dispose()
-    return _Read(stored.history, stored.config, "store", stored.changes, where)
+    return _Read(
+        stored.history, stored.config, "store", stored.changes, where, stored.author_as_stored
+    )
 
 
 def _from_clone(path: Path | None, rev: str | None, org: OrgConfig | None) -> _Read:
@@ -157,6 +162,22 @@ def _diff_proposal(
     else:
         repository = "local"
     return diff_proposal(files, repository, author, org, path=path if clone else None)
+
+
+def _as_stored(proposal: Proposal, read: _Read, given: bool) -> Proposal:
+    """The proposal under its author's name in the store (a GitHub login for a noreply
+    address), or a note that the store holds no change of theirs."""
+    if read.author_as_stored is None:
+        return proposal
+    author = proposal.change.author
+    stored = read.author_as_stored(author)
+    if stored is None:
+        hint = "" if given else "; pass --author with the name the store knows them by"
+        note = f"the store holds no earlier change by {author}, so they count as new{hint}"
+        return replace(proposal, notes=(*proposal.notes, note))
+    if stored == author:
+        return proposal
+    return replace(proposal, change=replace(proposal.change, author=stored))
 
 
 def _text(a: Assessment, p: Proposal, read: _Read, threshold: float) -> str:
@@ -374,6 +395,7 @@ def _check(
         read = _from_clone(path, rev, org)
     else:
         read = _from_clone(None, None, org)
+    proposal = _as_stored(proposal, read, author is not None)
     assessment = assess(proposal.change, read.history, read.config)
     limit = read.config.bands.critical if threshold is None else threshold
     if as_json:

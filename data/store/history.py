@@ -22,6 +22,7 @@ from data.bug_issues import load_bug_issues
 from data.config import OrgConfig
 from data.store.facts import load_deploys, load_error_budgets, load_incidents
 from data.store.tables import Change, ChangeFile, Person, Service
+from scoring.authorship import noreply_login
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import BugIssues, is_fix_change
@@ -44,6 +45,19 @@ class StoredHistory:
     changes: int
     incidents: int
     deploys: int
+    # Everyone who authored a stored change, as the store names them (logins or e-mails).
+    authors: frozenset[str] = frozenset()
+
+    def author_as_stored(self, author: str) -> str | None:
+        """``author`` as the store names them: as given, or the login of a GitHub noreply
+        address; ``None`` when the store holds no change of theirs."""
+        if author in self.authors:
+            return author
+        login = noreply_login(author)
+        if login is not None and login in self.authors:
+            return login
+        lowered = author.strip().lower()
+        return lowered if lowered in self.authors else None
 
 
 def _merged_changes(session: Session, bugs: BugIssues) -> list[ChangeFacts]:
@@ -125,4 +139,12 @@ def read_history(session: Session, org: OrgConfig, now: datetime | None = None) 
     finally:
         if was_enabled:
             gc.enable()
-    return StoredHistory(history, config, read_at, len(changes), len(incidents), len(production))
+    return StoredHistory(
+        history,
+        config,
+        read_at,
+        len(changes),
+        len(incidents),
+        len(production),
+        frozenset(c.author for c in changes),
+    )

@@ -179,6 +179,8 @@ def test_with_the_synced_store_the_history_is_the_store_s(
     assert data["change"]["repository"] == "acme/shop"
     files = {f["path"]: f for f in data["change"]["files"]}
     assert files["pay/a.py"]["service"] == "pay"
+    # Bob has no merged change yet: the output says he counts as new.
+    assert any("no earlier change by bob@example.com" in n for n in data["notes"])
     text = _run(str(repo.path)).output
     assert "History: the store at sqlite:///" in text
     assert "5 merged changes" in text
@@ -222,6 +224,7 @@ def test_the_demo_store_scores_a_diff_of_its_own_files(
     assert data["history"]["changes"] == len(changes)
     (f,) = data["change"]["files"]
     assert f["service"] == busy.service
+    assert any("no earlier change by newcomer@example.com" in n for n in data["notes"])
     history = next(s for s in data["signals"] if s["name"] == "file_history")
     assert history["known"] is True
 

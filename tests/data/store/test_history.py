@@ -71,6 +71,10 @@ def test_read_history_records_the_store_and_peeks_without_writing(engine: Engine
     assert ctx.recent_incidents == 1
     assert ctx.service_failed_deploys == 1
 
+    # The store names authors by login; a GitHub noreply address finds its login.
+    assert stored.author_as_stored("alice") == "alice"
+    assert stored.author_as_stored("1234+alice@users.noreply.github.com") == "alice"
+    assert stored.author_as_stored("carol@example.com") is None
     first = assess(proposal, stored.history, stored.config)
     assert assess(proposal, stored.history, stored.config) == first
     with session_scope(engine) as s:
