@@ -277,11 +277,13 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
 @click.option(
     "--base",
     default=None,
+    metavar="REF",
     help="The ref the change merges into [default: where HEAD left origin/HEAD, main or master].",
 )
 @click.option(
     "--head",
     default=None,
+    metavar="REF",
     help="The ref of the change [default: HEAD]; WORKTREE for uncommitted changes.",
 )
 @click.option(
@@ -292,7 +294,10 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
     help="Score this unified diff (`git diff`, `diff -u`; - reads stdin) instead of refs.",
 )
 @click.option(
-    "--author", default=None, help="Who wrote it, as the store knows them (e-mail or login)."
+    "--author",
+    default=None,
+    metavar="EMAIL",
+    help="Who wrote it, as the store knows them (e-mail or login).",
 )
 @click.option(
     "--config",
@@ -304,11 +309,13 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
 @click.option(
     "--database-url",
     default=None,
+    metavar="URL",
     help="The store [default: RISKBRIEF_DATABASE_URL, else ./riskbrief.db if present, else none].",
 )
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 100),
+    metavar="N",
     default=None,
     help="Exit 1 at or above this score [default: the critical band's threshold, 80].",
 )
