@@ -76,13 +76,21 @@ def _merged_changes(session: Session, bugs: BugIssues) -> list[ChangeFacts]:
     found = session.execute(sa.select(col(Service.id), col(Service.key)))
     services: dict[int, str] = {row[0]: row[1] for row in found}
     files: dict[int, list[FileChange]] = defaultdict(list)
-    file_rows = sa.select(
-        col(ChangeFile.change_id),
-        col(ChangeFile.path),
-        col(ChangeFile.added),
-        col(ChangeFile.deleted),
-        col(ChangeFile.service_id),
-    ).order_by(col(ChangeFile.id))
+    # Only merged changes are history: a store that also keeps pull requests not merged
+    # yet leaves their merge time empty.
+    merged = col(Change.merged_at).is_not(None)
+    file_rows = (
+        sa.select(
+            col(ChangeFile.change_id),
+            col(ChangeFile.path),
+            col(ChangeFile.added),
+            col(ChangeFile.deleted),
+            col(ChangeFile.service_id),
+        )
+        .join(Change, col(Change.id) == col(ChangeFile.change_id))
+        .where(merged)
+        .order_by(col(ChangeFile.id))
+    )
     for change_id, path, added, deleted, service_id in session.execute(file_rows):
         service = services.get(service_id) if service_id else None
         files[change_id].append(FileChange(path, added, deleted, service))
@@ -96,7 +104,8 @@ def _merged_changes(session: Session, bugs: BugIssues) -> list[ChangeFacts]:
         col(Change.labels),
         col(Change.is_revert),
         col(Change.is_hotfix),
-    ).order_by(col(Change.merged_at), col(Change.key))
+    )
+    query = query.where(merged).order_by(col(Change.merged_at), col(Change.key))
     for cid, key, merged_at, author_id, title, labels, revert, hotfix in session.execute(query):
         login, kind = people[author_id]
         out.append(
