@@ -107,6 +107,8 @@ def _merged_changes(session: Session, bugs: BugIssues) -> list[ChangeFacts]:
     )
     query = query.where(merged).order_by(col(Change.merged_at), col(Change.key))
     for cid, key, merged_at, author_id, title, labels, revert, hotfix in session.execute(query):
+        # Never None under the filter above (the column may allow it for open requests).
+        assert merged_at is not None
         login, kind = people[author_id]
         out.append(
             ChangeFacts(
