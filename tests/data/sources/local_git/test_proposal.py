@@ -174,3 +174,13 @@ def test_a_diff_becomes_a_proposal_with_owners_from_the_clone(repo: GitRepo) -> 
     bare = diff_proposal(files, "acme/shop", "dana@example.com", None, now=NOW)
     assert bare.change.files[0].owners is None
     assert bare.change.key.startswith("acme/shop@")
+
+
+def test_a_shallow_clone_is_told_to_fetch_its_history(repo: GitRepo, tmp_path: Path) -> None:
+    """A CI checkout of depth 1 has no merge base: the sentence says to fetch the history."""
+    shallow = tmp_path / "shallow"
+    repo.git(
+        "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{repo.path}", str(shallow)
+    )
+    with pytest.raises(SourceError, match="shallow clone"):
+        clone_proposal(shallow, _ORG, base="origin/main", now=NOW)
