@@ -220,7 +220,7 @@ def _text(a: Assessment, p: Proposal, read: _Read, threshold: float) -> str:
         lines.append("")
         lines.append("What would lower it:")
         for x in a.advice:
-            points = "     " if x.points is None else f"{-x.points:+4d} "
+            points = "     " if x.points is None else f"{-x.points:4d} "
             lines.append(f"  {points} {_plain(x.text)}")
             lines.append(f"         ({_plain(x.detail)})")
     lines.append("")
