@@ -301,7 +301,11 @@ def _review_advice(
 def _advice(
     change: ChangeFacts, now: RiskScore, history: History, config: ScoringConfig
 ) -> tuple[Advice, ...]:
-    """Advice for every signal and gate that carries points, most points removed first."""
+    """Advice for every signal and gate that carries points, most points removed first.
+
+    Advice whose re-score removes no point is left out; advice that cannot be re-scored
+    stays, after the rest, without points.
+    """
     out: list[Advice] = []
     done: set[str] = set()
     review = _review_advice(change, now, history, config)
@@ -323,6 +327,10 @@ def _advice(
             continue
         out.append(_advice_for(g.name, text, change, now, history, config, _REMEDIES.get(g.name)))
         done.add(g.name)
+    # Advice a re-score shows would remove nothing is noise (splitting a one-line change),
+    # unless a gate holds the score up: then it says what the signals alone would give.
+    if not now.gates:
+        out = [a for a in out if a.points != 0]
     order = {a.concerns: i for i, a in enumerate(out)}
     return tuple(sorted(out, key=lambda a: (a.points is None, -(a.points or 0), order[a.concerns])))
 

@@ -182,6 +182,7 @@ def _as_stored(proposal: Proposal, read: _Read, given: bool) -> Proposal:
 
 def _text(a: Assessment, p: Proposal, read: _Read, threshold: float) -> str:
     """The assessment as a reader sees it in a terminal or a CI log."""
+    from briefing.plural import many
     from scoring.breakdown import CAP, GATE, OTHERS
 
     c = p.change
@@ -191,7 +192,8 @@ def _text(a: Assessment, p: Proposal, read: _Read, threshold: float) -> str:
         lines.append(f"  base {p.base[:12]} -> head {head}")
     if c.title:
         lines.append(f"  title {_plain(c.title)}")
-    lines.append(f"  author {_plain(c.author)}, {len(c.files)} files, {c.lines_changed} lines")
+    files, changed = many(len(c.files), "file"), many(c.lines_changed, "line")
+    lines.append(f"  author {_plain(c.author)}, {files}, {changed}")
     verdict = "at or above" if a.score >= threshold else "below"
     lines.append("")
     lines.append(

@@ -205,3 +205,12 @@ def test_friday_evening_and_uncovered_files_are_re_scored_without_them() -> None
     assert owners.points > 0
     quiet = replace(change, merged_at=datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
     assert score_change(quiet, history.context(quiet), CONFIG).score == a.score - timing.points
+
+
+def test_advice_that_would_remove_no_point_is_left_out() -> None:
+    """A one-line change is not told to split itself: its re-score would be the same."""
+    tiny = _change("r@0123456789ab", NOW, FileChange("pay/a.py", 1, 0, "pay", ("@alice",)))
+    a = assess(tiny, _history(), CONFIG)
+    assert not a.risk.gates
+    assert all(x.points != 0 for x in a.advice)
+    assert all(x.concerns != "size" for x in a.advice)
