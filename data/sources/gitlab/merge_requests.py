@@ -23,11 +23,14 @@ not "merged without review".
 Each page is checkpointed with its records and the watermark (the newest
 ``updated_at`` of the page) in one transaction, so an interrupted sync resumes
 from the last page written, re-reading at most ``lag_minutes`` of it (upserts,
-no duplicates).
+no duplicates). The cursor keeps the ids and updates of the MRs read inside
+that lag, so one listed again unchanged is not asked about again: a sync that
+finds nothing new is one request.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -144,6 +147,8 @@ class MergeRequestsSource:
         anchor = self._start(saved)
         seen: set[int] = set()
         watermark = saved.watermark
+        # MRs read within the lag before the watermark, by id: their update, as read.
+        recent = _recent(saved.cursor)
         self.open_read = 0
         page = self._list(anchor)
         with ThreadPoolExecutor(max_workers=self.config.concurrency) as pool:
@@ -165,15 +170,17 @@ class MergeRequestsSource:
                         continue
                     listed.append(mr)
                 newest = max((mr.updated_at for mr in listed), default=None)
-                records = self._records(pool, run, listed)
+                # One read inside the lag already, unchanged since: nothing to ask again.
+                fresh = [mr for mr in listed if recent.get(mr.id) != _iso(mr.updated_at)]
+                records = self._records(pool, run, fresh)
                 if newest is not None:
                     watermark = newest if watermark is None else max(watermark, newest)
-                run.checkpoint(
-                    CURSOR_SOURCE,
-                    self.project,
-                    cursor=Cursor(None, watermark) if watermark is not None else None,
-                    changes=records,
-                )
+                recent.update((mr.id, _iso(mr.updated_at)) for mr in listed)
+                cursor = None
+                if watermark is not None:
+                    recent = _within(recent, watermark - timedelta(minutes=self.config.lag_minutes))
+                    cursor = Cursor(json.dumps({"recent": recent}), watermark)
+                run.checkpoint(CURSOR_SOURCE, self.project, cursor=cursor, changes=records)
                 run.progress.advance(self.name, len(records), "MRs")
                 if not page.next_url:
                     break
@@ -323,6 +330,20 @@ class MergeRequestsSource:
         if isinstance(login, str) and _TOKEN_BOT.match(login):
             author_is_bot = True
         return MergeRequestDetails(tuple(files), tuple(commits), approved_at, author_is_bot)
+
+
+def _recent(raw: str | None) -> dict[int, str]:
+    """The cursor's MRs read within the lag, ``{id: updated_at}``; empty when unreadable."""
+    try:
+        state = json.loads(raw) if raw else {}
+        return {int(k): str(v) for k, v in state.get("recent", {}).items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _within(recent: dict[int, str], since: datetime) -> dict[int, str]:
+    """The entries of ``recent`` updated at or after ``since``: the next sync's lag window."""
+    return {k: v for k, v in recent.items() if datetime.fromisoformat(v) >= since}
 
 
 def _iso(at: datetime) -> str:
