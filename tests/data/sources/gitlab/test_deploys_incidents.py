@@ -128,7 +128,7 @@ def test_incident_issues_carry_service_severity_and_resolution(world: World) -> 
 
 
 def test_labelled_issues_are_incidents_when_the_label_is_the_rule(world: World) -> None:
-    """With ``incidents_from = "label"`` issues with the label are incidents, whatever their type."""
+    """With ``incidents_from = "label"`` an issue with the label is an incident, of any type."""
     world.fake.add_issue(PROJECT, 7, at(6), labels=("outage", "checkout"), incident=False)
     world.fake.add_issue(PROJECT, 8, at(6), labels=("checkout",), incident=False)
     config = world.config.model_copy(

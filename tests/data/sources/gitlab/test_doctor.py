@@ -1,4 +1,4 @@
-"""doctor's GitLab checks against the fake: address, token, scopes and each project, one line each."""
+"""doctor's GitLab checks against the fake: address, token, scopes, each project, one line each."""
 
 from __future__ import annotations
 
