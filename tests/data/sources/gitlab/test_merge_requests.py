@@ -267,7 +267,7 @@ def test_malformed_mrs_are_skipped_and_the_rest_stored(world: World) -> None:
             out["merged_at"] = None
         return out
 
-    world.fake._mr_json = without_merge_time  # type: ignore[method-assign]
+    world.fake._mr_json = without_merge_time  # type: ignore[method-assign,assignment]
     run = world.run()
     source(world).sync(run)
     assert world.count(Change) == 2
