@@ -128,7 +128,11 @@ class FakeGitLab:
         add("GET", api + r"/version", self._authed(self._version))
         add("GET", api + r"/personal_access_tokens/self", self._token_self)
         add("GET", project, self._authed(self._project))
-        add("GET", project + r"/merge_requests", self._authed(self._list(self._mrs)))
+        add(
+            "GET",
+            project + r"/merge_requests",
+            self._authed(self._list(self._mrs, self._render_mr)),
+        )
         add("GET", mr + r"/diffs", self._authed(self._list(self._diffs)))
         add("GET", mr + r"/commits", self._authed(self._list(self._commits)))
         add("GET", mr + r"/notes", self._authed(self._list(self._notes)))
@@ -339,7 +343,9 @@ class FakeGitLab:
             return self.projects.get(key)
 
     def _list(
-        self, items_of: Callable[[Request, FakeProject | None, re.Match[str]], list[Any] | None]
+        self,
+        items_of: Callable[[Request, FakeProject | None, re.Match[str]], list[Any] | None],
+        render: Callable[[FakeProject | None, Any], Any] | None = None,
     ) -> Callable[[Request, re.Match[str]], Answer]:
         def build(request: Request, match: re.Match[str]) -> Answer:
             project = self._project_of(match) if "project" in match.groupdict() else None
@@ -351,6 +357,9 @@ class FakeGitLab:
             per_page = min(int(request.query.get("per_page", "20")), 100)
             page = int(request.query.get("page", "1"))
             chunk = items[(page - 1) * per_page : page * per_page]
+            if render is not None:
+                # Only the page asked for is rendered: a list of 10,000 MRs stays cheap.
+                chunk = [render(project, item) for item in chunk]
             headers = {"X-Page": str(page), "X-Per-Page": str(per_page)}
             if page * per_page < len(items):
                 query = urlencode({**request.query, "page": str(page + 1)})
@@ -449,7 +458,11 @@ class FakeGitLab:
             else (lambda m: (m.created_at or m.updated_at, m.id))
         )
         mrs.sort(key=key, reverse=q.get("sort", "desc") == "desc")
-        return [self._mr_json(project, m) for m in mrs]
+        return mrs
+
+    def _render_mr(self, project: FakeProject | None, mr: FakeMR) -> dict[str, Any]:
+        assert project is not None
+        return self._mr_json(project, mr)
 
     def _mr(self, project: FakeProject | None, match: re.Match[str]) -> FakeMR | None:
         return project.mrs.get(int(match["iid"])) if project is not None else None
