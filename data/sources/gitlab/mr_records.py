@@ -250,7 +250,7 @@ def change_record(
     is_hotfix = any(_HOTFIX.search(text) for text in (*labels, head or "", title))
 
     files = details.files
-    if owners_of is not None and merged:
+    if owners_of is not None:
         files = tuple(
             FileRecord(
                 f.path,

@@ -15,9 +15,14 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from data.config.sources import check_pattern
-
-__all__ = ["DEFAULT_BASE_URL", "TOKEN_ENV", "DeploySource", "GitLabSourceConfig", "IncidentFrom"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "TOKEN_ENV",
+    "DeploySource",
+    "GitLabSourceConfig",
+    "IncidentFrom",
+    "check_pattern",
+]
 
 DEFAULT_BASE_URL = "https://gitlab.com"
 TOKEN_ENV = "RISKBRIEF_GITLAB_TOKEN"
@@ -25,6 +30,19 @@ TOKEN_ENV = "RISKBRIEF_GITLAB_TOKEN"
 # group/sub/project: GitLab's path characters, at least one group.
 _PROJECT = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.\-]*)+$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+
+
+def check_pattern(value: str) -> str:
+    """``value`` when it compiles as a regular expression; a ValueError saying why otherwise.
+
+    The same check as ``data.config.sources``', repeated so that this module
+    imports nothing of the project and ``data.config`` can import it.
+    """
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"is not a valid regular expression ({exc})") from None
+    return value
 
 
 class DeploySource(StrEnum):
