@@ -5,7 +5,8 @@ It speaks the parts of GitLab's documented protocol the GitLab source relies on:
 - ``PRIVATE-TOKEN`` is checked: an unknown token gets ``401 {"message": "401
   Unauthorized"}``; a token without ``read_api`` or ``api`` gets GitLab's
   ``403 {"error": "insufficient_scope", ...}`` with its ``WWW-Authenticate``
-  header, except on ``/personal_access_tokens/self``, which any token may read;
+  header, except on ``/personal_access_tokens/self``, which the fake lets any
+  known token read (an assumption: the doctor reads both answers alike);
 - projects are addressed by their URL-encoded full path (``group%2Fsub%2Fproject``,
   any depth of subgroups) or numeric id;
 - lists are paged by offset with ``page``/``per_page``, a ``Link: rel="next"``
