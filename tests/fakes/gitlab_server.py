@@ -116,6 +116,8 @@ class FakeGitLab:
         self.premium_approvals = premium_approvals
         self.graphql_approvals = graphql_approvals
         self.version = version
+        # True: ``/personal_access_tokens/self`` needs read_api like every other request.
+        self.self_needs_read_api = False
         self.projects: dict[str, FakeProject] = {}
         self.lock = threading.RLock()
         self.ratelimit_limit = 2000
@@ -377,6 +379,11 @@ class FakeGitLab:
         return Answer(200, {"version": self.version, "revision": "0123abcd"})
 
     def _token_self(self, request: Request, match: re.Match[str]) -> Answer:
+        if self.self_needs_read_api:
+            return self._authed(self._token_info)(request, match)
+        return self._token_info(request, match)
+
+    def _token_info(self, request: Request, match: re.Match[str]) -> Answer:
         token = request.headers.get("private-token", "")
         scopes = self.tokens.get(token)
         if scopes is None:

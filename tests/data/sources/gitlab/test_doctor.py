@@ -43,3 +43,11 @@ def test_an_address_that_is_not_gitlab_fails_the_first_check(world: World) -> No
     assert not finding.ok
     assert finding.fix is not None
     assert "base_url" in finding.fix
+
+
+def test_a_gitlab_that_hides_the_token_from_itself_still_names_the_scope(world: World) -> None:
+    """Where /personal_access_tokens/self needs read_api too, the scope check still says so."""
+    world.fake.self_needs_read_api = True
+    findings = gitlab_findings(world.client("glpat-narrow"), (PROJECT,))
+    assert [f.ok for f in findings] == [True, True, False]
+    assert "read_api" in findings[2].message
