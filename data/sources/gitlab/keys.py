@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from scoring.change_key import ChangeKey
 
-__all__ = ["merge_request_key", "merge_request_url", "parse_merge_request"]
+__all__ = ["merge_request_key", "merge_request_url", "parse_merge_request", "url_of_key"]
 
 _SEGMENT = r"[A-Za-z0-9_.][A-Za-z0-9_.\-]*"
 _URL_PATH = re.compile(
@@ -31,6 +31,14 @@ def merge_request_key(project: str, iid: int) -> str:
 def merge_request_url(base_url: str, project: str, iid: int) -> str:
     """The merge request's page under ``base_url`` (GitLab's web address, any path)."""
     return f"{base_url.rstrip('/')}/{project}/-/merge_requests/{iid}"
+
+
+def url_of_key(base_url: str, key: str) -> str | None:
+    """The page of the merge request a stored key names, or ``None`` for any other key."""
+    parsed = ChangeKey.parse(key)
+    if parsed is None or parsed.mark != "!" or parsed.number is None or not parsed.repository:
+        return None
+    return merge_request_url(base_url, parsed.repository, parsed.number)
 
 
 def parse_merge_request(text: str, base_url: str | None = None) -> ChangeKey | None:

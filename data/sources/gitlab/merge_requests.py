@@ -240,7 +240,9 @@ class MergeRequestsSource:
                 APPROVALS_QUERY, {"project": self.project, "iids": [str(i) for i in iids]}
             )
         except GitLabError as exc:
-            if exc.status in (401,) or "read_api" in str(exc):
+            # GraphQL's own errors (200: a field this GitLab lacks) or a refusal of the
+            # endpoint: ask REST. A bad token, a spent quota or an outage ends the sync.
+            if exc.status not in (200, 403, 404) or "read_api" in str(exc):
                 raise
             log.info("gitlab_graphql_approvals_unavailable", project=self.project, error=str(exc))
             return self._rest_approvals(iids), bots

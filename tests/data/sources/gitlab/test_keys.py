@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from data.sources.gitlab.keys import merge_request_key, merge_request_url, parse_merge_request
+from data.sources.gitlab.keys import (
+    merge_request_key,
+    merge_request_url,
+    parse_merge_request,
+    url_of_key,
+)
 from scoring.change_key import ChangeKey
 
 
@@ -39,3 +44,14 @@ def test_what_is_not_a_merge_request_of_ours_is_none() -> None:
     assert parse_merge_request("https://github.com/a/b/pull/1") is None
     assert parse_merge_request("!12") is None
     assert parse_merge_request("shop!12") is None
+
+
+def test_a_stored_key_gives_its_merge_request_page_and_other_keys_none() -> None:
+    """``group/sub/project!7`` gives its page under the base URL; ``#7`` and shas give none."""
+    base = "https://git.example.com/gitlab"
+    assert url_of_key(base, "acme/platform/shop!7") == (
+        "https://git.example.com/gitlab/acme/platform/shop/-/merge_requests/7"
+    )
+    assert url_of_key(base, "acme/shop#7") is None
+    assert url_of_key(base, "shop@abcdef012345") is None
+    assert url_of_key(base, "!7") is None
