@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, col, select
 
 from data.sources.gitlab.deploys import DeploymentsSource, PipelinesSource, TagsSource
 from data.sources.gitlab.incidents import IncidentsSource, severity_of_labels
 from data.sources.gitlab.settings import DeploySource, GitLabSourceConfig, IncidentFrom
 from data.store.tables import Deploy, Incident, Service
+from scoring.errors import SourceError
 from tests.data.sources.gitlab.world import NOW, PROJECT, World, at
+from tests.fakes.http import Answer, Request
 
 
 def deploys(world: World) -> dict[str, Deploy]:
@@ -158,3 +161,31 @@ def test_lists_are_read_from_the_watermark_minus_the_lag(world: World) -> None:
     asked = world.fake.requests_to(r"/api/v4/projects/[^/]+/deployments")
     expected = (at(10) - timedelta(minutes=5)).isoformat(timespec="milliseconds")
     assert asked[-1].query["updated_after"] == expected.replace("+00:00", "Z")
+
+
+def test_an_interrupted_deployment_pass_resumes_from_its_last_page(world: World) -> None:
+    """A failure on page 2 keeps page 1's deploys and watermark; the next sync adds the rest."""
+    for n in range(1, 151):
+        world.fake.add_deployment(PROJECT, n, "production", "success", at(200 - n))
+    config = world.config.model_copy(update={"services": {"production": "checkout"}})
+    source = DeploymentsSource(world.client(), PROJECT, config, lambda: NOW)
+    calls = 0
+    original = world.fake.server._answer
+
+    def fail_second_page(request: Request) -> Answer:
+        nonlocal calls
+        if request.path.endswith("/deployments"):
+            calls += 1
+            if calls == 2:
+                return Answer(404, {"message": "404 Not found"})
+        return original(request)
+
+    world.fake.server._answer = fail_second_page  # type: ignore[method-assign]
+    with pytest.raises(SourceError):
+        source.sync(world.run())
+    assert world.count(Deploy) == 100
+    world.fake.server._answer = original  # type: ignore[method-assign]
+    run = world.run()
+    source.sync(run)
+    assert world.count(Deploy) == 150
+    assert run.tally.added == 50
