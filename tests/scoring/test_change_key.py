@@ -19,6 +19,8 @@ def test_a_pull_request_and_a_commit_key_as_the_store_keeps_them() -> None:
     [
         ("acme/shop#7", ChangeKey("acme/shop", number=7)),
         ("#12", ChangeKey("", number=12)),
+        ("acme/platform/shop!7", ChangeKey("acme/platform/shop", number=7, mark="!")),
+        ("acme/shop!x", None),
         ("shop@abcdef012345", ChangeKey("shop", sha="abcdef012345")),
         ("ABCDEF0", ChangeKey("", sha="abcdef0")),
         ("acme/shop#x", None),
@@ -40,3 +42,12 @@ def test_a_key_has_a_number_or_a_sha() -> None:
         ChangeKey("acme/shop")
     with pytest.raises(ValueError, match="number or a sha"):
         ChangeKey("acme/shop", number=1, sha="abcdef0")
+
+
+def test_a_gitlab_merge_request_is_marked_with_a_bang() -> None:
+    """GitLab's ``group/sub/project!7`` is another change than ``#7``; other marks are refused."""
+    key = ChangeKey.merge_request("acme/platform/shop", 7)
+    assert str(key) == "acme/platform/shop!7"
+    assert key != ChangeKey.pull("acme/platform/shop", 7)
+    with pytest.raises(ValueError, match="# or !"):
+        ChangeKey("acme/shop", number=1, mark="%")

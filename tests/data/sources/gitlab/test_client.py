@@ -1,0 +1,67 @@
+"""The GitLab client at the wire: retries, limits, refusals and GraphQL errors in one sentence."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from data.sources.gitlab.client import GitLabClient, GitLabError
+from tests.data.sources.gitlab.world import NOW, PROJECT, World
+from tests.fakes.http import Answer
+
+_PROJECT_PATH = "/gitlab/api/v4/projects/acme%2Fplatform%2Fshop"
+
+
+def test_the_token_travels_as_private_token_and_never_in_repr(world: World) -> None:
+    """Requests carry PRIVATE-TOKEN; the client's repr does not show the token."""
+    client = world.client()
+    page = client.get(f"projects/{PROJECT.replace('/', '%2F')}")
+    assert page.data["path_with_namespace"] == PROJECT
+    assert world.fake.server.requests[-1].headers["private-token"] == "glpat-test"
+    assert "glpat" not in repr(client)
+
+
+def test_a_5xx_is_retried_and_a_lasting_one_is_one_sentence(world: World) -> None:
+    """One 502 is retried; four in a row end in a sentence saying the next sync retries."""
+    world.fake.server.fail_next(_PROJECT_PATH, Answer(502, {"message": "Bad Gateway"}))
+    assert world.client().get(f"projects/{PROJECT.replace('/', '%2F')}").status == 200
+    for _ in range(4):
+        world.fake.server.fail_next(_PROJECT_PATH, Answer(503, {"message": "down"}))
+    with pytest.raises(GitLabError, match="next sync retries"):
+        world.client().get(f"projects/{PROJECT.replace('/', '%2F')}")
+
+
+def test_a_429_without_retry_after_waits_until_ratelimit_reset(world: World) -> None:
+    """A 429 naming only RateLimit-Reset is waited until that second."""
+    reset = int(NOW.timestamp()) + 20
+    world.fake.server.fail_next(
+        _PROJECT_PATH, Answer(429, {"message": "Retry later"}, {"RateLimit-Reset": str(reset)})
+    )
+    world.client().get(f"projects/{PROJECT.replace('/', '%2F')}")
+    assert world.sleeps == [21.0]
+
+
+def test_endless_429s_give_up_in_one_sentence(world: World) -> None:
+    """GitLab answering 429 again and again ends in a sentence, after a bounded number of waits."""
+    for _ in range(10):
+        world.fake.server.fail_next(_PROJECT_PATH, Answer(429, {}, {"Retry-After": "1"}))
+    with pytest.raises(GitLabError, match="429"):
+        world.client().get(f"projects/{PROJECT.replace('/', '%2F')}")
+    assert len(world.sleeps) == 6
+
+
+def test_graphql_errors_are_a_gitlab_error(world: World) -> None:
+    """A GraphQL answer with ``errors`` raises, quoting GitLab's message."""
+    with pytest.raises(GitLabError, match="does not know that query"):
+        world.client().graphql("query { nothing }")
+
+
+def test_an_address_nobody_answers_at_names_base_url() -> None:
+    """A refused connection is a sentence naming the setting to check."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = GitLabClient(f"http://127.0.0.1:{port}/gitlab", "t", sleep=lambda _: None)
+    with pytest.raises(GitLabError, match="base_url"):
+        client.get("version")

@@ -1,0 +1,191 @@
+"""GitLab deploys (deployments, pipelines, tags) and incidents synced over real HTTP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, col, select
+
+from data.sources.gitlab.deploys import DeploymentsSource, PipelinesSource, TagsSource
+from data.sources.gitlab.incidents import IncidentsSource, severity_of_labels
+from data.sources.gitlab.settings import DeploySource, GitLabSourceConfig, IncidentFrom
+from data.store.tables import Deploy, Incident, Service
+from scoring.errors import SourceError
+from tests.data.sources.gitlab.world import NOW, PROJECT, World, at
+from tests.fakes.http import Answer, Request
+
+
+def deploys(world: World) -> dict[str, Deploy]:
+    """Stored deploys by key."""
+    with Session(world.engine) as session:
+        rows = session.exec(select(Deploy)).all()
+        for row in rows:
+            session.expunge(row)
+        return {r.key: r for r in rows}
+
+
+def service_key(world: World, service_id: int) -> str:
+    """A service's key."""
+    with Session(world.engine) as session:
+        service = session.get(Service, service_id)
+        assert service is not None
+        return service.key
+
+
+def test_finished_production_deployments_are_deploys_of_their_service(world: World) -> None:
+    """Success and failed deployments to production are stored; others and staging are not."""
+    fake = world.fake
+    fake.add_deployment(PROJECT, 1, "checkout-production", "success", at(10), sha="1" * 40)
+    fake.add_deployment(PROJECT, 2, "search/production", "failed", at(9), finished_at=at(8.5))
+    fake.add_deployment(PROJECT, 3, "staging", "success", at(8))
+    fake.add_deployment(PROJECT, 4, "checkout-production", "running", at(7))
+    fake.add_deployment(PROJECT, 5, "checkout-production", "canceled", at(6))
+    config = world.config.model_copy(update={"production_environment": r"production$"})
+    DeploymentsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    stored = deploys(world)
+    assert set(stored) == {
+        f"gitlab-deployment:{PROJECT}:1",
+        f"gitlab-deployment:{PROJECT}:2",
+    }
+    one, two = stored[f"gitlab-deployment:{PROJECT}:1"], stored[f"gitlab-deployment:{PROJECT}:2"]
+    assert (service_key(world, one.service_id), one.status, one.sha) == (
+        "checkout",
+        "success",
+        "1" * 40,
+    )
+    assert (service_key(world, two.service_id), two.status, two.finished_at) == (
+        "search",
+        "failure",
+        at(8.5),
+    )
+
+    # The running one finishes later: its update brings it into the next sync.
+    fake.add_deployment(PROJECT, 4, "checkout-production", "success", at(1))
+    DeploymentsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    assert f"gitlab-deployment:{PROJECT}:4" in deploys(world)
+
+
+def test_pipelines_on_the_deploy_ref_are_deploys_when_configured(world: World) -> None:
+    """With ``deploys_from = "pipelines"`` finished pipelines on main are deploys."""
+    fake = world.fake
+    fake.add_pipeline(PROJECT, 11, "main", "success", at(5))
+    fake.add_pipeline(PROJECT, 12, "feature/x", "success", at(4))
+    fake.add_pipeline(PROJECT, 13, "main", "failed", at(3))
+    fake.add_pipeline(PROJECT, 14, "main", "running", at(2))
+    config = world.config.model_copy(
+        update={"deploys_from": DeploySource.PIPELINES, "services": {"main": "checkout"}}
+    )
+    PipelinesSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    stored = deploys(world)
+    assert {k: d.status for k, d in stored.items()} == {
+        f"gitlab-pipeline:{PROJECT}:11": "success",
+        f"gitlab-pipeline:{PROJECT}:13": "failure",
+    }
+
+
+def test_release_tags_are_deploys_when_configured(world: World) -> None:
+    """With ``deploys_from = "tags"`` a matching tag is a successful deploy at its time."""
+    fake = world.fake
+    fake.add_tag(PROJECT, "v1.2.0", at(30))
+    fake.add_tag(PROJECT, "nightly", at(20))
+    fake.add_tag(PROJECT, "v1.3.0", at(10))
+    config = world.config.model_copy(
+        update={"deploys_from": DeploySource.TAGS, "services": {"v1.2.0": "checkout"}}
+    )
+    # The project has two services: an unmapped tag has none and is not stored.
+    TagsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    stored = deploys(world)
+    assert list(stored) == [f"gitlab-tag:{PROJECT}:v1.2.0"]
+    assert stored[f"gitlab-tag:{PROJECT}:v1.2.0"].finished_at == at(30)
+
+
+def test_incident_issues_carry_service_severity_and_resolution(world: World) -> None:
+    """Incident-type issues become incidents; severity from a label, else GraphQL's severity."""
+    fake = world.fake
+    fake.add_issue(
+        PROJECT,
+        1,
+        at(30),
+        title="Checkout down",
+        closed_at=at(28),
+        labels=("service::checkout", "severity::1"),
+    )
+    fake.add_issue(PROJECT, 2, at(5), title="Search slow", labels=("search",), severity="HIGH")
+    fake.add_issue(PROJECT, 3, at(4), labels=("checkout",), incident=False)
+    fake.add_issue(PROJECT, 4, at(3), title="Which service?", labels=("oops",))
+    config = world.config.model_copy(update={"incidents_from": IncidentFrom.TYPE})
+    run = world.run()
+    IncidentsSource(world.client(), PROJECT, config, lambda: NOW).sync(run)
+    with Session(world.engine) as session:
+        rows = {i.key: i for i in session.exec(select(Incident).order_by(col(Incident.key)))}
+        got = {
+            k: (service_key(world, i.service_id), i.severity, i.resolved_at)
+            for k, i in rows.items()
+        }
+    assert got == {
+        f"gitlab-incident:{PROJECT}#1": ("checkout", "sev1", at(28)),
+        f"gitlab-incident:{PROJECT}#2": ("search", "high", None),
+    }
+    assert run.tally.skipped == 1
+
+
+def test_labelled_issues_are_incidents_when_the_label_is_the_rule(world: World) -> None:
+    """With ``incidents_from = "label"`` an issue with the label is an incident, of any type."""
+    world.fake.add_issue(PROJECT, 7, at(6), labels=("outage", "checkout"), incident=False)
+    world.fake.add_issue(PROJECT, 8, at(6), labels=("checkout",), incident=False)
+    config = world.config.model_copy(
+        update={"incidents_from": IncidentFrom.LABEL, "incident_label": "outage"}
+    )
+    IncidentsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    assert world.count(Incident) == 1
+    assert not world.fake.requests_to("/api/graphql")
+
+
+def test_severity_labels_in_gitlabs_and_common_spellings() -> None:
+    """``severity::2``, ``severity::critical``, ``S1`` and ``sev3`` are severities; others not."""
+    assert severity_of_labels(["severity::2"]) == "sev2"
+    assert severity_of_labels(["bug", "severity::critical"]) == "critical"
+    assert severity_of_labels(["S1"]) == "sev1"
+    assert severity_of_labels(["sev3"]) == "sev3"
+    assert severity_of_labels(["security", "search"]) is None
+
+
+def test_lists_are_read_from_the_watermark_minus_the_lag(world: World) -> None:
+    """A second sync asks from the newest update read, less ``lag_minutes``."""
+    world.fake.add_deployment(PROJECT, 1, "production", "success", at(10))
+    config = GitLabSourceConfig(base_url=world.fake.base_url, projects=(PROJECT,), lag_minutes=5)
+    source = DeploymentsSource(world.client(), PROJECT, config, lambda: NOW)
+    source.sync(world.run())
+    source.sync(world.run())
+    asked = world.fake.requests_to(r"/api/v4/projects/[^/]+/deployments")
+    expected = (at(10) - timedelta(minutes=5)).isoformat(timespec="milliseconds")
+    assert asked[-1].query["updated_after"] == expected.replace("+00:00", "Z")
+
+
+def test_an_interrupted_deployment_pass_resumes_from_its_last_page(world: World) -> None:
+    """A failure on page 2 keeps page 1's deploys and watermark; the next sync adds the rest."""
+    for n in range(1, 151):
+        world.fake.add_deployment(PROJECT, n, "production", "success", at(200 - n))
+    config = world.config.model_copy(update={"services": {"production": "checkout"}})
+    source = DeploymentsSource(world.client(), PROJECT, config, lambda: NOW)
+    calls = 0
+    original = world.fake.server._answer
+
+    def fail_second_page(request: Request) -> Answer:
+        nonlocal calls
+        if request.path.endswith("/deployments"):
+            calls += 1
+            if calls == 2:
+                return Answer(404, {"message": "404 Not found"})
+        return original(request)
+
+    world.fake.server._answer = fail_second_page  # type: ignore[method-assign]
+    with pytest.raises(SourceError):
+        source.sync(world.run())
+    assert world.count(Deploy) == 100
+    world.fake.server._answer = original  # type: ignore[method-assign]
+    run = world.run()
+    source.sync(run)
+    assert world.count(Deploy) == 150
+    assert run.tally.added == 50
