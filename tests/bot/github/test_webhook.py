@@ -6,14 +6,17 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from bot.github.webhook import MAX_BODY
+from bot.slack.lookups import change_reply
 from data.store.open_changes import load_open_changes
 from data.store.tables import Change, ChangeState, GitHubDelivery
 from tests.bot.github.world import REPO, World, pull_payload, risky_pull, world_of
+from tests.fakes.http import Answer
 
 HEAD = "a" * 40
 NEWER = "b" * 40
@@ -234,17 +237,13 @@ def test_github_failing_answers_502_and_the_redelivery_does_the_work(world: Worl
 
 def test_every_refusal_is_json_with_one_sentence(world: World) -> None:
     """A GET is 405 with an Allow header; the error is JSON text, no traceback."""
-    import httpx
-
     answer = httpx.get(f"{world.url}/github/webhook")
     assert answer.status_code == 405
     assert answer.headers["allow"] == "POST"
     assert json.loads(answer.text)["error"] == "GitHub sends webhook deliveries with POST"
 
 
-def _answer(status: int) -> Any:
-    from tests.fakes.http import Answer
-
+def _answer(status: int) -> Answer:
     return Answer(status, {"message": "Server Error"})
 
 
@@ -281,3 +280,14 @@ def test_enforced_at_the_threshold_concludes_as_configured(engine: Engine, concl
     assert run["conclusion"] == conclusion
     assert run["details_url"] == "https://riskbrief.example.com/risk/acme%2Fplatform%239100"
     assert "closer look at 60 or more" in run["output"]["summary"]
+
+
+def test_the_risk_pr_answer_the_check_links_to_says_open(world: World) -> None:
+    """`/risk pr` on the checked PR gives its stored score and says it is open, not merged."""
+    score = world.deliver(_opened(world)).json()["score"]
+    with Session(world.engine) as session:
+        reply = change_reply(session, world.org, f"{REPO}#9100")
+    text = json.dumps(list(reply.blocks), default=str)
+    assert f"Risk *{score}*" in text
+    assert "open, not merged yet" in text
+    assert "merged 20" not in text
