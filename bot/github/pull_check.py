@@ -11,6 +11,7 @@ answered without any work at all.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from typing import Any
 
 import structlog
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.github.check_run import CheckPolicy, publish, verdict_of
@@ -142,6 +144,8 @@ class PullCheck:
         self.repositories = repositories
         self.policy = CheckPolicy.of(org.sources.github)
         self.clock = clock
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
 
     def knows(self, repository: str) -> bool:
         """True for a repository riskbrief.toml lists for GitHub."""
@@ -156,7 +160,17 @@ class PullCheck:
         return row.head_sha != event.head_sha and row.updated_at > event.updated_at
 
     def handle(self, event: PullEvent) -> Outcome:
-        """Fetch, store, score and publish; ``SourceError`` when GitHub fails on the way."""
+        """Fetch, store, score and publish; ``SourceError`` when GitHub fails on the way.
+
+        Deliveries of one pull request take turns (find-then-create of its check run
+        is not atomic on GitHub's side); other pull requests' go on at once.
+        """
+        with self._guard:
+            lock = self._locks.setdefault(event.key, threading.Lock())
+        with lock:
+            return self._handle(event)
+
+    def _handle(self, event: PullEvent) -> Outcome:
         if event.action in CHECKED_ACTIONS and self._stale(event):
             log.info("github_event_stale", key=event.key, head=event.head_sha)
             return Outcome("stale", event.key, event.head_sha)
@@ -193,7 +207,11 @@ class PullCheck:
             )
         except MalformedPull as exc:
             raise SourceError(f"GitHub sent {event.key} malformed ({exc}).") from None
-        run.checkpoint(_SOURCE, event.repository, changes=[record])
+        try:
+            run.checkpoint(_SOURCE, event.repository, changes=[record])
+        except IntegrityError:
+            # Another delivery of the same new pull request inserted it first: now an update.
+            run.checkpoint(_SOURCE, event.repository, changes=[record])
         if record.state != ChangeState.OPEN or event.action not in CHECKED_ACTIONS:
             return Outcome(record.state, event.key)
         head = record.head_sha or event.head_sha

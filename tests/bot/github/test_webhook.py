@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -291,3 +292,26 @@ def test_the_risk_pr_answer_the_check_links_to_says_open(world: World) -> None:
     assert f"Risk *{score}*" in text
     assert "open, not merged yet" in text
     assert "merged 20" not in text
+
+
+def test_two_deliveries_of_one_new_pr_at_once_make_one_check_run(world: World) -> None:
+    """opened and ready_for_review arriving together: one stored PR, one check run, both 200."""
+    payload = _opened(world)
+    answers: list[int] = []
+    start = threading.Barrier(2)
+
+    def send(action: str) -> None:
+        start.wait()
+        answers.append(world.deliver({**payload, "action": action}).status_code)
+
+    threads = [threading.Thread(target=send, args=(a,)) for a in ("opened", "ready_for_review")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert answers == [200, 200]
+    (run,) = world.check_runs()
+    assert run["updates"] == 1
+    with Session(world.engine) as session:
+        count = session.exec(select(func.count()).where(col(Change.number) == 9100)).one()
+    assert count == 1
