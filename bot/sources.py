@@ -7,8 +7,9 @@ configured but lacks its token is one sentence naming the variable.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ from data.sources.incident_file import FileImportSource
 from data.sources.local_git import LocalGitSource
 from data.sources.opsgenie import OpsgenieSource
 from data.sources.pagerduty import PagerDutySource
+from data.sources.registry import configured
+from data.sources.spec import SourceContext
 from data.sync import Source, SyncRun, run_sources
 from scoring.errors import ConfigError
 
@@ -43,6 +46,7 @@ __all__ = [
     "git_sources",
     "github_sources",
     "incident_tool_sources",
+    "registered_sources",
     "sync_hook",
 ]
 
@@ -212,8 +216,22 @@ def incident_tool_sources(settings: Settings, org: OrgConfig) -> list[Source]:
     return out
 
 
+def registered_sources(
+    settings: Settings, org: OrgConfig, environ: Mapping[str, str] | None = None
+) -> list[Source]:
+    """The sources declared through the seam (``data.sources.registry``) whose table is set."""
+    context = SourceContext(org, os.environ if environ is None else environ, settings.config.parent)
+    out: list[Source] = []
+    for spec, source_settings in configured(org):
+        out.extend(spec.sources(source_settings, context))
+    return out
+
+
 def configured_sources(
-    settings: Settings, org: OrgConfig, git_paths: Sequence[Path] = ()
+    settings: Settings,
+    org: OrgConfig,
+    git_paths: Sequence[Path] = (),
+    environ: Mapping[str, str] | None = None,
 ) -> list[Source]:
     """Every source to sync, in an order where later ones can use what earlier ones stored.
 
@@ -221,10 +239,12 @@ def configured_sources(
     Changes come before deploys (a deploy ships changes already stored) and
     reverts become incidents last, once every change is in the store. A source
     configured without its credentials is a ``ConfigError`` naming the variable.
+    A registered source reads its credentials from ``environ`` (the process's).
     """
     sources: list[Source] = list(git_sources(org, git_paths))
     if not git_paths:
         sources.extend(github_sources(settings, org))
+        sources.extend(registered_sources(settings, org, environ))
         sources.extend(incident_tool_sources(settings, org))
         base = settings.config.parent
         sources.extend(FileImportSource(f, base) for f in org.sources.files)
