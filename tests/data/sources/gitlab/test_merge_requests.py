@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from data.sources.gitlab.merge_requests import CURSOR_SOURCE, MergeRequestsSource
 from data.sources.gitlab.source import MergeRequestsWithOwners
 from data.store.facts import load_changes
-from data.store.tables import Change, ChangeFile, Person, ReviewRow, SyncState
+from data.store.tables import Change, ChangeFile, ChangeState, Person, ReviewRow, SyncState
 from data.sync import SyncRun, run_sources
 from scoring.errors import SourceError
 from tests.data.sources.gitlab.world import NOW, PROJECT, World, at, mr
@@ -46,7 +46,7 @@ def login(world: World, person_id: int | None) -> str | None:
 
 
 def test_a_sync_stores_files_approvals_owners_trailers_and_links(world: World) -> None:
-    """A first sync stores each merged MR with its files, approvals, CODEOWNERS, agent and URL."""
+    """A first sync stores each MR with its files, approvals, CODEOWNERS, agent, URL and state."""
     world.fake.commit_file(PROJECT, "CODEOWNERS", "c1" * 20, at(100), CODEOWNERS)
     world.fake.add_mr(
         PROJECT,
@@ -89,8 +89,12 @@ def test_a_sync_stores_files_approvals_owners_trailers_and_links(world: World) -
     run = world.run()
     MergeRequestsWithOwners(pulls.client, pulls).sync(run)
 
-    assert world.count(Change) == 2
+    # The open MR is stored as open, as of its last update, with its head commit.
+    assert world.count(Change) == 3
     assert pulls.open_read == 1
+    opened = world.change(103)
+    assert (opened.state, opened.merged_at, opened.head_sha) == (ChangeState.OPEN, None, "d" * 40)
+    assert world.change(101).state is ChangeState.MERGED
     first = world.change(101)
     assert first.url == f"{world.fake.base_url}/{PROJECT}/-/merge_requests/101"
     assert (first.number, first.title, first.sha) == (101, "Add coupon codes", "e" * 40)
