@@ -266,3 +266,31 @@ def test_github_and_gitlab_side_by_side_each_read_their_own_repositories(
     assert {f"{REPO}#7", f"{PROJECT}!1", f"{PROJECT}!2", f"{PROJECT}!3"} <= set(changes)
     assert "Not known this week" not in text, text
     assert f"{both_org.gitlab.base_url}/{PROJECT}/-/merge_requests/2" in html
+
+
+@pytest.mark.usefixtures("gitlab_org")
+def test_doctor_sees_gitlab_s_projects_read_and_its_sources() -> None:
+    """A project with no path is read by GitLab, and `sources` lists what sync would run."""
+    result = CliRunner().invoke(main, ["doctor"])
+    lines = {
+        line.split(": ", 1)[0].split(None, 1)[1]: line for line in result.stdout.splitlines()[:-1]
+    }
+    assert lines["repositories"].startswith("pass"), result.stdout
+    assert f"gitlab {PROJECT} MRs" in lines["sources"]
+    gitlab = [line for line in result.stdout.splitlines() if " gitlab: " in line]
+    assert len(gitlab) == 4
+    assert all(line.startswith("pass") for line in gitlab), gitlab
+    assert TOKEN not in result.output
+
+
+def test_gitlab_configured_without_its_token_is_one_sentence(
+    gitlab_org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[sources.gitlab] with no token: `sync` ends in one line naming the variable and scope."""
+    assert gitlab_org.github is None
+    monkeypatch.delenv("RISKBRIEF_GITLAB_TOKEN")
+    result = CliRunner().invoke(main, ["sync"])
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1
+    assert "RISKBRIEF_GITLAB_TOKEN" in result.output
+    assert "read_api" in result.output
