@@ -187,6 +187,14 @@ class Settings(BaseSettings):
         default=None,
         description="Shared secret CI pipelines send to `serve`'s POST /deploys endpoint.",
     )
+    mcp_tokens: SecretStr | None = Field(
+        default=None,
+        description="Bearer tokens for `serve`'s /mcp, as `scope:token` entries: `*` or a "
+        "subscriber's key.",
+    )
+    mcp_tokens_file: Path | None = Field(
+        default=None, description="A file of `scope:token` lines for `serve`'s /mcp."
+    )
 
     @field_validator(
         "anthropic_api_key",
@@ -206,6 +214,8 @@ class Settings(BaseSettings):
         "pagerduty_token",
         "opsgenie_api_key",
         "deploy_secret",
+        "mcp_tokens",
+        "mcp_tokens_file",
         mode="before",
     )
     @classmethod
@@ -256,6 +266,8 @@ _HINTS = {
     "opsgenie_api_key": "an Opsgenie API key, or leave it unset",
     "opsgenie_api_url": "a URL such as https://api.opsgenie.com",
     "deploy_secret": "a long random string shared with your CI, or leave it unset",
+    "mcp_tokens": "`scope:token` entries (`*:<token>`, `<subscriber>:<token>`), or leave it unset",
+    "mcp_tokens_file": "the path of a file of `scope:token` lines, or leave it unset",
 }
 
 # Fields read from a variable of their own rather than RISKBRIEF_<FIELD>.
