@@ -138,6 +138,8 @@ class McpHttp:
         if access is None:
             log.info("mcp.refused", reason="unknown token")
             return _unauthorized(start_response, _BAD_TOKEN)
+        # The SDK never sees the token: nothing behind this line can log it.
+        del environ["HTTP_AUTHORIZATION"]
         environ[ACCESS_KEY] = access
         return self._wsgi(environ, start_response)
 
