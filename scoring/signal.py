@@ -68,6 +68,9 @@ class SignalWords:
     action: str
     # The prompt's one line on what the signal measures and why it matters.
     glossary: str
+    # What the author of one change not yet merged could do when the signal carries
+    # points (``scoring.proposal``), as an imperative: "split it into smaller changes".
+    advice: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from bot.cli.ask import ask
 from bot.cli.backtest import backtest
 from bot.cli.brief import brief
 from bot.cli.calibrate import calibrate_cmd
+from bot.cli.check import check
 from bot.cli.common import OneLineErrors
 from bot.cli.db import db
 from bot.cli.demo import demo
@@ -71,6 +72,7 @@ for _command in (
     backtest,
     brief,
     calibrate_cmd,
+    check,
     db,
     demo,
     deploy,

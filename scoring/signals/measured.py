@@ -81,6 +81,7 @@ SIZE = ChangeSignal(
         label="large changes",
         action="split its large changes before review",
         glossary="lines added and deleted; large changes are the strongest predictor of defects.",
+        advice="split it into smaller changes",
     ),
 )
 
@@ -116,6 +117,7 @@ DIFFUSION = ChangeSignal(
         label="changes spread over many files or services",
         action="split changes that span many files or services",
         glossary="files, directories and subsystems touched, and how evenly.",
+        advice="split it by service or directory, one change each",
     ),
 )
 
@@ -142,6 +144,7 @@ FIX = ChangeSignal(
         label="bug fixes, hotfixes and reverts",
         action="add a regression test and a second reviewer to its fixes",
         glossary="a bug fix, hotfix or revert; fixes tend to need fixes.",
+        advice="add a regression test and ask a second reviewer, as for any fix",
     ),
 )
 
@@ -171,6 +174,7 @@ FILE_HISTORY = ChangeSignal(
         label="busy, recently changed files",
         action="stabilise its busiest files before piling more changes on them",
         glossary="how recently and by how many people the files were changed.",
+        advice="let a developer who knows these busy files review it",
     ),
 )
 
@@ -209,6 +213,7 @@ AUTHOR_EXPERIENCE = ChangeSignal(
         label="authors new to the project or the area",
         action="pair newer authors with someone who knows the area",
         glossary="the author's history in the project and in the touched subsystems.",
+        advice="pair with someone who has worked in this area",
     ),
 )
 
@@ -235,6 +240,7 @@ AUTHOR_EXPERTISE = ChangeSignal(
         label="authors working in files new to them",
         action="pair authors new to its files with someone who knows them",
         glossary="the author's history with these files.",
+        advice="ask someone who has changed these files before to review it",
     ),
 )
 
@@ -281,6 +287,7 @@ DEFECT_PRONENESS = ChangeSignal(
         label="files that needed fixes before",
         action="schedule a refactor or extra tests for its repeatedly fixed files",
         glossary="earlier fixes on the same files.",
+        advice="add tests around the repeatedly fixed files it touches",
     ),
 )
 

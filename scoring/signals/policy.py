@@ -88,6 +88,7 @@ REVIEW = ChangeSignal(
         glossary=(
             "no human approval, an approval too fast for the size, or no owner among approvers."
         ),
+        advice="ask a code owner of the files to review it",
     ),
 )
 
@@ -131,6 +132,7 @@ CODEOWNERS = ChangeSignal(
         label="files without a CODEOWNERS owner",
         action="add CODEOWNERS rules for its uncovered paths and require code-owner review",
         glossary="touched files no CODEOWNERS rule covers.",
+        advice="add CODEOWNERS rules for the files no rule covers",
     ),
 )
 
@@ -175,6 +177,7 @@ TESTS = ChangeSignal(
         label="source changes without test changes",
         action="ask for tests with its source changes",
         glossary="coverage fell, or source changed without tests.",
+        advice="add or change tests beside the code",
     ),
 )
 
@@ -212,6 +215,7 @@ TIMING = ChangeSignal(
         label="Friday or after-hours merges",
         action="move its merges away from Fridays and evenings",
         glossary="merged on a Friday, before a holiday, or outside working hours.",
+        advice="merge it in working hours, not on a Friday or before a holiday",
     ),
 )
 
@@ -239,6 +243,7 @@ AGENT = ChangeSignal(
         label="AI-agent changes",
         action="require a human approval on its AI-agent changes",
         glossary="written with an AI agent, with or without human review.",
+        advice="get a human review of the agent's change",
     ),
 )
 
@@ -282,6 +287,7 @@ SERVICE_INCIDENTS = ChangeSignal(
         label="services with recent incidents",
         action="slow its changes down until its incidents are understood",
         glossary="the touched services' recent incidents and failed deploys.",
+        advice="hold it until the service's recent incidents are understood",
     ),
 )
 
@@ -331,6 +337,7 @@ RISKY_CONTENT = ChangeSignal(
         label="migrations, infrastructure or sensitive code",
         action="give its migrations and infrastructure changes a second reviewer",
         glossary="schema migrations, infrastructure, auth or payments code, dependencies.",
+        advice="ask a second reviewer for its migration, infrastructure or sensitive code",
     ),
 )
 

@@ -1,0 +1,221 @@
+"""`riskbrief check`: a branch of a real clone, a diff, with and without a store, and its exits."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlmodel import Session
+
+from bot.cli import main
+from data.store.facts import load_changes
+from scoring.signals import SIGNAL_WORDS
+from tests.bot.shop import cli_workspace, shop_toml
+from tests.data.sources.gitrepo import GitRepo
+from tests.samples import SampleTemplate
+
+T0 = datetime(2026, 10, 5, 10, 0, tzinfo=UTC)
+# Names and messages a shell, a terminal or an HTML page would act on.
+HOSTILE_BRANCH = "feature/$(id);`id`'\"<b>&amp;"
+HOSTILE_TITLE = "Grow pay \x1b[31mRED\x1b[0m $(rm -rf ~) <script>alert(1)</script>"
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+
+def _clone(path: Path) -> GitRepo:
+    """main with history in pay/ and web/; a hostile branch with a large change checked out."""
+    repo = GitRepo(path)
+    repo.commit(
+        {"CODEOWNERS": "pay/ @alice\n", "pay/a.py": "x = 1\n", "web/b.py": "y\n"}, "Start", T0
+    )
+    for i in range(4):
+        repo.commit({"pay/a.py": f"x = {i}\n"}, f"Fix pay {i}", T0 + timedelta(days=i + 1))
+    repo.git("checkout", "-q", "-b", HOSTILE_BRANCH)
+    repo.commit(
+        {
+            "pay/a.py": "".join(f"v{n} = {n}\n" for n in range(400)),
+            "web/b.py": "y\nz\n",
+        },
+        f"{HOSTILE_TITLE}\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        T0 + timedelta(days=10),
+        "Bob <bob@example.com>",
+    )
+    return repo
+
+
+@pytest.fixture
+def clone(workdir: Path) -> GitRepo:
+    """The clone beside an empty working directory with no settings: no store, no riskbrief.toml."""
+    return _clone(workdir.parent / "shop")
+
+
+def _run(*args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, ["check", *args], input=stdin)
+
+
+def _one_line_error(result: Result) -> str:
+    """The error a failed check printed: one line, no traceback, exit 2."""
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_a_branch_without_a_store_is_scored_from_the_clone_s_history(clone: GitRepo) -> None:
+    """No store: the clone's commits are the history, unknown signals are named, exit 0 below."""
+    result = _run(str(clone.path))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    head = clone.git("rev-parse", "HEAD").strip()
+    assert f"riskbrief check: shop@{head[:12]}" in out
+    assert "History: the git history of" in out
+    assert "(5 commits, no store)" in out
+    assert "Unknown (their weight is spread over the measured signals):" in out
+    assert "review unknown" in out
+    assert "split it into smaller changes" in out
+    # The hostile title is shown without its escape sequences.
+    assert "\x1b" not in out
+    assert "?[31mRED?[0m" in out
+
+
+def test_the_points_shown_add_up_to_the_score_in_json(clone: GitRepo) -> None:
+    """--json: the documented shape, contributions adding up, advice in the signals' words."""
+    result = _run(str(clone.path), "--json", "--threshold", "100")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["version"] == 1
+    assert sum(c["points"] for c in data["contributions"]) == data["score"]
+    assert data["threshold"] == 100
+    assert data["at_or_above_threshold"] is False
+    assert data["history"] == {"source": "git", "changes": 5}
+    assert data["change"]["title"].startswith("Grow pay \x1b[31mRED")
+    assert data["change"]["agent_involved"] is True
+    assert {u["name"] for u in data["unknowns"]} >= {"review", "service_incidents"}
+    advice = {a["concerns"]: a["advice"] for a in data["advice"]}
+    assert advice["size"] == SIGNAL_WORDS["size"].advice
+    assert {f["path"] for f in data["change"]["files"]} == {"pay/a.py", "web/b.py"}
+
+
+def test_the_threshold_decides_exit_one_or_zero(clone: GitRepo) -> None:
+    """At or above the threshold: exit 1; one point above the score: exit 0."""
+    score = json.loads(_run(str(clone.path), "--json").output)["score"]
+    assert score > 0
+    assert _run(str(clone.path), "--threshold", str(score)).exit_code == 1
+    assert _run(str(clone.path), "--threshold", str(score + 1)).exit_code == 0
+
+
+def test_explicit_refs_with_a_hostile_branch_name(clone: GitRepo) -> None:
+    """--base main --head <hostile branch> is the same change as the default refs."""
+    default = json.loads(_run(str(clone.path), "--json").output)
+    named = json.loads(
+        _run(str(clone.path), "--json", "--base", "main", "--head", HOSTILE_BRANCH).output
+    )
+    assert named["score"] == default["score"]
+    assert named["change"]["head"] == clone.git("rev-parse", "HEAD").strip()
+
+
+def test_mistakes_are_one_sentence_and_exit_two(clone: GitRepo, tmp_path: Path) -> None:
+    """An unknown ref, a folder that is no clone, a malformed diff, a missing diff file."""
+    assert "is not a commit" in _one_line_error(_run(str(clone.path), "--base", "nope"))
+    assert "is not a ref" in _one_line_error(_run(str(clone.path), "--head", "--exec=x"))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert "not a git clone" in _one_line_error(_run(str(plain)))
+    bad = _run(str(clone.path), "--diff", "-", "--author", "a@x", stdin="--- a/x\n@@ nonsense\n")
+    assert "'+++ '" in _one_line_error(bad)
+    missing = _run(str(clone.path), "--diff", str(tmp_path / "none.diff"))
+    assert "none.diff" in _one_line_error(missing)
+    both = _run(str(clone.path), "--diff", "-", "--base", "main", stdin="")
+    assert "--diff" in _one_line_error(both)
+
+
+def test_an_unreachable_store_is_one_sentence_and_exit_two(clone: GitRepo) -> None:
+    """A store URL nothing answers at: exit 2, not a traceback."""
+    url = "postgresql://riskbrief@127.0.0.1:9/nothing"
+    line = _one_line_error(_run(str(clone.path), "--database-url", url))
+    assert "127.0.0.1" in line
+
+
+def test_a_diff_on_stdin_is_scored_with_the_clone_s_owners(clone: GitRepo) -> None:
+    """--diff - reads a unified diff; CODEOWNERS of the clone's HEAD give the owner."""
+    diff = clone.git("diff", "main", "HEAD")
+    result = _run(
+        str(clone.path), "--diff", "-", "--author", "bob@example.com", "--json", stdin=diff
+    )
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.output)
+    files = {f["path"]: f for f in data["change"]["files"]}
+    assert files["pay/a.py"]["owners"] == ["@alice"]
+    assert files["pay/a.py"]["added"] == 400
+    assert data["history"]["source"] == "git"
+
+
+def test_with_the_synced_store_the_history_is_the_store_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clone synced into a store: check reads the store's merged changes, not git."""
+    repo = _clone(tmp_path / "shop")
+    repo.git("checkout", "-q", "main")
+    cli_workspace(tmp_path, shop_toml(repo.path, "pay", "web"), monkeypatch)
+    synced = CliRunner().invoke(main, ["sync"])
+    assert synced.exit_code == 0, synced.output
+    repo.git("checkout", "-q", HOSTILE_BRANCH)
+    result = _run(str(repo.path), "--json")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.output)
+    assert data["history"] == {"source": "store", "changes": 5}
+    assert data["change"]["repository"] == "acme/shop"
+    files = {f["path"]: f for f in data["change"]["files"]}
+    assert files["pay/a.py"]["service"] == "pay"
+    text = _run(str(repo.path)).output
+    assert "History: the store at sqlite:///" in text
+    assert "5 merged changes" in text
+
+
+@pytest.mark.usefixtures("workdir")
+def test_the_demo_store_scores_a_diff_of_its_own_files(
+    tmp_path: Path, scored_sample: SampleTemplate
+) -> None:
+    """The sample organisation's store and riskbrief.toml: a diff of a busy file it knows."""
+    loaded = scored_sample.copy(tmp_path / "demo.db")
+    with Session(loaded.engine) as session:
+        changes = load_changes(session)
+    loaded.engine.dispose()
+    busy = max(
+        (f for c in changes for f in c.files if f.service is not None),
+        key=lambda f: sum(1 for c in changes for g in c.files if g.path == f.path),
+    )
+    # The demo's own riskbrief.toml, as `riskbrief demo` writes it beside its store.
+    config = tmp_path / "sample.toml"
+    config.write_text(
+        (files("data.sources.sample") / "sample.toml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    diff = f"--- a/{busy.path}\n+++ b/{busy.path}\n@@ -1,2 +1,3 @@\n x\n-y\n+z\n+w\n"
+    result = _run(
+        "--diff",
+        "-",
+        "--author",
+        "newcomer@example.com",
+        "--config",
+        str(config),
+        "--database-url",
+        f"sqlite:///{tmp_path / 'demo.db'}",
+        "--json",
+        stdin=diff,
+    )
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.output)
+    assert data["history"]["source"] == "store"
+    assert data["history"]["changes"] == len(changes)
+    (f,) = data["change"]["files"]
+    assert f["service"] == busy.service
+    history = next(s for s in data["signals"] if s["name"] == "file_history")
+    assert history["known"] is True

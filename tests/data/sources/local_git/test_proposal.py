@@ -1,0 +1,170 @@
+"""A branch of a real clone read as a change not merged yet, and the clone's own history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from data.config import parse_org_config
+from data.sources.diff import parse_diff
+from data.sources.local_git.proposal import (
+    WORKTREE,
+    clone_history,
+    clone_proposal,
+    clone_repository,
+    default_base,
+    diff_proposal,
+)
+from scoring.errors import SourceError
+from tests.data.sources.gitrepo import GitRepo
+
+T0 = datetime(2026, 10, 5, 10, tzinfo=UTC)
+NOW = datetime(2026, 11, 24, 10, tzinfo=UTC)
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+# A branch name git accepts that a shell or an HTML page would run or render.
+HOSTILE_BRANCH = "feature/$(id);`id`'\"<b>&amp;"
+
+_ORG = parse_org_config(
+    """
+[organisation]
+name = "Acme"
+
+[[repositories]]
+name = "acme/shop"
+
+[[services]]
+key = "payments"
+repository = "acme/shop"
+paths = ["pay/**"]
+
+[[services]]
+key = "web"
+repository = "acme/shop"
+paths = ["web/**"]
+"""
+)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    """A clone with history on main and a feature branch of two commits checked out."""
+    r = GitRepo(tmp_path / "shop")
+    r.commit(
+        {".github/CODEOWNERS": "pay/ @alice\n", "pay/a.py": "x = 1\n", "web/b.py": "y\n"},
+        "start",
+        T0,
+    )
+    for i in range(3):
+        r.commit({"pay/a.py": f"x = {i + 2}\n"}, f"fix: tweak {i}", T0 + timedelta(days=i + 1))
+    r.git("checkout", "-q", "-b", HOSTILE_BRANCH)
+    r.commit(
+        {"pay/a.py": "".join(f"line {n}\n" for n in range(120)), "pay/tests/test_a.py": "ok\n"},
+        "Add lines\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        T0 + timedelta(days=10),
+        author="Bob <Bob@Example.com>",
+    )
+    r.commit(
+        {"web/b.py": "y\nz\n"}, "touch web", T0 + timedelta(days=11), author="Bob <bob@example.com>"
+    )
+    r.git("remote", "add", "origin", "git@github.com:acme/shop.git")
+    return r
+
+
+def test_a_branch_is_read_against_its_merge_base_with_main(repo: GitRepo) -> None:
+    """Files, lines, services, owners, author and agent credit of the branch's two commits."""
+    p = clone_proposal(repo.path, _ORG, now=NOW)
+    c = p.change
+    main = repo.git("rev-parse", "main").strip()
+    head = repo.git("rev-parse", "HEAD").strip()
+    assert (p.base, p.head) == (main, head)
+    assert c.key == f"acme/shop@{head[:12]}"
+    assert c.repository == "acme/shop"
+    assert c.merged_at == NOW
+    assert c.author == "bob@example.com"
+    assert c.co_authored_by_agent
+    assert not c.reviews_known
+    files = {f.path: f for f in c.files}
+    assert set(files) == {"pay/a.py", "pay/tests/test_a.py", "web/b.py"}
+    assert (files["pay/a.py"].added, files["pay/a.py"].deleted) == (120, 1)
+    assert files["pay/a.py"].service == "payments"
+    assert files["web/b.py"].service == "web"
+    assert files["pay/a.py"].owners == ("@alice",)
+    assert files["web/b.py"].owners == ()
+
+
+def test_default_base_is_the_merge_base_even_after_main_moved_on(repo: GitRepo) -> None:
+    """A commit on main after the branch started does not enter the branch's change."""
+    fork = repo.git("rev-parse", "main").strip()
+    repo.git("checkout", "-q", "main")
+    repo.commit({"other.txt": "o\n"}, "later on main", T0 + timedelta(days=12))
+    repo.git("checkout", "-q", "-")
+    assert default_base(repo.path) == fork
+    paths = {f.path for f in clone_proposal(repo.path, _ORG, now=NOW).change.files}
+    assert "other.txt" not in paths
+
+
+def test_explicit_refs_hostile_names_and_unknown_refs(repo: GitRepo) -> None:
+    """A branch name with shell syntax is just a ref; an unknown or option-like ref is refused."""
+    p = clone_proposal(repo.path, _ORG, base="main", head=HOSTILE_BRANCH, now=NOW)
+    assert p.head == repo.git("rev-parse", "HEAD").strip()
+    with pytest.raises(SourceError, match="is not a commit"):
+        clone_proposal(repo.path, _ORG, base="no-such-branch", now=NOW)
+    with pytest.raises(SourceError, match="is not a ref"):
+        clone_proposal(repo.path, _ORG, head="--output=/tmp/x", now=NOW)
+    with pytest.raises(SourceError, match="no change between"):
+        clone_proposal(repo.path, _ORG, base="HEAD", now=NOW)
+
+
+def test_a_folder_that_is_no_clone_is_one_sentence(tmp_path: Path) -> None:
+    """No git repository: a SourceError naming the folder."""
+    with pytest.raises(SourceError, match="not a git clone"):
+        clone_proposal(tmp_path, _ORG, now=NOW)
+
+
+def test_the_working_tree_is_the_uncommitted_change(repo: GitRepo) -> None:
+    """WORKTREE compares the working tree with the base; the author is git config's e-mail."""
+    repo.git("config", "user.email", "Carol@Example.com")
+    (repo.path / "web" / "b.py").write_text("y\nz\nw\n", encoding="utf-8")
+    p = clone_proposal(repo.path, _ORG, head=WORKTREE, now=NOW)
+    files = {f.path: f for f in p.change.files}
+    assert files["web/b.py"].added == 2
+    assert p.change.author == "carol@example.com"
+    assert p.head is None
+    assert any("uncommitted" in n for n in p.notes)
+
+
+def test_repository_name_comes_from_origin_without_config(repo: GitRepo) -> None:
+    """No organisation file: origin's owner/name; without origin, the folder's name."""
+    assert clone_repository(repo.path) == "acme/shop"
+    repo.git("remote", "remove", "origin")
+    assert clone_repository(repo.path) == "shop"
+
+
+def test_clone_history_knows_main_s_commits(repo: GitRepo) -> None:
+    """The history up to the base records main's four commits, with their fixes."""
+    history, n = clone_history(repo.path, "main", _ORG)
+    assert n == 4
+    p = clone_proposal(repo.path, _ORG, now=NOW)
+    ctx = history.context(p.change)
+    assert ctx.files_with_history == 2
+    assert ctx.prior_fixes_on_files == 3
+
+
+def test_a_diff_becomes_a_proposal_with_owners_from_the_clone(repo: GitRepo) -> None:
+    """A parsed diff is a change of the services and owners the clone's HEAD says."""
+    files = parse_diff("--- a/pay/a.py\n+++ b/pay/a.py\n@@ -1 +1,2 @@\n-x\n+y\n+z\n")
+    p = diff_proposal(files, "acme/shop", "dana@example.com", _ORG, now=NOW, path=repo.path)
+    (f,) = p.change.files
+    assert (f.path, f.added, f.deleted, f.service, f.owners) == (
+        "pay/a.py",
+        2,
+        1,
+        "payments",
+        ("@alice",),
+    )
+    bare = diff_proposal(files, "acme/shop", "dana@example.com", None, now=NOW)
+    assert bare.change.files[0].owners is None
+    assert bare.change.key.startswith("acme/shop@")

@@ -1,0 +1,84 @@
+"""The history read from the store answers a proposed change as the scorer's own pass would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import func, select
+
+from data.config import parse_org_config
+from data.store.engine import session_scope
+from data.store.facts import load_changes, load_deploys, load_incidents
+from data.store.history import read_history
+from data.store.tables import Change
+from scoring.facts import ChangeFacts, FileChange
+from scoring.history import History
+from scoring.proposal import assess
+from tests.data.rows import at, base, change, deploy, incident
+
+_ORG = parse_org_config(
+    """
+[organisation]
+name = "Acme"
+
+[scoring.weights]
+tests = 4.0
+"""
+)
+
+
+def test_read_history_records_the_store_and_peeks_without_writing(engine: Engine) -> None:
+    """Every stored change, incident and production deploy is known; nothing is written back."""
+    with session_scope(engine) as s:
+        repo, svc, human, agent = base(s)
+        for n in range(1, 6):
+            change(s, repo, svc, human if n % 2 else agent, n, at(n), owners=["@alice"])
+        deploy(s, svc, "d1", at(6), status="failure")
+        incident(s, svc, "inc-1", at(6.5), 30)
+    with session_scope(engine) as s:
+        stored = read_history(s, _ORG, now=at(10))
+        incidents = load_incidents(s)
+        deploys = load_deploys(s)
+        changes = load_changes(s)
+    assert (stored.changes, stored.incidents, stored.deploys) == (5, 1, 1)
+    assert stored.read_at == at(10)
+    # The organisation's overrides are the config the history is scored with.
+    assert stored.config.weights.tests == 4.0
+
+    # The same history built by hand from the same facts gives the same context.
+    by_hand = History(lookback_days=stored.config.incident_lookback_days)
+    by_hand.add_incidents(incidents)
+    by_hand.add_deploys(deploys, incidents)
+    for c in changes:
+        by_hand.record(c)
+    proposal = ChangeFacts(
+        "acme/shop@aaaaaaaaaaaa",
+        "acme/shop",
+        "proposed",
+        "alice",
+        at(10),
+        (FileChange("p/f1.py", 20, 3, "payments", ("@alice",)),),
+        reviews_known=False,
+    )
+    ctx = stored.history.context(proposal)
+    assert ctx == by_hand.context(proposal)
+    assert ctx.author_prior_changes == 3
+    assert ctx.recent_incidents == 1
+    assert ctx.service_failed_deploys == 1
+
+    first = assess(proposal, stored.history, stored.config)
+    assert assess(proposal, stored.history, stored.config) == first
+    with session_scope(engine) as s:
+        assert s.exec(select(func.count()).select_from(Change)).one() == 5
+
+
+def test_an_empty_store_reads_as_an_empty_history(engine: Engine) -> None:
+    """No changes yet: the history knows nothing and a proposal's files are all new."""
+    with session_scope(engine) as s:
+        stored = read_history(s, _ORG)
+    assert stored.changes == 0
+    proposal = ChangeFacts(
+        "r@bbbbbbbbbbbb", "r", "t", "bob", stored.read_at + timedelta(seconds=1), ()
+    )
+    assert stored.history.context(proposal).files_with_history == 0
