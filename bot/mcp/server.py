@@ -25,9 +25,11 @@ from bot.mcp.access import Access
 from bot.mcp.agents import agent_activity
 from bot.mcp.briefings import scope_briefing
 from bot.mcp.changes import change_risk
-from bot.mcp.models import AgentActivity, BriefingFacts, ChangeRisk, ServiceRecord
+from bot.mcp.models import AgentActivity, BriefingFacts, ChangeRisk, ProposalRisk, ServiceRecord
+from bot.mcp.proposals import HistoryCache, proposal_risk
 from bot.mcp.services import service_record
 from data.config import OrgConfig
+from data.sources.diff import MAX_DIFF_BYTES
 from data.store.engine import session_scope
 from scoring.errors import RiskbriefError
 
@@ -56,6 +58,39 @@ ChangeRef = Annotated[
         max_length=400,
     ),
 ]
+Diff = Annotated[
+    str | None,
+    Field(
+        description="A unified diff (git diff, diff -u) of the change; leave out to compare "
+        "base and head in the repository's clone.",
+        max_length=MAX_DIFF_BYTES,
+    ),
+]
+Ref = Annotated[
+    str | None,
+    Field(
+        description="A branch, tag or sha of the repository's clone riskbrief.toml names "
+        "(head: WORKTREE for what is not committed); default: where head left the default "
+        "branch, and HEAD.",
+        max_length=250,
+    ),
+]
+RepositoryName = Annotated[
+    str | None,
+    Field(
+        description="A repository of riskbrief.toml (owner/name or name); default: the first.",
+        max_length=200,
+    ),
+]
+Author = Annotated[
+    str | None,
+    Field(
+        description="Who wrote the change, as the store knows them (e-mail or login); "
+        "needed with a diff.",
+        max_length=320,
+    ),
+]
+Title = Annotated[str | None, Field(description="The change's title.", max_length=1000)]
 ServiceName = Annotated[
     str, Field(description="A service's key or display name, e.g. checkout.", max_length=200)
 ]
@@ -107,6 +142,39 @@ def build_server(engine: Engine, org: OrgConfig, access_of: AccessOf) -> MCPServ
         score) and explanation, unknown signals, gates, the deploys that shipped it with the
         incidents that followed, and the changes that reverted it."""
         return run(ctx, lambda s, a: change_risk(s, org, a, change))
+
+    history = HistoryCache()
+    history.warm(engine, org)
+
+    @server.tool(name="proposal_risk", annotations=_READ_ONLY, structured_output=True)
+    def proposal_risk_tool(
+        ctx: Context,
+        diff: Diff = None,
+        repository: RepositoryName = None,
+        base: Ref = None,
+        head: Ref = None,
+        author: Author = None,
+        title: Title = None,
+    ) -> ProposalRisk:
+        """The risk of a change not made yet, if it merged now against the stored history: a
+        unified diff with its author, or base and head refs of a clone riskbrief.toml names.
+        Score, band, every signal's points and explanation, unknowns, gates, and what would
+        lower it (split it, add tests, ask the code owner) with the points each would take off."""
+        return run(
+            ctx,
+            lambda s, a: proposal_risk(
+                s,
+                org,
+                a,
+                history,
+                diff=diff,
+                repository=repository,
+                base=base,
+                head=head,
+                author=author,
+                title=title,
+            ),
+        )
 
     @server.tool(name="service_record", annotations=_READ_ONLY, structured_output=True)
     def service_record_tool(service: ServiceName, ctx: Context, week: Week = None) -> ServiceRecord:

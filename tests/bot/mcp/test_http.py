@@ -18,9 +18,18 @@ from mcp.shared.exceptions import MCPError
 
 from bot.mcp.changes import CHANGE_NOT_FOUND
 from tests.bot.mcp.client import over_http, strings
-from tests.bot.mcp.conftest import COMMERCE_TOKEN, HOSTILE_KEY, HOSTILE_TITLE, ORG_TOKEN
+from tests.bot.mcp.conftest import (
+    COMMERCE_TOKEN,
+    HOSTILE_KEY,
+    HOSTILE_TITLE,
+    ORG_TOKEN,
+)
+from tests.bot.mcp.conftest import (
+    SEARCH_DIFF as SEARCH,
+)
 from tests.fakes.slack_server import FakeSlack
 
+TOOLS = {"change_risk", "proposal_risk", "service_record", "briefing", "agent_activity"}
 WEEK = "2026-W47"
 SECRET = "mcp-http-test-signing-secret"
 
@@ -104,14 +113,15 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("briefing", {"week": WEEK}),
     ("agent_activity", {"week": WEEK}),
     ("change_risk", {"change": "acme/platform#999999"}),
+    ("proposal_risk", {"diff": SEARCH, "author": "tbauer"}),
 ]
 
 
 def test_the_whole_organisation_s_token_lists_and_calls_every_tool(served: Served) -> None:
     """With the organisation's token every tool answers, as over stdio."""
     session = over_http(served.url, ORG_TOKEN, CALLS)
-    assert set(session.tools) == {"change_risk", "service_record", "briefing", "agent_activity"}
-    ledger, hostile, search, briefing, agents, unknown = session.answers
+    assert set(session.tools) == TOOLS
+    ledger, hostile, search, briefing, agents, unknown, proposal = session.answers
     assert (ledger.data["score"], ledger.data["band"]) == (80, "very high")
     assert sum(s["points"] for s in ledger.data["signals"]) == 80
     assert hostile.data["title"] == HOSTILE_TITLE
@@ -120,6 +130,7 @@ def test_the_whole_organisation_s_token_lists_and_calls_every_tool(served: Serve
     assert briefing.data["severity_counts"]["critical"] == 3
     assert agents.data["agent_changes"] > 0
     assert unknown.error == f"Error executing tool change_risk: {CHANGE_NOT_FOUND}"
+    assert proposal.data["files"][0]["service"] == "search"
 
 
 def test_a_scoped_token_finds_nothing_outside_its_scope(served: Served) -> None:
@@ -133,8 +144,9 @@ def test_a_scoped_token_finds_nothing_outside_its_scope(served: Served) -> None:
         ("briefing", {"week": WEEK, "scope": ["No such team"]}),
         ("briefing", {"week": WEEK}),
         ("change_risk", {"change": "acme/platform#4503"}),
+        ("proposal_risk", {"diff": SEARCH, "author": "tbauer"}),
     ]
-    outside, missing, search, nowhere, discovery, no_team, own, inside = over_http(
+    outside, missing, search, nowhere, discovery, no_team, own, inside, proposal = over_http(
         served.url, COMMERCE_TOKEN, calls
     ).answers
     assert outside.error == missing.error == f"Error executing tool change_risk: {CHANGE_NOT_FOUND}"
@@ -145,6 +157,8 @@ def test_a_scoped_token_finds_nothing_outside_its_scope(served: Served) -> None:
     assert own.data["scope"] == "Commerce"
     assert set(own.data["services"]) == {"payments", "checkout"}
     assert inside.data["key"] == "acme/platform#4503"
+    assert proposal.error is not None
+    assert "outside this scope" in proposal.error
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from bot.mcp.changes import CHANGE_NOT_FOUND
 from tests.bot.mcp.client import Session, over_stdio, strings
 from tests.bot.mcp.conftest import HOSTILE_BRANCH, HOSTILE_KEY, HOSTILE_TITLE
 
-TOOLS = {"change_risk", "service_record", "briefing", "agent_activity"}
+TOOLS = {"change_risk", "proposal_risk", "service_record", "briefing", "agent_activity"}
 WEEK = "2026-W47"
 # A change of the ledger story, gated very high by its schema migration.
 LEDGER = "acme/platform#4503"
@@ -59,7 +59,7 @@ def whole(demo_dir: Path) -> Session:
 
 
 def test_every_tool_is_listed_read_only_with_schemas(whole: Session) -> None:
-    """The four tools are listed, each read-only with input and output JSON schemas."""
+    """The tools are listed, each read-only with input and output JSON schemas."""
     assert set(whole.tools) == TOOLS
     for tool in whole.tools.values():
         assert tool.output_schema is not None
