@@ -347,6 +347,8 @@ class FakePull:
     ci_state: str | None = "SUCCESS"
     total_comments: int = 0
     state: str = "MERGED"
+    # The head commit; a push to the branch (``synchronize``) gives it a new one.
+    head_oid: str | None = None
 
 
 # -- pricing ---------------------------------------------------------------
@@ -831,7 +833,7 @@ class FakeGitHubGraphQL:
             "closedAt": merged_at if merged else None,
             "baseRefName": p.base,
             "headRefName": p.head or f"feature-{p.number}",
-            "headRefOid": f"{p.number + 1:040x}",
+            "headRefOid": p.head_oid or f"{p.number + 1:040x}",
             "additions": sum(f.additions for f in p.files),
             "deletions": sum(f.deletions for f in p.files),
             "changedFiles": len(p.files),
