@@ -26,6 +26,7 @@ from bot.slack.lookups import find_changes, version_of
 from data.config import OrgConfig
 from data.store.scores import load_scores
 from data.store.tables import (
+    IS_MERGED,
     Change,
     ChangeFile,
     Deploy,
@@ -43,8 +44,8 @@ __all__ = ["CHANGE_NOT_FOUND", "change_risk", "incident_row"]
 # One sentence for a change that does not exist, is outside the caller's scope, or whose
 # key does not parse: which of them it was is itself something the caller may not learn.
 CHANGE_NOT_FOUND = (
-    "No change matches that key in this scope; give a merged change as owner/repo#123, "
-    "its pull request URL, or a commit sha (7 or more hex digits, or owner/repo@sha)."
+    "No change matches that key in this scope; give a pull request as owner/repo#123 or "
+    "its URL, or a commit as its sha (7 or more hex digits, or owner/repo@sha)."
 )
 
 
@@ -142,7 +143,7 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
     author = session.get(Person, change.author_id)
     reverts = session.exec(
         select(Change)
-        .where(Change.reverts_key == change.key)
+        .where(Change.reverts_key == change.key, IS_MERGED)
         .order_by(col(Change.merged_at), col(Change.key))
     )
     return ChangeRisk(
@@ -153,6 +154,7 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
         service=row.service,
         author=author.login if author and org.organisation.name_people else None,
         head_branch=change.head_branch,
+        state=change.state.value,
         merged_at=change.merged_at,
         score=row.score,
         band=band_words(row.band),
@@ -172,7 +174,9 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
         human_reviewed=row.human_reviewed,
         deploys=_deploys(session, org, change),
         reverted_by=[
-            RevertRow(key=r.key, title=r.title, url=r.url, merged_at=r.merged_at) for r in reverts
+            RevertRow(key=r.key, title=r.title, url=r.url, merged_at=r.merged_at)
+            for r in reverts
+            if r.merged_at is not None
         ],
         scorer_version=version,
     )

@@ -25,8 +25,16 @@ from bot.mcp.access import Access
 from bot.mcp.agents import agent_activity
 from bot.mcp.briefings import scope_briefing
 from bot.mcp.changes import change_risk
-from bot.mcp.models import AgentActivity, BriefingFacts, ChangeRisk, ProposalRisk, ServiceRecord
+from bot.mcp.models import (
+    AgentActivity,
+    BriefingFacts,
+    ChangeRisk,
+    OpenPulls,
+    ProposalRisk,
+    ServiceRecord,
+)
 from bot.mcp.proposals import HistoryCache, proposal_risk
+from bot.mcp.pulls import MAX_PULLS, open_pulls
 from bot.mcp.services import service_record
 from data.config import OrgConfig
 from data.sources.diff import MAX_DIFF_BYTES
@@ -102,6 +110,14 @@ Week = Annotated[
         max_length=20,
     ),
 ]
+Band = Annotated[
+    str | None,
+    Field(
+        description="Only pull requests at or above this band: low, moderate, high or very high.",
+        max_length=20,
+    ),
+]
+Limit = Annotated[int, Field(description="How many to list, at most.", ge=1, le=MAX_PULLS)]
 ScopeNames = Annotated[
     list[str] | None,
     Field(
@@ -175,6 +191,14 @@ def build_server(engine: Engine, org: OrgConfig, access_of: AccessOf) -> MCPServ
                 title=title,
             ),
         )
+
+    @server.tool(name="open_pull_requests", annotations=_READ_ONLY, structured_output=True)
+    def open_pull_requests_tool(
+        ctx: Context, scope: ScopeNames = None, at_least: Band = None, limit: Limit = 20
+    ) -> OpenPulls:
+        """Open pull requests in a scope, riskiest first, each with the score it would get if
+        merged now (as of the last scoring pass), its top signals, gates and review state."""
+        return run(ctx, lambda s, a: open_pulls(s, org, a, scope, at_least, limit))
 
     @server.tool(name="service_record", annotations=_READ_ONLY, structured_output=True)
     def service_record_tool(service: ServiceName, ctx: Context, week: Week = None) -> ServiceRecord:

@@ -29,7 +29,14 @@ from tests.bot.mcp.conftest import (
 )
 from tests.fakes.slack_server import FakeSlack
 
-TOOLS = {"change_risk", "proposal_risk", "service_record", "briefing", "agent_activity"}
+TOOLS = {
+    "change_risk",
+    "proposal_risk",
+    "open_pull_requests",
+    "service_record",
+    "briefing",
+    "agent_activity",
+}
 WEEK = "2026-W47"
 SECRET = "mcp-http-test-signing-secret"
 
@@ -114,6 +121,7 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
     ("agent_activity", {"week": WEEK}),
     ("change_risk", {"change": "acme/platform#999999"}),
     ("proposal_risk", {"diff": SEARCH, "author": "tbauer"}),
+    ("open_pull_requests", {}),
 ]
 
 
@@ -121,7 +129,7 @@ def test_the_whole_organisation_s_token_lists_and_calls_every_tool(served: Serve
     """With the organisation's token every tool answers, as over stdio."""
     session = over_http(served.url, ORG_TOKEN, CALLS)
     assert set(session.tools) == TOOLS
-    ledger, hostile, search, briefing, agents, unknown, proposal = session.answers
+    ledger, hostile, search, briefing, agents, unknown, proposal, pulls = session.answers
     assert (ledger.data["score"], ledger.data["band"]) == (80, "very high")
     assert sum(s["points"] for s in ledger.data["signals"]) == 80
     assert hostile.data["title"] == HOSTILE_TITLE
@@ -131,6 +139,7 @@ def test_the_whole_organisation_s_token_lists_and_calls_every_tool(served: Serve
     assert agents.data["agent_changes"] > 0
     assert unknown.error == f"Error executing tool change_risk: {CHANGE_NOT_FOUND}"
     assert proposal.data["files"][0]["service"] == "search"
+    assert len(pulls.data["pulls"]) == 2
 
 
 def test_a_scoped_token_finds_nothing_outside_its_scope(served: Served) -> None:
@@ -145,10 +154,12 @@ def test_a_scoped_token_finds_nothing_outside_its_scope(served: Served) -> None:
         ("briefing", {"week": WEEK}),
         ("change_risk", {"change": "acme/platform#4503"}),
         ("proposal_risk", {"diff": SEARCH, "author": "tbauer"}),
+        ("open_pull_requests", {}),
     ]
-    outside, missing, search, nowhere, discovery, no_team, own, inside, proposal = over_http(
+    outside, missing, search, nowhere, discovery, no_team, own, inside, proposal, pulls = over_http(
         served.url, COMMERCE_TOKEN, calls
     ).answers
+    assert [p["key"] for p in pulls.data["pulls"]] == ["acme/platform#9001"]
     assert outside.error == missing.error == f"Error executing tool change_risk: {CHANGE_NOT_FOUND}"
     assert search.error is not None
     assert search.error == nowhere.error

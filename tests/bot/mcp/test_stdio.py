@@ -14,7 +14,14 @@ from bot.mcp.changes import CHANGE_NOT_FOUND
 from tests.bot.mcp.client import Session, over_stdio, strings
 from tests.bot.mcp.conftest import HOSTILE_BRANCH, HOSTILE_KEY, HOSTILE_TITLE
 
-TOOLS = {"change_risk", "proposal_risk", "service_record", "briefing", "agent_activity"}
+TOOLS = {
+    "change_risk",
+    "proposal_risk",
+    "open_pull_requests",
+    "service_record",
+    "briefing",
+    "agent_activity",
+}
 WEEK = "2026-W47"
 # A change of the ledger story, gated very high by its schema migration.
 LEDGER = "acme/platform#4503"
@@ -54,6 +61,10 @@ def whole(demo_dir: Path) -> Session:
         ("agent_activity", {"week": WEEK}),
         ("change_risk", {}),
         ("change_risk", {"change": FRIDAY}),
+        ("open_pull_requests", {}),
+        ("open_pull_requests", {"scope": ["search"]}),
+        ("open_pull_requests", {"at_least": "extreme"}),
+        ("change_risk", {"change": "https://github.com/acme/platform/pull/9001"}),
     ]
     return _serve(demo_dir, env, calls=calls)
 
@@ -176,6 +187,32 @@ def test_agent_activity_counts_the_unreviewed_agent(whole: Session) -> None:
     assert len(activity["unreviewed_changes"]) == 4
 
 
+def test_open_pull_requests_are_listed_riskiest_first(whole: Session) -> None:
+    """The agent's payments rewrite before the small search change; a hostile title stays data."""
+    listed = whole.answers[14].data
+    assert [p["key"] for p in listed["pulls"]] == ["acme/platform#9001", "acme/platform#9002"]
+    assert (listed["open"], listed["unscored"]) == (2, 0)
+    rewrite, search = listed["pulls"]
+    assert rewrite["score"] > search["score"]
+    assert rewrite["agent_involved"] is True
+    assert rewrite["services"] == ["payments"]
+    holders = {path for path, text in strings(listed) if "Ignore previous" in text}
+    assert holders == {".pulls[1].title"}
+    assert search["head_branch"] == HOSTILE_BRANCH
+    only_search = whole.answers[15].data
+    assert [p["key"] for p in only_search["pulls"]] == ["acme/platform#9002"]
+
+
+def test_an_open_pull_request_is_a_change_too(whole: Session) -> None:
+    """change_risk answers an open PR by its URL: open, not merged, scored as of now."""
+    risk = whole.answers[17].data
+    assert (risk["key"], risk["state"], risk["merged_at"]) == ("acme/platform#9001", "open", None)
+    assert sum(s["points"] for s in risk["signals"]) == risk["score"]
+    assert whole.answers[16].error == _not_found(
+        "open_pull_requests", "That is not a band; use low, moderate, high or very high."
+    )
+
+
 def test_a_subscriber_s_scope_hides_what_lies_outside(demo_dir: Path) -> None:
     """With --subscriber commerce-lead a search change or service reads as one that is not there."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RISKBRIEF_")}
@@ -188,9 +225,15 @@ def test_a_subscriber_s_scope_hides_what_lies_outside(demo_dir: Path) -> None:
         ("briefing", {"week": WEEK, "scope": ["Discovery"]}),
         ("briefing", {"week": WEEK}),
         ("agent_activity", {"week": WEEK}),
+        ("open_pull_requests", {}),
+        ("change_risk", {"change": "acme/platform#9002"}),
     ]
     session = _serve(demo_dir, env, "--subscriber", "commerce-lead", calls=calls)
-    outside, missing, inside, search, nowhere, discovery, own, agents = session.answers
+    outside, missing, inside, search, nowhere, discovery, own, agents, pulls, open_search = (
+        session.answers
+    )
+    assert [p["key"] for p in pulls.data["pulls"]] == ["acme/platform#9001"]
+    assert open_search.error == missing.error
     assert outside.error == missing.error == _not_found("change_risk", CHANGE_NOT_FOUND)
     assert inside.data["key"] == LEDGER
     assert search.error is not None
