@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.mcp.access import Access, TokenTable
+from bot.mcp.proposals import HistoryCache
 from bot.mcp.server import build_server
 from bot.settings import Settings
 from data.config import OrgConfig
@@ -85,7 +86,9 @@ class McpHttp:
 
     def __init__(self, engine: Engine, org: OrgConfig, tokens: TokenTable) -> None:
         self._tokens = tokens
-        server = build_server(engine, org, _request_access)
+        history = HistoryCache()
+        history.warm(engine, org)
+        server = build_server(engine, org, _request_access, history)
         asgi = server.streamable_http_app(
             streamable_http_path=MCP_PATH,
             json_response=True,

@@ -10,6 +10,7 @@ generic "Error executing tool", its detail kept out of the answer.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, TypeVar
@@ -128,8 +129,18 @@ ScopeNames = Annotated[
 ]
 
 
-def build_server(engine: Engine, org: OrgConfig, access_of: AccessOf) -> MCPServer:
-    """The MCP server over ``engine``'s store, each request seeing what ``access_of`` allows."""
+def build_server(
+    engine: Engine, org: OrgConfig, access_of: AccessOf, history: HistoryCache | None = None
+) -> MCPServer:
+    """The MCP server over ``engine``'s store, each request seeing what ``access_of`` allows.
+
+    ``history`` keeps the store's history for ``proposal_risk`` (a transport warms it as it
+    starts); building the server reads nothing.
+    """
+    # MCPServer configures the root logger (logging.basicConfig with its own handler), which
+    # would send every library's log around riskbrief's redacting handler (bot.logs): undone.
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     server = MCPServer(
         "riskbrief",
         title="riskbrief",
@@ -137,6 +148,8 @@ def build_server(engine: Engine, org: OrgConfig, access_of: AccessOf) -> MCPServ
         version=_version(),
         log_level="WARNING",
     )
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
     @contextmanager
     def store() -> Iterator[Session]:
@@ -159,8 +172,7 @@ def build_server(engine: Engine, org: OrgConfig, access_of: AccessOf) -> MCPServ
         incidents that followed, and the changes that reverted it."""
         return run(ctx, lambda s, a: change_risk(s, org, a, change))
 
-    history = HistoryCache()
-    history.warm(engine, org)
+    history = history or HistoryCache()
 
     @server.tool(name="proposal_risk", annotations=_READ_ONLY, structured_output=True)
     def proposal_risk_tool(

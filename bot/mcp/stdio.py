@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.mcp.access import Access
+from bot.mcp.proposals import HistoryCache
 from bot.mcp.server import build_server
 from data.config import OrgConfig
 from data.store.engine import session_scope
@@ -37,5 +38,7 @@ def subscriber_access(engine: Engine, org: OrgConfig, key: str | None) -> Access
 
 def run_stdio(engine: Engine, org: OrgConfig, access: Access) -> None:
     """Serve MCP on stdin and stdout until the client closes them."""
-    server = build_server(engine, org, lambda _ctx: access)
+    history = HistoryCache()
+    history.warm(engine, org)
+    server = build_server(engine, org, lambda _ctx: access, history)
     server.run("stdio")
