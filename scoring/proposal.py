@@ -57,14 +57,17 @@ class Proposal:
     """A change not merged yet, as a source read it: its facts and the refs it lies between.
 
     ``base`` and ``head`` are what the source compared (shas of a clone, or
-    ``None`` for a diff read from a file); ``notes`` say what the source had to
-    assume (an author taken from ``git config``, an uncommitted working tree).
+    ``None`` for a diff read from a file; ``head`` is ``None`` for a working tree);
+    ``notes`` say what the source had to assume (an author taken from ``git
+    config``, an uncommitted working tree). ``target`` is the tip of the branch it
+    would merge into, whose history it is scored against when no store is known.
     """
 
     change: ChangeFacts
     base: str | None = None
     head: str | None = None
     notes: tuple[str, ...] = ()
+    target: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +128,7 @@ def _score(change: ChangeFacts, history: History, config: ScoringConfig) -> Risk
     return score_change(change, history.context(change), config)
 
 
-def _halved(change: ChangeFacts) -> ChangeFacts:
+def _halved(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts:
     """One half of the change: every file with half its lines (rounded up)."""
     files = tuple(
         replace(f, added=(f.added + 1) // 2, deleted=(f.deleted + 1) // 2) for f in change.files
@@ -133,7 +136,7 @@ def _halved(change: ChangeFacts) -> ChangeFacts:
     return replace(change, files=files)
 
 
-def _largest_part(change: ChangeFacts) -> ChangeFacts | None:
+def _largest_part(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts | None:
     """The change cut down to its busiest service or top-level directory; ``None`` if one only."""
     lines: Counter[str] = Counter()
     for f in change.files:
@@ -149,7 +152,7 @@ def _largest_part(change: ChangeFacts) -> ChangeFacts | None:
 _TEST_LINES = 20
 
 
-def _with_test(change: ChangeFacts) -> ChangeFacts | None:
+def _with_test(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts | None:
     """The change with a small test file beside its largest source file."""
     sources = [f for f in change.files if not path_kinds(f.path).test]
     if not sources:
@@ -190,10 +193,16 @@ def _approved(change: ChangeFacts, owner: str | None) -> ChangeFacts:
     )
 
 
-def _without_migration(change: ChangeFacts) -> ChangeFacts | None:
+def _without_migration(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts | None:
     """The change with its schema migrations left out (to be shipped on their own)."""
     files = tuple(f for f in change.files if not path_kinds(f.path).migration)
     return replace(change, files=files) if files and len(files) < len(change.files) else None
+
+
+def _owned(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts:
+    """The change with a CODEOWNERS owner for every file no rule covered."""
+    files = tuple(replace(f, owners=("@owner",)) if f.owners == () else f for f in change.files)
+    return replace(change, files=files)
 
 
 def _in_working_hours(change: ChangeFacts, config: ScoringConfig) -> ChangeFacts | None:
@@ -216,24 +225,16 @@ _Remedy = Callable[[ChangeFacts, ScoringConfig], "ChangeFacts | None"]
 
 # The re-scores that can be tried on the facts, by signal or gate, and how they are described.
 _REMEDIES: dict[str, tuple[_Remedy, str]] = {
-    "size": (lambda c, _cfg: _halved(c), "re-scored with every file's lines halved"),
-    "large_change": (lambda c, _cfg: _halved(c), "re-scored with every file's lines halved"),
+    "size": (_halved, "re-scored with every file's lines halved"),
+    "large_change": (_halved, "re-scored with every file's lines halved"),
     "diffusion": (
-        lambda c, _cfg: _largest_part(c),
+        _largest_part,
         "re-scored with only the files of its busiest service or directory",
     ),
-    "tests": (lambda c, _cfg: _with_test(c), f"re-scored with a {_TEST_LINES}-line test file"),
-    "schema_migration": (
-        lambda c, _cfg: _without_migration(c),
-        "re-scored without the migration",
-    ),
+    "tests": (_with_test, f"re-scored with a {_TEST_LINES}-line test file"),
+    "schema_migration": (_without_migration, "re-scored without the migration"),
     "timing": (_in_working_hours, "re-scored as merged at the next quiet working hour"),
-    "codeowners": (
-        lambda c, _cfg: replace(
-            c, files=tuple(replace(f, owners=("@owner",)) if f.owners == () else f for f in c.files)
-        ),
-        "re-scored with every uncovered file owned",
-    ),
+    "codeowners": (_owned, "re-scored with every uncovered file owned"),
 }
 
 

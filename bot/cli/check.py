@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,8 @@ class _Read:
     source: str
     changes: int
     where: str
+    # The store's name for an author, or None when it holds no change of theirs.
+    author_as_stored: Callable[[str], str | None] | None = None
 
 
 def _plain(text: str) -> str:
@@ -62,11 +65,12 @@ def _plain(text: str) -> str:
 
 
 def _org(config: Path | None, default: Path) -> OrgConfig | None:
-    """The organisation file: the one given (which must exist), else the default if present."""
+    """The organisation file: the one named (which must exist), else ./riskbrief.toml if present."""
     from data.config import load_org_config
 
-    if config is not None:
-        return load_org_config(config)
+    # A file named on the command line or in RISKBRIEF_CONFIG must exist; ./riskbrief.toml may not.
+    if config is not None or "RISKBRIEF_CONFIG" in os.environ:
+        return load_org_config(config or default)
     return load_org_config(default) if default.exists() else None
 
 
@@ -100,7 +104,9 @@ def _from_store(url: str, org: OrgConfig) -> _Read:
         where = shown_url(engine)
     finally:
         engine.dispose()
-    return _Read(stored.history, stored.config, "store", stored.changes, where)
+    return _Read(
+        stored.history, stored.config, "store", stored.changes, where, stored.author_as_stored
+    )
 
 
 def _from_clone(path: Path | None, rev: str | None, org: OrgConfig | None) -> _Read:
@@ -156,6 +162,22 @@ def _diff_proposal(
     else:
         repository = "local"
     return diff_proposal(files, repository, author, org, path=path if clone else None)
+
+
+def _as_stored(proposal: Proposal, read: _Read, given: bool) -> Proposal:
+    """The proposal under its author's name in the store (a GitHub login for a noreply
+    address), or a note that the store holds no change of theirs."""
+    if read.author_as_stored is None:
+        return proposal
+    author = proposal.change.author
+    stored = read.author_as_stored(author)
+    if stored is None:
+        hint = "" if given else "; pass --author with the name the store knows them by"
+        note = f"the store holds no earlier change by {author}, so they count as new{hint}"
+        return replace(proposal, notes=(*proposal.notes, note))
+    if stored == author:
+        return proposal
+    return replace(proposal, change=replace(proposal.change, author=stored))
 
 
 def _text(a: Assessment, p: Proposal, read: _Read, threshold: float) -> str:
@@ -229,6 +251,7 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
         "author": c.author,
         "base": p.base,
         "head": p.head,
+        "target": p.target,
         "agent_involved": c.agent_involved,
         "files": [
             {
@@ -254,11 +277,13 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
 @click.option(
     "--base",
     default=None,
+    metavar="REF",
     help="The ref the change merges into [default: where HEAD left origin/HEAD, main or master].",
 )
 @click.option(
     "--head",
     default=None,
+    metavar="REF",
     help="The ref of the change [default: HEAD]; WORKTREE for uncommitted changes.",
 )
 @click.option(
@@ -269,7 +294,10 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
     help="Score this unified diff (`git diff`, `diff -u`; - reads stdin) instead of refs.",
 )
 @click.option(
-    "--author", default=None, help="Who wrote it, as the store knows them (e-mail or login)."
+    "--author",
+    default=None,
+    metavar="EMAIL",
+    help="Who wrote it, as the store knows them (e-mail or login).",
 )
 @click.option(
     "--config",
@@ -281,11 +309,13 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
 @click.option(
     "--database-url",
     default=None,
+    metavar="URL",
     help="The store [default: RISKBRIEF_DATABASE_URL, else ./riskbrief.db if present, else none].",
 )
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 100),
+    metavar="N",
     default=None,
     help="Exit 1 at or above this score [default: the critical band's threshold, 80].",
 )
@@ -368,10 +398,11 @@ def _check(
     if url is not None:
         read = _from_store(url, org or OrgConfig())
     elif clone:
-        rev = proposal.base if proposal.base is not None else "HEAD"
+        rev = proposal.target or proposal.base or "HEAD"
         read = _from_clone(path, rev, org)
     else:
         read = _from_clone(None, None, org)
+    proposal = _as_stored(proposal, read, author is not None)
     assessment = assess(proposal.change, read.history, read.config)
     limit = read.config.bands.critical if threshold is None else threshold
     if as_json:

@@ -2,7 +2,8 @@
 
 It is read as ``bot.pipeline.score_all`` reads it before scoring (merged changes
 with the organisation's bug issues, incidents, production deploys, error-budget
-spans) but every change is only recorded, none scored, and nothing is written:
+spans; of a change only what the history records of it) but every change is
+only recorded, none scored, and nothing is written:
 the links between deploys and incidents are those the last ``riskbrief score``
 or sync stored.
 """
@@ -10,15 +11,21 @@ or sync stored.
 from __future__ import annotations
 
 import gc
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from data.bug_issues import load_bug_issues
 from data.config import OrgConfig
-from data.store.facts import load_changes, load_deploys, load_error_budgets, load_incidents
+from data.store.facts import load_deploys, load_error_budgets, load_incidents
+from data.store.tables import Change, ChangeFile, Person, Service
+from scoring.authorship import noreply_login
 from scoring.config import ScoringConfig
+from scoring.facts import ChangeFacts, FileChange
+from scoring.fixes import BugIssues, is_fix_change
 from scoring.history import History
 
 __all__ = ["StoredHistory", "read_history"]
@@ -38,6 +45,87 @@ class StoredHistory:
     changes: int
     incidents: int
     deploys: int
+    # Everyone who authored a stored change, as the store names them (logins or e-mails).
+    authors: frozenset[str] = frozenset()
+
+    def author_as_stored(self, author: str) -> str | None:
+        """``author`` as the store names them: as given, or the login of a GitHub noreply
+        address; ``None`` when the store holds no change of theirs."""
+        if author in self.authors:
+            return author
+        login = noreply_login(author)
+        if login is not None and login in self.authors:
+            return login
+        lowered = author.strip().lower()
+        return lowered if lowered in self.authors else None
+
+
+def _merged_changes(session: Session, bugs: BugIssues) -> list[ChangeFacts]:
+    """Every merged change with what the history records of it, in merge order.
+
+    ``load_changes`` with only the columns ``History.record`` reads (who, when, which
+    files, whether a fix), as plain rows: building every ORM object and review would
+    cost ten times the recording on a store of 100k changes.
+    """
+    people = {
+        pid: (login, kind)
+        for pid, login, kind in session.execute(
+            sa.select(col(Person.id), col(Person.login), col(Person.kind))
+        )
+    }
+    found = session.execute(sa.select(col(Service.id), col(Service.key)))
+    services: dict[int, str] = {row[0]: row[1] for row in found}
+    files: dict[int, list[FileChange]] = defaultdict(list)
+    # Only merged changes are history: a store that also keeps pull requests not merged
+    # yet leaves their merge time empty.
+    merged = col(Change.merged_at).is_not(None)
+    file_rows = (
+        sa.select(
+            col(ChangeFile.change_id),
+            col(ChangeFile.path),
+            col(ChangeFile.added),
+            col(ChangeFile.deleted),
+            col(ChangeFile.service_id),
+        )
+        .join(Change, col(Change.id) == col(ChangeFile.change_id))
+        .where(merged)
+        .order_by(col(ChangeFile.id))
+    )
+    for change_id, path, added, deleted, service_id in session.execute(file_rows):
+        service = services.get(service_id) if service_id else None
+        files[change_id].append(FileChange(path, added, deleted, service))
+    out: list[ChangeFacts] = []
+    query = sa.select(
+        col(Change.id),
+        col(Change.key),
+        col(Change.merged_at),
+        col(Change.author_id),
+        col(Change.title),
+        col(Change.labels),
+        col(Change.is_revert),
+        col(Change.is_hotfix),
+    )
+    query = query.where(merged).order_by(col(Change.merged_at), col(Change.key))
+    for cid, key, merged_at, author_id, title, labels, revert, hotfix in session.execute(query):
+        # Never None under the filter above (the column may allow it for open requests).
+        assert merged_at is not None
+        login, kind = people[author_id]
+        out.append(
+            ChangeFacts(
+                key=key,
+                repository="",
+                title=title,
+                author=login,
+                merged_at=merged_at,
+                files=tuple(files.pop(cid, ())),
+                author_is_agent=kind == "agent",
+                author_is_bot=kind == "bot",
+                is_revert=revert,
+                is_hotfix=hotfix,
+                is_fix=is_fix_change(title, labels, bugs),
+            )
+        )
+    return out
 
 
 def read_history(session: Session, org: OrgConfig, now: datetime | None = None) -> StoredHistory:
@@ -45,7 +133,7 @@ def read_history(session: Session, org: OrgConfig, now: datetime | None = None) 
     config = org.scoring_config()
     read_at = now or datetime.now(UTC)
     incidents = load_incidents(session)
-    changes = load_changes(session, bugs=load_bug_issues(org))
+    changes = _merged_changes(session, load_bug_issues(org))
     # Only production deploys say how fragile a service is in front of users.
     production = [d for d in load_deploys(session) if d.environment == "production"]
     history = History(lookback_days=config.incident_lookback_days)
@@ -57,9 +145,17 @@ def read_history(session: Session, org: OrgConfig, now: datetime | None = None) 
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for change in sorted(changes, key=lambda c: (c.merged_at, c.key)):
+        for change in changes:
             history.record(change)
     finally:
         if was_enabled:
             gc.enable()
-    return StoredHistory(history, config, read_at, len(changes), len(incidents), len(production))
+    return StoredHistory(
+        history,
+        config,
+        read_at,
+        len(changes),
+        len(incidents),
+        len(production),
+        frozenset(c.author for c in changes),
+    )

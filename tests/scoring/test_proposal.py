@@ -189,3 +189,19 @@ def test_json_shape_is_plain_json_with_every_part() -> None:
     assert [s["name"] for s in data["signals"]] == [s.name for s in a.signals]
     assert {u["name"] for u in data["unknowns"]} == {s.name for s in a.unknowns}
     assert [x["concerns"] for x in data["advice"]] == [x.concerns for x in a.advice]
+
+
+def test_friday_evening_and_uncovered_files_are_re_scored_without_them() -> None:
+    """Timing is re-scored at the next quiet hour, CODEOWNERS gaps with every file owned."""
+    friday = datetime(2026, 11, 27, 19, 0, tzinfo=UTC)
+    change = replace(_big(), merged_at=friday)
+    history = _history()
+    a = assess(change, history, CONFIG)
+    timing = next(x for x in a.advice if x.concerns == "timing")
+    owners = next(x for x in a.advice if x.concerns == "codeowners")
+    assert "next quiet working hour" in timing.detail
+    assert timing.points is not None
+    assert owners.points is not None
+    assert owners.points > 0
+    quiet = replace(change, merged_at=datetime(2026, 11, 30, 10, 0, tzinfo=UTC))
+    assert score_change(quiet, history.context(quiet), CONFIG).score == a.score - timing.points

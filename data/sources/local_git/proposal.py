@@ -44,6 +44,7 @@ __all__ = [
     "clone_proposal",
     "clone_repository",
     "default_base",
+    "default_target",
     "diff_proposal",
 ]
 
@@ -77,8 +78,8 @@ def _commit(path: Path, ref: str) -> str:
     return done.stdout.decode("ascii", "replace").strip()
 
 
-def default_base(path: Path, head: str = "HEAD") -> str:
-    """Where ``head`` left the default branch: its merge base with origin/HEAD, main or master."""
+def default_target(path: Path) -> str:
+    """The tip of the default branch: ``origin/HEAD``, else main, master or their origin copies."""
     candidates: list[str] = []
     remote_head = run_git(path, "symbolic-ref", "-q", "refs/remotes/origin/HEAD", check=False)
     if remote_head.returncode == 0:
@@ -86,15 +87,28 @@ def default_base(path: Path, head: str = "HEAD") -> str:
     candidates += ["main", "master", "origin/main", "origin/master"]
     for ref in candidates:
         probe = run_git(path, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
-        if probe.returncode != 0:
-            continue
-        base = run_git(path, "merge-base", ref, head, check=False)
-        if base.returncode == 0:
-            return base.stdout.decode("ascii", "replace").strip()
+        if probe.returncode == 0:
+            return probe.stdout.decode("ascii", "replace").strip()
     raise SourceError(
         f"{path} has no origin/HEAD, main or master to compare with; pass --base with "
         "the branch the change will merge into."
     )
+
+
+def _merge_base(path: Path, target: str, head: str) -> str:
+    """Where ``head`` left ``target``: the commit the change's diff starts from."""
+    done = run_git(path, "merge-base", target, head, check=False)
+    if done.returncode != 0:
+        raise SourceError(
+            f"{head[:12]} shares no history with {target[:12]} in {path}; "
+            "pass --base with the branch the change will merge into."
+        )
+    return done.stdout.decode("ascii", "replace").strip()
+
+
+def default_base(path: Path, head: str = "HEAD") -> str:
+    """Where ``head`` left the default branch: its merge base with ``default_target``."""
+    return _merge_base(path, default_target(path), head)
 
 
 def clone_repository(path: Path, org: OrgConfig | None = None) -> str:
@@ -113,7 +127,7 @@ def clone_repository(path: Path, org: OrgConfig | None = None) -> str:
 def _numstat(path: Path, base: str, head: str | None) -> list[FileRecord]:
     """Files between ``base`` and ``head`` (the working tree when ``None``), renames under the new
     path."""
-    revs = [base] if head is None else [f"{base}...{head}"]
+    revs = [base] if head is None else [base, head]
     done = run_git(
         path, "diff", "--numstat", "-z", "-M", "--no-color", "--no-ext-diff", *revs, "--"
     )
@@ -190,18 +204,21 @@ def clone_proposal(
     author: str | None = None,
     now: datetime | None = None,
 ) -> Proposal:
-    """The change between ``base`` and ``head`` of the clone at ``path``, as if merged ``now``.
+    """The change ``head`` makes to ``base`` in the clone at ``path``, as if merged ``now``.
 
-    ``head`` is a ref (default HEAD) or ``WORKTREE``; ``base`` defaults to
-    ``default_base``. Raises ``SourceError`` in one sentence for a folder that is no
-    clone, a ref that names no commit, or nothing between the two.
+    ``head`` is a ref (default HEAD) or ``WORKTREE``; ``base`` is the ref it merges
+    into (default ``default_target``), and the diff runs from their merge base.
+    Raises ``SourceError`` in one sentence for a folder that is no clone, a ref
+    that names no commit, or nothing between the two.
     """
     top = _top(path)
     if run_git(top, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False).returncode:
         raise SourceError(f"{path} has no commits yet; commit the change, then check it.")
     worktree = head == WORKTREE
     head_sha = _commit(top, "HEAD" if worktree or head is None else head)
-    base_sha = _commit(top, base) if base is not None else default_base(top, head_sha)
+    target = _commit(top, base) if base is not None else default_target(top)
+    # The diff starts where the head left the target, as a pull request's does.
+    base_sha = _merge_base(top, target, head_sha)
     repository = clone_repository(top, org)
     records = _numstat(top, base_sha, None if worktree else head_sha)
     if not records:
@@ -268,7 +285,7 @@ def clone_proposal(
         # No code host reported it: its review is unknown, not missing.
         reviews_known=False,
     )
-    return Proposal(change, base_sha, None if worktree else head_sha, tuple(notes))
+    return Proposal(change, base_sha, None if worktree else head_sha, tuple(notes), target)
 
 
 def _default_kind(name: str = "", email: str = "") -> AuthorKind:

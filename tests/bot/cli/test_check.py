@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -12,6 +14,7 @@ from click.testing import CliRunner, Result
 from sqlmodel import Session
 
 from bot.cli import main
+from bot.cli.check import check
 from data.store.facts import load_changes
 from scoring.signals import SIGNAL_WORDS
 from tests.bot.shop import cli_workspace, shop_toml
@@ -131,6 +134,8 @@ def test_mistakes_are_one_sentence_and_exit_two(clone: GitRepo, tmp_path: Path) 
     assert "'+++ '" in _one_line_error(bad)
     missing = _run(str(clone.path), "--diff", str(tmp_path / "none.diff"))
     assert "none.diff" in _one_line_error(missing)
+    config = _run(str(clone.path), "--config", str(tmp_path / "missing.toml"))
+    assert "missing.toml does not exist" in _one_line_error(config)
     both = _run(str(clone.path), "--diff", "-", "--base", "main", stdin="")
     assert "--diff" in _one_line_error(both)
 
@@ -174,6 +179,8 @@ def test_with_the_synced_store_the_history_is_the_store_s(
     assert data["change"]["repository"] == "acme/shop"
     files = {f["path"]: f for f in data["change"]["files"]}
     assert files["pay/a.py"]["service"] == "pay"
+    # Bob has no merged change yet: the output says he counts as new.
+    assert any("no earlier change by bob@example.com" in n for n in data["notes"])
     text = _run(str(repo.path)).output
     assert "History: the store at sqlite:///" in text
     assert "5 merged changes" in text
@@ -217,5 +224,30 @@ def test_the_demo_store_scores_a_diff_of_its_own_files(
     assert data["history"]["changes"] == len(changes)
     (f,) = data["change"]["files"]
     assert f["service"] == busy.service
+    assert any("no earlier change by newcomer@example.com" in n for n in data["notes"])
     history = next(s for s in data["signals"] if s["name"] == "file_history")
     assert history["known"] is True
+
+
+def test_every_command_line_in_docs_check_md_parses() -> None:
+    """The documented invocations (shell, CI jobs, hook) use only options the command has."""
+    doc = Path(__file__).parents[3] / "docs" / "check.md"
+    text = doc.read_text(encoding="utf-8")
+    # A command, not prose: `riskbrief check` followed by its arguments up to a pipe,
+    # a redirection, a comment or the end of the line.
+    found = re.findall(r"(?m)(?:^\s*(?:- )?|\| )riskbrief check(?=[ \n]|$)((?: [^|>#\n]*)?)", text)
+    assert len(found) >= 9
+    for rest in found:
+        args = shlex.split(rest)
+        with check.make_context("check", args) as ctx:
+            assert ctx.params["path"] is not None, rest
+
+
+def test_a_diff_outside_any_clone_and_store_is_scored_against_nothing(workdir: Path) -> None:
+    """No clone, no store, no riskbrief.toml: every file is new, and the output says why."""
+    diff = "--- a/pay/a.py\n+++ b/pay/a.py\n@@ -1 +1,2 @@\n-x\n+y\n+z\n"
+    result = _run("--diff", "-", "--author", "ada@example.com", stdin=diff)
+    assert result.exit_code == 0, result.output
+    assert "History: none (no store and no clone); every file counts as new." in result.output
+    assert "riskbrief check: local@" in result.output
+    assert not any(workdir.iterdir())

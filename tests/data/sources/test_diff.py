@@ -132,3 +132,19 @@ def test_a_diff_over_the_cap_is_refused_before_it_is_read() -> None:
     """More than MAX_DIFF_BYTES: refused with the size, whatever the content."""
     with pytest.raises(DiffError, match="more than riskbrief reads"):
         parse_diff(b"x" * (MAX_DIFF_BYTES + 1))
+
+
+def test_header_only_changes_from_git_are_files_without_lines(tmp_path: Path) -> None:
+    """A mode change, a pure rename with spaces and an empty new file have no hunks at all."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"run.sh": "echo\n", "a b.txt": "same\n"}, "start", T0)
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.git("update-index", "--chmod=+x", "run.sh")
+    repo.git("mv", "a b.txt", "c d.txt")
+    repo.commit({"empty.txt": ""}, "modes", T0)
+    files = {f.path: f for f in parse_diff(repo.git("diff", "-M", base, "HEAD"))}
+    assert files == {
+        "run.sh": DiffFile("run.sh", 0, 0),
+        "c d.txt": DiffFile("c d.txt", 0, 0, "renamed", "a b.txt"),
+        "empty.txt": DiffFile("empty.txt", 0, 0, "added"),
+    }

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
+from data.bug_issues import load_bug_issues
 from data.config import parse_org_config
 from data.store.engine import session_scope
 from data.store.facts import load_changes, load_deploys, load_incidents
@@ -16,6 +19,7 @@ from scoring.facts import ChangeFacts, FileChange
 from scoring.history import History
 from scoring.proposal import assess
 from tests.data.rows import at, base, change, deploy, incident
+from tests.samples import SampleTemplate
 
 _ORG = parse_org_config(
     """
@@ -67,6 +71,10 @@ def test_read_history_records_the_store_and_peeks_without_writing(engine: Engine
     assert ctx.recent_incidents == 1
     assert ctx.service_failed_deploys == 1
 
+    # The store names authors by login; a GitHub noreply address finds its login.
+    assert stored.author_as_stored("alice") == "alice"
+    assert stored.author_as_stored("1234+alice@users.noreply.github.com") == "alice"
+    assert stored.author_as_stored("carol@example.com") is None
     first = assess(proposal, stored.history, stored.config)
     assert assess(proposal, stored.history, stored.config) == first
     with session_scope(engine) as s:
@@ -82,3 +90,27 @@ def test_an_empty_store_reads_as_an_empty_history(engine: Engine) -> None:
         "r@bbbbbbbbbbbb", "r", "t", "bob", stored.read_at + timedelta(seconds=1), ()
     )
     assert stored.history.context(proposal).files_with_history == 0
+
+
+def test_the_demo_store_s_history_is_the_scorer_s_own(
+    tmp_path: Path, scored_sample: SampleTemplate
+) -> None:
+    """On the sample organisation, every stored change's files and author get the same context
+    from read_history as from a history of load_changes' full facts."""
+    loaded = scored_sample.copy(tmp_path / "demo.db")
+    with Session(loaded.engine) as s:
+        stored = read_history(s, loaded.org)
+        changes = load_changes(s, bugs=load_bug_issues(loaded.org))
+        incidents = load_incidents(s)
+        deploys = [d for d in load_deploys(s) if d.environment == "production"]
+    loaded.engine.dispose()
+    by_hand = History(lookback_days=stored.config.incident_lookback_days)
+    by_hand.add_incidents(incidents)
+    by_hand.add_deploys(deploys, incidents)
+    for c in changes:
+        by_hand.record(c)
+    assert stored.changes == len(changes) > 100
+    later = max(c.merged_at for c in changes) + timedelta(hours=1)
+    for c in changes[::7]:
+        proposal = replace(c, key=f"{c.key}-again", merged_at=later, reviews_known=False)
+        assert stored.history.context(proposal) == by_hand.context(proposal), c.key

@@ -102,8 +102,14 @@ def test_default_base_is_the_merge_base_even_after_main_moved_on(repo: GitRepo) 
     repo.commit({"other.txt": "o\n"}, "later on main", T0 + timedelta(days=12))
     repo.git("checkout", "-q", "-")
     assert default_base(repo.path) == fork
-    paths = {f.path for f in clone_proposal(repo.path, _ORG, now=NOW).change.files}
-    assert "other.txt" not in paths
+    tip = repo.git("rev-parse", "main").strip()
+    for base in (None, "main"):
+        p = clone_proposal(repo.path, _ORG, base=base, now=NOW)
+        assert (p.base, p.target) == (fork, tip)
+        assert "other.txt" not in {f.path for f in p.change.files}
+    # The working tree is compared with the fork too, not with main's later state.
+    worktree = clone_proposal(repo.path, _ORG, base="main", head=WORKTREE, now=NOW)
+    assert "other.txt" not in {f.path for f in worktree.change.files}
 
 
 def test_explicit_refs_hostile_names_and_unknown_refs(repo: GitRepo) -> None:
