@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
+from bot.github import WEBHOOK_PATH, github_webhook, pull_check_from
 from bot.mcp.http import MCP_PATH, mcp_endpoint
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.settings import Settings
@@ -109,6 +110,7 @@ def wsgi_application(
     config: Path | None = None,
     metrics: Metrics | None = None,
     mcp: WSGIApplication | None = None,
+    github: WSGIApplication | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
 
@@ -118,8 +120,9 @@ def wsgi_application(
     ``deploys`` answers ``/deploys`` (CI pipelines reporting deploys); ``app``
     is ``None`` in Socket Mode, where Slack's requests do not come over HTTP.
     Slack's requests reach bolt only when signed with ``signing_secret``.
-    ``GET /metrics`` gives ``metrics`` in Prometheus' text format; ``mcp`` answers
-    ``/mcp`` (``bot.mcp.http``: the MCP server for coding agents, behind bearer tokens).
+    ``GET /metrics`` gives ``metrics`` in Prometheus' text format. ``github`` answers
+    ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests); ``mcp``
+    answers ``/mcp`` (``bot.mcp.http``: the MCP server for coding agents, behind bearer tokens).
     """
     slack: WSGIApplication = _not_found
     if app is not None:
@@ -133,6 +136,8 @@ def wsgi_application(
             return deploys(environ, start_response)
         if mcp is not None and path == MCP_PATH:
             return mcp(environ, start_response)
+        if github is not None and path == WEBHOOK_PATH:
+            return github(environ, start_response)
         if path == HEALTH_PATH and method == "GET":
             return _json(start_response, "200 OK", {"status": "ok"})
         if path == READY_PATH and method == "GET":
@@ -278,6 +283,13 @@ def serve(
             config=settings.config,
             metrics=metrics,
             mcp=mcp,
+            github=(
+                github_webhook(
+                    engine, settings.github_webhook_secret, pull_check_from(settings, engine, org)
+                )
+                if web
+                else None
+            ),
         ),
         host or settings.serve_host,
         port or settings.serve_port,

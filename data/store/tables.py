@@ -27,6 +27,7 @@ __all__ = [
     "DeployChange",
     "DeployCommit",
     "ErrorBudget",
+    "GitHubDelivery",
     "Incident",
     "Leader",
     "Person",
@@ -459,3 +460,13 @@ class SyncState(SQLModel, table=True):
     cursor: str | None = None
     watermark: datetime | None = _ts(nullable=True)
     updated_at: datetime = _ts()
+
+
+class GitHubDelivery(SQLModel, table=True):
+    """A GitHub webhook delivery answered once: a redelivery of the same id does nothing."""
+
+    __tablename__ = "github_delivery"
+
+    id: str = Field(primary_key=True)
+    event: str
+    received_at: datetime = _ts()

@@ -550,6 +550,8 @@ class FakeGitHubGraphQL:
         now: datetime | None = None,
     ) -> None:
         self.token = token
+        # Further tokens accepted, e.g. the REST fake's set, which an App's minted tokens join.
+        self.tokens: set[str] = set()
         self.limit = limit
         self.remaining: int | None = None
         # When rateLimit.resetAt says the points come back, after ``now``.
@@ -588,7 +590,8 @@ class FakeGitHubGraphQL:
 
     def handle(self, request: Request, _match: re.Match[str]) -> Answer:
         """Answer one GraphQL request as GitHub would."""
-        if request.headers.get("authorization") != f"Bearer {self.token}":
+        given = request.headers.get("authorization", "")
+        if given != f"Bearer {self.token}" and given.removeprefix("Bearer ") not in self.tokens:
             return Answer(
                 401,
                 {
