@@ -47,9 +47,27 @@ ACCESS_KEY = "riskbrief.mcp.access"
 
 log = structlog.get_logger("riskbrief.mcp")
 
+# Headers of one connection, not of the response (RFC 9110 7.6.1), which WSGI leaves to the server.
+_HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+
 _NO_TOKEN = (
     "This endpoint needs an Authorization: Bearer header with a token from "
     "RISKBRIEF_MCP_TOKENS or RISKBRIEF_MCP_TOKENS_FILE."
+)
+_POST_ONLY = (
+    "This endpoint answers MCP requests sent with POST only (stateless, JSON responses); "
+    "there is no stream to open or session to end."
 )
 _BAD_TOKEN = (
     "That bearer token is not one riskbrief knows; use a token from RISKBRIEF_MCP_TOKENS "
@@ -68,17 +86,20 @@ def _request_access(ctx: Context) -> Access:
     return access
 
 
-def _unauthorized(start_response: StartResponse, sentence: str) -> Iterable[bytes]:
+def _json_error(
+    start_response: StartResponse, status: str, sentence: str, headers: list[tuple[str, str]]
+) -> Iterable[bytes]:
     data = json.dumps({"error": sentence}).encode()
     start_response(
-        "401 Unauthorized",
-        [
-            ("Content-Type", "application/json"),
-            ("Content-Length", str(len(data))),
-            ("WWW-Authenticate", 'Bearer realm="riskbrief"'),
-        ],
+        status,
+        [("Content-Type", "application/json"), ("Content-Length", str(len(data))), *headers],
     )
     return [data]
+
+
+def _unauthorized(start_response: StartResponse, sentence: str) -> Iterable[bytes]:
+    challenge = [("WWW-Authenticate", 'Bearer realm="riskbrief"')]
+    return _json_error(start_response, "401 Unauthorized", sentence, challenge)
 
 
 class McpHttp:
@@ -141,10 +162,23 @@ class McpHttp:
         if access is None:
             log.info("mcp.refused", reason="unknown token")
             return _unauthorized(start_response, _BAD_TOKEN)
+        if environ.get("REQUEST_METHOD") != "POST":
+            # Stateless with JSON answers: no session to end, and no stream to open, which
+            # would hold one of waitress's threads for as long as the client kept it.
+            return _json_error(
+                start_response, "405 Method Not Allowed", _POST_ONLY, [("Allow", "POST")]
+            )
         # The SDK never sees the token: nothing behind this line can log it.
         del environ["HTTP_AUTHORIZATION"]
         environ[ACCESS_KEY] = access
-        return self._wsgi(environ, start_response)
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            # The ASGI app may name hop-by-hop headers (Connection on a refused GET); under
+            # WSGI the server owns those (PEP 3333), and waitress refuses the response.
+            kept = [(k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP]
+            return start_response(status, kept, exc_info)
+
+        return self._wsgi(environ, start)
 
 
 def mcp_endpoint(settings: Settings, engine: Engine, org: OrgConfig) -> McpHttp | None:

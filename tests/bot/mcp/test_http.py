@@ -205,9 +205,35 @@ def test_the_sdk_client_with_a_wrong_token_gets_nothing(served: Served) -> None:
     assert raised.group_contains(MCPError, match="error response")
 
 
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT"])
+def test_only_post_is_answered_and_no_stream_is_held_open(served: Served, method: str) -> None:
+    """With a good token, GET (a stream) and DELETE (a session) are 405 at once, one sentence."""
+    headers = {"Authorization": f"Bearer {ORG_TOKEN}", "Accept": "text/event-stream"}
+    response = httpx.request(method, served.url, headers=headers, timeout=5)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    assert response.json()["error"].startswith("This endpoint answers MCP requests sent with POST")
+
+
+def test_a_malformed_or_oversized_body_is_refused(served: Served) -> None:
+    """Text that is no JSON is the SDK's parse error (400); a body over 1 MiB is refused (413)."""
+    headers = {
+        "Authorization": f"Bearer {ORG_TOKEN}",
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+    }
+    garbled = httpx.post(served.url, content=b"{not json", headers=headers, timeout=10)
+    assert garbled.status_code == 400
+    assert garbled.json()["error"]["code"] == -32700
+    huge = httpx.post(served.url, content=b"x" * (2 << 20), headers=headers, timeout=10)
+    assert huge.status_code == 413
+
+
 def test_no_token_is_ever_logged(served: Served) -> None:
-    """After every request above, serve's debug log holds neither token."""
+    """After every request above and a near-miss token, serve's debug log holds no token."""
     over_http(served.url, ORG_TOKEN, CALLS[:1])
+    wrong = {"Authorization": f"Bearer {ORG_TOKEN}x"}
+    assert httpx.post(served.url, json={}, headers=wrong, timeout=10).status_code == 401
     served.proc.send_signal(signal.SIGTERM)
     _, served.stderr = served.proc.communicate(timeout=30)
     assert served.proc.returncode == 0, served.stderr
