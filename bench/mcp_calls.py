@@ -4,8 +4,10 @@ Writes the demo organisation (``riskbrief demo --as-of 2026-11-23``) into ``--ou
 (a temporary folder by default), starts ``riskbrief mcp --demo`` as a coding agent
 does, through the MCP SDK's own stdio client, and times ``--calls`` calls of every
 tool on the demo's last week, each a round trip (request written, answer read and
-checked against its output schema by the client). The first call of each tool is
-timed apart (``first``): it pays for imports and caches. Target: p99 <= 100 ms.
+checked against its output schema by the client). The demo has no open pull
+requests, so ``OPEN_PULLS`` of them are added and scored first. The first call of
+each tool is timed apart (``first``): it pays for imports and caches. Target: p99 <=
+100 ms.
 """
 
 from __future__ import annotations
@@ -43,6 +45,51 @@ CALLS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("briefing", {"week": WEEK}),
     ("agent_activity", {"week": WEEK}),
 )
+
+
+# Open pull requests added to the demo, each touching a few files of one service.
+OPEN_PULLS = 30
+
+
+def _add_open_pulls(out: Path) -> None:
+    """Ingest ``OPEN_PULLS`` open pull requests into the demo store and score them as of now."""
+    from datetime import UTC, datetime
+
+    from bot.pipeline import score_open
+    from data.ingest import Ingest
+    from data.sources.records import ChangeRecord, FileRecord
+    from data.sources.sample import sample_org_config
+    from data.store.engine import make_engine, session_scope
+
+    services = ("payments", "checkout", "search", "notifications", "identity")
+    now = datetime.now(UTC)
+    records = [
+        ChangeRecord(
+            key=f"acme/platform#{9000 + n}",
+            repository="acme/platform",
+            author="copilot-swe-agent[bot]" if n % 3 == 0 else "tbauer",
+            merged_at=now,
+            title=f"Open change {n}",
+            number=9000 + n,
+            files=tuple(
+                FileRecord(f"services/{services[n % 5]}/mod{n}_{i}.py", 10 * (n + 1), 3)
+                for i in range(1 + n % 4)
+            ),
+            state="open",
+            updated_at=now,
+            head_sha=f"{n:040x}",
+        )
+        for n in range(OPEN_PULLS)
+    ]
+    org = sample_org_config()
+    engine = make_engine(f"sqlite:///{out / 'demo.db'}")
+    try:
+        with session_scope(engine) as session:
+            Ingest(session, org).changes(records)
+        with session_scope(engine) as session:
+            score_open(session, org, now)
+    finally:
+        engine.dispose()
 
 
 def _p99(times: list[float]) -> float:
@@ -86,6 +133,7 @@ def main() -> None:
                 check=True,
                 capture_output=True,
             )
+            _add_open_pulls(out)
         timings = anyio.run(_time, out, args.calls)
     print(f"MCP tool calls over stdio, demo store, {args.calls} calls each (ms):")
     for name, (first, times) in timings.items():
