@@ -75,7 +75,12 @@ def incident_row(incident: Incident, service: str) -> IncidentRow:
     )
 
 
-def _deploys(session: Session, org: OrgConfig, change: Change) -> list[DeployRow]:
+def _deploys(session: Session, org: OrgConfig, access: Access, change: Change) -> list[DeployRow]:
+    """The deploys that shipped ``change``, of the services ``access`` sees, with their incidents.
+
+    A change touching two services can ship in a deploy of each; a caller of one sees
+    that one's deploy and incidents, not the other's.
+    """
     deploys = list(
         session.exec(
             select(Deploy)
@@ -85,6 +90,7 @@ def _deploys(session: Session, org: OrgConfig, change: Change) -> list[DeployRow
         )
     )
     services = {s.id: s.key for s in session.exec(select(Service))}
+    deploys = [d for d in deploys if access.sees([services.get(d.service_id)])]
     scores = load_scores(session, "deploy", version_of(org), [d.key for d in deploys])
     ids = [d.id for d in deploys]
     incidents = list(
@@ -172,7 +178,7 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
         ],
         agent_involved=row.agent_involved,
         human_reviewed=row.human_reviewed,
-        deploys=_deploys(session, org, change),
+        deploys=_deploys(session, org, access, change),
         reverted_by=[
             RevertRow(key=r.key, title=r.title, url=r.url, merged_at=r.merged_at)
             for r in reverts
