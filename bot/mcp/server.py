@@ -11,8 +11,7 @@ generic "Error executing tool", its detail kept out of the answer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -62,7 +61,7 @@ _READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempo
 ChangeRef = Annotated[
     str,
     Field(
-        description="A merged change: owner/repo#123, a pull request URL, a commit sha "
+        description="A change: owner/repo#123, a pull request URL, a commit sha "
         "(7 or more hex digits) or owner/repo@sha.",
         max_length=400,
     ),
@@ -151,15 +150,10 @@ def build_server(
     root.handlers[:] = handlers
     root.setLevel(level)
 
-    @contextmanager
-    def store() -> Iterator[Session]:
-        with session_scope(engine) as session:
-            yield session
-
     def run(ctx: Context, answer: Callable[[Session, Access], T]) -> T:
         access = access_of(ctx)
         try:
-            with store() as session:
+            with session_scope(engine) as session:
                 return answer(session, access)
         except RiskbriefError as exc:
             # One sentence the caller can act on; never a traceback.
@@ -167,9 +161,9 @@ def build_server(
 
     @server.tool(name="change_risk", annotations=_READ_ONLY, structured_output=True)
     def change_risk_tool(change: ChangeRef, ctx: Context) -> ChangeRisk:
-        """A merged change's risk: score, band, every signal with its points (they add up to the
-        score) and explanation, unknown signals, gates, the deploys that shipped it with the
-        incidents that followed, and the changes that reverted it."""
+        """A change's risk (merged, or an open pull request as of now): score, band, every signal
+        with its points (they add up to the score) and explanation, unknown signals, gates, the
+        deploys that shipped it with the incidents that followed, the changes that reverted it."""
         return run(ctx, lambda s, a: change_risk(s, org, a, change))
 
     history = history or HistoryCache()
