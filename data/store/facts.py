@@ -145,6 +145,7 @@ def facts_of(
                 review_comments=c.review_comments,
                 coverage_delta=c.coverage_delta,
                 reviews_known=c.reviews_known,
+                merged=c.state is ChangeState.MERGED,
             )
         )
     return out
