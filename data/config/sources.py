@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from data.sources.opsgenie_spec import OpsgenieSourceConfig
+from data.sources.pagerduty_spec import PagerDutySourceConfig
 from data.sources.registry import SOURCES
 
 __all__ = [
@@ -90,20 +92,6 @@ class GitSourceConfig(_Strict):
     _patterns = field_validator("deploy_tags")(check_pattern)
 
 
-class PagerDutySourceConfig(_Strict):
-    """PagerDuty incidents; ``services`` maps a PagerDuty service id (``PXXXXXX``) to a key."""
-
-    services: dict[str, str] = Field(default_factory=dict)
-    since: date | None = None
-
-
-class OpsgenieSourceConfig(_Strict):
-    """Opsgenie incidents; ``services`` maps an Opsgenie service id or tag to a service key."""
-
-    services: dict[str, str] = Field(default_factory=dict)
-    since: date | None = None
-
-
 class FileImportConfig(_Strict):
     """Incidents, deploys or spent error budgets kept in a CSV or JSON file, re-read every sync."""
 
@@ -121,8 +109,6 @@ class _SourcesCore(_Strict):
 
     github: GitHubSourceConfig | None = None
     git: GitSourceConfig = Field(default_factory=GitSourceConfig)
-    pagerduty: PagerDutySourceConfig | None = None
-    opsgenie: OpsgenieSourceConfig | None = None
     files: tuple[FileImportConfig, ...] = ()
     # A revert of a known change is an incident of its service: opened when the
     # reverted change merged, resolved when the revert merged.
@@ -135,8 +121,6 @@ class _SourcesCore(_Strict):
         """Whether any configured source reports incidents, so that none means none."""
         return (
             self.reverts_as_incidents
-            or self.pagerduty is not None
-            or self.opsgenie is not None
             or (self.github is not None and bool(self.github.incident_label))
             or any(f.kind == "incidents" for f in self.files)
             or any(

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from data.sources.gitlab.spec import GITLAB
+from data.sources.opsgenie_spec import OPSGENIE
+from data.sources.pagerduty_spec import PAGERDUTY
 from data.sources.spec import SourceSpec
 from scoring.change_key import ChangeKey
 
@@ -32,7 +34,7 @@ __all__ = [
     "settings_table",
 ]
 
-SOURCES: tuple[SourceSpec[Any], ...] = (GITLAB,)
+SOURCES: tuple[SourceSpec[Any], ...] = (GITLAB, PAGERDUTY, OPSGENIE)
 
 
 def configured(org: OrgConfig) -> list[tuple[SourceSpec[Any], BaseModel]]:

@@ -11,6 +11,7 @@ import what they run inside themselves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 from pydantic import BaseModel
 
 from scoring.change_key import ChangeKey
+from scoring.errors import ConfigError
 
 if TYPE_CHECKING:
     from data.config import OrgConfig
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 __all__ = ["EnvVar", "Finding", "SourceContext", "SourceSpec"]
 
 C = TypeVar("C", bound=BaseModel)
+
+_URL = re.compile(r"^https?://\S+$")
 
 
 class Finding(NamedTuple):
@@ -61,6 +65,25 @@ class SourceContext:
     # The folder riskbrief.toml is in: relative paths in a source's settings start there.
     base: Path = Path()
 
+    def value(self, name: str) -> str | None:
+        """The variable ``name``, stripped; ``None`` when unset or empty."""
+        return self.environ.get(name, "").strip() or None
+
+    def url(self, name: str, default: str) -> str:
+        """The URL in variable ``name`` (else ``default``); a ``ConfigError`` sentence if bad."""
+        value = self.value(name) or default
+        if not _URL.match(value):
+            raise ConfigError(f"{name} must be a URL such as {default} (got {value[:60]!r}).")
+        return value
+
+
+def _no_findings(_settings: BaseModel, _context: SourceContext) -> Sequence[Finding]:
+    return ()
+
+
+def _no_change(_text: str, _settings: BaseModel | None) -> ChangeKey | None:
+    return None
+
 
 def _no_repositories(_settings: BaseModel) -> tuple[str, ...]:
     return ()
@@ -76,11 +99,12 @@ class SourceSpec(Generic[C]):
 
     ``sources`` builds what ``riskbrief sync`` runs (changes before deploys
     before incidents); ``findings`` is ``riskbrief doctor``'s lines, one per
-    thing checked; ``read_change`` turns what a user typed (a key or a URL) into
-    a change key, given the settings when the section is there, ``None`` when it
-    is not; ``repositories`` are the ``[[repositories]]`` names it reads, so no
-    other source reads them too; ``incidents_known`` says whether it reports
-    incidents with these settings.
+    thing checked (none by default); ``read_change`` turns what a user typed (a
+    key or a URL) into a change key, given the settings when the section is
+    there, ``None`` when it is not (a source without changes reads none);
+    ``repositories`` are the ``[[repositories]]`` names it reads, so no other
+    source reads them too; ``incidents_known`` says whether it reports incidents
+    with these settings.
     """
 
     key: str
@@ -88,8 +112,8 @@ class SourceSpec(Generic[C]):
     settings: type[C]
     env: tuple[EnvVar, ...]
     sources: Callable[[C, SourceContext], Sequence[Source]]
-    findings: Callable[[C, SourceContext], Sequence[Finding]]
-    read_change: Callable[[str, C | None], ChangeKey | None]
+    findings: Callable[[C, SourceContext], Sequence[Finding]] = field(default=_no_findings)
+    read_change: Callable[[str, C | None], ChangeKey | None] = field(default=_no_change)
     repositories: Callable[[C], tuple[str, ...]] = field(default=_no_repositories)
     incidents_known: Callable[[C], bool] = field(default=_no_incidents)
 

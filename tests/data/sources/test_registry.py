@@ -11,6 +11,8 @@ from data.config import parse_org_config
 from data.sources.github.deploy_rules import github_repositories
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.gitlab.spec import GITLAB
+from data.sources.opsgenie_spec import OPSGENIE
+from data.sources.pagerduty_spec import PAGERDUTY
 from data.sources.registry import (
     SOURCES,
     configured,
@@ -19,8 +21,9 @@ from data.sources.registry import (
     secret_names,
     settings_table,
 )
-from data.sources.spec import SourceSpec
+from data.sources.spec import SourceContext, SourceSpec
 from scoring.change_key import ChangeKey
+from scoring.errors import ConfigError
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 
@@ -110,3 +113,27 @@ def test_gitlab_incidents_make_incidents_known() -> None:
     assert not parse_org_config(text).sources.incidents_known
     with_incidents = text + "incidents_from = 'type'\n"
     assert parse_org_config(with_incidents).sources.incidents_known
+
+
+@pytest.mark.parametrize(
+    ("spec", "key_var", "url_var"),
+    [
+        (PAGERDUTY, "PAGERDUTY_TOKEN", "PAGERDUTY_API_URL"),
+        (OPSGENIE, "OPSGENIE_API_KEY", "OPSGENIE_API_URL"),
+    ],
+    ids=["pagerduty", "opsgenie"],
+)
+def test_an_incident_tool_names_its_missing_key_and_a_bad_url(
+    spec: SourceSpec[Any], key_var: str, url_var: str
+) -> None:
+    """Built through the seam, an unset key or a bad URL is one sentence naming the variable."""
+    org = parse_org_config(f"[sources.{spec.key}]\nservices = {{ P1 = 'checkout' }}\n")
+    settings = spec.settings_of(org)
+    assert settings is not None
+    with pytest.raises(ConfigError, match=key_var):
+        spec.sources(settings, SourceContext(org, {}))
+    with pytest.raises(ConfigError, match=f"{url_var} must be a URL"):
+        spec.sources(settings, SourceContext(org, {key_var: "k", url_var: "api.example.com"}))
+    built = spec.sources(settings, SourceContext(org, {key_var: "k"}))
+    assert [s.name for s in built] == [spec.key]
+    assert spec.incidents_known(settings)
