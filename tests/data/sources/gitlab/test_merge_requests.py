@@ -180,6 +180,22 @@ def test_a_resync_with_nothing_new_asks_one_page(world: World) -> None:
     assert (run.tally.added, run.tally.updated) == (0, 0)
 
 
+def test_an_open_mr_closed_or_merged_later_takes_its_new_state(world: World) -> None:
+    """Open MRs (`opened`, `locked`) are stored open; a later sync stores them closed or merged."""
+    world.fake.add_mr(PROJECT, mr(1, 30, state="opened", merged_by=None))
+    world.fake.add_mr(PROJECT, mr(2, 29, state="locked", merged_by=None))
+    source(world).sync(world.run())
+    assert [world.change(n).state for n in (1, 2)] == [ChangeState.OPEN, ChangeState.OPEN]
+    world.fake.add_mr(PROJECT, mr(1, 3, state="closed", merged_by=None))
+    world.fake.add_mr(PROJECT, mr(2, 2))
+    source(world).sync(world.run())
+    closed, merged = world.change(1), world.change(2)
+    assert (closed.state, closed.merged_at) == (ChangeState.CLOSED, None)
+    assert merged.state is ChangeState.MERGED
+    assert merged.merged_at is not None
+    assert world.count(Change) == 2
+
+
 def test_many_mrs_updated_in_the_same_instant_are_all_read(world: World) -> None:
     """More MRs than a page updated at one instant are paged by GitLab's next link, none lost."""
     for n in range(1, 231):
