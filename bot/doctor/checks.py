@@ -57,8 +57,8 @@ def check_config(settings: Settings, org_error: str | None) -> Check:
 
 
 def _registered_tables() -> str:
-    """``[sources.gitlab]``, and the others the registry lists, for a fix's words."""
-    return " or ".join(f"[sources.{spec.key}]" for spec in SOURCES)
+    """``[sources.gitlab]`` and the other code hosts the registry lists, for a fix's words."""
+    return " or ".join(f"[sources.{spec.key}]" for spec in SOURCES if spec.code_host)
 
 
 def _config_unread(name: str, settings: Settings) -> Check:

@@ -117,6 +117,12 @@ class SourceSpec(Generic[C]):
     repositories: Callable[[C], tuple[str, ...]] = field(default=_no_repositories)
     incidents_known: Callable[[C], bool] = field(default=_no_incidents)
 
+    @property
+    def code_host(self) -> bool:
+        """Whether it reads repositories (GitLab), as an incident tool (PagerDuty) does not."""
+        # A spec that says which repositories it reads gave its own function.
+        return self.repositories is not _no_repositories
+
     def settings_of(self, org: OrgConfig) -> C | None:
         """This source's ``[sources.<key>]`` settings in ``org``, ``None`` when it is off."""
         value = getattr(org.sources, self.key, None)

@@ -137,3 +137,5 @@ def test_an_incident_tool_names_its_missing_key_and_a_bad_url(
     built = spec.sources(settings, SourceContext(org, {key_var: "k"}))
     assert [s.name for s in built] == [spec.key]
     assert spec.incidents_known(settings)
+    assert not spec.code_host
+    assert GITLAB.code_host
