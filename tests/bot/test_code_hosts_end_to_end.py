@@ -153,16 +153,19 @@ class Org:
     """Where the organisation lives: its folder, the fake GitLab, and GitHub when beside it."""
 
     path: Path
+    database_url: str
     gitlab: FakeGitLab
     github: FakeGitHubRest | None
 
 
-def _world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, with_github: bool) -> Iterator[Org]:
+def _world(
+    tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, *, with_github: bool
+) -> Iterator[Org]:
     with FakeGitLab(base_path="/gitlab", tokens={TOKEN: ("read_api",)}) as gitlab:
         _gitlab(gitlab)
         toml = GITLAB_TOML.format(base_url=gitlab.base_url)
         env = {
-            "RISKBRIEF_DATABASE_URL": f"sqlite:///{tmp_path / 'rb.db'}",
+            "RISKBRIEF_DATABASE_URL": database_url,
             "RISKBRIEF_CONFIG": str(tmp_path / "riskbrief.toml"),
             "RISKBRIEF_GITLAB_TOKEN": TOKEN,
         }
@@ -175,19 +178,19 @@ def _world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, with_github: bool
             for name, value in env.items():
                 monkeypatch.setenv(name, value)
             assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
-            yield Org(tmp_path, gitlab, github if with_github else None)
+            yield Org(tmp_path, database_url, gitlab, github if with_github else None)
 
 
 @pytest.fixture
-def gitlab_org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
-    """A GitLab-only organisation on a self-managed fake GitLab."""
-    yield from _world(tmp_path, monkeypatch, with_github=False)
+def gitlab_org(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
+    """A GitLab-only organisation on a self-managed fake GitLab, on SQLite and PostgreSQL."""
+    yield from _world(tmp_path, database_url, monkeypatch, with_github=False)
 
 
 @pytest.fixture
-def both_org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
+def both_org(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
     """The same organisation with a GitHub repository beside it."""
-    yield from _world(tmp_path, monkeypatch, with_github=True)
+    yield from _world(tmp_path, database_url, monkeypatch, with_github=True)
 
 
 def _sync_score_brief(org: Org) -> tuple[dict[str, str], str, str]:
@@ -206,7 +209,7 @@ def _sync_score_brief(org: Org) -> tuple[dict[str, str], str, str]:
 
 
 def _stored(org: Org) -> tuple[dict[str, Change], list[Deploy], list[Incident]]:
-    engine = make_engine(f"sqlite:///{org.path / 'rb.db'}")
+    engine = make_engine(org.database_url)
     with Session(engine) as session:
         changes = {c.key: c for c in session.exec(select(Change))}
         deploys = list(session.exec(select(Deploy)))
