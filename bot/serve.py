@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
+from bot.github import WEBHOOK_PATH, github_webhook, pull_check_from
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.settings import Settings
 from bot.slack.app import build_app, check_slack_settings
@@ -107,6 +108,7 @@ def wsgi_application(
     signing_secret: str | None = None,
     config: Path | None = None,
     metrics: Metrics | None = None,
+    github: WSGIApplication | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
 
@@ -116,7 +118,8 @@ def wsgi_application(
     ``deploys`` answers ``/deploys`` (CI pipelines reporting deploys); ``app``
     is ``None`` in Socket Mode, where Slack's requests do not come over HTTP.
     Slack's requests reach bolt only when signed with ``signing_secret``.
-    ``GET /metrics`` gives ``metrics`` in Prometheus' text format.
+    ``GET /metrics`` gives ``metrics`` in Prometheus' text format. ``github`` answers
+    ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests).
     """
     slack: WSGIApplication = _not_found
     if app is not None:
@@ -128,6 +131,8 @@ def wsgi_application(
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if deploys is not None and path == DEPLOYS_PATH:
             return deploys(environ, start_response)
+        if github is not None and path == WEBHOOK_PATH:
+            return github(environ, start_response)
         if path == HEALTH_PATH and method == "GET":
             return _json(start_response, "200 OK", {"status": "ok"})
         if path == READY_PATH and method == "GET":
@@ -271,6 +276,13 @@ def serve(
             ),
             config=settings.config,
             metrics=metrics,
+            github=(
+                github_webhook(
+                    engine, settings.github_webhook_secret, pull_check_from(settings, engine, org)
+                )
+                if web
+                else None
+            ),
         ),
         host or settings.serve_host,
         port or settings.serve_port,

@@ -187,6 +187,11 @@ class Settings(BaseSettings):
         default=None,
         description="Shared secret CI pipelines send to `serve`'s POST /deploys endpoint.",
     )
+    github_webhook_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GITHUB_WEBHOOK_SECRET", "github_webhook_secret"),
+        description="The GitHub webhook's secret; POST /github/webhook is off without it.",
+    )
 
     @field_validator(
         "anthropic_api_key",
@@ -206,6 +211,7 @@ class Settings(BaseSettings):
         "pagerduty_token",
         "opsgenie_api_key",
         "deploy_secret",
+        "github_webhook_secret",
         mode="before",
     )
     @classmethod
@@ -256,6 +262,7 @@ _HINTS = {
     "opsgenie_api_key": "an Opsgenie API key, or leave it unset",
     "opsgenie_api_url": "a URL such as https://api.opsgenie.com",
     "deploy_secret": "a long random string shared with your CI, or leave it unset",
+    "github_webhook_secret": "the secret set on the GitHub webhook or App, or leave it unset",
 }
 
 # Fields read from a variable of their own rather than RISKBRIEF_<FIELD>.
@@ -275,6 +282,7 @@ _VARIABLES = {
     "pagerduty_api_url": "PAGERDUTY_API_URL",
     "opsgenie_api_key": "OPSGENIE_API_KEY",
     "opsgenie_api_url": "OPSGENIE_API_URL",
+    "github_webhook_secret": "GITHUB_WEBHOOK_SECRET",
 }
 
 
