@@ -82,10 +82,7 @@ def read_report(
         )
     return CoverageReport(
         fmt,
-        tuple(
-            FileLines(p, frozenset(c), frozenset(v & c))
-            for p, (c, v) in sorted(files.items())
-        ),
+        tuple(FileLines(p, frozenset(c), frozenset(v & c)) for p, (c, v) in sorted(files.items())),
         tuple(sorted(ignored)),
     )
 
