@@ -192,6 +192,14 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("GITHUB_WEBHOOK_SECRET", "github_webhook_secret"),
         description="The GitHub webhook's secret; POST /github/webhook is off without it.",
     )
+    mcp_tokens: SecretStr | None = Field(
+        default=None,
+        description="Bearer tokens for `serve`'s /mcp, as `scope:token` entries: `*` or a "
+        "subscriber's key.",
+    )
+    mcp_tokens_file: Path | None = Field(
+        default=None, description="A file of `scope:token` lines for `serve`'s /mcp."
+    )
 
     @field_validator(
         "anthropic_api_key",
@@ -211,6 +219,8 @@ class Settings(BaseSettings):
         "pagerduty_token",
         "opsgenie_api_key",
         "deploy_secret",
+        "mcp_tokens",
+        "mcp_tokens_file",
         "github_webhook_secret",
         mode="before",
     )
@@ -262,6 +272,8 @@ _HINTS = {
     "opsgenie_api_key": "an Opsgenie API key, or leave it unset",
     "opsgenie_api_url": "a URL such as https://api.opsgenie.com",
     "deploy_secret": "a long random string shared with your CI, or leave it unset",
+    "mcp_tokens": "`scope:token` entries (`*:<token>`, `<subscriber>:<token>`), or leave it unset",
+    "mcp_tokens_file": "the path of a file of `scope:token` lines, or leave it unset",
     "github_webhook_secret": "the secret set on the GitHub webhook or App, or leave it unset",
 }
 

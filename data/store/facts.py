@@ -147,6 +147,7 @@ def facts_of(
                 patch_coverage=c.patch_coverage,
                 patch_coverable=c.patch_coverable,
                 reviews_known=c.reviews_known,
+                merged=c.state is ChangeState.MERGED,
             )
         )
     return out
