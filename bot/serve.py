@@ -33,6 +33,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 
+from bot.coverage_endpoint import COVERAGE_PATH, coverage_endpoint
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
 from bot.github import WEBHOOK_PATH, github_webhook, pull_check_from
 from bot.mcp.http import MCP_PATH, mcp_endpoint
@@ -110,6 +111,7 @@ def wsgi_application(
     config: Path | None = None,
     metrics: Metrics | None = None,
     mcp: WSGIApplication | None = None,
+    coverage: WSGIApplication | None = None,
     github: WSGIApplication | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
@@ -123,6 +125,7 @@ def wsgi_application(
     ``GET /metrics`` gives ``metrics`` in Prometheus' text format. ``github`` answers
     ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests); ``mcp``
     answers ``/mcp`` (``bot.mcp.http``: the MCP server for coding agents, behind bearer tokens).
+    ``coverage`` answers ``/coverage`` (``bot.coverage_endpoint``: CI's coverage reports).
     """
     slack: WSGIApplication = _not_found
     if app is not None:
@@ -134,6 +137,8 @@ def wsgi_application(
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if deploys is not None and path == DEPLOYS_PATH:
             return deploys(environ, start_response)
+        if coverage is not None and path == COVERAGE_PATH:
+            return coverage(environ, start_response)
         if mcp is not None and path == MCP_PATH:
             return mcp(environ, start_response)
         if github is not None and path == WEBHOOK_PATH:
@@ -283,6 +288,7 @@ def serve(
             config=settings.config,
             metrics=metrics,
             mcp=mcp,
+            coverage=coverage_endpoint(engine, org, settings.deploy_secret) if web else None,
             github=(
                 github_webhook(
                     engine, settings.github_webhook_secret, pull_check_from(settings, engine, org)
