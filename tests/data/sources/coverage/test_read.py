@@ -118,8 +118,7 @@ def test_an_xml_bomb_is_refused() -> None:
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE coverage [<!ENTITY a "aaaaaaaaaa">'
         + b"".join(
-            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode()
-            for i in range(9)
+            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9)
         )
         + b"]><coverage><sources><source>&j;</source></sources></coverage>"
     )
