@@ -27,8 +27,10 @@ REPO = {
 }
 
 
-def _lines(report: bytes, fmt: CoverageFormat | None = None, **kw: object) -> dict[str, tuple]:
-    read = read_report(report, fmt, PathMapper(REPO, **kw))  # type: ignore[arg-type]
+def _lines(
+    report: bytes, fmt: CoverageFormat | None = None
+) -> dict[str, tuple[list[int], list[int]]]:
+    read = read_report(report, fmt, PathMapper(REPO))
     return {f.path: (sorted(f.coverable), sorted(f.covered)) for f in read.files}
 
 
