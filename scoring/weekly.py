@@ -45,6 +45,10 @@ class WeekChange:
     # The gates that alone put the change in its band (their floor is its band): a
     # schema migration is very high risk whatever its signals say.
     gates: tuple[str, ...] = ()
+    # The touched files' coverage change (points) and the service's line coverage (%)
+    # at the change's head, when a coverage report exists there.
+    coverage_delta: float | None = None
+    service_coverage: float | None = None
     # Kept as a plain field: weekly aggregates ask it millions of times for large orgs.
     high_risk: bool = field(init=False, compare=False)
 
@@ -205,6 +209,13 @@ class WeekAggregate:
         if not self.files_with_owner_data:
             return None
         return 100.0 * self.files_with_owner / self.files_with_owner_data
+
+    def service_coverage(self, service: str) -> float | None:
+        """``service``'s line coverage at the week's last change of it with a report."""
+        for c in reversed(self.changes):
+            if c.service == service and c.service_coverage is not None:
+                return c.service_coverage
+        return None
 
     @property
     def agent_changes(self) -> tuple[WeekChange, ...]:
