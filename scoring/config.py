@@ -131,5 +131,8 @@ class ScoringConfig:
 # would cost more than scoring the change.
 @functools.lru_cache(maxsize=64)
 def _version_of(config: ScoringConfig) -> str:
-    blob = json.dumps(asdict(config), sort_keys=True, default=str).encode()
+    # Whether coverage reports exist is a fact of the store, like a change's facts, not a
+    # rule: every reader asks the version of riskbrief.toml's config, which cannot know it.
+    rules = {k: v for k, v in asdict(config).items() if k != "coverage_known"}
+    blob = json.dumps(rules, sort_keys=True, default=str).encode()
     return f"{SCORER_VERSION}+{hashlib.sha256(blob).hexdigest()[:10]}"
