@@ -1,10 +1,11 @@
 """One repository's coverage from Codecov: commit totals, then merged pull requests compared.
 
 Commits of the branch come newest first; the pass stops at the first commit no
-newer than the last sync's watermark. Pull requests are listed by their last
-update, and only those updated since the watermark are compared (one request
-each). Each page is stored, then its cursor saved: a crash between them re-reads
-one page, which stores the same rows again.
+newer than the last sync's watermark, each page stored and then its cursor saved
+(a crash between them re-reads one page, which stores the same rows again).
+Merged pull requests are listed whole, since Codecov does not promise their
+order, and only those updated since the last watermark are compared (one
+request each); that watermark is saved once the list is read.
 """
 
 from __future__ import annotations
@@ -174,5 +175,6 @@ class CodecovSource:
                 session.commit()
             run.tally += tally
             run.progress.advance(self.name, len(page), "pull requests")
-            if newest is not None:
-                run.save_cursor(self.name, scope, Cursor(None, newest))
+        # Saved once the whole list is read: pull requests are not listed in update order.
+        if newest is not None:
+            run.save_cursor(self.name, scope, Cursor(None, newest))
