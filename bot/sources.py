@@ -7,8 +7,9 @@ configured but lacks its token is one sentence naming the variable.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from tqdm import tqdm
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.reverts import RevertIncidents
+from data.sources.codecov.client import CodecovClient
+from data.sources.codecov.source import CodecovSource
 from data.sources.github.app_auth import app_auth
 from data.sources.github.auth import Auth, TokenAuth
 from data.sources.github.client import GitHubClient
@@ -39,6 +42,7 @@ log = structlog.get_logger("riskbrief.sync")
 
 __all__ = [
     "BarProgress",
+    "codecov_sources",
     "configured_sources",
     "git_sources",
     "github_sources",
@@ -212,6 +216,28 @@ def incident_tool_sources(settings: Settings, org: OrgConfig) -> list[Source]:
     return out
 
 
+def codecov_sources(org: OrgConfig, environ: Mapping[str, str] | None = None) -> list[Source]:
+    """Each repository's coverage from Codecov, when ``[sources.codecov]`` is configured."""
+    config = org.sources.codecov
+    if config is None:
+        return []
+    env = os.environ if environ is None else environ
+    token = env.get(config.token_env)
+    if not token:
+        raise ConfigError(
+            f"riskbrief.toml has [sources.codecov] but {config.token_env} is not set; "
+            "set it to an API access token from Codecov's Settings > Access."
+        )
+    client = CodecovClient(config.base_url, token, config.service, token_env=config.token_env)
+    branches = {r.name: r.default_branch for r in org.repositories}
+    names = config.repositories or tuple(n for n in branches if "/" in n)
+    return [
+        # The last one closes the client they share once it has run.
+        CodecovSource(client, name, config.branch or branches.get(name, "main"), i == len(names))
+        for i, name in enumerate(names, start=1)
+    ]
+
+
 def configured_sources(
     settings: Settings, org: OrgConfig, git_paths: Sequence[Path] = ()
 ) -> list[Source]:
@@ -228,6 +254,8 @@ def configured_sources(
         sources.extend(incident_tool_sources(settings, org))
         base = settings.config.parent
         sources.extend(FileImportSource(f, base) for f in org.sources.files)
+        # After the code host: Codecov's comparisons attach to changes already stored.
+        sources.extend(codecov_sources(org))
     if org.sources.reverts_as_incidents:
         sources.append(RevertIncidents())
     return sources

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from data.sources.codecov.settings import CodecovSourceConfig
+
 __all__ = [
     "FileImportConfig",
     "GitHubSourceConfig",
@@ -116,6 +118,7 @@ class SourcesConfig(_Strict):
     git: GitSourceConfig = Field(default_factory=GitSourceConfig)
     pagerduty: PagerDutySourceConfig | None = None
     opsgenie: OpsgenieSourceConfig | None = None
+    codecov: CodecovSourceConfig | None = None
     files: tuple[FileImportConfig, ...] = ()
     # A revert of a known change is an incident of its service: opened when the
     # reverted change merged, resolved when the revert merged.

@@ -90,10 +90,19 @@ def compare_pull(client: CodecovClient, repository: str, number: int) -> PullCom
 class CodecovSource:
     """Coverage of one repository from Codecov, into ``coverage_report`` and its changes."""
 
-    def __init__(self, client: CodecovClient, repository: str, branch: str) -> None:
+    def __init__(
+        self, client: CodecovClient, repository: str, branch: str, closes: bool = True
+    ) -> None:
         self.client = client
         self.repository = repository
         self.branch = branch
+        # Whether ``close`` closes the client: sources sharing one leave it to the last.
+        self._closes = closes
+
+    def close(self) -> None:
+        """Close the client's connections, when this source is the one to."""
+        if self._closes:
+            self.client.close()
 
     @property
     def name(self) -> str:
