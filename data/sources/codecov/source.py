@@ -10,7 +10,7 @@ request each); that watermark is saved once the list is read.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -34,7 +34,7 @@ def _time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return parse_time(value)
+        return parse_time(value, "timestamp")
     except TimeFormatError:
         return None
 
@@ -118,6 +118,9 @@ class CodecovSource:
         scope = f"{self.repository}:commits"
         since = run.cursor(self.name, scope).watermark
         newest = since
+        # The oldest commit still processing: the watermark never passes it, so the
+        # next sync reads it again once its totals exist.
+        pending: datetime | None = None
         path = f"{self.client.repo_path(self.repository)}/commits/"
         params: dict[str, str | int] = {"branch": self.branch, "page_size": _PAGE}
         for page in self.client.pages(path, params):
@@ -137,6 +140,7 @@ class CodecovSource:
                     newest = at if newest is None or at > newest else newest
                     if counts is None:
                         # Still processing, or no upload for it: nothing to store yet.
+                        pending = at if pending is None or at < pending else pending
                         continue
                     if save_totals(session, self.repository, sha, *counts, at):
                         tally.add("coverage report")
@@ -145,8 +149,11 @@ class CodecovSource:
                 session.commit()
             run.tally += tally
             run.progress.advance(self.name, len(page), "commits")
-            if newest is not None:
-                run.save_cursor(self.name, scope, Cursor(None, newest))
+            mark = newest
+            if pending is not None and mark is not None and pending <= mark:
+                mark = pending - timedelta(microseconds=1)
+            if mark is not None:
+                run.save_cursor(self.name, scope, Cursor(None, mark))
             if done:
                 return
 
