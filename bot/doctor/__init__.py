@@ -25,6 +25,7 @@ from bot.doctor.checks import (
     check_timezones,
     org_of,
 )
+from bot.doctor.codecov import check_codecov
 from bot.doctor.probes import ProbeError, Probes, RateLimit, SlackIdentity
 from bot.doctor.services import (
     check_anthropic,
@@ -75,6 +76,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_slack_mode(settings),
         check_anthropic(settings, p.anthropic),
         check_smtp(settings, p.smtp),
+        *check_codecov(org),
     ]
 
 

@@ -1,0 +1,52 @@
+"""Codecov in the composition root: `riskbrief doctor`'s Codecov lines and the configured
+sources, against the fake Codecov."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.doctor.codecov import check_codecov
+from bot.sources import codecov_sources
+from data.config import parse_org_config
+from scoring.errors import ConfigError
+from tests.fakes.codecov_server import FakeCodecov, FakeCommit
+
+TOKEN = "codecov-test-token"
+ORG = parse_org_config('[[repositories]]\nname = "acme/shop"\n')
+
+
+@pytest.fixture
+def codecov() -> Iterator[FakeCodecov]:
+    """The fake Codecov with one processed commit of acme/shop."""
+    with FakeCodecov(TOKEN) as fake:
+        fake.commits["acme/shop"] = [FakeCommit("1" * 40, datetime(2026, 11, 2, tzinfo=UTC), 10, 5)]
+        yield fake
+
+
+def test_the_doctor_prints_a_line_per_finding(codecov: FakeCodecov) -> None:
+    """`riskbrief doctor`'s Codecov lines: the token and the repository pass against the fake;
+    without the token's variable, one failed line saying to set it."""
+    org = parse_org_config(
+        f'[[repositories]]\nname = "acme/shop"\n[sources.codecov]\nbase_url = "{codecov.url}"\n'
+    )
+    lines = check_codecov(org, {"RISKBRIEF_CODECOV_TOKEN": TOKEN})
+    assert [c.status for c in lines] == ["pass", "pass"]
+    (missing,) = check_codecov(org, {})
+    assert missing.status == "fail"
+    assert "RISKBRIEF_CODECOV_TOKEN is not set" in missing.detail
+    assert check_codecov(ORG, {}) == []
+
+
+def test_configured_sources_include_codecov_after_the_code_host(codecov: FakeCodecov) -> None:
+    """[sources.codecov] adds one Codecov source per repository; without its token, one
+    sentence naming the variable."""
+    org = parse_org_config(
+        f'[[repositories]]\nname = "acme/shop"\n[sources.codecov]\nbase_url = "{codecov.url}"\n'
+    )
+    (source,) = codecov_sources(org, {"RISKBRIEF_CODECOV_TOKEN": TOKEN})
+    assert source.name == "codecov acme/shop"
+    with pytest.raises(ConfigError, match="RISKBRIEF_CODECOV_TOKEN is not set"):
+        codecov_sources(org, {})
