@@ -17,6 +17,7 @@ from data.store.tables import Change, CoverageReportRow
 from data.sync import run_sources
 from tests.data.rows import at, base, change
 from tests.fakes.codecov_server import FakeCodecov, FakeCommit, FakePull
+from tests.fakes.http import Answer
 
 ORG = parse_org_config('[[repositories]]\nname = "acme/shop"\n')
 TOKEN = "codecov-test-token"
@@ -144,7 +145,5 @@ def test_an_answer_that_is_not_codecovs_is_refused(codecov: FakeCodecov) -> None
         list(client.pages("/api/v2/github/acme/repos/shop/commits/"))
 
 
-def _html() -> object:
-    from tests.fakes.http import Answer
-
+def _html() -> Answer:
     return Answer(200, raw=b"<html>login</html>", headers={"Content-Type": "text/html"})
