@@ -67,7 +67,11 @@ def read_report(
         raw = _READERS[fmt](stream, mapper)
     files: dict[str, tuple[set[int], set[int]]] = {}
     ignored: list[str] = []
-    for path, (coverable, covered) in raw.items():
+    read_files = len(raw)
+    first_raw = min(raw) if raw else ""
+    # Emptied as it is mapped, so a large report is never held twice.
+    while raw:
+        path, (coverable, covered) = raw.popitem()
         mapped = mapper.map(path)
         if mapped is None:
             ignored.append(path)
@@ -75,16 +79,16 @@ def read_report(
         into = files.setdefault(mapped, (set(), set()))
         into[0].update(coverable)
         into[1].update(covered)
-    if raw and not files:
+    if read_files and not files:
         raise SourceError(
-            f"none of the report's {len(raw)} files is in the repository "
-            f"(first: {sorted(raw)[0][:200]!r}); give --strip-prefix with the build's checkout path"
+            f"none of the report's {read_files} files is in the repository "
+            f"(first: {first_raw[:200]!r}); give --strip-prefix with the build's checkout path"
         )
-    return CoverageReport(
-        fmt,
-        tuple(FileLines(p, frozenset(c), frozenset(v & c)) for p, (c, v) in sorted(files.items())),
-        tuple(sorted(ignored)),
-    )
+    out: list[FileLines] = []
+    for p in sorted(files):
+        c, v = files.pop(p)
+        out.append(FileLines(p, frozenset(c), frozenset(v & c)))
+    return CoverageReport(fmt, tuple(out), tuple(sorted(ignored)))
 
 
 def _open(report: Path | bytes) -> IO[bytes]:

@@ -18,14 +18,16 @@ __all__ = ["RawLines", "read_cobertura", "read_jacoco"]
 RawLines = dict[str, tuple[set[int], set[int]]]
 
 
-def _events(stream: IO[bytes], what: str) -> Iterator[tuple[str, Any]]:
+def _events(
+    stream: IO[bytes], what: str, events: tuple[str, ...] = ("start", "end")
+) -> Iterator[tuple[str, Any]]:
     """``iterparse``'s events, every failure one sentence: a bomb, a truncation, bad XML."""
     try:
         # A DOCTYPE naming Cobertura's or JaCoCo's DTD is common and harmless (it is
         # never fetched); entity declarations, the stuff of bombs, are refused.
         yield from iterparse(
             stream,
-            events=("start", "end"),
+            events=events,
             forbid_dtd=False,
             forbid_entities=True,
             forbid_external=True,
@@ -50,39 +52,38 @@ def _int(value: str | None) -> int:
 
 
 def read_cobertura(stream: IO[bytes], mapper: PathMapper) -> RawLines:
-    """Per file of a Cobertura report, its lines; ``<source>`` roots go to ``mapper``."""
+    """Per file of a Cobertura report, its lines; ``<source>`` roots go to ``mapper``.
+
+    Only elements' ends are read (half the events of starts and ends): a ``<class>``
+    is whole when it ends, its ``<lines>`` read then and the element cleared.
+    """
     out: RawLines = {}
-    current: tuple[set[int], set[int]] | None = None
-    first = True
-    for event, elem in _events(stream, "Cobertura"):
-        tag = elem.tag
-        if first:
-            first = False
-            if tag != "coverage":
-                raise SourceError(
-                    f"the report's root element is <{tag}>, not Cobertura's <coverage>; "
-                    "give the right --format"
-                )
-        if event == "start":
-            if tag == "class":
-                name = elem.get("filename") or ""
-                current = out.setdefault(name, (set(), set())) if name else None
-            continue
-        if tag == "line" and current is not None:
-            number = _int(elem.get("number"))
-            if number > 0:
-                current[0].add(number)
-                if _int(elem.get("hits")) > 0:
-                    current[1].add(number)
+    last = ""
+    for _, elem in _events(stream, "Cobertura", ("end",)):
+        tag = last = elem.tag
+        if tag == "class":
+            name = elem.get("filename") or ""
+            lines = elem.find("lines")
+            if name and lines is not None:
+                coverable, covered = out.setdefault(name, (set(), set()))
+                for line in lines:
+                    number = _int(line.get("number"))
+                    if number > 0:
+                        coverable.add(number)
+                        if _int(line.get("hits")) > 0:
+                            covered.add(number)
             elem.clear()
         elif tag == "source":
             if elem.text:
                 mapper.add_root(elem.text)
-        elif tag == "class":
-            current = None
-            elem.clear()
         elif tag == "package":
             elem.clear()
+    # The last element to end is the root.
+    if last != "coverage":
+        raise SourceError(
+            f"the report's root element is <{last[:40]}>, not Cobertura's <coverage>; "
+            "give the right --format"
+        )
     return out
 
 
