@@ -77,7 +77,8 @@ def clone_added_lines(clone: Path, sha: str) -> tuple[str | None, AddedLines] | 
     path: str | None = None
     for line in out.split(b"\n"):
         if line.startswith(b"+++ "):
-            name = line[4:].decode("utf-8", "replace")
+            # git ends a name holding a space with a tab; /dev/null is a deleted file.
+            name = line[4:].decode("utf-8", "replace").removesuffix("\t")
             path = name[2:] if name.startswith("b/") else None
         elif path is not None and line.startswith(b"@@"):
             m = _HUNK.match(line)
