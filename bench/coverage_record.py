@@ -69,12 +69,79 @@ def _child_run(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, 
     return seconds, usage.ru_maxrss / 1024
 
 
+def _post_in_child(report: Path, database_url: str, config: Path) -> None:
+    """``--post``: serve ``/coverage`` here, send it the report, print the time and peak RSS."""
+    import threading
+
+    import httpx
+    from pydantic import SecretStr
+
+    from bot.coverage_endpoint import coverage_endpoint
+    from bot.serve import HttpServer, wsgi_application
+    from data.config import load_org_config
+    from data.sources.coverage.read import MAX_REPORT_BYTES
+    from data.store.engine import make_engine
+
+    engine = make_engine(database_url)
+    org = load_org_config(config)
+    endpoint = coverage_endpoint(engine, org, SecretStr("bench"))
+    server = HttpServer(
+        wsgi_application(None, engine, coverage=endpoint),
+        "127.0.0.1",
+        0,
+        threads=2,
+        max_body=MAX_REPORT_BYTES,
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        with report.open("rb") as body:
+            start = time.perf_counter()
+            answer = httpx.post(
+                f"{server.url}/coverage",
+                params={"sha": "e" * 40},
+                content=body,
+                headers={"Authorization": "Bearer bench"},
+                timeout=60,
+            )
+            took = time.perf_counter() - start
+    finally:
+        server.stop()
+        thread.join(timeout=10)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"POST /coverage: {answer.status_code} in {took:.2f} s, peak RSS of the serving "
+        f"process (client included) {peak:.0f} MB"
+    )
+
+
+def _http(report: Path, env: dict[str, str]) -> None:
+    """The same report sent to ``POST /coverage`` of ``serve``'s HTTP server, in a child."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.coverage_record", "--post", str(report)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(done.stderr.strip().splitlines()[-1])
+    print(done.stdout.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the report, record it ``--runs`` times, print one line per run."""
     parser = argparse.ArgumentParser(prog="python -m bench.coverage_record", description=__doc__)
     parser.add_argument("--mb", type=float, default=20.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--post", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.post is not None:
+        _post_in_child(
+            args.post, os.environ["RISKBRIEF_DATABASE_URL"], Path(os.environ["RISKBRIEF_CONFIG"])
+        )
+        return 0
     script = str(Path(sys.executable).parent / "riskbrief")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -96,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             cmd = [script, "coverage", "record", "--sha", sha, "--file", str(report)]
             seconds, rss = _child_run(cmd, work, env)
             print(f"riskbrief coverage record, run {run}: {seconds:.2f} s, peak RSS {rss:.0f} MB")
+        _http(report, env)
         from data.sources.coverage import read_report
 
         start = time.perf_counter()
