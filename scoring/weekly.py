@@ -176,6 +176,8 @@ class WeekAggregate:
     # This week's baseline: the weeks before it (last week included), pooled, for the
     # rate and time cards to compare with when last week alone is too thin.
     baseline: WeekAggregate | None = None
+    # Each service's line coverage at the week's last change of it with a report.
+    coverage_by_service: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def mttr_minutes(self) -> float | None:
@@ -209,13 +211,6 @@ class WeekAggregate:
         if not self.files_with_owner_data:
             return None
         return 100.0 * self.files_with_owner / self.files_with_owner_data
-
-    def service_coverage(self, service: str) -> float | None:
-        """``service``'s line coverage at the week's last change of it with a report."""
-        for c in reversed(self.changes):
-            if c.service == service and c.service_coverage is not None:
-                return c.service_coverage
-        return None
 
     @property
     def agent_changes(self) -> tuple[WeekChange, ...]:
@@ -264,4 +259,10 @@ def aggregate(
         by_team={g.name: g for g in teams},
         weeks=weeks,
         baseline=baseline,
+        # In merge order, so the last change with a report of each service wins.
+        coverage_by_service={
+            c.service: c.service_coverage
+            for c in cs
+            if c.service is not None and c.service_coverage is not None
+        },
     )

@@ -27,10 +27,9 @@ def coverage_fell(
 ) -> Iterator[Card]:
     """A service's line coverage fell materially against last week; its evidence is the
     week's changes of the service that lowered their files' coverage."""
-    services = sorted({c.service for c in this.changes if c.service is not None})
-    for service in services:
-        now, before = this.service_coverage(service), last.service_coverage(service)
-        if now is None or before is None:
+    for service, now in sorted(this.coverage_by_service.items()):
+        before = last.coverage_by_service.get(service)
+        if before is None:
             continue
         sev = severity_for(before - now, r.coverage_warning_drop_pp, r.coverage_critical_drop_pp)
         if sev is None:
