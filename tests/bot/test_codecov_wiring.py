@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.doctor.codecov import check_codecov
+from bot.pipeline import score_all
 from bot.sources import codecov_sources
 from data.config import parse_org_config
+from data.store.scores import load_scores
+from data.sync import run_sources
 from scoring.errors import ConfigError
-from tests.fakes.codecov_server import FakeCodecov, FakeCommit
+from tests.data.rows import at, base, change
+from tests.fakes.codecov_server import FakeCodecov, FakeCommit, FakePull
 
 TOKEN = "codecov-test-token"
 ORG = parse_org_config('[[repositories]]\nname = "acme/shop"\n')
@@ -50,3 +56,26 @@ def test_configured_sources_include_codecov_after_the_code_host(codecov: FakeCod
     assert source.name == "codecov acme/shop"
     with pytest.raises(ConfigError, match="RISKBRIEF_CODECOV_TOKEN is not set"):
         codecov_sources(org, {})
+
+
+def test_codecov_patch_coverage_reaches_the_score(engine: Engine, codecov: FakeCodecov) -> None:
+    """A GitHub pull request whose Codecov comparison covers 2 of 20 added lines: after sync
+    and score its coverage signal carries points and says so."""
+    with Session(engine) as session:
+        repo, service, human, _ = base(session)
+        change(session, repo, service, human, 7, at(1.5))
+        session.commit()
+    codecov.pulls["acme/shop"] = [
+        FakePull(7, at(2), "2" * 40, patch=(20, 2), head=(120, 90), base=(100, 80))
+    ]
+    org = parse_org_config(
+        f'[[repositories]]\nname = "acme/shop"\n[sources.codecov]\nbase_url = "{codecov.url}"\n'
+    )
+    run_sources(engine, org, codecov_sources(org, {"RISKBRIEF_CODECOV_TOKEN": TOKEN}))
+    with Session(engine) as session:
+        score_all(session, org)
+        session.commit()
+        scores = load_scores(session, "change", org.scoring_config().version)
+    signal = next(s for s in scores["acme/shop#7"].signals if s.name == "coverage")
+    assert signal.points > 0
+    assert signal.explanation == "10% of 20 added lines covered"
