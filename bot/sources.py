@@ -204,7 +204,8 @@ def configured_sources(
     sources: list[Source] = list(git_sources(org, git_paths))
     if not git_paths:
         sources.extend(github_sources(settings, org))
-        # GitLab, then the incident tools: the registry's order.
+        # GitLab, Codecov (its comparisons attach to changes already stored), then the
+        # incident tools: the registry's order.
         sources.extend(registered_sources(settings, org, environ))
         base = settings.config.parent
         sources.extend(FileImportSource(f, base) for f in org.sources.files)

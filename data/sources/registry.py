@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from data.sources.codecov.spec import CODECOV
 from data.sources.gitlab.spec import GITLAB
 from data.sources.opsgenie_spec import OPSGENIE
 from data.sources.pagerduty_spec import PAGERDUTY
@@ -34,7 +35,7 @@ __all__ = [
     "settings_table",
 ]
 
-SOURCES: tuple[SourceSpec[Any], ...] = (GITLAB, PAGERDUTY, OPSGENIE)
+SOURCES: tuple[SourceSpec[Any], ...] = (GITLAB, CODECOV, PAGERDUTY, OPSGENIE)
 
 
 def configured(org: OrgConfig) -> list[tuple[SourceSpec[Any], BaseModel]]:
