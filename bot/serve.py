@@ -244,7 +244,11 @@ class HttpServer:
     def stop(self, timeout: float = 10.0) -> None:
         """Ask :meth:`run` to stop, wake it, and wait (from another thread) until it has."""
         self._stopping.set()
-        self._server.pull_trigger()
+        try:
+            self._server.pull_trigger()
+        except OSError:
+            # The loop saw the flag first and already closed its trigger: nothing to wake.
+            pass
         # A signal handler runs in the serving thread itself: it must not wait for itself.
         if threading.get_ident() != self._runner:
             self._stopped.wait(timeout)
