@@ -15,6 +15,7 @@ scheduler, in that order.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -244,11 +245,9 @@ class HttpServer:
     def stop(self, timeout: float = 10.0) -> None:
         """Ask :meth:`run` to stop, wake it, and wait (from another thread) until it has."""
         self._stopping.set()
-        try:
+        # The loop may have seen the flag first and closed its trigger: nothing to wake.
+        with contextlib.suppress(OSError):
             self._server.pull_trigger()
-        except OSError:
-            # The loop saw the flag first and already closed its trigger: nothing to wake.
-            pass
         # A signal handler runs in the serving thread itself: it must not wait for itself.
         if threading.get_ident() != self._runner:
             self._stopped.wait(timeout)
