@@ -31,7 +31,7 @@ from data.sources.github.pull_pages import MAX_PAGE, PullReader
 from data.sources.github.pull_records import MalformedPull, parse_pull
 from data.sources.times import TimeFormatError, parse_time
 from data.store.facts import facts_of
-from data.store.history import read_history
+from data.store.history import HistoryCache
 from data.store.scores import save_scores
 from data.store.tables import Change, ChangeState
 from data.sync import SyncRun
@@ -136,6 +136,7 @@ class PullCheck:
         app: bool,
         repositories: frozenset[str],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        history: HistoryCache | None = None,
     ) -> None:
         self.engine = engine
         self.org = org
@@ -144,6 +145,9 @@ class PullCheck:
         self.repositories = repositories
         self.policy = CheckPolicy.of(org.sources.github)
         self.clock = clock
+        # Kept between deliveries: reading a large store's history takes seconds, and a
+        # pull request stored or scored here does not change what the history reads.
+        self.history = history or HistoryCache()
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
 
@@ -218,8 +222,8 @@ class PullCheck:
         now = self.clock()
         with Session(self.engine) as session:
             row = session.exec(select(Change).where(col(Change.key) == event.key)).one()
-            stored = read_history(session, self.org, now)
-            facts = facts_of(session, [row], load_bug_issues(self.org), as_of=stored.read_at)[0]
+            stored = self.history.history(session, self.org)
+            facts = facts_of(session, [row], load_bug_issues(self.org), as_of=now)[0]
             assessment = assess(facts, stored.history, stored.config)
             save_scores(session, "change", [scored_change(assessment.risk, facts)])
             session.commit()

@@ -32,11 +32,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.mcp.access import Access, TokenTable
-from bot.mcp.proposals import HistoryCache
 from bot.mcp.server import build_server
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.store.engine import session_scope
+from data.store.history import HistoryCache
 from data.store.tables import Subscriber
 
 __all__ = ["ACCESS_KEY", "MCP_PATH", "McpHttp", "mcp_endpoint"]

@@ -10,16 +10,11 @@ it each time.
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import sqlalchemy as sa
 import structlog
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.mcp.access import Access
 from bot.mcp.models import (
@@ -34,9 +29,7 @@ from data.config import OrgConfig
 from data.config.sections import RepositoryConfig
 from data.sources.diff import parse_diff
 from data.sources.local_git.proposal import clone_proposal, diff_proposal
-from data.store.engine import session_scope
-from data.store.history import StoredHistory, read_history
-from data.store.tables import Change, RiskScoreRow
+from data.store.history import HistoryCache
 from scoring.errors import NotFoundError, SourceError
 from scoring.proposal import Proposal, assess
 
@@ -48,51 +41,6 @@ _OUTSIDE = (
     "That change touches files of a service outside this scope; ask with a token or "
     "--subscriber whose scope holds them."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Stamp:
-    """What tells one state of the store from the next: its merged changes and scores."""
-
-    changes: int
-    newest_change: Any
-    scores: int
-    newest_score: Any
-
-
-def _stamp(session: Session) -> _Stamp:
-    changes = session.exec(select(sa.func.count(), sa.func.max(col(Change.id)))).one()
-    scores = session.exec(select(sa.func.count(), sa.func.max(col(RiskScoreRow.computed_at)))).one()
-    return _Stamp(changes[0], changes[1], scores[0], scores[1])
-
-
-class HistoryCache:
-    """The store's history as of its last read, read again once the store has changed."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._kept: tuple[_Stamp, StoredHistory] | None = None
-
-    def warm(self, engine: Engine, org: OrgConfig) -> None:
-        """Read the history now, in the background, so the first proposal does not wait on it."""
-
-        def read() -> None:
-            try:
-                with session_scope(engine) as session:
-                    self.history(session, org)
-            except Exception:
-                # Whatever went wrong, the first call reads the history again and says why.
-                log.info("mcp.history_not_warmed", exc_info=True)
-
-        threading.Thread(target=read, name="mcp-history", daemon=True).start()
-
-    def history(self, session: Session, org: OrgConfig) -> StoredHistory:
-        """The history, read now if the store changed since it was last read."""
-        stamp = _stamp(session)
-        with self._lock:
-            if self._kept is None or self._kept[0] != stamp:
-                self._kept = (stamp, read_history(session, org))
-            return self._kept[1]
 
 
 def _repository(org: OrgConfig, name: str | None) -> RepositoryConfig | None:

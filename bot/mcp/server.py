@@ -33,12 +33,13 @@ from bot.mcp.models import (
     ProposalRisk,
     ServiceRecord,
 )
-from bot.mcp.proposals import HistoryCache, proposal_risk
+from bot.mcp.proposals import proposal_risk
 from bot.mcp.pulls import MAX_PULLS, open_pulls
 from bot.mcp.services import service_record
 from data.config import OrgConfig
 from data.sources.diff import MAX_DIFF_BYTES
 from data.store.engine import session_scope
+from data.store.history import HistoryCache
 from scoring.errors import RiskbriefError
 
 __all__ = ["INSTRUCTIONS", "AccessOf", "build_server"]

@@ -6,10 +6,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.mcp.access import Access
-from bot.mcp.proposals import HistoryCache
 from bot.mcp.server import build_server
 from data.config import OrgConfig
 from data.store.engine import session_scope
+from data.store.history import HistoryCache
 from data.store.tables import Subscriber
 from scoring.errors import NotFoundError
 

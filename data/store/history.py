@@ -11,24 +11,40 @@ or sync stored.
 from __future__ import annotations
 
 import gc
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+import structlog
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from data.bug_issues import load_bug_issues
 from data.config import OrgConfig
+from data.store.engine import session_scope
 from data.store.facts import load_deploys, load_error_budgets, load_incidents
-from data.store.tables import Change, ChangeFile, Person, Service
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    ChangeFile,
+    Deploy,
+    ErrorBudget,
+    Incident,
+    Person,
+    Service,
+)
 from scoring.authorship import noreply_login
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import BugIssues, is_fix_change
 from scoring.history import History
 
-__all__ = ["StoredHistory", "read_history"]
+__all__ = ["HistoryCache", "StoredHistory", "read_history"]
+
+log = structlog.get_logger("riskbrief.history")
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,3 +175,69 @@ def read_history(session: Session, org: OrgConfig, now: datetime | None = None) 
         len(production),
         frozenset(c.author for c in changes),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    """What tells one state of the history's rows from the next (counts, newest ids, edits).
+
+    Only what the history reads: an open pull request stored or scored (a webhook,
+    the MCP server) leaves it as it was, so answers about open changes keep it.
+    """
+
+    changes: tuple[Any, ...]
+    incidents: tuple[Any, ...]
+    deploys: tuple[Any, ...]
+    budgets: tuple[Any, ...]
+
+
+def _stamp(session: Session) -> _Stamp:
+    changes = session.exec(
+        select(
+            sa.func.count(), sa.func.max(col(Change.id)), sa.func.max(col(Change.updated_at))
+        ).where(IS_MERGED)
+    ).one()
+    incidents = session.exec(
+        select(
+            sa.func.count(), sa.func.max(col(Incident.id)), sa.func.max(col(Incident.resolved_at))
+        )
+    ).one()
+    deploys = session.exec(
+        select(sa.func.count(), sa.func.max(col(Deploy.id)), sa.func.max(col(Deploy.finished_at)))
+    ).one()
+    budgets = session.exec(select(sa.func.count(), sa.func.max(col(ErrorBudget.id)))).one()
+    return _Stamp(tuple(changes), tuple(incidents), tuple(deploys), tuple(budgets))
+
+
+class HistoryCache:
+    """The store's history as of its last read, read again once the rows it reads changed.
+
+    Reading the history of 100,000 changes takes seconds; a proposal scored against it
+    takes under a millisecond (``bench.proposed``), so the MCP server and the PR check
+    keep one and ask the store only whether it moved.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: tuple[_Stamp, StoredHistory] | None = None
+
+    def warm(self, engine: Engine, org: OrgConfig) -> None:
+        """Read the history now, in the background, so the first proposal does not wait on it."""
+
+        def read() -> None:
+            try:
+                with session_scope(engine) as session:
+                    self.history(session, org)
+            except Exception:
+                # Whatever went wrong, the first call reads the history again and says why.
+                log.info("history.not_warmed", exc_info=True)
+
+        threading.Thread(target=read, name="history-warm", daemon=True).start()
+
+    def history(self, session: Session, org: OrgConfig) -> StoredHistory:
+        """The history, read now if what it reads changed since it was last read."""
+        stamp = _stamp(session)
+        with self._lock:
+            if self._kept is None or self._kept[0] != stamp:
+                self._kept = (stamp, read_history(session, org))
+            return self._kept[1]

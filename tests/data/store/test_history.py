@@ -13,8 +13,8 @@ from data.bug_issues import load_bug_issues
 from data.config import parse_org_config
 from data.store.engine import session_scope
 from data.store.facts import load_changes, load_deploys, load_incidents
-from data.store.history import read_history
-from data.store.tables import Change
+from data.store.history import HistoryCache, read_history
+from data.store.tables import Change, ChangeState
 from scoring.facts import ChangeFacts, FileChange
 from scoring.history import History
 from scoring.proposal import assess
@@ -114,3 +114,26 @@ def test_the_demo_store_s_history_is_the_scorer_s_own(
     for c in changes[::7]:
         proposal = replace(c, key=f"{c.key}-again", merged_at=later, reviews_known=False)
         assert stored.history.context(proposal) == by_hand.context(proposal), c.key
+
+
+def test_the_cache_reads_again_only_when_what_the_history_reads_changed(engine: Engine) -> None:
+    """An open pull request stored keeps the kept history; a new merged change is read."""
+    cache = HistoryCache()
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        change(s, repo, svc, human, 1, at(1))
+        s.commit()
+        first = cache.history(s, _ORG)
+        assert first.changes == 1
+        assert cache.history(s, _ORG) is first
+        opened = change(s, repo, svc, human, 2, at(2))
+        opened.state = ChangeState.OPEN
+        opened.merged_at = None
+        s.add(opened)
+        s.commit()
+        assert cache.history(s, _ORG) is first
+        change(s, repo, svc, human, 3, at(3))
+        s.commit()
+        again = cache.history(s, _ORG)
+        assert again is not first
+        assert again.changes == 2
