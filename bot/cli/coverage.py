@@ -85,16 +85,18 @@ def record(
             )
         )
         return
+    from briefing.plural import many
+
     pct = "no coverable lines" if done.percent is None else f"{done.percent:.1f}% of lines"
     verb = "Recorded" if done.new else "Replaced"
     click.echo(
         f"{verb} {done.format.value} coverage of {done.repository}@{done.sha[:12]}: "
-        f"{pct} over {done.files} files."
+        f"{pct} over {many(done.files, 'file')}."
     )
     if done.ignored:
         shown = ", ".join(repr(p[:120]) for p in done.ignored[:3])
         more = f" and {len(done.ignored) - 3} more" if len(done.ignored) > 3 else ""
         click.echo(
-            f"Left out {len(done.ignored)} paths outside the repository: {shown}{more}.",
+            f"Left out {many(len(done.ignored), 'path')} outside the repository: {shown}{more}.",
             err=True,
         )

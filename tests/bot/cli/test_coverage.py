@@ -137,8 +137,8 @@ def test_lcov_and_jacoco_are_recorded_by_the_cli(clone: tuple[Path, list[str]]) 
         main, ["coverage", "record", "--sha", second, "--file", str(jacoco), "--repo", "acme/shop"]
     )
     assert by_lcov.exit_code == 0, by_lcov.output
-    assert "over 1 files" in by_lcov.output
-    assert "Left out 1 paths outside the repository: 'web/util.js'" in by_lcov.output
+    assert "over 1 file." in by_lcov.output
+    assert "Left out 1 path outside the repository: 'web/util.js'" in by_lcov.output
     assert by_jacoco.exit_code == 0, by_jacoco.output
     reports, _ = _rows(tmp)
     assert sorted((r.format, r.files["api/app.py"][1]) for r in reports) == [
