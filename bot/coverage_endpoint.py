@@ -19,8 +19,6 @@ or parameter riskbrief refuses (nothing is stored).
 
 from __future__ import annotations
 
-import hmac
-import json
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -32,6 +30,7 @@ import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
+from bot.ci_door import answer, refusal
 from data.config import OrgConfig
 from data.sources.coverage.read import MAX_REPORT_BYTES
 from data.sources.coverage.record import CoverageUpload, parse_format, record_coverage
@@ -44,28 +43,15 @@ COVERAGE_PATH = "/coverage"
 
 log = structlog.get_logger("riskbrief.coverage")
 
-_REASONS = {
-    200: "200 OK",
-    201: "201 Created",
-    400: "400 Bad Request",
-    401: "401 Unauthorized",
-    404: "404 Not Found",
-    405: "405 Method Not Allowed",
-    411: "411 Length Required",
-    413: "413 Content Too Large",
-}
 _CHUNK = 1 << 20
 
 
+_OFF = "the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it"
+_NOT_POST = "send coverage reports with POST"
+
+
 def _answer(start_response: StartResponse, status: int, body: dict[str, object]) -> list[bytes]:
-    data = json.dumps(body).encode()
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
-    if status == 401:
-        headers.append(("WWW-Authenticate", 'Bearer realm="riskbrief coverage"'))
-    if status == 405:
-        headers.append(("Allow", "POST"))
-    start_response(_REASONS[status], headers)
-    return [data]
+    return answer(start_response, status, body, "riskbrief coverage")
 
 
 def _one(query: dict[str, list[str]], name: str) -> str | None:
@@ -82,24 +68,16 @@ def coverage_endpoint(
     """The WSGI application answering ``POST /coverage``."""
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if secret is None:
-            return _answer(
-                start_response,
-                404,
-                {"error": "the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it"},
-            )
-        if environ.get("REQUEST_METHOD") != "POST":
-            return _answer(start_response, 405, {"error": "send coverage reports with POST"})
-        given = str(environ.get("HTTP_AUTHORIZATION", ""))
-        scheme, _, token = given.partition(" ")
-        expected = secret.get_secret_value().encode()
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
-            log.warning("coverage_refused", reason="bad secret")
-            return _answer(
-                start_response,
-                401,
-                {"error": "send the deploy secret as 'Authorization: Bearer <secret>'"},
-            )
+        shut = refusal(
+            environ,
+            secret,
+            "the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it",
+            "send coverage reports with POST",
+        )
+        if shut is not None:
+            if shut[0] == 401:
+                log.warning("coverage_refused", reason="bad secret")
+            return _answer(start_response, shut[0], {"error": shut[1]})
         try:
             length = int(environ.get("CONTENT_LENGTH") or -1)
         except ValueError:

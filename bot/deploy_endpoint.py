@@ -12,7 +12,6 @@ secret is configured (the endpoint is off), 405 not a POST, 413 a body over
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
+from bot.ci_door import answer, refusal
 from data.config import OrgConfig
 from data.sources.ci_deploys import parse_report, record_deploy
 from data.store.engine import session_scope
@@ -34,26 +34,13 @@ MAX_BODY = 16 * 1024
 
 log = structlog.get_logger("riskbrief.deploys")
 
-_REASONS = {
-    200: "200 OK",
-    201: "201 Created",
-    400: "400 Bad Request",
-    401: "401 Unauthorized",
-    404: "404 Not Found",
-    405: "405 Method Not Allowed",
-    413: "413 Content Too Large",
-}
+
+_OFF = "the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on"
+_NOT_POST = "send deploys with POST"
 
 
 def _answer(start_response: StartResponse, status: int, body: dict[str, object]) -> list[bytes]:
-    data = json.dumps(body).encode()
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
-    if status == 401:
-        headers.append(("WWW-Authenticate", 'Bearer realm="riskbrief deploys"'))
-    if status == 405:
-        headers.append(("Allow", "POST"))
-    start_response(_REASONS[status], headers)
-    return [data]
+    return answer(start_response, status, body, "riskbrief deploys")
 
 
 def deploy_endpoint(
@@ -65,24 +52,16 @@ def deploy_endpoint(
     """The WSGI application answering ``POST /deploys``."""
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if secret is None:
-            return _answer(
-                start_response,
-                404,
-                {"error": "the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on"},
-            )
-        if environ.get("REQUEST_METHOD") != "POST":
-            return _answer(start_response, 405, {"error": "send deploys with POST"})
-        given = str(environ.get("HTTP_AUTHORIZATION", ""))
-        scheme, _, token = given.partition(" ")
-        expected = secret.get_secret_value().encode()
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
-            log.warning("deploy_refused", reason="bad secret")
-            return _answer(
-                start_response,
-                401,
-                {"error": "send the deploy secret as 'Authorization: Bearer <secret>'"},
-            )
+        shut = refusal(
+            environ,
+            secret,
+            "the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on",
+            "send deploys with POST",
+        )
+        if shut is not None:
+            if shut[0] == 401:
+                log.warning("deploy_refused", reason="bad secret")
+            return _answer(start_response, shut[0], {"error": shut[1]})
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -1,0 +1,50 @@
+"""The door of CI's endpoints (``POST /deploys``, ``POST /coverage``): one secret, JSON answers.
+
+Both take ``Authorization: Bearer <RISKBRIEF_DEPLOY_SECRET>`` and answer JSON with
+``{"error": "<one sentence>"}`` for anything refused; what each does past the door
+is its own module's.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from http import HTTPStatus
+from wsgiref.types import StartResponse, WSGIEnvironment
+
+from pydantic import SecretStr
+
+__all__ = ["answer", "refusal"]
+
+
+def answer(
+    start_response: StartResponse, status: int, body: dict[str, object], realm: str
+) -> list[bytes]:
+    """``body`` as JSON with ``status``; a 401 names the realm, a 405 the one method taken."""
+    data = json.dumps(body).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    if status == 401:
+        headers.append(("WWW-Authenticate", f'Bearer realm="{realm}"'))
+    if status == 405:
+        headers.append(("Allow", "POST"))
+    start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+    return [data]
+
+
+def refusal(
+    environ: WSGIEnvironment, secret: SecretStr | None, off: str, method: str
+) -> tuple[int, str] | None:
+    """Why the door stays shut (status and sentence), or ``None`` to go on.
+
+    ``off`` is the sentence while no secret is set (the endpoint is off), ``method`` the
+    one for anything but POST. The secret is compared in constant time.
+    """
+    if secret is None:
+        return 404, off
+    if environ.get("REQUEST_METHOD") != "POST":
+        return 405, method
+    scheme, _, token = str(environ.get("HTTP_AUTHORIZATION", "")).partition(" ")
+    expected = secret.get_secret_value().encode()
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+        return 401, "send the deploy secret as 'Authorization: Bearer <secret>'"
+    return None
