@@ -44,7 +44,9 @@ __all__ = [
     "CodeownersVersion",
     "OwnersOf",
     "Rule",
+    "compile_pattern",
     "parse_codeowners",
+    "split_line",
 ]
 
 # GitHub's search order: the first of these that exists is the CODEOWNERS in force.
@@ -100,7 +102,7 @@ def _clean_path(path: str) -> str:
     return clean.lstrip("/")
 
 
-def _split_line(line: str) -> list[str]:
+def split_line(line: str) -> list[str]:
     """The whitespace-separated tokens of a line up to an unescaped ``#``; escapes are kept."""
     tokens: list[str] = []
     buf: list[str] = []
@@ -146,7 +148,7 @@ def _segment_regex(segment: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _compile(pattern: str) -> re.Pattern[str]:
+def compile_pattern(pattern: str) -> re.Pattern[str]:
     """The regex of a CODEOWNERS pattern; ``ValueError`` when GitHub would reject it."""
     if pattern.startswith("!"):
         raise ValueError("negation with '!' is not supported in CODEOWNERS")
@@ -211,7 +213,7 @@ def parse_codeowners(text: str) -> CodeOwners:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        tokens = _split_line(line)
+        tokens = split_line(line)
         if not tokens:
             continue
         pattern, owners = tokens[0], tuple(tokens[1:])
@@ -220,7 +222,7 @@ def parse_codeowners(text: str) -> CodeOwners:
             errors.append(f"line {number}: {bad!r} is not a user, team or email")
             continue
         try:
-            regex = _compile(pattern)
+            regex = compile_pattern(pattern)
         except ValueError as exc:
             errors.append(f"line {number}: {exc}")
             continue

@@ -38,7 +38,7 @@ from urllib.parse import quote
 
 import structlog
 
-from data.codeowners import _compile as compile_pattern
+from data.codeowners import compile_pattern, split_line
 from data.sources.gitlab.client import GitLabClient, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sync import Cursor, SyncRun
@@ -124,31 +124,6 @@ def _valid_owner(owner: str) -> bool:
     return bool(_ROLE.match(owner) or _USER_OR_GROUP.match(owner) or _EMAIL.match(owner))
 
 
-def _tokens(line: str) -> list[str]:
-    """Whitespace-separated tokens up to an unescaped ``#``; ``\\ `` and ``\\#`` kept escaped."""
-    out: list[str] = []
-    buf: list[str] = []
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if ch == "\\" and i + 1 < len(line):
-            buf.append(line[i : i + 2])
-            i += 2
-            continue
-        if ch == "#":
-            break
-        if ch in " \t":
-            if buf:
-                out.append("".join(buf))
-                buf = []
-        else:
-            buf.append(ch)
-        i += 1
-    if buf:
-        out.append("".join(buf))
-    return out
-
-
 def parse_gitlab_codeowners(text: str) -> GitLabCodeowners:
     """Parse a CODEOWNERS file by GitLab's rules; lines GitLab would skip go to ``errors``."""
     order: list[str] = []
@@ -186,7 +161,7 @@ def parse_gitlab_codeowners(text: str) -> GitLabCodeowners:
                 old = sections[current]
                 sections[current] = Section(old.name, old.optional, old.approvals, owners)
             continue
-        tokens = _tokens(line)
+        tokens = split_line(line)
         if not tokens:
             continue
         pattern, owners = tokens[0], tuple(tokens[1:])
