@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from data.bug_issues import load_bug_issues
+from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.store.facts import load_deploys, load_error_budgets, load_incidents
 from data.store.tables import Change, ChangeFile, Person, Service
@@ -122,7 +122,7 @@ def _merged_changes(session: Session, bugs: BugIssues) -> list[ChangeFacts]:
                 author_is_bot=kind == "bot",
                 is_revert=revert,
                 is_hotfix=hotfix,
-                is_fix=is_fix_change(title, labels, bugs),
+                is_fix=is_fix_change(title, labels, bugs, key),
             )
         )
     return out
@@ -133,7 +133,7 @@ def read_history(session: Session, org: OrgConfig, now: datetime | None = None) 
     config = org.scoring_config()
     read_at = now or datetime.now(UTC)
     incidents = load_incidents(session)
-    changes = _merged_changes(session, load_bug_issues(org))
+    changes = _merged_changes(session, known_bug_issues(session, org))
     # Only production deploys say how fragile a service is in front of users.
     production = [d for d in load_deploys(session) if d.environment == "production"]
     history = History(lookback_days=config.incident_lookback_days)

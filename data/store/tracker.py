@@ -44,7 +44,8 @@ _FIELDS = (
 # ``#12``, ``owner/repo#12`` and ``https://github.com/owner/repo/issues/12``, whether or
 # not a closing word ("Fixes", "Closes", "Resolves") comes first: a referenced issue counts.
 _REFERENCE = re.compile(
-    r"(?:(?<![\w/.-])(?P<repo>[\w.-]+/[\w.-]+))?(?<![\w&])#(?P<number>\d+)\b"
+    r"(?<![\w/.-])(?P<repo>[\w.-]+/[\w.-]+)#(?P<number>\d+)\b"
+    r"|(?<![\w&/#])#(?P<bare>\d+)\b"
     r"|https?://github\.com/(?P<url_repo>[\w.-]+/[\w.-]+)/issues/(?P<url_number>\d+)\b"
 )
 _KEY = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]+-\d+)(?![0-9])")
@@ -129,7 +130,7 @@ def github_references(repository: str, text: str) -> set[str]:
         elif found["repo"]:
             out.add(f"{found['repo']}#{found['number']}")
         elif repository:
-            out.add(f"{repository}#{found['number']}")
+            out.add(f"{repository}#{found['bare']}")
     return out
 
 
