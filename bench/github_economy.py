@@ -9,6 +9,10 @@ one page), 0–4 reviews (1% with 110–130), a third with labels (one label,
 fake prices every query from its AST with GitHub's published formula and
 answers ``rateLimit.cost`` with it; the figures below add those costs up.
 
+``--unmerged 0.3`` makes that share of the recent PRs open or closed unmerged
+(half each): the sync reads every state in the same pages, stores the open
+ones and skips closed ones it never listed.
+
 It prints the first sync (every PR) and an incremental sync (40 PRs updated
 since), in points and in points per 100 merged PRs, next to what the
 straightforward query would cost (100 PRs a page with ``labels`` as a third
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import random
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -133,9 +138,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--prs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--unmerged",
+        type=float,
+        default=0.0,
+        help="share of the recent PRs that are open or closed unmerged (half each)",
+    )
     args = parser.parse_args(argv)
 
     pulls = build_pulls(args.prs, args.seed)
+    # The sync reads every state: open PRs are stored, closed ones never seen open are not.
+    pick = random.Random(args.seed + 2)
+    pulls = [
+        replace(p, state=pick.choice(("OPEN", "CLOSED")))
+        if p.number <= args.prs and pick.random() < args.unmerged
+        else p
+        for p in pulls
+    ]
     fake: FakeGitHubGraphQL
     with FakeServer() as server, tempfile.TemporaryDirectory() as tmp:
         fake = make_fake_github_graphql(server, _TOKEN)
@@ -150,6 +169,8 @@ def main(argv: list[str] | None = None) -> None:
         first = _sync(server, run)
         assert fake.points_used == first.points_used
         _line("first sync", run.tally.added, first.points_used, first.queries)
+        if args.unmerged:
+            _line("  per PR read", args.prs, first.points_used, first.queries)
         kinds: dict[str, int] = {}
         for name, _variables, cost in fake.queries:
             kinds[name or "?"] = kinds.get(name or "?", 0) + cost.cost

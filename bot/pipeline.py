@@ -2,34 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from data.bug_issues import load_bug_issues
+from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.linking import link_all
 from data.store.engine import make_engine, sqlite_file
-from data.store.facts import load_changes, load_deploys, load_error_budgets, load_incidents
+from data.store.facts import (
+    facts_of,
+    load_changes,
+    load_deploys,
+    load_error_budgets,
+    load_incidents,
+)
+from data.store.history import read_history
 from data.store.migrate import is_current
+from data.store.open_changes import open_change_rows
 from data.store.scores import save_scores
 from scoring import score_changes, score_deploy
 from scoring.errors import StoreError
 from scoring.history import BudgetSpan
+from scoring.risk import RiskScore, score_change
 from scoring.scored import scored_change
 
-__all__ = ["ScoreSummary", "ready_engine", "score_all"]
+__all__ = ["ScoreSummary", "ready_engine", "score_all", "score_open"]
 
 
 @dataclass(frozen=True, slots=True)
 class ScoreSummary:
-    """What a scoring pass did."""
+    """What a scoring pass did; ``open_changes`` are open pull requests scored as of now."""
 
     changes: int
     deploys: int
     version: str
+    open_changes: int = 0
 
 
 def score_all(
@@ -44,7 +55,7 @@ def score_all(
     config = org.scoring_config()
     link_all(session, config.rules.incident_window_hours)
     incidents = load_incidents(session)
-    changes = load_changes(session, bugs=load_bug_issues(org))
+    changes = load_changes(session, bugs=known_bug_issues(session, org))
     deploys = load_deploys(session)
     budgets = load_error_budgets(session) if error_budgets is None else list(error_budgets)
     # Only production deploys say how fragile a service is in front of users.
@@ -61,7 +72,34 @@ def score_all(
         for d in deploys
     ]
     save_scores(session, "deploy", (scored_change(s) for s in deploy_scores))
-    return ScoreSummary(len(change_scores), len(deploy_scores), config.version)
+    opened = score_open(session, org)
+    return ScoreSummary(len(change_scores), len(deploy_scores), config.version, len(opened))
+
+
+def score_open(
+    session: Session,
+    org: OrgConfig,
+    now: datetime | None = None,
+    keys: Collection[str] | None = None,
+) -> list[RiskScore]:
+    """Score open pull requests as if merged ``now`` against every merged change, and store it.
+
+    ``keys`` limits it to those pull requests (a webhook's one). Every pass scores them
+    again: "as of now" moves (the service's latest incidents, the time of day), and an
+    open pull request's files and reviews change under it. The scores go into the same
+    rows and scorer version as merged changes', which no briefing reads for an open one.
+    """
+    rows = [r for r in open_change_rows(session) if keys is None or r.key in keys]
+    if not rows:
+        return []
+    stored = read_history(session, org, now)
+    facts = facts_of(session, rows, known_bug_issues(session, org), as_of=stored.read_at)
+    # The history is only peeked at: no open pull request becomes part of another's past.
+    scores = [score_change(f, stored.history.context(f), stored.config) for f in facts]
+    save_scores(
+        session, "change", (scored_change(s, f) for s, f in zip(scores, facts, strict=True))
+    )
+    return scores
 
 
 def ready_engine(database_url: str) -> Engine:

@@ -142,7 +142,12 @@ def sync_and_score(engine: Engine, org: OrgConfig, sync: SyncHook | None = None)
         sync(engine, org)
     with session_scope(engine) as session:
         summary = score_all(session, org)
-    log.info("schedule.scored", changes=summary.changes, deploys=summary.deploys)
+    log.info(
+        "schedule.scored",
+        changes=summary.changes,
+        deploys=summary.deploys,
+        open_changes=summary.open_changes,
+    )
 
 
 def tick(

@@ -34,6 +34,8 @@ from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
+from bot.github import WEBHOOK_PATH, github_webhook, pull_check_from
+from bot.mcp.http import MCP_PATH, mcp_endpoint
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.settings import Settings
 from bot.slack.app import build_app, check_slack_settings
@@ -107,6 +109,8 @@ def wsgi_application(
     signing_secret: str | None = None,
     config: Path | None = None,
     metrics: Metrics | None = None,
+    mcp: WSGIApplication | None = None,
+    github: WSGIApplication | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
 
@@ -116,7 +120,9 @@ def wsgi_application(
     ``deploys`` answers ``/deploys`` (CI pipelines reporting deploys); ``app``
     is ``None`` in Socket Mode, where Slack's requests do not come over HTTP.
     Slack's requests reach bolt only when signed with ``signing_secret``.
-    ``GET /metrics`` gives ``metrics`` in Prometheus' text format.
+    ``GET /metrics`` gives ``metrics`` in Prometheus' text format. ``github`` answers
+    ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests); ``mcp``
+    answers ``/mcp`` (``bot.mcp.http``: the MCP server for coding agents, behind bearer tokens).
     """
     slack: WSGIApplication = _not_found
     if app is not None:
@@ -128,6 +134,10 @@ def wsgi_application(
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if deploys is not None and path == DEPLOYS_PATH:
             return deploys(environ, start_response)
+        if mcp is not None and path == MCP_PATH:
+            return mcp(environ, start_response)
+        if github is not None and path == WEBHOOK_PATH:
+            return github(environ, start_response)
         if path == HEALTH_PATH and method == "GET":
             return _json(start_response, "200 OK", {"status": "ok"})
         if path == READY_PATH and method == "GET":
@@ -257,6 +267,7 @@ def serve(
     metrics = Metrics(engine)
     # Checks the tokens before anything starts: a wrong one ends here in one sentence.
     app = build_app(settings, engine, org, socket_mode=socket_mode) if web else None
+    mcp = mcp_endpoint(settings, engine, org) if web else None
     stop = threading.Event()
     # Every role listens: the probes and metrics are how an operator sees a replica.
     server = HttpServer(
@@ -271,6 +282,14 @@ def serve(
             ),
             config=settings.config,
             metrics=metrics,
+            mcp=mcp,
+            github=(
+                github_webhook(
+                    engine, settings.github_webhook_secret, pull_check_from(settings, engine, org)
+                )
+                if web
+                else None
+            ),
         ),
         host or settings.serve_host,
         port or settings.serve_port,
@@ -325,6 +344,8 @@ def serve(
             # on_signal has stopped the server already.
             http.join(timeout=10)
     finally:
+        if mcp is not None:
+            mcp.close()
         if scheduler is not None:
             scheduler.shutdown(wait=True)
         for signum, handler_before in previous.items():

@@ -187,6 +187,19 @@ class Settings(BaseSettings):
         default=None,
         description="Shared secret CI pipelines send to `serve`'s POST /deploys endpoint.",
     )
+    github_webhook_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GITHUB_WEBHOOK_SECRET", "github_webhook_secret"),
+        description="The GitHub webhook's secret; POST /github/webhook is off without it.",
+    )
+    mcp_tokens: SecretStr | None = Field(
+        default=None,
+        description="Bearer tokens for `serve`'s /mcp, as `scope:token` entries: `*` or a "
+        "subscriber's key.",
+    )
+    mcp_tokens_file: Path | None = Field(
+        default=None, description="A file of `scope:token` lines for `serve`'s /mcp."
+    )
 
     @field_validator(
         "anthropic_api_key",
@@ -206,6 +219,9 @@ class Settings(BaseSettings):
         "pagerduty_token",
         "opsgenie_api_key",
         "deploy_secret",
+        "mcp_tokens",
+        "mcp_tokens_file",
+        "github_webhook_secret",
         mode="before",
     )
     @classmethod
@@ -256,6 +272,9 @@ _HINTS = {
     "opsgenie_api_key": "an Opsgenie API key, or leave it unset",
     "opsgenie_api_url": "a URL such as https://api.opsgenie.com",
     "deploy_secret": "a long random string shared with your CI, or leave it unset",
+    "mcp_tokens": "`scope:token` entries (`*:<token>`, `<subscriber>:<token>`), or leave it unset",
+    "mcp_tokens_file": "the path of a file of `scope:token` lines, or leave it unset",
+    "github_webhook_secret": "the secret set on the GitHub webhook or App, or leave it unset",
 }
 
 # Fields read from a variable of their own rather than RISKBRIEF_<FIELD>.
@@ -275,6 +294,7 @@ _VARIABLES = {
     "pagerduty_api_url": "PAGERDUTY_API_URL",
     "opsgenie_api_key": "OPSGENIE_API_KEY",
     "opsgenie_api_url": "OPSGENIE_API_URL",
+    "github_webhook_secret": "GITHUB_WEBHOOK_SECRET",
 }
 
 

@@ -32,7 +32,7 @@ from briefing.payload import (
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.store.scores import load_scores
-from data.store.tables import Change, Deploy, Incident, RiskScoreRow, Service, Subscriber
+from data.store.tables import IS_MERGED, Change, Deploy, Incident, RiskScoreRow, Service, Subscriber
 from data.store.window import WeekRows, load_window
 from scoring import (
     Card,
@@ -278,6 +278,7 @@ class _Stored:
                     col(RiskScoreRow.subject_key) == col(Change.key),
                 ),
             )
+            .where(IS_MERGED)
             .group_by(col(RiskScoreRow.service))
         ):
             keep(service, at)

@@ -26,7 +26,16 @@ import sqlalchemy as sa
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from data.store.tables import Change, ChangeFile, Deploy, DeployChange, DeployCommit, Incident
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    ChangeFile,
+    Deploy,
+    DeployChange,
+    DeployCommit,
+    Incident,
+    merged_time,
+)
 
 __all__ = ["LinkCount", "LinkSummary", "link_all", "link_deploys", "link_incidents"]
 
@@ -73,12 +82,12 @@ def _changes_by_service(session: Session) -> _ServiceChanges:
     rows = session.exec(
         select(ChangeFile.service_id, Change.id, Change.merged_at, Change.sha)
         .join(Change, col(Change.id) == col(ChangeFile.change_id))
-        .where(col(ChangeFile.service_id).is_not(None))
+        .where(col(ChangeFile.service_id).is_not(None), IS_MERGED)
         .distinct()
     )
     for service_id, change_id, merged_at, sha in rows:
         if service_id is not None and change_id is not None:
-            merged[service_id].append((merged_at, change_id))
+            merged[service_id].append((merged_time(merged_at, str(change_id)), change_id))
             if sha:
                 by_sha[service_id][sha] = change_id
     for times in merged.values():

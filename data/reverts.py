@@ -26,7 +26,16 @@ from sqlmodel import Session, col, select
 
 from data.linking import link_deploys
 from data.sources.records import IncidentRecord
-from data.store.tables import Change, ChangeFile, Deploy, DeployChange, Incident, Service
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    ChangeFile,
+    Deploy,
+    DeployChange,
+    Incident,
+    Service,
+    merged_time,
+)
 from data.sync import SourceSummary, SyncRun
 
 __all__ = ["RevertIncidents", "summary_line"]
@@ -78,13 +87,14 @@ class RevertIncidents:
             reverts = list(
                 session.exec(
                     select(Change)
-                    .where(col(Change.reverts_key).is_not(None))
+                    .where(col(Change.reverts_key).is_not(None), IS_MERGED)
                     .order_by(col(Change.id))
                 )
             )
             keys = {r.reverts_key for r in reverts if r.reverts_key}
             targets = {
-                c.key: c for c in session.exec(select(Change).where(col(Change.key).in_(keys)))
+                c.key: c
+                for c in session.exec(select(Change).where(col(Change.key).in_(keys), IS_MERGED))
             }
             services = {s.key: s.id for s in session.exec(select(Service)) if s.id is not None}
             names = {service_id: key for key, service_id in services.items()}
@@ -102,21 +112,22 @@ class RevertIncidents:
                 continue
             # The service that carried most of the reverted change's lines.
             service = min(lines[target.id].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-            if revert.merged_at < target.merged_at:
+            reverted_at = merged_time(revert.merged_at, revert.key)
+            opened = merged_time(target.merged_at, target.key)
+            if reverted_at < opened:
                 continue
-            opened = target.merged_at
             if (live := shipped.get((target.id, services[service]))) is not None:
-                if live >= revert.merged_at:
+                if live >= reverted_at:
                     # Reverted before its first production deploy, which shipped both.
                     never_live.append(f"revert:{revert.key}")
                     continue
-                opened = min(live + _AFTER_DEPLOY, revert.merged_at)
+                opened = min(live + _AFTER_DEPLOY, reverted_at)
             incidents.append(
                 IncidentRecord(
                     key=f"revert:{revert.key}",
                     service=service,
                     opened_at=opened,
-                    resolved_at=revert.merged_at,
+                    resolved_at=reverted_at,
                     title=f"Reverted: {target.title}"[:300],
                     source="revert",
                 )

@@ -25,7 +25,15 @@ from sqlmodel import Session, col, select
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig, RepositoryConfig
 from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
-from data.store.tables import Change, Deploy, DeployChange, Incident, Repository
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    Deploy,
+    DeployChange,
+    Incident,
+    Repository,
+    merged_time,
+)
 from evaluation.szz import bug_inducing
 from scoring.errors import SourceError
 from scoring.fixes import is_fix_commit
@@ -68,7 +76,7 @@ def change_outcomes(session: Session, org: OrgConfig | None = None) -> Outcomes:
     reverted = frozenset(
         k
         for k in session.exec(
-            select(Change.reverts_key).where(col(Change.reverts_key).is_not(None))
+            select(Change.reverts_key).where(col(Change.reverts_key).is_not(None), IS_MERGED)
         ).all()
         if k is not None
     )
@@ -109,11 +117,11 @@ def _labels_of(
     stored = session.exec(
         select(Change.key, Change.sha, Change.merged_at)
         .join(Repository, col(Repository.id) == col(Change.repository_id))
-        .where(col(Repository.name) == repo.name)
+        .where(col(Repository.name) == repo.name, IS_MERGED)
     ).all()
     if not stored:
         return SzzLabels(repo.name)
-    oldest = min(at for _, _, at in stored)
+    oldest = min(merged_time(at, key) for key, _, at in stored)
     rev = branch_ref(path, branch or repo.default_branch) or "HEAD"
     fixes: list[MinedCommit] = []
     for commit in mine_commits(path, rev, bug_keys=bugs):

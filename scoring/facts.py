@@ -92,6 +92,9 @@ class ChangeFacts:
     coverage_delta: float | None = None
     co_authored_by_agent: bool = False
     reviews_known: bool = True
+    # False for a change not merged yet (an open PR, a branch, a diff): it is scored as
+    # if it merged at ``merged_at``, and its reasons say "would merge", not "merged".
+    merged: bool = True
 
     # Derived once: signals and the history ask for them several times per change.
     _lines: int = field(init=False, repr=False, compare=False)

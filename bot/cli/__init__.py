@@ -23,6 +23,7 @@ from bot.cli.demo import demo
 from bot.cli.deploy import deploy
 from bot.cli.doctor import doctor
 from bot.cli.init import init
+from bot.cli.mcp import mcp
 from bot.cli.quickstart import quickstart
 from bot.cli.score import score
 from bot.cli.serve import serve
@@ -77,6 +78,7 @@ for _command in (
     deploy,
     doctor,
     init,
+    mcp,
     quickstart,
     score,
     serve,

@@ -67,7 +67,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
     from data.store.engine import make_engine, session_scope
     from data.store.migrate import upgrade
     from data.store.org import sync_org
-    from data.store.tables import Change, ChangeFile
+    from data.store.tables import IS_MERGED, Change, ChangeFile
     from data.sync import run_sources
 
     settings = ctx.find_root().obj
@@ -114,7 +114,9 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
             in_service = select(func.max(col(Change.merged_at))).join(
                 ChangeFile, col(ChangeFile.change_id) == col(Change.id)
             )
-            newest = session.exec(in_service.where(col(ChangeFile.service_id).is_not(None))).one()
+            newest = session.exec(
+                in_service.where(col(ChangeFile.service_id).is_not(None), IS_MERGED)
+            ).one()
             quiet = done[0].week if done else None
             week, merged, running = None, None, False
             if quiet is not None and newest is not None and not done[0].payload.distribution.total:

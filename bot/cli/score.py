@@ -32,7 +32,10 @@ def score(ctx: click.Context) -> None:
     with session_scope(engine) as session:
         sync_org(session, org)
         summary = score_all(session, org)
+    opened = ""
+    if summary.open_changes:
+        opened = f", and {summary.open_changes} open pull requests as of now"
     click.echo(
-        f"Scored {summary.changes} changes and {summary.deploys} deploys "
+        f"Scored {summary.changes} changes and {summary.deploys} deploys{opened} "
         f"(scorer {summary.version})."
     )

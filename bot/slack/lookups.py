@@ -23,8 +23,10 @@ from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.store.scores import load_scores
 from data.store.tables import (
+    IS_MERGED,
     Change,
     ChangeFile,
+    ChangeState,
     Deploy,
     DeployChange,
     Incident,
@@ -152,6 +154,13 @@ def find_changes(session: Session, ref: str) -> list[Change]:
     ]
 
 
+def _when(change: Change, timezone: str, *, day: bool = True) -> str:
+    """``merged <local time>``, or what an open or closed pull request is instead."""
+    if change.merged_at is None or change.state is not ChangeState.MERGED:
+        return "open, not merged yet" if change.state is ChangeState.OPEN else "closed unmerged"
+    return f"merged {local_time(change.merged_at, timezone, day=day)}"
+
+
 def _candidates(what: str, lines: list[str], more: int, ask: str) -> NotFound:
     tail = f"\n… and {more} more; give more of it" if more > 0 else ""
     return NotFound.plain(f"{what}; {ask}:\n" + "\n".join(lines) + tail)
@@ -194,8 +203,8 @@ def change_reply(session: Session, org: OrgConfig, key: str, timezone: str | Non
         )
     if len(found) > 1:
         lines = [
-            f"• `{mrkdwn(c.key)}` {mrkdwn(truncate(one_line(c.title), 80))} · merged "
-            f"{local_time(c.merged_at, zone, day=False)}"
+            f"• `{mrkdwn(c.key)}` {mrkdwn(truncate(one_line(c.title), 80))} · "
+            f"{_when(c, zone, day=False)}"
             for c in found[:_CANDIDATES]
         ]
         return _candidates(
@@ -216,7 +225,7 @@ def change_reply(session: Session, org: OrgConfig, key: str, timezone: str | Non
     head = (
         f"*{title}* · `{mrkdwn(key)}`\n"
         f"Risk *{row.score}*, {band_label(row.band)} · {_service_name(org, row.service)} · "
-        f"merged {local_time(change.merged_at, zone)}"
+        f"{_when(change, zone)}"
     )
     if row.agent_involved:
         head += " · AI agent" + _REVIEW_NOTE[row.human_reviewed]
@@ -313,7 +322,7 @@ def _no_changes_line(
         select(func.max(col(Change.merged_at)))
         .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
         .join(Service, col(Service.id) == col(ChangeFile.service_id))
-        .where(Service.key == service)
+        .where(Service.key == service, IS_MERGED)
     ).one()
     if newest is None:
         return f"{shown}, nor any before; `riskbrief sync` reads the configured sources."

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -59,6 +60,14 @@ class GitHubSourceConfig(_Strict):
     release_tags: str | None = None
     incident_label: str | None = None
     services: dict[str, str] = Field(default_factory=dict)
+    # The `riskbrief` check on pull requests (docs/pr-check.md): neutral unless the
+    # organisation enforces, then `check_conclusion` at or above `check_threshold`.
+    check_enforce: bool = False
+    check_threshold: int = Field(default=80, ge=0, le=100)
+    check_conclusion: Literal["action_required", "failure"] = "action_required"
+    # Where the check's "details" link goes, `{key}` replaced by the PR's key (URL-quoted);
+    # the pull request itself when unset.
+    check_details_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
 
     _patterns = field_validator("production_environment", "deploy_workflow", "release_tags")(
         check_pattern

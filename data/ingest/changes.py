@@ -14,7 +14,7 @@ from data.config import OrgConfig
 from data.ingest.references import Lookups
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import REVIEW_STATES, ChangeRecord, FileRecord, ReviewRecord
-from data.store.tables import Change, ChangeFile, ReviewRow
+from data.store.tables import Change, ChangeFile, ChangeState, ReviewRow
 from scoring.authorship import AuthorKind
 
 __all__ = ["ChangeWriter", "agent_in_trailers"]
@@ -63,6 +63,9 @@ _CHANGE_FIELDS = (
     "coverage_delta",
     "review_comments",
     "reviews_known",
+    "state",
+    "updated_at",
+    "head_sha",
 )
 
 
@@ -89,8 +92,16 @@ class ChangeWriter:
             )
         written: list[tuple[ChangeRecord, Change, tuple[Any, ...] | None]] = []
         for record in batch:
+            row = existing.get(record.key)
+            if record.state != ChangeState.MERGED and (
+                # A pull request closed unmerged is only worth a row that listed it open,
+                # and a merged change is final: a late report of it open changes nothing.
+                (row is None and record.state == ChangeState.CLOSED)
+                or (row is not None and row.state is ChangeState.MERGED)
+            ):
+                continue
             try:
-                written.append(self._change(record, existing.get(record.key)))
+                written.append(self._change(record, row))
             except ValueError as exc:
                 tally.skipped += 1
                 log.warning("record_skipped", kind="change", key=record.key, reason=str(exc))
@@ -117,6 +128,8 @@ class ChangeWriter:
         """The change's row with the record's values, not yet flushed, and its values before."""
         if r.merged_at.tzinfo is None:
             raise ValueError("merged_at has no time zone")
+        state = ChangeState(r.state)
+        merged_at = r.merged_at if state is ChangeState.MERGED else None
         repo = self.lookups.repository(r.repository)
         assert repo.id is not None
         author = self.lookups.person(r.author, is_bot=r.author_is_bot)
@@ -131,7 +144,8 @@ class ChangeWriter:
                 key=r.key,
                 repository_id=repo.id,
                 author_id=author.id or 0,
-                merged_at=r.merged_at,
+                merged_at=merged_at,
+                state=state,
             )
         values: dict[str, Any] = {
             "repository_id": repo.id,
@@ -143,7 +157,10 @@ class ChangeWriter:
             "author_id": author.id,
             "merged_by_id": merger.id if merger else None,
             "opened_at": r.opened_at,
-            "merged_at": r.merged_at,
+            "merged_at": merged_at,
+            "state": state,
+            "updated_at": r.updated_at,
+            "head_sha": r.head_sha.lower() if r.head_sha else None,
             "base_branch": r.base_branch,
             "head_branch": r.head_branch,
             "labels": list(r.labels),

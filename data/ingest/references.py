@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from data.config import OrgConfig
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import PersonRecord
-from data.store.tables import Change, Person, Repository, Service, Team
+from data.store.tables import IS_MERGED, Change, Person, Repository, Service, Team
 from scoring.authorship import AuthorKind
 
 __all__ = ["Lookups"]
@@ -88,7 +88,7 @@ class Lookups:
 
     def change_by_sha(self, repository_id: int, sha: str) -> Change | None:
         """The change of a repository whose commit is ``sha`` (full or abbreviated)."""
-        query = select(Change).where(col(Change.repository_id) == repository_id)
+        query = select(Change).where(col(Change.repository_id) == repository_id, IS_MERGED)
         if len(sha) >= 40:
             return self.session.exec(query.where(col(Change.sha) == sha)).first()
         return self.session.exec(

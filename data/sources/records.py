@@ -77,7 +77,12 @@ class ReviewRecord:
 
 @dataclass(frozen=True, slots=True)
 class ChangeRecord:
-    """A merged change: a pull request (``number``) or a commit (``sha``).
+    """A change: a pull request (``number``) or a commit (``sha``), merged unless ``state`` says.
+
+    ``state`` is ``merged``, ``open`` or ``closed`` (a pull request closed
+    unmerged); for one not merged, ``merged_at`` is the time it is known as of
+    (its last update) and the store keeps no merge time. ``updated_at`` and
+    ``head_sha`` are the pull request's last update and head commit, when known.
 
     ``key`` is the natural key: ``owner/repo#123`` for a pull request,
     ``repo@<12-hex sha>`` for a commit. ``co_authors`` are the names and
@@ -117,6 +122,9 @@ class ChangeRecord:
     reverts_key: str | None = None
     reverts_sha: str | None = None
     reviews_known: bool = True
+    state: str = "merged"
+    updated_at: datetime | None = None
+    head_sha: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from data.store.tables import (
+    IS_MERGED,
     Change,
     ChangeFile,
+    ChangeState,
     Deploy,
     DeployChange,
     ErrorBudget,
@@ -28,6 +30,7 @@ from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_change
 from scoring.history import BudgetSpan
 
 __all__ = [
+    "facts_of",
     "first_event_at",
     "load_changes",
     "load_deploys",
@@ -45,7 +48,7 @@ def _names(session: Session) -> tuple[dict[int, Person], dict[int, str], dict[in
 
 
 def _change_query(since: datetime | None, until: datetime | None) -> Any:
-    query = select(Change)
+    query = select(Change).where(IS_MERGED)
     if since is not None:
         query = query.where(col(Change.merged_at) >= since)
     if until is not None:
@@ -64,8 +67,20 @@ def load_changes(
     ``bugs`` are the tracker's bug issues, which decide whether a title naming
     an issue is a fix.
     """
+    return facts_of(session, list(session.exec(_change_query(since, until))), bugs)
+
+
+def facts_of(
+    session: Session,
+    changes: list[Change],
+    bugs: BugIssues = NO_BUG_ISSUES,
+    as_of: datetime | None = None,
+) -> list[ChangeFacts]:
+    """``changes`` as facts, in the order given; one not merged is taken as merged at ``as_of``.
+
+    Scoring an open pull request "as of now" is scoring it as if it merged now.
+    """
     people, services, repos = _names(session)
-    changes: list[Change] = list(session.exec(_change_query(since, until)))
     ids = [c.id for c in changes]
     files: dict[int, list[FileChange]] = defaultdict(list)
     reviews: dict[int, list[Review]] = defaultdict(list)
@@ -104,6 +119,9 @@ def load_changes(
     for c in changes:
         assert c.id is not None
         author = people[c.author_id]
+        merged_at = c.merged_at if c.state is ChangeState.MERGED else as_of
+        if merged_at is None:
+            raise ValueError(f"{c.key} is not merged; score it as of a time")
         out.append(
             ChangeFacts(
                 key=c.key,
@@ -112,7 +130,7 @@ def load_changes(
                 author=author.login,
                 author_is_agent=author.kind == "agent",
                 author_is_bot=author.kind == "bot",
-                merged_at=c.merged_at,
+                merged_at=merged_at,
                 opened_at=c.opened_at,
                 merged_by=people[c.merged_by_id].login if c.merged_by_id else None,
                 files=tuple(files[c.id]),
@@ -127,6 +145,7 @@ def load_changes(
                 review_comments=c.review_comments,
                 coverage_delta=c.coverage_delta,
                 reviews_known=c.reviews_known,
+                merged=c.state is ChangeState.MERGED,
             )
         )
     return out
@@ -147,6 +166,7 @@ def load_deploys(
     rows = session.exec(
         select(DeployChange.deploy_id, Change.key)
         .join(Change, col(Change.id) == col(DeployChange.change_id))
+        .where(IS_MERGED)
         .order_by(col(Change.merged_at), col(Change.key))
     )
     for deploy_id, key in rows:
@@ -217,7 +237,7 @@ def load_error_budgets(session: Session) -> list[BudgetSpan]:
 def first_event_at(session: Session) -> datetime | None:
     """When the earliest stored change merged, deploy finished or incident opened."""
     firsts = [
-        session.exec(select(func.min(col(Change.merged_at)))).one(),
+        session.exec(select(func.min(col(Change.merged_at))).where(IS_MERGED)).one(),
         session.exec(select(func.min(col(Deploy.finished_at)))).one(),
         session.exec(select(func.min(col(Incident.opened_at)))).one(),
     ]

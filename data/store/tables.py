@@ -12,12 +12,14 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 __all__ = [
+    "IS_MERGED",
     "Briefing",
     "Change",
     "ChangeFile",
+    "ChangeState",
     "ChannelName",
     "Delivery",
     "DeliveryStatus",
@@ -25,6 +27,7 @@ __all__ = [
     "DeployChange",
     "DeployCommit",
     "ErrorBudget",
+    "GitHubDelivery",
     "Incident",
     "Leader",
     "Person",
@@ -38,6 +41,7 @@ __all__ = [
     "Team",
     "TrackerIssue",
     "UTCDateTime",
+    "merged_time",
     "utcnow",
 ]
 
@@ -83,6 +87,15 @@ class ChannelName(StrEnum):
     SLACK = "slack"
     EMAIL = "email"
     TEAMS = "teams"
+
+
+class ChangeState(StrEnum):
+    """Where a change stands: merged (what every briefing and history reads), or a pull
+    request still open, or closed without merging (kept only so it is no longer listed)."""
+
+    MERGED = "merged"
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class DeliveryStatus(StrEnum):
@@ -173,7 +186,15 @@ class Person(SQLModel, table=True):
 
 
 class Change(SQLModel, table=True):
-    """A merged change: a pull request, or a commit where there are no PRs."""
+    """A change: a pull request, or a commit where there are no PRs.
+
+    Only a ``merged`` one has a ``merged_at`` and is history; an ``open`` pull request
+    is scored as of now and listed, never briefed (``MERGED_ONLY`` is every reader's filter).
+    """
+
+    __table_args__ = (
+        sa.CheckConstraint("state IN ('merged', 'open', 'closed')", name="ck_change_state"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, index=True)
@@ -186,7 +207,17 @@ class Change(SQLModel, table=True):
     author_id: int = Field(foreign_key="person.id", index=True)
     merged_by_id: int | None = Field(default=None, foreign_key="person.id")
     opened_at: datetime | None = _ts(nullable=True)
-    merged_at: datetime = _ts(index=True)
+    merged_at: datetime | None = _ts(index=True, nullable=True)
+    state: ChangeState = Field(
+        default=ChangeState.MERGED,
+        sa_column=sa.Column(
+            _Words(ChangeState), nullable=False, server_default="merged", index=True
+        ),
+    )
+    # The pull request's own last update and head commit, which a webhook delivery is
+    # compared against so that an older head never overwrites a newer one.
+    updated_at: datetime | None = _ts(nullable=True)
+    head_sha: str | None = None
     base_branch: str | None = None
     head_branch: str | None = None
     labels: list[str] = _json(list, nullable=False)
@@ -200,6 +231,17 @@ class Change(SQLModel, table=True):
     review_comments: int | None = None
     # False when only a git history reported the change: its review is unknown.
     reviews_known: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+
+
+# Every reader that means "history" (briefings, scoring, linking, lookups) filters on this.
+IS_MERGED = col(Change.state) == ChangeState.MERGED
+
+
+def merged_time(at: datetime | None, key: str) -> datetime:
+    """``at``, the merge time of a change read through ``IS_MERGED``, which always has one."""
+    if at is None:
+        raise ValueError(f"change {key} is merged but has no merge time")
+    return at
 
 
 class ChangeFile(SQLModel, table=True):
@@ -434,6 +476,16 @@ class SyncState(SQLModel, table=True):
     cursor: str | None = None
     watermark: datetime | None = _ts(nullable=True)
     updated_at: datetime = _ts()
+
+
+class GitHubDelivery(SQLModel, table=True):
+    """A GitHub webhook delivery answered once: a redelivery of the same id does nothing."""
+
+    __tablename__ = "github_delivery"
+
+    id: str = Field(primary_key=True)
+    event: str
+    received_at: datetime = _ts()
 
 
 class TrackerIssue(SQLModel, table=True):

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from data.store.scores import top_signal_names
 from data.store.tables import (
+    IS_MERGED,
     Change,
     Deploy,
     Incident,
@@ -26,6 +27,7 @@ from data.store.tables import (
     RiskScoreRow,
     Service,
     Team,
+    merged_time,
 )
 from scoring.risk import Band
 from scoring.weekly import ScoredDeploy, WeekChange, WeekIncident
@@ -168,7 +170,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             team=team_of.get(service) if service else None,
             score=score,
             band=Band(band),
-            merged_at=merged_at,
+            merged_at=merged_time(merged_at, key),
             agent_involved=agent_involved,
             human_reviewed=human_reviewed,
             drivers=top_signal_names(top_signals),
@@ -212,7 +214,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
                 col(RiskScoreRow.gates),
             )
             .join(RiskScoreRow, _score_join("change", col(Change.key), version))
-            .where(col(Change.merged_at) >= since, col(Change.merged_at) < until)
+            .where(IS_MERGED, col(Change.merged_at) >= since, col(Change.merged_at) < until)
             .order_by(col(Change.merged_at), col(Change.key))
         )
     ]

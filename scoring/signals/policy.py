@@ -51,6 +51,8 @@ def review(
     approvals = change.human_approvals
     if not approvals:
         self_merged = change.merged_by is not None and change.merged_by == change.author
+        if not change.merged:
+            return _review((1.0, "no human approval yet", 1.0), w)
         return _review(_reviewed(0, self_merged, False, 0), w)
     lines = change.lines_changed
     if change.opened_at is not None and lines >= 200:
@@ -206,7 +208,8 @@ def timing(
 ) -> Signal:
     """Friday, after-hours and pre-holiday merges meet thin cover if they break."""
     share, text = timing_points(change.merged_at, cfg)
-    return Signal("timing", share, cfg.weights.timing * share, f"merged {text}", share)
+    verb = "merged" if change.merged else "would merge"
+    return Signal("timing", share, cfg.weights.timing * share, f"{verb} {text}", share)
 
 
 TIMING = ChangeSignal(
@@ -233,7 +236,7 @@ def agent(
     else:
         who = "authored" if change.author_is_agent else "co-authored"
         reviewed = bool(change.human_approvals) if change.reviews_known else None
-        value, text, share = _agent(who, reviewed)
+        value, text, share = _agent(who, reviewed, change.merged)
     return Signal("agent", value, cfg.weights.agent * share, text, share)
 
 
@@ -249,11 +252,13 @@ AGENT = ChangeSignal(
 
 
 @functools.lru_cache(maxsize=16)
-def _agent(who: str, reviewed: bool | None) -> tuple[float, str, float]:
+def _agent(who: str, reviewed: bool | None, merged: bool) -> tuple[float, str, float]:
     if reviewed is None:
         # Only the authorship is known: it earns what a reviewed agent change does.
         return 0.3, f"AI-agent {who}; whether a human reviewed it is unknown", 0.3
     if not reviewed:
+        if not merged:
+            return 1.0, f"AI-agent {who}, no human review yet", 1.0
         return 1.0, f"AI-agent {who}, merged without human review", 1.0
     return 0.3, f"AI-agent {who}, human-reviewed", 0.3
 

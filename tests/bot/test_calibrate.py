@@ -15,7 +15,7 @@ from bot.cli import main
 from data.config import parse_org_config
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
-from data.store.tables import Change
+from data.store.tables import Change, merged_time
 from scoring.errors import ConfigError
 from tests.data.rows import T0, base, change
 
@@ -64,7 +64,7 @@ def _history(engine: Engine, n: int = 200) -> None:
                     repository_id=original.repository_id,
                     title=f"Revert {original.key}",
                     author_id=original.author_id,
-                    merged_at=original.merged_at + timedelta(days=1),
+                    merged_at=merged_time(original.merged_at, original.key) + timedelta(days=1),
                     is_revert=True,
                     reverts_key=original.key,
                 )

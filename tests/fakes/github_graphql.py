@@ -347,6 +347,8 @@ class FakePull:
     ci_state: str | None = "SUCCESS"
     total_comments: int = 0
     state: str = "MERGED"
+    # The head commit; a push to the branch (``synchronize``) gives it a new one.
+    head_oid: str | None = None
 
 
 # -- pricing ---------------------------------------------------------------
@@ -548,6 +550,8 @@ class FakeGitHubGraphQL:
         now: datetime | None = None,
     ) -> None:
         self.token = token
+        # Further tokens accepted, e.g. the REST fake's set, which an App's minted tokens join.
+        self.tokens: set[str] = set()
         self.limit = limit
         self.remaining: int | None = None
         # When rateLimit.resetAt says the points come back, after ``now``.
@@ -586,7 +590,8 @@ class FakeGitHubGraphQL:
 
     def handle(self, request: Request, _match: re.Match[str]) -> Answer:
         """Answer one GraphQL request as GitHub would."""
-        if request.headers.get("authorization") != f"Bearer {self.token}":
+        given = request.headers.get("authorization", "")
+        if given != f"Bearer {self.token}" and given.removeprefix("Bearer ") not in self.tokens:
             return Answer(
                 401,
                 {
@@ -831,7 +836,7 @@ class FakeGitHubGraphQL:
             "closedAt": merged_at if merged else None,
             "baseRefName": p.base,
             "headRefName": p.head or f"feature-{p.number}",
-            "headRefOid": f"{p.number + 1:040x}",
+            "headRefOid": p.head_oid or f"{p.number + 1:040x}",
             "additions": sum(f.additions for f in p.files),
             "deletions": sum(f.deletions for f in p.files),
             "changedFiles": len(p.files),

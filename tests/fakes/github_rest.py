@@ -10,7 +10,14 @@ It speaks the parts of the real protocol the sources rely on:
 - ``POST /app/installations/{id}/access_tokens`` verifies the App's JWT
   signature with the App's public key and mints an installation token that
   expires ``token_ttl`` seconds later by the fake's ``clock``;
-- ``GET /rate_limit`` reports the primary quota and, as on GitHub, costs none.
+- ``GET /rate_limit`` reports the primary quota and, as on GitHub, costs none;
+- check runs (``POST /repos/{repo}/check-runs``, ``PATCH …/check-runs/{id}``,
+  ``GET …/commits/{sha}/check-runs?check_name=``) take an App's installation
+  token only (a personal token gets GitHub's 403 "You must authenticate via a
+  GitHub App."), and refuse with 422 what GitHub refuses (a missing name or
+  head_sha, an unknown conclusion, output over GitHub's sizes); commit statuses
+  (``POST /repos/{repo}/statuses/{sha}``) take any token and check state and
+  description length.
 
 Tests add data with ``add_deployment``, ``add_status``, ``add_release``,
 ``add_workflow``, ``add_run``, ``add_issue`` and ``commit_file``.
@@ -86,7 +93,18 @@ class FakeGitHubRest:
         # (repo, path) -> [(sha, time, text or None when the commit deleted it)]
         self.files: dict[tuple[str, str], list[tuple[str, datetime, str | None]]] = {}
         self._status_ids = 0
+        # Check runs by id, and commit statuses by (repo, sha), as tests read them back.
+        self.check_runs: dict[int, dict[str, Any]] = {}
+        self.commit_statuses: dict[tuple[str, str], list[dict[str, Any]]] = {}
         add = self.server.add
+        add("POST", _REPO + r"/check-runs", self._authed(self._create_check))
+        add("PATCH", _REPO + r"/check-runs/(?P<id>\d+)", self._authed(self._update_check))
+        add(
+            "GET",
+            _REPO + r"/commits/(?P<sha>[0-9a-f]{40})/check-runs",
+            self._authed(self._commit_checks),
+        )
+        add("POST", _REPO + r"/statuses/(?P<sha>[0-9a-f]{40})", self._authed(self._add_status))
         add("GET", _REPO + r"/deployments", self._list(self._deployments))
         add("GET", _REPO + r"/deployments/(?P<id>\d+)/statuses", self._list(self._statuses))
         add("GET", _REPO + r"/releases", self._list(self._releases))
@@ -394,6 +412,98 @@ class FakeGitHubRest:
                     },
                 )
         return Answer(404, {"message": "Not Found"})
+
+    # -- checks and statuses -------------------------------------------------------
+
+    def _app_only(self, request: Request) -> Answer | None:
+        _, _, token = request.headers.get("authorization", "").partition(" ")
+        if self.app is None or token not in self.app.minted:
+            return Answer(
+                403,
+                {
+                    "message": "You must authenticate via a GitHub App.",
+                    "documentation_url": "https://docs.github.com/rest/checks/runs",
+                },
+            )
+        return None
+
+    def _check_problem(self, body: Any, *, creating: bool) -> str | None:
+        if not isinstance(body, dict):
+            return "Invalid request."
+        if creating and (not isinstance(body.get("name"), str) or not body["name"]):
+            return "name wasn't supplied."
+        if creating and not re.fullmatch(r"[0-9a-f]{40}", str(body.get("head_sha", ""))):
+            return "head_sha wasn't supplied."
+        conclusions = {
+            "action_required", "cancelled", "failure", "neutral", "success", "skipped",
+            "stale", "timed_out",
+        }  # fmt: skip
+        if body.get("status") == "completed" and body.get("conclusion") not in conclusions:
+            return "conclusion is not included in the list"
+        if body.get("conclusion") == "action_required" and not body.get("details_url"):
+            return "details_url must be provided when conclusion is action_required"
+        output = body.get("output")
+        if output is not None:
+            if not isinstance(output, dict) or not output.get("title") or "summary" not in output:
+                return "output needs a title and a summary"
+            if len(str(output["title"])) > 255 or len(str(output["summary"])) > 65535:
+                return "Only 65535 characters are allowed in the summary"
+        return None
+
+    def _create_check(self, request: Request, match: re.Match[str]) -> Answer:
+        refused = self._app_only(request)
+        if refused is not None:
+            return refused
+        body = request.json()
+        problem = self._check_problem(body, creating=True)
+        if problem is not None:
+            return Answer(422, {"message": problem})
+        ident = len(self.check_runs) + 1
+        run = {**body, "id": ident, "repository": match["repo"], "updates": 0}
+        self.check_runs[ident] = run
+        return Answer(201, run)
+
+    def _update_check(self, request: Request, match: re.Match[str]) -> Answer:
+        refused = self._app_only(request)
+        if refused is not None:
+            return refused
+        run = self.check_runs.get(int(match["id"]))
+        if run is None or run["repository"] != match["repo"]:
+            return Answer(404, {"message": "Not Found"})
+        body = request.json()
+        problem = self._check_problem(body, creating=False)
+        if problem is not None:
+            return Answer(422, {"message": problem})
+        run.update({k: v for k, v in body.items() if k != "head_sha"})
+        run["updates"] += 1
+        return Answer(200, run)
+
+    def _commit_checks(self, request: Request, match: re.Match[str]) -> Answer:
+        wanted = request.query.get("check_name")
+        runs = [
+            r
+            for r in self.check_runs.values()
+            if r["repository"] == match["repo"]
+            and r["head_sha"] == match["sha"]
+            and (wanted is None or r["name"] == wanted)
+        ]
+        return Answer(200, {"total_count": len(runs), "check_runs": runs})
+
+    def _add_status(self, request: Request, match: re.Match[str]) -> Answer:
+        body = request.json()
+        if not isinstance(body, dict) or body.get("state") not in (
+            "error",
+            "failure",
+            "pending",
+            "success",
+        ):
+            return Answer(422, {"message": "Validation Failed"})
+        if len(str(body.get("description") or "")) > 140:
+            return Answer(422, {"message": "description is too long (maximum is 140 characters)"})
+        kept = self.commit_statuses.setdefault((match["repo"], match["sha"]), [])
+        status = {**body, "id": len(kept) + 1}
+        kept.append(status)
+        return Answer(201, status)
 
     def _rate_limit(self, request: Request, match: re.Match[str]) -> Answer:
         # As on GitHub, asking for the rate limit costs no quota.

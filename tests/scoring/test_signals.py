@@ -189,6 +189,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
     ("defect_proneness", {}, {"prior_fixes_on_files": 1}, 0.2891, 1.0, "1 earlier fix or revert"),
     ("defect_proneness", {}, {"prior_fixes_on_files": 10}, 1.0, 10.0, "10 earlier fixes"),
     ("review", {"reviews": ()}, {}, 1.0, 1.0, "merged without a human approval"),
+    ("review", {"reviews": (), "merged": False}, {}, 1.0, 1.0, "no human approval yet"),
     ("review", {"reviews": (), "reviews_known": False}, {}, 0.0, "unknown", "review unknown"),
     (
         "review",
@@ -295,8 +296,24 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "on a Friday and after hours (Fri 19:00 UTC)",
     ),
     ("timing", {"merged_at": TUESDAY + timedelta(days=4)}, {}, 0.4, 0.4, "after hours"),
+    (
+        "timing",
+        {"merged_at": TUESDAY + timedelta(days=3), "merged": False},
+        {},
+        0.6,
+        0.6,
+        "would merge on a Friday",
+    ),
     ("agent", {}, {}, 0.0, 0.0, "written by a human"),
     ("agent", {"author_is_agent": True, "reviews": ()}, {}, 1.0, 1.0, "merged without human"),
+    (
+        "agent",
+        {"author_is_agent": True, "reviews": (), "merged": False},
+        {},
+        1.0,
+        1.0,
+        "AI-agent authored, no human review yet",
+    ),
     ("agent", {"co_authored_by_agent": True}, {}, 0.3, 0.3, "AI-agent co-authored, human"),
     (
         "agent",

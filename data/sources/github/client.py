@@ -189,6 +189,22 @@ class GitHubClient:
             "resumes from the last checkpoint."
         )
 
+    def send(self, method: str, path: str, body: Mapping[str, Any]) -> Any:
+        """One REST write (``POST``, ``PATCH``) of a JSON ``body``, answered as JSON.
+
+        Sent once: a write that fails is the caller's to repeat (a webhook's redelivery).
+        """
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        response = self._send(method, url, json=dict(body), headers=self._headers())
+        if response.status_code == 403:
+            raise SourceError(
+                f"GitHub denied {method} {short(url)} (403); the check needs a GitHub App with "
+                "checks: write, or a token with statuses: write."
+            )
+        if response.status_code >= 400:
+            raise refusal(response, url)
+        return json_of(response, url) if response.content else None
+
     def get(
         self,
         path_or_url: str,

@@ -33,11 +33,13 @@ __all__ = [
 # GitHub allows, and no dearer than fewer (the cost counts parents, not `first`).
 NESTED_FIRST = 100
 
-_ORDER = "states: MERGED, orderBy: {field: UPDATED_AT, direction: DESC}"
+# Open pull requests are scored as of now and closed ones leave the listing, so every
+# state is read: the same pages, and the same points per pull request read.
+_ORDER = "states: [OPEN, MERGED, CLOSED], orderBy: {field: UPDATED_AT, direction: DESC}"
 
 _FRAGMENTS: dict[str, str] = {
     "PullFields": """fragment PullFields on PullRequest {
-  number title body url createdAt updatedAt mergedAt baseRefName headRefName
+  number title body url state createdAt updatedAt mergedAt baseRefName headRefName headRefOid
   author { __typename login }
   mergedBy { login }
   mergeCommit { oid message }
@@ -116,7 +118,7 @@ def build_query(
 
 
 def pull_page(first: int, after: str | None) -> Part:
-    """Merged pull requests, most recently updated first, with their files and reviews."""
+    """Pull requests (open, merged, closed), most recently updated first, with files and reviews."""
     return Part(
         text=(
             f"pulls: pullRequests(first: $first, after: $after, {_ORDER}) {{\n"
@@ -134,7 +136,7 @@ def pull_page(first: int, after: str | None) -> Part:
 
 
 def label_sweep(first: int, after: str | None) -> Part:
-    """The repository's labels, each with its most recently updated merged pull requests."""
+    """The repository's labels, each with its most recently updated pull requests."""
     return Part(
         text=(
             "sweep: labels(first: $sweepFirst, after: $sweepAfter) {\n"
@@ -151,7 +153,7 @@ def label_sweep(first: int, after: str | None) -> Part:
 
 
 def label_continuation(index: int, label: str, after: str | None) -> Part:
-    """The next merged pull requests of one label: a connection at the top, so 1 request."""
+    """The next pull requests of one label: a connection at the top, so 1 request."""
     alias = f"l{index}"
     return Part(
         text=(

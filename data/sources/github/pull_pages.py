@@ -1,4 +1,4 @@
-"""Pages of one repository's merged pull requests, read through GitHub's GraphQL API.
+"""Pages of one repository's pull requests (every state), read through GitHub's GraphQL API.
 
 ``PullReader`` asks for pages of pull requests, carries the follow-ups and
 label work that fit in each query's point, reads what is left in queries of

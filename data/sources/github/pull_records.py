@@ -1,4 +1,4 @@
-"""A merged pull request as GitHub's GraphQL API returns it, read into a ``ChangeRecord``.
+"""A pull request (merged, open or closed) from GitHub's GraphQL API, read into a ``ChangeRecord``.
 
 Everything here is parsing: no query, no cursor. A node with missing or
 malformed fields raises ``MalformedPull``, which the sync logs and skips.
@@ -163,12 +163,21 @@ def partial_pull(node: Any) -> PartialPull:
         raise MalformedPull("the pull request is null")
     number = field_of(node, "number", int)
     updated = pull_time(node.get("updatedAt"), "updatedAt")
-    pull_time(node.get("mergedAt"), "mergedAt")
+    if _state(node) == "merged":
+        pull_time(node.get("mergedAt"), "mergedAt")
     field_of(node, "title", str)
     pull = PartialPull(number, updated, node, [], [], None, None)
     pull.add("files", node.get("files"))
     pull.add("reviews", node.get("reviews"))
     return pull
+
+
+def _state(node: Mapping[str, Any]) -> str:
+    """``merged``, ``open`` or ``closed``; a node without ``state`` (older queries) is merged."""
+    state = node.get("state", "MERGED")
+    if state not in ("OPEN", "MERGED", "CLOSED"):
+        raise MalformedPull(f"state is {state!r}")
+    return str(state).lower()
 
 
 def _co_authors(*texts: str | None) -> tuple[str, ...]:
@@ -194,7 +203,13 @@ def parse_pull(
     """
     number = field_of(node, "number", int)
     title = field_of(node, "title", str)
-    merged_at = pull_time(node.get("mergedAt"), "mergedAt")
+    state = _state(node)
+    updated_at = pull_time(node.get("updatedAt"), "updatedAt") if "updatedAt" in node else None
+    if state == "merged" or updated_at is None:
+        merged_at = pull_time(node.get("mergedAt"), "mergedAt")
+    else:
+        # Not merged: the record is known as of its last update (``ChangeRecord``).
+        merged_at = updated_at
     created = node.get("createdAt")
     opened_at = pull_time(created, "createdAt") if created is not None else None
     head = _opt_str(node, "headRefName")
@@ -250,4 +265,7 @@ def parse_pull(
         is_revert=is_revert,
         is_hotfix=is_hotfix,
         reverts_key=reverts_key,
+        state=state,
+        updated_at=updated_at,
+        head_sha=_opt_str(node, "headRefOid"),
     )

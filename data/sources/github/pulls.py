@@ -1,8 +1,12 @@
-"""Merged pull requests of one GitHub repository, read through GraphQL into ``ChangeRecord``s.
+"""Pull requests of one GitHub repository, read through GraphQL into ``ChangeRecord``s.
+
+Every state is read in the same pages (``states: [OPEN, MERGED, CLOSED]``): a
+merged one is history, an open one is stored to be scored as of now, and one
+closed unmerged only updates a row that listed it open (``data.ingest``).
 
 What one sync does
 ------------------
-Pages of merged pull requests, most recently updated first, each with its
+Pages of pull requests, most recently updated first, each with its
 files and reviews, until a pull request was last updated before the saved
 watermark minus ``lag_minutes`` (on a first sync: before ``since``, or
 ``first_sync_days`` ago). Every page is checkpointed with its records and an

@@ -15,7 +15,7 @@ from data.sources.sample.clock import sample_week_starts
 from data.sources.sample.codebase import SAMPLE_REPOSITORY, SERVICES, TEAM_OF_SERVICE
 from data.sources.sample.people import ENGINEERS, SAMPLE_AGENTS
 from data.sources.sample.records import SAMPLE_SEED, SampleRecords, sample_records
-from data.store.tables import Change, Repository, Service
+from data.store.tables import IS_MERGED, Change, Repository, Service
 from data.sync import SyncRun
 from scoring.errors import ConfigError, StoreError
 
@@ -103,7 +103,9 @@ def _check_store(run: SyncRun, records: SampleRecords) -> None:
             )
         stored = dict(
             session.exec(
-                select(Change.key, Change.merged_at).where(col(Change.repository_id) == repo.id)
+                select(Change.key, Change.merged_at).where(
+                    col(Change.repository_id) == repo.id, IS_MERGED
+                )
             ).all()
         )
     wanted = {c.key: c.merged_at for c in records.changes}

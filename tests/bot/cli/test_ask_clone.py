@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from bot.cli import main
 from data.store.engine import make_engine
-from data.store.tables import Change
+from data.store.tables import Change, merged_time
 from tests.bot.shop import cli_workspace, merge_pr
 from tests.data.sources.gitrepo import GitRepo
 
@@ -177,7 +177,7 @@ def test_an_ambiguous_short_sha_answers_with_the_candidates(clone: Clone) -> Non
                 sha=twin,
                 title="A twin commit",
                 author_id=first.author_id,
-                merged_at=first.merged_at + timedelta(minutes=1),
+                merged_at=merged_time(first.merged_at, first.key) + timedelta(minutes=1),
             )
         )
         session.commit()

@@ -190,3 +190,45 @@ def test_migration_0009_keeps_top_signals_as_a_list_and_back(database_url: str) 
         joined = dict(conn.execute(sa.select(score.c.subject_key, score.c.drivers)).all())
     engine.dispose()
     assert joined == stored
+
+
+def test_migration_0012_keeps_stored_changes_merged_and_a_downgrade_drops_open_ones(
+    database_url: str,
+) -> None:
+    """Changes stored before open PRs existed read as merged; going back removes the open ones."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0011")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO repository (name, default_branch) VALUES ('a/b', 'main')")
+        )
+        conn.execute(sa.text("INSERT INTO person (login, kind) VALUES ('ada', 'human')"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO change (key, repository_id, title, author_id, merged_at, labels,"
+                " is_revert, is_hotfix, co_authors, co_authored_by_agent, reviews_known)"
+                " VALUES ('a/b#1', 1, 't', 1, :at, '[]', false, false, '[]', false, true)"
+            ),
+            {"at": datetime(2026, 11, 20, 9, 0)},
+        )
+    upgrade(engine)
+    change = sa.table("change", sa.column("key"), sa.column("state"), sa.column("merged_at"))
+    with engine.begin() as conn:
+        assert conn.execute(sa.select(change.c.key, change.c.state)).all() == [("a/b#1", "merged")]
+        conn.execute(
+            sa.text(
+                "INSERT INTO change (key, repository_id, title, author_id, state, labels,"
+                " is_revert, is_hotfix, co_authors, co_authored_by_agent, reviews_known)"
+                " VALUES ('a/b#2', 1, 't', 1, 'open', '[]', false, false, '[]', false, true)"
+            )
+        )
+        with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
+            conn.execute(sa.text("UPDATE change SET state = 'draft' WHERE key = 'a/b#2'"))
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011")
+    with engine.connect() as conn:
+        keys = conn.execute(sa.text("SELECT key FROM change")).scalars().all()
+    engine.dispose()
+    assert keys == ["a/b#1"]

@@ -659,3 +659,50 @@ def test_apps_are_agents_or_bots_and_their_approvals_are_no_human_review(world: 
     assert facts[f"{REPO}#202"].author_is_bot
     assert not facts[f"{REPO}#202"].agent_involved
     assert facts[f"{REPO}#203"].co_authored_by_agent
+
+
+# -- open and closed pull requests ---------------------------------------------
+
+
+def _states(engine: Engine) -> dict[int, tuple[str, str | None]]:
+    with Session(engine) as session:
+        return {
+            c.number or 0: (c.state.value, c.head_sha)
+            for c in session.exec(select(Change).order_by(col(Change.number)))
+        }
+
+
+def test_open_prs_are_synced_with_their_head_and_become_merged_or_closed(world: World) -> None:
+    """Open PRs are stored open; one merging turns merged (same key), one closed turns closed."""
+    world.fake.add(
+        REPO,
+        [
+            plain(1, 5),
+            plain(2, 4, state="OPEN", head_oid="a" * 40),
+            plain(3, 3, state="OPEN", head_oid="b" * 40),
+            plain(4, 2, state="CLOSED"),
+        ],
+    )
+    first = world.sync()
+    assert _states(world.engine) == {
+        1: ("merged", f"{2:040x}"),
+        2: ("open", "a" * 40),
+        3: ("open", "b" * 40),
+    }
+    assert first.tally.added == 3
+
+    world.fake.update(REPO, 2, state="MERGED", merged_at=at(1), updated_at=at(1))
+    world.fake.update(REPO, 3, state="CLOSED", updated_at=at(0.5))
+    world.sync()
+
+    states = _states(world.engine)
+    assert {n: s for n, (s, _) in states.items()} == {1: "merged", 2: "merged", 3: "closed"}
+    assert change(world.engine, 2).merged_at == NOW - timedelta(hours=1)
+    assert [c.key for c in _merged(world.engine)] == [f"{REPO}#1", f"{REPO}#2"]
+    assert len(world.fake.queries) == 2
+    assert all(q[2].cost == 1 for q in world.fake.queries)
+
+
+def _merged(engine: Engine) -> list[Any]:
+    with Session(engine) as session:
+        return load_changes(session)

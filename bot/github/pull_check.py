@@ -1,0 +1,238 @@
+"""A pull request event worked through: fetch, store, score as of now, publish the verdict.
+
+The pull request is read again from GitHub's GraphQL API (the same query and
+parser as the sync, with its files and reviews, CODEOWNERS as of now) rather
+than trusted from the event: what GitHub says now is what gets scored, and an
+event delivered late cannot bring back an older head. An event older than what
+the store holds (its ``updated_at`` earlier and its head another one) is
+answered without any work at all.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.github.check_run import CheckPolicy, publish, verdict_of
+from data.bug_issues import known_bug_issues
+from data.config import OrgConfig
+from data.sources.github.client import GitHubClient, GitHubUnavailable
+from data.sources.github.codeowners import load_codeowners_history
+from data.sources.github.pull_pages import MAX_PAGE, PullReader
+from data.sources.github.pull_records import MalformedPull, parse_pull
+from data.sources.times import TimeFormatError, parse_time
+from data.store.facts import facts_of
+from data.store.history import read_history
+from data.store.scores import save_scores
+from data.store.tables import Change, ChangeState
+from data.sync import SyncRun
+from scoring.change_key import ChangeKey
+from scoring.errors import SourceError
+from scoring.proposal import assess
+from scoring.scored import scored_change
+
+__all__ = ["CHECKED_ACTIONS", "USED_ACTIONS", "PullCheck", "PullEvent", "pull_event"]
+
+log = structlog.get_logger("riskbrief.github")
+
+# Actions after which the head commit gets a verdict; "closed" only updates the store.
+CHECKED_ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})
+USED_ACTIONS = CHECKED_ACTIONS | {"closed"}
+_SHA = re.compile(r"[0-9a-f]{40}")
+_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+# The source name a webhook's writes are checkpointed under (no cursor: one pull request).
+_SOURCE = "github-webhook"
+
+
+class BadEvent(ValueError):
+    """The event's JSON lacks a field the check needs, or has one of the wrong kind."""
+
+
+@dataclass(frozen=True, slots=True)
+class PullEvent:
+    """The parts of a ``pull_request`` event the check reads; the rest is fetched."""
+
+    action: str
+    repository: str
+    number: int
+    head_sha: str
+    updated_at: datetime
+    labels: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """The pull request's change key, ``owner/repo#N``."""
+        return str(ChangeKey.pull(self.repository, self.number))
+
+
+def _get(obj: Any, *path: str) -> Any:
+    for name in path:
+        if not isinstance(obj, dict) or name not in obj:
+            raise BadEvent(f"the event has no {'.'.join(path)}")
+        obj = obj[name]
+    return obj
+
+
+def pull_event(payload: Any) -> PullEvent:
+    """The ``pull_request`` event ``payload`` read, or ``BadEvent`` naming the field at fault."""
+    action = _get(payload, "action")
+    repository = _get(payload, "repository", "full_name")
+    number = _get(payload, "pull_request", "number")
+    head = _get(payload, "pull_request", "head", "sha")
+    if not isinstance(action, str):
+        raise BadEvent("the event's action is not text")
+    if not isinstance(repository, str) or not _REPOSITORY.fullmatch(repository):
+        raise BadEvent("the event's repository.full_name is not owner/name")
+    if not isinstance(number, int) or isinstance(number, bool) or not 0 < number < 2**31:
+        raise BadEvent("the event's pull_request.number is not a pull request number")
+    if not isinstance(head, str) or not _SHA.fullmatch(head):
+        raise BadEvent("the event's pull_request.head.sha is not a commit sha")
+    try:
+        updated = parse_time(_get(payload, "pull_request", "updated_at"), "updated_at")
+    except TimeFormatError:
+        raise BadEvent("the event's pull_request.updated_at is not a time") from None
+    raw_labels = _get(payload, "pull_request").get("labels") or []
+    labels = tuple(
+        str(label["name"])
+        for label in (raw_labels if isinstance(raw_labels, list) else [])
+        if isinstance(label, dict) and isinstance(label.get("name"), str)
+    )
+    return PullEvent(action, repository, number, head, updated, labels)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one event led to: ``checked`` (with what was published), or why nothing was."""
+
+    status: str
+    key: str
+    head_sha: str | None = None
+    score: int | None = None
+    published: str | None = None
+
+
+class PullCheck:
+    """Works through ``pull_request`` events of the organisation's repositories.
+
+    ``app`` says the client authenticates as a GitHub App (check runs); otherwise
+    the verdict is a commit status. ``clock`` is a seam for tests.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        org: OrgConfig,
+        client: GitHubClient,
+        *,
+        app: bool,
+        repositories: frozenset[str],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.engine = engine
+        self.org = org
+        self.client = client
+        self.app = app
+        self.repositories = repositories
+        self.policy = CheckPolicy.of(org.sources.github)
+        self.clock = clock
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+
+    def knows(self, repository: str) -> bool:
+        """True for a repository riskbrief.toml lists for GitHub."""
+        return repository.lower() in self.repositories
+
+    def _stale(self, event: PullEvent) -> bool:
+        """True when the store holds a newer head of this pull request than the event's."""
+        with Session(self.engine) as session:
+            row = session.exec(select(Change).where(col(Change.key) == event.key)).first()
+        if row is None or row.updated_at is None or row.head_sha is None:
+            return False
+        return row.head_sha != event.head_sha and row.updated_at > event.updated_at
+
+    def handle(self, event: PullEvent) -> Outcome:
+        """Fetch, store, score and publish; ``SourceError`` when GitHub fails on the way.
+
+        Deliveries of one pull request take turns (find-then-create of its check run
+        is not atomic on GitHub's side); other pull requests' go on at once.
+        """
+        with self._guard:
+            lock = self._locks.setdefault(event.key, threading.Lock())
+        with lock:
+            return self._handle(event)
+
+    def _handle(self, event: PullEvent) -> Outcome:
+        if event.action in CHECKED_ACTIONS and self._stale(event):
+            log.info("github_event_stale", key=event.key, head=event.head_sha)
+            return Outcome("stale", event.key, event.head_sha)
+        owner, _, name = event.repository.partition("/")
+        reader = PullReader(self.client, event.repository, owner, name, MAX_PAGE)
+        try:
+            partials = reader.refetch([event.number])
+            reader.finish(partials)
+        except SourceError as exc:
+            # A refusal (credentials, access) keeps its own sentence; an outage says retry.
+            if not isinstance(exc, GitHubUnavailable) and not isinstance(
+                exc.__cause__, GitHubUnavailable
+            ):
+                raise
+            raise SourceError(
+                f"GitHub failed (5xx or a timeout) while reading {event.key}; "
+                "redelivering the event retries."
+            ) from exc
+        if not partials:
+            raise SourceError(
+                f"GitHub sent {event.key} malformed or not at all; the redelivery retries."
+            )
+        run = SyncRun(self.engine, self.org)
+        owners = load_codeowners_history(self.client, run, event.repository)
+        pull = partials[0]
+        try:
+            record = parse_pull(
+                pull.node,
+                event.repository,
+                files=pull.files,
+                reviews=pull.reviews,
+                labels=sorted(event.labels),
+                owners_of=owners.owners_of,
+            )
+        except MalformedPull as exc:
+            raise SourceError(f"GitHub sent {event.key} malformed ({exc}).") from None
+        try:
+            run.checkpoint(_SOURCE, event.repository, changes=[record])
+        except IntegrityError:
+            # Another delivery of the same new pull request inserted it first: now an update.
+            run.checkpoint(_SOURCE, event.repository, changes=[record])
+        if record.state != ChangeState.OPEN or event.action not in CHECKED_ACTIONS:
+            return Outcome(record.state, event.key)
+        head = record.head_sha or event.head_sha
+        now = self.clock()
+        with Session(self.engine) as session:
+            row = session.exec(select(Change).where(col(Change.key) == event.key)).one()
+            stored = read_history(session, self.org, now)
+            facts = facts_of(
+                session, [row], known_bug_issues(session, self.org), as_of=stored.read_at
+            )[0]
+            assessment = assess(facts, stored.history, stored.config)
+            save_scores(session, "change", [scored_change(assessment.risk, facts)])
+            session.commit()
+        verdict = verdict_of(
+            assessment,
+            title=record.title,
+            head_branch=record.head_branch,
+            head_sha=head,
+            pull_url=record.url,
+            policy=self.policy,
+        )
+        published = publish(self.client, event.repository, verdict, app=self.app, now=now)
+        log.info("github_check_published", key=event.key, score=verdict.score, how=published)
+        return Outcome("checked", event.key, head, verdict.score, published)

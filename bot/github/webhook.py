@@ -1,0 +1,165 @@
+"""``POST /github/webhook``: GitHub's pull request events, checked at the door, answered once.
+
+In order, before any JSON is parsed: the endpoint is on (``GITHUB_WEBHOOK_SECRET``
+set, else 404), the method is POST (405), the body is at most ``MAX_BODY`` bytes
+(413), and ``X-Hub-Signature-256`` is the HMAC-SHA256 of the body with the
+secret (401). Then an event the check does not use (anything but
+``pull_request``, or one of its actions it does not act on) is answered 204
+without work; a body that is not a ``pull_request`` event is 400; a delivery
+whose ``X-GitHub-Delivery`` was answered before is 200 with nothing done.
+Otherwise the work is done inline (``bot.github.pull_check``: well under
+GitHub's 10 seconds) and answered 200 with what it did; when GitHub fails on
+the way the delivery is forgotten and answered 502, so a redelivery does it.
+Every refusal is JSON ``{"error": "<one sentence>"}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+import structlog
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
+
+from bot.github.pull_check import USED_ACTIONS, BadEvent, PullCheck, pull_event
+from data.store.github_deliveries import claim_delivery, release_delivery
+from scoring.errors import RiskbriefError
+
+__all__ = ["MAX_BODY", "WEBHOOK_PATH", "github_webhook", "signature_of"]
+
+WEBHOOK_PATH = "/github/webhook"
+# A pull_request event is tens of KiB (its body at most 64 Ki characters); GitHub caps at
+# 25 MB. Under `serve`'s own cap on any request body (waitress: 1 MiB), so this one speaks.
+MAX_BODY = 1_000_000
+_SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}")
+_DELIVERY = re.compile(r"[A-Za-z0-9-]{1,100}")
+
+log = structlog.get_logger("riskbrief.github")
+
+_REASONS = {
+    200: "200 OK",
+    204: "204 No Content",
+    400: "400 Bad Request",
+    401: "401 Unauthorized",
+    404: "404 Not Found",
+    405: "405 Method Not Allowed",
+    413: "413 Content Too Large",
+    502: "502 Bad Gateway",
+}
+
+
+def signature_of(secret: str, body: bytes) -> str:
+    """``X-Hub-Signature-256`` of ``body``: ``sha256=`` and the hex HMAC-SHA256 with ``secret``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def _answer(
+    start_response: StartResponse, status: int, body: dict[str, object] | None
+) -> list[bytes]:
+    if body is None:
+        start_response(_REASONS[status], [("Content-Length", "0")])
+        return [b""]
+    data = json.dumps(body).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    if status == 405:
+        headers.append(("Allow", "POST"))
+    start_response(_REASONS[status], headers)
+    return [data]
+
+
+def _refuse(start_response: StartResponse, status: int, error: str) -> list[bytes]:
+    log.warning("github_webhook_refused", status=status, reason=error)
+    return _answer(start_response, status, {"error": error})
+
+
+def _body(environ: WSGIEnvironment) -> bytes | None:
+    """The body, or ``None`` past ``MAX_BODY`` (read one byte past it at most)."""
+    try:
+        declared: int | None = int(environ.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        declared = None
+    if declared is not None and (declared > MAX_BODY or declared < 0):
+        return None
+    body: bytes = environ["wsgi.input"].read(MAX_BODY + 1 if declared is None else declared)
+    return None if len(body) > MAX_BODY else body
+
+
+def github_webhook(
+    engine: Engine,
+    secret: SecretStr | None,
+    check: PullCheck | None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> WSGIApplication:
+    """The WSGI application answering ``POST /github/webhook`` (see the module's doc)."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if secret is None or check is None:
+            return _refuse(
+                start_response,
+                404,
+                "the GitHub webhook is off; set GITHUB_WEBHOOK_SECRET and GitHub credentials",
+            )
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _refuse(start_response, 405, "GitHub sends webhook deliveries with POST")
+        body = _body(environ)
+        if body is None:
+            return _refuse(
+                start_response, 413, f"a webhook delivery must be at most {MAX_BODY} bytes"
+            )
+        given = str(environ.get("HTTP_X_HUB_SIGNATURE_256", ""))
+        expected = signature_of(secret.get_secret_value(), body)
+        if not _SIGNATURE.fullmatch(given) or not hmac.compare_digest(given, expected):
+            return _refuse(
+                start_response,
+                401,
+                "the delivery is not signed with the webhook secret (X-Hub-Signature-256)",
+            )
+        event = str(environ.get("HTTP_X_GITHUB_EVENT", ""))
+        delivery = str(environ.get("HTTP_X_GITHUB_DELIVERY", ""))
+        if event != "pull_request":
+            return _answer(start_response, 204, None)
+        if not _DELIVERY.fullmatch(delivery):
+            return _refuse(start_response, 400, "the delivery has no usable X-GitHub-Delivery id")
+        try:
+            payload = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return _refuse(start_response, 400, "the delivery's body is not JSON")
+        action = payload.get("action") if isinstance(payload, dict) else None
+        if isinstance(action, str) and action not in USED_ACTIONS:
+            return _answer(start_response, 204, None)
+        try:
+            pull = pull_event(payload)
+        except BadEvent as exc:
+            return _refuse(start_response, 400, str(exc))
+        if not check.knows(pull.repository):
+            return _answer(start_response, 204, None)
+        if not claim_delivery(engine, delivery, event, clock()):
+            log.info("github_delivery_repeated", delivery=delivery, key=pull.key)
+            return _answer(start_response, 200, {"status": "already answered", "key": pull.key})
+        try:
+            outcome = check.handle(pull)
+        except RiskbriefError as exc:
+            release_delivery(engine, delivery)
+            return _refuse(start_response, 502, str(exc))
+        except BaseException:
+            release_delivery(engine, delivery)
+            raise
+        return _answer(
+            start_response,
+            200,
+            {
+                "status": outcome.status,
+                "key": outcome.key,
+                "head_sha": outcome.head_sha,
+                "score": outcome.score,
+                "published": outcome.published,
+            },
+        )
+
+    return application

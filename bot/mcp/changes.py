@@ -1,0 +1,188 @@
+"""A merged change's risk for an agent: its score told in points, gates, deploys and what followed.
+
+The change is named as ``/risk pr`` accepts it (a PR key, its URL, a commit's sha or
+``repo@sha``: ``bot.slack.commands.change_ref``) and found the way ``/risk pr`` finds
+it (``bot.slack.lookups.find_changes``); a change outside the caller's scope is not
+found, in the same words as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from bot.mcp.access import Access
+from bot.mcp.models import (
+    ChangeRisk,
+    DeployRow,
+    GateRow,
+    IncidentRow,
+    RevertRow,
+    SignalPoints,
+    UnknownSignal,
+    band_words,
+)
+from bot.slack.commands import change_ref
+from bot.slack.lookups import find_changes, version_of
+from data.config import OrgConfig
+from data.store.scores import load_scores
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    ChangeFile,
+    Deploy,
+    DeployChange,
+    Incident,
+    Person,
+    Repository,
+    Service,
+)
+from scoring.breakdown import breakdown
+from scoring.errors import NotFoundError
+
+__all__ = ["CHANGE_NOT_FOUND", "change_risk", "incident_row"]
+
+# One sentence for a change that does not exist, is outside the caller's scope, or whose
+# key does not parse: which of them it was is itself something the caller may not learn.
+CHANGE_NOT_FOUND = (
+    "No change matches that key in this scope; give a pull request as owner/repo#123 or "
+    "its URL, or a commit as its sha (7 or more hex digits, or owner/repo@sha)."
+)
+
+
+def _services_of(session: Session, change: Change) -> set[str]:
+    """The services ``change`` touched, by key."""
+    query = (
+        select(Service.key)
+        .join(ChangeFile, col(ChangeFile.service_id) == col(Service.id))
+        .where(ChangeFile.change_id == change.id)
+        .distinct()
+    )
+    return set(session.exec(query))
+
+
+def incident_row(incident: Incident, service: str) -> IncidentRow:
+    """An incident with its minutes to resolve."""
+    minutes = None
+    if incident.resolved_at is not None:
+        minutes = round((incident.resolved_at - incident.opened_at).total_seconds() / 60, 1)
+    return IncidentRow(
+        key=incident.key,
+        service=service,
+        title=incident.title,
+        opened_at=incident.opened_at,
+        resolved_at=incident.resolved_at,
+        minutes_to_resolve=minutes,
+    )
+
+
+def _deploys(session: Session, org: OrgConfig, access: Access, change: Change) -> list[DeployRow]:
+    """The deploys that shipped ``change``, of the services ``access`` sees, with their incidents.
+
+    A change touching two services can ship in a deploy of each; a caller of one sees
+    that one's deploy and incidents, not the other's.
+    """
+    deploys = list(
+        session.exec(
+            select(Deploy)
+            .join(DeployChange, col(DeployChange.deploy_id) == col(Deploy.id))
+            .where(DeployChange.change_id == change.id)
+            .order_by(col(Deploy.finished_at), col(Deploy.key))
+        )
+    )
+    services = {s.id: s.key for s in session.exec(select(Service))}
+    deploys = [d for d in deploys if access.sees([services.get(d.service_id)])]
+    scores = load_scores(session, "deploy", version_of(org), [d.key for d in deploys])
+    ids = [d.id for d in deploys]
+    incidents = list(
+        session.exec(
+            select(Incident)
+            .where(col(Incident.deploy_id).in_(ids))
+            .order_by(col(Incident.opened_at), col(Incident.key))
+        )
+    )
+    out = []
+    for d in deploys:
+        row = scores.get(d.key)
+        service = services.get(d.service_id, "")
+        out.append(
+            DeployRow(
+                key=d.key,
+                service=service,
+                environment=d.environment,
+                status=d.status,
+                finished_at=d.finished_at,
+                score=row.score if row else None,
+                band=band_words(row.band) if row else None,
+                incidents=[
+                    incident_row(i, services.get(i.service_id, ""))
+                    for i in incidents
+                    if i.deploy_id == d.id
+                ],
+            )
+        )
+    return out
+
+
+def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> ChangeRisk:
+    """The risk of the change ``ref`` names, as ``access`` may see it; else ``NotFoundError``."""
+    key = change_ref(ref)
+    found = find_changes(session, key) if key is not None else []
+    visible = [c for c in found if access.whole or access.sees(_services_of(session, c))]
+    if len(visible) != 1:
+        if len(visible) > 1:
+            # Only keys the caller may see are named.
+            keys = ", ".join(c.key for c in visible[:5]) + (", …" if len(visible) > 5 else "")
+            raise NotFoundError(
+                f"That key names {len(visible)} changes ({keys}); "
+                "ask about one of them by its full key."
+            )
+        raise NotFoundError(CHANGE_NOT_FOUND)
+    change = visible[0]
+    version = version_of(org)
+    row = load_scores(session, "change", version, [change.key]).get(change.key)
+    if row is None:
+        raise NotFoundError(
+            f"{change.key} has not been scored yet; it will be after the next `riskbrief score` "
+            "(or the scheduler's next run)."
+        )
+    repository = session.get(Repository, change.repository_id)
+    author = session.get(Person, change.author_id)
+    reverts = session.exec(
+        select(Change)
+        .where(Change.reverts_key == change.key, IS_MERGED)
+        .order_by(col(Change.merged_at), col(Change.key))
+    )
+    return ChangeRisk(
+        key=change.key,
+        title=change.title,
+        url=change.url,
+        repository=repository.name if repository else "",
+        service=row.service,
+        author=author.login if author and org.organisation.name_people else None,
+        head_branch=change.head_branch,
+        state=change.state.value,
+        merged_at=change.merged_at,
+        score=row.score,
+        band=band_words(row.band),
+        signals=[
+            SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
+            for c in breakdown(row)
+        ],
+        unknowns=[
+            UnknownSignal(name=s.name, explanation=s.explanation)
+            for s in row.signals
+            if not s.known
+        ],
+        gates=[
+            GateRow(name=g.name, explanation=g.explanation, floor=g.floor.label) for g in row.gates
+        ],
+        agent_involved=row.agent_involved,
+        human_reviewed=row.human_reviewed,
+        deploys=_deploys(session, org, access, change),
+        reverted_by=[
+            RevertRow(key=r.key, title=r.title, url=r.url, merged_at=r.merged_at)
+            for r in reverts
+            if r.merged_at is not None
+        ],
+        scorer_version=version,
+    )

@@ -1,0 +1,198 @@
+"""The MCP server over streamable HTTP at ``/mcp`` of ``riskbrief serve``, behind bearer tokens.
+
+``serve`` is WSGI under waitress; the SDK's HTTP app is ASGI. ``a2wsgi``'s
+``ASGIMiddleware`` carries each WSGI request into the ASGI app on one event loop
+that this module owns in a thread of its own. a2wsgi sends no ASGI lifespan, so the
+SDK's session manager (whose task group every request runs in) is entered on that
+loop here, before the first request, and left on ``close``. The server is stateless
+with JSON responses: any replica answers any request, and no request holds a thread
+open for a stream.
+
+Every request needs ``Authorization: Bearer <token>``; the token is looked up in
+constant time before the SDK sees the request, and its scope travels to the tools in
+the WSGI environ (a2wsgi hands it on as the ASGI scope's ``wsgi_environ``), which no
+client can write. A missing or wrong token is a 401 of one sentence; no token is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Future
+from typing import Any, cast
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+import structlog
+from a2wsgi import ASGIMiddleware
+from mcp.server.mcpserver import Context
+from mcp.server.transport_security import TransportSecuritySettings
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from bot.mcp.access import Access, TokenTable
+from bot.mcp.proposals import HistoryCache
+from bot.mcp.server import build_server
+from bot.settings import Settings
+from data.config import OrgConfig
+from data.store.engine import session_scope
+from data.store.tables import Subscriber
+
+__all__ = ["ACCESS_KEY", "MCP_PATH", "McpHttp", "mcp_endpoint"]
+
+MCP_PATH = "/mcp"
+# Where the WSGI layer leaves the caller's scope for the tools.
+ACCESS_KEY = "riskbrief.mcp.access"
+
+log = structlog.get_logger("riskbrief.mcp")
+
+# Headers of one connection, not of the response (RFC 9110 7.6.1), which WSGI leaves to the server.
+_HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+
+_NO_TOKEN = (
+    "This endpoint needs an Authorization: Bearer header with a token from "
+    "RISKBRIEF_MCP_TOKENS or RISKBRIEF_MCP_TOKENS_FILE."
+)
+_POST_ONLY = (
+    "This endpoint answers MCP requests sent with POST only (stateless, JSON responses); "
+    "there is no stream to open or session to end."
+)
+_BAD_TOKEN = (
+    "That bearer token is not one riskbrief knows; use a token from RISKBRIEF_MCP_TOKENS "
+    "or RISKBRIEF_MCP_TOKENS_FILE."
+)
+
+
+def _request_access(ctx: Context) -> Access:
+    """The scope the WSGI layer found for this request's token."""
+    request: Any = ctx.request_context.request
+    environ = request.scope.get("wsgi_environ", {}) if request is not None else {}
+    access = environ.get(ACCESS_KEY)
+    if not isinstance(access, Access):
+        # Unreachable through McpHttp, which refuses a request without a token.
+        raise RuntimeError("an MCP request reached a tool without an authenticated scope")
+    return access
+
+
+def _json_error(
+    start_response: StartResponse, status: str, sentence: str, headers: list[tuple[str, str]]
+) -> Iterable[bytes]:
+    data = json.dumps({"error": sentence}).encode()
+    start_response(
+        status,
+        [("Content-Type", "application/json"), ("Content-Length", str(len(data))), *headers],
+    )
+    return [data]
+
+
+def _unauthorized(start_response: StartResponse, sentence: str) -> Iterable[bytes]:
+    challenge = [("WWW-Authenticate", 'Bearer realm="riskbrief"')]
+    return _json_error(start_response, "401 Unauthorized", sentence, challenge)
+
+
+class McpHttp:
+    """The WSGI application at ``/mcp``: bearer tokens, then the SDK's streamable HTTP app."""
+
+    def __init__(self, engine: Engine, org: OrgConfig, tokens: TokenTable) -> None:
+        self._tokens = tokens
+        history = HistoryCache()
+        history.warm(engine, org)
+        server = build_server(engine, org, _request_access, history)
+        asgi = server.streamable_http_app(
+            streamable_http_path=MCP_PATH,
+            json_response=True,
+            stateless_http=True,
+            # The SDK's DNS-rebinding guard checks Host against 127.0.0.1 only, which would
+            # refuse every real host name. It guards servers without credentials; here a
+            # browser tricked into calling /mcp has no bearer token to send.
+            transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+        )
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="mcp", daemon=True)
+        self._thread.start()
+        self._started = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._running: Future[None] = asyncio.run_coroutine_threadsafe(
+            self._lifespan(server.session_manager.run()), self._loop
+        )
+        self._started.wait(10)
+        if self._running.done():
+            # Let the manager's own error out, rather than serve without it.
+            self._running.result()
+        # a2wsgi types the WSGI side with its own protocols; it is a WSGI application.
+        self._wsgi = cast(
+            "WSGIApplication",
+            ASGIMiddleware(asgi, loop=self._loop),  # type: ignore[arg-type]
+        )
+
+    async def _lifespan(self, manager: Any) -> None:
+        self._stop = asyncio.Event()
+        async with manager:
+            self._started.set()
+            await self._stop.wait()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Leave the session manager and stop the loop's thread."""
+        if self._stop is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+        try:
+            self._running.result(timeout)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        scheme, _, token = str(environ.get("HTTP_AUTHORIZATION", "")).strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return _unauthorized(start_response, _NO_TOKEN)
+        access = self._tokens.access(token)
+        if access is None:
+            log.info("mcp.refused", reason="unknown token")
+            return _unauthorized(start_response, _BAD_TOKEN)
+        if environ.get("REQUEST_METHOD") != "POST":
+            # Stateless with JSON answers: no session to end, and no stream to open, which
+            # would hold one of waitress's threads for as long as the client kept it.
+            return _json_error(
+                start_response, "405 Method Not Allowed", _POST_ONLY, [("Allow", "POST")]
+            )
+        # The SDK never sees the token: nothing behind this line can log it.
+        del environ["HTTP_AUTHORIZATION"]
+        environ[ACCESS_KEY] = access
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            # The ASGI app may name hop-by-hop headers (Connection on a refused GET); under
+            # WSGI the server owns those (PEP 3333), and waitress refuses the response.
+            kept = [(k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP]
+            return start_response(status, kept, exc_info)
+
+        return self._wsgi(environ, start)
+
+
+def mcp_endpoint(settings: Settings, engine: Engine, org: OrgConfig) -> McpHttp | None:
+    """``/mcp`` with the configured tokens, or ``None`` when none are configured."""
+    inline = settings.mcp_tokens.get_secret_value() if settings.mcp_tokens else None
+    if inline is None and settings.mcp_tokens_file is None:
+        return None
+    with session_scope(engine) as session:
+        subscribers = {
+            s.key: (tuple(s.teams), tuple(s.services), s.timezone)
+            for s in session.exec(select(Subscriber))
+            if s.active
+        }
+    tokens = TokenTable.load(org, subscribers, inline, settings.mcp_tokens_file)
+    if not len(tokens):
+        return None
+    return McpHttp(engine, org, tokens)

@@ -1,0 +1,196 @@
+"""The risk of a change not made yet: a unified diff, or two refs of a clone riskbrief.toml names.
+
+Read by ``data.sources.diff`` and ``data.sources.local_git.proposal`` and judged by
+``scoring.proposal.assess`` against ``data.store.history.read_history``, as
+``riskbrief check`` does: the store's history is only peeked at, never written. The
+history is read once and kept until the store holds another merged change or another
+score (``_HistoryCache``), so an agent checking one diff after another does not wait on
+it each time.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import structlog
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.mcp.access import Access
+from bot.mcp.models import (
+    AdviceRow,
+    FileRow,
+    GateRow,
+    ProposalRisk,
+    SignalPoints,
+    UnknownSignal,
+)
+from data.config import OrgConfig
+from data.config.sections import RepositoryConfig
+from data.sources.diff import parse_diff
+from data.sources.local_git.proposal import clone_proposal, diff_proposal
+from data.store.engine import session_scope
+from data.store.history import StoredHistory, read_history
+from data.store.tables import Change, RiskScoreRow
+from scoring.errors import NotFoundError, SourceError
+from scoring.proposal import Proposal, assess
+
+__all__ = ["HistoryCache", "proposal_risk"]
+
+log = structlog.get_logger("riskbrief.mcp")
+
+_OUTSIDE = (
+    "That change touches files of a service outside this scope; ask with a token or "
+    "--subscriber whose scope holds them."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stamp:
+    """What tells one state of the store from the next: its merged changes and scores."""
+
+    changes: int
+    newest_change: Any
+    scores: int
+    newest_score: Any
+
+
+def _stamp(session: Session) -> _Stamp:
+    changes = session.exec(select(sa.func.count(), sa.func.max(col(Change.id)))).one()
+    scores = session.exec(select(sa.func.count(), sa.func.max(col(RiskScoreRow.computed_at)))).one()
+    return _Stamp(changes[0], changes[1], scores[0], scores[1])
+
+
+class HistoryCache:
+    """The store's history as of its last read, read again once the store has changed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: tuple[_Stamp, StoredHistory] | None = None
+
+    def warm(self, engine: Engine, org: OrgConfig) -> None:
+        """Read the history now, in the background, so the first proposal does not wait on it."""
+
+        def read() -> None:
+            try:
+                with session_scope(engine) as session:
+                    self.history(session, org)
+            except Exception:
+                # Whatever went wrong, the first call reads the history again and says why.
+                log.info("mcp.history_not_warmed", exc_info=True)
+
+        threading.Thread(target=read, name="mcp-history", daemon=True).start()
+
+    def history(self, session: Session, org: OrgConfig) -> StoredHistory:
+        """The history, read now if the store changed since it was last read."""
+        stamp = _stamp(session)
+        with self._lock:
+            if self._kept is None or self._kept[0] != stamp:
+                self._kept = (stamp, read_history(session, org))
+            return self._kept[1]
+
+
+def _repository(org: OrgConfig, name: str | None) -> RepositoryConfig | None:
+    if name is None or not name.strip():
+        return org.repositories[0] if org.repositories else None
+    wanted = name.strip().lower()
+    for repo in org.repositories:
+        if wanted in (repo.name.lower(), repo.name.rsplit("/", 1)[-1].lower()):
+            return repo
+    names = ", ".join(r.name for r in org.repositories) or "none configured"
+    raise NotFoundError(f"riskbrief.toml names no repository by that name; use one of: {names}.")
+
+
+def _from_clone(
+    org: OrgConfig, repo: RepositoryConfig, base: str | None, head: str | None, author: str | None
+) -> Proposal:
+    if repo.path is None:
+        raise NotFoundError(
+            f"{repo.name} has no local clone in riskbrief.toml (its `path`); send the change "
+            "as a unified diff instead."
+        )
+    clone = Path(repo.path).expanduser()
+    try:
+        return clone_proposal(clone, org, base=base, head=head, author=author)
+    except SourceError as exc:
+        # The clone's folder on this machine is no business of the caller's; its name is.
+        raise SourceError(str(exc).replace(str(clone), repo.name)) from None
+
+
+def proposal_risk(
+    session: Session,
+    org: OrgConfig,
+    access: Access,
+    cache: HistoryCache,
+    *,
+    diff: str | None,
+    repository: str | None,
+    base: str | None,
+    head: str | None,
+    author: str | None,
+    title: str | None,
+    now: datetime | None = None,
+) -> ProposalRisk:
+    """The assessment of a diff, or of ``base``..``head`` in the repository's clone."""
+    repo = _repository(org, repository)
+    at = now or datetime.now(UTC)
+    if diff is not None and diff.strip():
+        if base is not None or head is not None:
+            raise NotFoundError("Send a diff or base and head refs, not both.")
+        if not author or not author.strip():
+            raise NotFoundError("A diff names no author; give the author's e-mail or login.")
+        files = parse_diff(diff)
+        name = repo.name if repo is not None else "local"
+        proposal = diff_proposal(files, name, author.strip(), org, title=title or "", now=at)
+    else:
+        if repo is None:
+            raise NotFoundError(
+                "riskbrief.toml names no repository with a local clone; send a unified diff."
+            )
+        proposal = _from_clone(org, repo, base, head, author)
+    change = proposal.change
+    services = {f.service for f in change.files if f.service is not None}
+    if not access.whole and (
+        not access.sees(services) or any(s not in (access.services or ()) for s in services)
+    ):
+        raise NotFoundError(_OUTSIDE)
+    stored = cache.history(session, org)
+    assessment = assess(change, stored.history, stored.config)
+    risk = assessment.risk
+    return ProposalRisk(
+        key=change.key,
+        repository=change.repository,
+        title=title if title is not None else change.title,
+        author=change.author,
+        base=proposal.base,
+        head=proposal.head,
+        files=[
+            FileRow(path=f.path, added=f.added, deleted=f.deleted, service=f.service)
+            for f in change.files
+        ],
+        score=risk.score,
+        band=risk.band.label,
+        signals=[
+            SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
+            for c in assessment.contributions
+        ],
+        unknowns=[
+            UnknownSignal(name=s.name, explanation=s.explanation) for s in assessment.unknowns
+        ],
+        gates=[
+            GateRow(name=g.name, explanation=g.explanation, floor=g.floor.label) for g in risk.gates
+        ],
+        advice=[
+            AdviceRow(concerns=a.concerns, text=a.text, points=a.points, detail=a.detail)
+            for a in assessment.advice
+        ],
+        as_of=assessment.as_of,
+        history_changes=stored.changes,
+        notes=list(proposal.notes),
+        scorer_version=risk.version,
+    )

@@ -1,0 +1,90 @@
+"""Open pull requests at risk in a scope, riskiest first, with the score each would get now.
+
+Read by ``data.store.open_changes.load_open_changes``: open pull requests synced from
+the code host and scored as of the last scoring pass (``bot.pipeline.score_open``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from bot.mcp.access import Access
+from bot.mcp.models import GateRow, OpenPull, OpenPulls, SignalPoints, band_words
+from bot.mcp.scope import narrowed
+from bot.slack.lookups import version_of
+from data.config import OrgConfig
+from data.store.open_changes import OpenChange, load_open_changes
+from scoring.breakdown import breakdown
+from scoring.errors import NotFoundError
+from scoring.risk import Band
+
+__all__ = ["MAX_PULLS", "open_pulls"]
+
+# More than an agent reads at once; the rest are counted in ``open``.
+MAX_PULLS = 50
+# The top contributions shown for each; the rest are one "others" entry.
+_SIGNALS = 4
+
+_BANDS = {b.label: b for b in Band} | {b.value: b for b in Band}
+
+
+def _pull(org: OrgConfig, o: OpenChange) -> OpenPull:
+    s = o.scored
+    return OpenPull(
+        key=o.key,
+        repository=o.repository,
+        number=o.number,
+        title=o.title,
+        url=o.url,
+        author=o.author if org.organisation.name_people else None,
+        head_branch=o.head_branch,
+        head_sha=o.head_sha,
+        opened_at=o.opened_at,
+        updated_at=o.updated_at,
+        services=list(o.services),
+        score=s.score if s else None,
+        band=band_words(s.band) if s else None,
+        signals=[
+            SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
+            for c in (breakdown(s, _SIGNALS) if s else ())
+        ],
+        gates=[
+            GateRow(name=g.name, explanation=g.explanation, floor=g.floor.label)
+            for g in (s.gates if s else ())
+        ],
+        agent_involved=s.agent_involved if s else False,
+        human_reviewed=s.human_reviewed if s else None,
+    )
+
+
+def open_pulls(
+    session: Session,
+    org: OrgConfig,
+    access: Access,
+    names: Sequence[str] | None,
+    at_least: str | None,
+    limit: int,
+) -> OpenPulls:
+    """The open pull requests of ``names`` (default the caller's scope) at or above a band."""
+    scope = narrowed(org, access, names)
+    floor = None
+    if at_least is not None and at_least.strip():
+        floor = _BANDS.get(at_least.strip().lower())
+        if floor is None:
+            raise NotFoundError("That is not a band; use low, moderate, high or very high.")
+    found = load_open_changes(session, version_of(org), None if scope.whole else scope.visible(org))
+    ranks = list(Band)
+    kept = [
+        o
+        for o in found
+        if floor is None
+        or (o.scored is not None and ranks.index(o.scored.band) >= ranks.index(floor))
+    ]
+    return OpenPulls(
+        scope=scope.label,
+        open=len(found),
+        unscored=sum(1 for o in found if o.scored is None),
+        pulls=[_pull(org, o) for o in kept[: max(1, min(limit, MAX_PULLS))]],
+    )

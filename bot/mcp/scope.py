@@ -1,0 +1,75 @@
+"""The scope and week a tool call asks about, checked against what the caller may see.
+
+A team or service the caller may not see is answered in the same words as one that
+does not exist; the names offered instead are only the caller's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.mcp.access import Access
+from bot.slack.answers import catalog_of
+from briefing.week import IsoWeek
+from data.config import OrgConfig
+from scoring.errors import NotFoundError, RiskbriefError
+
+__all__ = ["asked_service", "asked_week", "narrowed"]
+
+
+def _names(org: OrgConfig, access: Access) -> str:
+    visible = set(access.visible(org))
+    keys = [t.key for t in org.teams if access.whole or set(t.services) <= visible]
+    keys += list(access.visible(org))
+    return ", ".join(keys) or "none"
+
+
+def narrowed(org: OrgConfig, access: Access, names: Sequence[str] | None) -> Access:
+    """``access`` narrowed to the teams and services ``names`` (none: ``access`` itself)."""
+    if not names:
+        return access
+    catalog = catalog_of(org)
+    teams: list[str] = []
+    services: list[str] = []
+    for name in names:
+        found = catalog.resolve(name)
+        inside = found is not None and (
+            access.whole or set(org.scope_services(*_pair(found))) <= (access.services or set())
+        )
+        if found is None or not inside:
+            raise NotFoundError(
+                f"No team or service by that name is in this scope; use one of: "
+                f"{_names(org, access)}."
+            )
+        bucket = teams if found[0] == "team" else services
+        bucket.append(found[1])
+    return Access.of_scope(org, teams, services, access.timezone, access.subscriber)
+
+
+def _pair(found: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    kind, key = found
+    return ((key,), ()) if kind == "team" else ((), (key,))
+
+
+def asked_service(org: OrgConfig, access: Access, name: str) -> str:
+    """The key of the service ``name`` names, if the caller may see it."""
+    found = catalog_of(org).resolve(name)
+    if found is None or found[0] != "service" or not access.sees([found[1]]):
+        raise NotFoundError(
+            f"No service by that name is in this scope; use one of: "
+            f"{', '.join(access.visible(org)) or 'none'}."
+        )
+    return found[1]
+
+
+def asked_week(text: str | None, access: Access, now: datetime, current: bool) -> IsoWeek:
+    """The ISO week ``text`` names; none: this week so far (``current``) or the last complete."""
+    if text is None or not text.strip():
+        if current:
+            return IsoWeek.last_complete(now, access.timezone).next()
+        return IsoWeek.last_complete(now, access.timezone)
+    try:
+        return IsoWeek.parse(text.strip())
+    except RiskbriefError:
+        raise NotFoundError("That is not an ISO week; write it as 2026-W47.") from None

@@ -1,0 +1,123 @@
+"""A service's recent record for an agent: a week against the week before, as ``/risk service``
+reads it (``data.store.window`` sliced to the service, ``scoring.aggregate`` over it)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from bot.mcp.access import Access
+from bot.mcp.changes import incident_row
+from bot.mcp.models import BandCounts, ChangeRow, DeployRow, ServiceRecord, WeekRecord, band_words
+from bot.mcp.scope import asked_service, asked_week
+from bot.slack.lookups import version_of
+from data.config import OrgConfig
+from data.store.tables import Deploy, Incident
+from data.store.window import load_window
+from scoring import WeekAggregate, aggregate
+from scoring.weekly import WeekChange
+
+__all__ = ["change_row", "service_record", "week_record"]
+
+# As many as `/risk service` shows.
+_TOP = 5
+
+
+def change_row(c: WeekChange) -> ChangeRow:
+    """A week's scored change as listed."""
+    return ChangeRow(
+        key=c.key,
+        title=c.title,
+        url=c.url,
+        service=c.service,
+        score=c.score,
+        band=c.band.label,
+        merged_at=c.merged_at,
+        drivers=list(c.drivers),
+    )
+
+
+def week_record(week: str, agg: WeekAggregate) -> WeekRecord:
+    """A week's aggregate as the record says it."""
+    d = agg.distribution
+    return WeekRecord(
+        week=week,
+        changes=d.total,
+        bands=BandCounts.of(d),
+        high_risk_share=round(d.high_risk_share, 1),
+        drivers=dict(agg.drivers),
+        deploys=len(agg.deploys),
+        failed_deploys=agg.failed_deploys,
+        change_failure_rate=_r(agg.change_failure_rate),
+        incidents=len(agg.incidents),
+        mttr_minutes=_r(agg.mttr_minutes),
+    )
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 1)
+
+
+def service_record(
+    session: Session,
+    org: OrgConfig,
+    access: Access,
+    name: str,
+    week_text: str | None,
+    now: datetime | None = None,
+) -> ServiceRecord:
+    """``name``'s week (default this week so far) against the week before it."""
+    service = asked_service(org, access, name)
+    zone = access.timezone
+    week = asked_week(week_text, access, now or datetime.now(UTC), current=True)
+    last = week.previous()
+    since, until = last.bounds(zone)[0], week.bounds(zone)[1]
+    window = load_window(session, since, until, version_of(org))
+    this_rows = window.slice(*week.bounds(zone), [service])
+    last_rows = window.slice(*last.bounds(zone), [service])
+    this = aggregate(this_rows.changes, this_rows.deploys, this_rows.incidents)
+    before = aggregate(last_rows.changes, last_rows.deploys, last_rows.incidents)
+    both = [*this.changes, *before.changes]
+    risky = sorted((c for c in both if c.high_risk), key=lambda c: (-c.score, c.key))[:_TOP]
+    deploys = sorted((*this.deploys, *before.deploys), key=lambda d: (-d.score, d.key))[:_TOP]
+    keys = [i.key for i in (*this.incidents, *before.incidents)]
+    incidents = list(
+        session.exec(
+            select(Incident)
+            .where(col(Incident.key).in_(keys))
+            .order_by(col(Incident.opened_at).desc(), col(Incident.key))
+        )
+    )
+    stored = {
+        d.key: d
+        for d in session.exec(select(Deploy).where(col(Deploy.key).in_([d.key for d in deploys])))
+    }
+    linked: dict[str, list[Incident]] = {}
+    by_id = {d.id: k for k, d in stored.items()}
+    for i in incidents:
+        if i.deploy_id in by_id:
+            linked.setdefault(by_id[i.deploy_id], []).append(i)
+    names = {s.key: s.display_name for s in org.services}
+    return ServiceRecord(
+        service=service,
+        name=names.get(service, service),
+        timezone=zone,
+        this_week=week_record(week.id, this),
+        last_week=week_record(last.id, before),
+        incidents=[incident_row(i, service) for i in incidents],
+        riskiest_changes=[change_row(c) for c in risky],
+        riskiest_deploys=[
+            DeployRow(
+                key=d.key,
+                service=d.service,
+                environment=stored[d.key].environment if d.key in stored else "production",
+                status=stored[d.key].status if d.key in stored else "success",
+                finished_at=d.finished_at,
+                score=d.score,
+                band=band_words(d.band),
+                incidents=[incident_row(i, service) for i in linked.get(d.key, [])],
+            )
+            for d in deploys
+        ],
+    )

@@ -1,0 +1,44 @@
+"""The MCP server over stdio, for a coding agent that starts ``riskbrief mcp`` itself."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from bot.mcp.access import Access
+from bot.mcp.proposals import HistoryCache
+from bot.mcp.server import build_server
+from data.config import OrgConfig
+from data.store.engine import session_scope
+from data.store.tables import Subscriber
+from scoring.errors import NotFoundError
+
+__all__ = ["run_stdio", "subscriber_access"]
+
+
+def subscriber_access(engine: Engine, org: OrgConfig, key: str | None) -> Access:
+    """The scope of subscriber ``key`` (its teams and services), or the whole organisation."""
+    if key is None:
+        return Access.organisation(org)
+    with session_scope(engine) as session:
+        row = session.exec(select(Subscriber).where(col(Subscriber.key) == key)).first()
+        if row is None or not row.active:
+            keys = list(
+                session.exec(
+                    select(Subscriber.key)
+                    .where(col(Subscriber.active))
+                    .order_by(col(Subscriber.id))
+                )
+            )
+            raise NotFoundError(
+                f"no active subscriber {key!r}; use one of: {', '.join(keys) or 'none configured'}"
+            )
+        return Access.of_scope(org, row.teams, row.services, row.timezone, row.key)
+
+
+def run_stdio(engine: Engine, org: OrgConfig, access: Access) -> None:
+    """Serve MCP on stdin and stdout until the client closes them."""
+    history = HistoryCache()
+    history.warm(engine, org)
+    server = build_server(engine, org, lambda _ctx: access, history)
+    server.run("stdio")

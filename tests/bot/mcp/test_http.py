@@ -1,0 +1,242 @@
+"""`/mcp` of a real `riskbrief serve`: the SDK's client with bearer tokens, scopes and refusals."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from mcp.shared.exceptions import MCPError
+
+from bot.mcp.changes import CHANGE_NOT_FOUND
+from tests.bot.mcp.client import over_http, strings
+from tests.bot.mcp.conftest import (
+    COMMERCE_TOKEN,
+    HOSTILE_KEY,
+    HOSTILE_TITLE,
+    ORG_TOKEN,
+)
+from tests.bot.mcp.conftest import (
+    SEARCH_DIFF as SEARCH,
+)
+from tests.fakes.slack_server import FakeSlack
+
+TOOLS = {
+    "change_risk",
+    "proposal_risk",
+    "open_pull_requests",
+    "service_record",
+    "briefing",
+    "agent_activity",
+}
+WEEK = "2026-W47"
+SECRET = "mcp-http-test-signing-secret"
+
+
+@dataclass
+class Served:
+    """A running `riskbrief serve` and the stderr it wrote once stopped."""
+
+    url: str
+    proc: subprocess.Popen[str]
+    stderr: str = ""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def served(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`riskbrief serve --role web` on the demo store: a token inline and one in a file."""
+    import os
+
+    tokens = tmp_path_factory.mktemp("tokens") / "mcp-tokens"
+    tokens.write_text(f"# Commerce's lead\ncommerce-lead:{COMMERCE_TOKEN}\n")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "RISKBRIEF_", "ANTHROPIC_"))
+    }
+    with FakeSlack() as slack:
+        env |= {
+            "RISKBRIEF_DATABASE_URL": f"sqlite:///{demo_dir / 'demo.db'}",
+            "RISKBRIEF_CONFIG": str(demo_dir / "riskbrief.toml"),
+            "RISKBRIEF_MCP_TOKENS": f"*:{ORG_TOKEN}",
+            "RISKBRIEF_MCP_TOKENS_FILE": str(tokens),
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": slack.base_url,
+            # As much as riskbrief logs: still no token in it.
+            "RISKBRIEF_LOG_LEVEL": "debug",
+        }
+        port = _free_port()
+        script = str(Path(sys.executable).with_name("riskbrief"))
+        proc = subprocess.Popen(
+            [script, "serve", "--role", "web", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        try:
+            while True:
+                try:
+                    httpx.get(url + "/healthz", timeout=1)
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None, proc.communicate()[1]
+                    assert time.monotonic() < deadline, "serve did not start listening"
+                    time.sleep(0.1)
+            served = Served(url + "/mcp", proc)
+            yield served
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                _, served_err = proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                _, served_err = proc.communicate()
+            served.stderr = served_err
+
+
+CALLS: list[tuple[str, dict[str, Any]]] = [
+    ("change_risk", {"change": "acme/platform#4503"}),
+    ("change_risk", {"change": HOSTILE_KEY}),
+    ("service_record", {"service": "search", "week": WEEK}),
+    ("briefing", {"week": WEEK}),
+    ("agent_activity", {"week": WEEK}),
+    ("change_risk", {"change": "acme/platform#999999"}),
+    ("proposal_risk", {"diff": SEARCH, "author": "tbauer"}),
+    ("open_pull_requests", {}),
+]
+
+
+def test_the_whole_organisation_s_token_lists_and_calls_every_tool(served: Served) -> None:
+    """With the organisation's token every tool answers, as over stdio."""
+    session = over_http(served.url, ORG_TOKEN, CALLS)
+    assert set(session.tools) == TOOLS
+    ledger, hostile, search, briefing, agents, unknown, proposal, pulls = session.answers
+    assert (ledger.data["score"], ledger.data["band"]) == (80, "very high")
+    assert sum(s["points"] for s in ledger.data["signals"]) == 80
+    assert hostile.data["title"] == HOSTILE_TITLE
+    assert {p for p, t in strings(hostile.data) if "Ignore previous" in t} == {".title"}
+    assert search.data["service"] == "search"
+    assert briefing.data["severity_counts"]["critical"] == 3
+    assert agents.data["agent_changes"] > 0
+    assert unknown.error == f"Error executing tool change_risk: {CHANGE_NOT_FOUND}"
+    assert proposal.data["files"][0]["service"] == "search"
+    assert len(pulls.data["pulls"]) == 2
+
+
+def test_a_scoped_token_finds_nothing_outside_its_scope(served: Served) -> None:
+    """Commerce's token: a search change, search and Discovery read exactly as missing ones."""
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("change_risk", {"change": "acme/platform#4513"}),
+        ("change_risk", {"change": "acme/platform#999999"}),
+        ("service_record", {"service": "search", "week": WEEK}),
+        ("service_record", {"service": "no-such-service", "week": WEEK}),
+        ("briefing", {"week": WEEK, "scope": ["Discovery"]}),
+        ("briefing", {"week": WEEK, "scope": ["No such team"]}),
+        ("briefing", {"week": WEEK}),
+        ("change_risk", {"change": "acme/platform#4503"}),
+        ("proposal_risk", {"diff": SEARCH, "author": "tbauer"}),
+        ("open_pull_requests", {}),
+    ]
+    outside, missing, search, nowhere, discovery, no_team, own, inside, proposal, pulls = over_http(
+        served.url, COMMERCE_TOKEN, calls
+    ).answers
+    assert [p["key"] for p in pulls.data["pulls"]] == ["acme/platform#9001"]
+    assert outside.error == missing.error == f"Error executing tool change_risk: {CHANGE_NOT_FOUND}"
+    assert search.error is not None
+    assert search.error == nowhere.error
+    assert discovery.error is not None
+    assert discovery.error == no_team.error
+    assert own.data["scope"] == "Commerce"
+    assert set(own.data["services"]) == {"payments", "checkout"}
+    assert inside.data["key"] == "acme/platform#4503"
+    assert proposal.error is not None
+    assert "outside this scope" in proposal.error
+
+
+@pytest.mark.parametrize(
+    ("authorization", "needle"),
+    [
+        pytest.param(None, "needs an Authorization: Bearer header", id="none"),
+        pytest.param("Bearer", "needs an Authorization: Bearer header", id="empty"),
+        pytest.param(f"Basic {ORG_TOKEN}", "needs an Authorization: Bearer header", id="basic"),
+        pytest.param("Bearer wrong-token-0123456789abcdef", "not one riskbrief knows", id="wrong"),
+        pytest.param(f"Bearer {ORG_TOKEN[:-1]}", "not one riskbrief knows", id="prefix"),
+    ],
+)
+def test_a_missing_or_wrong_token_is_a_401_of_one_sentence(
+    served: Served, authorization: str | None, needle: str
+) -> None:
+    """No token, another scheme or a wrong token: 401, a Bearer challenge, one sentence."""
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    response = httpx.post(served.url, json=body, headers=headers, timeout=10)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    error = response.json()["error"]
+    assert needle in error
+    assert error.count(". ") == 0
+    assert error.endswith(".")
+
+
+def test_the_sdk_client_with_a_wrong_token_gets_nothing(served: Served) -> None:
+    """The SDK's own client cannot open a session with a wrong token."""
+    # The SDK turns the 401 into an MCP error, raised out of its task groups.
+    with pytest.raises(ExceptionGroup) as raised:
+        over_http(served.url, "wrong-token-0123456789abcdef", CALLS[:1])
+    assert raised.group_contains(MCPError, match="error response")
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT"])
+def test_only_post_is_answered_and_no_stream_is_held_open(served: Served, method: str) -> None:
+    """With a good token, GET (a stream) and DELETE (a session) are 405 at once, one sentence."""
+    headers = {"Authorization": f"Bearer {ORG_TOKEN}", "Accept": "text/event-stream"}
+    response = httpx.request(method, served.url, headers=headers, timeout=5)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    assert response.json()["error"].startswith("This endpoint answers MCP requests sent with POST")
+
+
+def test_a_malformed_or_oversized_body_is_refused(served: Served) -> None:
+    """Text that is no JSON is the SDK's parse error (400); a body over 1 MiB is refused (413)."""
+    headers = {
+        "Authorization": f"Bearer {ORG_TOKEN}",
+        "Content-Type": "application/json",
+        "Accept": "application/json, text/event-stream",
+    }
+    garbled = httpx.post(served.url, content=b"{not json", headers=headers, timeout=10)
+    assert garbled.status_code == 400
+    assert garbled.json()["error"]["code"] == -32700
+    huge = httpx.post(served.url, content=b"x" * (2 << 20), headers=headers, timeout=10)
+    assert huge.status_code == 413
+
+
+def test_no_token_is_ever_logged(served: Served) -> None:
+    """After every request above and a near-miss token, serve's debug log holds no token."""
+    over_http(served.url, ORG_TOKEN, CALLS[:1])
+    wrong = {"Authorization": f"Bearer {ORG_TOKEN}x"}
+    assert httpx.post(served.url, json={}, headers=wrong, timeout=10).status_code == 401
+    served.proc.send_signal(signal.SIGTERM)
+    _, served.stderr = served.proc.communicate(timeout=30)
+    assert served.proc.returncode == 0, served.stderr
+    assert ORG_TOKEN not in served.stderr
+    assert COMMERCE_TOKEN not in served.stderr
+    assert "mcp.refused" in served.stderr
