@@ -102,7 +102,15 @@ def upsert_issues(session: Session, records: Iterable[TrackerIssueRecord]) -> Ta
         values = _row_values(record)
         row = existing.get(ident)
         if row is None:
-            session.add(TrackerIssue(source=record.source, key=record.key, **values))
+            row = TrackerIssue(
+                source=record.source,
+                key=record.key,
+                opened_at=record.opened_at,
+                updated_at=record.updated_at,
+            )
+            for name, value in values.items():
+                setattr(row, name, value)
+            session.add(row)
             tally.add("tracker_issue")
             continue
         if any(getattr(row, name) != values[name] for name in _FIELDS):

@@ -73,8 +73,10 @@ class FakeJiraIssue:
         return self.key.rsplit("-", 1)[0]
 
     def json(self, changelog: bool) -> dict[str, Any]:
+        def named(value: str | None) -> dict[str, str] | None:
+            return {"name": value} if value else None
+
         """The issue as a search answer lists it."""
-        named = lambda v: {"name": v} if v else None  # noqa: E731
         fields: dict[str, Any] = {
             "summary": self.summary,
             "issuetype": {"name": self.issue_type},

@@ -21,7 +21,7 @@ import structlog
 
 from scoring.errors import SourceError
 
-__all__ = ["LinearClient", "LinearError"]
+__all__ = ["LinearClient", "LinearError", "as_dict"]
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +36,11 @@ class LinearError(SourceError):
     def __init__(self, message: str, code: str | None = None) -> None:
         super().__init__(message)
         self.code = code
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: answers are read defensively."""
+    return value if isinstance(value, dict) else {}
 
 
 def _first_error(payload: Any) -> tuple[str, str]:

@@ -6,7 +6,7 @@ Each check is one ``Finding``: ``(ok, message, fix)``, as the GitLab source's.
 from __future__ import annotations
 
 from data.sources.gitlab.doctor import Finding
-from data.sources.linear.client import LinearClient, LinearError
+from data.sources.linear.client import LinearClient, LinearError, as_dict
 
 __all__ = ["TEAM_QUERY", "VIEWER_QUERY", "Finding", "check_team", "check_viewer", "linear_findings"]
 
@@ -27,7 +27,7 @@ def check_viewer(client: LinearClient, token_env: str = "RISKBRIEF_LINEAR_API_KE
             f"Linear refused the API key in {token_env}: {exc}",
             f"set {token_env} to a personal API key (Linear, Settings, Security & access)",
         )
-    viewer = data.get("viewer") if isinstance(data.get("viewer"), dict) else {}
+    viewer = as_dict(data.get("viewer"))
     name = viewer.get("name") or viewer.get("email")
     return Finding(
         True, f"Linear accepts the API key of {name!r}" if name else "Linear accepts the API key"
@@ -40,7 +40,7 @@ def check_team(client: LinearClient, team: str) -> Finding:
         data = client.query(TEAM_QUERY, {"key": team})
     except LinearError as exc:
         return Finding(False, f"Linear refused team {team}: {exc}", "see the log")
-    teams = data.get("teams") if isinstance(data.get("teams"), dict) else {}
+    teams = as_dict(data.get("teams"))
     nodes = teams.get("nodes") or []
     if not nodes:
         return Finding(

@@ -21,7 +21,7 @@ from typing import Any
 import structlog
 
 from data.config import OrgConfig
-from data.sources.linear.client import LinearClient
+from data.sources.linear.client import LinearClient, as_dict
 from data.sources.linear.settings import LinearSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
@@ -139,7 +139,7 @@ class LinearIssuesSource:
         if not isinstance(node, dict) or not isinstance(node.get("identifier"), str):
             raise _BadIssue("an issue without an identifier")
         labels = _names(node.get("labels"))
-        state = node.get("state") if isinstance(node.get("state"), dict) else {}
+        state = as_dict(node.get("state"))
         is_bug = self.config.has_label(labels, self.config.bug_labels)
         is_incident = self.config.has_label(labels, self.config.incident_labels)
         priority = node.get("priority")
@@ -239,7 +239,7 @@ class LinearIssuesSource:
                 ISSUES_QUERY,
                 {"first": self.config.page_size, "after": after, "filter": issue_filter},
             )
-            issues = data.get("issues") if isinstance(data.get("issues"), dict) else {}
+            issues = as_dict(data.get("issues"))
             records: list[TrackerIssueRecord] = []
             incidents: list[IncidentRecord] = []
             for node in issues.get("nodes") or ():
@@ -263,7 +263,7 @@ class LinearIssuesSource:
                         )
                     else:
                         incidents.append(incident)
-            page = issues.get("pageInfo") if isinstance(issues.get("pageInfo"), dict) else {}
+            page = as_dict(issues.get("pageInfo"))
             more = bool(page.get("hasNextPage")) and isinstance(page.get("endCursor"), str)
             if more:
                 state = {
