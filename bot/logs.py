@@ -12,6 +12,7 @@ nested ones and tracebacks included.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -22,6 +23,7 @@ from pydantic import SecretStr
 from structlog.typing import EventDict, Processor, WrappedLogger
 
 from bot.settings import Settings
+from data.sources.registry import secret_names
 
 __all__ = [
     "REDACTED",
@@ -41,6 +43,8 @@ TOKEN_PATTERNS: tuple[re.Pattern[str], ...] = (
     # GitHub classic and fine-grained PATs, App installation, OAuth, user and refresh tokens.
     re.compile(r"\bgithub_pat_[A-Za-z0-9_]+"),
     re.compile(r"\bgh[psour]_[A-Za-z0-9]+"),
+    # GitLab personal, project, group and deploy access tokens.
+    re.compile(r"\bgl(?:pat|dt|oas|rt|ft|soat)-[A-Za-z0-9_-]+"),
     # Anthropic API keys.
     re.compile(r"\bsk-ant-[A-Za-z0-9_-]+"),
     # PEM private keys (a GitHub App's), also when cut short before the END line.
@@ -105,12 +109,14 @@ class Redactor:
 
 
 def secret_values(settings: Settings) -> list[str]:
-    """The values of every configured ``SecretStr`` setting (tokens, keys, passwords)."""
+    """The values of every configured ``SecretStr`` setting (tokens, keys, passwords), and of
+    the registered sources' secret variables under their default names."""
     out: list[str] = []
     for name in type(settings).model_fields:
         value = getattr(settings, name)
         if isinstance(value, SecretStr):
             out.append(value.get_secret_value())
+    out.extend(v for name in secret_names() if (v := os.environ.get(name, "").strip()))
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -11,7 +11,9 @@ from sqlmodel import Session
 
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
+from data.coverage import apply_coverage
 from data.linking import link_all
+from data.store.coverage import any_coverage
 from data.store.engine import make_engine, sqlite_file
 from data.store.facts import (
     facts_of,
@@ -54,6 +56,9 @@ def score_all(
     """
     config = org.scoring_config()
     link_all(session, config.rules.incident_window_hours)
+    if any_coverage(session):
+        apply_coverage(session, org)
+        config = replace(config, coverage_known=True)
     incidents = load_incidents(session)
     changes = load_changes(session, bugs=known_bug_issues(session, org))
     deploys = load_deploys(session)

@@ -33,6 +33,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 
+from bot.coverage_endpoint import COVERAGE_PATH, coverage_endpoint
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
 from bot.github import WEBHOOK_PATH, github_webhook, pull_check_from
 from bot.mcp.http import MCP_PATH, mcp_endpoint
@@ -42,6 +43,7 @@ from bot.slack.app import build_app, check_slack_settings
 from bot.slack.signed import signed_only
 from bot.sources import configured_sources
 from data.config import OrgConfig, load_org_config
+from data.sources.coverage.read import MAX_REPORT_BYTES
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import is_current
 from data.store.org import sync_org
@@ -110,6 +112,7 @@ def wsgi_application(
     config: Path | None = None,
     metrics: Metrics | None = None,
     mcp: WSGIApplication | None = None,
+    coverage: WSGIApplication | None = None,
     github: WSGIApplication | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
@@ -123,6 +126,7 @@ def wsgi_application(
     ``GET /metrics`` gives ``metrics`` in Prometheus' text format. ``github`` answers
     ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests); ``mcp``
     answers ``/mcp`` (``bot.mcp.http``: the MCP server for coding agents, behind bearer tokens).
+    ``coverage`` answers ``/coverage`` (``bot.coverage_endpoint``: CI's coverage reports).
     """
     slack: WSGIApplication = _not_found
     if app is not None:
@@ -132,8 +136,13 @@ def wsgi_application(
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        # waitress takes bodies up to a coverage report's size; every other path keeps 1 MB.
+        if path != COVERAGE_PATH and _declared(environ) > _BODY_LIMIT:
+            return _json(start_response, "413 Content Too Large", {"error": "body too large"})
         if deploys is not None and path == DEPLOYS_PATH:
             return deploys(environ, start_response)
+        if coverage is not None and path == COVERAGE_PATH:
+            return coverage(environ, start_response)
         if mcp is not None and path == MCP_PATH:
             return mcp(environ, start_response)
         if github is not None and path == WEBHOOK_PATH:
@@ -160,11 +169,28 @@ def wsgi_application(
     return application
 
 
+# The largest body any path but /coverage takes.
+_BODY_LIMIT = 1 << 20
+
+
+def _declared(environ: WSGIEnvironment) -> int:
+    try:
+        return int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
 class HttpServer:
     """The WSGI app under waitress on ``host:port`` (port 0: a free one)."""
 
     def __init__(
-        self, application: WSGIApplication, host: str, port: int, *, threads: int = 48
+        self,
+        application: WSGIApplication,
+        host: str,
+        port: int,
+        *,
+        threads: int = 48,
+        max_body: int = _BODY_LIMIT,
     ) -> None:
         # Enough threads that a burst of 50 slash commands is acknowledged without
         # queueing: an ack is quick and holds its thread only briefly, and the answers
@@ -177,7 +203,9 @@ class HttpServer:
                 threads=threads,
                 connection_limit=200,
                 # Slack's requests are small; a larger body is refused before it is read.
-                max_request_body_size=1 << 20,
+                # With /coverage on, a CI report may be up to MAX_REPORT_BYTES: waitress then
+                # spools a larger body to disk and every other path refuses it past 1 MiB.
+                max_request_body_size=max_body,
                 asyncore_loop_timeout=0.2,
                 ident="riskbrief",
             )
@@ -270,6 +298,9 @@ def serve(
     mcp = mcp_endpoint(settings, engine, org) if web else None
     stop = threading.Event()
     # Every role listens: the probes and metrics are how an operator sees a replica.
+    coverage = coverage_endpoint(engine, org, settings.deploy_secret) if web else None
+    # Coverage reports are taken only with the CI secret set; else the 1 MiB limit stays.
+    takes_reports = coverage is not None and settings.deploy_secret is not None
     server = HttpServer(
         wsgi_application(
             None if socket_mode else app,
@@ -283,6 +314,7 @@ def serve(
             config=settings.config,
             metrics=metrics,
             mcp=mcp,
+            coverage=coverage,
             github=(
                 github_webhook(
                     engine, settings.github_webhook_secret, pull_check_from(settings, engine, org)
@@ -293,6 +325,7 @@ def serve(
         ),
         host or settings.serve_host,
         port or settings.serve_port,
+        max_body=MAX_REPORT_BYTES if takes_reports else _BODY_LIMIT,
     )
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:

@@ -6,6 +6,8 @@ The Anthropic key and URL keep the names the anthropic SDK and its users know
 (``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``), and so do Slack's (``SLACK_BOT_TOKEN``,
 ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``, ``SLACK_API_URL``); keys, tokens and
 secrets are ``SecretStr`` so that no repr, log line or error message ever shows them.
+A source declared through the seam (``data.sources.registry``: GitLab, PagerDuty,
+Opsgenie) declares and reads its own variables, so they are not here.
 """
 
 from __future__ import annotations
@@ -161,28 +163,6 @@ class Settings(BaseSettings):
         pattern=r"^\d+$",
         description="The App's installation id in your organisation.",
     )
-    pagerduty_token: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("PAGERDUTY_TOKEN", "pagerduty_token"),
-        description="A PagerDuty REST API key (read-only is enough).",
-    )
-    pagerduty_api_url: str = Field(
-        default="https://api.pagerduty.com",
-        validation_alias=AliasChoices("PAGERDUTY_API_URL", "pagerduty_api_url"),
-        pattern=r"^https?://\S+$",
-        description="PagerDuty's REST API base URL; another one only for a fake.",
-    )
-    opsgenie_api_key: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("OPSGENIE_API_KEY", "opsgenie_api_key"),
-        description="An Opsgenie API integration key with read access.",
-    )
-    opsgenie_api_url: str = Field(
-        default="https://api.opsgenie.com",
-        validation_alias=AliasChoices("OPSGENIE_API_URL", "opsgenie_api_url"),
-        pattern=r"^https?://\S+$",
-        description="Opsgenie's API base URL (https://api.eu.opsgenie.com in the EU).",
-    )
     deploy_secret: SecretStr | None = Field(
         default=None,
         description="Shared secret CI pipelines send to `serve`'s POST /deploys endpoint.",
@@ -216,8 +196,6 @@ class Settings(BaseSettings):
         "github_app_id",
         "github_app_private_key",
         "github_app_installation_id",
-        "pagerduty_token",
-        "opsgenie_api_key",
         "deploy_secret",
         "mcp_tokens",
         "mcp_tokens_file",
@@ -267,10 +245,6 @@ _HINTS = {
     "github_app_id": "your GitHub App's numeric id, or leave it unset",
     "github_app_private_key": "the App's private key (PEM text or a .pem path)",
     "github_app_installation_id": "the App installation's numeric id, or leave it unset",
-    "pagerduty_token": "a PagerDuty REST API key, or leave it unset",
-    "pagerduty_api_url": "a URL such as https://api.pagerduty.com",
-    "opsgenie_api_key": "an Opsgenie API key, or leave it unset",
-    "opsgenie_api_url": "a URL such as https://api.opsgenie.com",
     "deploy_secret": "a long random string shared with your CI, or leave it unset",
     "mcp_tokens": "`scope:token` entries (`*:<token>`, `<subscriber>:<token>`), or leave it unset",
     "mcp_tokens_file": "the path of a file of `scope:token` lines, or leave it unset",
@@ -290,10 +264,6 @@ _VARIABLES = {
     "github_app_id": "GITHUB_APP_ID",
     "github_app_private_key": "GITHUB_APP_PRIVATE_KEY",
     "github_app_installation_id": "GITHUB_APP_INSTALLATION_ID",
-    "pagerduty_token": "PAGERDUTY_TOKEN",
-    "pagerduty_api_url": "PAGERDUTY_API_URL",
-    "opsgenie_api_key": "OPSGENIE_API_KEY",
-    "opsgenie_api_url": "OPSGENIE_API_URL",
     "github_webhook_secret": "GITHUB_WEBHOOK_SECRET",
 }
 

@@ -7,13 +7,13 @@ configured but lacks its token is one sentence naming the variable.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import structlog
-from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from tqdm import tqdm
 
@@ -30,8 +30,8 @@ from data.sources.github.pulls import GitHubPullsSource
 from data.sources.gitlog import repository_name
 from data.sources.incident_file import FileImportSource
 from data.sources.local_git import LocalGitSource
-from data.sources.opsgenie import OpsgenieSource
-from data.sources.pagerduty import PagerDutySource
+from data.sources.registry import configured
+from data.sources.spec import SourceContext
 from data.sync import Source, SyncRun, run_sources
 from scoring.errors import ConfigError
 
@@ -42,7 +42,7 @@ __all__ = [
     "configured_sources",
     "git_sources",
     "github_sources",
-    "incident_tool_sources",
+    "registered_sources",
     "sync_hook",
 ]
 
@@ -176,44 +176,22 @@ class _ClosesClient:
         self._client.close()
 
 
-def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value is not None else None
-
-
-def incident_tool_sources(settings: Settings, org: OrgConfig) -> list[Source]:
-    """PagerDuty and Opsgenie, each when its table is in riskbrief.toml and its key is set."""
+def registered_sources(
+    settings: Settings, org: OrgConfig, environ: Mapping[str, str] | None = None
+) -> list[Source]:
+    """The sources declared through the seam (``data.sources.registry``) whose table is set."""
+    context = SourceContext(org, os.environ if environ is None else environ, settings.config.parent)
     out: list[Source] = []
-    if org.sources.pagerduty is not None:
-        if settings.pagerduty_token is None:
-            raise ConfigError(
-                "riskbrief.toml has [sources.pagerduty] but PAGERDUTY_TOKEN is not set; "
-                "set it to a PagerDuty REST API key."
-            )
-        out.append(
-            PagerDutySource(
-                org.sources.pagerduty,
-                _secret(settings.pagerduty_token),
-                settings.pagerduty_api_url,
-            )
-        )
-    if org.sources.opsgenie is not None:
-        if settings.opsgenie_api_key is None:
-            raise ConfigError(
-                "riskbrief.toml has [sources.opsgenie] but OPSGENIE_API_KEY is not set; "
-                "set it to an Opsgenie API key with read access."
-            )
-        out.append(
-            OpsgenieSource(
-                org.sources.opsgenie,
-                _secret(settings.opsgenie_api_key),
-                settings.opsgenie_api_url,
-            )
-        )
+    for spec, source_settings in configured(org):
+        out.extend(spec.sources(source_settings, context))
     return out
 
 
 def configured_sources(
-    settings: Settings, org: OrgConfig, git_paths: Sequence[Path] = ()
+    settings: Settings,
+    org: OrgConfig,
+    git_paths: Sequence[Path] = (),
+    environ: Mapping[str, str] | None = None,
 ) -> list[Source]:
     """Every source to sync, in an order where later ones can use what earlier ones stored.
 
@@ -221,11 +199,14 @@ def configured_sources(
     Changes come before deploys (a deploy ships changes already stored) and
     reverts become incidents last, once every change is in the store. A source
     configured without its credentials is a ``ConfigError`` naming the variable.
+    A registered source reads its credentials from ``environ`` (the process's).
     """
     sources: list[Source] = list(git_sources(org, git_paths))
     if not git_paths:
         sources.extend(github_sources(settings, org))
-        sources.extend(incident_tool_sources(settings, org))
+        # GitLab, Codecov (its comparisons attach to changes already stored), then the
+        # incident tools: the registry's order.
+        sources.extend(registered_sources(settings, org, environ))
         base = settings.config.parent
         sources.extend(FileImportSource(f, base) for f in org.sources.files)
     if org.sources.reverts_as_incidents:

@@ -83,6 +83,9 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.BASELINE_WEEKS: "weeks compared with",
     FactKey.GATED_CHANGES: "changes very high risk by a hard rule",
     FactKey.GATED_UNREVIEWED: "of them without a human approval",
+    FactKey.SERVICE_COVERAGE_THIS_WEEK: "line coverage this week",
+    FactKey.SERVICE_COVERAGE_LAST_WEEK: "line coverage last week",
+    FactKey.COVERAGE_LOWERING_CHANGES: "changes that lowered coverage",
 }
 
 
@@ -287,6 +290,26 @@ def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
         f"{number(_fact(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK))}% of changed files had a "
         f"code owner, down from {number(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%."
     )
+
+
+def _p_coverage(payload: BriefingPayload, card: CardView) -> str:
+    name = _service_name(payload, card.subject)
+    text = (
+        f"In {name}, line coverage fell to "
+        f"{number(_fact(card, FactKey.SERVICE_COVERAGE_THIS_WEEK))}% from "
+        f"{number(_fact(card, FactKey.SERVICE_COVERAGE_LAST_WEEK))}% last week."
+    )
+    lowering = _fact(card, FactKey.COVERAGE_LOWERING_CHANGES)
+    keys = [e.key for e in card.evidence_of(EvidenceKind.CHANGE)[:3]]
+    if keys:
+        more = lowering - len(keys)
+        tail = f" and {many(more, 'other')}" if more > 0 else ""
+        text += f" {many(lowering, 'change')} lowered it: {', '.join(keys)}{tail}."
+    return text
+
+
+def _t_coverage(card: Card, names: Mapping[str, str]) -> str:
+    return f"Test coverage is falling in {_named(card, names)}"
 
 
 def _p_agent(_payload: BriefingPayload, card: CardView) -> str:
@@ -520,6 +543,14 @@ KIND_WORDS: dict[CardKind, KindWords] = {
         _p_codeowners,
         "Extend CODEOWNERS to the paths changed without an owner.",
         "fewer changed files had a code owner than last week.",
+    ),
+    CardKind.COVERAGE: KindWords(
+        _t_coverage,
+        _p_coverage,
+        "Ask for tests with the changes that lowered coverage before more land on them.",
+        "a service's line coverage (CI's reports, at its last change of each week) fell "
+        "against last week; its evidence is the week's changes that lowered their files' "
+        "coverage most.",
     ),
     CardKind.DRIVER: KindWords(
         _t_driver,

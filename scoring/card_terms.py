@@ -60,6 +60,8 @@ class CardKind(StrEnum):
     CFR = "cfr"
     SHIFT = "shift"
     CODEOWNERS = "codeowners"
+    # A service's line coverage fell week over week, with the changes that lowered it.
+    COVERAGE = "coverage"
     DRIVER = "driver"
     IMPROVEMENT = "improvement"
     # Positive signals: the same numbers as the cards above, moved materially the good way.
@@ -140,6 +142,11 @@ class FactKey(StrEnum):
     GATED_UNREVIEWED = "gated_unreviewed"
     # High-risk changes one signal drove; the signal is the fact's ``signal``.
     DRIVEN_BY = "driven_by"
+    # A service's line coverage at its last report of each week, and the week's
+    # changes that lowered their files' coverage.
+    SERVICE_COVERAGE_THIS_WEEK = "service_coverage_this_week"
+    SERVICE_COVERAGE_LAST_WEEK = "service_coverage_last_week"
+    COVERAGE_LOWERING_CHANGES = "coverage_lowering_changes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +333,11 @@ class CardRules:
     codeowners_warning_drop_pp: float = 10.0
     codeowners_critical_drop_pp: float = 25.0
     codeowners_min_files: int = 20
+    # A service's line coverage (its files, at the last change of each week with a
+    # report) fell by this many points: a warning, or critical. Two points is more
+    # than the noise of flaky or skipped tests on a service of some size.
+    coverage_warning_drop_pp: float = 2.0
+    coverage_critical_drop_pp: float = 5.0
     # AI-agent changes merged without a human approval; critical only when at
     # least one of them is high risk.
     agent_unreviewed_warning: int = 1

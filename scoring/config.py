@@ -60,6 +60,7 @@ class Weights:
     review: float = 18.0
     codeowners: float = 12.0
     tests: float = 2.0
+    coverage: float = 6.0
     timing: float = 2.0
     agent: float = 10.0
     service_incidents: float = 8.0
@@ -96,6 +97,10 @@ class ScoringConfig:
     # False when no source reports incidents (no pager, file, label or reverts):
     # a service's incident history is then unknown, never "0 incidents".
     incidents_known: bool = True
+    # False until any coverage report is stored: the coverage signal then weighs
+    # nothing at all, so an organisation that measures no coverage scores as before.
+    # Once reports exist, a change without one is unknown and its weight is spread.
+    coverage_known: bool = False
 
     @property
     def version(self) -> str:
@@ -126,5 +131,8 @@ class ScoringConfig:
 # would cost more than scoring the change.
 @functools.lru_cache(maxsize=64)
 def _version_of(config: ScoringConfig) -> str:
-    blob = json.dumps(asdict(config), sort_keys=True, default=str).encode()
+    # Whether coverage reports exist is a fact of the store, like a change's facts, not a
+    # rule: every reader asks the version of riskbrief.toml's config, which cannot know it.
+    rules = {k: v for k, v in asdict(config).items() if k != "coverage_known"}
+    blob = json.dumps(rules, sort_keys=True, default=str).encode()
     return f"{SCORER_VERSION}+{hashlib.sha256(blob).hexdigest()[:10]}"

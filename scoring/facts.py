@@ -90,6 +90,10 @@ class ChangeFacts:
     # Review comments on the change, and the coverage change in percentage points, when known.
     review_comments: int | None = None
     coverage_delta: float | None = None
+    # Covered ÷ coverable added lines in percent, and how many added lines could run,
+    # when a coverage report exists at the change's head.
+    patch_coverage: float | None = None
+    patch_coverable: int | None = None
     co_authored_by_agent: bool = False
     reviews_known: bool = True
     # False for a change not merged yet (an open PR, a branch, a diff): it is scored as

@@ -166,9 +166,16 @@ def known_scale(weights: Weights, names: Iterable[str], known: Iterable[str]) ->
 
 
 @functools.lru_cache(maxsize=64)
-def _signal_weights(weights: Weights) -> tuple[tuple[float, ...], float]:
-    """The change signals' weights in ``CHANGE_SIGNALS`` order, and their total."""
-    ws = tuple(float(getattr(weights, fn.__name__)) for fn in CHANGE_SIGNALS)
+def _signal_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float, ...], float]:
+    """The change signals' weights in ``CHANGE_SIGNALS`` order, and their total.
+
+    Coverage weighs nothing where no coverage report was ever stored: an
+    organisation without coverage has no unknown to spread, and scores as before.
+    """
+    ws = tuple(
+        0.0 if name == "coverage" and not coverage_known else float(getattr(weights, name))
+        for name in (fn.__name__ for fn in CHANGE_SIGNALS)
+    )
     return ws, sum(ws)
 
 
@@ -179,7 +186,7 @@ def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequen
     its riskiest changes still reach the high band. ``signals`` come in
     ``CHANGE_SIGNALS`` order, which lets the weights be looked up once per config.
     """
-    ws, total = _signal_weights(config.weights)
+    ws, total = _signal_weights(config.weights, config.coverage_known)
     known = 0.0
     for s, w in zip(signals, ws, strict=True):
         if s.value is not None:

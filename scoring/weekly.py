@@ -45,6 +45,10 @@ class WeekChange:
     # The gates that alone put the change in its band (their floor is its band): a
     # schema migration is very high risk whatever its signals say.
     gates: tuple[str, ...] = ()
+    # The touched files' coverage change (points) and the service's line coverage (%)
+    # at the change's head, when a coverage report exists there.
+    coverage_delta: float | None = None
+    service_coverage: float | None = None
     # Kept as a plain field: weekly aggregates ask it millions of times for large orgs.
     high_risk: bool = field(init=False, compare=False)
 
@@ -172,6 +176,8 @@ class WeekAggregate:
     # This week's baseline: the weeks before it (last week included), pooled, for the
     # rate and time cards to compare with when last week alone is too thin.
     baseline: WeekAggregate | None = None
+    # Each service's line coverage at the week's last change of it with a report.
+    coverage_by_service: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def mttr_minutes(self) -> float | None:
@@ -253,4 +259,10 @@ def aggregate(
         by_team={g.name: g for g in teams},
         weeks=weeks,
         baseline=baseline,
+        # In merge order, so the last change with a report of each service wins.
+        coverage_by_service={
+            c.service: c.service_coverage
+            for c in cs
+            if c.service is not None and c.service_coverage is not None
+        },
     )

@@ -18,6 +18,7 @@ from bot.cli.brief import brief
 from bot.cli.calibrate import calibrate_cmd
 from bot.cli.check import check
 from bot.cli.common import OneLineErrors
+from bot.cli.coverage import coverage
 from bot.cli.db import db
 from bot.cli.demo import demo
 from bot.cli.deploy import deploy
@@ -73,6 +74,7 @@ for _command in (
     brief,
     calibrate_cmd,
     check,
+    coverage,
     db,
     demo,
     deploy,

@@ -40,7 +40,8 @@ def ask(
     """Answer a `/risk` command from the store, e.g. `riskbrief ask pr owner/repo#123`.
 
     The same parser and answers as the Slack app; `riskbrief ask help` lists them.
-    A change is asked about by its URL, `owner/repo#123`, `name#123`, or a commit's
+    A change is asked about by its URL, `owner/repo#123`, `name#123`, a GitLab merge
+    request's `group/project!123`, or a commit's
     sha (7 or more hex digits, or `owner/repo@sha`); text pasted from Slack with its
     `/risk` is read the same. Times are in the --as subscriber's time zone, else the
     organisation's. Not found, ambiguous or mistyped: one answer on stderr, exit 1.

@@ -11,6 +11,7 @@ probes never put one in a message and ``render`` redacts what they say anyway.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import asdict
 
@@ -26,6 +27,7 @@ from bot.doctor.checks import (
     org_of,
 )
 from bot.doctor.probes import ProbeError, Probes, RateLimit, SlackIdentity
+from bot.doctor.registered import check_registered_sources
 from bot.doctor.services import (
     check_anthropic,
     check_github,
@@ -35,6 +37,7 @@ from bot.doctor.services import (
 )
 from bot.logs import Redactor, secret_values
 from bot.settings import Settings
+from data.sources.registry import secret_names
 
 __all__ = [
     "MANIFEST_SCOPES",
@@ -47,6 +50,7 @@ __all__ = [
     "check_config",
     "check_database",
     "check_github",
+    "check_registered_sources",
     "check_slack_mode",
     "check_slack_token",
     "check_smtp",
@@ -71,6 +75,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_timezones(settings, org, org_error),
         check_delivery(settings, org, org_error),
         check_github(settings, p.github),
+        *check_registered_sources(settings, org, org_error),
         check_slack_token(settings, p.slack),
         check_slack_mode(settings),
         check_anthropic(settings, p.anthropic),
@@ -79,7 +84,10 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
 
 
 def _redactor(settings: Settings) -> Redactor:
-    return Redactor(secret_values(settings))
+    # A registered source's token may sit in a variable its settings name (token_env).
+    org, _ = org_of(settings)
+    extra = [os.environ.get(name, "") for name in secret_names(org)]
+    return Redactor([*secret_values(settings), *(v for v in extra if v)])
 
 
 def render(checks: Sequence[Check], settings: Settings) -> str:

@@ -20,6 +20,7 @@ from bot.doctor.teams import webhook_problem
 from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
 from data.sources.github.deploy_rules import github_repositories
+from data.sources.registry import SOURCES, repositories_read
 from data.store.engine import make_engine
 from data.store.migrate import current_revision, head_revision
 from scoring.errors import RiskbriefError, StoreError
@@ -53,6 +54,11 @@ def check_config(settings: Settings, org_error: str | None) -> Check:
     if org_error is not None:
         return failed(name, *split_sentence(org_error))
     return passed(name, f"{settings.config} reads.")
+
+
+def _registered_tables() -> str:
+    """``[sources.gitlab]`` and the other code hosts the registry lists, for a fix's words."""
+    return " or ".join(f"[sources.{spec.key}]" for spec in SOURCES if spec.code_host)
 
 
 def _config_unread(name: str, settings: Settings) -> Check:
@@ -176,6 +182,7 @@ def check_repositories(settings: Settings, org: OrgConfig | None, org_error: str
         return skipped(name, "riskbrief.toml lists no [[repositories]].")
     github = org.sources.github
     on_github = set(github_repositories(org, github)) if github is not None else set()
+    on_github |= repositories_read(org)
     for repo in org.repositories:
         if repo.path is not None:
             why = _not_a_clone(Path(repo.path).expanduser())
@@ -188,9 +195,9 @@ def check_repositories(settings: Settings, org: OrgConfig | None, org_error: str
         elif repo.name not in on_github:
             return failed(
                 name,
-                f"{repo.name} has no path and GitHub is not configured, so nothing reads it.",
+                f"{repo.name} has no path and no code host reads it.",
                 f"set path to a local clone, or add [sources.github] to {settings.config} "
-                "and set GITHUB_TOKEN.",
+                f"and set GITHUB_TOKEN, or read it with {_registered_tables()}.",
             )
     n = len(org.repositories)
     return passed(name, f"{'the repository' if n == 1 else f'all {n} repositories'} can be read.")
@@ -304,8 +311,8 @@ def check_sources(
     if not found:
         return skipped(
             name,
-            "riskbrief.toml configures no source; add [[repositories]] with a path or "
-            "[sources.github] to sync.",
+            "riskbrief.toml configures no source; add [[repositories]] with a path, "
+            f"[sources.github] or {_registered_tables()} to sync.",
         )
     return passed(name, f"`riskbrief sync` would run {len(found)}: {', '.join(found)}.")
 

@@ -1,6 +1,6 @@
 """A merged change's risk for an agent: its score told in points, gates, deploys and what followed.
 
-The change is named as ``/risk pr`` accepts it (a PR key, its URL, a commit's sha or
+The change is named as ``/risk pr`` accepts it (a PR or MR key, its URL, a commit's sha or
 ``repo@sha``: ``bot.slack.commands.change_ref``) and found the way ``/risk pr`` finds
 it (``bot.slack.lookups.find_changes``); a change outside the caller's scope is not
 found, in the same words as one that does not exist.
@@ -24,6 +24,7 @@ from bot.mcp.models import (
 from bot.slack.commands import change_ref
 from bot.slack.lookups import find_changes, version_of
 from data.config import OrgConfig
+from data.sources.registry import read_change
 from data.store.scores import load_scores
 from data.store.tables import (
     IS_MERGED,
@@ -44,8 +45,9 @@ __all__ = ["CHANGE_NOT_FOUND", "change_risk", "incident_row"]
 # One sentence for a change that does not exist, is outside the caller's scope, or whose
 # key does not parse: which of them it was is itself something the caller may not learn.
 CHANGE_NOT_FOUND = (
-    "No change matches that key in this scope; give a pull request as owner/repo#123 or "
-    "its URL, or a commit as its sha (7 or more hex digits, or owner/repo@sha)."
+    "No change matches that key in this scope; give a pull request as owner/repo#123, "
+    "a merge request as group/project!123, or its URL, or a commit as its sha "
+    "(7 or more hex digits, or owner/repo@sha)."
 )
 
 
@@ -125,7 +127,7 @@ def _deploys(session: Session, org: OrgConfig, access: Access, change: Change) -
 
 def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> ChangeRisk:
     """The risk of the change ``ref`` names, as ``access`` may see it; else ``NotFoundError``."""
-    key = change_ref(ref)
+    key = change_ref(ref, lambda text: read_change(text, org))
     found = find_changes(session, key) if key is not None else []
     visible = [c for c in found if access.whole or access.sees(_services_of(session, c))]
     if len(visible) != 1:

@@ -61,8 +61,8 @@ _READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempo
 ChangeRef = Annotated[
     str,
     Field(
-        description="A change: owner/repo#123, a pull request URL, a commit sha "
-        "(7 or more hex digits) or owner/repo@sha.",
+        description="A change: owner/repo#123, group/project!123, a pull or merge "
+        "request URL, a commit sha (7 or more hex digits) or owner/repo@sha.",
         max_length=400,
     ),
 ]

@@ -30,6 +30,7 @@ from briefing.render.slack import MAX_BLOCKS, render_slack
 from briefing.render.text import evidence_words, fact_text, format_value, local_time
 from briefing.week import IsoWeek
 from data.config import OrgConfig
+from data.sources.registry import read_change
 from data.store.scores import load_scores
 from data.store.tables import (
     Briefing,
@@ -41,6 +42,7 @@ from data.store.tables import (
     SubscriberOrigin,
 )
 from scoring.card_terms import Evidence, EvidenceKind
+from scoring.change_key import ChangeKey
 
 __all__ = [
     "DETAILS_ACTION",
@@ -97,10 +99,15 @@ class CardRef:
 
 
 def catalog_of(org: OrgConfig) -> Catalog:
-    """The organisation's teams and services for the command parser."""
+    """The organisation's teams and services for the command parser, and its sources' keys."""
+
+    def reader(text: str) -> ChangeKey | None:
+        return read_change(text, org)
+
     return Catalog(
         teams={t.key: t.display_name for t in org.teams},
         services={s.key: s.display_name for s in org.services},
+        read_change=reader,
     )
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
 from briefing.render.escape import mrkdwn, one_line, truncate
+from data.sources.registry import read_change
 from scoring.change_key import ChangeKey
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "USAGE",
     "BriefCommand",
     "Catalog",
+    "ChangeReader",
     "Command",
     "DeployCommand",
     "HelpCommand",
@@ -40,7 +42,8 @@ __all__ = [
 
 # Our own text, escaped all the same: `<url | …>` would otherwise be read as a link.
 USAGE = mrkdwn(
-    "Usage: `/risk brief [team|service]` · `/risk pr <url | owner/repo#123 | sha>` · "
+    "Usage: `/risk brief [team|service]` · "
+    "`/risk pr <url | owner/repo#123 | group/project!123 | sha>` · "
     "`/risk service <name>` · `/risk deploy <latest <service> | id>` · "
     "`/risk subscribe [team|service …] [email <address>] [tz <Area/City>]` · "
     "`/risk unsubscribe` · `/risk settings` · `/risk help`"
@@ -51,8 +54,9 @@ HELP = mrkdwn(
         [
             "*riskbrief* answers questions about delivery risk:",
             "• `/risk brief [team|service]`: this week so far, for your scope or the one named",
-            "• `/risk pr <url | owner/repo#123 | sha>`: a change's score, band, signals and "
-            "gates (a commit's sha, short or full, for a change without a pull request)",
+            "• `/risk pr <url | owner/repo#123 | group/project!123 | sha>`: a change's score, "
+            "band, signals and gates (a commit's sha, short or full, for a change without a "
+            "pull or merge request)",
             "• `/risk service <name>`: a service's last 8 weeks, riskiest changes, MTTR and CFR",
             "• `/risk deploy latest <service>` or `/risk deploy <id>`: a deploy's risk and "
             "what it shipped",
@@ -80,6 +84,8 @@ _COMMIT_URL = re.compile(
     r"^<?https?://[^/\s|>]+/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/commits?/(?P<sha>[0-9a-fA-F]{7,64})"
     r"(?:[/?#][^\s|>]*)?(?:\|[^>]*)?>?$"
 )
+# Slack shows a pasted link as <url> or <url|text>.
+_SLACK_LINK = re.compile(r"^<(?P<url>https?://[^|>\s]+)(?:\|[^>]*)?>$")
 _EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
 # Slack shows a typed address as <mailto:a@b.c|a@b.c>.
 _MAILTO = re.compile(r"^<mailto:(?P<address>[^|>]+)(?:\|[^>]*)?>$")
@@ -90,12 +96,18 @@ def echo(text: str) -> str:
     return mrkdwn(truncate(one_line(text), _ECHO_BUDGET))
 
 
+# What a registered source (data.sources.registry) recognises as one of its changes.
+ChangeReader = Callable[[str], ChangeKey | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Catalog:
-    """The organisation's teams and services, key → display name, for resolving names."""
+    """The organisation's teams and services, key → display name, for resolving names, and
+    how its registered sources read a change's key or URL (their settings applied)."""
 
     teams: Mapping[str, str] = field(default_factory=dict)
     services: Mapping[str, str] = field(default_factory=dict)
+    read_change: ChangeReader = read_change
 
     def _lookup(self) -> dict[str, tuple[str, str]]:
         """Every accepted spelling (key or display name, any case) → (kind, key)."""
@@ -247,14 +259,20 @@ def _unquoted(argument: str) -> str:
     return argument.strip().strip("`'\"“”‘’").strip()
 
 
-def change_ref(argument: str) -> str | None:
+def change_ref(argument: str, reader: ChangeReader = read_change) -> str | None:
     """What a user typed for a change, as the one form the store's lookup reads, else ``None``.
 
-    ``owner/repo#123``, ``name#123`` or ``#123`` for a pull request (from its URL too);
-    ``owner/repo@sha``, ``name@sha`` or a bare sha of 7 or more hex digits for a commit
-    (from a commit URL too). Numbers lose leading zeros, shas are lower case.
+    A key or URL a registered source recognises (``reader``: ``group/sub/project!123``
+    or a GitLab merge request's URL); ``owner/repo#123``, ``name#123`` or ``#123`` for
+    a pull request (from its URL too); ``owner/repo@sha``, ``name@sha`` or a bare sha
+    of 7 or more hex digits for a commit (from a commit URL too). Numbers lose leading
+    zeros, shas are lower case.
     """
     text = _unquoted(argument)
+    link = _SLACK_LINK.match(text)
+    registered = reader(link["url"] if link else text)
+    if registered is not None:
+        return str(registered)
     url = _PR_URL.match(text)
     if url is not None:
         return str(ChangeKey.pull(f"{url['owner']}/{url['repo']}", int(url["number"])))
@@ -271,12 +289,13 @@ def change_ref(argument: str) -> str | None:
     return None
 
 
-def _pr(argument: str) -> PrCommand | Usage:
-    ref = change_ref(argument)
+def _pr(argument: str, reader: ChangeReader) -> PrCommand | Usage:
+    ref = change_ref(argument, reader)
     if ref is None:
         return Usage(
-            f"“{echo(argument)}” is not a pull request or commit; use its URL "
-            "(https://github.com/owner/repo/pull/123), `owner/repo#123`, or a commit's sha "
+            f"“{echo(argument)}” is not a pull request, merge request or commit; use its URL "
+            "(https://github.com/owner/repo/pull/123), `owner/repo#123`, "
+            "`group/project!123`, or a commit's sha "
             "(7 or more hex digits, `owner/repo@sha` or `name@sha`)"
         )
     return PrCommand(ref)
@@ -356,7 +375,7 @@ def parse_command(text: str, catalog: Catalog) -> Command | Usage:
         scope = _scope(catalog, [rest])
         return scope if isinstance(scope, Usage) else BriefCommand(scope)
     if verb == "pr" and len(args) == 1:
-        return _pr(args[0])
+        return _pr(args[0], catalog.read_change)
     if verb == "service" and args:
         found = catalog.resolve(rest)
         if found is None or found[0] != "service":

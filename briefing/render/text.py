@@ -235,7 +235,9 @@ def unknown_line(unknown: UnknownView) -> str | None:
         return None
     fixes = []
     if unknown.review:
-        fixes.append("reviews come with a code host ([sources.github] and GITHUB_TOKEN)")
+        fixes.append(
+            "reviews come with a code host ([sources.github] and GITHUB_TOKEN, or [sources.gitlab])"
+        )
     if unknown.codeowners:
         fixes.append("owners with a CODEOWNERS file in the repository")
     if unknown.incidents:

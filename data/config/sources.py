@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+
+from data.sources.opsgenie_spec import OpsgenieSourceConfig
+from data.sources.pagerduty_spec import PagerDutySourceConfig
+from data.sources.registry import SOURCES
 
 __all__ = [
     "FileImportConfig",
@@ -88,20 +92,6 @@ class GitSourceConfig(_Strict):
     _patterns = field_validator("deploy_tags")(check_pattern)
 
 
-class PagerDutySourceConfig(_Strict):
-    """PagerDuty incidents; ``services`` maps a PagerDuty service id (``PXXXXXX``) to a key."""
-
-    services: dict[str, str] = Field(default_factory=dict)
-    since: date | None = None
-
-
-class OpsgenieSourceConfig(_Strict):
-    """Opsgenie incidents; ``services`` maps an Opsgenie service id or tag to a service key."""
-
-    services: dict[str, str] = Field(default_factory=dict)
-    since: date | None = None
-
-
 class FileImportConfig(_Strict):
     """Incidents, deploys or spent error budgets kept in a CSV or JSON file, re-read every sync."""
 
@@ -109,13 +99,16 @@ class FileImportConfig(_Strict):
     kind: str = Field(default="incidents", pattern=r"^(incidents|deploys|error_budgets)$")
 
 
-class SourcesConfig(_Strict):
-    """Every source ``riskbrief sync`` runs; an absent table is a source that is off."""
+class _SourcesCore(_Strict):
+    """Every source ``riskbrief sync`` runs; an absent table is a source that is off.
+
+    The sources declared through the seam (``data.sources.registry.SOURCES``)
+    are fields too, ``[sources.<key>]`` validated by the spec's own model and
+    read back with ``spec.settings_of(org)``; the ones written out here predate it.
+    """
 
     github: GitHubSourceConfig | None = None
     git: GitSourceConfig = Field(default_factory=GitSourceConfig)
-    pagerduty: PagerDutySourceConfig | None = None
-    opsgenie: OpsgenieSourceConfig | None = None
     files: tuple[FileImportConfig, ...] = ()
     # A revert of a known change is an incident of its service: opened when the
     # reverted change merged, resolved when the revert merged.
@@ -128,8 +121,30 @@ class SourcesConfig(_Strict):
         """Whether any configured source reports incidents, so that none means none."""
         return (
             self.reverts_as_incidents
-            or self.pagerduty is not None
-            or self.opsgenie is not None
             or (self.github is not None and bool(self.github.incident_label))
             or any(f.kind == "incidents" for f in self.files)
+            or any(
+                spec.incidents_known(settings)
+                for spec in SOURCES
+                if isinstance(settings := getattr(self, spec.key, None), spec.settings)
+            )
         )
+
+
+def _registered_fields() -> dict[str, Any]:
+    return {spec.key: (spec.settings | None, None) for spec in SOURCES}
+
+
+# A registered source's table is a real field (so that a mistake in it is one sentence
+# naming `sources.<key>.<setting>`, and a misspelt key gets its closest name), added from
+# the registry here; mypy sees the written-out fields and reaches the rest through the spec.
+if TYPE_CHECKING:
+    SourcesConfig = _SourcesCore
+else:
+    SourcesConfig = create_model(
+        "SourcesConfig",
+        __base__=_SourcesCore,
+        __doc__=_SourcesCore.__doc__,
+        __module__=__name__,
+        **_registered_fields(),
+    )

@@ -31,7 +31,6 @@ from typing import Any
 
 import httpx
 
-from data.config.sources import OpsgenieSourceConfig
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
@@ -40,13 +39,13 @@ from data.sources.incident_api import (
     WindowedIncidentSource,
     parse_items,
 )
+from data.sources.opsgenie_spec import DEFAULT_OPSGENIE_URL, OpsgenieSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
 from data.store.tables import utcnow
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSource", "opsgenie_query", "parse_opsgenie_incident"]
 
-DEFAULT_OPSGENIE_URL = "https://api.opsgenie.com"
 _OPEN = "open"
 _DONE = ("resolved", "closed")
 _PRIORITIES = ("P1", "P2", "P3", "P4", "P5")

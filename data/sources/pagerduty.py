@@ -17,7 +17,6 @@ from typing import Any
 import httpx
 import structlog
 
-from data.config.sources import PagerDutySourceConfig
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
@@ -28,6 +27,7 @@ from data.sources.incident_api import (
     iso,
     parse_items,
 )
+from data.sources.pagerduty_spec import DEFAULT_PAGERDUTY_URL, PagerDutySourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
 from data.store.tables import utcnow
@@ -41,7 +41,6 @@ __all__ = [
 
 log = structlog.get_logger(__name__)
 
-DEFAULT_PAGERDUTY_URL = "https://api.pagerduty.com"
 _PD_ACCEPT = "application/vnd.pagerduty+json;version=2"
 _PD_STATUSES = ("triggered", "acknowledged", "resolved")
 # PagerDuty's classic pagination refuses offset + limit beyond 10,000.

@@ -144,6 +144,8 @@ def facts_of(
                 co_authored_by_agent=c.co_authored_by_agent,
                 review_comments=c.review_comments,
                 coverage_delta=c.coverage_delta,
+                patch_coverage=c.patch_coverage,
+                patch_coverable=c.patch_coverable,
                 reviews_known=c.reviews_known,
                 merged=c.state is ChangeState.MERGED,
             )

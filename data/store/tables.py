@@ -21,6 +21,7 @@ __all__ = [
     "ChangeFile",
     "ChangeState",
     "ChannelName",
+    "CoverageReportRow",
     "Delivery",
     "DeliveryStatus",
     "Deploy",
@@ -228,6 +229,11 @@ class Change(SQLModel, table=True):
     co_authored_by_agent: bool = False
     ci_status: str | None = None
     coverage_delta: float | None = None
+    # Covered ÷ coverable lines the change added, in percent, and how many of them could
+    # run; the coverage of its main service's files at its head (``data.coverage``).
+    patch_coverage: float | None = None
+    patch_coverable: int | None = None
+    service_coverage: float | None = None
     review_comments: int | None = None
     # False when only a git history reported the change: its review is unknown.
     reviews_known: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
@@ -462,6 +468,30 @@ class Leader(SQLModel, table=True):
     holder: str | None = None
     taken_at: datetime | None = _ts(nullable=True)
     heartbeat_at: datetime | None = _ts(nullable=True)
+
+
+class CoverageReportRow(SQLModel, table=True):
+    """Line coverage of one commit of a repository, from CI (``ci``) or Codecov (``codecov``).
+
+    ``files`` maps each repository path to ``[coverable, covered]`` line numbers as
+    compact ranges (``"1-4,7"``, ``data.sources.coverage.report.encode_lines``). Codecov's
+    commit totals without lines keep ``files`` empty.
+    """
+
+    __tablename__ = "coverage_report"
+    __table_args__ = (
+        sa.UniqueConstraint("repository_id", "sha", "origin", name="uq_coverage_report"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    repository_id: int = Field(foreign_key="repository.id", index=True)
+    sha: str = Field(index=True)
+    origin: str = "ci"
+    format: str
+    recorded_at: datetime = _ts()
+    coverable: int = 0
+    covered: int = 0
+    files: dict[str, list[str]] = _json(dict, nullable=False)
 
 
 class SyncState(SQLModel, table=True):

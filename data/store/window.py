@@ -180,6 +180,8 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             author=logins.get(author_id),
             bot=author_id in bots,
             gates=_band_gates(gates, band),
+            coverage_delta=coverage_delta,
+            service_coverage=service_coverage,
         )
         for (
             key,
@@ -196,6 +198,8 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             agent_involved,
             human_reviewed,
             gates,
+            coverage_delta,
+            service_coverage,
         ) in conn.execute(
             sa.select(
                 col(Change.key),
@@ -212,6 +216,8 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
                 col(RiskScoreRow.agent_involved),
                 col(RiskScoreRow.human_reviewed),
                 col(RiskScoreRow.gates),
+                col(Change.coverage_delta),
+                col(Change.service_coverage),
             )
             .join(RiskScoreRow, _score_join("change", col(Change.key), version))
             .where(IS_MERGED, col(Change.merged_at) >= since, col(Change.merged_at) < until)

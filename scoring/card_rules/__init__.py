@@ -9,12 +9,18 @@ the module of its family and a place in that module's ``RULES``.
 
 from __future__ import annotations
 
-from scoring.card_rules import incidents, oversight, risk
+from scoring.card_rules import coverage, incidents, oversight, risk
 from scoring.card_rules.measure import Rule
 
-__all__ = ["RULES", "Rule", "incidents", "oversight", "risk"]
+__all__ = ["RULES", "Rule", "coverage", "incidents", "oversight", "risk"]
 
 # Risk first: the shift defers to concentration cards and the driver repeats neither;
 # the others stand alone, but for the gated changes, which are told on a card of
 # their own only when no other card shows them, so they come last.
-RULES: tuple[Rule, ...] = (*risk.RULES, *incidents.RULES, *oversight.RULES, risk.gated)
+RULES: tuple[Rule, ...] = (
+    *risk.RULES,
+    *incidents.RULES,
+    *oversight.RULES,
+    *coverage.RULES,
+    risk.gated,
+)

@@ -55,6 +55,7 @@ SIGNALS: tuple[ChangeSignal, ...] = (
     policy.REVIEW,
     policy.CODEOWNERS,
     policy.TESTS,
+    policy.COVERAGE,
     policy.TIMING,
     policy.AGENT,
     policy.SERVICE_INCIDENTS,

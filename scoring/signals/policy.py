@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AGENT",
     "CODEOWNERS",
+    "COVERAGE",
     "REVIEW",
     "RISKY_CONTENT",
     "SERVICE_INCIDENTS",
@@ -26,6 +27,7 @@ __all__ = [
     "TIMING",
     "agent",
     "codeowners",
+    "coverage",
     "review",
     "risky_content",
     "service_incidents",
@@ -152,24 +154,19 @@ _COVERAGE_DROP_PP = 5.0
 
 
 def tests(
-    change: ChangeFacts,
+    _change: ChangeFacts,
     _ctx: HistoryContext,
     _m: ChangeMetrics,
     files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
-    """Source changes of some size that change no test, or that lower coverage."""
-    delta = change.coverage_delta
+    """Source changes of some size that change no test (file names only; coverage reports
+    are the ``coverage`` signal's)."""
     source_lines = files.source_lines
-    if files.test_files or source_lines < 50 or (delta is not None and delta < 0):
+    if files.test_files or source_lines < 50:
         # Source lines are named only for untested changes.
         source_lines = 0
-    # A known coverage delta is read afresh: 0.0 and -0.0 are equal cache keys but
-    # read "+0.0" and "-0.0". Without one, the two counts repeat from change to change.
-    if delta is None:
-        value, text, share = _usual_tests(files.test_files, source_lines, None)
-    else:
-        value, text, share = _tests(files.test_files, source_lines, delta)
+    value, text, share = _tests(files.test_files, source_lines)
     return Signal("tests", value, cfg.weights.tests * share, text, share)
 
 
@@ -178,25 +175,74 @@ TESTS = ChangeSignal(
     SignalWords(
         label="source changes without test changes",
         action="ask for tests with its source changes",
-        glossary="coverage fell, or source changed without tests.",
+        glossary="source changed without any test file changing.",
         advice="add or change tests beside the code",
     ),
 )
 
 
-def _tests(test_files: int, source_lines: int, delta: float | None) -> Reading:
-    if delta is not None and delta < 0:
-        share = min(1.0, -delta / _COVERAGE_DROP_PP)
-        return round(delta, 2), f"coverage fell {-delta:.1f} points", share
+@functools.lru_cache(maxsize=4096)
+def _tests(test_files: int, source_lines: int) -> Reading:
     if test_files == 0 and source_lines >= 50:
         return 1.0, f"{source_lines} source lines, no test changed", 1.0
-    text = f"{plural(test_files, 'test file')} changed"
+    return 0.0, f"{plural(test_files, 'test file')} changed", 0.0
+
+
+# Added lines under this share covered earn points, all of them at none covered.
+_PATCH_TARGET = 80.0
+# Fewer coverable added lines than this say too little to judge a patch by.
+_PATCH_MIN_LINES = 5
+
+
+def coverage(
+    change: ChangeFacts,
+    _ctx: HistoryContext,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
+    cfg: ScoringConfig,
+) -> Signal:
+    """Added lines the tests never ran, and touched files whose coverage fell."""
+    if not cfg.coverage_known:
+        return Signal("coverage", None, 0.0, "no coverage reports", 0.0)
+    value, text, share = _coverage(
+        change.patch_coverage, change.patch_coverable, change.coverage_delta
+    )
+    return Signal("coverage", value, cfg.weights.coverage * share, text, share)
+
+
+COVERAGE = ChangeSignal(
+    coverage,
+    SignalWords(
+        label="untested added lines",
+        action="ask for tests that run the lines its changes add",
+        glossary=(
+            "share of the change's added lines its tests ran (patch coverage), "
+            "and how far the touched files' coverage fell."
+        ),
+        advice="add tests that run the lines it adds",
+    ),
+)
+
+
+def _coverage(patch: float | None, coverable: int | None, delta: float | None) -> Reading:
+    if patch is None and delta is None:
+        return None, "no coverage report at its head", 0.0
+    parts: list[str] = []
+    share = 0.0
+    value = 0.0
+    if patch is not None and coverable is not None:
+        parts.append(f"{patch:.0f}% of {plural(coverable, 'added line')} covered")
+        if coverable >= _PATCH_MIN_LINES and patch < _PATCH_TARGET:
+            share = (_PATCH_TARGET - patch) / _PATCH_TARGET
+            value = round(patch, 2)
     if delta is not None:
-        text += f", coverage {delta:+.1f} points"
-    return 0.0, text, 0.0
-
-
-_usual_tests = functools.lru_cache(maxsize=4096)(_tests)
+        # 0.0 and -0.0 both read "+0.0": the sign of nothing says nothing.
+        parts.append(f"touched files' coverage {delta + 0.0:+.1f} points")
+        if delta < 0:
+            drop = min(1.0, -delta / _COVERAGE_DROP_PP)
+            if drop > share:
+                share, value = drop, round(delta, 2)
+    return value, ", ".join(parts), share
 
 
 def timing(

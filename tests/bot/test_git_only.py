@@ -140,6 +140,7 @@ def test_known_data_leaves_no_footer(engine: Engine, tmp_path: Path) -> None:
     assert payload.unknown == UnknownView(changes=2, review=2, codeowners=0, incidents=False)
     assert unknown_line(payload.unknown) == (
         "Not known this week: review of 2 of 2 changes. Unknown is not counted as safe. "
-        "To add it: reviews come with a code host ([sources.github] and GITHUB_TOKEN)."
+        "To add it: reviews come with a code host ([sources.github] and GITHUB_TOKEN, "
+        "or [sources.gitlab])."
     )
     assert "incidents_unknown" not in payload_json(payload)

@@ -30,6 +30,8 @@ SHAPES = [
     "github_pat_11ABCDEFG0_abcdefghijklmnop",
     "ghs_0123456789abcdef",
     "sk-ant-api03-abcdefghijkl_mnop-qrst",
+    "glpat-AbCdEf0123456789_xyz",
+    "gldt-AbCdEf0123456789",
     PEM,
 ]
 
@@ -95,6 +97,14 @@ def test_secret_values_are_every_secret_setting(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("RISKBRIEF_DEPLOY_SECRET", "deploy-values-3")
     monkeypatch.setenv("RISKBRIEF_SMTP_USERNAME", "not-a-secret")
     assert sorted(secret_values(Settings())) == ["deploy-values-3", "pw-values-2", "xoxb-values-1"]
+
+
+def test_secret_values_include_a_registered_source_s_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The GitLab token declared through the seam is redacted even without a gl… prefix."""
+    monkeypatch.setenv("RISKBRIEF_GITLAB_TOKEN", "self-managed-token-4")
+    assert "self-managed-token-4" in secret_values(Settings())
 
 
 def test_structlog_and_library_logs_are_redacted(

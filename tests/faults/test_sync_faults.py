@@ -30,6 +30,7 @@ from data.sources.github.deploys import deploy_sources
 from data.sources.github.issues import incident_sources
 from data.sources.github.pulls import CURSOR_SOURCE
 from data.sources.pagerduty import PagerDutySource
+from data.sources.pagerduty_spec import PAGERDUTY
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org
@@ -123,7 +124,7 @@ class World:
             clock=lambda: self.now.timestamp(),
         )
         config = self.org.sources.github
-        pagerduty = self.org.sources.pagerduty
+        pagerduty = PAGERDUTY.settings_of(self.org)
         assert config is not None
         assert pagerduty is not None
         sources: list[Source] = [

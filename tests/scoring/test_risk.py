@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -364,31 +365,41 @@ def _big(key: str, *, owned: bool = True, per_file: int = 30, **kw: Any) -> Chan
     return _change(key, files=files, **kw)
 
 
-def _unknown_weight(score: RiskScore) -> float:
-    return sum(float(getattr(CONFIG.weights, s.name)) for s in score.signals if s.value is None)
+def _weight(name: str, config: ScoringConfig = CONFIG) -> float:
+    # Coverage weighs nothing until a coverage report exists anywhere (coverage_known).
+    if name == "coverage" and not config.coverage_known:
+        return 0.0
+    return float(getattr(config.weights, name))
+
+
+def _unknown_weight(score: RiskScore, config: ScoringConfig = CONFIG) -> float:
+    return sum(_weight(s.name, config) for s in score.signals if s.value is None)
 
 
 @pytest.mark.parametrize(
-    ("change", "unknown"),
+    ("change", "unknown", "config"),
     [
         # Everything a code host knows: nothing is scaled.
-        (_big("r#20"), set()),
+        (_big("r#20"), set(), CONFIG),
         # A bare git history: review and CODEOWNERS unknown.
         (
             _big("r#21", owned=False, reviews=(), reviews_known=False),
             {"review", "codeowners"},
+            CONFIG,
         ),
+        # Coverage reported elsewhere in the organisation, none at this change's head.
+        (_big("r#22"), {"coverage"}, replace(CONFIG, coverage_known=True)),
     ],
 )
 def test_unknown_signals_spread_their_weight_over_known_ones(
-    change: ChangeFacts, unknown: set[str]
+    change: ChangeFacts, unknown: set[str], config: ScoringConfig
 ) -> None:
     """Points are scaled by all weights ÷ known weights, so unknown is neither safe nor risky."""
-    result = score_change(change, History().context(change), CONFIG)
+    result = score_change(change, History().context(change), config)
     assert {s.name for s in result.signals if s.value is None} >= unknown
-    total = sum(getattr(CONFIG.weights, s.name) for s in result.signals)
-    scale = min(2.0, total / (total - _unknown_weight(result)))
-    raw = {s.name: getattr(CONFIG.weights, s.name) * s.share for s in result.signals}
+    total = sum(_weight(s.name, config) for s in result.signals)
+    scale = min(2.0, total / (total - _unknown_weight(result, config)))
+    raw = {s.name: _weight(s.name, config) * s.share for s in result.signals}
     for s in result.signals:
         assert s.points == pytest.approx(raw[s.name] * scale)
     assert result.score == round(min(100.0, sum(raw.values()) * scale))

@@ -281,9 +281,32 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         0.0,
         "1 test file changed",
     ),
-    ("tests", {"coverage_delta": -2.5}, {}, 0.5, -2.5, "coverage fell 2.5 points"),
-    ("tests", {"coverage_delta": -9.0}, {}, 1.0, -9.0, "coverage fell 9.0 points"),
-    ("tests", {"coverage_delta": 1.5}, {}, 0.0, 0.0, "coverage +1.5 points"),
+    # Coverage reports belong to the coverage signal: tests reads file names only.
+    ("tests", {"coverage_delta": -9.0}, {}, 0.0, 0.0, "0 test files changed"),
+    ("coverage", {}, {}, 0.0, "unknown", "no coverage report at its head"),
+    ("coverage", {"coverage_delta": -2.5}, {}, 0.5, -2.5, "touched files' coverage -2.5 points"),
+    ("coverage", {"coverage_delta": -9.0}, {}, 1.0, -9.0, "touched files' coverage -9.0"),
+    ("coverage", {"coverage_delta": 1.5}, {}, 0.0, 0.0, "touched files' coverage +1.5 points"),
+    (
+        "coverage",
+        {"patch_coverage": 40.0, "patch_coverable": 10},
+        {},
+        0.5,
+        40.0,
+        "40% of 10 added lines covered",
+    ),
+    # Three coverable added lines say too little to judge the patch by.
+    ("coverage", {"patch_coverage": 0.0, "patch_coverable": 3}, {}, 0.0, 0.0, "0% of 3 added"),
+    ("coverage", {"patch_coverage": 90.0, "patch_coverable": 20}, {}, 0.0, 0.0, "90% of 20"),
+    # A patch at 60% (share 0.25) under a 4-point drop (share 0.8): the larger counts.
+    (
+        "coverage",
+        {"patch_coverage": 60.0, "patch_coverable": 50, "coverage_delta": -4.0},
+        {},
+        0.8,
+        -4.0,
+        "60% of 50 added lines covered, touched files' coverage -4.0 points",
+    ),
     ("timing", {}, {}, 0.0, 0.0, "merged at Tue 11:00"),
     ("timing", {"merged_at": TUESDAY + timedelta(hours=7)}, {}, 0.4, 0.4, "after hours"),
     ("timing", {"merged_at": TUESDAY + timedelta(days=3)}, {}, 0.6, 0.6, "on a Friday"),
@@ -385,7 +408,9 @@ def test_signal_table(
     reason: str,
 ) -> None:
     """Each row: the signal's share, value (or unknown), points = weight × share, and its reason."""
-    signal = _measure(name, _change(**change_kw), _ctx(**ctx_kw), CONFIG)
+    # The table's organisation has coverage reports: the coverage signal counts.
+    config = replace(CONFIG, coverage_known=True)
+    signal = _measure(name, _change(**change_kw), _ctx(**ctx_kw), config)
     assert signal.name == name
     if share is not None:
         assert signal.share == pytest.approx(share, abs=1e-4)
@@ -568,6 +593,7 @@ def test_every_signal_has_its_default_weight_under_its_own_name() -> None:
         "review": 18.0,
         "codeowners": 12.0,
         "tests": 2.0,
+        "coverage": 6.0,
         "timing": 2.0,
         "agent": 10.0,
         "service_incidents": 8.0,
@@ -606,13 +632,24 @@ def test_signed_zero_weights_keep_their_sign(weight: float) -> None:
         assert str(review.points) == str(w * 1.0)
 
 
-def test_zero_coverage_deltas_keep_their_sign() -> None:
-    """A coverage delta of -0.0 reads "-0.0", and 0.0 reads "+0.0", in either order."""
+def test_zero_coverage_deltas_read_as_no_change() -> None:
+    """A coverage delta of -0.0 or 0.0 reads "+0.0" and earns nothing, in either order."""
+    config = replace(CONFIG, coverage_known=True)
     for first, second in ((0.0, -0.0), (-0.0, 0.0)):
-        a = _measure("tests", _change(coverage_delta=first), _ctx(), CONFIG)
-        b = _measure("tests", _change(coverage_delta=second), _ctx(), CONFIG)
-        assert f"coverage {first:+.1f} points" in a.explanation
-        assert f"coverage {second:+.1f} points" in b.explanation
+        a = _measure("coverage", _change(coverage_delta=first), _ctx(), config)
+        b = _measure("coverage", _change(coverage_delta=second), _ctx(), config)
+        assert "coverage +0.0 points" in a.explanation
+        assert "coverage +0.0 points" in b.explanation
+        assert a.share == b.share == 0.0
+
+
+def test_coverage_weighs_nothing_without_any_coverage_report() -> None:
+    """Until a coverage report exists anywhere, even a change with coverage facts gets no
+    coverage points and the signal says there are no reports."""
+    signal = _measure("coverage", _change(coverage_delta=-9.0), _ctx(), CONFIG)
+    assert not signal.known
+    assert signal.points == 0.0
+    assert signal.explanation == "no coverage reports"
 
 
 def test_a_bot_is_no_newcomer_even_where_experience_weighs() -> None:

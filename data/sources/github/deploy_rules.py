@@ -23,6 +23,7 @@ from data.sources.github.rest import (
     get_time,
 )
 from data.sources.records import DeployRecord
+from data.sources.registry import repositories_read
 from data.store.tables import utcnow
 from data.sync import Cursor, SyncRun
 
@@ -82,10 +83,12 @@ Clock = Callable[[], datetime]
 
 
 def github_repositories(org: OrgConfig, config: GitHubSourceConfig) -> tuple[str, ...]:
-    """The repositories GitHub is read for: ``repositories``, else those without a local path."""
+    """The repositories GitHub is read for: ``repositories``, else those without a local path
+    that no other code host (``data.sources.registry``) reads."""
     if config.repositories:
         return config.repositories
-    return tuple(r.name for r in org.repositories if r.path is None)
+    elsewhere = repositories_read(org)
+    return tuple(r.name for r in org.repositories if r.path is None and r.name not in elsewhere)
 
 
 def repository_services(org: OrgConfig, repository: str) -> tuple[str, ...]:

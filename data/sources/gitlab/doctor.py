@@ -6,9 +6,10 @@ doctor wraps into its own check lines; ``fix`` is ``None`` when ``ok``.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
+from data.sources.spec import Finding
 
 __all__ = [
     "Finding",
@@ -21,14 +22,6 @@ __all__ = [
 ]
 
 _READ_SCOPES = frozenset({"read_api", "api"})
-
-
-class Finding(NamedTuple):
-    """One check's result: whether it passed, what it saw, and what to do when it did not."""
-
-    ok: bool
-    message: str
-    fix: str | None = None
 
 
 def check_base_url(client: GitLabClient) -> Finding:

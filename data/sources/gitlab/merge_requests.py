@@ -66,10 +66,11 @@ log = structlog.get_logger(__name__)
 CURSOR_SOURCE = "gitlab-merge-requests"
 PER_PAGE = 100
 
-# The states written to the store. ``ChangeRecord`` on main has no state, so an open
-# merge request would be stored as merged: open ones are read (and counted) but wait
-# for the store's ``change.state`` (the prcheck branch) to be written; see ``_write``.
-STORED_STATES = frozenset({MergeRequestState.MERGED})
+# The states written to the store: merged ones are history; open ones are scored as of
+# now (as GitHub's open pull requests are); a closed one replaces what was stored open.
+STORED_STATES = frozenset(
+    {MergeRequestState.MERGED, MergeRequestState.OPEN, MergeRequestState.CLOSED}
+)
 
 # A project or group access token's user: ``project_<id>_bot_<hex>`` / ``group_<id>_bot_<hex>``.
 _TOKEN_BOT = re.compile(r"^(?:project|group)_\d+_bot(?:_[0-9a-f]+)?$")

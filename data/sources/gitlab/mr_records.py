@@ -290,4 +290,7 @@ def change_record(
         reverts_key=reverts_key,
         reverts_sha=reverts_commit["sha"].lower() if reverts_commit else None,
         reviews_known=approvals.by is not None,
+        state=listed.state.value,
+        updated_at=listed.updated_at,
+        head_sha=_opt_str(item, "sha"),
     )

@@ -71,26 +71,64 @@ class GitLabSourceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    base_url: str = DEFAULT_BASE_URL
-    projects: tuple[str, ...] = ()
-    # How far back the first sync reads (else ``first_sync_days``).
-    since: date | None = None
-    # Re-read this much before the saved watermark, for MRs updated while the last sync ran.
-    lag_minutes: int = Field(default=10, ge=0, le=1440)
-    production_environment: str = r"^prod(uction)?$"
-    deploys_from: DeploySource = DeploySource.DEPLOYMENTS
-    # ``pipelines``: finished pipelines on a ref matching this are deploys.
-    pipeline_ref: str = r"^(main|master)$"
-    # ``tags``: tags matching this are (successful) deploys.
-    deploy_tags: str = r"^v?\d+(\.\d+)*$"
-    incidents_from: IncidentFrom | None = None
-    # With ``incidents_from = "label"``: the label an incident issue carries.
-    incident_label: str = "incident"
-    # Environment, pipeline ref or tag name -> service key, when the name alone does not say.
-    services: dict[str, str] = Field(default_factory=dict)
-    token_env: str = TOKEN_ENV
-    # Requests in flight at once for one page's merge requests (diffs, commits, notes).
-    concurrency: int = Field(default=4, ge=1, le=16)
+    base_url: str = Field(
+        default=DEFAULT_BASE_URL,
+        description="GitLab's web address; a self-managed one may sit under a path "
+        "(`https://git.example.com/gitlab`)",
+    )
+    projects: tuple[str, ...] = Field(
+        default=(),
+        description="full project paths (`group/sub/project`), each a `[[repositories]]` name",
+    )
+    since: date | None = Field(
+        default=None, description="how far back the first sync reads (else `first_sync_days`)"
+    )
+    lag_minutes: int = Field(
+        default=10,
+        ge=0,
+        le=1440,
+        description="re-read this much before the saved watermark, for merge requests "
+        "updated while the last sync ran",
+    )
+    production_environment: str = Field(
+        default=r"^prod(uction)?$",
+        description="environments matching this pattern are production",
+    )
+    deploys_from: DeploySource = Field(
+        default=DeploySource.DEPLOYMENTS,
+        description="where deploys show: `deployments` (to environments), `pipelines` or `tags`",
+    )
+    pipeline_ref: str = Field(
+        default=r"^(main|master)$",
+        description="with `pipelines`: finished pipelines on a ref matching this are deploys",
+    )
+    deploy_tags: str = Field(
+        default=r"^v?\d+(\.\d+)*$",
+        description="with `tags`: tags matching this are successful deploys",
+    )
+    incidents_from: IncidentFrom | None = Field(
+        default=None,
+        description="incidents from issues of type incident (`type`) or with a label "
+        "(`label`); unset: none",
+    )
+    incident_label: str = Field(
+        default="incident",
+        description='with `incidents_from = "label"`: the label an incident issue carries',
+    )
+    services: dict[str, str] = Field(
+        default_factory=dict,
+        description="environment, pipeline ref or tag name -> service key, when the name "
+        "alone does not say",
+    )
+    token_env: str = Field(
+        default=TOKEN_ENV, description="the environment variable that holds the token"
+    )
+    concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=16,
+        description="requests in flight at once for one page's merge requests",
+    )
 
     _patterns = field_validator("production_environment", "pipeline_ref", "deploy_tags")(
         check_pattern

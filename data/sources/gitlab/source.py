@@ -102,4 +102,7 @@ def gitlab_sources(
         out.extend(IncidentsSource(shared, p, config, clock) for p in config.projects)
     if out:
         out[-1] = _ClosesClient(out[-1], shared)
+    elif client is None:
+        # No project: nothing will run to close the pool made here.
+        shared.close()
     return out

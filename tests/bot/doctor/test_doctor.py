@@ -106,7 +106,7 @@ def test_checks_run_behind_their_probes(tmp_path: Path) -> None:
             lambda t, clone: t.replace(f'path = "{clone}"', 'url = "https://x/acme/platform"'),
             {},
             "repositories",
-            "acme/platform has no path and GitHub is not configured, so nothing reads it",
+            "acme/platform has no path and no code host reads it",
             id="repository-read-by-nothing",
         ),
         pytest.param(

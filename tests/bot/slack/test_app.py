@@ -152,7 +152,8 @@ def test_answers_show_times_in_the_slack_members_zone(served: Served) -> None:
 def test_help_and_malformed_text_are_answered_in_the_ack(served: Served) -> None:
     """Help and usage come back in the acknowledgement itself, with the user's text escaped."""
     help_ack = served.command("help")
-    assert "/risk pr &lt;url | owner/repo#123 | sha&gt;" in help_ack.json()["text"]
+    shown = "/risk pr &lt;url | owner/repo#123 | group/project!123 | sha&gt;"
+    assert shown in help_ack.json()["text"]
     bad = served.command("frobnicate <!channel> <@U123>", response_id="r2")
     body = bad.json()
     assert body["response_type"] == "ephemeral"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.slack.answers import catalog_of
 from bot.slack.commands import (
     BriefCommand,
     Catalog,
@@ -19,6 +20,7 @@ from bot.slack.commands import (
     Usage,
     parse_command,
 )
+from data.config import parse_org_config
 
 CATALOG = Catalog(
     teams={"commerce": "Commerce", "discovery": "Discovery", "platform": "Platform"},
@@ -182,3 +184,39 @@ def test_a_list_of_services_names_each_service_once() -> None:
     close = parse_command("service checkou", CATALOG)
     assert isinstance(close, Usage)
     assert close.message.endswith("did you mean `Checkout`?")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("pr acme/platform/shop!123", "acme/platform/shop!123"),
+        ("pr `acme/shop!0042`", "acme/shop!42"),
+        ("pr https://gitlab.com/acme/platform/shop/-/merge_requests/123", "acme/platform/shop!123"),
+        (
+            "pr <https://gitlab.com/acme/shop/-/merge_requests/5/diffs|acme/shop!5>",
+            "acme/shop!5",
+        ),
+    ],
+)
+def test_gitlab_merge_requests_are_read_by_key_and_url(text: str, key: str) -> None:
+    """`group/sub/project!N` and a GitLab.com MR URL (as Slack wraps it too) are one key."""
+    assert parse_command(text, CATALOG) == PrCommand(key)
+
+
+def test_a_self_managed_gitlab_url_is_read_below_its_base_path() -> None:
+    """With [sources.gitlab] at a base path, that path is not taken for the MR's group."""
+    org = parse_org_config(
+        '[sources.gitlab]\nbase_url = "https://git.acme.example/gitlab"\n'
+        'projects = ["platform/shop"]'
+    )
+    url = "https://git.acme.example/gitlab/platform/shop/-/merge_requests/9"
+    assert parse_command(f"pr {url}", catalog_of(org)) == PrCommand("platform/shop!9")
+    # Without the table, the whole path is the project: the base path cannot be told apart.
+    assert parse_command(f"pr {url}", CATALOG) == PrCommand("gitlab/platform/shop!9")
+
+
+def test_what_is_no_change_reference_names_the_merge_request_form() -> None:
+    """The usage for an unreadable change names GitLab's `group/project!123` too."""
+    parsed = parse_command("pr acme/shop!", CATALOG)
+    assert isinstance(parsed, Usage)
+    assert "group/project!123" in parsed.message

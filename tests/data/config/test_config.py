@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from data.config import load_org_config, parse_org_config
+from data.sources.registry import SOURCES
+from data.sources.spec import SourceSpec
 from scoring.errors import ConfigError
 
 GOOD = """
@@ -174,3 +177,20 @@ def test_incident_window_and_ordered_bands_reach_the_scorer() -> None:
 def test_incident_history_is_known_only_with_an_incident_source(sources: str, known: bool) -> None:
     """The scorer treats incident history as known exactly when some source reports incidents."""
     assert parse_org_config(sources).scoring_config().incidents_known is known
+
+
+@pytest.mark.parametrize("spec", SOURCES, ids=lambda s: s.key)
+def test_the_example_shows_every_registered_source_and_its_block_parses(
+    spec: SourceSpec[Any],
+) -> None:
+    """Each registered source's commented `[sources.<key>]` block in example.toml reads."""
+    lines = (Path(__file__).parents[3] / "bot" / "example.toml").read_text().splitlines()
+    start = lines.index(next(x for x in lines if x.startswith(f"# [sources.{spec.key}]")))
+    block: list[str] = []
+    for line in lines[start:]:
+        if block and (not line.startswith("# ") or line.startswith("# [")):
+            break
+        block.append(line.removeprefix("# "))
+    org = parse_org_config("\n".join(block))
+    assert spec.settings_of(org) is not None
+    assert len(block) >= 2

@@ -182,7 +182,17 @@ MISTAKES = [
     ),
     pytest.param("[slack]\nchannel = 'C1'", "slack is not a known setting", id="section-slack"),
     pytest.param(
-        "[sources.gitlab]\nurl = 'x'", "sources.gitlab is not a known setting", id="gitlab"
+        "[sources.gitlab]\nurl = 'x'", "sources.gitlab.url is not a known setting", id="gitlab"
+    ),
+    pytest.param(
+        "[sources.gitlab]\nprojects = ['shop']",
+        "sources.gitlab.projects 'shop' is not a GitLab project path",
+        id="gitlab-project",
+    ),
+    pytest.param(
+        "[sources.bitbucket]\nurl = 'x'",
+        "sources.bitbucket is not a known setting",
+        id="unknown-source",
     ),
     pytest.param(
         "[[services]]\nkey = 'a'\npath = 'src/**'",

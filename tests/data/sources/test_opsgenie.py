@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from data.config import OrgConfig
 from data.sources.opsgenie import OpsgenieSource, opsgenie_query
+from data.sources.opsgenie_spec import OPSGENIE
 from data.sources.pagerduty import PassState
 from data.sync import SourceSummary, SyncRun, run_sources
 from tests.data.sources.test_pagerduty import IncidentRow, Sleeps, at, incident_rows, store_org
@@ -101,9 +102,10 @@ def make_source(
     sleep: Sleeps | None = None,
 ) -> OpsgenieSource:
     """The source as the CLI builds it, pointed at the fake with a fixed clock."""
-    assert org.sources.opsgenie is not None
+    config = OPSGENIE.settings_of(org)
+    assert config is not None
     return OpsgenieSource(
-        org.sources.opsgenie,
+        config,
         fake.api_key if api_key is None else api_key,
         base_url or fake.url,
         sleep=sleep if sleep is not None else Sleeps(),

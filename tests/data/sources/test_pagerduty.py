@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.sources.pagerduty import PagerDutySource, PassState
+from data.sources.pagerduty_spec import PAGERDUTY
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Incident, Service
@@ -136,9 +137,10 @@ def make_source(
     sleep: Sleeps | None = None,
 ) -> PagerDutySource:
     """The source as the CLI builds it, pointed at the fake with a fixed clock."""
-    assert org.sources.pagerduty is not None
+    config = PAGERDUTY.settings_of(org)
+    assert config is not None
     return PagerDutySource(
-        org.sources.pagerduty,
+        config,
         fake.token if token is None else token,
         base_url or fake.url,
         sleep=sleep if sleep is not None else Sleeps(),
@@ -290,9 +292,10 @@ def test_the_offset_ceiling_restarts_the_window_at_the_last_incident(
 ) -> None:
     """Near the API's offset ceiling the window restarts at the last incident read, losing none."""
     org = store_org(engine, ORG)
-    assert org.sources.pagerduty is not None
+    config = PAGERDUTY.settings_of(org)
+    assert config is not None
     source = ShallowPagerDuty(
-        org.sources.pagerduty, pagerduty.token, pagerduty.url, clock=lambda: NOW, page_size=2
+        config, pagerduty.token, pagerduty.url, clock=lambda: NOW, page_size=2
     )
 
     summary = sync(engine, org, source)

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from data.sources.gitlab.merge_requests import CURSOR_SOURCE, MergeRequestsSource
 from data.sources.gitlab.source import MergeRequestsWithOwners
 from data.store.facts import load_changes
-from data.store.tables import Change, ChangeFile, Person, ReviewRow, SyncState
+from data.store.tables import Change, ChangeFile, ChangeState, Person, ReviewRow, SyncState
 from data.sync import SyncRun, run_sources
 from scoring.errors import SourceError
 from tests.data.sources.gitlab.world import NOW, PROJECT, World, at, mr
@@ -46,7 +46,7 @@ def login(world: World, person_id: int | None) -> str | None:
 
 
 def test_a_sync_stores_files_approvals_owners_trailers_and_links(world: World) -> None:
-    """A first sync stores each merged MR with its files, approvals, CODEOWNERS, agent and URL."""
+    """A first sync stores each MR with its files, approvals, CODEOWNERS, agent, URL and state."""
     world.fake.commit_file(PROJECT, "CODEOWNERS", "c1" * 20, at(100), CODEOWNERS)
     world.fake.add_mr(
         PROJECT,
@@ -89,8 +89,12 @@ def test_a_sync_stores_files_approvals_owners_trailers_and_links(world: World) -
     run = world.run()
     MergeRequestsWithOwners(pulls.client, pulls).sync(run)
 
-    assert world.count(Change) == 2
+    # The open MR is stored as open, as of its last update, with its head commit.
+    assert world.count(Change) == 3
     assert pulls.open_read == 1
+    opened = world.change(103)
+    assert (opened.state, opened.merged_at, opened.head_sha) == (ChangeState.OPEN, None, "d" * 40)
+    assert world.change(101).state is ChangeState.MERGED
     first = world.change(101)
     assert first.url == f"{world.fake.base_url}/{PROJECT}/-/merge_requests/101"
     assert (first.number, first.title, first.sha) == (101, "Add coupon codes", "e" * 40)
@@ -174,6 +178,22 @@ def test_a_resync_with_nothing_new_asks_one_page(world: World) -> None:
     # Inside the 10 minutes of lag nothing lies: only the list is asked.
     assert [r.path.rsplit("/", 1)[-1] for r in asked] == ["merge_requests"]
     assert (run.tally.added, run.tally.updated) == (0, 0)
+
+
+def test_an_open_mr_closed_or_merged_later_takes_its_new_state(world: World) -> None:
+    """Open MRs (`opened`, `locked`) are stored open; a later sync stores them closed or merged."""
+    world.fake.add_mr(PROJECT, mr(1, 30, state="opened", merged_by=None))
+    world.fake.add_mr(PROJECT, mr(2, 29, state="locked", merged_by=None))
+    source(world).sync(world.run())
+    assert [world.change(n).state for n in (1, 2)] == [ChangeState.OPEN, ChangeState.OPEN]
+    world.fake.add_mr(PROJECT, mr(1, 3, state="closed", merged_by=None))
+    world.fake.add_mr(PROJECT, mr(2, 2))
+    source(world).sync(world.run())
+    closed, merged = world.change(1), world.change(2)
+    assert (closed.state, closed.merged_at) == (ChangeState.CLOSED, None)
+    assert merged.state is ChangeState.MERGED
+    assert merged.merged_at is not None
+    assert world.count(Change) == 2
 
 
 def test_many_mrs_updated_in_the_same_instant_are_all_read(world: World) -> None:

@@ -1,0 +1,161 @@
+"""``POST /coverage``: CI sends a coverage report to ``serve``, with the deploy endpoint's token.
+
+The pipeline sends ``Authorization: Bearer <RISKBRIEF_DEPLOY_SECRET>`` (the one
+CI secret ``POST /deploys`` takes), the report itself as the body, and what
+``riskbrief coverage record`` takes as query parameters: ``sha`` (required),
+``format`` (``cobertura``, ``lcov`` or ``jacoco``; detected when left out),
+``repo`` and ``strip_prefix``::
+
+    curl -fsS -H "Authorization: Bearer $RISKBRIEF_DEPLOY_SECRET" \\
+      --data-binary @coverage.xml "$RISKBRIEF_URL/coverage?sha=$GITHUB_SHA"
+
+The body is spooled to a temporary file as it arrives, never held in memory
+whole. The answer is JSON: ``201`` for a commit's first report, ``200`` when it
+replaced one, and for anything refused a status with ``{"error": "<one
+sentence>"}``: 401 bad or missing token, 404 when no token is configured (the
+endpoint is off), 405 not a POST, 411 no length, 413 over 200 MB, 400 a report
+or parameter riskbrief refuses (nothing is stored).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+import structlog
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
+
+from data.config import OrgConfig
+from data.sources.coverage.read import MAX_REPORT_BYTES
+from data.sources.coverage.record import CoverageUpload, parse_format, record_coverage
+from data.store.engine import session_scope
+from scoring.errors import RiskbriefError
+
+__all__ = ["COVERAGE_PATH", "coverage_endpoint"]
+
+COVERAGE_PATH = "/coverage"
+
+log = structlog.get_logger("riskbrief.coverage")
+
+_REASONS = {
+    200: "200 OK",
+    201: "201 Created",
+    400: "400 Bad Request",
+    401: "401 Unauthorized",
+    404: "404 Not Found",
+    405: "405 Method Not Allowed",
+    411: "411 Length Required",
+    413: "413 Content Too Large",
+}
+_CHUNK = 1 << 20
+
+
+def _answer(start_response: StartResponse, status: int, body: dict[str, object]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+    if status == 401:
+        headers.append(("WWW-Authenticate", 'Bearer realm="riskbrief coverage"'))
+    if status == 405:
+        headers.append(("Allow", "POST"))
+    start_response(_REASONS[status], headers)
+    return [data]
+
+
+def _one(query: dict[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
+
+
+def coverage_endpoint(
+    engine: Engine,
+    org: OrgConfig,
+    secret: SecretStr | None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> WSGIApplication:
+    """The WSGI application answering ``POST /coverage``."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if secret is None:
+            return _answer(
+                start_response,
+                404,
+                {"error": "the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it"},
+            )
+        if environ.get("REQUEST_METHOD") != "POST":
+            return _answer(start_response, 405, {"error": "send coverage reports with POST"})
+        given = str(environ.get("HTTP_AUTHORIZATION", ""))
+        scheme, _, token = given.partition(" ")
+        expected = secret.get_secret_value().encode()
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+            log.warning("coverage_refused", reason="bad secret")
+            return _answer(
+                start_response,
+                401,
+                {"error": "send the deploy secret as 'Authorization: Bearer <secret>'"},
+            )
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return _answer(start_response, 411, {"error": "send the report with a Content-Length"})
+        if length > MAX_REPORT_BYTES:
+            return _answer(
+                start_response,
+                413,
+                {"error": f"a coverage report must be at most {MAX_REPORT_BYTES // 2**20} MB"},
+            )
+        query = parse_qs(str(environ.get("QUERY_STRING", "")))
+        try:
+            upload = CoverageUpload(
+                _one(query, "sha") or "",
+                _one(query, "repo"),
+                parse_format(_one(query, "format")),
+                _one(query, "strip_prefix"),
+            )
+        except RiskbriefError as exc:
+            return _answer(start_response, 400, {"error": str(exc)})
+        with tempfile.TemporaryDirectory(prefix="riskbrief-coverage-") as tmp:
+            path = Path(tmp) / "report"
+            stream = environ["wsgi.input"]
+            left = length
+            with path.open("wb") as out:
+                while left > 0:
+                    chunk = stream.read(min(_CHUNK, left))
+                    if not chunk:
+                        break
+                    out.write(chunk)
+                    left -= len(chunk)
+            if left:
+                return _answer(
+                    start_response, 400, {"error": "the report ended before its Content-Length"}
+                )
+            try:
+                with session_scope(engine) as session:
+                    done = record_coverage(session, org, upload, path, clock())
+            except RiskbriefError as exc:
+                return _answer(start_response, 400, {"error": str(exc)})
+        log.info("coverage_recorded", repository=done.repository, sha=done.sha, new=done.new)
+        return _answer(
+            start_response,
+            201 if done.new else 200,
+            {
+                "repository": done.repository,
+                "sha": done.sha,
+                "format": done.format.value,
+                "files": done.files,
+                "coverable": done.coverable,
+                "covered": done.covered,
+                "ignored": len(done.ignored),
+                "new": done.new,
+            },
+        )
+
+    return application

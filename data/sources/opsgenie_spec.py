@@ -1,0 +1,69 @@
+"""Opsgenie declared to the app once: ``[sources.opsgenie]``, ``OPSGENIE_API_KEY``, its sync.
+
+Apart from ``data.sources.opsgenie`` (the client and the pass) for the same
+reason as ``pagerduty_spec``: ``data.config`` reads the settings through the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from data.sources.spec import EnvVar, SourceContext, SourceSpec
+from scoring.errors import ConfigError
+
+if TYPE_CHECKING:
+    from data.sync import Source
+
+__all__ = ["DEFAULT_OPSGENIE_URL", "OPSGENIE", "OpsgenieSourceConfig"]
+
+DEFAULT_OPSGENIE_URL = "https://api.opsgenie.com"
+
+
+class OpsgenieSourceConfig(BaseModel):
+    """Opsgenie incidents; ``services`` maps an Opsgenie service id or tag to a service key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    services: dict[str, str] = Field(
+        default_factory=dict, description="Opsgenie service id or tag -> service key"
+    )
+    since: date | None = Field(
+        default=None, description="how far back the first sync reads (else `first_sync_days`)"
+    )
+
+
+def _sources(settings: OpsgenieSourceConfig, context: SourceContext) -> Sequence[Source]:
+    from data.sources.opsgenie import OpsgenieSource
+
+    key = context.value("OPSGENIE_API_KEY")
+    if key is None:
+        raise ConfigError(
+            "riskbrief.toml has [sources.opsgenie] but OPSGENIE_API_KEY is not set; "
+            "set it to an Opsgenie API key with read access."
+        )
+    return [OpsgenieSource(settings, key, context.url("OPSGENIE_API_URL", DEFAULT_OPSGENIE_URL))]
+
+
+def _incidents(_settings: OpsgenieSourceConfig) -> bool:
+    return True
+
+
+OPSGENIE = SourceSpec(
+    key="opsgenie",
+    title="Opsgenie",
+    settings=OpsgenieSourceConfig,
+    env=(
+        EnvVar("OPSGENIE_API_KEY", "an Opsgenie API key with read access", secret=True),
+        EnvVar(
+            "OPSGENIE_API_URL",
+            "Opsgenie's API base URL; EU accounts use `https://api.eu.opsgenie.com`",
+            default=f"`{DEFAULT_OPSGENIE_URL}`",
+        ),
+    ),
+    sources=_sources,
+    incidents_known=_incidents,
+)

@@ -1,0 +1,73 @@
+"""PagerDuty declared to the app once: ``[sources.pagerduty]``, ``PAGERDUTY_TOKEN``, its sync.
+
+The settings model and the spec live apart from ``data.sources.pagerduty`` (the
+client and the windowed pass, which import httpx and the store) so that
+``data.config`` can read ``[sources.pagerduty]`` through the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from data.sources.spec import EnvVar, SourceContext, SourceSpec
+from scoring.errors import ConfigError
+
+if TYPE_CHECKING:
+    from data.sync import Source
+
+__all__ = ["DEFAULT_PAGERDUTY_URL", "PAGERDUTY", "PagerDutySourceConfig"]
+
+DEFAULT_PAGERDUTY_URL = "https://api.pagerduty.com"
+
+
+class PagerDutySourceConfig(BaseModel):
+    """PagerDuty incidents; ``services`` maps a PagerDuty service id (``PXXXXXX``) to a key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    services: dict[str, str] = Field(
+        default_factory=dict,
+        description='PagerDuty service id -> service key, e.g. `{ PABC123 = "checkout" }`',
+    )
+    since: date | None = Field(
+        default=None, description="how far back the first sync reads (else `first_sync_days`)"
+    )
+
+
+def _sources(settings: PagerDutySourceConfig, context: SourceContext) -> Sequence[Source]:
+    from data.sources.pagerduty import PagerDutySource
+
+    token = context.value("PAGERDUTY_TOKEN")
+    if token is None:
+        raise ConfigError(
+            "riskbrief.toml has [sources.pagerduty] but PAGERDUTY_TOKEN is not set; "
+            "set it to a PagerDuty REST API key."
+        )
+    return [
+        PagerDutySource(settings, token, context.url("PAGERDUTY_API_URL", DEFAULT_PAGERDUTY_URL))
+    ]
+
+
+def _incidents(_settings: PagerDutySourceConfig) -> bool:
+    return True
+
+
+PAGERDUTY = SourceSpec(
+    key="pagerduty",
+    title="PagerDuty",
+    settings=PagerDutySourceConfig,
+    env=(
+        EnvVar("PAGERDUTY_TOKEN", "a PagerDuty REST API key (read-only is enough)", secret=True),
+        EnvVar(
+            "PAGERDUTY_API_URL",
+            "PagerDuty's REST API base URL; another one only for a fake",
+            default=f"`{DEFAULT_PAGERDUTY_URL}`",
+        ),
+    ),
+    sources=_sources,
+    incidents_known=_incidents,
+)

@@ -1,0 +1,162 @@
+"""Coverage reports by commit: written once per (repository, commit, origin), read back by file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from data.sources.coverage.report import CoverageReport, decode_lines, encode_lines
+from data.store.tables import CoverageReportRow, Repository
+
+__all__ = [
+    "StoredCoverage",
+    "any_coverage",
+    "load_coverage",
+    "repository_row",
+    "save_report",
+    "save_totals",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCoverage:
+    """One commit's coverage as stored: totals, and per file ``(coverable, covered)`` ranges."""
+
+    repository: str
+    sha: str
+    origin: str
+    recorded_at: datetime
+    coverable: int
+    covered: int
+    files: dict[str, tuple[str, str]]
+
+    def lines(self, path: str) -> tuple[frozenset[int], frozenset[int]] | None:
+        """A file's coverable and covered lines, or ``None`` when the report has no such file."""
+        found = self.files.get(path)
+        if found is None:
+            return None
+        return decode_lines(found[0]), decode_lines(found[1])
+
+
+def repository_row(session: Session, name: str) -> Repository:
+    """The repository named ``name``, created when the store has not met it yet."""
+    row = session.exec(select(Repository).where(Repository.name == name)).first()
+    if row is None:
+        row = Repository(name=name)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def save_report(
+    session: Session,
+    repository: str,
+    sha: str,
+    report: CoverageReport,
+    recorded_at: datetime,
+    origin: str = "ci",
+) -> bool:
+    """Store ``report`` as the coverage of ``sha``; True when new, False when it replaced one.
+
+    A second report of the same commit (a CI retry, a re-run) replaces the first whole.
+    """
+    files = {f.path: [encode_lines(f.coverable), encode_lines(f.covered)] for f in report.files}
+    return _upsert(
+        session,
+        repository,
+        sha.lower(),
+        origin,
+        report.format.value,
+        recorded_at,
+        report.coverable,
+        report.covered,
+        files,
+    )
+
+
+def save_totals(
+    session: Session,
+    repository: str,
+    sha: str,
+    coverable: int,
+    covered: int,
+    recorded_at: datetime,
+    origin: str = "codecov",
+) -> bool:
+    """Store a commit's totals alone (Codecov's commit list), keeping any lines stored already."""
+    row = _row(session, repository, sha.lower(), origin)
+    files = dict(row.files) if row is not None else {}
+    return _upsert(
+        session, repository, sha.lower(), origin, "totals", recorded_at, coverable, covered, files
+    )
+
+
+def _row(session: Session, repository: str, sha: str, origin: str) -> CoverageReportRow | None:
+    return session.exec(
+        select(CoverageReportRow)
+        .join(Repository, col(Repository.id) == col(CoverageReportRow.repository_id))
+        .where(
+            Repository.name == repository,
+            CoverageReportRow.sha == sha,
+            CoverageReportRow.origin == origin,
+        )
+    ).first()
+
+
+def _upsert(
+    session: Session,
+    repository: str,
+    sha: str,
+    origin: str,
+    fmt: str,
+    recorded_at: datetime,
+    coverable: int,
+    covered: int,
+    files: dict[str, list[str]],
+) -> bool:
+    repo = repository_row(session, repository)
+    assert repo.id is not None
+    row = _row(session, repository, sha, origin)
+    new = row is None
+    if row is None:
+        row = CoverageReportRow(
+            repository_id=repo.id, sha=sha, origin=origin, format=fmt, recorded_at=recorded_at
+        )
+    row.format = fmt
+    row.recorded_at = recorded_at
+    row.coverable = coverable
+    row.covered = covered
+    row.files = files
+    session.add(row)
+    session.flush()
+    return new
+
+
+def any_coverage(session: Session) -> bool:
+    """True once any coverage report is stored: the coverage signal then counts."""
+    return bool(session.exec(select(func.count()).select_from(CoverageReportRow)).one())
+
+
+def load_coverage(session: Session) -> dict[tuple[str, str], StoredCoverage]:
+    """Every stored report by ``(repository, sha)``; a CI report wins over Codecov's."""
+    repos = {r.id: r.name for r in session.exec(select(Repository))}
+    out: dict[tuple[str, str], StoredCoverage] = {}
+    rows = session.exec(select(CoverageReportRow).order_by(col(CoverageReportRow.origin)))
+    for row in rows:
+        key = (repos[row.repository_id], row.sha)
+        # "ci" sorts before "codecov": the first one seen is kept.
+        if key in out and out[key].files:
+            continue
+        out[key] = StoredCoverage(
+            key[0],
+            row.sha,
+            row.origin,
+            row.recorded_at,
+            row.coverable,
+            row.covered,
+            {p: (v[0], v[1]) for p, v in row.files.items()},
+        )
+    return out

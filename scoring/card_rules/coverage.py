@@ -1,0 +1,60 @@
+"""What the tests run: a service whose line coverage fell week over week."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scoring.card_rules.measure import Rule, severity_for, tenth
+from scoring.card_terms import (
+    Card,
+    CardFact,
+    CardKind,
+    CardRules,
+    Evidence,
+    EvidenceKind,
+    FactKey,
+)
+from scoring.weekly import WeekAggregate
+
+__all__ = ["RULES", "coverage_fell"]
+
+# The changes a card names as having lowered coverage, most lowering first.
+_MOST_LOWERING = 10
+
+
+def coverage_fell(
+    this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """A service's line coverage fell materially against last week; its evidence is the
+    week's changes of the service that lowered their files' coverage."""
+    for service, now in sorted(this.coverage_by_service.items()):
+        before = last.coverage_by_service.get(service)
+        if before is None:
+            continue
+        sev = severity_for(before - now, r.coverage_warning_drop_pp, r.coverage_critical_drop_pp)
+        if sev is None:
+            continue
+        lowering = sorted(
+            (
+                c
+                for c in this.changes
+                if c.service == service and c.coverage_delta is not None and c.coverage_delta < 0
+            ),
+            key=lambda c: (c.coverage_delta, c.key),
+        )
+        yield Card(
+            f"coverage:{service}",
+            CardKind.COVERAGE,
+            sev,
+            service,
+            (
+                CardFact(FactKey.SERVICE_COVERAGE_THIS_WEEK, tenth(now), "%"),
+                CardFact(FactKey.SERVICE_COVERAGE_LAST_WEEK, tenth(before), "%"),
+                CardFact(FactKey.COVERAGE_LOWERING_CHANGES, len(lowering)),
+            ),
+            tuple(Evidence(EvidenceKind.CHANGE, c.key) for c in lowering[:_MOST_LOWERING]),
+        )
+
+
+# In the order they run.
+RULES: tuple[Rule, ...] = (coverage_fell,)

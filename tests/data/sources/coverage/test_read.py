@@ -1,0 +1,155 @@
+"""Coverage reports read from each format, paths mapped to the repository, bad files refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from data.sources.coverage import (
+    MAX_REPORT_BYTES,
+    CoverageFormat,
+    PathMapper,
+    detect_format,
+    read_report,
+)
+from data.sources.coverage.report import decode_lines, encode_lines
+from scoring.errors import SourceError
+from tests.data.sources.coverage.reports import COBERTURA, JACOCO, LCOV, cobertura
+
+REPO = {
+    "src/payments/charge.py",
+    "src/payments/refund.py",
+    "web/app.js",
+    "web/util.js",
+    "pay/src/main/java/com/acme/pay/Charge.java",
+    "README.md",
+}
+
+
+def _lines(
+    report: bytes, fmt: CoverageFormat | None = None
+) -> dict[str, tuple[list[int], list[int]]]:
+    read = read_report(report, fmt, PathMapper(REPO))
+    return {f.path: (sorted(f.coverable), sorted(f.covered)) for f in read.files}
+
+
+def test_cobertura_lines_are_read_under_their_source_root() -> None:
+    """Cobertura's file names are relative to its absolute <source> root on the build machine:
+    they map to the repository's src/ files, with each line's hits."""
+    assert _lines(COBERTURA) == {
+        "src/payments/charge.py": ([1, 2, 3, 4], [1, 2]),
+        "src/payments/refund.py": ([10], [10]),
+    }
+
+
+def test_lcov_records_map_absolute_and_relative_paths() -> None:
+    """An LCOV record with the CI checkout's absolute path and one already relative both land
+    on the repository's files."""
+    assert _lines(LCOV) == {"web/app.js": ([1, 2, 3], [1, 3]), "web/util.js": ([7], [])}
+
+
+def test_jacoco_package_paths_find_their_module_files() -> None:
+    """JaCoCo names files by package; the one repository file ending with that path is it, and a
+    line with no instructions is not coverable."""
+    assert _lines(JACOCO) == {"pay/src/main/java/com/acme/pay/Charge.java": ([3, 4], [3])}
+
+
+def test_the_format_is_detected_from_the_first_bytes() -> None:
+    """Each format is told from its first bytes; anything else is one sentence naming --format."""
+    assert detect_format(COBERTURA[:200]) is CoverageFormat.COBERTURA
+    assert detect_format(LCOV[:200]) is CoverageFormat.LCOV
+    assert detect_format(JACOCO[:300]) is CoverageFormat.JACOCO
+    with pytest.raises(SourceError, match="give --format"):
+        read_report(b'{"coverage": 1}')
+
+
+def test_a_strip_prefix_cuts_the_build_checkout() -> None:
+    """``--strip-prefix`` removes the build machine's checkout path, even without the
+    repository's file list."""
+    report = cobertura("", {"/ci/build/src/payments/charge.py": {1: 1}})
+    read = read_report(report, mapper=PathMapper(None, "/ci/build"))
+    assert [f.path for f in read.files] == ["src/payments/charge.py"]
+
+
+def test_paths_outside_the_repository_are_left_out_and_listed() -> None:
+    """A ``../`` path and an absolute path outside every root are never stored; they are listed."""
+    report = cobertura(
+        "src",
+        {
+            "payments/charge.py": {1: 1},
+            "../../etc/passwd": {1: 1},
+            "/usr/lib/python3.12/json/decoder.py": {5: 1},
+        },
+    )
+    read = read_report(report, mapper=PathMapper(REPO))
+    assert [f.path for f in read.files] == ["src/payments/charge.py"]
+    assert read.ignored == ("../../etc/passwd", "/usr/lib/python3.12/json/decoder.py")
+
+
+def test_a_report_with_no_file_in_the_repository_is_refused() -> None:
+    """When every path lies outside the repository, the report is refused in one sentence."""
+    report = cobertura("/elsewhere", {"../x.py": {1: 1}})
+    with pytest.raises(SourceError, match="--strip-prefix"):
+        read_report(report, mapper=PathMapper(REPO))
+
+
+@pytest.mark.parametrize(
+    ("report", "fmt", "needle"),
+    [
+        pytest.param(COBERTURA[: len(COBERTURA) // 2], None, "not well-formed", id="truncated"),
+        pytest.param(JACOCO[:-40], CoverageFormat.JACOCO, "not well-formed", id="jacoco-cut"),
+        pytest.param(LCOV[:40], CoverageFormat.LCOV, "end_of_record", id="lcov-cut"),
+        pytest.param(b"DA:1,1\n", CoverageFormat.LCOV, "before any SF", id="lcov-no-sf"),
+        pytest.param(b"SF:a\nDA:x\nend_of_record\n", CoverageFormat.LCOV, "DA:<line>", id="da"),
+        pytest.param(COBERTURA, CoverageFormat.JACOCO, "not JaCoCo", id="wrong-format"),
+        pytest.param(b"", None, "empty", id="empty"),
+    ],
+)
+def test_malformed_reports_are_refused_in_one_sentence(
+    report: bytes, fmt: CoverageFormat | None, needle: str
+) -> None:
+    """A truncated, mislabelled or empty report is one SourceError sentence, never a traceback."""
+    with pytest.raises(SourceError, match=needle) as caught:
+        read_report(report, fmt, PathMapper(REPO))
+    assert "\n" not in str(caught.value)
+
+
+def test_an_xml_bomb_is_refused() -> None:
+    """A billion-laughs report is refused at its entity declarations, before any expansion."""
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE coverage [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(
+            f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(9)
+        )
+        + b"]><coverage><sources><source>&j;</source></sources></coverage>"
+    )
+    with pytest.raises(SourceError, match="entities"):
+        read_report(bomb, CoverageFormat.COBERTURA)
+
+
+def test_an_external_entity_is_refused() -> None:
+    """A report that would read a local file through an external entity is refused."""
+    xxe = (
+        b'<?xml version="1.0"?><!DOCTYPE coverage [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<coverage><sources><source>&x;</source></sources></coverage>"
+    )
+    with pytest.raises(SourceError, match="refuses"):
+        read_report(xxe, CoverageFormat.COBERTURA)
+
+
+def test_a_report_over_200_mb_is_refused_without_reading_it(tmp_path: Path) -> None:
+    """A file over 200 MB is refused by its size alone (a sparse file: nothing is read)."""
+    big = tmp_path / "coverage.xml"
+    with big.open("wb") as f:
+        f.truncate(MAX_REPORT_BYTES + 1)
+    with pytest.raises(SourceError, match="over the 200 MB"):
+        read_report(big)
+
+
+def test_line_ranges_round_trip() -> None:
+    """Stored line numbers are compact ranges that read back as the same set."""
+    lines = {1, 2, 3, 7, 9, 10, 11, 40}
+    assert encode_lines(lines) == "1-3,7,9-11,40"
+    assert decode_lines(encode_lines(lines)) == lines
+    assert decode_lines("") == frozenset()

@@ -1,0 +1,141 @@
+"""The source seam: every registered spec is complete, documented and read by the app's parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from data.config import parse_org_config
+from data.sources.github.deploy_rules import github_repositories
+from data.sources.gitlab.settings import GitLabSourceConfig
+from data.sources.gitlab.spec import GITLAB
+from data.sources.opsgenie_spec import OPSGENIE
+from data.sources.pagerduty_spec import PAGERDUTY
+from data.sources.registry import (
+    SOURCES,
+    configured,
+    read_change,
+    repositories_read,
+    secret_names,
+    settings_table,
+)
+from data.sources.spec import SourceContext, SourceSpec
+from scoring.change_key import ChangeKey
+from scoring.errors import ConfigError
+
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+ORG = """
+[[repositories]]
+name = "acme/web"
+[[repositories]]
+name = "acme/platform/shop"
+[sources.github]
+[sources.gitlab]
+base_url = "https://git.acme.example/gitlab"
+projects = ["acme/platform/shop"]
+token_env = "ACME_GITLAB"
+"""
+
+
+@pytest.mark.parametrize("spec", SOURCES, ids=lambda s: s.key)
+def test_every_setting_and_variable_of_a_source_is_explained(spec: SourceSpec[Any]) -> None:
+    """A registered source's settings each have a description and its variables a meaning."""
+    assert spec.settings.model_config.get("extra") == "forbid"
+    for name, info in spec.settings.model_fields.items():
+        assert (info.description or "").strip(), f"[sources.{spec.key}] {name}"
+    assert all(var.name and var.meaning for var in spec.env)
+
+
+def test_keys_are_unique() -> None:
+    """No two sources claim one `[sources.<key>]` table."""
+    keys = [spec.key for spec in SOURCES]
+    assert len(set(keys)) == len(keys)
+
+
+def test_the_docs_settings_table_is_the_registry_s() -> None:
+    """docs/configuration.md holds the table generated from the registry, word for word."""
+    text = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    assert settings_table() in text, (
+        "docs/configuration.md's source settings table is out of date; paste "
+        "`python -c 'from data.sources.registry import settings_table; print(settings_table())'`"
+    )
+    for spec in SOURCES:
+        for var in spec.env:
+            assert f"`{var.name}`" in text
+        for name in spec.settings.model_fields:
+            assert f"`[sources.{spec.key}]` `{name}`" in text
+
+
+def test_settings_are_typed_and_off_when_the_table_is_absent() -> None:
+    """`settings_of` gives the source's own model back, and None without its table."""
+    org = parse_org_config(ORG)
+    settings = GITLAB.settings_of(org)
+    assert isinstance(settings, GitLabSourceConfig)
+    assert settings.projects == ("acme/platform/shop",)
+    assert [spec.key for spec, _ in configured(org)] == ["gitlab"]
+    assert GITLAB.settings_of(parse_org_config("")) is None
+    assert configured(parse_org_config("")) == []
+
+
+def test_github_reads_only_the_repositories_no_other_code_host_reads() -> None:
+    """An empty `repositories` in [sources.github] leaves GitLab's projects to GitLab."""
+    org = parse_org_config(ORG)
+    assert org.sources.github is not None
+    assert repositories_read(org) == {"acme/platform/shop"}
+    assert github_repositories(org, org.sources.github) == ("acme/web",)
+
+
+def test_a_change_is_read_with_the_configured_base_path() -> None:
+    """A self-managed MR URL is read below its base path; another host's is left alone."""
+    org = parse_org_config(ORG)
+    url = "https://git.acme.example/gitlab/acme/platform/shop/-/merge_requests/12"
+    assert read_change(url, org) == ChangeKey.merge_request("acme/platform/shop", 12)
+    assert read_change("https://gitlab.com/a/b/-/merge_requests/1", org) is None
+    assert read_change("https://gitlab.com/a/b/-/merge_requests/1") == ChangeKey.merge_request(
+        "a/b", 1
+    )
+    assert read_change("acme/shop#12", org) is None
+
+
+def test_secret_names_follow_token_env() -> None:
+    """The token's variable is redacted under its default name and the one token_env gives."""
+    assert "RISKBRIEF_GITLAB_TOKEN" in secret_names()
+    assert "ACME_GITLAB" not in secret_names()
+    assert {"RISKBRIEF_GITLAB_TOKEN", "ACME_GITLAB"} <= set(secret_names(parse_org_config(ORG)))
+
+
+def test_gitlab_incidents_make_incidents_known() -> None:
+    """Incidents from GitLab issues count as an incident source for the briefing's footer."""
+    text = "[sources]\nreverts_as_incidents = false\n[sources.gitlab]\nprojects = ['a/b']\n"
+    assert not parse_org_config(text).sources.incidents_known
+    with_incidents = text + "incidents_from = 'type'\n"
+    assert parse_org_config(with_incidents).sources.incidents_known
+
+
+@pytest.mark.parametrize(
+    ("spec", "key_var", "url_var"),
+    [
+        (PAGERDUTY, "PAGERDUTY_TOKEN", "PAGERDUTY_API_URL"),
+        (OPSGENIE, "OPSGENIE_API_KEY", "OPSGENIE_API_URL"),
+    ],
+    ids=["pagerduty", "opsgenie"],
+)
+def test_an_incident_tool_names_its_missing_key_and_a_bad_url(
+    spec: SourceSpec[Any], key_var: str, url_var: str
+) -> None:
+    """Built through the seam, an unset key or a bad URL is one sentence naming the variable."""
+    org = parse_org_config(f"[sources.{spec.key}]\nservices = {{ P1 = 'checkout' }}\n")
+    settings = spec.settings_of(org)
+    assert settings is not None
+    with pytest.raises(ConfigError, match=key_var):
+        spec.sources(settings, SourceContext(org, {}))
+    with pytest.raises(ConfigError, match=f"{url_var} must be a URL"):
+        spec.sources(settings, SourceContext(org, {key_var: "k", url_var: "api.example.com"}))
+    built = spec.sources(settings, SourceContext(org, {key_var: "k"}))
+    assert [s.name for s in built] == [spec.key]
+    assert spec.incidents_known(settings)
+    assert not spec.code_host
+    assert GITLAB.code_host
