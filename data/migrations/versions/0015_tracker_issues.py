@@ -1,7 +1,7 @@
 """Issues of the trackers (Jira, Linear, GitHub Issues): bugs, incidents and their linked PRs
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-25
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from data.store.tables import UTCDateTime
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
