@@ -6,9 +6,9 @@ Each check is one ``Finding``: ``(ok, message, fix)``, as the GitLab source's;
 
 from __future__ import annotations
 
-from data.sources.gitlab.doctor import Finding
 from data.sources.jira.client import JiraClient, JiraError
 from data.sources.jira.settings import JiraDeployment
+from data.sources.spec import Finding
 
 __all__ = ["Finding", "check_credentials", "check_project", "jira_findings"]
 

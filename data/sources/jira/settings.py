@@ -69,29 +69,64 @@ class JiraSourceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    base_url: str
-    deployment: JiraDeployment = JiraDeployment.CLOUD
-    projects: tuple[str, ...] = ()
-    since: date | None = None
-    # Re-read this much before the saved watermark: JQL compares times to the minute.
-    lag_minutes: int = Field(default=5, ge=1, le=1440)
-    bug_types: tuple[str, ...] = ("Bug",)
-    bug_labels: tuple[str, ...] = ()
-    incident_types: tuple[str, ...] = ("Incident",)
-    incident_labels: tuple[str, ...] = ("incident",)
-    # Priority name (any case) -> severity; a priority not listed is kept as its own name.
-    severities: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
-    # Jira project key -> service key, for incidents no component or label places.
-    services: dict[str, str] = Field(default_factory=dict)
-    # Read each bug's remote links (one request per bug) for the pull requests it names.
-    remote_links: bool = False
-    page_size: int = Field(default=100, ge=1, le=5000)
-    token_env: str = TOKEN_ENV
-    email_env: str = EMAIL_ENV
+    # Required; an empty default so that a missing one is told in the validator's words.
+    base_url: str = Field(
+        default="",
+        validate_default=True,
+        description="the Jira site, `https://acme.atlassian.net` or a Data Center address "
+        "(required)",
+    )
+    deployment: JiraDeployment = Field(
+        default=JiraDeployment.CLOUD,
+        description="`cloud` (REST v3, email + API token) or `server` (Data Center/Server, "
+        "REST v2, personal access token)",
+    )
+    projects: tuple[str, ...] = Field(default=(), description='project keys, e.g. `["SHOP"]`')
+    since: date | None = Field(
+        default=None, description="how far back the first sync reads (else `first_sync_days`)"
+    )
+    lag_minutes: int = Field(
+        default=5,
+        ge=1,
+        le=1440,
+        description="re-read this much before the saved watermark (JQL compares to the minute)",
+    )
+    bug_types: tuple[str, ...] = Field(
+        default=("Bug",), description="issue types that are bugs (any case)"
+    )
+    bug_labels: tuple[str, ...] = Field(default=(), description="labels that make an issue a bug")
+    incident_types: tuple[str, ...] = Field(
+        default=("Incident",), description="issue types that are incidents"
+    )
+    incident_labels: tuple[str, ...] = Field(
+        default=("incident",), description="labels that make an issue an incident"
+    )
+    severities: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_SEVERITIES),
+        description="an incident's priority (any case) -> severity; an unmapped one keeps its name",
+    )
+    services: dict[str, str] = Field(
+        default_factory=dict,
+        description="project key -> service key, for incidents no component or label places",
+    )
+    remote_links: bool = Field(
+        default=False,
+        description="read each bug's remote links (a request per bug) for the pull requests "
+        "they name",
+    )
+    page_size: int = Field(default=100, ge=1, le=5000, description="issues per search page")
+    token_env: str = Field(
+        default=TOKEN_ENV, description="the variable holding the API token or personal token"
+    )
+    email_env: str = Field(
+        default=EMAIL_ENV, description="the variable holding the Jira Cloud account's email"
+    )
 
     @field_validator("base_url")
     @classmethod
     def _base_url(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be set to the Jira site, e.g. https://acme.atlassian.net")
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("is not a URL such as https://acme.atlassian.net")

@@ -5,8 +5,8 @@ Each check is one ``Finding``: ``(ok, message, fix)``, as the GitLab source's.
 
 from __future__ import annotations
 
-from data.sources.gitlab.doctor import Finding
 from data.sources.linear.client import LinearClient, LinearError, as_dict
+from data.sources.spec import Finding
 
 __all__ = ["TEAM_QUERY", "VIEWER_QUERY", "Finding", "check_team", "check_viewer", "linear_findings"]
 

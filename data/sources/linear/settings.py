@@ -36,16 +36,34 @@ class LinearSourceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    api_url: str = DEFAULT_API_URL
-    teams: tuple[str, ...] = ()
-    since: date | None = None
-    lag_minutes: int = Field(default=5, ge=0, le=1440)
-    bug_labels: tuple[str, ...] = ("Bug",)
-    incident_labels: tuple[str, ...] = ("Incident",)
-    severities: dict[int, str] = Field(default_factory=lambda: dict(DEFAULT_SEVERITIES))
-    services: dict[str, str] = Field(default_factory=dict)
-    page_size: int = Field(default=50, ge=1, le=250)
-    token_env: str = TOKEN_ENV
+    api_url: str = Field(default=DEFAULT_API_URL, description="Linear's GraphQL endpoint")
+    teams: tuple[str, ...] = Field(
+        default=(), description='team keys (the prefix of `ENG-123`), e.g. `["ENG"]`'
+    )
+    since: date | None = Field(
+        default=None, description="how far back the first sync reads (else `first_sync_days`)"
+    )
+    lag_minutes: int = Field(
+        default=5, ge=0, le=1440, description="re-read this much before the saved watermark"
+    )
+    bug_labels: tuple[str, ...] = Field(
+        default=("Bug",), description="labels that make an issue a bug (any case)"
+    )
+    incident_labels: tuple[str, ...] = Field(
+        default=("Incident",), description="labels that make an issue an incident"
+    )
+    severities: dict[int, str] = Field(
+        default_factory=lambda: dict(DEFAULT_SEVERITIES),
+        description="an incident's priority (1 urgent … 4 low) -> severity",
+    )
+    services: dict[str, str] = Field(
+        default_factory=dict,
+        description="team key -> service key, for incidents no label places",
+    )
+    page_size: int = Field(default=50, ge=1, le=250, description="issues per page")
+    token_env: str = Field(
+        default=TOKEN_ENV, description="the variable holding the personal API key"
+    )
 
     @field_validator("api_url")
     @classmethod
