@@ -18,8 +18,9 @@ def _org(fake_url: str) -> str:
 def test_a_jira_table_is_a_registered_source_with_its_own_settings(jira: JiraWorld) -> None:
     """``[sources.jira]`` is read through the registry into the Jira settings and one source."""
     org = parse_org_config(_org(jira.fake.base_url))
-    [(spec, settings)] = [(s, c) for s, c in configured(org) if s.key == "jira"]
-    assert spec is JIRA
+    assert [s for s, _ in configured(org) if s.key == "jira"] == [JIRA]
+    settings = JIRA.settings_of(org)
+    assert settings is not None
     env = {"RISKBRIEF_JIRA_TOKEN": "jira-token", "RISKBRIEF_JIRA_EMAIL": "bot@example.com"}
     sources = JIRA.sources(settings, SourceContext(org, env))
     assert [s.name for s in sources] == ["jira SHOP"]
