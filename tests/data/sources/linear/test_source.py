@@ -9,13 +9,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.sources.linear.client import LinearClient
 from data.sources.linear.doctor import linear_findings
 from data.sources.linear.settings import LinearSourceConfig
 from data.sources.linear.source import linear_key, linear_sources
+from data.sources.records import ChangeRecord
+from data.store.facts import load_changes
 from data.store.tables import Incident
-from data.sync import run_sources
+from data.sync import SyncRun, run_sources
 from scoring.errors import ConfigError
 from tests.data.sources.tracker.world import NOW, at, org_store, stored_issues
 from tests.fakes.http import Answer
@@ -164,3 +167,24 @@ def test_doctor_checks_the_key_and_each_team(linear: LinearWorld) -> None:
     assert findings[2].fix is not None
     [refused] = linear_findings(linear.client("wrong"), ("ENG",))
     assert not refused.ok
+
+
+def test_a_pull_request_attached_to_a_bug_is_a_fix_without_the_key(linear: LinearWorld) -> None:
+    """After a sync, the PR Linear attached to a bug is scored as a fix; another is not."""
+    linear.fake.add_issue(
+        FakeLinearIssue(
+            "ENG-9", at(5), labels=("Bug",), attachments=("https://github.com/acme/shop/pull/7",)
+        )
+    )
+    SyncRun(linear.engine, linear.org).checkpoint(
+        "code-host",
+        changes=[
+            ChangeRecord("acme/shop#7", "acme/shop", "dev", at(4), title="Tidy the totals"),
+            ChangeRecord("acme/shop#8", "acme/shop", "dev", at(3), title="Tidy the cart"),
+        ],
+    )
+    assert linear.sync() == [None]
+    with Session(linear.engine) as session:
+        bugs = known_bug_issues(session, linear.org)
+        fixes = {c.key: c.is_fix for c in load_changes(session, bugs=bugs)}
+    assert fixes == {"acme/shop#7": True, "acme/shop#8": False}
