@@ -8,7 +8,12 @@ bare git directory): ``data/commit_links_<PROJECT>.csv`` pairs each fix with
 the commits that induced its bug (from issue-tracker links, not from SZZ),
 ``data/<PROJECT>.csv`` lists the commits that fixed a tracker bug (the
 reference for fix detection), and ``data/20xx.csv`` is the trackers' export of
-bug issues, given to the product as its bug issue list. Each project is found
+bug issues. Every project is measured twice, side by side: **git-only**, with
+no bug list (fixes known from message words alone), and **tracker**, where the
+exports are served by the fake Jira (``tests.fakes.jira_server``, real HTTP)
+and read through riskbrief's real Jira source into a store, whose bug list
+(``data.bug_issues.known_bug_issues``) the product is given
+(``bench.tracker_store``). Each project is found
 in ``DIR/<name>``, ``DIR/<name>.git`` or ``DIR/apache+<name>/repo``; it is
 mined through the product's own path (``evaluation.repo_backtest``), every
 commit up to 2019-12-31 feeding the history and the ten years 2010–2019 (or
@@ -133,6 +138,10 @@ class _ApacheJit:
                     keys.add(key)
         return frozenset(keys)
 
+    def exports(self) -> list[str]:
+        """The trackers' exports of bug issues, ``data/2010.csv`` to ``data/2019.csv``."""
+        return [self.text(f"data/{year}.csv") for year in range(2010, 2020)]
+
     def links(self, project: str) -> frozenset[str]:
         rows = csv.DictReader(io.StringIO(self.text(f"data/commit_links_{project}.csv")))
         return frozenset(r["bug_hash"].lower() for r in rows if r.get("bug_hash"))
@@ -162,10 +171,16 @@ def load_projects(
     apachejit: Path,
     keys: Sequence[str] = tuple(PROJECTS),
     cache: Path | None = None,
+    bug_keys: frozenset[str] | None = None,
 ) -> list[Project]:
-    """Mine each project found under ``repos`` (cached by HEAD) and read its labels."""
+    """Mine each project found under ``repos`` (cached by HEAD) and read its labels.
+
+    ``bug_keys`` is the bug list the product is given: the exports' bugs when
+    ``None``, none at all (git-only) when empty.
+    """
     jit = _ApacheJit(apachejit)
-    bug_keys = jit.bug_keys()
+    if bug_keys is None:
+        bug_keys = jit.bug_keys()
     digest = hashlib.sha256("\n".join(sorted(bug_keys)).encode()).hexdigest()[:12]
     out: list[Project] = []
     for key in keys:
@@ -180,7 +195,7 @@ def load_projects(
         if stored is not None and stored.exists():
             mined = pickle.loads(stored.read_bytes())
         else:
-            mined = mine_window(path, SINCE, UNTIL, bug_keys)
+            mined = mine_window(path, SINCE, UNTIL, bug_keys or None)
             if stored is not None:
                 stored.parent.mkdir(parents=True, exist_ok=True)
                 stored.write_bytes(pickle.dumps(mined))
@@ -368,8 +383,65 @@ def _json(reports: Sequence[ProjectReport]) -> dict[str, object]:
     }
 
 
+def _modes_table(git_only: Sequence[ProjectReport], tracker: Sequence[ProjectReport]) -> str:
+    """Git-only and tracker mode side by side per project, and whether tracker mode ever loses."""
+    lines = [
+        "| project | n | AUC git-only | AUC tracker | Δ | AUC `la` | band lift git-only / tracker "
+        "| recall@20% git-only / tracker | fix P / R git-only | fix P / R tracker |",
+        "|" + "---|" * 10,
+    ]
+    for g, t in zip(git_only, tracker, strict=True):
+        lines.append(
+            f"| {t.key} | {t.result.n:,} | {g.result.auc:.3f} | {t.result.auc:.3f} "
+            f"| {t.result.auc - g.result.auc:+.3f} | {_fmt(t.result.auc_lines_added)} "
+            f"| {_lift(g.result)} / {_lift(t.result)} "
+            f"| {g.result.recall_at_20pct_effort:.3f} / {t.result.recall_at_20pct_effort:.3f} "
+            f"| {g.fix_precision:.2f} / {g.fix_recall:.2f} "
+            f"| {t.fix_precision:.2f} / {t.fix_recall:.2f} |"
+        )
+    m = _mean
+    g_auc = m([r.result.auc for r in git_only])
+    t_auc = m([r.result.auc for r in tracker])
+    delta = t_auc - g_auc if t_auc is not None and g_auc is not None else None
+    lines.append(
+        f"| **mean** | | **{_fmt(g_auc)}** | **{_fmt(t_auc)}** "
+        f"| {'–' if delta is None else f'{delta:+.3f}'} "
+        f"| {_fmt(m([r.result.auc_lines_added for r in tracker]))} "
+        f"| {_fmt(m([r.result.band_lift for r in git_only]), 2)} / "
+        f"{_fmt(m([r.result.band_lift for r in tracker]), 2)} "
+        f"| {_fmt(m([r.result.recall_at_20pct_effort for r in git_only]))} / "
+        f"{_fmt(m([r.result.recall_at_20pct_effort for r in tracker]))} "
+        f"| {_fmt(m([r.fix_precision for r in git_only]), 2)} / "
+        f"{_fmt(m([r.fix_recall for r in git_only]), 2)} "
+        f"| {_fmt(m([r.fix_precision for r in tracker]), 2)} / "
+        f"{_fmt(m([r.fix_recall for r in tracker]), 2)} |"
+    )
+    below = [t.key for g, t in zip(git_only, tracker, strict=True) if t.result.auc < g.result.auc]
+    lines.append("")
+    lines.append(
+        f"Tracker mode below git-only on: {', '.join(below)}."
+        if below
+        else "Tracker mode is below git-only on no project."
+    )
+    return "\n".join(lines)
+
+
+def _tracker_keys(apachejit: Path) -> frozenset[str]:
+    """The bug keys a store holds after the real Jira source synced the exports from the fake."""
+    from bench.tracker_store import export_issues, sync_bug_keys
+
+    issues = export_issues(_ApacheJit(apachejit).exports(), HELD_OUT)
+    synced = sync_bug_keys(issues)
+    print(
+        f"tracker: {synced.summary.line()} in {synced.seconds:.1f} s, "
+        f"{synced.requests} requests; {len(synced.keys):,} bug keys",
+        file=sys.stderr,
+    )
+    return synced.keys
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the bench and print its tables (or JSON)."""
+    """Run the bench in both modes and print their tables (or JSON)."""
     parser = argparse.ArgumentParser(prog="python -m bench.real_history", description=__doc__)
     parser.add_argument("--repos", type=Path, required=True, help="Folder holding the clones.")
     parser.add_argument("--apachejit", type=Path, required=True, help="ApacheJIT clone.")
@@ -381,9 +453,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.monotonic()
     keys = [k.strip().upper() for k in args.projects.split(",") if k.strip()]
-    projects = load_projects(args.repos, args.apachejit, keys, args.cache)
+    tracker_keys = _tracker_keys(args.apachejit)
+    projects = load_projects(args.repos, args.apachejit, keys, args.cache, tracker_keys)
     if not projects:
         parser.error("no project with a clone and ApacheJIT links was found; check --repos.")
+    git_only = load_projects(
+        args.repos, args.apachejit, [p.key for p in projects], args.cache, frozenset()
+    )
     config = ScoringConfig()
     reports = [
         measure_project(
@@ -391,9 +467,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         for p in projects
     ]
+    # The git-only column: the same scorer and labels, no bug list.
+    plain = [measure_project(p, config, szz=False, signals=False) for p in git_only]
     if args.json:
-        print(json.dumps(_json(reports), indent=2, sort_keys=True))
+        out = {"tracker": _json(reports), "git_only": _json(plain)}
+        print(json.dumps(out, indent=2, sort_keys=True))
     else:
+        print(_modes_table(plain, reports))
+        print()
+        print("Tracker mode in full:")
+        print()
         print(_table(reports))
         if not args.no_signals:
             print()

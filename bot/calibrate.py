@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
-from data.bug_issues import load_bug_issues
+from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.store.facts import load_changes, load_deploys, load_incidents
 from evaluation.change_outcomes import SzzLabels, change_outcomes
@@ -101,7 +101,8 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
     config = org.scoring_config()
     outcomes = change_outcomes(session, org)
     changes = sorted(
-        load_changes(session, bugs=load_bug_issues(org)), key=lambda c: (c.merged_at, c.key)
+        load_changes(session, bugs=known_bug_issues(session, org)),
+        key=lambda c: (c.merged_at, c.key),
     )
     incidents = load_incidents(session)
     production = [d for d in load_deploys(session) if d.environment == "production"]

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from data.bug_issues import load_bug_issues
+from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.coverage import apply_coverage
 from data.linking import link_all
@@ -60,7 +60,7 @@ def score_all(
         apply_coverage(session, org)
         config = replace(config, coverage_known=True)
     incidents = load_incidents(session)
-    changes = load_changes(session, bugs=load_bug_issues(org))
+    changes = load_changes(session, bugs=known_bug_issues(session, org))
     deploys = load_deploys(session)
     budgets = load_error_budgets(session) if error_budgets is None else list(error_budgets)
     # Only production deploys say how fragile a service is in front of users.
@@ -98,7 +98,7 @@ def score_open(
     if not rows:
         return []
     stored = read_history(session, org, now)
-    facts = facts_of(session, rows, load_bug_issues(org), as_of=stored.read_at)
+    facts = facts_of(session, rows, known_bug_issues(session, org), as_of=stored.read_at)
     # The history is only peeked at: no open pull request becomes part of another's past.
     scores = [score_change(f, stored.history.context(f), stored.config) for f in facts]
     save_scores(

@@ -32,6 +32,7 @@ from data.sources.incident_file import FileImportSource
 from data.sources.local_git import LocalGitSource
 from data.sources.registry import configured
 from data.sources.spec import SourceContext
+from data.sources.tracker.github_bugs import GitHubBugsConfig, github_bug_sources
 from data.sync import Source, SyncRun, run_sources
 from scoring.errors import ConfigError
 
@@ -150,6 +151,11 @@ def github_sources(settings: Settings, org: OrgConfig) -> list[Source]:
     ]
     out.extend(deploy_sources(client, org, config))
     out.extend(incident_sources(client, org, config))
+    if config.bug_labels:
+        bugs = GitHubBugsConfig(
+            bug_labels=config.bug_labels, repositories=tuple(github_repositories(org, config))
+        )
+        out.extend(github_bug_sources(client, org, bugs))
     if out:
         out[-1] = _ClosesClient(out[-1], client)
     return out

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from data.bug_issues import load_bug_issues
+from data.bug_issues import known_bug_issues
 from data.config import OrgConfig, RepositoryConfig
 from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
 from data.store.tables import (
@@ -98,7 +98,7 @@ def szz_labels(session: Session, org: OrgConfig) -> tuple[SzzLabels, ...]:
     the reason rather than failing the whole calibration.
     """
     out: list[SzzLabels] = []
-    bugs = load_bug_issues(org).keys
+    bugs = known_bug_issues(session, org).keys
     for repo in org.repositories:
         if not repo.path:
             continue

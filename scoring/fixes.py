@@ -38,9 +38,15 @@ _DEPENDENCY_UPDATE = re.compile(r"^\s*(fix|chore|build)\((deps|deps-dev|dependen
 
 @dataclass(frozen=True, slots=True)
 class BugIssues:
-    """The keys of the issues a tracker records as bugs, and the tracker projects they cover."""
+    """The keys of the issues a tracker records as bugs, and the tracker projects they cover.
+
+    ``changes`` are the keys of changes the tracker itself ties to a bug (a pull
+    request linked to a bug issue, a branch named after one): fixes whatever
+    their titles say.
+    """
 
     keys: frozenset[str] = frozenset()
+    changes: frozenset[str] = frozenset()
     projects: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,8 +80,13 @@ def is_fix_message(subject: str, body: str = "", bugs: BugIssues = NO_BUG_ISSUES
 _FIX_LABELS = frozenset({"bug", "bugfix", "fix", "hotfix", "regression", "type: bug", "kind/bug"})
 
 
-def is_fix_change(title: str, labels: Iterable[str], bugs: BugIssues = NO_BUG_ISSUES) -> bool:
-    """True when a pull request fixes a bug: by its labels, or by its title's bug issue or words."""
+def is_fix_change(
+    title: str, labels: Iterable[str], bugs: BugIssues = NO_BUG_ISSUES, key: str | None = None
+) -> bool:
+    """True when a pull request fixes a bug: the tracker ties change ``key`` to a bug, or by its
+    labels, or by its title's bug issue or words."""
+    if key is not None and key in bugs.changes:
+        return True
     if any(label.lower() in _FIX_LABELS for label in labels):
         return True
     return is_fix_message(title, "", bugs)

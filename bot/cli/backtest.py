@@ -160,7 +160,7 @@ def _backtest_config(settings: Settings, path: Path | None) -> tuple[ScoringConf
     riskbrief.toml that happens to lie in the current directory must not change
     the figures of a backtest that says it used the defaults.
     """
-    from data.bug_issues import load_bug_issues
+    from data.bug_issues import stored_bug_issues
     from data.config import load_org_config
     from scoring.config import ScoringConfig
     from scoring.fixes import NO_BUG_ISSUES
@@ -171,4 +171,6 @@ def _backtest_config(settings: Settings, path: Path | None) -> tuple[ScoringConf
     org = load_org_config(named)
     weights = "its [scoring.weights]" if org.scoring.weights else "the default weights"
     config = org.scoring_config()
-    return config, f"{named}: {weights}, time zone {config.timezone}", load_bug_issues(org)
+    # The trackers' bugs a sync stored count too, when the store is there.
+    bugs = stored_bug_issues(org, settings.database_url)
+    return config, f"{named}: {weights}, time zone {config.timezone}", bugs

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.github.check_run import CheckPolicy, publish, verdict_of
-from data.bug_issues import load_bug_issues
+from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.sources.github.client import GitHubClient, GitHubUnavailable
 from data.sources.github.codeowners import load_codeowners_history
@@ -223,7 +223,7 @@ class PullCheck:
         with Session(self.engine) as session:
             row = session.exec(select(Change).where(col(Change.key) == event.key)).one()
             stored = self.history.history(session, self.org)
-            facts = facts_of(session, [row], load_bug_issues(self.org), as_of=now)[0]
+            facts = facts_of(session, [row], known_bug_issues(session, self.org), as_of=now)[0]
             assessment = assess(facts, stored.history, stored.config)
             save_scores(session, "change", [scored_change(assessment.risk, facts)])
             session.commit()

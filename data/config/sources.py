@@ -63,6 +63,9 @@ class GitHubSourceConfig(_Strict):
     deploy_workflow: str | None = None
     release_tags: str | None = None
     incident_label: str | None = None
+    # Issues with one of these labels are bugs: a change referencing one fixes a bug
+    # (data.sources.tracker.github_bugs); none read while empty.
+    bug_labels: tuple[str, ...] = ()
     services: dict[str, str] = Field(default_factory=dict)
     # The `riskbrief` check on pull requests (docs/pr-check.md): neutral unless the
     # organisation enforces, then `check_conclusion` at or above `check_threshold`.

@@ -18,6 +18,8 @@ from pydantic import BaseModel
 
 from data.sources.codecov.spec import CODECOV
 from data.sources.gitlab.spec import GITLAB
+from data.sources.jira.spec import JIRA
+from data.sources.linear.spec import LINEAR
 from data.sources.opsgenie_spec import OPSGENIE
 from data.sources.pagerduty_spec import PAGERDUTY
 from data.sources.spec import SourceSpec
@@ -35,7 +37,7 @@ __all__ = [
     "settings_table",
 ]
 
-SOURCES: tuple[SourceSpec[Any], ...] = (GITLAB, CODECOV, PAGERDUTY, OPSGENIE)
+SOURCES: tuple[SourceSpec[Any], ...] = (GITLAB, CODECOV, PAGERDUTY, OPSGENIE, JIRA, LINEAR)
 
 
 def configured(org: OrgConfig) -> list[tuple[SourceSpec[Any], BaseModel]]:

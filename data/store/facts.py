@@ -139,7 +139,7 @@ def facts_of(
                 url=c.url,
                 is_revert=c.is_revert,
                 is_hotfix=c.is_hotfix,
-                is_fix=is_fix_change(c.title, c.labels, bugs),
+                is_fix=is_fix_change(c.title, c.labels, bugs, c.key),
                 co_authors=tuple(c.co_authors),
                 co_authored_by_agent=c.co_authored_by_agent,
                 review_comments=c.review_comments,

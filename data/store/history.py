@@ -22,7 +22,7 @@ import structlog
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from data.bug_issues import load_bug_issues
+from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.store.engine import session_scope
 from data.store.facts import load_deploys, load_error_budgets, load_incidents
@@ -35,6 +35,7 @@ from data.store.tables import (
     Incident,
     Person,
     Service,
+    TrackerIssue,
 )
 from scoring.authorship import noreply_login
 from scoring.config import ScoringConfig
@@ -138,7 +139,7 @@ def _merged_changes(session: Session, bugs: BugIssues) -> list[ChangeFacts]:
                 author_is_bot=kind == "bot",
                 is_revert=revert,
                 is_hotfix=hotfix,
-                is_fix=is_fix_change(title, labels, bugs),
+                is_fix=is_fix_change(title, labels, bugs, key),
             )
         )
     return out
@@ -149,7 +150,7 @@ def read_history(session: Session, org: OrgConfig, now: datetime | None = None) 
     config = org.scoring_config()
     read_at = now or datetime.now(UTC)
     incidents = load_incidents(session)
-    changes = _merged_changes(session, load_bug_issues(org))
+    changes = _merged_changes(session, known_bug_issues(session, org))
     # Only production deploys say how fragile a service is in front of users.
     production = [d for d in load_deploys(session) if d.environment == "production"]
     history = History(lookback_days=config.incident_lookback_days)
@@ -189,6 +190,8 @@ class _Stamp:
     incidents: tuple[Any, ...]
     deploys: tuple[Any, ...]
     budgets: tuple[Any, ...]
+    # The tracker's issues decide which changes fixed a bug (defect-proneness of files).
+    tracker: tuple[Any, ...]
 
 
 def _stamp(session: Session) -> _Stamp:
@@ -206,7 +209,8 @@ def _stamp(session: Session) -> _Stamp:
         select(sa.func.count(), sa.func.max(col(Deploy.id)), sa.func.max(col(Deploy.finished_at)))
     ).one()
     budgets = session.exec(select(sa.func.count(), sa.func.max(col(ErrorBudget.id)))).one()
-    return _Stamp(tuple(changes), tuple(incidents), tuple(deploys), tuple(budgets))
+    tracker = session.exec(select(sa.func.count(), sa.func.max(col(TrackerIssue.updated_at)))).one()
+    return _Stamp(tuple(changes), tuple(incidents), tuple(deploys), tuple(budgets), tuple(tracker))
 
 
 class HistoryCache:

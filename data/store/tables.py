@@ -40,6 +40,7 @@ __all__ = [
     "SubscriberOrigin",
     "SyncState",
     "Team",
+    "TrackerIssue",
     "UTCDateTime",
     "merged_time",
     "utcnow",
@@ -515,3 +516,36 @@ class GitHubDelivery(SQLModel, table=True):
     id: str = Field(primary_key=True)
     event: str
     received_at: datetime = _ts()
+
+
+class TrackerIssue(SQLModel, table=True):
+    """An issue of a tracker (Jira, Linear, GitHub Issues): whether it is a bug, and its PRs.
+
+    ``key`` is the tracker's own key (``PROJ-123``, ``ENG-123``, ``owner/repo#12``),
+    unique within its ``source``. ``linked_changes`` are the change keys the tracker
+    links to the issue (Linear's attachments, Jira's remote links); a change linked to
+    a bug fixes it whatever its message says. ``status_changes`` are
+    ``[time, from, to]`` triples from the tracker's history.
+    """
+
+    __tablename__ = "tracker_issue"
+    __table_args__ = (sa.UniqueConstraint("source", "key", name="uq_tracker_issue"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str
+    key: str = Field(index=True)
+    title: str = ""
+    url: str | None = None
+    issue_type: str | None = None
+    labels: list[str] = _json(list, nullable=False)
+    status: str | None = None
+    priority: str | None = None
+    severity: str | None = None
+    is_bug: bool = False
+    is_incident: bool = False
+    opened_at: datetime = _ts()
+    updated_at: datetime = _ts(index=True)
+    resolved_at: datetime | None = _ts(nullable=True)
+    resolution: str | None = None
+    linked_changes: list[str] = _json(list, nullable=False)
+    status_changes: list[list[str]] = _json(list, nullable=False)

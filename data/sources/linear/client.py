@@ -1,0 +1,158 @@
+"""The Linear GraphQL client: the API key, rate limits, and one-sentence refusals.
+
+httpx, as the GitHub, GitLab and Jira clients: Linear's own SDK is TypeScript,
+and the Python GraphQL clients (gql, sgqlc) would add a transport and a schema
+layer for two queries. A personal API key goes as ``Authorization: <key>``
+(no ``Bearer``). Linear answers a spent quota with an error whose
+``extensions.code`` is ``RATELIMITED`` (and may answer ``429``): the client
+waits ``Retry-After``, else until ``X-RateLimit-Requests-Reset`` (epoch
+milliseconds), else 60 s doubling, and asks again up to a cap. An
+authentication error ends in one ``LinearError`` sentence naming the variable.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+import structlog
+
+from scoring.errors import SourceError
+
+__all__ = ["LinearClient", "LinearError", "as_dict"]
+
+log = structlog.get_logger(__name__)
+
+_MAX_LIMIT_WAITS = 6
+_ATTEMPTS = 4
+_BASE_WAIT = 60.0
+
+
+class LinearError(SourceError):
+    """Linear refused or failed a request; ``code`` is Linear's error code when it gave one."""
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: answers are read defensively."""
+    return value if isinstance(value, dict) else {}
+
+
+def _first_error(payload: Any) -> tuple[str, str]:
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    first = errors[0] if isinstance(errors, list) and errors else None
+    if not isinstance(first, dict):
+        return "", ""
+    extensions = first.get("extensions")
+    code = ""
+    if isinstance(extensions, dict):
+        code = str(extensions.get("code") or extensions.get("type") or "")
+    return str(first.get("message") or ""), code.upper()
+
+
+class LinearClient:
+    """Linear's GraphQL API over one ``httpx.Client``; ``sleep`` and ``clock`` are seams."""
+
+    def __init__(
+        self,
+        api_url: str,
+        api_key: str,
+        *,
+        token_env: str = "RISKBRIEF_LINEAR_API_KEY",
+        http: httpx.Client | None = None,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        max_wait: float = 3600.0,
+    ) -> None:
+        self.api_url = api_url
+        self._key = api_key
+        self._token_env = token_env
+        self._http = http or httpx.Client(timeout=timeout)
+        self._sleep = sleep
+        self._clock = clock
+        self._max_wait = max_wait
+        self.requests = 0
+        self.waits: list[float] = []
+
+    def __repr__(self) -> str:
+        return f"LinearClient({self.api_url!r}, key=***)"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def _limit_wait(self, response: httpx.Response, streak: int) -> float:
+        after = response.headers.get("retry-after", "").strip()
+        if after.isdigit():
+            return float(after)
+        reset = response.headers.get("x-ratelimit-requests-reset", "").strip()
+        if reset.isdigit():
+            return max(1.0, int(reset) / 1000 - self._clock())
+        return float(_BASE_WAIT * 2 ** (streak - 1))
+
+    def query(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The ``data`` of one GraphQL request."""
+        body = {"query": query, "variables": dict(variables or {})}
+        headers = {"Authorization": self._key, "Content-Type": "application/json"}
+        attempts = 0
+        limit_waits = 0
+        while True:
+            self.requests += 1
+            try:
+                response = self._http.post(self.api_url, json=body, headers=headers)
+            except httpx.TimeoutException:
+                response = None
+            except httpx.TransportError as exc:
+                raise LinearError(
+                    f"Linear at {self.api_url} cannot be reached ({type(exc).__name__}); "
+                    "check the network (and api_url in [sources.linear])."
+                ) from None
+            if response is None or response.status_code >= 500:
+                attempts += 1
+                if attempts >= _ATTEMPTS:
+                    said = f"answered {response.status_code}" if response else "did not answer"
+                    raise LinearError(f"Linear {said}; the next sync retries.")
+                self._sleep(min(30.0, 2.0**attempts))
+                continue
+            try:
+                payload = response.json()
+            except ValueError:
+                raise LinearError(
+                    f"Linear's answer ({response.status_code}) is not JSON; check api_url in "
+                    "[sources.linear]."
+                ) from None
+            message, code = _first_error(payload)
+            if response.status_code == 429 or code == "RATELIMITED":
+                limit_waits += 1
+                if limit_waits > _MAX_LIMIT_WAITS:
+                    raise LinearError(
+                        "Linear kept answering RATELIMITED; the next sync resumes from the last "
+                        "checkpoint.",
+                        "RATELIMITED",
+                    )
+                wait = min(self._limit_wait(response, limit_waits), self._max_wait)
+                log.info("linear_rate_limited", wait_seconds=round(wait, 1))
+                self.waits.append(wait)
+                self._sleep(wait)
+                continue
+            if response.status_code == 401 or "AUTHENTICATION" in code.replace(" ", "_"):
+                raise LinearError(
+                    f"Linear refused the API key; set {self._token_env} to a personal API key "
+                    "(Linear, Settings, Security & access, Personal API keys).",
+                    "AUTHENTICATION_ERROR",
+                )
+            if message or response.status_code >= 400:
+                raise LinearError(
+                    f"Linear's API answered: {(message or str(response.status_code))[:160]}",
+                    code or None,
+                )
+            data = payload.get("data") if isinstance(payload, dict) else None
+            if not isinstance(data, dict):
+                raise LinearError("Linear's answer has no data; see the log.")
+            return data
