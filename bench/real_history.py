@@ -73,6 +73,10 @@ HELD_OUT = "ZOOKEEPER"
 SINCE = date(2010, 1, 1)
 UNTIL = date(2019, 12, 31)
 _SIGNALS = tuple(fn.__name__ for fn in CHANGE_SIGNALS)
+# A git history has no coverage reports: the signal is unknown on every commit and weighs
+# nothing (ScoringConfig.coverage_known), so it is not fitted; counted in, its weight only
+# moved the search's steps for the others (HDFS calibrated 0.829 -> 0.828).
+_FITTED = tuple(n for n in _SIGNALS if n != "coverage")
 _TEST_SHARE = 0.2
 
 
@@ -232,7 +236,7 @@ def _calibrated(
         if len({r.bug_inducing for r in part}) < 2:
             return None, None, None
     shares = [{s.name: s.share for s in r.risk.signals} for r in rows]
-    weights = fit_weights(shares[:cut], [r.bug_inducing for r in train], _SIGNALS, config.weights)
+    weights = fit_weights(shares[:cut], [r.bug_inducing for r in train], _FITTED, config.weights)
     labels = [r.bug_inducing for r in test]
     fitted = [sum(getattr(weights, n) * sh.get(n, 0.0) for n in _SIGNALS) for sh in shares[cut:]]
     return (
