@@ -22,6 +22,22 @@ from tests.fakes.http import Answer
 HEAD = "a" * 40
 NEWER = "b" * 40
 
+# Where the store's constraints and locks decide the outcome (a delivery answered once, a
+# stored delivery redelivered, two inserts of one new pull request racing, the newer head
+# winning), a case runs on both backends; the rest, about the door and the verdict, on SQLite.
+BOTH = pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file, or PostgreSQL for a case marked ``BOTH``."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db')}/riskbrief.db"
+    url: str = request.getfixturevalue("postgres_server")
+    return url
+
 
 @pytest.fixture
 def world(engine: Engine) -> Iterator[World]:
@@ -41,6 +57,7 @@ def _deliveries(engine: Engine) -> int:
         return int(session.exec(select(func.count()).select_from(GitHubDelivery)).one())
 
 
+@BOTH
 def test_a_signed_delivery_makes_one_check_run_with_score_band_and_summary(world: World) -> None:
     """An opened PR gets one completed `riskbrief` check run on its head: title, summary, link."""
     answer = world.deliver(_opened(world))
@@ -68,6 +85,7 @@ def test_a_signed_delivery_makes_one_check_run_with_score_band_and_summary(world
     assert listed[0].scored.score == score
 
 
+@BOTH
 def test_the_same_delivery_again_changes_nothing(world: World) -> None:
     """A redelivery of one X-GitHub-Delivery is answered 200 without any request to GitHub."""
     payload = _opened(world)
@@ -159,6 +177,7 @@ def test_a_repository_not_configured_is_204(world: World) -> None:
     assert world.check_runs() == []
 
 
+@BOTH
 def test_an_older_head_delivered_after_a_newer_one_changes_nothing(world: World) -> None:
     """synchronize to a newer head, then the older head's late delivery: the newer stays."""
     payload = _opened(world)
@@ -186,6 +205,7 @@ def test_a_late_event_is_scored_on_the_head_github_has_now(world: World) -> None
     assert [r["head_sha"] for r in world.check_runs()] == [NEWER]
 
 
+@BOTH
 def test_closed_unmerged_leaves_the_listing_and_merged_becomes_history(world: World) -> None:
     """The closed action stores what GitHub says: closed unmerged, or merged with its merge time."""
     world.deliver(_opened(world, 9100))
@@ -223,6 +243,7 @@ def test_hostile_title_and_branch_are_escaped_in_the_summary(world: World) -> No
     assert "\\`rm \\-rf\\`" in summary
 
 
+@BOTH
 def test_github_failing_answers_502_and_the_redelivery_does_the_work(world: World) -> None:
     """A 5xx from GitHub is a 502 sentence and forgets the delivery; its redelivery succeeds."""
     payload = _opened(world)
@@ -294,6 +315,7 @@ def test_the_risk_pr_answer_the_check_links_to_says_open(world: World) -> None:
     assert "merged 20" not in text
 
 
+@BOTH
 def test_two_deliveries_of_one_new_pr_at_once_make_one_check_run(world: World) -> None:
     """opened and ready_for_review arriving together: one stored PR, one check run, both 200."""
     payload = _opened(world)
