@@ -260,7 +260,7 @@ class _Stored:
         conn = session.connection()
         # `.all()`: a Result has `keys()`, which dict() would take for a mapping's.
         keys: dict[int | None, str] = dict(
-            conn.execute(sa.select(col(Service.id), col(Service.key))).tuples().all()
+            conn.execute(sa.select(col(Service.id), col(Service.key))).all()
         )
         newest: dict[str, datetime] = {}
 

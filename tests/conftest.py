@@ -127,9 +127,24 @@ def _empty_postgres_at_head(url: str) -> bool:
         if current_revision(eng) != head_revision():
             return False
         tables = [t for t in sa.inspect(eng).get_table_names() if t != "alembic_version"]
+        # Only the tables an earlier test filled, emptied by DELETE with the foreign keys'
+        # triggers off, and every sequence back at 1: what TRUNCATE … RESTART IDENTITY does,
+        # in about 2 ms instead of 30 (TRUNCATE's cost is per table, full or not).
+        probe = " UNION ALL ".join(
+            f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables
+        )
         with eng.begin() as conn:
-            names = ", ".join(f'"{t}"' for t in tables)
-            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            full = [row[0] for row in conn.execute(sa.text(probe))]
+            if full:
+                conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+                for table in full:
+                    conn.execute(sa.text(f'DELETE FROM "{table}"'))
+            conn.execute(
+                sa.text(
+                    "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                    "WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace"
+                )
+            )
         return True
     finally:
         eng.dispose()
