@@ -35,6 +35,7 @@ from data.store.tables import (
     merged_time,
 )
 from evaluation.szz import bug_inducing
+from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 from scoring.fixes import is_fix_commit
 
@@ -132,7 +133,11 @@ def _labels_of(
     if not blamed:
         return SzzLabels(repo.name)
     by_sha = {sha: key for key, sha, _ in stored if sha}
-    by_sha12 = {key.split("@", 1)[1]: key for key, _, _ in stored if "@" in key}
+    by_sha12 = {
+        parsed.sha: key
+        for key, _, _ in stored
+        if (parsed := ChangeKey.parse(key)) is not None and parsed.sha is not None
+    }
     bad: set[str] = set()
     unmatched: set[str] = set()
     for sha in blamed:

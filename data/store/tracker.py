@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from data.ingest.tally import Tally
 from data.sources.tracker.records import TrackerIssueRecord
 from data.store.tables import Change, TrackerIssue
+from scoring.change_key import ChangeKey
 
 __all__ = ["TrackerBugs", "github_references", "tracker_bugs", "upsert_issues"]
 
@@ -143,7 +144,9 @@ def github_references(repository: str, text: str) -> set[str]:
 
 
 def _repository_of(change_key: str) -> str:
-    return change_key.split("#", 1)[0] if "#" in change_key else ""
+    # Every form of key names its repository: ``owner/repo#7``, ``group/p!7``, ``repo@sha``.
+    key = ChangeKey.parse(change_key)
+    return key.repository if key is not None else ""
 
 
 def tracker_bugs(session: Session) -> TrackerBugs:

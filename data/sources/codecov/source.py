@@ -22,6 +22,7 @@ from data.sources.times import TimeFormatError, parse_time
 from data.store.coverage import save_totals
 from data.store.tables import Change
 from data.sync import Cursor, SyncRun
+from scoring.change_key import ChangeKey
 
 __all__ = ["CodecovSource", "PullComparison", "compare_pull"]
 
@@ -104,6 +105,12 @@ class CodecovSource:
         if self._closes:
             self.client.close()
 
+    def _request_key(self, number: int) -> ChangeKey:
+        # Codecov calls every request a pull; GitLab's are stored as merge requests (``!``).
+        if self.client.service.startswith("gitlab"):
+            return ChangeKey.merge_request(self.repository, number)
+        return ChangeKey.pull(self.repository, number)
+
     @property
     def name(self) -> str:
         """``codecov <repository>``."""
@@ -174,7 +181,7 @@ class CodecovSource:
                     if since is not None and at <= since:
                         continue
                     newest = at if newest is None or at > newest else newest
-                    key = f"{self.repository}#{number}"
+                    key = str(self._request_key(number))
                     change = session.exec(select(Change).where(Change.key == key)).first()
                     if change is None:
                         # Not synced from the code host (yet): nothing to attach facts to.

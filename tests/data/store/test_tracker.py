@@ -12,7 +12,7 @@ from data.config import parse_org_config
 from data.sources.records import ChangeRecord
 from data.sources.tracker.records import StatusChange, TrackerIssueRecord
 from data.store.facts import load_changes
-from data.store.tracker import github_references, tracker_bugs, upsert_issues
+from data.store.tracker import _repository_of, github_references, tracker_bugs, upsert_issues
 from data.sync import SyncRun
 from tests.data.sources.tracker.world import ORG, at, org_store, stored_issues
 
@@ -131,3 +131,12 @@ def test_the_file_and_the_store_are_united(engine: Engine, tmp_path: Path) -> No
     missing = f"sqlite:///{tmp_path}/none.db"
     assert stored_bug_issues(org, missing).keys == {"OLD-1"}
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_commit_keyed_change_s_bare_reference_names_its_own_repository() -> None:
+    """A change stored by sha (``acme/app@…``, no pull request) that says ``Fixes #12`` names
+    issue 12 of its own repository, as a pull request's change would."""
+    assert github_references(_repository_of("acme/app@1234567890ab"), "Fixes #12") == {
+        "acme/app#12"
+    }
+    assert _repository_of("group/sub/project!7") == "group/sub/project"

@@ -147,3 +147,23 @@ def test_an_answer_that_is_not_codecovs_is_refused(codecov: FakeCodecov) -> None
 
 def _html() -> Answer:
     return Answer(200, raw=b"<html>login</html>", headers={"Content-Type": "text/html"})
+
+
+def test_a_gitlab_merge_request_gets_its_comparison(engine: Engine) -> None:
+    """With ``service = "gitlab"`` Codecov's pull 7 is merge request ``acme/shop!7``, as the
+    GitLab source stores it, and gets its patch coverage instead of being skipped."""
+    with Session(engine) as session:
+        repo, service, human, _ = base(session)
+        mr = change(session, repo, service, human, 7, at(1.5))
+        mr.key = "acme/shop!7"
+        session.commit()
+    with FakeCodecov(TOKEN, service="gitlab") as fake:
+        fake.commits["acme/shop"] = [FakeCommit("2" * 40, at(2), 120, 90)]
+        fake.pulls["acme/shop"] = [
+            FakePull(7, at(2), "2" * 40, patch=(20, 15), head=(120, 90), base=(100, 80))
+        ]
+        client = CodecovClient(fake.url, TOKEN, "gitlab")
+        run_sources(engine, ORG, [CodecovSource(client, "acme/shop", "main")])
+    with Session(engine) as session:
+        stored = session.exec(select(Change).where(Change.key == "acme/shop!7")).one()
+    assert (stored.patch_coverage, stored.patch_coverable) == (75.0, 20)
