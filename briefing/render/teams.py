@@ -60,6 +60,9 @@ _EVIDENCE_BUDGET = 200
 _EVIDENCE_SHOWN = 3
 _CHANGE_TITLE_BUDGET = 150
 _CHANGES_SHOWN = 2
+# The briefing lists at most three risky deploys; a payload made elsewhere is held to it too,
+# so a long list can never push the cards out of the size limit.
+_DEPLOYS_SHOWN = 3
 _CONTEXT_BUDGET = 300
 
 # Container styles Teams colours: red, amber, blue.
@@ -252,7 +255,7 @@ def render_teams(payload: BriefingPayload, narrative: Narrative) -> TeamsMessage
     cards = ordered_cards(payload.cards)
     tail: list[dict[str, Any]] = []
     told = {e.key for card in cards for e in card.evidence_of(EvidenceKind.DEPLOY)}
-    deploys = tuple(d for d in payload.risky_deploys if d.id not in told)
+    deploys = tuple(d for d in payload.risky_deploys if d.id not in told)[:_DEPLOYS_SHOWN]
     if deploys:
         tail += _deploys(payload, deploys)
     listed = listed_changes(payload, cited_changes(cards), _CHANGES_SHOWN if cards else 0)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-from briefing.payload import CardView
+from briefing.payload import CardView, DeployView
 from briefing.render.teams import CARD_VERSION, MAX_MESSAGE_BYTES, TeamsMessage, render_teams
 from tests.briefing.render.factory import GOOD_URL, make_cards, make_narrative, make_payload
 from tests.fakes.teams_server import CARD_LIMIT
@@ -102,6 +103,31 @@ def test_eighty_huge_cards_stay_within_teams_size_limit() -> None:
     assert shown[0]["style"] == "attention"
     more = [_line(b) for b in message.card["body"] if b["type"] == "RichTextBlock"]
     assert f"+{80 - len(shown)} more cards — ask riskbrief for the full briefing" in more
+
+
+def test_three_hundred_risky_deploys_leave_the_cards_and_the_limit_alone() -> None:
+    """A payload listing 300 risky deploys still shows every card, lists three deploys and
+    stays under the size limit: a long list never pushes the cards out."""
+    base = make_payload()
+    deploys = tuple(
+        DeployView(
+            id=f"deploy-{n}-" + "x" * 150,
+            service="checkout",
+            finished_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
+            score=90,
+            band="critical",
+        )
+        for n in range(300)
+    )
+    payload = base.model_copy(update={"risky_deploys": deploys})
+    message = render_teams(payload, make_narrative(payload))
+    size = len(json.dumps(message.to_json(), ensure_ascii=False).encode())
+    assert size <= MAX_MESSAGE_BYTES
+    shown = [b for b in message.card["body"] if b["type"] == "Container"]
+    assert len(shown) == len(payload.cards) > 0
+    lines = [_line(b) for b in message.card["body"] if b["type"] == "RichTextBlock"]
+    start = lines.index("Riskiest deploys")
+    assert sum(line.startswith("• ") for line in lines[start + 1 : start + 5]) == 3
 
 
 def test_quiet_week_is_one_line_and_the_context() -> None:
