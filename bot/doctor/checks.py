@@ -23,6 +23,7 @@ from data.sources.github.deploy_rules import github_repositories
 from data.sources.registry import SOURCES, repositories_read
 from data.store.engine import make_engine
 from data.store.migrate import current_revision, head_revision
+from data.store.tables import Subscriber
 from scoring.errors import RiskbriefError, StoreError
 
 __all__ = [
@@ -246,30 +247,33 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
                 f"{problem[0]}.",
                 f"{problem[1]}, into {settings.config}.",
             )
-    slack = settings.slack_bot_token is not None
-    email = settings.smtp_host is not None and settings.smtp_from is not None
-    # Teams needs no setting of its own: a subscriber's webhook URL is all it takes.
-    teams = any(sub.teams_webhook_url for sub in org.subscribers)
-    if not slack and not email and not teams:
-        return skipped(
-            name, "neither Slack nor SMTP is set up: briefings are only written to files."
+    # What delivery itself does: each registered channel whose address a subscriber has,
+    # if the channel is set up (``configure`` gives the sentence naming what is missing).
+    from bot.delivery.registry import KINDS
+
+    setups = {kind.name: kind.configure(settings) for kind in KINDS}
+    missing = {n: s for n, s in setups.items() if isinstance(s, str)}
+    rows = [
+        Subscriber(
+            key=sub.key,
+            name=sub.key,
+            slack_user_id=sub.slack_user_id,
+            email=sub.email,
+            teams_webhook_url=sub.teams_webhook_url,
         )
-    for sub in org.subscribers:
-        if (sub.slack_user_id or settings.slack_channel) and slack:
+        for sub in org.subscribers
+    ]
+    reached = [[k.name for k in KINDS if k.address(row)] for row in rows]
+    if all(n in missing for names in reached for n in names):
+        return skipped(name, "no channel is set up: briefings are only written to files.")
+    for row, names in zip(rows, reached, strict=True):
+        if any(n not in missing for n in names):
             continue
-        if sub.email and email:
-            continue
-        if sub.teams_webhook_url:
-            continue
-        wants = "Slack (SLACK_BOT_TOKEN)" if sub.slack_user_id else ""
-        if sub.email:
-            wants = " or ".join(
-                w for w in (wants, "email (RISKBRIEF_SMTP_HOST and RISKBRIEF_SMTP_FROM)") if w
-            )
+        wants = "; or ".join(missing[n] for n in names)
         return failed(
             name,
-            f"subscriber {sub.key} would get nothing: {wants} is not set.",
-            f"set {wants}, or give {sub.key} a slack_user_id or email that is configured.",
+            f"subscriber {row.key} would get nothing: no channel that reaches them is set up.",
+            f"{wants}; or give {row.key} an address on a channel that is set up.",
         )
     n = len(org.subscribers)
     return passed(name, f"{'the subscriber' if n == 1 else f'all {n} subscribers'} can be reached.")
@@ -277,8 +281,6 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
 
 def _stored_zones(settings: Settings) -> dict[str, str]:
     """Active subscribers' zones in the store; empty when the store is not ready."""
-    from data.store.tables import Subscriber
-
     path = _sqlite_file(settings.database_url)
     if path is not None and not path.exists():
         return {}

@@ -116,6 +116,17 @@ def test_checks_run_behind_their_probes(tmp_path: Path) -> None:
             "subscriber platform-lead would get nothing",
             id="email-only-subscriber-without-smtp",
         ),
+        pytest.param(
+            lambda t, _clone: t,
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "RISKBRIEF_SLACK_CHANNEL": "C012ABCDEF",
+                "RISKBRIEF_SMTP_HOST": "",
+            },
+            "delivery",
+            "subscriber platform-lead would get nothing",
+            id="email-only-subscriber-with-a-slack-channel-but-no-smtp",
+        ),
     ],
 )
 def test_doctor_predicts_what_would_fail(
