@@ -18,6 +18,9 @@ from data.store.tables import Deploy, ErrorBudget, Service
 from data.sync import SourceSummary, run_sources
 from tests.data.sources.test_pagerduty import IncidentRow, incident_rows, store_org
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 ORG = """
 [[services]]
 key = "checkout"
@@ -105,6 +108,7 @@ def sync_file(engine: Engine, org: OrgConfig, path: Path, kind: str = "incidents
     return summary
 
 
+@pytest.mark.store_decides
 def test_csv_incidents_are_imported_and_resyncs_are_idempotent(
     engine: Engine, tmp_path: Path
 ) -> None:
@@ -146,6 +150,7 @@ def test_json_incidents_are_imported(engine: Engine, tmp_path: Path, document: o
     assert incident_rows(engine) == EXPECTED
 
 
+@pytest.mark.store_decides
 def test_csv_deploys_are_imported(engine: Engine, tmp_path: Path) -> None:
     """A deploys CSV becomes deploys with environment, sha and status, defaults filled in."""
     org = store_org(engine, ORG)
@@ -223,6 +228,7 @@ EXPECTED_BUDGETS = {
 }
 
 
+@pytest.mark.store_decides
 def test_csv_error_budgets_are_imported_with_derived_keys_and_resyncs_are_idempotent(
     engine: Engine, tmp_path: Path
 ) -> None:

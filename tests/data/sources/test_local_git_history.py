@@ -25,7 +25,8 @@ ADA = "Ada Lovelace <ada@example.com>"
 GRACE = "Grace Hopper <grace@example.com>"
 REPO = "acme/shop"
 
-pytestmark = pytest.mark.usefixtures("clean_git_env")
+# Cases of reading a clone; on PostgreSQL only where the store decides.
+pytestmark = [pytest.mark.usefixtures("clean_git_env"), pytest.mark.client_cases]
 
 
 def t(hours: float) -> datetime:
@@ -237,6 +238,7 @@ def test_a_branch_that_reverts_its_own_commit_reverts_nothing_that_landed(
     assert (pr.is_revert, pr.reverts_key) == (False, None)
 
 
+@pytest.mark.store_decides
 def test_a_reverted_deployed_pr_is_a_failed_change(engine: Engine, tmp_path: Path) -> None:
     """A revert PR of a PR a tag deployed makes an incident linked to that deploy."""
     repo = GitRepo(tmp_path / "shop")
@@ -419,6 +421,7 @@ def test_codeowners_is_read_as_it_stood_at_each_commit(engine: Engine, tmp_path:
     assert _owners(engine, _plain(gone))["api/a.py"] is None
 
 
+@pytest.mark.store_decides
 def test_an_incremental_sync_starts_from_the_codeowners_in_force(
     engine: Engine, tmp_path: Path
 ) -> None:
@@ -442,6 +445,7 @@ def test_a_merged_pr_gets_owners_as_of_its_merge(engine: Engine, tmp_path: Path)
     assert _owners(engine, f"{REPO}#3") == {"docs/CODEOWNERS": [], "api/app.py": ["@grace"]}
 
 
+@pytest.mark.store_decides
 def test_a_branch_that_merged_main_back_lands_no_main_commit_twice(
     engine: Engine, tmp_path: Path
 ) -> None:

@@ -22,7 +22,8 @@ GRACE = "Grace Hopper <grace@example.com>"
 COPILOT_AGENT = "Copilot <198982749+Copilot@users.noreply.github.com>"
 DEPENDABOT = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
 
-pytestmark = pytest.mark.usefixtures("clean_git_env")
+# Cases of reading a clone; on PostgreSQL only where the store decides.
+pytestmark = [pytest.mark.usefixtures("clean_git_env"), pytest.mark.client_cases]
 
 
 def _hours(n: float) -> datetime:
@@ -85,6 +86,7 @@ AGENT_CASES: list[tuple[str, str, bool, bool]] = [
 ]
 
 
+@pytest.mark.store_decides
 @pytest.mark.parametrize(("message", "author", "agent", "bot"), AGENT_CASES)
 def test_agents_and_bots_are_read_from_the_merged_commits(
     engine: Engine, tmp_path: Path, message: str, author: str, agent: bool, bot: bool

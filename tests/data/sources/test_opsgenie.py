@@ -17,6 +17,9 @@ from tests.data.sources.test_pagerduty import IncidentRow, Sleeps, at, incident_
 from tests.fakes.http import Answer
 from tests.fakes.opsgenie_server import FakeOpsgenie, og_incident
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 NOW = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
 CHECKOUT_SERVICE = "0ab5d7f2-7c4e-4f1e-9a53-2f1f3c7b9e11"
 SEARCH_SERVICE = "9d1e0c44-1b6a-4a53-8a8e-5c0d2b6f7a21"
@@ -120,6 +123,7 @@ def sync(engine: Engine, org: OrgConfig, source: OpsgenieSource) -> SourceSummar
     return summary
 
 
+@pytest.mark.store_decides
 def test_first_sync_maps_services_and_tags(engine: Engine, opsgenie: FakeOpsgenie) -> None:
     """A first sync stores incidents mapped by impacted service or tag, with resolution times."""
     org = store_org(engine, ORG)
@@ -168,6 +172,7 @@ def test_pages_are_followed_while_paging_has_next(engine: Engine, opsgenie: Fake
     assert [r.query["offset"] for r in opsgenie.list_requests()] == ["0", "2", "4"]
 
 
+@pytest.mark.store_decides
 def test_incremental_sync_picks_up_a_resolution(engine: Engine, opsgenie: FakeOpsgenie) -> None:
     """A later sync re-reads incidents still open and stores when they were resolved."""
     org = store_org(engine, ORG)
@@ -202,6 +207,7 @@ def test_a_long_open_incident_is_fetched_by_id(engine: Engine, opsgenie: FakeOps
     assert set(PassState.load(cursor.cursor).open) == {"4f8a2c1e-0002-4b7e-9f00-aa0000000002"}
 
 
+@pytest.mark.store_decides
 def test_crash_on_page_two_resumes_without_duplicates(
     engine: Engine, opsgenie: FakeOpsgenie
 ) -> None:

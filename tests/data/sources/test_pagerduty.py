@@ -21,6 +21,9 @@ from data.sync import SourceSummary, SyncRun, run_sources
 from tests.fakes.http import Answer
 from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 __all__ = ["IncidentRow", "incident_rows", "store_org"]
 
 NOW = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
@@ -155,6 +158,7 @@ def sync(engine: Engine, org: OrgConfig, source: PagerDutySource) -> SourceSumma
     return summary
 
 
+@pytest.mark.store_decides
 def test_first_sync_reads_every_mapped_incident(engine: Engine, pagerduty: FakePagerDuty) -> None:
     """A first sync stores each mapped incident with its service, times, severity and title."""
     org = store_org(engine, ORG)
@@ -226,6 +230,7 @@ def test_long_first_sync_reads_in_windows_within_six_months(
         assert span <= timedelta(days=30)
 
 
+@pytest.mark.store_decides
 def test_incremental_sync_picks_up_a_resolution(engine: Engine, pagerduty: FakePagerDuty) -> None:
     """A later sync re-reads incidents still open and stores their resolution, plus new ones."""
     org = store_org(engine, ORG)
@@ -309,6 +314,7 @@ def test_the_offset_ceiling_restarts_the_window_at_the_last_incident(
     ]
 
 
+@pytest.mark.store_decides
 def test_crash_on_page_two_resumes_without_duplicates(
     engine: Engine, pagerduty: FakePagerDuty
 ) -> None:
@@ -478,6 +484,7 @@ def test_unmapped_services_are_skipped_silently(engine: Engine, pagerduty: FakeP
     assert "pagerduty:PR1X0A4" not in incident_rows(engine)
 
 
+@pytest.mark.store_decides
 def test_a_second_sync_with_nothing_new_changes_nothing(
     engine: Engine, pagerduty: FakePagerDuty
 ) -> None:

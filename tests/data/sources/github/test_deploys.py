@@ -28,6 +28,9 @@ from scoring.errors import SourceError
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.http import Answer
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SHOP = "acme/shop"
 MONO = "acme/mono"
@@ -124,6 +127,7 @@ def stored(engine: Engine) -> dict[str, tuple[str, str, datetime, str, str | Non
         }
 
 
+@pytest.mark.store_decides
 def test_deployment_finishes_at_its_newest_success_status(
     engine: Engine, org: OrgConfig, fake: FakeGitHubRest
 ) -> None:
@@ -252,6 +256,7 @@ def test_unchanged_poll_sends_etags_gets_304s_and_costs_no_quota(
     assert checked == {"1", "2", "3"}
 
 
+@pytest.mark.store_decides
 def test_recent_deployments_are_rechecked_for_status_changes(
     engine: Engine, org: OrgConfig, fake: FakeGitHubRest
 ) -> None:
@@ -323,6 +328,7 @@ class _FailAfterFirstPage:
             self.fake.server.fail_next(f"/repos/{SHOP}/releases", Answer(404, {"message": "x"}))
 
 
+@pytest.mark.store_decides
 def test_an_interrupted_release_pass_is_read_again_without_loss_or_duplicates(
     engine: Engine, org: OrgConfig, fake: FakeGitHubRest
 ) -> None:

@@ -15,6 +15,9 @@ from tests.data.sources.tracker.world import NOW, at, stored_issues
 from tests.fakes.http import Answer
 from tests.fakes.jira_server import FakeJiraIssue
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 
 def _sync(jira: JiraWorld) -> list[str | None]:
     sources = jira_sources(jira.config, jira.org, client=jira.client(), clock=lambda: NOW)
@@ -25,6 +28,7 @@ def _searches(jira: JiraWorld) -> list[dict[str, str]]:
     return [dict(r.query) for r in jira.fake.server.requests if "/search" in r.path]
 
 
+@pytest.mark.store_decides
 def test_issues_are_read_page_by_page_with_type_labels_priority_history(jira: JiraWorld) -> None:
     """Bugs by type or label, an incident by type, status history and resolution are stored."""
     fake = jira.fake
@@ -94,6 +98,7 @@ def test_a_resync_asks_from_the_watermark_in_the_users_time_zone(jira: JiraWorld
     assert set(stored_issues(jira.engine)) == {"SHOP-1", "SHOP-2", "SHOP-3"}
 
 
+@pytest.mark.store_decides
 def test_a_resync_with_nothing_new_keeps_the_watermark(jira: JiraWorld) -> None:
     """Syncing again and again reads the same overlap: the watermark never walks back."""
     jira.fake.add_issue(FakeJiraIssue("SHOP-1", at(3), issue_type="Bug"))
@@ -103,6 +108,7 @@ def test_a_resync_with_nothing_new_keeps_the_watermark(jira: JiraWorld) -> None:
     assert len(queries) == 1
 
 
+@pytest.mark.store_decides
 def test_an_interrupted_sync_resumes_without_loss_or_duplicates(jira: JiraWorld) -> None:
     """A refusal on the second page keeps the first page; the next sync reads the rest."""
     for n in range(1, 6):
