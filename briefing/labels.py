@@ -1,12 +1,13 @@
 """Words a manager reads for the names the scorer uses.
 
 A change signal's words are declared beside its function (``scoring.signals``);
-here they are read off that one table, with the deploy signals' labels beside them.
+here they are read off that one table, and the deploy signals' labels off
+``scoring.risk.DEPLOY_SIGNAL_LABELS``, declared beside ``score_deploy``.
 """
 
 from __future__ import annotations
 
-from scoring.risk import Band
+from scoring.risk import DEPLOY_SIGNAL_LABELS, Band
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = [
@@ -16,15 +17,6 @@ __all__ = [
     "band_label",
     "signal_label",
 ]
-
-# The deploy-level signals of ``scoring.risk.score_deploy``: a deploy is no change, so
-# these drive no change card and have no action or glossary line, only a label.
-DEPLOY_SIGNAL_LABELS: dict[str, str] = {
-    "riskiest_change": "a risky change shipped",
-    "batch_size": "large deploy batches",
-    "deploy_timing": "Friday or after-hours deploys",
-    "deploy_gap": "deploys after a long pause",
-}
 
 # Each change signal's label is declared with its function (``scoring.signals``).
 SIGNAL_LABELS: dict[str, str] = {

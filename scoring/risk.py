@@ -18,6 +18,7 @@ from scoring.signals import CHANGE_SIGNALS, measure_signals
 from scoring.timing import timing_points
 
 __all__ = [
+    "DEPLOY_SIGNAL_LABELS",
     "Band",
     "Gate",
     "RiskScore",
@@ -294,6 +295,17 @@ def _gap(deploy: DeployFacts, weight: float) -> Signal:
         f"{days:.0f} days after the last deploy",
         share,
     )
+
+
+# What a manager reads for each signal of ``score_deploy``, declared beside it as a change
+# signal's words are beside its function: a deploy is no change, so these drive no change
+# card and need no action or glossary line, only a label.
+DEPLOY_SIGNAL_LABELS: dict[str, str] = {
+    "riskiest_change": "a risky change shipped",
+    "batch_size": "large deploy batches",
+    "deploy_timing": "Friday or after-hours deploys",
+    "deploy_gap": "deploys after a long pause",
+}
 
 
 def score_deploy(

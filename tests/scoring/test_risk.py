@@ -25,6 +25,7 @@ from scoring import (
     score_changes,
     score_deploy,
 )
+from scoring.risk import DEPLOY_SIGNAL_LABELS
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
 CONFIG = ScoringConfig()
@@ -473,3 +474,14 @@ def test_large_change_threshold_is_a_rule() -> None:
     change = _change("r#31", files=(FileChange("svc/a.py", 120, 0, service="svc"),))
     assert [g.name for g in score_changes([change], [], config)["r#31"].gates] == ["large_change"]
     assert score_changes([change], [], CONFIG)["r#31"].gates == ()
+
+
+def test_every_deploy_signal_is_declared_with_its_label() -> None:
+    """The signals a deploy is scored by are exactly those ``DEPLOY_SIGNAL_LABELS`` names, so a
+    new deploy signal cannot reach a reader without words."""
+    deploy = DeployFacts("d1", "svc", "production", TUESDAY, True, ("r#1",))
+    shipped = score_changes([_change("r#1")], [], CONFIG)
+    for changes in (list(shipped.values()), []):
+        result = score_deploy(deploy, changes, [], CONFIG)
+        assert {s.name for s in result.signals} == set(DEPLOY_SIGNAL_LABELS)
+        assert all(DEPLOY_SIGNAL_LABELS[s.name].strip() for s in result.signals)
