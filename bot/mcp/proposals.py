@@ -43,14 +43,24 @@ _OUTSIDE = (
 )
 
 
-def _repository(org: OrgConfig, name: str | None) -> RepositoryConfig | None:
+def _repository(org: OrgConfig, name: str | None, access: Access) -> RepositoryConfig | None:
+    # A scoped caller is told only of repositories holding a service it sees (a service that
+    # names no repository is in each): another scope's repository reads as one that does not
+    # exist, and the list of names leaves it out.
+    shown = set(access.visible(org))
+    repos = [
+        r
+        for r in org.repositories
+        if access.whole
+        or any(s.key in shown and s.repository in (None, r.name) for s in org.services)
+    ]
     if name is None or not name.strip():
-        return org.repositories[0] if org.repositories else None
+        return repos[0] if repos else None
     wanted = name.strip().lower()
-    for repo in org.repositories:
+    for repo in repos:
         if wanted in (repo.name.lower(), repo.name.rsplit("/", 1)[-1].lower()):
             return repo
-    names = ", ".join(r.name for r in org.repositories) or "none configured"
+    names = ", ".join(r.name for r in repos) or "none configured"
     raise NotFoundError(f"riskbrief.toml names no repository by that name; use one of: {names}.")
 
 
@@ -85,7 +95,7 @@ def proposal_risk(
     now: datetime | None = None,
 ) -> ProposalRisk:
     """The assessment of a diff, or of ``base``..``head`` in the repository's clone."""
-    repo = _repository(org, repository)
+    repo = _repository(org, repository, access)
     at = now or datetime.now(UTC)
     if diff is not None and diff.strip():
         if base is not None or head is not None:
