@@ -69,6 +69,7 @@ def read_report(
     ignored: list[str] = []
     read_files = len(raw)
     first_raw = min(raw) if raw else ""
+    mapper.learn_checkout(raw)
     # Emptied as it is mapped, so a large report is never held twice.
     while raw:
         path, (coverable, covered) = raw.popitem()

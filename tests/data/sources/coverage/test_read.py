@@ -72,6 +72,68 @@ def test_a_strip_prefix_cuts_the_build_checkout() -> None:
     assert [f.path for f in read.files] == ["src/payments/charge.py"]
 
 
+def test_a_strip_prefix_is_cut_from_source_roots_too() -> None:
+    """With the repository's files unknown, a name under a <source> root inside the checkout
+    is stored under that root's directory (src/x.py), not as the bare name."""
+    checkout = "/home/runner/work/app/app"
+    assert PathMapper(None, checkout, [f"{checkout}/src"]).map("x.py") == "src/x.py"
+    report = cobertura(f"{checkout}/src", {"payments/charge.py": {1: 1}})
+    read = read_report(report, mapper=PathMapper(None, checkout))
+    assert [f.path for f in read.files] == ["src/payments/charge.py"]
+
+
+@pytest.mark.parametrize(
+    ("mapper", "raw"),
+    [
+        pytest.param(PathMapper({"src/x.py"}), "/usr/lib/python3/src/x.py", id="no-root"),
+        pytest.param(
+            PathMapper({"src/x.py"}, "/home/runner/work/app/app"),
+            "/usr/lib/python3/src/x.py",
+            id="outside-strip-prefix",
+        ),
+        pytest.param(
+            PathMapper({"src/x.py"}, roots=["/home/runner/work/app/app"]),
+            "/usr/lib/python3/src/x.py",
+            id="outside-source-root",
+        ),
+    ],
+)
+def test_an_absolute_path_outside_the_checkout_is_not_credited_by_its_tail(
+    mapper: PathMapper, raw: str
+) -> None:
+    """A system path whose tail happens to be a repository file is outside the repository."""
+    assert mapper.map(raw) is None
+
+
+def test_the_checkout_is_inferred_from_the_report_and_system_paths_left_out() -> None:
+    """Without --strip-prefix or roots, the directory most absolute paths share as the
+    repository's parent is the checkout; a system path whose tail is a repository file is
+    left out."""
+    lcov = b"".join(
+        f"SF:{path}\nDA:1,1\nend_of_record\n".encode()
+        for path in (
+            "/home/runner/work/shop/shop/web/app.js",
+            "/home/runner/work/shop/shop/build/web/util.js",
+            "/home/runner/work/shop/shop/src/payments/charge.py",
+            "/usr/lib/node/web/app.js",
+        )
+    )
+    read = read_report(lcov, mapper=PathMapper(REPO))
+    assert [f.path for f in read.files] == ["src/payments/charge.py", "web/app.js", "web/util.js"]
+    assert read.ignored == ("/usr/lib/node/web/app.js",)
+
+
+def test_an_even_vote_for_the_checkout_credits_no_absolute_path() -> None:
+    """One build path and one system path leave the checkout unknown: the report is refused
+    with the sentence naming --strip-prefix rather than crediting a guess."""
+    lcov = (
+        b"SF:/ci/app/web/app.js\nDA:1,1\nend_of_record\n"
+        b"SF:/usr/lib/web/util.js\nDA:1,1\nend_of_record\n"
+    )
+    with pytest.raises(SourceError, match="--strip-prefix"):
+        read_report(lcov, mapper=PathMapper(REPO))
+
+
 def test_paths_outside_the_repository_are_left_out_and_listed() -> None:
     """A ``../`` path and an absolute path outside every root are never stored; they are listed."""
     report = cobertura(
