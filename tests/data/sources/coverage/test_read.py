@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -205,8 +206,29 @@ def test_a_report_over_200_mb_is_refused_without_reading_it(tmp_path: Path) -> N
     big = tmp_path / "coverage.xml"
     with big.open("wb") as f:
         f.truncate(MAX_REPORT_BYTES + 1)
-    with pytest.raises(SourceError, match="over the 200 MB"):
+    with pytest.raises(SourceError, match=re.escape("reports under 200 MB (200,000,000 bytes)")):
         read_report(big)
+
+
+@pytest.mark.parametrize(
+    ("size", "refused_by_size"),
+    [
+        pytest.param(200_000_000, True, id="200-MB"),
+        pytest.param(200 * 2**20 - 1, True, id="under-200-MiB"),
+        pytest.param(199_999_999, False, id="a-byte-under"),
+    ],
+)
+def test_a_report_of_200_mb_is_refused_and_one_byte_less_is_read(
+    tmp_path: Path, size: int, refused_by_size: bool
+) -> None:
+    """The limit is 200,000,000 bytes, exclusive: a sparse file of exactly that is refused by
+    its size, while one a byte smaller is read (and refused by its first bytes, all NUL)."""
+    report = tmp_path / "coverage.xml"
+    with report.open("wb") as f:
+        f.truncate(size)
+    with pytest.raises(SourceError) as caught:
+        read_report(report)
+    assert ("200,000,000 bytes" in str(caught.value)) is refused_by_size
 
 
 def test_line_ranges_round_trip() -> None:
