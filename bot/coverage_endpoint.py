@@ -13,7 +13,8 @@ The body is spooled to a temporary file as it arrives, never held in memory
 whole. The answer is JSON: ``201`` for a commit's first report, ``200`` when it
 replaced one, and for anything refused a status with ``{"error": "<one
 sentence>"}``: 401 bad or missing token, 404 when no token is configured (the
-endpoint is off), 405 not a POST, 411 no length, 413 over 200 MB, 400 a report
+endpoint is off), 405 not a POST, 411 no length, 413 of 200 MB (200,000,000 bytes) or
+more, 400 a report
 or parameter riskbrief refuses (nothing is stored).
 """
 
@@ -32,7 +33,7 @@ from sqlalchemy.engine import Engine
 
 from bot.ci_door import answer, refusal
 from data.config import OrgConfig
-from data.sources.coverage.read import MAX_REPORT_BYTES
+from data.sources.coverage.read import MAX_REPORT_BYTES, REPORT_LIMIT_TEXT
 from data.sources.coverage.record import CoverageUpload, parse_format, record_coverage
 from data.store.engine import session_scope
 from scoring.errors import RiskbriefError
@@ -88,7 +89,7 @@ def coverage_endpoint(
             return _answer(
                 start_response,
                 413,
-                {"error": f"a coverage report must be at most {MAX_REPORT_BYTES // 2**20} MB"},
+                {"error": f"a coverage report must be {REPORT_LIMIT_TEXT}"},
             )
         query = parse_qs(str(environ.get("QUERY_STRING", "")))
         try:

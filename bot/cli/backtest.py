@@ -54,8 +54,8 @@ def _path_option(flag: str, name: str, help: str, *, directory: bool = False) ->
 @_path_option(
     "--bug-issues",
     "bug_issues_path",
-    "Your tracker's bug issue keys (one per line, or a Jira CSV) for SZZ's fixes "
-    "(default: [scoring] bug_issues of riskbrief.toml).",
+    "Your tracker's bug issue keys (one per line, or a Jira CSV) for SZZ's fixes; replaces "
+    "the bug issues --config would bring (its [scoring] bug_issues and the synced trackers').",
 )
 @click.option(
     "--calibrate",
@@ -66,7 +66,8 @@ def _path_option(flag: str, name: str, help: str, *, directory: bool = False) ->
     "--config",
     "config_path",
     "Score with this riskbrief.toml's weights, time zone, holidays and bug issues "
-    "(default: RISKBRIEF_CONFIG if set, else the built-in defaults).",
+    "(default: RISKBRIEF_CONFIG if set, else the built-in defaults and no bug issues; a "
+    "riskbrief.toml in the current directory is not read).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
@@ -86,6 +87,14 @@ def backtest(
 
     The weights are the defaults, or those of the riskbrief.toml --config or
     RISKBRIEF_CONFIG names.
+
+    \b
+    --repo uses the bug issues of Jira, Linear or GitHub Issues only when both:
+    - --config or RISKBRIEF_CONFIG names the riskbrief.toml, and
+    - the store at RISKBRIEF_DATABASE_URL exists and is migrated
+      (riskbrief db upgrade) with what riskbrief sync read from them.
+    Otherwise only that file's [scoring] bug_issues count (none without a named
+    file), and --bug-issues FILE replaces them all.
     """
     from data.bug_issues import read_bug_issues
     from evaluation.kamei import backtest as run_backtest

@@ -13,10 +13,14 @@ from data.sources.coverage.report import CoverageFormat, CoverageReport, FileLin
 from data.sources.coverage.xml_reports import RawLines, read_cobertura, read_jacoco
 from scoring.errors import SourceError
 
-__all__ = ["MAX_REPORT_BYTES", "detect_format", "read_report"]
+__all__ = ["MAX_REPORT_BYTES", "REPORT_LIMIT_TEXT", "detect_format", "read_report"]
 
 # Larger than any real report of one repository; a bigger file is a mistake or an attack.
-MAX_REPORT_BYTES = 200 * 1024 * 1024
+# The limit is decimal and exclusive, as the refusal says: a file of 200 MB (200,000,000
+# bytes) is refused, one byte less is read.
+_REPORT_LIMIT = 200_000_000
+MAX_REPORT_BYTES = _REPORT_LIMIT - 1
+REPORT_LIMIT_TEXT = "under 200 MB (200,000,000 bytes)"
 
 _READERS: dict[CoverageFormat, Callable[[IO[bytes], PathMapper], RawLines]] = {
     CoverageFormat.COBERTURA: read_cobertura,
@@ -54,8 +58,8 @@ def read_report(
     size = report.stat().st_size if isinstance(report, Path) else len(report)
     if size > MAX_REPORT_BYTES:
         raise SourceError(
-            f"the coverage report is {size / 2**20:.0f} MB, over the "
-            f"{MAX_REPORT_BYTES // 2**20} MB riskbrief reads; send one report per repository"
+            f"the coverage report is {size:,} bytes and riskbrief reads reports "
+            f"{REPORT_LIMIT_TEXT}; send one report per repository"
         )
     if size == 0:
         raise SourceError("the coverage report is empty; check the path CI wrote it to")
@@ -69,6 +73,7 @@ def read_report(
     ignored: list[str] = []
     read_files = len(raw)
     first_raw = min(raw) if raw else ""
+    mapper.learn_checkout(raw)
     # Emptied as it is mapped, so a large report is never held twice.
     while raw:
         path, (coverable, covered) = raw.popitem()

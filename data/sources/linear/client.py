@@ -21,7 +21,14 @@ import structlog
 
 from scoring.errors import SourceError
 
-__all__ = ["LinearClient", "LinearError", "as_dict"]
+__all__ = [
+    "AUTHENTICATION_ERROR",
+    "SERVER_ERROR",
+    "UNREACHABLE",
+    "LinearClient",
+    "LinearError",
+    "as_dict",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -30,12 +37,21 @@ _ATTEMPTS = 4
 _BASE_WAIT = 60.0
 
 
-class LinearError(SourceError):
-    """Linear refused or failed a request; ``code`` is Linear's error code when it gave one."""
+# Codes of a LinearError besides Linear's own, so the doctor tells a key Linear refused
+# from a Linear it could not reach or that failed, each with its own fix.
+AUTHENTICATION_ERROR = "AUTHENTICATION_ERROR"
+UNREACHABLE = "UNREACHABLE"
+SERVER_ERROR = "SERVER_ERROR"
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+
+class LinearError(SourceError):
+    """Linear refused or failed a request; ``code`` is Linear's error code when it gave one,
+    or ``UNREACHABLE`` / ``SERVER_ERROR``; ``status`` the HTTP status when one came."""
+
+    def __init__(self, message: str, code: str | None = None, status: int | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.status = status
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -111,22 +127,36 @@ class LinearClient:
             except httpx.TransportError as exc:
                 raise LinearError(
                     f"Linear at {self.api_url} cannot be reached ({type(exc).__name__}); "
-                    "check the network (and api_url in [sources.linear])."
+                    "check the network (and api_url in [sources.linear]).",
+                    UNREACHABLE,
                 ) from None
             if response is None or response.status_code >= 500:
                 attempts += 1
                 if attempts >= _ATTEMPTS:
-                    said = f"answered {response.status_code}" if response else "did not answer"
-                    raise LinearError(f"Linear {said}; the next sync retries.")
+                    said = (
+                        f"answered {response.status_code}"
+                        if response is not None
+                        else "did not answer"
+                    )
+                    raise LinearError(
+                        f"Linear {said}; the next sync retries.",
+                        SERVER_ERROR,
+                        response.status_code if response is not None else None,
+                    )
                 self._sleep(min(30.0, 2.0**attempts))
                 continue
             try:
                 payload = response.json()
             except ValueError:
-                raise LinearError(
-                    f"Linear's answer ({response.status_code}) is not JSON; check api_url in "
-                    "[sources.linear]."
-                ) from None
+                # A proxy's or gateway's HTML 401/403 still refuses the key.
+                if response.status_code not in (401, 403):
+                    raise LinearError(
+                        f"Linear's answer ({response.status_code}) is not JSON; check api_url in "
+                        "[sources.linear].",
+                        None,
+                        response.status_code,
+                    ) from None
+                payload = None
             message, code = _first_error(payload)
             if response.status_code == 429 or code == "RATELIMITED":
                 limit_waits += 1
@@ -141,16 +171,18 @@ class LinearClient:
                 self.waits.append(wait)
                 self._sleep(wait)
                 continue
-            if response.status_code == 401 or "AUTHENTICATION" in code.replace(" ", "_"):
+            if response.status_code in (401, 403) or "AUTHENTICATION" in code.replace(" ", "_"):
                 raise LinearError(
                     f"Linear refused the API key; set {self._token_env} to a personal API key "
                     "(Linear, Settings, Security & access, Personal API keys).",
-                    "AUTHENTICATION_ERROR",
+                    AUTHENTICATION_ERROR,
+                    response.status_code,
                 )
             if message or response.status_code >= 400:
                 raise LinearError(
                     f"Linear's API answered: {(message or str(response.status_code))[:160]}",
                     code or None,
+                    response.status_code,
                 )
             data = payload.get("data") if isinstance(payload, dict) else None
             if not isinstance(data, dict):

@@ -1,8 +1,9 @@
 """GitHub issues with a bug label, as tracker issues: a change referencing one fixes a bug.
 
-The settings are ``[sources.github_issues]`` (``GitHubBugsConfig``): which
-labels make a bug (``bug`` by default; any one of them is enough) and, if not
-every GitHub repository of riskbrief.toml, which repositories' issues to read.
+The setting is ``bug_labels`` in ``[sources.github]``: which labels make a bug
+(any one of them is enough). It is empty by default, and then no issue is read;
+``bot/sources.py`` passes the labels, with the repositories ``[sources.github]``
+reads, to this module as a ``GitHubBugsConfig``.
 Each label is read with ``GET /repos/{repo}/issues?labels=<label>&state=all
 &since=<watermark>&sort=updated&direction=asc``, page by page, each page a
 checkpoint; pull requests, which the issues API also lists, are skipped. A

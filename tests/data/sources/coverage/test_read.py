@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,68 @@ def test_a_strip_prefix_cuts_the_build_checkout() -> None:
     report = cobertura("", {"/ci/build/src/payments/charge.py": {1: 1}})
     read = read_report(report, mapper=PathMapper(None, "/ci/build"))
     assert [f.path for f in read.files] == ["src/payments/charge.py"]
+
+
+def test_a_strip_prefix_is_cut_from_source_roots_too() -> None:
+    """With the repository's files unknown, a name under a <source> root inside the checkout
+    is stored under that root's directory (src/x.py), not as the bare name."""
+    checkout = "/home/runner/work/app/app"
+    assert PathMapper(None, checkout, [f"{checkout}/src"]).map("x.py") == "src/x.py"
+    report = cobertura(f"{checkout}/src", {"payments/charge.py": {1: 1}})
+    read = read_report(report, mapper=PathMapper(None, checkout))
+    assert [f.path for f in read.files] == ["src/payments/charge.py"]
+
+
+@pytest.mark.parametrize(
+    ("mapper", "raw"),
+    [
+        pytest.param(PathMapper({"src/x.py"}), "/usr/lib/python3/src/x.py", id="no-root"),
+        pytest.param(
+            PathMapper({"src/x.py"}, "/home/runner/work/app/app"),
+            "/usr/lib/python3/src/x.py",
+            id="outside-strip-prefix",
+        ),
+        pytest.param(
+            PathMapper({"src/x.py"}, roots=["/home/runner/work/app/app"]),
+            "/usr/lib/python3/src/x.py",
+            id="outside-source-root",
+        ),
+    ],
+)
+def test_an_absolute_path_outside_the_checkout_is_not_credited_by_its_tail(
+    mapper: PathMapper, raw: str
+) -> None:
+    """A system path whose tail happens to be a repository file is outside the repository."""
+    assert mapper.map(raw) is None
+
+
+def test_the_checkout_is_inferred_from_the_report_and_system_paths_left_out() -> None:
+    """Without --strip-prefix or roots, the directory most absolute paths share as the
+    repository's parent is the checkout; a system path whose tail is a repository file is
+    left out."""
+    lcov = b"".join(
+        f"SF:{path}\nDA:1,1\nend_of_record\n".encode()
+        for path in (
+            "/home/runner/work/shop/shop/web/app.js",
+            "/home/runner/work/shop/shop/build/web/util.js",
+            "/home/runner/work/shop/shop/src/payments/charge.py",
+            "/usr/lib/node/web/app.js",
+        )
+    )
+    read = read_report(lcov, mapper=PathMapper(REPO))
+    assert [f.path for f in read.files] == ["src/payments/charge.py", "web/app.js", "web/util.js"]
+    assert read.ignored == ("/usr/lib/node/web/app.js",)
+
+
+def test_an_even_vote_for_the_checkout_credits_no_absolute_path() -> None:
+    """One build path and one system path leave the checkout unknown: the report is refused
+    with the sentence naming --strip-prefix rather than crediting a guess."""
+    lcov = (
+        b"SF:/ci/app/web/app.js\nDA:1,1\nend_of_record\n"
+        b"SF:/usr/lib/web/util.js\nDA:1,1\nend_of_record\n"
+    )
+    with pytest.raises(SourceError, match="--strip-prefix"):
+        read_report(lcov, mapper=PathMapper(REPO))
 
 
 def test_paths_outside_the_repository_are_left_out_and_listed() -> None:
@@ -143,8 +206,29 @@ def test_a_report_over_200_mb_is_refused_without_reading_it(tmp_path: Path) -> N
     big = tmp_path / "coverage.xml"
     with big.open("wb") as f:
         f.truncate(MAX_REPORT_BYTES + 1)
-    with pytest.raises(SourceError, match="over the 200 MB"):
+    with pytest.raises(SourceError, match=re.escape("reports under 200 MB (200,000,000 bytes)")):
         read_report(big)
+
+
+@pytest.mark.parametrize(
+    ("size", "refused_by_size"),
+    [
+        pytest.param(200_000_000, True, id="200-MB"),
+        pytest.param(200 * 2**20 - 1, True, id="under-200-MiB"),
+        pytest.param(199_999_999, False, id="a-byte-under"),
+    ],
+)
+def test_a_report_of_200_mb_is_refused_and_one_byte_less_is_read(
+    tmp_path: Path, size: int, refused_by_size: bool
+) -> None:
+    """The limit is 200,000,000 bytes, exclusive: a sparse file of exactly that is refused by
+    its size, while one a byte smaller is read (and refused by its first bytes, all NUL)."""
+    report = tmp_path / "coverage.xml"
+    with report.open("wb") as f:
+        f.truncate(size)
+    with pytest.raises(SourceError) as caught:
+        read_report(report)
+    assert ("200,000,000 bytes" in str(caught.value)) is refused_by_size
 
 
 def test_line_ranges_round_trip() -> None:

@@ -188,3 +188,48 @@ def test_a_pull_request_attached_to_a_bug_is_a_fix_without_the_key(linear: Linea
         bugs = known_bug_issues(session, linear.org)
         fixes = {c.key: c.is_fix for c in load_changes(session, bugs=bugs)}
     assert fixes == {"acme/shop#7": True, "acme/shop#8": False}
+
+
+def test_doctor_tells_an_unreachable_linear_from_a_refused_key(linear: LinearWorld) -> None:
+    """A closed port is 'cannot be reached' with a network fix, never a refused key."""
+    with FakeLinear() as gone:
+        url = gone.api_url
+    client = LinearClient(url, "lin_api_test", sleep=linear.sleeps.append)
+    [finding] = linear_findings(client, ("ENG",))
+    assert not finding.ok
+    assert finding.message == f"Linear at {url} cannot be reached"
+    assert "refused" not in finding.message
+    assert finding.fix is not None
+    assert "network" in finding.fix
+
+
+def test_doctor_tells_a_failing_linear_from_a_refused_key(linear: LinearWorld) -> None:
+    """Linear answering 502 on every retry is a server error to wait out, not a bad key."""
+    for _ in range(4):
+        linear.fake.server.fail_next("/graphql", Answer(502, {"error": "bad gateway"}))
+    [finding] = linear_findings(linear.client(), ("ENG",))
+    assert finding.message == f"Linear at {linear.fake.api_url} answered 502 (a server error)"
+    assert finding.fix is not None
+    assert "status.linear.app" in finding.fix
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param(None, id="graphql-authentication-error"),
+        pytest.param(Answer(401, raw=b"<html>Unauthorized</html>"), id="401"),
+        pytest.param(Answer(403, {"errors": [{"message": "Forbidden"}]}), id="403"),
+    ],
+)
+def test_doctor_names_the_key_only_when_linear_refuses_it(
+    linear: LinearWorld, answer: Answer | None
+) -> None:
+    """Linear's AUTHENTICATION_ERROR, a 401 or a 403 is the refused key, with the key's fix."""
+    if answer is not None:
+        linear.fake.server.fail_next("/graphql", answer)
+    [finding] = linear_findings(linear.client("wrong" if answer is None else "lin_api_test"), ())
+    assert finding.message == (
+        f"Linear at {linear.fake.api_url} refused the API key in RISKBRIEF_LINEAR_API_KEY"
+    )
+    assert finding.fix is not None
+    assert "personal API key" in finding.fix
