@@ -151,6 +151,14 @@ def test_severity_labels_in_gitlabs_and_common_spellings() -> None:
     assert severity_of_labels(["security", "search"]) is None
 
 
+def test_a_word_after_a_bare_s_is_not_a_severity() -> None:
+    """``slow`` and ``Shigh`` are not ``low`` and ``high``: a bare ``S`` prefixes a digit only."""
+    assert severity_of_labels(["slow"]) is None
+    assert severity_of_labels(["Shigh", "smedium"]) is None
+    assert severity_of_labels(["slow", "S2"]) == "sev2"
+    assert severity_of_labels(["sevhigh"]) == "high"
+
+
 def test_lists_are_read_from_the_watermark_minus_the_lag(world: World) -> None:
     """A second sync asks from the newest update read, less ``lag_minutes``."""
     world.fake.add_deployment(PROJECT, 1, "production", "success", at(10))
