@@ -124,6 +124,8 @@ class FakeGitLab:
         self.ratelimit_remaining = 2000
         self.reset_at = 1_900_000_000
         self._ids = itertools.count(1000)
+        # Called with each list request before it is answered: a test changes data between pages.
+        self.before_list: Callable[[Request], None] | None = None
         api = re.escape(self.base_path) + "/api/v4"
         project = api + r"/projects/(?P<project>[^/]+)"
         mr = project + r"/merge_requests/(?P<iid>\d+)"
@@ -351,6 +353,8 @@ class FakeGitLab:
         render: Callable[[FakeProject | None, Any], Any] | None = None,
     ) -> Callable[[Request, re.Match[str]], Answer]:
         def build(request: Request, match: re.Match[str]) -> Answer:
+            if self.before_list is not None:
+                self.before_list(request)
             project = self._project_of(match) if "project" in match.groupdict() else None
             if "project" in match.groupdict() and project is None:
                 return Answer(404, {"message": "404 Project Not Found"})
