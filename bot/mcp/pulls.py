@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.mcp.access import Access
 from bot.mcp.models import GateRow, OpenPull, OpenPulls, SignalPoints, band_words
@@ -16,6 +16,7 @@ from bot.mcp.scope import narrowed
 from bot.slack.lookups import version_of
 from data.config import OrgConfig
 from data.store.open_changes import OpenChange, load_open_changes
+from data.store.tables import Change
 from scoring.breakdown import breakdown
 from scoring.errors import NotFoundError
 from scoring.risk import Band
@@ -30,10 +31,19 @@ _SIGNALS = 4
 _BANDS = {b.label: b for b in Band} | {b.value: b for b in Band}
 
 
-def _pull(org: OrgConfig, o: OpenChange) -> OpenPull:
+def _drafts(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` are marked draft (GitHub's isDraft, GitLab's draft)."""
+    if not keys:
+        return set()
+    query = select(Change.key).where(col(Change.key).in_(keys), col(Change.draft))
+    return set(session.exec(query))
+
+
+def _pull(org: OrgConfig, o: OpenChange, draft: bool) -> OpenPull:
     s = o.scored
     return OpenPull(
         key=o.key,
+        draft=draft,
         repository=o.repository,
         number=o.number,
         title=o.title,
@@ -82,9 +92,11 @@ def open_pulls(
         if floor is None
         or (o.scored is not None and ranks.index(o.scored.band) >= ranks.index(floor))
     ]
+    shown = kept[: max(1, min(limit, MAX_PULLS))]
+    drafts = _drafts(session, [o.key for o in shown])
     return OpenPulls(
         scope=scope.label,
         open=len(found),
         unscored=sum(1 for o in found if o.scored is None),
-        pulls=[_pull(org, o) for o in kept[: max(1, min(limit, MAX_PULLS))]],
+        pulls=[_pull(org, o, o.key in drafts) for o in shown],
     )

@@ -75,8 +75,10 @@ _PR_URL = re.compile(
     r"(?:[/?#][^\s|>]*)?(?:\|[^>]*)?>?$"
 )
 # `owner/repo#123`, or a clone's own `name#123` (quickstart names a repository after its
-# origin remote, else its folder), or `#123` alone when one repository has it.
-_PR_KEY = re.compile(r"^(?P<repo>(?:[\w.-]+/)?[\w.-]+)?#(?P<number>\d+)$")
+# origin remote, else its folder), or `#123` alone when one repository has it; the same
+# with GitLab's `!` for a merge request (`shop!3`, `!3`), which a registered source's
+# reader does not take without a group.
+_PR_KEY = re.compile(r"^(?P<repo>(?:[\w.-]+/)?[\w.-]+)?(?P<mark>[#!])(?P<number>\d+)$")
 # A commit: `owner/repo@sha`, `name@sha` (the keys of changes without a PR), or the sha
 # alone; 7 hex digits at least, as git's short shas.
 _SHA_KEY = re.compile(r"^(?:(?P<repo>(?:[\w.-]+/)?[\w.-]+)@)?(?P<sha>[0-9a-fA-F]{7,64})$")
@@ -264,9 +266,9 @@ def change_ref(argument: str, reader: ChangeReader = read_change) -> str | None:
 
     A key or URL a registered source recognises (``reader``: ``group/sub/project!123``
     or a GitLab merge request's URL); ``owner/repo#123``, ``name#123`` or ``#123`` for
-    a pull request (from its URL too); ``owner/repo@sha``, ``name@sha`` or a bare sha
-    of 7 or more hex digits for a commit (from a commit URL too). Numbers lose leading
-    zeros, shas are lower case.
+    a pull request (from its URL too), ``name!123`` or ``!123`` for a merge request;
+    ``owner/repo@sha``, ``name@sha`` or a bare sha of 7 or more hex digits for a commit
+    (from a commit URL too). Numbers lose leading zeros, shas are lower case.
     """
     text = _unquoted(argument)
     link = _SLACK_LINK.match(text)
@@ -281,7 +283,7 @@ def change_ref(argument: str, reader: ChangeReader = read_change) -> str | None:
         return f"{commit['owner']}/{commit['repo']}@{commit['sha'].lower()}"
     pr = _PR_KEY.match(text)
     if pr is not None:
-        return str(ChangeKey.pull(pr["repo"] or "", int(pr["number"])))
+        return str(ChangeKey(pr["repo"] or "", number=int(pr["number"]), mark=pr["mark"]))
     sha = _SHA_KEY.match(text)
     if sha is not None:
         prefix = f"{sha['repo']}@" if sha["repo"] else ""

@@ -127,9 +127,10 @@ def find_changes(session: Session, ref: str) -> list[Change]:
     """The changes ``ref`` names, newest first: its stored key, else what it is written as.
 
     ``ref`` is what ``bot.slack.commands.change_ref`` writes: ``[repo]#N`` for a pull
-    request, ``[repo@]sha`` for a commit (a PR's merge commit finds the PR). The repository
-    may be spelt ``owner/name`` or ``name`` whatever form it was stored in. More than one
-    change comes back only when a short sha or a bare ``#N`` is ambiguous.
+    request, ``[repo]!N`` for a GitLab merge request, ``[repo@]sha`` for a commit (a PR's
+    merge commit finds the PR). The repository may be spelt ``owner/name`` or ``name``
+    whatever form it was stored in. More than one change comes back only when a short sha
+    or a bare ``#N`` / ``!N`` is ambiguous.
     """
     exact = session.exec(select(Change).where(Change.key == ref)).first()
     if exact is not None:
@@ -142,7 +143,12 @@ def find_changes(session: Session, ref: str) -> list[Change]:
         # Beyond the store's 32-bit integer: no pull request has that number.
         if key.number > 2**31 - 1:
             return []
-        query = select(Change).where(Change.number == key.number)
+        # The mark tells the code hosts apart: with GitHub and GitLab side by side,
+        # `acme/web!7` is the merge request and never GitHub's `acme/web#7`.
+        query = select(Change).where(
+            Change.number == key.number,
+            col(Change.key).endswith(f"{key.mark}{key.number}", autoescape=True),
+        )
     else:
         assert key.sha is not None
         query = select(Change).where(col(Change.sha).startswith(key.sha, autoescape=True))

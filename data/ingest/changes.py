@@ -66,6 +66,7 @@ _CHANGE_FIELDS = (
     "state",
     "updated_at",
     "head_sha",
+    "draft",
 )
 
 
@@ -174,12 +175,13 @@ class ChangeWriter:
             "coverage_delta": r.coverage_delta,
             "review_comments": r.review_comments,
             "reviews_known": r.reviews_known,
+            "draft": r.draft,
         }
         if not r.reviews_known and before is not None:
             # A git history sees less than a code host (reviews, labels, links, opening
             # time): it fills in what the row lacks and blanks nothing a code host stored.
             for name, value in list(values.items()):
-                if value is None or value == [] or name == "reviews_known":
+                if value is None or value == [] or name in ("reviews_known", "draft"):
                     values[name] = getattr(row, name)
         for name, value in values.items():
             setattr(row, name, value)

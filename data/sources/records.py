@@ -125,6 +125,8 @@ class ChangeRecord:
     state: str = "merged"
     updated_at: datetime | None = None
     head_sha: str | None = None
+    # Marked draft by its author when last read (GitHub's isDraft, GitLab's draft).
+    draft: bool = False
 
 
 @dataclass(frozen=True, slots=True)

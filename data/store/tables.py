@@ -237,6 +237,9 @@ class Change(SQLModel, table=True):
     review_comments: int | None = None
     # False when only a git history reported the change: its review is unknown.
     reviews_known: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    # Marked draft (GitHub's isDraft, GitLab's draft) as last read; false where a source
+    # cannot say (a git history), which keeps what a code host stored.
+    draft: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 # Every reader that means "history" (briefings, scoring, linking, lookups) filters on this.

@@ -197,6 +197,7 @@ type PullRequest {
   files(after: String, before: String, first: Int, last: Int): PullRequestChangedFileConnection
   headRefName: String!
   headRefOid: GitObjectID!
+  isDraft: Boolean!
   labels(
     after: String
     before: String
@@ -349,6 +350,7 @@ class FakePull:
     state: str = "MERGED"
     # The head commit; a push to the branch (``synchronize``) gives it a new one.
     head_oid: str | None = None
+    draft: bool = False
 
 
 # -- pricing ---------------------------------------------------------------
@@ -837,6 +839,7 @@ class FakeGitHubGraphQL:
             "baseRefName": p.base,
             "headRefName": p.head or f"feature-{p.number}",
             "headRefOid": p.head_oid or f"{p.number + 1:040x}",
+            "isDraft": p.draft,
             "additions": sum(f.additions for f in p.files),
             "deletions": sum(f.deletions for f in p.files),
             "changedFiles": len(p.files),

@@ -12,6 +12,12 @@ It speaks the parts of GitLab's documented protocol the GitLab source relies on:
 - lists are paged by offset with ``page``/``per_page``, a ``Link: rel="next"``
   header and ``X-Next-Page``/``X-Page``/``X-Per-Page``; ``updated_after`` is
   inclusive and ``order_by=updated_at&sort=asc`` orders by update then id;
+- ``GET /projects`` also pages by keyset, as GitLab documents for it:
+  ``pagination=keyset&order_by=id`` answers a ``Link: rel="next"`` whose URL
+  carries the cursor (``id_after``, or ``id_before`` when ``sort=desc``) and no
+  page headers; another ``order_by`` is GitLab's ``405``. (None of the lists
+  the GitLab source reads offers keyset; this is where the client's following
+  of a keyset link is tested.);
 - every answer carries ``RateLimit-Limit``/``-Remaining``/``-Reset``; a test
   queues a ``429`` with ``Retry-After`` through ``server.fail_next``;
 - the REST approvals API can be made Premium-only (``403``), and GraphQL's
@@ -124,6 +130,8 @@ class FakeGitLab:
         self.ratelimit_remaining = 2000
         self.reset_at = 1_900_000_000
         self._ids = itertools.count(1000)
+        # Called with each list request before it is answered: a test changes data between pages.
+        self.before_list: Callable[[Request], None] | None = None
         api = re.escape(self.base_path) + "/api/v4"
         project = api + r"/projects/(?P<project>[^/]+)"
         mr = project + r"/merge_requests/(?P<iid>\d+)"
@@ -131,6 +139,7 @@ class FakeGitLab:
         add("GET", api + r"/version", self._authed(self._version))
         add("GET", api + r"/personal_access_tokens/self", self._token_self)
         add("GET", project, self._authed(self._project))
+        add("GET", api + r"/projects", self._authed(self._projects))
         add(
             "GET",
             project + r"/merge_requests",
@@ -351,6 +360,8 @@ class FakeGitLab:
         render: Callable[[FakeProject | None, Any], Any] | None = None,
     ) -> Callable[[Request, re.Match[str]], Answer]:
         def build(request: Request, match: re.Match[str]) -> Answer:
+            if self.before_list is not None:
+                self.before_list(request)
             project = self._project_of(match) if "project" in match.groupdict() else None
             if "project" in match.groupdict() and project is None:
                 return Answer(404, {"message": "404 Project Not Found"})
@@ -415,6 +426,35 @@ class FakeGitLab:
                 "default_branch": "main",
             },
         )
+
+    def _projects(self, request: Request, match: re.Match[str]) -> Answer:
+        """``GET /projects``: by offset, or by keyset on ``order_by=id`` as GitLab pages it."""
+        with self.lock:
+            rows: list[dict[str, Any]] = [
+                {"id": p.id, "path_with_namespace": p.path} for p in self.projects.values()
+            ]
+        q = request.query
+        descending = q.get("sort", "desc") == "desc"
+        rows.sort(key=lambda r: r["id"], reverse=descending)
+        if q.get("pagination") != "keyset":
+            return self._list(lambda *_: rows)(request, match)
+        if q.get("order_by", "id") != "id":
+            return Answer(
+                405, {"error": "Keyset pagination is not yet available for this type of request"}
+            )
+        if "id_after" in q:
+            rows = [r for r in rows if r["id"] > int(q["id_after"])]
+        if "id_before" in q:
+            rows = [r for r in rows if r["id"] < int(q["id_before"])]
+        per_page = min(int(q.get("per_page", "20")), 100)
+        chunk = rows[:per_page]
+        headers: dict[str, str] = {}
+        if len(rows) > per_page:
+            cursor = "id_before" if descending else "id_after"
+            rest = {k: v for k, v in q.items() if k not in ("id_after", "id_before")}
+            query = urlencode({**rest, cursor: str(chunk[-1]["id"])})
+            headers["Link"] = f'<{self.server.url}{request.path}?{query}>; rel="next"'
+        return Answer(200, chunk, headers)
 
     def _mr_json(self, project: FakeProject, mr: FakeMR) -> dict[str, Any]:
         merger = {"id": 2, "username": mr.merged_by, "name": mr.merged_by} if mr.merged_by else None

@@ -40,6 +40,7 @@ _ORDER = "states: [OPEN, MERGED, CLOSED], orderBy: {field: UPDATED_AT, direction
 _FRAGMENTS: dict[str, str] = {
     "PullFields": """fragment PullFields on PullRequest {
   number title body url state createdAt updatedAt mergedAt baseRefName headRefName headRefOid
+  isDraft
   author { __typename login }
   mergedBy { login }
   mergeCommit { oid message }

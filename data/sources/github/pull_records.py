@@ -268,4 +268,5 @@ def parse_pull(
         state=state,
         updated_at=updated_at,
         head_sha=_opt_str(node, "headRefOid"),
+        draft=node.get("isDraft") is True,
     )

@@ -7,9 +7,16 @@ one sentence per refusal), so both are tested the same way against fakes on
 ``RateLimit-*`` headers and the ``Link`` header behind its own list objects,
 and its GraphQL client is a separate class over a different HTTP library
 (gql); a sync needs the headers (to slow down before GitLab says 429, and to
-follow ``rel="next"`` whether a list is paged by offset or by keyset) and one
-GraphQL call per page of merge requests for their approvals. What it would save
-is a few URL templates.
+follow ``rel="next"``) and one GraphQL call per page of merge requests for
+their approvals. What it would save is a few URL templates.
+
+``pages`` follows ``Link: rel="next"`` as GitLab writes it, so a keyset list
+(``pagination=keyset``, whose link carries the cursor, e.g. ``id_after``) is
+followed as an offset one is. None of the lists the source reads offers keyset
+(merge requests, their diffs, commits and notes, deployments, pipelines,
+issues, repository commits and tags are offset-only in GitLab's docs), so none
+asks for it; the merge request and updated-since lists page by key themselves
+(``updated_after``), which keeps their offsets shallow.
 
 Limits, honoured here so no source has to think about them:
 

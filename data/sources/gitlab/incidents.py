@@ -35,7 +35,11 @@ __all__ = ["SEVERITY_QUERY", "IncidentsSource", "severity_of_labels"]
 
 log = structlog.get_logger(__name__)
 
-_SEVERITY = re.compile(r"^(?:severity\s*::\s*|sev(?:erity)?[\s:_-]*|s)(?P<level>[0-9]|\w+)$", re.I)
+# A bare ``s`` only prefixes a digit (``S1``): followed by a word it would read
+# ``slow`` as ``low`` and ``Shigh`` as ``high``.
+_SEVERITY = re.compile(
+    r"^(?:severity\s*::\s*|sev(?:erity)?[\s:_-]*|s(?=[0-9]$))(?P<level>[0-9]|\w+)$", re.I
+)
 _LEVELS = frozenset({"critical", "high", "medium", "low", "0", "1", "2", "3", "4", "5"})
 
 SEVERITY_QUERY = """

@@ -293,4 +293,14 @@ def change_record(
         state=listed.state.value,
         updated_at=listed.updated_at,
         head_sha=_opt_str(item, "sha"),
+        draft=_draft(item),
     )
+
+
+def _draft(item: Any) -> bool:
+    """GitLab's ``draft``, else ``work_in_progress`` (its name before GitLab 14, still sent)."""
+    for name in ("draft", "work_in_progress"):
+        value = item.get(name)
+        if isinstance(value, bool):
+            return value
+    return False

@@ -5,6 +5,14 @@ from the saved watermark minus ``lag_minutes``; each page's records and the
 newest ``updated_at`` read go to ``SyncRun.checkpoint`` in one transaction, so
 an interrupted sync resumes from the last page written, and a status that
 changes later (a deployment finishing) bumps ``updated_at`` and is read again.
+
+These lists are paged by offset, and an item updated while the sync runs moves
+to the end of the list, shifting every later page by one: following
+``rel="next"`` would skip an item, and the saved watermark would then be past
+it for good. So, as the merge request sync does, each next page asks again from
+the newest ``updated_at`` read (``updated_after`` is inclusive), skipping the
+ids already read at that instant, and follows the offset link only while a page
+ends on the instant it began with.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import structlog
 
 from data.config import OrgConfig
 from data.ingest import Tally
-from data.sources.gitlab.client import GitLabClient
+from data.sources.gitlab.client import GitLabClient, RestPage
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.records import DeployRecord, IncidentRecord
@@ -120,33 +128,44 @@ class UpdatedList:
     unit: str
     now: Callable[[], datetime]
 
+    def _list(self, after: datetime) -> RestPage:
+        return self.client.get(
+            self.path,
+            {
+                **self.params,
+                "order_by": "updated_at",
+                "sort": "asc",
+                "updated_after": after.astimezone(UTC)
+                .isoformat(timespec="milliseconds")
+                .replace("+00:00", "Z"),
+                "per_page": "100",
+            },
+        )
+
     def sync(self, run: SyncRun, source_name: str) -> None:
         """Read the list from the watermark, checkpointing each page with the newest update."""
         saved = run.cursor(self.cursor_source, self.project)
-        start = start_of(self.config, run.org, saved.watermark, self.now())
+        anchor = start_of(self.config, run.org, saved.watermark, self.now())
         watermark = saved.watermark
-        params = {
-            **self.params,
-            "order_by": "updated_at",
-            "sort": "asc",
-            "updated_after": start.astimezone(UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
-            "per_page": "100",
-        }
-        page = self.client.get(self.path, params)
+        # Ids read at ``anchor``: asked again from it, GitLab lists them again.
+        seen: set[int | str] = set()
+        page = self._list(anchor)
         while True:
             items = page.data if isinstance(page.data, list) else []
-            good: list[Any] = []
+            good: list[tuple[Any, datetime]] = []
             for item in items:
                 try:
                     updated = item_time(item, "updated_at")
                 except BadItem as exc:
                     self.skip(run, str(exc))
                     continue
-                watermark = updated if watermark is None else max(watermark, updated)
-                good.append(item)
-            records = self.read(run, good)
+                if updated == anchor and _ident(item) in seen:
+                    continue
+                good.append((item, updated))
+            newest = max((updated for _, updated in good), default=None)
+            if newest is not None:
+                watermark = newest if watermark is None else max(watermark, newest)
+            records = self.read(run, [item for item, _ in good])
             deploys = [r for r in records if isinstance(r, DeployRecord)]
             incidents = [r for r in records if isinstance(r, IncidentRecord)]
             run.checkpoint(
@@ -159,7 +178,14 @@ class UpdatedList:
             run.progress.advance(source_name, len(records), self.unit)
             if not page.next_url:
                 return
-            page = self.client.get(page.next_url)
+            if newest is None or newest == anchor:
+                # The page ended on the instant it began with: page on by offset.
+                seen.update(_ident(item) for item, _ in good)
+                page = self.client.get(page.next_url)
+                continue
+            anchor = newest
+            seen = {_ident(item) for item, updated in good if updated == anchor}
+            page = self._list(anchor)
 
     def skip(self, run: SyncRun, reason: str, **where: Any) -> None:
         """Count and log an item that is skipped."""
@@ -167,3 +193,9 @@ class UpdatedList:
         log.warning(
             "gitlab_record_skipped", source=self.unit, project=self.project, reason=reason, **where
         )
+
+
+def _ident(item: Any) -> int | str:
+    """An item's id (deployments, pipelines and issues all have one), else the item itself."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    return ident if isinstance(ident, int) else repr(item)

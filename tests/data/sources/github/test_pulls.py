@@ -703,6 +703,19 @@ def test_open_prs_are_synced_with_their_head_and_become_merged_or_closed(world: 
     assert all(q[2].cost == 1 for q in world.fake.queries)
 
 
+def test_a_draft_pr_is_stored_as_one_at_no_extra_cost(world: World) -> None:
+    """GitHub's ``isDraft`` is read with the pull request and stored; it costs no point."""
+    world.fake.add(
+        REPO, [plain(1, 5, state="OPEN", draft=True), plain(2, 4, state="OPEN"), plain(3, 3)]
+    )
+    world.sync()
+    assert [change(world.engine, n).draft for n in (1, 2, 3)] == [True, False, False]
+    assert all(q[2].cost == 1 for q in world.fake.queries)
+    world.fake.update(REPO, 1, draft=False, updated_at=at(1))
+    world.sync()
+    assert change(world.engine, 1).draft is False
+
+
 def _merged(engine: Engine) -> list[Any]:
     with Session(engine) as session:
         return load_changes(session)

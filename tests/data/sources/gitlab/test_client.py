@@ -65,3 +65,24 @@ def test_an_address_nobody_answers_at_names_base_url() -> None:
     client = GitLabClient(f"http://127.0.0.1:{port}/gitlab", "t", sleep=lambda _: None)
     with pytest.raises(GitLabError, match="base_url"):
         client.get("version")
+
+
+def test_a_keyset_list_is_followed_by_its_link_cursor(world: World) -> None:
+    """``pages`` follows a keyset ``Link: rel="next"`` (``id_after``) to the end, nothing twice."""
+    paths = [f"acme/p{i}" for i in range(7)]
+    for path in paths:
+        world.fake.project(path)
+    pages = world.client().pages(
+        "projects", {"pagination": "keyset", "order_by": "id", "sort": "asc", "per_page": 3}
+    )
+    read = [row["path_with_namespace"] for page in pages for row in page.data]
+    assert read == [PROJECT, *paths]
+    asked = world.fake.requests_to("/api/v4/projects")
+    assert [r.query.get("id_after") is not None for r in asked] == [False, True, True]
+    assert all(r.query["pagination"] == "keyset" and "page" not in r.query for r in asked)
+
+
+def test_keyset_on_an_order_gitlab_cannot_page_is_one_sentence(world: World) -> None:
+    """GitLab's 405 for a keyset order it does not offer ends in a GitLabError, not a traceback."""
+    with pytest.raises(GitLabError, match=r"\(405: Keyset pagination is not yet available"):
+        world.client().get("projects", {"pagination": "keyset", "order_by": "name"})

@@ -151,6 +151,34 @@ def test_severity_labels_in_gitlabs_and_common_spellings() -> None:
     assert severity_of_labels(["security", "search"]) is None
 
 
+def test_a_word_after_a_bare_s_is_not_a_severity() -> None:
+    """``slow`` and ``Shigh`` are not ``low`` and ``high``: a bare ``S`` prefixes a digit only."""
+    assert severity_of_labels(["slow"]) is None
+    assert severity_of_labels(["Shigh", "smedium"]) is None
+    assert severity_of_labels(["slow", "S2"]) == "sev2"
+    assert severity_of_labels(["sevhigh"]) == "high"
+
+
+def test_an_item_updated_between_pages_skips_no_other(world: World) -> None:
+    """A deployment updated mid-sync moves to the list's end; the one after page 1 is still read."""
+    fake = world.fake
+    for ident in range(1, 151):
+        fake.add_deployment(PROJECT, ident, "checkout-production", "success", at(200 - ident))
+    lists: list[Request] = []
+
+    def update_one_read(request: Request) -> None:
+        lists.append(request)
+        if len(lists) == 2:
+            # Read on page 1, updated now: offset page 2 would start one item late.
+            fake.add_deployment(PROJECT, 50, "checkout-production", "success", at(1))
+
+    fake.before_list = update_one_read
+    config = world.config.model_copy(update={"production_environment": r"production$"})
+    DeploymentsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    assert len(lists) >= 2
+    assert set(deploys(world)) == {f"gitlab-deployment:{PROJECT}:{i}" for i in range(1, 151)}
+
+
 def test_lists_are_read_from_the_watermark_minus_the_lag(world: World) -> None:
     """A second sync asks from the newest update read, less ``lag_minutes``."""
     world.fake.add_deployment(PROJECT, 1, "production", "success", at(10))

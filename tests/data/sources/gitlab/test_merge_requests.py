@@ -196,6 +196,17 @@ def test_an_open_mr_closed_or_merged_later_takes_its_new_state(world: World) -> 
     assert world.count(Change) == 2
 
 
+def test_a_draft_mr_is_stored_as_one(world: World) -> None:
+    """GitLab's ``draft`` is stored with the change; marked ready later, it is no draft."""
+    world.fake.add_mr(PROJECT, mr(1, 30, state="opened", merged_by=None, draft=True))
+    world.fake.add_mr(PROJECT, mr(2, 29, state="opened", merged_by=None))
+    source(world).sync(world.run())
+    assert [world.change(n).draft for n in (1, 2)] == [True, False]
+    world.fake.add_mr(PROJECT, mr(1, 3, state="opened", merged_by=None))
+    source(world).sync(world.run())
+    assert world.change(1).draft is False
+
+
 def test_many_mrs_updated_in_the_same_instant_are_all_read(world: World) -> None:
     """More MRs than a page updated at one instant are paged by GitLab's next link, none lost."""
     for n in range(1, 231):

@@ -72,6 +72,24 @@ def test_an_open_mr_is_known_as_of_its_last_update_with_no_merger() -> None:
     assert (record.merged_at, record.merged_by, record.key) == (at(2), None, "acme/shop!7")
 
 
+@pytest.mark.parametrize(
+    ("fields", "draft"),
+    [
+        ({"draft": True, "work_in_progress": True}, True),
+        ({"work_in_progress": True}, True),
+        ({"draft": False, "work_in_progress": True}, False),
+        ({}, False),
+    ],
+)
+def test_draft_is_read_from_draft_else_work_in_progress(
+    fields: dict[str, Any], draft: bool
+) -> None:
+    """``draft`` decides; a GitLab that sends only ``work_in_progress`` is read by that."""
+    listed = list_item(item(state="opened", merged_at=None, **fields))
+    record = change_record(listed, "acme/shop", "https://x", MergeRequestDetails(), Approvals(()))
+    assert record.draft is draft
+
+
 def test_diff_lines_are_counted_from_the_hunks_and_kinds_from_the_flags() -> None:
     """Added and deleted lines come from the diff text; new/deleted/renamed from GitLab's flags."""
     diff = "@@ -1,2 +1,3 @@\n context\n-gone\n+one\n+two\n\\\\ No newline at end of file\n"
