@@ -19,6 +19,9 @@ from tests.data.rows import at, base, change
 from tests.fakes.codecov_server import FakeCodecov, FakeCommit, FakePull
 from tests.fakes.http import Answer
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 ORG = parse_org_config('[[repositories]]\nname = "acme/shop"\n')
 TOKEN = "codecov-test-token"
 
@@ -74,6 +77,7 @@ def store(engine: Engine) -> Engine:
     return engine
 
 
+@pytest.mark.store_decides
 def test_commit_totals_and_a_pull_comparison_are_stored(
     store: Engine, codecov: FakeCodecov
 ) -> None:
@@ -87,6 +91,7 @@ def test_commit_totals_and_a_pull_comparison_are_stored(
     assert (pr.patch_coverage, pr.patch_coverable, pr.coverage_delta) == (50.0, 20, -13.33)
 
 
+@pytest.mark.store_decides
 def test_a_second_sync_reads_only_what_is_new(store: Engine, codecov: FakeCodecov) -> None:
     """Nothing new: no comparison is asked again and nothing is added. Then the commit that
     was still processing finishes and a later one lands: both are stored."""

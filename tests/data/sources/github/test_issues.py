@@ -19,6 +19,9 @@ from data.sync import SyncRun, run_sources
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.http import Answer
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SHOP = "acme/shop"
 MONO = "acme/mono"
@@ -93,6 +96,7 @@ def incidents(
         }
 
 
+@pytest.mark.store_decides
 def test_labelled_issues_become_incidents(
     engine: Engine, org: OrgConfig, fake: FakeGitHubRest
 ) -> None:
@@ -122,6 +126,7 @@ def test_labelled_issues_become_incidents(
     assert asked.query["since"] == "2026-01-01T00:00:00Z"
 
 
+@pytest.mark.store_decides
 def test_closing_an_issue_resolves_it_and_unchanged_polls_are_free(
     engine: Engine, org: OrgConfig, fake: FakeGitHubRest
 ) -> None:

@@ -32,6 +32,9 @@ from tests.fakes.github_graphql import (
 )
 from tests.fakes.http import Answer, FakeServer
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 TOKEN = "ghp_test"
 REPO = "acme/shop"
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -144,6 +147,7 @@ def login(engine: Engine, person_id: int | None) -> str | None:
 # -- a first sync --------------------------------------------------------------
 
 
+@pytest.mark.store_decides
 def test_first_sync_stores_changes_files_reviews_labels_and_links(world: World) -> None:
     """A first sync stores each merged PR with files, reviews, labels, trailers and revert link."""
     world.fake.add(
@@ -353,6 +357,7 @@ def test_incremental_sync_reads_only_the_newest_page_down_to_watermark_minus_lag
         assert (state.cursor, state.watermark) == (None, NOW - timedelta(hours=0.5))
 
 
+@pytest.mark.store_decides
 def test_crash_mid_sync_resumes_at_the_next_page_without_duplicates(world: World) -> None:
     """A sync dying on page 2 keeps page 1; the next resumes there, with no duplicates."""
     world.fake.add(REPO, [plain(n, n) for n in range(1, 201)])
@@ -397,6 +402,7 @@ def test_crash_mid_sync_resumes_at_the_next_page_without_duplicates(world: World
     assert change(world.engine, 150).title == "Touched meanwhile"
 
 
+@pytest.mark.store_decides
 def test_reading_the_same_prs_again_updates_nothing(world: World) -> None:
     """Re-reading pages already stored (cursor lost) adds no rows and changes none."""
     world.fake.add(REPO, [plain(n, n) for n in range(1, 121)])
@@ -469,6 +475,7 @@ def test_follow_ups_ride_in_the_next_page_query_for_free(world: World) -> None:
         assert len(files) == 150
 
 
+@pytest.mark.store_decides
 def test_a_pr_waiting_for_its_files_when_the_sync_dies_is_read_again(world: World) -> None:
     """A PR read but not yet written at a crash is saved in the cursor and read again by number."""
     big = plain(10, 10, files=tuple(FakeFile(f"checkout/f{i}.py") for i in range(150)))
@@ -672,6 +679,7 @@ def _states(engine: Engine) -> dict[int, tuple[str, str | None]]:
         }
 
 
+@pytest.mark.store_decides
 def test_open_prs_are_synced_with_their_head_and_become_merged_or_closed(world: World) -> None:
     """Open PRs are stored open; one merging turns merged (same key), one closed turns closed."""
     world.fake.add(

@@ -10,6 +10,9 @@ from data.sources.gitlab.client import GitLabClient, GitLabError
 from tests.data.sources.gitlab.world import NOW, PROJECT, World
 from tests.fakes.http import Answer
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 _PROJECT_PATH = "/gitlab/api/v4/projects/acme%2Fplatform%2Fshop"
 
 

@@ -15,6 +15,9 @@ from scoring.errors import SourceError
 from tests.data.sources.gitlab.world import NOW, PROJECT, World, at
 from tests.fakes.http import Answer, Request
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 
 def deploys(world: World) -> dict[str, Deploy]:
     """Stored deploys by key."""
@@ -33,6 +36,7 @@ def service_key(world: World, service_id: int) -> str:
         return service.key
 
 
+@pytest.mark.store_decides
 def test_finished_production_deployments_are_deploys_of_their_service(world: World) -> None:
     """Success and failed deployments to production are stored; others and staging are not."""
     fake = world.fake
@@ -100,6 +104,7 @@ def test_release_tags_are_deploys_when_configured(world: World) -> None:
     assert stored[f"gitlab-tag:{PROJECT}:v1.2.0"].finished_at == at(30)
 
 
+@pytest.mark.store_decides
 def test_incident_issues_carry_service_severity_and_resolution(world: World) -> None:
     """Incident-type issues become incidents; severity from a label, else GraphQL's severity."""
     fake = world.fake
@@ -191,6 +196,7 @@ def test_lists_are_read_from_the_watermark_minus_the_lag(world: World) -> None:
     assert asked[-1].query["updated_after"] == expected.replace("+00:00", "Z")
 
 
+@pytest.mark.store_decides
 def test_an_interrupted_deployment_pass_resumes_from_its_last_page(world: World) -> None:
     """A failure on page 2 keeps page 1's deploys and watermark; the next sync adds the rest."""
     for n in range(1, 151):

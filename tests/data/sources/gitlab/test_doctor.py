@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from data.sources.gitlab.client import GitLabClient
 from data.sources.gitlab.doctor import check_base_url, gitlab_findings
 from tests.data.sources.gitlab.world import PROJECT, World
+
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
 
 
 def test_a_good_setup_passes_every_check(world: World) -> None:

@@ -17,6 +17,9 @@ from tests.data.sources.gitlab.world import NOW, PROJECT, World, at, mr
 from tests.fakes.gitlab_server import FakeCommit
 from tests.fakes.http import Answer
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 CODEOWNERS = """
 [Checkout][2] @acme/platform/checkout-team
 /checkout/
@@ -45,6 +48,7 @@ def login(world: World, person_id: int | None) -> str | None:
         return person.login if person else None
 
 
+@pytest.mark.store_decides
 def test_a_sync_stores_files_approvals_owners_trailers_and_links(world: World) -> None:
     """A first sync stores each MR with its files, approvals, CODEOWNERS, agent, URL and state."""
     world.fake.commit_file(PROJECT, "CODEOWNERS", "c1" * 20, at(100), CODEOWNERS)
@@ -132,6 +136,7 @@ def test_a_sync_stores_files_approvals_owners_trailers_and_links(world: World) -
     assert (revert.reverts_key, revert.is_revert) == (f"{PROJECT}!101", True)
 
 
+@pytest.mark.store_decides
 def test_an_interrupted_sync_resumes_without_loss_or_duplicates(world: World) -> None:
     """A sync dying on its third page keeps two; the next one reads the rest, nothing twice.
 
@@ -180,6 +185,7 @@ def test_a_resync_with_nothing_new_asks_one_page(world: World) -> None:
     assert (run.tally.added, run.tally.updated) == (0, 0)
 
 
+@pytest.mark.store_decides
 def test_an_open_mr_closed_or_merged_later_takes_its_new_state(world: World) -> None:
     """Open MRs (`opened`, `locked`) are stored open; a later sync stores them closed or merged."""
     world.fake.add_mr(PROJECT, mr(1, 30, state="opened", merged_by=None))
@@ -207,6 +213,7 @@ def test_a_draft_mr_is_stored_as_one(world: World) -> None:
     assert world.change(1).draft is False
 
 
+@pytest.mark.store_decides
 def test_many_mrs_updated_in_the_same_instant_are_all_read(world: World) -> None:
     """More MRs than a page updated at one instant are paged by GitLab's next link, none lost."""
     for n in range(1, 231):

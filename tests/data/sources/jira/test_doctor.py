@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from data.sources.jira.doctor import jira_findings
 from tests.data.sources.jira.conftest import JiraWorld
+
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
 
 
 def test_good_credentials_and_a_readable_project_pass(jira: JiraWorld) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from data.config import parse_org_config
 from data.sources.jira.spec import JIRA
 from data.sources.linear.spec import LINEAR
@@ -9,6 +11,9 @@ from data.sources.registry import configured
 from data.sources.spec import SourceContext
 from tests.data.sources.jira.conftest import JiraWorld
 from tests.data.sources.tracker.world import ORG
+
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
 
 
 def _org(fake_url: str) -> str:

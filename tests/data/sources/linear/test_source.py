@@ -24,6 +24,9 @@ from tests.data.sources.tracker.world import NOW, at, org_store, stored_issues
 from tests.fakes.http import Answer
 from tests.fakes.linear_server import FakeLinear, FakeLinearIssue, ratelimited
 
+# Cases of the client against its fake; on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 
 @dataclass
 class LinearWorld:
@@ -61,6 +64,7 @@ def _issues_requests(linear: LinearWorld) -> list[dict[str, object]]:
     return [b["variables"] for b in bodies if "RiskbriefIssues" in b["query"]]
 
 
+@pytest.mark.store_decides
 def test_issues_with_labels_states_and_pr_attachments_are_stored(linear: LinearWorld) -> None:
     """A bug label makes a bug; its GitHub PR attachment is a linked change; OPS is not read."""
     linear.fake.add_issue(
@@ -110,6 +114,7 @@ def test_a_resync_asks_from_the_watermark_and_reads_what_changed(linear: LinearW
     assert set(stored_issues(linear.engine)) == {"ENG-1", "ENG-2"}
 
 
+@pytest.mark.store_decides
 def test_an_interrupted_pass_resumes_at_its_next_page(linear: LinearWorld) -> None:
     """A failure on page two keeps page one and its cursor; the next sync asks for page two."""
     for n in range(1, 6):
