@@ -80,7 +80,10 @@ def _store_url(given: str | None, configured: str) -> str | None:
 
     if given is not None:
         return given
-    if "RISKBRIEF_DATABASE_URL" in os.environ or configured != DEFAULT_DATABASE_URL:
+    # An empty variable is how CI passes a secret that is not set (a fork's pull request):
+    # no store was named, so the clone's own history is read.
+    named = os.environ.get("RISKBRIEF_DATABASE_URL", "").strip() != ""
+    if named or configured != DEFAULT_DATABASE_URL:
         return configured
     from data.store.engine import make_engine
 
@@ -316,10 +319,12 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
 )
 @click.option(
     "--threshold",
-    type=click.FloatRange(0, 100),
+    # Scores run 0..100, so 101 is the threshold no change reaches: report, never block.
+    type=click.FloatRange(0, 101),
     metavar="N",
     default=None,
-    help="Exit 1 at or above this score [default: the critical band's threshold, 80].",
+    help="Exit 1 at or above this score, 0..101 (101 never fails) "
+    "[default: the critical band's threshold, 80].",
 )
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the documented JSON shape instead of text."

@@ -15,6 +15,8 @@ from sqlmodel import Session
 
 from bot.cli import main
 from bot.cli.check import check
+from bot.settings import load_settings
+from data.store.engine import DEFAULT_DATABASE_URL
 from data.store.facts import load_changes
 from scoring.signals import SIGNAL_WORDS
 from tests.bot.shop import cli_workspace, shop_toml
@@ -111,6 +113,38 @@ def test_the_threshold_decides_exit_one_or_zero(clone: GitRepo) -> None:
     assert score > 0
     assert _run(str(clone.path), "--threshold", str(score)).exit_code == 1
     assert _run(str(clone.path), "--threshold", str(score + 1)).exit_code == 0
+
+
+def test_an_empty_database_url_is_no_store(clone: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RISKBRIEF_DATABASE_URL="" (Actions' missing secret) scores against the clone's history."""
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "")
+    assert load_settings().database_url == DEFAULT_DATABASE_URL
+    result = _run(str(clone.path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["history"]["source"] == "git"
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "  ")
+    assert "History: the git history of" in _run(str(clone.path)).output
+
+
+def test_threshold_101_reports_without_failing(clone: GitRepo) -> None:
+    """--threshold 101, which docs/check.md gives to report without blocking, exits 0."""
+    result = _run(str(clone.path), "--threshold", "101")
+    assert result.exit_code == 0, result.output
+    assert "below the threshold 101" in result.output
+    assert "0..101" in _run("--help").output
+    assert "102" in _one_line_error(_run(str(clone.path), "--threshold", "102"))
+
+
+def test_the_actions_step_summary_keeps_the_text_in_a_code_fence() -> None:
+    """The text output (titles, paths) goes into the step summary fenced, not as markdown."""
+    doc = (Path(__file__).parents[3] / "docs" / "check.md").read_text(encoding="utf-8")
+    (line,) = [x for x in doc.splitlines() if '>> "$GITHUB_STEP_SUMMARY"' in x]
+    opens, runs, closes = (
+        line.index("echo '```text'"),
+        line.index("riskbrief check"),
+        line.rindex("echo '```'"),
+    )
+    assert opens < runs < closes
 
 
 def test_explicit_refs_with_a_hostile_branch_name(clone: GitRepo) -> None:
@@ -235,8 +269,12 @@ def test_every_command_line_in_docs_check_md_parses() -> None:
     text = doc.read_text(encoding="utf-8")
     # A command, not prose: `riskbrief check` followed by its arguments up to a pipe,
     # a redirection, a comment or the end of the line.
-    found = re.findall(r"(?m)(?:^\s*(?:- )?|\| )riskbrief check(?=[ \n]|$)((?: [^|>#\n]*)?)", text)
-    assert len(found) >= 9
+    found = re.findall(
+        r"(?m)(?:^\s*(?:- )?|\| |; )riskbrief check(?=[ \n;]|$)((?: [^|>#;\n]*)?)", text
+    )
+    # Options the prose recommends, such as `--threshold 101` to report without blocking.
+    found += re.findall(r"`(--threshold \d+)`", text)
+    assert len(found) >= 10
     for rest in found:
         args = shlex.split(rest)
         with check.make_context("check", args) as ctx:
