@@ -31,7 +31,7 @@ from data.sources.github.pull_pages import MAX_PAGE, PullReader
 from data.sources.github.pull_records import MalformedPull, parse_pull
 from data.sources.times import TimeFormatError, parse_time
 from data.store.facts import facts_of
-from data.store.history import HistoryCache
+from data.store.history import HistoryCache, with_coverage
 from data.store.scores import save_scores
 from data.store.tables import Change, ChangeState
 from data.sync import SyncRun
@@ -224,6 +224,8 @@ class PullCheck:
             row = session.exec(select(Change).where(col(Change.key) == event.key)).one()
             stored = self.history.history(session, self.org)
             facts = facts_of(session, [row], known_bug_issues(session, self.org), as_of=now)[0]
+            # A coverage report posted for the head counts as it will once merged.
+            facts = with_coverage(session, facts, row.head_sha or row.sha)
             assessment = assess(facts, stored.history, stored.config)
             save_scores(session, "change", [scored_change(assessment.risk, facts)])
             session.commit()

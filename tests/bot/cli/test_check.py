@@ -16,8 +16,11 @@ from sqlmodel import Session
 from bot.cli import main
 from bot.cli.check import check
 from bot.settings import load_settings
-from data.store.engine import DEFAULT_DATABASE_URL
+from data.sources.coverage.report import CoverageFormat, CoverageReport, FileLines
+from data.store.coverage import save_report
+from data.store.engine import DEFAULT_DATABASE_URL, make_engine
 from data.store.facts import load_changes
+from data.store.scores import load_scores
 from scoring.signals import SIGNAL_WORDS
 from tests.bot.shop import cli_workspace, shop_toml
 from tests.data.sources.gitrepo import GitRepo
@@ -220,6 +223,67 @@ def test_with_the_synced_store_the_history_is_the_store_s(
     assert "5 merged changes" in text
 
 
+@pytest.mark.usefixtures("workdir")
+def _lines(count: int) -> frozenset[int]:
+    return frozenset(range(1, count + 1))
+
+
+def test_a_report_at_the_head_is_the_coverage_signal_as_after_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports at the merge base and the head: check counts the untested added lines, and
+    `riskbrief score` gives the branch, once merged, the same coverage signal."""
+    repo = _clone(tmp_path / "shop")
+    repo.git("checkout", "-q", "main")
+    base = repo.git("rev-parse", "HEAD").strip()
+    cli_workspace(tmp_path, shop_toml(repo.path, "pay", "web"), monkeypatch)
+    assert CliRunner().invoke(main, ["sync"]).exit_code == 0
+    repo.git("checkout", "-q", HOSTILE_BRANCH)
+    head = repo.git("rev-parse", "HEAD").strip()
+    engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
+    with Session(engine) as session:
+        for sha, report in (
+            (
+                base,
+                [
+                    FileLines("pay/a.py", _lines(1), _lines(1)),
+                    FileLines("web/b.py", _lines(1), _lines(1)),
+                ],
+            ),
+            (
+                head,
+                [
+                    FileLines("pay/a.py", _lines(400), _lines(40)),
+                    FileLines("web/b.py", _lines(2), _lines(1)),
+                ],
+            ),
+        ):
+            save_report(
+                session, "acme/shop", sha, CoverageReport(CoverageFormat.LCOV, tuple(report)), T0
+            )
+        session.commit()
+    result = _run(str(repo.path), "--json")
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.output)
+    checked = next(s for s in data["signals"] if s["name"] == "coverage")
+    assert checked["known"] is True
+    # 40 of the 400 + 1 added lines covered; the touched files' coverage fell from 100%.
+    assert "10% of 401 added lines covered" in checked["explanation"]
+    # Merged as it is (fast-forward), synced and scored: the same facts, the same signal.
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", HOSTILE_BRANCH)
+    assert CliRunner().invoke(main, ["sync"]).exit_code == 0
+    scored = CliRunner().invoke(main, ["score"])
+    assert scored.exit_code == 0, scored.output
+    with Session(engine) as session:
+        stored = load_scores(session, "change", data["scorer"])
+    engine.dispose()
+    merged = next(s for s in stored[f"acme/shop@{head[:12]}"].signals if s.name == "coverage")
+    assert (merged.value, merged.explanation) == (checked["value"], checked["explanation"])
+
+
+# No PATH means the current folder, which must not be riskbrief's own clone (its files
+# would belong to a repository the sample does not know).
 @pytest.mark.usefixtures("workdir")
 def test_the_demo_store_scores_a_diff_of_its_own_files(
     tmp_path: Path, scored_sample: SampleTemplate
