@@ -95,15 +95,21 @@ def github_webhook(
     secret: SecretStr | None,
     check: PullCheck | None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    *,
+    off: str | None = None,
 ) -> WSGIApplication:
-    """The WSGI application answering ``POST /github/webhook`` (see the module's doc)."""
+    """The WSGI application answering ``POST /github/webhook`` (see the module's doc).
+
+    ``off`` says why the webhook is off (``bot.github.webhook_off``) when ``check`` is None.
+    """
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if secret is None or check is None:
             return _refuse(
                 start_response,
                 404,
-                "the GitHub webhook is off; set GITHUB_WEBHOOK_SECRET and GitHub credentials",
+                off
+                or "the GitHub webhook is off; set GITHUB_WEBHOOK_SECRET and GitHub credentials",
             )
         if environ.get("REQUEST_METHOD") != "POST":
             return _refuse(start_response, 405, "GitHub sends webhook deliveries with POST")
