@@ -31,6 +31,7 @@ from data.sources.github.pull_pages import MAX_PAGE, PullReader
 from data.sources.github.pull_records import MalformedPull, parse_pull
 from data.sources.times import TimeFormatError, parse_time
 from data.store.facts import facts_of
+from data.store.github_deliveries import pull_request_lock
 from data.store.history import HistoryCache, with_coverage
 from data.store.scores import save_scores
 from data.store.tables import Change, ChangeState
@@ -167,11 +168,13 @@ class PullCheck:
         """Fetch, store, score and publish; ``SourceError`` when GitHub fails on the way.
 
         Deliveries of one pull request take turns (find-then-create of its check run
-        is not atomic on GitHub's side); other pull requests' go on at once.
+        is not atomic on GitHub's side), in this process and, on PostgreSQL, across
+        replicas; other pull requests' go on at once.
         """
         with self._guard:
             lock = self._locks.setdefault(event.key, threading.Lock())
-        with lock:
+        # The process's own lock first: its threads queue without holding a connection.
+        with lock, pull_request_lock(self.engine, event.key):
             return self._handle(event)
 
     def _handle(self, event: PullEvent) -> Outcome:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,9 +16,10 @@ from sqlmodel import Session, col, func, select
 
 from bot.github.webhook import MAX_BODY
 from bot.slack.lookups import change_reply
+from data.store.github_deliveries import claim_delivery, pull_request_lock
 from data.store.open_changes import load_open_changes
 from data.store.tables import Change, ChangeState, GitHubDelivery
-from tests.bot.github.world import REPO, World, pull_payload, risky_pull, world_of
+from tests.bot.github.world import NOW, REPO, World, pull_payload, risky_pull, world_of
 from tests.fakes.http import Answer
 
 HEAD = "a" * 40
@@ -337,3 +340,48 @@ def test_two_deliveries_of_one_new_pr_at_once_make_one_check_run(world: World) -
     with Session(world.engine) as session:
         count = session.exec(select(func.count()).where(col(Change.number) == 9100)).one()
     assert count == 1
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_pr_another_replica_is_checking_waits_for_it(world: World) -> None:
+    """While another replica holds the PR's advisory lock, a delivery waits, then does its work."""
+    payload = _opened(world)
+    answers: list[httpx.Response] = []
+    sender = threading.Thread(target=lambda: answers.append(world.deliver(payload)))
+    with pull_request_lock(world.engine, f"{REPO}#9100"):
+        sender.start()
+        sender.join(timeout=2)
+        assert sender.is_alive()
+        assert world.check_runs() == []
+    sender.join(timeout=60)
+    assert [a.status_code for a in answers] == [200]
+    assert len(world.check_runs()) == 1
+
+
+@BOTH
+def test_a_delivery_abandoned_in_flight_is_claimed_again_after_ten_minutes(world: World) -> None:
+    """A replica died mid-work: in flight 11 minutes is done again, 5 minutes or finished is not."""
+    payload = _opened(world)
+    assert claim_delivery(world.engine, "d-dead", "pull_request", NOW - timedelta(minutes=11))
+    assert claim_delivery(world.engine, "d-busy", "pull_request", NOW - timedelta(minutes=5))
+    busy = world.deliver(payload, delivery="d-busy")
+    assert busy.json()["status"] == "already answered"
+    assert world.check_runs() == []
+    dead = world.deliver(payload, delivery="d-dead")
+    assert dead.json()["status"] == "checked"
+    assert len(world.check_runs()) == 1
+    # Finished now: never claimed again, however late its redelivery.
+    assert not claim_delivery(world.engine, "d-dead", "pull_request", NOW + timedelta(days=1))
+    assert _deliveries(world.engine) == 2
+
+
+def test_a_body_past_serve_s_limit_is_waitress_s_plain_413_as_documented(world: World) -> None:
+    """Past 1 MiB waitress refuses before riskbrief reads it, in plain text; docs say so."""
+    answer = world.deliver(None, body=b"{" + b" " * (1 << 20) + b"}")
+    assert answer.status_code == 413
+    assert not answer.headers["content-type"].startswith("application/json")
+    doc = (Path(__file__).parents[3] / "docs" / "pr-check.md").read_text(encoding="utf-8")
+    assert "plain-text 413" in " ".join(doc.split())
+    assert "Each refusal is JSON" not in " ".join(doc.split())
