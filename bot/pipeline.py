@@ -13,7 +13,7 @@ from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.coverage import apply_coverage
 from data.linking import link_all
-from data.store.coverage import any_coverage
+from data.store.coverage import any_coverage, load_coverage
 from data.store.engine import make_engine, sqlite_file
 from data.store.facts import (
     facts_of,
@@ -22,7 +22,7 @@ from data.store.facts import (
     load_error_budgets,
     load_incidents,
 )
-from data.store.history import read_history
+from data.store.history import read_history, with_coverage
 from data.store.migrate import is_current
 from data.store.open_changes import open_change_rows
 from data.store.scores import save_scores
@@ -99,6 +99,12 @@ def score_open(
         return []
     stored = read_history(session, org, now)
     facts = facts_of(session, rows, known_bug_issues(session, org), as_of=stored.read_at)
+    # A coverage report posted for a head counts as it will once the pull request merges.
+    reports = load_coverage(session)
+    facts = [
+        with_coverage(session, f, r.head_sha or r.sha, reports=reports)
+        for f, r in zip(facts, rows, strict=True)
+    ]
     # The history is only peeked at: no open pull request becomes part of another's past.
     scores = [score_change(f, stored.history.context(f), stored.config) for f in facts]
     save_scores(

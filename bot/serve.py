@@ -36,7 +36,7 @@ from waitress import create_server, wasyncore
 
 from bot.coverage_endpoint import COVERAGE_PATH, coverage_endpoint
 from bot.deploy_endpoint import DEPLOYS_PATH, deploy_endpoint
-from bot.github import WEBHOOK_PATH, github_webhook, pull_check_from
+from bot.github import WEBHOOK_PATH, github_webhook, pull_check_from, webhook_off
 from bot.mcp.http import MCP_PATH, mcp_endpoint
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.settings import Settings
@@ -283,6 +283,18 @@ def _ready(settings: Settings, *, scheduling: bool) -> tuple[Engine, OrgConfig]:
     return engine, org
 
 
+def _github(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplication:
+    """``POST /github/webhook``; why it is off is logged once here and answered to GitHub."""
+    off = webhook_off(settings, org)
+    if off is not None:
+        # Half set up (a secret but no credentials or repositories) is a mistake to see;
+        # nothing set at all is a deployment that does not use the check.
+        partly = settings.github_webhook_secret is not None or org.sources.github is not None
+        (log.warning if partly else log.info)("github_webhook.off", reason=off)
+    check = pull_check_from(settings, engine, org)
+    return github_webhook(engine, settings.github_webhook_secret, check, off=off)
+
+
 def serve(
     settings: Settings, host: str | None = None, port: int | None = None, role: str = "all"
 ) -> None:
@@ -318,13 +330,7 @@ def serve(
             metrics=metrics,
             mcp=mcp,
             coverage=coverage,
-            github=(
-                github_webhook(
-                    engine, settings.github_webhook_secret, pull_check_from(settings, engine, org)
-                )
-                if web
-                else None
-            ),
+            github=_github(settings, engine, org) if web else None,
         ),
         host or settings.serve_host,
         port or settings.serve_port,

@@ -207,6 +207,13 @@ class Settings(BaseSettings):
         # `export ANTHROPIC_API_KEY=` is how people switch the LLM off.
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        # CI systems set a variable from a missing secret to "" (GitHub Actions on a fork's
+        # pull request): that means no store was given, not a store named "".
+        return DEFAULT_DATABASE_URL if isinstance(value, str) and not value.strip() else value
+
     @field_validator("slack_api_url", mode="after")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:

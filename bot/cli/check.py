@@ -38,6 +38,8 @@ EXIT_ERROR = 2
 
 # Control characters (and with them terminal escape sequences) in outside text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A hunk header of `git diff -U0`: where the added lines start in the new file, and how many.
+_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
 class CheckError(click.ClickException):
@@ -80,7 +82,10 @@ def _store_url(given: str | None, configured: str) -> str | None:
 
     if given is not None:
         return given
-    if "RISKBRIEF_DATABASE_URL" in os.environ or configured != DEFAULT_DATABASE_URL:
+    # An empty variable is how CI passes a secret that is not set (a fork's pull request):
+    # no store was named, so the clone's own history is read.
+    named = os.environ.get("RISKBRIEF_DATABASE_URL", "").strip() != ""
+    if named or configured != DEFAULT_DATABASE_URL:
         return configured
     from data.store.engine import make_engine
 
@@ -92,21 +97,65 @@ def _store_url(given: str | None, configured: str) -> str | None:
     return configured if path is not None and path.exists() else None
 
 
-def _from_store(url: str, org: OrgConfig) -> _Read:
+def _added_lines(path: Path, base: str, head: str) -> dict[str, frozenset[int]] | None:
+    """The line numbers the change from ``base`` to ``head`` added, per path (``git diff -U0``)."""
+    from data.sources.gitlog import run_git
+
+    done = run_git(
+        path,
+        "-c",
+        "core.quotePath=false",
+        "diff",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-renames",
+        "--dst-prefix=b/",
+        base,
+        head,
+        check=False,
+    )
+    if done.returncode != 0:
+        return None
+    added: dict[str, set[int]] = {}
+    current: set[int] | None = None
+    for line in done.stdout.split(b"\n"):
+        if line.startswith(b"+++ "):
+            # git ends a name holding a space with a tab; /dev/null is a deleted file.
+            name = line[4:].decode("utf-8", "replace").removesuffix("\t")
+            current = added.setdefault(name[2:], set()) if name.startswith("b/") else None
+        elif current is not None and (m := _HUNK.match(line)) is not None:
+            start, count = int(m.group(1)), int(m.group(2) or b"1")
+            current.update(range(start, start + count))
+    return {p: frozenset(v) for p, v in added.items()}
+
+
+def _from_store(
+    url: str, org: OrgConfig, proposal: Proposal, clone: Path | None
+) -> tuple[_Read, Proposal]:
+    """The store's history, and the proposal with the coverage report at its head if one is
+    stored (as the pull request will be scored once merged)."""
     from bot.pipeline import ready_engine
     from data.store.engine import session_scope, shown_url
-    from data.store.history import read_history
+    from data.store.history import read_history, with_coverage
 
     engine = ready_engine(url)
     try:
         with session_scope(engine) as session:
             stored = read_history(session, org)
+            added = None
+            if clone is not None and proposal.base and proposal.head:
+                added = _added_lines(clone, proposal.base, proposal.head)
+            change = with_coverage(
+                session, proposal.change, proposal.head, base_sha=proposal.base, added=added
+            )
         where = shown_url(engine)
     finally:
         engine.dispose()
-    return _Read(
+    read = _Read(
         stored.history, stored.config, "store", stored.changes, where, stored.author_as_stored
     )
+    return read, replace(proposal, change=change)
 
 
 def _from_clone(path: Path | None, rev: str | None, org: OrgConfig | None) -> _Read:
@@ -316,10 +365,12 @@ def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str
 )
 @click.option(
     "--threshold",
-    type=click.FloatRange(0, 100),
+    # Scores run 0..100, so 101 is the threshold no change reaches: report, never block.
+    type=click.FloatRange(0, 101),
     metavar="N",
     default=None,
-    help="Exit 1 at or above this score [default: the critical band's threshold, 80].",
+    help="Exit 1 at or above this score, 0..101 (101 never fails) "
+    "[default: the critical band's threshold, 80].",
 )
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the documented JSON shape instead of text."
@@ -398,7 +449,7 @@ def _check(
         proposal = _diff_proposal(path, clone, diff, author, org)
     url = _store_url(database_url, settings.database_url)
     if url is not None:
-        read = _from_store(url, org or OrgConfig())
+        read, proposal = _from_store(url, org or OrgConfig(), proposal, path if clone else None)
     elif clone:
         rev = proposal.target or proposal.base or "HEAD"
         read = _from_clone(path, rev, org)

@@ -31,7 +31,8 @@ from data.sources.github.pull_pages import MAX_PAGE, PullReader
 from data.sources.github.pull_records import MalformedPull, parse_pull
 from data.sources.times import TimeFormatError, parse_time
 from data.store.facts import facts_of
-from data.store.history import HistoryCache
+from data.store.github_deliveries import pull_request_lock
+from data.store.history import HistoryCache, with_coverage
 from data.store.scores import save_scores
 from data.store.tables import Change, ChangeState
 from data.sync import SyncRun
@@ -167,11 +168,13 @@ class PullCheck:
         """Fetch, store, score and publish; ``SourceError`` when GitHub fails on the way.
 
         Deliveries of one pull request take turns (find-then-create of its check run
-        is not atomic on GitHub's side); other pull requests' go on at once.
+        is not atomic on GitHub's side), in this process and, on PostgreSQL, across
+        replicas; other pull requests' go on at once.
         """
         with self._guard:
             lock = self._locks.setdefault(event.key, threading.Lock())
-        with lock:
+        # The process's own lock first: its threads queue without holding a connection.
+        with lock, pull_request_lock(self.engine, event.key):
             return self._handle(event)
 
     def _handle(self, event: PullEvent) -> Outcome:
@@ -224,6 +227,8 @@ class PullCheck:
             row = session.exec(select(Change).where(col(Change.key) == event.key)).one()
             stored = self.history.history(session, self.org)
             facts = facts_of(session, [row], known_bug_issues(session, self.org), as_of=now)[0]
+            # A coverage report posted for the head counts as it will once merged.
+            facts = with_coverage(session, facts, row.head_sha or row.sha)
             assessment = assess(facts, stored.history, stored.config)
             save_scores(session, "change", [scored_change(assessment.risk, facts)])
             session.commit()

@@ -6,11 +6,14 @@ set, else 404), the method is POST (405), the body is at most ``MAX_BODY`` bytes
 secret (401). Then an event the check does not use (anything but
 ``pull_request``, or one of its actions it does not act on) is answered 204
 without work; a body that is not a ``pull_request`` event is 400; a delivery
-whose ``X-GitHub-Delivery`` was answered before is 200 with nothing done.
+whose ``X-GitHub-Delivery`` was answered before (or is being worked on, for less
+than ``RECLAIM_AFTER``) is 200 with nothing done.
 Otherwise the work is done inline (``bot.github.pull_check``: well under
 GitHub's 10 seconds) and answered 200 with what it did; when GitHub fails on
 the way the delivery is forgotten and answered 502, so a redelivery does it.
-Every refusal is JSON ``{"error": "<one sentence>"}``.
+Every refusal here is JSON ``{"error": "<one sentence>"}``; a body past ``serve``'s
+own limit (waitress' ``max_request_body_size``) is refused by waitress in plain text
+before it gets here.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.github.pull_check import USED_ACTIONS, BadEvent, PullCheck, pull_event
-from data.store.github_deliveries import claim_delivery, release_delivery
+from data.store.github_deliveries import claim_delivery, finish_delivery, release_delivery
 from scoring.errors import RiskbriefError
 
 __all__ = ["MAX_BODY", "WEBHOOK_PATH", "github_webhook", "signature_of"]
@@ -95,15 +98,21 @@ def github_webhook(
     secret: SecretStr | None,
     check: PullCheck | None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    *,
+    off: str | None = None,
 ) -> WSGIApplication:
-    """The WSGI application answering ``POST /github/webhook`` (see the module's doc)."""
+    """The WSGI application answering ``POST /github/webhook`` (see the module's doc).
+
+    ``off`` says why the webhook is off (``bot.github.webhook_off``) when ``check`` is None.
+    """
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if secret is None or check is None:
             return _refuse(
                 start_response,
                 404,
-                "the GitHub webhook is off; set GITHUB_WEBHOOK_SECRET and GitHub credentials",
+                off
+                or "the GitHub webhook is off; set GITHUB_WEBHOOK_SECRET and GitHub credentials",
             )
         if environ.get("REQUEST_METHOD") != "POST":
             return _refuse(start_response, 405, "GitHub sends webhook deliveries with POST")
@@ -150,6 +159,7 @@ def github_webhook(
         except BaseException:
             release_delivery(engine, delivery)
             raise
+        finish_delivery(engine, delivery, event)
         return _answer(
             start_response,
             200,

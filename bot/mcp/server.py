@@ -4,20 +4,21 @@ Each tool is a plain function of the store, the organisation and the caller's
 ``Access``; its typed arguments and typed answer give the SDK the input and output
 JSON schemas. Tools are synchronous (SQLAlchemy), so the SDK runs each on a worker
 thread. A mistake the caller can fix (an unknown key, a malformed week, something
-outside its scope) is a tool error of one sentence; anything else is the SDK's
-generic "Error executing tool", its detail kept out of the answer.
+outside its scope, an argument missing or out of its range) is a tool error of one
+sentence; anything else is the SDK's generic "Error executing tool", its detail kept
+out of the answer.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import ToolAnnotations
-from pydantic import Field
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp_types import CallToolResult, InputRequiredResult, ToolAnnotations
+from pydantic import Field, ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -42,7 +43,7 @@ from data.store.engine import session_scope
 from data.store.history import HistoryCache
 from scoring.errors import RiskbriefError
 
-__all__ = ["INSTRUCTIONS", "AccessOf", "build_server"]
+__all__ = ["INSTRUCTIONS", "AccessOf", "build_server", "invalid_arguments"]
 
 T = TypeVar("T")
 
@@ -129,6 +130,61 @@ ScopeNames = Annotated[
 ]
 
 
+def _expected(schema: dict[str, Any], error: str) -> str:
+    """What an argument's JSON schema asks for, in words; its length limit only when ``error``
+    (pydantic's error type) says it was passed."""
+    # An optional argument is anyOf its type and null; null is what leaving it out gives.
+    kinds = [k for k in schema.get("anyOf", [schema]) if k.get("type") != "null"]
+    kind = kinds[0] if kinds else schema
+    words = {"integer": "a whole number", "string": "text", "array": "a list of names"}
+    expected = words.get(str(kind.get("type")), "a value of its type")
+    low, high = kind.get("minimum"), kind.get("maximum")
+    if low is not None and high is not None:
+        expected += f" from {low} to {high}"
+    if error == "string_too_long" and kind.get("maxLength") is not None:
+        expected += f" of at most {kind['maxLength']} characters"
+    if error == "too_long" and kind.get("maxItems") is not None:
+        expected += f" of at most {kind['maxItems']}"
+    description = str(schema.get("description", "")).rstrip(".")
+    if description:
+        expected += f" ({description[:1].lower()}{description[1:]})"
+    return expected
+
+
+def invalid_arguments(error: ValidationError, schema: dict[str, Any]) -> str:
+    """One sentence for arguments that do not fit a tool's input schema, naming the first
+    argument at fault and what it takes; the rejected value is the caller's, never echoed."""
+    first = error.errors()[0]
+    name = str(first["loc"][0]) if first["loc"] else ""
+    properties: dict[str, Any] = schema.get("properties", {})
+    if name not in properties:
+        known = ", ".join(sorted(properties)) or "none"
+        return f"The arguments do not fit the tool; it takes {known}."
+    expected = _expected(properties[name], str(first["type"]))
+    if first["type"] == "missing":
+        return f"The argument {name} is missing; give {expected}."
+    return f"The argument {name} is not valid; give {expected}."
+
+
+class _Server(MCPServer):
+    """``MCPServer`` whose refusal of a tool's arguments is one sentence, not pydantic's
+    multi-line report with its documentation links."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(exc, UnexpectedToolError) or not isinstance(cause, ValidationError):
+                raise
+            schema = next((t.input_schema for t in await self.list_tools() if t.name == name), {})
+            sentence = invalid_arguments(cause, dict(schema))
+            # Chained to the ValidationError: the SDK then logs the fields, not the values.
+            raise ToolError(f"Error executing tool {name}: {sentence}") from cause
+
+
 def build_server(
     engine: Engine, org: OrgConfig, access_of: AccessOf, history: HistoryCache | None = None
 ) -> MCPServer:
@@ -141,7 +197,7 @@ def build_server(
     # would send every library's log around riskbrief's redacting handler (bot.logs): undone.
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    server = MCPServer(
+    server = _Server(
         "riskbrief",
         title="riskbrief",
         instructions=INSTRUCTIONS,

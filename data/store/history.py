@@ -13,7 +13,8 @@ from __future__ import annotations
 import gc
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,16 +25,20 @@ from sqlmodel import Session, col, select
 
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
+from data.coverage import AddedLines, coverage_facts
+from data.store.coverage import StoredCoverage, any_coverage, load_coverage
 from data.store.engine import session_scope
 from data.store.facts import load_deploys, load_error_budgets, load_incidents
 from data.store.tables import (
     IS_MERGED,
     Change,
     ChangeFile,
+    CoverageReportRow,
     Deploy,
     ErrorBudget,
     Incident,
     Person,
+    Repository,
     Service,
     TrackerIssue,
 )
@@ -43,7 +48,7 @@ from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import BugIssues, is_fix_change
 from scoring.history import History
 
-__all__ = ["HistoryCache", "StoredHistory", "read_history"]
+__all__ = ["HistoryCache", "StoredHistory", "read_history", "scoring_config", "with_coverage"]
 
 log = structlog.get_logger("riskbrief.history")
 
@@ -145,9 +150,76 @@ def _merged_changes(session: Session, bugs: BugIssues) -> list[ChangeFacts]:
     return out
 
 
+def scoring_config(session: Session, org: OrgConfig) -> ScoringConfig:
+    """The organisation's scoring config as ``score_all`` scores with it: coverage is a
+    measured signal once the store holds any coverage report."""
+    config = org.scoring_config()
+    return replace(config, coverage_known=True) if any_coverage(session) else config
+
+
+def _latest_merged_report(
+    session: Session, repository: str, reports: Mapping[str, StoredCoverage]
+) -> StoredCoverage | None:
+    """The report at the latest merged change of ``repository`` that has one with files."""
+    query = (
+        sa.select(col(Change.sha), col(Change.head_sha))
+        .join(Repository, col(Repository.id) == col(Change.repository_id))
+        .where(col(Repository.name) == repository, IS_MERGED)
+        .order_by(col(Change.merged_at).desc(), col(Change.key).desc())
+    )
+    for sha, head_sha in session.execute(query):
+        for s in (sha, head_sha):
+            found = reports.get(s.lower()) if s else None
+            if found is not None and found.files:
+                return found
+    return None
+
+
+def with_coverage(
+    session: Session,
+    facts: ChangeFacts,
+    head_sha: str | None,
+    *,
+    base_sha: str | None = None,
+    added: AddedLines | None = None,
+    reports: Mapping[tuple[str, str], StoredCoverage] | None = None,
+) -> ChangeFacts:
+    """``facts`` of a change not merged yet with the coverage facts of the report at its head.
+
+    Worked out as ``data.coverage.apply_coverage`` works out a merged change's once it is
+    merged: patch coverage from the lines it added (when known; else the one already
+    given, such as Codecov's), the touched files' coverage against the report at
+    ``base_sha``, else at the repository's latest merged change that has one. Without a
+    report at its head the facts are returned as they are. ``reports`` are the store's
+    (``load_coverage``), read once by a caller with many changes.
+    """
+    if head_sha is None:
+        return facts
+    stored = load_coverage(session) if reports is None else reports
+    mine = {sha: report for (repo, sha), report in stored.items() if repo == facts.repository}
+    head = mine.get(head_sha.lower())
+    if head is None or not head.files:
+        return facts
+    base = mine.get(base_sha.lower()) if base_sha else None
+    if base is None:
+        base = _latest_merged_report(session, facts.repository, mine)
+    touched = [f.path for f in facts.files if not f.generated]
+    found = coverage_facts(head, base, touched, added, None)
+    patch, coverable = facts.patch_coverage, facts.patch_coverable
+    # As apply_coverage: a patch coverage worked out wins; none keeps what a source gave.
+    if found.patch_coverage is not None or patch is None:
+        patch, coverable = found.patch_coverage, found.patch_coverable
+    return replace(
+        facts,
+        patch_coverage=patch,
+        patch_coverable=coverable,
+        coverage_delta=found.coverage_delta,
+    )
+
+
 def read_history(session: Session, org: OrgConfig, now: datetime | None = None) -> StoredHistory:
     """Every merged change, incident, production deploy and error-budget span in the store."""
-    config = org.scoring_config()
+    config = scoring_config(session, org)
     read_at = now or datetime.now(UTC)
     incidents = load_incidents(session)
     changes = _merged_changes(session, known_bug_issues(session, org))
@@ -192,6 +264,8 @@ class _Stamp:
     budgets: tuple[Any, ...]
     # The tracker's issues decide which changes fixed a bug (defect-proneness of files).
     tracker: tuple[Any, ...]
+    # The first coverage report makes coverage a measured signal of the config.
+    coverage: tuple[Any, ...] = ()
 
 
 def _stamp(session: Session) -> _Stamp:
@@ -210,7 +284,21 @@ def _stamp(session: Session) -> _Stamp:
     ).one()
     budgets = session.exec(select(sa.func.count(), sa.func.max(col(ErrorBudget.id)))).one()
     tracker = session.exec(select(sa.func.count(), sa.func.max(col(TrackerIssue.updated_at)))).one()
-    return _Stamp(tuple(changes), tuple(incidents), tuple(deploys), tuple(budgets), tuple(tracker))
+    coverage = session.exec(
+        select(
+            sa.func.count(),
+            sa.func.max(col(CoverageReportRow.id)),
+            sa.func.max(col(CoverageReportRow.recorded_at)),
+        )
+    ).one()
+    return _Stamp(
+        tuple(changes),
+        tuple(incidents),
+        tuple(deploys),
+        tuple(budgets),
+        tuple(tracker),
+        tuple(coverage),
+    )
 
 
 class HistoryCache:

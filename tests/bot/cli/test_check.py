@@ -15,7 +15,12 @@ from sqlmodel import Session
 
 from bot.cli import main
 from bot.cli.check import check
+from bot.settings import load_settings
+from data.sources.coverage.report import CoverageFormat, CoverageReport, FileLines
+from data.store.coverage import save_report
+from data.store.engine import DEFAULT_DATABASE_URL, make_engine
 from data.store.facts import load_changes
+from data.store.scores import load_scores
 from scoring.signals import SIGNAL_WORDS
 from tests.bot.shop import cli_workspace, shop_toml
 from tests.data.sources.gitrepo import GitRepo
@@ -113,6 +118,38 @@ def test_the_threshold_decides_exit_one_or_zero(clone: GitRepo) -> None:
     assert _run(str(clone.path), "--threshold", str(score + 1)).exit_code == 0
 
 
+def test_an_empty_database_url_is_no_store(clone: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RISKBRIEF_DATABASE_URL="" (Actions' missing secret) scores against the clone's history."""
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "")
+    assert load_settings().database_url == DEFAULT_DATABASE_URL
+    result = _run(str(clone.path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["history"]["source"] == "git"
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "  ")
+    assert "History: the git history of" in _run(str(clone.path)).output
+
+
+def test_threshold_101_reports_without_failing(clone: GitRepo) -> None:
+    """--threshold 101, which docs/check.md gives to report without blocking, exits 0."""
+    result = _run(str(clone.path), "--threshold", "101")
+    assert result.exit_code == 0, result.output
+    assert "below the threshold 101" in result.output
+    assert "0..101" in _run("--help").output
+    assert "102" in _one_line_error(_run(str(clone.path), "--threshold", "102"))
+
+
+def test_the_actions_step_summary_keeps_the_text_in_a_code_fence() -> None:
+    """The text output (titles, paths) goes into the step summary fenced, not as markdown."""
+    doc = (Path(__file__).parents[3] / "docs" / "check.md").read_text(encoding="utf-8")
+    (line,) = [x for x in doc.splitlines() if '>> "$GITHUB_STEP_SUMMARY"' in x]
+    opens, runs, closes = (
+        line.index("echo '```text'"),
+        line.index("riskbrief check"),
+        line.rindex("echo '```'"),
+    )
+    assert opens < runs < closes
+
+
 def test_explicit_refs_with_a_hostile_branch_name(clone: GitRepo) -> None:
     """--base main --head <hostile branch> is the same change as the default refs."""
     default = json.loads(_run(str(clone.path), "--json").output)
@@ -187,6 +224,67 @@ def test_with_the_synced_store_the_history_is_the_store_s(
 
 
 @pytest.mark.usefixtures("workdir")
+def _lines(count: int) -> frozenset[int]:
+    return frozenset(range(1, count + 1))
+
+
+def test_a_report_at_the_head_is_the_coverage_signal_as_after_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports at the merge base and the head: check counts the untested added lines, and
+    `riskbrief score` gives the branch, once merged, the same coverage signal."""
+    repo = _clone(tmp_path / "shop")
+    repo.git("checkout", "-q", "main")
+    base = repo.git("rev-parse", "HEAD").strip()
+    cli_workspace(tmp_path, shop_toml(repo.path, "pay", "web"), monkeypatch)
+    assert CliRunner().invoke(main, ["sync"]).exit_code == 0
+    repo.git("checkout", "-q", HOSTILE_BRANCH)
+    head = repo.git("rev-parse", "HEAD").strip()
+    engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
+    with Session(engine) as session:
+        for sha, report in (
+            (
+                base,
+                [
+                    FileLines("pay/a.py", _lines(1), _lines(1)),
+                    FileLines("web/b.py", _lines(1), _lines(1)),
+                ],
+            ),
+            (
+                head,
+                [
+                    FileLines("pay/a.py", _lines(400), _lines(40)),
+                    FileLines("web/b.py", _lines(2), _lines(1)),
+                ],
+            ),
+        ):
+            save_report(
+                session, "acme/shop", sha, CoverageReport(CoverageFormat.LCOV, tuple(report)), T0
+            )
+        session.commit()
+    result = _run(str(repo.path), "--json")
+    assert result.exit_code in (0, 1), result.output
+    data = json.loads(result.output)
+    checked = next(s for s in data["signals"] if s["name"] == "coverage")
+    assert checked["known"] is True
+    # 40 of the 400 + 1 added lines covered; the touched files' coverage fell from 100%.
+    assert "10% of 401 added lines covered" in checked["explanation"]
+    # Merged as it is (fast-forward), synced and scored: the same facts, the same signal.
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--ff-only", HOSTILE_BRANCH)
+    assert CliRunner().invoke(main, ["sync"]).exit_code == 0
+    scored = CliRunner().invoke(main, ["score"])
+    assert scored.exit_code == 0, scored.output
+    with Session(engine) as session:
+        stored = load_scores(session, "change", data["scorer"])
+    engine.dispose()
+    merged = next(s for s in stored[f"acme/shop@{head[:12]}"].signals if s.name == "coverage")
+    assert (merged.value, merged.explanation) == (checked["value"], checked["explanation"])
+
+
+# No PATH means the current folder, which must not be riskbrief's own clone (its files
+# would belong to a repository the sample does not know).
+@pytest.mark.usefixtures("workdir")
 def test_the_demo_store_scores_a_diff_of_its_own_files(
     tmp_path: Path, scored_sample: SampleTemplate
 ) -> None:
@@ -235,8 +333,12 @@ def test_every_command_line_in_docs_check_md_parses() -> None:
     text = doc.read_text(encoding="utf-8")
     # A command, not prose: `riskbrief check` followed by its arguments up to a pipe,
     # a redirection, a comment or the end of the line.
-    found = re.findall(r"(?m)(?:^\s*(?:- )?|\| )riskbrief check(?=[ \n]|$)((?: [^|>#\n]*)?)", text)
-    assert len(found) >= 9
+    found = re.findall(
+        r"(?m)(?:^\s*(?:- )?|\| |; )riskbrief check(?=[ \n;]|$)((?: [^|>#;\n]*)?)", text
+    )
+    # Options the prose recommends, such as `--threshold 101` to report without blocking.
+    found += re.findall(r"`(--threshold \d+)`", text)
+    assert len(found) >= 10
     for rest in found:
         args = shlex.split(rest)
         with check.make_context("check", args) as ctx:

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, col, func, select
 
 from bot.github.webhook import MAX_BODY
 from bot.slack.lookups import change_reply
+from data.store.engine import make_engine
+from data.store.github_deliveries import claim_delivery, pull_request_lock
 from data.store.open_changes import load_open_changes
 from data.store.tables import Change, ChangeState, GitHubDelivery
-from tests.bot.github.world import REPO, World, pull_payload, risky_pull, world_of
+from tests.bot.github.world import (
+    NOW,
+    REPO,
+    World,
+    load_world,
+    pull_payload,
+    risky_pull,
+    world_of,
+)
 from tests.fakes.http import Answer
 
 HEAD = "a" * 40
@@ -39,10 +52,44 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return url
 
 
+@pytest.fixture(scope="module")
+def loaded_sqlite(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Path:
+    """A SQLite store with the sample loaded, once per module, for each test to copy.
+
+    Loading the sample is most of a test's setup (0.7 s); the fakes and `serve` stay per
+    test, so no test sees another's requests, check runs or deliveries.
+    """
+    path = tmp_path_factory.mktemp("loaded") / "riskbrief.db"
+    shutil.copyfile(migrated_sqlite, path)
+    eng = make_engine(f"sqlite:///{path}")
+    load_world(eng)
+    with eng.connect() as conn:
+        # The copy must hold everything: no pages may stay behind in the WAL file.
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
+
+
 @pytest.fixture
-def world(engine: Engine) -> Iterator[World]:
+def store(database_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """The sample store: a copy of the loaded SQLite template, or PostgreSQL loaded afresh."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        eng: Engine = request.getfixturevalue("engine")
+        load_world(eng)
+        yield eng
+        return
+    assert url.database is not None
+    shutil.copyfile(request.getfixturevalue("loaded_sqlite"), url.database)
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def world(store: Engine) -> Iterator[World]:
     """The sample store, a fake GitHub with an App installed, `serve` with the webhook on."""
-    with world_of(engine) as w:
+    with world_of(store, loaded=True) as w:
         yield w
 
 
@@ -269,9 +316,9 @@ def _answer(status: int) -> Answer:
     return Answer(status, {"message": "Server Error"})
 
 
-def test_token_only_sets_a_commit_status_with_the_same_verdict(engine: Engine) -> None:
+def test_token_only_sets_a_commit_status_with_the_same_verdict(store: Engine) -> None:
     """Without an App, a `riskbrief` commit status carries the verdict; no check run is tried."""
-    with world_of(engine, app=False) as world:
+    with world_of(store, app=False, loaded=True) as world:
         answer = world.deliver(_opened(world))
         assert answer.json()["published"] == "status"
         (status,) = world.rest.commit_statuses[(REPO, HEAD)]
@@ -282,9 +329,9 @@ def test_token_only_sets_a_commit_status_with_the_same_verdict(engine: Engine) -
         assert status["target_url"] == "https://github.com/acme/platform/pull/9100"
 
 
-def test_token_only_and_enforced_at_the_threshold_is_a_failing_status(engine: Engine) -> None:
+def test_token_only_and_enforced_at_the_threshold_is_a_failing_status(store: Engine) -> None:
     """When the organisation enforces, a score at or above the threshold fails the status."""
-    with world_of(engine, app=False, enforce=True) as world:
+    with world_of(store, app=False, enforce=True, loaded=True) as world:
         answer = world.deliver(_opened(world))
         assert answer.json()["score"] >= 60
         (status,) = world.rest.commit_statuses[(REPO, HEAD)]
@@ -292,10 +339,12 @@ def test_token_only_and_enforced_at_the_threshold_is_a_failing_status(engine: En
 
 
 @pytest.mark.parametrize("conclusion", ["action_required", "failure"])
-def test_enforced_at_the_threshold_concludes_as_configured(engine: Engine, conclusion: str) -> None:
+def test_enforced_at_the_threshold_concludes_as_configured(store: Engine, conclusion: str) -> None:
     """An enforcing organisation gets action_required (or failure) at or above its threshold."""
     url = "https://riskbrief.example.com/risk/{key}"
-    with world_of(engine, enforce=True, conclusion=conclusion, details_url=url) as world:
+    with world_of(
+        store, enforce=True, conclusion=conclusion, details_url=url, loaded=True
+    ) as world:
         answer = world.deliver(_opened(world))
         (run,) = world.check_runs()
     assert answer.json()["score"] >= 60
@@ -337,3 +386,48 @@ def test_two_deliveries_of_one_new_pr_at_once_make_one_check_run(world: World) -
     with Session(world.engine) as session:
         count = session.exec(select(func.count()).where(col(Change.number) == 9100)).one()
     assert count == 1
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_pr_another_replica_is_checking_waits_for_it(world: World) -> None:
+    """While another replica holds the PR's advisory lock, a delivery waits, then does its work."""
+    payload = _opened(world)
+    answers: list[httpx.Response] = []
+    sender = threading.Thread(target=lambda: answers.append(world.deliver(payload)))
+    with pull_request_lock(world.engine, f"{REPO}#9100"):
+        sender.start()
+        sender.join(timeout=2)
+        assert sender.is_alive()
+        assert world.check_runs() == []
+    sender.join(timeout=60)
+    assert [a.status_code for a in answers] == [200]
+    assert len(world.check_runs()) == 1
+
+
+@BOTH
+def test_a_delivery_abandoned_in_flight_is_claimed_again_after_ten_minutes(world: World) -> None:
+    """A replica died mid-work: in flight 11 minutes is done again, 5 minutes or finished is not."""
+    payload = _opened(world)
+    assert claim_delivery(world.engine, "d-dead", "pull_request", NOW - timedelta(minutes=11))
+    assert claim_delivery(world.engine, "d-busy", "pull_request", NOW - timedelta(minutes=5))
+    busy = world.deliver(payload, delivery="d-busy")
+    assert busy.json()["status"] == "already answered"
+    assert world.check_runs() == []
+    dead = world.deliver(payload, delivery="d-dead")
+    assert dead.json()["status"] == "checked"
+    assert len(world.check_runs()) == 1
+    # Finished now: never claimed again, however late its redelivery.
+    assert not claim_delivery(world.engine, "d-dead", "pull_request", NOW + timedelta(days=1))
+    assert _deliveries(world.engine) == 2
+
+
+def test_a_body_past_serve_s_limit_is_waitress_s_plain_413_as_documented(world: World) -> None:
+    """Past 1 MiB waitress refuses before riskbrief reads it, in plain text; docs say so."""
+    answer = world.deliver(None, body=b"{" + b" " * (1 << 20) + b"}")
+    assert answer.status_code == 413
+    assert not answer.headers["content-type"].startswith("application/json")
+    doc = (Path(__file__).parents[3] / "docs" / "pr-check.md").read_text(encoding="utf-8")
+    assert "plain-text 413" in " ".join(doc.split())
+    assert "Each refusal is JSON" not in " ".join(doc.split())

@@ -36,7 +36,16 @@ from data.store.org import sync_org
 from tests.fakes.github_graphql import FakeFile, FakeGitHubGraphQL, FakePull, iso
 from tests.fakes.github_rest import FakeApp, FakeGitHubRest
 
-__all__ = ["NOW", "REPO", "SECRET", "World", "pull_payload", "risky_pull", "world_of"]
+__all__ = [
+    "NOW",
+    "REPO",
+    "SECRET",
+    "World",
+    "load_world",
+    "pull_payload",
+    "risky_pull",
+    "world_of",
+]
 
 SECRET = "whsec-test-0123456789abcdef"
 REPO = "acme/platform"
@@ -133,6 +142,15 @@ def _org(enforce: bool, conclusion: str, details_url: str | None) -> OrgConfig:
     return org.model_copy(update={"sources": org.sources.model_copy(update={"github": github})})
 
 
+def load_world(engine: Engine) -> None:
+    """Load the sample organisation, GitHub set up, into the migrated, empty store ``engine``."""
+    # The check's settings (enforce, conclusion, link) are not stored: one load serves all.
+    org = _org(False, "action_required", None)
+    with session_scope(engine) as session:
+        sync_org(session, org)
+    load_sample(engine, org, as_of=date(2026, 11, 23))
+
+
 @contextmanager
 def world_of(
     engine: Engine,
@@ -141,12 +159,15 @@ def world_of(
     enforce: bool = False,
     conclusion: str = "action_required",
     details_url: str | None = None,
+    loaded: bool = False,
 ) -> Iterator[World]:
-    """The sample organisation with GitHub set up, a fake GitHub, and `serve` with the webhook."""
+    """The sample organisation with GitHub set up, a fake GitHub, and `serve` with the webhook.
+
+    ``loaded`` says ``load_world`` already filled the store (a copy of a loaded template).
+    """
     org = _org(enforce, conclusion, details_url)
-    with session_scope(engine) as session:
-        sync_org(session, org)
-    load_sample(engine, org, as_of=date(2026, 11, 23))
+    if not loaded:
+        load_world(engine)
     with FakeGitHubRest() as rest:
         graphql = FakeGitHubGraphQL("test-token")
         graphql.tokens = rest.tokens

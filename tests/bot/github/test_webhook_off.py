@@ -1,0 +1,151 @@
+"""An off webhook says which setting is missing, to GitHub and once in `serve`'s start-up log."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from bot.github import webhook_off
+from bot.settings import Settings
+from data.config import OrgConfig
+from data.config.sources import GitHubSourceConfig
+from data.store.engine import make_engine
+from data.store.migrate import upgrade
+from tests.fakes.slack_server import FakeSlack
+
+CONFIG = """
+[organisation]
+name = "Tiny"
+[[repositories]]
+name = "acme/api"
+[[services]]
+key = "api"
+repository = "acme/api"
+"""
+
+
+def _org(github: GitHubSourceConfig | None) -> OrgConfig:
+    org = OrgConfig.model_validate(
+        {"repositories": [{"name": "acme/api"}], "services": [{"key": "api"}]}
+    )
+    return org.model_copy(update={"sources": org.sources.model_copy(update={"github": github})})
+
+
+def _settings(**values: object) -> Settings:
+    return Settings.model_validate(values)
+
+
+SECRET = {"github_webhook_secret": SecretStr("s")}
+TOKEN = {"github_token": SecretStr("t")}
+
+
+def test_each_missing_condition_is_named_and_only_it() -> None:
+    """The secret, the credentials, [sources.github] and its repositories, each said alone."""
+    on = GitHubSourceConfig(repositories=("acme/api",))
+    assert webhook_off(_settings(**SECRET, **TOKEN), _org(on)) is None
+    no_secret = webhook_off(_settings(**TOKEN), _org(on))
+    assert no_secret == (
+        "the GitHub webhook is off; set GITHUB_WEBHOOK_SECRET to the webhook's secret"
+    )
+    no_credentials = webhook_off(_settings(**SECRET), _org(on))
+    assert no_credentials is not None
+    assert "GITHUB_TOKEN" in no_credentials
+    assert "GITHUB_WEBHOOK_SECRET" not in no_credentials
+    no_table = webhook_off(_settings(**SECRET, **TOKEN), _org(None))
+    assert no_table is not None
+    assert "[sources.github]" in no_table
+    assert "GITHUB_" not in no_table
+    # Every repository has a clone: none is read from GitHub, so no pull request is checked.
+    cloned = _org(GitHubSourceConfig()).model_copy(
+        update={"repositories": [_org(None).repositories[0].model_copy(update={"path": "/x"})]}
+    )
+    no_repositories = webhook_off(_settings(**SECRET, **TOKEN), cloned)
+    assert no_repositories is not None
+    assert "name the repositories" in no_repositories
+    everything = webhook_off(_settings(), _org(None))
+    assert everything is not None
+    assert everything.count(";") == 3
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """The fake Slack Web API `serve` checks its token against."""
+    with FakeSlack() as fake:
+        yield fake
+
+
+def test_serve_logs_once_and_answers_what_is_missing(tmp_path: Path, slack: FakeSlack) -> None:
+    """Secret and token set, no [sources.github]: the 404 and one start-up line say so."""
+    db = tmp_path / "riskbrief.db"
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    engine.dispose()
+    (tmp_path / "riskbrief.toml").write_text(CONFIG)
+    port = _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "RISKBRIEF_", "ANTHROPIC_", "GITHUB_"))
+    }
+    env |= {
+        "RISKBRIEF_DATABASE_URL": f"sqlite:///{db}",
+        "RISKBRIEF_CONFIG": str(tmp_path / "riskbrief.toml"),
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "slack-secret",
+        "SLACK_API_URL": slack.base_url,
+        "GITHUB_WEBHOOK_SECRET": "whsec",
+        "GITHUB_TOKEN": "ghp-test",
+        "RISKBRIEF_LOG_LEVEL": "info",
+    }
+    riskbrief = str(Path(sys.executable).with_name("riskbrief"))
+    proc = subprocess.Popen(
+        [riskbrief, "serve", "--role", "web", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "serve did not start listening"
+                time.sleep(0.1)
+        answers = [httpx.post(url + "/github/webhook", content=b"{}") for _ in range(2)]
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    for answer in answers:
+        assert answer.status_code == 404
+        error = answer.json()["error"]
+        assert "[sources.github]" in error
+        assert "GITHUB_" not in error
+    started = [line for line in err.splitlines() if '"github_webhook.off"' in line]
+    assert len(started) == 1, err
+    assert "[sources.github]" in started[0]
+    assert '"warning"' in started[0]
