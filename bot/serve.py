@@ -206,7 +206,9 @@ class HttpServer:
                 # Slack's requests are small; a larger body is refused before it is read.
                 # With /coverage on, a CI report may be up to MAX_REPORT_BYTES: waitress then
                 # spools a larger body to disk and every other path refuses it past 1 MiB.
-                max_request_body_size=max_body,
+                # waitress refuses a body of max_request_body_size bytes or more, so one
+                # byte over: a body of exactly ``max_body`` is the largest taken.
+                max_request_body_size=max_body + 1,
                 asyncore_loop_timeout=0.2,
                 ident="riskbrief",
             )

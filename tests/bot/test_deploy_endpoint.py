@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 
@@ -22,12 +23,15 @@ ORG = parse_org_config('[[services]]\nkey = "api"\n')
 REPORT = {"service": "api", "sha": "abc1234", "id": "77", "finished_at": "2026-11-16T12:00:00Z"}
 
 
-def _serve(engine: Engine, secret: str | None) -> Iterator[str]:
+def _serve(engine: Engine, secret: str | None, max_body: int | None = None) -> Iterator[str]:
     with Session(engine) as session:
         sync_org(session, ORG)
         session.commit()
     endpoint = deploy_endpoint(engine, ORG, SecretStr(secret) if secret else None)
-    server = HttpServer(wsgi_application(None, engine, endpoint), "127.0.0.1", 0, threads=4)
+    limit = {} if max_body is None else {"max_body": max_body}
+    server = HttpServer(
+        wsgi_application(None, engine, endpoint), "127.0.0.1", 0, threads=4, **limit
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
@@ -107,6 +111,18 @@ def test_an_oversized_body_is_refused_unread(url: str) -> None:
         headers={**_auth(), "Content-Type": "application/json"},
     )
     assert answer.status_code == 413
+
+
+def test_a_body_of_exactly_the_servers_limit_reaches_the_endpoint(engine: Engine) -> None:
+    """The server's ``max_body`` is the largest body taken, not one byte less: a body of
+    exactly that size is answered by the endpoint in JSON, one byte more by the server."""
+    body = json.dumps(REPORT).encode() + b" " * 1000
+    headers = {**_auth(), "Content-Type": "application/json"}
+    for url in _serve(engine, SECRET, max_body=len(body)):
+        taken = httpx.post(f"{url}/deploys", content=body, headers=headers)
+        assert taken.status_code == 201, taken.text
+        refused = httpx.post(f"{url}/deploys", content=body + b" ", headers=headers)
+        assert refused.status_code == 413
 
 
 def test_without_a_secret_the_endpoint_is_off(engine: Engine) -> None:
