@@ -305,13 +305,20 @@ def serve(
         raise ConfigError(f"--role {role!r} is not a role; use one of {', '.join(ROLES)}")
     web = role in ("all", "web")
     scheduling = role in ("all", "scheduler")
+    # With none of Slack's variables set, the web role still answers what needs no Slack
+    # (/mcp, the PR check's webhook, /deploys, /coverage; email and Teams briefings are the
+    # scheduler's); any one of them set means Slack is meant, so a missing one is an error.
+    slack_on = any(
+        v is not None
+        for v in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    )
     socket_mode = web and settings.slack_app_token is not None
-    if web:
+    if web and slack_on:
         check_slack_settings(settings, socket_mode=socket_mode)
     engine, org = _ready(settings, scheduling=scheduling)
     metrics = Metrics(engine)
     # Checks the tokens before anything starts: a wrong one ends here in one sentence.
-    app = build_app(settings, engine, org, socket_mode=socket_mode) if web else None
+    app = build_app(settings, engine, org, socket_mode=socket_mode) if web and slack_on else None
     mcp = mcp_endpoint(settings, engine, org) if web else None
     stop = threading.Event()
     # Every role listens: the probes and metrics are how an operator sees a replica.
@@ -357,6 +364,13 @@ def serve(
                     f"riskbrief serve: {role} role, health and metrics on {server.url}",
                     flush=True,
                 )
+                if web:
+                    log.info("serve.slack_off", reason="no SLACK_BOT_TOKEN")
+                    print(
+                        "riskbrief serve: Slack is off (SLACK_BOT_TOKEN is not set), so /risk "
+                        f"is not answered at {EVENTS_PATH}",
+                        flush=True,
+                    )
             server.run()
         else:
             http = threading.Thread(target=server.run, name="http", daemon=True)

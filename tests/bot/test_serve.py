@@ -57,7 +57,7 @@ def slack() -> Iterator[FakeSlack]:
 @pytest.mark.parametrize(
     ("env", "variable"),
     [
-        ({}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_SIGNING_SECRET": "s3cret"}, "SLACK_BOT_TOKEN"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
     ],
@@ -117,23 +117,15 @@ def _free_port() -> int:
         return port
 
 
-def test_serve_answers_then_stops_cleanly_on_sigterm(
-    store: dict[str, str], slack: FakeSlack
-) -> None:
-    """The real command serves /healthz and signed Slack requests, and exits 0 on SIGTERM."""
+def _serve(store: dict[str, str], extra: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """The real `riskbrief serve` started with ``store`` and ``extra`` only, once it listens."""
     port = _free_port()
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("SLACK_", "RISKBRIEF_", "ANTHROPIC_"))
     }
-    env |= {
-        **store,
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.base_url,
-        "RISKBRIEF_LOG_LEVEL": "info",
-    }
+    env |= {**store, "RISKBRIEF_LOG_LEVEL": "info", **extra}
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("riskbrief")),
@@ -148,17 +140,42 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(
         stderr=subprocess.PIPE,
         text=True,
     )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(url + "/healthz", timeout=1)
+            return proc, url
+        except httpx.TransportError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"serve did not listen: {proc.communicate()[1]}") from None
+            time.sleep(0.1)
+
+
+def _stopped(proc: subprocess.Popen[str]) -> tuple[str, str]:
+    """SIGTERM, then what the process printed; it is killed if it does not stop in 30 s."""
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(url + "/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.communicate()[1]
-                assert time.monotonic() < deadline, "serve did not start listening"
-                time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        return proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
+def test_serve_answers_then_stops_cleanly_on_sigterm(
+    store: dict[str, str], slack: FakeSlack
+) -> None:
+    """The real command serves /healthz and signed Slack requests, and exits 0 on SIGTERM."""
+    extra = {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.base_url,
+    }
+    proc, url = _serve(store, extra)
+    try:
+        health = httpx.get(url + "/healthz", timeout=1)
         assert health.json()["status"] == "ok"
         body = b"command=%2Frisk&text=help&user_id=U1&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fx"
         ok = httpx.post(url + "/slack/events", content=body, headers=signed_headers(SECRET, body))
@@ -168,15 +185,25 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(
             url + "/slack/events", content=body, headers=signed_headers("forged", body)
         )
         assert forged.status_code == 401
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+        out, err = _stopped(proc)
     assert proc.returncode == 0, err
-    assert f"HTTP mode on http://127.0.0.1:{port}/slack/events" in out
+    assert f"HTTP mode on {url}/slack/events" in out
     assert '"event": "serve.stopped"' in err
+    assert "Traceback" not in err
+
+
+def test_without_any_slack_setting_the_web_role_serves_the_rest(store: dict[str, str]) -> None:
+    """No Slack variable at all: serve still starts (MCP, webhooks, /deploys and email or
+    Teams briefings need no Slack), says Slack is off, and /slack/events is not found."""
+    proc, url = _serve(store, {})
+    try:
+        assert httpx.get(url + "/healthz", timeout=1).json()["status"] == "ok"
+        assert httpx.post(url + "/slack/events", content=b"x=1").status_code == 404
+    finally:
+        out, err = _stopped(proc)
+    assert proc.returncode == 0, err
+    assert "Slack is off (SLACK_BOT_TOKEN is not set)" in out
     assert "Traceback" not in err
 
 
