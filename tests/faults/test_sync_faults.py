@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +34,6 @@ from data.sources.github.pulls import CURSOR_SOURCE
 from data.sources.pagerduty import PagerDutySource
 from data.sources.pagerduty_spec import PAGERDUTY
 from data.store.engine import make_engine, session_scope
-from data.store.migrate import upgrade
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, Deploy, Incident, Person, ReviewRow, SyncState
 from data.sync import Source, SourceSummary, run_sources
@@ -153,8 +154,8 @@ class World:
             client.close()
 
 
-@pytest.fixture
-def world() -> Iterator[World]:
+@contextmanager
+def _new_world() -> Iterator[World]:
     """Seven merged PRs (four pages), three deployments, two incident issues, six PD incidents."""
     with FakeGitHubRest(tokens=(TOKEN,)) as github, FakePagerDuty() as pagerduty:
         graphql = make_fake_github_graphql(github.server, TOKEN)
@@ -194,19 +195,41 @@ def world() -> Iterator[World]:
         yield World(github, graphql, pagerduty, parse_org_config(ORG))
 
 
-def _prepare(engine: Engine, org: OrgConfig, *, upgraded: bool = True) -> Engine:
-    if not upgraded:
-        upgrade(engine)
+@pytest.fixture
+def world() -> Iterator[World]:
+    """The fakes with the world's records, fresh for each case."""
+    with _new_world() as world:
+        yield world
+
+
+def _store(template: Path, path: Path) -> Engine:
+    """A store at head: a copy of the migrated template, not a migration run again."""
+    shutil.copyfile(template, path)
+    return make_engine(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="module")
+def expected(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Counter[Any]:
+    """What a fault-free sync of the world stores: the same for every case, so made once."""
+    engine = _store(migrated_sqlite, tmp_path_factory.mktemp("expected") / "reference.db")
+    try:
+        with _new_world() as world:
+            world.sync(_prepare(engine, world.org))
+        return contents(engine)
+    finally:
+        engine.dispose()
+
+
+def _prepare(engine: Engine, org: OrgConfig) -> Engine:
     with session_scope(engine) as session:
         sync_org(session, org)
     return engine
 
 
 @pytest.fixture
-def reference(tmp_path: Path) -> Iterator[Engine]:
+def reference(tmp_path: Path, migrated_sqlite: Path) -> Iterator[Engine]:
     """A second, empty store (SQLite) for the fault-free reference sync."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'reference.db'}")
-    upgrade(engine)
+    engine = _store(migrated_sqlite, tmp_path / "reference.db")
     yield engine
     engine.dispose()
 
@@ -485,12 +508,10 @@ FAULTS = [
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.name for f in FAULTS])
 def test_sync_fault_is_one_sentence_or_recovered_and_the_store_ends_complete(
-    world: World, reference: Engine, tmp_path: Path, fault: Fault
+    world: World, expected: Counter[Any], tmp_path: Path, fault: Fault, migrated_sqlite: Path
 ) -> None:
     """A fault recovers or fails one source in one sentence; the next sync completes the store."""
-    world.sync(_prepare(reference, world.org))
-    expected = contents(reference)
-    engine = _prepare(make_engine(f"sqlite:///{tmp_path / 'faulty.db'}"), world.org, upgraded=False)
+    engine = _prepare(_store(migrated_sqlite, tmp_path / "faulty.db"), world.org)
     faults = fault.arm(world)
     summaries = world.sync(engine)
     assert faults.used, "the fault was never hit"
@@ -560,10 +581,10 @@ def test_github_resumes_from_its_cursor_on_each_store(
 
 
 def test_what_changed_during_an_outage_is_in_the_store_after_it(
-    world: World, reference: Engine, tmp_path: Path
+    world: World, reference: Engine, tmp_path: Path, migrated_sqlite: Path
 ) -> None:
     """New and updated PRs, deploys and incidents from during an outage all land once after it."""
-    engine = _prepare(make_engine(f"sqlite:///{tmp_path / 'faulty.db'}"), world.org, upgraded=False)
+    engine = _prepare(_store(migrated_sqlite, tmp_path / "faulty.db"), world.org)
     pulls = _graphql(BAD_GATEWAY, BAD_GATEWAY)(world)
     incidents = _pagerduty(*[PD_ERROR] * 5)(world)
     first = world.sync(engine)
