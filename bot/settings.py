@@ -214,6 +214,12 @@ class Settings(BaseSettings):
         # pull request): that means no store was given, not a store named "".
         return DEFAULT_DATABASE_URL if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("config", mode="before")
+    @classmethod
+    def _blank_is_default_file(cls, value: object) -> object:
+        # The same for the organisation file: "" is none named, not the current folder.
+        return Path("riskbrief.toml") if isinstance(value, str) and not value.strip() else value
+
     @field_validator("slack_api_url", mode="after")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:

@@ -71,7 +71,7 @@ def _org(config: Path | None, default: Path) -> OrgConfig | None:
     from data.config import load_org_config
 
     # A file named on the command line or in RISKBRIEF_CONFIG must exist; ./riskbrief.toml may not.
-    if config is not None or "RISKBRIEF_CONFIG" in os.environ:
+    if config is not None or os.environ.get("RISKBRIEF_CONFIG", "").strip():
         return load_org_config(config or default)
     return load_org_config(default) if default.exists() else None
 

@@ -139,9 +139,24 @@ class _Words(sa.types.TypeDecorator[_E]):
         return None if value is None else self.enum(value)
 
 
+def _new_list() -> list[Any]:
+    return []
+
+
+def _new_dict() -> dict[str, Any]:
+    return {}
+
+
+# pydantic asks each default factory for its signature on every row built, and reading a
+# builtin's (``list``, ``dict``) costs about 100 µs against 8 µs for a function's: with
+# three list columns a tracker issue took 0.5 ms to construct, most of a large sync.
+_FACTORIES: dict[Any, Any] = {list: _new_list, dict: _new_dict}
+
+
 def _json(default: Any = None, *, nullable: bool = True) -> Any:
     if callable(default):
-        return Field(default_factory=default, sa_column=sa.Column(sa.JSON, nullable=nullable))
+        factory = _FACTORIES.get(default, default)
+        return Field(default_factory=factory, sa_column=sa.Column(sa.JSON, nullable=nullable))
     return Field(default=default, sa_column=sa.Column(sa.JSON, nullable=nullable))
 
 
@@ -377,7 +392,7 @@ class RiskScoreRow(SQLModel, table=True):
     service: str | None = None
     # The names of the top signals, most points first.
     top_signals: list[str] = Field(
-        default_factory=list,
+        default_factory=_new_list,
         sa_column=sa.Column(sa.JSON, nullable=False, server_default="[]"),
     )
     owner_files_known: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -129,6 +129,18 @@ def test_an_empty_database_url_is_no_store(clone: GitRepo, monkeypatch: pytest.M
     assert "History: the git history of" in _run(str(clone.path)).output
 
 
+def test_an_empty_config_variable_is_no_file_named(
+    clone: GitRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RISKBRIEF_CONFIG="" (a missing secret or variable in CI) names no organisation file:
+    check runs without one instead of failing on the current folder."""
+    monkeypatch.setenv("RISKBRIEF_CONFIG", "")
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "")
+    assert load_settings().config == Path("riskbrief.toml")
+    result = _run(str(clone.path), "--json")
+    assert result.exit_code == 0, result.output
+
+
 def test_threshold_101_reports_without_failing(clone: GitRepo) -> None:
     """--threshold 101, which docs/check.md gives to report without blocking, exits 0."""
     result = _run(str(clone.path), "--threshold", "101")
