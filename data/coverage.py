@@ -32,7 +32,14 @@ from data.path_globs import matches
 from data.store.coverage import StoredCoverage, load_coverage
 from data.store.tables import IS_MERGED, Change, ChangeFile, Repository, Service
 
-__all__ = ["AddedLines", "CoverageFacts", "apply_coverage", "clone_added_lines", "coverage_facts"]
+__all__ = [
+    "AddedLines",
+    "CoverageFacts",
+    "added_lines",
+    "apply_coverage",
+    "clone_added_lines",
+    "coverage_facts",
+]
 
 log = structlog.get_logger("riskbrief.coverage")
 
@@ -58,6 +65,13 @@ def clone_added_lines(clone: Path, sha: str) -> tuple[str | None, AddedLines] | 
     the clone does not have the commit."""
     parent = _git(clone, "rev-parse", "--verify", "--quiet", f"{sha}^1^{{commit}}")
     base = parent.decode().strip() if parent else None
+    added = added_lines(clone, base or _EMPTY_TREE, sha)
+    return None if added is None else (base, added)
+
+
+def added_lines(clone: Path, base: str, head: str) -> AddedLines | None:
+    """The line numbers the change from ``base`` to ``head`` added, per path (``git diff
+    -U0``); ``None`` when git cannot tell (a ref the clone lacks)."""
     out = _git(
         clone,
         "-c",
@@ -68,8 +82,8 @@ def clone_added_lines(clone: Path, sha: str) -> tuple[str | None, AddedLines] | 
         "--no-ext-diff",
         "--no-renames",
         "--dst-prefix=b/",
-        base or _EMPTY_TREE,
-        sha,
+        base,
+        head,
     )
     if out is None:
         return None
@@ -85,7 +99,7 @@ def clone_added_lines(clone: Path, sha: str) -> tuple[str | None, AddedLines] | 
             if m is not None:
                 start, count = int(m.group(1)), int(m.group(2) or b"1")
                 added[path].update(range(start, start + count))
-    return base, {p: frozenset(v) for p, v in added.items()}
+    return {p: frozenset(v) for p, v in added.items()}
 
 
 def _git(clone: Path, *args: str) -> bytes | None:

@@ -39,7 +39,6 @@ EXIT_ERROR = 2
 # Control characters (and with them terminal escape sequences) in outside text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # A hunk header of `git diff -U0`: where the added lines start in the new file, and how many.
-_HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 
 
 class CheckError(click.ClickException):
@@ -97,45 +96,13 @@ def _store_url(given: str | None, configured: str) -> str | None:
     return configured if path is not None and path.exists() else None
 
 
-def _added_lines(path: Path, base: str, head: str) -> dict[str, frozenset[int]] | None:
-    """The line numbers the change from ``base`` to ``head`` added, per path (``git diff -U0``)."""
-    from data.sources.gitlog import run_git
-
-    done = run_git(
-        path,
-        "-c",
-        "core.quotePath=false",
-        "diff",
-        "-U0",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-renames",
-        "--dst-prefix=b/",
-        base,
-        head,
-        check=False,
-    )
-    if done.returncode != 0:
-        return None
-    added: dict[str, set[int]] = {}
-    current: set[int] | None = None
-    for line in done.stdout.split(b"\n"):
-        if line.startswith(b"+++ "):
-            # git ends a name holding a space with a tab; /dev/null is a deleted file.
-            name = line[4:].decode("utf-8", "replace").removesuffix("\t")
-            current = added.setdefault(name[2:], set()) if name.startswith("b/") else None
-        elif current is not None and (m := _HUNK.match(line)) is not None:
-            start, count = int(m.group(1)), int(m.group(2) or b"1")
-            current.update(range(start, start + count))
-    return {p: frozenset(v) for p, v in added.items()}
-
-
 def _from_store(
     url: str, org: OrgConfig, proposal: Proposal, clone: Path | None
 ) -> tuple[_Read, Proposal]:
     """The store's history, and the proposal with the coverage report at its head if one is
     stored (as the pull request will be scored once merged)."""
     from bot.pipeline import ready_engine
+    from data.coverage import added_lines
     from data.store.engine import session_scope, shown_url
     from data.store.history import read_history, with_coverage
 
@@ -145,7 +112,7 @@ def _from_store(
             stored = read_history(session, org)
             added = None
             if clone is not None and proposal.base and proposal.head:
-                added = _added_lines(clone, proposal.base, proposal.head)
+                added = added_lines(clone, proposal.base, proposal.head)
             change = with_coverage(
                 session, proposal.change, proposal.head, base_sha=proposal.base, added=added
             )
