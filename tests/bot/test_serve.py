@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +15,7 @@ from bot.cli import main
 from bot.serve import HttpServer, wsgi_application
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
+from tests.bot.serve_process import serve_env, start_serve, stop_serve
 from tests.fakes.slack_server import FakeSlack, signed_headers
 
 # One service and no subscribers: the scheduler has nothing to deliver.
@@ -110,60 +105,6 @@ def test_refused_app_token_in_socket_mode_is_one_sentence(
     assert [m for m, _ in slack.calls] == ["auth.test", "apps.connections.open"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _serve(store: dict[str, str], extra: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
-    """The real `riskbrief serve` started with ``store`` and ``extra`` only, once it listens."""
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "RISKBRIEF_", "ANTHROPIC_"))
-    }
-    env |= {**store, "RISKBRIEF_LOG_LEVEL": "info", **extra}
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("riskbrief")),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(url + "/healthz", timeout=1)
-            return proc, url
-        except httpx.TransportError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError(f"serve did not listen: {proc.communicate()[1]}") from None
-            time.sleep(0.1)
-
-
-def _stopped(proc: subprocess.Popen[str]) -> tuple[str, str]:
-    """SIGTERM, then what the process printed; it is killed if it does not stop in 30 s."""
-    try:
-        proc.send_signal(signal.SIGTERM)
-        return proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-
-
 def test_serve_answers_then_stops_cleanly_on_sigterm(
     store: dict[str, str], slack: FakeSlack
 ) -> None:
@@ -173,7 +114,7 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": slack.base_url,
     }
-    proc, url = _serve(store, extra)
+    proc, url = start_serve(serve_env({**store, "RISKBRIEF_LOG_LEVEL": "info", **extra}))
     try:
         health = httpx.get(url + "/healthz", timeout=1)
         assert health.json()["status"] == "ok"
@@ -186,7 +127,7 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(
         )
         assert forged.status_code == 401
     finally:
-        out, err = _stopped(proc)
+        out, err = stop_serve(proc)
     assert proc.returncode == 0, err
     assert f"HTTP mode on {url}/slack/events" in out
     assert '"event": "serve.stopped"' in err
@@ -196,12 +137,12 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(
 def test_without_any_slack_setting_the_web_role_serves_the_rest(store: dict[str, str]) -> None:
     """No Slack variable at all: serve still starts (MCP, webhooks, /deploys and email or
     Teams briefings need no Slack), says Slack is off, and /slack/events is not found."""
-    proc, url = _serve(store, {})
+    proc, url = start_serve(serve_env({**store, "RISKBRIEF_LOG_LEVEL": "info"}))
     try:
         assert httpx.get(url + "/healthz", timeout=1).json()["status"] == "ok"
         assert httpx.post(url + "/slack/events", content=b"x=1").status_code == 404
     finally:
-        out, err = _stopped(proc)
+        out, err = stop_serve(proc)
     assert proc.returncode == 0, err
     assert "Slack is off (SLACK_BOT_TOKEN is not set)" in out
     assert "Traceback" not in err

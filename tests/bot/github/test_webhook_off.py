@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +15,7 @@ from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
+from tests.bot.serve_process import serve_env, start_serve, stop_serve
 from tests.fakes.slack_server import FakeSlack
 
 CONFIG = """
@@ -77,13 +72,6 @@ def test_each_missing_condition_is_named_and_only_it() -> None:
     assert everything.count(";") == 3
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
     """The fake Slack Web API `serve` checks its token against."""
@@ -98,48 +86,23 @@ def test_serve_logs_once_and_answers_what_is_missing(tmp_path: Path, slack: Fake
     upgrade(engine)
     engine.dispose()
     (tmp_path / "riskbrief.toml").write_text(CONFIG)
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "RISKBRIEF_", "ANTHROPIC_", "GITHUB_"))
-    }
-    env |= {
-        "RISKBRIEF_DATABASE_URL": f"sqlite:///{db}",
-        "RISKBRIEF_CONFIG": str(tmp_path / "riskbrief.toml"),
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_SIGNING_SECRET": "slack-secret",
-        "SLACK_API_URL": slack.base_url,
-        "GITHUB_WEBHOOK_SECRET": "whsec",
-        "GITHUB_TOKEN": "ghp-test",
-        "RISKBRIEF_LOG_LEVEL": "info",
-    }
-    riskbrief = str(Path(sys.executable).with_name("riskbrief"))
-    proc = subprocess.Popen(
-        [riskbrief, "serve", "--role", "web", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    env = serve_env(
+        {
+            "RISKBRIEF_DATABASE_URL": f"sqlite:///{db}",
+            "RISKBRIEF_CONFIG": str(tmp_path / "riskbrief.toml"),
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "SLACK_SIGNING_SECRET": "slack-secret",
+            "SLACK_API_URL": slack.base_url,
+            "GITHUB_WEBHOOK_SECRET": "whsec",
+            "GITHUB_TOKEN": "ghp-test",
+            "RISKBRIEF_LOG_LEVEL": "info",
+        }
     )
+    proc, url = start_serve(env, "--role", "web")
     try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.communicate()[1]
-                assert time.monotonic() < deadline, "serve did not start listening"
-                time.sleep(0.1)
         answers = [httpx.post(url + "/github/webhook", content=b"{}") for _ in range(2)]
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+        _, err = stop_serve(proc)
     for answer in answers:
         assert answer.status_code == 404
         error = answer.json()["error"]

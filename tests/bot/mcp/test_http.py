@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +24,7 @@ from tests.bot.mcp.conftest import (
 from tests.bot.mcp.conftest import (
     SEARCH_DIFF as SEARCH,
 )
+from tests.bot.serve_process import serve_env, start_serve, stop_serve
 from tests.fakes.slack_server import FakeSlack
 
 TOOLS = {
@@ -50,67 +48,31 @@ class Served:
     stderr: str = ""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def served(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """`riskbrief serve --role web` on the demo store: a token inline and one in a file."""
-    import os
-
     tokens = tmp_path_factory.mktemp("tokens") / "mcp-tokens"
     tokens.write_text(f"# Commerce's lead\ncommerce-lead:{COMMERCE_TOKEN}\n")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "RISKBRIEF_", "ANTHROPIC_"))
-    }
     with FakeSlack() as slack:
-        env |= {
-            "RISKBRIEF_DATABASE_URL": f"sqlite:///{demo_dir / 'demo.db'}",
-            "RISKBRIEF_CONFIG": str(demo_dir / "riskbrief.toml"),
-            "RISKBRIEF_MCP_TOKENS": f"*:{ORG_TOKEN}",
-            "RISKBRIEF_MCP_TOKENS_FILE": str(tokens),
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": slack.base_url,
-            # As much as riskbrief logs: still no token in it.
-            "RISKBRIEF_LOG_LEVEL": "debug",
-        }
-        port = _free_port()
-        script = str(Path(sys.executable).with_name("riskbrief"))
-        proc = subprocess.Popen(
-            [script, "serve", "--role", "web", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        env = serve_env(
+            {
+                "RISKBRIEF_DATABASE_URL": f"sqlite:///{demo_dir / 'demo.db'}",
+                "RISKBRIEF_CONFIG": str(demo_dir / "riskbrief.toml"),
+                "RISKBRIEF_MCP_TOKENS": f"*:{ORG_TOKEN}",
+                "RISKBRIEF_MCP_TOKENS_FILE": str(tokens),
+                "SLACK_BOT_TOKEN": "xoxb-test",
+                "SLACK_SIGNING_SECRET": SECRET,
+                "SLACK_API_URL": slack.base_url,
+                # As much as riskbrief logs: still no token in it.
+                "RISKBRIEF_LOG_LEVEL": "debug",
+            }
         )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        proc, url = start_serve(env, "--role", "web")
+        served = Served(url + "/mcp", proc)
         try:
-            while True:
-                try:
-                    httpx.get(url + "/healthz", timeout=1)
-                    break
-                except httpx.TransportError:
-                    assert proc.poll() is None, proc.communicate()[1]
-                    assert time.monotonic() < deadline, "serve did not start listening"
-                    time.sleep(0.1)
-            served = Served(url + "/mcp", proc)
             yield served
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                _, served_err = proc.communicate(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                _, served_err = proc.communicate()
-            served.stderr = served_err
+            _, served.stderr = stop_serve(proc)
 
 
 CALLS: list[tuple[str, dict[str, Any]]] = [
