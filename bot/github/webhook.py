@@ -159,7 +159,7 @@ def github_webhook(
         except BaseException:
             release_delivery(engine, delivery)
             raise
-        finish_delivery(engine, delivery, event)
+        finish_delivery(engine, delivery, event, clock())
         return _answer(
             start_response,
             200,

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from data.store.tables import GitHubDelivery
 
 __all__ = [
+    "KEEP_FOR",
     "RECLAIM_AFTER",
     "claim_delivery",
     "finish_delivery",
@@ -30,6 +31,9 @@ __all__ = [
 # A delivery's work is done inline in well under GitHub's 10 seconds: one in flight for
 # ten minutes belongs to a replica that stopped before finishing it.
 RECLAIM_AFTER = timedelta(minutes=10)
+# GitHub offers a delivery for redelivery for three days; a finished one older than this is
+# forgotten, so the table holds about a month of deliveries rather than every one ever.
+KEEP_FOR = timedelta(days=30)
 _IN_FLIGHT = " (in flight)"
 # The first key of the advisory locks riskbrief takes per pull request.
 _LOCK_SPACE = "riskbrief.pull_check"
@@ -69,11 +73,16 @@ def _reclaim(engine: Engine, delivery: str, event: str, now: datetime) -> bool:
     return bool(done.rowcount == 1)
 
 
-def finish_delivery(engine: Engine, delivery: str, event: str) -> None:
-    """Mark ``delivery``'s work done: from now on it is answered "already answered" for good."""
+def finish_delivery(engine: Engine, delivery: str, event: str, now: datetime) -> None:
+    """Mark ``delivery``'s work done: from now on it is answered "already answered" for good.
+
+    Deliveries received more than ``KEEP_FOR`` before ``now`` are deleted in the same
+    transaction: by then GitHub no longer redelivers them.
+    """
     table = GitHubDelivery.__table__  # type: ignore[attr-defined]
     with engine.begin() as conn:
         conn.execute(sa.update(table).where(table.c.id == delivery).values(event=event))
+        conn.execute(sa.delete(table).where(table.c.received_at < now - KEEP_FOR))
 
 
 def release_delivery(engine: Engine, delivery: str) -> None:

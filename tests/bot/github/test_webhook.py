@@ -423,6 +423,17 @@ def test_a_delivery_abandoned_in_flight_is_claimed_again_after_ten_minutes(world
     assert _deliveries(world.engine) == 2
 
 
+def test_deliveries_older_than_a_month_are_forgotten_when_one_finishes(world: World) -> None:
+    """GitHub redelivers for three days: a finished delivery prunes those received over 30
+    days ago, and keeps the younger ones."""
+    assert claim_delivery(world.engine, "d-old", "pull_request", NOW - timedelta(days=31))
+    assert claim_delivery(world.engine, "d-young", "pull_request", NOW - timedelta(days=29))
+    assert world.deliver(_opened(world), delivery="d-new").json()["status"] == "checked"
+    with Session(world.engine) as session:
+        kept = sorted(session.exec(select(col(GitHubDelivery.id))).all())
+    assert kept == ["d-new", "d-young"]
+
+
 def test_a_body_past_serve_s_limit_is_waitress_s_plain_413_as_documented(world: World) -> None:
     """Past 1 MiB waitress refuses before riskbrief reads it, in plain text; docs say so."""
     answer = world.deliver(None, body=b"{" + b" " * (1 << 20) + b"}")
