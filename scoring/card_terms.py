@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from scoring.change_key import ChangeKey
-
 if TYPE_CHECKING:
     from scoring.risk import Band
 
@@ -170,16 +168,6 @@ class EvidenceKind(StrEnum):
 
 
 _REVERT = "revert:"
-# The deploy keys the sources write start with one of these; a deploy key read from an
-# incident file may be anything, which is why a stored card is read with ``default``.
-_DEPLOY_PREFIXES = (
-    "deploy:",
-    "git-tag:",
-    "ci:",
-    "github-deployment:",
-    "github-workflow-run:",
-)
-_INCIDENT_PREFIXES = ("opsgenie:", "pagerduty:", "github-issue:")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,26 +185,17 @@ class Evidence:
         return f"{_REVERT}{self.key}" if self.kind is EvidenceKind.REVERT else self.key
 
     @classmethod
-    def parse(cls, text: str, default: EvidenceKind | None = None) -> Evidence:
-        """The evidence ``text`` (a ``str()`` of one) names.
+    def parse(cls, text: str, kind: EvidenceKind) -> Evidence:
+        """The evidence ``text`` (a ``str()`` of one) names, of ``kind`` where the reader's
+        card holds it; a ``revert:`` id is a revert whatever ``kind`` says.
 
-        A ``revert:`` id is a revert whatever ``default`` says. Otherwise ``default`` is
-        the kind when the reader knows what the card holds there; without it the id's
-        form decides: a source's incident or deploy prefix, then a change key
-        (``owner/repo#7``, ``owner/repo@sha``), else an incident.
+        The kind is never guessed from the id's form: every source writes keys of its own
+        (``gitlab-deployment:``, ``jira-…``, a deploy id from an incident file), and a list
+        of prefixes here would fall behind the sources.
         """
         if text.startswith(_REVERT):
             return cls(EvidenceKind.REVERT, text.removeprefix(_REVERT))
-        if default is not None:
-            return cls(default, text)
-        if text.startswith(_INCIDENT_PREFIXES):
-            return cls(EvidenceKind.INCIDENT, text)
-        if text.startswith(_DEPLOY_PREFIXES):
-            return cls(EvidenceKind.DEPLOY, text)
-        change = ChangeKey.parse(text)
-        if change is not None and change.repository:
-            return cls(EvidenceKind.CHANGE, text)
-        return cls(EvidenceKind.INCIDENT, text)
+        return cls(kind, text)
 
 
 def stored_evidence(kind: CardKind, ids: tuple[str, ...]) -> tuple[Evidence, ...]:

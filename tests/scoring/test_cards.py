@@ -1280,7 +1280,7 @@ def test_an_unreviewed_gated_change_under_a_warning_card_still_gets_its_critical
 def test_evidence_reads_back_its_id(evidence: Evidence, text: str) -> None:
     """Each kind of evidence is written as the id stored briefings carry and read back as itself."""
     assert str(evidence) == text
-    assert Evidence.parse(str(evidence)) == evidence
+    assert Evidence.parse(str(evidence), evidence.kind) == evidence
 
 
 def test_incident_card_carries_its_deploy_as_a_deploy() -> None:
