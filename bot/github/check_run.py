@@ -18,10 +18,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from briefing.labels import signal_label
 from data.config.sources import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
 from scoring.proposal import Assessment
-from scoring.signals import SIGNAL_WORDS
 
 __all__ = [
     "CHECK_NAME",
@@ -104,11 +104,6 @@ class Verdict:
         return "failure" if self.conclusion in _BLOCKING else "success"
 
 
-def _label(name: str) -> str:
-    words = SIGNAL_WORDS.get(name)
-    return words.label if words is not None else name.replace("_", " ")
-
-
 def verdict_of(
     assessment: Assessment,
     *,
@@ -143,7 +138,7 @@ def verdict_of(
         lines += [f"- {escape_markdown(g.explanation)}" for g in risk.gates]
     if assessment.unknowns:
         lines += ["", "### Unknown (their weight went to the known signals)"]
-        lines += [f"- {escape_markdown(_label(s.name))}" for s in assessment.unknowns]
+        lines += [f"- {escape_markdown(signal_label(s.name))}" for s in assessment.unknowns]
     lines += ["", "### What to do"]
     lines += [
         f"- {escape_markdown(a.text)}" + (f" (about {a.points} points lower)" if a.points else "")
