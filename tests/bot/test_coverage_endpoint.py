@@ -21,6 +21,9 @@ from data.store.org import sync_org
 from data.store.tables import CoverageReportRow
 from tests.data.sources.coverage.reports import COBERTURA, JACOCO, LCOV
 
+# Cases of the endpoint's door (auth, size, validation); on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 SECRET = "s3cret-deploy-token-0123456789"
 ORG = parse_org_config('[[repositories]]\nname = "acme/shop"\n[[services]]\nkey = "api"\n')
 SHA = "a" * 40
@@ -65,6 +68,7 @@ def _stored(engine: Engine) -> list[tuple[str, str, int, int]]:
         )
 
 
+@pytest.mark.store_decides
 @pytest.mark.parametrize(
     ("body", "fmt", "lines"),
     [

@@ -18,6 +18,9 @@ from data.config import parse_org_config
 from data.store.org import sync_org
 from data.store.tables import Deploy
 
+# Cases of the endpoint's door (auth, size, validation); on PostgreSQL only where the store decides.
+pytestmark = pytest.mark.client_cases
+
 SECRET = "s3cret-deploy-token-0123456789"
 ORG = parse_org_config('[[services]]\nkey = "api"\n')
 REPORT = {"service": "api", "sha": "abc1234", "id": "77", "finished_at": "2026-11-16T12:00:00Z"}
@@ -51,6 +54,7 @@ def _auth(secret: str = SECRET) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
+@pytest.mark.store_decides
 def test_a_report_is_recorded_once_and_a_retry_answers_200(url: str, engine: Engine) -> None:
     """The first report creates the deploy (201); the same report again changes nothing (200)."""
     first = httpx.post(f"{url}/deploys", json=REPORT, headers=_auth())
