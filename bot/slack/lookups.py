@@ -163,7 +163,9 @@ def find_changes(session: Session, ref: str) -> list[Change]:
 def _when(change: Change, timezone: str, *, day: bool = True) -> str:
     """``merged <local time>``, or what an open or closed pull request is instead."""
     if change.merged_at is None or change.state is not ChangeState.MERGED:
-        return "open, not merged yet" if change.state is ChangeState.OPEN else "closed unmerged"
+        if change.state is ChangeState.OPEN:
+            return "a draft, not merged yet" if change.draft else "open, not merged yet"
+        return "closed unmerged"
     return f"merged {local_time(change.merged_at, timezone, day=day)}"
 
 

@@ -354,7 +354,8 @@ def test_enforced_at_the_threshold_concludes_as_configured(store: Engine, conclu
 
 
 def test_the_risk_pr_answer_the_check_links_to_says_open(world: World) -> None:
-    """`/risk pr` on the checked PR gives its stored score and says it is open, not merged."""
+    """`/risk pr` on the checked PR gives its stored score and says it is open, not merged
+    (a draft, once it is one)."""
     score = world.deliver(_opened(world)).json()["score"]
     with Session(world.engine) as session:
         reply = change_reply(session, world.org, f"{REPO}#9100")
@@ -362,6 +363,13 @@ def test_the_risk_pr_answer_the_check_links_to_says_open(world: World) -> None:
     assert f"Risk *{score}*" in text
     assert "open, not merged yet" in text
     assert "merged 20" not in text
+    with Session(world.engine) as session:
+        pr = session.exec(select(Change).where(Change.key == f"{REPO}#9100")).one()
+        pr.draft = True
+        session.add(pr)
+        session.commit()
+        drafted = change_reply(session, world.org, f"{REPO}#9100")
+    assert "a draft, not merged yet" in json.dumps(list(drafted.blocks), default=str)
 
 
 @BOTH
