@@ -35,18 +35,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TypeAlias
+from typing import Generic, Protocol, TypeAlias, TypeVar
 
 __all__ = [
     "CODEOWNERS_LOCATIONS",
     "CodeOwners",
     "CodeownersHistory",
     "CodeownersVersion",
+    "Owners",
+    "OwnersHistory",
     "OwnersOf",
     "Rule",
     "compile_pattern",
     "parse_codeowners",
     "split_line",
+    "versions_of",
 ]
 
 # GitHub's search order: the first of these that exists is the CODEOWNERS in force.
@@ -230,40 +233,52 @@ def parse_codeowners(text: str) -> CodeOwners:
     return CodeOwners(tuple(rules), tuple(errors))
 
 
+class Owners(Protocol):
+    """A parsed CODEOWNERS file, in GitHub's syntax or GitLab's: who owns a path."""
+
+    def owners(self, path: str) -> tuple[str, ...]: ...
+
+
+_O = TypeVar("_O", bound=Owners)
+
+
 @dataclass(frozen=True, slots=True)
-class CodeownersVersion:
+class CodeownersVersion(Generic[_O]):
     """The file at one location from ``since`` on: parsed, or ``None`` when it was deleted."""
 
     since: datetime
     sha: str
-    owners: CodeOwners | None
+    owners: _O | None
+
+
+def versions_of(
+    texts: Mapping[str, Sequence[tuple[datetime, str, str | None]]], parse: Callable[[str], _O]
+) -> dict[str, tuple[CodeownersVersion[_O], ...]]:
+    """Each location's versions in time order, from ``location -> [(time, sha, text or None
+    when deleted), ...]`` in any order, each text read by ``parse``."""
+    return {
+        location: tuple(
+            CodeownersVersion(at, sha, parse(text) if text is not None else None)
+            for at, sha, text in sorted(items, key=lambda v: v[0])
+        )
+        for location, items in texts.items()
+    }
 
 
 @dataclass(frozen=True, slots=True)
-class CodeownersHistory:
-    """Each location's versions in time order; answers owners as of a time."""
+class OwnersHistory(Generic[_O]):
+    """Each location's versions in time order; answers owners as of a time, the first of
+    ``locations`` holding a file then being the one in force (GitHub's and GitLab's orders
+    differ, hence the field)."""
 
-    versions: Mapping[str, tuple[CodeownersVersion, ...]]
+    versions: Mapping[str, tuple[CodeownersVersion[_O], ...]]
+    locations: tuple[str, ...]
 
-    @classmethod
-    def from_texts(
-        cls, texts: Mapping[str, Sequence[tuple[datetime, str, str | None]]]
-    ) -> CodeownersHistory:
-        """From ``location -> [(time, sha, text or None when deleted), ...]`` in any order."""
-        versions: dict[str, tuple[CodeownersVersion, ...]] = {}
-        for location, items in texts.items():
-            ordered = sorted(items, key=lambda v: v[0])
-            versions[location] = tuple(
-                CodeownersVersion(at, sha, parse_codeowners(text) if text is not None else None)
-                for at, sha, text in ordered
-            )
-        return cls(versions)
-
-    def in_force(self, when: datetime) -> CodeOwners | None:
-        """The CODEOWNERS GitHub would have used at ``when`` (naive is UTC), by precedence."""
+    def in_force(self, when: datetime) -> _O | None:
+        """The CODEOWNERS the host would have used at ``when`` (naive is UTC), by precedence."""
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-        for location in CODEOWNERS_LOCATIONS:
+        for location in self.locations:
             history = self.versions.get(location, ())
             i = bisect_right([v.since for v in history], when)
             if i and history[i - 1].owners is not None:
@@ -274,3 +289,15 @@ class CodeownersHistory:
         """Owners of ``path`` at ``when``: empty when not covered, ``None`` when no file then."""
         owners = self.in_force(when)
         return owners.owners(path) if owners is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeownersHistory(OwnersHistory[CodeOwners]):
+    """GitHub's CODEOWNERS at its three locations, as of each time."""
+
+    @classmethod
+    def from_texts(
+        cls, texts: Mapping[str, Sequence[tuple[datetime, str, str | None]]]
+    ) -> CodeownersHistory:
+        """From ``location -> [(time, sha, text or None when deleted), ...]`` in any order."""
+        return cls(versions_of(texts, parse_codeowners), CODEOWNERS_LOCATIONS)

@@ -29,16 +29,15 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 import structlog
 
-from data.codeowners import compile_pattern, split_line
+from data.codeowners import OwnersHistory, compile_pattern, split_line, versions_of
 from data.sources.gitlab.client import GitLabClient, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sync import Cursor, SyncRun
@@ -199,46 +198,15 @@ def parse_gitlab_codeowners(text: str) -> GitLabCodeowners:
 
 
 @dataclass(frozen=True, slots=True)
-class _Version:
-    since: datetime
-    sha: str
-    owners: GitLabCodeowners | None
-
-
-@dataclass(frozen=True, slots=True)
-class GitLabCodeownersHistory:
-    """Each location's versions in time order; answers owners as of a time by GitLab's order."""
-
-    versions: Mapping[str, tuple[_Version, ...]]
+class GitLabCodeownersHistory(OwnersHistory[GitLabCodeowners]):
+    """GitLab's CODEOWNERS at its three locations, in GitLab's order, as of each time."""
 
     @classmethod
     def from_texts(
         cls, texts: Mapping[str, Sequence[tuple[datetime, str, str | None]]]
     ) -> GitLabCodeownersHistory:
         """From ``location -> [(time, sha, text or None when deleted), ...]`` in any order."""
-        versions: dict[str, tuple[_Version, ...]] = {}
-        for location, items in texts.items():
-            versions[location] = tuple(
-                _Version(at, sha, parse_gitlab_codeowners(text) if text is not None else None)
-                for at, sha, text in sorted(items, key=lambda v: v[0])
-            )
-        return cls(versions)
-
-    def in_force(self, when: datetime) -> GitLabCodeowners | None:
-        """The CODEOWNERS GitLab would have used at ``when`` (naive is UTC)."""
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        for location in GITLAB_CODEOWNERS_LOCATIONS:
-            history = self.versions.get(location, ())
-            i = bisect_right([v.since for v in history], when)
-            if i and history[i - 1].owners is not None:
-                return history[i - 1].owners
-        return None
-
-    def owners_of(self, path: str, when: datetime) -> tuple[str, ...] | None:
-        """Owners of ``path`` at ``when``: empty when not covered, ``None`` when no file then."""
-        owners = self.in_force(when)
-        return owners.owners(path) if owners is not None else None
+        return cls(versions_of(texts, parse_gitlab_codeowners), GITLAB_CODEOWNERS_LOCATIONS)
 
 
 _CACHE_SOURCE = "gitlab-codeowners"
