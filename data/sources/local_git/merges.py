@@ -67,6 +67,11 @@ def pull_request_of(parents: tuple[str, ...], subject: str, body: str) -> PullRe
     merge = _GITLAB_MERGE.match(subject)
     if request and merge:
         return PullRequestMerge(int(request.group("number")), merge.group("head"), first)
+    # GitHub's merge commit when the repository's default message is the pull request's
+    # title ("Configuring commit merging"): "Title (#N)" with two parents (pallets/click).
+    titled = _SQUASHED.match(subject.strip())
+    if titled:
+        return PullRequestMerge(int(titled.group("number")), None, titled.group("title"))
     return None
 
 
