@@ -19,6 +19,7 @@ from anthropic.types import AssistantMessageParam, MessageParam, TextBlockParam,
 from briefing.narrative import NarrativeUsage
 from briefing.prompt import DEFAULT_MODEL, MAX_OUTPUT_TOKENS, NarrativeDraft, Turn
 from briefing.writer import LLMAnswer, LLMUnavailable
+from data.sources.http import tls_context
 
 __all__ = ["CACHE_MINIMUM_TOKENS", "DEFAULT_MODEL", "ClaudeNarrator", "cache_minimum"]
 
@@ -153,7 +154,11 @@ class ClaudeNarrator:
         self.model = model
         self._max_tokens = max_tokens
         self._client = anthropic.Anthropic(
-            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=anthropic.DefaultHttpxClient(verify=tls_context()),
         )
         self._cool_down = cool_down
         self._clock = clock

@@ -29,6 +29,7 @@ from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.render.teams import TeamsMessage, render_teams
+from data.sources.http import http_client
 from data.store.deliveries import step
 from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld
@@ -106,7 +107,7 @@ class TeamsSender:
         gate.open(where)
         body = message.to_json()
         wait = self.backoff
-        with httpx.Client(timeout=self.timeout, follow_redirects=False) as client:
+        with http_client(timeout=self.timeout) as client:
             for tries_left in range(self.retries, -1, -1):
                 response = self._post(client, url, body, where)
                 if response.status_code in (200, 202):

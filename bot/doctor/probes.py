@@ -166,8 +166,14 @@ def anthropic_model(api_key: str, base_url: str | None, model: str) -> str:
     """The real Anthropic probe: ``client.models.retrieve(model)``, no retries."""
     import anthropic
 
+    from data.sources.http import tls_context
+
     client = anthropic.Anthropic(
-        api_key=api_key, base_url=base_url, max_retries=0, timeout=_TIMEOUT
+        api_key=api_key,
+        base_url=base_url,
+        max_retries=0,
+        timeout=_TIMEOUT,
+        http_client=anthropic.DefaultHttpxClient(verify=tls_context()),
     )
     try:
         info = client.models.retrieve(model)

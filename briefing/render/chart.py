@@ -14,7 +14,7 @@ still about 13 px high.
 from __future__ import annotations
 
 import io
-from functools import cache
+from functools import cache, lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -55,6 +55,8 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
+# Every subscriber of a scope gets the same chart in one send: drawn once, not per email.
+@lru_cache(maxsize=64)
 def distribution_png(this: Counts, last: Counts) -> bytes:
     """Changes per band this week (solid bar) and last week (thin grey bar), each counted."""
     image = Image.new("RGB", (CHART_WIDTH, CHART_HEIGHT), _BACKGROUND)
@@ -81,5 +83,7 @@ def distribution_png(this: Counts, last: Counts) -> bytes:
             draw.rectangle((x, top, x + last_width - 1, top + _LAST_BAR - 1), fill=_LAST_WEEK)
         draw.text((x + last_width + 10, top - 6), f"last week {before}", fill=_MUTED, font=small)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    # zlib's default level: ``optimize=True`` took five times as long (22 ms against 4 ms)
+    # to save 2% of 23 KB.
+    image.save(out, format="PNG")
     return out.getvalue()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from tests import local_http
+
 __all__ = ["free_port", "serve_env", "start_serve", "stop_serve"]
 
 # A developer's own settings never reach the process: only what a test gives it.
@@ -49,7 +51,7 @@ def start_serve(env: Mapping[str, str], *args: str) -> tuple[subprocess.Popen[st
     deadline = time.monotonic() + 30
     while True:
         try:
-            httpx.get(url + "/healthz", timeout=1)
+            local_http.get(url + "/healthz", timeout=1)
             return proc, url
         except httpx.TransportError:
             if proc.poll() is not None or time.monotonic() > deadline:

@@ -7,7 +7,6 @@ import socket
 import threading
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
@@ -19,6 +18,7 @@ from data.config import parse_org_config
 from data.sources.coverage.read import MAX_REPORT_BYTES
 from data.store.org import sync_org
 from data.store.tables import CoverageReportRow
+from tests import local_http
 from tests.data.sources.coverage.reports import COBERTURA, JACOCO, LCOV
 
 # Cases of the endpoint's door (auth, size, validation); on PostgreSQL only where the store decides.
@@ -82,8 +82,8 @@ def test_each_format_is_recorded_and_a_retry_answers_200(
     url: str, engine: Engine, body: bytes, fmt: str, lines: tuple[int, int]
 ) -> None:
     """A report is stored by commit (201, its format detected); the same one again is 200."""
-    first = httpx.post(f"{url}/coverage", params={"sha": SHA}, content=body, headers=_auth())
-    again = httpx.post(f"{url}/coverage", params={"sha": SHA}, content=body, headers=_auth())
+    first = local_http.post(f"{url}/coverage", params={"sha": SHA}, content=body, headers=_auth())
+    again = local_http.post(f"{url}/coverage", params={"sha": SHA}, content=body, headers=_auth())
     assert (first.status_code, first.json()["format"], first.json()["new"]) == (201, fmt, True)
     assert (again.status_code, again.json()["new"]) == (200, False)
     assert _stored(engine) == [(SHA, fmt, *lines)]
@@ -119,7 +119,7 @@ def test_refusals_are_one_sentence_and_store_nothing(
     needle: str,
 ) -> None:
     """A missing token, a bad parameter or a bad report: its status, one sentence, no row."""
-    answer = httpx.post(f"{url}/coverage", params=params, content=body, headers=headers)
+    answer = local_http.post(f"{url}/coverage", params=params, content=body, headers=headers)
     assert answer.status_code == status
     assert needle in answer.json()["error"]
     assert _stored(engine) == []
@@ -139,16 +139,16 @@ def _raw_post(url: str, path: str, length: int) -> bytes:
 def test_get_and_oversized_bodies_are_refused(url: str) -> None:
     """Only POST is taken; a report declared over 200 MB is refused before any of it is read, and
     every other path still refuses a body over 1 MB."""
-    assert httpx.get(f"{url}/coverage", headers=_auth()).status_code == 405
+    assert local_http.get(f"{url}/coverage", headers=_auth()).status_code == 405
     assert _raw_post(url, f"/coverage?sha={SHA}", 201 * 2**20).startswith(b"HTTP/1.1 413")
     for path in ("/deploys", "/slack/events"):
-        answer = httpx.post(f"{url}{path}", content=b"x" * (2 * 2**20), headers=_auth())
+        answer = local_http.post(f"{url}{path}", content=b"x" * (2 * 2**20), headers=_auth())
         assert answer.status_code == 413
 
 
 def test_the_endpoint_is_off_without_a_secret(engine: Engine) -> None:
     """With no RISKBRIEF_DEPLOY_SECRET the endpoint answers 404 saying how to turn it on."""
     for url in _serve(engine, None):
-        answer = httpx.post(f"{url}/coverage", params={"sha": SHA}, content=COBERTURA)
+        answer = local_http.post(f"{url}/coverage", params={"sha": SHA}, content=COBERTURA)
         assert answer.status_code == 404
         assert "RISKBRIEF_DEPLOY_SECRET" in answer.json()["error"]

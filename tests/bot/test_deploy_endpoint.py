@@ -6,7 +6,6 @@ import json
 import threading
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
@@ -17,6 +16,7 @@ from bot.serve import HttpServer, wsgi_application
 from data.config import parse_org_config
 from data.store.org import sync_org
 from data.store.tables import Deploy
+from tests import local_http
 
 # Cases of the endpoint's door (auth, size, validation); on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases
@@ -57,8 +57,8 @@ def _auth(secret: str = SECRET) -> dict[str, str]:
 @pytest.mark.store_decides
 def test_a_report_is_recorded_once_and_a_retry_answers_200(url: str, engine: Engine) -> None:
     """The first report creates the deploy (201); the same report again changes nothing (200)."""
-    first = httpx.post(f"{url}/deploys", json=REPORT, headers=_auth())
-    again = httpx.post(f"{url}/deploys", json=REPORT, headers=_auth())
+    first = local_http.post(f"{url}/deploys", json=REPORT, headers=_auth())
+    again = local_http.post(f"{url}/deploys", json=REPORT, headers=_auth())
     assert (first.status_code, first.json()["new"]) == (201, True)
     assert (again.status_code, again.json()["new"]) == (200, False)
     with Session(engine) as session:
@@ -68,8 +68,8 @@ def test_a_report_is_recorded_once_and_a_retry_answers_200(url: str, engine: Eng
 
 def test_a_run_number_may_be_a_json_number(url: str) -> None:
     """``"id": 77`` is the same report as ``"id": "77"``: one deploy, keyed by the run."""
-    first = httpx.post(f"{url}/deploys", json={**REPORT, "id": 77}, headers=_auth())
-    again = httpx.post(f"{url}/deploys", json=REPORT, headers=_auth())
+    first = local_http.post(f"{url}/deploys", json={**REPORT, "id": 77}, headers=_auth())
+    again = local_http.post(f"{url}/deploys", json=REPORT, headers=_auth())
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["key"] == "ci:api:production:77"
 
@@ -100,7 +100,7 @@ def test_refusals_have_the_right_status_and_record_nothing(
     needle: str,
 ) -> None:
     """A bad secret, method or body is refused with its status and a sentence; no deploy."""
-    answer = httpx.request(method, f"{url}/deploys", json=body, headers=headers)
+    answer = local_http.request(method, f"{url}/deploys", json=body, headers=headers)
     assert answer.status_code == status
     assert needle in answer.json()["error"]
     with Session(engine) as session:
@@ -109,7 +109,7 @@ def test_refusals_have_the_right_status_and_record_nothing(
 
 def test_an_oversized_body_is_refused_unread(url: str) -> None:
     """A body over the limit is answered 413 without being parsed."""
-    answer = httpx.post(
+    answer = local_http.post(
         f"{url}/deploys",
         content=b"{" + b" " * (MAX_BODY + 10) + b"}",
         headers={**_auth(), "Content-Type": "application/json"},
@@ -123,15 +123,15 @@ def test_a_body_of_exactly_the_servers_limit_reaches_the_endpoint(engine: Engine
     body = json.dumps(REPORT).encode() + b" " * 1000
     headers = {**_auth(), "Content-Type": "application/json"}
     for url in _serve(engine, SECRET, max_body=len(body)):
-        taken = httpx.post(f"{url}/deploys", content=body, headers=headers)
+        taken = local_http.post(f"{url}/deploys", content=body, headers=headers)
         assert taken.status_code == 201, taken.text
-        refused = httpx.post(f"{url}/deploys", content=body + b" ", headers=headers)
+        refused = local_http.post(f"{url}/deploys", content=body + b" ", headers=headers)
         assert refused.status_code == 413
 
 
 def test_without_a_secret_the_endpoint_is_off(engine: Engine) -> None:
     """With no RISKBRIEF_DEPLOY_SECRET nothing is accepted, whatever is sent."""
     for url in _serve(engine, None):
-        answer = httpx.post(f"{url}/deploys", json=REPORT, headers=_auth())
+        answer = local_http.post(f"{url}/deploys", json=REPORT, headers=_auth())
         assert answer.status_code == 404
         assert "RISKBRIEF_DEPLOY_SECRET" in answer.json()["error"]

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
@@ -30,6 +29,7 @@ from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org
 from data.store.tables import Deploy, Subscriber
+from tests import local_http
 from tests.bot.slack.harness import SECRET, Served, serve_app
 from tests.fakes.slack_server import FakeSlack, SlackUser, signed_headers
 
@@ -136,7 +136,9 @@ def test_unsigned_or_replayed_commands_are_refused_and_run_nothing(
     calls = len(running.slack.calls)
     body = _form("subscribe", "refused", running.slack)
     headers = sign(body, signed_headers(SECRET, body))
-    answer = httpx.post(running.served.url + EVENTS_PATH, content=body, headers=headers, timeout=10)
+    answer = local_http.post(
+        running.served.url + EVENTS_PATH, content=body, headers=headers, timeout=10
+    )
     assert answer.status_code == status
     _assert_nothing_ran(running, calls)
 
@@ -160,7 +162,9 @@ def test_malformed_unsigned_requests_are_refused_before_parsing(
     calls = len(running.slack.calls)
     sent = {"Content-Type": "application/x-www-form-urlencoded", **headers}
     raw = {k.encode(): v.encode("utf-8") for k, v in sent.items()}
-    answer = httpx.post(running.served.url + EVENTS_PATH, content=body, headers=raw, timeout=10)
+    answer = local_http.post(
+        running.served.url + EVENTS_PATH, content=body, headers=raw, timeout=10
+    )
     assert answer.status_code == status
     _assert_nothing_ran(running, calls)
 
@@ -179,7 +183,9 @@ def test_signed_bodies_bolt_cannot_parse_are_a_400(
     """A correctly signed body that is not UTF-8, or not the JSON it claims, is a 400."""
     calls = len(running.slack.calls)
     headers = {**signed_headers(SECRET, body), "Content-Type": content_type}
-    answer = httpx.post(running.served.url + EVENTS_PATH, content=body, headers=headers, timeout=10)
+    answer = local_http.post(
+        running.served.url + EVENTS_PATH, content=body, headers=headers, timeout=10
+    )
     assert answer.status_code == 400
     _assert_nothing_ran(running, calls)
 
@@ -194,7 +200,7 @@ def test_a_chunked_body_over_the_limit_is_refused(running: Running) -> None:
             yield b"x" * 65536
 
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    answer = httpx.post(
+    answer = local_http.post(
         running.served.url + EVENTS_PATH, content=chunks(), headers=headers, timeout=30
     )
     assert answer.status_code == 413
@@ -211,7 +217,9 @@ def test_a_two_megabyte_body_is_refused_and_runs_nothing(running: Running, signe
         if signed
         else {"Content-Type": "application/x-www-form-urlencoded"}
     )
-    answer = httpx.post(running.served.url + EVENTS_PATH, content=body, headers=headers, timeout=30)
+    answer = local_http.post(
+        running.served.url + EVENTS_PATH, content=body, headers=headers, timeout=30
+    )
     assert answer.status_code == 413
     _assert_nothing_ran(running, calls)
 
@@ -261,7 +269,7 @@ def test_the_deploy_secret_is_compared_in_constant_time(
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        answer = httpx.post(
+        answer = local_http.post(
             f"{server.url}/deploys",
             json={"service": "payments", "sha": "abc1234", "id": "1"},
             headers={"Authorization": "Bearer the-deploy-secret-0123456789-but-longer"},

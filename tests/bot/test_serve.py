@@ -7,7 +7,6 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -15,6 +14,7 @@ from bot.cli import main
 from bot.serve import HttpServer, wsgi_application
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
+from tests import local_http
 from tests.bot.serve_process import serve_env, start_serve, stop_serve
 from tests.fakes.slack_server import FakeSlack, signed_headers
 
@@ -116,13 +116,15 @@ def test_serve_answers_then_stops_cleanly_on_sigterm(
     }
     proc, url = start_serve(serve_env({**store, "RISKBRIEF_LOG_LEVEL": "info", **extra}))
     try:
-        health = httpx.get(url + "/healthz", timeout=1)
+        health = local_http.get(url + "/healthz", timeout=1)
         assert health.json()["status"] == "ok"
         body = b"command=%2Frisk&text=help&user_id=U1&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fx"
-        ok = httpx.post(url + "/slack/events", content=body, headers=signed_headers(SECRET, body))
+        ok = local_http.post(
+            url + "/slack/events", content=body, headers=signed_headers(SECRET, body)
+        )
         assert ok.status_code == 200
         assert "Usage" in ok.text or "riskbrief" in ok.text
-        forged = httpx.post(
+        forged = local_http.post(
             url + "/slack/events", content=body, headers=signed_headers("forged", body)
         )
         assert forged.status_code == 401
@@ -139,8 +141,8 @@ def test_without_any_slack_setting_the_web_role_serves_the_rest(store: dict[str,
     Teams briefings need no Slack), says Slack is off, and /slack/events is not found."""
     proc, url = start_serve(serve_env({**store, "RISKBRIEF_LOG_LEVEL": "info"}))
     try:
-        assert httpx.get(url + "/healthz", timeout=1).json()["status"] == "ok"
-        assert httpx.post(url + "/slack/events", content=b"x=1").status_code == 404
+        assert local_http.get(url + "/healthz", timeout=1).json()["status"] == "ok"
+        assert local_http.post(url + "/slack/events", content=b"x=1").status_code == 404
     finally:
         out, err = stop_serve(proc)
     assert proc.returncode == 0, err
@@ -168,8 +170,8 @@ def test_readyz_says_what_keeps_the_process_from_serving(
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        ready = httpx.get(f"{server.url}/readyz", timeout=10)
-        health = httpx.get(f"{server.url}/healthz", timeout=10)
+        ready = local_http.get(f"{server.url}/readyz", timeout=10)
+        health = local_http.get(f"{server.url}/healthz", timeout=10)
     finally:
         server.stop()
         thread.join(timeout=10)

@@ -15,6 +15,7 @@ import pytest
 
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
+from tests import local_http
 
 CONFIG = """
 [organisation]
@@ -74,7 +75,7 @@ def _wait_ready(proc: subprocess.Popen[str], url: str, timeout: float = 60) -> N
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+            if local_http.get(url + "/readyz", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -85,7 +86,7 @@ def _wait_ready(proc: subprocess.Popen[str], url: str, timeout: float = 60) -> N
 
 
 def _metric(url: str, name: str) -> float:
-    text = httpx.get(url + "/metrics", timeout=5).text
+    text = local_http.get(url + "/metrics", timeout=5).text
     for line in text.splitlines():
         if line.startswith(name + " "):
             return float(line.split()[1])
@@ -118,14 +119,14 @@ def test_scheduler_role_needs_no_slack_settings(tmp_path: Path) -> None:
     proc, url = _start(_environment(url_db, config), "scheduler")
     try:
         _wait_ready(proc, url)
-        assert httpx.get(url + "/healthz", timeout=5).json() == {"status": "ok"}
+        assert local_http.get(url + "/healthz", timeout=5).json() == {"status": "ok"}
         # The scheduler's first heartbeat or tick sets the gauge.
         deadline = time.monotonic() + 20
         while _metric(url, "riskbrief_scheduler_leader") != 1.0:
             assert time.monotonic() < deadline, "the scheduler never reported leading"
             time.sleep(0.2)
         assert _metric(url, "riskbrief_oldest_claim_age_seconds") == 0.0
-        assert httpx.post(url + "/slack/events", content=b"x", timeout=5).status_code == 404
+        assert local_http.post(url + "/slack/events", content=b"x", timeout=5).status_code == 404
     finally:
         [(code, err)] = _stop([proc])
     assert code == 0, err

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from tests import local_http
 from tests.fakes.slack_server import FakeSlack, SlackUser
 
 
@@ -87,6 +87,6 @@ def test_views_and_response_url_are_recorded(slack: FakeSlack) -> None:
     client = _client(slack)
     client.views_publish(user_id="U1", view={"type": "home", "blocks": []})
     assert slack.view("U1") == {"type": "home", "blocks": []}
-    httpx.post(slack.response_url("r1"), json={"response_type": "ephemeral", "text": "hi"})
+    local_http.post(slack.response_url("r1"), json={"response_type": "ephemeral", "text": "hi"})
     assert slack.wait_for_response("r1")["text"] == "hi"
     assert slack.calls_of("views.publish")[0]["user_id"] == "U1"

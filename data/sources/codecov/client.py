@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from data.sources.http import http_client
 from scoring.errors import SourceError
 
 __all__ = ["CodecovClient", "CodecovError"]
@@ -39,7 +40,7 @@ class CodecovClient:
         self.base_url = base_url.rstrip("/")
         self.service = service
         self._token_env = token_env
-        self._http = http or httpx.Client(timeout=_TIMEOUT)
+        self._http = http or http_client(timeout=_TIMEOUT)
         self._headers = {"Authorization": f"bearer {token}", "Accept": "application/json"}
 
     def close(self) -> None:

@@ -42,6 +42,7 @@ from data.sources.github.responses import (
     short,
     usable_partial,
 )
+from data.sources.http import http_client
 from scoring.errors import SourceError
 
 __all__ = ["GitHubClient", "GitHubUnavailable", "RestPage", "graphql_url"]
@@ -92,7 +93,7 @@ class GitHubClient:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._auth = auth
-        self._http = http or httpx.Client(timeout=timeout, follow_redirects=True)
+        self._http = http or http_client(timeout=timeout, follow_redirects=True)
         self._sleep = sleep
         self.limits = RateLimits(sleep, clock, max_wait)
 

@@ -43,6 +43,7 @@ from urllib.parse import quote
 import httpx
 import structlog
 
+from data.sources.http import http_client
 from scoring.errors import SourceError
 
 __all__ = ["GitLabClient", "GitLabError", "RestPage", "project_id"]
@@ -108,7 +109,7 @@ class GitLabClient:
         self.graphql_url = f"{self.base_url}/api/graphql"
         self._token = token
         self._token_env = token_env
-        self._http = http or httpx.Client(
+        self._http = http or http_client(
             timeout=timeout,
             follow_redirects=True,
             limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),

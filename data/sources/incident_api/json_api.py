@@ -14,6 +14,7 @@ import httpx
 import structlog
 import tenacity
 
+from data.sources.http import http_client
 from scoring.errors import SourceError
 
 __all__ = ["ApiNames", "JsonApi"]
@@ -100,7 +101,7 @@ class JsonApi:
         self.names = names
         self.base_url = base_url.rstrip("/")
         self._headers = dict(headers)
-        self._http = http or httpx.Client(timeout=timeout)
+        self._http = http or http_client(timeout=timeout)
         self._sleep = sleep
         self._attempts = attempts
         self._max_wait = max_wait

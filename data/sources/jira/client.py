@@ -26,6 +26,7 @@ from typing import Any
 import httpx
 import structlog
 
+from data.sources.http import http_client
 from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
 from scoring.errors import SourceError
 
@@ -85,7 +86,7 @@ class JiraClient:
             self._auth = f"Basic {base64.b64encode(pair).decode()}"
         else:
             self._auth = f"Bearer {token}"
-        self._http = http or httpx.Client(timeout=timeout, follow_redirects=True)
+        self._http = http or http_client(timeout=timeout, follow_redirects=True)
         self._sleep = sleep
         self._max_wait = max_wait
         self.requests = 0

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import structlog
 
+from data.sources.http import http_client
 from scoring.errors import SourceError
 
 __all__ = [
@@ -89,7 +90,7 @@ class LinearClient:
         self.api_url = api_url
         self._key = api_key
         self._token_env = token_env
-        self._http = http or httpx.Client(timeout=timeout)
+        self._http = http or http_client(timeout=timeout)
         self._sleep = sleep
         self._clock = clock
         self._max_wait = max_wait

@@ -21,6 +21,7 @@ from data.store.engine import make_engine
 from data.store.github_deliveries import claim_delivery, pull_request_lock
 from data.store.open_changes import load_open_changes
 from data.store.tables import Change, ChangeState, GitHubDelivery
+from tests import local_http
 from tests.bot.github.world import (
     NOW,
     REPO,
@@ -306,7 +307,7 @@ def test_github_failing_answers_502_and_the_redelivery_does_the_work(world: Worl
 
 def test_every_refusal_is_json_with_one_sentence(world: World) -> None:
     """A GET is 405 with an Allow header; the error is JSON text, no traceback."""
-    answer = httpx.get(f"{world.url}/github/webhook")
+    answer = local_http.get(f"{world.url}/github/webhook")
     assert answer.status_code == 405
     assert answer.headers["allow"] == "POST"
     assert json.loads(answer.text)["error"] == "GitHub sends webhook deliveries with POST"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -15,6 +14,7 @@ from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
+from tests import local_http
 from tests.bot.serve_process import serve_env, start_serve, stop_serve
 from tests.fakes.slack_server import FakeSlack
 
@@ -100,7 +100,7 @@ def test_serve_logs_once_and_answers_what_is_missing(tmp_path: Path, slack: Fake
     )
     proc, url = start_serve(env, "--role", "web")
     try:
-        answers = [httpx.post(url + "/github/webhook", content=b"{}") for _ in range(2)]
+        answers = [local_http.post(url + "/github/webhook", content=b"{}") for _ in range(2)]
     finally:
         _, err = stop_serve(proc)
     for answer in answers:

@@ -33,6 +33,7 @@ from data.sources.github.client import GitHubClient
 from data.sources.sample import load_sample, sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
+from tests import local_http
 from tests.fakes.github_graphql import FakeFile, FakeGitHubGraphQL, FakePull, iso
 from tests.fakes.github_rest import FakeApp, FakeGitHubRest
 
@@ -124,7 +125,7 @@ class World:
             "X-Hub-Signature-256": signature_of(secret, data),
             **(headers or {}),
         }
-        return httpx.post(f"{self.url}{WEBHOOK_PATH}", content=data, headers=sent, timeout=30)
+        return local_http.post(f"{self.url}{WEBHOOK_PATH}", content=data, headers=sent, timeout=30)
 
     def check_runs(self) -> list[dict[str, Any]]:
         """Every check run the fake GitHub holds."""

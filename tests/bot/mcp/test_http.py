@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from mcp.shared.exceptions import MCPError
 
 from bot.mcp.changes import CHANGE_NOT_FOUND
+from tests import local_http
 from tests.bot.mcp.client import over_http, strings
 from tests.bot.mcp.conftest import (
     COMMERCE_TOKEN,
@@ -150,7 +150,7 @@ def test_a_missing_or_wrong_token_is_a_401_of_one_sentence(
     """No token, another scheme or a wrong token: 401, a Bearer challenge, one sentence."""
     body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
     headers = {"Authorization": authorization} if authorization is not None else {}
-    response = httpx.post(served.url, json=body, headers=headers, timeout=10)
+    response = local_http.post(served.url, json=body, headers=headers, timeout=10)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     error = response.json()["error"]
@@ -171,7 +171,7 @@ def test_the_sdk_client_with_a_wrong_token_gets_nothing(served: Served) -> None:
 def test_only_post_is_answered_and_no_stream_is_held_open(served: Served, method: str) -> None:
     """With a good token, GET (a stream) and DELETE (a session) are 405 at once, one sentence."""
     headers = {"Authorization": f"Bearer {ORG_TOKEN}", "Accept": "text/event-stream"}
-    response = httpx.request(method, served.url, headers=headers, timeout=5)
+    response = local_http.request(method, served.url, headers=headers, timeout=5)
     assert response.status_code == 405
     assert response.headers["Allow"] == "POST"
     assert response.json()["error"].startswith("This endpoint answers MCP requests sent with POST")
@@ -184,10 +184,10 @@ def test_a_malformed_or_oversized_body_is_refused(served: Served) -> None:
         "Content-Type": "application/json",
         "Accept": "application/json, text/event-stream",
     }
-    garbled = httpx.post(served.url, content=b"{not json", headers=headers, timeout=10)
+    garbled = local_http.post(served.url, content=b"{not json", headers=headers, timeout=10)
     assert garbled.status_code == 400
     assert garbled.json()["error"]["code"] == -32700
-    huge = httpx.post(served.url, content=b"x" * (2 << 20), headers=headers, timeout=10)
+    huge = local_http.post(served.url, content=b"x" * (2 << 20), headers=headers, timeout=10)
     assert huge.status_code == 413
 
 
@@ -195,7 +195,7 @@ def test_no_token_is_ever_logged(served: Served) -> None:
     """After every request above and a near-miss token, serve's debug log holds no token."""
     over_http(served.url, ORG_TOKEN, CALLS[:1])
     wrong = {"Authorization": f"Bearer {ORG_TOKEN}x"}
-    assert httpx.post(served.url, json={}, headers=wrong, timeout=10).status_code == 401
+    assert local_http.post(served.url, json={}, headers=wrong, timeout=10).status_code == 401
     served.proc.send_signal(signal.SIGTERM)
     _, served.stderr = served.proc.communicate(timeout=30)
     assert served.proc.returncode == 0, served.stderr

@@ -18,6 +18,7 @@ from bot.serve import EVENTS_PATH, HttpServer, wsgi_application
 from bot.settings import Settings
 from bot.slack.app import build_app
 from data.config import OrgConfig
+from tests import local_http
 from tests.fakes.slack_server import FakeSlack, signed_headers
 
 __all__ = ["NOW", "SECRET", "Served", "serve_app", "settings_for"]
@@ -47,7 +48,7 @@ class Served:
         """POST ``body`` to /slack/events, signed with the app's secret unless told otherwise."""
         secret = sign.pop("secret", SECRET)
         headers = signed_headers(secret, body, content_type=content_type, **sign)
-        return httpx.post(self.url + EVENTS_PATH, content=body, headers=headers, timeout=10)
+        return local_http.post(self.url + EVENTS_PATH, content=body, headers=headers, timeout=10)
 
     def command(
         self, text: str, *, user_id: str = "U04VPENG01", response_id: str = "r1", **sign: Any

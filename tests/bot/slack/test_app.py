@@ -19,6 +19,7 @@ from data.config import OrgConfig
 from data.store.engine import session_scope
 from data.store.scores import load_scores
 from scoring.scored import ScoredChange
+from tests import local_http
 from tests.bot.slack.conftest import DELIVERED_TS, VP
 from tests.bot.slack.harness import Served, serve_app, settings_for
 from tests.fakes.slack_server import FakeSlack
@@ -189,13 +190,13 @@ def test_stale_timestamp_is_refused(served: Served) -> None:
 
 def test_healthz_and_readyz(served: Served) -> None:
     """GET /healthz says the process is alive; GET /readyz that the store answers, migrated."""
-    response = httpx.get(served.url + HEALTH_PATH)
+    response = local_http.get(served.url + HEALTH_PATH)
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
-    ready = httpx.get(served.url + READY_PATH)
+    ready = local_http.get(served.url + READY_PATH)
     assert ready.status_code == 200
     assert ready.json() == {"status": "ok", "database": "ok"}
-    assert httpx.get(served.url + "/nowhere").status_code == 404
+    assert local_http.get(served.url + "/nowhere").status_code == 404
 
 
 def _click(served: Served, value: str, **extra: Any) -> httpx.Response:
