@@ -17,6 +17,7 @@ from data.store.engine import make_engine
 from data.store.migrate import current_revision, head_revision, upgrade
 from tests.data.sources.gitrepo import git_env
 from tests.samples import SampleTemplate
+from tests.stores import migrated_template
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -155,16 +156,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def migrated_sqlite() -> Path:
     """A SQLite file migrated to head once per run, copied for each test that needs a store."""
-    path = tmp_path_factory.mktemp("template") / "riskbrief.db"
-    eng = make_engine(f"sqlite:///{path}")
-    upgrade(eng)
-    with eng.connect() as conn:
-        # The copy must hold everything: no pages may stay behind in the WAL file.
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    eng.dispose()
-    return path
+    return migrated_template()
 
 
 def _empty_postgres_at_head(eng: Engine) -> bool:

@@ -6,10 +6,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli import main
 from tests.data.sources.gitrepo import GitRepo
+from tests.stores import migrated_copy
 
 __all__ = ["cli_workspace", "merge_pr", "shop_toml"]
 
@@ -49,6 +48,5 @@ def cli_workspace(directory: Path, toml: str, monkeypatch: pytest.MonkeyPatch) -
     path.write_text(toml, encoding="utf-8")
     monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{directory / 'rb.db'}")
     monkeypatch.setenv("RISKBRIEF_CONFIG", str(path))
-    upgraded = CliRunner().invoke(main, ["db", "upgrade"])
-    assert upgraded.exit_code == 0, upgraded.output
+    migrated_copy(directory / "rb.db")
     return path

@@ -15,6 +15,7 @@ from data.config import load_org_config
 from data.store.engine import make_engine, session_scope
 from evaluation.change_outcomes import change_outcomes
 from tests.data.sources.gitrepo import GitRepo
+from tests.stores import migrated_copy
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -75,9 +76,9 @@ def synced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, set[s
     monkeypatch.setenv("RISKBRIEF_CONFIG", str(toml))
     # The tiny history has 9 bad changes; the threshold is for real histories.
     monkeypatch.setattr(bot.calibrate, "MIN_BAD_CHANGES", 1)
-    for args in (["db", "upgrade"], ["sync"]):
-        done = CliRunner().invoke(main, args)
-        assert done.exit_code == 0, done.output
+    migrated_copy(tmp_path / "rb.db")
+    done = CliRunner().invoke(main, ["sync"])
+    assert done.exit_code == 0, done.output
     return toml, bad
 
 

@@ -26,12 +26,12 @@ from bot.deploy_endpoint import deploy_endpoint
 from bot.serve import EVENTS_PATH, HttpServer, wsgi_application
 from data.config import OrgConfig, parse_org_config
 from data.store.engine import make_engine, session_scope
-from data.store.migrate import upgrade
 from data.store.org import sync_org
 from data.store.tables import Deploy, Subscriber
 from tests import local_http
 from tests.bot.slack.harness import SECRET, Served, serve_app
 from tests.fakes.slack_server import FakeSlack, SlackUser, signed_headers
+from tests.stores import migrated_copy
 
 ORG = parse_org_config(
     '[organisation]\nname = "Acme"\n'
@@ -68,8 +68,7 @@ class Running:
 @pytest.fixture
 def running(tmp_path: Path) -> Iterator[Running]:
     """`serve`'s HTTP server with the Slack app on a store holding only the organisation."""
-    engine = make_engine(f"sqlite:///{tmp_path}/store.db")
-    upgrade(engine)
+    engine = make_engine(f"sqlite:///{migrated_copy(tmp_path / 'store.db')}")
     with session_scope(engine) as session:
         sync_org(session, ORG)
     users = [SlackUser(CALLER, name="sam", real_name="Sam Newcomer", tz="Europe/Berlin")]
@@ -259,8 +258,7 @@ def test_the_deploy_secret_is_compared_in_constant_time(
         return real(a, b)
 
     monkeypatch.setattr(hmac, "compare_digest", spy)
-    engine = make_engine(f"sqlite:///{tmp_path}/store.db")
-    upgrade(engine)
+    engine = make_engine(f"sqlite:///{migrated_copy(tmp_path / 'store.db')}")
     org: OrgConfig = ORG
     with session_scope(engine) as session:
         sync_org(session, org)

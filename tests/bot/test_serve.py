@@ -17,6 +17,7 @@ from data.store.migrate import upgrade
 from tests import local_http
 from tests.bot.serve_process import serve_env, start_serve, stop_serve
 from tests.fakes.slack_server import FakeSlack, signed_headers
+from tests.stores import migrated_copy
 
 # One service and no subscribers: the scheduler has nothing to deliver.
 CONFIG = """
@@ -31,10 +32,7 @@ SECRET = "serve-test-secret"
 @pytest.fixture
 def store(tmp_path: Path) -> dict[str, str]:
     """A migrated SQLite store and a config file, as the environment names them."""
-    db = tmp_path / "riskbrief.db"
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    engine.dispose()
+    db = migrated_copy(tmp_path / "riskbrief.db")
     (tmp_path / "riskbrief.toml").write_text(CONFIG)
     return {
         "RISKBRIEF_DATABASE_URL": f"sqlite:///{db}",

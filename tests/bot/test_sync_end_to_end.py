@@ -16,6 +16,7 @@ from data.store.tables import Change, ChangeFile, Deploy, Incident, Person
 from tests.fakes.github_graphql import FakeFile, FakePull, FakeReview, iso, make_fake_github_graphql
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident
+from tests.stores import migrated_copy
 
 # A recent Monday morning, so that the sources' first sync (90 days back) reads everything.
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -119,7 +120,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             "PAGERDUTY_API_URL": pagerduty.url,
         }.items():
             monkeypatch.setenv(name, value)
-        assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+        migrated_copy(tmp_path / "rb.db")
         yield tmp_path
 
 

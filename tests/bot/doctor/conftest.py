@@ -12,12 +12,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from data.store.engine import make_engine
-from data.store.migrate import upgrade
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.smtp_server import USERNAME, FakeSMTP
+from tests.stores import migrated_copy
 
 ROOT = Path(__file__).resolve().parents[3]
 BOT_TOKEN = "xoxb-doctor-bot-0123456789"
@@ -32,10 +31,7 @@ SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, GITHUB_TOKEN, ANTHROPIC_KEY, SM
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A migrated SQLite store and the sample organisation's riskbrief.toml, in the environment."""
-    db = tmp_path / "riskbrief.db"
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    engine.dispose()
+    db = migrated_copy(tmp_path / "riskbrief.db")
     toml = tmp_path / "riskbrief.toml"
     sample = files("data.sources.sample") / "sample.toml"
     # The sample's repository read from a local clone, so that something reads it.
