@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -69,14 +69,22 @@ def top_signal_names(stored: Iterable[Any] | None) -> tuple[str, ...]:
     return tuple(str(name) for name in stored or ())
 
 
+# What ``dataclasses.asdict`` gives for these flat classes, without its deep copy of every
+# value: that copy was half of ``score_all``'s time on the sample organisation.
+_SIGNAL_FIELDS = tuple(f.name for f in fields(Signal))
+_GATE_FIELDS = tuple(f.name for f in fields(Gate))
+
+
 def _row(kind: str, s: ScoredChange, now: Any) -> dict[str, Any]:
     return {
         "subject_kind": kind,
         "subject_key": s.key,
         "score": s.score,
         "band": s.band.value,
-        "signals": [asdict(signal) for signal in s.signals],
-        "gates": [asdict(g) for g in s.gates],
+        "signals": [
+            {name: getattr(signal, name) for name in _SIGNAL_FIELDS} for signal in s.signals
+        ],
+        "gates": [{name: getattr(g, name) for name in _GATE_FIELDS} for g in s.gates],
         "scorer_version": s.version,
         "computed_at": now,
         "service": s.service,
