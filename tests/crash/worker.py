@@ -100,6 +100,10 @@ _WARM = (
     "data.sources.sample",
     "sqlalchemy.dialects.sqlite.pysqlite",
     "sqlalchemy.dialects.postgresql.psycopg",
+    # Imported on first use, which would be in every child: the driver, the email chart.
+    "psycopg",
+    "PIL.PngImagePlugin",
+    "email.policy",
 )
 
 
