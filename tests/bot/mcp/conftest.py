@@ -75,7 +75,8 @@ ORG_TOKEN = "org-token-0123456789abcdef"
 COMMERCE_TOKEN = "commerce-token-0123456789abcdef"
 
 
-@pytest.fixture(scope="module")
+# Once per worker, not per module: the MCP server and these tests only read it.
+@pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder `riskbrief demo` wrote (demo.db and riskbrief.toml), one PR renamed hostile."""
     out = tmp_path_factory.mktemp("mcp-demo")
