@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +99,15 @@ class _Written:
     before: tuple[Any, ...] | None
 
 
+def _people_of(batch: list[ChangeRecord]) -> Iterator[str]:
+    """The logins a page of changes names: authors, mergers and reviewers."""
+    for r in batch:
+        yield r.author
+        if r.merged_by:
+            yield r.merged_by
+        yield from (review.reviewer for review in r.reviews)
+
+
 def _stored_id(row: Change) -> int:
     assert row.id is not None
     return row.id
@@ -116,6 +125,7 @@ class ChangeWriter:
         # A source that reports one change twice in a page means its last report: two
         # inserts of one key would stop the whole sync on the unique index.
         batch = list({r.key: r for r in records}.values())
+        self.lookups.read_people(_people_of(batch))
         new = _NewChanges(self.lookups.session)
         written = self._rows(batch, new, tally)
         # The new rows in one insert, the updated ones in the ORM's grouped updates; then
