@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
-from sqlmodel import col, select
+from sqlmodel import Session
 
 from data.config import OrgConfig
+from data.ingest.bulk import chunks, insert_keyed, rows_by_key, table_of
 from data.ingest.references import Lookups
 from data.ingest.tally import Tally, snapshot
-from data.sources.records import REVIEW_STATES, ChangeRecord, FileRecord, ReviewRecord
+from data.sources.records import REVIEW_STATES, ChangeRecord
 from data.store.tables import Change, ChangeFile, ChangeState, ReviewRow
 from scoring.authorship import AuthorKind
 
@@ -70,6 +72,47 @@ _CHANGE_FIELDS = (
 )
 
 
+_FILE_FIELDS = ("path", "added", "deleted", "change_type", "service_id", "owners", "generated")
+_REVIEW_FIELDS = ("reviewer_id", "state", "submitted_at", "comments")
+
+
+@dataclass(slots=True)
+class _NewChanges:
+    """A batch's new changes, held as column values until one insert writes them all."""
+
+    session: Session
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+
+    def write(self) -> None:
+        """Insert the held rows and keep their ids by key."""
+        self.ids.update(insert_keyed(self.session, Change, list(self.rows.values())))
+        self.rows.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """A change of the batch as written: its row (``None`` when new) and values before."""
+
+    record: ChangeRecord
+    row: Change | None
+    before: tuple[Any, ...] | None
+
+
+def _people_of(batch: list[ChangeRecord]) -> Iterator[str]:
+    """The logins a page of changes names: authors, mergers and reviewers."""
+    for r in batch:
+        yield r.author
+        if r.merged_by:
+            yield r.merged_by
+        yield from (review.reviewer for review in r.reviews)
+
+
+def _stored_id(row: Change) -> int:
+    assert row.id is not None
+    return row.id
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeWriter:
     """Writes changes into the session of ``lookups``; the caller commits."""
@@ -82,16 +125,36 @@ class ChangeWriter:
         # A source that reports one change twice in a page means its last report: two
         # inserts of one key would stop the whole sync on the unique index.
         batch = list({r.key: r for r in records}.values())
-        keys = [r.key for r in batch]
+        self.lookups.read_people(_people_of(batch))
+        new = _NewChanges(self.lookups.session)
+        written = self._rows(batch, new, tally)
+        # The new rows in one insert, the updated ones in the ORM's grouped updates; then
+        # every change has its id for its files and reviews.
+        new.write()
+        self.lookups.session.flush()
+        ids = [new.ids[w.record.key] if w.row is None else _stored_id(w.row) for w in written]
+        files_changed = self._files(written, ids)
+        reviews_changed = self._reviews(written, ids)
+        for w, change_id in zip(written, ids, strict=True):
+            if w.row is None:
+                tally.add("change")
+            elif (
+                w.before != snapshot(w.row, _CHANGE_FIELDS)
+                or change_id in files_changed
+                or change_id in reviews_changed
+            ):
+                tally.updated += 1
+        self.lookups.session.flush()
+        return tally
+
+    def _rows(self, batch: list[ChangeRecord], new: _NewChanges, tally: Tally) -> list[_Written]:
+        """Set the stored rows of the batch to their records' values and hold its new ones in
+        ``new``; a record that cannot be stored is skipped and counted in ``tally``."""
         # One query for the rows that exist; a new row has no files or reviews to compare.
-        existing: dict[str, Change] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            existing.update(
-                (c.key, c)
-                for c in self.lookups.session.exec(select(Change).where(col(Change.key).in_(chunk)))
-            )
-        written: list[tuple[ChangeRecord, Change, tuple[Any, ...] | None]] = []
+        existing: dict[str, Change] = rows_by_key(
+            self.lookups.session, Change, [r.key for r in batch]
+        )
+        written: list[_Written] = []
         for record in batch:
             row = existing.get(record.key)
             if record.state != ChangeState.MERGED and (
@@ -102,31 +165,23 @@ class ChangeWriter:
             ):
                 continue
             try:
-                written.append(self._change(record, row))
+                values = self._values(record, row, new)
             except ValueError as exc:
                 tally.skipped += 1
                 log.warning("record_skipped", kind="change", key=record.key, reason=str(exc))
-        # One flush for the page's changes, not one each: the new rows go in as one
-        # batched insert, and their ids are then there for their files and reviews.
-        self.lookups.session.flush()
-        for record, row, before in written:
-            assert row.id is not None
-            new = before is None
-            files_changed = self._files(row.id, record.repository, record.files, new=new)
-            reviews_changed = record.reviews_known and self._reviews(
-                row.id, record.reviews, new=new
-            )
-            if new:
-                tally.add("change")
-            elif before != snapshot(row, _CHANGE_FIELDS) or files_changed or reviews_changed:
-                tally.updated += 1
-        self.lookups.session.flush()
-        return tally
+                continue
+            if row is None:
+                new.rows[record.key] = {"key": record.key, **values}
+                written.append(_Written(record, None, None))
+            else:
+                before = snapshot(row, _CHANGE_FIELDS)
+                for name, value in values.items():
+                    setattr(row, name, value)
+                written.append(_Written(record, row, before))
+        return written
 
-    def _change(
-        self, r: ChangeRecord, row: Change | None
-    ) -> tuple[ChangeRecord, Change, tuple[Any, ...] | None]:
-        """The change's row with the record's values, not yet flushed, and its values before."""
+    def _values(self, r: ChangeRecord, row: Change | None, new: _NewChanges) -> dict[str, Any]:
+        """The change's column values from the record, given its stored row if any."""
         if r.merged_at.tzinfo is None:
             raise ValueError("merged_at has no time zone")
         state = ChangeState(r.state)
@@ -137,17 +192,11 @@ class ChangeWriter:
         merger = self.lookups.person(r.merged_by) if r.merged_by else None
         reverts_key = r.reverts_key
         if reverts_key is None and r.reverts_sha:
+            # The reverted change may be earlier in this batch: its row must be stored for
+            # the lookup to find it, as the ORM's flush before each query stored it before.
+            new.write()
             target = self.lookups.change_by_sha(repo.id, r.reverts_sha)
             reverts_key = target.key if target else None
-        before = snapshot(row, _CHANGE_FIELDS) if row is not None else None
-        if row is None:
-            row = Change(
-                key=r.key,
-                repository_id=repo.id,
-                author_id=author.id or 0,
-                merged_at=merged_at,
-                state=state,
-            )
         values: dict[str, Any] = {
             "repository_id": repo.id,
             "number": r.number,
@@ -177,106 +226,82 @@ class ChangeWriter:
             "reviews_known": r.reviews_known,
             "draft": r.draft,
         }
-        if not r.reviews_known and before is not None:
+        if not r.reviews_known and row is not None:
             # A git history sees less than a code host (reviews, labels, links, opening
             # time): it fills in what the row lacks and blanks nothing a code host stored.
             for name, value in list(values.items()):
                 if value is None or value == [] or name in ("reviews_known", "draft"):
                     values[name] = getattr(row, name)
-        for name, value in values.items():
-            setattr(row, name, value)
-        self.lookups.session.add(row)
-        return r, row, before
+        return values
 
-    def _files(
-        self, change_id: int, repository: str, files: Iterable[FileRecord], *, new: bool
-    ) -> bool:
+    def _files(self, written: list[_Written], ids: list[int]) -> set[int]:
+        """Make each change's files exactly its record's; the ids of those that differed."""
         services = self.lookups.service_ids()
-        existing = (
-            []
-            if new
-            else list(
-                self.lookups.session.exec(
-                    select(ChangeFile)
-                    .where(col(ChangeFile.change_id) == change_id)
-                    .order_by(col(ChangeFile.id))
+        wanted: dict[int, list[tuple[Any, ...]]] = {}
+        for w, change_id in zip(written, ids, strict=True):
+            repository = w.record.repository
+            wanted[change_id] = []
+            for f in w.record.files:
+                key = self.lookups.org.service_for_path(repository, f.path)
+                owners = list(f.owners) if f.owners is not None else None
+                service_id = services.get(key) if key else None
+                wanted[change_id].append(
+                    (f.path, f.added, f.deleted, f.change_type, service_id, owners, f.generated)
                 )
-            )
-        )
-        wanted = []
-        for f in files:
-            key = self.lookups.org.service_for_path(repository, f.path)
-            wanted.append(
-                (
-                    f.path,
-                    f.added,
-                    f.deleted,
-                    f.change_type,
-                    services.get(key) if key else None,
-                    list(f.owners) if f.owners is not None else None,
-                    f.generated,
-                )
-            )
-        have = [
-            (f.path, f.added, f.deleted, f.change_type, f.service_id, f.owners, f.generated)
-            for f in existing
-        ]
-        if have == wanted:
-            return False
-        for old_file in existing:
-            self.lookups.session.delete(old_file)
-        self.lookups.session.flush()
-        self.lookups.session.add_all(
-            ChangeFile(
-                change_id=change_id,
-                path=path,
-                added=added,
-                deleted=deleted,
-                change_type=kind,
-                service_id=service_id,
-                owners=owners,
-                generated=generated,
-            )
-            for path, added, deleted, kind, service_id, owners, generated in wanted
-        )
-        return True
+        stored = [i for w, i in zip(written, ids, strict=True) if w.row is not None]
+        return self._replace(ChangeFile, _FILE_FIELDS, wanted, stored)
 
-    def _reviews(self, change_id: int, reviews: Iterable[ReviewRecord], *, new: bool) -> bool:
-        existing = (
-            []
-            if new
-            else list(
-                self.lookups.session.exec(
-                    select(ReviewRow)
-                    .where(col(ReviewRow.change_id) == change_id)
-                    .order_by(col(ReviewRow.id))
-                )
-            )
-        )
-        wanted = []
-        for r in sorted(reviews, key=lambda r: (r.submitted_at, r.reviewer)):
-            state = r.state.lower()
-            if state not in REVIEW_STATES or r.submitted_at.tzinfo is None:
-                log.warning("review_skipped", reviewer=r.reviewer, state=r.state)
+    def _reviews(self, written: list[_Written], ids: list[int]) -> set[int]:
+        """Make each change's reviews exactly its record's, where the source knows them."""
+        wanted: dict[int, list[tuple[Any, ...]]] = {}
+        for w, change_id in zip(written, ids, strict=True):
+            if not w.record.reviews_known:
                 continue
-            reviewer = self.lookups.person(r.reviewer, is_bot=r.reviewer_is_bot)
-            wanted.append((reviewer.id, state, r.submitted_at, r.comments))
-        have = [(r.reviewer_id, r.state, r.submitted_at, r.comments) for r in existing]
-        if have == wanted:
-            return False
-        for old_review in existing:
-            self.lookups.session.delete(old_review)
-        self.lookups.session.flush()
-        self.lookups.session.add_all(
-            ReviewRow(
-                change_id=change_id,
-                reviewer_id=reviewer_id or 0,
-                state=state,
-                submitted_at=at,
-                comments=comments,
-            )
-            for reviewer_id, state, at, comments in wanted
-        )
-        return True
+            wanted[change_id] = []
+            for r in sorted(w.record.reviews, key=lambda r: (r.submitted_at, r.reviewer)):
+                state = r.state.lower()
+                if state not in REVIEW_STATES or r.submitted_at.tzinfo is None:
+                    log.warning("review_skipped", reviewer=r.reviewer, state=r.state)
+                    continue
+                reviewer = self.lookups.person(r.reviewer, is_bot=r.reviewer_is_bot)
+                wanted[change_id].append((reviewer.id or 0, state, r.submitted_at, r.comments))
+        stored = [i for w, i in zip(written, ids, strict=True) if w.row is not None]
+        return self._replace(ReviewRow, _REVIEW_FIELDS, wanted, stored)
 
-    # -- deploys, incidents and error budgets --------------------------------
+    def _replace(
+        self,
+        model: type[ChangeFile] | type[ReviewRow],
+        fields: tuple[str, ...],
+        wanted: dict[int, list[tuple[Any, ...]]],
+        stored: list[int],
+    ) -> set[int]:
+        """Replace the child rows of the changes whose stored rows differ from ``wanted``:
+        one query for what is stored, one delete and one insert. The changed ids.
+
+        ``stored`` are the changes that had a row before this batch; a new one has none.
+        """
+        session = self.lookups.session
+        table = table_of(model)
+        columns = [table.c[name] for name in fields]
+        have: dict[int, list[tuple[Any, ...]]] = {}
+        present = [i for i in stored if i in wanted]
+        for chunk in chunks(present):
+            query = (
+                sa.select(table.c.change_id, *columns)
+                .where(table.c.change_id.in_(chunk))
+                .order_by(table.c.id)
+            )
+            for change_id, *values in session.execute(query):
+                have.setdefault(change_id, []).append(tuple(values))
+        changed = [i for i, rows in wanted.items() if have.get(i, []) != rows]
+        stale = [i for i in changed if i in have]
+        for chunk in chunks(stale):
+            session.execute(sa.delete(table).where(table.c.change_id.in_(chunk)))
+        inserts = [
+            {"change_id": i, **dict(zip(fields, values, strict=True))}
+            for i in changed
+            for values in wanted[i]
+        ]
+        if inserts:
+            session.execute(sa.insert(table), inserts)
+        return set(changed)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
+from data.ingest.bulk import chunks
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import PersonRecord
 from data.store.tables import IS_MERGED, Change, Person, Repository, Service, Team
@@ -28,8 +29,11 @@ class Lookups:
     session: Session
     org: OrgConfig
     _people: dict[str, Person] = field(default_factory=dict)
+    # Stored people read ahead for a page by ``read_people``: ``None`` when not stored.
+    _read: dict[str, Person | None] = field(default_factory=dict)
     _repos: dict[str, Repository] = field(default_factory=dict)
     _services: dict[str, int] | None = None
+    _teams: dict[str, int] | None = None
 
     def service_ids(self) -> dict[str, int]:
         """Every service's id by its key."""
@@ -45,7 +49,7 @@ class Lookups:
         # A login first met as a reviewer may turn out to be a bot when it authors.
         if cached is not None and (cached.kind != "human" or not is_bot):
             return cached
-        person = self.session.exec(select(Person).where(col(Person.login) == login)).first()
+        person = self._stored(login)
         kind = self.org.agents.kind_of(
             login=login, email=login if "@" in login else "", bot_account=is_bot
         )
@@ -62,12 +66,35 @@ class Lookups:
         self._people[login] = person
         return person
 
+    def read_people(self, logins: Iterable[str]) -> None:
+        """Read the stored people among ``logins`` with one query per 500, so that looking
+        up each of a page's people costs no round trip of its own."""
+        unread = [
+            login
+            for login in dict.fromkeys(logins)
+            if login not in self._people and login not in self._read
+        ]
+        for chunk in chunks(unread):
+            self._read.update(dict.fromkeys(chunk))
+            query = select(Person).where(col(Person.login).in_(chunk))
+            self._read.update((p.login, p) for p in self.session.exec(query))
+
+    def _stored(self, login: str) -> Person | None:
+        """The stored person of ``login``, from what this ingest wrote or read ahead first."""
+        if login in self._people:
+            return self._people[login]
+        if login in self._read:
+            return self._read[login]
+        return self.session.exec(select(Person).where(col(Person.login) == login)).first()
+
     def _team_of(self, login: str) -> int | None:
         key = next((t.key for t in self.org.teams if login in t.members), None)
         if key is None:
             return None
-        row = self.session.exec(select(Team).where(col(Team.key) == key)).first()
-        return row.id if row else None
+        if self._teams is None:
+            # Teams are riskbrief.toml's, synced before any ingest: one read serves it whole.
+            self._teams = {t.key: t.id for t in self.session.exec(select(Team)) if t.id is not None}
+        return self._teams.get(key)
 
     def repository(self, name: str) -> Repository:
         """The repository called ``name``, created from riskbrief.toml when new."""
@@ -102,11 +129,10 @@ class Lookups:
         a record that names people before their changes do fixes the order of their rows.
         """
         tally = Tally()
+        records = list(records)
+        self.read_people(r.login for r in records)
         for r in records:
-            row = (
-                self._people.get(r.login)
-                or self.session.exec(select(Person).where(col(Person.login) == r.login)).first()
-            )
+            row = self._stored(r.login)
             before = snapshot(row, _PERSON_FIELDS) if row is not None else None
             person = self.person(r.login, is_bot=r.is_bot)
             if r.name is not None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
-from sqlalchemy import delete
-from sqlmodel import col, select
+from sqlmodel import Session
 
+from data.ingest.bulk import chunks, insert_keyed, rows_by_key, table_of
 from data.ingest.references import Lookups
 from data.ingest.tally import Tally, snapshot
 from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
@@ -41,46 +42,81 @@ def _span_problem(
     return None
 
 
+@dataclass(slots=True)
+class _Batch:
+    """The rows of one batch of keyed records: the stored ones, loaded with one query, and
+    the new ones, held as column values until one insert writes them all."""
+
+    session: Session
+    model: type[Deploy] | type[Incident] | type[ErrorBudget]
+    kind: str
+    stored: dict[str, Any]
+    new: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        session: Session,
+        model: type[Deploy] | type[Incident] | type[ErrorBudget],
+        kind: str,
+        keys: Iterable[str],
+    ) -> _Batch:
+        """The batch of records with ``keys``, their stored rows loaded."""
+        return cls(session, model, kind, rows_by_key(session, model, list(dict.fromkeys(keys))))
+
+    def upsert(self, key: str, values: dict[str, Any], problem: str | None, tally: Tally) -> bool:
+        """Set one keyed row to ``values``, or skip it with ``problem`` logged (``False``).
+
+        A key met twice in a batch updates the row its first record made, as a second
+        record of it did when each record was written on its own.
+        """
+        if problem:
+            tally.skipped += 1
+            log.warning("record_skipped", kind=self.kind, key=key, reason=problem)
+            return False
+        row = self.stored.get(key)
+        held = self.new.get(key)
+        if row is not None:
+            before = snapshot(row, values)
+            for name, value in values.items():
+                setattr(row, name, value)
+            after = snapshot(row, values)
+        elif held is not None:
+            before = tuple(held[name] for name in values)
+            held.update(values)
+            after = tuple(values.values())
+        else:
+            self.new[key] = {"key": key, **values}
+            tally.add(self.kind)
+            return True
+        if before != after:
+            tally.updated += 1
+        return True
+
+    def write(self) -> dict[str, int]:
+        """Insert the new rows in one statement and flush the updated ones; every written
+        row's id by key."""
+        ids = insert_keyed(self.session, self.model, list(self.new.values()))
+        self.session.flush()
+        ids.update((key, row.id) for key, row in self.stored.items())
+        return ids
+
+
 @dataclass(frozen=True, slots=True)
 class SpanWriter:
     """Writes deploys, incidents and error budgets into the session of ``lookups``."""
 
     lookups: Lookups
 
-    def _upsert(
-        self,
-        model: type[Deploy] | type[Incident] | type[ErrorBudget],
-        kind: str,
-        key: str,
-        values: dict[str, Any],
-        problem: str | None,
-        tally: Tally,
-    ) -> Any:
-        """Insert or update one keyed row from ``values`` and return it, or skip it with
-        ``problem`` logged and return ``None``."""
-        if problem:
-            tally.skipped += 1
-            log.warning("record_skipped", kind=kind, key=key, reason=problem)
-            return None
-        row: Any = self.lookups.session.exec(select(model).where(col(model.key) == key)).first()
-        before = snapshot(row, values) if row is not None else None
-        if row is None:
-            row = model(key=key, **values)
-        for name, value in values.items():
-            setattr(row, name, value)
-        self.lookups.session.add(row)
-        if before is None:
-            tally.add(kind)
-        elif before != snapshot(row, values):
-            tally.updated += 1
-        return row
-
     def deploys(self, records: Iterable[DeployRecord]) -> Tally:
         """Upsert deploys by ``key`` with the commits they shipped, when their source names them;
         a deploy of a service not in riskbrief.toml is skipped."""
         tally = Tally()
         services = self.lookups.service_ids()
-        shipped: list[tuple[Deploy, frozenset[str]]] = []
+        records = list(records)
+        batch = _Batch.of(self.lookups.session, Deploy, "deploy", (r.key for r in records))
+        # A deploy reported twice ships what its last report that names commits says.
+        shipped: dict[str, frozenset[str]] = {}
         for r in records:
             service_id = services.get(r.service)
             values = {
@@ -93,29 +129,41 @@ class SpanWriter:
                 "source": r.source,
             }
             problem = self._deploy_problem(r, service_id)
-            row = self._upsert(Deploy, "deploy", r.key, values, problem, tally)
-            if row is not None and r.shipped is not None:
-                shipped.append((row, frozenset(r.shipped)))
-        self.lookups.session.flush()
-        for row, shas in shipped:
-            if row.id is not None:
-                self._ship(row.id, shas)
+            if batch.upsert(r.key, values, problem, tally) and r.shipped is not None:
+                shipped[r.key] = frozenset(r.shipped)
+        ids = batch.write()
+        self._ship({ids[key]: shas for key, shas in shipped.items()})
         return tally
 
-    def _ship(self, deploy_id: int, shas: frozenset[str]) -> None:
-        """Make the deploy's shipped commits exactly ``shas``: rows added and removed."""
+    def _ship(self, shipped: dict[int, frozenset[str]]) -> None:
+        """Make each deploy's shipped commits exactly its ``shas``: rows added and removed."""
         session = self.lookups.session
-        have = set(
-            session.exec(select(DeployCommit.sha).where(col(DeployCommit.deploy_id) == deploy_id))
-        )
-        for sha in sorted(have - shas):
+        table = table_of(DeployCommit)
+        have: dict[int, set[str]] = {}
+        for chunk in chunks(list(shipped)):
+            query = sa.select(table.c.deploy_id, table.c.sha).where(table.c.deploy_id.in_(chunk))
+            for deploy_id, sha in session.execute(query):
+                have.setdefault(deploy_id, set()).add(sha)
+        gone = [
+            {"gone_deploy": deploy_id, "gone_sha": sha}
+            for deploy_id, shas in shipped.items()
+            for sha in sorted(have.get(deploy_id, set()) - shas)
+        ]
+        if gone:
             session.execute(
-                delete(DeployCommit).where(
-                    col(DeployCommit.deploy_id) == deploy_id, col(DeployCommit.sha) == sha
-                )
+                sa.delete(table).where(
+                    table.c.deploy_id == sa.bindparam("gone_deploy"),
+                    table.c.sha == sa.bindparam("gone_sha"),
+                ),
+                gone,
             )
-        session.add_all(DeployCommit(deploy_id=deploy_id, sha=sha) for sha in sorted(shas - have))
-        session.flush()
+        added = [
+            {"deploy_id": deploy_id, "sha": sha}
+            for deploy_id, shas in shipped.items()
+            for sha in sorted(shas - have.get(deploy_id, set()))
+        ]
+        if added:
+            session.execute(sa.insert(table), added)
 
     @staticmethod
     def _deploy_problem(r: DeployRecord, service_id: int | None) -> str | None:
@@ -131,6 +179,8 @@ class SpanWriter:
         """Upsert incidents by ``key``; an incident of an unknown service is skipped."""
         tally = Tally()
         services = self.lookups.service_ids()
+        records = list(records)
+        batch = _Batch.of(self.lookups.session, Incident, "incident", (r.key for r in records))
         for r in records:
             service_id = services.get(r.service)
             problem = _span_problem(
@@ -144,14 +194,17 @@ class SpanWriter:
                 "severity": r.severity,
                 "source": r.source,
             }
-            self._upsert(Incident, "incident", r.key, values, problem, tally)
-        self.lookups.session.flush()
+            batch.upsert(r.key, values, problem, tally)
+        batch.write()
         return tally
 
     def error_budgets(self, records: Iterable[ErrorBudgetRecord]) -> Tally:
         """Upsert spent-error-budget spans by ``key``; a span of an unknown service is skipped."""
         tally = Tally()
         services = self.lookups.service_ids()
+        records = list(records)
+        keys = (r.key for r in records)
+        batch = _Batch.of(self.lookups.session, ErrorBudget, "error_budget", keys)
         for r in records:
             service_id = services.get(r.service)
             problem = _span_problem(
@@ -163,6 +216,6 @@ class SpanWriter:
                 "restored_at": r.restored_at,
                 "source": r.source,
             }
-            self._upsert(ErrorBudget, "error_budget", r.key, values, problem, tally)
-        self.lookups.session.flush()
+            batch.upsert(r.key, values, problem, tally)
+        batch.write()
         return tally
