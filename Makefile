@@ -25,19 +25,13 @@ $(STAMP): $(PRODUCT)
 demo: $(PRODUCT)
 	$(BIN)/riskbrief demo --out out/
 
-# One pytest worker more than the machine has cores: much of the suite waits on servers and
-# subprocesses it started, and a third worker fills that time (137 s against 155 s here, on 2
-# cores, with the same CPU time).
-WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
-PYTEST := $(BIN)/pytest -q -n $(WORKERS) --dist loadfile --no-loadscope-reorder
-
-# mypy runs beside pytest, in the time pytest's workers spend waiting. Either failing fails
-# the target; mypy's report is printed only when it fails, so a green run ends on pytest's
-# summary.
+# mypy runs beside pytest: pytest's two workers leave a core idle often enough (servers,
+# subprocesses, waits) to hide mypy's half minute. Either failing fails the target; mypy's
+# report is printed only when it fails, so a green run ends on pytest's summary.
 test: lint $(STAMP)
 	@echo "$(BIN)/mypy (beside pytest, reported when it fails)"
 	@$(BIN)/mypy > $(VENV)/mypy.out 2>&1 & mypy=$$!; \
-	$(PYTEST); tests=$$?; \
+	$(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder; tests=$$?; \
 	wait $$mypy; types=$$?; \
 	if [ $$types -ne 0 ]; then cat $(VENV)/mypy.out; fi; \
 	[ $$tests -eq 0 ] && [ $$types -eq 0 ]
@@ -53,7 +47,7 @@ types: $(STAMP)
 
 # --no-loadscope-reorder: files in the order tests/conftest.py gives, the longest first.
 pytest: $(STAMP)
-	$(PYTEST)
+	$(BIN)/pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
