@@ -77,7 +77,7 @@ def _post_in_child(report: Path, database_url: str, config: Path) -> None:
     from pydantic import SecretStr
 
     from bot.coverage_endpoint import coverage_endpoint
-    from bot.serve import HttpServer, wsgi_application
+    from bot.web import HttpServer, wsgi_application
     from data.config import load_org_config
     from data.sources.coverage.read import MAX_REPORT_BYTES
     from data.store.engine import make_engine

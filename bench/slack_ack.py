@@ -68,9 +68,9 @@ def _serve(db: str, slack_url: str, ports: Queue[int]) -> None:
     """The child process: the app under waitress until SIGTERM."""
     # Waitress warns whenever a request waits for a thread; the figures say it better.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    from bot.serve import HttpServer, wsgi_application
     from bot.settings import Settings
     from bot.slack.app import build_app
+    from bot.web import HttpServer, wsgi_application
     from data.sources.sample import sample_org_config
     from data.store.engine import make_engine
 

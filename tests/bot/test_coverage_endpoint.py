@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.coverage_endpoint import coverage_endpoint
-from bot.serve import HttpServer, wsgi_application
+from bot.web import HttpServer, wsgi_application
 from data.config import parse_org_config
 from data.sources.coverage.read import MAX_REPORT_BYTES
 from data.store.org import sync_org

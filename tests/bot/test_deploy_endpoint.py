@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.deploy_endpoint import MAX_BODY, deploy_endpoint
-from bot.serve import HttpServer, wsgi_application
+from bot.web import HttpServer, wsgi_application
 from data.config import parse_org_config
 from data.store.org import sync_org
 from data.store.tables import Deploy

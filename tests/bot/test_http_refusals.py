@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from bot.deploy_endpoint import deploy_endpoint
-from bot.serve import EVENTS_PATH, HttpServer, wsgi_application
+from bot.web import EVENTS_PATH, HttpServer, wsgi_application
 from data.config import OrgConfig, parse_org_config
 from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org

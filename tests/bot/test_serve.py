@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.serve import HttpServer, wsgi_application
+from bot.web import HttpServer, wsgi_application
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
 from tests import local_http
@@ -177,3 +179,14 @@ def test_readyz_says_what_keeps_the_process_from_serving(
     assert ready.status_code == 503
     assert reason in json.dumps(ready.json())
     assert health.status_code == 200
+
+
+def test_the_serve_module_loads_no_web_endpoint_until_one_is_built() -> None:
+    """A scheduler replica imports neither the MCP SDK, bolt, nor the PR check's modules."""
+    probe = (
+        "import sys, bot.serve; "
+        "print(sorted(m for m in ('mcp', 'slack_bolt', 'bot.github', 'bot.mcp.http', "
+        "'bot.coverage_endpoint') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

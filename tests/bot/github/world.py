@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 
 from bot.github.pull_check import PullCheck
 from bot.github.webhook import WEBHOOK_PATH, github_webhook, signature_of
-from bot.serve import HttpServer, wsgi_application
+from bot.web import HttpServer, wsgi_application
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.sources.github.app_auth import AppAuth
