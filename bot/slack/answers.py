@@ -25,6 +25,7 @@ from briefing.build import SubscriberScope, build_payload, scope_label
 from briefing.deterministic import write_deterministic
 from briefing.labels import band_label
 from briefing.payload import BriefingPayload, CardView
+from briefing.render.blocks import divider, header
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.slack import MAX_BLOCKS, render_slack
 from briefing.render.text import evidence_words, fact_text, format_value, local_time
@@ -331,9 +332,9 @@ def home_view(
     timezone = subscriber.timezone if subscriber is not None and active else fallback_timezone
     brief = brief_reply(session, org, scope, timezone, now)
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": "riskbrief"}},
+        header("riskbrief"),
         section(_settings_text(org, subscriber)),
-        {"type": "divider"},
+        divider(),
         *brief.blocks,
     ]
     return {"type": "home", "blocks": blocks[:_HOME_BLOCKS]}

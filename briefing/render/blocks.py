@@ -17,18 +17,22 @@ from briefing.render.escape import truncate
 
 __all__ = [
     "CONTEXT_CHARS",
+    "HEADER_CHARS",
     "MAX_BLOCKS",
     "MAX_CONTEXT_ELEMENTS",
     "NOTIFICATION_CHARS",
     "SECTION_CHARS",
     "SlackMessage",
     "context",
+    "divider",
+    "header",
     "section",
 ]
 
 # Slack's documented limits: 50 blocks a message, 3,000 characters in a section's text,
-# 10 elements in a context block, 2,000 characters in each.
+# 10 elements in a context block, 2,000 characters in each, 150 in a header's.
 MAX_BLOCKS = 50
+HEADER_CHARS = 150
 MAX_CONTEXT_ELEMENTS = 10
 SECTION_CHARS = 3000
 CONTEXT_CHARS = 2000
@@ -67,6 +71,20 @@ def section(text: str, accessory: dict[str, Any] | None = None) -> dict[str, Any
     if accessory is not None:
         block["accessory"] = accessory
     return block
+
+
+def header(text: str) -> dict[str, Any]:
+    """A header block of plain ``text`` (already escaped: Slack decodes the same three
+    entities in plain_text for display), cut to Slack's limit."""
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": truncate(text, HEADER_CHARS), "emoji": True},
+    }
+
+
+def divider() -> dict[str, Any]:
+    """A divider block."""
+    return {"type": "divider"}
 
 
 def context(*texts: str, budget: int = CONTEXT_CHARS) -> dict[str, Any]:

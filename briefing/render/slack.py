@@ -15,11 +15,13 @@ from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
 from briefing.render.blocks import (
+    HEADER_CHARS,
     MAX_BLOCKS,
     NOTIFICATION_CHARS,
     SECTION_CHARS,
     SlackMessage,
     context,
+    header,
     section,
 )
 from briefing.render.escape import link, mrkdwn, one_line, truncate
@@ -43,7 +45,6 @@ from scoring.card_terms import EvidenceKind
 __all__ = ["MAX_BLOCKS", "SlackMessage", "render_slack"]
 
 # Slack's documented limits for messages and the blocks used here.
-MAX_HEADER_TEXT = 150
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 
@@ -160,7 +161,7 @@ def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, 
 def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage:
     """Render ``payload`` and its ``narrative`` as a Slack message that Slack will accept."""
     counts = payload.severity_counts.line()
-    headline = _outside(narrative.headline, MAX_HEADER_TEXT, single_line=True)
+    headline = _outside(narrative.headline, HEADER_CHARS, single_line=True)
     headline = headline or "Weekly delivery-risk briefing"
     one = one_liner(payload, narrative.headline)
     if one is not None:
@@ -172,7 +173,7 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
         section(f"*{counts}*"),
         # Escaped although plain_text: Slack stores plain_text with the same three
         # entities and decodes them for display, and the rule stays uniform.
-        {"type": "header", "text": {"type": "plain_text", "text": headline, "emoji": True}},
+        header(headline),
     ]
     cards = ordered_cards(payload.cards)
     tail: list[dict[str, Any]] = []

@@ -5,10 +5,12 @@ from __future__ import annotations
 from bot.slack.reply import Reply
 from briefing.render.blocks import (
     CONTEXT_CHARS,
+    HEADER_CHARS,
     MAX_CONTEXT_ELEMENTS,
     SECTION_CHARS,
     SlackMessage,
     context,
+    header,
     section,
 )
 
@@ -33,6 +35,14 @@ def test_a_context_keeps_slacks_element_count_and_length() -> None:
     assert all(len(e["text"]) <= CONTEXT_CHARS for e in block["elements"])
     small = context("a" * 500, budget=300)
     assert len(small["elements"][0]["text"]) <= 300
+
+
+def test_a_header_is_plain_text_cut_to_slacks_limit() -> None:
+    """A header's text never passes Slack's 150 characters, which would refuse the message."""
+    block = header("z" * 400)
+    assert block["type"] == "header"
+    assert block["text"]["type"] == "plain_text"
+    assert len(block["text"]["text"]) <= HEADER_CHARS
 
 
 def test_to_json_is_a_copy() -> None:
