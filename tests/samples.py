@@ -15,6 +15,7 @@ from data.sources.sample import SAMPLE_SEED, SampleSummary, load_sample, sample_
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org
+from tests.stores import checkpoint
 
 __all__ = ["SAMPLE_AS_OF", "LoadedSample", "SampleTemplate", "build_sample", "copy_store"]
 
@@ -42,9 +43,7 @@ def build_sample(directory: Path, as_of: date, seed: int = SAMPLE_SEED) -> Loade
     summary = load_sample(engine, org, as_of=as_of, seed=seed)
     with session_scope(engine) as session:
         score_all(session, org)
-    with engine.connect() as conn:
-        # A copy of the file must hold everything: no pages may stay behind in the WAL.
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint(engine)
     return LoadedSample(engine, org, as_of, summary)
 
 

@@ -13,10 +13,12 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
 
-__all__ = ["migrated_copy", "migrated_template"]
+__all__ = ["checkpoint", "migrated_copy", "migrated_template"]
 
 
 @cache
@@ -27,11 +29,15 @@ def migrated_template() -> Path:
     path = directory / "riskbrief.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    with engine.connect() as conn:
-        # The copy must hold everything: no pages may stay behind in the WAL file.
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint(engine)
     engine.dispose()
     return path
+
+
+def checkpoint(engine: Engine) -> None:
+    """Move every page of a SQLite store into its file, so that a copy of the file holds all."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def migrated_copy(path: Path) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -31,35 +31,7 @@ from data.store.tables import (
     Person,
     ReviewRow,
 )
-
-T0 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
-
-ORG = """
-[[repositories]]
-name = "acme/shop"
-[[services]]
-key = "checkout"
-repository = "acme/shop"
-paths = ["checkout/**"]
-[[services]]
-key = "search"
-repository = "acme/shop"
-paths = ["search/**"]
-[[teams]]
-key = "commerce"
-services = ["checkout"]
-members = ["alice"]
-"""
-
-
-@pytest.fixture
-def org(engine: Engine) -> OrgConfig:
-    """The organisation above, synced into the store."""
-    config = parse_org_config(ORG)
-    with Session(engine) as session:
-        sync_org(session, config)
-        session.commit()
-    return config
+from tests.data.shop import ORG, T0
 
 
 def _pr(number: int = 1, **overrides: Any) -> ChangeRecord:

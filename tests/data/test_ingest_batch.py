@@ -4,15 +4,14 @@ and what a page costs in statements."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from data.config import OrgConfig, parse_org_config
+from data.config import OrgConfig
 from data.ingest import Tally
 from data.sources.records import (
     ChangeRecord,
@@ -22,7 +21,6 @@ from data.sources.records import (
     IncidentRecord,
     ReviewRecord,
 )
-from data.store.org import sync_org
 from data.store.tables import (
     Change,
     ChangeFile,
@@ -34,22 +32,9 @@ from data.store.tables import (
     ReviewRow,
 )
 from data.sync import SyncRun
+from tests.data.shop import T0
 
-T0 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 SHA = "0123456789abcdef0123456789abcdef01234567"
-
-ORG = """
-[[repositories]]
-name = "acme/shop"
-[[services]]
-key = "checkout"
-repository = "acme/shop"
-paths = ["checkout/**"]
-[[teams]]
-key = "commerce"
-services = ["checkout"]
-members = ["alice"]
-"""
 
 # Every table a page of changes, deploys, incidents and budgets writes, with its sort order.
 _WRITTEN: list[tuple[type[SQLModel], tuple[str, ...]]] = [
@@ -62,16 +47,6 @@ _WRITTEN: list[tuple[type[SQLModel], tuple[str, ...]]] = [
     (Incident, ("id",)),
     (ErrorBudget, ("id",)),
 ]
-
-
-@pytest.fixture
-def org(engine: Engine) -> OrgConfig:
-    """The organisation above, synced into the store."""
-    config = parse_org_config(ORG)
-    with Session(engine) as session:
-        sync_org(session, config)
-        session.commit()
-    return config
 
 
 def _pr(number: int, **overrides: Any) -> ChangeRecord:

@@ -32,6 +32,7 @@ from tests.bot.github.world import (
     world_of,
 )
 from tests.fakes.http import Answer
+from tests.stores import checkpoint, migrated_copy
 
 HEAD = "a" * 40
 NEWER = "b" * 40
@@ -54,19 +55,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="module")
-def loaded_sqlite(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Path:
+def loaded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite store with the sample loaded, once per module, for each test to copy.
 
     Loading the sample is most of a test's setup (0.7 s); the fakes and `serve` stay per
     test, so no test sees another's requests, check runs or deliveries.
     """
-    path = tmp_path_factory.mktemp("loaded") / "riskbrief.db"
-    shutil.copyfile(migrated_sqlite, path)
+    path = migrated_copy(tmp_path_factory.mktemp("loaded") / "riskbrief.db")
     eng = make_engine(f"sqlite:///{path}")
     load_world(eng)
-    with eng.connect() as conn:
-        # The copy must hold everything: no pages may stay behind in the WAL file.
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint(eng)
     eng.dispose()
     return path
 
