@@ -16,8 +16,9 @@ from briefing.payload import BriefingPayload
 from briefing.render import EmailMessageParts, SlackMessage, render_email, render_slack
 from briefing.week import IsoWeek
 from briefing.writer import NarrativeLLM, write_narrative
+from data.clock import utcnow
 from data.config import OrgConfig
-from data.store.tables import Briefing, Subscriber, utcnow
+from data.store.tables import Briefing, Subscriber
 
 __all__ = ["Composed", "compose", "compose_all", "make_narrator", "record", "write_files"]
 

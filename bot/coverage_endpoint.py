@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -32,6 +32,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.ci_door import answer, refusal
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.coverage.read import MAX_REPORT_BYTES, REPORT_LIMIT_TEXT
 from data.sources.coverage.record import CoverageUpload, parse_format, record_coverage
@@ -64,7 +65,7 @@ def coverage_endpoint(
     engine: Engine,
     org: OrgConfig,
     secret: SecretStr | None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utcnow,
 ) -> WSGIApplication:
     """The WSGI application answering ``POST /coverage``."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import structlog
@@ -22,6 +22,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.ci_door import answer, refusal
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.ci_deploys import parse_report, record_deploy
 from data.store.engine import session_scope
@@ -47,7 +48,7 @@ def deploy_endpoint(
     engine: Engine,
     org: OrgConfig,
     secret: SecretStr | None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utcnow,
 ) -> WSGIApplication:
     """The WSGI application answering ``POST /deploys``."""
 

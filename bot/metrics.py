@@ -21,8 +21,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from bot.delivery import DeliveryReport
+from data.clock import utcnow
 from data.store.deliveries import CLAIMED, FAILED
-from data.store.tables import Delivery, SyncState, utcnow
+from data.store.tables import Delivery, SyncState
 
 __all__ = ["CONTENT_TYPE", "Metrics"]
 

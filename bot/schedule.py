@@ -41,11 +41,12 @@ from bot.metrics import Metrics
 from bot.pipeline import score_all
 from bot.settings import Settings
 from briefing.week import IsoWeek
+from data.clock import utcnow
 from data.config import DeliveryConfig, OrgConfig
 from data.store.deliveries import RetryPolicy, find_unfinished, states
 from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
-from data.store.tables import Subscriber, utcnow
+from data.store.tables import Subscriber
 
 __all__ = [
     "Due",

@@ -18,6 +18,7 @@ import structlog
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.ingest import Ingest, Tally
 from data.sources.records import (
@@ -27,7 +28,7 @@ from data.sources.records import (
     IncidentRecord,
     PersonRecord,
 )
-from data.store.tables import SyncState, utcnow
+from data.store.tables import SyncState
 from scoring.errors import RiskbriefError, SourceError
 
 __all__ = [

@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from data.store.engine import make_engine
 from data.store.migrate import current_revision, head_revision, upgrade
+from tests.clock import THURSDAY, pinned_clock
 from tests.data.sources.gitrepo import git_env
 from tests.samples import SampleTemplate
 from tests.stores import migrated_template
@@ -209,6 +210,14 @@ def engine(database_url: str, migrated_sqlite: Path) -> Iterator[Engine]:
             upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def pinned_now() -> Iterator[None]:
+    """The wall clock at ``tests.clock.THURSDAY``, ticking: for tests whose data is dated
+    from "now" or whose command reads the clock, so they hold on every day they run."""
+    with pinned_clock(THURSDAY):
+        yield
 
 
 @pytest.fixture

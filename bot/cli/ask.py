@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+
+from data.clock import utcnow
 
 __all__ = ["ask"]
 
@@ -107,7 +108,7 @@ def ask(
                 lambda: SlackProfile(user_id="", name="terminal", timezone=zone),
                 subscriber_key=as_key,
             )
-            reply = answer(session, org, parsed, caller, datetime.now(UTC))
+            reply = answer(session, org, parsed, caller, utcnow())
     finally:
         engine.dispose()
     if isinstance(reply, NotFound):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from bot.cli.common import (
     show,
 )
 from briefing.week import IsoWeek
+from data.clock import utcnow
 
 if TYPE_CHECKING:
     pass
@@ -75,7 +75,7 @@ def brief(
         with session_scope(engine) as session:
             sync_org(session, org)
             score_all(session, org)
-        report = send_now(engine, settings, org, datetime.now(UTC), subscriber)
+        report = send_now(engine, settings, org, utcnow(), subscriber)
         click.echo("\n".join(report_lines(report)))
         if report.failures:
             raise DeliveryError(report.failures[0].detail)
@@ -83,7 +83,5 @@ def brief(
     with session_scope(engine) as session:
         sync_org(session, org)
         score_all(session, org)
-        done = brief_all(
-            session, org, datetime.now(UTC), out, week, subscriber, make_narrator(settings)
-        )
+        done = brief_all(session, org, utcnow(), out, week, subscriber, make_narrator(settings))
     show(done, out)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from briefing.week import IsoWeek
+from data.clock import utcnow
 from scoring.errors import NotFoundError, RiskbriefError
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ class OneLineErrors(click.Group):
 
 def end_of_day(value: date | None) -> datetime:
     if value is None:
-        return datetime.now(UTC)
+        return utcnow()
     # The end of the given day, so `--as-of` names the day the briefing is read on.
     return datetime.combine(value, time(23, 59), tzinfo=UTC)
 

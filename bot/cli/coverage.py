@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from bot.cli.common import settings_of
+from data.clock import utcnow
 
 __all__ = ["coverage"]
 
@@ -66,7 +66,7 @@ def record(
     try:
         with session_scope(engine) as session:
             sync_org(session, org)
-            done = record_coverage(session, org, upload, path, datetime.now(UTC))
+            done = record_coverage(session, org, upload, path, utcnow())
     finally:
         engine.dispose()
     if as_json:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import click
 
 from bot.cli.common import settings_of
+from data.clock import utcnow
 
 __all__ = ["deploy"]
 
@@ -58,9 +58,7 @@ def record(
         "started_at": started_at,
         "id": run_id,
     }
-    report = parse_report(
-        {k: v for k, v in fields.items() if v is not None}, org, datetime.now(UTC)
-    )
+    report = parse_report({k: v for k, v in fields.items() if v is not None}, org, utcnow())
     engine = ready_engine(settings.database_url)
     try:
         with session_scope(engine) as session:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
+
+from data.clock import utcnow
 
 __all__ = ["quickstart"]
 
@@ -109,7 +111,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
             click.echo(summary_line(summary))
         with session_scope(engine) as session:
             score_all(session, org)
-            now = datetime.now(UTC)
+            now = utcnow()
             done = brief_all(session, org, now, out)
             in_service = select(func.max(col(Change.merged_at))).join(
                 ChangeFile, col(ChangeFile.change_id) == col(Change.id)

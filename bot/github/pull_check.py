@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from bot.github.check_run import CheckPolicy, publish, verdict_of
 from data.bug_issues import known_bug_issues
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.github.client import GitHubClient, GitHubUnavailable
 from data.sources.github.codeowners import load_codeowners_history
@@ -136,7 +137,7 @@ class PullCheck:
         *,
         app: bool,
         repositories: frozenset[str],
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utcnow,
         history: HistoryCache | None = None,
     ) -> None:
         self.engine = engine

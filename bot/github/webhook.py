@@ -23,7 +23,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import structlog
@@ -31,6 +31,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.github.pull_check import USED_ACTIONS, BadEvent, PullCheck, pull_event
+from data.clock import utcnow
 from data.store.github_deliveries import claim_delivery, finish_delivery, release_delivery
 from scoring.errors import RiskbriefError
 
@@ -97,7 +98,7 @@ def github_webhook(
     engine: Engine,
     secret: SecretStr | None,
     check: PullCheck | None,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Callable[[], datetime] = utcnow,
     *,
     off: str | None = None,
 ) -> WSGIApplication:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -18,6 +18,7 @@ from bot.mcp.models import AgentActivity, AgentRow, BandCounts
 from bot.mcp.scope import asked_week, narrowed
 from bot.mcp.services import change_row
 from bot.slack.lookups import version_of
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import Person
 from data.store.window import load_window
@@ -56,7 +57,7 @@ def agent_activity(
 ) -> AgentActivity:
     """The AI-agent changes of ``names`` (default the caller's scope) in a week."""
     scope = narrowed(org, access, names)
-    week = asked_week(week_text, scope, now or datetime.now(UTC), current=False)
+    week = asked_week(week_text, scope, now or utcnow(), current=False)
     since, until = week.bounds(scope.timezone)
     rows = load_window(session, since, until, version_of(org)).slice(
         since, until, scope.visible(org)

@@ -9,7 +9,7 @@ not wait on an LLM).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -29,6 +29,7 @@ from bot.mcp.scope import asked_week, narrowed
 from briefing.build import SubscriberScope, build_payload
 from briefing.payload import BriefingPayload, CardView, Counts
 from briefing.render.text import evidence_words, fact_text
+from data.clock import utcnow
 from data.config import OrgConfig
 from scoring import Distribution
 
@@ -139,7 +140,7 @@ def scope_briefing(
 ) -> BriefingFacts:
     """The briefing facts of ``names`` (default the caller's scope) for a week."""
     scope = narrowed(org, access, names)
-    week = asked_week(week_text, scope, now or datetime.now(UTC), current=False)
+    week = asked_week(week_text, scope, now or utcnow(), current=False)
     asker = SubscriberScope(
         scope.subscriber or "mcp",
         scope.label,

@@ -10,7 +10,7 @@ it each time.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import structlog
@@ -25,6 +25,7 @@ from bot.mcp.models import (
     SignalPoints,
     UnknownSignal,
 )
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sections import RepositoryConfig
 from data.sources.diff import parse_diff
@@ -96,7 +97,7 @@ def proposal_risk(
 ) -> ProposalRisk:
     """The assessment of a diff, or of ``base``..``head`` in the repository's clone."""
     repo = _repository(org, repository, access)
-    at = now or datetime.now(UTC)
+    at = now or utcnow()
     if diff is not None and diff.strip():
         if base is not None or head is not None:
             raise NotFoundError("Send a diff or base and head refs, not both.")

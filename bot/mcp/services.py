@@ -3,7 +3,7 @@ reads it (``data.store.window`` sliced to the service, ``scoring.aggregate`` ove
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -12,6 +12,7 @@ from bot.mcp.changes import incident_row
 from bot.mcp.models import BandCounts, ChangeRow, DeployRow, ServiceRecord, WeekRecord, band_words
 from bot.mcp.scope import asked_service, asked_week
 from bot.slack.lookups import version_of
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import Deploy, Incident
 from data.store.window import load_window
@@ -70,7 +71,7 @@ def service_record(
     """``name``'s week (default this week so far) against the week before it."""
     service = asked_service(org, access, name)
     zone = access.timezone
-    week = asked_week(week_text, access, now or datetime.now(UTC), current=True)
+    week = asked_week(week_text, access, now or utcnow(), current=True)
     last = week.previous()
     since, until = last.bounds(zone)[0], week.bounds(zone)[1]
     window = load_window(session, since, until, version_of(org))

@@ -42,9 +42,9 @@ from bot.slack.commands import (
 from bot.slack.dispatch import Caller, answer
 from bot.slack.reply import Reply
 from bot.slack.subscriptions import SlackProfile
+from data.clock import utcnow
 from data.config import OrgConfig, load_org_config
 from data.store.engine import session_scope
-from data.store.tables import utcnow
 from scoring.errors import ConfigError, RiskbriefError
 
 __all__ = ["COMMAND", "build_app", "check_slack_settings"]

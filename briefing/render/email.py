@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from functools import cache
@@ -39,6 +39,7 @@ from briefing.render.text import (
     unsaid_facts,
     week_span,
 )
+from data.clock import utcnow
 
 __all__ = ["EmailMessageParts", "build_mime", "render_email"]
 
@@ -293,7 +294,7 @@ def build_mime(
     message["Subject"] = parts.subject
     message["From"] = sender
     message["To"] = recipient
-    message["Date"] = format_datetime(sent_at or datetime.now(UTC))
+    message["Date"] = format_datetime(sent_at or utcnow())
     message["Message-ID"] = make_msgid(domain=_domain(sender))
     checked = safe_url(unsubscribe_url, schemes=("https",))
     # RFC 8058 one-click unsubscribe needs an https URL; mail providers ignore others.

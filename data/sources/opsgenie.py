@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx
 
+from data.clock import utcnow
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
@@ -42,7 +43,6 @@ from data.sources.incident_api import (
 from data.sources.opsgenie_spec import DEFAULT_OPSGENIE_URL, OpsgenieSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
-from data.store.tables import utcnow
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSource", "opsgenie_query", "parse_opsgenie_incident"]
 

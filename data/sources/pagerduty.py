@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import structlog
 
+from data.clock import utcnow
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
@@ -30,7 +31,6 @@ from data.sources.incident_api import (
 from data.sources.pagerduty_spec import DEFAULT_PAGERDUTY_URL, PagerDutySourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
-from data.store.tables import utcnow
 
 __all__ = [
     "DEFAULT_PAGERDUTY_URL",

@@ -15,7 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.bug_issues import known_bug_issues
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.coverage import AddedLines, coverage_facts
 from data.store.coverage import StoredCoverage, any_coverage, load_coverage
@@ -220,7 +221,7 @@ def with_coverage(
 def read_history(session: Session, org: OrgConfig, now: datetime | None = None) -> StoredHistory:
     """Every merged change, incident, production deploy and error-budget span in the store."""
     config = scoring_config(session, org)
-    read_at = now or datetime.now(UTC)
+    read_at = now or utcnow()
     incidents = load_incidents(session)
     changes = _merged_changes(session, known_bug_issues(session, org))
     # Only production deploys say how fragile a service is in front of users.

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
-from data.store.tables import RiskScoreRow, utcnow
+from data.clock import utcnow
+from data.store.tables import RiskScoreRow
 from scoring.risk import Band, Gate
 from scoring.scored import ScoredChange
 from scoring.signal import Signal

@@ -43,13 +43,7 @@ __all__ = [
     "TrackerIssue",
     "UTCDateTime",
     "merged_time",
-    "utcnow",
 ]
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (the one place the store reads the clock)."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.types.TypeDecorator[datetime]):

@@ -21,11 +21,13 @@ from bot.cli import main
 from briefing.week import IsoWeek
 from data.store.engine import make_engine
 from data.store.tables import Change, ChangeState, Deploy, Incident
+from tests.clock import THURSDAY, pinned_clock
 from tests.fakes.github_graphql import FakeFile, FakePull, FakeReview, iso, make_fake_github_graphql
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.gitlab_server import FakeCommit, FakeGitLab, FakeMR
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+# The clock is pinned at NOW (see _world), a Thursday.
+NOW = THURSDAY
 # The Tuesday of the last complete week: every change below is briefed in WEEK.
 WEEK = IsoWeek.last_complete(NOW, "UTC")
 TUESDAY = datetime.combine(WEEK.monday + timedelta(days=1), datetime.min.time(), UTC)
@@ -161,7 +163,10 @@ class Org:
 def _world(
     tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, *, with_github: bool
 ) -> Iterator[Org]:
-    with FakeGitLab(base_path="/gitlab", tokens={TOKEN: ("read_api",)}) as gitlab:
+    with (
+        pinned_clock(NOW),
+        FakeGitLab(base_path="/gitlab", tokens={TOKEN: ("read_api",)}) as gitlab,
+    ):
         _gitlab(gitlab)
         toml = GITLAB_TOML.format(base_url=gitlab.base_url)
         env = {

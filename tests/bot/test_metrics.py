@@ -9,9 +9,10 @@ from sqlalchemy.engine import Engine
 
 from bot.delivery import DeliveryOutcome, DeliveryReport, OutcomeStatus
 from bot.metrics import Metrics
+from data.clock import utcnow
 from data.store.deliveries import claim, fail
 from data.store.engine import session_scope
-from data.store.tables import ChannelName, Subscriber, SyncState, utcnow
+from data.store.tables import ChannelName, Subscriber, SyncState
 
 
 def _samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

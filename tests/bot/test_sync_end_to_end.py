@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,16 +11,21 @@ from click.testing import CliRunner
 from sqlmodel import Session, col, select
 
 from bot.cli import main
+from briefing.week import IsoWeek
 from data.store.engine import make_engine
 from data.store.tables import Change, ChangeFile, Deploy, Incident, Person
+from tests.clock import THURSDAY, pinned_clock
 from tests.fakes.github_graphql import FakeFile, FakePull, FakeReview, iso, make_fake_github_graphql
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident
 from tests.stores import migrated_copy
 
-# A recent Monday morning, so that the sources' first sync (90 days back) reads everything.
-NOW = datetime.now(UTC).replace(microsecond=0)
-MERGED = NOW - timedelta(days=3)
+# The clock is pinned at NOW, a Thursday: the changes merge on the Wednesday of the last
+# complete week, which `brief` briefs, and within the first sync's 90 days.
+NOW = THURSDAY
+MERGED = datetime.combine(
+    IsoWeek.last_complete(NOW, "UTC").monday + timedelta(days=2), time(12), UTC
+)
 REPO = "acme/shop"
 
 TOML = """
@@ -62,7 +67,7 @@ def _pull(number: int, **overrides: object) -> FakePull:
 @pytest.fixture
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Fake GitHub (GraphQL and REST on one server) and PagerDuty, and the env that names them."""
-    with FakeGitHubRest() as github, FakePagerDuty() as pagerduty:
+    with pinned_clock(NOW), FakeGitHubRest() as github, FakePagerDuty() as pagerduty:
         graphql = make_fake_github_graphql(github.server)
         graphql.now = NOW
         graphql.add(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,14 +15,15 @@ from data.store.engine import make_engine
 from data.store.scores import load_scores
 from data.store.tables import Change
 from tests.bot.shop import cli_workspace, shop_toml
+from tests.clock import THURSDAY
 from tests.data.sources.gitrepo import GitRepo
 
-# Recent, so that the clone's first sync (90 days back) reads every commit.
-NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+# The pinned clock's day, so that the clone's first sync (90 days back) reads every commit.
+NOW = THURSDAY.replace(minute=0)
 SPENT_FROM = NOW - timedelta(days=5)
 SPENT_UNTIL = NOW - timedelta(days=3)
 
-pytestmark = pytest.mark.usefixtures("clean_git_env")
+pytestmark = pytest.mark.usefixtures("clean_git_env", "pinned_now")
 
 
 def _toml(clone: Path) -> str:

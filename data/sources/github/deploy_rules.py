@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 import structlog
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
@@ -24,7 +25,6 @@ from data.sources.github.rest import (
 )
 from data.sources.records import DeployRecord
 from data.sources.registry import repositories_read
-from data.store.tables import utcnow
 from data.sync import Cursor, SyncRun
 
 __all__ = [

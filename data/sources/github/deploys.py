@@ -34,6 +34,7 @@ only service; otherwise it is skipped with a warning.
 
 from __future__ import annotations
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
@@ -48,7 +49,6 @@ from data.sources.github.deploy_rules import (
 from data.sources.github.deployments import DeploymentsSource
 from data.sources.github.releases import ReleasesSource
 from data.sources.github.workflow_runs import WorkflowRunsSource
-from data.store.tables import utcnow
 from data.sync import Source
 
 __all__ = [

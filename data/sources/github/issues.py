@@ -25,6 +25,7 @@ from typing import Any
 
 import structlog
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
@@ -43,7 +44,6 @@ from data.sources.github.rest import (
     get_time,
 )
 from data.sources.records import IncidentRecord
-from data.store.tables import utcnow
 from data.sync import Cursor, Source, SyncRun
 
 __all__ = ["IssuesSource", "incident_sources", "service_from_labels"]

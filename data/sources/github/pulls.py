@@ -28,6 +28,7 @@ from typing import Any
 
 import structlog
 
+from data.clock import utcnow
 from data.config.sources import GitHubSourceConfig
 from data.ingest import Tally
 from data.sources.github.client import GitHubClient
@@ -43,7 +44,6 @@ from data.sources.github.pull_records import (
     pull_time,
 )
 from data.sources.records import ChangeRecord
-from data.store.tables import utcnow
 from data.sync import Cursor, SyncRun
 from scoring.errors import SourceError
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from data.clock import utcnow
 from data.sources.gitlab.client import GitLabClient, project_id
 from data.sources.gitlab.settings import DeploySource, GitLabSourceConfig
 from data.sources.gitlab.updated_lists import (
@@ -40,7 +41,6 @@ from data.sources.gitlab.updated_lists import (
     start_of,
 )
 from data.sources.records import DeployRecord
-from data.store.tables import utcnow
 from data.sync import Cursor, SyncRun
 
 __all__ = ["DeploymentsSource", "PipelinesSource", "TagsSource", "deploy_source"]

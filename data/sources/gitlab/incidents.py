@@ -18,6 +18,7 @@ from typing import Any
 
 import structlog
 
+from data.clock import utcnow
 from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
 from data.sources.gitlab.settings import GitLabSourceConfig, IncidentFrom
 from data.sources.gitlab.updated_lists import (
@@ -28,7 +29,6 @@ from data.sources.gitlab.updated_lists import (
     service_for_names,
 )
 from data.sources.records import IncidentRecord
-from data.store.tables import utcnow
 from data.sync import SyncRun
 
 __all__ = ["SEVERITY_QUERY", "IncidentsSource", "severity_of_labels"]

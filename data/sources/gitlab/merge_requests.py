@@ -39,6 +39,7 @@ from typing import Any
 
 import structlog
 
+from data.clock import utcnow
 from data.codeowners import OwnersOf
 from data.ingest import Tally
 from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
@@ -55,7 +56,6 @@ from data.sources.gitlab.mr_records import (
 )
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.records import ChangeRecord
-from data.store.tables import utcnow
 from data.sync import Cursor, SyncRun
 
 __all__ = ["APPROVALS_QUERY", "CURSOR_SOURCE", "STORED_STATES", "MergeRequestsSource"]

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.gitlab.client import GitLabClient
 from data.sources.gitlab.codeowners import load_gitlab_codeowners_history
@@ -20,7 +21,6 @@ from data.sources.gitlab.deploys import deploy_source
 from data.sources.gitlab.incidents import IncidentsSource
 from data.sources.gitlab.merge_requests import MergeRequestsSource
 from data.sources.gitlab.settings import GitLabSourceConfig
-from data.store.tables import utcnow
 from data.sync import Source, SyncRun
 from scoring.errors import ConfigError
 

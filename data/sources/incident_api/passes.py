@@ -10,9 +10,9 @@ from typing import Protocol
 
 import structlog
 
+from data.clock import utcnow
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
-from data.store.tables import utcnow
 from data.sync import Cursor, SyncRun
 
 __all__ = ["IncidentApi", "IncidentPage", "PassState", "Seen", "WindowedSync", "iso"]

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.jira.client import JiraClient, JiraError
 from data.sources.jira.records import SEARCH_FIELDS, BadIssue, incident_of, issue_record
@@ -29,7 +30,6 @@ from data.sources.records import IncidentRecord
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.links import change_keys_of_urls
 from data.sources.tracker.records import TrackerIssueRecord
-from data.store.tables import utcnow
 from data.sync import Cursor, Source, SyncRun
 from scoring.errors import ConfigError
 

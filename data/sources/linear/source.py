@@ -20,6 +20,7 @@ from typing import Any
 
 import structlog
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.linear.client import LinearClient, as_dict
 from data.sources.linear.settings import LinearSourceConfig
@@ -28,7 +29,6 @@ from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.links import change_keys_of_urls
 from data.sources.tracker.records import StatusChange, TrackerIssueRecord
-from data.store.tables import utcnow
 from data.sync import Cursor, Source, SyncRun
 from scoring.errors import ConfigError
 

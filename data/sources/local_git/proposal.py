@@ -21,9 +21,10 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.diff import DiffFile
 from data.sources.gitlog import mine_commits, repository_name, reverted_sha, run_git
@@ -279,7 +280,7 @@ def clone_proposal(
         repository=repository,
         title=title,
         author=who,
-        merged_at=now or datetime.now(UTC),
+        merged_at=now or utcnow(),
         merged=False,
         files=_files(top, records, repository, org, head_sha),
         author_is_agent=agent_authored,
@@ -313,7 +314,7 @@ def diff_proposal(
     """A parsed diff as a proposed change; owners and generated marks from ``path``'s HEAD, if
     given."""
     records = [FileRecord(f.path, f.added, f.deleted, f.status) for f in files]
-    at = now or datetime.now(UTC)
+    at = now or utcnow()
     if path is not None:
         top = _top(path)
         head = _commit(top, "HEAD")

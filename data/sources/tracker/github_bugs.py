@@ -20,12 +20,12 @@ from typing import Any
 import structlog
 from pydantic import BaseModel, ConfigDict, Field
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.github.client import GitHubClient
 from data.sources.times import parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.records import TrackerIssueRecord
-from data.store.tables import utcnow
 from data.sync import Cursor, Source, SyncRun
 
 __all__ = ["GitHubBugsConfig", "GitHubBugsSource", "github_bug_sources"]

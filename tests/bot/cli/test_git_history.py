@@ -16,6 +16,7 @@ from data.store.engine import make_engine
 from data.store.scores import load_scores
 from data.store.tables import Briefing, Change, ChangeFile, Deploy, Incident
 from tests.bot.shop import cli_workspace, merge_pr, shop_toml
+from tests.clock import THURSDAY
 from tests.data.sources.gitrepo import GitRepo
 
 # A Monday: the week 2026-W47.
@@ -23,7 +24,7 @@ T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 ADA = "Ada Lovelace <ada@example.com>"
 GRACE = "Grace Hopper <grace@example.com>"
 
-pytestmark = pytest.mark.usefixtures("clean_git_env")
+pytestmark = pytest.mark.usefixtures("clean_git_env", "pinned_now")
 
 
 def _at(hours: float) -> datetime:
@@ -130,11 +131,11 @@ def test_brief_refuses_a_week_it_cannot_brief(
     last complete week, and no briefing is recorded for it."""
     runner = CliRunner()
     assert runner.invoke(main, ["sync", "--git", str(clone.path)]).exit_code == 0
-    asked = week or IsoWeek.of(datetime.now(UTC).date()).id
+    asked = week or IsoWeek.of(THURSDAY.date()).id
     result = runner.invoke(main, ["brief", "--week", asked, "--out", str(tmp_path / "o")])
     assert result.exit_code != 0
     assert needle in result.output
-    last = IsoWeek.last_complete(datetime.now(UTC), "UTC").id
+    last = IsoWeek.last_complete(THURSDAY, "UTC").id
     assert last in result.output
     assert "Traceback" not in result.output
     engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")

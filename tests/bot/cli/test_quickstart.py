@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,14 +12,15 @@ from click.testing import CliRunner
 from bot.cli import main
 from bot.quickstart import plan_clone
 from briefing.week import IsoWeek
+from tests.clock import THURSDAY
 from tests.data.sources.gitrepo import GitRepo
 
-pytestmark = pytest.mark.usefixtures("clean_git_env")
+pytestmark = pytest.mark.usefixtures("clean_git_env", "pinned_now")
 
 
 def _last_week_at(hours: float) -> datetime:
     """``hours`` after the start of the last complete week, in UTC."""
-    start, _ = IsoWeek.last_complete(datetime.now(UTC), "UTC").bounds("UTC")
+    start, _ = IsoWeek.last_complete(THURSDAY, "UTC").bounds("UTC")
     return start + timedelta(hours=hours)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -10,9 +10,10 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from briefing.week import IsoWeek
+from tests.clock import THURSDAY
 from tests.data.sources.gitrepo import GitRepo
 
-pytestmark = pytest.mark.usefixtures("clean_git_env", "workdir", "utc")
+pytestmark = pytest.mark.usefixtures("clean_git_env", "workdir", "utc", "pinned_now")
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_a_clone_busy_only_this_week_briefs_last_week_and_says_each_thing_once(
 ) -> None:
     """Changes only in the running week: no crash, the week is named once, no repeated advice."""
     repo = GitRepo(tmp_path / "fresh")
-    now = datetime.now(UTC)
+    now = THURSDAY
     start, _ = IsoWeek.of(now.date()).bounds("UTC")
     repo.commit({"src/app/__init__.py": "x\n"}, "Start", max(start, now - timedelta(minutes=5)))
     result = CliRunner().invoke(main, ["quickstart", str(repo.path)])

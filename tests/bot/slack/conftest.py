@@ -10,11 +10,12 @@ from sqlmodel import select
 
 from bot.compose import compose, record
 from briefing.week import IsoWeek
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
-from data.store.tables import ChannelName, Delivery, DeliveryStatus, Subscriber, utcnow
+from data.store.tables import ChannelName, Delivery, DeliveryStatus, Subscriber
 from tests.fakes.slack_server import FakeSlack, SlackUser
 from tests.samples import SampleTemplate
 
