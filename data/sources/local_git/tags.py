@@ -45,6 +45,7 @@ __all__ = [
     "TagDeploy",
     "deploy_tag_notes",
     "line_groups",
+    "line_service",
     "off_branch_tips",
     "project_lines",
     "release_line",
@@ -100,7 +101,7 @@ def project_lines(
     return frozenset(line for line in lines if _words(line) <= own)
 
 
-def _line_service(line: str, services: Sequence[str]) -> str | None:
+def line_service(line: str, services: Sequence[str]) -> str | None:
     """The service a package's tag line names (``@vitejs/plugin-legacy@`` → ``plugin-legacy``)."""
     name = line.rstrip("@-_/v").rsplit("/", 1)[-1].lower()
     return name if name and name in services else None
@@ -116,7 +117,7 @@ def line_groups(
     service apart and stays its own line; with one, a line naming it is the project's.
     """
     several = len(services) > 1
-    apart = {line for line in lines if several and _line_service(line, services) is not None}
+    apart = {line for line in lines if several and line_service(line, services) is not None}
     rest = {line: n for line, n in lines.items() if line not in apart}
     own = project_lines(rest, repository, () if several else services)
     return {line: "" if line in own else line for line in lines}
@@ -285,10 +286,10 @@ def tag_deploys(
     reaches = _reaches(path, (t.sha for t in tags))
     # A service with a release line of its own (vite's ``create-vite@``) is deployed by that
     # line alone: the project's tags (``v8.2.2``) release the other packages.
-    released_apart = {s for line in lines if line and (s := _line_service(line, keys)) is not None}
+    released_apart = {s for line in lines if line and (s := line_service(line, keys)) is not None}
     deploys: list[DeployRecord] = []
     for line, line_tags in lines.items():
-        only = _line_service(line, keys) if line else None
+        only = line_service(line, keys) if line else None
         new = {t.sha for t in line_tags if after is None or t.at > after}
         for tag, excluded in zip(line_tags, _ancestors(line_tags, reaches), strict=True):
             if not new & reaches.get(tag.sha, frozenset({tag.sha})):
