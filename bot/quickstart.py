@@ -65,9 +65,11 @@ _NEVER_IN_SERVICE = frozenset(
     {
         "doc", "docs", "documentation", "example", "examples", "_example", "_examples",
         "sample", "samples", "_samples", "demo", "demos", "test", "tests", "__tests__",
-        "testdata", "test-data", "test_data", "e2e", "website",
+        "testdata", "test-data", "test_data", "e2e", "site", "website",
     }
 )  # fmt: skip
+# Of those, the ones a Go package may be named (cobra's ``doc``): kept when they hold Go code.
+_DOCS = frozenset({"doc", "docs", "documentation", "site", "website"})
 _TEST_FILES = ("*_test.go", "test_*.py", "*_test.py", "*.test.*", "*.spec.*", "*_spec.rb")
 
 
@@ -293,8 +295,8 @@ def _is_go_package(folder: str, files: list[str]) -> bool:
 def _excluded(glob: str, files: list[str]) -> tuple[str, ...]:
     """The ``!`` globs that take docs, examples, test data and tests out of a service's
     ``glob``: only those matching one of its tracked files, the top's dot folders (CI, editor
-    settings) too for a service of the whole clone. A docs folder that is a Go package
-    stays."""
+    settings) too for a service of the whole clone. A docs or site folder that is a Go
+    package stays."""
     inside = [f for f in files if matches(glob, f)]
     prefix = glob.removesuffix("**")
     folders: set[str] = set()
@@ -303,9 +305,7 @@ def _excluded(glob: str, files: list[str]) -> tuple[str, ...]:
         for i, part in enumerate(parts):
             if part.lower() not in _NEVER_IN_SERVICE:
                 continue
-            if part.lower().startswith("doc") and _is_go_package(
-                prefix + "/".join(parts[: i + 1]), files
-            ):
+            if part.lower() in _DOCS and _is_go_package(prefix + "/".join(parts[: i + 1]), files):
                 continue
             folders.add(part)
     out = [f"!{prefix}**/{folder}/**" for folder in sorted(folders)]
