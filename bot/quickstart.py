@@ -22,6 +22,8 @@ import pathspec
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from data.path_globs import matches
+from data.sources.local_git.tags import line_groups, line_service, release_line
 from scoring.errors import ConfigError
 
 __all__ = ["ClonePlan", "draft_deploy_tags", "is_service_name", "plan_clone", "toml_for"]
@@ -53,10 +55,22 @@ _REMOTE = re.compile(r"[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 # A Gradle settings file's ``include(":a", ":b:c")`` / ``include ':a', ':b'`` names.
 _GRADLE_INCLUDE = re.compile(r"^\s*include\b(.*)$", re.MULTILINE)
 _GRADLE_NAME = re.compile(r"[\"']:?([\w.:-]+)[\"']")
-# Release tags: a version of two or more numbers, nothing after it. Pre-releases
-# (``-rc1``, ``-beta.0``, ``-alpha``) are left out: they are not production deploys.
-_RELEASE = re.compile(r"^(?P<line>.*?)v?\d+(?:\.\d+)+$")
+# Release tags: a version of two or more numbers (``3.9``, ``3_8_1``), nothing after it.
+# Pre-releases (``-rc1``, ``-beta.0``, ``_RC1``) are left out: they are not production deploys.
+_RELEASE = re.compile(r"^.*?v?\d+(?:[._]\d+)+$")
 _DEFAULT_TAGS = r"^v?\d+(\.\d+)+$"
+# Folders inside a module that are never part of its service, at any depth, and the file
+# names that are tests beside the code (Go's ``_test.go``): drafted as ``!`` globs.
+_NEVER_IN_SERVICE = frozenset(
+    {
+        "doc", "docs", "documentation", "example", "examples", "_example", "_examples",
+        "sample", "samples", "_samples", "demo", "demos", "test", "tests", "__tests__",
+        "testdata", "test-data", "test_data", "e2e", "site", "website",
+    }
+)  # fmt: skip
+# Of those, the ones a Go package may be named (cobra's ``doc``): kept when they hold Go code.
+_DOCS = frozenset({"doc", "docs", "documentation", "site", "website"})
+_TEST_FILES = ("*_test.go", "test_*.py", "*_test.py", "*.test.*", "*.spec.*", "*_spec.rb")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +84,27 @@ class ClonePlan:
     found_by: str = "top-level code folders"
     deploy_tags: str = _DEFAULT_TAGS
     release_tags: tuple[str, ...] = ()
+    # How many of the clone's tags look like releases (the pattern matches some of them).
+    release_looking: int = 0
+    # Each service's ``!`` globs: its docs, examples, test data and tests.
+    excluded: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def paths(self, key: str) -> tuple[str, ...]:
+        """The globs of service ``key``: its module, less what never counts in it."""
+        glob = dict(self.services)[key]
+        return (glob, *dict(self.excluded).get(key, ()))
+
+    def deploys_line(self) -> str | None:
+        """One sentence on the drafted deploy pattern and the share of release-looking tags
+        it covers; ``None`` when the clone has no release tag."""
+        if not self.release_tags:
+            return None
+        tags = len(self.release_tags)
+        return (
+            f"Deploys: tags matching {self.deploy_tags} ({tags} {'tag' if tags == 1 else 'tags'}, "
+            f"newest {self.release_tags[0]}; {tags} of {self.release_looking} release-looking "
+            f"tags, {tags / self.release_looking:.0%})."
+        )
 
 
 def _git(path: Path, *args: str) -> str:
@@ -203,8 +238,26 @@ def _python_packages(files: list[str]) -> list[str]:
     return []
 
 
+def _artifact_id(path: Path) -> str | None:
+    """The root ``pom.xml``'s own ``<artifactId>`` (not its parent's), or None."""
+    text = _show(path, "pom.xml")
+    try:
+        root = ElementTree.fromstring(text.encode("utf-8")) if text else None
+    except (ElementTree.ParseError, DefusedXmlException):
+        return None
+    for child in root if root is not None else ():
+        if child.tag.rsplit("}", 1)[-1] == "artifactId" and (child.text or "").strip():
+            return (child.text or "").strip()
+    return None
+
+
 def _declared_modules(path: Path, files: list[str]) -> tuple[list[str], str] | None:
-    """The code modules the build declares, and which build said so; None when none does."""
+    """The code modules the build declares, and which build said so; None when none does.
+
+    A root build of one module (a ``pom.xml`` without ``<modules>``, a Gradle build that
+    includes none) is one module, its code under ``src/main/``: ``src/site``,
+    ``src/changes`` or ``src/assembly`` are no services of their own.
+    """
     tracked = set(files)
     if "pom.xml" in tracked and (found := _maven_modules(path, "pom.xml")):
         return found, "Maven <modules>"
@@ -212,6 +265,12 @@ def _declared_modules(path: Path, files: list[str]) -> tuple[list[str], str] | N
         text = _show(path, settings) if settings in tracked else None
         if text is not None and (found := _gradle_modules(text)):
             return found, f"Gradle {settings} include"
+    single = next(
+        (b for b in ("pom.xml", "build.gradle.kts", "build.gradle") if b in tracked), None
+    )
+    if single is not None and any(f.startswith("src/main/") for f in files):
+        kind = "Maven" if single == "pom.xml" else "Gradle"
+        return ["src/main"], f"one {kind} module ({single})"
     if (globs := _workspace_globs(path)) and (found := _workspace_members(files, globs)):
         return found, "package.json/pnpm workspaces"
     go_mods = sorted(f.rpartition("/")[0] for f in files if f.endswith("/go.mod"))
@@ -224,12 +283,52 @@ def _declared_modules(path: Path, files: list[str]) -> tuple[list[str], str] | N
     return None
 
 
+def _is_go_package(folder: str, files: list[str]) -> bool:
+    """True for a folder holding Go code of its own (cobra's ``doc`` package), not only tests."""
+    return any(
+        f.startswith(f"{folder}/") and "/" not in f[len(folder) + 1 :] and f.endswith(".go")
+        and not f.endswith("_test.go")
+        for f in files
+    )  # fmt: skip
+
+
+def _excluded(glob: str, files: list[str]) -> tuple[str, ...]:
+    """The ``!`` globs that take docs, examples, test data and tests out of a service's
+    ``glob``: only those matching one of its tracked files, the top's dot folders (CI, editor
+    settings) too for a service of the whole clone. A docs or site folder that is a Go
+    package stays."""
+    inside = [f for f in files if matches(glob, f)]
+    prefix = glob.removesuffix("**")
+    folders: set[str] = set()
+    for f in inside:
+        parts = f[len(prefix) :].split("/")[:-1]
+        for i, part in enumerate(parts):
+            if part.lower() not in _NEVER_IN_SERVICE:
+                continue
+            if part.lower() in _DOCS and _is_go_package(prefix + "/".join(parts[: i + 1]), files):
+                continue
+            folders.add(part)
+    out = [f"!{prefix}**/{folder}/**" for folder in sorted(folders)]
+    out += [
+        f"!{prefix}**/{name}"
+        for name in _TEST_FILES
+        if any(matches(f"**/{name}", f) for f in inside)
+    ]
+    if glob == "**":
+        out += sorted(
+            {f"!{f.split('/', 1)[0]}/**" for f in inside if f.startswith(".") and "/" in f}
+        )
+    return tuple(out)
+
+
 def _services(path: Path, files: list[str]) -> tuple[tuple[tuple[str, str], ...], str]:
     declared = _declared_modules(path, files)
     if declared is not None:
         folders, found_by = declared
         if folders == [""]:
             return ((_key(path.name), "**"),), found_by
+        if folders == ["src/main"]:
+            return ((_key(_artifact_id(path) or path.name), "src/main/**"),), found_by
         kept = [f for f in folders if all(is_service_name(p) for p in f.split("/"))]
         keys: dict[str, str] = {}
         for folder in kept:
@@ -255,36 +354,42 @@ def _services(path: Path, files: list[str]) -> tuple[tuple[tuple[str, str], ...]
     )
 
 
-def draft_deploy_tags(tags: list[str], services: list[str]) -> tuple[str, tuple[str, ...]]:
+def draft_deploy_tags(
+    tags: list[str], services: list[str], repository: str = ""
+) -> tuple[str, tuple[str, ...]]:
     """A deploy tag pattern for the clone's release tags, and the tags it matches (newest first).
 
     The release tags are versions of two or more numbers with nothing after
-    them (pre-releases are not production deploys). The pattern keeps the
-    most common line (``v``/none, ``parent-``, ``release-``) and the lines
-    naming a service (a monorepo's ``plugin-legacy@``).
+    them (pre-releases are not production deploys). The pattern keeps every
+    naming the project's releases had over its life (``PROJ_3_8_1``, then
+    ``proj-3.9``, then ``rel/proj-3.10``: ``line_groups``) and, with several
+    services, the lines naming one (a monorepo's ``plugin-legacy@``).
     """
     lines: dict[str, int] = {}
     for tag in tags:
-        if (match := _RELEASE.match(tag)) is not None:
-            line = match.group("line")
+        if _RELEASE.match(tag) is not None:
+            line = release_line(tag)
             lines[line] = lines.get(line, 0) + 1
     if not lines:
         return _DEFAULT_TAGS, ()
-    top = max(lines, key=lambda line: (lines[line], line == ""))
-    keep = [
-        top,
-        *sorted(
-            line
-            for line in lines
-            if line != top and line.rstrip("@-_/").rsplit("/", 1)[-1].lower() in services
-        ),
-    ]
+    groups = line_groups(lines, repository, services)
+    keep = sorted(
+        line
+        for line, group in groups.items()
+        if group == "" or (len(services) > 1 and line_service(line, services) is not None)
+    )
+    underscores = any(
+        "_" in tag[len(release_line(tag)) :]
+        for tag in tags
+        if _RELEASE.match(tag) and release_line(tag) in keep
+    )
+    version = r"v?\d+([._]\d+)+$" if underscores else r"v?\d+(\.\d+)+$"
     if keep == [""]:
-        pattern = _DEFAULT_TAGS
+        pattern = "^" + version
     else:
         prefixes = "|".join(re.escape(line) for line in keep if line)
         optional = "?" if "" in keep else ""
-        pattern = rf"^(?:{prefixes}){optional}v?\d+(\.\d+)+$"
+        pattern = rf"^(?:{prefixes}){optional}{version}"
     regex = re.compile(pattern, re.IGNORECASE)
     return pattern, tuple(t for t in tags if regex.search(t))
 
@@ -308,11 +413,13 @@ def plan_clone(path: Path) -> ClonePlan:
     repository = f"{match[1]}/{match[2]}" if match else path.name
     files = _git(path, "ls-files").splitlines()
     services, found_by = _services(path, files)
+    excluded = tuple((key, found) for key, glob in services if (found := _excluded(glob, files)))
     tags = _git(
         path, "for-each-ref", "--sort=-creatordate", "--format=%(refname:strip=2)", "refs/tags"
-    )
-    pattern, matched = draft_deploy_tags(tags.split(), [k for k, _ in services])
-    return ClonePlan(repository, path, services, found_by, pattern, matched)
+    ).split()
+    pattern, matched = draft_deploy_tags(tags, [k for k, _ in services], repository)
+    looking = sum(1 for t in tags if _RELEASE.match(t))
+    return ClonePlan(repository, path, services, found_by, pattern, matched, looking, excluded)
 
 
 def _has_commits(path: Path) -> bool:
@@ -351,12 +458,14 @@ def toml_for(plan: ClonePlan, timezone: str) -> str:
         f"# One service per module found by {plan.found_by}; merge, rename or split them.",
         "# A file belongs to the first service whose glob matches.",
     ]
-    for key, glob in plan.services:
+    if plan.excluded:
+        lines.append('# A "!" glob takes docs, examples, test data and tests out of a service.')
+    for key, _glob in plan.services:
         lines += [
             "[[services]]",
             f"key = {_quoted(key)}",
             f"repository = {_quoted(plan.repository)}",
-            f"paths = [{_quoted(glob)}]",
+            f"paths = [{', '.join(_quoted(g) for g in plan.paths(key))}]",
             "",
         ]
     lines += [
@@ -367,9 +476,14 @@ def toml_for(plan: ClonePlan, timezone: str) -> str:
         'email = "me@example.com"',
         f"timezone = {_quoted(timezone)}",
         "",
-        "# Tags that mark production deploys: each ships the commits since the previous",
-        "# release of its line. Drafted from the clone's release tags"
-        + (f" (newest {plan.release_tags[0]});" if plan.release_tags else " (none found);"),
+        "# Tags that mark production deploys: each ships the commits it reaches that no",
+        "# earlier release of its line reaches. Drafted from the clone's release tags"
+        + (
+            f" (newest {plan.release_tags[0]}; {len(plan.release_tags)} of "
+            f"{plan.release_looking} release-looking tags);"
+            if plan.release_tags
+            else " (none found);"
+        ),
         "# release candidates and betas are left out.",
         "[sources.git]",
         f"deploy_tags = {_quoted(plan.deploy_tags)}",

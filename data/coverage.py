@@ -28,7 +28,7 @@ import structlog
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
-from data.path_globs import matches
+from data.path_globs import in_globs
 from data.store.coverage import StoredCoverage, load_coverage
 from data.store.tables import IS_MERGED, Change, ChangeFile, Repository, Service
 
@@ -241,5 +241,5 @@ def _service_files(
     key = (head.repository, head.sha, service)
     if key not in cache:
         patterns = globs.get(service, (None, []))[1]
-        cache[key] = [p for p in head.files if any(matches(g, p) for g in patterns)]
+        cache[key] = [p for p in head.files if in_globs(patterns, p)]
     return cache[key]

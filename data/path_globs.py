@@ -1,19 +1,21 @@
-"""Path globs as services and CODEOWNERS use them: ``**`` crosses directories, ``*`` does not."""
+"""Path globs as services and CODEOWNERS use them: ``**`` crosses directories, ``*`` does not;
+a service's ``!`` glob takes the paths it matches out of the service."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["glob_to_regex", "matches"]
+__all__ = ["glob_to_regex", "in_globs", "matches"]
 
 
 @lru_cache(maxsize=4096)
 def glob_to_regex(glob: str) -> re.Pattern[str]:
     """Compile a path glob; a trailing ``/`` or ``/**`` matches everything below the directory."""
-    if not glob or glob.strip() != glob:
+    if not glob or glob.strip() != glob or glob == "!":
         raise ValueError(f"{glob!r} is not a path glob")
-    pattern = glob.lstrip("/")
+    pattern = glob.removeprefix("!").lstrip("/")
     if pattern.endswith("/"):
         pattern += "**"
     out: list[str] = []
@@ -47,3 +49,16 @@ def glob_to_regex(glob: str) -> re.Pattern[str]:
 def matches(glob: str, path: str) -> bool:
     """True when ``path`` (relative to the repository root) matches ``glob``."""
     return glob_to_regex(glob).match(path.lstrip("/")) is not None
+
+
+def in_globs(globs: Iterable[str], path: str) -> bool:
+    """True when ``path`` matches one of ``globs`` and none of its ``!`` globs (``"!docs/**"``
+    takes a service's docs out of it, whatever order the globs come in)."""
+    found = False
+    for glob in globs:
+        if glob.startswith("!"):
+            if matches(glob, path):
+                return False
+        elif not found:
+            found = matches(glob, path)
+    return found

@@ -93,12 +93,8 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
         f"Wrote {config}: {plan.repository} at {plan.path}, "
         f"{count} {'service' if count == 1 else 'services'} from {plan.found_by}: {services}."
     )
-    if plan.release_tags:
-        tags = len(plan.release_tags)
-        click.echo(
-            f"Deploys: tags matching {plan.deploy_tags} ({tags} {'tag' if tags == 1 else 'tags'}, "
-            f"newest {plan.release_tags[0]})."
-        )
+    if (deploys := plan.deploys_line()) is not None:
+        click.echo(deploys)
     org = load_org_config(config)
     for note in deploy_tag_notes(org):
         click.echo(note)

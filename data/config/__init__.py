@@ -31,7 +31,7 @@ from data.config.sections import (
     TeamConfig,
 )
 from data.config.sources import SourcesConfig
-from data.path_globs import matches
+from data.path_globs import in_globs
 from scoring.card_terms import CardRules
 from scoring.config import BandThresholds, ScoringConfig, Weights
 from scoring.errors import ConfigError
@@ -160,11 +160,12 @@ class OrgConfig(Strict):
         return cfg
 
     def service_for_path(self, repository: str | None, path: str) -> str | None:
-        """The key of the first service whose globs match ``path`` in ``repository``."""
+        """The key of the first service whose globs match ``path`` in ``repository`` (and
+        whose ``!`` globs do not)."""
         for s in self.services:
             if s.repository not in (None, repository):
                 continue
-            if any(matches(g, path) for g in s.paths):
+            if in_globs(s.paths, path):
                 return s.key
         return None
 

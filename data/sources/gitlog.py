@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ __all__ = [
     "branch_ref",
     "is_fix_message",
     "merged_commits",
+    "mine_chain",
     "mine_commits",
     "repository_name",
     "reverted_request",
@@ -289,6 +290,18 @@ def merged_commits(
         return iter(())
     hidden = [f"^{sha}" for sha in (*landed, merge.parents[0])]
     return _log(repo, repository, [*hidden, *merge.parents[1:]], True, bug_keys)
+
+
+def mine_chain(
+    repo: Path,
+    repository: str,
+    tip: str,
+    hidden: Sequence[str] = (),
+    bug_keys: frozenset[str] | None = None,
+) -> Iterator[MinedCommit]:
+    """The first-parent chain from ``tip`` down to what ``hidden`` reaches, oldest first: the
+    commits of a branch that is not the mined one (a maintenance branch's release)."""
+    return _log(repo, repository, [*(f"^{sha}" for sha in hidden), tip], True, bug_keys)
 
 
 def _log(

@@ -34,7 +34,10 @@ loses at most one batch, and the next sync resumes after the last saved commit.
   commit touches one of those paths. Each file of a change then carries its
   owners (empty when no rule covers it), or ``None`` while no CODEOWNERS exists.
 - A tag matching ``[sources.git] deploy_tags`` is a successful production
-  deploy of every service whose files changed since the previous such tag.
+  deploy of every service whose files its commits changed: the commits it
+  reaches that no earlier release of its line reaching it does (``tags``); a
+  tag on a maintenance branch never merged back has that branch's own commits
+  read as changes.
 """
 
 from data.sources.local_git.codeowners import CloneCodeowners

@@ -13,18 +13,19 @@ would be left behind and every tag read again), so the two stay.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import structlog
 
 from data.config import AgentsConfig, OrgConfig, RepositoryConfig
-from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
+from data.sources.gitlog import MinedCommit, branch_ref, mine_chain, mine_commits, run_git
 from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
 from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.reverts import RevertTargets
-from data.sources.local_git.tags import tag_deploys
+from data.sources.local_git.tags import off_branch_tips, tag_deploys
 from data.sources.records import ChangeRecord
 from data.sync import Cursor, SyncRun
 from scoring.change_key import ChangeKey
@@ -119,6 +120,44 @@ class LocalGitSource:
         own = landed.change.is_revert or record.title.startswith('Revert "')
         return reverts.link(replace(record, is_revert=own, reverts_sha=None), notes, chain.sha)
 
+    def _off_branch(
+        self,
+        run: SyncRun,
+        rev: str,
+        seen: datetime | None,
+        reverts: RevertTargets,
+        generated: GeneratedFiles,
+        claimed: dict[str, str],
+    ) -> None:
+        """The commits of release tags (made after ``seen``) that the branch does not reach, as
+        changes: a maintenance branch's own fixes, which its releases ship.
+
+        Each tag's first-parent chain is read down to the branch (and to the tags read
+        before it), as the branch's is; merges on it open what they brought in, never the
+        branch's own work. A commit landed on the branch later (a maintenance branch merged
+        forward) is read again then, at that merge's time.
+        """
+        assert self.deploy_tags is not None
+        hidden = [rev]
+        batch: list[ChangeRecord] = []
+        for tip in off_branch_tips(self.path, rev, self.deploy_tags, seen):
+            owners: CloneCodeowners | None = None
+            for commit in mine_chain(self.path, self.repository, tip, hidden):
+                if owners is None:
+                    owners = CloneCodeowners(self.path, commit.parent)
+                owners.follow(commit)
+                for landed in landed_commits(self.path, self.repository, commit, (rev,)):
+                    record = self._record(landed, commit, owners, reverts, generated)
+                    batch.append(_own_key(_off_branch_key(record, landed), claimed))
+            hidden.append(tip)
+            if len(batch) >= self.batch:
+                run.checkpoint("git-tags", self.repository, changes=batch)
+                run.progress.advance(self.name, len(batch), "commits")
+                batch = []
+        if batch:
+            run.checkpoint("git-tags", self.repository, changes=batch)
+            run.progress.advance(self.name, len(batch), "commits")
+
     def sync(self, run: SyncRun) -> None:
         """Mine commits after the saved one in batches, then deploy tags newer than the saved."""
         scope = self.repository
@@ -145,10 +184,20 @@ class LocalGitSource:
             run.progress.advance(self.name, len(batch), "commits")
         if self.deploy_tags:
             seen = run.cursor("git-tags", scope).watermark
+            self._off_branch(run, rev, seen, reverts, generated, claimed)
             deploys = list(tag_deploys(self.path, self.repository, run.org, self.deploy_tags, seen))
             newest = max((d.finished_at for d in deploys), default=seen)
             run.checkpoint("git-tags", scope, cursor=Cursor(watermark=newest), deploys=deploys)
             run.progress.advance(self.name, len(deploys), "deploys")
+
+
+def _off_branch_key(record: ChangeRecord, landed: MinedCommit) -> ChangeRecord:
+    """``record``, a commit of a maintenance branch, keyed by its sha when only its subject
+    names a pull request (``Fix (#7)``): such a commit is mostly a backport of #7, which
+    landed on the branch under that key."""
+    if record.number is None or len(landed.parents) > 1 or record.sha is None:
+        return record
+    return replace(record, key=str(ChangeKey.commit(record.repository, record.sha)))
 
 
 def _own_key(record: ChangeRecord, claimed: dict[str, str]) -> ChangeRecord:

@@ -1,27 +1,37 @@
 """Release tags of the clone as deploys: each ships exactly the commits git says it ships.
 
-A tag ``T`` ships the commits it reaches that no earlier release of its line
-reached: ``git rev-list T --not E1 E2 …`` over the line's earlier tags. A line
-is the tag's name without its version (``v1.2.3`` and ``1.2.3`` are one line,
-``plugin-legacy@5.0.0`` another, ``parent-4.12.0`` a third), so a monorepo's
-packages are released apart; reachability keeps the branches apart, so a tag
-cut on a maintenance branch (flask's ``3.1.3`` on ``stable``) ships neither the
-main line's work nor what an earlier release already shipped, even when an
-older maintenance branch was merged forward into it (flask merges ``2.2.x``
-into ``2.3.x``: ``2.3.3`` does not ship again what ``2.3.2`` shipped). The
-first tag of a line ships everything it reaches.
+A tag ``T`` ships the commits it reaches that no other release of its line
+reaching it did: ``git rev-list T --not A1 A2 …`` over the line's tags that
+are ancestors of ``T``, whatever their tagger dates say. An older release
+tagged after its successor (a tagger date after the next release's) still
+ships its own commits, and the successor, which reaches it, does not
+ship them again; a second tag on a released commit ships nothing.
+
+A line is the tag's name without its version (``v1.2.3`` and ``1.2.3`` are one
+line, ``plugin-legacy@5.0.0`` another), except that the project's own namings
+over its life are one line: ``PROJ_3_8_1``, ``proj-3.9`` and
+``rel/proj-3.10`` of ``acme/proj`` (``project_lines``). A package's line naming
+a service (a monorepo's ``plugin-legacy@``) is released apart. Reachability
+keeps the branches apart, so a tag cut on a maintenance branch (flask's
+``3.1.3`` on ``stable``) ships neither the main line's work nor what an
+earlier release already shipped, even when an older maintenance branch was
+merged forward into it (flask merges ``2.2.x`` into ``2.3.x``: ``2.3.3`` does
+not ship again what ``2.3.2`` shipped). The first tag of a line ships
+everything it reaches.
 
 Each tag is a deploy of every service its commits touch (only of the
-package's service when the line names one; never, for a plain version tag, of
+package's service when the line names one; never, for the project's tags, of
 a service that has a line of its own), carrying the commits that touched it:
-the linking then ships exactly the changes those commits landed.
+the linking then ships exactly the changes those commits landed. A tag whose
+commits are not on the synced branch (a maintenance branch never merged
+back) has them read as changes by the source (``off_branch_tips``).
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,14 +44,22 @@ from scoring.errors import SourceError
 __all__ = [
     "TagDeploy",
     "deploy_tag_notes",
+    "line_groups",
+    "line_service",
+    "off_branch_tips",
+    "project_lines",
     "release_line",
     "tag_deploys",
     "tag_names",
     "unmatched_tags_note",
 ]
 
-# Where the version starts in a tag's name: its first digit run followed by a dot or the end.
-_VERSION = re.compile(r"v?\d+(?:[.\d]|$)")
+# Where the version starts in a tag's name: its first digit run followed by a dot, an
+# underscore and a digit (``LANG_3_0_1``), or the end.
+_VERSION = re.compile(r"v?\d+(?:[.\d]|_\d|$)")
+# Words of a tag's line that say "release", not which project: ``rel/``, ``release-``, ``r``.
+_GENERIC = frozenset({"", "v", "r", "rel", "release", "releases", "tag", "tags", "version", "ver"})
+_WORD = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +76,51 @@ def release_line(name: str) -> str:
     ``""`` for plain versions; ``v1.2`` and ``1.2`` are one line."""
     match = _VERSION.search(name)
     return name if match is None else name[: match.start()]
+
+
+def _words(text: str) -> frozenset[str]:
+    """The words naming a project in a line or a repository's name, lower-case, without
+    trailing digits (``commons-lang3-`` → commons, lang) or release words (``rel/``)."""
+    words = (w.rstrip("0123456789") for w in _WORD.split(text.lower()))
+    return frozenset(w for w in words if w not in _GENERIC)
+
+
+def project_lines(
+    lines: Mapping[str, int], repository: str, also: Iterable[str] = ()
+) -> frozenset[str]:
+    """The release lines that are the project's own namings over its life: a line whose words
+    are all words of the repository's name, of the most used line or of ``also``
+    (``PROJ_``, ``proj-``, ``rel/proj-`` of ``acme/proj``; plain versions and ``release-``
+    always); ``lines`` maps each line to its number of tags."""
+    if not lines:
+        return frozenset()
+    top = max(lines, key=lambda line: (lines[line], line == "", line))
+    own = _words(repository) | _words(top)
+    for name in also:
+        own |= _words(name)
+    return frozenset(line for line in lines if _words(line) <= own)
+
+
+def line_service(line: str, services: Sequence[str]) -> str | None:
+    """The service a package's tag line names (``@vitejs/plugin-legacy@`` → ``plugin-legacy``)."""
+    name = line.rstrip("@-_/v").rsplit("/", 1)[-1].lower()
+    return name if name and name in services else None
+
+
+def line_groups(
+    lines: Mapping[str, int], repository: str, services: Sequence[str]
+) -> dict[str, str]:
+    """Each release line → the line it is released as: ``""`` for the project's own namings
+    (``project_lines``), else itself.
+
+    With two services or more, a line naming one (``plugin-legacy@``) releases that
+    service apart and stays its own line; with one, a line naming it is the project's.
+    """
+    several = len(services) > 1
+    apart = {line for line in lines if several and line_service(line, services) is not None}
+    rest = {line: n for line, n in lines.items() if line not in apart}
+    own = project_lines(rest, repository, () if several else services)
+    return {line: "" if line in own else line for line in lines}
 
 
 def tag_names(path: Path) -> list[str]:
@@ -124,17 +187,50 @@ def _tags(path: Path, pattern: str) -> list[TagDeploy]:
     return out
 
 
-def _commits(
-    path: Path, tag: TagDeploy, earlier: Sequence[TagDeploy]
-) -> list[tuple[str, list[str]]]:
-    """The commits ``tag`` reaches and none of ``earlier`` does, with the files each changed
+def _reaches(path: Path, shas: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Which of ``shas`` each of them reaches, itself included, from one ``git rev-list``.
+
+    ``--simplify-by-decoration`` keeps only the commits a ref points at, each with its
+    nearest such ancestors as parents, so the walk is as long as the list of refs.
+    """
+    unique = sorted(set(shas))
+    if not unique:
+        return {}
+    bit = {sha: 1 << i for i, sha in enumerate(unique)}
+    done = run_git(
+        path, "rev-list", "--parents", "--simplify-by-decoration", "--topo-order", "--reverse",
+        *unique,
+    )  # fmt: skip
+    masks: dict[str, int] = {}
+    for line in done.stdout.decode("ascii", "replace").splitlines():
+        commit, *parents = line.split()
+        mask = bit.get(commit, 0)
+        for parent in parents:
+            mask |= masks.get(parent, 0)
+        masks[commit] = mask
+    return {
+        sha: frozenset(other for other, b in bit.items() if masks.get(sha, bit[sha]) & b)
+        for sha in unique
+    }
+
+
+def _ancestors(tags: Sequence[TagDeploy], reaches: Mapping[str, frozenset[str]]) -> list[list[str]]:
+    """For each of a line's ``tags`` (oldest first), the commits of the line's other tags it
+    reaches: its ancestors, and its own commit when an older tag was made on it (a re-tag
+    ships nothing)."""
+    out: list[list[str]] = []
+    for i, tag in enumerate(tags):
+        reached = reaches.get(tag.sha, frozenset())
+        shas = {t.sha for t in tags if t.sha != tag.sha and t.sha in reached}
+        if any(t.sha == tag.sha for t in tags[:i]):
+            shas.add(tag.sha)
+        out.append(sorted(shas))
+    return out
+
+
+def _commits(path: Path, tag: TagDeploy, excluded: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """The commits ``tag`` reaches and none of ``excluded`` does, with the files each changed
     against its first parent."""
-    # Every earlier tag is excluded, not only the newest ancestor: with maintenance branches
-    # merged forward, the newest ancestor by date can be an older line's release, and the
-    # range from it would ship again what this line's previous release already shipped.
-    # A tag on a commit an earlier tag already released (a re-tag) excludes itself: it ships
-    # nothing.
-    excluded = sorted({t.sha for t in earlier})
     span = [tag.sha, *(["--not", *excluded] if excluded else [])]
     done = run_git(
         path,
@@ -153,31 +249,53 @@ def _commits(
     return out
 
 
-def _line_service(line: str, services: Sequence[str]) -> str | None:
-    """The service a package's tag line names (``@vitejs/plugin-legacy@`` → ``plugin-legacy``)."""
-    name = line.rstrip("@-_/v").rsplit("/", 1)[-1].lower()
-    return name if name and name in services else None
+def _lines(
+    tags: Sequence[TagDeploy], repository: str, services: Sequence[str]
+) -> dict[str, list[TagDeploy]]:
+    """The matching tags by the line they are released as (``line_groups``), oldest first."""
+    counts = Counter(release_line(t.name) for t in tags)
+    groups = line_groups(counts, repository, services)
+    lines: dict[str, list[TagDeploy]] = defaultdict(list)
+    for tag in tags:
+        lines[groups[release_line(tag.name)]].append(tag)
+    return lines
+
+
+def off_branch_tips(path: Path, rev: str, pattern: str, after: datetime | None = None) -> list[str]:
+    """The commits of the tags matching ``pattern`` (made after ``after``) that ``rev`` does not
+    reach, oldest tag first: releases cut on a maintenance branch never merged back."""
+    tags = [t for t in _tags(path, pattern) if after is None or t.at > after]
+    if not tags:
+        return []
+    done = run_git(path, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    head = done.stdout.decode("ascii", "replace").strip()
+    if done.returncode != 0 or not head:
+        return []
+    on_branch = _reaches(path, [head, *(t.sha for t in tags)]).get(head, frozenset())
+    return list(dict.fromkeys(t.sha for t in tags if t.sha not in on_branch))
 
 
 def tag_deploys(
     path: Path, repository: str, org: OrgConfig, pattern: str, after: datetime | None = None
 ) -> Iterator[DeployRecord]:
-    """A deploy per service the commits of each matching tag touch (tags after ``after``)."""
-    lines: dict[str, list[TagDeploy]] = defaultdict(list)
-    for tag in _tags(path, pattern):
-        lines[release_line(tag.name)].append(tag)
+    """A deploy per service the commits of each matching tag touch (tags made after ``after``,
+    and the older tags of their line that reach one of them: what those ship shrinks)."""
     keys = [s.key for s in org.services if s.repository in (None, repository)]
+    tags = _tags(path, pattern)
+    lines = _lines(tags, repository, keys)
+    reaches = _reaches(path, (t.sha for t in tags))
     # A service with a release line of its own (vite's ``create-vite@``) is deployed by that
-    # line alone: the repository's plain tags (``v8.2.2``) release the other packages.
-    released_apart = {s for line in lines if (s := _line_service(line, keys)) is not None}
+    # line alone: the project's tags (``v8.2.2``) release the other packages.
+    released_apart = {s for line in lines if line and (s := line_service(line, keys)) is not None}
     deploys: list[DeployRecord] = []
-    for line, tags in lines.items():
-        only = _line_service(line, keys)
-        for i, tag in enumerate(tags):
-            if after is not None and tag.at <= after:
+    for line, line_tags in lines.items():
+        only = line_service(line, keys) if line else None
+        new = {t.sha for t in line_tags if after is None or t.at > after}
+        for tag, excluded in zip(line_tags, _ancestors(line_tags, reaches), strict=True):
+            if not new & reaches.get(tag.sha, frozenset({tag.sha})):
                 continue
             shipped: dict[str, list[str]] = defaultdict(list)
-            for sha, files in _commits(path, tag, tags[:i]):
+            for sha, files in _commits(path, tag, excluded):
                 for service in {org.service_for_path(repository, p) for p in files}:
                     if service is None or service != (only or service):
                         continue

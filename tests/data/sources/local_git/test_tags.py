@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.linking import link_all
-from data.sources.local_git.tags import release_line, unmatched_tags_note
+from data.sources.local_git.tags import project_lines, release_line, unmatched_tags_note
 from data.store.tables import Change, Deploy, DeployChange
 from tests.data.sources.gitrepo import GitRepo, sync_clone
 
@@ -20,19 +20,19 @@ T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 
 
-def _org(path: Path, pattern: str = r"^v?\\d+(\\.\\d+)*$") -> OrgConfig:
+def _org(path: Path, pattern: str = r"^v?\\d+(\\.\\d+)*$", name: str = "acme/lib") -> OrgConfig:
     return parse_org_config(
         f"""
 [[repositories]]
-name = "acme/lib"
+name = "{name}"
 path = "{path}"
 [[services]]
 key = "lib"
-repository = "acme/lib"
+repository = "{name}"
 paths = ["src/lib/**"]
 [[services]]
 key = "plugin"
-repository = "acme/lib"
+repository = "{name}"
 paths = ["src/plugin/**"]
 [sources.git]
 deploy_tags = "{pattern}"
@@ -169,3 +169,109 @@ def test_a_pattern_matching_no_tag_is_named(tmp_path: Path) -> None:
     assert note is not None
     assert "release-3.9.4" in note
     assert unmatched_tags_note(repo.path, r"^release-\d", "acme/zk") is None
+
+
+def test_a_release_tagged_after_its_successor_ships_its_own_commits(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """1.1.0, tagged after 1.2.0 on 1.2.0's ancestor, ships its commit; 1.2.0 ships only its own."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    middle = repo.commit({"src/lib/b.py": "b\n"}, "Feature of 1.1", T0 + timedelta(days=1))
+    repo.commit({"src/lib/c.py": "c\n"}, "Feature of 1.2", T0 + timedelta(days=2))
+    repo.tag("1.2.0", T0 + timedelta(days=3))
+    repo.tag("1.1.0", T0 + timedelta(days=9), middle)
+    _sync(engine, _org(repo.path))
+    shipped = _shipped(engine)
+    assert shipped["1.1.0"] == {"Feature of 1.1"}
+    assert shipped["1.2.0"] == {"Feature of 1.2"}
+
+
+def test_a_late_tag_read_by_a_later_sync_shrinks_what_its_successor_ships(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A sync after 1.1.0 is tagged late gives it its commit and takes it from 1.2.0."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    middle = repo.commit({"src/lib/b.py": "b\n"}, "Feature of 1.1", T0 + timedelta(days=1))
+    repo.commit({"src/lib/c.py": "c\n"}, "Feature of 1.2", T0 + timedelta(days=2))
+    repo.tag("1.2.0", T0 + timedelta(days=3))
+    _sync(engine, _org(repo.path))
+    assert _shipped(engine)["1.2.0"] == {"Feature of 1.1", "Feature of 1.2"}
+    repo.tag("1.1.0", T0 + timedelta(days=9), middle)
+    _sync(engine, _org(repo.path))
+    shipped = _shipped(engine)
+    assert shipped["1.1.0"] == {"Feature of 1.1"}
+    assert shipped["1.2.0"] == {"Feature of 1.2"}
+
+
+def test_a_maintenance_branch_never_merged_back_ships_its_own_commits(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """1.0.1 on a branch main never merges ships that branch's fixes, read as changes, and a
+    backport titled like main's pull request does not replace it."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "1.0.x")
+    main_fix = repo.commit({"src/lib/a.py": "a\nfix\n"}, "Fix (#7)", T0 + timedelta(days=1))
+    repo.commit({"src/lib/b.py": "b\n"}, "New feature", T0 + timedelta(days=2))
+    repo.tag("1.1.0", T0 + timedelta(days=3))
+    repo.git("checkout", "-q", "1.0.x")
+    backport = repo.commit({"src/lib/a.py": "a\nfix\n"}, "Fix (#7)", T0 + timedelta(days=4))
+    repo.commit({"src/lib/s.py": "s\n"}, "Security fix", T0 + timedelta(days=5))
+    repo.tag("1.0.1", T0 + timedelta(days=6))
+    repo.git("checkout", "-q", "main")
+    _sync(engine, _org(repo.path))
+    shipped = _shipped(engine)
+    assert shipped["1.0.1"] == {"Fix", "Security fix"}
+    assert shipped["1.1.0"] == {"Fix", "New feature"}
+    with Session(engine) as session:
+        keys = dict(session.exec(select(Change.sha, Change.key)).all())
+    # Pull request #7 is main's commit still; the backport is keyed by its own sha.
+    assert keys[main_fix] == "acme/lib#7"
+    assert keys[backport] == f"acme/lib@{backport[:12]}"
+
+
+def test_a_maintenance_branch_tagged_in_a_later_sync_is_read_then(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A maintenance release tagged after a first sync has its branch's commits read by the next."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.commit({"src/lib/b.py": "b\n"}, "New feature", T0 + timedelta(days=2))
+    repo.tag("1.1.0", T0 + timedelta(days=3))
+    _sync(engine, _org(repo.path))
+    repo.git("checkout", "-q", "-b", "1.0.x", "1.0.0")
+    repo.commit({"src/lib/s.py": "s\n"}, "Security fix", T0 + timedelta(days=5))
+    repo.tag("1.0.1", T0 + timedelta(days=6))
+    repo.git("checkout", "-q", "main")
+    _sync(engine, _org(repo.path))
+    assert _shipped(engine)["1.0.1"] == {"Security fix"}
+
+
+def test_a_project_s_renamed_tag_schemes_are_one_line(engine: Engine, tmp_path: Path) -> None:
+    """``PROJ_1_0``, ``proj-1.1`` and ``rel/proj-1.2`` follow each other: each ships its range."""
+    repo = GitRepo(tmp_path / "proj")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("PROJ_1_0", T0 + timedelta(hours=1))
+    repo.commit({"src/lib/b.py": "b\n"}, "Second", T0 + timedelta(days=1))
+    repo.tag("proj-1.1", T0 + timedelta(days=1, hours=1))
+    repo.commit({"src/lib/c.py": "c\n"}, "Third", T0 + timedelta(days=2))
+    repo.tag("rel/proj-1.2", T0 + timedelta(days=2, hours=1))
+    _sync(engine, _org(repo.path, r"^(PROJ_|proj-|rel/proj-)\\d+([._]\\d+)+$", "acme/proj"))
+    shipped = _shipped(engine)
+    assert shipped == {"PROJ_1_0": {"Initial"}, "proj-1.1": {"Second"}, "rel/proj-1.2": {"Third"}}
+
+
+def test_underscore_versions_and_project_lines() -> None:
+    """``LANG_3_0_1``'s line is ``LANG_``; a project's namings over its life are its lines."""
+    assert release_line("LANG_3_0_1") == "LANG_"
+    assert release_line("commons-lang3-3.5") == "commons-lang3-"
+    lines = {"LANG_": 12, "commons-lang-": 5, "commons-lang3-": 4, "rel/commons-lang-": 9, "": 1}
+    assert project_lines(lines, "apache/commons-lang") == frozenset(lines)
+    # Another package's line in a monorepo is not the project's.
+    assert project_lines({"": 40, "create-vite@": 9}, "vitejs/vite") == frozenset({""})
