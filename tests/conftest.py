@@ -24,10 +24,15 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In a module marked ``client_cases``, run on PostgreSQL only the cases marked
-    ``store_decides``: the rest test a client against its fake, which the backend does not
-    change, and running them twice cost a third of the suite's time."""
+    """Mark the tests that pin the clock ``dates``. In a module marked ``client_cases``, run
+    on PostgreSQL only the cases marked ``store_decides``: the rest test a client against its
+    fake, which the backend does not change, and running them twice cost a third of the
+    suite's time."""
     _heavy_files_first(items)
+    for item in items:
+        # A test that pins the clock is one whose outcome the day would otherwise decide.
+        if "pinned_now" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.dates)
     kept: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:

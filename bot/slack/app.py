@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from typing import Any
 
 import structlog
@@ -42,7 +41,7 @@ from bot.slack.commands import (
 from bot.slack.dispatch import Caller, answer
 from bot.slack.reply import Reply
 from bot.slack.subscriptions import SlackProfile
-from data.clock import utcnow
+from data.clock import Clock, utcnow
 from data.config import OrgConfig, load_org_config
 from data.store.engine import session_scope
 from scoring.errors import ConfigError, RiskbriefError
@@ -69,7 +68,6 @@ class _NoTokenNotice(logging.Filter):
 _BOLT_LOG = logging.getLogger("riskbrief.slack.bolt")
 _BOLT_LOG.addFilter(_NoTokenNotice())
 
-Clock = Callable[[], datetime]
 
 _SORRY = "Something went wrong answering that; try again in a minute, or ask your riskbrief admin."
 

@@ -26,6 +26,9 @@ from tests.fakes.github_graphql import FakeFile, FakePull, FakeReview, iso, make
 from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.gitlab_server import FakeCommit, FakeGitLab, FakeMR
 
+# Touches dates: `make clock-check` re-runs it at a faked Sunday night.
+pytestmark = pytest.mark.dates
+
 # The clock is pinned at NOW (see _world), a Thursday.
 NOW = THURSDAY
 # The Tuesday of the last complete week: every change below is briefed in WEEK.

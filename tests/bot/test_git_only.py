@@ -35,7 +35,7 @@ CLAUDE = "Add retries\n\nCo-Authored-By: Claude Sonnet 4.6 <noreply@anthropic.co
 HALF_HOUR = timedelta(minutes=30)
 DEPENDABOT = "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>"
 
-pytestmark = pytest.mark.usefixtures("clean_git_env")
+pytestmark = [pytest.mark.usefixtures("clean_git_env"), pytest.mark.dates]
 
 
 def _merge(repo: GitRepo, number: int, hours: float, author: str, message: str) -> None:

@@ -6,6 +6,7 @@ from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -19,6 +20,9 @@ from data.sources.sample import load_sample, sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Subscriber
+
+# Touches dates: `make clock-check` re-runs it at a faked Sunday night.
+pytestmark = pytest.mark.dates
 
 W47 = IsoWeek(2026, 47)
 

@@ -20,6 +20,9 @@ from tests.fakes.github_rest import FakeGitHubRest
 from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident
 from tests.stores import migrated_copy
 
+# Touches dates: `make clock-check` re-runs it at a faked Sunday night.
+pytestmark = pytest.mark.dates
+
 # The clock is pinned at NOW, a Thursday: the changes merge on the Wednesday of the last
 # complete week, which `brief` briefs, and within the first sync's 90 days.
 NOW = THURSDAY

@@ -9,6 +9,9 @@ import pytest
 from briefing.week import IsoWeek
 from scoring.errors import ConfigError
 
+# Touches dates: `make clock-check` re-runs it at a faked Sunday night.
+pytestmark = pytest.mark.dates
+
 
 def test_parse_and_id_round_trip() -> None:
     """`2026-W47` parses to the week of Monday 16 November 2026 and prints back the same."""

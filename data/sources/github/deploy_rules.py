@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import structlog
 
-from data.clock import utcnow
+from data.clock import Clock, utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
@@ -76,10 +76,6 @@ RUN_CONCLUSIONS = {
 
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
-
-
-# Where "now" comes from: a seam for tests.
-Clock = Callable[[], datetime]
 
 
 def github_repositories(org: OrgConfig, config: GitHubSourceConfig) -> tuple[str, ...]:

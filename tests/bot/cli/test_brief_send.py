@@ -16,6 +16,9 @@ from tests.fakes.env import delivery_env
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.smtp_server import FakeSMTP
 
+# Touches dates: `make clock-check` re-runs it at a faked Sunday night.
+pytestmark = pytest.mark.dates
+
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 TOKEN = "xoxb-test-token-0123456789"
 SENDER = "riskbrief@acme.example"

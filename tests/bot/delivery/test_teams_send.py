@@ -15,6 +15,9 @@ from click.testing import CliRunner
 from bot.cli import main
 from tests.fakes.teams_server import FakeTeams
 
+# Touches dates: `make clock-check` re-runs it at a faked Sunday night.
+pytestmark = pytest.mark.dates
+
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 KEYS = ("vp-engineering", "commerce-lead", "discovery-lead", "platform-lead")
 

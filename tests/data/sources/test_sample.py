@@ -46,6 +46,9 @@ from tests.data.sources.conftest import AS_OF, LoadedSample
 from tests.samples import SampleTemplate
 from tests.scoring.card_builders import facts
 
+# Touches dates: `make clock-check` re-runs it at a faked Sunday night.
+pytestmark = pytest.mark.dates
+
 _UTC = "UTC"
 # What the sample's records become: a second sync must leave each table's row count alone.
 _LOADED_TABLES = (Person, Change, ChangeFile, ReviewRow, Deploy, Incident)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, col, select
 
 from bot.pipeline import score_all
@@ -14,6 +15,9 @@ from data.sync import SyncRun, run_sources
 from tests.data.sources.jira.conftest import JiraWorld
 from tests.data.sources.tracker.world import NOW, at
 from tests.fakes.jira_server import FakeJiraIssue
+
+# Touches dates: `make clock-check` re-runs it at a faked Sunday night.
+pytestmark = pytest.mark.dates
 
 
 def _change(key: str, title: str, hours_ago: float) -> ChangeRecord:
