@@ -45,6 +45,7 @@ from scoring import (
     severity_counts,
 )
 from scoring.card_terms import EvidenceKind
+from scoring.change_key import ChangeKey
 from scoring.scored import ScoredChange
 
 __all__ = ["SubscriberScope", "build_payload", "build_payloads", "card_view", "scope_label"]
@@ -231,12 +232,20 @@ def _agents(this: WeekAggregate) -> AgentView:
 
 
 def _unknown(this: WeekAggregate, cfg: ScoringConfig) -> UnknownView:
+    unknown = [c for c in this.changes if c.human_reviewed is None]
     return UnknownView(
         changes=len(this.changes),
-        review=sum(1 for c in this.changes if c.human_reviewed is None),
+        review=len(unknown),
+        review_approvals_unread=sum(1 for c in unknown if _merge_request(c.key)),
         codeowners=sum(1 for c in this.changes if not c.files_with_owner_data),
         incidents=not cfg.incidents_known,
     )
+
+
+def _merge_request(key: str) -> bool:
+    """Whether ``key`` is a GitLab merge request's (``group/project!12``)."""
+    parsed = ChangeKey.parse(key)
+    return parsed is not None and parsed.mark == "!"
 
 
 def _drivers(this: WeekAggregate, last: WeekAggregate) -> tuple[DriverView, ...]:

@@ -184,6 +184,10 @@ class UnknownView(_Value):
     changes: int = 0
     # Of them, those whose review no source reported (a git history has no reviews).
     review: int = 0
+    # Of the changes with review unknown, GitLab merge requests whose approvals GitLab did
+    # not give (its approvals API refused the token): a code host is configured, so the
+    # footer says why they are unknown rather than to configure one.
+    review_approvals_unread: int = 0
     # Of them, those whose files no CODEOWNERS file could speak for.
     codeowners: int = 0
     # No configured source reports incidents (no pager, file, issue label or reverts).

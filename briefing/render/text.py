@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from briefing.card_words import fact_label, incident_words
 from briefing.labels import BAND_LABELS, band_label
 from briefing.narrative import Narrative
+from briefing.plural import many
 from briefing.payload import (
     BriefingPayload,
     CardView,
@@ -234,7 +235,17 @@ def unknown_line(unknown: UnknownView) -> str | None:
     if not gaps:
         return None
     fixes = []
-    if unknown.review:
+    why = ""
+    unread = min(unknown.review_approvals_unread, unknown.review)
+    if unread:
+        # GitLab is configured and reported these merge requests, but not their approvals:
+        # pointing at [sources.gitlab] would send the reader to what they already have.
+        why = (
+            f" Why: GitLab gave no approvals for {many(unread, 'merge request')} (its "
+            "approvals API refused the token: approvals need GitLab Premium or Ultimate, "
+            "and a token whose user may read them)."
+        )
+    if unknown.review > unread:
         fixes.append(
             "reviews come with a code host ([sources.github] and GITHUB_TOKEN, or [sources.gitlab])"
         )
@@ -242,13 +253,8 @@ def unknown_line(unknown: UnknownView) -> str | None:
         fixes.append("owners with a CODEOWNERS file in the repository")
     if unknown.incidents:
         fixes.append("incidents with PagerDuty, Opsgenie or an incidents file")
-    return (
-        "Not known this week: "
-        + "; ".join(gaps)
-        + ". Unknown is not counted as safe. To add it: "
-        + "; ".join(fixes)
-        + "."
-    )
+    text = "Not known this week: " + "; ".join(gaps) + ". Unknown is not counted as safe." + why
+    return text + (" To add it: " + "; ".join(fixes) + "." if fixes else "")
 
 
 def week_span(week: WeekView) -> str:
