@@ -46,6 +46,7 @@ from scoring import (
 )
 from scoring.card_terms import EvidenceKind
 from scoring.change_key import ChangeKey
+from scoring.risk import Band
 from scoring.scored import ScoredChange
 
 __all__ = ["SubscriberScope", "build_payload", "build_payloads", "card_view", "scope_label"]
@@ -55,6 +56,7 @@ _TOP_CHANGES = 5
 _MAX_CHANGES = 10
 # High-risk deploys named in a briefing; more are in `/risk deploy`.
 _RISKY_DEPLOYS = 3
+_VERY_HIGH_DEPLOYS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +184,10 @@ def _risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
     risky = sorted(
         (d for d in this.deploys if d.band.high_risk), key=lambda d: (-d.score, d.finished_at)
     )
+    # Very-high-risk deploys come first and a few more of them are named (a week with one
+    # is never quiet); the metrics count them all.
+    very_high = sum(1 for d in risky if d.band is Band.CRITICAL)
+    shown = min(max(_RISKY_DEPLOYS, very_high), _VERY_HIGH_DEPLOYS)
     return tuple(
         DeployView(
             id=d.key,
@@ -192,7 +198,7 @@ def _risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
             succeeded=d.succeeded,
             incidents=tuple(linked.get(d.key, ())),
         )
-        for d in risky[:_RISKY_DEPLOYS]
+        for d in risky[:shown]
     )
 
 
@@ -417,6 +423,7 @@ def _scope_payload(
             incidents_last_week=len(last.incidents),
             codeowners_coverage=_r(this.codeowners_coverage),
             codeowners_coverage_last_week=_r(last.codeowners_coverage),
+            deploys_very_high=sum(1 for d in this.deploys if d.band is Band.CRITICAL),
         ),
         incidents=_incidents(this),
         agents=_agents(this),

@@ -14,8 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from briefing.labels import signal_label
-from briefing.payload import BriefingPayload, CardView, IncidentView
+from briefing.payload import BriefingPayload, CardView, DeployView, IncidentView
 from briefing.plural import many, number, plural, was
+from briefing.week import local_time
 from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey, Severity
 from scoring.risk import Band
 from scoring.signals import SIGNAL_WORDS
@@ -28,6 +29,7 @@ __all__ = [
     "Title",
     "action",
     "card_title",
+    "deploy_named",
     "fact_label",
     "headline",
     "incident_words",
@@ -618,6 +620,8 @@ _TOPICS: dict[CardKind, str] = {
 
 # Topics a headline names before it says "and N more".
 _HEADLINE_TOPICS = 3
+# Very-high-risk deploys a headline names before it says "and N more": each is long.
+_HEADLINE_DEPLOYS = 2
 
 
 def topic(payload: BriefingPayload, card: CardView) -> str:
@@ -652,17 +656,38 @@ def _week_clause(payload: BriefingPayload) -> str | None:
     return text
 
 
+def deploy_named(payload: BriefingPayload, deploy: DeployView) -> str:
+    """A deploy as a reader knows it: ``"the deploy of Checkout, Fri 10:35 EST"``."""
+    when = local_time(deploy.finished_at, payload.week.timezone, payload.week)
+    return f"the deploy of {_service_name(payload, deploy.service)}, {when}"
+
+
+def _very_high_deploys(payload: BriefingPayload) -> str | None:
+    """``"1 deploy ran at very high risk: the deploy of Checkout, Fri 10:35 EST (score 88)"``."""
+    deploys = payload.very_high_deploys
+    if not deploys:
+        return None
+    n = max(payload.metrics.deploys_very_high, len(deploys))
+    named = [f"{deploy_named(payload, d)} (score {d.score})" for d in deploys[:_HEADLINE_DEPLOYS]]
+    if n > len(named):
+        named.append(f"{n - len(named)} more")
+    return f"{many(n, 'deploy')} ran at very high risk: {_and(named)}"
+
+
 def very_high_clause(payload: BriefingPayload) -> str | None:
     """The week's very-high-risk changes by id and score, e.g. ``"1 change merged at very high
-    risk: acme/shop#7 (score 85)"``; ``None`` when there were none."""
+    risk: acme/shop#7 (score 85)"``, and its very-high-risk deploys by service and time;
+    ``None`` when there were none."""
     changes = payload.very_high_risk
+    deploys = _very_high_deploys(payload)
     if not changes:
-        return None
+        return deploys
     n = max(payload.distribution.critical, len(changes))
     named = [f"{c.id} (score {c.score})" for c in changes[:_HEADLINE_TOPICS]]
     if n > len(named):
         named.append(f"{n - len(named)} more")
-    return f"{many(n, 'change')} merged at very high risk: {_and(named)}"
+    text = f"{many(n, 'change')} merged at very high risk: {_and(named)}"
+    return f"{text}; {deploys}" if deploys else text
 
 
 def headline(payload: BriefingPayload) -> str:

@@ -319,6 +319,8 @@ class Metrics(_Value):
     incidents_last_week: int
     codeowners_coverage: float | None
     codeowners_coverage_last_week: float | None
+    # Production deploys in the very high band this week (a briefing stored before it has 0).
+    deploys_very_high: int = 0
 
 
 class BriefingPayload(_Value):
@@ -370,9 +372,19 @@ class BriefingPayload(_Value):
         return tuple(c for c in self.top_changes if c.band == "critical")
 
     @property
+    def very_high_deploys(self) -> tuple[DeployView, ...]:
+        """The week's very-high-risk deploys (critical band) the payload names, riskiest first."""
+        return tuple(d for d in self.risky_deploys if d.band == "critical")
+
+    @property
     def quiet(self) -> bool:
-        """A week with no card and no very-high-risk change is a quiet week."""
-        return not self.cards and not self.very_high_risk and not self.no_data
+        """A week with no card and no very-high-risk change or deploy is a quiet week."""
+        return (
+            not self.cards
+            and not self.very_high_risk
+            and not self.very_high_deploys
+            and not self.no_data
+        )
 
     def card(self, card_id: str) -> CardView | None:
         """The card with ``card_id``, if any."""

@@ -8,13 +8,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from briefing.card_words import fact_label, incident_words
 from briefing.labels import BAND_LABELS, band_label
 from briefing.narrative import Narrative
-from briefing.plural import many
 from briefing.payload import (
     BriefingPayload,
     CardView,
@@ -26,6 +23,9 @@ from briefing.payload import (
     UnknownView,
     WeekView,
 )
+from briefing.plural import many
+from briefing.week import MONTHS as _MONTHS
+from briefing.week import local_time
 from scoring.card_terms import Evidence, EvidenceKind
 
 __all__ = [
@@ -53,7 +53,6 @@ SEVERITIES = ("critical", "warning", "info")
 # Most severe first, like the cards: a reader scans from the top.
 BANDS = ("critical", "high", "moderate", "safe")
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 _BAR_WIDTH = 16
 
@@ -86,18 +85,6 @@ def unsaid_facts(card: CardView, paragraph: str) -> tuple[FactView, ...]:
     """The card's facts whose number the paragraph does not already give: no number twice."""
     said = {m.group() for m in re.finditer(r"\d+(?:\.\d+)?", paragraph)}
     return tuple(f for f in card.facts if format_value(f.value) not in said)
-
-
-def local_time(at: datetime, timezone: str, week: WeekView | None = None) -> str:
-    """A time as the reader reads it, in their zone and named: ``"Fri 20 Nov 10:35 EST"``.
-
-    Within ``week`` the weekday is enough (``"Fri 10:35 EST"``): the briefing names its week.
-    """
-    when = at.astimezone(ZoneInfo(timezone))
-    day = f"{when:%a}"
-    if week is None or not week.start <= when.date() <= week.end:
-        day += f" {when.day} {_MONTHS[when.month - 1]}"
-    return f"{day} {when:%H:%M} {when:%Z}".rstrip()
 
 
 def _service_name(payload: BriefingPayload, key: str) -> str:

@@ -12,7 +12,7 @@ from tests.scoring.builders import scored
 
 
 def test_the_footer_says_why_gitlab_approvals_are_unknown_instead_of_to_configure_gitlab() -> None:
-    """With GitLab configured but its approvals unreadable, the footer says why, not "add GitLab"."""
+    """With GitLab configured but its approvals unreadable, the footer says why, not "add it"."""
     changes = [
         replace(scored(n, "shop", "team", Band.SAFE, 0, human_reviewed=None), key=f"acme/shop!{n}")
         for n in range(3)
