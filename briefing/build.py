@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from briefing.card_words import card_title
+from briefing.incidents import incident_url
 from briefing.payload import (
     AgentView,
     BriefingPayload,
@@ -202,7 +203,7 @@ def _risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
     )
 
 
-def _incidents(this: WeekAggregate) -> tuple[IncidentView, ...]:
+def _incidents(this: WeekAggregate, org: OrgConfig) -> tuple[IncidentView, ...]:
     return tuple(
         IncidentView(
             id=i.key,
@@ -215,6 +216,7 @@ def _incidents(this: WeekAggregate) -> tuple[IncidentView, ...]:
             deploy_band=i.deploy_band.value if i.deploy_band else None,
             after_high_risk_deploy=bool(i.deploy_band and i.deploy_band.high_risk),
             deploy_finished_at=i.deploy_finished_at,
+            url=incident_url(i.key, org.sources),
         )
         for i in this.incidents
     )
@@ -425,7 +427,7 @@ def _scope_payload(
             codeowners_coverage_last_week=_r(last.codeowners_coverage),
             deploys_very_high=sum(1 for d in this.deploys if d.band is Band.CRITICAL),
         ),
-        incidents=_incidents(this),
+        incidents=_incidents(this, org),
         agents=_agents(this),
         cards=tuple(card_view(c, names) for c in cards),
         top_changes=_top_changes(session, cfg.version, this, cards, name_people),

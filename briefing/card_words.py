@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from briefing.incidents import incident_reference, source_keyed
 from briefing.labels import signal_label
 from briefing.payload import BriefingPayload, CardView, DeployView, IncidentView
 from briefing.plural import many, number, plural, was
@@ -32,6 +33,7 @@ __all__ = [
     "deploy_named",
     "fact_label",
     "headline",
+    "incident_name",
     "incident_words",
     "many",
     "number",
@@ -101,6 +103,18 @@ def incident_words(incident_id: str) -> str:
     """An incident's key as a reader says it: a revert incident is ``"revert owner/repo#N"``."""
     incident = Evidence.parse(incident_id, EvidenceKind.INCIDENT)
     return f"revert {incident.key}" if incident.kind is EvidenceKind.REVERT else incident_id
+
+
+def incident_name(payload: BriefingPayload, incident_id: str) -> str:
+    """An incident as a reader knows it: a revert as ``"revert owner/repo#N"``, one a source
+    keys internally (``gitlab-incident:group/p#50``) by its title and the source's own
+    reference (``"Checkout 500s (group/p#50)"``), any other by its id (``"INC-1039"``)."""
+    if not source_keyed(incident_id):
+        return incident_words(incident_id)
+    reference = incident_reference(incident_id)
+    incident = next((i for i in payload.incidents if i.id == incident_id), None)
+    title = " ".join(incident.title.split()) if incident else ""
+    return f"{title} ({reference})" if title else reference
 
 
 def _risk_adjective(band: str) -> str:
@@ -204,7 +218,7 @@ def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
 
 def _incident_line(payload: BriefingPayload, incident: IncidentView) -> str:
     """Another incident of the week in a few words: where, and what deploy came before it."""
-    name = f"{incident_words(incident.id)} in {_service_name(payload, incident.service)}"
+    name = f"{incident_name(payload, incident.id)} in {_service_name(payload, incident.service)}"
     if incident.deploy_band is not None:
         return f"{name} after a {_risk_adjective(incident.deploy_band)} deploy"
     return f"{name} with no deploy before it"
@@ -218,7 +232,7 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     deploy_band = incident.deploy_band if incident else None
     band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
     # The deploy's id is in the card's evidence, in words; the sentence needs no id soup.
-    text = f"{key} hit {name} {number(hours)} h after a {band} deploy"
+    text = f"{incident_name(payload, key)} hit {name} {number(hours)} h after a {band} deploy"
     minutes = _maybe(card, FactKey.MINUTES_TO_RESOLVE)
     text += (
         f" and took {number(minutes)} min to resolve."
@@ -236,7 +250,7 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
         if opened.kind is EvidenceKind.REVERT:
             text += f" {opened.key} reverted a change that deploy shipped."
         else:
-            text += f" {other.id} followed the same deploy."
+            text += f" {incident_name(payload, other.id)} followed the same deploy."
     # Every incident of the week is accounted for: the card's, and the others in a few words.
     total = _maybe(card, FactKey.INCIDENTS_THIS_WEEK)
     total = float(len(payload.incidents)) if total is None else total
@@ -413,10 +427,10 @@ def _a_concentration(payload: BriefingPayload, card: CardView) -> str:
     return f"In {_service_name(payload, card.subject)}, {what}."
 
 
-def _a_incident(_payload: BriefingPayload, card: CardView) -> str:
+def _a_incident(payload: BriefingPayload, card: CardView) -> str:
     key = card.id.removeprefix("incident:")
     return (
-        f"Walk through {key} with the team: what made the deploy risky "
+        f"Walk through {incident_name(payload, key)} with the team: what made the deploy risky "
         "and what would have caught it."
     )
 

@@ -146,6 +146,8 @@ class IncidentView(_Value):
     after_high_risk_deploy: bool
     # When the deploy finished, so that it is named by its service and time, not its id.
     deploy_finished_at: datetime | None = None
+    # Its page, when the configured source says where that is (``briefing.incidents``).
+    url: str | None = None
 
 
 class DeployView(_Value):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from briefing.card_words import fact_label, incident_words
+from briefing.card_words import fact_label, incident_name, incident_words
 from briefing.labels import BAND_LABELS, band_label
 from briefing.narrative import Narrative
 from briefing.payload import (
@@ -119,7 +119,8 @@ def _incident_evidence(payload: BriefingPayload, card: CardView, incident: Incid
         # Linked to the reverting change; its own title says what it undid.
         return f"{incident_words(incident.id)}{where}"
     opened = local_time(incident.opened_at, payload.week.timezone, payload.week)
-    return f"{incident.id} ({where.strip() + ', ' if where else ''}opened {opened})"
+    name = incident_name(payload, incident.id)
+    return f"{name} ({where.strip() + ', ' if where else ''}opened {opened})"
 
 
 def evidence_words(card: CardView, payload: BriefingPayload, item: Evidence) -> str:
@@ -147,9 +148,13 @@ def evidence_items(
 ) -> tuple[tuple[tuple[str, str | None], ...], int]:
     """Up to ``shown`` of the card's evidence as (words, URL or None), and how many more."""
     urls = {c.id: c.url for c in payload.top_changes}
-    # A change links to itself, a revert to the reverting change.
+    pages = {i.id: i.url for i in payload.incidents}
+    # A change links to itself, a revert to the reverting change, an incident to its page.
     items = tuple(
-        (evidence_words(card, payload, e), urls.get(e.key) if e.kind in _CHANGES else None)
+        (
+            evidence_words(card, payload, e),
+            urls.get(e.key) if e.kind in _CHANGES else pages.get(str(e)),
+        )
         for e in card.evidence[:shown]
     )
     return items, max(0, len(card.evidence) - shown)
@@ -168,10 +173,16 @@ def listed_changes(payload: BriefingPayload, cited: set[str], limit: int) -> tup
     return (*very_high, *others[:limit])
 
 
-def deploy_line(deploy: DeployView, service: str, week: WeekView) -> str:
+def deploy_line(
+    deploy: DeployView,
+    service: str,
+    week: WeekView,
+    named: Callable[[str], str] = incident_words,
+) -> str:
     """A high-risk deploy in words: ``"Checkout, Fri 10:35 EST: score 77, high risk"``.
 
-    ``service`` is the display name and the time is in the week's zone; nothing is escaped.
+    ``service`` is the display name and the time is in the week's zone; ``named`` names an
+    incident that followed it by its id (the payload's ``incident_name``); nothing is escaped.
     """
     text = (
         f"{service}, {local_time(deploy.finished_at, week.timezone, week)}: "
@@ -180,7 +191,7 @@ def deploy_line(deploy: DeployView, service: str, week: WeekView) -> str:
     if not deploy.succeeded:
         text += ", failed"
     if deploy.incidents:
-        text += "; followed by " + " and ".join(incident_words(i) for i in deploy.incidents)
+        text += "; followed by " + " and ".join(named(i) for i in deploy.incidents)
     return text
 
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts
 from scoring.change_files import change_files
 from scoring.change_metrics import metrics_of
 from scoring.config import ScoringConfig
+from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts
 from scoring.history import History
 from scoring.signals.policy import service_incidents
 
@@ -112,7 +112,8 @@ def test_a_deploy_followed_by_a_revert_or_an_incident_is_not_said_to_have_failed
         ScoringConfig(),
     )
     assert signal.explanation.endswith(
-        "of 3 deploys, 1 failed, 1 was followed by an incident and 1 shipped a change later reverted"
+        "of 3 deploys, 1 failed, 1 was followed by an incident "
+        "and 1 shipped a change later reverted"
     )
 
 
