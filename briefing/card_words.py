@@ -510,7 +510,8 @@ KIND_WORDS: dict[CardKind, KindWords] = {
         _t_incident,
         _p_incident,
         _a_incident,
-        "an incident opened within a day of a high-risk deploy of its service. Facts give "
+        "an incident opened within a day of a high-risk deploy of its service (not one of "
+        "many ordinary high-risk deploys of that service). Facts give "
         "the hours between them and the minutes to resolve; when the incident also explains "
         "this week's slower recovery, or a revert of what the deploy shipped, the card says "
         "so and carries those figures too.",
@@ -520,7 +521,9 @@ KIND_WORDS: dict[CardKind, KindWords] = {
         _p_gated,
         "Confirm each such change has a rollback plan and a second reviewer.",
         "changes a hard rule (a gate, such as a schema migration) put at very high risk "
-        "whatever their other signals, when no other card shows them.",
+        "whatever their other signals, when no other card shows them and they are material: "
+        "merged without a human approval, unusual for their service, or with other risk. A "
+        "routine one makes no card but is still named among the very-high-risk changes.",
     ),
     CardKind.AGENT: KindWords(
         "AI-agent changes merged without human review",
