@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from briefing.card_words import card_title
+from briefing.incidents import incident_url
 from briefing.payload import (
     AgentView,
     BriefingPayload,
@@ -45,6 +46,8 @@ from scoring import (
     severity_counts,
 )
 from scoring.card_terms import EvidenceKind
+from scoring.change_key import ChangeKey
+from scoring.risk import Band
 from scoring.scored import ScoredChange
 
 __all__ = ["SubscriberScope", "build_payload", "build_payloads", "card_view", "scope_label"]
@@ -54,6 +57,7 @@ _TOP_CHANGES = 5
 _MAX_CHANGES = 10
 # High-risk deploys named in a briefing; more are in `/risk deploy`.
 _RISKY_DEPLOYS = 3
+_VERY_HIGH_DEPLOYS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +185,10 @@ def _risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
     risky = sorted(
         (d for d in this.deploys if d.band.high_risk), key=lambda d: (-d.score, d.finished_at)
     )
+    # Very-high-risk deploys come first and a few more of them are named (a week with one
+    # is never quiet); the metrics count them all.
+    very_high = sum(1 for d in risky if d.band is Band.CRITICAL)
+    shown = min(max(_RISKY_DEPLOYS, very_high), _VERY_HIGH_DEPLOYS)
     return tuple(
         DeployView(
             id=d.key,
@@ -191,11 +199,11 @@ def _risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
             succeeded=d.succeeded,
             incidents=tuple(linked.get(d.key, ())),
         )
-        for d in risky[:_RISKY_DEPLOYS]
+        for d in risky[:shown]
     )
 
 
-def _incidents(this: WeekAggregate) -> tuple[IncidentView, ...]:
+def _incidents(this: WeekAggregate, org: OrgConfig) -> tuple[IncidentView, ...]:
     return tuple(
         IncidentView(
             id=i.key,
@@ -208,6 +216,7 @@ def _incidents(this: WeekAggregate) -> tuple[IncidentView, ...]:
             deploy_band=i.deploy_band.value if i.deploy_band else None,
             after_high_risk_deploy=bool(i.deploy_band and i.deploy_band.high_risk),
             deploy_finished_at=i.deploy_finished_at,
+            url=incident_url(i.key, org.sources),
         )
         for i in this.incidents
     )
@@ -231,12 +240,20 @@ def _agents(this: WeekAggregate) -> AgentView:
 
 
 def _unknown(this: WeekAggregate, cfg: ScoringConfig) -> UnknownView:
+    unknown = [c for c in this.changes if c.human_reviewed is None]
     return UnknownView(
         changes=len(this.changes),
-        review=sum(1 for c in this.changes if c.human_reviewed is None),
+        review=len(unknown),
+        review_approvals_unread=sum(1 for c in unknown if _merge_request(c.key)),
         codeowners=sum(1 for c in this.changes if not c.files_with_owner_data),
         incidents=not cfg.incidents_known,
     )
+
+
+def _merge_request(key: str) -> bool:
+    """Whether ``key`` is a GitLab merge request's (``group/project!12``)."""
+    parsed = ChangeKey.parse(key)
+    return parsed is not None and parsed.mark == "!"
 
 
 def _drivers(this: WeekAggregate, last: WeekAggregate) -> tuple[DriverView, ...]:
@@ -408,8 +425,9 @@ def _scope_payload(
             incidents_last_week=len(last.incidents),
             codeowners_coverage=_r(this.codeowners_coverage),
             codeowners_coverage_last_week=_r(last.codeowners_coverage),
+            deploys_very_high=sum(1 for d in this.deploys if d.band is Band.CRITICAL),
         ),
-        incidents=_incidents(this),
+        incidents=_incidents(this, org),
         agents=_agents(this),
         cards=tuple(card_view(c, names) for c in cards),
         top_changes=_top_changes(session, cfg.version, this, cards, name_people),

@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from briefing.incidents import incident_reference, source_keyed
 from briefing.labels import signal_label
-from briefing.payload import BriefingPayload, CardView, IncidentView
+from briefing.payload import BriefingPayload, CardView, DeployView, IncidentView
 from briefing.plural import many, number, plural, was
+from briefing.week import local_time
 from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey, Severity
 from scoring.risk import Band
 from scoring.signals import SIGNAL_WORDS
@@ -28,8 +30,10 @@ __all__ = [
     "Title",
     "action",
     "card_title",
+    "deploy_named",
     "fact_label",
     "headline",
+    "incident_name",
     "incident_words",
     "many",
     "number",
@@ -99,6 +103,18 @@ def incident_words(incident_id: str) -> str:
     """An incident's key as a reader says it: a revert incident is ``"revert owner/repo#N"``."""
     incident = Evidence.parse(incident_id, EvidenceKind.INCIDENT)
     return f"revert {incident.key}" if incident.kind is EvidenceKind.REVERT else incident_id
+
+
+def incident_name(payload: BriefingPayload, incident_id: str) -> str:
+    """An incident as a reader knows it: a revert as ``"revert owner/repo#N"``, one a source
+    keys internally (``gitlab-incident:group/p#50``) by its title and the source's own
+    reference (``"Checkout 500s (group/p#50)"``), any other by its id (``"INC-1039"``)."""
+    if not source_keyed(incident_id):
+        return incident_words(incident_id)
+    reference = incident_reference(incident_id)
+    incident = next((i for i in payload.incidents if i.id == incident_id), None)
+    title = " ".join(incident.title.split()) if incident else ""
+    return f"{title} ({reference})" if title else reference
 
 
 def _risk_adjective(band: str) -> str:
@@ -202,7 +218,7 @@ def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
 
 def _incident_line(payload: BriefingPayload, incident: IncidentView) -> str:
     """Another incident of the week in a few words: where, and what deploy came before it."""
-    name = f"{incident_words(incident.id)} in {_service_name(payload, incident.service)}"
+    name = f"{incident_name(payload, incident.id)} in {_service_name(payload, incident.service)}"
     if incident.deploy_band is not None:
         return f"{name} after a {_risk_adjective(incident.deploy_band)} deploy"
     return f"{name} with no deploy before it"
@@ -216,7 +232,7 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     deploy_band = incident.deploy_band if incident else None
     band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
     # The deploy's id is in the card's evidence, in words; the sentence needs no id soup.
-    text = f"{key} hit {name} {number(hours)} h after a {band} deploy"
+    text = f"{incident_name(payload, key)} hit {name} {number(hours)} h after a {band} deploy"
     minutes = _maybe(card, FactKey.MINUTES_TO_RESOLVE)
     text += (
         f" and took {number(minutes)} min to resolve."
@@ -234,7 +250,7 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
         if opened.kind is EvidenceKind.REVERT:
             text += f" {opened.key} reverted a change that deploy shipped."
         else:
-            text += f" {other.id} followed the same deploy."
+            text += f" {incident_name(payload, other.id)} followed the same deploy."
     # Every incident of the week is accounted for: the card's, and the others in a few words.
     total = _maybe(card, FactKey.INCIDENTS_THIS_WEEK)
     total = float(len(payload.incidents)) if total is None else total
@@ -411,10 +427,10 @@ def _a_concentration(payload: BriefingPayload, card: CardView) -> str:
     return f"In {_service_name(payload, card.subject)}, {what}."
 
 
-def _a_incident(_payload: BriefingPayload, card: CardView) -> str:
+def _a_incident(payload: BriefingPayload, card: CardView) -> str:
     key = card.id.removeprefix("incident:")
     return (
-        f"Walk through {key} with the team: what made the deploy risky "
+        f"Walk through {incident_name(payload, key)} with the team: what made the deploy risky "
         "and what would have caught it."
     )
 
@@ -494,7 +510,8 @@ KIND_WORDS: dict[CardKind, KindWords] = {
         _t_incident,
         _p_incident,
         _a_incident,
-        "an incident opened within a day of a high-risk deploy of its service. Facts give "
+        "an incident opened within a day of a high-risk deploy of its service (not one of "
+        "many ordinary high-risk deploys of that service). Facts give "
         "the hours between them and the minutes to resolve; when the incident also explains "
         "this week's slower recovery, or a revert of what the deploy shipped, the card says "
         "so and carries those figures too.",
@@ -504,7 +521,9 @@ KIND_WORDS: dict[CardKind, KindWords] = {
         _p_gated,
         "Confirm each such change has a rollback plan and a second reviewer.",
         "changes a hard rule (a gate, such as a schema migration) put at very high risk "
-        "whatever their other signals, when no other card shows them.",
+        "whatever their other signals, when no other card shows them and they are material: "
+        "merged without a human approval, unusual for their service, or with other risk. A "
+        "routine one makes no card but is still named among the very-high-risk changes.",
     ),
     CardKind.AGENT: KindWords(
         "AI-agent changes merged without human review",
@@ -618,6 +637,8 @@ _TOPICS: dict[CardKind, str] = {
 
 # Topics a headline names before it says "and N more".
 _HEADLINE_TOPICS = 3
+# Very-high-risk deploys a headline names before it says "and N more": each is long.
+_HEADLINE_DEPLOYS = 2
 
 
 def topic(payload: BriefingPayload, card: CardView) -> str:
@@ -652,17 +673,38 @@ def _week_clause(payload: BriefingPayload) -> str | None:
     return text
 
 
+def deploy_named(payload: BriefingPayload, deploy: DeployView) -> str:
+    """A deploy as a reader knows it: ``"the deploy of Checkout, Fri 10:35 EST"``."""
+    when = local_time(deploy.finished_at, payload.week.timezone, payload.week)
+    return f"the deploy of {_service_name(payload, deploy.service)}, {when}"
+
+
+def _very_high_deploys(payload: BriefingPayload) -> str | None:
+    """``"1 deploy ran at very high risk: the deploy of Checkout, Fri 10:35 EST (score 88)"``."""
+    deploys = payload.very_high_deploys
+    if not deploys:
+        return None
+    n = max(payload.metrics.deploys_very_high, len(deploys))
+    named = [f"{deploy_named(payload, d)} (score {d.score})" for d in deploys[:_HEADLINE_DEPLOYS]]
+    if n > len(named):
+        named.append(f"{n - len(named)} more")
+    return f"{many(n, 'deploy')} ran at very high risk: {_and(named)}"
+
+
 def very_high_clause(payload: BriefingPayload) -> str | None:
     """The week's very-high-risk changes by id and score, e.g. ``"1 change merged at very high
-    risk: acme/shop#7 (score 85)"``; ``None`` when there were none."""
+    risk: acme/shop#7 (score 85)"``, and its very-high-risk deploys by service and time;
+    ``None`` when there were none."""
     changes = payload.very_high_risk
+    deploys = _very_high_deploys(payload)
     if not changes:
-        return None
+        return deploys
     n = max(payload.distribution.critical, len(changes))
     named = [f"{c.id} (score {c.score})" for c in changes[:_HEADLINE_TOPICS]]
     if n > len(named):
         named.append(f"{n - len(named)} more")
-    return f"{many(n, 'change')} merged at very high risk: {_and(named)}"
+    text = f"{many(n, 'change')} merged at very high risk: {_and(named)}"
+    return f"{text}; {deploys}" if deploys else text
 
 
 def headline(payload: BriefingPayload) -> str:

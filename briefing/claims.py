@@ -299,6 +299,7 @@ def known_counts(payload: BriefingPayload) -> dict[str, set[int]]:
             m.deploys_last_week,
             abs(m.deploys - m.deploys_last_week),
             len(payload.risky_deploys),
+            m.deploys_very_high,
             sum(not d.succeeded for d in payload.risky_deploys),
             *Counter(d.band for d in payload.risky_deploys).values(),
             *Counter(d.service for d in payload.risky_deploys).values(),

@@ -268,13 +268,21 @@ def _severity_problems(where: str, text: str, payload: BriefingPayload) -> Itera
                 f"{where} calls the week {phrase!r}, but it has {counts['critical']} critical "
                 f"and {counts['warning']} warning cards; say where the risk is instead"
             )
-    elif payload.very_high_risk:
-        # A change a gate made very high risk is never under a quiet headline.
+    elif payload.very_high_risk or payload.very_high_deploys:
+        # A change a gate made very high risk, or a very-high-risk deploy, is never under a
+        # quiet headline.
+        what = [
+            f"{many(len(payload.very_high_risk), 'change')} merged"
+            if payload.very_high_risk
+            else "",
+            f"{many(len(payload.very_high_deploys), 'deploy')} ran"
+            if payload.very_high_deploys
+            else "",
+        ]
         for phrase in dict.fromkeys(m.group() for m in _CALM.finditer(text)):
             yield (
                 f"{where} calls the week {phrase!r}, but "
-                f"{many(len(payload.very_high_risk), 'change')} merged at very high risk; "
-                "name them instead"
+                f"{' and '.join(w for w in what if w)} at very high risk; name them instead"
             )
 
 

@@ -146,6 +146,8 @@ class IncidentView(_Value):
     after_high_risk_deploy: bool
     # When the deploy finished, so that it is named by its service and time, not its id.
     deploy_finished_at: datetime | None = None
+    # Its page, when the configured source says where that is (``briefing.incidents``).
+    url: str | None = None
 
 
 class DeployView(_Value):
@@ -184,6 +186,10 @@ class UnknownView(_Value):
     changes: int = 0
     # Of them, those whose review no source reported (a git history has no reviews).
     review: int = 0
+    # Of the changes with review unknown, GitLab merge requests whose approvals GitLab did
+    # not give (its approvals API refused the token): a code host is configured, so the
+    # footer says why they are unknown rather than to configure one.
+    review_approvals_unread: int = 0
     # Of them, those whose files no CODEOWNERS file could speak for.
     codeowners: int = 0
     # No configured source reports incidents (no pager, file, issue label or reverts).
@@ -315,6 +321,8 @@ class Metrics(_Value):
     incidents_last_week: int
     codeowners_coverage: float | None
     codeowners_coverage_last_week: float | None
+    # Production deploys in the very high band this week (a briefing stored before it has 0).
+    deploys_very_high: int = 0
 
 
 class BriefingPayload(_Value):
@@ -366,9 +374,19 @@ class BriefingPayload(_Value):
         return tuple(c for c in self.top_changes if c.band == "critical")
 
     @property
+    def very_high_deploys(self) -> tuple[DeployView, ...]:
+        """The week's very-high-risk deploys (critical band) the payload names, riskiest first."""
+        return tuple(d for d in self.risky_deploys if d.band == "critical")
+
+    @property
     def quiet(self) -> bool:
-        """A week with no card and no very-high-risk change is a quiet week."""
-        return not self.cards and not self.very_high_risk and not self.no_data
+        """A week with no card and no very-high-risk change or deploy is a quiet week."""
+        return (
+            not self.cards
+            and not self.very_high_risk
+            and not self.very_high_deploys
+            and not self.no_data
+        )
 
     def card(self, card_id: str) -> CardView | None:
         """The card with ``card_id``, if any."""

@@ -5,11 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from scoring.errors import ConfigError
 
-__all__ = ["IsoWeek"]
+if TYPE_CHECKING:
+    from briefing.payload import WeekView
+
+__all__ = ["MONTHS", "IsoWeek", "local_time"]
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 _WEEK_ID = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -75,3 +81,15 @@ class IsoWeek:
         start = datetime.combine(self.monday, time(0), tzinfo=zone)
         end = datetime.combine(self.next().monday, time(0), tzinfo=zone)
         return start, end
+
+
+def local_time(at: datetime, timezone: str, week: WeekView | None = None) -> str:
+    """A time as the reader reads it, in their zone and named: ``"Fri 20 Nov 10:35 EST"``.
+
+    Within ``week`` the weekday is enough (``"Fri 10:35 EST"``): the briefing names its week.
+    """
+    when = at.astimezone(ZoneInfo(timezone))
+    day = f"{when:%a}"
+    if week is None or not week.start <= when.date() <= week.end:
+        day += f" {when.day} {MONTHS[when.month - 1]}"
+    return f"{day} {when:%H:%M} {when:%Z}".rstrip()

@@ -283,6 +283,19 @@ class CardRules:
     driver_min_rise: int = 2
     # Incidents after high-risk deploys: critical when the deploy was high or critical.
     incident_window_hours: float = 24.0
+    # A high (not very high) deploy is one of many ordinary ones, and an incident after it
+    # makes no card of its own, when its service made at least ``incident_many_deploys``
+    # production deploys this week and over the baseline weeks and at least
+    # ``incident_usual_high_share`` of them were high risk too: blaming the one that
+    # happened to come last would be a coincidence, not a finding. A very-high-risk
+    # deploy, and a revert of what the deploy shipped, always make the card.
+    incident_many_deploys: int = 5
+    incident_usual_high_share: float = 25.0
+    # A change a gate put at very high risk makes a card only when it is material: merged
+    # without a human approval, unusual for its service (no change through the same gate
+    # there over the baseline weeks), or with other risk: its own signals reach this score
+    # without the gate, an AI agent wrote it, or its service had an incident this week.
+    gated_other_risk_score: int = 60
     # MTTR: worse by both a ratio and an absolute number of minutes. Better by
     # the same (at most 1 / ``mttr_warning_ratio`` of last week's, and at least
     # ``mttr_min_minutes`` less) is a positive card when both weeks resolved at

@@ -29,6 +29,8 @@ __all__ = ["BudgetSpan", "History", "HistoryContext", "subsystem_of"]
 BudgetSpan = tuple[str, datetime, datetime | None]
 
 _DAY = 86_400.0
+# How a revert recorded as an incident is keyed (``data.reverts``).
+_REVERT = "revert:"
 # Recent experience decays with this time constant: a change a year old counts e⁻¹.
 _RECENT_TAU_DAYS = 365.0
 _RECENT_TAU_S = _RECENT_TAU_DAYS * _DAY
@@ -75,6 +77,11 @@ class HistoryContext:
     service_failed_deploys: int = 0
     # True when a touched service had spent its error budget at the change's time.
     error_budget_spent: bool = False
+    # Of the failed deploys, those that succeeded but were followed by a reported incident,
+    # and those whose only trouble was a revert of a change they shipped: a deploy that ran
+    # fine and was rolled back later did not "fail", and a reason says what happened.
+    service_deploys_with_incident: int = 0
+    service_deploys_reverted: int = 0
 
     @property
     def change_failure_rate(self) -> float | None:
@@ -121,6 +128,9 @@ class History:
         self._incidents: dict[str, list[datetime]] = defaultdict(list)
         self._deploys: dict[str, list[datetime]] = defaultdict(list)
         self._failed: dict[str, list[datetime]] = defaultdict(list)
+        # The failed deploys that succeeded, by what followed them (subsets of ``_failed``).
+        self._with_incident: dict[str, list[datetime]] = defaultdict(list)
+        self._reverted: dict[str, list[datetime]] = defaultdict(list)
         self._budget: dict[str, list[tuple[datetime, datetime | None]]] = defaultdict(list)
         self._last_recorded: datetime | None = None
 
@@ -137,7 +147,14 @@ class History:
         A deploy counts only for changes after it finished; a linked incident
         makes it failed only from the incident's opening on.
         """
-        caused = {i.deploy_key: i.opened_at for i in incidents if i.deploy_key is not None}
+        caused: dict[str, datetime] = {}
+        reported: set[str] = set()
+        for i in incidents:
+            if i.deploy_key is None:
+                continue
+            caused[i.deploy_key] = min(i.opened_at, caused.get(i.deploy_key, i.opened_at))
+            if not i.key.startswith(_REVERT):
+                reported.add(i.deploy_key)
         for deploy in deploys:
             bisect.insort(self._deploys[deploy.service], deploy.finished_at)
             if not deploy.succeeded:
@@ -146,6 +163,8 @@ class History:
                 # Never before the deploy itself: a mislinked incident must not leak it early.
                 known = max(deploy.finished_at, caused[deploy.key])
                 bisect.insort(self._failed[deploy.service], known)
+                followed = self._with_incident if deploy.key in reported else self._reverted
+                bisect.insort(followed[deploy.service], known)
 
     def add_error_budget_exhaustions(self, spans: Iterable[BudgetSpan]) -> None:
         """Make known when services had spent their error budget: ``(service, from, until)``.
@@ -265,7 +284,7 @@ class History:
                 counts[s] = counts.get(s, 0) + 1
 
         services = change.services
-        incidents = deploys = failed = 0
+        incidents = deploys = failed = with_incident = reverted = 0
         spent = False
         if services and (self._incidents or self._deploys or self._failed or self._budget):
             since = at - self._lookback
@@ -275,6 +294,9 @@ class History:
                 deploys = _count(self._deploys, services, since, at)
             if self._failed:
                 failed = _count(self._failed, services, since, at)
+                if failed:
+                    with_incident = _count(self._with_incident, services, since, at)
+                    reverted = _count(self._reverted, services, since, at)
             spent = bool(self._budget) and any(
                 start <= at and (end is None or at < end)
                 for s in services
@@ -297,6 +319,8 @@ class History:
             deploys,  # service_deploys
             failed,  # service_failed_deploys
             spent,  # error_budget_spent
+            with_incident,  # service_deploys_with_incident
+            reverted,  # service_deploys_reverted
         )
 
 

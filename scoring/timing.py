@@ -48,18 +48,22 @@ def _points(
     weekday: int, hour: int, minute: int, holiday: bool, zone: str, working_hours: tuple[int, int]
 ) -> tuple[float, str]:
     start, end = working_hours
-    after_hours = weekday >= 5 or not (start <= hour < end)
+    # A weekend is its own reason: "after hours" at Sunday noon reads as a wrong clock.
+    weekend = weekday >= 5
+    after_hours = not weekend and not (start <= hour < end)
     friday = weekday == 4
     # A working day before a holiday is a Friday in disguise.
-    share = (0.6 if friday or holiday else 0.0) + (0.4 if after_hours else 0.0)
+    share = (0.6 if friday or holiday else 0.0) + (0.4 if after_hours or weekend else 0.0)
     when = f"{_WEEKDAYS[weekday]} {hour:02d}:{minute:02d}"
-    if not (friday or holiday or after_hours):
+    if not (friday or holiday or after_hours or weekend):
         return share, f"at {when}"
     reasons = []
     if friday:
         reasons.append("on a Friday")
     if holiday:
         reasons.append("before or on a holiday")
+    if weekend:
+        reasons.append("on a weekend")
     if after_hours:
         reasons.append("after hours")
     return share, f"{' and '.join(reasons)} ({when} {zone})"

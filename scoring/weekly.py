@@ -49,6 +49,9 @@ class WeekChange:
     # at the change's head, when a coverage report exists there.
     coverage_delta: float | None = None
     service_coverage: float | None = None
+    # For a gated change, the score its signals alone made before a gate lifted it
+    # (``None`` when not gated or not known).
+    ungated_score: int | None = None
     # Kept as a plain field: weekly aggregates ask it millions of times for large orgs.
     high_risk: bool = field(init=False, compare=False)
 

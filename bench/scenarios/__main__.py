@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.scenarios.org import SERVICES, TEAMS, WEEKS, steady_plan
-from bench.scenarios.run import SUBSCRIBERS, CardSeen, brief_org, write_org
+from bench.scenarios.run import SUBSCRIBERS, CardSeen, WeekSaid, brief_org, week_said, write_org
 from bench.scenarios.stories import LAST, STORIES, Story
 from scoring import Severity
 
@@ -59,8 +59,11 @@ def _concerns(subscriber: str, subject: str | None) -> bool:
     return subject in _scope_services(subscriber) or subject in SUBSCRIBERS[subscriber]
 
 
-def judge(story: Story, cards: list[CardSeen], seconds: float = 0.0) -> StoryResult:
-    """Score one organisation's briefings against its story."""
+def judge(
+    story: Story, cards: list[CardSeen], seconds: float = 0.0, said: WeekSaid | None = None
+) -> StoryResult:
+    """Score one organisation's briefings against its story; ``said`` is what the whole-org
+    briefing of the last week said beyond its cards, for a story that must be named."""
     last = [c for c in cards if c.week == LAST]
     vp = [c for c in last if c.subscriber == "vp"]
     found = right = 0
@@ -78,9 +81,14 @@ def judge(story: Story, cards: list[CardSeen], seconds: float = 0.0) -> StoryRes
                 for c in hits
             )
     if not story.expect:
-        # A story of nothing: found when nobody was alarmed.
+        # A story of nothing: found when nobody was alarmed, and what it must name named.
         quiet = not any(c.severity in ALARMS for c in last)
-        found = right = int(quiet)
+        named = not story.named or (
+            said is not None
+            and all(t in said.very_high_changes for t in story.named)
+            and "quiet" not in said.headline.lower()
+        )
+        found = right = int(quiet and named)
     kinds = {e.kind for e in story.expect}
     leaks = tuple(
         f"{c.subscriber}: {c.severity} {c.kind}"
@@ -90,7 +98,8 @@ def judge(story: Story, cards: list[CardSeen], seconds: float = 0.0) -> StoryRes
         and not _scope_services(c.subscriber) & set(story.services)
     )
     steady = [w for w in range(FIRST_BRIEFED, LAST) if w not in story.also_weeks]
-    if story.name == "holiday week":
+    if not story.expect:
+        # Its last week is as steady as the others: an alarm there is noise too.
         steady.append(LAST)
     alarms = tuple(
         f"W{c.week} {c.subscriber}: {c.severity} {c.kind} ({c.title})"
@@ -124,7 +133,7 @@ def run_story(index: int, root: Path, pr_median: float = 30.0) -> StoryResult:
     where = write_org(plan, root / f"{index:02d}")
     with contextlib.redirect_stdout(io.StringIO()):
         cards = brief_org(where, range(FIRST_BRIEFED, WEEKS))
-    return judge(story, cards, time.perf_counter() - started)
+    return judge(story, cards, time.perf_counter() - started, week_said(where, LAST))
 
 
 def _table(results: list[StoryResult]) -> str:

@@ -30,7 +30,7 @@ from bench.scenarios.org import (
 from bench.scenarios.repo import Commit, FastImportRepo
 from scoring import CardKind, Severity
 
-__all__ = ["CardSeen", "brief_org", "write_org"]
+__all__ = ["CardSeen", "WeekSaid", "brief_org", "week_said", "write_org"]
 
 SUBSCRIBERS: dict[str, tuple[str, ...]] = {
     "vp": (),
@@ -207,6 +207,39 @@ def _toml(plan: OrgPlan, root: Path) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSaid:
+    """What one recorded briefing said beyond its cards: its headline and what it named."""
+
+    headline: str
+    # Titles of the very-high-risk changes it lists, and services of its very-high deploys.
+    very_high_changes: tuple[str, ...]
+    very_high_deploys: tuple[str, ...]
+
+
+def week_said(root: Path, week: int, subscriber: str = "vp") -> WeekSaid | None:
+    """The recorded briefing of ``subscriber`` for week index ``week``, if any."""
+    iso = monday(week).isocalendar()
+    with sqlite3.connect(root / "riskbrief.db") as conn:
+        row = conn.execute(
+            "SELECT b.payload, b.narrative FROM briefing b"
+            " JOIN subscriber s ON s.id = b.subscriber_id WHERE s.key = ? AND b.week = ?",
+            (subscriber, f"{iso.year}-W{iso.week:02d}"),
+        ).fetchone()
+    if row is None:
+        return None
+    payload, narrative = (json.loads(x) if isinstance(x, str) else x for x in row)
+    return WeekSaid(
+        headline=str(narrative.get("headline", "")),
+        very_high_changes=tuple(
+            c["title"] for c in payload.get("top_changes", ()) if c.get("band") == "critical"
+        ),
+        very_high_deploys=tuple(
+            d["service"] for d in payload.get("risky_deploys", ()) if d.get("band") == "critical"
+        ),
+    )
 
 
 def _riskbrief(*args: str) -> None:

@@ -55,6 +55,9 @@ class Story:
     services: tuple[str, ...]
     # Weeks the story changes besides the last one (not steady weeks then).
     also_weeks: tuple[int, ...] = ()
+    # Titles of changes the whole-org briefing of the last week must name among its
+    # very-high-risk changes, under a headline that does not call the week quiet.
+    named: tuple[str, ...] = ()
 
 
 def _at(week: int, day: int, hour: float) -> datetime:
@@ -221,6 +224,67 @@ def two_stories(plan: OrgPlan, rng: random.Random) -> None:
     _risky_deploy_incident(plan, rng, "identity")
 
 
+_ROUTINE_MIGRATION = "Add a column to the orders table"
+
+
+def _migration(
+    plan: OrgPlan, rng: random.Random, service: str, week: int, n: int, title: str
+) -> None:
+    """A small schema migration of ``service`` by its own team, merged mid-morning."""
+    files = {
+        f"{service}/migrations/{n:04d}_routine.py": (rng.randint(12, 30), 0),
+        f"{service}/models.py": (rng.randint(3, 12), rng.randint(0, 3)),
+    }
+    human_pr(
+        plan,
+        rng,
+        service,
+        _at(week, rng.choice((0, 1, 2, 3)), rng.uniform(9.5, 10.5)),
+        files=files,
+        author=rng.choice(PEOPLE[SERVICES[service]]),
+        title=title,
+    )
+
+
+def routine_migrations(plan: OrgPlan, rng: random.Random) -> None:
+    """Checkout and identity migrate their schemas every week or two, as teams with a
+    database do; the last week's migration is one more of them."""
+    n = 1
+    for week in range(LAST):
+        for service in ("checkout", "identity"):
+            if rng.random() < 0.6:
+                _migration(plan, rng, service, week, n, f"Migrate {service} schema, step {n}")
+                n += 1
+    _migration(plan, rng, "checkout", LAST, n, _ROUTINE_MIGRATION)
+
+
+def busy_deploys(plan: OrgPlan, rng: random.Random) -> None:
+    """Every service deploys four times a working day for the last five weeks and hourly in
+    the last one; incidents come and go as usual, each after one of many ordinary deploys."""
+    start = _at(LAST - 4, 0, 0)
+    plan.deploys = [d for d in plan.deploys if d.finished_at < start]
+    for week in range(LAST - 4, LAST + 1):
+        hours = range(9, 18) if week == LAST else (10, 12, 14, 16)
+        for day in range(5):
+            d = monday(week) + timedelta(days=day)
+            if d in plan.holidays:
+                continue
+            for service in SERVICES:
+                for hour in hours:
+                    key = f"deploy-{service}-{d.isoformat()}-{hour}"
+                    plan.deploys.append(Deploy(key, service, _at(week, day, hour)))
+        # A few more quick incidents in a busy week, each some hours after a deploy.
+        for i in range(rng.randint(1, 3)):
+            service = rng.choice(list(SERVICES))
+            incident(
+                plan,
+                service,
+                _at(week, rng.randint(0, 4), rng.uniform(12, 15.5)),
+                35,
+                f"INC-b{week}{i}",
+            )
+
+
 def holiday_week(plan: OrgPlan, _rng: random.Random) -> None:
     """A second holiday in the last week: fewer changes, nothing a manager must hear."""
     plan.holidays = (*plan.holidays, (monday(LAST) + timedelta(days=3)))
@@ -299,4 +363,14 @@ STORIES: tuple[Story, ...] = (
         ("payments", "identity"),
     ),
     Story("holiday week", holiday_week, (), ()),
+    # Steady organisations of a kind the others lack: nothing in their last week is news,
+    # but a routine migration is still named among the very-high-risk changes.
+    Story(
+        "routine migration",
+        routine_migrations,
+        (),
+        ("checkout",),
+        named=(_ROUTINE_MIGRATION,),
+    ),
+    Story("busy deploy week", busy_deploys, (), ()),
 )

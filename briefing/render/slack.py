@@ -9,8 +9,10 @@ mrkdwn text object is ``verbatim``: otherwise Slack itself turns a bare URL, a
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from briefing.card_words import incident_name
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
@@ -116,7 +118,17 @@ def _deploys_block(payload: BriefingPayload, deploys: tuple[DeployView, ...]) ->
     """The week's high-risk deploys and releases, whether or not an incident followed."""
     names = {s.id: s.name for s in payload.services}
     lines = [
-        "• " + mrkdwn(one_line(deploy_line(d, names.get(d.service, d.service), payload.week)))
+        "• "
+        + mrkdwn(
+            one_line(
+                deploy_line(
+                    d,
+                    names.get(d.service, d.service),
+                    payload.week,
+                    partial(incident_name, payload),
+                )
+            )
+        )
         for d in deploys
     ]
     return section("*Riskiest deploys*\n" + "\n".join(lines))

@@ -18,8 +18,10 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from briefing.card_words import incident_name
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
@@ -170,7 +172,18 @@ def _deploys(payload: BriefingPayload, deploys: tuple[DeployView, ...]) -> list[
     names = {s.id: s.name for s in payload.services}
     lines = [
         _block(
-            _run("• " + plain(deploy_line(d, names.get(d.service, d.service), payload.week), 400))
+            _run(
+                "• "
+                + plain(
+                    deploy_line(
+                        d,
+                        names.get(d.service, d.service),
+                        payload.week,
+                        partial(incident_name, payload),
+                    ),
+                    400,
+                )
+            )
         )
         for d in deploys
     ]

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Iterable
 
-from briefing.card_words import fact_label, incident_words
+from briefing.card_words import fact_label, incident_name, incident_words
 from briefing.labels import BAND_LABELS, band_label
 from briefing.narrative import Narrative
 from briefing.payload import (
@@ -25,6 +23,9 @@ from briefing.payload import (
     UnknownView,
     WeekView,
 )
+from briefing.plural import many
+from briefing.week import MONTHS as _MONTHS
+from briefing.week import local_time
 from scoring.card_terms import Evidence, EvidenceKind
 
 __all__ = [
@@ -52,7 +53,6 @@ SEVERITIES = ("critical", "warning", "info")
 # Most severe first, like the cards: a reader scans from the top.
 BANDS = ("critical", "high", "moderate", "safe")
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 _BAR_WIDTH = 16
 
@@ -87,18 +87,6 @@ def unsaid_facts(card: CardView, paragraph: str) -> tuple[FactView, ...]:
     return tuple(f for f in card.facts if format_value(f.value) not in said)
 
 
-def local_time(at: datetime, timezone: str, week: WeekView | None = None) -> str:
-    """A time as the reader reads it, in their zone and named: ``"Fri 20 Nov 10:35 EST"``.
-
-    Within ``week`` the weekday is enough (``"Fri 10:35 EST"``): the briefing names its week.
-    """
-    when = at.astimezone(ZoneInfo(timezone))
-    day = f"{when:%a}"
-    if week is None or not week.start <= when.date() <= week.end:
-        day += f" {when.day} {_MONTHS[when.month - 1]}"
-    return f"{day} {when:%H:%M} {when:%Z}".rstrip()
-
-
 def _service_name(payload: BriefingPayload, key: str) -> str:
     return next((s.name for s in payload.services if s.id == key), key)
 
@@ -131,7 +119,8 @@ def _incident_evidence(payload: BriefingPayload, card: CardView, incident: Incid
         # Linked to the reverting change; its own title says what it undid.
         return f"{incident_words(incident.id)}{where}"
     opened = local_time(incident.opened_at, payload.week.timezone, payload.week)
-    return f"{incident.id} ({where.strip() + ', ' if where else ''}opened {opened})"
+    name = incident_name(payload, incident.id)
+    return f"{name} ({where.strip() + ', ' if where else ''}opened {opened})"
 
 
 def evidence_words(card: CardView, payload: BriefingPayload, item: Evidence) -> str:
@@ -159,9 +148,13 @@ def evidence_items(
 ) -> tuple[tuple[tuple[str, str | None], ...], int]:
     """Up to ``shown`` of the card's evidence as (words, URL or None), and how many more."""
     urls = {c.id: c.url for c in payload.top_changes}
-    # A change links to itself, a revert to the reverting change.
+    pages = {i.id: i.url for i in payload.incidents}
+    # A change links to itself, a revert to the reverting change, an incident to its page.
     items = tuple(
-        (evidence_words(card, payload, e), urls.get(e.key) if e.kind in _CHANGES else None)
+        (
+            evidence_words(card, payload, e),
+            urls.get(e.key) if e.kind in _CHANGES else pages.get(str(e)),
+        )
         for e in card.evidence[:shown]
     )
     return items, max(0, len(card.evidence) - shown)
@@ -180,10 +173,16 @@ def listed_changes(payload: BriefingPayload, cited: set[str], limit: int) -> tup
     return (*very_high, *others[:limit])
 
 
-def deploy_line(deploy: DeployView, service: str, week: WeekView) -> str:
+def deploy_line(
+    deploy: DeployView,
+    service: str,
+    week: WeekView,
+    named: Callable[[str], str] = incident_words,
+) -> str:
     """A high-risk deploy in words: ``"Checkout, Fri 10:35 EST: score 77, high risk"``.
 
-    ``service`` is the display name and the time is in the week's zone; nothing is escaped.
+    ``service`` is the display name and the time is in the week's zone; ``named`` names an
+    incident that followed it by its id (the payload's ``incident_name``); nothing is escaped.
     """
     text = (
         f"{service}, {local_time(deploy.finished_at, week.timezone, week)}: "
@@ -192,7 +191,7 @@ def deploy_line(deploy: DeployView, service: str, week: WeekView) -> str:
     if not deploy.succeeded:
         text += ", failed"
     if deploy.incidents:
-        text += "; followed by " + " and ".join(incident_words(i) for i in deploy.incidents)
+        text += "; followed by " + " and ".join(named(i) for i in deploy.incidents)
     return text
 
 
@@ -234,7 +233,17 @@ def unknown_line(unknown: UnknownView) -> str | None:
     if not gaps:
         return None
     fixes = []
-    if unknown.review:
+    why = ""
+    unread = min(unknown.review_approvals_unread, unknown.review)
+    if unread:
+        # GitLab is configured and reported these merge requests, but not their approvals:
+        # pointing at [sources.gitlab] would send the reader to what they already have.
+        why = (
+            f" Why: GitLab gave no approvals for {many(unread, 'merge request')} (its "
+            "approvals API refused the token: approvals need GitLab Premium or Ultimate, "
+            "and a token whose user may read them)."
+        )
+    if unknown.review > unread:
         fixes.append(
             "reviews come with a code host ([sources.github] and GITHUB_TOKEN, or [sources.gitlab])"
         )
@@ -242,13 +251,8 @@ def unknown_line(unknown: UnknownView) -> str | None:
         fixes.append("owners with a CODEOWNERS file in the repository")
     if unknown.incidents:
         fixes.append("incidents with PagerDuty, Opsgenie or an incidents file")
-    return (
-        "Not known this week: "
-        + "; ".join(gaps)
-        + ". Unknown is not counted as safe. To add it: "
-        + "; ".join(fixes)
-        + "."
-    )
+    text = "Not known this week: " + "; ".join(gaps) + ". Unknown is not counted as safe." + why
+    return text + (" To add it: " + "; ".join(fixes) + "." if fixes else "")
 
 
 def week_span(week: WeekView) -> str:

@@ -15,20 +15,49 @@ from scoring.card_terms import (
     FactKey,
     Severity,
 )
+from scoring.risk import Band
 from scoring.weekly import WeekAggregate
 
 __all__ = ["RULES", "cfr", "cfr_improved", "incident", "mttr", "mttr_improved"]
 
 
+def _usually_high(this: WeekAggregate, r: CardRules) -> set[str]:
+    """Services whose high-risk deploys are ordinary: of at least ``incident_many_deploys``
+    production deploys this week and over the baseline weeks, at least
+    ``incident_usual_high_share`` were high risk."""
+    deploys = [*this.deploys, *(this.baseline.deploys if this.baseline else ())]
+    total: dict[str, int] = {}
+    high: dict[str, int] = {}
+    for d in deploys:
+        total[d.service] = total.get(d.service, 0) + 1
+        high[d.service] = high.get(d.service, 0) + d.band.high_risk
+    return {
+        s
+        for s, n in total.items()
+        if n >= r.incident_many_deploys
+        and reaches(100.0 * high[s] / n, r.incident_usual_high_share)
+    }
+
+
 def incident(
     this: WeekAggregate, _last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """An incident opened within the window after a high-risk deploy of its service."""
+    """An incident opened within the window after a high-risk deploy of its service.
+
+    Not when that deploy was one of many ordinary ones: a high (not very high) deploy
+    of a service whose deploys are often high risk (``_usually_high``) is no finding by
+    coming last before an incident. A very-high-risk deploy, or a revert of what the
+    deploy shipped (the revert itself says the deploy was at fault), always counts.
+    """
+    ordinary = _usually_high(this, r)
     for i in this.incidents:
         if i.deploy_band is None or not i.deploy_band.high_risk or i.deploy_finished_at is None:
             continue
         hours = (i.opened_at - i.deploy_finished_at).total_seconds() / 3600
         if hours > r.incident_window_hours:
+            continue
+        revert = Evidence.parse(i.key, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT
+        if i.deploy_band is not Band.CRITICAL and not revert and i.service in ordinary:
             continue
         facts = [CardFact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
         if (m := i.minutes_to_resolve) is not None:

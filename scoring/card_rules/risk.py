@@ -25,7 +25,15 @@ from scoring.card_terms import (
 )
 from scoring.weekly import WeekAggregate, WeekChange
 
-__all__ = ["RULES", "concentration", "driver", "gated", "improvement", "shift"]
+__all__ = [
+    "RULES",
+    "concentration",
+    "driver",
+    "gated",
+    "improvement",
+    "material_gated",
+    "shift",
+]
 
 
 def _as_evidence(keys: Iterable[str]) -> tuple[Evidence, ...]:
@@ -205,16 +213,46 @@ def improvement(
         )
 
 
+def material_gated(this: WeekAggregate, r: CardRules) -> tuple[WeekChange, ...]:
+    """The week's changes a gate put at very high risk that are material, not routine.
+
+    A gated change is always named (the briefing lists every very-high-risk change),
+    but it is a warning only when it is material:
+
+    - merged without a human approval (known: an unknown review is not "no");
+    - unusual for its service: no change of that service went through the same gate
+      over the baseline weeks before this one (a service that migrates its schema
+      every week or two is not surprised by one more migration);
+    - or together with other risk: its own signals reach ``gated_other_risk_score``
+      without the gate, an AI agent wrote it, or its service had an incident this week.
+    """
+    usual: set[tuple[str | None, str]] = set()
+    if this.baseline is not None:
+        usual = {(c.service, g) for c in this.baseline.changes for g in c.gates}
+    broken = {i.service for i in this.incidents}
+
+    def material(c: WeekChange) -> bool:
+        if c.human_reviewed is False or c.agent_involved or c.service in broken:
+            return True
+        if c.ungated_score is not None and c.ungated_score >= r.gated_other_risk_score:
+            return True
+        # Without a baseline (none configured) nothing is known to be usual.
+        return this.baseline is None or any((c.service, g) not in usual for g in c.gates)
+
+    return tuple(c for c in this.changes if c.gated_very_high and material(c))
+
+
 def gated(
-    this: WeekAggregate, _last: WeekAggregate, _r: CardRules, earlier: tuple[Card, ...]
+    this: WeekAggregate, _last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """Changes a hard rule (a gate) put at very high risk that no other card already shows.
+    """Material changes a hard rule (a gate) put at very high risk that no other card shows.
 
     A schema migration merged this week is news whatever last week held, so the
-    card needs no comparison. It runs after every other rule: a change a card at
-    least as severe already lists is told there (that week is not quiet either
-    way). Critical when any of them merged without a human approval (unknown
-    review is not "no"), a warning otherwise.
+    card needs no comparison; a routine one (``material_gated``) makes no card and
+    is named among the week's very-high-risk changes instead. It runs after every
+    other rule: a change a card at least as severe already lists is told there
+    (that week is not quiet either way). Critical when any of them merged without
+    a human approval (unknown review is not "no"), a warning otherwise.
     """
     shown: dict[str, int] = {}
     for card in earlier:
@@ -225,11 +263,7 @@ def gated(
         return Severity.CRITICAL if c.human_reviewed is False else Severity.WARNING
 
     gated = sorted(
-        (
-            c
-            for c in this.changes
-            if c.gated_very_high and shown.get(c.key, len(Severity)) > own(c).rank
-        ),
+        (c for c in material_gated(this, r) if shown.get(c.key, len(Severity)) > own(c).rank),
         key=lambda c: (-c.score, c.key),
     )
     if not gated:

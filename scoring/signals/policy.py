@@ -327,7 +327,12 @@ def service_incidents(
         value, text, share = _service_incidents(-1, 0, 0, 0)
     else:
         value, text, share = _service_incidents(
-            ctx.recent_incidents, ctx.lookback_days, ctx.service_failed_deploys, ctx.service_deploys
+            ctx.recent_incidents,
+            ctx.lookback_days,
+            ctx.service_failed_deploys,
+            ctx.service_deploys,
+            ctx.service_deploys_with_incident,
+            ctx.service_deploys_reverted,
         )
     return Signal("service_incidents", value, cfg.weights.service_incidents * share, text, share)
 
@@ -344,7 +349,9 @@ SERVICE_INCIDENTS = ChangeSignal(
 
 
 @functools.lru_cache(maxsize=4096)
-def _service_incidents(n: int | None, days: int, failed: int, deploys: int) -> Reading:
+def _service_incidents(
+    n: int | None, days: int, failed: int, deploys: int, with_incident: int = 0, reverted: int = 0
+) -> Reading:
     if n is None or n < 0:
         # -1: the service is known but no source reports incidents.
         text = (
@@ -359,8 +366,27 @@ def _service_incidents(n: int | None, days: int, failed: int, deploys: int) -> R
     if deploys:
         cfr = failed / deploys
         share = max(share, min(1.0, cfr / _FRAGILE_CFR))
-        text += f"; {failed} of {plural(deploys, 'deploy')} failed"
+        text += f"; {_deploy_outcomes(failed, deploys, with_incident, reverted)}"
     return float(n), text, share
+
+
+def _deploy_outcomes(failed: int, deploys: int, with_incident: int, reverted: int) -> str:
+    """What happened to the deploys counted as failed, in words: ``"3 of 10 deploys failed"``,
+    or, when some of them ran fine and were followed by an incident or a revert, that."""
+    outright = failed - with_incident - reverted
+    if outright == failed:
+        return f"{failed} of {plural(deploys, 'deploy')} failed"
+    said = []
+    if outright:
+        said.append(f"{outright} failed")
+    if with_incident:
+        said.append(
+            f"{with_incident} {'was' if with_incident == 1 else 'were'} followed by an incident"
+        )
+    if reverted:
+        said.append(f"{reverted} shipped a change later reverted")
+    told = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return f"of {plural(deploys, 'deploy')}, {told}"
 
 
 def risky_content(

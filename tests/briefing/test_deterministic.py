@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import UTC, datetime
 
 from briefing.build import card_view
 from briefing.deterministic import write_deterministic
 from briefing.narrative import Narrative
-from briefing.payload import BriefingPayload, Counts
+from briefing.payload import BriefingPayload, Counts, DeployView
+from briefing.render.slack import render_slack
 from scoring import CardKind, aggregate
 from tests.briefing.payloads import busy_payload
 from tests.briefing.render.factory import make_payload
@@ -111,6 +114,27 @@ def test_a_very_high_risk_change_is_never_under_a_quiet_headline() -> None:
         "No material shift in Team Checkout, but 3 changes merged at very high risk: "
         "pr-42 (score 87) and 2 more."
     )
+
+
+def test_a_very_high_risk_deploy_is_never_under_a_quiet_headline() -> None:
+    """No card and no very-high-risk change, but a very-high-risk deploy: named, never quiet."""
+    deploy = DeployView(
+        id="deploy:checkout:2026-11-20T15:35",
+        service="checkout",
+        finished_at=datetime(2026, 11, 20, 15, 35, tzinfo=UTC),
+        score=88,
+        band="critical",
+    )
+    payload = make_payload(cards=(), changes=()).model_copy(update={"risky_deploys": (deploy,)})
+    assert not payload.quiet
+    headline = write_deterministic(payload).headline
+    assert "quiet" not in headline.lower()
+    assert headline == (
+        "No material shift in Team Checkout, but 1 deploy ran at very high risk: "
+        "the deploy of checkout, Fri 15:35 UTC (score 88)."
+    )
+    message = render_slack(payload, write_deterministic(payload))
+    assert "Riskiest deploys" in json.dumps(message.blocks)
 
 
 def test_positive_cards_get_true_paragraphs_and_no_action() -> None:

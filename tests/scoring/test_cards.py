@@ -7,6 +7,7 @@ threshold makes a warning, exactly at a critical threshold a critical card.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -19,11 +20,13 @@ from scoring import (
     Severity,
     WeekAggregate,
     WeekChange,
+    WeekIncident,
     aggregate,
     severity_counts,
 )
 from scoring.card_terms import Card, Evidence, EvidenceKind, FactKey
 from tests.scoring.card_builders import (
+    RULES,
     FactName,
     at,
     cards,
@@ -262,6 +265,29 @@ def test_incident_after_risky_deploy(
     this = aggregate(spread(30, 0), [deploy], [inc])
     last = aggregate(spread(30, 0, -1))
     assert severities(this, last).get("incident:INC-7") == expected
+
+
+def test_an_incident_after_one_of_many_ordinary_high_deploys_makes_no_card() -> None:
+    """A high deploy of a service whose deploys are often high risk is no finding for coming
+    last before an incident; a very-high-risk one, or a revert of what it shipped, still is."""
+    usual = [*deploys("checkout", 6, 0, -1, Band.HIGH), *deploys("checkout", 6, 0, -2)]
+    baseline = aggregate(spread(30, 0, -1), usual, weeks=4)
+    last = aggregate(spread(30, 0, -1))
+    for band, key, expected in (
+        (Band.HIGH, "INC-7", None),
+        (Band.CRITICAL, "INC-7", C),
+        (Band.HIGH, "revert:acme/shop#9", C),
+    ):
+        (deploy,) = deploys("checkout", 1, 0, band=band)
+        inc = incident(key, "checkout", deploy.finished_at + timedelta(hours=2), 60, deploy)
+        this = aggregate(spread(30, 0), [deploy], [inc], baseline=baseline)
+        assert severities(this, last).get(f"incident:{key}") == expected, (band, key)
+    # With the service's deploys seldom high risk, the same high deploy is a finding.
+    (deploy,) = deploys("checkout", 1, 0, band=Band.HIGH)
+    inc = incident("INC-7", "checkout", deploy.finished_at + timedelta(hours=2), 60, deploy)
+    seldom = aggregate(spread(30, 0, -1), deploys("checkout", 12, 0, -1), weeks=4)
+    this = aggregate(spread(30, 0), [deploy], [inc], baseline=seldom)
+    assert severities(this, last).get("incident:INC-7") == C
 
 
 @pytest.mark.parametrize(
@@ -1222,6 +1248,39 @@ def test_a_gated_very_high_change_is_a_card_in_an_otherwise_quiet_week(
     assert ids(card) == ("m#1",)
     assert card.gate == "schema_migration"
     assert facts(card)[FactKey.GATED_CHANGES] == 1
+
+
+def _routine_week(
+    migration: WeekChange, *, incidents: tuple[WeekIncident, ...] = ()
+) -> WeekAggregate:
+    """A week with ``migration`` whose baseline holds an earlier migration of service s0."""
+    earlier = change("m#0", "s0", Band.CRITICAL, -2, gates=("schema_migration",))
+    baseline = aggregate([*spread(30, 2, -1, drivers=("size",)), earlier], weeks=4)
+    return aggregate(
+        [*spread(30, 2, drivers=("size",)), migration], incidents=incidents, baseline=baseline
+    )
+
+
+def test_a_routine_gated_change_makes_no_card_but_an_unusual_or_risky_one_does() -> None:
+    """A reviewed migration of a service that migrates often is no card; one unusual for its
+    service, with other risk, or without a human approval still is."""
+    before = aggregate(spread(30, 2, -1, drivers=("size",)))
+    routine = change("m#1", "s0", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
+    assert cards(_routine_week(routine), before) == ()
+    unusual = change("m#2", "s1", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
+    risky = replace(routine, ungated_score=RULES.gated_other_risk_score)
+    by_agent = replace(routine, agent_involved=True)
+    unreviewed = replace(routine, human_reviewed=False)
+    broken = incident("INC-1", "s0", at(0, 30), 40)
+    for material, week in (
+        (unusual, _routine_week(unusual)),
+        (risky, _routine_week(risky)),
+        (by_agent, _routine_week(by_agent)),
+        (unreviewed, _routine_week(unreviewed)),
+        (routine, _routine_week(routine, incidents=(broken,))),
+    ):
+        gated = [c for c in cards(week, before) if c.kind is CardKind.GATED]
+        assert [ids(c) for c in gated] == [(material.key,)], material
 
 
 def test_a_gate_below_very_high_or_a_very_high_score_without_a_gate_makes_no_card() -> None:

@@ -9,8 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring.change_files import change_files
+from scoring.change_metrics import metrics_of
+from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts
 from scoring.history import History
+from scoring.signals.policy import service_incidents
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -79,6 +83,38 @@ def test_failed_deploys_count_from_when_they_were_known_to_fail() -> None:
         1,
     )
     assert after.change_failure_rate == 1.0
+
+
+def test_a_deploy_followed_by_a_revert_or_an_incident_is_not_said_to_have_failed() -> None:
+    """Deploys that succeeded and were then reverted or followed by an incident are said so."""
+    fine = DeployFacts("d1", "api", "production", T0, succeeded=True)
+    reverted = DeployFacts("d2", "api", "production", T0 + timedelta(hours=1), succeeded=True)
+    revert = IncidentFacts("revert:r#9", "api", "Reverted: x", T0 + timedelta(hours=2), None, "d2")
+    history = History()
+    history.add_deploys([fine, reverted], [revert])
+    change = _change(1, 5, "ann", ("api/a.py",))
+    ctx = history.context(change)
+    assert (ctx.service_failed_deploys, ctx.service_deploys_reverted) == (1, 1)
+    signal = service_incidents(
+        change, ctx, metrics_of(change, ctx), change_files(change), ScoringConfig()
+    )
+    assert "1 of 2 deploys failed" not in signal.explanation
+    assert signal.explanation.endswith("of 2 deploys, 1 shipped a change later reverted")
+    broken = DeployFacts("d3", "api", "production", T0 + timedelta(hours=2), succeeded=False)
+    incident = IncidentFacts("INC-1", "api", "down", T0 + timedelta(hours=3), None, "d1")
+    history = History()
+    history.add_deploys([fine, reverted, broken], [revert, incident])
+    signal = service_incidents(
+        change,
+        history.context(change),
+        metrics_of(change, ctx),
+        change_files(change),
+        ScoringConfig(),
+    )
+    assert signal.explanation.endswith(
+        "of 3 deploys, 1 failed, 1 was followed by an incident "
+        "and 1 shipped a change later reverted"
+    )
 
 
 def test_error_budget_spans_are_half_open() -> None:

@@ -294,7 +294,16 @@ def test_batch_size(shipped: int, points: float) -> None:
         pytest.param(TUESDAY + 11 * H, CONFIG, 0.4, "after hours", id="tuesday-night"),
         pytest.param(TUESDAY + 7 * H - M, CONFIG, 0.0, "at Tue 17:59", id="last-working-minute"),
         pytest.param(TUESDAY + 7 * H, CONFIG, 0.4, "after hours", id="end-of-hours"),
-        pytest.param(TUESDAY + timedelta(days=4), CONFIG, 0.4, "after hours", id="saturday"),
+        pytest.param(
+            TUESDAY + timedelta(days=4), CONFIG, 0.4, "on a weekend (Sat 11:00", id="saturday"
+        ),
+        pytest.param(
+            TUESDAY + timedelta(days=5, hours=1, minutes=57),
+            CONFIG,
+            0.4,
+            "deployed on a weekend (Sun 12:57 UTC)",
+            id="sunday-noon",
+        ),
         pytest.param(
             TUESDAY + timedelta(days=3, hours=11), CONFIG, 1.0, "Friday and after", id="fri-night"
         ),

@@ -318,7 +318,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         1.0,
         "on a Friday and after hours (Fri 19:00 UTC)",
     ),
-    ("timing", {"merged_at": TUESDAY + timedelta(days=4)}, {}, 0.4, 0.4, "after hours"),
+    ("timing", {"merged_at": TUESDAY + timedelta(days=4)}, {}, 0.4, 0.4, "on a weekend (Sat"),
     (
         "timing",
         {"merged_at": TUESDAY + timedelta(days=3), "merged": False},

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from briefing.deterministic import write_deterministic
+from briefing.incidents import incident_url
 from briefing.payload import BriefingPayload, ChangeView, DeployView, IncidentView
 from briefing.render import render_email, render_slack
 from briefing.render.text import deploy_line, local_time
@@ -132,3 +134,41 @@ def test_deploys_are_named_by_service_and_local_time() -> None:
     )
     earlier = datetime(2026, 11, 13, 9, 0, tzinfo=UTC)
     assert local_time(earlier, "Europe/Berlin", payload.week) == "Fri 13 Nov 10:00 CET"
+
+
+def test_an_incident_a_source_keys_internally_is_named_by_title_and_linked() -> None:
+    """A GitLab incident is named by its title and reference, linked, never by its store key."""
+    key = "gitlab-incident:group/p#50"
+    url = incident_url(key, SimpleNamespace(gitlab=SimpleNamespace(base_url="https://git.ex")))
+    assert url == "https://git.ex/group/p/-/issues/50"
+    base = busy_payload()
+    incident = base.incidents[0].model_copy(update={"id": key, "url": url})
+    cards = tuple(
+        c.model_copy(
+            update={
+                "id": f"incident:{key}",
+                "evidence": (Evidence(INCIDENT, key), *c.evidence[1:]),
+            }
+        )
+        if c.id == "incident:INC-1042"
+        else c
+        for c in base.cards
+    )
+    payload = base.model_copy(update={"incidents": (incident,), "cards": cards})
+    narrative = write_deterministic(payload)
+    email = render_email(payload, narrative)
+    slack = json.dumps(render_slack(payload, narrative).to_json(), ensure_ascii=False)
+    # A Details button's value carries the card's id; no reader sees it.
+    seen = slack.replace(f'"value": "incident:{key}"', "")
+    for shown in (email.text, seen):
+        assert key not in shown
+        assert "Checkout 500s (group/p#50)" in shown
+    assert f"<{url}|Checkout 500s (group/p#50) (opened" in slack
+    paragraph = narrative.paragraph(f"incident:{key}")
+    assert paragraph is not None
+    assert paragraph.startswith("Checkout 500s (group/p#50) hit")
+    jira = incident_url(
+        "jira-incident:KEY-20",
+        SimpleNamespace(jira=SimpleNamespace(base_url="https://acme.atlassian.net")),
+    )
+    assert jira == "https://acme.atlassian.net/browse/KEY-20"
