@@ -8,6 +8,10 @@ found, in the same words as one that does not exist.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
 from sqlmodel import Session, col, select
 
 from bot.mcp.access import Access
@@ -24,6 +28,7 @@ from bot.mcp.models import (
 from bot.slack.commands import change_ref
 from bot.slack.lookups import find_changes, version_of
 from data.config import OrgConfig
+from data.sources.gitlog import run_git
 from data.sources.registry import read_change
 from data.store.scores import load_scores
 from data.store.tables import (
@@ -60,6 +65,51 @@ def _services_of(session: Session, change: Change) -> set[str]:
         .distinct()
     )
     return set(session.exec(query))
+
+
+# A remote as git writes it: https://host/owner/repo(.git), ssh://git@host/owner/repo.git or
+# git@host:owner/repo.git.
+_REMOTE = re.compile(
+    r"^(?:[a-z+]+://)?(?:[^@/]+@)?(?P<host>[^/:]+)(?::\d+)?[:/](?P<path>.+?)(?:\.git)?/?$"
+)
+
+
+def _web_base(org: OrgConfig, repository: Repository | None) -> str | None:
+    """The repository's web address: riskbrief.toml's ``url``, the store's, else the clone's
+    ``origin`` remote as https."""
+    if repository is None:
+        return None
+    config = next((r for r in org.repositories if r.name == repository.name), None)
+    remote = (config.url if config else None) or repository.url
+    if not remote and config is not None and config.path is not None:
+        done = run_git(
+            Path(config.path).expanduser(), "config", "--get", "remote.origin.url", check=False
+        )
+        remote = done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else ""
+    match = _REMOTE.match(remote or "")
+    if match is None or "." not in match["host"]:
+        return None
+    return f"https://{match['host']}/{match['path'].strip('/')}"
+
+
+def change_url(org: OrgConfig, repository: Repository | None, change: Change) -> str | None:
+    """The change's page: its stored URL, else one built on GitHub's or GitLab's address for a
+    pull or merge request (by number) or a commit (by sha); ``None`` on another host."""
+    if change.url:
+        return change.url
+    base = _web_base(org, repository)
+    if base is None:
+        return None
+    host = urlparse(base).hostname or ""
+    github, gitlab = host == "github.com", "gitlab" in host
+    merge_request = "!" in change.key.rsplit("/", 1)[-1]
+    if change.number is not None and github and not merge_request:
+        return f"{base}/pull/{change.number}"
+    if change.number is not None and gitlab and merge_request:
+        return f"{base}/-/merge_requests/{change.number}"
+    if change.sha and (github or gitlab):
+        return f"{base}{'/-' if gitlab else ''}/commit/{change.sha}"
+    return None
 
 
 def incident_row(incident: Incident, service: str) -> IncidentRow:
@@ -157,10 +207,12 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
     return ChangeRisk(
         key=change.key,
         title=change.title,
-        url=change.url,
+        url=change_url(org, repository, change),
         repository=repository.name if repository else "",
         service=row.service,
-        author=author.login if author and org.organisation.name_people else None,
+        # The one change asked about is told with its author, as its code host shows it;
+        # name_people is about briefings naming people to managers.
+        author=author.login if author else None,
         head_branch=change.head_branch,
         state=change.state.value,
         merged_at=change.merged_at,

@@ -10,6 +10,8 @@ it each time.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -101,17 +103,24 @@ def proposal_risk(
     if diff is not None and diff.strip():
         if base is not None or head is not None:
             raise NotFoundError("Send a diff or base and head refs, not both.")
-        if not author or not author.strip():
-            raise NotFoundError("A diff names no author; give the author's e-mail or login.")
         files = parse_diff(diff)
         name = repo.name if repo is not None else "local"
-        proposal = diff_proposal(files, name, author.strip(), org, title=title or "", now=at)
+        # Without its author the proposal is still scored: the author's signals are unknown.
+        who = (author or "").strip()
+        proposal = diff_proposal(files, name, who, org, title=title or "", now=at)
+        if not who:
+            note = "no author given: the author's experience is unknown, its weight spread"
+            proposal = replace(proposal, notes=(*proposal.notes, note))
+        # No commit exists: the answer is keyed by the diff's own digest, said to be one.
+        key, keyed_by = f"sha256:{hashlib.sha256(diff.encode()).hexdigest()[:16]}", "diff"
     else:
         if repo is None:
             raise NotFoundError(
                 "riskbrief.toml names no repository with a local clone; send a unified diff."
             )
         proposal = _from_clone(org, repo, base, head, author)
+        key = proposal.change.key
+        keyed_by = "head commit" if proposal.head is not None else "working tree"
     change = proposal.change
     services = {f.service for f in change.files if f.service is not None}
     if not access.whole and (
@@ -122,10 +131,11 @@ def proposal_risk(
     assessment = assess(change, stored.history, stored.config)
     risk = assessment.risk
     return ProposalRisk(
-        key=change.key,
+        key=key,
+        keyed_by=keyed_by,
         repository=change.repository,
         title=title if title is not None else change.title,
-        author=change.author,
+        author=change.author or None,
         base=proposal.base,
         head=proposal.head,
         files=[

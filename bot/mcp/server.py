@@ -11,6 +11,7 @@ out of the answer.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
@@ -43,7 +44,7 @@ from data.store.engine import session_scope
 from data.store.history import HistoryCache
 from scoring.errors import RiskbriefError
 
-__all__ = ["INSTRUCTIONS", "AccessOf", "build_server", "invalid_arguments"]
+__all__ = ["INSTRUCTIONS", "AccessOf", "build_server", "described", "invalid_arguments"]
 
 T = TypeVar("T")
 
@@ -76,12 +77,21 @@ Diff = Annotated[
         max_length=MAX_DIFF_BYTES,
     ),
 ]
-Ref = Annotated[
+Base = Annotated[
     str | None,
     Field(
-        description="A branch, tag or sha of the repository's clone riskbrief.toml names "
-        "(head: WORKTREE for what is not committed); default: where head left the default "
-        "branch, and HEAD.",
+        description="With head, in the clone riskbrief.toml names for the repository: the "
+        "branch, tag or sha the change would merge into; default: the default branch, from "
+        "where head left it.",
+        max_length=250,
+    ),
+]
+Head = Annotated[
+    str | None,
+    Field(
+        description="With base, in the clone riskbrief.toml names for the repository: the "
+        "branch, tag or sha holding the change, or WORKTREE for what is not committed; "
+        "default: HEAD.",
         max_length=250,
     ),
 ]
@@ -96,7 +106,8 @@ Author = Annotated[
     str | None,
     Field(
         description="Who wrote the change, as the store knows them (e-mail or login); "
-        "needed with a diff.",
+        "without it a diff is scored with the author's experience unknown, and two refs "
+        "take the head commit's author.",
         max_length=320,
     ),
 ]
@@ -107,8 +118,15 @@ ServiceName = Annotated[
 Week = Annotated[
     str | None,
     Field(
-        description="An ISO week such as 2026-W47; default: the last complete week "
-        "(for service_record: this week so far).",
+        description="An ISO week such as 2026-W47; default: the last complete week.",
+        max_length=20,
+    ),
+]
+RecordWeek = Annotated[
+    str | None,
+    Field(
+        description="An ISO week such as 2026-W47, told against the week before; default: "
+        "this week so far.",
         max_length=20,
     ),
 ]
@@ -128,6 +146,11 @@ ScopeNames = Annotated[
         max_length=50,
     ),
 ]
+
+
+def described(fn: Callable[..., Any]) -> str:
+    """A tool's description from its docstring: one paragraph, without the source's indentation."""
+    return " ".join(inspect.cleandoc(fn.__doc__ or "").split())
 
 
 def _expected(schema: dict[str, Any], error: str) -> str:
@@ -207,6 +230,16 @@ def build_server(
     root.handlers[:] = handlers
     root.setLevel(level)
 
+    def tool(name: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        """Registers a read-only tool, described by its docstring as one clean paragraph."""
+
+        def register(fn: Callable[..., T]) -> Callable[..., T]:
+            return server.tool(
+                name=name, description=described(fn), annotations=_READ_ONLY, structured_output=True
+            )(fn)
+
+        return register
+
     def run(ctx: Context, answer: Callable[[Session, Access], T]) -> T:
         access = access_of(ctx)
         try:
@@ -216,7 +249,7 @@ def build_server(
             # One sentence the caller can act on; never a traceback.
             raise ToolError(str(exc)) from None
 
-    @server.tool(name="change_risk", annotations=_READ_ONLY, structured_output=True)
+    @tool("change_risk")
     def change_risk_tool(change: ChangeRef, ctx: Context) -> ChangeRisk:
         """A change's risk (merged, or an open pull request as of now): score, band, every signal
         with its points (they add up to the score) and explanation, unknown signals, gates, the
@@ -225,20 +258,21 @@ def build_server(
 
     history = history or HistoryCache()
 
-    @server.tool(name="proposal_risk", annotations=_READ_ONLY, structured_output=True)
+    @tool("proposal_risk")
     def proposal_risk_tool(
         ctx: Context,
         diff: Diff = None,
         repository: RepositoryName = None,
-        base: Ref = None,
-        head: Ref = None,
+        base: Base = None,
+        head: Head = None,
         author: Author = None,
         title: Title = None,
     ) -> ProposalRisk:
         """The risk of a change not made yet, if it merged now against the stored history: a
-        unified diff with its author, or base and head refs of a clone riskbrief.toml names.
-        Score, band, every signal's points and explanation, unknowns, gates, and what would
-        lower it (split it, add tests, ask the code owner) with the points each would take off."""
+        unified diff (with its author, if known), or base and head refs of a clone
+        riskbrief.toml names. Score, band, every signal's points and explanation, unknowns,
+        gates, and what would lower it (split it, add tests, ask the code owner) with the
+        points each would take off."""
         return run(
             ctx,
             lambda s, a: proposal_risk(
@@ -255,7 +289,7 @@ def build_server(
             ),
         )
 
-    @server.tool(name="open_pull_requests", annotations=_READ_ONLY, structured_output=True)
+    @tool("open_pull_requests")
     def open_pull_requests_tool(
         ctx: Context, scope: ScopeNames = None, at_least: Band = None, limit: Limit = 20
     ) -> OpenPulls:
@@ -263,21 +297,23 @@ def build_server(
         merged now (as of the last scoring pass), its top signals, gates and review state."""
         return run(ctx, lambda s, a: open_pulls(s, org, a, scope, at_least, limit))
 
-    @server.tool(name="service_record", annotations=_READ_ONLY, structured_output=True)
-    def service_record_tool(service: ServiceName, ctx: Context, week: Week = None) -> ServiceRecord:
+    @tool("service_record")
+    def service_record_tool(
+        service: ServiceName, ctx: Context, week: RecordWeek = None
+    ) -> ServiceRecord:
         """A service's recent record: a week (default this week so far) against the week before:
         changes by band, the signals driving its high-risk changes, deploys, change failure
         rate, incidents and MTTR, its riskiest changes and deploys."""
         return run(ctx, lambda s, a: service_record(s, org, a, service, week))
 
-    @server.tool(name="briefing", annotations=_READ_ONLY, structured_output=True)
+    @tool("briefing")
     def briefing_tool(ctx: Context, scope: ScopeNames = None, week: Week = None) -> BriefingFacts:
         """A scope's weekly briefing as structured facts (not the narrative): the week's band
         distribution against last week's, services, drivers, metrics, incidents, AI-agent
         activity and the cards with their facts and evidence."""
         return run(ctx, lambda s, a: scope_briefing(s, org, a, scope, week))
 
-    @server.tool(name="agent_activity", annotations=_READ_ONLY, structured_output=True)
+    @tool("agent_activity")
     def agent_activity_tool(
         ctx: Context, scope: ScopeNames = None, week: Week = None
     ) -> AgentActivity:

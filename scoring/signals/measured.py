@@ -181,6 +181,8 @@ FILE_HISTORY = ChangeSignal(
 
 # A bot's change has no author history: its first bump is no newcomer's mistake.
 _BOT_AUTHOR = "made by a bot: no person's experience applies"
+# A proposal sent without its author (a bare diff): whose experience applies is unknown.
+_NO_AUTHOR = "the author is not known, so neither is their experience"
 
 
 def author_experience(
@@ -193,6 +195,8 @@ def author_experience(
     """Authors new to the project and to the subsystem know fewer of its traps."""
     if change.author_is_bot:
         return Signal("author_experience", None, 0.0, _BOT_AUTHOR, 0.0)
+    if not change.author:
+        return Signal("author_experience", None, 0.0, _NO_AUTHOR, 0.0)
     share = experience_share(m)
     text = (
         f"the author has {plural(ctx.author_prior_changes, 'earlier change')}, "
@@ -228,6 +232,8 @@ def author_expertise(
     """Files the author never changed before are where mistakes happen."""
     if change.author_is_bot:
         return Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
+    if not change.author:
+        return Signal("author_expertise", None, 0.0, _NO_AUTHOR, 0.0)
     # Beyond the newcomer threshold the author's count changes nothing here.
     prior = min(ctx.author_prior_changes, _NEWCOMER_CHANGES)
     value, text, share = _author_expertise(ctx.files_with_history, ctx.files_known_to_author, prior)

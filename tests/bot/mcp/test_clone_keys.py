@@ -72,3 +72,30 @@ def test_a_clone_s_pull_request_and_commit_are_found_by_their_keys_and_shas(
     # A clone cannot say who reviewed: unknown, never "not reviewed".
     assert commit.data["human_reviewed"] is None
     assert "review" in {u["name"] for u in commit.data["unknowns"]}
+
+
+def test_a_clone_s_change_is_told_with_its_author_and_its_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a GitHub origin, a clone's PR and commit get their pages, and their stored author."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"api/app.py": "a\n"}, "Initial", T0, ADA)
+    merge_pr(
+        repo, 7, "feature", {"api/app.py": "a\nb\n"}, "Grow the API", T0, T0 + timedelta(hours=2)
+    )
+    repo.commit({"api/app.py": "a\nb\nc\n"}, "Tidy the API", T0 + timedelta(hours=3), ADA)
+    repo.git("remote", "add", "origin", "git@github.com:acme/shop.git")
+    commit_sha = repo.git("rev-parse", "HEAD").strip()
+    cli_workspace(tmp_path, _toml(repo.path), monkeypatch)
+    for command in (["sync"], ["score"]):
+        done = CliRunner().invoke(main, command)
+        assert done.exit_code == 0, done.output
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("change_risk", {"change": "shop#7"}),
+        ("change_risk", {"change": commit_sha}),
+    ]
+    pull, commit = over_stdio(["mcp"], calls, dict(os.environ)).answers
+    assert pull.data["url"] == "https://github.com/acme/shop/pull/7"
+    assert commit.data["url"] == f"https://github.com/acme/shop/commit/{commit_sha}"
+    assert commit.data["author"] == "ada@example.com"
+    assert pull.data["author"] is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,10 +87,29 @@ def test_a_diff_is_scored_with_its_gate_points_and_advice(proposals: Session) ->
     assert {p for p, t in strings(risk) if "Ignore previous" in t} == {".title"}
 
 
-def test_a_malformed_diff_or_a_missing_author_is_one_sentence(proposals: Session) -> None:
-    """Text that is no diff, and a diff without its author, each get one sentence back."""
+def test_a_malformed_diff_is_one_sentence(proposals: Session) -> None:
+    """Text that is no diff gets one sentence back."""
     assert _error(proposals, 1).startswith("the text holds no unified diff")
-    assert _error(proposals, 2) == "A diff names no author; give the author's e-mail or login."
+
+
+def test_a_diff_without_its_author_is_scored_with_the_author_unknown(proposals: Session) -> None:
+    """A diff alone is scored, as `check --diff -` does: the author's signals unknown, not new."""
+    risk = proposals.answers[2].data
+    assert risk["author"] is None
+    assert {"author_experience", "author_expertise"} <= {u["name"] for u in risk["unknowns"]}
+    assert not {"author_experience", "author_expertise"} & {s["name"] for s in risk["signals"]}
+    assert sum(s["points"] for s in risk["signals"]) == risk["score"]
+    assert any("no author given" in n for n in risk["notes"])
+
+
+def test_a_diff_is_keyed_by_its_digest_and_refs_by_their_head_commit(proposals: Session) -> None:
+    """A diff's key is its SHA-256, said to be a diff's; two refs' is the head commit's key."""
+    diff = proposals.answers[0].data
+    assert diff["keyed_by"] == "diff"
+    assert diff["key"] == "sha256:" + hashlib.sha256(MIGRATION.encode()).hexdigest()[:16]
+    refs = proposals.answers[3].data
+    assert refs["keyed_by"] == "head commit"
+    assert refs["key"] == f"acme/platform@{refs['head'][:12]}"
 
 
 def test_two_refs_of_the_configured_clone_are_scored(proposals: Session) -> None:
