@@ -19,6 +19,8 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
 
 from bot.metrics import CONTENT_TYPE, Metrics
 from data.config import load_org_config
@@ -186,6 +188,39 @@ def _declared(environ: WSGIEnvironment) -> int:
         return 0
 
 
+def refusal_sentence(code: int, path: str | None, detail: str) -> str:
+    """What waitress's own refusal of a request says, as every route's refusals do: one sentence.
+
+    A body waitress will not take (413) is said as the route says it, so a coverage report
+    of 200 MB or more reads as ``POST /coverage`` promises."""
+    if code == 413:
+        if path == _coverage_path():
+            from data.sources.coverage.read import REPORT_LIMIT_TEXT
+
+            return f"a coverage report must be {REPORT_LIMIT_TEXT}"
+        return "body too large"
+    return f"the request was refused ({detail})"
+
+
+class _JsonErrorTask(ErrorTask):  # type: ignore[misc]
+    """waitress's answer to a request it refuses before the application (a body over its
+    limit, a malformed request) as ``{"error": …}``, like every refusal of the application's."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        sentence = refusal_sentence(int(error.code), self.request.path, str(error.body))
+        body = json.dumps({"error": sentence}).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/json"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class _JsonErrorChannel(HTTPChannel):  # type: ignore[misc]
+    error_task_class = _JsonErrorTask
+
+
 class HttpServer:
     """The WSGI app under waitress on ``host:port`` (port 0: a free one)."""
 
@@ -223,6 +258,8 @@ class HttpServer:
                 "RISKBRIEF_SERVE_HOST and RISKBRIEF_SERVE_PORT (or --host/--port) to a free "
                 "address"
             ) from None
+        # Each connection refuses what waitress itself refuses in JSON, not waitress's text.
+        self._server.channel_class = _JsonErrorChannel
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._runner: int | None = None

@@ -65,6 +65,10 @@ _NO_TOKEN = (
     "This endpoint needs an Authorization: Bearer header with a token from "
     "RISKBRIEF_MCP_TOKENS or RISKBRIEF_MCP_TOKENS_FILE."
 )
+_NOT_BEARER = (
+    "The Authorization header must be Bearer followed by a token, not another scheme or "
+    "Bearer alone; use a token from RISKBRIEF_MCP_TOKENS or RISKBRIEF_MCP_TOKENS_FILE."
+)
 _POST_ONLY = (
     "This endpoint answers MCP requests sent with POST only (stateless, JSON responses); "
     "there is no stream to open or session to end."
@@ -154,10 +158,14 @@ class McpHttp:
             self._thread.join(timeout)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        scheme, _, token = str(environ.get("HTTP_AUTHORIZATION", "")).strip().partition(" ")
+        header = str(environ.get("HTTP_AUTHORIZATION", "")).strip()
+        if not header:
+            return _unauthorized(start_response, _NO_TOKEN)
+        scheme, _, token = header.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
-            return _unauthorized(start_response, _NO_TOKEN)
+            log.info("mcp.refused", reason="not a bearer token")
+            return _unauthorized(start_response, _NOT_BEARER)
         access = self._tokens.access(token)
         if access is None:
             log.info("mcp.refused", reason="unknown token")

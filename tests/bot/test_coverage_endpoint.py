@@ -3,6 +3,7 @@ a refusal."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -126,6 +127,10 @@ def test_refusals_are_one_sentence_and_store_nothing(
 
 
 def _raw_post(url: str, path: str, length: int) -> bytes:
+    return _raw_answer(url, path, length)[0]
+
+
+def _raw_answer(url: str, path: str, length: int) -> tuple[bytes, bytes]:
     """Headers declaring ``length`` body bytes and none sent: what the server answers first."""
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as conn:
@@ -133,7 +138,11 @@ def _raw_post(url: str, path: str, length: int) -> bytes:
             f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {SECRET}\r\n"
             f"Content-Length: {length}\r\n\r\n".encode()
         )
-        return conn.recv(4096)
+        answer = b""
+        while chunk := conn.recv(4096):
+            answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        return head, body
 
 
 def test_get_and_oversized_bodies_are_refused(url: str) -> None:
@@ -144,6 +153,18 @@ def test_get_and_oversized_bodies_are_refused(url: str) -> None:
     for path in ("/deploys", "/slack/events"):
         answer = local_http.post(f"{url}{path}", content=b"x" * (2 * 2**20), headers=_auth())
         assert answer.status_code == 413
+
+
+@pytest.mark.parametrize("length", [MAX_REPORT_BYTES + 1, 10**12], ids=["200MB", "1TB"])
+def test_a_report_of_200_mb_or_more_is_refused_in_json(url: str, length: int) -> None:
+    """waitress's refusal of a body at or over the limit is the `{"error": …}` docs/coverage.md
+    promises, not waitress's plain text."""
+    head, body = _raw_answer(url, f"/coverage?sha={SHA}", length)
+    assert head.startswith(b"HTTP/1.1 413")
+    assert b"content-type: application/json" in head.lower()
+    assert json.loads(body) == {
+        "error": "a coverage report must be under 200 MB (200,000,000 bytes)"
+    }
 
 
 def test_the_endpoint_is_off_without_a_secret(engine: Engine) -> None:

@@ -138,8 +138,8 @@ def test_a_scoped_token_finds_nothing_outside_its_scope(served: Served) -> None:
     ("authorization", "needle"),
     [
         pytest.param(None, "needs an Authorization: Bearer header", id="none"),
-        pytest.param("Bearer", "needs an Authorization: Bearer header", id="empty"),
-        pytest.param(f"Basic {ORG_TOKEN}", "needs an Authorization: Bearer header", id="basic"),
+        pytest.param("Bearer", "must be Bearer followed by a token", id="empty"),
+        pytest.param(f"Basic {ORG_TOKEN}", "must be Bearer followed by a token", id="basic"),
         pytest.param("Bearer wrong-token-0123456789abcdef", "not one riskbrief knows", id="wrong"),
         pytest.param(f"Bearer {ORG_TOKEN[:-1]}", "not one riskbrief knows", id="prefix"),
     ],
@@ -147,7 +147,8 @@ def test_a_scoped_token_finds_nothing_outside_its_scope(served: Served) -> None:
 def test_a_missing_or_wrong_token_is_a_401_of_one_sentence(
     served: Served, authorization: str | None, needle: str
 ) -> None:
-    """No token, another scheme or a wrong token: 401, a Bearer challenge, one sentence."""
+    """No header, another scheme (or Bearer alone) and a wrong token: 401, a Bearer challenge,
+    and a sentence of its own for each."""
     body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}
     headers = {"Authorization": authorization} if authorization is not None else {}
     response = local_http.post(served.url, json=body, headers=headers, timeout=10)
