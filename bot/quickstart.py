@@ -26,7 +26,20 @@ from data.path_globs import matches
 from data.sources.local_git.tags import line_groups, line_service, release_line
 from scoring.errors import ConfigError
 
-__all__ = ["ClonePlan", "draft_deploy_tags", "is_service_name", "plan_clone", "toml_for"]
+__all__ = [
+    "DRAFTED_EMAIL",
+    "DRAFTED_READER",
+    "ClonePlan",
+    "draft_deploy_tags",
+    "is_service_name",
+    "plan_clone",
+    "toml_for",
+]
+
+# The reader the draft names, with a placeholder address for its owner to replace
+# (``riskbrief doctor`` says so as the next step, not as a failure).
+DRAFTED_READER = "me"
+DRAFTED_EMAIL = "me@example.com"
 
 # Folders that hold no service of their own.
 _NOT_SERVICES = frozenset(
@@ -472,8 +485,8 @@ def toml_for(plan: ClonePlan, timezone: str) -> str:
         "# Who gets the Monday briefing: an empty scope is the whole organisation.",
         "# Put your Slack member id (slack_user_id) or a real address here.",
         "[[subscribers]]",
-        'key = "me"',
-        'email = "me@example.com"',
+        f"key = {_quoted(DRAFTED_READER)}",
+        f"email = {_quoted(DRAFTED_EMAIL)}",
         f"timezone = {_quoted(timezone)}",
         "",
         "# Tags that mark production deploys: each ships the commits it reaches that no",

@@ -96,8 +96,12 @@ def render(checks: Sequence[Check], settings: Settings) -> str:
     lines = [redactor.redact(c.line()) for c in checks]
     failed = sum(c.status == "fail" for c in checks)
     skipped = sum(c.status == "skip" for c in checks)
-    passed = len(checks) - failed - skipped
-    lines.append(f"{passed} passed, {failed} failed, {skipped} skipped.")
+    steps = sum(c.status == "next" for c in checks)
+    passed = len(checks) - failed - skipped - steps
+    summary = f"{passed} passed, {failed} failed, {skipped} skipped"
+    if steps:
+        summary += f", {steps} next step{'s' if steps > 1 else ''}"
+    lines.append(summary + ".")
     return "\n".join(lines)
 
 

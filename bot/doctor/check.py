@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["MANIFEST_SCOPES", "Check", "Status", "failed", "passed", "skipped"]
+__all__ = ["MANIFEST_SCOPES", "Check", "Status", "failed", "next_step", "passed", "skipped"]
 
-Status = Literal["pass", "fail", "skip"]
+# ``next``: nothing is wrong, but a step is left to do (a draft's placeholder to replace).
+Status = Literal["pass", "fail", "skip", "next"]
 
 # The bot scopes slack/manifest.yml asks for (a test keeps the two in step).
 MANIFEST_SCOPES: tuple[str, ...] = (
@@ -29,10 +30,13 @@ class Check:
     fix: str | None = None
 
     def line(self) -> str:
-        """``pass  name: detail``, with ``fix: …`` after a failure."""
+        """``pass  name: detail``, with ``Fix: …`` after a failure and ``Next: …`` after a step
+        left to do."""
         detail = self.detail if self.detail.endswith((".", "?", "!")) else self.detail + "."
         text = f"{self.status:<4}  {self.name}: {detail}"
-        return f"{text} Fix: {self.fix}" if self.fix else text
+        if not self.fix:
+            return text
+        return f"{text} {'Next' if self.status == 'next' else 'Fix'}: {self.fix}"
 
 
 def passed(name: str, detail: str) -> Check:
@@ -45,3 +49,7 @@ def skipped(name: str, detail: str) -> Check:
 
 def failed(name: str, detail: str, fix: str) -> Check:
     return Check(name, "fail", detail, fix)
+
+
+def next_step(name: str, detail: str, step: str) -> Check:
+    return Check(name, "next", detail, step)

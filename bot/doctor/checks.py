@@ -11,14 +11,16 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from bot.delivery.teams import redact
-from bot.doctor.check import Check, failed, passed, skipped
+from bot.doctor.check import Check, failed, next_step, passed, skipped
 from bot.doctor.probes import (
     SourcesProbe,
     source_names,
 )
 from bot.doctor.teams import webhook_problem
+from bot.quickstart import DRAFTED_EMAIL, DRAFTED_READER
 from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
+from data.config.sections import SubscriberConfig
 from data.sources.github.deploy_rules import github_repositories
 from data.sources.registry import SOURCES, repositories_read
 from data.store.engine import make_engine
@@ -219,7 +221,17 @@ def check_deploy_tags(settings: Settings, org: OrgConfig | None, org_error: str 
         return failed(
             name, notes[0], f"set deploy_tags in {settings.config} to match the release tags."
         )
-    return passed(name, f"deploy_tags {pattern!r} matches tags of the configured clones.")
+    return passed(name, f"deploy_tags `{pattern}` matches tags of the configured clones.")
+
+
+def _is_drafted_reader(sub: SubscriberConfig) -> bool:
+    """The reader `riskbrief quickstart` drafts, still as it wrote it: ``me``, me@example.com."""
+    return (
+        sub.key == DRAFTED_READER
+        and (sub.email or "").lower() == DRAFTED_EMAIL
+        and not sub.slack_user_id
+        and not sub.teams_webhook_url
+    )
 
 
 def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
@@ -230,8 +242,13 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
     assert org is not None
     if not org.subscribers:
         return skipped(name, "no subscribers yet; add [[subscribers]] to riskbrief.toml.")
+    drafted = None
     for sub in org.subscribers:
         domain = (sub.email or "").rpartition("@")[2].lower()
+        if _is_drafted_reader(sub):
+            # quickstart's own placeholder: a step left to do, not a mistake.
+            drafted = sub
+            continue
         if domain in _PLACEHOLDER_DOMAINS:
             return failed(
                 name,
@@ -262,8 +279,11 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
             teams_webhook_url=sub.teams_webhook_url,
         )
         for sub in org.subscribers
+        if sub is not drafted
     ]
     reached = [[k.name for k in KINDS if k.address(row)] for row in rows]
+    if drafted is not None and all(n in missing for names in reached for n in names):
+        return _drafted_step(name, settings)
     if all(n in missing for names in reached for n in names):
         return skipped(name, "no channel is set up: briefings are only written to files.")
     for row, names in zip(rows, reached, strict=True):
@@ -275,8 +295,20 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
             f"subscriber {row.key} would get nothing: no channel that reaches them is set up.",
             f"{wants}; or give {row.key} an address on a channel that is set up.",
         )
+    if drafted is not None:
+        return _drafted_step(name, settings)
     n = len(org.subscribers)
     return passed(name, f"{'the subscriber' if n == 1 else f'all {n} subscribers'} can be reached.")
+
+
+def _drafted_step(name: str, settings: Settings) -> Check:
+    return next_step(
+        name,
+        f"the reader `{DRAFTED_READER}` that quickstart drafted still has the placeholder "
+        f"{DRAFTED_EMAIL}, so its briefings are only written to files",
+        f"put your Slack member id (slack_user_id, e.g. U012AB3CD) or your email address for "
+        f"`{DRAFTED_READER}` in {settings.config}, then set up that channel.",
+    )
 
 
 def _stored_zones(settings: Settings) -> dict[str, str]:

@@ -90,13 +90,50 @@ def check_slack_token(settings: Settings, probe: SlackProbe = slack_auth_test) -
     )
 
 
+def _without_slack(settings: Settings) -> str:
+    """What ``riskbrief serve`` runs with no Slack variable set, and what it leaves off."""
+    runs = ["the scheduler (sync, scoring, email and Teams briefings)"]
+    off = [
+        "/risk and Slack briefings (set SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or "
+        "SLACK_SIGNING_SECRET for HTTP mode)"
+    ]
+    web = [
+        (
+            settings.mcp_tokens is not None or settings.mcp_tokens_file is not None,
+            "/mcp for coding agents",
+            "/mcp (RISKBRIEF_MCP_TOKENS)",
+        ),
+        (
+            settings.github_webhook_secret is not None,
+            "the PR check at /github/webhook",
+            "the PR check (GITHUB_WEBHOOK_SECRET)",
+        ),
+        (
+            settings.deploy_secret is not None,
+            "/deploys and /coverage",
+            "/deploys and /coverage (RISKBRIEF_DEPLOY_SECRET)",
+        ),
+    ]
+    for on, running, missing in web:
+        (runs if on else off).append(running if on else missing)
+    runs.append("/healthz, /readyz and /metrics")
+    return (
+        f"Slack is not configured; `riskbrief serve` still runs {_listed(runs)}; "
+        f"off: {_listed(off)}."
+    )
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def check_slack_mode(settings: Settings) -> Check:
     """Socket Mode (SLACK_APP_TOKEN, xapp-…) or HTTP mode (SLACK_SIGNING_SECRET) is coherent."""
     name = "slack mode"
     app_token, secret = settings.slack_app_token, settings.slack_signing_secret
     if settings.slack_bot_token is None:
         if app_token is None and secret is None:
-            return skipped(name, "Slack is not configured: `riskbrief serve` is not available.")
+            return skipped(name, _without_slack(settings))
         return failed(
             name,
             "SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set but SLACK_BOT_TOKEN is not.",

@@ -139,8 +139,8 @@ def unmatched_tags_note(path: Path, pattern: str, repository: str) -> str | None
     if not names or any(regex.search(n) for n in names):
         return None
     return (
-        f"{repository}: deploy_tags {pattern!r} in [sources.git] matches none of the clone's "
-        f"tags; its newest tag is {names[0]!r}, so no deploy is read; change the pattern to "
+        f"{repository}: deploy_tags `{pattern}` in [sources.git] matches none of the clone's "
+        f"tags; its newest tag is `{names[0]}`, so no deploy is read; change the pattern to "
         "match its release tags"
     )
 

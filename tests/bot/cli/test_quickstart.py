@@ -78,3 +78,17 @@ def test_a_folder_that_is_no_clone_is_one_sentence(tmp_path: Path, workdir: Path
     assert result.exit_code != 0
     assert "is not a git clone" in result.output
     assert not (workdir / "riskbrief.toml").exists()
+
+
+@pytest.mark.usefixtures("workdir")
+def test_doctor_right_after_quickstart_gives_the_drafted_reader_as_a_next_step(
+    clone: GitRepo,
+) -> None:
+    """The placeholder reader quickstart itself wrote is a next step, not a failure: exit 0."""
+    assert CliRunner().invoke(main, ["quickstart", str(clone.path)]).exit_code == 0
+    result = CliRunner().invoke(main, ["doctor"])
+    assert result.exit_code == 0, result.output
+    delivery = next(line for line in result.output.splitlines() if "delivery:" in line)
+    assert delivery.startswith("next  delivery: the reader `me` that quickstart drafted")
+    assert "Next: put your Slack member id" in delivery
+    assert result.output.splitlines()[-1].endswith(", 1 next step.")

@@ -156,6 +156,6 @@ def test_quickstart_names_a_deploy_pattern_that_matches_nothing(
         toml.replace("deploy_tags = ", 'deploy_tags = "^v[0-9]" # was '), encoding="utf-8"
     )
     synced = CliRunner().invoke(main, ["sync"])
-    assert "matches none of the clone's tags; its newest tag is 'release-3.9.4'" in synced.output
+    assert "matches none of the clone's tags; its newest tag is `release-3.9.4`" in synced.output
     doctor = CliRunner().invoke(main, ["doctor"])
-    assert "matches none of the clone's tags; its newest tag is 'release-3.9.4'" in doctor.output
+    assert "matches none of the clone's tags; its newest tag is `release-3.9.4`" in doctor.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -101,14 +102,14 @@ def test_a_placeholder_subscriber_address_fails_delivery(store: Path, domain: st
     toml = store.with_name("riskbrief.toml")
     toml.write_text(
         toml.read_text(encoding="utf-8")
-        + f'\n[[subscribers]]\nkey = "me"\nemail = "me@{domain}"\ntimezone = "UTC"\n',
+        + f'\n[[subscribers]]\nkey = "lead"\nemail = "lead@{domain}"\ntimezone = "UTC"\n',
         encoding="utf-8",
     )
     result = doctor()
     assert result.exit_code == 1
     line = line_of(result, "delivery")
     assert line.startswith("fail")
-    assert f"subscriber me's email me@{domain} is a placeholder" in line
+    assert f"subscriber lead's email lead@{domain} is a placeholder" in line
     assert "Fix: put a real email address or a Slack member id (slack_user_id" in line
 
 
@@ -126,3 +127,44 @@ def test_an_unreadable_config_is_said_once_with_a_real_fix(store: Path) -> None:
     assert "as the sentence says" not in result.stdout
     for name in ("sources", "repositories", "time zones", "delivery"):
         assert line_of(result, name).startswith("skip")
+
+
+def _with_tags(store: Path, pattern: str) -> None:
+    """riskbrief.toml's clone with one release tag, v1, and ``pattern`` as its deploy_tags."""
+    toml = store.with_name("riskbrief.toml")
+    clone = store.with_name("platform")
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(clone),
+            "-c",
+            "user.name=a",
+            "-c",
+            "user.email=a@b.c",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "start",
+        ],
+        check=True,
+    )
+    subprocess.run(["git", "-C", str(clone), "tag", "v1"], check=True)
+    # A TOML literal string: the pattern exactly as the user typed it.
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + f"\n[sources.git]\ndeploy_tags = '{pattern}'\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize(("pattern", "status"), [(r"^v\d+$", "pass"), (r"^rel-\d+$", "fail")])
+def test_a_deploy_tags_pattern_is_printed_as_the_user_wrote_it(
+    store: Path, pattern: str, status: str
+) -> None:
+    """doctor shows `^v\\d+$` as written, never Python's repr with doubled backslashes."""
+    _with_tags(store, pattern)
+    line = line_of(doctor(), "deploy tags")
+    assert line.startswith(status)
+    assert f"`{pattern}`" in line
+    assert "\\\\" not in line

@@ -7,8 +7,10 @@ import re
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from pydantic import SecretStr
 
-from bot.doctor import MANIFEST_SCOPES
+from bot.doctor import MANIFEST_SCOPES, check_slack_mode
+from bot.settings import Settings
 from tests.bot.doctor.conftest import APP_TOKEN, ROOT, SIGNING_SECRET, doctor, line_of
 from tests.fakes import slack_server
 from tests.fakes.anthropic_server import FakeAnthropic
@@ -169,3 +171,21 @@ def test_the_scopes_checked_are_the_manifests() -> None:
     asked = tuple(re.findall(r"^\s+- ([a-z:._]+)\s*$", block, re.MULTILINE))
     assert asked == MANIFEST_SCOPES
     assert slack_server.MANIFEST_SCOPES == MANIFEST_SCOPES
+
+
+def test_without_slack_slack_mode_says_what_serve_runs_and_what_is_off() -> None:
+    """No Slack variable: serve still runs the scheduler and what is configured; the rest is named
+    as off with its variable, never "serve is not available"."""
+    settings = Settings(
+        mcp_tokens=SecretStr("*:0123456789abcdef0123"), deploy_secret=SecretStr("s" * 20)
+    )
+    check = check_slack_mode(settings)
+    assert check.status == "skip"
+    assert "not available" not in check.detail
+    assert "still runs the scheduler" in check.detail
+    assert "/mcp for coding agents" in check.detail
+    assert "/deploys and /coverage" in check.detail
+    off = check.detail.split("off:", 1)[1]
+    assert "/risk and Slack briefings (set SLACK_BOT_TOKEN" in off
+    assert "the PR check (GITHUB_WEBHOOK_SECRET)" in off
+    assert "/mcp" not in off
