@@ -6,7 +6,8 @@ parent; the commits that last touched those lines are bug-inducing. A revert
 is a fix whose culprit is named outright, so the reverted commit is labelled
 directly and the revert itself is not blamed. Whitespace-only differences are
 ignored (``blame -w``), and blank or comment-only lines, test files and
-documentation are not blamed because a bug rarely lives there.
+documentation are not blamed because a bug rarely lives there; nor is a submodule's
+entry (a gitlink), which holds no lines.
 """
 
 from __future__ import annotations
@@ -40,12 +41,22 @@ def _skipped(path: str) -> bool:
     return is_test_path(path) or bool(_DOCS.search(path))
 
 
+# A submodule's entry (a gitlink) has this mode: it names a commit of another repository,
+# with no lines to blame.
+_GITLINK = b"160000"
+
+
 def modified_files(repo: Path, parent: str, fix: str) -> list[str]:
-    """Paths the fix modified (not added or deleted), without tests and docs, in git's order."""
-    done = run_git(
-        repo, "diff", "--no-renames", "--diff-filter=M", "-z", "--name-only", parent, fix
-    )
-    paths = [p.decode("utf-8", "surrogateescape") for p in done.stdout.split(b"\0") if p]
+    """Paths the fix modified (not added or deleted), without tests, docs and submodules (a
+    gitlink, which git cannot blame), in git's order."""
+    done = run_git(repo, "diff", "--no-renames", "--diff-filter=M", "-z", "--raw", parent, fix)
+    # --raw -z: ":<old mode> <new mode> <old sha> <new sha> M" NUL <path> NUL, per file.
+    fields = done.stdout.split(b"\0")
+    paths: list[str] = []
+    for meta, raw in zip(fields[0::2], fields[1::2], strict=False):
+        modes = meta.lstrip(b":").split(b" ")[:2]
+        if raw and _GITLINK not in modes:
+            paths.append(raw.decode("utf-8", "surrogateescape"))
     return [p for p in paths if not _skipped(p)]
 
 

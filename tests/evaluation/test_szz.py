@@ -121,3 +121,25 @@ def test_deleted_ranges_keep_changed_blocks_and_drop_pure_additions(tmp_path: Pa
     after = "1\nTWO\n3\n3.5\n4\n5\n6\n9\n10\n"
     fix = repo.commit({"n.txt": after}, "Change", T0 + HOUR)
     assert deleted_ranges(repo.path, parent, fix, "n.txt") == [(2, 1), (7, 2)]
+
+
+def _gitlink(repo: GitRepo, path: str, sha: str) -> None:
+    """Stage ``path`` as a submodule at commit ``sha`` (a gitlink), as `git submodule add` does."""
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{sha},{path}")
+
+
+def test_a_submodule_added_bumped_by_a_fix_then_removed_is_skipped(tmp_path: Path) -> None:
+    """A fix that also moves a submodule blames only its files: the gitlink, which git cannot
+    blame, is skipped rather than ending the labelling."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"README.md": "hello\n"}, "Start", T0)
+    a = repo.commit({"parser.py": PARSER}, "Add parser", T0 + HOUR)
+    _gitlink(repo, "lib/support/haml", "1" * 40)
+    repo.commit({}, "Add haml as a submodule", T0 + 2 * HOUR)
+    _gitlink(repo, "lib/support/haml", "2" * 40)
+    repo.commit({"parser.py": PARSER_FIXED}, "Fix crash in parser (#12)", T0 + 3 * HOUR)
+    _gitlink(repo, "lib/support/haml", "3" * 40)
+    repo.commit({}, "Fix haml by bumping it", T0 + 4 * HOUR)
+    repo.git("rm", "-q", "--cached", "lib/support/haml")
+    repo.commit({}, "Remove the haml submodule", T0 + 5 * HOUR)
+    assert _labels(repo) == {a}

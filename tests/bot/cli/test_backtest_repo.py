@@ -195,3 +195,22 @@ def test_the_score_is_printed_beside_lines_added_alone(
     assert ("does not beat lines added alone" in out) is not beaten
     assert "Bands: very high " in out
     assert "critical" not in out
+
+
+def test_a_history_with_a_submodule_added_then_removed_is_backtested(tmp_path: Path) -> None:
+    """A fix that moved a submodule (a gitlink) no longer ends the run in "git blame failed"."""
+    from tests.evaluation.test_szz import HOUR, PARSER, PARSER_FIXED, T0, _gitlink
+
+    repo = GitRepo(tmp_path / "haml")
+    repo.commit({"README.md": "hello\n"}, "Start", T0)
+    repo.commit({"parser.py": PARSER}, "Add parser", T0 + HOUR)
+    _gitlink(repo, "lib/support/haml", "1" * 40)
+    repo.commit({}, "Add haml as a submodule", T0 + 2 * HOUR)
+    _gitlink(repo, "lib/support/haml", "2" * 40)
+    repo.commit({"parser.py": PARSER_FIXED}, "Fix crash in parser (#12)", T0 + 3 * HOUR)
+    repo.git("rm", "-q", "--cached", "lib/support/haml")
+    repo.commit({}, "Remove the haml submodule", T0 + 4 * HOUR)
+    result = _run("--repo", str(repo.path), "--since", "2026-03-01", "--until", "2026-03-31")
+    assert result.exit_code == 0, result.output
+    assert "git blame failed" not in result.output
+    assert ": 5 changes, 1 bug-inducing; AUC " in result.output
