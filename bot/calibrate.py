@@ -110,6 +110,7 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
     rows = [{s.name: s.share for s in scores[c.key].signals} for c in changes]
     labels = [c.key in outcomes.bad for c in changes]
     efforts = [float(c.lines_changed) for c in changes]
+    added = [float(sum(f.added for f in c.files)) for c in changes]
     cut = int(len(changes) * (1 - _TEST_SHARE))
     bad_train, bad_test = sum(labels[:cut]), sum(labels[cut:])
     if min(bad_train, bad_test) < MIN_BAD_CHANGES or cut == len(changes):
@@ -125,8 +126,10 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
         before=config.weights,
         after=after,
         fitted=names,
-        before_result=_measure(rows[cut:], labels[cut:], efforts[cut:], config.weights, names),
-        after_result=_measure(rows[cut:], labels[cut:], efforts[cut:], after, names),
+        before_result=_measure(
+            rows[cut:], labels[cut:], efforts[cut:], added[cut:], config.weights, names
+        ),
+        after_result=_measure(rows[cut:], labels[cut:], efforts[cut:], added[cut:], after, names),
         train=cut,
         test=len(changes) - cut,
         bad_by_incident=outcomes.by_incident,
@@ -161,10 +164,12 @@ def _measure(
     rows: Sequence[dict[str, float]],
     labels: Sequence[bool],
     efforts: Sequence[float],
+    added: Sequence[float],
     weights: Weights,
     names: Sequence[str],
 ) -> BacktestResult:
+    """How ``weights`` rank ``rows``, with lines added alone ranking the same rows beside."""
     try:
-        return evaluate(weighted_scores(rows, weights, names), labels, efforts)
+        return evaluate(weighted_scores(rows, weights, names), labels, efforts, lines_added=added)
     except ValueError as exc:
         raise ConfigError(f"cannot measure the latest changes: {exc}.") from None

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from data.sources.gitlog import MinedCommit, mine_commits
 from evaluation.szz import bug_inducing
-from scoring.config import ScoringConfig
+from scoring.calibration import fit_weights
+from scoring.config import ScoringConfig, Weights
 from scoring.errors import ConfigError, SourceError
 from scoring.facts import ChangeFacts
 from scoring.fixes import is_fix_commit
@@ -23,9 +24,12 @@ from scoring.ranking import BacktestResult, evaluate
 from scoring.risk import RiskScore, gate_floor, score_changes
 
 __all__ = [
+    "TEST_SHARE",
     "MinedWindow",
+    "RepoCalibration",
     "ScoredCommit",
     "backtest_repo",
+    "calibrate_repo",
     "is_labelled",
     "measure",
     "mine_window",
@@ -190,11 +194,7 @@ def backtest_repo(
     repo = Path(path)
     chosen = config or ScoringConfig()
     mined = mine_window(repo, since, until, bug_keys)
-    if labels is None:
-        positive = frozenset(bug_inducing(repo, list(mined.fixes)))
-    else:
-        positive = frozenset(label.lower() for label in labels)
-    rows = score_window(mined, positive, chosen)
+    rows = score_window(mined, _positives(repo, mined, labels), chosen)
     try:
         return measure(rows, chosen)
     except ValueError:
@@ -202,3 +202,103 @@ def backtest_repo(
             f"all {len(rows)} commits from {since} to {until} carry the same label, so they "
             "cannot be ranked; widen the window or give labels with both kinds."
         ) from None
+
+
+def _positives(repo: Path, mined: MinedWindow, labels: Iterable[str] | None) -> frozenset[str]:
+    """The given labels, lower-cased, or SZZ's over every fix of the history up to HEAD."""
+    if labels is None:
+        return frozenset(bug_inducing(repo, list(mined.fixes)))
+    return frozenset(label.lower() for label in labels)
+
+
+# The latest share of the window's changes a calibration is measured on; it fits on the rest.
+TEST_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class RepoCalibration:
+    """Weights fitted on the earlier 80% of a window's changes and both weight sets measured on
+    the latest 20%, which the fit never saw; each result carries lines added alone."""
+
+    before: BacktestResult
+    after: BacktestResult
+    weights_before: Weights
+    weights_after: Weights
+    fitted: tuple[str, ...]
+    train: int
+    train_positives: int
+    test: int
+
+    def changed(self) -> dict[str, tuple[float, float]]:
+        """Fitted weights that moved, as ``name → (before, after)``, rounded to 0.1."""
+        moved = {}
+        for n in self.fitted:
+            old = round(float(getattr(self.weights_before, n)), 1)
+            new = round(float(getattr(self.weights_after, n)), 1)
+            if old != new:
+                moved[n] = (old, new)
+        return moved
+
+    def to_json(self) -> dict[str, object]:
+        """The figures ``backtest --repo --calibrate --json`` prints."""
+        return {
+            "before": self.before.to_json(),
+            "after": self.after.to_json(),
+            "fitted_weights": {
+                n: round(float(getattr(self.weights_after, n)), 2) for n in self.fitted
+            },
+            "changed": {n: {"before": b, "after": a} for n, (b, a) in self.changed().items()},
+            "train_changes": self.train,
+            "train_positives": self.train_positives,
+            "test_changes": self.test,
+        }
+
+
+def calibrate_repo(
+    path: Path | str,
+    since: date,
+    until: date,
+    labels: Iterable[str] | None = None,
+    config: ScoringConfig | None = None,
+    bug_keys: frozenset[str] | None = None,
+) -> RepoCalibration:
+    """Fit the change-signal weights on a clone's own history and measure them out of sample.
+
+    The window's commits, in date order, are split in time: the weights are fitted (by
+    ``scoring.calibration.fit_weights``, starting from ``config``'s) on the SZZ labels (or
+    ``labels``) of the earlier 80%, and the whole history is scored again with them by the
+    product's scorer; both weight sets are then measured on the latest 20%, with lines added
+    alone beside. Raises ``SourceError`` when either part holds only one kind of change.
+    """
+    repo = Path(path)
+    chosen = config or ScoringConfig()
+    mined = mine_window(repo, since, until, bug_keys)
+    positive = _positives(repo, mined, labels)
+    rows = score_window(mined, positive, chosen)
+    cut = int(len(rows) * (1 - TEST_SHARE))
+    train, test = rows[:cut], rows[cut:]
+    for part, what in ((train, f"earlier {len(train)}"), (test, f"latest {len(test)}")):
+        bad = sum(r.bug_inducing for r in part)
+        if bad in (0, len(part)):
+            raise SourceError(
+                f"the {what} commits from {since} to {until} are all "
+                f"{'bug-inducing' if bad else 'clean'}, so weights cannot be fitted and "
+                "measured on them; widen the window with --since/--until."
+            )
+    shares = [{s.name: s.share for s in r.risk.signals} for r in train]
+    names = tuple(
+        sorted({n for row in shares for n, v in row.items() if v > 0 and hasattr(Weights, n)})
+    )
+    weights = fit_weights(shares, [r.bug_inducing for r in train], names, chosen.weights)
+    fitted = replace(chosen, weights=weights)
+    rescored = score_window(mined, positive, fitted)[cut:]
+    return RepoCalibration(
+        before=measure(test, chosen),
+        after=measure(rescored, fitted),
+        weights_before=chosen.weights,
+        weights_after=weights,
+        fitted=names,
+        train=len(train),
+        train_positives=sum(r.bug_inducing for r in train),
+        test=len(test),
+    )

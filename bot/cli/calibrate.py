@@ -50,9 +50,10 @@ def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
         return
     b, a = result.before_result, result.after_result
     click.echo(result.label_sources())
+    alone = "" if a.auc_lines_added is None else f" (lines added alone {a.auc_lines_added:.3f})"
     click.echo(
         f"Fitted on the earlier {result.train} changes, measured on the latest {result.test}: "
-        f"AUC {b.auc:.3f} -> {a.auc:.3f}; recall at 20% effort "
+        f"AUC {b.auc:.3f} -> {a.auc:.3f}{alone}; recall at 20% effort "
         f"{b.recall_at_20pct_effort:.3f} -> {a.recall_at_20pct_effort:.3f}; "
         f"top-10% lift {b.lift_top_10pct:.2f} -> {a.lift_top_10pct:.2f}."
     )

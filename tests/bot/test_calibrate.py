@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -138,3 +139,17 @@ def test_cli_without_write_leaves_the_file(store: Engine, tmp_path: Path) -> Non
     assert "AUC" in result.output
     assert "--write" in result.output
     assert config.read_text(encoding="utf-8") == ORG
+
+
+def test_cli_prints_lines_added_alone_beside_the_auc(store: Engine, tmp_path: Path) -> None:
+    """The before/after AUC line carries lines added alone on the same latest changes, and the
+    JSON has it in both results."""
+    config = tmp_path / "riskbrief.toml"
+    config.write_text(ORG, encoding="utf-8")
+    env = {"RISKBRIEF_CONFIG": str(config), "RISKBRIEF_DATABASE_URL": str(store.url)}
+    text = CliRunner().invoke(main, ["calibrate"], env=env)
+    assert text.exit_code == 0, text.output
+    auc = next(line for line in text.output.splitlines() if "AUC" in line)
+    assert re.search(r"AUC \d\.\d{3} -> \d\.\d{3} \(lines added alone \d\.\d{3}\)", auc)
+    figures = json.loads(CliRunner().invoke(main, ["calibrate", "--json"], env=env).output)
+    assert figures["before"]["auc_lines_added"] == figures["after"]["auc_lines_added"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -137,13 +138,15 @@ def test_configured_weights_are_used_and_named(shop: tuple[GitRepo, dict[str, st
     assert line.endswith("(weights: riskbrief.toml: its [scoring.weights], time zone UTC)")
 
 
-def test_calibrate_with_repo_is_refused(shop: tuple[GitRepo, dict[str, str]]) -> None:
-    """--calibrate goes with --kamei-csv only, and says so in one line."""
+def test_calibrate_on_a_window_too_small_to_split_is_one_line(
+    shop: tuple[GitRepo, dict[str, str]],
+) -> None:
+    """A window whose latest 20% holds no bug-inducing change cannot be measured: one line."""
     repo, _ = shop
     result = _run(
         "--repo", str(repo.path), "--since", "2026-03-02", "--until", "2026-03-07", "--calibrate"
     )
-    _assert_one_line_error(result, "--calibrate works with --kamei-csv only")
+    _assert_one_line_error(result, "are all clean, so weights cannot be fitted and measured")
 
 
 @pytest.mark.parametrize(
@@ -214,3 +217,44 @@ def test_a_history_with_a_submodule_added_then_removed_is_backtested(tmp_path: P
     assert result.exit_code == 0, result.output
     assert "git blame failed" not in result.output
     assert ": 5 changes, 1 bug-inducing; AUC " in result.output
+
+
+def _bug_prone_history(root: Path) -> GitRepo:
+    """Forty daily commits, each adding a module (every third a large one), in March; in April
+    a fix of each large module's code, so SZZ labels the large ones bug-inducing."""
+    repo = GitRepo(root)
+    start = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    large = []
+    for i in range(40):
+        size = 60 if i % 3 == 0 else 3
+        body = "".join(f"value_{j} = compute({j})\n" for j in range(size))
+        repo.commit({f"src/m{i}.py": body}, f"Add module {i}", start + timedelta(days=i))
+        if size == 60:
+            large.append((i, body))
+    for n, (i, body) in enumerate(large):
+        fixed = body.replace("compute(1)", "compute(1) or 0")
+        repo.commit({f"src/m{i}.py": fixed}, f"Fix crash in module {i}", start + timedelta(45 + n))
+    return repo
+
+
+def test_calibrate_fits_on_the_clone_s_own_history_and_measures_later_changes(
+    tmp_path: Path,
+) -> None:
+    """--repo --calibrate fits on the earlier 80% of the window's SZZ labels and measures both
+    weight sets on the latest 20%, each AUC beside lines added alone."""
+    repo = _bug_prone_history(tmp_path / "lib")
+    args = ("--repo", str(repo.path), "--since", "2026-03-01", "--until", "2026-04-09")
+    result = _run(*args, "--calibrate")
+    assert result.exit_code == 0, result.output
+    assert "works with --kamei-csv only" not in result.output
+    lines = result.output.splitlines()
+    assert (
+        "fitted on the earlier 32 changes (11 bug-inducing), measured on the latest 8" in (lines[0])
+    )
+    for label in ("Before (defaults): AUC ", "After: AUC "):
+        line = next(line for line in lines if line.startswith(label))
+        assert re.search(r"AUC \d\.\d{3} \(lines added alone \d\.\d{3}\)", line), line
+    figures = json.loads(_run(*args, "--calibrate", "--json").output)
+    assert (figures["train_changes"], figures["test_changes"]) == (32, 8)
+    assert figures["before"]["n"] == figures["after"]["n"] == 8
+    assert figures["after"]["auc_lines_added"] == figures["before"]["auc_lines_added"]
