@@ -192,6 +192,11 @@ def _calibration_report(name: str, fit: RepoCalibration, weights_from: str) -> l
     ]
     moved = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in fit.changed().items())
     lines.append(f"Weights: {moved or 'unchanged'}.")
+    if a.auc < b.auc:
+        lines.append(
+            "The fitted weights rank these later changes worse than the configured ones: "
+            "keep the configured weights."
+        )
     baseline = a.auc_lines_added
     if baseline is not None and max(a.auc, b.auc) <= baseline:
         lines.append(
