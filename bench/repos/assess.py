@@ -20,8 +20,14 @@ from zoneinfo import ZoneInfo
 
 from bench.repos import kinds
 from bench.repos.catalogue import Listed
-from bench.repos.gitfacts import git, inner_commits, matched_tags, release_looking, tag_lines
-from bench.repos.gitfacts import tag_range
+from bench.repos.gitfacts import (
+    git,
+    inner_commits,
+    matched_tags,
+    release_looking,
+    tag_lines,
+    tag_range,
+)
 from bench.repos.invariants import (
     ChangeView,
     Check,
@@ -159,9 +165,9 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
         line = lines[tag.name]
         own = line.rstrip("@-_/v").rsplit("/", 1)[-1] if line in apart else None
         # A package's line releases its service; the project's every service not released apart.
-        released = {own} if own else set(keys) - {
-            x.rstrip("@-_/v").rsplit("/", 1)[-1] for x in apart
-        }
+        released = (
+            {own} if own else set(keys) - {x.rstrip("@-_/v").rsplit("/", 1)[-1] for x in apart}
+        )
         commits = tag_range(copy, tag, [t for t in tags if lines[t.name] == line])
         shas = frozenset(c.sha for c in commits)
         expected = frozenset(
@@ -242,7 +248,7 @@ def ranking(copy: Path) -> tuple[Check, float | None]:
     first, *_, last = git(copy, "log", "--format=%cs", "--reverse").split() or ["", ""]
     try:
         result = backtest_repo(copy, _day(first), _day(last))
-    except Exception as exc:  # noqa: BLE001 - a backtest that cannot run is the finding
+    except Exception as exc:  # a backtest that cannot run is the finding
         return Check("ranking", False, 1, 1, (f"backtest failed: {exc}"[:200],)), None
     check = check_ranking(result.auc, result.auc_lines_added)
     gain = None if result.auc_lines_added is None else result.auc - result.auc_lines_added
@@ -253,9 +259,7 @@ def _day(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def weeks(
-    scratch: Path, org: OrgConfig, store: StoreFacts, newest: int
-) -> tuple[Check, int]:
+def weeks(scratch: Path, org: OrgConfig, store: StoreFacts, newest: int) -> tuple[Check, int]:
     """The Slack text of each of the ``newest`` weeks with a very-high change or deploy names
     one; the second value is how many such weeks there are in all."""
     from sqlmodel import col, select
@@ -291,9 +295,7 @@ def weeks(
             texts = {c.week.id: c.slack.text + "\n" + repr(c.slack.blocks) for c in done}
     finally:
         engine.dispose()
-    views = [
-        WeekView(w, tuple(changes[w]), tuple(deploys[w]), texts.get(w, "")) for w in chosen
-    ]
+    views = [WeekView(w, tuple(changes[w]), tuple(deploys[w]), texts.get(w, "")) for w in chosen]
     return check_weeks(views), len(every)
 
 
@@ -327,11 +329,23 @@ def assess(listed: Listed, clone: Path, options: Options = Options()) -> RepoRow
             regex = re.compile(pattern or "(?!)", re.IGNORECASE)
             matched = sum(1 for name in looking if regex.search(name))
             return RepoRow(
-                listed.name, listed.shape, git(copy, "rev-parse", "--short=9", "HEAD").strip(),
-                found_by, len(store.services), pattern, matched, len(looking), len(store.changes), len(store.deploys),
-                tuple(checks), gain, took, time.perf_counter() - start, weeks_seen=seen,
-            )  # fmt: skip
-        except Exception as exc:  # noqa: BLE001 - one repository's failure is its row
+                listed.name,
+                listed.shape,
+                head=git(copy, "rev-parse", "--short=9", "HEAD").strip(),
+                found_by=found_by,
+                services=len(store.services),
+                pattern=pattern,
+                matched=matched,
+                looking=len(looking),
+                changes=len(store.changes),
+                deploys=len(store.deploys),
+                checks=tuple(checks),
+                gain=gain,
+                quickstart_s=took,
+                total_s=time.perf_counter() - start,
+                weeks_seen=seen,
+            )
+        except Exception as exc:  # one repository's failure is its row
             return RepoRow(
                 row.name, row.shape, error=f"{type(exc).__name__}: {exc}"[:300],
                 total_s=time.perf_counter() - start,

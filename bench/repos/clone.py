@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.only and not {listed.name, listed.short} & set(args.only):
             continue
         done = clone_from_mirror(args.mirror, args.dest, listed)
-        print(f"{listed.name}: {done if done is not None else 'no mirror, or it cannot be checked out'}")
+        print(f"{listed.name}: {done or 'no mirror, or it cannot be checked out'}")
         missing += done is None
     return 1 if missing else 0
 

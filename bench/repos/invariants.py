@@ -9,7 +9,7 @@ seen to be reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -109,7 +109,7 @@ def check_non_code(changes: Iterable[ChangeView], not_code: Iterable[str] = ()) 
 
 
 def check_services(
-    services: dict[str, Sequence[str]], docs_or_tests: Iterable[str], from_build: bool | None
+    services: Mapping[str, Sequence[str]], docs_or_tests: Iterable[str], from_build: bool | None
 ) -> Check:
     """Services come from the build (when the clone has one the suite knows) and hold no file
     under docs, tests, examples or test data: ``services`` maps each key to its tracked files."""

@@ -87,21 +87,25 @@ def is_not_code(path: str) -> bool:
 # Comment syntax by file extension: (line prefixes, whether C-style blocks are used).
 _HASH = ("#",)
 _SLASH = ("//",)
+_HASH_LANGS = (
+    ".py", ".pyi", ".rb", ".sh", ".bash", ".pl", ".r", ".yml", ".yaml", ".toml", ".cmake",
+    ".ps1", ".tcl",
+)  # fmt: skip
+_SLASH_LANGS = (
+    ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".inl", ".java", ".kt", ".kts",
+    ".go", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts", ".cs", ".rs",
+    ".swift", ".scala", ".groovy", ".gradle", ".dart", ".m", ".mm", ".proto", ".fs", ".vue",
+)  # fmt: skip
 _SYNTAX: dict[str, tuple[tuple[str, ...], bool]] = {
-    **{ext: (_HASH, False) for ext in (".py", ".pyi", ".rb", ".sh", ".bash", ".pl", ".r",
-                                       ".yml", ".yaml", ".toml", ".cmake", ".ps1", ".tcl")},
-    **{ext: (_SLASH, True) for ext in (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh",
-                                       ".hxx", ".inl", ".java", ".kt", ".kts", ".go", ".js",
-                                       ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts",
-                                       ".cs", ".rs", ".swift", ".scala", ".groovy", ".gradle",
-                                       ".dart", ".m", ".mm", ".proto", ".fs", ".vue")},
+    **dict.fromkeys(_HASH_LANGS, (_HASH, False)),
+    **dict.fromkeys(_SLASH_LANGS, (_SLASH, True)),
     ".php": (("//", "#"), True),
     ".sql": (("--",), True),
     ".lua": (("--",), False),
     ".hs": (("--",), False),
     ".clj": ((";",), False),
     ".el": ((";",), False),
-}  # fmt: skip
+}
 
 
 def comment_syntax(path: str) -> tuple[tuple[str, ...], bool] | None:

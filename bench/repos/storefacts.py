@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-__all__ = ["StoredChange", "StoredDeploy", "StoreFacts", "read_store"]
+__all__ = ["StoreFacts", "StoredChange", "StoredDeploy", "read_store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +97,13 @@ def read_store(db: Path) -> StoreFacts:
                 linked[deploy_id].add(keys[change_id])
         deploys = tuple(
             StoredDeploy(
-                key, services[sid][0], services[sid][1], _time(finished) or datetime.min,
-                frozenset(linked[did]), bands.get(("deploy", key)),
-            )  # fmt: skip
+                key,
+                services[sid][0],
+                services[sid][1],
+                _time(finished) or datetime.min,
+                frozenset(linked[did]),
+                bands.get(("deploy", key)),
+            )
             for did, key, sid, finished in con.execute(
                 "SELECT id, key, service_id, finished_at FROM deploy"
             )

@@ -48,9 +48,7 @@ def markdown(rows: Sequence[RepoRow]) -> str:
             continue
         out.append(
             f"| {r.name} [{r.head}] | {r.shape} | {r.services} ({r.found_by}) | {r.coverage} "
-            f"| {r.changes:,} | {r.deploys:,} | "
-            + " | ".join(_cell(r, n) for n in CHECKS)
-            + " |"
+            f"| {r.changes:,} | {r.deploys:,} | " + " | ".join(_cell(r, n) for n in CHECKS) + " |"
         )
     return "\n".join(out)
 
