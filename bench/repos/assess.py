@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -305,6 +306,8 @@ def assess(listed: Listed, clone: Path, options: Options = Options()) -> RepoRow
     row = RepoRow(listed.name, listed.shape)
     with tempfile.TemporaryDirectory(prefix="bench-repos-") as tmp:
         scratch = options.keep / listed.short if options.keep else Path(tmp)
+        if options.keep:
+            shutil.rmtree(scratch, ignore_errors=True)  # a kept folder of an earlier run
         scratch.mkdir(parents=True, exist_ok=True)
         try:
             copy = _copy(clone, listed, scratch)
