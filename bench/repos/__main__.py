@@ -1,0 +1,61 @@
+"""``python -m bench.repos --root DIR [--only NAME] [--jobs N] [--json]``: see ``bench.repos``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+
+from bench.repos.assess import Options, RepoRow, assess
+from bench.repos.catalogue import Listed, find_clone, load_list
+from bench.repos.table import line, markdown, summary
+
+__all__ = ["main"]
+
+
+def _run(job: tuple[Listed, Path, Options]) -> RepoRow:
+    return assess(*job)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.repos", description=__doc__)
+    parser.add_argument("--root", type=Path, required=True, help="folder of fetched clones")
+    parser.add_argument("--only", action="append", default=[], help="owner/name or name")
+    parser.add_argument("--jobs", type=int, default=1, help="repositories at once (1 or 2)")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON")
+    parser.add_argument("--markdown", type=Path, help="write the docs table to this file")
+    parser.add_argument("--no-backtest", action="store_true", help="skip the ranking check")
+    parser.add_argument("--weeks", type=int, default=12, help="newest very-high weeks checked")
+    parser.add_argument("--keep", type=Path, help="keep each scratch folder under this one")
+    args = parser.parse_args(argv)
+    options = Options(backtest=not args.no_backtest, weeks=args.weeks, keep=args.keep)
+    jobs: list[tuple[Listed, Path, Options]] = []
+    for listed in load_list():
+        if args.only and not {listed.name, listed.short} & set(args.only):
+            continue
+        clone = find_clone(args.root, listed)
+        if clone is None:
+            print(f"{listed.name}: no clone under {args.root}; fetch it first", file=sys.stderr)
+            continue
+        jobs.append((listed, clone, options))
+    rows: list[RepoRow] = []
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for row in pool.map(_run, jobs):
+            rows.append(row)
+            if not args.json:
+                print(line(row), flush=True)
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows], indent=2, default=str))
+    else:
+        print(summary(rows))
+    if args.markdown is not None:
+        args.markdown.write_text(markdown(rows) + "\n\n" + summary(rows) + "\n", encoding="utf-8")
+    return 0 if rows and all(r.ok for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,355 @@
+"""One repository through the suite: a copy, ``riskbrief quickstart`` on it, then every invariant.
+
+Everything runs in a scratch folder of its own: the copy of the clone (``origin``
+set to GitHub, as a new user's clone has), ``riskbrief.toml`` and the SQLite store.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bench.repos import kinds
+from bench.repos.catalogue import Listed
+from bench.repos.gitfacts import (
+    git,
+    inner_commits,
+    matched_tags,
+    release_looking,
+    tag_lines,
+    tag_range,
+)
+from bench.repos.invariants import (
+    ChangeView,
+    Check,
+    ReleaseFacts,
+    WeekView,
+    check_non_code,
+    check_ranking,
+    check_releases,
+    check_services,
+    check_weeks,
+)
+from bench.repos.storefacts import StoredChange, StoreFacts, read_store
+from data.config import OrgConfig, load_org_config
+
+__all__ = ["Options", "RepoRow", "assess"]
+
+# Environment variables a quickstart run must not see: no network, no outside service.
+_SECRETS = ("ANTHROPIC_API_KEY", "GITHUB_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+# What a clone's root says its build is, by file name (a glob's suffix for .sln, .gemspec).
+_BUILDS = (
+    "pom.xml", "settings.gradle", "settings.gradle.kts", "build.gradle", "build.gradle.kts",
+    "pnpm-workspace.yaml", "go.mod", "Cargo.toml", "CMakeLists.txt", "composer.json",
+    "pyproject.toml", "setup.py", "Gemfile",
+)  # fmt: skip
+_NOT_BUILT = ("top-level code folders", "the whole clone")
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How much of the suite to run: the backtest, and how many weeks' briefings to check."""
+
+    backtest: bool = True
+    weeks: int = 12
+    keep: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RepoRow:
+    """One repository's result: what quickstart made and each invariant's check."""
+
+    name: str
+    shape: str
+    head: str = ""
+    found_by: str = ""
+    services: int = 0
+    pattern: str = ""
+    matched: int = 0
+    looking: int = 0
+    changes: int = 0
+    deploys: int = 0
+    checks: tuple[Check, ...] = ()
+    gain: float | None = None
+    quickstart_s: float = 0.0
+    total_s: float = 0.0
+    error: str = ""
+    weeks_seen: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def coverage(self) -> str:
+        """The share of release-looking tags the drafted pattern covers: ``60/60 (100%)``."""
+        if not self.looking:
+            return "no release tags"
+        return f"{self.matched}/{self.looking} ({self.matched / self.looking:.0%})"
+
+    @property
+    def ok(self) -> bool:
+        """True when quickstart ran and every invariant held."""
+        return not self.error and all(c.ok for c in self.checks)
+
+
+def _copy(clone: Path, listed: Listed, scratch: Path) -> Path:
+    """A local copy of ``clone`` whose ``origin`` is GitHub's URL, as a new user's clone."""
+    copy = scratch / listed.short
+    subprocess.run(
+        ["git", "clone", "--quiet", "--local", str(clone), str(copy)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    git(copy, "remote", "set-url", "origin", listed.url)
+    return copy
+
+
+def _quickstart(copy: Path, scratch: Path) -> tuple[str, float]:
+    """``riskbrief quickstart COPY`` in ``scratch``; its output and seconds."""
+    env = {k: v for k, v in os.environ.items() if k not in _SECRETS}
+    env |= {
+        "RISKBRIEF_CONFIG": str(scratch / "riskbrief.toml"),
+        "RISKBRIEF_DATABASE_URL": f"sqlite:///{scratch / 'riskbrief.db'}",
+    }
+    riskbrief = Path(sys.executable).with_name("riskbrief")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(riskbrief), "quickstart", str(copy), "--out", str(scratch / "out")],
+        cwd=scratch, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"quickstart failed ({done.returncode}): {done.stderr.strip()[-400:]}")
+    return done.stdout, took
+
+
+def _found_by(output: str) -> str:
+    """What quickstart said the services were read from (``Maven <modules>``)."""
+    for line in output.splitlines():
+        if line.startswith("Wrote ") and " from " in line:
+            return line.split(" from ", 1)[1].rsplit(":", 1)[0]
+    return ""
+
+
+def _services_of(org: OrgConfig, repository: str, paths: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for p in paths:
+        if (key := org.service_for_path(repository, p)) is not None:
+            out[key].append(p)
+    return out
+
+
+def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> list[ReleaseFacts]:
+    """Each matched tag's range by git beside what the store ships for it."""
+    pattern = org.sources.git.deploy_tags or ""
+    keys = sorted(store.services)
+    tags = matched_tags(copy, pattern) if pattern else []
+    lines = tag_lines(tags, repository, keys)
+    by_line: dict[str, list[object]] = defaultdict(list)
+    for t in tags:
+        by_line[lines[t.name]].append(t)
+    apart = {line for line in by_line if line and line.rstrip("@-_/v").rsplit("/", 1)[-1] in keys}
+    by_sha: dict[str, StoredChange] = {c.sha: c for c in store.changes.values() if c.sha}
+    shipped: dict[str, set[str]] = defaultdict(set)
+    for d in store.deploys:
+        if d.tag is not None:
+            shipped[d.tag] |= {s for k in d.changes if (s := store.changes[k].sha)}
+    out: list[ReleaseFacts] = []
+    for tag in tags:
+        line = lines[tag.name]
+        own = line.rstrip("@-_/v").rsplit("/", 1)[-1] if line in apart else None
+        # A package's line releases its service; the project's every service not released apart.
+        released = (
+            {own} if own else set(keys) - {x.rstrip("@-_/v").rsplit("/", 1)[-1] for x in apart}
+        )
+        commits = tag_range(copy, tag, [t for t in tags if lines[t.name] == line])
+        shas = frozenset(c.sha for c in commits)
+        expected = frozenset(
+            sha for sha in shas if (c := by_sha.get(sha)) is not None and c.services & released
+        )
+        candidates = {
+            c.sha for c in commits
+            if len(c.parents) < 2 and c.sha not in by_sha
+            and any(org.service_for_path(repository, p) in released for p in c.files)
+        }  # fmt: skip
+        if candidates:
+            for merge, inner in inner_commits(commits).items():
+                if merge in by_sha:
+                    candidates -= inner
+        out.append(
+            ReleaseFacts(tag.name, shas, frozenset(shipped[tag.name]), expected,
+                         frozenset(candidates))
+        )  # fmt: skip
+    return out
+
+
+def _comments_only(copy: Path, change: StoredChange) -> bool:
+    """True when every edited line of the change's code files is a comment or blank, and it
+    edits at least one comment (its docs, tests and project files aside)."""
+    code = [p for p in change.paths if not kinds.is_not_code(p)]
+    if not code or change.sha is None or any(kinds.comment_syntax(p) is None for p in code):
+        return False
+    try:
+        diff = git(
+            copy, "show", "--format=", "-U0", "--no-renames", "--diff-merges=first-parent",
+            change.sha, "--", *code,
+        )  # fmt: skip
+    except subprocess.CalledProcessError:
+        return False
+    syntax = None
+    edited = 0
+    for line in diff.splitlines():
+        if line.startswith("+++ ") or line.startswith("--- "):
+            name = line[6:] if line[4:6] in ("a/", "b/") else ""
+            syntax = kinds.comment_syntax(name) if name else syntax
+            continue
+        if line[:1] not in "+-" or not line[1:].strip():
+            continue
+        if line.startswith("Binary") or syntax is None or not kinds.is_comment(line[1:], syntax):
+            return False
+        edited += 1
+    return edited > 0
+
+
+def non_code(copy: Path, store: StoreFacts) -> Check:
+    """The non-code invariant over the store's high and very-high changes."""
+    views: list[ChangeView] = []
+    paths: set[str] = set()
+    for c in store.changes.values():
+        if c.band not in ("high", "critical"):
+            continue
+        paths |= {p for p in c.paths if kinds.is_not_code(p)}
+        views.append(ChangeView(c.key, c.band, c.paths, _comments_only(copy, c)))
+    return check_non_code(views, paths)
+
+
+def services(copy: Path, org: OrgConfig, repository: str, found_by: str) -> Check:
+    """Services from the build, and no docs, tests, examples or test data in one."""
+    files = git(copy, "ls-files").splitlines()
+    top = {f for f in files if "/" not in f}
+    has_build = bool(top & set(_BUILDS)) or any(f.endswith((".sln", ".gemspec")) for f in top)
+    from_build = None if not has_build else found_by not in _NOT_BUILT
+    held = _services_of(org, repository, files)
+    flagged = [f for f in files if kinds.is_docs_or_tests(f)]
+    check = check_services(held, flagged, from_build)
+    return Check(check.name, check.ok, check.bad, check.total, check.examples, found_by)
+
+
+def ranking(copy: Path) -> tuple[Check, float | None]:
+    """The whole history's backtest: the default score's AUC against lines added alone."""
+    from evaluation.repo_backtest import backtest_repo
+
+    first, *_, last = git(copy, "log", "--format=%cs", "--reverse").split() or ["", ""]
+    try:
+        result = backtest_repo(copy, _day(first), _day(last))
+    except Exception as exc:  # a backtest that cannot run is the finding
+        return Check("ranking", False, 1, 1, (f"backtest failed: {exc}"[:200],)), None
+    check = check_ranking(result.auc, result.auc_lines_added)
+    gain = None if result.auc_lines_added is None else result.auc - result.auc_lines_added
+    return check, gain
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def weeks(scratch: Path, org: OrgConfig, store: StoreFacts, newest: int) -> tuple[Check, int]:
+    """The Slack text of each of the ``newest`` weeks with a very-high change or deploy names
+    one; the second value is how many such weeks there are in all."""
+    from sqlmodel import col, select
+
+    from bot.compose import compose_all
+    from briefing.week import IsoWeek
+    from data.store.engine import make_engine, session_scope
+    from data.store.tables import Subscriber
+
+    zone = ZoneInfo(org.subscribers[0].timezone if org.subscribers else "UTC")
+    changes: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    deploys: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for c in store.changes.values():
+        if c.band == "critical" and c.merged_at is not None:
+            week = IsoWeek.of(c.merged_at.replace(tzinfo=UTC).astimezone(zone).date()).id
+            names = (c.key, *((c.sha[:12],) if c.sha else ()))
+            changes[week].append(names)
+    for d in store.deploys:
+        if d.band == "critical":
+            week = IsoWeek.of(d.finished_at.replace(tzinfo=UTC).astimezone(zone).date()).id
+            deploys[week].append((*((d.tag,) if d.tag else ()), f"deploy of {d.service_name}"))
+    every = sorted(set(changes) | set(deploys))
+    chosen = every[-newest:] if newest else every
+    if not chosen:
+        return check_weeks([]), 0
+    engine = make_engine(f"sqlite:///{scratch / 'riskbrief.db'}")
+    try:
+        with session_scope(engine) as session:
+            reader = session.exec(select(Subscriber).order_by(col(Subscriber.id))).first()
+            assert reader is not None
+            requests = [(reader, IsoWeek.parse(w)) for w in chosen]
+            done = compose_all(session, org, requests)
+            texts = {c.week.id: c.slack.text + "\n" + repr(c.slack.blocks) for c in done}
+    finally:
+        engine.dispose()
+    views = [WeekView(w, tuple(changes[w]), tuple(deploys[w]), texts.get(w, "")) for w in chosen]
+    return check_weeks(views), len(every)
+
+
+def assess(listed: Listed, clone: Path, options: Options = Options()) -> RepoRow:
+    """``listed`` through the suite from its clone at ``clone``; errors become the row's."""
+    start = time.perf_counter()
+    row = RepoRow(listed.name, listed.shape)
+    with tempfile.TemporaryDirectory(prefix="bench-repos-") as tmp:
+        scratch = options.keep / listed.short if options.keep else Path(tmp)
+        if options.keep:
+            shutil.rmtree(scratch, ignore_errors=True)  # a kept folder of an earlier run
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            copy = _copy(clone, listed, scratch)
+            output, took = _quickstart(copy, scratch)
+            org = load_org_config(scratch / "riskbrief.toml")
+            repository = org.repositories[0].name
+            store = read_store(scratch / "riskbrief.db")
+            found_by = _found_by(output)
+            pattern = org.sources.git.deploy_tags or ""
+            checks = [
+                check_releases(releases(copy, org, repository, store)),
+                non_code(copy, store),
+                services(copy, org, repository, found_by),
+            ]
+            gain = None
+            if options.backtest:
+                check, gain = ranking(copy)
+                checks.append(check)
+            week_check, seen = weeks(scratch, org, store, options.weeks)
+            checks.append(week_check)
+            looking = release_looking(copy)
+            regex = re.compile(pattern or "(?!)", re.IGNORECASE)
+            matched = sum(1 for name in looking if regex.search(name))
+            return RepoRow(
+                listed.name,
+                listed.shape,
+                head=git(copy, "rev-parse", "--short=9", "HEAD").strip(),
+                found_by=found_by,
+                services=len(store.services),
+                pattern=pattern,
+                matched=matched,
+                looking=len(looking),
+                changes=len(store.changes),
+                deploys=len(store.deploys),
+                checks=tuple(checks),
+                gain=gain,
+                quickstart_s=took,
+                total_s=time.perf_counter() - start,
+                weeks_seen=seen,
+            )
+        except Exception as exc:  # one repository's failure is its row
+            return RepoRow(
+                row.name, row.shape, error=f"{type(exc).__name__}: {exc}"[:300],
+                total_s=time.perf_counter() - start,
+            )  # fmt: skip

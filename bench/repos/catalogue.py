@@ -1,0 +1,58 @@
+"""The suite's list of repositories (``list.toml``) and where each one's clone is found."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["HELD_OUT", "Listed", "find_clone", "load_list"]
+
+LIST = Path(__file__).with_name("list.toml")
+# Held out of every fit, test and measurement: never read, whatever a list says.
+HELD_OUT = frozenset({"apache/zookeeper"})
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One repository of the suite: ``owner/name`` and the shape it stands for."""
+
+    name: str
+    shape: str
+
+    @property
+    def short(self) -> str:
+        """The repository's name without its owner (``flask``)."""
+        return self.name.rsplit("/", 1)[-1]
+
+    @property
+    def url(self) -> str:
+        """Where GitHub serves it: the ``origin`` a new user's clone would have."""
+        return f"https://github.com/{self.name}.git"
+
+
+def load_list(path: Path = LIST) -> tuple[Listed, ...]:
+    """The listed repositories in the file's order; a held-out one is an error."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    out: list[Listed] = []
+    for entry in data.get("repo", []):
+        name, shape = str(entry["name"]), str(entry.get("shape", ""))
+        if name.lower() in HELD_OUT:
+            raise ValueError(f"{name} is held out of every measurement; take it off {path}")
+        out.append(Listed(name, shape))
+    return tuple(out)
+
+
+def find_clone(root: Path, listed: Listed) -> Path | None:
+    """The clone of ``listed`` under ``root``: ``name``, ``owner+name/repo`` or ``owner+name``
+    (a work tree or a bare git directory); ``None`` when there is none."""
+    owner_name = listed.name.replace("/", "+")
+    for candidate in (
+        root / listed.short,
+        root / owner_name / "repo",
+        root / owner_name,
+        root / f"{listed.short}.git",
+    ):
+        if (candidate / ".git").exists() or (candidate / "HEAD").is_file():
+            return candidate
+    return None

@@ -1,0 +1,142 @@
+"""What git says about a clone, read with plain git commands: release-looking tags, the tags a
+pattern matches, and the commits each ships (``git rev-list TAG --not ANCESTORS``).
+
+A tag's ancestors are the other matched tags of its release line that it reaches
+(``git tag --merged TAG``); a tag on a commit an earlier tag of its line was made on
+ships nothing. Lines are the product's (``data.sources.local_git.tags.line_groups``:
+a project's renamed namings are one line, a monorepo package's tags another); the ranges
+are git's own.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from data.sources.local_git.tags import line_groups, release_line
+
+__all__ = [
+    "GitCommit",
+    "Tag",
+    "git",
+    "inner_commits",
+    "matched_tags",
+    "release_looking",
+    "tag_lines",
+    "tag_range",
+]
+
+# A release: a version of two numbers or more and nothing after it (no pre-release).
+_RELEASE = re.compile(r"^.*?v?\d+(?:[._]\d+)+$")
+
+
+def git(path: Path, *args: str) -> str:
+    """``git -C path args…``'s output; raises ``CalledProcessError`` when git fails."""
+    done = subprocess.run(["git", "-C", str(path), *args], capture_output=True, check=True)
+    return done.stdout.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A tag: its name, the commit it points at and its creation time (Unix seconds)."""
+
+    name: str
+    sha: str
+    created: int
+
+
+@dataclass(frozen=True, slots=True)
+class GitCommit:
+    """A commit of a tag's range: its parents and the files it changed (first-parent diff)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    files: tuple[str, ...]
+
+
+def _all_tags(path: Path) -> list[Tag]:
+    out = git(
+        path,
+        "for-each-ref",
+        "refs/tags",
+        "--format=%(refname:strip=2)%00%(*objectname)%00%(objectname)%00%(creatordate:unix)",
+    )
+    tags: list[Tag] = []
+    for line in out.splitlines():
+        name, peeled, obj, created = (line.split("\0") + [""] * 4)[:4]
+        tags.append(Tag(name, peeled or obj, int(created) if created.isdigit() else 0))
+    return tags
+
+
+def release_looking(path: Path) -> list[str]:
+    """The clone's tags that look like releases: a version and nothing after it."""
+    return sorted(t.name for t in _all_tags(path) if _RELEASE.match(t.name))
+
+
+def matched_tags(path: Path, pattern: str) -> list[Tag]:
+    """The tags ``pattern`` matches (case-insensitive search, as the product reads it)."""
+    regex = re.compile(pattern, re.IGNORECASE)
+    return sorted((t for t in _all_tags(path) if regex.search(t.name)), key=lambda t: t.created)
+
+
+def tag_lines(tags: list[Tag], repository: str, services: list[str]) -> dict[str, str]:
+    """Each tag's name → the release line it is released as."""
+    counts = Counter(release_line(t.name) for t in tags)
+    groups = line_groups(counts, repository, services)
+    return {t.name: groups[release_line(t.name)] for t in tags}
+
+
+def tag_range(path: Path, tag: Tag, line: list[Tag]) -> list[GitCommit]:
+    """The commits ``tag`` ships by git: reached from it and from no other tag of ``line``
+    that it reaches; none when an earlier tag of the line was made on its commit."""
+    if any(t.sha == tag.sha and (t.created, t.name) < (tag.created, tag.name) for t in line):
+        return []
+    names = {t.name for t in line}
+    merged = set(git(path, "tag", "--merged", tag.sha).split()) & names
+    ancestors = sorted({t.sha for t in line if t.name in merged and t.sha != tag.sha})
+    span = [tag.sha, *(["--not", *ancestors] if ancestors else [])]
+    out = git(
+        path,
+        "log",
+        "--format=%x1e%H %P",
+        "--name-only",
+        "-z",
+        "--no-renames",
+        "--diff-merges=first-parent",
+        *span,
+    )
+    commits: list[GitCommit] = []
+    for entry in out.split("\x1e")[1:]:
+        head, _, rest = entry.partition("\n")
+        shas = head.strip("\0\n").split()
+        files = tuple(p.strip("\n") for p in rest.split("\0") if p.strip())
+        commits.append(GitCommit(shas[0], tuple(shas[1:]), files))
+    return commits
+
+
+def inner_commits(commits: list[GitCommit]) -> dict[str, frozenset[str]]:
+    """Each merge of a range → the commits of the range it brought in (reached from its second
+    parents, not from its first), walking only inside the range."""
+    parents = {c.sha: c.parents for c in commits}
+
+    def reach(start: str) -> set[str]:
+        seen: set[str] = set()
+        stack = [start]
+        while stack:
+            sha = stack.pop()
+            if sha in seen or sha not in parents:
+                continue
+            seen.add(sha)
+            stack.extend(parents[sha])
+        return seen
+
+    out: dict[str, frozenset[str]] = defaultdict(frozenset)
+    for c in commits:
+        if len(c.parents) > 1:
+            first = reach(c.parents[0])
+            brought = set().union(*(reach(p) for p in c.parents[1:]))
+            out[c.sha] = frozenset(brought - first)
+    return dict(out)

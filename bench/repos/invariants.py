@@ -1,0 +1,157 @@
+"""The invariants every repository must hold, as pure checks over facts read elsewhere.
+
+Each check takes frozen facts (what git says, what the store holds) and returns a
+``Check``: whether it holds, how many items broke it out of how many looked at,
+and a few examples. The facts are read by ``bench.repos.gitfacts`` and
+``bench.repos.storefacts``; the tests feed them by hand, so a broken invariant is
+seen to be reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "ChangeView",
+    "Check",
+    "ReleaseFacts",
+    "WeekView",
+    "check_non_code",
+    "check_ranking",
+    "check_releases",
+    "check_services",
+    "check_weeks",
+]
+
+_HIGH = frozenset({"high", "critical"})
+_EXAMPLES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One invariant on one repository: holds or not, ``bad`` of ``total`` items, examples."""
+
+    name: str
+    ok: bool
+    bad: int
+    total: int
+    examples: tuple[str, ...] = ()
+    note: str = ""
+
+    def cell(self) -> str:
+        """The table's cell: ``ok 0/31`` or ``FAIL 3/31``."""
+        return f"{'ok' if self.ok else 'FAIL'} {self.bad}/{self.total}"
+
+
+def _check(name: str, bad: Sequence[str], total: int, note: str = "") -> Check:
+    return Check(name, not bad, len(bad), total, tuple(bad[:_EXAMPLES]), note)
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseFacts:
+    """One release tag the drafted pattern matches: what git says it ships and what the store
+    ships for it.
+
+    ``git`` is ``git rev-list TAG --not ANCESTORS`` (the other matched tags of its line it
+    reaches); ``shipped`` the shas of the changes the store links to the tag's deploys;
+    ``expected`` the shas of stored changes in ``git`` that touch a service the tag releases;
+    ``unread`` the commits in ``git`` touching a service that no stored change stands for.
+    """
+
+    tag: str
+    git: frozenset[str]
+    shipped: frozenset[str]
+    expected: frozenset[str]
+    unread: frozenset[str] = frozenset()
+
+
+def check_releases(releases: Iterable[ReleaseFacts]) -> Check:
+    """Every matched tag ships exactly the changes git says: none outside its range, none of
+    its range's changes missing, and no commit of its range left unread."""
+    bad: list[str] = []
+    total = 0
+    for r in releases:
+        total += 1
+        wrong = r.shipped - r.git
+        missing = r.expected - r.shipped
+        if wrong or missing or r.unread:
+            bad.append(
+                f"{r.tag}: {len(wrong)} shipped outside git's range, {len(missing)} missing, "
+                f"{len(r.unread)} commits unread"
+            )
+    return _check("releases", bad, total)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """A stored change: its key, band, files, and whether its code files' edits are comments
+    only (``False`` when unknown)."""
+
+    key: str
+    band: str
+    paths: tuple[str, ...]
+    comments_only: bool = False
+
+
+def check_non_code(changes: Iterable[ChangeView], not_code: Iterable[str] = ()) -> Check:
+    """No change whose files are all docs, tests, examples, CI or project files, or whose code
+    edits are comments only, is high or very high. ``not_code`` are the paths judged not code
+    (``kinds.is_not_code``), passed in so the check stays pure."""
+    non_code = frozenset(not_code)
+    high = [c for c in changes if c.band in _HIGH]
+    bad = [
+        f"{c.key} ({c.band}, {'comments only' if c.comments_only else 'no code'})"
+        for c in high
+        if c.comments_only or (c.paths and all(p in non_code for p in c.paths))
+    ]
+    return _check("non-code", bad, len(high))
+
+
+def check_services(
+    services: Mapping[str, Sequence[str]], docs_or_tests: Iterable[str], from_build: bool | None
+) -> Check:
+    """Services come from the build (when the clone has one the suite knows) and hold no file
+    under docs, tests, examples or test data: ``services`` maps each key to its tracked files."""
+    flagged = frozenset(docs_or_tests)
+    bad = [f"{key}: {p}" for key, files in services.items() for p in files if p in flagged]
+    total = sum(len(files) for files in services.values())
+    if from_build is False:
+        bad.insert(0, "services not read from the build the clone declares")
+    return _check("services", bad, total)
+
+
+def check_ranking(auc: float | None, lines_added: float | None) -> Check:
+    """The default score's AUC over the whole history is not below lines added alone's."""
+    if auc is None or lines_added is None:
+        return Check("ranking", False, 1, 1, ("no AUC: the backtest could not run",))
+    gain = auc - lines_added
+    bad = [] if gain >= 0 else [f"AUC {auc:.3f} < lines added {lines_added:.3f}"]
+    return _check("ranking", bad, 1, f"{auc:.3f} vs {lines_added:.3f} ({gain:+.3f})")
+
+
+@dataclass(frozen=True, slots=True)
+class WeekView:
+    """A week with very-high changes or deploys: the names each could be known by (a change's
+    key or number, a deploy's tag) and the text of its Slack briefing."""
+
+    week: str
+    changes: tuple[tuple[str, ...], ...]
+    deploys: tuple[tuple[str, ...], ...]
+    text: str
+
+
+def _named(items: tuple[tuple[str, ...], ...], text: str) -> bool:
+    return not items or any(any(name in text for name in names) for names in items)
+
+
+def check_weeks(weeks: Iterable[WeekView]) -> Check:
+    """Every week with a very-high change names one of them in its Slack text, and every week
+    with a very-high deploy names one of those."""
+    seen = list(weeks)
+    bad = [
+        f"{w.week}: {len(w.changes)} very-high changes, {len(w.deploys)} deploys, none named"
+        for w in seen
+        if not (_named(w.changes, w.text) and _named(w.deploys, w.text))
+    ]
+    return _check("weeks", bad, len(seen))

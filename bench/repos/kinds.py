@@ -1,0 +1,127 @@
+"""What a path or a line is, by rule and independent of the product: docs, tests, examples, CI
+or project files (not code a reviewer must read), and comment lines of code files.
+
+Dependency manifests and lock files are not project files here: a dependency change can break
+a build, so the suite never counts it as harmless.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+
+__all__ = ["comment_syntax", "is_comment", "is_docs_or_tests", "is_not_code"]
+
+# Folders whose files are docs, tests, test data, examples or CI, at any depth.
+_DOCS = frozenset({"doc", "docs", "documentation", "site", "website", "_site", "man"})
+_TESTS = frozenset(
+    {
+        "test", "tests", "testing", "__tests__", "__mocks__", "spec", "specs", "testdata",
+        "test-data", "test_data", "fixtures", "e2e", "it", "integration-tests",
+    }
+)  # fmt: skip
+_EXAMPLES = frozenset(
+    {"example", "examples", "_example", "_examples", "sample", "samples", "demo", "demos"}
+)
+_CI = frozenset({".github", ".circleci", ".gitlab", ".buildkite", ".devcontainer", ".vscode",
+                 ".idea", ".azure-pipelines", ".ci", ".husky", ".changeset"})  # fmt: skip
+_FOLDERS = _DOCS | _TESTS | _EXAMPLES
+# File names (lower-case globs) that are docs or project files wherever they are, and tests.
+_FILES = (
+    "readme*", "changelog*", "changes*", "history*", "news*", "license*", "licence*",
+    "copying*", "authors*", "contributors*", "contributing*", "code_of_conduct*", "security*",
+    "notice*", "codeowners", "maintainers*", "support*", "funding*", "citation*",
+    ".gitignore", ".gitattributes", ".gitmodules", ".editorconfig", ".mailmap", ".travis.yml",
+    "appveyor.yml", ".appveyor.yml", "azure-pipelines.yml", ".pre-commit-config.yaml",
+    ".readthedocs.yaml", ".readthedocs.yml", "mkdocs.yml", ".coveragerc", "codecov.yml",
+    ".codecov.yml", "renovate.json", ".renovaterc*", "dependabot.yml", ".prettierrc*",
+    ".prettierignore", ".eslintrc*", ".eslintignore", ".npmignore", ".dockerignore",
+    ".clang-format", ".clang-tidy", ".rubocop*.yml", ".golangci.y*ml", ".flake8",
+    "tox.ini", "noxfile.py", "conftest.py", ".nvmrc", ".node-version", ".tool-versions",
+    "*.md", "*.rst", "*.adoc", "*.asciidoc", "*.png", "*.jpg", "*.jpeg", "*.gif", "*.svg",
+    "*.ico", "*.webp",
+)  # fmt: skip
+_TEST_FILES = (
+    "*_test.go", "test_*.py", "*_test.py", "*.test.js", "*.test.ts", "*.test.jsx",
+    "*.test.tsx", "*.test.mjs", "*.spec.js", "*.spec.ts", "*.spec.jsx", "*.spec.tsx",
+    "*_spec.rb", "*_test.rb", "*test.java", "*tests.java", "*test.kt", "*tests.kt",
+    "*tests.cs", "*test.cs", "*test.php", "*_test.rs", "*_test.cc", "*_test.cpp",
+)  # fmt: skip
+# Text files that are build inputs, not prose.
+_TXT_BUILD = ("cmakelists.txt", "requirements*.txt", "constraints*.txt")
+_GO_CODE = re.compile(r"(?<!_test)\.go$")
+
+
+def _name_is(name: str, globs: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, g) for g in globs)
+
+
+def is_docs_or_tests(path: str) -> bool:
+    """True for a file under a docs, tests, test data or examples folder, or a test file.
+
+    A docs folder holding Go code is a Go package (cobra's ``doc``), not docs.
+    """
+    parts = path.lower().split("/")
+    name = parts[-1]
+    for part in parts[:-1]:
+        if part in _DOCS and _GO_CODE.search(name):
+            continue
+        if part in _FOLDERS:
+            return True
+    return _name_is(name, _TEST_FILES)
+
+
+def is_not_code(path: str) -> bool:
+    """True for docs, tests, test data, examples, CI and project files (never a dependency
+    manifest or lock file)."""
+    parts = path.lower().split("/")
+    name = parts[-1]
+    if is_docs_or_tests(path) or any(part in _CI for part in parts[:-1]):
+        return True
+    if name.endswith(".txt"):
+        return not _name_is(name, _TXT_BUILD)
+    return _name_is(name, _FILES) or _name_is(name, _TEST_FILES)
+
+
+# Comment syntax by file extension: (line prefixes, whether C-style blocks are used).
+_HASH = ("#",)
+_SLASH = ("//",)
+_HASH_LANGS = (
+    ".py", ".pyi", ".rb", ".sh", ".bash", ".pl", ".r", ".yml", ".yaml", ".toml", ".cmake",
+    ".ps1", ".tcl",
+)  # fmt: skip
+_SLASH_LANGS = (
+    ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".inl", ".java", ".kt", ".kts",
+    ".go", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts", ".cs", ".rs",
+    ".swift", ".scala", ".groovy", ".gradle", ".dart", ".m", ".mm", ".proto", ".fs", ".vue",
+)  # fmt: skip
+_SYNTAX: dict[str, tuple[tuple[str, ...], bool]] = {
+    **dict.fromkeys(_HASH_LANGS, (_HASH, False)),
+    **dict.fromkeys(_SLASH_LANGS, (_SLASH, True)),
+    ".php": (("//", "#"), True),
+    ".sql": (("--",), True),
+    ".lua": (("--",), False),
+    ".hs": (("--",), False),
+    ".clj": ((";",), False),
+    ".el": ((";",), False),
+}
+
+
+def comment_syntax(path: str) -> tuple[tuple[str, ...], bool] | None:
+    """The line-comment prefixes of ``path``'s language and whether it has ``/* */`` blocks;
+    ``None`` when the suite does not know the language."""
+    name = path.lower().rsplit("/", 1)[-1]
+    if name in ("cmakelists.txt", "dockerfile", "makefile") or name.startswith("dockerfile."):
+        return _HASH, False
+    dot = name.rfind(".")
+    return _SYNTAX.get(name[dot:]) if dot >= 0 else None
+
+
+def is_comment(line: str, syntax: tuple[tuple[str, ...], bool]) -> bool:
+    """True for a line that is a comment whole (a doc comment's ``*`` lines included)."""
+    text = line.strip()
+    prefixes, blocks = syntax
+    if text.startswith(prefixes):
+        return True
+    return blocks and (text.startswith(("/*", "*/")) or text == "*" or text.startswith("* "))

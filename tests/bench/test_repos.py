@@ -1,0 +1,334 @@
+"""The invariants of ``bench.repos`` on small histories written with ``git fast-import``."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+
+from bench.repos import kinds
+from bench.repos.assess import Options, _comments_only, assess, releases, services
+from bench.repos.catalogue import HELD_OUT, Listed, load_list
+from bench.repos.gitfacts import matched_tags, tag_lines, tag_range
+from bench.repos.invariants import (
+    ChangeView,
+    ReleaseFacts,
+    WeekView,
+    check_non_code,
+    check_ranking,
+    check_releases,
+    check_services,
+    check_weeks,
+)
+from bench.repos.storefacts import StoredChange, read_store
+from bot.quickstart import plan_clone, toml_for
+from data.config import load_org_config
+
+_DAY = 86_400
+_START = 1_735_000_000  # 2024-12-24
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit to write: its mark, parents' marks, day offset, message and files."""
+
+    mark: int
+    parents: tuple[int, ...]
+    day: int
+    message: str
+    files: dict[str, str] = field(default_factory=dict)
+    branch: str = "main"
+
+
+@dataclass(frozen=True)
+class TagSpec:
+    """A tag to write: its name, the commit's mark, the day it was made, annotated or not."""
+
+    name: str
+    mark: int
+    day: int
+    annotated: bool = True
+
+
+def _data(text: str) -> str:
+    raw = text.encode("utf-8")
+    return f"data {len(raw)}\n{text}\n"
+
+
+def build(path: Path, commits: Sequence[Commit], tags: Sequence[TagSpec] = ()) -> Path:
+    """A repository at ``path`` written by ``git fast-import``, ``main`` checked out."""
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
+    out: list[str] = []
+    for c in commits:
+        when = _START + c.day * _DAY
+        out.append(f"commit refs/heads/{c.branch}\nmark :{c.mark}\n")
+        out.append(f"author Ann Dev <ann@example.com> {when} +0000\n")
+        out.append(f"committer Ann Dev <ann@example.com> {when} +0000\n")
+        out.append(_data(c.message))
+        if c.parents:
+            out.append(f"from :{c.parents[0]}\n")
+        out += [f"merge :{p}\n" for p in c.parents[1:]]
+        for name, text in c.files.items():
+            out.append(f"M 100644 inline {name}\n{_data(text)}")
+        out.append("\n")
+    for t in tags:
+        if t.annotated:
+            when = _START + t.day * _DAY
+            out.append(f"tag {t.name}\nfrom :{t.mark}\n")
+            out.append(f"tagger Ann Dev <ann@example.com> {when} +0000\n{_data(t.name)}")
+        else:
+            out.append(f"reset refs/tags/{t.name}\nfrom :{t.mark}\n\n")
+    subprocess.run(
+        ["git", "-C", str(path), "fast-import", "--quiet"],
+        input="".join(out).encode("utf-8"),
+        check=True,
+    )
+    subprocess.run(["git", "-C", str(path), "checkout", "-q", "-f", "main"], check=True)
+    return path
+
+
+def _sha(path: Path, rev: str) -> str:
+    done = subprocess.run(["git", "-C", str(path), "rev-parse", rev], capture_output=True)
+    return done.stdout.decode().strip()
+
+
+def _range(path: Path, name: str, pattern: str = r"^v?\d+(\.\d+)+$") -> set[str]:
+    tags = matched_tags(path, pattern)
+    lines = tag_lines(tags, "acme/lib", ["lib"])
+    tag = next(t for t in tags if t.name == name)
+    line = [t for t in tags if lines[t.name] == lines[name]]
+    return {c.sha for c in tag_range(path, tag, line)}
+
+
+def _code(n: int) -> dict[str, str]:
+    return {"src/lib/core.py": "".join(f"x{i} = {i}\n" for i in range(n))}
+
+
+def test_late_tag_ships_its_own_commit_and_its_successor_does_not_ship_it_again(
+    tmp_path: Path,
+) -> None:
+    """A release tagged after its successor ships its own commit, and the successor only its."""
+    repo = build(
+        tmp_path / "r",
+        [Commit(1, (), 0, "one", _code(1)), Commit(2, (1,), 1, "two", _code(2)),
+         Commit(3, (2,), 2, "three", _code(3))],
+        [TagSpec("1.0", 1, 0), TagSpec("1.2", 3, 3), TagSpec("1.1", 2, 9)],
+    )  # fmt: skip
+    assert _range(repo, "1.2") == {_sha(repo, "main")}
+    assert _range(repo, "1.1") == {_sha(repo, "main~1")}
+
+
+def test_maintenance_branch_tag_ships_the_branch_commits_alone(tmp_path: Path) -> None:
+    """A tag on a maintenance branch ships its branch's own commit, not the main line's work."""
+    repo = build(
+        tmp_path / "r",
+        [Commit(1, (), 0, "one", _code(1)), Commit(2, (1,), 1, "two", _code(2)),
+         Commit(3, (1,), 2, "fix", {"src/lib/core.py": "x0 = 1\n"}, branch="maint")],
+        [TagSpec("1.0", 1, 0), TagSpec("1.0.1", 3, 2, annotated=False), TagSpec("1.1", 2, 3)],
+    )  # fmt: skip
+    assert _range(repo, "1.0.1") == {_sha(repo, "maint")}
+    assert _range(repo, "1.1") == {_sha(repo, "main")}
+
+
+def test_retag_of_a_released_commit_ships_nothing(tmp_path: Path) -> None:
+    """A second tag made later on an already released commit ships no commit."""
+    repo = build(
+        tmp_path / "r",
+        [Commit(1, (), 0, "one", _code(1)), Commit(2, (1,), 1, "two", _code(2))],
+        [TagSpec("v1.0", 1, 0), TagSpec("v1.1", 2, 1), TagSpec("v1.1.0", 2, 5)],
+    )
+    assert _range(repo, "v1.1") == {_sha(repo, "main")}
+    assert _range(repo, "v1.1.0") == set()
+
+
+def test_renamed_tag_schemes_are_one_line(tmp_path: Path) -> None:
+    """PROJ_1_0, proj-1.1 and rel/proj-1.2 are one release line: each ships only its commit."""
+    repo = build(
+        tmp_path / "r",
+        [Commit(1, (), 0, "one", _code(1)), Commit(2, (1,), 1, "two", _code(2)),
+         Commit(3, (2,), 2, "three", _code(3))],
+        [TagSpec("PROJ_1_0", 1, 0), TagSpec("proj-1.1", 2, 1), TagSpec("rel/proj-1.2", 3, 2)],
+    )  # fmt: skip
+    pattern = r"^(?:PROJ_|proj-|rel/proj-)v?\d+([._]\d+)+$"
+    tags = matched_tags(repo, pattern)
+    assert set(tag_lines(tags, "acme/proj", ["proj"]).values()) == {""}
+    tag = next(t for t in tags if t.name == "rel/proj-1.2")
+    assert {c.sha for c in tag_range(repo, tag, tags)} == {_sha(repo, "main")}
+
+
+def test_release_check_reports_a_store_that_ships_the_wrong_changes() -> None:
+    """A tag shipping a commit outside git's range, or missing one of it, fails the check."""
+    exact = ReleaseFacts("1.1", frozenset({"b"}), frozenset({"b"}), frozenset({"b"}))
+    assert check_releases([exact]).ok
+    wrong = replace(exact, shipped=frozenset({"a", "b"}))
+    missing = replace(exact, shipped=frozenset())
+    unread = replace(exact, unread=frozenset({"c"}))
+    check = check_releases([exact, wrong, missing, unread])
+    assert (check.ok, check.bad, check.total) == (False, 3, 4)
+    assert "1 shipped outside git's range" in check.examples[0]
+
+
+def test_docs_only_and_comment_only_changes_must_not_be_high() -> None:
+    """A high docs-only change and a very-high comments-only change are reported; code is not."""
+    docs = ChangeView("acme/lib#1", "high", ("docs/index.md", "README.md"))
+    comments = ChangeView("acme/lib#2", "critical", ("src/lib/core.go",), comments_only=True)
+    code = ChangeView("acme/lib#3", "critical", ("src/lib/core.go", "docs/x.md"))
+    low_docs = ChangeView("acme/lib#4", "safe", ("docs/index.md",))
+    views = [docs, comments, code, low_docs]
+    not_code = [p for v in views for p in v.paths if kinds.is_not_code(p)]
+    check = check_non_code(views, not_code)
+    assert (check.ok, check.bad, check.total) == (False, 2, 3)
+    assert check_non_code([code, low_docs], not_code).ok
+
+
+def test_path_kinds_keep_manifests_and_go_doc_packages_as_code() -> None:
+    """Docs, tests, CI and project files are not code; manifests and Go doc packages are."""
+    for path in (
+        "docs/a.md",
+        ".github/workflows/ci.yml",
+        "pkg/testdata/x.json",
+        "tox.ini",
+        "src/test/java/FooTest.java",
+        "a/b_test.go",
+        "examples/x/main.go",
+    ):
+        assert kinds.is_not_code(path), path
+    for path in (
+        "go.mod",
+        "package.json",
+        "requirements.txt",
+        "CMakeLists.txt",
+        "doc/man.go",
+        "src/lib/core.py",
+        "Cargo.lock",
+    ):
+        assert not kinds.is_not_code(path), path
+
+
+def test_comment_only_edit_is_detected_from_the_diff(tmp_path: Path) -> None:
+    """A commit adding only comments to Go code is comments-only; one adding a statement is not."""
+    base = "package lib\n\nfunc F() int { return 1 }\n"
+    repo = build(
+        tmp_path / "r",
+        [Commit(1, (), 0, "one", {"lib.go": base}),
+         Commit(2, (1,), 1, "doc", {"lib.go": "// Package lib.\n/*\n * More.\n */\n" + base}),
+         Commit(3, (2,), 2, "code", {"lib.go": "// Package lib.\n" + base + "var X = 2\n"})],
+    )  # fmt: skip
+
+    def change(rev: str) -> StoredChange:
+        return StoredChange(rev, _sha(repo, rev), None, None, ("lib.go",), frozenset(), "high")
+
+    assert _comments_only(repo, change("main~1"))
+    assert not _comments_only(repo, change("main"))
+
+
+def test_go_root_module_service_holds_no_docs_tests_or_testdata(tmp_path: Path) -> None:
+    """A Go module at the root is one service from go.mod without its docs, tests or testdata."""
+    repo = build(
+        tmp_path / "r",
+        [Commit(1, (), 0, "one", {"go.mod": "module example.com/lib\n", "lib.go": "package lib\n",
+                                  "lib_test.go": "package lib\n", "docs/guide.md": "# Guide\n",
+                                  "testdata/in.json": "{}\n", "internal/x/x.go": "package x\n",
+                                  "README.md": "# lib\n"})],
+    )  # fmt: skip
+    plan = plan_clone(repo)
+    (tmp_path / "riskbrief.toml").write_text(toml_for(plan, "UTC"), encoding="utf-8")
+    org = load_org_config(tmp_path / "riskbrief.toml")
+    check = services(repo, org, plan.repository, plan.found_by)
+    assert check.ok, check.examples
+    assert check.total == 4  # go.mod, lib.go, internal/x/x.go and README.md
+
+
+def test_services_check_reports_docs_in_a_service_and_folders_not_from_the_build() -> None:
+    """A service holding a test file, or services guessed from folders despite a build, fail."""
+    held = {"lib": ["lib.go", "lib_test.go"]}
+    check = check_services(held, ["lib_test.go"], from_build=True)
+    assert (check.ok, check.bad, check.total) == (False, 1, 2)
+    assert not check_services({"lib": ["lib.go"]}, [], from_build=False).ok
+    assert check_services({"lib": ["lib.go"]}, [], from_build=None).ok
+
+
+def test_ranking_check_fails_below_lines_added_alone() -> None:
+    """An AUC below lines added alone fails, a tie holds, and a missing AUC fails."""
+    assert not check_ranking(0.70, 0.75).ok
+    assert check_ranking(0.75, 0.75).ok
+    assert not check_ranking(None, 0.75).ok
+
+
+def test_week_check_wants_very_high_changes_and_deploys_named() -> None:
+    """A week naming its very-high change but not its very-high deploy fails; naming both holds."""
+    week = WeekView(
+        "2026-W10",
+        changes=(("acme/lib#7",),),
+        deploys=(("v1.2", "deploy of lib"),),
+        text="1 change merged at very high risk: acme/lib#7 (score 85)",
+    )
+    assert not check_weeks([week]).ok
+    named = replace(week, text=week.text + "; the deploy of lib, Fri 10:35 UTC (score 88)")
+    assert check_weeks([named]).ok
+
+
+def test_list_holds_24_repositories_and_never_the_held_out_one() -> None:
+    """The suite lists at least 24 repositories, each once, and never apache/zookeeper."""
+    listed = load_list()
+    names = [r.name.lower() for r in listed]
+    assert len(names) >= 24
+    assert len(set(names)) == len(names)
+    assert not HELD_OUT & set(names)
+
+
+def _history(path: Path) -> Path:
+    """A small library: a late-made tag, a maintenance branch with its own release, docs."""
+    return build(
+        path,
+        [Commit(1, (), 0, "start", {"src/lib/__init__.py": "A = 1\n", "pyproject.toml": "[x]\n"}),
+         Commit(2, (1,), 1, "feature", {"src/lib/__init__.py": "A = 1\nB = 2\n"}),
+         Commit(3, (2,), 8, "docs", {"docs/index.md": "# Docs\n" * 40}),
+         Commit(4, (3,), 9, "more", {"src/lib/core.py": "C = 3\n"}),
+         Commit(5, (2,), 10, "fix on maint", {"src/lib/__init__.py": "A = 2\nB = 2\n"},
+                branch="maint"),
+         Commit(6, (4,), 15, "fix crash", {"src/lib/core.py": "C = 4\n"})],
+        [TagSpec("1.0.0", 1, 0), TagSpec("1.2.0", 4, 9), TagSpec("1.1.0", 2, 12),
+         TagSpec("1.1.1", 5, 10, annotated=False), TagSpec("1.3.0", 6, 15)],
+    )  # fmt: skip
+
+
+def test_quickstart_on_a_small_history_ships_what_git_says_and_a_broken_store_fails(
+    tmp_path: Path,
+) -> None:
+    """Quickstart's store ships exactly git's ranges; the same store less one link is reported."""
+    repo = _history(tmp_path / "lib")
+    keep = tmp_path / "keep"
+    row = assess(Listed("acme/lib", "test"), repo, Options(backtest=False, keep=keep))
+    assert not row.error, row.error
+    by_name = {c.name: c for c in row.checks}
+    assert by_name["releases"].ok, by_name["releases"]
+    assert by_name["releases"].total == 5
+    assert by_name["services"].ok
+    assert row.coverage == "5/5 (100%)"
+    db = keep / "lib" / "riskbrief.db"
+    con = sqlite3.connect(db)
+    with con:
+        con.execute(
+            "DELETE FROM deploy_change WHERE deploy_id IN "
+            "(SELECT id FROM deploy WHERE key LIKE 'git-tag:acme/lib:1.1.1:%')"
+        )
+    con.close()
+    org = load_org_config(keep / "lib" / "riskbrief.toml")
+    broken = check_releases(releases(keep / "lib" / "lib", org, "acme/lib", read_store(db)))
+    assert not broken.ok
+    assert broken.bad == 1
+    assert broken.examples[0].startswith("1.1.1: 0 shipped outside git's range, 1 missing")
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
+def test_held_out_repository_is_refused(tmp_path: Path, name: str) -> None:
+    """A list naming a held-out repository is refused before anything is read."""
+    bad = tmp_path / "list.toml"
+    bad.write_text(f'[[repo]]\nname = "{name}"\nshape = "x"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="held out"):
+        load_list(bad)
