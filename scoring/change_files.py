@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from scoring.facts import ChangeFacts, FileChange
 from scoring.paths import path_kinds
 
-__all__ = ["ChangeFiles", "change_files", "is_generated_name", "written_by_hand"]
+__all__ = [
+    "ChangeFiles",
+    "change_files",
+    "code_lines_of",
+    "is_generated_name",
+    "no_code_factor",
+    "written_by_hand",
+]
 
 # Files no one writes by hand, by name: dependency lock files, vendored and
 # generated folders, minified and compiled output. They count in neither a
@@ -36,14 +43,44 @@ def written_by_hand(f: FileChange) -> bool:
     return not f.generated and not is_generated_name(f.path)
 
 
+# A change that touches no code has its signals' points multiplied by this, so that
+# it stays below the high band: it cannot break what ships.
+_NO_CODE_FACTOR = 0.5
+
+
+def no_code_factor(high: float) -> float:
+    """What a change touching no code has its points multiplied by, given the high band's floor.
+
+    A half, or less when the high band starts at 50 or below: a full score
+    (100) times the factor always rounds below ``high``.
+    """
+    return min(_NO_CODE_FACTOR, max(0.0, (high - 1.0) / 100.0))
+
+
+def code_lines_of(f: FileChange) -> tuple[int, int]:
+    """The lines of hand-written code ``f`` adds and deletes: a change's size.
+
+    (0, 0) for a file that is no code by its path (``PathKinds.code``: tests,
+    docs, examples, test data, CI, project files, manifests, assets, data) or
+    that no one wrote by hand. Otherwise the source's count of code lines
+    (comments and blank lines out, ``scoring.code_lines``) where it read the
+    text, else every added and deleted line: a code host's API gives only counts.
+    """
+    if not path_kinds(f.path).code or not written_by_hand(f):
+        return 0, 0
+    added = f.added if f.code_added is None else f.code_added
+    deleted = f.deleted if f.code_deleted is None else f.code_deleted
+    return added, deleted
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeFiles:
     """What one change's files say, gathered in one pass over them."""
 
     test_files: int
-    # Lines added and deleted in hand-written files that are not tests (no lock files).
+    # Lines of code added and deleted (``code_lines_of``): tests, docs, comments out.
     source_lines: int
-    # Lines added to hand-written code (``PathKinds.code``): what a reviewer must read.
+    # Lines of code added (``code_lines_of``): what a reviewer must read.
     code_added: int
     # The first schema migration among the files, in their order.
     migration: str | None
@@ -61,6 +98,12 @@ class ChangeFiles:
     generated_files: int = 0
     # Services (``FileChange.service``) of the hand-written files.
     services: int = 0
+    # Lines of code deleted (``code_lines_of``).
+    code_deleted: int = 0
+    # False when the change adds or deletes no line of code and touches no dependency
+    # manifest or migration: only docs, tests, examples, CI, project files, assets,
+    # data, comments or whitespace. Such a change is never high risk (``scoring.risk``).
+    touches_code: bool = True
 
 
 _NO_LOGINS: frozenset[str] = frozenset()
@@ -71,7 +114,7 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
 
     The scorer works it out once per change and hands it to every signal and gate.
     """
-    test_files = source_lines = code_added = owner_files = unowned_files = generated = 0
+    test_files = code_added = code_deleted = owner_files = unowned_files = generated = 0
     services: set[str] = set()
     migration: str | None = None
     infra = sensitive = manifest = False
@@ -86,10 +129,10 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
             services.add(f.service)
         if k.test:
             test_files += 1
-        elif by_hand:
-            source_lines += f.added + f.deleted
-        if k.code:
-            code_added += f.added
+        if k.code and by_hand:
+            code = code_lines_of(f)
+            code_added += code[0]
+            code_deleted += code[1]
         if k.migration and migration is None:
             migration = path
         infra |= k.infra
@@ -112,7 +155,7 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
                 logins = logins | mine
     return ChangeFiles(
         test_files,
-        source_lines,
+        code_added + code_deleted,
         code_added,
         migration,
         infra,
@@ -123,6 +166,8 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
         _NO_LOGINS if logins is None else logins,
         generated,
         len(services),
+        code_deleted,
+        not change.files or bool(code_added or code_deleted or manifest or migration),
     )
 
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_for_filename
-from pygments.token import Comment, String, Token, _TokenType
+from pygments.token import Comment, String, Whitespace, _TokenType, is_token_subtype
 from pygments.util import ClassNotFound
 
 __all__ = ["CONTEXT_LINES", "MAX_LEXED_LINES", "code_lines"]
@@ -44,10 +44,12 @@ _PREPROC = (Comment.Preproc, Comment.PreprocFile)
 
 @functools.lru_cache(maxsize=1024)
 def _not_code(kind: _TokenType) -> bool:
-    """True for tokens that are no code: comments (preprocessor aside), docstrings."""
-    if kind in Comment:
-        return not any(kind in p for p in _PREPROC)
-    return kind in String.Doc
+    """True for tokens that are no code: whitespace, comments (preprocessor aside), docstrings."""
+    if is_token_subtype(kind, Whitespace):
+        return True
+    if is_token_subtype(kind, Comment):
+        return not any(is_token_subtype(kind, p) for p in _PREPROC)
+    return is_token_subtype(kind, String.Doc)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -68,7 +70,7 @@ def _code_flags(name: str, lines: Sequence[str]) -> list[bool]:
     flags = [False] * len(lines)
     row = 0
     for kind, value in lexer.get_tokens("\n".join(lines) + "\n"):
-        if kind in Token.Text.Whitespace or _not_code(kind):
+        if _not_code(kind):
             row += value.count("\n")
             continue
         parts = value.split("\n")

@@ -8,7 +8,7 @@ import functools
 import math
 from typing import TYPE_CHECKING
 
-from scoring.change_files import ChangeFiles
+from scoring.change_files import ChangeFiles, no_code_factor
 from scoring.change_metrics import (
     ChangeMetrics,
     diffusion_share,
@@ -50,26 +50,27 @@ def size(
 ) -> Signal:
     """Bigger changes hide more defects: points start when code is added, grow with its log.
 
-    Lock files, vendored and generated files are no one's hand-written size: they
-    are left out of the count (``metrics_of``) and the line says so.
+    Size is lines of hand-written code (``code_lines_of``): tests, docs,
+    examples, CI and project files, lock, vendored and generated files, comments
+    and blank lines are left out of the count (``metrics_of``) and the line says so.
     """
     lines = int(m.la + m.ld)
-    hand_files = int(m.nf)
-    other = files.generated_files
     other_lines = change.lines_changed - lines
-    if other and not hand_files:
+    if not files.touches_code:
         text = (
-            f"only lock files or generated files changed ({plural(other_lines, 'line')} "
-            f"in {plural(other, 'file')}): a dependency or generated change"
+            f"no code changed: {plural(other_lines, 'line')} in "
+            f"{plural(len(change.files), 'file')} of docs, tests, examples, CI or project "
+            f"files, comments or whitespace, so every signal counts "
+            f"×{no_code_factor(cfg.bands.high):g}"
         )
     else:
-        text = f"{plural(lines, 'line')} changed in {plural(hand_files, 'file')}"
+        text = f"{plural(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
         if m.lt > 0:
-            text += f" that held {m.lt:.0f} lines"
-        if other:
+            text += f" in files that held {m.lt:.0f} lines"
+        if other_lines > 0:
             text += (
-                f", besides {plural(other_lines, 'line')} in "
-                f"{plural(other, 'lock or generated file')}"
+                f", besides {plural(other_lines, 'line')} of tests, docs, comments, blank "
+                "lines or lock, generated and other files"
             )
     share = size_share(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
