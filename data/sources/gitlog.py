@@ -2,6 +2,9 @@
 
 One ``git log --no-merges --numstat -z`` process is read as a stream of
 NUL-terminated fields, so a history of any length is mined in bounded memory.
+A second ``git log -p`` over the same commits gives the text of their code
+files' changed lines, from which each file's lines of code are counted
+(``data.sources.patch_lines``: comments and blank lines out), commit by commit.
 Commits come oldest first (``--reverse`` of git's default order: a parent never
 follows its child). Merges are left out because a merge's diff repeats changes
 already counted on the branch; with ``--no-merges`` every yielded commit is one
@@ -12,15 +15,17 @@ fields and never quotes a path, whatever characters it holds.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import tempfile
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from data.sources.patch_lines import PATCH_ARGS, code_counts
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
@@ -215,12 +220,41 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
     )
 
 
-def _parse(fields: Iterator[str], repository: str, bugs: BugIssues) -> Iterator[MinedCommit]:
+_Code = Iterator[tuple[str, dict[str, tuple[int, int]]]]
+
+
+def _with_code(pending: _Pending, code: _Code | None) -> bool:
+    """Give ``pending``'s files their lines of code from the patch stream's next commit.
+
+    False when that stream ended or is not at the same commit (it then is read no
+    further, and files keep only their counts).
+    """
+    if code is None:
+        return False
+    entry = next(code, None)
+    if entry is None or entry[0] != pending.header[0]:
+        return False
+    counts = entry[1]
+    if counts:
+        pending.files = [
+            replace(f, code_added=c[0], code_deleted=c[1])
+            if (c := counts.get(f.path)) is not None
+            else f
+            for f in pending.files
+        ]
+    return True
+
+
+def _parse(
+    fields: Iterator[str], repository: str, bugs: BugIssues, code: _Code | None = None
+) -> Iterator[MinedCommit]:
     pending: _Pending | None = None
     for raw in fields:
         field = raw.lstrip("\n")
         if field.startswith("\x1e"):
             if pending is not None:
+                if not _with_code(pending, code):
+                    code = None
                 yield _commit(pending, repository, bugs)
             header = [field[1:]]
             for _ in range(_FIELDS - 1):
@@ -235,6 +269,7 @@ def _parse(fields: Iterator[str], repository: str, bugs: BugIssues) -> Iterator[
                 path = next(fields, "")
             pending.files.append(FileChange(path, _lines(added), _lines(deleted)))
     if pending is not None:
+        _with_code(pending, code)
         yield _commit(pending, repository, bugs)
 
 
@@ -298,16 +333,25 @@ def _log(
     first_parent: bool,
     bug_keys: frozenset[str] | None = None,
 ) -> Generator[MinedCommit, None, None]:
-    """Stream ``git log --numstat`` of ``revs`` as mined commits, oldest first."""
-    args = [
+    """Stream ``git log --numstat`` of ``revs`` as mined commits, oldest first.
+
+    A second ``git log -p`` of the same commits runs beside it for the lines of code
+    (``data.sources.patch_lines``); its failure leaves the files with their counts alone.
+    """
+    common = [
         "git",
         "-C",
         str(repo),
         "-c",
         "core.quotepath=off",
+        "-c",
+        "diff.suppressBlankEmpty=false",
         "log",
         *(["--first-parent", "--diff-merges=first-parent"] if first_parent else ["--no-merges"]),
         "--reverse",
+    ]
+    args = [
+        *common,
         "--numstat",
         "-z",
         "--no-color",
@@ -317,16 +361,24 @@ def _log(
         "--",
     ]
     # stderr goes to a file: a pipe nobody reads could fill and stall git.
-    with tempfile.TemporaryFile() as errors:
+    with tempfile.TemporaryFile() as errors, contextlib.ExitStack() as stack:
         try:
             proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, env=_env())
+            patches = subprocess.Popen(
+                [*common, *PATCH_ARGS, *revs, "--"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_env(),
+            )
         except FileNotFoundError:
             raise _git_missing() from None
+        stack.callback(_stop, patches)
         out = proc.stdout
-        assert out is not None
+        assert out is not None and patches.stdout is not None
         try:
             bugs = BugIssues(bug_keys) if bug_keys else NO_BUG_ISSUES
-            yield from _parse(_fields(iter(lambda: out.read(_CHUNK), b"")), repository, bugs)
+            fields = _fields(iter(lambda: out.read(_CHUNK), b""))
+            yield from _parse(fields, repository, bugs, code_counts(patches.stdout))
         finally:
             out.close()
             returncode = proc.wait()
@@ -336,3 +388,12 @@ def _log(
                 f"git log failed in {repo} ({_first_line(errors.read())}); "
                 "check that it is an intact git clone."
             )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """End a ``git log`` read no further: close its output, stop it, and reap it."""
+    if proc.stdout is not None:
+        proc.stdout.close()
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()
