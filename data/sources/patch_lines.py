@@ -38,7 +38,8 @@ _Counts = dict[str, tuple[int, int]]
 
 def _path(field: str, prefix: str) -> str | None:
     """A ``---``/``+++`` line's path without its ``a/``/``b/`` prefix; ``None`` for /dev/null."""
-    name = _unquote(field) if field.startswith('"') else field.rstrip("\r")
+    # Git ends an unquoted name holding a space with a tab (for GNU patch).
+    name = _unquote(field) if field.startswith('"') else field.rstrip("\r").removesuffix("\t")
     if name == "/dev/null":
         return None
     return name.removeprefix(prefix)

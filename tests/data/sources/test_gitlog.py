@@ -44,7 +44,11 @@ def test_numstat_of_a_known_commit(tmp_path: Path) -> None:
     assert change.author == "grace@example.com"
     assert change.merged_at == T0 + timedelta(hours=1)
     assert change.merged_at.tzinfo is not None
-    assert change.files == (FileChange("app.py", 2, 1), FileChange("lib/util.py", 1, 0))
+    # Lines of code come from the patch: every changed line here is code.
+    assert change.files == (
+        FileChange("app.py", 2, 1, code_added=2, code_deleted=1),
+        FileChange("lib/util.py", 1, 0, code_added=1, code_deleted=0),
+    )
 
 
 def test_binary_file_counts_no_lines_and_odd_paths_survive(tmp_path: Path) -> None:
@@ -64,8 +68,8 @@ def test_binary_file_counts_no_lines_and_odd_paths_survive(tmp_path: Path) -> No
     assert sorted(commit.change.files, key=lambda f: f.path) == [
         FileChange("docs/my notes.py", 2, 0),
         FileChange("logo.png", 0, 0),
-        FileChange("tab\tname.py", 1, 0),
-        FileChange("ünïcode.py", 1, 0),
+        FileChange("tab\tname.py", 1, 0, code_added=1, code_deleted=0),
+        FileChange("ünïcode.py", 1, 0, code_added=1, code_deleted=0),
     ]
 
 
@@ -78,7 +82,9 @@ def test_rename_is_reported_under_the_new_path(tmp_path: Path) -> None:
     repo.git("mv", "src/old name.py", "pkg/new name.py")
     repo.commit({"pkg/new name.py": body + "extra\n"}, "Move", T0 + timedelta(hours=1))
     _, moved = _mine(repo)
-    assert moved.change.files == (FileChange("pkg/new name.py", 1, 0),)
+    assert moved.change.files == (
+        FileChange("pkg/new name.py", 1, 0, code_added=1, code_deleted=0),
+    )
 
 
 def test_commits_come_oldest_first_without_merges(tmp_path: Path) -> None:
@@ -146,7 +152,7 @@ def test_revert_is_detected_with_its_target(tmp_path: Path) -> None:
     assert not first.change.is_revert
     assert revert.change.is_revert
     assert revert.reverts == bad
-    assert revert.change.files == (FileChange("a.py", 0, 1),)
+    assert revert.change.files == (FileChange("a.py", 0, 1, code_added=0, code_deleted=1),)
 
 
 def test_reverted_sha_reads_the_standard_body() -> None:
@@ -197,3 +203,29 @@ def test_bug_keys_decide_whether_an_issue_key_is_a_fix(tmp_path: Path) -> None:
     known = [c.change.is_fix for c in mine_commits(repo.path, bug_keys=frozenset({"SHOP-2"}))]
     assert plain == [False, False]
     assert known == [False, True]
+
+
+def test_lines_of_code_leave_comments_docs_and_whitespace_out(tmp_path: Path) -> None:
+    """Mined code files count only their lines of code; docs and tests get no such count."""
+    repo = GitRepo(tmp_path / "r")
+    java = "class A {\n  int x() { return 1; }\n}\n"
+    repo.commit({"src/A.java": java, "app.py": "x = 1\n"}, "Add", T0)
+    javadoc = "class A {\n  /**\n   * The x.\n   *\n   * @return one\n   */\n" + java[10:]
+    repo.commit(
+        {
+            "src/A.java": javadoc,
+            "app.py": "x  =  1\n# why\n\ny = x\n",
+            "README.md": "# Title\n",
+            "tests/test_app.py": "def test_x():\n    pass\n",
+        },
+        "Document A",
+        T0 + timedelta(hours=1),
+    )
+    _, second = _mine(repo)
+    files = {f.path: f for f in second.change.files}
+    assert (files["src/A.java"].added, files["src/A.java"].code_added) == (5, 0)
+    # "x  =  1" only changed whitespace; the comment and blank line are no code.
+    assert (files["app.py"].added, files["app.py"].code_added) == (4, 1)
+    assert files["app.py"].code_deleted == 0
+    assert files["README.md"].code_added is None
+    assert files["tests/test_app.py"].code_added is None
