@@ -8,7 +8,7 @@ import functools
 import math
 from typing import TYPE_CHECKING
 
-from scoring.change_files import ChangeFiles, no_code_factor
+from scoring.change_files import ChangeFiles, no_code_factor, written_by_hand
 from scoring.change_metrics import (
     ChangeMetrics,
     diffusion_share,
@@ -55,22 +55,38 @@ def size(
     and blank lines are left out of the count (``metrics_of``) and the line says so.
     """
     lines = int(m.la + m.ld)
-    other_lines = change.lines_changed - lines
-    if not files.touches_code:
+    other = files.generated_files
+    other_lines = sum(f.added + f.deleted for f in change.files if not written_by_hand(f))
+    rest = change.lines_changed - lines - other_lines
+    damped = (
+        ""
+        if files.touches_code
+        else f", so every signal counts ×{no_code_factor(cfg.bands.high):g}"
+    )
+    if other and not m.nf:
         text = (
-            f"no code changed: {plural(other_lines, 'line')} in "
-            f"{plural(len(change.files), 'file')} of docs, tests, examples, CI or project "
-            f"files, comments or whitespace, so every signal counts "
-            f"×{no_code_factor(cfg.bands.high):g}"
+            f"only lock files or generated files changed ({plural(other_lines, 'line')} "
+            f"in {plural(other, 'file')}): a dependency or generated change{damped}"
+        )
+    elif damped:
+        text = (
+            f"no code changed: {plural(rest + other_lines, 'line')} in "
+            f"{plural(len(change.files), 'file')} of docs, tests, examples, CI, project or "
+            f"data files, comments or whitespace{damped}"
         )
     else:
         text = f"{plural(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
         if m.lt > 0:
             text += f" in files that held {m.lt:.0f} lines"
-        if other_lines > 0:
+        if rest > 0:
             text += (
-                f", besides {plural(other_lines, 'line')} of tests, docs, comments, blank "
-                "lines or lock, generated and other files"
+                f", besides {plural(rest, 'other line')} (tests, docs, manifests, comments, "
+                "blank lines)"
+            )
+        if other:
+            text += (
+                f", besides {plural(other_lines, 'line')} in "
+                f"{plural(other, 'lock or generated file')}"
             )
     share = size_share(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)

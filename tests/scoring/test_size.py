@@ -126,7 +126,7 @@ def test_comment_lines_do_not_count_as_size() -> None:
     size = next(s for s in risk.signals if s.name == "size")
     assert size.value == 20
     assert size.explanation.startswith("20 lines of code added, 0 deleted")
-    assert "besides 480 lines" in size.explanation
+    assert "besides 480 other lines (tests, docs, manifests, comments" in size.explanation
     assert change_files(_change(f)).code_added == 20
 
 
