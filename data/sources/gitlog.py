@@ -374,7 +374,8 @@ def _log(
             raise _git_missing() from None
         stack.callback(_stop, patches)
         out = proc.stdout
-        assert out is not None and patches.stdout is not None
+        assert out is not None
+        assert patches.stdout is not None
         try:
             bugs = BugIssues(bug_keys) if bug_keys else NO_BUG_ISSUES
             fields = _fields(iter(lambda: out.read(_CHUNK), b""))
