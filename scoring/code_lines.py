@@ -17,16 +17,26 @@ A hunk is lexed on its own, from its first context line: an edit deep inside a
 long block comment whose opening lies above the hunk's context reads as code.
 The count errs towards more size, never less. Pure and deterministic: the same
 hunks give the same counts everywhere.
+
+Lexing is most of what mining a history costs, so for the languages
+``_DELIMITERS`` lists a side is lexed only from its first line holding
+something that opens or closes a comment, a docstring or a string spanning
+lines (else from its first changed line) to its last such line (else its last
+changed line): the context lines outside that span hold nothing that changes
+how the changed lines read, and a span holding no such line is not lexed at all
+(its non-blank lines are code). Tests check this against lexing the whole side.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import functools
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_for_filename
+from pygments.lexers import _mapping, get_lexer_for_filename
 from pygments.token import Comment, String, Whitespace, _TokenType, is_token_subtype
 from pygments.util import ClassNotFound
 
@@ -53,8 +63,8 @@ def _not_code(kind: _TokenType) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)
-def _lexer(name: str) -> Lexer | None:
-    """The lexer Pygments picks by a file's name alone, or ``None`` when none claims it."""
+def _lexer_by(name: str) -> Lexer | None:
+    """The lexer Pygments picks for a file name, or ``None`` when none claims it."""
     try:
         # stripnl=False: leading blank lines must keep their line numbers.
         return get_lexer_for_filename(name, stripnl=False)
@@ -62,11 +72,96 @@ def _lexer(name: str) -> Lexer | None:
         return None
 
 
-def _code_flags(name: str, lines: Sequence[str]) -> list[bool]:
-    """For each line of one side of a hunk, whether it holds code."""
+def _whole_name_patterns() -> re.Pattern[str]:
+    """Pygments' file name patterns other than ``*.ext``: ``Makefile``, ``*.js.j2``, ``*.[1-9]``."""
+    patterns = {p for entry in _mapping.LEXERS.values() for p in entry[3]}
+    others = sorted(p for p in patterns if not re.fullmatch(r"\*\.[^*?\[\].]+", p))
+    return re.compile("|".join(fnmatch.translate(p) for p in others))
+
+
+_WHOLE_NAMES = _whole_name_patterns()
+
+
+def _lexer(name: str) -> Lexer | None:
+    """The lexer Pygments picks by a file's name alone, looked up once per extension.
+
+    Pygments tries every lexer's patterns on a name, and a history names
+    thousands of files: only a name that a pattern other than ``*.ext`` matches
+    (``Makefile``, ``*.js.j2``) is looked up by itself.
+    """
+    dot = name.rfind(".")
+    if dot <= 0 or _WHOLE_NAMES.match(name):
+        return _lexer_by(name)
+    return _lexer_by(f"_{name[dot:]}")
+
+
+# What opens or closes a comment, a docstring or a string that spans lines, by lexer.
+# A line holding none of these cannot change how the lines after it read.
+_C_LIKE = re.compile(r'/[*/]|\*/|<!--|-->|#|"""|`|@"|R"|\\$')
+_DELIMITERS: dict[str, re.Pattern[str]] = {
+    "PythonLexer": re.compile(r"#|\"\"\"|'''|\\$"),
+    **dict.fromkeys(
+        (
+            "CLexer",
+            "CppLexer",
+            "CSharpLexer",
+            "GoLexer",
+            "JavaLexer",
+            "JavascriptLexer",
+            "JsxLexer",
+            "KotlinLexer",
+            "ScalaLexer",
+            "SwiftLexer",
+            "TsxLexer",
+            "TypeScriptLexer",
+        ),
+        _C_LIKE,
+    ),
+}
+
+
+def _span(lexer: Lexer, lines: Sequence[str], rows: Sequence[int]) -> tuple[int, int] | None:
+    """The lines ``[start, end)`` of a side to lex for its changed ``rows``; ``None``: none.
+
+    The whole side for a lexer ``_DELIMITERS`` does not list.
+    """
+    delimiter = _DELIMITERS.get(type(lexer).__name__)
+    if delimiter is None:
+        return 0, len(lines)
+    search = delimiter.search
+    start, end = rows[0], rows[-1]
+    for i in range(start):
+        if search(lines[i]):
+            start = i
+            break
+    for i in range(len(lines) - 1, end, -1):
+        if search(lines[i]):
+            end = i
+            break
+    if not any(search(lines[i]) for i in range(start, end + 1)):
+        return None
+    return start, end + 1
+
+
+def _code_flags(name: str, lines: Sequence[str], rows: Sequence[int]) -> list[bool]:
+    """For each line of one side of a hunk, whether it holds code: as lexed for the ``rows``.
+
+    Lines outside the span ``_span`` picks read as code when they are not blank.
+    """
     lexer = _lexer(name) if len(lines) <= MAX_LEXED_LINES else None
-    if lexer is None:
+    span = _span(lexer, lines, rows) if lexer is not None and rows else None
+    if lexer is None or span is None:
         return [bool(line.strip()) for line in lines]
+    start, end = span
+    return [
+        *(bool(line.strip()) for line in lines[:start]),
+        *_lexed_flags(lexer, lines[start:end]),
+        *(bool(line.strip()) for line in lines[end:]),
+    ]
+
+
+def _lexed_flags(lexer: Lexer, lines: Sequence[str]) -> list[bool]:
+    """For each line, whether the lexer reads a token of code in it."""
     flags = [False] * len(lines)
     row = 0
     for kind, value in lexer.get_tokens("\n".join(lines) + "\n"):
@@ -112,10 +207,10 @@ def code_lines(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int]:
                 old_rows.append(len(old))
                 old.append(text)
         if new_rows:
-            flags = _code_flags(name, new)
+            flags = _code_flags(name, new, new_rows)
             added.extend(new[i] for i in new_rows if flags[i])
         if old_rows:
-            flags = _code_flags(name, old)
+            flags = _code_flags(name, old, old_rows)
             deleted.extend(old[i] for i in old_rows if flags[i])
     if not added or not deleted:
         return len(added), len(deleted)

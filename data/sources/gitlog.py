@@ -2,9 +2,10 @@
 
 One ``git log --no-merges --numstat -z`` process is read as a stream of
 NUL-terminated fields, so a history of any length is mined in bounded memory.
-A second ``git log -p`` over the same commits gives the text of their code
-files' changed lines, from which each file's lines of code are counted
-(``data.sources.patch_lines``: comments and blank lines out), commit by commit.
+Where the lines of code are wanted, the same process prints each commit's patch
+after its numstat (``-p``), read a line at a time, from which each code file's
+lines of code are counted (``data.sources.patch_lines``: comments and blank
+lines out); other files' lines are passed over.
 Commits come oldest first (``--reverse`` of git's default order: a parent never
 follows its child). Merges are left out because a merge's diff repeats changes
 already counted on the branch; with ``--no-merges`` every yielded commit is one
@@ -15,17 +16,16 @@ fields and never quotes a path, whatever characters it holds.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from data.sources.patch_lines import PATCH_ARGS, code_counts
+from data.sources.patch_lines import PATCH_ARGS, CodeCounts
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
@@ -158,16 +158,55 @@ def _check_repository(repo: Path, rev: str) -> bool:
     return True
 
 
-def _fields(stream: Iterator[bytes]) -> Iterator[str]:
-    """NUL-terminated fields of a byte stream, read in chunks so memory stays bounded."""
-    tail = b""
-    for chunk in stream:
-        parts = (tail + chunk).split(b"\0")
-        tail = parts.pop()
-        for part in parts:
-            yield part.decode("utf-8", "replace")
-    if tail:
-        yield tail.decode("utf-8", "replace")
+class _Reader:
+    """A byte stream read as NUL-terminated fields or as lines, in bounded chunks.
+
+    Memory holds the chunk being read and the one field or line it cuts across:
+    a refill reads at least as much as is left over, so even a huge field is
+    read in linear time.
+    """
+
+    __slots__ = ("_buf", "_pos", "_read")
+
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self._read = read
+        self._buf = b""
+        self._pos = 0
+
+    def _more(self) -> bool:
+        rest = self._buf[self._pos :]
+        chunk = self._read(max(_CHUNK, len(rest)))
+        self._buf = rest + chunk
+        self._pos = 0
+        return bool(chunk)
+
+    def until(self, end: bytes) -> bytes | None:
+        """The bytes up to the next ``end`` (one byte, consumed); what is left at the end of
+        the stream; ``None`` when nothing is."""
+        searched = 0
+        while True:
+            at = self._buf.find(end, self._pos + searched)
+            if at >= 0:
+                out = self._buf[self._pos : at]
+                self._pos = at + 1
+                return out
+            searched = len(self._buf) - self._pos
+            if not self._more():
+                if self._pos >= len(self._buf):
+                    return None
+                out = self._buf[self._pos :]
+                self._pos = len(self._buf)
+                return out
+
+    def at(self, prefix: bytes) -> bool:
+        """True when the unread bytes start with ``prefix``."""
+        while len(self._buf) - self._pos < len(prefix) and self._more():
+            pass
+        return self._buf.startswith(prefix, self._pos)
+
+
+def _text(field: bytes | None) -> str:
+    return "" if field is None else field.decode("utf-8", "replace")
 
 
 def _lines(count: str) -> int:
@@ -220,56 +259,51 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
     )
 
 
-_Code = Iterator[tuple[str, dict[str, tuple[int, int]]]]
-
-
-def _with_code(pending: _Pending, code: _Code | None) -> bool:
-    """Give ``pending``'s files their lines of code from the patch stream's next commit.
-
-    False when that stream ended or is not at the same commit (it then is read no
-    further, and files keep only their counts).
-    """
-    if code is None:
-        return False
-    entry = next(code, None)
-    if entry is None or entry[0] != pending.header[0]:
-        return False
-    counts = entry[1]
-    if counts:
-        pending.files = [
-            replace(f, code_added=c[0], code_deleted=c[1])
-            if (c := counts.get(f.path)) is not None
-            else f
-            for f in pending.files
-        ]
-    return True
+def _with_code(pending: _Pending, counts: CodeCounts | None) -> None:
+    """Give ``pending``'s files the lines of code its patch counted, when it was read."""
+    if counts is None:
+        return
+    code = counts.counts
+    pending.files = [
+        replace(f, code_added=c[0], code_deleted=c[1]) if (c := code.get(f.path)) is not None else f
+        for f in pending.files
+    ]
 
 
 def _parse(
-    fields: Iterator[str], repository: str, bugs: BugIssues, code: _Code | None = None
+    reader: _Reader, repository: str, bugs: BugIssues, patches: bool = False
 ) -> Iterator[MinedCommit]:
+    """The commits of a ``git log --numstat -z`` stream; ``patches`` when it holds ``-p`` too.
+
+    A commit's patch follows its numstat after an empty field and runs, line by line,
+    up to the next commit's RS; its code files get their lines of code.
+    """
     pending: _Pending | None = None
-    for raw in fields:
-        field = raw.lstrip("\n")
-        if field.startswith("\x1e"):
+    counts: CodeCounts | None = None
+    while (raw := reader.until(b"\0")) is not None:
+        field = raw.lstrip(b"\n")
+        if field.startswith(b"\x1e"):
             if pending is not None:
-                if not _with_code(pending, code):
-                    code = None
+                _with_code(pending, counts)
                 yield _commit(pending, repository, bugs)
-            header = [field[1:]]
+            header = [_text(field[1:])]
             for _ in range(_FIELDS - 1):
-                header.append(next(fields, ""))
+                header.append(_text(reader.until(b"\0")))
             header[-1] = header[-1].strip()
-            pending = _Pending(header, [], [])
+            pending, counts = _Pending(header, [], []), None
         elif field and pending is not None:
-            added, deleted, path = field.split("\t", 2)
+            added, deleted, path = _text(field).split("\t", 2)
             if not path:
                 # A rename: the old path and then the new one follow as their own fields.
-                pending.old_paths.append(next(fields, ""))
-                path = next(fields, "")
+                pending.old_paths.append(_text(reader.until(b"\0")))
+                path = _text(reader.until(b"\0"))
             pending.files.append(FileChange(path, _lines(added), _lines(deleted)))
+        elif patches and pending is not None and not field:
+            counts = CodeCounts()
+            while not reader.at(b"\x1e") and (line := reader.until(b"\n")) is not None:
+                counts.line(line)
     if pending is not None:
-        _with_code(pending, code)
+        _with_code(pending, counts)
         yield _commit(pending, repository, bugs)
 
 
@@ -280,6 +314,7 @@ def mine_commits(
     after: str | None = None,
     first_parent: bool = False,
     bug_keys: frozenset[str] | None = None,
+    code_lines: bool = True,
 ) -> Generator[MinedCommit, None, None]:
     """Every non-merge commit reachable from ``rev``, oldest first, one at a time.
 
@@ -289,6 +324,9 @@ def mine_commits(
     (a merged pull request, as a code host shows it).
     ``bug_keys`` are the tracker's bug issue keys, which decide whether a
     message naming an issue is a fix (``scoring.fixes``).
+    ``code_lines`` reads each commit's patch for its files' lines of code
+    (``FileChange.code_added``); without it files have their counts alone, which
+    is all a history's index needs, at a fraction of the cost.
     An empty repository yields nothing; closing the generator early stops git.
     Raises ``SourceError`` when git is missing, ``repo`` is not a git
     repository, ``rev`` is not a commit there, or ``git log`` fails part way.
@@ -301,7 +339,7 @@ def mine_commits(
     shown = top.stdout.decode("utf-8", "replace").strip()
     repository = repository_name(Path(shown) if top.returncode == 0 and shown else repo)
     revs = [f"{after}..{rev}" if after else rev]
-    yield from _log(repo, repository, revs, first_parent, bug_keys)
+    yield from _log(repo, repository, revs, first_parent, bug_keys, code_lines=code_lines)
 
 
 def merged_commits(
@@ -332,13 +370,14 @@ def _log(
     revs: list[str],
     first_parent: bool,
     bug_keys: frozenset[str] | None = None,
+    *,
+    code_lines: bool = True,
 ) -> Generator[MinedCommit, None, None]:
     """Stream ``git log --numstat`` of ``revs`` as mined commits, oldest first.
 
-    A second ``git log -p`` of the same commits runs beside it for the lines of code
-    (``data.sources.patch_lines``); its failure leaves the files with their counts alone.
+    With ``code_lines`` the same process prints each commit's patch too (``-p``).
     """
-    common = [
+    args = [
         "git",
         "-C",
         str(repo),
@@ -349,10 +388,8 @@ def _log(
         "log",
         *(["--first-parent", "--diff-merges=first-parent"] if first_parent else ["--no-merges"]),
         "--reverse",
-    ]
-    args = [
-        *common,
         "--numstat",
+        *(PATCH_ARGS if code_lines else ()),
         "-z",
         "--no-color",
         "--no-ext-diff",
@@ -361,25 +398,16 @@ def _log(
         "--",
     ]
     # stderr goes to a file: a pipe nobody reads could fill and stall git.
-    with tempfile.TemporaryFile() as errors, contextlib.ExitStack() as stack:
+    with tempfile.TemporaryFile() as errors:
         try:
             proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, env=_env())
-            patches = subprocess.Popen(
-                [*common, *PATCH_ARGS, *revs, "--"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=_env(),
-            )
         except FileNotFoundError:
             raise _git_missing() from None
-        stack.callback(_stop, patches)
         out = proc.stdout
         assert out is not None
-        assert patches.stdout is not None
         try:
             bugs = BugIssues(bug_keys) if bug_keys else NO_BUG_ISSUES
-            fields = _fields(iter(lambda: out.read(_CHUNK), b""))
-            yield from _parse(fields, repository, bugs, code_counts(patches.stdout))
+            yield from _parse(_Reader(out.read), repository, bugs, code_lines)
         finally:
             out.close()
             returncode = proc.wait()
@@ -389,12 +417,3 @@ def _log(
                 f"git log failed in {repo} ({_first_line(errors.read())}); "
                 "check that it is an intact git clone."
             )
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """End a ``git log`` read no further: close its output, stop it, and reap it."""
-    if proc.stdout is not None:
-        proc.stdout.close()
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()

@@ -359,7 +359,7 @@ def clone_history(
     top = _top(path)
     name = repository or clone_repository(top, org)
     changes: list[ChangeFacts] = []
-    for mined in mine_commits(top, rev):
+    for mined in mine_commits(top, rev, code_lines=False):
         c = mined.change
         if org is not None and org.services:
             files = tuple(replace(f, service=org.service_for_path(name, f.path)) for f in c.files)
