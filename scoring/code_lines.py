@@ -20,11 +20,13 @@ hunks give the same counts everywhere.
 
 Lexing is most of what mining a history costs, so for the languages
 ``_DELIMITERS`` lists a side is lexed only from its first line holding
-something that opens or closes a comment, a docstring or a string spanning
-lines (else from its first changed line) to its last such line (else its last
-changed line): the context lines outside that span hold nothing that changes
-how the changed lines read, and a span holding no such line is not lexed at all
-(its non-blank lines are code). Tests check this against lexing the whole side.
+something that can open or close what runs over lines (a block comment, a
+docstring, a multi-line string, a line continuation) before its changed lines,
+else from its first changed line, to the last such line after them, else its
+last changed line: the context outside that span cannot change how the changed
+lines read. A span holding no delimiter at all, not even a line comment's, is
+not lexed (its non-blank lines are code). Tests check this against lexing the
+whole side; on pallets/flask's whole history the counts are the same.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from pygments.lexer import Lexer
 from pygments.lexers import _mapping, get_lexer_for_filename
@@ -95,50 +98,64 @@ def _lexer(name: str) -> Lexer | None:
     return _lexer_by(f"_{name[dot:]}")
 
 
-# What opens or closes a comment, a docstring or a string that spans lines, by lexer.
-# A line holding none of these cannot change how the lines after it read.
-_C_LIKE = re.compile(r'/[*/]|\*/|<!--|-->|#|"""|`|@"|R"|\\$')
-_DELIMITERS: dict[str, re.Pattern[str]] = {
-    "PythonLexer": re.compile(r"#|\"\"\"|'''|\\$"),
-    **dict.fromkeys(
-        (
-            "CLexer",
-            "CppLexer",
-            "CSharpLexer",
-            "GoLexer",
-            "JavaLexer",
-            "JavascriptLexer",
-            "JsxLexer",
-            "KotlinLexer",
-            "ScalaLexer",
-            "SwiftLexer",
-            "TsxLexer",
-            "TypeScriptLexer",
-        ),
-        _C_LIKE,
-    ),
+@dataclass(frozen=True, slots=True)
+class _Delimiters:
+    """What can make a line read as no code, for one lexer.
+
+    ``carry`` is what can open or close something that runs over several lines (a
+    block comment, a docstring, a string spanning lines, a line continuation);
+    ``line`` what starts a comment that ends with its line.
+    """
+
+    carry: re.Pattern[str]
+    line: re.Pattern[str]
+
+    def any(self, text: str) -> bool:
+        return bool(self.carry.search(text) or self.line.search(text))
+
+
+_SLASHES = re.compile(r"//")
+_C = _Delimiters(re.compile(r'/\*|\*/|#|R"|\\$'), _SLASHES)
+_JVM = _Delimiters(re.compile(r'/\*|\*/|"""|\\$'), _SLASHES)
+_JS = _Delimiters(re.compile(r"/\*|\*/|`|<!--|-->|\\$"), re.compile(r"//|#!"))
+# By the lexer's class name. JSX and TSX are not listed: a tag's attributes run over lines.
+_DELIMITERS: dict[str, _Delimiters] = {
+    "PythonLexer": _Delimiters(re.compile(r"\"\"\"|'''|\\$"), re.compile(r"#")),
+    "CLexer": _C,
+    "CppLexer": _C,
+    "CSharpLexer": _Delimiters(re.compile(r'/\*|\*/|@"|"""|#|\\$'), _SLASHES),
+    "GoLexer": _Delimiters(re.compile(r"/\*|\*/|`|\\$"), _SLASHES),
+    "JavaLexer": _JVM,
+    "KotlinLexer": _JVM,
+    "ScalaLexer": _JVM,
+    "SwiftLexer": _Delimiters(re.compile(r'/\*|\*/|"""|#"|\\$'), _SLASHES),
+    "JavascriptLexer": _JS,
+    "TypeScriptLexer": _JS,
 }
 
 
 def _span(lexer: Lexer, lines: Sequence[str], rows: Sequence[int]) -> tuple[int, int] | None:
     """The lines ``[start, end)`` of a side to lex for its changed ``rows``; ``None``: none.
 
-    The whole side for a lexer ``_DELIMITERS`` does not list.
+    From the first line before the changed ones that can open something running
+    over lines (else the first changed line) to the last such line after them
+    (else the last changed line); ``None`` when no line there holds any
+    delimiter. The whole side for a lexer ``_DELIMITERS`` does not list.
     """
-    delimiter = _DELIMITERS.get(type(lexer).__name__)
-    if delimiter is None:
+    delimiters = _DELIMITERS.get(type(lexer).__name__)
+    if delimiters is None:
         return 0, len(lines)
-    search = delimiter.search
+    carry = delimiters.carry.search
     start, end = rows[0], rows[-1]
     for i in range(start):
-        if search(lines[i]):
+        if carry(lines[i]):
             start = i
             break
     for i in range(len(lines) - 1, end, -1):
-        if search(lines[i]):
+        if carry(lines[i]):
             end = i
             break
-    if not any(search(lines[i]) for i in range(start, end + 1)):
+    if not any(delimiters.any(lines[i]) for i in range(start, end + 1)):
         return None
     return start, end + 1
 
