@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from data.sources.diff import _unquote
-from scoring.change_files import is_generated_name
+from scoring.change_files import lexed_path
 from scoring.code_lines import CONTEXT_LINES, code_lines
-from scoring.paths import path_kinds
 
 __all__ = ["PATCH_ARGS", "CodeCounts", "patch_code_counts"]
 
@@ -40,11 +39,6 @@ def _path(field: str, prefix: str) -> str | None:
     if name == "/dev/null":
         return None
     return name.removeprefix(prefix)
-
-
-def _counted(path: str) -> bool:
-    """True for the files whose lines are lexed: hand-written code by path."""
-    return path_kinds(path).code and not is_generated_name(path)
 
 
 class CodeCounts:
@@ -86,7 +80,7 @@ class CodeCounts:
             elif raw.startswith(b"+++ "):
                 path = _path(raw[4:].decode("utf-8", "replace"), "b/") or self._old
                 self._headers = False
-                if path is not None and _counted(path):
+                if path is not None and lexed_path(path):
                     self._path = path
 
     @property
