@@ -229,3 +229,50 @@ def test_lines_of_code_leave_comments_docs_and_whitespace_out(tmp_path: Path) ->
     assert files["app.py"].code_deleted == 0
     assert files["README.md"].code_added is None
     assert files["tests/test_app.py"].code_added is None
+
+
+def test_one_pass_reads_every_commit_s_patch_beside_its_numstat(tmp_path: Path) -> None:
+    """Empty commits, binaries, mode changes, a body with blank lines and a patch far longer
+    than a read chunk: every commit keeps its own files and lines of code, in order."""
+    repo = GitRepo(tmp_path / "r")
+    big = "".join(f"v{i} = {i}  # note\n" for i in range(20_000))
+    repo.commit({"app.py": big, "logo.png": b"\x89PNG\x00"}, "Big\n\nBody\n\nwith gaps", T0)
+    repo.commit({}, "Nothing", T0 + timedelta(hours=1))
+    (repo.path / "app.py").chmod(0o755)
+    repo.commit({"app.py": big + "w = 1\n"}, "Mode and a line", T0 + timedelta(hours=2))
+    repo.commit({"docs/x.md": "# x\n"}, "Docs", T0 + timedelta(hours=3))
+    commits = _mine(repo)
+    assert [c.change.title for c in commits] == ["Big", "Nothing", "Mode and a line", "Docs"]
+    assert commits[0].body.strip() == "Body\n\nwith gaps"
+    files = [{f.path: (f.added, f.code_added) for f in c.change.files} for c in commits]
+    assert files == [
+        {"app.py": (20_000, 20_000), "logo.png": (0, None)},
+        {},
+        {"app.py": (1, 1)},
+        {"docs/x.md": (1, None)},
+    ]
+
+
+def test_without_code_lines_files_have_their_counts_alone(tmp_path: Path) -> None:
+    """``code_lines=False`` (a history's index, SZZ's fixes) reads no patch."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"app.py": "x = 1\n# c\n"}, "Add", T0)
+    repo.commit({"app.py": "x = 2\n"}, "Fix", T0 + timedelta(hours=1))
+    commits = list(mine_commits(repo.path, code_lines=False))
+    assert [c.change.files for c in commits] == [
+        (FileChange("app.py", 2, 0),),
+        (FileChange("app.py", 1, 2),),
+    ]
+
+
+def test_a_first_parent_merge_counts_its_patch_against_the_first_parent(tmp_path: Path) -> None:
+    """Mined along first parents, a merge is one change whose lines of code are its branch's."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"app.py": "x = 1\n"}, "Start", T0)
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit({"app.py": "x = 1\n# why\ny = 2\n"}, "Grow", T0 + timedelta(hours=1))
+    repo.git("checkout", "-q", "main")
+    repo.merge("feature", "Merge pull request #1 from a/feature", T0 + timedelta(hours=2))
+    commits = list(mine_commits(repo.path, first_parent=True))
+    assert [c.change.title for c in commits][-1].startswith("Merge pull request #1")
+    assert commits[-1].change.files == (FileChange("app.py", 2, 0, code_added=1, code_deleted=0),)
