@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from data.sources.patch_lines import PATCH_ARGS, CodeCounts
+from data.sources.patch_lines import FILE_START as _FILE_START
+from data.sources.patch_lines import PATCH_ARGS, file_code_lines
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
@@ -198,11 +199,37 @@ class _Reader:
                 self._pos = len(self._buf)
                 return out
 
-    def at(self, prefix: bytes) -> bool:
-        """True when the unread bytes start with ``prefix``."""
-        while len(self._buf) - self._pos < len(prefix) and self._more():
-            pass
-        return self._buf.startswith(prefix, self._pos)
+    def file_patches(self) -> Iterator[bytes]:
+        """One commit's patch, a file's patch at a time (``diff --git`` to the next), up to
+        the next commit's RS or the end of the stream.
+
+        Only the file being read is held, however long the commit's patch.
+        """
+        while self._unread(1) and not self._buf.startswith(b"\x1e", self._pos):
+            searched = 1
+            while True:
+                ends = [
+                    at
+                    for sep in (b"\n" + _FILE_START, b"\n\x1e")
+                    if (at := self._buf.find(sep, self._pos + searched)) >= 0
+                ]
+                if ends:
+                    end = min(ends) + 1
+                    break
+                searched = max(1, len(self._buf) - self._pos - len(_FILE_START))
+                if not self._more():
+                    end = len(self._buf)
+                    break
+            patch = self._buf[self._pos : end]
+            self._pos = end
+            yield patch
+
+    def _unread(self, size: int) -> bool:
+        """Read until ``size`` bytes are unread; False when the stream ends before."""
+        while len(self._buf) - self._pos < size:
+            if not self._more():
+                return False
+        return True
 
 
 def _text(field: bytes | None) -> str:
@@ -259,11 +286,10 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
     )
 
 
-def _with_code(pending: _Pending, counts: CodeCounts | None) -> None:
+def _with_code(pending: _Pending, code: dict[str, tuple[int, int]] | None) -> None:
     """Give ``pending``'s files the lines of code its patch counted, when it was read."""
-    if counts is None:
+    if not code:
         return
-    code = counts.counts
     pending.files = [
         replace(f, code_added=c[0], code_deleted=c[1]) if (c := code.get(f.path)) is not None else f
         for f in pending.files
@@ -279,7 +305,7 @@ def _parse(
     up to the next commit's RS; its code files get their lines of code.
     """
     pending: _Pending | None = None
-    counts: CodeCounts | None = None
+    counts: dict[str, tuple[int, int]] | None = None
     while (raw := reader.until(b"\0")) is not None:
         field = raw.lstrip(b"\n")
         if field.startswith(b"\x1e"):
@@ -299,9 +325,12 @@ def _parse(
                 path = _text(reader.until(b"\0"))
             pending.files.append(FileChange(path, _lines(added), _lines(deleted)))
         elif patches and pending is not None and not field:
-            counts = CodeCounts()
-            while not reader.at(b"\x1e") and (line := reader.until(b"\n")) is not None:
-                counts.line(line)
+            code = {}
+            for patch in reader.file_patches():
+                found = file_code_lines(patch)
+                if found is not None:
+                    code[found[0]] = found[1]
+            counts = code
     if pending is not None:
         _with_code(pending, counts)
         yield _commit(pending, repository, bugs)

@@ -133,7 +133,7 @@ func main() {
 """
 
 
-def _windows(name: str, text: str) -> list[tuple[list[str], list[int]]]:
+def _windows(text: str) -> list[tuple[list[str], list[int]]]:
     """Every hunk side of 17 lines of ``text`` with one, two or a run of changed lines."""
     lines = text.splitlines()
     out = []
@@ -168,7 +168,7 @@ def test_lexing_the_span_reads_the_changed_lines_as_the_whole_side_does(
     lexing the whole hunk side does."""
     lexer = code_lines_module._lexer(name)
     assert lexer is not None
-    for side, rows in _windows(name, text):
+    for side, rows in _windows(text):
         whole = code_lines_module._lexed_flags(lexer, side)
         spanned = code_lines_module._code_flags(name, side, rows)
         assert [spanned[r] for r in rows] == [whole[r] for r in rows], (name, side, rows)

@@ -235,7 +235,7 @@ def _with_code_lines(
     )
     if done.returncode != 0:
         return records
-    code = patch_code_counts(done.stdout.split(b"\n"))
+    code = patch_code_counts(done.stdout)
     return [
         replace(f, code_added=c[0], code_deleted=c[1]) if (c := code.get(f.path)) is not None else f
         for f in records
