@@ -98,7 +98,7 @@ def _lexer(name: str) -> Lexer | None:
     return _lexer_by(f"_{name[dot:]}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Delimiters:
     """What can make a line read as no code, for one lexer.
 
@@ -110,8 +110,10 @@ class _Delimiters:
     carry: re.Pattern[str]
     line: re.Pattern[str]
 
-    def any(self, text: str) -> bool:
-        return bool(self.carry.search(text) or self.line.search(text))
+    @functools.cached_property
+    def lines(self) -> re.Pattern[str]:
+        """Either, in a text of several lines."""
+        return re.compile(f"{self.carry.pattern}|{self.line.pattern}", re.MULTILINE)
 
 
 _SLASHES = re.compile(r"//")
@@ -155,7 +157,7 @@ def _span(lexer: Lexer, lines: Sequence[str], rows: Sequence[int]) -> tuple[int,
         if carry(lines[i]):
             end = i
             break
-    if not any(delimiters.any(lines[i]) for i in range(start, end + 1)):
+    if not delimiters.lines.search("\n".join(lines[start : end + 1])):
         return None
     return start, end + 1
 
