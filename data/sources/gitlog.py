@@ -3,9 +3,9 @@
 One ``git log --no-merges --numstat -z`` process is read as a stream of
 NUL-terminated fields, so a history of any length is mined in bounded memory.
 Where the lines of code are wanted, the same process prints each commit's patch
-after its numstat (``-p``), read a line at a time, from which each code file's
-lines of code are counted (``data.sources.patch_lines``: comments and blank
-lines out); other files' lines are passed over.
+after its numstat (``-p``), read a file's patch at a time, from which each code
+file's lines of code are counted (``data.sources.patch_lines``: comments and
+blank lines out); other files' patches are passed over unread.
 Commits come oldest first (``--reverse`` of git's default order: a parent never
 follows its child). Merges are left out because a merge's diff repeats changes
 already counted on the branch; with ``--no-merges`` every yielded commit is one
@@ -301,8 +301,8 @@ def _parse(
 ) -> Iterator[MinedCommit]:
     """The commits of a ``git log --numstat -z`` stream; ``patches`` when it holds ``-p`` too.
 
-    A commit's patch follows its numstat after an empty field and runs, line by line,
-    up to the next commit's RS; its code files get their lines of code.
+    A commit's patch follows its numstat after an empty field and runs up to the next
+    commit's RS; its code files get their lines of code.
     """
     pending: _Pending | None = None
     counts: dict[str, tuple[int, int]] | None = None
