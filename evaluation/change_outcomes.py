@@ -125,7 +125,7 @@ def _labels_of(
     oldest = min(merged_time(at, key) for key, _, at in stored)
     rev = branch_ref(path, branch or repo.default_branch) or "HEAD"
     fixes: list[MinedCommit] = []
-    for commit in mine_commits(path, rev, bug_keys=bugs):
+    for commit in mine_commits(path, rev, bug_keys=bugs, code_lines=False):
         # A fix older than every stored change can only blame changes the store lacks.
         if commit.change.merged_at >= oldest and is_fix_commit(commit.change):
             fixes.append(commit)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scoring.change_files import is_generated_name
+from scoring.change_files import code_lines_of, is_generated_name
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext, subsystem_of
 from scoring.signal import Signal
@@ -259,8 +259,10 @@ def _entropy_bits(lines: list[int]) -> float:
 def metrics_of(change: ChangeFacts, ctx: HistoryContext) -> ChangeMetrics:
     """The metrics of a live change, measured as the public datasets measure them.
 
-    Two differences: lock files, vendored and generated files count in neither
-    size nor spread (``scoring.change_files.written_by_hand``); and the datasets
+    Three differences: lock files, vendored and generated files count in neither
+    size nor spread (``scoring.change_files.written_by_hand``); lines added and
+    deleted (``la``, ``ld``) are lines of code only (``code_lines_of``: no tests,
+    docs, examples, CI or project files, comments or blank lines); and the datasets
     count the change itself in ``exp``, ``ndev`` and ``nuc``, while here the
     history stops just before it. The shares start their
     ramps at 1 for those counts, so the offset moves no score by more than a point.
@@ -275,8 +277,9 @@ def metrics_of(change: ChangeFacts, ctx: HistoryContext) -> ChangeMetrics:
         if f.generated or is_generated_name(path):
             # Lock files and generated code are nobody's hand-written size or spread.
             continue
-        added += f.added
-        deleted += f.deleted
+        code = code_lines_of(f)
+        added += code[0]
+        deleted += code[1]
         if path in lines:
             lines[path] += f.added + f.deleted
         else:

@@ -38,6 +38,10 @@ class FileChange:
     (no CODEOWNERS data), an empty tuple when no rule covers the file.
     ``generated`` is true when the source found the repository's own marker
     (``.gitattributes``, a "generated" header) calling it generated or vendored.
+    ``code_added`` and ``code_deleted`` are the lines of code among ``added`` and
+    ``deleted`` (``scoring.code_lines``: comments, docstrings, blank lines and
+    whitespace-only changes out) when the source read the lines' text (a local
+    clone, a diff); ``None`` when it has only counts (a code host's API).
     """
 
     path: str
@@ -46,6 +50,8 @@ class FileChange:
     service: str | None = None
     owners: tuple[str, ...] | None = None
     generated: bool = False
+    code_added: int | None = None
+    code_deleted: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

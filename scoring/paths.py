@@ -69,6 +69,33 @@ _FIXTURE = re.compile(
     r"|quickstarts?|docs_src)/"
 )
 
+# Not hand-written code a reviewer reads, beyond tests and ``_ASIDE``: test data and
+# snapshots, documentation folders and release notes, CI configuration, editor and
+# repository settings, and the project's own files (README, CHANGELOG, LICENSE,
+# CONTRIBUTING, linters' settings, …) in any folder and with any extension.
+# Dependency manifests are not among them: they are ``manifest``, not code either,
+# but a change to one is a change to what ships (see ``PathKinds.code``).
+_NOT_CODE = re.compile(
+    r"/(?:(test-data|__snapshots__|documentation|newsfragments|changelog\.d|\.changeset"
+    r"|\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.vscode|\.idea|\.husky"
+    r"|src/site|src/changes)/"
+    r"|(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying"
+    r"|notice|authors|contributors|contributing|code_of_conduct|security|maintainers"
+    r"|codeowners|support|funding|governance|citation)([-_][^/.]*)?"
+    # No extension, a document's, or a translation's (README.zh-CN.md): history.go is code.
+    r"((\.[a-z]{2}([-_][a-z]+)?)?\.(md|markdown|rst|txt|adoc|asciidoc|rdoc|textile|org|html?"
+    r"|cff))?$"
+    r"|\.(gitignore|gitattributes|gitmodules|mailmap|editorconfig|dockerignore|npmignore"
+    r"|eslintignore|prettierignore|gitkeep|keep|flake8|pylintrc|coveragerc|yamllint"
+    r"|clang-format|clang-tidy|rubocop\.yml|golangci\.ya?ml|codecov\.ya?ml"
+    r"|pre-commit-config\.yaml|pre-commit-hooks\.yaml|readthedocs\.ya?ml|travis\.yml"
+    r"|gitlab-ci\.yml|drone\.yml|cirrus\.yml|appveyor\.yml|(eslintrc|prettierrc"
+    r"|stylelintrc|markdownlint)(\.[^/]*)?)$"
+    r"|(appveyor|codecov|azure-pipelines|bitbucket-pipelines|mkdocs)\.ya?ml$"
+    r"|(tox|mypy|pytest)\.ini$|(conftest|noxfile)\.py$|manifest\.in$|jenkinsfile$"
+    r"|[^/]*\.(txt|textile|org|pod|adoc|asciidoc|1|5|8|man)$)",
+)
+
 _MIGRATION = re.compile(
     r"/(?:(migrations|db/migrate|db/migration|alembic/versions|liquibase)/"
     # ...but not the migration package's own files.
@@ -176,6 +203,7 @@ def path_kinds(path: str) -> PathKinds:
         manifest=manifest,
         code=code
         and not manifest
+        and _NOT_CODE.search(slashed) is None
         and _ASSET.fullmatch(name) is None
         and _GENERATED.search(slashed) is None,
     )

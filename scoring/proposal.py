@@ -128,10 +128,21 @@ def _score(change: ChangeFacts, history: History, config: ScoringConfig) -> Risk
     return score_change(change, history.context(change), config)
 
 
+def _half(lines: int | None) -> int | None:
+    return None if lines is None else (lines + 1) // 2
+
+
 def _halved(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts:
     """One half of the change: every file with half its lines (rounded up)."""
     files = tuple(
-        replace(f, added=(f.added + 1) // 2, deleted=(f.deleted + 1) // 2) for f in change.files
+        replace(
+            f,
+            added=(f.added + 1) // 2,
+            deleted=(f.deleted + 1) // 2,
+            code_added=_half(f.code_added),
+            code_deleted=_half(f.code_deleted),
+        )
+        for f in change.files
     )
     return replace(change, files=files)
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from scoring.change_files import change_files
+from scoring.change_files import change_files, no_code_factor
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import BudgetSpan, History, HistoryContext
@@ -201,6 +201,14 @@ def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequen
     ]
 
 
+def _damped(signals: Sequence[Signal], factor: float) -> list[Signal]:
+    """The signals with their points multiplied by ``factor``."""
+    return [
+        Signal(s.name, s.value, s.points * factor, s.explanation, s.share) if s.points else s
+        for s in signals
+    ]
+
+
 def score_change(change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> RiskScore:
     """Score one change from its own facts and what the history knew just before it."""
     return _score_change(change, ctx, config, config.version)
@@ -212,11 +220,15 @@ def _score_change(
     """``score_change`` with the config's version given: reading it hashes the whole config."""
     files = change_files(change)
     signals = _scaled_to_known(measure_signals(change, ctx, files, config), config)
+    if not files.touches_code:
+        # Only docs, tests, examples, CI, project files, comments or whitespace: nothing
+        # that ships changes, so the change stays below high (the size signal says so).
+        signals = _damped(signals, no_code_factor(config.bands.high))
     gates: list[Gate] = []
     migration = files.migration
     if migration is not None:
         gates.append(Gate("schema_migration", f"contains a schema migration ({migration})"))
-    if ctx.error_budget_spent:
+    if ctx.error_budget_spent and files.touches_code:
         gates.append(
             Gate("error_budget", "merged while a touched service had spent its error budget")
         )

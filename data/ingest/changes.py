@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,7 +72,20 @@ _CHANGE_FIELDS = (
 )
 
 
-_FILE_FIELDS = ("path", "added", "deleted", "change_type", "service_id", "owners", "generated")
+_FILE_FIELDS = (
+    "path",
+    "added",
+    "deleted",
+    "change_type",
+    "service_id",
+    "owners",
+    "generated",
+    "code_added",
+    "code_deleted",
+)
+# Where ``_FILE_FIELDS`` hold a file's path and counts, and its lines of code.
+_FILE_LINES = slice(0, 3)
+_FILE_CODE = slice(7, 9)
 _REVIEW_FIELDS = ("reviewer_id", "state", "submitted_at", "comments")
 
 
@@ -111,6 +124,31 @@ def _people_of(batch: list[ChangeRecord]) -> Iterator[str]:
 def _stored_id(row: Change) -> int:
     assert row.id is not None
     return row.id
+
+
+_Keep = Callable[[list[tuple[Any, ...]], list[tuple[Any, ...]]], list[tuple[Any, ...]]]
+
+
+def _keep_code_lines(
+    wanted: list[tuple[Any, ...]], have: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """``wanted`` file rows, each without a count of code lines taking the stored one.
+
+    A code host reports counts only, a clone's sync counts lines of code too: a change
+    both report keeps its clone's count while the file's path and counts stay the same.
+    """
+    if all(row[_FILE_CODE] != (None, None) for row in wanted):
+        return wanted
+    known = {
+        tuple(row[_FILE_LINES]): row[_FILE_CODE] for row in have if row[_FILE_CODE] != (None, None)
+    }
+    if not known:
+        return wanted
+    out = []
+    for row in wanted:
+        code = known.get(tuple(row[_FILE_LINES])) if row[_FILE_CODE] == (None, None) else None
+        out.append(row if code is None else (*row[: _FILE_CODE.start], *code))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,10 +284,20 @@ class ChangeWriter:
                 owners = list(f.owners) if f.owners is not None else None
                 service_id = services.get(key) if key else None
                 wanted[change_id].append(
-                    (f.path, f.added, f.deleted, f.change_type, service_id, owners, f.generated)
+                    (
+                        f.path,
+                        f.added,
+                        f.deleted,
+                        f.change_type,
+                        service_id,
+                        owners,
+                        f.generated,
+                        f.code_added,
+                        f.code_deleted,
+                    )
                 )
         stored = [i for w, i in zip(written, ids, strict=True) if w.row is not None]
-        return self._replace(ChangeFile, _FILE_FIELDS, wanted, stored)
+        return self._replace(ChangeFile, _FILE_FIELDS, wanted, stored, _keep_code_lines)
 
     def _reviews(self, written: list[_Written], ids: list[int]) -> set[int]:
         """Make each change's reviews exactly its record's, where the source knows them."""
@@ -274,11 +322,13 @@ class ChangeWriter:
         fields: tuple[str, ...],
         wanted: dict[int, list[tuple[Any, ...]]],
         stored: list[int],
+        keep: _Keep | None = None,
     ) -> set[int]:
         """Replace the child rows of the changes whose stored rows differ from ``wanted``:
         one query for what is stored, one delete and one insert. The changed ids.
 
         ``stored`` are the changes that had a row before this batch; a new one has none.
+        ``keep`` fills a change's wanted rows from its stored ones before they are compared.
         """
         session = self.lookups.session
         table = table_of(model)
@@ -293,6 +343,9 @@ class ChangeWriter:
             )
             for change_id, *values in session.execute(query):
                 have.setdefault(change_id, []).append(tuple(values))
+        if keep is not None:
+            for i, rows in have.items():
+                wanted[i] = keep(wanted[i], rows)
         changed = [i for i, rows in wanted.items() if have.get(i, []) != rows]
         stale = [i for i in changed if i in have]
         for chunk in chunks(stale):

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from scoring.change_files import lexed_path
+from scoring.code_lines import code_lines
 from scoring.errors import SourceError
 
 __all__ = ["MAX_DIFF_BYTES", "DiffError", "DiffFile", "parse_diff"]
@@ -44,6 +46,10 @@ class DiffFile:
     status: str = "modified"
     old_path: str | None = None
     binary: bool = False
+    # Lines of code among ``added``/``deleted`` (``scoring.code_lines``: comments, blank
+    # lines and whitespace-only changes out) for a code file; ``None`` for any other.
+    code_added: int | None = None
+    code_deleted: int | None = None
 
 
 def _unquote(text: str) -> str:
@@ -131,6 +137,13 @@ class _File:
     renamed_from: str | None = None
     renamed_to: str | None = None
     copied: bool = False
+    # The hunks' lines of a code file (``lexed_path``), for its lines of code.
+    hunks: list[list[str]] | None = None
+
+    def code_path(self) -> str | None:
+        """The path the file's lines of code are read under, when it is code."""
+        path = self.renamed_to or self.new or self.renamed_from or self.old
+        return path if path is not None and lexed_path(path) else None
 
     def done(self) -> DiffFile:
         old = self.renamed_from or self.old
@@ -142,13 +155,35 @@ class _File:
         status = self.status
         if self.renamed_from is not None or self.renamed_to is not None:
             status = "copied" if self.copied else "renamed"
+        code_added = code_deleted = None
+        path = self.code_path()
+        if path is not None and self.hunks:
+            code_added, code_deleted = code_lines(path, self.hunks)
         if status == "deleted" or new is None:
             assert old is not None
-            return DiffFile(old, self.added, self.deleted, "deleted", None, self.binary)
+            return DiffFile(
+                old,
+                self.added,
+                self.deleted,
+                "deleted",
+                None,
+                self.binary,
+                code_added,
+                code_deleted,
+            )
         if old is None:
             status = "added"
         moved = status in ("renamed", "copied") and old != new
-        return DiffFile(new, self.added, self.deleted, status, old if moved else None, self.binary)
+        return DiffFile(
+            new,
+            self.added,
+            self.deleted,
+            status,
+            old if moved else None,
+            self.binary,
+            code_added,
+            code_deleted,
+        )
 
 
 def _decode(diff: str | bytes) -> str:
@@ -255,6 +290,10 @@ def parse_diff(diff: str | bytes) -> tuple[DiffFile, ...]:
                 )
             old_left = int(match[2]) if match[2] is not None else 1
             new_left = int(match[4]) if match[4] is not None else 1
+            hunk: list[str] | None = None
+            if current.code_path() is not None:
+                hunk = []
+                current.hunks = [*(current.hunks or ()), hunk]
             while old_left > 0 or new_left > 0:
                 if i >= n:
                     raise DiffError(
@@ -264,6 +303,9 @@ def parse_diff(diff: str | bytes) -> tuple[DiffFile, ...]:
                 body = lines[i]
                 i += 1
                 tag = body[:1]
+                if hunk is not None and tag != "\\":
+                    # An empty line is a context line whose space an editor trimmed.
+                    hunk.append(body.rstrip("\r") or " ")
                 if tag == "+":
                     current.added += 1
                     new_left -= 1

@@ -2,6 +2,10 @@
 
 One ``git log --no-merges --numstat -z`` process is read as a stream of
 NUL-terminated fields, so a history of any length is mined in bounded memory.
+Where the lines of code are wanted, the same process prints each commit's patch
+after its numstat (``-p``), read a file's patch at a time, from which each code
+file's lines of code are counted (``data.sources.patch_lines``: comments and
+blank lines out); other files' patches are passed over unread.
 Commits come oldest first (``--reverse`` of git's default order: a parent never
 follows its child). Merges are left out because a merge's diff repeats changes
 already counted on the branch; with ``--no-merges`` every yielded commit is one
@@ -16,11 +20,13 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from data.sources.patch_lines import FILE_START as _FILE_START
+from data.sources.patch_lines import PATCH_ARGS, file_code_lines
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
@@ -154,16 +160,81 @@ def _check_repository(repo: Path, rev: str) -> bool:
     return True
 
 
-def _fields(stream: Iterator[bytes]) -> Iterator[str]:
-    """NUL-terminated fields of a byte stream, read in chunks so memory stays bounded."""
-    tail = b""
-    for chunk in stream:
-        parts = (tail + chunk).split(b"\0")
-        tail = parts.pop()
-        for part in parts:
-            yield part.decode("utf-8", "replace")
-    if tail:
-        yield tail.decode("utf-8", "replace")
+class _Reader:
+    """A byte stream read as NUL-terminated fields or as lines, in bounded chunks.
+
+    Memory holds the chunk being read and the one field or line it cuts across:
+    a refill reads at least as much as is left over, so even a huge field is
+    read in linear time.
+    """
+
+    __slots__ = ("_buf", "_pos", "_read")
+
+    def __init__(self, read: Callable[[int], bytes]) -> None:
+        self._read = read
+        self._buf = b""
+        self._pos = 0
+
+    def _more(self) -> bool:
+        rest = self._buf[self._pos :]
+        chunk = self._read(max(_CHUNK, len(rest)))
+        self._buf = rest + chunk
+        self._pos = 0
+        return bool(chunk)
+
+    def until(self, end: bytes) -> bytes | None:
+        """The bytes up to the next ``end`` (one byte, consumed); what is left at the end of
+        the stream; ``None`` when nothing is."""
+        searched = 0
+        while True:
+            at = self._buf.find(end, self._pos + searched)
+            if at >= 0:
+                out = self._buf[self._pos : at]
+                self._pos = at + 1
+                return out
+            searched = len(self._buf) - self._pos
+            if not self._more():
+                if self._pos >= len(self._buf):
+                    return None
+                out = self._buf[self._pos :]
+                self._pos = len(self._buf)
+                return out
+
+    def file_patches(self) -> Iterator[bytes]:
+        """One commit's patch, a file's patch at a time (``diff --git`` to the next), up to
+        the next commit's RS or the end of the stream.
+
+        Only the file being read is held, however long the commit's patch.
+        """
+        while self._unread(1) and not self._buf.startswith(b"\x1e", self._pos):
+            searched = 1
+            while True:
+                ends = [
+                    at
+                    for sep in (b"\n" + _FILE_START, b"\n\x1e")
+                    if (at := self._buf.find(sep, self._pos + searched)) >= 0
+                ]
+                if ends:
+                    end = min(ends) + 1
+                    break
+                searched = max(1, len(self._buf) - self._pos - len(_FILE_START))
+                if not self._more():
+                    end = len(self._buf)
+                    break
+            patch = self._buf[self._pos : end]
+            self._pos = end
+            yield patch
+
+    def _unread(self, size: int) -> bool:
+        """Read until ``size`` bytes are unread; False when the stream ends before."""
+        while len(self._buf) - self._pos < size:
+            if not self._more():
+                return False
+        return True
+
+
+def _text(field: bytes | None) -> str:
+    return "" if field is None else field.decode("utf-8", "replace")
 
 
 def _lines(count: str) -> int:
@@ -216,26 +287,53 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
     )
 
 
-def _parse(fields: Iterator[str], repository: str, bugs: BugIssues) -> Iterator[MinedCommit]:
+def _with_code(pending: _Pending, code: dict[str, tuple[int, int]] | None) -> None:
+    """Give ``pending``'s files the lines of code its patch counted, when it was read."""
+    if not code:
+        return
+    pending.files = [
+        replace(f, code_added=c[0], code_deleted=c[1]) if (c := code.get(f.path)) is not None else f
+        for f in pending.files
+    ]
+
+
+def _parse(
+    reader: _Reader, repository: str, bugs: BugIssues, patches: bool = False
+) -> Iterator[MinedCommit]:
+    """The commits of a ``git log --numstat -z`` stream; ``patches`` when it holds ``-p`` too.
+
+    A commit's patch follows its numstat after an empty field and runs up to the next
+    commit's RS; its code files get their lines of code.
+    """
     pending: _Pending | None = None
-    for raw in fields:
-        field = raw.lstrip("\n")
-        if field.startswith("\x1e"):
+    counts: dict[str, tuple[int, int]] | None = None
+    while (raw := reader.until(b"\0")) is not None:
+        field = raw.lstrip(b"\n")
+        if field.startswith(b"\x1e"):
             if pending is not None:
+                _with_code(pending, counts)
                 yield _commit(pending, repository, bugs)
-            header = [field[1:]]
+            header = [_text(field[1:])]
             for _ in range(_FIELDS - 1):
-                header.append(next(fields, ""))
+                header.append(_text(reader.until(b"\0")))
             header[-1] = header[-1].strip()
-            pending = _Pending(header, [], [])
+            pending, counts = _Pending(header, [], []), None
         elif field and pending is not None:
-            added, deleted, path = field.split("\t", 2)
+            added, deleted, path = _text(field).split("\t", 2)
             if not path:
                 # A rename: the old path and then the new one follow as their own fields.
-                pending.old_paths.append(next(fields, ""))
-                path = next(fields, "")
+                pending.old_paths.append(_text(reader.until(b"\0")))
+                path = _text(reader.until(b"\0"))
             pending.files.append(FileChange(path, _lines(added), _lines(deleted)))
+        elif patches and pending is not None and not field:
+            code = {}
+            for patch in reader.file_patches():
+                found = file_code_lines(patch)
+                if found is not None:
+                    code[found[0]] = found[1]
+            counts = code
     if pending is not None:
+        _with_code(pending, counts)
         yield _commit(pending, repository, bugs)
 
 
@@ -246,6 +344,7 @@ def mine_commits(
     after: str | None = None,
     first_parent: bool = False,
     bug_keys: frozenset[str] | None = None,
+    code_lines: bool = True,
 ) -> Generator[MinedCommit, None, None]:
     """Every non-merge commit reachable from ``rev``, oldest first, one at a time.
 
@@ -255,6 +354,9 @@ def mine_commits(
     (a merged pull request, as a code host shows it).
     ``bug_keys`` are the tracker's bug issue keys, which decide whether a
     message naming an issue is a fix (``scoring.fixes``).
+    ``code_lines`` reads each commit's patch for its files' lines of code
+    (``FileChange.code_added``); without it files have their counts alone, which
+    is all a history's index needs, at a fraction of the cost.
     An empty repository yields nothing; closing the generator early stops git.
     Raises ``SourceError`` when git is missing, ``repo`` is not a git
     repository, ``rev`` is not a commit there, or ``git log`` fails part way.
@@ -267,7 +369,7 @@ def mine_commits(
     shown = top.stdout.decode("utf-8", "replace").strip()
     repository = repository_name(Path(shown) if top.returncode == 0 and shown else repo)
     revs = [f"{after}..{rev}" if after else rev]
-    yield from _log(repo, repository, revs, first_parent, bug_keys)
+    yield from _log(repo, repository, revs, first_parent, bug_keys, code_lines=code_lines)
 
 
 def merged_commits(
@@ -310,18 +412,26 @@ def _log(
     revs: list[str],
     first_parent: bool,
     bug_keys: frozenset[str] | None = None,
+    *,
+    code_lines: bool = True,
 ) -> Generator[MinedCommit, None, None]:
-    """Stream ``git log --numstat`` of ``revs`` as mined commits, oldest first."""
+    """Stream ``git log --numstat`` of ``revs`` as mined commits, oldest first.
+
+    With ``code_lines`` the same process prints each commit's patch too (``-p``).
+    """
     args = [
         "git",
         "-C",
         str(repo),
         "-c",
         "core.quotepath=off",
+        "-c",
+        "diff.suppressBlankEmpty=false",
         "log",
         *(["--first-parent", "--diff-merges=first-parent"] if first_parent else ["--no-merges"]),
         "--reverse",
         "--numstat",
+        *(PATCH_ARGS if code_lines else ()),
         "-z",
         "--no-color",
         "--no-ext-diff",
@@ -339,7 +449,7 @@ def _log(
         assert out is not None
         try:
             bugs = BugIssues(bug_keys) if bug_keys else NO_BUG_ISSUES
-            yield from _parse(_fields(iter(lambda: out.read(_CHUNK), b"")), repository, bugs)
+            yield from _parse(_Reader(out.read), repository, bugs, code_lines)
         finally:
             out.close()
             returncode = proc.wait()

@@ -61,6 +61,11 @@ class FileRecord:
     # Generated or vendored by the repository's own markers (``.gitattributes``'s
     # ``linguist-generated``, a "Code generated … DO NOT EDIT" header): no hand-written size.
     generated: bool = False
+    # Lines of code among ``added`` and ``deleted`` (``scoring.code_lines``: comments and
+    # blank lines out) where the source read the lines' text (a clone's patches, a diff);
+    # ``None`` where it has only counts (a code host's API).
+    code_added: int | None = None
+    code_deleted: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

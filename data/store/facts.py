@@ -100,6 +100,8 @@ def facts_of(
                     service=services.get(f.service_id) if f.service_id else None,
                     owners=tuple(f.owners) if f.owners is not None else None,
                     generated=f.generated,
+                    code_added=f.code_added,
+                    code_deleted=f.code_deleted,
                 )
             )
         for r in session.exec(

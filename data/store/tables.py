@@ -281,6 +281,10 @@ class ChangeFile(SQLModel, table=True):
     # The source says the file is generated or vendored (a ``.gitattributes`` marker,
     # a "generated" header): it counts in neither the change's size nor its spread.
     generated: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # Lines of code among ``added``/``deleted`` (comments and blank lines out) where the
+    # source read the lines' text (a clone); NULL where it has only counts (a code host).
+    code_added: int | None = None
+    code_deleted: int | None = None
 
 
 class ReviewRow(SQLModel, table=True):

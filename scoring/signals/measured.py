@@ -8,7 +8,7 @@ import functools
 import math
 from typing import TYPE_CHECKING
 
-from scoring.change_files import ChangeFiles
+from scoring.change_files import ChangeFiles, no_code_factor, written_by_hand
 from scoring.change_metrics import (
     ChangeMetrics,
     diffusion_share,
@@ -50,22 +50,39 @@ def size(
 ) -> Signal:
     """Bigger changes hide more defects: points start when code is added, grow with its log.
 
-    Lock files, vendored and generated files are no one's hand-written size: they
-    are left out of the count (``metrics_of``) and the line says so.
+    Size is lines of hand-written code (``code_lines_of``): tests, docs,
+    examples, CI and project files, lock, vendored and generated files, comments
+    and blank lines are left out of the count (``metrics_of``) and the line says so.
     """
     lines = int(m.la + m.ld)
-    hand_files = int(m.nf)
     other = files.generated_files
-    other_lines = change.lines_changed - lines
-    if other and not hand_files:
+    other_lines = sum(f.added + f.deleted for f in change.files if not written_by_hand(f))
+    rest = change.lines_changed - lines - other_lines
+    damped = (
+        ""
+        if files.touches_code
+        else f", so every signal counts ×{no_code_factor(cfg.bands.high):g}"
+    )
+    if other and not m.nf:
         text = (
             f"only lock files or generated files changed ({plural(other_lines, 'line')} "
-            f"in {plural(other, 'file')}): a dependency or generated change"
+            f"in {plural(other, 'file')}): a dependency or generated change{damped}"
+        )
+    elif damped:
+        text = (
+            f"no code changed: {plural(rest + other_lines, 'line')} in "
+            f"{plural(len(change.files), 'file')} of docs, tests, examples, CI, project or "
+            f"data files, comments or whitespace{damped}"
         )
     else:
-        text = f"{plural(lines, 'line')} changed in {plural(hand_files, 'file')}"
+        text = f"{plural(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
         if m.lt > 0:
-            text += f" that held {m.lt:.0f} lines"
+            text += f" in files that held {m.lt:.0f} lines"
+        if rest > 0:
+            text += (
+                f", besides {plural(rest, 'other line')} (tests, docs, manifests, comments, "
+                "blank lines)"
+            )
         if other:
             text += (
                 f", besides {plural(other_lines, 'line')} in "

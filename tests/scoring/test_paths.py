@@ -208,3 +208,45 @@ def test_helpers_agree_with_path_kinds() -> None:
     assert not is_migration("analytics/queries/weekly_report.sql")
     assert is_test_path("tests/test_api.py")
     assert not is_test_path("src/api.py")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "README.md",
+        "README.zh-CN.md",
+        "CHANGES.rst",
+        "LICENSE",
+        "CITATION.cff",
+        ".github/workflows/tests.yaml",
+        ".github/dependabot.yml",
+        ".travis.yml",
+        "tox.ini",
+        "conftest.py",
+        "docs/conf.py",
+        "documentation/guide/setup.py",
+        "examples/tutorial/app.py",
+        "src/testdata/case.go",
+        "web/__snapshots__/App.test.js.snap",
+        "src/site/apt/index.apt",
+        ".gitignore",
+    ],
+)
+def test_docs_ci_test_data_and_project_files_are_no_code(path: str) -> None:
+    """Files a reviewer does not read as code are no size, whatever their folder."""
+    assert not path_kinds(path).code
+
+
+@pytest.mark.parametrize(
+    "path", ["src/history.go", "pkg/security.py", "app/news.py", "lib/license.rs", "Makefile"]
+)
+def test_code_named_like_a_project_file_is_code(path: str) -> None:
+    """A project file's name counts only without an extension or with a document's."""
+    assert path_kinds(path).code
+
+
+def test_a_manifest_is_no_code_but_stays_a_manifest() -> None:
+    """A dependency manifest is no size, and is still flagged for risky content."""
+    kinds = path_kinds("pom.xml")
+    assert not kinds.code
+    assert kinds.manifest

@@ -73,9 +73,16 @@ def _measure(name: str, change: ChangeFacts, ctx: HistoryContext, config: Scorin
 
 # (signal, change fields, context fields, expected share, expected value or "unknown", reason text)
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str | None, str]] = [
-    ("size", {"files": (_file(added=0, deleted=0),)}, {}, 0.0, 0.0, "0 lines changed"),
+    ("size", {"files": (_file(added=0, deleted=0),)}, {}, 0.0, 0.0, "no code changed: 0 lines"),
     ("size", {"files": (_file(added=9_999, deleted=0),)}, {}, 0.85, 9_999.0, "9999 lines"),
-    ("size", {"files": (_file(added=20_000, deleted=20_000),)}, {}, 1.0, 40_000.0, "40000 lines"),
+    (
+        "size",
+        {"files": (_file(added=20_000, deleted=20_000),)},
+        {},
+        1.0,
+        40_000.0,
+        "20000 lines of code added, 20000 deleted",
+    ),
     ("size", {}, {"file_lines_before": 300}, None, 12.0, "that held 300 lines"),
     ("diffusion", {}, {}, 0.0, 0.0, "confined to one file"),
     (

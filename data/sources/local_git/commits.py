@@ -159,7 +159,12 @@ def commit_record(
         sha=commit.sha,
         body=commit.body or None,
         head_branch=head,
-        files=tuple(FileRecord(f.path, f.added, f.deleted) for f in c.files),
+        files=tuple(
+            FileRecord(
+                f.path, f.added, f.deleted, code_added=f.code_added, code_deleted=f.code_deleted
+            )
+            for f in c.files
+        ),
         co_authors=co_authors,
         is_revert=c.is_revert or reverts is not None or title.startswith('Revert "'),
         is_hotfix=c.is_hotfix or bool(head and _HOTFIX.search(head)),

@@ -216,7 +216,7 @@ def agent_unreviewed(draws: Draws) -> list[ChangePlan]:
     out: list[ChangePlan] = []
     for merged, title, paths, commenter in specs:
         opened = merged - draws.rng.randint(35, 90)
-        files = draws.split(draws.rng.randint(12, 30), list(paths))
+        files = draws.split(draws.rng.randint(30, 60), list(paths))
         reviews: tuple[ReviewPlan, ...] = ()
         if commenter:
             # A human looked and commented, but never approved.

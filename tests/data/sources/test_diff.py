@@ -88,7 +88,7 @@ def test_diff_u_of_two_folders_drops_their_names(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     files = {f.path: f for f in parse_diff(done.stdout)}
-    assert files["pkg/m.py"] == DiffFile("pkg/m.py", 2, 1)
+    assert files["pkg/m.py"] == DiffFile("pkg/m.py", 2, 1, code_added=2, code_deleted=1)
     # -N shows a new file against an empty one, dated the epoch.
     assert (files["added.py"].added, files["added.py"].deleted) == (1, 0)
 
@@ -147,4 +147,36 @@ def test_header_only_changes_from_git_are_files_without_lines(tmp_path: Path) ->
         "run.sh": DiffFile("run.sh", 0, 0),
         "c d.txt": DiffFile("c d.txt", 0, 0, "renamed", "a b.txt"),
         "empty.txt": DiffFile("empty.txt", 0, 0, "added"),
+    }
+
+
+def test_code_files_carry_their_lines_of_code() -> None:
+    """A diff's code files are lexed (comments, blank lines and CRLF ends are no code); docs
+    and tests are not, and a binary file has no hunks to read."""
+    text = (
+        "diff --git a/src/app.py b/src/app.py\n"
+        "--- a/src/app.py\n"
+        "+++ b/src/app.py\n"
+        "@@ -1,3 +1,6 @@\n"
+        " import os\r\n"
+        "+# Why.\r\n"
+        "+\r\n"
+        "+x = os.sep\r\n"
+        "\n"
+        "-y = 1\n"
+        "+y  =  1\n"
+        "diff --git a/README.md b/README.md\n"
+        "--- a/README.md\n"
+        "+++ b/README.md\n"
+        "@@ -1 +1 @@\n"
+        "-a\n"
+        "+b\n"
+        "diff --git a/logo.png b/logo.png\n"
+        "Binary files a/logo.png and b/logo.png differ\n"
+    )
+    files = {f.path: (f.added, f.deleted, f.code_added, f.code_deleted) for f in parse_diff(text)}
+    assert files == {
+        "src/app.py": (4, 1, 1, 0),
+        "README.md": (1, 1, None, None),
+        "logo.png": (0, 0, None, None),
     }

@@ -44,7 +44,11 @@ def test_numstat_of_a_known_commit(tmp_path: Path) -> None:
     assert change.author == "grace@example.com"
     assert change.merged_at == T0 + timedelta(hours=1)
     assert change.merged_at.tzinfo is not None
-    assert change.files == (FileChange("app.py", 2, 1), FileChange("lib/util.py", 1, 0))
+    # Lines of code come from the patch: every changed line here is code.
+    assert change.files == (
+        FileChange("app.py", 2, 1, code_added=2, code_deleted=1),
+        FileChange("lib/util.py", 1, 0, code_added=1, code_deleted=0),
+    )
 
 
 def test_binary_file_counts_no_lines_and_odd_paths_survive(tmp_path: Path) -> None:
@@ -64,8 +68,8 @@ def test_binary_file_counts_no_lines_and_odd_paths_survive(tmp_path: Path) -> No
     assert sorted(commit.change.files, key=lambda f: f.path) == [
         FileChange("docs/my notes.py", 2, 0),
         FileChange("logo.png", 0, 0),
-        FileChange("tab\tname.py", 1, 0),
-        FileChange("ünïcode.py", 1, 0),
+        FileChange("tab\tname.py", 1, 0, code_added=1, code_deleted=0),
+        FileChange("ünïcode.py", 1, 0, code_added=1, code_deleted=0),
     ]
 
 
@@ -78,7 +82,9 @@ def test_rename_is_reported_under_the_new_path(tmp_path: Path) -> None:
     repo.git("mv", "src/old name.py", "pkg/new name.py")
     repo.commit({"pkg/new name.py": body + "extra\n"}, "Move", T0 + timedelta(hours=1))
     _, moved = _mine(repo)
-    assert moved.change.files == (FileChange("pkg/new name.py", 1, 0),)
+    assert moved.change.files == (
+        FileChange("pkg/new name.py", 1, 0, code_added=1, code_deleted=0),
+    )
 
 
 def test_commits_come_oldest_first_without_merges(tmp_path: Path) -> None:
@@ -146,7 +152,7 @@ def test_revert_is_detected_with_its_target(tmp_path: Path) -> None:
     assert not first.change.is_revert
     assert revert.change.is_revert
     assert revert.reverts == bad
-    assert revert.change.files == (FileChange("a.py", 0, 1),)
+    assert revert.change.files == (FileChange("a.py", 0, 1, code_added=0, code_deleted=1),)
 
 
 def test_reverted_sha_reads_the_standard_body() -> None:
@@ -197,3 +203,76 @@ def test_bug_keys_decide_whether_an_issue_key_is_a_fix(tmp_path: Path) -> None:
     known = [c.change.is_fix for c in mine_commits(repo.path, bug_keys=frozenset({"SHOP-2"}))]
     assert plain == [False, False]
     assert known == [False, True]
+
+
+def test_lines_of_code_leave_comments_docs_and_whitespace_out(tmp_path: Path) -> None:
+    """Mined code files count only their lines of code; docs and tests get no such count."""
+    repo = GitRepo(tmp_path / "r")
+    java = "class A {\n  int x() { return 1; }\n}\n"
+    repo.commit({"src/A.java": java, "app.py": "x = 1\n"}, "Add", T0)
+    javadoc = "class A {\n  /**\n   * The x.\n   *\n   * @return one\n   */\n" + java[10:]
+    repo.commit(
+        {
+            "src/A.java": javadoc,
+            "app.py": "x  =  1\n# why\n\ny = x\n",
+            "README.md": "# Title\n",
+            "tests/test_app.py": "def test_x():\n    pass\n",
+        },
+        "Document A",
+        T0 + timedelta(hours=1),
+    )
+    _, second = _mine(repo)
+    files = {f.path: f for f in second.change.files}
+    assert (files["src/A.java"].added, files["src/A.java"].code_added) == (5, 0)
+    # "x  =  1" only changed whitespace; the comment and blank line are no code.
+    assert (files["app.py"].added, files["app.py"].code_added) == (4, 1)
+    assert files["app.py"].code_deleted == 0
+    assert files["README.md"].code_added is None
+    assert files["tests/test_app.py"].code_added is None
+
+
+def test_one_pass_reads_every_commit_s_patch_beside_its_numstat(tmp_path: Path) -> None:
+    """Empty commits, binaries, mode changes, a body with blank lines and a patch far longer
+    than a read chunk: every commit keeps its own files and lines of code, in order."""
+    repo = GitRepo(tmp_path / "r")
+    big = "".join(f"v{i} = {i}  # note\n" for i in range(20_000))
+    repo.commit({"app.py": big, "logo.png": b"\x89PNG\x00"}, "Big\n\nBody\n\nwith gaps", T0)
+    repo.commit({}, "Nothing", T0 + timedelta(hours=1))
+    (repo.path / "app.py").chmod(0o755)
+    repo.commit({"app.py": big + "w = 1\n"}, "Mode and a line", T0 + timedelta(hours=2))
+    repo.commit({"docs/x.md": "# x\n"}, "Docs", T0 + timedelta(hours=3))
+    commits = _mine(repo)
+    assert [c.change.title for c in commits] == ["Big", "Nothing", "Mode and a line", "Docs"]
+    assert commits[0].body.strip() == "Body\n\nwith gaps"
+    files = [{f.path: (f.added, f.code_added) for f in c.change.files} for c in commits]
+    assert files == [
+        {"app.py": (20_000, 20_000), "logo.png": (0, None)},
+        {},
+        {"app.py": (1, 1)},
+        {"docs/x.md": (1, None)},
+    ]
+
+
+def test_without_code_lines_files_have_their_counts_alone(tmp_path: Path) -> None:
+    """``code_lines=False`` (a history's index, SZZ's fixes) reads no patch."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"app.py": "x = 1\n# c\n"}, "Add", T0)
+    repo.commit({"app.py": "x = 2\n"}, "Fix", T0 + timedelta(hours=1))
+    commits = list(mine_commits(repo.path, code_lines=False))
+    assert [c.change.files for c in commits] == [
+        (FileChange("app.py", 2, 0),),
+        (FileChange("app.py", 1, 2),),
+    ]
+
+
+def test_a_first_parent_merge_counts_its_patch_against_the_first_parent(tmp_path: Path) -> None:
+    """Mined along first parents, a merge is one change whose lines of code are its branch's."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"app.py": "x = 1\n"}, "Start", T0)
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit({"app.py": "x = 1\n# why\ny = 2\n"}, "Grow", T0 + timedelta(hours=1))
+    repo.git("checkout", "-q", "main")
+    repo.merge("feature", "Merge pull request #1 from a/feature", T0 + timedelta(hours=2))
+    commits = list(mine_commits(repo.path, first_parent=True))
+    assert [c.change.title for c in commits][-1].startswith("Merge pull request #1")
+    assert commits[-1].change.files == (FileChange("app.py", 2, 0, code_added=1, code_deleted=0),)

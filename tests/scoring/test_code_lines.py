@@ -1,0 +1,199 @@
+"""Lines of code in a file's hunks: comments, docstrings, blank lines and whitespace changes out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import scoring.code_lines as code_lines_module
+from scoring.code_lines import code_lines
+
+
+def test_javadoc_lines_are_no_code() -> None:
+    """A Javadoc block and a trailing comment's blank line add no code; the statement does."""
+    hunk = [
+        " class A {",
+        "+  /**",
+        "+   * Returns the answer.",
+        "+   *",
+        "+   * @return the answer",
+        "+   */",
+        "+",
+        "+  int answer() { return 42; } // the answer",
+        " }",
+    ]
+    assert code_lines("src/main/java/A.java", [hunk]) == (1, 0)
+
+
+def test_python_comments_docstrings_and_blank_lines_are_no_code() -> None:
+    """Only the def and return lines of a Python hunk are code."""
+    hunk = [
+        "+def f():",
+        '+    """Say what f does.',
+        "+",
+        "+    More about it.",
+        '+    """',
+        "+    # a comment",
+        "+",
+        "+    return 1  # trailing comments keep the line code",
+    ]
+    assert code_lines("pkg/mod.py", [hunk]) == (2, 0)
+
+
+def test_deleted_comments_are_no_code_either() -> None:
+    """Deleting a comment and a blank line deletes no code; deleting a call does."""
+    hunk = [" x = 1", "-# old note", "-", "-print(x)", " y = 2"]
+    assert code_lines("a.py", [hunk]) == (0, 1)
+
+
+def test_whitespace_only_changes_add_no_code() -> None:
+    """Re-indented lines and trailing spaces removed pair off with their old lines."""
+    hunk = [
+        "-if x:  ",
+        "-  y = 1",
+        "+if x:",
+        "+    y = 1",
+        "+z = 3",
+    ]
+    assert code_lines("a.py", [hunk]) == (1, 0)
+
+
+def test_preprocessor_lines_are_code() -> None:
+    """An include and a define are code, though Pygments files them under comments."""
+    assert code_lines("src/x.c", [["+#include <stdio.h>", "+#define N 3", "+/* note */"]]) == (
+        2,
+        0,
+    )
+
+
+def test_a_file_no_lexer_knows_counts_its_non_blank_lines() -> None:
+    """Without a lexer for the name, every non-blank line counts."""
+    assert code_lines("tool/run.zzqq", [["+# kept", "+", "+   ", "+go"]]) == (2, 0)
+
+
+def test_hunks_of_one_file_pair_moved_lines_across_hunks() -> None:
+    """A line moved from one hunk to another adds and deletes no code."""
+    first = [" a = 1", "-b = compute(a)", " c = 3"]
+    second = [" d = 4", "+b  =  compute(a)", " e = 5"]
+    assert code_lines("m.py", [first, second]) == (0, 0)
+
+
+_JAVA = '''package acme;
+
+/**
+ * A cart, with // and /* inside its Javadoc.
+ *
+ * @since 1
+ */
+public class Cart {
+    private static final String URL = "http://example.com/*not a comment*/";
+    private static final String BLOCK = """
+        a text block // with slashes
+        /* and a comment opener
+        """;
+
+    /* A block comment
+       over three lines */
+    int items; // trailing
+
+    int add(int n) {
+        // one
+        return items += n; /* inline */
+    }
+}
+'''
+_JS = """#!/usr/bin/env node
+const url = "http://example.com"; // a comment
+const tpl = `line one
+  // not a comment
+  /* nor this */ ${url}`;
+/*
+ * block
+ */
+function f(a) {
+  return a / 2 / 3; // divide
+}
+<!-- old html comment
+const re = /\\/\\*/g;
+"""
+_GO = """package main
+
+import "fmt"
+
+/* Package docs
+over lines */
+var raw = `a raw
+// string`
+
+// main runs.
+func main() {
+\tfmt.Println("/* not */") // but this is
+}
+"""
+
+
+def _windows(text: str) -> list[tuple[list[str], list[int]]]:
+    """Every hunk side of 17 lines of ``text`` with one, two or a run of changed lines."""
+    lines = text.splitlines()
+    out = []
+    for start in range(len(lines)):
+        side = lines[start : start + 17]
+        for rows in ([0], [len(side) // 2], [len(side) - 1], [2, 3, 4], [1, len(side) - 2]):
+            kept = sorted({r for r in rows if 0 <= r < len(side)})
+            if kept:
+                out.append((side, kept))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Cart.java", _JAVA),
+        ("app.js", _JS),
+        ("app.ts", _JS.replace("#!/usr/bin/env node\n", "")),
+        ("main.go", _GO),
+        ("main.c", "#if 0\nint dead;\n#endif\n/* c\n */\nint x; // y\n" * 3),
+        *(
+            (path.name, path.read_text(encoding="utf-8"))
+            for path in sorted(Path(code_lines_module.__file__).parent.glob("*.py"))[:4]
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) and len(v) < 40 else "",
+)
+def test_lexing_the_span_reads_the_changed_lines_as_the_whole_side_does(
+    name: str, text: str
+) -> None:
+    """Lexing only from the first multi-line delimiter to the last reads every changed line as
+    lexing the whole hunk side does."""
+    lexer = code_lines_module._lexer(name)
+    assert lexer is not None
+    for side, rows in _windows(text):
+        whole = code_lines_module._lexed_flags(lexer, side)
+        spanned = code_lines_module._code_flags(name, side, rows)
+        assert [spanned[r] for r in rows] == [whole[r] for r in rows], (name, side, rows)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "app.py",
+        "Cart.java",
+        "x.tar.gz",
+        "CMakeLists.txt",
+        "Makefile",
+        "Makefile.am",
+        "a.js.j2",
+        "ls.1",
+        "Dockerfile",
+        "notes",
+        ".bashrc",
+        "x.H",
+        "y.unknownext",
+    ],
+)
+def test_a_lexer_looked_up_by_extension_is_the_one_the_name_gets(name: str) -> None:
+    """Lexers are cached by extension except for names Pygments matches whole."""
+    by_name = code_lines_module._lexer_by(name)
+    found = code_lines_module._lexer(name)
+    assert type(found) is type(by_name)

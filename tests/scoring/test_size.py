@@ -1,0 +1,163 @@
+"""A change's size is its lines of hand-written code; a change touching no code is never high."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from scoring import Band, BandThresholds, ChangeFacts, FileChange, ScoringConfig, score_change
+from scoring.change_files import change_files
+from scoring.history import HistoryContext
+from scoring.risk import RiskScore
+
+# A Friday evening: the timing signal is full too.
+FRIDAY_NIGHT = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)
+CONFIG = ScoringConfig()
+
+
+def _risky_ctx(**kw: Any) -> HistoryContext:
+    """Everything the history can say against a change: new author, hot and buggy files."""
+    fields: dict[str, Any] = {
+        "author_prior_changes": 0,
+        "files_with_history": 40,
+        "files_known_to_author": 0,
+        "prior_fixes_on_files": 50,
+        "recent_incidents": 5,
+        "lookback_days": 30,
+        "file_prior_changes": 500,
+        "file_prior_devs": 100,
+        "file_age_days": 1.0,
+        "file_lines_before": 50_000,
+        "service_deploys": 10,
+        "service_failed_deploys": 8,
+    }
+    fields.update(kw)
+    return HistoryContext(**fields)
+
+
+def _change(*files: FileChange, title: str = "Rework") -> ChangeFacts:
+    """A bare-clone change (review unknown) of ``files``, a bug fix merged on a Friday night."""
+    return ChangeFacts(
+        key="r@abc",
+        repository="r",
+        title=title,
+        author="newcomer",
+        merged_at=FRIDAY_NIGHT,
+        files=files,
+        is_fix=True,
+        reviews_known=False,
+    )
+
+
+def _score(change: ChangeFacts, config: ScoringConfig = CONFIG, **ctx: Any) -> RiskScore:
+    return score_change(change, _risky_ctx(**ctx), config)
+
+
+def _size_text(risk: RiskScore) -> str:
+    return next(s.explanation for s in risk.signals if s.name == "size")
+
+
+def _many(folder: str, n: int, lines: int, ext: str = "py", **kw: Any) -> list[FileChange]:
+    return [
+        FileChange(f"{folder}/part{i}/mod{i}.{ext}", lines, lines // 2, service="svc", **kw)
+        for i in range(n)
+    ]
+
+
+def test_the_same_change_in_code_is_very_high() -> None:
+    """The control: the risky history and a large change in code make a very high score."""
+    risk = _score(_change(*_many("src", 42, 110)))
+    assert risk.band is Band.CRITICAL
+    assert "large_change" in [g.name for g in risk.gates]
+    assert _size_text(risk).startswith("4620 lines of code added")
+
+
+@pytest.mark.parametrize(
+    ("what", "files"),
+    [
+        ("a Markdown-only docs restructuring", _many("docs", 40, 115, "md")),
+        ("a change of 42 files under examples/", _many("examples", 42, 110)),
+        ("a README translation", [FileChange("README.zh-CN.md", 900, 0, service="svc")]),
+        (
+            "CI and project files",
+            [
+                FileChange(".github/workflows/ci.yml", 300, 200),
+                FileChange("CHANGELOG.md", 400, 0),
+                FileChange("LICENSE", 200, 0),
+                FileChange("tox.ini", 80, 10),
+            ],
+        ),
+        ("tests and their data", [*_many("tests", 30, 200), *_many("testdata", 10, 400, "json")]),
+        (
+            "a Javadoc-only change",
+            _many("src/main/java/org/x", 30, 62, "java", code_added=0, code_deleted=0),
+        ),
+        (
+            "a whitespace-only change",
+            _many("src/pkg", 60, 80, code_added=0, code_deleted=0),
+        ),
+    ],
+)
+def test_a_change_touching_no_code_is_not_high(what: str, files: list[FileChange]) -> None:
+    """Docs, examples, CI, project files, tests, comments or whitespace alone are never high."""
+    risk = _score(_change(*files, title=what))
+    assert risk.band in (Band.SAFE, Band.MODERATE), what
+    assert not risk.gates
+    text = _size_text(risk)
+    assert text.startswith("no code changed"), text
+    assert "×0.5" in text
+    assert "lines of code added" not in text
+
+
+def test_no_code_stays_below_a_lowered_high_band() -> None:
+    """With the high band starting at 40, a no-code change's points shrink further."""
+    config = ScoringConfig(bands=BandThresholds(moderate=20, high=40, critical=70))
+    risk = _score(_change(*_many("docs", 40, 115, "md")), config)
+    assert risk.score < 40
+    assert "×0.39" in _size_text(risk)
+
+
+def test_comment_lines_do_not_count_as_size() -> None:
+    """Of 500 added lines, the 20 lines of code are the size; the rest are named as other lines."""
+    f = FileChange("src/a.py", 500, 0, service="svc", code_added=20, code_deleted=0)
+    risk = _score(_change(f))
+    size = next(s for s in risk.signals if s.name == "size")
+    assert size.value == 20
+    assert size.explanation.startswith("20 lines of code added, 0 deleted")
+    assert "besides 480 other lines (tests, docs, manifests, comments" in size.explanation
+    assert change_files(_change(f)).code_added == 20
+
+
+def test_large_change_gate_counts_code_lines_only() -> None:
+    """1,863 added lines that are Javadoc do not lift a change to high; 400 lines of code do."""
+    doc = FileChange("src/main/java/A.java", 1863, 0, code_added=12, code_deleted=0)
+    assert "large_change" not in [g.name for g in _score(_change(doc)).gates]
+    code = FileChange("src/main/java/A.java", 1863, 0, code_added=400, code_deleted=0)
+    gates = _score(_change(code)).gates
+    assert [g.explanation for g in gates] == [
+        "400 lines of code added: more than one review takes in"
+    ]
+
+
+def test_code_host_counts_are_used_when_no_text_was_read() -> None:
+    """Without the lines' text (a code host's API), every line of a code file is size."""
+    risk = _score(_change(FileChange("src/a.py", 120, 30)))
+    size = next(s for s in risk.signals if s.name == "size")
+    assert size.value == 150
+
+
+def test_a_manifest_change_is_not_damped() -> None:
+    """A dependency manifest is no code by size, but a change to it ships: it is not damped."""
+    files = change_files(_change(FileChange("pom.xml", 40, 10)))
+    assert files.touches_code
+    assert files.code_added == 0
+
+
+def test_error_budget_gate_skips_a_change_touching_no_code() -> None:
+    """A docs change merged during a spent error budget cannot burn it: no gate."""
+    docs = _score(_change(FileChange("docs/a.md", 10, 0)), error_budget_spent=True)
+    assert not docs.gates
+    code = _score(_change(FileChange("src/a.py", 10, 0)), error_budget_spent=True)
+    assert [g.name for g in code.gates] == ["error_budget"]
