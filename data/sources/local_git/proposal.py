@@ -243,6 +243,43 @@ def _with_code_lines(
     ]
 
 
+# Untracked files read for ``--head WORKTREE``: past this many, the rest are left out (and
+# said so), as a folder of build output nobody ignored would otherwise be the change.
+_UNTRACKED_LIMIT = 200
+
+
+def _untracked(path: Path) -> tuple[list[FileRecord], int]:
+    """The working tree's new files that git does not ignore, each as an added file with its
+    lines and lines of code, and how many there were in all."""
+    listed = run_git(path, "ls-files", "--others", "--exclude-standard", "-z")
+    names = [n for n in listed.stdout.decode("utf-8", "replace").split("\0") if n]
+    out: list[FileRecord] = []
+    for name in names[:_UNTRACKED_LIMIT]:
+        # --no-index compares with /dev/null: the whole file added, counted as git counts it.
+        counted = run_git(
+            path, "diff", "--no-index", "--numstat", "--", "/dev/null", name, check=False
+        )
+        fields = counted.stdout.decode("utf-8", "replace").split("\t", 2)
+        if len(fields) < 3:
+            continue
+        added = 0 if fields[0] == "-" else int(fields[0])
+        patch = run_git(
+            path, "diff", "--no-index", *PATCH_ARGS, "--", "/dev/null", name, check=False
+        )
+        code = patch_code_counts(patch.stdout).get(name)
+        out.append(
+            FileRecord(
+                name,
+                added,
+                0,
+                "added",
+                code_added=None if code is None else code[0],
+                code_deleted=None if code is None else code[1],
+            )
+        )
+    return out, len(names)
+
+
 def clone_proposal(
     path: Path,
     org: OrgConfig | None = None,
@@ -271,6 +308,10 @@ def clone_proposal(
     records = _numstat(top, base_sha, None if worktree else head_sha)
     if records:
         records = _with_code_lines(top, base_sha, None if worktree else head_sha, records)
+    untracked = 0
+    if worktree:
+        new_files, untracked = _untracked(top)
+        records = [*records, *new_files]
     if not records:
         what = "the working tree" if worktree else (head or "HEAD")
         raise SourceError(
@@ -281,8 +322,10 @@ def clone_proposal(
     commits = _log(top, base_sha, head_sha)
     notes: list[str] = []
     if worktree:
+        left_out = untracked - _UNTRACKED_LIMIT
         notes.append(
-            "uncommitted changes to tracked files on top of HEAD; untracked files left out"
+            "uncommitted changes on top of HEAD, new files git does not ignore included"
+            + (f" ({left_out} more new files left out)" if left_out > 0 else "")
         )
     head_log = run_git(top, "log", "-1", "--format=%an%x00%ae%x00%s%x00%b", head_sha, "--")
     name, email, subject, body = [
@@ -317,7 +360,9 @@ def clone_proposal(
     )
     branch = run_git(top, "rev-parse", "--abbrev-ref", "HEAD", check=False)
     branch_name = branch.stdout.decode("utf-8", "replace").strip() if head is None else ""
-    title = subject.strip()
+    # The working tree is no commit: HEAD's subject would name a change already made.
+    on = branch.stdout.decode("utf-8", "replace").strip() or "HEAD"
+    title = f"Uncommitted changes on {on}" if worktree else subject.strip()
     change = ChangeFacts(
         key=str(ChangeKey.commit(repository, head_sha)),
         repository=repository,

@@ -142,6 +142,32 @@ def test_the_working_tree_is_the_uncommitted_change(repo: GitRepo) -> None:
     assert any("uncommitted" in n for n in p.notes)
 
 
+def test_the_working_tree_is_titled_as_uncommitted_not_as_head_s_commit(repo: GitRepo) -> None:
+    """The working tree's change is no commit: its title says so instead of HEAD's subject."""
+    (repo.path / "web" / "b.py").write_text("y\nz\n", encoding="utf-8")
+    head_subject = repo.git("log", "-1", "--format=%s").strip()
+    p = clone_proposal(repo.path, _ORG, head=WORKTREE, now=NOW)
+    assert p.change.title.startswith("Uncommitted changes on ")
+    assert head_subject not in p.change.title
+
+
+def test_a_new_untracked_source_file_is_the_change(repo: GitRepo) -> None:
+    """Only a new file git does not ignore: it is the change, counted in lines of code, while
+    an ignored one is left out."""
+    repo.commit({".gitignore": "build/\n"}, "Ignore build output", T0 + timedelta(days=40))
+    (repo.path / "pay" / "refund.py").write_text(
+        "# Refunds.\n\ndef refund(x):\n    return -x\n", encoding="utf-8"
+    )
+    (repo.path / "build").mkdir()
+    (repo.path / "build" / "out.py").write_text("x = 1\n" * 50, encoding="utf-8")
+    p = clone_proposal(repo.path, _ORG, base="HEAD", head=WORKTREE, now=NOW)
+    files = {f.path: f for f in p.change.files}
+    assert set(files) == {"pay/refund.py"}
+    assert files["pay/refund.py"].added == 4
+    assert files["pay/refund.py"].code_added == 2
+    assert files["pay/refund.py"].service == "payments"
+
+
 def test_repository_name_comes_from_origin_without_config(repo: GitRepo) -> None:
     """No organisation file: origin's owner/name; without origin, the folder's name."""
     assert clone_repository(repo.path) == "acme/shop"
