@@ -674,9 +674,11 @@ def _week_clause(payload: BriefingPayload) -> str | None:
 
 
 def deploy_named(payload: BriefingPayload, deploy: DeployView) -> str:
-    """A deploy as a reader knows it: ``"the deploy of Checkout, Fri 10:35 EST"``."""
+    """A deploy as a reader knows it: ``"the deploy of Checkout, Fri 10:35 EST"``, and a release
+    by its tag too: ``"the deploy of Checkout v2.1.0, Fri 10:35 EST"``."""
     when = local_time(deploy.finished_at, payload.week.timezone, payload.week)
-    return f"the deploy of {_service_name(payload, deploy.service)}, {when}"
+    tag = f" {deploy.tag}" if deploy.tag else ""
+    return f"the deploy of {_service_name(payload, deploy.service)}{tag}, {when}"
 
 
 def _very_high_deploys(payload: BriefingPayload) -> str | None:

@@ -162,6 +162,16 @@ class DeployView(_Value):
     # Incidents linked to it this week.
     incidents: tuple[str, ...] = ()
 
+    @property
+    def tag(self) -> str | None:
+        """The release tag of a ``git-tag:{repository}:{tag}:{service}`` deploy, else ``None``:
+        the name a reader knows a release by."""
+        if not self.id.startswith("git-tag:"):
+            return None
+        rest = self.id.split(":", 2)[2]
+        tag = rest.rsplit(":", 1)[0] if ":" in rest else ""
+        return tag or None
+
 
 class AgentView(_Value):
     """What AI coding agents shipped, and whether humans reviewed it."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from briefing.card_words import incident_name
+from briefing.card_words import incident_name, very_high_clause
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
@@ -170,6 +170,15 @@ def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, 
     return context(*texts, budget=_CONTEXT_BUDGET)
 
 
+def _very_high_line(payload: BriefingPayload, headline: str) -> str | None:
+    """The week's very-high-risk changes and deploys in a line (a few of each, then "N more"),
+    unless the header already says all of it; ``None`` when there were none."""
+    clause = very_high_clause(payload)
+    if clause is None or mrkdwn(one_line(clause)) in headline:
+        return None
+    return one_line(clause[:1].upper() + clause[1:]) + "."
+
+
 def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage:
     """Render ``payload`` and its ``narrative`` as a Slack message that Slack will accept."""
     counts = payload.severity_counts.line()
@@ -187,6 +196,11 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
         # entities and decodes them for display, and the rule stays uniform.
         header(headline),
     ]
+    # Every very-high-risk change and deploy of the week is named up front, whatever the cards
+    # say and however short the header had to be cut (issue 40).
+    very_high = _very_high_line(payload, headline)
+    if very_high is not None:
+        head.append(section(mrkdwn(very_high)))
     cards = ordered_cards(payload.cards)
     tail: list[dict[str, Any]] = []
     # A deploy a card already tells of (an incident followed it) is not listed again.
@@ -209,5 +223,6 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
         more = len(cards) - len(shown)
         noun = "card" if more == 1 else "cards"
         body.append(section(f"+{more} more {noun} — use `/risk brief` for all"))
-    text = truncate(f"{counts}\n{headline}", NOTIFICATION_CHARS)
+    said = f"{counts}\n{headline}" + (f"\n{very_high}" if very_high else "")
+    text = truncate(said, NOTIFICATION_CHARS)
     return SlackMessage(text=text, blocks=(*head, *body, *tail))

@@ -179,13 +179,15 @@ def deploy_line(
     week: WeekView,
     named: Callable[[str], str] = incident_words,
 ) -> str:
-    """A high-risk deploy in words: ``"Checkout, Fri 10:35 EST: score 77, high risk"``.
+    """A high-risk deploy in words: ``"Checkout, Fri 10:35 EST: score 77, high risk"``, a
+    release with its tag: ``"Checkout v2.1.0, Fri 10:35 EST: ..."``.
 
     ``service`` is the display name and the time is in the week's zone; ``named`` names an
     incident that followed it by its id (the payload's ``incident_name``); nothing is escaped.
     """
+    tag = f" {deploy.tag}" if deploy.tag else ""
     text = (
-        f"{service}, {local_time(deploy.finished_at, week.timezone, week)}: "
+        f"{service}{tag}, {local_time(deploy.finished_at, week.timezone, week)}: "
         f"score {deploy.score}, {band_label(deploy.band)}"
     )
     if not deploy.succeeded:
