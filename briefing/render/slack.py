@@ -176,7 +176,9 @@ def _very_high_line(payload: BriefingPayload, headline: str) -> str | None:
     clause = very_high_clause(payload)
     if clause is None or mrkdwn(one_line(clause)) in headline:
         return None
-    return one_line(clause[:1].upper() + clause[1:]) + "."
+    # Escaped here, once: the line names changes by their (outside) titles, and goes both
+    # into a section and into the notification text.
+    return truncate(mrkdwn(one_line(clause[:1].upper() + clause[1:])) + ".", SECTION_CHARS)
 
 
 def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage:
@@ -196,16 +198,19 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
         # entities and decodes them for display, and the rule stays uniform.
         header(headline),
     ]
-    # Every very-high-risk change and deploy of the week is named up front, whatever the cards
-    # say and however short the header had to be cut (issue 40).
-    very_high = _very_high_line(payload, headline)
-    if very_high is not None:
-        head.append(section(mrkdwn(very_high)))
     cards = ordered_cards(payload.cards)
     tail: list[dict[str, Any]] = []
     # A deploy a card already tells of (an incident followed it) is not listed again.
     told = {e.key for card in cards for e in card.evidence_of(EvidenceKind.DEPLOY)}
     deploys = tuple(d for d in payload.risky_deploys if d.id not in told)
+    # Every very-high-risk change is listed below; when a very-high deploy is in neither a
+    # card nor the (short) deploys' list, a line under the header names the week's very-high
+    # items, however short the header had to be cut (issue 40).
+    # The notification's text always names them: it is what a phone shows of the message.
+    very_high = _very_high_line(payload, headline)
+    shown_deploys = told | {d.id for d in deploys}
+    if very_high is not None and any(d.id not in shown_deploys for d in payload.very_high_deploys):
+        head.append(section(very_high))
     if deploys:
         tail.append(_deploys_block(payload, deploys))
     # Very-high-risk changes are named by title and score whether or not a card links

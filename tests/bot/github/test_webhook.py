@@ -441,11 +441,12 @@ def test_deliveries_older_than_a_month_are_forgotten_when_one_finishes(world: Wo
     assert kept == ["d-new", "d-young"]
 
 
-def test_a_body_past_serve_s_limit_is_waitress_s_plain_413_as_documented(world: World) -> None:
-    """Past 1 MiB waitress refuses before riskbrief reads it, in plain text; docs say so."""
+def test_a_body_past_serve_s_limit_is_a_json_413_as_documented(world: World) -> None:
+    """Past 1 MiB waitress refuses before riskbrief reads it, answering JSON; docs say so."""
     answer = world.deliver(None, body=b"{" + b" " * (1 << 20) + b"}")
     assert answer.status_code == 413
-    assert not answer.headers["content-type"].startswith("application/json")
+    assert answer.headers["content-type"].startswith("application/json")
+    assert answer.json()["error"]
     doc = (Path(__file__).parents[3] / "docs" / "pr-check.md").read_text(encoding="utf-8")
-    assert "plain-text 413" in " ".join(doc.split())
-    assert "Each refusal is JSON" not in " ".join(doc.split())
+    assert "Each refusal is JSON" in " ".join(doc.split())
+    assert "plain-text 413" not in " ".join(doc.split())
