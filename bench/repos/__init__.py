@@ -10,8 +10,8 @@ A repository ``owner/name`` is found as ``DIR/name``, ``DIR/owner+name/repo``
 MIRRORS --dest DIR`` makes work trees from a folder of bare mirrors
 (``owner+name/repo``)::
 
-    git clone https://github.com/pallets/flask /tmp/repos/flask    # or a mirror
-    python -m bench.repos --root /tmp/repos --jobs 2
+    git clone https://github.com/pallets/flask CLONES/flask    # or a mirror
+    python -m bench.repos --root CLONES --jobs 2
 
 For each repository, in a scratch folder of its own: a local copy of the clone
 (its ``origin`` naming GitHub), ``riskbrief quickstart`` on it as a new user

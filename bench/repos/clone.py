@@ -1,9 +1,9 @@
 """Work trees from a folder of bare mirrors: the fetch step the suite leaves to its user.
 
-    python -m bench.repos.clone --mirror /work/.mirror --dest /tmp/repos [--only NAME]
+    python -m bench.repos.clone --mirror MIRRORS --dest CLONES [--only NAME]
 
-Each listed repository found as ``MIRROR/owner+name/repo`` is cloned to
-``DEST/name`` (skipped when that exists) with ``origin`` set to its GitHub URL.
+Each listed repository found as ``MIRRORS/owner+name/repo`` is cloned to
+``CLONES/name`` (skipped when that exists) with ``origin`` set to its GitHub URL.
 Nothing is downloaded: a repository without a mirror is listed as missing.
 """
 
