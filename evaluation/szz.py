@@ -5,9 +5,14 @@ deleted or changed in files that already existed are blamed in the fix's
 parent; the commits that last touched those lines are bug-inducing. A revert
 is a fix whose culprit is named outright, so the reverted commit is labelled
 directly and the revert itself is not blamed. Whitespace-only differences are
-ignored (``blame -w``), and blank or comment-only lines, test files and
-documentation are not blamed because a bug rarely lives there; nor is a submodule's
-entry (a gitlink), which holds no lines.
+ignored (``blame -w``), and only lines of hand-written code are blamed: blank or
+comment-only lines are not, nor are files that are no code by the product's own
+rule (``scoring.change_files.lexed_path``: tests, docs, examples, test data, CI,
+project files, dependency manifests and lock files, generated files), nor a
+submodule's entry (a gitlink), which holds no lines. A fix's edit to an example, a
+changelog or a version pin is no defect that shipped, and labelling the commit that
+wrote that line bug-inducing would reward ranking by lines of anything over lines
+of code.
 """
 
 from __future__ import annotations
@@ -19,17 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from data.sources.gitlog import MinedCommit, run_git
+from scoring.change_files import lexed_path
 from scoring.fixes import is_fix_commit
-from scoring.paths import is_test_path
 
 __all__ = ["blame_lines", "bug_inducing", "deleted_ranges", "modified_files"]
 
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+\d+(?:,\d+)? @@")
 _BLAME_HEADER = re.compile(r"^([0-9a-f]{40}) \d+ \d+")
-_DOCS = re.compile(
-    r"(^|/)(docs?|documentation)/|\.(md|rst|txt|adoc)$|(^|/)(CHANGELOG|CHANGES|NEWS|README|LICENSE)",
-    re.IGNORECASE,
-)
 # Lines that are only a comment; C preprocessor directives start with "#" but are code.
 _COMMENT = re.compile(
     r"^\s*(#(?!\s*(include|define|undef|if|ifdef|ifndef|elif|else|endif|pragma)\b)"
@@ -38,7 +39,7 @@ _COMMENT = re.compile(
 
 
 def _skipped(path: str) -> bool:
-    return is_test_path(path) or bool(_DOCS.search(path))
+    return not lexed_path(path)
 
 
 # A submodule's entry (a gitlink) has this mode: it names a commit of another repository,
@@ -47,8 +48,8 @@ _GITLINK = b"160000"
 
 
 def modified_files(repo: Path, parent: str, fix: str) -> list[str]:
-    """Paths the fix modified (not added or deleted), without tests, docs and submodules (a
-    gitlink, which git cannot blame), in git's order."""
+    """Paths of code the fix modified (not added or deleted), without submodules (a gitlink,
+    which git cannot blame), in git's order."""
     done = run_git(repo, "diff", "--no-renames", "--diff-filter=M", "-z", "--raw", parent, fix)
     # --raw -z: ":<old mode> <new mode> <old sha> <new sha> M" NUL <path> NUL, per file.
     fields = done.stdout.split(b"\0")

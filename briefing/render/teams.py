@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from briefing.card_words import incident_name
+from briefing.card_words import incident_name, very_high_clause
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
@@ -271,13 +271,22 @@ def render_teams(payload: BriefingPayload, narrative: Narrative) -> TeamsMessage
     deploys = tuple(d for d in payload.risky_deploys if d.id not in told)[:_DEPLOYS_SHOWN]
     if deploys:
         tail += _deploys(payload, deploys)
+    # As in Slack: a very-high deploy in neither a card nor the three deploys listed is named
+    # in a line under the headline, and the summary (what a notification shows) names the
+    # week's very-high items whatever else it had to leave out (issue 40).
+    very_high = very_high_clause(payload)
+    shown_deploys = told | {d.id for d in deploys}
+    if very_high is not None and any(d.id not in shown_deploys for d in payload.very_high_deploys):
+        head.append(_block(_run(plain(very_high[:1].upper() + very_high[1:] + ".", 1000))))
     listed = listed_changes(payload, cited_changes(cards), _CHANGES_SHOWN if cards else 0)
     if listed:
         tail += _changes(listed)
     if cards:
         tail += _chart(payload)
     tail += _context(payload, narrative)
-    summary = plain(f"{counts} — {narrative.headline}", 300)
+    # The very-high items before the headline: the summary is cut at 300 characters.
+    first = f"{counts} — {very_high}" if very_high else counts
+    summary = plain(f"{first} — {narrative.headline}", 300)
     body = [_card_container(c, narrative, payload) for c in cards]
     # Cards are ordered most severe first, so the ones left out are the least severe.
     shown = len(body)

@@ -105,6 +105,36 @@ def test_added_files_tests_docs_and_blank_lines_are_not_blamed(tmp_path: Path) -
     assert _labels(repo) == set()
 
 
+def test_examples_manifests_ci_and_changelogs_are_not_blamed(tmp_path: Path) -> None:
+    """A fix editing an example, a dependency pin, CI and a changelog blames nobody; a code
+    edit does."""
+    repo = GitRepo(tmp_path / "r")
+    written = repo.commit(
+        {
+            "examples/demo.js": "run(1)\n",
+            "package.json": '{"dependencies": {"a": "1.0.0"}}\n',
+            ".github/workflows/ci.yml": "on: push\n",
+            "History.md": "1.0 first\n",
+            "lib/app.js": "var a = 1;\n",
+        },
+        "Add the library, its example and its project files",
+        T0,
+    )
+    repo.commit(
+        {
+            "examples/demo.js": "run(2)\n",
+            "package.json": '{"dependencies": {"a": "1.0.1"}}\n',
+            ".github/workflows/ci.yml": "on: [push]\n",
+            "History.md": "1.0.1 fixed\n",
+        },
+        "Fix the example and bump a",
+        T0 + HOUR,
+    )
+    assert _labels(repo) == set()
+    repo.commit({"lib/app.js": "var a = 2;\n"}, "Fix a", T0 + 2 * HOUR)
+    assert _labels(repo) == {written}
+
+
 def test_commits_that_are_not_fixes_label_nothing(tmp_path: Path) -> None:
     """Changing lines without a fix message or a revert produces no labels."""
     repo = GitRepo(tmp_path / "r")

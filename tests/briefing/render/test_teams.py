@@ -138,3 +138,26 @@ def test_quiet_week_is_one_line_and_the_context() -> None:
     first = message.card["body"][0]
     assert _line(first).startswith("0 critical · 0 warning · 0 info")
     assert all(b["inlines"][0].get("size") == "Small" for b in message.card["body"][1:])
+
+
+def test_a_very_high_deploy_beyond_the_three_listed_is_named_under_the_headline() -> None:
+    """A very-high deploy that neither a card nor the three listed deploys shows is named in a
+    line under the headline and in the summary a notification shows."""
+    base = make_payload()
+    deploys = tuple(
+        DeployView(
+            id=f"git-tag:acme/shop:v1.{n}:checkout",
+            service="checkout",
+            finished_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
+            score=score,
+            band=band,
+        )
+        for n, (score, band) in enumerate(((78, "high"),) * 3 + ((91, "critical"),))
+    )
+    payload = base.model_copy(update={"risky_deploys": deploys})
+    message = render_teams(payload, make_narrative(payload))
+    lines = [_line(b) for b in message.card["body"] if b["type"] == "RichTextBlock"]
+    named = [line for line in lines[:4] if "very high risk" in line]
+    assert len(named) == 1
+    assert "v1.3" in named[0]
+    assert "v1.3" in message.summary
