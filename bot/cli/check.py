@@ -157,13 +157,13 @@ def _read_diff(source: str) -> bytes:
 
 
 def _diff_proposal(
-    path: Path, clone: bool, source: str, author: str | None, org: OrgConfig | None
+    path: Path, clone: bool, diff: bytes, author: str | None, org: OrgConfig | None
 ) -> Proposal:
     from data.sources.diff import parse_diff
     from data.sources.gitlog import run_git
     from data.sources.local_git.proposal import clone_repository, diff_proposal
 
-    files = parse_diff(_read_diff(source))
+    files = parse_diff(diff)
     if author is None and clone:
         done = run_git(path, "config", "user.email", check=False)
         author = done.stdout.decode("utf-8", "replace").strip().lower() or None
@@ -196,13 +196,25 @@ def _as_stored(proposal: Proposal, read: _Read, given: bool) -> Proposal:
     return replace(proposal, change=replace(proposal.change, author=stored))
 
 
-def _text(a: Assessment, p: Proposal, read: _Read, threshold: float) -> str:
+def _keyed(p: Proposal, sent: bytes | None) -> tuple[str, str]:
+    """What the answer is keyed by, and what that key names: a diff's digest (no commit
+    exists), the head commit, or the working tree on top of HEAD; as the MCP tool says."""
+    from data.sources.diff import diff_key
+
+    if sent is not None:
+        return diff_key(sent), "diff"
+    return p.change.key, "head commit" if p.head is not None else "working tree"
+
+
+def _text(a: Assessment, p: Proposal, read: _Read, threshold: float, keyed: tuple[str, str]) -> str:
     """The assessment as a reader sees it in a terminal or a CI log."""
     from briefing.plural import many
     from scoring.breakdown import CAP, GATE, OTHERS
 
     c = p.change
-    lines = [f"riskbrief check: {_plain(c.key)}"]
+    key, keyed_by = keyed
+    named = " (a diff's digest: no commit)" if keyed_by == "diff" else ""
+    lines = [f"riskbrief check: {_plain(key)}{named}"]
     if p.base is not None:
         head = p.head[:12] if p.head else "the working tree"
         lines.append(f"  base {p.base[:12]} -> head {head}")
@@ -255,15 +267,20 @@ def _text(a: Assessment, p: Proposal, read: _Read, threshold: float) -> str:
     return "\n".join(lines)
 
 
-def _json(a: Assessment, p: Proposal, read: _Read, threshold: float) -> dict[str, Any]:
+def _json(
+    a: Assessment, p: Proposal, read: _Read, threshold: float, keyed: tuple[str, str]
+) -> dict[str, Any]:
     from scoring.proposal import assessment_json
 
     c = p.change
+    key, keyed_by = keyed
     data = assessment_json(a)
+    data["key"] = key
+    data["keyed_by"] = keyed_by
     data["threshold"] = threshold
     data["at_or_above_threshold"] = a.score >= threshold
     data["change"] = {
-        "key": c.key,
+        "key": key,
         "repository": c.repository,
         "title": c.title,
         "author": c.author,
@@ -406,6 +423,7 @@ def _check(
         raise CheckError("--diff scores the diff given; leave out --base and --head with it")
     org = _org(config, settings.config)
     clone = _is_clone(path)
+    sent: bytes | None = None
     if diff is None:
         proposal = clone_proposal(path, org, base=base, head=head, author=author)
     else:
@@ -413,7 +431,8 @@ def _check(
             raise CheckError(
                 f"{path} is not a git clone; pass a clone's folder, or none with --diff"
             )
-        proposal = _diff_proposal(path, clone, diff, author, org)
+        sent = _read_diff(diff)
+        proposal = _diff_proposal(path, clone, sent, author, org)
     url = _store_url(database_url, settings.database_url)
     if url is not None:
         read, proposal = _from_store(url, org or OrgConfig(), proposal, path if clone else None)
@@ -425,8 +444,9 @@ def _check(
     proposal = _as_stored(proposal, read, author is not None)
     assessment = assess(proposal.change, read.history, read.config)
     limit = read.config.bands.critical if threshold is None else threshold
+    keyed = _keyed(proposal, sent)
     if as_json:
-        click.echo(json.dumps(_json(assessment, proposal, read, limit), indent=2))
+        click.echo(json.dumps(_json(assessment, proposal, read, limit, keyed), indent=2))
     else:
-        click.echo(_text(assessment, proposal, read, limit))
+        click.echo(_text(assessment, proposal, read, limit, keyed))
     return EXIT_RISKY if assessment.score >= limit else 0

@@ -10,7 +10,6 @@ it each time.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +29,7 @@ from bot.mcp.models import (
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sections import RepositoryConfig
-from data.sources.diff import parse_diff
+from data.sources.diff import diff_key, parse_diff
 from data.sources.local_git.proposal import clone_proposal, diff_proposal
 from data.store.history import HistoryCache
 from scoring.errors import NotFoundError, SourceError
@@ -112,7 +111,7 @@ def proposal_risk(
             note = "no author given: the author's experience is unknown, its weight spread"
             proposal = replace(proposal, notes=(*proposal.notes, note))
         # No commit exists: the answer is keyed by the diff's own digest, said to be one.
-        key, keyed_by = f"sha256:{hashlib.sha256(diff.encode()).hexdigest()[:16]}", "diff"
+        key, keyed_by = diff_key(diff), "diff"
     else:
         if repo is None:
             raise NotFoundError(

@@ -10,6 +10,7 @@ unquoted, and ``a/``/``b/`` prefixes are dropped as ``git apply`` does.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -17,13 +18,20 @@ from scoring.change_files import lexed_path
 from scoring.code_lines import code_lines
 from scoring.errors import SourceError
 
-__all__ = ["MAX_DIFF_BYTES", "DiffError", "DiffFile", "parse_diff"]
+__all__ = ["MAX_DIFF_BYTES", "DiffError", "DiffFile", "diff_key", "parse_diff"]
 
 # A diff larger than this is no single change anyone reviews; reading it would only cost memory.
 MAX_DIFF_BYTES = 20 * 1024 * 1024
 
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+def diff_key(diff: str | bytes) -> str:
+    """What an answer about a diff is keyed by: ``sha256:`` and the first 16 hex digits of the
+    SHA-256 of the diff as sent, which names no commit (a commit's sha would claim one)."""
+    data = diff.encode() if isinstance(diff, str) else diff
+    return f"sha256:{hashlib.sha256(data).hexdigest()[:16]}"
 
 
 class DiffError(SourceError):

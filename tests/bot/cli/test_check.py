@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shlex
@@ -208,6 +209,13 @@ def test_a_diff_on_stdin_is_scored_with_the_clone_s_owners(clone: GitRepo) -> No
     assert files["pay/a.py"]["owners"] == ["@alice"]
     assert files["pay/a.py"]["added"] == 400
     assert data["history"]["source"] == "git"
+    # Keyed by the diff's digest, said to be one: no commit has that sha.
+    assert data["keyed_by"] == "diff"
+    assert (
+        data["key"]
+        == data["change"]["key"]
+        == "sha256:" + hashlib.sha256(diff.encode()).hexdigest()[:16]
+    )
 
 
 def test_with_the_synced_store_the_history_is_the_store_s(
@@ -363,5 +371,6 @@ def test_a_diff_outside_any_clone_and_store_is_scored_against_nothing(workdir: P
     result = _run("--diff", "-", "--author", "ada@example.com", stdin=diff)
     assert result.exit_code == 0, result.output
     assert "History: none (no store and no clone); every file counts as new." in result.output
-    assert "riskbrief check: local@" in result.output
+    digest = hashlib.sha256(diff.encode()).hexdigest()[:16]
+    assert f"riskbrief check: sha256:{digest} (a diff's digest: no commit)" in result.output
     assert not any(workdir.iterdir())
