@@ -27,12 +27,17 @@ _EXAMPLES = frozenset(
 _CI = frozenset({".github", ".circleci", ".gitlab", ".buildkite", ".devcontainer", ".vscode",
                  ".idea", ".azure-pipelines", ".ci", ".husky", ".changeset"})  # fmt: skip
 _FOLDERS = _DOCS | _TESTS | _EXAMPLES
-# File names (lower-case globs) that are docs or project files wherever they are, and tests.
-_FILES = (
+# File names (lower-case globs) that are the project's own documents wherever they are,
+# unless the name is a source file's: cobra's ``licenses.go`` or a ``security.py`` is code.
+_PROJECT_DOCS = (
     "readme*", "changelog*", "changes*", "history*", "news*", "license*", "licence*",
     "copying*", "authors*", "contributors*", "contributing*", "code_of_conduct*", "security*",
-    "notice*", "codeowners", "maintainers*", "support*", "funding*", "citation*",
-    ".gitignore", ".gitattributes", ".gitmodules", ".editorconfig", ".mailmap", ".travis.yml",
+    "notice*", "maintainers*", "support*", "funding*", "citation*",
+)  # fmt: skip
+# File names that are docs or project files wherever they are, and tests.
+_FILES = (
+    "codeowners", ".gitignore", ".gitattributes", ".gitmodules", ".editorconfig", ".mailmap",
+    ".travis.yml",
     "appveyor.yml", ".appveyor.yml", "azure-pipelines.yml", ".pre-commit-config.yaml",
     ".readthedocs.yaml", ".readthedocs.yml", "mkdocs.yml", ".coveragerc", "codecov.yml",
     ".codecov.yml", "renovate.json", ".renovaterc*", "dependabot.yml", ".prettierrc*",
@@ -81,7 +86,15 @@ def is_not_code(path: str) -> bool:
         return True
     if name.endswith(".txt"):
         return not _name_is(name, _TXT_BUILD)
+    if _name_is(name, _PROJECT_DOCS) and not _is_source_name(name):
+        return True
     return _name_is(name, _FILES) or _name_is(name, _TEST_FILES)
+
+
+def _is_source_name(name: str) -> bool:
+    """True for a file name with a programming language's extension (not a config format's)."""
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:] in _SOURCE_EXTENSIONS
 
 
 # Comment syntax by file extension: (line prefixes, whether C-style blocks are used).
@@ -96,6 +109,10 @@ _SLASH_LANGS = (
     ".go", ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts", ".cs", ".rs",
     ".swift", ".scala", ".groovy", ".gradle", ".dart", ".m", ".mm", ".proto", ".fs", ".vue",
 )  # fmt: skip
+_SOURCE_EXTENSIONS = frozenset(
+    (*_SLASH_LANGS, ".py", ".pyi", ".rb", ".sh", ".bash", ".pl", ".r", ".php", ".lua", ".hs",
+     ".clj", ".el", ".ex", ".exs", ".erl", ".ps1", ".tcl")
+) - {".gradle", ".proto"}  # fmt: skip
 _SYNTAX: dict[str, tuple[tuple[str, ...], bool]] = {
     **dict.fromkeys(_HASH_LANGS, (_HASH, False)),
     **dict.fromkeys(_SLASH_LANGS, (_SLASH, True)),

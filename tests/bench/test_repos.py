@@ -209,6 +209,14 @@ def test_path_kinds_keep_manifests_and_go_doc_packages_as_code() -> None:
         assert not kinds.is_not_code(path), path
 
 
+def test_a_source_file_named_like_a_project_document_is_code() -> None:
+    """``licenses.go`` or ``history.js`` is code, while ``LICENSE`` and ``History.md`` are not."""
+    for path in ("cobra/cmd/licenses.go", "lib/history.js", "auth/security.py"):
+        assert not kinds.is_not_code(path), path
+    for path in ("LICENSE", "History.md", "SECURITY.md", "CHANGES.rst", "license_test.go"):
+        assert kinds.is_not_code(path), path
+
+
 def test_comment_only_edit_is_detected_from_the_diff(tmp_path: Path) -> None:
     """A commit adding only comments to Go code is comments-only; one adding a statement is not."""
     base = "package lib\n\nfunc F() int { return 1 }\n"
