@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from data.sources.http import http_client
+from data.http.client import http_client
 from scoring.errors import SourceError
 
 __all__ = ["CodecovClient", "CodecovError"]

@@ -28,6 +28,7 @@ import httpx
 import structlog
 import tenacity
 
+from data.http.client import http_client
 from data.sources.github.auth import Auth
 from data.sources.github.limits import RateLimits
 from data.sources.github.responses import (
@@ -42,7 +43,6 @@ from data.sources.github.responses import (
     short,
     usable_partial,
 )
-from data.sources.http import http_client
 from scoring.errors import SourceError
 
 __all__ = ["GitHubClient", "GitHubUnavailable", "RestPage", "graphql_url"]

@@ -43,7 +43,7 @@ from urllib.parse import quote
 import httpx
 import structlog
 
-from data.sources.http import http_client
+from data.http.client import http_client
 from scoring.errors import SourceError
 
 __all__ = ["GitLabClient", "GitLabError", "RestPage", "project_id"]

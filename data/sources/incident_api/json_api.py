@@ -14,7 +14,7 @@ import httpx
 import structlog
 import tenacity
 
-from data.sources.http import http_client
+from data.http.client import http_client
 from scoring.errors import SourceError
 
 __all__ = ["ApiNames", "JsonApi"]

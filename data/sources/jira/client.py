@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import structlog
 
-from data.sources.http import http_client
+from data.http.client import http_client
 from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
 from scoring.errors import SourceError
 

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import structlog
 
-from data.sources.http import http_client
+from data.http.client import http_client
 from scoring.errors import SourceError
 
 __all__ = [
