@@ -37,7 +37,7 @@ from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, Deploy, Incident, Person, ReviewRow, SyncState
 from data.sync import Source, SourceSummary, run_sources
-from tests.fakes.github_graphql import (
+from fakes.github_graphql import (
     FakeFile,
     FakeGitHubGraphQL,
     FakePull,
@@ -45,9 +45,9 @@ from tests.fakes.github_graphql import (
     iso,
     make_fake_github_graphql,
 )
-from tests.fakes.github_rest import FakeGitHubRest
-from tests.fakes.http import Answer
-from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident
+from fakes.github_rest import FakeGitHubRest
+from fakes.http import Answer
+from fakes.pagerduty_server import FakePagerDuty, pd_incident
 from tests.faults.injector import Faults, inject, is_query
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

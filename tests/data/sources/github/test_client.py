@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from data.sources.github import GitHubClient, GitHubUnavailable, TokenAuth
+from fakes.github_graphql import FakeGitHubGraphQL, FakePull, iso, make_fake_github_graphql
+from fakes.http import Answer, FakeServer
 from scoring.errors import SourceError
-from tests.fakes.github_graphql import FakeGitHubGraphQL, FakePull, iso, make_fake_github_graphql
-from tests.fakes.http import Answer, FakeServer
 
 TOKEN = "ghp_test"
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -7,8 +7,8 @@ import socket
 import pytest
 
 from data.sources.gitlab.client import GitLabClient, GitLabError
+from fakes.http import Answer
 from tests.data.sources.gitlab.world import NOW, PROJECT, World
-from tests.fakes.http import Answer
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

@@ -19,10 +19,10 @@ from data.sources.records import ChangeRecord
 from data.store.facts import load_changes
 from data.store.tables import Incident
 from data.sync import SyncRun, run_sources
+from fakes.http import Answer
+from fakes.linear_server import FakeLinear, FakeLinearIssue, ratelimited
 from scoring.errors import ConfigError
 from tests.data.sources.tracker.world import NOW, at, org_store, stored_issues
-from tests.fakes.http import Answer
-from tests.fakes.linear_server import FakeLinear, FakeLinearIssue, ratelimited
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases
