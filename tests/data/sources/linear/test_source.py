@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
+from data.http.retry import RetryPolicy
 from data.sources.linear.client import LinearClient
 from data.sources.linear.doctor import linear_findings
 from data.sources.linear.settings import LinearSourceConfig
@@ -210,7 +211,7 @@ def test_doctor_tells_an_unreachable_linear_from_a_refused_key(linear: LinearWor
 
 def test_doctor_tells_a_failing_linear_from_a_refused_key(linear: LinearWorld) -> None:
     """Linear answering 502 on every retry is a server error to wait out, not a bad key."""
-    for _ in range(4):
+    for _ in range(RetryPolicy().attempts):
         linear.fake.server.fail_next("/graphql", Answer(502, {"error": "bad gateway"}))
     [finding] = linear_findings(linear.client(), ("ENG",))
     assert finding.message == f"Linear at {linear.fake.api_url} answered 502 (a server error)"
