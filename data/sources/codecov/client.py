@@ -30,7 +30,7 @@ class CodecovError(SourceError):
 
 
 class CodecovClient:
-    """Requests to one Codecov's API v2 with one token; ``sleep`` is a seam for tests.
+    """Requests to one Codecov's API v2 with one token; ``sleep`` and ``clock`` are seams.
 
     ``max_wait`` is the most one request waits in all (the retry policy's budget).
     """
@@ -44,6 +44,7 @@ class CodecovClient:
         token_env: str = "RISKBRIEF_CODECOV_TOKEN",
         *,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
         max_wait: float = DEFAULT_BUDGET,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -51,7 +52,8 @@ class CodecovClient:
         self._token_env = token_env
         self._http = http or http_client(timeout=_TIMEOUT)
         self._headers = {"Authorization": f"bearer {token}", "Accept": "application/json"}
-        self._retry = RetryPolicy(sleep=sleep, budget=max_wait)
+        self._clock = clock
+        self._retry = RetryPolicy(sleep=sleep, clock=clock, budget=max_wait)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -107,7 +109,7 @@ class CodecovClient:
             raise Retryable(
                 f"Codecov answered {status} to {path[:200]}; the next sync retries",
                 limited=status == 429,
-                wait=retry_after(answer.headers.get("retry-after"), time.time()),
+                wait=retry_after(answer.headers.get("retry-after"), self._clock()),
                 status=status,
             )
         return answer

@@ -64,7 +64,8 @@ class JsonApi:
     ``Retry-After`` (seconds or a date; PagerDuty's ``ratelimit-reset`` seconds),
     5xx answers, timeouts and dropped connections back off; after ``attempts``
     tries the last failure, or a wait past ``max_wait`` in all, becomes a
-    ``SourceError``. ``sleep`` is a seam for tests; ``waits`` records every wait taken.
+    ``SourceError``. ``sleep`` and ``clock`` are seams for tests; ``waits`` records
+    every wait taken.
     """
 
     def __init__(
@@ -76,6 +77,7 @@ class JsonApi:
         http: httpx.Client | None = None,
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
         attempts: int = 5,
         max_wait: float = DEFAULT_BUDGET,
     ) -> None:
@@ -84,8 +86,10 @@ class JsonApi:
         self._headers = dict(headers)
         self._http = http or http_client(timeout=timeout)
         self.waits: list[float] = []
+        self._clock = clock
         self._retry = RetryPolicy(
             sleep=sleep,
+            clock=clock,
             budget=max_wait,
             attempts=attempts,
             on_wait=lambda seconds, _: self.waits.append(seconds),
@@ -115,14 +119,14 @@ class JsonApi:
                 f"{product} kept answering that the rate limit is exceeded; "
                 "the next sync resumes from the last checkpoint.",
                 limited=True,
-                wait=_limit_wait(response.headers, time.time()),
+                wait=_limit_wait(response.headers, self._clock()),
                 status=429,
             )
         if status >= 500:
             raise Retryable(
                 f"{product} kept answering {status} for {path}; "
                 "the next sync resumes from the last checkpoint.",
-                wait=retry_after(response.headers.get("retry-after"), time.time()),
+                wait=retry_after(response.headers.get("retry-after"), self._clock()),
                 status=status,
             )
         return response
