@@ -114,8 +114,8 @@ def over_budget(host: str, wait: float, budget: float, now: float) -> str:
     resume = datetime.fromtimestamp(now + wait, UTC).strftime("%H:%M")
     return (
         f"{host} is rate limiting riskbrief and asks it to wait {span(wait)}, past the "
-        f"{span(budget)} one request may wait; try again after {resume} UTC (a sync resumes "
-        "from its last checkpoint)."
+        f"{span(budget)} one request may wait; try again after {resume} UTC, or let the "
+        "next sync resume from the last checkpoint."
     )
 
 

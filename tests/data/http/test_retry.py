@@ -150,7 +150,8 @@ def test_a_wait_over_budget_ends_in_one_sentence(vendor: tuple[Vendor, FakeServe
     host = server.url.removeprefix("http://")
     assert str(caught.value) == (
         f"{host} is rate limiting riskbrief and asks it to wait 2 h, past the 1 h 1 min one "
-        "request may wait; try again after 14:00 UTC (a sync resumes from its last checkpoint)."
+        "request may wait; try again after 14:00 UTC, or let the next sync resume from the "
+        "last checkpoint."
     )
 
 

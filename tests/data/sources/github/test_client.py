@@ -156,8 +156,8 @@ def test_endless_rate_limits_end_in_one_sentence(gh: Setup) -> None:
     host = gh.server.url.removeprefix("http://")
     assert str(caught.value) == (
         f"{host} is rate limiting riskbrief and asks it to wait 32 min, past the 1 h 1 min "
-        "one request may wait; try again after 12:32 UTC (a sync resumes from its last "
-        "checkpoint)."
+        "one request may wait; try again after 12:32 UTC, or let the next sync resume from "
+        "the last checkpoint."
     )
 
 
