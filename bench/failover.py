@@ -51,8 +51,8 @@ import sqlalchemy as sa
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from data.store.tables import ChannelName
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import USERNAME, FakeSMTP
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import USERNAME, FakeSMTP
 
 __all__ = ["main"]
 

@@ -1,7 +1,7 @@
 """GraphQL points a GitHub pull-request sync costs, as GitHub's formula prices its queries.
 
 Run with ``python -m bench.github_economy [--prs N] [--seed S]``. A fake
-GitHub (``tests.fakes.github_graphql``, real HTTP on 127.0.0.1) holds ``N``
+GitHub (``fakes.github_graphql``, real HTTP on 127.0.0.1) holds ``N``
 merged pull requests updated over the last 60 days plus 300 older ones beyond
 the first sync's 90 days: 1–12 files each (2% with 150–400, so files run past
 one page), 0–4 reviews (1% with 110–130), a third with labels (one label,
@@ -37,7 +37,7 @@ from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org
 from data.sync import SyncRun
-from tests.fakes.github_graphql import (
+from fakes.github_graphql import (
     FakeFile,
     FakeGitHubGraphQL,
     FakePull,
@@ -46,7 +46,7 @@ from tests.fakes.github_graphql import (
     make_fake_github_graphql,
     price,
 )
-from tests.fakes.http import FakeServer
+from fakes.http import FakeServer
 
 __all__ = ["build_pulls", "main"]
 

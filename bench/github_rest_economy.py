@@ -29,7 +29,7 @@ from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org
 from data.sync import SyncRun
-from tests.fakes.github_rest import FakeGitHubRest
+from fakes.github_rest import FakeGitHubRest
 
 __all__ = ["main"]
 

@@ -1,7 +1,7 @@
 """A GitLab merge request sync against the fake GitLab: time, and requests per 100 MRs.
 
 Run with ``python -m bench.gitlab_sync [--mrs N] [--seed S] [--concurrency C]``.
-A fake GitLab (``tests.fakes.gitlab_server``, real HTTP on 127.0.0.1, under a
+A fake GitLab (``fakes.gitlab_server``, real HTTP on 127.0.0.1, under a
 ``/gitlab`` base path, a project two groups deep) holds ``N`` merge requests
 (default 10,000) updated over the last 60 days: 90% merged, 7% open, 3%
 closed; 1–8 files each with their diffs, 1–3 commits (5% with an agent's
@@ -32,7 +32,7 @@ from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org
 from data.sync import SyncRun
-from tests.fakes.gitlab_server import FakeCommit, FakeGitLab, FakeMR
+from fakes.gitlab_server import FakeCommit, FakeGitLab, FakeMR
 
 __all__ = ["build_mrs", "main"]
 

@@ -2,7 +2,7 @@
 
 ``python -m bench.pr_check [--deliveries 60] [--postgres URL]``
 
-The world is the tests' (``tests/bot/github/world.py``): the sample organisation
+The world is the tests' (``fakes/check_world.py``): the sample organisation
 (422 merged changes, 12 weeks) in a migrated SQLite store, a fake GitHub (REST
 and GraphQL, an App installed) and ``riskbrief serve``'s WSGI application under
 waitress with the webhook on. Deliveries go one at a time, signed as GitHub signs
@@ -25,7 +25,7 @@ import structlog
 
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
-from tests.bot.github.world import REPO, pull_payload, risky_pull, world_of
+from fakes.check_world import REPO, pull_payload, risky_pull, world_of
 
 __all__ = ["main"]
 

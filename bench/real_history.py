@@ -10,7 +10,7 @@ the commits that induced its bug (from issue-tracker links, not from SZZ),
 reference for fix detection), and ``data/20xx.csv`` is the trackers' export of
 bug issues. Every project is measured twice, side by side: **git-only**, with
 no bug list (fixes known from message words alone), and **tracker**, where the
-exports are served by the fake Jira (``tests.fakes.jira_server``, real HTTP)
+exports are served by the fake Jira (``fakes.jira_server``, real HTTP)
 and read through riskbrief's real Jira source into a store, whose bug list
 (``data.bug_issues.known_bug_issues``) the product is given
 (``bench.tracker_store``). Each project is found

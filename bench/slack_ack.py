@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.fakes.slack_server import FakeSlack, signed_headers
+from fakes.slack_server import FakeSlack, signed_headers
 
 __all__ = ["main"]
 

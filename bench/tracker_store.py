@@ -3,7 +3,7 @@
 What ``bench.real_history``'s tracker mode and ``bench.tracker_sync`` share:
 ``export_issues`` reads Jira CSV exports (ApacheJIT's ``data/20xx.csv``: Issue
 Type, Issue key, Summary, Priority, Status, Resolution, Created, Updated) as
-issues of the fake Jira (``tests.fakes.jira_server``, real HTTP on 127.0.0.1),
+issues of the fake Jira (``fakes.jira_server``, real HTTP on 127.0.0.1),
 and ``sync_bug_keys`` reads them back through riskbrief's real Jira client and
 source into a migrated SQLite store, whose bug list
 (``data.bug_issues.known_bug_issues``) is what scoring is given.
@@ -30,7 +30,7 @@ from data.sources.jira.source import jira_sources
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
 from data.sync import SourceSummary, run_sources
-from tests.fakes.jira_server import FakeJira, FakeJiraIssue
+from fakes.jira_server import FakeJira, FakeJiraIssue
 
 __all__ = ["TrackerSync", "export_issues", "sync_bug_keys"]
 

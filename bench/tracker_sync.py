@@ -1,7 +1,7 @@
 """A Jira sync against the fake Jira: 50,000 issues, then a re-sync with nothing new.
 
 Run with ``python -m bench.tracker_sync [--issues N] [--page P] [--deployment cloud|server]``.
-A fake Jira (``tests.fakes.jira_server``, real HTTP on 127.0.0.1, its user in
+A fake Jira (``fakes.jira_server``, real HTTP on 127.0.0.1, its user in
 Europe/Berlin) holds ``N`` issues (default 50,000) in 10 projects, updated
 over the last two years: 30% bugs, 2% incidents (half of them on a component
 naming a service), the rest stories and tasks; each with 0–4 status changes in
@@ -35,7 +35,7 @@ from data.store.engine import make_engine
 from data.store.migrate import upgrade
 from data.store.org import sync_org
 from data.sync import run_sources
-from tests.fakes.jira_server import FakeJira, FakeJiraIssue
+from fakes.jira_server import FakeJira, FakeJiraIssue
 
 __all__ = ["main"]
 

@@ -19,7 +19,7 @@ from anthropic.types import AssistantMessageParam, MessageParam, TextBlockParam,
 from briefing.narrative import NarrativeUsage
 from briefing.prompt import DEFAULT_MODEL, MAX_OUTPUT_TOKENS, NarrativeDraft, Turn
 from briefing.writer import LLMAnswer, LLMUnavailable
-from data.sources.http import tls_context
+from data.http.client import tls_context
 
 __all__ = ["CACHE_MINIMUM_TOKENS", "DEFAULT_MODEL", "ClaudeNarrator", "cache_minimum"]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from data.sources.http import tls_context
+from data.http.client import tls_context
 
 __all__ = ["get", "post", "request"]
 

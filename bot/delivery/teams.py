@@ -29,7 +29,7 @@ from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.render.teams import TeamsMessage, render_teams
-from data.sources.http import http_client
+from data.http.client import http_client
 from data.store.deliveries import step
 from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld

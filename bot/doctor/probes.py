@@ -166,7 +166,7 @@ def anthropic_model(api_key: str, base_url: str | None, model: str) -> str:
     """The real Anthropic probe: ``client.models.retrieve(model)``, no retries."""
     import anthropic
 
-    from data.sources.http import tls_context
+    from data.http.client import tls_context
 
     client = anthropic.Anthropic(
         api_key=api_key,

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import FakeSMTP
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import FakeSMTP
 
 # A Monday afternoon everywhere in the sample: last week is complete for every subscriber.
 MONDAY = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)

@@ -21,10 +21,10 @@ from bot.cli import main
 from briefing.week import IsoWeek
 from data.store.engine import make_engine
 from data.store.tables import Change, ChangeState, Deploy, Incident
+from fakes.github_graphql import FakeFile, FakePull, FakeReview, iso, make_fake_github_graphql
+from fakes.github_rest import FakeGitHubRest
+from fakes.gitlab_server import FakeCommit, FakeGitLab, FakeMR
 from tests.clock import THURSDAY, pinned_clock
-from tests.fakes.github_graphql import FakeFile, FakePull, FakeReview, iso, make_fake_github_graphql
-from tests.fakes.github_rest import FakeGitHubRest
-from tests.fakes.gitlab_server import FakeCommit, FakeGitLab, FakeMR
 
 # Touches dates: `make clock-check` re-runs it at a faked Sunday night.
 pytestmark = pytest.mark.dates

@@ -18,9 +18,9 @@ from bot.sources import registered_sources
 from data.config import OrgConfig, parse_org_config
 from data.store.scores import load_scores
 from data.sync import Source, run_sources
+from fakes.codecov_server import FakeCodecov, FakeCommit, FakePull
 from scoring.errors import ConfigError
 from tests.data.rows import at, base, change
-from tests.fakes.codecov_server import FakeCodecov, FakeCommit, FakePull
 
 TOKEN = "codecov-test-token"
 ORG = parse_org_config('[[repositories]]\nname = "acme/shop"\n')

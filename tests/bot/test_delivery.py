@@ -29,9 +29,9 @@ from data.sources.sample import sample_org_config
 from data.store.deliveries import FAILED, SENT, claim, note_destination, states
 from data.store.engine import make_engine, session_scope
 from data.store.tables import Briefing, Subscriber
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import USERNAME, FakeSMTP, free_port
 from scoring.errors import DeliveryError
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import USERNAME, FakeSMTP, free_port
 from tests.samples import SampleTemplate
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # a Monday afternoon everywhere in the sample

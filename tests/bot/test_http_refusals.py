@@ -28,9 +28,9 @@ from data.config import OrgConfig, parse_org_config
 from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
 from data.store.tables import Deploy, Subscriber
+from fakes.slack_server import FakeSlack, SlackUser, signed_headers
 from tests import local_http
 from tests.bot.slack.harness import SECRET, Served, serve_app
-from tests.fakes.slack_server import FakeSlack, SlackUser, signed_headers
 from tests.stores import migrated_copy
 
 ORG = parse_org_config(

@@ -22,7 +22,7 @@ from data.store.deliveries import states
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org
-from tests.fakes.slack_server import FakeSlack
+from fakes.slack_server import FakeSlack
 
 # Touches dates: `make clock-check` re-runs it at a faked Sunday night.
 pytestmark = pytest.mark.dates

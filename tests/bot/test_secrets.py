@@ -24,14 +24,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bot.logs import TOKEN_PATTERNS
 from bot.settings import Settings, load_settings
+from fakes.anthropic_server import FakeAnthropic, Reply
+from fakes.github_graphql import make_fake_github_graphql
+from fakes.github_rest import FakeGitHubRest
+from fakes.opsgenie_server import FakeOpsgenie
+from fakes.pagerduty_server import FakePagerDuty
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import USERNAME, FakeSMTP
 from scoring.errors import ConfigError
-from tests.fakes.anthropic_server import FakeAnthropic, Reply
-from tests.fakes.github_graphql import make_fake_github_graphql
-from tests.fakes.github_rest import FakeGitHubRest
-from tests.fakes.opsgenie_server import FakeOpsgenie
-from tests.fakes.pagerduty_server import FakePagerDuty
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import USERNAME, FakeSMTP
 
 
 def _pem() -> str:

@@ -16,9 +16,9 @@ from bot.cli import main
 from bot.web import HttpServer, wsgi_application
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
+from fakes.slack_server import FakeSlack, signed_headers
 from tests import local_http
 from tests.bot.serve_process import serve_env, start_serve, stop_serve
-from tests.fakes.slack_server import FakeSlack, signed_headers
 from tests.stores import migrated_copy
 
 # One service and no subscribers: the scheduler has nothing to deliver.

@@ -14,10 +14,10 @@ from bot.cli import main
 from briefing.week import IsoWeek
 from data.store.engine import make_engine
 from data.store.tables import Change, ChangeFile, Deploy, Incident, Person
+from fakes.github_graphql import FakeFile, FakePull, FakeReview, iso, make_fake_github_graphql
+from fakes.github_rest import FakeGitHubRest
+from fakes.pagerduty_server import FakePagerDuty, pd_incident
 from tests.clock import THURSDAY, pinned_clock
-from tests.fakes.github_graphql import FakeFile, FakePull, FakeReview, iso, make_fake_github_graphql
-from tests.fakes.github_rest import FakeGitHubRest
-from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident
 from tests.stores import migrated_copy
 
 # Touches dates: `make clock-check` re-runs it at a faked Sunday night.

@@ -6,7 +6,7 @@ from bot.doctor.registered import check_registered_sources
 from bot.settings import Settings
 from bot.sources import github_sources, registered_sources
 from data.config import parse_org_config
-from tests.fakes.jira_server import FakeJira
+from fakes.jira_server import FakeJira
 
 ORG = '[[repositories]]\nname = "acme/shop"\n'
 

@@ -51,9 +51,9 @@ from data.store.deliveries import SENT, states
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Subscriber
-from tests.fakes.env import delivery_env
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import FakeSMTP
+from fakes.env import delivery_env
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import FakeSMTP
 
 __all__ = [
     "NOW",

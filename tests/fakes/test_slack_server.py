@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from fakes.slack_server import FakeSlack, SlackUser
 from tests import local_http
-from tests.fakes.slack_server import FakeSlack, SlackUser
 
 
 @pytest.fixture

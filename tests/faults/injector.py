@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from tests.fakes.http import Answer, FakeServer, Handler, Request, Route
+from fakes.http import Answer, FakeServer, Handler, Request, Route
 
 __all__ = ["Faults", "inject", "is_query"]
 

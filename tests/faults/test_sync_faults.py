@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
+from data.http.retry import RetryPolicy
 from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
 from data.sources.github.deploys import deploy_sources
 from data.sources.github.issues import incident_sources
@@ -37,7 +38,7 @@ from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, Deploy, Incident, Person, ReviewRow, SyncState
 from data.sync import Source, SourceSummary, run_sources
-from tests.fakes.github_graphql import (
+from fakes.github_graphql import (
     FakeFile,
     FakeGitHubGraphQL,
     FakePull,
@@ -45,9 +46,9 @@ from tests.fakes.github_graphql import (
     iso,
     make_fake_github_graphql,
 )
-from tests.fakes.github_rest import FakeGitHubRest
-from tests.fakes.http import Answer
-from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident
+from fakes.github_rest import FakeGitHubRest
+from fakes.http import Answer
+from fakes.pagerduty_server import FakePagerDuty, pd_incident
 from tests.faults.injector import Faults, inject, is_query
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -405,7 +406,7 @@ FAULTS = [
     Fault(
         "rest 502 throughout",
         DEPLOYMENTS,
-        _rest(DEPLOYS_PATH, *[BAD_GATEWAY] * 4),
+        _rest(DEPLOYS_PATH, *[BAD_GATEWAY] * RetryPolicy().attempts),
         recovers=False,
         says="GitHub answered 502",
     ),
@@ -450,7 +451,8 @@ FAULTS = [
         PULLS,
         _graphql(*[RATE_LIMITED] * 7),
         recovers=False,
-        says="kept answering that it is rate limited",
+        # 60 s doubling: the sixth wait would pass the retry policy's budget.
+        says="is rate limiting riskbrief and asks it to wait 32 min",
     ),
     Fault(
         "github secondary limit throughout",
@@ -476,14 +478,14 @@ FAULTS = [
     Fault(
         "rest 502 on deployment statuses throughout",
         DEPLOYMENTS,
-        _rest(f"{DEPLOYS_PATH}/12/statuses", *[BAD_GATEWAY] * 4),
+        _rest(f"{DEPLOYS_PATH}/12/statuses", *[BAD_GATEWAY] * RetryPolicy().attempts),
         recovers=False,
         says="GitHub answered 502",
     ),
     Fault(
         "rest 502 on issues throughout",
         ISSUES,
-        _rest(f"/repos/{REPO}/issues", *[BAD_GATEWAY] * 4),
+        _rest(f"/repos/{REPO}/issues", *[BAD_GATEWAY] * RetryPolicy().attempts),
         recovers=False,
         says="GitHub answered 502",
     ),

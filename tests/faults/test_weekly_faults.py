@@ -40,11 +40,11 @@ from data.sources.sample import sample_org_config
 from data.store.deliveries import FAILED, SENT, states
 from data.store.engine import make_engine, session_scope
 from data.store.tables import Briefing, Subscriber
+from fakes.anthropic_server import FakeAnthropic, Reply
+from fakes.http import Answer, FakeServer
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import USERNAME, FakeSMTP, free_port
 from tests.briefing.payloads import busy_payload
-from tests.fakes.anthropic_server import FakeAnthropic, Reply
-from tests.fakes.http import Answer, FakeServer
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import USERNAME, FakeSMTP, free_port
 from tests.samples import SampleTemplate
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)  # Monday 09:00 in New York: everyone is due

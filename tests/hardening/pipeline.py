@@ -42,8 +42,8 @@ from data.sources.records import ChangeRecord, FileRecord
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Change, Incident, Subscriber
-from tests.fakes import FakeAnthropic
-from tests.fakes.anthropic_server import Request
+from fakes import FakeAnthropic
+from fakes.anthropic_server import Request
 from tests.hardening.checks import html_problems, invisible_problems, slack_problems
 from tests.hardening.corpus import ATTACKS, LOCATIONS, Attack
 from tests.samples import SampleTemplate

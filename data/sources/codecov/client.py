@@ -1,14 +1,17 @@
 """Codecov's API v2 over httpx: a bearer token, JSON pages followed by their ``next`` links,
-and every refusal one sentence."""
+retries by the one policy (``data.http.retry``: a 429 waits ``Retry-After``, 5xx and no
+answer back off), and every refusal one sentence."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import httpx
 
-from data.sources.http import http_client
+from data.http.client import http_client
+from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
 from scoring.errors import SourceError
 
 __all__ = ["CodecovClient", "CodecovError"]
@@ -27,7 +30,10 @@ class CodecovError(SourceError):
 
 
 class CodecovClient:
-    """Requests to one Codecov's API v2 with one token."""
+    """Requests to one Codecov's API v2 with one token; ``sleep`` and ``clock`` are seams.
+
+    ``max_wait`` is the most one request waits in all (the retry policy's budget).
+    """
 
     def __init__(
         self,
@@ -36,12 +42,18 @@ class CodecovClient:
         service: str = "github",
         http: httpx.Client | None = None,
         token_env: str = "RISKBRIEF_CODECOV_TOKEN",
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        max_wait: float = DEFAULT_BUDGET,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.service = service
         self._token_env = token_env
         self._http = http or http_client(timeout=_TIMEOUT)
         self._headers = {"Authorization": f"bearer {token}", "Accept": "application/json"}
+        self._clock = clock
+        self._retry = RetryPolicy(sleep=sleep, clock=clock, budget=max_wait)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -56,12 +68,9 @@ class CodecovClient:
         """The JSON answer to ``GET path`` (a path, or a whole ``next`` link)."""
         url = path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
         try:
-            answer = self._http.get(url, params=params, headers=self._headers)
-        except httpx.HTTPError as exc:
-            raise CodecovError(
-                f"cannot reach Codecov at {self.base_url} ({type(exc).__name__}); "
-                "check base_url in [sources.codecov] and the network"
-            ) from None
+            answer = self._retry.run(url, lambda: self._try(url, path, params))
+        except Retryable as exc:
+            raise CodecovError(exc.sentence, exc.status) from None
         if answer.status_code in (401, 403):
             raise CodecovError(
                 f"Codecov refused the token in {self._token_env} ({answer.status_code}); "
@@ -86,6 +95,24 @@ class CodecovClient:
                 f"Codecov's answer to {path[:200]} is not JSON; check base_url in "
                 "[sources.codecov] (the API's address, e.g. https://api.codecov.io)"
             ) from None
+
+    def _try(self, url: str, path: str, params: Mapping[str, str | int] | None) -> httpx.Response:
+        try:
+            answer = self._http.get(url, params=params, headers=self._headers)
+        except httpx.HTTPError as exc:
+            raise Retryable(
+                f"cannot reach Codecov at {self.base_url} ({type(exc).__name__}); "
+                "check base_url in [sources.codecov] and the network"
+            ) from None
+        status = answer.status_code
+        if status == 429 or status >= 500:
+            raise Retryable(
+                f"Codecov answered {status} to {path[:200]}; the next sync retries",
+                limited=status == 429,
+                wait=retry_after(answer.headers.get("retry-after"), self._clock()),
+                status=status,
+            )
+        return answer
 
     def pages(
         self, path: str, params: Mapping[str, str | int] | None = None

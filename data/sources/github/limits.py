@@ -4,7 +4,11 @@
   ``x-ratelimit-reset``; so does a GraphQL answer whose ``rateLimit.remaining``
   is 0 (``RateLimits.note``).
 - Secondary limits: a 403/429 with ``retry-after`` waits that long; without
-  it, 60 s doubling on each repeat, until an answer settles the streak.
+  it, 60 s doubling on each repeat (GitHub asks for at least a minute), until an
+  answer settles the streak.
+
+This module only reads how long each limit asks for; the waits are taken by the
+one retry policy (``data.http.retry``), within its budget.
 """
 
 from __future__ import annotations
@@ -13,13 +17,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
-import structlog
 
+from data.http.retry import retry_after
 from data.sources.times import TimeFormatError, parse_time
 
 __all__ = ["LimitHit", "RateLimits"]
-
-log = structlog.get_logger(__name__)
 
 _SECONDARY_BASE_WAIT = 60.0
 
@@ -41,33 +43,21 @@ def _reset_wait(headers: Mapping[str, str], now: float) -> float | None:
 
 
 class RateLimits:
-    """The limits one client has met: waits them out and remembers the secondary streak.
+    """The limits one client has met: how long each asks for, and the secondary streak.
 
-    ``sleep`` and ``clock`` are seams for tests; ``max_wait`` caps one wait.
+    ``clock`` is a seam for tests.
     """
 
-    def __init__(
-        self, sleep: Callable[[float], None], clock: Callable[[], float], max_wait: float
-    ) -> None:
-        self._sleep = sleep
+    def __init__(self, clock: Callable[[], float]) -> None:
         self._clock = clock
-        self._max_wait = max_wait
         self._secondary_streak = 0
         # Waits taken for limits, for tests and the sync log.
         self.waits: list[tuple[str, float]] = []
 
-    def wait(self, hit: LimitHit) -> None:
-        """Sleep as long as ``hit`` asks, up to ``max_wait``."""
-        seconds = min(hit.seconds, self._max_wait)
-        log.info("github_rate_limited", kind=hit.kind, wait_seconds=round(seconds, 1))
-        self.waits.append((hit.kind, seconds))
-        self._sleep(seconds)
-
-    def secondary(self, retry_after: str | None) -> LimitHit:
+    def secondary(self, after: str | None) -> LimitHit:
         """A secondary limit: ``retry-after`` when given, else a wait doubling on each repeat."""
-        if retry_after and retry_after.strip().isdigit():
-            seconds = float(retry_after)
-        else:
+        seconds = retry_after(after, self._clock())
+        if seconds is None:
             seconds = _SECONDARY_BASE_WAIT * 2**self._secondary_streak
         self._secondary_streak += 1
         return LimitHit(seconds, "secondary")
@@ -76,17 +66,16 @@ class RateLimits:
         """An answer got through: the next secondary limit starts from the base wait."""
         self._secondary_streak = 0
 
-    def note(self, rate_limit: Mapping[str, Any] | None) -> None:
-        """Wait for the reset now when a GraphQL ``rateLimit`` says nothing remains."""
+    def note(self, rate_limit: Mapping[str, Any] | None) -> LimitHit | None:
+        """The wait for the reset when a GraphQL ``rateLimit`` says nothing remains."""
         if not rate_limit or rate_limit.get("remaining", 1) > 0:
-            return
+            return None
         reset_at = rate_limit.get("resetAt")
         try:
             reset = parse_time(reset_at, "resetAt", naive_is_utc=True)
         except TimeFormatError:
-            return
-        seconds = max(1.0, reset.timestamp() - self._clock() + 1)
-        self.wait(LimitHit(seconds, "primary"))
+            return None
+        return LimitHit(max(1.0, reset.timestamp() - self._clock() + 1), "primary")
 
     def hit_of(self, response: httpx.Response) -> LimitHit | None:
         """The limit a 403/429 answer reports, if it is one."""

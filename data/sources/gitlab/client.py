@@ -20,11 +20,12 @@ asks for it; the merge request and updated-since lists page by key themselves
 
 Limits, honoured here so no source has to think about them:
 
-- ``429 Too Many Requests`` waits ``Retry-After`` seconds (else until
-  ``RateLimit-Reset``, else 60 s doubling) and asks again, up to a cap.
+- ``429 Too Many Requests`` waits ``Retry-After`` (else until ``RateLimit-Reset``)
+  and asks again; 5xx answers, timeouts and refused connections are retried
+  with backoff: the one policy of ``data.http.retry``, whose budget ends a wait
+  too long in one sentence.
 - An answer whose ``RateLimit-Remaining`` is 0 waits until ``RateLimit-Reset``
   before the next request, so a sync slows down instead of being refused.
-- 5xx answers and timeouts are retried with exponential backoff.
 
 ``401`` and ``403`` end in one ``GitLabError`` sentence saying what to do: a
 token GitLab does not know, one without ``read_api`` (GitLab's
@@ -43,7 +44,8 @@ from urllib.parse import quote
 import httpx
 import structlog
 
-from data.sources.http import http_client
+from data.http.client import http_client
+from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
 from scoring.errors import SourceError
 
 __all__ = ["GitLabClient", "GitLabError", "RestPage", "project_id"]
@@ -51,9 +53,6 @@ __all__ = ["GitLabClient", "GitLabError", "RestPage", "project_id"]
 log = structlog.get_logger(__name__)
 
 _USER_AGENT = "riskbrief"
-_MAX_LIMIT_WAITS = 6
-_ATTEMPTS = 4
-_BASE_WAIT = 60.0
 
 
 class GitLabError(SourceError):
@@ -88,8 +87,9 @@ class GitLabClient:
 
     ``base_url`` is GitLab's web address (``https://gitlab.com``, or
     ``https://git.example.com/gitlab`` under a path). ``sleep`` and ``clock``
-    are seams for tests; ``max_wait`` caps one wait for a limit. Safe to share
-    between threads: a page's merge requests are read a few at a time.
+    are seams for tests; ``max_wait`` is the most one request waits in all (the
+    retry policy's budget). Safe to share between threads: a page's merge
+    requests are read a few at a time.
     """
 
     def __init__(
@@ -101,7 +101,7 @@ class GitLabClient:
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
-        max_wait: float = 3600.0,
+        max_wait: float = DEFAULT_BUDGET,
         token_env: str = "RISKBRIEF_GITLAB_TOKEN",
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -114,11 +114,9 @@ class GitLabClient:
             follow_redirects=True,
             limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
         )
-        self._sleep = sleep
         self._clock = clock
-        self._max_wait = max_wait
+        self._retry = RetryPolicy(sleep=sleep, clock=clock, budget=max_wait, on_wait=self._waited)
         self._lock = threading.Lock()
-        self._streak = 0
         self._resume_at = 0.0
         # Requests sent and waits taken, for the bench, the tests and the sync log.
         self.requests = 0
@@ -133,42 +131,35 @@ class GitLabClient:
 
     # -- limits -------------------------------------------------------------------
 
-    def _wait(self, seconds: float, why: str) -> None:
-        seconds = min(max(seconds, 0.0), self._max_wait)
-        log.info("gitlab_rate_limited", reason=why, wait_seconds=round(seconds, 1))
-        with self._lock:
-            self.waits.append(seconds)
-        self._sleep(seconds)
+    def _waited(self, seconds: float, why: Retryable) -> None:
+        # The bench and the tests count the waits for limits, not the backoffs after a 5xx.
+        if why.limited:
+            with self._lock:
+                self.waits.append(seconds)
 
-    def _limit_wait(self, response: httpx.Response) -> float:
-        """How long a 429 asks to wait: ``Retry-After``, ``RateLimit-Reset``, or a doubling wait."""
-        retry_after = response.headers.get("retry-after", "").strip()
-        with self._lock:
-            self._streak += 1
-            streak = self._streak
-        if retry_after.isdigit():
-            return float(retry_after)
+    def _limit_wait(self, response: httpx.Response) -> float | None:
+        """How long a 429 asks to wait: ``Retry-After``, else until ``RateLimit-Reset``."""
+        after = retry_after(response.headers.get("retry-after"), self._clock())
+        if after is not None:
+            return after
         reset = response.headers.get("ratelimit-reset", "").strip()
-        if reset.isdigit():
-            return max(1.0, int(reset) - self._clock() + 1)
-        return float(_BASE_WAIT * 2 ** (streak - 1))
+        return max(1.0, int(reset) - self._clock() + 1) if reset.isdigit() else None
 
     def _note(self, response: httpx.Response) -> None:
         """Pause before the next request when this answer spent the last of the quota."""
         remaining = response.headers.get("ratelimit-remaining", "").strip()
         reset = response.headers.get("ratelimit-reset", "").strip()
-        with self._lock:
-            self._streak = 0
-            if remaining == "0" and reset.isdigit():
+        if remaining == "0" and reset.isdigit():
+            with self._lock:
                 self._resume_at = max(self._resume_at, float(reset) + 1)
 
-    def _pause(self) -> None:
+    def _pause(self, url: str) -> None:
         with self._lock:
             due = self._resume_at - self._clock()
             if due > 0:
                 self._resume_at = 0.0
-        if due > 0:
-            self._wait(due, "quota spent")
+        spent = Retryable("GitLab's quota is spent.", limited=True, status=200)
+        self._retry.pause(url, due, spent)
 
     # -- requests -----------------------------------------------------------------
 
@@ -180,47 +171,46 @@ class GitLabClient:
         }
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """One request: limits waited out, 5xx and timeouts retried, refusals one sentence."""
-        attempts = 0
-        limit_waits = 0
-        while True:
-            self._pause()
-            with self._lock:
-                self.requests += 1
-            try:
-                response = self._http.request(method, url, headers=self._headers(), **kwargs)
-            except httpx.TimeoutException:
-                response = None
-                problem = f"GitLab did not answer {_short(url)} in time; the next sync retries."
-            except httpx.TransportError as exc:
-                raise GitLabError(
-                    f"GitLab at {self.base_url} cannot be reached ({type(exc).__name__}); "
-                    "check base_url in [sources.gitlab] and the network."
-                ) from None
-            if response is not None and response.status_code == 429:
-                limit_waits += 1
-                if limit_waits > _MAX_LIMIT_WAITS:
-                    raise GitLabError(
-                        "GitLab kept answering 429 Too Many Requests; the next sync resumes "
-                        "from the last checkpoint.",
-                        429,
-                    )
-                self._wait(self._limit_wait(response), "429")
-                continue
-            if response is not None and response.status_code < 500:
-                self._note(response)
-                if response.status_code >= 400:
-                    raise self._refusal(response, url)
-                return response
-            if response is not None:
-                problem = (
-                    f"GitLab answered {response.status_code} to {_short(url)}; "
-                    "the next sync retries."
-                )
-            attempts += 1
-            if attempts >= _ATTEMPTS:
-                raise GitLabError(problem, response.status_code if response is not None else None)
-            self._sleep(min(30.0, 2.0**attempts))
+        """One request: limits waited out, 5xx and no answer retried, refusals one sentence."""
+        try:
+            self._pause(url)
+            return self._retry.run(url, lambda: self._try(method, url, **kwargs))
+        except Retryable as exc:
+            raise GitLabError(exc.sentence, exc.status) from None
+
+    def _try(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        with self._lock:
+            self.requests += 1
+        try:
+            response = self._http.request(method, url, headers=self._headers(), **kwargs)
+        except httpx.TimeoutException:
+            raise Retryable(
+                f"GitLab did not answer {_short(url)} in time; the next sync retries."
+            ) from None
+        except httpx.TransportError as exc:
+            raise Retryable(
+                f"GitLab at {self.base_url} cannot be reached ({type(exc).__name__}); "
+                "check base_url in [sources.gitlab] and the network."
+            ) from None
+        status = response.status_code
+        if status == 429:
+            raise Retryable(
+                "GitLab kept answering 429 Too Many Requests; the next sync resumes "
+                "from the last checkpoint.",
+                limited=True,
+                wait=self._limit_wait(response),
+                status=429,
+            )
+        if status >= 500:
+            raise Retryable(
+                f"GitLab answered {status} to {_short(url)}; the next sync retries.",
+                wait=retry_after(response.headers.get("retry-after"), self._clock()),
+                status=status,
+            )
+        self._note(response)
+        if status >= 400:
+            raise self._refusal(response, url)
+        return response
 
     def _refusal(self, response: httpx.Response, url: str) -> GitLabError:
         status = response.status_code

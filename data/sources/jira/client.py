@@ -11,9 +11,11 @@ fake Jira on 127.0.0.1.
 
 Cloud takes ``email:API token`` as HTTP Basic; Data Center/Server a personal
 access token as ``Authorization: Bearer``. ``429`` waits ``Retry-After``
-seconds (else 30 s doubling) and asks again, up to a cap; 5xx answers and
-timeouts are retried with backoff; ``401``/``403``/``404`` and a refused JQL
-(``400`` with Jira's ``errorMessages``) end in one ``JiraError`` sentence.
+seconds (else until ``X-RateLimit-Reset``, an ISO 8601 time) and asks again;
+5xx answers (a 503 may carry ``Retry-After`` too), timeouts and refused
+connections are retried with backoff: the one policy of ``data.http.retry``.
+``401``/``403``/``404`` and a refused JQL (``400`` with Jira's
+``errorMessages``) end in one ``JiraError`` sentence.
 """
 
 from __future__ import annotations
@@ -26,17 +28,15 @@ from typing import Any
 import httpx
 import structlog
 
-from data.sources.http import http_client
+from data.http.client import http_client
+from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
 from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
+from data.sources.times import TimeFormatError, parse_time
 from scoring.errors import SourceError
 
 __all__ = ["JiraClient", "JiraError"]
 
 log = structlog.get_logger(__name__)
-
-_MAX_LIMIT_WAITS = 6
-_ATTEMPTS = 4
-_BASE_WAIT = 30.0
 
 
 class JiraError(SourceError):
@@ -45,6 +45,18 @@ class JiraError(SourceError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+def _limit_wait(headers: httpx.Headers, now: float) -> float | None:
+    """A 429's wait: ``Retry-After`` seconds, else until ``X-RateLimit-Reset`` (ISO 8601)."""
+    after = retry_after(headers.get("retry-after"), now)
+    if after is not None:
+        return after
+    try:
+        reset = parse_time(headers.get("x-ratelimit-reset"), "X-RateLimit-Reset")
+    except TimeFormatError:
+        return None
+    return max(1.0, reset.timestamp() - now)
 
 
 def _messages(response: httpx.Response) -> str:
@@ -65,7 +77,8 @@ def _messages(response: httpx.Response) -> str:
 class JiraClient:
     """Jira's REST API (v3 on Cloud, v2 on Server) over one ``httpx.Client``.
 
-    ``sleep`` is a seam for tests; ``max_wait`` caps one wait for a limit.
+    ``sleep`` and ``clock`` are seams for tests; ``max_wait`` is the most one
+    request waits in all (the retry policy's budget).
     """
 
     def __init__(
@@ -77,7 +90,8 @@ class JiraClient:
         http: httpx.Client | None = None,
         timeout: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
-        max_wait: float = 600.0,
+        clock: Callable[[], float] = time.time,
+        max_wait: float = DEFAULT_BUDGET,
     ) -> None:
         self.config = config
         self.api_url = config.api_url
@@ -87,10 +101,10 @@ class JiraClient:
         else:
             self._auth = f"Bearer {token}"
         self._http = http or http_client(timeout=timeout, follow_redirects=True)
-        self._sleep = sleep
-        self._max_wait = max_wait
+        self._clock = clock
         self.requests = 0
         self.waits: list[float] = []
+        self._retry = RetryPolicy(sleep=sleep, clock=clock, budget=max_wait, on_wait=self._waited)
 
     def __repr__(self) -> str:
         return f"JiraClient({self.config.base_url!r}, token=***)"
@@ -107,57 +121,59 @@ class JiraClient:
             )
         return f"set {self.config.token_env} to a personal access token of a Jira user"
 
+    def _waited(self, seconds: float, why: Retryable) -> None:
+        # The tests count the waits for limits, not the backoffs after a 5xx.
+        if why.limited:
+            self.waits.append(seconds)
+
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """The decoded JSON of a GET of ``path`` (relative to the REST API's root)."""
         url = path if "://" in path else f"{self.api_url}/{path.lstrip('/')}"
+        try:
+            response = self._retry.run(url, lambda: self._try(url, path, params))
+        except Retryable as exc:
+            raise JiraError(exc.sentence, exc.status) from None
+        try:
+            return response.json()
+        except ValueError:
+            raise JiraError(
+                f"Jira's answer to {path} is not JSON; check base_url in [sources.jira] "
+                "is the site's address.",
+                response.status_code,
+            ) from None
+
+    def _try(self, url: str, path: str, params: Mapping[str, Any] | None) -> httpx.Response:
         headers = {"Authorization": self._auth, "Accept": "application/json"}
-        attempts = 0
-        limit_waits = 0
-        while True:
-            self.requests += 1
-            try:
-                response = self._http.get(url, params=dict(params or {}), headers=headers)
-            except httpx.TimeoutException:
-                response = None
-            except httpx.TransportError as exc:
-                raise JiraError(
-                    f"Jira at {self.config.base_url} cannot be reached ({type(exc).__name__}); "
-                    "check base_url in [sources.jira] and the network."
-                ) from None
-            if response is not None and response.status_code == 429:
-                limit_waits += 1
-                if limit_waits > _MAX_LIMIT_WAITS:
-                    raise JiraError(
-                        "Jira kept answering 429 Too Many Requests; the next sync resumes "
-                        "from the last checkpoint.",
-                        429,
-                    )
-                after = response.headers.get("retry-after", "").strip()
-                wait = float(after) if after.isdigit() else _BASE_WAIT * 2 ** (limit_waits - 1)
-                wait = min(wait, self._max_wait)
-                log.info("jira_rate_limited", wait_seconds=wait)
-                self.waits.append(wait)
-                self._sleep(wait)
-                continue
-            if response is not None and response.status_code < 500:
-                if response.status_code >= 400:
-                    raise self._refusal(response, path)
-                try:
-                    return response.json()
-                except ValueError:
-                    raise JiraError(
-                        f"Jira's answer to {path} is not JSON; check base_url in [sources.jira] "
-                        "is the site's address.",
-                        response.status_code,
-                    ) from None
-            attempts += 1
-            if attempts >= _ATTEMPTS:
-                said = f"answered {response.status_code}" if response else "did not answer in time"
-                raise JiraError(
-                    f"Jira {said} to {path}; the next sync retries.",
-                    response.status_code if response is not None else None,
-                )
-            self._sleep(min(30.0, 2.0**attempts))
+        self.requests += 1
+        try:
+            response = self._http.get(url, params=dict(params or {}), headers=headers)
+        except httpx.TimeoutException:
+            raise Retryable(
+                f"Jira did not answer in time to {path}; the next sync retries."
+            ) from None
+        except httpx.TransportError as exc:
+            raise Retryable(
+                f"Jira at {self.config.base_url} cannot be reached ({type(exc).__name__}); "
+                "check base_url in [sources.jira] and the network."
+            ) from None
+        status = response.status_code
+        if status == 429:
+            raise Retryable(
+                "Jira kept answering 429 Too Many Requests; the next sync resumes "
+                "from the last checkpoint.",
+                limited=True,
+                wait=_limit_wait(response.headers, self._clock()),
+                status=429,
+            )
+        if status >= 500:
+            raise Retryable(
+                f"Jira answered {status} to {path}; the next sync retries.",
+                wait=retry_after(response.headers.get("retry-after"), self._clock()),
+                status=status,
+            )
+        if status >= 400:
+            raise self._refusal(response, path)
+        return response
 
     def _refusal(self, response: httpx.Response, path: str) -> JiraError:
         status = response.status_code

@@ -12,9 +12,9 @@ import time_machine
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.fakes.env import delivery_env
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import FakeSMTP
+from fakes.env import delivery_env
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import FakeSMTP
 
 # Touches dates: `make clock-check` re-runs it at a faked Sunday night.
 pytestmark = pytest.mark.dates

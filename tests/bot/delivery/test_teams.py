@@ -18,8 +18,8 @@ from data.sources.sample import sample_org_config
 from data.store.deliveries import FAILED, SENT, states
 from data.store.engine import make_engine, session_scope
 from data.store.tables import ChannelName, Subscriber
-from tests.fakes.smtp_server import USERNAME, FakeSMTP
-from tests.fakes.teams_server import FakeTeams
+from fakes.smtp_server import USERNAME, FakeSMTP
+from fakes.teams_server import FakeTeams
 from tests.samples import SampleTemplate
 
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ import time_machine
 from click.testing import CliRunner
 
 from bot.cli import main
-from tests.fakes.teams_server import FakeTeams
+from fakes.teams_server import FakeTeams
 
 # Touches dates: `make clock-check` re-runs it at a faked Sunday night.
 pytestmark = pytest.mark.dates

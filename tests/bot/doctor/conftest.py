@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
-from tests.fakes.anthropic_server import FakeAnthropic
-from tests.fakes.github_rest import FakeGitHubRest
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import USERNAME, FakeSMTP
+from fakes.anthropic_server import FakeAnthropic
+from fakes.github_rest import FakeGitHubRest
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import USERNAME, FakeSMTP
 from tests.stores import migrated_copy
 
 ROOT = Path(__file__).resolve().parents[3]

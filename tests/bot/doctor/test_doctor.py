@@ -10,10 +10,10 @@ import pytest
 
 from bot.doctor import Check, Probes, RateLimit, run_checks
 from bot.settings import Settings
+from fakes.github_rest import FakeGitHubRest
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import FakeSMTP
 from tests.bot.doctor.conftest import BOT_TOKEN, GITHUB_TOKEN, doctor, line_of
-from tests.fakes.github_rest import FakeGitHubRest
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import FakeSMTP
 
 
 @pytest.mark.usefixtures("everything")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from fakes.gitlab_server import FakeGitLab
 from tests.bot.doctor.conftest import doctor
-from tests.fakes.gitlab_server import FakeGitLab
 
 GOOD = "glpat-doctorGOOD0123456789"
 NARROW = "glpat-doctorNARROW0123456789"

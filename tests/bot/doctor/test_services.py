@@ -11,11 +11,11 @@ from pydantic import SecretStr
 
 from bot.doctor import MANIFEST_SCOPES, check_slack_mode
 from bot.settings import Settings
+from fakes import slack_server
+from fakes.anthropic_server import FakeAnthropic
+from fakes.github_rest import FakeApp, FakeGitHubRest
+from fakes.slack_server import FakeSlack
 from tests.bot.doctor.conftest import APP_TOKEN, ROOT, SIGNING_SECRET, doctor, line_of
-from tests.fakes import slack_server
-from tests.fakes.anthropic_server import FakeAnthropic
-from tests.fakes.github_rest import FakeApp, FakeGitHubRest
-from tests.fakes.slack_server import FakeSlack
 
 
 @pytest.mark.usefixtures("everything")
@@ -156,7 +156,7 @@ def test_a_refused_smtp_login_fails_with_the_fix(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.usefixtures("everything")
 def test_an_unreachable_smtp_server_fails_with_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     """An SMTP server that does not answer fails the SMTP check: check host and port."""
-    from tests.fakes.smtp_server import free_port
+    from fakes.smtp_server import free_port
 
     monkeypatch.setenv("RISKBRIEF_SMTP_PORT", str(free_port()))
     line = line_of(doctor(), "smtp")

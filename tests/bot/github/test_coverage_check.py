@@ -14,8 +14,8 @@ from data.sources.coverage.report import CoverageFormat, CoverageReport, FileLin
 from data.store.coverage import repository_row, save_report
 from data.store.scores import load_scores
 from data.store.tables import Change, ChangeState
+from fakes.check_world import NOW, REPO, World, pull_payload, risky_pull, world_of
 from scoring.signal import Signal
-from tests.bot.github.world import NOW, REPO, World, pull_payload, risky_pull, world_of
 
 HEAD = "c" * 40
 NUMBER = 9300

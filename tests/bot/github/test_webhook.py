@@ -21,8 +21,7 @@ from data.store.engine import make_engine
 from data.store.github_deliveries import claim_delivery, pull_request_lock
 from data.store.open_changes import load_open_changes
 from data.store.tables import Change, ChangeState, GitHubDelivery
-from tests import local_http
-from tests.bot.github.world import (
+from fakes.check_world import (
     NOW,
     REPO,
     World,
@@ -31,7 +30,8 @@ from tests.bot.github.world import (
     risky_pull,
     world_of,
 )
-from tests.fakes.http import Answer
+from fakes.http import Answer
+from tests import local_http
 from tests.stores import checkpoint, migrated_copy
 
 HEAD = "a" * 40

@@ -14,9 +14,9 @@ from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
+from fakes.slack_server import FakeSlack
 from tests import local_http
 from tests.bot.serve_process import serve_env, start_serve, stop_serve
-from tests.fakes.slack_server import FakeSlack
 
 CONFIG = """
 [organisation]

@@ -13,6 +13,7 @@ import pytest
 from mcp.shared.exceptions import MCPError
 
 from bot.mcp.changes import CHANGE_NOT_FOUND
+from fakes.slack_server import FakeSlack
 from tests import local_http
 from tests.bot.mcp.client import over_http, strings
 from tests.bot.mcp.conftest import (
@@ -25,7 +26,6 @@ from tests.bot.mcp.conftest import (
     SEARCH_DIFF as SEARCH,
 )
 from tests.bot.serve_process import serve_env, start_serve, stop_serve
-from tests.fakes.slack_server import FakeSlack
 
 TOOLS = {
     "change_risk",

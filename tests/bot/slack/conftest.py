@@ -16,7 +16,7 @@ from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import ChannelName, Delivery, DeliveryStatus, Subscriber
-from tests.fakes.slack_server import FakeSlack, SlackUser
+from fakes.slack_server import FakeSlack, SlackUser
 from tests.samples import SampleTemplate
 
 # The ts of the vp's delivered W47 briefing in Slack, recorded as its delivery.

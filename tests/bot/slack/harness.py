@@ -18,8 +18,8 @@ from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.web import EVENTS_PATH, HttpServer, wsgi_application
 from data.config import OrgConfig
+from fakes.slack_server import FakeSlack, signed_headers
 from tests import local_http
-from tests.fakes.slack_server import FakeSlack, signed_headers
 
 __all__ = ["NOW", "SECRET", "Served", "serve_app", "settings_for"]
 

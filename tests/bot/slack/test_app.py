@@ -18,11 +18,11 @@ from briefing.labels import band_label
 from data.config import OrgConfig
 from data.store.engine import session_scope
 from data.store.scores import load_scores
+from fakes.slack_server import FakeSlack
 from scoring.scored import ScoredChange
 from tests import local_http
 from tests.bot.slack.conftest import DELIVERED_TS, VP
 from tests.bot.slack.harness import Served, serve_app, settings_for
-from tests.fakes.slack_server import FakeSlack
 
 
 @pytest.fixture

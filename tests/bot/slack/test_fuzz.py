@@ -40,8 +40,8 @@ from data.config import OrgConfig
 from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.tables import Change
+from fakes.slack_server import FakeSlack, SlackUser
 from tests.bot.slack.harness import serve_app
-from tests.fakes.slack_server import FakeSlack, SlackUser
 from tests.hardening.checks import slack_problems
 from tests.samples import SampleTemplate
 

@@ -17,9 +17,9 @@ from data.config import OrgConfig, SubscriberConfig
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Subscriber
+from fakes.slack_server import FakeSlack
 from tests.bot.slack.conftest import NEWCOMER, VP
 from tests.bot.slack.harness import Served, serve_app
-from tests.fakes.slack_server import FakeSlack
 
 _IDS = itertools.count()
 

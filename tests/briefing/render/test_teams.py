@@ -9,8 +9,8 @@ from typing import Any
 
 from briefing.payload import CardView, DeployView
 from briefing.render.teams import CARD_VERSION, MAX_MESSAGE_BYTES, TeamsMessage, render_teams
+from fakes.teams_server import CARD_LIMIT
 from tests.briefing.render.factory import GOOD_URL, make_cards, make_narrative, make_payload
-from tests.fakes.teams_server import CARD_LIMIT
 
 MARKDOWN_LINK = "[click here](https://evil.example/steal)"
 

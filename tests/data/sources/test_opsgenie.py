@@ -13,9 +13,9 @@ from data.sources.opsgenie import OpsgenieSource, opsgenie_query
 from data.sources.opsgenie_spec import OPSGENIE
 from data.sources.pagerduty import PassState
 from data.sync import SourceSummary, SyncRun, run_sources
+from fakes.http import Answer
+from fakes.opsgenie_server import FakeOpsgenie, og_incident
 from tests.data.sources.test_pagerduty import IncidentRow, Sleeps, at, incident_rows, store_org
-from tests.fakes.http import Answer
-from tests.fakes.opsgenie_server import FakeOpsgenie, og_incident
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

@@ -18,8 +18,8 @@ from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Incident, Service
 from data.sync import SourceSummary, SyncRun, run_sources
-from tests.fakes.http import Answer
-from tests.fakes.pagerduty_server import FakePagerDuty, pd_incident
+from fakes.http import Answer
+from fakes.pagerduty_server import FakePagerDuty, pd_incident
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

@@ -15,9 +15,9 @@ from data.sources.codecov.doctor import codecov_findings
 from data.sources.codecov.source import CodecovSource
 from data.store.tables import Change, CoverageReportRow
 from data.sync import run_sources
+from fakes.codecov_server import FakeCodecov, FakeCommit, FakePull
+from fakes.http import Answer
 from tests.data.rows import at, base, change
-from tests.fakes.codecov_server import FakeCodecov, FakeCommit, FakePull
-from tests.fakes.http import Answer
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from data.sources.github.app_auth import AppAuth, app_auth, load_private_key
+from fakes.github_rest import FakeApp, FakeGitHubRest
 from scoring.errors import ConfigError, SourceError
-from tests.fakes.github_rest import FakeApp, FakeGitHubRest
 
 APP_ID = "424242"
 INSTALLATION = "99"

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from data.sources.github import GitHubClient, GitHubUnavailable, TokenAuth
+from fakes.github_graphql import FakeGitHubGraphQL, FakePull, iso, make_fake_github_graphql
+from fakes.http import Answer, FakeServer
 from scoring.errors import SourceError
-from tests.fakes.github_graphql import FakeGitHubGraphQL, FakePull, iso, make_fake_github_graphql
-from tests.fakes.http import Answer, FakeServer
 
 TOKEN = "ghp_test"
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -142,14 +142,23 @@ def test_no_points_remaining_waits_until_the_reset(gh: Setup) -> None:
 
 
 def test_endless_rate_limits_end_in_one_sentence(gh: Setup) -> None:
-    """A GitHub that never stops saying RATE_LIMITED ends the query with one sentence."""
+    """A GitHub that never stops saying RATE_LIMITED is waited out until the policy's budget."""
     for _ in range(7):
         gh.server.fail_next(
             "/graphql", Answer(200, {"errors": [{"type": "RATE_LIMITED", "message": "limit"}]})
         )
 
-    with pytest.raises(SourceError, match="rate limited; the next sync resumes"):
+    with pytest.raises(SourceError) as caught:
         gh.client.graphql(QUERY, VARIABLES)
+
+    # 60 s doubling: the sixth wait, 32 min, would take the request past its hour and a minute.
+    assert gh.sleeps == [60.0, 120.0, 240.0, 480.0, 960.0]
+    host = gh.server.url.removeprefix("http://")
+    assert str(caught.value) == (
+        f"{host} is rate limiting riskbrief and asks it to wait 32 min, past the 1 h 1 min "
+        "one request may wait; try again after 12:32 UTC, or let the next sync resume from "
+        "the last checkpoint."
+    )
 
 
 @pytest.mark.parametrize(

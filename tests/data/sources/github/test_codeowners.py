@@ -14,7 +14,7 @@ from data.sources.github.codeowners import (
     parse_codeowners,
 )
 from data.sync import SyncRun
-from tests.fakes.github_rest import FakeGitHubRest
+from fakes.github_rest import FakeGitHubRest
 
 # GitHub's documented example file ("About code owners"), in its order.
 GITHUB_EXAMPLE = """\

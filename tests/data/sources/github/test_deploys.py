@@ -24,9 +24,9 @@ from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Deploy, Service, SyncState
 from data.sync import Cursor, Source, SyncRun, run_sources
+from fakes.github_rest import FakeGitHubRest
+from fakes.http import Answer
 from scoring.errors import SourceError
-from tests.fakes.github_rest import FakeGitHubRest
-from tests.fakes.http import Answer
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

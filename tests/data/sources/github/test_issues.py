@@ -16,8 +16,8 @@ from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Incident, Service
 from data.sync import SyncRun, run_sources
-from tests.fakes.github_rest import FakeGitHubRest
-from tests.fakes.http import Answer
+from fakes.github_rest import FakeGitHubRest
+from fakes.http import Answer
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

@@ -21,8 +21,7 @@ from data.store.facts import load_changes
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, Person, ReviewRow, Service, SyncState
 from data.sync import SyncRun, run_sources
-from scoring.errors import SourceError
-from tests.fakes.github_graphql import (
+from fakes.github_graphql import (
     FakeFile,
     FakeGitHubGraphQL,
     FakePull,
@@ -30,7 +29,8 @@ from tests.fakes.github_graphql import (
     iso,
     make_fake_github_graphql,
 )
-from tests.fakes.http import Answer, FakeServer
+from fakes.http import Answer, FakeServer
+from scoring.errors import SourceError
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

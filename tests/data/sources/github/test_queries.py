@@ -20,7 +20,7 @@ from data.sources.github.graphql_queries import (
 )
 from data.sources.github.pulls import parse_pull
 from data.sources.records import FileRecord
-from tests.fakes.github_graphql import SDL, price
+from fakes.github_graphql import SDL, price
 
 SCHEMA = build_schema(SDL)
 REPO = "acme/shop"

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from data.sources.gitlab.settings import GitLabSourceConfig
+from fakes.gitlab_server import FakeGitLab
 from tests.data.sources.gitlab.world import PROJECT, World, org_store
-from tests.fakes.gitlab_server import FakeGitLab
 
 
 @pytest.fixture

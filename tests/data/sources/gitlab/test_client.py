@@ -6,9 +6,10 @@ import socket
 
 import pytest
 
+from data.http.retry import RetryPolicy
 from data.sources.gitlab.client import GitLabClient, GitLabError
+from fakes.http import Answer
 from tests.data.sources.gitlab.world import NOW, PROJECT, World
-from tests.fakes.http import Answer
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases
@@ -26,10 +27,10 @@ def test_the_token_travels_as_private_token_and_never_in_repr(world: World) -> N
 
 
 def test_a_5xx_is_retried_and_a_lasting_one_is_one_sentence(world: World) -> None:
-    """One 502 is retried; four in a row end in a sentence saying the next sync retries."""
+    """One 502 is retried; as many as the policy's attempts end in a sentence to retry later."""
     world.fake.server.fail_next(_PROJECT_PATH, Answer(502, {"message": "Bad Gateway"}))
     assert world.client().get(f"projects/{PROJECT.replace('/', '%2F')}").status == 200
-    for _ in range(4):
+    for _ in range(RetryPolicy().attempts):
         world.fake.server.fail_next(_PROJECT_PATH, Answer(503, {"message": "down"}))
     with pytest.raises(GitLabError, match="next sync retries"):
         world.client().get(f"projects/{PROJECT.replace('/', '%2F')}")

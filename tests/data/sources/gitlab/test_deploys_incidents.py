@@ -11,9 +11,9 @@ from data.sources.gitlab.deploys import DeploymentsSource, PipelinesSource, Tags
 from data.sources.gitlab.incidents import IncidentsSource, severity_of_labels
 from data.sources.gitlab.settings import DeploySource, GitLabSourceConfig, IncidentFrom
 from data.store.tables import Deploy, Incident, Service
+from fakes.http import Answer, Request
 from scoring.errors import SourceError
 from tests.data.sources.gitlab.world import NOW, PROJECT, World, at
-from tests.fakes.http import Answer, Request
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

@@ -12,10 +12,10 @@ from data.sources.gitlab.source import MergeRequestsWithOwners
 from data.store.facts import load_changes
 from data.store.tables import Change, ChangeFile, ChangeState, Person, ReviewRow, SyncState
 from data.sync import SyncRun, run_sources
+from fakes.gitlab_server import FakeCommit
+from fakes.http import Answer
 from scoring.errors import SourceError
 from tests.data.sources.gitlab.world import NOW, PROJECT, World, at, mr
-from tests.fakes.gitlab_server import FakeCommit
-from tests.fakes.http import Answer
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

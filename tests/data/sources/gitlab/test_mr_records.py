@@ -16,8 +16,8 @@ from data.sources.gitlab.mr_records import (
     diff_file,
     list_item,
 )
+from fakes.gitlab_server import ts
 from tests.data.sources.gitlab.world import at
-from tests.fakes.gitlab_server import ts
 
 
 def item(**changes: Any) -> dict[str, Any]:

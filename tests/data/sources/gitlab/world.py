@@ -15,7 +15,7 @@ from data.sources.gitlab.settings import GitLabSourceConfig
 from data.store.org import sync_org
 from data.store.tables import Change
 from data.sync import SyncRun
-from tests.fakes.gitlab_server import FakeCommit, FakeGitLab, FakeMR
+from fakes.gitlab_server import FakeCommit, FakeGitLab, FakeMR
 
 __all__ = ["NOW", "PROJECT", "World", "at", "mr", "org_store"]
 

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from data.config import OrgConfig
 from data.sources.jira.client import JiraClient
 from data.sources.jira.settings import JiraSourceConfig
+from fakes.jira_server import FakeJira
 from tests.data.sources.tracker.world import org_store
-from tests.fakes.jira_server import FakeJira
 
 
 @dataclass

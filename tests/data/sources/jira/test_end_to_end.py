@@ -12,9 +12,9 @@ from data.sources.jira.source import jira_sources
 from data.sources.records import ChangeRecord, DeployRecord, ErrorBudgetRecord, FileRecord
 from data.store.tables import Incident, RiskScoreRow
 from data.sync import SyncRun, run_sources
+from fakes.jira_server import FakeJiraIssue
 from tests.data.sources.jira.conftest import JiraWorld
 from tests.data.sources.tracker.world import NOW, at
-from tests.fakes.jira_server import FakeJiraIssue
 
 # Touches dates: `make clock-check` re-runs it at a faked Sunday night.
 pytestmark = pytest.mark.dates

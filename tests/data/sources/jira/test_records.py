@@ -8,7 +8,7 @@ import pytest
 
 from data.sources.jira.records import BadIssue, issue_record
 from data.sources.jira.settings import JiraSourceConfig
-from tests.fakes.jira_server import FakeJiraIssue
+from fakes.jira_server import FakeJiraIssue
 
 CONFIG = JiraSourceConfig(base_url="https://acme.atlassian.net", projects=("SHOP",))
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)

@@ -9,11 +9,11 @@ from data.sources.jira.settings import JiraDeployment
 from data.sources.jira.source import jira_credentials, jira_sources
 from data.store.tables import Incident
 from data.sync import run_sources
+from fakes.http import Answer
+from fakes.jira_server import FakeJiraIssue
 from scoring.errors import ConfigError
 from tests.data.sources.jira.conftest import JiraWorld
 from tests.data.sources.tracker.world import NOW, at, stored_issues
-from tests.fakes.http import Answer
-from tests.fakes.jira_server import FakeJiraIssue
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
+from data.http.retry import RetryPolicy
 from data.sources.linear.client import LinearClient
 from data.sources.linear.doctor import linear_findings
 from data.sources.linear.settings import LinearSourceConfig
@@ -19,10 +20,10 @@ from data.sources.records import ChangeRecord
 from data.store.facts import load_changes
 from data.store.tables import Incident
 from data.sync import SyncRun, run_sources
+from fakes.http import Answer
+from fakes.linear_server import FakeLinear, FakeLinearIssue, ratelimited
 from scoring.errors import ConfigError
 from tests.data.sources.tracker.world import NOW, at, org_store, stored_issues
-from tests.fakes.http import Answer
-from tests.fakes.linear_server import FakeLinear, FakeLinearIssue, ratelimited
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases
@@ -210,7 +211,7 @@ def test_doctor_tells_an_unreachable_linear_from_a_refused_key(linear: LinearWor
 
 def test_doctor_tells_a_failing_linear_from_a_refused_key(linear: LinearWorld) -> None:
     """Linear answering 502 on every retry is a server error to wait out, not a bad key."""
-    for _ in range(4):
+    for _ in range(RetryPolicy().attempts):
         linear.fake.server.fail_next("/graphql", Answer(502, {"error": "bad gateway"}))
     [finding] = linear_findings(linear.client(), ("ENG",))
     assert finding.message == f"Linear at {linear.fake.api_url} answered 502 (a server error)"

@@ -13,8 +13,8 @@ from data.sources.records import ChangeRecord
 from data.sources.tracker.github_bugs import GitHubBugsConfig, github_bug_sources
 from data.store.facts import load_changes
 from data.sync import SyncRun, run_sources
+from fakes.github_rest import FakeGitHubRest
 from tests.data.sources.tracker.world import NOW, at, org_store, stored_issues
-from tests.fakes.github_rest import FakeGitHubRest
 
 
 @pytest.fixture

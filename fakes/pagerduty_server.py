@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
-from tests.fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, Request
 
 __all__ = ["FakePagerDuty", "pd_incident", "pd_time"]
 

@@ -53,7 +53,7 @@ from graphql import (
     value_from_ast,
 )
 
-from tests.fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, Request
 
 __all__ = [
     "SDL",

@@ -40,7 +40,7 @@ from typing import Any, Self
 from urllib.parse import unquote, urlencode
 
 from data.sources.gitlab.client import GitLabClient
-from tests.fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, Request
 
 __all__ = ["FakeCommit", "FakeGitLab", "FakeMR", "FakeProject", "ts"]
 

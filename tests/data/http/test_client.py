@@ -12,7 +12,7 @@ import httpx
 import pytest
 import trustme
 
-from data.sources.http import http_client, tls_context
+from data.http.client import http_client, tls_context
 
 
 class _Hello(http.server.BaseHTTPRequestHandler):

@@ -27,15 +27,15 @@ from bot.github.webhook import WEBHOOK_PATH, github_webhook, signature_of
 from bot.web import HttpServer, wsgi_application
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
+from data.http.client import tls_context
 from data.sources.github.app_auth import AppAuth
 from data.sources.github.auth import Auth, TokenAuth
 from data.sources.github.client import GitHubClient
 from data.sources.sample import load_sample, sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
-from tests import local_http
-from tests.fakes.github_graphql import FakeFile, FakeGitHubGraphQL, FakePull, iso
-from tests.fakes.github_rest import FakeApp, FakeGitHubRest
+from fakes.github_graphql import FakeFile, FakeGitHubGraphQL, FakePull, iso
+from fakes.github_rest import FakeApp, FakeGitHubRest
 
 __all__ = [
     "NOW",
@@ -125,7 +125,13 @@ class World:
             "X-Hub-Signature-256": signature_of(secret, data),
             **(headers or {}),
         }
-        return local_http.post(f"{self.url}{WEBHOOK_PATH}", content=data, headers=sent, timeout=30)
+        return httpx.post(
+            f"{self.url}{WEBHOOK_PATH}",
+            content=data,
+            headers=sent,
+            timeout=30,
+            verify=tls_context(),
+        )
 
     def check_runs(self) -> list[dict[str, Any]]:
         """Every check run the fake GitHub holds."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.fakes.slack_server import FakeSlack
-from tests.fakes.smtp_server import USERNAME, FakeSMTP
+from fakes.slack_server import FakeSlack
+from fakes.smtp_server import USERNAME, FakeSMTP
 
 __all__ = ["delivery_env"]
 

@@ -33,7 +33,7 @@ from types import TracebackType
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from tests.fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, Request
 
 __all__ = ["FakeJira", "FakeJiraIssue", "jira_time"]
 

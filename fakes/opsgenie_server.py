@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import urlencode
 
-from tests.fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, Request
 
 __all__ = ["FakeOpsgenie", "og_incident", "og_time"]
 

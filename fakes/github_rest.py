@@ -42,7 +42,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from data.sources.github.auth import Auth, TokenAuth
 from data.sources.github.client import GitHubClient
-from tests.fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, Request
 
 __all__ = ["FakeApp", "FakeGitHubRest", "iso"]
 

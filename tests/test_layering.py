@@ -1,0 +1,79 @@
+"""Who may import whom among the top-level folders, read from the source with ``ast``.
+
+Every import counts, a function's own and one under ``TYPE_CHECKING`` too: a
+benchmark that imports ``tests`` inside ``main`` breaks a checkout without the
+tests just the same.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PRODUCT = ("bot", "briefing", "scoring", "data", "evaluation")
+
+
+def _imported(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Each import statement of ``path``: its line and the absolute modules it may load."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield node.lineno, [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            # ``from tests import local_http`` loads tests.local_http: both names count.
+            yield node.lineno, [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+
+
+def _offences(folders: tuple[str, ...], banned: tuple[str, ...]) -> list[str]:
+    """``file:line imports module`` for each import of a ``banned`` package under ``folders``."""
+    found = []
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for line, modules in _imported(path):
+                hits = [m for m in modules if any(m == b or m.startswith(f"{b}.") for b in banned)]
+                if hits:
+                    found.append(f"{path.relative_to(ROOT).as_posix()}:{line} imports {hits[0]}")
+    return found
+
+
+def test_bench_imports_nothing_from_tests() -> None:
+    """``bench/`` runs from a checkout without ``tests/``: its fakes come from ``fakes/``."""
+    assert _offences(("bench",), ("tests",)) == []
+
+
+def test_fakes_import_neither_tests_nor_bench() -> None:
+    """``fakes/`` sits below both its users, so either may import it."""
+    assert _offences(("fakes",), ("tests", "bench")) == []
+
+
+def test_the_product_imports_no_tests_fakes_or_bench() -> None:
+    """The wheel's packages import nothing that is not in the wheel."""
+    assert _offences(PRODUCT, ("tests", "fakes", "bench")) == []
+
+
+def test_http_setup_is_reached_without_the_sources() -> None:
+    """``data/http`` and ``briefing`` import no source: Claude's client needs no GitHub code."""
+    assert _offences(("data/http", "briefing"), ("data.sources",)) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from tests.fakes.http import FakeServer\n", ["x.py:1 imports tests.fakes.http"]),
+        ("def main():\n    import tests.clock\n", ["x.py:2 imports tests.clock"]),
+        ("from tests import local_http\n", ["x.py:1 imports tests"]),
+        ("from . import tests\nimport testsuite\n", []),
+    ],
+)
+def test_the_check_sees_every_kind_of_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, expected: list[str]
+) -> None:
+    """A function's import and ``from tests import x`` count; relative and look-alikes do not."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "x.py").write_text(source)
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    assert [o.removeprefix("pkg/") for o in _offences(("pkg",), ("tests",))] == expected
