@@ -61,7 +61,10 @@ def _findings(settings: CodecovSourceConfig, context: SourceContext) -> Sequence
                 f"set {settings.token_env} to {_FIX}.",
             )
         ]
-    client = CodecovClient(settings.base_url, token, settings.service, token_env=settings.token_env)
+    # The doctor answers now: a 5xx or a rate limit is a finding, never a wait.
+    client = CodecovClient(
+        settings.base_url, token, settings.service, token_env=settings.token_env, max_wait=0.0
+    )
     try:
         return codecov_findings(client, _names(settings, context.org), settings.token_env)
     finally:
