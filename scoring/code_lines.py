@@ -13,10 +13,13 @@ code line whose text, all whitespace removed, equals a deleted line's in the
 same file is not new code (each deleted line pairs with one added line), and
 likewise for deleted lines. "Remove unnecessary whitespace" adds no code.
 
-A hunk is lexed on its own, from its first context line: an edit deep inside a
-long block comment whose opening lies above the hunk's context reads as code.
-The count errs towards more size, never less. Pure and deterministic: the same
-hunks give the same counts everywhere.
+A hunk is lexed on its own, from its first context line. In the languages whose
+block comments are ``/* … */``, a side whose first block mark closes a comment,
+or that holds none and whose every line is a ``*`` continuation line, started
+inside a comment opened above the hunk's context (a licence header, a long
+Javadoc): it is lexed with that opening put back. Otherwise an edit deep inside a
+long block comment reads as code: the count errs towards more size, never less.
+Pure and deterministic: the same hunks give the same counts everywhere.
 
 Lexing is most of what mining a history costs, so for the languages
 ``_DELIMITERS`` lists a side is lexed only from its first line holding
@@ -162,12 +165,41 @@ def _span(lexer: Lexer, lines: Sequence[str], rows: Sequence[int]) -> tuple[int,
     return start, end + 1
 
 
+# Where a block comment opens or closes, in the languages whose comments are ``/* … */``.
+_BLOCK_MARK = re.compile(r"/\*|\*/")
+# A comment's continuation line: `` * text`` (C's ``*p = 1;`` has no space after its star).
+_STAR_LINE = re.compile(r"^\s*\*(?:\s|$)")
+
+
+def _opens_in_comment(lexer: Lexer, lines: Sequence[str]) -> bool:
+    """True when one side of a hunk starts inside a ``/* … */`` comment opened above it.
+
+    Either the first block mark it holds closes a comment, or it holds none and every
+    non-blank line is a comment's ``*`` continuation line: an edit to a licence header
+    or a Javadoc whose opening lies above the hunk's context (commons-cli's "Fixed typos
+    in apache licenses") is no code.
+    """
+    delimiters = _DELIMITERS.get(type(lexer).__name__)
+    if delimiters is None or "/\\*" not in delimiters.carry.pattern:
+        return False
+    mark = _BLOCK_MARK.search("\n".join(lines))
+    if mark is not None:
+        return mark.group() == "*/"
+    written = [line for line in lines if line.strip()]
+    return bool(written) and all(_STAR_LINE.match(line) for line in written)
+
+
 def _code_flags(name: str, lines: Sequence[str], rows: Sequence[int]) -> list[bool]:
     """For each line of one side of a hunk, whether it holds code: as lexed for the ``rows``.
 
-    Lines outside the span ``_span`` picks read as code when they are not blank.
+    Lines outside the span ``_span`` picks read as code when they are not blank. A side
+    that starts inside a block comment (``_opens_in_comment``) is lexed whole, with the
+    comment's opening put back before it (and a closing after it).
     """
     lexer = _lexer(name) if len(lines) <= MAX_LEXED_LINES else None
+    if lexer is not None and rows and _opens_in_comment(lexer, lines):
+        # Closed after it too: a lexer reads an unclosed comment as error tokens.
+        return _lexed_flags(lexer, ["/*", *lines, "*/"])[1:-1]
     span = _span(lexer, lines, rows) if lexer is not None and rows else None
     if lexer is None or span is None:
         return [bool(line.strip()) for line in lines]

@@ -165,11 +165,14 @@ def test_lexing_the_span_reads_the_changed_lines_as_the_whole_side_does(
     name: str, text: str
 ) -> None:
     """Lexing only from the first multi-line delimiter to the last reads every changed line as
-    lexing the whole hunk side does."""
+    lexing the whole hunk side does (with a comment's opening put back when it starts in one)."""
     lexer = code_lines_module._lexer(name)
     assert lexer is not None
     for side, rows in _windows(text):
-        whole = code_lines_module._lexed_flags(lexer, side)
+        if code_lines_module._opens_in_comment(lexer, side):
+            whole = code_lines_module._lexed_flags(lexer, ["/*", *side, "*/"])[1:-1]
+        else:
+            whole = code_lines_module._lexed_flags(lexer, side)
         spanned = code_lines_module._code_flags(name, side, rows)
         assert [spanned[r] for r in rows] == [whole[r] for r in rows], (name, side, rows)
 
@@ -197,3 +200,23 @@ def test_a_lexer_looked_up_by_extension_is_the_one_the_name_gets(name: str) -> N
     by_name = code_lines_module._lexer_by(name)
     found = code_lines_module._lexer(name)
     assert type(found) is type(by_name)
+
+
+def test_an_edit_inside_a_licence_header_opened_above_the_hunk_is_no_code() -> None:
+    """A hunk starting inside a block comment whose opening is above its context (a licence
+    header's typo fixed) adds no code, and the code after the comment's end still counts."""
+    inside = [
+        " *    any, must include the following acknowlegement:",
+        "- *    Alternately, this acknowlegement may appear in the software itself,",
+        "+ *    Alternately, this acknowledgement may appear in the software itself,",
+        " *",
+        " *    if and wherever such third-party acknowledgements normally appear.",
+    ]
+    assert code_lines("src/java/A.java", [inside]) == (0, 0)
+    closed = [" * the end of the licence", " */", "-int b = 2;", "+int b = 3;"]
+    assert code_lines("src/main.c", [closed]) == (1, 1)
+
+
+def test_c_lines_starting_with_a_dereference_stay_code() -> None:
+    """``*p = 1;`` lines are C code, not a comment's continuation lines."""
+    assert code_lines("src/main.c", [[" *p = 1;", "-*q = 2;", "+*q = 3;"]]) == (1, 1)
