@@ -5,15 +5,16 @@ naming conventions, case-insensitively, and with two rules on top:
 
 * Tests, fixtures, documentation and examples are never risky: a path under
   ``test/``, ``tests/``, ``spec/``, ``__tests__/``, ``testdata/``, ``fixtures/``,
-  ``docs/``, ``examples/``, ``samples/``, ``demo/``, ``tutorial/`` (singular or
-  plural), or a ``.md``/``.rst``/``.adoc`` file. Test *file names*
+  ``docs/``, a documentation site's ``website/``, ``site/`` or ``_site/``,
+  ``examples/``, ``samples/``, ``demo/``, ``tutorial/`` (singular or plural),
+  or a ``.md``/``.rst``/``.adoc`` file. Test *file names*
   (``test_auth.py``, ``Login.spec.ts``) also rule out a migration and
   sensitive code, but not infrastructure: ``.github/workflows/unit_test.yml``
   and ``docker-compose.test.yml`` are still CI and container configuration.
 * Dependency manifests are the exception: ``tests/requirements.txt`` or an
   ``e2e/package.json`` is installed by CI like any other, so only manifests
-  under ``fixtures/``, ``testdata/`` or an examples folder (never installed
-  by the product's own CI) are left out.
+  under ``fixtures/``, ``testdata/``, a documentation site or an examples folder
+  (never installed by the product's own CI) are left out.
 
 A migration is a file in a migrations folder (``migrations/``, Rails'
 ``db/migrate/``, Flyway's ``db/migration/``, ``alembic/versions/``, Liquibase's
@@ -60,13 +61,13 @@ _TEST_NAME = re.compile(
 # Tests, fixtures, documentation and examples: never a risky kind (manifests aside).
 _ASIDE = re.compile(
     r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|docs?"
-    r"|examples?|samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox)/"
+    r"|examples?|samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox|website|_?site)/"
     r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$)",
 )
 # Data and examples nobody deploys: the only places a dependency manifest is ignored.
 _FIXTURE = re.compile(
     r"/(testdata|test_data|fixtures|__fixtures__|examples?|samples?|demos?|tutorials?"
-    r"|quickstarts?|docs_src)/"
+    r"|quickstarts?|docs_src|website|_?site)/"
 )
 
 # Not hand-written code a reviewer reads, beyond tests and ``_ASIDE``: test data and

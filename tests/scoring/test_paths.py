@@ -229,6 +229,9 @@ def test_helpers_agree_with_path_kinds() -> None:
         "src/testdata/case.go",
         "web/__snapshots__/App.test.js.snap",
         "src/site/apt/index.apt",
+        "website/src/pages/index.js",
+        "website/package.json",
+        "site/layouts/index.html",
         ".gitignore",
     ],
 )
