@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from data.sources.gitlog import MinedCommit, mine_commits
+from data.sources.gitlog import MinedCommit, mine_commits, run_git
 from evaluation.szz import bug_inducing
 from scoring.calibration import fit_weights
 from scoring.config import ScoringConfig, Weights
@@ -30,6 +30,7 @@ __all__ = [
     "ScoredCommit",
     "backtest_repo",
     "calibrate_repo",
+    "history_span",
     "is_labelled",
     "measure",
     "mine_window",
@@ -87,6 +88,20 @@ def ranking_score(risk: RiskScore, config: ScoringConfig) -> float:
     """
     raw = sum(s.points for s in risk.signals)
     return max(raw, gate_floor(risk.gates, config)) if risk.gates else raw
+
+
+def history_span(path: Path | str) -> tuple[date, date]:
+    """The UTC days of the first and the last commit ``HEAD`` reaches: the window a backtest or
+    a calibration measures when none is given, the clone's whole history."""
+    repo = Path(path)
+    if run_git(repo, "rev-parse", "--git-dir", check=False).returncode != 0:
+        raise SourceError(f"{repo} is not a git repository; pass the path of a local git clone.")
+    done = run_git(repo, "log", "--format=%ct", "HEAD", check=False)
+    stamps = [int(t) for t in done.stdout.split()]
+    if done.returncode != 0 or not stamps:
+        raise SourceError(f"{repo} has no commits to measure; pass the path of a local git clone.")
+    first, last = (datetime.fromtimestamp(t, UTC).date() for t in (min(stamps), max(stamps)))
+    return first, last
 
 
 def _window_error(repo: Path, since: date, until: date) -> SourceError:

@@ -45,8 +45,18 @@ def _path_option(flag: str, name: str, help: str, *, directory: bool = False) ->
     "A local git clone whose commits are mined, scored and labelled (instead of a CSV).",
     directory=True,
 )
-@click.option("--since", type=DateParam(), default=None, help="First day of commits to measure.")
-@click.option("--until", type=DateParam(), default=None, help="Last day of commits to measure.")
+@click.option(
+    "--since",
+    type=DateParam(),
+    default=None,
+    help="First day of commits to measure [default: the clone's first commit].",
+)
+@click.option(
+    "--until",
+    type=DateParam(),
+    default=None,
+    help="Last day of commits to measure [default: the clone's last commit].",
+)
 @_path_option(
     "--labels",
     "labels_path",
@@ -102,7 +112,12 @@ def backtest(
     from data.bug_issues import read_bug_issues
     from evaluation.kamei import backtest as run_backtest
     from evaluation.kamei import read_kamei_csv
-    from evaluation.repo_backtest import backtest_repo, calibrate_repo, read_labels
+    from evaluation.repo_backtest import (
+        backtest_repo,
+        calibrate_repo,
+        history_span,
+        read_labels,
+    )
 
     if (csv_path is None) == (repo_path is None):
         raise click.UsageError("give exactly one of --kamei-csv FILE or --repo PATH.")
@@ -117,7 +132,9 @@ def backtest(
     else:
         assert repo_path is not None
         if since is None or until is None:
-            raise click.UsageError("--repo needs both --since and --until (YYYY-MM-DD).")
+            # Either left out: that end of the clone's whole history.
+            first, last = history_span(repo_path)
+            since, until = since or first, until or last
         labels = read_labels(labels_path) if labels_path is not None else None
         if bug_issues_path is not None:
             bugs = read_bug_issues(bug_issues_path)

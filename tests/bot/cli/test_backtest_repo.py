@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
+from evaluation.repo_backtest import history_span
 from tests.data.sources.gitrepo import GitRepo
 from tests.evaluation.test_kamei import JSON_KEYS
 from tests.evaluation.test_repo_backtest import build_history
@@ -94,12 +95,21 @@ def test_since_after_until(shop: tuple[GitRepo, dict[str, str]]) -> None:
     _assert_one_line_error(result, "is after --until")
 
 
-def test_missing_since(shop: tuple[GitRepo, dict[str, str]]) -> None:
-    """--repo without --since is refused as a usage error."""
+def test_without_since_or_until_the_whole_history_is_measured(
+    shop: tuple[GitRepo, dict[str, str]],
+) -> None:
+    """--repo alone measures from the clone's first commit to its last, and says which days."""
     repo, _ = shop
-    result = _run("--repo", str(repo.path), "--until", "2026-03-07")
-    _assert_one_line_error(result, "--repo needs both --since and --until")
-    assert result.exit_code == 2
+    whole = _run("--repo", str(repo.path))
+    assert whole.exit_code == 0, whole.output
+    first, last = history_span(repo.path)
+    assert whole.output.startswith(f"shop {first}…{last}: ")
+    assert _run("--repo", str(repo.path), "--until", str(last)).output == whole.output
+
+
+def test_not_a_repository_without_a_window(tmp_path: Path) -> None:
+    """A folder that is no clone, with no window given, ends in the same one line."""
+    _assert_one_line_error(_run("--repo", str(tmp_path)), "is not a git repository")
 
 
 def test_both_sources(shop: tuple[GitRepo, dict[str, str]], tmp_path: Path) -> None:
