@@ -132,7 +132,9 @@ def _dotnet(path: Path, files: list[str]) -> Modules | None:
     for project in dict.fromkeys(p for p in projects if p.endswith(_PROJECTS)):
         folder, _, name = project.rpartition("/")
         name = name.rsplit(".", 1)[0]
-        if (not folder or kept(folder)) and _DOTNET_NOT_SERVICE.search(name) is None:
+        # The project's own folder is named after it: its name is judged by the .NET rule.
+        parent = folder.rpartition("/")[0] if folder.endswith(name) else folder
+        if (not parent or kept(parent)) and _DOTNET_NOT_SERVICE.search(name) is None:
             found.append(Declared(folder, name))
     # A project at the root holds everything: it goes last, after the ones in folders.
     found.sort(key=lambda d: d.folder == "")
