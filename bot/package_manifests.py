@@ -26,11 +26,12 @@ __all__ = ["cmake_project", "package_manifests"]
 _PROJECTS = (".csproj", ".fsproj", ".vbproj")
 # ``Project("{GUID}") = "Name", "src\Name\Name.csproj", "{GUID}"`` lines of a .sln file.
 _SLN_PROJECT = re.compile(r'^Project\("[^"]*"\)\s*=\s*"([^"]+)"\s*,\s*"([^"]+)"', re.MULTILINE)
-# A .NET project named as tests, benchmarks or samples (``Polly.Core.Tests``, ``X.Specs``);
+# A .NET project named as tests, benchmarks, samples or the docs' snippets (``Polly.Core.Tests``,
+# ``X.Specs``, ``Snippets``);
 # ``Polly.Testing`` is a library users test with, so "testing" is not among them.
 _DOTNET_NOT_SERVICE = re.compile(
     r"(?:^|[.\-_])(?:(?:unit|integration|functional|acceptance|aot|e2e)?tests?|specs?|testutils"
-    r"|benchmarks?|perf|samples?|examples?|demos?)$",
+    r"|benchmarks?|perf|samples?|examples?|demos?|snippets?)$",
     re.IGNORECASE,
 )
 _GEM_NAME = re.compile(r"\.name\s*=\s*[\"']([^\"']+)[\"']")
@@ -53,6 +54,10 @@ def _toml(path: Path, name: str) -> dict[str, Any] | None:
         return None
 
 
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def _crate_globs(folder: str, manifest: dict[str, Any], files: list[str]) -> list[str]:
     """A crate's code: ``src/``, its build script, and the folders of its ``[lib]`` and
     ``[[bin]]`` paths (ripgrep's root package is ``crates/core/main.rs``); never its tests,
@@ -61,12 +66,13 @@ def _crate_globs(folder: str, manifest: dict[str, Any], files: list[str]) -> lis
     globs: list[str] = []
     if any(f.startswith(f"{inner}src/") for f in files):
         globs.append(f"{inner}src/**")
-    package = manifest.get("package") or {}
-    build = package.get("build")
+    package = manifest.get("package")
+    build = package.get("build") if isinstance(package, dict) else None
     script = f"{inner}{build if isinstance(build, str) else 'build.rs'}"
     if build is not False and script in files:
         globs.append(script)
-    targets = [manifest.get("lib"), *(manifest.get("bin") or [])]
+    bins = manifest.get("bin")
+    targets = [manifest.get("lib"), *(bins if isinstance(bins, list) else [])]
     for target in targets:
         where = target.get("path") if isinstance(target, dict) else None
         if isinstance(where, str) and "/" in where:
@@ -82,9 +88,10 @@ def _cargo(path: Path, files: list[str]) -> Modules | None:
     root = _toml(path, "Cargo.toml")
     if root is None:
         return None
-    space = root.get("workspace") or {}
-    members = [m.strip("/") for m in space.get("members") or [] if isinstance(m, str)]
-    excluded = [m.strip("/") for m in space.get("exclude") or [] if isinstance(m, str)]
+    space = root.get("workspace")
+    space = space if isinstance(space, dict) else {}
+    members = [m.strip("/") for m in _strings(space.get("members"))]
+    excluded = [m.strip("/") for m in _strings(space.get("exclude"))]
     crates = sorted(f.rpartition("/")[0] for f in files if f.endswith("/Cargo.toml"))
     found: list[Declared] = []
     for folder in crates:
@@ -92,8 +99,9 @@ def _cargo(path: Path, files: list[str]) -> Modules | None:
             matches(x, folder) or folder.startswith(f"{x}/") for x in excluded
         ):
             continue
-        package = (_toml(path, f"{folder}/Cargo.toml") or {}).get("package") or {}
-        name = package.get("name") if isinstance(package.get("name"), str) else None
+        package = (_toml(path, f"{folder}/Cargo.toml") or {}).get("package")
+        name = package.get("name") if isinstance(package, dict) else None
+        name = name if isinstance(name, str) else None
         if kept(folder) and (name is None or kept(name)):
             found.append(Declared(folder, name))
     package = root.get("package")

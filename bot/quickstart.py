@@ -201,6 +201,11 @@ def toml_for(plan: ClonePlan, timezone: str) -> str:
         f"# One service per module found by {plan.found_by}; merge, rename or split them.",
         "# A file belongs to the first service whose glob matches.",
     ]
+    if plan.more:
+        lines += [
+            "# Globs after a module's first: more of its code (a build script) or a folder",
+            "# git shows its code was moved out of, so older changes count in it too.",
+        ]
     if plan.excluded:
         lines.append('# A "!" glob takes docs, examples, test data and tests out of a service.')
     for key, _glob in plan.services:
