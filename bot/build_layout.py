@@ -176,7 +176,10 @@ def read_layout(path: Path, files: list[str]) -> Layout:
 
 def _with_old_folders(path: Path, layout: Layout, files: list[str]) -> Layout:
     """Each service's folders from before a move, with their own ``!`` globs."""
-    heads = {s.key: s.globs[0].removesuffix("/**") for s in layout.services if s.globs[0] != "**"}
+    heads = {
+        s.key: tuple(g.removesuffix("/**") for g in s.globs if g.endswith("/**"))
+        for s in layout.services
+    }
     moved = moved_folders(path, heads, files)
     if not moved:
         return layout

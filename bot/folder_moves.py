@@ -66,15 +66,17 @@ def _whole(old: str, new: str) -> str | None:
     return "/".join(o)
 
 
-def _old_folder(old: str, new: str, folder: str) -> str | None:
-    """The folder ``old`` sat in when ``new`` is the same path under ``folder``: ``flask`` for
-    ``flask/app.py`` to ``src/flask/app.py`` with ``src/flask``."""
-    if not new.startswith(f"{folder}/"):
+def _old_folder(old: str, new: str, folders: tuple[str, ...]) -> str | None:
+    """The folder ``old`` was moved out of when ``new`` is in one of ``folders``: ``flask`` for
+    ``flask/app.py`` to ``src/flask/app.py``, ``fmt`` for ``fmt/format.h`` to
+    ``include/fmt/format.h``; None for a move into none or of a file at the root."""
+    if not any(new.startswith(f"{f}/") for f in folders):
         return None
-    rest = new[len(folder) + 1 :]
-    if not old.endswith(f"/{rest}"):
+    moved = _whole(old, new)
+    if moved is None:
         return None
-    return old[: -len(rest) - 1]
+    # Moved whole from the root into the service: the folder is the root's one it sat in.
+    return moved or (old.split("/", 1)[0] if "/" in old else None)
 
 
 def _related(a: str, b: str) -> bool:
@@ -82,15 +84,16 @@ def _related(a: str, b: str) -> bool:
 
 
 def moved_folders(
-    path: Path, folders: dict[str, str], files: list[str]
+    path: Path, folders: dict[str, tuple[str, ...]], files: list[str]
 ) -> dict[str, tuple[Moved, ...]]:
-    """Each service's older folders, by key: ``folders`` maps a key to its folder at HEAD
-    (``src/flask``); a service of the whole clone has none to look for."""
+    """Each service's older folders, by key: ``folders`` maps a key to its code folders at HEAD
+    (``src/flask``; ``include`` and ``src``); a service of the whole clone has none."""
     wanted = {k: f for k, f in folders.items() if f}
     renames = _renames(path) if wanted else []
     if not renames:
         return {}
-    held = {f.rpartition("/")[0] for f in files}
+    # Every path at HEAD and its folders: a symlink (serde's ``src``) is a path too.
+    held = {"/".join(p[:i]) for f in files if (p := f.split("/")) for i in range(1, len(p) + 1)}
     # Every folder a rename moved whole, and how many files each move took out of it.
     out_of: Counter[str] = Counter()
     for old, new in renames:
@@ -99,20 +102,21 @@ def moved_folders(
                 out_of[folder] += 1
     found: dict[str, list[Moved]] = {}
     claimed: set[str] = set()
-    for key, folder in wanted.items():
+    for key, heads in wanted.items():
         into: Counter[str] = Counter()
         for old, new in renames:
-            if (source := _old_folder(old, new, folder)) is not None:
+            if (source := _old_folder(old, new, heads)) is not None:
                 into[source] += 1
         for source, count in into.most_common():
-            busy = any(h == source or h.startswith(f"{source}/") for h in held)
-            if busy or _related(source, folder) or source in claimed or not kept(source):
+            busy = source in held
+            near = any(_related(source, head) for head in heads)
+            if busy or near or source in claimed or not kept(source):
                 continue
             # Most of the files moved whole out of the old folder went to this service.
             if count * 2 <= out_of[source]:
                 continue
             claimed.add(source)
-            found.setdefault(key, []).append(Moved(source, _elsewhere(source, folder, renames)))
+            found.setdefault(key, []).append(Moved(source, _elsewhere(source, heads, renames)))
     return {k: tuple(v) for k, v in found.items()}
 
 
@@ -121,18 +125,21 @@ def _ancestors(path: str) -> list[str]:
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def _elsewhere(source: str, folder: str, renames: list[tuple[str, str]]) -> tuple[str, ...]:
+def _elsewhere(
+    source: str, heads: tuple[str, ...], renames: list[tuple[str, str]]
+) -> tuple[str, ...]:
     """The ``!`` globs of ``source``'s parts whose files were moved whole out of it and none
-    into ``folder``; moves inside ``source`` are its own reordering."""
+    into the service's ``heads``; moves inside ``source`` are its own reordering."""
+    inside = tuple(f"{h}/" for h in heads)
     gone: set[str] = set()
     for old, new in renames:
-        if not old.startswith(f"{source}/") or new.startswith((f"{source}/", f"{folder}/")):
+        if not old.startswith(f"{source}/") or new.startswith((f"{source}/", *inside)):
             continue
         part = _whole(old, new)
         if part is not None and part.startswith(f"{source}/"):
             gone.add(part)
     # A part some of whose files did go to the service holds its history: it stays.
-    into = [old for old, new in renames if new.startswith(f"{folder}/")]
+    into = [old for old, new in renames if new.startswith(inside)]
     gone = {p for p in gone if not any(old.startswith(f"{p}/") for old in into)}
     # A part inside another part that went elsewhere is already out.
     outer = sorted(p for p in gone if not any(p.startswith(f"{q}/") for q in gone))

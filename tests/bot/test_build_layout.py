@@ -288,3 +288,30 @@ def test_a_folder_the_service_was_moved_out_of_is_the_services_too(tmp_path: Pat
     )
     plan, _owner = _owners(repo)
     assert plan.paths("flask") == ("src/flask/**", "flask/**", "!flask/testsuite/**")
+
+
+def test_a_folder_moved_whole_into_a_code_folder_is_the_services_too(tmp_path: Path) -> None:
+    """fmt's ``fmt/format.h`` moved to ``include/fmt/format.h``: ``fmt/`` is the CMake
+    project's; a path still at HEAD (a symlink named like the old folder) is not added."""
+    repo = GitRepo(tmp_path / "fmt")
+    cmake = "project(FMT CXX)\n"
+    repo.commit(
+        {"CMakeLists.txt": cmake, "fmt/format.h": "int f;\n", "fmt/core.h": "int c;\n"},
+        "Start",
+        T0,
+    )
+    repo.commit(
+        {
+            "fmt/format.h": None,
+            "fmt/core.h": None,
+            "include/fmt/format.h": "int f;\n",
+            "include/fmt/core.h": "int c;\n",
+            "src/format.cc": "int g;\n",
+        },
+        "include/",
+        T0 + timedelta(days=1),
+    )
+    plan, _owner = _owners(repo)
+    assert plan.paths("fmt") == ("include/**", "src/**", "fmt/**")
+    repo.commit({"fmt": "include/fmt\n"}, "A file where the folder was", T0 + timedelta(days=2))
+    assert _owners(repo)[0].paths("fmt") == ("include/**", "src/**")
