@@ -157,8 +157,8 @@ def test_composer_autoload_paths_are_the_service(tmp_path: Path) -> None:
 def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
     tmp_path: Path,
 ) -> None:
-    """A .sln's projects are services keyed by project name; test, benchmark and sample
-    projects and its solution folders are none; a library for testing is one."""
+    """A .sln's (or .slnx's) projects are services keyed by project name; test, benchmark and
+    sample projects and solution folders are none; a library for testing is one."""
     project = 'Project("{{FAE04EC0}}") = "{0}", "{1}", "{{1}}"\nEndProject\n'
     sln = "".join(
         project.format(name, where)
@@ -190,6 +190,10 @@ def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
     assert owner["src/Polly.Core/Retry.cs"] == "polly.core"
     bare, _ = _plan(tmp_path / "bare", {"Lib/Lib.csproj": "<P/>", "Lib.Tests/Lib.Tests.csproj": ""})
     assert bare.services == (("lib", "Lib/**"),)
+    slnx = '<Solution><Folder Name="/src/"><Project Path="src/Lib/Lib.csproj"/></Folder></Solution>'
+    xml, _ = _plan(tmp_path / "xml", {"Lib.slnx": slnx, "src/Lib/Lib.csproj": "<P/>"})
+    assert xml.services == (("lib", "src/Lib/**"),)
+    assert xml.found_by == "the .NET solution (Lib.slnx)"
 
 
 def test_a_root_go_module_is_a_service_beside_its_nested_modules(tmp_path: Path) -> None:
