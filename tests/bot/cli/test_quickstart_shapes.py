@@ -90,7 +90,8 @@ def test_pnpm_workspace(tmp_path: Path) -> None:
 
 
 def test_npm_workspaces_and_go_modules(tmp_path: Path) -> None:
-    """package.json workspaces, and go.mod folders, declare modules; e2e is none."""
+    """package.json workspaces, and go.mod folders, declare modules; e2e is none; a root Go
+    module is named by its module path."""
     npm = _repo(
         tmp_path / "npm",
         {
@@ -106,7 +107,7 @@ def test_npm_workspaces_and_go_modules(tmp_path: Path) -> None:
     )
     assert _services(go) == ["api", "worker"]
     single = _repo(tmp_path / "one", {"go.mod": "module x\n", "cmd/x/main.go": "package main\n"})
-    assert plan_clone(single.path).services == (("clone", "**"),)
+    assert plan_clone(single.path).services == (("x", "**"),)
 
 
 def test_python_src_layout(tmp_path: Path) -> None:

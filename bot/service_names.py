@@ -1,0 +1,68 @@
+"""The names that say a folder or module is no service: tests, docs, examples, test data,
+benchmarks, configuration and the like, at the top of a clone and nested inside a module."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["DOCS", "NEVER_IN_SERVICE", "is_service_name", "is_test_module", "kept"]
+
+# Folders inside a module that are never part of its service, at any depth: drafted as
+# ``!`` globs.
+NEVER_IN_SERVICE = frozenset(
+    {
+        "doc", "docs", "documentation", "example", "examples", "_example", "_examples",
+        "sample", "samples", "_samples", "demo", "demos", "test", "tests", "__tests__",
+        "testdata", "test-data", "test_data", "e2e", "site", "website", "benches",
+        "benchmarks",
+    }
+)  # fmt: skip
+# Of those, the ones a Go package may be named (cobra's ``doc``): kept when they hold Go code.
+DOCS = frozenset({"doc", "docs", "documentation", "site", "website"})
+# Folders that hold no service of their own (and every folder that is never in one).
+_NOT_SERVICES = NEVER_IN_SERVICE | frozenset(
+    {
+        "testing", "spec", "specs", "tutorial", "tutorials", "script", "scripts", "tools",
+        "tooling", "bin", "build", "dist", "vendor", "third_party", "third-party",
+        "node_modules", "bench", "artwork", "assets", "fixtures", "ci", "conf", "config",
+        "configs", "dev", "docker", "deploy", "deployment", "www", "playground", "patches",
+        "it", "fuzzing", "fuzz", "bom", "build-logic", "buildsrc", "gradle", "specification",
+        "specifications", "jmh", "perf", "internal-tests", "xtask",
+    }
+)  # fmt: skip
+# A module's name that says it is tests, docs, a website, a spec, configuration,
+# examples or benchmarks (``zookeeper-it``, ``okhttp-osgi-tests``,
+# ``zookeeper-website``, ``android-test-app``): no service, whatever the build says.
+_NOT_SERVICE_WORD = re.compile(
+    r"(?:^|[-_.])(?:it|tests?|testing|test-?support|e2e|integration\w*|benchmarks?|bench|jmh"
+    r"|examples?|samples?|demos?|docs?|website|site|www|specs?|specifications?|conf|config"
+    r"|dev|docker|deploy|bom|fuzz\w*|playground|xtask)(?:$|[-_.])|tests?$"
+)
+# A folder nested in a module whose compound name says it holds tests (retrofit's
+# ``android-test``, ``integration-tests``, ``test-support``, ``testsuite``): the plain
+# ``test``/``tests`` are in NEVER_IN_SERVICE. Narrower than the module rule, because a nested
+# ``config`` or ``dev`` folder is often code of the module.
+_TEST_MODULE = re.compile(
+    r"(?:^|[-_.])(?:tests?|testing|testsuite|test-?support|test-?utils|e2e|integration-?tests?"
+    r"|functional-?tests?|benchmarks?|jmh)(?:$|[-_.])",
+    re.IGNORECASE,
+)
+
+
+def is_service_name(folder: str) -> bool:
+    """False for a folder or module named as tests, docs, a website, config, examples, …"""
+    name = folder.rstrip("/").rsplit("/", 1)[-1].lower()
+    if not name or name.startswith((".", "_")) or name in _NOT_SERVICES:
+        return False
+    return _NOT_SERVICE_WORD.search(name) is None
+
+
+def kept(folder: str) -> bool:
+    """True when no folder on the path ``folder`` says it is no service."""
+    return all(is_service_name(part) for part in folder.split("/"))
+
+
+def is_test_module(name: str) -> bool:
+    """True for a folder nested in a module that never counts in it: docs, examples, test
+    data, tests, and a compound name saying tests (``android-test``, ``*-tests``)."""
+    return name.lower() in NEVER_IN_SERVICE or _TEST_MODULE.search(name) is not None

@@ -1,0 +1,321 @@
+"""Services drafted from each kind of build, on small clones: each file's service as the drafted
+riskbrief.toml reads it, with docs, tests, examples and test data in none."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.quickstart import ClonePlan, plan_clone, toml_for
+from data.config import parse_org_config
+from tests.data.sources.gitrepo import GitRepo
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def _plan(path: Path, files: dict[str, str | bytes | None]) -> tuple[ClonePlan, dict[str, str]]:
+    """The plan of a one-commit clone of ``files`` and each file's service ("-" for none)."""
+    repo = GitRepo(path)
+    repo.commit(files, "Start", T0)
+    return _owners(repo)
+
+
+def _owners(repo: GitRepo) -> tuple[ClonePlan, dict[str, str]]:
+    plan = plan_clone(repo.path)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    names = repo.git("-c", "core.quotePath=false", "ls-files").splitlines()
+    return plan, {p: org.service_for_path(plan.repository, p) or "-" for p in names}
+
+
+def test_a_cargo_workspace_is_one_service_per_member_crate_named_by_its_package(
+    tmp_path: Path,
+) -> None:
+    """Workspace members (globs, less ``exclude``) are services keyed by their package names;
+    test and xtask crates are none; the root package is its bin's folder and build script."""
+    plan, owner = _plan(
+        tmp_path / "rg",
+        {
+            "Cargo.toml": (
+                '[package]\nname = "ripgrep"\nbuild = "build.rs"\n\n'
+                '[[bin]]\nname = "rg"\npath = "crates/core/main.rs"\n\n'
+                '[workspace]\nmembers = ["crates/*", "xtask", "test_suite"]\n'
+                'exclude = ["crates/fuzz"]\n'
+            ),
+            "build.rs": "fn main() {}\n",
+            "crates/core/main.rs": "fn main() {}\n",
+            "crates/cli/Cargo.toml": '[package]\nname = "grep-cli"\n',
+            "crates/cli/src/lib.rs": "pub fn a() {}\n",
+            "crates/cli/tests/it.rs": "#[test] fn t() {}\n",
+            "crates/cli/benches/b.rs": "fn b() {}\n",
+            "crates/fuzz/Cargo.toml": '[package]\nname = "fuzz"\n',
+            "crates/fuzz/src/lib.rs": "\n",
+            "xtask/Cargo.toml": '[package]\nname = "xtask"\n',
+            "xtask/src/main.rs": "fn main() {}\n",
+            "test_suite/Cargo.toml": '[package]\nname = "test_suite"\n',
+            "test_suite/tests/t.rs": "\n",
+        },
+    )
+    assert [k for k, _ in plan.services] == ["grep-cli", "ripgrep"]
+    assert plan.found_by == "Cargo workspace members (Cargo.toml)"
+    assert owner == {
+        "Cargo.toml": "-",
+        "build.rs": "ripgrep",
+        "crates/core/main.rs": "ripgrep",
+        "crates/cli/Cargo.toml": "grep-cli",
+        "crates/cli/src/lib.rs": "grep-cli",
+        "crates/cli/tests/it.rs": "-",
+        "crates/cli/benches/b.rs": "-",
+        "crates/fuzz/Cargo.toml": "-",
+        "crates/fuzz/src/lib.rs": "-",
+        "xtask/Cargo.toml": "-",
+        "xtask/src/main.rs": "-",
+        "test_suite/Cargo.toml": "-",
+        "test_suite/tests/t.rs": "-",
+    }
+
+
+def test_a_single_cargo_crate_is_its_src_and_build_script(tmp_path: Path) -> None:
+    """A root Cargo.toml with only ``[package]`` is one service: src/ and build.rs, not tests/,
+    benches/ or examples/."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "Cargo.toml": '[package]\nname = "memchr"\n',
+            "build.rs": "fn main() {}\n",
+            "src/lib.rs": "pub fn a() {}\n",
+            "tests/t.rs": "\n",
+            "benches/b.rs": "\n",
+            "examples/e.rs": "\n",
+        },
+    )
+    assert plan.services == (("memchr", "src/**"),)
+    assert plan.found_by == "one Cargo crate (Cargo.toml)"
+    assert {p for p, k in owner.items() if k == "memchr"} == {"src/lib.rs", "build.rs"}
+
+
+def test_a_cmake_project_is_one_service_named_by_project(tmp_path: Path) -> None:
+    """A root CMakeLists.txt is one service named after ``project()``: its C++ code folders,
+    never test/, doc/, support/, bench/ or cmake/."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.8)\nproject(FMT CXX)\n",
+            "include/fmt/core.h": "#pragma once\n",
+            "src/format.cc": "int a;\n",
+            "test/format-test.cc": "int t;\n",
+            "doc/api.md": "# API\n",
+            "support/build.py": "x = 1\n",
+            "bench/bench.cpp": "int b;\n",
+            "cmake/config.h.in": "#define X\n",
+        },
+    )
+    assert plan.services == (("fmt", "include/**"),)
+    assert plan.found_by == "the CMake project (CMakeLists.txt)"
+    assert {p for p, k in owner.items() if k == "fmt"} == {"include/fmt/core.h", "src/format.cc"}
+
+
+def test_a_gem_is_its_lib_and_the_executables_its_gemspec_ships(tmp_path: Path) -> None:
+    """A root gemspec is one service named after the gem: lib/, and exe/ when it is the
+    bindir; bin/'s development scripts and test/ are not in it."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "rack.gemspec": 'Gem::Specification.new do |s|\n  s.name = "rack"\n'
+            '  s.bindir = "exe"\nend\n',
+            "lib/rack.rb": "module Rack; end\n",
+            "exe/rackup": "#!/usr/bin/env ruby\n",
+            "bin/setup": "#!/bin/sh\n",
+            "test/spec_rack.rb": "\n",
+        },
+    )
+    assert plan.services == (("rack", "lib/**"),)
+    assert {p for p, k in owner.items() if k == "rack"} == {"lib/rack.rb", "exe/rackup"}
+
+
+def test_composer_autoload_paths_are_the_service(tmp_path: Path) -> None:
+    """composer.json's autoload psr-4 folder is one service named after the package's name
+    part; autoload-dev's tests are not in it."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "composer.json": '{"name": "guzzlehttp/guzzle", "autoload": {"psr-4": '
+            '{"GuzzleHttp\\\\": "src/"}}, "autoload-dev": {"psr-4": {"T\\\\": "tests/"}}}',
+            "src/Client.php": "<?php\n",
+            "tests/ClientTest.php": "<?php\n",
+            "docs/index.rst": "x\n",
+        },
+    )
+    assert plan.services == (("guzzle", "src/**"),)
+    assert owner["src/Client.php"] == "guzzle"
+    assert owner["tests/ClientTest.php"] == owner["docs/index.rst"] == "-"
+
+
+def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
+    tmp_path: Path,
+) -> None:
+    """A .sln's (or .slnx's) projects are services keyed by project name; test, benchmark and
+    sample projects and solution folders are none; a library for testing is one."""
+    project = 'Project("{{FAE04EC0}}") = "{0}", "{1}", "{{1}}"\nEndProject\n'
+    sln = "".join(
+        project.format(name, where)
+        for name, where in [
+            ("Polly.Core", r"src\Polly.Core\Polly.Core.csproj"),
+            ("Polly.Testing", r"src\Polly.Testing\Polly.Testing.csproj"),
+            ("Polly.Core.Tests", r"test\Polly.Core.Tests\Polly.Core.Tests.csproj"),
+            ("Polly.Benchmarks", r"bench\Polly.Benchmarks\Polly.Benchmarks.csproj"),
+            ("Intro", r"samples\Intro\Intro.csproj"),
+            ("src", "src"),
+        ]
+    )
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "Polly.sln": sln,
+            "src/Polly.Core/Polly.Core.csproj": "<Project/>\n",
+            "src/Polly.Core/Retry.cs": "class Retry {}\n",
+            "src/Polly.Testing/Polly.Testing.csproj": "<Project/>\n",
+            "test/Polly.Core.Tests/Polly.Core.Tests.csproj": "<Project/>\n",
+            "bench/Polly.Benchmarks/Polly.Benchmarks.csproj": "<Project/>\n",
+            "samples/Intro/Intro.csproj": "<Project/>\n",
+        },
+    )
+    assert plan.services == (
+        ("polly.core", "src/Polly.Core/**"),
+        ("polly.testing", "src/Polly.Testing/**"),
+    )
+    assert owner["src/Polly.Core/Retry.cs"] == "polly.core"
+    bare, _ = _plan(tmp_path / "bare", {"Lib/Lib.csproj": "<P/>", "Lib.Tests/Lib.Tests.csproj": ""})
+    assert bare.services == (("lib", "Lib/**"),)
+    slnx = '<Solution><Folder Name="/src/"><Project Path="src/Lib/Lib.csproj"/></Folder></Solution>'
+    xml, _ = _plan(tmp_path / "xml", {"Lib.slnx": slnx, "src/Lib/Lib.csproj": "<P/>"})
+    assert xml.services == (("lib", "src/Lib/**"),)
+    assert xml.found_by == "the .NET solution (Lib.slnx)"
+
+
+def test_a_root_go_module_is_a_service_beside_its_nested_modules(tmp_path: Path) -> None:
+    """A root go.mod is a service (named by its module path, after the nested modules) less the
+    nested modules' folders; a nested module in examples is none, and testdata is in none."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "go.mod": "module github.com/go-chi/chi/v5\n",
+            "chi.go": "package chi\n",
+            "chi_test.go": "package chi\n",
+            "exp/go.mod": "module github.com/go-chi/chi/exp\n",
+            "exp/a.go": "package exp\n",
+            "tools/go.mod": "module tools\n",
+            "tools/tools.go": "package tools\n",
+            "_examples/rest/go.mod": "module rest\n",
+            "_examples/rest/main.go": "package main\n",
+            "testdata/cert.pem": "x\n",
+        },
+    )
+    assert plan.services == (("exp", "exp/**"), ("chi", "**"))
+    assert owner == {
+        "go.mod": "chi",
+        "chi.go": "chi",
+        "chi_test.go": "-",
+        "exp/go.mod": "exp",
+        "exp/a.go": "exp",
+        "tools/go.mod": "-",
+        "tools/tools.go": "-",
+        "_examples/rest/go.mod": "-",
+        "_examples/rest/main.go": "-",
+        "testdata/cert.pem": "-",
+    }
+
+
+def test_a_nested_module_named_as_tests_is_out_of_the_service_around_it(tmp_path: Path) -> None:
+    """retrofit's ``retrofit/android-test`` (a Gradle module inside ``retrofit/``) and a nested
+    ``test-helpers`` folder get ``!`` globs: their files are in no service."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "settings.gradle": "include ':retrofit'\ninclude ':retrofit:android-test'\n",
+            "retrofit/src/main/java/Retrofit.java": "class Retrofit {}\n",
+            "retrofit/android-test/src/androidTest/java/BasicCallTest.java": "class T {}\n",
+            "retrofit/test-helpers/src/main/java/Helper.java": "class H {}\n",
+        },
+    )
+    assert plan.services == (("retrofit", "retrofit/**"),)
+    assert owner["retrofit/src/main/java/Retrofit.java"] == "retrofit"
+    assert owner["retrofit/android-test/src/androidTest/java/BasicCallTest.java"] == "-"
+    assert owner["retrofit/test-helpers/src/main/java/Helper.java"] == "-"
+
+
+def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_path: Path) -> None:
+    """Without a build, top-level code folders are services with ``!`` globs for their tests;
+    testdata/ is no service, and a non-ASCII path does not make a quoted folder one."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "lib/router.js": "module.exports = 1\n",
+            "lib/__tests__/router.js": "test()\n",
+            "testdata/cert.pem": "x\n",
+            "examples/files/ünïcode.txt": "x\n",
+        },
+    )
+    assert plan.services == (("lib", "lib/**"),)
+    assert plan.found_by == "top-level code folders"
+    assert owner == {
+        "lib/router.js": "lib",
+        "lib/__tests__/router.js": "-",
+        "testdata/cert.pem": "-",
+        "examples/files/ünïcode.txt": "-",
+    }
+
+
+def test_a_folder_the_service_was_moved_out_of_is_the_services_too(tmp_path: Path) -> None:
+    """flask's ``flask/`` moved to ``src/flask/``: the old folder is the service's, less its
+    ``testsuite`` that moved to tests/; a folder still holding files at HEAD is not added."""
+    repo = GitRepo(tmp_path / "flask")
+    code = {"__init__.py": "", "app.py": "app = 1\n", "cli.py": "cli = 1\n"}
+    repo.commit(
+        {**{f"flask/{n}": t for n, t in code.items()}, "flask/testsuite/basic.py": "t = 1\n"},
+        "Start",
+        T0,
+    )
+    repo.commit(
+        {"flask/testsuite/basic.py": None, "tests/basic.py": "t = 1\n"},
+        "Tests out of the package",
+        T0 + timedelta(days=1),
+    )
+    moved: dict[str, str | bytes | None] = {f"flask/{n}": None for n in code}
+    repo.commit(
+        {**moved, **{f"src/flask/{n}": t for n, t in code.items()}, "docs/x.md": "x\n"},
+        "src layout",
+        T0 + timedelta(days=2),
+    )
+    plan, _owner = _owners(repo)
+    assert plan.paths("flask") == ("src/flask/**", "flask/**", "!flask/testsuite/**")
+
+
+def test_a_folder_moved_whole_into_a_code_folder_is_the_services_too(tmp_path: Path) -> None:
+    """fmt's ``fmt/format.h`` moved to ``include/fmt/format.h``: ``fmt/`` is the CMake
+    project's; a path still at HEAD (a symlink named like the old folder) is not added."""
+    repo = GitRepo(tmp_path / "fmt")
+    cmake = "project(FMT CXX)\n"
+    repo.commit(
+        {"CMakeLists.txt": cmake, "fmt/format.h": "int f;\n", "fmt/core.h": "int c;\n"},
+        "Start",
+        T0,
+    )
+    repo.commit(
+        {
+            "fmt/format.h": None,
+            "fmt/core.h": None,
+            "include/fmt/format.h": "int f;\n",
+            "include/fmt/core.h": "int c;\n",
+            "src/format.cc": "int g;\n",
+        },
+        "include/",
+        T0 + timedelta(days=1),
+    )
+    plan, _owner = _owners(repo)
+    assert plan.paths("fmt") == ("include/**", "src/**", "fmt/**")
+    repo.commit({"fmt": "include/fmt\n"}, "A file where the folder was", T0 + timedelta(days=2))
+    assert _owners(repo)[0].paths("fmt") == ("include/**", "src/**")
