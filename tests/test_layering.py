@@ -60,6 +60,15 @@ def test_http_setup_is_reached_without_the_sources() -> None:
     assert _offences(("data/http", "briefing"), ("data.sources",)) == []
 
 
+def test_readers_meet_in_the_answer_core_only() -> None:
+    """``bot.mcp`` and ``bot.cli`` import nothing from ``bot.slack``, nor it from them: each
+    reads ``bot.answers``, which imports no reader and no reader's library."""
+    assert _offences(("bot/mcp", "bot/cli"), ("bot.slack",)) == []
+    assert _offences(("bot/slack",), ("bot.mcp", "bot.cli")) == []
+    readers = ("bot.slack", "bot.mcp", "bot.cli", "slack_bolt", "slack_sdk", "mcp")
+    assert _offences(("bot/answers",), readers) == []
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [

@@ -1,4 +1,5 @@
-"""``riskbrief ask "<text>"``: any `/risk` command answered in the terminal, as Slack would."""
+"""``riskbrief ask "<text>"``: any `/risk` question answered in the terminal, from the same answer
+Slack renders (``bot.answers``), written as text (``bot.answers.text``)."""
 
 from __future__ import annotations
 
@@ -49,23 +50,14 @@ def ask(
     """
     from sqlmodel import col, select
 
+    from bot.answers.caller import Asked, Caller, Profile
+    from bot.answers.lookups import catalog_of
+    from bot.answers.parse import HELP, Usage, parse_args
+    from bot.answers.queries import HelpQuery, SettingsQuery, SubscribeQuery, UnsubscribeQuery
+    from bot.answers.registry import answer
+    from bot.answers.text import answer_text, line_text
     from bot.pipeline import ready_engine
     from bot.settings import Settings
-    from bot.slack.answers import catalog_of
-    from bot.slack.commands import (
-        HELP,
-        HelpCommand,
-        SettingsCommand,
-        SubscribeCommand,
-        UnsubscribeCommand,
-        Usage,
-        parse_command,
-    )
-    from bot.slack.dispatch import Caller, answer
-    from bot.slack.lookups import NotFound
-    from bot.slack.reply import Reply
-    from bot.slack.subscriptions import SlackProfile
-    from bot.slack.terminal import reply_text
     from data.config import load_org_config
     from data.sources.sample import sample_org_config
     from data.store.engine import session_scope
@@ -81,13 +73,13 @@ def ask(
         org, url, as_key = sample_org_config(), f"sqlite:///{database}", as_key or "vp-engineering"
     else:
         org, url = load_org_config(settings.config), settings.database_url
-    parsed = parse_command(" ".join(text), catalog_of(org))
+    parsed = parse_args(text, catalog_of(org))
     if isinstance(parsed, Usage):
-        raise click.ClickException(reply_text(Reply.plain(parsed.message)))
-    if isinstance(parsed, HelpCommand):
-        click.echo(reply_text(Reply.plain(HELP)))
+        raise click.ClickException(line_text(parsed.message))
+    if isinstance(parsed, HelpQuery):
+        click.echo("\n".join(line_text(line) for line in HELP))
         return
-    if isinstance(parsed, SubscribeCommand | UnsubscribeCommand | SettingsCommand):
+    if isinstance(parsed, SubscribeQuery | UnsubscribeQuery | SettingsQuery):
         raise click.ClickException(
             f"{_SLACK_ONLY}; use them in Slack, or edit [[subscribers]] in {settings.config}"
         )
@@ -105,13 +97,13 @@ def ask(
             zone = subscriber.timezone if subscriber else None
             caller = Caller(
                 subscriber.slack_user_id or "" if subscriber else "",
-                lambda: SlackProfile(user_id="", name="terminal", timezone=zone),
+                lambda: Profile(user_id="", name="terminal", timezone=zone),
                 subscriber_key=as_key,
             )
-            reply = answer(session, org, parsed, caller, utcnow())
+            answered = answer(Asked(session, org, caller, utcnow()), parsed)
     finally:
         engine.dispose()
-    if isinstance(reply, NotFound):
+    if not answered.found:
         # Not found (or ambiguous): the answer is the error, as for an unknown service.
-        raise click.ClickException(reply_text(reply))
-    click.echo(reply_text(reply))
+        raise click.ClickException(answer_text(answered))
+    click.echo(answer_text(answered))

@@ -1,9 +1,9 @@
 """A merged change's risk for an agent: its score told in points, gates, deploys and what followed.
 
 The change is named as ``/risk pr`` accepts it (a PR or MR key, its URL, a commit's sha or
-``repo@sha``: ``bot.slack.commands.change_ref``) and found the way ``/risk pr`` finds
-it (``bot.slack.lookups.find_changes``); a change outside the caller's scope is not
-found, in the same words as one that does not exist.
+``repo@sha``), parsed into the same ``ChangeQuery`` as ``/risk pr`` (``bot.answers.parse``)
+and found the same way (``bot.answers.lookups.find_changes``); a change outside the caller's
+scope is not found, in the same words as one that does not exist.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
+from bot.answers.lookups import find_changes, version_of
+from bot.answers.parse import Usage, change_query
 from bot.mcp.access import Access
 from bot.mcp.models import (
     ChangeRisk,
@@ -25,8 +27,6 @@ from bot.mcp.models import (
     UnknownSignal,
     band_words,
 )
-from bot.slack.commands import change_ref
-from bot.slack.lookups import find_changes, version_of
 from data.config import OrgConfig
 from data.sources.gitlog import run_git
 from data.sources.registry import read_change
@@ -177,8 +177,8 @@ def _deploys(session: Session, org: OrgConfig, access: Access, change: Change) -
 
 def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> ChangeRisk:
     """The risk of the change ``ref`` names, as ``access`` may see it; else ``NotFoundError``."""
-    key = change_ref(ref, lambda text: read_change(text, org))
-    found = find_changes(session, key) if key is not None else []
+    query = change_query(ref, lambda text: read_change(text, org))
+    found = [] if isinstance(query, Usage) else find_changes(session, query.key)
     visible = [c for c in found if access.whole or access.sees(_services_of(session, c))]
     if len(visible) != 1:
         if len(visible) > 1:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.answers.lookups import catalog_of
 from bot.mcp.access import Access
-from bot.slack.answers import catalog_of
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from scoring.errors import NotFoundError, RiskbriefError

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from bot.answers.lookups import version_of
 from bot.mcp.access import Access
 from bot.mcp.changes import incident_row
 from bot.mcp.models import BandCounts, ChangeRow, DeployRow, ServiceRecord, WeekRecord, band_words
 from bot.mcp.scope import asked_service, asked_week
-from bot.slack.lookups import version_of
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import Deploy, Incident

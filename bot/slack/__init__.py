@@ -1,4 +1,4 @@
-"""The Slack app: ``/risk`` parsing, answers from the store, subscriptions, and the bolt app."""
+"""The Slack app: ``/risk`` answers (``bot.answers``) rendered as Block Kit, and the bolt app."""
 
 from bot.slack.app import build_app, check_slack_settings
 

@@ -23,24 +23,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
+from bot.answers.caller import Asked, Caller, Profile
+from bot.answers.lookups import catalog_of, subscriber_of
+from bot.answers.parse import HELP, Usage, parse_query
+from bot.answers.queries import HelpQuery, Query
+from bot.answers.registry import answer
 from bot.settings import Settings
-from bot.slack.answers import (
-    DETAILS_ACTION,
-    catalog_of,
-    details_reply,
-    home_view,
-    subscriber_of,
-)
-from bot.slack.commands import (
-    HELP,
-    Command,
-    HelpCommand,
-    Usage,
-    parse_command,
-)
-from bot.slack.dispatch import Caller, answer
+from bot.slack.render import DETAILS_ACTION, slack_reply, slack_text
 from bot.slack.reply import Reply
-from bot.slack.subscriptions import SlackProfile
+from bot.slack.views import details_reply, home_view
 from data.clock import Clock, utcnow
 from data.config import OrgConfig, load_org_config
 from data.store.engine import session_scope
@@ -85,18 +76,18 @@ class _Handlers:
 
     def ack_command(self, ack: Ack, command: dict[str, Any]) -> None:
         """Answer help and malformed text in the ack; acknowledge everything else empty."""
-        parsed = parse_command(str(command.get("text") or ""), self.catalog)
+        parsed = parse_query(str(command.get("text") or ""), self.catalog)
         if isinstance(parsed, Usage):
-            ack(response_type="ephemeral", text=parsed.message)
-        elif isinstance(parsed, HelpCommand):
-            ack(response_type="ephemeral", text=HELP)
+            ack(response_type="ephemeral", text=slack_text(parsed.message))
+        elif isinstance(parsed, HelpQuery):
+            ack(response_type="ephemeral", text="\n".join(slack_text(line) for line in HELP))
         else:
             ack()
 
     def answer_command(self, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         """Answer a parsed command through its ``response_url``."""
-        parsed = parse_command(str(command.get("text") or ""), self.catalog)
-        if isinstance(parsed, Usage | HelpCommand):
+        parsed = parse_query(str(command.get("text") or ""), self.catalog)
+        if isinstance(parsed, Usage | HelpQuery):
             return  # answered in the ack
         user_id = str(command.get("user_id") or "")
         reply = self._safely(lambda: self._answer(parsed, user_id, client))
@@ -111,22 +102,22 @@ class _Handlers:
             log.error("slack.answer_failed", error=type(exc).__name__, detail=str(exc)[:200])
             return Reply.plain(_SORRY)
 
-    def _answer(self, parsed: Command, user_id: str, client: WebClient) -> Reply:
+    def _answer(self, parsed: Query, user_id: str, client: WebClient) -> Reply:
         caller = Caller(user_id, lambda: self._profile(client, user_id))
         with session_scope(self.engine) as session:
-            return answer(session, self.org, parsed, caller, self.clock())
+            return slack_reply(answer(Asked(session, self.org, caller, self.clock()), parsed))
 
     @staticmethod
-    def _profile(client: WebClient, user_id: str) -> SlackProfile:
+    def _profile(client: WebClient, user_id: str) -> Profile:
         """The caller's name and time zone from ``users.info``; unknown when Slack says no."""
         try:
             user = client.users_info(user=user_id)["user"]
         except SlackApiError as exc:
             log.warning("slack.users_info_failed", error=exc.response.get("error"))
-            return SlackProfile(user_id=user_id, name=user_id)
+            return Profile(user_id=user_id, name=user_id)
         name = str(user.get("real_name") or user.get("name") or user_id)
         tz = user.get("tz")
-        return SlackProfile(user_id=user_id, name=name, timezone=str(tz) if tz else None)
+        return Profile(user_id=user_id, name=name, timezone=str(tz) if tz else None)
 
     # -- the Details button ----------------------------------------------------------
 

@@ -26,11 +26,15 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.answers.briefs import brief_answer
+from bot.answers.changes import change_answer
+from bot.answers.deploys import deploy_answer
+from bot.answers.lookups import latest_deploy_key
+from bot.answers.queries import Scope
+from bot.answers.services import service_answer
 from bot.compose import Composed, compose_all
 from bot.pipeline import score_all
-from bot.slack.answers import brief_reply
-from bot.slack.commands import Scope
-from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, service_reply
+from bot.slack.render import slack_reply
 from briefing.llm import ClaudeNarrator
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
@@ -250,11 +254,14 @@ def _outcome(world: World, attack: Attack) -> AttackOutcome:
         deploy = latest_deploy_key(session, "payments")
         assert deploy is not None
         replies = [
-            ("/risk brief", brief_reply(session, org, Scope(), "America/New_York", NOW)),
-            ("/risk pr", change_reply(session, org, world.pr_keys[0])),
-            ("/risk pr (commit)", change_reply(session, org, COMMIT_KEY)),
-            ("/risk service", service_reply(session, org, "payments", NOW)),
-            ("/risk deploy", deploy_reply(session, org, deploy)),
+            (
+                "/risk brief",
+                slack_reply(brief_answer(session, org, Scope(), "America/New_York", NOW)),
+            ),
+            ("/risk pr", slack_reply(change_answer(session, org, world.pr_keys[0]))),
+            ("/risk pr (commit)", slack_reply(change_answer(session, org, COMMIT_KEY))),
+            ("/risk service", slack_reply(service_answer(session, org, "payments", NOW))),
+            ("/risk deploy", slack_reply(deploy_answer(session, org, deploy))),
         ]
         session.rollback()
     slack: list[tuple[str, dict[str, Any]]] = [

@@ -9,8 +9,10 @@ import pytest
 from click.testing import CliRunner
 from sqlmodel import Session, select
 
+from bot.answers.changes import change_answer
+from bot.answers.deploys import deploy_answer
 from bot.cli import main
-from bot.slack.lookups import change_reply, deploy_reply
+from bot.slack.render import slack_reply
 from bot.slack.reply import Reply
 from data.sources.sample import sample_org_config
 from data.store.engine import make_engine
@@ -44,8 +46,8 @@ def test_every_demo_answer_adds_up_to_its_score(demo: Path) -> None:
     with Session(engine) as session:
         changes = [c.key for c in session.exec(select(Change))]
         deploys = [d.key for d in session.exec(select(Deploy))]
-        answers = [change_reply(session, org, k) for k in changes]
-        answers += [deploy_reply(session, org, k) for k in deploys]
+        answers = [slack_reply(change_answer(session, org, k)) for k in changes]
+        answers += [slack_reply(deploy_answer(session, org, k)) for k in deploys]
     engine.dispose()
     assert len(answers) > 700
     wrong = {r.text: s for r in answers if (s := _shown(r))[0] != s[1]}

@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, col, func, select
 
+from bot.answers.changes import change_answer
 from bot.github.webhook import MAX_BODY
-from bot.slack.lookups import change_reply
+from bot.slack.render import slack_reply
 from data.store.engine import make_engine
 from data.store.github_deliveries import claim_delivery, pull_request_lock
 from data.store.open_changes import load_open_changes
@@ -357,7 +358,7 @@ def test_the_risk_pr_answer_the_check_links_to_says_open(world: World) -> None:
     (a draft, once it is one)."""
     score = world.deliver(_opened(world)).json()["score"]
     with Session(world.engine) as session:
-        reply = change_reply(session, world.org, f"{REPO}#9100")
+        reply = slack_reply(change_answer(session, world.org, f"{REPO}#9100"))
     text = json.dumps(list(reply.blocks), default=str)
     assert f"Risk *{score}*" in text
     assert "open, not merged yet" in text
@@ -367,7 +368,7 @@ def test_the_risk_pr_answer_the_check_links_to_says_open(world: World) -> None:
         pr.draft = True
         session.add(pr)
         session.commit()
-        drafted = change_reply(session, world.org, f"{REPO}#9100")
+        drafted = slack_reply(change_answer(session, world.org, f"{REPO}#9100"))
     assert "a draft, not merged yet" in json.dumps(list(drafted.blocks), default=str)
 
 

@@ -17,25 +17,28 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.slack.answers import brief_reply, catalog_of
-from bot.slack.commands import (
-    HELP,
-    BriefCommand,
-    Command,
-    DeployCommand,
-    HelpCommand,
-    PrCommand,
+from bot.answers.briefs import brief_answer
+from bot.answers.caller import Profile
+from bot.answers.changes import change_answer
+from bot.answers.deploys import deploy_answer
+from bot.answers.lookups import catalog_of, latest_deploy_key
+from bot.answers.parse import HELP, Usage, parse_query
+from bot.answers.queries import (
+    BriefQuery,
+    ChangeQuery,
+    DeployQuery,
+    HelpQuery,
+    Query,
     Scope,
-    ServiceCommand,
-    SettingsCommand,
-    SubscribeCommand,
-    UnsubscribeCommand,
-    Usage,
-    parse_command,
+    ServiceQuery,
+    SettingsQuery,
+    SubscribeQuery,
+    UnsubscribeQuery,
 )
-from bot.slack.lookups import change_reply, deploy_reply, latest_deploy_key, service_reply
+from bot.answers.services import service_answer
+from bot.answers.subscriptions import settings_answer, subscribe, unsubscribe
+from bot.slack.render import slack_reply, slack_text
 from bot.slack.reply import Reply
-from bot.slack.subscriptions import SlackProfile, settings_reply, subscribe, unsubscribe
 from data.config import OrgConfig
 from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
@@ -129,29 +132,33 @@ def urls(store: Engine) -> frozenset[str]:
         return frozenset(u for u in session.exec(select(Change.url)) if u)
 
 
-def _answer(session: Session, org: OrgConfig, parsed: Command | Usage, user: str) -> Reply:
+def _answer(session: Session, org: OrgConfig, parsed: Query | Usage, user: str) -> Reply:
     """What the Slack app answers for ``parsed``, by the same public functions."""
     if isinstance(parsed, Usage):
-        return Reply.plain(parsed.message)
-    if isinstance(parsed, HelpCommand):
-        return Reply.plain(HELP)
-    if isinstance(parsed, BriefCommand):
-        return brief_reply(session, org, parsed.scope or Scope(), "America/New_York", NOW)
-    if isinstance(parsed, PrCommand):
-        return change_reply(session, org, parsed.key)
-    if isinstance(parsed, ServiceCommand):
-        return service_reply(session, org, parsed.service, NOW)
-    if isinstance(parsed, DeployCommand):
+        return Reply.plain(slack_text(parsed.message))
+    if isinstance(parsed, HelpQuery):
+        return Reply.plain("\n".join(slack_text(line) for line in HELP))
+    if isinstance(parsed, BriefQuery):
+        scope = parsed.scope or Scope()
+        return slack_reply(brief_answer(session, org, scope, "America/New_York", NOW))
+    if isinstance(parsed, ChangeQuery):
+        return slack_reply(change_answer(session, org, parsed.key))
+    if isinstance(parsed, ServiceQuery):
+        return slack_reply(service_answer(session, org, parsed.service, NOW))
+    if isinstance(parsed, DeployQuery):
         key = parsed.deploy
         if parsed.service is not None:
             key = latest_deploy_key(session, parsed.service)
-        return deploy_reply(session, org, key) if key else Reply.plain("No deploys yet.")
-    if isinstance(parsed, SubscribeCommand):
-        return subscribe(session, org, SlackProfile(user, "Sam", "Europe/Berlin"), parsed)
-    if isinstance(parsed, UnsubscribeCommand):
-        return unsubscribe(session, user)
-    assert isinstance(parsed, SettingsCommand)
-    return settings_reply(session, org, user)
+        return (
+            slack_reply(deploy_answer(session, org, key)) if key else Reply.plain("No deploys yet.")
+        )
+    if isinstance(parsed, SubscribeQuery):
+        profile = Profile(user, "Sam", "Europe/Berlin")
+        return slack_reply(subscribe(session, org, profile, parsed))
+    if isinstance(parsed, UnsubscribeQuery):
+        return slack_reply(unsubscribe(session, user))
+    assert isinstance(parsed, SettingsQuery)
+    return slack_reply(settings_answer(session, org, user))
 
 
 def _problems(reply: Reply, urls: frozenset[str]) -> list[str]:
@@ -166,7 +173,7 @@ def test_ten_thousand_texts_parse_and_answer(
 ) -> None:
     """Any /risk text parses and is answered as a valid reply, with no mention or foreign link."""
     catalog = catalog_of(org)
-    cache: dict[tuple[Command | Usage, str], list[str]] = {}
+    cache: dict[tuple[Query | Usage, str], list[str]] = {}
     stats = {"examples": 0, "answered": 0}
     with Session(store) as session:
 
@@ -174,13 +181,13 @@ def test_ten_thousand_texts_parse_and_answer(
         @given(text=TEXTS, user=st.sampled_from([VP, NEWCOMER]))
         def check(text: str, user: str) -> None:
             stats["examples"] += 1
-            parsed = parse_command(text, catalog)
+            parsed = parse_query(text, catalog)
             # The same command gets the same answer: (un)subscribing is rolled back after it.
             key = (parsed, user)
             if key not in cache:
                 reply = _answer(session, org, parsed, user)
                 session.rollback()
-                stats["answered"] += not isinstance(parsed, Usage | HelpCommand)
+                stats["answered"] += not isinstance(parsed, Usage | HelpQuery)
                 cache[key] = _problems(reply, urls)
             assert not cache[key], f"/risk {text!r}: " + "; ".join(cache[key])
 

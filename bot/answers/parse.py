@@ -1,9 +1,10 @@
-"""``/risk`` text parsed into a typed command, or a usage message saying what to type.
+"""``/risk`` text and ``riskbrief ask`` arguments parsed into a typed query, or a usage answer.
 
-Pure: no store, no Slack. Team and service names are checked against a
-:class:`Catalog` so that a typo gets the closest names back. Every piece of the
-user's own text that a message repeats is escaped for Slack mrkdwn here, so it
-can never become a mention, a ``<!channel>`` or a link.
+Pure: no store, no reader. Team and service names are checked against a
+:class:`Catalog` so that a typo gets the closest names back. A user's own text
+that a usage message repeats is cut to one short line here and escaped by each
+reader's renderer, so in Slack it can never become a mention, a ``<!channel>``
+or a link.
 """
 
 from __future__ import annotations
@@ -11,61 +12,67 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from briefing.render.escape import mrkdwn, one_line, truncate
+from bot.answers.answer import Code, Line, Span, Strong
+from bot.answers.queries import (
+    BriefQuery,
+    ChangeQuery,
+    DeployQuery,
+    HelpQuery,
+    Query,
+    Scope,
+    ServiceQuery,
+    SettingsQuery,
+    SubscribeQuery,
+    UnsubscribeQuery,
+)
+from briefing.render.escape import one_line, truncate
 from data.sources.registry import read_change
 from scoring.change_key import ChangeKey
 
 __all__ = [
     "HELP",
     "USAGE",
-    "BriefCommand",
     "Catalog",
     "ChangeReader",
-    "Command",
-    "DeployCommand",
-    "HelpCommand",
-    "PrCommand",
-    "Scope",
-    "ServiceCommand",
-    "SettingsCommand",
-    "SubscribeCommand",
-    "UnsubscribeCommand",
     "Usage",
+    "change_query",
     "change_ref",
-    "echo",
-    "parse_command",
+    "parse_args",
+    "parse_query",
+    "said",
 ]
 
-# Our own text, escaped all the same: `<url | …>` would otherwise be read as a link.
-USAGE = mrkdwn(
+USAGE: Line = (
     "Usage: `/risk brief [team|service]` · "
     "`/risk pr <url | owner/repo#123 | group/project!123 | sha>` · "
     "`/risk service <name>` · `/risk deploy <latest <service> | id>` · "
     "`/risk subscribe [team|service …] [email <address>] [tz <Area/City>]` · "
-    "`/risk unsubscribe` · `/risk settings` · `/risk help`"
+    "`/risk unsubscribe` · `/risk settings` · `/risk help`",
 )
 
-HELP = mrkdwn(
-    "\n".join(
-        [
-            "*riskbrief* answers questions about delivery risk:",
-            "• `/risk brief [team|service]`: this week so far, for your scope or the one named",
-            "• `/risk pr <url | owner/repo#123 | group/project!123 | sha>`: a change's score, "
-            "band, signals and gates (a commit's sha, short or full, for a change without a "
-            "pull or merge request)",
-            "• `/risk service <name>`: a service's last 8 weeks, riskiest changes, MTTR and CFR",
-            "• `/risk deploy latest <service>` or `/risk deploy <id>`: a deploy's risk and "
-            "what it shipped",
-            "• `/risk subscribe [team|service …] [email <address>] [tz <Area/City>]`: "
-            "get the weekly briefing (no names: the whole organisation; "
-            "time zone: your Slack profile's)",
-            "• `/risk unsubscribe` · `/risk settings`",
-        ]
-    )
+HELP: tuple[Line, ...] = (
+    (Strong(("riskbrief",)), " answers questions about delivery risk:"),
+    ("• `/risk brief [team|service]`: this week so far, for your scope or the one named",),
+    (
+        "• `/risk pr <url | owner/repo#123 | group/project!123 | sha>`: a change's score, "
+        "band, signals and gates (a commit's sha, short or full, for a change without a "
+        "pull or merge request)",
+    ),
+    ("• `/risk service <name>`: a service's last 8 weeks, riskiest changes, MTTR and CFR",),
+    (
+        "• `/risk deploy latest <service>` or `/risk deploy <id>`: a deploy's risk and "
+        "what it shipped",
+    ),
+    (
+        "• `/risk subscribe [team|service …] [email <address>] [tz <Area/City>]`: "
+        "get the weekly briefing (no names: the whole organisation; "
+        "time zone: your Slack profile's)",
+    ),
+    ("• `/risk unsubscribe` · `/risk settings`",),
 )
 
 # Long enough for any real name or URL; anything longer is cut before it is echoed.
@@ -93,9 +100,9 @@ _EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
 _MAILTO = re.compile(r"^<mailto:(?P<address>[^|>]+)(?:\|[^>]*)?>$")
 
 
-def echo(text: str) -> str:
-    """The user's ``text`` made safe to repeat in mrkdwn: one line, escaped and cut short."""
-    return mrkdwn(truncate(one_line(text), _ECHO_BUDGET))
+def said(text: str) -> str:
+    """The user's ``text`` as a message repeats it: one line, cut short (a renderer escapes it)."""
+    return truncate(one_line(text), _ECHO_BUDGET)
 
 
 # What a registered source (data.sources.registry) recognises as one of its changes.
@@ -147,99 +154,28 @@ class Catalog:
 
 
 @dataclass(frozen=True, slots=True)
-class Scope:
-    """Teams and services by key; empty is the whole organisation."""
-
-    teams: tuple[str, ...] = ()
-    services: tuple[str, ...] = ()
-
-    @property
-    def whole(self) -> bool:
-        """True for the whole organisation."""
-        return not self.teams and not self.services
-
-
-@dataclass(frozen=True, slots=True)
-class HelpCommand:
-    """``/risk`` or ``/risk help``."""
-
-
-@dataclass(frozen=True, slots=True)
-class BriefCommand:
-    """``/risk brief [team|service]``: ``scope`` is ``None`` for the caller's own."""
-
-    scope: Scope | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PrCommand:
-    """``/risk pr …``: the change as :func:`change_ref` writes it, e.g. ``owner/repo#123``."""
-
-    key: str
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceCommand:
-    """``/risk service <name>``, resolved to the service's key."""
-
-    service: str
-
-
-@dataclass(frozen=True, slots=True)
-class DeployCommand:
-    """``/risk deploy latest <service>`` (``service`` set) or ``/risk deploy <id>``."""
-
-    service: str | None = None
-    deploy: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SubscribeCommand:
-    """``/risk subscribe``: ``scope``, ``email``, ``timezone`` are ``None`` when not given."""
-
-    scope: Scope | None = None
-    email: str | None = None
-    timezone: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class UnsubscribeCommand:
-    """``/risk unsubscribe``."""
-
-
-@dataclass(frozen=True, slots=True)
-class SettingsCommand:
-    """``/risk settings``."""
-
-
-@dataclass(frozen=True, slots=True)
 class Usage:
-    """Text that did not parse: ``message`` (safe mrkdwn) says what to type instead."""
+    """Text that did not parse: ``message`` says what to type instead."""
 
-    message: str
+    message: Line
 
 
-Command = (
-    HelpCommand
-    | BriefCommand
-    | PrCommand
-    | ServiceCommand
-    | DeployCommand
-    | SubscribeCommand
-    | UnsubscribeCommand
-    | SettingsCommand
-)
+def _listed(names: Sequence[str]) -> list[Span]:
+    """``names`` as code, comma-separated."""
+    spans: list[Span] = []
+    for name in names:
+        spans += [", ", Code(name)] if spans else [Code(name)]
+    return spans
 
 
 def _unknown(catalog: Catalog, name: str, kinds: tuple[str, ...]) -> Usage:
     what = " or ".join(kinds)
     close = catalog.closest(name, kinds)
     if close:
-        hint = "did you mean " + ", ".join(f"`{mrkdwn(c)}`" for c in close) + "?"
+        hint: list[Span] = ["did you mean ", *_listed(close), "?"]
     else:
-        known = [f"`{mrkdwn(n)}`" for kind in kinds for n in catalog.names(kind)]
-        hint = "use one of: " + ", ".join(known)
-    return Usage(f"There is no {what} called “{echo(name)}”; {hint}")
+        hint = ["use one of: ", *_listed([n for kind in kinds for n in catalog.names(kind)])]
+    return Usage((f"There is no {what} called “", said(name), "”; ", *hint))
 
 
 def _scope(catalog: Catalog, names: list[str]) -> Scope | Usage:
@@ -291,16 +227,22 @@ def change_ref(argument: str, reader: ChangeReader = read_change) -> str | None:
     return None
 
 
-def _pr(argument: str, reader: ChangeReader) -> PrCommand | Usage:
+def change_query(argument: str, reader: ChangeReader = read_change) -> ChangeQuery | Usage:
+    """The question about the change ``argument`` names (``/risk pr``'s argument, an MCP tool's
+    ``change``), or a :class:`Usage` listing the forms a change is named in."""
     ref = change_ref(argument, reader)
     if ref is None:
         return Usage(
-            f"“{echo(argument)}” is not a pull request, merge request or commit; use its URL "
-            "(https://github.com/owner/repo/pull/123), `owner/repo#123`, "
-            "`group/project!123`, or a commit's sha "
-            "(7 or more hex digits, `owner/repo@sha` or `name@sha`)"
+            (
+                "“",
+                said(argument),
+                "” is not a pull request, merge request or commit; use its URL "
+                "(https://github.com/owner/repo/pull/123), `owner/repo#123`, "
+                "`group/project!123`, or a commit's sha "
+                "(7 or more hex digits, `owner/repo@sha` or `name@sha`)",
+            )
         )
-    return PrCommand(ref)
+    return ChangeQuery(ref)
 
 
 @cache
@@ -313,23 +255,25 @@ def _timezone(text: str) -> str | Usage:
     if text.lower() in zones:
         return zones[text.lower()]
     close = difflib.get_close_matches(text.lower(), list(zones), n=3, cutoff=0.6)
-    hint = (
-        "did you mean " + ", ".join(f"`{mrkdwn(zones[c])}`" for c in close) + "?"
+    hint: list[Span] = (
+        ["did you mean ", *_listed([zones[c] for c in close]), "?"]
         if close
-        else "use an IANA name such as `Europe/Berlin`"
+        else ["use an IANA name such as `Europe/Berlin`"]
     )
-    return Usage(f"“{echo(text)}” is not a time zone; {hint}")
+    return Usage(("“", said(text), "” is not a time zone; ", *hint))
 
 
 def _email(text: str) -> str | Usage:
     mailto = _MAILTO.match(text)
     address = mailto["address"] if mailto else text
     if not _EMAIL.match(address):
-        return Usage(f"“{echo(text)}” is not an email address; use the form `name@example.com`")
+        return Usage(
+            ("“", said(text), "” is not an email address; use the form `name@example.com`")
+        )
     return address
 
 
-def _subscribe(catalog: Catalog, words: list[str]) -> SubscribeCommand | Usage:
+def _subscribe(catalog: Catalog, words: list[str]) -> SubscribeQuery | Usage:
     names: list[str] = []
     email: str | None = None
     timezone: str | None = None
@@ -338,7 +282,7 @@ def _subscribe(catalog: Catalog, words: list[str]) -> SubscribeCommand | Usage:
         word = rest.pop(0)
         if word.lower() in ("email", "tz"):
             if not rest:
-                return Usage(f"`{word.lower()}` needs a value. {USAGE}")
+                return Usage((Code(word.lower()), " needs a value. ", *USAGE))
             value = rest.pop(0)
             if word.lower() == "email":
                 checked = _email(value)
@@ -355,10 +299,24 @@ def _subscribe(catalog: Catalog, words: list[str]) -> SubscribeCommand | Usage:
     scope = _scope(catalog, names) if names else None
     if isinstance(scope, Usage):
         return scope
-    return SubscribeCommand(scope=scope, email=email, timezone=timezone)
+    return SubscribeQuery(scope=scope, email=email, timezone=timezone)
 
 
-def parse_command(text: str, catalog: Catalog) -> Command | Usage:
+def _deploy(catalog: Catalog, args: list[str]) -> DeployQuery | Usage | None:
+    if args[0].lower() == "latest":
+        if len(args) < 2:
+            return Usage(("Name the service: `/risk deploy latest <service>`. ", *USAGE))
+        name = " ".join(args[1:])
+        found = catalog.resolve(name)
+        if found is None or found[0] != "service":
+            return _unknown(catalog, name, ("service",))
+        return DeployQuery(service=found[1])
+    if len(args) == 1 and _unquoted(args[0]):
+        return DeployQuery(deploy=_unquoted(args[0]))
+    return None
+
+
+def parse_query(text: str, catalog: Catalog) -> Query | Usage:
     """Parse what followed ``/risk``; anything malformed is a :class:`Usage`."""
     words = one_line(text).split(" ") if text.strip() else []
     # Text pasted from Slack keeps its `/risk` (or `risk`): the command follows it.
@@ -366,40 +324,36 @@ def parse_command(text: str, catalog: Catalog) -> Command | Usage:
         words = words[1:]
         text = " ".join(words)
     if not words:
-        return HelpCommand()
+        return HelpQuery()
     verb, args = words[0].lower(), words[1:]
     rest = " ".join(args)
     if verb == "help" and not args:
-        return HelpCommand()
+        return HelpQuery()
     if verb == "brief":
         if not args:
-            return BriefCommand()
+            return BriefQuery()
         scope = _scope(catalog, [rest])
-        return scope if isinstance(scope, Usage) else BriefCommand(scope)
+        return scope if isinstance(scope, Usage) else BriefQuery(scope)
     if verb == "pr" and len(args) == 1:
-        return _pr(args[0], catalog.read_change)
+        return change_query(args[0], catalog.read_change)
     if verb == "service" and args:
         found = catalog.resolve(rest)
         if found is None or found[0] != "service":
             return _unknown(catalog, rest, ("service",))
-        return ServiceCommand(found[1])
+        return ServiceQuery(found[1])
     if verb == "deploy" and args:
-        if args[0].lower() == "latest":
-            if len(args) < 2:
-                # Escaped: a bare `<service>` is read by Slack as a link.
-                hint = mrkdwn("Name the service: `/risk deploy latest <service>`.")
-                return Usage(f"{hint} {USAGE}")
-            name = " ".join(args[1:])
-            found = catalog.resolve(name)
-            if found is None or found[0] != "service":
-                return _unknown(catalog, name, ("service",))
-            return DeployCommand(service=found[1])
-        if len(args) == 1 and _unquoted(args[0]):
-            return DeployCommand(deploy=_unquoted(args[0]))
+        deploy = _deploy(catalog, args)
+        if deploy is not None:
+            return deploy
     if verb == "subscribe":
         return _subscribe(catalog, args)
     if verb == "unsubscribe" and not args:
-        return UnsubscribeCommand()
+        return UnsubscribeQuery()
     if verb == "settings" and not args:
-        return SettingsCommand()
-    return Usage(f"I did not understand “{echo(text)}”. {USAGE}")
+        return SettingsQuery()
+    return Usage(("I did not understand “", said(text), "”. ", *USAGE))
+
+
+def parse_args(args: Sequence[str], catalog: Catalog) -> Query | Usage:
+    """Parse a command line's words (``riskbrief ask pr owner/repo#1``) as ``/risk`` text."""
+    return parse_query(" ".join(args), catalog)

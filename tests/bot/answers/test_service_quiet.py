@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.answers.services import service_answer
 from bot.pipeline import score_all
-from bot.slack.lookups import service_reply
+from bot.slack.render import slack_reply
 from data.config import OrgConfig, parse_org_config
 from tests.data.sources.gitrepo import GitRepo, sync_clone
 
@@ -52,7 +53,7 @@ def test_weeks_without_a_change_are_one_line_naming_the_newest_week(
     """No table of zeros: one line naming the newest week, in the reader's zone, and the command."""
     org = _store(engine, tmp_path, NEWEST)
     with Session(engine) as session:
-        reply = service_reply(session, org, "lib", NOW, "Asia/Tokyo")
+        reply = slack_reply(service_answer(session, org, "lib", NOW, "Asia/Tokyo"))
     text = "\n".join(b["text"]["text"] for b in reply.blocks)
     assert "0/0" not in text
     assert "```" not in text
@@ -68,7 +69,7 @@ def test_weeks_with_a_change_keep_the_table(engine: Engine, tmp_path: Path) -> N
     """A change in the weeks shown keeps the weekly table."""
     org = _store(engine, tmp_path, NOW - timedelta(days=9))
     with Session(engine) as session:
-        reply = service_reply(session, org, "lib", NOW, "UTC")
+        reply = slack_reply(service_answer(session, org, "lib", NOW, "UTC"))
     text = "\n".join(b["text"]["text"] for b in reply.blocks)
     assert "week       share  high/all" in text
     assert "1 incident" not in text

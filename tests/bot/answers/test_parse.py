@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.answers import catalog_of
-from bot.slack.commands import (
-    BriefCommand,
-    Catalog,
-    Command,
-    DeployCommand,
-    HelpCommand,
-    PrCommand,
+from bot.answers.lookups import catalog_of
+from bot.answers.parse import Catalog, Usage, parse_query
+from bot.answers.queries import (
+    BriefQuery,
+    ChangeQuery,
+    DeployQuery,
+    HelpQuery,
+    Query,
     Scope,
-    ServiceCommand,
-    SettingsCommand,
-    SubscribeCommand,
-    UnsubscribeCommand,
-    Usage,
-    parse_command,
+    ServiceQuery,
+    SettingsQuery,
+    SubscribeQuery,
+    UnsubscribeQuery,
 )
+from bot.slack.render import slack_text
 from data.config import parse_org_config
 
 CATALOG = Catalog(
@@ -36,42 +35,45 @@ CATALOG = Catalog(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("", HelpCommand()),
-        ("  help ", HelpCommand()),
-        ("brief", BriefCommand()),
-        ("BRIEF commerce", BriefCommand(Scope(teams=("commerce",)))),
-        ("brief Infrastructure", BriefCommand(Scope(services=("infra",)))),
-        ("pr https://github.com/acme/platform/pull/4503", PrCommand("acme/platform#4503")),
-        ("pr <https://github.com/acme/platform/pull/4503/files>", PrCommand("acme/platform#4503")),
-        ("pr acme/platform#0042", PrCommand("acme/platform#42")),
-        ("pr platform#42", PrCommand("platform#42")),
-        ("pr #42", PrCommand("#42")),
-        ("pr DA6D075DFDE7", PrCommand("da6d075dfde7")),
-        ("pr pallets/flask@da6d075dfde7", PrCommand("pallets/flask@da6d075dfde7")),
-        ("pr flask@da6d075", PrCommand("flask@da6d075")),
+        ("", HelpQuery()),
+        ("  help ", HelpQuery()),
+        ("brief", BriefQuery()),
+        ("BRIEF commerce", BriefQuery(Scope(teams=("commerce",)))),
+        ("brief Infrastructure", BriefQuery(Scope(services=("infra",)))),
+        ("pr https://github.com/acme/platform/pull/4503", ChangeQuery("acme/platform#4503")),
+        (
+            "pr <https://github.com/acme/platform/pull/4503/files>",
+            ChangeQuery("acme/platform#4503"),
+        ),
+        ("pr acme/platform#0042", ChangeQuery("acme/platform#42")),
+        ("pr platform#42", ChangeQuery("platform#42")),
+        ("pr #42", ChangeQuery("#42")),
+        ("pr DA6D075DFDE7", ChangeQuery("da6d075dfde7")),
+        ("pr pallets/flask@da6d075dfde7", ChangeQuery("pallets/flask@da6d075dfde7")),
+        ("pr flask@da6d075", ChangeQuery("flask@da6d075")),
         (
             "pr https://github.com/pallets/flask/commit/da6d075dfde7aa",
-            PrCommand("pallets/flask@da6d075dfde7aa"),
+            ChangeQuery("pallets/flask@da6d075dfde7aa"),
         ),
-        ("/risk pr acme/platform#42", PrCommand("acme/platform#42")),
-        ("/risk help", HelpCommand()),
-        ("pr `acme/platform#42`", PrCommand("acme/platform#42")),
+        ("/risk pr acme/platform#42", ChangeQuery("acme/platform#42")),
+        ("/risk help", HelpQuery()),
+        ("pr `acme/platform#42`", ChangeQuery("acme/platform#42")),
         (
             "deploy `deploy:checkout:2026-11-20T15:35`",
-            DeployCommand(deploy="deploy:checkout:2026-11-20T15:35"),
+            DeployQuery(deploy="deploy:checkout:2026-11-20T15:35"),
         ),
-        ("/RISK", HelpCommand()),
-        ("service checkout", ServiceCommand("checkout")),
-        ("service Payments", ServiceCommand("payments")),
-        ("deploy latest search", DeployCommand(service="search")),
+        ("/RISK", HelpQuery()),
+        ("service checkout", ServiceQuery("checkout")),
+        ("service Payments", ServiceQuery("payments")),
+        ("deploy latest search", DeployQuery(service="search")),
         (
             "deploy deploy:checkout:2026-11-20T15:35",
-            DeployCommand(deploy="deploy:checkout:2026-11-20T15:35"),
+            DeployQuery(deploy="deploy:checkout:2026-11-20T15:35"),
         ),
-        ("subscribe", SubscribeCommand()),
+        ("subscribe", SubscribeQuery()),
         (
             "subscribe commerce infra email lead@acme.example tz europe/berlin",
-            SubscribeCommand(
+            SubscribeQuery(
                 scope=Scope(teams=("commerce",), services=("infra",)),
                 email="lead@acme.example",
                 timezone="Europe/Berlin",
@@ -79,16 +81,16 @@ CATALOG = Catalog(
         ),
         (
             "subscribe email <mailto:lead@acme.example|lead@acme.example>",
-            SubscribeCommand(email="lead@acme.example"),
+            SubscribeQuery(email="lead@acme.example"),
         ),
-        ("subscribe tz Asia/Kolkata", SubscribeCommand(timezone="Asia/Kolkata")),
-        ("unsubscribe", UnsubscribeCommand()),
-        ("settings", SettingsCommand()),
+        ("subscribe tz Asia/Kolkata", SubscribeQuery(timezone="Asia/Kolkata")),
+        ("unsubscribe", UnsubscribeQuery()),
+        ("settings", SettingsQuery()),
     ],
 )
-def test_valid_forms(text: str, expected: Command) -> None:
+def test_valid_forms(text: str, expected: Query) -> None:
     """Each documented form parses to its typed command, names resolved to keys."""
-    assert parse_command(text, CATALOG) == expected
+    assert parse_query(text, CATALOG) == expected
 
 
 @pytest.mark.parametrize(
@@ -110,9 +112,9 @@ def test_valid_forms(text: str, expected: Command) -> None:
 )
 def test_malformed_text_gets_usage(text: str) -> None:
     """Text that is no command gets a Usage naming how to type the commands."""
-    parsed = parse_command(text, CATALOG)
+    parsed = parse_query(text, CATALOG)
     assert isinstance(parsed, Usage)
-    assert "/risk" in parsed.message
+    assert "/risk" in slack_text(parsed.message)
 
 
 @pytest.mark.parametrize(
@@ -128,17 +130,17 @@ def test_malformed_text_gets_usage(text: str) -> None:
 )
 def test_unknown_names_get_the_closest_matches(text: str, suggested: str) -> None:
     """A misspelt team, service or time zone is answered with the closest known names."""
-    parsed = parse_command(text, CATALOG)
+    parsed = parse_query(text, CATALOG)
     assert isinstance(parsed, Usage)
-    assert "did you mean" in parsed.message
-    assert suggested in parsed.message
+    assert "did you mean" in slack_text(parsed.message)
+    assert suggested in slack_text(parsed.message)
 
 
 def test_a_team_is_not_a_service() -> None:
     """`/risk service` only takes services, so a team name there is refused."""
-    parsed = parse_command("service commerce", CATALOG)
+    parsed = parse_query("service commerce", CATALOG)
     assert isinstance(parsed, Usage)
-    assert "no service called “commerce”" in parsed.message
+    assert "no service called “commerce”" in slack_text(parsed.message)
 
 
 @pytest.mark.parametrize(
@@ -153,9 +155,9 @@ def test_a_team_is_not_a_service() -> None:
 )
 def test_echoed_text_cannot_mention_or_link(text: str) -> None:
     """Whatever the user typed comes back escaped: no mention, no broadcast, no foreign link."""
-    parsed = parse_command(text, CATALOG)
+    parsed = parse_query(text, CATALOG)
     assert isinstance(parsed, Usage)
-    message = parsed.message
+    message = slack_text(parsed.message)
     for raw in ("<!", "<@", "<#", "<http"):
         assert raw not in message
     assert "&lt;" in message
@@ -163,27 +165,29 @@ def test_echoed_text_cannot_mention_or_link(text: str) -> None:
 
 def test_pull_request_urls_on_other_hosts_keep_owner_and_repo() -> None:
     """A GitHub Enterprise URL maps to the same owner/repo#number key."""
-    parsed = parse_command("pr https://github.acme.example/acme/platform/pull/7", CATALOG)
-    assert parsed == PrCommand("acme/platform#7")
+    parsed = parse_query("pr https://github.acme.example/acme/platform/pull/7", CATALOG)
+    assert parsed == ChangeQuery("acme/platform#7")
 
 
 @pytest.mark.parametrize("text", ["pr da6d07", "pr flask@xyz1234", "pr acme/platform#", "pr 4503"])
 def test_what_is_no_change_reference_says_every_accepted_form(text: str) -> None:
     """A sha shorter than 7 digits, or a bare number, is refused naming URL, #N and sha forms."""
-    parsed = parse_command(text, CATALOG)
+    parsed = parse_query(text, CATALOG)
     assert isinstance(parsed, Usage)
-    assert "owner/repo#123" in parsed.message
-    assert "7 or more hex digits" in parsed.message
+    assert "owner/repo#123" in slack_text(parsed.message)
+    assert "7 or more hex digits" in slack_text(parsed.message)
 
 
 def test_a_list_of_services_names_each_service_once() -> None:
     """An unknown service lists every service once, by display name, not key and name both."""
-    parsed = parse_command("service nope", CATALOG)
+    parsed = parse_query("service nope", CATALOG)
     assert isinstance(parsed, Usage)
-    assert parsed.message.endswith("use one of: `Checkout`, `Infrastructure`, `Payments`, `Search`")
-    close = parse_command("service checkou", CATALOG)
+    assert slack_text(parsed.message).endswith(
+        "use one of: `Checkout`, `Infrastructure`, `Payments`, `Search`"
+    )
+    close = parse_query("service checkou", CATALOG)
     assert isinstance(close, Usage)
-    assert close.message.endswith("did you mean `Checkout`?")
+    assert slack_text(close.message).endswith("did you mean `Checkout`?")
 
 
 @pytest.mark.parametrize(
@@ -200,7 +204,7 @@ def test_a_list_of_services_names_each_service_once() -> None:
 )
 def test_gitlab_merge_requests_are_read_by_key_and_url(text: str, key: str) -> None:
     """`group/sub/project!N` and a GitLab.com MR URL (as Slack wraps it too) are one key."""
-    assert parse_command(text, CATALOG) == PrCommand(key)
+    assert parse_query(text, CATALOG) == ChangeQuery(key)
 
 
 def test_a_self_managed_gitlab_url_is_read_below_its_base_path() -> None:
@@ -210,13 +214,13 @@ def test_a_self_managed_gitlab_url_is_read_below_its_base_path() -> None:
         'projects = ["platform/shop"]'
     )
     url = "https://git.acme.example/gitlab/platform/shop/-/merge_requests/9"
-    assert parse_command(f"pr {url}", catalog_of(org)) == PrCommand("platform/shop!9")
+    assert parse_query(f"pr {url}", catalog_of(org)) == ChangeQuery("platform/shop!9")
     # Without the table, the whole path is the project: the base path cannot be told apart.
-    assert parse_command(f"pr {url}", CATALOG) == PrCommand("gitlab/platform/shop!9")
+    assert parse_query(f"pr {url}", CATALOG) == ChangeQuery("gitlab/platform/shop!9")
 
 
 def test_what_is_no_change_reference_names_the_merge_request_form() -> None:
     """The usage for an unreadable change names GitLab's `group/project!123` too."""
-    parsed = parse_command("pr acme/shop!", CATALOG)
+    parsed = parse_query("pr acme/shop!", CATALOG)
     assert isinstance(parsed, Usage)
-    assert "group/project!123" in parsed.message
+    assert "group/project!123" in slack_text(parsed.message)

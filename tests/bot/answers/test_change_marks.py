@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.slack.commands import Catalog, PrCommand, parse_command
-from bot.slack.lookups import find_changes
+from bot.answers.lookups import find_changes
+from bot.answers.parse import Catalog, parse_query
+from bot.answers.queries import ChangeQuery
 from data.store.engine import session_scope
 from data.store.tables import Change, Person, Repository
 
@@ -51,7 +52,7 @@ def side_by_side(engine: Engine) -> Engine:
 )
 def test_a_merge_request_is_read_by_name_and_bare_number(text: str, key: str) -> None:
     """`name!N` and `!N` are read where `name#N` and `#N` are, keeping GitLab's mark."""
-    assert parse_command(text, CATALOG) == PrCommand(key)
+    assert parse_query(text, CATALOG) == ChangeQuery(key)
 
 
 @pytest.mark.parametrize(

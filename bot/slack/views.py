@@ -1,37 +1,33 @@
-"""Answers to ``/risk brief``, the Details button and App Home, as Block Kit from the store.
+"""Slack's own views: the evidence behind a briefing card's Details button, and App Home.
 
-The week's numbers come from the same payload builder and Slack renderer the
-Monday briefing uses (``briefing.build``, ``briefing.render.slack``);
-``bot.slack.lookups`` has the per-change, per-service and per-deploy views the
-briefing does not have. Every string from outside the renderer (titles, names,
-ids) is escaped with ``briefing.render.escape`` before it goes into mrkdwn.
+Both are Slack's alone (a button's value, a Home tab), so they are made here, from the
+answer core's pieces (``bot.answers``) and rendered by ``bot.slack.render``. Every
+string from outside (titles, names, ids) is escaped with ``briefing.render.escape``
+before it goes into mrkdwn.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from bot.slack.commands import Catalog, Scope
-from bot.slack.lookups import signal_lines, this_week, version_of
+from bot.answers.briefs import brief_answer, week_payload
+from bot.answers.lines import signal_lines
+from bot.answers.lookups import subscriber_of, version_of
+from bot.answers.queries import Scope
+from bot.answers.subscriptions import settings_line
+from bot.slack.render import CardRef, slack_reply, slack_text
 from bot.slack.reply import SECTION_CHARS, Reply, context, section
-from briefing.build import SubscriberScope, build_payload, scope_label
-from briefing.deterministic import write_deterministic
 from briefing.labels import band_label
 from briefing.payload import BriefingPayload, CardView
 from briefing.render.blocks import divider, header
 from briefing.render.escape import link, mrkdwn, one_line, truncate
-from briefing.render.slack import MAX_BLOCKS, render_slack
 from briefing.render.text import evidence_words, fact_text, format_value, local_time
 from briefing.week import IsoWeek
 from data.config import OrgConfig
-from data.sources.registry import read_change
 from data.store.scores import load_scores
 from data.store.tables import (
     Briefing,
@@ -39,129 +35,13 @@ from data.store.tables import (
     Delivery,
     Deploy,
     Service,
-    Subscriber,
-    SubscriberOrigin,
 )
 from scoring.card_terms import Evidence, EvidenceKind
-from scoring.change_key import ChangeKey
 
-__all__ = [
-    "DETAILS_ACTION",
-    "CardRef",
-    "brief_reply",
-    "catalog_of",
-    "details_reply",
-    "home_view",
-    "settings_text",
-    "subscriber_of",
-]
-
-DETAILS_ACTION = "card_details"
+__all__ = ["details_reply", "home_view"]
 
 # Slack's limit of 100 blocks in a Home view or a modal.
 _HOME_BLOCKS = 100
-
-
-@dataclass(frozen=True, slots=True)
-class CardRef:
-    """Which card a Details button is about: the card, its week, scope and time zone."""
-
-    card: str
-    week: str
-    timezone: str
-    scope: Scope
-
-    def to_value(self) -> str:
-        """The button's value."""
-        return json.dumps(
-            {
-                "card": self.card,
-                "week": self.week,
-                "tz": self.timezone,
-                "teams": list(self.scope.teams),
-                "services": list(self.scope.services),
-            },
-            separators=(",", ":"),
-        )
-
-    @staticmethod
-    def from_value(value: str) -> CardRef | None:
-        """The reference in a button value made by :meth:`to_value`, else ``None``."""
-        try:
-            data = json.loads(value)
-            return CardRef(
-                card=str(data["card"]),
-                week=str(data["week"]),
-                timezone=str(data["tz"]),
-                scope=Scope(tuple(map(str, data["teams"])), tuple(map(str, data["services"]))),
-            )
-        except (ValueError, KeyError, TypeError):
-            return None
-
-
-def catalog_of(org: OrgConfig) -> Catalog:
-    """The organisation's teams and services for the command parser, and its sources' keys."""
-
-    def reader(text: str) -> ChangeKey | None:
-        return read_change(text, org)
-
-    return Catalog(
-        teams={t.key: t.display_name for t in org.teams},
-        services={s.key: s.display_name for s in org.services},
-        read_change=reader,
-    )
-
-
-def subscriber_of(session: Session, user_id: str) -> Subscriber | None:
-    """The caller's subscriber row: a config one before a Slack one, an active before not."""
-    rows = list(session.exec(select(Subscriber).where(Subscriber.slack_user_id == user_id)))
-    rows.sort(key=lambda s: (s.origin != SubscriberOrigin.CONFIG, not s.active, s.id or 0))
-    return rows[0] if rows else None
-
-
-def _with_refs(
-    blocks: Sequence[dict[str, Any]], week: IsoWeek, timezone: str, scope: Scope
-) -> list[dict[str, Any]]:
-    """The blocks with each Details button's value naming its week and scope too.
-
-    The rendered briefing's buttons carry only the card id; a "this week so far"
-    answer is stored nowhere, so the button must say which week and scope it showed.
-    """
-    out: list[dict[str, Any]] = []
-    for block in blocks:
-        accessory = block.get("accessory")
-        if isinstance(accessory, dict) and accessory.get("action_id") == DETAILS_ACTION:
-            ref = CardRef(str(accessory["value"]), week.id, timezone, scope)
-            block = {**block, "accessory": {**accessory, "value": ref.to_value()}}
-        out.append(block)
-    return out
-
-
-def _week_payload(
-    session: Session, org: OrgConfig, scope: Scope, timezone: str, week: IsoWeek
-) -> BriefingPayload:
-    asker = SubscriberScope("slack", "", timezone, scope.teams, scope.services)
-    return build_payload(session, org, asker, week)
-
-
-def brief_reply(
-    session: Session, org: OrgConfig, scope: Scope, timezone: str, now: datetime
-) -> Reply:
-    """This week so far for ``scope``: the briefing's blocks, with the deterministic narrative.
-
-    Deterministic on purpose: a slash command must not wait on, or pay for, an LLM.
-    """
-    week = this_week(now, timezone)
-    payload = _week_payload(session, org, scope, timezone, week)
-    message = render_slack(payload, write_deterministic(payload))
-    intro = context(
-        f"*This week so far* · {mrkdwn(one_line(payload.scope.label))} · "
-        f"{now.astimezone(ZoneInfo(timezone)):%a %d %b %H:%M} ({mrkdwn(timezone)})"
-    )
-    blocks = _with_refs(message.blocks, week, timezone, scope)
-    if len(blocks) < MAX_BLOCKS:
-        blocks.insert(0, intro)
-    return Reply(text=f"This week so far: {message.text}", blocks=tuple(blocks))
 
 
 def _briefing_payload(
@@ -246,7 +126,9 @@ def _evidence_line(
     for kind in kinds:
         row = load_scores(session, kind, version, [key]).get(key)
         if row is not None:
-            signals = "; ".join(line.removeprefix("• ") for line in signal_lines(row, 2))
+            signals = "; ".join(
+                line.removeprefix("• ") for line in map(slack_text, signal_lines(row, 2))
+            )
             return f"• {named} · {row.score}, {band_label(row.band)}" + (
                 f"\n    {signals}" if signals else ""
             )
@@ -285,7 +167,7 @@ def details_reply(
             ZoneInfo(ref.timezone)
         except Exception:
             return Reply.plain("That button is from an unknown briefing; run `/risk brief`.")
-        payload = _week_payload(session, org, ref.scope, ref.timezone, week)
+        payload = week_payload(session, org, ref.scope, ref.timezone, week)
         card_id = ref.card
     else:
         card_id = value
@@ -296,26 +178,6 @@ def details_reply(
             "That card is no longer in a briefing I have; run `/risk brief` for this week so far."
         )
     return _card_evidence(session, org, payload, card)
-
-
-def _settings_text(org: OrgConfig, subscriber: Subscriber | None) -> str:
-    if subscriber is None or not subscriber.active:
-        return (
-            "*Your briefing*: not subscribed. "
-            "`/risk subscribe [team|service …]` sends it to you every "
-            f"{org.delivery.day.capitalize()} at {org.delivery.time}."
-        )
-    scope = scope_label(org, subscriber.teams, subscriber.services)
-    owner = (
-        "managed in riskbrief.toml"
-        if subscriber.origin == SubscriberOrigin.CONFIG
-        else "made in Slack; `/risk subscribe` or `/risk unsubscribe` changes it"
-    )
-    email = mrkdwn(subscriber.email) if subscriber.email else "none"
-    return (
-        f"*Your briefing*: {mrkdwn(scope)} · every {org.delivery.day.capitalize()} at "
-        f"{org.delivery.time} {mrkdwn(subscriber.timezone)} · email {email} · {owner}"
-    )
 
 
 def home_view(
@@ -330,16 +192,11 @@ def home_view(
         else Scope()
     )
     timezone = subscriber.timezone if subscriber is not None and active else fallback_timezone
-    brief = brief_reply(session, org, scope, timezone, now)
+    brief = slack_reply(brief_answer(session, org, scope, timezone, now))
     blocks: list[dict[str, Any]] = [
         header("riskbrief"),
-        section(_settings_text(org, subscriber)),
+        section(slack_text(settings_line(org, subscriber))),
         divider(),
         *brief.blocks,
     ]
     return {"type": "home", "blocks": blocks[:_HOME_BLOCKS]}
-
-
-def settings_text(org: OrgConfig, subscriber: Subscriber | None) -> str:
-    """The caller's subscription in one mrkdwn paragraph."""
-    return _settings_text(org, subscriber)

@@ -1,0 +1,11 @@
+"""The answer core: a question asked of riskbrief, as a typed query, answered from the store.
+
+Every reader asks through it: ``/risk`` in Slack, ``riskbrief ask`` in a terminal
+and the MCP tools that answer the same questions. A reader parses what it was given
+into a query (``parse``, ``queries``), ``registry.answer`` hands the query to its
+handler (``changes``, ``services``, ``deploys``, ``briefs``, ``subscriptions``),
+and the handler returns an :class:`~bot.answers.answer.Answer` made of parts no
+reader owns (``answer``). Each reader renders that answer its own way: Block Kit
+(``bot.slack.render``), plain text (``bot.answers.text``), pydantic models
+(``bot.mcp``). Nothing here imports a reader.
+"""

@@ -1,0 +1,72 @@
+"""``/risk brief``: this week so far for a scope, made as the Monday briefing is made.
+
+The week's numbers come from the same payload builder the Monday briefing uses
+(``briefing.build``), with the deterministic narrative: a question must not wait
+on, or pay for, an LLM.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.answers.answer import Answer, Briefing, Strong
+from bot.answers.caller import Asked
+from bot.answers.lookups import this_week
+from bot.answers.queries import BriefQuery, Scope
+from briefing.build import SubscriberScope, build_payload
+from briefing.deterministic import write_deterministic
+from briefing.payload import BriefingPayload
+from briefing.render.escape import one_line
+from briefing.week import IsoWeek
+from data.config import OrgConfig
+
+__all__ = ["answer_brief", "brief_answer", "week_payload"]
+
+
+def week_payload(
+    session: Session, org: OrgConfig, scope: Scope, timezone: str, week: IsoWeek
+) -> BriefingPayload:
+    """The briefing payload of ``week`` for ``scope``, its days in ``timezone``."""
+    asker = SubscriberScope("slack", "", timezone, scope.teams, scope.services)
+    return build_payload(session, org, asker, week)
+
+
+def brief_answer(
+    session: Session, org: OrgConfig, scope: Scope, timezone: str, now: datetime
+) -> Answer:
+    """This week so far for ``scope``: the briefing, with the deterministic narrative."""
+    week = this_week(now, timezone)
+    payload = week_payload(session, org, scope, timezone, week)
+    title = "This week so far"
+    heading = (
+        Strong((title,)),
+        f" · {one_line(payload.scope.label)} · "
+        f"{now.astimezone(ZoneInfo(timezone)):%a %d %b %H:%M} ({timezone})",
+    )
+    briefing = Briefing(
+        title=title,
+        heading=heading,
+        payload=payload,
+        narrative=write_deterministic(payload),
+        week=week,
+        timezone=timezone,
+        teams=scope.teams,
+        services=scope.services,
+    )
+    return Answer((briefing,))
+
+
+def answer_brief(asked: Asked, query: BriefQuery) -> Answer:
+    """``/risk brief``: the scope named, else the caller's subscription's, else everything; in
+    the caller's subscription's time zone, else their chat profile's, else UTC."""
+    scope, timezone = query.scope, None
+    subscriber = asked.subscriber()
+    if subscriber is not None and subscriber.active:
+        timezone = subscriber.timezone
+        if scope is None:
+            scope = Scope(tuple(subscriber.teams), tuple(subscriber.services))
+    timezone = timezone or asked.caller.profile().timezone or "UTC"
+    return brief_answer(asked.session, asked.org, scope or Scope(), timezone, asked.now)

@@ -1,0 +1,63 @@
+"""Who asked, and the context a question is answered in: the store, the organisation, the time.
+
+The caller is a chat member (a Slack user id, whose profile is asked of Slack only
+when an answer needs it) or a subscriber named in the terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from bot.answers.lookups import subscriber_of
+from data.config import OrgConfig
+from data.store.tables import Subscriber
+
+__all__ = ["Asked", "Caller", "Profile", "reader_timezone"]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What the chat says about the caller; ``timezone`` is ``None`` when unknown."""
+
+    user_id: str
+    name: str
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who asked: a chat member id, and how to learn their profile if an answer needs it."""
+
+    user_id: str
+    profile: Callable[[], Profile]
+    # In the terminal a subscriber is named by key: one reached by email has no member id.
+    subscriber_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A question's context: the store's session, the organisation, the caller and the time."""
+
+    session: Session
+    org: OrgConfig
+    caller: Caller
+    now: datetime
+
+    def subscriber(self) -> Subscriber | None:
+        """The caller's subscriber row, by key in the terminal, else by chat member id."""
+        if self.caller.subscriber_key is not None:
+            query = select(Subscriber).where(col(Subscriber.key) == self.caller.subscriber_key)
+            return self.session.exec(query).first()
+        return subscriber_of(self.session, self.caller.user_id)
+
+
+def reader_timezone(asked: Asked) -> str:
+    """The zone an answer's times are shown in: the caller's subscriber's, else the org's."""
+    subscriber = asked.subscriber()
+    if subscriber is not None and subscriber.active:
+        return subscriber.timezone
+    return asked.org.organisation.timezone

@@ -1,0 +1,55 @@
+"""Lines several answers share: a score's contributions, gates, a deploy as readers know it."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from bot.answers.answer import Answer, Code, Line, Outcome, Paragraph
+from bot.answers.lookups import local_time
+from briefing.render.escape import one_line
+from data.config import OrgConfig
+from data.store.tables import Deploy, Service
+from scoring.breakdown import breakdown
+from scoring.scored import ScoredChange
+
+__all__ = ["candidates", "deploy_name", "gate_lines", "not_found", "service_name", "signal_lines"]
+
+_TOP = 5
+
+
+def signal_lines(scored: ScoredChange, limit: int = _TOP) -> list[Line]:
+    """A stored score's top contributions as bullet lines: they add up to the score."""
+    return [(f"• {c.points:+d} {one_line(c.explanation)}",) for c in breakdown(scored, limit)]
+
+
+def gate_lines(scored: ScoredChange) -> list[Line]:
+    """The gates a stored score hit, one line each."""
+    return [(f"⛔ {one_line(g.explanation)}",) for g in scored.gates]
+
+
+def service_name(org: OrgConfig, key: str | None) -> str:
+    """A service by its display name, its key when it has none, or "no service"."""
+    names = {s.key: s.display_name for s in org.services}
+    return names.get(key, key) if key else "no service"
+
+
+def deploy_name(session: Session, org: OrgConfig, deploy: Deploy, timezone: str) -> Line:
+    """A deploy as a reader knows it: its service's deploy at a local time, then its id."""
+    service = session.get(Service, deploy.service_id)
+    name = service_name(org, service.key if service else None)
+    return (
+        f"{name} deploy of {local_time(deploy.finished_at, timezone)} (",
+        Code(deploy.key),
+        ")",
+    )
+
+
+def not_found(*spans: str | Code) -> Answer:
+    """A one-paragraph answer saying that what was asked about is not in the store."""
+    return Answer((Paragraph((tuple(spans),)),), outcome=Outcome.NOT_FOUND)
+
+
+def candidates(what: Line, lines: list[Line], more: int, ask: str) -> Answer:
+    """What an ambiguous key names, the first few of them, and how to ask about one."""
+    tail: list[Line] = [(f"… and {more} more; give more of it",)] if more > 0 else []
+    return Answer((Paragraph(((*what, f"; {ask}:"), *lines, *tail)),), outcome=Outcome.NOT_FOUND)

@@ -1,0 +1,103 @@
+"""The questions riskbrief answers, one typed query each, and the scope a question is about.
+
+A reader makes a query from what it was given (``/risk`` text and ``riskbrief ask``
+arguments through ``bot.answers.parse``; an MCP tool from its arguments) and
+``bot.answers.registry.answer`` answers it. Values are keys, already resolved and
+checked: a query never holds text a user typed that was not understood.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+__all__ = [
+    "BriefQuery",
+    "ChangeQuery",
+    "DeployQuery",
+    "HelpQuery",
+    "Query",
+    "Scope",
+    "ServiceQuery",
+    "SettingsQuery",
+    "SubscribeQuery",
+    "UnsubscribeQuery",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Teams and services by key; empty is the whole organisation."""
+
+    teams: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+
+    @property
+    def whole(self) -> bool:
+        """True for the whole organisation."""
+        return not self.teams and not self.services
+
+
+@dataclass(frozen=True, slots=True)
+class HelpQuery:
+    """``/risk`` or ``/risk help``: what can be asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class BriefQuery:
+    """``/risk brief [team|service]``: this week so far; ``scope`` ``None`` is the caller's own."""
+
+    scope: Scope | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeQuery:
+    """``/risk pr …``: the change as ``parse.change_ref`` writes it, e.g. ``owner/repo#123``."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceQuery:
+    """``/risk service <name>``, resolved to the service's key."""
+
+    service: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeployQuery:
+    """``/risk deploy latest <service>`` (``service`` set) or ``/risk deploy <id>``."""
+
+    service: str | None = None
+    deploy: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeQuery:
+    """``/risk subscribe``: ``scope``, ``email``, ``timezone`` are ``None`` when not given."""
+
+    scope: Scope | None = None
+    email: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnsubscribeQuery:
+    """``/risk unsubscribe``."""
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsQuery:
+    """``/risk settings``."""
+
+
+Query: TypeAlias = (
+    HelpQuery
+    | BriefQuery
+    | ChangeQuery
+    | ServiceQuery
+    | DeployQuery
+    | SubscribeQuery
+    | UnsubscribeQuery
+    | SettingsQuery
+)

@@ -1,0 +1,110 @@
+"""An answer as plain text for a terminal: what ``riskbrief ask`` prints.
+
+Written from the answer's parts: a link is "label (url)", code keeps its backticks and
+a heading its asterisks, as Slack's source text shows them, and outside text is
+written as it is (with invisible characters removed), never escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any
+
+from bot.answers.answer import (
+    Answer,
+    Briefing,
+    Code,
+    Line,
+    Note,
+    Paragraph,
+    Part,
+    Span,
+    Strong,
+    Table,
+)
+from briefing.render.escape import neutralise, one_line, safe_url
+from briefing.render.slack import MAX_BLOCKS, render_slack
+
+__all__ = ["answer_text", "line_text", "table_text"]
+
+_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>|<(https?://[^>]+)>")
+
+
+def _span(span: Span) -> str:
+    if isinstance(span, str):
+        return neutralise(span)
+    if isinstance(span, Code):
+        return f"`{neutralise(span.text)}`"
+    if isinstance(span, Strong):
+        return f"*{''.join(_span(s) for s in span.spans)}*"
+    label = neutralise(one_line(span.label))
+    url = safe_url(span.url)
+    return label if url is None else f"{label or url} ({url})"
+
+
+def line_text(line: Line) -> str:
+    """One line as plain text."""
+    return "".join(_span(s) for s in line)
+
+
+def table_text(table: Table, cell: Callable[[str], str]) -> str:
+    """A table as a monospaced block to follow its caption: the header, then a row per line,
+    each cell written by ``cell`` (a reader's escaping)."""
+    header = " ".join(
+        f"{c.name:>{c.width}}" if c.right else f"{c.name:<{c.width}}" for c in table.columns
+    ).rstrip()
+    rows = "\n".join(" ".join(cell(x) for x in row) for row in table.rows)
+    return f"\n```\n{header}\n{rows}\n```"
+
+
+def _briefing_text(part: Briefing) -> str:
+    """The briefing as the Slack renderer lays it out, read as text.
+
+    The briefing has one layout, Slack's (``briefing.render.slack``): its text here
+    is that layout's text, so the terminal shows the same cards in the same order.
+    """
+    message = render_slack(part.payload, part.narrative)
+    text = _plain("\n\n".join(t for b in message.blocks if (t := _block_text(b))))
+    if len(message.blocks) < MAX_BLOCKS:
+        return f"{line_text(part.heading)}\n\n{text}"
+    return text
+
+
+def _plain(mrkdwn: str) -> str:
+    """Slack mrkdwn made readable: links as "label (url)", entities decoded."""
+
+    def link(match: re.Match[str]) -> str:
+        url, label, bare = match.groups()
+        return bare if bare else f"{label} ({url})"
+
+    return html.unescape(_LINK.sub(link, mrkdwn))
+
+
+def _block_text(block: dict[str, Any]) -> str | None:
+    kind = block.get("type")
+    if kind in ("section", "header"):
+        parts = [block.get("text", {}).get("text", "")]
+        parts += [f.get("text", "") for f in block.get("fields", [])]
+        return "\n".join(p for p in parts if p)
+    if kind == "context":
+        return "  ".join(e.get("text", "") for e in block.get("elements", []) if "text" in e)
+    if kind == "divider":
+        return "—" * 40
+    return None
+
+
+def _part(part: Part) -> str:
+    if isinstance(part, Paragraph):
+        return "\n".join(line_text(line) for line in part.lines)
+    if isinstance(part, Note):
+        return line_text(part.line)
+    if isinstance(part, Table):
+        return line_text(part.caption) + table_text(part, neutralise)
+    return _briefing_text(part)
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer's parts as text, one paragraph each."""
+    return "\n\n".join(t for part in answer.parts if (t := _part(part)))
