@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 # Bump when the meaning of a signal or the way points add up changes.
-SCORER_VERSION = "5"
+SCORER_VERSION = "6"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,16 @@ import functools
 import math
 from typing import TYPE_CHECKING
 
-from scoring.change_files import ChangeFiles, no_code_factor, written_by_hand
+from scoring.change_files import (
+    ChangeFiles,
+    code_lines_of,
+    lexed_path,
+    no_code_factor,
+    written_by_hand,
+)
 from scoring.change_metrics import (
+    OTHER_LINE_FACTOR,
+    TEST_LINE_FACTOR,
     ChangeMetrics,
     diffusion_share,
     experience_share,
@@ -50,9 +58,11 @@ def size(
 ) -> Signal:
     """Bigger changes hide more defects: points start when code is added, grow with its log.
 
-    Size is lines of hand-written code (``code_lines_of``): tests, docs,
-    examples, CI and project files, lock, vendored and generated files, comments
-    and blank lines are left out of the count (``metrics_of``) and the line says so.
+    Size is lines of hand-written code (``code_lines_of``; comments and blank
+    lines out), with lines added to tests at a quarter and to other hand-written
+    files (docs, examples, CI, project files, manifests) at a tenth
+    (``size_share``); lock, vendored and generated files count for nothing. The
+    line names each part it counted.
     """
     lines = int(m.la + m.ld)
     other = files.generated_files
@@ -78,11 +88,20 @@ def size(
         text = f"{plural(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
         if m.lt > 0:
             text += f" in files that held {m.lt:.0f} lines"
-        if rest > 0:
-            text += (
-                f", besides {plural(rest, 'other line')} (tests, docs, manifests, comments, "
-                "blank lines)"
+        counted = []
+        if m.ta > 0:
+            counted.append(
+                f"{plural(int(m.ta), 'line')} added to tests at {_part(TEST_LINE_FACTOR)}"
             )
+        if m.oa > 0:
+            counted.append(
+                f"{plural(int(m.oa), 'line')} added to docs, examples, CI or project files at "
+                f"{_part(OTHER_LINE_FACTOR)}"
+            )
+        if counted:
+            text += ", with " + " and ".join(counted)
+        if quiet := _comment_lines(change):
+            text += f", besides {plural(quiet, 'comment or blank line')}"
         if other:
             text += (
                 f", besides {plural(other_lines, 'line')} in "
@@ -90,6 +109,20 @@ def size(
             )
     share = size_share(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
+
+
+def _comment_lines(change: ChangeFacts) -> int:
+    """Lines added or deleted in code files that are comments, blank or whitespace: no size."""
+    return sum(
+        f.added + f.deleted - sum(code_lines_of(f))
+        for f in change.files
+        if written_by_hand(f) and lexed_path(f.path)
+    )
+
+
+def _part(factor: float) -> str:
+    """A line's weight in words: ``"a quarter"``, ``"a tenth"``, else ``"0.3 each"``."""
+    return {0.25: "a quarter", 0.1: "a tenth", 0.5: "a half"}.get(factor, f"{factor:g} each")
 
 
 SIZE = ChangeSignal(

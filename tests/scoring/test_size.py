@@ -120,13 +120,13 @@ def test_no_code_stays_below_a_lowered_high_band() -> None:
 
 
 def test_comment_lines_do_not_count_as_size() -> None:
-    """Of 500 added lines, the 20 lines of code are the size; the rest are named as other lines."""
+    """Of 500 added lines, the 20 lines of code are the size; the rest are named as comments."""
     f = FileChange("src/a.py", 500, 0, service="svc", code_added=20, code_deleted=0)
     risk = _score(_change(f))
     size = next(s for s in risk.signals if s.name == "size")
     assert size.value == 20
     assert size.explanation.startswith("20 lines of code added, 0 deleted")
-    assert "besides 480 other lines (tests, docs, manifests, comments" in size.explanation
+    assert size.explanation.endswith(", besides 480 comment or blank lines")
     assert change_files(_change(f)).code_added == 20
 
 
@@ -161,3 +161,23 @@ def test_error_budget_gate_skips_a_change_touching_no_code() -> None:
     assert not docs.gates
     code = _score(_change(FileChange("src/a.py", 10, 0)), error_budget_spent=True)
     assert [g.name for g in code.gates] == ["error_budget"]
+
+
+def test_tests_count_at_a_quarter_and_other_files_at_a_tenth() -> None:
+    """Beside its code, a change's test lines count a quarter each and its docs a tenth: more
+    size than the code alone, less than had they been code, and the line says so."""
+    code = FileChange("src/a.py", 100, 0, service="svc", code_added=100, code_deleted=0)
+    tests = FileChange("tests/test_a.py", 400, 0, service="svc")
+    docs = FileChange("docs/a.md", 200, 0, service="svc")
+    alone = next(s for s in _score(_change(code)).signals if s.name == "size")
+    both = next(s for s in _score(_change(code, tests, docs)).signals if s.name == "size")
+    as_code = FileChange("src/b.py", 120, 0, service="svc", code_added=120, code_deleted=0)
+    bigger = next(s for s in _score(_change(code, as_code)).signals if s.name == "size")
+    # 100 + 400/4 + 200/10 = 220 weighed lines: between 100 and 100 + 600.
+    assert alone.points < both.points < bigger.points + 10
+    assert both.value == alone.value == 100
+    assert both.explanation == (
+        "100 lines of code added, 0 deleted in files that held 50000 lines, with 400 lines "
+        "added to tests at a quarter and 200 lines added to docs, examples, CI or project "
+        "files at a tenth"
+    )
