@@ -94,8 +94,8 @@ def test_example_written_by_init_parses() -> None:
         ("[[services]]\nkey = 'Payments Team'", "services[0].key must be lowercase letters"),
         (
             "[[subscribers]]\nkey = 'x'",
-            "subscribers[0] needs an address to deliver to: a slack_user_id, email or "
-            "teams_webhook_url",
+            # Every registered channel's key follows, the built-in ones first.
+            "subscribers[0] needs an address to deliver to: a slack_user_id, email",
         ),
         (
             "[[subscribers]]\nkey = 'x'\nemail = 'not-an-address'",
