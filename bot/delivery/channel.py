@@ -1,6 +1,6 @@
 """The seam every way out goes through: a ``Channel``, and the ``Gate`` it sends through.
 
-A channel knows whom it can reach (``address``), how a briefing looks on it
+A channel knows whom it can reach (``address``: their address on it), how a briefing looks on it
 (``render``), how to hand it over (``send_briefing``) and, after a crash, whether an
 earlier attempt's message already arrived (``find_sent``). The claim, the fence, the
 record and the retries are ``bot.delivery.sending``'s, the same for every channel.
@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
+from data.config.sections import SubscriberConfig
 from data.store.deliveries import Claim
 from data.store.tables import ChannelName, Subscriber
 
@@ -86,15 +88,32 @@ class Channel(Protocol[Message]):
         ...
 
 
+def _no_check(_subscriber: str, _address: str, _config: Path) -> tuple[str, str] | None:
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelKind:
-    """One entry of the registry: a channel's name, whom it reaches, and how to set it up.
+    """One entry of the registry: a channel's name, how to set it up, and the doctor's check.
 
-    ``address`` answers without any setting, so that a subscriber the channel would
+    Whom it reaches is the subscriber's address on it (``data.channels.ADDRESSES`` says
+    where that is kept), asked of a stored row (``address``) or of riskbrief.toml
+    (``address_in``) alike, without any setting, so that a subscriber the channel would
     reach is reported ``unconfigured`` rather than forgotten. ``configure`` gives the
-    channel, or the one sentence naming the setting that is missing.
+    channel, or the one sentence naming the setting that is missing. ``check`` is the
+    doctor's look at one subscriber's address (subscriber key, address, riskbrief.toml's
+    path): what is wrong and its fix, each a sentence, or ``None``; it never repeats a
+    secret address whole.
     """
 
     name: ChannelName
-    address: Callable[[Subscriber], str | None]
     configure: Callable[[Settings], Channel[Any] | str]
+    check: Callable[[str, str, Path], tuple[str, str] | None] = _no_check
+
+    def address(self, subscriber: Subscriber) -> str | None:
+        """Where the stored ``subscriber`` is reached on this channel, or ``None``."""
+        return subscriber.address_on(self.name)
+
+    def address_in(self, subscriber: SubscriberConfig) -> str | None:
+        """Where riskbrief.toml's ``subscriber`` is reached on this channel, or ``None``."""
+        return subscriber.address_on(self.name)

@@ -7,7 +7,7 @@ standing between a crash or a second process and a duplicate briefing.
 What is promised: a sent delivery is never sent again, and two processes never send
 the same one at once. A retry after a crash finds an earlier Slack post by its
 metadata; an earlier email or Teams message cannot be seen (see ``bot.delivery.email``
-and ``bot.delivery.teams``), so those two are at least once. An attempt
+and ``bot.delivery.msteams``), so those two are at least once. An attempt
 that hangs past its lease (``RetryPolicy.stale_after``) and then still sends can race
 the attempt that took over; the lease is set well above any honest send time.
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import structlog
@@ -67,11 +68,6 @@ def briefing_message(
     del message["Message-ID"]
     message["Message-ID"] = message_id(subscriber, week, sender)
     return message
-
-
-def _address(subscriber: Subscriber) -> str | None:
-    """A subscriber is reached by email at their address."""
-    return subscriber.email
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +148,7 @@ class EmailSender:
 
     def address(self, subscriber: Subscriber) -> str | None:
         """The subscriber's email address."""
-        return _address(subscriber)
+        return subscriber.address_on(ChannelName.EMAIL)
 
     def render(self, payload: BriefingPayload, narrative: Narrative) -> EmailMessageParts:
         """The briefing as HTML and text parts with the chart."""
@@ -164,7 +160,7 @@ class EmailSender:
 
     def send_briefing(self, attempt: Attempt, message: EmailMessageParts, gate: Gate) -> Sent:
         """Send the MIME message, asking ``gate`` once more just before its DATA."""
-        recipient = _address(attempt.subscriber)
+        recipient = attempt.subscriber.address_on(ChannelName.EMAIL)
         assert recipient is not None
         mime = briefing_message(
             message,
@@ -201,7 +197,24 @@ def _configure(settings: Settings) -> EmailSender | str:
     )
 
 
-EMAIL = ChannelKind(ChannelName.EMAIL, _address, _configure)
+# Addresses RFC 2606 keeps for examples: riskbrief.toml's placeholders, never a reader.
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
+
+
+def _check(subscriber: str, address: str, config: Path) -> tuple[str, str] | None:
+    """An address at a domain kept for examples reaches no one: the doctor says so."""
+    domain = address.rpartition("@")[2].lower()
+    if domain not in _PLACEHOLDER_DOMAINS:
+        return None
+    return (
+        f"subscriber {subscriber}'s email {address} is a placeholder ({domain} is "
+        "reserved for examples), so no briefing would reach anyone.",
+        f"put a real email address or a Slack member id (slack_user_id, e.g. U012AB3CD) "
+        f"for {subscriber} in {config}.",
+    )
+
+
+EMAIL = ChannelKind(ChannelName.EMAIL, _configure, _check)
 
 
 class _LastCheckSMTP(smtplib.SMTP):

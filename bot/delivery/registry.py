@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bot.delivery.channel import ChannelKind
 from bot.delivery.email import EMAIL
+from bot.delivery.msteams import MSTEAMS
 from bot.delivery.slack import SLACK
-from bot.delivery.teams import TEAMS
 from data.store.tables import ChannelName
 
 __all__ = ["CHANNELS", "KINDS", "kind_of"]
 
-KINDS: tuple[ChannelKind, ...] = (SLACK, EMAIL, TEAMS)
+KINDS: tuple[ChannelKind, ...] = (SLACK, EMAIL, MSTEAMS)
 
 CHANNELS: tuple[ChannelName, ...] = tuple(k.name for k in KINDS)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.delivery import registry
 from bot.delivery.channel import Channel
-from bot.delivery.registry import KINDS
 from bot.settings import Settings
 from data.store.tables import ChannelName, Subscriber
 
@@ -43,7 +43,7 @@ class Senders:
         """Every registered channel whose settings are present."""
         channels: list[Channel[Any]] = []
         missing: dict[ChannelName, str] = {}
-        for kind in KINDS:
+        for kind in registry.KINDS:
             got = kind.configure(settings)
             if isinstance(got, str):
                 missing[kind.name] = got
@@ -66,4 +66,4 @@ class Senders:
 
 def channels_of(subscriber: Subscriber) -> tuple[ChannelName, ...]:
     """The channels a subscriber is reached on, configured or not, in the registry's order."""
-    return tuple(kind.name for kind in KINDS if kind.address(subscriber))
+    return tuple(kind.name for kind in registry.KINDS if kind.address(subscriber))

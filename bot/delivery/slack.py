@@ -124,11 +124,6 @@ def _transient(exc: SlackApiError) -> DeliveryError:
     return DeliveryError(f"Slack did not take the briefing ({code}); it is retried later")
 
 
-def _address(subscriber: Subscriber) -> str | None:
-    """A subscriber is reached on Slack by their member id."""
-    return subscriber.slack_user_id
-
-
 class SlackSender:
     """Posts briefings through one ``WebClient``; raises ``DeliveryError`` in one sentence.
 
@@ -229,7 +224,7 @@ class SlackSender:
 
     def address(self, subscriber: Subscriber) -> str | None:
         """The subscriber's Slack member id."""
-        return _address(subscriber)
+        return subscriber.address_on(ChannelName.SLACK)
 
     def render(self, payload: BriefingPayload, narrative: Narrative) -> SlackMessage:
         """The briefing as Block Kit."""
@@ -246,7 +241,7 @@ class SlackSender:
 
     def send_briefing(self, attempt: Attempt, message: SlackMessage, gate: Gate) -> Sent:
         """Post to the configured channel or the subscriber's DM, marked with the delivery."""
-        user = _address(attempt.subscriber)
+        user = attempt.subscriber.address_on(ChannelName.SLACK)
         assert user is not None
         channel = self.destination(user)
         gate.open(channel)
@@ -267,4 +262,4 @@ def _configure(settings: Settings) -> SlackSender | str:
     )
 
 
-SLACK = ChannelKind(ChannelName.SLACK, _address, _configure)
+SLACK = ChannelKind(ChannelName.SLACK, _configure)

@@ -10,13 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
-from bot.delivery.teams import redact
 from bot.doctor.check import Check, failed, next_step, passed, skipped
 from bot.doctor.probes import (
     SourcesProbe,
     source_names,
 )
-from bot.doctor.teams import webhook_problem
 from bot.quickstart import DRAFTED_EMAIL, DRAFTED_READER
 from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
@@ -25,7 +23,7 @@ from data.sources.github.deploy_rules import github_repositories
 from data.sources.registry import SOURCES, repositories_read
 from data.store.engine import make_engine
 from data.store.migrate import current_revision, head_revision
-from data.store.tables import Subscriber
+from data.store.tables import ChannelName, Subscriber
 from scoring.errors import RiskbriefError, StoreError
 
 __all__ = [
@@ -39,9 +37,6 @@ __all__ = [
     "org_of",
     "split_sentence",
 ]
-
-# Addresses RFC 2606 keeps for examples: riskbrief.toml's placeholders, never a reader.
-_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
 
 
 def split_sentence(sentence: str) -> tuple[str, str]:
@@ -224,18 +219,21 @@ def check_deploy_tags(settings: Settings, org: OrgConfig | None, org_error: str 
     return passed(name, f"deploy_tags `{pattern}` matches tags of the configured clones.")
 
 
-def _is_drafted_reader(sub: SubscriberConfig) -> bool:
+def _is_drafted_reader(sub: SubscriberConfig, reached: dict[ChannelName, str]) -> bool:
     """The reader `riskbrief quickstart` drafts, still as it wrote it: ``me``, me@example.com."""
-    return (
-        sub.key == DRAFTED_READER
-        and (sub.email or "").lower() == DRAFTED_EMAIL
-        and not sub.slack_user_id
-        and not sub.teams_webhook_url
-    )
+    return sub.key == DRAFTED_READER and {n: a.lower() for n, a in reached.items()} == {
+        ChannelName.EMAIL: DRAFTED_EMAIL
+    }
 
 
 def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
-    """Every subscriber in riskbrief.toml has a way out that is configured."""
+    """Every subscriber in riskbrief.toml has a way out that is configured.
+
+    Asks each registered channel (``bot.delivery.registry``) whom it reaches, whether it
+    is set up and what is wrong with an address, so no channel is named here.
+    """
+    from bot.delivery import registry
+
     name = "delivery"
     if org_error is not None:
         return _config_unread(name, settings)
@@ -243,57 +241,34 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
     if not org.subscribers:
         return skipped(name, "no subscribers yet; add [[subscribers]] to riskbrief.toml.")
     drafted = None
+    reached: list[tuple[str, list[ChannelName]]] = []
     for sub in org.subscribers:
-        domain = (sub.email or "").rpartition("@")[2].lower()
-        if _is_drafted_reader(sub):
+        addresses = {k.name: a for k in registry.KINDS if (a := k.address_in(sub))}
+        if _is_drafted_reader(sub, addresses):
             # quickstart's own placeholder: a step left to do, not a mistake.
             drafted = sub
             continue
-        if domain in _PLACEHOLDER_DOMAINS:
-            return failed(
-                name,
-                f"subscriber {sub.key}'s email {sub.email} is a placeholder ({domain} is "
-                "reserved for examples), so no briefing would reach anyone.",
-                f"put a real email address or a Slack member id (slack_user_id, e.g. U012AB3CD) "
-                f"for {sub.key} in {settings.config}.",
-            )
-        if sub.teams_webhook_url and (problem := webhook_problem(sub.teams_webhook_url)):
-            return failed(
-                name,
-                f"subscriber {sub.key}'s teams_webhook_url ({redact(sub.teams_webhook_url)}) "
-                f"{problem[0]}.",
-                f"{problem[1]}, into {settings.config}.",
-            )
+        for kind in registry.KINDS:
+            address = addresses.get(kind.name)
+            if address and (problem := kind.check(sub.key, address, settings.config)):
+                return failed(name, *problem)
+        reached.append((sub.key, list(addresses)))
     # What delivery itself does: each registered channel whose address a subscriber has,
     # if the channel is set up (``configure`` gives the sentence naming what is missing).
-    from bot.delivery.registry import KINDS
-
-    setups = {kind.name: kind.configure(settings) for kind in KINDS}
+    setups = {kind.name: kind.configure(settings) for kind in registry.KINDS}
     missing = {n: s for n, s in setups.items() if isinstance(s, str)}
-    rows = [
-        Subscriber(
-            key=sub.key,
-            name=sub.key,
-            slack_user_id=sub.slack_user_id,
-            email=sub.email,
-            teams_webhook_url=sub.teams_webhook_url,
-        )
-        for sub in org.subscribers
-        if sub is not drafted
-    ]
-    reached = [[k.name for k in KINDS if k.address(row)] for row in rows]
-    if drafted is not None and all(n in missing for names in reached for n in names):
+    if drafted is not None and all(n in missing for _, names in reached for n in names):
         return _drafted_step(name, settings)
-    if all(n in missing for names in reached for n in names):
+    if all(n in missing for _, names in reached for n in names):
         return skipped(name, "no channel is set up: briefings are only written to files.")
-    for row, names in zip(rows, reached, strict=True):
+    for key, names in reached:
         if any(n not in missing for n in names):
             continue
         wants = "; or ".join(missing[n] for n in names)
         return failed(
             name,
-            f"subscriber {row.key} would get nothing: no channel that reaches them is set up.",
-            f"{wants}; or give {row.key} an address on a channel that is set up.",
+            f"subscriber {key} would get nothing: no channel that reaches them is set up.",
+            f"{wants}; or give {key} an address on a channel that is set up.",
         )
     if drafted is not None:
         return _drafted_step(name, settings)

@@ -71,7 +71,11 @@ def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
             continue
         field = current.model_fields.get(part) if current else None
         current = _model_in(field.annotation) if field else None
-    return list(current.model_fields) if current else []
+    if current is None:
+        return []
+    # A model whose keys are not all its fields (a subscriber's channel addresses) lists them.
+    names = getattr(current, "setting_names", None)
+    return list(names()) if callable(names) else list(current.model_fields)
 
 
 def sentence(err: ValidationError, source: str, model: type[BaseModel]) -> str:
@@ -90,6 +94,9 @@ def sentence(err: ValidationError, source: str, model: type[BaseModel]) -> str:
         if close:
             return f"{source}: {key} is not a known setting; did you mean {close[0]}?"
         return f"{source}: {key} is not a known setting; remove it or check its spelling"
+    if kind == "address":
+        # A channel's address key (data.config.sections), refused where the table is.
+        return f"{source}: {key}{'.' if key else ''}{(first.get('ctx') or {})['key']} {msg}"
     if kind == "missing":
         return f"{source}: {key} is missing; add it"
     if kind == "string_pattern_mismatch":

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from data import channels
 from data.config.messages import shown
 from data.path_globs import glob_to_regex
 from scoring.authorship import AuthorKind, identity_kind
@@ -132,35 +133,76 @@ class TeamConfig(Strict):
         return self.name or self.key
 
 
+def _refused(key: str, sentence: str) -> PydanticCustomError:
+    """A channel key's refusal, which ``messages.sentence`` places at the key."""
+    return PydanticCustomError("address", "{sentence}", {"key": key, "sentence": sentence})
+
+
 class SubscriberConfig(Strict):
-    """A manager who gets the briefing; an empty scope means the whole organisation."""
+    """A manager who gets the briefing; an empty scope means the whole organisation.
+
+    ``slack_user_id`` and ``email`` are fields (they are also who the subscriber is);
+    every other channel's address is read by the key ``data.channels.ADDRESSES`` gives
+    it (``teams_webhook_url`` for Microsoft Teams) into ``addresses``, so a new channel
+    needs no field here. ``address_on`` answers for any channel.
+    """
 
     key: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     name: str | None = None
     slack_user_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
     email: str | None = Field(default=None, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-    # A Teams Workflows webhook URL (`riskbrief doctor` checks its host); a secret.
-    teams_webhook_url: str | None = None
+    # Other channels' addresses by channel, as their keys gave them (some are secrets).
+    addresses: dict[str, str] = Field(default_factory=dict, repr=False)
     timezone: str = "UTC"
     teams: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
 
     _zone = field_validator("timezone")(_check_zone)
 
-    @field_validator("teams_webhook_url")
+    @model_validator(mode="before")
     @classmethod
-    def _webhook(cls, url: str | None) -> str | None:
-        # Checked here, not by a pattern, so that the message never repeats the URL.
-        if url is not None and not re.fullmatch(r"https?://[^\s/?#@]+/\S*", url):
-            raise ValueError("must be the https:// URL Teams gives for the workflow's webhook")
-        return url
+    def _channel_keys(cls, data: Any) -> Any:
+        # Each registered channel's key, taken out of the table before the fields are read.
+        if not isinstance(data, dict):
+            return data
+        if "addresses" in data:
+            raise _refused("addresses", "is not a setting; give each address by its own key")
+        data = dict(data)
+        found: dict[str, str] = {}
+        for address in channels.ADDRESSES:
+            if address.identity or address.key not in data:
+                continue
+            value = data.pop(address.key)
+            if not isinstance(value, str):
+                raise _refused(address.key, f"must be text in quotes (got {type(value).__name__})")
+            refused = address.refuse(value)
+            if refused is not None:
+                # The sentence never repeats the value: an address may be a secret.
+                raise _refused(address.key, refused)
+            found[address.channel] = value
+        data["addresses"] = found
+        return data
+
+    @classmethod
+    def setting_names(cls) -> list[str]:
+        """The keys a ``[[subscribers]]`` table may have: what a misspelt one could have meant."""
+        fields = [name for name in cls.model_fields if name != "addresses"]
+        return fields + [a.key for a in channels.ADDRESSES if not a.identity]
+
+    def address_on(self, channel: str) -> str | None:
+        """Where this subscriber is reached on ``channel``, or ``None``."""
+        declared = channels.address_of(channel)
+        if declared.identity:
+            found: str | None = getattr(self, declared.key)
+            return found
+        return self.addresses.get(declared.channel)
 
     @model_validator(mode="after")
     def _reachable(self) -> SubscriberConfig:
-        if not self.slack_user_id and not self.email and not self.teams_webhook_url:
-            raise ValueError(
-                "needs a slack_user_id or an email (or a teams_webhook_url) to deliver to"
-            )
+        # Asks every registered channel: a new one reaches its subscribers by itself.
+        if not any(self.address_on(a.channel) for a in channels.ADDRESSES):
+            *keys, last = [a.key for a in channels.ADDRESSES]
+            raise ValueError(f"needs an address to deliver to: a {', '.join(keys)} or {last}")
         return self
 
 

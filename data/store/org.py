@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from data import channels
 from data.config import OrgConfig
 from data.store.engine import hold_write_lock
-from data.store.tables import Repository, Service, Subscriber, SubscriberOrigin, Team
+from data.store.tables import (
+    Repository,
+    Service,
+    Subscriber,
+    SubscriberOrigin,
+    Team,
+)
 
 __all__ = ["sync_org"]
 
@@ -50,9 +57,9 @@ def sync_org(session: Session, org: OrgConfig) -> None:
     for sub in org.subscribers:
         row = subscribers.get(sub.key) or Subscriber(key=sub.key, name=sub.name or sub.key)
         row.name = sub.name or sub.key
-        row.slack_user_id = sub.slack_user_id
-        row.email = sub.email
-        row.teams_webhook_url = sub.teams_webhook_url
+        # Each registered channel's address, the Slack member id and email among them.
+        for address in channels.ADDRESSES:
+            row.give_address(address.channel, sub.address_on(address.channel))
         row.timezone = sub.timezone
         row.teams = list(sub.teams)
         row.services = list(sub.services)

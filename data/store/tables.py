@@ -12,7 +12,10 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
-from sqlmodel import Field, SQLModel, col
+from sqlalchemy.orm import relationship
+from sqlmodel import Field, Relationship, SQLModel, col
+
+from data.channels import ChannelName, address_of
 
 __all__ = [
     "IS_MERGED",
@@ -37,6 +40,7 @@ __all__ = [
     "RiskScoreRow",
     "Service",
     "Subscriber",
+    "SubscriberAddress",
     "SubscriberOrigin",
     "SyncState",
     "Team",
@@ -70,18 +74,6 @@ def _ts(*, index: bool = False, nullable: bool = False) -> Any:
         default=None if nullable else ...,
         sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index),
     )
-
-
-class ChannelName(StrEnum):
-    """A way a briefing goes out; the value is what ``delivery.channel`` stores.
-
-    Stored as plain text, not checked by the database: a new channel needs a member
-    here and its module in ``bot.delivery``, not a migration of ``delivery``.
-    """
-
-    SLACK = "slack"
-    EMAIL = "email"
-    TEAMS = "teams"
 
 
 class ChangeState(StrEnum):
@@ -400,17 +392,37 @@ class RiskScoreRow(SQLModel, table=True):
     human_reviewed: bool | None = Field(default=None)
 
 
+class SubscriberAddress(SQLModel, table=True):
+    """A subscriber's address on one channel whose address is not a column of ``subscriber``.
+
+    ``channel`` is a ``ChannelName`` value, unchecked text as ``delivery.channel`` is, so a
+    new channel stores its addresses here without a migration.
+    """
+
+    __tablename__ = "subscriber_address"
+    __table_args__ = (
+        sa.UniqueConstraint("subscriber_id", "channel", name="uq_subscriber_address"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscriber_id: int | None = Field(default=None, foreign_key="subscriber.id", index=True)
+    channel: str
+    # May be a secret (a Teams webhook URL is its own credential): never logged whole.
+    address: str
+
+
 class Subscriber(SQLModel, table=True):
     """A manager who receives the weekly briefing, and the scope it covers."""
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, index=True)
     name: str
+    # The two addresses that are also who the subscriber is: the Slack member ``/risk``
+    # answers, and the email ``/risk subscribe`` sets. Other channels' are ``addresses``.
     slack_user_id: str | None = None
     email: str | None = None
-    # A Teams Workflows webhook URL: whoever has it can post to the chat or channel.
-    teams_webhook_url: str | None = None
     timezone: str = "UTC"
+    # The organisation's teams (and services) the briefing covers: its scope.
     teams: list[str] = _json(list, nullable=False)
     services: list[str] = _json(list, nullable=False)
     active: bool = True
@@ -418,6 +430,39 @@ class Subscriber(SQLModel, table=True):
         default=SubscriberOrigin.CONFIG,
         sa_column=sa.Column(_Words(SubscriberOrigin), nullable=False),
     )
+    # Loaded with the row (one more query per batch of rows), so that a row read in a
+    # session that has ended still answers ``address_on``; replaced whole by ``sync_org``.
+    # (A relationship of its own: SQLModel cannot read this module's string annotations.)
+    addresses: list[SubscriberAddress] = Relationship(
+        sa_relationship=relationship(
+            SubscriberAddress, lazy="selectin", cascade="all, delete-orphan", uselist=True
+        )
+    )
+
+    def address_on(self, channel: ChannelName) -> str | None:
+        """Where this subscriber is reached on ``channel``, or ``None`` when they are not."""
+        declared = address_of(channel)
+        if declared.identity:
+            found: str | None = getattr(self, declared.key)
+            return found
+        return next((a.address for a in self.addresses if a.channel == channel), None)
+
+    def give_address(self, channel: ChannelName, address: str | None) -> None:
+        """Reach this subscriber at ``address`` on ``channel`` from now on; ``None``: not at all."""
+        declared = address_of(channel)
+        if declared.identity:
+            setattr(self, declared.key, address)
+            return
+        held = next((a for a in self.addresses if a.channel == channel), None)
+        if held is not None and not address:
+            # Deleted at the flush: the relationship's cascade removes orphans.
+            self.addresses.remove(held)
+        elif held is not None and address:
+            # Updated, not replaced: a delete and an insert of one (subscriber, channel)
+            # in one flush would meet the unique key in the wrong order.
+            held.address = address
+        elif address:
+            self.addresses.append(SubscriberAddress(channel=channel, address=address))
 
 
 class Briefing(SQLModel, table=True):

@@ -92,7 +92,11 @@ def test_example_written_by_init_parses() -> None:
             "services[0].paths has a bad path glob",
         ),
         ("[[services]]\nkey = 'Payments Team'", "services[0].key must be lowercase letters"),
-        ("[[subscribers]]\nkey = 'x'", "subscribers[0] needs a slack_user_id or an email"),
+        (
+            "[[subscribers]]\nkey = 'x'",
+            # Every registered channel's key follows, the built-in ones first.
+            "subscribers[0] needs an address to deliver to: a slack_user_id, email",
+        ),
         (
             "[[subscribers]]\nkey = 'x'\nemail = 'not-an-address'",
             "subscribers[0].email must be an address such as",

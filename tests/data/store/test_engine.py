@@ -232,3 +232,52 @@ def test_migration_0012_keeps_stored_changes_merged_and_a_downgrade_drops_open_o
         keys = conn.execute(sa.text("SELECT key FROM change")).scalars().all()
     engine.dispose()
     assert keys == ["a/b#1"]
+
+
+def test_migration_0018_moves_teams_webhook_urls_to_their_own_table_and_back(
+    database_url: str,
+) -> None:
+    """Stored Teams webhook URLs become subscriber_address rows, deliveries kept; back again."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0017")
+    url = "https://prod-07.westeurope.logic.azure.com/workflows/0a1b/triggers/manual?sig=S"
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO subscriber (key, name, timezone, teams, services, active, origin,"
+                " email, teams_webhook_url) VALUES"
+                " ('chat', 'chat', 'UTC', '[\"web\"]', '[]', true, 'config', NULL, :url),"
+                " ('maria', 'maria', 'UTC', '[]', '[]', false, 'config', 'm@acme.io', NULL)"
+            ),
+            {"url": url},
+        )
+        # A delivery under the subscriber: on SQLite, a table copy would trip its foreign key.
+        conn.execute(
+            sa.text(
+                "INSERT INTO delivery (subscriber_id, week, channel, status, attempts, claimed_at)"
+                " VALUES (1, '2026-W47', 'teams', 'sent', 1, :at)"
+            ),
+            {"at": datetime(2026, 11, 23, 9, 0)},
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        moved = conn.execute(
+            sa.text("SELECT subscriber_id, channel, address FROM subscriber_address")
+        ).all()
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("subscriber")}
+        teams = conn.execute(sa.text("SELECT teams FROM subscriber WHERE id = 1")).scalar_one()
+    assert moved == [(1, "teams", url)]
+    assert "teams_webhook_url" not in columns
+    assert teams in (["web"], '["web"]')
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0017")
+    with engine.connect() as conn:
+        back = conn.execute(
+            sa.text("SELECT key, email, teams_webhook_url FROM subscriber ORDER BY id")
+        ).all()
+        deliveries = conn.execute(sa.text("SELECT count(*) FROM delivery")).scalar_one()
+    engine.dispose()
+    assert back == [("chat", None, url), ("maria", "m@acme.io", None)]
+    assert deliveries == 1

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from bot.delivery import CHANNELS, KINDS, EmailSender, Senders, deliver
-from bot.delivery.teams import TeamsSender
+from bot.delivery.msteams import MSTeamsSender
 from bot.settings import Settings
 from data.sources.sample import sample_org_config
 from data.store.deliveries import FAILED, SENT, states
@@ -47,9 +47,10 @@ def _reach_on_teams(store: Engine, teams: FakeTeams, *, only: bool = False) -> N
     """Give every sample subscriber a workflow of their own (and, ``only``, nothing else)."""
     with session_scope(store) as session:
         for row in session.exec(select(Subscriber)):
-            row.teams_webhook_url = teams.webhook(row.key)
+            row.give_address(ChannelName.MSTEAMS, teams.webhook(row.key))
             if only:
-                row.slack_user_id = row.email = None
+                row.give_address(ChannelName.SLACK, None)
+                row.give_address(ChannelName.EMAIL, None)
             session.add(row)
 
 
@@ -91,7 +92,7 @@ def test_one_card_per_subscriber_exactly_once_across_a_429(store: Engine, teams:
     a second run posts none."""
     _reach_on_teams(store, teams, only=True)
     waited: list[float] = []
-    senders = Senders(teams=TeamsSender(sleep=waited.append))
+    senders = Senders(teams=MSTeamsSender(sleep=waited.append))
     teams.fail_with(429, retry_after=7)
     assert _run(store, senders) == [(k, "teams", "sent") for k in KEYS]
     assert waited == [7.0]
@@ -116,7 +117,7 @@ def test_a_long_retry_after_or_a_lasting_5xx_fails_the_attempt_for_later(
     in one sentence naming the host, never the URL, and nothing is posted."""
     _reach_on_teams(store, teams, only=True)
     waited: list[float] = []
-    sender = TeamsSender(sleep=waited.append, retries=2, backoff=0.5, max_wait=30)
+    sender = MSTeamsSender(sleep=waited.append, retries=2, backoff=0.5, max_wait=30)
     teams.fail_with(429, retry_after=3600)
     for _ in range(3):
         teams.fail_with(503, retry_after=None)
@@ -157,7 +158,8 @@ def test_a_deleted_workflow_says_to_copy_the_url_again(store: Engine, teams: Fak
     _reach_on_teams(store, teams, only=True)
     with session_scope(store) as session:
         row = session.exec(select(Subscriber).where(Subscriber.key == "platform-lead")).one()
-        row.teams_webhook_url = (row.teams_webhook_url or "").replace("/workflows/", "/workflows/0")
+        url = row.address_on(ChannelName.MSTEAMS) or ""
+        row.give_address(ChannelName.MSTEAMS, url.replace("/workflows/", "/workflows/0"))
         session.add(row)
     report = deliver(
         store,
@@ -166,7 +168,7 @@ def test_a_deleted_workflow_says_to_copy_the_url_again(store: Engine, teams: Fak
         None,
         NOW,
         "platform-lead",
-        senders=Senders(TeamsSender(sleep=lambda _: None)),
+        senders=Senders(MSTeamsSender(sleep=lambda _: None)),
     )
     (outcome,) = report.outcomes
     assert outcome.detail.startswith("Teams refused the briefing at http://127.0.0.1/… (HTTP 404)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from data.channels import ChannelName
 from data.config import parse_org_config
 from scoring.errors import ConfigError
 
@@ -13,7 +14,7 @@ URL = "https://prod-07.westeurope.logic.azure.com/workflows/0a1b/triggers/manual
 def test_a_subscriber_reached_only_on_teams_is_valid() -> None:
     """A webhook URL alone is a way to deliver to a subscriber."""
     org = parse_org_config(f"[[subscribers]]\nkey = 'chat'\nteams_webhook_url = '{URL}'\n")
-    assert org.subscribers[0].teams_webhook_url == URL
+    assert org.subscribers[0].address_on(ChannelName.MSTEAMS) == URL
 
 
 @pytest.mark.parametrize("url", ["teams.example/hook?sig=s3cr3tSIG", "https:// x?sig=s3cr3tSIG"])

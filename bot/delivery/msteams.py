@@ -1,5 +1,7 @@
 """Sending a rendered briefing to Microsoft Teams through a Workflows webhook, with httpx.
 
+(``msteams``: "teams" in the code is an organisation's teams; this is Microsoft's product.)
+
 A subscriber (a person's chat or a team's channel) is reached by the URL of a
 Teams workflow "When a Teams webhook request is received" that posts the card it
 is sent. The URL is the only credential: it is never logged or stored whole
@@ -16,10 +18,12 @@ longer wait fails the attempt, which the scheduler retries after its back-off.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import structlog
@@ -34,7 +38,7 @@ from data.store.deliveries import step
 from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld
 
-__all__ = ["TEAMS", "TeamsSender", "redact"]
+__all__ = ["MSTEAMS", "MSTeamsSender", "redact", "webhook_problem"]
 
 log = structlog.get_logger("riskbrief.delivery")
 
@@ -50,11 +54,6 @@ def redact(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or '?'}/…"
 
 
-def _address(subscriber: Subscriber) -> str | None:
-    """A subscriber is reached on Teams by their workflow's webhook URL."""
-    return subscriber.teams_webhook_url
-
-
 def _wait_of(response: httpx.Response, backoff: float) -> float:
     """How long to wait before trying again: the answer's Retry-After, else ``backoff``."""
     value = response.headers.get("retry-after")
@@ -68,7 +67,7 @@ def _wait_of(response: httpx.Response, backoff: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class TeamsSender:
+class MSTeamsSender:
     """Posts briefings to Teams Workflows webhooks; raises ``DeliveryError`` in one sentence.
 
     ``retries``: how many more times a 429/5xx is tried; ``backoff``: the first wait
@@ -85,11 +84,11 @@ class TeamsSender:
     @property
     def name(self) -> ChannelName:
         """Teams."""
-        return ChannelName.TEAMS
+        return ChannelName.MSTEAMS
 
     def address(self, subscriber: Subscriber) -> str | None:
         """The subscriber's Workflows webhook URL."""
-        return _address(subscriber)
+        return subscriber.address_on(ChannelName.MSTEAMS)
 
     def render(self, payload: BriefingPayload, narrative: Narrative) -> TeamsMessage:
         """The briefing as an Adaptive Card."""
@@ -101,7 +100,7 @@ class TeamsSender:
 
     def send_briefing(self, attempt: Attempt, message: TeamsMessage, gate: Gate) -> Sent:
         """POST the card to the subscriber's webhook, retrying answers that mean "not taken"."""
-        url = _address(attempt.subscriber)
+        url = attempt.subscriber.address_on(ChannelName.MSTEAMS)
         assert url is not None
         where = redact(url)
         gate.open(where)
@@ -161,9 +160,64 @@ def _refused(status: int, where: str) -> DeliveryError:
     )
 
 
-def _configure(_settings: Settings) -> TeamsSender:
+def _configure(_settings: Settings) -> MSTeamsSender:
     # Nothing to set: each subscriber's webhook URL is their own, in riskbrief.toml.
-    return TeamsSender()
+    return MSTeamsSender()
 
 
-TEAMS = ChannelKind(ChannelName.TEAMS, _address, _configure)
+# Hosts Teams gives Workflows webhook URLs on: Logic Apps' regional endpoints
+# (prod-NN.<region>.logic.azure.com) and Power Platform's environment endpoints
+# (<env>.environment.api.powerplatform.com), and Power Automate's own.
+_WORKFLOW_HOSTS = re.compile(
+    r"(?:[a-z0-9-]+\.)+(?:logic\.azure\.com|api\.powerplatform\.com|powerautomate\.com)"
+    r"|(?:[a-z0-9-]+\.)*flow\.microsoft\.com",
+)
+# The Office 365 connectors' incoming webhooks, which Microsoft retired.
+_RETIRED_HOSTS = re.compile(r"(?:[a-z0-9-]+\.)*(?:webhook\.office\.com|outlook\.office\.com)")
+
+
+def webhook_problem(url: str) -> tuple[str, str] | None:
+    """What is wrong with ``url`` as a Workflows webhook and its fix, or ``None``."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https":
+        return (
+            "is not an https:// URL",
+            "copy the URL Teams shows for the workflow's webhook trigger, which is https://",
+        )
+    if _RETIRED_HOSTS.fullmatch(host):
+        return (
+            "is an Office 365 connector's incoming webhook, which Microsoft retired",
+            "in Teams, add the Workflows template 'Send webhook alerts to a chat' (or to a "
+            "channel) and use its URL",
+        )
+    if not _WORKFLOW_HOSTS.fullmatch(host):
+        return (
+            "is not on a Teams Workflows host (logic.azure.com, api.powerplatform.com or "
+            "powerautomate.com)",
+            "use the URL of a Teams workflow's 'When a Teams webhook request is received' trigger",
+        )
+    if "/workflows/" not in parts.path or "sig" not in parse_qs(parts.query):
+        return (
+            "is not a workflow trigger's URL with its signature (…/workflows/…?…&sig=…)",
+            "copy the whole URL again from the workflow's trigger; it was cut short",
+        )
+    return None
+
+
+def _check(subscriber: str, url: str, config: Path) -> tuple[str, str] | None:
+    """The doctor's look at a webhook URL: its shape and host only, never a request.
+
+    A request would run the workflow, which posts a message to the chat or channel; and
+    nothing said here repeats the URL past its host (``redact``).
+    """
+    problem = webhook_problem(url)
+    if problem is None:
+        return None
+    return (
+        f"subscriber {subscriber}'s teams_webhook_url ({redact(url)}) {problem[0]}.",
+        f"{problem[1]}, into {config}.",
+    )
+
+
+MSTEAMS = ChannelKind(ChannelName.MSTEAMS, _configure, _check)

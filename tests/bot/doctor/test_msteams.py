@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.doctor.teams import webhook_problem
+from bot.delivery.msteams import webhook_problem
 from tests.bot.doctor.conftest import doctor, line_of
 
 SIG = "pQ3kVnXb0dSecretSignature_9"
