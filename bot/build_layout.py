@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.build_files import Declared, Modules, jvm_js_go_python
 from bot.folder_moves import moved_folders
-from bot.package_manifests import cmake_project, package_manifests
+from bot.package_manifests import cmake_project, npm_package, package_manifests
 from bot.service_names import DOCS, is_service_name, is_test_module
 from data.path_globs import matches
 from scoring.errors import ConfigError
@@ -115,7 +115,7 @@ def excluded(glob: str, files: list[str]) -> tuple[str, ...]:
 
 def _declared(path: Path, files: list[str]) -> Modules | None:
     """The modules the build declares, from the first build that declares any."""
-    for reader in (jvm_js_go_python, package_manifests, cmake_project):
+    for reader in (jvm_js_go_python, package_manifests, cmake_project, npm_package):
         if (found := reader(path, files)) is not None:
             return found
     return None

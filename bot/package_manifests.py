@@ -2,7 +2,8 @@
 
 A Cargo workspace's member crates (by their ``[package]`` names) and its root package; a
 .NET solution's projects (or its project files when there is no solution); Composer's
-``autoload`` paths; a gem's ``lib/``; a CMake project's C and C++ code folders. Test,
+``autoload`` paths; a gem's ``lib/``; a CMake project's C and C++ code folders; a single npm
+package's published code (its ``files``, else its ``main`` file's folder). Test,
 benchmark, sample, fuzz and xtask modules are left out here.
 """
 
@@ -21,7 +22,7 @@ from bot.build_files import Declared, Modules, show
 from bot.service_names import kept
 from data.path_globs import matches
 
-__all__ = ["cmake_project", "package_manifests"]
+__all__ = ["cmake_project", "npm_package", "package_manifests"]
 
 _PROJECTS = (".csproj", ".fsproj", ".vbproj")
 # ``Project("{GUID}") = "Name", "src\Name\Name.csproj", "{GUID}"`` lines of a .sln file.
@@ -246,6 +247,43 @@ def package_manifests(path: Path, files: list[str]) -> Modules | None:
     if found := _gem(path, files):
         return found
     return None
+
+
+# What a JavaScript or TypeScript package publishes that is code (``files`` entries).
+_JS_CODE = (".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".jsx", ".tsx", ".d.ts")
+
+
+def npm_package(path: Path, files: list[str]) -> Modules | None:
+    """A root package.json of one package (no workspaces): one module named after the package
+    (its scope left out), the code its ``files`` publishes (folders and code files; express's
+    ``lib/`` and ``index.js``), else the folder of its ``main`` file; None when neither names
+    code the clone tracks. Tried last: a package.json beside another build is its tooling."""
+    if "package.json" not in files:
+        return None
+    try:
+        data = json.loads(show(path, "package.json") or "null")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("workspaces") or not data.get("name"):
+        return None
+    globs: list[str] = []
+    for raw in _strings(data.get("files")):
+        where = raw.strip().removeprefix("./").rstrip("/")
+        if where.startswith("!") or any(c in where for c in "*?[{"):
+            continue
+        if where in files and where.endswith(_JS_CODE):
+            globs.append(where)
+        elif _holds_files(where, files) and kept(where):
+            globs.append(f"{where}/**")
+    main = str(data.get("main") or "index.js").removeprefix("./")
+    if not globs and main in files and "/" in main and kept(main.rsplit("/", 1)[0]):
+        globs.append(f"{main.rsplit('/', 1)[0]}/**")
+    folders = [g for g in globs if g.endswith("/**")]
+    if not folders:
+        return None
+    name = str(data["name"]).rsplit("/", 1)[-1]
+    more = tuple(g for g in dict.fromkeys(globs) if g != folders[0])
+    return [Declared(folders[0].removesuffix("/**"), name, more)], "the npm package (package.json)"
 
 
 def cmake_project(path: Path, files: list[str]) -> Modules | None:

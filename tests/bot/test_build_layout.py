@@ -154,6 +154,27 @@ def test_composer_autoload_paths_are_the_service(tmp_path: Path) -> None:
     assert owner["tests/ClientTest.php"] == owner["docs/index.rst"] == "-"
 
 
+def test_a_single_npm_package_is_the_code_its_files_publish(tmp_path: Path) -> None:
+    """A root package.json without workspaces is one service named after the package: the
+    folders and code files its ``files`` publish, not its tests, examples or docs."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "package.json": '{"name": "express", "files": ["LICENSE", "History.md", '
+            '"index.js", "lib/"]}',
+            "index.js": "module.exports = require('./lib/express');\n",
+            "lib/express.js": "exports.a = 1;\n",
+            "test/app.js": "it('works');\n",
+            "examples/hello/index.js": "app.listen();\n",
+            "History.md": "1.0\n",
+        },
+    )
+    assert plan.services == (("express", "lib/**"),)
+    assert owner["lib/express.js"] == owner["index.js"] == "express"
+    assert owner["test/app.js"] == owner["examples/hello/index.js"] == "-"
+    assert owner["History.md"] == "-"
+
+
 def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
     tmp_path: Path,
 ) -> None:
