@@ -47,7 +47,8 @@ __all__ = ["Options", "RepoRow", "assess"]
 
 # Environment variables a quickstart run must not see: no network, no outside service.
 _SECRETS = ("ANTHROPIC_API_KEY", "GITHUB_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
-# What a clone's root says its build is, by file name (a glob's suffix for .sln, .gemspec).
+# What a clone's root says its build is, by file name (a suffix for .sln, .slnx, .gemspec; a
+# .NET project file anywhere).
 _BUILDS = (
     "pom.xml", "settings.gradle", "settings.gradle.kts", "build.gradle", "build.gradle.kts",
     "pnpm-workspace.yaml", "go.mod", "Cargo.toml", "CMakeLists.txt", "composer.json",
@@ -232,9 +233,15 @@ def non_code(copy: Path, store: StoreFacts) -> Check:
 
 def services(copy: Path, org: OrgConfig, repository: str, found_by: str) -> Check:
     """Services from the build, and no docs, tests, examples or test data in one."""
-    files = git(copy, "ls-files").splitlines()
+    # -z: a quoted non-ASCII path would be no file of the clone's.
+    files = [f for f in git(copy, "ls-files", "-z").split("\0") if f]
     top = {f for f in files if "/" not in f}
-    has_build = bool(top & set(_BUILDS)) or any(f.endswith((".sln", ".gemspec")) for f in top)
+    dotnet = any(f.endswith((".csproj", ".fsproj", ".vbproj")) for f in files)
+    has_build = (
+        bool(top & set(_BUILDS))
+        or any(f.endswith((".sln", ".slnx", ".gemspec")) for f in top)
+        or dotnet
+    )
     from_build = None if not has_build else found_by not in _NOT_BUILT
     held = _services_of(org, repository, files)
     flagged = [f for f in files if kinds.is_docs_or_tests(f)]
