@@ -49,6 +49,7 @@ __all__ = [
     "off_branch_tips",
     "project_lines",
     "release_line",
+    "release_tags",
     "tag_deploys",
     "tag_names",
     "unmatched_tags_note",
@@ -164,7 +165,7 @@ def deploy_tag_notes(org: OrgConfig) -> list[str]:
     return notes
 
 
-def _tags(path: Path, pattern: str) -> list[TagDeploy]:
+def release_tags(path: Path, pattern: str) -> list[TagDeploy]:
     """Tags matching ``pattern``, oldest first (annotated tags by tagger date)."""
     done = run_git(
         path,
@@ -264,7 +265,7 @@ def _lines(
 def off_branch_tips(path: Path, rev: str, pattern: str, after: datetime | None = None) -> list[str]:
     """The commits of the tags matching ``pattern`` (made after ``after``) that ``rev`` does not
     reach, oldest tag first: releases cut on a maintenance branch never merged back."""
-    tags = [t for t in _tags(path, pattern) if after is None or t.at > after]
+    tags = [t for t in release_tags(path, pattern) if after is None or t.at > after]
     if not tags:
         return []
     done = run_git(path, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
@@ -281,7 +282,7 @@ def tag_deploys(
     """A deploy per service the commits of each matching tag touch (tags made after ``after``,
     and the older tags of their line that reach one of them: what those ship shrinks)."""
     keys = [s.key for s in org.services if s.repository in (None, repository)]
-    tags = _tags(path, pattern)
+    tags = release_tags(path, pattern)
     lines = _lines(tags, repository, keys)
     reaches = _reaches(path, (t.sha for t in tags))
     # A service with a release line of its own (vite's ``create-vite@``) is deployed by that
