@@ -23,29 +23,65 @@ from data.sources.local_git.tags import release_tags
 __all__ = ["release_carriers"]
 
 
-def _first_parent_chain(path: Path, rev: str) -> frozenset[str]:
-    done = run_git(path, "rev-list", "--first-parent", rev, check=False)
-    return frozenset(done.stdout.decode("ascii", "replace").split())
+def _graph(path: Path, tips: list[str]) -> list[list[str]]:
+    """Every commit ``tips`` reach with its parents, parents before children."""
+    done = run_git(path, "rev-list", "--parents", "--topo-order", "--reverse", *tips, check=False)
+    return [line.split() for line in done.stdout.decode("ascii", "replace").splitlines()]
+
+
+def _own(tag: str, parents: dict[str, list[str]], chain: frozenset[str]) -> set[str]:
+    """The commits ``tag`` reaches without passing through the branch's first-parent chain:
+    its maintenance branch's and pull requests' own work, which its releases ship."""
+    own: set[str] = set()
+    stack = [tag]
+    while stack:
+        sha = stack.pop()
+        if sha in own or sha in chain or sha not in parents:
+            continue
+        own.add(sha)
+        stack.extend(parents[sha])
+    return own
 
 
 def release_carriers(path: Path, rev: str, pattern: str) -> frozenset[str]:
-    """The merges (in what ``rev`` and the release tags reach) that brought the commit of a
-    release tag matching ``pattern`` in through a parent other than their first: for each
-    tag off ``rev``'s first-parent chain, the merges descending from it whose first parent
-    does not."""
+    """The merges that brought in, through a parent other than their first, a commit of a
+    release tag matching ``pattern`` that does not reach them.
+
+    A tag's commits are the ones it reaches off ``rev``'s first-parent chain (``_own``);
+    a tag on that chain has none, and nothing carries it.
+    """
     tags = release_tags(path, pattern)
     if not tags:
         return frozenset()
-    chain = _first_parent_chain(path, rev)
-    off = sorted({t.sha for t in tags if t.sha not in chain})
-    tips = sorted({rev, *(t.sha for t in tags)})
+    done = run_git(path, "rev-list", "--first-parent", rev, check=False)
+    chain = frozenset(done.stdout.decode("ascii", "replace").split())
+    graph = _graph(path, sorted({rev, *(t.sha for t in tags)}))
+    parents = {commit: rest for commit, *rest in graph}
+    owners: dict[str, set[str]] = {}
+    for tag in {t.sha for t in tags if t.sha not in chain}:
+        for sha in _own(tag, parents, chain):
+            owners.setdefault(sha, set()).add(tag)
+    if not owners:
+        return frozenset()
+    shas = sorted(owners)
+    bit = {sha: 1 << i for i, sha in enumerate(shas)}
+    # Each commit's mask: the tags' commits it reaches.
+    masks: dict[str, int] = {}
     carriers: set[str] = set()
-    for sha in off:
-        # Every commit descending from the tagged one, with its parents: one walk per tag.
-        done = run_git(
-            path, "rev-list", "--parents", "--ancestry-path", f"^{sha}", *tips, check=False
-        )
-        rows = [line.split() for line in done.stdout.decode("ascii", "replace").splitlines()]
-        descendants = {row[0] for row in rows} | {sha}
-        carriers.update(row[0] for row in rows if len(row) > 2 and row[1] not in descendants)
+    for commit, *rest in graph:
+        reached = [masks.get(parent, 0) for parent in rest]
+        mask = bit.get(commit, 0)
+        for one in reached:
+            mask |= one
+        masks[commit] = mask
+        if len(reached) < 2:
+            continue
+        brought = (mask & ~reached[0]) & ~bit.get(commit, 0)
+        part_of = owners.get(commit, set())
+        while brought:
+            low = brought & -brought
+            if not owners[shas[low.bit_length() - 1]] <= part_of:
+                carriers.add(commit)
+                break
+            brought ^= low
     return frozenset(carriers)
