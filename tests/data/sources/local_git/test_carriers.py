@@ -156,3 +156,33 @@ def test_a_pull_request_carrying_no_release_stays_one_change(tmp_path: Path) -> 
     repo.merge("topic", "Merge pull request #3 from acme/topic", T0 + timedelta(days=2))
     repo.tag("1.1.0", T0 + timedelta(days=3))
     assert release_carriers(repo.path, "main", PATTERN) == frozenset()
+
+
+def test_a_fix_merged_forward_before_its_release_was_tagged_ships_with_that_release(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """As click's 8.1.8: stable's first fix reached main by pull request #20 before 1.0.1 was
+    tagged on stable; 1.0.1 ships both of its fixes, and #20 is no change of its own."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("1.0.0", T0 + timedelta(hours=1))
+    repo.git("branch", "stable")
+    repo.commit({"src/lib/b.py": "b\n"}, "New feature", T0 + timedelta(days=1))
+    repo.git("checkout", "-q", "stable")
+    repo.commit({"src/lib/a.py": "a\none\n"}, "Fix one", T0 + timedelta(days=2))
+    repo.git("checkout", "-q", "main")
+    repo.merge("stable", "Merge stable into main (#20)", T0 + timedelta(days=3))
+    repo.git("checkout", "-q", "stable")
+    repo.commit({"src/lib/s.py": "s\n"}, "Fix two", T0 + timedelta(days=4))
+    repo.tag("1.0.1", T0 + timedelta(days=5))
+    repo.git("checkout", "-q", "main")
+    repo.merge("stable", "Merge branch 'stable'", T0 + timedelta(days=6))
+    repo.commit({"src/lib/c.py": "c\n"}, "Next feature", T0 + timedelta(days=7))
+    repo.tag("1.1.0", T0 + timedelta(days=8))
+    _sync(engine, _org(repo.path))
+    shipped = _shipped(engine)
+    assert shipped["1.0.1"] == {"Fix one", "Fix two"}
+    assert shipped["1.1.0"] == {"New feature", "Next feature"}
+    with Session(engine) as session:
+        keys = set(session.exec(select(Change.key)).all())
+    assert "acme/lib#20" not in keys
