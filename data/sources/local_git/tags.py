@@ -61,6 +61,8 @@ _VERSION = re.compile(r"v?\d+(?:[.\d]|_\d|$)")
 # Words of a tag's line that say "release", not which project: ``rel/``, ``release-``, ``r``.
 _GENERIC = frozenset({"", "v", "r", "rel", "release", "releases", "tag", "tags", "version", "ver"})
 _WORD = re.compile(r"[^a-z0-9]+")
+# What a service key may not hold (``data.config``: lower-case letters, digits, ``_.-``).
+_NOT_KEY = re.compile(r"[^a-z0-9_.-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +104,22 @@ def project_lines(
     return frozenset(line for line in lines if _words(line) <= own)
 
 
+def _package_names(line: str) -> tuple[str, ...]:
+    """The names a package's tag line may give its service by: the package's own name
+    (``@lit-labs/ssr@`` → ``ssr``, ``grep-cli-`` → ``grep-cli``) and its whole name as a
+    service key (``lit-labs-ssr``, a Go module's ``cmd/tool/`` → ``cmd-tool``)."""
+    whole = line.rstrip("@-_/").lower()
+    own = whole.rsplit("/", 1)[-1]
+    key = _NOT_KEY.sub("-", whole).strip("-.")
+    # The whole name first: ``@lit-labs/context@`` is not ``@lit/context@``'s ``context``.
+    return tuple(dict.fromkeys(n for n in (key, own) if n))
+
+
 def line_service(line: str, services: Sequence[str]) -> str | None:
-    """The service a package's tag line names (``@vitejs/plugin-legacy@`` → ``plugin-legacy``)."""
-    name = line.rstrip("@-_/v").rsplit("/", 1)[-1].lower()
-    return name if name and name in services else None
+    """The service a package's tag line names (``@vitejs/plugin-legacy@`` → ``plugin-legacy``),
+    by the package's name or its whole name as a key; ``None`` when it names none."""
+    known = set(services)
+    return next((name for name in _package_names(line) if name in known), None)
 
 
 def line_groups(
