@@ -24,7 +24,9 @@ package's service when the line names one; never, for the project's tags, of
 a service that has a line of its own), carrying the commits that touched it:
 the linking then ships exactly the changes those commits landed. A tag whose
 commits are not on the synced branch (a maintenance branch never merged
-back) has them read as changes by the source (``off_branch_tips``).
+back) has them read as changes by the source (``off_branch_tips``); when a
+merge carried them onto it later, that merge is opened (``carriers``), so each
+is a change its tag ships.
 """
 
 from __future__ import annotations
