@@ -18,6 +18,11 @@ loses at most one batch, and the next sync resumes after the last saved commit.
   merged. The commits it brought in are changes instead, each as it was
   written (a request merged on the other branch stays that request), landed
   when the merge landed; its own conflict resolutions are not counted.
+  So is a request's merge that carried a release's commits in (``carriers``: a
+  release commit tagged on its request's branch before the request was merged,
+  a maintenance branch merged forward by a pull request): those commits are
+  each a change, shipped by the release that reaches them, never again by the
+  next.
 - Any other commit is a change keyed ``<repository>@<12-hex sha>``.
 - A revert is linked to the change that landed what it reverts: ``This
   reverts commit X`` in the commit itself (squash, rebase, ``git revert``,
@@ -37,7 +42,8 @@ loses at most one batch, and the next sync resumes after the last saved commit.
   deploy of every service whose files its commits changed: the commits it
   reaches that no earlier release of its line reaching it does (``tags``); a
   tag on a maintenance branch never merged back has that branch's own commits
-  read as changes.
+  read as changes, and one merged forward has them opened from the merge that
+  carried them.
 """
 
 from data.sources.local_git.codeowners import CloneCodeowners

@@ -93,19 +93,27 @@ def request_of(parents: tuple[str, ...], subject: str, body: str) -> PullRequest
 
 
 def landed_commits(
-    path: Path, repository: str, commit: MinedCommit, landed: tuple[str, ...] = ()
+    path: Path,
+    repository: str,
+    commit: MinedCommit,
+    landed: tuple[str, ...] = (),
+    carriers: frozenset[str] = frozenset(),
 ) -> Iterator[MinedCommit]:
     """The changes a commit of the branch's first-parent chain landed: itself, unless it is
-    a merge no code host wrote, whose merged commits are opened in turn.
+    a merge no code host wrote or one of ``carriers`` (a merge that brought a release's
+    tagged commit in: ``carriers.release_carriers``), whose merged commits are opened in turn.
 
     ``landed`` are the first parents of the merges that brought ``commit`` in: what
     they reach is on the branch already and is never landed twice.
     """
-    if len(commit.parents) < 2 or pull_request_of(commit.parents, commit.change.title, commit.body):
+    if len(commit.parents) < 2 or (
+        commit.sha not in carriers
+        and pull_request_of(commit.parents, commit.change.title, commit.body)
+    ):
         yield commit
         return
     for merged in merged_commits(path, repository, commit, landed=landed):
-        yield from landed_commits(path, repository, merged, (*landed, commit.parents[0]))
+        yield from landed_commits(path, repository, merged, (*landed, commit.parents[0]), carriers)
 
 
 def is_pull_request_merge(commit: MinedCommit) -> bool:

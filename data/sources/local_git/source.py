@@ -20,6 +20,7 @@ import structlog
 
 from data.config import AgentsConfig, OrgConfig, RepositoryConfig
 from data.sources.gitlog import MinedCommit, branch_ref, mine_chain, mine_commits, run_git
+from data.sources.local_git.carriers import release_carriers
 from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
 from data.sources.local_git.generated import GeneratedFiles
@@ -128,6 +129,7 @@ class LocalGitSource:
         reverts: RevertTargets,
         generated: GeneratedFiles,
         claimed: dict[str, str],
+        carriers: frozenset[str],
     ) -> None:
         """The commits of release tags (made after ``seen``) that the branch does not reach, as
         changes: a maintenance branch's own fixes, which its releases ship.
@@ -146,7 +148,7 @@ class LocalGitSource:
                 if owners is None:
                     owners = CloneCodeowners(self.path, commit.parent)
                 owners.follow(commit)
-                for landed in landed_commits(self.path, self.repository, commit, (rev,)):
+                for landed in landed_commits(self.path, self.repository, commit, (rev,), carriers):
                     record = self._record(landed, commit, owners, reverts, generated)
                     batch.append(_own_key(_off_branch_key(record, landed), claimed))
             hidden.append(tip)
@@ -169,9 +171,12 @@ class LocalGitSource:
         reverts = RevertTargets(self.path, self.repository)
         generated = GeneratedFiles(self.path, rev)
         claimed: dict[str, str] = {}
+        carriers = (
+            release_carriers(self.path, rev, self.deploy_tags) if self.deploy_tags else frozenset()
+        )
         for commit in mine_commits(self.path, rev, after=after, first_parent=True):
             owners.follow(commit)
-            for landed in landed_commits(self.path, self.repository, commit):
+            for landed in landed_commits(self.path, self.repository, commit, (), carriers):
                 record = self._record(landed, commit, owners, reverts, generated)
                 batch.append(_own_key(record, claimed))
             last = commit.sha
@@ -184,7 +189,7 @@ class LocalGitSource:
             run.progress.advance(self.name, len(batch), "commits")
         if self.deploy_tags:
             seen = run.cursor("git-tags", scope).watermark
-            self._off_branch(run, rev, seen, reverts, generated, claimed)
+            self._off_branch(run, rev, seen, reverts, generated, claimed, carriers)
             deploys = list(tag_deploys(self.path, self.repository, run.org, self.deploy_tags, seen))
             newest = max((d.finished_at for d in deploys), default=seen)
             run.checkpoint("git-tags", scope, cursor=Cursor(watermark=newest), deploys=deploys)

@@ -24,7 +24,9 @@ package's service when the line names one; never, for the project's tags, of
 a service that has a line of its own), carrying the commits that touched it:
 the linking then ships exactly the changes those commits landed. A tag whose
 commits are not on the synced branch (a maintenance branch never merged
-back) has them read as changes by the source (``off_branch_tips``).
+back) has them read as changes by the source (``off_branch_tips``); when a
+merge carried them onto it later, that merge is opened (``carriers``), so each
+is a change its tag ships.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ __all__ = [
     "off_branch_tips",
     "project_lines",
     "release_line",
+    "release_tags",
     "tag_deploys",
     "tag_names",
     "unmatched_tags_note",
@@ -60,6 +63,8 @@ _VERSION = re.compile(r"v?\d+(?:[.\d]|_\d|$)")
 # Words of a tag's line that say "release", not which project: ``rel/``, ``release-``, ``r``.
 _GENERIC = frozenset({"", "v", "r", "rel", "release", "releases", "tag", "tags", "version", "ver"})
 _WORD = re.compile(r"[^a-z0-9]+")
+# What a service key may not hold (``data.config``: lower-case letters, digits, ``_.-``).
+_NOT_KEY = re.compile(r"[^a-z0-9_.-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +106,22 @@ def project_lines(
     return frozenset(line for line in lines if _words(line) <= own)
 
 
+def _package_names(line: str) -> tuple[str, ...]:
+    """The names a package's tag line may give its service by: the package's own name
+    (``@lit-labs/ssr@`` → ``ssr``, ``grep-cli-`` → ``grep-cli``) and its whole name as a
+    service key (``lit-labs-ssr``, a Go module's ``cmd/tool/`` → ``cmd-tool``)."""
+    whole = line.rstrip("@-_/").lower()
+    own = whole.rsplit("/", 1)[-1]
+    key = _NOT_KEY.sub("-", whole).strip("-.")
+    # The whole name first: ``@lit-labs/context@`` is not ``@lit/context@``'s ``context``.
+    return tuple(dict.fromkeys(n for n in (key, own) if n))
+
+
 def line_service(line: str, services: Sequence[str]) -> str | None:
-    """The service a package's tag line names (``@vitejs/plugin-legacy@`` → ``plugin-legacy``)."""
-    name = line.rstrip("@-_/v").rsplit("/", 1)[-1].lower()
-    return name if name and name in services else None
+    """The service a package's tag line names (``@vitejs/plugin-legacy@`` → ``plugin-legacy``),
+    by the package's name or its whole name as a key; ``None`` when it names none."""
+    known = set(services)
+    return next((name for name in _package_names(line) if name in known), None)
 
 
 def line_groups(
@@ -164,7 +181,7 @@ def deploy_tag_notes(org: OrgConfig) -> list[str]:
     return notes
 
 
-def _tags(path: Path, pattern: str) -> list[TagDeploy]:
+def release_tags(path: Path, pattern: str) -> list[TagDeploy]:
     """Tags matching ``pattern``, oldest first (annotated tags by tagger date)."""
     done = run_git(
         path,
@@ -264,7 +281,7 @@ def _lines(
 def off_branch_tips(path: Path, rev: str, pattern: str, after: datetime | None = None) -> list[str]:
     """The commits of the tags matching ``pattern`` (made after ``after``) that ``rev`` does not
     reach, oldest tag first: releases cut on a maintenance branch never merged back."""
-    tags = [t for t in _tags(path, pattern) if after is None or t.at > after]
+    tags = [t for t in release_tags(path, pattern) if after is None or t.at > after]
     if not tags:
         return []
     done = run_git(path, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
@@ -281,7 +298,7 @@ def tag_deploys(
     """A deploy per service the commits of each matching tag touch (tags made after ``after``,
     and the older tags of their line that reach one of them: what those ship shrinks)."""
     keys = [s.key for s in org.services if s.repository in (None, repository)]
-    tags = _tags(path, pattern)
+    tags = release_tags(path, pattern)
     lines = _lines(tags, repository, keys)
     reaches = _reaches(path, (t.sha for t in tags))
     # A service with a release line of its own (vite's ``create-vite@``) is deployed by that

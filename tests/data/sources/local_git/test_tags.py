@@ -11,7 +11,12 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.linking import link_all
-from data.sources.local_git.tags import project_lines, release_line, unmatched_tags_note
+from data.sources.local_git.tags import (
+    line_service,
+    project_lines,
+    release_line,
+    unmatched_tags_note,
+)
 from data.store.tables import Change, Deploy, DeployChange
 from tests.data.sources.gitrepo import GitRepo, sync_clone
 
@@ -158,6 +163,17 @@ def test_release_lines() -> None:
     assert release_line("@vitejs/plugin-legacy@5.0.0") == "@vitejs/plugin-legacy@"
     assert release_line("parent-4.12.0") == "parent-"
     assert release_line("release-3.9.4") == "release-"
+
+
+def test_a_package_line_names_its_service_by_its_whole_name_first() -> None:
+    """``@lit-labs/context@`` is the ``lit-labs-context`` service, not ``@lit/context@``'s
+    ``context``; a crate line ending in ``v`` (``csv-``) keeps its last letter."""
+    services = ["context", "lit-labs-context", "csv", "ssr"]
+    assert line_service("@lit-labs/context@", services) == "lit-labs-context"
+    assert line_service("@lit/context@", services) == "context"
+    assert line_service("@lit-labs/ssr@", services) == "ssr"
+    assert line_service("csv-", services) == "csv"
+    assert line_service("termcolor-", services) is None
 
 
 def test_a_pattern_matching_no_tag_is_named(tmp_path: Path) -> None:
