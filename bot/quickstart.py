@@ -6,9 +6,10 @@ workspaces, Go modules, Cargo workspace members and crates, .NET solutions and
 projects, Composer ``autoload``, a gem's ``lib/``, a CMake project's code folders,
 Python packages under ``src/`` or the root, a single npm package's published code;
 without a build that declares them, the clone's top-level directories that hold code
-(one level deeper when all code sits under one folder such as ``src/``). Tests, test data, docs, websites,
-specifications, configuration, examples and benchmarks are never services, nor in
-one; a folder git shows the service's code was moved out of is the service's too.
+(one level deeper when all code sits under one folder such as ``src/``). Tests, test
+data, docs, websites, specifications, configuration, examples and benchmarks are never
+services, nor in one; a folder git shows the service's code was moved out of is the
+service's too.
 The deploy tag pattern is drafted from the clone's own release tags. The draft is a
 starting point: every guess is commented, so the next step is editing it.
 """
