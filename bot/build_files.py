@@ -56,6 +56,28 @@ def _folders(found: list[str]) -> list[Declared]:
     return [Declared(f) for f in found if kept(f)]
 
 
+def _packages(path: Path, members: list[str]) -> list[Declared]:
+    """Workspace members named as their package.json names them, without the scope
+    (``@pinia/nuxt`` is nuxt); a member whose name another has already is keyed by its
+    whole name (lit's ``@lit-labs/context`` beside ``@lit/context``), so that a release
+    line naming the package (``@lit-labs/context@``) finds its service."""
+    out: list[Declared] = []
+    taken: set[str] = set()
+    for folder in members:
+        if not kept(folder):
+            continue
+        try:
+            data = json.loads(show(path, f"{folder}/package.json") or "null")
+        except ValueError:
+            data = None
+        whole = str(data.get("name") or "") if isinstance(data, dict) else ""
+        own = whole.rsplit("/", 1)[-1] or folder.rsplit("/", 1)[-1]
+        name = own if own not in taken else whole.lstrip("@").replace("/", "-") or None
+        taken.add(own)
+        out.append(Declared(folder, name))
+    return out
+
+
 def _maven_modules(path: Path, pom: str, folder: str = "", depth: int = 0) -> list[str]:
     """The folders of a Maven build's ``<modules>``, an aggregator's own modules opened."""
     text = show(path, f"{folder}{pom}")
@@ -130,13 +152,15 @@ def _workspace_globs(path: Path) -> list[str]:
 
 
 def _workspace_members(files: list[str], globs: list[str]) -> list[str]:
-    """The folders holding a package.json that a workspace glob names (not their sub-folders)."""
+    """The folders holding a package.json that a workspace glob names, not those inside
+    another member (a package's own fixtures); lit's ``packages/labs/ssr`` is a member, as
+    ``packages/labs`` holds no package.json of its own."""
     spec = pathspec.PathSpec.from_lines("gitignore", [g.rstrip("/") for g in globs])
     folders = sorted({f.rpartition("/")[0] for f in files if f.endswith("/package.json")})
+    members = [d for d in folders if spec.match_file(d)]
+    inside = set(members)
     return [
-        d
-        for d in folders
-        if spec.match_file(d) and not (("/" in d) and spec.match_file(d.rpartition("/")[0]))
+        d for d in members if not any(d.startswith(f"{other}/") for other in inside if other != d)
     ]
 
 
@@ -198,7 +222,9 @@ def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
         kind = "Maven" if single == "pom.xml" else "Gradle"
         name = (_artifact_id(path) if single == "pom.xml" else None) or path.name
         return [Declared("src/main", name)], f"one {kind} module ({single})"
-    if (globs := _workspace_globs(path)) and (found := _folders(_workspace_members(files, globs))):
+    if (globs := _workspace_globs(path)) and (
+        found := _packages(path, _workspace_members(files, globs))
+    ):
         return found, "package.json/pnpm workspaces"
     if (go := _go_modules(path, files, tracked)) is not None:
         return go

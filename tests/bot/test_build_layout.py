@@ -175,6 +175,32 @@ def test_a_single_npm_package_is_the_code_its_files_publish(tmp_path: Path) -> N
     assert owner["History.md"] == "-"
 
 
+def test_workspace_packages_are_named_by_package_json_and_nested_globs_count(
+    tmp_path: Path,
+) -> None:
+    """``packages/*`` and ``packages/labs/*`` both name members (``packages/labs`` holds no
+    package of its own); each is keyed by its package name without the scope, and a second
+    package of the same own name by its whole name."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "package.json": '{"private": true, "workspaces": ["packages/*", "packages/labs/*"]}',
+            "packages/context/package.json": '{"name": "@lit/context"}',
+            "packages/context/src/index.ts": "export const a = 1;\n",
+            "packages/labs/context/package.json": '{"name": "@lit-labs/context"}',
+            "packages/labs/context/src/index.ts": "export const b = 1;\n",
+            "packages/labs/ssr/package.json": '{"name": "@lit-labs/ssr"}',
+            "packages/labs/ssr/src/index.ts": "export const c = 1;\n",
+        },
+    )
+    assert dict(plan.services) == {
+        "context": "packages/context/**",
+        "lit-labs-context": "packages/labs/context/**",
+        "ssr": "packages/labs/ssr/**",
+    }
+    assert owner["packages/labs/ssr/src/index.ts"] == "ssr"
+
+
 def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
     tmp_path: Path,
 ) -> None:
