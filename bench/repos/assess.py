@@ -108,6 +108,9 @@ def _copy(clone: Path, listed: Listed, scratch: Path) -> Path:
         ["git", "clone", "--quiet", "--local", str(clone), str(copy)],
         check=True, capture_output=True,
     )  # fmt: skip
+    # A fetched snapshot may lack its largest blobs; where the clone stands an empty blob in
+    # for each (``git replace``), the copy takes those stand-ins too, so git can read on.
+    git(copy, "fetch", "--quiet", "origin", "refs/replace/*:refs/replace/*")
     git(copy, "remote", "set-url", "origin", listed.url)
     return copy
 
