@@ -36,6 +36,7 @@ from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
 __all__ = [
     "MinedCommit",
     "branch_ref",
+    "check_repository",
     "is_fix_message",
     "merged_commits",
     "mine_chain",
@@ -146,7 +147,7 @@ def branch_ref(repo: Path, branch: str) -> str | None:
     return None
 
 
-def _check_repository(repo: Path, rev: str) -> bool:
+def check_repository(repo: Path, rev: str) -> bool:
     """Raise SourceError unless ``repo`` is a git repository with ``rev``; False when empty."""
     if not repo.is_dir():
         raise SourceError(f"{repo} is not a directory; pass the path of a local git clone.")
@@ -362,7 +363,7 @@ def mine_commits(
     repository, ``rev`` is not a commit there, or ``git log`` fails part way.
     """
     repo = Path(repo)
-    if not _check_repository(repo, rev):
+    if not check_repository(repo, rev):
         return
     # Named after the clone itself even when ``repo`` is a folder inside it.
     top = run_git(repo, "rev-parse", "--show-toplevel", check=False)

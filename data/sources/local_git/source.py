@@ -19,7 +19,14 @@ from pathlib import Path
 import structlog
 
 from data.config import AgentsConfig, OrgConfig, RepositoryConfig
-from data.sources.gitlog import MinedCommit, branch_ref, mine_chain, mine_commits, run_git
+from data.sources.gitlog import (
+    MinedCommit,
+    branch_ref,
+    check_repository,
+    mine_chain,
+    mine_commits,
+    run_git,
+)
 from data.sources.local_git.carriers import release_carriers
 from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
@@ -171,8 +178,12 @@ class LocalGitSource:
         reverts = RevertTargets(self.path, self.repository)
         generated = GeneratedFiles(self.path, rev)
         claimed: dict[str, str] = {}
+        # Checked first: a folder that is no clone gets that one sentence, not a git error.
+        known = check_repository(self.path, rev)
         carriers = (
-            release_carriers(self.path, rev, self.deploy_tags) if self.deploy_tags else frozenset()
+            release_carriers(self.path, rev, self.deploy_tags)
+            if self.deploy_tags and known
+            else frozenset()
         )
         for commit in mine_commits(self.path, rev, after=after, first_parent=True):
             owners.follow(commit)
