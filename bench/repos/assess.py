@@ -42,6 +42,7 @@ from bench.repos.invariants import (
 )
 from bench.repos.storefacts import StoredChange, StoreFacts, read_store
 from data.config import OrgConfig, load_org_config
+from data.sources.local_git.tags import line_service
 
 __all__ = ["Options", "RepoRow", "assess"]
 
@@ -159,7 +160,10 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
     by_line: dict[str, list[object]] = defaultdict(list)
     for t in tags:
         by_line[lines[t.name]].append(t)
-    apart = {line for line in by_line if line and line.rstrip("@-_/v").rsplit("/", 1)[-1] in keys}
+    # Which service a package's line releases is the product's claim (``line_service``: by
+    # the package's whole name, else its own); what the tag ships is then checked against git.
+    named = {line: line_service(line, list(keys)) for line in by_line if line}
+    apart = {line for line, service in named.items() if service is not None}
     by_sha: dict[str, StoredChange] = {c.sha: c for c in store.changes.values() if c.sha}
     shipped: dict[str, set[str]] = defaultdict(set)
     for d in store.deploys:
@@ -168,11 +172,9 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
     out: list[ReleaseFacts] = []
     for tag in tags:
         line = lines[tag.name]
-        own = line.rstrip("@-_/v").rsplit("/", 1)[-1] if line in apart else None
+        own = named.get(line) if line in apart else None
         # A package's line releases its service; the project's every service not released apart.
-        released = (
-            {own} if own else set(keys) - {x.rstrip("@-_/v").rsplit("/", 1)[-1] for x in apart}
-        )
+        released = {own} if own else set(keys) - {named[x] for x in apart}
         commits = tag_range(copy, tag, [t for t in tags if lines[t.name] == line])
         shas = frozenset(c.sha for c in commits)
         expected = frozenset(
