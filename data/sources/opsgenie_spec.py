@@ -1,7 +1,7 @@
 """Opsgenie declared to the app once: ``[sources.opsgenie]``, ``OPSGENIE_API_KEY``, its sync.
 
 Apart from ``data.sources.opsgenie`` (the client and the pass) for the same
-reason as ``pagerduty_spec``: ``data.config`` reads the settings through the registry.
+reason as ``pagerduty_spec``; the settings model is ``opsgenie_settings``.
 """
 
 from __future__ import annotations

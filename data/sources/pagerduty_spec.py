@@ -1,8 +1,8 @@
 """PagerDuty declared to the app once: ``[sources.pagerduty]``, ``PAGERDUTY_TOKEN``, its sync.
 
-The settings model and the spec live apart from ``data.sources.pagerduty`` (the
-client and the windowed pass, which import httpx and the store) so that
-``data.config`` can read ``[sources.pagerduty]`` through the registry.
+The spec lives apart from ``data.sources.pagerduty`` (the client and the windowed
+pass, which import httpx and the store), so that reading the registry loads
+neither; the settings model is ``pagerduty_settings``, which ``data.config`` reads.
 """
 
 from __future__ import annotations
