@@ -16,17 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scoring.change_files import code_lines_of, is_generated_name
+from scoring.config import Weights
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext, subsystem_of
 from scoring.paths import path_kinds
 from scoring.signal import Signal
-
-if TYPE_CHECKING:
-    # Only a type: scoring.config imports the signals, which import this module.
-    from scoring.config import Weights
 
 __all__ = [
     "METRIC_FAMILIES",
@@ -228,27 +224,31 @@ def metric_signals(m: ChangeMetrics, weights: Weights) -> tuple[Signal, ...]:
     """
     shares = metric_shares(m)
 
-    def signal(name: str, value: float, text: str) -> Signal:
+    def signal(name: str, weight: float, value: float, text: str) -> Signal:
         share = shares[name]
-        return Signal(name, value, float(getattr(weights, name)) * share, text, share)
+        return Signal(name, value, weight * share, text, share)
 
+    w = weights
     return (
-        signal("size", m.la + m.ld, f"{m.la:.0f} lines added, {m.ld:.0f} deleted"),
+        signal("size", w.size, m.la + m.ld, f"{m.la:.0f} lines added, {m.ld:.0f} deleted"),
         signal(
             "diffusion",
+            w.diffusion,
             round(shares["diffusion"], 4),
             f"{m.nf:.0f} files in {m.nd:.0f} directories of {m.ns:.0f} subsystems "
             f"(entropy {m.entropy:.2f} bits)",
         ),
-        signal("fix", shares["fix"], "a bug-fix change" if m.fix else "not a bug fix"),
+        signal("fix", w.fix, shares["fix"], "a bug-fix change" if m.fix else "not a bug fix"),
         signal(
             "file_history",
+            w.file_history,
             round(shares["file_history"], 4),
             f"files last changed {m.age:.0f} days ago on average, by {m.ndev:.0f} "
             f"developers ({m.nuc:.0f} earlier changes)",
         ),
         signal(
             "author_experience",
+            w.author_experience,
             round(shares["author_experience"], 4),
             f"author has {m.exp:.0f} earlier changes, {m.sexp:.0f} in this subsystem",
         ),
@@ -261,7 +261,15 @@ def score_metrics(m: ChangeMetrics, weights: Weights) -> float:
     Not rounded: a backtest ranks changes, and rounding would create ties.
     """
     shares = metric_shares(m)
-    points = sum(float(getattr(weights, name)) * share for name, share in shares.items())
+    w = weights
+    # In ``metric_shares`` order, so the float sum is the same as before.
+    points = (
+        w.size * shares["size"]
+        + w.diffusion * shares["diffusion"]
+        + w.fix * shares["fix"]
+        + w.file_history * shares["file_history"]
+        + w.author_experience * shares["author_experience"]
+    )
     return min(100.0, max(0.0, points))
 
 

@@ -7,14 +7,15 @@ import gc
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
+from scoring.band import Band
 from scoring.change_files import change_files, no_code_factor
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import BudgetSpan, History, HistoryContext
 from scoring.signal import Signal
-from scoring.signals import CHANGE_SIGNALS, measure_signals
+from scoring.signals import SIGNALS, measure_signals
+from scoring.signals.policy import COVERAGE
 from scoring.timing import timing_points
 
 __all__ = [
@@ -30,50 +31,9 @@ __all__ = [
     "score_change",
     "score_changes",
     "score_deploy",
+    "signal_weights",
     "top_signals",
 ]
-
-
-class Band(StrEnum):
-    """Risk bands, from least to most risky.
-
-    The values are what scores are stored and configured under (``[scoring.bands]``);
-    a reader sees ``label`` instead, everywhere: a "critical" score beside a
-    "critical" card would read as the same thing.
-    """
-
-    SAFE = "safe"
-    MODERATE = "moderate"
-    HIGH = "high"
-    CRITICAL = "critical"
-
-    @property
-    def label(self) -> str:
-        """The reader's word for the band: "low", "moderate", "high" or "very high"."""
-        return _BAND_LABELS[self]
-
-    @property
-    def risk_words(self) -> str:
-        """The band as a reader says it of a change: ``"very high risk"``."""
-        return f"{self.label} risk"
-
-    @property
-    def risk_adjective(self) -> str:
-        """The band before a noun: ``"a very-high-risk deploy"``."""
-        return f"{self.label.replace(' ', '-')}-risk"
-
-    @property
-    def high_risk(self) -> bool:
-        """High and critical are what a manager should look at."""
-        return self in (Band.HIGH, Band.CRITICAL)
-
-
-_BAND_LABELS = {
-    Band.SAFE: "low",
-    Band.MODERATE: "moderate",
-    Band.HIGH: "high",
-    Band.CRITICAL: "very high",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +119,18 @@ def known_scale(weights: Weights, names: Iterable[str], known: Iterable[str]) ->
     so its weight is spread over the known signals: all weights ÷ known
     weights, at most ``_MAX_SCALE``. With every signal known the scale is 1.
     """
-    total = sum(float(getattr(weights, n)) for n in names)
-    seen = sum(float(getattr(weights, n)) for n in known)
+    of = signal_weights(weights)
+    total = sum(of[n] for n in names)
+    seen = sum(of[n] for n in known)
     if seen <= 0.0 or seen >= total:
         return 1.0
     return min(_MAX_SCALE, total / seen)
+
+
+@functools.lru_cache(maxsize=64)
+def signal_weights(weights: Weights) -> dict[str, float]:
+    """Each change signal's weight by its name, read through its entry's typed accessor."""
+    return {s.name: float(s.weight(weights)) for s in SIGNALS}
 
 
 @functools.lru_cache(maxsize=64)
@@ -174,8 +141,7 @@ def _signal_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float
     organisation without coverage has no unknown to spread, and scores as before.
     """
     ws = tuple(
-        0.0 if name == "coverage" and not coverage_known else float(getattr(weights, name))
-        for name in (fn.__name__ for fn in CHANGE_SIGNALS)
+        0.0 if s is COVERAGE and not coverage_known else float(s.weight(weights)) for s in SIGNALS
     )
     return ws, sum(ws)
 

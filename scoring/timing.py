@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-if TYPE_CHECKING:
-    # Only a type: scoring.config imports the signals, which import this module.
-    from scoring.config import ScoringConfig
+from scoring.config import ScoringConfig
 
 __all__ = ["local_time", "timing_points"]
 

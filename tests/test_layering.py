@@ -2,13 +2,14 @@
 
 Every import counts, a function's own and one under ``TYPE_CHECKING`` too: a
 benchmark that imports ``tests`` inside ``main`` breaks a checkout without the
-tests just the same.
+tests just the same. The product's modules import one another in no circle.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,188 @@ def test_readers_meet_in_the_answer_core_only() -> None:
     assert _offences(("bot/slack",), ("bot.mcp", "bot.cli")) == []
     readers = ("bot.slack", "bot.mcp", "bot.cli", "slack_bolt", "slack_sdk", "mcp")
     assert _offences(("bot/answers",), readers) == []
+
+
+def _module_name(path: Path, root: Path) -> str:
+    """``data.config`` for ``data/config/__init__.py``, ``data.sync`` for ``data/sync.py``."""
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph(root: Path, folders: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Each module under ``folders`` to the modules of those folders it imports, with a line.
+
+    Every import counts: top-level, inside a function, under ``TYPE_CHECKING``,
+    relative. ``from a.b import c`` is an import of the module ``a.b.c`` when there
+    is one, else of ``a.b`` (``c`` is a name in it). Importing ``a.b.c`` also runs
+    the packages ``a`` and ``a.b`` first, so those are imported too, except the
+    packages the importer is itself inside: they are already running. So a
+    package's ``__init__`` re-exporting its submodules is no circle; it is one when
+    a submodule imports the package back (``from a.b import x`` in ``a/b/c.py``).
+    """
+    files = {
+        _module_name(path, root): path
+        for folder in folders
+        for path in sorted((root / folder).rglob("*.py"))
+    }
+
+    def known(name: str) -> str | None:
+        # ``a.b.name`` where ``name`` is a function or class of ``a.b``: the module is ``a.b``.
+        while name and name not in files:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, dict[str, int]] = {}
+    for module, path in files.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        edges: dict[str, int] = {}
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            names: list[str] = []
+            line = 0
+            if isinstance(node, ast.Import):
+                names, line = [alias.name for alias in node.names], node.lineno
+            elif isinstance(node, ast.ImportFrom):
+                line = node.lineno
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                    base = ".".join([*up, *([node.module] if node.module else [])])
+                names = [f"{base}.{alias.name}" for alias in node.names]
+            for name in names:
+                target = known(name)
+                if target is None or target == module:
+                    continue
+                edges.setdefault(target, line)
+                parts = target.split(".")
+                for i in range(1, len(parts)):
+                    above = ".".join(parts[:i])
+                    if above in files and above != module and not module.startswith(f"{above}."):
+                        edges.setdefault(above, line)
+        graph[module] = edges
+    return graph
+
+
+def cycles(graph: Mapping[str, Mapping[str, int]]) -> list[list[str]]:
+    """The circles of ``graph`` (Tarjan's strongly connected components of two or more
+    modules), each as a path ``a -> b -> … -> a`` through it, for the message."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.get(v, {}):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(_circle(graph, set(component)))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def _circle(graph: Mapping[str, Mapping[str, int]], component: set[str]) -> list[str]:
+    """One closed path through ``component``, from its first module back to it (breadth first)."""
+    start = min(component)
+    came: dict[str, str] = {}
+    queue = [start]
+    while queue:
+        v = queue.pop(0)
+        for w in sorted(graph[v]):
+            if w == start:
+                path = [v]
+                while path[-1] != start:
+                    path.append(came[path[-1]])
+                return [start, *reversed(path[:-1]), start]
+            if w in component and w not in came:
+                came[w] = v
+                queue.append(w)
+    return sorted(component)
+
+
+def test_the_product_imports_in_no_circle() -> None:
+    """No module of the product reaches itself through imports of any kind; a circle is
+    printed as its path, each step a file and the line of its import."""
+    graph = import_graph(ROOT, PRODUCT)
+    found = [
+        " -> ".join(f"{a} (line {graph[a][b]})" for a, b in itertools.pairwise(c)) + f" -> {c[-1]}"
+        for c in cycles(graph)
+    ]
+    assert found == []
+
+
+def test_the_store_reads_neither_sources_nor_ingest() -> None:
+    """``data/store`` is below the sources and the ingest that write into it."""
+    assert _offences(("data/store",), ("data.sources", "data.ingest")) == []
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # A type-only import closes a circle as much as any other.
+        (
+            {
+                "a.py": "import pkg.b\n",
+                "b.py": (
+                    "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.a import A\n"
+                ),
+            },
+            [["pkg.a", "pkg.b", "pkg.a"]],
+        ),
+        # So does one inside a function, and a relative one.
+        (
+            {"a.py": "def f():\n    from . import b\n", "b.py": "from .a import f\n"},
+            [["pkg.a", "pkg.b", "pkg.a"]],
+        ),
+        # A package re-exporting its submodules is no circle...
+        (
+            {
+                "__init__.py": "from pkg.a import x\n",
+                "a.py": "x = 1\n",
+                "b.py": "from pkg.a import x\n",
+            },
+            [],
+        ),
+        # ...until a submodule imports the package back.
+        (
+            {"__init__.py": "from pkg.a import x\n", "a.py": "from pkg import y\nx = 1\n"},
+            [["pkg", "pkg.a", "pkg"]],
+        ),
+        # Importing a submodule from outside runs its package first.
+        (
+            {
+                "sub/__init__.py": "from pkg.b import z\n",
+                "sub/m.py": "",
+                "b.py": "import pkg.sub.m\nz = 1\n",
+            },
+            [["pkg.b", "pkg.sub", "pkg.b"]],
+        ),
+    ],
+)
+def test_the_circle_check_sees_every_kind_of_import(
+    tmp_path: Path, files: dict[str, str], expected: list[list[str]]
+) -> None:
+    """Type-only, function-level and relative imports close circles; an ``__init__``
+    re-exporting its submodules does not, unless one of them imports the package."""
+    for name, text in {"__init__.py": "", **files}.items():
+        (tmp_path / "pkg" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "pkg" / name).write_text(text)
+    (tmp_path / "pkg" / "sub").mkdir(exist_ok=True)
+    assert cycles(import_graph(tmp_path, ("pkg",))) == expected
 
 
 @pytest.mark.parametrize(

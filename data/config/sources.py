@@ -10,18 +10,30 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from data.sources.opsgenie_spec import OpsgenieSourceConfig
-from data.sources.pagerduty_spec import PagerDutySourceConfig
-from data.sources.registry import SOURCES
+from data.sources.codecov.settings import CodecovSourceConfig
+from data.sources.gitlab.settings import GitLabSourceConfig
+from data.sources.gitlab.settings import reports_incidents as gitlab_incidents
+from data.sources.jira.settings import JiraSourceConfig
+from data.sources.jira.settings import reports_incidents as jira_incidents
+from data.sources.linear.settings import LinearSourceConfig
+from data.sources.linear.settings import reports_incidents as linear_incidents
+from data.sources.opsgenie_settings import OpsgenieSourceConfig
+from data.sources.opsgenie_settings import reports_incidents as opsgenie_incidents
+from data.sources.pagerduty_settings import PagerDutySourceConfig
+from data.sources.pagerduty_settings import reports_incidents as pagerduty_incidents
 
 __all__ = [
+    "CodecovSourceConfig",
     "FileImportConfig",
     "GitHubSourceConfig",
+    "GitLabSourceConfig",
     "GitSourceConfig",
+    "JiraSourceConfig",
+    "LinearSourceConfig",
     "OpsgenieSourceConfig",
     "PagerDutySourceConfig",
     "SourcesConfig",
@@ -102,12 +114,14 @@ class FileImportConfig(_Strict):
     kind: str = Field(default="incidents", pattern=r"^(incidents|deploys|error_budgets)$")
 
 
-class _SourcesCore(_Strict):
+class SourcesConfig(_Strict):
     """Every source ``riskbrief sync`` runs; an absent table is a source that is off.
 
     The sources declared through the seam (``data.sources.registry.SOURCES``)
-    are fields too, ``[sources.<key>]`` validated by the spec's own model and
-    read back with ``spec.settings_of(org)``; the ones written out here predate it.
+    are written out here too, each ``[sources.<key>]`` typed by its spec's own
+    settings model (imported from the source's ``settings`` module, which imports
+    nothing of the project, so reading riskbrief.toml never loads a source's code);
+    a test fails when these fields and the registry disagree.
     """
 
     github: GitHubSourceConfig | None = None
@@ -118,36 +132,26 @@ class _SourcesCore(_Strict):
     reverts_as_incidents: bool = True
     # How far back a first sync reads when a source has no `since` of its own.
     first_sync_days: int = Field(default=90, ge=1, le=3650)
+    # The registered sources, in the registry's order.
+    gitlab: GitLabSourceConfig | None = None
+    codecov: CodecovSourceConfig | None = None
+    pagerduty: PagerDutySourceConfig | None = None
+    opsgenie: OpsgenieSourceConfig | None = None
+    jira: JiraSourceConfig | None = None
+    linear: LinearSourceConfig | None = None
 
     @property
     def incidents_known(self) -> bool:
         """Whether any configured source reports incidents, so that none means none."""
+        # Each registered source's rule is its settings module's ``reports_incidents``,
+        # the function its spec declares as ``incidents_known``.
         return (
             self.reverts_as_incidents
             or (self.github is not None and bool(self.github.incident_label))
             or any(f.kind == "incidents" for f in self.files)
-            or any(
-                spec.incidents_known(settings)
-                for spec in SOURCES
-                if isinstance(settings := getattr(self, spec.key, None), spec.settings)
-            )
+            or (self.gitlab is not None and gitlab_incidents(self.gitlab))
+            or (self.pagerduty is not None and pagerduty_incidents(self.pagerduty))
+            or (self.opsgenie is not None and opsgenie_incidents(self.opsgenie))
+            or (self.jira is not None and jira_incidents(self.jira))
+            or (self.linear is not None and linear_incidents(self.linear))
         )
-
-
-def _registered_fields() -> dict[str, Any]:
-    return {spec.key: (spec.settings | None, None) for spec in SOURCES}
-
-
-# A registered source's table is a real field (so that a mistake in it is one sentence
-# naming `sources.<key>.<setting>`, and a misspelt key gets its closest name), added from
-# the registry here; mypy sees the written-out fields and reaches the rest through the spec.
-if TYPE_CHECKING:
-    SourcesConfig = _SourcesCore
-else:
-    SourcesConfig = create_model(
-        "SourcesConfig",
-        __base__=_SourcesCore,
-        __doc__=_SourcesCore.__doc__,
-        __module__=__name__,
-        **_registered_fields(),
-    )

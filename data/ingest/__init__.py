@@ -9,7 +9,7 @@ fatal: one bad record must not stop a sync.
 """
 
 from data.ingest.changes import agent_in_trailers
-from data.ingest.tally import Tally
 from data.ingest.upsert import Ingest
+from data.tally import Tally
 
 __all__ = ["Ingest", "Tally", "agent_in_trailers"]

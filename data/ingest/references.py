@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
 from data.ingest.bulk import chunks
-from data.ingest.tally import Tally, snapshot
 from data.sources.records import PersonRecord
 from data.store.tables import IS_MERGED, Change, Person, Repository, Service, Team
+from data.tally import Tally, snapshot
 from scoring.authorship import AuthorKind
 
 __all__ = ["Lookups"]

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from data.ingest.bulk import chunks, insert_keyed, rows_by_key, table_of
 from data.ingest.references import Lookups
-from data.ingest.tally import Tally, snapshot
 from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
 from data.store.tables import Deploy, DeployCommit, ErrorBudget, Incident
+from data.tally import Tally, snapshot
 
 __all__ = ["SpanWriter"]
 

@@ -11,7 +11,6 @@ from data.config import OrgConfig
 from data.ingest.changes import ChangeWriter
 from data.ingest.references import Lookups
 from data.ingest.spans import SpanWriter
-from data.ingest.tally import Tally
 from data.sources.records import (
     ChangeRecord,
     DeployRecord,
@@ -19,6 +18,7 @@ from data.sources.records import (
     IncidentRecord,
     PersonRecord,
 )
+from data.tally import Tally
 
 __all__ = ["Ingest"]
 

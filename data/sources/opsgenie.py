@@ -40,7 +40,7 @@ from data.sources.incident_api import (
     WindowedIncidentSource,
     parse_items,
 )
-from data.sources.opsgenie_spec import DEFAULT_OPSGENIE_URL, OpsgenieSourceConfig
+from data.sources.opsgenie_settings import DEFAULT_OPSGENIE_URL, OpsgenieSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
 

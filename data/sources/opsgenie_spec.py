@@ -1,17 +1,19 @@
 """Opsgenie declared to the app once: ``[sources.opsgenie]``, ``OPSGENIE_API_KEY``, its sync.
 
 Apart from ``data.sources.opsgenie`` (the client and the pass) for the same
-reason as ``pagerduty_spec``: ``data.config`` reads the settings through the registry.
+reason as ``pagerduty_spec``; the settings model is ``opsgenie_settings``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from data.sources.opsgenie_settings import (
+    DEFAULT_OPSGENIE_URL,
+    OpsgenieSourceConfig,
+    reports_incidents,
+)
 from data.sources.spec import EnvVar, SourceContext, SourceSpec
 from scoring.errors import ConfigError
 
@@ -19,21 +21,6 @@ if TYPE_CHECKING:
     from data.sync import Source
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OPSGENIE", "OpsgenieSourceConfig"]
-
-DEFAULT_OPSGENIE_URL = "https://api.opsgenie.com"
-
-
-class OpsgenieSourceConfig(BaseModel):
-    """Opsgenie incidents; ``services`` maps an Opsgenie service id or tag to a service key."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    services: dict[str, str] = Field(
-        default_factory=dict, description="Opsgenie service id or tag -> service key"
-    )
-    since: date | None = Field(
-        default=None, description="how far back the first sync reads (else `first_sync_days`)"
-    )
 
 
 def _sources(settings: OpsgenieSourceConfig, context: SourceContext) -> Sequence[Source]:
@@ -46,10 +33,6 @@ def _sources(settings: OpsgenieSourceConfig, context: SourceContext) -> Sequence
             "set it to an Opsgenie API key with read access."
         )
     return [OpsgenieSource(settings, key, context.url("OPSGENIE_API_URL", DEFAULT_OPSGENIE_URL))]
-
-
-def _incidents(_settings: OpsgenieSourceConfig) -> bool:
-    return True
 
 
 OPSGENIE = SourceSpec(
@@ -65,5 +48,5 @@ OPSGENIE = SourceSpec(
         ),
     ),
     sources=_sources,
-    incidents_known=_incidents,
+    incidents_known=reports_incidents,
 )

@@ -28,7 +28,7 @@ from data.sources.incident_api import (
     iso,
     parse_items,
 )
-from data.sources.pagerduty_spec import DEFAULT_PAGERDUTY_URL, PagerDutySourceConfig
+from data.sources.pagerduty_settings import DEFAULT_PAGERDUTY_URL, PagerDutySourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
 

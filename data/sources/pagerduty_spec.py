@@ -1,18 +1,20 @@
 """PagerDuty declared to the app once: ``[sources.pagerduty]``, ``PAGERDUTY_TOKEN``, its sync.
 
-The settings model and the spec live apart from ``data.sources.pagerduty`` (the
-client and the windowed pass, which import httpx and the store) so that
-``data.config`` can read ``[sources.pagerduty]`` through the registry.
+The spec lives apart from ``data.sources.pagerduty`` (the client and the windowed
+pass, which import httpx and the store), so that reading the registry loads
+neither; the settings model is ``pagerduty_settings``, which ``data.config`` reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from data.sources.pagerduty_settings import (
+    DEFAULT_PAGERDUTY_URL,
+    PagerDutySourceConfig,
+    reports_incidents,
+)
 from data.sources.spec import EnvVar, SourceContext, SourceSpec
 from scoring.errors import ConfigError
 
@@ -20,22 +22,6 @@ if TYPE_CHECKING:
     from data.sync import Source
 
 __all__ = ["DEFAULT_PAGERDUTY_URL", "PAGERDUTY", "PagerDutySourceConfig"]
-
-DEFAULT_PAGERDUTY_URL = "https://api.pagerduty.com"
-
-
-class PagerDutySourceConfig(BaseModel):
-    """PagerDuty incidents; ``services`` maps a PagerDuty service id (``PXXXXXX``) to a key."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    services: dict[str, str] = Field(
-        default_factory=dict,
-        description='PagerDuty service id -> service key, e.g. `{ PABC123 = "checkout" }`',
-    )
-    since: date | None = Field(
-        default=None, description="how far back the first sync reads (else `first_sync_days`)"
-    )
 
 
 def _sources(settings: PagerDutySourceConfig, context: SourceContext) -> Sequence[Source]:
@@ -52,10 +38,6 @@ def _sources(settings: PagerDutySourceConfig, context: SourceContext) -> Sequenc
     ]
 
 
-def _incidents(_settings: PagerDutySourceConfig) -> bool:
-    return True
-
-
 PAGERDUTY = SourceSpec(
     key="pagerduty",
     title="PagerDuty",
@@ -69,5 +51,5 @@ PAGERDUTY = SourceSpec(
         ),
     ),
     sources=_sources,
-    incidents_known=_incidents,
+    incidents_known=reports_incidents,
 )

@@ -3,10 +3,10 @@
 A source package (``data/sources/gitlab/``) builds one ``SourceSpec`` and
 ``data.sources.registry.SOURCES`` lists it; the settings parsing
 (``[sources.<key>]``), ``riskbrief sync``, ``riskbrief doctor``, ``/risk``'s key
-parsing and the docs' settings table all read that one list. This module and a
-spec's own module import nothing heavy (no store, no HTTP client): ``data.config``
-imports the registry to validate ``[sources.<key>]``, so a spec's functions
-import what they run inside themselves.
+parsing and the docs' settings table all read that one list (``data.config``
+types ``[sources.<key>]`` from the source's ``settings`` module instead, below the
+registry). This module and a spec's own module import nothing heavy (no store, no
+HTTP client), so a spec's functions import what they run inside themselves.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from data.sources.coverage.report import CoverageReport, decode_lines, encode_lines
+from data.coverage_report import CoverageReport, decode_lines, encode_lines
 from data.store.tables import CoverageReportRow, Repository
 
 __all__ = [

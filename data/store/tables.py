@@ -535,7 +535,7 @@ class CoverageReportRow(SQLModel, table=True):
     """Line coverage of one commit of a repository, from CI (``ci``) or Codecov (``codecov``).
 
     ``files`` maps each repository path to ``[coverable, covered]`` line numbers as
-    compact ranges (``"1-4,7"``, ``data.sources.coverage.report.encode_lines``). Codecov's
+    compact ranges (``"1-4,7"``, ``data.coverage_report.encode_lines``). Codecov's
     commit totals without lines keep ``files`` empty.
     """
 

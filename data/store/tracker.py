@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from data.ingest.tally import Tally
-from data.sources.tracker.records import TrackerIssueRecord
 from data.store.tables import Change, TrackerIssue
+from data.tally import Tally
+from data.tracker_issue import TrackerIssueRecord
 from scoring.change_key import ChangeKey
 
 __all__ = ["TrackerBugs", "github_references", "tracker_bugs", "upsert_issues"]

@@ -16,17 +16,14 @@ weight), since most changes repeat the same few.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from scoring.change_files import ChangeFiles, change_files
 from scoring.change_metrics import metrics_of
+from scoring.change_signal import ChangeSignal, SignalFn, SignalWords
+from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import ChangeSignal, Signal, SignalFn, SignalWords
+from scoring.signal import Signal
 from scoring.signals import measured, policy
-
-if TYPE_CHECKING:
-    from scoring.config import ScoringConfig
 
 __all__ = [
     "CHANGE_SIGNALS",

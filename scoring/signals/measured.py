@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import TYPE_CHECKING
 
 from scoring.change_files import (
     ChangeFiles,
@@ -24,12 +23,11 @@ from scoring.change_metrics import (
     history_share,
     size_share,
 )
+from scoring.change_signal import ChangeSignal, SignalWords
+from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import ChangeSignal, Reading, Signal, SignalWords, plural
-
-if TYPE_CHECKING:
-    from scoring.config import ScoringConfig
+from scoring.signal import Reading, Signal, plural
 
 __all__ = [
     "AUTHOR_EXPERIENCE",
@@ -133,6 +131,7 @@ SIZE = ChangeSignal(
         glossary="lines added and deleted; large changes are the strongest predictor of defects.",
         advice="split it into smaller changes",
     ),
+    lambda w: w.size,
 )
 
 
@@ -169,6 +168,7 @@ DIFFUSION = ChangeSignal(
         glossary="files, directories and subsystems touched, and how evenly.",
         advice="split it by service or directory, one change each",
     ),
+    lambda w: w.diffusion,
 )
 
 
@@ -196,6 +196,7 @@ FIX = ChangeSignal(
         glossary="a bug fix, hotfix or revert; fixes tend to need fixes.",
         advice="add a regression test and ask a second reviewer, as for any fix",
     ),
+    lambda w: w.fix,
 )
 
 
@@ -226,6 +227,7 @@ FILE_HISTORY = ChangeSignal(
         glossary="how recently and by how many people the files were changed.",
         advice="let a developer who knows these busy files review it",
     ),
+    lambda w: w.file_history,
 )
 
 
@@ -269,6 +271,7 @@ AUTHOR_EXPERIENCE = ChangeSignal(
         glossary="the author's history in the project and in the touched subsystems.",
         advice="pair with someone who has worked in this area",
     ),
+    lambda w: w.author_experience,
 )
 
 
@@ -298,6 +301,7 @@ AUTHOR_EXPERTISE = ChangeSignal(
         glossary="the author's history with these files.",
         advice="ask someone who has changed these files before to review it",
     ),
+    lambda w: w.author_expertise,
 )
 
 
@@ -345,6 +349,7 @@ DEFECT_PRONENESS = ChangeSignal(
         glossary="earlier fixes on the same files.",
         advice="add tests around the repeatedly fixed files it touches",
     ),
+    lambda w: w.defect_proneness,
 )
 
 

@@ -4,17 +4,15 @@ incidents and risky content, which public histories cannot measure or measure as
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING
 
 from scoring.change_files import ChangeFiles
 from scoring.change_metrics import ChangeMetrics
+from scoring.change_signal import ChangeSignal, SignalWords
+from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import ChangeSignal, Reading, Signal, SignalWords, plural
+from scoring.signal import Reading, Signal, plural
 from scoring.timing import timing_points
-
-if TYPE_CHECKING:
-    from scoring.config import ScoringConfig
 
 __all__ = [
     "AGENT",
@@ -94,6 +92,7 @@ REVIEW = ChangeSignal(
         ),
         advice="ask a code owner of the files to review it",
     ),
+    lambda w: w.review,
 )
 
 
@@ -138,6 +137,7 @@ CODEOWNERS = ChangeSignal(
         glossary="touched files no CODEOWNERS rule covers.",
         advice="add CODEOWNERS rules for the files no rule covers",
     ),
+    lambda w: w.codeowners,
 )
 
 
@@ -178,6 +178,7 @@ TESTS = ChangeSignal(
         glossary="source changed without any test file changing.",
         advice="add or change tests beside the code",
     ),
+    lambda w: w.tests,
 )
 
 
@@ -221,6 +222,7 @@ COVERAGE = ChangeSignal(
         ),
         advice="add tests that run the lines it adds",
     ),
+    lambda w: w.coverage,
 )
 
 
@@ -266,6 +268,7 @@ TIMING = ChangeSignal(
         glossary="merged on a Friday, before a holiday, or outside working hours.",
         advice="merge it in working hours, not on a Friday or before a holiday",
     ),
+    lambda w: w.timing,
 )
 
 
@@ -294,6 +297,7 @@ AGENT = ChangeSignal(
         glossary="written with an AI agent, with or without human review.",
         advice="get a human review of the agent's change",
     ),
+    lambda w: w.agent,
 )
 
 
@@ -345,6 +349,7 @@ SERVICE_INCIDENTS = ChangeSignal(
         glossary="the touched services' recent incidents and failed deploys.",
         advice="hold it until the service's recent incidents are understood",
     ),
+    lambda w: w.service_incidents,
 )
 
 
@@ -416,6 +421,7 @@ RISKY_CONTENT = ChangeSignal(
         glossary="schema migrations, infrastructure, auth or payments code, dependencies.",
         advice="ask a second reviewer for its migration, infrastructure or sensitive code",
     ),
+    lambda w: w.risky_content,
 )
 
 

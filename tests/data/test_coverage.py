@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from data.coverage import clone_added_lines, coverage_facts
-from data.sources.coverage.report import encode_lines
+from data.coverage_report import encode_lines
 from data.store.coverage import StoredCoverage
 from tests.data.sources.gitrepo import GitRepo
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from scoring.signal import SignalWords
+from scoring.change_signal import SignalWords
 from scoring.signals import CHANGE_SIGNALS, SIGNAL_WORDS, SIGNALS
 
 

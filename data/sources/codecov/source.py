@@ -16,12 +16,12 @@ from typing import Any
 import structlog
 from sqlmodel import Session, select
 
-from data.ingest.tally import Tally
 from data.sources.codecov.client import CodecovClient
 from data.sources.times import TimeFormatError, parse_time
 from data.store.coverage import save_totals
 from data.store.tables import Change
 from data.sync import Cursor, SyncRun
+from data.tally import Tally
 from scoring.change_key import ChangeKey
 
 __all__ = ["CodecovSource", "PullComparison", "compare_pull"]

@@ -1,8 +1,8 @@
 """Codecov declared to the app once: ``[sources.codecov]``, its token variable, sync and doctor.
 
 Like every spec module it imports nothing heavy: the client and the source are
-imported inside the functions that run them, so ``data.config`` can validate
-``[sources.codecov]`` through the registry.
+imported inside the functions that run them, so reading the registry loads neither
+(``data.config`` validates ``[sources.codecov]`` with ``settings`` alone).
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ format and the paths, and either returns a whole report or raises a
 ``SourceError`` of one sentence: nothing half-read is ever stored.
 """
 
+from data.coverage_report import CoverageFormat, CoverageReport, FileLines
 from data.sources.coverage.paths import PathMapper
 from data.sources.coverage.read import MAX_REPORT_BYTES, detect_format, read_report
-from data.sources.coverage.report import CoverageFormat, CoverageReport, FileLines
 
 __all__ = [
     "MAX_REPORT_BYTES",

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from data.coverage_report import CoverageFormat, CoverageReport, FileLines
 from data.sources.coverage.lcov import read_lcov
 from data.sources.coverage.paths import PathMapper
-from data.sources.coverage.report import CoverageFormat, CoverageReport, FileLines
 from data.sources.coverage.xml_reports import RawLines, read_cobertura, read_jacoco
 from scoring.errors import SourceError
 

@@ -19,9 +19,9 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
+from data.coverage_report import CoverageFormat
 from data.sources.coverage.paths import PathMapper
 from data.sources.coverage.read import read_report
-from data.sources.coverage.report import CoverageFormat
 from data.store.coverage import save_report
 from data.store.tables import Change, ChangeFile, Repository
 from scoring.errors import ConfigError

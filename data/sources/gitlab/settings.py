@@ -22,6 +22,7 @@ __all__ = [
     "GitLabSourceConfig",
     "IncidentFrom",
     "check_pattern",
+    "reports_incidents",
 ]
 
 DEFAULT_BASE_URL = "https://gitlab.com"
@@ -182,3 +183,8 @@ class GitLabSourceConfig(BaseModel):
     def is_production(self, environment: str) -> bool:
         """True when ``environment`` matches ``production_environment``."""
         return re.search(self.production_environment, environment, re.IGNORECASE) is not None
+
+
+def reports_incidents(settings: GitLabSourceConfig) -> bool:
+    """Whether these settings read incidents, so that a service without one had none."""
+    return settings.incidents_from is not None

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from data.sources.gitlab.keys import parse_merge_request
-from data.sources.gitlab.settings import TOKEN_ENV, GitLabSourceConfig
+from data.sources.gitlab.settings import TOKEN_ENV, GitLabSourceConfig, reports_incidents
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 from scoring.change_key import ChangeKey
 
@@ -68,10 +68,6 @@ def _projects(settings: GitLabSourceConfig) -> tuple[str, ...]:
     return settings.projects
 
 
-def _incidents_known(settings: GitLabSourceConfig) -> bool:
-    return settings.incidents_from is not None
-
-
 GITLAB = SourceSpec(
     key="gitlab",
     title="GitLab",
@@ -89,5 +85,5 @@ GITLAB = SourceSpec(
     findings=_findings,
     read_change=_read_change,
     repositories=_projects,
-    incidents_known=_incidents_known,
+    incidents_known=reports_incidents,
 )

@@ -17,7 +17,7 @@ from data.config import OrgConfig
 from data.sources.jira.settings import JiraSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
-from data.sources.tracker.records import StatusChange, TrackerIssueRecord
+from data.tracker_issue import StatusChange, TrackerIssueRecord
 
 __all__ = ["SEARCH_FIELDS", "BadIssue", "incident_of", "issue_record"]
 

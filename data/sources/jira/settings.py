@@ -24,6 +24,7 @@ __all__ = [
     "TOKEN_ENV",
     "JiraDeployment",
     "JiraSourceConfig",
+    "reports_incidents",
 ]
 
 TOKEN_ENV = "RISKBRIEF_JIRA_TOKEN"
@@ -194,3 +195,8 @@ def _matches(
     if issue_type and issue_type.strip().casefold() in _lowered(types):
         return True
     return bool(set(_lowered(labels)) & set(_lowered(wanted)))
+
+
+def reports_incidents(settings: JiraSourceConfig) -> bool:
+    """Whether these settings read incidents, so that a service without one had none."""
+    return bool(settings.incident_types or settings.incident_labels)

@@ -29,8 +29,8 @@ from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.links import change_keys_of_urls
-from data.sources.tracker.records import TrackerIssueRecord
 from data.sync import Cursor, Source, SyncRun
+from data.tracker_issue import TrackerIssueRecord
 from scoring.errors import ConfigError
 
 __all__ = ["JiraIssuesSource", "jira_client", "jira_credentials", "jira_sources", "jql"]

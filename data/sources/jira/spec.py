@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.jira.settings import EMAIL_ENV, TOKEN_ENV, JiraDeployment, JiraSourceConfig
+from data.sources.jira.settings import (
+    EMAIL_ENV,
+    TOKEN_ENV,
+    JiraDeployment,
+    JiraSourceConfig,
+    reports_incidents,
+)
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 
 if TYPE_CHECKING:
@@ -54,10 +60,6 @@ def _findings(settings: JiraSourceConfig, context: SourceContext) -> Sequence[Fi
         client.close()
 
 
-def _incidents_known(settings: JiraSourceConfig) -> bool:
-    return bool(settings.incident_types or settings.incident_labels)
-
-
 JIRA = SourceSpec(
     key="jira",
     title="Jira",
@@ -78,5 +80,5 @@ JIRA = SourceSpec(
     ),
     sources=_sources,
     findings=_findings,
-    incidents_known=_incidents_known,
+    incidents_known=reports_incidents,
 )

@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["DEFAULT_API_URL", "DEFAULT_SEVERITIES", "TOKEN_ENV", "LinearSourceConfig"]
+__all__ = [
+    "DEFAULT_API_URL",
+    "DEFAULT_SEVERITIES",
+    "TOKEN_ENV",
+    "LinearSourceConfig",
+    "reports_incidents",
+]
 
 DEFAULT_API_URL = "https://api.linear.app/graphql"
 TOKEN_ENV = "RISKBRIEF_LINEAR_API_KEY"
@@ -97,3 +103,8 @@ class LinearSourceConfig(BaseModel):
         """Whether one of ``labels`` is one of ``wanted`` (any case)."""
         lowered = {w.strip().casefold() for w in wanted}
         return any(label.strip().casefold() in lowered for label in labels)
+
+
+def reports_incidents(settings: LinearSourceConfig) -> bool:
+    """Whether these settings read incidents, so that a service without one had none."""
+    return bool(settings.incident_labels)

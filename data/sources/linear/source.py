@@ -28,8 +28,8 @@ from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.links import change_keys_of_urls
-from data.sources.tracker.records import StatusChange, TrackerIssueRecord
 from data.sync import Cursor, Source, SyncRun
+from data.tracker_issue import StatusChange, TrackerIssueRecord
 from scoring.errors import ConfigError
 
 __all__ = ["ISSUES_QUERY", "LinearIssuesSource", "linear_key", "linear_sources"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.linear.settings import TOKEN_ENV, LinearSourceConfig
+from data.sources.linear.settings import TOKEN_ENV, LinearSourceConfig, reports_incidents
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 
 if TYPE_CHECKING:
@@ -53,10 +53,6 @@ def _findings(settings: LinearSourceConfig, context: SourceContext) -> Sequence[
         client.close()
 
 
-def _incidents_known(settings: LinearSourceConfig) -> bool:
-    return bool(settings.incident_labels)
-
-
 LINEAR = SourceSpec(
     key="linear",
     title="Linear",
@@ -71,5 +67,5 @@ LINEAR = SourceSpec(
     ),
     sources=_sources,
     findings=_findings,
-    incidents_known=_incidents_known,
+    incidents_known=reports_incidents,
 )

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from data.sources.records import IncidentRecord
-from data.sources.tracker.records import TrackerIssueRecord
 from data.store.tracker import upsert_issues
 from data.sync import Cursor, SyncRun
+from data.tracker_issue import TrackerIssueRecord
 
 __all__ = ["checkpoint_issues"]
 

@@ -25,8 +25,8 @@ from data.config import OrgConfig
 from data.sources.github.client import GitHubClient
 from data.sources.times import parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
-from data.sources.tracker.records import TrackerIssueRecord
 from data.sync import Cursor, Source, SyncRun
+from data.tracker_issue import TrackerIssueRecord
 
 __all__ = ["GitHubBugsConfig", "GitHubBugsSource", "github_bug_sources"]
 

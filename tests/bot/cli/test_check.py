@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.cli import main
 from bot.cli.check import check
 from bot.settings import load_settings
-from data.sources.coverage.report import CoverageFormat, CoverageReport, FileLines
+from data.coverage_report import CoverageFormat, CoverageReport, FileLines
 from data.store.coverage import save_report
 from data.store.engine import DEFAULT_DATABASE_URL, make_engine
 from data.store.facts import load_changes

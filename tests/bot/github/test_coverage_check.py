@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.pipeline import score_all
-from data.sources.coverage.report import CoverageFormat, CoverageReport, FileLines
+from data.coverage_report import CoverageFormat, CoverageReport, FileLines
 from data.store.coverage import repository_row, save_report
 from data.store.scores import load_scores
 from data.store.tables import Change, ChangeState

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from data.config import parse_org_config
+from data.config.sources import SourcesConfig
 from data.sources.github.deploy_rules import github_repositories
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.gitlab.spec import GITLAB
@@ -67,6 +68,26 @@ def test_the_docs_settings_table_is_the_registry_s() -> None:
             assert f"`{var.name}`" in text
         for name in spec.settings.model_fields:
             assert f"`[sources.{spec.key}]` `{name}`" in text
+
+
+def test_sources_config_writes_out_each_registered_source() -> None:
+    """``SourcesConfig`` has one field per registered spec, of its key and settings model, in
+    the registry's order: the config types them statically instead of reading the registry."""
+    fields = SourcesConfig.model_fields
+    registered = [name for name in fields if name in {spec.key for spec in SOURCES}]
+    assert registered == [spec.key for spec in SOURCES]
+    for spec in SOURCES:
+        assert fields[spec.key].annotation == spec.settings | None
+        assert fields[spec.key].default is None
+
+
+def test_incidents_known_asks_each_spec_s_own_rule() -> None:
+    """The config's ``incidents_known`` agrees with every spec's ``incidents_known``."""
+    for spec in SOURCES:
+        # Defaults without the checks of required fields: the rule reads the incident ones.
+        settings = spec.settings.model_construct()
+        bare = SourcesConfig.model_construct(reverts_as_incidents=False, **{spec.key: settings})
+        assert bare.incidents_known is spec.incidents_known(settings), spec.key
 
 
 def test_settings_are_typed_and_off_when_the_table_is_absent() -> None:

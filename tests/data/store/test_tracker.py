@@ -10,10 +10,10 @@ from sqlmodel import Session
 from data.bug_issues import known_bug_issues, stored_bug_issues
 from data.config import parse_org_config
 from data.sources.records import ChangeRecord
-from data.sources.tracker.records import StatusChange, TrackerIssueRecord
 from data.store.facts import load_changes
 from data.store.tracker import _repository_of, github_references, tracker_bugs, upsert_issues
 from data.sync import SyncRun
+from data.tracker_issue import StatusChange, TrackerIssueRecord
 from tests.data.sources.tracker.world import ORG, at, org_store, stored_issues
 
 

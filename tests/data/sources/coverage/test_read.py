@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from data.coverage_report import decode_lines, encode_lines
 from data.sources.coverage import (
     MAX_REPORT_BYTES,
     CoverageFormat,
@@ -14,7 +15,6 @@ from data.sources.coverage import (
     detect_format,
     read_report,
 )
-from data.sources.coverage.report import decode_lines, encode_lines
 from scoring.errors import SourceError
 from tests.data.sources.coverage.reports import COBERTURA, JACOCO, LCOV, cobertura
 
