@@ -339,6 +339,8 @@ class Metrics(_Value):
     deploys_last_week: int
     incidents: int
     incidents_last_week: int
+    # Owner coverage (``WeekAggregate.owner_coverage``), not line coverage; the keys keep
+    # their stored name, which stored briefings and the LLM's payload carry.
     codeowners_coverage: float | None
     codeowners_coverage_last_week: float | None
     # Production deploys in the very high band this week (a briefing stored before it has 0).
