@@ -21,9 +21,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import col
 
-from briefing.build import SubscriberScope, build_payloads
+from briefing.build import Recipient, build_payloads
 from briefing.week import IsoWeek
 from data.config import OrgConfig
+from data.scope import Scope
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org
@@ -202,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         _fill(engine, org, args.changes, version, seed=1)
         print(f"fill: {2 * args.changes} changes in {time.perf_counter() - began:.1f} s")
         audiences = [
-            SubscriberScope(s.key, s.key, s.timezone, s.teams, s.services) for s in org.subscribers
+            Recipient(s.key, s.key, s.timezone, Scope.of(s.teams, s.services))
+            for s in org.subscribers
         ]
         with session_scope(engine) as session:
             began = time.perf_counter()

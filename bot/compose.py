@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from bot.settings import Settings
-from briefing.build import SubscriberScope, build_payloads
+from briefing.build import Recipient, build_payloads
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.render import EmailMessageParts, SlackMessage, render_email, render_slack
@@ -67,7 +67,7 @@ def compose_all(
     narrator: NarrativeLLM | None = None,
 ) -> list[Composed]:
     """Briefings for many subscribers: payloads from one read of the store, then words."""
-    payloads = build_payloads(session, org, [(SubscriberScope.of(s), week) for s, week in requests])
+    payloads = build_payloads(session, org, [(Recipient.of(s), week) for s, week in requests])
     names = _known_names(org)
     out: list[Composed] = []
     for (subscriber, week), payload in zip(requests, payloads, strict=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -32,6 +32,7 @@ from briefing.payload import (
 )
 from briefing.week import IsoWeek
 from data.config import OrgConfig
+from data.scope import Scope
 from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change, Deploy, Incident, RiskScoreRow, Service, Subscriber
 from data.store.window import WeekRows, load_window
@@ -50,7 +51,7 @@ from scoring.change_key import ChangeKey
 from scoring.risk import Band
 from scoring.scored import ScoredChange
 
-__all__ = ["SubscriberScope", "build_payload", "build_payloads", "card_view", "scope_label"]
+__all__ = ["Recipient", "build_payload", "build_payloads", "card_view"]
 
 # A briefing is a 90-second read: a handful of changes is what a manager opens.
 _TOP_CHANGES = 5
@@ -61,30 +62,18 @@ _VERY_HIGH_DEPLOYS = 5
 
 
 @dataclass(frozen=True, slots=True)
-class SubscriberScope:
-    """Who a briefing is for and what it covers; an empty scope is the whole organisation."""
+class Recipient:
+    """Who a briefing is for (``key``, ``name``), what it covers and the time zone of its week."""
 
     key: str
     name: str
     timezone: str
-    teams: tuple[str, ...] = ()
-    services: tuple[str, ...] = ()
+    scope: Scope = field(default_factory=Scope)
 
     @staticmethod
-    def of(row: Subscriber) -> SubscriberScope:
-        """The scope of a stored subscriber."""
-        return SubscriberScope(
-            row.key, row.name, row.timezone, tuple(row.teams), tuple(row.services)
-        )
-
-
-def scope_label(org: OrgConfig, teams: Sequence[str], services: Sequence[str]) -> str:
-    """``"whole organisation"`` or the teams' and services' display names."""
-    if not teams and not services:
-        return "whole organisation"
-    names = [t.display_name for t in org.teams if t.key in teams]
-    names += [s.display_name for s in org.services if s.key in services]
-    return ", ".join(names)
+    def of(row: Subscriber) -> Recipient:
+        """The recipient a stored subscriber is."""
+        return Recipient(row.key, row.name, row.timezone, Scope.of(row.teams, row.services))
 
 
 def _counts(d: Distribution) -> Counts:
@@ -324,11 +313,10 @@ class _Stored:
 
 
 @dataclass(frozen=True, slots=True)
-class _Scope:
-    """What makes two subscribers' payloads equal but for who they are addressed to."""
+class _Shared:
+    """What makes two recipients' payloads equal but for who they are addressed to."""
 
-    teams: tuple[str, ...]
-    services: tuple[str, ...]
+    scope: Scope
     timezone: str
     week: IsoWeek
 
@@ -337,7 +325,7 @@ class _Windows:
     """Loads one window covering every week asked for, once, and slices it per scope."""
 
     def __init__(
-        self, session: Session, version: str, scopes: Iterable[_Scope], baseline_weeks: int
+        self, session: Session, version: str, scopes: Iterable[_Shared], baseline_weeks: int
     ) -> None:
         # Each week and the weeks of its baseline before it (last week among them).
         bounds = [
@@ -349,12 +337,12 @@ class _Windows:
         self._window = load_window(session, min(bounds), max(bounds), version) if bounds else None
 
     def rows(
-        self, scope: _Scope, week: IsoWeek, services: Sequence[str], since: IsoWeek | None = None
+        self, shared: _Shared, week: IsoWeek, services: Sequence[str], since: IsoWeek | None = None
     ) -> WeekRows:
         """``services``' rows of ``week``, or of ``since`` up to and including ``week``."""
         assert self._window is not None
-        start = (since or week).bounds(scope.timezone)[0]
-        return self._window.slice(start, week.bounds(scope.timezone)[1], services)
+        start = (since or week).bounds(shared.timezone)[0]
+        return self._window.slice(start, week.bounds(shared.timezone)[1], services)
 
 
 def _weeks_before(week: IsoWeek, n: int) -> IsoWeek:
@@ -369,15 +357,15 @@ def _scope_payload(
     org: OrgConfig,
     cfg: ScoringConfig,
     windows: _Windows,
-    scope: _Scope,
+    shared: _Shared,
     stored: _Stored,
 ) -> BriefingPayload:
-    services = org.scope_services(scope.teams, scope.services)
-    rows = windows.rows(scope, scope.week, services)
-    before = windows.rows(scope, scope.week.previous(), services)
+    services = shared.scope.covered(org)
+    rows = windows.rows(shared, shared.week, services)
+    before = windows.rows(shared, shared.week.previous(), services)
     # A [scoring.rules] number may come as a float; no baseline below one week.
     n = max(0, int(cfg.rules.baseline_weeks))
-    pooled = windows.rows(scope, scope.week.previous(), services, _weeks_before(scope.week, n))
+    pooled = windows.rows(shared, shared.week.previous(), services, _weeks_before(shared.week, n))
     baseline = aggregate(pooled.changes, pooled.deploys, pooled.incidents, weeks=n) if n else None
     this = aggregate(rows.changes, rows.deploys, rows.incidents, baseline=baseline)
     last = aggregate(before.changes, before.deploys, before.incidents)
@@ -391,19 +379,15 @@ def _scope_payload(
     teams = tuple(
         TeamView(id=t.key, name=t.display_name)
         for t in org.teams
-        if t.key in scope.teams or in_scope & set(t.services)
+        if t.key in shared.scope.teams or in_scope & set(t.services)
     )
-    week = scope.week
+    week = shared.week
     return BriefingPayload(
         organisation=org.organisation.name,
         subscriber="",
         subscriber_name="",
-        scope=ScopeView(
-            label=scope_label(org, scope.teams, scope.services),
-            teams=scope.teams,
-            services=tuple(services),
-        ),
-        week=WeekView(id=week.id, start=week.monday, end=week.sunday, timezone=scope.timezone),
+        scope=ScopeView.of(shared.scope, org),
+        week=WeekView(id=week.id, start=week.monday, end=week.sunday, timezone=shared.timezone),
         distribution=_counts(this.distribution),
         distribution_last_week=_counts(last.distribution),
         severity_counts=SeverityCounts(
@@ -423,8 +407,8 @@ def _scope_payload(
             deploys_last_week=len(last.deploys),
             incidents=len(this.incidents),
             incidents_last_week=len(last.incidents),
-            codeowners_coverage=_r(this.codeowners_coverage),
-            codeowners_coverage_last_week=_r(last.codeowners_coverage),
+            codeowners_coverage=_r(this.owner_coverage),
+            codeowners_coverage_last_week=_r(last.owner_coverage),
             deploys_very_high=sum(1 for d in this.deploys if d.band is Band.CRITICAL),
         ),
         incidents=_incidents(this, org),
@@ -434,34 +418,34 @@ def _scope_payload(
         risky_deploys=_risky_deploys(this),
         name_people=name_people,
         unknown=_unknown(this, cfg),
-        stored=stored.view(services, not scope.teams and not scope.services),
+        stored=stored.view(services, shared.scope.whole),
     )
 
 
 def build_payloads(
     session: Session,
     org: OrgConfig,
-    requests: Sequence[tuple[SubscriberScope, IsoWeek]],
+    requests: Sequence[tuple[Recipient, IsoWeek]],
     config: ScoringConfig | None = None,
 ) -> list[BriefingPayload]:
     """Payloads for many subscribers and weeks, each compared with the week before.
 
-    The store is read once for all of them, and subscribers that share a scope,
+    The store is read once for all of them, and recipients that share a scope,
     a time zone and a week share the work. Only scores of the current scorer
     version count; run the scorer first.
     """
     cfg = config or org.scoring_config()
-    scopes = [_Scope(tuple(a.teams), tuple(a.services), a.timezone, week) for a, week in requests]
-    windows = _Windows(session, cfg.version, scopes, cfg.rules.baseline_weeks)
+    shared = [_Shared(r.scope, r.timezone, week) for r, week in requests]
+    windows = _Windows(session, cfg.version, shared, cfg.rules.baseline_weeks)
     stored = _Stored.load(session)
-    done: dict[_Scope, BriefingPayload] = {}
+    done: dict[_Shared, BriefingPayload] = {}
     out: list[BriefingPayload] = []
-    for (subscriber, _), scope in zip(requests, scopes, strict=True):
-        if scope not in done:
-            done[scope] = _scope_payload(session, org, cfg, windows, scope, stored)
+    for (recipient, _), one in zip(requests, shared, strict=True):
+        if one not in done:
+            done[one] = _scope_payload(session, org, cfg, windows, one, stored)
         out.append(
-            done[scope].model_copy(
-                update={"subscriber": subscriber.key, "subscriber_name": subscriber.name}
+            done[one].model_copy(
+                update={"subscriber": recipient.key, "subscriber_name": recipient.name}
             )
         )
     return out
@@ -470,9 +454,9 @@ def build_payloads(
 def build_payload(
     session: Session,
     org: OrgConfig,
-    subscriber: SubscriberScope,
+    recipient: Recipient,
     week: IsoWeek,
     config: ScoringConfig | None = None,
 ) -> BriefingPayload:
-    """The payload of ``subscriber``'s briefing for ``week``, compared with the week before."""
-    return build_payloads(session, org, [(subscriber, week)], config)[0]
+    """The payload of ``recipient``'s briefing for ``week``, compared with the week before."""
+    return build_payloads(session, org, [(recipient, week)], config)[0]

@@ -47,8 +47,8 @@ _OTHER_INCIDENTS = 2
 
 # What each card fact measures, in the reader's words.
 FACT_LABELS: dict[FactKey, str] = {
-    FactKey.CODEOWNERS_COVERAGE_LAST_WEEK: "CODEOWNERS coverage last week",
-    FactKey.CODEOWNERS_COVERAGE_THIS_WEEK: "CODEOWNERS coverage this week",
+    FactKey.OWNER_COVERAGE_LAST_WEEK: "CODEOWNERS coverage last week",
+    FactKey.OWNER_COVERAGE_THIS_WEEK: "CODEOWNERS coverage this week",
     FactKey.MTTR_LAST_WEEK: "MTTR last week",
     FactKey.MTTR_THIS_WEEK: "MTTR this week",
     FactKey.AGENTS_UNREVIEWED_LAST_WEEK: "agent changes merged without human review last week",
@@ -87,8 +87,8 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.BASELINE_WEEKS: "weeks compared with",
     FactKey.GATED_CHANGES: "changes very high risk by a hard rule",
     FactKey.GATED_UNREVIEWED: "of them without a human approval",
-    FactKey.SERVICE_COVERAGE_THIS_WEEK: "line coverage this week",
-    FactKey.SERVICE_COVERAGE_LAST_WEEK: "line coverage last week",
+    FactKey.SERVICE_LINE_COVERAGE_THIS_WEEK: "line coverage this week",
+    FactKey.SERVICE_LINE_COVERAGE_LAST_WEEK: "line coverage last week",
     FactKey.COVERAGE_LOWERING_CHANGES: "changes that lowered coverage",
 }
 
@@ -181,11 +181,11 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     driver = _driver(card)
     if driver:
         text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
-    coverage = _maybe(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK)
+    coverage = _maybe(card, FactKey.OWNER_COVERAGE_THIS_WEEK)
     if coverage is not None:
         text += (
             f" Changed files with a code owner fell to {number(coverage)}% from "
-            f"{number(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%, mostly here."
+            f"{number(_fact(card, FactKey.OWNER_COVERAGE_LAST_WEEK))}%, mostly here."
         )
     return text
 
@@ -303,8 +303,8 @@ def _p_cfr(_payload: BriefingPayload, card: CardView) -> str:
 
 def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{number(_fact(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK))}% of changed files had a "
-        f"code owner, down from {number(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%."
+        f"{number(_fact(card, FactKey.OWNER_COVERAGE_THIS_WEEK))}% of changed files had a "
+        f"code owner, down from {number(_fact(card, FactKey.OWNER_COVERAGE_LAST_WEEK))}%."
     )
 
 
@@ -312,8 +312,8 @@ def _p_coverage(payload: BriefingPayload, card: CardView) -> str:
     name = _service_name(payload, card.subject)
     text = (
         f"In {name}, line coverage fell to "
-        f"{number(_fact(card, FactKey.SERVICE_COVERAGE_THIS_WEEK))}% from "
-        f"{number(_fact(card, FactKey.SERVICE_COVERAGE_LAST_WEEK))}% last week."
+        f"{number(_fact(card, FactKey.SERVICE_LINE_COVERAGE_THIS_WEEK))}% from "
+        f"{number(_fact(card, FactKey.SERVICE_LINE_COVERAGE_LAST_WEEK))}% last week."
     )
     lowering = _fact(card, FactKey.COVERAGE_LOWERING_CHANGES)
     keys = [e.key for e in card.evidence_of(EvidenceKind.CHANGE)[:3]]
@@ -383,8 +383,8 @@ def _p_cfr_improved(_payload: BriefingPayload, card: CardView) -> str:
 
 def _p_codeowners_improved(_payload: BriefingPayload, card: CardView) -> str:
     return (
-        f"{number(_fact(card, FactKey.CODEOWNERS_COVERAGE_THIS_WEEK))}% of changed files had a "
-        f"code owner, up from {number(_fact(card, FactKey.CODEOWNERS_COVERAGE_LAST_WEEK))}%."
+        f"{number(_fact(card, FactKey.OWNER_COVERAGE_THIS_WEEK))}% of changed files had a "
+        f"code owner, up from {number(_fact(card, FactKey.OWNER_COVERAGE_LAST_WEEK))}%."
     )
 
 

@@ -9,7 +9,7 @@ config) is carried as-is and escaped only by the renderers, at the edge.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, field_serializer, model_validator
 
@@ -17,6 +17,10 @@ from briefing.plural import many
 from briefing.stored_facts import current_fact
 from scoring.card_terms import CardKind, Evidence, EvidenceKind, FactKey, Severity, stored_evidence
 from scoring.risk import Band
+
+if TYPE_CHECKING:
+    from data.config import OrgConfig
+    from data.scope import Scope
 
 __all__ = [
     "PAYLOAD_VERSION",
@@ -302,11 +306,17 @@ class CardView(_Value):
 
 
 class ScopeView(_Value):
-    """Which teams and services the briefing covers."""
+    """A ``Scope`` as the payload stores and shows it: its label, its teams and the services
+    it covers (its teams' too); made from the scope only by :meth:`of`."""
 
     label: str
     teams: tuple[str, ...]
     services: tuple[str, ...]
+
+    @staticmethod
+    def of(scope: Scope, org: OrgConfig) -> ScopeView:
+        """The view of ``scope`` in ``org``."""
+        return ScopeView(label=scope.label(org), teams=scope.teams, services=scope.covered(org))
 
 
 class WeekView(_Value):
@@ -329,6 +339,8 @@ class Metrics(_Value):
     deploys_last_week: int
     incidents: int
     incidents_last_week: int
+    # Owner coverage (``WeekAggregate.owner_coverage``), not line coverage; the keys keep
+    # their stored name, which stored briefings and the LLM's payload carry.
     codeowners_coverage: float | None
     codeowners_coverage_last_week: float | None
     # Production deploys in the very high band this week (a briefing stored before it has 0).

@@ -17,8 +17,8 @@ __all__ = ["current_fact"]
 
 # The names facts were stored under, exactly as they were written.
 _STORED_NAMES: dict[str, FactKey] = {
-    "CODEOWNERS coverage last week": FactKey.CODEOWNERS_COVERAGE_LAST_WEEK,
-    "CODEOWNERS coverage this week": FactKey.CODEOWNERS_COVERAGE_THIS_WEEK,
+    "CODEOWNERS coverage last week": FactKey.OWNER_COVERAGE_LAST_WEEK,
+    "CODEOWNERS coverage this week": FactKey.OWNER_COVERAGE_THIS_WEEK,
     "MTTR last week": FactKey.MTTR_LAST_WEEK,
     "MTTR this week": FactKey.MTTR_THIS_WEEK,
     "agent changes merged without human review last week": FactKey.AGENTS_UNREVIEWED_LAST_WEEK,

@@ -96,8 +96,8 @@ class FactKey(StrEnum):
     its value, so briefings stored before the rename still load.
     """
 
-    CODEOWNERS_COVERAGE_LAST_WEEK = "codeowners_coverage_last_week"
-    CODEOWNERS_COVERAGE_THIS_WEEK = "codeowners_coverage_this_week"
+    OWNER_COVERAGE_LAST_WEEK = "codeowners_coverage_last_week"
+    OWNER_COVERAGE_THIS_WEEK = "codeowners_coverage_this_week"
     MTTR_LAST_WEEK = "mttr_last_week"
     MTTR_THIS_WEEK = "mttr_this_week"
     AGENTS_UNREVIEWED_LAST_WEEK = "agents_unreviewed_last_week"
@@ -140,8 +140,8 @@ class FactKey(StrEnum):
     DRIVEN_BY = "driven_by"
     # A service's line coverage at its last report of each week, and the week's
     # changes that lowered their files' coverage.
-    SERVICE_COVERAGE_THIS_WEEK = "service_coverage_this_week"
-    SERVICE_COVERAGE_LAST_WEEK = "service_coverage_last_week"
+    SERVICE_LINE_COVERAGE_THIS_WEEK = "service_coverage_this_week"
+    SERVICE_LINE_COVERAGE_LAST_WEEK = "service_coverage_last_week"
     COVERAGE_LOWERING_CHANGES = "coverage_lowering_changes"
 
 

@@ -45,10 +45,10 @@ class WeekChange:
     # The gates that alone put the change in its band (their floor is its band): a
     # schema migration is very high risk whatever its signals say.
     gates: tuple[str, ...] = ()
-    # The touched files' coverage change (points) and the service's line coverage (%)
+    # The touched files' line coverage change (points) and the service's line coverage (%)
     # at the change's head, when a coverage report exists there.
-    coverage_delta: float | None = None
-    service_coverage: float | None = None
+    line_coverage_delta: float | None = None
+    service_line_coverage: float | None = None
     # For a gated change, the score its signals alone made before a gate lifted it
     # (``None`` when not gated or not known).
     ungated_score: int | None = None
@@ -180,7 +180,7 @@ class WeekAggregate:
     # rate and time cards to compare with when last week alone is too thin.
     baseline: WeekAggregate | None = None
     # Each service's line coverage at the week's last change of it with a report.
-    coverage_by_service: Mapping[str, float] = field(default_factory=dict)
+    line_coverage_by_service: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def mttr_minutes(self) -> float | None:
@@ -209,8 +209,8 @@ class WeekAggregate:
         return 100.0 * self.failed_deploys / len(self.deploys) if self.deploys else None
 
     @property
-    def codeowners_coverage(self) -> float | None:
-        """Percentage of touched files (with CODEOWNERS data) that an owner covers."""
+    def owner_coverage(self) -> float | None:
+        """Owner coverage: the % of touched files with CODEOWNERS data that have an owner."""
         if not self.files_with_owner_data:
             return None
         return 100.0 * self.files_with_owner / self.files_with_owner_data
@@ -263,9 +263,9 @@ def aggregate(
         weeks=weeks,
         baseline=baseline,
         # In merge order, so the last change with a report of each service wins.
-        coverage_by_service={
-            c.service: c.service_coverage
+        line_coverage_by_service={
+            c.service: c.service_line_coverage
             for c in cs
-            if c.service is not None and c.service_coverage is not None
+            if c.service is not None and c.service_line_coverage is not None
         },
     )

@@ -269,3 +269,40 @@ def test_the_check_sees_every_kind_of_import(
     (tmp_path / "pkg" / "x.py").write_text(source)
     monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
     assert [o.removeprefix("pkg/") for o in _offences(("pkg",), ("tests",))] == expected
+
+
+# The one scope, and the payload's stored form of it (made only by ``ScopeView.of``).
+_SCOPE_CLASSES = {"data/scope.py:Scope", "briefing/payload.py:ScopeView"}
+
+
+def _scope_classes(root: Path, folders: tuple[str, ...]) -> set[str]:
+    """``file:Class`` for each class under ``folders`` whose name holds ``Scope``."""
+    found = set()
+    for folder in folders:
+        for path in sorted((root / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            found |= {
+                f"{path.relative_to(root).as_posix()}:{node.name}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.ClassDef) and "scope" in node.name.lower()
+            }
+    return found
+
+
+def test_the_product_has_one_scope_type() -> None:
+    """Briefings, ``/risk``, MCP tokens and the web view share ``data.scope.Scope``: a sixth
+    scope type (five were once written for the same teams and services) fails here."""
+    assert _scope_classes(ROOT, PRODUCT) == _SCOPE_CLASSES
+
+
+def test_the_scope_check_sees_a_private_or_nested_scope(tmp_path: Path) -> None:
+    """A private ``_Scope`` inside a function counts as much as a public ``SubscriberScope``."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "x.py").write_text(
+        "class SubscriberScope: ...\ndef f():\n    class _Scope: ...\nclass Scoped: ...\n"
+    )
+    assert _scope_classes(tmp_path, ("pkg",)) == {
+        "pkg/x.py:SubscriberScope",
+        "pkg/x.py:_Scope",
+        "pkg/x.py:Scoped",
+    }

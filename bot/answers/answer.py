@@ -18,6 +18,7 @@ from typing import TypeAlias
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.week import IsoWeek
+from data.scope import Scope
 
 __all__ = [
     "Answer",
@@ -103,8 +104,8 @@ class Briefing:
     """A week's briefing as the Monday one is made (payload and deterministic narrative), with
     the ``heading`` line a reader shows above it and the ``title`` its notification starts with.
 
-    ``week``, ``timezone`` and the scope's ``teams`` and ``services`` are what a reader needs
-    to ask for a card's details again (Slack's Details button).
+    ``week``, ``timezone`` and ``scope`` are what a reader needs to ask for a card's details
+    again (Slack's Details button).
     """
 
     title: str
@@ -113,8 +114,7 @@ class Briefing:
     narrative: Narrative
     week: IsoWeek
     timezone: str
-    teams: tuple[str, ...]
-    services: tuple[str, ...]
+    scope: Scope
 
 
 Part: TypeAlias = Paragraph | Note | Table | Briefing

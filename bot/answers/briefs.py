@@ -15,13 +15,14 @@ from sqlmodel import Session
 from bot.answers.answer import Answer, Briefing, Strong
 from bot.answers.caller import Asked
 from bot.answers.lookups import this_week
-from bot.answers.queries import BriefQuery, Scope
-from briefing.build import SubscriberScope, build_payload
+from bot.answers.queries import BriefQuery
+from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.payload import BriefingPayload
 from briefing.render.escape import one_line
 from briefing.week import IsoWeek
 from data.config import OrgConfig
+from data.scope import Scope
 
 __all__ = ["answer_brief", "brief_answer", "week_payload"]
 
@@ -30,8 +31,7 @@ def week_payload(
     session: Session, org: OrgConfig, scope: Scope, timezone: str, week: IsoWeek
 ) -> BriefingPayload:
     """The briefing payload of ``week`` for ``scope``, its days in ``timezone``."""
-    asker = SubscriberScope("slack", "", timezone, scope.teams, scope.services)
-    return build_payload(session, org, asker, week)
+    return build_payload(session, org, Recipient("slack", "", timezone, scope), week)
 
 
 def brief_answer(
@@ -53,8 +53,7 @@ def brief_answer(
         narrative=write_deterministic(payload),
         week=week,
         timezone=timezone,
-        teams=scope.teams,
-        services=scope.services,
+        scope=scope,
     )
     return Answer((briefing,))
 
@@ -67,6 +66,6 @@ def answer_brief(asked: Asked, query: BriefQuery) -> Answer:
     if subscriber is not None and subscriber.active:
         timezone = subscriber.timezone
         if scope is None:
-            scope = Scope(tuple(subscriber.teams), tuple(subscriber.services))
+            scope = Scope.of(subscriber.teams, subscriber.services)
     timezone = timezone or asked.caller.profile().timezone or "UTC"
     return brief_answer(asked.session, asked.org, scope or Scope(), timezone, asked.now)

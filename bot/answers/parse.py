@@ -23,13 +23,13 @@ from bot.answers.queries import (
     DeployQuery,
     HelpQuery,
     Query,
-    Scope,
     ServiceQuery,
     SettingsQuery,
     SubscribeQuery,
     UnsubscribeQuery,
 )
 from briefing.render.escape import one_line, truncate
+from data.scope import Scope
 from data.sources.registry import read_change
 from scoring.change_key import ChangeKey
 

@@ -1,4 +1,4 @@
-"""The questions riskbrief answers, one typed query each, and the scope a question is about.
+"""The questions riskbrief answers, one typed query each (a scope is ``data.scope.Scope``).
 
 A reader makes a query from what it was given (``/risk`` text and ``riskbrief ask``
 arguments through ``bot.answers.parse``; an MCP tool from its arguments) and
@@ -11,31 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from data.scope import Scope
+
 __all__ = [
     "BriefQuery",
     "ChangeQuery",
     "DeployQuery",
     "HelpQuery",
     "Query",
-    "Scope",
     "ServiceQuery",
     "SettingsQuery",
     "SubscribeQuery",
     "UnsubscribeQuery",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Teams and services by key; empty is the whole organisation."""
-
-    teams: tuple[str, ...] = ()
-    services: tuple[str, ...] = ()
-
-    @property
-    def whole(self) -> bool:
-        """True for the whole organisation."""
-        return not self.teams and not self.services
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ from sqlmodel import Session
 from bot.answers.answer import Answer, Line, Strong, paragraph
 from bot.answers.caller import Asked, Profile
 from bot.answers.lookups import subscriber_of
-from bot.answers.queries import Scope, SettingsQuery, SubscribeQuery, UnsubscribeQuery
-from briefing.build import scope_label
+from bot.answers.queries import SettingsQuery, SubscribeQuery, UnsubscribeQuery
 from data.config import OrgConfig
+from data.scope import Scope
 from data.store.tables import Subscriber, SubscriberOrigin
 
 __all__ = [
@@ -58,7 +58,7 @@ def subscribe(session: Session, org: OrgConfig, profile: Profile, query: Subscri
         verb = "Subscribed"
     else:
         # Only what the command names changes; `/risk subscribe tz …` keeps the scope.
-        scope = query.scope or Scope(tuple(row.teams), tuple(row.services))
+        scope = query.scope or Scope.of(row.teams, row.services)
         row.timezone = query.timezone or row.timezone
         verb = "Subscribed" if not row.active else "Updated your subscription"
     row.teams = list(scope.teams)
@@ -68,7 +68,7 @@ def subscribe(session: Session, org: OrgConfig, profile: Profile, query: Subscri
     row.active = True
     session.add(row)
     session.flush()
-    label = scope_label(org, row.teams, row.services)
+    label = scope.label(org)
     return paragraph(
         (
             f"{verb}: {label}, every {org.delivery.day.capitalize()} at "
@@ -103,7 +103,7 @@ def settings_line(org: OrgConfig, subscriber: Subscriber | None) -> Line:
             "`/risk subscribe [team|service …]` sends it to you every "
             f"{org.delivery.day.capitalize()} at {org.delivery.time}.",
         )
-    scope = scope_label(org, subscriber.teams, subscriber.services)
+    scope = Scope.of(subscriber.teams, subscriber.services).label(org)
     owner = (
         "managed in riskbrief.toml"
         if subscriber.origin == SubscriberOrigin.CONFIG

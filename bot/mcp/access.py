@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data.config import OrgConfig
+from data.scope import Scope
 from scoring.errors import ConfigError
 
 __all__ = [
@@ -36,17 +37,17 @@ _ENTRY = re.compile(r"^(?P<scope>[^:\s]+):(?P<token>\S+)$")
 
 @dataclass(frozen=True, slots=True)
 class Access:
-    """What a caller may see: ``services`` by key (``None``: every service), and its time zone.
+    """What a caller may see: a ``Scope`` (a subscriber's, or one a call named), in a time zone.
 
-    ``teams``, ``named_services`` and ``subscriber`` say where the scope came from (the
-    teams and services a subscriber or a call named); answers name it in ``label``.
+    ``services`` (``None``: every service) and ``label`` are the scope resolved against the
+    organisation once, by :meth:`of`, so each check is a set lookup; ``subscriber`` is whose
+    scope it is, if anyone's.
     """
 
-    services: frozenset[str] | None
+    scope: Scope
     timezone: str
+    services: frozenset[str] | None
     label: str
-    teams: tuple[str, ...] = ()
-    named_services: tuple[str, ...] = ()
     subscriber: str | None = None
 
     @property
@@ -70,29 +71,13 @@ class Access:
     @staticmethod
     def organisation(org: OrgConfig) -> Access:
         """The whole organisation, in its own time zone."""
-        return Access(None, org.organisation.timezone, "whole organisation")
+        return Access.of(org, Scope(), org.organisation.timezone)
 
     @staticmethod
-    def of_scope(
-        org: OrgConfig,
-        teams: Sequence[str],
-        services: Sequence[str],
-        timezone: str,
-        subscriber: str | None = None,
-    ) -> Access:
-        """The scope of ``teams`` and ``services`` (both empty: the whole organisation)."""
-        from briefing.build import scope_label
-
-        if not teams and not services:
-            return Access(None, timezone, "whole organisation", subscriber=subscriber)
-        return Access(
-            frozenset(org.scope_services(tuple(teams), tuple(services))),
-            timezone,
-            scope_label(org, teams, services),
-            tuple(teams),
-            tuple(services),
-            subscriber,
-        )
+    def of(org: OrgConfig, scope: Scope, timezone: str, subscriber: str | None = None) -> Access:
+        """``scope`` resolved against ``org``."""
+        services = None if scope.whole else frozenset(scope.covered(org))
+        return Access(scope, timezone, services, scope.label(org), subscriber)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +144,13 @@ class TokenTable:
     @staticmethod
     def load(
         org: OrgConfig,
-        subscribers: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]],
+        subscribers: dict[str, tuple[Scope, str]],
         inline: str | None,
         file: Path | None,
     ) -> TokenTable:
         """The tokens of ``inline`` (RISKBRIEF_MCP_TOKENS) and ``file`` (RISKBRIEF_MCP_TOKENS_FILE).
 
-        ``subscribers`` gives each subscriber's teams, services and time zone by key; a
+        ``subscribers`` gives each subscriber's scope and time zone by key; a
         token naming another key is a ``ConfigError``.
         """
         grants: list[Grant] = []
@@ -191,6 +176,6 @@ class TokenTable:
                     f"an MCP token names the subscriber {key!r}, which riskbrief.toml does not "
                     f"have; use `*` or one of: {known}"
                 )
-            teams, services, timezone = subscribers[key]
-            scopes[key] = Access.of_scope(org, teams, services, timezone, key)
+            scope, timezone = subscribers[key]
+            scopes[key] = Access.of(org, scope, timezone, key)
         return TokenTable(grants, scopes)

@@ -26,7 +26,7 @@ from bot.mcp.models import (
     band_words,
 )
 from bot.mcp.scope import asked_week, narrowed
-from briefing.build import SubscriberScope, build_payload
+from briefing.build import Recipient, build_payload
 from briefing.payload import BriefingPayload, CardView, Counts
 from briefing.render.text import evidence_words, fact_text
 from data.clock import utcnow
@@ -139,13 +139,7 @@ def scope_briefing(
     now: datetime | None = None,
 ) -> BriefingFacts:
     """The briefing facts of ``names`` (default the caller's scope) for a week."""
-    scope = narrowed(org, access, names)
-    week = asked_week(week_text, scope, now or utcnow(), current=False)
-    asker = SubscriberScope(
-        scope.subscriber or "mcp",
-        scope.label,
-        scope.timezone,
-        scope.teams,
-        scope.named_services,
-    )
+    access = narrowed(org, access, names)
+    week = asked_week(week_text, access, now or utcnow(), current=False)
+    asker = Recipient(access.subscriber or "mcp", access.label, access.timezone, access.scope)
     return facts_of(build_payload(session, org, asker, week))

@@ -35,6 +35,7 @@ from bot.mcp.access import Access, TokenTable
 from bot.mcp.server import build_server
 from bot.settings import Settings
 from data.config import OrgConfig
+from data.scope import Scope
 from data.store.engine import session_scope
 from data.store.history import HistoryCache
 from data.store.tables import Subscriber
@@ -196,7 +197,7 @@ def mcp_endpoint(settings: Settings, engine: Engine, org: OrgConfig) -> McpHttp 
         return None
     with session_scope(engine) as session:
         subscribers = {
-            s.key: (tuple(s.teams), tuple(s.services), s.timezone)
+            s.key: (Scope.of(s.teams, s.services), s.timezone)
             for s in session.exec(select(Subscriber))
             if s.active
         }

@@ -13,6 +13,7 @@ from bot.answers.lookups import catalog_of
 from bot.mcp.access import Access
 from briefing.week import IsoWeek
 from data.config import OrgConfig
+from data.scope import Scope
 from scoring.errors import NotFoundError, RiskbriefError
 
 __all__ = ["asked_service", "asked_week", "narrowed"]
@@ -44,7 +45,7 @@ def narrowed(org: OrgConfig, access: Access, names: Sequence[str] | None) -> Acc
             )
         bucket = teams if found[0] == "team" else services
         bucket.append(found[1])
-    return Access.of_scope(org, teams, services, access.timezone, access.subscriber)
+    return Access.of(org, Scope.of(teams, services), access.timezone, access.subscriber)
 
 
 def _pair(found: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -8,6 +8,7 @@ from sqlmodel import col, select
 from bot.mcp.access import Access
 from bot.mcp.server import build_server
 from data.config import OrgConfig
+from data.scope import Scope
 from data.store.engine import session_scope
 from data.store.history import HistoryCache
 from data.store.tables import Subscriber
@@ -33,7 +34,7 @@ def subscriber_access(engine: Engine, org: OrgConfig, key: str | None) -> Access
             raise NotFoundError(
                 f"no active subscriber {key!r}; use one of: {', '.join(keys) or 'none configured'}"
             )
-        return Access.of_scope(org, row.teams, row.services, row.timezone, row.key)
+        return Access.of(org, Scope.of(row.teams, row.services), row.timezone, row.key)
 
 
 def run_stdio(engine: Engine, org: OrgConfig, access: Access) -> None:

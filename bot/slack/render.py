@@ -28,12 +28,12 @@ from bot.answers.answer import (
     Strong,
     Table,
 )
-from bot.answers.queries import Scope
 from bot.answers.text import table_text
 from bot.slack.reply import Reply, context
 from briefing.render.escape import link, mrkdwn
 from briefing.render.slack import MAX_BLOCKS, render_slack
 from briefing.week import IsoWeek
+from data.scope import Scope
 
 __all__ = ["DETAILS_ACTION", "CardRef", "slack_reply", "slack_text"]
 
@@ -71,7 +71,7 @@ class CardRef:
                 card=str(data["card"]),
                 week=str(data["week"]),
                 timezone=str(data["tz"]),
-                scope=Scope(tuple(map(str, data["teams"])), tuple(map(str, data["services"]))),
+                scope=Scope.of(map(str, data["teams"]), map(str, data["services"])),
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -113,8 +113,7 @@ def _with_refs(
 
 def _briefing(part: Briefing) -> Reply:
     message = render_slack(part.payload, part.narrative)
-    scope = Scope(part.teams, part.services)
-    blocks = _with_refs(message.blocks, part.week, part.timezone, scope)
+    blocks = _with_refs(message.blocks, part.week, part.timezone, part.scope)
     if len(blocks) < MAX_BLOCKS:
         blocks.insert(0, context(slack_text(part.heading)))
     return Reply(text=f"{part.title}: {message.text}", blocks=tuple(blocks))

@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 from bot.answers.briefs import brief_answer, week_payload
 from bot.answers.lines import signal_lines
 from bot.answers.lookups import subscriber_of, version_of
-from bot.answers.queries import Scope
 from bot.answers.subscriptions import settings_line
 from bot.slack.render import CardRef, slack_reply, slack_text
 from bot.slack.reply import SECTION_CHARS, Reply, context, section
@@ -28,6 +27,7 @@ from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import evidence_words, fact_text, format_value, local_time
 from briefing.week import IsoWeek
 from data.config import OrgConfig
+from data.scope import Scope
 from data.store.scores import load_scores
 from data.store.tables import (
     Briefing,
@@ -187,7 +187,7 @@ def home_view(
     subscriber = subscriber_of(session, user_id)
     active = subscriber is not None and subscriber.active
     scope = (
-        Scope(tuple(subscriber.teams), tuple(subscriber.services))
+        Scope.of(subscriber.teams, subscriber.services)
         if subscriber is not None and active
         else Scope()
     )

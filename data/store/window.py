@@ -180,8 +180,8 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
             author=logins.get(author_id),
             bot=author_id in bots,
             gates=_band_gates(gates, band),
-            coverage_delta=coverage_delta,
-            service_coverage=service_coverage,
+            line_coverage_delta=coverage_delta,
+            service_line_coverage=service_coverage,
         )
         for (
             key,

@@ -27,8 +27,8 @@ def coverage_fell(
 ) -> Iterator[Card]:
     """A service's line coverage fell materially against last week; its evidence is the
     week's changes of the service that lowered their files' coverage."""
-    for service, now in sorted(this.coverage_by_service.items()):
-        before = last.coverage_by_service.get(service)
+    for service, now in sorted(this.line_coverage_by_service.items()):
+        before = last.line_coverage_by_service.get(service)
         if before is None:
             continue
         sev = severity_for(before - now, r.coverage_warning_drop_pp, r.coverage_critical_drop_pp)
@@ -38,9 +38,11 @@ def coverage_fell(
             (
                 c
                 for c in this.changes
-                if c.service == service and c.coverage_delta is not None and c.coverage_delta < 0
+                if c.service == service
+                and c.line_coverage_delta is not None
+                and c.line_coverage_delta < 0
             ),
-            key=lambda c: (c.coverage_delta, c.key),
+            key=lambda c: (c.line_coverage_delta, c.key),
         )
         yield Card(
             f"coverage:{service}",
@@ -48,8 +50,8 @@ def coverage_fell(
             sev,
             service,
             (
-                CardFact(FactKey.SERVICE_COVERAGE_THIS_WEEK, tenth(now), "%"),
-                CardFact(FactKey.SERVICE_COVERAGE_LAST_WEEK, tenth(before), "%"),
+                CardFact(FactKey.SERVICE_LINE_COVERAGE_THIS_WEEK, tenth(now), "%"),
+                CardFact(FactKey.SERVICE_LINE_COVERAGE_LAST_WEEK, tenth(before), "%"),
                 CardFact(FactKey.COVERAGE_LOWERING_CHANGES, len(lowering)),
             ),
             tuple(Evidence(EvidenceKind.CHANGE, c.key) for c in lowering[:_MOST_LOWERING]),

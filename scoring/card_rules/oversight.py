@@ -90,7 +90,7 @@ def codeowners(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
     """The share of changed files with a code owner fell materially."""
-    now, before = this.codeowners_coverage, last.codeowners_coverage
+    now, before = this.owner_coverage, last.owner_coverage
     if now is None or before is None or not _codeowners_comparable(this, last, r):
         return
     sev = severity_for(before - now, r.codeowners_warning_drop_pp, r.codeowners_critical_drop_pp)
@@ -102,8 +102,8 @@ def codeowners(
         sev,
         None,
         (
-            CardFact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
-            CardFact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, tenth(before), "%"),
+            CardFact(FactKey.OWNER_COVERAGE_THIS_WEEK, tenth(now), "%"),
+            CardFact(FactKey.OWNER_COVERAGE_LAST_WEEK, tenth(before), "%"),
         ),
     )
 
@@ -112,7 +112,7 @@ def codeowners_improved(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
     """The share of changed files with a code owner rose materially."""
-    now, before = this.codeowners_coverage, last.codeowners_coverage
+    now, before = this.owner_coverage, last.owner_coverage
     if now is None or before is None or not _codeowners_comparable(this, last, r):
         return
     if not reaches(now - before, r.codeowners_warning_drop_pp):
@@ -123,8 +123,8 @@ def codeowners_improved(
         Severity.INFO,
         None,
         (
-            CardFact(FactKey.CODEOWNERS_COVERAGE_THIS_WEEK, tenth(now), "%"),
-            CardFact(FactKey.CODEOWNERS_COVERAGE_LAST_WEEK, tenth(before), "%"),
+            CardFact(FactKey.OWNER_COVERAGE_THIS_WEEK, tenth(now), "%"),
+            CardFact(FactKey.OWNER_COVERAGE_LAST_WEEK, tenth(before), "%"),
             CardFact(FactKey.FILES_WITH_OWNER_DATA, this.files_with_owner_data),
         ),
     )

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.pipeline import score_all
-from briefing.build import SubscriberScope, build_payload
+from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.payload import UnknownView
 from briefing.prompt import payload_json
@@ -98,9 +98,7 @@ def test_partial_data_is_named_from_store_to_footer(engine: Engine, tmp_path: Pa
         summary = score_all(session, org)
         session.commit()
         scored = load_scores(session, "change", summary.version, ["acme/shop#1"])["acme/shop#1"]
-        payload = build_payload(
-            session, org, SubscriberScope("em", "Em", "UTC"), IsoWeek.of(T0.date())
-        )
+        payload = build_payload(session, org, Recipient("em", "Em", "UTC"), IsoWeek.of(T0.date()))
     incident_signal = next(s for s in scored.signals if s.name == "service_incidents")
     assert incident_signal.value is None
     assert "no incident source" in incident_signal.explanation
@@ -134,9 +132,7 @@ def test_known_data_leaves_no_footer(engine: Engine, tmp_path: Path) -> None:
     with Session(engine) as session:
         score_all(session, org)
         session.commit()
-        payload = build_payload(
-            session, org, SubscriberScope("em", "Em", "UTC"), IsoWeek.of(T0.date())
-        )
+        payload = build_payload(session, org, Recipient("em", "Em", "UTC"), IsoWeek.of(T0.date()))
     assert payload.unknown == UnknownView(changes=2, review=2, codeowners=0, incidents=False)
     assert unknown_line(payload.unknown) == (
         "Not known this week: review of 2 of 2 changes. Unknown is not counted as safe. "

@@ -12,10 +12,11 @@ from sqlmodel import col, select
 
 from bot.compose import compose_all, write_files
 from bot.pipeline import score_all
-from briefing.build import SubscriberScope, build_payload
+from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
+from data.scope import Scope
 from data.sources.sample import load_sample, sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
@@ -83,12 +84,12 @@ def test_a_scope_with_nothing_ever_and_a_week_with_nothing_say_so(engine: Engine
     with session_scope(engine) as session:
         score_all(session, org)
         ledger = build_payload(
-            session, org, SubscriberScope("l", "L", "UTC", services=("ledger",)), W47
+            session, org, Recipient("l", "L", "UTC", Scope(services=("ledger",))), W47
         )
         later = build_payload(
-            session, org, SubscriberScope("vp", "VP", "America/New_York"), IsoWeek(2027, 10)
+            session, org, Recipient("vp", "VP", "America/New_York"), IsoWeek(2027, 10)
         )
-        current = build_payload(session, org, SubscriberScope("vp", "VP", "America/New_York"), W47)
+        current = build_payload(session, org, Recipient("vp", "VP", "America/New_York"), W47)
     assert ledger.stored.anything
     assert not ledger.stored.in_scope
     assert write_deterministic(ledger).headline == (

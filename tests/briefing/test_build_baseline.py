@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from briefing.build import SubscriberScope, build_payload
+from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.week import IsoWeek
 from data.config import parse_org_config
@@ -34,7 +34,7 @@ def test_the_briefing_reads_the_four_weeks_before_for_a_thin_last_week(engine: E
     org = parse_org_config(_ORG)
     with Session(engine) as session:
         payload = build_payload(
-            session, org, SubscriberScope("em", "Em", "UTC"), IsoWeek.of(this_monday.date())
+            session, org, Recipient("em", "Em", "UTC"), IsoWeek.of(this_monday.date())
         )
     [card] = [c for c in payload.cards if c.kind is CardKind.MTTR]
     facts = {f.key: f.value for f in card.facts}

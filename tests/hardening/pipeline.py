@@ -30,7 +30,6 @@ from bot.answers.briefs import brief_answer
 from bot.answers.changes import change_answer
 from bot.answers.deploys import deploy_answer
 from bot.answers.lookups import latest_deploy_key
-from bot.answers.queries import Scope
 from bot.answers.services import service_answer
 from bot.compose import Composed, compose_all
 from bot.pipeline import score_all
@@ -42,6 +41,7 @@ from briefing.render import render_email, render_slack
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.ingest import Ingest
+from data.scope import Scope
 from data.sources.records import ChangeRecord, FileRecord
 from data.store.engine import session_scope
 from data.store.org import sync_org

@@ -21,8 +21,8 @@ def _week(n: int, coverage: list[tuple[float | None, float | None]]) -> WeekAggr
             "payments",
             Band.SAFE,
             n,
-            coverage_delta=delta,
-            service_coverage=svc,
+            line_coverage_delta=delta,
+            service_line_coverage=svc,
             merged_at=at(n, 10 + i),
         )
         for i, (delta, svc) in enumerate(coverage)
@@ -60,8 +60,8 @@ def test_the_card_names_the_changes_that_lowered_coverage_most_first() -> None:
     assert card.severity is Severity.CRITICAL
     assert card.subject == "payments"
     assert facts(card) == {
-        FactKey.SERVICE_COVERAGE_THIS_WEEK: 74.0,
-        FactKey.SERVICE_COVERAGE_LAST_WEEK: 82.0,
+        FactKey.SERVICE_LINE_COVERAGE_THIS_WEEK: 74.0,
+        FactKey.SERVICE_LINE_COVERAGE_LAST_WEEK: 82.0,
         FactKey.COVERAGE_LOWERING_CHANGES: 2,
     }
     assert [(e.kind, e.key) for e in card.evidence] == [

@@ -889,8 +889,8 @@ _FACTS: list[tuple[str, _Expected]] = [
     (
         "codeowners",
         lambda t, p: {
-            FactKey.CODEOWNERS_COVERAGE_THIS_WEEK: round(t.codeowners_coverage or 0, 1),
-            FactKey.CODEOWNERS_COVERAGE_LAST_WEEK: round(p.codeowners_coverage or 0, 1),
+            FactKey.OWNER_COVERAGE_THIS_WEEK: round(t.owner_coverage or 0, 1),
+            FactKey.OWNER_COVERAGE_LAST_WEEK: round(p.owner_coverage or 0, 1),
         },
     ),
     (
@@ -1003,8 +1003,8 @@ _POSITIVE_FACTS: list[tuple[str, _Expected]] = [
     (
         "codeowners:improved",
         lambda t, p: {
-            FactKey.CODEOWNERS_COVERAGE_THIS_WEEK: round(t.codeowners_coverage or 0, 1),
-            FactKey.CODEOWNERS_COVERAGE_LAST_WEEK: round(p.codeowners_coverage or 0, 1),
+            FactKey.OWNER_COVERAGE_THIS_WEEK: round(t.owner_coverage or 0, 1),
+            FactKey.OWNER_COVERAGE_LAST_WEEK: round(p.owner_coverage or 0, 1),
             FactKey.FILES_WITH_OWNER_DATA: t.files_with_owner_data,
         },
     ),
@@ -1199,7 +1199,7 @@ def test_a_coverage_drop_inside_a_concentrating_service_folds_into_it(
     host = next(c for c in made if c.id == "concentration:payments")
     folded = "codeowners" not in expected
     assert host.folded == ((CardKind.CODEOWNERS,) if folded else ())
-    assert (FactKey.CODEOWNERS_COVERAGE_THIS_WEEK in facts(host)) is folded
+    assert (FactKey.OWNER_COVERAGE_THIS_WEEK in facts(host)) is folded
     assert host.severity is Severity.CRITICAL
 
 

@@ -139,13 +139,13 @@ def test_mttr_is_the_mean_of_resolved_incidents(
         pytest.param([(0, 1), (9, 9)], 90.0, id="weighted-by-files"),
     ],
 )
-def test_codeowners_coverage(files: list[tuple[int, int]], expected: float | None) -> None:
+def test_owner_coverage(files: list[tuple[int, int]], expected: float | None) -> None:
     """CODEOWNERS coverage is owned files over files with owner data, unknown without data."""
     changes = [
         change(f"c#{n}", "svc", Band.SAFE, files_with_owner=o, files_with_owner_data=d)
         for n, (o, d) in enumerate(files)
     ]
-    assert aggregate(changes).codeowners_coverage == expected
+    assert aggregate(changes).owner_coverage == expected
 
 
 def test_agent_changes_and_the_unreviewed_ones() -> None:

@@ -12,7 +12,6 @@ from bot.answers.queries import (
     DeployQuery,
     HelpQuery,
     Query,
-    Scope,
     ServiceQuery,
     SettingsQuery,
     SubscribeQuery,
@@ -20,6 +19,7 @@ from bot.answers.queries import (
 )
 from bot.slack.render import slack_text
 from data.config import parse_org_config
+from data.scope import Scope
 
 CATALOG = Catalog(
     teams={"commerce": "Commerce", "discovery": "Discovery", "platform": "Platform"},

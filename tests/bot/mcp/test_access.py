@@ -9,13 +9,14 @@ import pytest
 from bot.mcp.access import Access, Grant, TokenTable, parse_grants
 from bot.mcp.http import mcp_endpoint
 from bot.settings import Settings
+from data.scope import Scope
 from data.sources.sample import sample_org_config
 from scoring.errors import ConfigError
 
 ORG = sample_org_config()
 SUBSCRIBERS = {
-    "commerce-lead": (("commerce",), (), "Europe/Berlin"),
-    "platform-lead": ((), ("identity", "infra"), "Europe/London"),
+    "commerce-lead": (Scope(teams=("commerce",)), "Europe/Berlin"),
+    "platform-lead": (Scope(services=("identity", "infra")), "Europe/London"),
 }
 LONG = "x" * 16
 
@@ -76,7 +77,7 @@ def test_a_subscriber_s_token_sees_its_teams_services() -> None:
 
 def test_a_thing_of_no_service_is_only_the_whole_organisation_s() -> None:
     """A change no service claims is visible to the organisation's token alone."""
-    commerce = Access.of_scope(ORG, ("commerce",), (), "UTC")
+    commerce = Access.of(ORG, Scope(teams=("commerce",)), "UTC")
     assert not commerce.sees([None])
     assert commerce.sees(["search", "checkout"])
     assert Access.organisation(ORG).sees([None])

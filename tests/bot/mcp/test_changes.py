@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from bot.mcp.access import Access
 from bot.mcp.changes import change_risk
+from data.scope import Scope
 from data.sources.sample import sample_org_config
 from data.store.engine import make_engine
 
@@ -22,7 +23,7 @@ def test_a_scoped_caller_sees_only_its_services_deploys(demo_dir: Path) -> None:
     try:
         with Session(engine) as session:
             whole = change_risk(session, org, Access.organisation(org), SHARED)
-            identity = Access.of_scope(org, (), ("identity",), "UTC")
+            identity = Access.of(org, Scope(services=("identity",)), "UTC")
             scoped = change_risk(session, org, identity, SHARED)
     finally:
         engine.dispose()

@@ -42,7 +42,7 @@ def test_a_draft_is_listed_as_one_and_a_ready_one_not(engine: Engine) -> None:
                 _open("acme/platform!12", 12, draft=False),
             ]
         )
-    whole = Access(services=None, timezone="UTC", label="the whole organisation")
+    whole = Access.organisation(org)
     with session_scope(engine) as session:
         listed = open_pulls(session, org, whole, None, None, 10)
     assert {p.key: p.draft for p in listed.pulls} == {

@@ -7,6 +7,7 @@ import pytest
 from bot.mcp.access import Access
 from bot.mcp.proposals import proposal_risk
 from data.config import parse_org_config
+from data.scope import Scope
 from data.store.history import HistoryCache
 from scoring.errors import NotFoundError
 
@@ -29,7 +30,7 @@ repository = "acme/vault"
 paths = ["**"]
 """
 )
-PAYMENTS = Access(services=frozenset({"payments"}), timezone="UTC", label="Payments")
+PAYMENTS = Access.of(ORG, Scope(services=("payments",)), "UTC")
 
 
 def _refusal(access: Access, repository: str) -> str:
@@ -55,5 +56,5 @@ def test_another_scope_s_repository_reads_as_one_that_does_not_exist() -> None:
     outside = _refusal(PAYMENTS, "acme/vault")
     assert outside == _refusal(PAYMENTS, "acme/nothing")
     assert outside == ("riskbrief.toml names no repository by that name; use one of: acme/shop.")
-    whole = Access(services=None, timezone="UTC", label="Acme")
+    whole = Access.organisation(ORG)
     assert "acme/shop, acme/vault" in _refusal(whole, "acme/nothing")

@@ -29,7 +29,6 @@ from bot.answers.queries import (
     DeployQuery,
     HelpQuery,
     Query,
-    Scope,
     ServiceQuery,
     SettingsQuery,
     SubscribeQuery,
@@ -40,6 +39,7 @@ from bot.answers.subscriptions import settings_answer, subscribe, unsubscribe
 from bot.slack.render import slack_reply, slack_text
 from bot.slack.reply import Reply
 from data.config import OrgConfig
+from data.scope import Scope
 from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.tables import Change

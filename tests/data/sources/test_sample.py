@@ -330,9 +330,7 @@ def test_payments_concentration_is_driven_by_codeowners(sample: LoadedSample) ->
     assert "codeowners" not in cards
     assert CardKind.CODEOWNERS in card.folded
     assert (
-        numbers[FactKey.CODEOWNERS_COVERAGE_LAST_WEEK]
-        - numbers[FactKey.CODEOWNERS_COVERAGE_THIS_WEEK]
-        >= 10
+        numbers[FactKey.OWNER_COVERAGE_LAST_WEEK] - numbers[FactKey.OWNER_COVERAGE_THIS_WEEK] >= 10
     )
     with session_scope(sample.engine) as session:
         ledger = list(

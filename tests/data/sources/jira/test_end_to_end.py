@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.pipeline import score_all
-from briefing.build import SubscriberScope, build_payload
+from briefing.build import Recipient, build_payload
 from briefing.week import IsoWeek
 from data.sources.jira.source import jira_sources
 from data.sources.records import ChangeRecord, DeployRecord, ErrorBudgetRecord, FileRecord
@@ -81,7 +81,7 @@ def test_a_jira_bug_makes_a_fix_and_a_jira_incident_makes_an_incident_card(
         payload = build_payload(
             session,
             jira.org,
-            SubscriberScope("lead", "Lead", "UTC"),
+            Recipient("lead", "Lead", "UTC"),
             IsoWeek.of(NOW.date()),
         )
     assert fix == {"acme/shop#1": 1.0, "acme/shop#2": 0.0, "acme/shop#3": 0.0}
