@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import structlog
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.ingest import Tally
-from data.sources.gitlab.client import GitLabClient, RestPage
+from data.sources.gitlab.client import GitLabClient, RestPage, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.records import DeployRecord, IncidentRecord
@@ -37,6 +38,7 @@ __all__ = [
     "BadItem",
     "Record",
     "UpdatedList",
+    "UpdatedListSource",
     "item_time",
     "project_services",
     "service_for_names",
@@ -199,3 +201,49 @@ def _ident(item: Any) -> int | str:
     """An item's id (deployments, pipelines and issues all have one), else the item itself."""
     ident = item.get("id") if isinstance(item, dict) else None
     return ident if isinstance(ident, int) else repr(item)
+
+
+@dataclass(slots=True)
+class UpdatedListSource:
+    """A source of one project's list read by ``updated_after``; a subclass names the list.
+
+    Deployments, pipelines and incident issues differ only in these names, the
+    list's query parameters and how a page's items become records (``_read``).
+    """
+
+    client: GitLabClient
+    project: str
+    config: GitLabSourceConfig
+    now: Callable[[], datetime] = field(default=utcnow)
+    # The list's word: in the source's name, its cursor (``gitlab-<noun>``) and its progress.
+    noun: ClassVar[str]
+    # The list's path below the project's (``deployments``, ``issues``).
+    path: ClassVar[str]
+
+    @property
+    def name(self) -> str:
+        """``gitlab <noun> group/project``."""
+        return f"gitlab {self.noun} {self.project}"
+
+    def sync(self, run: SyncRun) -> None:
+        """Read the items updated since the watermark, a page per checkpoint."""
+        listed = UpdatedList(
+            self.client,
+            self.project,
+            self.config,
+            f"gitlab-{self.noun}",
+            f"projects/{project_id(self.project)}/{self.path}",
+            self.params(),
+            lambda r, items: self._read(r, items, listed),
+            self.noun,
+            self.now,
+        )
+        listed.sync(run, self.name)
+
+    def params(self) -> Mapping[str, str]:
+        """The list's own query parameters; none unless a subclass says."""
+        return {}
+
+    def _read(self, run: SyncRun, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
+        """A page's records (an item that is no deploy or incident makes none)."""
+        raise NotImplementedError
