@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import structlog
@@ -28,6 +28,7 @@ import structlog
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.ingest import Tally
+from data.sources.first_sync import first_sync_start
 from data.sources.gitlab.client import GitLabClient, RestPage, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sources.gitlab.settings import GitLabSourceConfig
@@ -101,9 +102,7 @@ def start_of(
     """Where a list is read from: the watermark minus the lag, else ``since``, else the default."""
     if watermark is not None:
         return watermark - timedelta(minutes=config.lag_minutes)
-    if config.since is not None:
-        return datetime.combine(config.since, time(), tzinfo=UTC)
-    return now - timedelta(days=org.sources.first_sync_days)
+    return first_sync_start(org, config.since, now)
 
 
 def item_time(item: Any, name: str) -> datetime:

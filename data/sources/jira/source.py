@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +23,7 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.sources.first_sync import first_sync_start
 from data.sources.jira.client import JiraClient, JiraError
 from data.sources.jira.records import SEARCH_FIELDS, BadIssue, incident_of, issue_record
 from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
@@ -120,10 +121,7 @@ class JiraIssuesSource:
         saved = run.cursor(_CURSOR, self.scope)
         if saved.watermark is not None:
             return saved.watermark - timedelta(minutes=self.config.lag_minutes), saved.watermark
-        if self.config.since is not None:
-            start = datetime.combine(self.config.since, time(0), tzinfo=UTC)
-        else:
-            start = self._clock() - timedelta(days=self.org.sources.first_sync_days)
+        start = first_sync_start(self.org, self.config.since, self._clock())
         return start, start
 
     def _pages(self, query: str) -> Iterator[list[Any]]:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.sources.first_sync import first_sync_start
 from data.sources.linear.client import LinearClient, as_dict
 from data.sources.linear.settings import LinearSourceConfig
 from data.sources.records import IncidentRecord
@@ -220,10 +221,7 @@ class LinearIssuesSource:
                 None,
                 saved.watermark,
             )
-        if self.config.since is not None:
-            start = datetime.combine(self.config.since, time(0), tzinfo=UTC)
-        else:
-            start = self._clock() - timedelta(days=self.org.sources.first_sync_days)
+        start = first_sync_start(self.org, self.config.since, self._clock())
         return start, None, start
 
     def sync(self, run: SyncRun) -> None:
