@@ -17,6 +17,7 @@ from data.config import OrgConfig
 from data.sources.jira.settings import JiraSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.tracker.issue_pages import BadIssue
 from data.tracker_issue import StatusChange, TrackerIssueRecord
 
 __all__ = ["SEARCH_FIELDS", "BadIssue", "incident_of", "issue_record"]
@@ -25,10 +26,6 @@ SEARCH_FIELDS = (
     "summary,issuetype,labels,priority,status,components,created,updated,resolutiondate,resolution"
 )
 _SERVICE_PREFIX = re.compile(r"^(?:service|svc)\s*[:/=]\s*", re.IGNORECASE)
-
-
-class BadIssue(ValueError):
-    """An issue the answer describes too badly to keep; the message says what is missing."""
 
 
 def _name(value: Any) -> str | None:

@@ -25,10 +25,10 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.first_sync import first_sync_start
 from data.sources.jira.client import JiraClient, JiraError
-from data.sources.jira.records import SEARCH_FIELDS, BadIssue, incident_of, issue_record
+from data.sources.jira.records import SEARCH_FIELDS, incident_of, issue_record
 from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
-from data.sources.records import IncidentRecord
 from data.sources.tracker.checkpoint import checkpoint_issues
+from data.sources.tracker.issue_pages import read_issues
 from data.sources.tracker.links import change_keys_of_urls
 from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import TrackerIssueRecord
@@ -167,35 +167,12 @@ class JiraIssuesSource:
                 urls.append(target["url"])
         return change_keys_of_urls(urls)
 
-    def _read(
-        self, run: SyncRun, issues: list[Any]
-    ) -> tuple[list[TrackerIssueRecord], list[IncidentRecord]]:
-        records: list[TrackerIssueRecord] = []
-        incidents: list[IncidentRecord] = []
-        for issue in issues:
-            try:
-                record = issue_record(issue, self.config)
-            except BadIssue as exc:
-                run.tally.skipped += 1
-                log.warning("jira_issue_skipped", reason=str(exc))
-                continue
-            if record.is_bug and self.config.remote_links:
-                linked = self._links(record.key)
-                record = replace(record, linked_changes=linked)
-            records.append(record)
-            if record.is_incident:
-                incident = incident_of(record, issue, self.org, self.config)
-                if incident is None:
-                    run.tally.skipped += 1
-                    log.warning(
-                        "jira_incident_skipped",
-                        issue=record.key,
-                        reason="no component or label names a service, and [sources.jira] "
-                        "services does not map its project",
-                    )
-                else:
-                    incidents.append(incident)
-        return records, incidents
+    def _record(self, issue: Any) -> TrackerIssueRecord:
+        """One issue's record, with the changes its remote links name when it is a bug."""
+        record = issue_record(issue, self.config)
+        if record.is_bug and self.config.remote_links:
+            record = replace(record, linked_changes=self._links(record.key))
+        return record
 
     def sync(self, run: SyncRun) -> None:
         """Read the issues updated since the watermark, a page per checkpoint."""
@@ -203,7 +180,15 @@ class JiraIssuesSource:
             raise ConfigError('[sources.jira] lists no projects; add projects = ["PROJ"].')
         since, newest = self._since(run)
         for issues in self._pages(jql(self.config.projects, since, self._zone())):
-            records, incidents = self._read(run, issues)
+            records, incidents = read_issues(
+                run,
+                issues,
+                "jira",
+                self._record,
+                lambda record, issue: incident_of(record, issue, self.org, self.config),
+                "no component or label names a service, and [sources.jira] services does not "
+                "map its project",
+            )
             if records:
                 newest = max(newest, max(r.updated_at for r in records))
             checkpoint_issues(

@@ -28,6 +28,7 @@ from data.sources.linear.settings import LinearSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
+from data.sources.tracker.issue_pages import BadIssue, read_issues
 from data.sources.tracker.links import change_keys_of_urls
 from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import StatusChange, TrackerIssueRecord
@@ -54,10 +55,6 @@ query RiskbriefIssues($first: Int!, $after: String, $filter: IssueFilter) {
   }
 }
 """.strip()
-
-
-class _BadIssue(ValueError):
-    """An issue too badly described to keep."""
 
 
 def linear_key(config: LinearSourceConfig, environ: Mapping[str, str] | None = None) -> str:
@@ -87,7 +84,7 @@ def _time(node: dict[str, Any], name: str, *, optional: bool = False) -> datetim
     try:
         return parse_time(value, name)
     except TimeFormatError as exc:
-        raise _BadIssue(str(exc)) from None
+        raise BadIssue(str(exc)) from None
 
 
 def _history(node: dict[str, Any]) -> tuple[StatusChange, ...]:
@@ -138,7 +135,7 @@ class LinearIssuesSource:
     def record(self, node: Any) -> TrackerIssueRecord:
         """One issue node as a record; ``ValueError`` when it lacks an identifier or times."""
         if not isinstance(node, dict) or not isinstance(node.get("identifier"), str):
-            raise _BadIssue("an issue without an identifier")
+            raise BadIssue("an issue without an identifier")
         labels = _names(node.get("labels"))
         state = as_dict(node.get("state"))
         is_bug = self.config.has_label(labels, self.config.bug_labels)
@@ -238,29 +235,16 @@ class LinearIssuesSource:
                 {"first": self.config.page_size, "after": after, "filter": issue_filter},
             )
             issues = as_dict(data.get("issues"))
-            records: list[TrackerIssueRecord] = []
-            incidents: list[IncidentRecord] = []
-            for node in issues.get("nodes") or ():
-                try:
-                    record = self.record(node)
-                except _BadIssue as exc:
-                    run.tally.skipped += 1
-                    log.warning("linear_issue_skipped", reason=str(exc))
-                    continue
-                records.append(record)
-                newest = max(newest, record.updated_at)
-                if record.is_incident:
-                    incident = self._incident(record)
-                    if incident is None:
-                        run.tally.skipped += 1
-                        log.warning(
-                            "linear_incident_skipped",
-                            issue=record.key,
-                            reason="no label names a service and [sources.linear] services "
-                            "does not map its team",
-                        )
-                    else:
-                        incidents.append(incident)
+            records, incidents = read_issues(
+                run,
+                issues.get("nodes") or (),
+                "linear",
+                self.record,
+                lambda record, _node: self._incident(record),
+                "no label names a service and [sources.linear] services does not map its team",
+            )
+            if records:
+                newest = max(newest, max(r.updated_at for r in records))
             page = as_dict(issues.get("pageInfo"))
             more = bool(page.get("hasNextPage")) and isinstance(page.get("endCursor"), str)
             if more:
