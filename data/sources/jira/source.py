@@ -28,7 +28,7 @@ from data.sources.jira.client import JiraClient, JiraError
 from data.sources.jira.records import SEARCH_FIELDS, incident_of, issue_record
 from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
 from data.sources.tracker.checkpoint import checkpoint_issues
-from data.sources.tracker.issue_pages import read_issues
+from data.sources.tracker.issue_pages import TrackerSource, read_issues
 from data.sources.tracker.links import change_keys_of_urls
 from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import TrackerIssueRecord
@@ -76,21 +76,8 @@ def jql(projects: tuple[str, ...], since: datetime, zone: ZoneInfo) -> str:
     return f'project in ({names}) AND updated >= "{shown}" ORDER BY updated ASC'
 
 
-class JiraIssuesSource:
+class JiraIssuesSource(TrackerSource[JiraClient, JiraSourceConfig]):
     """Issues of the configured projects of one Jira site."""
-
-    def __init__(
-        self,
-        client: JiraClient,
-        config: JiraSourceConfig,
-        org: OrgConfig,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.client = client
-        self.config = config
-        self.org = org
-        self._clock = clock
 
     @property
     def name(self) -> str:
@@ -101,10 +88,6 @@ class JiraIssuesSource:
     def scope(self) -> str:
         """The cursor's scope: the site and its projects (another list starts afresh)."""
         return f"{self.config.base_url} {','.join(sorted(self.config.projects))}"
-
-    def close(self) -> None:
-        """Close the client's connection pool."""
-        self.client.close()
 
     def _zone(self) -> ZoneInfo:
         """The Jira user's time zone, in which JQL reads the times it is given."""

@@ -28,7 +28,7 @@ from data.sources.linear.settings import LinearSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
-from data.sources.tracker.issue_pages import BadIssue, read_issues
+from data.sources.tracker.issue_pages import BadIssue, TrackerSource, issue_time, read_issues
 from data.sources.tracker.links import change_keys_of_urls
 from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import StatusChange, TrackerIssueRecord
@@ -77,16 +77,6 @@ def _names(value: Any) -> tuple[str, ...]:
     )
 
 
-def _time(node: dict[str, Any], name: str, *, optional: bool = False) -> datetime | None:
-    value = node.get(name)
-    if value is None and optional:
-        return None
-    try:
-        return parse_time(value, name)
-    except TimeFormatError as exc:
-        raise BadIssue(str(exc)) from None
-
-
 def _history(node: dict[str, Any]) -> tuple[StatusChange, ...]:
     out = []
     history = node.get("history")
@@ -102,21 +92,8 @@ def _history(node: dict[str, Any]) -> tuple[StatusChange, ...]:
     return tuple(sorted(out, key=lambda s: s.at))
 
 
-class LinearIssuesSource:
+class LinearIssuesSource(TrackerSource[LinearClient, LinearSourceConfig]):
     """Issues of the configured teams of one Linear workspace."""
-
-    def __init__(
-        self,
-        client: LinearClient,
-        config: LinearSourceConfig,
-        org: OrgConfig,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.client = client
-        self.config = config
-        self.org = org
-        self._clock = clock
 
     @property
     def name(self) -> str:
@@ -128,10 +105,6 @@ class LinearIssuesSource:
         """The cursor's scope: the teams (another list starts afresh)."""
         return ",".join(sorted(self.config.teams))
 
-    def close(self) -> None:
-        """Close the client's connection pool."""
-        self.client.close()
-
     def record(self, node: Any) -> TrackerIssueRecord:
         """One issue node as a record; ``ValueError`` when it lacks an identifier or times."""
         if not isinstance(node, dict) or not isinstance(node.get("identifier"), str):
@@ -142,16 +115,16 @@ class LinearIssuesSource:
         is_incident = self.config.has_label(labels, self.config.incident_labels)
         priority = node.get("priority")
         level = int(priority) if isinstance(priority, int | float) else 0
-        completed = _time(node, "completedAt", optional=True)
-        canceled = _time(node, "canceledAt", optional=True)
+        completed = issue_time(node, "completedAt", optional=True)
+        canceled = issue_time(node, "canceledAt", optional=True)
         attachments = node.get("attachments")
         urls = [
             str(a["url"])
             for a in (attachments.get("nodes") or () if isinstance(attachments, dict) else ())
             if isinstance(a, dict) and isinstance(a.get("url"), str)
         ]
-        opened = _time(node, "createdAt")
-        updated = _time(node, "updatedAt")
+        opened = issue_time(node, "createdAt")
+        updated = issue_time(node, "updatedAt")
         assert opened is not None
         assert updated is not None
         title = node.get("title")

@@ -8,21 +8,66 @@ or an incident no service claims, is counted skipped and logged, never fatal.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 import structlog
 
+from data.clock import utcnow
+from data.config import OrgConfig
 from data.sources.records import IncidentRecord
+from data.sources.shared_client import Closable
+from data.sources.times import TimeFormatError, parse_time
 from data.sync import SyncRun
 from data.tracker_issue import TrackerIssueRecord
 
-__all__ = ["BadIssue", "read_issues"]
+__all__ = ["BadIssue", "TrackerSource", "issue_time", "read_issues"]
 
 log = structlog.get_logger(__name__)
 
 
 class BadIssue(ValueError):
     """An issue the answer describes too badly to keep; the message says what is missing."""
+
+
+def issue_time(item: dict[str, Any], name: str, *, optional: bool = False) -> datetime | None:
+    """The time ``name`` of an issue as read (``None`` when ``optional`` and absent), or
+    ``BadIssue``."""
+    value = item.get(name)
+    if value is None and optional:
+        return None
+    try:
+        return parse_time(value, name)
+    except TimeFormatError as exc:
+        raise BadIssue(str(exc)) from None
+
+
+ClientT = TypeVar("ClientT", bound=Closable)
+SettingsT = TypeVar("SettingsT")
+
+
+class TrackerSource(Generic[ClientT, SettingsT]):
+    """A tracker's issues source: its client, its settings table, the organisation, a clock.
+
+    A subclass names itself (``name``), its cursor's ``scope``, and syncs.
+    """
+
+    def __init__(
+        self,
+        client: ClientT,
+        config: SettingsT,
+        org: OrgConfig,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.client = client
+        self.config = config
+        self.org = org
+        self._clock = clock
+
+    def close(self) -> None:
+        """Close the client's connection pool."""
+        self.client.close()
 
 
 def read_issues(
