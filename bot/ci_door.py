@@ -9,12 +9,29 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from http import HTTPStatus
-from wsgiref.types import StartResponse, WSGIEnvironment
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
+import structlog
 from pydantic import SecretStr
 
-__all__ = ["answer", "refusal"]
+__all__ = ["Door", "Reply", "answer", "ci_endpoint", "refusal"]
+
+# An endpoint's answer past the door: its status and its JSON body.
+Reply = tuple[int, dict[str, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class Door:
+    """What one CI endpoint says at the door: its realm, its two refusals, its log."""
+
+    realm: str
+    off: str
+    method: str
+    logger: str
+    refused_event: str
 
 
 def answer(
@@ -48,3 +65,21 @@ def refusal(
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
         return 401, "send the deploy secret as 'Authorization: Bearer <secret>'"
     return None
+
+
+def ci_endpoint(
+    door: Door, secret: SecretStr | None, handle: Callable[[WSGIEnvironment], Reply]
+) -> WSGIApplication:
+    """The WSGI application: ``door`` refuses what it must, ``handle`` answers the rest."""
+    log = structlog.get_logger(door.logger)
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        shut = refusal(environ, secret, door.off, door.method)
+        if shut is not None:
+            if shut[0] == 401:
+                log.warning(door.refused_event, reason="bad secret")
+            return answer(start_response, shut[0], {"error": shut[1]}, door.realm)
+        status, body = handle(environ)
+        return answer(start_response, status, body, door.realm)
+
+    return application

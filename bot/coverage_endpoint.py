@@ -21,17 +21,17 @@ or parameter riskbrief refuses (nothing is stored).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from wsgiref.types import WSGIApplication, WSGIEnvironment
 
 import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.ci_door import answer, refusal
+from bot.ci_door import Door, Reply, ci_endpoint
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.coverage.read import MAX_REPORT_BYTES, REPORT_LIMIT_TEXT
@@ -43,17 +43,17 @@ __all__ = ["COVERAGE_PATH", "coverage_endpoint"]
 
 COVERAGE_PATH = "/coverage"
 
-log = structlog.get_logger("riskbrief.coverage")
+_DOOR = Door(
+    realm="riskbrief coverage",
+    off="the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it",
+    method="send coverage reports with POST",
+    logger="riskbrief.coverage",
+    refused_event="coverage_refused",
+)
+
+log = structlog.get_logger(_DOOR.logger)
 
 _CHUNK = 1 << 20
-
-
-_OFF = "the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it"
-_NOT_POST = "send coverage reports with POST"
-
-
-def _answer(start_response: StartResponse, status: int, body: dict[str, object]) -> list[bytes]:
-    return answer(start_response, status, body, "riskbrief coverage")
 
 
 def _one(query: dict[str, list[str]], name: str) -> str | None:
@@ -69,29 +69,15 @@ def coverage_endpoint(
 ) -> WSGIApplication:
     """The WSGI application answering ``POST /coverage``."""
 
-    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        shut = refusal(
-            environ,
-            secret,
-            "the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it",
-            "send coverage reports with POST",
-        )
-        if shut is not None:
-            if shut[0] == 401:
-                log.warning("coverage_refused", reason="bad secret")
-            return _answer(start_response, shut[0], {"error": shut[1]})
+    def handle(environ: WSGIEnvironment) -> Reply:
         try:
             length = int(environ.get("CONTENT_LENGTH") or -1)
         except ValueError:
             length = -1
         if length < 0:
-            return _answer(start_response, 411, {"error": "send the report with a Content-Length"})
+            return 411, {"error": "send the report with a Content-Length"}
         if length > MAX_REPORT_BYTES:
-            return _answer(
-                start_response,
-                413,
-                {"error": f"a coverage report must be {REPORT_LIMIT_TEXT}"},
-            )
+            return 413, {"error": f"a coverage report must be {REPORT_LIMIT_TEXT}"}
         query = parse_qs(str(environ.get("QUERY_STRING", "")))
         try:
             upload = CoverageUpload(
@@ -101,7 +87,7 @@ def coverage_endpoint(
                 _one(query, "strip_prefix"),
             )
         except RiskbriefError as exc:
-            return _answer(start_response, 400, {"error": str(exc)})
+            return 400, {"error": str(exc)}
         with tempfile.TemporaryDirectory(prefix="riskbrief-coverage-") as tmp:
             path = Path(tmp) / "report"
             stream = environ["wsgi.input"]
@@ -114,28 +100,22 @@ def coverage_endpoint(
                     out.write(chunk)
                     left -= len(chunk)
             if left:
-                return _answer(
-                    start_response, 400, {"error": "the report ended before its Content-Length"}
-                )
+                return 400, {"error": "the report ended before its Content-Length"}
             try:
                 with session_scope(engine) as session:
                     done = record_coverage(session, org, upload, path, clock())
             except RiskbriefError as exc:
-                return _answer(start_response, 400, {"error": str(exc)})
+                return 400, {"error": str(exc)}
         log.info("coverage_recorded", repository=done.repository, sha=done.sha, new=done.new)
-        return _answer(
-            start_response,
-            201 if done.new else 200,
-            {
-                "repository": done.repository,
-                "sha": done.sha,
-                "format": done.format.value,
-                "files": done.files,
-                "coverable": done.coverable,
-                "covered": done.covered,
-                "ignored": len(done.ignored),
-                "new": done.new,
-            },
-        )
+        return 201 if done.new else 200, {
+            "repository": done.repository,
+            "sha": done.sha,
+            "format": done.format.value,
+            "files": done.files,
+            "coverable": done.coverable,
+            "covered": done.covered,
+            "ignored": len(done.ignored),
+            "new": done.new,
+        }
 
-    return application
+    return ci_endpoint(_DOOR, secret, handle)

@@ -13,15 +13,15 @@ secret is configured (the endpoint is off), 405 not a POST, 413 a body over
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from wsgiref.types import WSGIApplication, WSGIEnvironment
 
 import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.ci_door import answer, refusal
+from bot.ci_door import Door, Reply, ci_endpoint
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.ci_deploys import parse_report, record_deploy
@@ -33,15 +33,15 @@ __all__ = ["DEPLOYS_PATH", "MAX_BODY", "deploy_endpoint"]
 DEPLOYS_PATH = "/deploys"
 MAX_BODY = 16 * 1024
 
-log = structlog.get_logger("riskbrief.deploys")
+_DOOR = Door(
+    realm="riskbrief deploys",
+    off="the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on",
+    method="send deploys with POST",
+    logger="riskbrief.deploys",
+    refused_event="deploy_refused",
+)
 
-
-_OFF = "the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on"
-_NOT_POST = "send deploys with POST"
-
-
-def _answer(start_response: StartResponse, status: int, body: dict[str, object]) -> list[bytes]:
-    return answer(start_response, status, body, "riskbrief deploys")
+log = structlog.get_logger(_DOOR.logger)
 
 
 def deploy_endpoint(
@@ -52,45 +52,33 @@ def deploy_endpoint(
 ) -> WSGIApplication:
     """The WSGI application answering ``POST /deploys``."""
 
-    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        shut = refusal(
-            environ,
-            secret,
-            "the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on",
-            "send deploys with POST",
-        )
-        if shut is not None:
-            if shut[0] == 401:
-                log.warning("deploy_refused", reason="bad secret")
-            return _answer(start_response, shut[0], {"error": shut[1]})
+    def handle(environ: WSGIEnvironment) -> Reply:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
         if length < 0 or length > MAX_BODY:
-            return _answer(
-                start_response, 413, {"error": f"a deploy report must be at most {MAX_BODY} bytes"}
-            )
+            return 413, {"error": f"a deploy report must be at most {MAX_BODY} bytes"}
         raw = environ["wsgi.input"].read(length) if length else b""
         try:
             fields = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError):
             fields = None
         if not isinstance(fields, dict):
-            return _answer(
-                start_response, 400, {"error": "the body must be a JSON object of deploy fields"}
-            )
+            return 400, {"error": "the body must be a JSON object of deploy fields"}
         try:
             report = parse_report(fields, org, clock())
             with session_scope(engine) as session:
                 new = record_deploy(session, org, report)
         except RiskbriefError as exc:
-            return _answer(start_response, 400, {"error": str(exc)})
+            return 400, {"error": str(exc)}
         log.info("deploy_recorded", key=report.key, new=new)
-        return _answer(
-            start_response,
-            201 if new else 200,
-            {"key": report.key, "service": report.service, "status": report.status, "new": new},
-        )
+        body: dict[str, object] = {
+            "key": report.key,
+            "service": report.service,
+            "status": report.status,
+            "new": new,
+        }
+        return 201 if new else 200, body
 
-    return application
+    return ci_endpoint(_DOOR, secret, handle)

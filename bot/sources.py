@@ -31,6 +31,7 @@ from data.sources.gitlog import repository_name
 from data.sources.incident_file import FileImportSource
 from data.sources.local_git import LocalGitSource
 from data.sources.registry import configured
+from data.sources.shared_client import close_with_last
 from data.sources.spec import SourceContext
 from data.sources.tracker.github_bugs import GitHubBugsConfig, github_bug_sources
 from data.sync import Source, SyncRun, run_sources
@@ -156,30 +157,8 @@ def github_sources(settings: Settings, org: OrgConfig) -> list[Source]:
             bug_labels=config.bug_labels, repositories=tuple(github_repositories(org, config))
         )
         out.extend(github_bug_sources(client, org, bugs))
-    if out:
-        out[-1] = _ClosesClient(out[-1], client)
+    close_with_last(out, client)
     return out
-
-
-class _ClosesClient:
-    """The last GitHub source: closing it closes the client all GitHub sources share."""
-
-    def __init__(self, source: Source, client: GitHubClient) -> None:
-        self._source = source
-        self._client = client
-
-    @property
-    def name(self) -> str:
-        """The wrapped source's name."""
-        return self._source.name
-
-    def sync(self, run: SyncRun) -> None:
-        """Sync the wrapped source."""
-        self._source.sync(run)
-
-    def close(self) -> None:
-        """Close the shared connection pool once every GitHub source has run."""
-        self._client.close()
 
 
 def registered_sources(

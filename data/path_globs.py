@@ -1,5 +1,26 @@
-"""Path globs as services and CODEOWNERS use them: ``**`` crosses directories, ``*`` does not;
-a service's ``!`` glob takes the paths it matches out of the service."""
+"""Path globs as services' ``paths`` use them: ``**`` crosses directories, ``*`` does not;
+a service's ``!`` glob takes the paths it matches out of the service.
+
+Also read for Cargo's workspace ``members`` and the build layouts ``bot`` guesses; CODEOWNERS
+patterns are ``data.codeowners``'s, with GitHub's rules.
+
+Compiled here rather than by pathspec (a dependency, for gitignore-style files) because
+no pattern kind of pathspec means what these globs are documented to mean
+(docs/configuration.md); its ``gitignore`` patterns, each given a leading ``/`` to anchor
+it, differ in four places:
+
+- a gitignore pattern matching a folder matches everything below it: ``services/checkout``
+  takes ``services/checkout/main.go``, where here a glob names only the paths it spells
+  (Cargo's ``members = ["crates/core"]`` too: a crate nested in it is no member);
+- ``**`` inside a part (``src/**.py``, ``a**b``) is a lone ``*`` to gitignore; here ``**``
+  always crosses directories;
+- ``[!a]`` is a negated class to gitignore; here a bracket goes to ``re`` as written;
+- a leading ``#`` makes a comment and trailing spaces are dropped; here those are refused
+  or literal.
+
+Nor is ``in_globs``'s ``!`` gitignore's: there the last matching line wins, here a ``!``
+glob takes its paths out whatever its place in the list.
+"""
 
 from __future__ import annotations
 

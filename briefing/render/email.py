@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from functools import cache, partial
+from functools import cache
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from briefing.card_words import incident_name
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView
@@ -27,7 +26,7 @@ from briefing.render.escape import neutralise, one_line, safe_url, truncate
 from briefing.render.text import (
     BANDS,
     cited_changes,
-    deploy_line,
+    deploy_lines,
     distribution_lines,
     evidence_items,
     fact_text,
@@ -197,15 +196,8 @@ def _change_context(change: ChangeView) -> _ChangeContext:
 
 
 def _deploy_lines(payload: BriefingPayload) -> tuple[str, ...]:
-    names = {s.id: s.name for s in payload.services}
     return tuple(
-        _line(
-            deploy_line(
-                d, names.get(d.service, d.service), payload.week, partial(incident_name, payload)
-            ),
-            _CHANGE_TITLE_BUDGET,
-        )
-        for d in payload.risky_deploys
+        _line(line, _CHANGE_TITLE_BUDGET) for line in deploy_lines(payload, payload.risky_deploys)
     )
 
 

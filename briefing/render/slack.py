@@ -9,10 +9,9 @@ mrkdwn text object is ``verbatim``: otherwise Slack itself turns a bare URL, a
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from briefing.card_words import incident_name, very_high_clause
+from briefing.card_words import very_high_clause
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
@@ -29,7 +28,7 @@ from briefing.render.blocks import (
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import (
     cited_changes,
-    deploy_line,
+    deploy_lines,
     distribution_lines,
     evidence_items,
     fact_text,
@@ -116,21 +115,7 @@ def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) 
 
 def _deploys_block(payload: BriefingPayload, deploys: tuple[DeployView, ...]) -> dict[str, Any]:
     """The week's high-risk deploys and releases, whether or not an incident followed."""
-    names = {s.id: s.name for s in payload.services}
-    lines = [
-        "• "
-        + mrkdwn(
-            one_line(
-                deploy_line(
-                    d,
-                    names.get(d.service, d.service),
-                    payload.week,
-                    partial(incident_name, payload),
-                )
-            )
-        )
-        for d in deploys
-    ]
+    lines = ["• " + mrkdwn(one_line(line)) for line in deploy_lines(payload, deploys)]
     return section("*Riskiest deploys*\n" + "\n".join(lines))
 
 

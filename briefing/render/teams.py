@@ -18,17 +18,16 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from briefing.card_words import incident_name, very_high_clause
+from briefing.card_words import very_high_clause
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
 from briefing.render.escape import neutralise, one_line, safe_url, truncate
 from briefing.render.text import (
     cited_changes,
-    deploy_line,
+    deploy_lines,
     distribution_lines,
     evidence_items,
     fact_text,
@@ -169,24 +168,7 @@ def _card_container(
 
 
 def _deploys(payload: BriefingPayload, deploys: tuple[DeployView, ...]) -> list[dict[str, Any]]:
-    names = {s.id: s.name for s in payload.services}
-    lines = [
-        _block(
-            _run(
-                "• "
-                + plain(
-                    deploy_line(
-                        d,
-                        names.get(d.service, d.service),
-                        payload.week,
-                        partial(incident_name, payload),
-                    ),
-                    400,
-                )
-            )
-        )
-        for d in deploys
-    ]
+    lines = [_block(_run("• " + plain(line, 400))) for line in deploy_lines(payload, deploys)]
     return [_block(_run("Riskiest deploys", weight="Bolder"), spacing="Medium"), *lines]
 
 

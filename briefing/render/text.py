@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from briefing.card_words import fact_label, incident_name, incident_words
 from briefing.labels import BAND_LABELS, band_label
@@ -33,6 +34,7 @@ __all__ = [
     "SEVERITIES",
     "cited_changes",
     "deploy_line",
+    "deploy_lines",
     "distribution_lines",
     "evidence_items",
     "evidence_words",
@@ -195,6 +197,18 @@ def deploy_line(
     if deploy.incidents:
         text += "; followed by " + " and ".join(named(i) for i in deploy.incidents)
     return text
+
+
+def deploy_lines(payload: BriefingPayload, deploys: Iterable[DeployView]) -> tuple[str, ...]:
+    """Each of ``deploys`` as its ``deploy_line``, by its service's display name, its incidents
+    named as the payload knows them; nothing is escaped (each renderer escapes its own way)."""
+    names = {s.id: s.name for s in payload.services}
+    return tuple(
+        deploy_line(
+            d, names.get(d.service, d.service), payload.week, partial(incident_name, payload)
+        )
+        for d in deploys
+    )
 
 
 def one_liner(payload: BriefingPayload, headline: str) -> str | None:

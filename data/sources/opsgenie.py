@@ -24,23 +24,17 @@ are skipped silently (counted in a debug log line).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import httpx
-
-from data.clock import utcnow
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
-    JsonApi,
     Seen,
     WindowedIncidentSource,
-    parse_items,
 )
-from data.sources.opsgenie_settings import DEFAULT_OPSGENIE_URL, OpsgenieSourceConfig
+from data.sources.opsgenie_settings import DEFAULT_OPSGENIE_URL
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
 
@@ -109,10 +103,9 @@ def parse_opsgenie_incident(raw: Any, services: Mapping[str, str]) -> Seen:
 class OpsgenieSource(WindowedIncidentSource):
     """Incidents of the mapped Opsgenie services and tags, read incrementally.
 
-    ``api_key`` is ``OPSGENIE_API_KEY`` (an API integration's key with read
-    access) and ``base_url`` is ``OPSGENIE_API_URL`` (EU accounts:
-    ``https://api.eu.opsgenie.com``). ``http``, ``sleep`` and ``clock`` are
-    seams for tests.
+    Made with its ``[sources.opsgenie]`` settings, ``OPSGENIE_API_KEY`` (an API
+    integration's key with read access) and ``OPSGENIE_API_URL`` (EU accounts:
+    ``https://api.eu.opsgenie.com``).
     """
 
     missing_key = (
@@ -124,40 +117,21 @@ class OpsgenieSource(WindowedIncidentSource):
         'id or tag to a [[services]] key, e.g. services = { "checkout-api" = "checkout" }.'
     )
 
-    def __init__(
-        self,
-        config: OpsgenieSourceConfig,
-        api_key: str | None,
-        base_url: str = DEFAULT_OPSGENIE_URL,
-        *,
-        http: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], datetime] = utcnow,
-        page_size: int = 100,
-        timeout: float = 30.0,
-    ) -> None:
-        self._config = config
-        super().__init__(
-            api_key,
-            JsonApi(
-                ApiNames(
-                    product="Opsgenie",
-                    key_var="OPSGENIE_API_KEY",
-                    url_var="OPSGENIE_API_URL",
-                    key_hint="the key of an Opsgenie API integration with read access",
-                    region_hint=" (EU accounts use https://api.eu.opsgenie.com)",
-                ),
-                base_url,
-                {"Authorization": f"GenieKey {api_key or ''}", "Accept": "application/json"},
-                http=http,
-                sleep=sleep,
-                timeout=timeout,
-            ),
-            config.services,
-            config.since,
-            clock=clock,
-            page_size=min(page_size, 100),
-        )
+    names = ApiNames(
+        product="Opsgenie",
+        key_var="OPSGENIE_API_KEY",
+        url_var="OPSGENIE_API_URL",
+        key_hint="the key of an Opsgenie API integration with read access",
+        region_hint=" (EU accounts use https://api.eu.opsgenie.com)",
+    )
+    default_url = DEFAULT_OPSGENIE_URL
+    # The Incident API's ``limit`` is at most 100.
+    max_page_size = 100
+
+    @classmethod
+    def headers(cls, key: str) -> dict[str, str]:
+        """The key as ``GenieKey``, JSON asked for."""
+        return {"Authorization": f"GenieKey {key}", "Accept": "application/json"}
 
     @property
     def name(self) -> str:
@@ -170,7 +144,7 @@ class OpsgenieSource(WindowedIncidentSource):
         return _OG_MAX_OFFSET
 
     def _parse(self, raw: Any) -> Seen:
-        return parse_opsgenie_incident(raw, self._config.services)
+        return parse_opsgenie_incident(raw, self._services)
 
     def list_window(
         self, since: datetime, until: datetime, offset: int, limit: int
@@ -186,10 +160,9 @@ class OpsgenieSource(WindowedIncidentSource):
         path = "/v1/incidents"
         body = self.api.get(path, params)
         assert body is not None
-        seen, malformed = parse_items(body.get("data"), self._parse, "Opsgenie", path)
         paging = body.get("paging")
         more = isinstance(paging, dict) and bool(paging.get("next"))
-        return IncidentPage(seen, malformed, more, len(seen) + malformed)
+        return self.page_of(body.get("data"), path, more=more)
 
     def fetch_one(self, incident_id: str) -> IncidentPage:
         """``GET /v1/incidents/{id}``: an incident open since before this pass's window."""
@@ -197,5 +170,4 @@ class OpsgenieSource(WindowedIncidentSource):
         body = self.api.get(path, {"identifierType": "id"}, missing_ok=True)
         if body is None:
             return IncidentPage()
-        seen, malformed = parse_items([body.get("data")], self._parse, "Opsgenie", path)
-        return IncidentPage(seen, malformed, False, 1)
+        return self.page_of([body.get("data")], path)

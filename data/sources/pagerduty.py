@@ -9,26 +9,21 @@ still open are re-read until they resolve (``GET /incidents/{id}`` for old ones)
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import httpx
 import structlog
 
-from data.clock import utcnow
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
-    JsonApi,
     PassState,
     Seen,
     WindowedIncidentSource,
     iso,
-    parse_items,
 )
-from data.sources.pagerduty_settings import DEFAULT_PAGERDUTY_URL, PagerDutySourceConfig
+from data.sources.pagerduty_settings import DEFAULT_PAGERDUTY_URL
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
 
@@ -92,9 +87,8 @@ def parse_pagerduty_incident(raw: Any, services: Mapping[str, str]) -> Seen:
 class PagerDutySource(WindowedIncidentSource):
     """Incidents of the mapped PagerDuty services, read incrementally (see the module docstring).
 
-    ``token`` is ``PAGERDUTY_TOKEN`` (a REST API key; read-only is enough) and
-    ``base_url`` is ``PAGERDUTY_API_URL``. ``http``, ``sleep`` and ``clock``
-    are seams for tests.
+    Made with its ``[sources.pagerduty]`` settings, ``PAGERDUTY_TOKEN`` (a REST API
+    key; read-only is enough) and ``PAGERDUTY_API_URL``.
     """
 
     missing_key = (
@@ -106,39 +100,18 @@ class PagerDutySource(WindowedIncidentSource):
         'service id to a [[services]] key, e.g. services = { PXXXXXX = "checkout" }.'
     )
 
-    def __init__(
-        self,
-        config: PagerDutySourceConfig,
-        token: str | None,
-        base_url: str = DEFAULT_PAGERDUTY_URL,
-        *,
-        http: httpx.Client | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], datetime] = utcnow,
-        page_size: int = 100,
-        timeout: float = 30.0,
-    ) -> None:
-        self._config = config
-        super().__init__(
-            token,
-            JsonApi(
-                ApiNames(
-                    product="PagerDuty",
-                    key_var="PAGERDUTY_TOKEN",
-                    url_var="PAGERDUTY_API_URL",
-                    key_hint="a PagerDuty REST API key (read-only is enough)",
-                ),
-                base_url,
-                {"Authorization": f"Token token={token or ''}", "Accept": _PD_ACCEPT},
-                http=http,
-                sleep=sleep,
-                timeout=timeout,
-            ),
-            config.services,
-            config.since,
-            clock=clock,
-            page_size=page_size,
-        )
+    names = ApiNames(
+        product="PagerDuty",
+        key_var="PAGERDUTY_TOKEN",
+        url_var="PAGERDUTY_API_URL",
+        key_hint="a PagerDuty REST API key (read-only is enough)",
+    )
+    default_url = DEFAULT_PAGERDUTY_URL
+
+    @classmethod
+    def headers(cls, key: str) -> dict[str, str]:
+        """The key as ``Token token=``, REST API v2's JSON asked for."""
+        return {"Authorization": f"Token token={key}", "Accept": _PD_ACCEPT}
 
     @property
     def name(self) -> str:
@@ -151,7 +124,7 @@ class PagerDutySource(WindowedIncidentSource):
         return _PD_MAX_OFFSET
 
     def _parse(self, raw: Any) -> Seen:
-        return parse_pagerduty_incident(raw, self._config.services)
+        return parse_pagerduty_incident(raw, self._services)
 
     def list_window(
         self, since: datetime, until: datetime, offset: int, limit: int
@@ -166,12 +139,10 @@ class PagerDutySource(WindowedIncidentSource):
             ("time_zone", "UTC"),
         ]
         params += [("statuses[]", s) for s in _PD_STATUSES]
-        params += [("service_ids[]", s) for s in sorted(self._config.services)]
+        params += [("service_ids[]", s) for s in sorted(self._services)]
         body = self.api.get("/incidents", params)
         assert body is not None
-        seen, malformed = parse_items(body.get("incidents"), self._parse, "PagerDuty", "/incidents")
-        count = len(seen) + malformed
-        return IncidentPage(seen, malformed, bool(body.get("more")), count)
+        return self.page_of(body.get("incidents"), "/incidents", more=bool(body.get("more")))
 
     def fetch_one(self, incident_id: str) -> IncidentPage:
         """``GET /incidents/{id}``: an incident open since before this pass's window."""
@@ -179,5 +150,4 @@ class PagerDutySource(WindowedIncidentSource):
         body = self.api.get(path, {"time_zone": "UTC"}, missing_ok=True)
         if body is None:
             return IncidentPage()
-        seen, malformed = parse_items([body.get("incident")], self._parse, "PagerDuty", path)
-        return IncidentPage(seen, malformed, False, 1)
+        return self.page_of([body.get("incident")], path)

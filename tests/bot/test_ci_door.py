@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pydantic import SecretStr
+from structlog.testing import capture_logs
 
-from bot.ci_door import answer, refusal
+from bot.ci_door import Door, Reply, answer, ci_endpoint, refusal
 
 SECRET = SecretStr("s3cret-value-for-ci")
 
@@ -37,3 +38,32 @@ def test_an_answer_is_json_with_the_headers_its_status_needs() -> None:
     answer(start, 405, {"error": "post"}, "r")  # type: ignore[arg-type]
     assert seen[-1][0] == "405 Method Not Allowed"
     assert ("Allow", "POST") in seen[-1][1]
+
+
+def test_an_endpoint_s_handler_runs_only_past_the_door() -> None:
+    """A bad secret is refused in the door's realm and logged, and the handler never runs."""
+    door = Door("riskbrief test", "off", "post", "riskbrief.test", "test_refused")
+    handled: list[object] = []
+
+    def handle(environ: object) -> Reply:
+        handled.append(environ)
+        return 201, {"ok": True}
+
+    app = ci_endpoint(door, SECRET, handle)
+    seen: list[str] = []
+
+    def start(status: str, _headers: list[tuple[str, str]], _exc_info: object = None) -> None:
+        seen.append(status)
+
+    with capture_logs() as logs:
+        refused = app({"REQUEST_METHOD": "POST", "HTTP_AUTHORIZATION": "Bearer no"}, start)  # type: ignore[arg-type]
+    assert seen == ["401 Unauthorized"]
+    assert list(refused) == [
+        b'{"error": "send the deploy secret as \'Authorization: Bearer <secret>\'"}'
+    ]
+    assert [e["event"] for e in logs] == ["test_refused"]
+    assert handled == []
+    good = {"REQUEST_METHOD": "POST", "HTTP_AUTHORIZATION": "Bearer s3cret-value-for-ci"}
+    assert list(app(good, start)) == [b'{"ok": true}']  # type: ignore[arg-type]
+    assert seen[-1] == "201 Created"
+    assert handled == [good]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from data.config import parse_org_config
-from data.path_globs import in_globs
+from data.path_globs import in_globs, matches
 from scoring.errors import ConfigError
 
 
@@ -17,6 +17,17 @@ def test_a_bang_glob_takes_paths_out_whatever_its_place() -> None:
     assert not in_globs(["**", "!**/*_test.go"], "pkg/a_test.go")
     assert not in_globs(["src/**", "!src/**/tests/**"], "src/a/tests/t.py")
     assert not in_globs(["src/**"], "lib/a.py")
+
+
+def test_a_glob_names_only_the_paths_it_spells() -> None:
+    """A folder's glob never reaches below it, ``*`` stops at ``/``, and ``**`` crosses it."""
+    assert matches("services/checkout", "services/checkout")
+    assert not matches("services/checkout", "services/checkout/main.go")
+    assert matches("src/*", "src/a.py")
+    assert not matches("src/*", "src/a/b.py")
+    assert matches("*.py", "setup.py")
+    assert not matches("*.py", "lib/setup.py")
+    assert matches("src/**.py", "src/a/b.py")
 
 
 def test_a_service_s_bang_glob_leaves_its_files_to_no_service() -> None:

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import structlog
@@ -15,6 +15,7 @@ import structlog
 from data.clock import Clock, utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
+from data.sources.first_sync import first_sync_start
 from data.sources.github.client import GitHubClient
 from data.sources.github.rest import (
     BadItem,
@@ -126,13 +127,6 @@ def service_for_name(
             return max(found, key=lambda k: len(_words(k)))
     only = repository_services(org, repository)
     return only[0] if len(only) == 1 else None
-
-
-def first_sync_start(org: OrgConfig, config: GitHubSourceConfig, now: datetime) -> datetime:
-    """How far back a first sync reads: ``since``, else ``first_sync_days`` before ``now``."""
-    if config.since is not None:
-        return datetime.combine(config.since, time(0), tzinfo=UTC)
-    return now - timedelta(days=org.sources.first_sync_days)
 
 
 def source_fingerprint(config: GitHubSourceConfig, org: OrgConfig, repository: str) -> str:
@@ -276,7 +270,7 @@ class RepoSource:
     def _list_until(self, run: SyncRun, watermark: datetime | None, now: datetime) -> datetime:
         """Pages are read back to here: the first sync's start, else the re-check window."""
         if watermark is None:
-            return first_sync_start(run.org, self.config, now)
+            return first_sync_start(run.org, self.config.since, now)
         return min(watermark, now - RECHECK_WINDOW)
 
     def _pages(

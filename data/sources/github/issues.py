@@ -98,7 +98,7 @@ class IssuesSource:
             return
         rest = ConditionalRest(self.client, run)
         saved = run.cursor(_CURSOR, self.repository)
-        since = saved.watermark or first_sync_start(run.org, self.config, self.now())
+        since = saved.watermark or first_sync_start(run.org, self.config.since, self.now())
         url = rest.url(
             f"repos/{self.repository}/issues",
             {

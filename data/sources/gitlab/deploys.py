@@ -36,6 +36,7 @@ from data.sources.gitlab.updated_lists import (
     BadItem,
     Record,
     UpdatedList,
+    UpdatedListSource,
     item_time,
     service_for_names,
     start_of,
@@ -57,33 +58,11 @@ def _sha(item: Any) -> str | None:
 
 
 @dataclass(slots=True)
-class DeploymentsSource:
-    """Deployments of one project to production environments."""
+class DeploymentsSource(UpdatedListSource):
+    """Deployments of one project to production environments; finished ones are deploys."""
 
-    client: GitLabClient
-    project: str
-    config: GitLabSourceConfig
-    now: Callable[[], datetime] = field(default=utcnow)
-
-    @property
-    def name(self) -> str:
-        """``gitlab deployments group/project``."""
-        return f"gitlab deployments {self.project}"
-
-    def sync(self, run: SyncRun) -> None:
-        """Read deployments updated since the watermark; finished production ones are deploys."""
-        listed = UpdatedList(
-            self.client,
-            self.project,
-            self.config,
-            "gitlab-deployments",
-            f"projects/{project_id(self.project)}/deployments",
-            {},
-            lambda r, items: self._read(r, items, listed),
-            "deployments",
-            self.now,
-        )
-        listed.sync(run, self.name)
+    noun = "deployments"
+    path = "deployments"
 
     def _read(self, run: SyncRun, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
         out: list[Record] = []
@@ -132,33 +111,11 @@ class DeploymentsSource:
 
 
 @dataclass(slots=True)
-class PipelinesSource:
-    """Finished pipelines of one project on a ref matching ``pipeline_ref``."""
+class PipelinesSource(UpdatedListSource):
+    """Pipelines of one project; finished ones on a ref matching ``pipeline_ref`` are deploys."""
 
-    client: GitLabClient
-    project: str
-    config: GitLabSourceConfig
-    now: Callable[[], datetime] = field(default=utcnow)
-
-    @property
-    def name(self) -> str:
-        """``gitlab pipelines group/project``."""
-        return f"gitlab pipelines {self.project}"
-
-    def sync(self, run: SyncRun) -> None:
-        """Read pipelines updated since the watermark; finished ones on the ref are deploys."""
-        listed = UpdatedList(
-            self.client,
-            self.project,
-            self.config,
-            "gitlab-pipelines",
-            f"projects/{project_id(self.project)}/pipelines",
-            {},
-            lambda r, items: self._read(r, items, listed),
-            "pipelines",
-            self.now,
-        )
-        listed.sync(run, self.name)
+    noun = "pipelines"
+    path = "pipelines"
 
     def _read(self, run: SyncRun, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
         out: list[Record] = []

@@ -11,20 +11,19 @@ counts as none). Read by ``updated_after``, checkpointed page by page.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
 
-from data.clock import utcnow
-from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
-from data.sources.gitlab.settings import GitLabSourceConfig, IncidentFrom
+from data.sources.gitlab.client import GitLabError
+from data.sources.gitlab.settings import IncidentFrom
 from data.sources.gitlab.updated_lists import (
     BadItem,
     Record,
     UpdatedList,
+    UpdatedListSource,
     item_time,
     service_for_names,
 )
@@ -64,40 +63,24 @@ def severity_of_labels(labels: Sequence[str]) -> str | None:
 
 
 @dataclass(slots=True)
-class IncidentsSource:
-    """Incident issues of one project."""
+class IncidentsSource(UpdatedListSource):
+    """Incident issues of one project, when ``incidents_from`` is set."""
 
-    client: GitLabClient
-    project: str
-    config: GitLabSourceConfig
-    now: Callable[[], datetime] = field(default=utcnow)
-
-    @property
-    def name(self) -> str:
-        """``gitlab incidents group/project``."""
-        return f"gitlab incidents {self.project}"
+    noun = "incidents"
+    path = "issues"
 
     def sync(self, run: SyncRun) -> None:
         """Read incident issues updated since the watermark, a page per checkpoint."""
         if self.config.incidents_from is None:
             return
-        params = (
-            {"issue_type": "incident", "state": "all"}
-            if self.config.incidents_from is IncidentFrom.TYPE
-            else {"labels": self.config.incident_label, "state": "all"}
-        )
-        listed = UpdatedList(
-            self.client,
-            self.project,
-            self.config,
-            "gitlab-incidents",
-            f"projects/{project_id(self.project)}/issues",
-            params,
-            lambda r, items: self._read(r, items, listed),
-            "incidents",
-            self.now,
-        )
-        listed.sync(run, self.name)
+        # Named, not super(): a slotted dataclass is a new class that super() cannot find.
+        UpdatedListSource.sync(self, run)
+
+    def params(self) -> Mapping[str, str]:
+        """Issues of type incident, or with the incident label, open or closed."""
+        if self.config.incidents_from is IncidentFrom.TYPE:
+            return {"issue_type": "incident", "state": "all"}
+        return {"labels": self.config.incident_label, "state": "all"}
 
     def _severities(self, iids: Sequence[int]) -> dict[int, str]:
         """The incidents' own severities, by iid; none when GraphQL cannot say."""

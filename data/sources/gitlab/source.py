@@ -21,6 +21,7 @@ from data.sources.gitlab.deploys import deploy_source
 from data.sources.gitlab.incidents import IncidentsSource
 from data.sources.gitlab.merge_requests import MergeRequestsSource
 from data.sources.gitlab.settings import GitLabSourceConfig
+from data.sources.shared_client import close_with_last
 from data.sync import Source, SyncRun
 from scoring.errors import ConfigError
 
@@ -62,27 +63,6 @@ class MergeRequestsWithOwners:
         self.source.sync(run)
 
 
-class _ClosesClient:
-    """The last GitLab source: closing it closes the client all of them share."""
-
-    def __init__(self, source: Source, client: GitLabClient) -> None:
-        self._source = source
-        self._client = client
-
-    @property
-    def name(self) -> str:
-        """The wrapped source's name."""
-        return self._source.name
-
-    def sync(self, run: SyncRun) -> None:
-        """Sync the wrapped source."""
-        self._source.sync(run)
-
-    def close(self) -> None:
-        """Close the shared connection pool."""
-        self._client.close()
-
-
 def gitlab_sources(
     config: GitLabSourceConfig,
     token: str,
@@ -100,9 +80,7 @@ def gitlab_sources(
     out.extend(deploy_source(shared, p, config, clock) for p in config.projects)
     if config.incidents_from is not None:
         out.extend(IncidentsSource(shared, p, config, clock) for p in config.projects)
-    if out:
-        out[-1] = _ClosesClient(out[-1], shared)
-    elif client is None:
+    if not close_with_last(out, shared) and client is None:
         # No project: nothing will run to close the pool made here.
         shared.close()
     return out

@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
 
 import structlog
 
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.ingest import Tally
-from data.sources.gitlab.client import GitLabClient, RestPage
+from data.sources.first_sync import first_sync_start
+from data.sources.gitlab.client import GitLabClient, RestPage, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.records import DeployRecord, IncidentRecord
@@ -37,6 +39,7 @@ __all__ = [
     "BadItem",
     "Record",
     "UpdatedList",
+    "UpdatedListSource",
     "item_time",
     "project_services",
     "service_for_names",
@@ -99,9 +102,7 @@ def start_of(
     """Where a list is read from: the watermark minus the lag, else ``since``, else the default."""
     if watermark is not None:
         return watermark - timedelta(minutes=config.lag_minutes)
-    if config.since is not None:
-        return datetime.combine(config.since, time(), tzinfo=UTC)
-    return now - timedelta(days=org.sources.first_sync_days)
+    return first_sync_start(org, config.since, now)
 
 
 def item_time(item: Any, name: str) -> datetime:
@@ -199,3 +200,49 @@ def _ident(item: Any) -> int | str:
     """An item's id (deployments, pipelines and issues all have one), else the item itself."""
     ident = item.get("id") if isinstance(item, dict) else None
     return ident if isinstance(ident, int) else repr(item)
+
+
+@dataclass(slots=True)
+class UpdatedListSource:
+    """A source of one project's list read by ``updated_after``; a subclass names the list.
+
+    Deployments, pipelines and incident issues differ only in these names, the
+    list's query parameters and how a page's items become records (``_read``).
+    """
+
+    client: GitLabClient
+    project: str
+    config: GitLabSourceConfig
+    now: Callable[[], datetime] = field(default=utcnow)
+    # The list's word: in the source's name, its cursor (``gitlab-<noun>``) and its progress.
+    noun: ClassVar[str]
+    # The list's path below the project's (``deployments``, ``issues``).
+    path: ClassVar[str]
+
+    @property
+    def name(self) -> str:
+        """``gitlab <noun> group/project``."""
+        return f"gitlab {self.noun} {self.project}"
+
+    def sync(self, run: SyncRun) -> None:
+        """Read the items updated since the watermark, a page per checkpoint."""
+        listed = UpdatedList(
+            self.client,
+            self.project,
+            self.config,
+            f"gitlab-{self.noun}",
+            f"projects/{project_id(self.project)}/{self.path}",
+            self.params(),
+            lambda r, items: self._read(r, items, listed),
+            self.noun,
+            self.now,
+        )
+        listed.sync(run, self.name)
+
+    def params(self) -> Mapping[str, str]:
+        """The list's own query parameters; none unless a subclass says."""
+        return {}
+
+    def _read(self, run: SyncRun, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
+        """A page's records (an item that is no deploy or incident makes none)."""
+        raise NotImplementedError

@@ -27,18 +27,22 @@ from data.sources.incident_api.passes import (
     WindowedSync,
     iso,
 )
-from data.sources.incident_api.source import WindowedIncidentSource, day_start, parse_items
+from data.sources.incident_api.source import (
+    IncidentToolSettings,
+    WindowedIncidentSource,
+    parse_items,
+)
 
 __all__ = [
     "ApiNames",
     "IncidentApi",
     "IncidentPage",
+    "IncidentToolSettings",
     "JsonApi",
     "PassState",
     "Seen",
     "WindowedIncidentSource",
     "WindowedSync",
-    "day_start",
     "iso",
     "parse_items",
 ]

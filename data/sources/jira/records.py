@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from data.config import OrgConfig
 from data.sources.jira.settings import JiraSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.tracker.issue_pages import BadIssue, issue_time
 from data.tracker_issue import StatusChange, TrackerIssueRecord
 
 __all__ = ["SEARCH_FIELDS", "BadIssue", "incident_of", "issue_record"]
@@ -27,24 +27,10 @@ SEARCH_FIELDS = (
 _SERVICE_PREFIX = re.compile(r"^(?:service|svc)\s*[:/=]\s*", re.IGNORECASE)
 
 
-class BadIssue(ValueError):
-    """An issue the answer describes too badly to keep; the message says what is missing."""
-
-
 def _name(value: Any) -> str | None:
     if isinstance(value, dict) and isinstance(value.get("name"), str):
         return str(value["name"])
     return None
-
-
-def _time(fields: dict[str, Any], name: str, *, optional: bool = False) -> datetime | None:
-    value = fields.get(name)
-    if value is None and optional:
-        return None
-    try:
-        return parse_time(value, name)
-    except TimeFormatError as exc:
-        raise BadIssue(str(exc)) from None
 
 
 def _history(issue: dict[str, Any]) -> tuple[StatusChange, ...]:
@@ -86,8 +72,8 @@ def issue_record(
         else ()
     )
     priority = _name(fields.get("priority"))
-    opened = _time(fields, "created")
-    updated = _time(fields, "updated")
+    opened = issue_time(fields, "created")
+    updated = issue_time(fields, "updated")
     assert opened is not None
     assert updated is not None
     summary = fields.get("summary")
@@ -106,7 +92,7 @@ def issue_record(
         severity=config.severity(priority) if is_incident else None,
         is_bug=config.is_bug(issue_type, labels),
         is_incident=is_incident,
-        resolved_at=_time(fields, "resolutiondate", optional=True),
+        resolved_at=issue_time(fields, "resolutiondate", optional=True),
         resolution=_name(fields.get("resolution")),
         linked_changes=tuple(links),
         status_changes=_history(issue),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,11 +23,12 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.sources.first_sync import first_sync_start
 from data.sources.jira.client import JiraClient, JiraError
-from data.sources.jira.records import SEARCH_FIELDS, BadIssue, incident_of, issue_record
+from data.sources.jira.records import SEARCH_FIELDS, incident_of, issue_record
 from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
-from data.sources.records import IncidentRecord
 from data.sources.tracker.checkpoint import checkpoint_issues
+from data.sources.tracker.issue_pages import TrackerSource, read_issues
 from data.sources.tracker.links import change_keys_of_urls
 from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import TrackerIssueRecord
@@ -75,21 +76,8 @@ def jql(projects: tuple[str, ...], since: datetime, zone: ZoneInfo) -> str:
     return f'project in ({names}) AND updated >= "{shown}" ORDER BY updated ASC'
 
 
-class JiraIssuesSource:
+class JiraIssuesSource(TrackerSource[JiraClient, JiraSourceConfig]):
     """Issues of the configured projects of one Jira site."""
-
-    def __init__(
-        self,
-        client: JiraClient,
-        config: JiraSourceConfig,
-        org: OrgConfig,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.client = client
-        self.config = config
-        self.org = org
-        self._clock = clock
 
     @property
     def name(self) -> str:
@@ -100,10 +88,6 @@ class JiraIssuesSource:
     def scope(self) -> str:
         """The cursor's scope: the site and its projects (another list starts afresh)."""
         return f"{self.config.base_url} {','.join(sorted(self.config.projects))}"
-
-    def close(self) -> None:
-        """Close the client's connection pool."""
-        self.client.close()
 
     def _zone(self) -> ZoneInfo:
         """The Jira user's time zone, in which JQL reads the times it is given."""
@@ -120,10 +104,7 @@ class JiraIssuesSource:
         saved = run.cursor(_CURSOR, self.scope)
         if saved.watermark is not None:
             return saved.watermark - timedelta(minutes=self.config.lag_minutes), saved.watermark
-        if self.config.since is not None:
-            start = datetime.combine(self.config.since, time(0), tzinfo=UTC)
-        else:
-            start = self._clock() - timedelta(days=self.org.sources.first_sync_days)
+        start = first_sync_start(self.org, self.config.since, self._clock())
         return start, start
 
     def _pages(self, query: str) -> Iterator[list[Any]]:
@@ -169,35 +150,12 @@ class JiraIssuesSource:
                 urls.append(target["url"])
         return change_keys_of_urls(urls)
 
-    def _read(
-        self, run: SyncRun, issues: list[Any]
-    ) -> tuple[list[TrackerIssueRecord], list[IncidentRecord]]:
-        records: list[TrackerIssueRecord] = []
-        incidents: list[IncidentRecord] = []
-        for issue in issues:
-            try:
-                record = issue_record(issue, self.config)
-            except BadIssue as exc:
-                run.tally.skipped += 1
-                log.warning("jira_issue_skipped", reason=str(exc))
-                continue
-            if record.is_bug and self.config.remote_links:
-                linked = self._links(record.key)
-                record = replace(record, linked_changes=linked)
-            records.append(record)
-            if record.is_incident:
-                incident = incident_of(record, issue, self.org, self.config)
-                if incident is None:
-                    run.tally.skipped += 1
-                    log.warning(
-                        "jira_incident_skipped",
-                        issue=record.key,
-                        reason="no component or label names a service, and [sources.jira] "
-                        "services does not map its project",
-                    )
-                else:
-                    incidents.append(incident)
-        return records, incidents
+    def _record(self, issue: Any) -> TrackerIssueRecord:
+        """One issue's record, with the changes its remote links name when it is a bug."""
+        record = issue_record(issue, self.config)
+        if record.is_bug and self.config.remote_links:
+            record = replace(record, linked_changes=self._links(record.key))
+        return record
 
     def sync(self, run: SyncRun) -> None:
         """Read the issues updated since the watermark, a page per checkpoint."""
@@ -205,7 +163,15 @@ class JiraIssuesSource:
             raise ConfigError('[sources.jira] lists no projects; add projects = ["PROJ"].')
         since, newest = self._since(run)
         for issues in self._pages(jql(self.config.projects, since, self._zone())):
-            records, incidents = self._read(run, issues)
+            records, incidents = read_issues(
+                run,
+                issues,
+                "jira",
+                self._record,
+                lambda record, issue: incident_of(record, issue, self.org, self.config),
+                "no component or label names a service, and [sources.jira] services does not "
+                "map its project",
+            )
             if records:
                 newest = max(newest, max(r.updated_at for r in records))
             checkpoint_issues(

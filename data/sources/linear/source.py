@@ -15,18 +15,20 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.sources.first_sync import first_sync_start
 from data.sources.linear.client import LinearClient, as_dict
 from data.sources.linear.settings import LinearSourceConfig
 from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
+from data.sources.tracker.issue_pages import BadIssue, TrackerSource, issue_time, read_issues
 from data.sources.tracker.links import change_keys_of_urls
 from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import StatusChange, TrackerIssueRecord
@@ -55,10 +57,6 @@ query RiskbriefIssues($first: Int!, $after: String, $filter: IssueFilter) {
 """.strip()
 
 
-class _BadIssue(ValueError):
-    """An issue too badly described to keep."""
-
-
 def linear_key(config: LinearSourceConfig, environ: Mapping[str, str] | None = None) -> str:
     """The API key from the variable ``token_env`` names; a ``ConfigError`` when unset."""
     value = (os.environ if environ is None else environ).get(config.token_env, "").strip()
@@ -79,16 +77,6 @@ def _names(value: Any) -> tuple[str, ...]:
     )
 
 
-def _time(node: dict[str, Any], name: str, *, optional: bool = False) -> datetime | None:
-    value = node.get(name)
-    if value is None and optional:
-        return None
-    try:
-        return parse_time(value, name)
-    except TimeFormatError as exc:
-        raise _BadIssue(str(exc)) from None
-
-
 def _history(node: dict[str, Any]) -> tuple[StatusChange, ...]:
     out = []
     history = node.get("history")
@@ -104,21 +92,8 @@ def _history(node: dict[str, Any]) -> tuple[StatusChange, ...]:
     return tuple(sorted(out, key=lambda s: s.at))
 
 
-class LinearIssuesSource:
+class LinearIssuesSource(TrackerSource[LinearClient, LinearSourceConfig]):
     """Issues of the configured teams of one Linear workspace."""
-
-    def __init__(
-        self,
-        client: LinearClient,
-        config: LinearSourceConfig,
-        org: OrgConfig,
-        *,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
-        self.client = client
-        self.config = config
-        self.org = org
-        self._clock = clock
 
     @property
     def name(self) -> str:
@@ -130,30 +105,26 @@ class LinearIssuesSource:
         """The cursor's scope: the teams (another list starts afresh)."""
         return ",".join(sorted(self.config.teams))
 
-    def close(self) -> None:
-        """Close the client's connection pool."""
-        self.client.close()
-
     def record(self, node: Any) -> TrackerIssueRecord:
         """One issue node as a record; ``ValueError`` when it lacks an identifier or times."""
         if not isinstance(node, dict) or not isinstance(node.get("identifier"), str):
-            raise _BadIssue("an issue without an identifier")
+            raise BadIssue("an issue without an identifier")
         labels = _names(node.get("labels"))
         state = as_dict(node.get("state"))
         is_bug = self.config.has_label(labels, self.config.bug_labels)
         is_incident = self.config.has_label(labels, self.config.incident_labels)
         priority = node.get("priority")
         level = int(priority) if isinstance(priority, int | float) else 0
-        completed = _time(node, "completedAt", optional=True)
-        canceled = _time(node, "canceledAt", optional=True)
+        completed = issue_time(node, "completedAt", optional=True)
+        canceled = issue_time(node, "canceledAt", optional=True)
         attachments = node.get("attachments")
         urls = [
             str(a["url"])
             for a in (attachments.get("nodes") or () if isinstance(attachments, dict) else ())
             if isinstance(a, dict) and isinstance(a.get("url"), str)
         ]
-        opened = _time(node, "createdAt")
-        updated = _time(node, "updatedAt")
+        opened = issue_time(node, "createdAt")
+        updated = issue_time(node, "updatedAt")
         assert opened is not None
         assert updated is not None
         title = node.get("title")
@@ -220,10 +191,7 @@ class LinearIssuesSource:
                 None,
                 saved.watermark,
             )
-        if self.config.since is not None:
-            start = datetime.combine(self.config.since, time(0), tzinfo=UTC)
-        else:
-            start = self._clock() - timedelta(days=self.org.sources.first_sync_days)
+        start = first_sync_start(self.org, self.config.since, self._clock())
         return start, None, start
 
     def sync(self, run: SyncRun) -> None:
@@ -240,29 +208,16 @@ class LinearIssuesSource:
                 {"first": self.config.page_size, "after": after, "filter": issue_filter},
             )
             issues = as_dict(data.get("issues"))
-            records: list[TrackerIssueRecord] = []
-            incidents: list[IncidentRecord] = []
-            for node in issues.get("nodes") or ():
-                try:
-                    record = self.record(node)
-                except _BadIssue as exc:
-                    run.tally.skipped += 1
-                    log.warning("linear_issue_skipped", reason=str(exc))
-                    continue
-                records.append(record)
-                newest = max(newest, record.updated_at)
-                if record.is_incident:
-                    incident = self._incident(record)
-                    if incident is None:
-                        run.tally.skipped += 1
-                        log.warning(
-                            "linear_incident_skipped",
-                            issue=record.key,
-                            reason="no label names a service and [sources.linear] services "
-                            "does not map its team",
-                        )
-                    else:
-                        incidents.append(incident)
+            records, incidents = read_issues(
+                run,
+                issues.get("nodes") or (),
+                "linear",
+                self.record,
+                lambda record, _node: self._incident(record),
+                "no label names a service and [sources.linear] services does not map its team",
+            )
+            if records:
+                newest = max(newest, max(r.updated_at for r in records))
             page = as_dict(issues.get("pageInfo"))
             more = bool(page.get("hasNextPage")) and isinstance(page.get("endCursor"), str)
             if more:
