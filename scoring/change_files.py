@@ -108,8 +108,9 @@ class ChangeFiles:
     # Lines of code deleted (``code_lines_of``).
     code_deleted: int = 0
     # False when the change adds or deletes no line of code and touches no dependency
-    # manifest or migration: only docs, tests, examples, CI, project files, assets,
-    # data, comments or whitespace. Such a change is never high risk (``scoring.risk``).
+    # manifest (outside tests and docs) or migration: only docs, tests and their manifests,
+    # examples, CI, project files, assets, data, comments or whitespace. Such a change is
+    # never high risk (``scoring.risk``).
     touches_code: bool = True
 
 
@@ -124,7 +125,7 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
     test_files = code_added = code_deleted = owner_files = unowned_files = generated = 0
     services: set[str] = set()
     migration: str | None = None
-    infra = sensitive = manifest = False
+    infra = sensitive = manifest = ships = False
     logins: frozenset[str] | None = None
     for f in change.files:
         path = f.path
@@ -145,6 +146,10 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
         infra |= k.infra
         sensitive |= k.sensitive
         manifest |= k.manifest
+        # A test project's or the docs' manifest (Polly's test/….Tests.csproj, guzzle's
+        # docs/requirements.txt) is installed by CI, which risky_content still names, but it
+        # changes nothing that ships.
+        ships |= k.manifest and not k.aside
         owners = f.owners
         if owners is None:
             continue
@@ -174,7 +179,7 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
         generated,
         len(services),
         code_deleted,
-        not change.files or bool(code_added or code_deleted or manifest or migration),
+        not change.files or bool(code_added or code_deleted or ships or migration),
     )
 
 

@@ -72,8 +72,9 @@ def _not_code(kind: _TokenType) -> bool:
 def _lexer_by(name: str) -> Lexer | None:
     """The lexer Pygments picks for a file name, or ``None`` when none claims it."""
     try:
-        # stripnl=False: leading blank lines must keep their line numbers.
-        return get_lexer_for_filename(name, stripnl=False)
+        # stripnl=False: leading blank lines must keep their line numbers. startinline: a
+        # PHP hunk has no ``<?php`` before it, and PHP's lexer would read it all as HTML.
+        return get_lexer_for_filename(name, stripnl=False, startinline=True)
     except ClassNotFound:
         return None
 
@@ -171,6 +172,13 @@ _BLOCK_MARK = re.compile(r"/\*|\*/")
 _STAR_LINE = re.compile(r"^\s*\*(?:\s|$)")
 
 
+# Lexers of languages whose block comments are ``/* … */``: beside ``_DELIMITERS``' C family,
+# those whose hunks are lexed whole.
+_BLOCK_COMMENTS = frozenset(
+    {"PhpLexer", "RustLexer", "DartLexer", "GroovyLexer", "ObjectiveCLexer", "CssLexer"}
+) | {name for name, d in _DELIMITERS.items() if "/\\*" in d.carry.pattern}
+
+
 def _opens_in_comment(lexer: Lexer, lines: Sequence[str]) -> bool:
     """True when one side of a hunk starts inside a ``/* … */`` comment opened above it.
 
@@ -179,8 +187,7 @@ def _opens_in_comment(lexer: Lexer, lines: Sequence[str]) -> bool:
     or a Javadoc whose opening lies above the hunk's context (commons-cli's "Fixed typos
     in apache licenses") is no code.
     """
-    delimiters = _DELIMITERS.get(type(lexer).__name__)
-    if delimiters is None or "/\\*" not in delimiters.carry.pattern:
+    if type(lexer).__name__ not in _BLOCK_COMMENTS:
         return False
     mark = _BLOCK_MARK.search("\n".join(lines))
     if mark is not None:
@@ -198,8 +205,8 @@ def _code_flags(name: str, lines: Sequence[str], rows: Sequence[int]) -> list[bo
     """
     lexer = _lexer(name) if len(lines) <= MAX_LEXED_LINES else None
     if lexer is not None and rows and _opens_in_comment(lexer, lines):
-        # Closed after it too: a lexer reads an unclosed comment as error tokens.
-        return _lexed_flags(lexer, ["/*", *lines, "*/"])[1:-1]
+        # ``_lexed_flags`` closes it after the lines.
+        return _lexed_flags(lexer, ["/*", *lines])[1:]
     span = _span(lexer, lines, rows) if lexer is not None and rows else None
     if lexer is None or span is None:
         return [bool(line.strip()) for line in lines]
@@ -211,11 +218,29 @@ def _code_flags(name: str, lines: Sequence[str], rows: Sequence[int]) -> list[bo
     ]
 
 
+# Lines put after a span before it is lexed, whose own flags are dropped: they close a block
+# comment or a docstring the span opens but whose end lies past the hunk's context, which a
+# lexer would otherwise read as error tokens, that is as code (commons-cli's "Fixing the
+# copyright statements" rewrote a licence header's first lines). A closer where nothing is
+# open is a line of its own that no earlier line's tokens depend on.
+_CLOSERS: dict[str, tuple[str, ...]] = {"PythonLexer": ('"""', "'''")}
+_BLOCK_CLOSER = ("*/",)
+
+
+def _closers(lexer: Lexer) -> tuple[str, ...]:
+    name = type(lexer).__name__
+    if name in _CLOSERS:
+        return _CLOSERS[name]
+    return _BLOCK_CLOSER if name in _BLOCK_COMMENTS else ()
+
+
 def _lexed_flags(lexer: Lexer, lines: Sequence[str]) -> list[bool]:
-    """For each line, whether the lexer reads a token of code in it."""
+    """For each line, whether the lexer reads a token of code in it (with the lexer's closers
+    after the lines, their flags dropped)."""
     flags = [False] * len(lines)
     row = 0
-    for kind, value in lexer.get_tokens("\n".join(lines) + "\n"):
+    text = "\n".join([*lines, *_closers(lexer)]) + "\n"
+    for kind, value in lexer.get_tokens(text):
         if _not_code(kind):
             row += value.count("\n")
             continue

@@ -176,6 +176,9 @@ class PathKinds:
     # Hand-written code a reviewer reads: not a test, doc, example, manifest, asset or
     # generated or vendored file.
     code: bool = True
+    # Under a tests, docs or documentation site folder: a manifest there (a test project's,
+    # docs/requirements.txt) is installed by CI but ships nothing.
+    aside: bool = False
 
 
 # The same paths come back change after change; classifying each once keeps a
@@ -207,6 +210,7 @@ def path_kinds(path: str) -> PathKinds:
         and _NOT_CODE.search(slashed) is None
         and _ASSET.fullmatch(name) is None
         and _GENERATED.search(slashed) is None,
+        aside=test or aside,
     )
 
 

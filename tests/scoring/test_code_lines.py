@@ -220,3 +220,28 @@ def test_an_edit_inside_a_licence_header_opened_above_the_hunk_is_no_code() -> N
 def test_c_lines_starting_with_a_dereference_stay_code() -> None:
     """``*p = 1;`` lines are C code, not a comment's continuation lines."""
     assert code_lines("src/main.c", [[" *p = 1;", "-*q = 2;", "+*q = 3;"]]) == (1, 1)
+
+
+def test_a_licence_header_whose_end_lies_past_the_context_is_no_code() -> None:
+    """A hunk opening a block comment (a rewritten licence header) whose ``*/`` is beyond its
+    context adds no code; nor does a docstring opened and left open in a Python hunk."""
+    header = [
+        " /**",
+        "- * Copyright 1999-2001,2004 The Apache Software Foundation.",
+        "+ * Licensed to the Apache Software Foundation (ASF) under one or more",
+        "+ * contributor license agreements.",
+        " *",
+        " *     http://www.apache.org/licenses/LICENSE-2.0",
+    ]
+    assert code_lines("src/java/A.java", [header]) == (0, 0)
+    docstring = [" def f():", '+    """Start of a long', "+    docstring"]
+    assert code_lines("a.py", [docstring]) == (0, 0)
+
+
+def test_php_hunks_are_lexed_as_php_and_their_docblocks_are_no_code() -> None:
+    """A PHP hunk has no ``<?php`` before it: its docblock lines, whole or cut off above the
+    hunk (guzzle's "Removing (optional) from docblocks"), add no code; its statements do."""
+    whole = [" class A {", "+    /**", "+     * doc", "+     */", "+    public function f() {}"]
+    assert code_lines("src/A.php", [whole]) == (1, 0)
+    cut = ["     * @param x", "-     * @return (optional) y", "+     * @return y", "     */"]
+    assert code_lines("src/A.php", [cut]) == (0, 0)

@@ -155,6 +155,22 @@ def test_a_manifest_change_is_not_damped() -> None:
     assert files.code_added == 0
 
 
+def test_a_test_projects_manifest_and_its_tests_are_damped() -> None:
+    """Swapping a test library in a test project's manifest, or the docs' requirements, ships
+    nothing: the change touches no code, while risky_content still names the manifest."""
+    files = change_files(
+        _change(
+            FileChange("test/Polly.Core.Tests/Polly.Core.Tests.csproj", 2, 2),
+            FileChange("test/Polly.Core.Tests/RetryTests.cs", 300, 280),
+        )
+    )
+    assert not files.touches_code
+    assert files.manifest
+    docs = change_files(_change(FileChange("docs/requirements.txt", 3, 1)))
+    assert not docs.touches_code
+    assert change_files(_change(FileChange("requirements.txt", 3, 1))).touches_code
+
+
 def test_error_budget_gate_skips_a_change_touching_no_code() -> None:
     """A docs change merged during a spent error budget cannot burn it: no gate."""
     docs = _score(_change(FileChange("docs/a.md", 10, 0)), error_budget_spent=True)
