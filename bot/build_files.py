@@ -145,7 +145,9 @@ def _workspace_globs(path: Path) -> list[str]:
             spaces = []
         if isinstance(spaces, dict):
             spaces = spaces.get("packages", [])
-        globs += [g for g in spaces if isinstance(g, str)]
+        # A hand-edited file may hold anything there: only a list of strings names members.
+        if isinstance(spaces, list):
+            globs += [g for g in spaces if isinstance(g, str)]
     if (text := show(path, "pnpm-workspace.yaml")) is not None:
         globs += _pnpm_globs(text)
     return globs

@@ -366,3 +366,22 @@ def test_a_folder_moved_whole_into_a_code_folder_is_the_services_too(tmp_path: P
     assert plan.paths("fmt") == ("include/**", "src/**", "fmt/**")
     repo.commit({"fmt": "include/fmt\n"}, "A file where the folder was", T0 + timedelta(days=2))
     assert _owners(repo)[0].paths("fmt") == ("include/**", "src/**")
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        '{"name": 5, "files": "lib", "workspaces": {"packages": 7}}',
+        '{"workspaces": 7}',
+        "[]",
+        "{",
+    ],
+)
+def test_a_package_json_of_unexpected_shape_is_read_as_no_build(
+    tmp_path: Path, manifest: str
+) -> None:
+    """A hand-edited package.json whose workspaces, name or files are of another type drafts
+    the services from the folders instead of failing."""
+    plan, owner = _plan(tmp_path / "clone", {"package.json": manifest, "lib/a.js": "x\n"})
+    assert plan.found_by == "top-level code folders"
+    assert owner["lib/a.js"] == "lib"
