@@ -170,7 +170,7 @@ def _kinds(path: str) -> set[str]:
         ("services/payments/requirements.txt", {"manifest", "sensitive"}),
         # Manifests count under tests (CI installs them), not as fixtures or test data.
         ("tests/requirements.txt", {"manifest", "test"}),
-        ("e2e/package.json", {"manifest"}),
+        ("e2e/package.json", {"manifest", "test"}),
         ("tests/fixtures/package.json", {"test"}),
         ("internal/testdata/go.mod", set()),
         ("src/package_utils.py", set()),
@@ -178,6 +178,11 @@ def _kinds(path: str) -> set[str]:
         ("tests/test_api.py", {"test"}),
         ("web/src/app.spec.ts", {"test"}),
         ("pkg/api_test.go", {"test"}),
+        # End-to-end suites: Cypress and Playwright folders and file names.
+        ("e2e/checkout.ts", {"test"}),
+        ("cypress/e2e/login.cy.ts", {"test"}),
+        ("app/home.e2e.ts", {"test"}),
+        ("integration-tests/test_flow.py", {"test"}),
         ("docs/testing-guide.md", set()),
         ("README.md", set()),
     ],
