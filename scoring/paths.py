@@ -47,9 +47,7 @@ __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 # Test folders by name in any case (``Tests/``, ``src/test/java/``); test file names by
 # convention, where Java's and C#'s ``FooTest.java`` needs its capital T so that
 # ``Latest.java`` is not a test.
-_TEST_DIR = re.compile(
-    r"/(tests?|spec|specs|__tests__|testing|e2e|cypress|integration[-_]tests?)/"
-)
+_TEST_DIR = re.compile(r"/(tests?|spec|specs|__tests__|testing|e2e|cypress|integration[-_]tests?)/")
 _TEST_NAME = re.compile(
     r"^test_|_test\.|\.test\.|\.spec\.|\.cy\.|\.e2e\.|_spec\.rb$"
     r"|[a-z0-9]Tests?\.(java|kt|scala|groovy|cs)$|^Test[A-Z0-9][^/]*\.(java|kt|scala|groovy)$"
