@@ -237,8 +237,8 @@ def change_query(argument: str, reader: ChangeReader = read_change) -> ChangeQue
                 "“",
                 said(argument),
                 "” is not a pull request, merge request or commit; use its URL "
-                "(https://github.com/owner/repo/pull/123), `owner/repo#123`, "
-                "`group/project!123`, or a commit's sha "
+                "(https://github.com/owner/repo/pull/123), `owner/repo#123` (or `#123`), "
+                "`group/project!123` (or `!123`), or a commit's sha "
                 "(7 or more hex digits, `owner/repo@sha` or `name@sha`)",
             )
         )

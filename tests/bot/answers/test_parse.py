@@ -175,6 +175,7 @@ def test_what_is_no_change_reference_says_every_accepted_form(text: str) -> None
     parsed = parse_query(text, CATALOG)
     assert isinstance(parsed, Usage)
     assert "owner/repo#123" in slack_text(parsed.message)
+    assert "(or `#123`)" in slack_text(parsed.message)
     assert "7 or more hex digits" in slack_text(parsed.message)
 
 
