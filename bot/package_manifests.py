@@ -21,6 +21,7 @@ from defusedxml.common import DefusedXmlException
 from bot.build_files import Declared, Modules, show
 from bot.service_names import kept
 from data.path_globs import matches
+from scoring.change_files import lexed_path
 
 __all__ = ["cmake_project", "npm_package", "package_manifests"]
 
@@ -249,10 +250,6 @@ def package_manifests(path: Path, files: list[str]) -> Modules | None:
     return None
 
 
-# What a JavaScript or TypeScript package publishes that is code (``files`` entries).
-_JS_CODE = (".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".jsx", ".tsx", ".d.ts")
-
-
 def npm_package(path: Path, files: list[str]) -> Modules | None:
     """A root package.json of one package (no workspaces): one module named after the package
     (its scope left out), the code its ``files`` publishes (folders and code files; express's
@@ -271,7 +268,7 @@ def npm_package(path: Path, files: list[str]) -> Modules | None:
         where = raw.strip().removeprefix("./").rstrip("/")
         if where.startswith("!") or any(c in where for c in "*?[{"):
             continue
-        if where in files and where.endswith(_JS_CODE):
+        if where in files and lexed_path(where):
             globs.append(where)
         elif _holds_files(where, files) and kept(where):
             globs.append(f"{where}/**")

@@ -15,7 +15,7 @@ import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -256,20 +256,16 @@ def services(copy: Path, org: OrgConfig, repository: str, found_by: str) -> Chec
 
 def ranking(copy: Path) -> tuple[Check, float | None]:
     """The whole history's backtest: the default score's AUC against lines added alone."""
-    from evaluation.repo_backtest import backtest_repo
+    from evaluation.repo_backtest import backtest_repo, history_span
 
-    first, *_, last = git(copy, "log", "--format=%cs", "--reverse").split() or ["", ""]
     try:
-        result = backtest_repo(copy, _day(first), _day(last))
+        # The whole history, as `riskbrief backtest --repo` measures it with no window.
+        result = backtest_repo(copy, *history_span(copy))
     except Exception as exc:  # a backtest that cannot run is the finding
         return Check("ranking", False, 1, 1, (f"backtest failed: {exc}"[:200],)), None
     check = check_ranking(result.auc, result.auc_lines_added)
     gain = None if result.auc_lines_added is None else result.auc - result.auc_lines_added
     return check, gain
-
-
-def _day(text: str) -> date:
-    return date.fromisoformat(text)
 
 
 def weeks(scratch: Path, org: OrgConfig, store: StoreFacts, newest: int) -> tuple[Check, int]:
