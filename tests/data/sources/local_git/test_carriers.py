@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from data.config import OrgConfig, parse_org_config
-from data.linking import link_all
 from data.sources.local_git.carriers import release_carriers
-from data.store.tables import Change, Deploy, DeployChange
-from tests.data.sources.gitrepo import GitRepo, sync_clone
+from data.store.tables import Change, DeployChange
+from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.local_git.shipping import shipped_by_tag, synced
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 PATTERN = r"^v?\d+(\.\d+)+$"
@@ -35,27 +35,6 @@ paths = ["src/lib/**"]
 deploy_tags = '{PATTERN}'
 """
     )
-
-
-def _sync(engine: Engine, org: OrgConfig) -> None:
-    sync_clone(engine, org)
-    with Session(engine) as session:
-        link_all(session)
-        session.commit()
-
-
-def _shipped(engine: Engine) -> dict[str, set[str]]:
-    """The titles of the changes each deploy ships, by the deploy's tag."""
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Deploy.key, Change.title)
-            .join(DeployChange, col(DeployChange.deploy_id) == col(Deploy.id))
-            .join(Change, col(Change.id) == col(DeployChange.change_id))
-        ).all()
-    out: dict[str, set[str]] = {}
-    for key, title in rows:
-        out.setdefault(key.split(":")[2], set()).add(title)
-    return out
 
 
 def _stored(engine: Engine) -> tuple[set[object], set[object]]:
@@ -104,8 +83,8 @@ def test_a_release_commit_merged_by_its_pull_request_ships_with_its_tag(
     1.0.1, and 1.1.0 does not ship it again under the request's name."""
     repo = GitRepo(tmp_path / "lib")
     shas = _release_merged_by_its_pull_request(repo)
-    _sync(engine, _org(repo.path))
-    shipped = _shipped(engine)
+    synced(engine, _org(repo.path))
+    shipped = shipped_by_tag(engine)
     assert shipped["1.0.1"] == {"Fix a crash", "Release version 1.0.1"}
     assert shipped["1.1.0"] == {"New feature", "Next feature"}
     with Session(engine) as session:
@@ -136,12 +115,12 @@ def test_a_maintenance_branch_merged_forward_by_a_pull_request_ships_with_its_ta
     repo.commit({"src/lib/c.py": "c\n"}, "Next feature", T0 + timedelta(days=6))
     repo.tag("1.1.0", T0 + timedelta(days=7))
     org = _org(repo.path)
-    _sync(engine, org)
-    shipped = _shipped(engine)
+    synced(engine, org)
+    shipped = shipped_by_tag(engine)
     assert shipped["1.0.1"] == {"Fix a crash", "Security fix"}
     assert shipped["1.1.0"] == {"New feature", "Next feature"}
     before = _stored(engine)
-    _sync(engine, org)
+    synced(engine, org)
     assert _stored(engine) == before
 
 
@@ -179,8 +158,8 @@ def test_a_fix_merged_forward_before_its_release_was_tagged_ships_with_that_rele
     repo.merge("stable", "Merge branch 'stable'", T0 + timedelta(days=6))
     repo.commit({"src/lib/c.py": "c\n"}, "Next feature", T0 + timedelta(days=7))
     repo.tag("1.1.0", T0 + timedelta(days=8))
-    _sync(engine, _org(repo.path))
-    shipped = _shipped(engine)
+    synced(engine, _org(repo.path))
+    shipped = shipped_by_tag(engine)
     assert shipped["1.0.1"] == {"Fix one", "Fix two"}
     assert shipped["1.1.0"] == {"New feature", "Next feature"}
     with Session(engine) as session:

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from data.config import OrgConfig, parse_org_config
-from data.linking import link_all
 from data.sources.local_git.tags import (
     line_service,
     project_lines,
     release_line,
     unmatched_tags_note,
 )
-from data.store.tables import Change, Deploy, DeployChange
-from tests.data.sources.gitrepo import GitRepo, sync_clone
+from data.store.tables import Change, Deploy
+from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.local_git.shipping import shipped_by_tag, synced
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 
@@ -62,33 +62,12 @@ def _two_lines(repo: GitRepo) -> dict[str, str]:
     return shas
 
 
-def _shipped(engine: Engine) -> dict[str, set[str]]:
-    """The titles of the changes each deploy ships, by the deploy's tag."""
-    with Session(engine) as session:
-        rows = session.exec(
-            select(Deploy.key, Change.title)
-            .join(DeployChange, col(DeployChange.deploy_id) == col(Deploy.id))
-            .join(Change, col(Change.id) == col(DeployChange.change_id))
-        ).all()
-    out: dict[str, set[str]] = {}
-    for key, title in rows:
-        out.setdefault(key.split(":")[2], set()).add(title)
-    return out
-
-
-def _sync(engine: Engine, org: OrgConfig) -> None:
-    sync_clone(engine, org)
-    with Session(engine) as session:
-        link_all(session)
-        session.commit()
-
-
 def test_a_maintenance_tag_ships_only_its_own_branch(engine: Engine, tmp_path: Path) -> None:
     """1.0.1 on stable ships its fix alone, not the main work merged before it was tagged."""
     repo = GitRepo(tmp_path / "lib")
     _two_lines(repo)
-    _sync(engine, _org(repo.path))
-    shipped = _shipped(engine)
+    synced(engine, _org(repo.path))
+    shipped = shipped_by_tag(engine)
     assert shipped["1.0.1"] == {"Fix a crash"}
     # 1.1.0's previous release is 1.0.1 (merged into main): the fix shipped already.
     assert shipped["1.1.0"] == {"New feature", "More main work", "Next feature"}
@@ -113,8 +92,8 @@ def test_an_older_branch_merged_forward_does_not_reship_the_newer_release(
     repo.merge("old", "Merge branch 'old'", T0 + timedelta(days=5))
     repo.commit({"src/lib/c.py": "c\n"}, "Small fix", T0 + timedelta(days=6))
     repo.tag("2.0.1", T0 + timedelta(days=7))
-    _sync(engine, _org(repo.path))
-    shipped = _shipped(engine)
+    synced(engine, _org(repo.path))
+    shipped = shipped_by_tag(engine)
     assert shipped["2.0.0"] == {"Big rewrite"}
     assert shipped["1.0.1"] == {"Fix on the old line"}
     # Before, 2.0.1 counted from 1.0.1 (its newest ancestor by date) and shipped the rewrite again.
@@ -129,8 +108,8 @@ def test_a_second_tag_on_a_released_commit_ships_nothing(engine: Engine, tmp_pat
     repo.tag("1.0.1", T0 + timedelta(days=1))
     repo.commit({"src/lib/b.py": "b\n"}, "Next", T0 + timedelta(days=2))
     repo.tag("1.1.0", T0 + timedelta(days=3))
-    _sync(engine, _org(repo.path))
-    assert _shipped(engine) == {"1.0.0": {"Initial"}, "1.1.0": {"Next"}}
+    synced(engine, _org(repo.path))
+    assert shipped_by_tag(engine) == {"1.0.0": {"Initial"}, "1.1.0": {"Next"}}
 
 
 def test_a_package_line_ships_only_its_package(engine: Engine, tmp_path: Path) -> None:
@@ -145,7 +124,7 @@ def test_a_package_line_ships_only_its_package(engine: Engine, tmp_path: Path) -
         {"src/plugin/p.py": "p\nq\n", "src/lib/a.py": "x\n"}, "Both", T0 + timedelta(days=2)
     )
     repo.tag("plugin@2.0.0", T0 + timedelta(days=3))
-    _sync(engine, _org(repo.path, r"^(v|plugin@)\\d+(\\.\\d+)*$"))
+    synced(engine, _org(repo.path, r"^(v|plugin@)\\d+(\\.\\d+)*$"))
     with Session(engine) as session:
         keys = sorted(session.exec(select(Deploy.key)))
     assert "git-tag:acme/lib:plugin@2.0.0:plugin" in keys
@@ -153,8 +132,8 @@ def test_a_package_line_ships_only_its_package(engine: Engine, tmp_path: Path) -
     # The plugin has a line of its own: the plain v3.0.0 releases the library alone.
     assert "git-tag:acme/lib:v3.0.0:plugin" not in keys
     assert "git-tag:acme/lib:v3.0.0:lib" in keys
-    assert _shipped(engine)["plugin@2.0.0"] == {"Both"}
-    assert _shipped(engine)["v3.0.0"] == {"Initial", "Lib work"}
+    assert shipped_by_tag(engine)["plugin@2.0.0"] == {"Both"}
+    assert shipped_by_tag(engine)["v3.0.0"] == {"Initial", "Lib work"}
 
 
 def test_release_lines() -> None:
@@ -198,8 +177,8 @@ def test_a_release_tagged_after_its_successor_ships_its_own_commits(
     repo.commit({"src/lib/c.py": "c\n"}, "Feature of 1.2", T0 + timedelta(days=2))
     repo.tag("1.2.0", T0 + timedelta(days=3))
     repo.tag("1.1.0", T0 + timedelta(days=9), middle)
-    _sync(engine, _org(repo.path))
-    shipped = _shipped(engine)
+    synced(engine, _org(repo.path))
+    shipped = shipped_by_tag(engine)
     assert shipped["1.1.0"] == {"Feature of 1.1"}
     assert shipped["1.2.0"] == {"Feature of 1.2"}
 
@@ -214,11 +193,11 @@ def test_a_late_tag_read_by_a_later_sync_shrinks_what_its_successor_ships(
     middle = repo.commit({"src/lib/b.py": "b\n"}, "Feature of 1.1", T0 + timedelta(days=1))
     repo.commit({"src/lib/c.py": "c\n"}, "Feature of 1.2", T0 + timedelta(days=2))
     repo.tag("1.2.0", T0 + timedelta(days=3))
-    _sync(engine, _org(repo.path))
-    assert _shipped(engine)["1.2.0"] == {"Feature of 1.1", "Feature of 1.2"}
+    synced(engine, _org(repo.path))
+    assert shipped_by_tag(engine)["1.2.0"] == {"Feature of 1.1", "Feature of 1.2"}
     repo.tag("1.1.0", T0 + timedelta(days=9), middle)
-    _sync(engine, _org(repo.path))
-    shipped = _shipped(engine)
+    synced(engine, _org(repo.path))
+    shipped = shipped_by_tag(engine)
     assert shipped["1.1.0"] == {"Feature of 1.1"}
     assert shipped["1.2.0"] == {"Feature of 1.2"}
 
@@ -240,8 +219,8 @@ def test_a_maintenance_branch_never_merged_back_ships_its_own_commits(
     repo.commit({"src/lib/s.py": "s\n"}, "Security fix", T0 + timedelta(days=5))
     repo.tag("1.0.1", T0 + timedelta(days=6))
     repo.git("checkout", "-q", "main")
-    _sync(engine, _org(repo.path))
-    shipped = _shipped(engine)
+    synced(engine, _org(repo.path))
+    shipped = shipped_by_tag(engine)
     assert shipped["1.0.1"] == {"Fix", "Security fix"}
     assert shipped["1.1.0"] == {"Fix", "New feature"}
     with Session(engine) as session:
@@ -260,13 +239,13 @@ def test_a_maintenance_branch_tagged_in_a_later_sync_is_read_then(
     repo.tag("1.0.0", T0 + timedelta(hours=1))
     repo.commit({"src/lib/b.py": "b\n"}, "New feature", T0 + timedelta(days=2))
     repo.tag("1.1.0", T0 + timedelta(days=3))
-    _sync(engine, _org(repo.path))
+    synced(engine, _org(repo.path))
     repo.git("checkout", "-q", "-b", "1.0.x", "1.0.0")
     repo.commit({"src/lib/s.py": "s\n"}, "Security fix", T0 + timedelta(days=5))
     repo.tag("1.0.1", T0 + timedelta(days=6))
     repo.git("checkout", "-q", "main")
-    _sync(engine, _org(repo.path))
-    assert _shipped(engine)["1.0.1"] == {"Security fix"}
+    synced(engine, _org(repo.path))
+    assert shipped_by_tag(engine)["1.0.1"] == {"Security fix"}
 
 
 def test_a_project_s_renamed_tag_schemes_are_one_line(engine: Engine, tmp_path: Path) -> None:
@@ -278,8 +257,8 @@ def test_a_project_s_renamed_tag_schemes_are_one_line(engine: Engine, tmp_path: 
     repo.tag("proj-1.1", T0 + timedelta(days=1, hours=1))
     repo.commit({"src/lib/c.py": "c\n"}, "Third", T0 + timedelta(days=2))
     repo.tag("rel/proj-1.2", T0 + timedelta(days=2, hours=1))
-    _sync(engine, _org(repo.path, r"^(PROJ_|proj-|rel/proj-)\\d+([._]\\d+)+$", "acme/proj"))
-    shipped = _shipped(engine)
+    synced(engine, _org(repo.path, r"^(PROJ_|proj-|rel/proj-)\\d+([._]\\d+)+$", "acme/proj"))
+    shipped = shipped_by_tag(engine)
     assert shipped == {"PROJ_1_0": {"Initial"}, "proj-1.1": {"Second"}, "rel/proj-1.2": {"Third"}}
 
 
