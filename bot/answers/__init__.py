@@ -6,6 +6,8 @@ into a query (``parse``, ``queries``), ``registry.answer`` hands the query to it
 handler (``changes``, ``services``, ``deploys``, ``briefs``, ``subscriptions``),
 and the handler returns an :class:`~bot.answers.answer.Answer` made of parts no
 reader owns (``answer``). Each reader renders that answer its own way: Block Kit
-(``bot.slack.render``), plain text (``bot.answers.text``), pydantic models
-(``bot.mcp``). Nothing here imports a reader.
+(``bot.slack.render``), plain text (``bot.answers.text``). The same questions answered
+as data are ``records`` (pydantic models, with ``access``: who may see what, and
+``asked``: the scope and week a call names), which the MCP tools return as they are and
+the web view (``bot.pages``) lays out. Nothing here imports a reader.
 """

@@ -31,7 +31,7 @@ from mcp.server.transport_security import TransportSecuritySettings
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.mcp.access import Access, TokenTable
+from bot.answers.access import Access, TokenTable
 from bot.mcp.server import build_server
 from bot.settings import Settings
 from data.config import OrgConfig

@@ -23,11 +23,11 @@ from pydantic import Field, ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.mcp.access import Access
-from bot.mcp.agents import agent_activity
-from bot.mcp.briefings import scope_briefing
-from bot.mcp.changes import change_risk
-from bot.mcp.models import (
+from bot.answers.access import Access
+from bot.answers.records.agent import agent_activity
+from bot.answers.records.briefing import scope_briefing
+from bot.answers.records.change import change_risk
+from bot.answers.records.models import (
     AgentActivity,
     BriefingFacts,
     ChangeRisk,
@@ -35,9 +35,9 @@ from bot.mcp.models import (
     ProposalRisk,
     ServiceRecord,
 )
-from bot.mcp.proposals import proposal_risk
-from bot.mcp.pulls import MAX_PULLS, open_pulls
-from bot.mcp.services import service_record
+from bot.answers.records.proposal import proposal_risk
+from bot.answers.records.pull import MAX_PULLS, open_pulls
+from bot.answers.records.service import service_record
 from data.config import OrgConfig
 from data.sources.diff import MAX_DIFF_BYTES
 from data.store.engine import session_scope

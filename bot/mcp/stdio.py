@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from bot.mcp.access import Access
+from bot.answers.access import Access
 from bot.mcp.server import build_server
 from data.config import OrgConfig
 from data.scope import Scope

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.mcp.access import Access, Grant, TokenTable, parse_grants
+from bot.answers.access import Access, Grant, TokenTable, parse_grants
 from bot.mcp.http import mcp_endpoint
 from bot.settings import Settings
 from data.scope import Scope

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from bot.mcp.access import Access
-from bot.mcp.changes import change_risk
+from bot.answers.access import Access
+from bot.answers.records.change import change_risk
 from data.scope import Scope
 from data.sources.sample import sample_org_config
 from data.store.engine import make_engine

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from bot.mcp.changes import CHANGE_NOT_FOUND
+from bot.answers.records.change import CHANGE_NOT_FOUND
 from fakes.slack_server import FakeSlack
 from tests import local_http
 from tests.bot.mcp.client import over_http, strings

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 
-from bot.mcp.access import Access
-from bot.mcp.pulls import open_pulls
+from bot.answers.access import Access
+from bot.answers.records.pull import open_pulls
 from data.ingest import Ingest
 from data.sources.records import ChangeRecord, FileRecord
 from data.sources.sample import sample_org_config

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.mcp.access import Access
-from bot.mcp.proposals import proposal_risk
+from bot.answers.access import Access
+from bot.answers.records.proposal import proposal_risk
 from data.config import parse_org_config
 from data.scope import Scope
 from data.store.history import HistoryCache

@@ -7,7 +7,7 @@ import logging
 import pytest
 from sqlalchemy import create_engine
 
-from bot.mcp.access import Access
+from bot.answers.access import Access
 from bot.mcp.server import build_server
 from data.sources.sample import sample_org_config
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.mcp.changes import CHANGE_NOT_FOUND
+from bot.answers.records.change import CHANGE_NOT_FOUND
 from tests.bot.mcp.client import Session, over_stdio, strings
 from tests.bot.mcp.conftest import HOSTILE_BRANCH, HOSTILE_KEY, HOSTILE_TITLE
 

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from bot.answers.access import Access
+from bot.answers.asked import narrowed
 from bot.answers.lookups import version_of
-from bot.mcp.access import Access
-from bot.mcp.models import GateRow, OpenPull, OpenPulls, SignalPoints, band_words
-from bot.mcp.scope import narrowed
+from bot.answers.records.models import GateRow, OpenPull, OpenPulls, SignalPoints, band_words
 from data.config import OrgConfig
 from data.store.open_changes import OpenChange, load_open_changes
 from data.store.tables import Change

@@ -1,4 +1,5 @@
-"""What the MCP tools answer: typed models, from which the SDK writes each tool's output schema.
+"""The records the core answers with: typed models; the MCP SDK writes each tool's output
+schema from them and the web view lays them out.
 
 Outside text (titles, branch names, incident titles) appears only as the value of a
 field named for what it is (``title``), never inside a sentence riskbrief wrote, so a

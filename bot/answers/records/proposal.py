@@ -17,8 +17,8 @@ from pathlib import Path
 import structlog
 from sqlmodel import Session
 
-from bot.mcp.access import Access
-from bot.mcp.models import (
+from bot.answers.access import Access
+from bot.answers.records.models import (
     AdviceRow,
     FileRow,
     GateRow,

@@ -1,4 +1,4 @@
-"""The scope and week a tool call asks about, checked against what the caller may see.
+"""The scope and week a tool call or a page asks about, checked against what the caller may see.
 
 A team or service the caller may not see is answered in the same words as one that
 does not exist; the names offered instead are only the caller's own.
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from bot.answers.access import Access
 from bot.answers.lookups import catalog_of
-from bot.mcp.access import Access
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scope import Scope

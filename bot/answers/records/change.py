@@ -1,4 +1,4 @@
-"""A merged change's risk for an agent: its score told in points, gates, deploys and what followed.
+"""A merged change's risk as a record: its score in points, gates, deploys and what followed.
 
 The change is named as ``/risk pr`` accepts it (a PR or MR key, its URL, a commit's sha or
 ``repo@sha``), parsed into the same ``ChangeQuery`` as ``/risk pr`` (``bot.answers.parse``)
@@ -14,10 +14,10 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session, col, select
 
+from bot.answers.access import Access
 from bot.answers.lookups import find_changes, version_of
 from bot.answers.parse import Usage, change_query
-from bot.mcp.access import Access
-from bot.mcp.models import (
+from bot.answers.records.models import (
     ChangeRisk,
     DeployRow,
     GateRow,

@@ -1,4 +1,4 @@
-"""A scope's weekly briefing for an agent: the facts the Monday briefing is written from.
+"""A scope's weekly briefing as a record: the facts the Monday briefing is written from.
 
 The same ``briefing.build.build_payload`` the briefing uses, so every card, fact and
 piece of evidence is the briefing's own, told with the briefing's words for facts and
@@ -13,8 +13,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.mcp.access import Access
-from bot.mcp.models import (
+from bot.answers.access import Access
+from bot.answers.asked import asked_week, narrowed
+from bot.answers.records.models import (
     BandCounts,
     BriefingFacts,
     CardRow,
@@ -25,7 +26,6 @@ from bot.mcp.models import (
     SignalPoints,
     band_words,
 )
-from bot.mcp.scope import asked_week, narrowed
 from briefing.build import Recipient, build_payload
 from briefing.payload import BriefingPayload, CardView, Counts
 from briefing.render.text import evidence_words, fact_text

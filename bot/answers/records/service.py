@@ -1,5 +1,5 @@
-"""A service's recent record for an agent: a week against the week before, as ``/risk service``
-reads it (``data.store.window`` sliced to the service, ``scoring.aggregate`` over it)."""
+"""A service's recent record: a week against the week before, as ``/risk service`` reads it
+(``data.store.window`` sliced to the service, ``scoring.aggregate`` over it)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,18 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from bot.answers.access import Access
+from bot.answers.asked import asked_service, asked_week
 from bot.answers.lookups import version_of
-from bot.mcp.access import Access
-from bot.mcp.changes import incident_row
-from bot.mcp.models import BandCounts, ChangeRow, DeployRow, ServiceRecord, WeekRecord, band_words
-from bot.mcp.scope import asked_service, asked_week
+from bot.answers.records.change import incident_row
+from bot.answers.records.models import (
+    BandCounts,
+    ChangeRow,
+    DeployRow,
+    ServiceRecord,
+    WeekRecord,
+    band_words,
+)
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import Deploy, Incident

@@ -13,11 +13,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from bot.answers.access import Access
+from bot.answers.asked import asked_week, narrowed
 from bot.answers.lookups import version_of
-from bot.mcp.access import Access
-from bot.mcp.models import AgentActivity, AgentRow, BandCounts
-from bot.mcp.scope import asked_week, narrowed
-from bot.mcp.services import change_row
+from bot.answers.records.models import AgentActivity, AgentRow, BandCounts
+from bot.answers.records.service import change_row
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import Person

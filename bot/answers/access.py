@@ -1,6 +1,7 @@
-"""Who an MCP call acts for: the whole organisation, or one subscriber's teams and services.
+"""Who a reader acts for: the whole organisation, or one subscriber's teams and services.
 
-Over stdio the process's owner chose the scope (``riskbrief mcp [--subscriber KEY]``);
+The MCP tools and the web view ask with an ``Access``. Over MCP's stdio the
+process's owner chose the scope (``riskbrief mcp [--subscriber KEY]``);
 over HTTP a bearer token names it. A token is limited to a subscriber's scope the
 way that subscriber's briefing is (``OrgConfig.scope_services``): its teams' services
 and its own services. What lies outside is answered exactly as what does not exist.
