@@ -180,6 +180,36 @@ class Settings(BaseSettings):
     mcp_tokens_file: Path | None = Field(
         default=None, description="A file of `scope:token` lines for `serve`'s /mcp."
     )
+    web_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s?#]+$",
+        description="The web view's public address, e.g. https://riskbrief.example.com/web; "
+        "briefing links open it when set, the code host otherwise.",
+    )
+    web_keys: SecretStr | None = Field(
+        default=None,
+        description="Secrets signing the web view's links and sign-ins, comma-separated, "
+        "newest first: the first signs, every one is still accepted (rotate by prepending).",
+    )
+    web_link_days: int = Field(
+        default=30, ge=1, le=365, description="How many days a briefing's link opens the web view."
+    )
+    web_admins: str | None = Field(
+        default=None,
+        description="Emails, comma-separated, that see the whole organisation once signed in.",
+    )
+    oidc_issuer: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="Your OpenID Connect provider's issuer URL, for signing in to the web view.",
+    )
+    oidc_client_id: str | None = Field(
+        default=None, description="The web view's client id at the OpenID Connect provider."
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        description="Its client secret; leave it unset for a public client (PKCE alone).",
+    )
 
     @field_validator(
         "anthropic_api_key",
@@ -200,6 +230,12 @@ class Settings(BaseSettings):
         "mcp_tokens",
         "mcp_tokens_file",
         "github_webhook_secret",
+        "web_url",
+        "web_keys",
+        "web_admins",
+        "oidc_issuer",
+        "oidc_client_id",
+        "oidc_client_secret",
         mode="before",
     )
     @classmethod
@@ -262,6 +298,13 @@ _HINTS = {
     "mcp_tokens": "`scope:token` entries (`*:<token>`, `<subscriber>:<token>`), or leave it unset",
     "mcp_tokens_file": "the path of a file of `scope:token` lines, or leave it unset",
     "github_webhook_secret": "the secret set on the GitHub webhook or App, or leave it unset",
+    "web_url": "the web view's address, such as https://riskbrief.example.com/web",
+    "web_keys": "long random secrets, comma-separated, newest first (openssl rand -hex 32)",
+    "web_link_days": "a whole number of days from 1 to 365, such as 30",
+    "web_admins": "emails separated by commas, or leave it unset",
+    "oidc_issuer": "your provider's issuer URL, such as https://login.example.com",
+    "oidc_client_id": "the client id your OpenID Connect provider gave the web view",
+    "oidc_client_secret": "its client secret, or leave it unset for a public client",
 }
 
 # Fields read from a variable of their own rather than RISKBRIEF_<FIELD>.

@@ -208,7 +208,10 @@ class _JsonErrorTask(ErrorTask):  # type: ignore[misc]
 
     def execute(self) -> None:
         error = self.request.error
-        sentence = refusal_sentence(int(error.code), self.request.path, str(error.body))
+        # An error the application raised reaches here too, on a request whose parser never
+        # took a path: it is answered as a 500, not left hanging.
+        path = getattr(self.request, "path", None)
+        sentence = refusal_sentence(int(error.code), path, str(error.body))
         body = json.dumps({"error": sentence}).encode()
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/json"))

@@ -15,8 +15,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.engine import session_scope
+from data.store.tables import Subscriber
 from scoring.errors import ConfigError
 
 __all__ = [
@@ -25,6 +30,7 @@ __all__ = [
     "Access",
     "Grant",
     "TokenTable",
+    "configured_tokens",
     "parse_grants",
 ]
 
@@ -180,3 +186,22 @@ class TokenTable:
             scope, timezone = subscribers[key]
             scopes[key] = Access.of(org, scope, timezone, key)
         return TokenTable(grants, scopes)
+
+
+def configured_tokens(
+    engine: Engine, org: OrgConfig, inline: str | None, file: Path | None
+) -> TokenTable | None:
+    """The bearer tokens of RISKBRIEF_MCP_TOKENS(_FILE), each to its scope; ``None`` without any.
+
+    The MCP server and the web view's scripts take the same tokens.
+    """
+    if inline is None and file is None:
+        return None
+    with session_scope(engine) as session:
+        subscribers = {
+            s.key: (Scope.of(s.teams, s.services), s.timezone)
+            for s in session.exec(select(Subscriber))
+            if s.active
+        }
+    tokens = TokenTable.load(org, subscribers, inline, file)
+    return tokens if len(tokens) else None

@@ -29,6 +29,7 @@ from bot.cli.quickstart import quickstart
 from bot.cli.score import score
 from bot.cli.serve import serve
 from bot.cli.sync import sync
+from bot.cli.web import web
 
 __all__ = ["main"]
 
@@ -85,6 +86,7 @@ for _command in (
     score,
     serve,
     sync,
+    web,
 ):
     # Set here, once: the list of commands wraps a long line instead of cutting it.
     _command.short_help = _command.short_help or _first_sentence(_command)

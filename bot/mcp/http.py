@@ -29,16 +29,12 @@ from a2wsgi import ASGIMiddleware
 from mcp.server.mcpserver import Context
 from mcp.server.transport_security import TransportSecuritySettings
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
-from bot.answers.access import Access, TokenTable
+from bot.answers.access import Access, TokenTable, configured_tokens
 from bot.mcp.server import build_server
 from bot.settings import Settings
 from data.config import OrgConfig
-from data.scope import Scope
-from data.store.engine import session_scope
 from data.store.history import HistoryCache
-from data.store.tables import Subscriber
 
 __all__ = ["ACCESS_KEY", "MCP_PATH", "McpHttp", "mcp_endpoint"]
 
@@ -193,15 +189,5 @@ class McpHttp:
 def mcp_endpoint(settings: Settings, engine: Engine, org: OrgConfig) -> McpHttp | None:
     """``/mcp`` with the configured tokens, or ``None`` when none are configured."""
     inline = settings.mcp_tokens.get_secret_value() if settings.mcp_tokens else None
-    if inline is None and settings.mcp_tokens_file is None:
-        return None
-    with session_scope(engine) as session:
-        subscribers = {
-            s.key: (Scope.of(s.teams, s.services), s.timezone)
-            for s in session.exec(select(Subscriber))
-            if s.active
-        }
-    tokens = TokenTable.load(org, subscribers, inline, settings.mcp_tokens_file)
-    if not len(tokens):
-        return None
-    return McpHttp(engine, org, tokens)
+    tokens = configured_tokens(engine, org, inline, settings.mcp_tokens_file)
+    return None if tokens is None else McpHttp(engine, org, tokens)

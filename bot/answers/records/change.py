@@ -20,6 +20,7 @@ from bot.answers.parse import Usage, change_query
 from bot.answers.records.models import (
     ChangeRisk,
     DeployRow,
+    FileOwners,
     GateRow,
     IncidentRow,
     RevertRow,
@@ -45,7 +46,7 @@ from data.store.tables import (
 from scoring.breakdown import breakdown
 from scoring.errors import NotFoundError
 
-__all__ = ["CHANGE_NOT_FOUND", "change_risk", "incident_row"]
+__all__ = ["CHANGE_NOT_FOUND", "change_files", "change_risk", "change_url", "incident_row"]
 
 # One sentence for a change that does not exist, is outside the caller's scope, or whose
 # key does not parse: which of them it was is itself something the caller may not learn.
@@ -240,3 +241,26 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
         ],
         scorer_version=version,
     )
+
+
+def change_files(session: Session, access: Access, key: str) -> list[FileOwners]:
+    """The files of the change ``key`` (exactly) with their owners, largest first, if
+    ``access`` may see it; else ``NotFoundError``."""
+    change = session.exec(select(Change).where(Change.key == key)).first()
+    if change is None or not (access.whole or access.sees(_services_of(session, change))):
+        raise NotFoundError(CHANGE_NOT_FOUND)
+    services = {s.id: s.key for s in session.exec(select(Service))}
+    files = session.exec(select(ChangeFile).where(ChangeFile.change_id == change.id))
+    rows = [
+        FileOwners(
+            path=f.path,
+            added=f.added,
+            deleted=f.deleted,
+            service=services.get(f.service_id),
+            owners=f.owners,
+            generated=f.generated,
+        )
+        for f in files
+    ]
+    rows.sort(key=lambda f: (-(f.added + f.deleted), f.path))
+    return rows

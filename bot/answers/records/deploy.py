@@ -1,0 +1,99 @@
+"""A deploy as a record: its risk in points, the changes it shipped with each one's risk, and
+what followed (incidents linked to it, reverts of what it shipped).
+
+Found as ``/risk deploy`` finds it (``bot.answers.lookups.find_deploys``: a key, or a tag
+naming one deploy); a deploy of a service outside the caller's scope is not found, in the
+same words as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from bot.answers.access import Access
+from bot.answers.lookups import find_deploys, version_of
+from bot.answers.records.change import incident_row
+from bot.answers.records.models import (
+    ChangeRow,
+    DeployRecord,
+    RevertRow,
+    SignalPoints,
+    band_words,
+)
+from data.config import OrgConfig
+from data.store.scores import load_scores
+from data.store.tables import IS_MERGED, Change, Deploy, DeployChange, Incident, Service
+from scoring.breakdown import breakdown
+from scoring.errors import NotFoundError
+from scoring.risk import top_signals
+
+__all__ = ["DEPLOY_NOT_FOUND", "deploy_record"]
+
+DEPLOY_NOT_FOUND = (
+    "No deploy matches that key in this scope; give its key as a briefing or `/risk deploy` "
+    "prints it (deploy:checkout:2026-11-20T15:35), or a release tag that made one deploy."
+)
+
+
+def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) -> DeployRecord:
+    """The deploy ``ref`` names, as ``access`` may see it; else ``NotFoundError``."""
+    services = {s.id: s.key for s in session.exec(select(Service))}
+    found = [d for d in find_deploys(session, ref) if access.sees([services.get(d.service_id)])]
+    if len(found) != 1:
+        raise NotFoundError(DEPLOY_NOT_FOUND)
+    deploy: Deploy = found[0]
+    version = version_of(org)
+    row = load_scores(session, "deploy", version, [deploy.key]).get(deploy.key)
+    shipped = list(
+        session.exec(
+            select(Change)
+            .join(DeployChange, col(DeployChange.change_id) == col(Change.id))
+            .where(DeployChange.deploy_id == deploy.id)
+        )
+    )
+    scores = load_scores(session, "change", version, [c.key for c in shipped])
+    changes = [
+        ChangeRow(
+            key=c.key,
+            title=c.title,
+            url=c.url,
+            service=scores[c.key].service,
+            score=scores[c.key].score,
+            band=band_words(scores[c.key].band),
+            merged_at=c.merged_at,
+            drivers=[s.name for s in top_signals(scores[c.key].signals, 3)],
+        )
+        for c in shipped
+        if c.key in scores and c.merged_at is not None
+    ]
+    changes.sort(key=lambda c: (-c.score, c.key))
+    incidents = session.exec(
+        select(Incident)
+        .where(Incident.deploy_id == deploy.id)
+        .order_by(col(Incident.opened_at), col(Incident.key))
+    )
+    reverts = session.exec(
+        select(Change)
+        .where(col(Change.reverts_key).in_([c.key for c in shipped]), IS_MERGED)
+        .order_by(col(Change.merged_at), col(Change.key))
+    )
+    return DeployRecord(
+        key=deploy.key,
+        service=services.get(deploy.service_id, ""),
+        environment=deploy.environment,
+        status=deploy.status,
+        finished_at=deploy.finished_at,
+        score=row.score if row else None,
+        band=band_words(row.band) if row else None,
+        signals=[
+            SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
+            for c in (breakdown(row) if row else ())
+        ],
+        changes=changes,
+        incidents=[incident_row(i, services.get(i.service_id, "")) for i in incidents],
+        reverts=[
+            RevertRow(key=r.key, title=r.title, url=r.url, merged_at=r.merged_at)
+            for r in reverts
+            if r.merged_at is not None
+        ],
+    )

@@ -1,0 +1,419 @@
+"""The web view as a WSGI application: routes, who is looking, and the answer of every page.
+
+Every page is a view of ``bot.pages.views`` (the core's records laid out) rendered with a
+Jinja2 template that escapes everything it prints. Around each:
+
+- **Who**: a briefing's signed link (``?t=``, then a signed session cookie and a redirect
+  that takes the token out of the address bar), a sign-in with the organisation's OpenID
+  Connect provider, an MCP bearer token for scripts, or nobody at all for ``riskbrief
+  web`` on one's own machine (``open``).
+- **Not found is one page**: anything outside the viewer's scope answers the very bytes
+  that a page that does not exist answers.
+- **Headers**: a Content-Security-Policy with no script at all, ``Referrer-Policy:
+  no-referrer`` so a link's token never leaves in a Referer, ``no-store`` caching.
+- GET and HEAD only outside the sign-in: a page never changes anything, so a mail
+  scanner that follows a link changes nothing either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from importlib.resources import files
+from typing import Any, Protocol
+from urllib.parse import urlencode
+from wsgiref.types import StartResponse, WSGIEnvironment
+
+import structlog
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from bot.answers.access import Access, TokenTable
+from bot.pages.links import LINK_PARAMETER, LinkSigner, SessionValue
+from bot.pages.tables import grid_csv, sorted_grid
+from bot.pages.viewer import (
+    Via,
+    Viewer,
+    subscriber_access,
+    subscriber_by_email,
+    token_viewer,
+)
+from bot.pages.views import VIEWS, PageContext
+from data.clock import utcnow
+from data.config import OrgConfig
+from data.store.engine import session_scope
+from scoring.errors import NotFoundError, RiskbriefError
+
+__all__ = ["DEFAULT_PREFIX", "SESSION_COOKIE", "PagesApp", "PagesConfig", "SignIn"]
+
+DEFAULT_PREFIX = "/web"
+SESSION_COOKIE = "riskbrief_session"
+_SIGNIN_COOKIE = "riskbrief_signin"
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+log = structlog.get_logger("riskbrief.pages")
+
+_RULES = Map(
+    [
+        Rule("/", endpoint="home"),
+        Rule("/week", endpoint="week"),
+        Rule("/week/<week>", endpoint="week"),
+        Rule("/rows/<week>", endpoint="rows"),
+        Rule("/change/<path:key>", endpoint="change"),
+        Rule("/deploy/<path:key>", endpoint="deploy"),
+        Rule("/service/<name>", endpoint="service"),
+        Rule("/team/<name>", endpoint="team"),
+        Rule("/agents", endpoint="agents"),
+        Rule("/ranking", endpoint="ranking"),
+        Rule("/search", endpoint="search"),
+        Rule("/signin", endpoint="signin"),
+        Rule("/signin/callback", endpoint="callback"),
+        Rule("/signout", endpoint="signout"),
+        Rule("/static/<file>", endpoint="static"),
+    ],
+    strict_slashes=False,
+)
+
+_STATIC = {"site.css": "text/css; charset=utf-8"}
+
+
+class SignIn(Protocol):
+    """The seam to an OpenID Connect provider: where to send the browser, and who came back."""
+
+    def begin(self, next_path: str) -> tuple[str, dict[str, str]]:
+        """The provider's authorization URL, and what the browser must carry back."""
+        ...
+
+    def finish(self, pending: dict[str, str], query: dict[str, str]) -> str:
+        """The verified email of who signed in; ``RiskbriefError`` when it does not hold."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class PagesConfig:
+    """How the web view is reached and who may see it.
+
+    ``open`` shows the whole organisation to anyone who reaches it: only for
+    ``riskbrief web`` listening on the loopback address. Otherwise a viewer comes with a
+    link ``signer`` made, a sign-in through ``signin``, or one of the MCP ``tokens``.
+    """
+
+    prefix: str = DEFAULT_PREFIX
+    signer: LinkSigner | None = None
+    open: bool = False
+    signin: SignIn | None = None
+    admins: frozenset[str] = frozenset()
+    tokens: TokenTable | None = None
+    secure_cookies: bool = False
+
+
+class PagesApp:
+    """The web view's WSGI application (mounted at ``config.prefix``)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        org: OrgConfig,
+        config: PagesConfig,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._engine = engine
+        self._org = org
+        self._config = config
+        self._clock = clock
+        self._env = Environment(
+            loader=PackageLoader("bot.pages", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self._not_found = (
+            self._env.get_template("not_found.html").render(prefix=config.prefix).encode()
+        )
+
+    # -- WSGI -------------------------------------------------------------------------
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self._respond(request)
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response(environ, start_response)
+
+    def _respond(self, request: Request) -> Response:
+        path = request.path
+        prefix = self._config.prefix
+        if path != prefix and not path.startswith(prefix + "/"):
+            return self.not_found()
+        adapter = _RULES.bind("localhost", script_name=prefix, path_info=path[len(prefix) :] or "/")
+        try:
+            endpoint, values = adapter.match(method="GET")
+        except NotFound:
+            return self.not_found()
+        except HTTPException:
+            return self.not_found()
+        if endpoint == "static":
+            return self._static(values["file"])
+        if endpoint == "callback":
+            return self._callback(request)
+        if endpoint == "signin":
+            return self._signin(request)
+        if endpoint == "signout":
+            response = self._message("Signed out", "You are signed out of riskbrief.", 200)
+            response.delete_cookie(SESSION_COOKIE, path=prefix)
+            return response
+        if request.method not in ("GET", "HEAD"):
+            return self._message("Not allowed", "Pages are only read here.", 405)
+        return self._page(request, str(endpoint), dict(values))
+
+    # -- who is looking -----------------------------------------------------------------
+
+    def _viewer(self, request: Request) -> Viewer | Response:
+        config = self._config
+        if config.open:
+            return Viewer(Access.organisation(self._org), Via.OPEN, "this machine")
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer ") and config.tokens is not None:
+            viewer = token_viewer(config.tokens, header[7:].strip())
+            if viewer is None:
+                return self._message(
+                    "Not signed in",
+                    "That bearer token is not one riskbrief knows; use a token from "
+                    "RISKBRIEF_MCP_TOKENS.",
+                    401,
+                )
+            return viewer
+        token = request.args.get(LINK_PARAMETER)
+        if token is not None and config.signer is not None:
+            subscriber = config.signer.link_subscriber(token)
+            if subscriber is None or self._subscriber_access(subscriber) is None:
+                return self._message(
+                    "Link expired",
+                    "This link has expired or is not valid; open the link in your newest "
+                    "briefing, or sign in.",
+                    401,
+                )
+            # The token leaves the address bar (and so history and screenshots) at once.
+            args = [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
+            response = _redirect(request.path + ("?" + urlencode(args) if args else ""))
+            self._set_session(response, SessionValue(subscriber, None))
+            return response
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie is not None and config.signer is not None:
+            value = config.signer.session(cookie)
+            if value is not None:
+                viewer = self._session_viewer(value)
+                if viewer is not None:
+                    return viewer
+        if config.signin is not None:
+            return _redirect(f"{config.prefix}/signin?" + urlencode({"next": _next_of(request)}))
+        return self._message(
+            "Not signed in",
+            "Open the web view from the link in your briefing; this riskbrief has no sign-in "
+            "configured.",
+            401,
+        )
+
+    def _subscriber_access(self, key: str) -> Access | None:
+        with session_scope(self._engine) as session:
+            return subscriber_access(session, self._org, key)
+
+    def _session_viewer(self, value: SessionValue) -> Viewer | None:
+        if value.organisation:
+            if value.email is None or value.email.lower() not in self._config.admins:
+                return None
+            return Viewer(Access.organisation(self._org), Via.SESSION, value.email)
+        if value.subscriber is None:
+            return None
+        access = self._subscriber_access(value.subscriber)
+        if access is None:
+            return None
+        return Viewer(access, Via.SESSION, value.email or value.subscriber)
+
+    def _set_session(self, response: Response, value: SessionValue) -> None:
+        assert self._config.signer is not None
+        response.set_cookie(
+            SESSION_COOKIE,
+            self._config.signer.session_token(value),
+            max_age=12 * 3600,
+            path=self._config.prefix,
+            secure=self._config.secure_cookies,
+            httponly=True,
+            samesite="Lax",
+        )
+
+    # -- sign-in --------------------------------------------------------------------------
+
+    def _signin(self, request: Request) -> Response:
+        config = self._config
+        if config.signin is None or config.signer is None:
+            return self._message(
+                "No sign-in", "This riskbrief has no sign-in; open the link in your briefing.", 404
+            )
+        next_path = _safe_next(request.args.get("next", ""), config.prefix)
+        try:
+            url, pending = config.signin.begin(next_path)
+        except RiskbriefError as exc:
+            return self._message("Sign-in failed", str(exc), 502)
+        response = _redirect(url)
+        response.set_cookie(
+            _SIGNIN_COOKIE,
+            config.signer.signin_token(pending),
+            max_age=600,
+            path=config.prefix,
+            secure=config.secure_cookies,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+    def _callback(self, request: Request) -> Response:
+        config = self._config
+        if config.signin is None or config.signer is None:
+            return self.not_found()
+        pending = config.signer.signin(request.cookies.get(_SIGNIN_COOKIE, ""))
+        if pending is None:
+            return self._message(
+                "Sign-in expired",
+                "The sign-in took too long or was not started here; sign in again.",
+                400,
+            )
+        try:
+            email = config.signin.finish(pending, dict(request.args.items()))
+        except RiskbriefError as exc:
+            return self._message("Sign-in failed", str(exc), 401)
+        email = email.lower()
+        if email in config.admins:
+            value = SessionValue(None, email, organisation=True)
+        else:
+            with session_scope(self._engine) as session:
+                row = subscriber_by_email(session, email)
+                key = row.key if row is not None else None
+            if key is None:
+                return self._message(
+                    "No briefing for you",
+                    f"No briefing goes to {email}, so there is nothing this riskbrief may show "
+                    "you; ask its owner to add you as a subscriber in riskbrief.toml.",
+                    403,
+                )
+            value = SessionValue(key, email)
+        response = _redirect(_safe_next(pending.get("next", ""), config.prefix))
+        self._set_session(response, value)
+        response.delete_cookie(_SIGNIN_COOKIE, path=config.prefix)
+        log.info("pages.signed_in", organisation=value.organisation, subscriber=value.subscriber)
+        return response
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def _page(self, request: Request, endpoint: str, values: dict[str, Any]) -> Response:
+        viewer = self._viewer(request)
+        if isinstance(viewer, Response):
+            return viewer
+        view = VIEWS[endpoint]
+        prefix = self._config.prefix
+        adapter = _RULES.bind("localhost", script_name=prefix)
+
+        def url(page: str, /, **params: Any) -> str:
+            clean = {k: v for k, v in params.items() if v is not None}
+            return adapter.build(page, clean)
+
+        args = {k: v for k, v in request.args.items() if k != LINK_PARAMETER}
+        try:
+            with session_scope(self._engine) as session:
+                ctx = PageContext(session, self._org, viewer.access, args, self._clock(), url)
+                page = view(ctx, **values)
+        except NotFoundError:
+            return self.not_found()
+        except RiskbriefError as exc:
+            return self._message("Cannot answer", str(exc), 400)
+        grids = tuple(sorted_grid(g, args.get("sort"), args.get("dir")) for g in page.grids)
+        page = replace(page, grids=grids)
+        wanted = args.get("csv")
+        if wanted is not None:
+            grid = next((g for g in grids if g.key == wanted), None)
+            if grid is None:
+                return self.not_found()
+            return Response(
+                grid_csv(grid),
+                200,
+                mimetype="text/csv",
+                headers={
+                    "Content-Disposition": f'attachment; filename="{endpoint}-{grid.key}.csv"'
+                },
+            )
+
+        def sort_url(grid: str, column: str, descending: bool) -> str:
+            kept = {k: v for k, v in args.items() if k not in ("sort", "dir", "csv")}
+            kept.update(sort=f"{grid}.{column}", dir="desc" if descending else "asc")
+            return request.path + "?" + urlencode(kept)
+
+        def csv_url(grid: str) -> str:
+            kept = {k: v for k, v in args.items() if k != "csv"}
+            kept["csv"] = grid
+            return request.path + "?" + urlencode(kept)
+
+        permalink = request.path + ("?" + urlencode(args) if args else "")
+        html = self._env.get_template(page.template).render(
+            page=page,
+            viewer=viewer,
+            url=url,
+            sort_url=sort_url,
+            csv_url=csv_url,
+            permalink=permalink,
+            prefix=prefix,
+            signin=self._config.signin is not None,
+            **page.values,
+        )
+        return Response(html, 200, mimetype="text/html")
+
+    def not_found(self) -> Response:
+        """The one answer for a page that does not exist and for one outside the scope."""
+        return Response(self._not_found, 404, mimetype="text/html")
+
+    def _message(self, title: str, sentence: str, status: int) -> Response:
+        html = self._env.get_template("message.html").render(
+            title=title, sentence=sentence, prefix=self._config.prefix
+        )
+        return Response(html, status, mimetype="text/html")
+
+    def _static(self, name: str) -> Response:
+        kind = _STATIC.get(name)
+        if kind is None:
+            return self.not_found()
+        data = (files("bot.pages") / "static" / name).read_bytes()
+        response = Response(data, 200, content_type=kind)
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return response
+
+
+def _redirect(location: str) -> Response:
+    response = Response("", 303)
+    response.headers["Location"] = location
+    return response
+
+
+def _next_of(request: Request) -> str:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def _safe_next(path: str, prefix: str) -> str:
+    """Where to go after signing in: a path of the web view, never another site."""
+    if path.startswith(prefix) and not path.startswith("//") and "\\" not in path:
+        return path
+    return prefix + "/"

@@ -1,0 +1,96 @@
+"""Signed, expiring tokens: a briefing's link to the web view, and a signed-in browser's session.
+
+Both are ``itsdangerous`` timed signatures over a small JSON value, under keys given newest
+first (``RISKBRIEF_WEB_KEYS``): the newest signs, every key still verifies, so keys rotate
+by putting a new one in front and dropping the oldest once its links have expired. A
+token names a subscriber, never a scope: the scope is read from the store on every
+request, so a narrowed or removed subscriber's old links narrow or stop with it.
+Nothing here is stored or written on use, so a mail scanner that fetches a link
+changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+__all__ = ["LINK_PARAMETER", "SESSION_HOURS", "LinkSigner", "SessionValue"]
+
+# The query parameter a briefing's link carries its token in.
+LINK_PARAMETER = "t"
+# How long a sign-in lasts before the provider is asked again.
+SESSION_HOURS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class SessionValue:
+    """Who a browser signed in as: a subscriber's key, an email, and whether the email sees the
+    whole organisation (``RISKBRIEF_WEB_ADMINS``)."""
+
+    subscriber: str | None
+    email: str | None
+    organisation: bool = False
+
+
+class LinkSigner:
+    """Signs and reads link tokens and session values with the configured keys."""
+
+    def __init__(self, keys: Sequence[str], link_days: int = 30) -> None:
+        if not keys or any(len(k) < 16 for k in keys):
+            raise ValueError("every web key must be at least 16 characters")
+        # itsdangerous signs with the last key of the list and verifies with each.
+        newest_last = list(reversed(keys))
+        self._links = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.link")
+        self._sessions = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.session")
+        self._signins = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.signin")
+        self._link_seconds = link_days * 86400
+
+    def link_token(self, subscriber: str) -> str:
+        """A token opening the web view in ``subscriber``'s scope until it expires."""
+        return self._links.dumps({"s": subscriber})
+
+    def link_subscriber(self, token: str) -> str | None:
+        """The subscriber a link token names, or ``None`` when it is forged, expired or garbled."""
+        try:
+            value = self._links.loads(token, max_age=self._link_seconds)
+        except BadData:
+            return None
+        found = value.get("s") if isinstance(value, dict) else None
+        return found if isinstance(found, str) else None
+
+    def session_token(self, value: SessionValue) -> str:
+        """The cookie value of a sign-in."""
+        return self._sessions.dumps(
+            {"s": value.subscriber, "e": value.email, "o": value.organisation}
+        )
+
+    def session(self, token: str) -> SessionValue | None:
+        """The sign-in a cookie holds, or ``None`` when it is forged, expired or garbled."""
+        try:
+            value = self._sessions.loads(token, max_age=SESSION_HOURS * 3600)
+        except BadData:
+            return None
+        if not isinstance(value, dict):
+            return None
+        subscriber, email = value.get("s"), value.get("e")
+        if not (subscriber is None or isinstance(subscriber, str)):
+            return None
+        if not (email is None or isinstance(email, str)):
+            return None
+        return SessionValue(subscriber, email, value.get("o") is True)
+
+    def signin_token(self, value: dict[str, str]) -> str:
+        """A sign-in under way (state, nonce, PKCE verifier), for the browser to carry back."""
+        return self._signins.dumps(value)
+
+    def signin(self, token: str) -> dict[str, str] | None:
+        """The sign-in under way a cookie holds, for ten minutes; else ``None``."""
+        try:
+            value = self._signins.loads(token, max_age=600)
+        except BadData:
+            return None
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            return None
+        return {str(k): str(v) for k, v in value.items()}
