@@ -39,7 +39,6 @@ from urllib.parse import quote
 import httpx
 from joserfc import jwt
 from joserfc.errors import (
-    BadSignatureError,
     ClaimError,
     ExpiredTokenError,
     InvalidKeyIdError,
@@ -433,9 +432,8 @@ class OidcSignIn:
             raise refused("signing key")
         try:
             token = jwt.decode(id_token, key, algorithms=[alg])
-        except BadSignatureError:
-            raise refused("signature") from None
-        except JoseError:
+        except (JoseError, ValueError):
+            # A bad signature, or a key whose type does not fit the algorithm.
             raise refused("signature") from None
         claims = token.claims
         registry = jwt.JWTClaimsRegistry(

@@ -32,7 +32,7 @@ def _authorize(provider: FakeOidcProvider, **changes: str) -> httpx.Response:
         "code_challenge_method": "S256",
         **changes,
     }
-    return httpx.get(f"{provider.issuer}/authorize", params=params)
+    return httpx.get(f"{provider.issuer}/authorize", params=params, trust_env=False)
 
 
 def _query(answer: httpx.Response) -> dict[str, str]:
@@ -74,12 +74,14 @@ def test_the_rfc_7636_example_verifier_redeems_its_code(provider: FakeOidcProvid
         "redirect_uri": provider.redirect_uri,
         "code_verifier": "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
     }
-    refused = httpx.post(f"{provider.issuer}/token", data=form)
+    refused = httpx.post(f"{provider.issuer}/token", data=form, trust_env=False)
     assert refused.status_code == 401
     assert refused.json() == {"error": "invalid_client"}
     code = _query(_authorize(provider))["code"]
     answer = httpx.post(
-        f"{provider.issuer}/token", data={**form, "code": code, "client_id": provider.client_id}
+        f"{provider.issuer}/token",
+        data={**form, "code": code, "client_id": provider.client_id},
+        trust_env=False,
     )
     assert answer.status_code == 200
     assert answer.json()["id_token"].count(".") == 2

@@ -28,7 +28,7 @@ def provider() -> Iterator[FakeOidcProvider]:
 @pytest.fixture
 def http() -> Iterator[httpx.Client]:
     """One plain client, for riskbrief's side and the 'browser' alike."""
-    with httpx.Client(timeout=5.0) as client:
+    with httpx.Client(timeout=5.0, trust_env=False) as client:
         yield client
 
 
@@ -93,6 +93,15 @@ def test_the_code_flow_with_pkce_signs_in_end_to_end(
     assert form["code_verifier"] == verifier
     assert "client_id" not in form  # client_secret_basic: the id goes in the header
     assert token.headers["authorization"].startswith("Basic ")
+
+
+def test_the_default_client_reaches_the_provider(provider: FakeOidcProvider) -> None:
+    """Without a client given, the process's shared-TLS client is used and signs in."""
+    signin = OidcSignIn(_config(provider))
+    url, pending = signin.begin()
+    with httpx.Client(trust_env=False) as browser:
+        query = _browse(browser, url)
+    assert signin.finish(pending, query).email == "ada.lovelace@example.com"
 
 
 def test_a_public_client_sends_its_id_in_the_form_and_no_secret(http: httpx.Client) -> None:
