@@ -107,10 +107,10 @@ def _has_image(engine: Engine, ref: str) -> bool:
     return done.returncode == 0
 
 
-def make_base(engine: Engine, work: Path) -> str:
-    """A Debian bookworm base made with debootstrap and imported as ``LOCAL_BASE``."""
+def make_base(engine: Engine, work: Path) -> tuple[str, str]:
+    """A Debian bookworm base made with debootstrap and imported as ``LOCAL_BASE``; how."""
     if _has_image(engine, LOCAL_BASE):
-        return LOCAL_BASE
+        return LOCAL_BASE, "stored"
     if shutil.which("debootstrap") is None:
         raise Failed("no base image stored and debootstrap is not installed")
     if os.geteuid() != 0:
@@ -137,7 +137,7 @@ def make_base(engine: Engine, work: Path) -> str:
     _run(["tar", "-C", str(rootfs), "-cf", str(tarball), "."])
     _run(engine.cmd("import", str(tarball), LOCAL_BASE))
     tarball.unlink()
-    return LOCAL_BASE
+    return LOCAL_BASE, "debootstrap"
 
 
 def build(engine: Engine, base: str) -> float:
@@ -326,8 +326,9 @@ def _size(engine: Engine) -> str:
 
 def _table(rows: list[Row]) -> None:
     width = max(len(r[0]) for r in rows)
+    middle = max(len(r[1]) for r in rows)
     for step, result, figure in rows:
-        print(f"{step:<{width}}  {result:<8}  {figure}")
+        print(f"{step:<{width}}  {result:<{middle}}  {figure}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -353,11 +354,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         engine = find_engine()
         rows.append(("engine", engine.name, _run(engine.cmd("--version")).strip()))
         base = args.base
+        start = time.monotonic()
+        how = "given"
         if base is None:
-            base = (
-                DEFAULT_BASE if _has_image(engine, DEFAULT_BASE) else make_base(engine, args.work)
+            base, how = (
+                (DEFAULT_BASE, "stored")
+                if _has_image(engine, DEFAULT_BASE)
+                else make_base(engine, args.work)
             )
-        rows.append(("base", "ok", base))
+        rows.append(("base", how, f"{base} ({time.monotonic() - start:.1f} s)"))
         took = build(engine, base)
         rows.append(("build", "ok", f"{took:.1f} s"))
         rows.append(("image size", "", _size(engine)))
