@@ -145,7 +145,10 @@ def _chart_block(payload: BriefingPayload) -> dict[str, Any]:
 def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, Any]:
     """Week, scope and who wrote the narrative, in small print."""
     week = payload.week
+    # First, so the context's budget never cuts it.
+    opened = [link(payload.details_url, "Open in the web view")] if payload.details_url else []
     texts = [
+        *opened,
         f"Week {mrkdwn(week.id)} · {week_span(week)} ({mrkdwn(week.timezone)})",
         f"Scope: {mrkdwn(one_line(payload.scope.label))}",
         f"Narrative: {mrkdwn(one_line(narrative_label(narrative)))}",
