@@ -84,8 +84,10 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
         )
         # Deterministic unless ANTHROPIC_API_KEY is set.
         narrator = make_narrator(settings_of(click.get_current_context()))
-        # The demo's emails link to `riskbrief web --demo`, each in its subscriber's scope.
-        links = BriefingLinks(DEMO_WEB_URL, LinkSigner([DEMO_KEY]))
+        # The demo's emails link to `riskbrief web --demo`, each in its subscriber's scope,
+        # signed as of the demo's day so that the same day writes the same links.
+        signer = LinkSigner([DEMO_KEY], clock=now.timestamp)
+        links = BriefingLinks(DEMO_WEB_URL, signer)
         done = brief_all(session, org, now, out, narrator=narrator, links=links)
     engine.dispose()
     # The organisation beside its store, so `ask` and `serve` can be pointed at both.

@@ -11,11 +11,12 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 from bot.settings import Settings
 from briefing.payload import BriefingPayload, with_web_links
@@ -53,15 +54,30 @@ class SessionValue:
     organisation: bool = False
 
 
+def _clocked(clock: Callable[[], float]) -> type[TimestampSigner]:
+    """itsdangerous' timestamp signer reading ``clock``: the demo signs its links as of its
+    own day, so two runs for the same day write the same links."""
+
+    class Clocked(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(clock())
+
+    return Clocked
+
+
 class LinkSigner:
     """Signs and reads link tokens and session values with the configured keys."""
 
-    def __init__(self, keys: Sequence[str], link_days: int = 30) -> None:
+    def __init__(
+        self, keys: Sequence[str], link_days: int = 30, clock: Callable[[], float] = time.time
+    ) -> None:
         if not keys or any(len(k) < 16 for k in keys):
             raise ValueError("every web key must be at least 16 characters")
         # itsdangerous signs with the last key of the list and verifies with each.
         newest_last = list(reversed(keys))
-        self._links = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.link")
+        self._links = URLSafeTimedSerializer(
+            newest_last, salt="riskbrief.web.link", signer=_clocked(clock)
+        )
         self._sessions = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.session")
         self._signins = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.signin")
         self._link_seconds = link_days * 86400

@@ -554,7 +554,8 @@ def search_page(ctx: PageContext) -> Page:
             if ctx.access.whole or set(
                 ctx.org.scope_services(*(((key,), ()) if kind == "team" else ((), (key,))))
             ) <= (ctx.access.services or set()):
-                found.append((kind, key, ctx.url(kind, name=key)))
+                names = {**catalog_of(ctx.org).teams, **catalog_of(ctx.org).services}
+                found.append((kind, names.get(key, key), ctx.url(kind, name=key)))
         query = change_query(q, lambda text: read_change(text, ctx.org))
         if not isinstance(query, Usage):
             for change in find_changes(ctx.session, query.key)[:20]:
