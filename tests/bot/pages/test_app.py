@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
@@ -44,17 +45,12 @@ def _now(sample: LoadedSample) -> datetime:
     return datetime.combine(sample.as_of, time(23, 59), tzinfo=UTC)
 
 
-def _app(sample: LoadedSample, **config: object) -> PagesApp:
+def _app(sample: LoadedSample, **config: Any) -> PagesApp:
     settings = {"signer": LinkSigner([KEY]), **config}
-    return PagesApp(
-        sample.engine,
-        sample.org,
-        PagesConfig(**settings),
-        clock=lambda: _now(sample),  # type: ignore[arg-type]
-    )
+    return PagesApp(sample.engine, sample.org, PagesConfig(**settings), clock=lambda: _now(sample))
 
 
-def _client(sample: LoadedSample, **config: object) -> Client:
+def _client(sample: LoadedSample, **config: Any) -> Client:
     return Client(_app(sample, **config))
 
 
@@ -263,7 +259,7 @@ def provider() -> Iterator[FakeOidcProvider]:
 
 
 def _sign_in(
-    sample: LoadedSample, provider: FakeOidcProvider, email: str, **config: object
+    sample: LoadedSample, provider: FakeOidcProvider, email: str, **config: Any
 ) -> tuple[Client, TestResponse]:
     """Sign in through the fake provider as ``email``: the web view's redirect, the provider's
     authorization over HTTP, and the callback."""
