@@ -121,6 +121,9 @@ def viewports(browser: Browser) -> Iterator[dict[int, Viewport]]:
         for_axe = browser.new_context(viewport=size, bypass_csp=True)  # type: ignore[arg-type]
         contexts += [strict, for_axe]
         strict.add_init_script(_CSP_PROBE)
+        # axe-core in every document of its own context, before the page's parse: the same
+        # as ``add_script_tag`` after each load, without a 0.1-0.3 s injection per page.
+        for_axe.add_init_script(path=AXE)
         view = Viewport(strict.new_page(), for_axe.new_page())
         view.strict.on("console", _console_recorder(view))
         view.strict.on("pageerror", lambda error, view=view: view.errors.append(str(error)))
@@ -149,17 +152,16 @@ def test_page_is_clean_and_accessible(
     if status == 404:
         # The document's own 404 is what this page is for; Chromium logs it as an error.
         view.console[:] = [m for m in view.console if f"({url})" not in m]
-    assert view.console == [], f"console of {url}: {view.console}"
-    assert view.errors == [], f"script errors on {url}: {view.errors}"
     csp: list[str] = view.strict.evaluate("window.__cspViolations")
     assert csp == [], f"CSP violations on {url}: {csp}"
+    assert view.console == [], f"console of {url}: {view.console}"
+    assert view.errors == [], f"script errors on {url}: {view.errors}"
     scroll_width, inner_width = view.strict.evaluate(_OVERFLOW)
     assert scroll_width <= inner_width, (
         f"{url} scrolls sideways at {width} px: the document is {scroll_width} px wide"
     )
 
     view.axe.goto(url)
-    view.axe.add_script_tag(path=str(AXE))
     violations: list[dict[str, Any]] = view.axe.evaluate(_AXE_RUN)
     assert violations == [], f"axe on {url} at {width} px:\n" + "\n".join(
         f"{v['impact']} {v['id']} ({v['help']}):\n  " + "\n  ".join(v["nodes"]) for v in violations
