@@ -21,7 +21,7 @@ import pytest
 from tests.bot.pages.conftest import Served
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Page
+    from playwright.sync_api import Browser, ConsoleMessage, Error, Page, ViewportSize
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WIDTHS = (390, 1280)
@@ -110,15 +110,22 @@ def _console_recorder(view: Viewport) -> Callable[[ConsoleMessage], None]:
     return record
 
 
+def _error_recorder(view: Viewport) -> Callable[[Error], None]:
+    def record(error: Error) -> None:
+        view.errors.append(str(error))
+
+    return record
+
+
 @pytest.fixture(scope="module")
 def viewports(browser: Browser) -> Iterator[dict[int, Viewport]]:
     """Per width: a context as a visitor has it, and one that bypasses the CSP for axe."""
     contexts = []
     views: dict[int, Viewport] = {}
     for width in WIDTHS:
-        size = {"width": width, "height": HEIGHT}
-        strict = browser.new_context(viewport=size)  # type: ignore[arg-type]
-        for_axe = browser.new_context(viewport=size, bypass_csp=True)  # type: ignore[arg-type]
+        size: ViewportSize = {"width": width, "height": HEIGHT}
+        strict = browser.new_context(viewport=size)
+        for_axe = browser.new_context(viewport=size, bypass_csp=True)
         contexts += [strict, for_axe]
         strict.add_init_script(_CSP_PROBE)
         # axe-core in every document of its own context, before the page's parse: the same
@@ -126,7 +133,7 @@ def viewports(browser: Browser) -> Iterator[dict[int, Viewport]]:
         for_axe.add_init_script(path=AXE)
         view = Viewport(strict.new_page(), for_axe.new_page())
         view.strict.on("console", _console_recorder(view))
-        view.strict.on("pageerror", lambda error, view=view: view.errors.append(str(error)))
+        view.strict.on("pageerror", _error_recorder(view))
         views[width] = view
     yield views
     for context in contexts:
