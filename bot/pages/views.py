@@ -329,7 +329,8 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
                 cell(agents, ctx.url("rows", week=w.week, scope=found[1], agents="1")),
                 cell(next(iter(w.drivers), None)),
             )
-            for w, agents in zip(history.weeks, history.agent_changes, strict=True)
+            # Newest first: the week a reader came from is on top; the chart reads left to right.
+            for w, agents in reversed(list(zip(history.weeks, history.agent_changes, strict=True)))
         ),
     )
     services = list(
