@@ -11,7 +11,6 @@ answered without any work at all.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,8 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.change_check import ChangeTurns, assess_stored
 from bot.github.check_run import CheckPolicy, publish, verdict_of
-from data.bug_issues import known_bug_issues
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.github.client import GitHubClient, GitHubUnavailable
@@ -31,16 +30,11 @@ from data.sources.github.codeowners import load_codeowners_history
 from data.sources.github.pull_pages import MAX_PAGE, PullReader
 from data.sources.github.pull_records import MalformedPull, parse_pull
 from data.sources.times import TimeFormatError, parse_time
-from data.store.facts import facts_of
-from data.store.github_deliveries import pull_request_lock
-from data.store.history import HistoryCache, with_coverage
-from data.store.scores import save_scores
+from data.store.history import HistoryCache
 from data.store.tables import Change, ChangeState
 from data.sync import SyncRun
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
-from scoring.proposal import assess
-from scoring.scored import scored_change
 
 __all__ = ["CHECKED_ACTIONS", "USED_ACTIONS", "PullCheck", "PullEvent", "pull_event"]
 
@@ -150,8 +144,7 @@ class PullCheck:
         # Kept between deliveries: reading a large store's history takes seconds, and a
         # pull request stored or scored here does not change what the history reads.
         self.history = history or HistoryCache()
-        self._guard = threading.Lock()
-        self._locks: dict[str, threading.Lock] = {}
+        self._turns = ChangeTurns(engine)
 
     def knows(self, repository: str) -> bool:
         """True for a repository riskbrief.toml lists for GitHub."""
@@ -172,10 +165,7 @@ class PullCheck:
         is not atomic on GitHub's side), in this process and, on PostgreSQL, across
         replicas; other pull requests' go on at once.
         """
-        with self._guard:
-            lock = self._locks.setdefault(event.key, threading.Lock())
-        # The process's own lock first: its threads queue without holding a connection.
-        with lock, pull_request_lock(self.engine, event.key):
+        with self._turns.turn(event.key):
             return self._handle(event)
 
     def _handle(self, event: PullEvent) -> Outcome:
@@ -224,15 +214,7 @@ class PullCheck:
             return Outcome(record.state, event.key)
         head = record.head_sha or event.head_sha
         now = self.clock()
-        with Session(self.engine) as session:
-            row = session.exec(select(Change).where(col(Change.key) == event.key)).one()
-            stored = self.history.history(session, self.org)
-            facts = facts_of(session, [row], known_bug_issues(session, self.org), as_of=now)[0]
-            # A coverage report posted for the head counts as it will once merged.
-            facts = with_coverage(session, facts, row.head_sha or row.sha)
-            assessment = assess(facts, stored.history, stored.config)
-            save_scores(session, "change", [scored_change(assessment.risk, facts)])
-            session.commit()
+        assessment = assess_stored(self.engine, self.org, self.history, event.key, now)
         verdict = verdict_of(
             assessment,
             title=record.title,
