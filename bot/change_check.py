@@ -12,7 +12,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -27,7 +29,31 @@ from data.store.tables import Change
 from scoring.proposal import Assessment, assess
 from scoring.scored import scored_change
 
-__all__ = ["ChangeTurns", "assess_stored"]
+__all__ = ["BadEvent", "ChangeTurns", "Outcome", "assess_stored", "field_of"]
+
+
+class BadEvent(ValueError):
+    """The event's JSON lacks a field the check needs, or has one of the wrong kind."""
+
+
+def field_of(obj: Any, *path: str) -> Any:
+    """The value at ``path`` in the event's JSON; ``BadEvent`` naming the path when absent."""
+    for name in path:
+        if not isinstance(obj, dict) or name not in obj:
+            raise BadEvent(f"the event has no {'.'.join(path)}")
+        obj = obj[name]
+    return obj
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one event led to: ``checked`` (with what was published), or why nothing was."""
+
+    status: str
+    key: str
+    head_sha: str | None = None
+    score: int | None = None
+    published: str | None = None
 
 
 class ChangeTurns:

@@ -9,12 +9,19 @@ kept here once so both doors refuse alike.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from wsgiref.types import StartResponse, WSGIEnvironment
 
 import structlog
+from sqlalchemy.engine import Engine
 
-__all__ = ["MAX_BODY", "NotJson", "answer", "json_of", "read_body", "refuse"]
+from bot.change_check import Outcome
+from data.store.github_deliveries import claim_delivery, finish_delivery, release_delivery
+from scoring.errors import RiskbriefError
+
+__all__ = ["MAX_BODY", "NotJson", "answer", "answer_once", "json_of", "read_body", "refuse"]
 
 # A pull or merge request event is tens of KiB (GitHub caps at 25 MB, GitLab's payload
 # limit is 25 MB by default). Under `serve`'s own cap on any request body (waitress:
@@ -78,3 +85,45 @@ def json_of(body: bytes) -> Any:
         return json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise NotJson("the delivery's body is not JSON") from None
+
+
+def answer_once(
+    start_response: StartResponse,
+    engine: Engine,
+    *,
+    delivery: str,
+    event: str,
+    key: str,
+    work: Callable[[], Outcome],
+    clock: Callable[[], datetime],
+    host: str,
+) -> list[bytes]:
+    """Do ``work`` once per ``delivery`` and answer 200 with its outcome.
+
+    A delivery claimed before is 200 "already answered" with nothing done; when the work
+    fails with a ``RiskbriefError`` (the host down on the way) the claim is released and
+    the answer is 502, so the host's redelivery does it.
+    """
+    if not claim_delivery(engine, delivery, event, clock()):
+        log.info(f"{host}_delivery_repeated", delivery=delivery, key=key)
+        return answer(start_response, 200, {"status": "already answered", "key": key})
+    try:
+        outcome = work()
+    except RiskbriefError as exc:
+        release_delivery(engine, delivery)
+        return refuse(start_response, 502, str(exc), host=host)
+    except BaseException:
+        release_delivery(engine, delivery)
+        raise
+    finish_delivery(engine, delivery, event, clock())
+    return answer(
+        start_response,
+        200,
+        {
+            "status": outcome.status,
+            "key": outcome.key,
+            "head_sha": outcome.head_sha,
+            "score": outcome.score,
+            "published": outcome.published,
+        },
+    )

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.change_check import ChangeTurns, assess_stored
+from bot.change_check import BadEvent, ChangeTurns, Outcome, assess_stored, field_of
 from bot.github.check_run import CheckPolicy, publish, verdict_of
 from data.clock import utcnow
 from data.config import OrgConfig
@@ -49,10 +49,6 @@ _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 _SOURCE = "github-webhook"
 
 
-class BadEvent(ValueError):
-    """The event's JSON lacks a field the check needs, or has one of the wrong kind."""
-
-
 @dataclass(frozen=True, slots=True)
 class PullEvent:
     """The parts of a ``pull_request`` event the check reads; the rest is fetched."""
@@ -70,20 +66,12 @@ class PullEvent:
         return str(ChangeKey.pull(self.repository, self.number))
 
 
-def _get(obj: Any, *path: str) -> Any:
-    for name in path:
-        if not isinstance(obj, dict) or name not in obj:
-            raise BadEvent(f"the event has no {'.'.join(path)}")
-        obj = obj[name]
-    return obj
-
-
 def pull_event(payload: Any) -> PullEvent:
     """The ``pull_request`` event ``payload`` read, or ``BadEvent`` naming the field at fault."""
-    action = _get(payload, "action")
-    repository = _get(payload, "repository", "full_name")
-    number = _get(payload, "pull_request", "number")
-    head = _get(payload, "pull_request", "head", "sha")
+    action = field_of(payload, "action")
+    repository = field_of(payload, "repository", "full_name")
+    number = field_of(payload, "pull_request", "number")
+    head = field_of(payload, "pull_request", "head", "sha")
     if not isinstance(action, str):
         raise BadEvent("the event's action is not text")
     if not isinstance(repository, str) or not _REPOSITORY.fullmatch(repository):
@@ -93,27 +81,16 @@ def pull_event(payload: Any) -> PullEvent:
     if not isinstance(head, str) or not _SHA.fullmatch(head):
         raise BadEvent("the event's pull_request.head.sha is not a commit sha")
     try:
-        updated = parse_time(_get(payload, "pull_request", "updated_at"), "updated_at")
+        updated = parse_time(field_of(payload, "pull_request", "updated_at"), "updated_at")
     except TimeFormatError:
         raise BadEvent("the event's pull_request.updated_at is not a time") from None
-    raw_labels = _get(payload, "pull_request").get("labels") or []
+    raw_labels = field_of(payload, "pull_request").get("labels") or []
     labels = tuple(
         str(label["name"])
         for label in (raw_labels if isinstance(raw_labels, list) else [])
         if isinstance(label, dict) and isinstance(label.get("name"), str)
     )
     return PullEvent(action, repository, number, head, updated, labels)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What one event led to: ``checked`` (with what was published), or why nothing was."""
-
-    status: str
-    key: str
-    head_sha: str | None = None
-    score: int | None = None
-    published: str | None = None
 
 
 class PullCheck:

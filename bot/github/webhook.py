@@ -25,23 +25,19 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.github.pull_check import USED_ACTIONS, BadEvent, PullCheck, pull_event
-from bot.webhook_door import MAX_BODY, NotJson, answer, json_of, read_body, refuse
+from bot.change_check import BadEvent
+from bot.github.pull_check import USED_ACTIONS, PullCheck, pull_event
+from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, read_body, refuse
 from data.clock import utcnow
-from data.store.github_deliveries import claim_delivery, finish_delivery, release_delivery
-from scoring.errors import RiskbriefError
 
 __all__ = ["MAX_BODY", "WEBHOOK_PATH", "github_webhook", "signature_of"]
 
 WEBHOOK_PATH = "/github/webhook"
 _SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}")
 _DELIVERY = re.compile(r"[A-Za-z0-9-]{1,100}")
-
-log = structlog.get_logger("riskbrief.github")
 
 
 def signature_of(secret: str, body: bytes) -> str:
@@ -108,28 +104,15 @@ def github_webhook(
             return _refuse(start_response, 400, str(exc))
         if not check.knows(pull.repository):
             return answer(start_response, 204, None)
-        if not claim_delivery(engine, delivery, event, clock()):
-            log.info("github_delivery_repeated", delivery=delivery, key=pull.key)
-            return answer(start_response, 200, {"status": "already answered", "key": pull.key})
-        try:
-            outcome = check.handle(pull)
-        except RiskbriefError as exc:
-            release_delivery(engine, delivery)
-            return _refuse(start_response, 502, str(exc))
-        except BaseException:
-            release_delivery(engine, delivery)
-            raise
-        finish_delivery(engine, delivery, event, clock())
-        return answer(
+        return answer_once(
             start_response,
-            200,
-            {
-                "status": outcome.status,
-                "key": outcome.key,
-                "head_sha": outcome.head_sha,
-                "score": outcome.score,
-                "published": outcome.published,
-            },
+            engine,
+            delivery=delivery,
+            event=event,
+            key=pull.key,
+            work=lambda: check.handle(pull),
+            clock=clock,
+            host="github",
         )
 
     return application

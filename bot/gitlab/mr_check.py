@@ -22,8 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.change_check import ChangeTurns, assess_stored
-from bot.github.pull_check import Outcome
+from bot.change_check import BadEvent, ChangeTurns, Outcome, assess_stored, field_of
 from bot.gitlab.commit_status import policy_of, set_status, status_of
 from data.clock import utcnow
 from data.config import OrgConfig
@@ -52,10 +51,6 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _PROJECT = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.\-]*)+")
 # The source name a webhook's writes are checkpointed under (no cursor: one merge request).
 _SOURCE = "gitlab-webhook"
-
-
-class BadEvent(ValueError):
-    """The event's JSON lacks a field the check needs, or has one of the wrong kind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +84,6 @@ class MergeRequestEvent:
         return self.checked or self.action in _STORED_ONLY
 
 
-def _get(obj: Any, *path: str) -> Any:
-    for name in path:
-        if not isinstance(obj, dict) or name not in obj:
-            raise BadEvent(f"the event has no {'.'.join(path)}")
-        obj = obj[name]
-    return obj
-
-
 def _time(value: Any) -> datetime:
     # GitLab writes "2026-11-23T13:55:00Z" now, and "2026-11-23 13:55:00 UTC" in older versions.
     if isinstance(value, str) and value.endswith(" UTC"):
@@ -109,13 +96,13 @@ def _time(value: Any) -> datetime:
 
 def mr_event(payload: Any) -> MergeRequestEvent:
     """The merge request event ``payload`` read, or ``BadEvent`` naming the field at fault."""
-    if _get(payload, "object_kind") != "merge_request":
+    if field_of(payload, "object_kind") != "merge_request":
         raise BadEvent("the event's object_kind is not merge_request")
-    attributes = _get(payload, "object_attributes")
-    project = _get(payload, "project", "path_with_namespace")
-    iid = _get(attributes, "iid")
+    attributes = field_of(payload, "object_attributes")
+    project = field_of(payload, "project", "path_with_namespace")
+    iid = field_of(attributes, "iid")
     action = attributes.get("action") if isinstance(attributes, dict) else None
-    head = _get(attributes, "last_commit", "id")
+    head = field_of(attributes, "last_commit", "id")
     if not isinstance(project, str) or not _PROJECT.fullmatch(project):
         raise BadEvent("the event's project.path_with_namespace is not a project path")
     if not isinstance(iid, int) or isinstance(iid, bool) or not 0 < iid < 2**31:
@@ -124,7 +111,7 @@ def mr_event(payload: Any) -> MergeRequestEvent:
         raise BadEvent("the event's object_attributes.action is not text")
     if not isinstance(head, str) or not _SHA.fullmatch(head):
         raise BadEvent("the event's object_attributes.last_commit.id is not a commit sha")
-    updated = _time(_get(attributes, "updated_at"))
+    updated = _time(field_of(attributes, "updated_at"))
     changes = payload.get("changes")
     draft = changes.get("draft") if isinstance(changes, dict) else None
     ready = (

@@ -39,15 +39,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.gitlab.mr_check import BadEvent, MergeRequestCheck, mr_event
-from bot.webhook_door import MAX_BODY, NotJson, answer, json_of, read_body, refuse
+from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, read_body, refuse
 from data.clock import utcnow
-from data.store.github_deliveries import claim_delivery, finish_delivery, release_delivery
-from scoring.errors import RiskbriefError
 
 __all__ = ["EVENT", "MAX_BODY", "TOLERANCE", "WEBHOOK_PATH", "gitlab_webhook", "signature_of"]
 
@@ -58,8 +55,6 @@ EVENT = "Merge Request Hook"
 TOLERANCE = timedelta(minutes=5)
 _DELIVERY = re.compile(r"[A-Za-z0-9-]{1,100}")
 _TIMESTAMP = re.compile(r"\d{1,12}")
-
-log = structlog.get_logger("riskbrief.gitlab")
 
 
 def _refuse(start_response: StartResponse, status: int, error: str) -> list[bytes]:
@@ -166,28 +161,15 @@ def gitlab_webhook(
         if not mr.used or not check.knows(mr.project):
             return answer(start_response, 204, None)
         claimed = "gitlab:" + delivery
-        if not claim_delivery(engine, claimed, event, clock()):
-            log.info("gitlab_delivery_repeated", delivery=delivery, key=mr.key)
-            return answer(start_response, 200, {"status": "already answered", "key": mr.key})
-        try:
-            outcome = check.handle(mr)
-        except RiskbriefError as exc:
-            release_delivery(engine, claimed)
-            return _refuse(start_response, 502, str(exc))
-        except BaseException:
-            release_delivery(engine, claimed)
-            raise
-        finish_delivery(engine, claimed, event, clock())
-        return answer(
+        return answer_once(
             start_response,
-            200,
-            {
-                "status": outcome.status,
-                "key": outcome.key,
-                "head_sha": outcome.head_sha,
-                "score": outcome.score,
-                "published": outcome.published,
-            },
+            engine,
+            delivery=claimed,
+            event=event,
+            key=mr.key,
+            work=lambda: check.handle(mr),
+            clock=clock,
+            host="gitlab",
         )
 
     return application
