@@ -9,7 +9,6 @@ waitress with ``/gitlab/webhook`` on, and ``deliver`` sends a delivery as GitLab
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,11 +22,11 @@ from sqlalchemy.engine import Engine
 
 from bot.gitlab.mr_check import MergeRequestCheck
 from bot.gitlab.webhook import EVENT, WEBHOOK_PATH, gitlab_webhook
-from bot.web import HttpServer, wsgi_application
+from bot.web import wsgi_application
 from data.config import OrgConfig
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.sample import sample_org_config
-from fakes.check_world import NOW, REPO
+from fakes.check_world import NOW, REPO, served
 from fakes.gitlab_server import FakeGitLab, FakeMR, ts
 
 __all__ = [
@@ -170,14 +169,8 @@ def gitlab_world(
             clock=lambda: NOW,
             signing_token=SecretStr(signing_token) if signing_token else None,
         )
-        server = HttpServer(
-            wsgi_application(None, engine, gitlab=webhook), "127.0.0.1", 0, threads=4
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
         try:
-            yield GitLabWorld(engine, org, gitlab, server.url, check)
+            with served(wsgi_application(None, engine, gitlab=webhook)) as url:
+                yield GitLabWorld(engine, org, gitlab, url, check)
         finally:
-            server.stop()
-            thread.join(timeout=10)
             client.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -16,10 +15,10 @@ from sqlmodel import Session, col, select
 from bot.gitlab import webhook_off
 from bot.gitlab.webhook import MAX_BODY, gitlab_webhook, signature_of
 from bot.settings import Settings
-from bot.web import HttpServer, wsgi_application
+from bot.web import wsgi_application
 from data.sources.sample import sample_org_config
 from data.store.tables import Change, GitHubDelivery
-from fakes.check_world import NOW
+from fakes.check_world import NOW, served
 from fakes.gitlab_check_world import PROJECT, GitLabWorld, gitlab_world, mr_payload, risky_mr
 from fakes.gitlab_server import FakeMR
 from fakes.http import Answer
@@ -277,17 +276,11 @@ def test_off_without_the_secret_is_404_saying_what_to_set(store: Engine) -> None
     assert "GITLAB_WEBHOOK_SECRET" in off
     assert "[sources.gitlab]" in off
     app = wsgi_application(None, store, gitlab=gitlab_webhook(store, None, None, off=off))
-    server = HttpServer(app, "127.0.0.1", 0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        answer = httpx.post(f"{server.url}/gitlab/webhook", content=b"{}")
+    with served(app) as url:
+        answer = httpx.post(f"{url}/gitlab/webhook", content=b"{}")
         assert answer.status_code == 404
         assert answer.json() == {"error": off}
-        assert httpx.get(f"{server.url}/gitlab/webhook").status_code == 404
-    finally:
-        server.stop()
-        thread.join(timeout=10)
+        assert httpx.get(f"{url}/gitlab/webhook").status_code == 404
 
 
 def test_only_post_is_taken(world: GitLabWorld) -> None:
