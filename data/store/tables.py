@@ -225,7 +225,8 @@ class Change(SQLModel, table=True):
     labels: list[str] = _json(list, nullable=False)
     is_revert: bool = False
     is_hotfix: bool = False
-    reverts_key: str | None = None
+    # Indexed: a change's page asks which changes revert it.
+    reverts_key: str | None = Field(default=None, index=True)
     co_authors: list[str] = _json(list, nullable=False)
     co_authored_by_agent: bool = False
     ci_status: str | None = None
@@ -325,7 +326,10 @@ class DeployChange(SQLModel, table=True):
     __tablename__ = "deploy_change"
 
     deploy_id: int = Field(foreign_key="deploy.id", primary_key=True, ondelete="CASCADE")
-    change_id: int = Field(foreign_key="change.id", primary_key=True, ondelete="CASCADE")
+    # Indexed on its own: the key leads with the deploy, and a change's page asks by change.
+    change_id: int = Field(
+        foreign_key="change.id", primary_key=True, ondelete="CASCADE", index=True
+    )
 
 
 class Incident(SQLModel, table=True):
@@ -339,7 +343,7 @@ class Incident(SQLModel, table=True):
     resolved_at: datetime | None = _ts(nullable=True)
     severity: str | None = None
     source: str = "manual"
-    deploy_id: int | None = Field(default=None, foreign_key="deploy.id")
+    deploy_id: int | None = Field(default=None, foreign_key="deploy.id", index=True)
 
 
 class ErrorBudget(SQLModel, table=True):
