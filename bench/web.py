@@ -46,6 +46,7 @@ from urllib.parse import quote
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
 from werkzeug.test import Client
 
 from bot.answers.lookups import version_of
@@ -134,6 +135,12 @@ PAGES: tuple[tuple[str, bool], ...] = (
 )
 
 
+def _sql(model: type[SQLModel]) -> sa.Table:
+    """A table class's core table, for bulk inserts and plain selects."""
+    table: sa.Table = model.__table__  # type: ignore[attr-defined]
+    return table
+
+
 def _login(team: str, i: int) -> str:
     return f"{team[:3]}{i:02d}"
 
@@ -181,17 +188,17 @@ def org_config() -> OrgConfig:
         ("mobile-lead", "Europe/London", '"mobile", "growth"', ""),
         ("payments-oncall", "UTC", "", '"payments", "fraud"'),
     )
-    for key, zone, teams, services in subscribers:
+    for key, zone, scope_teams, scope_services in subscribers:
         lines += [
             "[[subscribers]]",
             f'key = "{key}"',
             f'email = "{key}@bench.example"',
             f'timezone = "{zone}"',
         ]
-        if teams:
-            lines.append(f"teams = [{teams}]")
-        if services:
-            lines.append(f"services = [{services}]")
+        if scope_teams:
+            lines.append(f"teams = [{scope_teams}]")
+        if scope_services:
+            lines.append(f"services = [{scope_services}]")
         lines.append("")
     return parse_org_config("\n".join(lines), source="bench.web")
 
@@ -224,7 +231,7 @@ def _templates() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         load_sample(engine, org, as_of=NOW.date())
         with session_scope(engine) as session:
             score_all(session, org)
-        table = RiskScoreRow.__table__
+        table = _sql(RiskScoreRow)
         with engine.connect() as conn:
             rows = conn.execute(
                 sa.select(table.c.subject_kind, *(table.c[c] for c in columns)).order_by(table.c.id)
@@ -254,13 +261,9 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
     with session_scope(engine) as session:
         sync_org(session, org)
     with engine.begin() as conn:
-        teams = dict(conn.execute(sa.select(Team.__table__.c.key, Team.__table__.c.id)).all())
-        services = dict(
-            conn.execute(sa.select(Service.__table__.c.key, Service.__table__.c.id)).all()
-        )
-        repos = dict(
-            conn.execute(sa.select(Repository.__table__.c.name, Repository.__table__.c.id)).all()
-        )
+        teams = dict(conn.execute(sa.select(_sql(Team).c.key, _sql(Team).c.id)).all())
+        services = dict(conn.execute(sa.select(_sql(Service).c.key, _sql(Service).c.id)).all())
+        repos = dict(conn.execute(sa.select(_sql(Repository).c.name, _sql(Repository).c.id)).all())
         people: list[dict[str, Any]] = []
         for team in _TEAMS:
             people += [
@@ -277,10 +280,8 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
             for kind, logins in (("agent", _AGENTS), ("bot", _BOTS))
             for login in logins
         ]
-        _insert(conn, Person.__table__, people)
-        person_id = dict(
-            conn.execute(sa.select(Person.__table__.c.login, Person.__table__.c.id)).all()
-        )
+        _insert(conn, _sql(Person), people)
+        person_id = dict(conn.execute(sa.select(_sql(Person).c.login, _sql(Person).c.id)).all())
         team_of = {s: t for t, ss in _TEAMS.items() for s in ss}
         all_services = list(team_of)
         # A few services are busier than others, as in any organisation.
@@ -390,9 +391,9 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
                 }
             )
             by_service[service].append((merged, change_id))
-        _insert(conn, Change.__table__, change_rows)
-        _insert(conn, ChangeFile.__table__, file_rows)
-        _insert(conn, ReviewRow.__table__, review_rows)
+        _insert(conn, _sql(Change), change_rows)
+        _insert(conn, _sql(ChangeFile), file_rows)
+        _insert(conn, _sql(ReviewRow), review_rows)
         files = len(file_rows)
         del change_rows, file_rows, review_rows
         # About 30,000 deploys: each service ships a few times a week what merged since.
@@ -441,9 +442,9 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
                         "human_reviewed": None,
                     }
                 )
-        _insert(conn, Deploy.__table__, deploy_rows)
-        _insert(conn, DeployChange.__table__, link_rows)
-        _insert(conn, RiskScoreRow.__table__, score_rows)
+        _insert(conn, _sql(Deploy), deploy_rows)
+        _insert(conn, _sql(DeployChange), link_rows)
+        _insert(conn, _sql(RiskScoreRow), score_rows)
         del score_rows, link_rows
         incident_rows = []
         for n, deploy in enumerate(rng.sample(deploy_rows, min(1000, len(deploy_rows)))):
@@ -463,7 +464,7 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
                     "deploy_id": deploy["id"] if rng.random() < 0.8 else None,
                 }
             )
-        _insert(conn, Incident.__table__, incident_rows)
+        _insert(conn, _sql(Incident), incident_rows)
         if conn.dialect.name == "postgresql":
             # The ids were given, not drawn: move the sequences past them.
             for table in ("change", "deploy"):
@@ -480,6 +481,10 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
     else:
         with engine.begin() as conn:
             conn.execute(sa.text("ANALYZE"))
+        # One transaction of half a gigabyte leaves it all in the write-ahead log, which
+        # every read then searches; a store that grew week by week has it checkpointed.
+        with engine.connect() as conn:
+            conn.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
     return Generated(
         changes=changes,
         files=files,
@@ -521,7 +526,7 @@ class _Paths:
     def __init__(self, engine: Engine, rng: random.Random) -> None:
         self.rng = rng
         with engine.connect() as conn:
-            self.keys = list(conn.execute(sa.select(Change.__table__.c.key)).scalars())
+            self.keys = list(conn.execute(sa.select(_sql(Change).c.key)).scalars())
         last = IsoWeek.of(NOW.date())
         weeks = [last]
         # Five years of weeks, less the first few (which have no week before them).
@@ -639,14 +644,14 @@ def run(
     """Generate (unless held already), time, print; 0 when every target is met, else 1."""
     org = org_config()
     upgrade(engine)
-    held = _count(engine, Change.__table__)
+    held = _count(engine, _sql(Change))
     if held:
         made = Generated(
             held,
-            _count(engine, ChangeFile.__table__),
-            _count(engine, Deploy.__table__),
-            _count(engine, Incident.__table__),
-            _count(engine, Person.__table__),
+            _count(engine, _sql(ChangeFile)),
+            _count(engine, _sql(Deploy)),
+            _count(engine, _sql(Incident)),
+            _count(engine, _sql(Person)),
             0.0,
             reused=True,
         )

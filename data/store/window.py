@@ -183,7 +183,9 @@ def load_window(
     only = None if services is None else frozenset(services)
     # Each kind of row filtered on the very column the slice later goes by.
     change_scope = sa.true() if only is None else col(RiskScoreRow.service).in_(sorted(only))
-    service_ids = sorted(i for i, k in service_key.items() if only is None or k in only)
+    service_ids = sorted(
+        i for i, k in service_key.items() if i is not None and (only is None or k in only)
+    )
     deploy_scope = sa.true() if only is None else col(Deploy.service_id).in_(service_ids)
     incident_scope = sa.true() if only is None else col(Incident.service_id).in_(service_ids)
     # Core rows, not ORM objects, and one row per change: a week can hold a hundred
