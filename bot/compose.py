@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from bot.pages.links import BriefingLinks
 from bot.settings import Settings
 from briefing.build import Recipient, build_payloads
 from briefing.narrative import Narrative
@@ -65,9 +66,16 @@ def compose_all(
     org: OrgConfig,
     requests: Sequence[tuple[Subscriber, IsoWeek]],
     narrator: NarrativeLLM | None = None,
+    links: BriefingLinks | None = None,
 ) -> list[Composed]:
-    """Briefings for many subscribers: payloads from one read of the store, then words."""
+    """Briefings for many subscribers: payloads from one read of the store, then words.
+
+    With ``links`` (the web view's address is configured), each briefing links its week and
+    its changes to the web view, opening in its subscriber's scope.
+    """
     payloads = build_payloads(session, org, [(Recipient.of(s), week) for s, week in requests])
+    if links is not None:
+        payloads = [links.apply(p) for p in payloads]
     names = _known_names(org)
     out: list[Composed] = []
     for (subscriber, week), payload in zip(requests, payloads, strict=True):
@@ -91,9 +99,10 @@ def compose(
     subscriber: Subscriber,
     week: IsoWeek,
     narrator: NarrativeLLM | None = None,
+    links: BriefingLinks | None = None,
 ) -> Composed:
     """Build the payload, write the narrative (with ``narrator`` if given) and render both."""
-    return compose_all(session, org, [(subscriber, week)], narrator)[0]
+    return compose_all(session, org, [(subscriber, week)], narrator, links)[0]
 
 
 def record(session: Session, composed: Composed) -> Briefing:

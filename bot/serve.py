@@ -109,14 +109,19 @@ class _WebRoutes:
     deploys: WSGIApplication
     coverage: WSGIApplication
     github: WSGIApplication
+    # The web view and the path it answers under, when RISKBRIEF_WEB_KEYS is set.
+    pages: tuple[str, WSGIApplication] | None
 
 
 def _web_routes(settings: Settings, engine: Engine, org: OrgConfig) -> _WebRoutes:
     from bot.coverage_endpoint import coverage_endpoint
     from bot.deploy_endpoint import deploy_endpoint
     from bot.mcp.http import mcp_endpoint
+    from bot.pages.endpoint import pages_endpoint, pages_prefix
 
+    pages = pages_endpoint(settings, engine, org)
     return _WebRoutes(
+        pages=None if pages is None else (pages_prefix(settings), pages),
         mcp=mcp_endpoint(settings, engine, org),
         deploys=deploy_endpoint(engine, org, settings.deploy_secret),
         coverage=coverage_endpoint(engine, org, settings.deploy_secret),
@@ -185,6 +190,7 @@ def serve(
             mcp=mcp,
             coverage=routes.coverage if routes is not None else None,
             github=routes.github if routes is not None else None,
+            pages=routes.pages if routes is not None else None,
         ),
         host or settings.serve_host,
         port or settings.serve_port,

@@ -89,6 +89,7 @@ def wsgi_application(
     mcp: WSGIApplication | None = None,
     coverage: WSGIApplication | None = None,
     github: WSGIApplication | None = None,
+    pages: tuple[str, WSGIApplication] | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
 
@@ -102,6 +103,7 @@ def wsgi_application(
     ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests); ``mcp``
     answers ``/mcp`` (``bot.mcp.http``: the MCP server for coding agents, behind bearer tokens).
     ``coverage`` answers ``/coverage`` (``bot.coverage_endpoint``: CI's coverage reports).
+    ``pages`` is the web view (``bot.pages``) and the path prefix it answers under.
     """
     slack: WSGIApplication = _not_found
     if app is not None:
@@ -123,6 +125,8 @@ def wsgi_application(
         route = routes.get(path or "")
         if route is not None:
             return route(environ, start_response)
+        if pages is not None and (path == pages[0] or (path or "").startswith(pages[0] + "/")):
+            return pages[1](environ, start_response)
         if path == HEALTH_PATH and method == "GET":
             return _json(start_response, "200 OK", {"status": "ok"})
         if path == READY_PATH and method == "GET":

@@ -8,6 +8,7 @@ config) is carried as-is and escaped only by the renderers, at the edge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -42,6 +43,7 @@ __all__ = [
     "TeamView",
     "UnknownView",
     "WeekView",
+    "with_web_links",
 ]
 
 PAYLOAD_VERSION = 1
@@ -372,6 +374,9 @@ class BriefingPayload(_Value):
     name_people: bool = False
     unknown: UnknownView = UnknownView()
     stored: StoredView = StoredView()
+    # This week's page in the web view, opening in this subscriber's scope (a signed link);
+    # None when the web view's address is not configured. Set by ``with_web_links``.
+    details_url: str | None = None
 
     @property
     def no_data(self) -> bool:
@@ -421,3 +426,12 @@ class BriefingPayload(_Value):
     def change(self, change_id: str) -> ChangeView | None:
         """The top change with ``change_id``, if any."""
         return next((c for c in self.top_changes if c.id == change_id), None)
+
+
+def with_web_links(
+    payload: BriefingPayload, week_url: str, change_url: Callable[[str], str]
+) -> BriefingPayload:
+    """``payload`` linking to the web view: its week page, and each listed change's page in
+    place of the code host's (which the change page links to in turn)."""
+    changes = tuple(c.model_copy(update={"url": change_url(c.id)}) for c in payload.top_changes)
+    return payload.model_copy(update={"details_url": week_url, "top_changes": changes})

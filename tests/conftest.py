@@ -17,7 +17,7 @@ from data.store.engine import make_engine
 from data.store.migrate import current_revision, head_revision, upgrade
 from tests.clock import THURSDAY, pinned_clock
 from tests.data.sources.gitrepo import git_env
-from tests.samples import SampleTemplate
+from tests.samples import LoadedSample, SampleTemplate
 from tests.stores import migrated_template
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -238,3 +238,11 @@ def clean_git_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def scored_sample(tmp_path_factory: pytest.TempPathFactory) -> SampleTemplate:
     """The sample organisation loaded and scored as of its Monday once per run, to be copied."""
     return SampleTemplate.build(tmp_path_factory.mktemp("scored-sample"))
+
+
+@pytest.fixture
+def scored(scored_sample: SampleTemplate, tmp_path: Path) -> Iterator[LoadedSample]:
+    """This test's own copy of the scored sample organisation, its engine disposed after."""
+    loaded = scored_sample.copy(tmp_path / "sample.db")
+    yield loaded
+    loaded.engine.dispose()

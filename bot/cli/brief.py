@@ -56,6 +56,7 @@ def brief(
     """Build briefings, print the first and write them to files; with --send, deliver them."""
     from bot.compose import make_narrator
     from bot.delivery import report_lines, send_now
+    from bot.pages.links import briefing_links
     from bot.pipeline import score_all
     from data.config import load_org_config
     from data.store.engine import session_scope
@@ -83,5 +84,6 @@ def brief(
     with session_scope(engine) as session:
         sync_org(session, org)
         score_all(session, org)
-        done = brief_all(session, org, utcnow(), out, week, subscriber, make_narrator(settings))
+        narrator, links = make_narrator(settings), briefing_links(settings)
+        done = brief_all(session, org, utcnow(), out, week, subscriber, narrator, links)
     show(done, out)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from bot.compose import Composed
+    from bot.pages.links import BriefingLinks
     from bot.settings import Settings
     from briefing.writer import NarrativeLLM
     from data.config import OrgConfig
@@ -198,6 +199,7 @@ def brief_all(
     week: IsoWeek | None = None,
     only: str | None = None,
     narrator: NarrativeLLM | None = None,
+    links: BriefingLinks | None = None,
 ) -> list[Composed]:
     from sqlmodel import col, select
 
@@ -216,7 +218,7 @@ def brief_all(
     if week is not None:
         check_week(session, week, subscribers, as_of)
     requests = [(s, week or IsoWeek.last_complete(as_of, s.timezone)) for s in subscribers]
-    done = compose_all(session, org, requests, narrator)
+    done = compose_all(session, org, requests, narrator, links)
     for composed in done:
         record(session, composed)
         write_files(out, composed)

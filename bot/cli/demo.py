@@ -48,6 +48,7 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
     import structlog
 
     from bot.compose import make_narrator
+    from bot.pages.links import DEMO_KEY, DEMO_WEB_URL, BriefingLinks, LinkSigner
     from bot.pipeline import score_all
     from data.reverts import RevertIncidents
     from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
@@ -83,7 +84,11 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
         )
         # Deterministic unless ANTHROPIC_API_KEY is set.
         narrator = make_narrator(settings_of(click.get_current_context()))
-        done = brief_all(session, org, now, out, narrator=narrator)
+        # The demo's emails link to `riskbrief web --demo`, each in its subscriber's scope,
+        # signed as of the demo's day so that the same day writes the same links.
+        signer = LinkSigner([DEMO_KEY], clock=now.timestamp)
+        links = BriefingLinks(DEMO_WEB_URL, signer)
+        done = brief_all(session, org, now, out, narrator=narrator, links=links)
     engine.dispose()
     # The organisation beside its store, so `ask` and `serve` can be pointed at both.
     sample = files("data.sources.sample") / "sample.toml"

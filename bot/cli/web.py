@@ -33,11 +33,13 @@ def _loopback(host: str) -> bool:
     help="With --demo: where the demo's store is, made there first if missing.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address.")
+# 8765: the port of the demo emails' links (`bot.pages.links.DEMO_WEB_URL`).
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
 @click.pass_context
 def web(ctx: click.Context, demo: bool, out: Path, host: str, port: int) -> None:
     """Open the web view of the store on this machine (no sign-in: loopback only)."""
     from bot.pages.app import DEFAULT_PREFIX, PagesApp, PagesConfig
+    from bot.pages.links import DEMO_KEY, LinkSigner, link_signer
     from bot.web import HttpServer
     from data.config import load_org_config
     from data.store.engine import make_engine
@@ -64,7 +66,10 @@ def web(ctx: click.Context, demo: bool, out: Path, host: str, port: int) -> None
         raise click.ClickException(
             "the store is not migrated to this version of riskbrief; run `riskbrief db upgrade`"
         )
-    pages = PagesApp(engine, org, PagesConfig(open=True))
+    # Links from the demo's emails (or, for a real store, from briefings signed with
+    # RISKBRIEF_WEB_KEYS) open in their subscriber's scope here too.
+    signer = LinkSigner([DEMO_KEY]) if demo else link_signer(settings)
+    pages = PagesApp(engine, org, PagesConfig(open=True, signer=signer))
     server = HttpServer(pages, host, port)
     click.echo(f"The web view: {server.url}{DEFAULT_PREFIX}/  (Ctrl-C stops it)")
     try:

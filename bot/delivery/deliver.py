@@ -30,6 +30,7 @@ from bot.compose import compose_all, make_narrator, record
 from bot.delivery.outcomes import DeliveryOutcome, DeliveryReport, OutcomeStatus, ordered
 from bot.delivery.senders import Senders, channels_of
 from bot.delivery.sending import Fence, Rendered, send
+from bot.pages.links import BriefingLinks, briefing_links
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
@@ -98,7 +99,11 @@ def _stored_briefing(session: Session, job: _Job) -> Briefing | None:
 
 
 def _render(
-    session: Session, org: OrgConfig, jobs: Sequence[_Job], narrator: NarrativeLLM | None
+    session: Session,
+    org: OrgConfig,
+    jobs: Sequence[_Job],
+    narrator: NarrativeLLM | None,
+    links: BriefingLinks | None = None,
 ) -> dict[int, Rendered]:
     """Each job's briefing, stored ones re-rendered, the rest composed and recorded."""
     done: dict[int, Rendered] = {}
@@ -112,7 +117,8 @@ def _render(
         narrative = Narrative.model_validate(stored.narrative)
         done[i] = Rendered(stored.id, payload, narrative)
         step("render.stored")
-    composed = compose_all(session, org, [(j.subscriber, j.week) for _, j in fresh], narrator)
+    requests = [(j.subscriber, j.week) for _, j in fresh]
+    composed = compose_all(session, org, requests, narrator, links)
     for (i, _), c in zip(fresh, composed, strict=True):
         row = record(session, c)
         step("render.recorded")
@@ -182,7 +188,8 @@ def deliver(
     step("render.start")
     try:
         with session_scope(engine) as session:
-            rendered = _render(session, org, jobs, narrator or make_narrator(settings))
+            narrator = narrator or make_narrator(settings)
+            rendered = _render(session, org, jobs, narrator, briefing_links(settings))
         step("render.committed")
     except Exception as exc:
         log.exception("delivery.compose_failed")

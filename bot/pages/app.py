@@ -185,8 +185,6 @@ class PagesApp:
 
     def _viewer(self, request: Request) -> Viewer | Response:
         config = self._config
-        if config.open:
-            return Viewer(Access.organisation(self._org), Via.OPEN, "this machine")
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer ") and config.tokens is not None:
             viewer = token_viewer(config.tokens, header[7:].strip())
@@ -220,6 +218,10 @@ class PagesApp:
                 viewer = self._session_viewer(value)
                 if viewer is not None:
                     return viewer
+        # Open (``riskbrief web``): whoever reaches it sees the whole organisation, unless they
+        # came by a briefing's link, which opens that briefing's scope as it would anywhere.
+        if config.open:
+            return Viewer(Access.organisation(self._org), Via.OPEN, "this machine")
         if config.signin is not None:
             return _redirect(f"{config.prefix}/signin?" + urlencode({"next": _next_of(request)}))
         return self._message(

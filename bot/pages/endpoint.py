@@ -10,12 +10,12 @@ from sqlalchemy.engine import Engine
 
 from bot.answers.access import configured_tokens
 from bot.pages.app import DEFAULT_PREFIX, PagesApp, PagesConfig, SignIn
-from bot.pages.links import LinkSigner
+from bot.pages.links import link_signer
 from bot.settings import Settings
 from data.config import OrgConfig
 from scoring.errors import ConfigError
 
-__all__ = ["link_signer", "pages_endpoint", "pages_prefix"]
+__all__ = ["pages_endpoint", "pages_prefix"]
 
 
 def pages_prefix(settings: Settings) -> str:
@@ -24,20 +24,6 @@ def pages_prefix(settings: Settings) -> str:
         return DEFAULT_PREFIX
     path = urlparse(settings.web_url).path.rstrip("/")
     return path or DEFAULT_PREFIX
-
-
-def link_signer(settings: Settings) -> LinkSigner | None:
-    """The signer of RISKBRIEF_WEB_KEYS, or ``None`` when none are set."""
-    if settings.web_keys is None:
-        return None
-    keys = [k.strip() for k in settings.web_keys.get_secret_value().split(",") if k.strip()]
-    try:
-        return LinkSigner(keys, settings.web_link_days)
-    except ValueError:
-        raise ConfigError(
-            "every key in RISKBRIEF_WEB_KEYS must be at least 16 characters; use long random "
-            "ones, e.g. from `openssl rand -hex 32`"
-        ) from None
 
 
 def _signin(settings: Settings) -> SignIn | None:

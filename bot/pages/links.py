@@ -11,17 +11,37 @@ changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
-__all__ = ["LINK_PARAMETER", "SESSION_HOURS", "LinkSigner", "SessionValue"]
+from bot.settings import Settings
+from briefing.payload import BriefingPayload, with_web_links
+from scoring.errors import ConfigError
+
+__all__ = [
+    "DEMO_KEY",
+    "DEMO_WEB_URL",
+    "LINK_PARAMETER",
+    "SESSION_HOURS",
+    "BriefingLinks",
+    "LinkSigner",
+    "SessionValue",
+    "briefing_links",
+    "link_signer",
+]
 
 # The query parameter a briefing's link carries its token in.
 LINK_PARAMETER = "t"
 # How long a sign-in lasts before the provider is asked again.
 SESSION_HOURS = 12
+# The demo's own key and address: `riskbrief demo` writes links that `riskbrief web --demo`
+# opens. Not a secret, and never used outside the demo.
+DEMO_KEY = "riskbrief-demo-only-not-a-secret"
+DEMO_WEB_URL = "http://127.0.0.1:8765/web"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +54,30 @@ class SessionValue:
     organisation: bool = False
 
 
+def _clocked(clock: Callable[[], float]) -> type[TimestampSigner]:
+    """itsdangerous' timestamp signer reading ``clock``: the demo signs its links as of its
+    own day, so two runs for the same day write the same links."""
+
+    class Clocked(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(clock())
+
+    return Clocked
+
+
 class LinkSigner:
     """Signs and reads link tokens and session values with the configured keys."""
 
-    def __init__(self, keys: Sequence[str], link_days: int = 30) -> None:
+    def __init__(
+        self, keys: Sequence[str], link_days: int = 30, clock: Callable[[], float] = time.time
+    ) -> None:
         if not keys or any(len(k) < 16 for k in keys):
             raise ValueError("every web key must be at least 16 characters")
         # itsdangerous signs with the last key of the list and verifies with each.
         newest_last = list(reversed(keys))
-        self._links = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.link")
+        self._links = URLSafeTimedSerializer(
+            newest_last, salt="riskbrief.web.link", signer=_clocked(clock)
+        )
         self._sessions = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.session")
         self._signins = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.signin")
         self._link_seconds = link_days * 86400
@@ -94,3 +129,48 @@ class LinkSigner:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             return None
         return {str(k): str(v) for k, v in value.items()}
+
+
+class BriefingLinks:
+    """A briefing's links into the web view at ``base`` (RISKBRIEF_WEB_URL), each carrying a
+    token for the briefing's subscriber, so the page opens in their scope."""
+
+    def __init__(self, base: str, signer: LinkSigner) -> None:
+        self._base = base.rstrip("/")
+        self._signer = signer
+
+    def page(self, path: str, subscriber: str) -> str:
+        """The web view's ``path`` (already quoted) opened as ``subscriber``."""
+        token = urlencode({LINK_PARAMETER: self._signer.link_token(subscriber)})
+        return f"{self._base}{path}?{token}"
+
+    def apply(self, payload: BriefingPayload) -> BriefingPayload:
+        """``payload`` with its week's and its changes' links into the web view."""
+        who = payload.subscriber
+        return with_web_links(
+            payload,
+            self.page(f"/week/{payload.week.id}", who),
+            lambda key: self.page("/change/" + quote(key, safe="/@:"), who),
+        )
+
+
+def link_signer(settings: Settings) -> LinkSigner | None:
+    """The signer of RISKBRIEF_WEB_KEYS, or ``None`` when none are set."""
+    if settings.web_keys is None:
+        return None
+    keys = [k.strip() for k in settings.web_keys.get_secret_value().split(",") if k.strip()]
+    try:
+        return LinkSigner(keys, settings.web_link_days)
+    except ValueError:
+        raise ConfigError(
+            "every key in RISKBRIEF_WEB_KEYS must be at least 16 characters; use long random "
+            "ones, e.g. from `openssl rand -hex 32`"
+        ) from None
+
+
+def briefing_links(settings: Settings) -> BriefingLinks | None:
+    """The briefings' links into the web view, when RISKBRIEF_WEB_URL and its keys are set."""
+    signer = link_signer(settings)
+    if settings.web_url is None or signer is None:
+        return None
+    return BriefingLinks(settings.web_url, signer)

@@ -22,7 +22,7 @@ from bot.answers.records.agent import agent_activity
 from bot.answers.records.briefing import scope_briefing
 from bot.answers.records.change import change_files, change_risk
 from bot.answers.records.deploy import deploy_record
-from bot.answers.records.history import MAX_WEEKS, scope_history, week_rows
+from bot.answers.records.history import MAX_WEEKS, week_rows, weekly_trend
 from bot.answers.records.models import ChangeRow, DeployRow, IncidentRow
 from bot.answers.records.ownership import ownership
 from bot.answers.records.ranking import store_ranking
@@ -284,9 +284,7 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
     found = catalog_of(ctx.org).resolve(name)
     if found is None or found[0] != kind:
         raise NotFoundError("No such team or service in this scope.")
-    history = scope_history(
-        ctx.session, ctx.org, ctx.access, [found[1]], _weeks(ctx), None, ctx.now
-    )
+    history = weekly_trend(ctx.session, ctx.org, ctx.access, [found[1]], _weeks(ctx), None, ctx.now)
     chart = band_chart(
         [
             (
@@ -331,7 +329,8 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
                 cell(agents, ctx.url("rows", week=w.week, scope=found[1], agents="1")),
                 cell(next(iter(w.drivers), None)),
             )
-            for w, agents in zip(history.weeks, history.agent_changes, strict=True)
+            # Newest first: the week a reader came from is on top; the chart reads left to right.
+            for w, agents in reversed(list(zip(history.weeks, history.agent_changes, strict=True)))
         ),
     )
     services = list(
@@ -385,7 +384,7 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
 def _side_by_side(ctx: PageContext, services: list[str]) -> Grid:
     rows = []
     for service in services:
-        h = scope_history(ctx.session, ctx.org, ctx.access, [service], 4, None, ctx.now)
+        h = weekly_trend(ctx.session, ctx.org, ctx.access, [service], 4, None, ctx.now)
         last = h.weeks[-1]
         rows.append(
             (
@@ -415,7 +414,7 @@ def home_page(ctx: PageContext) -> Page:
         services = ctx.org.scope_services((team.key,), ())
         if not ctx.access.whole and not set(services) <= (ctx.access.services or set()):
             continue
-        h = scope_history(ctx.session, ctx.org, ctx.access, [team.key], 4, None, ctx.now)
+        h = weekly_trend(ctx.session, ctx.org, ctx.access, [team.key], 4, None, ctx.now)
         rows.append(
             (
                 cell(team.display_name, ctx.url("team", name=team.key)),
@@ -448,7 +447,7 @@ def agents_page(ctx: PageContext) -> Page:
     activity = agent_activity(
         ctx.session, ctx.org, ctx.access, _names(ctx), ctx.args.get("week"), ctx.now
     )
-    history = scope_history(
+    history = weekly_trend(
         ctx.session, ctx.org, ctx.access, _names(ctx), _weeks(ctx), activity.week, ctx.now
     )
     agents = Grid(
@@ -556,7 +555,8 @@ def search_page(ctx: PageContext) -> Page:
             if ctx.access.whole or set(
                 ctx.org.scope_services(*(((key,), ()) if kind == "team" else ((), (key,))))
             ) <= (ctx.access.services or set()):
-                found.append((kind, key, ctx.url(kind, name=key)))
+                names = {**catalog_of(ctx.org).teams, **catalog_of(ctx.org).services}
+                found.append((kind, names.get(key, key), ctx.url(kind, name=key)))
         query = change_query(q, lambda text: read_change(text, ctx.org))
         if not isinstance(query, Usage):
             for change in find_changes(ctx.session, query.key)[:20]:

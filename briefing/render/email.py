@@ -116,6 +116,8 @@ class _EmailContext:
     scope: str
     narrative: str
     unsubscribe_url: str | None
+    # This week in the web view, when its address is configured and the URL is safe.
+    details_url: str | None = None
     # The partial-data line: what no source knew this week.
     unknown: str | None = None
 
@@ -257,6 +259,7 @@ def render_email(
         scope=_line(payload.scope.label, _SCOPE_BUDGET),
         narrative=one_line(neutralise(narrative_label(narrative))),
         unsubscribe_url=_unsubscribe_link(unsubscribe_url),
+        details_url=safe_url(payload.details_url),
         unknown=unknown_line(payload.unknown) if not payload.no_data else None,
     )
     env = _environment()

@@ -145,8 +145,17 @@ def _chart_block(payload: BriefingPayload) -> dict[str, Any]:
 def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, Any]:
     """Week, scope and who wrote the narrative, in small print."""
     week = payload.week
+    when = f"{week_span(week)} ({mrkdwn(week.timezone)})"
+    # The week links to its page in the web view when there is one (no words added), as an
+    # element of its own so that the budget never cuts the link's long URL.
+    linked = link(payload.details_url, f"Week {week.id}")
+    dated = (
+        [linked, when]
+        if payload.details_url and len(linked) <= _CONTEXT_BUDGET
+        else [f"Week {mrkdwn(week.id)} · {when}"]
+    )
     texts = [
-        f"Week {mrkdwn(week.id)} · {week_span(week)} ({mrkdwn(week.timezone)})",
+        *dated,
         f"Scope: {mrkdwn(one_line(payload.scope.label))}",
         f"Narrative: {mrkdwn(one_line(narrative_label(narrative)))}",
     ]

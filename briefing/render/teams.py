@@ -213,10 +213,15 @@ def _context(payload: BriefingPayload, narrative: Narrative) -> list[dict[str, A
     ]
     if gaps := unknown_line(payload.unknown):
         texts.append(gaps)
-    return [
+    blocks = [
         _block(_run(plain(t, _CONTEXT_BUDGET), size="Small", isSubtle=True), spacing="Small")
         for t in texts
     ]
+    if payload.details_url and safe_url(payload.details_url):
+        blocks.insert(
+            0, _block(_link(payload.details_url, "Open in the web view"), spacing="Small")
+        )
+    return blocks
 
 
 def _card(body: list[dict[str, Any]]) -> dict[str, Any]:

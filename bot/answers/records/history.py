@@ -17,7 +17,7 @@ from bot.answers.records.change import incident_row
 from bot.answers.records.models import (
     DeployRow,
     IncidentRow,
-    ScopeHistory,
+    Trend,
     WeekRows,
     band_words,
 )
@@ -30,7 +30,7 @@ from data.store.window import load_window
 from scoring import aggregate
 from scoring.band import Band
 
-__all__ = ["MAX_WEEKS", "MIN_WEEKS", "scope_history", "week_rows"]
+__all__ = ["MAX_WEEKS", "MIN_WEEKS", "week_rows", "weekly_trend"]
 
 # A quarter to a year: fewer says nothing a briefing does not, more is another question.
 MIN_WEEKS = 4
@@ -42,7 +42,7 @@ def _services(org: OrgConfig, access: Access) -> list[str]:
     return list(access.visible(org))
 
 
-def scope_history(
+def weekly_trend(
     session: Session,
     org: OrgConfig,
     access: Access,
@@ -50,7 +50,7 @@ def scope_history(
     weeks: int,
     until_text: str | None = None,
     now: datetime | None = None,
-) -> ScopeHistory:
+) -> Trend:
     """The ``weeks`` weeks up to ``until_text`` (default this week so far) of the scope ``names``
     narrows ``access`` to; a name outside it is ``NotFoundError``, as one that does not exist."""
     scope = narrowed(org, access, names)
@@ -76,7 +76,7 @@ def scope_history(
         unreviewed.append(len(agg.agent_unreviewed))
         risky += [c for c in agg.changes if c.high_risk]
     risky.sort(key=lambda c: (-c.score, c.key))
-    return ScopeHistory(
+    return Trend(
         scope=scope.label,
         services=services,
         weeks=records,

@@ -39,9 +39,9 @@ __all__ = [
     "OpenPulls",
     "ProposalRisk",
     "RevertRow",
-    "ScopeHistory",
     "ServiceRecord",
     "SignalPoints",
+    "Trend",
     "UnknownSignal",
     "WeekRecord",
     "WeekRows",
@@ -443,7 +443,7 @@ class WeekRows(_Out):
     incidents: list[IncidentRow]
 
 
-class ScopeHistory(_Out):
+class Trend(_Out):
     """A scope's weeks side by side (oldest first), with the period's riskiest changes."""
 
     scope: str
