@@ -383,7 +383,8 @@ class RiskScoreRow(SQLModel, table=True):
     scorer_version: str
     computed_at: datetime = _ts()
     # What a change was scored as, kept so that weekly briefings read one row per change.
-    service: str | None = None
+    # Indexed: a service's page reads a year of its own scores, not the organisation's.
+    service: str | None = Field(default=None, index=True)
     # The names of the top signals, most points first.
     top_signals: list[str] = Field(
         default_factory=_new_list,

@@ -1,5 +1,5 @@
-"""Indexes for a change's page on a big store: deploy_change.change_id, change.reverts_key,
-incident.deploy_id
+"""Indexes for the web view's pages on a big store: deploy_change.change_id,
+change.reverts_key, incident.deploy_id, risk_score.service
 
 Revision ID: 0019
 Revises: 0018
@@ -26,9 +26,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_change_reverts_key"), ["reverts_key"], unique=False)
     with op.batch_alter_table("incident", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_incident_deploy_id"), ["deploy_id"], unique=False)
+    # A service's scores: PostgreSQL otherwise reads all of risk_score for one service's
+    # year (90 ms on 100,000 changes, 27 ms with it); SQLite keeps walking the merge times.
+    with op.batch_alter_table("risk_score", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_risk_score_service"), ["service"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("risk_score", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_risk_score_service"))
     with op.batch_alter_table("incident", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incident_deploy_id"))
     with op.batch_alter_table("change", schema=None) as batch_op:
