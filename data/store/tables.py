@@ -196,6 +196,10 @@ class Change(SQLModel, table=True):
 
     __table_args__ = (
         sa.CheckConstraint("state IN ('merged', 'open', 'closed')", name="ck_change_state"),
+        # Every window reads merged changes by merge time: with the state index alone,
+        # SQLite (which has no statistics unless ANALYZE ran) takes state = 'merged' for
+        # the narrower condition and reads every merged change.
+        sa.Index("ix_change_state_merged_at", "state", "merged_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,5 +1,5 @@
-"""Indexes for the web view's pages on a big store: deploy_change.change_id,
-change.reverts_key, incident.deploy_id, risk_score.service
+"""Indexes for the web view's pages on a big store: change (state, merged_at),
+deploy_change.change_id, change.reverts_key, incident.deploy_id, risk_score.service
 
 Revision ID: 0019
 Revises: 0018
@@ -24,6 +24,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_deploy_change_change_id"), ["change_id"], unique=False)
     with op.batch_alter_table("change", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_change_reverts_key"), ["reverts_key"], unique=False)
+        # A window of merged changes by merge time: SQLite without statistics otherwise
+        # reads every merged change through ix_change_state (700 ms for an agents page).
+        batch_op.create_index("ix_change_state_merged_at", ["state", "merged_at"], unique=False)
     with op.batch_alter_table("incident", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_incident_deploy_id"), ["deploy_id"], unique=False)
     # A service's scores: PostgreSQL otherwise reads all of risk_score for one service's
@@ -38,6 +41,7 @@ def downgrade() -> None:
     with op.batch_alter_table("incident", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_incident_deploy_id"))
     with op.batch_alter_table("change", schema=None) as batch_op:
+        batch_op.drop_index("ix_change_state_merged_at")
         batch_op.drop_index(batch_op.f("ix_change_reverts_key"))
     with op.batch_alter_table("deploy_change", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_deploy_change_change_id"))
