@@ -16,7 +16,7 @@ merge on the branch belongs to that merge's change (``<repository>#<PR>``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,24 +63,29 @@ class Outcomes:
     szz: tuple[SzzLabels, ...] = field(default_factory=tuple)
 
 
-def change_outcomes(session: Session, org: OrgConfig | None = None) -> Outcomes:
-    """Label changes from linked incidents, reverts and, given ``org``, SZZ over its clones."""
+def change_outcomes(
+    session: Session, org: OrgConfig | None = None, keys: Collection[str] | None = None
+) -> Outcomes:
+    """Label changes from linked incidents, reverts and, given ``org``, SZZ over its clones.
+
+    ``keys`` limits the labelling to those changes (a page asking about a few hundred need
+    not label the whole history); SZZ runs only without it.
+    """
     incident_deploys = select(Incident.deploy_id).where(col(Incident.deploy_id).is_not(None))
-    shipped = frozenset(
-        session.exec(
-            select(Change.key)
-            .join(DeployChange, col(DeployChange.change_id) == col(Change.id))
-            .join(Deploy, col(Deploy.id) == col(DeployChange.deploy_id))
-            .where(col(Deploy.id).in_(incident_deploys), col(Deploy.environment) == "production")
-        ).all()
+    shipping = (
+        select(Change.key)
+        .join(DeployChange, col(DeployChange.change_id) == col(Change.id))
+        .join(Deploy, col(Deploy.id) == col(DeployChange.deploy_id))
+        .where(col(Deploy.id).in_(incident_deploys), col(Deploy.environment) == "production")
     )
-    reverted = frozenset(
-        k
-        for k in session.exec(
-            select(Change.reverts_key).where(col(Change.reverts_key).is_not(None), IS_MERGED)
-        ).all()
-        if k is not None
-    )
+    reverting = select(Change.reverts_key).where(col(Change.reverts_key).is_not(None), IS_MERGED)
+    if keys is not None:
+        shipping = shipping.where(col(Change.key).in_(list(keys)))
+        reverting = reverting.where(col(Change.reverts_key).in_(list(keys)))
+    shipped = frozenset(session.exec(shipping).all())
+    reverted = frozenset(k for k in session.exec(reverting).all() if k is not None)
+    if keys is not None:
+        org = None
     szz = szz_labels(session, org) if org is not None else ()
     blamed = frozenset().union(*(s.bad for s in szz))
     return Outcomes(

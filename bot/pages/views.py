@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from bot.answers.access import Access
 from bot.answers.lookups import catalog_of, find_changes, find_deploys, version_of
 from bot.answers.parse import Usage, change_query
-from bot.answers.records.agent import agent_activity
+from bot.answers.records.agent import agent_activity, agent_weeks
 from bot.answers.records.briefing import scope_briefing
 from bot.answers.records.change import change_files, change_risk
 from bot.answers.records.deploy import deploy_record
@@ -447,7 +447,7 @@ def agents_page(ctx: PageContext) -> Page:
     activity = agent_activity(
         ctx.session, ctx.org, ctx.access, _names(ctx), ctx.args.get("week"), ctx.now
     )
-    history = weekly_trend(
+    history = agent_weeks(
         ctx.session, ctx.org, ctx.access, _names(ctx), _weeks(ctx), activity.week, ctx.now
     )
     agents = Grid(
@@ -482,6 +482,8 @@ def agents_page(ctx: PageContext) -> Page:
             Column("week", "Week"),
             Column("agent", "AI-agent changes", numeric=True),
             Column("unreviewed", "Without human approval", numeric=True),
+            Column("high", "At high risk", numeric=True),
+            Column("wrong", "Reverted or followed by an incident", numeric=True),
             Column("all", "All changes", numeric=True),
         ),
         tuple(
@@ -490,13 +492,13 @@ def agents_page(ctx: PageContext) -> Page:
                     w.week,
                     ctx.url("rows", week=w.week, agents="1", scope=ctx.args.get("scope") or None),
                 ),
-                cell(n),
-                cell(u),
+                cell(w.agent_changes),
+                cell(w.agent_unreviewed),
+                cell(w.agent_high_risk),
+                cell(w.agent_went_wrong),
                 cell(w.changes),
             )
-            for w, n, u in zip(
-                history.weeks, history.agent_changes, history.agent_unreviewed, strict=True
-            )
+            for w in reversed(history)
         ),
     )
     unreviewed = changes_grid(

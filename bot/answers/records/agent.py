@@ -7,25 +7,29 @@ co-authored it (``WeekChange.agent_involved``), and bots are counted apart.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, narrowed
 from bot.answers.lookups import version_of
-from bot.answers.records.models import AgentActivity, AgentRow, BandCounts
+from bot.answers.records.models import AgentActivity, AgentRow, AgentWeek, BandCounts
 from bot.answers.records.service import change_row
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.store.tables import Person
+from data.store.tables import IS_MERGED, Change, Person, RiskScoreRow
 from data.store.window import load_window
+from evaluation.change_outcomes import change_outcomes
 from scoring import Distribution
+from scoring.band import Band
 from scoring.weekly import WeekChange
 
-__all__ = ["CO_AUTHORED", "agent_activity"]
+__all__ = ["CO_AUTHORED", "agent_activity", "agent_weeks"]
 
 # The agent of a change a human authored with an agent as co-author.
 CO_AUTHORED = "co-authored by an agent"
@@ -96,3 +100,70 @@ def agent_activity(
         human_high_risk_share=_share(human_d),
         unreviewed_changes=[change_row(c) for c in unreviewed],
     )
+
+
+def agent_weeks(
+    session: Session,
+    org: OrgConfig,
+    access: Access,
+    names: Sequence[str] | None,
+    weeks: int,
+    until_text: str | None = None,
+    now: datetime | None = None,
+) -> list[AgentWeek]:
+    """``weeks`` weeks (oldest first) of AI-agent changes up to ``until_text`` (default the
+    last complete week), from the stored scores alone: a page over a year of a big
+    organisation reads four columns per change, not every change's signals."""
+    scope = narrowed(org, access, names)
+    zone = scope.timezone
+    last = asked_week(until_text, scope, now or utcnow(), current=False)
+    all_weeks = [last]
+    while len(all_weeks) < weeks:
+        all_weeks.insert(0, all_weeks[0].previous())
+    since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
+    query = (
+        sa.select(
+            col(Change.key),
+            col(Change.merged_at),
+            col(RiskScoreRow.agent_involved),
+            col(RiskScoreRow.human_reviewed),
+            col(RiskScoreRow.band),
+        )
+        .join(
+            RiskScoreRow,
+            (col(RiskScoreRow.subject_key) == col(Change.key))
+            & (col(RiskScoreRow.subject_kind) == "change")
+            & (col(RiskScoreRow.scorer_version) == version_of(org)),
+        )
+        .where(IS_MERGED, col(Change.merged_at) >= since, col(Change.merged_at) < until)
+    )
+    if not scope.whole:
+        query = query.where(col(RiskScoreRow.service).in_(scope.visible(org)))
+    rows = session.execute(query).all()
+    agent_keys = {key for key, _, agent, _, _ in rows if agent}
+    bad = change_outcomes(session, keys=agent_keys).bad if agent_keys else frozenset()
+    counts = {w.id: [0, 0, 0, 0, 0] for w in all_weeks}
+    # Each week's start in the scope's zone: a change's week is found by bisecting them.
+    starts = [w.bounds(zone)[0] for w in all_weeks]
+    for key, merged_at, agent, reviewed, band in rows:
+        n = bisect_right(starts, merged_at) - 1 if merged_at is not None else -1
+        if n < 0:
+            continue
+        c = counts[all_weeks[n].id]
+        c[0] += 1
+        if agent:
+            c[1] += 1
+            c[2] += reviewed is False
+            c[3] += Band(band).high_risk
+            c[4] += key in bad
+    return [
+        AgentWeek(
+            week=w,
+            changes=c[0],
+            agent_changes=c[1],
+            agent_unreviewed=c[2],
+            agent_high_risk=c[3],
+            agent_went_wrong=c[4],
+        )
+        for w, c in counts.items()
+    ]

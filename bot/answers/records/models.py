@@ -21,6 +21,7 @@ __all__ = [
     "AdviceRow",
     "AgentActivity",
     "AgentRow",
+    "AgentWeek",
     "BandCounts",
     "BriefingFacts",
     "CardRow",
@@ -452,3 +453,16 @@ class Trend(_Out):
     riskiest_changes: list[ChangeRow]
     agent_changes: list[int] = Field(description="Per week: changes an AI agent took part in.")
     agent_unreviewed: list[int] = Field(description="Per week: agent changes no human approved.")
+
+
+class AgentWeek(_Out):
+    """One week of AI-agent changes in a scope: how many, how reviewed, how risky, how they went."""
+
+    week: str
+    changes: int = Field(description="All changes in scope that week.")
+    agent_changes: int
+    agent_unreviewed: int = Field(description="Agent changes no human approved.")
+    agent_high_risk: int
+    agent_went_wrong: int = Field(
+        description="Agent changes later reverted, or shipped in a deploy an incident followed."
+    )

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
+from bot.answers.records.agent import agent_activity, agent_weeks
 from bot.answers.records.briefing import scope_briefing
 from bot.answers.records.deploy import deploy_record
 from bot.answers.records.history import MAX_WEEKS, MIN_WEEKS, week_rows, weekly_trend
@@ -138,3 +139,20 @@ def test_the_ranking_counts_the_stores_outcomes(scored: LoadedSample) -> None:
     assert sum(b.bad for b in ranking.bands) == ranking.bad
     assert ranking.auc is not None
     assert 0.0 <= ranking.auc <= 1.0
+
+
+def test_agent_weeks_count_what_the_weeks_activity_counts(scored: LoadedSample) -> None:
+    """Each of the last weeks' agent counts from the stored scores equal that week's activity
+    read from the window, and a reverted agent change counts as gone wrong."""
+    whole = Access.organisation(scored.org)
+    now = _now(scored)
+    with session_scope(scored.engine) as session:
+        weeks = agent_weeks(session, scored.org, whole, None, 6, None, now)
+        assert len(weeks) == 6
+        for week in weeks:
+            activity = agent_activity(session, scored.org, whole, None, week.week, now)
+            assert week.agent_changes == activity.agent_changes, week.week
+            assert week.agent_unreviewed == len(activity.unreviewed_changes), week.week
+            bad = change_outcomes(session, keys=[c.key for c in activity.unreviewed_changes])
+            assert bad.bad <= change_outcomes(session).bad
+    assert sum(w.agent_changes for w in weeks) > 0
