@@ -172,6 +172,9 @@ class FakeBitbucket:
         auth = request.headers.get("authorization", "")
         if auth.startswith("Bearer "):
             token = auth[len("Bearer ") :]
+            if token in self.emails.values():
+                # An Atlassian API token goes with its account's e-mail, as Basic only.
+                return None, None
             return token, self.tokens.get(token)
         if auth.startswith("Basic ") and self.edition == "cloud":
             try:
