@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from bot.mcp.http import McpHttp
 
-# What only the web role answers (Slack, /mcp, the PR check, /deploys, /coverage) is
+# What only the web role answers (Slack, /mcp, the PR checks, /deploys, /coverage) is
 # imported where it is built: a scheduler replica starts without the MCP SDK and the rest,
 # which were most of its start-up time.
 
@@ -101,6 +101,27 @@ def _github(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplicati
     return github_webhook(engine, settings.github_webhook_secret, check, off=off)
 
 
+def _gitlab(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplication:
+    """``POST /gitlab/webhook``; why it is off is logged once here and answered to GitLab."""
+    from bot.gitlab import gitlab_webhook, mr_check_from, webhook_off
+
+    off = webhook_off(settings, org)
+    if off is not None:
+        # Only a secret set without the rest is a mistake to see: a [sources.gitlab] alone
+        # is an organisation that syncs GitLab without the check.
+        (log.warning if settings.gitlab_webhook_secret is not None else log.info)(
+            "gitlab_webhook.off", reason=off
+        )
+    check = mr_check_from(settings, engine, org)
+    return gitlab_webhook(
+        engine,
+        settings.gitlab_webhook_secret,
+        check,
+        signing_token=settings.gitlab_webhook_signing_token,
+        off=off,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _WebRoutes:
     """What the web role answers besides Slack and the probes."""
@@ -109,6 +130,7 @@ class _WebRoutes:
     deploys: WSGIApplication
     coverage: WSGIApplication
     github: WSGIApplication
+    gitlab: WSGIApplication
     # The web view and the path it answers under, when RISKBRIEF_WEB_KEYS is set.
     pages: tuple[str, WSGIApplication] | None
 
@@ -126,6 +148,7 @@ def _web_routes(settings: Settings, engine: Engine, org: OrgConfig) -> _WebRoute
         deploys=deploy_endpoint(engine, org, settings.deploy_secret),
         coverage=coverage_endpoint(engine, org, settings.deploy_secret),
         github=_github(settings, engine, org),
+        gitlab=_gitlab(settings, engine, org),
     )
 
 
@@ -190,6 +213,7 @@ def serve(
             mcp=mcp,
             coverage=routes.coverage if routes is not None else None,
             github=routes.github if routes is not None else None,
+            gitlab=routes.gitlab if routes is not None else None,
             pages=routes.pages if routes is not None else None,
         ),
         host or settings.serve_host,

@@ -172,6 +172,21 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("GITHUB_WEBHOOK_SECRET", "github_webhook_secret"),
         description="The GitHub webhook's secret; POST /github/webhook is off without it.",
     )
+    gitlab_webhook_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("GITLAB_WEBHOOK_SECRET", "gitlab_webhook_secret"),
+        description="The GitLab webhook's secret token (X-Gitlab-Token); POST /gitlab/webhook "
+        "is off without it.",
+    )
+    gitlab_webhook_signing_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "GITLAB_WEBHOOK_SIGNING_TOKEN", "gitlab_webhook_signing_token"
+        ),
+        pattern=r"^whsec_[A-Za-z0-9+/=]+$",
+        description="The GitLab webhook's signing token (whsec_…), where GitLab signs "
+        "deliveries: each must then carry a valid webhook-signature too.",
+    )
     mcp_tokens: SecretStr | None = Field(
         default=None,
         description="Bearer tokens for `serve`'s /mcp, as `scope:token` entries: `*` or a "
@@ -230,6 +245,8 @@ class Settings(BaseSettings):
         "mcp_tokens",
         "mcp_tokens_file",
         "github_webhook_secret",
+        "gitlab_webhook_secret",
+        "gitlab_webhook_signing_token",
         "web_url",
         "web_keys",
         "web_admins",
@@ -298,6 +315,9 @@ _HINTS = {
     "mcp_tokens": "`scope:token` entries (`*:<token>`, `<subscriber>:<token>`), or leave it unset",
     "mcp_tokens_file": "the path of a file of `scope:token` lines, or leave it unset",
     "github_webhook_secret": "the secret set on the GitHub webhook or App, or leave it unset",
+    "gitlab_webhook_secret": "the secret token set on the GitLab webhook, or leave it unset",
+    "gitlab_webhook_signing_token": "the GitLab webhook's signing token (whsec_…), or leave it "
+    "unset",
     "web_url": "the web view's address, such as https://riskbrief.example.com/web",
     "web_keys": "long random secrets, comma-separated, newest first (openssl rand -hex 32)",
     "web_link_days": "a whole number of days from 1 to 365, such as 30",
@@ -321,6 +341,8 @@ _VARIABLES = {
     "github_app_private_key": "GITHUB_APP_PRIVATE_KEY",
     "github_app_installation_id": "GITHUB_APP_INSTALLATION_ID",
     "github_webhook_secret": "GITHUB_WEBHOOK_SECRET",
+    "gitlab_webhook_secret": "GITLAB_WEBHOOK_SECRET",
+    "gitlab_webhook_signing_token": "GITLAB_WEBHOOK_SIGNING_TOKEN",
 }
 
 

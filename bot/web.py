@@ -2,7 +2,8 @@
 
 Slack's requests go to bolt at ``/slack/events`` (signed only); ``/healthz``,
 ``/readyz`` and ``/metrics`` are answered by every role; the web role's other
-applications (``/mcp``, ``/github/webhook``, ``/deploys``, ``/coverage``) are handed in
+applications (``/mcp``, ``/github/webhook``, ``/gitlab/webhook``, ``/deploys``,
+``/coverage``) are handed in
 already built, so their modules load only in a process that serves them.
 """
 
@@ -89,6 +90,7 @@ def wsgi_application(
     mcp: WSGIApplication | None = None,
     coverage: WSGIApplication | None = None,
     github: WSGIApplication | None = None,
+    gitlab: WSGIApplication | None = None,
     pages: tuple[str, WSGIApplication] | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
@@ -100,7 +102,8 @@ def wsgi_application(
     is ``None`` in Socket Mode, where Slack's requests do not come over HTTP.
     Slack's requests reach bolt only when signed with ``signing_secret``.
     ``GET /metrics`` gives ``metrics`` in Prometheus' text format. ``github`` answers
-    ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests); ``mcp``
+    ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests), ``gitlab``
+    ``/gitlab/webhook`` (``bot.gitlab``: the `riskbrief` status on merge requests); ``mcp``
     answers ``/mcp`` (``bot.mcp.http``: the MCP server for coding agents, behind bearer tokens).
     ``coverage`` answers ``/coverage`` (``bot.coverage_endpoint``: CI's coverage reports).
     ``pages`` is the web view (``bot.pages``) and the path prefix it answers under.
@@ -114,7 +117,7 @@ def wsgi_application(
         from bot.slack.signed import signed_only
 
         slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
-    routes = _routes(deploys=deploys, coverage=coverage, mcp=mcp, github=github)
+    routes = _routes(deploys=deploys, coverage=coverage, mcp=mcp, github=github, gitlab=gitlab)
     # waitress takes bodies up to a coverage report's size; every other path keeps 1 MB.
     large = _coverage_path() if coverage is not None else None
 
@@ -161,6 +164,7 @@ def _routes(
     coverage: WSGIApplication | None,
     mcp: WSGIApplication | None,
     github: WSGIApplication | None,
+    gitlab: WSGIApplication | None,
 ) -> dict[str, WSGIApplication]:
     """The web role's applications by path; only those given, so only their modules load."""
     routes: dict[str, WSGIApplication] = {}
@@ -178,6 +182,10 @@ def _routes(
         from bot.github import WEBHOOK_PATH
 
         routes[WEBHOOK_PATH] = github
+    if gitlab is not None:
+        from bot.gitlab import WEBHOOK_PATH as GITLAB_PATH
+
+        routes[GITLAB_PATH] = gitlab
     return routes
 
 

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from wsgiref.types import WSGIApplication
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -45,6 +46,7 @@ __all__ = [
     "load_world",
     "pull_payload",
     "risky_pull",
+    "served",
     "world_of",
 ]
 
@@ -189,14 +191,21 @@ def world_of(
             engine, org, client, app=app, repositories=frozenset({REPO}), clock=lambda: NOW
         )
         webhook = github_webhook(engine, SecretStr(SECRET), check, clock=lambda: NOW)
-        server = HttpServer(
-            wsgi_application(None, engine, github=webhook), "127.0.0.1", 0, threads=4
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
         try:
-            yield World(engine, org, rest, graphql, server.url, check)
+            with served(wsgi_application(None, engine, github=webhook)) as url:
+                yield World(engine, org, rest, graphql, url, check)
         finally:
-            server.stop()
-            thread.join(timeout=10)
             client.close()
+
+
+@contextmanager
+def served(application: WSGIApplication) -> Iterator[str]:
+    """``application`` under waitress on 127.0.0.1, as `serve` runs it; yields its URL."""
+    server = HttpServer(application, "127.0.0.1", 0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+        thread.join(timeout=10)

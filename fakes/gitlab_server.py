@@ -21,7 +21,12 @@ It speaks the parts of GitLab's documented protocol the GitLab source relies on:
 - every answer carries ``RateLimit-Limit``/``-Remaining``/``-Reset``; a test
   queues a ``429`` with ``Retry-After`` through ``server.fail_next``;
 - the REST approvals API can be made Premium-only (``403``), and GraphQL's
-  ``approvedBy`` unavailable (an ``errors`` answer, as an older GitLab gives).
+  ``approvedBy`` unavailable (an ``errors`` answer, as an older GitLab gives);
+- ``GET /projects/:id/merge_requests/:iid`` answers one merge request with its head
+  ``sha``; ``POST /projects/:id/statuses/:sha`` records a commit status (``statuses``)
+  and needs the ``api`` scope (``read_api`` gets ``403 insufficient_scope``); GitLab
+  keeps one status per name and commit, and refuses a post in the state it already
+  has with ``400 Cannot transition status via :<event> from :<state>``.
 
 Tests add data with ``project``, ``add_mr``, ``commit_file``, ``add_deployment``,
 ``add_pipeline``, ``add_tag`` and ``add_issue``.
@@ -86,6 +91,8 @@ class FakeMR:
     draft: bool = False
     merge_commit_sha: str | None = None
     id: int = 0
+    # The head commit of the source branch, as GitLab's ``sha``.
+    sha: str = "d" * 40
 
 
 @dataclass(slots=True)
@@ -132,6 +139,10 @@ class FakeGitLab:
         self._ids = itertools.count(1000)
         # Called with each list request before it is answered: a test changes data between pages.
         self.before_list: Callable[[Request], None] | None = None
+        # Called with each read of one merge request before it is answered: a test pushes.
+        self.before_mr: Callable[[FakeMR], None] | None = None
+        # Commit statuses posted, in order: each the request's JSON with ``sha``/``project``.
+        self.statuses: list[dict[str, Any]] = []
         api = re.escape(self.base_path) + "/api/v4"
         project = api + r"/projects/(?P<project>[^/]+)"
         mr = project + r"/merge_requests/(?P<iid>\d+)"
@@ -144,6 +155,12 @@ class FakeGitLab:
             "GET",
             project + r"/merge_requests",
             self._authed(self._list(self._mrs, self._render_mr)),
+        )
+        add("GET", mr, self._authed(self._one_mr))
+        add(
+            "POST",
+            project + r"/statuses/(?P<sha>[0-9a-f]+)",
+            self._authed(self._post_status, write=True),
         )
         add("GET", mr + r"/diffs", self._authed(self._list(self._diffs)))
         add("GET", mr + r"/commits", self._authed(self._list(self._commits)))
@@ -317,14 +334,17 @@ class FakeGitLab:
         }
 
     def _authed(
-        self, build: Callable[[Request, re.Match[str]], Answer]
+        self, build: Callable[[Request, re.Match[str]], Answer], *, write: bool = False
     ) -> Callable[[Request, re.Match[str]], Answer]:
+        # ``write``: GitLab asks for ``api`` (``read_api`` reads only).
+        needed = frozenset({"api"}) if write else _SCOPED
+
         def handler(request: Request, match: re.Match[str]) -> Answer:
             token = request.headers.get("private-token", "")
             scopes = self.tokens.get(token)
             if scopes is None:
                 return Answer(401, {"message": "401 Unauthorized"})
-            if not _SCOPED & set(scopes):
+            if not needed & set(scopes):
                 return Answer(
                     403,
                     {
@@ -478,7 +498,7 @@ class FakeGitLab:
             "labels": list(mr.labels),
             "draft": mr.draft,
             "work_in_progress": mr.draft,
-            "sha": "d" * 40,
+            "sha": mr.sha,
             "merge_commit_sha": mr.merge_commit_sha if mr.state == "merged" else None,
             "squash_commit_sha": None,
             "web_url": f"{self.base_url}/{project.path}/-/merge_requests/{mr.iid}",
@@ -488,6 +508,56 @@ class FakeGitLab:
                 "full": f"{project.path}!{mr.iid}",
             },
         }
+
+    def _one_mr(self, request: Request, match: re.Match[str]) -> Answer:
+        project = self._project_of(match)
+        mr = self._mr(project, match)
+        if project is None or mr is None:
+            return Answer(404, {"message": "404 Not found"})
+        if self.before_mr is not None:
+            self.before_mr(mr)
+        return Answer(200, self._mr_json(project, mr))
+
+    def _post_status(self, request: Request, match: re.Match[str]) -> Answer:
+        project = self._project_of(match)
+        if project is None:
+            return Answer(404, {"message": "404 Project Not Found"})
+        body = request.json() or {}
+        state = body.get("state")
+        if state not in ("pending", "running", "success", "failed", "canceled", "skipped"):
+            return Answer(400, {"error": "state does not have a valid value"})
+        name = body.get("name") or body.get("context") or "default"
+        sha = match["sha"]
+        previous = next(
+            (
+                s
+                for s in reversed(self.statuses)
+                if s["project"] == project.path and s["sha"] == sha and s["name"] == name
+            ),
+            None,
+        )
+        if previous is not None and previous["state"] == state:
+            event = {"success": "succeed", "failed": "drop"}.get(state, state)
+            return Answer(
+                400,
+                {
+                    "message": f"Cannot transition status via :{event} from :{state} "
+                    f'(Reason(s): Status cannot transition via "{event}")'
+                },
+            )
+        row = {**body, "name": name, "sha": sha, "project": project.path}
+        self.statuses.append(row)
+        return Answer(
+            201,
+            {
+                "id": len(self.statuses),
+                "sha": sha,
+                "status": state,
+                "name": name,
+                "description": body.get("description"),
+                "target_url": body.get("target_url"),
+            },
+        )
 
     def _mrs(self, request: Request, project: FakeProject | None, _: re.Match[str]) -> list[Any]:
         assert project is not None

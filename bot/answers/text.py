@@ -7,10 +7,7 @@ written as it is (with invisible characters removed), never escaped.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable
-from typing import Any
 
 from bot.answers.answer import (
     Answer,
@@ -24,12 +21,10 @@ from bot.answers.answer import (
     Strong,
     Table,
 )
+from briefing.render.email import render_text
 from briefing.render.escape import neutralise, one_line, safe_url
-from briefing.render.slack import MAX_BLOCKS, render_slack
 
 __all__ = ["answer_text", "line_text", "table_text"]
-
-_LINK = re.compile(r"<(https?://[^|>]+)\|([^>]*)>|<(https?://[^>]+)>")
 
 
 def _span(span: Span) -> str:
@@ -60,39 +55,9 @@ def table_text(table: Table, cell: Callable[[str], str]) -> str:
 
 
 def _briefing_text(part: Briefing) -> str:
-    """The briefing as the Slack renderer lays it out, read as text.
-
-    The briefing has one layout, Slack's (``briefing.render.slack``): its text here
-    is that layout's text, so the terminal shows the same cards in the same order.
-    """
-    message = render_slack(part.payload, part.narrative)
-    text = _plain("\n\n".join(t for b in message.blocks if (t := _block_text(b))))
-    if len(message.blocks) < MAX_BLOCKS:
-        return f"{line_text(part.heading)}\n\n{text}"
-    return text
-
-
-def _plain(mrkdwn: str) -> str:
-    """Slack mrkdwn made readable: links as "label (url)", entities decoded."""
-
-    def link(match: re.Match[str]) -> str:
-        url, label, bare = match.groups()
-        return bare if bare else f"{label} ({url})"
-
-    return html.unescape(_LINK.sub(link, mrkdwn))
-
-
-def _block_text(block: dict[str, Any]) -> str | None:
-    kind = block.get("type")
-    if kind in ("section", "header"):
-        parts = [block.get("text", {}).get("text", "")]
-        parts += [f.get("text", "") for f in block.get("fields", [])]
-        return "\n".join(p for p in parts if p)
-    if kind == "context":
-        return "  ".join(e.get("text", "") for e in block.get("elements", []) if "text" in e)
-    if kind == "divider":
-        return "—" * 40
-    return None
+    """The briefing as plain text: the email's text part (``briefing.render.email``), which
+    is written to be read as text, under the answer's heading."""
+    return f"{line_text(part.heading)}\n\n{render_text(part.payload, part.narrative).strip()}"
 
 
 def _part(part: Part) -> str:

@@ -31,6 +31,7 @@ from bot.doctor.registered import check_registered_sources
 from bot.doctor.services import (
     check_anthropic,
     check_github,
+    check_gitlab_webhook,
     check_slack_mode,
     check_slack_token,
     check_smtp,
@@ -50,6 +51,7 @@ __all__ = [
     "check_config",
     "check_database",
     "check_github",
+    "check_gitlab_webhook",
     "check_registered_sources",
     "check_slack_mode",
     "check_slack_token",
@@ -66,6 +68,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
     """Every check, in the order a new installation is usually fixed."""
     p = probes or Probes()
     org, org_error = org_of(settings)
+    gitlab = check_gitlab_webhook(settings, org, org_error)
     return [
         check_database(settings),
         check_config(settings, org_error),
@@ -76,6 +79,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_delivery(settings, org, org_error),
         check_github(settings, p.github),
         *check_registered_sources(settings, org, org_error),
+        *([gitlab] if gitlab is not None else []),
         check_slack_token(settings, p.slack),
         check_slack_mode(settings),
         check_anthropic(settings, p.anthropic),

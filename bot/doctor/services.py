@@ -1,4 +1,5 @@
-"""Doctor checks of the services riskbrief talks to: Slack, GitHub, Anthropic and SMTP.
+"""Doctor checks of the services riskbrief talks to: Slack, GitHub, GitLab's check, Anthropic
+and SMTP.
 
 Each takes the settings and one probe (``bot.doctor.probes``); a service that is
 not configured and not needed is skipped.
@@ -19,11 +20,13 @@ from bot.doctor.probes import (
     smtp_login,
 )
 from bot.settings import Settings
+from data.config import OrgConfig
 from scoring.errors import RiskbriefError
 
 __all__ = [
     "check_anthropic",
     "check_github",
+    "check_gitlab_webhook",
     "check_slack_mode",
     "check_slack_token",
     "check_smtp",
@@ -107,6 +110,11 @@ def _without_slack(settings: Settings) -> str:
             settings.github_webhook_secret is not None,
             "the PR check at /github/webhook",
             "the PR check (GITHUB_WEBHOOK_SECRET)",
+        ),
+        (
+            settings.gitlab_webhook_secret is not None,
+            "the MR check at /gitlab/webhook",
+            "the MR check (GITLAB_WEBHOOK_SECRET)",
         ),
         (
             settings.deploy_secret is not None,
@@ -282,3 +290,40 @@ def check_smtp(settings: Settings, probe: SmtpProbe = smtp_login) -> Check:
     if settings.smtp_username is not None:
         steps.append("login")
     return passed(name, f"{where}: {', '.join(steps)} ok; no mail was sent.")
+
+
+def check_gitlab_webhook(
+    settings: Settings, org: OrgConfig | None, org_error: str | None
+) -> Check | None:
+    """Whether ``POST /gitlab/webhook`` (the `riskbrief` status on merge requests) is on, and
+    what is missing when it is half set up; ``None`` (no line) where nothing of GitLab is
+    set, as an installation without GitLab has nothing to read here."""
+    # Imported here: the check's modules are the web role's, not every doctor run's.
+    from bot.gitlab import webhook_off
+
+    name = "gitlab check"
+    gitlab = org is not None and org.sources.gitlab is not None
+    if settings.gitlab_webhook_secret is None and not gitlab:
+        return None
+    if org_error is not None or org is None:
+        return skipped(name, f"not checked: {settings.config} does not read (see config).")
+    off = webhook_off(settings, org)
+    if off is None:
+        config = org.sources.gitlab
+        assert config is not None  # webhook_off says [sources.gitlab] is there
+        signed = (
+            "token and signature"
+            if settings.gitlab_webhook_signing_token is not None
+            else "token (X-Gitlab-Token)"
+        )
+        return passed(
+            name,
+            f"on: POST /gitlab/webhook checks each delivery's {signed} and sets a riskbrief "
+            f"status on merge requests of {len(config.projects)} project(s); "
+            f"{config.token_env} needs the api scope to write it.",
+        )
+    if settings.gitlab_webhook_secret is None:
+        # Not asked for: an organisation may sync GitLab without the check.
+        return skipped(name, off + ".")
+    what, _, todo = off.partition("; ")
+    return failed(name, what + ".", todo + ".")

@@ -11,7 +11,6 @@ answered without any work at all.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,8 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from bot.change_check import BadEvent, ChangeTurns, Outcome, assess_stored, field_of
 from bot.github.check_run import CheckPolicy, publish, verdict_of
-from data.bug_issues import known_bug_issues
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.github.client import GitHubClient, GitHubUnavailable
@@ -31,16 +30,11 @@ from data.sources.github.codeowners import load_codeowners_history
 from data.sources.github.pull_pages import MAX_PAGE, PullReader
 from data.sources.github.pull_records import MalformedPull, parse_pull
 from data.sources.times import TimeFormatError, parse_time
-from data.store.facts import facts_of
-from data.store.github_deliveries import pull_request_lock
-from data.store.history import HistoryCache, with_coverage
-from data.store.scores import save_scores
+from data.store.history import HistoryCache
 from data.store.tables import Change, ChangeState
 from data.sync import SyncRun
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
-from scoring.proposal import assess
-from scoring.scored import scored_change
 
 __all__ = ["CHECKED_ACTIONS", "USED_ACTIONS", "PullCheck", "PullEvent", "pull_event"]
 
@@ -53,10 +47,6 @@ _SHA = re.compile(r"[0-9a-f]{40}")
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 # The source name a webhook's writes are checkpointed under (no cursor: one pull request).
 _SOURCE = "github-webhook"
-
-
-class BadEvent(ValueError):
-    """The event's JSON lacks a field the check needs, or has one of the wrong kind."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,20 +66,12 @@ class PullEvent:
         return str(ChangeKey.pull(self.repository, self.number))
 
 
-def _get(obj: Any, *path: str) -> Any:
-    for name in path:
-        if not isinstance(obj, dict) or name not in obj:
-            raise BadEvent(f"the event has no {'.'.join(path)}")
-        obj = obj[name]
-    return obj
-
-
 def pull_event(payload: Any) -> PullEvent:
     """The ``pull_request`` event ``payload`` read, or ``BadEvent`` naming the field at fault."""
-    action = _get(payload, "action")
-    repository = _get(payload, "repository", "full_name")
-    number = _get(payload, "pull_request", "number")
-    head = _get(payload, "pull_request", "head", "sha")
+    action = field_of(payload, "action")
+    repository = field_of(payload, "repository", "full_name")
+    number = field_of(payload, "pull_request", "number")
+    head = field_of(payload, "pull_request", "head", "sha")
     if not isinstance(action, str):
         raise BadEvent("the event's action is not text")
     if not isinstance(repository, str) or not _REPOSITORY.fullmatch(repository):
@@ -99,27 +81,16 @@ def pull_event(payload: Any) -> PullEvent:
     if not isinstance(head, str) or not _SHA.fullmatch(head):
         raise BadEvent("the event's pull_request.head.sha is not a commit sha")
     try:
-        updated = parse_time(_get(payload, "pull_request", "updated_at"), "updated_at")
+        updated = parse_time(field_of(payload, "pull_request", "updated_at"), "updated_at")
     except TimeFormatError:
         raise BadEvent("the event's pull_request.updated_at is not a time") from None
-    raw_labels = _get(payload, "pull_request").get("labels") or []
+    raw_labels = field_of(payload, "pull_request").get("labels") or []
     labels = tuple(
         str(label["name"])
         for label in (raw_labels if isinstance(raw_labels, list) else [])
         if isinstance(label, dict) and isinstance(label.get("name"), str)
     )
     return PullEvent(action, repository, number, head, updated, labels)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What one event led to: ``checked`` (with what was published), or why nothing was."""
-
-    status: str
-    key: str
-    head_sha: str | None = None
-    score: int | None = None
-    published: str | None = None
 
 
 class PullCheck:
@@ -150,8 +121,7 @@ class PullCheck:
         # Kept between deliveries: reading a large store's history takes seconds, and a
         # pull request stored or scored here does not change what the history reads.
         self.history = history or HistoryCache()
-        self._guard = threading.Lock()
-        self._locks: dict[str, threading.Lock] = {}
+        self._turns = ChangeTurns(engine)
 
     def knows(self, repository: str) -> bool:
         """True for a repository riskbrief.toml lists for GitHub."""
@@ -172,10 +142,7 @@ class PullCheck:
         is not atomic on GitHub's side), in this process and, on PostgreSQL, across
         replicas; other pull requests' go on at once.
         """
-        with self._guard:
-            lock = self._locks.setdefault(event.key, threading.Lock())
-        # The process's own lock first: its threads queue without holding a connection.
-        with lock, pull_request_lock(self.engine, event.key):
+        with self._turns.turn(event.key):
             return self._handle(event)
 
     def _handle(self, event: PullEvent) -> Outcome:
@@ -224,15 +191,7 @@ class PullCheck:
             return Outcome(record.state, event.key)
         head = record.head_sha or event.head_sha
         now = self.clock()
-        with Session(self.engine) as session:
-            row = session.exec(select(Change).where(col(Change.key) == event.key)).one()
-            stored = self.history.history(session, self.org)
-            facts = facts_of(session, [row], known_bug_issues(session, self.org), as_of=now)[0]
-            # A coverage report posted for the head counts as it will once merged.
-            facts = with_coverage(session, facts, row.head_sha or row.sha)
-            assessment = assess(facts, stored.history, stored.config)
-            save_scores(session, "change", [scored_change(assessment.risk, facts)])
-            session.commit()
+        assessment = assess_stored(self.engine, self.org, self.history, event.key, now)
         verdict = verdict_of(
             assessment,
             title=record.title,

@@ -20,42 +20,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.github.pull_check import USED_ACTIONS, BadEvent, PullCheck, pull_event
+from bot.change_check import BadEvent
+from bot.github.pull_check import USED_ACTIONS, PullCheck, pull_event
+from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, read_body, refuse
 from data.clock import utcnow
-from data.store.github_deliveries import claim_delivery, finish_delivery, release_delivery
-from scoring.errors import RiskbriefError
 
 __all__ = ["MAX_BODY", "WEBHOOK_PATH", "github_webhook", "signature_of"]
 
 WEBHOOK_PATH = "/github/webhook"
-# A pull_request event is tens of KiB (its body at most 64 Ki characters); GitHub caps at
-# 25 MB. Under `serve`'s own cap on any request body (waitress: 1 MiB), so this one speaks.
-MAX_BODY = 1_000_000
 _SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}")
 _DELIVERY = re.compile(r"[A-Za-z0-9-]{1,100}")
-
-log = structlog.get_logger("riskbrief.github")
-
-_REASONS = {
-    200: "200 OK",
-    204: "204 No Content",
-    400: "400 Bad Request",
-    401: "401 Unauthorized",
-    404: "404 Not Found",
-    405: "405 Method Not Allowed",
-    413: "413 Content Too Large",
-    502: "502 Bad Gateway",
-}
 
 
 def signature_of(secret: str, body: bytes) -> str:
@@ -63,35 +45,8 @@ def signature_of(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _answer(
-    start_response: StartResponse, status: int, body: dict[str, object] | None
-) -> list[bytes]:
-    if body is None:
-        start_response(_REASONS[status], [("Content-Length", "0")])
-        return [b""]
-    data = json.dumps(body).encode()
-    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
-    if status == 405:
-        headers.append(("Allow", "POST"))
-    start_response(_REASONS[status], headers)
-    return [data]
-
-
 def _refuse(start_response: StartResponse, status: int, error: str) -> list[bytes]:
-    log.warning("github_webhook_refused", status=status, reason=error)
-    return _answer(start_response, status, {"error": error})
-
-
-def _body(environ: WSGIEnvironment) -> bytes | None:
-    """The body, or ``None`` past ``MAX_BODY`` (read one byte past it at most)."""
-    try:
-        declared: int | None = int(environ.get("CONTENT_LENGTH") or "")
-    except ValueError:
-        declared = None
-    if declared is not None and (declared > MAX_BODY or declared < 0):
-        return None
-    body: bytes = environ["wsgi.input"].read(MAX_BODY + 1 if declared is None else declared)
-    return None if len(body) > MAX_BODY else body
+    return refuse(start_response, status, error, host="github")
 
 
 def github_webhook(
@@ -117,7 +72,7 @@ def github_webhook(
             )
         if environ.get("REQUEST_METHOD") != "POST":
             return _refuse(start_response, 405, "GitHub sends webhook deliveries with POST")
-        body = _body(environ)
+        body = read_body(environ)
         if body is None:
             return _refuse(
                 start_response, 413, f"a webhook delivery must be at most {MAX_BODY} bytes"
@@ -133,44 +88,31 @@ def github_webhook(
         event = str(environ.get("HTTP_X_GITHUB_EVENT", ""))
         delivery = str(environ.get("HTTP_X_GITHUB_DELIVERY", ""))
         if event != "pull_request":
-            return _answer(start_response, 204, None)
+            return answer(start_response, 204, None)
         if not _DELIVERY.fullmatch(delivery):
             return _refuse(start_response, 400, "the delivery has no usable X-GitHub-Delivery id")
         try:
-            payload = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return _refuse(start_response, 400, "the delivery's body is not JSON")
+            payload = json_of(body)
+        except NotJson as exc:
+            return _refuse(start_response, 400, str(exc))
         action = payload.get("action") if isinstance(payload, dict) else None
         if isinstance(action, str) and action not in USED_ACTIONS:
-            return _answer(start_response, 204, None)
+            return answer(start_response, 204, None)
         try:
             pull = pull_event(payload)
         except BadEvent as exc:
             return _refuse(start_response, 400, str(exc))
         if not check.knows(pull.repository):
-            return _answer(start_response, 204, None)
-        if not claim_delivery(engine, delivery, event, clock()):
-            log.info("github_delivery_repeated", delivery=delivery, key=pull.key)
-            return _answer(start_response, 200, {"status": "already answered", "key": pull.key})
-        try:
-            outcome = check.handle(pull)
-        except RiskbriefError as exc:
-            release_delivery(engine, delivery)
-            return _refuse(start_response, 502, str(exc))
-        except BaseException:
-            release_delivery(engine, delivery)
-            raise
-        finish_delivery(engine, delivery, event, clock())
-        return _answer(
+            return answer(start_response, 204, None)
+        return answer_once(
             start_response,
-            200,
-            {
-                "status": outcome.status,
-                "key": outcome.key,
-                "head_sha": outcome.head_sha,
-                "score": outcome.score,
-                "published": outcome.published,
-            },
+            engine,
+            delivery=delivery,
+            event=event,
+            key=pull.key,
+            work=lambda: check.handle(pull),
+            clock=clock,
+            host="github",
         )
 
     return application

@@ -150,7 +150,18 @@ class PagesApp:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
-        response = self._respond(request)
+        try:
+            response = self._respond(request)
+        except Exception:
+            # A page that fails says so in one sentence; the log has the rest (never the
+            # query string, which may hold a link's token).
+            log.exception("pages.failed", path=request.path)
+            response = self._message(
+                "Something went wrong",
+                "This page could not be made; try again, and if it keeps failing, the "
+                "riskbrief log says why.",
+                500,
+            )
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
         return response(environ, start_response)

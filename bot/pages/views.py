@@ -77,7 +77,7 @@ def changes_grid(key: str, caption: str, rows: list[ChangeRow], url: Url) -> Gri
             Column("service", "Service"),
             Column("score", "Score", numeric=True),
             Column("band", "Band"),
-            Column("merged", "Merged"),
+            Column("merged", "Merged (UTC)"),
             Column("drivers", "Drivers"),
         ),
         tuple(
@@ -104,7 +104,7 @@ def deploys_grid(key: str, caption: str, rows: list[DeployRow], url: Url) -> Gri
             Column("key", "Deploy"),
             Column("service", "Service"),
             Column("status", "Status"),
-            Column("finished", "Finished"),
+            Column("finished", "Finished (UTC)"),
             Column("score", "Score", numeric=True),
             Column("band", "Band"),
             Column("incidents", "Incidents", numeric=True),
@@ -133,7 +133,7 @@ def incidents_grid(key: str, caption: str, rows: list[IncidentRow], url: Url) ->
             Column("key", "Incident"),
             Column("service", "Service"),
             Column("title", "Title"),
-            Column("opened", "Opened"),
+            Column("opened", "Opened (UTC)"),
             Column("minutes", "Minutes to resolve", numeric=True),
         ),
         tuple(

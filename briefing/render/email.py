@@ -41,7 +41,7 @@ from briefing.render.text import (
 )
 from data.clock import utcnow
 
-__all__ = ["EmailMessageParts", "build_mime", "render_email"]
+__all__ = ["EmailMessageParts", "build_mime", "render_email", "render_text"]
 
 # Changes no card links, listed after the very-high-risk ones (which are always listed).
 _CHANGES_SHOWN = 3
@@ -217,31 +217,23 @@ def _unsubscribe_link(url: str | None) -> str | None:
     return safe_url(url, schemes=("https", "http", "mailto"))
 
 
-def render_email(
-    payload: BriefingPayload, narrative: Narrative, *, unsubscribe_url: str | None = None
-) -> EmailMessageParts:
-    """Render ``payload`` and its ``narrative`` as an email's subject, HTML, text and chart.
-
-    A quiet week or a week with no data is one line and the footer; a week without cards
-    has no chart (``chart_png`` is empty).
-    """
+def _context(
+    payload: BriefingPayload,
+    narrative: Narrative,
+    chart_png: bytes,
+    unsubscribe_url: str | None,
+) -> _EmailContext:
+    """What both templates show of ``payload`` and ``narrative``, every string neutralised."""
     counts = payload.severity_counts.line()
     week_id = one_line(neutralise(payload.week.id))
     one = one_liner(payload, narrative.headline)
-    subject = f"[riskbrief] {'no data' if payload.no_data else counts} — week {week_id}"
-    # The chart goes with the cards: a week without any has nothing for it to explain.
-    chart_png = (
-        distribution_png(payload.distribution, payload.distribution_last_week)
-        if payload.cards
-        else b""
-    )
     # Named after its bytes, so the same chart always gets the same Content-ID.
     chart_cid = f"distribution.{hashlib.sha256(chart_png).hexdigest()[:16]}@riskbrief"
     week = payload.week
     cards = ordered_cards(payload.cards)
     cited = cited_changes(cards)
-    context = _EmailContext(
-        subject=subject,
+    return _EmailContext(
+        subject=f"[riskbrief] {'no data' if payload.no_data else counts} — week {week_id}",
         counts=counts,
         headline=_line(narrative.headline, _HEADLINE_BUDGET) or "Weekly delivery-risk briefing",
         one=_line(one, _HEADLINE_BUDGET + 50) if one is not None else None,
@@ -262,16 +254,40 @@ def render_email(
         details_url=safe_url(payload.details_url),
         unknown=unknown_line(payload.unknown) if not payload.no_data else None,
     )
+
+
+def render_email(
+    payload: BriefingPayload, narrative: Narrative, *, unsubscribe_url: str | None = None
+) -> EmailMessageParts:
+    """Render ``payload`` and its ``narrative`` as an email's subject, HTML, text and chart.
+
+    A quiet week or a week with no data is one line and the footer; a week without cards
+    has no chart (``chart_png`` is empty).
+    """
+    # The chart goes with the cards: a week without any has nothing for it to explain.
+    chart_png = (
+        distribution_png(payload.distribution, payload.distribution_last_week)
+        if payload.cards
+        else b""
+    )
+    context = _context(payload, narrative, chart_png, unsubscribe_url)
     env = _environment()
     html = env.get_template("email.html.j2").render(c=context)
     text = env.get_template("email.txt.j2").render(c=context)
     return EmailMessageParts(
-        subject=subject,
+        subject=context.subject,
         html=_inliner().inline(html),
         text=text,
         chart_png=chart_png,
-        chart_cid=chart_cid,
+        chart_cid=context.chart_cid,
     )
+
+
+def render_text(payload: BriefingPayload, narrative: Narrative) -> str:
+    """The briefing as plain text: the email's text part, drawn without its chart (a terminal
+    shows the chart's numbers as lines instead)."""
+    context = _context(payload, narrative, b"", None)
+    return _environment().get_template("email.txt.j2").render(c=context)
 
 
 def _domain(sender: str) -> str:

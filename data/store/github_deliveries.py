@@ -1,5 +1,10 @@
-"""GitHub webhook deliveries claimed once by their ``X-GitHub-Delivery`` id, and the lock that
-lets one replica at a time work on a pull request's check.
+"""Webhook deliveries claimed once by their id, and the lock that lets one replica at a time
+work on a pull or merge request's check.
+
+GitHub's deliveries are recorded by their ``X-GitHub-Delivery`` id; GitLab's
+(``bot.gitlab.webhook``) by ``gitlab:`` and their ``Idempotency-Key`` (else
+``X-Gitlab-Event-UUID``), in the same table: the prefix keeps the two hosts' ids
+apart, and the table keeps its name (``github_delivery``) so that no migration is needed.
 
 A claim is recorded with its event marked in flight and the mark is taken off when its
 work is done (``finish_delivery``); a claim still in flight after ``RECLAIM_AFTER`` is
@@ -86,7 +91,7 @@ def finish_delivery(engine: Engine, delivery: str, event: str, now: datetime) ->
 
 
 def release_delivery(engine: Engine, delivery: str) -> None:
-    """Forget ``delivery`` after its work failed, so that GitHub's redelivery is done again."""
+    """Forget ``delivery`` after its work failed, so that the host's redelivery is done again."""
     with engine.begin() as conn:
         conn.execute(sa.delete(GitHubDelivery).where(GitHubDelivery.id == delivery))  # type: ignore[arg-type]
 

@@ -196,6 +196,10 @@ class Change(SQLModel, table=True):
 
     __table_args__ = (
         sa.CheckConstraint("state IN ('merged', 'open', 'closed')", name="ck_change_state"),
+        # Every window reads merged changes by merge time: with the state index alone,
+        # SQLite (which has no statistics unless ANALYZE ran) takes state = 'merged' for
+        # the narrower condition and reads every merged change.
+        sa.Index("ix_change_state_merged_at", "state", "merged_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -225,7 +229,8 @@ class Change(SQLModel, table=True):
     labels: list[str] = _json(list, nullable=False)
     is_revert: bool = False
     is_hotfix: bool = False
-    reverts_key: str | None = None
+    # Indexed: a change's page asks which changes revert it.
+    reverts_key: str | None = Field(default=None, index=True)
     co_authors: list[str] = _json(list, nullable=False)
     co_authored_by_agent: bool = False
     ci_status: str | None = None
@@ -325,7 +330,10 @@ class DeployChange(SQLModel, table=True):
     __tablename__ = "deploy_change"
 
     deploy_id: int = Field(foreign_key="deploy.id", primary_key=True, ondelete="CASCADE")
-    change_id: int = Field(foreign_key="change.id", primary_key=True, ondelete="CASCADE")
+    # Indexed on its own: the key leads with the deploy, and a change's page asks by change.
+    change_id: int = Field(
+        foreign_key="change.id", primary_key=True, ondelete="CASCADE", index=True
+    )
 
 
 class Incident(SQLModel, table=True):
@@ -339,7 +347,7 @@ class Incident(SQLModel, table=True):
     resolved_at: datetime | None = _ts(nullable=True)
     severity: str | None = None
     source: str = "manual"
-    deploy_id: int | None = Field(default=None, foreign_key="deploy.id")
+    deploy_id: int | None = Field(default=None, foreign_key="deploy.id", index=True)
 
 
 class ErrorBudget(SQLModel, table=True):
@@ -379,7 +387,8 @@ class RiskScoreRow(SQLModel, table=True):
     scorer_version: str
     computed_at: datetime = _ts()
     # What a change was scored as, kept so that weekly briefings read one row per change.
-    service: str | None = None
+    # Indexed: a service's page reads a year of its own scores, not the organisation's.
+    service: str | None = Field(default=None, index=True)
     # The names of the top signals, most points first.
     top_signals: list[str] = Field(
         default_factory=_new_list,

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from data.store.scores import top_signal_names
 from data.store.tables import (
@@ -84,13 +84,17 @@ def _index(
 
 @dataclass(frozen=True)
 class Window:
-    """Everything scored in ``[since, until)``, sorted by time, for slicing by scope."""
+    """Everything scored in ``[since, until)``, sorted by time, for slicing by scope.
+
+    ``services`` is what was loaded when only some services were (``None``: all of them).
+    """
 
     since: datetime
     until: datetime
     changes: tuple[WeekChange, ...]
     deploys: tuple[ScoredDeploy, ...]
     incidents: tuple[WeekIncident, ...]
+    services: frozenset[str] | None = None
 
     @cached_property
     def _changes(self) -> dict[str, _Timeline[WeekChange]]:
@@ -109,6 +113,8 @@ class Window:
         if since < self.since or until > self.until:
             raise ValueError("the slice asked for lies outside the loaded window")
         wanted = sorted(set(services))
+        if self.services is not None and not self.services.issuperset(wanted):
+            raise ValueError("the slice asks for services the window did not load")
         changes = tuple(
             c for s in wanted if s in self._changes for c in self._changes[s].between(since, until)
         )
@@ -139,29 +145,51 @@ def _score_join(kind: str, key: Any, version: str) -> Any:
 
 def _band_gates(stored: Iterable[Any] | None, band: str) -> tuple[str, ...]:
     """The names of the stored gates whose floor is ``band``: those that alone put a score there."""
+    if not stored:
+        # Most changes have no gate: no generator to set up for each of them.
+        return ()
     # A gate stored without a floor is one from before floors were kept: they were all critical.
     return tuple(
         str(g["name"]) for g in stored or () if g.get("floor", Band.CRITICAL.value) == band
     )
 
 
-def load_window(session: Session, since: datetime, until: datetime, version: str) -> Window:
+def load_window(
+    session: Session,
+    since: datetime,
+    until: datetime,
+    version: str,
+    services: Iterable[str] | None = None,
+) -> Window:
     """Every change, production deploy and incident of ``[since, until)`` scored as ``version``.
 
     Deploys to other environments are left out: a staging deploy that failed is
-    not a failed change for the change failure rate.
+    not a failed change for the change failure rate. Given ``services``, only theirs
+    are read (by the same service a slice goes by), and only they may be sliced: a
+    year of one service is a few thousand rows, of the whole organisation tens of
+    thousands.
     """
-    service_key = {s.id: s.key for s in session.exec(select(Service)) if s.id is not None}
-    team_key = {t.id: t.key for t in session.exec(select(Team)) if t.id is not None}
-    team_of = {
-        s.key: team_key.get(s.team_id) if s.team_id else None for s in session.exec(select(Service))
-    }
-    people = {p.id: p for p in session.exec(select(Person)) if p.id is not None}
-    logins = {i: p.login for i, p in people.items()}
-    bots = {i for i, p in people.items() if p.kind == "bot"}
+    # Core rows here too: building an ORM object per person cost a page more than its query.
+    conn = session.connection()
+    services_rows = conn.execute(
+        sa.select(col(Service.id), col(Service.key), col(Service.team_id))
+    ).all()
+    service_key = {i: key for i, key, _ in services_rows}
+    team_key = dict(conn.execute(sa.select(col(Team.id), col(Team.key))).all())
+    team_of = {key: team_key.get(team) if team else None for _, key, team in services_rows}
+    people = conn.execute(sa.select(col(Person.id), col(Person.login), col(Person.kind))).all()
+    logins = {i: login for i, login, _ in people}
+    bots = {i for i, _, kind in people if kind == "bot"}
+    only = None if services is None else frozenset(services)
+    # Each kind of row filtered on the very column the slice later goes by.
+    change_scope = sa.true() if only is None else col(RiskScoreRow.service).in_(sorted(only))
+    service_ids = sorted(
+        i for i, k in service_key.items() if i is not None and (only is None or k in only)
+    )
+    deploy_scope = sa.true() if only is None else col(Deploy.service_id).in_(service_ids)
+    incident_scope = sa.true() if only is None else col(Incident.service_id).in_(service_ids)
     # Core rows, not ORM objects, and one row per change: a week can hold a hundred
     # thousand changes, and the scorer stored what each was scored as.
-    conn = session.connection()
     changes = [
         WeekChange(
             key=key,
@@ -220,7 +248,12 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
                 col(Change.service_coverage),
             )
             .join(RiskScoreRow, _score_join("change", col(Change.key), version))
-            .where(IS_MERGED, col(Change.merged_at) >= since, col(Change.merged_at) < until)
+            .where(
+                IS_MERGED,
+                col(Change.merged_at) >= since,
+                col(Change.merged_at) < until,
+                change_scope,
+            )
             .order_by(col(Change.merged_at), col(Change.key))
         )
     ]
@@ -248,6 +281,7 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
                 col(Deploy.environment) == PRODUCTION,
                 col(Deploy.finished_at) >= since,
                 col(Deploy.finished_at) < until,
+                deploy_scope,
             )
             .order_by(col(Deploy.finished_at), col(Deploy.key))
         )
@@ -286,12 +320,16 @@ def load_window(session: Session, since: datetime, until: datetime, version: str
                         col(linked_score.scorer_version) == version,
                     ),
                 )
-                .where(col(Incident.opened_at) >= since, col(Incident.opened_at) < until)
+                .where(
+                    col(Incident.opened_at) >= since,
+                    col(Incident.opened_at) < until,
+                    incident_scope,
+                )
                 .order_by(col(Incident.opened_at), col(Incident.key))
             )
         )
     ]
-    return Window(since, until, tuple(changes), tuple(deploys), tuple(incidents))
+    return Window(since, until, tuple(changes), tuple(deploys), tuple(incidents), only)
 
 
 def _with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> list[WeekChange]:
@@ -330,4 +368,5 @@ def week_rows(
     without a service in scope are left out. Only what has a score of
     ``version`` counts, so stale scores never mix with fresh ones.
     """
-    return load_window(session, since, until, version).slice(since, until, services)
+    wanted = list(services)
+    return load_window(session, since, until, version, wanted).slice(since, until, wanted)

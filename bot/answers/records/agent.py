@@ -59,8 +59,9 @@ def agent_activity(
     scope = narrowed(org, access, names)
     week = asked_week(week_text, scope, now or utcnow(), current=False)
     since, until = week.bounds(scope.timezone)
-    rows = load_window(session, since, until, version_of(org)).slice(
-        since, until, scope.visible(org)
+    services = list(scope.visible(org))
+    rows = load_window(session, since, until, version_of(org), services).slice(
+        since, until, services
     )
     agents = set(session.exec(select(Person.login).where(col(Person.kind) == "agent")))
     agent_changes = [c for c in rows.changes if c.agent_involved]

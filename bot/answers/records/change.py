@@ -200,10 +200,19 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
         )
     repository = session.get(Repository, change.repository_id)
     author = session.get(Person, change.author_id)
-    reverts = session.exec(
-        select(Change)
-        .where(Change.reverts_key == change.key, IS_MERGED)
-        .order_by(col(Change.merged_at), col(Change.key))
+    # The reverts by reverts_key alone first: asked together with the state and the order,
+    # SQLite (without statistics) reads every merged change in merge order instead.
+    revert_ids = list(session.exec(select(Change.id).where(Change.reverts_key == change.key)))
+    reverts: list[Change] = (
+        list(
+            session.exec(
+                select(Change)
+                .where(col(Change.id).in_(revert_ids), IS_MERGED)
+                .order_by(col(Change.merged_at), col(Change.key))
+            )
+        )
+        if revert_ids
+        else []
     )
     return ChangeRisk(
         key=change.key,

@@ -62,7 +62,8 @@ def weekly_trend(
     zone = scope.timezone
     since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
     services = _services(org, scope)
-    window = load_window(session, since, until, version_of(org))
+    # The scope's services only: a year of the whole organisation is tens of thousands of rows.
+    window = load_window(session, since, until, version_of(org), services)
     records = []
     agents: list[int] = []
     unreviewed: list[int] = []
@@ -104,7 +105,8 @@ def week_rows(
     zone = scope.timezone
     week = asked_week(week_text, scope, now or utcnow(), current=True)
     bounds = week.bounds(zone)
-    rows = load_window(session, *bounds, version_of(org)).slice(*bounds, _services(org, scope))
+    services = _services(org, scope)
+    rows = load_window(session, *bounds, version_of(org), services).slice(*bounds, services)
     changes = sorted(rows.changes, key=lambda c: (-c.score, c.key))
     if band == "high_risk":
         changes = [c for c in changes if c.high_risk]

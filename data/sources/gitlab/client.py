@@ -271,6 +271,16 @@ class GitLabClient:
         next_url = response.links.get("next", {}).get("url")
         return RestPage(response.status_code, data, next_url, response.headers)
 
+    def post(self, path: str, body: Mapping[str, Any]) -> RestPage:
+        """A REST POST of ``body`` as JSON (a commit status), and GitLab's JSON answer."""
+        url = self.url(path)
+        response = self._send("POST", url, json=dict(body))
+        try:
+            data = response.json() if response.content else None
+        except ValueError:
+            data = None
+        return RestPage(response.status_code, data, None, response.headers)
+
     def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> str | None:
         """A REST GET of raw text (a file at a commit); ``None`` when GitLab has none (404)."""
         try:

@@ -200,6 +200,26 @@ class MergeRequestsSource:
             open_read=self.open_read,
         )
 
+    def read_one(self, iid: int) -> ChangeRecord:
+        """Merge request ``iid`` read now as a sync reads it: approvals, diffs, commits, notes.
+
+        ``GET /projects/:id/merge_requests/:iid`` gives the item a list would (and its
+        head ``sha``); ``MalformedMergeRequest`` when GitLab's answer lacks what a record
+        needs. The risk check on merge requests (``bot.gitlab``) reads one this way.
+        """
+        page = self.client.get(f"{self._path}/{iid}")
+        mr = list_item(page.data)
+        approvals, bots = self._approvals([mr.iid])
+        detail = self._details(mr, approvals.get(mr.iid), bots)
+        return change_record(
+            mr,
+            self.project,
+            self.config.base_url,
+            detail,
+            approvals.get(mr.iid) or Approvals(None),
+            owners_of=self.owners_of,
+        )
+
     def _skip(self, run: SyncRun, item: Any, reason: str) -> None:
         run.tally += Tally(skipped=1)
         iid = item.get("iid") if isinstance(item, dict) else None

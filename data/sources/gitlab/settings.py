@@ -130,6 +130,18 @@ class GitLabSourceConfig(BaseModel):
         le=16,
         description="requests in flight at once for one page's merge requests",
     )
+    # The `riskbrief` commit status on merge requests (docs/pr-check.md): `success` unless
+    # the organisation enforces, then `failed` at or above `check_threshold`; the same
+    # names and meaning as [sources.github]'s check_enforce and check_threshold.
+    check_enforce: bool = Field(
+        default=False, description="whether the `riskbrief` status on merge requests may fail"
+    )
+    check_threshold: int = Field(
+        default=80,
+        ge=0,
+        le=100,
+        description="the score at or above which an enforcing status is `failed`",
+    )
 
     _patterns = field_validator("production_environment", "pipeline_ref", "deploy_tags")(
         check_pattern

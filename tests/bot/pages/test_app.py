@@ -313,3 +313,21 @@ def test_a_token_for_another_audience_signs_nobody_in(
     assert done.status_code == 401
     assert "Traceback" not in done.text
     assert client.get_cookie(SESSION_COOKIE, path="/web") is None
+
+
+def test_a_page_that_fails_says_so_in_one_sentence(
+    scored: LoadedSample, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error inside a view is a 500 page with one sentence and the usual headers, no trace."""
+    from bot.pages import views
+
+    def broken(_ctx: object) -> None:
+        raise RuntimeError("boom /secret/path")
+
+    monkeypatch.setitem(views.VIEWS, "ranking", broken)
+    got = _client(scored, open=True).get("/web/ranking")
+    assert got.status_code == 500
+    assert "could not be made" in got.text
+    assert "boom" not in got.text
+    assert "Traceback" not in got.text
+    assert got.headers["Referrer-Policy"] == "no-referrer"

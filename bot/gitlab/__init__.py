@@ -1,0 +1,70 @@
+"""GitLab's side of the check on merge requests: the webhook, the work per event, the status.
+
+``webhook`` checks a delivery at the door and answers it once; ``mr_check`` fetches,
+stores and scores the merge request as of now; ``commit_status`` turns the assessment
+into one `riskbrief` commit status on its head.
+
+Where the settings live, and why: the webhook's secret and signing token are `serve`'s
+(``GITLAB_WEBHOOK_SECRET``, ``GITLAB_WEBHOOK_SIGNING_TOKEN`` in ``bot.settings``, as
+``GITHUB_WEBHOOK_SECRET`` is): secrets come from the environment and only the web role
+reads them. Which GitLab, which projects, the token (``token_env``, which must then
+have the ``api`` scope) and the enforcement (``check_enforce``, ``check_threshold``)
+are the GitLab source's, in ``[sources.gitlab]``, so the check reads exactly what the
+sync reads.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from sqlalchemy.engine import Engine
+
+from bot.gitlab.mr_check import MergeRequestCheck
+from bot.gitlab.webhook import WEBHOOK_PATH, gitlab_webhook
+from bot.settings import Settings
+from data.config import OrgConfig
+from data.sources.gitlab.client import GitLabClient
+
+__all__ = ["WEBHOOK_PATH", "gitlab_webhook", "mr_check_from", "webhook_off"]
+
+# The most a delivery waits for GitLab in all (retries of a 5xx included): GitLab gives
+# up on a webhook after 10 seconds, and a redelivery retries what failed.
+_MAX_WAIT = 5.0
+
+
+def webhook_off(
+    settings: Settings, org: OrgConfig, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """Why ``POST /gitlab/webhook`` is off, in one sentence naming each thing missing, or
+    ``None`` when it is on."""
+    env = os.environ if environ is None else environ
+    missing: list[str] = []
+    if settings.gitlab_webhook_secret is None:
+        missing.append("set GITLAB_WEBHOOK_SECRET to the webhook's secret token")
+    config = org.sources.gitlab
+    if config is None:
+        missing.append("add a [sources.gitlab] table naming its projects to riskbrief.toml")
+    else:
+        if not config.projects:
+            missing.append("name the projects in [sources.gitlab] of riskbrief.toml")
+        if not env.get(config.token_env, "").strip():
+            missing.append(f"set {config.token_env} to a GitLab access token with the api scope")
+    if not missing:
+        return None
+    return "the GitLab webhook is off; " + "; ".join(missing)
+
+
+def mr_check_from(
+    settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str] | None = None
+) -> MergeRequestCheck | None:
+    """The check of the configured GitLab projects, or ``None`` when the webhook is off."""
+    env = os.environ if environ is None else environ
+    config = org.sources.gitlab
+    if webhook_off(settings, org, env) is not None or config is None:
+        return None
+    token = env[config.token_env].strip()
+    client = GitLabClient(
+        config.base_url, token, timeout=8.0, max_wait=_MAX_WAIT, token_env=config.token_env
+    )
+    return MergeRequestCheck(engine, org, config, client, web_url=settings.web_url)

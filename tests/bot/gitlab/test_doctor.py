@@ -1,0 +1,58 @@
+"""`riskbrief doctor`'s line on the GitLab check: on, off, or what is missing."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import SecretStr
+
+from bot.doctor import check_gitlab_webhook
+from bot.settings import Settings
+from data.config import OrgConfig
+from data.sources.gitlab.settings import GitLabSourceConfig
+from data.sources.sample import sample_org_config
+
+
+def _org(gitlab: GitLabSourceConfig | None) -> OrgConfig:
+    org = sample_org_config()
+    return org.model_copy(update={"sources": org.sources.model_copy(update={"gitlab": gitlab})})
+
+
+def test_nothing_of_gitlab_set_is_no_line() -> None:
+    """No secret and no [sources.gitlab]: the doctor has nothing to say of the GitLab check."""
+    assert check_gitlab_webhook(Settings(), _org(None), None) is None
+
+
+def test_gitlab_synced_without_the_secret_is_skipped_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """[sources.gitlab] without GITLAB_WEBHOOK_SECRET: skipped, saying what turns it on."""
+    monkeypatch.setenv("RISKBRIEF_GITLAB_TOKEN", "glpat-x")
+    check = check_gitlab_webhook(Settings(), _org(GitLabSourceConfig(projects=("a/b",))), None)
+    assert check is not None
+    assert check.status == "skip"
+    assert "set GITLAB_WEBHOOK_SECRET" in check.detail
+
+
+def test_a_secret_without_the_token_fails_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The secret set but the token's variable not: failed, the fix naming that variable."""
+    monkeypatch.delenv("RISKBRIEF_GITLAB_TOKEN", raising=False)
+    settings = Settings(gitlab_webhook_secret=SecretStr("s" * 24))
+    check = check_gitlab_webhook(settings, _org(GitLabSourceConfig(projects=("a/b",))), None)
+    assert check is not None
+    assert check.status == "fail"
+    assert check.fix is not None
+    assert "RISKBRIEF_GITLAB_TOKEN" in check.fix
+    assert "api scope" in check.fix
+
+
+def test_everything_set_is_on_and_says_the_api_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Secret, projects and token: passed, naming the projects' count and the api scope."""
+    monkeypatch.setenv("RISKBRIEF_GITLAB_TOKEN", "glpat-x")
+    settings = Settings(gitlab_webhook_secret=SecretStr("s" * 24))
+    check = check_gitlab_webhook(settings, _org(GitLabSourceConfig(projects=("a/b", "a/c"))), None)
+    assert check is not None
+    assert check.status == "pass"
+    assert "2 project(s)" in check.detail
+    assert "api scope" in check.detail
