@@ -1,6 +1,8 @@
 """A change's key: the one place it is made and read back.
 
-A pull request is ``owner/repo#123``, a GitLab merge request
+A pull request is ``owner/repo#123`` (a Bitbucket Cloud one ``workspace/repo#123``,
+a Bitbucket Data Center one ``PROJECT/repo#123``, a personal repository's
+``~USER/repo#123``), a GitLab merge request
 ``group/sub/project!123`` (GitLab's own reference), a commit without one
 ``owner/repo@<12 hex digits>``; the repository is written as the store names it
 (``owner/name`` from a code host or a clone's ``origin``, the folder's name for a

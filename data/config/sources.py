@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.codecov.settings import CodecovSourceConfig
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.gitlab.settings import reports_incidents as gitlab_incidents
@@ -27,6 +28,8 @@ from data.sources.pagerduty_settings import PagerDutySourceConfig
 from data.sources.pagerduty_settings import reports_incidents as pagerduty_incidents
 
 __all__ = [
+    "BitbucketCloudConfig",
+    "BitbucketDataCenterConfig",
     "CodecovSourceConfig",
     "FileImportConfig",
     "GitHubSourceConfig",
@@ -134,6 +137,8 @@ class SourcesConfig(_Strict):
     first_sync_days: int = Field(default=90, ge=1, le=3650)
     # The registered sources, in the registry's order.
     gitlab: GitLabSourceConfig | None = None
+    bitbucket: BitbucketCloudConfig | None = None
+    bitbucket_dc: BitbucketDataCenterConfig | None = None
     codecov: CodecovSourceConfig | None = None
     pagerduty: PagerDutySourceConfig | None = None
     opsgenie: OpsgenieSourceConfig | None = None

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from data.sources.bitbucket.spec import BITBUCKET, BITBUCKET_DC
 from data.sources.codecov.spec import CODECOV
 from data.sources.gitlab.spec import GITLAB
 from data.sources.jira.spec import JIRA
@@ -38,7 +39,16 @@ __all__ = [
     "settings_table",
 ]
 
-SOURCES: tuple[SourceSpec[Any], ...] = (GITLAB, CODECOV, PAGERDUTY, OPSGENIE, JIRA, LINEAR)
+SOURCES: tuple[SourceSpec[Any], ...] = (
+    GITLAB,
+    BITBUCKET,
+    BITBUCKET_DC,
+    CODECOV,
+    PAGERDUTY,
+    OPSGENIE,
+    JIRA,
+    LINEAR,
+)
 
 
 def configured(org: OrgConfig) -> list[tuple[SourceSpec[Any], BaseModel]]:

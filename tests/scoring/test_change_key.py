@@ -51,3 +51,18 @@ def test_a_gitlab_merge_request_is_marked_with_a_bang() -> None:
     assert key != ChangeKey.pull("acme/platform/shop", 7)
     with pytest.raises(ValueError, match="# or !"):
         ChangeKey("acme/shop", number=1, mark="%")
+
+
+@pytest.mark.parametrize(
+    ("text", "repository"),
+    [
+        ("acme/shop#7", "acme/shop"),
+        ("SHOP/checkout#7", "SHOP/checkout"),
+        ("~ADA/tools#7", "~ADA/tools"),
+    ],
+)
+def test_bitbucket_pull_requests_are_keyed_as_pulls(text: str, repository: str) -> None:
+    """Bitbucket Cloud's ``workspace/repo#7``, Data Center's ``PROJECT/repo#7`` and a personal
+    repository's ``~USER/repo#7`` read back as pull request 7 of that repository."""
+    assert ChangeKey.parse(text) == ChangeKey.pull(repository, 7)
+    assert str(ChangeKey.pull(repository, 7)) == text

@@ -1,0 +1,265 @@
+"""Bitbucket Cloud's REST 2.0 as the sources read it: pull requests, CODEOWNERS, deploys.
+
+- Pull requests: ``/repositories/{ws}/{repo}/pullrequests?state=MERGED&state=OPEN&
+  state=DECLINED&sort=-updated_on&q=updated_on >= <floor>``, 50 a page. Cloud
+  pages by number (``next``), and a pull request deleted during the sync
+  shifts every later page up (one would go unread), so each next page asks
+  again below the oldest update read (``updated_on <= T``; the sync skips the
+  ids it read), following ``next`` only while a page is all one instant. Each pull request's
+  details: itself (participants and their ``approved``, ``draft``,
+  ``comment_count``), its ``diffstat`` (files, line counts), ``commits`` (agent
+  signatures) and ``activity`` (approval times, the merge's time and user). A
+  source branch deleted before its diff was read answers 404: the pull request
+  is stored with its files unknown, not dropped.
+- CODEOWNERS: ``/commits?path=.bitbucket/CODEOWNERS`` and ``/src/{sha}/{path}``.
+- Deploys: Pipelines ``/deployments/`` to an environment of type Production (or
+  named as ``production_environment`` says), from ``/environments/``; or tags
+  (``/refs/tags?sort=-target.date``) matching ``deploy_tags``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+from data.sources.bitbucket.client import BitbucketClient, BitbucketError
+from data.sources.bitbucket.codeowners import LOCATION
+from data.sources.bitbucket.deploys import DeployReader, service_for
+from data.sources.bitbucket.records import (
+    Listed,
+    MalformedPull,
+    Pull,
+    cloud_commit,
+    cloud_diffstat,
+    cloud_listed,
+    cloud_pull,
+    dig,
+)
+from data.sources.bitbucket.settings import BitbucketCloudConfig
+from data.sources.records import DeployRecord, FileRecord
+from data.sources.times import TimeFormatError, parse_time
+from data.sync import SyncRun
+
+__all__ = [
+    "CloudReader",
+    "bbql_time",
+    "cloud_deploys",
+    "cloud_tags",
+    "codeowners_commits",
+    "codeowners_text",
+]
+
+log = structlog.get_logger(__name__)
+
+PAGELEN = 50
+_STATES = ("MERGED", "OPEN", "DECLINED")
+_DEPLOY_STATUS = {"SUCCESSFUL": "success", "FAILED": "failure"}
+
+
+def bbql_time(at: datetime) -> str:
+    """A time as Bitbucket's query language takes it: ISO 8601 with microseconds and offset."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _values(page: Any) -> list[Any]:
+    values = page.get("values") if isinstance(page, dict) else None
+    return values if isinstance(values, list) else []
+
+
+@dataclass(frozen=True, slots=True)
+class CloudReader:
+    """One Cloud repository's pull requests for ``PullsSource``."""
+
+    client: BitbucketClient
+    repository: str
+    cursor_source: str = "bitbucket-pulls"
+
+    @property
+    def _path(self) -> str:
+        return f"repositories/{self.repository}/pullrequests"
+
+    def pages(self, floor: datetime) -> Iterator[list[Any]]:
+        """Pages newest update first down to ``floor``, each asked below the last one's oldest."""
+        since = f"updated_on >= {bbql_time(floor)}"
+        params: dict[str, Any] = {
+            "state": list(_STATES),
+            "sort": "-updated_on",
+            "pagelen": PAGELEN,
+            "q": since,
+        }
+        page = self.client.get(self._path, params)
+        anchor: datetime | None = None
+        while True:
+            values = _values(page.data)
+            yield values
+            nxt = page.data.get("next") if isinstance(page.data, dict) else None
+            if not isinstance(nxt, str) or not nxt:
+                return
+            times = []
+            for item in values:
+                try:
+                    times.append(cloud_listed(item).updated_at)
+                except MalformedPull:
+                    continue
+            oldest = min(times, default=None)
+            if oldest is None or oldest == anchor:
+                # The page is all the instant it began with: page on by number.
+                page = self.client.get(nxt)
+                continue
+            anchor = oldest
+            page = self.client.get(
+                self._path, {**params, "q": f"{since} AND updated_on <= {bbql_time(oldest)}"}
+            )
+
+    def listed(self, item: Any) -> Listed:
+        """A list item, checked."""
+        return cloud_listed(item)
+
+    def _optional(self, path: str, what: str, number: int) -> list[Any] | None:
+        """Every value of a list, or ``None`` when Bitbucket has it no more (a deleted branch)."""
+        try:
+            return list(self.client.values(path, {"pagelen": 100}))
+        except BitbucketError as exc:
+            if exc.status != 404:
+                raise
+            log.info("bitbucket_pr_part_missing", pr=f"{self.repository}#{number}", part=what)
+            return None
+
+    def pull(self, listed: Listed) -> Pull:
+        """The pull request with its diffstat, commits and activity."""
+        base = f"{self._path}/{listed.number}"
+        detail = self.client.get(base).data
+        stats = self._optional(f"{base}/diffstat", "diffstat", listed.number)
+        files: tuple[FileRecord, ...] | None = None
+        if stats is not None:
+            files = tuple(f for f in (cloud_diffstat(s) for s in stats) if f is not None)
+        commits = self._optional(f"{base}/commits", "commits", listed.number) or []
+        activity = self._optional(f"{base}/activity", "activity", listed.number) or []
+        return cloud_pull(
+            listed,
+            detail if isinstance(detail, dict) else {},
+            self.repository,
+            files,
+            [cloud_commit(c) for c in commits],
+            activity,
+        )
+
+
+def codeowners_commits(client: BitbucketClient, repository: str) -> list[tuple[str, datetime]]:
+    """The commits that touched ``.bitbucket/CODEOWNERS``, with their times."""
+    out: list[tuple[str, datetime]] = []
+    for item in client.values(f"repositories/{repository}/commits", {"path": LOCATION}):
+        sha = item.get("hash") if isinstance(item, dict) else None
+        try:
+            at = parse_time(item.get("date"), "date") if isinstance(sha, str) else None
+        except TimeFormatError:
+            at = None
+        if isinstance(sha, str) and at is not None:
+            out.append((sha, at))
+    return out
+
+
+def codeowners_text(client: BitbucketClient, repository: str, sha: str) -> str | None:
+    """The file at ``sha``; ``None`` when that commit deleted it."""
+    return client.get_text(f"repositories/{repository}/src/{sha}/{LOCATION}")
+
+
+def _time(value: Any) -> datetime | None:
+    try:
+        return parse_time(value, "time")
+    except TimeFormatError:
+        return None
+
+
+def cloud_deploys(
+    client: BitbucketClient, repository: str, config: BitbucketCloudConfig
+) -> DeployReader:
+    """The reader of Pipelines deployments to production, for ``DeploysSource``."""
+
+    def read(run: SyncRun, floor: datetime) -> list[DeployRecord]:
+        production: dict[str, str] = {}
+        for env in client.values(f"repositories/{repository}/environments/", {"pagelen": 100}):
+            if not isinstance(env, dict) or not isinstance(env.get("uuid"), str):
+                continue
+            name = str(env.get("name") or "")
+            kind = env.get("environment_type")
+            typed = isinstance(kind, dict) and kind.get("name") == "Production"
+            if typed or config.is_production(name):
+                production[env["uuid"]] = name
+        out: list[DeployRecord] = []
+        for item in client.values(f"repositories/{repository}/deployments/", {"pagelen": 100}):
+            if not isinstance(item, dict):
+                continue
+            uuid = dig(item, "environment", "uuid")
+            status = _DEPLOY_STATUS.get(str(dig(item, "state", "status", "name")))
+            finished = _time(dig(item, "state", "completed_on"))
+            if uuid not in production or status is None or finished is None or finished < floor:
+                continue
+            name = production[str(uuid)]
+            service = service_for(run.org, config.services, repository, [name])
+            if service is None:
+                log.warning("bitbucket_deploy_skipped", repository=repository, environment=name)
+                continue
+            sha = dig(item, "release", "commit", "hash") or dig(
+                item, "deployable", "commit", "hash"
+            )
+            out.append(
+                DeployRecord(
+                    key=f"bitbucket-deployment:{repository}:{item.get('uuid')}",
+                    service=service,
+                    finished_at=finished,
+                    sha=sha.lower() if isinstance(sha, str) else None,
+                    started_at=_time(dig(item, "state", "started_on")),
+                    status=status,
+                    source="bitbucket-deployment",
+                )
+            )
+        return out
+
+    return read
+
+
+def cloud_tags(
+    client: BitbucketClient, repository: str, config: BitbucketCloudConfig
+) -> DeployReader:
+    """The reader of release tags (newest first, down to the floor), for ``DeploysSource``."""
+
+    def read(run: SyncRun, floor: datetime) -> list[DeployRecord]:
+        out: list[DeployRecord] = []
+        params = {"sort": "-target.date", "pagelen": 100}
+        for page in client.pages(f"repositories/{repository}/refs/tags", params):
+            older = False
+            for item in _values(page.data):
+                name = item.get("name") if isinstance(item, dict) else None
+                target = item.get("target") if isinstance(item, dict) else None
+                at = _time(item.get("date") or (target or {}).get("date")) if name else None
+                if at is None or not isinstance(name, str):
+                    continue
+                if at < floor:
+                    older = True
+                    continue
+                if not re.search(config.deploy_tags, name, re.IGNORECASE):
+                    continue
+                service = service_for(run.org, config.services, repository, [name])
+                if service is None:
+                    continue
+                sha = (target or {}).get("hash")
+                out.append(
+                    DeployRecord(
+                        key=f"bitbucket-tag:{repository}:{name}",
+                        service=service,
+                        finished_at=at,
+                        sha=sha.lower() if isinstance(sha, str) else None,
+                        source="bitbucket-tag",
+                    )
+                )
+            if older:
+                break
+        return out
+
+    return read

@@ -1,0 +1,38 @@
+"""A fake Bitbucket of each edition, and a store with the organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
+from fakes.bitbucket_server import FakeBitbucket
+from tests.data.sources.bitbucket.world import REPOS, World, org_store
+
+
+@pytest.fixture(params=["cloud", "dc"])
+def world(request: pytest.FixtureRequest, engine: Engine) -> Iterator[World]:
+    """An empty repository on a fake Bitbucket (Cloud, then Data Center under a context
+    path), and the organisation in a store."""
+    edition = request.param
+    repo = REPOS[edition]
+    org = org_store(engine, repo)
+    tokens = (
+        {"tok": ("repository", "pullrequest", "pipeline"), "narrow": ("repository",)}
+        if edition == "cloud"
+        else {"tok": ("REPO_READ",), "narrow": ()}
+    )
+    with FakeBitbucket(
+        edition, tokens=tokens, base_path="" if edition == "cloud" else "/bb"
+    ) as fake:
+        fake.repo(repo)
+        config: BitbucketCloudConfig | BitbucketDataCenterConfig
+        if edition == "cloud":
+            config = BitbucketCloudConfig(
+                api_url=fake.base_url, repositories=(repo,), deploys_from="tags"
+            )
+        else:
+            config = BitbucketDataCenterConfig(base_url=fake.base_url, repositories=(repo,))
+        yield World(fake, engine, org, config)

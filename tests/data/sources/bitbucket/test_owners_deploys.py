@@ -1,0 +1,79 @@
+"""CODEOWNERS as of each merge, by each edition's rules, and deploys from Pipelines or tags."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from data.sources.bitbucket.codeowners import parse_bitbucket_codeowners
+from data.sources.bitbucket.settings import BitbucketCloudConfig, CloudDeploys
+from data.store.tables import Deploy
+from tests.data.sources.bitbucket.world import World, at, pr
+
+FIRST = "* @lead\ncheckout/ @ana\n"
+SECOND = "* @lead\ncheckout/ @acme/payments:random(1) bo@example.com\n"
+
+
+def test_cloud_adds_every_matching_rule_and_reads_a_selector_as_its_group() -> None:
+    """Cloud owners are every matching rule's, a group's `:random(1)` read as the group."""
+    owners = parse_bitbucket_codeowners(SECOND, "cloud")
+    assert owners.owners("checkout/pay.py") == ("@lead", "@acme/payments", "bo@example.com")
+    assert owners.owners("README.md") == ("@lead",)
+
+
+def test_data_center_takes_the_last_matching_rule() -> None:
+    """Data Center owners are the last matching rule's; a `!` line is skipped and reported."""
+    owners = parse_bitbucket_codeowners(
+        "* @lead\ncheckout/ @@Payments:least_busy(2)\n!docs/ @x\n", "dc"
+    )
+    assert owners.owners("checkout/pay.py") == ("@@Payments",)
+    assert owners.owners("search/a.py") == ("@lead",)
+    assert len(owners.errors) == 1
+
+
+def test_owners_are_the_file_in_force_at_each_merge(world: World) -> None:
+    """A PR merged before CODEOWNERS changed keeps the first file's owners, one after it the
+    second's; a PR merged before any file has owners unknown."""
+    repo = world.fake.repo(world.repo)
+    repo.codeowners = [("a" * 40, at(20), FIRST), ("b" * 40, at(10), SECOND)]
+    world.fake.add_pr(world.repo, pr(1, 30, files=(("checkout/x.py", 1, 0, "modified"),)))
+    world.fake.add_pr(world.repo, pr(2, 15, files=(("checkout/x.py", 1, 0, "modified"),)))
+    world.fake.add_pr(world.repo, pr(3, 5, files=(("checkout/x.py", 1, 0, "modified"),)))
+    world.sync()
+    owners = {n: world.change(n)[1][0].owners for n in (1, 2, 3)}
+    assert owners[1] is None
+    assert owners[2] == (["@lead", "@ana"] if world.edition == "cloud" else ["@ana"])
+    last = ["@lead", "@acme/payments", "bo@example.com"]
+    assert owners[3] == (last if world.edition == "cloud" else last[1:])
+
+
+def test_release_tags_are_deploys_of_their_service(world: World) -> None:
+    """Tags matching `deploy_tags` are successful deploys of the service `services` names;
+    others are not."""
+    world.config = world.config.model_copy(update={"services": {"v1.2.0": "checkout"}})
+    repo = world.fake.repo(world.repo)
+    repo.tags = [("v1.2.0", "c" * 40, at(3)), ("nightly", "d" * 40, at(2))]
+    world.sync()
+    with Session(world.engine) as session:
+        deploys = list(session.exec(select(Deploy)))
+    assert [(d.sha, d.status, d.finished_at) for d in deploys] == [("c" * 40, "success", at(3))]
+
+
+def test_cloud_pipelines_deployments_to_production_are_deploys(world: World) -> None:
+    """A finished Pipelines deployment to a Production environment is a deploy (a failed one a
+    failure); one to staging is not."""
+    if world.edition != "cloud":
+        pytest.skip("Data Center has no deployments of its own")
+    assert isinstance(world.config, BitbucketCloudConfig)
+    world.config = world.config.model_copy(
+        update={"deploys_from": CloudDeploys.DEPLOYMENTS, "services": {"Live": "checkout"}}
+    )
+    repo = world.fake.repo(world.repo)
+    repo.environments = [("{p}", "Live", "Production"), ("{s}", "staging", "Staging")]
+    world.fake.add_deployment(world.repo, "{d1}", "{p}", "SUCCESSFUL", at(4), "1" * 40)
+    world.fake.add_deployment(world.repo, "{d2}", "{p}", "FAILED", at(3), "2" * 40)
+    world.fake.add_deployment(world.repo, "{d3}", "{s}", "SUCCESSFUL", at(2), "3" * 40)
+    world.sync()
+    with Session(world.engine) as session:
+        deploys = sorted(session.exec(select(Deploy)), key=lambda d: d.finished_at)
+    assert [(d.sha, d.status) for d in deploys] == [("1" * 40, "success"), ("2" * 40, "failure")]
