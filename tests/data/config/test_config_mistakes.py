@@ -190,8 +190,8 @@ MISTAKES = [
         id="gitlab-project",
     ),
     pytest.param(
-        "[sources.bitbucket]\nurl = 'x'",
-        "sources.bitbucket is not a known setting",
+        "[sources.sourcehut]\nurl = 'x'",
+        "sources.sourcehut is not a known setting",
         id="unknown-source",
     ),
     pytest.param(

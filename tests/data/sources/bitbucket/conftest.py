@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -12,11 +13,10 @@ from fakes.bitbucket_server import FakeBitbucket
 from tests.data.sources.bitbucket.world import REPOS, World, org_store
 
 
-@pytest.fixture(params=["cloud", "dc"])
-def world(request: pytest.FixtureRequest, engine: Engine) -> Iterator[World]:
-    """An empty repository on a fake Bitbucket (Cloud, then Data Center under a context
+@contextmanager
+def _world(edition: str, engine: Engine) -> Iterator[World]:
+    """An empty repository on a fake Bitbucket of ``edition`` (Data Center under a context
     path), and the organisation in a store."""
-    edition = request.param
     repo = REPOS[edition]
     org = org_store(engine, repo)
     tokens = (
@@ -36,3 +36,17 @@ def world(request: pytest.FixtureRequest, engine: Engine) -> Iterator[World]:
         else:
             config = BitbucketDataCenterConfig(base_url=fake.base_url, repositories=(repo,))
         yield World(fake, engine, org, config)
+
+
+@pytest.fixture(params=["cloud", "dc"])
+def world(request: pytest.FixtureRequest, engine: Engine) -> Iterator[World]:
+    """Each edition in turn: Cloud, then Data Center."""
+    with _world(request.param, engine) as made:
+        yield made
+
+
+@pytest.fixture
+def cloud_world(engine: Engine) -> Iterator[World]:
+    """Bitbucket Cloud alone, for what only Cloud has (Pipelines deployments)."""
+    with _world("cloud", engine) as made:
+        yield made

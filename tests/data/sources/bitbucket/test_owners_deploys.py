@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import Session, select
 
 from data.sources.bitbucket.codeowners import parse_bitbucket_codeowners
@@ -59,11 +58,10 @@ def test_release_tags_are_deploys_of_their_service(world: World) -> None:
     assert [(d.sha, d.status, d.finished_at) for d in deploys] == [("c" * 40, "success", at(3))]
 
 
-def test_cloud_pipelines_deployments_to_production_are_deploys(world: World) -> None:
+def test_cloud_pipelines_deployments_to_production_are_deploys(cloud_world: World) -> None:
     """A finished Pipelines deployment to a Production environment is a deploy (a failed one a
     failure); one to staging is not."""
-    if world.edition != "cloud":
-        pytest.skip("Data Center has no deployments of its own")
+    world = cloud_world
     assert isinstance(world.config, BitbucketCloudConfig)
     world.config = world.config.model_copy(
         update={"deploys_from": CloudDeploys.DEPLOYMENTS, "services": {"Live": "checkout"}}
