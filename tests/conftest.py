@@ -56,6 +56,7 @@ _HEAVY = (
     "tests/bot/github/test_webhook.py",
     "tests/faults/test_sync_faults.py",
     "tests/bot/cli/test_cli.py",
+    "tests/bot/pages/test_browser.py",
     "tests/bot/test_secrets.py",
     "tests/bot/mcp/test_stdio.py",
     "tests/bot/slack/test_fuzz.py",
@@ -78,7 +79,11 @@ def _heavy_files_first(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def _no_real_services() -> Iterator[None]:
     """Keep a developer's real keys and URLs out of tests: nothing may reach the internet."""
-    kept = ("RISKBRIEF_TEST_POSTGRES_URL", "RISKBRIEF_REQUIRE_POSTGRES")
+    kept = (
+        "RISKBRIEF_TEST_POSTGRES_URL",
+        "RISKBRIEF_REQUIRE_POSTGRES",
+        "RISKBRIEF_REQUIRE_BROWSER",
+    )
     with pytest.MonkeyPatch.context() as patch:
         for var in list(os.environ):
             if var.startswith(

@@ -16,6 +16,9 @@ from fakes.bitbucket_server import FakeBitbucket
 from scoring.errors import ConfigError
 from tests.data.sources.bitbucket.world import World, at, pr
 
+# The client's cases: SQLite alone (the store does not decide them).
+pytestmark = pytest.mark.client_cases
+
 
 def test_a_cloud_api_token_is_sent_as_basic_with_its_email() -> None:
     """With `email` set, Cloud gets Basic `email:token`; without, `Bearer token`."""

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.spec import BITBUCKET, BITBUCKET_DC
 from data.sources.spec import Finding, SourceContext
 from tests.data.sources.bitbucket.world import World
+
+# The client's cases: SQLite alone (the store does not decide them).
+pytestmark = pytest.mark.client_cases
 
 
 def _findings(world: World, token: str, repositories: tuple[str, ...]) -> list[Finding]:
