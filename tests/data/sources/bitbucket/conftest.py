@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -14,7 +15,7 @@ from tests.data.sources.bitbucket.world import REPOS, World, org_store
 
 
 @contextmanager
-def _world(edition: str, engine: Engine) -> Iterator[World]:
+def _world(edition: Literal["cloud", "dc"], engine: Engine) -> Iterator[World]:
     """An empty repository on a fake Bitbucket of ``edition`` (Data Center under a context
     path), and the organisation in a store."""
     repo = REPOS[edition]
