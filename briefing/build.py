@@ -315,12 +315,24 @@ class _Stored:
     def _walk(self, wanted: set[str] | None) -> None:
         """Read merged changes newest first until each of ``wanted`` (``None``: any service)
         has its newest scored change, or the history ends."""
-        rows = self._conn.execute(
-            sa.select(col(Change.key), col(Change.merged_at))
-            .where(IS_MERGED, col(Change.merged_at).is_not(None))
-            .order_by(col(Change.merged_at).desc(), col(Change.key))
-        )
-        for batch in rows.partitions(self._BATCH):
+        # A page at a time by keyset (newest first, then by key), not one streamed query:
+        # PostgreSQL's driver would fetch every merged change before the first was read.
+        after: tuple[datetime, str] | None = None
+        while True:
+            query = sa.select(col(Change.key), col(Change.merged_at)).where(
+                IS_MERGED, col(Change.merged_at).is_not(None)
+            )
+            if after is not None:
+                query = query.where(
+                    sa.tuple_(col(Change.merged_at), col(Change.key)) < sa.tuple_(*after)
+                )
+            batch = self._conn.execute(
+                query.order_by(col(Change.merged_at).desc(), col(Change.key).desc()).limit(
+                    self._BATCH
+                )
+            ).all()
+            if not batch:
+                return
             scored = dict(
                 self._conn.execute(
                     sa.select(col(RiskScoreRow.subject_key), col(RiskScoreRow.service)).where(
@@ -338,10 +350,13 @@ class _Stored:
                 if service is not None and service not in self._changes:
                     self._changes[service] = at
             if wanted is None and self._latest is not None:
-                break
+                return
             if wanted is not None and wanted <= self._changes.keys():
-                break
-        rows.close()
+                return
+            last_key, last_at = batch[-1]
+            if last_at is None:
+                return
+            after = (last_at, last_key)
 
     def view(self, services: Sequence[str], whole_organisation: bool) -> StoredView:
         """What the store holds for a scope of ``services``."""
