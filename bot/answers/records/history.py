@@ -15,13 +15,11 @@ from bot.answers.asked import asked_week, narrowed
 from bot.answers.lookups import version_of
 from bot.answers.records.change import incident_row
 from bot.answers.records.models import (
-    DeployRow,
     IncidentRow,
     Trend,
     WeekRows,
-    band_words,
 )
-from bot.answers.records.service import change_row, week_record
+from bot.answers.records.service import change_row, deploy_row, week_record
 from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import OrgConfig
@@ -132,15 +130,10 @@ def week_rows(
     for i in incidents:
         by_deploy.setdefault(i.deploy_id, []).append(incident_row(i, service_of[i.key]))
     deploys = [
-        DeployRow(
-            key=d.key,
-            service=d.service,
-            environment=stored[d.key].environment if d.key in stored else "production",
-            status=stored[d.key].status if d.key in stored else "success",
-            finished_at=d.finished_at,
-            score=d.score,
-            band=band_words(d.band),
-            incidents=by_deploy.get(stored[d.key].id, []) if d.key in stored else [],
+        deploy_row(
+            d,
+            stored.get(d.key),
+            by_deploy.get(stored[d.key].id, []) if d.key in stored else [],
         )
         for d in sorted(rows.deploys, key=lambda d: (d.finished_at, d.key))
     ]

@@ -15,6 +15,7 @@ from bot.answers.records.models import (
     BandCounts,
     ChangeRow,
     DeployRow,
+    IncidentRow,
     ServiceRecord,
     WeekRecord,
     band_words,
@@ -24,9 +25,9 @@ from data.config import OrgConfig
 from data.store.tables import Deploy, Incident
 from data.store.window import load_window
 from scoring import WeekAggregate, aggregate
-from scoring.weekly import WeekChange
+from scoring.weekly import ScoredDeploy, WeekChange
 
-__all__ = ["change_row", "service_record", "week_record"]
+__all__ = ["change_row", "deploy_row", "service_record", "week_record"]
 
 # As many as `/risk service` shows.
 _TOP = 5
@@ -43,6 +44,21 @@ def change_row(c: WeekChange) -> ChangeRow:
         band=c.band.label,
         merged_at=c.merged_at,
         drivers=list(c.drivers),
+    )
+
+
+def deploy_row(d: ScoredDeploy, stored: Deploy | None, incidents: list[IncidentRow]) -> DeployRow:
+    """A week's scored deploy as listed, with its stored row's environment and status (a deploy
+    not found stored is a successful production one, as the window read it)."""
+    return DeployRow(
+        key=d.key,
+        service=d.service,
+        environment=stored.environment if stored is not None else "production",
+        status=stored.status if stored is not None else "success",
+        finished_at=d.finished_at,
+        score=d.score,
+        band=band_words(d.band),
+        incidents=incidents,
     )
 
 
@@ -116,15 +132,8 @@ def service_record(
         incidents=[incident_row(i, service) for i in incidents],
         riskiest_changes=[change_row(c) for c in risky],
         riskiest_deploys=[
-            DeployRow(
-                key=d.key,
-                service=d.service,
-                environment=stored[d.key].environment if d.key in stored else "production",
-                status=stored[d.key].status if d.key in stored else "success",
-                finished_at=d.finished_at,
-                score=d.score,
-                band=band_words(d.band),
-                incidents=[incident_row(i, service) for i in linked.get(d.key, [])],
+            deploy_row(
+                d, stored.get(d.key), [incident_row(i, service) for i in linked.get(d.key, [])]
             )
             for d in deploys
         ],
