@@ -17,7 +17,7 @@ BAND_ORDER = ("low", "moderate", "high", "very high")
 
 WIDTH = 640
 HEIGHT = 220
-_TOP = 10
+_TOP = 14
 _BOTTOM = 30
 _LEFT = 36
 
@@ -43,6 +43,8 @@ class Bar:
     segments: tuple[Segment, ...]
     total: int
     share_y: float
+    incidents: int = 0
+    deploys: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +58,16 @@ class Chart:
     share_points: str
     axis_y: float
     left: int
+    # Where a week's incident marker sits: along the top, above the tallest bar.
+    marker_y: int = _TOP
 
 
-def band_chart(weeks: Sequence[tuple[str, dict[str, int], float]]) -> Chart:
-    """The chart of ``weeks``: each ISO week's label, its counts by band and its high-risk share."""
+def band_chart(
+    weeks: Sequence[tuple[str, dict[str, int], float]],
+    events: Sequence[tuple[int, int]] = (),
+) -> Chart:
+    """The chart of ``weeks``: each ISO week's label, its counts by band and its high-risk share,
+    with ``events`` (each week's deploys and incidents) marked on the same timeline."""
     most = max((sum(c.values()) for _, c, _ in weeks), default=0) or 1
     plot = HEIGHT - _TOP - _BOTTOM
     step = (WIDTH - _LEFT) / max(len(weeks), 1)
@@ -83,7 +91,9 @@ def band_chart(weeks: Sequence[tuple[str, dict[str, int], float]]) -> Chart:
                 segments=tuple(segments),
                 total=sum(counts.values()),
                 share_y=round(HEIGHT - _BOTTOM - plot * share / 100, 1),
+                deploys=events[n][0] if n < len(events) else 0,
+                incidents=events[n][1] if n < len(events) else 0,
             )
         )
     points = " ".join(f"{b.x + b.width / 2:.1f},{b.share_y}" for b in bars)
-    return Chart(WIDTH, HEIGHT, tuple(bars), most, points, HEIGHT - _BOTTOM, _LEFT)
+    return Chart(WIDTH, HEIGHT, tuple(bars), most, points, HEIGHT - _BOTTOM, _LEFT, _TOP)

@@ -298,7 +298,8 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
                 w.high_risk_share,
             )
             for w in history.weeks
-        ]
+        ],
+        [(w.deploys, w.incidents) for w in history.weeks],
     )
     weeks = Grid(
         "weeks",
