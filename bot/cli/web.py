@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 from pathlib import Path
 
@@ -72,6 +73,8 @@ def web(ctx: click.Context, demo: bool, out: Path, host: str, port: int) -> None
     pages = PagesApp(engine, org, PagesConfig(open=True, signer=signer))
     server = HttpServer(pages, host, port)
     click.echo(f"The web view: {server.url}{DEFAULT_PREFIX}/  (Ctrl-C stops it)")
+    # As `serve` does: what start-up built is kept out of the collector's passes.
+    gc.freeze()
     try:
         server.run()
     except KeyboardInterrupt:
