@@ -234,6 +234,8 @@ def serve(
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     scheduler = _start_scheduler(settings, engine, org, metrics) if scheduling else None
     log.info("serve.started", role=role, url=server.url, pid=os.getpid())
+    if routes is not None and routes.pages is not None:
+        print(f"riskbrief serve: the web view on {server.url}{routes.pages[0]}/", flush=True)
     try:
         if not socket_mode:
             if app is not None:
