@@ -36,6 +36,7 @@ from bot.doctor.services import (
     check_slack_token,
     check_smtp,
 )
+from bot.doctor.web import check_web_view
 from bot.logs import Redactor, secret_values
 from bot.settings import Settings
 from data.sources.registry import secret_names
@@ -58,6 +59,7 @@ __all__ = [
     "check_smtp",
     "check_sources",
     "check_timezones",
+    "check_web_view",
     "render",
     "render_json",
     "run_checks",
@@ -80,6 +82,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_github(settings, p.github),
         *check_registered_sources(settings, org, org_error),
         *([gitlab] if gitlab is not None else []),
+        check_web_view(settings),
         check_slack_token(settings, p.slack),
         check_slack_mode(settings),
         check_anthropic(settings, p.anthropic),

@@ -25,7 +25,16 @@ SIGNING_SECRET = "doctor-signing-secret-value"
 GITHUB_TOKEN = "ghp_doctorTOKEN0123456789abcdef"
 ANTHROPIC_KEY = "sk-ant-api03-doctor-key-0123456789"
 SMTP_PASSWORD = "doctor-smtp-password-9"
-SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, GITHUB_TOKEN, ANTHROPIC_KEY, SMTP_PASSWORD)
+WEB_KEYS = "doctor-web-key-0123456789abcdef"
+SECRETS = (
+    BOT_TOKEN,
+    APP_TOKEN,
+    SIGNING_SECRET,
+    GITHUB_TOKEN,
+    ANTHROPIC_KEY,
+    SMTP_PASSWORD,
+    WEB_KEYS,
+)
 
 
 @pytest.fixture
@@ -99,6 +108,8 @@ def everything(
         "RISKBRIEF_SMTP_PASSWORD": SMTP_PASSWORD,
         "RISKBRIEF_SMTP_FROM": "riskbrief@acme.example",
         "SSL_CERT_FILE": str(smtp.ca_file),
+        "RISKBRIEF_WEB_KEYS": WEB_KEYS,
+        "RISKBRIEF_WEB_URL": "https://riskbrief.acme.example/web",
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
