@@ -29,7 +29,7 @@ from data.store.tables import Change
 from scoring.proposal import Assessment, assess
 from scoring.scored import scored_change
 
-__all__ = ["BadEvent", "ChangeTurns", "Outcome", "assess_stored", "field_of"]
+__all__ = ["BadEvent", "ChangeTurns", "Outcome", "assess_stored", "field_of", "stale_head"]
 
 
 class BadEvent(ValueError):
@@ -88,3 +88,13 @@ def assess_stored(
         save_scores(session, "change", [scored_change(assessment.risk, facts)])
         session.commit()
     return assessment
+
+
+def stale_head(engine: Engine, key: str, head_sha: str, updated_at: datetime) -> bool:
+    """True when the store holds a newer head of change ``key`` than an event's ``head_sha``
+    (another head, updated after ``updated_at``): a late delivery of an older push."""
+    with Session(engine) as session:
+        row = session.exec(select(Change).where(col(Change.key) == key)).first()
+    if row is None or row.updated_at is None or row.head_sha is None:
+        return False
+    return row.head_sha != head_sha and row.updated_at > updated_at

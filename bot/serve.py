@@ -123,6 +123,29 @@ def _gitlab(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplicati
     )
 
 
+def _bitbucket(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplication:
+    """``POST /bitbucket/webhook`` (both editions); why it is off is logged once here."""
+    from bot.bitbucket import (
+        bitbucket_webhook,
+        doors_from,
+        edition_off,
+        edition_secret,
+        webhook_off,
+    )
+
+    for edition in ("cloud", "dc"):
+        reason = edition_off(settings, org, edition)
+        if reason is not None:
+            # Only a secret set without the rest is a mistake to see: a table alone is an
+            # organisation that syncs Bitbucket without the check.
+            secret = edition_secret(settings, edition)
+            (log.warning if secret is not None else log.info)(
+                "bitbucket_webhook.off", reason=reason
+            )
+    doors = doors_from(settings, engine, org)
+    return bitbucket_webhook(engine, doors, off=webhook_off(settings, org))
+
+
 @dataclass(frozen=True, slots=True)
 class _WebRoutes:
     """What the web role answers besides Slack and the probes."""
@@ -132,6 +155,7 @@ class _WebRoutes:
     coverage: WSGIApplication
     github: WSGIApplication
     gitlab: WSGIApplication
+    bitbucket: WSGIApplication
     # The web view and the path it answers under, when RISKBRIEF_WEB_KEYS is set.
     pages: tuple[str, WSGIApplication] | None
 
@@ -150,6 +174,7 @@ def _web_routes(settings: Settings, engine: Engine, org: OrgConfig) -> _WebRoute
         coverage=coverage_endpoint(engine, org, settings.deploy_secret),
         github=_github(settings, engine, org),
         gitlab=_gitlab(settings, engine, org),
+        bitbucket=_bitbucket(settings, engine, org),
     )
 
 
@@ -215,6 +240,7 @@ def serve(
             coverage=routes.coverage if routes is not None else None,
             github=routes.github if routes is not None else None,
             gitlab=routes.gitlab if routes is not None else None,
+            bitbucket=routes.bitbucket if routes is not None else None,
             pages=routes.pages if routes is not None else None,
         ),
         host or settings.serve_host,

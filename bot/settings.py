@@ -187,6 +187,18 @@ class Settings(BaseSettings):
         description="The GitLab webhook's signing token (whsec_…), where GitLab signs "
         "deliveries: each must then carry a valid webhook-signature too.",
     )
+    bitbucket_webhook_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("BITBUCKET_WEBHOOK_SECRET", "bitbucket_webhook_secret"),
+        description="The Bitbucket Cloud webhook's secret (X-Hub-Signature); Cloud's half of "
+        "POST /bitbucket/webhook is off without it.",
+    )
+    bitbucket_dc_webhook_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("BITBUCKET_DC_WEBHOOK_SECRET", "bitbucket_dc_webhook_secret"),
+        description="The Bitbucket Data Center webhook's secret (X-Hub-Signature); Data "
+        "Center's half of POST /bitbucket/webhook is off without it.",
+    )
     mcp_tokens: SecretStr | None = Field(
         default=None,
         description="Bearer tokens for `serve`'s /mcp, as `scope:token` entries: `*` or a "
@@ -247,6 +259,8 @@ class Settings(BaseSettings):
         "github_webhook_secret",
         "gitlab_webhook_secret",
         "gitlab_webhook_signing_token",
+        "bitbucket_webhook_secret",
+        "bitbucket_dc_webhook_secret",
         "web_url",
         "web_keys",
         "web_admins",
@@ -318,6 +332,9 @@ _HINTS = {
     "gitlab_webhook_secret": "the secret token set on the GitLab webhook, or leave it unset",
     "gitlab_webhook_signing_token": "the GitLab webhook's signing token (whsec_…), or leave it "
     "unset",
+    "bitbucket_webhook_secret": "the secret set on the Bitbucket Cloud webhook, or leave it unset",
+    "bitbucket_dc_webhook_secret": "the secret set on the Bitbucket Data Center webhook, or leave "
+    "it unset",
     "web_url": "the web view's address, such as https://riskbrief.example.com/web",
     "web_keys": "long random secrets, comma-separated, newest first (openssl rand -hex 32)",
     "web_link_days": "a whole number of days from 1 to 365, such as 30",
@@ -343,6 +360,8 @@ _VARIABLES = {
     "github_webhook_secret": "GITHUB_WEBHOOK_SECRET",
     "gitlab_webhook_secret": "GITLAB_WEBHOOK_SECRET",
     "gitlab_webhook_signing_token": "GITLAB_WEBHOOK_SIGNING_TOKEN",
+    "bitbucket_webhook_secret": "BITBUCKET_WEBHOOK_SECRET",
+    "bitbucket_dc_webhook_secret": "BITBUCKET_DC_WEBHOOK_SECRET",
 }
 
 

@@ -2,8 +2,8 @@
 
 Slack's requests go to bolt at ``/slack/events`` (signed only); ``/healthz``,
 ``/readyz`` and ``/metrics`` are answered by every role; the web role's other
-applications (``/mcp``, ``/github/webhook``, ``/gitlab/webhook``, ``/deploys``,
-``/coverage``) are handed in
+applications (``/mcp``, ``/github/webhook``, ``/gitlab/webhook``, ``/bitbucket/webhook``,
+``/deploys``, ``/coverage``) are handed in
 already built, so their modules load only in a process that serves them.
 """
 
@@ -91,6 +91,7 @@ def wsgi_application(
     coverage: WSGIApplication | None = None,
     github: WSGIApplication | None = None,
     gitlab: WSGIApplication | None = None,
+    bitbucket: WSGIApplication | None = None,
     pages: tuple[str, WSGIApplication] | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
@@ -103,7 +104,9 @@ def wsgi_application(
     Slack's requests reach bolt only when signed with ``signing_secret``.
     ``GET /metrics`` gives ``metrics`` in Prometheus' text format. ``github`` answers
     ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests), ``gitlab``
-    ``/gitlab/webhook`` (``bot.gitlab``: the `riskbrief` status on merge requests); ``mcp``
+    ``/gitlab/webhook`` (``bot.gitlab``: the `riskbrief` status on merge requests),
+    ``bitbucket`` ``/bitbucket/webhook`` (``bot.bitbucket``: the `riskbrief` Code Insights
+    report on pull requests, both editions); ``mcp``
     answers ``/mcp`` (``bot.mcp.http``: the MCP server for coding agents, behind bearer tokens).
     ``coverage`` answers ``/coverage`` (``bot.coverage_endpoint``: CI's coverage reports).
     ``pages`` is the web view (``bot.pages``) and the path prefix it answers under.
@@ -117,7 +120,14 @@ def wsgi_application(
         from bot.slack.signed import signed_only
 
         slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
-    routes = _routes(deploys=deploys, coverage=coverage, mcp=mcp, github=github, gitlab=gitlab)
+    routes = _routes(
+        deploys=deploys,
+        coverage=coverage,
+        mcp=mcp,
+        github=github,
+        gitlab=gitlab,
+        bitbucket=bitbucket,
+    )
     # waitress takes bodies up to a coverage report's size; every other path keeps 1 MB.
     large = _coverage_path() if coverage is not None else None
 
@@ -165,6 +175,7 @@ def _routes(
     mcp: WSGIApplication | None,
     github: WSGIApplication | None,
     gitlab: WSGIApplication | None,
+    bitbucket: WSGIApplication | None = None,
 ) -> dict[str, WSGIApplication]:
     """The web role's applications by path; only those given, so only their modules load."""
     routes: dict[str, WSGIApplication] = {}
@@ -186,6 +197,10 @@ def _routes(
         from bot.gitlab import WEBHOOK_PATH as GITLAB_PATH
 
         routes[GITLAB_PATH] = gitlab
+    if bitbucket is not None:
+        from bot.bitbucket import WEBHOOK_PATH as BITBUCKET_PATH
+
+        routes[BITBUCKET_PATH] = bitbucket
     return routes
 
 

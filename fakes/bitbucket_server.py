@@ -16,6 +16,19 @@ Written from Atlassian's documentation of the parts the Bitbucket sources use:
   ``Authorization: Bearer <HTTP access token>``; a token without repository
   read is ``403`` with an ``AuthorisationException``. Answers carry
   ``X-AUSERNAME``.
+- Code Insights, as Atlassian documents it: Cloud's ``PUT /2.0/repositories/{ws}/
+  {repo}/commit/{sha}/reports/{id}`` (``title``, ``details`` and ``report_type`` of
+  SECURITY, COVERAGE, TEST, BUG required; ``result`` PASSED, FAILED or PENDING; ``data``
+  items typed BOOLEAN, DATE, DURATION, LINK, NUMBER, PERCENTAGE or TEXT) and ``POST
+  …/annotations`` (an array of at most 100, each with ``external_id``,
+  ``annotation_type`` and ``summary``; at most 1000 per report), needing the
+  ``repository:write`` scope; Data Center's ``PUT {base}/rest/insights/1.0/projects/
+  {P}/repos/{r}/commits/{sha}/reports/{key}`` (``title`` required, at most 450
+  characters; ``details`` at most 2000; ``result`` PASS or FAIL; at most 6 ``data``
+  items), ``DELETE`` and ``POST …/annotations`` (``{"annotations": [...]}``, each with
+  ``message`` and ``severity``; at most 1000 per report), needing repository read.
+  What was put is in ``reports`` and ``annotations``, keyed by repository, commit and
+  report; a refused one is 400 with the documented error shape.
 - Either: a pull request whose source branch was deleted answers ``404`` to its
   diff and commits; a ``429`` with ``Retry-After`` is queued by a test through
   ``server.fail_next``; ``max_page`` caps every page (nested pagination).
@@ -75,6 +88,8 @@ class FakePR:
     source_branch: str = "feature"
     branch_deleted: bool = False
     merge_sha: str = "e" * 40
+    # The source branch's head: Cloud's answers abbreviate it to 12 hex, as Cloud does.
+    head: str = "d" * 40
 
 
 @dataclass(slots=True)
@@ -108,7 +123,9 @@ class FakeBitbucket:
         self.edition = edition
         self.server = FakeServer()
         default = (
-            ("repository", "pullrequest", "pipeline") if edition == "cloud" else ("REPO_READ",)
+            ("repository", "repository:write", "pullrequest", "pipeline")
+            if edition == "cloud"
+            else ("REPO_READ",)
         )
         self.tokens = dict(tokens or {"tok": default})
         # API tokens sent as Basic: e-mail -> token.
@@ -117,6 +134,9 @@ class FakeBitbucket:
         self.max_page = max_page
         self.version = version
         self.repos: dict[str, FakeRepo] = {}
+        # Code Insights: (repository, commit, report key) -> the report / its annotations.
+        self.reports: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.annotations: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         self.lock = threading.RLock()
         # Called with each pull request list request: a test changes data between pages.
         self.before_list: Callable[[Request], None] | None = None
@@ -279,6 +299,72 @@ class FakeBitbucket:
     def _pr(self, repo: FakeRepo, match: re.Match[str]) -> FakePR | None:
         return repo.prs.get(int(match["id"]))
 
+    # -- Code Insights (both editions) -----------------------------------------------
+
+    def _insight_key(self, match: re.Match[str]) -> tuple[str, str, str] | None:
+        name = f"{match['owner']}/{match['repo']}"
+        if name not in self.repos:
+            return None
+        return (name, match["sha"], match["report"])
+
+    def _bad(self, problem: str) -> Answer:
+        if self.edition == "cloud":
+            return Answer(400, {"type": "error", "error": {"message": problem}})
+        return Answer(400, _dc_error(problem, "com.atlassian.bitbucket.validation.ArgumentError"))
+
+    def _put_report(self, request: Request, match: re.Match[str]) -> Answer:
+        key = self._insight_key(match)
+        if key is None:
+            return _not_found(self.edition)
+        body = request.json()
+        problem = _report_problem(self.edition, body)
+        if problem is not None:
+            return self._bad(problem)
+        self.reports[key] = body
+        if self.edition == "dc":
+            # Data Center replaces a report with the same key, its annotations with it.
+            self.annotations.pop(key, None)
+        return Answer(200, {**body, "key": key[2]})
+
+    def _post_notes(self, request: Request, match: re.Match[str]) -> Answer:
+        key = self._insight_key(match)
+        if key is None or key not in self.reports:
+            return _not_found(self.edition)
+        body = request.json()
+        if self.edition == "cloud":
+            notes = body if isinstance(body, list) else None
+            if notes is None or len(notes) > 100:
+                return self._bad("the body is an array of at most 100 annotations")
+        else:
+            notes = body.get("annotations") if isinstance(body, dict) else None
+            if not isinstance(notes, list):
+                return self._bad("the body needs an annotations array")
+        for note in notes:
+            problem = _note_problem(self.edition, note)
+            if problem is not None:
+                return self._bad(problem)
+        kept = self.annotations.setdefault(key, [])
+        ident = "external_id" if self.edition == "cloud" else "externalId"
+        for note in notes:
+            # Cloud's bulk upload updates an annotation of the same external id in place.
+            kept[:] = [n for n in kept if not note.get(ident) or n.get(ident) != note.get(ident)]
+            kept.append(note)
+        if len(kept) > _MAX_NOTES:
+            return self._bad("a report takes at most 1000 annotations")
+        return Answer(200, notes) if self.edition == "cloud" else Answer(204, None)
+
+    def _delete_notes(self, request: Request, match: re.Match[str]) -> Answer:
+        key = self._insight_key(match)
+        if key is None:
+            return _not_found(self.edition)
+        self.annotations.pop(key, None)
+        return Answer(204, None)
+
+    def set_head(self, repo: str, number: int, head: str) -> None:
+        """Push ``head`` to pull request ``number``'s source branch."""
+        with self.lock:
+            self.repos[repo].prs[number].head = head
+
     # -- Cloud -----------------------------------------------------------------------
 
     def _cloud_routes(self) -> None:
@@ -298,6 +384,9 @@ class FakeBitbucket:
             self._authed("repository", self._raw),
         )
         add("GET", repo + r"/environments/?", self._authed("pipeline", self._list(self._envs)))
+        report = repo + r"/commit/(?P<sha>[0-9a-f]{7,64})/reports/(?P<report>[A-Za-z0-9_.\-]+)"
+        add("PUT", report, self._authed("repository:write", self._put_report))
+        add("POST", report + r"/annotations", self._authed("repository:write", self._post_notes))
         add("GET", repo + r"/deployments/?", self._authed("pipeline", self._list(self._deploys)))
         add("GET", repo + r"/refs/tags", self._authed("repository", self._list(self._cloud_tags)))
 
@@ -338,7 +427,7 @@ class FakeBitbucket:
             "task_count": 0,
             "source": {
                 "branch": {"name": pr.source_branch},
-                "commit": {"hash": "d" * 12},
+                "commit": {"hash": pr.head[:12]},
             },
             "destination": {"branch": {"name": "main"}, "commit": {"hash": "f" * 12}},
             "merge_commit": {"hash": pr.merge_sha} if pr.state == "MERGED" else None,
@@ -501,6 +590,7 @@ class FakeBitbucket:
         add("GET", api + r"/application-properties", self._app_properties)
         add("GET", repo, self._authed("REPO_READ", self._dc_repo))
         add("GET", repo + r"/pull-requests", self._authed("REPO_READ", self._dc_prs))
+        add("GET", pr, self._authed("REPO_READ", self._dc_pr))
         add("GET", pr + r"/changes", self._authed("REPO_READ", self._list(self._changes)))
         add("GET", pr + r"/diff", self._authed("REPO_READ", self._diff))
         add("GET", pr + r"/commits", self._authed("REPO_READ", self._list(self._dc_commits)))
@@ -509,6 +599,14 @@ class FakeBitbucket:
         add("GET", repo + r"/commits/(?P<sha>[0-9a-f]+)", self._authed("REPO_READ", self._commit))
         add("GET", repo + r"/raw/\.bitbucket/CODEOWNERS", self._authed("REPO_READ", self._raw))
         add("GET", repo + r"/tags", self._authed("REPO_READ", self._list(self._dc_tags)))
+        insights = re.escape(self.base_path) + r"/rest/insights/1\.0"
+        report = (
+            insights + r"/projects/(?P<owner>[^/]+)/repos/(?P<repo>[^/]+)"
+            r"/commits/(?P<sha>[0-9a-f]{7,64})/reports/(?P<report>[A-Za-z0-9_.\-]+)"
+        )
+        add("PUT", report, self._authed("REPO_READ", self._put_report))
+        add("POST", report + r"/annotations", self._authed("REPO_READ", self._post_notes))
+        add("DELETE", report + r"/annotations", self._authed("REPO_READ", self._delete_notes))
 
     def _app_properties(self, request: Request, match: re.Match[str]) -> Answer:
         token, scopes = self._scopes(request)
@@ -541,7 +639,7 @@ class FakeBitbucket:
             "fromRef": {
                 "id": f"refs/heads/{pr.source_branch}",
                 "displayId": pr.source_branch,
-                "latestCommit": "d" * 40,
+                "latestCommit": pr.head,
             },
             "toRef": {"id": "refs/heads/main", "displayId": "main", "latestCommit": "f" * 40},
             "author": {"user": self._user(pr.author, pr.author_bot), "role": "AUTHOR"},
@@ -568,6 +666,13 @@ class FakeBitbucket:
                 ]
             },
         }
+
+    def _dc_pr(self, request: Request, match: re.Match[str]) -> Answer:
+        repo = self._repo_of(match)
+        pr = self._pr(repo, match) if repo is not None else None
+        if repo is None or pr is None:
+            return _not_found("dc")
+        return Answer(200, self._dc_json(repo, pr))
 
     def _dc_prs(self, request: Request, match: re.Match[str]) -> Answer:
         if self.before_list is not None:
@@ -657,6 +762,70 @@ class FakeBitbucket:
     def _dc_tags(self, request: Request, repo: FakeRepo, _: re.Match[str]) -> Any:
         tags = sorted(repo.tags, key=lambda t: t[2], reverse=True)
         return [{"id": f"refs/tags/{n}", "displayId": n, "latestCommit": sha} for n, sha, _ in tags]
+
+
+_CLOUD_REPORT_TYPES = frozenset({"SECURITY", "COVERAGE", "TEST", "BUG"})
+_DATA_TYPES = frozenset({"BOOLEAN", "DATE", "DURATION", "LINK", "NUMBER", "PERCENTAGE", "TEXT"})
+_RESULTS = {"cloud": frozenset({"PASSED", "FAILED", "PENDING"}), "dc": frozenset({"PASS", "FAIL"})}
+_SEVERITIES = {
+    "cloud": frozenset({"LOW", "MEDIUM", "HIGH", "CRITICAL"}),
+    "dc": frozenset({"LOW", "MEDIUM", "HIGH"}),
+}
+_NOTE_TYPES = frozenset({"VULNERABILITY", "CODE_SMELL", "BUG"})
+_MAX_NOTES = 1000
+
+
+def _report_problem(edition: Edition, body: Any) -> str | None:
+    """What is wrong with a report's body, as documented, or ``None``."""
+    if not isinstance(body, dict):
+        return "the body is not a report object"
+    title = body.get("title")
+    if not isinstance(title, str) or not title or len(title) > 450:
+        return "title is required and at most 450 characters"
+    details = body.get("details")
+    if edition == "cloud":
+        if not isinstance(details, str):
+            return "details is required"
+        if body.get("report_type") not in _CLOUD_REPORT_TYPES:
+            return "report_type must be one of SECURITY, COVERAGE, TEST, BUG"
+    if details is not None and (not isinstance(details, str) or len(details) > 2000):
+        return "details is at most 2000 characters"
+    if "result" in body and body["result"] not in _RESULTS[edition]:
+        return f"result must be one of {', '.join(sorted(_RESULTS[edition]))}"
+    data = body.get("data", [])
+    if not isinstance(data, list) or (edition == "dc" and len(data) > 6):
+        return "data is a list of at most 6 items"
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str):
+            return "each data item needs a title"
+        if "type" in item and item["type"] not in _DATA_TYPES:
+            return "a data item's type is not one of the documented types"
+        if item.get("type") == "NUMBER" and not isinstance(item.get("value"), int | float):
+            return "a NUMBER data item's value must be a number"
+        if item.get("type") == "TEXT" and not isinstance(item.get("value"), str):
+            return "a TEXT data item's value must be text"
+    return None
+
+
+def _note_problem(edition: Edition, note: Any) -> str | None:
+    if not isinstance(note, dict):
+        return "an annotation is not an object"
+    if edition == "cloud":
+        if not isinstance(note.get("external_id"), str) or not note["external_id"]:
+            return "each annotation needs an external_id"
+        if note.get("annotation_type") not in _NOTE_TYPES:
+            return "annotation_type must be one of VULNERABILITY, CODE_SMELL, BUG"
+        if not isinstance(note.get("summary"), str) or not note["summary"]:
+            return "each annotation needs a summary"
+    else:
+        message = note.get("message")
+        if not isinstance(message, str) or not message or len(message) > 2000:
+            return "each annotation needs a message of at most 2000 characters"
+        if "type" in note and note["type"] not in _NOTE_TYPES:
+            return "type must be one of VULNERABILITY, CODE_SMELL, BUG"
+    if note.get("severity") not in _SEVERITIES[edition]:
+        return "severity is not one of the documented severities"
+    return None
 
 
 def _dc_error(

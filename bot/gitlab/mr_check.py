@@ -20,9 +20,8 @@ from typing import Any
 import structlog
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 
-from bot.change_check import BadEvent, ChangeTurns, Outcome, assess_stored, field_of
+from bot.change_check import BadEvent, ChangeTurns, Outcome, assess_stored, field_of, stale_head
 from bot.gitlab.commit_status import policy_of, set_status, status_of
 from data.clock import utcnow
 from data.config import OrgConfig
@@ -34,7 +33,7 @@ from data.sources.gitlab.mr_records import MalformedMergeRequest
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.times import TimeFormatError, parse_time
 from data.store.history import HistoryCache
-from data.store.tables import Change, ChangeState
+from data.store.tables import ChangeState
 from data.sync import SyncRun
 from scoring.errors import SourceError
 
@@ -158,14 +157,6 @@ class MergeRequestCheck:
         """The project's path as riskbrief.toml spells it (GitLab's paths ignore case)."""
         return next((p for p in self.config.projects if p.lower() == project.lower()), project)
 
-    def _stale(self, event: MergeRequestEvent) -> bool:
-        """True when the store holds a newer head of this merge request than the event's."""
-        with Session(self.engine) as session:
-            row = session.exec(select(Change).where(col(Change.key) == event.key)).first()
-        if row is None or row.updated_at is None or row.head_sha is None:
-            return False
-        return row.head_sha != event.head_sha and row.updated_at > event.updated_at
-
     def handle(self, event: MergeRequestEvent) -> Outcome:
         """Fetch, store, score and set the status; ``SourceError`` when GitLab fails on the way.
 
@@ -194,7 +185,7 @@ class MergeRequestCheck:
                 ) from exc
 
     def _handle(self, event: MergeRequestEvent) -> Outcome:
-        if event.checked and self._stale(event):
+        if event.checked and stale_head(self.engine, event.key, event.head_sha, event.updated_at):
             log.info("gitlab_event_stale", key=event.key, head=event.head_sha)
             return Outcome("stale", event.key, event.head_sha)
         run = SyncRun(self.engine, self.org)

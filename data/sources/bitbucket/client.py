@@ -130,17 +130,30 @@ class BitbucketClient:
         """The absolute URL of ``path`` (relative to the API's root), or ``path`` if absolute."""
         return path if "://" in path else f"{self.api_url}/{path.lstrip('/')}"
 
-    def _send(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    def _send(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        method: str = "GET",
+        body: Any = None,
+    ) -> httpx.Response:
         try:
-            return self._retry.run(url, lambda: self._try(url, params))
+            return self._retry.run(url, lambda: self._try(url, params, method, body))
         except Retryable as exc:
             raise BitbucketError(exc.sentence, exc.status) from None
 
-    def _try(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+    def _try(
+        self, url: str, params: Mapping[str, Any] | None, method: str = "GET", body: Any = None
+    ) -> httpx.Response:
         with self._lock:
             self.requests += 1
         try:
-            response = self._http.get(url, headers=self._headers(), params=params)
+            if method == "GET":
+                response = self._http.get(url, headers=self._headers(), params=params)
+            else:
+                response = self._http.request(
+                    method, url, headers=self._headers(), params=params, json=body
+                )
         except httpx.TimeoutException:
             raise Retryable(
                 f"{self.name} did not answer {_short(url)} in time; the next sync retries."
@@ -230,6 +243,17 @@ class BitbucketClient:
                 f"{self._table}.",
                 response.status_code,
             ) from None
+        return Page(response.status_code, data, response.headers)
+
+    def send(self, method: str, path: str, body: Any) -> Page:
+        """A ``PUT`` or ``POST`` of JSON ``body`` (Code Insights' writes are idempotent, so
+        a retried one does no harm) and its JSON answer."""
+        url = self.url(path)
+        response = self._send(url, None, method, body)
+        try:
+            data = response.json() if response.content else None
+        except ValueError:
+            data = None
         return Page(response.status_code, data, response.headers)
 
     def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> str | None:

@@ -110,6 +110,19 @@ class _Common(BaseModel):
         description="requests in flight at once for one page's pull requests",
     )
 
+    # The `riskbrief` Code Insights report on pull requests: PASSED unless the organisation
+    # enforces, then FAILED at or above `check_threshold`; the same names and meaning as
+    # [sources.github]'s and [sources.gitlab]'s.
+    check_enforce: bool = Field(
+        default=False, description="whether the `riskbrief` report on pull requests may fail"
+    )
+    check_threshold: int = Field(
+        default=80,
+        ge=0,
+        le=100,
+        description="the score at or above which an enforcing report is FAILED",
+    )
+
     _patterns = field_validator("deploy_tags")(_check_pattern)
     _env = field_validator("token_env", check_fields=False)(_check_env)
 

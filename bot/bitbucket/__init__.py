@@ -1,0 +1,131 @@
+"""Bitbucket's side of the check on pull requests: the webhook, the work per event, the report.
+
+``webhook`` checks a delivery at the door and answers it once; ``pr_check`` fetches,
+stores and scores the pull request as of now; ``insights`` turns the assessment into
+one `riskbrief` Code Insights report, with annotations on the riskiest files, on its
+head commit. Bitbucket Cloud and Data Center share one path, ``/bitbucket/webhook``.
+
+Where the settings live, and why: the webhook secrets are `serve`'s
+(``BITBUCKET_WEBHOOK_SECRET`` for Cloud, ``BITBUCKET_DC_WEBHOOK_SECRET`` for Data
+Center, in ``bot.settings``, as ``GITLAB_WEBHOOK_SECRET`` is): secrets come from the
+environment and only the web role reads them. Which repositories, the token
+(``token_env``) and the enforcement (``check_enforce``, ``check_threshold``) are the
+Bitbucket source's, in ``[sources.bitbucket]`` and ``[sources.bitbucket_dc]``, so the
+check reads exactly what the sync reads.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
+
+from bot.bitbucket.pr_check import PullRequestCheck
+from bot.bitbucket.webhook import WEBHOOK_PATH, Door, bitbucket_webhook
+from bot.settings import Settings
+from data.config import OrgConfig
+from data.sources.bitbucket.client import BitbucketClient, Edition
+from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
+
+__all__ = [
+    "WEBHOOK_PATH",
+    "bitbucket_webhook",
+    "doors_from",
+    "edition_off",
+    "edition_secret",
+    "webhook_off",
+]
+
+# The most a delivery waits for Bitbucket in all (retries of a 5xx included): Bitbucket
+# gives up on a webhook after about 10 seconds, and a redelivery retries what failed.
+_MAX_WAIT = 5.0
+_SECRET_ENV = {"cloud": "BITBUCKET_WEBHOOK_SECRET", "dc": "BITBUCKET_DC_WEBHOOK_SECRET"}
+_TABLE = {"cloud": "[sources.bitbucket]", "dc": "[sources.bitbucket_dc]"}
+_NAME = {"cloud": "Bitbucket Cloud", "dc": "Bitbucket Data Center"}
+_TOKEN = {
+    "cloud": "an access token with the repository:write and pullrequest scopes",
+    "dc": "an HTTP access token with repository read permission",
+}
+
+
+def edition_secret(settings: Settings, edition: Edition) -> SecretStr | None:
+    """The webhook secret `serve` has for ``edition``, if any."""
+    if edition == "cloud":
+        return settings.bitbucket_webhook_secret
+    return settings.bitbucket_dc_webhook_secret
+
+
+def _config(
+    org: OrgConfig, edition: Edition
+) -> BitbucketCloudConfig | BitbucketDataCenterConfig | None:
+    return org.sources.bitbucket if edition == "cloud" else org.sources.bitbucket_dc
+
+
+def edition_off(
+    settings: Settings, org: OrgConfig, edition: Edition, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """Why one edition's half of ``POST /bitbucket/webhook`` is off, in one sentence naming
+    each thing missing, or ``None`` when it is on."""
+    env = os.environ if environ is None else environ
+    missing: list[str] = []
+    if edition_secret(settings, edition) is None:
+        missing.append(f"set {_SECRET_ENV[edition]} to the webhook's secret")
+    config = _config(org, edition)
+    if config is None:
+        missing.append(f"add a {_TABLE[edition]} table naming its repositories to riskbrief.toml")
+    else:
+        if not config.repositories:
+            missing.append(f"name the repositories in {_TABLE[edition]} of riskbrief.toml")
+        if not env.get(config.token_env, "").strip():
+            missing.append(f"set {config.token_env} to {_TOKEN[edition]}")
+    if not missing:
+        return None
+    return f"the {_NAME[edition]} webhook is off; " + "; ".join(missing)
+
+
+def webhook_off(
+    settings: Settings, org: OrgConfig, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """Why ``POST /bitbucket/webhook`` is off for both editions, or ``None`` when either is on."""
+    reasons = [edition_off(settings, org, e, environ) for e in ("cloud", "dc")]
+    if any(r is None for r in reasons):
+        return None
+    return " Or: ".join(r for r in reasons if r is not None)
+
+
+def doors_from(
+    settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str] | None = None
+) -> dict[Edition, Door]:
+    """Each edition that is on, with its secret and its check of the configured repositories."""
+    env = os.environ if environ is None else environ
+    doors: dict[Edition, Door] = {}
+    for edition in ("cloud", "dc"):
+        config = _config(org, edition)
+        secret = edition_secret(settings, edition)
+        if edition_off(settings, org, edition, env) is not None or config is None or not secret:
+            continue
+        token = env[config.token_env].strip()
+        if isinstance(config, BitbucketCloudConfig):
+            client = BitbucketClient(
+                "cloud",
+                config.api_url,
+                token,
+                email=config.email,
+                timeout=8.0,
+                max_wait=_MAX_WAIT,
+                token_env=config.token_env,
+            )
+        else:
+            client = BitbucketClient(
+                "dc",
+                config.base_url,
+                token,
+                timeout=8.0,
+                max_wait=_MAX_WAIT,
+                token_env=config.token_env,
+            )
+        check = PullRequestCheck(engine, org, config, client, web_url=settings.web_url)
+        doors[edition] = Door(secret, check)
+    return doors
