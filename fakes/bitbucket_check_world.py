@@ -129,6 +129,7 @@ class BitbucketWorld:
         delivery: str | None = None,
         secret: str | None = BB_SECRET,
         body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         """POST one delivery signed with ``secret`` (``None``: unsigned)."""
         data = body if body is not None else json.dumps(payload).encode()
@@ -139,6 +140,7 @@ class BitbucketWorld:
             "X-Event-Key": event or EVENT[self.edition],
             header: ident,
             **({"X-Hub-Signature": signature_of(secret, data)} if secret is not None else {}),
+            **(headers or {}),
         }
         return httpx.post(f"{self.url}{WEBHOOK_PATH}", content=data, headers=sent, timeout=30)
 

@@ -140,6 +140,8 @@ class FakeBitbucket:
         self.lock = threading.RLock()
         # Called with each pull request list request: a test changes data between pages.
         self.before_list: Callable[[Request], None] | None = None
+        # Called with the pull request before each GET of one: a test pushes in between.
+        self.before_pr: Callable[[FakePR], None] | None = None
         if edition == "cloud":
             self._cloud_routes()
         else:
@@ -478,6 +480,8 @@ class FakeBitbucket:
         pr = self._pr(repo, match) if repo is not None else None
         if repo is None or pr is None:
             return _not_found("cloud")
+        if self.before_pr is not None:
+            self.before_pr(pr)
         return Answer(200, self._cloud_json(repo, pr, True))
 
     def _diffstat(self, request: Request, repo: FakeRepo, m: re.Match[str]) -> Any:
@@ -672,6 +676,8 @@ class FakeBitbucket:
         pr = self._pr(repo, match) if repo is not None else None
         if repo is None or pr is None:
             return _not_found("dc")
+        if self.before_pr is not None:
+            self.before_pr(pr)
         return Answer(200, self._dc_json(repo, pr))
 
     def _dc_prs(self, request: Request, match: re.Match[str]) -> Answer:
