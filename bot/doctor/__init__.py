@@ -30,6 +30,7 @@ from bot.doctor.probes import ProbeError, Probes, RateLimit, SlackIdentity
 from bot.doctor.registered import check_registered_sources
 from bot.doctor.services import (
     check_anthropic,
+    check_bitbucket_webhook,
     check_github,
     check_gitlab_webhook,
     check_slack_mode,
@@ -49,6 +50,7 @@ __all__ = [
     "RateLimit",
     "SlackIdentity",
     "check_anthropic",
+    "check_bitbucket_webhook",
     "check_config",
     "check_database",
     "check_github",
@@ -82,6 +84,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_github(settings, p.github),
         *check_registered_sources(settings, org, org_error),
         *([gitlab] if gitlab is not None else []),
+        *check_bitbucket_webhook(settings, org, org_error),
         check_web_view(settings),
         check_slack_token(settings, p.slack),
         check_slack_mode(settings),

@@ -1,5 +1,5 @@
-"""Doctor checks of the services riskbrief talks to: Slack, GitHub, GitLab's check, Anthropic
-and SMTP.
+"""Doctor checks of the services riskbrief talks to: Slack, GitHub, GitLab's and Bitbucket's
+checks, Anthropic and SMTP.
 
 Each takes the settings and one probe (``bot.doctor.probes``); a service that is
 not configured and not needed is skipped.
@@ -25,6 +25,7 @@ from scoring.errors import RiskbriefError
 
 __all__ = [
     "check_anthropic",
+    "check_bitbucket_webhook",
     "check_github",
     "check_gitlab_webhook",
     "check_slack_mode",
@@ -327,3 +328,50 @@ def check_gitlab_webhook(
         return skipped(name, off + ".")
     what, _, todo = off.partition("; ")
     return failed(name, what + ".", todo + ".")
+
+
+def check_bitbucket_webhook(
+    settings: Settings, org: OrgConfig | None, org_error: str | None
+) -> list[Check]:
+    """Whether each Bitbucket edition's half of ``POST /bitbucket/webhook`` (the `riskbrief`
+    Code Insights report on pull requests) is on, and what is missing when it is half set
+    up; no line for an edition of which nothing is set."""
+    # Imported here: the check's modules are the web role's, not every doctor run's.
+    from bot.bitbucket import edition_off, edition_secret
+
+    lines: list[Check] = []
+    for edition in ("cloud", "dc"):
+        name = "bitbucket check" if edition == "cloud" else "bitbucket dc check"
+        secret = edition_secret(settings, edition)
+        config = None
+        if org is not None:
+            config = org.sources.bitbucket if edition == "cloud" else org.sources.bitbucket_dc
+        if secret is None and config is None:
+            continue
+        if org_error is not None or org is None:
+            lines.append(
+                skipped(name, f"not checked: {settings.config} does not read (see config).")
+            )
+            continue
+        off = edition_off(settings, org, edition)
+        if off is None:
+            assert config is not None  # edition_off says the table is there
+            scope = (
+                "the repository:write scope" if edition == "cloud" else "repository read permission"
+            )
+            lines.append(
+                passed(
+                    name,
+                    "on: POST /bitbucket/webhook checks each delivery's X-Hub-Signature and "
+                    "puts a riskbrief Code Insights report on pull requests of "
+                    f"{len(config.repositories)} repository(ies); {config.token_env} needs "
+                    f"{scope} to write it.",
+                )
+            )
+        elif secret is None:
+            # Not asked for: an organisation may sync Bitbucket without the check.
+            lines.append(skipped(name, off + "."))
+        else:
+            what, _, todo = off.partition("; ")
+            lines.append(failed(name, what + ".", todo + "."))
+    return lines
