@@ -63,12 +63,10 @@ def _config(
     return org.sources.bitbucket if edition == "cloud" else org.sources.bitbucket_dc
 
 
-def edition_off(
-    settings: Settings, org: OrgConfig, edition: Edition, environ: Mapping[str, str] | None = None
-) -> str | None:
-    """Why one edition's half of ``POST /bitbucket/webhook`` is off, in one sentence naming
-    each thing missing, or ``None`` when it is on."""
-    env = os.environ if environ is None else environ
+def _missing(
+    settings: Settings, org: OrgConfig, edition: Edition, env: Mapping[str, str]
+) -> list[str]:
+    """What one edition's half still needs, each as an instruction."""
     missing: list[str] = []
     if edition_secret(settings, edition) is None:
         missing.append(f"set {_SECRET_ENV[edition]} to the webhook's secret")
@@ -80,6 +78,15 @@ def edition_off(
             missing.append(f"name the repositories in {_TABLE[edition]} of riskbrief.toml")
         if not env.get(config.token_env, "").strip():
             missing.append(f"set {config.token_env} to {_TOKEN[edition]}")
+    return missing
+
+
+def edition_off(
+    settings: Settings, org: OrgConfig, edition: Edition, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """Why one edition's half of ``POST /bitbucket/webhook`` is off, in one sentence naming
+    each thing missing, or ``None`` when it is on."""
+    missing = _missing(settings, org, edition, os.environ if environ is None else environ)
     if not missing:
         return None
     return f"the {_NAME[edition]} webhook is off; " + "; ".join(missing)
@@ -88,11 +95,18 @@ def edition_off(
 def webhook_off(
     settings: Settings, org: OrgConfig, environ: Mapping[str, str] | None = None
 ) -> str | None:
-    """Why ``POST /bitbucket/webhook`` is off for both editions, or ``None`` when either is on."""
-    reasons = [edition_off(settings, org, e, environ) for e in ("cloud", "dc")]
-    if any(r is None for r in reasons):
+    """Why ``POST /bitbucket/webhook`` is off for both editions, in one sentence, or ``None``
+    when either edition is on."""
+    env = os.environ if environ is None else environ
+    cloud, dc = (_missing(settings, org, e, env) for e in ("cloud", "dc"))
+    if not cloud or not dc:
         return None
-    return " Or: ".join(r for r in reasons if r is not None)
+    return (
+        "the Bitbucket webhook is off; for Cloud, "
+        + ", ".join(cloud)
+        + "; or for Data Center, "
+        + ", ".join(dc)
+    )
 
 
 def doors_from(

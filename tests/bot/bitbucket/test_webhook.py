@@ -9,14 +9,18 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.bitbucket import webhook_off
 from bot.bitbucket.webhook import MAX_BODY, bitbucket_webhook
+from bot.serve import _web_routes
 from bot.settings import Settings
 from bot.web import wsgi_application
 from data.sources.bitbucket.client import Edition
+from data.sources.bitbucket.settings import BitbucketDataCenterConfig
 from data.sources.sample import sample_org_config
 from data.store.tables import Change, GitHubDelivery
 from fakes.bitbucket_check_world import (
@@ -307,3 +311,28 @@ def test_only_post_is_taken(world: BitbucketWorld) -> None:
     answer = httpx.get(f"{world.url}/bitbucket/webhook")
     assert answer.status_code == 405
     assert answer.headers["allow"] == "POST"
+
+
+def test_serve_wires_each_edition_that_is_set_up(
+    store: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve`'s routes: Data Center's half on (a forged delivery 401), Cloud's off (404)."""
+    monkeypatch.setenv("RISKBRIEF_BITBUCKET_DC_TOKEN", "dc-token")
+    org = sample_org_config()
+    dc = BitbucketDataCenterConfig(repositories=(REPO,), base_url="http://127.0.0.1:9")
+    org = org.model_copy(update={"sources": org.sources.model_copy(update={"bitbucket_dc": dc})})
+    on = Settings(bitbucket_dc_webhook_secret=SecretStr(BB_SECRET))
+    with served(
+        wsgi_application(None, store, bitbucket=_web_routes(on, store, org).bitbucket)
+    ) as url:
+        forged = httpx.post(
+            f"{url}/bitbucket/webhook",
+            content=b"{}",
+            headers={"X-Event-Key": "pr:opened", "X-Hub-Signature": "sha256=" + "0" * 64},
+        )
+        assert forged.status_code == 401
+    off = _web_routes(Settings(), store, org).bitbucket
+    with served(wsgi_application(None, store, bitbucket=off)) as url:
+        answer = httpx.post(f"{url}/bitbucket/webhook", content=b"{}")
+        assert answer.status_code == 404
+        assert "BITBUCKET_DC_WEBHOOK_SECRET" in answer.json()["error"]
