@@ -1,9 +1,10 @@
 """What every code host's webhook does at its door, before the event is read.
 
-GitHub's (``bot.github.webhook``) and GitLab's (``bot.gitlab.webhook``) webhooks
+GitHub's (``bot.github.webhook``), GitLab's (``bot.gitlab.webhook``) and Bitbucket's
+(``bot.bitbucket.webhook``) webhooks
 read the body up to a limit, answer in JSON with one sentence per refusal, and
 parse the body only once it is proven to come from the host: the same steps,
-kept here once so both doors refuse alike.
+kept here once so every door refuses alike.
 """
 
 from __future__ import annotations
@@ -21,7 +22,16 @@ from bot.change_check import Outcome
 from data.store.github_deliveries import claim_delivery, finish_delivery, release_delivery
 from scoring.errors import RiskbriefError
 
-__all__ = ["MAX_BODY", "NotJson", "answer", "answer_once", "json_of", "read_body", "refuse"]
+__all__ = [
+    "MAX_BODY",
+    "NotJson",
+    "answer",
+    "answer_once",
+    "json_of",
+    "posted_body",
+    "read_body",
+    "refuse",
+]
 
 # A pull or merge request event is tens of KiB (GitHub caps at 25 MB, GitLab's payload
 # limit is 25 MB by default). Under `serve`'s own cap on any request body (waitress:
@@ -77,6 +87,22 @@ def read_body(environ: WSGIEnvironment, limit: int = MAX_BODY) -> bytes | None:
         return None
     body: bytes = environ["wsgi.input"].read(limit + 1 if declared is None else declared)
     return None if len(body) > limit else body
+
+
+def posted_body(
+    environ: WSGIEnvironment, start_response: StartResponse, *, host: str, sender: str
+) -> bytes | list[bytes]:
+    """The body of a POST of at most ``MAX_BODY`` bytes, or the answer refusing it, already
+    started: 405 for another method (``sender`` sends with POST), 413 past the limit."""
+    if environ.get("REQUEST_METHOD") != "POST":
+        return refuse(
+            start_response, 405, f"{sender} sends webhook deliveries with POST", host=host
+        )
+    body = read_body(environ)
+    if body is None:
+        error = f"a webhook delivery must be at most {MAX_BODY} bytes"
+        return refuse(start_response, 413, error, host=host)
+    return body
 
 
 def json_of(body: bytes) -> Any:

@@ -43,7 +43,7 @@ from bot.bitbucket.pr_check import (
     cloud_event,
     dc_event,
 )
-from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, read_body, refuse
+from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, posted_body, refuse
 from data.clock import utcnow
 from data.sources.bitbucket.client import Edition
 
@@ -106,13 +106,9 @@ def bitbucket_webhook(
                 or "the Bitbucket webhook is off; set BITBUCKET_WEBHOOK_SECRET and "
                 "[sources.bitbucket]",
             )
-        if environ.get("REQUEST_METHOD") != "POST":
-            return _refuse(start_response, 405, "Bitbucket sends webhook deliveries with POST")
-        body = read_body(environ)
-        if body is None:
-            return _refuse(
-                start_response, 413, f"a webhook delivery must be at most {MAX_BODY} bytes"
-            )
+        body = posted_body(environ, start_response, host="bitbucket", sender="Bitbucket")
+        if isinstance(body, list):
+            return body
         signed = _signed_by(doors, str(environ.get("HTTP_X_HUB_SIGNATURE", "")), body)
         if not signed:
             return _refuse(

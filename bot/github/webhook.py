@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 
 from bot.change_check import BadEvent
 from bot.github.pull_check import USED_ACTIONS, PullCheck, pull_event
-from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, read_body, refuse
+from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, posted_body, refuse
 from data.clock import utcnow
 
 __all__ = ["MAX_BODY", "WEBHOOK_PATH", "github_webhook", "signature_of"]
@@ -70,13 +70,9 @@ def github_webhook(
                 off
                 or "the GitHub webhook is off; set GITHUB_WEBHOOK_SECRET and GitHub credentials",
             )
-        if environ.get("REQUEST_METHOD") != "POST":
-            return _refuse(start_response, 405, "GitHub sends webhook deliveries with POST")
-        body = read_body(environ)
-        if body is None:
-            return _refuse(
-                start_response, 413, f"a webhook delivery must be at most {MAX_BODY} bytes"
-            )
+        body = posted_body(environ, start_response, host="github", sender="GitHub")
+        if isinstance(body, list):
+            return body
         given = str(environ.get("HTTP_X_HUB_SIGNATURE_256", ""))
         expected = signature_of(secret.get_secret_value(), body)
         if not _SIGNATURE.fullmatch(given) or not hmac.compare_digest(given, expected):

@@ -43,7 +43,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.gitlab.mr_check import BadEvent, MergeRequestCheck, mr_event
-from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, read_body, refuse
+from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, posted_body, refuse
 from data.clock import utcnow
 
 __all__ = ["EVENT", "MAX_BODY", "TOLERANCE", "WEBHOOK_PATH", "gitlab_webhook", "signature_of"]
@@ -121,13 +121,9 @@ def gitlab_webhook(
                 404,
                 off or "the GitLab webhook is off; set GITLAB_WEBHOOK_SECRET and [sources.gitlab]",
             )
-        if environ.get("REQUEST_METHOD") != "POST":
-            return _refuse(start_response, 405, "GitLab sends webhook deliveries with POST")
-        body = read_body(environ)
-        if body is None:
-            return _refuse(
-                start_response, 413, f"a webhook delivery must be at most {MAX_BODY} bytes"
-            )
+        body = posted_body(environ, start_response, host="gitlab", sender="GitLab")
+        if isinstance(body, list):
+            return body
         given = str(environ.get("HTTP_X_GITLAB_TOKEN", "")).encode()
         if not given or not hmac.compare_digest(given, secret.get_secret_value().encode()):
             return _refuse(
