@@ -13,11 +13,12 @@ entry. Pure: it reads the score alone, so a stored score reads back the same.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scoring.risk import Band, Gate, RiskScore
 
-__all__ = ["CAP", "GATE", "OTHERS", "Contribution", "breakdown"]
+__all__ = ["CAP", "GATE", "OTHERS", "Contribution", "breakdown", "fold"]
 
 # Names of the entries that are not signals.
 GATE = "gate"
@@ -84,3 +85,18 @@ def breakdown(score: RiskScore, limit: int | None = None) -> tuple[Contribution,
         words = f"from {n} smaller signal{'' if n == 1 else 's'}"
         listed.append(Contribution(OTHERS, sum(c.points for c in folded), words))
     return (*listed, *(c for c in extra if c.points < 0))
+
+
+def fold(full: Sequence[Contribution], limit: int) -> tuple[Contribution, ...]:
+    """``breakdown(score, limit)`` from ``breakdown(score)``: the same top ``limit`` signals and
+    one ``OTHERS`` entry for the rest, for a reader that holds a score's contributions (an
+    answer's record) rather than the score."""
+    signals = [c for c in full if c.name not in (GATE, CAP)]
+    lifts = [c for c in full if c.name == GATE]
+    shown, folded = signals[:limit], signals[limit:]
+    listed = sorted([*shown, *lifts], key=lambda c: (-c.points, c.name))
+    if folded:
+        n = len(folded)
+        words = f"from {n} smaller signal{'' if n == 1 else 's'}"
+        listed.append(Contribution(OTHERS, sum(c.points for c in folded), words))
+    return (*listed, *(c for c in full if c.name == CAP))

@@ -9,5 +9,6 @@ reader owns (``answer``). Each reader renders that answer its own way: Block Kit
 (``bot.slack.render``), plain text (``bot.answers.text``). The same questions answered
 as data are ``records`` (pydantic models, with ``access``: who may see what, and
 ``asked``: the scope and week a call names), which the MCP tools return as they are and
-the web view (``bot.pages``) lays out. Nothing here imports a reader.
+the web view (``bot.pages``) lays out; ``/risk pr``'s answer in words is made from the
+change's record (``changes``). Nothing here imports a reader.
 """

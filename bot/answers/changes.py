@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Span, Strong
 from bot.answers.caller import Asked, reader_timezone
 from bot.answers.lines import (
     candidates,
-    deploy_name,
-    gate_lines,
     not_found,
     service_name,
-    signal_lines,
 )
-from bot.answers.lookups import find_changes, local_time, version_of
+from bot.answers.lookups import find_changes, local_time
 from bot.answers.parse import said
 from bot.answers.queries import ChangeQuery
+from bot.answers.records.change import change_risk
+from bot.answers.records.models import ChangeRisk
 from briefing.labels import band_label
 from briefing.plural import many
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
-from data.store.scores import load_scores
-from data.store.tables import Change, ChangeState, Deploy, DeployChange
+from data.store.tables import Change, ChangeState
+from scoring.band import Band
+from scoring.breakdown import Contribution, fold
+from scoring.errors import NotFoundError
 
 __all__ = ["answer_change", "change_answer"]
 
@@ -30,6 +32,10 @@ __all__ = ["answer_change", "change_answer"]
 _REVIEW_NOTE = {True: "", False: ", no human approval", None: ", review unknown"}
 # Candidates listed when a short sha or a bare number names more than one change.
 _CANDIDATES = 10
+# Contributions listed before the rest are folded into one (as ``lines.signal_lines``).
+_SIGNALS = 5
+# A record's band in the reader's words, back to the band (``Band.label``'s inverse).
+BAND_OF_WORDS = {b.label: b for b in Band}
 
 
 def _when(change: Change, timezone: str, *, day: bool = True) -> str:
@@ -41,22 +47,27 @@ def _when(change: Change, timezone: str, *, day: bool = True) -> str:
     return f"merged {local_time(change.merged_at, timezone, day=day)}"
 
 
-def _shipped_in(session: Session, org: OrgConfig, change: Change, timezone: str) -> Line:
-    """The deploys that shipped ``change``, each by service and local time beside its id."""
-    deploys = list(
-        session.exec(
-            select(Deploy)
-            .join(DeployChange, col(DeployChange.deploy_id) == col(Deploy.id))
-            .where(DeployChange.change_id == change.id)
-            .order_by(col(Deploy.finished_at))
-        )
-    )
-    if not deploys:
+def _record_when(risk: ChangeRisk, timezone: str) -> str:
+    """The record's state as ``_when`` words it."""
+    if risk.state != ChangeState.MERGED.value or risk.merged_at is None:
+        if risk.state == ChangeState.OPEN.value:
+            return "a draft, not merged yet" if risk.draft else "open, not merged yet"
+        return "closed unmerged"
+    return f"merged {local_time(risk.merged_at, timezone)}"
+
+
+def _shipped_in(org: OrgConfig, risk: ChangeRisk, timezone: str) -> Line:
+    """The deploys that shipped the change, each by service and local time beside its id."""
+    if not risk.deploys:
         return ("Not shipped by any deploy in the store.",)
     line: list[Span] = ["Shipped in "]
-    for n, d in enumerate(deploys[:3]):
+    for n, d in enumerate(risk.deploys[:3]):
         line += ["; "] if n else []
-        line += deploy_name(session, org, d, timezone)
+        line += [
+            f"{service_name(org, d.service)} deploy of {local_time(d.finished_at, timezone)} (",
+            Code(d.key),
+            ")",
+        ]
     return tuple(line)
 
 
@@ -66,7 +77,9 @@ def change_answer(
     """A change's score, band, top signals with their explanations, and the gates it hit.
 
     ``key`` is any form ``lookups.find_changes`` reads; times are in ``timezone`` (the
-    reader's), else the organisation's.
+    reader's), else the organisation's. The change itself is told from the core's record of
+    it (``records.change.change_risk``, what the MCP tool and the web page show): this answer
+    only words it, its top signals folded as ``breakdown`` folds them.
     """
     zone = timezone or org.organisation.timezone
     found = find_changes(session, key)
@@ -92,10 +105,11 @@ def change_answer(
             len(found) - _CANDIDATES,
             "ask about one of them by its key",
         )
-    change = found[0]
-    key = change.key
-    row = load_scores(session, "change", version_of(org), [key]).get(key)
-    if row is None:
+    key = found[0].key
+    try:
+        risk = change_risk(session, org, Access.organisation(org), key)
+    except NotFoundError:
+        # Found but not scored: the record refuses to tell a change with no score.
         return Answer(
             (
                 Paragraph(
@@ -109,22 +123,26 @@ def change_answer(
                 ),
             )
         )
-    title = Link(change.url, truncate(one_line(change.title), 150) or key)
-    risk: Line = (
+    title = Link(risk.url, truncate(one_line(risk.title), 150) or key)
+    band = BAND_OF_WORDS[risk.band]
+    line: Line = (
         "Risk ",
-        Strong((str(row.score),)),
-        f", {band_label(row.band)} · {service_name(org, row.service)} · {_when(change, zone)}",
+        Strong((str(risk.score),)),
+        f", {band_label(band)} · {service_name(org, risk.service)} · {_record_when(risk, zone)}",
     )
-    if row.agent_involved:
-        risk += (" · AI agent" + _REVIEW_NOTE[row.human_reviewed],)
-    parts = [Paragraph(((Strong((title,)), " · ", Code(key)), risk))]
-    signals = signal_lines(row)
+    if risk.agent_involved:
+        line += (" · AI agent" + _REVIEW_NOTE[risk.human_reviewed],)
+    parts = [Paragraph(((Strong((title,)), " · ", Code(key)), line))]
+    contributions = [Contribution(c.name, c.points, c.explanation) for c in risk.signals]
+    signals: list[Line] = [
+        (f"• {c.points:+d} {one_line(c.explanation)}",) for c in fold(contributions, _SIGNALS)
+    ]
     parts.append(Paragraph(((Strong(("Signals",)),), *(signals or [("No signal added risk.",)]))))
-    gates = gate_lines(row)
+    gates: list[Line] = [(f"⛔ {one_line(g.explanation)}",) for g in risk.gates]
     if gates:
         parts.append(Paragraph(((Strong(("Gates hit",)),), *gates)))
-    parts.append(Paragraph((_shipped_in(session, org, change, zone),)))
-    return Answer(tuple(parts), summary=(f"{key}: risk {row.score}, {band_label(row.band)}",))
+    parts.append(Paragraph((_shipped_in(org, risk, zone),)))
+    return Answer(tuple(parts), summary=(f"{key}: risk {risk.score}, {band_label(band)}",))
 
 
 def answer_change(asked: Asked, query: ChangeQuery) -> Answer:

@@ -225,6 +225,7 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
         author=author.login if author else None,
         head_branch=change.head_branch,
         state=change.state.value,
+        draft=change.draft,
         merged_at=change.merged_at,
         score=row.score,
         band=band_words(row.band),

@@ -9,17 +9,23 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
+from bot.answers.changes import change_answer
+from bot.answers.lookups import version_of
 from bot.answers.records.agent import agent_activity, agent_weeks
 from bot.answers.records.briefing import scope_briefing
+from bot.answers.records.change import change_risk
 from bot.answers.records.deploy import deploy_record
 from bot.answers.records.history import MAX_WEEKS, MIN_WEEKS, week_rows, weekly_trend
 from bot.answers.records.ownership import DRIFT_SHARE, ownership
 from bot.answers.records.ranking import store_ranking
 from bot.answers.records.service import service_record
+from bot.answers.text import answer_text
 from data.scope import Scope
 from data.store.engine import session_scope
+from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change, ChangeFile, Deploy, DeployChange, Service
 from evaluation.change_outcomes import change_outcomes
+from scoring.breakdown import breakdown, fold
 from scoring.errors import NotFoundError
 from tests.samples import LoadedSample
 
@@ -156,3 +162,27 @@ def test_agent_weeks_count_what_the_weeks_activity_counts(scored: LoadedSample) 
             bad = change_outcomes(session, keys=[c.key for c in activity.unreviewed_changes])
             assert bad.bad <= change_outcomes(session).bad
     assert sum(w.agent_changes for w in weeks) > 0
+
+
+def test_a_records_contributions_fold_as_the_score_folds(scored: LoadedSample) -> None:
+    """Folding a record's full breakdown gives what ``breakdown(score, limit)`` gives, for every
+    scored change of the sample and several limits: `/risk pr` words the record, not the row."""
+    with session_scope(scored.engine) as session:
+        rows = load_scores(session, "change", version_of(scored.org))
+    assert len(rows) > 100
+    for row in rows.values():
+        full = breakdown(row)
+        for limit in (1, 2, 5):
+            assert fold(full, limit) == breakdown(row, limit), (row.key, limit)
+
+
+def test_risk_pr_tells_the_changes_record(scored: LoadedSample) -> None:
+    """The text answer to `/risk pr` shows the record's score and its folded contributions."""
+    whole = Access.organisation(scored.org)
+    with session_scope(scored.engine) as session:
+        key = week_rows(session, scored.org, whole, None, _last_week(scored)).changes[0].key
+        risk = change_risk(session, scored.org, whole, key)
+        text = answer_text(change_answer(session, scored.org, key))
+    assert f"Risk *{risk.score}*" in text
+    for c in risk.signals[:2]:
+        assert f"{c.points:+d} {c.explanation}" in text
