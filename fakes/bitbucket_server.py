@@ -100,6 +100,8 @@ class FakeRepo:
     prs: dict[int, FakePR] = field(default_factory=dict)
     # CODEOWNERS versions: (sha, committed at, text or None when that commit deleted it)
     codeowners: list[tuple[str, datetime, str | None]] = field(default_factory=list)
+    # Cloud's .bitbucket/teams.yaml by commit sha (served at that sha; 404 when absent)
+    teams: dict[str, str] = field(default_factory=dict)
     # Cloud: (uuid, name, type) of each environment; deployments as Cloud lists them.
     environments: list[tuple[str, str, str]] = field(default_factory=list)
     deployments: list[dict[str, Any]] = field(default_factory=list)
@@ -385,6 +387,11 @@ class FakeBitbucket:
             repo + r"/src/(?P<sha>[0-9a-f]+)/\.bitbucket/CODEOWNERS",
             self._authed("repository", self._raw),
         )
+        add(
+            "GET",
+            repo + r"/src/(?P<sha>[0-9a-f]+)/\.bitbucket/teams\.yaml",
+            self._authed("repository", self._teams),
+        )
         add("GET", repo + r"/environments/?", self._authed("pipeline", self._list(self._envs)))
         report = repo + r"/commit/(?P<sha>[0-9a-f]{7,64})/reports/(?P<report>[A-Za-z0-9_.\-]+)"
         add("PUT", report, self._authed("repository:write", self._put_report))
@@ -549,6 +556,13 @@ class FakeBitbucket:
         if found is None or found[2] is None:
             return _not_found(self.edition)
         return Answer(200, raw=found[2].encode(), headers={"Content-Type": "text/plain"})
+
+    def _teams(self, request: Request, match: re.Match[str]) -> Answer:
+        repo = self._repo_of(match)
+        text = repo.teams.get(match["sha"]) if repo else None
+        if text is None:
+            return _not_found(self.edition)
+        return Answer(200, raw=text.encode(), headers={"Content-Type": "text/plain"})
 
     def _envs(self, request: Request, repo: FakeRepo, _: re.Match[str]) -> Any:
         return [

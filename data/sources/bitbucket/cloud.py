@@ -28,7 +28,7 @@ from typing import Any
 import structlog
 
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
-from data.sources.bitbucket.codeowners import LOCATION
+from data.sources.bitbucket.codeowners import LOCATION, TEAMS_LOCATION
 from data.sources.bitbucket.deploys import DeployReader, service_for
 from data.sources.bitbucket.records import (
     Listed,
@@ -52,6 +52,7 @@ __all__ = [
     "cloud_tags",
     "codeowners_commits",
     "codeowners_text",
+    "teams_text",
 ]
 
 log = structlog.get_logger(__name__)
@@ -167,6 +168,11 @@ def codeowners_commits(client: BitbucketClient, repository: str) -> list[tuple[s
 def codeowners_text(client: BitbucketClient, repository: str, sha: str) -> str | None:
     """The file at ``sha``; ``None`` when that commit deleted it."""
     return client.get_text(f"repositories/{repository}/src/{sha}/{LOCATION}")
+
+
+def teams_text(client: BitbucketClient, repository: str, sha: str) -> str | None:
+    """``.bitbucket/teams.yaml`` at ``sha``; ``None`` when there is none then."""
+    return client.get_text(f"repositories/{repository}/src/{sha}/{TEAMS_LOCATION}")
 
 
 def _time(value: Any) -> datetime | None:

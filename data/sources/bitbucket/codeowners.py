@@ -10,7 +10,9 @@ differ in which rules a path takes:
   ``@user``, ``@workspace/group`` or a team of ``.bitbucket/teams.yaml``
   (``@team``). A group or team with a selector (``@ws/group:random(2)``,
   ``:least_busy(1)``) asks for one (or N) *of* its members: the group itself is
-  the owner, so the selector is dropped and the group kept.
+  the owner, so the selector is dropped and the group kept. A team of
+  ``.bitbucket/teams.yaml`` (as of the same commit) is expanded to its members,
+  with or without a selector: any member may be the "one of" it picks.
 - Data Center takes the *last* matching rule (its docs: later rules win), with
   owners ``@user``, e-mail addresses and ``@@ReviewerGroup`` (also with
   ``:random(N)``), kept the same way.
@@ -25,27 +27,30 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 import structlog
 
-from data.codeowners import OwnersHistory, compile_pattern, split_line, versions_of
+from data.codeowners import CodeownersVersion, OwnersHistory, compile_pattern, split_line
 from data.sync import Cursor, SyncRun
 
 __all__ = [
     "LOCATION",
+    "TEAMS_LOCATION",
     "BitbucketCodeowners",
     "BitbucketRule",
     "load_history",
     "parse_bitbucket_codeowners",
+    "parse_teams",
 ]
 
 log = structlog.get_logger(__name__)
 
 LOCATION = ".bitbucket/CODEOWNERS"
+TEAMS_LOCATION = ".bitbucket/teams.yaml"
 _SELECTOR = re.compile(r":(?:random|least_busy)\(\d+\)$", re.IGNORECASE)
 
 
@@ -86,8 +91,82 @@ def _owner(token: str) -> str:
     return _SELECTOR.sub("", token)
 
 
+_KEY = re.compile(r"^([^\s:#-][^:#]*?)\s*:\s*(.*)$")
+
+
+def _scalar(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    if not value or any(c in value for c in "[]{}&*!|>"):
+        raise ValueError(f"not a plain member: {value!r}")
+    return value
+
+
+def parse_teams(text: str) -> dict[str, tuple[str, ...]]:
+    """``.bitbucket/teams.yaml``'s teams and their members, by hand (PyYAML is not installed).
+
+    Read: ``name:`` at column 0, then its members as ``- member`` lines, optionally
+    under one nested key (``contributors:``), or inline as ``name: [a, b]``; ``#``
+    comments. Anything else (anchors, block scalars, deeper maps) raises ``ValueError``."""
+    teams: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if not line.strip() or line.strip() == "---":
+            continue
+        stripped = line.lstrip()
+        try:
+            if stripped.startswith("- ") or stripped == "-":
+                if current is None:
+                    raise ValueError("a member outside a team")
+                current.append(_scalar(stripped[1:]))
+                continue
+            key = _KEY.match(stripped)
+            if key is None:
+                raise ValueError("neither a team, a key nor a member")
+            name, rest = _scalar(key[1]), key[2].strip()
+            if line[0].isspace():
+                if current is None or rest:
+                    raise ValueError("a nested key outside a team")
+                continue  # ``contributors:`` and the like: its list is the team's
+            current = teams.setdefault(name, [])
+            if rest.startswith("[") and rest.endswith("]"):
+                current.extend(_scalar(m) for m in rest[1:-1].split(",") if m.strip())
+            elif rest:
+                raise ValueError("a team's members must be a list")
+        except ValueError as exc:
+            raise ValueError(f"line {number}: {exc}") from None
+    if not teams:
+        raise ValueError("no teams")
+    return {name: tuple(members) for name, members in teams.items()}
+
+
+def _team_name(owner: str, teams: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The team ``owner`` names: ``@teams/name``, or ``@name`` when teams.yaml defines it."""
+    name = owner[1:] if owner.startswith("@") else ""
+    if name.startswith("teams/"):
+        name = name[len("teams/") :]
+    return name if name in teams else None
+
+
+def _expand(owner: str, teams: Mapping[str, tuple[str, ...]], seen: frozenset[str]) -> list[str]:
+    """``owner``, or the members of the team it names (nested teams too, a cycle cut)."""
+    name = _team_name(owner, teams)
+    if name is None:
+        return [owner]
+    if name in seen:
+        return []
+    out: list[str] = []
+    for member in teams[name]:
+        out.extend(_expand(_owner(member), teams, seen | {name}))
+    return out
+
+
 def parse_bitbucket_codeowners(
-    text: str, edition: Literal["cloud", "dc"] = "cloud"
+    text: str,
+    edition: Literal["cloud", "dc"] = "cloud",
+    teams: Mapping[str, tuple[str, ...]] | None = None,
 ) -> BitbucketCodeowners:
     """Parse ``.bitbucket/CODEOWNERS`` by ``edition``'s rules; skipped lines go to ``errors``."""
     rules: list[BitbucketRule] = []
@@ -96,7 +175,11 @@ def parse_bitbucket_codeowners(
         tokens = split_line(raw.strip())
         if not tokens:
             continue
-        pattern, owners = tokens[0], tuple(_owner(t) for t in tokens[1:])
+        pattern = tokens[0]
+        owners = tuple(_owner(t) for t in tokens[1:])
+        if teams:
+            expanded = [m for o in owners for m in _expand(o, teams, frozenset())]
+            owners = tuple(dict.fromkeys(expanded))
         if pattern.startswith("!"):
             errors.append(f"line {number}: negated patterns ('!') are not read; skipped")
             continue
@@ -123,27 +206,57 @@ def load_history(
     edition: Literal["cloud", "dc"],
     commits: Callable[[], Iterable[tuple[str, datetime]]],
     text_at: Callable[[str], str | None],
+    teams_at: Callable[[str], str | None] | None = None,
 ) -> BitbucketCodeownersHistory:
     """The file's history: each commit touching it (``commits``: sha and time) and its text
     then (``text_at(sha)``, ``None`` when that commit deleted it), texts cached in the
-    sync state so a sync whose file did not change costs one list request."""
+    sync state so a sync whose file did not change costs one list request. With
+    ``teams_at`` (Cloud), ``.bitbucket/teams.yaml`` at the same commit expands teams;
+    one missing, unreadable or malformed leaves each team an owner by its name."""
     source = f"bitbucket-{edition}-codeowners"
     cached = _load_cache(run, repository, source)
     versions: list[list[Any]] = []
     for sha, at in commits():
-        if sha in cached:
-            versions.append(cached[sha])
-            continue
-        versions.append([at.isoformat(), sha, text_at(sha)])
+        entry = cached.get(sha)
+        if not isinstance(entry, list) or len(entry) < 3:
+            entry = [at.isoformat(), sha, text_at(sha)]
+        if teams_at is not None and len(entry) < 4:
+            entry = [*entry[:3], _teams_text(teams_at, repository, sha)]
+        versions.append(entry)
     fresh = {v[1]: v for v in versions}
     if fresh != cached:
         run.save_cursor(source, repository, Cursor(json.dumps(fresh, sort_keys=True)))
-    texts = {LOCATION: [(datetime.fromisoformat(at), sha, text) for at, sha, text in versions]}
+    ordered = sorted(versions, key=lambda v: datetime.fromisoformat(v[0]))
+    history = tuple(
+        CodeownersVersion(
+            datetime.fromisoformat(v[0]),
+            v[1],
+            None
+            if v[2] is None
+            else parse_bitbucket_codeowners(v[2], edition, _teams(repository, v[1], v[3:])),
+        )
+        for v in ordered
+    )
+    return BitbucketCodeownersHistory({LOCATION: history}, (LOCATION,))
 
-    def parse(text: str) -> BitbucketCodeowners:
-        return parse_bitbucket_codeowners(text, edition)
 
-    return BitbucketCodeownersHistory(versions_of(texts, parse), (LOCATION,))
+def _teams_text(teams_at: Callable[[str], str | None], repository: str, sha: str) -> str | None:
+    try:
+        return teams_at(sha)
+    except Exception as exc:  # an unreadable teams.yaml must not end the sync
+        log.info("bitbucket.teams_unreadable", repository=repository, sha=sha, error=str(exc))
+        return None
+
+
+def _teams(repository: str, sha: str, rest: list[Any]) -> dict[str, tuple[str, ...]] | None:
+    text = rest[0] if rest else None
+    if not isinstance(text, str):
+        return None
+    try:
+        return parse_teams(text)
+    except ValueError as exc:
+        log.info("bitbucket.teams_malformed", repository=repository, sha=sha, error=str(exc))
+        return None
 
 
 def _load_cache(run: SyncRun, repository: str, source: str) -> dict[str, list[Any]]:

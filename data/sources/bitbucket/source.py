@@ -80,6 +80,7 @@ class PullsWithOwners:
             self._edition,
             lambda: module.codeowners_commits(client, repo),
             lambda sha: module.codeowners_text(client, repo, sha),
+            (lambda sha: cloud.teams_text(client, repo, sha)) if self._edition == "cloud" else None,
         )
         self.source.owners_of = history.owners_of
         self.source.sync(run)

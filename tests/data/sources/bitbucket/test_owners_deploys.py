@@ -75,3 +75,38 @@ def test_cloud_pipelines_deployments_to_production_are_deploys(cloud_world: Worl
     with Session(world.engine) as session:
         deploys = sorted(session.exec(select(Deploy)), key=lambda d: d.finished_at)
     assert [(d.sha, d.status) for d in deploys] == [("1" * 40, "success"), ("2" * 40, "failure")]
+
+
+TEAMS = "payments:\n  contributors:\n    - ana@example.com\n    - '@bo'\n"
+
+
+def test_cloud_team_is_expanded_to_its_members_as_of_the_merge(cloud_world: World) -> None:
+    """A `@teams/name` owner is its teams.yaml members (teams.yaml at that CODEOWNERS commit)."""
+    world = cloud_world
+    repo = world.fake.repo(world.repo)
+    repo.codeowners = [("a" * 40, at(20), "checkout/ @teams/payments @lead\n")]
+    repo.teams = {"a" * 40: TEAMS}
+    world.fake.add_pr(world.repo, pr(1, 15, files=(("checkout/x.py", 1, 0, "modified"),)))
+    world.sync()
+    assert world.change(1)[1][0].owners == ["ana@example.com", "@bo", "@lead"]
+
+
+def test_a_selector_team_is_read_as_one_of_its_members() -> None:
+    """`@teams/payments:random(1)` asks for one of the members: each may be it."""
+    from data.sources.bitbucket.codeowners import parse_teams
+
+    owners = parse_bitbucket_codeowners(
+        "* @teams/payments:random(1)\n", "cloud", parse_teams("payments: [ana, '@bo']\n")
+    )
+    assert owners.owners("a.py") == ("ana", "@bo")
+
+
+def test_malformed_teams_yaml_leaves_the_team_by_name(cloud_world: World) -> None:
+    """A teams.yaml that cannot be read keeps the team as an owner by name; the sync goes on."""
+    world = cloud_world
+    repo = world.fake.repo(world.repo)
+    repo.codeowners = [("a" * 40, at(20), "checkout/ @teams/payments\n")]
+    repo.teams = {"a" * 40: "payments: &x {oops\n"}
+    world.fake.add_pr(world.repo, pr(1, 15, files=(("checkout/x.py", 1, 0, "modified"),)))
+    world.sync()
+    assert world.change(1)[1][0].owners == ["@teams/payments"]
