@@ -35,6 +35,7 @@ from typing import Any, Literal
 import structlog
 
 from data.codeowners import CodeownersVersion, OwnersHistory, compile_pattern, split_line
+from data.sources.bitbucket.client import BitbucketError
 from data.sync import Cursor, SyncRun
 
 __all__ = [
@@ -243,7 +244,11 @@ def load_history(
 def _teams_text(teams_at: Callable[[str], str | None], repository: str, sha: str) -> str | None:
     try:
         return teams_at(sha)
-    except Exception as exc:  # an unreadable teams.yaml must not end the sync
+    except BitbucketError as exc:
+        # A teams.yaml Bitbucket will not serve must not end the sync: its teams stay owners
+        # by name. A refused token or a spent request budget is the sync's to report.
+        if exc.status is None or exc.status in (401, 429) or exc.status >= 500:
+            raise
         log.info("bitbucket.teams_unreadable", repository=repository, sha=sha, error=str(exc))
         return None
 
