@@ -23,10 +23,11 @@ from bot.answers.records.briefing import scope_briefing
 from bot.answers.records.change import change_files, change_risk
 from bot.answers.records.deploy import deploy_record
 from bot.answers.records.history import MAX_WEEKS, week_rows, weekly_trend
-from bot.answers.records.models import ChangeRow, DeployRow, IncidentRow
+from bot.answers.records.models import ChangeRow
 from bot.answers.records.ownership import ownership
 from bot.answers.records.ranking import store_ranking
 from bot.pages.charts import band_chart
+from bot.pages.grids import Url, changes_grid, deploys_grid, incidents_grid
 from bot.pages.tables import Column, Grid, cell
 from briefing.week import IsoWeek
 from data.config import OrgConfig
@@ -36,8 +37,6 @@ from scoring.errors import NotFoundError
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = ["VIEWS", "Page", "PageContext", "Url"]
-
-Url = Callable[..., str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,93 +59,6 @@ class Page:
     title: str
     values: dict[str, Any] = field(default_factory=dict)
     grids: tuple[Grid, ...] = ()
-
-
-def _when(at: datetime | None) -> str:
-    return "–" if at is None else at.strftime("%Y-%m-%d %H:%M")
-
-
-def changes_grid(key: str, caption: str, rows: list[ChangeRow], url: Url) -> Grid:
-    """Changes as a table: key (linked to its page), title, service, score, band, when."""
-    return Grid(
-        key,
-        caption,
-        (
-            Column("key", "Change"),
-            Column("title", "Title"),
-            Column("service", "Service"),
-            Column("score", "Score", numeric=True),
-            Column("band", "Band"),
-            Column("merged", "Merged (UTC)"),
-            Column("drivers", "Drivers"),
-        ),
-        tuple(
-            (
-                cell(c.key, url("change", key=c.key)),
-                cell(c.title),
-                cell(c.service, url("service", name=c.service) if c.service else None),
-                cell(c.score),
-                cell(c.band, band=c.band),
-                cell(_when(c.merged_at)),
-                cell(", ".join(c.drivers)),
-            )
-            for c in rows
-        ),
-    )
-
-
-def deploys_grid(key: str, caption: str, rows: list[DeployRow], url: Url) -> Grid:
-    """Deploys as a table, each with its incidents counted."""
-    return Grid(
-        key,
-        caption,
-        (
-            Column("key", "Deploy"),
-            Column("service", "Service"),
-            Column("status", "Status"),
-            Column("finished", "Finished (UTC)"),
-            Column("score", "Score", numeric=True),
-            Column("band", "Band"),
-            Column("incidents", "Incidents", numeric=True),
-        ),
-        tuple(
-            (
-                cell(d.key, url("deploy", key=d.key)),
-                cell(d.service, url("service", name=d.service)),
-                cell(d.status),
-                cell(_when(d.finished_at)),
-                cell(d.score),
-                cell(d.band, band=d.band),
-                cell(len(d.incidents)),
-            )
-            for d in rows
-        ),
-    )
-
-
-def incidents_grid(key: str, caption: str, rows: list[IncidentRow], url: Url) -> Grid:
-    """Incidents as a table, with minutes to resolve."""
-    return Grid(
-        key,
-        caption,
-        (
-            Column("key", "Incident"),
-            Column("service", "Service"),
-            Column("title", "Title"),
-            Column("opened", "Opened (UTC)"),
-            Column("minutes", "Minutes to resolve", numeric=True),
-        ),
-        tuple(
-            (
-                cell(i.key),
-                cell(i.service, url("service", name=i.service)),
-                cell(i.title),
-                cell(_when(i.opened_at)),
-                cell(i.minutes_to_resolve),
-            )
-            for i in rows
-        ),
-    )
 
 
 def _names(ctx: PageContext) -> list[str] | None:

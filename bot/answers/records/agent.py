@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, narrowed
 from bot.answers.lookups import version_of
+from bot.answers.records.history import weeks_ending
 from bot.answers.records.models import AgentActivity, AgentRow, AgentWeek, BandCounts
 from bot.answers.records.service import change_row
 from data.clock import utcnow
@@ -117,9 +118,7 @@ def agent_weeks(
     scope = narrowed(org, access, names)
     zone = scope.timezone
     last = asked_week(until_text, scope, now or utcnow(), current=False)
-    all_weeks = [last]
-    while len(all_weeks) < weeks:
-        all_weeks.insert(0, all_weeks[0].previous())
+    all_weeks = weeks_ending(last, weeks)
     since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
     query = (
         sa.select(

@@ -28,12 +28,20 @@ from data.store.window import load_window
 from scoring import aggregate
 from scoring.band import Band
 
-__all__ = ["MAX_WEEKS", "MIN_WEEKS", "week_rows", "weekly_trend"]
+__all__ = ["MAX_WEEKS", "MIN_WEEKS", "week_rows", "weekly_trend", "weeks_ending"]
 
 # A quarter to a year: fewer says nothing a briefing does not, more is another question.
 MIN_WEEKS = 4
 MAX_WEEKS = 52
 _RISKIEST = 10
+
+
+def weeks_ending(last: IsoWeek, count: int) -> list[IsoWeek]:
+    """The ``count`` ISO weeks ending with ``last``, oldest first."""
+    weeks = [last]
+    while len(weeks) < count:
+        weeks.insert(0, weeks[0].previous())
+    return weeks
 
 
 def _services(org: OrgConfig, access: Access) -> list[str]:
@@ -54,9 +62,7 @@ def weekly_trend(
     scope = narrowed(org, access, names)
     count = max(MIN_WEEKS, min(MAX_WEEKS, weeks))
     last = asked_week(until_text, scope, now or utcnow(), current=True)
-    all_weeks: list[IsoWeek] = [last]
-    while len(all_weeks) < count:
-        all_weeks.insert(0, all_weeks[0].previous())
+    all_weeks = weeks_ending(last, count)
     zone = scope.timezone
     since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
     services = _services(org, scope)

@@ -1,0 +1,101 @@
+"""The tables several pages share: changes, deploys and incidents as rows with their links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.answers.records.models import ChangeRow, DeployRow, IncidentRow
+from bot.pages.tables import Column, Grid, cell
+
+__all__ = ["Url", "changes_grid", "deploys_grid", "incidents_grid"]
+
+# How a view builds a link to another page: its name, then its path's and query's values.
+Url = Callable[..., str]
+
+
+def _when(at: datetime | None) -> str:
+    return "–" if at is None else at.strftime("%Y-%m-%d %H:%M")
+
+
+def changes_grid(key: str, caption: str, rows: list[ChangeRow], url: Url) -> Grid:
+    """Changes as a table: key (linked to its page), title, service, score, band, when."""
+    return Grid(
+        key,
+        caption,
+        (
+            Column("key", "Change"),
+            Column("title", "Title"),
+            Column("service", "Service"),
+            Column("score", "Score", numeric=True),
+            Column("band", "Band"),
+            Column("merged", "Merged (UTC)"),
+            Column("drivers", "Drivers"),
+        ),
+        tuple(
+            (
+                cell(c.key, url("change", key=c.key)),
+                cell(c.title),
+                cell(c.service, url("service", name=c.service) if c.service else None),
+                cell(c.score),
+                cell(c.band, band=c.band),
+                cell(_when(c.merged_at)),
+                cell(", ".join(c.drivers)),
+            )
+            for c in rows
+        ),
+    )
+
+
+def deploys_grid(key: str, caption: str, rows: list[DeployRow], url: Url) -> Grid:
+    """Deploys as a table, each with its incidents counted."""
+    return Grid(
+        key,
+        caption,
+        (
+            Column("key", "Deploy"),
+            Column("service", "Service"),
+            Column("status", "Status"),
+            Column("finished", "Finished (UTC)"),
+            Column("score", "Score", numeric=True),
+            Column("band", "Band"),
+            Column("incidents", "Incidents", numeric=True),
+        ),
+        tuple(
+            (
+                cell(d.key, url("deploy", key=d.key)),
+                cell(d.service, url("service", name=d.service)),
+                cell(d.status),
+                cell(_when(d.finished_at)),
+                cell(d.score),
+                cell(d.band, band=d.band),
+                cell(len(d.incidents)),
+            )
+            for d in rows
+        ),
+    )
+
+
+def incidents_grid(key: str, caption: str, rows: list[IncidentRow], url: Url) -> Grid:
+    """Incidents as a table, with minutes to resolve."""
+    return Grid(
+        key,
+        caption,
+        (
+            Column("key", "Incident"),
+            Column("service", "Service"),
+            Column("title", "Title"),
+            Column("opened", "Opened (UTC)"),
+            Column("minutes", "Minutes to resolve", numeric=True),
+        ),
+        tuple(
+            (
+                cell(i.key),
+                cell(i.service, url("service", name=i.service)),
+                cell(i.title),
+                cell(_when(i.opened_at)),
+                cell(i.minutes_to_resolve),
+            )
+            for i in rows
+        ),
+    )
