@@ -8,8 +8,11 @@ from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Span, Strong
 from bot.answers.caller import Asked, reader_timezone
 from bot.answers.lines import (
+    BAND_OF_WORDS,
     candidates,
+    gate_lines,
     not_found,
+    point_lines,
     service_name,
 )
 from bot.answers.lookups import find_changes, local_time
@@ -22,8 +25,6 @@ from briefing.plural import many
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
 from data.store.tables import Change, ChangeState
-from scoring.band import Band
-from scoring.breakdown import Contribution, fold
 from scoring.errors import NotFoundError
 
 __all__ = ["answer_change", "change_answer"]
@@ -32,10 +33,6 @@ __all__ = ["answer_change", "change_answer"]
 _REVIEW_NOTE = {True: "", False: ", no human approval", None: ", review unknown"}
 # Candidates listed when a short sha or a bare number names more than one change.
 _CANDIDATES = 10
-# Contributions listed before the rest are folded into one (as ``lines.signal_lines``).
-_SIGNALS = 5
-# A record's band in the reader's words, back to the band (``Band.label``'s inverse).
-BAND_OF_WORDS = {b.label: b for b in Band}
 
 
 def _when(change: Change, timezone: str, *, day: bool = True) -> str:
@@ -133,12 +130,9 @@ def change_answer(
     if risk.agent_involved:
         line += (" · AI agent" + _REVIEW_NOTE[risk.human_reviewed],)
     parts = [Paragraph(((Strong((title,)), " · ", Code(key)), line))]
-    contributions = [Contribution(c.name, c.points, c.explanation) for c in risk.signals]
-    signals: list[Line] = [
-        (f"• {c.points:+d} {one_line(c.explanation)}",) for c in fold(contributions, _SIGNALS)
-    ]
+    signals = point_lines(risk.signals)
     parts.append(Paragraph(((Strong(("Signals",)),), *(signals or [("No signal added risk.",)]))))
-    gates: list[Line] = [(f"⛔ {one_line(g.explanation)}",) for g in risk.gates]
+    gates = gate_lines(risk.gates)
     if gates:
         parts.append(Paragraph(((Strong(("Gates hit",)),), *gates)))
     parts.append(Paragraph((_shipped_in(org, risk, zone),)))

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
+from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Strong
 from bot.answers.caller import Asked, reader_timezone
 from bot.answers.lines import (
+    BAND_OF_WORDS,
     candidates,
     deploy_name,
     gate_lines,
     not_found,
+    point_lines,
     service_name,
-    signal_lines,
 )
-from bot.answers.lookups import find_deploys, latest_deploy_key, local_time, version_of
+from bot.answers.lookups import find_deploys, latest_deploy_key, local_time
 from bot.answers.parse import said
 from bot.answers.queries import DeployQuery
+from bot.answers.records.deploy import deploy_record
 from briefing.labels import band_label
 from briefing.plural import many
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
-from data.store.scores import load_scores
-from data.store.tables import Change, DeployChange, Incident, Service
 
 __all__ = ["answer_deploy", "deploy_answer"]
 
@@ -36,7 +37,9 @@ def deploy_answer(
 ) -> Answer:
     """A deploy's risk, its signals and gates, the changes it shipped and the incidents after.
 
-    Times are in ``timezone`` (the reader's), else the organisation's.
+    Times are in ``timezone`` (the reader's), else the organisation's. The deploy is told
+    from the core's record of it (``records.deploy.deploy_record``, what the web page
+    shows): this answer only words it.
     """
     zone = timezone or org.organisation.timezone
     found = find_deploys(session, key)
@@ -56,56 +59,57 @@ def deploy_answer(
             len(found) - _CANDIDATES,
             "ask about one of them by its id",
         )
-    deploy = found[0]
-    key = deploy.key
-    version = version_of(org)
-    row = load_scores(session, "deploy", version, [key]).get(key)
-    service = session.get(Service, deploy.service_id)
-    shipped = list(
-        session.exec(
-            select(Change)
-            .join(DeployChange, col(DeployChange.change_id) == col(Change.id))
-            .where(DeployChange.deploy_id == deploy.id)
-            .order_by(col(Change.merged_at), col(Change.key))
-        )
-    )
-    scores = load_scores(session, "change", version, [c.key for c in shipped])
-    incidents = list(session.exec(select(Incident).where(Incident.deploy_id == deploy.id)))
-    name = service_name(org, service.key if service else None)
-    when = local_time(deploy.finished_at, zone)
+    record = deploy_record(session, org, Access.organisation(org), found[0].key)
+    key = record.key
+    name = service_name(org, record.service or None)
+    when = local_time(record.finished_at, zone)
+    band = BAND_OF_WORDS[record.band] if record.band is not None else None
     risk: Line = (
-        ("Risk ", Strong((str(row.score),)), f", {band_label(row.band)}")
-        if row
+        ("Risk ", Strong((str(record.score),)), f", {band_label(band)}")
+        if band is not None
         else ("Not scored yet",)
     )
     head = (
         (Strong((f"{name} deploy of {when}",)), " · ", Code(key)),
-        (*risk, f" · {deploy.environment} · {deploy.status}"),
+        (*risk, f" · {record.environment} · {record.status}"),
     )
     parts = [Paragraph(head)]
-    if row is not None:
-        why = signal_lines(row) + gate_lines(row)
-        if why:
-            parts.append(Paragraph(((Strong(("Why",)),), *why)))
-    change_lines: list[Line] = []
-    ranked = sorted(shipped, key=lambda c: -(scores[c.key].score if c.key in scores else -1))
-    for c in ranked[:_SHIPPED_SHOWN]:
-        s = scores.get(c.key)
-        rating = f"{s.score}, {band_label(s.band)}" if s else "not scored"
-        title = truncate(one_line(c.title), 120) or c.key
-        change_lines.append(("• ", Link(c.url, title), " · ", Code(c.key), f" · {rating}"))
-    more = len(shipped) - len(change_lines)
-    if more > 0:
-        change_lines.append((f"… and {more} more",))
+    why = point_lines(record.signals) + gate_lines(record.gates)
+    if why:
+        parts.append(Paragraph(((Strong(("Why",)),), *why)))
+    change_lines: list[Line] = [
+        (
+            "• ",
+            Link(c.url, truncate(one_line(c.title), 120) or c.key),
+            " · ",
+            Code(c.key),
+            f" · {c.score}, {band_label(BAND_OF_WORDS[c.band])}",
+        )
+        for c in record.changes
+    ]
+    change_lines += [
+        (
+            "• ",
+            Link(c.url, truncate(one_line(c.title), 120) or c.key),
+            " · ",
+            Code(c.key),
+            " · not scored",
+        )
+        for c in record.unscored
+    ]
+    shipped = len(change_lines)
+    change_lines = change_lines[:_SHIPPED_SHOWN]
+    if shipped > _SHIPPED_SHOWN:
+        change_lines.append((f"… and {shipped - _SHIPPED_SHOWN} more",))
     parts.append(
         Paragraph(
             (
-                (Strong((f"Shipped {many(len(shipped), 'change')}",)),),
+                (Strong((f"Shipped {many(shipped, 'change')}",)),),
                 *(change_lines or [("No changes recorded for this deploy.",)]),
             )
         )
     )
-    if incidents:
+    if record.incidents:
         parts.append(
             Paragraph(
                 (
@@ -117,12 +121,12 @@ def deploy_answer(
                             f" {one_line(i.title)} · opened {local_time(i.opened_at, zone)}"
                             + (" · resolved" if i.resolved_at else ""),
                         )
-                        for i in incidents
+                        for i in record.incidents
                     ),
                 )
             )
         )
-    score_text = f"risk {row.score}, {band_label(row.band)}" if row else "not scored"
+    score_text = f"risk {record.score}, {band_label(band)}" if band is not None else "not scored"
     return Answer(tuple(parts), summary=(f"{name} deploy of {when} ({key}): {score_text}",))
 
 

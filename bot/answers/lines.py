@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session
 
 from bot.answers.answer import Answer, Code, Line, Outcome, Paragraph
 from bot.answers.lookups import local_time
+from bot.answers.records.models import GateRow, SignalPoints
 from briefing.render.escape import one_line
 from data.config import OrgConfig
 from data.store.tables import Deploy, Service
-from scoring.breakdown import breakdown
+from scoring.band import Band
+from scoring.breakdown import Contribution, breakdown, fold
 from scoring.scored import ScoredChange
 
-__all__ = ["candidates", "deploy_name", "gate_lines", "not_found", "service_name", "signal_lines"]
+__all__ = [
+    "BAND_OF_WORDS",
+    "candidates",
+    "deploy_name",
+    "gate_lines",
+    "not_found",
+    "point_lines",
+    "service_name",
+    "signal_lines",
+]
 
 _TOP = 5
+# A record's band in the reader's words, back to the band (``Band.label``'s inverse).
+BAND_OF_WORDS = {b.label: b for b in Band}
 
 
 def signal_lines(scored: ScoredChange, limit: int = _TOP) -> list[Line]:
@@ -22,9 +37,16 @@ def signal_lines(scored: ScoredChange, limit: int = _TOP) -> list[Line]:
     return [(f"• {c.points:+d} {one_line(c.explanation)}",) for c in breakdown(scored, limit)]
 
 
-def gate_lines(scored: ScoredChange) -> list[Line]:
-    """The gates a stored score hit, one line each."""
-    return [(f"⛔ {one_line(g.explanation)}",) for g in scored.gates]
+def point_lines(signals: Sequence[SignalPoints], limit: int = _TOP) -> list[Line]:
+    """A record's contributions as bullet lines, the smallest beyond ``limit`` folded into
+    one as ``signal_lines`` folds them: they add up to the score."""
+    contributions = [Contribution(c.name, c.points, c.explanation) for c in signals]
+    return [(f"• {c.points:+d} {one_line(c.explanation)}",) for c in fold(contributions, limit)]
+
+
+def gate_lines(gates: Sequence[GateRow]) -> list[Line]:
+    """A record's gates, one line each."""
+    return [(f"⛔ {one_line(g.explanation)}",) for g in gates]
 
 
 def service_name(org: OrgConfig, key: str | None) -> str:

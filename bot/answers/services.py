@@ -8,20 +8,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Column, Line, Link, Paragraph, Strong, Table
 from bot.answers.caller import Asked, reader_timezone
-from bot.answers.lines import service_name
-from bot.answers.lookups import this_week, version_of
+from bot.answers.lines import BAND_OF_WORDS, service_name
 from bot.answers.queries import ServiceQuery
+from bot.answers.records.history import weekly_trend
 from briefing.labels import band_label
 from briefing.plural import many
 from briefing.render.escape import one_line, truncate
 from briefing.render.text import format_value
 from briefing.week import IsoWeek
 from data.config import OrgConfig
+from data.scope import Scope
 from data.store.tables import IS_MERGED, Change, ChangeFile, Service
-from data.store.window import load_window
-from scoring import aggregate
 
 __all__ = ["TREND_WEEKS", "answer_service", "service_answer"]
 
@@ -42,97 +42,91 @@ def service_answer(
 ) -> Answer:
     """A service's last 8 weeks: weekly high-risk share and counts, riskiest changes, MTTR, CFR.
 
-    Weeks and dates are the reader's (``timezone``), else the organisation's.
+    Weeks and dates are the reader's (``timezone``), else the organisation's. The weeks are
+    the core's record of them (``records.history.weekly_trend``, what the web page charts):
+    this answer only words it.
     """
     timezone = timezone or org.organisation.timezone
-    this = this_week(now, timezone)
-    weeks = [this]
-    for _ in range(TREND_WEEKS - 1):
-        weeks.insert(0, weeks[0].previous())
-    since, until = weeks[0].bounds(timezone)[0], this.bounds(timezone)[1]
-    window = load_window(session, since, until, version_of(org))
-    rows: list[tuple[str, ...]] = []
-    for week in weeks:
-        d = aggregate(window.slice(*week.bounds(timezone), [service]).changes).distribution
-        rows.append(
-            (
-                f"{week.id}{'*' if week == this else ' '}",
-                f"{d.high_risk_share:5.1f}%",
-                f"{d.high_risk:>3}/{d.total:<3}",
-                "█" * round(d.high_risk_share / 10),
-            )
+    access = Access.of(org, Scope(), timezone)
+    trend = weekly_trend(session, org, access, [service], TREND_WEEKS, None, now)
+    this, span = trend.weeks[-1], trend.span
+    rows = tuple(
+        (
+            f"{w.week}{'*' if w is this else ' '}",
+            f"{w.high_risk_share:5.1f}%",
+            f"{w.bands.high + w.bands.very_high:>3}/{w.changes:<3}",
+            "█" * round(w.high_risk_share / 10),
         )
-    everything = window.slice(since, until, [service])
-    total = aggregate(everything.changes, everything.deploys, everything.incidents)
-    latest = window.slice(*this.bounds(timezone), [service])
-    now_agg = aggregate(latest.changes, latest.deploys, latest.incidents)
+        for w in trend.weeks
+    )
     name = service_name(org, service)
     summary: Line = (f"{service}: the last {TREND_WEEKS} weeks",)
-    if not everything.changes:
+    if not span.changes:
         # Eight weeks of "0.0% 0/0" say nothing: one line, and where the data is.
+        weeks = (trend.weeks[0].week, this.week)
         quiet = Paragraph((_no_changes_line(session, name, service, weeks, timezone),))
-        if not (everything.deploys or everything.incidents):
+        if not (span.deploys or span.incidents):
             return Answer((quiet,), (f"{service}: no change in the last {TREND_WEEKS} weeks",))
-    risky = sorted((c for c in total.changes if c.high_risk), key=lambda c: (-c.score, c.key))
     risky_lines: list[Line] = [
         (
             "• ",
             Link(c.url, truncate(one_line(c.title), 120) or c.key),
             " · ",
             Code(c.key),
-            f" · {c.score}, {band_label(c.band.value)} · "
+            f" · {c.score}, {band_label(BAND_OF_WORDS[c.band])} · "
             f"{c.merged_at.astimezone(ZoneInfo(timezone)):%Y-%m-%d}",
         )
-        for c in risky[:_TOP]
+        for c in trend.riskiest_changes[:_TOP]
     ]
 
     def minutes(value: float | None) -> str:
-        return "n/a" if value is None else format_value(round(value, 1), "min")
+        return "n/a" if value is None else format_value(value, "min")
 
     def percent(value: float | None) -> str:
-        return "n/a" if value is None else format_value(round(value, 1), "%")
+        return "n/a" if value is None else format_value(value, "%")
 
     record = Paragraph(
         (
             (
                 Strong(("MTTR",)),
-                f" {minutes(now_agg.mttr_minutes)} this week · "
-                f"{minutes(total.mttr_minutes)} over {TREND_WEEKS} weeks "
-                f"({many(len(total.incidents), 'incident')})",
+                f" {minutes(this.mttr_minutes)} this week · "
+                f"{minutes(span.mttr_minutes)} over {TREND_WEEKS} weeks "
+                f"({many(span.incidents, 'incident')})",
             ),
             (
                 Strong(("Change failure rate",)),
-                f" {percent(now_agg.change_failure_rate)} this week · "
-                f"{percent(total.change_failure_rate)} over {TREND_WEEKS} weeks "
-                f"({total.failed_deploys} of {many(len(total.deploys), 'deploy')})",
+                f" {percent(this.change_failure_rate)} this week · "
+                f"{percent(span.change_failure_rate)} over {TREND_WEEKS} weeks "
+                f"({span.failed_deploys} of {many(span.deploys, 'deploy')})",
             ),
         )
     )
-    if not everything.changes:
+    if not span.changes:
         # Deploys or incidents but no change: the line, then MTTR and CFR.
         return Answer((quiet, record), summary)
-    trend = Table(
+    table = Table(
         (
             Strong((name,)),
             f": high-risk share and high-risk/all changes, last {TREND_WEEKS} weeks "
             f"({timezone}; * is this week so far)",
         ),
         _COLUMNS,
-        tuple(rows),
+        rows,
     )
     riskiest = Paragraph(
         ((Strong(("Riskiest changes",)),), *(risky_lines or [("No high-risk changes.",)]))
     )
-    return Answer((trend, riskiest, record), summary)
+    return Answer((table, riskiest, record), summary)
 
 
 def _no_changes_line(
-    session: Session, name: str, service: str, weeks: list[IsoWeek], timezone: str
+    session: Session, name: str, service: str, weeks: tuple[str, str], timezone: str
 ) -> Line:
-    """``name`` had no change in ``weeks``: say so, and name its newest week and how to see it."""
+    """``name`` had no change in ``weeks`` (the first and last): say so, and name its newest
+    week and how to see it."""
     shown: Line = (
         Strong((name,)),
-        f" has no change in the last {TREND_WEEKS} weeks ({weeks[0].id} to {weeks[-1].id})",
+        f" has no change in the last {TREND_WEEKS} weeks ({weeks[0]} to {weeks[1]})",
     )
     newest = session.exec(
         select(func.max(col(Change.merged_at)))

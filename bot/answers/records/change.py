@@ -238,9 +238,7 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
             for s in row.signals
             if not s.known
         ],
-        gates=[
-            GateRow(name=g.name, explanation=g.explanation, floor=g.floor.label) for g in row.gates
-        ],
+        gates=[GateRow.of(g) for g in row.gates],
         agent_involved=row.agent_involved,
         human_reviewed=row.human_reviewed,
         deploys=_deploys(session, org, access, change),

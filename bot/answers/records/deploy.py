@@ -14,8 +14,10 @@ from bot.answers.access import Access
 from bot.answers.lookups import find_deploys, version_of
 from bot.answers.records.change import incident_row
 from bot.answers.records.models import (
+    ChangeRef,
     ChangeRow,
     DeployRecord,
+    GateRow,
     RevertRow,
     SignalPoints,
     band_words,
@@ -49,9 +51,13 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
             select(Change)
             .join(DeployChange, col(DeployChange.change_id) == col(Change.id))
             .where(DeployChange.deploy_id == deploy.id)
+            .order_by(col(Change.merged_at), col(Change.key))
         )
     )
     scores = load_scores(session, "change", version, [c.key for c in shipped])
+    scored = [c for c in shipped if c.key in scores and c.merged_at is not None]
+    # Riskiest first; ties stay in merge order (the query's), as they shipped.
+    scored.sort(key=lambda c: -scores[c.key].score)
     changes = [
         ChangeRow(
             key=c.key,
@@ -63,10 +69,10 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
             merged_at=c.merged_at,
             drivers=[s.name for s in top_signals(scores[c.key].signals, 3)],
         )
-        for c in shipped
-        if c.key in scores and c.merged_at is not None
+        for c in scored
+        if c.merged_at is not None
     ]
-    changes.sort(key=lambda c: (-c.score, c.key))
+    unscored = [ChangeRef(key=c.key, title=c.title, url=c.url) for c in shipped if c not in scored]
     incidents = session.exec(
         select(Incident)
         .where(Incident.deploy_id == deploy.id)
@@ -89,7 +95,9 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
             SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
             for c in (breakdown(row) if row else ())
         ],
+        gates=[GateRow.of(g) for g in (row.gates if row else ())],
         changes=changes,
+        unscored=unscored,
         incidents=[incident_row(i, services.get(i.service_id, "")) for i in incidents],
         reverts=[
             RevertRow(key=r.key, title=r.title, url=r.url, merged_at=r.merged_at)

@@ -80,10 +80,13 @@ def weekly_trend(
         unreviewed.append(len(agg.agent_unreviewed))
         risky += [c for c in agg.changes if c.high_risk]
     risky.sort(key=lambda c: (-c.score, c.key))
+    rows = window.slice(since, until, services)
+    span = aggregate(rows.changes, rows.deploys, rows.incidents)
     return Trend(
         scope=scope.label,
         services=services,
         weeks=records,
+        span=week_record(f"{all_weeks[0].id}/{last.id}", span),
         riskiest_changes=[change_row(c) for c in risky[:_RISKIEST]],
         agent_changes=agents,
         agent_unreviewed=unreviewed,

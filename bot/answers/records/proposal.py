@@ -150,9 +150,7 @@ def proposal_risk(
         unknowns=[
             UnknownSignal(name=s.name, explanation=s.explanation) for s in assessment.unknowns
         ],
-        gates=[
-            GateRow(name=g.name, explanation=g.explanation, floor=g.floor.label) for g in risk.gates
-        ],
+        gates=[GateRow.of(g) for g in risk.gates],
         advice=[
             AdviceRow(concerns=a.concerns, text=a.text, points=a.points, detail=a.detail)
             for a in assessment.advice

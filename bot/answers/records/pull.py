@@ -60,10 +60,7 @@ def _pull(org: OrgConfig, o: OpenChange, draft: bool) -> OpenPull:
             SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
             for c in (breakdown(s, _SIGNALS) if s else ())
         ],
-        gates=[
-            GateRow(name=g.name, explanation=g.explanation, floor=g.floor.label)
-            for g in (s.gates if s else ())
-        ],
+        gates=[GateRow.of(g) for g in (s.gates if s else ())],
         agent_involved=s.agent_involved if s else False,
         human_reviewed=s.human_reviewed if s else None,
     )
