@@ -56,7 +56,7 @@ class CoverageFacts:
 
     patch_coverage: float | None
     patch_coverable: int | None
-    coverage_delta: float | None
+    line_coverage_delta: float | None
     service_coverage: float | None
 
 
@@ -204,7 +204,7 @@ def apply_coverage(
         if facts.patch_coverage is not None or change.patch_coverage is None:
             change.patch_coverage = facts.patch_coverage
             change.patch_coverable = facts.patch_coverable
-        change.coverage_delta = facts.coverage_delta
+        change.line_coverage_delta = facts.line_coverage_delta
         change.service_coverage = facts.service_coverage
         session.add(change)
         done += 1

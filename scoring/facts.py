@@ -95,7 +95,7 @@ class ChangeFacts:
     co_authors: tuple[str, ...] = ()
     # Review comments on the change, and the coverage change in percentage points, when known.
     review_comments: int | None = None
-    coverage_delta: float | None = None
+    line_coverage_delta: float | None = None
     # Covered ÷ coverable added lines in percent, and how many added lines could run,
     # when a coverage report exists at the change's head.
     patch_coverage: float | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,8 +85,10 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
         # Deterministic unless ANTHROPIC_API_KEY is set.
         narrator = make_narrator(settings_of(click.get_current_context()))
         # The demo's emails link to `riskbrief web --demo`, each in its subscriber's scope,
-        # signed as of the demo's day so that the same day writes the same links.
-        signer = LinkSigner([DEMO_KEY], clock=now.timestamp)
+        # signed as of the start of the demo's day (not its second) so that two runs on the
+        # same day write the same links.
+        day_start = datetime.combine(now.date(), time(0), tzinfo=UTC).timestamp()
+        signer = LinkSigner([DEMO_KEY], clock=lambda: day_start)
         links = BriefingLinks(DEMO_WEB_URL, signer)
         done = brief_all(session, org, now, out, narrator=narrator, links=links)
     engine.dispose()

@@ -62,7 +62,7 @@ _CHANGE_FIELDS = (
     "co_authors",
     "co_authored_by_agent",
     "ci_status",
-    "coverage_delta",
+    "line_coverage_delta",
     "review_comments",
     "reviews_known",
     "state",
@@ -259,7 +259,7 @@ class ChangeWriter:
             "co_authored_by_agent": r.made_by_agent
             or agent_in_trailers(self.lookups.org, r.co_authors),
             "ci_status": r.ci_status,
-            "coverage_delta": r.coverage_delta,
+            "line_coverage_delta": r.line_coverage_delta,
             "review_comments": r.review_comments,
             "reviews_known": r.reviews_known,
             "draft": r.draft,

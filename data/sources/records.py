@@ -121,7 +121,7 @@ class ChangeRecord:
     review_comments: int | None = None
     co_authors: tuple[str, ...] = ()
     ci_status: str | None = None
-    coverage_delta: float | None = None
+    line_coverage_delta: float | None = None
     is_revert: bool = False
     is_hotfix: bool = False
     reverts_key: str | None = None

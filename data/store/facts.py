@@ -145,7 +145,7 @@ def facts_of(
                 co_authors=tuple(c.co_authors),
                 co_authored_by_agent=c.co_authored_by_agent,
                 review_comments=c.review_comments,
-                coverage_delta=c.coverage_delta,
+                line_coverage_delta=c.line_coverage_delta,
                 patch_coverage=c.patch_coverage,
                 patch_coverable=c.patch_coverable,
                 reviews_known=c.reviews_known,

@@ -214,7 +214,7 @@ def with_coverage(
         facts,
         patch_coverage=patch,
         patch_coverable=coverable,
-        coverage_delta=found.coverage_delta,
+        line_coverage_delta=found.line_coverage_delta,
     )
 
 

@@ -234,7 +234,12 @@ class Change(SQLModel, table=True):
     co_authors: list[str] = _json(list, nullable=False)
     co_authored_by_agent: bool = False
     ci_status: str | None = None
-    coverage_delta: float | None = None
+    # Line coverage's change on the files it touched, in points; the column keeps its first
+    # name so stores and migrations need no rename.
+    line_coverage_delta: float | None = Field(
+        default=None,
+        sa_column=sa.Column("coverage_delta", sa.Float, key="line_coverage_delta", nullable=True),
+    )
     # Covered ÷ coverable lines the change added, in percent, and how many of them could
     # run; the coverage of its main service's files at its head (``data.coverage``).
     patch_coverage: float | None = None

@@ -226,7 +226,7 @@ def load_window(
             author=logins.get(author_id),
             bot=author_id in bots,
             gates=_band_gates(_json_list(gates), band),
-            line_coverage_delta=coverage_delta,
+            line_coverage_delta=line_coverage_delta,
             service_line_coverage=service_coverage,
         )
         for (
@@ -244,7 +244,7 @@ def load_window(
             agent_involved,
             human_reviewed,
             gates,
-            coverage_delta,
+            line_coverage_delta,
             service_coverage,
         ) in conn.execute(
             sa.select(
@@ -262,7 +262,7 @@ def load_window(
                 col(RiskScoreRow.agent_involved),
                 col(RiskScoreRow.human_reviewed),
                 _text(RiskScoreRow.gates),
-                col(Change.coverage_delta),
+                col(Change.line_coverage_delta),
                 col(Change.service_coverage),
             )
             .join(RiskScoreRow, _score_join("change", col(Change.key), version))

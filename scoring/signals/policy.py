@@ -206,7 +206,7 @@ def coverage(
     if not cfg.coverage_known:
         return Signal("coverage", None, 0.0, "no coverage reports", 0.0)
     value, text, share = _coverage(
-        change.patch_coverage, change.patch_coverable, change.coverage_delta
+        change.patch_coverage, change.patch_coverable, change.line_coverage_delta
     )
     return Signal("coverage", value, cfg.weights.coverage * share, text, share)
 

@@ -57,7 +57,7 @@ def test_patch_coverage_counts_only_coverable_added_lines() -> None:
     head = _report({"a.py": (range(1, 11), [1, 2, 3, 4, 5])})
     facts = coverage_facts(head, None, ["a.py"], {"a.py": frozenset({4, 5, 6, 7, 11})}, None)
     assert (facts.patch_coverage, facts.patch_coverable) == (50.0, 4)
-    assert facts.coverage_delta is None
+    assert facts.line_coverage_delta is None
 
 
 def test_the_touched_files_change_against_the_base() -> None:
@@ -66,7 +66,7 @@ def test_the_touched_files_change_against_the_base() -> None:
     base = _report({"a.py": (range(1, 11), list(range(1, 9))), "z.py": (range(1, 3), [])})
     head = _report({"a.py": (range(1, 13), list(range(1, 7))), "z.py": (range(1, 3), [1, 2])})
     facts = coverage_facts(head, base, ["a.py"], None, ["a.py", "z.py"])
-    assert facts.coverage_delta == -30.0
+    assert facts.line_coverage_delta == -30.0
     assert facts.patch_coverage is None
     assert facts.service_coverage == 57.14
 
@@ -77,5 +77,5 @@ def test_nothing_coverable_is_unknown_not_zero() -> None:
     head = _report({"a.py": (range(1, 3), [1])})
     facts = coverage_facts(head, head, ["docs/x.md"], {"docs/x.md": frozenset({1})}, [])
     assert (facts.patch_coverage, facts.patch_coverable) == (None, 0)
-    assert facts.coverage_delta is None
+    assert facts.line_coverage_delta is None
     assert facts.service_coverage is None

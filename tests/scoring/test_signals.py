@@ -289,11 +289,18 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "1 test file changed",
     ),
     # Coverage reports belong to the coverage signal: tests reads file names only.
-    ("tests", {"coverage_delta": -9.0}, {}, 0.0, 0.0, "0 test files changed"),
+    ("tests", {"line_coverage_delta": -9.0}, {}, 0.0, 0.0, "0 test files changed"),
     ("coverage", {}, {}, 0.0, "unknown", "no coverage report at its head"),
-    ("coverage", {"coverage_delta": -2.5}, {}, 0.5, -2.5, "touched files' coverage -2.5 points"),
-    ("coverage", {"coverage_delta": -9.0}, {}, 1.0, -9.0, "touched files' coverage -9.0"),
-    ("coverage", {"coverage_delta": 1.5}, {}, 0.0, 0.0, "touched files' coverage +1.5 points"),
+    (
+        "coverage",
+        {"line_coverage_delta": -2.5},
+        {},
+        0.5,
+        -2.5,
+        "touched files' coverage -2.5 points",
+    ),
+    ("coverage", {"line_coverage_delta": -9.0}, {}, 1.0, -9.0, "touched files' coverage -9.0"),
+    ("coverage", {"line_coverage_delta": 1.5}, {}, 0.0, 0.0, "touched files' coverage +1.5 points"),
     (
         "coverage",
         {"patch_coverage": 40.0, "patch_coverable": 10},
@@ -308,7 +315,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
     # A patch at 60% (share 0.25) under a 4-point drop (share 0.8): the larger counts.
     (
         "coverage",
-        {"patch_coverage": 60.0, "patch_coverable": 50, "coverage_delta": -4.0},
+        {"patch_coverage": 60.0, "patch_coverable": 50, "line_coverage_delta": -4.0},
         {},
         0.8,
         -4.0,
@@ -454,7 +461,7 @@ def test_incident_history_is_unknown_without_an_incident_source(
 def test_unreported_coverage_is_not_a_coverage_drop() -> None:
     """Coverage no source reported is unknown: small changes earn nothing and the reason says
     nothing of coverage."""
-    signal = _measure("tests", _change(coverage_delta=None), _ctx(), CONFIG)
+    signal = _measure("tests", _change(line_coverage_delta=None), _ctx(), CONFIG)
     assert signal.share == 0.0
     assert "coverage" not in signal.explanation
 
@@ -643,8 +650,8 @@ def test_zero_coverage_deltas_read_as_no_change() -> None:
     """A coverage delta of -0.0 or 0.0 reads "+0.0" and earns nothing, in either order."""
     config = replace(CONFIG, coverage_known=True)
     for first, second in ((0.0, -0.0), (-0.0, 0.0)):
-        a = _measure("coverage", _change(coverage_delta=first), _ctx(), config)
-        b = _measure("coverage", _change(coverage_delta=second), _ctx(), config)
+        a = _measure("coverage", _change(line_coverage_delta=first), _ctx(), config)
+        b = _measure("coverage", _change(line_coverage_delta=second), _ctx(), config)
         assert "coverage +0.0 points" in a.explanation
         assert "coverage +0.0 points" in b.explanation
         assert a.share == b.share == 0.0
@@ -653,7 +660,7 @@ def test_zero_coverage_deltas_read_as_no_change() -> None:
 def test_coverage_weighs_nothing_without_any_coverage_report() -> None:
     """Until a coverage report exists anywhere, even a change with coverage facts gets no
     coverage points and the signal says there are no reports."""
-    signal = _measure("coverage", _change(coverage_delta=-9.0), _ctx(), CONFIG)
+    signal = _measure("coverage", _change(line_coverage_delta=-9.0), _ctx(), CONFIG)
     assert not signal.known
     assert signal.points == 0.0
     assert signal.explanation == "no coverage reports"

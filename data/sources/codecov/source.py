@@ -75,7 +75,7 @@ class PullComparison:
                 before[1] += base[1]
                 after[0] += head[0]
                 after[1] += head[1]
-        self.coverage_delta = (
+        self.line_coverage_delta = (
             round(100.0 * after[1] / after[0] - 100.0 * before[1] / before[0], 2)
             if before[0] and after[0]
             else None
@@ -190,7 +190,7 @@ class CodecovSource:
                     facts = compare_pull(self.client, self.repository, number)
                     change.patch_coverage = facts.patch_coverage
                     change.patch_coverable = facts.patch_coverable
-                    change.coverage_delta = facts.coverage_delta
+                    change.line_coverage_delta = facts.line_coverage_delta
                     session.add(change)
                     if facts.head_sha and facts.head:
                         save_totals(session, self.repository, facts.head_sha, *facts.head, at)

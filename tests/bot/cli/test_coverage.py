@@ -83,7 +83,7 @@ def test_reports_become_patch_coverage_and_a_coverage_signal(
     assert sorted(r.sha for r in reports) == sorted([first, second])
     grown = changes[second]
     assert (grown.patch_coverage, grown.patch_coverable) == (0.0, 10)
-    assert grown.coverage_delta == -50.0
+    assert grown.line_coverage_delta == -50.0
     assert grown.service_coverage == 50.0
     engine = make_engine(f"sqlite:///{tmp / 'rb.db'}")
     with Session(engine) as session:

@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from bot.cli import main
 from data.store.engine import make_engine, session_scope
 from data.store.tables import Change, Subscriber
+from tests.clock import THURSDAY, pinned_clock
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgres"], indirect=True)
@@ -35,3 +36,16 @@ def test_demo_loads_the_sample_into_the_named_store_once(database_url: str, tmp_
     assert again.exit_code == 1
     assert "already holds data" in again.output
     assert "Traceback" not in again.output
+
+
+def test_two_demos_on_one_day_write_the_same_briefings(tmp_path: Path) -> None:
+    """Run at two times of one day, the demo writes byte-identical emails, their links included."""
+    texts = []
+    for n, hour in enumerate((0, 17)):
+        with pinned_clock(THURSDAY.replace(hour=hour)):
+            out = tmp_path / str(n)
+            result = CliRunner().invoke(main, ["demo", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        texts.append((out / "vp-engineering.email.txt").read_text(encoding="utf-8"))
+    assert "http://127.0.0.1:8765/web/change/" in texts[0]
+    assert texts[0] == texts[1]

@@ -88,7 +88,7 @@ def test_commit_totals_and_a_pull_comparison_are_stored(
     assert _stored(store) == [("1", 100, 80), ("2", 120, 90)]
     with Session(store) as session:
         pr = session.exec(select(Change).where(Change.key == "acme/shop#7")).one()
-    assert (pr.patch_coverage, pr.patch_coverable, pr.coverage_delta) == (50.0, 20, -13.33)
+    assert (pr.patch_coverage, pr.patch_coverable, pr.line_coverage_delta) == (50.0, 20, -13.33)
 
 
 @pytest.mark.store_decides
