@@ -24,19 +24,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.answers.access import Access
-from bot.answers.records.agent import agent_activity
-from bot.answers.records.briefing import scope_briefing
+from bot.answers.records.agent import AgentActivity, agent_activity
+from bot.answers.records.briefing import BriefingFacts, scope_briefing
 from bot.answers.records.change import change_risk
-from bot.answers.records.models import (
-    AgentActivity,
-    BriefingFacts,
-    ChangeRisk,
-    OpenPulls,
-    ProposalRisk,
-    ServiceRecord,
-)
-from bot.answers.records.proposal import proposal_risk
-from bot.answers.records.pull import MAX_PULLS, open_pulls
+from bot.answers.records.models import ChangeRisk, ServiceRecord
+from bot.answers.records.proposal import ProposalRisk, proposal_risk
+from bot.answers.records.pull import MAX_PULLS, OpenPulls, open_pulls
 from bot.answers.records.service import service_record
 from data.config import OrgConfig
 from data.sources.diff import MAX_DIFF_BYTES

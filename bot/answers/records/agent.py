@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
+from pydantic import Field
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, narrowed
 from bot.answers.lookups import version_of
 from bot.answers.records.history import weeks_ending
-from bot.answers.records.models import AgentActivity, AgentRow, AgentWeek, BandCounts
+from bot.answers.records.models import BandCounts, ChangeRow, RecordBase
 from bot.answers.records.service import change_row
 from data.clock import utcnow
 from data.config import OrgConfig
@@ -30,10 +31,54 @@ from scoring import Distribution
 from scoring.band import Band
 from scoring.weekly import WeekChange
 
-__all__ = ["CO_AUTHORED", "agent_activity", "agent_weeks"]
+__all__ = ["CO_AUTHORED", "AgentActivity", "AgentRow", "AgentWeek", "agent_activity", "agent_weeks"]
 
 # The agent of a change a human authored with an agent as co-author.
 CO_AUTHORED = "co-authored by an agent"
+
+
+class AgentRow(RecordBase):
+    """One AI coding agent's changes in the week."""
+
+    agent: str = Field(description="The agent's login, or co-author when a human authored it.")
+    changes: int
+    human_reviewed: int
+    not_reviewed: int
+    review_unknown: int
+    high_risk: int
+    mean_score: float
+
+
+class AgentActivity(RecordBase):
+    """AI-agent changes in a scope and week, against the humans' changes."""
+
+    scope: str
+    week: str
+    agent_changes: int
+    human_changes: int
+    bot_changes: int = Field(description="Dependency bots and the like, counted apart.")
+    reviewed_share: float | None = Field(
+        description="Per cent of agent changes with a known review that a human approved."
+    )
+    agents: list[AgentRow]
+    agent_bands: BandCounts
+    human_bands: BandCounts
+    agent_high_risk_share: float | None
+    human_high_risk_share: float | None
+    unreviewed_changes: list[ChangeRow] = Field(description="Agent changes no human approved.")
+
+
+class AgentWeek(RecordBase):
+    """One week of AI-agent changes in a scope: how many, how reviewed, how risky, how they went."""
+
+    week: str
+    changes: int = Field(description="All changes in scope that week.")
+    agent_changes: int
+    agent_unreviewed: int = Field(description="Agent changes no human approved.")
+    agent_high_risk: int
+    agent_went_wrong: int = Field(
+        description="Agent changes later reverted, or shipped in a deploy an incident followed."
+    )
 
 
 def _share(d: Distribution) -> float | None:

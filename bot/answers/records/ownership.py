@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from pydantic import Field
 from sqlmodel import Session, col, select
 
-from bot.answers.records.models import _Out
+from bot.answers.records.models import RecordBase
 from data.store.tables import IS_MERGED, Change, ChangeFile, Person, Service
 
 __all__ = ["DRIFT_SHARE", "OwnerRow", "Ownership", "PathChurn", "ownership"]
@@ -30,7 +30,7 @@ DAYS = 90
 _LISTED = 25
 
 
-class OwnerRow(_Out):
+class OwnerRow(RecordBase):
     """A declared owner, how many changed files they own, and how many changes were theirs."""
 
     owner: str
@@ -39,7 +39,7 @@ class OwnerRow(_Out):
     drifted: bool
 
 
-class PathChurn(_Out):
+class PathChurn(RecordBase):
     """A path no CODEOWNERS rule covers, and how much it changed."""
 
     path: str
@@ -47,7 +47,7 @@ class PathChurn(_Out):
     changes: int
 
 
-class Ownership(_Out):
+class Ownership(RecordBase):
     """Owners and uncovered paths of some services over the last 90 days, with a grade."""
 
     days: int

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from bot.answers.access import Access
 from bot.answers.lookups import version_of
-from bot.answers.records.models import _Out, band_words
+from bot.answers.records.models import RecordBase, band_words
 from data.config import OrgConfig
 from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change, ChangeFile
@@ -26,7 +26,7 @@ from scoring.ranking import roc_auc
 __all__ = ["BandRate", "Ranking", "SignalGap", "store_ranking"]
 
 
-class BandRate(_Out):
+class BandRate(RecordBase):
     """One band: its changes, how many went wrong, the rate and its lift over the average."""
 
     band: str
@@ -36,7 +36,7 @@ class BandRate(_Out):
     lift: float | None
 
 
-class SignalGap(_Out):
+class SignalGap(RecordBase):
     """A signal's mean points on changes that went wrong against the others."""
 
     name: str
@@ -45,7 +45,7 @@ class SignalGap(_Out):
     gap: float
 
 
-class Ranking(_Out):
+class Ranking(RecordBase):
     """The score's ranking of the store's changes against what followed them."""
 
     changes: int
