@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, FakeService, PageFailures, Request
 
 __all__ = ["FakePagerDuty", "pd_incident", "pd_time"]
 
@@ -129,21 +128,19 @@ def pd_incident(
     }
 
 
-class FakePagerDuty:
-    """PagerDuty's incidents API; ``incidents`` is the account's data, changeable between syncs."""
+class FakePagerDuty(FakeService):
+    """PagerDuty's incidents API; ``incidents`` is the account's data, changeable between syncs.
+
+    ``url`` is the base URL to give the source (``PAGERDUTY_API_URL``).
+    """
 
     def __init__(self, token: str = "pd-test-token") -> None:
         self.token = token
         self.incidents: list[dict[str, Any]] = []
-        self._page_failures: dict[int, list[Answer]] = {}
+        self._page_failures = PageFailures()
         self.server = FakeServer()
         self.server.add("GET", r"/incidents", self._list)
         self.server.add("GET", r"/incidents/(?P<id>[A-Za-z0-9]+)", self._show)
-
-    @property
-    def url(self) -> str:
-        """The base URL to give the source (``PAGERDUTY_API_URL``)."""
-        return self.server.url
 
     def list_requests(self) -> list[Request]:
         """The ``GET /incidents`` requests received, in order."""
@@ -151,8 +148,7 @@ class FakePagerDuty:
 
     def fail_page(self, *, offset: int, answer: Answer, times: int = 1) -> None:
         """Answer the next ``times`` list requests at ``offset`` with ``answer``."""
-        with self.server.lock:
-            self._page_failures.setdefault(offset, []).extend([answer] * times)
+        self._page_failures.add(offset, answer, times)
 
     def resolve(self, ident: str, at: datetime) -> None:
         """Resolve an incident at ``at``, as a responder would."""
@@ -191,10 +187,9 @@ class FakePagerDuty:
                 },
             )
         offset = int(q.get("offset", "0"))
-        with self.server.lock:
-            queued = self._page_failures.get(offset)
-            if queued:
-                return queued.pop(0)
+        queued = self._page_failures.take(offset)
+        if queued:
+            return queued
         limit = min(int(q.get("limit", "25")), 100)
         # A record a test broke on purpose is listed in every window, first.
         chosen = [i for i in self.incidents if (c := _created(i)) is None or since <= c < until]
@@ -219,15 +214,3 @@ class FakePagerDuty:
             if incident["id"] == match["id"]:
                 return Answer(200, {"incident": incident})
         return Answer(404, {"error": {"message": "Not Found"}})
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)
