@@ -15,9 +15,10 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+from fakes.lifecycle import Lifecycle
 
 __all__ = ["Answer", "FakeServer", "FakeService", "PageFailures", "Request", "Route"]
 
@@ -76,7 +77,7 @@ class Route:
     handler: Handler
 
 
-class FakeServer:
+class FakeServer(Lifecycle):
     """A real HTTP server on 127.0.0.1; use it as a context manager."""
 
     def __init__(self, routes: list[Route] | None = None) -> None:
@@ -178,26 +179,21 @@ class FakeServer:
 
         return _Handler
 
-    def __enter__(self) -> Self:
+    def start(self) -> None:
+        """Answer on ``url`` from a background thread."""
         self._thread.start()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
+        """Stop answering, releasing any handler that waits on ``stopping``, and free the port."""
         self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
 
 
-class FakeService:
+class FakeService(Lifecycle):
     """A vendor's fake on its own ``server``: entering it starts that server, leaving stops it."""
 
-    # No slots of its own, so that slotted dataclasses can be fakes too.
     __slots__ = ()
 
     server: FakeServer
@@ -207,17 +203,13 @@ class FakeService:
         """``http://127.0.0.1:<port>``: where the fake answers."""
         return self.server.url
 
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
+    def start(self) -> None:
+        """Start the fake's server."""
+        self.server.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)
+    def stop(self) -> None:
+        """Stop the fake's server."""
+        self.server.stop()
 
 
 class PageFailures:

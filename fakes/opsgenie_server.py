@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from fakes.http import Answer, FakeServer, FakeService, PageFailures, Request
+from fakes.http import Answer, Request
+from fakes.incidents import FakeIncidents
 
 __all__ = ["FakeOpsgenie", "og_incident", "og_time"]
 
@@ -96,7 +97,7 @@ def _matches(query: str, created: int | None) -> bool:
     return True
 
 
-class FakeOpsgenie(FakeService):
+class FakeOpsgenie(FakeIncidents):
     """Opsgenie's Incident API; ``incidents`` is the account's data, changeable between syncs.
 
     ``url`` is the base URL to give the source (``OPSGENIE_API_URL``).
@@ -104,19 +105,7 @@ class FakeOpsgenie(FakeService):
 
     def __init__(self, api_key: str = "og-test-key") -> None:
         self.api_key = api_key
-        self.incidents: list[dict[str, Any]] = []
-        self._page_failures = PageFailures()
-        self.server = FakeServer()
-        self.server.add("GET", r"/v1/incidents", self._list)
-        self.server.add("GET", r"/v1/incidents/(?P<id>[A-Za-z0-9-]+)", self._show)
-
-    def list_requests(self) -> list[Request]:
-        """The ``GET /v1/incidents`` requests received, in order."""
-        return self.server.requests_to(r"/v1/incidents")
-
-    def fail_page(self, *, offset: int, answer: Answer, times: int = 1) -> None:
-        """Answer the next ``times`` list requests at ``offset`` with ``answer``."""
-        self._page_failures.add(offset, answer, times)
+        super().__init__(r"/v1/incidents", r"[A-Za-z0-9-]+")
 
     def resolve(self, ident: str, at: datetime, *, close: bool = False) -> None:
         """Resolve (and optionally close) an incident at ``at``."""
@@ -138,9 +127,6 @@ class FakeOpsgenie(FakeService):
         return None
 
     def _list(self, request: Request, match: re.Match[str]) -> Answer:
-        refused = self._refused(request)
-        if refused:
-            return refused
         q = request.query
         offset = int(q.get("offset", "0"))
         queued = self._page_failures.take(offset)
@@ -166,12 +152,9 @@ class FakeOpsgenie(FakeService):
             paging["next"] = base + urlencode({**args, "offset": offset + limit})
         return Answer(200, self._envelope({"data": page, "paging": paging}))
 
-    def _show(self, request: Request, match: re.Match[str]) -> Answer:
-        refused = self._refused(request)
-        if refused:
-            return refused
-        for incident in self.incidents:
-            if incident["id"] == match["id"]:
-                return Answer(200, self._envelope({"data": incident}))
-        message = f"Could not find incident with id: {match['id']}"
+    def _found(self, incident: dict[str, Any]) -> Answer:
+        return Answer(200, self._envelope({"data": incident}))
+
+    def _missing(self, ident: str) -> Answer:
+        message = f"Could not find incident with id: {ident}"
         return Answer(404, self._envelope({"message": message}))

@@ -18,7 +18,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fakes.http import Answer, FakeServer, FakeService, PageFailures, Request
+from fakes.http import Answer, Request
+from fakes.incidents import FakeIncidents
 
 __all__ = ["FakePagerDuty", "pd_incident", "pd_time"]
 
@@ -128,7 +129,7 @@ def pd_incident(
     }
 
 
-class FakePagerDuty(FakeService):
+class FakePagerDuty(FakeIncidents):
     """PagerDuty's incidents API; ``incidents`` is the account's data, changeable between syncs.
 
     ``url`` is the base URL to give the source (``PAGERDUTY_API_URL``).
@@ -136,19 +137,7 @@ class FakePagerDuty(FakeService):
 
     def __init__(self, token: str = "pd-test-token") -> None:
         self.token = token
-        self.incidents: list[dict[str, Any]] = []
-        self._page_failures = PageFailures()
-        self.server = FakeServer()
-        self.server.add("GET", r"/incidents", self._list)
-        self.server.add("GET", r"/incidents/(?P<id>[A-Za-z0-9]+)", self._show)
-
-    def list_requests(self) -> list[Request]:
-        """The ``GET /incidents`` requests received, in order."""
-        return self.server.requests_to(r"/incidents")
-
-    def fail_page(self, *, offset: int, answer: Answer, times: int = 1) -> None:
-        """Answer the next ``times`` list requests at ``offset`` with ``answer``."""
-        self._page_failures.add(offset, answer, times)
+        super().__init__(r"/incidents", r"[A-Za-z0-9]+")
 
     def resolve(self, ident: str, at: datetime) -> None:
         """Resolve an incident at ``at``, as a responder would."""
@@ -169,9 +158,6 @@ class FakePagerDuty(FakeService):
         return None
 
     def _list(self, request: Request, match: re.Match[str]) -> Answer:
-        refused = self._refused(request)
-        if refused:
-            return refused
         q = request.query
         since = _parse(q["since"]) if "since" in q else datetime.now(UTC) - timedelta(days=30)
         until = _parse(q["until"]) if "until" in q else datetime.now(UTC)
@@ -206,11 +192,8 @@ class FakePagerDuty(FakeService):
             },
         )
 
-    def _show(self, request: Request, match: re.Match[str]) -> Answer:
-        refused = self._refused(request)
-        if refused:
-            return refused
-        for incident in self.incidents:
-            if incident["id"] == match["id"]:
-                return Answer(200, {"incident": incident})
+    def _found(self, incident: dict[str, Any]) -> Answer:
+        return Answer(200, {"incident": incident})
+
+    def _missing(self, ident: str) -> Answer:
         return Answer(404, {"error": {"message": "Not Found"}})
