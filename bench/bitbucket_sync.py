@@ -5,8 +5,8 @@ Run with ``python -m bench.bitbucket_sync [--prs N] [--seed S] [--concurrency C]
 127.0.0.1; Cloud at its root, Data Center under a ``/bb`` context path) holds ``N``
 pull requests (default 10,000) updated over the last 60 days: 90% merged, 7% open,
 3% declined; 1–8 files each, 1–3 commits (5% with an agent's ``Co-authored-by``),
-80% approved by one or two people; a ``.bitbucket/CODEOWNERS`` changed twice — the
-shape of ``bench.gitlab_sync``. riskbrief's real client, reader and ``PullsSource``
+80% approved by one or two people (``bench.changes``, as for ``bench.gitlab_sync``); a
+``.bitbucket/CODEOWNERS`` changed twice. riskbrief's real client, reader and ``PullsSource``
 read it into a fresh migrated SQLite store through ``SyncRun`` and the real ingest.
 
 Per edition it prints the first sync (target ≤ 2 min for 10,000), a re-sync with
@@ -24,11 +24,12 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import structlog
 
+from bench.changes import NOW, org_toml, spread
 from data.config import OrgConfig, parse_org_config
 from data.sources.bitbucket import cloud, datacenter
 from data.sources.bitbucket.client import BitbucketClient, Edition
@@ -46,79 +47,30 @@ __all__ = ["build_prs", "main"]
 FIRST_TARGET_S = 120.0
 RESYNC_TARGET_S = 5.0
 _REPOS: dict[Edition, str] = {"cloud": "acme/shop", "dc": "SHOP/checkout"}
-_NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-_DIRS = ("checkout", "search", "payments", "identity", "infra", "docs")
+_STATES = {"merged": "MERGED", "open": "OPEN", "closed": "DECLINED"}
 _CODEOWNERS = "/checkout/ @acme/checkout\n/payments/ @alice\n*.md @writer\n"
-_ORG = """
-[[repositories]]
-name = "{repo}"
-
-[[services]]
-key = "checkout"
-repository = "{repo}"
-paths = ["checkout/**", "payments/**"]
-
-[[services]]
-key = "search"
-repository = "{repo}"
-paths = ["search/**"]
-"""
 
 
 def build_prs(n: int, seed: int) -> list[FakePR]:
     """``n`` pull requests spread over the 60 days before the bench's now."""
-    rng = random.Random(seed)
-    out = []
-    for number in range(1, n + 1):
-        updated = _NOW - timedelta(seconds=rng.randrange(60, 60 * 86400))
-        roll = rng.random()
-        state = "MERGED" if roll < 0.90 else "OPEN" if roll < 0.97 else "DECLINED"
-        files = tuple(
-            (
-                f"{rng.choice(_DIRS)}/m{rng.randrange(400)}/f{rng.randrange(50)}.py",
-                rng.randrange(1, 80),
-                rng.randrange(0, 30),
-                rng.choice(("modified", "modified", "modified", "added")),
-            )
-            for _ in range(rng.randrange(1, 9))
+    return [
+        FakePR(
+            c.number,
+            c.updated,
+            state=_STATES[c.state],
+            author=c.author,
+            created_at=c.created,
+            merged_at=c.updated if c.state == "merged" else None,
+            files=c.files,
+            commits=c.commits,
+            approvals=c.approvals,
+            comments=c.comments,
+            source_branch=f"feature/{c.number}",
+            merge_sha=f"{c.number:040x}",
+            head=f"{c.number + 10**9:040x}",
         )
-        commits = tuple(
-            (
-                f"Change {number} part {c}"
-                + (
-                    "\n\nCo-authored-by: Claude <noreply@anthropic.com>"
-                    if rng.random() < 0.05
-                    else ""
-                ),
-                f"Dev {number % 25}",
-                f"dev{number % 25}@example.com",
-            )
-            for c in range(rng.randrange(1, 4))
-        )
-        approvers = rng.sample(["bob", "carol", "dan", "erin"], rng.choice((1, 1, 2)))
-        approvals = (
-            tuple((who, updated - timedelta(minutes=30), False) for who in approvers)
-            if rng.random() < 0.8
-            else ()
-        )
-        out.append(
-            FakePR(
-                number,
-                updated,
-                state=state,
-                author=f"dev{number % 25}",
-                created_at=updated - timedelta(hours=rng.randrange(1, 72)),
-                merged_at=updated if state == "MERGED" else None,
-                files=files,
-                commits=commits,
-                approvals=approvals,
-                comments=rng.randrange(0, 6),
-                source_branch=f"feature/{number}",
-                merge_sha=f"{number:040x}",
-                head=f"{number + 10**9:040x}",
-            )
-        )
-    return out
+        for c in spread(n, seed)
+    ]
 
 
 def _kind(path: str) -> str:
@@ -175,14 +127,14 @@ def _edition(edition: Edition, prs: list[FakePR], args: argparse.Namespace) -> l
         fake.repo(repo).prs.update({p.id: p for p in prs})
         fake.repo(repo).codeowners.extend(
             [
-                ("1" * 40, _NOW - timedelta(days=80), _CODEOWNERS),
-                ("2" * 40, _NOW - timedelta(days=20), _CODEOWNERS + "/search/ @sam\n"),
+                ("1" * 40, NOW - timedelta(days=80), _CODEOWNERS),
+                ("2" * 40, NOW - timedelta(days=20), _CODEOWNERS + "/search/ @sam\n"),
             ]
         )
         spent = _timed_routes(fake)
         engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
         upgrade(engine)
-        org: OrgConfig = parse_org_config(_ORG.format(repo=repo))
+        org: OrgConfig = parse_org_config(org_toml(repo))
         with session_scope(engine) as session:
             sync_org(session, org)
 
@@ -194,7 +146,7 @@ def _edition(edition: Edition, prs: list[FakePR], args: argparse.Namespace) -> l
                 label="bitbucket" if edition == "cloud" else "bitbucket-dc",
                 lag_minutes=10,
                 concurrency=args.concurrency,
-                clock=lambda: _NOW,
+                clock=lambda: NOW,
             )
             before = len(fake.server.requests)
             spent.clear()
@@ -223,7 +175,7 @@ def _edition(edition: Edition, prs: list[FakePR], args: argparse.Namespace) -> l
         again, _ = sync("re-sync, nothing new")
         rng = random.Random(args.seed + 1)
         for number in rng.sample(range(1, len(prs) + 1), min(40, len(prs))):
-            fake.repo(repo).prs[number].updated_at = _NOW + timedelta(minutes=rng.randrange(1, 60))
+            fake.repo(repo).prs[number].updated_at = NOW + timedelta(minutes=rng.randrange(1, 60))
         sync("40 PRs updated")
         engine.dispose()
     # The targets are for 10,000 PRs: scale them for a smaller or larger run.

@@ -5,7 +5,7 @@ A fake GitLab (``fakes.gitlab_server``, real HTTP on 127.0.0.1, under a
 ``/gitlab`` base path, a project two groups deep) holds ``N`` merge requests
 (default 10,000) updated over the last 60 days: 90% merged, 7% open, 3%
 closed; 1–8 files each with their diffs, 1–3 commits (5% with an agent's
-``Co-authored-by``), 80% approved by one or two people; a sectioned
+``Co-authored-by``), 80% approved by one or two people (``bench.changes``); a sectioned
 CODEOWNERS changed twice. riskbrief's real client and source read it into a
 migrated SQLite store through ``SyncRun`` and the real ingest.
 
@@ -21,9 +21,10 @@ import random
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from bench.changes import NOW, org_toml, spread
 from data.config import parse_org_config
 from data.sources.gitlab.merge_requests import MergeRequestsSource
 from data.sources.gitlab.settings import GitLabSourceConfig
@@ -37,81 +38,34 @@ from fakes.gitlab_server import FakeCommit, FakeGitLab, FakeMR
 __all__ = ["build_mrs", "main"]
 
 _PROJECT = "acme/platform/shop"
-_NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-_DIRS = ("checkout", "search", "payments", "identity", "infra", "docs")
+_STATES = {"merged": "merged", "open": "opened", "closed": "closed"}
+# GitLab calls an added file ``new``.
+_KINDS = {"modified": "modified", "added": "new"}
 _CODEOWNERS = (
     "[Checkout][2] @acme/platform/checkout\n/checkout/\n/payments/ @alice\n\n"
     "^[Docs] @writer\n*.md\n"
 )
-_ORG = f"""
-[[repositories]]
-name = "{_PROJECT}"
-
-[[services]]
-key = "checkout"
-repository = "{_PROJECT}"
-paths = ["checkout/**", "payments/**"]
-
-[[services]]
-key = "search"
-repository = "{_PROJECT}"
-paths = ["search/**"]
-"""
 
 
 def build_mrs(n: int, seed: int) -> list[FakeMR]:
     """``n`` merge requests spread over the 60 days before the bench's now."""
-    rng = random.Random(seed)
-    out = []
-    for iid in range(1, n + 1):
-        updated = _NOW - timedelta(seconds=rng.randrange(60, 60 * 86400))
-        roll = rng.random()
-        state = "merged" if roll < 0.90 else "opened" if roll < 0.97 else "closed"
-        files = tuple(
-            (
-                f"{rng.choice(_DIRS)}/m{rng.randrange(400)}/f{rng.randrange(50)}.py",
-                rng.randrange(1, 80),
-                rng.randrange(0, 30),
-                rng.choice(("modified", "modified", "modified", "new")),
-            )
-            for _ in range(rng.randrange(1, 9))
+    return [
+        FakeMR(
+            c.number,
+            c.updated,
+            state=_STATES[c.state],
+            author=c.author,
+            created_at=c.created,
+            merged_at=c.updated,
+            merged_by="lead" if c.state == "merged" else None,
+            files=tuple((path, add, rm, _KINDS[kind]) for path, add, rm, kind in c.files),
+            commits=tuple(FakeCommit(*commit) for commit in c.commits),
+            approvals=c.approvals,
+            user_notes_count=c.comments,
+            labels=c.labels,
         )
-        commits = tuple(
-            FakeCommit(
-                f"Change {iid} part {c}"
-                + (
-                    "\n\nCo-authored-by: Claude <noreply@anthropic.com>"
-                    if rng.random() < 0.05
-                    else ""
-                ),
-                f"Dev {iid % 25}",
-                f"dev{iid % 25}@example.com",
-            )
-            for c in range(rng.randrange(1, 4))
-        )
-        approvers = rng.sample(["bob", "carol", "dan", "erin"], rng.choice((1, 1, 2)))
-        approvals = (
-            tuple((who, updated - timedelta(minutes=30), False) for who in approvers)
-            if rng.random() < 0.8
-            else ()
-        )
-        out.append(
-            FakeMR(
-                iid,
-                updated,
-                state=state,
-                author=f"dev{iid % 25}",
-                created_at=updated - timedelta(hours=rng.randrange(1, 72)),
-                merged_at=updated,
-                merged_by="lead" if state == "merged" else None,
-                files=files,
-                commits=commits,
-                approvals=approvals,
-                user_notes_count=rng.randrange(0, 6),
-                labels=("backend",) if rng.random() < 0.3 else (),
-            )
-        )
-    return out
+        for c in spread(n, seed, labels=True)
+    ]
 
 
 def _kind(path: str) -> str:
@@ -138,18 +92,18 @@ def main(argv: list[str] | None = None) -> None:
     ):
         for mr in mrs:
             fake.add_mr(_PROJECT, mr)
-        fake.commit_file(_PROJECT, "CODEOWNERS", "1" * 40, _NOW - timedelta(days=80), _CODEOWNERS)
+        fake.commit_file(_PROJECT, "CODEOWNERS", "1" * 40, NOW - timedelta(days=80), _CODEOWNERS)
         fake.commit_file(
             _PROJECT,
             "CODEOWNERS",
             "2" * 40,
-            _NOW - timedelta(days=20),
+            NOW - timedelta(days=20),
             _CODEOWNERS + "/search/ @sam\n",
         )
         fake.ratelimit_remaining = 10**9
         engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.db'}")
         upgrade(engine)
-        org = parse_org_config(_ORG)
+        org = parse_org_config(org_toml(_PROJECT))
         with session_scope(engine) as session:
             sync_org(session, org)
         config = GitLabSourceConfig(
@@ -158,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
 
         def sync(label: str) -> SyncRun:
             client = fake.client("bench")
-            source = MergeRequestsSource(client, _PROJECT, config, 90, clock=lambda: _NOW)
+            source = MergeRequestsSource(client, _PROJECT, config, 90, clock=lambda: NOW)
             before = len(fake.server.requests)
             run = SyncRun(engine, org)
             start = time.perf_counter()
@@ -181,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
         sync("re-sync, nothing new")
         rng = random.Random(args.seed + 1)
         for iid in rng.sample(range(1, args.mrs + 1), 40):
-            fake.project(_PROJECT).mrs[iid].updated_at = _NOW + timedelta(
+            fake.project(_PROJECT).mrs[iid].updated_at = NOW + timedelta(
                 minutes=rng.randrange(1, 60)
             )
         sync("40 MRs updated")

@@ -17,9 +17,9 @@ import re
 import threading
 from collections import deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
+
+from fakes import http
 
 __all__ = [
     "FABRICATED_NUMBER",
@@ -156,8 +156,11 @@ def _flawed_answer(reply: Reply, request: Request) -> dict[str, Any]:
     return answer
 
 
-class FakeAnthropic:
-    """The fake server; use as a context manager, script replies, read ``requests``."""
+class FakeAnthropic(http.FakeService):
+    """The fake server; use as a context manager, script replies, read ``requests``.
+
+    ``url`` is the base URL to give the SDK.
+    """
 
     def __init__(self, *, hang_seconds: float = 5.0, retry_after: str = "1") -> None:
         self.requests: list[Request] = []
@@ -169,38 +172,16 @@ class FakeAnthropic:
         self._script: deque[Reply] = deque()
         self._cached: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        """The base URL to give the SDK."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        self.server = http.FakeServer()
+        self.server.add("GET", r"/v1/models/(?P<id>.*)", self._get_model)
+        self.server.add("POST", r"/v1/messages", self._post_message)
+        for method in ("GET", "POST"):
+            self.server.add(method, r".*", self._not_found)
 
     def script(self, *replies: Reply) -> None:
         """Answer the next requests with ``replies``, in order; ``good`` after that."""
         with self._lock:
             self._script.extend(replies)
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     def _next(self, request: Request) -> Reply:
         with self._lock:
@@ -262,7 +243,7 @@ class FakeAnthropic:
             return status, headers, {"type": "error", "error": {"type": kind, "message": message}}
         if reply == "hang":
             # Past the client's timeout, but never past the end of the test.
-            self._stopping.wait(self.hang_seconds)
+            self.server.stopping.wait(self.hang_seconds)
             reply = "good"
         if reply == "invalid_json":
             return 200, {}, self._message(request, '{"headline": "Unfinished')
@@ -291,42 +272,21 @@ class FakeAnthropic:
             },
         )
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
+    # -- HTTP ----------------------------------------------------------------------
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                path = self.path.split("?")[0]
-                if not path.startswith("/v1/models/"):
-                    self._send(404, {}, {"type": "error", "error": {"type": "not_found_error"}})
-                    return
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, {})
-                self._send(*fake.model(request, path.removeprefix("/v1/models/")))
+    def _get_model(self, raw: http.Request, match: re.Match[str]) -> http.Answer:
+        request = Request(raw.target, dict(raw.headers), {})
+        return _answer(*self.model(request, match["id"]))
 
-            def do_POST(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = json.loads(self.rfile.read(length) or b"{}")
-                if self.path.split("?")[0] != "/v1/messages":
-                    self._send(404, {}, {"type": "error", "error": {"type": "not_found_error"}})
-                    return
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-                self._send(*fake.respond(request))
+    def _post_message(self, raw: http.Request, match: re.Match[str]) -> http.Answer:
+        request = Request(raw.target, dict(raw.headers), json.loads(raw.body or b"{}"))
+        return _answer(*self.respond(request))
 
-            def _send(self, status: int, headers: dict[str, str], body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                try:
-                    self.send_response(status)
-                    self.send_header("content-type", "application/json")
-                    self.send_header("content-length", str(len(data)))
-                    self.send_header("request-id", "req_fake")
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting: that was the point
+    def _not_found(self, raw: http.Request, match: re.Match[str]) -> http.Answer:
+        return _answer(404, {}, {"type": "error", "error": {"type": "not_found_error"}})
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
 
-        return Handler
+def _answer(status: int, headers: dict[str, str], body: dict[str, Any]) -> http.Answer:
+    """An answer with the headers every Anthropic answer carries."""
+    sent = {"content-type": "application/json", "request-id": "req_fake", **headers}
+    return http.Answer(status, body, sent)

@@ -42,12 +42,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from data.sources.bitbucket.client import BitbucketClient
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, FakeService, Request
 
 __all__ = ["FakeBitbucket", "FakePR", "FakeRepo", "iso", "millis"]
 
@@ -109,7 +108,7 @@ class FakeRepo:
     tags: list[tuple[str, str, datetime]] = field(default_factory=list)
 
 
-class FakeBitbucket:
+class FakeBitbucket(FakeService):
     """Bitbucket over real HTTP: ``edition`` is ``cloud`` or ``dc`` (under ``base_path``)."""
 
     def __init__(
@@ -155,18 +154,6 @@ class FakeBitbucket:
     def base_url(self) -> str:
         """Cloud: the API's address (``/2.0`` below it); DC: the server's web address."""
         return self.server.url + self.base_path
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)
 
     def client(self, token: str = "tok", **kwargs: Any) -> BitbucketClient:
         """riskbrief's real client pointed at the fake; waits are recorded, not slept."""

@@ -20,10 +20,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, FakeService, Request
 
 __all__ = ["FakeCodecov", "FakeCommit", "FakePull", "totals"]
 
@@ -75,7 +74,7 @@ def _stamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class FakeCodecov:
+class FakeCodecov(FakeService):
     """Codecov's API for one owner's repositories; use it as a context manager."""
 
     def __init__(self, token: str = "codecov-test-token", service: str = "github") -> None:
@@ -92,11 +91,6 @@ class FakeCodecov:
         self.server.add("GET", rf"{repo}/commits/", self._commits)
         self.server.add("GET", rf"{repo}/pulls/", self._pulls)
         self.server.add("GET", rf"{repo}/compare/", self._compare)
-
-    @property
-    def url(self) -> str:
-        """The fake's base URL."""
-        return self.server.url
 
     def _refused(self, request: Request) -> Answer | None:
         if request.headers.get("authorization", "").lower() != f"bearer {self.token}":
@@ -242,15 +236,3 @@ class FakeCodecov:
                 "has_unmerged_base_commits": False,
             },
         )
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)

@@ -33,8 +33,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlencode
 
 import jwt
@@ -42,7 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from data.sources.github.auth import Auth, TokenAuth
 from data.sources.github.client import GitHubClient
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, FakeService, Request
 
 __all__ = ["FakeApp", "FakeGitHubRest", "iso"]
 
@@ -67,8 +66,8 @@ class FakeApp:
     minted: list[str] = field(default_factory=list)
 
 
-class FakeGitHubRest:
-    """GitHub's REST API over real HTTP; use it as a context manager."""
+class FakeGitHubRest(FakeService):
+    """GitHub's REST API over real HTTP at ``url``, the base URL to give ``GitHubClient``."""
 
     def __init__(
         self,
@@ -121,23 +120,6 @@ class FakeGitHubRest:
         add("GET", r"/rate_limit", self._rate_limit)
 
     # -- lifecycle -------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        """The API base URL to give ``GitHubClient``."""
-        return self.server.url
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)
 
     def requests_to(self, pattern: str) -> list[Request]:
         """Recorded requests whose path matches ``pattern``."""

@@ -40,12 +40,11 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import unquote, urlencode
 
 from data.sources.gitlab.client import GitLabClient
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, FakeService, Request
 
 __all__ = ["FakeCommit", "FakeGitLab", "FakeMR", "FakeProject", "ts"]
 
@@ -111,7 +110,7 @@ class FakeProject:
     severities: dict[int, str] = field(default_factory=dict)
 
 
-class FakeGitLab:
+class FakeGitLab(FakeService):
     """GitLab over real HTTP; ``base_path`` is a self-managed GitLab's path (``/gitlab``)."""
 
     def __init__(
@@ -182,18 +181,6 @@ class FakeGitLab:
     def base_url(self) -> str:
         """GitLab's web address: ``http://127.0.0.1:<port>`` plus the base path."""
         return self.server.url + self.base_path
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)
 
     def client(self, token: str = "glpat-test", **kwargs: Any) -> GitLabClient:
         """riskbrief's real client pointed at the fake; waits are recorded, not slept."""

@@ -2,7 +2,8 @@
 
 A fake is a set of ``Route`` handlers; the server records every request,
 injects failures on demand (``fail_next``) and answers what the handler returns.
-The GitHub, PagerDuty and Opsgenie fakes are built on it.
+Every HTTP fake is built on it: a vendor's fake is a ``FakeService`` holding its
+own ``FakeServer``, and keeps only its vendor's protocol.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-__all__ = ["Answer", "FakeServer", "Request", "Route"]
+from fakes.lifecycle import Lifecycle
+
+__all__ = ["Answer", "FakeServer", "FakeService", "PageFailures", "Request", "Route"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,13 @@ class Request:
     body: bytes
     # Every value of each query key, for APIs that repeat keys (``statuses[]=a&statuses[]=b``).
     query_lists: Mapping[str, list[str]] = field(default_factory=dict)
+    # The query string as sent, for fakes whose vendors' records keep the whole target.
+    query_string: str = ""
+
+    @property
+    def target(self) -> str:
+        """The path with its query string, as on the request line."""
+        return f"{self.path}?{self.query_string}" if self.query_string else self.path
 
     def json(self) -> Any:
         """The body parsed as JSON."""
@@ -68,7 +77,7 @@ class Route:
     handler: Handler
 
 
-class FakeServer:
+class FakeServer(Lifecycle):
     """A real HTTP server on 127.0.0.1; use it as a context manager."""
 
     def __init__(self, routes: list[Route] | None = None) -> None:
@@ -76,6 +85,8 @@ class FakeServer:
         self.requests: list[Request] = []
         self._failures: deque[tuple[str, Answer]] = deque()
         self.lock = threading.RLock()
+        # Set when the server stops: a handler that hangs on purpose waits on it, not past it.
+        self.stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -143,18 +154,22 @@ class FakeServer:
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=body,
                     query_lists=parse_qs(parts.query),
+                    query_string=parts.query,
                 )
                 answer = fake._answer(request)
                 data = answer.encoded()
-                self.send_response(answer.status)
                 headers = {k.lower(): v for k, v in answer.headers.items()}
-                if data and "content-type" not in headers:
-                    self.send_header("Content-Type", "application/json; charset=utf-8")
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(answer.status)
+                    if data and "content-type" not in headers:
+                        self.send_header("Content-Type", "application/json; charset=utf-8")
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting, as a timeout test means it to
 
             do_GET = _serve
             do_POST = _serve
@@ -164,16 +179,53 @@ class FakeServer:
 
         return _Handler
 
-    def __enter__(self) -> Self:
+    def start(self) -> None:
+        """Answer on ``url`` from a background thread."""
         self._thread.start()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
+        """Stop answering, releasing any handler that waits on ``stopping``, and free the port."""
+        self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+class FakeService(Lifecycle):
+    """A vendor's fake on its own ``server``: entering it starts that server, leaving stops it."""
+
+    __slots__ = ()
+
+    server: FakeServer
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>``: where the fake answers."""
+        return self.server.url
+
+    def start(self) -> None:
+        """Start the fake's server."""
+        self.server.start()
+
+    def stop(self) -> None:
+        """Stop the fake's server."""
+        self.server.stop()
+
+
+class PageFailures:
+    """Answers queued for the list requests at one offset, each used once, in order."""
+
+    def __init__(self) -> None:
+        self._queued: dict[int, deque[Answer]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, offset: int, answer: Answer, times: int = 1) -> None:
+        """Answer the next ``times`` list requests at ``offset`` with ``answer``."""
+        with self._lock:
+            self._queued.setdefault(offset, deque()).extend([answer] * times)
+
+    def take(self, offset: int) -> Answer | None:
+        """The next queued answer for ``offset``, or ``None`` when none is left."""
+        with self._lock:
+            queued = self._queued.get(offset)
+            return queued.popleft() if queued else None

@@ -29,11 +29,10 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, FakeService, Request
 
 __all__ = ["FakeJira", "FakeJiraIssue", "jira_time"]
 
@@ -113,7 +112,7 @@ class _Search:
     found: list[FakeJiraIssue] = field(default_factory=list)
 
 
-class FakeJira:
+class FakeJira(FakeService):
     """A Jira site: ``cloud`` (v3, Basic) or ``server`` (v2, Bearer); a context manager."""
 
     def __init__(
@@ -153,18 +152,6 @@ class FakeJira:
     def base_url(self) -> str:
         """The site's address."""
         return self.server.url
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)
 
     # -- data -------------------------------------------------------------------------
 

@@ -21,10 +21,9 @@ import base64
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, FakeService, Request
 
 __all__ = ["FakeLinear", "FakeLinearIssue", "linear_time", "ratelimited"]
 
@@ -99,7 +98,7 @@ class FakeLinearIssue:
 _OPERATION = re.compile(r"^\s*query\s+(\w+)")
 
 
-class FakeLinear:
+class FakeLinear(FakeService):
     """A Linear workspace behind ``/graphql``; a context manager."""
 
     def __init__(self, api_key: str = "lin_api_test", teams: tuple[str, ...] = ("ENG",)) -> None:
@@ -113,18 +112,6 @@ class FakeLinear:
     def api_url(self) -> str:
         """The GraphQL endpoint."""
         return f"{self.server.url}/graphql"
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)
 
     def add_issue(self, issue: FakeLinearIssue) -> None:
         """Add or replace an issue."""

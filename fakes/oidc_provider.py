@@ -31,15 +31,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, FakeServer, FakeService, Request
 
 __all__ = ["FakeOidcProvider", "FakeUser", "SigningKey"]
 
@@ -105,7 +104,7 @@ class _Grant:
 
 
 @dataclass(slots=True)
-class FakeOidcProvider:
+class FakeOidcProvider(FakeService):
     """An OpenID Connect provider over real HTTP; use it as a context manager.
 
     Knobs, read at each request (set them between steps):
@@ -158,18 +157,6 @@ class FakeOidcProvider:
     def issuer(self) -> str:
         """``http://127.0.0.1:<port>``: the provider's issuer identifier."""
         return self.server.url
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)
 
     def rotate_keys(self, *, keep_old: bool = False) -> SigningKey:
         """Make a new signing key with a new ``kid``; the JWKS drops the old unless ``keep_old``."""

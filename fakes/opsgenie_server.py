@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlencode
 
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, Request
+from fakes.incidents import FakeIncidents
 
 __all__ = ["FakeOpsgenie", "og_incident", "og_time"]
 
@@ -97,30 +97,15 @@ def _matches(query: str, created: int | None) -> bool:
     return True
 
 
-class FakeOpsgenie:
-    """Opsgenie's Incident API; ``incidents`` is the account's data, changeable between syncs."""
+class FakeOpsgenie(FakeIncidents):
+    """Opsgenie's Incident API; ``incidents`` is the account's data, changeable between syncs.
+
+    ``url`` is the base URL to give the source (``OPSGENIE_API_URL``).
+    """
 
     def __init__(self, api_key: str = "og-test-key") -> None:
         self.api_key = api_key
-        self.incidents: list[dict[str, Any]] = []
-        self._page_failures: dict[int, list[Answer]] = {}
-        self.server = FakeServer()
-        self.server.add("GET", r"/v1/incidents", self._list)
-        self.server.add("GET", r"/v1/incidents/(?P<id>[A-Za-z0-9-]+)", self._show)
-
-    @property
-    def url(self) -> str:
-        """The base URL to give the source (``OPSGENIE_API_URL``)."""
-        return self.server.url
-
-    def list_requests(self) -> list[Request]:
-        """The ``GET /v1/incidents`` requests received, in order."""
-        return self.server.requests_to(r"/v1/incidents")
-
-    def fail_page(self, *, offset: int, answer: Answer, times: int = 1) -> None:
-        """Answer the next ``times`` list requests at ``offset`` with ``answer``."""
-        with self.server.lock:
-            self._page_failures.setdefault(offset, []).extend([answer] * times)
+        super().__init__(r"/v1/incidents", r"[A-Za-z0-9-]+")
 
     def resolve(self, ident: str, at: datetime, *, close: bool = False) -> None:
         """Resolve (and optionally close) an incident at ``at``."""
@@ -142,15 +127,11 @@ class FakeOpsgenie:
         return None
 
     def _list(self, request: Request, match: re.Match[str]) -> Answer:
-        refused = self._refused(request)
-        if refused:
-            return refused
         q = request.query
         offset = int(q.get("offset", "0"))
-        with self.server.lock:
-            queued = self._page_failures.get(offset)
-            if queued:
-                return queued.pop(0)
+        queued = self._page_failures.take(offset)
+        if queued:
+            return queued
         limit = int(q.get("limit", "20"))
         if not 0 < limit <= 100:
             return Answer(422, self._envelope({"message": "Limit should be between 1 and 100"}))
@@ -171,24 +152,9 @@ class FakeOpsgenie:
             paging["next"] = base + urlencode({**args, "offset": offset + limit})
         return Answer(200, self._envelope({"data": page, "paging": paging}))
 
-    def _show(self, request: Request, match: re.Match[str]) -> Answer:
-        refused = self._refused(request)
-        if refused:
-            return refused
-        for incident in self.incidents:
-            if incident["id"] == match["id"]:
-                return Answer(200, self._envelope({"data": incident}))
-        message = f"Could not find incident with id: {match['id']}"
+    def _found(self, incident: dict[str, Any]) -> Answer:
+        return Answer(200, self._envelope({"data": incident}))
+
+    def _missing(self, ident: str) -> Answer:
+        message = f"Could not find incident with id: {ident}"
         return Answer(404, self._envelope({"message": message}))
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from fakes.http import Answer, FakeServer, Request
+from fakes.http import Answer, Request
+from fakes.incidents import FakeIncidents
 
 __all__ = ["FakePagerDuty", "pd_incident", "pd_time"]
 
@@ -129,30 +129,15 @@ def pd_incident(
     }
 
 
-class FakePagerDuty:
-    """PagerDuty's incidents API; ``incidents`` is the account's data, changeable between syncs."""
+class FakePagerDuty(FakeIncidents):
+    """PagerDuty's incidents API; ``incidents`` is the account's data, changeable between syncs.
+
+    ``url`` is the base URL to give the source (``PAGERDUTY_API_URL``).
+    """
 
     def __init__(self, token: str = "pd-test-token") -> None:
         self.token = token
-        self.incidents: list[dict[str, Any]] = []
-        self._page_failures: dict[int, list[Answer]] = {}
-        self.server = FakeServer()
-        self.server.add("GET", r"/incidents", self._list)
-        self.server.add("GET", r"/incidents/(?P<id>[A-Za-z0-9]+)", self._show)
-
-    @property
-    def url(self) -> str:
-        """The base URL to give the source (``PAGERDUTY_API_URL``)."""
-        return self.server.url
-
-    def list_requests(self) -> list[Request]:
-        """The ``GET /incidents`` requests received, in order."""
-        return self.server.requests_to(r"/incidents")
-
-    def fail_page(self, *, offset: int, answer: Answer, times: int = 1) -> None:
-        """Answer the next ``times`` list requests at ``offset`` with ``answer``."""
-        with self.server.lock:
-            self._page_failures.setdefault(offset, []).extend([answer] * times)
+        super().__init__(r"/incidents", r"[A-Za-z0-9]+")
 
     def resolve(self, ident: str, at: datetime) -> None:
         """Resolve an incident at ``at``, as a responder would."""
@@ -173,9 +158,6 @@ class FakePagerDuty:
         return None
 
     def _list(self, request: Request, match: re.Match[str]) -> Answer:
-        refused = self._refused(request)
-        if refused:
-            return refused
         q = request.query
         since = _parse(q["since"]) if "since" in q else datetime.now(UTC) - timedelta(days=30)
         until = _parse(q["until"]) if "until" in q else datetime.now(UTC)
@@ -191,10 +173,9 @@ class FakePagerDuty:
                 },
             )
         offset = int(q.get("offset", "0"))
-        with self.server.lock:
-            queued = self._page_failures.get(offset)
-            if queued:
-                return queued.pop(0)
+        queued = self._page_failures.take(offset)
+        if queued:
+            return queued
         limit = min(int(q.get("limit", "25")), 100)
         # A record a test broke on purpose is listed in every window, first.
         chosen = [i for i in self.incidents if (c := _created(i)) is None or since <= c < until]
@@ -211,23 +192,8 @@ class FakePagerDuty:
             },
         )
 
-    def _show(self, request: Request, match: re.Match[str]) -> Answer:
-        refused = self._refused(request)
-        if refused:
-            return refused
-        for incident in self.incidents:
-            if incident["id"] == match["id"]:
-                return Answer(200, {"incident": incident})
+    def _found(self, incident: dict[str, Any]) -> Answer:
+        return Answer(200, {"incident": incident})
+
+    def _missing(self, ident: str) -> Answer:
         return Answer(404, {"error": {"message": "Not Found"}})
-
-    def __enter__(self) -> Self:
-        self.server.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.server.__exit__(exc_type, exc, tb)

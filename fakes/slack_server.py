@@ -19,14 +19,15 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
-from urllib.parse import parse_qsl, urlsplit
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fakes.http import Answer, FakeServer, FakeService, Request
 
 __all__ = ["MANIFEST_SCOPES", "Failure", "FakeSlack", "SlackUser", "signed_headers"]
 
@@ -85,7 +86,7 @@ class _State:
     failures: dict[str, deque[Failure]] = field(default_factory=dict)
 
 
-class FakeSlack:
+class FakeSlack(FakeService):
     """The fake server; use as a context manager, add users, read ``calls`` and ``messages``."""
 
     def __init__(self, users: list[SlackUser] | None = None) -> None:
@@ -95,19 +96,19 @@ class FakeSlack:
         self._state = _State()
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self.server = FakeServer()
+        self.server.add("GET", r"/api/(?P<method>.*)", self._get)
+        self.server.add("POST", r"/api/(?P<method>.*)", self._post)
+        self.server.add("POST", r"/response/(?P<id>.*)", self._respond)
+        for method in ("GET", "POST"):
+            self.server.add(method, r".*", self._not_found)
 
     # -- addresses -----------------------------------------------------------------
 
     @property
     def root(self) -> str:
         """``http://127.0.0.1:<port>``."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.server.url
 
     @property
     def base_url(self) -> str:
@@ -189,20 +190,6 @@ class FakeSlack:
             self._state.failures.setdefault(method, deque()).append(
                 Failure(status=200 if error else status, retry_after=retry_after, error=error)
             )
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     # -- the methods ---------------------------------------------------------------
 
@@ -343,58 +330,36 @@ class FakeSlack:
             self._state.opened_views.append(view)
         return {"ok": True, "view": {"id": f"V{next(self._ts)}", **view}}
 
-    def _respond(self, response_id: str, body: dict[str, Any]) -> None:
-        with self._lock:
-            self._state.responses.setdefault(response_id, []).append(body)
-
     # -- HTTP ----------------------------------------------------------------------
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        fake = self
+    def _respond(self, request: Request, match: re.Match[str]) -> Answer:
+        with self._lock:
+            self._state.responses.setdefault(match["id"], []).append(
+                json.loads(request.body or b"{}")
+            )
+        return _text(200, "ok")
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self._api(dict(parse_qsl(urlsplit(self.path).query)))
+    def _get(self, request: Request, match: re.Match[str]) -> Answer:
+        return self._api(request, match["method"], dict(request.query))
 
-            def do_POST(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                raw = self.rfile.read(length)
-                path = urlsplit(self.path).path
-                if path.startswith("/response/"):
-                    fake._respond(path.removeprefix("/response/"), json.loads(raw or b"{}"))
-                    self._send(200, {}, b"ok", "text/plain")
-                    return
-                params: dict[str, Any] = dict(parse_qsl(urlsplit(self.path).query))
-                if "json" in (self.headers.get("content-type") or ""):
-                    params.update(json.loads(raw or b"{}"))
-                else:
-                    for key, value in parse_qsl(raw.decode()):
-                        params[key] = json.loads(value) if key in _JSON_FIELDS else value
-                self._api(params)
+    def _post(self, request: Request, match: re.Match[str]) -> Answer:
+        params: dict[str, Any] = dict(request.query)
+        if "json" in request.headers.get("content-type", ""):
+            params.update(json.loads(request.body or b"{}"))
+        else:
+            for key, value in parse_qsl(request.body.decode()):
+                params[key] = json.loads(value) if key in _JSON_FIELDS else value
+        return self._api(request, match["method"], params)
 
-            def _api(self, params: dict[str, Any]) -> None:
-                path = urlsplit(self.path).path
-                if not path.startswith("/api/"):
-                    self._send(404, {}, b"not found", "text/plain")
-                    return
-                auth = self.headers.get("authorization") or ""
-                token = auth.removeprefix("Bearer ").strip() or params.pop("token", None)
-                status, headers, body = fake.call(path.removeprefix("/api/"), params, token)
-                self._send(status, headers, json.dumps(body).encode(), "application/json")
+    def _api(self, request: Request, method: str, params: dict[str, Any]) -> Answer:
+        auth = request.headers.get("authorization", "")
+        token = auth.removeprefix("Bearer ").strip() or params.pop("token", None)
+        status, headers, body = self.call(method, params, token)
+        return Answer(status, body, headers)
 
-            def _send(self, status: int, headers: dict[str, str], data: bytes, kind: str) -> None:
-                try:
-                    self.send_response(status)
-                    self.send_header("content-type", f"{kind}; charset=utf-8")
-                    self.send_header("content-length", str(len(data)))
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting
+    def _not_found(self, request: Request, match: re.Match[str]) -> Answer:
+        return _text(404, "not found")
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
 
-        return Handler
+def _text(status: int, text: str) -> Answer:
+    return Answer(status, raw=text.encode(), headers={"content-type": "text/plain; charset=utf-8"})

@@ -14,12 +14,13 @@ import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from fakes.lifecycle import Lifecycle
 
 __all__ = ["USERNAME", "FakeSMTP", "free_port"]
 
@@ -34,7 +35,7 @@ def free_port() -> int:
         return port
 
 
-class FakeSMTP:
+class FakeSMTP(Lifecycle):
     """The server; use as a context manager and read ``messages``."""
 
     def __init__(self, workdir: Path, password: str = "s3cret-pw") -> None:
@@ -100,24 +101,20 @@ class FakeSMTP:
                 if address in rcpts
             ]
 
-    def __enter__(self) -> Self:
+    def start(self) -> None:
+        """Listen on ``port`` (another free one if it was taken since it was picked)."""
         # The port was free when picked, but another process may have taken it since.
         for _ in range(4):
             try:
                 self._controller.start()
-                return self
+                return
             except OSError as exc:
                 if exc.errno != errno.EADDRINUSE:
                     raise
                 self.port = free_port()
                 self._controller = self._controller_on(self.port)
         self._controller.start()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
+        """Stop listening."""
         self._controller.stop()
