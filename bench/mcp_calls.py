@@ -44,6 +44,7 @@ CALLS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("service_record", {"service": "checkout", "week": WEEK}),
     ("briefing", {"week": WEEK}),
     ("agent_activity", {"week": WEEK}),
+    ("deploy_risk", {"service": "checkout"}),
 )
 
 

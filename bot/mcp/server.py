@@ -27,7 +27,8 @@ from bot.answers.access import Access
 from bot.answers.records.agent import AgentActivity, agent_activity
 from bot.answers.records.briefing import BriefingFacts, scope_briefing
 from bot.answers.records.change import change_risk
-from bot.answers.records.models import ChangeRisk, ServiceRecord
+from bot.answers.records.deploy import deploy_risk
+from bot.answers.records.models import ChangeRisk, DeployRecord, ServiceRecord
 from bot.answers.records.proposal import ProposalRisk, proposal_risk
 from bot.answers.records.pull import MAX_PULLS, OpenPulls, open_pulls
 from bot.answers.records.service import service_record
@@ -107,6 +108,21 @@ Author = Annotated[
 Title = Annotated[str | None, Field(description="The change's title.", max_length=1000)]
 ServiceName = Annotated[
     str, Field(description="A service's key or display name, e.g. checkout.", max_length=200)
+]
+DeployKey = Annotated[
+    str | None,
+    Field(
+        description="A deploy's key as a briefing prints it (deploy:checkout:2026-11-20T15:35) "
+        "or a release tag that made one deploy; leave out to give service instead.",
+        max_length=400,
+    ),
+]
+LatestOf = Annotated[
+    str | None,
+    Field(
+        description="A service's key or display name: its latest deploy, when deploy is left out.",
+        max_length=200,
+    ),
 ]
 Week = Annotated[
     str | None,
@@ -298,6 +314,16 @@ def build_server(
         changes by band, the signals driving its high-risk changes, deploys, change failure
         rate, incidents and MTTR, its riskiest changes and deploys."""
         return run(ctx, lambda s, a: service_record(s, org, a, service, week))
+
+    @tool("deploy_risk")
+    def deploy_risk_tool(
+        ctx: Context, deploy: DeployKey = None, service: LatestOf = None
+    ) -> DeployRecord:
+        """A deploy's risk: score, band, every signal with its points (they add up to the
+        score) and explanation, gates, the changes it shipped with each one's score, the
+        incidents linked to it and the later changes that reverted what it shipped. Name it by
+        its key or release tag, or give a service for its latest deploy."""
+        return run(ctx, lambda s, a: deploy_risk(s, org, a, deploy, service))
 
     @tool("briefing")
     def briefing_tool(ctx: Context, scope: ScopeNames = None, week: Week = None) -> BriefingFacts:

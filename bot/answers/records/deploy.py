@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
-from bot.answers.lookups import find_deploys, version_of
+from bot.answers.asked import asked_service
+from bot.answers.lookups import find_deploys, latest_deploy_key, version_of
 from bot.answers.records.change import incident_row
 from bot.answers.records.models import (
     ChangeRef,
@@ -29,7 +30,7 @@ from scoring.breakdown import breakdown
 from scoring.errors import NotFoundError
 from scoring.risk import top_signals
 
-__all__ = ["DEPLOY_NOT_FOUND", "deploy_record"]
+__all__ = ["DEPLOY_NOT_FOUND", "deploy_record", "deploy_risk"]
 
 DEPLOY_NOT_FOUND = (
     "No deploy matches that key in this scope; give its key as a briefing or `/risk deploy` "
@@ -105,3 +106,24 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
             if r.merged_at is not None
         ],
     )
+
+
+def deploy_risk(
+    session: Session, org: OrgConfig, access: Access, deploy: str | None, service: str | None
+) -> DeployRecord:
+    """The deploy ``deploy`` names (its key, or a release tag that made one deploy), else the
+    latest deploy of ``service`` (a service the caller may see); else ``NotFoundError``."""
+    if deploy is not None and deploy.strip():
+        return deploy_record(session, org, access, deploy.strip())
+    if service is None or not service.strip():
+        raise NotFoundError(
+            "Give a deploy as its key or release tag, or a service for its latest deploy."
+        )
+    key = asked_service(org, access, service.strip())
+    latest = latest_deploy_key(session, key)
+    if latest is None:
+        raise NotFoundError(
+            f"{key} has no deploys in the store yet; check its deploy source with "
+            "`riskbrief doctor`, or run `riskbrief sync`."
+        )
+    return deploy_record(session, org, access, latest)

@@ -34,6 +34,7 @@ TOOLS = {
     "service_record",
     "briefing",
     "agent_activity",
+    "deploy_risk",
 }
 WEEK = "2026-W47"
 SECRET = "mcp-http-test-signing-secret"

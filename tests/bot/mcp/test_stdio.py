@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.answers.records.change import CHANGE_NOT_FOUND
+from bot.answers.records.deploy import DEPLOY_NOT_FOUND
 from tests.bot.mcp.client import Session, over_stdio, strings
 from tests.bot.mcp.conftest import HOSTILE_BRANCH, HOSTILE_KEY, HOSTILE_TITLE
 
@@ -21,6 +22,7 @@ TOOLS = {
     "service_record",
     "briefing",
     "agent_activity",
+    "deploy_risk",
 }
 WEEK = "2026-W47"
 # A change of the ledger story, gated very high by its schema migration.
@@ -28,6 +30,8 @@ LEDGER = "acme/platform#4503"
 LEDGER_SHA = "eb486eba99dba9435d89f04501cef9c366dbbd68"
 # The Friday checkout change that INC-1039 followed; HOSTILE_KEY reverted it.
 FRIDAY = "acme/platform#4521"
+# The deploy that shipped FRIDAY, followed by INC-1039: Checkout's latest.
+FRIDAY_DEPLOY = "deploy:checkout:2026-11-20T15:35"
 # A search change: outside Commerce's scope.
 SEARCH_CHANGE = "acme/platform#4513"
 
@@ -65,6 +69,9 @@ def whole(demo_dir: Path) -> Session:
         ("open_pull_requests", {"scope": ["search"]}),
         ("open_pull_requests", {"at_least": "extreme"}),
         ("change_risk", {"change": "https://github.com/acme/platform/pull/9001"}),
+        ("deploy_risk", {"deploy": FRIDAY_DEPLOY}),
+        ("deploy_risk", {"service": "Checkout"}),
+        ("deploy_risk", {}),
     ]
     return _serve(demo_dir, env, calls=calls)
 
@@ -213,6 +220,27 @@ def test_an_open_pull_request_is_a_change_too(whole: Session) -> None:
     )
 
 
+def test_a_deploy_is_told_with_what_it_shipped_and_what_followed(whole: Session) -> None:
+    """deploy_risk by key and as a service's latest: its points, what it shipped, what followed."""
+    risk = whole.answers[18].data
+    assert (risk["key"], risk["service"], risk["score"], risk["band"]) == (
+        FRIDAY_DEPLOY,
+        "checkout",
+        77,
+        "high",
+    )
+    assert sum(s["points"] for s in risk["signals"]) == risk["score"]
+    assert [c["key"] for c in risk["changes"]] == [FRIDAY, "acme/platform#4515"]
+    assert risk["unscored"] == []
+    assert [i["key"] for i in risk["incidents"]] == [f"revert:{HOSTILE_KEY}", "INC-1039"]
+    assert [r["key"] for r in risk["reverts"]] == [HOSTILE_KEY]
+    assert whole.answers[19].data == risk
+    assert whole.answers[20].error == _not_found(
+        "deploy_risk",
+        "Give a deploy as its key or release tag, or a service for its latest deploy.",
+    )
+
+
 def test_a_subscriber_s_scope_hides_what_lies_outside(demo_dir: Path) -> None:
     """With --subscriber commerce-lead a search change or service reads as one that is not there."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RISKBRIEF_")}
@@ -227,11 +255,17 @@ def test_a_subscriber_s_scope_hides_what_lies_outside(demo_dir: Path) -> None:
         ("agent_activity", {"week": WEEK}),
         ("open_pull_requests", {}),
         ("change_risk", {"change": "acme/platform#9002"}),
+        ("deploy_risk", {"deploy": "deploy:search:2026-11-20T16:40"}),
+        ("deploy_risk", {"deploy": "deploy:search:1999-01-01T00:00"}),
+        ("deploy_risk", {"service": "search"}),
     ]
     session = _serve(demo_dir, env, "--subscriber", "commerce-lead", calls=calls)
     outside, missing, inside, search, nowhere, discovery, own, agents, pulls, open_search = (
-        session.answers
+        session.answers[:10]
     )
+    search_deploy, no_deploy, search_latest = session.answers[10:]
+    assert search_deploy.error == no_deploy.error == _not_found("deploy_risk", DEPLOY_NOT_FOUND)
+    assert search_latest.error == search.error.replace("service_record", "deploy_risk")
     assert [p["key"] for p in pulls.data["pulls"]] == ["acme/platform#9001"]
     assert open_search.error == missing.error
     assert outside.error == missing.error == _not_found("change_risk", CHANGE_NOT_FOUND)
