@@ -265,6 +265,7 @@ def test_a_subscriber_s_scope_hides_what_lies_outside(demo_dir: Path) -> None:
     )
     search_deploy, no_deploy, search_latest = session.answers[10:]
     assert search_deploy.error == no_deploy.error == _not_found("deploy_risk", DEPLOY_NOT_FOUND)
+    assert search.error is not None
     assert search_latest.error == search.error.replace("service_record", "deploy_risk")
     assert [p["key"] for p in pulls.data["pulls"]] == ["acme/platform#9001"]
     assert open_search.error == missing.error
