@@ -76,7 +76,7 @@ def set_status(client: GitLabClient, project: str, verdict: StatusVerdict) -> st
     if verdict.target_url:
         body["target_url"] = verdict.target_url
     try:
-        client.post(f"projects/{project_id(project)}/statuses/{verdict.head_sha}", body)
+        client.send("POST", f"projects/{project_id(project)}/statuses/{verdict.head_sha}", body)
     except GitLabError as exc:
         if exc.status == 400 and "cannot transition status" in str(exc).lower():
             # The status is in this state already: a repeated verdict, in place.
