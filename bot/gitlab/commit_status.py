@@ -20,22 +20,14 @@ from dataclasses import dataclass
 
 from bot.github.check_run import CheckPolicy
 from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
-from data.sources.gitlab.settings import GitLabSourceConfig
 from scoring.errors import SourceError
 from scoring.proposal import Assessment
 
-__all__ = ["STATUS_NAME", "StatusVerdict", "policy_of", "set_status", "status_of"]
+__all__ = ["STATUS_NAME", "StatusVerdict", "set_status", "status_of"]
 
 STATUS_NAME = "riskbrief"
 # GitLab stores a status's description in a 255-character column.
 _DESCRIPTION_MAX = 255
-
-
-def policy_of(config: GitLabSourceConfig, web_url: str | None) -> CheckPolicy:
-    """The enforcement of ``[sources.gitlab]``'s ``check_*`` settings, as GitHub's check reads
-    its own, linking to the web view's change page when ``web_url`` is set."""
-    details = f"{web_url.rstrip('/')}/change/{{key}}" if web_url else None
-    return CheckPolicy(config.check_enforce, config.check_threshold, "failure", details)
 
 
 @dataclass(frozen=True, slots=True)
