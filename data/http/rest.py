@@ -16,7 +16,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 import httpx
 
@@ -24,7 +24,7 @@ from data.http.client import http_client
 from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
 from scoring.errors import SourceError
 
-__all__ = ["USER_AGENT", "ApiError", "Page", "RestClient", "short"]
+__all__ = ["USER_AGENT", "ApiError", "Page", "RestClient", "Transport", "short"]
 
 USER_AGENT = "riskbrief"
 
@@ -45,6 +45,21 @@ class Page:
     data: Any
     headers: Mapping[str, str]
     next_url: str | None = None
+
+
+class Transport(TypedDict, total=False):
+    """How a client reaches its API, as a vendor's client passes it on (each may be left out).
+
+    ``http`` is the ``httpx.Client`` to use (else one of 16 connections on the shared TLS
+    context, with ``timeout``); ``sleep`` and ``clock`` are the retry policy's seams for
+    tests; ``max_wait`` is the most one request waits in all.
+    """
+
+    http: httpx.Client | None
+    timeout: float
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+    max_wait: float
 
 
 def short(url: str) -> str:

@@ -21,14 +21,12 @@ it in ``error.detail.required``).
 from __future__ import annotations
 
 import base64
-import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal, Unpack
 
 import httpx
 
-from data.http.rest import USER_AGENT, ApiError, Page, RestClient, short
-from data.http.retry import DEFAULT_BUDGET
+from data.http.rest import USER_AGENT, ApiError, Page, RestClient, Transport, short
 
 __all__ = ["BitbucketClient", "BitbucketError", "Edition", "Page"]
 
@@ -59,12 +57,8 @@ class BitbucketClient(RestClient):
         token: str,
         *,
         email: str | None = None,
-        http: httpx.Client | None = None,
-        timeout: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
-        max_wait: float = DEFAULT_BUDGET,
         token_env: str = "RISKBRIEF_BITBUCKET_TOKEN",
+        **transport: Unpack[Transport],
     ) -> None:
         base = base_url.rstrip("/")
         super().__init__(
@@ -74,11 +68,7 @@ class BitbucketClient(RestClient):
             token,
             where=f"its address in {_TABLES[edition]}",
             token_env=token_env,
-            http=http,
-            timeout=timeout,
-            sleep=sleep,
-            clock=clock,
-            max_wait=max_wait,
+            **transport,
         )
         self.edition: Edition = edition
         self._table = _TABLES[edition]

@@ -34,15 +34,14 @@ token GitLab does not know, one without ``read_api`` (GitLab's
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 from urllib.parse import quote
 
 import httpx
 
-from data.http.rest import USER_AGENT, ApiError, Page, RestClient, short
-from data.http.retry import DEFAULT_BUDGET, Retryable, retry_after
+from data.http.rest import USER_AGENT, ApiError, Page, RestClient, Transport, short
+from data.http.retry import Retryable, retry_after
 
 __all__ = ["GitLabClient", "GitLabError", "Page", "project_id"]
 
@@ -73,12 +72,8 @@ class GitLabClient(RestClient):
         base_url: str,
         token: str,
         *,
-        http: httpx.Client | None = None,
-        timeout: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
-        max_wait: float = DEFAULT_BUDGET,
         token_env: str = "RISKBRIEF_GITLAB_TOKEN",
+        **transport: Unpack[Transport],
     ) -> None:
         base = base_url.rstrip("/")
         super().__init__(
@@ -88,11 +83,7 @@ class GitLabClient(RestClient):
             token,
             where="base_url in [sources.gitlab]",
             token_env=token_env,
-            http=http,
-            timeout=timeout,
-            sleep=sleep,
-            clock=clock,
-            max_wait=max_wait,
+            **transport,
         )
         self.graphql_url = f"{self.base_url}/api/graphql"
         self._resume_at = 0.0
