@@ -1,10 +1,11 @@
 """What every code host's check does once its change is stored: take turns, score as of now.
 
-GitHub's check (``bot.github.pull_check``) and GitLab's (``bot.gitlab.mr_check``) differ
-in how they read the change and where they write the verdict; between the two, the
-work is the same, kept here once: deliveries of one change take turns (in this
-process, and on PostgreSQL across replicas), and the stored change is scored as of
-now against the stored history, its score saved as the listing shows it.
+GitHub's check (``bot.github.pull_check``), GitLab's (``bot.gitlab.mr_check``) and
+Bitbucket's (``bot.bitbucket.pr_check``) differ in how they read the change and where
+they write the verdict; between the two, the work is the same, kept here once:
+deliveries of one change take turns (in this process, and on PostgreSQL across
+replicas), the change read again is stored, and the stored change is scored as of now
+against the stored history, its score saved as the listing shows it.
 """
 
 from __future__ import annotations
@@ -17,19 +18,30 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
+from data.sources.records import ChangeRecord
 from data.store.facts import facts_of
 from data.store.github_deliveries import pull_request_lock
 from data.store.history import HistoryCache, with_coverage
 from data.store.scores import save_scores
 from data.store.tables import Change
+from data.sync import SyncRun
 from scoring.proposal import Assessment, assess
 from scoring.scored import scored_change
 
-__all__ = ["BadEvent", "ChangeTurns", "Outcome", "assess_stored", "field_of", "stale_head"]
+__all__ = [
+    "BadEvent",
+    "ChangeTurns",
+    "Outcome",
+    "assess_stored",
+    "field_of",
+    "stale_head",
+    "store_change",
+]
 
 
 class BadEvent(ValueError):
@@ -72,6 +84,15 @@ class ChangeTurns:
         # The process's own lock first: its threads queue without holding a connection.
         with lock, pull_request_lock(self.engine, key):
             yield
+
+
+def store_change(run: SyncRun, source: str, scope: str, record: ChangeRecord) -> None:
+    """Store the change read again from its host, checkpointed as ``source`` of ``scope``."""
+    try:
+        run.checkpoint(source, scope, changes=[record])
+    except IntegrityError:
+        # Another delivery of the same new change inserted it first: now an update.
+        run.checkpoint(source, scope, changes=[record])
 
 
 def assess_stored(

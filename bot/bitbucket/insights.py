@@ -42,7 +42,6 @@ __all__ = [
     "Annotation",
     "Report",
     "annotations_of",
-    "policy_of",
     "publish",
     "report_of",
 ]
@@ -65,13 +64,6 @@ _SEVERITY = {
     Band.HIGH: "HIGH",
     Band.CRITICAL: "HIGH",
 }
-
-
-def policy_of(check_enforce: bool, check_threshold: int, web_url: str | None) -> CheckPolicy:
-    """The enforcement of a Bitbucket table's ``check_*`` settings, as GitHub's check reads
-    its own, linking to the web view's change page when ``web_url`` is set."""
-    details = f"{web_url.rstrip('/')}/change/{{key}}" if web_url else None
-    return CheckPolicy(check_enforce, check_threshold, "failure", details)
 
 
 def _flat(text: str, limit: int = _TEXT_MAX) -> str:

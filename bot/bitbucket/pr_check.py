@@ -12,27 +12,22 @@ not get the older head's report.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
-from bot.bitbucket.insights import policy_of, publish, report_of
-from bot.change_check import BadEvent, ChangeTurns, Outcome, assess_stored, field_of, stale_head
-from data.clock import utcnow
-from data.config import OrgConfig
+from bot.bitbucket.insights import publish, report_of
+from bot.change_check import BadEvent, Outcome, assess_stored, field_of, stale_head, store_change
+from bot.host_check import HostCheck
 from data.sources.bitbucket import cloud, datacenter
-from data.sources.bitbucket.client import BitbucketClient, BitbucketError, Edition
+from data.sources.bitbucket.client import BitbucketClient, Edition
 from data.sources.bitbucket.codeowners import load_history
 from data.sources.bitbucket.keys import pull_key
 from data.sources.bitbucket.records import MalformedPull, change_record, dig
 from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.times import TimeFormatError, parse_time
-from data.store.history import HistoryCache
 from data.store.tables import ChangeState
 from data.sync import SyncRun
 from scoring.errors import SourceError
@@ -127,34 +122,17 @@ def same_commit(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-class PullRequestCheck:
+class PullRequestCheck(HostCheck[PullRequestEvent, Config, BitbucketClient]):
     """Works through pull request events of one Bitbucket edition's repositories.
 
     ``web_url`` is the web view's address (``RISKBRIEF_WEB_URL``) the report links to;
     ``clock`` is a seam for tests.
     """
 
-    def __init__(
-        self,
-        engine: Engine,
-        org: OrgConfig,
-        config: Config,
-        client: BitbucketClient,
-        *,
-        web_url: str | None = None,
-        clock: Callable[[], datetime] = utcnow,
-        history: HistoryCache | None = None,
-    ) -> None:
-        self.engine = engine
-        self.org = org
-        self.config = config
-        self.client = client
-        self.edition: Edition = client.edition
-        self.policy = policy_of(config.check_enforce, config.check_threshold, web_url)
-        self.clock = clock
-        # Kept between deliveries, as GitHub's check keeps it: the history takes seconds.
-        self.history = history or HistoryCache()
-        self._turns = ChangeTurns(engine)
+    @property
+    def edition(self) -> Edition:
+        """The edition of the repositories: its client's."""
+        return self.client.edition
 
     def repository(self, name: str) -> str | None:
         """The repository as riskbrief.toml spells it, or ``None`` when it is not listed."""
@@ -163,6 +141,9 @@ class PullRequestCheck:
     def knows(self, name: str) -> bool:
         """True for a repository riskbrief.toml lists in this edition's table."""
         return self.repository(name) is not None
+
+    def _as_listed(self, event: PullRequestEvent) -> PullRequestEvent:
+        return replace(event, repository=self.repository(event.repository) or event.repository)
 
     def _reader(self, repository: str) -> cloud.CloudReader | datacenter.DataCenterReader:
         if isinstance(self.config, BitbucketDataCenterConfig):
@@ -173,31 +154,6 @@ class PullRequestCheck:
         if self.edition == "cloud":
             return f"repositories/{event.repository}/pullrequests/{event.number}"
         return f"{datacenter.repo_path(event.repository)}/pull-requests/{event.number}"
-
-    def handle(self, event: PullRequestEvent) -> Outcome:
-        """Fetch, store, score and report; ``SourceError`` when Bitbucket fails on the way.
-
-        Deliveries of one pull request take turns, in this process and, on PostgreSQL,
-        across replicas; other pull requests' go on at once.
-        """
-        event = PullRequestEvent(
-            event.edition,
-            self.repository(event.repository) or event.repository,
-            event.number,
-            event.head_sha,
-            event.updated_at,
-        )
-        with self._turns.turn(event.key):
-            try:
-                return self._handle(event)
-            except BitbucketError as exc:
-                # A refusal keeps its own sentence; an outage (5xx, no answer) says retry.
-                if exc.status is not None and exc.status < 500:
-                    raise
-                raise SourceError(
-                    f"{self.client.name} failed (5xx or a timeout) while checking "
-                    f"{event.key}; redelivering the event retries."
-                ) from exc
 
     def _handle(self, event: PullRequestEvent) -> Outcome:
         if stale_head(self.engine, event.key, event.head_sha, event.updated_at):
@@ -219,11 +175,7 @@ class PullRequestCheck:
             record = change_record(reader.pull(listed), repo, owners_of=owners.owners_of)
         except MalformedPull as exc:
             raise SourceError(f"{client.name} sent {event.key} malformed ({exc}).") from None
-        try:
-            run.checkpoint(_SOURCE[self.edition], repo, changes=[record])
-        except IntegrityError:
-            # Another delivery of the same new pull request inserted it first: now an update.
-            run.checkpoint(_SOURCE[self.edition], repo, changes=[record])
+        store_change(run, _SOURCE[self.edition], repo, record)
         if record.state != ChangeState.OPEN or record.head_sha is None:
             return Outcome(record.state, event.key)
         head = record.head_sha

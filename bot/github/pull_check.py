@@ -18,10 +18,16 @@ from typing import Any
 
 import structlog
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
 
-from bot.change_check import BadEvent, ChangeTurns, Outcome, assess_stored, field_of
+from bot.change_check import (
+    BadEvent,
+    ChangeTurns,
+    Outcome,
+    assess_stored,
+    field_of,
+    stale_head,
+    store_change,
+)
 from bot.github.check_run import CheckPolicy, publish, verdict_of
 from data.clock import utcnow
 from data.config import OrgConfig
@@ -31,7 +37,7 @@ from data.sources.github.pull_pages import MAX_PAGE, PullReader
 from data.sources.github.pull_records import MalformedPull, parse_pull
 from data.sources.times import TimeFormatError, parse_time
 from data.store.history import HistoryCache
-from data.store.tables import Change, ChangeState
+from data.store.tables import ChangeState
 from data.sync import SyncRun
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
@@ -127,14 +133,6 @@ class PullCheck:
         """True for a repository riskbrief.toml lists for GitHub."""
         return repository.lower() in self.repositories
 
-    def _stale(self, event: PullEvent) -> bool:
-        """True when the store holds a newer head of this pull request than the event's."""
-        with Session(self.engine) as session:
-            row = session.exec(select(Change).where(col(Change.key) == event.key)).first()
-        if row is None or row.updated_at is None or row.head_sha is None:
-            return False
-        return row.head_sha != event.head_sha and row.updated_at > event.updated_at
-
     def handle(self, event: PullEvent) -> Outcome:
         """Fetch, store, score and publish; ``SourceError`` when GitHub fails on the way.
 
@@ -146,7 +144,9 @@ class PullCheck:
             return self._handle(event)
 
     def _handle(self, event: PullEvent) -> Outcome:
-        if event.action in CHECKED_ACTIONS and self._stale(event):
+        if event.action in CHECKED_ACTIONS and stale_head(
+            self.engine, event.key, event.head_sha, event.updated_at
+        ):
             log.info("github_event_stale", key=event.key, head=event.head_sha)
             return Outcome("stale", event.key, event.head_sha)
         owner, _, name = event.repository.partition("/")
@@ -182,11 +182,7 @@ class PullCheck:
             )
         except MalformedPull as exc:
             raise SourceError(f"GitHub sent {event.key} malformed ({exc}).") from None
-        try:
-            run.checkpoint(_SOURCE, event.repository, changes=[record])
-        except IntegrityError:
-            # Another delivery of the same new pull request inserted it first: now an update.
-            run.checkpoint(_SOURCE, event.repository, changes=[record])
+        store_change(run, _SOURCE, event.repository, record)
         if record.state != ChangeState.OPEN or event.action not in CHECKED_ACTIONS:
             return Outcome(record.state, event.key)
         head = record.head_sha or event.head_sha

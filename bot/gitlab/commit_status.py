@@ -20,22 +20,14 @@ from dataclasses import dataclass
 
 from bot.github.check_run import CheckPolicy
 from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
-from data.sources.gitlab.settings import GitLabSourceConfig
 from scoring.errors import SourceError
 from scoring.proposal import Assessment
 
-__all__ = ["STATUS_NAME", "StatusVerdict", "policy_of", "set_status", "status_of"]
+__all__ = ["STATUS_NAME", "StatusVerdict", "set_status", "status_of"]
 
 STATUS_NAME = "riskbrief"
 # GitLab stores a status's description in a 255-character column.
 _DESCRIPTION_MAX = 255
-
-
-def policy_of(config: GitLabSourceConfig, web_url: str | None) -> CheckPolicy:
-    """The enforcement of ``[sources.gitlab]``'s ``check_*`` settings, as GitHub's check reads
-    its own, linking to the web view's change page when ``web_url`` is set."""
-    details = f"{web_url.rstrip('/')}/change/{{key}}" if web_url else None
-    return CheckPolicy(config.check_enforce, config.check_threshold, "failure", details)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +68,7 @@ def set_status(client: GitLabClient, project: str, verdict: StatusVerdict) -> st
     if verdict.target_url:
         body["target_url"] = verdict.target_url
     try:
-        client.post(f"projects/{project_id(project)}/statuses/{verdict.head_sha}", body)
+        client.send("POST", f"projects/{project_id(project)}/statuses/{verdict.head_sha}", body)
     except GitLabError as exc:
         if exc.status == 400 and "cannot transition status" in str(exc).lower():
             # The status is in this state already: a repeated verdict, in place.

@@ -12,27 +12,22 @@ that landed while the change was scored does not get the older head's verdict.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
-from bot.change_check import BadEvent, ChangeTurns, Outcome, assess_stored, field_of, stale_head
-from bot.gitlab.commit_status import policy_of, set_status, status_of
-from data.clock import utcnow
-from data.config import OrgConfig
-from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
+from bot.change_check import BadEvent, Outcome, assess_stored, field_of, stale_head, store_change
+from bot.gitlab.commit_status import set_status, status_of
+from bot.host_check import HostCheck
+from data.sources.gitlab.client import GitLabClient, project_id
 from data.sources.gitlab.codeowners import load_gitlab_codeowners_history
 from data.sources.gitlab.keys import merge_request_key
 from data.sources.gitlab.merge_requests import MergeRequestsSource
 from data.sources.gitlab.mr_records import MalformedMergeRequest
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.times import TimeFormatError, parse_time
-from data.store.history import HistoryCache
 from data.store.tables import ChangeState
 from data.sync import SyncRun
 from scoring.errors import SourceError
@@ -120,69 +115,21 @@ def mr_event(payload: Any) -> MergeRequestEvent:
     return MergeRequestEvent(action, project, iid, head, updated, new_head, ready)
 
 
-class MergeRequestCheck:
+class MergeRequestCheck(HostCheck[MergeRequestEvent, GitLabSourceConfig, GitLabClient]):
     """Works through merge request events of the organisation's GitLab projects.
 
     ``web_url`` is the web view's address (``RISKBRIEF_WEB_URL``) the status links to;
     ``clock`` is a seam for tests.
     """
 
-    def __init__(
-        self,
-        engine: Engine,
-        org: OrgConfig,
-        config: GitLabSourceConfig,
-        client: GitLabClient,
-        *,
-        web_url: str | None = None,
-        clock: Callable[[], datetime] = utcnow,
-        history: HistoryCache | None = None,
-    ) -> None:
-        self.engine = engine
-        self.org = org
-        self.config = config
-        self.client = client
-        self.projects = frozenset(p.lower() for p in config.projects)
-        self.policy = policy_of(config, web_url)
-        self.clock = clock
-        # Kept between deliveries, as GitHub's check keeps it: the history takes seconds.
-        self.history = history or HistoryCache()
-        self._turns = ChangeTurns(engine)
-
     def knows(self, project: str) -> bool:
         """True for a project riskbrief.toml lists in ``[sources.gitlab]``."""
-        return project.lower() in self.projects
+        return any(p.lower() == project.lower() for p in self.config.projects)
 
-    def _project(self, project: str) -> str:
-        """The project's path as riskbrief.toml spells it (GitLab's paths ignore case)."""
-        return next((p for p in self.config.projects if p.lower() == project.lower()), project)
-
-    def handle(self, event: MergeRequestEvent) -> Outcome:
-        """Fetch, store, score and set the status; ``SourceError`` when GitLab fails on the way.
-
-        Deliveries of one merge request take turns, in this process and, on PostgreSQL,
-        across replicas; other merge requests' go on at once.
-        """
-        event = MergeRequestEvent(
-            event.action,
-            self._project(event.project),
-            event.iid,
-            event.head_sha,
-            event.updated_at,
-            event.new_head,
-            event.ready,
-        )
-        with self._turns.turn(event.key):
-            try:
-                return self._handle(event)
-            except GitLabError as exc:
-                # A refusal keeps its own sentence; an outage (5xx, no answer) says retry.
-                if exc.status is not None and exc.status < 500:
-                    raise
-                raise SourceError(
-                    f"GitLab failed (5xx or a timeout) while checking {event.key}; "
-                    "redelivering the event retries."
-                ) from exc
+    def _as_listed(self, event: MergeRequestEvent) -> MergeRequestEvent:
+        # GitLab's paths ignore case; the store keys the change as riskbrief.toml spells it.
+        listed = (p for p in self.config.projects if p.lower() == event.project.lower())
+        return replace(event, project=next(listed, event.project))
 
     def _handle(self, event: MergeRequestEvent) -> Outcome:
         if event.checked and stale_head(self.engine, event.key, event.head_sha, event.updated_at):
@@ -197,11 +144,7 @@ class MergeRequestCheck:
             record = source.read_one(event.iid)
         except MalformedMergeRequest as exc:
             raise SourceError(f"GitLab sent {event.key} malformed ({exc}).") from None
-        try:
-            run.checkpoint(_SOURCE, event.project, changes=[record])
-        except IntegrityError:
-            # Another delivery of the same new merge request inserted it first: now an update.
-            run.checkpoint(_SOURCE, event.project, changes=[record])
+        store_change(run, _SOURCE, event.project, record)
         if record.state != ChangeState.OPEN or not event.checked or record.head_sha is None:
             return Outcome(record.state, event.key)
         head = record.head_sha

@@ -34,43 +34,20 @@ token GitLab does not know, one without ``read_api`` (GitLab's
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 from urllib.parse import quote
 
 import httpx
-import structlog
 
-from data.http.client import http_client
-from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
-from scoring.errors import SourceError
+from data.http.rest import USER_AGENT, ApiError, Page, RestClient, Transport, short
+from data.http.retry import Retryable, retry_after
 
-__all__ = ["GitLabClient", "GitLabError", "RestPage", "project_id"]
-
-log = structlog.get_logger(__name__)
-
-_USER_AGENT = "riskbrief"
+__all__ = ["GitLabClient", "GitLabError", "Page", "project_id"]
 
 
-class GitLabError(SourceError):
+class GitLabError(ApiError):
     """GitLab refused or failed a request; ``status`` is its HTTP status (``None``: no answer)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-@dataclass(frozen=True, slots=True)
-class RestPage:
-    """One REST answer: its decoded JSON, the ``rel="next"`` link, and the headers."""
-
-    status: int
-    data: Any
-    next_url: str | None
-    headers: Mapping[str, str]
 
 
 def project_id(project: str) -> str:
@@ -78,11 +55,7 @@ def project_id(project: str) -> str:
     return quote(project, safe="")
 
 
-def _short(url: str) -> str:
-    return httpx.URL(url).path
-
-
-class GitLabClient:
+class GitLabClient(RestClient):
     """GitLab's REST (``/api/v4``) and GraphQL (``/api/graphql``) APIs over one ``httpx.Client``.
 
     ``base_url`` is GitLab's web address (``https://gitlab.com``, or
@@ -92,50 +65,33 @@ class GitLabClient:
     requests are read a few at a time.
     """
 
+    error = GitLabError
+
     def __init__(
         self,
         base_url: str,
         token: str,
         *,
-        http: httpx.Client | None = None,
-        timeout: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
-        max_wait: float = DEFAULT_BUDGET,
         token_env: str = "RISKBRIEF_GITLAB_TOKEN",
+        **transport: Unpack[Transport],
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.api_url = f"{self.base_url}/api/v4"
-        self.graphql_url = f"{self.base_url}/api/graphql"
-        self._token = token
-        self._token_env = token_env
-        self._http = http or http_client(
-            timeout=timeout,
-            follow_redirects=True,
-            limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
+        base = base_url.rstrip("/")
+        super().__init__(
+            "GitLab",
+            base,
+            f"{base}/api/v4",
+            token,
+            where="base_url in [sources.gitlab]",
+            token_env=token_env,
+            **transport,
         )
-        self._clock = clock
-        self._retry = RetryPolicy(sleep=sleep, clock=clock, budget=max_wait, on_wait=self._waited)
-        self._lock = threading.Lock()
+        self.graphql_url = f"{self.base_url}/api/graphql"
         self._resume_at = 0.0
-        # Requests sent and waits taken, for the bench, the tests and the sync log.
-        self.requests = 0
-        self.waits: list[float] = []
 
     def __repr__(self) -> str:
         return f"GitLabClient({self.base_url!r}, token=***)"
 
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
-
     # -- limits -------------------------------------------------------------------
-
-    def _waited(self, seconds: float, why: Retryable) -> None:
-        # The bench and the tests count the waits for limits, not the backoffs after a 5xx.
-        if why.limited:
-            with self._lock:
-                self.waits.append(seconds)
 
     def _limit_wait(self, response: httpx.Response) -> float | None:
         """How long a 429 asks to wait: ``Retry-After``, else until ``RateLimit-Reset``."""
@@ -166,51 +122,9 @@ class GitLabClient:
     def _headers(self) -> dict[str, str]:
         return {
             "PRIVATE-TOKEN": self._token,
-            "User-Agent": _USER_AGENT,
+            "User-Agent": USER_AGENT,
             "Accept": "application/json",
         }
-
-    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """One request: limits waited out, 5xx and no answer retried, refusals one sentence."""
-        try:
-            self._pause(url)
-            return self._retry.run(url, lambda: self._try(method, url, **kwargs))
-        except Retryable as exc:
-            raise GitLabError(exc.sentence, exc.status) from None
-
-    def _try(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        with self._lock:
-            self.requests += 1
-        try:
-            response = self._http.request(method, url, headers=self._headers(), **kwargs)
-        except httpx.TimeoutException:
-            raise Retryable(
-                f"GitLab did not answer {_short(url)} in time; the next sync retries."
-            ) from None
-        except httpx.TransportError as exc:
-            raise Retryable(
-                f"GitLab at {self.base_url} cannot be reached ({type(exc).__name__}); "
-                "check base_url in [sources.gitlab] and the network."
-            ) from None
-        status = response.status_code
-        if status == 429:
-            raise Retryable(
-                "GitLab kept answering 429 Too Many Requests; the next sync resumes "
-                "from the last checkpoint.",
-                limited=True,
-                wait=self._limit_wait(response),
-                status=429,
-            )
-        if status >= 500:
-            raise Retryable(
-                f"GitLab answered {status} to {_short(url)}; the next sync retries.",
-                wait=retry_after(response.headers.get("retry-after"), self._clock()),
-                status=status,
-            )
-        self._note(response)
-        if status >= 400:
-            raise self._refusal(response, url)
-        return response
 
     def _refusal(self, response: httpx.Response, url: str) -> GitLabError:
         status = response.status_code
@@ -236,62 +150,29 @@ class GitLabClient:
             )
         if status == 403:
             return GitLabError(
-                f"GitLab refused {_short(url)} (403); give the token's user (or bot) at least "
+                f"GitLab refused {short(url)} (403); give the token's user (or bot) at least "
                 "the Reporter role on the project.",
                 403,
             )
         if status == 404:
             return GitLabError(
-                f"GitLab has no {_short(url)} (404) or the token cannot see it; check the "
+                f"GitLab has no {short(url)} (404) or the token cannot see it; check the "
                 "project's full path in [sources.gitlab] projects and the token's access.",
                 404,
             )
         message = body.get("message") if isinstance(body, dict) else None
         return GitLabError(
-            f"GitLab refused {_short(url)} ({status}: {str(message or error)[:120]}); see the log.",
+            f"GitLab refused {short(url)} ({status}: {str(message or error)[:120]}); see the log.",
             status,
         )
 
-    def url(self, path: str) -> str:
-        """The absolute REST URL of ``path`` (relative to ``/api/v4``), or ``path`` if absolute."""
-        return path if "://" in path else f"{self.api_url}/{path.lstrip('/')}"
+    def _not_json(self, url: str) -> str:
+        return (
+            f"GitLab's answer from {short(url)} is not JSON; check base_url in "
+            "[sources.gitlab] is GitLab's address."
+        )
 
-    def get(self, path_or_url: str, params: Mapping[str, Any] | None = None) -> RestPage:
-        """A REST GET and its JSON; ``next_url`` is the ``Link`` header's ``rel="next"``."""
-        url = self.url(path_or_url)
-        response = self._send("GET", url, params=dict(params) if params else None)
-        try:
-            data = response.json() if response.content else None
-        except ValueError:
-            raise GitLabError(
-                f"GitLab's answer from {_short(url)} is not JSON; check base_url in "
-                "[sources.gitlab] is GitLab's address.",
-                response.status_code,
-            ) from None
-        next_url = response.links.get("next", {}).get("url")
-        return RestPage(response.status_code, data, next_url, response.headers)
-
-    def post(self, path: str, body: Mapping[str, Any]) -> RestPage:
-        """A REST POST of ``body`` as JSON (a commit status), and GitLab's JSON answer."""
-        url = self.url(path)
-        response = self._send("POST", url, json=dict(body))
-        try:
-            data = response.json() if response.content else None
-        except ValueError:
-            data = None
-        return RestPage(response.status_code, data, None, response.headers)
-
-    def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> str | None:
-        """A REST GET of raw text (a file at a commit); ``None`` when GitLab has none (404)."""
-        try:
-            response = self._send("GET", self.url(path), params=dict(params) if params else None)
-        except GitLabError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        return response.content.decode("utf-8", errors="replace")
-
-    def pages(self, path: str, params: Mapping[str, Any] | None = None) -> list[RestPage]:
+    def pages(self, path: str, params: Mapping[str, Any] | None = None) -> list[Page]:
         """Every page of a list, following ``rel="next"`` (offset or keyset, as GitLab links)."""
         page = self.get(path, params)
         out = [page]
@@ -303,7 +184,7 @@ class GitLabClient:
     def graphql(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The ``data`` of one GraphQL query; an answer with ``errors`` is a ``GitLabError``."""
         body = {"query": query, "variables": dict(variables or {})}
-        response = self._send("POST", self.graphql_url, json=body)
+        response = self._send("POST", self.graphql_url, body=body)
         try:
             payload = response.json()
         except ValueError:

@@ -29,7 +29,7 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.ingest import Tally
 from data.sources.first_sync import first_sync_start
-from data.sources.gitlab.client import GitLabClient, RestPage, project_id
+from data.sources.gitlab.client import GitLabClient, Page, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.records import DeployRecord, IncidentRecord
@@ -129,7 +129,7 @@ class UpdatedList:
     unit: str
     now: Callable[[], datetime]
 
-    def _list(self, after: datetime) -> RestPage:
+    def _list(self, after: datetime) -> Page:
         return self.client.get(
             self.path,
             {

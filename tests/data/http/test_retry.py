@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from data.http.retry import Retryable, RetryPolicy, over_budget, retry_after, span
+from data.sources.bitbucket.client import BitbucketClient
 from data.sources.codecov.client import CodecovClient
 from data.sources.github.auth import TokenAuth
 from data.sources.github.client import GitHubClient
@@ -44,6 +45,11 @@ class Vendor:
 
 def _gitlab(url: str, sleep: Callable[[float], None]) -> object:
     return GitLabClient(url, "t", sleep=sleep, clock=lambda: NOW).get("projects/1").data
+
+
+def _bitbucket(url: str, sleep: Callable[[float], None]) -> object:
+    client = BitbucketClient("cloud", url, "t", sleep=sleep, clock=lambda: NOW)
+    return client.get("repositories/a/b").data
 
 
 def _github_rest(url: str, sleep: Callable[[float], None]) -> object:
@@ -76,6 +82,7 @@ def _incident_api(url: str, sleep: Callable[[float], None]) -> object:
 
 VENDORS = [
     Vendor("gitlab", "GET", "/api/v4/projects/1", {"id": 1}, _gitlab),
+    Vendor("bitbucket", "GET", "/2.0/repositories/a/b", {"uuid": "1"}, _bitbucket),
     Vendor("github-rest", "GET", "/repos/a/b", {"id": 1}, _github_rest),
     Vendor("github-graphql", "POST", "/graphql", {"data": {"viewer": {}}}, _github_graphql),
     Vendor("jira", "GET", "/rest/api/3/myself", {"accountId": "1"}, _jira),

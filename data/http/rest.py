@@ -1,0 +1,243 @@
+"""A token's JSON REST API over httpx: one try, its retries, its refusals, its answers as pages.
+
+What the Bitbucket and GitLab clients share, kept once: a pool of 16 connections on
+the process's TLS context, the one retry policy (``data.http.retry``: a ``429`` waits,
+5xx answers, timeouts and refused connections back off), a count of requests and of
+waits for limits, and one ``ApiError`` sentence when the retries run out. A vendor's
+client says the rest: its headers (the token), its refusals (``401``/``403``/``404``,
+each with its own fix), and, where its API has one, how long a ``429`` asks to wait
+and a quota to pause for.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypedDict
+
+import httpx
+
+from data.http.client import http_client
+from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
+from scoring.errors import SourceError
+
+__all__ = ["USER_AGENT", "ApiError", "Page", "RestClient", "Transport", "short"]
+
+USER_AGENT = "riskbrief"
+
+
+class ApiError(SourceError):
+    """An API refused or failed a request; ``status`` is its HTTP status (``None``: no answer)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One answer: its decoded JSON, its headers, and the ``Link`` header's ``rel="next"``."""
+
+    status: int
+    data: Any
+    headers: Mapping[str, str]
+    next_url: str | None = None
+
+
+class Transport(TypedDict, total=False):
+    """How a client reaches its API, as a vendor's client passes it on (each may be left out).
+
+    ``http`` is the ``httpx.Client`` to use (else one of 16 connections on the shared TLS
+    context, with ``timeout``); ``sleep`` and ``clock`` are the retry policy's seams for
+    tests; ``max_wait`` is the most one request waits in all.
+    """
+
+    http: httpx.Client | None
+    timeout: float
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+    max_wait: float
+
+
+def short(url: str) -> str:
+    """The path of ``url``, as a sentence names what was asked for."""
+    return httpx.URL(url).path
+
+
+class RestClient(ABC):
+    """One vendor's REST API under ``api_url``; ``name`` is what a sentence calls it.
+
+    ``sleep`` and ``clock`` are seams for tests; ``max_wait`` is the most one request
+    waits in all (the retry policy's budget). Safe to share between threads: a page's
+    changes are read a few at a time.
+    """
+
+    # Raised for every refusal and failure, so a caller catches its vendor's own.
+    error: ClassVar[type[ApiError]] = ApiError
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        api_url: str,
+        token: str,
+        *,
+        where: str,
+        token_env: str,
+        http: httpx.Client | None = None,
+        timeout: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        max_wait: float = DEFAULT_BUDGET,
+    ) -> None:
+        self.name = name
+        self.base_url = base_url.rstrip("/")
+        self.api_url = api_url
+        # Where riskbrief.toml sets the address, for the sentences that say to check it.
+        self.where = where
+        self._token = token
+        self._token_env = token_env
+        self._http = http or http_client(
+            timeout=timeout,
+            follow_redirects=True,
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
+        )
+        self._clock = clock
+        self._retry = RetryPolicy(sleep=sleep, clock=clock, budget=max_wait, on_wait=self._waited)
+        self._lock = threading.Lock()
+        # Requests sent and waits taken, for the bench, the tests and the sync log.
+        self.requests = 0
+        self.waits: list[float] = []
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def url(self, path: str) -> str:
+        """The absolute URL of ``path`` (relative to the API's root), or ``path`` if absolute."""
+        return path if "://" in path else f"{self.api_url}/{path.lstrip('/')}"
+
+    # -- what a vendor says ---------------------------------------------------------
+
+    @abstractmethod
+    def _headers(self) -> dict[str, str]:
+        """The headers of every request: the token, ``User-Agent`` and ``Accept``."""
+
+    @abstractmethod
+    def _refusal(self, response: httpx.Response, url: str) -> ApiError:
+        """The one sentence for a 4xx answer other than ``429``, saying what to do."""
+
+    def _limit_wait(self, response: httpx.Response) -> float | None:
+        """How long a ``429`` asks to wait: its ``Retry-After`` (``None``: the backoff)."""
+        return retry_after(response.headers.get("retry-after"), self._clock())
+
+    def _note(self, response: httpx.Response) -> None:
+        """Hear an answer below 500 before it is read (a quota it says is spent)."""
+        # Most APIs say nothing of their quota until a 429; GitLab's headers do.
+        return
+
+    def _pause(self, url: str) -> None:
+        """Wait before a request, when an answer said the quota is spent."""
+        # Without ``_note`` hearing of a spent quota there is nothing to wait for.
+        return
+
+    def _not_json(self, url: str) -> str:
+        """The sentence for a GET whose answer is not JSON."""
+        return f"{self.name}'s answer from {short(url)} is not JSON; check {self.where}."
+
+    # -- requests -------------------------------------------------------------------
+
+    def _waited(self, seconds: float, why: Retryable) -> None:
+        # The bench and the tests count the waits for limits, not the backoffs after a 5xx.
+        if why.limited:
+            with self._lock:
+                self.waits.append(seconds)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+    ) -> httpx.Response:
+        """One request: limits waited out, 5xx and no answer retried, refusals one sentence."""
+        try:
+            self._pause(url)
+            return self._retry.run(url, lambda: self._try(method, url, params, body))
+        except Retryable as exc:
+            raise self.error(exc.sentence, exc.status) from None
+
+    def _try(
+        self, method: str, url: str, params: Mapping[str, Any] | None, body: Any
+    ) -> httpx.Response:
+        with self._lock:
+            self.requests += 1
+        try:
+            response = self._http.request(
+                method,
+                url,
+                headers=self._headers(),
+                params=dict(params) if params else None,
+                json=body,
+            )
+        except httpx.TimeoutException:
+            raise Retryable(
+                f"{self.name} did not answer {short(url)} in time; the next sync retries."
+            ) from None
+        except httpx.TransportError as exc:
+            raise Retryable(
+                f"{self.name} at {self.base_url} cannot be reached ({type(exc).__name__}); "
+                f"check {self.where} and the network."
+            ) from None
+        status = response.status_code
+        if status == 429:
+            raise Retryable(
+                f"{self.name} kept answering 429 Too Many Requests; the next sync resumes "
+                "from the last checkpoint.",
+                limited=True,
+                wait=self._limit_wait(response),
+                status=429,
+            )
+        if status >= 500:
+            raise Retryable(
+                f"{self.name} answered {status} to {short(url)}; the next sync retries.",
+                wait=retry_after(response.headers.get("retry-after"), self._clock()),
+                status=status,
+            )
+        self._note(response)
+        if status >= 400:
+            raise self._refusal(response, url)
+        return response
+
+    def get(self, path_or_url: str, params: Mapping[str, Any] | None = None) -> Page:
+        """A GET and its JSON; ``next_url`` is the ``Link`` header's ``rel="next"``."""
+        url = self.url(path_or_url)
+        response = self._send("GET", url, params)
+        try:
+            data = response.json() if response.content else None
+        except ValueError:
+            raise self.error(self._not_json(url), response.status_code) from None
+        next_url = response.links.get("next", {}).get("url")
+        return Page(response.status_code, data, response.headers, next_url)
+
+    def send(self, method: str, path: str, body: Any) -> Page:
+        """A write (``PUT``, ``POST``, ``DELETE``) of JSON ``body`` and its JSON answer, if any."""
+        response = self._send(method, self.url(path), None, body)
+        try:
+            data = response.json() if response.content else None
+        except ValueError:
+            data = None
+        return Page(response.status_code, data, response.headers)
+
+    def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> str | None:
+        """A GET of raw text (a file at a commit); ``None`` when the API has none (404)."""
+        try:
+            response = self._send("GET", self.url(path), params)
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return response.content.decode("utf-8", errors="replace")
