@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib.resources import files
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlencode
 from wsgiref.types import StartResponse, WSGIEnvironment
 
@@ -34,12 +34,12 @@ from werkzeug.wrappers import Request, Response
 
 from bot.answers.access import Access, TokenTable
 from bot.pages.links import LINK_PARAMETER, LinkSigner, SessionValue
+from bot.pages.signin import SESSION_COOKIE, SignIn, SignInRoutes, see_other, set_session
 from bot.pages.tables import grid_csv, sorted_grid
 from bot.pages.viewer import (
     Via,
     Viewer,
     subscriber_access,
-    subscriber_by_email,
     token_viewer,
 )
 from bot.pages.views import VIEWS, PageContext
@@ -51,8 +51,6 @@ from scoring.errors import NotFoundError, RiskbriefError
 __all__ = ["DEFAULT_PREFIX", "SESSION_COOKIE", "PagesApp", "PagesConfig", "SignIn"]
 
 DEFAULT_PREFIX = "/web"
-SESSION_COOKIE = "riskbrief_session"
-_SIGNIN_COOKIE = "riskbrief_signin"
 
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -90,18 +88,6 @@ _RULES = Map(
 )
 
 _STATIC = {"site.css": "text/css; charset=utf-8"}
-
-
-class SignIn(Protocol):
-    """The seam to an OpenID Connect provider: where to send the browser, and who came back."""
-
-    def begin(self, next_path: str) -> tuple[str, dict[str, str]]:
-        """The provider's authorization URL, and what the browser must carry back."""
-        ...
-
-    def finish(self, pending: dict[str, str], query: dict[str, str]) -> str:
-        """The verified email of who signed in; ``RiskbriefError`` when it does not hold."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +131,16 @@ class PagesApp:
         self._not_found = (
             self._env.get_template("not_found.html").render(prefix=config.prefix).encode()
         )
+        self._signin = SignInRoutes(
+            engine,
+            config.prefix,
+            config.signin,
+            config.signer,
+            config.admins,
+            config.secure_cookies,
+            self._message,
+            self.not_found,
+        )
 
     # -- WSGI -------------------------------------------------------------------------
 
@@ -181,13 +177,11 @@ class PagesApp:
         if endpoint == "static":
             return self._static(values["file"])
         if endpoint == "callback":
-            return self._callback(request)
+            return self._signin.callback(request)
         if endpoint == "signin":
-            return self._signin(request)
+            return self._signin.start(request)
         if endpoint == "signout":
-            response = self._message("Signed out", "You are signed out of riskbrief.", 200)
-            response.delete_cookie(SESSION_COOKIE, path=prefix)
-            return response
+            return self._signin.signout()
         if request.method not in ("GET", "HEAD"):
             return self._message("Not allowed", "Pages are only read here.", 405)
         return self._page(request, str(endpoint), dict(values))
@@ -219,7 +213,7 @@ class PagesApp:
                 )
             # The token leaves the address bar (and so history and screenshots) at once.
             args = [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
-            response = _redirect(request.path + ("?" + urlencode(args) if args else ""))
+            response = see_other(request.path + ("?" + urlencode(args) if args else ""))
             self._set_session(response, SessionValue(subscriber, None))
             return response
         cookie = request.cookies.get(SESSION_COOKIE)
@@ -234,7 +228,7 @@ class PagesApp:
         if config.open:
             return Viewer(Access.organisation(self._org), Via.OPEN, "this machine")
         if config.signin is not None:
-            return _redirect(f"{config.prefix}/signin?" + urlencode({"next": _next_of(request)}))
+            return see_other(f"{config.prefix}/signin?" + urlencode({"next": _next_of(request)}))
         return self._message(
             "Not signed in",
             "Open the web view from the link in your briefing; this riskbrief has no sign-in "
@@ -260,76 +254,13 @@ class PagesApp:
 
     def _set_session(self, response: Response, value: SessionValue) -> None:
         assert self._config.signer is not None
-        response.set_cookie(
-            SESSION_COOKIE,
-            self._config.signer.session_token(value),
-            max_age=12 * 3600,
-            path=self._config.prefix,
+        set_session(
+            response,
+            self._config.signer,
+            value,
+            prefix=self._config.prefix,
             secure=self._config.secure_cookies,
-            httponly=True,
-            samesite="Lax",
         )
-
-    # -- sign-in --------------------------------------------------------------------------
-
-    def _signin(self, request: Request) -> Response:
-        config = self._config
-        if config.signin is None or config.signer is None:
-            return self._message(
-                "No sign-in", "This riskbrief has no sign-in; open the link in your briefing.", 404
-            )
-        next_path = _safe_next(request.args.get("next", ""), config.prefix)
-        try:
-            url, pending = config.signin.begin(next_path)
-        except RiskbriefError as exc:
-            return self._message("Sign-in failed", str(exc), 502)
-        response = _redirect(url)
-        response.set_cookie(
-            _SIGNIN_COOKIE,
-            config.signer.signin_token(pending),
-            max_age=600,
-            path=config.prefix,
-            secure=config.secure_cookies,
-            httponly=True,
-            samesite="Lax",
-        )
-        return response
-
-    def _callback(self, request: Request) -> Response:
-        config = self._config
-        if config.signin is None or config.signer is None:
-            return self.not_found()
-        pending = config.signer.signin(request.cookies.get(_SIGNIN_COOKIE, ""))
-        if pending is None:
-            return self._message(
-                "Sign-in expired",
-                "The sign-in took too long or was not started here; sign in again.",
-                400,
-            )
-        try:
-            email = config.signin.finish(pending, dict(request.args.items()))
-        except RiskbriefError as exc:
-            return self._message("Sign-in failed", str(exc), 401)
-        email = email.lower()
-        if email in config.admins:
-            value = SessionValue(None, email, organisation=True)
-        else:
-            with session_scope(self._engine) as session:
-                row = subscriber_by_email(session, email)
-                key = row.key if row is not None else None
-            if key is None:
-                return self._message(
-                    "No briefing for you",
-                    f"No briefing goes to {email}, so there is nothing this riskbrief may show "
-                    "you; ask its owner to add you as a subscriber in riskbrief.toml.",
-                    403,
-                )
-            value = SessionValue(key, email)
-        response = _redirect(_safe_next(pending.get("next", ""), config.prefix))
-        self._set_session(response, value)
-        response.delete_cookie(_SIGNIN_COOKIE, path=config.prefix)
-        log.info("pages.signed_in", organisation=value.organisation, subscriber=value.subscriber)
-        return response
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -414,19 +345,6 @@ class PagesApp:
         return response
 
 
-def _redirect(location: str) -> Response:
-    response = Response("", 303)
-    response.headers["Location"] = location
-    return response
-
-
 def _next_of(request: Request) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
     return request.path + ("?" + urlencode(args) if args else "")
-
-
-def _safe_next(path: str, prefix: str) -> str:
-    """Where to go after signing in: a path of the web view, never another site."""
-    if path.startswith(prefix) and not path.startswith("//") and "\\" not in path:
-        return path
-    return prefix + "/"

@@ -11,12 +11,8 @@ Connect Core 1.0 and RFC 7636 describe it:
   ``state``, exchanges the code (with the PKCE verifier) at the token endpoint
   and validates the ID token, returning who signed in.
 
-The ID token is checked with joserfc, the JOSE library authlib 1.9 depends on and
-points to (``authlib.jose`` is deprecated there in favour of it): the signature
-against the provider's JWKS (RS256 or ES256 only, so neither ``none`` nor an HMAC
-keyed with the public key is accepted), ``iss``, ``aud`` (and ``azp``), ``exp``
-and ``iat`` with 60 s of leeway on the injected clock, and ``nonce``.
-
+The provider's discovery document and keys are ``bot.pages.provider``'s; the ID
+token's checks ``bot.pages.id_token``'s; who signed in ``bot.pages.identity``'s.
 Every failure is a ``SignInError`` whose message is one sentence saying what to do;
 none echoes a code or a token.
 """
@@ -25,31 +21,22 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import ipaddress
 import re
 import secrets
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 import httpx
-from joserfc import jwt
-from joserfc.errors import (
-    ClaimError,
-    ExpiredTokenError,
-    InvalidKeyIdError,
-    JoseError,
-)
-from joserfc.jwk import Key, KeySet
-from joserfc.jws import extract_compact
 
+from bot.pages.id_token import IdTokenCheck, same
+from bot.pages.identity import Identity, SignInError, identity_of
+from bot.pages.provider import Endpoints, Provider
 from data.http.client import http_client
 from data.http.retry import host_of
-from scoring.errors import ConfigError, RiskbriefError
+from scoring.errors import ConfigError
 
 __all__ = [
     "Identity",
@@ -60,20 +47,11 @@ __all__ = [
     "safe_next",
 ]
 
-# Public-key algorithms only: with HS256 allowed, a token "signed" with the provider's
-# public key as the HMAC secret would verify; ``none`` would need no signature at all.
-_ALGORITHMS = ("RS256", "ES256")
-# Clocks of the provider and this server differ by a few seconds; a minute is the usual allowance.
-_LEEWAY = 60
 # A person is waiting at the browser: a provider that takes longer has failed them already.
 _TIMEOUT = 10.0
 # An OAuth error code is ASCII without quotes or backslashes (RFC 6749, 4.1.2.1); anything
 # else a crafted redirect put in the query is not repeated to the user.
 _ERROR_CODE = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
-
-
-class SignInError(RiskbriefError):
-    """Signing in with the organisation's identity provider failed; the message says what to do."""
 
 
 def safe_next(path: str) -> str | None:
@@ -173,25 +151,6 @@ class Pending:
         return Pending(**values)
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Who signed in: the provider's ``sub``, and their email address, lower-cased."""
-
-    subject: str
-    email: str
-    email_verified: bool
-    name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Provider:
-    """The parts of the discovery document the code flow uses."""
-
-    authorization_endpoint: str
-    token_endpoint: str
-    jwks_uri: str
-
-
 def _token(nbytes: int = 32) -> str:
     # 32 random bytes: 43 URL-safe characters, the shortest code verifier RFC 7636 allows.
     return secrets.token_urlsafe(nbytes)
@@ -200,11 +159,6 @@ def _token(nbytes: int = 32) -> str:
 def _challenge(verifier: str) -> str:
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
-def _same(a: str, b: str) -> bool:
-    # Constant time, so the time a wrong guess takes says nothing about the right one.
-    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
 
 
 class OidcSignIn:
@@ -224,10 +178,8 @@ class OidcSignIn:
     ) -> None:
         self.config = config
         self._client = client if client is not None else http_client(timeout=_TIMEOUT)
-        self._now = now
-        self._lock = threading.Lock()
-        self._provider: _Provider | None = None
-        self._keys: KeySet | None = None
+        self._provider = Provider(config.issuer, self._client)
+        self._id_token = IdTokenCheck(config.issuer, config.client_id, self._provider.key, now)
 
     # -- the two steps ---------------------------------------------------------------
 
@@ -236,7 +188,7 @@ class OidcSignIn:
 
         A ``next_path`` that is not a path on this site becomes ``/``.
         """
-        provider = self._discover()
+        provider = self._provider.endpoints()
         pending = Pending(
             state=_token(),
             nonce=_token(),
@@ -261,7 +213,7 @@ class OidcSignIn:
         """Who signed in, from the query the provider redirected back with."""
         # The state first: an answer to someone else's sign-in (a forged link) is
         # refused before anything in it, even an error, is believed.
-        if not _same(query.get("state", ""), pending.state):
+        if not same(query.get("state", ""), pending.state):
             raise SignInError(
                 "The answer from the identity provider does not belong to the sign-in this "
                 "browser started; sign in again."
@@ -276,89 +228,11 @@ class OidcSignIn:
         code = query.get("code", "")
         if not code:
             raise SignInError("The identity provider sent no sign-in code back; sign in again.")
-        provider = self._discover()
+        provider = self._provider.endpoints()
         id_token = self._exchange(provider, code, pending.code_verifier)
-        claims = self._validate(provider, id_token, pending.nonce)
-        return _identity(claims)
+        return identity_of(self._id_token.claims(id_token, pending.nonce))
 
-    # -- the provider ----------------------------------------------------------------
-
-    def _get_json(self, url: str, what: str) -> dict[str, Any]:
-        # No retries: the person can press the button again, and a sign-in page that
-        # hangs for a minute of backoffs is worse than one sentence now.
-        host = host_of(url)
-        try:
-            response = self._client.get(url, headers={"Accept": "application/json"})
-        except httpx.HTTPError:
-            raise SignInError(
-                f"riskbrief could not reach the identity provider at {host}; check that it "
-                "is up and that this server can reach it, then sign in again."
-            ) from None
-        if response.status_code != 200:
-            raise SignInError(
-                f"The identity provider at {host} answered HTTP {response.status_code} for its "
-                f"{what}; check the issuer URL in riskbrief's settings, then sign in again."
-            )
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            raise SignInError(
-                f"The identity provider at {host} sent a {what} that is not a JSON object; "
-                "check the issuer URL in riskbrief's settings, then sign in again."
-            )
-        return body
-
-    def _discover(self) -> _Provider:
-        with self._lock:
-            if self._provider is not None:
-                return self._provider
-        issuer = self.config.issuer
-        # OpenID Connect Discovery 1.0, 4: the path is appended to the issuer without its slash.
-        document = self._get_json(
-            issuer.rstrip("/") + "/.well-known/openid-configuration", "discovery document"
-        )
-        host = host_of(issuer)
-        # Discovery 1.0, 4.3: the document must name exactly the issuer it was fetched for,
-        # or another tenant's document (and keys) could stand in for this one's.
-        if document.get("issuer") != issuer:
-            raise SignInError(
-                f"The identity provider at {host} names a different issuer than the one "
-                "configured; set riskbrief's issuer to exactly the 'issuer' of its discovery "
-                "document."
-            )
-        fields = {}
-        for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-            value = document.get(name)
-            if not isinstance(value, str) or not value:
-                raise SignInError(
-                    f"The identity provider at {host} lists no {name} in its discovery "
-                    "document; check that the issuer URL is an OpenID Connect provider."
-                )
-            fields[name] = value
-        provider = _Provider(**fields)
-        with self._lock:
-            self._provider = provider
-        return provider
-
-    def _key_set(self, provider: _Provider, *, fresh: bool) -> KeySet:
-        with self._lock:
-            if self._keys is not None and not fresh:
-                return self._keys
-        body = self._get_json(provider.jwks_uri, "signing keys (JWKS)")
-        try:
-            keys = KeySet.import_key_set(body)  # type: ignore[arg-type]
-        except (JoseError, KeyError, TypeError, ValueError):
-            raise SignInError(
-                f"The identity provider at {host_of(provider.jwks_uri)} publishes signing "
-                "keys riskbrief cannot read; ask your administrator to check the provider."
-            ) from None
-        with self._lock:
-            self._keys = keys
-        return keys
-
-    def _exchange(self, provider: _Provider, code: str, verifier: str) -> str:
+    def _exchange(self, provider: Endpoints, code: str, verifier: str) -> str:
         form = {
             "grant_type": "authorization_code",
             "code": code,
@@ -406,104 +280,3 @@ class OidcSignIn:
                 "scopes include 'openid'."
             )
         return id_token
-
-    # -- the ID token ----------------------------------------------------------------
-
-    def _validate(self, provider: _Provider, id_token: str, nonce: str) -> dict[str, Any]:
-        host = host_of(self.config.issuer)
-
-        def refused(check: str) -> SignInError:
-            return SignInError(
-                f"The ID token from the identity provider at {host} failed the {check} check; "
-                "sign in again, and if it fails again ask your administrator to check "
-                "riskbrief's registration with the provider."
-            )
-
-        try:
-            header = extract_compact(id_token.encode("ascii")).headers()
-        except (JoseError, UnicodeError, ValueError):
-            raise refused("format") from None
-        alg = header.get("alg")
-        if alg not in _ALGORITHMS:
-            raise refused("signing algorithm")
-        kid = header.get("kid")
-        key = self._key(provider, kid if isinstance(kid, str) else None)
-        if key is None:
-            raise refused("signing key")
-        try:
-            token = jwt.decode(id_token, key, algorithms=[alg])
-        except (JoseError, ValueError):
-            # A bad signature, or a key whose type does not fit the algorithm.
-            raise refused("signature") from None
-        claims = token.claims
-        registry = jwt.JWTClaimsRegistry(
-            now=lambda: int(self._now()),
-            leeway=_LEEWAY,
-            iss={"essential": True, "value": self.config.issuer},
-            sub={"essential": True},
-            aud={"essential": True, "value": self.config.client_id},
-            exp={"essential": True},
-            iat={"essential": True},
-            nonce={"essential": True, "value": nonce},
-        )
-        try:
-            registry.validate(claims)
-        except ExpiredTokenError:
-            raise refused("expiry") from None
-        except ClaimError as error:
-            names = {
-                "iss": "issuer",
-                "sub": "subject",
-                "aud": "audience",
-                "exp": "expiry",
-                "iat": "issued-at",
-                "nonce": "nonce",
-            }
-            raise refused(names.get(error.claim.split(",")[0], "claims")) from None
-        # Core 1.0, 3.1.3.7: with several audiences the token must say it was issued to us.
-        aud = claims["aud"]
-        azp = claims.get("azp")
-        several = isinstance(aud, list) and len(aud) > 1
-        if (several or azp is not None) and not (
-            isinstance(azp, str) and _same(azp, self.config.client_id)
-        ):
-            raise refused("authorized party")
-        return claims
-
-    def _key(self, provider: _Provider, kid: str | None) -> Key | None:
-        keys = self._key_set(provider, fresh=False)
-        try:
-            return keys.get_by_kid(kid)
-        except InvalidKeyIdError:
-            pass
-        # A kid we have not seen: the provider has likely rotated its keys. Fetch them
-        # once more, once per sign-in, so a forged kid cannot make us fetch in a loop.
-        keys = self._key_set(provider, fresh=True)
-        try:
-            return keys.get_by_kid(kid)
-        except InvalidKeyIdError:
-            return None
-
-
-def _identity(claims: Mapping[str, Any]) -> Identity:
-    """Who the validated claims name; an account without a verified email is refused."""
-    email = claims.get("email")
-    if not isinstance(email, str) or "@" not in email:
-        raise SignInError(
-            "The identity provider gave no email address for this account; ask your "
-            "administrator to release the 'email' claim to riskbrief."
-        )
-    # Some providers (Cognito among them) send the flag as the string "true".
-    verified = claims.get("email_verified")
-    if verified is not True and verified != "true":
-        raise SignInError(
-            "The identity provider has not verified this account's email address; verify "
-            "it with the provider, then sign in again."
-        )
-    name = claims.get("name")
-    return Identity(
-        subject=str(claims["sub"]),
-        email=email.strip().lower(),
-        email_verified=True,
-        name=name if isinstance(name, str) and name else None,
-    )

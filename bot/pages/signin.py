@@ -1,14 +1,55 @@
-"""The web view's sign-in seam (``bot.pages.app.SignIn``) over the OpenID Connect client
-(``bot.pages.oidc``): the pending sign-in as a plain dict the browser carries in a signed
-cookie, and who came back as their verified email."""
+"""Signing in to the web view: its routes (``/signin``, ``/signin/callback``,
+``/signout``), the session cookie they set, and the ``SignIn`` seam to the provider.
+
+``ProviderSignIn`` fills the seam with the OpenID Connect client (``bot.pages.oidc``):
+the pending sign-in as a plain dict the browser carries in a signed cookie, and who came
+back as their verified email. The client is imported when one is made, so a web view
+with no sign-in configured never loads the JOSE library.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from bot.pages.oidc import OidcConfig, OidcSignIn, Pending
+import structlog
+from sqlalchemy.engine import Engine
+from werkzeug.wrappers import Request, Response
 
-__all__ = ["ProviderSignIn"]
+from bot.pages.links import LinkSigner, SessionValue
+from bot.pages.viewer import subscriber_by_email
+from data.store.engine import session_scope
+from scoring.errors import RiskbriefError
+
+if TYPE_CHECKING:
+    from bot.pages.oidc import OidcSignIn
+
+__all__ = [
+    "SESSION_COOKIE",
+    "ProviderSignIn",
+    "SignIn",
+    "SignInRoutes",
+    "see_other",
+    "set_session",
+]
+
+SESSION_COOKIE = "riskbrief_session"
+_SIGNIN_COOKIE = "riskbrief_signin"
+
+log = structlog.get_logger("riskbrief.pages")
+
+
+class SignIn(Protocol):
+    """The seam to an OpenID Connect provider: where to send the browser, and who came back."""
+
+    def begin(self, next_path: str) -> tuple[str, dict[str, str]]:
+        """The provider's authorization URL, and what the browser must carry back."""
+        ...
+
+    def finish(self, pending: dict[str, str], query: dict[str, str]) -> str:
+        """The verified email of who signed in; ``RiskbriefError`` when it does not hold."""
+        ...
 
 
 class ProviderSignIn:
@@ -17,7 +58,9 @@ class ProviderSignIn:
     def __init__(
         self, *, issuer: str, client_id: str, client_secret: str | None, redirect_uri: str
     ) -> None:
-        self._client = OidcSignIn(
+        from bot.pages.oidc import OidcConfig, OidcSignIn
+
+        self._client: OidcSignIn = OidcSignIn(
             OidcConfig(
                 issuer=issuer,
                 client_id=client_id,
@@ -33,4 +76,114 @@ class ProviderSignIn:
 
     def finish(self, pending: dict[str, str], query: Mapping[str, str]) -> str:
         """The verified email of who signed in (``SignInError`` otherwise)."""
+        from bot.pages.oidc import Pending
+
         return self._client.finish(Pending.from_dict(pending), query).email
+
+
+def see_other(location: str) -> Response:
+    """A redirect (303) to ``location``."""
+    response = Response("", 303)
+    response.headers["Location"] = location
+    return response
+
+
+def set_session(
+    response: Response, signer: LinkSigner, value: SessionValue, *, prefix: str, secure: bool
+) -> None:
+    """Give the browser the signed session cookie of ``value``, for twelve hours."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        signer.session_token(value),
+        max_age=12 * 3600,
+        path=prefix,
+        secure=secure,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _safe_next(path: str, prefix: str) -> str:
+    """Where to go after signing in: a path of the web view, never another site."""
+    if path.startswith(prefix) and not path.startswith("//") and "\\" not in path:
+        return path
+    return prefix + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class SignInRoutes:
+    """The sign-in's three routes; ``message`` and ``not_found`` are the app's pages."""
+
+    engine: Engine
+    prefix: str
+    signin: SignIn | None
+    signer: LinkSigner | None
+    admins: frozenset[str]
+    secure_cookies: bool
+    message: Callable[[str, str, int], Response]
+    not_found: Callable[[], Response]
+
+    def start(self, request: Request) -> Response:
+        """Send the browser to the provider, carrying the pending sign-in in a signed cookie."""
+        if self.signin is None or self.signer is None:
+            return self.message(
+                "No sign-in", "This riskbrief has no sign-in; open the link in your briefing.", 404
+            )
+        next_path = _safe_next(request.args.get("next", ""), self.prefix)
+        try:
+            url, pending = self.signin.begin(next_path)
+        except RiskbriefError as exc:
+            return self.message("Sign-in failed", str(exc), 502)
+        response = see_other(url)
+        response.set_cookie(
+            _SIGNIN_COOKIE,
+            self.signer.signin_token(pending),
+            max_age=600,
+            path=self.prefix,
+            secure=self.secure_cookies,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+    def callback(self, request: Request) -> Response:
+        """Who came back from the provider, as a session for an admin or a subscriber."""
+        if self.signin is None or self.signer is None:
+            return self.not_found()
+        pending = self.signer.signin(request.cookies.get(_SIGNIN_COOKIE, ""))
+        if pending is None:
+            return self.message(
+                "Sign-in expired",
+                "The sign-in took too long or was not started here; sign in again.",
+                400,
+            )
+        try:
+            email = self.signin.finish(pending, dict(request.args.items()))
+        except RiskbriefError as exc:
+            return self.message("Sign-in failed", str(exc), 401)
+        email = email.lower()
+        if email in self.admins:
+            value = SessionValue(None, email, organisation=True)
+        else:
+            with session_scope(self.engine) as session:
+                row = subscriber_by_email(session, email)
+                key = row.key if row is not None else None
+            if key is None:
+                return self.message(
+                    "No briefing for you",
+                    f"No briefing goes to {email}, so there is nothing this riskbrief may show "
+                    "you; ask its owner to add you as a subscriber in riskbrief.toml.",
+                    403,
+                )
+            value = SessionValue(key, email)
+        response = see_other(_safe_next(pending.get("next", ""), self.prefix))
+        set_session(response, self.signer, value, prefix=self.prefix, secure=self.secure_cookies)
+        response.delete_cookie(_SIGNIN_COOKIE, path=self.prefix)
+        log.info("pages.signed_in", organisation=value.organisation, subscriber=value.subscriber)
+        return response
+
+    def signout(self) -> Response:
+        """Forget the session cookie."""
+        response = self.message("Signed out", "You are signed out of riskbrief.", 200)
+        response.delete_cookie(SESSION_COOKIE, path=self.prefix)
+        return response

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -13,19 +15,21 @@ import httpx
 import pytest
 import time_machine
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 from werkzeug.test import Client, TestResponse
 
 from bot.answers.access import Access, Grant, TokenTable
-from bot.answers.records.change import change_files
+from bot.answers.records.change import change_files, change_risk
 from bot.answers.records.history import week_rows
 from bot.pages.app import SESSION_COOKIE, PagesApp, PagesConfig
 from bot.pages.links import LinkSigner
 from bot.pages.signin import ProviderSignIn
+from bot.pages.viewer import subscriber_access
 from data.scope import Scope
 from data.store.engine import session_scope
-from data.store.tables import Change, Delivery, Subscriber
+from data.store.tables import Change, Delivery, Person, Subscriber
 from fakes.oidc_provider import FakeOidcProvider, FakeUser
+from scoring.errors import NotFoundError
 from tests.samples import LoadedSample
 
 KEY = "k" * 32
@@ -109,6 +113,55 @@ def test_a_page_outside_the_scope_is_byte_for_byte_not_found(scored: LoadedSampl
     assert outside.status_code == 404
     assert client.get("/web/service/identity").data == missing.data
     assert client.get("/web/team/platform").data == missing.data
+
+
+def _found(got: TestResponse, kind: str) -> list[str]:
+    """The keys a search page lists under ``kind`` (``change``, ``change by <login>``)."""
+    assert got.status_code == 200, got.text[:500]
+    return re.findall(
+        rf'<span class="kind">{re.escape(kind)}</span> <a href="[^"]*">([^<]*?): ', got.text
+    )
+
+
+def test_search_finds_no_change_outside_the_scope(scored: LoadedSample) -> None:
+    """A change of another team's service searched by its key is not listed; one in scope is."""
+    client = _client(scored)
+    follow_link(client, LinkSigner([KEY]).link_token("commerce-lead"))
+    outside = _change_of(scored, service="checkout", inside=False)
+    inside = _change_of(scored, service="checkout", inside=True)
+    assert _found(client.get("/web/search?q=" + quote(outside, safe="")), "change") == []
+    assert _found(client.get("/web/search?q=" + quote(inside, safe="")), "change") == [inside]
+    assert _found(_client(scored, open=True).get("/web/search?q=" + quote(outside)), "change") == [
+        outside
+    ]
+
+
+def test_search_lists_those_of_a_persons_changes_whose_pages_open(scored: LoadedSample) -> None:
+    """A login lists, newest first, exactly those of the person's 50 latest changes whose own
+    page the viewer may open, leaving out the ones outside the scope."""
+    with session_scope(scored.engine) as session:
+        access = subscriber_access(session, scored.org, "commerce-lead")
+        assert access is not None
+        # Someone with changes on both sides of the scope, so leaving out is seen.
+        for person in session.exec(select(Person).order_by(col(Person.login))):
+            latest = session.exec(
+                select(Change.key)
+                .where(Change.author_id == person.id)
+                .order_by(col(Change.merged_at).desc())
+                .limit(50)
+            ).all()
+            opens = []
+            for key in latest:
+                with contextlib.suppress(NotFoundError):
+                    opens.append(change_risk(session, scored.org, access, key).key)
+            if 0 < len(opens) < len(latest):
+                login = person.login
+                break
+        else:
+            raise AssertionError("the sample has an author on both sides of the scope")
+    client = _client(scored)
+    follow_link(client, LinkSigner([KEY]).link_token("commerce-lead"))
+    assert _found(client.get("/web/search?q=" + quote(login)), f"change by {login}") == opens
 
 
 def follow_link(client: Client, token: str, path: str = "/web/") -> TestResponse:

@@ -1,0 +1,123 @@
+"""``riskbrief check``'s answer: as text for a terminal or a CI log, or as the JSON shape
+docs/check.md documents."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.cli.check_history import HistoryRead
+    from scoring.proposal import Assessment, Proposal
+
+__all__ = ["json_report", "text_report"]
+
+# Control characters (and with them terminal escape sequences) in outside text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(text: str) -> str:
+    """Outside text as one terminal line: control characters shown as ``?``, never run."""
+    return _CONTROL.sub("?", text.replace("\n", " "))
+
+
+def text_report(
+    a: Assessment, p: Proposal, read: HistoryRead, threshold: float, keyed: tuple[str, str]
+) -> str:
+    """The assessment as a reader sees it in a terminal or a CI log."""
+    from briefing.plural import many
+    from scoring.breakdown import CAP, GATE, OTHERS
+
+    c = p.change
+    key, keyed_by = keyed
+    named = " (a diff's digest: no commit)" if keyed_by == "diff" else ""
+    lines = [f"riskbrief check: {_plain(key)}{named}"]
+    if p.base is not None:
+        head = p.head[:12] if p.head else "the working tree"
+        lines.append(f"  base {p.base[:12]} -> head {head}")
+    if c.title:
+        lines.append(f"  title {_plain(c.title)}")
+    files, changed = many(len(c.files), "file"), many(c.lines_changed, "line")
+    lines.append(f"  author {_plain(c.author)}, {files}, {changed}")
+    verdict = "at or above" if a.score >= threshold else "below"
+    lines.append("")
+    lines.append(
+        f"Score {a.score}/100: {a.band.risk_words} ({verdict} the threshold {threshold:g})"
+    )
+    lines.append("")
+    lines.append("What makes the score (the points add up to it):")
+    for part in a.contributions:
+        name = {GATE: "gate", CAP: "cap", OTHERS: "others"}.get(part.name, part.name)
+        lines.append(f"  {part.points:+4d}  {name:<18} {_plain(part.explanation)}")
+    if not a.contributions:
+        lines.append("     0  nothing in this change adds risk")
+    if a.unknowns:
+        lines.append("")
+        lines.append("Unknown (their weight is spread over the measured signals):")
+        for s in a.unknowns:
+            lines.append(f"        {s.name:<18} {_plain(s.explanation)}")
+    if a.gates:
+        lines.append("")
+        lines.append("Gates:")
+        for g in a.gates:
+            lines.append(
+                f"        {g.name:<18} {_plain(g.explanation)} (at least {g.floor.risk_words})"
+            )
+    if a.advice:
+        lines.append("")
+        lines.append("What would lower it:")
+        for x in a.advice:
+            points = "     " if x.points is None else f"{-x.points:4d} "
+            lines.append(f"  {points} {_plain(x.text)}")
+            lines.append(f"         ({_plain(x.detail)})")
+    lines.append("")
+    if read.source == "store":
+        lines.append(f"History: the store at {read.where}, {read.changes} merged changes.")
+    elif read.source == "git":
+        lines.append(
+            f"History: {_plain(read.where)} alone ({read.changes} commits, no store); "
+            "reviews, incidents and deploys are unknown."
+        )
+    else:
+        lines.append("History: none (no store and no clone); every file counts as new.")
+    lines.extend(f"Note: {_plain(n)}." for n in p.notes)
+    return "\n".join(lines)
+
+
+def json_report(
+    a: Assessment, p: Proposal, read: HistoryRead, threshold: float, keyed: tuple[str, str]
+) -> dict[str, Any]:
+    """The assessment as the documented JSON shape."""
+    from scoring.proposal import assessment_json
+
+    c = p.change
+    key, keyed_by = keyed
+    data = assessment_json(a)
+    data["key"] = key
+    data["keyed_by"] = keyed_by
+    data["threshold"] = threshold
+    data["at_or_above_threshold"] = a.score >= threshold
+    data["change"] = {
+        "key": key,
+        "repository": c.repository,
+        "title": c.title,
+        "author": c.author,
+        "base": p.base,
+        "head": p.head,
+        "target": p.target,
+        "agent_involved": c.agent_involved,
+        "files": [
+            {
+                "path": f.path,
+                "added": f.added,
+                "deleted": f.deleted,
+                "service": f.service,
+                "owners": list(f.owners) if f.owners is not None else None,
+                "generated": f.generated,
+            }
+            for f in c.files
+        ],
+    }
+    data["history"] = {"source": read.source, "changes": read.changes}
+    data["notes"] = list(p.notes)
+    return data

@@ -1,0 +1,80 @@
+"""The AI agents' page: per agent this week, and per week their changes and human review."""
+
+from __future__ import annotations
+
+from bot.answers.records.agent import agent_activity, agent_weeks
+from bot.pages.grids import changes_grid
+from bot.pages.page import Page, PageContext, scope_names, weeks_asked
+from bot.pages.tables import Column, Grid, cell
+
+__all__ = ["agents_page"]
+
+
+def agents_page(ctx: PageContext) -> Page:
+    """AI agents: per agent this week, and per week their changes and human review."""
+    activity = agent_activity(
+        ctx.session, ctx.org, ctx.access, scope_names(ctx), ctx.args.get("week"), ctx.now
+    )
+    history = agent_weeks(
+        ctx.session, ctx.org, ctx.access, scope_names(ctx), weeks_asked(ctx), activity.week, ctx.now
+    )
+    agents = Grid(
+        "agents",
+        f"Agents in {activity.week}",
+        (
+            Column("agent", "Agent"),
+            Column("changes", "Changes", numeric=True),
+            Column("reviewed", "Approved by a human", numeric=True),
+            Column("unreviewed", "Not reviewed", numeric=True),
+            Column("unknown", "Review unknown", numeric=True),
+            Column("high", "High risk", numeric=True),
+            Column("mean", "Mean score", numeric=True),
+        ),
+        tuple(
+            (
+                cell(a.agent),
+                cell(a.changes),
+                cell(a.human_reviewed),
+                cell(a.not_reviewed),
+                cell(a.review_unknown),
+                cell(a.high_risk),
+                cell(round(a.mean_score, 1)),
+            )
+            for a in activity.agents
+        ),
+    )
+    weeks = Grid(
+        "weeks",
+        "Week by week",
+        (
+            Column("week", "Week"),
+            Column("agent", "AI-agent changes", numeric=True),
+            Column("unreviewed", "Without human approval", numeric=True),
+            Column("high", "At high risk", numeric=True),
+            Column("wrong", "Reverted or followed by an incident", numeric=True),
+            Column("all", "All changes", numeric=True),
+        ),
+        tuple(
+            (
+                cell(
+                    w.week,
+                    ctx.url("rows", week=w.week, agents="1", scope=ctx.args.get("scope") or None),
+                ),
+                cell(w.agent_changes),
+                cell(w.agent_unreviewed),
+                cell(w.agent_high_risk),
+                cell(w.agent_went_wrong),
+                cell(w.changes),
+            )
+            for w in reversed(history)
+        ),
+    )
+    unreviewed = changes_grid(
+        "unreviewed", "Agent changes no human approved", activity.unreviewed_changes, ctx.url
+    )
+    return Page(
+        "agents.html",
+        f"AI agents: {activity.scope}",
+        {"activity": activity},
+        (agents, weeks, unreviewed),
+    )

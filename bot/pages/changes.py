@@ -1,0 +1,66 @@
+"""The pages of one change and of one deploy: what makes a change's score, and what a
+deploy shipped."""
+
+from __future__ import annotations
+
+from bot.answers.records.change import change_files, change_risk
+from bot.answers.records.deploy import deploy_record
+from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
+from bot.pages.page import Page, PageContext
+from bot.pages.tables import Column, Grid, cell
+from scoring.signals import SIGNAL_WORDS
+
+__all__ = ["change_page", "deploy_page"]
+
+
+def change_page(ctx: PageContext, key: str) -> Page:
+    """A change's score as the points adding up to it, its files and owners, and what followed."""
+    risk = change_risk(ctx.session, ctx.org, ctx.access, key)
+    files = change_files(ctx.session, ctx.access, risk.key)
+    grid = Grid(
+        "files",
+        "Files",
+        (
+            Column("path", "Path"),
+            Column("added", "Added", numeric=True),
+            Column("deleted", "Deleted", numeric=True),
+            Column("service", "Service"),
+            Column("owners", "Owners (CODEOWNERS, as of the change)"),
+        ),
+        tuple(
+            (
+                cell(f.path + (" (generated)" if f.generated else "")),
+                cell(f.added),
+                cell(f.deleted),
+                cell(f.service),
+                cell(
+                    "unknown"
+                    if f.owners is None
+                    else (", ".join(f.owners) if f.owners else "no owner")
+                ),
+            )
+            for f in files
+        ),
+    )
+    deploys = deploys_grid("deploys", "Deploys that shipped it", risk.deploys, ctx.url)
+    advice = {name: words.advice for name, words in SIGNAL_WORDS.items()}
+    return Page(
+        "change.html",
+        f"{risk.key}: {risk.title}",
+        {"risk": risk, "advice": advice},
+        (grid, deploys),
+    )
+
+
+def deploy_page(ctx: PageContext, key: str) -> Page:
+    """What a deploy shipped, each change's risk, and what followed."""
+    record = deploy_record(ctx.session, ctx.org, ctx.access, key)
+    return Page(
+        "deploy.html",
+        f"Deploy {record.key}",
+        {"deploy": record},
+        (
+            changes_grid("changes", "Changes it shipped", record.changes, ctx.url),
+            incidents_grid("incidents", "Incidents linked to it", record.incidents, ctx.url),
+        ),
+    )

@@ -1,0 +1,181 @@
+"""The pages of teams and services: where to start (every team side by side), and one
+service's or team's weeks, riskiest changes and owners."""
+
+from __future__ import annotations
+
+from bot.answers.lookups import catalog_of
+from bot.answers.records.history import weekly_trend
+from bot.answers.records.ownership import ownership
+from bot.pages.charts import band_chart
+from bot.pages.grids import changes_grid
+from bot.pages.page import Page, PageContext, weeks_asked
+from bot.pages.tables import Column, Grid, cell
+from scoring.errors import NotFoundError
+
+__all__ = ["home_page", "scope_page"]
+
+
+def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
+    """A service's or team's weeks side by side, its riskiest changes, owners and their health."""
+    found = catalog_of(ctx.org).resolve(name)
+    if found is None or found[0] != kind:
+        raise NotFoundError("No such team or service in this scope.")
+    history = weekly_trend(
+        ctx.session, ctx.org, ctx.access, [found[1]], weeks_asked(ctx), None, ctx.now
+    )
+    chart = band_chart(
+        [
+            (
+                w.week,
+                {
+                    "low": w.bands.low,
+                    "moderate": w.bands.moderate,
+                    "high": w.bands.high,
+                    "very high": w.bands.very_high,
+                },
+                w.high_risk_share,
+            )
+            for w in history.weeks
+        ],
+        [(w.deploys, w.incidents) for w in history.weeks],
+    )
+    weeks = Grid(
+        "weeks",
+        "Week by week",
+        (
+            Column("week", "Week"),
+            Column("changes", "Changes", numeric=True),
+            Column("high", "High-risk share %", numeric=True),
+            Column("deploys", "Deploys", numeric=True),
+            Column("cfr", "Change failure rate %", numeric=True),
+            Column("incidents", "Incidents", numeric=True),
+            Column("mttr", "MTTR (minutes)", numeric=True),
+            Column("agents", "AI-agent changes", numeric=True),
+            Column("driver", "Top driver"),
+        ),
+        tuple(
+            (
+                cell(w.week, ctx.url("rows", week=w.week, scope=found[1])),
+                cell(w.changes, ctx.url("rows", week=w.week, scope=found[1])),
+                cell(
+                    w.high_risk_share,
+                    ctx.url("rows", week=w.week, scope=found[1], band="high_risk"),
+                ),
+                cell(w.deploys),
+                cell(w.change_failure_rate),
+                cell(w.incidents),
+                cell(w.mttr_minutes),
+                cell(agents, ctx.url("rows", week=w.week, scope=found[1], agents="1")),
+                cell(next(iter(w.drivers), None)),
+            )
+            # Newest first: the week a reader came from is on top; the chart reads left to right.
+            for w, agents in reversed(list(zip(history.weeks, history.agent_changes, strict=True)))
+        ),
+    )
+    services = list(
+        ctx.org.scope_services(*(((found[1],), ()) if kind == "team" else ((), (found[1],))))
+    )
+    owners = ownership(ctx.session, services, ctx.now)
+    grids = [
+        weeks,
+        changes_grid(
+            "riskiest", "Riskiest changes of the period", history.riskiest_changes, ctx.url
+        ),
+        Grid(
+            "owners",
+            "Declared owners against who changed it in the last 90 days",
+            (
+                Column("owner", "Owner (CODEOWNERS)"),
+                Column("files", "Files they own that changed", numeric=True),
+                Column("share", "Share of those changes by owners %", numeric=True),
+            ),
+            tuple((cell(o.owner), cell(o.files), cell(o.owner_share)) for o in owners.owners),
+        ),
+        Grid(
+            "uncovered",
+            "Paths no CODEOWNERS rule covers, by churn in the last 90 days",
+            (
+                Column("path", "Path"),
+                Column("lines", "Lines changed", numeric=True),
+                Column("changes", "Changes", numeric=True),
+            ),
+            tuple((cell(p.path), cell(p.lines), cell(p.changes)) for p in owners.uncovered),
+        ),
+    ]
+    if kind == "team":
+        grids.append(_side_by_side(ctx, list(services)))
+    label = dict(catalog_of(ctx.org).teams if kind == "team" else catalog_of(ctx.org).services)
+    return Page(
+        "scope.html",
+        f"{label.get(found[1], found[1])} ({kind})",
+        {
+            "history": history,
+            "chart": chart,
+            "kind": kind,
+            "key": found[1],
+            "owners": owners,
+            "weeks": weeks_asked(ctx),
+        },
+        tuple(grids),
+    )
+
+
+def _side_by_side(ctx: PageContext, services: list[str]) -> Grid:
+    rows = []
+    for service in services:
+        h = weekly_trend(ctx.session, ctx.org, ctx.access, [service], 4, None, ctx.now)
+        last = h.weeks[-1]
+        rows.append(
+            (
+                cell(service, ctx.url("service", name=service)),
+                cell(sum(w.changes for w in h.weeks)),
+                cell(last.high_risk_share),
+                cell(sum(w.incidents for w in h.weeks)),
+            )
+        )
+    return Grid(
+        "side",
+        "Its services side by side (last four weeks)",
+        (
+            Column("service", "Service"),
+            Column("changes", "Changes", numeric=True),
+            Column("high", "High-risk share this week %", numeric=True),
+            Column("incidents", "Incidents", numeric=True),
+        ),
+        tuple(rows),
+    )
+
+
+def home_page(ctx: PageContext) -> Page:
+    """Where to start: the teams and services in scope, side by side over four weeks."""
+    rows = []
+    for team in ctx.org.teams:
+        services = ctx.org.scope_services((team.key,), ())
+        if not ctx.access.whole and not set(services) <= (ctx.access.services or set()):
+            continue
+        h = weekly_trend(ctx.session, ctx.org, ctx.access, [team.key], 4, None, ctx.now)
+        rows.append(
+            (
+                cell(team.display_name, ctx.url("team", name=team.key)),
+                cell(sum(w.changes for w in h.weeks)),
+                cell(h.weeks[-1].high_risk_share),
+                cell(h.weeks[-2].high_risk_share),
+                cell(sum(w.incidents for w in h.weeks)),
+                cell(sum(h.agent_changes)),
+            )
+        )
+    teams = Grid(
+        "teams",
+        "Teams side by side (last four weeks)",
+        (
+            Column("team", "Team"),
+            Column("changes", "Changes", numeric=True),
+            Column("high", "High-risk share this week %", numeric=True),
+            Column("high_last", "Last week %", numeric=True),
+            Column("incidents", "Incidents", numeric=True),
+            Column("agents", "AI-agent changes", numeric=True),
+        ),
+        tuple(rows),
+    )
+    listed = [(s.key, s.display_name) for s in ctx.org.services if ctx.access.sees([s.key])]
+    return Page("home.html", ctx.access.label, {"services": listed}, (teams,))

@@ -1,0 +1,106 @@
+"""The search page: changes, deploys, services, teams and people, each only within the
+viewer's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+
+from bot.answers.lookups import catalog_of, find_changes, find_deploys, version_of
+from bot.answers.parse import Usage, change_query
+from bot.answers.records.change import change_risk
+from bot.answers.records.deploy import deploy_record
+from bot.pages.page import Page, PageContext
+from data.sources.registry import read_change
+from data.store.tables import Change, ChangeFile, Person, RiskScoreRow, Service
+from scoring.errors import NotFoundError
+
+__all__ = ["search_page"]
+
+
+def search_page(ctx: PageContext) -> Page:
+    """Changes by key, URL or sha; deploys by key or tag; services and teams; people by login."""
+    q = ctx.args.get("q", "").strip()[:200]
+    found: list[tuple[str, str, str]] = []
+    if q:
+        resolved = catalog_of(ctx.org).resolve(q)
+        if resolved is not None:
+            kind, key = resolved
+            if ctx.access.whole or set(
+                ctx.org.scope_services(*(((key,), ()) if kind == "team" else ((), (key,))))
+            ) <= (ctx.access.services or set()):
+                names = {**catalog_of(ctx.org).teams, **catalog_of(ctx.org).services}
+                found.append((kind, names.get(key, key), ctx.url(kind, name=key)))
+        query = change_query(q, lambda text: read_change(text, ctx.org))
+        if not isinstance(query, Usage):
+            for key, title in _openable(ctx, find_changes(ctx.session, query.key)[:20]):
+                found.append(("change", f"{key}: {title}", ctx.url("change", key=key)))
+        for deploy in find_deploys(ctx.session, q)[:20]:
+            try:
+                record = deploy_record(ctx.session, ctx.org, ctx.access, deploy.key)
+            except NotFoundError:
+                continue
+            found.append(("deploy", record.key, ctx.url("deploy", key=record.key)))
+        person = ctx.session.exec(select(Person).where(Person.login == q)).first()
+        if person is not None:
+            changes = ctx.session.exec(
+                select(Change)
+                .where(Change.author_id == person.id)
+                .order_by(col(Change.merged_at).desc())
+                .limit(50)
+            )
+            for key, title in _openable(ctx, list(changes)):
+                found.append(("change by " + q, f"{key}: {title}", ctx.url("change", key=key)))
+    return Page("search.html", "Search", {"q": q, "found": found, "version": version_of(ctx.org)})
+
+
+def _openable(ctx: PageContext, changes: Sequence[Change]) -> list[tuple[str, str]]:
+    """The key and title of each of ``changes`` whose page the viewer may open, in order.
+
+    A change's page (``change_risk``) opens when its key names it alone, it touched a
+    service in the viewer's scope, and it is scored by the current scorer. Those three are
+    checked here for all of ``changes`` in two queries, not by building each one's record
+    (its deploys, reverts and breakdown) only to show its title.
+    """
+    touched: dict[int | None, set[str]] = {}
+    if not ctx.access.whole and changes:
+        # The services each change touched: what ``change_risk`` checks the scope against.
+        rows = ctx.session.exec(
+            select(ChangeFile.change_id, Service.key)
+            .join(Service, col(ChangeFile.service_id) == col(Service.id))
+            .where(col(ChangeFile.change_id).in_([c.id for c in changes]))
+            .distinct()
+        )
+        for change_id, service in rows:
+            touched.setdefault(change_id, set()).add(service)
+    scored = set(
+        ctx.session.exec(
+            select(RiskScoreRow.subject_key).where(
+                RiskScoreRow.subject_kind == "change",
+                RiskScoreRow.scorer_version == version_of(ctx.org),
+                col(RiskScoreRow.subject_key).in_([c.key for c in changes]),
+            )
+        )
+    )
+    shown = []
+    reader = lambda text: read_change(text, ctx.org)  # noqa: E731
+    for change in changes:
+        query = change_query(change.key, reader)
+        if isinstance(query, Usage):
+            # ``change_risk`` finds nothing by a key it cannot read.
+            continue
+        if query.key != change.key:
+            # A key that reads as another ref may name other changes too: only the record
+            # says which one opens, so it is built, as every change's was before.
+            try:
+                risk = change_risk(ctx.session, ctx.org, ctx.access, change.key)
+            except NotFoundError:
+                continue
+            shown.append((risk.key, risk.title))
+            continue
+        # Read as itself, the key finds this change alone (keys are unique in the store).
+        in_scope = ctx.access.whole or ctx.access.sees(touched.get(change.id, set()))
+        if in_scope and change.key in scored:
+            shown.append((change.key, change.title))
+    return shown

@@ -1,0 +1,80 @@
+"""The week pages: a briefing with every card open, and the rows each of its numbers counts."""
+
+from __future__ import annotations
+
+from bot.answers.records.briefing import scope_briefing
+from bot.answers.records.history import week_rows
+from bot.answers.records.models import ChangeRow
+from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
+from bot.pages.page import Page, PageContext, scope_names
+from briefing.week import IsoWeek
+from scoring.errors import NotFoundError
+
+__all__ = ["rows_page", "week_page"]
+
+
+def week_page(ctx: PageContext, week: str | None = None) -> Page:
+    """A briefing with every card open; each number links to the rows it counts."""
+    facts = scope_briefing(ctx.session, ctx.org, ctx.access, scope_names(ctx), week, ctx.now)
+    top = [
+        ChangeRow(
+            key=c.key,
+            title=c.title,
+            url=c.url,
+            service=c.service,
+            score=c.score,
+            band=c.band,
+            merged_at=ctx.now,
+            drivers=[s.name for s in c.signals],
+        )
+        for c in facts.top_changes
+    ]
+    scope = ctx.args.get("scope") or None
+    rows = {
+        "changes": ctx.url("rows", week=facts.week, scope=scope),
+        "high": ctx.url("rows", week=facts.week, scope=scope, band="high_risk"),
+        "agents": ctx.url("rows", week=facts.week, scope=scope, agents="1"),
+    }
+    return Page(
+        "week.html",
+        f"{facts.scope}: week {facts.week}",
+        {
+            "facts": facts,
+            "rows": rows,
+            "top": facts.top_changes,
+            "top_rows": top,
+            "previous": IsoWeek.parse(facts.week).previous().id,
+            "service_keys": {s.key for s in ctx.org.services},
+            "team_keys": {t.key for t in ctx.org.teams},
+        },
+    )
+
+
+def rows_page(ctx: PageContext, week: str) -> Page:
+    """The changes, deploys and incidents a week's numbers count, narrowed like the number."""
+    band = ctx.args.get("band") or None
+    if band not in (None, "high_risk", "safe", "moderate", "high", "critical"):
+        raise NotFoundError("No such band.")
+    agents = ctx.args.get("agents") == "1"
+    rows = week_rows(
+        ctx.session, ctx.org, ctx.access, scope_names(ctx), week, band, agents, ctx.now
+    )
+    which = {
+        None: "",
+        "high_risk": " at high or very high risk",
+        "safe": " at low risk",
+        "moderate": " at moderate risk",
+        "high": " at high risk",
+        "critical": " at very high risk",
+    }[band]
+    caption = f"Changes{which}{' an AI agent took part in' if agents else ''}"
+    return Page(
+        "rows.html",
+        f"{rows.scope}: week {rows.week}",
+        {"rows": rows},
+        (
+            changes_grid("changes", caption, rows.changes, ctx.url),
+            deploys_grid("deploys", "Deploys", rows.deploys, ctx.url),
+            incidents_grid("incidents", "Incidents", rows.incidents, ctx.url),
+        ),
+    )
