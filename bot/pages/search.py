@@ -9,11 +9,11 @@ from sqlmodel import col, select
 
 from bot.answers.lookups import catalog_of, find_changes, find_deploys, version_of
 from bot.answers.parse import Usage, change_query
-from bot.answers.records.change import change_risk
+from bot.answers.records.change import change_risk, services_touched
 from bot.answers.records.deploy import deploy_record
 from bot.pages.page import Page, PageContext
 from data.sources.registry import read_change
-from data.store.tables import Change, ChangeFile, Person, RiskScoreRow, Service
+from data.store.tables import Change, Person, RiskScoreRow
 from scoring.errors import NotFoundError
 
 __all__ = ["search_page"]
@@ -63,17 +63,8 @@ def _openable(ctx: PageContext, changes: Sequence[Change]) -> list[tuple[str, st
     checked here for all of ``changes`` in two queries, not by building each one's record
     (its deploys, reverts and breakdown) only to show its title.
     """
-    touched: dict[int | None, set[str]] = {}
-    if not ctx.access.whole and changes:
-        # The services each change touched: what ``change_risk`` checks the scope against.
-        rows = ctx.session.exec(
-            select(ChangeFile.change_id, Service.key)
-            .join(Service, col(ChangeFile.service_id) == col(Service.id))
-            .where(col(ChangeFile.change_id).in_([c.id for c in changes]))
-            .distinct()
-        )
-        for change_id, service in rows:
-            touched.setdefault(change_id, set()).add(service)
+    # The services each change touched: what ``change_risk`` checks the scope against.
+    touched = {} if ctx.access.whole else services_touched(ctx.session, changes)
     scored = set(
         ctx.session.exec(
             select(RiskScoreRow.subject_key).where(

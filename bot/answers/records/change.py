@@ -9,6 +9,7 @@ scope is not found, in the same words as one that does not exist.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -46,7 +47,14 @@ from data.store.tables import (
 from scoring.breakdown import breakdown
 from scoring.errors import NotFoundError
 
-__all__ = ["CHANGE_NOT_FOUND", "change_files", "change_risk", "change_url", "incident_row"]
+__all__ = [
+    "CHANGE_NOT_FOUND",
+    "change_files",
+    "change_risk",
+    "change_url",
+    "incident_row",
+    "services_touched",
+]
 
 # One sentence for a change that does not exist, is outside the caller's scope, or whose
 # key does not parse: which of them it was is itself something the caller may not learn.
@@ -57,15 +65,26 @@ CHANGE_NOT_FOUND = (
 )
 
 
-def _services_of(session: Session, change: Change) -> set[str]:
-    """The services ``change`` touched, by key."""
-    query = (
-        select(Service.key)
-        .join(ChangeFile, col(ChangeFile.service_id) == col(Service.id))
-        .where(ChangeFile.change_id == change.id)
+def services_touched(session: Session, changes: Sequence[Change]) -> dict[int | None, set[str]]:
+    """The services each of ``changes`` touched, by key, by change id (what a caller's scope
+    is checked against): one query for all of them."""
+    touched: dict[int | None, set[str]] = {c.id: set() for c in changes}
+    if not changes:
+        return touched
+    rows = session.exec(
+        select(ChangeFile.change_id, Service.key)
+        .join(Service, col(ChangeFile.service_id) == col(Service.id))
+        .where(col(ChangeFile.change_id).in_([c.id for c in changes]))
         .distinct()
     )
-    return set(session.exec(query))
+    for change_id, service in rows:
+        touched[change_id].add(service)
+    return touched
+
+
+def _services_of(session: Session, change: Change) -> set[str]:
+    """The services ``change`` touched, by key."""
+    return services_touched(session, [change])[change.id]
 
 
 # A remote as git writes it: https://host/owner/repo(.git), ssh://git@host/owner/repo.git or

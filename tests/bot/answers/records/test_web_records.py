@@ -53,6 +53,11 @@ def test_a_trend_ends_on_the_week_the_service_answer_tells(scored: LoadedSample)
     assert trend.weeks[-1] == record.this_week
     assert trend.weeks[-2] == record.last_week
     assert trend.services == ["checkout"]
+    span = trend.span
+    assert span.week == f"{trend.weeks[0].week}/{trend.weeks[-1].week}"
+    for count in ("changes", "deploys", "failed_deploys", "incidents"):
+        assert getattr(span, count) == sum(getattr(w, count) for w in trend.weeks), count
+    assert span.deploys > 0
 
 
 def test_a_weeks_rows_are_what_its_briefing_counts(scored: LoadedSample) -> None:
