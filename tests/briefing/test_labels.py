@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from briefing.build import card_view
-from briefing.card_words import FACT_LABELS, fact_label
+from briefing.fact_words import FACT_LABELS, fact_label
 from briefing.payload import FactView
 from briefing.render.text import fact_text
 from scoring.card_terms import FactKey
