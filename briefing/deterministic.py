@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from briefing.card_words import KIND_WORDS, action, headline, very_high_clause
+from briefing.card_words import KIND_WORDS, action
+from briefing.headline import headline, very_high_clause
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
 from briefing.plural import many, number

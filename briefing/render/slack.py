@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from briefing.card_words import very_high_clause
+from briefing.headline import very_high_clause
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView

@@ -10,8 +10,9 @@ import re
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from briefing.card_words import fact_label, incident_name, incident_words
+from briefing.fact_words import fact_label
 from briefing.labels import BAND_LABELS, band_label
+from briefing.names import incident_name, incident_words
 from briefing.narrative import Narrative
 from briefing.payload import (
     BriefingPayload,

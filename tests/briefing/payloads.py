@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from briefing.build import card_view
 from briefing.payload import BriefingPayload, IncidentView, ServiceView
+from briefing.sections import card_view
 from scoring import Band, CardRules, ScoredDeploy, WeekIncident, aggregate, build_cards
 from tests.briefing.render.factory import make_payload
 from tests.scoring.builders import MONDAY, scored

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 
-from briefing.build import card_view
 from briefing.payload import CardView, FactView
+from briefing.sections import card_view
 from scoring import Card, CardFact
 from scoring.card_terms import Evidence, EvidenceKind
 from tests.scoring.card_builders import cards

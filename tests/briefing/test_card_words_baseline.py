@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from briefing.build import card_view
-from briefing.card_words import KIND_WORDS, headline
+from briefing.card_words import KIND_WORDS
 from briefing.deterministic import write_deterministic
 from briefing.grounding import check_narrative
+from briefing.headline import headline
 from briefing.payload import ChangeView, IncidentView
+from briefing.sections import card_view
 from scoring import Band, CardKind, ScoredDeploy, aggregate
 from tests.briefing.render.factory import make_payload
 from tests.scoring.card_builders import at, cards, change, incident

@@ -6,11 +6,11 @@ import json
 import re
 from datetime import UTC, datetime
 
-from briefing.build import card_view
 from briefing.deterministic import write_deterministic
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, Counts, DeployView
 from briefing.render.slack import render_slack
+from briefing.sections import card_view
 from scoring import CardKind, aggregate
 from tests.briefing.payloads import busy_payload
 from tests.briefing.render.factory import make_payload

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from briefing.build import card_view
-from briefing.card_words import FACT_LABELS, fact_label
+from briefing.fact_words import FACT_LABELS, fact_label
 from briefing.payload import FactView
 from briefing.render.text import fact_text
+from briefing.sections import card_view
 from scoring.card_terms import FactKey
 from tests.scoring.card_builders import cards
 from tests.scoring.test_cards import _busy

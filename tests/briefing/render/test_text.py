@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from briefing.build import _unknown
 from briefing.payload import UnknownView
 from briefing.render.text import unknown_line
+from briefing.sections import unknown as _unknown
 from scoring import Band, ScoringConfig, aggregate
 from tests.scoring.builders import scored
 

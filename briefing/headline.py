@@ -1,0 +1,109 @@
+"""The headline: what needs attention first, a few words a topic, and the very-high-risk work."""
+
+from __future__ import annotations
+
+from briefing.labels import signal_label
+from briefing.names import and_list, deploy_named, service_name
+from briefing.payload import BriefingPayload, CardView
+from briefing.plural import many, number, was
+from scoring.card_terms import CardKind, EvidenceKind, Severity
+
+__all__ = ["headline", "topic", "very_high_clause"]
+
+
+# What a card is about, in a few words, for the headline: never its title, which the card
+# shows right below. A kind missing here is named by its subject or its title.
+_TOPICS: dict[CardKind, str] = {
+    CardKind.AGENT: "unreviewed AI-agent changes",
+    CardKind.AGENT_SURGE: "the surge of AI-agent changes",
+    CardKind.SHIFT: "the rise in high-risk changes",
+    CardKind.MTTR: "slower incident recovery",
+    CardKind.CFR: "failed deploys",
+    CardKind.CODEOWNERS: "changes without a code owner",
+}
+
+
+# Topics a headline names before it says "and N more".
+_HEADLINE_TOPICS = 3
+# Very-high-risk deploys a headline names before it says "and N more": each is long.
+_HEADLINE_DEPLOYS = 2
+
+
+def topic(payload: BriefingPayload, card: CardView) -> str:
+    """What ``card`` is about in a few words: ``"Payments"``, ``"the incident in Checkout"``."""
+    if card.kind is CardKind.CONCENTRATION:
+        return service_name(payload, card.subject)
+    if card.kind is CardKind.INCIDENT:
+        return f"the incident in {service_name(payload, card.subject)}"
+    if card.kind is CardKind.DRIVER and card.driver is not None:
+        return signal_label(card.driver)
+    if card.kind is CardKind.GATED and (changes := card.evidence_of(EvidenceKind.CHANGE)):
+        others = len(changes) - 1
+        more = f" and {many(others, 'other change')}" if others > 0 else ""
+        return f"{changes[0].key}{more} at very high risk"
+    if card.kind in _TOPICS:
+        return _TOPICS[card.kind]
+    if card.subject:
+        return service_name(payload, card.subject)
+    return card.title
+
+
+def _week_clause(payload: BriefingPayload) -> str | None:
+    """High-risk changes this week against last, unless a card already says exactly that."""
+    if any(c.kind is CardKind.SHIFT for c in payload.cards):
+        return None
+    now, before = payload.distribution, payload.distribution_last_week
+    if not now.total:
+        return None
+    text = f"{number(now.high_risk)} of {many(now.total, 'change')} {was(now.high_risk)} high risk"
+    if before.total:
+        text += f" ({number(before.high_risk)} of {number(before.total)} last week)"
+    return text
+
+
+def _very_high_deploys(payload: BriefingPayload) -> str | None:
+    """``"1 deploy ran at very high risk: the deploy of Checkout, Fri 10:35 EST (score 88)"``."""
+    deploys = payload.very_high_deploys
+    if not deploys:
+        return None
+    n = max(payload.metrics.deploys_very_high, len(deploys))
+    named = [f"{deploy_named(payload, d)} (score {d.score})" for d in deploys[:_HEADLINE_DEPLOYS]]
+    if n > len(named):
+        named.append(f"{n - len(named)} more")
+    return f"{many(n, 'deploy')} ran at very high risk: {and_list(named)}"
+
+
+def very_high_clause(payload: BriefingPayload) -> str | None:
+    """The week's very-high-risk changes by id and score, e.g. ``"1 change merged at very high
+    risk: acme/shop#7 (score 85)"``, and its very-high-risk deploys by service and time;
+    ``None`` when there were none."""
+    changes = payload.very_high_risk
+    deploys = _very_high_deploys(payload)
+    if not changes:
+        return deploys
+    n = max(payload.distribution.critical, len(changes))
+    named = [f"{c.id} (score {c.score})" for c in changes[:_HEADLINE_TOPICS]]
+    if n > len(named):
+        named.append(f"{n - len(named)} more")
+    text = f"{many(n, 'change')} merged at very high risk: {and_list(named)}"
+    return f"{text}; {deploys}" if deploys else text
+
+
+def headline(payload: BriefingPayload) -> str:
+    """The first line of a week with cards: what needs attention first, in other words than any
+    card's title, and how the whole week compares with the last one."""
+    urgent = [c for c in payload.cards if c.severity is not Severity.INFO]
+    week = _week_clause(payload)
+    if urgent:
+        topics = list(dict.fromkeys(topic(payload, c) for c in urgent))
+        shown = topics[:_HEADLINE_TOPICS]
+        if len(topics) > len(shown):
+            shown.append(f"{len(topics) - len(shown)} more")
+        text = f"Start with {and_list(shown)}"
+        return f"{text}; {week}." if week else f"{text}."
+    # Only good news: said as such, unless something very high risk shipped.
+    very_high = very_high_clause(payload)
+    if very_high:
+        return f"No card needs action, but {very_high}."
+    text = "No card needs action this week"
+    return f"{text}; {week}." if week else f"{text}."

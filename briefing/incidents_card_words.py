@@ -1,0 +1,190 @@
+"""The words of the incident cards: an incident after a risky deploy, MTTR and failed deploys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from briefing.kind_words import (
+    KindWords,
+    compared_with,
+    fact,
+    maybe_fact,
+    subject_name,
+    was_then,
+)
+from briefing.names import and_list, incident_name, service_name
+from briefing.payload import BriefingPayload, CardView, IncidentView
+from briefing.plural import many, number, plural
+from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey
+from scoring.risk import Band
+
+__all__ = ["WORDS"]
+
+
+# Other incidents of the week an incident card names before it says "and N more".
+_OTHER_INCIDENTS = 2
+
+
+def _risk_adjective(band: str) -> str:
+    """A band before a noun: ``"high-risk"``, ``"very-high-risk"``, ``"low-risk"``."""
+    return Band(band).risk_adjective
+
+
+def _incident_line(payload: BriefingPayload, incident: IncidentView) -> str:
+    """Another incident of the week in a few words: where, and what deploy came before it."""
+    name = f"{incident_name(payload, incident.id)} in {service_name(payload, incident.service)}"
+    if incident.deploy_band is not None:
+        return f"{name} after a {_risk_adjective(incident.deploy_band)} deploy"
+    return f"{name} with no deploy before it"
+
+
+def _p_incident(payload: BriefingPayload, card: CardView) -> str:
+    key = card.id.removeprefix("incident:")
+    incident = next((i for i in payload.incidents if i.id == key), None)
+    name = service_name(payload, card.subject)
+    hours = fact(card, FactKey.HOURS_TO_INCIDENT)
+    deploy_band = incident.deploy_band if incident else None
+    band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
+    # The deploy's id is in the card's evidence, in words; the sentence needs no id soup.
+    text = f"{incident_name(payload, key)} hit {name} {number(hours)} h after a {band} deploy"
+    minutes = maybe_fact(card, FactKey.MINUTES_TO_RESOLVE)
+    text += (
+        f" and took {number(minutes)} min to resolve."
+        if minutes is not None
+        else "; it is still open."
+    )
+    # Other incidents after the same deploy were folded into this card (one story).
+    same = [
+        i
+        for i in payload.incidents
+        if incident is not None and i.id != key and i.deploy == incident.deploy
+    ]
+    for other in same:
+        opened = Evidence.parse(other.id, EvidenceKind.INCIDENT)
+        if opened.kind is EvidenceKind.REVERT:
+            text += f" {opened.key} reverted a change that deploy shipped."
+        else:
+            text += f" {incident_name(payload, other.id)} followed the same deploy."
+    # Every incident of the week is accounted for: the card's, and the others in a few words.
+    total = maybe_fact(card, FactKey.INCIDENTS_THIS_WEEK)
+    total = float(len(payload.incidents)) if total is None else total
+    others = [i for i in payload.incidents if i.id != key and i not in same]
+    if total > 1 and total == 1 + len(same):
+        text += f" That makes {many(total, 'incident')} this week, all after that deploy."
+    elif total > 1 + len(same) and others:
+        told = [_incident_line(payload, i) for i in others[:_OTHER_INCIDENTS]]
+        more = len(others) - len(told)
+        if more:
+            told.append(f"{more} more")
+        text += (
+            f" {number(1 + len(same))} of the week's {many(total, 'incident')} followed it; "
+            f"the {plural(len(others), 'other')}: {and_list(told)}."
+        )
+    mttr = maybe_fact(card, FactKey.MTTR_THIS_WEEK)
+    if mttr is not None:
+        before, when = compared_with(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
+        median = "" if when == "last week" else "a median of "
+        text += (
+            f" Incidents took {number(mttr)} min to resolve (median) this week, "
+            f"against {median}{number(before)} min {when}."
+        )
+    return text
+
+
+def _p_mttr(_payload: BriefingPayload, card: CardView) -> str:
+    before, when = compared_with(card, FactKey.MTTR_LAST_WEEK, FactKey.MTTR_BASELINE)
+    against = (
+        f"up from {number(before)} min last week"
+        if when == "last week"
+        else f"against a median of {number(before)} min {when}"
+    )
+    return (
+        f"Incidents took {number(fact(card, FactKey.MTTR_THIS_WEEK))} min to resolve (median), "
+        f"{against} ({many(fact(card, FactKey.INCIDENTS_THIS_WEEK), 'incident')} this week)."
+    )
+
+
+def _p_cfr(_payload: BriefingPayload, card: CardView) -> str:
+    before, when = compared_with(
+        card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK, FactKey.CHANGE_FAILURE_RATE_BASELINE
+    )
+    return (
+        f"{number(fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
+        f"{many(fact(card, FactKey.DEPLOYS_THIS_WEEK), 'deploy')} failed or caused an incident "
+        f"({number(fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%, {was_then(before, when)})."
+    )
+
+
+def _p_mttr_improved(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"Incidents took {number(fact(card, FactKey.MTTR_THIS_WEEK))} min to resolve (median), "
+        f"down from {number(fact(card, FactKey.MTTR_LAST_WEEK))} min last week "
+        f"({many(fact(card, FactKey.RESOLVED_INCIDENTS_THIS_WEEK), 'resolved incident')} "
+        f"this week, {number(fact(card, FactKey.RESOLVED_INCIDENTS_LAST_WEEK))} last week)."
+    )
+
+
+def _p_cfr_improved(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{number(fact(card, FactKey.FAILED_DEPLOYS_THIS_WEEK))} of "
+        f"{many(fact(card, FactKey.DEPLOYS_THIS_WEEK), 'deploy')} failed or caused an incident "
+        f"({number(fact(card, FactKey.CHANGE_FAILURE_RATE_THIS_WEEK))}%), down from "
+        f"{number(fact(card, FactKey.FAILED_DEPLOYS_LAST_WEEK))} of "
+        f"{number(fact(card, FactKey.DEPLOYS_LAST_WEEK))} last week "
+        f"({number(fact(card, FactKey.CHANGE_FAILURE_RATE_LAST_WEEK))}%)."
+    )
+
+
+def _a_incident(payload: BriefingPayload, card: CardView) -> str:
+    key = card.id.removeprefix("incident:")
+    return (
+        f"Walk through {incident_name(payload, key)} with the team: what made the deploy risky "
+        "and what would have caught it."
+    )
+
+
+def _t_incident(card: Card, names: Mapping[str, str]) -> str:
+    # The rule makes incident cards only after high-risk deploys, with their band.
+    band = card.deploy_band.risk_adjective if card.deploy_band else "high-risk"
+    return f"Incident in {subject_name(card, names)} followed a {band} deploy"
+
+
+# The words of this family's cards (``scoring/card_rules/incidents.py``), gathered into
+# ``briefing.card_words.KIND_WORDS``.
+WORDS: dict[CardKind, KindWords] = {
+    CardKind.INCIDENT: KindWords(
+        _t_incident,
+        _p_incident,
+        _a_incident,
+        "an incident opened within a day of a high-risk deploy of its service (not one of "
+        "many ordinary high-risk deploys of that service). Facts give "
+        "the hours between them and the minutes to resolve; when the incident also explains "
+        "this week's slower recovery, or a revert of what the deploy shipped, the card says "
+        "so and carries those figures too.",
+    ),
+    CardKind.MTTR: KindWords(
+        "Incidents took longer to resolve",
+        _p_mttr,
+        "Review this week's slow incident responses: paging, runbooks and rollback.",
+        "incidents took longer to resolve (median) than last week, over enough incidents "
+        "on both sides to be a trend.",
+    ),
+    CardKind.CFR: KindWords(
+        "More deploys failed or caused incidents",
+        _p_cfr,
+        "Look at the failed deploys before the next release.",
+        "a larger share of production deploys failed or were followed by an incident.",
+    ),
+    CardKind.MTTR_IMPROVED: KindWords(
+        "Incidents were resolved faster",
+        _p_mttr_improved,
+        None,
+        "incidents were resolved faster (median) than last week: mttr moving the good way.",
+    ),
+    CardKind.CFR_IMPROVED: KindWords(
+        "Fewer deploys failed or caused incidents",
+        _p_cfr_improved,
+        None,
+        "fewer production deploys failed or were followed by an incident than last week.",
+    ),
+}

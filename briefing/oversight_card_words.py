@@ -1,0 +1,97 @@
+"""The words of the oversight cards: AI agents' changes and their review, and CODEOWNERS."""
+
+from __future__ import annotations
+
+from briefing.kind_words import (
+    KindWords,
+    fact,
+)
+from briefing.payload import BriefingPayload, CardView
+from briefing.plural import many, number
+from scoring.card_terms import CardKind, FactKey
+
+__all__ = ["WORDS"]
+
+
+def _p_agent(_payload: BriefingPayload, card: CardView) -> str:
+    unreviewed = fact(card, FactKey.AGENTS_UNREVIEWED)
+    high = fact(card, FactKey.AGENTS_UNREVIEWED_HIGH_RISK)
+    return (
+        f"{many(unreviewed, 'AI-agent change')} merged without a human approval "
+        f"({number(high)} of them high risk). Agents wrote "
+        f"{many(fact(card, FactKey.AGENTS_THIS_WEEK), 'change')} this week, "
+        f"{number(fact(card, FactKey.AGENT_SHARE))}% of the total."
+    )
+
+
+def _p_agent_surge(_payload: BriefingPayload, card: CardView) -> str:
+    text = (
+        f"AI agents wrote {many(fact(card, FactKey.AGENTS_THIS_WEEK), 'change')} this week, "
+        f"{number(fact(card, FactKey.AGENT_SHARE))}% of the total, up from "
+        f"{number(fact(card, FactKey.AGENT_SHARE_LAST_WEEK))}% last week; "
+        f"{number(fact(card, FactKey.AGENTS_HIGH_RISK))} of them high risk."
+    )
+    unknown = fact(card, FactKey.AGENTS_REVIEW_UNKNOWN)
+    if unknown:
+        text += f" Whether a human reviewed {number(unknown)} of them is unknown."
+    return text
+
+
+def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{number(fact(card, FactKey.OWNER_COVERAGE_THIS_WEEK))}% of changed files had a "
+        f"code owner, down from {number(fact(card, FactKey.OWNER_COVERAGE_LAST_WEEK))}%."
+    )
+
+
+def _p_codeowners_improved(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{number(fact(card, FactKey.OWNER_COVERAGE_THIS_WEEK))}% of changed files had a "
+        f"code owner, up from {number(fact(card, FactKey.OWNER_COVERAGE_LAST_WEEK))}%."
+    )
+
+
+def _p_agent_reviewed(_payload: BriefingPayload, card: CardView) -> str:
+    return (
+        "A person approved every one of the "
+        f"{many(fact(card, FactKey.AGENTS_ALL_REVIEWED), 'AI-agent change')}"
+        " this week, after "
+        f"{number(fact(card, FactKey.AGENTS_UNREVIEWED_LAST_WEEK))} "
+        "merged without one last week."
+    )
+
+
+# The words of this family's cards (``scoring/card_rules/oversight.py``), gathered into
+# ``briefing.card_words.KIND_WORDS``.
+WORDS: dict[CardKind, KindWords] = {
+    CardKind.AGENT: KindWords(
+        "AI-agent changes merged without human review",
+        _p_agent,
+        "Require a human approval before AI-agent PRs merge (branch protection).",
+        "changes written with an AI coding agent merged without a human approval.",
+    ),
+    CardKind.AGENT_SURGE: KindWords(
+        "AI agents wrote a larger share of the changes",
+        _p_agent_surge,
+        "Check who reviews the AI agents' changes before more of them merge.",
+        "agents wrote a much larger share of the changes than last week.",
+    ),
+    CardKind.CODEOWNERS: KindWords(
+        "Fewer changed files have a code owner",
+        _p_codeowners,
+        "Extend CODEOWNERS to the paths changed without an owner.",
+        "fewer changed files had a code owner than last week.",
+    ),
+    CardKind.CODEOWNERS_IMPROVED: KindWords(
+        "More changed files have a code owner",
+        _p_codeowners_improved,
+        None,
+        "more changed files had a code owner than last week.",
+    ),
+    CardKind.AGENT_REVIEWED: KindWords(
+        "Every AI-agent change had a human review",
+        _p_agent_reviewed,
+        None,
+        "every agent change was approved by a human after a week when some were not.",
+    ),
+}

@@ -1,0 +1,183 @@
+"""The words of the risk cards: concentration, shift, driver, gated changes and improvement."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from briefing.kind_words import (
+    KindWords,
+    compared_with,
+    fact,
+    main_driver,
+    maybe_fact,
+    subject_name,
+    was_then,
+)
+from briefing.labels import signal_label
+from briefing.names import service_name
+from briefing.payload import BriefingPayload, CardView
+from briefing.plural import many, number, was
+from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
+from scoring.signals import SIGNAL_WORDS
+
+__all__ = ["WORDS"]
+
+
+def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
+    name = service_name(payload, card.subject)
+    high, total = fact(card, FactKey.HIGH_RISK_CHANGES), fact(card, FactKey.CHANGES)
+    now = fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
+    before, when = compared_with(
+        card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
+    )
+    text = (
+        f"In {name}, {number(high)} of {many(total, 'change')} {was(high)} high risk "
+        f"({number(now)}%, up from {number(before)}% {when})."
+    )
+    driver = main_driver(card)
+    if driver:
+        text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
+    coverage = maybe_fact(card, FactKey.OWNER_COVERAGE_THIS_WEEK)
+    if coverage is not None:
+        text += (
+            f" Changed files with a code owner fell to {number(coverage)}% from "
+            f"{number(fact(card, FactKey.OWNER_COVERAGE_LAST_WEEK))}%, mostly here."
+        )
+    return text
+
+
+def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
+    before, when = compared_with(
+        card, FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
+    )
+    high = fact(card, FactKey.HIGH_RISK_CHANGES_THIS_WEEK)
+    text = (
+        f"{number(high)} of {many(fact(card, FactKey.CHANGES_THIS_WEEK), 'change')} "
+        f"{was(high)} high risk this week "
+        f"({number(fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}%, {was_then(before, when)})."
+    )
+    driver = main_driver(card)
+    if driver:
+        text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
+    return text
+
+
+def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
+    if card.driver is None:
+        raise KeyError(f"card {card.id} names no driving signal")
+    return (
+        f"{signal_label(card.driver).capitalize()} drove "
+        f"{many(fact(card, FactKey.DRIVEN_THIS_WEEK), 'high-risk change')}, "
+        f"up from {number(fact(card, FactKey.DRIVEN_LAST_WEEK))} last week."
+    )
+
+
+def _p_improvement(payload: BriefingPayload, card: CardView) -> str:
+    return (
+        f"{payload.team_name(card.subject or '')} cut its high-risk share to "
+        f"{number(fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}% from "
+        f"{number(fact(card, FactKey.HIGH_RISK_SHARE_LAST_WEEK))}% over "
+        f"{many(fact(card, FactKey.CHANGES), 'change')}. Worth saying thank you."
+    )
+
+
+def _p_gated(payload: BriefingPayload, card: CardView) -> str:
+    # Each change with its title and the rule that put it there; the evidence links them all.
+    named: list[str] = []
+    for key in (e.key for e in card.evidence_of(EvidenceKind.CHANGE)[:3]):
+        change = payload.change(key)
+        why = f", which {change.gates[0]}" if change and change.gates else ""
+        named.append(f"{key} ({change.title}){why}" if change else key)
+    n = fact(card, FactKey.GATED_CHANGES)
+    more = int(n) - len(named)
+    listed = "; ".join(named) + (f"; and {many(more, 'more change')}" if more > 0 else "")
+    text = (
+        f"{many(n, 'change')} merged at very high risk by a hard rule, whatever "
+        f"{'its' if n == 1 else 'their'} other signals: {listed}."
+    )
+    unreviewed = maybe_fact(card, FactKey.GATED_UNREVIEWED)
+    if unreviewed:
+        text += f" {number(unreviewed)} of them merged without a human approval."
+    return text
+
+
+def _a_concentration(payload: BriefingPayload, card: CardView) -> str:
+    driver = main_driver(card)
+    words = SIGNAL_WORDS.get(driver[0]) if driver else None
+    # Every change signal declares its action (a test holds it); a card stored with a
+    # signal since renamed, or one naming no driver, gets the general advice.
+    what = words.action if words else "review its high-risk changes"
+    return f"In {service_name(payload, card.subject)}, {what}."
+
+
+def _a_driver(_payload: BriefingPayload, card: CardView) -> str | None:
+    return (
+        None if card.driver is None else f"Ask reviewers to watch for {signal_label(card.driver)}."
+    )
+
+
+def _t_concentration(card: Card, names: Mapping[str, str]) -> str:
+    return f"Risk is concentrating in {subject_name(card, names)}"
+
+
+def _t_gated(card: Card, _names: Mapping[str, str]) -> str:
+    n = int(card.fact(FactKey.GATED_CHANGES) or 0)
+    if card.gate == "schema_migration":
+        what = "A schema migration" if n == 1 else f"{n} schema migrations"
+        return f"{what} merged at very high risk"
+    what = "A change" if n == 1 else f"{n} changes"
+    return f"{what} merged at very high risk by a hard rule"
+
+
+def _t_driver(card: Card, _names: Mapping[str, str]) -> str:
+    # Named by the signal's name with spaces ("Review is driving…"), as briefings always
+    # have: its label is a plural phrase ("missing or rushed review") that reads badly here.
+    signal = card.driver or "a signal"
+    return f"{signal.replace('_', ' ').capitalize()} is driving more high-risk changes"
+
+
+def _t_improvement(card: Card, names: Mapping[str, str]) -> str:
+    return f"{subject_name(card, names)} shipped with less risk"
+
+
+# The words of this family's cards (``scoring/card_rules/risk.py``), gathered into
+# ``briefing.card_words.KIND_WORDS``.
+WORDS: dict[CardKind, KindWords] = {
+    CardKind.CONCENTRATION: KindWords(
+        _t_concentration,
+        _p_concentration,
+        _a_concentration,
+        "one service's share of high-risk changes jumped against last week; its facts name "
+        "the signal behind most of them. Risk piling up in one place is where the next "
+        "incident is likely to start.",
+    ),
+    CardKind.GATED: KindWords(
+        _t_gated,
+        _p_gated,
+        "Confirm each such change has a rollback plan and a second reviewer.",
+        "changes a hard rule (a gate, such as a schema migration) put at very high risk "
+        "whatever their other signals, when no other card shows them and they are material: "
+        "merged without a human approval, unusual for their service, or with other risk. A "
+        "routine one makes no card but is still named among the very-high-risk changes.",
+    ),
+    CardKind.SHIFT: KindWords(
+        "More changes are high risk than last week",
+        _p_shift,
+        "Ask reviewers to slow down on this week's high-risk changes.",
+        "across the whole scope more changes are high risk than last week, with the signal "
+        "that drove most of them.",
+    ),
+    CardKind.DRIVER: KindWords(
+        _t_driver,
+        _p_driver,
+        _a_driver,
+        "one signal (for example size or missing review) lies behind more high-risk changes "
+        "than last week, outside any concentration.",
+    ),
+    CardKind.IMPROVEMENT: KindWords(
+        _t_improvement,
+        _p_improvement,
+        None,
+        "a team cut its share of high-risk changes.",
+    ),
+}

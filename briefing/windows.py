@@ -1,0 +1,58 @@
+"""The store's rows of the weeks briefed, read once and sliced per scope and week."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from briefing.week import IsoWeek
+from data.scope import Scope
+from data.store.window import WeekRows, load_window
+
+__all__ = ["PayloadKey", "Windows", "weeks_before"]
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadKey:
+    """What makes two recipients' payloads equal but for who they are addressed to."""
+
+    scope: Scope
+    timezone: str
+    week: IsoWeek
+
+
+class Windows:
+    """Loads one window covering every week asked for, once, and slices it per scope."""
+
+    def __init__(
+        self, session: Session, version: str, scopes: Iterable[PayloadKey], baseline_weeks: int
+    ) -> None:
+        # Each week and the weeks of its baseline before it (last week among them).
+        bounds = [
+            b
+            for s in scopes
+            for w in (s.week, weeks_before(s.week, max(1, int(baseline_weeks))))
+            for b in w.bounds(s.timezone)
+        ]
+        self._window = load_window(session, min(bounds), max(bounds), version) if bounds else None
+
+    def rows(
+        self,
+        shared: PayloadKey,
+        week: IsoWeek,
+        services: Sequence[str],
+        since: IsoWeek | None = None,
+    ) -> WeekRows:
+        """``services``' rows of ``week``, or of ``since`` up to and including ``week``."""
+        assert self._window is not None
+        start = (since or week).bounds(shared.timezone)[0]
+        return self._window.slice(start, week.bounds(shared.timezone)[1], services)
+
+
+def weeks_before(week: IsoWeek, n: int) -> IsoWeek:
+    """The week ``n`` weeks before ``week``."""
+    for _ in range(n):
+        week = week.previous()
+    return week
