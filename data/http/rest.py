@@ -96,7 +96,8 @@ class RestClient(ABC):
     error: ClassVar[type[ApiError]] = ApiError
     # Whether a 3xx is followed: Bitbucket and GitLab answer a renamed project with one.
     follow_redirects: ClassVar[bool] = True
-    # The sentences of a try that gets no usable answer, for a vendor to word as its tests
+    # The sentences of a try that gets no usable answer (and of an answer that is not
+    # JSON), for a vendor to word as its tests
     # pin them: ``{name}``, ``{base_url}``, ``{api_url}``, ``{where}``, ``{what}`` (the
     # request, as ``_named`` says it), ``{status}`` and ``{exc}`` (httpx's error) fill in.
     timed_out: ClassVar[str] = "{name} did not answer {what} in time; the next sync retries."
@@ -108,6 +109,7 @@ class RestClient(ABC):
         "checkpoint."
     )
     failed: ClassVar[str] = "{name} answered {status} to {what}; the next sync retries."
+    not_json: ClassVar[str] = "{name}'s answer from {what} is not JSON; check {where}."
 
     def __init__(
         self,
@@ -181,7 +183,7 @@ class RestClient(ABC):
 
     def _not_json(self, url: str) -> str:
         """The sentence for a GET whose answer is not JSON."""
-        return f"{self.name}'s answer from {short(url)} is not JSON; check {self.where}."
+        return self._say(self.not_json, url)
 
     def _failure(self, exc: Retryable) -> ApiError:
         """The error a request ends in when its retries run out."""

@@ -38,6 +38,10 @@ class CodecovClient(RestClient):
         "cannot reach {name} at {base_url} ({exc}); check {where} and the network"
     )
     rate_limited = failed = "{name} answered {status} to {what}; the next sync retries"
+    not_json = (
+        "{name}'s answer to {what} is not JSON; check {where} (the API's address, e.g. "
+        "https://api.codecov.io)"
+    )
 
     def __init__(
         self,
@@ -99,12 +103,6 @@ class CodecovClient(RestClient):
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"bearer {self._token}", "Accept": "application/json"}
-
-    def _not_json(self, url: str) -> str:
-        return (
-            f"Codecov's answer to {self._named(url)} is not JSON; check base_url in "
-            "[sources.codecov] (the API's address, e.g. https://api.codecov.io)"
-        )
 
     def _refusal(self, response: httpx.Response, url: str) -> CodecovError:
         status = response.status_code

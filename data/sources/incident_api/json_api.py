@@ -76,6 +76,7 @@ class JsonApi(RestClient):
     failed = (
         "{name} kept answering {status} for {what}; the next sync resumes from the last checkpoint."
     )
+    not_json = "{name}'s answer to {what} is not a JSON object; the next sync retries."
 
     def __init__(
         self,
@@ -127,12 +128,6 @@ class JsonApi(RestClient):
             return after
         reset = response.headers.get("ratelimit-reset", "").strip()
         return float(reset) if reset.isdigit() else None
-
-    def _not_json(self, url: str) -> str:
-        return (
-            f"{self.name}'s answer to {self._named(url)} is not a JSON object; "
-            "the next sync retries."
-        )
 
     def _refusal(self, response: httpx.Response, url: str) -> IncidentApiError:
         n = self.names

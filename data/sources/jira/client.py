@@ -61,6 +61,7 @@ class JiraClient(RestClient):
 
     error = JiraError
     timed_out = "{name} did not answer in time to {what}; the next sync retries."
+    not_json = "{name}'s answer to {what} is not JSON; check {where} is the site's address."
 
     def __init__(
         self,
@@ -121,12 +122,6 @@ class JiraClient(RestClient):
         except TimeFormatError:
             return None
         return max(1.0, reset.timestamp() - now)
-
-    def _not_json(self, url: str) -> str:
-        return (
-            f"Jira's answer to {self._named(url)} is not JSON; check base_url in [sources.jira] "
-            "is the site's address."
-        )
 
     def _refusal(self, response: httpx.Response, url: str) -> JiraError:
         status = response.status_code

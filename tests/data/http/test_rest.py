@@ -281,10 +281,18 @@ def test_a_codecov_next_link_is_named_whole() -> None:
 
 
 def test_an_empty_answer_is_not_json_to_the_body_read_apis() -> None:
-    """Jira's and Codecov's GET of an empty 200 is their not-JSON sentence, not ``None``."""
+    """Jira's, Codecov's and PagerDuty's GET of an empty 200 is their not-JSON sentence."""
     empty = _over(lambda _: httpx.Response(200))
+    sentences = []
+    for call in (_jira, _codecov, _pagerduty):
+        with pytest.raises(ApiError) as caught:
+            call(empty)
+        sentences.append(str(caught.value))
 
-    with pytest.raises(JiraError, match=r"^Jira's answer to myself is not JSON; "):
-        _jira(empty)
-    with pytest.raises(CodecovError, match=r"^Codecov's answer to /api/v2/github/a is not JSON"):
-        _codecov(empty)
+    assert sentences == [
+        "Jira's answer to myself is not JSON; check base_url in [sources.jira] is the site's "
+        "address.",
+        "Codecov's answer to /api/v2/github/a is not JSON; check base_url in [sources.codecov] "
+        "(the API's address, e.g. https://api.codecov.io)",
+        "PagerDuty's answer to /incidents is not a JSON object; the next sync retries.",
+    ]
