@@ -97,9 +97,9 @@ class RestClient(ABC):
     # Whether a 3xx is followed: Bitbucket and GitLab answer a renamed project with one.
     follow_redirects: ClassVar[bool] = True
     # The sentences of a try that gets no usable answer (and of an answer that is not
-    # JSON), for a vendor to word as its tests
-    # pin them: ``{name}``, ``{base_url}``, ``{api_url}``, ``{where}``, ``{what}`` (the
-    # request, as ``_named`` says it), ``{status}`` and ``{exc}`` (httpx's error) fill in.
+    # JSON), for a vendor to word as its tests pin them: ``{name}``, ``{base_url}``,
+    # ``{api_url}``, ``{where}``, ``{what}`` (the request, as ``_named`` says it),
+    # ``{status}`` and ``{exc}`` (httpx's name for the failure) fill in.
     timed_out: ClassVar[str] = "{name} did not answer {what} in time; the next sync retries."
     unreachable: ClassVar[str] = (
         "{name} at {base_url} cannot be reached ({exc}); check {where} and the network."
