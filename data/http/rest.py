@@ -1,12 +1,13 @@
-"""A token's JSON REST API over httpx: one try, its retries, its refusals, its answers as pages.
+"""A token's JSON API over httpx: one try, its retries, its refusals, its answers as pages.
 
-What the Bitbucket and GitLab clients share, kept once: a pool of 16 connections on
-the process's TLS context, the one retry policy (``data.http.retry``: a ``429`` waits,
-5xx answers, timeouts and refused connections back off), a count of requests and of
-waits for limits, and one ``ApiError`` sentence when the retries run out. A vendor's
-client says the rest: its headers (the token), its refusals (``401``/``403``/``404``,
-each with its own fix), and, where its API has one, how long a ``429`` asks to wait
-and a quota to pause for.
+What the Bitbucket, GitLab, Jira, Linear, Codecov and incident-API clients share, kept
+once: a pool of 16 connections on the process's TLS context, the one retry policy
+(``data.http.retry``: a ``429`` waits, 5xx answers, timeouts and refused connections
+back off), a count of requests and of waits for limits, and one ``ApiError`` sentence
+when the retries run out. A vendor's client says the rest: its headers (the token),
+its refusals (``401``/``403``/``404``, each with its own fix), how its sentences name
+a request and word a failure, and, where its API has one, how long a ``429`` asks to
+wait and a quota to pause for.
 """
 
 from __future__ import annotations
@@ -24,9 +25,21 @@ from data.http.client import http_client
 from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
 from scoring.errors import SourceError
 
-__all__ = ["USER_AGENT", "ApiError", "Page", "RestClient", "Transport", "short"]
+__all__ = [
+    "USER_AGENT",
+    "ApiError",
+    "Page",
+    "Params",
+    "RestClient",
+    "Transport",
+    "Unreachable",
+    "short",
+]
 
 USER_AGENT = "riskbrief"
+
+# A query as httpx takes it: a mapping, or pairs when a key repeats (PagerDuty's ``statuses[]``).
+Params = Mapping[str, Any] | list[tuple[str, Any]]
 
 
 class ApiError(SourceError):
@@ -35,6 +48,10 @@ class ApiError(SourceError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class Unreachable(Retryable):
+    """No answer at all (no connection): a fix in the network, not in the vendor's status."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +73,7 @@ class Transport(TypedDict, total=False):
     """
 
     http: httpx.Client | None
-    timeout: float
+    timeout: float | httpx.Timeout
     sleep: Callable[[float], None]
     clock: Callable[[], float]
     max_wait: float
@@ -77,6 +94,22 @@ class RestClient(ABC):
 
     # Raised for every refusal and failure, so a caller catches its vendor's own.
     error: ClassVar[type[ApiError]] = ApiError
+    # Whether a 3xx is followed: Bitbucket and GitLab answer a renamed project with one.
+    follow_redirects: ClassVar[bool] = True
+    # The sentences of a try that gets no usable answer (and of an answer that is not
+    # JSON), for a vendor to word as its tests pin them: ``{name}``, ``{base_url}``,
+    # ``{api_url}``, ``{where}``, ``{what}`` (the request, as ``_named`` says it),
+    # ``{status}`` and ``{exc}`` (httpx's name for the failure) fill in.
+    timed_out: ClassVar[str] = "{name} did not answer {what} in time; the next sync retries."
+    unreachable: ClassVar[str] = (
+        "{name} at {base_url} cannot be reached ({exc}); check {where} and the network."
+    )
+    rate_limited: ClassVar[str] = (
+        "{name} kept answering 429 Too Many Requests; the next sync resumes from the last "
+        "checkpoint."
+    )
+    failed: ClassVar[str] = "{name} answered {status} to {what}; the next sync retries."
+    not_json: ClassVar[str] = "{name}'s answer from {what} is not JSON; check {where}."
 
     def __init__(
         self,
@@ -88,7 +121,7 @@ class RestClient(ABC):
         where: str,
         token_env: str,
         http: httpx.Client | None = None,
-        timeout: float = 30.0,
+        timeout: float | httpx.Timeout = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         max_wait: float = DEFAULT_BUDGET,
@@ -102,7 +135,7 @@ class RestClient(ABC):
         self._token_env = token_env
         self._http = http or http_client(
             timeout=timeout,
-            follow_redirects=True,
+            follow_redirects=self.follow_redirects,
             limits=httpx.Limits(max_connections=16, max_keepalive_connections=16),
         )
         self._clock = clock
@@ -144,11 +177,31 @@ class RestClient(ABC):
         # Without ``_note`` hearing of a spent quota there is nothing to wait for.
         return
 
+    def _named(self, url: str) -> str:
+        """How a sentence names the request for ``url``: its path."""
+        return short(url)
+
     def _not_json(self, url: str) -> str:
         """The sentence for a GET whose answer is not JSON."""
-        return f"{self.name}'s answer from {short(url)} is not JSON; check {self.where}."
+        return self._say(self.not_json, url)
+
+    def _failure(self, exc: Retryable) -> ApiError:
+        """The error a request ends in when its retries run out."""
+        return self.error(exc.sentence, exc.status)
 
     # -- requests -------------------------------------------------------------------
+
+    def _say(self, template: str, url: str, status: int | None = None, exc: str = "") -> str:
+        """One of the class's sentences, filled in for a request to ``url``."""
+        return template.format(
+            name=self.name,
+            base_url=self.base_url,
+            api_url=self.api_url,
+            where=self.where,
+            what=self._named(url),
+            status=status,
+            exc=exc,
+        )
 
     def _waited(self, seconds: float, why: Retryable) -> None:
         # The bench and the tests count the waits for limits, not the backoffs after a 5xx.
@@ -160,7 +213,7 @@ class RestClient(ABC):
         self,
         method: str,
         url: str,
-        params: Mapping[str, Any] | None = None,
+        params: Params | None = None,
         body: Any = None,
     ) -> httpx.Response:
         """One request: limits waited out, 5xx and no answer retried, refusals one sentence."""
@@ -168,11 +221,9 @@ class RestClient(ABC):
             self._pause(url)
             return self._retry.run(url, lambda: self._try(method, url, params, body))
         except Retryable as exc:
-            raise self.error(exc.sentence, exc.status) from None
+            raise self._failure(exc) from None
 
-    def _try(
-        self, method: str, url: str, params: Mapping[str, Any] | None, body: Any
-    ) -> httpx.Response:
+    def _try(self, method: str, url: str, params: Params | None, body: Any) -> httpx.Response:
         with self._lock:
             self.requests += 1
         try:
@@ -180,39 +231,42 @@ class RestClient(ABC):
                 method,
                 url,
                 headers=self._headers(),
-                params=dict(params) if params else None,
+                params=params or None,
                 json=body,
             )
-        except httpx.TimeoutException:
-            raise Retryable(
-                f"{self.name} did not answer {short(url)} in time; the next sync retries."
-            ) from None
+        except httpx.TimeoutException as exc:
+            raise Retryable(self._say(self.timed_out, url, exc=type(exc).__name__)) from None
         except httpx.TransportError as exc:
-            raise Retryable(
-                f"{self.name} at {self.base_url} cannot be reached ({type(exc).__name__}); "
-                f"check {self.where} and the network."
-            ) from None
+            raise Unreachable(self._say(self.unreachable, url, exc=type(exc).__name__)) from None
+        return self._answer(response, url)
+
+    def _answer(self, response: httpx.Response, url: str) -> httpx.Response:
+        """``response`` when it is usable; a ``Retryable`` or the vendor's refusal if not."""
         status = response.status_code
         if status == 429:
             raise Retryable(
-                f"{self.name} kept answering 429 Too Many Requests; the next sync resumes "
-                "from the last checkpoint.",
+                self._say(self.rate_limited, url, 429),
                 limited=True,
                 wait=self._limit_wait(response),
                 status=429,
             )
         if status >= 500:
-            raise Retryable(
-                f"{self.name} answered {status} to {short(url)}; the next sync retries.",
-                wait=retry_after(response.headers.get("retry-after"), self._clock()),
-                status=status,
-            )
+            raise self._server_failed(response, url)
         self._note(response)
         if status >= 400:
             raise self._refusal(response, url)
         return response
 
-    def get(self, path_or_url: str, params: Mapping[str, Any] | None = None) -> Page:
+    def _server_failed(self, response: httpx.Response, url: str) -> Retryable:
+        """A 5xx, retried after its ``Retry-After`` (a 503 may carry one) or the backoff."""
+        status = response.status_code
+        return Retryable(
+            self._say(self.failed, url, status),
+            wait=retry_after(response.headers.get("retry-after"), self._clock()),
+            status=status,
+        )
+
+    def get(self, path_or_url: str, params: Params | None = None) -> Page:
         """A GET and its JSON; ``next_url`` is the ``Link`` header's ``rel="next"``."""
         url = self.url(path_or_url)
         response = self._send("GET", url, params)
@@ -223,6 +277,17 @@ class RestClient(ABC):
         next_url = response.links.get("next", {}).get("url")
         return Page(response.status_code, data, response.headers, next_url)
 
+    def json(self, path_or_url: str, params: Params | None = None) -> Any:
+        """The decoded JSON of a GET; an empty answer is not JSON either."""
+        # For the APIs read by their bodies alone (Jira, Codecov, the incident APIs),
+        # whose callers never see the headers or the ``Link`` header.
+        url = self.url(path_or_url)
+        response = self._send("GET", url, params)
+        try:
+            return response.json()
+        except ValueError:
+            raise self.error(self._not_json(url), response.status_code) from None
+
     def send(self, method: str, path: str, body: Any) -> Page:
         """A write (``PUT``, ``POST``, ``DELETE``) of JSON ``body`` and its JSON answer, if any."""
         response = self._send(method, self.url(path), None, body)
@@ -232,7 +297,7 @@ class RestClient(ABC):
             data = None
         return Page(response.status_code, data, response.headers)
 
-    def get_text(self, path: str, params: Mapping[str, Any] | None = None) -> str | None:
+    def get_text(self, path: str, params: Params | None = None) -> str | None:
         """A GET of raw text (a file at a commit); ``None`` when the API has none (404)."""
         try:
             response = self._send("GET", self.url(path), params)

@@ -1,18 +1,16 @@
 """Codecov's API v2 over httpx: a bearer token, JSON pages followed by their ``next`` links,
 retries by the one policy (``data.http.retry``: a 429 waits ``Retry-After``, 5xx and no
-answer back off), and every refusal one sentence."""
+answer back off), and every refusal one sentence: a ``RestClient`` (``data.http.rest``)
+with Codecov's headers, sentences and paging."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import Any, Unpack
 
 import httpx
 
-from data.http.client import http_client
-from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
-from scoring.errors import SourceError
+from data.http.rest import ApiError, Params, RestClient, Transport
 
 __all__ = ["CodecovClient", "CodecovError"]
 
@@ -21,98 +19,62 @@ _TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _MAX_PAGES = 500
 
 
-class CodecovError(SourceError):
+class CodecovError(ApiError):
     """Codecov refused a request or answered something that is not its API's JSON."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
-
-class CodecovClient:
+class CodecovClient(RestClient):
     """Requests to one Codecov's API v2 with one token; ``sleep`` and ``clock`` are seams.
 
     ``max_wait`` is the most one request waits in all (the retry policy's budget).
     """
+
+    error = CodecovError
+    # A 3xx is read, not followed, so an address that redirects (base_url set to
+    # Codecov's web app, not its API) ends in the sentence to check base_url.
+    follow_redirects = False
+    # httpx names a timeout as it names a refused connection: both say to check the address.
+    timed_out = unreachable = (
+        "cannot reach {name} at {base_url} ({exc}); check {where} and the network"
+    )
+    rate_limited = failed = "{name} answered {status} to {what}; the next sync retries"
+    not_json = (
+        "{name}'s answer to {what} is not JSON; check {where} (the API's address, e.g. "
+        "https://api.codecov.io)"
+    )
 
     def __init__(
         self,
         base_url: str,
         token: str,
         service: str = "github",
-        http: httpx.Client | None = None,
-        token_env: str = "RISKBRIEF_CODECOV_TOKEN",
         *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
-        max_wait: float = DEFAULT_BUDGET,
+        token_env: str = "RISKBRIEF_CODECOV_TOKEN",
+        **transport: Unpack[Transport],
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        base = base_url.rstrip("/")
+        # Connecting is given less time than an answer: a wrong base_url fails sooner.
+        transport.setdefault("timeout", _TIMEOUT)
+        super().__init__(
+            "Codecov",
+            base,
+            base,
+            token,
+            where="base_url in [sources.codecov]",
+            token_env=token_env,
+            **transport,
+        )
         self.service = service
-        self._token_env = token_env
-        self._http = http or http_client(timeout=_TIMEOUT)
-        self._headers = {"Authorization": f"bearer {token}", "Accept": "application/json"}
-        self._clock = clock
-        self._retry = RetryPolicy(sleep=sleep, clock=clock, budget=max_wait)
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
 
     def repo_path(self, repository: str) -> str:
         """``/api/v2/<service>/<owner>/repos/<name>``."""
         owner, _, name = repository.partition("/")
         return f"/api/v2/{self.service}/{owner}/repos/{name}"
 
-    def get(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
+    def get(self, path: str, params: Params | None = None) -> Any:
         """The JSON answer to ``GET path`` (a path, or a whole ``next`` link)."""
-        url = path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
-        try:
-            answer = self._retry.run(url, lambda: self._try(url, path, params))
-        except Retryable as exc:
-            raise CodecovError(exc.sentence, exc.status) from None
-        if answer.status_code in (401, 403):
-            raise CodecovError(
-                f"Codecov refused the token in {self._token_env} ({answer.status_code}); "
-                "set it to an API access token from Codecov's Settings > Access",
-                answer.status_code,
-            )
-        if answer.status_code == 404:
-            raise CodecovError(
-                f"Codecov has no {path.split('?')[0][:200]} (404); check the repository's "
-                "owner/name and service in [sources.codecov]",
-                404,
-            )
-        if answer.status_code >= 400:
-            raise CodecovError(
-                f"Codecov answered {answer.status_code} to {path[:200]}; the next sync retries",
-                answer.status_code,
-            )
-        try:
-            return answer.json()
-        except ValueError:
-            raise CodecovError(
-                f"Codecov's answer to {path[:200]} is not JSON; check base_url in "
-                "[sources.codecov] (the API's address, e.g. https://api.codecov.io)"
-            ) from None
-
-    def _try(self, url: str, path: str, params: Mapping[str, str | int] | None) -> httpx.Response:
-        try:
-            answer = self._http.get(url, params=params, headers=self._headers)
-        except httpx.HTTPError as exc:
-            raise Retryable(
-                f"cannot reach Codecov at {self.base_url} ({type(exc).__name__}); "
-                "check base_url in [sources.codecov] and the network"
-            ) from None
-        status = answer.status_code
-        if status == 429 or status >= 500:
-            raise Retryable(
-                f"Codecov answered {status} to {path[:200]}; the next sync retries",
-                limited=status == 429,
-                wait=retry_after(answer.headers.get("retry-after"), self._clock()),
-                status=status,
-            )
-        return answer
+        # The source and the doctor read the JSON alone: its paging is in the body.
+        return self.json(path, params)
 
     def pages(
         self, path: str, params: Mapping[str, str | int] | None = None
@@ -131,3 +93,29 @@ class CodecovClient:
             url = nxt if isinstance(nxt, str) and nxt else None
             # A next link carries its own query.
             query = None
+
+    # -- what Codecov says ----------------------------------------------------------
+
+    def _named(self, url: str) -> str:
+        # A path as the source wrote it; a ``next`` link (the only URL with its own
+        # query) whole, as Codecov gave it.
+        return (url if "?" in url else url.removeprefix(self.base_url))[:200]
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"bearer {self._token}", "Accept": "application/json"}
+
+    def _refusal(self, response: httpx.Response, url: str) -> CodecovError:
+        status = response.status_code
+        if status in (401, 403):
+            return CodecovError(
+                f"Codecov refused the token in {self._token_env} ({status}); "
+                "set it to an API access token from Codecov's Settings > Access",
+                status,
+            )
+        if status == 404:
+            return CodecovError(
+                f"Codecov has no {self._named(url).split('?')[0]} (404); check the repository's "
+                "owner/name and service in [sources.codecov]",
+                404,
+            )
+        return CodecovError(self._say(self.failed, url, status), status)

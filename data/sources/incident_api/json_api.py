@@ -1,23 +1,23 @@
-"""A JSON client for the incident APIs, with retries and one-sentence refusals."""
+"""A JSON client for the incident APIs, with retries and one-sentence refusals.
+
+A ``RestClient`` (``data.http.rest``: httpx and the one retry policy) whose vendor is
+named by ``ApiNames``, so PagerDuty and Opsgenie share it: each passes its headers
+(the key as its API takes it) and the names its sentences use.
+"""
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
-import structlog
 
-from data.http.client import http_client
-from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
-from scoring.errors import SourceError
+from data.http.rest import ApiError, Params, RestClient, Transport
+from data.http.retry import Retryable, retry_after
 
-__all__ = ["ApiNames", "JsonApi"]
-
-log = structlog.get_logger(__name__)
+__all__ = ["ApiNames", "IncidentApiError", "JsonApi"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,13 +31,8 @@ class ApiNames:
     region_hint: str = ""
 
 
-def _limit_wait(headers: httpx.Headers, now: float) -> float | None:
-    """A 429's wait: ``Retry-After``, else PagerDuty's ``ratelimit-reset`` (seconds from now)."""
-    after = retry_after(headers.get("retry-after"), now)
-    if after is not None:
-        return after
-    reset = headers.get("ratelimit-reset", "").strip()
-    return float(reset) if reset.isdigit() else None
+class IncidentApiError(ApiError):
+    """An incident API refused or failed a request; ``status`` is its HTTP status if any."""
 
 
 def _error_message(response: httpx.Response) -> str | None:
@@ -57,118 +52,102 @@ def _error_message(response: httpx.Response) -> str | None:
     return str(message) if message else None
 
 
-class JsonApi:
+class JsonApi(RestClient):
     """GETs of one JSON API over ``httpx``, with retries and one-sentence refusals.
 
     Retried by the one policy (``data.http.retry``): 429 answers wait
     ``Retry-After`` (seconds or a date; PagerDuty's ``ratelimit-reset`` seconds),
-    5xx answers, timeouts and dropped connections back off; after ``attempts``
-    tries the last failure, or a wait past ``max_wait`` in all, becomes a
-    ``SourceError``. ``sleep`` and ``clock`` are seams for tests; ``waits`` records
-    every wait taken.
+    5xx answers, timeouts and dropped connections back off; after five tries the
+    last failure, or a wait past ``max_wait`` in all, becomes an
+    ``IncidentApiError``. ``sleep`` and ``clock`` are seams for tests; ``waits``
+    records every wait taken.
     """
+
+    error = IncidentApiError
+    # Neither API redirects its own paths: a 3xx is read as the answer it is.
+    follow_redirects = False
+    timed_out = (
+        "{name} did not answer {what} in time; the next sync resumes from the last checkpoint."
+    )
+    rate_limited = (
+        "{name} kept answering that the rate limit is exceeded; the next sync resumes from "
+        "the last checkpoint."
+    )
+    failed = (
+        "{name} kept answering {status} for {what}; the next sync resumes from the last checkpoint."
+    )
+    not_json = "{name}'s answer to {what} is not a JSON object; the next sync retries."
 
     def __init__(
         self,
         names: ApiNames,
         base_url: str,
         headers: Mapping[str, str],
-        *,
-        http: httpx.Client | None = None,
-        timeout: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
-        attempts: int = 5,
-        max_wait: float = DEFAULT_BUDGET,
+        **transport: Unpack[Transport],
     ) -> None:
-        self.names = names
-        self.base_url = base_url.rstrip("/")
-        self._headers = dict(headers)
-        self._http = http or http_client(timeout=timeout)
-        self.waits: list[float] = []
-        self._clock = clock
-        self._retry = RetryPolicy(
-            sleep=sleep,
-            clock=clock,
-            budget=max_wait,
-            attempts=attempts,
-            on_wait=lambda seconds, _: self.waits.append(seconds),
+        base = base_url.rstrip("/")
+        super().__init__(
+            names.product, base, base, "", where=names.url_var, token_env=names.key_var, **transport
         )
+        self.names = names
+        self._sent = dict(headers)
 
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
-
-    def _send(self, url: str, params: Any, path: str) -> httpx.Response:
-        product = self.names.product
+    # Its sources read one JSON object or nothing, never a ``Page``: ``get`` says so.
+    def get(  # type: ignore[override]
+        self, path: str, params: Params | None = None, *, missing_ok: bool = False
+    ) -> dict[str, Any] | None:
+        """The JSON object answered to ``GET path``; ``None`` on 404 when ``missing_ok``."""
         try:
-            response = self._http.get(url, params=params, headers=self._headers)
-        except httpx.TimeoutException:
-            raise Retryable(
-                f"{product} did not answer {path} in time; "
-                "the next sync resumes from the last checkpoint."
-            ) from None
-        except httpx.TransportError as exc:
-            raise Retryable(
-                f"{product} at {self.base_url} cannot be reached ({type(exc).__name__}); "
-                f"check {self.names.url_var} and the network."
-            ) from None
-        status = response.status_code
-        if status == 429:
-            raise Retryable(
-                f"{product} kept answering that the rate limit is exceeded; "
-                "the next sync resumes from the last checkpoint.",
-                limited=True,
-                wait=_limit_wait(response.headers, self._clock()),
-                status=429,
-            )
-        if status >= 500:
-            raise Retryable(
-                f"{product} kept answering {status} for {path}; "
-                "the next sync resumes from the last checkpoint.",
-                wait=retry_after(response.headers.get("retry-after"), self._clock()),
-                status=status,
-            )
-        return response
+            body = self.json(path, params)
+        except IncidentApiError as exc:
+            if missing_ok and exc.status == 404:
+                return None
+            raise
+        if not isinstance(body, dict):
+            raise IncidentApiError(self._not_json(self.url(path)))
+        return body
 
-    def _refusal(self, response: httpx.Response, path: str) -> SourceError:
+    # -- what the API says ----------------------------------------------------------
+
+    def _named(self, url: str) -> str:
+        # A path as the source wrote it: ``/incidents``.
+        return url.removeprefix(self.base_url)
+
+    def _headers(self) -> dict[str, str]:
+        return self._sent
+
+    def _waited(self, seconds: float, why: Retryable) -> None:
+        # Every wait is kept, a backoff after a 5xx as well as a rate limit's.
+        with self._lock:
+            self.waits.append(seconds)
+
+    def _limit_wait(self, response: httpx.Response) -> float | None:
+        """A 429's wait: ``Retry-After``, else PagerDuty's ``ratelimit-reset`` (seconds)."""
+        after = retry_after(response.headers.get("retry-after"), self._clock())
+        if after is not None:
+            return after
+        reset = response.headers.get("ratelimit-reset", "").strip()
+        return float(reset) if reset.isdigit() else None
+
+    def _refusal(self, response: httpx.Response, url: str) -> IncidentApiError:
         n = self.names
+        path = self._named(url)
         status = response.status_code
         if status in (401, 403):
             verb = "refused the key" if status == 401 else "denied access"
-            return SourceError(
+            return IncidentApiError(
                 f"{n.product} {verb} ({status}); check {n.key_var}: it must be {n.key_hint}"
-                f"{n.region_hint}."
+                f"{n.region_hint}.",
+                status,
             )
         if status == 404:
-            return SourceError(
+            return IncidentApiError(
                 f"{n.product} has no {path} at {self.base_url} (404); check {n.url_var}"
-                f"{n.region_hint}."
+                f"{n.region_hint}.",
+                404,
             )
         detail = _error_message(response)
         said = f": {detail}" if detail else ""
-        return SourceError(f"{n.product} answered {status} for {path}{said}; see the log.")
-
-    def get(
-        self, path: str, params: Any = None, *, missing_ok: bool = False
-    ) -> dict[str, Any] | None:
-        """The JSON object answered to ``GET path``; ``None`` on 404 when ``missing_ok``."""
-        url = f"{self.base_url}/{path.lstrip('/')}"
-        try:
-            response = self._retry.run(url, lambda: self._send(url, params, path))
-        except Retryable as exc:
-            raise SourceError(exc.sentence) from None
-        if response.status_code == 404 and missing_ok:
-            return None
-        if response.status_code >= 400:
-            raise self._refusal(response, path)
-        try:
-            body = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = None
-        if not isinstance(body, dict):
-            raise SourceError(
-                f"{self.names.product}'s answer to {path} is not a JSON object; "
-                "the next sync retries."
-            )
-        return body
+        return IncidentApiError(
+            f"{n.product} answered {status} for {path}{said}; see the log.", status
+        )

@@ -1,28 +1,26 @@
 """The Linear GraphQL client: the API key, rate limits, and one-sentence refusals.
 
-httpx, as the GitHub, GitLab and Jira clients: Linear's own SDK is TypeScript,
-and the Python GraphQL clients (gql, sgqlc) would add a transport and a schema
-layer for two queries. A personal API key goes as ``Authorization: <key>``
-(no ``Bearer``). Linear answers a spent quota with an error whose
-``extensions.code`` is ``RATELIMITED`` (and may answer ``429``): the client
-waits ``Retry-After``, else until ``X-RateLimit-Requests-Reset`` (epoch
-milliseconds), and asks again; 5xx answers, timeouts and refused connections
-are retried with backoff: the one policy of ``data.http.retry``. An
-authentication error ends in one ``LinearError`` sentence naming the variable.
+A ``RestClient`` (``data.http.rest``: httpx, the one retry policy, the counts of
+requests and waits), as the GitLab and Jira clients are, with its one GraphQL call
+here: Linear's own SDK is TypeScript, and the Python GraphQL clients (gql, sgqlc)
+would add a transport and a schema layer for two queries. A personal API key goes
+as ``Authorization: <key>`` (no ``Bearer``). Linear answers a spent quota with an
+error whose ``extensions.code`` is ``RATELIMITED`` (and may answer ``429``): the
+client waits ``Retry-After``, else until ``X-RateLimit-Requests-Reset`` (epoch
+milliseconds), and asks again; 5xx answers, timeouts and refused connections are
+retried with backoff: the one policy of ``data.http.retry``. An authentication
+error ends in one ``LinearError`` sentence naming the variable.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 import httpx
-import structlog
 
-from data.http.client import http_client
-from data.http.retry import DEFAULT_BUDGET, Retryable, RetryPolicy, retry_after
-from scoring.errors import SourceError
+from data.http.rest import ApiError, RestClient, Transport, Unreachable
+from data.http.retry import Retryable, retry_after
 
 __all__ = [
     "AUTHENTICATION_ERROR",
@@ -33,8 +31,6 @@ __all__ = [
     "as_dict",
 ]
 
-log = structlog.get_logger(__name__)
-
 
 # Codes of a LinearError besides Linear's own, so the doctor tells a key Linear refused
 # from a Linear it could not reach or that failed, each with its own fix.
@@ -43,18 +39,13 @@ UNREACHABLE = "UNREACHABLE"
 SERVER_ERROR = "SERVER_ERROR"
 
 
-class LinearError(SourceError):
+class LinearError(ApiError):
     """Linear refused or failed a request; ``code`` is Linear's error code when it gave one,
     or ``UNREACHABLE`` / ``SERVER_ERROR``; ``status`` the HTTP status when one came."""
 
     def __init__(self, message: str, code: str | None = None, status: int | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, status)
         self.code = code
-        self.status = status
-
-
-class _Unreachable(Retryable):
-    """No connection to Linear at all: the doctor's fix is the network, not Linear's status."""
 
 
 def as_dict(value: Any) -> dict[str, Any]:
@@ -74,11 +65,21 @@ def _first_error(payload: Any) -> tuple[str, str]:
     return str(first.get("message") or ""), code.upper()
 
 
-class LinearClient:
+class LinearClient(RestClient):
     """Linear's GraphQL API over one ``httpx.Client``; ``sleep`` and ``clock`` are seams.
 
     ``max_wait`` is the most one request waits in all (the retry policy's budget).
     """
+
+    error = LinearError
+    # Linear's endpoint is one URL and never moves: an answer is read as it comes.
+    follow_redirects = False
+    timed_out = "{name} did not answer; the next sync retries."
+    unreachable = "{name} at {api_url} cannot be reached ({exc}); check the network (and {where})."
+    rate_limited = (
+        "{name} kept answering RATELIMITED; the next sync resumes from the last checkpoint."
+    )
+    failed = "{name} answered {status}; the next sync retries."
 
     def __init__(
         self,
@@ -86,108 +87,96 @@ class LinearClient:
         api_key: str,
         *,
         token_env: str = "RISKBRIEF_LINEAR_API_KEY",
-        http: httpx.Client | None = None,
-        timeout: float = 30.0,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
-        max_wait: float = DEFAULT_BUDGET,
+        **transport: Unpack[Transport],
     ) -> None:
-        self.api_url = api_url
-        self._key = api_key
-        self._token_env = token_env
-        self._http = http or http_client(timeout=timeout)
-        self._clock = clock
-        self.requests = 0
-        self.waits: list[float] = []
-        self._retry = RetryPolicy(sleep=sleep, clock=clock, budget=max_wait, on_wait=self._waited)
+        super().__init__(
+            "Linear",
+            api_url,
+            api_url,
+            api_key,
+            where="api_url in [sources.linear]",
+            token_env=token_env,
+            **transport,
+        )
 
     def __repr__(self) -> str:
         return f"LinearClient({self.api_url!r}, key=***)"
 
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
+    def query(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The ``data`` of one GraphQL request."""
+        body = {"query": query, "variables": dict(variables or {})}
+        response = self._send("POST", self.api_url, body=body)
+        # ``_answer`` read this answer once to find Linear's errors; it is JSON with data.
+        data = as_dict(response.json()).get("data")
+        if not isinstance(data, dict):
+            raise LinearError("Linear's answer has no data; see the log.")
+        return data
 
-    def _waited(self, seconds: float, why: Retryable) -> None:
-        # The tests count the waits for limits, not the backoffs after a 5xx.
-        if why.limited:
-            self.waits.append(seconds)
+    # -- what Linear says -----------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        # A personal API key goes bare, without ``Bearer``.
+        return {"Authorization": self._token, "Content-Type": "application/json"}
 
     def _limit_wait(self, response: httpx.Response) -> float | None:
+        """A limit's wait: ``Retry-After``, else until ``X-RateLimit-Requests-Reset`` (ms)."""
         after = retry_after(response.headers.get("retry-after"), self._clock())
         if after is not None:
             return after
         reset = response.headers.get("x-ratelimit-requests-reset", "").strip()
         return max(1.0, int(reset) / 1000 - self._clock()) if reset.isdigit() else None
 
-    def query(self, query: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The ``data`` of one GraphQL request."""
-        body = {"query": query, "variables": dict(variables or {})}
-        try:
-            return self._retry.run(self.api_url, lambda: self._try(body))
-        except Retryable as exc:
-            code = (
-                "RATELIMITED"
-                if exc.limited
-                else UNREACHABLE
-                if isinstance(exc, _Unreachable)
-                else SERVER_ERROR
-            )
-            raise LinearError(exc.sentence, code, exc.status) from None
+    def _failure(self, exc: Retryable) -> LinearError:
+        # The doctor's fix depends on the code: the quota, the network, or Linear itself.
+        code = (
+            "RATELIMITED"
+            if exc.limited
+            else UNREACHABLE
+            if isinstance(exc, Unreachable)
+            else SERVER_ERROR
+        )
+        return LinearError(exc.sentence, code, exc.status)
 
-    def _try(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        headers = {"Authorization": self._key, "Content-Type": "application/json"}
-        self.requests += 1
-        try:
-            response = self._http.post(self.api_url, json=body, headers=headers)
-        except httpx.TimeoutException:
-            raise Retryable("Linear did not answer; the next sync retries.") from None
-        except httpx.TransportError as exc:
-            raise _Unreachable(
-                f"Linear at {self.api_url} cannot be reached ({type(exc).__name__}); "
-                "check the network (and api_url in [sources.linear])."
-            ) from None
-        if response.status_code >= 500:
-            raise Retryable(
-                f"Linear answered {response.status_code}; the next sync retries.",
-                wait=retry_after(response.headers.get("retry-after"), self._clock()),
-                status=response.status_code,
-            )
+    def _refusal(self, response: httpx.Response, url: str) -> LinearError:
+        """Linear's one refusal with a fix of its own: the key."""
+        return LinearError(
+            f"Linear refused the API key; set {self._token_env} to a personal API key "
+            "(Linear, Settings, Security & access, Personal API keys).",
+            AUTHENTICATION_ERROR,
+            response.status_code,
+        )
+
+    def _answer(self, response: httpx.Response, url: str) -> httpx.Response:
+        # GraphQL says most of its failures in the body, a spent quota too, so the body
+        # is read before a 4xx is taken for a refusal.
+        status = response.status_code
+        if status >= 500:
+            raise self._server_failed(response, url)
         try:
             payload = response.json()
         except ValueError:
             # A proxy's or gateway's HTML 401/403 still refuses the key.
-            if response.status_code not in (401, 403):
+            if status not in (401, 403):
                 raise LinearError(
-                    f"Linear's answer ({response.status_code}) is not JSON; check api_url in "
-                    "[sources.linear].",
+                    f"Linear's answer ({status}) is not JSON; check api_url in [sources.linear].",
                     None,
-                    response.status_code,
+                    status,
                 ) from None
             payload = None
         message, code = _first_error(payload)
-        if response.status_code == 429 or code == "RATELIMITED":
+        if status == 429 or code == "RATELIMITED":
             raise Retryable(
-                "Linear kept answering RATELIMITED; the next sync resumes from the last "
-                "checkpoint.",
+                self._say(self.rate_limited, url, status),
                 limited=True,
                 wait=self._limit_wait(response),
-                status=response.status_code,
+                status=status,
             )
-        if response.status_code in (401, 403) or "AUTHENTICATION" in code.replace(" ", "_"):
+        if status in (401, 403) or "AUTHENTICATION" in code.replace(" ", "_"):
+            raise self._refusal(response, url)
+        if message or status >= 400:
             raise LinearError(
-                f"Linear refused the API key; set {self._token_env} to a personal API key "
-                "(Linear, Settings, Security & access, Personal API keys).",
-                AUTHENTICATION_ERROR,
-                response.status_code,
-            )
-        if message or response.status_code >= 400:
-            raise LinearError(
-                f"Linear's API answered: {(message or str(response.status_code))[:160]}",
+                f"Linear's API answered: {(message or str(status))[:160]}",
                 code or None,
-                response.status_code,
+                status,
             )
-        data = payload.get("data") if isinstance(payload, dict) else None
-        if not isinstance(data, dict):
-            raise LinearError("Linear's answer has no data; see the log.")
-        return data
+        return response
