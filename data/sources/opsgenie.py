@@ -158,7 +158,7 @@ class OpsgenieSource(WindowedIncidentSource):
             "order": "asc",
         }
         path = "/v1/incidents"
-        body = self.api.get(path, params)
+        body = self.api.json_object(path, params)
         assert body is not None
         paging = body.get("paging")
         more = isinstance(paging, dict) and bool(paging.get("next"))
@@ -167,7 +167,7 @@ class OpsgenieSource(WindowedIncidentSource):
     def fetch_one(self, incident_id: str) -> IncidentPage:
         """``GET /v1/incidents/{id}``: an incident open since before this pass's window."""
         path = f"/v1/incidents/{incident_id}"
-        body = self.api.get(path, {"identifierType": "id"}, missing_ok=True)
+        body = self.api.json_object(path, {"identifierType": "id"}, missing_ok=True)
         if body is None:
             return IncidentPage()
         return self.page_of([body.get("data")], path)

@@ -140,14 +140,14 @@ class PagerDutySource(WindowedIncidentSource):
         ]
         params += [("statuses[]", s) for s in _PD_STATUSES]
         params += [("service_ids[]", s) for s in sorted(self._services)]
-        body = self.api.get("/incidents", params)
+        body = self.api.json_object("/incidents", params)
         assert body is not None
         return self.page_of(body.get("incidents"), "/incidents", more=bool(body.get("more")))
 
     def fetch_one(self, incident_id: str) -> IncidentPage:
         """``GET /incidents/{id}``: an incident open since before this pass's window."""
         path = f"/incidents/{incident_id}"
-        body = self.api.get(path, {"time_zone": "UTC"}, missing_ok=True)
+        body = self.api.json_object(path, {"time_zone": "UTC"}, missing_ok=True)
         if body is None:
             return IncidentPage()
         return self.page_of([body.get("incident")], path)

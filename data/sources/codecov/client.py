@@ -10,7 +10,7 @@ from typing import Any, Unpack
 
 import httpx
 
-from data.http.rest import ApiError, Params, RestClient, Transport
+from data.http.rest import ApiError, RestClient, Transport
 
 __all__ = ["CodecovClient", "CodecovError"]
 
@@ -71,11 +71,6 @@ class CodecovClient(RestClient):
         owner, _, name = repository.partition("/")
         return f"/api/v2/{self.service}/{owner}/repos/{name}"
 
-    def get(self, path: str, params: Params | None = None) -> Any:
-        """The JSON answer to ``GET path`` (a path, or a whole ``next`` link)."""
-        # The source and the doctor read the JSON alone: its paging is in the body.
-        return self.json(path, params)
-
     def pages(
         self, path: str, params: Mapping[str, str | int] | None = None
     ) -> Iterator[list[dict[str, Any]]]:
@@ -85,7 +80,7 @@ class CodecovClient(RestClient):
         for _ in range(_MAX_PAGES):
             if url is None:
                 return
-            data = self.get(url, query)
+            data = self.json(url, query)
             if not isinstance(data, dict) or not isinstance(data.get("results"), list):
                 raise CodecovError(f"Codecov's answer to {path[:200]} has no results list")
             yield [r for r in data["results"] if isinstance(r, dict)]

@@ -15,7 +15,7 @@ __all__ = ["check_repository", "check_token", "codecov_findings"]
 def check_token(client: CodecovClient, owner: str, token_env: str) -> Finding:
     """Codecov answers at the address and takes the token (``GET /api/v2/<service>/<owner>/``)."""
     try:
-        client.get(f"/api/v2/{client.service}/{owner}/")
+        client.json(f"/api/v2/{client.service}/{owner}/")
     except CodecovError as exc:
         if exc.status in (401, 403):
             return Finding(
@@ -40,7 +40,7 @@ def check_token(client: CodecovClient, owner: str, token_env: str) -> Finding:
 def check_repository(client: CodecovClient, repository: str) -> Finding:
     """The repository is on Codecov and the token may read it."""
     try:
-        data = client.get(f"{client.repo_path(repository)}/")
+        data = client.json(f"{client.repo_path(repository)}/")
     except CodecovError as exc:
         return Finding(
             False,

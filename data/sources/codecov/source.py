@@ -84,7 +84,7 @@ class PullComparison:
 
 def compare_pull(client: CodecovClient, repository: str, number: int) -> PullComparison:
     """Codecov's comparison of pull request ``number``."""
-    data = client.get(f"{client.repo_path(repository)}/compare/", {"pullid": number})
+    data = client.json(f"{client.repo_path(repository)}/compare/", {"pullid": number})
     return PullComparison(data if isinstance(data, dict) else {})
 
 

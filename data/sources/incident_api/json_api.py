@@ -92,8 +92,8 @@ class JsonApi(RestClient):
         self.names = names
         self._sent = dict(headers)
 
-    # Its sources read one JSON object or nothing, never a ``Page``: ``get`` says so.
-    def get(  # type: ignore[override]
+    # Its sources read one JSON object or nothing, never a ``Page``.
+    def json_object(
         self, path: str, params: Params | None = None, *, missing_ok: bool = False
     ) -> dict[str, Any] | None:
         """The JSON object answered to ``GET path``; ``None`` on 404 when ``missing_ok``."""

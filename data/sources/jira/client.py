@@ -21,11 +21,11 @@ connections are retried with backoff: the one policy of ``data.http.retry``.
 from __future__ import annotations
 
 import base64
-from typing import Any, Unpack
+from typing import Unpack
 
 import httpx
 
-from data.http.rest import ApiError, Params, RestClient, Transport
+from data.http.rest import ApiError, RestClient, Transport
 from data.http.retry import retry_after
 from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
 from data.sources.times import TimeFormatError, parse_time
@@ -96,11 +96,6 @@ class JiraClient(RestClient):
                 f"{self.config.token_env} to an API token of that account"
             )
         return f"set {self.config.token_env} to a personal access token of a Jira user"
-
-    def get(self, path: str, params: Params | None = None) -> Any:
-        """The decoded JSON of a GET of ``path`` (relative to the REST API's root)."""
-        # The source and the doctor read the JSON alone: its paging is in the body.
-        return self.json(path, params)
 
     # -- what Jira says -------------------------------------------------------------
 

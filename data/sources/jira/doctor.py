@@ -17,7 +17,7 @@ def check_credentials(client: JiraClient) -> Finding:
     """``GET /myself`` answers: Jira knows the credentials."""
     config = client.config
     try:
-        me = client.get("myself")
+        me = client.json("myself")
     except JiraError as exc:
         if exc.status == 401:
             fix = (
@@ -45,7 +45,7 @@ def check_credentials(client: JiraClient) -> Finding:
 def check_project(client: JiraClient, project: str) -> Finding:
     """``project`` exists and the user can browse it."""
     try:
-        found = client.get(f"project/{project}")
+        found = client.json(f"project/{project}")
     except JiraError as exc:
         if exc.status == 404:
             return Finding(

@@ -91,7 +91,7 @@ class JiraIssuesSource(TrackerSource[JiraClient, JiraSourceConfig]):
 
     def _zone(self) -> ZoneInfo:
         """The Jira user's time zone, in which JQL reads the times it is given."""
-        me = self.client.get("myself")
+        me = self.client.json("myself")
         name = me.get("timeZone") if isinstance(me, dict) else None
         try:
             return ZoneInfo(name) if isinstance(name, str) and name else ZoneInfo("UTC")
@@ -117,7 +117,7 @@ class JiraIssuesSource(TrackerSource[JiraClient, JiraSourceConfig]):
         }
         if self.config.deployment is JiraDeployment.CLOUD:
             while True:
-                page = self.client.get("search/jql", params)
+                page = self.client.json("search/jql", params)
                 issues = page.get("issues") if isinstance(page, dict) else None
                 yield issues if isinstance(issues, list) else []
                 token = page.get("nextPageToken") if isinstance(page, dict) else None
@@ -126,7 +126,7 @@ class JiraIssuesSource(TrackerSource[JiraClient, JiraSourceConfig]):
                 params["nextPageToken"] = token
         start = 0
         while True:
-            page = self.client.get("search", {**params, "startAt": start})
+            page = self.client.json("search", {**params, "startAt": start})
             issues = page.get("issues") if isinstance(page, dict) else None
             found = issues if isinstance(issues, list) else []
             yield found
@@ -138,7 +138,7 @@ class JiraIssuesSource(TrackerSource[JiraClient, JiraSourceConfig]):
     def _links(self, key: str) -> tuple[str, ...]:
         """The change keys of the pull and merge requests a bug's remote links name."""
         try:
-            links = self.client.get(f"issue/{key}/remotelink")
+            links = self.client.json(f"issue/{key}/remotelink")
         except JiraError as exc:
             if exc.status in (403, 404):
                 return ()

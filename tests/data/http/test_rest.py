@@ -155,7 +155,7 @@ class Said:
 
 def _jira(transport: Transport) -> object:
     config = JiraSourceConfig(base_url="http://jira.test", projects=("SHOP",))
-    return JiraClient(config, "t", "a@example.com", **transport).get("myself")
+    return JiraClient(config, "t", "a@example.com", **transport).json("myself")
 
 
 def _linear(transport: Transport) -> object:
@@ -163,12 +163,12 @@ def _linear(transport: Transport) -> object:
 
 
 def _codecov(transport: Transport) -> object:
-    return CodecovClient("http://codecov.test", "t", **transport).get("/api/v2/github/a")
+    return CodecovClient("http://codecov.test", "t", **transport).json("/api/v2/github/a")
 
 
 def _pagerduty(transport: Transport) -> object:
     names = ApiNames("PagerDuty", "PAGERDUTY_TOKEN", "PAGERDUTY_API_URL", "a REST API key")
-    return JsonApi(names, "http://pd.test", {}, **transport).get("/incidents")
+    return JsonApi(names, "http://pd.test", {}, **transport).json_object("/incidents")
 
 
 SAID = [

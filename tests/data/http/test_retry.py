@@ -63,7 +63,7 @@ def _github_graphql(url: str, sleep: Callable[[float], None]) -> object:
 
 def _jira(url: str, sleep: Callable[[float], None]) -> object:
     config = JiraSourceConfig(base_url=url, projects=("SHOP",))
-    return JiraClient(config, "t", "a@example.com", sleep=sleep, clock=lambda: NOW).get("myself")
+    return JiraClient(config, "t", "a@example.com", sleep=sleep, clock=lambda: NOW).json("myself")
 
 
 def _linear(url: str, sleep: Callable[[float], None]) -> object:
@@ -72,12 +72,12 @@ def _linear(url: str, sleep: Callable[[float], None]) -> object:
 
 
 def _codecov(url: str, sleep: Callable[[float], None]) -> object:
-    return CodecovClient(url, "t", sleep=sleep, clock=lambda: NOW).get("/api/v2/github/a")
+    return CodecovClient(url, "t", sleep=sleep, clock=lambda: NOW).json("/api/v2/github/a")
 
 
 def _incident_api(url: str, sleep: Callable[[float], None]) -> object:
     names = ApiNames("PagerDuty", "PAGERDUTY_TOKEN", "PAGERDUTY_API_URL", "a REST API key")
-    return JsonApi(names, url, {}, sleep=sleep, clock=lambda: NOW).get("/incidents")
+    return JsonApi(names, url, {}, sleep=sleep, clock=lambda: NOW).json_object("/incidents")
 
 
 VENDORS = [
