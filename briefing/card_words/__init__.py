@@ -14,13 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from briefing import (
-    coverage_card_words,
-    incidents_card_words,
-    oversight_card_words,
-    risk_card_words,
-)
-from briefing.kind_words import Action, KindWords, Title
+from briefing.card_words import coverage, incidents, oversight, risk
+from briefing.card_words.kind import Action, KindWords, Title
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind
 
@@ -29,10 +24,10 @@ __all__ = ["KIND_WORDS", "Action", "KindWords", "Title", "action", "card_title"]
 # One table per family of card rules (``scoring/card_rules``), so that a kind's words sit
 # beside its family's; a new family's module joins this list.
 _FAMILIES = (
-    risk_card_words.WORDS,
-    incidents_card_words.WORDS,
-    oversight_card_words.WORDS,
-    coverage_card_words.WORDS,
+    risk.WORDS,
+    incidents.WORDS,
+    oversight.WORDS,
+    coverage.WORDS,
 )
 
 # Every kind of card's words, in CardKind's declared order: the prompt's card glossary

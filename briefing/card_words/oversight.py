@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing.kind_words import (
+from briefing.card_words.kind import (
     KindWords,
     fact,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from briefing.kind_words import (
+from briefing.card_words.kind import (
     KindWords,
     compared_with,
     fact,
