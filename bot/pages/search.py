@@ -10,10 +10,9 @@ from sqlmodel import col, select
 from bot.answers.lookups import catalog_of, find_changes, find_deploys, version_of
 from bot.answers.parse import Usage, change_query
 from bot.answers.records.change import change_risk, services_touched
-from bot.answers.records.deploy import deploy_record
 from bot.pages.page import Page, PageContext
 from data.sources.registry import read_change
-from data.store.tables import Change, Person, RiskScoreRow
+from data.store.tables import Change, Person, RiskScoreRow, Service
 from scoring.errors import NotFoundError
 
 __all__ = ["search_page"]
@@ -36,12 +35,13 @@ def search_page(ctx: PageContext) -> Page:
         if not isinstance(query, Usage):
             for key, title in _openable(ctx, find_changes(ctx.session, query.key)[:20]):
                 found.append(("change", f"{key}: {title}", ctx.url("change", key=key)))
-        for deploy in find_deploys(ctx.session, q)[:20]:
-            try:
-                record = deploy_record(ctx.session, ctx.org, ctx.access, deploy.key)
-            except NotFoundError:
-                continue
-            found.append(("deploy", record.key, ctx.url("deploy", key=record.key)))
+        deploys = find_deploys(ctx.session, q)[:20]
+        if deploys:
+            # A deploy's page opens when the viewer sees its service (``deploy_record``).
+            services = {v.id: v.key for v in ctx.session.exec(select(Service))}
+            for deploy in deploys:
+                if ctx.access.sees([services.get(deploy.service_id)]):
+                    found.append(("deploy", deploy.key, ctx.url("deploy", key=deploy.key)))
         person = ctx.session.exec(select(Person).where(Person.login == q)).first()
         if person is not None:
             changes = ctx.session.exec(

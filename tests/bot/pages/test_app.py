@@ -27,7 +27,7 @@ from bot.pages.signin import ProviderSignIn
 from bot.pages.viewer import subscriber_access
 from data.scope import Scope
 from data.store.engine import session_scope
-from data.store.tables import Change, Delivery, Person, Subscriber
+from data.store.tables import Change, Delivery, Deploy, Person, Service, Subscriber
 from fakes.oidc_provider import FakeOidcProvider, FakeUser
 from scoring.errors import NotFoundError
 from tests.samples import LoadedSample
@@ -134,6 +134,31 @@ def test_search_finds_no_change_outside_the_scope(scored: LoadedSample) -> None:
     assert _found(_client(scored, open=True).get("/web/search?q=" + quote(outside)), "change") == [
         outside
     ]
+
+
+def test_search_lists_a_deploy_only_within_the_scope(scored: LoadedSample) -> None:
+    """A deploy searched by its key is listed when its service is in scope, and not otherwise."""
+    with session_scope(scored.engine) as session:
+        latest = {}
+        for service in ("checkout", "search"):
+            row = session.exec(select(Service).where(Service.key == service)).one()
+            deploy = session.exec(
+                select(Deploy)
+                .where(Deploy.service_id == row.id)
+                .order_by(col(Deploy.finished_at).desc())
+            ).first()
+            assert deploy is not None
+            latest[service] = deploy.key
+    client = _client(scored)
+    follow_link(client, LinkSigner([KEY]).link_token("commerce-lead"))
+
+    def listed(key: str) -> list[str]:
+        got = client.get("/web/search?q=" + quote(key, safe=""))
+        assert got.status_code == 200, got.text[:500]
+        return re.findall(r'<span class="kind">deploy</span> <a href="[^"]*">([^<]*)</a>', got.text)
+
+    assert listed(latest["checkout"]) == [latest["checkout"]]
+    assert listed(latest["search"]) == []
 
 
 def test_search_lists_those_of_a_persons_changes_whose_pages_open(scored: LoadedSample) -> None:
