@@ -25,7 +25,8 @@ from data.sources.bitbucket import cloud, datacenter
 from data.sources.bitbucket.client import BitbucketClient, Edition
 from data.sources.bitbucket.codeowners import load_history
 from data.sources.bitbucket.keys import pull_key
-from data.sources.bitbucket.records import MalformedPull, change_record, dig
+from data.sources.bitbucket.pull import MalformedPull, dig
+from data.sources.bitbucket.records import change_record
 from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.times import TimeFormatError, parse_time
 from data.store.tables import ChangeState

@@ -49,7 +49,8 @@ def diff_proposal(
 ) -> Proposal:
     from data.sources.diff import parse_diff
     from data.sources.gitlog import run_git
-    from data.sources.local_git.proposal import clone_repository, diff_proposal
+    from data.sources.local_git.clone import clone_repository
+    from data.sources.local_git.proposal import diff_proposal
 
     files = parse_diff(diff)
     if author is None and clone:

@@ -93,7 +93,7 @@ def from_store(
 
 def from_clone(path: Path | None, rev: str | None, org: OrgConfig | None) -> HistoryRead:
     """The clone's own git history up to ``rev``, or none without a clone."""
-    from data.sources.local_git.proposal import clone_history
+    from data.sources.local_git.history import clone_history
     from scoring.config import ScoringConfig
     from scoring.history import History
 

@@ -16,16 +16,28 @@ fields and never quotes a path, whatever characters it holds.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from data.sources.patch_lines import FILE_START as _FILE_START
+# What ``__all__`` names from git_command and mined_commit stays importable from here
+# (``branch_ref`` only for that): a clone's readers (local_git, evaluation, bench)
+# import it all from gitlog.
+from data.sources.git_command import (
+    branch_ref,
+    check_repository,
+    first_error_line,
+    git_env,
+    git_missing,
+    repository_name,
+    run_git,
+)
+from data.sources.log_stream import LogStream
+from data.sources.mined_commit import MinedCommit, reverted_request, reverted_sha
 from data.sources.patch_lines import PATCH_ARGS, file_code_lines
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
@@ -51,187 +63,7 @@ __all__ = [
 # told apart from a numstat field, which always starts with a digit or "-".
 _FORMAT = "%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%b"
 _FIELDS = 8
-_CHUNK = 1 << 16
-
-_REVERTS = re.compile(r"This reverts commit ([0-9a-fA-F]{7,40})")
-# GitLab's Revert button on a merged merge request writes "This reverts merge
-# request !N" (``Commit#revert_description`` in gitlab-org/gitlab), naming no sha;
-# ``!N`` may carry the project's path when the request lives in another project.
-_REVERTS_REQUEST = re.compile(r"This reverts merge request (?P<project>[\w./-]*)!(?P<number>\d+)")
 _HOTFIX = re.compile(r"\bhot-?fix(es)?\b", re.IGNORECASE)
-
-
-def reverted_sha(subject: str, body: str) -> str | None:
-    """The sha a revert commit names (as written, possibly abbreviated), or ``None``.
-
-    ``git revert`` of a merge writes ``This reverts commit X, reversing changes
-    made to Y.``: X, the merge, is what was reverted.
-    """
-    match = _REVERTS.search(body) or _REVERTS.search(subject)
-    return match.group(1).lower() if match else None
-
-
-def reverted_request(body: str) -> tuple[str, int] | None:
-    """The merge request GitLab's ``This reverts merge request !N`` names: (project or "", N)."""
-    match = _REVERTS_REQUEST.search(body)
-    return (match.group("project"), int(match.group("number"))) if match else None
-
-
-@dataclass(frozen=True, slots=True)
-class MinedCommit:
-    """One non-merge commit: its full sha, its first parent, the change, and what it reverts."""
-
-    sha: str
-    parent: str | None
-    change: ChangeFacts
-    reverts: str | None = None
-    # Every parent (a merge has two or more), the author's name and the message body,
-    # for sources that keep more of a commit than the scorer needs.
-    parents: tuple[str, ...] = ()
-    author_name: str = ""
-    body: str = ""
-    # The old paths of renamed files (``change.files`` names only the new ones).
-    old_paths: tuple[str, ...] = ()
-
-
-def repository_name(path: Path) -> str:
-    """The name changes are keyed by: the clone's directory name, without a ``.git`` suffix."""
-    name = path.resolve().name
-    return name.removesuffix(".git") or name
-
-
-def _git_missing() -> SourceError:
-    return SourceError("git is not installed or not on PATH; install git and try again.")
-
-
-def _first_line(stderr: bytes) -> str:
-    text = stderr.decode("utf-8", "replace").strip()
-    return text.splitlines()[0].removeprefix("fatal: ") if text else "no message"
-
-
-def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    """Run one short git command in ``repo``; every failure becomes the same kind of SourceError.
-
-    The environment pins the C locale and disables prompts so output parses
-    the same everywhere and a credential helper never waits for input.
-    """
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
-            capture_output=True,
-            env=_env(),
-            check=False,
-        )
-    except FileNotFoundError:
-        raise _git_missing() from None
-    if check and done.returncode != 0:
-        raise SourceError(
-            f"git {args[0]} failed in {repo} ({_first_line(done.stderr)}); "
-            "check that it is an intact git clone."
-        )
-    return done
-
-
-def _env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"})
-    return env
-
-
-def branch_ref(repo: Path, branch: str) -> str | None:
-    """The ref a branch is mined from: the branch, else its ``origin/`` copy, else None."""
-    for candidate in (branch, f"origin/{branch}"):
-        probe = run_git(repo, "rev-parse", "--verify", "-q", f"{candidate}^{{commit}}", check=False)
-        if probe.returncode == 0:
-            return candidate
-    return None
-
-
-def check_repository(repo: Path, rev: str) -> bool:
-    """Raise SourceError unless ``repo`` is a git repository with ``rev``; False when empty."""
-    if not repo.is_dir():
-        raise SourceError(f"{repo} is not a directory; pass the path of a local git clone.")
-    if run_git(repo, "rev-parse", "--git-dir", check=False).returncode != 0:
-        raise SourceError(f"{repo} is not a git repository; pass the path of a local git clone.")
-    if run_git(repo, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False).returncode:
-        unborn = run_git(repo, "symbolic-ref", "-q", "HEAD", check=False).returncode == 0
-        if rev == "HEAD" and unborn:
-            return False
-        raise SourceError(f"{rev!r} is not a commit in {repo}; name a branch, tag or sha there.")
-    return True
-
-
-class _Reader:
-    """A byte stream read as NUL-terminated fields or as lines, in bounded chunks.
-
-    Memory holds the chunk being read and the one field or line it cuts across:
-    a refill reads at least as much as is left over, so even a huge field is
-    read in linear time.
-    """
-
-    __slots__ = ("_buf", "_pos", "_read")
-
-    def __init__(self, read: Callable[[int], bytes]) -> None:
-        self._read = read
-        self._buf = b""
-        self._pos = 0
-
-    def _more(self) -> bool:
-        rest = self._buf[self._pos :]
-        chunk = self._read(max(_CHUNK, len(rest)))
-        self._buf = rest + chunk
-        self._pos = 0
-        return bool(chunk)
-
-    def until(self, end: bytes) -> bytes | None:
-        """The bytes up to the next ``end`` (one byte, consumed); what is left at the end of
-        the stream; ``None`` when nothing is."""
-        searched = 0
-        while True:
-            at = self._buf.find(end, self._pos + searched)
-            if at >= 0:
-                out = self._buf[self._pos : at]
-                self._pos = at + 1
-                return out
-            searched = len(self._buf) - self._pos
-            if not self._more():
-                if self._pos >= len(self._buf):
-                    return None
-                out = self._buf[self._pos :]
-                self._pos = len(self._buf)
-                return out
-
-    def file_patches(self) -> Iterator[bytes]:
-        """One commit's patch, a file's patch at a time (``diff --git`` to the next), up to
-        the next commit's RS or the end of the stream.
-
-        Only the file being read is held, however long the commit's patch.
-        """
-        while self._unread(1) and not self._buf.startswith(b"\x1e", self._pos):
-            searched = 1
-            while True:
-                ends = [
-                    at
-                    for sep in (b"\n" + _FILE_START, b"\n\x1e")
-                    if (at := self._buf.find(sep, self._pos + searched)) >= 0
-                ]
-                if ends:
-                    end = min(ends) + 1
-                    break
-                searched = max(1, len(self._buf) - self._pos - len(_FILE_START))
-                if not self._more():
-                    end = len(self._buf)
-                    break
-            patch = self._buf[self._pos : end]
-            self._pos = end
-            yield patch
-
-    def _unread(self, size: int) -> bool:
-        """Read until ``size`` bytes are unread; False when the stream ends before."""
-        while len(self._buf) - self._pos < size:
-            if not self._more():
-                return False
-        return True
 
 
 def _text(field: bytes | None) -> str:
@@ -299,7 +131,7 @@ def _with_code(pending: _Pending, code: dict[str, tuple[int, int]] | None) -> No
 
 
 def _parse(
-    reader: _Reader, repository: str, bugs: BugIssues, patches: bool = False
+    reader: LogStream, repository: str, bugs: BugIssues, patches: bool = False
 ) -> Iterator[MinedCommit]:
     """The commits of a ``git log --numstat -z`` stream; ``patches`` when it holds ``-p`` too.
 
@@ -443,20 +275,20 @@ def _log(
     # stderr goes to a file: a pipe nobody reads could fill and stall git.
     with tempfile.TemporaryFile() as errors:
         try:
-            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, env=_env())
+            proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=errors, env=git_env())
         except FileNotFoundError:
-            raise _git_missing() from None
+            raise git_missing() from None
         out = proc.stdout
         assert out is not None
         try:
             bugs = BugIssues(bug_keys) if bug_keys else NO_BUG_ISSUES
-            yield from _parse(_Reader(out.read), repository, bugs, code_lines)
+            yield from _parse(LogStream(out.read), repository, bugs, code_lines)
         finally:
             out.close()
             returncode = proc.wait()
         if returncode != 0:
             errors.seek(0)
             raise SourceError(
-                f"git log failed in {repo} ({_first_line(errors.read())}); "
+                f"git log failed in {repo} ({first_error_line(errors.read())}); "
                 "check that it is an intact git clone."
             )

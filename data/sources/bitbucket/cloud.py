@@ -28,18 +28,10 @@ from typing import Any
 import structlog
 
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
+from data.sources.bitbucket.cloud_pull import cloud_commit, cloud_diffstat, cloud_listed, cloud_pull
 from data.sources.bitbucket.codeowners import LOCATION, TEAMS_LOCATION
 from data.sources.bitbucket.deploys import DeployReader, service_for
-from data.sources.bitbucket.records import (
-    Listed,
-    MalformedPull,
-    Pull,
-    cloud_commit,
-    cloud_diffstat,
-    cloud_listed,
-    cloud_pull,
-    dig,
-)
+from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig
 from data.sources.bitbucket.settings import BitbucketCloudConfig
 from data.sources.records import DeployRecord, FileRecord
 from data.sources.times import TimeFormatError, parse_time

@@ -29,15 +29,9 @@ import structlog
 
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.codeowners import LOCATION
+from data.sources.bitbucket.dc_pull import dc_commit, dc_files, dc_listed, dc_pull
 from data.sources.bitbucket.deploys import DeployReader, service_for
-from data.sources.bitbucket.records import (
-    Listed,
-    Pull,
-    dc_commit,
-    dc_files,
-    dc_listed,
-    dc_pull,
-)
+from data.sources.bitbucket.pull import Listed, Pull
 from data.sources.bitbucket.settings import BitbucketDataCenterConfig
 from data.sources.records import DeployRecord, FileRecord
 from data.sync import SyncRun

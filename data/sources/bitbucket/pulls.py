@@ -38,7 +38,8 @@ import structlog
 from data.clock import utcnow
 from data.codeowners import OwnersOf
 from data.ingest import Tally
-from data.sources.bitbucket.records import Listed, MalformedPull, Pull, change_record
+from data.sources.bitbucket.pull import Listed, MalformedPull, Pull
+from data.sources.bitbucket.records import change_record
 from data.sources.first_sync import first_sync_start
 from data.sources.records import ChangeRecord
 from data.sync import Cursor, SyncRun

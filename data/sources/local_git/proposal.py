@@ -13,159 +13,51 @@ working tree), an agent when any of its commits was made by one or credits one.
 Refs, branch names and messages are outside text: they go to git as arguments
 after checks, never through a shell, and come back only as data.
 
-``clone_history`` is the history of the clone alone, for when there is no store.
+Refs and files are read by ``clone`` and ``changed_files``; ``history`` is the
+history of the clone alone, for when there is no store.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.diff import DiffFile
-from data.sources.gitlog import mine_commits, repository_name, reverted_sha, run_git
-from data.sources.local_git.codeowners import CloneCodeowners
-from data.sources.local_git.generated import GeneratedFiles
-from data.sources.patch_lines import PATCH_ARGS, patch_code_counts
+from data.sources.gitlog import reverted_sha, run_git
+from data.sources.local_git.changed_files import (
+    UNTRACKED_LIMIT,
+    diff_numstat,
+    scored_files,
+    untracked_files,
+    with_code_lines,
+)
+from data.sources.local_git.clone import (
+    clone_repository,
+    clone_top,
+    commit_sha,
+    default_target,
+    merge_base,
+)
 from data.sources.records import FileRecord
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import is_fix_message
-from scoring.history import History
 from scoring.proposal import Proposal
 
-__all__ = [
-    "WORKTREE",
-    "clone_history",
-    "clone_proposal",
-    "clone_repository",
-    "default_base",
-    "default_target",
-    "diff_proposal",
-]
+__all__ = ["WORKTREE", "clone_proposal", "diff_proposal"]
 
 # ``--head WORKTREE``: the working tree's uncommitted changes (tracked files) on top of HEAD.
 WORKTREE = "WORKTREE"
 
-_REMOTE = re.compile(r"[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 _HOTFIX = re.compile(r"\bhot-?fix(es)?\b", re.IGNORECASE)
 _TRAILER = re.compile(r"^Co-authored-by:\s*(?P<value>.+?)\s*$", re.IGNORECASE | re.MULTILINE)
-
-
-def _top(path: Path) -> Path:
-    """The clone's top folder, or a ``SourceError`` when ``path`` is no git clone."""
-    if not path.is_dir():
-        raise SourceError(f"{path} is not a directory; pass the path of a local git clone.")
-    done = run_git(path, "rev-parse", "--show-toplevel", check=False)
-    top = done.stdout.decode("utf-8", "replace").strip()
-    if done.returncode != 0 or not top:
-        raise SourceError(f"{path} is not a git clone; pass the path of a local git clone.")
-    return Path(top)
-
-
-def _commit(path: Path, ref: str) -> str:
-    """The full sha ``ref`` names, or a ``SourceError`` saying to name a commit there."""
-    # A ref starting with "-" would be read as an option; no branch or tag can start so.
-    if not ref or ref.startswith("-") or "\0" in ref:
-        raise SourceError(f"{ref!r} is not a ref; name a branch, tag or sha of the clone.")
-    done = run_git(path, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
-    if done.returncode != 0:
-        raise SourceError(f"{ref!r} is not a commit in {path}; name a branch, tag or sha there.")
-    return done.stdout.decode("ascii", "replace").strip()
-
-
-def default_target(path: Path) -> str:
-    """The tip of the default branch: ``origin/HEAD``, else main, master or their origin copies."""
-    candidates: list[str] = []
-    remote_head = run_git(path, "symbolic-ref", "-q", "refs/remotes/origin/HEAD", check=False)
-    if remote_head.returncode == 0:
-        candidates.append(remote_head.stdout.decode("utf-8", "replace").strip())
-    candidates += ["main", "master", "origin/main", "origin/master"]
-    for ref in candidates:
-        probe = run_git(path, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
-        if probe.returncode == 0:
-            return probe.stdout.decode("ascii", "replace").strip()
-    raise SourceError(
-        f"{path} has no origin/HEAD, main or master to compare with; pass --base with "
-        "the branch the change will merge into."
-    )
-
-
-def _merge_base(path: Path, target: str, head: str) -> str:
-    """Where ``head`` left ``target``: the commit the change's diff starts from."""
-    done = run_git(path, "merge-base", target, head, check=False)
-    if done.returncode != 0:
-        shallow = run_git(path, "rev-parse", "--is-shallow-repository", check=False)
-        if shallow.stdout.strip() == b"true":
-            raise SourceError(
-                f"{path} is a shallow clone, so where the change left its base is unknown; "
-                "fetch the whole history (`git fetch --unshallow`, or fetch-depth: 0 in CI)."
-            )
-        raise SourceError(
-            f"{head[:12]} shares no history with {target[:12]} in {path}; "
-            "pass --base with the branch the change will merge into."
-        )
-    return done.stdout.decode("ascii", "replace").strip()
-
-
-def default_base(path: Path, head: str = "HEAD") -> str:
-    """Where ``head`` left the default branch: its merge base with ``default_target``."""
-    return _merge_base(path, default_target(path), head)
-
-
-def clone_repository(path: Path, org: OrgConfig | None = None) -> str:
-    """The name the store knows the clone by: its ``[[repositories]]`` entry, else its origin."""
-    top = _top(path).resolve()
-    for repo in org.repositories if org is not None else ():
-        if repo.path is not None and Path(repo.path).expanduser().resolve() == top:
-            return repo.name
-    remote = run_git(top, "config", "--get", "remote.origin.url", check=False)
-    match = _REMOTE.search(remote.stdout.decode("utf-8", "replace").strip())
-    if match:
-        return f"{match[1]}/{match[2]}"
-    return repository_name(top)
-
-
-def _numstat(path: Path, base: str, head: str | None) -> list[FileRecord]:
-    """Files between ``base`` and ``head`` (the working tree when ``None``), renames under the new
-    path."""
-    revs = [base] if head is None else [base, head]
-    done = run_git(
-        path, "diff", "--numstat", "-z", "-M", "--no-color", "--no-ext-diff", *revs, "--"
-    )
-    fields = done.stdout.decode("utf-8", "replace").split("\0")
-    out: list[FileRecord] = []
-    i = 0
-    while i < len(fields):
-        field = fields[i]
-        i += 1
-        if not field:
-            continue
-        added, deleted, name = field.split("\t", 2)
-        kind = "modified"
-        if not name:
-            # A rename: the old path and then the new one follow as their own fields.
-            name = fields[i + 1] if i + 1 < len(fields) else ""
-            i += 2
-            kind = "renamed"
-        # Binary files have "-" for both counts; they change no lines.
-        out.append(
-            FileRecord(
-                name,
-                0 if added == "-" else int(added),
-                0 if deleted == "-" else int(deleted),
-                kind,
-            )
-        )
-    return out
 
 
 def _log(path: Path, base: str, head: str) -> list[tuple[str, str, str, str, str]]:
@@ -185,101 +77,6 @@ def _log(path: Path, base: str, head: str) -> list[tuple[str, str, str, str, str
     return out
 
 
-def _files(
-    path: Path,
-    records: Iterable[FileRecord],
-    repository: str,
-    org: OrgConfig | None,
-    head: str,
-) -> tuple[FileChange, ...]:
-    """Records as the scorer's files: generated marks, services and owners as of ``head``."""
-    records = tuple(records)
-    records = GeneratedFiles(path, head).files(head, records)
-    owners = CloneCodeowners(path, head)
-    out = []
-    for f in records:
-        service = org.service_for_path(repository, f.path) if org is not None else None
-        out.append(
-            FileChange(
-                f.path,
-                f.added,
-                f.deleted,
-                service,
-                owners.owners(f.path),
-                f.generated,
-                f.code_added,
-                f.code_deleted,
-            )
-        )
-    return tuple(out)
-
-
-def _with_code_lines(
-    path: Path, base: str, head: str | None, records: list[FileRecord]
-) -> list[FileRecord]:
-    """``records`` with their code files' lines of code, from the patch between the refs.
-
-    One ``git diff -p`` with the mining's context (``PATCH_ARGS``); when it fails the
-    records keep their counts alone.
-    """
-    revs = [base] if head is None else [base, head]
-    done = run_git(
-        path,
-        "-c",
-        "diff.suppressBlankEmpty=false",
-        "diff",
-        *PATCH_ARGS,
-        "-M",
-        *revs,
-        "--",
-        check=False,
-    )
-    if done.returncode != 0:
-        return records
-    code = patch_code_counts(done.stdout)
-    return [
-        replace(f, code_added=c[0], code_deleted=c[1]) if (c := code.get(f.path)) is not None else f
-        for f in records
-    ]
-
-
-# Untracked files read for ``--head WORKTREE``: past this many, the rest are left out (and
-# said so), as a folder of build output nobody ignored would otherwise be the change.
-_UNTRACKED_LIMIT = 200
-
-
-def _untracked(path: Path) -> tuple[list[FileRecord], int]:
-    """The working tree's new files that git does not ignore, each as an added file with its
-    lines and lines of code, and how many there were in all."""
-    listed = run_git(path, "ls-files", "--others", "--exclude-standard", "-z")
-    names = [n for n in listed.stdout.decode("utf-8", "replace").split("\0") if n]
-    out: list[FileRecord] = []
-    for name in names[:_UNTRACKED_LIMIT]:
-        # --no-index compares with /dev/null: the whole file added, counted as git counts it.
-        counted = run_git(
-            path, "diff", "--no-index", "--numstat", "--", "/dev/null", name, check=False
-        )
-        fields = counted.stdout.decode("utf-8", "replace").split("\t", 2)
-        if len(fields) < 3:
-            continue
-        added = 0 if fields[0] == "-" else int(fields[0])
-        patch = run_git(
-            path, "diff", "--no-index", *PATCH_ARGS, "--", "/dev/null", name, check=False
-        )
-        code = patch_code_counts(patch.stdout).get(name)
-        out.append(
-            FileRecord(
-                name,
-                added,
-                0,
-                "added",
-                code_added=None if code is None else code[0],
-                code_deleted=None if code is None else code[1],
-            )
-        )
-    return out, len(names)
-
-
 def clone_proposal(
     path: Path,
     org: OrgConfig | None = None,
@@ -296,21 +93,21 @@ def clone_proposal(
     Raises ``SourceError`` in one sentence for a folder that is no clone, a ref
     that names no commit, or nothing between the two.
     """
-    top = _top(path)
+    top = clone_top(path)
     if run_git(top, "rev-parse", "--verify", "-q", "HEAD^{commit}", check=False).returncode:
         raise SourceError(f"{path} has no commits yet; commit the change, then check it.")
     worktree = head == WORKTREE
-    head_sha = _commit(top, "HEAD" if worktree or head is None else head)
-    target = _commit(top, base) if base is not None else default_target(top)
+    head_sha = commit_sha(top, "HEAD" if worktree or head is None else head)
+    target = commit_sha(top, base) if base is not None else default_target(top)
     # The diff starts where the head left the target, as a pull request's does.
-    base_sha = _merge_base(top, target, head_sha)
+    base_sha = merge_base(top, target, head_sha)
     repository = clone_repository(top, org)
-    records = _numstat(top, base_sha, None if worktree else head_sha)
+    records = diff_numstat(top, base_sha, None if worktree else head_sha)
     if records:
-        records = _with_code_lines(top, base_sha, None if worktree else head_sha, records)
+        records = with_code_lines(top, base_sha, None if worktree else head_sha, records)
     untracked = 0
     if worktree:
-        new_files, untracked = _untracked(top)
+        new_files, untracked = untracked_files(top)
         records = [*records, *new_files]
     if not records:
         what = "the working tree" if worktree else (head or "HEAD")
@@ -322,7 +119,7 @@ def clone_proposal(
     commits = _log(top, base_sha, head_sha)
     notes: list[str] = []
     if worktree:
-        left_out = untracked - _UNTRACKED_LIMIT
+        left_out = untracked - UNTRACKED_LIMIT
         notes.append(
             "uncommitted changes on top of HEAD, new files git does not ignore included"
             + (f" ({left_out} more new files left out)" if left_out > 0 else "")
@@ -370,7 +167,7 @@ def clone_proposal(
         author=who,
         merged_at=now or utcnow(),
         merged=False,
-        files=_files(top, records, repository, org, head_sha),
+        files=scored_files(top, records, repository, org, head_sha),
         author_is_agent=agent_authored,
         author_is_bot=bot,
         is_revert=title.startswith('Revert "') or reverted_sha(title, body) is not None,
@@ -414,9 +211,9 @@ def diff_proposal(
     ]
     at = now or utcnow()
     if path is not None:
-        top = _top(path)
-        head = _commit(top, "HEAD")
-        changed = _files(top, records, repository, org, head)
+        top = clone_top(path)
+        head = commit_sha(top, "HEAD")
+        changed = scored_files(top, records, repository, org, head)
     else:
         changed = tuple(
             FileChange(
@@ -447,40 +244,3 @@ def diff_proposal(
         reviews_known=False,
     )
     return Proposal(change, notes=("read from a diff: no commits, so no messages or trailers",))
-
-
-def clone_history(
-    path: Path, rev: str, org: OrgConfig | None = None, repository: str | None = None
-) -> tuple[History, int]:
-    """The clone's own history up to ``rev`` (non-merge commits) and how many changes it holds.
-
-    For ``riskbrief check`` without a store: no reviews, incidents or deploys are known.
-    Changes are recorded in time order, as the store would hand them over.
-    """
-    top = _top(path)
-    name = repository or clone_repository(top, org)
-    changes: list[ChangeFacts] = []
-    for mined in mine_commits(top, rev, code_lines=False):
-        c = mined.change
-        if org is not None and org.services:
-            files = tuple(replace(f, service=org.service_for_path(name, f.path)) for f in c.files)
-            c = replace(c, files=files)
-        if org is not None:
-            kind = org.agents.kind_of(mined.author_name, c.author)
-            c = replace(
-                c,
-                author_is_agent=kind is AuthorKind.AGENT,
-                author_is_bot=kind is AuthorKind.BOT,
-            )
-        changes.append(c)
-    lookback = org.scoring_config().incident_lookback_days if org is not None else 30
-    history = History(lookback_days=lookback)
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for c in sorted(changes, key=lambda c: (c.merged_at, c.key)):
-            history.record(c)
-    finally:
-        if was_enabled:
-            gc.enable()
-    return history, len(changes)

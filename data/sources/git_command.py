@@ -1,0 +1,94 @@
+"""Short git commands in a local clone, and the checks before a history is read from it.
+
+``run_git`` runs one command with its output captured; every failure, git
+missing included, becomes the same kind of ``SourceError``. ``gitlog`` streams
+the long ``git log`` with the same environment and error messages.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from scoring.errors import SourceError
+
+__all__ = [
+    "branch_ref",
+    "check_repository",
+    "first_error_line",
+    "git_env",
+    "git_missing",
+    "repository_name",
+    "run_git",
+]
+
+
+def repository_name(path: Path) -> str:
+    """The name changes are keyed by: the clone's directory name, without a ``.git`` suffix."""
+    name = path.resolve().name
+    return name.removesuffix(".git") or name
+
+
+def git_missing() -> SourceError:
+    """The error for a machine without git, the same whichever command found it missing."""
+    return SourceError("git is not installed or not on PATH; install git and try again.")
+
+
+def first_error_line(stderr: bytes) -> str:
+    """The first line of git's error output, without ``fatal:``, for a one-sentence error."""
+    text = stderr.decode("utf-8", "replace").strip()
+    return text.splitlines()[0].removeprefix("fatal: ") if text else "no message"
+
+
+def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run one short git command in ``repo``; every failure becomes the same kind of SourceError.
+
+    The environment pins the C locale and disables prompts so output parses
+    the same everywhere and a credential helper never waits for input.
+    """
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise git_missing() from None
+    if check and done.returncode != 0:
+        raise SourceError(
+            f"git {args[0]} failed in {repo} ({first_error_line(done.stderr)}); "
+            "check that it is an intact git clone."
+        )
+    return done
+
+
+def git_env() -> dict[str, str]:
+    """This process's environment with the C locale, no prompts and no pager, for any git run."""
+    env = dict(os.environ)
+    env.update({"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat"})
+    return env
+
+
+def branch_ref(repo: Path, branch: str) -> str | None:
+    """The ref a branch is mined from: the branch, else its ``origin/`` copy, else None."""
+    for candidate in (branch, f"origin/{branch}"):
+        probe = run_git(repo, "rev-parse", "--verify", "-q", f"{candidate}^{{commit}}", check=False)
+        if probe.returncode == 0:
+            return candidate
+    return None
+
+
+def check_repository(repo: Path, rev: str) -> bool:
+    """Raise SourceError unless ``repo`` is a git repository with ``rev``; False when empty."""
+    if not repo.is_dir():
+        raise SourceError(f"{repo} is not a directory; pass the path of a local git clone.")
+    if run_git(repo, "rev-parse", "--git-dir", check=False).returncode != 0:
+        raise SourceError(f"{repo} is not a git repository; pass the path of a local git clone.")
+    if run_git(repo, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False).returncode:
+        unborn = run_git(repo, "symbolic-ref", "-q", "HEAD", check=False).returncode == 0
+        if rev == "HEAD" and unborn:
+            return False
+        raise SourceError(f"{rev!r} is not a commit in {repo}; name a branch, tag or sha there.")
+    return True
