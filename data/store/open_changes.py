@@ -31,6 +31,8 @@ class OpenChange:
     author: str
     head_branch: str | None
     head_sha: str | None
+    # Marked draft by its author (GitHub's draft pull request, GitLab's Draft:).
+    draft: bool
     opened_at: datetime | None
     updated_at: datetime | None
     services: tuple[str, ...]
@@ -79,6 +81,7 @@ def load_open_changes(
             author=people.get(r.author_id, ""),
             head_branch=r.head_branch,
             head_sha=r.head_sha,
+            draft=r.draft,
             opened_at=r.opened_at,
             updated_at=r.updated_at,
             services=tuple(sorted(touched[r.id or -1])),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import narrowed
@@ -18,7 +18,6 @@ from bot.answers.lookups import version_of
 from bot.answers.records.models import GateRow, RecordBase, SignalPoints, band_words
 from data.config import OrgConfig
 from data.store.open_changes import OpenChange, load_open_changes
-from data.store.tables import Change
 from scoring.breakdown import breakdown
 from scoring.errors import NotFoundError
 from scoring.risk import Band
@@ -69,19 +68,11 @@ class OpenPulls(RecordBase):
     pulls: list[OpenPull]
 
 
-def _drafts(session: Session, keys: Sequence[str]) -> set[str]:
-    """Which of ``keys`` are marked draft (GitHub's isDraft, GitLab's draft)."""
-    if not keys:
-        return set()
-    query = select(Change.key).where(col(Change.key).in_(keys), col(Change.draft))
-    return set(session.exec(query))
-
-
-def _pull(org: OrgConfig, o: OpenChange, draft: bool) -> OpenPull:
+def _pull(org: OrgConfig, o: OpenChange) -> OpenPull:
     s = o.scored
     return OpenPull(
         key=o.key,
-        draft=draft,
+        draft=o.draft,
         repository=o.repository,
         number=o.number,
         title=o.title,
@@ -128,10 +119,9 @@ def open_pulls(
         or (o.scored is not None and ranks.index(o.scored.band) >= ranks.index(floor))
     ]
     shown = kept[: max(1, min(limit, MAX_PULLS))]
-    drafts = _drafts(session, [o.key for o in shown])
     return OpenPulls(
         scope=scope.label,
         open=len(found),
         unscored=sum(1 for o in found if o.scored is None),
-        pulls=[_pull(org, o, o.key in drafts) for o in shown],
+        pulls=[_pull(org, o) for o in shown],
     )
