@@ -4,6 +4,7 @@ viewer's scope."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from sqlmodel import col, select
 
@@ -31,7 +32,7 @@ def search_page(ctx: PageContext) -> Page:
             ) <= (ctx.access.services or set()):
                 names = {**catalog_of(ctx.org).teams, **catalog_of(ctx.org).services}
                 found.append((kind, names.get(key, key), ctx.url(kind, name=key)))
-        query = change_query(q, lambda text: read_change(text, ctx.org))
+        query = change_query(q, partial(read_change, org=ctx.org))
         if not isinstance(query, Usage):
             for key, title in _openable(ctx, find_changes(ctx.session, query.key)[:20]):
                 found.append(("change", f"{key}: {title}", ctx.url("change", key=key)))
@@ -75,7 +76,7 @@ def _openable(ctx: PageContext, changes: Sequence[Change]) -> list[tuple[str, st
         )
     )
     shown = []
-    reader = lambda text: read_change(text, ctx.org)  # noqa: E731
+    reader = partial(read_change, org=ctx.org)
     for change in changes:
         query = change_query(change.key, reader)
         if isinstance(query, Usage):
