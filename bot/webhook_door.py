@@ -9,6 +9,8 @@ kept here once so every door refuses alike.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -27,6 +29,7 @@ __all__ = [
     "NotJson",
     "answer",
     "answer_once",
+    "hub_signature",
     "json_of",
     "posted_body",
     "read_body",
@@ -54,6 +57,12 @@ _REASONS = {
 
 class NotJson(ValueError):
     """The body is not JSON text."""
+
+
+def hub_signature(secret: str, body: bytes) -> str:
+    """``sha256=`` and the hex HMAC-SHA256 of ``body`` with ``secret``: GitHub's
+    ``X-Hub-Signature-256`` and Bitbucket's ``X-Hub-Signature``, one scheme."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def answer(

@@ -22,8 +22,9 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.bitbucket.pr_check import PullRequestCheck
-from bot.bitbucket.webhook import WEBHOOK_PATH, Door, bitbucket_webhook, signature_of
+from bot.bitbucket.webhook import WEBHOOK_PATH, Door, bitbucket_webhook
 from bot.web import wsgi_application
+from bot.webhook_door import hub_signature
 from data.config import OrgConfig
 from data.sources.bitbucket.client import Edition
 from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
@@ -139,7 +140,7 @@ class BitbucketWorld:
             "Content-Type": "application/json",
             "X-Event-Key": event or EVENT[self.edition],
             header: ident,
-            **({"X-Hub-Signature": signature_of(secret, data)} if secret is not None else {}),
+            **({"X-Hub-Signature": hub_signature(secret, data)} if secret is not None else {}),
             **(headers or {}),
         }
         return httpx.post(f"{self.url}{WEBHOOK_PATH}", content=data, headers=sent, timeout=30)

@@ -24,8 +24,9 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.github.pull_check import PullCheck
-from bot.github.webhook import WEBHOOK_PATH, github_webhook, signature_of
+from bot.github.webhook import WEBHOOK_PATH, github_webhook
 from bot.web import HttpServer, wsgi_application
+from bot.webhook_door import hub_signature
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.http.client import tls_context
@@ -124,7 +125,7 @@ class World:
             "Content-Type": "application/json",
             "X-GitHub-Event": event,
             "X-GitHub-Delivery": ident,
-            "X-Hub-Signature-256": signature_of(secret, data),
+            "X-Hub-Signature-256": hub_signature(secret, data),
             **(headers or {}),
         }
         return httpx.post(

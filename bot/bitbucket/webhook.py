@@ -24,7 +24,6 @@ two hosts' ids can meet.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -43,11 +42,20 @@ from bot.bitbucket.pr_check import (
     cloud_event,
     dc_event,
 )
-from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, posted_body, refuse
+from bot.webhook_door import (
+    MAX_BODY,
+    NotJson,
+    answer,
+    answer_once,
+    hub_signature,
+    json_of,
+    posted_body,
+    refuse,
+)
 from data.clock import utcnow
 from data.sources.bitbucket.client import Edition
 
-__all__ = ["MAX_BODY", "WEBHOOK_PATH", "Door", "bitbucket_webhook", "signature_of"]
+__all__ = ["MAX_BODY", "WEBHOOK_PATH", "Door", "bitbucket_webhook"]
 
 WEBHOOK_PATH = "/bitbucket/webhook"
 _DELIVERY = re.compile(r"[A-Za-z0-9{}-]{1,100}")
@@ -69,16 +77,11 @@ def _refuse(start_response: StartResponse, status: int, error: str) -> list[byte
     return refuse(start_response, status, error, host="bitbucket")
 
 
-def signature_of(secret: str, body: bytes) -> str:
-    """``X-Hub-Signature`` of a delivery: ``sha256=`` and the hex HMAC-SHA256 of the body."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def _signed_by(doors: Mapping[Edition, Door], given: str, body: bytes) -> list[Edition]:
     """The editions whose secret signed ``body`` as ``given`` says."""
     out: list[Edition] = []
     for edition, door in doors.items():
-        expected = signature_of(door.secret.get_secret_value(), body)
+        expected = hub_signature(door.secret.get_secret_value(), body)
         if given and hmac.compare_digest(given.encode(), expected.encode()):
             out.append(edition)
     return out

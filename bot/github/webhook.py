@@ -18,7 +18,6 @@ before it gets here.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from collections.abc import Callable, Iterable
@@ -30,19 +29,23 @@ from sqlalchemy.engine import Engine
 
 from bot.change_check import BadEvent
 from bot.github.pull_check import USED_ACTIONS, PullCheck, pull_event
-from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, posted_body, refuse
+from bot.webhook_door import (
+    MAX_BODY,
+    NotJson,
+    answer,
+    answer_once,
+    hub_signature,
+    json_of,
+    posted_body,
+    refuse,
+)
 from data.clock import utcnow
 
-__all__ = ["MAX_BODY", "WEBHOOK_PATH", "github_webhook", "signature_of"]
+__all__ = ["MAX_BODY", "WEBHOOK_PATH", "github_webhook"]
 
 WEBHOOK_PATH = "/github/webhook"
 _SIGNATURE = re.compile(r"sha256=[0-9a-f]{64}")
 _DELIVERY = re.compile(r"[A-Za-z0-9-]{1,100}")
-
-
-def signature_of(secret: str, body: bytes) -> str:
-    """``X-Hub-Signature-256`` of ``body``: ``sha256=`` and the hex HMAC-SHA256 with ``secret``."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def _refuse(start_response: StartResponse, status: int, error: str) -> list[bytes]:
@@ -74,7 +77,7 @@ def github_webhook(
         if isinstance(body, list):
             return body
         given = str(environ.get("HTTP_X_HUB_SIGNATURE_256", ""))
-        expected = signature_of(secret.get_secret_value(), body)
+        expected = hub_signature(secret.get_secret_value(), body)
         if not _SIGNATURE.fullmatch(given) or not hmac.compare_digest(given, expected):
             return _refuse(
                 start_response,
