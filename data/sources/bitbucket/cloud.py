@@ -30,9 +30,10 @@ import structlog
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.cloud_pull import cloud_commit, cloud_diffstat, cloud_listed, cloud_pull
 from data.sources.bitbucket.codeowners import LOCATION, TEAMS_LOCATION
-from data.sources.bitbucket.deploys import DeployReader, service_for
+from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig
 from data.sources.bitbucket.settings import BitbucketCloudConfig
+from data.sources.deploy_names import service_named
 from data.sources.records import DeployRecord, FileRecord
 from data.sources.times import TimeFormatError, parse_time
 from data.sync import SyncRun
@@ -199,7 +200,7 @@ def cloud_deploys(
             if uuid not in production or status is None or finished is None or finished < floor:
                 continue
             name = production[str(uuid)]
-            service = service_for(run.org, config.services, repository, [name])
+            service = service_named(run.org, config.services, repository, [name])
             if service is None:
                 log.warning("bitbucket_deploy_skipped", repository=repository, environment=name)
                 continue
@@ -243,7 +244,7 @@ def cloud_tags(
                     continue
                 if not re.search(config.deploy_tags, name, re.IGNORECASE):
                     continue
-                service = service_for(run.org, config.services, repository, [name])
+                service = service_named(run.org, config.services, repository, [name])
                 if service is None:
                     continue
                 sha = (target or {}).get("hash")

@@ -30,9 +30,10 @@ import structlog
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.codeowners import LOCATION
 from data.sources.bitbucket.dc_pull import dc_commit, dc_files, dc_listed, dc_pull
-from data.sources.bitbucket.deploys import DeployReader, service_for
+from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, Pull
 from data.sources.bitbucket.settings import BitbucketDataCenterConfig
+from data.sources.deploy_names import service_named
 from data.sources.records import DeployRecord, FileRecord
 from data.sync import SyncRun
 
@@ -167,7 +168,7 @@ def dc_tags(
                 if at < floor:
                     older = True
                     break
-                service = service_for(run.org, config.services, repository, [name])
+                service = service_named(run.org, config.services, repository, [name])
                 if service is None:
                     log.warning("bitbucket_tag_skipped", repository=repository, tag=name)
                     continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -15,6 +15,7 @@ import structlog
 from data.clock import Clock, utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
+from data.sources.deploy_names import repository_services, service_named
 from data.sources.first_sync import first_sync_start
 from data.sources.github.client import GitHubClient
 from data.sources.github.rest import (
@@ -62,9 +63,6 @@ PER_PAGE = 100
 BATCH = 50
 
 
-_WORD_SPLIT = re.compile(r"[-_/ .]+")
-
-
 TERMINAL = frozenset({"success", "failure", "error"})
 
 
@@ -88,20 +86,6 @@ def github_repositories(org: OrgConfig, config: GitHubSourceConfig) -> tuple[str
     return tuple(r.name for r in org.repositories if r.path is None and r.name not in elsewhere)
 
 
-def repository_services(org: OrgConfig, repository: str) -> tuple[str, ...]:
-    """Keys of the services declared with ``repository = "owner/repo"``."""
-    return tuple(s.key for s in org.services if s.repository == repository)
-
-
-def _words(name: str) -> list[str]:
-    return [w for w in _WORD_SPLIT.split(name.lower()) if w]
-
-
-def _contains(words: Sequence[str], part: Sequence[str]) -> bool:
-    n = len(part)
-    return n > 0 and any(list(words[i : i + n]) == list(part) for i in range(len(words) - n + 1))
-
-
 def service_for_name(
     org: OrgConfig, config: GitHubSourceConfig, repository: str, names: Iterable[str]
 ) -> str | None:
@@ -111,22 +95,7 @@ def service_for_name(
     this repository (or of none) whose key appears as words in a name; the
     repository's only service.
     """
-    candidates = [n for n in names if n]
-    for name in candidates:
-        if name in config.services:
-            return config.services[name]
-    folded = {k.casefold(): v for k, v in config.services.items()}
-    for name in candidates:
-        if name.casefold() in folded:
-            return folded[name.casefold()]
-    keys = [s.key for s in org.services if s.repository in (None, repository)]
-    for name in candidates:
-        words = _words(name)
-        found = [k for k in keys if _contains(words, _words(k))]
-        if found:
-            return max(found, key=lambda k: len(_words(k)))
-    only = repository_services(org, repository)
-    return only[0] if len(only) == 1 else None
+    return service_named(org, config.services, repository, names)
 
 
 def source_fingerprint(config: GitHubSourceConfig, org: OrgConfig, repository: str) -> str:

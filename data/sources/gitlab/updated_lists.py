@@ -17,7 +17,6 @@ ends on the instant it began with.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -28,6 +27,7 @@ import structlog
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.ingest import Tally
+from data.sources.deploy_names import repository_services, service_named
 from data.sources.first_sync import first_sync_start
 from data.sources.gitlab.client import GitLabClient, Page, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
@@ -48,8 +48,6 @@ __all__ = [
 
 log = structlog.get_logger(__name__)
 
-_WORD_SPLIT = re.compile(r"[-_/ .:]+")
-
 Record = DeployRecord | IncidentRecord
 
 
@@ -59,11 +57,7 @@ class BadItem(ValueError):
 
 def project_services(org: OrgConfig, project: str) -> tuple[str, ...]:
     """Keys of the services declared with ``repository = "group/sub/project"``."""
-    return tuple(s.key for s in org.services if s.repository == project)
-
-
-def _words(name: str) -> list[str]:
-    return [w for w in _WORD_SPLIT.split(name.lower()) if w]
+    return repository_services(org, project)
 
 
 def service_for_names(
@@ -75,25 +69,7 @@ def service_for_names(
     this project (or of none) whose key appears as words in a name
     (``checkout-production``, ``service::checkout``); the project's only service.
     """
-    candidates = [n for n in names if n]
-    folded = {k.casefold(): v for k, v in config.services.items()}
-    for name in candidates:
-        if name in config.services:
-            return config.services[name]
-        if name.casefold() in folded:
-            return folded[name.casefold()]
-    keys = [s.key for s in org.services if s.repository in (None, project)]
-    for name in candidates:
-        words = _words(name)
-        found = [
-            k
-            for k in keys
-            if any(words[i : i + len(_words(k))] == _words(k) for i in range(len(words)))
-        ]
-        if found:
-            return max(found, key=lambda k: len(_words(k)))
-    only = project_services(org, project)
-    return only[0] if len(only) == 1 else None
+    return service_named(org, config.services, project, names)
 
 
 def start_of(
