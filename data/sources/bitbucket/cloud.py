@@ -31,7 +31,7 @@ from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.cloud_pull import cloud_commit, cloud_diffstat, cloud_listed, cloud_pull
 from data.sources.bitbucket.codeowners import LOCATION, TEAMS_LOCATION
 from data.sources.bitbucket.deploys import DeployReader
-from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig
+from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig, page_values
 from data.sources.bitbucket.settings import BitbucketCloudConfig
 from data.sources.deploy_names import service_named
 from data.sources.records import DeployRecord, FileRecord
@@ -60,11 +60,6 @@ def bbql_time(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _values(page: Any) -> list[Any]:
-    values = page.get("values") if isinstance(page, dict) else None
-    return values if isinstance(values, list) else []
-
-
 @dataclass(frozen=True, slots=True)
 class CloudReader:
     """One Cloud repository's pull requests for ``PullsSource``."""
@@ -89,7 +84,7 @@ class CloudReader:
         page = self.client.get(self._path, params)
         anchor: datetime | None = None
         while True:
-            values = _values(page.data)
+            values = page_values(page.data)
             yield values
             nxt = page.data.get("next") if isinstance(page.data, dict) else None
             if not isinstance(nxt, str) or not nxt:
@@ -233,7 +228,7 @@ def cloud_tags(
         params = {"sort": "-target.date", "pagelen": 100}
         for page in client.pages(f"repositories/{repository}/refs/tags", params):
             older = False
-            for item in _values(page.data):
+            for item in page_values(page.data):
                 name = item.get("name") if isinstance(item, dict) else None
                 target = item.get("target") if isinstance(item, dict) else None
                 at = _time(item.get("date") or (target or {}).get("date")) if name else None

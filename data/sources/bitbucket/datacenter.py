@@ -31,7 +31,7 @@ from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.codeowners import LOCATION
 from data.sources.bitbucket.dc_pull import dc_commit, dc_files, dc_listed, dc_pull
 from data.sources.bitbucket.deploys import DeployReader
-from data.sources.bitbucket.pull import Listed, Pull
+from data.sources.bitbucket.pull import Listed, Pull, page_values
 from data.sources.bitbucket.settings import BitbucketDataCenterConfig
 from data.sources.deploy_names import service_named
 from data.sources.records import DeployRecord, FileRecord
@@ -51,11 +51,6 @@ def repo_path(repository: str) -> str:
     """``PROJECT/repo`` as the API's path: ``projects/PROJECT/repos/repo``."""
     project, repo = repository.split("/", 1)
     return f"projects/{project}/repos/{repo}"
-
-
-def _values(page: Any) -> list[Any]:
-    values = page.get("values") if isinstance(page, dict) else None
-    return values if isinstance(values, list) else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +73,7 @@ class DataCenterReader:
         while True:
             page = self.client.get(self._path, {**params, "start": start})
             data = page.data if isinstance(page.data, dict) else {}
-            yield _values(data)
+            yield page_values(data)
             nxt = data.get("nextPageStart")
             if data.get("isLastPage", True) or not isinstance(nxt, int):
                 return
@@ -154,7 +149,7 @@ def dc_tags(
         params = {"orderBy": "MODIFICATION", "limit": LIMIT}
         for page in client.pages(f"{repo_path(repository)}/tags", params):
             older = False
-            for item in _values(page.data):
+            for item in page_values(page.data):
                 name = item.get("displayId") if isinstance(item, dict) else None
                 sha = item.get("latestCommit") if isinstance(item, dict) else None
                 if not isinstance(name, str) or not isinstance(sha, str):

@@ -27,6 +27,7 @@ __all__ = [
     "Pull",
     "dig",
     "nonempty_str",
+    "page_values",
     "pull_millis",
     "pull_number",
     "pull_state",
@@ -105,6 +106,12 @@ def pull_millis(value: Any, name: str) -> datetime:
     if not isinstance(value, int) or isinstance(value, bool):
         raise MalformedPull(f"{name} is {type(value).__name__}")
     return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+def page_values(page: Any) -> list[Any]:
+    """A page's ``values`` (both editions page their lists so), or none when it lacks them."""
+    values = page.get("values") if isinstance(page, dict) else None
+    return values if isinstance(values, list) else []
 
 
 def dig(item: Any, *path: str) -> Any:
