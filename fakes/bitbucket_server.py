@@ -6,7 +6,10 @@ Written from Atlassian's documentation of the parts the Bitbucket sources use:
   "pagelen", "size", "next"}``, ``next`` a full URL with ``page``; the pull
   request list filters by ``state`` (repeated), ``q`` (``updated_on >= T AND
   updated_on <= T``, Bitbucket's query language) and sorts by ``sort``
-  (``-updated_on``). Auth is ``Authorization: Bearer <access token>`` or Basic
+  (``-updated_on``). A ``pagelen`` above a list's cap is ``400 Invalid pagelen``, as
+  Cloud answers it rather than clamping (``CLOUD_PAGELEN_CAPS``: 50 on the pull request
+  list and a pull request's activity, else the documented global 100). Auth is
+  ``Authorization: Bearer <access token>`` or Basic
   ``email:API token``; an unknown one is ``401``; a token without the scope a
   resource needs (``repository``, ``pullrequest``, ``pipeline``) is Cloud's
   ``403`` naming it in ``error.detail.required``. Answers carry ``X-OAuth-Scopes``.
@@ -48,7 +51,16 @@ from urllib.parse import urlencode
 from data.sources.bitbucket.client import BitbucketClient
 from fakes.http import Answer, FakeServer, FakeService, Request
 
-__all__ = ["FakeBitbucket", "FakePR", "FakeRepo", "iso", "millis"]
+__all__ = [
+    "CLOUD_PAGELEN_CAPS",
+    "CLOUD_PAGELEN_MAX",
+    "FakeBitbucket",
+    "FakePR",
+    "FakeRepo",
+    "cloud_pagelen_cap",
+    "iso",
+    "millis",
+]
 
 Edition = Literal["cloud", "dc"]
 
@@ -244,7 +256,12 @@ class FakeBitbucket(FakeService):
 
     def _page(self, request: Request, items: list[Any]) -> Answer:
         if self.edition == "cloud":
-            pagelen = min(int(request.query.get("pagelen", "10")), self.max_page)
+            asked = request.query.get("pagelen", "10")
+            cap = cloud_pagelen_cap(request.path)
+            if not asked.isdigit() or int(asked) > cap:
+                # Cloud refuses a page length above the endpoint's cap; it does not clamp it.
+                return Answer(400, {"type": "error", "error": {"message": "Invalid pagelen"}})
+            pagelen = min(int(asked), self.max_page)
             page = int(request.query.get("page", "1"))
             chunk = items[(page - 1) * pagelen : page * pagelen]
             body: dict[str, Any] = {
@@ -769,6 +786,25 @@ class FakeBitbucket(FakeService):
     def _dc_tags(self, request: Request, repo: FakeRepo, _: re.Match[str]) -> Any:
         tags = sorted(repo.tags, key=lambda t: t[2], reverse=True)
         return [{"id": f"refs/tags/{n}", "displayId": n, "latestCommit": sha} for n, sha, _ in tags]
+
+
+# Cloud's page-length caps. Atlassian documents 100 as the global maximum, "individual
+# APIs may enforce different values", and does not list them; the pull request list and a
+# pull request's activity answer ``400 Invalid pagelen`` above 50 (Atlassian's BCLOUD-9659
+# and BCLOUD-13229, and every client that met it). Every other list takes the global 100.
+CLOUD_PAGELEN_CAPS: tuple[tuple[str, int], ...] = (
+    (r".*/pullrequests/?", 50),
+    (r".*/pullrequests/\d+/activity/?", 50),
+)
+CLOUD_PAGELEN_MAX = 100
+
+
+def cloud_pagelen_cap(path: str) -> int:
+    """The largest ``pagelen`` Cloud takes on ``path`` (a list's path below ``/2.0``)."""
+    for pattern, cap in CLOUD_PAGELEN_CAPS:
+        if re.fullmatch(pattern, path):
+            return cap
+    return CLOUD_PAGELEN_MAX
 
 
 _CLOUD_REPORT_TYPES = frozenset({"SECURITY", "COVERAGE", "TEST", "BUG"})

@@ -50,6 +50,13 @@ __all__ = [
 
 log = structlog.get_logger(__name__)
 
+# Cloud refuses a ``pagelen`` above a list's cap with ``400 Invalid pagelen`` instead of
+# clamping it, so each list is asked for at most its cap. The pull request list and a pull
+# request's activity cap at 50 (Atlassian's BCLOUD-9659, BCLOUD-13229); for the others
+# Atlassian documents only a global maximum of 100 that "individual APIs may" lower, so
+# they are asked for 50 too, the cap known to hold (docs/sources.md, Limits).
+PULLS_PAGELEN = 50
+ACTIVITY_PAGELEN = 50
 PAGELEN = 50
 _STATES = ("MERGED", "OPEN", "DECLINED")
 _DEPLOY_STATUS = {"SUCCESSFUL": "success", "FAILED": "failure"}
@@ -78,7 +85,7 @@ class CloudReader:
         params: dict[str, Any] = {
             "state": list(_STATES),
             "sort": "-updated_on",
-            "pagelen": PAGELEN,
+            "pagelen": PULLS_PAGELEN,
             "q": since,
         }
         page = self.client.get(self._path, params)
@@ -109,10 +116,10 @@ class CloudReader:
         """A list item, checked."""
         return cloud_listed(item)
 
-    def _optional(self, path: str, what: str, number: int) -> list[Any] | None:
+    def _optional(self, path: str, what: str, number: int, pagelen: int) -> list[Any] | None:
         """Every value of a list, or ``None`` when Bitbucket has it no more (a deleted branch)."""
         try:
-            return list(self.client.values(path, {"pagelen": 100}))
+            return list(self.client.values(path, {"pagelen": pagelen}))
         except BitbucketError as exc:
             if exc.status != 404:
                 raise
@@ -123,12 +130,13 @@ class CloudReader:
         """The pull request with its diffstat, commits and activity."""
         base = f"{self._path}/{listed.number}"
         detail = self.client.get(base).data
-        stats = self._optional(f"{base}/diffstat", "diffstat", listed.number)
+        number = listed.number
+        stats = self._optional(f"{base}/diffstat", "diffstat", number, PAGELEN)
         files: tuple[FileRecord, ...] | None = None
         if stats is not None:
             files = tuple(f for f in (cloud_diffstat(s) for s in stats) if f is not None)
-        commits = self._optional(f"{base}/commits", "commits", listed.number) or []
-        activity = self._optional(f"{base}/activity", "activity", listed.number) or []
+        commits = self._optional(f"{base}/commits", "commits", number, PAGELEN) or []
+        activity = self._optional(f"{base}/activity", "activity", number, ACTIVITY_PAGELEN) or []
         return cloud_pull(
             listed,
             detail if isinstance(detail, dict) else {},
@@ -142,7 +150,8 @@ class CloudReader:
 def codeowners_commits(client: BitbucketClient, repository: str) -> list[tuple[str, datetime]]:
     """The commits that touched ``.bitbucket/CODEOWNERS``, with their times."""
     out: list[tuple[str, datetime]] = []
-    for item in client.values(f"repositories/{repository}/commits", {"path": LOCATION}):
+    params = {"path": LOCATION, "pagelen": PAGELEN}
+    for item in client.values(f"repositories/{repository}/commits", params):
         sha = item.get("hash") if isinstance(item, dict) else None
         try:
             at = parse_time(item.get("date"), "date") if isinstance(sha, str) else None
@@ -177,7 +186,7 @@ def cloud_deploys(
 
     def read(run: SyncRun, floor: datetime) -> list[DeployRecord]:
         production: dict[str, str] = {}
-        for env in client.values(f"repositories/{repository}/environments/", {"pagelen": 100}):
+        for env in client.values(f"repositories/{repository}/environments/", {"pagelen": PAGELEN}):
             if not isinstance(env, dict) or not isinstance(env.get("uuid"), str):
                 continue
             name = str(env.get("name") or "")
@@ -186,7 +195,7 @@ def cloud_deploys(
             if typed or config.is_production(name):
                 production[env["uuid"]] = name
         out: list[DeployRecord] = []
-        for item in client.values(f"repositories/{repository}/deployments/", {"pagelen": 100}):
+        for item in client.values(f"repositories/{repository}/deployments/", {"pagelen": PAGELEN}):
             if not isinstance(item, dict):
                 continue
             uuid = dig(item, "environment", "uuid")
@@ -225,7 +234,7 @@ def cloud_tags(
 
     def read(run: SyncRun, floor: datetime) -> list[DeployRecord]:
         out: list[DeployRecord] = []
-        params = {"sort": "-target.date", "pagelen": 100}
+        params = {"sort": "-target.date", "pagelen": PAGELEN}
         for page in client.pages(f"repositories/{repository}/refs/tags", params):
             older = False
             for item in page_values(page.data):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -209,6 +210,21 @@ def test_a_cloud_token_without_repository_write_is_502_naming_the_scope(store: E
         assert answer.status_code == 502
         assert "repository:write" in answer.json()["error"]
         assert world.reports() == {}
+
+
+def test_the_cloud_check_asks_each_list_at_its_cap_and_reads_past_it(store: Engine) -> None:
+    """On Cloud, which refuses a `pagelen` above a list's cap, the check of a PR with more
+    approvals than a page of its activity holds asks at the cap and puts its report."""
+    with bitbucket_world(store, "cloud") as world:
+        reviewers = tuple((f"reviewer{i}", NOW - timedelta(hours=1), False) for i in range(60))
+        opened = world.add(replace(risky_pr(9100, HEAD), approvals=reviewers))
+        answer = world.deliver(pr_payload("cloud", opened))
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["status"] == "checked"
+        assert list(world.reports()) == [HEAD[:12]]
+        activity = world.bitbucket.requests_to(r"/2\.0/repositories/.+/pullrequests/9100/activity")
+        assert {r.query["pagelen"] for r in activity} == {"50"}
+        assert len(activity) == 2
 
 
 def test_events_other_than_pull_request_updates_are_204_without_work(
