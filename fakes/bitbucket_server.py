@@ -44,9 +44,9 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from data.sources.bitbucket.client import BitbucketClient
 from fakes.http import Answer, FakeServer, FakeService, Request
@@ -397,6 +397,7 @@ class FakeBitbucket(FakeService):
             self._authed("repository", self._teams),
         )
         add("GET", repo + r"/environments/?", self._authed("pipeline", self._list(self._envs)))
+        add("GET", repo + r"/environments/(?P<env>[^/]+)/?", self._authed("pipeline", self._env))
         report = repo + r"/commit/(?P<sha>[0-9a-f]{7,64})/reports/(?P<report>[A-Za-z0-9_.\-]+)"
         add("PUT", report, self._authed("repository:write", self._put_report))
         add("POST", report + r"/annotations", self._authed("repository:write", self._post_notes))
@@ -569,10 +570,15 @@ class FakeBitbucket(FakeService):
         return Answer(200, raw=text.encode(), headers={"Content-Type": "text/plain"})
 
     def _envs(self, request: Request, repo: FakeRepo, _: re.Match[str]) -> Any:
-        return [
-            {"uuid": uuid, "name": name, "environment_type": {"name": kind}}
-            for uuid, name, kind in repo.environments
-        ]
+        return [_environment(uuid, name, kind) for uuid, name, kind in repo.environments]
+
+    def _env(self, request: Request, match: re.Match[str]) -> Answer:
+        repo = self._repo_of(match)
+        wanted = unquote(match["env"]).strip("{}").lower()
+        for uuid, name, kind in repo.environments if repo else ():
+            if uuid.strip("{}").lower() == wanted:
+                return Answer(200, _environment(uuid, name, kind))
+        return _not_found("cloud")
 
     def _deploys(self, request: Request, repo: FakeRepo, _: re.Match[str]) -> Any:
         return list(reversed(repo.deployments))
@@ -582,23 +588,50 @@ class FakeBitbucket(FakeService):
         return [{"name": n, "target": {"hash": sha, "date": iso(at)}} for n, sha, at in tags]
 
     def add_deployment(
-        self, repo: str, uuid: str, env_uuid: str, status: str, finished: datetime, sha: str
+        self,
+        repo: str,
+        uuid: str,
+        env_uuid: str,
+        status: str,
+        finished: datetime,
+        sha: str,
+        *,
+        state: str = "COMPLETED",
     ) -> None:
-        """A Pipelines deployment as ``/deployments/`` lists it (``status``: SUCCESSFUL, …)."""
+        """A Pipelines deployment as ``/deployments/`` lists it, in the shape of Atlassian's
+        schema: its environment by UUID alone; ``state`` COMPLETED (with ``status``
+        SUCCESSFUL, FAILED or STOPPED, ``start_date`` and ``completion_date``), IN_PROGRESS
+        or UNDEPLOYED; the release's commit."""
+        started = finished - timedelta(minutes=3)
+        body: dict[str, Any] = {"type": f"deployment_state_{state.lower()}", "name": state}
+        if state == "COMPLETED":
+            body |= {
+                "status": {
+                    "type": f"deployment_state_completed_status_{status.lower()}",
+                    "name": status,
+                },
+                "start_date": iso(started),
+                "completion_date": iso(finished),
+                "url": f"https://bitbucket.org/{repo}/pipelines/results/1",
+            }
+        elif state == "IN_PROGRESS":
+            body["start_date"] = iso(started)
+        commit = {"type": "commit", "hash": sha}
         with self.lock:
             self.repo(repo).deployments.append(
                 {
                     "type": "deployment",
                     "uuid": uuid,
-                    "environment": {"uuid": env_uuid},
-                    "state": {
-                        "name": "COMPLETED",
-                        "status": {"name": status},
-                        "started_on": iso(finished),
-                        "completed_on": iso(finished),
+                    "environment": {"type": "deployment_environment", "uuid": env_uuid},
+                    "state": body,
+                    "release": {
+                        "type": "deployment_release",
+                        "uuid": "{" + f"release-{uuid.strip('{}')}" + "}",
+                        "name": "#1",
+                        "commit": commit,
+                        "created_on": iso(started),
                     },
-                    "release": {"name": "#1", "commit": {"hash": sha}},
-                    "deployable": {"commit": {"hash": sha}},
+                    "deployable": {"type": "deployment_deployable", "commit": commit},
                 }
             )
 
@@ -869,6 +902,17 @@ def _note_problem(edition: Edition, note: Any) -> str | None:
     if note.get("severity") not in _SEVERITIES[edition]:
         return "severity is not one of the documented severities"
     return None
+
+
+def _environment(uuid: str, name: str, kind: str) -> dict[str, Any]:
+    """A Pipelines environment as Cloud answers it: its UUID, name and type."""
+    return {
+        "type": "deployment_environment",
+        "uuid": uuid,
+        "name": name,
+        "slug": name.lower(),
+        "environment_type": {"type": "deployment_environment_type", "name": kind},
+    }
 
 
 def _dc_error(

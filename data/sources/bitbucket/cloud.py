@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import structlog
 
@@ -179,34 +180,111 @@ def _time(value: Any) -> datetime | None:
         return None
 
 
+def _uuid(value: Any) -> str | None:
+    """A Bitbucket UUID as one key: ``{ABC-1}`` and ``abc-1`` are the same environment."""
+    if not isinstance(value, str):
+        return None
+    return value.strip().strip("{}").lower() or None
+
+
+@dataclass(slots=True)
+class _Environments:
+    """A repository's environments by UUID: listed once, one not listed asked for by UUID.
+
+    A deployment names its environment by UUID alone (Atlassian's schema: the
+    environment's default field is ``uuid``), so its name and type are the
+    environment's own, from ``/environments/`` or ``/environments/{uuid}``.
+    """
+
+    client: BitbucketClient
+    repository: str
+    known: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+
+    def list(self) -> None:
+        path = f"repositories/{self.repository}/environments/"
+        for env in self.client.values(path, {"pagelen": PAGELEN}):
+            uuid = _uuid(env.get("uuid")) if isinstance(env, dict) else None
+            if uuid is not None:
+                self.known[uuid] = env
+
+    def of(self, reference: Any) -> dict[str, Any] | None:
+        """The environment a deployment references (``None``: Bitbucket has none by it)."""
+        uuid = _uuid(dig(reference, "uuid"))
+        if uuid is None:
+            return None
+        if uuid not in self.known:
+            path = f"repositories/{self.repository}/environments/{quote('{' + uuid + '}', safe='')}"
+            try:
+                found = self.client.get(path).data
+            except BitbucketError as exc:
+                if exc.status != 404:
+                    raise
+                found = None
+            self.known[uuid] = found if isinstance(found, dict) else None
+        env = self.known[uuid]
+        if env is None:
+            return None
+        # What the deployment itself says (a name, a type) fills in what the listing lacks.
+        return {**reference, **env} if isinstance(reference, dict) else env
+
+
 def cloud_deploys(
     client: BitbucketClient, repository: str, config: BitbucketCloudConfig
 ) -> DeployReader:
-    """The reader of Pipelines deployments to production, for ``DeploysSource``."""
+    """The reader of Pipelines deployments to production, for ``DeploysSource``.
+
+    A deployment is read as Atlassian's schema has it: ``state.name`` ``COMPLETED``,
+    ``state.status.name`` ``SUCCESSFUL`` or ``FAILED``, ``state.completion_date``,
+    ``release.commit.hash``, and its environment by UUID. Each completed deployment
+    since the floor that is not stored is logged with why.
+    """
+
+    def skipped(item: dict[str, Any], reason: str, *, warn: bool = False, **fields: Any) -> None:
+        (log.warning if warn else log.info)(
+            "bitbucket_deployment_skipped",
+            repository=repository,
+            deployment=item.get("uuid"),
+            reason=reason,
+            **fields,
+        )
 
     def read(run: SyncRun, floor: datetime) -> list[DeployRecord]:
-        production: dict[str, str] = {}
-        for env in client.values(f"repositories/{repository}/environments/", {"pagelen": PAGELEN}):
-            if not isinstance(env, dict) or not isinstance(env.get("uuid"), str):
-                continue
-            name = str(env.get("name") or "")
-            kind = env.get("environment_type")
-            typed = isinstance(kind, dict) and kind.get("name") == "Production"
-            if typed or config.is_production(name):
-                production[env["uuid"]] = name
+        environments = _Environments(client, repository)
+        environments.list()
         out: list[DeployRecord] = []
         for item in client.values(f"repositories/{repository}/deployments/", {"pagelen": PAGELEN}):
             if not isinstance(item, dict):
                 continue
-            uuid = dig(item, "environment", "uuid")
-            status = _DEPLOY_STATUS.get(str(dig(item, "state", "status", "name")))
-            finished = _time(dig(item, "state", "completed_on"))
-            if uuid not in production or status is None or finished is None or finished < floor:
+            state = dig(item, "state", "name")
+            if state != "COMPLETED":
+                # Not finished (or an environment's placeholder): read again next sync.
+                log.debug("bitbucket_deployment_unfinished", deployment=item.get("uuid"))
                 continue
-            name = production[str(uuid)]
+            finished = _time(dig(item, "state", "completion_date")) or _time(
+                dig(item, "state", "completed_on")
+            )
+            if finished is None:
+                skipped(item, "no completion_date")
+                continue
+            if finished < floor:
+                continue
+            result = str(dig(item, "state", "status", "name"))
+            status = _DEPLOY_STATUS.get(result)
+            if status is None:
+                skipped(item, f"status {result}, neither SUCCESSFUL nor FAILED")
+                continue
+            env = environments.of(item.get("environment"))
+            if env is None:
+                skipped(item, "its environment is not found")
+                continue
+            name = str(env.get("name") or "")
+            kind = dig(env, "environment_type", "name")
+            if kind != "Production" and not config.is_production(name):
+                skipped(item, "not a production environment", environment=name, type=kind)
+                continue
             service = service_named(run.org, config.services, repository, [name])
             if service is None:
-                log.warning("bitbucket_deploy_skipped", repository=repository, environment=name)
+                skipped(item, "no service named by its environment", warn=True, environment=name)
                 continue
             sha = dig(item, "release", "commit", "hash") or dig(
                 item, "deployable", "commit", "hash"
@@ -217,7 +295,8 @@ def cloud_deploys(
                     service=service,
                     finished_at=finished,
                     sha=sha.lower() if isinstance(sha, str) else None,
-                    started_at=_time(dig(item, "state", "started_on")),
+                    started_at=_time(dig(item, "state", "start_date"))
+                    or _time(dig(item, "state", "started_on")),
                     status=status,
                     source="bitbucket-deployment",
                 )

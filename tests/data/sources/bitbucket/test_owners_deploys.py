@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from sqlmodel import Session, select
+from structlog.testing import capture_logs
 
 from data.sources.bitbucket.codeowners import parse_bitbucket_codeowners
 from data.sources.bitbucket.settings import BitbucketCloudConfig, CloudDeploys
@@ -75,6 +78,51 @@ def test_cloud_pipelines_deployments_to_production_are_deploys(cloud_world: Worl
     with Session(world.engine) as session:
         deploys = sorted(session.exec(select(Deploy)), key=lambda d: d.finished_at)
     assert [(d.sha, d.status) for d in deploys] == [("1" * 40, "success"), ("2" * 40, "failure")]
+
+
+def test_cloud_deployments_shaped_as_atlassian_documents_them_are_stored(
+    cloud_world: World,
+) -> None:
+    """Fourteen deployments to a Production-typed environment, named by UUID alone and finished
+    at `state.completion_date`, are fourteen deploys at their release's commit; each completed
+    one not stored (staging, stopped, its environment deleted) is a log line saying why."""
+    world = cloud_world
+    assert isinstance(world.config, BitbucketCloudConfig)
+    world.config = world.config.model_copy(
+        update={"deploys_from": CloudDeploys.DEPLOYMENTS, "services": {"Live": "checkout"}}
+    )
+    repo = world.fake.repo(world.repo)
+    prod, staging = (
+        "{5E1C6B1A-0000-4000-8000-00000000000P}",
+        "{5e1c6b1a-0000-4000-8000-00000000000s}",
+    )
+    repo.environments = [(prod, "Live", "Production"), (staging, "Staging", "Staging")]
+    for i in range(14):
+        world.fake.add_deployment(
+            world.repo, f"{{d{i}}}", prod.lower(), "SUCCESSFUL", at(30 - i), f"{i:x}" * 40
+        )
+    world.fake.add_deployment(world.repo, "{s1}", staging, "SUCCESSFUL", at(5), "a" * 40)
+    world.fake.add_deployment(world.repo, "{x1}", prod, "STOPPED", at(4), "b" * 40)
+    world.fake.add_deployment(world.repo, "{gone}", "{deleted-env}", "SUCCESSFUL", at(3), "c" * 40)
+    world.fake.add_deployment(world.repo, "{r1}", prod, "", at(2), "d" * 40, state="IN_PROGRESS")
+    with capture_logs() as logs:
+        world.sync()
+    with Session(world.engine) as session:
+        deploys = sorted(session.exec(select(Deploy)), key=lambda d: d.finished_at)
+    assert [(d.sha, d.status, d.finished_at) for d in deploys] == [
+        (f"{i:x}" * 40, "success", at(30 - i)) for i in range(14)
+    ]
+    assert all(d.started_at is not None for d in deploys)
+    skipped = {
+        e["deployment"]: e["reason"] for e in logs if e["event"] == "bitbucket_deployment_skipped"
+    }
+    assert skipped == {
+        "{s1}": "not a production environment",
+        "{x1}": "status STOPPED, neither SUCCESSFUL nor FAILED",
+        "{gone}": "its environment is not found",
+    }
+    asked = world.fake.requests_to(r"/2\.0/repositories/acme/shop/environments/.+")
+    assert [unquote(r.path.rsplit("/", 1)[-1]) for r in asked] == ["{deleted-env}"]
 
 
 TEAMS = "payments:\n  contributors:\n    - ana@example.com\n    - '@bo'\n"
