@@ -147,6 +147,9 @@ class FakeBitbucket(FakeService):
         self.max_page = max_page
         self.version = version
         self.repos: dict[str, FakeRepo] = {}
+        # Cloud: fields of the account a name in the data stands for, over the defaults
+        # (nickname the name, account id ``acc-<name>``); ``None`` leaves a field out.
+        self.accounts: dict[str, dict[str, Any]] = {}
         # Code Insights: (repository, commit, report key) -> the report / its annotations.
         self.reports: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.annotations: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
@@ -413,13 +416,16 @@ class FakeBitbucket(FakeService):
                 "emailAddress": f"{name}@example.com",
                 "type": "SERVICE" if bot else "NORMAL",
             }
-        return {
+        default = {
             "type": "app_user" if bot else "user",
             "display_name": name.title(),
             "nickname": name,
             "account_id": f"acc-{name}",
             "uuid": "{" + name + "}",
         }
+        # A test's own account for ``name``: another's nickname, no account id, and the like.
+        account = {**default, **self.accounts.get(name, {})}
+        return {k: v for k, v in account.items() if v is not None}
 
     def _cloud_repo(self, request: Request, match: re.Match[str]) -> Answer:
         repo = self._repo_of(match)

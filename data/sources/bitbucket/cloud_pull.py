@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from data.sources.bitbucket.pull import (
     pull_state,
     pull_time,
 )
-from data.sources.records import FileRecord
+from data.sources.records import FileRecord, PersonRecord
 from scoring.authorship import AuthorKind, identity_kind
 
 __all__ = [
@@ -45,23 +46,61 @@ _CLOUD_KINDS = {
 }
 
 
-def _cloud_user(user: Any) -> tuple[str, bool]:
-    """A Cloud account's handle (``nickname``, else its name) and whether it is an app or bot."""
+@dataclass(frozen=True, slots=True)
+class CloudUser:
+    """A Cloud account as a pull request names it: the key it is stored by, its display
+    name, its ``nickname`` (what CODEOWNERS' ``@user`` names) and whether it is an app."""
+
+    key: str
+    name: str | None = None
+    nickname: str | None = None
+    is_bot: bool = False
+
+
+def cloud_user(user: Any) -> CloudUser:
+    """A Cloud account keyed by ``account_id``, else ``uuid``: its ``nickname`` is not unique.
+
+    An account whose nickname or display name ``scoring.authorship`` knows as an AI agent
+    or a bot keeps that name as its key, as the agent's or bot's identity everywhere; an
+    account with no id left (one Bitbucket no longer returns) is ``deleted-user``.
+    """
     if not isinstance(user, dict):
-        return DELETED_USER, False
-    name = (
-        nonempty_str(user.get("nickname"))
-        or nonempty_str(user.get("username"))
-        or nonempty_str(user.get("display_name"))
+        return CloudUser(DELETED_USER)
+    nickname = nonempty_str(user.get("nickname")) or nonempty_str(user.get("username"))
+    display = nonempty_str(user.get("display_name"))
+    # An access token acts as a bot account; an app's user is ``app_user``.
+    app = user.get("type") in ("app_user", "bot")
+    # Named in the table itself: an app's login as ``[bot]`` counts only when that is an agent.
+    kinds = {n: _known_kind(n, app) for n in (nickname, display) if n is not None}
+    known = next((n for n, kind in kinds.items() if kind is not AuthorKind.HUMAN), None)
+    key = (
+        known
         or nonempty_str(user.get("account_id"))
+        or nonempty_str(user.get("uuid"))
+        or nickname
+        or display
         or DELETED_USER
     )
-    # An access token acts as a bot account; an app's user is ``app_user``.
-    is_bot = (
-        user.get("type") in ("app_user", "bot")
-        or identity_kind(name, login=name)[0] is AuthorKind.BOT
-    )
-    return name, is_bot
+    is_bot = app or (known is not None and kinds[known] is AuthorKind.BOT)
+    return CloudUser(key, display or nickname, nickname, is_bot)
+
+
+def _known_kind(name: str, app: bool) -> AuthorKind:
+    """What ``scoring.authorship`` knows ``name`` as: an agent or bot it lists, else human."""
+    kind = identity_kind(login=name)[0]
+    if (
+        kind is AuthorKind.HUMAN
+        and app
+        and identity_kind(login=name, bot_account=True)[0] is (AuthorKind.AGENT)
+    ):
+        return AuthorKind.AGENT
+    return kind
+
+
+def _cloud_user(user: Any) -> tuple[str, bool]:
+    """A Cloud account's key and whether it is an app or bot."""
+    found = cloud_user(user)
+    return found.key, found.is_bot
 
 
 def cloud_listed(item: Any) -> Listed:
@@ -165,6 +204,7 @@ def cloud_pull(
     if merged and merged_by is None and isinstance(item.get("closed_by"), dict):
         merged_by = _cloud_user(item.get("closed_by"))[0]
     comments = item.get("comment_count")
+    people, aliases = _people(item, activity)
     return Pull(
         number=listed.number,
         state=listed.state,
@@ -187,4 +227,33 @@ def cloud_pull(
         files=files,
         commits=tuple(commits),
         approvals=approvals,
+        people=people,
+        owner_aliases=aliases,
     )
+
+
+def _people(
+    pull: Mapping[str, Any], activity: Sequence[Any]
+) -> tuple[tuple[PersonRecord, ...], dict[str, str]]:
+    """Everyone the pull request and its activity name, with their display names; and each
+    approver's nickname by their key, where no two approvers share the nickname."""
+    users = [pull.get("author"), pull.get("closed_by")]
+    approvers = [
+        p.get("user")
+        for p in dig(pull, "participants") or ()
+        if isinstance(p, dict) and p.get("approved") is True
+    ]
+    approvers += [dig(entry, "approval", "user") for entry in activity]
+    users += [dig(entry, "update", "author") for entry in activity]
+    people: dict[str, PersonRecord] = {}
+    for user in (*users, *approvers):
+        found = cloud_user(user)
+        if found.key != DELETED_USER and found.name is not None:
+            people.setdefault(found.key, PersonRecord(found.key, found.name, found.is_bot))
+    keys: dict[str, set[str]] = {}
+    for user in approvers:
+        found = cloud_user(user)
+        if found.nickname is not None and found.nickname != found.key:
+            keys.setdefault(found.nickname.lower(), set()).add(found.key)
+    aliases = {nick: next(iter(k)) for nick, k in keys.items() if len(k) == 1}
+    return tuple(people.values()), aliases

@@ -12,11 +12,11 @@ States: ``MERGED`` is merged, ``OPEN`` open, ``DECLINED`` (and Cloud's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from data.sources.records import FileRecord
+from data.sources.records import FileRecord, PersonRecord
 from data.sources.times import TimeFormatError, parse_time
 
 __all__ = [
@@ -91,6 +91,11 @@ class Pull:
     files: tuple[FileRecord, ...] | None = ()
     commits: tuple[Commit, ...] = ()
     approvals: tuple[tuple[str, datetime | None, bool], ...] = ()
+    # The people it names, by the key they are stored by, with the names to show.
+    people: tuple[PersonRecord, ...] = ()
+    # An approver's CODEOWNERS handle (``@nickname``: lower-cased, no ``@``) by the key
+    # the approver is stored by, where the two differ (Cloud keys people by account id).
+    owner_aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 def pull_time(value: Any, name: str) -> datetime:

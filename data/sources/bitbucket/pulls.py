@@ -41,7 +41,7 @@ from data.ingest import Tally
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull
 from data.sources.bitbucket.records import change_record
 from data.sources.first_sync import first_sync_start
-from data.sources.records import ChangeRecord
+from data.sources.records import ChangeRecord, PersonRecord
 from data.sync import Cursor, SyncRun
 
 __all__ = ["PullReader", "PullsSource", "Spans"]
@@ -144,7 +144,7 @@ class PullsSource:
                     if recent.get(str(pr.number)) != pr.updated_at.isoformat()
                     and not _inside(done, pr.updated_at)
                 ]
-                records = self._records(pool, run, fresh)
+                records, people = self._records(pool, run, fresh)
                 for pr in listed:
                     read_now[str(pr.number)] = pr.updated_at.isoformat()
                 if listed:
@@ -161,7 +161,11 @@ class PullsSource:
                     )
                 cursor = Cursor(json.dumps({"recent": recent, "done": _dump(done)}), watermark)
                 run.checkpoint(
-                    self.reader.cursor_source, self.repository, cursor=cursor, changes=records
+                    self.reader.cursor_source,
+                    self.repository,
+                    cursor=cursor,
+                    people=people,
+                    changes=records,
                 )
                 run.progress.advance(self.name, len(records), "PRs")
                 if below:
@@ -188,15 +192,19 @@ class PullsSource:
 
     def _records(
         self, pool: ThreadPoolExecutor, run: SyncRun, listed: Sequence[Listed]
-    ) -> list[ChangeRecord]:
+    ) -> tuple[list[ChangeRecord], list[PersonRecord]]:
+        """The pull requests' records, and the people they name with their display names."""
         pulls = list(pool.map(self.reader.pull, listed))
         out: list[ChangeRecord] = []
+        people: dict[str, PersonRecord] = {}
         for listed_pr, pull in zip(listed, pulls, strict=True):
             try:
                 out.append(change_record(pull, self.repository, owners_of=self.owners_of))
             except MalformedPull as exc:
                 self._skip(run, listed_pr.item, str(exc))
-        return out
+                continue
+            people.update((p.login, p) for p in pull.people)
+        return out, list(people.values())
 
 
 def _inside(spans: Spans, at: datetime) -> bool:

@@ -9,7 +9,7 @@ description and commits.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from data.codeowners import OwnersOf
@@ -32,6 +32,18 @@ def _co_authors(texts: Sequence[str]) -> tuple[str, ...]:
         for match in _TRAILER.finditer(text):
             seen.setdefault(match.group(1), None)
     return tuple(seen)
+
+
+def _aliased(owners: tuple[str, ...] | None, aliases: Mapping[str, str]) -> tuple[str, ...] | None:
+    """``owners`` with each ``@nickname`` of an approver written as the approver's key, so
+    that an owner's approval counts as one (Cloud keys people by account id)."""
+    if owners is None or not aliases:
+        return owners
+    out = (
+        f"@{aliases[o[1:].lower()]}" if o.startswith("@") and o[1:].lower() in aliases else o
+        for o in owners
+    )
+    return tuple(dict.fromkeys(out))
 
 
 def change_record(
@@ -61,7 +73,10 @@ def change_record(
     )
     files = pull.files or ()
     if owners_of is not None:
-        files = tuple(replace(f, owners=owners_of(f.path, known_as_of)) for f in files)
+        files = tuple(
+            replace(f, owners=_aliased(owners_of(f.path, known_as_of), pull.owner_aliases))
+            for f in files
+        )
     reverts = _REVERTS_COMMIT.search(body)
     head = pull.source_branch or ""
     return ChangeRecord(
