@@ -829,8 +829,9 @@ class FakeBitbucket(FakeService):
 
 # Cloud's page-length caps. Atlassian documents 100 as the global maximum, "individual
 # APIs may enforce different values", and does not list them; the pull request list and a
-# pull request's activity answer ``400 Invalid pagelen`` above 50 (Atlassian's BCLOUD-9659
-# and BCLOUD-13229, and every client that met it). Every other list takes the global 100.
+# pull request's activity answer ``400 Invalid pagelen`` above 50 (Bitbucket's issues
+# site/master#9659 and BCLOUD-13229, and clients that met it). Every other list takes the
+# global 100.
 CLOUD_PAGELEN_CAPS: tuple[tuple[str, int], ...] = (
     (r".*/pullrequests/?", 50),
     (r".*/pullrequests/\d+/activity/?", 50),

@@ -13,7 +13,8 @@
   is stored with its files unknown, not dropped.
 - CODEOWNERS: ``/commits?path=.bitbucket/CODEOWNERS`` and ``/src/{sha}/{path}``.
 - Deploys: Pipelines ``/deployments/`` to an environment of type Production (or
-  named as ``production_environment`` says), from ``/environments/``; or tags
+  named as ``production_environment`` says), from ``/environments/`` (one it lacks by
+  ``/environments/{uuid}``); or tags
   (``/refs/tags?sort=-target.date``) matching ``deploy_tags``.
 """
 
@@ -53,9 +54,10 @@ log = structlog.get_logger(__name__)
 
 # Cloud refuses a ``pagelen`` above a list's cap with ``400 Invalid pagelen`` instead of
 # clamping it, so each list is asked for at most its cap. The pull request list and a pull
-# request's activity cap at 50 (Atlassian's BCLOUD-9659, BCLOUD-13229); for the others
+# request's activity cap at 50 (Bitbucket issues site/master#9659, BCLOUD-13229); for the others
 # Atlassian documents only a global maximum of 100 that "individual APIs may" lower, so
-# they are asked for 50 too, the cap known to hold (docs/sources.md, Limits).
+# they are asked for 50 too, the lowest cap a Cloud list is known to have (docs/sources.md,
+# Limits).
 PULLS_PAGELEN = 50
 ACTIVITY_PAGELEN = 50
 PAGELEN = 50
