@@ -70,7 +70,6 @@ def cloud_user(user: Any) -> CloudUser:
     display = nonempty_str(user.get("display_name"))
     # An access token acts as a bot account; an app's user is ``app_user``.
     app = user.get("type") in ("app_user", "bot")
-    # Named in the table itself: an app's login as ``[bot]`` counts only when that is an agent.
     kinds = {n: _known_kind(n, app) for n in (nickname, display) if n is not None}
     known = next((n for n, kind in kinds.items() if kind is not AuthorKind.HUMAN), None)
     key = (
@@ -88,13 +87,12 @@ def cloud_user(user: Any) -> CloudUser:
 def _known_kind(name: str, app: bool) -> AuthorKind:
     """What ``scoring.authorship`` knows ``name`` as: an agent or bot it lists, else human."""
     kind = identity_kind(login=name)[0]
-    if (
-        kind is AuthorKind.HUMAN
-        and app
-        and identity_kind(login=name, bot_account=True)[0] is (AuthorKind.AGENT)
-    ):
-        return AuthorKind.AGENT
-    return kind
+    if kind is not AuthorKind.HUMAN or not app:
+        return kind
+    # An app's login is also known with ``[bot]`` (``copilot-swe-agent[bot]``); that any
+    # app's login with ``[bot]`` is a bot says nothing the account's type does not.
+    as_app = identity_kind(login=name, bot_account=True)[0]
+    return AuthorKind.AGENT if as_app is AuthorKind.AGENT else AuthorKind.HUMAN
 
 
 def _cloud_user(user: Any) -> tuple[str, bool]:
