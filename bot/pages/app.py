@@ -184,11 +184,14 @@ class PagesApp:
             return self._signin.signout()
         if request.method not in ("GET", "HEAD"):
             return self._message("Not allowed", "Pages are only read here.", 405)
-        return self._page(request, str(endpoint), dict(values))
+        # The page's own address as its links write it: the path built again from the values
+        # it matched, so a change key's ``#`` stays percent-encoded (``request.path`` is decoded).
+        path = adapter.build(str(endpoint), dict(values))
+        return self._page(request, str(endpoint), dict(values), path)
 
     # -- who is looking -----------------------------------------------------------------
 
-    def _viewer(self, request: Request) -> Viewer | Response:
+    def _viewer(self, request: Request, path: str) -> Viewer | Response:
         config = self._config
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer ") and config.tokens is not None:
@@ -212,8 +215,7 @@ class PagesApp:
                     401,
                 )
             # The token leaves the address bar (and so history and screenshots) at once.
-            args = [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
-            response = see_other(request.path + ("?" + urlencode(args) if args else ""))
+            response = see_other(_address(path, _kept(request)))
             self._set_session(response, SessionValue(subscriber, None))
             return response
         cookie = request.cookies.get(SESSION_COOKIE)
@@ -228,7 +230,8 @@ class PagesApp:
         if config.open:
             return Viewer(Access.organisation(self._org), Via.OPEN, "this machine")
         if config.signin is not None:
-            return see_other(f"{config.prefix}/signin?" + urlencode({"next": _next_of(request)}))
+            next_path = _address(path, _kept(request))
+            return see_other(f"{config.prefix}/signin?" + urlencode({"next": next_path}))
         return self._message(
             "Not signed in",
             "Open the web view from the link in your briefing; this riskbrief has no sign-in "
@@ -264,8 +267,8 @@ class PagesApp:
 
     # -- pages ------------------------------------------------------------------------------
 
-    def _page(self, request: Request, endpoint: str, values: dict[str, Any]) -> Response:
-        viewer = self._viewer(request)
+    def _page(self, request: Request, endpoint: str, values: dict[str, Any], path: str) -> Response:
+        viewer = self._viewer(request, path)
         if isinstance(viewer, Response):
             return viewer
         view = VIEWS[endpoint]
@@ -304,14 +307,14 @@ class PagesApp:
         def sort_url(grid: str, column: str, descending: bool) -> str:
             kept = {k: v for k, v in args.items() if k not in ("sort", "dir", "csv")}
             kept.update(sort=f"{grid}.{column}", dir="desc" if descending else "asc")
-            return request.path + "?" + urlencode(kept)
+            return _address(path, kept.items())
 
         def csv_url(grid: str) -> str:
             kept = {k: v for k, v in args.items() if k != "csv"}
             kept["csv"] = grid
-            return request.path + "?" + urlencode(kept)
+            return _address(path, kept.items())
 
-        permalink = request.path + ("?" + urlencode(args) if args else "")
+        permalink = _address(path, args.items())
         html = self._env.get_template(page.template).render(
             page=page,
             viewer=viewer,
@@ -345,6 +348,18 @@ class PagesApp:
         return response
 
 
-def _next_of(request: Request) -> str:
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
-    return request.path + ("?" + urlencode(args) if args else "")
+def _kept(request: Request) -> list[tuple[str, str]]:
+    """The request's query without a link's token."""
+    return [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
+
+
+def _address(path: str, query: Iterable[tuple[str, str]]) -> str:
+    """``path`` (as ``MapAdapter.build`` writes it: percent-encoded) with ``query`` after it.
+
+    Every link a page writes back to itself (a header's sort, a table's CSV, the permalink, the
+    redirect that takes a link's token away, the sign-in's way back) is made here, from the
+    path built again from the values the request matched, never from ``request.path``, which
+    is decoded: a pull request's key ``acme/shop#12`` would end the path at its ``#``.
+    """
+    pairs = list(query)
+    return path + ("?" + urlencode(pairs) if pairs else "")
