@@ -34,7 +34,15 @@ from werkzeug.wrappers import Request, Response
 
 from bot.answers.access import Access, TokenTable
 from bot.pages.links import LINK_PARAMETER, LinkSigner, SessionValue
-from bot.pages.signin import SESSION_COOKIE, SignIn, SignInRoutes, see_other, set_session
+from bot.pages.signin import (
+    SESSION_COOKIE,
+    SIGNOUT_FIELD,
+    SignIn,
+    SignInRoutes,
+    cookie_name,
+    see_other,
+    set_session,
+)
 from bot.pages.tables import grid_csv, sorted_grid
 from bot.pages.viewer import (
     Via,
@@ -46,6 +54,7 @@ from bot.pages.views import VIEWS, PageContext
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.engine import session_scope
+from data.store.web_sessions import is_revoked
 from scoring.errors import NotFoundError, RiskbriefError
 
 __all__ = ["DEFAULT_PREFIX", "SESSION_COOKIE", "PagesApp", "PagesConfig", "SignIn"]
@@ -140,6 +149,7 @@ class PagesApp:
             config.secure_cookies,
             self._message,
             self.not_found,
+            clock,
         )
 
     # -- WSGI -------------------------------------------------------------------------
@@ -181,7 +191,7 @@ class PagesApp:
         if endpoint == "signin":
             return self._signin.start(request)
         if endpoint == "signout":
-            return self._signin.signout()
+            return self._signin.signout(request)
         if request.method not in ("GET", "HEAD"):
             return self._message("Not allowed", "Pages are only read here.", 405)
         # The page's own address as its links write it: the path built again from the values
@@ -218,7 +228,7 @@ class PagesApp:
             response = see_other(_address(path, _kept(request)))
             self._set_session(response, SessionValue(subscriber, None))
             return response
-        cookie = request.cookies.get(SESSION_COOKIE)
+        cookie = request.cookies.get(cookie_name(SESSION_COOKIE, config.secure_cookies))
         if cookie is not None and config.signer is not None:
             value = config.signer.session(cookie)
             if value is not None:
@@ -244,16 +254,20 @@ class PagesApp:
             return subscriber_access(session, self._org, key)
 
     def _session_viewer(self, value: SessionValue) -> Viewer | None:
-        if value.organisation:
-            if value.email is None or value.email.lower() not in self._config.admins:
+        with session_scope(self._engine) as session:
+            # Signed out (on any replica): the cookie is still signed, but opens nothing.
+            if is_revoked(session, value.sid):
                 return None
-            return Viewer(Access.organisation(self._org), Via.SESSION, value.email)
-        if value.subscriber is None:
-            return None
-        access = self._subscriber_access(value.subscriber)
+            if value.organisation:
+                if value.email is None or value.email.lower() not in self._config.admins:
+                    return None
+                return Viewer(Access.organisation(self._org), Via.SESSION, value.email, value.sid)
+            if value.subscriber is None:
+                return None
+            access = subscriber_access(session, self._org, value.subscriber)
         if access is None:
             return None
-        return Viewer(access, Via.SESSION, value.email or value.subscriber)
+        return Viewer(access, Via.SESSION, value.email or value.subscriber, value.sid)
 
     def _set_session(self, response: Response, value: SessionValue) -> None:
         assert self._config.signer is not None
@@ -315,6 +329,12 @@ class PagesApp:
             return _address(path, kept.items())
 
         permalink = _address(path, args.items())
+        signer = self._config.signer
+        signout = (
+            signer.signout_token(viewer.sid)
+            if signer is not None and viewer.via is Via.SESSION and viewer.sid is not None
+            else None
+        )
         html = self._env.get_template(page.template).render(
             page=page,
             viewer=viewer,
@@ -322,6 +342,8 @@ class PagesApp:
             sort_url=sort_url,
             csv_url=csv_url,
             permalink=permalink,
+            signout_token=signout,
+            signout_field=SIGNOUT_FIELD,
             prefix=prefix,
             signin=self._config.signin is not None,
             **page.values,

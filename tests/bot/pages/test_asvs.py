@@ -5,18 +5,20 @@ a bounded search."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from html import unescape
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
+from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from werkzeug.test import Client
 
-from bot.pages.app import PagesApp, PagesConfig
+from bot.pages.app import SESSION_COOKIE, PagesApp, PagesConfig
 from bot.pages.links import LinkSigner
 from data.store.engine import session_scope
 from data.store.tables import Change, RiskScoreRow
+from data.store.web_sessions import is_revoked, revoke_session
 from tests.samples import LoadedSample
 
 KEY = "k" * 32
@@ -74,3 +76,102 @@ def test_a_briefings_link_to_a_pull_request_lands_on_its_page(scored: LoadedSamp
     assert got.status_code == 303
     assert got.headers["Location"] == f"{path}?sort=files.path"
     assert client.get(got.headers["Location"]).status_code == 200
+
+
+def _signed_in(client: Client, subscriber: str = "commerce-lead") -> tuple[str, str]:
+    """Open a briefing's link as ``subscriber``: the session cookie's value, and the sign-out
+    form's token from the page it lands on."""
+    token = LinkSigner([KEY]).link_token(subscriber)
+    assert client.get(f"/web/?t={token}").status_code == 303
+    cookie = client.get_cookie(SESSION_COOKIE, path="/web")
+    assert cookie is not None
+    page = client.get("/web/team/commerce")
+    assert page.status_code == 200
+    form = re.search(
+        r'<form class="signout" method="post" action="/web/signout">'
+        r'<input type="hidden" name="csrf" value="([^"]+)">',
+        page.text,
+    )
+    assert form is not None, page.text[-800:]
+    return cookie.value, form.group(1)
+
+
+def _replay(scored: LoadedSample, cookie: str) -> Client:
+    """Another browser (on another replica of the same store) sending ``cookie`` as its own."""
+    client = _client(scored)
+    client.set_cookie(SESSION_COOKIE, cookie, path="/web")
+    return client
+
+
+def test_signing_out_revokes_the_session_on_every_replica(scored: LoadedSample) -> None:
+    """After signing out, the very same cookie value, sent again to this or another replica,
+    opens no page; before, it opened them."""
+    client = _client(scored)
+    cookie, csrf = _signed_in(client)
+    assert _replay(scored, cookie).get("/web/team/commerce").status_code == 200
+    out = client.post("/web/signout", data={"csrf": csrf})
+    assert out.status_code == 200
+    assert "You are signed out" in out.text
+    assert client.get_cookie(SESSION_COOKIE, path="/web") is None
+    for path in ("/web/", "/web/team/commerce", f"/web/change/{quote(_pull_request(scored))}"):
+        assert _replay(scored, cookie).get(path).status_code == 401, path
+    # A new link opens a new session: the link itself lasts its days, as before.
+    assert _signed_in(_client(scored))[0] != cookie
+
+
+def test_signing_out_is_only_a_post_from_the_pages_own_form(scored: LoadedSample) -> None:
+    """A GET, a POST without the form's token or with another session's, and a POST the
+    browser says came from another site all leave the session open."""
+    client = _client(scored)
+    cookie, csrf = _signed_in(client)
+    _, other = _signed_in(_client(scored))
+    assert client.get("/web/signout").status_code == 405
+    refused: list[tuple[dict[str, str], dict[str, str]]] = [
+        ({}, {}),
+        ({"csrf": other}, {}),
+        ({"csrf": "garbage"}, {}),
+        ({"csrf": csrf}, {"Sec-Fetch-Site": "cross-site"}),
+        ({"csrf": csrf}, {"Sec-Fetch-Site": "same-site"}),
+        ({"csrf": csrf}, {"Origin": "https://evil.example"}),
+    ]
+    for data, headers in refused:
+        got = client.post("/web/signout", data=data, headers=headers)
+        assert got.status_code == 403, (data, headers)
+        assert "did not come from a riskbrief page" in got.text
+    assert _replay(scored, cookie).get("/web/team/commerce").status_code == 200
+    # The page's own form, as a browser sends it (no-referrer: its Origin is null).
+    same = {"Sec-Fetch-Site": "same-origin", "Origin": "null"}
+    assert client.post("/web/signout", data={"csrf": csrf}, headers=same).status_code == 200
+    assert _replay(scored, cookie).get("/web/team/commerce").status_code == 401
+
+
+def test_behind_https_the_session_cookie_is_secure_and_prefixed(scored: LoadedSample) -> None:
+    """With secure cookies (RISKBRIEF_WEB_URL on https), the session cookie is named
+    ``__Secure-riskbrief_session`` and set ``Secure``, and it is the one that opens pages."""
+    client = _client(scored, secure_cookies=True)
+    token = LinkSigner([KEY]).link_token("commerce-lead")
+    got = client.get(f"/web/?t={token}", base_url="https://localhost")
+    header = next(h for h in got.headers.getlist("Set-Cookie") if "session" in h)
+    assert header.startswith("__Secure-riskbrief_session=")
+    assert "; Secure" in header
+    assert "HttpOnly" in header
+    cookie = client.get_cookie("__Secure-riskbrief_session", path="/web")
+    assert cookie is not None
+    assert cookie.secure
+    assert client.get("/web/team/commerce", base_url="https://localhost").status_code == 200
+
+
+def test_a_signed_out_session_is_kept_until_it_expires_on_each_store(engine: Engine) -> None:
+    """SQLite and PostgreSQL both record a sign-out once (twice is no error), and forget it
+    once its cookie would have expired anyway."""
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    revoke_session(engine, "first", now + timedelta(hours=12), now)
+    revoke_session(engine, "first", now + timedelta(hours=12), now)
+    with session_scope(engine) as session:
+        assert is_revoked(session, "first")
+        assert not is_revoked(session, "second")
+    later = now + timedelta(hours=13)
+    revoke_session(engine, "second", later + timedelta(hours=12), later)
+    with session_scope(engine) as session:
+        assert not is_revoked(session, "first")
+        assert is_revoked(session, "second")
