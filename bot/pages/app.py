@@ -34,6 +34,7 @@ from werkzeug.wrappers import Request, Response
 
 from bot.answers.access import Access, TokenTable
 from bot.pages.links import LINK_PARAMETER, LinkSigner, SessionValue
+from bot.pages.search import MAX_QUERY
 from bot.pages.signin import (
     SESSION_COOKIE,
     SIGNOUT_FIELD,
@@ -97,6 +98,9 @@ _RULES = Map(
 )
 
 _STATIC = {"site.css": "text/css; charset=utf-8"}
+# The longest query a page reads: every page writes its query back into its permalink and
+# into each table's sort and CSV links, so a longer one would come back many times over.
+MAX_QUERY_STRING = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +141,7 @@ class PagesApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._env.globals["search_max"] = MAX_QUERY
         self._not_found = (
             self._env.get_template("not_found.html").render(prefix=config.prefix).encode()
         )
@@ -282,6 +287,13 @@ class PagesApp:
     # -- pages ------------------------------------------------------------------------------
 
     def _page(self, request: Request, endpoint: str, values: dict[str, Any], path: str) -> Response:
+        if len(request.query_string) > MAX_QUERY_STRING:
+            return self._message(
+                "Address too long",
+                f"A page's address takes at most {MAX_QUERY_STRING} characters after its '?'; "
+                "open the page from one of its links.",
+                414,
+            )
         viewer = self._viewer(request, path)
         if isinstance(viewer, Response):
             return viewer

@@ -175,3 +175,34 @@ def test_a_signed_out_session_is_kept_until_it_expires_on_each_store(engine: Eng
     with session_scope(engine) as session:
         assert not is_revoked(session, "first")
         assert is_revoked(session, "second")
+
+
+def test_a_search_is_bounded_and_a_long_one_is_never_echoed(scored: LoadedSample) -> None:
+    """A search of 200 characters is searched; one of 201 is refused in one sentence, and a
+    100 kB one too, neither written back into the page."""
+    client = _client(scored, open=True)
+    longest = "checkout" + "x" * 192
+    got = client.get("/web/search?q=" + longest)
+    assert got.status_code == 200
+    assert f'value="{longest}"' in got.text
+    assert 'maxlength="200"' in got.text
+    over = client.get("/web/search?q=" + longest + "y")
+    assert over.status_code == 400
+    assert "A search is at most 200 characters and this one has 201" in over.text
+    assert longest not in over.text
+    huge = "z" * 100_000
+    refused = client.get("/web/search?q=" + huge)
+    assert refused.status_code in (400, 414)
+    assert len(refused.data) < 5000
+    assert "z" * 300 not in refused.text
+
+
+def test_no_page_writes_a_huge_query_back_into_its_links(scored: LoadedSample) -> None:
+    """Every page writes its query into its permalink, sort and CSV links: one of 100 kB is
+    refused in one sentence rather than written back dozens of times."""
+    client = _client(scored, open=True)
+    got = client.get("/web/agents?junk=" + "z" * 100_000)
+    assert got.status_code == 414
+    assert "at most 2048 characters" in got.text
+    assert len(got.data) < 5000
+    assert client.get("/web/agents?junk=" + "z" * 1000).status_code == 200
