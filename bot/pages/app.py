@@ -10,9 +10,13 @@ Jinja2 template that escapes everything it prints. Around each:
 - **Not found is one page**: anything outside the viewer's scope answers the very bytes
   that a page that does not exist answers.
 - **Headers**: a Content-Security-Policy with no script at all, ``Referrer-Policy:
-  no-referrer`` so a link's token never leaves in a Referer, ``no-store`` caching.
-- GET and HEAD only outside the sign-in: a page never changes anything, so a mail
-  scanner that follows a link changes nothing either.
+  no-referrer`` so a link's token never leaves in a Referer, ``no-store`` caching (but for
+  the stylesheet, the same for everyone, which may be kept for an hour).
+- GET and HEAD only outside the sign-in and sign-out: a page never changes anything, so a
+  mail scanner that follows a link changes nothing either. Signing out (a POST from a page's
+  own form) is the one write: it revokes the session in the store for every replica.
+- **Links**: every link a page writes to itself is built from the path matched, so a change
+  key's ``#`` stays encoded; a page's query is bounded, since it is written back into them.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, time, timedelta
 from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -206,3 +207,42 @@ def test_no_page_writes_a_huge_query_back_into_its_links(scored: LoadedSample) -
     assert "at most 2048 characters" in got.text
     assert len(got.data) < 5000
     assert client.get("/web/agents?junk=" + "z" * 1000).status_code == 200
+
+
+def _documented_headers() -> tuple[dict[str, str], str, str]:
+    """docs/web.md's Headers: those every answer carries, then the pages' and the
+    stylesheet's ``Cache-Control``."""
+    doc = (Path(__file__).parents[3] / "docs" / "web.md").read_text(encoding="utf-8")
+    bullet = doc.split("- **Headers.**", 1)[1].split("\n- ", 1)[0].split("\n\n", 1)[0]
+    bullet = " ".join(bullet.split())
+    every, _, caching = bullet.partition("Cache-Control")
+    named = dict(re.findall(r"`([A-Za-z-]+): ([^`]+)`", every))
+    pages = re.search(r"Pages, CSV, refusals and not-found carry `Cache-Control: ([^`]+)`", bullet)
+    sheet = re.search(r"the stylesheet alone[^`]*`Cache-Control: ([^`]+)`", bullet)
+    assert named, caching
+    assert pages is not None, bullet
+    assert sheet is not None, bullet
+    return named, pages.group(1), sheet.group(1)
+
+
+def test_every_answer_carries_the_headers_docs_web_md_names(scored: LoadedSample) -> None:
+    """Pages, CSV, refusals, not-found and the stylesheet carry the headers docs/web.md says,
+    and each the caching it says: none for what a viewer may see, an hour for the stylesheet."""
+    every, pages, sheet = _documented_headers()
+    assert set(every) >= {"Content-Security-Policy", "Referrer-Policy", "X-Frame-Options"}
+    client = _client(scored, open=True)
+    answers = {
+        "/web/": 200,
+        "/web/agents?csv=agents": 200,
+        "/web/nothing": 404,
+        "/web/search?q=" + "x" * 201: 400,
+        "/web/static/site.css": 200,
+    }
+    for path, status in answers.items():
+        got = client.get(path)
+        assert got.status_code == status, path
+        for name, value in every.items():
+            assert got.headers[name] == value, (path, name)
+        cached = sheet if path.endswith(".css") else pages
+        assert got.headers["Cache-Control"] == cached, path
+    assert client.get("/web/static/site.css").mimetype == "text/css"
