@@ -16,7 +16,9 @@ from sqlmodel import col, select
 from werkzeug.test import Client
 
 from bot.pages.app import SESSION_COOKIE, PagesApp, PagesConfig
+from bot.pages.endpoint import pages_endpoint
 from bot.pages.links import LinkSigner
+from bot.settings import Settings
 from data.store.engine import session_scope
 from data.store.tables import Change, RiskScoreRow
 from data.store.web_sessions import is_revoked, revoke_session
@@ -147,19 +149,27 @@ def test_signing_out_is_only_a_post_from_the_pages_own_form(scored: LoadedSample
 
 
 def test_behind_https_the_session_cookie_is_secure_and_prefixed(scored: LoadedSample) -> None:
-    """With secure cookies (RISKBRIEF_WEB_URL on https), the session cookie is named
-    ``__Secure-riskbrief_session`` and set ``Secure``, and it is the one that opens pages."""
-    client = _client(scored, secure_cookies=True)
+    """With RISKBRIEF_WEB_URL on https, the session cookie is named
+    ``__Secure-riskbrief_session`` and set ``Secure``, and it is the one that opens pages; on
+    plain http it keeps its plain name."""
     token = LinkSigner([KEY]).link_token("commerce-lead")
-    got = client.get(f"/web/?t={token}", base_url="https://localhost")
-    header = next(h for h in got.headers.getlist("Set-Cookie") if "session" in h)
-    assert header.startswith("__Secure-riskbrief_session=")
-    assert "; Secure" in header
-    assert "HttpOnly" in header
-    cookie = client.get_cookie("__Secure-riskbrief_session", path="/web")
-    assert cookie is not None
-    assert cookie.secure
-    assert client.get("/web/team/commerce", base_url="https://localhost").status_code == 200
+    for url, name in (
+        ("https://rb.example/web", "__Secure-riskbrief_session"),
+        ("http://127.0.0.1:8765/web", SESSION_COOKIE),
+    ):
+        settings = Settings(web_keys=KEY, web_url=url)
+        app = pages_endpoint(settings, scored.engine, scored.org)
+        assert app is not None
+        client = Client(app)
+        base = url.removesuffix("/web")
+        got = client.get(f"/web/?t={token}", base_url=base)
+        header = next(h for h in got.headers.getlist("Set-Cookie") if "session" in h)
+        assert header.startswith(name + "="), header
+        assert ("; Secure" in header) is url.startswith("https:")
+        assert "HttpOnly" in header
+        cookie = client.get_cookie(name, domain=urlsplit(base).hostname or "", path="/web")
+        assert cookie is not None
+        assert client.get("/web/team/commerce", base_url=base).status_code == 200
 
 
 def test_a_signed_out_session_is_kept_until_it_expires_on_each_store(engine: Engine) -> None:
