@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
+import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 from werkzeug.test import Client
@@ -18,10 +19,12 @@ from werkzeug.test import Client
 from bot.pages.app import SESSION_COOKIE, PagesApp, PagesConfig
 from bot.pages.endpoint import pages_endpoint
 from bot.pages.links import LinkSigner
+from bot.pages.signin import ProviderSignIn
 from bot.settings import Settings
 from data.store.engine import session_scope
 from data.store.tables import Change, RiskScoreRow
 from data.store.web_sessions import is_revoked, revoke_session
+from fakes.oidc_provider import FakeOidcProvider, FakeUser
 from tests.samples import LoadedSample
 
 KEY = "k" * 32
@@ -256,3 +259,34 @@ def test_every_answer_carries_the_headers_docs_web_md_names(scored: LoadedSample
         cached = sheet if path.endswith(".css") else pages
         assert got.headers["Cache-Control"] == cached, path
     assert client.get("/web/static/site.css").mimetype == "text/css"
+
+
+def test_behind_https_signing_in_goes_through_prefixed_cookies(scored: LoadedSample) -> None:
+    """Behind https the sign-in's own cookie is ``__Secure-riskbrief_signin`` too, and the
+    sign-in through the provider ends in a ``__Secure-`` session that opens the page."""
+    with FakeOidcProvider(redirect_uri="https://riskbrief.test/web/signin/callback") as provider:
+        provider.user = FakeUser(email="lena.hoffmann@acme.example")
+        signin = ProviderSignIn(
+            issuer=provider.issuer,
+            client_id=provider.client_id,
+            client_secret=provider.client_secret,
+            redirect_uri=provider.redirect_uri,
+        )
+        client = _client(scored, signin=signin, secure_cookies=True)
+        base = "https://riskbrief.test"
+        first = client.get("/web/team/commerce", base_url=base)
+        start = client.get(first.headers["Location"], base_url=base)
+        assert start.status_code == 303
+        pending = start.headers["Set-Cookie"]
+        assert pending.startswith("__Secure-riskbrief_signin=")
+        assert "; Secure" in pending
+        with httpx.Client(trust_env=False) as browser:
+            back = browser.get(start.headers["Location"])
+        assert back.status_code == 302, back.text
+        query = urlsplit(back.headers["location"]).query
+        done = client.get("/web/signin/callback?" + query, base_url=base)
+    assert done.status_code == 303, done.text
+    assert done.headers["Location"] == "/web/team/commerce"
+    names = [h.split("=", 1)[0] for h in done.headers.getlist("Set-Cookie")]
+    assert "__Secure-riskbrief_session" in names
+    assert client.get("/web/team/commerce", base_url=base).status_code == 200
