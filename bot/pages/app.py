@@ -10,9 +10,13 @@ Jinja2 template that escapes everything it prints. Around each:
 - **Not found is one page**: anything outside the viewer's scope answers the very bytes
   that a page that does not exist answers.
 - **Headers**: a Content-Security-Policy with no script at all, ``Referrer-Policy:
-  no-referrer`` so a link's token never leaves in a Referer, ``no-store`` caching.
-- GET and HEAD only outside the sign-in: a page never changes anything, so a mail
-  scanner that follows a link changes nothing either.
+  no-referrer`` so a link's token never leaves in a Referer, ``no-store`` caching (but for
+  the stylesheet, the same for everyone, which may be kept for an hour).
+- GET and HEAD only outside the sign-in and sign-out: a page never changes anything, so a
+  mail scanner that follows a link changes nothing either. Signing out (a POST from a page's
+  own form) is the one write: it revokes the session in the store for every replica.
+- **Links**: every link a page writes to itself is built from the path matched, so a change
+  key's ``#`` stays encoded; a page's query is bounded, since it is written back into them.
 """
 
 from __future__ import annotations
@@ -34,7 +38,16 @@ from werkzeug.wrappers import Request, Response
 
 from bot.answers.access import Access, TokenTable
 from bot.pages.links import LINK_PARAMETER, LinkSigner, SessionValue
-from bot.pages.signin import SESSION_COOKIE, SignIn, SignInRoutes, see_other, set_session
+from bot.pages.search import MAX_QUERY
+from bot.pages.signin import (
+    SESSION_COOKIE,
+    SIGNOUT_FIELD,
+    SignIn,
+    SignInRoutes,
+    cookie_name,
+    see_other,
+    set_session,
+)
 from bot.pages.tables import grid_csv, sorted_grid
 from bot.pages.viewer import (
     Via,
@@ -46,6 +59,7 @@ from bot.pages.views import VIEWS, PageContext
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.engine import session_scope
+from data.store.web_sessions import is_revoked
 from scoring.errors import NotFoundError, RiskbriefError
 
 __all__ = ["DEFAULT_PREFIX", "SESSION_COOKIE", "PagesApp", "PagesConfig", "SignIn"]
@@ -88,6 +102,9 @@ _RULES = Map(
 )
 
 _STATIC = {"site.css": "text/css; charset=utf-8"}
+# The longest query a page reads: every page writes its query back into its permalink and
+# into each table's sort and CSV links, so a longer one would come back many times over.
+MAX_QUERY_STRING = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +145,7 @@ class PagesApp:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._env.globals["search_max"] = MAX_QUERY
         self._not_found = (
             self._env.get_template("not_found.html").render(prefix=config.prefix).encode()
         )
@@ -140,6 +158,7 @@ class PagesApp:
             config.secure_cookies,
             self._message,
             self.not_found,
+            clock,
         )
 
     # -- WSGI -------------------------------------------------------------------------
@@ -181,14 +200,17 @@ class PagesApp:
         if endpoint == "signin":
             return self._signin.start(request)
         if endpoint == "signout":
-            return self._signin.signout()
+            return self._signin.signout(request)
         if request.method not in ("GET", "HEAD"):
             return self._message("Not allowed", "Pages are only read here.", 405)
-        return self._page(request, str(endpoint), dict(values))
+        # The page's own address as its links write it: the path built again from the values
+        # it matched, so a change key's ``#`` stays percent-encoded (``request.path`` is decoded).
+        path = adapter.build(str(endpoint), dict(values))
+        return self._page(request, str(endpoint), dict(values), path)
 
     # -- who is looking -----------------------------------------------------------------
 
-    def _viewer(self, request: Request) -> Viewer | Response:
+    def _viewer(self, request: Request, path: str) -> Viewer | Response:
         config = self._config
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer ") and config.tokens is not None:
@@ -212,11 +234,10 @@ class PagesApp:
                     401,
                 )
             # The token leaves the address bar (and so history and screenshots) at once.
-            args = [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
-            response = see_other(request.path + ("?" + urlencode(args) if args else ""))
+            response = see_other(_address(path, _kept(request)))
             self._set_session(response, SessionValue(subscriber, None))
             return response
-        cookie = request.cookies.get(SESSION_COOKIE)
+        cookie = request.cookies.get(cookie_name(SESSION_COOKIE, config.secure_cookies))
         if cookie is not None and config.signer is not None:
             value = config.signer.session(cookie)
             if value is not None:
@@ -228,7 +249,8 @@ class PagesApp:
         if config.open:
             return Viewer(Access.organisation(self._org), Via.OPEN, "this machine")
         if config.signin is not None:
-            return see_other(f"{config.prefix}/signin?" + urlencode({"next": _next_of(request)}))
+            next_path = _address(path, _kept(request))
+            return see_other(f"{config.prefix}/signin?" + urlencode({"next": next_path}))
         return self._message(
             "Not signed in",
             "Open the web view from the link in your briefing; this riskbrief has no sign-in "
@@ -241,16 +263,20 @@ class PagesApp:
             return subscriber_access(session, self._org, key)
 
     def _session_viewer(self, value: SessionValue) -> Viewer | None:
-        if value.organisation:
-            if value.email is None or value.email.lower() not in self._config.admins:
+        with session_scope(self._engine) as session:
+            # Signed out (on any replica): the cookie is still signed, but opens nothing.
+            if is_revoked(session, value.sid):
                 return None
-            return Viewer(Access.organisation(self._org), Via.SESSION, value.email)
-        if value.subscriber is None:
-            return None
-        access = self._subscriber_access(value.subscriber)
+            if value.organisation:
+                if value.email is None or value.email.lower() not in self._config.admins:
+                    return None
+                return Viewer(Access.organisation(self._org), Via.SESSION, value.email, value.sid)
+            if value.subscriber is None:
+                return None
+            access = subscriber_access(session, self._org, value.subscriber)
         if access is None:
             return None
-        return Viewer(access, Via.SESSION, value.email or value.subscriber)
+        return Viewer(access, Via.SESSION, value.email or value.subscriber, value.sid)
 
     def _set_session(self, response: Response, value: SessionValue) -> None:
         assert self._config.signer is not None
@@ -264,8 +290,15 @@ class PagesApp:
 
     # -- pages ------------------------------------------------------------------------------
 
-    def _page(self, request: Request, endpoint: str, values: dict[str, Any]) -> Response:
-        viewer = self._viewer(request)
+    def _page(self, request: Request, endpoint: str, values: dict[str, Any], path: str) -> Response:
+        if len(request.query_string) > MAX_QUERY_STRING:
+            return self._message(
+                "Address too long",
+                f"A page's address takes at most {MAX_QUERY_STRING} characters after its '?'; "
+                "open the page from one of its links.",
+                414,
+            )
+        viewer = self._viewer(request, path)
         if isinstance(viewer, Response):
             return viewer
         view = VIEWS[endpoint]
@@ -304,14 +337,20 @@ class PagesApp:
         def sort_url(grid: str, column: str, descending: bool) -> str:
             kept = {k: v for k, v in args.items() if k not in ("sort", "dir", "csv")}
             kept.update(sort=f"{grid}.{column}", dir="desc" if descending else "asc")
-            return request.path + "?" + urlencode(kept)
+            return _address(path, kept.items())
 
         def csv_url(grid: str) -> str:
             kept = {k: v for k, v in args.items() if k != "csv"}
             kept["csv"] = grid
-            return request.path + "?" + urlencode(kept)
+            return _address(path, kept.items())
 
-        permalink = request.path + ("?" + urlencode(args) if args else "")
+        permalink = _address(path, args.items())
+        signer = self._config.signer
+        signout = (
+            signer.signout_token(viewer.sid)
+            if signer is not None and viewer.via is Via.SESSION and viewer.sid is not None
+            else None
+        )
         html = self._env.get_template(page.template).render(
             page=page,
             viewer=viewer,
@@ -319,6 +358,8 @@ class PagesApp:
             sort_url=sort_url,
             csv_url=csv_url,
             permalink=permalink,
+            signout_token=signout,
+            signout_field=SIGNOUT_FIELD,
             prefix=prefix,
             signin=self._config.signin is not None,
             **page.values,
@@ -345,6 +386,18 @@ class PagesApp:
         return response
 
 
-def _next_of(request: Request) -> str:
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
-    return request.path + ("?" + urlencode(args) if args else "")
+def _kept(request: Request) -> list[tuple[str, str]]:
+    """The request's query without a link's token."""
+    return [(k, v) for k, v in request.args.items(multi=True) if k != LINK_PARAMETER]
+
+
+def _address(path: str, query: Iterable[tuple[str, str]]) -> str:
+    """``path`` (as ``MapAdapter.build`` writes it: percent-encoded) with ``query`` after it.
+
+    Every link a page writes back to itself (a header's sort, a table's CSV, the permalink, the
+    redirect that takes a link's token away, the sign-in's way back) is made here, from the
+    path built again from the values the request matched, never from ``request.path``, which
+    is decoded: a pull request's key ``acme/shop#12`` would end the path at its ``#``.
+    """
+    pairs = list(query)
+    return path + ("?" + urlencode(pairs) if pairs else "")

@@ -11,9 +11,10 @@ changes nothing.
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
@@ -32,6 +33,7 @@ __all__ = [
     "SessionValue",
     "briefing_links",
     "link_signer",
+    "new_session_id",
 ]
 
 # The query parameter a briefing's link carries its token in.
@@ -44,14 +46,21 @@ DEMO_KEY = "riskbrief-demo-only-not-a-secret"
 DEMO_WEB_URL = "http://127.0.0.1:8765/web"
 
 
+def new_session_id() -> str:
+    """A fresh random id for a session: what signing out records (``revoked_session``)."""
+    return secrets.token_urlsafe(18)
+
+
 @dataclass(frozen=True, slots=True)
 class SessionValue:
-    """Who a browser signed in as: a subscriber's key, an email, and whether the email sees the
-    whole organisation (``RISKBRIEF_WEB_ADMINS``)."""
+    """Who a browser signed in as: a subscriber's key, an email, whether the email sees the
+    whole organisation (``RISKBRIEF_WEB_ADMINS``), and the session's own random id, by which
+    signing out revokes it on the server."""
 
     subscriber: str | None
     email: str | None
     organisation: bool = False
+    sid: str = field(default_factory=new_session_id)
 
 
 def _clocked(clock: Callable[[], float]) -> type[TimestampSigner]:
@@ -80,6 +89,7 @@ class LinkSigner:
         )
         self._sessions = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.session")
         self._signins = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.signin")
+        self._signouts = URLSafeTimedSerializer(newest_last, salt="riskbrief.web.signout")
         self._link_seconds = link_days * 86400
 
     def link_token(self, subscriber: str) -> str:
@@ -98,23 +108,38 @@ class LinkSigner:
     def session_token(self, value: SessionValue) -> str:
         """The cookie value of a sign-in."""
         return self._sessions.dumps(
-            {"s": value.subscriber, "e": value.email, "o": value.organisation}
+            {"s": value.subscriber, "e": value.email, "o": value.organisation, "i": value.sid}
         )
 
     def session(self, token: str) -> SessionValue | None:
-        """The sign-in a cookie holds, or ``None`` when it is forged, expired or garbled."""
+        """The sign-in a cookie holds, or ``None`` when it is forged, expired or garbled, or
+        carries no session id (made before sessions could be signed out on the server)."""
         try:
             value = self._sessions.loads(token, max_age=SESSION_HOURS * 3600)
         except BadData:
             return None
         if not isinstance(value, dict):
             return None
-        subscriber, email = value.get("s"), value.get("e")
+        subscriber, email, sid = value.get("s"), value.get("e"), value.get("i")
         if not (subscriber is None or isinstance(subscriber, str)):
             return None
         if not (email is None or isinstance(email, str)):
             return None
-        return SessionValue(subscriber, email, value.get("o") is True)
+        if not isinstance(sid, str) or not sid:
+            return None
+        return SessionValue(subscriber, email, value.get("o") is True, sid)
+
+    def signout_token(self, sid: str) -> str:
+        """The sign-out form's token for session ``sid``: a cross-site form cannot know it."""
+        return self._signouts.dumps(sid)
+
+    def signout_matches(self, token: str, sid: str) -> bool:
+        """Whether ``token`` is the sign-out form's token of session ``sid``."""
+        try:
+            value = self._signouts.loads(token, max_age=SESSION_HOURS * 3600)
+        except BadData:
+            return False
+        return isinstance(value, str) and secrets.compare_digest(value, sid)
 
     def signin_token(self, value: dict[str, str]) -> str:
         """A sign-in under way (state, nonce, PKCE verifier), for the browser to carry back."""

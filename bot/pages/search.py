@@ -14,14 +14,23 @@ from bot.answers.records.change import change_risk, services_touched
 from bot.pages.page import Page, PageContext
 from data.sources.registry import read_change
 from data.store.tables import Change, Person, RiskScoreRow, Service
-from scoring.errors import NotFoundError
+from scoring.errors import NotFoundError, RiskbriefError
 
-__all__ = ["search_page"]
+__all__ = ["MAX_QUERY", "search_page"]
+
+# The longest search: a change's URL, a sha, a tag or a login is far shorter. A longer one is
+# refused in one sentence, never searched for or written back into the page.
+MAX_QUERY = 200
 
 
 def search_page(ctx: PageContext) -> Page:
     """Changes by key, URL or sha; deploys by key or tag; services and teams; people by login."""
-    q = ctx.args.get("q", "").strip()[:200]
+    q = ctx.args.get("q", "").strip()
+    if len(q) > MAX_QUERY:
+        raise RiskbriefError(
+            f"A search is at most {MAX_QUERY} characters and this one has {len(q)}; search for "
+            "a change's key, URL or sha, a deploy or tag, a service or team, or a login."
+        )
     found: list[tuple[str, str, str]] = []
     if q:
         resolved = catalog_of(ctx.org).resolve(q)

@@ -33,11 +33,13 @@ class Via(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """A recognised viewer: what they may see, and who they are in the page's footer."""
+    """A recognised viewer: what they may see, who they are in the page's footer, and for a
+    signed-in browser, its session's id (what signing out revokes)."""
 
     access: Access
     via: Via
     name: str
+    sid: str | None = None
 
 
 def subscriber_access(session: Session, org: OrgConfig, key: str) -> Access | None:

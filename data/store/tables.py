@@ -37,6 +37,7 @@ __all__ = [
     "Person",
     "Repository",
     "ReviewRow",
+    "RevokedSession",
     "RiskScoreRow",
     "Service",
     "Subscriber",
@@ -591,6 +592,19 @@ class GitHubDelivery(SQLModel, table=True):
     id: str = Field(primary_key=True)
     event: str
     received_at: datetime = _ts()
+
+
+class RevokedSession(SQLModel, table=True):
+    """A web view session signed out: its cookie opens nothing until it would have expired.
+
+    ``id`` is the random id the signed session cookie carries; ``expires_at`` is when the
+    cookie expires anyway, after which the row is no longer needed and is deleted.
+    """
+
+    __tablename__ = "revoked_session"
+
+    id: str = Field(primary_key=True)
+    expires_at: datetime = _ts(index=True)
 
 
 class TrackerIssue(SQLModel, table=True):

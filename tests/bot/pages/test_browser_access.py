@@ -139,3 +139,34 @@ def test_a_stranger_is_told_there_is_nothing_for_them(browser: Browser, site: Si
     assert answer.status == 403
     assert "No briefing goes to visitor@elsewhere.example" in page.content()
     context.close()
+
+
+def test_the_sign_out_button_ends_the_session_for_good(browser: Browser, site: Site) -> None:
+    """The Sign out button at the foot of a page signs out (a POST the page's own CSP lets
+    through), and the same cookie sent again by another browser then opens nothing."""
+    week_link = re.search(r'href="([^"]*/web/week/[^"]*)"', site.email_html)
+    assert week_link is not None
+    context = browser.new_context()
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if m.type == "error" else None)
+    answer = page.goto(week_link.group(1).replace("&amp;", "&"))
+    assert answer is not None
+    assert answer.status == 200
+    cookie = next(c for c in context.cookies() if c["name"] == SESSION_COOKIE)
+    other = browser.new_context()
+    other.add_cookies([cookie])  # type: ignore[list-item]
+    asked = f"{site.base}/team/commerce"
+    assert other.request.get(asked, max_redirects=0).status == 200
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    assert _heading(page) == "Signed out"
+    assert "You are signed out" in page.content()
+    assert not [c for c in context.cookies() if c["name"] == SESSION_COOKIE]
+    # Sent again, the cookie is no session: the visitor is sent to sign in, as a stranger is.
+    again = other.request.get(asked, max_redirects=0)
+    assert again.status == 303
+    assert "/signin" in again.headers["location"]
+    assert violations == []
+    other.close()
+    context.close()
