@@ -45,9 +45,12 @@ def git_missing() -> SourceError:
 
 
 def first_error_line(stderr: bytes) -> str:
-    """The first line of git's error output, without ``fatal:``, for a one-sentence error."""
+    """The first line of git's error output, without ``fatal:`` or ``error:``, for a
+    one-sentence error."""
     text = stderr.decode("utf-8", "replace").strip()
-    return text.splitlines()[0].removeprefix("fatal: ") if text else "no message"
+    if not text:
+        return "no message"
+    return text.splitlines()[0].removeprefix("fatal: ").removeprefix("error: ")
 
 
 def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
