@@ -205,10 +205,12 @@ class LocalGitSource:
         """One sentence: the clone is shallow, what was left out for it, and the fix."""
         left: list[str] = []
         if passed:
-            left.append(
-                f"{passed} {'commit' if passed == 1 else 'commits'} at the cut, whose diff is "
-                "the whole tree, not stored as changes"
+            whose = (
+                "commit at the cut, whose diff is"
+                if passed == 1
+                else "commits at the cut, whose diffs are"
             )
+            left.append(f"{passed} {whose} the whole tree, not stored as changes")
         if dropped:
             tags = ", ".join(dropped[:3]) + (" …" if len(dropped) > 3 else "")
             left.append(
