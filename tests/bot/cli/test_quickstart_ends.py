@@ -113,3 +113,15 @@ def test_a_shallow_clone_is_briefed_without_its_cut_commit_and_says_so(tmp_path:
         "(1 commit at the cut, whose diff is the whole tree, not stored as changes); run "
         "`git fetch --unshallow` in it (fetch-depth: 0 in CI), then sync again."
     ) in result.output
+
+
+def test_a_clone_missing_a_tag_object_is_damaged_not_no_clone(tmp_path: Path) -> None:
+    """A tag whose object is gone fails the draft in one sentence naming `git fsck`, not
+    "is not a git clone"."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"src/app/main.py": "a = 1\n"}, "Start", THURSDAY - timedelta(days=20))
+    repo.tag("v1.0", THURSDAY - timedelta(days=19))
+    lost = lose_object(repo, "v1.0")
+    line = _refused([str(repo.path)])
+    assert line.startswith(f"Error: git for-each-ref failed (missing object {lost}")
+    assert "so the clone cannot be read whole; `git fsck` there names" in line
