@@ -175,6 +175,19 @@ class SyncRun:
             _save_cursor(session, source, scope, cursor)
             session.commit()
 
+    def drop_cursor(self, source: str, scope: str) -> None:
+        """Forget a cursor no longer needed, so no row is left to age (the sync-age metric
+        reads every row's last update)."""
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(SyncState).where(
+                    col(SyncState.source) == source, col(SyncState.scope) == scope
+                )
+            ).first()
+            if row is not None:
+                session.delete(row)
+                session.commit()
+
 
 def _save_cursor(session: Session, source: str, scope: str, cursor: Cursor) -> None:
     row = session.exec(

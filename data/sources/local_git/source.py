@@ -177,7 +177,8 @@ class LocalGitSource:
         The cut commits are saved (cursor ``git-cut``) before any is passed over, so a sync
         after ``git fetch --unshallow`` (or ``--deepen``) knows to mine the clone again from
         its start: the commits before the old cut, and the cut ones, were never read. The
-        fetched ones leave the cursor only once that sync is done (``_uncut``).
+        fetched ones leave the cursor only once that sync is done (``_uncut``). The cursor
+        is saved on every sync while it holds a commit, so its age is the sync's.
         """
         cut = cut_commits(self.path)
         saved = frozenset((run.cursor("git-cut", self.repository).cursor or "").split())
@@ -189,17 +190,21 @@ class LocalGitSource:
                 self.path, "rev-parse", "--verify", "-q", f"{sha}^", check=False
             ).returncode
         )
-        if not cut <= saved:
+        if cut | saved:
             run.save_cursor("git-cut", self.repository, Cursor(" ".join(sorted(saved | cut))))
         return cut, regained
 
     def _uncut(self, run: SyncRun, cut: frozenset[str], regained: frozenset[str]) -> None:
-        """Once a sync is done, keep in cursor ``git-cut`` only the commits still cut off."""
+        """Once a sync is done, keep in cursor ``git-cut`` only the commits still cut off;
+        none left, no cursor."""
         if not regained:
             return
         saved = frozenset((run.cursor("git-cut", self.repository).cursor or "").split())
         kept = (saved - regained) | cut
-        run.save_cursor("git-cut", self.repository, Cursor(" ".join(sorted(kept)) or None))
+        if kept:
+            run.save_cursor("git-cut", self.repository, Cursor(" ".join(sorted(kept))))
+        else:
+            run.drop_cursor("git-cut", self.repository)
 
     def _shallow_note(self, run: SyncRun, passed: int, dropped: list[str]) -> None:
         """One sentence: the clone is shallow, what was left out for it, and the fix."""

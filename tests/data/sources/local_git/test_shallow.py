@@ -17,7 +17,7 @@ from data.sources.gitlog import mine_commits
 from data.sources.local_git import LocalGitSource
 from data.sources.local_git.history import clone_history
 from data.store.org import sync_org
-from data.store.tables import Change, Deploy
+from data.store.tables import Change, Deploy, SyncState
 from data.sync import SourceSummary, run_sources
 from scoring.errors import SourceError
 from tests.data.sources.gitrepo import GitRepo, git_env, shallow_clone
@@ -74,6 +74,11 @@ def _stored(engine: Engine) -> dict[str, str]:
     return {sha or "": title for sha, title in rows}
 
 
+def _cursors(engine: Engine) -> set[str]:
+    with Session(engine) as session:
+        return set(session.exec(select(SyncState.source)).all())
+
+
 @pytest.fixture
 def source(tmp_path: Path) -> GitRepo:
     repo = GitRepo(tmp_path / "origin")
@@ -118,6 +123,7 @@ def test_fetching_the_whole_history_makes_the_next_sync_read_what_the_cut_hid(
     shallow = _clone(source, tmp_path / "shallow", 2)
     _sync(engine, shallow)
     assert len(_stored(engine)) == 1
+    assert _cursors(engine) == {"git", "git-cut", "git-tags"}
     subprocess.run(
         ["git", "-C", str(shallow), "fetch", "-q", "--unshallow"], check=True, env=git_env()
     )
@@ -130,6 +136,8 @@ def test_fetching_the_whole_history_makes_the_next_sync_read_what_the_cut_hid(
         "Tweak 4",
     ]
     assert again.notes == ()
+    # Nothing is cut any more: no cursor is left to age in the sync-age metric.
+    assert _cursors(engine) == {"git", "git-tags"}
     with Session(engine) as session:
         deploys = session.exec(select(Deploy.key).where(col(Deploy.key).contains("v1.0"))).all()
     assert deploys == ["git-tag:acme/shop:v1.0:api"]
