@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.build_layout import FOLDER_GUESS, read_layout, tracked_files
+from data.sources.git_command import first_error_line, unreadable_clone
 from data.sources.local_git.tags import line_groups, line_service, release_line
 from scoring.errors import ConfigError
 
@@ -91,8 +92,19 @@ def _git(path: Path, *args: str) -> str:
     except OSError as exc:
         raise ConfigError(f"git cannot be run ({exc.strerror}); install git") from None
     if done.returncode != 0:
+        if _is_clone(path):
+            # A clone git cannot read whole (an object missing): say that, not "no clone".
+            failed = first_error_line(done.stderr.encode("utf-8", "replace"))
+            raise unreadable_clone(path, f"git {args[0]} failed ({failed})")
         raise ConfigError(f"{path} is not a git clone; pass the path of a local clone")
     return done.stdout
+
+
+def _is_clone(path: Path) -> bool:
+    done = subprocess.run(
+        ["git", "-C", str(path), "rev-parse", "--git-dir"], capture_output=True, check=False
+    )
+    return done.returncode == 0
 
 
 def draft_deploy_tags(

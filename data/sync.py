@@ -90,6 +90,8 @@ class SourceSummary:
     error: str | None = None
     # New rows by kind, e.g. (("change", 2261), ("deploy", 164)).
     added_kinds: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+    # Sentences the source had for its reader beside the counts (a shallow clone, say).
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def line(self) -> str:
         """The summary line ``riskbrief sync`` prints for this source."""
@@ -102,6 +104,8 @@ class SourceSummary:
         counts = f"{added or self.added} added, {self.updated} updated"
         if self.skipped:
             counts += f", {self.skipped} skipped (see the log)"
+        if self.error and not (self.added or self.updated or self.skipped):
+            return f"{self.source}: failed: {self.error}"
         if self.error:
             return f"{self.source}: failed after {counts}: {self.error}"
         return f"{self.source}: {counts}"
@@ -115,6 +119,12 @@ class SyncRun:
     org: OrgConfig
     progress: Progress = field(default_factory=NullProgress)
     tally: Tally = field(default_factory=Tally)
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, sentence: str) -> None:
+        """Say ``sentence`` beside the source's summary line: what its reader should know
+        of what was read (a shallow clone's cut history), not a failure."""
+        self.notes.append(sentence)
 
     def cursor(self, source: str, scope: str = "") -> Cursor:
         """The saved cursor of ``source`` (in ``scope``, e.g. a repository), or an empty one."""
@@ -164,6 +174,19 @@ class SyncRun:
         with Session(self.engine) as session:
             _save_cursor(session, source, scope, cursor)
             session.commit()
+
+    def drop_cursor(self, source: str, scope: str) -> None:
+        """Forget a cursor no longer needed, so no row is left to age (the sync-age metric
+        reads every row's last update)."""
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(SyncState).where(
+                    col(SyncState.source) == source, col(SyncState.scope) == scope
+                )
+            ).first()
+            if row is not None:
+                session.delete(row)
+                session.commit()
 
 
 def _save_cursor(session: Session, source: str, scope: str, cursor: Cursor) -> None:
@@ -219,5 +242,12 @@ def run_sources(
                 close()
         t = run.tally
         kinds = tuple(sorted(t.added_kinds.items()))
-        out.append(SourceSummary(source.name, t.added, t.updated, t.skipped, error, kinds))
+        for sentence in run.notes:
+            # A printed note is read there; a scheduled sync's goes to the log.
+            (log.info if printed else log.warning)("source_note", source=source.name, note=sentence)
+        out.append(
+            SourceSummary(
+                source.name, t.added, t.updated, t.skipped, error, kinds, tuple(run.notes)
+            )
+        )
     return out

@@ -103,8 +103,19 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
         upgrade(engine)
         with session_scope(engine) as session:
             sync_org(session, org)
-        for summary in run_sources(engine, org, configured_sources(settings, org), printed=True):
+        summaries = run_sources(engine, org, configured_sources(settings, org), printed=True)
+        for summary in summaries:
             click.echo(summary_line(summary))
+        for summary in summaries:
+            for note in summary.notes:
+                click.echo(note)
+        if failed := [s.source for s in summaries if s.error]:
+            # A briefing of what a failed read left would say "no data, run sync": the step
+            # that just failed. The line above says what failed and how to mend it.
+            raise click.ClickException(
+                f"reading {', '.join(failed)} failed as said above, so nothing was briefed; "
+                f"mend what it says, then run `riskbrief sync` and `riskbrief brief` with {config}"
+            )
         with session_scope(engine) as session:
             score_all(session, org)
             now = utcnow()

@@ -60,6 +60,9 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
         engine.dispose()
     for summary in summaries:
         click.echo(summary_line(summary))
+    for summary in summaries:
+        for note in summary.notes:
+            click.echo(note)
     for note in deploy_tag_notes(org):
         click.echo(note)
     for name in unmapped:

@@ -14,14 +14,23 @@ from pathlib import Path
 from scoring.errors import SourceError
 
 __all__ = [
+    "UNSHALLOW",
     "branch_ref",
     "check_repository",
+    "cut_commits",
     "first_error_line",
     "git_env",
     "git_missing",
+    "has_cut_parents",
+    "is_shallow",
     "repository_name",
     "run_git",
+    "shallow_clone_error",
+    "unreadable_clone",
 ]
+
+# What fills in a shallow clone's missing history, for every sentence that names the fix.
+UNSHALLOW = "fetch the whole history (`git fetch --unshallow`, or fetch-depth: 0 in CI)"
 
 
 def repository_name(path: Path) -> str:
@@ -36,9 +45,12 @@ def git_missing() -> SourceError:
 
 
 def first_error_line(stderr: bytes) -> str:
-    """The first line of git's error output, without ``fatal:``, for a one-sentence error."""
+    """The first line of git's error output, without ``fatal:`` or ``error:``, for a
+    one-sentence error."""
     text = stderr.decode("utf-8", "replace").strip()
-    return text.splitlines()[0].removeprefix("fatal: ") if text else "no message"
+    if not text:
+        return "no message"
+    return text.splitlines()[0].removeprefix("fatal: ").removeprefix("error: ")
 
 
 def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
@@ -57,11 +69,55 @@ def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedP
     except FileNotFoundError:
         raise git_missing() from None
     if check and done.returncode != 0:
-        raise SourceError(
-            f"git {args[0]} failed in {repo} ({first_error_line(done.stderr)}); "
-            "check that it is an intact git clone."
-        )
+        raise unreadable_clone(repo, f"git {args[0]} failed ({first_error_line(done.stderr)})")
     return done
+
+
+def unreadable_clone(repo: Path, failed: str) -> SourceError:
+    """The one sentence for a git command that ``failed`` in a clone it should read: the
+    clone is not whole (a missing or damaged object), and how to find and mend it."""
+    return SourceError(
+        f"{failed} in {repo}, so the clone cannot be read whole; `git fsck` there names "
+        "what is missing or damaged, and a fresh clone restores it."
+    )
+
+
+def is_shallow(repo: Path) -> bool:
+    """Whether ``repo`` is a shallow clone (``git clone --depth``): its history is cut off."""
+    done = run_git(repo, "rev-parse", "--is-shallow-repository", check=False)
+    return done.returncode == 0 and done.stdout.strip() == b"true"
+
+
+def has_cut_parents(repo: Path, sha: str) -> bool:
+    """Whether commit ``sha``, which git shows without parents, has parents the clone cut off.
+
+    A shallow clone's oldest commits (and a graft's) keep their ``parent`` lines in the
+    commit object while git's history shows them as roots, so their diff is their whole
+    tree; a real first commit names no parent. ``--no-replace-objects`` reads the object
+    as it was written, not as a ``git replace --graft`` shows it.
+    """
+    done = run_git(repo, "--no-replace-objects", "cat-file", "commit", sha, check=False)
+    if done.returncode != 0:
+        return False
+    header = done.stdout.partition(b"\n\n")[0]
+    return any(line.startswith(b"parent ") for line in header.splitlines())
+
+
+def cut_commits(repo: Path) -> frozenset[str]:
+    """The commits of a shallow clone whose parents are cut off; none in a whole clone."""
+    if not is_shallow(repo):
+        return frozenset()
+    done = run_git(repo, "rev-list", "--max-parents=0", "--all", check=False)
+    roots = done.stdout.decode("ascii", "replace").split()
+    return frozenset(sha for sha in roots if has_cut_parents(repo, sha))
+
+
+def shallow_clone_error(repo: Path, what: str, fix: str | None = None) -> SourceError:
+    """The one sentence for a shallow clone where its whole history is needed: ``what`` says
+    what the cut leaves unknown, ``fix`` what to do (by default, fetch the history)."""
+    return SourceError(
+        f"{repo} is a shallow clone, so {what}; {fix or UNSHALLOW + ', then run this again'}."
+    )
 
 
 def git_env() -> dict[str, str]:

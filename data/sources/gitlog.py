@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,15 +33,18 @@ from data.sources.git_command import (
     first_error_line,
     git_env,
     git_missing,
+    has_cut_parents,
+    is_shallow,
     repository_name,
     run_git,
+    shallow_clone_error,
+    unreadable_clone,
 )
 from data.sources.log_stream import LogStream
 from data.sources.mined_commit import MinedCommit, reverted_request, reverted_sha
 from data.sources.patch_lines import PATCH_ARGS, file_code_lines
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
-from scoring.errors import SourceError
 from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_message
 
@@ -82,7 +85,9 @@ class _Pending:
     old_paths: list[str]
 
 
-def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
+def _commit(
+    pending: _Pending, repository: str, bugs: BugIssues, is_cut: Callable[[str], bool]
+) -> MinedCommit:
     sha, parents, name, email, _authored, committed, subject, body = pending.header
     reverts = reverted_sha(subject, body)
     kind, _ = identity_kind(name, email)
@@ -117,6 +122,8 @@ def _commit(pending: _Pending, repository: str, bugs: BugIssues) -> MinedCommit:
         author_name=name.strip(),
         body=body,
         old_paths=tuple(pending.old_paths),
+        # Only a commit git shows without parents can have had them cut off.
+        cut=not parent_list and is_cut(sha),
     )
 
 
@@ -131,9 +138,15 @@ def _with_code(pending: _Pending, code: dict[str, tuple[int, int]] | None) -> No
 
 
 def _parse(
-    reader: LogStream, repository: str, bugs: BugIssues, patches: bool = False
+    reader: LogStream,
+    repository: str,
+    bugs: BugIssues,
+    patches: bool = False,
+    is_cut: Callable[[str], bool] = lambda _sha: False,
 ) -> Iterator[MinedCommit]:
     """The commits of a ``git log --numstat -z`` stream; ``patches`` when it holds ``-p`` too.
+
+    ``is_cut`` says whether a commit shown without parents had them cut off.
 
     A commit's patch follows its numstat after an empty field and runs up to the next
     commit's RS; its code files get their lines of code.
@@ -145,7 +158,7 @@ def _parse(
         if field.startswith(b"\x1e"):
             if pending is not None:
                 _with_code(pending, counts)
-                yield _commit(pending, repository, bugs)
+                yield _commit(pending, repository, bugs, is_cut)
             header = [_text(field[1:])]
             for _ in range(_FIELDS - 1):
                 header.append(_text(reader.until(b"\0")))
@@ -167,7 +180,7 @@ def _parse(
             counts = code
     if pending is not None:
         _with_code(pending, counts)
-        yield _commit(pending, repository, bugs)
+        yield _commit(pending, repository, bugs, is_cut)
 
 
 def mine_commits(
@@ -178,6 +191,7 @@ def mine_commits(
     first_parent: bool = False,
     bug_keys: frozenset[str] | None = None,
     code_lines: bool = True,
+    shallow: bool = False,
 ) -> Generator[MinedCommit, None, None]:
     """Every non-merge commit reachable from ``rev``, oldest first, one at a time.
 
@@ -190,13 +204,21 @@ def mine_commits(
     ``code_lines`` reads each commit's patch for its files' lines of code
     (``FileChange.code_added``); without it files have their counts alone, which
     is all a history's index needs, at a fraction of the cost.
+    ``shallow`` mines a shallow clone too, its cut commits marked ``cut`` (no change);
+    without it a shallow clone is refused, since what is scored against its history (a
+    backtest, its labels) would be made up by the cut.
     An empty repository yields nothing; closing the generator early stops git.
     Raises ``SourceError`` when git is missing, ``repo`` is not a git
-    repository, ``rev`` is not a commit there, or ``git log`` fails part way.
+    repository, ``rev`` is not a commit there, ``repo`` is a shallow clone (unless
+    ``shallow``), or ``git log`` fails part way.
     """
     repo = Path(repo)
     if not check_repository(repo, rev):
         return
+    if not shallow and is_shallow(repo):
+        raise shallow_clone_error(
+            repo, "the history its changes would be scored and labelled against is cut off"
+        )
     # Named after the clone itself even when ``repo`` is a folder inside it.
     top = run_git(repo, "rev-parse", "--show-toplevel", check=False)
     shown = top.stdout.decode("utf-8", "replace").strip()
@@ -282,13 +304,16 @@ def _log(
         assert out is not None
         try:
             bugs = BugIssues(bug_keys) if bug_keys else NO_BUG_ISSUES
-            yield from _parse(LogStream(out.read), repository, bugs, code_lines)
+            yield from _parse(
+                LogStream(out.read),
+                repository,
+                bugs,
+                code_lines,
+                lambda sha: has_cut_parents(Path(repo), sha),
+            )
         finally:
             out.close()
             returncode = proc.wait()
         if returncode != 0:
             errors.seek(0)
-            raise SourceError(
-                f"git log failed in {repo} ({first_error_line(errors.read())}); "
-                "check that it is an intact git clone."
-            )
+            raise unreadable_clone(repo, f"git log failed ({first_error_line(errors.read())})")

@@ -47,3 +47,6 @@ class MinedCommit:
     body: str = ""
     # The old paths of renamed files (``change.files`` names only the new ones).
     old_paths: tuple[str, ...] = ()
+    # Its parents are cut off (a shallow clone's oldest commit): git shows its whole tree
+    # as added, which no one changed then, so it is no change (``git_command.has_cut_parents``).
+    cut: bool = False

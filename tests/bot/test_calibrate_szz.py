@@ -14,7 +14,7 @@ from bot.cli import main
 from data.config import load_org_config
 from data.store.engine import make_engine, session_scope
 from evaluation.change_outcomes import change_outcomes
-from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.gitrepo import GitRepo, shallow_clone
 from tests.stores import migrated_copy
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
@@ -142,6 +142,28 @@ def test_a_clone_that_moved_is_skipped_with_the_reason(
     [labels] = outcomes.szz
     assert labels.skipped is not None
     assert "is not a directory" in labels.skipped
+
+
+def test_a_shallow_clone_gives_no_szz_labels_and_says_how_to_fetch_its_history(
+    synced: tuple[Path, set[str]], tmp_path: Path
+) -> None:
+    """SZZ in a --depth clone would blame the cut commit for lines older than it: the clone
+    gives no labels, and the reason names `git fetch --unshallow`."""
+    toml, _ = synced
+    shallow = shallow_clone(tmp_path / "shop", tmp_path / "ci", 5)
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(str(tmp_path / "shop"), str(shallow)),
+        encoding="utf-8",
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
+    with session_scope(engine) as session:
+        outcomes = change_outcomes(session, load_org_config(toml))
+    engine.dispose()
+    assert outcomes.bad == frozenset()
+    [labels] = outcomes.szz
+    assert labels.skipped is not None
+    assert f"{shallow} is a shallow clone" in labels.skipped
+    assert "git fetch --unshallow" in labels.skipped
 
 
 def test_without_a_clone_the_output_says_szz_was_not_used(tmp_path: Path) -> None:

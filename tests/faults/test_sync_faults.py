@@ -527,7 +527,10 @@ def test_sync_fault_is_one_sentence_or_recovered_and_the_store_ends_complete(
     else:
         assert _one_sentence(faulty.error), faulty.line()
         assert fault.says in (faulty.error or "")
-        assert faulty.line().startswith(f"{fault.source}: failed after ")
+        # "failed after 0 added" says nothing: a source that read nothing just failed.
+        read = faulty.added or faulty.updated or faulty.skipped
+        failed = "failed after " if read else "failed: "
+        assert faulty.line().startswith(f"{fault.source}: {failed}")
     saved = {"pagerduty": _cursor(engine, "pagerduty"), PULLS: _cursor(engine, CURSOR_SOURCE)}
     github_seen = len(world.github.requests_to("/graphql"))
     pagerduty_seen = len(world.pagerduty.list_requests())

@@ -44,6 +44,12 @@ loses at most one batch, and the next sync resumes after the last saved commit.
   tag on a maintenance branch never merged back has that branch's own commits
   read as changes, and one merged forward has them opened from the merge that
   carried them.
+- A shallow clone (``git clone --depth``) is read with its cut commits left out:
+  git shows a commit whose parents were cut off as adding its whole tree, which no
+  one changed then (``MinedCommit.cut``), and a release tag whose commits run into
+  the cut ships an unknown batch, so it is no deploy. The sync says so in one
+  sentence naming ``git fetch --unshallow``; the commits it found cut are kept
+  (cursor ``git-cut``), so the sync after the history is fetched reads it all again.
 """
 
 from data.sources.local_git.codeowners import CloneCodeowners

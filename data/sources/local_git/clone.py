@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from data.config import OrgConfig
+from data.sources.git_command import UNSHALLOW, is_shallow, shallow_clone_error
 from data.sources.gitlog import repository_name, run_git
 from scoring.errors import SourceError
 
@@ -70,12 +71,8 @@ def merge_base(path: Path, target: str, head: str) -> str:
     """Where ``head`` left ``target``: the commit the change's diff starts from."""
     done = run_git(path, "merge-base", target, head, check=False)
     if done.returncode != 0:
-        shallow = run_git(path, "rev-parse", "--is-shallow-repository", check=False)
-        if shallow.stdout.strip() == b"true":
-            raise SourceError(
-                f"{path} is a shallow clone, so where the change left its base is unknown; "
-                "fetch the whole history (`git fetch --unshallow`, or fetch-depth: 0 in CI)."
-            )
+        if is_shallow(path):
+            raise shallow_clone_error(path, "where the change left its base is unknown", UNSHALLOW)
         raise SourceError(
             f"{head[:12]} shares no history with {target[:12]} in {path}; "
             "pass --base with the branch the change will merge into."

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from data.config import OrgConfig
+from data.sources.git_command import UNSHALLOW, is_shallow, shallow_clone_error
 from data.sources.gitlog import mine_commits
 from data.sources.local_git.clone import clone_repository, clone_top
 from scoring.authorship import AuthorKind
@@ -23,8 +24,17 @@ def clone_history(
 
     For ``riskbrief check`` without a store: no reviews, incidents or deploys are known.
     Changes are recorded in time order, as the store would hand them over.
+    A shallow clone is refused (``SourceError``): its oldest commit shows the whole tree as
+    added, so every file would seem changed once, by whoever made that commit, and nothing
+    before; that history is unknown, not short.
     """
     top = clone_top(path)
+    if is_shallow(top):
+        raise shallow_clone_error(
+            path,
+            "how often its files changed before, and by whom, is unknown",
+            f"{UNSHALLOW} and check again, or check against a synced store (--database-url)",
+        )
     name = repository or clone_repository(top, org)
     changes: list[ChangeFacts] = []
     for mined in mine_commits(top, rev, code_lines=False):

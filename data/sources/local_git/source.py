@@ -19,6 +19,7 @@ from pathlib import Path
 import structlog
 
 from data.config import AgentsConfig, OrgConfig, RepositoryConfig
+from data.sources.git_command import cut_commits
 from data.sources.gitlog import (
     MinedCommit,
     branch_ref,
@@ -156,6 +157,8 @@ class LocalGitSource:
                     owners = CloneCodeowners(self.path, commit.parent)
                 owners.follow(commit)
                 for landed in landed_commits(self.path, self.repository, commit, (rev,), carriers):
+                    if landed.cut:
+                        continue
                     record = self._record(landed, commit, owners, reverts, generated)
                     batch.append(_own_key(_off_branch_key(record, landed), claimed))
             hidden.append(tip)
@@ -167,6 +170,65 @@ class LocalGitSource:
             run.checkpoint("git-tags", self.repository, changes=batch)
             run.progress.advance(self.name, len(batch), "commits")
 
+    def _cut(self, run: SyncRun) -> tuple[frozenset[str], frozenset[str]]:
+        """The clone's commits whose parents are cut off (none unless it is shallow), and
+        those an earlier sync found cut whose history has since been fetched.
+
+        The cut commits are saved (cursor ``git-cut``) before any is passed over, so a sync
+        after ``git fetch --unshallow`` (or ``--deepen``) knows to mine the clone again from
+        its start: the commits before the old cut, and the cut ones, were never read. The
+        fetched ones leave the cursor only once that sync is done (``_uncut``). The cursor
+        is saved on every sync while it holds a commit, so its age is the sync's.
+        """
+        cut = cut_commits(self.path)
+        saved = frozenset((run.cursor("git-cut", self.repository).cursor or "").split())
+        # A saved commit whose parent the clone now has: the history behind it was fetched.
+        regained = frozenset(
+            sha
+            for sha in saved
+            if not run_git(
+                self.path, "rev-parse", "--verify", "-q", f"{sha}^", check=False
+            ).returncode
+        )
+        if cut | saved:
+            run.save_cursor("git-cut", self.repository, Cursor(" ".join(sorted(saved | cut))))
+        return cut, regained
+
+    def _uncut(self, run: SyncRun, cut: frozenset[str], regained: frozenset[str]) -> None:
+        """Once a sync is done, keep in cursor ``git-cut`` only the commits still cut off;
+        none left, no cursor."""
+        if not regained:
+            return
+        saved = frozenset((run.cursor("git-cut", self.repository).cursor or "").split())
+        kept = (saved - regained) | cut
+        if kept:
+            run.save_cursor("git-cut", self.repository, Cursor(" ".join(sorted(kept))))
+        else:
+            run.drop_cursor("git-cut", self.repository)
+
+    def _shallow_note(self, run: SyncRun, passed: int, dropped: list[str]) -> None:
+        """One sentence: the clone is shallow, what was left out for it, and the fix."""
+        left: list[str] = []
+        if passed:
+            whose = (
+                "commit at the cut, whose diff is"
+                if passed == 1
+                else "commits at the cut, whose diffs are"
+            )
+            left.append(f"{passed} {whose} the whole tree, not stored as changes")
+        if dropped:
+            tags = ", ".join(dropped[:3]) + (" …" if len(dropped) > 3 else "")
+            left.append(
+                f"{len(dropped)} release {'tag' if len(dropped) == 1 else 'tags'} ({tags}) "
+                "whose earlier release is cut off read as no deploy"
+            )
+        said = f" ({' and '.join(left)})" if left else ""
+        run.note(
+            f"{self.repository}: {self.path} is a shallow clone, so its history before the "
+            f"cut is unknown{said}; run `git fetch --unshallow` in it (fetch-depth: 0 in CI), "
+            "then sync again."
+        )
+
     def sync(self, run: SyncRun) -> None:
         """Mine commits after the saved one in batches, then deploy tags newer than the saved."""
         scope = self.repository
@@ -174,20 +236,30 @@ class LocalGitSource:
         after = self._known(run.cursor("git", scope).cursor)
         batch: list[ChangeRecord] = []
         last: str | None = None
-        owners = CloneCodeowners(self.path, after)
         reverts = RevertTargets(self.path, self.repository)
         generated = GeneratedFiles(self.path, rev)
         claimed: dict[str, str] = {}
         # Checked first: a folder that is no clone gets that one sentence, not a git error.
         known = check_repository(self.path, rev)
+        cut, regained = self._cut(run) if known else (frozenset(), frozenset())
+        if regained:
+            # The history before the old cut was fetched: read it all; upserts make that safe.
+            log.info("git_history_fetched", repository=self.repository)
+            after = None
+        owners = CloneCodeowners(self.path, after)
         carriers = (
             release_carriers(self.path, rev, self.deploy_tags)
             if self.deploy_tags and known
             else frozenset()
         )
-        for commit in mine_commits(self.path, rev, after=after, first_parent=True):
+        passed = 0
+        for commit in mine_commits(self.path, rev, after=after, first_parent=True, shallow=True):
             owners.follow(commit)
             for landed in landed_commits(self.path, self.repository, commit, (), carriers):
+                if landed.cut:
+                    # No one made its whole tree then: no change to store or score.
+                    passed += 1
+                    continue
                 record = self._record(landed, commit, owners, reverts, generated)
                 batch.append(_own_key(record, claimed))
             last = commit.sha
@@ -198,13 +270,27 @@ class LocalGitSource:
         if batch or last is not None:
             run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)
             run.progress.advance(self.name, len(batch), "commits")
+        dropped: list[str] = []
         if self.deploy_tags:
-            seen = run.cursor("git-tags", scope).watermark
+            seen = None if regained else run.cursor("git-tags", scope).watermark
             self._off_branch(run, rev, seen, reverts, generated, claimed, carriers)
-            deploys = list(tag_deploys(self.path, self.repository, run.org, self.deploy_tags, seen))
+            deploys = list(
+                tag_deploys(
+                    self.path,
+                    self.repository,
+                    run.org,
+                    self.deploy_tags,
+                    seen,
+                    cut=cut,
+                    dropped=dropped,
+                )
+            )
             newest = max((d.finished_at for d in deploys), default=seen)
             run.checkpoint("git-tags", scope, cursor=Cursor(watermark=newest), deploys=deploys)
             run.progress.advance(self.name, len(deploys), "deploys")
+        self._uncut(run, cut, regained)
+        if cut:
+            self._shallow_note(run, passed, dropped)
 
 
 def _off_branch_key(record: ChangeRecord, landed: MinedCommit) -> ChangeRecord:

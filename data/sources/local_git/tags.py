@@ -293,10 +293,22 @@ def off_branch_tips(path: Path, rev: str, pattern: str, after: datetime | None =
 
 
 def tag_deploys(
-    path: Path, repository: str, org: OrgConfig, pattern: str, after: datetime | None = None
+    path: Path,
+    repository: str,
+    org: OrgConfig,
+    pattern: str,
+    after: datetime | None = None,
+    *,
+    cut: frozenset[str] = frozenset(),
+    dropped: list[str] | None = None,
 ) -> Iterator[DeployRecord]:
     """A deploy per service the commits of each matching tag touch (tags made after ``after``,
-    and the older tags of their line that reach one of them: what those ship shrinks)."""
+    and the older tags of their line that reach one of them: what those ship shrinks).
+
+    A tag whose commits run into ``cut`` (a shallow clone's commits whose parents are cut
+    off) is no deploy: the earlier release that would bound what it shipped is cut off
+    with them, so it would ship a made-up batch. Its name is added to ``dropped``.
+    """
     keys = [s.key for s in org.services if s.repository in (None, repository)]
     tags = release_tags(path, pattern)
     lines = _lines(tags, repository, keys)
@@ -312,7 +324,12 @@ def tag_deploys(
             if not new & reaches.get(tag.sha, frozenset({tag.sha})):
                 continue
             shipped: dict[str, list[str]] = defaultdict(list)
-            for sha, files in _commits(path, tag, excluded):
+            commits = _commits(path, tag, excluded)
+            if cut and any(sha in cut for sha, _ in commits):
+                if dropped is not None:
+                    dropped.append(tag.name)
+                continue
+            for sha, files in commits:
                 for service in {org.service_for_path(repository, p) for p in files}:
                     if service is None or service != (only or service):
                         continue

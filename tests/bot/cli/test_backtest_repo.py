@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from bot.cli import main
 from evaluation.repo_backtest import history_span
-from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.gitrepo import GitRepo, shallow_clone
 from tests.evaluation.test_kamei import JSON_KEYS
 from tests.evaluation.test_repo_backtest import build_history
 
@@ -268,3 +268,15 @@ def test_calibrate_fits_on_the_clone_s_own_history_and_measures_later_changes(
     assert (figures["train_changes"], figures["test_changes"]) == (32, 8)
     assert figures["before"]["n"] == figures["after"]["n"] == 8
     assert figures["after"]["auc_lines_added"] == figures["before"]["auc_lines_added"]
+
+
+def test_a_shallow_clone_is_refused_with_the_fix(
+    shop: tuple[GitRepo, dict[str, str]], tmp_path: Path
+) -> None:
+    """`backtest --repo` of a --depth clone would score and label against a cut history (its
+    oldest commit the whole tree): one line names `git fetch --unshallow` instead."""
+    repo, _ = shop
+    shallow = shallow_clone(repo.path, tmp_path / "ci", 2)
+    result = _run("--repo", str(shallow))
+    _assert_one_line_error(result, f"{shallow} is a shallow clone")
+    assert "git fetch --unshallow" in result.output

@@ -24,7 +24,7 @@ from data.store.facts import load_changes
 from data.store.scores import load_scores
 from scoring.signals import SIGNAL_WORDS
 from tests.bot.shop import cli_workspace, shop_toml
-from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.gitrepo import GitRepo, shallow_clone
 from tests.samples import SampleTemplate
 
 T0 = datetime(2026, 10, 5, 10, 0, tzinfo=UTC)
@@ -374,3 +374,19 @@ def test_a_diff_outside_any_clone_and_store_is_scored_against_nothing(workdir: P
     digest = hashlib.sha256(diff.encode()).hexdigest()[:16]
     assert f"riskbrief check: sha256:{digest} (a diff's digest: no commit)" in result.output
     assert not any(workdir.iterdir())
+
+
+def test_a_shallow_clone_s_history_is_unknown_not_one_change_by_one_developer(
+    clone: GitRepo, workdir: Path
+) -> None:
+    """`check --head WORKTREE` in a --depth 1 clone without a store exits 2 naming the fix,
+    rather than scoring every touched file as "changed 1 time before by 1 developer"."""
+    clone.git("checkout", "-q", "main")
+    shallow = shallow_clone(clone.path, workdir.parent / "ci", 1)
+    (shallow / "pay" / "a.py").write_text("x = 5\n", encoding="utf-8")
+    line = _one_line_error(_run(str(shallow), "--head", "WORKTREE"))
+    assert line == (
+        f"Error: {shallow} is a shallow clone, so how often its files changed before, and by "
+        "whom, is unknown; fetch the whole history (`git fetch --unshallow`, or fetch-depth: 0 "
+        "in CI) and check again, or check against a synced store (--database-url)."
+    )

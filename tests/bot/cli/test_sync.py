@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from bot.cli import main
 from tests.bot.cli.conftest import T0, store_rows
-from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.gitrepo import GitRepo, lose_object, shallow_clone
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 
@@ -50,3 +50,31 @@ def test_sync_of_a_clone_no_service_maps_says_so(workspace: Path) -> None:
     ) in result.output
     mapped = CliRunner().invoke(main, ["sync"])
     assert "none of its changed files" not in mapped.output
+
+
+def test_sync_of_a_damaged_clone_says_what_failed_and_how_to_mend_it(workspace: Path) -> None:
+    """A clone missing an object fails its source in one sentence naming `git fsck`, not
+    "failed after 0 added", and sync exits 1."""
+    lost = lose_object(GitRepo(workspace / "shop"), "HEAD~1:api/app.py")
+    result = CliRunner().invoke(main, ["sync"])
+    assert result.exit_code == 1, result.output
+    line = result.output.splitlines()[0]
+    assert line.startswith("git acme/shop: failed: git log failed (unable to read ")
+    assert lost in line
+    assert "`git fsck` there names what is missing or damaged" in line
+    assert "failed after" not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_sync_of_a_shallow_clone_says_so_and_stores_no_cut_commit(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """`sync --git` of a --depth 1 clone stores nothing made up and says in one line how to
+    fetch the history."""
+    shallow = shallow_clone(workspace / "shop", tmp_path / "ci", 1)
+    result = CliRunner().invoke(main, ["sync", "--git", str(shallow)])
+    assert result.exit_code == 0, result.output
+    assert "ci: 0 added, 0 updated" in result.output
+    (note,) = [line for line in result.output.splitlines() if "shallow" in line]
+    assert note.startswith(f"ci: {shallow} is a shallow clone, so its history before the cut")
+    assert "run `git fetch --unshallow` in it" in note

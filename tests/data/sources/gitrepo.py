@@ -15,7 +15,7 @@ from data.sources.local_git import LocalGitSource
 from data.store.org import sync_org
 from data.sync import run_sources
 
-__all__ = ["GitRepo", "git_env", "sync_clone"]
+__all__ = ["GitRepo", "git_env", "lose_object", "shallow_clone", "sync_clone"]
 
 
 def git_env() -> dict[str, str]:
@@ -130,3 +130,23 @@ def sync_clone(engine: Engine, org: OrgConfig) -> None:
         session.commit()
     (summary,) = run_sources(engine, org, [LocalGitSource.from_config(org.repositories[0], org)])
     assert summary.error is None, summary.line()
+
+
+def shallow_clone(source: Path, into: Path, depth: int) -> Path:
+    """A clone of ``source`` cut at ``depth`` commits (a file:// URL: a plain path ignores
+    ``--depth``)."""
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", str(depth), f"file://{source}", str(into)],
+        check=True,
+        capture_output=True,
+        env=git_env(),
+    )
+    return into
+
+
+def lose_object(repo: GitRepo, rev: str) -> str:
+    """Delete the loose object ``rev`` names (a blob: ``HEAD~1:path``), as a damaged clone
+    lacks it; its sha."""
+    sha = repo.git("rev-parse", rev).strip()
+    (repo.path / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    return sha
