@@ -183,7 +183,7 @@ def _fill(engine: sa.Engine, org: OrgConfig, per_week: int, version: str, seed: 
         save_scores(
             session,
             "deploy",
-            (ScoredChange(d["key"], 40, Band.MODERATE, (), (), version, ()) for d in deploys),
+            (ScoredChange(d["key"], 40, Band.MODERATE, (), (), version) for d in deploys),
         )
 
 

@@ -51,7 +51,16 @@ from scoring.config import ScoringConfig
 from scoring.ranking import BacktestResult, roc_auc
 from scoring.signals import CHANGE_SIGNALS
 
-__all__ = ["PROJECTS", "Project", "ProjectReport", "load_projects", "main", "measure_project"]
+__all__ = [
+    "HELD_OUT",
+    "PROJECTS",
+    "Project",
+    "ProjectReport",
+    "load_projects",
+    "main",
+    "measure_project",
+    "tracker_keys",
+]
 
 # ApacheJIT's project keys and the repository names they live in.
 PROJECTS: dict[str, tuple[str, ...]] = {
@@ -430,7 +439,7 @@ def _modes_table(git_only: Sequence[ProjectReport], tracker: Sequence[ProjectRep
     return "\n".join(lines)
 
 
-def _tracker_keys(apachejit: Path) -> frozenset[str]:
+def tracker_keys(apachejit: Path) -> frozenset[str]:
     """The bug keys a store holds after the real Jira source synced the exports from the fake."""
     from bench.tracker_store import export_issues, sync_bug_keys
 
@@ -457,8 +466,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.monotonic()
     keys = [k.strip().upper() for k in args.projects.split(",") if k.strip()]
-    tracker_keys = _tracker_keys(args.apachejit)
-    projects = load_projects(args.repos, args.apachejit, keys, args.cache, tracker_keys)
+    bugs = tracker_keys(args.apachejit)
+    projects = load_projects(args.repos, args.apachejit, keys, args.cache, bugs)
     if not projects:
         parser.error("no project with a clone and ApacheJIT links was found; check --repos.")
     git_only = load_projects(

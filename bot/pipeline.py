@@ -26,10 +26,10 @@ from data.store.history import read_history, with_coverage
 from data.store.migrate import is_current
 from data.store.open_changes import open_change_rows
 from data.store.scores import save_scores
-from scoring import score_changes, score_deploy
+from scoring import score_changes
 from scoring.errors import StoreError
 from scoring.history import BudgetSpan
-from scoring.risk import RiskScore, score_change
+from scoring.risk import RiskScore, score_change, score_deploys
 from scoring.scored import scored_change
 
 __all__ = ["ScoreSummary", "ready_engine", "score_all", "score_open"]
@@ -70,12 +70,7 @@ def score_all(
     save_scores(
         session, "change", (scored_change(s, facts.get(s.key)) for s in change_scores.values())
     )
-    deploy_scores = [
-        score_deploy(
-            d, [change_scores[k] for k in d.change_keys if k in change_scores], incidents, config
-        )
-        for d in deploys
-    ]
+    deploy_scores = score_deploys(deploys, change_scores, incidents, config)
     save_scores(session, "deploy", (scored_change(s) for s in deploy_scores))
     opened = score_open(session, org)
     return ScoreSummary(len(change_scores), len(deploy_scores), config.version, len(opened))

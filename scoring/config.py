@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from scoring.card_terms import CardRules
+from scoring.model import MODEL, ChangeModel
 
 __all__ = [
     "SCORER_VERSION",
@@ -19,28 +20,25 @@ __all__ = [
 ]
 
 # Bump when the meaning of a signal or the way points add up changes.
-SCORER_VERSION = "6"
+SCORER_VERSION = "7"
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
     """The most points each signal can add to a 0–100 change score.
 
-    Evidence (``python -m bench.real_history``: six Apache projects' 2010–2019
-    histories, bug-inducing commits from issue-tracker links, ZooKeeper held
-    out) sets the first group. Weights were chosen on the earlier 80% of each
-    project by date, the same for every project:
-    - size dominates: lines added alone ranks bug-inducing commits at AUC 0.76;
-    - diffusion (files, directories, subsystems, entropy) adds to it;
-    - defect-proneness (earlier fixes on the files), file history (settling,
-      many developers) and a bug-fix flag add a little each;
-    - author experience and file expertise are 0: on real histories they rank
-      backwards (experienced authors make the big changes); ``riskbrief
-      calibrate`` may still learn them for an organisation.
+    The first group, the signals a public history measures, is not set by hand:
+    each default is the most points the fitted model (``scoring.model.MODEL``,
+    ``scoring/model.json``) lets that signal earn, fitted on bug-inducing commits
+    that Apache projects' issue trackers linked to their fixes (``python -m
+    bench.real_history``; ZooKeeper held out; docs/scoring.md has the table).
+    A signal earns a share of its weight, read from the model's shapes, so a
+    weight set here scales the model's points for that signal and ``riskbrief
+    calibrate`` refits them for an organisation.
     The rest are policy: what public histories cannot measure (review,
-    ownership, agents, coverage, incidents) or measure as noise (timing,
-    risky paths). Their weights encode the product's judgement, kept small
-    where they fire often so that they cost the bench's ranking nothing.
+    ownership, agents, coverage, incidents) or what the model does not read
+    (timing, risky paths, missing tests). Their points are reasoned, not fitted,
+    kept small where they fire often, and each explanation says so.
     An unknown signal's weight is spread over the known ones (``scoring.risk``).
     One field per change signal, named as the signal and in the order of
     ``scoring.signals.CHANGE_SIGNALS``, then the deploy-level weights
@@ -48,14 +46,14 @@ class Weights:
     misspelled weight (``weights.sizee``) is a type error.
     """
 
-    # Change signals, measured from histories.
-    size: float = 50.0
-    diffusion: float = 10.0
-    fix: float = 3.5
-    file_history: float = 4.0
-    author_experience: float = 0.0
-    author_expertise: float = 0.0
-    defect_proneness: float = 5.5
+    # Change signals, fitted on histories (the model's most points for each).
+    size: float = round(MODEL.most("size"), 1)
+    diffusion: float = round(MODEL.most("diffusion"), 1)
+    fix: float = round(MODEL.most("fix"), 1)
+    file_history: float = round(MODEL.most("file_history"), 1)
+    author_experience: float = round(MODEL.most("author_experience"), 1)
+    author_expertise: float = round(MODEL.most("author_expertise"), 1)
+    defect_proneness: float = round(MODEL.most("defect_proneness"), 1)
     # Change signals of policy.
     review: float = 18.0
     codeowners: float = 12.0
@@ -73,11 +71,22 @@ class Weights:
 
 @dataclass(frozen=True, slots=True)
 class BandThresholds:
-    """Lower bounds of the moderate, high and critical bands (safe is below ``moderate``)."""
+    """Lower bounds of the moderate, high and critical bands for a history whose typical change
+    scores ``typical`` (safe is below ``moderate``).
 
-    moderate: float = 30.0
+    Bands are read against the history's own typical change (``History.typical_score``):
+    where a typical change scores 10 points more than ``typical``, every bound is 10
+    points higher. A point is a fixed step in the odds of a defect (the model's
+    ``points_per_logit``), so "high" means the same multiple of the history's own
+    typical odds everywhere: on the tracker-labelled histories of ``bench.real_history``
+    high and very high hold 5–25% of changes (docs/scoring.md). Before a history has
+    a typical change (its first 50 scored), the bounds are read as written.
+    """
+
+    moderate: float = 54.0
     high: float = 60.0
-    critical: float = 80.0
+    critical: float = 72.0
+    typical: float = 48.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,8 @@ class ScoringConfig:
     """Everything the scorer and the card rules need besides the facts themselves."""
 
     weights: Weights = field(default_factory=Weights)
+    # The fitted shapes the measured signals read their shares from.
+    model: ChangeModel = MODEL
     bands: BandThresholds = field(default_factory=BandThresholds)
     rules: CardRules = field(default_factory=CardRules)
     # Timing signals (Friday, after hours) are judged in this zone.

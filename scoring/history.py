@@ -23,7 +23,15 @@ from datetime import datetime, timedelta
 
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 
-__all__ = ["BudgetSpan", "History", "HistoryContext", "subsystem_of"]
+__all__ = [
+    "TYPICAL_MIN",
+    "TYPICAL_SPAN",
+    "BudgetSpan",
+    "History",
+    "HistoryContext",
+    "TypicalScore",
+    "subsystem_of",
+]
 
 # A service's error budget spent from the first time until the second (``None``: still spent).
 BudgetSpan = tuple[str, datetime, datetime | None]
@@ -82,6 +90,9 @@ class HistoryContext:
     # fine and was rolled back later did not "fail", and a reason says what happened.
     service_deploys_with_incident: int = 0
     service_deploys_reverted: int = 0
+    # The score of a typical change of this history so far (``History.note_score``), or
+    # ``None`` before enough were scored: bands are read against it (``scoring.risk``).
+    typical_score: float | None = None
 
     @property
     def change_failure_rate(self) -> float | None:
@@ -117,6 +128,37 @@ class _AuthorState:
         self.subsystems: dict[str, int] = {}
 
 
+# The typical score follows about this many latest changes, once this many were scored.
+TYPICAL_SPAN = 500
+TYPICAL_MIN = 50
+
+
+class TypicalScore:
+    """The score of a typical change (or deploy) of a history: a running mean of its scores.
+
+    It weighs the latest ``TYPICAL_SPAN`` scores most, so it follows the history as it
+    grows, and says nothing before ``TYPICAL_MIN`` were noted; deterministic for the
+    same scores in the same order.
+    """
+
+    __slots__ = ("_mean", "_n")
+
+    def __init__(self) -> None:
+        self._mean = 0.0
+        self._n = 0
+
+    def note(self, score: float) -> None:
+        """Count one more score in."""
+        self._n += 1
+        rate = max(1.0 / self._n, 1.0 / TYPICAL_SPAN)
+        self._mean += rate * (score - self._mean)
+
+    @property
+    def value(self) -> float | None:
+        """The typical score, or ``None`` while fewer than ``TYPICAL_MIN`` were noted."""
+        return self._mean if self._n >= TYPICAL_MIN else None
+
+
 class History:
     """Incrementally built index of who changed which file, and what happened to the services."""
 
@@ -133,6 +175,16 @@ class History:
         self._reverted: dict[str, list[datetime]] = defaultdict(list)
         self._budget: dict[str, list[tuple[datetime, datetime | None]]] = defaultdict(list)
         self._last_recorded: datetime | None = None
+        self._typical = TypicalScore()
+
+    def note_score(self, score: float) -> None:
+        """Count a scored change's points (before gates and the cap) into the typical score."""
+        self._typical.note(score)
+
+    @property
+    def typical_score(self) -> float | None:
+        """The typical change's score, once ``TYPICAL_MIN`` changes were scored."""
+        return self._typical.value
 
     def add_incidents(self, incidents: Iterable[IncidentFacts]) -> None:
         """Make incidents known; each counts only for changes after it opened."""
@@ -321,6 +373,7 @@ class History:
             spent,  # error_budget_spent
             with_incident,  # service_deploys_with_incident
             reverted,  # service_deploys_reverted
+            self._typical.value,  # typical_score
         )
 
 

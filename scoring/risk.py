@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scoring.band import Band
-from scoring.change_files import change_files, no_code_factor
+from scoring.change_files import change_files
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
-from scoring.history import BudgetSpan, History, HistoryContext
+from scoring.history import BudgetSpan, History, HistoryContext, TypicalScore
+from scoring.model import MODEL
+from scoring.model_features import FEATURES
 from scoring.signal import Signal
 from scoring.signals import SIGNALS, measure_signals
 from scoring.signals.policy import COVERAGE
@@ -25,12 +27,14 @@ __all__ = [
     "RiskScore",
     "active_incidents",
     "band_for",
+    "band_shift",
     "gate_floor",
     "iter_scores",
     "known_scale",
     "score_change",
     "score_changes",
     "score_deploy",
+    "score_deploys",
     "signal_weights",
     "top_signals",
 ]
@@ -55,31 +59,63 @@ class RiskScore:
     signals: tuple[Signal, ...]
     gates: tuple[Gate, ...]
     version: str
+    # The typical change's score in the history the band was read against (``None``: the
+    # bounds as written): what "high" is measured from.
+    typical: float | None = None
 
 
 def top_signals(signals: Iterable[Signal], n: int) -> tuple[Signal, ...]:
-    """The ``n`` of ``signals`` that added the most points (ties broken by name)."""
-    ranked = sorted((s for s in signals if s.points > 0), key=lambda s: (-s.points, s.name))
-    return tuple(ranked[:n])
+    """The ``n`` of ``signals`` that drove the score: most points beyond a typical change's.
+
+    A fitted signal earns some points on nearly every change (any change adds lines);
+    what sets this change apart is what it earned beyond the typical change the model
+    was fitted on (``ChangeModel.typical``). Ties: more points, then name.
+    """
+    typical = MODEL.typical_points
+    above = [(s.points - typical(s.name), s) for s in signals if s.points > 0]
+    ranked = sorted((a for a in above if a[0] > 0), key=lambda a: (-a[0], -a[1].points, a[1].name))
+    return tuple(s for _, s in ranked[:n])
 
 
-def band_for(score: float, config: ScoringConfig) -> Band:
-    """The band a score falls in; a threshold belongs to the band it opens."""
+_ORDER = list(Band)
+
+
+def band_shift(config: ScoringConfig, typical: float | None) -> float:
+    """How far every band bound moves for a history whose typical change scores ``typical``.
+
+    ``None`` (no typical change yet) moves nothing. The very-high bound never moves
+    past 100, so every band stays reachable.
+    """
+    if typical is None:
+        return 0.0
     b = config.bands
-    if score >= b.critical:
+    return min(typical - b.typical, 100.0 - b.critical)
+
+
+def band_for(score: float, config: ScoringConfig, typical: float | None = None) -> Band:
+    """The band a score falls in against a history whose typical change scores ``typical``.
+
+    A threshold belongs to the band it opens.
+    """
+    b = config.bands
+    shift = band_shift(config, typical)
+    if score >= b.critical + shift:
         return Band.CRITICAL
-    if score >= b.high:
+    if score >= b.high + shift:
         return Band.HIGH
-    if score >= b.moderate:
+    if score >= b.moderate + shift:
         return Band.MODERATE
     return Band.SAFE
 
 
-def gate_floor(gates: Iterable[Gate], config: ScoringConfig) -> float:
+def gate_floor(gates: Iterable[Gate], config: ScoringConfig, typical: float | None = None) -> float:
     """The lowest score ``gates`` allow: the highest of their floors' thresholds (0 for none)."""
     b = config.bands
+    shift = band_shift(config, typical)
     floors = {Band.CRITICAL: b.critical, Band.HIGH: b.high, Band.MODERATE: b.moderate}
-    return max((floors.get(g.floor, 0.0) for g in gates), default=0.0)
+    return max(
+        (min(100.0, floors[g.floor] + shift) for g in gates if g.floor in floors), default=0.0
+    )
 
 
 def _finish(
@@ -88,20 +124,26 @@ def _finish(
     gates: Sequence[Gate],
     config: ScoringConfig,
     version: str | None = None,
+    typical: float | None = None,
+    ceiling: Band | None = None,
 ) -> RiskScore:
     total = sum([s.points for s in signals])
     # ``min(100.0, total)`` without the call: the same value, NaN included.
     raw = total if total < 100.0 else 100.0
     if gates:
-        raw = max(raw, gate_floor(gates, config))
+        raw = max(raw, gate_floor(gates, config, typical))
     score = round(raw)
+    band = band_for(score, config, typical)
+    if ceiling is not None and _ORDER.index(band) > _ORDER.index(ceiling):
+        band = ceiling
     return RiskScore(
         key,
         score,
-        band_for(score, config),
+        band,
         tuple(signals),
         tuple(gates),
         config.version if version is None else version,
+        typical,
     )
 
 
@@ -135,23 +177,28 @@ def signal_weights(weights: Weights) -> dict[str, float]:
 
 @functools.lru_cache(maxsize=64)
 def _signal_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float, ...], float]:
-    """The change signals' weights in ``CHANGE_SIGNALS`` order, and their total.
+    """The policy signals' weights in ``CHANGE_SIGNALS`` order (0 for fitted ones), and their total.
 
     Coverage weighs nothing where no coverage report was ever stored: an
     organisation without coverage has no unknown to spread, and scores as before.
+    The fitted signals (``scoring.model_features.FEATURES``) are left out: their
+    points are steps in the odds of a defect, which a spread would falsify.
     """
     ws = tuple(
-        0.0 if s is COVERAGE and not coverage_known else float(s.weight(weights)) for s in SIGNALS
+        0.0
+        if (s is COVERAGE and not coverage_known) or s.name in FEATURES
+        else float(s.weight(weights))
+        for s in SIGNALS
     )
     return ws, sum(ws)
 
 
 def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequence[Signal]:
-    """The signals with their points scaled as ``known_scale`` says.
+    """The policy signals with their points scaled as ``known_scale`` says, among themselves.
 
-    So an organisation with git history alone gets the same 0–100 range, and
-    its riskiest changes still reach the high band. ``signals`` come in
-    ``CHANGE_SIGNALS`` order, which lets the weights be looked up once per config.
+    A policy signal the sources could not see (review and CODEOWNERS from a git
+    clone) is taken as risky as the policy signals that were seen. ``signals`` come
+    in ``CHANGE_SIGNALS`` order, which lets the weights be looked up once per config.
     """
     ws, total = _signal_weights(config.weights, config.coverage_known)
     known = 0.0
@@ -162,16 +209,8 @@ def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequen
         return signals
     scale = min(_MAX_SCALE, total / known)
     return [
-        Signal(s.name, s.value, s.points * scale, s.explanation, s.share) if s.points else s
-        for s in signals
-    ]
-
-
-def _damped(signals: Sequence[Signal], factor: float) -> list[Signal]:
-    """The signals with their points multiplied by ``factor``."""
-    return [
-        Signal(s.name, s.value, s.points * factor, s.explanation, s.share) if s.points else s
-        for s in signals
+        Signal(s.name, s.value, s.points * scale, s.explanation, s.share) if s.points and w else s
+        for s, w in zip(signals, ws, strict=True)
     ]
 
 
@@ -186,10 +225,6 @@ def _score_change(
     """``score_change`` with the config's version given: reading it hashes the whole config."""
     files = change_files(change)
     signals = _scaled_to_known(measure_signals(change, ctx, files, config), config)
-    if not files.touches_code:
-        # Only docs, tests, examples, CI, project files, comments or whitespace: nothing
-        # that ships changes, so the change stays below high (the size signal says so).
-        signals = _damped(signals, no_code_factor(config.bands.high))
     gates: list[Gate] = []
     migration = files.migration
     if migration is not None:
@@ -207,7 +242,11 @@ def _score_change(
                 Band.HIGH,
             )
         )
-    return _finish(change.key, signals, gates, config, version)
+    # Only docs, tests, examples, CI, project files, comments or whitespace: nothing that
+    # ships changes, so the change is never more than moderate risk (the size signal says
+    # so). Its points stay: they still rank it among its kind.
+    ceiling = None if files.touches_code else Band.MODERATE
+    return _finish(change.key, signals, gates, config, version, ctx.typical_score, ceiling)
 
 
 def score_changes(
@@ -249,7 +288,10 @@ def iter_scores(
         for change in changes:
             # The change is recorded before it is scored: the context is a snapshot
             # of what came before it, and scoring reads only that and the change.
-            yield _score_change(change, history.advance(change), config, version)
+            scored = _score_change(change, history.advance(change), config, version)
+            # Each score counts into the typical change the next ones are banded against.
+            history.note_score(sum([s.points for s in scored.signals]))
+            yield scored
     finally:
         if was_enabled:
             gc.enable()
@@ -286,14 +328,37 @@ DEPLOY_SIGNAL_LABELS: dict[str, str] = {
 }
 
 
+def score_deploys(
+    deploys: Iterable[DeployFacts],
+    change_scores: Mapping[str, RiskScore],
+    incidents: Sequence[IncidentFacts],
+    config: ScoringConfig,
+) -> list[RiskScore]:
+    """Score deploys in the order they finished, each banded against its service's own deploys.
+
+    A service's typical deploy (``TypicalScore``) is what came before each one, so a
+    deploy is high when it is unusual for its service, not for riskbrief's samples.
+    """
+    typical: dict[str, TypicalScore] = {}
+    out: list[RiskScore] = []
+    for deploy in sorted(deploys, key=lambda d: (d.finished_at, d.key)):
+        shipped = [change_scores[k] for k in deploy.change_keys if k in change_scores]
+        seen = typical.setdefault(deploy.service, TypicalScore())
+        scored = score_deploy(deploy, shipped, incidents, config, seen.value)
+        seen.note(sum([s.points for s in scored.signals]))
+        out.append(scored)
+    return out
+
+
 def score_deploy(
     deploy: DeployFacts,
     shipped: Sequence[RiskScore],
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
+    typical: float | None = None,
 ) -> RiskScore:
     """Score a deploy: its riskiest change plus batch size, time since the last deploy, timing
-    and active incidents."""
+    and active incidents; banded against a typical deploy of its service scoring ``typical``."""
     w = config.weights
     signals: list[Signal] = []
     if shipped:
@@ -343,7 +408,7 @@ def score_deploy(
                 "this lifts the deploy, not the changes it ships",
             )
         )
-    return _finish(deploy.key, signals, gates, config)
+    return _finish(deploy.key, signals, gates, config, typical=typical)
 
 
 def active_incidents(

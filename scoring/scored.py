@@ -41,7 +41,14 @@ def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredC
     """``score`` with its top signals and, given the change's ``facts``, what it was scored as."""
     top = top_signals(score.signals, TOP_SIGNALS)
     scored = ScoredChange(
-        score.key, score.score, score.band, score.signals, score.gates, score.version, top
+        score.key,
+        score.score,
+        score.band,
+        score.signals,
+        score.gates,
+        score.version,
+        score.typical,
+        top,
     )
     if facts is None:
         return scored

@@ -40,6 +40,7 @@ from data.store.tables import (
     Incident,
     Person,
     Repository,
+    RiskScoreRow,
     Service,
     TrackerIssue,
 )
@@ -218,6 +219,14 @@ def with_coverage(
     )
 
 
+def _change_scores(session: Session, version: str) -> dict[str, float]:
+    """Each merged change's stored score of ``version``, by key: two columns, not whole rows."""
+    query = select(RiskScoreRow.subject_key, RiskScoreRow.score).where(
+        col(RiskScoreRow.subject_kind) == "change", col(RiskScoreRow.scorer_version) == version
+    )
+    return {key: float(score) for key, score in session.exec(query)}
+
+
 def read_history(session: Session, org: OrgConfig, now: datetime | None = None) -> StoredHistory:
     """Every merged change, incident, production deploy and error-budget span in the store."""
     config = scoring_config(session, org)
@@ -234,9 +243,15 @@ def read_history(session: Session, org: OrgConfig, now: datetime | None = None) 
     # full collections over its objects would cost more than the recording itself.
     was_enabled = gc.isenabled()
     gc.disable()
+    # The stored scores of these changes make the history's typical change, as scoring
+    # them in order did, so an open change is banded against the same typical change.
+    stored_scores = _change_scores(session, config.version)
     try:
         for change in changes:
             history.record(change)
+            score = stored_scores.get(change.key)
+            if score is not None:
+                history.note_score(score)
     finally:
         if was_enabled:
             gc.enable()

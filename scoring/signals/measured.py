@@ -1,33 +1,24 @@
 """The change signals a public history measures: size, spread, fixes, files' and authors' past.
 
-Their weights are fitted on real histories (``scoring.config.Weights``)."""
+Each earns the share of its weight that the fitted model's shapes give its features
+(``scoring.model``, ``scoring.model_features``): the points are learned, the words are
+these functions'."""
 
 from __future__ import annotations
-
-import functools
-import math
 
 from scoring.change_files import (
     ChangeFiles,
     code_lines_of,
     lexed_path,
-    no_code_factor,
     written_by_hand,
 )
-from scoring.change_metrics import (
-    OTHER_LINE_FACTOR,
-    TEST_LINE_FACTOR,
-    ChangeMetrics,
-    diffusion_share,
-    experience_share,
-    history_share,
-    size_share,
-)
+from scoring.change_metrics import OTHER_LINE_FACTOR, TEST_LINE_FACTOR, ChangeMetrics
 from scoring.change_signal import ChangeSignal, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import Reading, Signal, plural
+from scoring.model_features import FEATURES
+from scoring.signal import Signal, plural
 
 __all__ = [
     "AUTHOR_EXPERIENCE",
@@ -47,9 +38,17 @@ __all__ = [
 ]
 
 
+def _share(
+    signal: str, m: ChangeMetrics, ctx: HistoryContext, files: ChangeFiles, cfg: ScoringConfig
+) -> float:
+    """The share of its weight ``signal`` earns: the fitted model read on its features."""
+    read = FEATURES[signal][1]
+    return cfg.model.share(signal, read(m, ctx, files))
+
+
 def size(
     change: ChangeFacts,
-    _ctx: HistoryContext,
+    ctx: HistoryContext,
     m: ChangeMetrics,
     files: ChangeFiles,
     cfg: ScoringConfig,
@@ -66,11 +65,7 @@ def size(
     other = files.generated_files
     other_lines = sum(f.added + f.deleted for f in change.files if not written_by_hand(f))
     rest = change.lines_changed - lines - other_lines
-    damped = (
-        ""
-        if files.touches_code
-        else f", so every signal counts ×{no_code_factor(cfg.bands.high):g}"
-    )
+    damped = "" if files.touches_code else ", so it is never more than moderate risk"
     if other and not m.nf:
         text = (
             f"only lock files or generated files changed ({plural(other_lines, 'line')} "
@@ -105,7 +100,7 @@ def size(
                 f", besides {plural(other_lines, 'line')} in "
                 f"{plural(other, 'lock or generated file')}"
             )
-    share = size_share(m)
+    share = _share("size", m, ctx, files, cfg)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
 
 
@@ -137,13 +132,13 @@ SIZE = ChangeSignal(
 
 def diffusion(
     change: ChangeFacts,
-    _ctx: HistoryContext,
+    ctx: HistoryContext,
     m: ChangeMetrics,
     files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Changes spread over many files, directories and subsystems are harder to review."""
-    share = diffusion_share(m)
+    share = _share("diffusion", m, ctx, files, cfg)
     services = files.services
     if m.nf == 0 and change.files:
         text = "only lock files or generated files changed"
@@ -174,17 +169,18 @@ DIFFUSION = ChangeSignal(
 
 def fix(
     change: ChangeFacts,
-    _ctx: HistoryContext,
+    ctx: HistoryContext,
     m: ChangeMetrics,
-    _files: ChangeFiles,
+    files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
+    share = _share("fix", m, ctx, files, cfg)
     if not m.fix:
-        value, text, share = 0.0, "not a bug fix", 0.0
+        value, text = 0.0, "not a bug fix"
     else:
         text = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
-        value, share = 1.0, 1.0
+        value = 1.0
     return Signal("fix", value, cfg.weights.fix * share, text, share)
 
 
@@ -204,14 +200,14 @@ def file_history(
     _change: ChangeFacts,
     ctx: HistoryContext,
     m: ChangeMetrics,
-    _files: ChangeFiles,
+    files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
-    """Files changed lately and by many developers are still settling."""
+    """Files changed lately and by many developers are still settling; new files are new code."""
     w = cfg.weights.file_history
+    share = _share("file_history", m, ctx, files, cfg)
     if ctx.files_with_history == 0:
-        return Signal("file_history", None, w * 0.0, "all files are new", 0.0)
-    share = history_share(m)
+        return Signal("file_history", 0.0, w * share, "all touched files are new", share)
     text = (
         f"touched files changed {plural(ctx.file_prior_changes, 'time')} before by "
         f"{plural(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
@@ -241,7 +237,7 @@ def author_experience(
     change: ChangeFacts,
     ctx: HistoryContext,
     m: ChangeMetrics,
-    _files: ChangeFiles,
+    files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Authors new to the project and to the subsystem know fewer of its traps."""
@@ -249,7 +245,7 @@ def author_experience(
         return Signal("author_experience", None, 0.0, _BOT_AUTHOR, 0.0)
     if not change.author:
         return Signal("author_experience", None, 0.0, _NO_AUTHOR, 0.0)
-    share = experience_share(m)
+    share = _share("author_experience", m, ctx, files, cfg)
     text = (
         f"the author has {plural(ctx.author_prior_changes, 'earlier change')}, "
         f"{ctx.author_subsystem_changes} in these subsystems"
@@ -278,8 +274,8 @@ AUTHOR_EXPERIENCE = ChangeSignal(
 def author_expertise(
     change: ChangeFacts,
     ctx: HistoryContext,
-    _m: ChangeMetrics,
-    _files: ChangeFiles,
+    m: ChangeMetrics,
+    files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Files the author never changed before are where mistakes happen."""
@@ -287,9 +283,14 @@ def author_expertise(
         return Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
     if not change.author:
         return Signal("author_expertise", None, 0.0, _NO_AUTHOR, 0.0)
-    # Beyond the newcomer threshold the author's count changes nothing here.
-    prior = min(ctx.author_prior_changes, _NEWCOMER_CHANGES)
-    value, text, share = _author_expertise(ctx.files_with_history, ctx.files_known_to_author, prior)
+    share = _share("author_expertise", m, ctx, files, cfg)
+    with_history = ctx.files_with_history
+    if with_history == 0:
+        value, text = 0.0, "all touched files are new, to the author too"
+    else:
+        new = with_history - ctx.files_known_to_author
+        value = round(new / with_history, 4)
+        text = f"{new} of {with_history} touched files are new to the author"
     return Signal("author_expertise", value, cfg.weights.author_expertise * share, text, share)
 
 
@@ -305,40 +306,23 @@ AUTHOR_EXPERTISE = ChangeSignal(
 )
 
 
-# Authors with fewer earlier changes than this count as newcomers.
-_NEWCOMER_CHANGES = 5
-
-
-# Most changes repeat a few small counts: each reading is worked out once.
-@functools.lru_cache(maxsize=4096)
-def _author_expertise(with_history: int, known: int, prior: int) -> Reading:
-    newcomer = 0.3 if prior < _NEWCOMER_CHANGES else 0.0
-    if with_history == 0:
-        text = "all touched files are new, so file expertise is unknown"
-        if newcomer:
-            text += f"; the author has {plural(prior, 'earlier change')}"
-        return None, text, newcomer
-    new = with_history - known
-    share = new / with_history
-    earned = min(1.0, share * 0.8 + newcomer)
-    return round(share, 4), f"{new} of {with_history} touched files are new to the author", earned
-
-
-# Earlier fixes on the touched files at which defect-proneness saturates.
-_FRAGILE_FIXES = 10
-
-
 def defect_proneness(
     _change: ChangeFacts,
     ctx: HistoryContext,
-    _m: ChangeMetrics,
-    _files: ChangeFiles,
+    m: ChangeMetrics,
+    files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Files that needed fixes or reverts before tend to need them again."""
-    n = None if ctx.files_with_history == 0 else ctx.prior_fixes_on_files
-    value, text, share = _defect_proneness(n)
-    return Signal("defect_proneness", value, cfg.weights.defect_proneness * share, text, share)
+    share = _share("defect_proneness", m, ctx, files, cfg)
+    w = cfg.weights.defect_proneness
+    if ctx.files_with_history == 0:
+        return Signal("defect_proneness", 0.0, w * share, "all touched files are new", share)
+    n = ctx.prior_fixes_on_files
+    fixes = "fix or revert" if n == 1 else "fixes or reverts"
+    return Signal(
+        "defect_proneness", float(n), w * share, f"{n} earlier {fixes} touched these files", share
+    )
 
 
 DEFECT_PRONENESS = ChangeSignal(
@@ -351,12 +335,3 @@ DEFECT_PRONENESS = ChangeSignal(
     ),
     lambda w: w.defect_proneness,
 )
-
-
-@functools.lru_cache(maxsize=4096)
-def _defect_proneness(n: int | None) -> Reading:
-    if n is None:
-        return None, "all files are new, no fix history", 0.0
-    share = math.log1p(n) / math.log1p(_FRAGILE_FIXES) if n < _FRAGILE_FIXES else 1.0
-    fixes = "fix or revert" if n == 1 else "fixes or reverts"
-    return float(n), f"{n} earlier {fixes} touched these files", share

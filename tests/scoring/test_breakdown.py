@@ -46,15 +46,15 @@ def _migration(key: str) -> ChangeFacts:
 
 
 def test_a_gate_lift_is_its_own_contribution() -> None:
-    """A migration's score of 80 reads as its signals plus a named gate lift, adding up to 80."""
+    """A migration's score of 72 reads as its signals plus a named gate lift, adding up to 72."""
     risk = score_change(_migration("r#1"), History().advance(_migration("r#1")), CONFIG)
-    assert risk.score == 80
+    assert risk.score == 72
     parts = breakdown(risk)
-    assert sum(c.points for c in parts) == 80
+    assert sum(c.points for c in parts) == 72
     [gate] = [c for c in parts if c.name == GATE]
-    assert gate.points == 80 - round(sum(s.points for s in risk.signals))
+    assert gate.points == 72 - round(sum(s.points for s in risk.signals))
     assert "schema migration" in gate.explanation
-    assert "at least very high risk (floor 80)" in gate.explanation
+    assert "at least very high risk (floor 72)" in gate.explanation
 
 
 def test_only_the_top_signals_are_listed_and_the_rest_is_one_entry() -> None:
@@ -83,15 +83,15 @@ def test_rounding_is_shared_out_so_the_whole_numbers_add_up() -> None:
 
 
 def test_a_deploy_during_an_incident_shows_the_gate_lift() -> None:
-    """An incident gate lifting a quiet deploy to 80 is an entry naming the incident."""
+    """An incident gate lifting a quiet deploy to 72 is an entry naming the incident."""
     deploy = DeployFacts(
         "d1", "svc", "production", TUESDAY, True, previous_finished_at=TUESDAY - timedelta(days=1)
     )
     incident = IncidentFacts("INC-1", "svc", "down", TUESDAY - timedelta(hours=1), None)
     risk = score_deploy(deploy, [], [incident], CONFIG)
     parts = breakdown(risk)
-    assert risk.score == 80
-    assert sum(c.points for c in parts) == 80
+    assert risk.score == 72
+    assert sum(c.points for c in parts) == 72
     assert any(c.name == GATE and "INC-1" in c.explanation for c in parts)
 
 

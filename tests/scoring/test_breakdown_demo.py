@@ -52,5 +52,7 @@ def test_every_demo_answer_adds_up_to_its_score(demo: Path) -> None:
     assert len(answers) > 700
     wrong = {r.text: s for r in answers if (s := _shown(r))[0] != s[1]}
     assert wrong == {}
-    gated = [r for r in answers if "gate: contains a schema migration" in str(r.blocks)]
+    # The demo's migrations already score above their gate's floor, so they name the gate
+    # without a lift entry (test_breakdown has the lift); the answers still say it.
+    gated = [r for r in answers if "contains a schema migration" in str(r.blocks)]
     assert gated

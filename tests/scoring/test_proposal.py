@@ -146,11 +146,16 @@ def test_unknown_review_is_advised_with_the_points_an_approval_removes() -> None
 
 
 def test_a_gate_holding_the_score_is_said_and_its_own_advice_removes_it() -> None:
-    """A migration gates the score; leaving it out is the advice that lowers it."""
+    """A migration gates a small change's score; leaving it out is the advice that lowers it."""
     change = replace(
-        _big(), files=(*_big().files, FileChange("db/migrations/0007_add.sql", 20, 0, "pay", ()))
+        _big(),
+        files=(
+            FileChange("pay/a.py", 5, 1, "pay", ("@alice",)),
+            FileChange("db/migrations/0007_add.sql", 20, 0, "pay", ()),
+        ),
     )
-    a = assess(change, _history(), CONFIG)
+    # A history without incidents or fixes on these files: the gate is what holds the score.
+    a = assess(change, History(lookback_days=CONFIG.incident_lookback_days), CONFIG)
     assert any(c.name == GATE for c in a.contributions)
     gate = next(x for x in a.advice if x.concerns == "schema_migration")
     assert gate.points is not None

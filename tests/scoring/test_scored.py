@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scoring import Band, ChangeFacts, FileChange, Gate, Review, ReviewState, RiskScore, Signal
+from scoring.model import MODEL
 from scoring.risk import top_signals
 from scoring.scored import TOP_SIGNALS, scored_change
 
 AT = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
 SIGNALS = (
-    Signal("size", 1.0, 10.0, "big"),
+    Signal("size", 1.0, 40.0, "big"),
     Signal("entropy", 0.5, 12.0, "spread"),
     Signal("timing", 1.0, 10.0, "Friday"),
     Signal("review", 0.0, 0.0, "reviewed"),
@@ -28,9 +29,19 @@ def _facts(**kw: Any) -> ChangeFacts:
 
 
 def test_top_signals_rank_by_points_then_name_and_drop_signals_that_added_nothing() -> None:
-    """Most points first, a tie broken by name, and no signal that added no points."""
-    assert [s.name for s in top_signals(SIGNALS, 10)] == ["entropy", "size", "timing", "agent"]
-    assert [s.name for s in top_signals(SIGNALS, 2)] == ["entropy", "size"]
+    """Most points beyond a typical change's first, and no signal that added no points."""
+    beyond = 40.0 - MODEL.typical_points("size")
+    assert beyond > 12.0
+    assert [s.name for s in top_signals(SIGNALS, 10)] == ["size", "entropy", "timing", "agent"]
+    assert [s.name for s in top_signals(SIGNALS, 2)] == ["size", "entropy"]
+
+
+def test_a_signal_earning_no_more_than_a_typical_change_drives_nothing() -> None:
+    """Size points every change earns (here the typical change's) do not make size a driver."""
+    typical = MODEL.typical_points("size")
+    assert typical > 0
+    signals = (Signal("size", 1.0, typical, "ordinary"), Signal("timing", 1.0, 2.0, "Friday"))
+    assert [s.name for s in top_signals(signals, 3)] == ["timing"]
 
 
 def test_a_scored_change_keeps_the_score_and_its_top_signals() -> None:
@@ -45,7 +56,7 @@ def test_a_scored_change_keeps_the_score_and_its_top_signals() -> None:
     assert scored.signals == SIGNALS
     assert scored.gates == SCORE.gates
     assert len(scored.top_signals) == TOP_SIGNALS
-    assert scored.drivers == ("entropy", "size", "timing")
+    assert scored.drivers == ("size", "entropy", "timing")
     assert (scored.service, scored.agent_involved, scored.human_reviewed) == (None, False, None)
 
 

@@ -16,6 +16,7 @@ from scoring.change_metrics import metrics_of
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.history import HistoryContext
+from scoring.model import MODEL
 from scoring.paths import path_kinds
 from scoring.signal import Signal
 from scoring.signals import CHANGE_SIGNALS, SignalFn, change_signals
@@ -73,18 +74,18 @@ def _measure(name: str, change: ChangeFacts, ctx: HistoryContext, config: Scorin
 
 # (signal, change fields, context fields, expected share, expected value or "unknown", reason text)
 CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str | None, str]] = [
-    ("size", {"files": (_file(added=0, deleted=0),)}, {}, 0.0, 0.0, "no code changed: 0 lines"),
-    ("size", {"files": (_file(added=9_999, deleted=0),)}, {}, 0.85, 9_999.0, "9999 lines"),
+    ("size", {"files": (_file(added=0, deleted=0),)}, {}, None, 0.0, "no code changed: 0 lines"),
+    ("size", {"files": (_file(added=9_999, deleted=0),)}, {}, None, 9_999.0, "9999 lines"),
     (
         "size",
         {"files": (_file(added=20_000, deleted=20_000),)},
         {},
-        1.0,
+        None,
         40_000.0,
         "20000 lines of code added, 20000 deleted",
     ),
     ("size", {}, {"file_lines_before": 300}, None, 12.0, "that held 300 lines"),
-    ("diffusion", {}, {}, 0.0, 0.0, "confined to one file"),
+    ("diffusion", {}, {}, None, None, "confined to one file"),
     (
         "diffusion",
         {"files": (_file("svc/a.py", 50, 0), _file("web/b.py", 50, 0, service="web"))},
@@ -97,7 +98,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "diffusion",
         {"files": tuple(_file(f"svc/d{i}/f.py", 10, 0) for i in range(100))},
         {},
-        0.9,
+        None,
         None,
         "spread over 100 files in 100 directories",
     ),
@@ -105,7 +106,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
     ("fix", {"is_fix": True}, {}, 1.0, 1.0, "a bug fix"),
     ("fix", {"is_revert": True}, {}, 1.0, 1.0, "a revert"),
     ("fix", {"is_hotfix": True}, {}, 1.0, 1.0, "a hotfix"),
-    ("file_history", {}, {"files_with_history": 0}, 0.0, "unknown", "all files are new"),
+    ("file_history", {}, {"files_with_history": 0}, None, 0.0, "all touched files are new"),
     (
         "file_history",
         {},
@@ -118,7 +119,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "file_history",
         {},
         {"file_prior_changes": 1, "file_prior_devs": 1, "file_age_days": 3650.0},
-        0.0,
+        None,
         None,
         "changed 1 time before by 1 developer",
     ),
@@ -150,7 +151,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "unknown",
         "made by a bot",
     ),
-    ("author_expertise", {}, {}, 0.0, 0.0, "0 of 1 touched files are new to the author"),
+    ("author_expertise", {}, {}, None, 0.0, "0 of 1 touched files are new to the author"),
     (
         "author_expertise",
         {"author_is_bot": True},
@@ -163,7 +164,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "author_expertise",
         {},
         {"files_with_history": 4, "files_known_to_author": 1},
-        0.6,
+        None,
         0.75,
         "3 of 4 touched files are new to the author",
     ),
@@ -179,21 +180,21 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "author_expertise",
         {},
         {"files_with_history": 0, "author_prior_changes": 2},
-        0.3,
-        "unknown",
-        "file expertise is unknown; the author has 2 earlier changes",
+        None,
+        0.0,
+        "all touched files are new, to the author too",
     ),
     (
         "author_expertise",
         {},
         {"files_with_history": 0, "author_prior_changes": 5},
+        None,
         0.0,
-        "unknown",
-        "file expertise is unknown",
+        "all touched files are new",
     ),
-    ("defect_proneness", {}, {"files_with_history": 0}, 0.0, "unknown", "no fix history"),
-    ("defect_proneness", {}, {"prior_fixes_on_files": 0}, 0.0, 0.0, "0 earlier fixes"),
-    ("defect_proneness", {}, {"prior_fixes_on_files": 1}, 0.2891, 1.0, "1 earlier fix or revert"),
+    ("defect_proneness", {}, {"files_with_history": 0}, None, 0.0, "all touched files are new"),
+    ("defect_proneness", {}, {"prior_fixes_on_files": 0}, None, 0.0, "0 earlier fixes"),
+    ("defect_proneness", {}, {"prior_fixes_on_files": 1}, None, 1.0, "1 earlier fix or revert"),
     ("defect_proneness", {}, {"prior_fixes_on_files": 10}, 1.0, 10.0, "10 earlier fixes"),
     ("review", {"reviews": ()}, {}, 1.0, 1.0, "merged without a human approval"),
     ("review", {"reviews": (), "merged": False}, {}, 1.0, 1.0, "no human approval yet"),
@@ -595,15 +596,21 @@ def test_shared_signals_equal_fresh_ones() -> None:
 def test_every_signal_has_its_default_weight_under_its_own_name() -> None:
     """Weights holds a field for each listed signal under the signal's name (the
     riskbrief.toml key), in the order measured, then the deploy-level weights, with the
-    documented values."""
+    documented values: the fitted model's most points, then the policy's."""
+    fitted = {
+        n: round(MODEL.most(n), 1)
+        for n in (
+            "size",
+            "diffusion",
+            "fix",
+            "file_history",
+            "author_experience",
+            "author_expertise",
+            "defect_proneness",
+        )
+    }
     assert asdict(Weights()) == {
-        "size": 50.0,
-        "diffusion": 10.0,
-        "fix": 3.5,
-        "file_history": 4.0,
-        "author_experience": 0.0,
-        "author_expertise": 0.0,
-        "defect_proneness": 5.5,
+        **fitted,
         "review": 18.0,
         "codeowners": 12.0,
         "tests": 2.0,
