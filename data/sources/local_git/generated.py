@@ -23,12 +23,14 @@ Three markers, the first two the repository's word rather than a guess from a na
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pathspec
 
+from data.sources.git_command import git_env, git_missing
 from data.sources.gitlog import run_git
 from data.sources.records import FileRecord
 from scoring.change_files import is_generated_name
@@ -56,8 +58,10 @@ _HEADER = re.compile(
     # A file a build amalgamates from others: SQLite's "This file is an amalgamation".
     rb"|\bamalgamat(?:ed|ion)\b"
 )
-# Only files a commit changed by at least this many lines have their header read.
-_HEADER_LINES = 200
+# Only files a commit adds at least this many lines to have their header read, at most
+# ``_BATCH`` of them to one git process.
+_HEADER_LINES = 50
+_BATCH = 64
 _HEADER_BYTES = 4096
 
 
@@ -113,7 +117,7 @@ class GeneratedFiles:
                 blob = run_git(path, "show", f"{rev}:{name}", check=False)
                 texts[name] = blob.stdout.decode("utf-8", "replace")
         self.rules = attribute_rules(texts)
-        # Each path's header verdict, as last read (``_header_says``).
+        # Each path's header verdict, as last read (``files``).
         self.headers: dict[str, bool] = {}
 
     def _by_attributes(self, path: str) -> bool:
@@ -123,27 +127,59 @@ class GeneratedFiles:
                 verdict = rule.generated
         return verdict
 
-    def _by_header(self, sha: str, path: str) -> bool:
-        done = run_git(self.path, "cat-file", "blob", f"{sha}:{path}", check=False)
-        return done.returncode == 0 and _HEADER.search(done.stdout[:_HEADER_BYTES]) is not None
-
-    def _header_says(self, sha: str, f: FileRecord) -> bool:
-        """Whether ``f``'s header calls it generated: read for a large change, else as last
-        read in this sync (never read: no)."""
-        if f.change_type == "deleted":
-            return self.headers.pop(f.path, False)
-        if f.added >= _HEADER_LINES:
-            self.headers[f.path] = self._by_header(sha, f.path)
-        return self.headers.get(f.path, False)
+    def _read_headers(self, sha: str, paths: list[str]) -> None:
+        """Read the headers of ``paths`` at commit ``sha`` into ``headers``, ``_BATCH`` blobs to
+        one ``git cat-file --batch``; a blob git cannot give is not generated."""
+        for i in range(0, len(paths), _BATCH):
+            chunk = [p for p in paths[i : i + _BATCH] if "\n" not in p]
+            asked = b"".join(f"{sha}:{p}\n".encode() for p in chunk)
+            try:
+                done = subprocess.run(
+                    ["git", "-C", str(self.path), "cat-file", "--batch"],
+                    input=asked,
+                    capture_output=True,
+                    env=git_env(),
+                    check=False,
+                )
+            except FileNotFoundError:
+                raise git_missing() from None
+            out, at = done.stdout, 0
+            for path in chunk:
+                end = out.find(b"\n", at)
+                if end < 0:
+                    break
+                # "<oid> blob <size>", or "<name> missing" for a path git has no blob of.
+                fields = out[at:end].rsplit(b" ", 2)
+                at = end + 1
+                size = int(fields[2]) if len(fields) == 3 and fields[2].isdigit() else -1
+                if size < 0:
+                    self.headers[path] = False
+                    continue
+                head = out[at : at + min(size, _HEADER_BYTES)]
+                self.headers[path] = _HEADER.search(head) is not None
+                at += size + 1
 
     def files(self, sha: str, files: tuple[FileRecord, ...]) -> tuple[FileRecord, ...]:
-        """``files`` of commit ``sha``, those its markers or names call generated marked so."""
+        """``files`` of commit ``sha``, those its markers or names call generated marked so.
+
+        A file's header is read when the commit adds ``_HEADER_LINES`` or more to it; its
+        smaller changes (and its deletion) keep the verdict last read in this sync.
+        """
+        named = [is_generated_name(f.path) or self._by_attributes(f.path) for f in files]
+        self._read_headers(
+            sha,
+            [
+                f.path
+                for f, known in zip(files, named, strict=True)
+                if not known and f.change_type != "deleted" and f.added >= _HEADER_LINES
+            ],
+        )
         out = []
-        for f in files:
-            generated = (
-                is_generated_name(f.path)
-                or self._by_attributes(f.path)
-                or self._header_says(sha, f)
+        for f, known in zip(files, named, strict=True):
+            said = (
+                self.headers.pop(f.path, False)
+                if f.change_type == "deleted"
+                else self.headers.get(f.path, False)
             )
-            out.append(replace(f, generated=True) if generated else f)
+            out.append(replace(f, generated=True) if known or said else f)
         return tuple(out)
