@@ -177,13 +177,16 @@ _GENERATED = re.compile(r"/dist/|(?:\.lock|\.(json|csv|tsv|txt|snap|svg|map))$")
 _HANDLESS = re.compile(
     # Vendored and generated folders; NuGet's restored packages/Name.1.2.3/; a library's
     # amalgamated single header; coverage reports.
-    r"/(?:vendor|vendored|third_party|third-party|thirdparty|external|node_modules"
+    r"/(?:_?vendor|_?vendored|third_party|third-party|thirdparty|3rdparty|3rd[-_]party|external"
+    r"|node_modules"
     r"|bower_components|__generated__|generated|single_include|htmlcov|lcov-report"
     r"|coverage[-_]reports?|packages/[^/]+\.\d+(?:\.\d+)+(?:-[^/]*)?)/"
     r"|/[^/]*amalgamat(?:ed|ion)[^/]*(?:/|$)"
     # A coverage report written into coverage/ (istanbul's html reporter, coverage.py's).
-    r"|/coverage/(?:[^/]+/)*(?:[^/]+\.(?:html?|css)|prettify\.js|sorter\.js"
+    r"|/coverage/(?:[^/]+/)*(?:[^/]+\.(?:html?|css|info|xml|json)|prettify\.js|sorter\.js"
     r"|block-navigation\.js)$"
+    # A coverage tool's data file, in any folder.
+    r"|/(?:lcov\.info|coverage\.xml|clover\.xml|cobertura(?:-coverage)?\.xml|jacoco\.xml)$"
     # Dependency lock files.
     r"|/(?:uv\.lock|poetry\.lock|pipfile\.lock|pdm\.lock|package-lock\.json"
     r"|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|cargo\.lock"
