@@ -32,7 +32,7 @@ not lexed (its non-blank lines are code). Tests check this against lexing the
 whole side; on pallets/flask's whole history the counts are the same.
 
 A file whose hunks hold a control character no text holds (any but tab, form
-feed, carriage return and escape) is binary-like, and no line of it is code: git
+feed, carriage return, Ctrl-Z and escape) is binary-like, and no line of it is code: git
 takes a file for text when its first 8,000 bytes hold no NUL, so an Illustrator
 ``.ai`` logo or a ``phpunit.phar`` comes as lines.
 """
@@ -257,9 +257,10 @@ def _lexed_flags(lexer: Lexer, lines: Sequence[str]) -> list[bool]:
     return flags
 
 
-# Control characters no text holds (tab, line feed, vertical tab, form feed, carriage return
-# and escape aside): compressed or packed bytes hold them within a few dozen.
-_BINARY = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+# Control characters no text holds (tab, line feed, vertical tab, form feed, carriage return,
+# DOS's end-of-file Ctrl-Z and escape aside): compressed or packed bytes hold them within a
+# few dozen.
+_BINARY = re.compile("[\x00-\x08\x0e-\x19\x1c-\x1f\x7f]")
 
 
 def _binary_like(hunks: Sequence[Sequence[str]]) -> bool:

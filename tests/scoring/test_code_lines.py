@@ -255,5 +255,5 @@ def test_a_binary_like_file_git_took_for_text_has_no_code() -> None:
     assert code_lines("art/logo.svgz", [logo]) == (0, 0)
     phar = ["+<?php", "+__HALT_COMPILER(); ?>", f"+{packed}"]
     assert code_lines("tools/runner.bin", [phar]) == (0, 0)
-    escaped = ["+\x1b[31mred\x1b[0m", "+\tindented\f", "+plain"]
-    assert code_lines("src/colour.txtish", [escaped]) == (3, 0)
+    escaped = ["+\x1b[31mred\x1b[0m", "+\tindented\f", "+plain\r", "+end\x1a"]
+    assert code_lines("src/colour.txtish", [escaped]) == (4, 0)
