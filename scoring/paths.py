@@ -181,7 +181,7 @@ _HANDLESS = re.compile(
     r"|node_modules"
     r"|bower_components|__generated__|generated|single_include|htmlcov|lcov-report"
     r"|coverage[-_]reports?|packages/[^/]+\.\d+(?:\.\d+)+(?:-[^/]*)?)/"
-    r"|/[^/]*amalgamat(?:ed|ion)[^/]*(?:/|$)"
+    r"|/[^/]*amalgamat(?:ed|ion)[^/]*/|/[^/]*amalgamat(?:ed|ion)[^/]*\.(?:h|hh|hpp|hxx|c|cc|cpp|cxx)$"
     # A coverage report written into coverage/ (istanbul's html reporter, coverage.py's).
     r"|/coverage/(?:[^/]+/)*(?:[^/]+\.(?:html?|css|info|xml|json)|prettify\.js|sorter\.js"
     r"|block-navigation\.js)$"
@@ -198,7 +198,8 @@ _HANDLESS = re.compile(
     # Binary-like design files (git may take them for text): Illustrator, Photoshop, EPS.
     r"|\.(?:ai|eps|psd|sketch|xcf)$"
 )
-# Data formats: under a test or test-data folder such a file is test data, no size.
+# Data formats: under a test or test-data folder such a file is test data, no size (a
+# dependency manifest, tests/requirements.txt, and CMake's CMakeLists.txt aside).
 _DATA = re.compile(
     r"\.(?:xml|json|jsonl|ndjson|geojson|ya?ml|csv|tsv|txt|dat|log|html?|svg|har|snap|golden"
     r"|out|expected)$"
@@ -258,6 +259,8 @@ def path_kinds(path: str) -> PathKinds:
     manifest = _MANIFEST.search(slashed) is not None and _FIXTURE.search(slashed) is None
     generated = _HANDLESS.search(slashed) is not None or (
         _DATA.search(name) is not None
+        and not manifest
+        and name != "cmakelists.txt"
         and (test_folder or _TEST_DATA_DIR.search(slashed) is not None)
     )
     return PathKinds(

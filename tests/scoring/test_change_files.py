@@ -127,6 +127,7 @@ def test_vendored_minified_packed_and_report_files_are_no_one_s_hand() -> None:
         "coverage/control.py",
         "lib/externals.rb",
         "tools/amalgamate.py",
+        "tools/amalgamation.py",
         "src/minify.js",
     ):
         assert not is_generated_name(path), path
@@ -144,7 +145,14 @@ def test_data_in_test_folders_is_no_size() -> None:
         "web/__snapshots__/App.test.js.snap",
     ):
         assert is_generated_name(path), path
-    for path in ("src/test/java/AppTest.java", "src/main/resources/app.xml", "tests/conftest.py"):
+    for path in (
+        "src/test/java/AppTest.java",
+        "src/main/resources/app.xml",
+        "tests/conftest.py",
+        "tests/requirements.txt",
+        "e2e/package.json",
+        "tests/CMakeLists.txt",
+    ):
         assert not is_generated_name(path), path
     fixture = _file("src/test/resources/big-fixture.xml", 31_775, 0)
     code = _file("src/main/java/App.java", 2, 0)
