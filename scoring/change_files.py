@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 
 from scoring.facts import ChangeFacts, FileChange
@@ -19,24 +18,17 @@ __all__ = [
     "written_by_hand",
 ]
 
-# Files no one writes by hand, by name: dependency lock files, vendored and
-# generated folders, minified and compiled output. They count in neither a
-# change's size nor its spread (the sources add the repository's own markers,
-# ``FileChange.generated``). Lower-case, searched in "/" + the lower-cased path.
-_GENERATED_NAME = re.compile(
-    r"/(?:vendor|vendored|third_party|third-party|node_modules|__generated__|generated)/"
-    r"|/(?:uv\.lock|poetry\.lock|pipfile\.lock|pdm\.lock|package-lock\.json"
-    r"|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|cargo\.lock"
-    r"|go\.sum|go\.work\.sum|gemfile\.lock|composer\.lock|gradle\.lockfile|podfile\.lock"
-    r"|pubspec\.lock|mix\.lock|flake\.lock|packages\.lock\.json|package\.resolved)$"
-    r"|\.(?:min\.js|min\.css|js\.map|css\.map|pb\.go|g\.dart)$|_pb2(?:_grpc)?\.pyi?$"
-)
-
 
 @functools.lru_cache(maxsize=1 << 16)
 def is_generated_name(path: str) -> bool:
-    """True for a lock file, a vendored or generated folder's file, or minified/compiled output."""
-    return _GENERATED_NAME.search("/" + path.lower()) is not None
+    """True for a file no one writes by hand, by its path (``PathKinds.generated``): a lock
+    file, a vendored or generated folder's file, minified, compiled or packed output, a
+    coverage report, a binary-like design file, test data.
+
+    It counts in neither a change's size nor its spread; the sources add the repository's
+    own markers (``FileChange.generated``).
+    """
+    return path_kinds(path).generated
 
 
 def written_by_hand(f: FileChange) -> bool:

@@ -30,6 +30,11 @@ last changed line: the context outside that span cannot change how the changed
 lines read. A span holding no delimiter at all, not even a line comment's, is
 not lexed (its non-blank lines are code). Tests check this against lexing the
 whole side; on pallets/flask's whole history the counts are the same.
+
+A file whose hunks hold a control character no text holds (any but tab, form
+feed, carriage return, Ctrl-Z and escape) is binary-like, and no line of it is code: git
+takes a file for text when its first 8,000 bytes hold no NUL, so an Illustrator
+``.ai`` logo or a ``phpunit.phar`` comes as lines.
 """
 
 from __future__ import annotations
@@ -252,6 +257,18 @@ def _lexed_flags(lexer: Lexer, lines: Sequence[str]) -> list[bool]:
     return flags
 
 
+# Control characters no text holds (tab, line feed, vertical tab, form feed, carriage return,
+# DOS's end-of-file Ctrl-Z and escape aside): compressed or packed bytes hold them within a
+# few dozen.
+_BINARY = re.compile("[\x00-\x08\x0e-\x19\x1c-\x1f\x7f]")
+
+
+def _binary_like(hunks: Sequence[Sequence[str]]) -> bool:
+    """True when a file's hunks hold a control character no text holds: a binary file git
+    took for text."""
+    return any(_BINARY.search(line) for hunk in hunks for line in hunk)
+
+
 def _squash(line: str) -> str:
     return "".join(line.split())
 
@@ -261,9 +278,12 @@ def code_lines(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int]:
 
     Each hunk is its lines as a unified diff writes them, without the ``@@``
     header: ``" "`` context, ``"+"`` added, ``"-"`` deleted (``"\\"`` notes are
-    skipped).
+    skipped). A binary-like file (``_binary_like``) has none.
     """
     name = path[path.rfind("/") + 1 :]
+    hunks = hunks if isinstance(hunks, list) else list(hunks)
+    if _binary_like(hunks):
+        return 0, 0
     added: list[str] = []
     deleted: list[str] = []
     for hunk in hunks:

@@ -34,6 +34,18 @@ not count: it is as often a database session (SQLAlchemy's ``db/session.py``)
 or web analytics as a login session, and login sessions usually sit under an
 auth, login or identity path that counts anyway. Stylesheets and images are
 never sensitive code (``tokens.css`` holds design tokens).
+
+A test folder is one named as a test folder (``tests/``, ``spec/``, ``e2e/``, …)
+or one with "test", "tests" or "testing" among the words of its name (split at
+``-``, ``_``, ``.`` and camelCase), and test-support words (``testutil``,
+``testkit``, ``testcases``, …): a Gradle module ``okhttp-testing-support/``, a
+source set ``src/testFixtures/`` or ``src/jvmTest/``, a .NET project
+``Polly.Core.Tests/``, Go's ``internal/testutil/``.
+
+Files no one writes by hand (``PathKinds.generated``) are no size and no spread,
+like lock files: vendored and generated folders, minified, compiled and packed
+output, coverage reports, binary-like design files, and test data (a data
+format under a test or test-data folder). docs/scoring.md lists them in one table.
 """
 
 from __future__ import annotations
@@ -48,6 +60,14 @@ __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 # convention, where Java's and C#'s ``FooTest.java`` needs its capital T so that
 # ``Latest.java`` is not a test.
 _TEST_DIR = re.compile(r"/(tests?|spec|specs|__tests__|testing|e2e|cypress|integration[-_]tests?)/")
+# A folder is a test folder too when a word of its name is one of these (lower-cased): the
+# words split at "-", "_", "." and camelCase, so ``Polly.Core.Tests``, ``jvmTest``,
+# ``testFixtures`` and ``okhttp-testing-support`` are, ``latest`` and ``testimonials`` not.
+_FOLDER_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_TEST_WORD = re.compile(
+    r"tests?|testing|unittests?"
+    r"|test(?:utils?|support|fixtures?|helpers?|kit|libs?|cases?|suites?|resources?|harness)"
+)
 _TEST_NAME = re.compile(
     r"^test_|_test\.|\.test\.|\.spec\.|\.cy\.|\.e2e\.|_spec\.rb$"
     r"|[a-z0-9]Tests?\.(java|kt|scala|groovy|cs)$|^Test[A-Z0-9][^/]*\.(java|kt|scala|groovy)$"
@@ -58,9 +78,10 @@ _TEST_NAME = re.compile(
 # speed, and every alternative starts at a "/", which the engine finds quickly,
 # instead of being tried at every character as a leading (^|/) would be.
 
-# Tests, fixtures, documentation and examples: never a risky kind (manifests aside).
+# Tests, fixtures, documentation (Maven 1's ``xdocs/`` too) and examples: never a risky
+# kind (manifests aside).
 _ASIDE = re.compile(
-    r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|docs?"
+    r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
     r"|examples?|samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox|website|_?site)/"
     r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$)",
 )
@@ -146,11 +167,45 @@ _SENSITIVE_WORDS = frozenset(
 # Stylesheets and images are never sensitive code (tokens.css holds design tokens).
 _ASSET = re.compile(r"[^/]*\.(css|scss|sass|less|svg|png|jpe?g|gif|ico|webp|woff2?|ttf|snap)")
 
-# Generated, vendored or built files: added by tools, never read line by line.
-_GENERATED = re.compile(
-    r"/(?:vendor|third_party|node_modules|dist|generated|__generated__)/"
-    r"|(?:\.min\.(js|css)|\.pb\.go|_pb2(_grpc)?\.pyi?|\.g\.dart|\.generated\.\w+|\.lock"
-    r"|\.(json|csv|tsv|txt|snap|svg|map))$"
+# Built output and data, beyond ``_HANDLESS``: no code, though their lines (``dist/``, a
+# JSON file) are still a change's other size.
+_GENERATED = re.compile(r"/dist/|(?:\.lock|\.(json|csv|tsv|txt|snap|svg|map))$")
+
+# Files no one writes by hand: no size and no spread, like a lock file. Lower-case, searched
+# in "/" + the lower-cased path; docs/scoring.md's table "Files no one writes by hand" lists
+# the same rules.
+_HANDLESS = re.compile(
+    # Vendored and generated folders; NuGet's restored packages/Name.1.2.3/; a library's
+    # amalgamated single header; coverage reports.
+    r"/(?:_?vendor|_?vendored|third_party|third-party|thirdparty|3rdparty|3rd[-_]party|external"
+    r"|node_modules"
+    r"|bower_components|__generated__|generated|single_include|htmlcov|lcov-report"
+    r"|coverage[-_]reports?|packages/[^/]+\.\d+(?:\.\d+)+(?:-[^/]*)?)/"
+    r"|/[^/]*amalgamat(?:ed|ion)[^/]*/|/[^/]*amalgamat(?:ed|ion)[^/]*\.(?:h|hh|hpp|hxx|c|cc|cpp|cxx)$"
+    # A coverage report written into coverage/ (istanbul's html reporter, coverage.py's).
+    r"|/coverage/(?:[^/]+/)*(?:[^/]+\.(?:html?|css|info|xml|json)|prettify\.js|sorter\.js"
+    r"|block-navigation\.js)$"
+    # A coverage tool's data file, in any folder.
+    r"|/(?:lcov\.info|coverage\.xml|clover\.xml|cobertura(?:-coverage)?\.xml|jacoco\.xml)$"
+    # Dependency lock files.
+    r"|/(?:uv\.lock|poetry\.lock|pipfile\.lock|pdm\.lock|package-lock\.json"
+    r"|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|cargo\.lock"
+    r"|go\.sum|go\.work\.sum|gemfile\.lock|composer\.lock|gradle\.lockfile|podfile\.lock"
+    r"|pubspec\.lock|mix\.lock|flake\.lock|packages\.lock\.json|package\.resolved)$"
+    # Minified (*.min.js, *.min.css, …), compiled and packed output, source maps.
+    r"|\.min\.[^/]+$|\.(?:js\.map|css\.map|pb\.go|g\.dart|phar|designer\.cs|g\.cs|g\.i\.cs)$"
+    r"|_pb2(?:_grpc)?\.pyi?$|\.generated\.[^/]+$"
+    # Binary-like design files (git may take them for text): Illustrator, Photoshop, EPS.
+    r"|\.(?:ai|eps|psd|sketch|xcf)$"
+)
+# Data formats: under a test or test-data folder such a file is test data, no size (a
+# dependency manifest, tests/requirements.txt, and CMake's CMakeLists.txt aside).
+_DATA = re.compile(
+    r"\.(?:xml|json|jsonl|ndjson|geojson|ya?ml|csv|tsv|txt|dat|log|html?|svg|har|snap|golden"
+    r"|out|expected)$"
+)
+_TEST_DATA_DIR = re.compile(
+    r"/(?:testdata|test_data|test-data|fixtures|__fixtures__|__snapshots__)/"
 )
 _MANIFEST = re.compile(
     r"/(?:requirements/[^/]+\.(txt|in)$"  # pip's requirements/base.txt
@@ -179,6 +234,9 @@ class PathKinds:
     # Under a tests, docs or documentation site folder: a manifest there (a test project's,
     # docs/requirements.txt) is installed by CI but ships nothing.
     aside: bool = False
+    # No one wrote it by hand (``_HANDLESS``, test data): no size and no spread, like a
+    # lock file (``scoring.change_files.written_by_hand``).
+    generated: bool = False
 
 
 # The same paths come back change after change; classifying each once keeps a
@@ -191,12 +249,20 @@ def path_kinds(path: str) -> PathKinds:
     # A migration's own name can read like a test's (Django's 0005_add_test.py).
     migration = not aside and _MIGRATION.search(slashed) is not None
     name = slashed[slashed.rfind("/") + 1 :]
+    test_folder = _TEST_DIR.search(slashed) is not None or any(
+        map(_test_folder, path.split("/")[:-1])
+    )
     test = not migration and (
-        _TEST_DIR.search(slashed) is not None
-        or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None
+        test_folder or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None
     )
     code = not (test or aside)
     manifest = _MANIFEST.search(slashed) is not None and _FIXTURE.search(slashed) is None
+    generated = _HANDLESS.search(slashed) is not None or (
+        _DATA.search(name) is not None
+        and not manifest
+        and name != "cmakelists.txt"
+        and (test_folder or _TEST_DATA_DIR.search(slashed) is not None)
+    )
     return PathKinds(
         migration=migration,
         test=test,
@@ -209,9 +275,17 @@ def path_kinds(path: str) -> PathKinds:
         and not manifest
         and _NOT_CODE.search(slashed) is None
         and _ASSET.fullmatch(name) is None
+        and not generated
         and _GENERATED.search(slashed) is None,
         aside=test or aside,
+        generated=generated,
     )
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _test_folder(name: str) -> bool:
+    """True for a folder whose name holds a test word (``_TEST_WORD``): ``jvmTest``, ``X.Tests``."""
+    return any(_TEST_WORD.fullmatch(w.lower()) for w in _FOLDER_WORDS.findall(name))
 
 
 def is_migration(path: str) -> bool:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scoring.change_files import ChangeFiles, change_files, is_generated_name, written_by_hand
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange
 from scoring.history import HistoryContext
+from scoring.paths import path_kinds
 from scoring.risk import score_change
 from scoring.signal import Signal
 
@@ -92,6 +95,107 @@ def test_lock_vendored_and_generated_names() -> None:
     for path in ("src/flask/app.py", "package.json", "go.mod", "src/vendors.py", "lockfile.py"):
         assert not is_generated_name(path), path
     assert not written_by_hand(_file("src/schema.py", 900, 0, generated=True))
+
+
+def test_vendored_minified_packed_and_report_files_are_no_one_s_hand() -> None:
+    """Vendored folders of every spelling, NuGet's restored packages, minified files, packed
+    archives, coverage reports, binary-like design files and amalgamated headers are no size."""
+    for path in (
+        "thirdparty/lz4/lz4.c",
+        "external/googletest/src/gtest.cc",
+        "packages/Newtonsoft.Json.13.0.3/lib/net45/Newtonsoft.Json.xml",
+        "packages/xunit.runner.visualstudio.2.4.5-beta/build/xunit.props",
+        "public/css/site.min.css",
+        "assets/app.min.mjs",
+        "tools/phpunit.phar",
+        "coverage/lcov-report/prettify.js",
+        "coverage/index.html",
+        "coverage/src/app.js.html",
+        "htmlcov/index.html",
+        "build/coverage-report/sorter.js",
+        "art/logo.ai",
+        "design/banner.psd",
+        "single_include/nlohmann/json.hpp",
+        "dist/sqlite-amalgamation/sqlite3.c",
+        "src/json_amalgamated.hpp",
+        "Forms/Main.Designer.cs",
+    ):
+        assert is_generated_name(path), path
+    for path in (
+        "packages/core/src/index.ts",
+        "src/admin.py",
+        "coverage/control.py",
+        "lib/externals.rb",
+        "tools/amalgamate.py",
+        "tools/amalgamation.py",
+        "src/minify.js",
+    ):
+        assert not is_generated_name(path), path
+
+
+def test_data_in_test_folders_is_no_size() -> None:
+    """A large XML fixture or JSON/CSV/YAML test data is no size and no spread, like a lock
+    file; a test's code and a data file outside tests are not."""
+    for path in (
+        "src/test/resources/big-fixture.xml",
+        "src/testcases/org/acme/data/sample.xml",
+        "tests/fixtures/orders.json",
+        "spec/fixtures/users.yml",
+        "pkg/testdata/golden.csv",
+        "web/__snapshots__/App.test.js.snap",
+    ):
+        assert is_generated_name(path), path
+    for path in (
+        "src/test/java/AppTest.java",
+        "src/main/resources/app.xml",
+        "tests/conftest.py",
+        "tests/requirements.txt",
+        "e2e/package.json",
+        "tests/CMakeLists.txt",
+    ):
+        assert not is_generated_name(path), path
+    fixture = _file("src/test/resources/big-fixture.xml", 31_775, 0)
+    code = _file("src/main/java/App.java", 2, 0)
+    assert _scored((code, fixture))["size"].points == _scored((code,))["size"].points
+
+
+def test_a_one_line_change_in_a_test_support_module_keeps_a_test_change_damped() -> None:
+    """Test-support modules and source sets (Gradle, .NET, Go) are test code: a one-line change
+    in one beside 13,791 test lines touches no code, so the change stays damped."""
+    support = (
+        "okhttp-testing-support/src/main/kotlin/okhttp3/FakeDns.kt",
+        "lib/src/testFixtures/java/acme/Fakes.java",
+        "core/src/jvmTest/kotlin/acme/ClockTest.kt",
+        "src/Polly.Core.Tests/Retry/RetryHelper.cs",
+        "internal/testutil/clock.go",
+        "acme-test-support/src/main/java/acme/Stub.java",
+    )
+    for path in support:
+        assert path_kinds(path).test, path
+    for path in ("src/latest/index.ts", "app/testimonials/page.tsx", "src/contest/rules.py"):
+        assert not path_kinds(path).test, path
+    files = (
+        _file(support[0], 1, 0),
+        _file("okhttp/src/test/kotlin/okhttp3/CallTest.kt", 13_791, 0),
+    )
+    assert not change_files(_change(files)).touches_code
+
+
+def test_the_docs_table_of_files_no_one_writes_by_hand_holds() -> None:
+    """Every example of a name rule in docs/scoring.md's table of files no one writes by hand
+    is recognised by its name."""
+    doc = (Path(__file__).parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    table = doc.split("**Files no one writes by hand**", 1)[1].split("\n\n| ", 1)[1]
+    rows = ("| " + table).split("\n\n", 1)[0].splitlines()[2:]
+    examples = [
+        example
+        for row in rows
+        if row.rstrip(" |").endswith("every")
+        for example in re.findall(r"`([^`]+)`", row.split(" | ")[2])
+    ]
+    assert len(examples) > 20
+    for example in examples:
+        assert is_generated_name(example), example
 
 
 def _scored(files: tuple[FileChange, ...]) -> dict[str, Signal]:

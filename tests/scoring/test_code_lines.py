@@ -245,3 +245,15 @@ def test_php_hunks_are_lexed_as_php_and_their_docblocks_are_no_code() -> None:
     assert code_lines("src/A.php", [whole]) == (1, 0)
     cut = ["     * @param x", "-     * @return (optional) y", "+     * @return y", "     */"]
     assert code_lines("src/A.php", [cut]) == (0, 0)
+
+
+def test_a_binary_like_file_git_took_for_text_has_no_code() -> None:
+    """An Illustrator logo or a phar's packed bytes (control characters, no NUL in git's first
+    8,000 bytes) are no code, however many lines git splits them into; text beside is."""
+    packed = "".join(chr(c) for c in (1, 2, 3, 0x13, 0x7F, 0x1F)) * 4
+    logo = ["+%PDF-1.5", "+%\u00e2\u00e3\u00cf\u00d3", *(f"+{packed}{i}" for i in range(5708))]
+    assert code_lines("art/logo.svgz", [logo]) == (0, 0)
+    phar = ["+<?php", "+__HALT_COMPILER(); ?>", f"+{packed}"]
+    assert code_lines("tools/runner.bin", [phar]) == (0, 0)
+    escaped = ["+\x1b[31mred\x1b[0m", "+\tindented\f", "+plain\r", "+end\x1a"]
+    assert code_lines("src/colour.txtish", [escaped]) == (4, 0)
