@@ -89,7 +89,9 @@ def check_database(settings: Settings) -> Check:
         return failed(
             name,
             f"there is no database at {path}.",
-            "run `riskbrief db upgrade` to create it, or point RISKBRIEF_DATABASE_URL at yours.",
+            "if yours is elsewhere, set RISKBRIEF_DATABASE_URL to it or RISKBRIEF_CONFIG to the "
+            "riskbrief.toml beside it (a relative store is read from that file's folder); only "
+            "for a new set-up, run `riskbrief db upgrade` to create an empty one there.",
         )
     engine = make_engine(settings.database_url)
     try:

@@ -19,7 +19,7 @@ from bot.cli.check import check
 from bot.settings import load_settings
 from data.coverage_report import CoverageFormat, CoverageReport, FileLines
 from data.store.coverage import save_report
-from data.store.engine import DEFAULT_DATABASE_URL, make_engine
+from data.store.engine import make_engine
 from data.store.facts import load_changes
 from data.store.scores import load_scores
 from scoring.signals import SIGNAL_WORDS
@@ -122,7 +122,7 @@ def test_the_threshold_decides_exit_one_or_zero(clone: GitRepo) -> None:
 def test_an_empty_database_url_is_no_store(clone: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     """RISKBRIEF_DATABASE_URL="" (Actions' missing secret) scores against the clone's history."""
     monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "")
-    assert load_settings().database_url == DEFAULT_DATABASE_URL
+    assert load_settings().database_url == f"sqlite:///{Path.cwd() / 'riskbrief.db'}"
     result = _run(str(clone.path), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["history"]["source"] == "git"
