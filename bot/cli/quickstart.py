@@ -60,6 +60,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
     from bot.cli.common import brief_all, show
     from bot.pipeline import score_all
     from bot.quickstart import plan_clone, toml_for
+    from bot.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
     from bot.settings import Settings
     from bot.sources import configured_sources
     from briefing.week import IsoWeek
@@ -109,6 +110,11 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
         for summary in summaries:
             for note in summary.notes:
                 click.echo(note)
+        if tagless := tagless_clones(org):
+            click.echo(no_tags_line(tagless))
+        with session_scope(engine) as session:
+            for line in undeployed_tag_lines(session, org):
+                click.echo(line)
         if failed := [s.source for s in summaries if s.error]:
             # A briefing of what a failed read left would say "no data, run sync": the step
             # that just failed. The line above says what failed and how to mend it.

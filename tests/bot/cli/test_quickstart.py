@@ -92,3 +92,20 @@ def test_doctor_right_after_quickstart_gives_the_drafted_reader_as_a_next_step(
     assert delivery.startswith("next  delivery: the reader `me` that quickstart drafted")
     assert "Next: put your Slack member id" in delivery
     assert result.output.splitlines()[-1].endswith(", 1 next step.")
+
+
+def test_a_clone_without_release_tags_is_said_once(clone: GitRepo, workdir: Path) -> None:
+    """A clone with no tag gets no deploy: quickstart says so with the fix, in one line."""
+    result = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.output.splitlines() if "has no tags" in x]
+    assert lines == [
+        "shop has no tags, so none of its releases is read as a deploy (deploy risk and the "
+        "change failure rate need deploys); tag its releases (`git tag v1.2.0 <commit>`) and "
+        "run `riskbrief sync`, or read deploys from another source (docs/sources.md)"
+    ]
+    clone.tag("v1.0", _last_week_at(51))
+    (workdir / "riskbrief.toml").unlink()
+    again = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert again.exit_code == 0, again.output
+    assert "has no tags" not in again.output
