@@ -18,6 +18,9 @@ from briefing.week import IsoWeek
 from data.clock import utcnow
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from bot.compose import Composed
     from bot.delivery.outcomes import DeliveryReport
     from bot.settings import Settings
     from data.config import OrgConfig
@@ -94,7 +97,19 @@ def brief(
         sync_org(session, org)
         score_all(session, org)
         narrator, links = make_narrator(settings), briefing_links(settings)
-        done = brief_all(session, org, utcnow(), out, week, subscriber, narrator, links)
+        now = utcnow()
+        done = brief_all(
+            session, org, now, out, week, subscriber, narrator, links, newest_if_empty=True
+        )
+    earlier = [c for c in done if week is None and c.week < _last(c, now)]
+    for c in earlier:
+        click.echo(
+            f"{c.subscriber.key}: the last complete week ({_last(c, now).id}) has no data in "
+            f"its scope and the store's newest is from {c.week.id}, so this is the briefing of "
+            f"{c.week.id}; `riskbrief sync` reads newer changes (after a `git pull` of a clone)."
+        )
+    if earlier:
+        click.echo("")
     show(done, out)
 
 
@@ -139,3 +154,8 @@ def _by_hand(report: DeliveryReport) -> DeliveryReport:
             for o in report.outcomes
         )
     )
+
+
+def _last(composed: Composed, now: datetime) -> IsoWeek:
+    """The last complete week in the composed briefing's subscriber's time zone."""
+    return IsoWeek.last_complete(now, composed.subscriber.timezone)

@@ -109,3 +109,27 @@ def test_a_clone_without_release_tags_is_said_once(clone: GitRepo, workdir: Path
     again = CliRunner().invoke(main, ["quickstart", str(clone.path)])
     assert again.exit_code == 0, again.output
     assert "has no tags" not in again.output
+
+
+def test_brief_after_quickstart_briefs_the_same_week_not_a_no_data_one(
+    tmp_path: Path, workdir: Path
+) -> None:
+    """A clone whose newest change is weeks old: `brief` briefs that week as quickstart did,
+    saying why, instead of writing a "no data" briefing over quickstart's."""
+    repo = GitRepo(tmp_path / "old")
+    repo.commit({"src/cart/app.py": "a\n" * 50}, "Add the cart", _last_week_at(-24 * 30))
+    repo.commit({"src/cart/app.py": "b\n" * 60}, "Grow the cart", _last_week_at(-24 * 29))
+    started = CliRunner().invoke(main, ["quickstart", str(repo.path)])
+    assert started.exit_code == 0, started.output
+    written = (workdir / "out" / "me.email.txt").read_text(encoding="utf-8")
+    week = IsoWeek.of((_last_week_at(-24 * 29)).date())
+    assert f"this is the briefing of that week, {week.id}" in started.output
+    briefed = CliRunner().invoke(main, ["brief"])
+    assert briefed.exit_code == 0, briefed.output
+    last = IsoWeek.last_complete(THURSDAY, "UTC")
+    assert (
+        f"me: the last complete week ({last.id}) has no data in its scope and the store's "
+        f"newest is from {week.id}, so this is the briefing of {week.id}"
+    ) in briefed.output
+    assert "no data" not in briefed.output.splitlines()[-1]
+    assert (workdir / "out" / "me.email.txt").read_text(encoding="utf-8") == written
