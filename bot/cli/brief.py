@@ -36,8 +36,8 @@ __all__ = ["brief"]
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
+    default=None,
+    help="Where to write the briefings [default: out/ beside riskbrief.toml].",
 )
 @click.option(
     "--dry-run",
@@ -54,7 +54,7 @@ def brief(
     ctx: click.Context,
     subscriber: str | None,
     week: IsoWeek | None,
-    out: Path,
+    out: Path | None,
     dry_run: bool,
     send: bool,
 ) -> None:
@@ -76,6 +76,8 @@ def brief(
         raise click.UsageError("--send delivers the last complete week; drop --week")
     settings = settings_of(ctx)
     org = load_org_config(settings.config)
+    # Beside riskbrief.toml, as its store is: not mixed into another folder's out/.
+    out = out or settings.config.parent / "out"
     engine = engine_of(settings)
     if send:
         _refuse_placeholders(org, subscriber, settings.config)

@@ -133,3 +133,41 @@ def test_brief_after_quickstart_briefs_the_same_week_not_a_no_data_one(
     ) in briefed.output
     assert "no data" not in briefed.output.splitlines()[-1]
     assert (workdir / "out" / "me.email.txt").read_text(encoding="utf-8") == written
+
+
+def test_quickstart_in_riskbrief_s_own_checkout_is_refused(
+    clone: GitRepo, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run inside riskbrief's checkout (the demo's out/ is there), quickstart writes nothing
+    and says in one sentence where to keep the set-up instead."""
+    (workdir / "pyproject.toml").write_text('[project]\nname = "riskbrief"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert result.exit_code == 1, result.output
+    (line,) = result.output.strip().splitlines()
+    assert f"would be in riskbrief's own checkout ({workdir})" in line
+    assert "set RISKBRIEF_CONFIG to a riskbrief.toml there" in line
+    assert sorted(p.name for p in workdir.iterdir()) == ["pyproject.toml"]
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(workdir / "riskbrief.toml"))
+    named = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert named.exit_code == 1, named.output
+    assert sorted(p.name for p in workdir.iterdir()) == ["pyproject.toml"]
+
+
+def test_a_set_up_named_by_riskbrief_config_keeps_its_store_and_out_beside_it(
+    clone: GitRepo, workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From riskbrief's checkout with RISKBRIEF_CONFIG naming a folder of its own, quickstart
+    and brief write riskbrief.toml, the store and out/ there, and nothing where they run."""
+    (workdir / "pyproject.toml").write_text('[project]\nname = "riskbrief"\n', encoding="utf-8")
+    (workdir / "out").mkdir()
+    setup = tmp_path / "riskbrief-shop"
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(setup / "riskbrief.toml"))
+    result = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in setup.iterdir()) == ["out", "riskbrief.db", "riskbrief.toml"]
+    assert (setup / "out" / "me.email.txt").exists()
+    briefed = CliRunner().invoke(main, ["brief"])
+    assert briefed.exit_code == 0, briefed.output
+    assert f"to {setup / 'out'}/" in briefed.output
+    assert list((workdir / "out").iterdir()) == []
+    assert sorted(p.name for p in workdir.iterdir()) == ["out", "pyproject.toml"]
