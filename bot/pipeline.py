@@ -11,10 +11,11 @@ from sqlmodel import Session
 
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
+from data.config.store import missing_store
 from data.coverage import apply_coverage
 from data.linking import link_all
 from data.store.coverage import any_coverage, load_coverage
-from data.store.engine import make_engine, sqlite_file
+from data.store.engine import make_engine, shown_url, sqlite_file
 from data.store.facts import (
     facts_of,
     load_changes,
@@ -23,7 +24,7 @@ from data.store.facts import (
     load_incidents,
 )
 from data.store.history import read_history, with_coverage
-from data.store.migrate import is_current
+from data.store.migrate import current_revision, head_revision
 from data.store.open_changes import open_change_rows
 from data.store.scores import save_scores
 from scoring import score_changes
@@ -115,8 +116,17 @@ def ready_engine(database_url: str) -> Engine:
     # Opening a missing SQLite file would create it empty: a refused command leaves nothing.
     if path is not None and not path.exists():
         engine.dispose()
-        raise StoreError(f"there is no database at {path} yet; run `riskbrief db upgrade` first")
-    if not is_current(engine):
+        # Where it looked and how to point at the store: `db upgrade` would make an empty one.
+        raise StoreError(missing_store(path))
+    revision = current_revision(engine)
+    if revision is None:
+        engine.dispose()
+        where = path or shown_url(engine)
+        raise StoreError(
+            f"{where} holds no riskbrief store (it was never migrated); if yours is elsewhere, "
+            "set RISKBRIEF_DATABASE_URL to it, or run `riskbrief db upgrade` to make this one"
+        )
+    if revision != head_revision():
         engine.dispose()
         raise StoreError(
             "the database is not migrated to this version of riskbrief; "

@@ -32,6 +32,7 @@ __all__ = [
     "ClonePlan",
     "draft_deploy_tags",
     "plan_clone",
+    "riskbrief_checkout",
     "toml_for",
 ]
 
@@ -251,3 +252,17 @@ def toml_for(plan: ClonePlan, timezone: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def riskbrief_checkout(folder: Path) -> bool:
+    """Whether ``folder`` is riskbrief's own checkout (its ``pyproject.toml`` names the project
+    ``riskbrief``): no place for an organisation's set-up, as ``make demo`` writes its own
+    ``out/`` there. A folder below it (a bench's scratch folder) is a folder of its own."""
+    import tomllib
+
+    try:
+        text = (folder / "pyproject.toml").read_text(encoding="utf-8")
+        project = tomllib.loads(text).get("project")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(project, dict) and project.get("name") == "riskbrief"

@@ -19,6 +19,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from briefing.prompt import DEFAULT_MODEL
+from data.config.store import store_beside
 from data.store.engine import DEFAULT_DATABASE_URL
 from scoring.errors import ConfigError
 
@@ -32,7 +33,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default=DEFAULT_DATABASE_URL,
-        description="SQLAlchemy URL of the store: sqlite:///riskbrief.db or postgresql://…",
+        description="SQLAlchemy URL of the store: sqlite:///riskbrief.db (a relative file is "
+        "read from the folder of riskbrief.toml) or postgresql://…",
     )
     config: Path = Field(
         default=Path("riskbrief.toml"), description="Path of the organisation file."
@@ -371,9 +373,13 @@ def _field(loc: str) -> str:
 
 
 def load_settings() -> Settings:
-    """Read the settings from the environment, or raise ``ConfigError`` naming the variable."""
+    """Read the settings from the environment, or raise ``ConfigError`` naming the variable.
+
+    A relative SQLite store (the default ``sqlite:///riskbrief.db`` among them) is read from
+    the folder of the organisation file, so a command run from elsewhere finds it.
+    """
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         loc = exc.errors()[0]["loc"]
         field = _field(str(loc[0])) if loc else ""
@@ -383,3 +389,8 @@ def load_settings() -> Settings:
         raise ConfigError(
             f"the environment variable {variable} is not valid; set it to {hint}"
         ) from None
+    # A relative SQLite store is the one beside riskbrief.toml, wherever the command runs.
+    store = store_beside(settings.database_url, settings.config)
+    if store == settings.database_url:
+        return settings
+    return settings.model_copy(update={"database_url": store})

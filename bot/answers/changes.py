@@ -105,21 +105,10 @@ def change_answer(
     key = found[0].key
     try:
         risk = change_risk(session, org, Access.organisation(org), key)
-    except NotFoundError:
-        # Found but not scored: the record refuses to tell a change with no score.
-        return Answer(
-            (
-                Paragraph(
-                    (
-                        (
-                            Code(said(key)),
-                            " has not been scored yet; it will be after the next "
-                            "`riskbrief score` (or the scheduler's next run).",
-                        ),
-                    )
-                ),
-            )
-        )
+    except NotFoundError as exc:
+        # Found but not told: the record's own sentence says why (not scored yet, as a rule),
+        # never a guess of ours about it.
+        return Answer((Paragraph(((str(exc),),)),))
     title = Link(risk.url, truncate(one_line(risk.title), 150) or key)
     band = BAND_OF_WORDS[risk.band]
     line: Line = (

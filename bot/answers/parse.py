@@ -84,11 +84,13 @@ _PR_URL = re.compile(
 # `owner/repo#123`, or a clone's own `name#123` (quickstart names a repository after its
 # origin remote, else its folder), or `#123` alone when one repository has it; the same
 # with GitLab's `!` for a merge request (`shop!3`, `!3`), which a registered source's
-# reader does not take without a group.
-_PR_KEY = re.compile(r"^(?P<repo>(?:[\w.-]+/)?[\w.-]+)?(?P<mark>[#!])(?P<number>\d+)$")
+# reader does not take without a group. A name is any run of characters a folder or a
+# code host's name may hold (`owner+name`, `~user`), up to a `/`, a mark or a space.
+_NAME = r"[^\s/#!@<>|`'\"]+"
+_PR_KEY = re.compile(rf"^(?P<repo>(?:{_NAME}/)?{_NAME})?(?P<mark>[#!])(?P<number>\d+)$")
 # A commit: `owner/repo@sha`, `name@sha` (the keys of changes without a PR), or the sha
 # alone; 7 hex digits at least, as git's short shas.
-_SHA_KEY = re.compile(r"^(?:(?P<repo>(?:[\w.-]+/)?[\w.-]+)@)?(?P<sha>[0-9a-fA-F]{7,64})$")
+_SHA_KEY = re.compile(rf"^(?:(?P<repo>(?:{_NAME}/)?{_NAME})@)?(?P<sha>[0-9a-fA-F]{{7,64}})$")
 _COMMIT_URL = re.compile(
     r"^<?https?://[^/\s|>]+/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/commits?/(?P<sha>[0-9a-fA-F]{7,64})"
     r"(?:[/?#][^\s|>]*)?(?:\|[^>]*)?>?$"

@@ -47,8 +47,8 @@ def main(ctx: click.Context) -> None:
 
     Every command reads riskbrief.toml from the current directory (or the file
     RISKBRIEF_CONFIG names) and the store from RISKBRIEF_DATABASE_URL (default
-    sqlite:///riskbrief.db, also in the current directory). `riskbrief quickstart
-    PATH` writes both for a local clone.
+    sqlite:///riskbrief.db; a relative file lies beside riskbrief.toml). `riskbrief
+    quickstart PATH` writes both for a local clone.
     """
     # `init` and a subcommand's help need no settings: loading them costs half a second.
     # Click has consumed the subcommand's arguments by now; the process's own are left.

@@ -134,6 +134,18 @@ def backtest(
         if since is None or until is None:
             # Either left out: that end of the clone's whole history.
             first, last = history_span(repo_path)
+            # The end left out is the history's: a window past it is said against the
+            # history, not against an --until or --since the user never gave.
+            if until is None and since is not None and since > last:
+                raise click.UsageError(
+                    f"--since {since} is after the clone's newest commit ({last}); "
+                    f"give a --since from {first} to {last}"
+                )
+            if since is None and until is not None and until < first:
+                raise click.UsageError(
+                    f"--until {until} is before the clone's first commit ({first}); "
+                    f"give an --until from {first} to {last}"
+                )
             since, until = since or first, until or last
         labels = read_labels(labels_path) if labels_path is not None else None
         if bug_issues_path is not None:

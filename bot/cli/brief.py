@@ -18,7 +18,12 @@ from briefing.week import IsoWeek
 from data.clock import utcnow
 
 if TYPE_CHECKING:
-    pass
+    from datetime import datetime
+
+    from bot.compose import Composed
+    from bot.delivery.outcomes import DeliveryReport
+    from bot.settings import Settings
+    from data.config import OrgConfig
 
 __all__ = ["brief"]
 
@@ -31,8 +36,8 @@ __all__ = ["brief"]
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
+    default=None,
+    help="Where to write the briefings [default: out/ beside riskbrief.toml].",
 )
 @click.option(
     "--dry-run",
@@ -49,7 +54,7 @@ def brief(
     ctx: click.Context,
     subscriber: str | None,
     week: IsoWeek | None,
-    out: Path,
+    out: Path | None,
     dry_run: bool,
     send: bool,
 ) -> None:
@@ -71,19 +76,88 @@ def brief(
         raise click.UsageError("--send delivers the last complete week; drop --week")
     settings = settings_of(ctx)
     org = load_org_config(settings.config)
+    # Beside riskbrief.toml, as its store is: not mixed into another folder's out/.
+    out = out or settings.config.parent / "out"
     engine = engine_of(settings)
     if send:
+        _refuse_placeholders(org, subscriber, settings.config)
         with session_scope(engine) as session:
             sync_org(session, org)
             score_all(session, org)
+        _quiet_logs(settings)
         report = send_now(engine, settings, org, utcnow(), subscriber)
-        click.echo("\n".join(report_lines(report)))
-        if report.failures:
-            raise DeliveryError(report.failures[0].detail)
+        click.echo("\n".join(report_lines(_by_hand(report))))
+        if failures := len(report.failures):
+            # Each failure's sentence is in the lines above; no scheduler retries this run.
+            raise DeliveryError(
+                f"{failures} {'delivery' if failures == 1 else 'deliveries'} failed as said "
+                "above; mend what it says and run `riskbrief brief --send` again (a briefing "
+                "already sent is not sent twice)"
+            )
         return
     with session_scope(engine) as session:
         sync_org(session, org)
         score_all(session, org)
         narrator, links = make_narrator(settings), briefing_links(settings)
-        done = brief_all(session, org, utcnow(), out, week, subscriber, narrator, links)
+        now = utcnow()
+        done = brief_all(
+            session, org, now, out, week, subscriber, narrator, links, newest_if_empty=True
+        )
+    earlier = [c for c in done if week is None and c.week < _last(c, now)]
+    for c in earlier:
+        click.echo(
+            f"{c.subscriber.key}: the last complete week ({_last(c, now).id}) has no data in "
+            f"its scope and the store's newest is from {c.week.id}, so this is the briefing of "
+            f"{c.week.id}; `riskbrief sync` reads newer changes (after a `git pull` of a clone)."
+        )
+    if earlier:
+        click.echo("")
     show(done, out)
+
+
+def _refuse_placeholders(org: OrgConfig, only: str | None, config: Path) -> None:
+    """Refuse to send while a subscriber's address is a placeholder (quickstart's
+    me@example.com): nothing is sent, and the sentence says what to put instead."""
+    from bot.delivery.email import EMAIL
+
+    for sub in org.subscribers:
+        if only is not None and sub.key != only:
+            continue
+        # Email's check is the placeholder's (example.com and the like); other channels'
+        # checks are the doctor's advice, and their sending says what fails.
+        address = EMAIL.address_in(sub)
+        if address and (problem := EMAIL.check(sub.key, address, config)):
+            what, fix = (part.rstrip(".") for part in problem)
+            raise click.ClickException(
+                f"{what}; nothing was sent: {fix}, then run `riskbrief brief --send` again"
+            )
+
+
+def _quiet_logs(settings: Settings) -> None:
+    """Log only errors while sending by hand, unless RISKBRIEF_LOG_LEVEL asks otherwise: each
+    delivery's outcome is printed as a line of the report, not as a JSON log line too."""
+    import os
+
+    from bot.logs import configure_logging, secret_values
+
+    if not os.environ.get("RISKBRIEF_LOG_LEVEL", "").strip():
+        configure_logging("error", secret_values(settings))
+
+
+def _by_hand(report: DeliveryReport) -> DeliveryReport:
+    """``report`` as a one-shot command tells it: a failure is not "retried later" by it."""
+    from dataclasses import replace
+
+    from bot.delivery.outcomes import DeliveryReport
+
+    return DeliveryReport(
+        tuple(
+            replace(o, detail=o.detail.removesuffix("; it is retried later"))
+            for o in report.outcomes
+        )
+    )
+
+
+def _last(composed: Composed, now: datetime) -> IsoWeek:
+    """The last complete week in the composed briefing's subscriber's time zone."""
+    return IsoWeek.last_complete(now, composed.subscriber.timezone)

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import click
 
-from bot.cli.check_change import CheckError, diff_proposal, is_clone, keyed_by, read_diff
+from bot.cli.check_change import (
+    CheckError,
+    clone_change,
+    diff_proposal,
+    is_clone,
+    keyed_by,
+    read_diff,
+)
 from bot.cli.check_history import as_stored, from_clone, from_store, org_file, store_url
 from bot.cli.check_report import json_report, text_report
 from scoring.errors import RiskbriefError
@@ -137,7 +144,6 @@ def _check(
 ) -> int:
     from bot.settings import Settings
     from data.config import OrgConfig
-    from data.sources.local_git.proposal import clone_proposal
     from scoring.proposal import assess
 
     settings = ctx.find_root().obj
@@ -148,7 +154,7 @@ def _check(
     clone = is_clone(path)
     sent: bytes | None = None
     if diff is None:
-        proposal = clone_proposal(path, org, base=base, head=head, author=author)
+        proposal = clone_change(path, org, base, head, author)
     else:
         if not clone and path != Path("."):
             raise CheckError(

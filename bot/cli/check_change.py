@@ -13,7 +13,15 @@ if TYPE_CHECKING:
     from data.config import OrgConfig
     from scoring.proposal import Proposal
 
-__all__ = ["EXIT_ERROR", "CheckError", "diff_proposal", "is_clone", "keyed_by", "read_diff"]
+__all__ = [
+    "EXIT_ERROR",
+    "CheckError",
+    "clone_change",
+    "diff_proposal",
+    "is_clone",
+    "keyed_by",
+    "read_diff",
+]
 
 # A check that could not run exits 2, told apart from a risky change (1).
 EXIT_ERROR = 2
@@ -30,6 +38,38 @@ def is_clone(path: Path) -> bool:
     from data.sources.gitlog import run_git
 
     return path.is_dir() and run_git(path, "rev-parse", "--git-dir", check=False).returncode == 0
+
+
+def _uncommitted(path: Path) -> bool:
+    """Whether the clone's working tree holds changes not committed (new files included)."""
+    from data.sources.gitlog import run_git
+
+    done = run_git(path, "status", "--porcelain", check=False)
+    return done.returncode == 0 and bool(done.stdout.strip())
+
+
+def clone_change(
+    path: Path, org: OrgConfig | None, base: str | None, head: str | None, author: str | None
+) -> Proposal:
+    """The change ``head`` makes to ``base``; with no ``--head`` and nothing committed since
+    HEAD left the default branch, the working tree's uncommitted changes (``--head WORKTREE``),
+    which is what a user who has not committed yet means."""
+    from dataclasses import replace
+
+    from data.sources.local_git.proposal import WORKTREE, clone_proposal
+    from scoring.errors import SourceError
+
+    try:
+        return clone_proposal(path, org, base=base, head=head, author=author)
+    except SourceError:
+        if head is not None or not _uncommitted(path):
+            raise
+    proposal = clone_proposal(path, org, base=base, head=WORKTREE, author=author)
+    note = (
+        f"nothing is committed between {base or 'the default branch'} and HEAD, so this checks "
+        "the uncommitted changes (as --head WORKTREE does)"
+    )
+    return replace(proposal, notes=(note, *proposal.notes))
 
 
 def read_diff(source: str) -> bytes:

@@ -42,15 +42,18 @@ def org_file(config: Path | None, default: Path) -> OrgConfig | None:
 
 
 def store_url(given: str | None, configured: str) -> str | None:
-    """The store to read, or ``None`` for none: a default SQLite file that does not exist."""
-    from data.store.engine import DEFAULT_DATABASE_URL, sqlite_file
+    """The store to read, or ``None`` for none: a default SQLite file that does not exist.
+
+    ``configured`` is the settings' store, the default file already read from the folder of
+    riskbrief.toml; only a store named in RISKBRIEF_DATABASE_URL must exist.
+    """
+    from data.store.engine import sqlite_file
 
     if given is not None:
         return given
     # An empty variable is how CI passes a secret that is not set (a fork's pull request):
     # no store was named, so the clone's own history is read.
-    named = os.environ.get("RISKBRIEF_DATABASE_URL", "").strip() != ""
-    if named or configured != DEFAULT_DATABASE_URL:
+    if os.environ.get("RISKBRIEF_DATABASE_URL", "").strip() != "":
         return configured
     from data.store.engine import make_engine
 
@@ -59,7 +62,7 @@ def store_url(given: str | None, configured: str) -> str | None:
         path = sqlite_file(engine)
     finally:
         engine.dispose()
-    return configured if path is not None and path.exists() else None
+    return configured if path is None or path.exists() else None
 
 
 def from_store(

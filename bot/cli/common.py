@@ -31,6 +31,7 @@ __all__ = [
     "WeekParam",
     "brief_all",
     "check_week",
+    "earlier_week",
     "end_of_day",
     "engine_of",
     "settings_of",
@@ -200,7 +201,17 @@ def brief_all(
     only: str | None = None,
     narrator: NarrativeLLM | None = None,
     links: BriefingLinks | None = None,
+    *,
+    newest_if_empty: bool = False,
 ) -> list[Composed]:
+    """Compose, record and write each active subscriber's briefing of ``week`` (default: their
+    last complete week).
+
+    With ``newest_if_empty``, a subscriber whose last complete week has no data while the
+    store holds older data in their scope gets the briefing of the week of its newest change
+    instead (``earlier_week`` tells which), so a store that ends before last week briefs
+    what it holds rather than a "no data" briefing written over it.
+    """
     from sqlmodel import col, select
 
     from bot.compose import compose_all, record, write_files
@@ -219,10 +230,29 @@ def brief_all(
         check_week(session, week, subscribers, as_of)
     requests = [(s, week or IsoWeek.last_complete(as_of, s.timezone)) for s in subscribers]
     done = compose_all(session, org, requests, narrator, links)
+    if newest_if_empty and week is None:
+        moved = [(c.subscriber, w) for c in done if (w := earlier_week(c)) is not None]
+        if moved:
+            again = {c.subscriber.key: c for c in compose_all(session, org, moved, narrator, links)}
+            done = [again.get(c.subscriber.key, c) for c in done]
     for composed in done:
         record(session, composed)
         write_files(out, composed)
     return done
+
+
+def earlier_week(composed: Composed) -> IsoWeek | None:
+    """The week of the newest change in a no-data briefing's scope, when it is earlier than
+    the briefing's week (the store ends before it); else ``None``."""
+    from zoneinfo import ZoneInfo
+
+    payload = composed.payload
+    newest = payload.stored.newest_in_scope
+    if not payload.no_data or not payload.stored.in_scope or newest is None:
+        return None
+    zone = ZoneInfo(payload.week.timezone)
+    week = IsoWeek.of(newest.astimezone(zone).date())
+    return week if week < composed.week else None
 
 
 def show(done: list[Composed], out: Path) -> None:

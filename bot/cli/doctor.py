@@ -11,7 +11,7 @@ __all__ = ["doctor"]
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as one JSON object.")
 @click.pass_context
 def doctor(ctx: click.Context, as_json: bool) -> None:
-    """Check that riskbrief is ready: one pass/fail/skip/next line per check, with the fix.
+    """Check that riskbrief is ready: one pass/fail/warn/skip/next line per check, with the fix.
 
     Exit status 0 when nothing failed (skipped checks are fine), 1 otherwise.
     No secret is ever printed.

@@ -43,23 +43,24 @@ def local_timezone() -> str:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Where to write the briefing.",
+    default=None,
+    help="Where to write the briefing [default: out/ beside riskbrief.toml].",
 )
 @click.pass_context
-def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
+def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -> None:
     """Draft riskbrief.toml from a local clone, read it, and brief its last complete week.
 
     Services are guessed from the clone's top-level code folders; the store is
-    created if it does not exist. Edit the drafted file afterwards.
+    created if it does not exist, beside riskbrief.toml (RISKBRIEF_CONFIG names where), and
+    the briefing is written to out/ there. Edit the drafted file afterwards.
     """
     from sqlalchemy import func
     from sqlmodel import col, select
 
     from bot.cli.common import brief_all, show
     from bot.pipeline import score_all
-    from bot.quickstart import plan_clone, toml_for
+    from bot.quickstart import plan_clone, riskbrief_checkout, toml_for
+    from bot.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
     from bot.settings import Settings
     from bot.sources import configured_sources
     from briefing.week import IsoWeek
@@ -80,12 +81,23 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
             f"{clone} is a file, not a git clone; pass the folder of a local clone"
         )
     config = settings.config
+    checkout = config.expanduser().absolute().parent
+    if riskbrief_checkout(checkout):
+        # The demo's out/ and riskbrief's own files are there: a set-up lives apart.
+        raise click.ClickException(
+            f"{config} would be in riskbrief's own checkout ({checkout}), where `make demo` "
+            "writes out/; keep your set-up in a folder of its own: set RISKBRIEF_CONFIG to a "
+            "riskbrief.toml there (`export RISKBRIEF_CONFIG=~/riskbrief-shop/riskbrief.toml`; "
+            "the store and out/ go beside it), or run quickstart from that folder"
+        )
+    out = out or config.parent / "out"
     if config.exists() and not force:
         raise click.ClickException(
             f"{config} already exists; run `riskbrief sync` and `riskbrief brief` with it, "
             "or pass --force to replace it with a draft"
         )
     plan = plan_clone(clone)
+    config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(toml_for(plan, local_timezone()), encoding="utf-8")
     services = ", ".join(key for key, _ in plan.services)
     count = len(plan.services)
@@ -109,6 +121,11 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path) -> None:
         for summary in summaries:
             for note in summary.notes:
                 click.echo(note)
+        if tagless := tagless_clones(org):
+            click.echo(no_tags_line(tagless))
+        with session_scope(engine) as session:
+            for line in undeployed_tag_lines(session, org):
+                click.echo(line)
         if failed := [s.source for s in summaries if s.error]:
             # A briefing of what a failed read left would say "no data, run sync": the step
             # that just failed. The line above says what failed and how to mend it.

@@ -27,6 +27,7 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
     the page in flight. Ends with one line per source; exits 1 if any failed.
     """
     from bot.pipeline import ready_engine
+    from bot.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
     from bot.sources import BarProgress, configured_sources
     from data.config import load_org_config
     from data.reverts import summary_line
@@ -56,6 +57,7 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
         read = [s.name.removeprefix("git ") for s in sources if s.name.startswith("git ")]
         with session_scope(engine) as session:
             unmapped = unmapped_repositories(session, read)
+            undeployed = undeployed_tag_lines(session, org)
     finally:
         engine.dispose()
     for summary in summaries:
@@ -65,6 +67,10 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
             click.echo(note)
     for note in deploy_tag_notes(org):
         click.echo(note)
+    if tagless := tagless_clones(org):
+        click.echo(no_tags_line(tagless))
+    for line in undeployed:
+        click.echo(line)
     for name in unmapped:
         click.echo(
             f"{name}: none of its changed files is in a service of {settings.config}, so "

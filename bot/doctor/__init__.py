@@ -107,8 +107,11 @@ def render(checks: Sequence[Check], settings: Settings) -> str:
     failed = sum(c.status == "fail" for c in checks)
     skipped = sum(c.status == "skip" for c in checks)
     steps = sum(c.status == "next" for c in checks)
-    passed = len(checks) - failed - skipped - steps
+    warnings = sum(c.status == "warn" for c in checks)
+    passed = len(checks) - failed - skipped - steps - warnings
     summary = f"{passed} passed, {failed} failed, {skipped} skipped"
+    if warnings:
+        summary += f", {warnings} warning{'s' if warnings > 1 else ''}"
     if steps:
         summary += f", {steps} next step{'s' if steps > 1 else ''}"
     lines.append(summary + ".")

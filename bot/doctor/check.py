@@ -5,10 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["MANIFEST_SCOPES", "Check", "Status", "failed", "next_step", "passed", "skipped"]
+__all__ = [
+    "MANIFEST_SCOPES",
+    "Check",
+    "Status",
+    "failed",
+    "next_step",
+    "passed",
+    "skipped",
+    "warned",
+]
 
 # ``next``: nothing is wrong, but a step is left to do (a draft's placeholder to replace).
-Status = Literal["pass", "fail", "skip", "next"]
+# ``warn``: riskbrief runs, but something it reads is missing (a clone without release tags
+# has no deploys); the line says what to do, and doctor still exits 0.
+Status = Literal["pass", "fail", "skip", "next", "warn"]
 
 # The bot scopes slack/manifest.yml asks for (a test keeps the two in step).
 MANIFEST_SCOPES: tuple[str, ...] = (
@@ -53,3 +64,7 @@ def failed(name: str, detail: str, fix: str) -> Check:
 
 def next_step(name: str, detail: str, step: str) -> Check:
     return Check(name, "next", detail, step)
+
+
+def warned(name: str, detail: str, fix: str) -> Check:
+    return Check(name, "warn", detail, fix)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
-from bot.doctor.check import Check, failed, next_step, passed, skipped
+from bot.doctor.check import Check, failed, next_step, passed, skipped, warned
 from bot.doctor.probes import (
     SourcesProbe,
     source_names,
@@ -89,7 +89,9 @@ def check_database(settings: Settings) -> Check:
         return failed(
             name,
             f"there is no database at {path}.",
-            "run `riskbrief db upgrade` to create it, or point RISKBRIEF_DATABASE_URL at yours.",
+            "if yours is elsewhere, set RISKBRIEF_DATABASE_URL to it or RISKBRIEF_CONFIG to the "
+            "riskbrief.toml beside it (a relative store is read from that file's folder); only "
+            "for a new set-up, run `riskbrief db upgrade` to create an empty one there.",
         )
     engine = make_engine(settings.database_url)
     try:
@@ -203,6 +205,7 @@ def check_repositories(settings: Settings, org: OrgConfig | None, org_error: str
 
 def check_deploy_tags(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
     """[sources.git] deploy_tags matches some tag of every configured clone."""
+    from bot.release_tags import no_tags_line, tagless_clones
     from data.sources.local_git.tags import deploy_tag_notes
 
     name = "deploy tags"
@@ -216,6 +219,11 @@ def check_deploy_tags(settings: Settings, org: OrgConfig | None, org_error: str 
         return failed(
             name, notes[0], f"set deploy_tags in {settings.config} to match the release tags."
         )
+    tagless = tagless_clones(org)
+    if tagless:
+        # Not "matches tags": a clone without any has nothing to match, and no deploy.
+        what, _, fix = no_tags_line(tagless).partition("; ")
+        return warned(name, what, fix + ".")
     return passed(name, f"deploy_tags `{pattern}` matches tags of the configured clones.")
 
 

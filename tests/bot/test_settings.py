@@ -13,11 +13,11 @@ from scoring.errors import ConfigError
 def test_defaults_are_a_local_sqlite_file_and_riskbrief_toml(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With nothing set, the store is riskbrief.db and the org file riskbrief.toml."""
+    """With nothing set, the store is riskbrief.db beside the org file riskbrief.toml."""
     for var in ("RISKBRIEF_DATABASE_URL", "RISKBRIEF_CONFIG", "RISKBRIEF_LOG_LEVEL"):
         monkeypatch.delenv(var, raising=False)
     settings = load_settings()
-    assert settings.database_url == "sqlite:///riskbrief.db"
+    assert settings.database_url == f"sqlite:///{Path.cwd() / 'riskbrief.db'}"
     assert settings.config == Path("riskbrief.toml")
 
 
@@ -138,3 +138,29 @@ def test_scheduler_timings_are_read_and_bounded(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("RISKBRIEF_LEADER_TIMEOUT_SECONDS", "5")
     with pytest.raises(ConfigError, match=r"RISKBRIEF_LEADER_TIMEOUT_SECONDS .* from 10 to 600"):
         load_settings()
+
+
+def test_a_relative_sqlite_store_is_read_beside_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default store and a relative SQLite file sit in riskbrief.toml's folder; an absolute
+    file, an in-memory store and PostgreSQL are kept as given."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(tmp_path / "setup" / "riskbrief.toml"))
+    monkeypatch.delenv("RISKBRIEF_DATABASE_URL", raising=False)
+    assert load_settings().database_url == f"sqlite:///{tmp_path / 'setup' / 'riskbrief.db'}"
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "sqlite:///data/rb.db?timeout=5")
+    assert load_settings().database_url == f"sqlite:///{tmp_path / 'setup/data/rb.db'}?timeout=5"
+    for kept in (
+        f"sqlite:///{tmp_path / 'abs.db'}",
+        "sqlite://",
+        "sqlite:///:memory:",
+        "postgresql://rb@db.internal:5432/rb",
+    ):
+        monkeypatch.setenv("RISKBRIEF_DATABASE_URL", kept)
+        assert load_settings().database_url == kept
+    monkeypatch.delenv("RISKBRIEF_CONFIG")
+    monkeypatch.delenv("RISKBRIEF_DATABASE_URL")
+    assert load_settings().database_url == f"sqlite:///{elsewhere / 'riskbrief.db'}"

@@ -221,3 +221,20 @@ def test_times_are_in_the_readers_zone_and_named(clone: Clone) -> None:
     service = _ask("service", "api", as_key="berlin")
     assert service.exit_code == 0, service.output
     assert "(Europe/Berlin; * is this week so far)" in service.stdout
+
+
+def test_a_clone_folder_named_owner_plus_name_is_askable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clone stored as `acme+shop` (its folder's name) answers `acme+shop#7`, `#7` and its
+    `acme+shop@sha` key with the stored score, not a refusal or "not scored yet"."""
+    clone = _build(tmp_path, monkeypatch, "acme+shop")
+    for ref in ("acme+shop#7", "#7", f"acme+shop@{clone.merge_sha[:12]}"):
+        result = _ask("pr", ref)
+        assert result.exit_code == 0, (ref, result.output)
+        assert "`acme+shop#7`" in result.stdout, (ref, result.stdout)
+        assert "Risk " in result.stdout
+        assert "not been scored" not in result.output
+    commit = _ask("pr", f"acme+shop@{clone.commit_sha[:12]}")
+    assert commit.exit_code == 0, commit.output
+    assert "Tidy the API" in commit.stdout

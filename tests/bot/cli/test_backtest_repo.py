@@ -280,3 +280,22 @@ def test_a_shallow_clone_is_refused_with_the_fix(
     result = _run("--repo", str(shallow))
     _assert_one_line_error(result, f"{shallow} is a shallow clone")
     assert "git fetch --unshallow" in result.output
+
+
+def test_a_window_past_the_history_names_the_history_not_a_missing_option(
+    shop: tuple[GitRepo, dict[str, str]],
+) -> None:
+    """--since after the newest commit without --until (or --until before the first without
+    --since) says so against the clone's history, never "swap them" about an option not given."""
+    repo, _ = shop
+    first, last = history_span(repo.path)
+    late = _run("--repo", str(repo.path), "--since", "2030-01-01")
+    assert late.exit_code == 2, late.output
+    line = late.output.strip()
+    assert f"--since 2030-01-01 is after the clone's newest commit ({last})" in line
+    assert "--until" not in line
+    assert "swap" not in line
+    early = _run("--repo", str(repo.path), "--until", "2000-01-01")
+    assert early.exit_code == 2, early.output
+    assert f"--until 2000-01-01 is before the clone's first commit ({first})" in early.output
+    assert "swap" not in early.output

@@ -90,3 +90,59 @@ def test_brief_send_refuses_a_week() -> None:
     result = CliRunner().invoke(main, ["brief", "--send", "--week", "2026-W40"])
     assert result.exit_code == 2
     assert "--send delivers the last complete week" in result.output
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.usefixtures("demo_store")
+def test_a_failed_send_by_hand_is_told_once_without_a_log_line_or_a_retry_promise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An SMTP server that refuses: each failure is a report line, no JSON log line, no
+    "retried later" (nothing retries a one-shot command), and one closing sentence, exit 1."""
+    monkeypatch.setenv("RISKBRIEF_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("RISKBRIEF_SMTP_PORT", str(_closed_port()))
+    monkeypatch.setenv("RISKBRIEF_SMTP_FROM", SENDER)
+    monkeypatch.delenv("RISKBRIEF_LOG_LEVEL", raising=False)
+    with time_machine.travel(NOW, tick=True):
+        result = CliRunner().invoke(main, ["brief", "--send"])
+    assert result.exit_code == 1, result.output
+    assert "email: failed — the SMTP server 127.0.0.1" in result.stdout
+    assert "retried later" not in result.output
+    assert "{" not in result.stderr, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Error: 3 deliveries failed as said above; mend what it says and run")
+
+
+def test_a_placeholder_address_is_refused_before_anything_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp: FakeSMTP
+) -> None:
+    """quickstart's reader `me` at me@example.com: `brief --send` sends nothing and says in
+    one sentence what to put in riskbrief.toml, exit 1."""
+    from tests.stores import migrated_copy
+
+    toml = tmp_path / "riskbrief.toml"
+    toml.write_text(
+        '[organisation]\nname = "Shop"\n\n[[subscribers]]\nkey = "me"\nemail = "me@example.com"\n',
+        encoding="utf-8",
+    )
+    migrated_copy(tmp_path / "riskbrief.db")
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(toml))
+    monkeypatch.delenv("RISKBRIEF_DATABASE_URL", raising=False)
+    monkeypatch.setenv("RISKBRIEF_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("RISKBRIEF_SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("RISKBRIEF_SMTP_FROM", SENDER)
+    monkeypatch.setenv("RISKBRIEF_SMTP_STARTTLS", "false")
+    result = CliRunner().invoke(main, ["brief", "--send"])
+    assert result.exit_code == 1, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "subscriber me's email me@example.com is a placeholder" in line
+    assert "nothing was sent: put a real email address" in line
+    assert smtp.messages == []

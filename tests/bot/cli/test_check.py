@@ -19,7 +19,7 @@ from bot.cli.check import check
 from bot.settings import load_settings
 from data.coverage_report import CoverageFormat, CoverageReport, FileLines
 from data.store.coverage import save_report
-from data.store.engine import DEFAULT_DATABASE_URL, make_engine
+from data.store.engine import make_engine
 from data.store.facts import load_changes
 from data.store.scores import load_scores
 from scoring.signals import SIGNAL_WORDS
@@ -122,7 +122,7 @@ def test_the_threshold_decides_exit_one_or_zero(clone: GitRepo) -> None:
 def test_an_empty_database_url_is_no_store(clone: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     """RISKBRIEF_DATABASE_URL="" (Actions' missing secret) scores against the clone's history."""
     monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "")
-    assert load_settings().database_url == DEFAULT_DATABASE_URL
+    assert load_settings().database_url == f"sqlite:///{Path.cwd() / 'riskbrief.db'}"
     result = _run(str(clone.path), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["history"]["source"] == "git"
@@ -390,3 +390,24 @@ def test_a_shallow_clone_s_history_is_unknown_not_one_change_by_one_developer(
         "whom, is unknown; fetch the whole history (`git fetch --unshallow`, or fetch-depth: 0 "
         "in CI) and check again, or check against a synced store (--database-url)."
     )
+
+
+def test_only_uncommitted_changes_are_checked_as_the_working_tree(clone: GitRepo) -> None:
+    """On the default branch with nothing committed since, `check` scores the uncommitted
+    changes, saying so, instead of failing with "no change between the default branch and
+    HEAD"; with nothing uncommitted either, it still exits 2 in one sentence."""
+    clone.git("checkout", "-q", "main")
+    clean = _one_line_error(_run(str(clone.path)))
+    assert "there is no change between the default branch and HEAD" in clean
+    (clone.path / "pay" / "a.py").write_text("x = 3\ny = 4\n", encoding="utf-8")
+    result = _run(str(clone.path), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["change"]["head"] is None
+    assert {f["path"] for f in data["change"]["files"]} == {"pay/a.py"}
+    text = _run(str(clone.path)).output
+    assert "head the working tree" in text
+    assert (
+        "Note: nothing is committed between the default branch and HEAD, so this checks the "
+        "uncommitted changes (as --head WORKTREE does)."
+    ) in text

@@ -157,7 +157,7 @@ def test_init_upgrade_score_brief_on_a_fresh_directory(tmp_path: Path) -> None:
         (["brief"], {}, "riskbrief.toml does not exist; run `riskbrief init`"),
         (["score"], {"RISKBRIEF_DATABASE_URL": "mysql://x/y"}, "RISKBRIEF_DATABASE_URL"),
         (["score"], {"RISKBRIEF_LOG_LEVEL": "loud"}, "RISKBRIEF_LOG_LEVEL"),
-        (["score"], {}, "run `riskbrief db upgrade` first"),
+        (["score"], {}, "`riskbrief db upgrade` creates an empty one at"),
         (["brief", "--subscriber", "nobody"], {}, "no active subscriber 'nobody'"),
         (["brief", "--week", "last week"], {}, "use the form 2026-W47"),
         (["brief", "--week", "2026-W01"], {}, "holds no changes, deploys or incidents yet"),
@@ -200,10 +200,10 @@ def test_a_refused_command_leaves_no_database_and_upgrade_says_what_it_did(
     """`score` before `db upgrade` creates no file; `db upgrade` says created, then up to date."""
     _run(["init"], tmp_path)
     refused = _run(["score"], tmp_path)
-    assert "run `riskbrief db upgrade` first" in refused.stderr
+    assert f"there is no riskbrief store at {tmp_path / 'riskbrief.db'}" in refused.stderr
     assert not (tmp_path / "riskbrief.db").exists()
     created = _run(["db", "upgrade"], tmp_path)
-    assert created.stdout.startswith("Created the database sqlite:///riskbrief.db")
+    assert created.stdout.startswith(f"Created the database sqlite:///{tmp_path / 'riskbrief.db'}")
     again = _run(["db", "upgrade"], tmp_path)
     assert "is up to date" in again.stdout
 

@@ -92,3 +92,82 @@ def test_doctor_right_after_quickstart_gives_the_drafted_reader_as_a_next_step(
     assert delivery.startswith("next  delivery: the reader `me` that quickstart drafted")
     assert "Next: put your Slack member id" in delivery
     assert result.output.splitlines()[-1].endswith(", 1 next step.")
+
+
+def test_a_clone_without_release_tags_is_said_once(clone: GitRepo, workdir: Path) -> None:
+    """A clone with no tag gets no deploy: quickstart says so with the fix, in one line."""
+    result = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.output.splitlines() if "has no tags" in x]
+    assert lines == [
+        "shop has no tags, so none of its releases is read as a deploy (deploy risk and the "
+        "change failure rate need deploys); tag its releases (`git tag v1.2.0 <commit>`) and "
+        "run `riskbrief sync`, or read deploys from another source (docs/sources.md)"
+    ]
+    clone.tag("v1.0", _last_week_at(51))
+    (workdir / "riskbrief.toml").unlink()
+    again = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert again.exit_code == 0, again.output
+    assert "has no tags" not in again.output
+
+
+def test_brief_after_quickstart_briefs_the_same_week_not_a_no_data_one(
+    tmp_path: Path, workdir: Path
+) -> None:
+    """A clone whose newest change is weeks old: `brief` briefs that week as quickstart did,
+    saying why, instead of writing a "no data" briefing over quickstart's."""
+    repo = GitRepo(tmp_path / "old")
+    repo.commit({"src/cart/app.py": "a\n" * 50}, "Add the cart", _last_week_at(-24 * 30))
+    repo.commit({"src/cart/app.py": "b\n" * 60}, "Grow the cart", _last_week_at(-24 * 29))
+    started = CliRunner().invoke(main, ["quickstart", str(repo.path)])
+    assert started.exit_code == 0, started.output
+    written = (workdir / "out" / "me.email.txt").read_text(encoding="utf-8")
+    week = IsoWeek.of((_last_week_at(-24 * 29)).date())
+    assert f"this is the briefing of that week, {week.id}" in started.output
+    briefed = CliRunner().invoke(main, ["brief"])
+    assert briefed.exit_code == 0, briefed.output
+    last = IsoWeek.last_complete(THURSDAY, "UTC")
+    assert (
+        f"me: the last complete week ({last.id}) has no data in its scope and the store's "
+        f"newest is from {week.id}, so this is the briefing of {week.id}"
+    ) in briefed.output
+    assert "no data" not in briefed.output.splitlines()[-1]
+    assert (workdir / "out" / "me.email.txt").read_text(encoding="utf-8") == written
+
+
+def test_quickstart_in_riskbrief_s_own_checkout_is_refused(
+    clone: GitRepo, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run inside riskbrief's checkout (the demo's out/ is there), quickstart writes nothing
+    and says in one sentence where to keep the set-up instead."""
+    (workdir / "pyproject.toml").write_text('[project]\nname = "riskbrief"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert result.exit_code == 1, result.output
+    (line,) = result.output.strip().splitlines()
+    assert f"would be in riskbrief's own checkout ({workdir})" in line
+    assert "set RISKBRIEF_CONFIG to a riskbrief.toml there" in line
+    assert sorted(p.name for p in workdir.iterdir()) == ["pyproject.toml"]
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(workdir / "riskbrief.toml"))
+    named = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert named.exit_code == 1, named.output
+    assert sorted(p.name for p in workdir.iterdir()) == ["pyproject.toml"]
+
+
+def test_a_set_up_named_by_riskbrief_config_keeps_its_store_and_out_beside_it(
+    clone: GitRepo, workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From riskbrief's checkout with RISKBRIEF_CONFIG naming a folder of its own, quickstart
+    and brief write riskbrief.toml, the store and out/ there, and nothing where they run."""
+    (workdir / "pyproject.toml").write_text('[project]\nname = "riskbrief"\n', encoding="utf-8")
+    (workdir / "out").mkdir()
+    setup = tmp_path / "riskbrief-shop"
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(setup / "riskbrief.toml"))
+    result = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in setup.iterdir()) == ["out", "riskbrief.db", "riskbrief.toml"]
+    assert (setup / "out" / "me.email.txt").exists()
+    briefed = CliRunner().invoke(main, ["brief"])
+    assert briefed.exit_code == 0, briefed.output
+    assert f"to {setup / 'out'}/" in briefed.output
+    assert list((workdir / "out").iterdir()) == []
+    assert sorted(p.name for p in workdir.iterdir()) == ["out", "pyproject.toml"]

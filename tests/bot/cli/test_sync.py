@@ -78,3 +78,50 @@ def test_sync_of_a_shallow_clone_says_so_and_stores_no_cut_commit(
     (note,) = [line for line in result.output.splitlines() if "shallow" in line]
     assert note.startswith(f"ci: {shallow} is a shallow clone, so its history before the cut")
     assert "run `git fetch --unshallow` in it" in note
+
+
+def test_a_clone_without_tags_is_said_by_sync_and_warned_by_doctor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clone with no tag makes no deploy: sync says so with the fix, and doctor warns
+    instead of passing "matches tags"."""
+    from datetime import timedelta
+
+    from tests.bot.shop import cli_workspace, shop_toml
+
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"api/app.py": "a\n"}, "Add the API", T0)
+    repo.commit({"api/app.py": "a\nb\n"}, "Grow the API", T0 + timedelta(hours=1))
+    cli_workspace(tmp_path, shop_toml(repo.path), monkeypatch)
+    synced = CliRunner().invoke(main, ["sync"])
+    assert synced.exit_code == 0, synced.output
+    assert "acme/shop has no tags, so none of its releases is read as a deploy" in synced.output
+    assert "`git tag v1.2.0 <commit>`" in synced.output
+    doctor = CliRunner().invoke(main, ["doctor"])
+    line = next(x for x in doctor.output.splitlines() if "deploy tags:" in x)
+    assert line.startswith("warn  deploy tags: acme/shop has no tags"), line
+    assert "Fix: tag its releases" in line
+    assert "matches tags" not in doctor.output
+    assert "1 warning" in doctor.output.splitlines()[-1]
+
+
+def test_release_tags_that_made_no_deploy_are_counted_in_one_line(workspace: Path) -> None:
+    """Of three release tags, the one whose release changed only package.json made no deploy:
+    sync says how many of how many, the newest of them, and why, in one line."""
+    from datetime import timedelta
+
+    repo = GitRepo(workspace / "shop")
+    repo.commit({"package.json": '{"version": "1.0.1"}\n'}, "Bump", T0 + timedelta(hours=3))
+    repo.tag("v1.0.1", T0 + timedelta(hours=4))
+    repo.commit({"api/app.py": "a\nb\nc\n"}, "Grow more", T0 + timedelta(hours=5))
+    repo.tag("v1.1", T0 + timedelta(hours=6))
+    result = CliRunner().invoke(main, ["sync"])
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.output.splitlines() if "made no deploy" in x]
+    assert lines == [
+        "acme/shop: 1 of 3 release tags made no deploy (newest `v1.0.1`): the commits each "
+        "released changed no file of a service it deploys, only files outside their paths "
+        "(a release that bumped only package.json)"
+    ], result.output
+    _, deploys = store_rows(workspace)
+    assert len(deploys) == 2

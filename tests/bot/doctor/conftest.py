@@ -46,6 +46,12 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # The sample's repository read from a local clone, so that something reads it.
     clone = tmp_path / "platform"
     subprocess.run(["git", "init", "-q", str(clone)], check=True)
+    # With a release tag: a clone without any is warned about (no deploy is read from it).
+    who = ["-c", "user.name=Ann", "-c", "user.email=ann@example.com"]
+    subprocess.run(
+        ["git", "-C", str(clone), *who, "commit", "-q", "--allow-empty", "-m", "Start"], check=True
+    )
+    subprocess.run(["git", "-C", str(clone), "tag", "v1.0"], check=True)
     text = sample.read_text(encoding="utf-8").replace(
         'url = "https://github.com/acme/platform"', f'path = "{clone}"'
     )

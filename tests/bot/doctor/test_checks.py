@@ -29,7 +29,8 @@ def test_missing_and_unmigrated_databases_fail_with_the_fix(
     line = line_of(missing, "database")
     assert line.startswith("fail")
     assert f"there is no database at {db}" in line
-    assert "Fix: run `riskbrief db upgrade`" in line
+    assert "Fix: if yours is elsewhere, set RISKBRIEF_DATABASE_URL to it" in line
+    assert "only for a new set-up, run `riskbrief db upgrade`" in line
     assert not db.exists()  # doctor does not create an empty one
     # The toml is missing too: the config check says so once, with riskbrief init.
     assert "run `riskbrief init`" in line_of(missing, "config")

@@ -55,14 +55,18 @@ async def _run(client: Client, calls: Sequence[tuple[str, dict[str, Any]]]) -> S
 
 
 def over_stdio(
-    args: Sequence[str], calls: Sequence[tuple[str, dict[str, Any]]], env: dict[str, str]
+    args: Sequence[str],
+    calls: Sequence[tuple[str, dict[str, Any]]],
+    env: dict[str, str],
+    cwd: str | None = None,
 ) -> Session:
-    """Start ``riskbrief <args>`` as the SDK's stdio client does, list its tools, make ``calls``."""
+    """Start ``riskbrief <args>`` as the SDK's stdio client does (in ``cwd``, as an agent
+    starts it from its own folder), list its tools, make ``calls``."""
     import sys
     from pathlib import Path
 
     script = str(Path(sys.executable).with_name("riskbrief"))
-    params = StdioServerParameters(command=script, args=list(args), env=env)
+    params = StdioServerParameters(command=script, args=list(args), env=env, cwd=cwd)
     return anyio.run(_run, Client(params, read_timeout_seconds=60), calls)
 
 
