@@ -47,9 +47,9 @@ def _skipped(path: str) -> bool:
 _GITLINK = b"160000"
 
 
-def modified_files(repo: Path, parent: str, fix: str) -> list[str]:
+def modified_files(repo: Path, parent: str, fix: str, *, plain: bool = False) -> list[str]:
     """Paths of code the fix modified (not added or deleted), without submodules (a gitlink,
-    which git cannot blame), in git's order."""
+    which git cannot blame), in git's order; with ``plain``, every modified file's path."""
     done = run_git(repo, "diff", "--no-renames", "--diff-filter=M", "-z", "--raw", parent, fix)
     # --raw -z: ":<old mode> <new mode> <old sha> <new sha> M" NUL <path> NUL, per file.
     fields = done.stdout.split(b"\0")
@@ -58,7 +58,7 @@ def modified_files(repo: Path, parent: str, fix: str) -> list[str]:
         modes = meta.lstrip(b":").split(b" ")[:2]
         if raw and _GITLINK not in modes:
             paths.append(raw.decode("utf-8", "surrogateescape"))
-    return [p for p in paths if not _skipped(p)]
+    return paths if plain else [p for p in paths if not _skipped(p)]
 
 
 def deleted_ranges(repo: Path, parent: str, fix: str, path: str) -> list[tuple[int, int]]:
@@ -119,17 +119,17 @@ def _code(text: str) -> bool:
     return bool(text.strip()) and not _COMMENT.match(text)
 
 
-def _blame_fix(repo: Path, commit: MinedCommit) -> set[str]:
+def _blame_fix(repo: Path, commit: MinedCommit, plain: bool = False) -> set[str]:
     if commit.parent is None:
         return set()
     fixed_at = int(commit.change.merged_at.timestamp())
     found: set[str] = set()
-    for path in modified_files(repo, commit.parent, commit.sha):
+    for path in modified_files(repo, commit.parent, commit.sha, plain=plain):
         ranges = deleted_ranges(repo, commit.parent, commit.sha, path)
         for sha, committed, text in blame_lines(repo, commit.parent, path, ranges):
             # Only commits that landed before the fix can have induced its bug; a
             # rebased history can give an ancestor a later time, and such ones are left out.
-            if committed < fixed_at and _code(text):
+            if committed < fixed_at and (plain or _code(text)):
                 found.add(sha)
     return found
 
@@ -141,12 +141,16 @@ def _resolve(repo: Path, sha: str) -> str | None:
     return done.stdout.decode().strip() or None
 
 
-def bug_inducing(repo: Path | str, commits: Iterable[MinedCommit]) -> set[str]:
+def bug_inducing(
+    repo: Path | str, commits: Iterable[MinedCommit], *, plain: bool = False
+) -> set[str]:
     """Full shas of the commits that induced a bug fixed or reverted by one of ``commits``.
 
     Commits that are neither fixes nor reverts are ignored, so the whole
     mined history may be passed. A revert naming a sha that is not in the
-    repository labels nothing.
+    repository labels nothing. ``plain`` blames every line git blames, in every
+    file: labels that owe nothing to riskbrief's own idea of what code is, for
+    benches that must not grade the product by its own definitions.
     """
     repo = Path(repo)
     found: set[str] = set()
@@ -164,6 +168,6 @@ def bug_inducing(repo: Path | str, commits: Iterable[MinedCommit]) -> set[str]:
     # real parallelism; the union of sets does not depend on completion order.
     workers = max(1, min(8, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for blamed in pool.map(lambda c: _blame_fix(repo, c), to_blame):
+        for blamed in pool.map(lambda c: _blame_fix(repo, c, plain), to_blame):
             found |= blamed
     return found

@@ -49,7 +49,9 @@ BB_TOKEN = "bb-check-token"
 EVENT: dict[Edition, str] = {"cloud": "pullrequest:created", "dc": "pr:opened"}
 
 
-def risky_pr(number: int, head: str, *, title: str = "", branch: str = "") -> FakePR:
+def risky_pr(
+    number: int, head: str, *, title: str = "", branch: str = "", files: int = 12
+) -> FakePR:
     """An open PR in Payments: many files without an owner, no approval, by an AI agent."""
     return FakePR(
         number,
@@ -61,7 +63,7 @@ def risky_pr(number: int, head: str, *, title: str = "", branch: str = "") -> Fa
         created_at=NOW - timedelta(hours=2),
         source_branch=branch or f"agent/ledger-{number}",
         files=tuple(
-            (f"services/payments/ledger/part{i}.py", 150, 30, "modified") for i in range(12)
+            (f"services/payments/ledger/part{i}.py", 150, 30, "modified") for i in range(files)
         ),
         head=head,
     )

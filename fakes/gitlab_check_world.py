@@ -45,7 +45,7 @@ GL_TOKEN = "glpat-check-api"
 PROJECT = REPO
 
 
-def risky_mr(iid: int, head: str, *, title: str = "", branch: str = "") -> FakeMR:
+def risky_mr(iid: int, head: str, *, title: str = "", branch: str = "", files: int = 12) -> FakeMR:
     """An open MR in Payments: many files without an owner, no approval, by an AI agent."""
     return FakeMR(
         iid,
@@ -58,7 +58,7 @@ def risky_mr(iid: int, head: str, *, title: str = "", branch: str = "") -> FakeM
         created_at=NOW - timedelta(hours=2),
         source_branch=branch or f"agent/ledger-{iid}",
         files=tuple(
-            (f"services/payments/ledger/part{i}.py", 150, 30, "modified") for i in range(12)
+            (f"services/payments/ledger/part{i}.py", 150, 30, "modified") for i in range(files)
         ),
         sha=head,
     )

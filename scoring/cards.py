@@ -105,6 +105,21 @@ def _fold_codeowners(
             return
 
 
+def _fold_driver(cards: list[Card]) -> None:
+    """A driver card whose every change another card already lists tells no story of its own
+    (the AI-agent card's unreviewed changes are the agent driver's): it goes."""
+    for card in [c for c in cards if c.kind is CardKind.DRIVER]:
+        mine = {e.key for e in card.evidence_of(EvidenceKind.CHANGE)}
+        told = {
+            e.key
+            for other in cards
+            if other is not card
+            for e in other.evidence_of(EvidenceKind.CHANGE)
+        }
+        if mine and mine <= told:
+            cards.remove(card)
+
+
 def build_cards(this: WeekAggregate, last: WeekAggregate, rules: CardRules) -> tuple[Card, ...]:
     """Every card the rules produce, most severe first, in a stable order."""
     cards: list[Card] = []
@@ -114,6 +129,7 @@ def build_cards(this: WeekAggregate, last: WeekAggregate, rules: CardRules) -> t
     _fold_incidents(cards)
     _fold_mttr(cards, this, last, rules)
     _fold_codeowners(cards, this, last, rules)
+    _fold_driver(cards)
     return tuple(sorted(cards, key=lambda c: (c.severity.rank, c.kind.rank, c.id)))
 
 

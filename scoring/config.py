@@ -55,13 +55,13 @@ class Weights:
     author_expertise: float = round(MODEL.most("author_expertise"), 1)
     defect_proneness: float = round(MODEL.most("defect_proneness"), 1)
     # Change signals of policy.
-    review: float = 18.0
-    codeowners: float = 12.0
+    review: float = 10.0
+    codeowners: float = 7.0
     tests: float = 2.0
-    coverage: float = 6.0
+    coverage: float = 4.0
     timing: float = 2.0
-    agent: float = 10.0
-    service_incidents: float = 8.0
+    agent: float = 6.0
+    service_incidents: float = 5.0
     risky_content: float = 3.0
     # Deploy-level points on top of the riskiest change shipped.
     batch_size: float = 10.0

@@ -93,6 +93,9 @@ class HistoryContext:
     # The score of a typical change of this history so far (``History.note_score``), or
     # ``None`` before enough were scored: bands are read against it (``scoring.risk``).
     typical_score: float | None = None
+    # Each signal's points on a typical change of this history, by name (``None`` as above):
+    # a change's drivers are the signals it earns most beyond them (``scoring.risk``).
+    typical_points: tuple[tuple[str, float], ...] | None = None
 
     @property
     def change_failure_rate(self) -> float | None:
@@ -128,24 +131,26 @@ class _AuthorState:
         self.subsystems: dict[str, int] = {}
 
 
-# The typical score follows about this many latest changes, once this many were scored.
+# The typical score follows about this many latest changes, once this many were scored: a
+# handful already says more about a history than riskbrief's anchor does.
 TYPICAL_SPAN = 500
-TYPICAL_MIN = 50
+TYPICAL_MIN = 20
 
 
 class TypicalScore:
     """The score of a typical change (or deploy) of a history: a running mean of its scores.
 
     It weighs the latest ``TYPICAL_SPAN`` scores most, so it follows the history as it
-    grows, and says nothing before ``TYPICAL_MIN`` were noted; deterministic for the
-    same scores in the same order.
+    grows, and says nothing before ``least`` (``TYPICAL_MIN``) were noted; deterministic
+    for the same scores in the same order.
     """
 
-    __slots__ = ("_mean", "_n")
+    __slots__ = ("_least", "_mean", "_n")
 
-    def __init__(self) -> None:
+    def __init__(self, least: int = TYPICAL_MIN) -> None:
         self._mean = 0.0
         self._n = 0
+        self._least = least
 
     def note(self, score: float) -> None:
         """Count one more score in."""
@@ -155,8 +160,8 @@ class TypicalScore:
 
     @property
     def value(self) -> float | None:
-        """The typical score, or ``None`` while fewer than ``TYPICAL_MIN`` were noted."""
-        return self._mean if self._n >= TYPICAL_MIN else None
+        """The typical score, or ``None`` while fewer than ``least`` were noted."""
+        return self._mean if self._n >= self._least else None
 
 
 class History:
@@ -176,10 +181,23 @@ class History:
         self._budget: dict[str, list[tuple[datetime, datetime | None]]] = defaultdict(list)
         self._last_recorded: datetime | None = None
         self._typical = TypicalScore()
+        self._signal_typical: dict[str, TypicalScore] = {}
+        self._typical_points: tuple[tuple[str, float], ...] | None = None
 
-    def note_score(self, score: float) -> None:
-        """Count a scored change's points (before gates and the cap) into the typical score."""
+    def note_score(self, score: float, points: Iterable[tuple[str, float]] = ()) -> None:
+        """Count a scored change's points (before gates and the cap) into the typical score, and
+        each of its signals' points into that signal's typical points."""
         self._typical.note(score)
+        typical = self._signal_typical
+        for name, earned in points:
+            seen = typical.get(name)
+            if seen is None:
+                seen = typical[name] = TypicalScore()
+            seen.note(earned)
+        if self._typical.value is not None:
+            self._typical_points = tuple(
+                (name, t.value) for name, t in typical.items() if t.value is not None
+            )
 
     @property
     def typical_score(self) -> float | None:
@@ -374,6 +392,7 @@ class History:
             with_incident,  # service_deploys_with_incident
             reverted,  # service_deploys_reverted
             self._typical.value,  # typical_score
+            self._typical_points,  # typical_points
         )
 
 

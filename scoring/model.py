@@ -24,7 +24,7 @@ import json
 import math
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -94,6 +94,14 @@ class ChangeModel:
     # signals that add the most beyond them (``scoring.risk.top_signals``), since a point every
     # change earns explains nothing about this one.
     typical: tuple[tuple[str, float], ...] = ()
+    # Each signal's shapes and most points by name, worked out once: every change reads them.
+    _index: dict[str, tuple[tuple[Shape, ...], float]] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        index = {name: (shapes, sum(s.most for s in shapes)) for name, shapes in self.signals}
+        object.__setattr__(self, "_index", index)
 
     def typical_points(self, signal: str) -> float:
         """The points ``signal`` earns on a typical change (0 for a signal not fitted)."""
@@ -104,22 +112,20 @@ class ChangeModel:
 
     def shapes(self, signal: str) -> tuple[Shape, ...]:
         """The shapes of ``signal``, in the order its features are read."""
-        for name, shapes in self.signals:
-            if name == signal:
-                return shapes
-        raise KeyError(signal)
+        return self._index[signal][0]
 
     def most(self, signal: str) -> float:
         """The most points ``signal`` can earn: its default weight."""
-        return sum(s.most for s in self.shapes(signal))
+        return self._index[signal][1]
 
     def share(self, signal: str, features: Sequence[float | None]) -> float:
         """The share (0–1) of its most points that ``signal`` earns with these feature values."""
-        shapes = self.shapes(signal)
-        most = sum(s.most for s in shapes)
+        shapes, most = self._index[signal]
         if most <= 0.0:
             return 0.0
-        earned = sum(s.points(x) for s, x in zip(shapes, features, strict=True))
+        earned = 0.0
+        for shape, x in zip(shapes, features, strict=True):
+            earned += shape.points(x)
         return min(1.0, max(0.0, earned / most))
 
     def probability(self, score: float) -> float:

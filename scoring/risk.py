@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -62,17 +63,24 @@ class RiskScore:
     # The typical change's score in the history the band was read against (``None``: the
     # bounds as written): what "high" is measured from.
     typical: float | None = None
+    # Each signal's points on that typical change: what its drivers stand out from.
+    typical_points: tuple[tuple[str, float], ...] | None = None
 
 
-def top_signals(signals: Iterable[Signal], n: int) -> tuple[Signal, ...]:
+def top_signals(
+    signals: Iterable[Signal], n: int, typical: Iterable[tuple[str, float]] | None = None
+) -> tuple[Signal, ...]:
     """The ``n`` of ``signals`` that drove the score: most points beyond a typical change's.
 
-    A fitted signal earns some points on nearly every change (any change adds lines);
-    what sets this change apart is what it earned beyond the typical change the model
-    was fitted on (``ChangeModel.typical``). Ties: more points, then name.
+    A signal earns some points on nearly every change (any change adds lines; in some
+    organisations most reviews are quick); what sets this change apart is what it
+    earned beyond the typical change of its own history (``typical``, as
+    ``RiskScore.typical_points`` holds it), or, before the history has one, of the
+    histories the model was fitted on (``ChangeModel.typical``). Ties: more points,
+    then name.
     """
-    typical = MODEL.typical_points
-    above = [(s.points - typical(s.name), s) for s in signals if s.points > 0]
+    known = dict(MODEL.typical) if typical is None else dict(typical)
+    above = [(s.points - known.get(s.name, 0.0), s) for s in signals if s.points > 0]
     ranked = sorted((a for a in above if a[0] > 0), key=lambda a: (-a[0], -a[1].points, a[1].name))
     return tuple(s for _, s in ranked[:n])
 
@@ -113,8 +121,10 @@ def gate_floor(gates: Iterable[Gate], config: ScoringConfig, typical: float | No
     b = config.bands
     shift = band_shift(config, typical)
     floors = {Band.CRITICAL: b.critical, Band.HIGH: b.high, Band.MODERATE: b.moderate}
+    # Whole points: a floor moved to 84.4 would round to a score of 84, below its own band.
     return max(
-        (min(100.0, floors[g.floor] + shift) for g in gates if g.floor in floors), default=0.0
+        (min(100.0, math.ceil(floors[g.floor] + shift)) for g in gates if g.floor in floors),
+        default=0.0,
     )
 
 
@@ -126,6 +136,7 @@ def _finish(
     version: str | None = None,
     typical: float | None = None,
     ceiling: Band | None = None,
+    typical_points: tuple[tuple[str, float], ...] | None = None,
 ) -> RiskScore:
     total = sum([s.points for s in signals])
     # ``min(100.0, total)`` without the call: the same value, NaN included.
@@ -144,6 +155,7 @@ def _finish(
         tuple(gates),
         config.version if version is None else version,
         typical,
+        typical_points,
     )
 
 
@@ -246,7 +258,16 @@ def _score_change(
     # ships changes, so the change is never more than moderate risk (the size signal says
     # so). Its points stay: they still rank it among its kind.
     ceiling = None if files.touches_code else Band.MODERATE
-    return _finish(change.key, signals, gates, config, version, ctx.typical_score, ceiling)
+    return _finish(
+        change.key,
+        signals,
+        gates,
+        config,
+        version,
+        ctx.typical_score,
+        ceiling,
+        ctx.typical_points,
+    )
 
 
 def score_changes(
@@ -290,7 +311,10 @@ def iter_scores(
             # of what came before it, and scoring reads only that and the change.
             scored = _score_change(change, history.advance(change), config, version)
             # Each score counts into the typical change the next ones are banded against.
-            history.note_score(sum([s.points for s in scored.signals]))
+            history.note_score(
+                sum([s.points for s in scored.signals]),
+                [(s.name, s.points) for s in scored.signals],
+            )
             yield scored
     finally:
         if was_enabled:
@@ -328,6 +352,11 @@ DEPLOY_SIGNAL_LABELS: dict[str, str] = {
 }
 
 
+# A service's typical deploy is known after this many of its deploys: services deploy far
+# less often than changes merge.
+_TYPICAL_DEPLOYS = 8
+
+
 def score_deploys(
     deploys: Iterable[DeployFacts],
     change_scores: Mapping[str, RiskScore],
@@ -343,9 +372,11 @@ def score_deploys(
     out: list[RiskScore] = []
     for deploy in sorted(deploys, key=lambda d: (d.finished_at, d.key)):
         shipped = [change_scores[k] for k in deploy.change_keys if k in change_scores]
-        seen = typical.setdefault(deploy.service, TypicalScore())
+        seen = typical.setdefault(deploy.service, TypicalScore(_TYPICAL_DEPLOYS))
         scored = score_deploy(deploy, shipped, incidents, config, seen.value)
-        seen.note(sum([s.points for s in scored.signals]))
+        if shipped:
+            # A deploy whose changes are unknown says nothing of what its service ships.
+            seen.note(sum([s.points for s in scored.signals]))
         out.append(scored)
     return out
 
@@ -363,15 +394,15 @@ def score_deploy(
     signals: list[Signal] = []
     if shipped:
         worst = max(shipped, key=lambda s: (s.score, s.key))
-        signals.append(
-            Signal(
-                "riskiest_change",
-                float(worst.score),
-                float(worst.score),
-                f"ships {worst.key}, scored {worst.score} ({worst.band.risk_words})",
-                worst.score / 100,
-            )
-        )
+        # A change counts by how far it stands from its own history's typical change, read
+        # on the bands' written scale: in a history whose every change scores high, a
+        # deploy is not very high merely for shipping one.
+        shift = band_shift(config, worst.typical)
+        points = min(100.0, max(0.0, worst.score - shift))
+        text = f"ships {worst.key}, scored {worst.score} ({worst.band.risk_words})"
+        if shift:
+            text += f"; {worst.score - (worst.typical or 0.0):+.0f} against a typical change here"
+        signals.append(Signal("riskiest_change", float(worst.score), points, text, points / 100))
     else:
         signals.append(
             Signal("riskiest_change", None, 0.0, "the changes this deploy shipped are unknown")

@@ -39,7 +39,7 @@ class ScoredChange(RiskScore):
 
 def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredChange:
     """``score`` with its top signals and, given the change's ``facts``, what it was scored as."""
-    top = top_signals(score.signals, TOP_SIGNALS)
+    top = top_signals(score.signals, TOP_SIGNALS, score.typical_points)
     scored = ScoredChange(
         score.key,
         score.score,
@@ -48,6 +48,7 @@ def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredC
         score.gates,
         score.version,
         score.typical,
+        score.typical_points,
         top,
     )
     if facts is None:

@@ -255,14 +255,24 @@ def services(copy: Path, org: OrgConfig, repository: str, found_by: str) -> Chec
 
 
 def ranking(copy: Path) -> tuple[Check, float | None]:
-    """The whole history's backtest: the default score's AUC against lines added alone."""
-    from evaluation.repo_backtest import backtest_repo, history_span
+    """The whole history's backtest against plain SZZ labels: the default score's AUC beside
+    lines added alone, reported and never a failed invariant.
+
+    Plain SZZ blames every line git blames in every file, not only what riskbrief calls
+    code (``evaluation.szz.bug_inducing(plain=True)``): the product is not graded by its
+    own definitions. The arbiter of the score is ``bench.arbiter``'s tracker labels.
+    """
+    from evaluation.repo_backtest import backtest_repo, history_span, mine_window
+    from evaluation.szz import bug_inducing
 
     try:
         # The whole history, as `riskbrief backtest --repo` measures it with no window.
-        result = backtest_repo(copy, *history_span(copy))
+        span = history_span(copy)
+        mined = mine_window(copy, *span)
+        labels = bug_inducing(copy, list(mined.fixes), plain=True)
+        result = backtest_repo(copy, *span, labels=labels)
     except Exception as exc:  # a backtest that cannot run is the finding
-        return Check("ranking", False, 1, 1, (f"backtest failed: {exc}"[:200],)), None
+        return Check("ranking", True, 0, 1, (f"backtest failed: {exc}"[:200],)), None
     check = check_ranking(result.auc, result.auc_lines_added)
     gain = None if result.auc_lines_added is None else result.auc - result.auc_lines_added
     return check, gain

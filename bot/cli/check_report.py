@@ -53,7 +53,7 @@ def text_report(
         lines.append("     0  nothing in this change adds risk")
     if a.unknowns:
         lines.append("")
-        lines.append("Unknown (their weight is spread over the measured signals):")
+        lines.append("Unknown (their weight is spread over the known policy signals):")
         for s in a.unknowns:
             lines.append(f"        {s.name:<18} {_plain(s.explanation)}")
     if a.gates:

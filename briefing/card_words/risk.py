@@ -62,11 +62,17 @@ def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
     return text
 
 
+def _first_up(text: str) -> str:
+    """``text`` with its first letter upper-case and the rest as written ("AI-agent changes"):
+    ``str.capitalize`` would lower the rest ("Ai-agent changes")."""
+    return text[:1].upper() + text[1:]
+
+
 def _p_driver(_payload: BriefingPayload, card: CardView) -> str:
     if card.driver is None:
         raise KeyError(f"card {card.id} names no driving signal")
     return (
-        f"{signal_label(card.driver).capitalize()} drove "
+        f"{_first_up(signal_label(card.driver))} drove "
         f"{many(fact(card, FactKey.DRIVEN_THIS_WEEK), 'high-risk change')}, "
         f"up from {number(fact(card, FactKey.DRIVEN_LAST_WEEK))} last week."
     )

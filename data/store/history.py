@@ -219,12 +219,21 @@ def with_coverage(
     )
 
 
-def _change_scores(session: Session, version: str) -> dict[str, float]:
-    """Each merged change's stored score of ``version``, by key: two columns, not whole rows."""
-    query = select(RiskScoreRow.subject_key, RiskScoreRow.score).where(
+def _change_scores(
+    session: Session, version: str
+) -> dict[str, tuple[float, list[tuple[str, float]]]]:
+    """Each merged change's stored score of ``version`` and its signals' points, by key: three
+    columns, not whole rows."""
+    query = select(RiskScoreRow.subject_key, RiskScoreRow.score, RiskScoreRow.signals).where(
         col(RiskScoreRow.subject_kind) == "change", col(RiskScoreRow.scorer_version) == version
     )
-    return {key: float(score) for key, score in session.exec(query)}
+    return {
+        key: (
+            float(score),
+            [(str(s["name"]), float(s["points"])) for s in signals or () if "name" in s],
+        )
+        for key, score, signals in session.exec(query)
+    }
 
 
 def read_history(session: Session, org: OrgConfig, now: datetime | None = None) -> StoredHistory:
@@ -249,9 +258,9 @@ def read_history(session: Session, org: OrgConfig, now: datetime | None = None) 
     try:
         for change in changes:
             history.record(change)
-            score = stored_scores.get(change.key)
-            if score is not None:
-                history.note_score(score)
+            stored = stored_scores.get(change.key)
+            if stored is not None:
+                history.note_score(*stored)
     finally:
         if was_enabled:
             gc.enable()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 
 from scoring.card_rules.measure import (
@@ -160,6 +161,10 @@ def driver(
         count = len(keys)
         rise = count - before.get(name, 0)
         if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
+            continue
+        # Counts of a few changes a week wander by about their square root: a rise within
+        # twice that is the week's noise, not a shift (2 to 4 is; 0 to 3 and 2 to 6 are not).
+        if rise < 2 * math.sqrt(before.get(name, 0) + 1):
             continue
         rising.append((-rise, -count, name, keys))
     if not rising:

@@ -100,6 +100,7 @@ def test_per_signal_figures_name_dropped_and_zero_weights(setup: tuple[Path, Pat
     """Each weighted signal gets a dropped-AUC change; a zero-weight one is not re-scored."""
     repos, jit = setup
     (project,) = load_projects(repos, jit, ["GROOVY"])
-    report = measure_project(project, ScoringConfig(), szz=False)
+    config = ScoringConfig().with_overrides({"weights": {"author_expertise": 0.0}})
+    report = measure_project(project, config, szz=False)
     assert "size" in report.signal_dropped
     assert "author_expertise" not in report.signal_dropped

@@ -187,13 +187,31 @@ def test_without_a_clone_the_output_says_szz_was_not_used(tmp_path: Path) -> Non
 def test_backtest_after_write_measures_the_saved_weights(
     synced: tuple[Path, set[str]], tmp_path: Path
 ) -> None:
-    """After `calibrate --write`, `backtest --repo` scores with the saved weights and says so."""
+    """After `calibrate --write`, `backtest --repo` scores with the saved weights and says so.
+
+    The organisation starts from weights that read only the fix flag, which rank this
+    history badly, so the fit wins and is saved."""
     toml, _ = synced
+    weights = ", ".join(
+        f"{n} = 0.0"
+        for n in (
+            "size",
+            "diffusion",
+            "file_history",
+            "author_experience",
+            "author_expertise",
+            "defect_proneness",
+        )
+    )
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + f"\n[scoring]\nweights = {{ {weights} }}\n",
+        encoding="utf-8",
+    )
     window = ("--repo", str(tmp_path / "shop"), "--since", "2026-09-01", "--until", "2026-10-30")
     before = json.loads(CliRunner().invoke(main, ["backtest", *window, "--json"]).output)
     written = _calibrate("--write", "--json")
-    assert json.loads(written.output)["written"] is True
+    assert json.loads(written.output)["written"] is True, written.output
     after = json.loads(CliRunner().invoke(main, ["backtest", *window, "--json"]).output)
-    assert before["weights"] == f"{toml}: the default weights, time zone UTC"
+    assert before["weights"] == f"{toml}: its [scoring.weights], time zone UTC"
     assert after["weights"] == f"{toml}: its [scoring.weights], time zone UTC"
     assert after["auc"] != before["auc"]

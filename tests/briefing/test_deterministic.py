@@ -156,12 +156,21 @@ def test_positive_cards_get_true_paragraphs_and_no_action() -> None:
 
 def test_a_driver_card_names_its_signal_in_the_readers_words() -> None:
     """A driver card's paragraph and action name the signal it carries, as the briefing words it."""
-    this = aggregate(spread(30, 3, drivers=("review",)))
-    last = aggregate(spread(30, 1, -1, drivers=("review",)))
+    this = aggregate(spread(60, 4, drivers=("review",)))
+    last = aggregate(spread(60, 1, -1, drivers=("review",)))
     (view,) = (card_view(c) for c in cards(this, last) if c.kind is CardKind.DRIVER)
     assert view.driver == "review"
     narrative = write_deterministic(make_payload((view,)))
     assert narrative.paragraph(view.id) == (
-        "Missing or rushed review drove 3 high-risk changes, up from 1 last week."
+        "Missing or rushed review drove 4 high-risk changes, up from 1 last week."
     )
     assert narrative.action(view.id) == "Ask reviewers to watch for missing or rushed review."
+
+
+def test_a_driver_card_keeps_the_capitals_of_its_signals_words() -> None:
+    """An agent driver card opens "AI-agent changes drove", not "Ai-agent changes drove"."""
+    this = aggregate(spread(60, 4, drivers=("agent",)))
+    last = aggregate(spread(60, 1, -1, drivers=("agent",)))
+    (view,) = (card_view(c) for c in cards(this, last) if c.kind is CardKind.DRIVER)
+    narrative = write_deterministic(make_payload((view,)))
+    assert narrative.paragraph(view.id).startswith("AI-agent changes drove 4 high-risk changes")

@@ -105,6 +105,25 @@ def test_added_files_tests_docs_and_blank_lines_are_not_blamed(tmp_path: Path) -
     assert _labels(repo) == set()
 
 
+def test_plain_szz_blames_every_line_git_blames(tmp_path: Path) -> None:
+    """Plain SZZ blames a fix's test, doc and blank-line edits too: labels owing nothing to
+    riskbrief's idea of code."""
+    repo = GitRepo(tmp_path / "r")
+    repo.commit({"x.py": "x = 1\n"}, "Start", T0)
+    wrote = repo.commit(
+        {"tests/test_app.py": "assert True\n", "docs/guide.md": "Old text\n"},
+        "Add tests and guide",
+        T0 + HOUR,
+    )
+    repo.commit(
+        {"tests/test_app.py": "assert False\n", "docs/guide.md": "New text\n"},
+        "Fix flaky behaviour",
+        T0 + 2 * HOUR,
+    )
+    assert _labels(repo) == set()
+    assert bug_inducing(repo.path, mine_commits(repo.path), plain=True) == {wrote}
+
+
 def test_examples_manifests_ci_and_changelogs_are_not_blamed(tmp_path: Path) -> None:
     """A fix editing an example, a dependency pin, CI and a changelog blames nobody; a code
     edit does."""

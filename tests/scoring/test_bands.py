@@ -112,3 +112,14 @@ def test_deploys_are_banded_against_their_own_service() -> None:
     assert out_busy["dbusy79"].typical is not None
     assert not out_busy["dbusy79"].band.high_risk
     assert out_calm["dcalm79"].band.high_risk
+
+
+def test_a_gate_lifts_to_its_bands_bound_in_whole_points() -> None:
+    """A gate's floor moved by a fractional typical change still puts the score in the band."""
+    from scoring.risk import Gate, gate_floor
+
+    gates = (Gate("schema_migration", "a migration"),)
+    typical = CONFIG.bands.typical + 0.4
+    floor = gate_floor(gates, CONFIG, typical)
+    assert floor == float(int(floor))
+    assert band_for(round(floor), CONFIG, typical) is Band.CRITICAL

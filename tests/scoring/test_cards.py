@@ -178,18 +178,22 @@ def test_concentration_names_its_top_driver(
     [
         pytest.param(0, 0, None, id="no-driver"),
         pytest.param(2, 0, None, id="2-changes-below-min"),
-        pytest.param(3, 1, W, id="3-changes-at-min-rise-2-at-min"),
+        pytest.param(3, 1, None, id="rise-2-within-the-noise-of-1"),
+        pytest.param(4, 1, W, id="rise-3-beyond-the-noise-of-1"),
         pytest.param(3, 2, None, id="rise-1-below-min"),
-        pytest.param(4, 2, W, id="rise-exactly-2"),
+        pytest.param(4, 2, None, id="rise-2-within-the-noise-of-2"),
+        pytest.param(6, 2, W, id="rise-4-beyond-the-noise-of-2"),
         pytest.param(8, 0, None, id="many-new-told-by-the-shift-card"),
         pytest.param(5, 8, None, id="fell"),
     ],
 )
 def test_driver(this_count: int, last_count: int, expected: str | None) -> None:
-    """A signal behind at least 3 high-risk changes, 2 more than last week, is a warning,
-    unless a shift card fired and names it."""
-    this = aggregate(spread(30, this_count, drivers=("review",)))
-    last = aggregate(spread(30, last_count, -1, drivers=("review",)))
+    """A signal behind at least 3 high-risk changes, 2 more than last week and more than twice
+    the square root of last week's count + 1 (a week's noise), is a warning, unless a shift
+    card fired and names it (60 changes a week: the few high-risk ones shift no share)."""
+    total = 30 if this_count == 8 else 60
+    this = aggregate(spread(total, this_count, drivers=("review",)))
+    last = aggregate(spread(total, last_count, -1, drivers=("review",)))
     driver_cards = {k: v for k, v in severities(this, last).items() if k.startswith("driver:")}
     assert driver_cards == ({"driver:review": expected} if expected else {})
 
@@ -923,11 +927,11 @@ def test_card_facts_are_the_aggregates(card_id: str, expected: _Expected) -> Non
 
 def test_driver_card_facts_are_the_aggregates() -> None:
     """A driver card counts the high-risk changes the signal drove this week and last."""
-    this = aggregate(spread(30, 3, drivers=("review",)))
-    last = aggregate(spread(30, 1, -1, drivers=("review",)))
+    this = aggregate(spread(60, 4, drivers=("review",)))
+    last = aggregate(spread(60, 1, -1, drivers=("review",)))
     card = {c.id: c for c in cards(this, last)}["driver:review"]
     assert facts(card) == {
-        FactKey.DRIVEN_THIS_WEEK: 3,
+        FactKey.DRIVEN_THIS_WEEK: 4,
         FactKey.DRIVEN_LAST_WEEK: 1,
     }
 
@@ -1349,3 +1353,24 @@ def test_incident_card_carries_its_deploy_as_a_deploy() -> None:
     (card,) = cards(aggregate(spread(30, 0), [deploy], [inc]), aggregate(spread(30, 0, -1)))
     assert card.evidence_of(EvidenceKind.DEPLOY) == (Evidence(EvidenceKind.DEPLOY, deploy.key),)
     assert [e.kind for e in card.evidence] == [EvidenceKind.INCIDENT, EvidenceKind.DEPLOY]
+
+
+def test_a_driver_card_whose_changes_another_card_lists_goes() -> None:
+    """Unreviewed agent changes driving the week's high risk are the AI-agent card's story: no
+    agent driver card retells it."""
+    unreviewed = [
+        change(
+            f"bot#h{n}",
+            f"bot{n}",
+            Band.HIGH,
+            agent_involved=True,
+            human_reviewed=False,
+            drivers=("agent",),
+        )
+        for n in range(4)
+    ]
+    this = aggregate([*spread(60, 0), *unreviewed])
+    last = aggregate(spread(60, 0, -1))
+    kinds = {c.kind for c in cards(this, last)}
+    assert CardKind.AGENT in kinds
+    assert CardKind.DRIVER not in kinds

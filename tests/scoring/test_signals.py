@@ -611,13 +611,13 @@ def test_every_signal_has_its_default_weight_under_its_own_name() -> None:
     }
     assert asdict(Weights()) == {
         **fitted,
-        "review": 18.0,
-        "codeowners": 12.0,
+        "review": 10.0,
+        "codeowners": 7.0,
         "tests": 2.0,
-        "coverage": 6.0,
+        "coverage": 4.0,
         "timing": 2.0,
-        "agent": 10.0,
-        "service_incidents": 8.0,
+        "agent": 6.0,
+        "service_incidents": 5.0,
         "risky_content": 3.0,
         "batch_size": 10.0,
         "deploy_timing": 10.0,

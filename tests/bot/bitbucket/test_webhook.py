@@ -167,15 +167,17 @@ def test_enforced_at_or_above_the_threshold_fails_and_below_passes(
     """With check_enforce, FAILED at the threshold, PASSED one point above it or unenforced."""
     passed, failed = ("PASSED", "FAILED") if edition == "cloud" else ("PASS", "FAIL")
     with bitbucket_world(store, edition, enforce=True, threshold=0) as world:
-        score = world.deliver(_opened(world)).json()["score"]
+        score = world.deliver(_opened(world, files=1)).json()["score"]
         assert world.reports()[_sha(world, HEAD)]["result"] == failed
+    # One file of the risky pull request: a score below 100, so a threshold can sit above it.
+    assert score < 100
     for number, enforce, threshold, result in (
         (9101, True, score, failed),
         (9102, True, score + 1, passed),
         (9103, False, 0, passed),
     ):
         with bitbucket_world(store, edition, enforce=enforce, threshold=threshold) as world:
-            answer = world.deliver(_opened(world, number))
+            answer = world.deliver(_opened(world, number, files=1))
             assert answer.json()["score"] == score
             assert world.reports()[_sha(world, HEAD)]["result"] == result, threshold
 

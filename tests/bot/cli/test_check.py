@@ -78,14 +78,14 @@ def _one_line_error(result: Result) -> str:
 
 def test_a_branch_without_a_store_is_scored_from_the_clone_s_history(clone: GitRepo) -> None:
     """No store: the clone's commits are the history, unknown signals are named, exit 0 below."""
-    result = _run(str(clone.path))
+    result = _run(str(clone.path), "--threshold", "100")
     assert result.exit_code == 0, result.output
     out = result.output
     head = clone.git("rev-parse", "HEAD").strip()
     assert f"riskbrief check: shop@{head[:12]}" in out
     assert "History: the git history of" in out
     assert "(5 commits, no store)" in out
-    assert "Unknown (their weight is spread over the measured signals):" in out
+    assert "Unknown (their weight is spread over the known policy signals):" in out
     assert "review unknown" in out
     assert "split it into smaller changes" in out
     # The hostile title is shown without its escape sequences.
@@ -123,7 +123,7 @@ def test_an_empty_database_url_is_no_store(clone: GitRepo, monkeypatch: pytest.M
     """RISKBRIEF_DATABASE_URL="" (Actions' missing secret) scores against the clone's history."""
     monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "")
     assert load_settings().database_url == f"sqlite:///{Path.cwd() / 'riskbrief.db'}"
-    result = _run(str(clone.path), "--json")
+    result = _run(str(clone.path), "--json", "--threshold", "101")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["history"]["source"] == "git"
     monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "  ")
@@ -138,7 +138,7 @@ def test_an_empty_config_variable_is_no_file_named(
     monkeypatch.setenv("RISKBRIEF_CONFIG", "")
     monkeypatch.setenv("RISKBRIEF_DATABASE_URL", "")
     assert load_settings().config == Path("riskbrief.toml")
-    result = _run(str(clone.path), "--json")
+    result = _run(str(clone.path), "--json", "--threshold", "101")
     assert result.exit_code == 0, result.output
 
 

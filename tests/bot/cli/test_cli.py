@@ -263,6 +263,6 @@ def test_high_risk_deploys_are_named_even_without_an_incident(demo_out: tuple[Pa
     out, _ = demo_out
     text = (out / "vp-engineering.email.txt").read_text()
     part = text.split("Riskiest deploys\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert len(part) == 3
+    assert 3 <= len(part) <= 5
     assert any("very high risk" in line and "followed by" not in line for line in part)
     assert any("followed by" in line and "INC-1039" in line for line in part)

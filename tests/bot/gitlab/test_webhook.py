@@ -32,6 +32,11 @@ def _opened(world: GitLabWorld, iid: int = 9100, **kwargs: Any) -> dict[str, Any
     return mr_payload(world.add(risky_mr(iid, HEAD, **kwargs)))
 
 
+def _small(world: GitLabWorld, iid: int) -> dict[str, Any]:
+    """The risky MR cut to one file: a score below 100, so a threshold can sit above it."""
+    return _opened(world, iid, files=1)
+
+
 def test_a_delivery_with_the_token_sets_one_status_on_the_head_with_score_and_band(
     world: GitLabWorld,
 ) -> None:
@@ -127,13 +132,14 @@ def test_a_push_while_it_is_scored_keeps_the_older_head_s_verdict_off(world: Git
 def test_enforced_at_or_above_the_threshold_fails_and_below_succeeds(store: Engine) -> None:
     """With check_enforce, the status is failed at the threshold and success one point above it."""
     with gitlab_world(store, enforce=True, threshold=0) as world:
-        score = world.deliver(_opened(world)).json()["score"]
+        score = world.deliver(_small(world, 9100)).json()["score"]
         assert world.gitlab.statuses[-1]["state"] == "failed"
+    assert score < 100
     with gitlab_world(store, enforce=True, threshold=score) as world:
-        world.deliver(_opened(world, 9101))
+        world.deliver(_small(world, 9101))
         assert world.gitlab.statuses[-1]["state"] == "failed"
     with gitlab_world(store, enforce=True, threshold=score + 1) as world:
-        world.deliver(_opened(world, 9102))
+        world.deliver(_small(world, 9102))
         assert world.gitlab.statuses[-1]["state"] == "success"
     with gitlab_world(store, enforce=False, threshold=0) as world:
         world.deliver(_opened(world, 9103))

@@ -76,7 +76,6 @@ def test_a_diff_is_scored_with_its_gate_points_and_advice(proposals: Session) ->
     """A payments migration: at least very high, its points add up, advice says to split it."""
     assert "proposal_risk" in proposals.tools
     risk = proposals.answers[0].data
-    assert risk["score"] >= 80
     assert risk["band"] == "very high"
     assert sum(s["points"] for s in risk["signals"]) == risk["score"]
     assert "schema_migration" in {g["name"] for g in risk["gates"]}

@@ -91,7 +91,7 @@ def test_a_change_s_points_add_up_to_its_score(whole: Session) -> None:
     """The ledger PR: score 80, very high, its points add up, its migration gate, its deploy."""
     risk = whole.answers[0].data
     assert risk["key"] == LEDGER
-    assert (risk["score"], risk["band"]) == (80, "very high")
+    assert (risk["score"], risk["band"]) == (88, "very high")
     assert sum(s["points"] for s in risk["signals"]) == risk["score"]
     assert all(s["explanation"] for s in risk["signals"])
     gates = {g["name"]: g["floor"] for g in risk["gates"]}

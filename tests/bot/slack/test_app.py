@@ -99,7 +99,7 @@ def test_service_trend_covers_eight_weeks_with_mttr_and_cfr(served: Served) -> N
     served.command("service Payments")
     text = _texts(served.slack.wait_for_response("r1")["blocks"])
     assert [f"2026-W{w}" in text for w in range(40, 48)] == [True] * 8
-    assert "2026-W47*  55.6%   5/9" in text
+    assert "2026-W47*  66.7%   6/9" in text
     assert "acme/platform#4503" in text
     assert "*MTTR*" in text
     assert "*Change failure rate*" in text

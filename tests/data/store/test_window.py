@@ -53,7 +53,8 @@ def test_week_rows_keep_the_window_scope_and_version(engine: Engine) -> None:
 
 
 def test_a_week_reads_the_stored_top_signals_in_rank_order(engine: Engine) -> None:
-    """A week's change is driven by the top signals stored with its score, most points first."""
+    """A week's change is driven by the top signals stored with its score, in the rank they were
+    stored in (most points beyond a typical change's first)."""
     with session_scope(engine) as s:
         repo, svc, human, _ = base(s)
         change(s, repo, svc, human, 1, at(1))
@@ -63,7 +64,7 @@ def test_a_week_reads_the_stored_top_signals_in_rank_order(engine: Engine) -> No
     with session_scope(engine) as s:
         rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
         stored = load_scores(s, "change", "v1")[facts.key]
-    assert rows.changes[0].drivers == ("size", "review")
+    assert rows.changes[0].drivers == ("review", "size")
     assert rows.changes[0].drivers == stored.drivers
 
 
