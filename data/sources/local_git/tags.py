@@ -181,25 +181,49 @@ def deploy_tag_notes(org: OrgConfig) -> list[str]:
     return notes
 
 
+def _peeled_commit(path: Path, name: str) -> str | None:
+    """The commit the tag ``name`` points at through any chain of tag objects (a tag of a
+    tag: ``git tag -a v1.0 rc1``); ``None`` when it ends in a tree or a blob."""
+    done = run_git(
+        path, "rev-parse", "--verify", "--quiet", f"refs/tags/{name}^{{commit}}", check=False
+    )
+    sha = done.stdout.decode("ascii", "replace").strip()
+    return sha if done.returncode == 0 and sha else None
+
+
 def release_tags(path: Path, pattern: str) -> list[TagDeploy]:
-    """Tags matching ``pattern``, oldest first (annotated tags by tagger date)."""
+    """Tags matching ``pattern`` with the commit each points at, oldest first (annotated tags
+    by tagger date).
+
+    ``%(*objectname)`` peels one tag object only (as git 2.39 does): a tag made on another
+    annotated tag (``git tag -a v1.0 rc1``) would name the inner tag object, a sha no commit
+    has, so no other release would reach it. Such a tag is peeled to its commit, and a tag
+    of a tree or a blob is no release.
+    """
     done = run_git(
         path,
         "for-each-ref",
         "refs/tags",
         "--format=%(refname:strip=2)%00%(*objectname)%00%(objectname)%00"
-        "%(taggerdate:unix)%00%(committerdate:unix)%00%(*committerdate:unix)",
+        "%(taggerdate:unix)%00%(committerdate:unix)%00%(*committerdate:unix)%00"
+        "%(objecttype)%00%(*objecttype)",
     )
     regex = re.compile(pattern, re.IGNORECASE)
     out: list[TagDeploy] = []
     for line in done.stdout.decode("utf-8", "replace").splitlines():
-        name, peeled, obj, tagged, committed, peeled_committed = (line.split("\0") + [""] * 6)[:6]
+        fields = (line.split("\0") + [""] * 8)[:8]
+        name, peeled, obj, tagged, committed, peeled_committed, kind, peeled_kind = fields
         if not regex.search(name):
             continue
         stamp = tagged or committed or peeled_committed
         if not stamp.isdigit():
             continue
-        out.append(TagDeploy(name, peeled or obj, datetime.fromtimestamp(int(stamp), tz=UTC)))
+        sha: str | None = peeled or obj
+        if (peeled_kind or kind) != "commit":
+            sha = _peeled_commit(path, name)
+        if sha is None:
+            continue
+        out.append(TagDeploy(name, sha, datetime.fromtimestamp(int(stamp), tz=UTC)))
     out.sort(key=lambda t: (t.at, t.name))
     return out
 

@@ -270,3 +270,18 @@ def test_underscore_versions_and_project_lines() -> None:
     assert project_lines(lines, "apache/commons-lang") == frozenset(lines)
     # Another package's line in a monorepo is not the project's.
     assert project_lines({"": 40, "create-vite@": 9}, "vitejs/vite") == frozenset({""})
+
+
+def test_a_tag_of_an_annotated_tag_is_its_commit(engine: Engine, tmp_path: Path) -> None:
+    """``v1.0`` made on the annotated ``rc1`` is read at rc1's commit, so 1.1 ships only its own."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("rc1", T0 + timedelta(hours=1))
+    repo.tag("v1.0", T0 + timedelta(hours=2), "rc1")
+    repo.commit({"src/lib/b.py": "b\n"}, "Next", T0 + timedelta(days=1))
+    repo.tag("v1.1", T0 + timedelta(days=2))
+    synced(engine, _org(repo.path))
+    assert shipped_by_tag(engine) == {"v1.0": {"Initial"}, "v1.1": {"Next"}}
+    with Session(engine) as session:
+        shas = set(session.exec(select(Deploy.sha)))
+    assert shas <= set(repo.git("rev-list", "--all").split())
