@@ -21,8 +21,11 @@ everything it reaches.
 
 Each tag is a deploy of every service its commits touch (only of the
 package's service when the line names one; never, for the project's tags, of
-a service that has a line of its own), carrying the commits that touched it:
-the linking then ships exactly the changes those commits landed. A tag whose
+a service whose own line had begun), carrying the commits that touched it. A
+package's line begins at its first tag: the project's tags that reach none of
+its tags (a workspace's ``v0.2.0`` before ``tool-v0.3.0``) release the package
+too, and its first tag ships only what followed them. The linking
+then ships exactly the changes those commits landed. A tag whose
 commits are not on the synced branch (a maintenance branch never merged
 back) has them read as changes by the source (``off_branch_tips``); when a
 merge carried them onto it later, that merge is opened (``carriers``), so each
@@ -302,6 +305,21 @@ def _lines(
     return lines
 
 
+def _with_earlier_releases(
+    line_tags: Sequence[TagDeploy],
+    project: Sequence[TagDeploy],
+    reaches: Mapping[str, frozenset[str]],
+) -> list[TagDeploy]:
+    """A package's line (``tool-v0.3.0``, oldest first) with the project's releases of the
+    package before the line began: the project's tags that reach none of the line's commits
+    (``v0.1.0``, ``v0.2.0`` of a workspace tagged as a whole before its per-crate tags). A
+    project tag on a commit the line tagged too (``v0.3.0`` beside ``tool-v0.3.0``) is the
+    line's release already."""
+    own = {t.sha for t in line_tags}
+    earlier = [t for t in project if not reaches.get(t.sha, frozenset({t.sha})) & own]
+    return sorted([*line_tags, *earlier], key=lambda t: (t.at, t.name))
+
+
 def off_branch_tips(path: Path, rev: str, pattern: str, after: datetime | None = None) -> list[str]:
     """The commits of the tags matching ``pattern`` (made after ``after``) that ``rev`` does not
     reach, oldest tag first: releases cut on a maintenance branch never merged back."""
@@ -343,6 +361,8 @@ def tag_deploys(
     deploys: list[DeployRecord] = []
     for line, line_tags in lines.items():
         only = line_service(line, keys) if line else None
+        if only is not None:
+            line_tags = _with_earlier_releases(line_tags, lines.get("", []), reaches)
         new = {t.sha for t in line_tags if after is None or t.at > after}
         for tag, excluded in zip(line_tags, _ancestors(line_tags, reaches), strict=True):
             if not new & reaches.get(tag.sha, frozenset({tag.sha})):
