@@ -175,22 +175,19 @@ def read_layout(path: Path, files: list[str]) -> Layout:
 
 
 def _with_old_folders(path: Path, layout: Layout, files: list[str]) -> Layout:
-    """Each service's folders from before a move, with their own ``!`` globs."""
-    heads = {
-        s.key: tuple(g.removesuffix("/**") for g in s.globs if g.endswith("/**"))
-        for s in layout.services
-    }
-    moved = moved_folders(path, heads, files)
+    """Each service's paths from before a move, with their own ``!`` globs."""
+    services = [(s.key, (*s.globs, *s.excluded)) for s in layout.services]
+    moved = moved_folders(path, services, files)
     if not moved:
         return layout
-    services = []
-    for s in layout.services:
-        olds = moved.get(s.key, ())
-        services.append(
+    return Layout(
+        tuple(
             Service(
                 s.key,
-                (*s.globs, *(f"{m.folder}/**" for m in olds)),
-                (*s.excluded, *(g for m in olds for g in m.excluded)),
+                (*s.globs, *(m.glob for m in moved.get(s.key, ()))),
+                (*s.excluded, *(g for m in moved.get(s.key, ()) for g in m.excluded)),
             )
-        )
-    return Layout(tuple(services), layout.found_by)
+            for s in layout.services
+        ),
+        layout.found_by,
+    )

@@ -385,3 +385,123 @@ def test_a_package_json_of_unexpected_shape_is_read_as_no_build(
     plan, owner = _plan(tmp_path / "clone", {"package.json": manifest, "lib/a.js": "x\n"})
     assert plan.found_by == "top-level code folders"
     assert owner["lib/a.js"] == "lib"
+
+
+def _moved(repo: GitRepo, moves: dict[str, str], when: datetime) -> None:
+    """Commit ``git mv`` of each old path to its new one at ``when``."""
+    for old, new in moves.items():
+        (repo.path / new).parent.mkdir(parents=True, exist_ok=True)
+        repo.git("mv", old, new)
+    repo.commit({}, "Move", when)
+
+
+def test_a_maven_src_java_moved_into_src_main_java_is_the_services_too(tmp_path: Path) -> None:
+    """A Maven module's ``src/java/`` that became ``src/main/java/`` (``src/`` still at HEAD) is
+    the module's, while its old tests moved into ``src/test/java/`` stay in no service."""
+    repo = GitRepo(tmp_path / "lib")
+    old: dict[str, str | bytes | None] = {
+        "pom.xml": "<project><artifactId>lib</artifactId></project>\n",
+        "src/java/org/acme/A.java": "class A {}\n",
+        "src/java/org/acme/B.java": "class B {}\n",
+        "src/test/org/acme/ATest.java": "class ATest {}\n",
+    }
+    repo.commit(old, "Start", T0)
+    _moved(
+        repo,
+        {
+            "src/java/org": "src/main/java/org",
+            "src/test/org": "src/test/java/org",
+        },
+        T0 + timedelta(days=1),
+    )
+    plan, _owner = _owners(repo)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    assert plan.paths("lib") == ("src/main/**", "src/java/**")
+    assert org.service_for_path(plan.repository, "src/java/org/acme/A.java") == "lib"
+    assert org.service_for_path(plan.repository, "src/test/org/acme/ATest.java") is None
+
+
+def test_a_header_moved_into_single_include_is_the_services_too(tmp_path: Path) -> None:
+    """A single header that git shows became ``single_include/`` (from ``src/``, most of whose
+    files went to tests, and from the root) keeps its old path in the service."""
+    repo = GitRepo(tmp_path / "json")
+    repo.commit(
+        {
+            "CMakeLists.txt": "project(json CXX)\n",
+            "src/json.hpp": "struct json { int value; };\n",
+            "src/unit.cpp": "int unit_main() { return 0; }\n",
+            "src/unit-a.cpp": "int unit_a() { return 1; }\n",
+            "json_fwd.hpp": "struct json_fwd { int value; };\n",
+        },
+        "Start",
+        T0,
+    )
+    _moved(
+        repo,
+        {
+            "src/json.hpp": "single_include/nlohmann/json.hpp",
+            "src/unit.cpp": "test/src/unit.cpp",
+            "src/unit-a.cpp": "test/src/unit-a.cpp",
+            "json_fwd.hpp": "single_include/nlohmann/json_fwd.hpp",
+        },
+        T0 + timedelta(days=1),
+    )
+    plan, _owner = _owners(repo)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    owner = {p: org.service_for_path(plan.repository, p) for p in ("src/json.hpp", "json_fwd.hpp")}
+    assert owner == {"src/json.hpp": "json", "json_fwd.hpp": "json"}
+    assert org.service_for_path(plan.repository, "src/unit.cpp") is None
+
+
+def test_an_old_layout_split_into_modules_goes_to_each_module_without_its_tests(
+    tmp_path: Path,
+) -> None:
+    """An old ``src/java/main`` split into two Maven modules gives each module its part, and
+    the old ``src/java/test`` and ``src/c/tests`` (moved into the modules' tests) are in none."""
+    repo = GitRepo(tmp_path / "acme")
+    old: dict[str, str | bytes | None] = {
+        "src/java/main/org/acme/server/S.java": "class S {}\n",
+        "src/java/main/org/acme/server/S2.java": "class S2 {}\n",
+        "src/java/main/org/acme/jute/J.java": "class J {}\n",
+        "src/java/test/org/acme/ST.java": "class ST {}\n",
+        "src/c/src/c.c": "int c;\n",
+        "src/c/include/c.h": "int h;\n",
+        "src/c/tests/t.c": "int t;\n",
+    }
+    repo.commit(old, "Start", T0)
+    server, jute, client = "acme-server/src", "acme-jute/src", "acme-client/acme-client-c"
+    _moved(
+        repo,
+        {
+            "src/java/main/org/acme/server": f"{server}/main/java/org/acme/server",
+            "src/java/main/org/acme/jute": f"{jute}/main/java/org/acme/jute",
+            "src/java/test/org": f"{server}/test/java/org",
+            "src/c": client,
+        },
+        T0 + timedelta(days=1),
+    )
+    modules = "<modules><module>{}</module></modules>"
+    repo.commit(
+        {
+            "pom.xml": f"<project>{modules.format('acme-server</module><module>acme-jute')}"
+            f"{modules.format('acme-client')}</project>\n",
+            "acme-server/pom.xml": "<project/>\n",
+            "acme-jute/pom.xml": "<project/>\n",
+            "acme-client/pom.xml": f"<project>{modules.format('acme-client-c')}</project>\n",
+            f"{client}/pom.xml": "<project/>\n",
+        },
+        "Modules",
+        T0 + timedelta(days=2),
+    )
+    plan, _owner = _owners(repo)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    owner = {p: org.service_for_path(plan.repository, p) or "-" for p in old}
+    assert owner == {
+        "src/java/main/org/acme/server/S.java": "acme-server",
+        "src/java/main/org/acme/server/S2.java": "acme-server",
+        "src/java/main/org/acme/jute/J.java": "acme-jute",
+        "src/java/test/org/acme/ST.java": "-",
+        "src/c/src/c.c": "acme-client-c",
+        "src/c/include/c.h": "acme-client-c",
+        "src/c/tests/t.c": "-",
+    }
