@@ -505,3 +505,14 @@ def test_an_old_layout_split_into_modules_goes_to_each_module_without_its_tests(
         "src/c/include/c.h": "acme-client-c",
         "src/c/tests/t.c": "-",
     }
+
+
+def test_a_folder_moved_twice_is_followed_to_the_service(tmp_path: Path) -> None:
+    """``pkg/`` moved to ``lib/pkg/`` and then to ``src/pkg/``: both older folders are the
+    service's, read through the later rename."""
+    repo = GitRepo(tmp_path / "pkg")
+    repo.commit({"pkg/__init__.py": "", "pkg/app.py": "app = 1\n"}, "Start", T0)
+    _moved(repo, {"pkg": "lib/pkg"}, T0 + timedelta(days=1))
+    _moved(repo, {"lib/pkg": "src/pkg"}, T0 + timedelta(days=2))
+    plan, _owner = _owners(repo)
+    assert plan.paths("pkg") == ("src/pkg/**", "lib/**", "pkg/**")
