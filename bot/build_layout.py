@@ -123,9 +123,14 @@ def _declared(path: Path, files: list[str]) -> Modules | None:
 
 def _from_build(path: Path, modules: list[Declared]) -> list[tuple[str, Declared]]:
     """Each declared module keyed by its build name, else its folder's (the repository's for
-    the whole clone); a second module of one key keeps its path."""
+    the whole clone); a second module of one key keeps its path, and a folder declared
+    twice is one module."""
     keyed: dict[str, Declared] = {}
+    seen: set[str] = set()
     for module in modules:
+        if module.folder in seen:
+            continue
+        seen.add(module.folder)
         name = module.name or module.folder.rsplit("/", 1)[-1] or path.name
         key = _key(name)
         keyed.setdefault(key if key not in keyed else _key(module.folder or name), module)

@@ -516,3 +516,21 @@ def test_a_folder_moved_twice_is_followed_to_the_service(tmp_path: Path) -> None
     _moved(repo, {"lib/pkg": "src/pkg"}, T0 + timedelta(days=2))
     plan, _owner = _owners(repo)
     assert plan.paths("pkg") == ("src/pkg/**", "lib/**", "pkg/**")
+
+
+def test_a_maven_module_listed_again_in_a_profile_is_one_service(tmp_path: Path) -> None:
+    """A contrib aggregator named in ``<modules>`` and again in a profile's drafts each of its
+    modules once (not ``p-contrib-fatjar`` beside ``p-contrib-p-contrib-fatjar``)."""
+    contrib = "<modules><module>p-contrib</module></modules>"
+    plan, owner = _plan(
+        tmp_path / "p",
+        {
+            "pom.xml": f"<project>{contrib}<profiles><profile>{contrib}</profile></profiles>"
+            "</project>\n",
+            "p-contrib/pom.xml": "<project><modules><module>p-contrib-fatjar</module>"
+            "</modules></project>\n",
+            "p-contrib/p-contrib-fatjar/src/main/java/Main.java": "class Main {}\n",
+        },
+    )
+    assert plan.services == (("p-contrib-fatjar", "p-contrib/p-contrib-fatjar/**"),)
+    assert owner["p-contrib/p-contrib-fatjar/src/main/java/Main.java"] == "p-contrib-fatjar"
