@@ -2,7 +2,7 @@
 
 A Cargo workspace's member crates (by their ``[package]`` names) and its root package; a
 .NET solution's projects (or its project files when there is no solution); Composer's
-``autoload`` paths; a gem's ``lib/``; a CMake project's C and C++ code folders; a single npm
+``autoload`` paths; each gem's ``lib/``; a CMake project's C and C++ code folders; a single npm
 package's published code (its ``files``, else its ``main`` file's folder). Test,
 benchmark, sample, fuzz and xtask modules are left out here.
 """
@@ -152,6 +152,10 @@ def _dotnet(path: Path, files: list[str]) -> Modules | None:
     return (found, f"{kind} ({', '.join(solutions) or '*proj'})") if found else None
 
 
+def _parent(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
 def _holds_files(folder: str, files: list[str]) -> bool:
     return any(f.startswith(f"{folder}/") for f in files)
 
@@ -193,23 +197,37 @@ def _composer(path: Path, files: list[str]) -> Modules | None:
 
 
 def _gem(path: Path, files: list[str]) -> Modules | None:
-    """A root gemspec: one module named after the gem, its ``lib/``, and ``exe/`` or ``bin/``
-    when the gemspec ships them as executables."""
-    specs = sorted(f for f in files if "/" not in f and f.endswith(".gemspec"))
-    if not specs or not _holds_files("lib", files):
-        return None
-    text = show(path, specs[0]) or ""
-    named = _GEM_NAME.search(text)
-    name = named[1] if named else specs[0].removesuffix(".gemspec")
-    # ``bin/`` often holds only development scripts (bin/setup): it counts when the gemspec
-    # names it as the gem's ``bindir`` or lists files under it.
-    more = tuple(
-        f"{b}/**"
-        for b in ("exe", "bin")
-        if _holds_files(b, files)
-        and re.search(rf"bindir\s*=\s*[\"']{b}[\"']|[\"']{b}/", text) is not None
+    """Every gemspec with a ``lib/`` beside it (a main gem at the root and sub-gems in their
+    own folders), each one module named after its gem: its ``lib/``, and ``exe/`` or ``bin/``
+    when the gemspec ships them as executables. Gemspecs among tests, fixtures or vendored
+    code are none."""
+    specs = sorted(
+        (f for f in files if f.endswith(".gemspec") and ("/" not in f or kept(_parent(f)))),
+        key=lambda f: (f.count("/"), f),
     )
-    return [Declared("lib", name, more)], f"the gem ({specs[0]})"
+    found: list[Declared] = []
+    read: list[str] = []
+    for spec in specs:
+        inner = f"{_parent(spec)}/" if "/" in spec else ""
+        if not _holds_files(f"{inner}lib", files):
+            continue
+        text = show(path, spec) or ""
+        named = _GEM_NAME.search(text)
+        name = named[1] if named else spec.rpartition("/")[2].removesuffix(".gemspec")
+        # ``bin/`` often holds only development scripts (bin/setup): it counts when the
+        # gemspec names it as the gem's ``bindir`` or lists files under it.
+        more = tuple(
+            f"{inner}{b}/**"
+            for b in ("exe", "bin")
+            if _holds_files(f"{inner}{b}", files)
+            and re.search(rf"bindir\s*=\s*[\"']{b}[\"']|[\"']{b}/", text) is not None
+        )
+        found.append(Declared(f"{inner}lib", name, more))
+        read.append(spec)
+    if not found:
+        return None
+    kind = f"the gem ({read[0]})" if len(read) == 1 else f"the gems ({len(found)} gemspecs)"
+    return found, kind
 
 
 def _cmake(path: Path, files: list[str]) -> Modules | None:

@@ -3,7 +3,7 @@
 Services are the code modules the build declares, read from its files at HEAD
 (``bot.build_layout``): Maven ``<modules>``, Gradle ``include``, npm/pnpm/yarn
 workspaces, Go modules, Cargo workspace members and crates, .NET solutions and
-projects, Composer ``autoload``, a gem's ``lib/``, a CMake project's code folders,
+projects, Composer ``autoload``, each gem's ``lib/``, a CMake project's code folders,
 Python packages under ``src/`` or the root, a single npm package's published code;
 without a build that declares them, the clone's top-level directories that hold code
 (one level deeper when all code sits under one folder such as ``src/``). Tests, test

@@ -136,6 +136,39 @@ def test_a_gem_is_its_lib_and_the_executables_its_gemspec_ships(tmp_path: Path) 
     assert {p for p, k in owner.items() if k == "rack"} == {"lib/rack.rb", "exe/rackup"}
 
 
+def test_each_gem_of_a_repository_is_a_service(tmp_path: Path) -> None:
+    """A main gem beside two sub-gems in their own folders drafts three services, each its
+    gem's ``lib/`` (and executables); a gemspec among test fixtures is none."""
+    spec = 'Gem::Specification.new do |s|\n  s.name = "{}"\nend\n'
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "sass.gemspec": spec.format("sass"),
+            "lib/sass.rb": "module Sass; end\n",
+            "sass-rails/sass-rails.gemspec": spec.format("sass-rails").replace(
+                "end", 's.bindir = "exe"\nend'
+            ),
+            "sass-rails/lib/sass/rails.rb": "module Sass::Rails; end\n",
+            "sass-rails/exe/sass-rails": "#!/usr/bin/env ruby\n",
+            "sass-rails/spec/rails_spec.rb": "\n",
+            "sass-embedded/sass-embedded.gemspec": spec.format("sass-embedded"),
+            "sass-embedded/lib/sass/embedded.rb": "module Sass::Embedded; end\n",
+            "spec/fixtures/fake/fake.gemspec": spec.format("fake"),
+            "spec/fixtures/fake/lib/fake.rb": "\n",
+        },
+    )
+    assert plan.services == (
+        ("sass", "lib/**"),
+        ("sass-embedded", "sass-embedded/lib/**"),
+        ("sass-rails", "sass-rails/lib/**"),
+    )
+    assert (
+        owner["sass-rails/lib/sass/rails.rb"] == owner["sass-rails/exe/sass-rails"] == "sass-rails"
+    )
+    assert owner["sass-embedded/lib/sass/embedded.rb"] == "sass-embedded"
+    assert owner["sass-rails/spec/rails_spec.rb"] == owner["spec/fixtures/fake/lib/fake.rb"] == "-"
+
+
 def test_composer_autoload_paths_are_the_service(tmp_path: Path) -> None:
     """composer.json's autoload psr-4 folder is one service named after the package's name
     part; autoload-dev's tests are not in it."""
