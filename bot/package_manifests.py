@@ -2,9 +2,10 @@
 
 A Cargo workspace's member crates (by their ``[package]`` names) and its root package; a
 .NET solution's projects (or its project files when there is no solution); Composer's
-``autoload`` paths; each gem's ``lib/``; a CMake project's C and C++ code folders; a single npm
-package's published code (its ``files``, else its ``main`` file's folder). Test,
-benchmark, sample, fuzz and xtask modules are left out here.
+``autoload`` paths; each gem's ``lib/``; a CMake project's C and C++ code folders; a single
+npm package's published code (its ``files``, else its ``main`` file's folder). Test (a .NET
+project with a test SDK too, whatever its name), benchmark, sample, fuzz and xtask modules
+are left out here.
 """
 
 from __future__ import annotations
@@ -36,6 +37,19 @@ _DOTNET_NOT_SERVICE = re.compile(
     r"|benchmarks?|perf|samples?|examples?|demos?|snippets?)$",
     re.IGNORECASE,
 )
+# A .NET project that is tests whatever its name: it uses a test SDK or says it is tests.
+_DOTNET_TEST_SDK = re.compile(
+    r"Include\s*=\s*[\"']Microsoft\.NET\.Test\.Sdk[\"']|MSTest\.Sdk"
+    r"|<IsTestProject>\s*true\s*</IsTestProject>",
+    re.IGNORECASE,
+)
+# A test framework a project references; tests when the project is not packable either (a
+# library users test with, such as Polly.Testing, is packed).
+_DOTNET_TEST_FRAMEWORK = re.compile(
+    r"Include\s*=\s*[\"'](?:xunit(?:\.v3)?|nunit|MSTest\.TestFramework|TUnit)[\"']",
+    re.IGNORECASE,
+)
+_NOT_PACKABLE = re.compile(r"<IsPackable>\s*false\s*</IsPackable>", re.IGNORECASE)
 _GEM_NAME = re.compile(r"\.name\s*=\s*[\"']([^\"']+)[\"']")
 _CMAKE_PROJECT = re.compile(r"^\s*project\s*\(\s*\"?([A-Za-z0-9_.+-]+)", re.MULTILINE | re.I)
 _C_CODE = (
@@ -144,7 +158,9 @@ def _dotnet(path: Path, files: list[str]) -> Modules | None:
         name = name.rsplit(".", 1)[0]
         # The project's own folder is named after it: its name is judged by the .NET rule.
         parent = folder.rpartition("/")[0] if folder.endswith(name) else folder
-        if (not parent or kept(parent)) and _DOTNET_NOT_SERVICE.search(name) is None:
+        named_code = (not parent or kept(parent)) and _DOTNET_NOT_SERVICE.search(name) is None
+        # A test project named as code (``<IsPackable>false`` with xunit) is read to tell.
+        if named_code and not _dotnet_tests(show(path, project) or ""):
             found.append(Declared(folder, name))
     # A project at the root holds everything: it goes last, after the ones in folders.
     found.sort(key=lambda d: d.folder == "")
@@ -154,6 +170,15 @@ def _dotnet(path: Path, files: list[str]) -> Modules | None:
 
 def _parent(path: str) -> str:
     return path.rpartition("/")[0]
+
+
+def _dotnet_tests(text: str) -> bool:
+    """Whether a project file's ``text`` makes it a test project: a test SDK
+    (``Microsoft.NET.Test.Sdk``, ``MSTest.Sdk``), ``<IsTestProject>true``, or a test
+    framework referenced by a project that is not packable."""
+    if _DOTNET_TEST_SDK.search(text):
+        return True
+    return bool(_NOT_PACKABLE.search(text) and _DOTNET_TEST_FRAMEWORK.search(text))
 
 
 def _holds_files(folder: str, files: list[str]) -> bool:

@@ -276,6 +276,33 @@ def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
     assert xml.found_by == "the .NET solution (Lib.slnx)"
 
 
+def test_a_dotnet_test_project_is_no_service_whatever_its_name(tmp_path: Path) -> None:
+    """Projects that use a test SDK (``Microsoft.NET.Test.Sdk``, ``MSTest.Sdk``), say they are
+    tests, or are not packable and reference a test framework are none; an app that is not
+    packable is a service."""
+    project = 'Project("{{FAE04EC0}}") = "{0}", "src\\{0}\\{0}.csproj", "{{1}}"\nEndProject\n'
+    names = ["Acme.Core", "Acme.Verify", "Acme.Checks", "Acme.Probe", "Acme.Specimen", "Acme.Web"]
+    csproj = {
+        "Acme.Core": '<Project Sdk="Microsoft.NET.Sdk"/>',
+        "Acme.Verify": '<Project><ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" '
+        'Version="17.0.0" /></ItemGroup></Project>',
+        "Acme.Checks": '<Project Sdk="MSTest.Sdk/3.6.0"/>',
+        "Acme.Probe": "<Project><PropertyGroup><IsTestProject>true</IsTestProject>"
+        "</PropertyGroup></Project>",
+        "Acme.Specimen": "<Project><PropertyGroup><IsPackable>false</IsPackable></PropertyGroup>"
+        '<ItemGroup><PackageReference Include="xunit" Version="2.9.0"/></ItemGroup></Project>',
+        "Acme.Web": '<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup>'
+        "<IsPackable>false</IsPackable></PropertyGroup></Project>",
+    }
+    files: dict[str, str | bytes | None] = {"Acme.sln": "".join(project.format(n) for n in names)}
+    for name, text in csproj.items():
+        files[f"src/{name}/{name}.csproj"] = text
+        files[f"src/{name}/Code.cs"] = "class C {}\n"
+    plan, owner = _plan(tmp_path / "clone", files)
+    assert plan.services == (("acme.core", "src/Acme.Core/**"), ("acme.web", "src/Acme.Web/**"))
+    assert owner["src/Acme.Verify/Code.cs"] == owner["src/Acme.Specimen/Code.cs"] == "-"
+
+
 def test_a_root_go_module_is_a_service_beside_its_nested_modules(tmp_path: Path) -> None:
     """A root go.mod is a service (named by its module path, after the nested modules) less the
     nested modules' folders; a nested module in examples is none, and testdata is in none."""
