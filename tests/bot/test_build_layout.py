@@ -354,6 +354,22 @@ def test_a_nested_module_named_as_tests_is_out_of_the_service_around_it(tmp_path
     assert owner["retrofit/test-helpers/src/main/java/Helper.java"] == "-"
 
 
+def test_gradle_test_source_sets_are_out_of_their_module(tmp_path: Path) -> None:
+    """A Gradle module's test source sets (``src/test``, Kotlin Multiplatform's ``jvmTest`` and
+    ``commonTest``, Android's ``androidUnitTest``, ``testFixtures``) are in no service; its
+    ``main`` and ``commonMain`` are the module's."""
+    sets = ["main", "commonMain", "test", "jvmTest", "commonTest", "androidUnitTest"]
+    files: dict[str, str | bytes | None] = {"settings.gradle.kts": 'include(":core")\n'}
+    files |= {f"core/src/{s}/kotlin/A.kt": "class A\n" for s in sets}
+    files["core/src/testFixtures/java/F.java"] = "class F {}\n"
+    plan, owner = _plan(tmp_path / "clone", files)
+    assert plan.services == (("core", "core/**"),)
+    assert {p for p, k in owner.items() if k == "core"} == {
+        "core/src/main/kotlin/A.kt",
+        "core/src/commonMain/kotlin/A.kt",
+    }
+
+
 def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_path: Path) -> None:
     """Without a build, top-level code folders are services with ``!`` globs for their tests;
     testdata/ is no service, and a non-ASCII path does not make a quoted folder one."""
