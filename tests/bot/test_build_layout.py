@@ -473,15 +473,18 @@ def _moved(repo: GitRepo, moves: dict[str, str], when: datetime) -> None:
 
 def test_a_maven_src_java_moved_into_src_main_java_is_the_services_too(tmp_path: Path) -> None:
     """A Maven module's ``src/java/`` that became ``src/main/java/`` (``src/`` still at HEAD) is
-    the module's, while its old tests moved into ``src/test/java/`` stay in no service."""
+    the module's, while its old tests moved into ``src/test/java/`` and an example deleted
+    before the move stay in no service."""
     repo = GitRepo(tmp_path / "lib")
     old: dict[str, str | bytes | None] = {
         "pom.xml": "<project><artifactId>lib</artifactId></project>\n",
         "src/java/org/acme/A.java": "class A {}\n",
         "src/java/org/acme/B.java": "class B {}\n",
         "src/test/org/acme/ATest.java": "class ATest {}\n",
+        "src/java/examples/Demo.java": "class Demo {}\n",
     }
     repo.commit(old, "Start", T0)
+    repo.commit({"src/java/examples/Demo.java": None}, "No demo", T0 + timedelta(hours=1))
     _moved(
         repo,
         {
@@ -492,9 +495,11 @@ def test_a_maven_src_java_moved_into_src_main_java_is_the_services_too(tmp_path:
     )
     plan, _owner = _owners(repo)
     org = parse_org_config(toml_for(plan, "UTC"))
-    assert plan.paths("lib") == ("src/main/**", "src/java/**")
+    assert plan.paths("lib") == ("src/main/**", "src/java/**", "!src/java/**/examples/**")
     assert org.service_for_path(plan.repository, "src/java/org/acme/A.java") == "lib"
     assert org.service_for_path(plan.repository, "src/test/org/acme/ATest.java") is None
+    # An example the history shows in the old folder is out of it, as at HEAD.
+    assert org.service_for_path(plan.repository, "src/java/examples/Demo.java") is None
 
 
 def test_a_header_moved_into_single_include_is_the_services_too(tmp_path: Path) -> None:
@@ -610,3 +615,31 @@ def test_a_maven_module_listed_again_in_a_profile_is_one_service(tmp_path: Path)
     )
     assert plan.services == (("p-contrib-fatjar", "p-contrib/p-contrib-fatjar/**"),)
     assert owner["p-contrib/p-contrib-fatjar/src/main/java/Main.java"] == "p-contrib-fatjar"
+
+
+def test_docs_examples_and_tests_gone_from_head_are_out_of_the_services(tmp_path: Path) -> None:
+    """A Go module's ``website/`` and ``_examples/`` and a crate's ``src/docs/`` and
+    ``src/**/tests/``, deleted before HEAD, leave their older changes in no service."""
+    go = GitRepo(tmp_path / "go")
+    gone: dict[str, str | bytes | None] = {
+        "website/content/guide.md": "# Guide\n",
+        "_examples/hello/main.go": "package main\n",
+    }
+    go.commit({"go.mod": "module example.com/web\n", "web.go": "package web\n", **gone}, "A", T0)
+    go.commit(dict.fromkeys(gone), "Docs and examples elsewhere", T0 + timedelta(days=1))
+    plan, _owner = _owners(go)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    assert org.service_for_path(plan.repository, "web.go") == "web"
+    assert {p: org.service_for_path(plan.repository, p) for p in gone} == dict.fromkeys(gone)
+    crate = GitRepo(tmp_path / "crate")
+    old: dict[str, str | bytes | None] = {
+        "src/docs/intro.md": "# Intro\n",
+        "src/parser/tests/cases.rs": "#[test] fn t() {}\n",
+    }
+    manifest = '[package]\nname = "tool"\n'
+    crate.commit({"Cargo.toml": manifest, "src/lib.rs": "pub fn f() {}\n", **old}, "A", T0)
+    crate.commit(dict.fromkeys(old), "Moved out", T0 + timedelta(days=1))
+    plan, _owner = _owners(crate)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    assert org.service_for_path(plan.repository, "src/lib.rs") == "tool"
+    assert {p: org.service_for_path(plan.repository, p) for p in old} == dict.fromkeys(old)
