@@ -209,15 +209,15 @@ def read_layout(path: Path, files: list[str]) -> Layout:
     return _with_old_folders(path, layout, files, history)
 
 
-def _also_out(moved: Moved, history: list[str]) -> list[str]:
+def _also_out(moved: Moved, history: list[str]) -> tuple[str, ...]:
     """The ``!`` globs of the docs, examples and tests the history shows in an old folder,
-    less those of a name its move already took out (``!flask/testsuite/**``)."""
-    taken = {g.removesuffix("/**").rsplit("/", 1)[-1] for g in moved.excluded}
-    return [
-        g
-        for g in excluded(moved.glob, [], history)
-        if g.removesuffix("/**").rsplit("/", 1)[-1] not in taken
-    ]
+    outside the parts its move already took out (``!flask/testsuite/**``)."""
+    if not moved.glob.endswith("/**"):
+        return ()
+    prefix = moved.glob.removesuffix("**")
+    inside = [p for p in history if p.startswith(prefix)]
+    rest = [p for p in inside if not any(matches(g[1:], p) for g in moved.excluded)]
+    return excluded(moved.glob, [], rest)
 
 
 def _with_old_folders(path: Path, layout: Layout, files: list[str], history: list[str]) -> Layout:

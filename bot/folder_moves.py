@@ -166,15 +166,17 @@ def _judge(
     owner, take it out (``out_of_owner`` gets its ``!`` glob), or give it to the service most
     of its files went to; then its parts, then its own files when no service holds it."""
     node = tree[folder]
-    name = folder.rsplit("/", 1)[-1]
-    if owner is not None and (node.went[owner] == 0 or is_test_module(name)):
+    if owner is not None and _out(folder, owner, tree):
         out_of_owner.append(f"!{folder}/**")
         owner = None
     if owner is None and kept(folder):
         best = [(n, key) for key, n in node.went.items() if key is not None]
         if best:
             count, key = max(best, key=lambda b: (b[0], b[1]))
-            if count * 2 > sum(node.went.values()):
+            # A part none of whose files went there (flask's ``testsuite``) is taken out of
+            # the folder whatever its size: its files do not count against it.
+            apart = sum(sum(tree[c].went.values()) for c in node.children if _out(c, key, tree))
+            if count * 2 > sum(node.went.values()) - apart:
                 excluded: list[str] = []
                 for child in sorted(node.children):
                     _judge(child, key, tree, found, excluded)
@@ -186,3 +188,9 @@ def _judge(
         for old, went in sorted(node.files.items()):
             if went is not None and kept(folder):
                 found[went].append(Moved(old))
+
+
+def _out(folder: str, owner: str, tree: dict[str, _Folder]) -> bool:
+    """Whether a part of an old folder of ``owner`` is out of it: none of its files went to
+    ``owner``, or it is named as tests, docs or examples."""
+    return tree[folder].went[owner] == 0 or is_test_module(folder.rsplit("/", 1)[-1])

@@ -394,19 +394,20 @@ def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_pa
 
 def test_a_folder_the_service_was_moved_out_of_is_the_services_too(tmp_path: Path) -> None:
     """flask's ``flask/`` moved to ``src/flask/``: the old folder is the service's, less its
-    ``testsuite`` that moved to tests/; a folder still holding files at HEAD is not added."""
+    ``testsuite`` that moved to tests/ (more files than the code moved: they do not count
+    against it); a folder still holding files at HEAD is not added."""
     repo = GitRepo(tmp_path / "flask")
     code = {"__init__.py": "", "app.py": "app = 1\n", "cli.py": "cli = 1\n"}
+    suite = {f"test_{n}.py": f"def test_{n}(): assert {n}\n" for n in range(5)}
     repo.commit(
-        {**{f"flask/{n}": t for n, t in code.items()}, "flask/testsuite/basic.py": "t = 1\n"},
+        {
+            **{f"flask/{n}": t for n, t in code.items()},
+            **{f"flask/testsuite/{n}": t for n, t in suite.items()},
+        },
         "Start",
         T0,
     )
-    repo.commit(
-        {"flask/testsuite/basic.py": None, "tests/basic.py": "t = 1\n"},
-        "Tests out of the package",
-        T0 + timedelta(days=1),
-    )
+    _moved(repo, {"flask/testsuite": "tests"}, T0 + timedelta(days=1))
     moved: dict[str, str | bytes | None] = {f"flask/{n}": None for n in code}
     repo.commit(
         {**moved, **{f"src/flask/{n}": t for n, t in code.items()}, "docs/x.md": "x\n"},
