@@ -53,7 +53,9 @@ def show(path: Path, name: str) -> str | None:
 
 
 def _folders(found: list[str]) -> list[Declared]:
-    return [Declared(f) for f in found if kept(f)]
+    """Each module folder once (a Maven module named again in a profile), if it may be a
+    service."""
+    return [Declared(f) for f in dict.fromkeys(found) if kept(f)]
 
 
 def _packages(path: Path, members: list[str]) -> list[Declared]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.build_files import Declared, Modules, jvm_js_go_python
-from bot.folder_moves import moved_folders
+from bot.folder_moves import Moved, moved_folders
 from bot.package_manifests import cmake_project, npm_package, package_manifests
 from bot.service_names import DOCS, is_service_name, is_test_module
 from data.path_globs import matches
@@ -45,6 +46,26 @@ class Layout:
 
     services: tuple[Service, ...]
     found_by: str
+
+
+# A bound on the history whose paths are read: the newest commits.
+_HISTORY = 20_000
+
+
+def history_paths(path: Path) -> list[str]:
+    """Every path a commit of the newest history added, HEAD's or gone since (a ``website/``
+    deleted, ``_examples/`` moved to a repository of their own), so that what never counts
+    in a service is taken out of its older changes too."""
+    done = subprocess.run(
+        ["git", "-C", str(path), "log", "--format=", "--name-only", "--diff-filter=A",
+         "--no-renames", "-z", f"--max-count={_HISTORY}", "HEAD"],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return []
+    names = (p.strip("\n") for p in done.stdout.decode("utf-8", "replace").split("\0"))
+    return sorted({p for p in names if p})
 
 
 def tracked_files(path: Path) -> list[str]:
@@ -81,15 +102,19 @@ def _is_go_package(folder: str, files: list[str]) -> bool:
     )  # fmt: skip
 
 
-def excluded(glob: str, files: list[str]) -> tuple[str, ...]:
+def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[str, ...]:
     """The ``!`` globs that take docs, examples, test data, tests and nested test modules
-    (``android-test``) out of a folder ``glob``: only those matching one of its tracked files,
-    the top's dot folders (CI, editor settings) too for a service of the whole clone. A docs
-    or site folder that is a Go package stays."""
+    (``android-test``) out of a folder ``glob``: only those matching one of its tracked files
+    or of the ``history``'s paths, the top's dot folders (CI, editor settings) too for a
+    service of the whole clone. A docs or site folder that is a Go package at HEAD stays."""
     if glob != "**" and not glob.endswith("/**"):
         return ()
-    inside = [f for f in files if matches(glob, f)]
     prefix = glob.removesuffix("**")
+    paths = dict.fromkeys([*files, *history])
+    if any(c in prefix for c in "*?[{"):
+        inside = [f for f in paths if matches(glob, f)]
+    else:
+        inside = [f for f in paths if f.startswith(prefix)]
     folders: set[str] = set()
     for f in inside:
         parts = f[len(prefix) :].split("/")[:-1]
@@ -123,16 +148,21 @@ def _declared(path: Path, files: list[str]) -> Modules | None:
 
 def _from_build(path: Path, modules: list[Declared]) -> list[tuple[str, Declared]]:
     """Each declared module keyed by its build name, else its folder's (the repository's for
-    the whole clone); a second module of one key keeps its path."""
+    the whole clone); a second module of one key keeps its path, and a folder declared
+    twice is one module."""
     keyed: dict[str, Declared] = {}
+    seen: set[str] = set()
     for module in modules:
+        if module.folder in seen:
+            continue
+        seen.add(module.folder)
         name = module.name or module.folder.rsplit("/", 1)[-1] or path.name
         key = _key(name)
         keyed.setdefault(key if key not in keyed else _key(module.folder or name), module)
     return list(keyed.items())
 
 
-def _guessed(path: Path, files: list[str]) -> Layout:
+def _guessed(path: Path, files: list[str], history: list[str]) -> Layout:
     """The top-level folders holding code, one level deeper under a lone wrapper (``src/``)."""
     prefix = ""
     folders = _code_folders(files, prefix)
@@ -143,54 +173,69 @@ def _guessed(path: Path, files: list[str]) -> Layout:
             break
         prefix, folders = f"{prefix}{folders[0]}/", inner
     if not folders:
-        return Layout((_service(_key(path.name), ("**",), (), files),), "the whole clone")
+        return Layout((_service(_key(path.name), ("**",), (), files, history),), "the whole clone")
     unique = dict.fromkeys(_key(d) for d in folders)
     return Layout(
         tuple(
-            _service(k, (f"{prefix}{d}/**",), (), files)
+            _service(k, (f"{prefix}{d}/**",), (), files, history)
             for k, d in zip(unique, folders, strict=False)
         ),
         FOLDER_GUESS,
     )
 
 
-def _service(key: str, globs: tuple[str, ...], more: tuple[str, ...], files: list[str]) -> Service:
-    out = [g for glob in globs for g in excluded(glob, files)]
+def _service(
+    key: str, globs: tuple[str, ...], more: tuple[str, ...], files: list[str], history: list[str]
+) -> Service:
+    out = [g for glob in globs for g in excluded(glob, files, history)]
     return Service(key, globs, tuple(dict.fromkeys([*out, *more])))
 
 
 def read_layout(path: Path, files: list[str]) -> Layout:
     """The services of the clone at ``path`` whose HEAD tracks ``files``."""
     declared = _declared(path, files)
+    history = history_paths(path)
     layout = None
     if declared is not None:
         modules, found_by = declared
         services = [
-            _service(key, (f"{m.folder}/**" if m.folder else "**", *m.more), m.excluded, files)
+            _service(
+                key, (f"{m.folder}/**" if m.folder else "**", *m.more), m.excluded, files, history
+            )
             for key, m in _from_build(path, modules)
         ]
         layout = Layout(tuple(services), found_by) if services else None
-    layout = layout or _guessed(path, files)
-    return _with_old_folders(path, layout, files)
+    layout = layout or _guessed(path, files, history)
+    return _with_old_folders(path, layout, files, history)
 
 
-def _with_old_folders(path: Path, layout: Layout, files: list[str]) -> Layout:
-    """Each service's folders from before a move, with their own ``!`` globs."""
-    heads = {
-        s.key: tuple(g.removesuffix("/**") for g in s.globs if g.endswith("/**"))
-        for s in layout.services
-    }
-    moved = moved_folders(path, heads, files)
+def _also_out(moved: Moved, history: list[str]) -> tuple[str, ...]:
+    """The ``!`` globs of the docs, examples and tests the history shows in an old folder,
+    outside the parts its move already took out (``!flask/testsuite/**``)."""
+    if not moved.glob.endswith("/**"):
+        return ()
+    prefix = moved.glob.removesuffix("**")
+    inside = [p for p in history if p.startswith(prefix)]
+    rest = [p for p in inside if not any(matches(g[1:], p) for g in moved.excluded)]
+    return excluded(moved.glob, [], rest)
+
+
+def _with_old_folders(path: Path, layout: Layout, files: list[str], history: list[str]) -> Layout:
+    """Each service's paths from before a move, with their own ``!`` globs: the parts that
+    went elsewhere, and the docs, examples and tests the history shows in them."""
+    services = [(s.key, (*s.globs, *s.excluded)) for s in layout.services]
+    moved = moved_folders(path, services, files)
     if not moved:
         return layout
-    services = []
+    out = []
     for s in layout.services:
         olds = moved.get(s.key, ())
-        services.append(
+        more = [g for m in olds for g in (*m.excluded, *_also_out(m, history))]
+        out.append(
             Service(
                 s.key,
-                (*s.globs, *(f"{m.folder}/**" for m in olds)),
-                (*s.excluded, *(g for m in olds for g in m.excluded)),
+                (*s.globs, *(m.glob for m in olds)),
+                tuple(dict.fromkeys([*s.excluded, *more])),
             )
         )
-    return Layout(tuple(services), layout.found_by)
+    return Layout(tuple(out), layout.found_by)

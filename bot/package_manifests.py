@@ -2,9 +2,10 @@
 
 A Cargo workspace's member crates (by their ``[package]`` names) and its root package; a
 .NET solution's projects (or its project files when there is no solution); Composer's
-``autoload`` paths; a gem's ``lib/``; a CMake project's C and C++ code folders; a single npm
-package's published code (its ``files``, else its ``main`` file's folder). Test,
-benchmark, sample, fuzz and xtask modules are left out here.
+``autoload`` paths; each gem's ``lib/``; a CMake project's C and C++ code folders; a single
+npm package's published code (its ``files``, else its ``main`` file's folder). Test (a .NET
+project with a test SDK too, whatever its name), benchmark, sample, fuzz and xtask modules
+are left out here.
 """
 
 from __future__ import annotations
@@ -36,6 +37,19 @@ _DOTNET_NOT_SERVICE = re.compile(
     r"|benchmarks?|perf|samples?|examples?|demos?|snippets?)$",
     re.IGNORECASE,
 )
+# A .NET project that is tests whatever its name: it uses a test SDK or says it is tests.
+_DOTNET_TEST_SDK = re.compile(
+    r"Include\s*=\s*[\"']Microsoft\.NET\.Test\.Sdk[\"']|MSTest\.Sdk"
+    r"|<IsTestProject>\s*true\s*</IsTestProject>",
+    re.IGNORECASE,
+)
+# A test framework a project references; tests when the project is not packable either (a
+# library users test with, such as Polly.Testing, is packed).
+_DOTNET_TEST_FRAMEWORK = re.compile(
+    r"Include\s*=\s*[\"'](?:xunit(?:\.v3)?|nunit|MSTest\.TestFramework|TUnit)[\"']",
+    re.IGNORECASE,
+)
+_NOT_PACKABLE = re.compile(r"<IsPackable>\s*false\s*</IsPackable>", re.IGNORECASE)
 _GEM_NAME = re.compile(r"\.name\s*=\s*[\"']([^\"']+)[\"']")
 _CMAKE_PROJECT = re.compile(r"^\s*project\s*\(\s*\"?([A-Za-z0-9_.+-]+)", re.MULTILINE | re.I)
 _C_CODE = (
@@ -144,12 +158,27 @@ def _dotnet(path: Path, files: list[str]) -> Modules | None:
         name = name.rsplit(".", 1)[0]
         # The project's own folder is named after it: its name is judged by the .NET rule.
         parent = folder.rpartition("/")[0] if folder.endswith(name) else folder
-        if (not parent or kept(parent)) and _DOTNET_NOT_SERVICE.search(name) is None:
+        named_code = (not parent or kept(parent)) and _DOTNET_NOT_SERVICE.search(name) is None
+        # A test project named as code (``<IsPackable>false`` with xunit) is read to tell.
+        if named_code and not _dotnet_tests(show(path, project) or ""):
             found.append(Declared(folder, name))
     # A project at the root holds everything: it goes last, after the ones in folders.
     found.sort(key=lambda d: d.folder == "")
     kind = "the .NET solution" if solutions else ".NET project files"
     return (found, f"{kind} ({', '.join(solutions) or '*proj'})") if found else None
+
+
+def _parent(path: str) -> str:
+    return path.rpartition("/")[0]
+
+
+def _dotnet_tests(text: str) -> bool:
+    """Whether a project file's ``text`` makes it a test project: a test SDK
+    (``Microsoft.NET.Test.Sdk``, ``MSTest.Sdk``), ``<IsTestProject>true``, or a test
+    framework referenced by a project that is not packable."""
+    if _DOTNET_TEST_SDK.search(text):
+        return True
+    return bool(_NOT_PACKABLE.search(text) and _DOTNET_TEST_FRAMEWORK.search(text))
 
 
 def _holds_files(folder: str, files: list[str]) -> bool:
@@ -193,23 +222,37 @@ def _composer(path: Path, files: list[str]) -> Modules | None:
 
 
 def _gem(path: Path, files: list[str]) -> Modules | None:
-    """A root gemspec: one module named after the gem, its ``lib/``, and ``exe/`` or ``bin/``
-    when the gemspec ships them as executables."""
-    specs = sorted(f for f in files if "/" not in f and f.endswith(".gemspec"))
-    if not specs or not _holds_files("lib", files):
-        return None
-    text = show(path, specs[0]) or ""
-    named = _GEM_NAME.search(text)
-    name = named[1] if named else specs[0].removesuffix(".gemspec")
-    # ``bin/`` often holds only development scripts (bin/setup): it counts when the gemspec
-    # names it as the gem's ``bindir`` or lists files under it.
-    more = tuple(
-        f"{b}/**"
-        for b in ("exe", "bin")
-        if _holds_files(b, files)
-        and re.search(rf"bindir\s*=\s*[\"']{b}[\"']|[\"']{b}/", text) is not None
+    """Every gemspec with a ``lib/`` beside it (a main gem at the root and sub-gems in their
+    own folders), each one module named after its gem: its ``lib/``, and ``exe/`` or ``bin/``
+    when the gemspec ships them as executables. Gemspecs among tests, fixtures or vendored
+    code are none."""
+    specs = sorted(
+        (f for f in files if f.endswith(".gemspec") and ("/" not in f or kept(_parent(f)))),
+        key=lambda f: (f.count("/"), f),
     )
-    return [Declared("lib", name, more)], f"the gem ({specs[0]})"
+    found: list[Declared] = []
+    read: list[str] = []
+    for spec in specs:
+        inner = f"{_parent(spec)}/" if "/" in spec else ""
+        if not _holds_files(f"{inner}lib", files):
+            continue
+        text = show(path, spec) or ""
+        named = _GEM_NAME.search(text)
+        name = named[1] if named else spec.rpartition("/")[2].removesuffix(".gemspec")
+        # ``bin/`` often holds only development scripts (bin/setup): it counts when the
+        # gemspec names it as the gem's ``bindir`` or lists files under it.
+        more = tuple(
+            f"{inner}{b}/**"
+            for b in ("exe", "bin")
+            if _holds_files(f"{inner}{b}", files)
+            and re.search(rf"bindir\s*=\s*[\"']{b}[\"']|[\"']{b}/", text) is not None
+        )
+        found.append(Declared(f"{inner}lib", name, more))
+        read.append(spec)
+    if not found:
+        return None
+    kind = f"the gem ({read[0]})" if len(read) == 1 else f"the gems ({len(found)} gemspecs)"
+    return found, kind
 
 
 def _cmake(path: Path, files: list[str]) -> Modules | None:

@@ -3,13 +3,13 @@
 Services are the code modules the build declares, read from its files at HEAD
 (``bot.build_layout``): Maven ``<modules>``, Gradle ``include``, npm/pnpm/yarn
 workspaces, Go modules, Cargo workspace members and crates, .NET solutions and
-projects, Composer ``autoload``, a gem's ``lib/``, a CMake project's code folders,
+projects, Composer ``autoload``, each gem's ``lib/``, a CMake project's code folders,
 Python packages under ``src/`` or the root, a single npm package's published code;
 without a build that declares them, the clone's top-level directories that hold code
 (one level deeper when all code sits under one folder such as ``src/``). Tests, test
 data, docs, websites, specifications, configuration, examples and benchmarks are never
-services, nor in one; a folder git shows the service's code was moved out of is the
-service's too.
+services, nor in one; the folders and files git shows the service's code was moved out
+of are the service's too.
 The deploy tag pattern is drafted from the clone's own release tags. The draft is a
 starting point: every guess is commented, so the next step is editing it.
 """
@@ -217,7 +217,7 @@ def toml_for(plan: ClonePlan, timezone: str) -> str:
     ]
     if plan.more:
         lines += [
-            "# Globs after a module's first: more of its code (a build script) or a folder",
+            "# Globs after a module's first: more of its code (a build script) or a path",
             "# git shows its code was moved out of, so older changes count in it too.",
         ]
     if plan.excluded:

@@ -49,6 +49,11 @@ _TEST_MODULE = re.compile(
 )
 
 
+# A build's test source set named in camelCase (Gradle and Kotlin Multiplatform's ``jvmTest``,
+# ``commonTest``, Android's ``androidUnitTest``, ``testFixtures``): tests, nested in a module.
+_TEST_SOURCE_SET = re.compile(r"^(?:[a-z][A-Za-z0-9]*Tests?|test[A-Z][A-Za-z0-9]*)$")
+
+
 def is_service_name(folder: str) -> bool:
     """False for a folder or module named as tests, docs, a website, config, examples, …"""
     name = folder.rstrip("/").rsplit("/", 1)[-1].lower()
@@ -64,5 +69,10 @@ def kept(folder: str) -> bool:
 
 def is_test_module(name: str) -> bool:
     """True for a folder nested in a module that never counts in it: docs, examples, test
-    data, tests, and a compound name saying tests (``android-test``, ``*-tests``)."""
-    return name.lower() in NEVER_IN_SERVICE or _TEST_MODULE.search(name) is not None
+    data, tests, and a compound name saying tests (``android-test``, ``*-tests``, a test
+    source set such as ``jvmTest``)."""
+    return (
+        name.lower() in NEVER_IN_SERVICE
+        or _TEST_MODULE.search(name) is not None
+        or _TEST_SOURCE_SET.match(name) is not None
+    )

@@ -21,8 +21,11 @@ everything it reaches.
 
 Each tag is a deploy of every service its commits touch (only of the
 package's service when the line names one; never, for the project's tags, of
-a service that has a line of its own), carrying the commits that touched it:
-the linking then ships exactly the changes those commits landed. A tag whose
+a service whose own line had begun), carrying the commits that touched it. A
+package's line begins at its first tag: the project's tags that reach none of
+its tags (a workspace's ``v0.2.0`` before ``tool-v0.3.0``) release the package
+too, and its first tag ships only what followed them. The linking
+then ships exactly the changes those commits landed. A tag whose
 commits are not on the synced branch (a maintenance branch never merged
 back) has them read as changes by the source (``off_branch_tips``); when a
 merge carried them onto it later, that merge is opened (``carriers``), so each
@@ -181,25 +184,49 @@ def deploy_tag_notes(org: OrgConfig) -> list[str]:
     return notes
 
 
+def _peeled_commit(path: Path, name: str) -> str | None:
+    """The commit the tag ``name`` points at through any chain of tag objects (a tag of a
+    tag: ``git tag -a v1.0 rc1``); ``None`` when it ends in a tree or a blob."""
+    done = run_git(
+        path, "rev-parse", "--verify", "--quiet", f"refs/tags/{name}^{{commit}}", check=False
+    )
+    sha = done.stdout.decode("ascii", "replace").strip()
+    return sha if done.returncode == 0 and sha else None
+
+
 def release_tags(path: Path, pattern: str) -> list[TagDeploy]:
-    """Tags matching ``pattern``, oldest first (annotated tags by tagger date)."""
+    """Tags matching ``pattern`` with the commit each points at, oldest first (annotated tags
+    by tagger date).
+
+    ``%(*objectname)`` peels one tag object only (as git 2.39 does): a tag made on another
+    annotated tag (``git tag -a v1.0 rc1``) would name the inner tag object, a sha no commit
+    has, so no other release would reach it. Such a tag is peeled to its commit, and a tag
+    of a tree or a blob is no release.
+    """
     done = run_git(
         path,
         "for-each-ref",
         "refs/tags",
         "--format=%(refname:strip=2)%00%(*objectname)%00%(objectname)%00"
-        "%(taggerdate:unix)%00%(committerdate:unix)%00%(*committerdate:unix)",
+        "%(taggerdate:unix)%00%(committerdate:unix)%00%(*committerdate:unix)%00"
+        "%(objecttype)%00%(*objecttype)",
     )
     regex = re.compile(pattern, re.IGNORECASE)
     out: list[TagDeploy] = []
     for line in done.stdout.decode("utf-8", "replace").splitlines():
-        name, peeled, obj, tagged, committed, peeled_committed = (line.split("\0") + [""] * 6)[:6]
+        fields = (line.split("\0") + [""] * 8)[:8]
+        name, peeled, obj, tagged, committed, peeled_committed, kind, peeled_kind = fields
         if not regex.search(name):
             continue
         stamp = tagged or committed or peeled_committed
         if not stamp.isdigit():
             continue
-        out.append(TagDeploy(name, peeled or obj, datetime.fromtimestamp(int(stamp), tz=UTC)))
+        sha: str | None = peeled or obj
+        if (peeled_kind or kind) != "commit":
+            sha = _peeled_commit(path, name)
+        if sha is None:
+            continue
+        out.append(TagDeploy(name, sha, datetime.fromtimestamp(int(stamp), tz=UTC)))
     out.sort(key=lambda t: (t.at, t.name))
     return out
 
@@ -278,6 +305,21 @@ def _lines(
     return lines
 
 
+def _with_earlier_releases(
+    line_tags: Sequence[TagDeploy],
+    project: Sequence[TagDeploy],
+    reaches: Mapping[str, frozenset[str]],
+) -> list[TagDeploy]:
+    """A package's line (``tool-v0.3.0``, oldest first) with the project's releases of the
+    package before the line began: the project's tags that reach none of the line's commits
+    (``v0.1.0``, ``v0.2.0`` of a workspace tagged as a whole before its per-crate tags). A
+    project tag on a commit the line tagged too (``v0.3.0`` beside ``tool-v0.3.0``) is the
+    line's release already."""
+    own = {t.sha for t in line_tags}
+    earlier = [t for t in project if not reaches.get(t.sha, frozenset({t.sha})) & own]
+    return sorted([*line_tags, *earlier], key=lambda t: (t.at, t.name))
+
+
 def off_branch_tips(path: Path, rev: str, pattern: str, after: datetime | None = None) -> list[str]:
     """The commits of the tags matching ``pattern`` (made after ``after``) that ``rev`` does not
     reach, oldest tag first: releases cut on a maintenance branch never merged back."""
@@ -319,6 +361,8 @@ def tag_deploys(
     deploys: list[DeployRecord] = []
     for line, line_tags in lines.items():
         only = line_service(line, keys) if line else None
+        if only is not None:
+            line_tags = _with_earlier_releases(line_tags, lines.get("", []), reaches)
         new = {t.sha for t in line_tags if after is None or t.at > after}
         for tag, excluded in zip(line_tags, _ancestors(line_tags, reaches), strict=True):
             if not new & reaches.get(tag.sha, frozenset({tag.sha})):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.sources.local_git.tags import (
@@ -16,7 +16,7 @@ from data.sources.local_git.tags import (
     release_line,
     unmatched_tags_note,
 )
-from data.store.tables import Change, Deploy
+from data.store.tables import Change, Deploy, DeployChange
 from tests.data.sources.gitrepo import GitRepo
 from tests.data.sources.local_git.shipping import shipped_by_tag, synced
 
@@ -270,3 +270,80 @@ def test_underscore_versions_and_project_lines() -> None:
     assert project_lines(lines, "apache/commons-lang") == frozenset(lines)
     # Another package's line in a monorepo is not the project's.
     assert project_lines({"": 40, "create-vite@": 9}, "vitejs/vite") == frozenset({""})
+
+
+def test_a_tag_of_an_annotated_tag_is_its_commit(engine: Engine, tmp_path: Path) -> None:
+    """``v1.0`` made on the annotated ``rc1`` is read at rc1's commit, so 1.1 ships only its own."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("rc1", T0 + timedelta(hours=1))
+    repo.tag("v1.0", T0 + timedelta(hours=2), "rc1")
+    repo.commit({"src/lib/b.py": "b\n"}, "Next", T0 + timedelta(days=1))
+    repo.tag("v1.1", T0 + timedelta(days=2))
+    synced(engine, _org(repo.path))
+    assert shipped_by_tag(engine) == {"v1.0": {"Initial"}, "v1.1": {"Next"}}
+    with Session(engine) as session:
+        shas = set(session.exec(select(Deploy.sha)))
+    assert shas <= set(repo.git("rev-list", "--all").split())
+
+
+def _shipped_by_deploy(engine: Engine) -> dict[tuple[str, str], set[str]]:
+    """The titles each deploy ships, by (tag, service)."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Deploy.key, Change.title)
+            .join(DeployChange, col(DeployChange.deploy_id) == col(Deploy.id))
+            .join(Change, col(Change.id) == col(DeployChange.change_id))
+        ).all()
+    out: dict[tuple[str, str], set[str]] = {}
+    for key, title in rows:
+        _, _, tag, service = key.split(":")
+        out.setdefault((tag, service), set()).add(title)
+    return out
+
+
+def test_a_workspace_s_releases_before_its_crate_tags_deploy_each_crate_once(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """``v0.1.0`` and ``v0.2.0``, tagged before per-crate tags began, deploy both crates; at the
+    first crate tags (``tool-v0.3.0`` beside ``v0.3.0`` on one commit) each crate ships only what
+    followed ``v0.2.0``, and ``v0.3.0`` ships nothing a second time."""
+    repo = GitRepo(tmp_path / "tool")
+    repo.commit({"crates/tool/a.rs": "a\n", "crates/core/c.rs": "c\n"}, "Initial", T0)
+    repo.tag("v0.1.0", T0 + timedelta(hours=1))
+    repo.commit({"crates/core/c.rs": "c\n2\n"}, "Core work", T0 + timedelta(days=1))
+    repo.commit({"crates/tool/a.rs": "a\n2\n"}, "Tool work", T0 + timedelta(days=2))
+    repo.tag("v0.2.0", T0 + timedelta(days=3))
+    repo.commit({"crates/core/c.rs": "c\n3\n"}, "Core 0.3", T0 + timedelta(days=4))
+    repo.commit({"crates/tool/a.rs": "a\n3\n"}, "Tool 0.3", T0 + timedelta(days=5))
+    for name in ("v0.3.0", "tool-v0.3.0", "tool-core-v0.3.0"):
+        repo.tag(name, T0 + timedelta(days=6))
+    repo.commit({"crates/tool/a.rs": "a\n4\n"}, "Tool fix", T0 + timedelta(days=7))
+    repo.tag("tool-v0.3.1", T0 + timedelta(days=8))
+    org = parse_org_config(
+        f"""
+[[repositories]]
+name = "acme/tool"
+path = "{repo.path}"
+[[services]]
+key = "tool"
+repository = "acme/tool"
+paths = ["crates/tool/**"]
+[[services]]
+key = "tool-core"
+repository = "acme/tool"
+paths = ["crates/core/**"]
+[sources.git]
+deploy_tags = "^(?:tool-|tool-core-)?v?\\\\d+(\\\\.\\\\d+)+$"
+"""
+    )
+    synced(engine, org)
+    assert _shipped_by_deploy(engine) == {
+        ("v0.1.0", "tool"): {"Initial"},
+        ("v0.1.0", "tool-core"): {"Initial"},
+        ("v0.2.0", "tool"): {"Tool work"},
+        ("v0.2.0", "tool-core"): {"Core work"},
+        ("tool-v0.3.0", "tool"): {"Tool 0.3"},
+        ("tool-core-v0.3.0", "tool-core"): {"Core 0.3"},
+        ("tool-v0.3.1", "tool"): {"Tool fix"},
+    }
