@@ -173,4 +173,6 @@ def test_a_driver_card_keeps_the_capitals_of_its_signals_words() -> None:
     last = aggregate(spread(60, 1, -1, drivers=("agent",)))
     (view,) = (card_view(c) for c in cards(this, last) if c.kind is CardKind.DRIVER)
     narrative = write_deterministic(make_payload((view,)))
-    assert narrative.paragraph(view.id).startswith("AI-agent changes drove 4 high-risk changes")
+    paragraph = narrative.paragraph(view.id)
+    assert paragraph is not None
+    assert paragraph.startswith("AI-agent changes drove 4 high-risk changes")
