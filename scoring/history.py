@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
+from scoring.signal import Signal
 
 __all__ = [
     "TYPICAL_MIN",
@@ -135,6 +136,7 @@ class _AuthorState:
 # handful already says more about a history than riskbrief's anchor does.
 TYPICAL_SPAN = 500
 TYPICAL_MIN = 20
+_SNAPSHOT_EVERY = 32
 
 
 class TypicalScore:
@@ -181,23 +183,30 @@ class History:
         self._budget: dict[str, list[tuple[datetime, datetime | None]]] = defaultdict(list)
         self._last_recorded: datetime | None = None
         self._typical = TypicalScore()
-        self._signal_typical: dict[str, TypicalScore] = {}
+        # Each signal's running mean of points, at the typical score's rate.
+        self._signal_means: dict[str, float] = {}
+        self._noted = 0
         self._typical_points: tuple[tuple[str, float], ...] | None = None
 
-    def note_score(self, score: float, points: Iterable[tuple[str, float]] = ()) -> None:
+    def note_score(self, score: float, signals: Iterable[Signal] = ()) -> None:
         """Count a scored change's points (before gates and the cap) into the typical score, and
-        each of its signals' points into that signal's typical points."""
+        each of its signals' points into that signal's typical points.
+
+        The signals' typical points are handed to changes as a snapshot renewed every
+        ``_SNAPSHOT_EVERY`` scores: a mean over hundreds of changes moves too slowly for a
+        fresher copy to matter, and a copy per change would cost more than the scoring.
+        """
         self._typical.note(score)
-        typical = self._signal_typical
-        for name, earned in points:
-            seen = typical.get(name)
-            if seen is None:
-                seen = typical[name] = TypicalScore()
-            seen.note(earned)
-        if self._typical.value is not None:
-            self._typical_points = tuple(
-                (name, t.value) for name, t in typical.items() if t.value is not None
-            )
+        self._noted += 1
+        noted = self._noted
+        rate = max(1.0 / noted, 1.0 / TYPICAL_SPAN)
+        means = self._signal_means
+        for signal in signals:
+            name = signal.name
+            mean = means.get(name, 0.0)
+            means[name] = mean + rate * (signal.points - mean)
+        if noted >= TYPICAL_MIN and (self._typical_points is None or noted % _SNAPSHOT_EVERY == 0):
+            self._typical_points = tuple(means.items())
 
     @property
     def typical_score(self) -> float | None:

@@ -311,10 +311,8 @@ def iter_scores(
             # of what came before it, and scoring reads only that and the change.
             scored = _score_change(change, history.advance(change), config, version)
             # Each score counts into the typical change the next ones are banded against.
-            history.note_score(
-                sum([s.points for s in scored.signals]),
-                [(s.name, s.points) for s in scored.signals],
-            )
+            signals = scored.signals
+            history.note_score(sum([s.points for s in signals]), signals)
             yield scored
     finally:
         if was_enabled:

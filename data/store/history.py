@@ -49,6 +49,7 @@ from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import BugIssues, is_fix_change
 from scoring.history import History
+from scoring.signal import Signal
 
 __all__ = ["HistoryCache", "StoredHistory", "read_history", "scoring_config", "with_coverage"]
 
@@ -219,9 +220,7 @@ def with_coverage(
     )
 
 
-def _change_scores(
-    session: Session, version: str
-) -> dict[str, tuple[float, list[tuple[str, float]]]]:
+def _change_scores(session: Session, version: str) -> dict[str, tuple[float, list[Signal]]]:
     """Each merged change's stored score of ``version`` and its signals' points, by key: three
     columns, not whole rows."""
     query = select(RiskScoreRow.subject_key, RiskScoreRow.score, RiskScoreRow.signals).where(
@@ -230,7 +229,11 @@ def _change_scores(
     return {
         key: (
             float(score),
-            [(str(s["name"]), float(s["points"])) for s in signals or () if "name" in s],
+            [
+                Signal(str(s["name"]), None, float(s["points"]), "")
+                for s in signals or ()
+                if "name" in s
+            ],
         )
         for key, score, signals in session.exec(query)
     }
