@@ -42,6 +42,16 @@ def _as_evidence(keys: Iterable[str]) -> tuple[Evidence, ...]:
     return tuple(Evidence(EvidenceKind.CHANGE, k) for k in keys)
 
 
+def _beyond_noise(count: float, expected: float) -> bool:
+    """Whether ``count`` high-risk changes rise past what ``expected`` would give by chance.
+
+    Counts of a few changes a week wander by about their square root: a rise within
+    twice that of ``expected`` + 1 is the week's noise, not a shift (2 to 4 is noise;
+    0 to 3 and 2 to 6 are not). Bands that speak make a service's weekly share move.
+    """
+    return count - expected >= 2 * math.sqrt(expected + 1)
+
+
 def concentration(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
@@ -54,6 +64,8 @@ def concentration(
         before = base.by_service.get(group.name)
         share_before = before.distribution.high_risk_share if before else 0.0
         if not reaches(d.high_risk_share - share_before, r.concentration_min_rise_pp):
+            continue
+        if not _beyond_noise(d.high_risk, share_before / 100 * d.total):
             continue
         sev = severity_for(
             d.high_risk_share, r.concentration_warning_share, r.concentration_critical_share
@@ -120,6 +132,8 @@ def shift(
     sev = severity_for(now - before, r.shift_warning_pp, r.shift_critical_pp)
     if sev is None:
         return
+    if not _beyond_noise(len(high_risk), before / 100 * this.distribution.total):
+        return
     facts = [
         CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
         *versus(
@@ -162,9 +176,7 @@ def driver(
         rise = count - before.get(name, 0)
         if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
             continue
-        # Counts of a few changes a week wander by about their square root: a rise within
-        # twice that is the week's noise, not a shift (2 to 4 is; 0 to 3 and 2 to 6 are not).
-        if rise < 2 * math.sqrt(before.get(name, 0) + 1):
+        if not _beyond_noise(count, before.get(name, 0)):
             continue
         rising.append((-rise, -count, name, keys))
     if not rising:

@@ -68,10 +68,12 @@ def test_quiet_week_makes_no_card() -> None:
         pytest.param(21, 2, 21, 0, None, id="9.5pp-just-below-warning"),
         pytest.param(30, 3, 30, 0, W, id="10pp-exactly-warning"),
         pytest.param(20, 2, 20, 0, None, id="2-high-risk-below-min"),
-        pytest.param(30, 7, 30, 4, W, id="10pp-exactly-warning-23.3-vs-13.3"),
+        pytest.param(30, 7, 30, 4, None, id="10pp-within-the-noise-23.3-vs-13.3"),
+        pytest.param(60, 14, 60, 8, W, id="10pp-beyond-the-noise-23.3-vs-13.3"),
         pytest.param(21, 4, 21, 0, W, id="19pp-just-below-critical"),
         pytest.param(20, 4, 20, 0, C, id="20pp-exactly-critical"),
-        pytest.param(15, 7, 15, 4, C, id="20pp-exactly-critical-46.7-vs-26.7"),
+        pytest.param(15, 7, 15, 4, None, id="20pp-within-the-noise-46.7-vs-26.7"),
+        pytest.param(30, 14, 30, 8, C, id="20pp-beyond-the-noise-46.7-vs-26.7"),
         pytest.param(20, 0, 20, 4, None, id="share-fell"),
         pytest.param(4, 2, 20, 0, None, id="4-changes-this-week-below-min"),
         pytest.param(5, 3, 20, 0, C, id="5-changes-this-week-at-min"),
@@ -83,8 +85,8 @@ def test_quiet_week_makes_no_card() -> None:
 def test_shift(
     this_total: int, this_high: int, last_total: int, last_high: int, expected: str | None
 ) -> None:
-    """The high-risk share rising 10 points is a warning, 20 critical, given 5 changes each week
-    and 3 high-risk ones this week."""
+    """The high-risk share rising 10 points is a warning, 20 critical, given 5 changes each week,
+    3 high-risk ones this week and a rise beyond the noise of last week's share."""
     this = aggregate(spread(this_total, this_high))
     last = aggregate(spread(last_total, last_high, -1))
     assert severities(this, last) == ({"shift": expected} if expected else {})
@@ -122,8 +124,9 @@ def test_shift_is_suppressed_by_concentrations_holding_half(
         pytest.param(8, 3, 8, 0, W, id="37.5pct-warning"),
         pytest.param(21, 10, 21, 0, W, id="47.6pct-just-below-critical"),
         pytest.param(8, 4, 8, 0, C, id="50pct-exactly-critical"),
-        pytest.param(20, 7, 20, 4, W, id="rise-exactly-15pp"),
-        pytest.param(12, 5, 15, 4, W, id="rise-exactly-15pp-41.7-vs-26.7"),
+        pytest.param(20, 7, 20, 4, None, id="rise-15pp-within-the-noise-of-4"),
+        pytest.param(12, 5, 15, 4, None, id="rise-15pp-within-the-noise-41.7-vs-26.7"),
+        pytest.param(20, 9, 20, 4, W, id="rise-25pp-beyond-the-noise-of-4"),
         pytest.param(20, 7, 24, 5, None, id="rise-14.2pp-below-min"),
         pytest.param(8, 6, 8, 5, None, id="75pct-but-rise-12.5pp"),
         pytest.param(3, 3, 3, 0, None, id="3-changes-below-min"),
@@ -134,7 +137,8 @@ def test_shift_is_suppressed_by_concentrations_holding_half(
 def test_concentration(
     total: int, high: int, last_total: int, last_high: int, expected: str | None
 ) -> None:
-    """A service whose high-risk share rose 15 points to 35 % is a warning, to 50 % critical."""
+    """A service whose high-risk share rose 15 points to 35 % is a warning, to 50 % critical, when
+    its high-risk changes rose beyond the noise of what last week's share would give."""
     this = aggregate([*mix("payments", total, high), *spread(60, 0)])
     last = aggregate([*mix("payments", last_total, last_high, -1), *spread(60, 0, -1)])
     assert severities(this, last).get("concentration:payments") == expected
