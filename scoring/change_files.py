@@ -14,7 +14,6 @@ __all__ = [
     "code_lines_of",
     "is_generated_name",
     "lexed_path",
-    "no_code_factor",
     "written_by_hand",
 ]
 
@@ -35,19 +34,6 @@ def written_by_hand(f: FileChange) -> bool:
     """False for a file its repository marks generated or whose name says it is."""
     return not f.generated and not is_generated_name(f.path)
 
-
-# A change that touches no code has its signals' points multiplied by this, so that
-# it stays below the high band: it cannot break what ships.
-_NO_CODE_FACTOR = 0.5
-
-
-def no_code_factor(high: float) -> float:
-    """What a change touching no code has its points multiplied by, given the high band's floor.
-
-    A half, or less when the high band starts at 50 or below: a full score
-    (100) times the factor always rounds below ``high``.
-    """
-    return min(_NO_CODE_FACTOR, max(0.0, (high - 1.0) / 100.0))
 
 
 def lexed_path(path: str) -> bool:
