@@ -74,7 +74,7 @@ class BandThresholds:
     """Lower bounds of the moderate, high and critical bands for a history whose typical change
     scores ``typical`` (safe is below ``moderate``).
 
-    Bands are read against the history's own typical change (``History.typical_score``):
+    Bands are read against the history's own typical change (``scoring.typical.TypicalChange``):
     where a typical change scores 10 points more than ``typical``, every bound is 10
     points higher. A point is a fixed step in the odds of a defect (the model's
     ``points_per_logit``), so "high" means the same multiple of the history's own

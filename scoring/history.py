@@ -23,16 +23,9 @@ from datetime import datetime, timedelta
 
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.signal import Signal
+from scoring.typical import TypicalChange
 
-__all__ = [
-    "TYPICAL_MIN",
-    "TYPICAL_SPAN",
-    "BudgetSpan",
-    "History",
-    "HistoryContext",
-    "TypicalScore",
-    "subsystem_of",
-]
+__all__ = ["BudgetSpan", "History", "HistoryContext", "subsystem_of"]
 
 # A service's error budget spent from the first time until the second (``None``: still spent).
 BudgetSpan = tuple[str, datetime, datetime | None]
@@ -132,40 +125,6 @@ class _AuthorState:
         self.subsystems: dict[str, int] = {}
 
 
-# The typical score follows about this many latest changes, once this many were scored: a
-# handful already says more about a history than riskbrief's anchor does.
-TYPICAL_SPAN = 500
-TYPICAL_MIN = 20
-_SNAPSHOT_EVERY = 32
-
-
-class TypicalScore:
-    """The score of a typical change (or deploy) of a history: a running mean of its scores.
-
-    It weighs the latest ``TYPICAL_SPAN`` scores most, so it follows the history as it
-    grows, and says nothing before ``least`` (``TYPICAL_MIN``) were noted; deterministic
-    for the same scores in the same order.
-    """
-
-    __slots__ = ("_least", "_mean", "_n")
-
-    def __init__(self, least: int = TYPICAL_MIN) -> None:
-        self._mean = 0.0
-        self._n = 0
-        self._least = least
-
-    def note(self, score: float) -> None:
-        """Count one more score in."""
-        self._n += 1
-        rate = max(1.0 / self._n, 1.0 / TYPICAL_SPAN)
-        self._mean += rate * (score - self._mean)
-
-    @property
-    def value(self) -> float | None:
-        """The typical score, or ``None`` while fewer than ``least`` were noted."""
-        return self._mean if self._n >= self._least else None
-
-
 class History:
     """Incrementally built index of who changed which file, and what happened to the services."""
 
@@ -182,36 +141,11 @@ class History:
         self._reverted: dict[str, list[datetime]] = defaultdict(list)
         self._budget: dict[str, list[tuple[datetime, datetime | None]]] = defaultdict(list)
         self._last_recorded: datetime | None = None
-        self._typical = TypicalScore()
-        # Each signal's running mean of points, at the typical score's rate.
-        self._signal_means: dict[str, float] = {}
-        self._noted = 0
-        self._typical_points: tuple[tuple[str, float], ...] | None = None
+        self._typical = TypicalChange()
 
     def note_score(self, score: float, signals: Iterable[Signal] = ()) -> None:
-        """Count a scored change's points (before gates and the cap) into the typical score, and
-        each of its signals' points into that signal's typical points.
-
-        The signals' typical points are handed to changes as a snapshot renewed every
-        ``_SNAPSHOT_EVERY`` scores: a mean over hundreds of changes moves too slowly for a
-        fresher copy to matter, and a copy per change would cost more than the scoring.
-        """
-        self._typical.note(score)
-        self._noted += 1
-        noted = self._noted
-        rate = max(1.0 / noted, 1.0 / TYPICAL_SPAN)
-        means = self._signal_means
-        for signal in signals:
-            name = signal.name
-            mean = means.get(name, 0.0)
-            means[name] = mean + rate * (signal.points - mean)
-        if noted >= TYPICAL_MIN and (self._typical_points is None or noted % _SNAPSHOT_EVERY == 0):
-            self._typical_points = tuple(means.items())
-
-    @property
-    def typical_score(self) -> float | None:
-        """The typical change's score, once ``TYPICAL_MIN`` changes were scored."""
-        return self._typical.value
+        """Count a scored change into the history's typical change (``TypicalChange.note``)."""
+        self._typical.note(score, signals)
 
     def add_incidents(self, incidents: Iterable[IncidentFacts]) -> None:
         """Make incidents known; each counts only for changes after it opened."""
@@ -400,8 +334,8 @@ class History:
             spent,  # error_budget_spent
             with_incident,  # service_deploys_with_incident
             reverted,  # service_deploys_reverted
-            self._typical.value,  # typical_score
-            self._typical_points,  # typical_points
+            self._typical.score,  # typical_score
+            self._typical.points,  # typical_points
         )
 
 

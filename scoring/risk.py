@@ -13,13 +13,14 @@ from scoring.band import Band
 from scoring.change_files import change_files
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
-from scoring.history import BudgetSpan, History, HistoryContext, TypicalScore
+from scoring.history import BudgetSpan, History, HistoryContext
 from scoring.model import MODEL
 from scoring.model_features import FEATURES
 from scoring.signal import Signal
 from scoring.signals import SIGNALS, measure_signals
 from scoring.signals.policy import COVERAGE
 from scoring.timing import timing_points
+from scoring.typical import TypicalScore
 
 __all__ = [
     "DEPLOY_SIGNAL_LABELS",

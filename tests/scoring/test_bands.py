@@ -8,8 +8,8 @@ import pytest
 
 from scoring import Band, ChangeFacts, FileChange, ScoringConfig
 from scoring.facts import DeployFacts
-from scoring.history import TYPICAL_MIN, TypicalScore
 from scoring.risk import RiskScore, band_for, band_shift, score_changes, score_deploys
+from scoring.typical import TYPICAL_MIN, TypicalScore
 
 CONFIG = ScoringConfig()
 T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
