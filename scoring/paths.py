@@ -100,7 +100,7 @@ _FIXTURE = re.compile(
 _NOT_CODE = re.compile(
     r"/(?:(test-data|__snapshots__|documentation|newsfragments|changelog\.d|\.changeset"
     r"|\.github|\.gitlab|\.circleci|\.buildkite|\.devcontainer|\.vscode|\.idea|\.husky"
-    r"|src/site|src/changes)/"
+    r"|\.ci|\.azure-pipelines|src/site|src/changes)/"
     r"|(readme|changelog|changes|history|news|release[-_]?notes|license|licence|copying"
     r"|notice|authors|contributors|contributing|code_of_conduct|security|maintainers"
     r"|codeowners|support|funding|governance|citation)([-_][^/.]*)?"
@@ -210,13 +210,35 @@ _TEST_DATA_DIR = re.compile(
 _MANIFEST = re.compile(
     r"/(?:requirements/[^/]+\.(txt|in)$"  # pip's requirements/base.txt
     r"|(package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?"
-    r"|requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock"
+    r"|[^/]*requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock"
     r"|pipfile(\.lock)?|go\.(mod|sum|work|work\.sum)|cargo\.(toml|lock)|gemfile(\.lock)?"
     r"|pom\.xml|build\.gradle(\.kts)?|gradle\.lockfile|libs\.versions\.toml"
     r"|composer\.(json|lock)|[^/]+\.(cs|fs|vb)proj|packages\.(lock\.json|config)"
     r"|directory\.packages\.props|mix\.(exs|lock)|podfile(\.lock)?|package\.(swift|resolved)"
     r"|pubspec\.(yaml|lock)|deno\.(json|lock))$)",
 )
+
+
+# What a requirements or constraints file's name may say it is for when what it pins is
+# installed by developers and CI, not by what ships (flask's requirements/dev.txt and
+# requirements/typing.txt, requirements-test.txt, docs-requirements.in).
+_DEV_PURPOSES = frozenset(
+    {"dev", "develop", "development", "test", "tests", "testing", "doc", "docs", "typing",
+     "types", "lint", "linting", "style", "mypy", "ci", "build", "bench", "benchmark",
+     "benchmarks", "pre-commit"}
+)  # fmt: skip
+_WORD_SPLIT = re.compile(r"[-_.]")
+
+
+def _dev_requirements(slashed: str) -> bool:
+    """Whether a requirements or constraints file is named for development, tests, docs or CI."""
+    folder, _, name = slashed.rpartition("/")
+    stem, dot, extension = name.rpartition(".")
+    if not dot or extension not in ("txt", "in"):
+        return False
+    if not (folder.endswith("/requirements") or "requirements" in stem or "constraints" in stem):
+        return False
+    return not _DEV_PURPOSES.isdisjoint(_WORD_SPLIT.split(stem)) or stem in _DEV_PURPOSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,7 +253,8 @@ class PathKinds:
     # Hand-written code a reviewer reads: not a test, doc, example, manifest, asset or
     # generated or vendored file.
     code: bool = True
-    # Under a tests, docs or documentation site folder: a manifest there (a test project's,
+    # Under a tests, docs or documentation site folder, or a requirements file named for
+    # development (requirements/dev.txt): a manifest there (a test project's,
     # docs/requirements.txt) is installed by CI but ships nothing.
     aside: bool = False
     # No one wrote it by hand (``_HANDLESS``, test data): no size and no spread, like a
@@ -277,7 +300,7 @@ def path_kinds(path: str) -> PathKinds:
         and _ASSET.fullmatch(name) is None
         and not generated
         and _GENERATED.search(slashed) is None,
-        aside=test or aside,
+        aside=test or aside or (manifest and _dev_requirements(slashed)),
         generated=generated,
     )
 

@@ -240,6 +240,8 @@ def test_helpers_agree_with_path_kinds() -> None:
         ".gitignore",
         "xdocs/navigation.xml",
         "src/Polly.Core.Tests/Retry/RetryHelper.cs",
+        ".ci/run_with_env.cmd",
+        ".azure-pipelines/ci.yml",
     ],
 )
 def test_docs_ci_test_data_and_project_files_are_no_code(path: str) -> None:
@@ -260,3 +262,27 @@ def test_a_manifest_is_no_code_but_stays_a_manifest() -> None:
     kinds = path_kinds("pom.xml")
     assert not kinds.code
     assert kinds.manifest
+
+
+@pytest.mark.parametrize(
+    ("path", "aside"),
+    [
+        ("requirements/dev.txt", True),
+        ("requirements/typing.txt", True),
+        ("requirements/build.txt", True),
+        ("requirements-test.txt", True),
+        ("dev-requirements.in", True),
+        ("docs/requirements.txt", True),
+        ("requirements.txt", False),
+        ("requirements/base.txt", False),
+        ("requirements/prod.txt", False),
+        ("constraints.txt", False),
+        ("package.json", False),
+    ],
+)
+def test_a_requirements_file_named_for_development_ships_nothing(path: str, aside: bool) -> None:
+    """A requirements file named for development, tests, docs, typing or building is a manifest
+    installed by developers and CI, not by what ships; the runtime's stays a change that ships."""
+    kinds = path_kinds(path)
+    assert kinds.manifest
+    assert kinds.aside is aside

@@ -197,3 +197,29 @@ def test_tests_count_at_a_quarter_and_other_files_at_a_tenth() -> None:
         "added to tests at a quarter and 200 lines added to docs, examples, CI or project "
         "files at a tenth"
     )
+
+
+def test_a_change_to_development_requirements_and_ci_touches_no_code() -> None:
+    """flask's "update dev dependencies" (CI workflows and requirements/dev.txt, typing.txt,
+    build.txt) and click's CI rework (.ci/, .travis.yml, tox.ini) ship nothing; a runtime
+    requirements.txt still does."""
+    flask = change_files(
+        _change(
+            FileChange(".github/workflows/tests.yaml", 4, 4),
+            FileChange("requirements/dev.txt", 30, 40),
+            FileChange("requirements/typing.txt", 10, 11),
+            FileChange("requirements/build.txt", 2, 2),
+        )
+    )
+    assert not flask.touches_code
+    assert flask.manifest
+    click = change_files(
+        _change(
+            FileChange(".ci/run_with_env.cmd", 0, 47),
+            FileChange(".travis.yml", 40, 30),
+            FileChange("tox.ini", 20, 10),
+        )
+    )
+    assert not click.touches_code
+    runtime = change_files(_change(FileChange("requirements.txt", 1, 1)))
+    assert runtime.touches_code
