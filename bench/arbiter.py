@@ -38,7 +38,13 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.real_history import HELD_OUT, PROJECTS, Project, load_projects, tracker_keys
+from bench.real_history import (
+    HELD_OUT,
+    Project,
+    add_history_arguments,
+    load_projects,
+    tracker_keys,
+)
 from evaluation.model_fit import (
     FEATURE_NAMES,
     FeatureTable,
@@ -274,10 +280,7 @@ def table(measured: Sequence[Measured]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> None:
     """Mine (or read the cache), fit leave-one-project-out, print the table; maybe write a model."""
     parser = argparse.ArgumentParser(prog="python -m bench.arbiter", description=__doc__)
-    parser.add_argument("--repos", type=Path, required=True, help="Folder holding the clones.")
-    parser.add_argument("--apachejit", type=Path, required=True, help="ApacheJIT clone.")
-    parser.add_argument("--projects", default=",".join(PROJECTS), help="Comma-separated keys.")
-    parser.add_argument("--cache", type=Path, default=None, help="Keep mined histories here.")
+    add_history_arguments(parser)
     parser.add_argument("--write-model", type=Path, default=None, help="Write the fitted model.")
     parser.add_argument("--no-git-only", action="store_true", help="Skip the git-only column.")
     parser.add_argument("--json", action="store_true", help="Print JSON.")

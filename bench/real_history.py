@@ -56,6 +56,7 @@ __all__ = [
     "PROJECTS",
     "Project",
     "ProjectReport",
+    "add_history_arguments",
     "load_projects",
     "main",
     "measure_project",
@@ -453,13 +454,19 @@ def tracker_keys(apachejit: Path) -> frozenset[str]:
     return synced.keys
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run the bench in both modes and print their tables (or JSON)."""
-    parser = argparse.ArgumentParser(prog="python -m bench.real_history", description=__doc__)
+def add_history_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments every bench over ApacheJIT's histories takes: where the clones, ApacheJIT
+    and the cache are, and which projects."""
     parser.add_argument("--repos", type=Path, required=True, help="Folder holding the clones.")
     parser.add_argument("--apachejit", type=Path, required=True, help="ApacheJIT clone.")
     parser.add_argument("--projects", default=",".join(PROJECTS), help="Comma-separated keys.")
     parser.add_argument("--cache", type=Path, default=None, help="Keep mined histories here.")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the bench in both modes and print their tables (or JSON)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.real_history", description=__doc__)
+    add_history_arguments(parser)
     parser.add_argument("--no-szz", action="store_true", help="Skip the SZZ labels (slow).")
     parser.add_argument("--no-signals", action="store_true", help="Skip per-signal figures.")
     parser.add_argument("--json", action="store_true", help="Print JSON.")

@@ -13,7 +13,7 @@ import bot.calibrate
 from bot.cli import main
 from data.config import load_org_config
 from data.store.engine import make_engine, session_scope
-from evaluation.change_outcomes import change_outcomes
+from evaluation.change_outcomes import SzzLabels, change_outcomes
 from tests.data.sources.gitrepo import GitRepo, shallow_clone
 from tests.stores import migrated_copy
 
@@ -125,13 +125,11 @@ def test_calibrate_says_which_label_sources_it_used() -> None:
     assert "riskbrief calibrate --write" in last or "nothing to save" in last
 
 
-def test_a_clone_that_moved_is_skipped_with_the_reason(
-    synced: tuple[Path, set[str]], tmp_path: Path
-) -> None:
-    """A configured path that is no longer a clone gives no SZZ labels and says why."""
-    toml, _ = synced
+def _labels_with_clone_at(toml: Path, tmp_path: Path, clone: Path) -> SzzLabels:
+    """The SZZ labels the synced store gives once riskbrief.toml names ``clone`` as the
+    repository's path; none of its changes is labelled bad."""
     toml.write_text(
-        toml.read_text(encoding="utf-8").replace(str(tmp_path / "shop"), str(tmp_path / "gone")),
+        toml.read_text(encoding="utf-8").replace(str(tmp_path / "shop"), str(clone)),
         encoding="utf-8",
     )
     engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
@@ -140,6 +138,15 @@ def test_a_clone_that_moved_is_skipped_with_the_reason(
     engine.dispose()
     assert outcomes.bad == frozenset()
     [labels] = outcomes.szz
+    return labels
+
+
+def test_a_clone_that_moved_is_skipped_with_the_reason(
+    synced: tuple[Path, set[str]], tmp_path: Path
+) -> None:
+    """A configured path that is no longer a clone gives no SZZ labels and says why."""
+    toml, _ = synced
+    labels = _labels_with_clone_at(toml, tmp_path, tmp_path / "gone")
     assert labels.skipped is not None
     assert "is not a directory" in labels.skipped
 
@@ -151,16 +158,7 @@ def test_a_shallow_clone_gives_no_szz_labels_and_says_how_to_fetch_its_history(
     gives no labels, and the reason names `git fetch --unshallow`."""
     toml, _ = synced
     shallow = shallow_clone(tmp_path / "shop", tmp_path / "ci", 5)
-    toml.write_text(
-        toml.read_text(encoding="utf-8").replace(str(tmp_path / "shop"), str(shallow)),
-        encoding="utf-8",
-    )
-    engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
-    with session_scope(engine) as session:
-        outcomes = change_outcomes(session, load_org_config(toml))
-    engine.dispose()
-    assert outcomes.bad == frozenset()
-    [labels] = outcomes.szz
+    labels = _labels_with_clone_at(toml, tmp_path, shallow)
     assert labels.skipped is not None
     assert f"{shallow} is a shallow clone" in labels.skipped
     assert "git fetch --unshallow" in labels.skipped
