@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -20,8 +21,18 @@ from briefing.writer import NarrativeLLM, write_narrative
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import Briefing, Subscriber
+from evaluation.change_outcomes import Outcomes, change_outcomes
+from scoring.record import RECORD_DAYS
 
-__all__ = ["Composed", "compose", "compose_all", "make_narrator", "record", "write_files"]
+__all__ = [
+    "Composed",
+    "compose",
+    "compose_all",
+    "make_narrator",
+    "record",
+    "went_wrong",
+    "write_files",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +84,14 @@ def compose_all(
     With ``links`` (the web view's address is configured), each briefing links its week and
     its changes to the web view, opening in its subscriber's scope.
     """
-    payloads = build_payloads(session, org, [(Recipient.of(s), week) for s, week in requests])
+    outcomes = went_wrong(session, org, [week for _, week in requests])
+    payloads = build_payloads(
+        session,
+        org,
+        [(Recipient.of(s), week) for s, week in requests],
+        went_wrong=outcomes.bad,
+        later_fixes=any(s.skipped is None for s in outcomes.szz),
+    )
     if links is not None:
         payloads = [links.apply(p) for p in payloads]
     names = _known_names(org)
@@ -91,6 +109,17 @@ def compose_all(
             )
         )
     return out
+
+
+def went_wrong(session: Session, org: OrgConfig, weeks: Sequence[IsoWeek]) -> Outcomes:
+    """The changes that later went wrong, for the scorer's record of ``weeks``' briefings:
+    linked incidents and reverts from the store, and SZZ over the configured clones from
+    the fixes since the earliest record window begins (not the whole history's)."""
+    if not weeks:
+        return Outcomes(frozenset(), 0, 0)
+    first = min(w.monday for w in weeks)
+    since = datetime.combine(first, time(), UTC) - timedelta(days=RECORD_DAYS)
+    return change_outcomes(session, org, fixes_since=since)
 
 
 def compose(

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session
 
 from briefing import sections
 from briefing.payload import BriefingPayload, ScopeView, SeverityCounts, TeamView, WeekView
 from briefing.stored import Stored
+from briefing.track_record import RecordView
 from briefing.week import IsoWeek
 from briefing.windows import PayloadKey, Windows, weeks_before
 from data.config import OrgConfig
 from data.scope import Scope
 from data.store.tables import Subscriber
+from data.store.track_record import store_record
 from scoring import ScoringConfig, Severity, aggregate, build_cards, severity_counts
 
 __all__ = ["Recipient", "build_payload", "build_payloads"]
@@ -42,6 +45,8 @@ def _scope_payload(
     windows: Windows,
     shared: PayloadKey,
     stored: Stored,
+    went_wrong: Collection[str] | None = None,
+    later_fixes: bool = False,
 ) -> BriefingPayload:
     services = shared.scope.covered(org)
     rows = windows.rows(shared, shared.week, services)
@@ -90,7 +95,28 @@ def _scope_payload(
         name_people=name_people,
         unknown=sections.unknown(this, cfg),
         stored=stored.view(services, shared.scope.whole),
+        record=_record(session, cfg, shared, services, went_wrong, later_fixes),
     )
+
+
+def _record(
+    session: Session,
+    cfg: ScoringConfig,
+    shared: PayloadKey,
+    services: Sequence[str],
+    went_wrong: Collection[str] | None,
+    later_fixes: bool,
+) -> RecordView | None:
+    """The scorer's record over the days up to the week's end, in the payload's scope."""
+    if went_wrong is None:
+        return None
+    # The record's window is counted in whole days of UTC: a few hours of time zone do
+    # not move a quarter's count, and every scope of the week then shares one window.
+    until = datetime.combine(shared.week.sunday + timedelta(days=1), time(), UTC)
+    record = store_record(
+        session, cfg.version, until, went_wrong, None if shared.scope.whole else services
+    )
+    return RecordView.of(record, shared.week.sunday, later_fixes)
 
 
 def build_payloads(
@@ -98,12 +124,16 @@ def build_payloads(
     org: OrgConfig,
     requests: Sequence[tuple[Recipient, IsoWeek]],
     config: ScoringConfig | None = None,
+    went_wrong: Collection[str] | None = None,
+    later_fixes: bool = False,
 ) -> list[BriefingPayload]:
     """Payloads for many subscribers and weeks, each compared with the week before.
 
     The store is read once for all of them, and recipients that share a scope,
     a time zone and a week share the work. Only scores of the current scorer
-    version count; run the scorer first.
+    version count; run the scorer first. ``went_wrong`` (the keys of changes that later
+    went wrong; ``later_fixes`` when SZZ's were among them) gives each payload the
+    scorer's record; without it there is none.
     """
     cfg = config or org.scoring_config()
     shared = [PayloadKey(r.scope, r.timezone, week) for r, week in requests]
@@ -113,7 +143,9 @@ def build_payloads(
     out: list[BriefingPayload] = []
     for (recipient, _), one in zip(requests, shared, strict=True):
         if one not in done:
-            done[one] = _scope_payload(session, org, cfg, windows, one, stored)
+            done[one] = _scope_payload(
+                session, org, cfg, windows, one, stored, went_wrong, later_fixes
+            )
         out.append(
             done[one].model_copy(
                 update={"subscriber": recipient.key, "subscriber_name": recipient.name}

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from briefing.card_views import CardView, FactView
+from briefing.track_record import RecordView
 from briefing.views import (
     AgentView,
     ChangeView,
@@ -49,6 +50,7 @@ __all__ = [
     "FactView",
     "IncidentView",
     "Metrics",
+    "RecordView",
     "ScopeView",
     "ServiceView",
     "SeverityCounts",
@@ -111,6 +113,9 @@ class BriefingPayload(View):
     name_people: bool = False
     unknown: UnknownView = UnknownView()
     stored: StoredView = StoredView()
+    # The scorer's record over the last 90 days of this scope (``briefing.track_record``);
+    # None when the caller gave no outcomes to judge it by.
+    record: RecordView | None = None
     # This week's page in the web view, opening in this subscriber's scope (a signed link);
     # None when the web view's address is not configured. Set by ``with_web_links``.
     details_url: str | None = None

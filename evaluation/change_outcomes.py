@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Session, col, select
@@ -64,12 +65,17 @@ class Outcomes:
 
 
 def change_outcomes(
-    session: Session, org: OrgConfig | None = None, keys: Collection[str] | None = None
+    session: Session,
+    org: OrgConfig | None = None,
+    keys: Collection[str] | None = None,
+    fixes_since: datetime | None = None,
 ) -> Outcomes:
     """Label changes from linked incidents, reverts and, given ``org``, SZZ over its clones.
 
     ``keys`` limits the labelling to those changes (a page asking about a few hundred need
-    not label the whole history); SZZ runs only without it.
+    not label the whole history); SZZ runs only without it. ``fixes_since`` blames only
+    the fixes made since then (a briefing's record needs the fixes of its window, not of
+    the whole history).
     """
     incident_deploys = select(Incident.deploy_id).where(col(Incident.deploy_id).is_not(None))
     shipping = (
@@ -86,7 +92,7 @@ def change_outcomes(
     reverted = frozenset(k for k in session.exec(reverting).all() if k is not None)
     if keys is not None:
         org = None
-    szz = szz_labels(session, org) if org is not None else ()
+    szz = szz_labels(session, org, fixes_since) if org is not None else ()
     blamed = frozenset().union(*(s.bad for s in szz))
     return Outcomes(
         bad=shipped | reverted | blamed,
@@ -97,8 +103,11 @@ def change_outcomes(
     )
 
 
-def szz_labels(session: Session, org: OrgConfig) -> tuple[SzzLabels, ...]:
-    """SZZ's bad changes for every ``[[repositories]]`` entry with a local ``path``.
+def szz_labels(
+    session: Session, org: OrgConfig, fixes_since: datetime | None = None
+) -> tuple[SzzLabels, ...]:
+    """SZZ's bad changes for every ``[[repositories]]`` entry with a local ``path``, blamed
+    from the fixes made since the oldest stored change (or ``fixes_since``, if later).
 
     A clone that cannot be read (moved, not a git repository) is skipped with
     the reason rather than failing the whole calibration.
@@ -109,14 +118,18 @@ def szz_labels(session: Session, org: OrgConfig) -> tuple[SzzLabels, ...]:
         if not repo.path:
             continue
         try:
-            out.append(_labels_of(session, repo, org.sources.git.branch, bugs))
+            out.append(_labels_of(session, repo, org.sources.git.branch, bugs, fixes_since))
         except SourceError as exc:
             out.append(SzzLabels(repo.name, skipped=str(exc)))
     return tuple(out)
 
 
 def _labels_of(
-    session: Session, repo: RepositoryConfig, branch: str | None, bugs: frozenset[str]
+    session: Session,
+    repo: RepositoryConfig,
+    branch: str | None,
+    bugs: frozenset[str],
+    since: datetime | None = None,
 ) -> SzzLabels:
     assert repo.path is not None
     path = Path(repo.path).expanduser()
@@ -128,9 +141,14 @@ def _labels_of(
     if not stored:
         return SzzLabels(repo.name)
     oldest = min(merged_time(at, key) for key, _, at in stored)
+    if since is not None:
+        oldest = max(oldest, since)
     rev = branch_ref(path, branch or repo.default_branch) or "HEAD"
     fixes: list[MinedCommit] = []
-    for commit in mine_commits(path, rev, bug_keys=bugs, code_lines=False):
+    # Mining stops at the newest commit older than the first fix wanted: a briefing's
+    # window need not read the whole history.
+    before = _newest_before(path, rev, oldest) if since is not None else None
+    for commit in mine_commits(path, rev, after=before, bug_keys=bugs, code_lines=False):
         # A fix older than every stored change can only blame changes the store lacks.
         if commit.change.merged_at >= oldest and is_fix_commit(commit.change):
             fixes.append(commit)
@@ -157,6 +175,13 @@ def _labels_of(
             if brought & unmatched:
                 bad.add(by_sha[sha])
     return SzzLabels(repo.name, frozenset(bad))
+
+
+def _newest_before(path: Path, rev: str, when: datetime) -> str | None:
+    """The newest commit on ``rev`` committed before ``when``; ``None`` when there is none."""
+    found = run_git(path, "rev-list", "-1", f"--before={when.isoformat()}", rev, check=False)
+    sha = found.stdout.decode().strip()
+    return sha if found.returncode == 0 and sha else None
 
 
 def _merged_commits(path: Path, rev: str, stored: Iterable[str]) -> Iterator[tuple[str, set[str]]]:

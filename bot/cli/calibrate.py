@@ -32,6 +32,7 @@ def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
     Shows the AUC before and after; --write saves the new weights to riskbrief.toml.
     """
     from bot.calibrate import calibrate
+    from data.clock import utcnow
     from data.config import load_org_config, write_weights
     from data.store.engine import session_scope
     from data.store.org import sync_org
@@ -44,7 +45,11 @@ def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
         result = calibrate(session, org)
     better = result.after_result.auc > result.before_result.auc
     if write and better:
-        write_weights(settings.config, {n: getattr(result.after, n) for n in result.fitted})
+        write_weights(
+            settings.config,
+            {n: getattr(result.after, n) for n in result.fitted},
+            on=utcnow().date(),
+        )
     if as_json:
         click.echo(json.dumps({**result.to_json(), "written": write and better}, sort_keys=True))
         return

@@ -17,6 +17,7 @@ from dataclasses import asdict
 
 from bot.doctor.check import MANIFEST_SCOPES, Check
 from bot.doctor.checks import (
+    check_calibration,
     check_config,
     check_database,
     check_delivery,
@@ -51,6 +52,7 @@ __all__ = [
     "SlackIdentity",
     "check_anthropic",
     "check_bitbucket_webhook",
+    "check_calibration",
     "check_config",
     "check_database",
     "check_github",
@@ -80,6 +82,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_repositories(settings, org, org_error),
         check_deploy_tags(settings, org, org_error),
         check_timezones(settings, org, org_error),
+        check_calibration(settings, org, org_error),
         check_delivery(settings, org, org_error),
         check_github(settings, p.github),
         *check_registered_sources(settings, org, org_error),

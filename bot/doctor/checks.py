@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,7 @@ from bot.doctor.probes import (
 )
 from bot.quickstart import DRAFTED_EMAIL, DRAFTED_READER
 from bot.settings import Settings
+from data.clock import utcnow
 from data.config import OrgConfig, load_org_config
 from data.config.sections import SubscriberConfig
 from data.sources.github.deploy_rules import github_repositories
@@ -225,6 +227,40 @@ def check_deploy_tags(settings: Settings, org: OrgConfig | None, org_error: str 
         what, _, fix = no_tags_line(tagless).partition("; ")
         return warned(name, what, fix + ".")
     return passed(name, f"deploy_tags `{pattern}` matches tags of the configured clones.")
+
+
+# A fit older than a quarter was made on a history the team has since moved on from.
+STALE_FIT_DAYS = 92
+
+
+def check_calibration(
+    settings: Settings, org: OrgConfig | None, org_error: str | None, today: date | None = None
+) -> Check:
+    """Whether the weights were fitted to this history (`riskbrief calibrate --write`), and
+    whether that fit is more than a quarter old."""
+    from bot.calibrate import MIN_BAD_CHANGES
+
+    name = "calibration"
+    if org_error is not None or org is None:
+        return skipped(name, "riskbrief.toml does not read.")
+    fitted = org.scoring.calibrated_on
+    if fitted is None:
+        return passed(
+            name,
+            "scoring with the shipped model, fitted on issue-tracker labels of six Apache "
+            "projects; `riskbrief calibrate` refits the weights on your own history once it "
+            f"has {MIN_BAD_CHANGES} bad changes in each part.",
+        )
+    age = ((today or utcnow().date()) - fitted).days
+    if age > STALE_FIT_DAYS:
+        return warned(
+            name,
+            f"the weights were fitted to your history on {fitted.isoformat()}, {age} days ago: "
+            "more than a quarter.",
+            f"run `riskbrief calibrate` to refit them on the latest history; `--write` saves "
+            f"them to {settings.config} only when they rank the latest changes better.",
+        )
+    return passed(name, f"the weights were fitted to your history on {fitted.isoformat()}.")
 
 
 def _is_drafted_reader(sub: SubscriberConfig, reached: dict[ChannelName, str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.answers.records.ranking import store_ranking
 from bot.pages.page import Page, PageContext
 from bot.pages.tables import Column, Grid, cell
+from briefing.track_record import record_line
 
 __all__ = ["ranking_page"]
 
@@ -39,5 +40,8 @@ def ranking_page(ctx: PageContext) -> Page:
         tuple((cell(s.name), cell(s.bad), cell(s.good), cell(s.gap)) for s in ranking.signals),
     )
     return Page(
-        "ranking.html", "How well the score ranks here", {"ranking": ranking}, (bands, signals)
+        "ranking.html",
+        "How well the score ranks here",
+        {"ranking": ranking, "record": record_line(ranking.record)},
+        (bands, signals),
     )

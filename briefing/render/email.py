@@ -39,6 +39,7 @@ from briefing.render.text import (
     unsaid_facts,
     week_span,
 )
+from briefing.track_record import record_line
 from data.clock import utcnow
 
 __all__ = ["EmailMessageParts", "build_mime", "render_email", "render_text"]
@@ -120,6 +121,8 @@ class _EmailContext:
     details_url: str | None = None
     # The partial-data line: what no source knew this week.
     unknown: str | None = None
+    # The scorer's record on the organisation's own history (``briefing.track_record``).
+    record: str | None = None
 
 
 @cache
@@ -253,6 +256,7 @@ def _context(
         unsubscribe_url=_unsubscribe_link(unsubscribe_url),
         details_url=safe_url(payload.details_url),
         unknown=unknown_line(payload.unknown) if not payload.no_data else None,
+        record=record_line(payload.record) if not payload.no_data else None,
     )
 
 

@@ -41,6 +41,7 @@ from briefing.render.text import (
     unsaid_facts,
     week_span,
 )
+from briefing.track_record import record_line
 from scoring.card_terms import EvidenceKind
 
 __all__ = ["MAX_BLOCKS", "SlackMessage", "render_slack"]
@@ -161,6 +162,8 @@ def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, 
     ]
     if gaps := unknown_line(payload.unknown):
         texts.append(gaps)
+    if record := record_line(payload.record):
+        texts.append(record)
     return context(*texts, budget=_CONTEXT_BUDGET)
 
 

@@ -9,6 +9,7 @@ import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, replace
+from datetime import date
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
@@ -213,8 +214,9 @@ def load_org_config(path: Path) -> OrgConfig:
     return org
 
 
-def write_weights(path: Path, weights: Mapping[str, float]) -> None:
-    """Set ``[scoring.weights]`` entries in ``path``, keeping its comments and everything else.
+def write_weights(path: Path, weights: Mapping[str, float], on: date | None = None) -> None:
+    """Set ``[scoring.weights]`` entries in ``path``, keeping its comments and everything else,
+    and ``[scoring] calibrated_on`` to ``on`` when given (the day they were fitted).
 
     The new text is checked by the same parser before it replaces the file,
     and is written to a temporary file first, so a failure leaves the old file.
@@ -232,6 +234,8 @@ def write_weights(path: Path, weights: Mapping[str, float]) -> None:
     if table is None:
         table = tomlkit.table()
         scoring["weights"] = table
+    if on is not None:
+        scoring["calibrated_on"] = on
     for name, value in weights.items():
         table[name] = round(float(value), 2)
     text = tomlkit.dumps(document)

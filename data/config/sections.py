@@ -269,6 +269,9 @@ class ScoringOverrides(Strict):
     # A file of the tracker's bug issue keys (one per line, or a Jira CSV export), relative to
     # riskbrief.toml: a commit naming an issue is a bug fix only when the tracker says so.
     bug_issues: str | None = Field(default=None, min_length=1)
+    # The day `riskbrief calibrate --write` last saved weights fitted to this history:
+    # `doctor` says when the fit is more than a quarter old.
+    calibrated_on: date | None = None
 
     _zone = field_validator("timezone")(lambda v: v if v is None else _check_zone(v))
 

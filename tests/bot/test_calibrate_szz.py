@@ -100,6 +100,21 @@ def test_szz_labels_commits_and_the_pr_a_blamed_branch_commit_came_in_by(
     assert [(s.repository, s.skipped) for s in outcomes.szz] == [("acme/shop", None)]
 
 
+def test_szz_from_fixes_since_a_day_blames_only_what_those_fixes_repaired(
+    synced: tuple[Path, set[str]], tmp_path: Path
+) -> None:
+    """A briefing's record blames only the fixes of its window: from day 12 on, the fixes of
+    modules 12, 15, 18 and 21 and of the PR, and nothing an older fix repaired."""
+    toml, bad = synced
+    engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
+    with session_scope(engine) as session:
+        outcomes = change_outcomes(session, load_org_config(toml), fixes_since=T0 + 12 * DAY)
+    engine.dispose()
+    assert outcomes.bad < bad
+    assert len(outcomes.bad) == 5
+    assert "acme/shop#7" in outcomes.bad
+
+
 @pytest.mark.usefixtures("synced")
 def test_calibrate_json_counts_szz_labels() -> None:
     """`calibrate --json` reports how many bad changes SZZ gave, per clone."""
@@ -209,6 +224,10 @@ def test_backtest_after_write_measures_the_saved_weights(
     before = json.loads(CliRunner().invoke(main, ["backtest", *window, "--json"]).output)
     written = _calibrate("--write", "--json")
     assert json.loads(written.output)["written"] is True, written.output
+    # The day of the fit is kept beside the weights, for `doctor` to tell when it is stale.
+    fitted_on = load_org_config(toml).scoring.calibrated_on
+    assert fitted_on is not None
+    assert abs((datetime.now(UTC).date() - fitted_on).days) <= 1
     after = json.loads(CliRunner().invoke(main, ["backtest", *window, "--json"]).output)
     assert before["weights"] == f"{toml}: its [scoring.weights], time zone UTC"
     assert after["weights"] == f"{toml}: its [scoring.weights], time zone UTC"

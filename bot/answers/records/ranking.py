@@ -9,6 +9,7 @@ page should (``riskbrief backtest --repo`` runs SZZ over a clone for a fuller la
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from pydantic import Field
 from sqlmodel import Session, select
@@ -16,9 +17,11 @@ from sqlmodel import Session, select
 from bot.answers.access import Access
 from bot.answers.lookups import version_of
 from bot.answers.records.models import RecordBase, band_words
+from briefing.track_record import RecordView
 from data.config import OrgConfig
 from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change, ChangeFile
+from data.store.track_record import newest_merge, store_record
 from evaluation.change_outcomes import change_outcomes
 from scoring.band import Band
 from scoring.ranking import roc_auc
@@ -56,6 +59,11 @@ class Ranking(RecordBase):
     auc_lines_added: float | None
     bands: list[BandRate]
     signals: list[SignalGap]
+    record: RecordView | None = Field(
+        default=None,
+        description="The last 90 days of the store's history: the score's flags against "
+        "lines added alone's; None for a store with no merged change.",
+    )
 
 
 def _r(x: float | None, digits: int = 3) -> float | None:
@@ -104,6 +112,13 @@ def store_ranking(session: Session, org: OrgConfig, access: Access) -> Ranking:
         b, g = sum(on_bad) / len(on_bad), sum(on_good) / len(on_good)
         gaps.append(SignalGap(name=name, bad=round(b, 1), good=round(g, 1), gap=round(b - g, 1)))
     gaps.sort(key=lambda s: (-s.gap, s.name))
+    record = None
+    if (newest := newest_merge(session)) is not None:
+        # The window ends with the store's newest change, so a store synced months ago
+        # still shows the record of its last quarter rather than an empty one.
+        until = newest + timedelta(seconds=1)
+        counted = store_record(session, version_of(org), until, outcomes.bad, access.services)
+        record = RecordView.of(counted, newest.date(), later_fixes=False)
     return Ranking(
         changes=len(rows),
         bad=bad,
@@ -113,4 +128,5 @@ def store_ranking(session: Session, org: OrgConfig, access: Access) -> Ranking:
         auc_lines_added=_r(auc_lines),
         bands=bands,
         signals=gaps,
+        record=record,
     )

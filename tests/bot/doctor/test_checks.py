@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session
 
-from bot.doctor import check_timezones
+from bot.doctor import check_calibration, check_timezones
 from bot.settings import Settings
 from data.config import parse_org_config
 from data.store.engine import make_engine
@@ -169,3 +170,19 @@ def test_a_deploy_tags_pattern_is_printed_as_the_user_wrote_it(
     assert line.startswith(status)
     assert f"`{pattern}`" in line
     assert "\\\\" not in line
+
+
+def test_a_fit_older_than_a_quarter_is_warned_with_the_command_to_refit(tmp_path: Path) -> None:
+    """Weights fitted on 1 Aug are current on 1 Nov (92 days) and stale a day later; with no
+    fit at all the check says the shipped model scores and how to fit your own."""
+    settings = Settings(config=tmp_path / "riskbrief.toml")
+    fitted = parse_org_config("[scoring]\ncalibrated_on = 2026-08-01\n", source="t")
+    fresh = check_calibration(settings, fitted, None, today=date(2026, 11, 1))
+    stale = check_calibration(settings, fitted, None, today=date(2026, 11, 2))
+    assert fresh.status == "pass"
+    assert stale.status == "warn"
+    assert "93 days ago" in stale.line()
+    assert "run `riskbrief calibrate`" in stale.line()
+    shipped = check_calibration(settings, parse_org_config("", source="t"), None)
+    assert shipped.status == "pass"
+    assert "shipped model" in shipped.line()

@@ -91,7 +91,7 @@ def test_every_page_answers_in_the_open_view(scored: LoadedSample) -> None:
         "/web/service/checkout?weeks=26": "Checkout",
         "/web/team/commerce": "Commerce",
         "/web/agents": "AI agents",
-        "/web/ranking": "How well the score ranks here",
+        "/web/ranking": "Record, the 90 days to",
         "/web/search?q=checkout": "Checkout",
     }
     for path, heading in pages.items():

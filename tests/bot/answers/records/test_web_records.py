@@ -152,6 +152,31 @@ def test_the_ranking_counts_the_stores_outcomes(scored: LoadedSample) -> None:
     assert 0.0 <= ranking.auc <= 1.0
 
 
+def test_the_rankings_record_covers_the_90_days_to_the_newest_change_in_scope(
+    scored: LoadedSample,
+) -> None:
+    """The ranking's record counts the merged changes of the 90 days up to the store's newest
+    one (a stale store still has a record), and a team's reader only their services'."""
+    with session_scope(scored.engine) as session:
+        whole = store_ranking(session, scored.org, Access.organisation(scored.org))
+        commerce = store_ranking(
+            session, scored.org, Access.of(scored.org, Scope.of(("commerce",), ()), "UTC")
+        )
+        stamps = [
+            at.replace(tzinfo=UTC)
+            for at in session.exec(select(Change.merged_at).where(IS_MERGED))
+            if at is not None
+        ]
+    newest = max(stamps)
+    record = whole.record
+    assert record is not None
+    assert record.until == newest.date()
+    assert record.changes == sum(newest - timedelta(days=90) <= at <= newest for at in stamps)
+    assert record.went_wrong <= whole.bad
+    assert commerce.record is not None
+    assert 0 < commerce.record.changes < record.changes
+
+
 def test_agent_weeks_count_what_the_weeks_activity_counts(scored: LoadedSample) -> None:
     """Each of the last weeks' agent counts from the stored scores equal that week's activity
     read from the window, and a reverted agent change counts as gone wrong."""

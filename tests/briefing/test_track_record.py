@@ -1,0 +1,39 @@
+"""The scorer's record in the briefing's words."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from briefing.track_record import RecordView, record_line
+from scoring.record import ScorerRecord
+
+
+def _view(went_wrong: int, later_fixes: bool = True) -> RecordView:
+    record = ScorerRecord(
+        days=90, changes=400, flagged=40, went_wrong=went_wrong, caught=7, caught_by_lines_added=5
+    )
+    return RecordView.of(record, date(2026, 11, 22), later_fixes)
+
+
+def test_the_record_line_puts_the_score_beside_lines_added_alone() -> None:
+    """The sentence gives the window's end, the catches of both and how many were flagged."""
+    line = record_line(_view(40))
+    assert line == (
+        "Record, the 90 days to 22 Nov 2026: 7 of the 40 changes that later went wrong (a "
+        "linked incident, a revert or a later fix) had been flagged high or very high (40 "
+        "flagged in all); the 40 largest by lines added would have caught 5."
+    )
+
+
+def test_a_small_sample_is_said_and_later_fixes_are_not_claimed_when_not_looked_for() -> None:
+    """Under 30 outcomes the line says so; without SZZ it names only incidents and reverts."""
+    line = record_line(_view(9, later_fixes=False))
+    assert line is not None
+    assert "(a linked incident or a revert)" in line
+    assert line.endswith("A small sample: under 30 outcomes.")
+
+
+def test_no_record_or_nothing_gone_wrong_says_nothing() -> None:
+    """A briefing has no room for a record with no outcome in it, nor for a missing one."""
+    assert record_line(None) is None
+    assert record_line(_view(0)) is None
