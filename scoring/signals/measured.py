@@ -12,7 +12,7 @@ from scoring.change_files import (
     lexed_path,
     written_by_hand,
 )
-from scoring.change_metrics import OTHER_LINE_FACTOR, TEST_LINE_FACTOR, ChangeMetrics
+from scoring.change_metrics import ChangeMetrics
 from scoring.change_signal import ChangeSignal, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
@@ -59,10 +59,10 @@ def size(
     """Bigger changes hide more defects: points start when code is added, grow with its log.
 
     Size is lines of hand-written code (``code_lines_of``; comments and blank
-    lines out), with lines added to tests at a quarter and to other hand-written
-    files (docs, examples, CI, project files, manifests) at a tenth
-    (``size_share``); lock, vendored and generated files count for nothing. The
-    line names each part it counted.
+    lines out) beside the lines added to tests and to other hand-written files
+    (docs, examples, CI, project files, manifests), each read by the fitted model's
+    own shape (``model_features``); lock, vendored and generated files count for
+    nothing. The line names each part it counted.
     """
     lines = int(m.la + m.ld)
     other = files.generated_files
@@ -86,13 +86,10 @@ def size(
             text += f" in files that held {m.lt:.0f} lines"
         counted = []
         if m.ta > 0:
-            counted.append(
-                f"{plural(int(m.ta), 'line')} added to tests at {_part(TEST_LINE_FACTOR)}"
-            )
+            counted.append(f"{plural(int(m.ta), 'line')} added to tests")
         if m.oa > 0:
             counted.append(
-                f"{plural(int(m.oa), 'line')} added to docs, examples, CI or project files at "
-                f"{_part(OTHER_LINE_FACTOR)}"
+                f"{plural(int(m.oa), 'line')} added to docs, examples, CI or project files"
             )
         if counted:
             text += ", with " + " and ".join(counted)
@@ -114,11 +111,6 @@ def _comment_lines(change: ChangeFacts) -> int:
         for f in change.files
         if written_by_hand(f) and lexed_path(f.path)
     )
-
-
-def _part(factor: float) -> str:
-    """A line's weight in words: ``"a quarter"``, ``"a tenth"``, else ``"0.3 each"``."""
-    return {0.25: "a quarter", 0.1: "a tenth", 0.5: "a half"}.get(factor, f"{factor:g} each")
 
 
 SIZE = ChangeSignal(
