@@ -6,6 +6,7 @@ from bot.answers.records.ranking import store_ranking
 from bot.pages.page import Page, PageContext
 from bot.pages.tables import Column, Grid, cell
 from briefing.track_record import record_line
+from scoring.record import MIN_OUTCOMES
 
 __all__ = ["ranking_page"]
 
@@ -42,6 +43,6 @@ def ranking_page(ctx: PageContext) -> Page:
     return Page(
         "ranking.html",
         "How well the score ranks here",
-        {"ranking": ranking, "record": record_line(ranking.record)},
+        {"ranking": ranking, "record": record_line(ranking.record), "few": MIN_OUTCOMES},
         (bands, signals),
     )

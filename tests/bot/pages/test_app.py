@@ -409,3 +409,20 @@ def test_a_page_that_fails_says_so_in_one_sentence(
     assert "boom" not in got.text
     assert "Traceback" not in got.text
     assert got.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_ranking_page_says_when_its_outcomes_are_too_few_to_judge_by(
+    scored: LoadedSample,
+) -> None:
+    """The sample's few changes that went wrong make the page say its figures are mostly
+    chance, beside the record line of the briefings' footer."""
+    from bot.answers.access import Access
+    from bot.answers.records.ranking import store_ranking
+    from data.store.engine import session_scope
+
+    with session_scope(scored.engine) as session:
+        bad = store_ranking(session, scored.org, Access.organisation(scored.org)).bad
+    text = _client(scored, open=True).get("/web/ranking").text
+    assert 0 < bad < 30
+    assert f"A small sample: with {bad} changes that went wrong (under 30)" in text
+    assert "Record, the 90 days to" in text
