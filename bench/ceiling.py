@@ -34,8 +34,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from bench.backtest import PROJECTS
-from evaluation.kamei import KameiRow, read_kamei_csv, split_by_date
-from scoring.change_metrics import METRIC_NAMES, ChangeMetrics, score_metrics
+from evaluation.kamei import KameiRow, read_kamei_csv, score_metrics, split_by_date
+from scoring.change_metrics import METRIC_NAMES, ChangeMetrics
 from scoring.config import Weights
 
 __all__ = ["main"]

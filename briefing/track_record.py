@@ -10,7 +10,7 @@ from briefing.views import View
 from briefing.week import MONTHS
 from scoring.record import MIN_OUTCOMES, ScorerRecord
 
-__all__ = ["RecordView", "record_line"]
+__all__ = ["RecordView", "record_line", "short_record_line"]
 
 # What "went wrong" means, said once for every reader: later fixes are known only where
 # SZZ ran over a clone.
@@ -68,6 +68,20 @@ def record_line(record: RecordView | None) -> str | None:
     if record.went_wrong < MIN_OUTCOMES:
         text += f" A small sample: under {MIN_OUTCOMES} outcomes."
     return text
+
+
+def short_record_line(record: RecordView | None) -> str | None:
+    """The record for a message read in 90 seconds (Slack, Teams), e.g. "Record, 90 days to
+    22 Nov 2026: 31 of the 40 changes that went wrong had been flagged high or very high;
+    lines added alone, 24." ``None`` also for a small sample, whose figures are mostly
+    chance: the email and the web view still give it, with the note."""
+    if record is None or record.went_wrong < MIN_OUTCOMES:
+        return None
+    return (
+        f"Record, {record.days} days to {_day(record.until)}: {record.caught} of the "
+        f"{record.went_wrong} changes that went wrong had been flagged high or very high; "
+        f"lines added alone, {record.caught_by_lines_added}."
+    )
 
 
 def _day(day: date) -> str:

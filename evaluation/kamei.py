@@ -15,9 +15,13 @@ from pathlib import Path
 from typing import TextIO
 
 from scoring.calibration import fit_weights
-from scoring.change_metrics import METRIC_FAMILIES, ChangeMetrics, metric_shares, score_metrics
+from scoring.change_files import ChangeFiles
+from scoring.change_metrics import METRIC_FAMILIES, ChangeMetrics
 from scoring.config import ScoringConfig, Weights
 from scoring.errors import SourceError
+from scoring.history import HistoryContext
+from scoring.model import MODEL, ChangeModel
+from scoring.model_features import FEATURES
 from scoring.ranking import BacktestResult, evaluate
 from scoring.risk import band_for, known_scale
 from scoring.signals import CHANGE_SIGNALS
@@ -27,7 +31,9 @@ __all__ = [
     "KameiRow",
     "backtest",
     "backtest_lines_added",
+    "metric_shares",
     "read_kamei_csv",
+    "score_metrics",
     "split_by_date",
 ]
 
@@ -55,6 +61,58 @@ _REQUIRED = ("date", "bug", *_COLUMNS.values())
 _TEST_SHARE = 0.2
 # Below this the latest 20% is one or two changes, which no figure can be read from.
 MIN_ROWS = 10
+# A change known only by its metrics has no file facts: the families it measures read none.
+_NO_FILES = ChangeFiles(
+    test_files=0,
+    source_lines=0,
+    code_added=0,
+    migration=None,
+    infra=False,
+    sensitive=False,
+    manifest=False,
+    owner_files=0,
+    unowned_files=0,
+    personal_owners=frozenset(),
+)
+
+
+def _context(m: ChangeMetrics) -> HistoryContext:
+    """The little of a history context the metric families read: whether the touched files
+    had any history (a dataset records 0 developers and age for files new to it)."""
+    known = int(m.nf) if (m.ndev > 0 or m.age > 0 or m.nuc > 0) else 0
+    return HistoryContext(
+        author_prior_changes=int(m.exp),
+        files_with_history=known,
+        files_known_to_author=0,
+        prior_fixes_on_files=0,
+        recent_incidents=0,
+        lookback_days=30,
+    )
+
+
+def metric_shares(m: ChangeMetrics, model: ChangeModel = MODEL) -> dict[str, float]:
+    """The share (0–1) of each family the metrics measure, as the shipped model reads them:
+    the same features and shapes the live scorer reads a change through."""
+    ctx = _context(m)
+    return {
+        name: model.share(name, FEATURES[name][1](m, ctx, _NO_FILES)) for name in METRIC_FAMILIES
+    }
+
+
+def score_metrics(m: ChangeMetrics, weights: Weights) -> float:
+    """The risk score of a change known only by its metrics: the sum of its families' points.
+
+    Not rounded: a backtest ranks changes, and rounding would create ties.
+    """
+    shares = metric_shares(m)
+    points = (
+        weights.size * shares["size"]
+        + weights.diffusion * shares["diffusion"]
+        + weights.fix * shares["fix"]
+        + weights.file_history * shares["file_history"]
+        + weights.author_experience * shares["author_experience"]
+    )
+    return min(100.0, max(0.0, points))
 
 
 def _number(raw: str | None, column: str, path: Path, line: int) -> float:

@@ -41,7 +41,7 @@ from briefing.render.text import (
     unsaid_facts,
     week_span,
 )
-from briefing.track_record import record_line
+from briefing.track_record import short_record_line
 from scoring.card_terms import EvidenceKind
 
 __all__ = ["MAX_BLOCKS", "SlackMessage", "render_slack"]
@@ -162,7 +162,7 @@ def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, 
     ]
     if gaps := unknown_line(payload.unknown):
         texts.append(gaps)
-    if record := record_line(payload.record):
+    if record := short_record_line(payload.record):
         texts.append(record)
     return context(*texts, budget=_CONTEXT_BUDGET)
 

@@ -40,7 +40,7 @@ from briefing.render.text import (
     unsaid_facts,
     week_span,
 )
-from briefing.track_record import record_line
+from briefing.track_record import short_record_line
 from scoring.card_terms import EvidenceKind
 
 __all__ = ["CARD_VERSION", "MAX_MESSAGE_BYTES", "TeamsMessage", "plain", "render_teams"]
@@ -214,7 +214,7 @@ def _context(payload: BriefingPayload, narrative: Narrative) -> list[dict[str, A
     ]
     if gaps := unknown_line(payload.unknown):
         texts.append(gaps)
-    if record := record_line(payload.record):
+    if record := short_record_line(payload.record):
         texts.append(record)
     blocks = [
         _block(_run(plain(t, _CONTEXT_BUDGET), size="Small", isSubtle=True), spacing="Small")

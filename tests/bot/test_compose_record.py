@@ -83,7 +83,8 @@ def test_the_briefing_record_matches_a_count_made_from_the_store(engine: Engine)
     assert not record.later_fixes  # the sample organisation has no clone to run SZZ over
     line = record_line(record)
     assert line is not None
-    assert line in json.dumps(vp.slack.blocks)
+    # Eight outcomes are a small sample: the 90-second Slack read leaves them out.
+    assert "Record," not in json.dumps(vp.slack.blocks)
     assert line in vp.email.text
     assert line in vp.email.html
     # A team's lead sees the record of the services in their scope only.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from briefing.track_record import RecordView, record_line
+from briefing.track_record import RecordView, record_line, short_record_line
 from scoring.record import ScorerRecord
 
 
@@ -37,3 +37,14 @@ def test_no_record_or_nothing_gone_wrong_says_nothing() -> None:
     """A briefing has no room for a record with no outcome in it, nor for a missing one."""
     assert record_line(None) is None
     assert record_line(_view(0)) is None
+
+
+def test_the_short_record_is_for_a_sample_large_enough_to_read() -> None:
+    """Slack's and Teams' short record gives the same figures, and nothing for a small sample
+    (the email and the web view keep it, with the note)."""
+    assert short_record_line(_view(40)) == (
+        "Record, 90 days to 22 Nov 2026: 7 of the 40 changes that went wrong had been flagged "
+        "high or very high; lines added alone, 5."
+    )
+    assert short_record_line(_view(29)) is None
+    assert short_record_line(None) is None

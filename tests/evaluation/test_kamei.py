@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from evaluation.kamei import backtest, backtest_lines_added, read_kamei_csv, split_by_date
+from evaluation.kamei import (
+    backtest,
+    backtest_lines_added,
+    metric_shares,
+    read_kamei_csv,
+    score_metrics,
+    split_by_date,
+)
+from scoring.calibration import fit_weights
+from scoring.change_metrics import METRIC_FAMILIES, METRIC_NAMES, ChangeMetrics
+from scoring.config import Weights
 from scoring.errors import SourceError
+from scoring.model import MODEL
+from scoring.model_features import FEATURES
+
+TYPICAL = ChangeMetrics(
+    ns=1, nd=2, nf=3, entropy=1.2, la=40, ld=10, lt=800, fix=False,
+    ndev=5, age=30, nuc=20, exp=300, rexp=20, sexp=50,
+)  # fmt: skip
+WEIGHTS = Weights()
+_counts = st.floats(min_value=0, max_value=1e6, allow_nan=False)
 
 # Every backtest's JSON figures, in both modes.
 JSON_KEYS = frozenset(
@@ -128,3 +150,84 @@ def test_one_class_test_set_is_a_source_error(tmp_path: Path) -> None:
     lines = [_line(i, 1_500_000_000 + i, int(i < 5), 10 + i) for i in range(20)]
     with pytest.raises(SourceError, match="are all clean, so they cannot be ranked"):
         backtest(read_kamei_csv(_write(tmp_path, lines)))
+
+
+def test_a_rows_shares_are_the_shipped_models_on_the_same_features() -> None:
+    """A dataset row earns, per family, what the shipped model gives its features: the very
+    shapes the live scorer reads a change through, not a second set of hand-set shares."""
+    shares = metric_shares(TYPICAL)
+    assert set(shares) == set(METRIC_FAMILIES)
+    size_features = FEATURES["size"][1]
+    assert shares["size"] == MODEL.share("size", size_features(TYPICAL, None, None))  # type: ignore[arg-type]
+    assert all(0.0 <= v <= 1.0 for v in shares.values())
+
+
+def test_more_lines_added_never_score_lower_and_many_score_higher() -> None:
+    """Steps up in lines added never lower the score, and the largest scores above none."""
+    scores = [score_metrics(replace(TYPICAL, la=la), WEIGHTS) for la in (0, 1, 10, 100, 1e3, 1e5)]
+    assert scores == sorted(scores)
+    assert scores[-1] > scores[0]
+
+
+def test_spread_and_a_newcomer_add_risk_and_weightless_families_add_none() -> None:
+    """A change spread over more files, and a newcomer's, score higher; with experience
+    weighing nothing the newcomer scores the same."""
+    base = score_metrics(TYPICAL, WEIGHTS)
+    assert score_metrics(replace(TYPICAL, nf=30, nd=10, entropy=4.0), WEIGHTS) > base
+    newcomer = replace(TYPICAL, exp=0, rexp=0, sexp=0)
+    assert score_metrics(newcomer, WEIGHTS) > base
+    unweighted = replace(WEIGHTS, author_experience=0.0)
+    assert score_metrics(newcomer, unweighted) == score_metrics(TYPICAL, unweighted)
+
+
+_ANY_METRICS = st.builds(
+    ChangeMetrics,
+    **{name: _counts for name in METRIC_NAMES if name != "fix"},
+    fix=st.booleans(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ANY_METRICS)
+def test_score_is_within_0_and_100(m: ChangeMetrics) -> None:
+    """Any metrics, however extreme, score between 0 and 100."""
+    assert 0.0 <= score_metrics(m, WEIGHTS) <= 100.0
+
+
+def _synthetic(n: int) -> tuple[list[ChangeMetrics], list[bool]]:
+    # A fixed pseudo-random pattern: bugs follow fixes, and size only weakly.
+    rows, labels = [], []
+    for i in range(n):
+        la = float((i * 37) % 500)
+        fix = i % 3 == 0
+        rows.append(replace(TYPICAL, la=la, fix=fix, nf=float(1 + i % 7)))
+        labels.append((fix and (i * 11) % 5 != 0) or la > 450)
+    return rows, labels
+
+
+def _fit(rows: list[ChangeMetrics], labels: list[bool]) -> Weights:
+    return fit_weights([metric_shares(m) for m in rows], labels, METRIC_FAMILIES)
+
+
+def test_fit_weights_is_deterministic_and_keeps_the_total() -> None:
+    """Fitting twice gives the same weights, non-negative, with the fitted families' total kept."""
+    rows, labels = _synthetic(300)
+    first = _fit(rows, labels)
+    assert _fit(rows, labels) == first
+    fitted = [getattr(first, n) for n in METRIC_FAMILIES]
+    assert all(w >= 0 for w in fitted)
+    assert sum(fitted) == pytest.approx(sum(getattr(WEIGHTS, n) for n in METRIC_FAMILIES))
+    assert first.review == WEIGHTS.review
+
+
+def test_fit_weights_follows_the_labels() -> None:
+    """When bugs follow fixes, fitting gives fixes more of the points than the defaults do."""
+    rows, labels = _synthetic(300)
+    assert _fit(rows, labels).fix > WEIGHTS.fix
+
+
+def test_fit_weights_refuses_one_class() -> None:
+    """Labels that are all the same cannot be fitted to."""
+    rows, _ = _synthetic(10)
+    with pytest.raises(ValueError, match="one class"):
+        _fit(rows, [False] * 10)

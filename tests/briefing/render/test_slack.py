@@ -268,3 +268,26 @@ def test_card_view_ids_survive_unescaped_in_button_values() -> None:
     )
     blocks = _card_blocks(_render(cards=(card,)))
     assert blocks[0]["accessory"]["value"] == "concentration:payments&co"
+
+
+def test_the_footer_carries_the_short_record_once_enough_changes_went_wrong() -> None:
+    """With 40 changes gone wrong the context block gives the scorer's short record; with
+    nine (a small sample) it gives none."""
+    from datetime import date
+
+    from briefing.track_record import RecordView, short_record_line
+    from scoring.record import ScorerRecord
+
+    def with_record(went_wrong: int) -> str:
+        record = ScorerRecord(90, 500, 60, went_wrong, 7, 5)
+        payload = make_payload().model_copy(
+            update={"record": RecordView.of(record, date(2026, 11, 22), True)}
+        )
+        return json.dumps(render_slack(payload, make_narrative(payload)).blocks)
+
+    line = short_record_line(
+        RecordView.of(ScorerRecord(90, 500, 60, 40, 7, 5), date(2026, 11, 22), True)
+    )
+    assert line is not None
+    assert line in with_record(40)
+    assert "Record," not in with_record(9)
