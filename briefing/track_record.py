@@ -7,7 +7,6 @@ from datetime import date
 
 from briefing.plural import many
 from briefing.views import View
-from briefing.week import MONTHS
 from scoring.record import MIN_OUTCOMES, ScorerRecord
 
 __all__ = ["RecordView", "record_line", "short_record_line"]
@@ -86,4 +85,5 @@ def short_record_line(record: RecordView | None) -> str | None:
 
 def _day(day: date) -> str:
     """``day`` as a reader writes it: ``"22 Nov 2026"``."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    # %b is English: Python leaves the C locale alone unless a program sets another.
+    return f"{day.day} {day.strftime('%b')} {day.year}"
