@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 from collections.abc import Sequence
@@ -141,6 +142,34 @@ def test_retag_of_a_released_commit_ships_nothing(tmp_path: Path) -> None:
         [Commit(1, (), 0, "one", _code(1)), Commit(2, (1,), 1, "two", _code(2))],
         [TagSpec("v1.0", 1, 0), TagSpec("v1.1", 2, 1), TagSpec("v1.1.0", 2, 5)],
     )
+    assert _range(repo, "v1.1") == {_sha(repo, "main")}
+    assert _range(repo, "v1.1.0") == set()
+
+
+def _nested_tag(path: Path, name: str, target: str, day: int) -> None:
+    """``git tag -a NAME -m x TARGET`` made at ``day``: a tag whose object is another tag."""
+    stamp = f"{_START + day * _DAY} +0000"
+    subprocess.run(
+        ["git", "-C", str(path), "-c", "user.name=Ann Dev", "-c", "user.email=ann@example.com",
+         "-c", "advice.nestedTag=false", "tag", "-a", name, "-m", "x", target],
+        check=True, capture_output=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": stamp},
+    )  # fmt: skip
+
+
+def test_a_tag_of_an_annotated_tag_peels_to_its_commit(tmp_path: Path) -> None:
+    """`git tag -a v1.1 -m x rc1` where rc1 is annotated: v1.1 stands for rc1's commit, so it
+    ships that commit alone and a later tag of the same commit (v1.1.0) ships nothing."""
+    repo = build(
+        tmp_path / "r",
+        [Commit(1, (), 0, "one", _code(1)), Commit(2, (1,), 1, "two", _code(2))],
+        [TagSpec("v1.0", 1, 0), TagSpec("rc1", 2, 1)],
+    )
+    _nested_tag(repo, "v1.1", "rc1", 2)
+    _nested_tag(repo, "v1.1.0", "v1.1", 5)
+    tags = {t.name: t.sha for t in matched_tags(repo, r"^v?\d+(\.\d+)+$")}
+    assert tags == {n: _sha(repo, f"{n}^{{commit}}") for n in ("v1.0", "v1.1", "v1.1.0")}
+    assert tags["v1.1"] == _sha(repo, "main")
     assert _range(repo, "v1.1") == {_sha(repo, "main")}
     assert _range(repo, "v1.1.0") == set()
 
