@@ -25,15 +25,20 @@ def _zone_name(name: str | None) -> str | None:
     return name
 
 
-def local_timezone() -> str:
-    """This machine's IANA zone (TZ, /etc/timezone or /etc/localtime), else UTC."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
+def local_timezone() -> tuple[str, str]:
+    """This machine's IANA zone (TZ, /etc/timezone or /etc/localtime), else UTC, and where the
+    guess came from, in words."""
+    candidates = [(os.environ.get("TZ", "").lstrip(":"), "this machine's TZ")]
     with contextlib.suppress(OSError):
-        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+        text = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+        candidates.append((text, "this machine's /etc/timezone"))
     link = Path("/etc/localtime")
     if link.is_symlink():
-        candidates.append(str(link.resolve()).partition("zoneinfo/")[2])
-    return next((z for c in candidates if (z := _zone_name(c))), "UTC")
+        candidates.append(
+            (str(link.resolve()).partition("zoneinfo/")[2], "this machine's /etc/localtime")
+        )
+    found = next(((z, how) for c, how in candidates if (z := _zone_name(c))), None)
+    return found or ("UTC", "no zone set on this machine")
 
 
 @click.command()
@@ -59,7 +64,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
 
     from bot.cli.common import brief_all, show
     from bot.pipeline import score_all
-    from bot.quickstart import plan_clone, riskbrief_checkout, toml_for
+    from bot.quickstart import plan_clone, riskbrief_checkout, toml_for, zone_line
     from bot.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
     from bot.settings import Settings
     from bot.sources import configured_sources
@@ -98,7 +103,8 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
         )
     plan = plan_clone(clone)
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(toml_for(plan, local_timezone()), encoding="utf-8")
+    drafted_zone, guessed_from = local_timezone()
+    config.write_text(toml_for(plan, drafted_zone, guessed_from), encoding="utf-8")
     services = ", ".join(key for key, _ in plan.services)
     count = len(plan.services)
     click.echo(
@@ -107,6 +113,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
     )
     if (deploys := plan.deploys_line()) is not None:
         click.echo(deploys)
+    click.echo(zone_line(drafted_zone, guessed_from))
     org = load_org_config(config)
     for note in deploy_tag_notes(org):
         click.echo(note)
