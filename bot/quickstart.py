@@ -34,6 +34,7 @@ __all__ = [
     "plan_clone",
     "riskbrief_checkout",
     "toml_for",
+    "zone_line",
 ]
 
 # The reader the draft names, with a placeholder address for its owner to replace
@@ -196,8 +197,19 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def toml_for(plan: ClonePlan, timezone: str) -> str:
-    """The draft riskbrief.toml for ``plan``, every guess commented."""
+def zone_line(timezone: str, guessed_from: str) -> str:
+    """The sentence saying the drafted time zone is a guess, and how to set the real one."""
+    return (
+        f"Time zone: {timezone}, a guess ({guessed_from}): Friday and after-hours merges are "
+        "judged in it until you set the organisation's own, `timezone` under [organisation] in "
+        'riskbrief.toml (an IANA name such as "Europe/Berlin"), and each reader\'s under '
+        "[[subscribers]]."
+    )
+
+
+def toml_for(plan: ClonePlan, timezone: str, guessed_from: str = "this machine's zone") -> str:
+    """The draft riskbrief.toml for ``plan``, every guess commented; ``guessed_from`` says
+    where the time zone was guessed from."""
     lines = [
         "# riskbrief.toml drafted by `riskbrief quickstart` from a local clone.",
         "# Every value below is a guess to edit; docs/configuration.md in riskbrief's",
@@ -205,7 +217,9 @@ def toml_for(plan: ClonePlan, timezone: str) -> str:
         "",
         "[organisation]",
         f"name = {_quoted(plan.repository)}",
-        "# Timing signals (Friday, after hours) are judged in this zone.",
+        "# Timing signals (Friday, after hours) are judged in this zone. It is a guess",
+        f"# ({guessed_from}) until you set the organisation's own here: an IANA name",
+        '# such as "Europe/Berlin".',
         f"timezone = {_quoted(timezone)}",
         "",
         "[[repositories]]",
@@ -232,7 +246,8 @@ def toml_for(plan: ClonePlan, timezone: str) -> str:
         ]
     lines += [
         "# Who gets the Monday briefing: an empty scope is the whole organisation.",
-        "# Put your Slack member id (slack_user_id) or a real address here.",
+        "# Put your Slack member id (slack_user_id) or a real address here; the briefing",
+        "# arrives Monday 09:00 in the reader's timezone (guessed as above).",
         "[[subscribers]]",
         f"key = {_quoted(DRAFTED_READER)}",
         f"email = {_quoted(DRAFTED_EMAIL)}",

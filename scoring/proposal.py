@@ -7,7 +7,9 @@ proposals. Each signal or gate that carries points gets one piece of advice, in
 the signal's own words (``SignalWords.advice``); where the advice can be tried
 on the facts (halve the change, add a test file, an approval by the code owner,
 the migration left out), the change is scored again so that the points it would
-remove are the scorer's own figure, never a guess. Pure: no I/O.
+remove are the scorer's own figure, never a guess. Splitting is advised only
+where size is what drives the score and the change is large (``worth_splitting``),
+never for a ten-line change whose halves would score a point lower. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.history import History, subsystem_of
 from scoring.paths import path_kinds
-from scoring.risk import Band, Gate, RiskScore, score_change
+from scoring.risk import Band, Gate, RiskScore, score_change, top_signals
 from scoring.signal import Signal
 from scoring.signals import SIGNAL_WORDS
 from scoring.timing import timing_points
@@ -32,12 +34,14 @@ from scoring.timing import timing_points
 __all__ = [
     "GATE_ADVICE",
     "JSON_VERSION",
+    "SPLIT_LINES",
     "Advice",
     "Assessment",
     "Proposal",
     "assess",
     "assessment_json",
     "code_owner",
+    "worth_splitting",
 ]
 
 # The version of ``assessment_json``'s shape; bumped only when a field changes meaning
@@ -249,6 +253,38 @@ _REMEDIES: dict[str, tuple[_Remedy, str]] = {
 }
 
 
+# Below this many lines of code (added and deleted) no change is told to split itself: a
+# reviewer takes it in at one sitting (reviews find fewer defects per line only beyond a
+# few hundred lines), and halving it moves its score by a point or two at most.
+SPLIT_LINES = 200
+
+
+def worth_splitting(risk: RiskScore) -> bool:
+    """Whether "split it" is advice worth giving on ``risk``: the large-change gate lifted it,
+    or size is what drives it (the signal earning most beyond a typical change of its history,
+    ``top_signals``) and the change is large, ``SPLIT_LINES`` lines of code or more."""
+    if any(g.name == "large_change" for g in risk.gates):
+        return True
+    size = next((s for s in risk.signals if s.name == "size"), None)
+    if size is None or size.value is None or size.value < SPLIT_LINES:
+        return False
+    return [s.name for s in top_signals(risk.signals, 1, risk.typical_points)] == ["size"]
+
+
+def _split_applies(name: str, change: ChangeFacts, risk: RiskScore, config: ScoringConfig) -> bool:
+    """Whether the advice of signal ``name`` may be given: "split it" (size) only where
+    ``worth_splitting``; "split it by service or directory" (diffusion) only for a change
+    spanning more than one, where the split is worth it or the spread drives the score."""
+    if name == "size":
+        return worth_splitting(risk)
+    if name == "diffusion":
+        if _largest_part(change, config) is None:
+            return False
+        top = [s.name for s in top_signals(risk.signals, 1, risk.typical_points)]
+        return worth_splitting(risk) or top == ["diffusion"]
+    return True
+
+
 def _signal_sum(risk: RiskScore) -> int:
     """What the signals alone add up to (capped at 100), before any gate lifts the score."""
     total = sum([s.points for s in risk.signals])
@@ -324,7 +360,7 @@ def _advice(
         out.append(review)
         done |= {"agent", "review"}
     for s in now.signals:
-        if s.points <= 0 or s.name in done:
+        if s.points <= 0 or s.name in done or not _split_applies(s.name, change, now, config):
             continue
         words = SIGNAL_WORDS[s.name].advice
         out.append(_advice_for(s.name, words, change, now, history, config, _REMEDIES.get(s.name)))

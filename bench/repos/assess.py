@@ -15,12 +15,13 @@ import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.repos import kinds
 from bench.repos.catalogue import Listed
+from bench.repos.firstweek import first_briefing_facts
 from bench.repos.gitfacts import (
     git,
     inner_commits,
@@ -34,6 +35,7 @@ from bench.repos.invariants import (
     Check,
     ReleaseFacts,
     WeekView,
+    check_first_briefing,
     check_non_code,
     check_ranking,
     check_releases,
@@ -177,6 +179,9 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
         released = {own} if own else set(keys) - {named[x] for x in apart}
         commits = tag_range(copy, tag, [t for t in tags if lines[t.name] == line])
         shas = frozenset(c.sha for c in commits)
+        touches = any(
+            org.service_for_path(repository, p) in released for c in commits for p in c.files
+        )
         expected = frozenset(
             sha for sha in shas if (c := by_sha.get(sha)) is not None and c.services & released
         )
@@ -191,7 +196,7 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
                     candidates -= inner
         out.append(
             ReleaseFacts(tag.name, shas, frozenset(shipped[tag.name]), expected,
-                         frozenset(candidates))
+                         frozenset(candidates), tag.created, touches)
         )  # fmt: skip
     return out
 
@@ -331,14 +336,17 @@ def assess(listed: Listed, clone: Path, options: Options = Options()) -> RepoRow
         scratch.mkdir(parents=True, exist_ok=True)
         try:
             copy = _copy(clone, listed, scratch)
+            ran_at = datetime.now(UTC)
             output, took = _quickstart(copy, scratch)
             org = load_org_config(scratch / "riskbrief.toml")
             repository = org.repositories[0].name
             store = read_store(scratch / "riskbrief.db")
             found_by = _found_by(output)
             pattern = org.sources.git.deploy_tags or ""
+            released = releases(copy, org, repository, store)
+            first = first_briefing_facts(copy, org, repository, released, output, ran_at)
             checks = [
-                check_releases(releases(copy, org, repository, store)),
+                check_releases(released),
                 non_code(copy, store),
                 services(copy, org, repository, found_by),
             ]
@@ -348,6 +356,7 @@ def assess(listed: Listed, clone: Path, options: Options = Options()) -> RepoRow
                 checks.append(check)
             week_check, seen = weeks(scratch, org, store, options.weeks)
             checks.append(week_check)
+            checks.append(check_first_briefing(first))
             looking = release_looking(copy)
             regex = re.compile(pattern or "(?!)", re.IGNORECASE)
             matched = sum(1 for name in looking if regex.search(name))

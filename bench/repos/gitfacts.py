@@ -41,7 +41,8 @@ def git(path: Path, *args: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Tag:
-    """A tag: its name, the commit it points at and its creation time (Unix seconds)."""
+    """A tag: its name, the commit it names (through any chain of tags) and its creation time
+    (Unix seconds)."""
 
     name: str
     sha: str
@@ -62,13 +63,38 @@ def _all_tags(path: Path) -> list[Tag]:
         path,
         "for-each-ref",
         "refs/tags",
-        "--format=%(refname:strip=2)%00%(*objectname)%00%(objectname)%00%(creatordate:unix)",
+        "--format=%(refname:strip=2)%00%(*objectname)%00%(*objecttype)%00%(objectname)"
+        "%00%(creatordate:unix)",
     )
+    rows = [(line.split("\0") + [""] * 5)[:5] for line in out.splitlines()]
+    # ``%(*objectname)`` peels one level only: a tag made on another annotated tag
+    # (``git tag -a v1.0 -m x rc1``) peels to that tag, not to the commit it names.
+    deeper = [name for name, _, kind, _, _ in rows if kind == "tag"]
+    commits = _commits_of(path, deeper) if deeper else {}
     tags: list[Tag] = []
-    for line in out.splitlines():
-        name, peeled, obj, created = (line.split("\0") + [""] * 4)[:4]
-        tags.append(Tag(name, peeled or obj, int(created) if created.isdigit() else 0))
+    for name, peeled, _kind, obj, created in rows:
+        sha = commits.get(name) or peeled or obj
+        tags.append(Tag(name, sha, int(created) if created.isdigit() else 0))
     return tags
+
+
+def _commits_of(path: Path, names: list[str]) -> dict[str, str]:
+    """Each tag of ``names`` → the commit it names through any chain of tags
+    (``refs/tags/NAME^{commit}``); a tag that names no commit is left out."""
+    query = "".join(f"refs/tags/{name}^{{commit}}\n" for name in names)
+    done = subprocess.run(
+        ["git", "-C", str(path), "cat-file", "--batch-check=%(objectname) %(objecttype)"],
+        input=query.encode("utf-8"),
+        capture_output=True,
+        check=True,
+    )
+    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    out: dict[str, str] = {}
+    for name, line in zip(names, lines, strict=False):
+        sha, _, kind = line.partition(" ")
+        if kind == "commit":
+            out[name] = sha
+    return out
 
 
 def release_looking(path: Path) -> list[str]:

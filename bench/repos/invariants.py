@@ -15,8 +15,10 @@ from dataclasses import dataclass
 __all__ = [
     "ChangeView",
     "Check",
+    "FirstBriefing",
     "ReleaseFacts",
     "WeekView",
+    "check_first_briefing",
     "check_non_code",
     "check_ranking",
     "check_releases",
@@ -64,6 +66,10 @@ class ReleaseFacts:
     shipped: frozenset[str]
     expected: frozenset[str]
     unread: frozenset[str] = frozenset()
+    # When the tag was made (Unix seconds: the tagger's date, else the commit's), and whether
+    # a commit of ``git`` touches a service the tag releases (else the tag makes no deploy).
+    created: int = 0
+    releases_service: bool = False
 
 
 def check_releases(releases: Iterable[ReleaseFacts]) -> Check:
@@ -155,3 +161,47 @@ def check_weeks(weeks: Iterable[WeekView]) -> Check:
         if not (_named(w.changes, w.text) and _named(w.deploys, w.text))
     ]
     return _check("weeks", bad, len(seen))
+
+
+@dataclass(frozen=True, slots=True)
+class FirstBriefing:
+    """What quickstart's first briefing covered and said, beside what git says it should.
+
+    ``expected`` is the last complete week (as of the run, in the reader's zone) in which
+    git has a first-parent commit touching a service or a release tag whose range touches
+    one; ``None`` when no complete week has any, and then ``last``, the last complete week,
+    is what should be briefed. ``releases`` are the tags git dates in ``expected`` that
+    release a service; ``named`` the releases quickstart's "Shipped in" line names, ``more``
+    how many more it counts without naming. ``data_end`` is the date quickstart says the
+    data ends on, ``newest`` the date of git's newest commit (both in the reader's zone).
+    """
+
+    briefed: str
+    expected: str | None
+    last: str
+    releases: frozenset[str] = frozenset()
+    named: frozenset[str] = frozenset()
+    more: int = 0
+    data_end: str | None = None
+    newest: str | None = None
+
+
+def check_first_briefing(first: FirstBriefing) -> Check:
+    """Quickstart briefs the last complete week with activity, names every release git has in
+    that week (and none it has not), and says the data ends on the day of git's newest commit.
+    """
+    want = first.expected or first.last
+    bad: list[str] = []
+    if first.briefed != want:
+        bad.append(f"briefed {first.briefed}; the last complete week with activity is {want}")
+    if first.newest != first.data_end:
+        bad.append(f"says the data ends on {first.data_end}; git's newest commit: {first.newest}")
+    wrong = sorted(first.named - first.releases)
+    if wrong:
+        bad.append(f"names {', '.join(wrong[:3])}, which git does not release in {want}")
+    unnamed = len(first.releases) - len(first.named & first.releases) - first.more
+    if unnamed > 0:
+        missing = sorted(first.releases - first.named)
+        bad.append(f"{unnamed} of git's {len(first.releases)} releases in {want} unnamed, "
+                   f"such as {missing[0]}")  # fmt: skip
+    return _check("first briefing", bad, 2 + len(first.releases))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from datetime import UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,15 +24,20 @@ def _zone_name(name: str | None) -> str | None:
     return name
 
 
-def local_timezone() -> str:
-    """This machine's IANA zone (TZ, /etc/timezone or /etc/localtime), else UTC."""
-    candidates = [os.environ.get("TZ", "").lstrip(":")]
+def local_timezone() -> tuple[str, str]:
+    """This machine's IANA zone (TZ, /etc/timezone or /etc/localtime), else UTC, and where the
+    guess came from, in words."""
+    candidates = [(os.environ.get("TZ", "").lstrip(":"), "this machine's TZ")]
     with contextlib.suppress(OSError):
-        candidates.append(Path("/etc/timezone").read_text(encoding="utf-8").strip())
+        text = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+        candidates.append((text, "this machine's /etc/timezone"))
     link = Path("/etc/localtime")
     if link.is_symlink():
-        candidates.append(str(link.resolve()).partition("zoneinfo/")[2])
-    return next((z for c in candidates if (z := _zone_name(c))), "UTC")
+        candidates.append(
+            (str(link.resolve()).partition("zoneinfo/")[2], "this machine's /etc/localtime")
+        )
+    found = next(((z, how) for c, how in candidates if (z := _zone_name(c))), None)
+    return found or ("UTC", "no zone set on this machine")
 
 
 @click.command()
@@ -48,29 +52,26 @@ def local_timezone() -> str:
 )
 @click.pass_context
 def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -> None:
-    """Draft riskbrief.toml from a local clone, read it, and brief its last complete week.
+    """Draft riskbrief.toml from a local clone, read it, and brief its last complete week with
+    changes or deploys, saying where its data ends and what that week shipped.
 
     Services are guessed from the clone's top-level code folders; the store is
     created if it does not exist, beside riskbrief.toml (RISKBRIEF_CONFIG names where), and
     the briefing is written to out/ there. Edit the drafted file afterwards.
     """
-    from sqlalchemy import func
-    from sqlmodel import col, select
-
     from bot.cli.common import brief_all, show
     from bot.pipeline import score_all
-    from bot.quickstart import plan_clone, riskbrief_checkout, toml_for
+    from bot.quickstart import plan_clone, riskbrief_checkout, toml_for, zone_line
+    from bot.quickstart_week import first_week, reader_zone
     from bot.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
     from bot.settings import Settings
     from bot.sources import configured_sources
-    from briefing.week import IsoWeek
     from data.config import load_org_config
     from data.reverts import summary_line
     from data.sources.local_git.tags import deploy_tag_notes
     from data.store.engine import make_engine, session_scope
     from data.store.migrate import upgrade
     from data.store.org import sync_org
-    from data.store.tables import IS_MERGED, Change, ChangeFile
     from data.sync import run_sources
 
     settings = ctx.find_root().obj
@@ -98,7 +99,8 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
         )
     plan = plan_clone(clone)
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(toml_for(plan, local_timezone()), encoding="utf-8")
+    drafted_zone, guessed_from = local_timezone()
+    config.write_text(toml_for(plan, drafted_zone, guessed_from), encoding="utf-8")
     services = ", ".join(key for key, _ in plan.services)
     count = len(plan.services)
     click.echo(
@@ -107,6 +109,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
     )
     if (deploys := plan.deploys_line()) is not None:
         click.echo(deploys)
+    click.echo(zone_line(drafted_zone, guessed_from))
     org = load_org_config(config)
     for note in deploy_tag_notes(org):
         click.echo(note)
@@ -136,41 +139,16 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
         with session_scope(engine) as session:
             score_all(session, org)
             now = utcnow()
-            done = brief_all(session, org, now, out)
-            in_service = select(func.max(col(Change.merged_at))).join(
-                ChangeFile, col(ChangeFile.change_id) == col(Change.id)
-            )
-            newest = session.exec(
-                in_service.where(col(ChangeFile.service_id).is_not(None), IS_MERGED)
-            ).one()
-            quiet = done[0].week if done else None
-            week, merged, running = None, None, False
-            if quiet is not None and newest is not None and not done[0].payload.distribution.total:
-                # The newest change's week as the reader counts weeks, not UTC's.
-                zone = ZoneInfo(done[0].payload.week.timezone)
-                merged = newest.replace(tzinfo=UTC).astimezone(zone).date()
-                week = IsoWeek.of(merged)
-            running = quiet is not None and week is not None and week > quiet
-            if quiet is not None and week is not None and week < quiet:
-                # A clone not pulled lately has a quiet last week: brief the week of its
-                # newest change instead, as the README promises. A newest change in the
-                # week still running is no reason: the last complete week stands.
-                done = brief_all(session, org, now, out, week)
+            # The last complete week with a change in a service or a deploy, not merely last
+            # week (empty for a clone not pulled lately) nor the newest commit's (a version
+            # bump): beside it, where the data ends and what that week shipped.
+            first = first_week(session, reader_zone(session, org.organisation.timezone), now)
+            done = brief_all(session, org, now, out, first.week)
     finally:
         engine.dispose()
     click.echo("")
-    if running and week is not None and merged is not None:
-        click.echo(
-            f"The clone's newest change merged on {merged.isoformat()}, in {week.id}, which is "
-            "not over yet; `riskbrief brief` briefs that week once it is."
-        )
-        click.echo("")
-    elif quiet is not None and week is not None and week < quiet and merged is not None:
-        click.echo(
-            f"The last complete week ({quiet.id}) has no change in a service: the clone's newest "
-            f"change merged on {merged.isoformat()}, so this is the briefing of that "
-            f"week, {done[0].week.id}. `git pull` the clone to brief the weeks since."
-        )
+    if said := first.lines():
+        click.echo("\n".join(said))
         click.echo("")
     show(done, out)
     click.echo("")

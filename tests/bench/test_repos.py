@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 from collections.abc import Sequence
@@ -13,11 +14,14 @@ import pytest
 from bench.repos import kinds
 from bench.repos.assess import Options, _comments_only, assess, releases, services
 from bench.repos.catalogue import HELD_OUT, Listed, load_list
+from bench.repos.firstweek import quickstart_said
 from bench.repos.gitfacts import matched_tags, tag_lines, tag_range
 from bench.repos.invariants import (
     ChangeView,
+    FirstBriefing,
     ReleaseFacts,
     WeekView,
+    check_first_briefing,
     check_non_code,
     check_ranking,
     check_releases,
@@ -141,6 +145,34 @@ def test_retag_of_a_released_commit_ships_nothing(tmp_path: Path) -> None:
         [Commit(1, (), 0, "one", _code(1)), Commit(2, (1,), 1, "two", _code(2))],
         [TagSpec("v1.0", 1, 0), TagSpec("v1.1", 2, 1), TagSpec("v1.1.0", 2, 5)],
     )
+    assert _range(repo, "v1.1") == {_sha(repo, "main")}
+    assert _range(repo, "v1.1.0") == set()
+
+
+def _nested_tag(path: Path, name: str, target: str, day: int) -> None:
+    """``git tag -a NAME -m x TARGET`` made at ``day``: a tag whose object is another tag."""
+    stamp = f"{_START + day * _DAY} +0000"
+    subprocess.run(
+        ["git", "-C", str(path), "-c", "user.name=Ann Dev", "-c", "user.email=ann@example.com",
+         "-c", "advice.nestedTag=false", "tag", "-a", name, "-m", "x", target],
+        check=True, capture_output=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": stamp},
+    )  # fmt: skip
+
+
+def test_a_tag_of_an_annotated_tag_peels_to_its_commit(tmp_path: Path) -> None:
+    """`git tag -a v1.1 -m x rc1` where rc1 is annotated: v1.1 stands for rc1's commit, so it
+    ships that commit alone and a later tag of the same commit (v1.1.0) ships nothing."""
+    repo = build(
+        tmp_path / "r",
+        [Commit(1, (), 0, "one", _code(1)), Commit(2, (1,), 1, "two", _code(2))],
+        [TagSpec("v1.0", 1, 0), TagSpec("rc1", 2, 1)],
+    )
+    _nested_tag(repo, "v1.1", "rc1", 2)
+    _nested_tag(repo, "v1.1.0", "v1.1", 5)
+    tags = {t.name: t.sha for t in matched_tags(repo, r"^v?\d+(\.\d+)+$")}
+    assert tags == {n: _sha(repo, f"{n}^{{commit}}") for n in ("v1.0", "v1.1", "v1.1.0")}
+    assert tags["v1.1"] == _sha(repo, "main")
     assert _range(repo, "v1.1") == {_sha(repo, "main")}
     assert _range(repo, "v1.1.0") == set()
 
@@ -283,6 +315,50 @@ def test_week_check_wants_very_high_changes_and_deploys_named() -> None:
     assert check_weeks([named]).ok
 
 
+def test_first_briefing_check_wants_the_last_active_week_its_releases_and_the_data_s_end() -> None:
+    """Briefing the wrong week, leaving a release of git's unnamed, naming one git has not, or
+    a wrong end of the data each fail the check; the right ones hold."""
+    right = FirstBriefing(
+        briefed="2026-W44", expected="2026-W44", last="2026-W47",
+        releases=frozenset({"v2.0", "v2.0.1"}), named=frozenset({"v2.0", "v2.0.1"}),
+        data_end="2026-10-27", newest="2026-10-27",
+    )  # fmt: skip
+    assert check_first_briefing(right).ok
+    assert check_first_briefing(right).total == 4
+    counted = replace(right, named=frozenset({"v2.0"}), more=1)
+    assert check_first_briefing(counted).ok
+    for broken, said in (
+        (replace(right, briefed="2026-W43"), "briefed 2026-W43; the last complete week with"),
+        (replace(right, named=frozenset({"v2.0"})), "1 of git's 2 releases in 2026-W44 unnamed"),
+        (replace(right, named=right.named | {"v1.9"}), "names v1.9, which git does not"),
+        (replace(right, data_end="2026-10-25"), "says the data ends on 2026-10-25"),
+    ):
+        check = check_first_briefing(broken)
+        assert not check.ok
+        assert check.examples[0].startswith(said), check.examples
+    quiet = FirstBriefing(briefed="2026-W47", expected=None, last="2026-W47")
+    assert check_first_briefing(quiet).ok
+
+
+def test_quickstart_s_first_briefing_is_read_from_its_output() -> None:
+    """The briefed week, the data's end and the releases named (and counted) come from the
+    lines quickstart prints."""
+    output = (
+        "The clone's data ends on 2026-10-27, its newest commit; 2026-W45 to 2026-W47 have no "
+        "change in a service and no deploy, so this is the briefing of 2026-W44, the last "
+        "complete week that has.\n"
+        "Shipped in 2026-W44: v2.0 on 2026-10-27 (api: 4 changes; deploy score 61, high; web: "
+        "1 change), lib@1.2 on 2026-10-28 (2 changes), 3 more.\n\n"
+        "Wrote 1 briefing to out/:\n"
+        "  me: 0 critical · 0 warning · 0 info (2026-W44, whole organisation) → me.slack.json\n"
+    )
+    assert quickstart_said(output) == ("2026-W44", "2026-10-27", frozenset({"v2.0", "lib@1.2"}), 3)
+    none = (
+        "Shipped in 2026-W44: no release (the newest before it: v1.0 on 2026-08-31 (1 change)).\n"
+    )
+    assert quickstart_said(none)[2] == frozenset()
+
+
 def test_list_holds_24_repositories_and_never_the_held_out_one() -> None:
     """The suite lists at least 24 repositories, each once, and never apache/zookeeper."""
     listed = load_list()
@@ -320,6 +396,8 @@ def test_quickstart_on_a_small_history_ships_what_git_says_and_a_broken_store_fa
     assert by_name["releases"].ok, by_name["releases"]
     assert by_name["releases"].total == 5
     assert by_name["services"].ok
+    assert by_name["first briefing"].ok, by_name["first briefing"]
+    assert by_name["first briefing"].total == 3
     assert row.coverage == "5/5 (100%)"
     db = keep / "lib" / "riskbrief.db"
     con = sqlite3.connect(db)

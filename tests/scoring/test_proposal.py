@@ -10,8 +10,15 @@ from scoring.breakdown import GATE
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange, IncidentFacts, Review, ReviewState
 from scoring.history import History
-from scoring.proposal import JSON_VERSION, assess, assessment_json, code_owner
-from scoring.risk import score_change
+from scoring.proposal import (
+    JSON_VERSION,
+    SPLIT_LINES,
+    assess,
+    assessment_json,
+    code_owner,
+    worth_splitting,
+)
+from scoring.risk import score_change, top_signals
 from scoring.signals import SIGNAL_WORDS
 
 # A Tuesday mid-morning: the timing signal is quiet then.
@@ -219,3 +226,35 @@ def test_advice_that_would_remove_no_point_is_left_out() -> None:
     assert not a.risk.gates
     assert all(x.points != 0 for x in a.advice)
     assert all(x.concerns != "size" for x in a.advice)
+
+
+def test_a_small_change_is_never_told_to_split_itself() -> None:
+    """A 10-line change whose halves would score 2 points lower gets no "split it": splitting
+    is not what would make it safer."""
+    small = _change("r@0123456789ab", NOW, FileChange("web/new.py", 8, 2, "web", ("@alice",)))
+    history = _history()
+    a = assess(small, history, CONFIG)
+    halved = replace(small, files=(FileChange("web/new.py", 4, 1, "web", ("@alice",)),))
+    assert score_change(halved, history.context(halved), CONFIG).score < a.score
+    assert not worth_splitting(a.risk)
+    assert all(x.concerns != "size" for x in a.advice)
+
+
+def test_splitting_is_advised_when_size_drives_a_large_change() -> None:
+    """250 lines of code, size the signal earning most beyond a typical change, no gate: "split
+    it" stays; a change just under SPLIT_LINES, size still driving it, is not told to."""
+    large = _change("r@0123456789ab", NOW, FileChange("web/new.py", 200, 50, "web", ("@alice",)))
+    history = _history()
+    a = assess(large, history, CONFIG)
+    assert not a.risk.gates
+    assert top_signals(a.signals, 1, a.risk.typical_points)[0].name == "size"
+    assert worth_splitting(a.risk)
+    size = next(x for x in a.advice if x.concerns == "size")
+    assert size.text == SIGNAL_WORDS["size"].advice
+    assert size.points is not None
+    assert size.points > 0
+    # Just under SPLIT_LINES: size still drives, but the change is not large.
+    under = _change(
+        "r@0123456789ac", NOW, FileChange("web/new.py", SPLIT_LINES - 51, 50, "web", ("@alice",))
+    )
+    assert all(x.concerns != "size" for x in assess(under, history, CONFIG).advice)

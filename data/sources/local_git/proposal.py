@@ -110,10 +110,15 @@ def clone_proposal(
         new_files, untracked = untracked_files(top)
         records = [*records, *new_files]
     if not records:
-        what = "the working tree" if worktree else (head or "HEAD")
+        since = base or "the default branch"
+        if worktree:
+            raise SourceError(
+                f"there is no change between {since} and the working tree, committed or not; "
+                "make the change, or pass --base or another --head."
+            )
         raise SourceError(
-            f"there is no change between {base or 'the default branch'} and {what}; "
-            "commit the change, or pass --base or --head."
+            f"there is no change between {since} and {head or 'HEAD'}; commit the change, "
+            "check what is not committed yet with --head WORKTREE, or pass --base or --head."
         )
     agents = org.agents if org is not None else None
     commits = _log(top, base_sha, head_sha)

@@ -411,3 +411,33 @@ def test_only_uncommitted_changes_are_checked_as_the_working_tree(clone: GitRepo
         "Note: nothing is committed between the default branch and HEAD, so this checks the "
         "uncommitted changes (as --head WORKTREE does)."
     ) in text
+
+
+def test_nothing_committed_names_head_worktree_in_its_one_sentence(clone: GitRepo) -> None:
+    """With nothing committed since the default branch, the refusal names `--head WORKTREE`:
+    for a clean clone, and for `--head HEAD` asked for while changes are uncommitted."""
+    clone.git("checkout", "-q", "main")
+    clean = _one_line_error(_run(str(clone.path)))
+    assert clean == (
+        "Error: there is no change between the default branch and HEAD; commit the change, "
+        "check what is not committed yet with --head WORKTREE, or pass --base or --head."
+    )
+    (clone.path / "pay" / "a.py").write_text("x = 3\ny = 4\n", encoding="utf-8")
+    asked = _one_line_error(_run(str(clone.path), "--head", "HEAD"))
+    assert "check what is not committed yet with --head WORKTREE" in asked
+    clone.git("checkout", "-q", "--", "pay/a.py")
+    nothing = _one_line_error(_run(str(clone.path), "--head", "WORKTREE"))
+    assert nothing == (
+        "Error: there is no change between the default branch and the working tree, committed "
+        "or not; make the change, or pass --base or another --head."
+    )
+
+
+def test_a_ten_line_change_is_not_told_to_split_itself(clone: GitRepo) -> None:
+    """`check` of a 10-line branch advises no split (the 400-line branch above does)."""
+    clone.git("checkout", "-q", "-b", "small", "main")
+    clone.commit({"web/b.py": "".join(f"w{n} = {n}\n" for n in range(10))}, "Grow web", T0)
+    result = _run(str(clone.path), "--threshold", "101")
+    assert result.exit_code == 0, result.output
+    assert "10 lines of code added" in result.output
+    assert "split it" not in result.output

@@ -123,7 +123,8 @@ def test_brief_after_quickstart_briefs_the_same_week_not_a_no_data_one(
     assert started.exit_code == 0, started.output
     written = (workdir / "out" / "me.email.txt").read_text(encoding="utf-8")
     week = IsoWeek.of((_last_week_at(-24 * 29)).date())
-    assert f"this is the briefing of that week, {week.id}" in started.output
+    said = f"so this is the briefing of {week.id}, the last complete week that has"
+    assert said in started.output
     briefed = CliRunner().invoke(main, ["brief"])
     assert briefed.exit_code == 0, briefed.output
     last = IsoWeek.last_complete(THURSDAY, "UTC")
