@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from bench.repos import kinds
 from bench.repos.catalogue import Listed
 from bench.repos.firstweek import first_briefing_facts
+from bench.repos.generated import generated_files
 from bench.repos.gitfacts import (
     git,
     inner_commits,
@@ -34,12 +35,15 @@ from bench.repos.invariants import (
     ChangeView,
     Check,
     ReleaseFacts,
+    ShallowRun,
     WeekView,
     check_first_briefing,
+    check_generated,
     check_non_code,
     check_ranking,
     check_releases,
     check_services,
+    check_shallow,
     check_weeks,
 )
 from bench.repos.storefacts import StoredChange, StoreFacts, read_store
@@ -67,6 +71,8 @@ class Options:
     backtest: bool = True
     weeks: int = 12
     keep: Path | None = None
+    # How deep the shallow copy is: a CI checkout's usual depth.
+    shallow_depth: int = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,19 +124,24 @@ def _copy(clone: Path, listed: Listed, scratch: Path) -> Path:
     return copy
 
 
-def _quickstart(copy: Path, scratch: Path) -> tuple[str, float]:
-    """``riskbrief quickstart COPY`` in ``scratch``; its output and seconds."""
+def _run_quickstart(copy: Path, scratch: Path) -> subprocess.CompletedProcess[str]:
+    """``riskbrief quickstart COPY`` with its configuration and store in ``scratch``."""
     env = {k: v for k, v in os.environ.items() if k not in _SECRETS}
     env |= {
         "RISKBRIEF_CONFIG": str(scratch / "riskbrief.toml"),
         "RISKBRIEF_DATABASE_URL": f"sqlite:///{scratch / 'riskbrief.db'}",
     }
     riskbrief = Path(sys.executable).with_name("riskbrief")
-    start = time.perf_counter()
-    done = subprocess.run(
+    return subprocess.run(
         [str(riskbrief), "quickstart", str(copy), "--out", str(scratch / "out")],
         cwd=scratch, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
+
+
+def _quickstart(copy: Path, scratch: Path) -> tuple[str, float]:
+    """``riskbrief quickstart COPY`` in ``scratch``; its output and seconds."""
+    start = time.perf_counter()
+    done = _run_quickstart(copy, scratch)
     took = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"quickstart failed ({done.returncode}): {done.stderr.strip()[-400:]}")
@@ -283,6 +294,33 @@ def ranking(copy: Path) -> tuple[Check, float | None]:
     return check, gain
 
 
+def shallow(copy: Path, scratch: Path, depth: int) -> Check:
+    """Quickstart on a ``git clone --depth DEPTH`` of the copy, in a folder of its own."""
+    target = scratch / "shallow"
+    cloned = subprocess.run(
+        ["git", "clone", "--quiet", f"--depth={depth}", f"file://{copy}", str(target)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if cloned.returncode != 0:
+        # A snapshot missing its largest blobs cannot be packed for a clone: nothing of the
+        # product's to judge, so the check says why it looked at nothing.
+        return Check("shallow clone", True, 0, 0, note=f"no shallow clone: {cloned.stderr[-120:]}")
+    cut = target / ".git" / "shallow"
+    if not cut.exists():
+        return Check("shallow clone", True, 0, 0, note=f"history not deeper than {depth}")
+    where = scratch / "shallow-store"
+    where.mkdir()
+    done = _run_quickstart(target, where)
+    boundary = frozenset(cut.read_text().split())
+    db = where / "riskbrief.db"
+    stored = (
+        frozenset(c.sha for c in read_store(db).changes.values() if c.sha)
+        if db.exists()
+        else frozenset()
+    )
+    return check_shallow(ShallowRun(done.returncode, done.stdout + done.stderr, boundary, stored))
+
+
 def weeks(scratch: Path, org: OrgConfig, store: StoreFacts, newest: int) -> tuple[Check, int]:
     """The Slack text of each of the ``newest`` weeks with a very-high change or deploy names
     one; the second value is how many such weeks there are in all."""
@@ -357,6 +395,8 @@ def assess(listed: Listed, clone: Path, options: Options = Options()) -> RepoRow
             week_check, seen = weeks(scratch, org, store, options.weeks)
             checks.append(week_check)
             checks.append(check_first_briefing(first))
+            checks.append(check_generated(generated_files(copy, store.changes.values())))
+            checks.append(shallow(copy, scratch, options.shallow_depth))
             looking = release_looking(copy)
             regex = re.compile(pattern or "(?!)", re.IGNORECASE)
             matched = sum(1 for name in looking if regex.search(name))

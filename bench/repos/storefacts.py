@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +15,8 @@ __all__ = ["StoreFacts", "StoredChange", "StoredDeploy", "read_store"]
 
 @dataclass(frozen=True, slots=True)
 class StoredChange:
-    """A merged change: key, sha, number, merge time, files, services touched, band."""
+    """A merged change: key, sha, number, merge time, files, services touched, band; and per
+    file the lines it added, and the files it stored as generated or vendored."""
 
     key: str
     sha: str | None
@@ -24,6 +25,8 @@ class StoredChange:
     paths: tuple[str, ...]
     services: frozenset[str]
     band: str | None
+    added: dict[str, int] = field(default_factory=dict)
+    generated: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +78,15 @@ def read_store(db: Path) -> StoreFacts:
         }
         paths: dict[int, list[str]] = defaultdict(list)
         touched: dict[int, set[str]] = defaultdict(set)
-        for change_id, path, service_id in con.execute(
-            "SELECT change_id, path, service_id FROM change_file"
+        added: dict[int, dict[str, int]] = defaultdict(dict)
+        generated: dict[int, set[str]] = defaultdict(set)
+        for change_id, path, service_id, lines, marked in con.execute(
+            "SELECT change_id, path, service_id, added, generated FROM change_file"
         ):
             paths[change_id].append(path)
+            added[change_id][path] = int(lines or 0)
+            if marked:
+                generated[change_id].add(path)
             if service_id in services:
                 touched[change_id].add(services[service_id][0])
         changes: dict[str, StoredChange] = {}
@@ -90,6 +98,7 @@ def read_store(db: Path) -> StoreFacts:
             changes[key] = StoredChange(
                 key, sha, number, _time(merged_at), tuple(paths[cid]),
                 frozenset(touched[cid]), bands.get(("change", key)),
+                added[cid], frozenset(generated[cid]),
             )  # fmt: skip
         linked: dict[int, set[str]] = defaultdict(set)
         for deploy_id, change_id in con.execute("SELECT deploy_id, change_id FROM deploy_change"):

@@ -10,7 +10,16 @@ from bench.repos.assess import RepoRow
 __all__ = ["CHECKS", "line", "markdown", "summary"]
 
 # The invariants in the order of the table's columns.
-CHECKS = ("releases", "non-code", "services", "ranking", "weeks", "first briefing")
+CHECKS = (
+    "releases",
+    "non-code",
+    "services",
+    "ranking",
+    "weeks",
+    "first briefing",
+    "generated",
+    "shallow clone",
+)
 
 
 def _cell(row: RepoRow, name: str) -> str:
@@ -39,12 +48,14 @@ def markdown(rows: Sequence[RepoRow]) -> str:
     head = (
         "| repository | shape | services (from) | release tags covered | changes | deploys "
         "| releases exact | non-code high | services clean | AUC vs lines added | "
-        "very-high weeks named | first briefing |\n" + "|---" * 12 + "|"
+        "very-high weeks named | first briefing | generated files | shallow clone |\n"
+        + "|---" * 14
+        + "|"
     )
     out = [head]
     for r in rows:
         if r.error:
-            out.append(f"| {r.name} | {r.shape} | error: {r.error} |" + " |" * 9)
+            out.append(f"| {r.name} | {r.shape} | error: {r.error} |" + " |" * 11)
             continue
         out.append(
             f"| {r.name} [{r.head}] | {r.shape} | {r.services} ({r.found_by}) | {r.coverage} "
