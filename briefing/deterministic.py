@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from briefing.card_words import KIND_WORDS, action
 from briefing.headline import headline, very_high_clause
+from briefing.names import and_list, deploy_named
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
 from briefing.plural import many, number
@@ -67,16 +68,33 @@ def _quiet(payload: BriefingPayload) -> str:
     return f"{quiet}{where}: {many(d.total, 'change')}, {high} high risk, no material shift."
 
 
+# High-risk deploys a headline names; more are counted.
+_NAMED_DEPLOYS = 2
+
+
+def _high_deploys(payload: BriefingPayload) -> str | None:
+    """``"1 deploy ran at high risk: v2.0 of Lib (score 61)"``; very-high ones are the very-high
+    clause's to name. ``None`` when none ran at high risk."""
+    high = [d for d in payload.risky_deploys if d.band == "high"]
+    if not high:
+        return None
+    named = [f"{deploy_named(payload, d)} (score {d.score})" for d in high[:_NAMED_DEPLOYS]]
+    if len(high) > len(named):
+        named.append(f"{len(high) - len(named)} more")
+    return f"{many(len(high), 'deploy')} ran at high risk: {and_list(named)}"
+
+
 def _headline(payload: BriefingPayload) -> str:
     if payload.no_data:
         return no_data_line(payload)
     if payload.quiet:
         return _quiet(payload)
     if not payload.cards:
-        # No shift made a card, but a very-high-risk change shipped: never "quiet".
-        clause = very_high_clause(payload)
+        # No shift made a card, but a very-high-risk change or a high-risk deploy shipped:
+        # never "quiet".
+        clauses = [c for c in (very_high_clause(payload), _high_deploys(payload)) if c]
         where = "" if payload.scope.label == "whole organisation" else f" in {payload.scope.label}"
-        return f"No material shift{where}, but {clause}."
+        return f"No material shift{where}, but {'; '.join(clauses)}."
     return headline(payload)
 
 

@@ -149,11 +149,12 @@ class BriefingPayload(View):
 
     @property
     def quiet(self) -> bool:
-        """A week with no card and no very-high-risk change or deploy is a quiet week."""
+        """A week with no card, no very-high-risk change and no high or very-high deploy is a
+        quiet week: a release that shipped at high risk is news even when no shift made a card."""
         return (
             not self.cards
             and not self.very_high_risk
-            and not self.very_high_deploys
+            and not self.risky_deploys
             and not self.no_data
         )
 

@@ -137,6 +137,28 @@ def test_a_very_high_risk_deploy_is_never_under_a_quiet_headline() -> None:
     assert "Riskiest deploys" in json.dumps(message.blocks)
 
 
+def test_a_release_shipped_at_high_risk_is_never_under_a_quiet_headline() -> None:
+    """A week with no card and nothing very high, but a release that ran at high risk (a
+    library's major release): named with its score, never "a quiet week"."""
+    deploy = DeployView(
+        id="git-tag:acme/lib:v2.0:lib",
+        service="lib",
+        finished_at=datetime(2026, 11, 20, 15, 35, tzinfo=UTC),
+        score=61,
+        band="high",
+    )
+    payload = make_payload(cards=(), changes=()).model_copy(update={"risky_deploys": (deploy,)})
+    assert not payload.quiet
+    headline = write_deterministic(payload).headline
+    assert headline.startswith(
+        "No material shift in Team Checkout, but 1 deploy ran at high risk: "
+    )
+    assert "v2.0" in headline
+    assert headline.endswith("(score 61).")
+    message = render_slack(payload, write_deterministic(payload))
+    assert "Riskiest deploys" in json.dumps(message.blocks)
+
+
 def test_positive_cards_get_true_paragraphs_and_no_action() -> None:
     """Each positive card the scoring rules make gets a paragraph of true numbers and no action."""
     made = cards(*_positives())
