@@ -105,7 +105,7 @@ def from_clone(path: Path | None, rev: str | None, org: OrgConfig | None) -> His
     config = replace(config, incidents_known=False)
     if path is None or rev is None:
         return HistoryRead(History(config.incident_lookback_days), config, "none", 0, "no history")
-    history, n = clone_history(path, rev, org)
+    history, n = clone_history(path, rev, org, config=config)
     return HistoryRead(history, config, "git", n, f"the git history of {path}")
 
 

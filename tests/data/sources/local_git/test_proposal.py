@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,10 +10,14 @@ import pytest
 
 from data.config import parse_org_config
 from data.sources.diff import parse_diff
+from data.sources.gitlog import mine_commits
+from data.sources.local_git import history as clone_module
 from data.sources.local_git.clone import clone_repository, default_base
 from data.sources.local_git.history import clone_history
 from data.sources.local_git.proposal import WORKTREE, clone_proposal, diff_proposal
 from scoring.errors import SourceError
+from scoring.history import History
+from scoring.risk import iter_scores
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 10, 5, 10, tzinfo=UTC)
@@ -178,6 +183,40 @@ def test_clone_history_knows_main_s_commits(repo: GitRepo) -> None:
     ctx = history.context(p.change)
     assert ctx.files_with_history == 2
     assert ctx.prior_fixes_on_files == 3
+
+
+def test_clone_history_bands_against_the_typical_change_scoring_it_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a configuration, the clone's history carries the typical change that scoring its
+    commits with their lines of code in order gives (as a synced store's would); with fewer
+    commits scored than a typical change needs, it carries none, and bands stay absolute."""
+    r = GitRepo(tmp_path / "lib")
+    for i in range(30):
+        files = {f"pay/m{i % 4}.py": "".join(f"v{j} = {i}\n" for j in range(1 + 7 * (i % 5)))}
+        r.commit(files, f"change {i}", T0 + timedelta(hours=6 * i))
+    config = _ORG.scoring_config()
+    history, n = clone_history(r.path, "HEAD", _ORG, config=config)
+    reference = History(lookback_days=config.incident_lookback_days)
+    mined = sorted(
+        (m.change for m in mine_commits(r.path, "HEAD", code_lines=True)),
+        key=lambda c: (c.merged_at, c.key),
+    )
+    configured = [
+        replace(c, files=tuple(replace(f, service=_ORG.service_for_path("lib", f.path))
+                               for f in c.files))
+        for c in mined
+    ]  # fmt: skip
+    for _ in iter_scores(configured, reference, config):
+        pass
+    probe = clone_proposal(r.path, _ORG, now=NOW, base="HEAD~1", head="HEAD").change
+    assert n == 30
+    typical = history.context(probe).typical_score
+    assert typical is not None
+    assert typical == reference.context(probe).typical_score
+    monkeypatch.setattr(clone_module, "SCORED_FOR_TYPICAL", 10)
+    few, _ = clone_history(r.path, "HEAD", _ORG, config=config)
+    assert few.context(probe).typical_score is None
 
 
 def test_a_diff_becomes_a_proposal_with_owners_from_the_clone(repo: GitRepo) -> None:
