@@ -2,8 +2,10 @@
 
 The same ``briefing.build.build_payload`` the briefing uses, so every card, fact and
 piece of evidence is the briefing's own, told with the briefing's words for facts and
-evidence; the narrative is left out (an agent reads the facts, and a tool call must
-not wait on an LLM).
+evidence. Of the narrative only the verdict is kept (``verdict``: the deterministic
+narrative's headline, the line every briefing opens with when no LLM writes it); the
+paragraphs are left out (an agent reads the facts, and a tool call must not wait on an
+LLM).
 """
 
 from __future__ import annotations
@@ -18,13 +20,22 @@ from bot.answers.access import Access
 from bot.answers.asked import asked_week, narrowed
 from bot.answers.records.models import BandCounts, IncidentRow, RecordBase, SignalPoints, band_words
 from briefing.build import Recipient, build_payload
+from briefing.deterministic import write_deterministic
 from briefing.payload import BriefingPayload, CardView, Counts
 from briefing.render.text import evidence_words, fact_text
 from data.clock import utcnow
 from data.config import OrgConfig
 from scoring import Distribution
 
-__all__ = ["BriefingFacts", "CardRow", "ChangeSignals", "EvidenceRow", "FactRow", "scope_briefing"]
+__all__ = [
+    "BriefingFacts",
+    "CardRow",
+    "ChangeSignals",
+    "EvidenceRow",
+    "FactRow",
+    "scope_briefing",
+    "verdict",
+]
 
 
 class FactRow(RecordBase):
@@ -86,6 +97,12 @@ class BriefingFacts(RecordBase):
     start: str = Field(description="The week's Monday, in timezone.")
     end: str = Field(description="The week's Sunday, in timezone.")
     timezone: str
+    counts: str = Field(description="The briefing's first line: its cards per severity.")
+    headline: str = Field(
+        description="The week's verdict, as the briefing opens with it: what needs attention "
+        "first, a very-high-risk change or deploy by name, a quiet week, or no data and what "
+        "to run."
+    )
     severity_counts: dict[str, int]
     bands: BandCounts
     bands_last_week: BandCounts
@@ -104,6 +121,16 @@ class BriefingFacts(RecordBase):
     agent_changes_unreviewed: int
     cards: list[CardRow]
     top_changes: list[ChangeSignals]
+
+
+def verdict(payload: BriefingPayload) -> str:
+    """The week's verdict in the briefing's own words: the deterministic narrative's headline.
+
+    Every reader states a week's verdict from here or from the briefing's narrative itself
+    (Slack, email, the text of ``riskbrief brief``, ``/risk brief``), so no reader can call a
+    week quiet that the briefing opens with a very-high-risk change.
+    """
+    return write_deterministic(payload).headline
 
 
 def _bands(c: Counts) -> BandCounts:
@@ -154,6 +181,8 @@ def facts_of(payload: BriefingPayload) -> BriefingFacts:
         start=payload.week.start.isoformat(),
         end=payload.week.end.isoformat(),
         timezone=payload.week.timezone,
+        counts=payload.severity_counts.line(),
+        headline=verdict(payload),
         severity_counts=payload.severity_counts.model_dump(),
         bands=_bands(payload.distribution),
         bands_last_week=_bands(payload.distribution_last_week),
