@@ -10,7 +10,7 @@ LLM).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from pydantic import Field
@@ -18,13 +18,22 @@ from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, narrowed
-from bot.answers.records.models import BandCounts, IncidentRow, RecordBase, SignalPoints, band_words
+from bot.answers.lookups import version_of
+from bot.answers.records.models import (
+    BandCounts,
+    IncidentRow,
+    RecordBase,
+    SignalPoints,
+    band_words,
+    points_of,
+)
 from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.payload import BriefingPayload, CardView, Counts
 from briefing.render.text import evidence_words, fact_text
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.store.scores import load_scores
 from scoring import Distribution
 
 __all__ = [
@@ -170,8 +179,12 @@ def _card(payload: BriefingPayload, card: CardView) -> CardRow:
     )
 
 
-def facts_of(payload: BriefingPayload) -> BriefingFacts:
-    """The payload's facts as the tool answers them."""
+def facts_of(
+    payload: BriefingPayload, whole: Mapping[str, Mapping[str, int]] | None = None
+) -> BriefingFacts:
+    """The payload's facts as the tool answers them; ``whole`` gives each top change's
+    signals their whole points as its own page shows them (``points_of``), by change key."""
+    whole = whole or {}
     m = payload.metrics
     return BriefingFacts(
         organisation=payload.organisation,
@@ -217,7 +230,11 @@ def facts_of(payload: BriefingPayload) -> BriefingFacts:
                 score=c.score,
                 band=band_words(c.band),
                 signals=[
-                    SignalPoints(name=s.name, points=s.points, explanation=s.explanation)
+                    SignalPoints(
+                        name=s.name,
+                        points=whole.get(c.id, {}).get(s.name, s.points),
+                        explanation=s.explanation,
+                    )
                     for s in c.signals
                 ],
                 gates=list(c.gates),
@@ -241,4 +258,11 @@ def scope_briefing(
     access = narrowed(org, access, names)
     week = asked_week(week_text, access, now or utcnow(), current=False)
     asker = Recipient(access.subscriber or "mcp", access.label, access.timezone, access.scope)
-    return facts_of(build_payload(session, org, asker, week))
+    payload = build_payload(session, org, asker, week)
+    scores = load_scores(session, "change", version_of(org), [c.id for c in payload.top_changes])
+    whole = {
+        c.id: points_of(scores[c.id], [s.name for s in c.signals])
+        for c in payload.top_changes
+        if c.id in scores
+    }
+    return facts_of(payload, whole)

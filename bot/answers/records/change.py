@@ -25,9 +25,9 @@ from bot.answers.records.models import (
     GateRow,
     IncidentRow,
     RevertRow,
-    SignalPoints,
     UnknownSignal,
     band_words,
+    signal_points,
 )
 from data.config import OrgConfig
 from data.sources.gitlog import run_git
@@ -44,7 +44,6 @@ from data.store.tables import (
     Repository,
     Service,
 )
-from scoring.breakdown import breakdown
 from scoring.errors import NotFoundError
 
 __all__ = [
@@ -248,10 +247,7 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
         merged_at=change.merged_at,
         score=row.score,
         band=band_words(row.band),
-        signals=[
-            SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
-            for c in breakdown(row)
-        ],
+        signals=signal_points(row),
         unknowns=[
             UnknownSignal(name=s.name, explanation=s.explanation)
             for s in row.signals

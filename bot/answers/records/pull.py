@@ -15,10 +15,15 @@ from sqlmodel import Session
 from bot.answers.access import Access
 from bot.answers.asked import narrowed
 from bot.answers.lookups import version_of
-from bot.answers.records.models import GateRow, RecordBase, SignalPoints, band_words
+from bot.answers.records.models import (
+    GateRow,
+    RecordBase,
+    SignalPoints,
+    band_words,
+    signal_points,
+)
 from data.config import OrgConfig
 from data.store.open_changes import OpenChange, load_open_changes
-from scoring.breakdown import breakdown
 from scoring.errors import NotFoundError
 from scoring.risk import Band
 
@@ -85,10 +90,7 @@ def _pull(org: OrgConfig, o: OpenChange) -> OpenPull:
         services=list(o.services),
         score=s.score if s else None,
         band=band_words(s.band) if s else None,
-        signals=[
-            SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
-            for c in (breakdown(s, _SIGNALS) if s else ())
-        ],
+        signals=signal_points(s, _SIGNALS) if s else [],
         gates=[GateRow.of(g) for g in (s.gates if s else ())],
         agent_involved=s.agent_involved if s else False,
         human_reviewed=s.human_reviewed if s else None,
