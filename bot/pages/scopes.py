@@ -3,10 +3,12 @@ service's or team's weeks, riskiest changes and owners."""
 
 from __future__ import annotations
 
+from bot.answers.asked import narrowed
 from bot.answers.lookups import catalog_of
 from bot.answers.records.history import weekly_trend
 from bot.answers.records.ownership import ownership
 from bot.pages.charts import band_chart
+from bot.pages.freshness import data_end, this_week
 from bot.pages.grids import changes_grid
 from bot.pages.page import Page, PageContext, weeks_asked
 from bot.pages.tables import Column, Grid, cell
@@ -20,8 +22,12 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
     found = catalog_of(ctx.org).resolve(name)
     if found is None or found[0] != kind:
         raise NotFoundError("No such team or service in this scope.")
+    scope = narrowed(ctx.org, ctx.access, [found[1]])
+    end = data_end(ctx, scope)
+    # A stale store's weeks end where its data does, not in months of zeros up to today.
+    last = end.last_week(this_week(ctx, scope))
     history = weekly_trend(
-        ctx.session, ctx.org, ctx.access, [found[1]], weeks_asked(ctx), None, ctx.now
+        ctx.session, ctx.org, ctx.access, [found[1]], weeks_asked(ctx), last.id, ctx.now
     )
     chart = band_chart(
         [
@@ -115,6 +121,7 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
             "key": found[1],
             "owners": owners,
             "weeks": weeks_asked(ctx),
+            "stale": end.note(),
         },
         tuple(grids),
     )
@@ -148,12 +155,14 @@ def _side_by_side(ctx: PageContext, services: list[str]) -> Grid:
 
 def home_page(ctx: PageContext) -> Page:
     """Where to start: the teams and services in scope, side by side over four weeks."""
+    end = data_end(ctx)
+    last = end.last_week(this_week(ctx))
     rows = []
     for team in ctx.org.teams:
         services = ctx.org.scope_services((team.key,), ())
         if not ctx.access.whole and not set(services) <= (ctx.access.services or set()):
             continue
-        h = weekly_trend(ctx.session, ctx.org, ctx.access, [team.key], 4, None, ctx.now)
+        h = weekly_trend(ctx.session, ctx.org, ctx.access, [team.key], 4, last.id, ctx.now)
         rows.append(
             (
                 cell(team.display_name, ctx.url("team", name=team.key)),
@@ -178,4 +187,18 @@ def home_page(ctx: PageContext) -> Page:
         tuple(rows),
     )
     listed = [(s.key, s.display_name) for s in ctx.org.services if ctx.access.sees([s.key])]
-    return Page("home.html", ctx.access.label, {"services": listed}, (teams,))
+    # No team at all is said as such, not as an empty table: riskbrief.toml may name none.
+    no_teams = None
+    if not ctx.org.teams:
+        no_teams = (
+            "No teams are configured: riskbrief.toml's [[teams]] groups services under a team "
+            "(see docs/configuration.md). The services are below."
+        )
+    elif not rows:
+        no_teams = "No team lies wholly in this scope; its services are below."
+    return Page(
+        "home.html",
+        ctx.access.label,
+        {"services": listed, "no_teams": no_teams, "stale": end.note()},
+        () if no_teams else (teams,),
+    )

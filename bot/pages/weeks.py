@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.answers.asked import narrowed
 from bot.answers.records.briefing import scope_briefing
 from bot.answers.records.history import week_rows
 from bot.answers.records.models import ChangeRow
+from bot.pages.freshness import data_end, this_week
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
 from bot.pages.page import Page, PageContext, scope_names
 from briefing.week import IsoWeek
@@ -30,6 +32,10 @@ def week_page(ctx: PageContext, week: str | None = None) -> Page:
         for c in facts.top_changes
     ]
     scope = ctx.args.get("scope") or None
+    shown = IsoWeek.parse(facts.week)
+    # The week after, up to the week in progress: a page of a week not begun says nothing.
+    after = shown.next()
+    end = data_end(ctx, narrowed(ctx.org, ctx.access, scope_names(ctx)))
     rows = {
         "changes": ctx.url("rows", week=facts.week, scope=scope),
         "high": ctx.url("rows", week=facts.week, scope=scope, band="high_risk"),
@@ -43,7 +49,9 @@ def week_page(ctx: PageContext, week: str | None = None) -> Page:
             "rows": rows,
             "top": facts.top_changes,
             "top_rows": top,
-            "previous": IsoWeek.parse(facts.week).previous().id,
+            "previous": shown.previous().id,
+            "next": after.id if after <= this_week(ctx) else None,
+            "stale": end.note(),
             "service_keys": {s.key for s in ctx.org.services},
             "team_keys": {t.key for t in ctx.org.teams},
         },
