@@ -8,10 +8,11 @@ from bot.answers.lookups import catalog_of
 from bot.answers.records.history import weekly_trend
 from bot.answers.records.ownership import ownership
 from bot.pages.charts import band_chart
-from bot.pages.freshness import data_end, this_week
+from bot.pages.freshness import data_end, last_complete, this_week
 from bot.pages.grids import changes_grid
 from bot.pages.page import Page, PageContext, weeks_asked
 from bot.pages.tables import Column, Grid, cell
+from briefing.week import IsoWeek
 from scoring.errors import NotFoundError
 
 __all__ = ["home_page", "scope_page"]
@@ -25,7 +26,8 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
     scope = narrowed(ctx.org, ctx.access, [found[1]])
     end = data_end(ctx, scope)
     # A stale store's weeks end where its data does, not in months of zeros up to today.
-    last = end.last_week(this_week(ctx, scope))
+    running = this_week(ctx, scope)
+    last = end.last_week(running)
     history = weekly_trend(
         ctx.session, ctx.org, ctx.access, [found[1]], weeks_asked(ctx), last.id, ctx.now
     )
@@ -61,7 +63,11 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
         ),
         tuple(
             (
-                cell(w.week, ctx.url("rows", week=w.week, scope=found[1])),
+                # The week in progress is said to be one: its numbers are not a week's yet.
+                cell(
+                    f"{w.week} (so far)" if w.week == running.id else w.week,
+                    ctx.url("rows", week=w.week, scope=found[1]),
+                ),
                 cell(w.changes, ctx.url("rows", week=w.week, scope=found[1])),
                 cell(
                     w.high_risk_share,
@@ -109,7 +115,7 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
         ),
     ]
     if kind == "team":
-        grids.append(_side_by_side(ctx, list(services)))
+        grids.append(_side_by_side(ctx, list(services), end.last_week(last_complete(ctx, scope))))
     label = dict(catalog_of(ctx.org).teams if kind == "team" else catalog_of(ctx.org).services)
     return Page(
         "scope.html",
@@ -127,26 +133,26 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
     )
 
 
-def _side_by_side(ctx: PageContext, services: list[str]) -> Grid:
+def _side_by_side(ctx: PageContext, services: list[str], last: IsoWeek) -> Grid:
+    """A team's services over the four weeks to ``last``, the last complete week."""
     rows = []
     for service in services:
-        h = weekly_trend(ctx.session, ctx.org, ctx.access, [service], 4, None, ctx.now)
-        last = h.weeks[-1]
+        h = weekly_trend(ctx.session, ctx.org, ctx.access, [service], 4, last.id, ctx.now)
         rows.append(
             (
                 cell(service, ctx.url("service", name=service)),
                 cell(sum(w.changes for w in h.weeks)),
-                cell(last.high_risk_share),
+                cell(h.weeks[-1].high_risk_share),
                 cell(sum(w.incidents for w in h.weeks)),
             )
         )
     return Grid(
         "side",
-        "Its services side by side (last four weeks)",
+        f"Its services side by side (the four weeks to {last.id})",
         (
             Column("service", "Service"),
             Column("changes", "Changes", numeric=True),
-            Column("high", "High-risk share this week %", numeric=True),
+            Column("high", f"High-risk share {last.id} %", numeric=True),
             Column("incidents", "Incidents", numeric=True),
         ),
         tuple(rows),
@@ -156,7 +162,9 @@ def _side_by_side(ctx: PageContext, services: list[str]) -> Grid:
 def home_page(ctx: PageContext) -> Page:
     """Where to start: the teams and services in scope, side by side over four weeks."""
     end = data_end(ctx)
-    last = end.last_week(this_week(ctx))
+    # The last complete week, the one the Monday briefing speaks of: the week in progress
+    # would put its few changes' 0% beside the briefing's counts.
+    last = end.last_week(last_complete(ctx))
     rows = []
     for team in ctx.org.teams:
         services = ctx.org.scope_services((team.key,), ())
@@ -175,12 +183,12 @@ def home_page(ctx: PageContext) -> Page:
         )
     teams = Grid(
         "teams",
-        "Teams side by side (last four weeks)",
+        f"Teams side by side (the four weeks to {last.id})",
         (
             Column("team", "Team"),
             Column("changes", "Changes", numeric=True),
-            Column("high", "High-risk share this week %", numeric=True),
-            Column("high_last", "Last week %", numeric=True),
+            Column("high", f"High-risk share {last.id} %", numeric=True),
+            Column("high_last", "Week before %", numeric=True),
             Column("incidents", "Incidents", numeric=True),
             Column("agents", "AI-agent changes", numeric=True),
         ),
