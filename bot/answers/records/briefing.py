@@ -35,6 +35,8 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.scores import load_scores
 from scoring import Distribution
+from scoring.card_terms import EvidenceKind
+from scoring.scored import ScoredChange
 
 __all__ = [
     "BriefingFacts",
@@ -142,6 +144,10 @@ def verdict(payload: BriefingPayload) -> str:
     return write_deterministic(payload).headline
 
 
+# The evidence that names a change: the change, or the change a revert incident undid with.
+_CHANGES = (EvidenceKind.CHANGE, EvidenceKind.REVERT)
+
+
 def _bands(c: Counts) -> BandCounts:
     return BandCounts.of(Distribution(c.safe, c.moderate, c.high, c.critical))
 
@@ -150,10 +156,14 @@ def _share(c: Counts) -> float:
     return round(100.0 * c.high_risk / c.total, 1) if c.total else 0.0
 
 
-def _card(payload: BriefingPayload, card: CardView) -> CardRow:
+def _card(payload: BriefingPayload, card: CardView, scored: Mapping[str, ScoredChange]) -> CardRow:
     evidence = []
     for item in card.evidence:
         change = payload.change(item.key)
+        # A change the briefing does not list (only the riskiest are) still has its score.
+        stored = scored.get(item.key) if item.kind in _CHANGES else None
+        score = change.score if change else stored.score if stored else None
+        band = change.band if change else stored.band if stored else None
         evidence.append(
             EvidenceRow(
                 kind=item.kind.value,
@@ -161,8 +171,8 @@ def _card(payload: BriefingPayload, card: CardView) -> CardRow:
                 words=evidence_words(card, payload, item),
                 title=change.title if change else None,
                 url=change.url if change else None,
-                score=change.score if change else None,
-                band=band_words(change.band) if change else None,
+                score=score,
+                band=band_words(band) if band else None,
             )
         )
     return CardRow(
@@ -180,11 +190,17 @@ def _card(payload: BriefingPayload, card: CardView) -> CardRow:
 
 
 def facts_of(
-    payload: BriefingPayload, whole: Mapping[str, Mapping[str, int]] | None = None
+    payload: BriefingPayload, scored: Mapping[str, ScoredChange] | None = None
 ) -> BriefingFacts:
-    """The payload's facts as the tool answers them; ``whole`` gives each top change's
-    signals their whole points as its own page shows them (``points_of``), by change key."""
-    whole = whole or {}
+    """The payload's facts as the tool answers them. ``scored`` (stored scores by change key)
+    gives each top change's signals their whole points as its own page shows them
+    (``points_of``), and a cited change the briefing does not list its score and band."""
+    scored = scored or {}
+    whole = {
+        c.id: points_of(scored[c.id], [s.name for s in c.signals])
+        for c in payload.top_changes
+        if c.id in scored
+    }
     m = payload.metrics
     return BriefingFacts(
         organisation=payload.organisation,
@@ -220,7 +236,7 @@ def facts_of(
         ],
         agent_changes=payload.agents.changes,
         agent_changes_unreviewed=payload.agents.unreviewed,
-        cards=[_card(payload, c) for c in payload.cards],
+        cards=[_card(payload, c, scored) for c in payload.cards],
         top_changes=[
             ChangeSignals(
                 key=c.id,
@@ -259,10 +275,6 @@ def scope_briefing(
     week = asked_week(week_text, access, now or utcnow(), current=False)
     asker = Recipient(access.subscriber or "mcp", access.label, access.timezone, access.scope)
     payload = build_payload(session, org, asker, week)
-    scores = load_scores(session, "change", version_of(org), [c.id for c in payload.top_changes])
-    whole = {
-        c.id: points_of(scores[c.id], [s.name for s in c.signals])
-        for c in payload.top_changes
-        if c.id in scores
-    }
-    return facts_of(payload, whole)
+    keys = {c.id for c in payload.top_changes}
+    keys |= {e.key for card in payload.cards for e in card.evidence_of(*_CHANGES)}
+    return facts_of(payload, load_scores(session, "change", version_of(org), sorted(keys)))
