@@ -27,6 +27,7 @@ from bot.answers.records.models import (
     RevertRow,
     UnknownSignal,
     band_words,
+    person_name,
     signal_points,
 )
 from data.config import OrgConfig
@@ -238,9 +239,10 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
         url=change_url(org, repository, change),
         repository=repository.name if repository else "",
         service=row.service,
-        # The one change asked about is told with its author, as its code host shows it;
-        # name_people is about briefings naming people to managers.
-        author=author.login if author else None,
+        # The one change asked about is told with its author, as its code host shows it (by
+        # name where the store keys them by e-mail); name_people is about briefings naming
+        # people to managers.
+        author=person_name(author.login, author.display_name) if author else None,
         head_branch=change.head_branch,
         state=change.state.value,
         draft=change.draft,

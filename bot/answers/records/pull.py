@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import Field
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
 from bot.answers.asked import narrowed
@@ -20,10 +20,12 @@ from bot.answers.records.models import (
     RecordBase,
     SignalPoints,
     band_words,
+    person_name,
     signal_points,
 )
 from data.config import OrgConfig
 from data.store.open_changes import OpenChange, load_open_changes
+from data.store.tables import Person
 from scoring.errors import NotFoundError
 from scoring.risk import Band
 
@@ -73,7 +75,7 @@ class OpenPulls(RecordBase):
     pulls: list[OpenPull]
 
 
-def _pull(org: OrgConfig, o: OpenChange) -> OpenPull:
+def _pull(org: OrgConfig, o: OpenChange, names: dict[str, str | None]) -> OpenPull:
     s = o.scored
     return OpenPull(
         key=o.key,
@@ -82,7 +84,7 @@ def _pull(org: OrgConfig, o: OpenChange) -> OpenPull:
         number=o.number,
         title=o.title,
         url=o.url,
-        author=o.author if org.organisation.name_people else None,
+        author=person_name(o.author, names.get(o.author)) if org.organisation.name_people else None,
         head_branch=o.head_branch,
         head_sha=o.head_sha,
         opened_at=o.opened_at,
@@ -121,9 +123,19 @@ def open_pulls(
         or (o.scored is not None and ranks.index(o.scored.band) >= ranks.index(floor))
     ]
     shown = kept[: max(1, min(limit, MAX_PULLS))]
+    logins = sorted({o.author for o in shown if o.author})
+    known: dict[str, str | None] = (
+        dict(
+            session.exec(
+                select(Person.login, Person.display_name).where(col(Person.login).in_(logins))
+            ).all()
+        )
+        if logins
+        else {}
+    )
     return OpenPulls(
         scope=scope.label,
         open=len(found),
         unscored=sum(1 for o in found if o.scored is None),
-        pulls=[_pull(org, o) for o in shown],
+        pulls=[_pull(org, o, known) for o in shown],
     )
