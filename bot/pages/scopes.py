@@ -51,12 +51,13 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
         "weeks",
         "Week by week",
         (
+            # Share, changes and incidents first: what a phone shows without scrolling.
             Column("week", "Week"),
-            Column("changes", "Changes", numeric=True),
             Column("high", "High-risk share %", numeric=True),
+            Column("changes", "Changes", numeric=True),
+            Column("incidents", "Incidents", numeric=True),
             Column("deploys", "Deploys", numeric=True),
             Column("cfr", "Change failure rate %", numeric=True),
-            Column("incidents", "Incidents", numeric=True),
             Column("mttr", "MTTR (minutes)", numeric=True),
             Column("agents", "AI-agent changes", numeric=True),
             Column("driver", "Top driver"),
@@ -68,14 +69,14 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
                     f"{w.week} (so far)" if w.week == running.id else w.week,
                     ctx.url("rows", week=w.week, scope=found[1]),
                 ),
-                cell(w.changes, ctx.url("rows", week=w.week, scope=found[1])),
                 cell(
                     w.high_risk_share,
                     ctx.url("rows", week=w.week, scope=found[1], band="high_risk"),
                 ),
+                cell(w.changes, ctx.url("rows", week=w.week, scope=found[1])),
+                cell(w.incidents),
                 cell(w.deploys),
                 cell(w.change_failure_rate),
-                cell(w.incidents),
                 cell(w.mttr_minutes),
                 cell(agents, ctx.url("rows", week=w.week, scope=found[1], agents="1")),
                 cell(next(iter(w.drivers), None)),
@@ -141,9 +142,9 @@ def _side_by_side(ctx: PageContext, services: list[str], last: IsoWeek) -> Grid:
         rows.append(
             (
                 cell(service, ctx.url("service", name=service)),
-                cell(sum(w.changes for w in h.weeks)),
                 cell(h.weeks[-1].high_risk_share),
                 cell(sum(w.incidents for w in h.weeks)),
+                cell(sum(w.changes for w in h.weeks)),
             )
         )
     return Grid(
@@ -151,9 +152,9 @@ def _side_by_side(ctx: PageContext, services: list[str], last: IsoWeek) -> Grid:
         f"Its services side by side (the four weeks to {last.id})",
         (
             Column("service", "Service"),
-            Column("changes", "Changes", numeric=True),
             Column("high", f"High-risk share {last.id} %", numeric=True),
             Column("incidents", "Incidents", numeric=True),
+            Column("changes", "Changes", numeric=True),
         ),
         tuple(rows),
     )
@@ -174,10 +175,10 @@ def home_page(ctx: PageContext) -> Page:
         rows.append(
             (
                 cell(team.display_name, ctx.url("team", name=team.key)),
-                cell(sum(w.changes for w in h.weeks)),
                 cell(h.weeks[-1].high_risk_share),
                 cell(h.weeks[-2].high_risk_share),
                 cell(sum(w.incidents for w in h.weeks)),
+                cell(sum(w.changes for w in h.weeks)),
                 cell(sum(h.agent_changes)),
             )
         )
@@ -185,11 +186,12 @@ def home_page(ctx: PageContext) -> Page:
         "teams",
         f"Teams side by side (the four weeks to {last.id})",
         (
+            # The briefing's week and incidents first: what a phone shows without scrolling.
             Column("team", "Team"),
-            Column("changes", "Changes", numeric=True),
             Column("high", f"High-risk share {last.id} %", numeric=True),
             Column("high_last", "Week before %", numeric=True),
             Column("incidents", "Incidents", numeric=True),
+            Column("changes", "Changes", numeric=True),
             Column("agents", "AI-agent changes", numeric=True),
         ),
         tuple(rows),
