@@ -9,7 +9,7 @@ read as the briefing reads it (``briefing.stored.Stored``), in the viewer's time
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.answers.access import Access
@@ -67,11 +67,14 @@ def this_week(ctx: PageContext, access: Access | None = None) -> IsoWeek:
     return last_complete(ctx, access).next()
 
 
-def data_end(ctx: PageContext, access: Access | None = None) -> DataEnd:
-    """Where the data of ``access`` (default the viewer's scope) ends."""
+def data_end(
+    ctx: PageContext, access: Access | None = None, newest: datetime | None = None
+) -> DataEnd:
+    """Where the data of ``access`` (default the viewer's scope) ends; ``newest`` when the
+    caller has read it already (a briefing's ``stored.newest_in_scope``)."""
     scope = access or ctx.access
-    view = Stored.load(ctx.session).view(scope.visible(ctx.org), scope.whole)
-    newest = view.newest_in_scope
+    if newest is None:
+        newest = Stored.load(ctx.session).view(scope.visible(ctx.org), scope.whole).newest_in_scope
     if newest is not None and newest.tzinfo is None:
         newest = newest.replace(tzinfo=UTC)
     day = None if newest is None else newest.astimezone(ZoneInfo(scope.timezone)).date()

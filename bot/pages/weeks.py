@@ -35,7 +35,8 @@ def week_page(ctx: PageContext, week: str | None = None) -> Page:
     shown = IsoWeek.parse(facts.week)
     # The week after, up to the week in progress: a page of a week not begun says nothing.
     after = shown.next()
-    end = data_end(ctx, narrowed(ctx.org, ctx.access, scope_names(ctx)))
+    # The briefing read where the scope's data ends: not read a second time.
+    end = data_end(ctx, narrowed(ctx.org, ctx.access, scope_names(ctx)), facts.newest)
     rows = {
         "changes": ctx.url("rows", week=facts.week, scope=scope),
         "high": ctx.url("rows", week=facts.week, scope=scope, band="high_risk"),

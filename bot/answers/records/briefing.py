@@ -114,6 +114,10 @@ class BriefingFacts(RecordBase):
         "first, a very-high-risk change or deploy by name, a quiet week, or no data and what "
         "to run."
     )
+    newest: datetime | None = Field(
+        description="When the newest change, deploy or incident in scope happened, in any "
+        "week: where the data ends (a store not synced lately ends before the week asked)."
+    )
     severity_counts: dict[str, int]
     bands: BandCounts
     bands_last_week: BandCounts
@@ -212,6 +216,7 @@ def facts_of(
         timezone=payload.week.timezone,
         counts=payload.severity_counts.line(),
         headline=verdict(payload),
+        newest=payload.stored.newest_in_scope,
         severity_counts=payload.severity_counts.model_dump(),
         bands=_bands(payload.distribution),
         bands_last_week=_bands(payload.distribution_last_week),
