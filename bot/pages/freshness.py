@@ -45,6 +45,12 @@ class DataEnd:
         week = self.week
         return week if week is not None and self.stale and week < wanted else wanted
 
+    def values(self) -> dict[str, str | None]:
+        """What a page hands its template: the note (``stale``) and the week to open instead
+        (``stale_week``), both ``None`` for a fresh scope."""
+        week = self.week
+        return {"stale": self.note(), "stale_week": week.id if week and self.stale else None}
+
     def note(self) -> str | None:
         """One line for a stale scope (when its data ends and what to run); ``None`` if fresh."""
         if not self.stale:

@@ -128,7 +128,7 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
             "key": found[1],
             "owners": owners,
             "weeks": weeks_asked(ctx),
-            "stale": end.note(),
+            **end.values(),
         },
         tuple(grids),
     )
@@ -209,6 +209,6 @@ def home_page(ctx: PageContext) -> Page:
     return Page(
         "home.html",
         ctx.access.label,
-        {"services": listed, "no_teams": no_teams, "stale": end.note()},
+        {"services": listed, "no_teams": no_teams, **end.values()},
         () if no_teams else (teams,),
     )

@@ -52,7 +52,7 @@ def week_page(ctx: PageContext, week: str | None = None) -> Page:
             "top_rows": top,
             "previous": shown.previous().id,
             "next": after.id if after <= this_week(ctx) else None,
-            "stale": end.note(),
+            **end.values(),
             "service_keys": {s.key for s in ctx.org.services},
             "team_keys": {t.key for t in ctx.org.teams},
         },

@@ -114,6 +114,10 @@ class BriefingFacts(RecordBase):
         "first, a very-high-risk change or deploy by name, a quiet week, or no data and what "
         "to run."
     )
+    no_data: bool = Field(
+        description="Nothing to brief from (an empty store or scope, or nothing this week or "
+        "last): the headline says so and what to run, and the counts mean nothing."
+    )
     newest: datetime | None = Field(
         description="When the newest change, deploy or incident in scope happened, in any "
         "week: where the data ends (a store not synced lately ends before the week asked)."
@@ -216,6 +220,7 @@ def facts_of(
         timezone=payload.week.timezone,
         counts=payload.severity_counts.line(),
         headline=verdict(payload),
+        no_data=payload.no_data,
         newest=payload.stored.newest_in_scope,
         severity_counts=payload.severity_counts.model_dump(),
         bands=_bands(payload.distribution),

@@ -37,6 +37,13 @@ def test_a_stale_store_says_where_its_data_ends_and_what_to_run(
         text = _text(got.get_data(as_text=True))
         assert note in text, path
         assert "riskbrief sync" in text, path
+        # And the week its data ends in is one click away.
+        assert "Open week 2026-W47" in text, path
+        assert f'href="/web/week/{BIG_WEEK}"' in got.get_data(as_text=True), path
+    # A week with no data is its verdict alone: no counts of cards over nothing.
+    empty = _text(client.get("/web/week").get_data(as_text=True))
+    assert "No data for the organisation in week 2027-W09" in empty
+    assert "0 critical" not in empty
 
 
 def test_a_stale_stores_weeks_end_where_its_data_does(small_history: SmallHistory) -> None:
