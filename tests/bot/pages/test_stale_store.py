@@ -31,7 +31,7 @@ def test_a_stale_store_says_where_its_data_ends_and_what_to_run(
 ) -> None:
     client = small_history.client(MONTHS_LATER)
     note = "The data ends 2026-11-18 (week 2026-W47), before the last complete week (2027-W09)"
-    for path in ("/web/", "/web/service/lib", "/web/week", f"/web/week/{BIG_WEEK}"):
+    for path in ("/web/", "/web/service/lib", "/web/week", f"/web/week/{BIG_WEEK}", "/web/agents"):
         got = client.get(path)
         assert got.status_code == 200, path
         text = _text(got.get_data(as_text=True))
@@ -55,9 +55,18 @@ def test_a_stale_stores_weeks_end_where_its_data_does(small_history: SmallHistor
     assert re.search(r"2026-W47 [1-9]", table)
 
 
+def test_a_stale_stores_agents_page_shows_the_week_its_data_ends_in(
+    small_history: SmallHistory,
+) -> None:
+    text = _text(small_history.client(MONTHS_LATER).get("/web/agents").get_data(as_text=True))
+    assert f"Agents in {BIG_WEEK}" in text
+    table = text[text.index("Week by week") :]
+    assert "2027-W" not in table
+
+
 def test_a_fresh_store_says_nothing_of_its_end(small_history: SmallHistory) -> None:
     client = small_history.client(end_of_week_after())
-    for path in ("/web/", "/web/service/lib", f"/web/week/{BIG_WEEK}"):
+    for path in ("/web/", "/web/service/lib", f"/web/week/{BIG_WEEK}", "/web/agents"):
         text = _text(client.get(path).get_data(as_text=True))
         assert "The data ends" not in text, path
 
