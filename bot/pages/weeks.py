@@ -77,10 +77,11 @@ def rows_page(ctx: PageContext, week: str) -> Page:
         "critical": " at very high risk",
     }[band]
     caption = f"Changes{which}{' an AI agent took part in' if agents else ''}"
+    end = data_end(ctx, narrowed(ctx.org, ctx.access, scope_names(ctx)))
     return Page(
         "rows.html",
         f"{rows.scope}: week {rows.week}",
-        {"rows": rows},
+        {"rows": rows, **end.values()},
         (
             changes_grid("changes", caption, rows.changes, ctx.url),
             deploys_grid("deploys", "Deploys", rows.deploys, ctx.url),

@@ -31,7 +31,14 @@ def test_a_stale_store_says_where_its_data_ends_and_what_to_run(
 ) -> None:
     client = small_history.client(MONTHS_LATER)
     note = "The data ends 2026-11-18 (week 2026-W47), before the last complete week (2027-W09)"
-    for path in ("/web/", "/web/service/lib", "/web/week", f"/web/week/{BIG_WEEK}", "/web/agents"):
+    for path in (
+        "/web/",
+        "/web/service/lib",
+        "/web/week",
+        f"/web/week/{BIG_WEEK}",
+        "/web/agents",
+        "/web/rows/2027-W09",
+    ):
         got = client.get(path)
         assert got.status_code == 200, path
         text = _text(got.get_data(as_text=True))
