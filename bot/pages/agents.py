@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bot.answers.asked import narrowed
 from bot.answers.records.agent import agent_activity, agent_weeks
+from bot.pages.freshness import data_end
 from bot.pages.grids import changes_grid
 from bot.pages.page import Page, PageContext, scope_names, weeks_asked
 from bot.pages.tables import Column, Grid, cell
@@ -12,9 +14,12 @@ __all__ = ["agents_page"]
 
 def agents_page(ctx: PageContext) -> Page:
     """AI agents: per agent this week, and per week their changes and human review."""
-    activity = agent_activity(
-        ctx.session, ctx.org, ctx.access, scope_names(ctx), ctx.args.get("week"), ctx.now
-    )
+    end = data_end(ctx, narrowed(ctx.org, ctx.access, scope_names(ctx)))
+    # A stale store's agents are those of the week its data ends in, not a week of zeros.
+    asked = ctx.args.get("week") or None
+    if asked is None and end.stale and end.week is not None:
+        asked = end.week.id
+    activity = agent_activity(ctx.session, ctx.org, ctx.access, scope_names(ctx), asked, ctx.now)
     history = agent_weeks(
         ctx.session, ctx.org, ctx.access, scope_names(ctx), weeks_asked(ctx), activity.week, ctx.now
     )
@@ -75,6 +80,6 @@ def agents_page(ctx: PageContext) -> Page:
     return Page(
         "agents.html",
         f"AI agents: {activity.scope}",
-        {"activity": activity},
+        {"activity": activity, **end.values()},
         (agents, weeks, unreviewed),
     )

@@ -48,7 +48,7 @@ from bot.pages.signin import (
     see_other,
     set_session,
 )
-from bot.pages.tables import grid_csv, sorted_grid
+from bot.pages.tables import breakable, grid_csv, sorted_grid
 from bot.pages.viewer import (
     Via,
     Viewer,
@@ -146,6 +146,7 @@ class PagesApp:
             lstrip_blocks=True,
         )
         self._env.globals["search_max"] = MAX_QUERY
+        self._env.filters["breakable"] = breakable
         self._not_found = (
             self._env.get_template("not_found.html").render(prefix=config.prefix).encode()
         )

@@ -19,26 +19,27 @@ def _when(at: datetime | None) -> str:
 
 
 def changes_grid(key: str, caption: str, rows: list[ChangeRow], url: Url) -> Grid:
-    """Changes as a table: key (linked to its page), title, service, score, band, when."""
+    """Changes as a table: key (linked to its page), score and band first (what a phone shows
+    without scrolling sideways), then title, service, when and drivers."""
     return Grid(
         key,
         caption,
         (
             Column("key", "Change"),
-            Column("title", "Title"),
-            Column("service", "Service"),
             Column("score", "Score", numeric=True),
             Column("band", "Band"),
+            Column("title", "Title"),
+            Column("service", "Service"),
             Column("merged", "Merged (UTC)"),
             Column("drivers", "Drivers"),
         ),
         tuple(
             (
                 cell(c.key, url("change", key=c.key)),
-                cell(c.title),
-                cell(c.service, url("service", name=c.service) if c.service else None),
                 cell(c.score),
                 cell(c.band, band=c.band),
+                cell(c.title),
+                cell(c.service, url("service", name=c.service) if c.service else None),
                 cell(_when(c.merged_at)),
                 cell(", ".join(c.drivers)),
             )
@@ -48,28 +49,29 @@ def changes_grid(key: str, caption: str, rows: list[ChangeRow], url: Url) -> Gri
 
 
 def deploys_grid(key: str, caption: str, rows: list[DeployRow], url: Url) -> Grid:
-    """Deploys as a table, each with its incidents counted."""
+    """Deploys as a table, each with its incidents counted: score, band and incidents first;
+    its service and time (which its key names too) on a wide screen only."""
     return Grid(
         key,
         caption,
         (
             Column("key", "Deploy"),
-            Column("service", "Service"),
-            Column("status", "Status"),
-            Column("finished", "Finished (UTC)"),
             Column("score", "Score", numeric=True),
             Column("band", "Band"),
             Column("incidents", "Incidents", numeric=True),
+            Column("status", "Status"),
+            Column("service", "Service", wide=True),
+            Column("finished", "Finished (UTC)", wide=True),
         ),
         tuple(
             (
                 cell(d.key, url("deploy", key=d.key)),
-                cell(d.service, url("service", name=d.service)),
-                cell(d.status),
-                cell(_when(d.finished_at)),
                 cell(d.score),
                 cell(d.band, band=d.band),
                 cell(len(d.incidents)),
+                cell(d.status),
+                cell(d.service, url("service", name=d.service)),
+                cell(_when(d.finished_at)),
             )
             for d in rows
         ),

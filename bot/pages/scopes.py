@@ -3,13 +3,16 @@ service's or team's weeks, riskiest changes and owners."""
 
 from __future__ import annotations
 
+from bot.answers.asked import narrowed
 from bot.answers.lookups import catalog_of
 from bot.answers.records.history import weekly_trend
 from bot.answers.records.ownership import ownership
 from bot.pages.charts import band_chart
+from bot.pages.freshness import data_end, last_complete, this_week
 from bot.pages.grids import changes_grid
 from bot.pages.page import Page, PageContext, weeks_asked
 from bot.pages.tables import Column, Grid, cell
+from briefing.week import IsoWeek
 from scoring.errors import NotFoundError
 
 __all__ = ["home_page", "scope_page"]
@@ -20,8 +23,13 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
     found = catalog_of(ctx.org).resolve(name)
     if found is None or found[0] != kind:
         raise NotFoundError("No such team or service in this scope.")
+    scope = narrowed(ctx.org, ctx.access, [found[1]])
+    end = data_end(ctx, scope)
+    # A stale store's weeks end where its data does, not in months of zeros up to today.
+    running = this_week(ctx, scope)
+    last = end.last_week(running)
     history = weekly_trend(
-        ctx.session, ctx.org, ctx.access, [found[1]], weeks_asked(ctx), None, ctx.now
+        ctx.session, ctx.org, ctx.access, [found[1]], weeks_asked(ctx), last.id, ctx.now
     )
     chart = band_chart(
         [
@@ -43,27 +51,32 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
         "weeks",
         "Week by week",
         (
+            # Share, changes and incidents first: what a phone shows without scrolling.
             Column("week", "Week"),
-            Column("changes", "Changes", numeric=True),
             Column("high", "High-risk share %", numeric=True),
+            Column("changes", "Changes", numeric=True),
+            Column("incidents", "Incidents", numeric=True),
             Column("deploys", "Deploys", numeric=True),
             Column("cfr", "Change failure rate %", numeric=True),
-            Column("incidents", "Incidents", numeric=True),
             Column("mttr", "MTTR (minutes)", numeric=True),
             Column("agents", "AI-agent changes", numeric=True),
             Column("driver", "Top driver"),
         ),
         tuple(
             (
-                cell(w.week, ctx.url("rows", week=w.week, scope=found[1])),
-                cell(w.changes, ctx.url("rows", week=w.week, scope=found[1])),
+                # The week in progress is said to be one: its numbers are not a week's yet.
+                cell(
+                    f"{w.week} (so far)" if w.week == running.id else w.week,
+                    ctx.url("rows", week=w.week, scope=found[1]),
+                ),
                 cell(
                     w.high_risk_share,
                     ctx.url("rows", week=w.week, scope=found[1], band="high_risk"),
                 ),
+                cell(w.changes, ctx.url("rows", week=w.week, scope=found[1])),
+                cell(w.incidents),
                 cell(w.deploys),
                 cell(w.change_failure_rate),
-                cell(w.incidents),
                 cell(w.mttr_minutes),
                 cell(agents, ctx.url("rows", week=w.week, scope=found[1], agents="1")),
                 cell(next(iter(w.drivers), None)),
@@ -103,7 +116,7 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
         ),
     ]
     if kind == "team":
-        grids.append(_side_by_side(ctx, list(services)))
+        grids.append(_side_by_side(ctx, list(services), end.last_week(last_complete(ctx, scope))))
     label = dict(catalog_of(ctx.org).teams if kind == "team" else catalog_of(ctx.org).services)
     return Page(
         "scope.html",
@@ -115,32 +128,33 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
             "key": found[1],
             "owners": owners,
             "weeks": weeks_asked(ctx),
+            **end.values(),
         },
         tuple(grids),
     )
 
 
-def _side_by_side(ctx: PageContext, services: list[str]) -> Grid:
+def _side_by_side(ctx: PageContext, services: list[str], last: IsoWeek) -> Grid:
+    """A team's services over the four weeks to ``last``, the last complete week."""
     rows = []
     for service in services:
-        h = weekly_trend(ctx.session, ctx.org, ctx.access, [service], 4, None, ctx.now)
-        last = h.weeks[-1]
+        h = weekly_trend(ctx.session, ctx.org, ctx.access, [service], 4, last.id, ctx.now)
         rows.append(
             (
                 cell(service, ctx.url("service", name=service)),
-                cell(sum(w.changes for w in h.weeks)),
-                cell(last.high_risk_share),
+                cell(h.weeks[-1].high_risk_share),
                 cell(sum(w.incidents for w in h.weeks)),
+                cell(sum(w.changes for w in h.weeks)),
             )
         )
     return Grid(
         "side",
-        "Its services side by side (last four weeks)",
+        f"Its services side by side (the four weeks to {last.id})",
         (
             Column("service", "Service"),
-            Column("changes", "Changes", numeric=True),
-            Column("high", "High-risk share this week %", numeric=True),
+            Column("high", f"High-risk share {last.id} %", numeric=True),
             Column("incidents", "Incidents", numeric=True),
+            Column("changes", "Changes", numeric=True),
         ),
         tuple(rows),
     )
@@ -148,34 +162,53 @@ def _side_by_side(ctx: PageContext, services: list[str]) -> Grid:
 
 def home_page(ctx: PageContext) -> Page:
     """Where to start: the teams and services in scope, side by side over four weeks."""
+    end = data_end(ctx)
+    # The last complete week, the one the Monday briefing speaks of: the week in progress
+    # would put its few changes' 0% beside the briefing's counts.
+    last = end.last_week(last_complete(ctx))
     rows = []
     for team in ctx.org.teams:
         services = ctx.org.scope_services((team.key,), ())
         if not ctx.access.whole and not set(services) <= (ctx.access.services or set()):
             continue
-        h = weekly_trend(ctx.session, ctx.org, ctx.access, [team.key], 4, None, ctx.now)
+        h = weekly_trend(ctx.session, ctx.org, ctx.access, [team.key], 4, last.id, ctx.now)
         rows.append(
             (
                 cell(team.display_name, ctx.url("team", name=team.key)),
-                cell(sum(w.changes for w in h.weeks)),
                 cell(h.weeks[-1].high_risk_share),
                 cell(h.weeks[-2].high_risk_share),
                 cell(sum(w.incidents for w in h.weeks)),
+                cell(sum(w.changes for w in h.weeks)),
                 cell(sum(h.agent_changes)),
             )
         )
     teams = Grid(
         "teams",
-        "Teams side by side (last four weeks)",
+        f"Teams side by side (the four weeks to {last.id})",
         (
+            # The briefing's week and incidents first: what a phone shows without scrolling.
             Column("team", "Team"),
-            Column("changes", "Changes", numeric=True),
-            Column("high", "High-risk share this week %", numeric=True),
-            Column("high_last", "Last week %", numeric=True),
+            Column("high", f"High-risk share {last.id} %", numeric=True),
+            Column("high_last", "Week before %", numeric=True),
             Column("incidents", "Incidents", numeric=True),
+            Column("changes", "Changes", numeric=True),
             Column("agents", "AI-agent changes", numeric=True),
         ),
         tuple(rows),
     )
     listed = [(s.key, s.display_name) for s in ctx.org.services if ctx.access.sees([s.key])]
-    return Page("home.html", ctx.access.label, {"services": listed}, (teams,))
+    # No team at all is said as such, not as an empty table: riskbrief.toml may name none.
+    no_teams = None
+    if not ctx.org.teams:
+        no_teams = (
+            "No teams are configured: riskbrief.toml's [[teams]] groups services under a team "
+            "(see docs/configuration.md). The services are below."
+        )
+    elif not rows:
+        no_teams = "No team lies wholly in this scope; its services are below."
+    return Page(
+        "home.html",
+        ctx.access.label,
+        {"services": listed, "no_teams": no_teams, **end.values()},
+        () if no_teams else (teams,),
+    )

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from bot.answers.lookups import catalog_of, find_changes, find_deploys, version_of
 from bot.answers.parse import Usage, change_query
 from bot.answers.records.change import change_risk, services_touched
+from bot.answers.records.models import person_name
 from bot.pages.page import Page, PageContext
 from data.sources.registry import read_change
 from data.store.tables import Change, Person, RiskScoreRow, Service
@@ -61,7 +62,8 @@ def search_page(ctx: PageContext) -> Page:
                 .limit(50)
             )
             for key, title in _openable(ctx, list(changes)):
-                found.append(("change by " + q, f"{key}: {title}", ctx.url("change", key=key)))
+                by = "change by " + person_name(person.login, person.display_name)
+                found.append((by, f"{key}: {title}", ctx.url("change", key=key)))
     return Page("search.html", "Search", {"q": q, "found": found, "version": version_of(ctx.org)})
 
 

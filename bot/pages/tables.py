@@ -10,19 +10,29 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-__all__ = ["Cell", "Column", "Grid", "cell", "grid_csv", "sorted_grid"]
+from markupsafe import Markup, escape
+
+__all__ = ["Cell", "Column", "Grid", "breakable", "cell", "grid_csv", "sorted_grid"]
+
+# Where a key may wrap: after the parts of ``owner/repo#7``, ``owner/repo@sha``,
+# ``deploy:service:time`` and ``revert:owner/repo#7``.
+_KEY_BREAKS = re.compile(r"([:/#@])")
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A column: its id in links, its header, and whether it holds numbers."""
+    """A column: its id in links, its header, whether it holds numbers, and whether it is
+    shown on a wide screen only (``wide``: hidden at a phone's width, where it would push a
+    table's score or incidents out of sight; its CSV keeps it)."""
 
     key: str
     label: str
     numeric: bool = False
+    wide: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,12 @@ def cell(value: object, href: str | None = None, band: str | None = None) -> Cel
         text = f"{value:g}" if isinstance(value, float) else str(value)
         return Cell(text, href, float(value), band)
     return Cell(str(value), href, str(value).lower(), band)
+
+
+def breakable(text: str) -> Markup:
+    """``text`` escaped, with a line-break opportunity (``<wbr>``) after each ``: / # @``: a
+    long key wraps at its parts in a narrow column, never inside a number or a word."""
+    return Markup(_KEY_BREAKS.sub(r"\1<wbr>", str(escape(text))))
 
 
 @dataclass(frozen=True, slots=True)

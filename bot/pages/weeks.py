@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bot.answers.asked import narrowed
 from bot.answers.records.briefing import scope_briefing
 from bot.answers.records.history import week_rows
 from bot.answers.records.models import ChangeRow
+from bot.pages.freshness import data_end, this_week
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
 from bot.pages.page import Page, PageContext, scope_names
 from briefing.week import IsoWeek
@@ -30,6 +32,11 @@ def week_page(ctx: PageContext, week: str | None = None) -> Page:
         for c in facts.top_changes
     ]
     scope = ctx.args.get("scope") or None
+    shown = IsoWeek.parse(facts.week)
+    # The week after, up to the week in progress: a page of a week not begun says nothing.
+    after = shown.next()
+    # The briefing read where the scope's data ends: not read a second time.
+    end = data_end(ctx, narrowed(ctx.org, ctx.access, scope_names(ctx)), facts.newest)
     rows = {
         "changes": ctx.url("rows", week=facts.week, scope=scope),
         "high": ctx.url("rows", week=facts.week, scope=scope, band="high_risk"),
@@ -43,7 +50,9 @@ def week_page(ctx: PageContext, week: str | None = None) -> Page:
             "rows": rows,
             "top": facts.top_changes,
             "top_rows": top,
-            "previous": IsoWeek.parse(facts.week).previous().id,
+            "previous": shown.previous().id,
+            "next": after.id if after <= this_week(ctx) else None,
+            **end.values(),
             "service_keys": {s.key for s in ctx.org.services},
             "team_keys": {t.key for t in ctx.org.teams},
         },
@@ -68,10 +77,11 @@ def rows_page(ctx: PageContext, week: str) -> Page:
         "critical": " at very high risk",
     }[band]
     caption = f"Changes{which}{' an AI agent took part in' if agents else ''}"
+    end = data_end(ctx, narrowed(ctx.org, ctx.access, scope_names(ctx)))
     return Page(
         "rows.html",
         f"{rows.scope}: week {rows.week}",
-        {"rows": rows},
+        {"rows": rows, **end.values()},
         (
             changes_grid("changes", caption, rows.changes, ctx.url),
             deploys_grid("deploys", "Deploys", rows.deploys, ctx.url),

@@ -2,13 +2,15 @@
 
 The same ``briefing.build.build_payload`` the briefing uses, so every card, fact and
 piece of evidence is the briefing's own, told with the briefing's words for facts and
-evidence; the narrative is left out (an agent reads the facts, and a tool call must
-not wait on an LLM).
+evidence. Of the narrative only the verdict is kept (``verdict``: the deterministic
+narrative's headline, the line every briefing opens with when no LLM writes it); the
+paragraphs are left out (an agent reads the facts, and a tool call must not wait on an
+LLM).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from pydantic import Field
@@ -16,15 +18,35 @@ from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, narrowed
-from bot.answers.records.models import BandCounts, IncidentRow, RecordBase, SignalPoints, band_words
+from bot.answers.lookups import version_of
+from bot.answers.records.models import (
+    BandCounts,
+    IncidentRow,
+    RecordBase,
+    SignalPoints,
+    band_words,
+    points_of,
+)
 from briefing.build import Recipient, build_payload
+from briefing.deterministic import write_deterministic
 from briefing.payload import BriefingPayload, CardView, Counts
 from briefing.render.text import evidence_words, fact_text
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.store.scores import load_scores
 from scoring import Distribution
+from scoring.card_terms import EvidenceKind
+from scoring.scored import ScoredChange
 
-__all__ = ["BriefingFacts", "CardRow", "ChangeSignals", "EvidenceRow", "FactRow", "scope_briefing"]
+__all__ = [
+    "BriefingFacts",
+    "CardRow",
+    "ChangeSignals",
+    "EvidenceRow",
+    "FactRow",
+    "scope_briefing",
+    "verdict",
+]
 
 
 class FactRow(RecordBase):
@@ -86,6 +108,20 @@ class BriefingFacts(RecordBase):
     start: str = Field(description="The week's Monday, in timezone.")
     end: str = Field(description="The week's Sunday, in timezone.")
     timezone: str
+    counts: str = Field(description="The briefing's first line: its cards per severity.")
+    headline: str = Field(
+        description="The week's verdict, as the briefing opens with it: what needs attention "
+        "first, a very-high-risk change or deploy by name, a quiet week, or no data and what "
+        "to run."
+    )
+    no_data: bool = Field(
+        description="Nothing to brief from (an empty store or scope, or nothing this week or "
+        "last): the headline says so and what to run, and the counts mean nothing."
+    )
+    newest: datetime | None = Field(
+        description="When the newest change, deploy or incident in scope happened, in any "
+        "week: where the data ends (a store not synced lately ends before the week asked)."
+    )
     severity_counts: dict[str, int]
     bands: BandCounts
     bands_last_week: BandCounts
@@ -106,6 +142,20 @@ class BriefingFacts(RecordBase):
     top_changes: list[ChangeSignals]
 
 
+def verdict(payload: BriefingPayload) -> str:
+    """The week's verdict in the briefing's own words: the deterministic narrative's headline.
+
+    Every reader states a week's verdict from here or from the briefing's narrative itself
+    (Slack, email, the text of ``riskbrief brief``, ``/risk brief``), so no reader can call a
+    week quiet that the briefing opens with a very-high-risk change.
+    """
+    return write_deterministic(payload).headline
+
+
+# The evidence that names a change: the change, or the change a revert incident undid with.
+_CHANGES = (EvidenceKind.CHANGE, EvidenceKind.REVERT)
+
+
 def _bands(c: Counts) -> BandCounts:
     return BandCounts.of(Distribution(c.safe, c.moderate, c.high, c.critical))
 
@@ -114,10 +164,14 @@ def _share(c: Counts) -> float:
     return round(100.0 * c.high_risk / c.total, 1) if c.total else 0.0
 
 
-def _card(payload: BriefingPayload, card: CardView) -> CardRow:
+def _card(payload: BriefingPayload, card: CardView, scored: Mapping[str, ScoredChange]) -> CardRow:
     evidence = []
     for item in card.evidence:
         change = payload.change(item.key)
+        # A change the briefing does not list (only the riskiest are) still has its score.
+        stored = scored.get(item.key) if item.kind in _CHANGES else None
+        score = change.score if change else stored.score if stored else None
+        band = change.band if change else stored.band if stored else None
         evidence.append(
             EvidenceRow(
                 kind=item.kind.value,
@@ -125,8 +179,8 @@ def _card(payload: BriefingPayload, card: CardView) -> CardRow:
                 words=evidence_words(card, payload, item),
                 title=change.title if change else None,
                 url=change.url if change else None,
-                score=change.score if change else None,
-                band=band_words(change.band) if change else None,
+                score=score,
+                band=band_words(band) if band else None,
             )
         )
     return CardRow(
@@ -143,8 +197,18 @@ def _card(payload: BriefingPayload, card: CardView) -> CardRow:
     )
 
 
-def facts_of(payload: BriefingPayload) -> BriefingFacts:
-    """The payload's facts as the tool answers them."""
+def facts_of(
+    payload: BriefingPayload, scored: Mapping[str, ScoredChange] | None = None
+) -> BriefingFacts:
+    """The payload's facts as the tool answers them. ``scored`` (stored scores by change key)
+    gives each top change's signals their whole points as its own page shows them
+    (``points_of``), and a cited change the briefing does not list its score and band."""
+    scored = scored or {}
+    whole = {
+        c.id: points_of(scored[c.id], [s.name for s in c.signals])
+        for c in payload.top_changes
+        if c.id in scored
+    }
     m = payload.metrics
     return BriefingFacts(
         organisation=payload.organisation,
@@ -154,6 +218,10 @@ def facts_of(payload: BriefingPayload) -> BriefingFacts:
         start=payload.week.start.isoformat(),
         end=payload.week.end.isoformat(),
         timezone=payload.week.timezone,
+        counts=payload.severity_counts.line(),
+        headline=verdict(payload),
+        no_data=payload.no_data,
+        newest=payload.stored.newest_in_scope,
         severity_counts=payload.severity_counts.model_dump(),
         bands=_bands(payload.distribution),
         bands_last_week=_bands(payload.distribution_last_week),
@@ -178,7 +246,7 @@ def facts_of(payload: BriefingPayload) -> BriefingFacts:
         ],
         agent_changes=payload.agents.changes,
         agent_changes_unreviewed=payload.agents.unreviewed,
-        cards=[_card(payload, c) for c in payload.cards],
+        cards=[_card(payload, c, scored) for c in payload.cards],
         top_changes=[
             ChangeSignals(
                 key=c.id,
@@ -188,7 +256,11 @@ def facts_of(payload: BriefingPayload) -> BriefingFacts:
                 score=c.score,
                 band=band_words(c.band),
                 signals=[
-                    SignalPoints(name=s.name, points=s.points, explanation=s.explanation)
+                    SignalPoints(
+                        name=s.name,
+                        points=whole.get(c.id, {}).get(s.name, s.points),
+                        explanation=s.explanation,
+                    )
                     for s in c.signals
                 ],
                 gates=list(c.gates),
@@ -212,4 +284,7 @@ def scope_briefing(
     access = narrowed(org, access, names)
     week = asked_week(week_text, access, now or utcnow(), current=False)
     asker = Recipient(access.subscriber or "mcp", access.label, access.timezone, access.scope)
-    return facts_of(build_payload(session, org, asker, week))
+    payload = build_payload(session, org, asker, week)
+    keys = {c.id for c in payload.top_changes}
+    keys |= {e.key for card in payload.cards for e in card.evidence_of(*_CHANGES)}
+    return facts_of(payload, load_scores(session, "change", version_of(org), sorted(keys)))

@@ -25,9 +25,10 @@ from bot.answers.records.models import (
     GateRow,
     IncidentRow,
     RevertRow,
-    SignalPoints,
     UnknownSignal,
     band_words,
+    person_name,
+    signal_points,
 )
 from data.config import OrgConfig
 from data.sources.gitlog import run_git
@@ -44,7 +45,6 @@ from data.store.tables import (
     Repository,
     Service,
 )
-from scoring.breakdown import breakdown
 from scoring.errors import NotFoundError
 
 __all__ = [
@@ -239,19 +239,17 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
         url=change_url(org, repository, change),
         repository=repository.name if repository else "",
         service=row.service,
-        # The one change asked about is told with its author, as its code host shows it;
-        # name_people is about briefings naming people to managers.
-        author=author.login if author else None,
+        # The one change asked about is told with its author, as its code host shows it (by
+        # name where the store keys them by e-mail); name_people is about briefings naming
+        # people to managers.
+        author=person_name(author.login, author.display_name) if author else None,
         head_branch=change.head_branch,
         state=change.state.value,
         draft=change.draft,
         merged_at=change.merged_at,
         score=row.score,
         band=band_words(row.band),
-        signals=[
-            SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
-            for c in breakdown(row)
-        ],
+        signals=signal_points(row),
         unknowns=[
             UnknownSignal(name=s.name, explanation=s.explanation)
             for s in row.signals

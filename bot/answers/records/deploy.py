@@ -20,13 +20,12 @@ from bot.answers.records.models import (
     DeployRecord,
     GateRow,
     RevertRow,
-    SignalPoints,
     band_words,
+    signal_points,
 )
 from data.config import OrgConfig
 from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change, Deploy, DeployChange, Incident, Service
-from scoring.breakdown import breakdown
 from scoring.errors import NotFoundError
 from scoring.risk import top_signals
 
@@ -92,10 +91,7 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
         finished_at=deploy.finished_at,
         score=row.score if row else None,
         band=band_words(row.band) if row else None,
-        signals=[
-            SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
-            for c in (breakdown(row) if row else ())
-        ],
+        signals=signal_points(row) if row else [],
         gates=[GateRow.of(g) for g in (row.gates if row else ())],
         changes=changes,
         unscored=unscored,

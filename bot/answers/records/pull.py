@@ -10,15 +10,22 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import Field
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
 from bot.answers.asked import narrowed
 from bot.answers.lookups import version_of
-from bot.answers.records.models import GateRow, RecordBase, SignalPoints, band_words
+from bot.answers.records.models import (
+    GateRow,
+    RecordBase,
+    SignalPoints,
+    band_words,
+    person_name,
+    signal_points,
+)
 from data.config import OrgConfig
 from data.store.open_changes import OpenChange, load_open_changes
-from scoring.breakdown import breakdown
+from data.store.tables import Person
 from scoring.errors import NotFoundError
 from scoring.risk import Band
 
@@ -68,7 +75,7 @@ class OpenPulls(RecordBase):
     pulls: list[OpenPull]
 
 
-def _pull(org: OrgConfig, o: OpenChange) -> OpenPull:
+def _pull(org: OrgConfig, o: OpenChange, names: dict[str, str | None]) -> OpenPull:
     s = o.scored
     return OpenPull(
         key=o.key,
@@ -77,7 +84,7 @@ def _pull(org: OrgConfig, o: OpenChange) -> OpenPull:
         number=o.number,
         title=o.title,
         url=o.url,
-        author=o.author if org.organisation.name_people else None,
+        author=person_name(o.author, names.get(o.author)) if org.organisation.name_people else None,
         head_branch=o.head_branch,
         head_sha=o.head_sha,
         opened_at=o.opened_at,
@@ -85,10 +92,7 @@ def _pull(org: OrgConfig, o: OpenChange) -> OpenPull:
         services=list(o.services),
         score=s.score if s else None,
         band=band_words(s.band) if s else None,
-        signals=[
-            SignalPoints(name=c.name, points=c.points, explanation=c.explanation)
-            for c in (breakdown(s, _SIGNALS) if s else ())
-        ],
+        signals=signal_points(s, _SIGNALS) if s else [],
         gates=[GateRow.of(g) for g in (s.gates if s else ())],
         agent_involved=s.agent_involved if s else False,
         human_reviewed=s.human_reviewed if s else None,
@@ -119,9 +123,19 @@ def open_pulls(
         or (o.scored is not None and ranks.index(o.scored.band) >= ranks.index(floor))
     ]
     shown = kept[: max(1, min(limit, MAX_PULLS))]
+    logins = sorted({o.author for o in shown if o.author})
+    known: dict[str, str | None] = (
+        dict(
+            session.exec(
+                select(Person.login, Person.display_name).where(col(Person.login).in_(logins))
+            ).all()
+        )
+        if logins
+        else {}
+    )
     return OpenPulls(
         scope=scope.label,
         open=len(found),
         unscored=sum(1 for o in found if o.scored is None),
-        pulls=[_pull(org, o) for o in shown],
+        pulls=[_pull(org, o, known) for o in shown],
     )

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from bot.pages.app import DEFAULT_PREFIX, PagesApp, PagesConfig
 from bot.web import HttpServer
+from tests.bot.pages.small_history import SmallHistory, build_small_history
 from tests.samples import SampleTemplate
 
 if TYPE_CHECKING:
@@ -109,3 +110,14 @@ def served(
         server.stop()
         thread.join(10)
         loaded.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def small_history(
+    tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path
+) -> Iterator[SmallHistory]:
+    """A small history made for the verdict tests (``tests.bot.pages.small_history``), built
+    once per module."""
+    history = build_small_history(tmp_path_factory.mktemp("small-history"), migrated_sqlite)
+    yield history
+    history.engine.dispose()

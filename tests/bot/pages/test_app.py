@@ -280,8 +280,8 @@ def test_outside_text_is_escaped_in_pages_and_csv(scored: LoadedSample) -> None:
     assert "&lt;script&gt;alert(1)" in page.text
     got = client.get(f"/web/rows/{_week(scored)}?csv=changes")
     assert got.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(got.text)))
-    titles = [r[1] for r in rows[1:] if r[0] == key]
+    rows = list(csv.DictReader(io.StringIO(got.text)))
+    titles = [r["Title"] for r in rows if r["Change"] == key]
     assert titles == ["'" + row.title]
 
 
@@ -289,9 +289,9 @@ def test_tables_sort_by_their_header_links(scored: LoadedSample) -> None:
     """Sorting the changes by score, up and down, orders the CSV the same way."""
     client = _client(scored, open=True)
     base = f"/web/rows/{_week(scored)}?csv=changes&sort=changes.score"
-    up = [int(r[3]) for r in list(csv.reader(io.StringIO(client.get(base + "&dir=asc").text)))[1:]]
+    up = [int(r["Score"]) for r in csv.DictReader(io.StringIO(client.get(base + "&dir=asc").text))]
     down = [
-        int(r[3]) for r in list(csv.reader(io.StringIO(client.get(base + "&dir=desc").text)))[1:]
+        int(r["Score"]) for r in csv.DictReader(io.StringIO(client.get(base + "&dir=desc").text))
     ]
     assert len(up) > 3
     assert up == sorted(up)
@@ -304,7 +304,7 @@ def test_a_week_page_counts_link_to_the_rows_they_count(scored: LoadedSample) ->
     page = client.get(f"/web/week/{_week(scored)}")
     assert f"/web/rows/{_week(scored)}?band=high_risk" in page.text
     got = client.get(f"/web/rows/{_week(scored)}?band=high_risk&csv=changes")
-    bands = {r[4] for r in list(csv.reader(io.StringIO(got.text)))[1:]}
+    bands = {r["Band"] for r in csv.DictReader(io.StringIO(got.text))}
     assert bands
     assert bands <= {"high", "very high"}
 

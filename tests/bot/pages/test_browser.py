@@ -216,3 +216,45 @@ def test_csv_link_answers_csv(served: Served, viewports: dict[int, Viewport]) ->
     labels = table.locator("thead th").all_inner_texts()
     assert lines[0].split(",") == labels
     assert len(lines) == 1 + table.locator("tbody tr").count()
+
+
+# Each header's text and its right edge against the right edge of its table's box.
+_HEADERS = """
+() => [...document.querySelectorAll('section.grid')].flatMap((section) => {
+  const box = section.querySelector('.scroll');
+  if (!box) return [];
+  const right = Math.min(box.getBoundingClientRect().right, window.innerWidth);
+  const caption = section.querySelector('h2').innerText;
+  return [...section.querySelectorAll('thead th')].map((th) => {
+    const r = th.getBoundingClientRect();
+    return [caption, th.innerText.trim(), r.width > 0 && r.right <= right + 0.5];
+  });
+})
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "table", "wanted"),
+    [
+        ("home", "Teams side by side", ("Team", "High-risk share", "Incidents")),
+        ("deploy", "Changes it shipped", ("Change", "Score", "Band")),
+        ("rows", "Changes", ("Change", "Score", "Band")),
+        ("rows", "Deploys", ("Deploy", "Score", "Band", "Incidents")),
+        ("team", "Its services side by side", ("Service", "High-risk share", "Incidents")),
+        ("team", "Week by week", ("Week", "High-risk share", "Changes", "Incidents")),
+    ],
+)
+def test_a_phone_sees_each_tables_score_and_incidents(
+    served: Served, viewports: dict[int, Viewport], name: str, table: str, wanted: tuple[str, ...]
+) -> None:
+    """At 390 px a table's key, score, band and incidents are in sight without scrolling it
+    sideways: a table wider than the phone keeps what matters first and scrolls the rest."""
+    page = viewports[390].strict
+    page.goto(served.base + _paths(served)[name][0])
+    headers = [h for h in page.evaluate(_HEADERS) if h[0].startswith(table)]
+    assert headers, f"no table {table!r} on {name}"
+    for want in wanted:
+        found = [(label, seen) for _, label, seen in headers if label.startswith(want)]
+        assert found, f"no {want!r} column in {table!r} on {name}"
+        for label, seen in found:
+            assert seen, f"{label!r} of {table!r} on {name} is out of sight at 390 px"
