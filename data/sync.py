@@ -95,11 +95,7 @@ class SourceSummary:
 
     def line(self) -> str:
         """The summary line ``riskbrief sync`` prints for this source."""
-        kinds = [
-            f"{n:,} {kind.replace('_', ' ')}{'' if n == 1 else 's'}"
-            for kind, n in self.added_kinds
-            if n
-        ]
+        kinds = [f"{n:,} {_kind_words(kind, n)}" for kind, n in self.added_kinds if n]
         added = " and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
         counts = f"{added or self.added} added, {self.updated} updated"
         if self.skipped:
@@ -109,6 +105,14 @@ class SourceSummary:
         if self.error:
             return f"{self.source}: failed after {counts}: {self.error}"
         return f"{self.source}: {counts}"
+
+
+def _kind_words(kind: str, n: int) -> str:
+    """A kind of row counted ``n`` times: "1 change", "3 deploys", "2 people"."""
+    words = kind.replace("_", " ")
+    if n == 1:
+        return words
+    return "people" if words == "person" else f"{words}s"
 
 
 @dataclass(slots=True)

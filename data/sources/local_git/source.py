@@ -35,7 +35,7 @@ from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
-from data.sources.records import ChangeRecord
+from data.sources.records import ChangeRecord, PersonRecord
 from data.sync import Cursor, SyncRun
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
@@ -235,6 +235,9 @@ class LocalGitSource:
         rev = self._rev()
         after = self._known(run.cursor("git", scope).cursor)
         batch: list[ChangeRecord] = []
+        # Each author's name as git has it, stored beside the e-mail address it is keyed by,
+        # so readers show "Ada Lovelace", not ada@example.com.
+        people: dict[str, PersonRecord] = {}
         last: str | None = None
         reverts = RevertTargets(self.path, self.repository)
         generated = GeneratedFiles(self.path, rev)
@@ -262,13 +265,20 @@ class LocalGitSource:
                     continue
                 record = self._record(landed, commit, owners, reverts, generated)
                 batch.append(_own_key(record, claimed))
+                if landed.author_name.strip() and record.author:
+                    people[record.author] = PersonRecord(record.author, landed.author_name.strip())
             last = commit.sha
             if len(batch) >= self.batch:
-                run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)
+                run.checkpoint(
+                    "git", scope, cursor=Cursor(last), people=list(people.values()), changes=batch
+                )
                 run.progress.advance(self.name, len(batch), "commits")
                 batch = []
+                people = {}
         if batch or last is not None:
-            run.checkpoint("git", scope, cursor=Cursor(last), changes=batch)
+            run.checkpoint(
+                "git", scope, cursor=Cursor(last), people=list(people.values()), changes=batch
+            )
             run.progress.advance(self.name, len(batch), "commits")
         dropped: list[str] = []
         if self.deploy_tags:

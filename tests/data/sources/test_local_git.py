@@ -95,6 +95,7 @@ def test_a_first_sync_stores_what_landed_on_the_branch(engine: Engine, tmp_path:
     with Session(engine) as session:
         changes = {c.key: c for c in session.exec(select(Change))}
         people = {p.id: p.login for p in session.exec(select(Person))}
+        names = {p.login: p.display_name for p in session.exec(select(Person))}
         deploys = sorted(d.key for d in session.exec(select(Deploy)))
         incidents = list(session.exec(select(Incident)))
     assert sorted(changes) == sorted(
@@ -107,6 +108,9 @@ def test_a_first_sync_stores_what_landed_on_the_branch(engine: Engine, tmp_path:
     )
     pr = changes["acme/shop#7"]
     assert people[pr.author_id] == "grace@example.com"
+    # Keyed by e-mail, each author keeps the name git has for them, for readers to show.
+    assert names["grace@example.com"] == GRACE.split(" <")[0]
+    assert names["ada@example.com"] == ADA.split(" <")[0]
     assert pr.merged_by_id is not None
     assert people[pr.merged_by_id] == "merger@example.com"
     assert pr.title == "Tweak the page"
@@ -204,7 +208,8 @@ def test_a_crash_mid_sync_resumes_from_the_last_batch(engine: Engine, tmp_path: 
     with Session(engine) as session:
         assert len(session.exec(select(Change)).all()) == 2
     (summary,) = run_sources(engine, org, [source])
-    assert (summary.added, summary.error) == (2, None)
+    # Two changes, and Grace, whose name git gives beside her address.
+    assert (summary.added_kinds, summary.error) == ((("change", 2), ("person", 1)), None)
     with Session(engine) as session:
         assert len(session.exec(select(Change)).all()) == 4
         assert len(session.exec(select(ChangeFile)).all()) == 5
