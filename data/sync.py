@@ -147,18 +147,24 @@ class SyncRun:
         *,
         cursor: Cursor | None = None,
         people: Sequence[PersonRecord] = (),
+        names: Sequence[PersonRecord] = (),
         changes: Sequence[ChangeRecord] = (),
         deploys: Sequence[DeployRecord] = (),
         incidents: Sequence[IncidentRecord] = (),
         error_budgets: Sequence[ErrorBudgetRecord] = (),
     ) -> Tally:
-        """Upsert the records and save ``cursor`` (when given) in one transaction."""
+        """Upsert the records and save ``cursor`` (when given) in one transaction; ``names``
+        sets people's names without counting them (``people`` are counted)."""
         with Session(self.engine) as session:
             ingest = Ingest(session, self.org)
             page = Tally()
             # People first: their names are in place before their changes refer to them.
             if people:
                 page += ingest.people(people)
+            if names:
+                # The names of authors the changes below are keyed by (a clone's e-mail
+                # addresses): what those changes are called, not records of their own to count.
+                ingest.people(names)
             if changes:
                 page += ingest.changes(changes)
             if deploys:

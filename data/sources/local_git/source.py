@@ -270,14 +270,14 @@ class LocalGitSource:
             last = commit.sha
             if len(batch) >= self.batch:
                 run.checkpoint(
-                    "git", scope, cursor=Cursor(last), people=list(people.values()), changes=batch
+                    "git", scope, cursor=Cursor(last), names=list(people.values()), changes=batch
                 )
                 run.progress.advance(self.name, len(batch), "commits")
                 batch = []
                 people = {}
         if batch or last is not None:
             run.checkpoint(
-                "git", scope, cursor=Cursor(last), people=list(people.values()), changes=batch
+                "git", scope, cursor=Cursor(last), names=list(people.values()), changes=batch
             )
             run.progress.advance(self.name, len(batch), "commits")
         dropped: list[str] = []

@@ -97,5 +97,6 @@ def test_a_clone_s_change_is_told_with_its_author_and_its_page(
     pull, commit = over_stdio(["mcp"], calls, dict(os.environ)).answers
     assert pull.data["url"] == "https://github.com/acme/shop/pull/7"
     assert commit.data["url"] == f"https://github.com/acme/shop/commit/{commit_sha}"
-    assert commit.data["author"] == "ada@example.com"
+    # Keyed by her address, shown by the name git gives her.
+    assert commit.data["author"] == "Ada Lovelace"
     assert pull.data["author"] is not None

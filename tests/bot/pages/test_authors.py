@@ -51,7 +51,8 @@ def test_change_pages_and_answers_name_the_author(small_history: SmallHistory) -
         whole = Access.organisation(h.org)
         assert change_risk(session, h.org, whole, h.big).author == "Ada Lovelace"
         assert hers is not None
-        assert change_risk(session, h.org, whole, hers).author == "grace@example.com"
+        # The sync of the clone stored git's name for her too.
+        assert change_risk(session, h.org, whole, hers).author == "Grace Hopper"
     client = h.client(end_of_week_after())
     page = _text(client.get("/web/change/" + h.big).get_data(as_text=True))
     assert "by Ada Lovelace" in page

@@ -193,8 +193,8 @@ def test_clone_history_bands_against_the_typical_change_scoring_it_gives(
     commits scored than a typical change needs, it carries none, and bands stay absolute."""
     r = GitRepo(tmp_path / "lib")
     for i in range(30):
-        files = {f"pay/m{i % 4}.py": "".join(f"v{j} = {i}\n" for j in range(1 + 7 * (i % 5)))}
-        r.commit(files, f"change {i}", T0 + timedelta(hours=6 * i))
+        text = "".join(f"v{j} = {i}\n" for j in range(1 + 7 * (i % 5)))
+        r.commit({f"pay/m{i % 4}.py": text}, f"change {i}", T0 + timedelta(hours=6 * i))
     config = _ORG.scoring_config()
     history, n = clone_history(r.path, "HEAD", _ORG, config=config)
     reference = History(lookback_days=config.incident_lookback_days)
