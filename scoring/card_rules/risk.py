@@ -14,6 +14,7 @@ from scoring.card_rules.measure import (
     tenth,
     versus,
 )
+from scoring.card_rules.usual import routine_gated, shipped_by_incident, usual_gates
 from scoring.card_terms import (
     Card,
     CardFact,
@@ -158,9 +159,17 @@ def shift(
 def driver(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """One signal drives more high-risk changes than last week, told by no earlier card."""
+    """One signal drives more high-risk changes than last week, beyond the noise of what it
+    drove last week or in an average week of the baseline (the more of the two), told by no
+    earlier card."""
     concentrations = tuple(c for c in earlier if c.kind in (CardKind.CONCENTRATION, CardKind.SHIFT))
     before = dict(last.drivers)
+    # What a signal usually drives: last week, or the baseline weeks' mean when that is
+    # more (one quiet week before is no yardstick for a signal that drives a few a week).
+    usual = dict(before)
+    if this.baseline is not None and this.baseline.weeks:
+        for name, n in this.baseline.drivers:
+            usual[name] = max(usual.get(name, 0), n / this.baseline.weeks)
     # A driver a concentration or shift card names, or changes it already shows, are
     # not repeated.
     named = {card.driver for card in concentrations}
@@ -176,7 +185,7 @@ def driver(
         rise = count - before.get(name, 0)
         if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
             continue
-        if not _beyond_noise(count, before.get(name, 0)):
+        if not _beyond_noise(count, usual.get(name, 0)):
             continue
         rising.append((-rise, -count, name, keys))
     if not rising:
@@ -234,29 +243,20 @@ def material_gated(this: WeekAggregate, r: CardRules) -> tuple[WeekChange, ...]:
     """The week's changes a gate put at very high risk that are material, not routine.
 
     A gated change is always named (the briefing lists every very-high-risk change),
-    but it is a warning only when it is material:
-
-    - merged without a human approval (known: an unknown review is not "no");
-    - unusual for its service: no change of that service went through the same gate
-      over the baseline weeks before this one (a service that migrates its schema
-      every week or two is not surprised by one more migration);
-    - or together with other risk: its own signals reach ``gated_other_risk_score``
-      without the gate, an AI agent wrote it, or its service had an incident this week.
+    but it is a warning only when it is material: when it is not routine for its
+    service (``card_rules.usual.routine_gated``: merged without a human approval, by an
+    AI agent, risky on its own signals, or through a gate its service's changes did
+    not go through over the baseline weeks), or when an incident of this week followed
+    a deploy that shipped it. A service that migrates its schema every week or two is
+    not surprised by one more migration; an incident after it is another matter.
     """
-    usual: set[tuple[str | None, str]] = set()
-    if this.baseline is not None:
-        usual = {(c.service, g) for c in this.baseline.changes for g in c.gates}
-    broken = {i.service for i in this.incidents}
-
-    def material(c: WeekChange) -> bool:
-        if c.human_reviewed is False or c.agent_involved or c.service in broken:
-            return True
-        if c.ungated_score is not None and c.ungated_score >= r.gated_other_risk_score:
-            return True
-        # Without a baseline (none configured) nothing is known to be usual.
-        return this.baseline is None or any((c.service, g) not in usual for g in c.gates)
-
-    return tuple(c for c in this.changes if c.gated_very_high and material(c))
+    usual = usual_gates(this)
+    broke = shipped_by_incident(this)
+    return tuple(
+        c
+        for c in this.changes
+        if c.gated_very_high and (c.key in broke or not routine_gated(c, usual, r))
+    )
 
 
 def gated(
