@@ -156,8 +156,9 @@ WORDS: dict[CardKind, KindWords] = {
         _t_incident,
         _p_incident,
         _a_incident,
-        "an incident opened within a day of a high-risk deploy of its service (not one of "
-        "many ordinary high-risk deploys of that service). Facts give "
+        "an incident opened within a day of a deploy of its service that stood out for "
+        "that service (the riskiest it made in weeks, one shipping an unusually risky "
+        "change, or one whose change was reverted), not one of its ordinary deploys. Facts give "
         "the hours between them and the minutes to resolve; when the incident also explains "
         "this week's slower recovery, or a revert of what the deploy shipped, the card says "
         "so and carries those figures too.",

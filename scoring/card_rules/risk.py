@@ -53,6 +53,31 @@ def _beyond_noise(count: float, expected: float) -> bool:
     return count - expected >= 2 * math.sqrt(expected + 1)
 
 
+def _usual_share(
+    this: WeekAggregate, share_before: float, service: str | None, least: int
+) -> float:
+    """The high-risk share a week's count is judged against: what it was compared with (last
+    week, or the baseline when last week was thin), or the baseline weeks' pooled share when
+    that is more and they hold at least ``least`` changes (of ``service``, or in scope).
+
+    Bands that speak put 5–25 % of changes at high risk, so one week's share wanders: a
+    count is news when it rises beyond the noise of both the week before and the weeks
+    before that.
+    """
+    if this.baseline is None:
+        return share_before
+    if service is None:
+        pooled = this.baseline.distribution
+    else:
+        group = this.baseline.by_service.get(service)
+        if group is None:
+            return share_before
+        pooled = group.distribution
+    if pooled.total < least:
+        return share_before
+    return max(share_before, pooled.high_risk_share)
+
+
 def concentration(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
@@ -66,7 +91,8 @@ def concentration(
         share_before = before.distribution.high_risk_share if before else 0.0
         if not reaches(d.high_risk_share - share_before, r.concentration_min_rise_pp):
             continue
-        if not _beyond_noise(d.high_risk, share_before / 100 * d.total):
+        usual = _usual_share(this, share_before, group.name, r.concentration_min_changes)
+        if not _beyond_noise(d.high_risk, usual / 100 * d.total):
             continue
         sev = severity_for(
             d.high_risk_share, r.concentration_warning_share, r.concentration_critical_share
@@ -133,7 +159,8 @@ def shift(
     sev = severity_for(now - before, r.shift_warning_pp, r.shift_critical_pp)
     if sev is None:
         return
-    if not _beyond_noise(len(high_risk), before / 100 * this.distribution.total):
+    usual = _usual_share(this, before, None, r.shift_min_changes)
+    if not _beyond_noise(len(high_risk), usual / 100 * this.distribution.total):
         return
     facts = [
         CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
@@ -159,17 +186,27 @@ def shift(
 def driver(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """One signal drives more high-risk changes than last week, beyond the noise of what it
-    drove last week or in an average week of the baseline (the more of the two), told by no
-    earlier card."""
+    """One signal drives more high-risk changes than last week, told by no earlier card.
+
+    More beyond the noise of the most of: what it drove last week, what it drove in an
+    average week of the baseline weeks, and its part of the high-risk changes over the
+    baseline weeks applied to this week's high-risk changes.
+    """
     concentrations = tuple(c for c in earlier if c.kind in (CardKind.CONCENTRATION, CardKind.SHIFT))
     before = dict(last.drivers)
-    # What a signal usually drives: last week, or the baseline weeks' mean when that is
-    # more (one quiet week before is no yardstick for a signal that drives a few a week).
-    usual = dict(before)
-    if this.baseline is not None and this.baseline.weeks:
-        for name, n in this.baseline.drivers:
-            usual[name] = max(usual.get(name, 0), n / this.baseline.weeks)
+    # What a signal usually drives: one quiet week before is no yardstick for a signal
+    # that drives a few a week.
+    usual: dict[str, float] = {name: float(n) for name, n in before.items()}
+    pooled = this.baseline
+    if pooled is not None and pooled.weeks:
+        high_now = this.distribution.high_risk
+        high_before = pooled.distribution.high_risk
+        for name, n in pooled.drivers:
+            # Its weekly mean, and its usual part of the high-risk changes applied to this
+            # week's: a signal behind half of them drives more when they are more, which is
+            # the shift's and concentration's story, not a rising driver's.
+            part = n / high_before * high_now if high_before else 0.0
+            usual[name] = max(usual.get(name, 0.0), n / pooled.weeks, part)
     # A driver a concentration or shift card names, or changes it already shows, are
     # not repeated.
     named = {card.driver for card in concentrations}

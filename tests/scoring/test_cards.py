@@ -145,6 +145,27 @@ def test_concentration(
     assert severities(this, last).get("concentration:payments") == expected
 
 
+def test_concentration_and_shift_rise_beyond_the_weeks_before_too() -> None:
+    """Payments' 4 high-risk changes of 8 after a week of 1 rise beyond last week's noise, but
+    not beyond that of the four weeks before, where 12 of 32 were high risk (37.5 %: 3 of
+    8 expected): one calm week is no yardstick when bands put a share of changes at high
+    risk. The same for the whole scope's shift. Without such weeks before, both are cards."""
+    this_changes = [*mix("payments", 8, 4), *spread(60, 0)]
+    last = aggregate([*mix("payments", 8, 1, -1), *spread(60, 0, -1)])
+    pooled = [c for w in (2, 3, 4) for c in mix("payments", 8, 4, -w)]
+    usual = aggregate([*pooled, *mix("payments", 8, 0, -1)], weeks=4)
+    assert "concentration:payments" not in severities(aggregate(this_changes, baseline=usual), last)
+    calm = aggregate([c for w in (1, 2, 3, 4) for c in mix("payments", 8, 1, -w)], weeks=4)
+    assert severities(aggregate(this_changes, baseline=calm), last)["concentration:payments"] == C
+
+    now = spread(60, 14)
+    before = aggregate(spread(60, 8, -1))
+    often = aggregate([c for w in (1, 2, 3, 4) for c in spread(60, 13, -w)], weeks=4)
+    assert "shift" not in severities(aggregate(now, baseline=often), before)
+    seldom = aggregate([c for w in (1, 2, 3, 4) for c in spread(60, 8, -w)], weeks=4)
+    assert severities(aggregate(now, baseline=seldom), before)["shift"] == W
+
+
 @pytest.mark.parametrize(
     ("drivers", "expected"),
     [
