@@ -143,6 +143,9 @@ class FactKey(StrEnum):
     SERVICE_LINE_COVERAGE_THIS_WEEK = "service_coverage_this_week"
     SERVICE_LINE_COVERAGE_LAST_WEEK = "service_coverage_last_week"
     COVERAGE_LOWERING_CHANGES = "coverage_lowering_changes"
+    # The score of the riskiest change the deploy an incident followed shipped: what made
+    # a deploy its service's bands call moderate stand out.
+    SHIPPED_RISKIEST_SCORE = "shipped_riskiest_score"
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,8 @@ def incident(
         facts = [CardFact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
         if (m := i.minutes_to_resolve) is not None:
             facts.append(CardFact(FactKey.MINUTES_TO_RESOLVE, tenth(m), "min"))
+        if i.shipped:
+            facts.append(CardFact(FactKey.SHIPPED_RISKIEST_SCORE, max(c.score for c in i.shipped)))
         yield Card(
             f"incident:{i.key}",
             CardKind.INCIDENT,
