@@ -53,6 +53,7 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.SERVICE_LINE_COVERAGE_THIS_WEEK: "line coverage this week",
     FactKey.SERVICE_LINE_COVERAGE_LAST_WEEK: "line coverage last week",
     FactKey.COVERAGE_LOWERING_CHANGES: "changes that lowered coverage",
+    FactKey.SHIPPED_RISKIEST_SCORE: "score of the riskiest change the deploy shipped",
 }
 
 

@@ -45,10 +45,12 @@ class Windows:
         services: Sequence[str],
         since: IsoWeek | None = None,
     ) -> WeekRows:
-        """``services``' rows of ``week``, or of ``since`` up to and including ``week``."""
+        """``services``' rows of ``week``, or of ``since`` up to and including ``week``; for the
+        whole organisation, its changes in code no service holds too."""
         assert self._window is not None
         start = (since or week).bounds(shared.timezone)[0]
-        return self._window.slice(start, week.bounds(shared.timezone)[1], services)
+        end = week.bounds(shared.timezone)[1]
+        return self._window.slice(start, end, services, unowned=shared.scope.whole)
 
 
 def weeks_before(week: IsoWeek, n: int) -> IsoWeek:

@@ -143,6 +143,9 @@ class FactKey(StrEnum):
     SERVICE_LINE_COVERAGE_THIS_WEEK = "service_coverage_this_week"
     SERVICE_LINE_COVERAGE_LAST_WEEK = "service_coverage_last_week"
     COVERAGE_LOWERING_CHANGES = "coverage_lowering_changes"
+    # The score of the riskiest change the deploy an incident followed shipped: what made
+    # a deploy its service's bands call moderate stand out.
+    SHIPPED_RISKIEST_SCORE = "shipped_riskiest_score"
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,21 +282,21 @@ class CardRules:
     # A signal that drives more high-risk changes than last week.
     driver_min_changes: int = 3
     driver_min_rise: int = 2
-    # Incidents after high-risk deploys: critical when the deploy was high or critical.
+    # Incidents after a deploy that stood out for its service (``card_rules.incidents.
+    # stood_out``), within this many hours of it: always critical.
     incident_window_hours: float = 24.0
-    # A high (not very high) deploy is one of many ordinary ones, and an incident after it
-    # makes no card of its own, when its service made at least ``incident_many_deploys``
-    # production deploys this week and over the baseline weeks and at least
-    # ``incident_usual_high_share`` of them were high risk too: blaming the one that
-    # happened to come last would be a coincidence, not a finding. A very-high-risk
-    # deploy, and a revert of what the deploy shipped, always make the card.
+    # A high deploy (or one shipping a high-risk change) stands out when it scored above
+    # every other deploy of its service this week and over the baseline weeks, when the
+    # service made at least this many others to compare with; with fewer, it stands out
+    # by being high. Deploys an active incident's gate lifted are not compared.
     incident_many_deploys: int = 5
-    incident_usual_high_share: float = 25.0
     # A change a gate put at very high risk makes a card only when it is material: merged
-    # without a human approval, unusual for its service (no change through the same gate
-    # there over the baseline weeks), or with other risk: its own signals reach this score
-    # without the gate, an AI agent wrote it, or its service had an incident this week.
-    gated_other_risk_score: int = 60
+    # without a human approval, by an AI agent, unusual for its service (no change through
+    # the same gate there over the baseline weeks), an incident this week followed a
+    # deploy that shipped it, or risky on its own: its signals alone came within this many
+    # points of the very-high bound the gate lifted it to (the high band's width with the
+    # default bands, so its own signals made it high risk for its history).
+    gated_other_risk_points: float = 12.0
     # MTTR: worse by both a ratio and an absolute number of minutes. Better by
     # the same (at most 1 / ``mttr_warning_ratio`` of last week's, and at least
     # ``mttr_min_minutes`` less) is a positive card when both weeks resolved at

@@ -74,6 +74,9 @@ class ScoredDeploy:
     score: int
     band: Band
     succeeded: bool = True
+    # The gates that alone put the deploy in its band (an incident of its service was
+    # active when it finished): such a deploy is no riskier for what it shipped.
+    gates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,11 @@ class WeekIncident:
     deploy_key: str | None = None
     deploy_band: Band | None = None
     deploy_finished_at: datetime | None = None
+    # The linked deploy's score, the gates that alone put it in its band, and the changes
+    # it shipped (as scored, in whatever week they merged).
+    deploy_score: int | None = None
+    deploy_gates: tuple[str, ...] = ()
+    shipped: tuple[WeekChange, ...] = ()
 
     @property
     def minutes_to_resolve(self) -> float | None:

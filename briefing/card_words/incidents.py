@@ -43,10 +43,14 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     incident = next((i for i in payload.incidents if i.id == key), None)
     name = service_name(payload, card.subject)
     hours = fact(card, FactKey.HOURS_TO_INCIDENT)
-    deploy_band = incident.deploy_band if incident else None
+    deploy_band = incident.deploy_band if incident else card.deploy_band
     band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
     # The deploy's id is in the card's evidence, in words; the sentence needs no id soup.
     text = f"{incident_name(payload, key)} hit {name} {number(hours)} h after a {band} deploy"
+    shipped = maybe_fact(card, FactKey.SHIPPED_RISKIEST_SCORE)
+    if shipped is not None and not (deploy_band and Band(deploy_band).high_risk):
+        # Not high for its service's deploys: what it shipped is what stood out.
+        text += f" that shipped a change scored {number(shipped)}"
     minutes = maybe_fact(card, FactKey.MINUTES_TO_RESOLVE)
     text += (
         f" and took {number(minutes)} min to resolve."
@@ -144,9 +148,15 @@ def _a_incident(payload: BriefingPayload, card: CardView) -> str:
 
 
 def _t_incident(card: Card, names: Mapping[str, str]) -> str:
-    # The rule makes incident cards only after high-risk deploys, with their band.
-    band = card.deploy_band.risk_adjective if card.deploy_band else "high-risk"
-    return f"Incident in {subject_name(card, names)} followed a {band} deploy"
+    # The rule makes incident cards after deploys that stood out for their service: by their
+    # own band, by what they shipped, or by a revert of it.
+    name = subject_name(card, names)
+    if card.deploy_band is None or card.deploy_band.high_risk:
+        band = card.deploy_band.risk_adjective if card.deploy_band else "high-risk"
+        return f"Incident in {name} followed a {band} deploy"
+    if card.evidence and card.evidence[0].kind is EvidenceKind.REVERT:
+        return f"A change {name} shipped was reverted"
+    return f"Incident in {name} followed a deploy of a risky change"
 
 
 # The words of this family's cards (``scoring/card_rules/incidents.py``), gathered into
@@ -156,8 +166,9 @@ WORDS: dict[CardKind, KindWords] = {
         _t_incident,
         _p_incident,
         _a_incident,
-        "an incident opened within a day of a high-risk deploy of its service (not one of "
-        "many ordinary high-risk deploys of that service). Facts give "
+        "an incident opened within a day of a deploy of its service that stood out for "
+        "that service (the riskiest it made in weeks, one shipping an unusually risky "
+        "change, or one whose change was reverted), not one of its ordinary deploys. Facts give "
         "the hours between them and the minutes to resolve; when the incident also explains "
         "this week's slower recovery, or a revert of what the deploy shipped, the card says "
         "so and carries those figures too.",

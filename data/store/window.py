@@ -23,6 +23,7 @@ from data.store.tables import (
     IS_MERGED,
     Change,
     Deploy,
+    DeployChange,
     Incident,
     Person,
     RiskScoreRow,
@@ -102,6 +103,15 @@ class Window:
         return _index(self.changes, lambda c: c.service, lambda c: c.merged_at)
 
     @cached_property
+    def _unowned(self) -> _Timeline[WeekChange]:
+        """Changes in code no service holds, in merge order: the organisation's still."""
+        out: _Timeline[WeekChange] = _Timeline()
+        for c in self.changes:
+            if c.service is None:
+                out.add(c.merged_at, c)
+        return out
+
+    @cached_property
     def _deploys(self) -> dict[str, _Timeline[ScoredDeploy]]:
         return _index(self.deploys, lambda d: d.service, lambda d: d.finished_at)
 
@@ -109,8 +119,15 @@ class Window:
     def _incidents(self) -> dict[str, _Timeline[WeekIncident]]:
         return _index(self.incidents, lambda i: i.service, lambda i: i.opened_at)
 
-    def slice(self, since: datetime, until: datetime, services: Iterable[str]) -> WeekRows:
-        """The rows of ``services`` in ``[since, until)``, which must lie inside the window."""
+    def slice(
+        self, since: datetime, until: datetime, services: Iterable[str], unowned: bool = False
+    ) -> WeekRows:
+        """The rows of ``services`` in ``[since, until)``, which must lie inside the window.
+
+        ``unowned`` adds the changes in code no service holds: the whole organisation's
+        week holds them (a very-high change there is the organisation's, whatever no
+        service's paths say), a team's or a service's does not.
+        """
         if since < self.since or until > self.until:
             raise ValueError("the slice asked for lies outside the loaded window")
         wanted = sorted(set(services))
@@ -119,6 +136,10 @@ class Window:
         changes = tuple(
             c for s in wanted if s in self._changes for c in self._changes[s].between(since, until)
         )
+        if unowned:
+            if self.services is not None:
+                raise ValueError("a window of some services holds no changes outside them")
+            changes += tuple(self._unowned.between(since, until))
         return WeekRows(
             changes=changes,
             deploys=tuple(
@@ -284,8 +305,9 @@ def load_window(
             score=score,
             band=Band(band),
             succeeded=status == "success",
+            gates=_band_gates(_json_list(gates), band),
         )
-        for key, service_id, finished, status, score, band in conn.execute(
+        for key, service_id, finished, status, score, band, gates in conn.execute(
             sa.select(
                 col(Deploy.key),
                 col(Deploy.service_id),
@@ -293,6 +315,7 @@ def load_window(
                 col(Deploy.status),
                 col(RiskScoreRow.score),
                 col(RiskScoreRow.band),
+                _text(RiskScoreRow.gates),
             )
             .join(RiskScoreRow, _score_join("deploy", col(Deploy.key), version))
             .where(
@@ -304,8 +327,8 @@ def load_window(
             .order_by(col(Deploy.finished_at), col(Deploy.key))
         )
     ]
-    linked = sa.orm.aliased(Deploy)
-    linked_score = sa.orm.aliased(RiskScoreRow)
+    incident_rows = _incident_rows(conn, since, until, version, incident_scope)
+    shipped = _shipped(conn, {row[5] for row in incident_rows if row[5] is not None}, version)
     incidents = [
         WeekIncident(
             key=key,
@@ -316,38 +339,113 @@ def load_window(
             deploy_key=deploy_key,
             deploy_band=Band(deploy_band) if deploy_band else None,
             deploy_finished_at=deploy_finished,
+            deploy_score=deploy_score,
+            deploy_gates=_band_gates(_json_list(deploy_gates), deploy_band) if deploy_band else (),
+            shipped=shipped.get(deploy_id, ()) if deploy_id is not None else (),
         )
-        for key, service_id, title, opened, resolved, deploy_key, deploy_finished, deploy_band in (
-            conn.execute(
-                sa.select(
-                    col(Incident.key),
-                    col(Incident.service_id),
-                    col(Incident.title),
-                    col(Incident.opened_at),
-                    col(Incident.resolved_at),
-                    col(linked.key),
-                    col(linked.finished_at),
-                    col(linked_score.band),
-                )
-                .outerjoin(linked, col(linked.id) == col(Incident.deploy_id))
-                .outerjoin(
-                    linked_score,
-                    sa.and_(
-                        col(linked_score.subject_key) == col(linked.key),
-                        col(linked_score.subject_kind) == "deploy",
-                        col(linked_score.scorer_version) == version,
-                    ),
-                )
-                .where(
-                    col(Incident.opened_at) >= since,
-                    col(Incident.opened_at) < until,
-                    incident_scope,
-                )
-                .order_by(col(Incident.opened_at), col(Incident.key))
-            )
-        )
+        for (
+            key,
+            service_id,
+            title,
+            opened,
+            resolved,
+            deploy_id,
+            deploy_key,
+            deploy_finished,
+            deploy_band,
+            deploy_score,
+            deploy_gates,
+        ) in incident_rows
     ]
     return Window(since, until, tuple(changes), tuple(deploys), tuple(incidents), only)
+
+
+def _incident_rows(
+    conn: Any, since: datetime, until: datetime, version: str, scope: Any
+) -> list[Any]:
+    """The incidents of ``[since, until)`` in ``scope``, each with its linked deploy's id, key,
+    finish, band, score and gates (all ``None`` for an incident linked to no deploy)."""
+    linked = sa.orm.aliased(Deploy)
+    linked_score = sa.orm.aliased(RiskScoreRow)
+    return list(
+        conn.execute(
+            sa.select(
+                col(Incident.key),
+                col(Incident.service_id),
+                col(Incident.title),
+                col(Incident.opened_at),
+                col(Incident.resolved_at),
+                col(linked.id),
+                col(linked.key),
+                col(linked.finished_at),
+                col(linked_score.band),
+                col(linked_score.score),
+                _text(linked_score.gates),
+            )
+            .outerjoin(linked, col(linked.id) == col(Incident.deploy_id))
+            .outerjoin(
+                linked_score,
+                sa.and_(
+                    col(linked_score.subject_key) == col(linked.key),
+                    col(linked_score.subject_kind) == "deploy",
+                    col(linked_score.scorer_version) == version,
+                ),
+            )
+            .where(
+                col(Incident.opened_at) >= since,
+                col(Incident.opened_at) < until,
+                scope,
+            )
+            .order_by(col(Incident.opened_at), col(Incident.key))
+        ).all()
+    )
+
+
+def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[WeekChange, ...]]:
+    """The scored changes each of ``deploy_ids`` shipped (in whatever week they merged), for
+    the incident rule: whether a deploy an incident followed shipped an unusually risky one.
+
+    Read for the deploys incidents are linked to only: a few a week.
+    """
+    out: dict[int, list[WeekChange]] = {}
+    ids = sorted(deploy_ids)
+    for start in range(0, len(ids), 500):
+        rows = conn.execute(
+            sa.select(
+                col(DeployChange.deploy_id),
+                col(Change.key),
+                col(Change.title),
+                col(Change.merged_at),
+                col(RiskScoreRow.score),
+                col(RiskScoreRow.band),
+                col(RiskScoreRow.service),
+                col(RiskScoreRow.agent_involved),
+                col(RiskScoreRow.human_reviewed),
+                _text(RiskScoreRow.gates),
+            )
+            .join(Change, col(Change.id) == col(DeployChange.change_id))
+            .join(RiskScoreRow, _score_join("change", col(Change.key), version))
+            .where(col(DeployChange.deploy_id).in_(ids[start : start + 500]))
+            .order_by(col(Change.merged_at), col(Change.key))
+        )
+        for deploy_id, key, title, merged_at, score, band, service, agent, reviewed, gates in rows:
+            change = WeekChange(
+                key=key,
+                title=title,
+                service=service,
+                team=None,
+                score=score,
+                band=Band(band),
+                merged_at=merged_time(merged_at, key),
+                agent_involved=agent,
+                human_reviewed=reviewed,
+                gates=_band_gates(_json_list(gates), band),
+            )
+            out.setdefault(deploy_id, []).append(change)
+    return {
+        deploy_id: tuple(_with_ungated_scores(conn, changes, version))
+        for deploy_id, changes in out.items()
+    }
 
 
 def _with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> list[WeekChange]:

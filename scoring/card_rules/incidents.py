@@ -5,6 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scoring.card_rules.measure import Rule, compared, reaches, severity_for, tenth, versus
+from scoring.card_rules.usual import (
+    riskiest_deploy,
+    routine_gated,
+    usual_gates,
+    very_high_on_its_own,
+)
 from scoring.card_terms import (
     Card,
     CardFact,
@@ -16,52 +22,61 @@ from scoring.card_terms import (
     Severity,
 )
 from scoring.risk import Band
-from scoring.weekly import WeekAggregate
+from scoring.weekly import WeekAggregate, WeekIncident
 
-__all__ = ["RULES", "cfr", "cfr_improved", "incident", "mttr", "mttr_improved"]
+__all__ = ["RULES", "cfr", "cfr_improved", "incident", "mttr", "mttr_improved", "stood_out"]
 
 
-def _usually_high(this: WeekAggregate, r: CardRules) -> set[str]:
-    """Services whose high-risk deploys are ordinary: of at least ``incident_many_deploys``
-    production deploys this week and over the baseline weeks, at least
-    ``incident_usual_high_share`` were high risk."""
-    deploys = [*this.deploys, *(this.baseline.deploys if this.baseline else ())]
-    total: dict[str, int] = {}
-    high: dict[str, int] = {}
-    for d in deploys:
-        total[d.service] = total.get(d.service, 0) + 1
-        high[d.service] = high.get(d.service, 0) + d.band.high_risk
-    return {
-        s
-        for s, n in total.items()
-        if n >= r.incident_many_deploys
-        and reaches(100.0 * high[s] / n, r.incident_usual_high_share)
-    }
+def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
+    """Whether the deploy ``i`` followed stood out from its service's usual deploys.
+
+    - ``i`` is a revert of what the deploy shipped: the revert itself says the deploy
+      was at fault;
+    - the deploy shipped a change very high for its history that its service does not
+      take routinely (``card_rules.usual.routine_gated``: a reviewed migration of a service that
+      migrates every week or two is routine);
+    - the deploy is very high for its service on its own (not lifted there by the
+      active-incident gate, which says another incident was open, not that it
+      shipped anything risky);
+    - or the deploy is high for its service, or shipped a change high for its history,
+      and scored above every other deploy of its service this week and over the
+      baseline weeks (``card_rules.usual.riskiest_deploy``): a high deploy of a service whose
+      deploys are often that high is one of many ordinary ones, and coming last before
+      an incident is a coincidence, not a finding.
+    """
+    if Evidence.parse(i.key, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT:
+        return True
+    known = usual_gates(this)
+    if any(c.band is Band.CRITICAL and not routine_gated(c, known, r) for c in i.shipped):
+        return True
+    if i.deploy_gates:
+        return False
+    if very_high_on_its_own(i):
+        return True
+    risky = (i.deploy_band is not None and i.deploy_band.high_risk) or any(
+        c.high_risk for c in i.shipped
+    )
+    return risky and riskiest_deploy(i, this, r)
 
 
 def incident(
     this: WeekAggregate, _last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """An incident opened within the window after a high-risk deploy of its service.
-
-    Not when that deploy was one of many ordinary ones: a high (not very high) deploy
-    of a service whose deploys are often high risk (``_usually_high``) is no finding by
-    coming last before an incident. A very-high-risk deploy, or a revert of what the
-    deploy shipped (the revert itself says the deploy was at fault), always counts.
-    """
-    ordinary = _usually_high(this, r)
+    """An incident opened within the window after a deploy of its service that stood out
+    (``stood_out``): unusually risky for that service, or reverted."""
     for i in this.incidents:
-        if i.deploy_band is None or not i.deploy_band.high_risk or i.deploy_finished_at is None:
+        if i.deploy_band is None or i.deploy_finished_at is None:
             continue
         hours = (i.opened_at - i.deploy_finished_at).total_seconds() / 3600
         if hours > r.incident_window_hours:
             continue
-        revert = Evidence.parse(i.key, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT
-        if i.deploy_band is not Band.CRITICAL and not revert and i.service in ordinary:
+        if not stood_out(i, this, r):
             continue
         facts = [CardFact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
         if (m := i.minutes_to_resolve) is not None:
             facts.append(CardFact(FactKey.MINUTES_TO_RESOLVE, tenth(m), "min"))
+        if i.shipped:
+            facts.append(CardFact(FactKey.SHIPPED_RISKIEST_SCORE, max(c.score for c in i.shipped)))
         yield Card(
             f"incident:{i.key}",
             CardKind.INCIDENT,

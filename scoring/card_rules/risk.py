@@ -14,6 +14,7 @@ from scoring.card_rules.measure import (
     tenth,
     versus,
 )
+from scoring.card_rules.usual import routine_gated, shipped_by_incident, usual_gates
 from scoring.card_terms import (
     Card,
     CardFact,
@@ -52,6 +53,31 @@ def _beyond_noise(count: float, expected: float) -> bool:
     return count - expected >= 2 * math.sqrt(expected + 1)
 
 
+def _usual_share(
+    this: WeekAggregate, share_before: float, service: str | None, least: int
+) -> float:
+    """The high-risk share a week's count is judged against: what it was compared with (last
+    week, or the baseline when last week was thin), or the baseline weeks' pooled share when
+    that is more and they hold at least ``least`` changes (of ``service``, or in scope).
+
+    Bands that speak put 5–25 % of changes at high risk, so one week's share wanders: a
+    count is news when it rises beyond the noise of both the week before and the weeks
+    before that.
+    """
+    if this.baseline is None:
+        return share_before
+    if service is None:
+        pooled = this.baseline.distribution
+    else:
+        group = this.baseline.by_service.get(service)
+        if group is None:
+            return share_before
+        pooled = group.distribution
+    if pooled.total < least:
+        return share_before
+    return max(share_before, pooled.high_risk_share)
+
+
 def concentration(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
@@ -65,7 +91,8 @@ def concentration(
         share_before = before.distribution.high_risk_share if before else 0.0
         if not reaches(d.high_risk_share - share_before, r.concentration_min_rise_pp):
             continue
-        if not _beyond_noise(d.high_risk, share_before / 100 * d.total):
+        usual = _usual_share(this, share_before, group.name, r.concentration_min_changes)
+        if not _beyond_noise(d.high_risk, usual / 100 * d.total):
             continue
         sev = severity_for(
             d.high_risk_share, r.concentration_warning_share, r.concentration_critical_share
@@ -132,7 +159,8 @@ def shift(
     sev = severity_for(now - before, r.shift_warning_pp, r.shift_critical_pp)
     if sev is None:
         return
-    if not _beyond_noise(len(high_risk), before / 100 * this.distribution.total):
+    usual = _usual_share(this, before, None, r.shift_min_changes)
+    if not _beyond_noise(len(high_risk), usual / 100 * this.distribution.total):
         return
     facts = [
         CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
@@ -158,9 +186,27 @@ def shift(
 def driver(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """One signal drives more high-risk changes than last week, told by no earlier card."""
+    """One signal drives more high-risk changes than last week, told by no earlier card.
+
+    More beyond the noise of the most of: what it drove last week, what it drove in an
+    average week of the baseline weeks, and its part of the high-risk changes over the
+    baseline weeks applied to this week's high-risk changes.
+    """
     concentrations = tuple(c for c in earlier if c.kind in (CardKind.CONCENTRATION, CardKind.SHIFT))
     before = dict(last.drivers)
+    # What a signal usually drives: one quiet week before is no yardstick for a signal
+    # that drives a few a week.
+    usual: dict[str, float] = {name: float(n) for name, n in before.items()}
+    pooled = this.baseline
+    if pooled is not None and pooled.weeks:
+        high_now = this.distribution.high_risk
+        high_before = pooled.distribution.high_risk
+        for name, n in pooled.drivers:
+            # Its weekly mean, and its usual part of the high-risk changes applied to this
+            # week's: a signal behind half of them drives more when they are more, which is
+            # the shift's and concentration's story, not a rising driver's.
+            part = n / high_before * high_now if high_before else 0.0
+            usual[name] = max(usual.get(name, 0.0), n / pooled.weeks, part)
     # A driver a concentration or shift card names, or changes it already shows, are
     # not repeated.
     named = {card.driver for card in concentrations}
@@ -176,7 +222,7 @@ def driver(
         rise = count - before.get(name, 0)
         if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
             continue
-        if not _beyond_noise(count, before.get(name, 0)):
+        if not _beyond_noise(count, usual.get(name, 0)):
             continue
         rising.append((-rise, -count, name, keys))
     if not rising:
@@ -234,29 +280,20 @@ def material_gated(this: WeekAggregate, r: CardRules) -> tuple[WeekChange, ...]:
     """The week's changes a gate put at very high risk that are material, not routine.
 
     A gated change is always named (the briefing lists every very-high-risk change),
-    but it is a warning only when it is material:
-
-    - merged without a human approval (known: an unknown review is not "no");
-    - unusual for its service: no change of that service went through the same gate
-      over the baseline weeks before this one (a service that migrates its schema
-      every week or two is not surprised by one more migration);
-    - or together with other risk: its own signals reach ``gated_other_risk_score``
-      without the gate, an AI agent wrote it, or its service had an incident this week.
+    but it is a warning only when it is material: when it is not routine for its
+    service (``card_rules.usual.routine_gated``: merged without a human approval, by an
+    AI agent, risky on its own signals, or through a gate its service's changes did
+    not go through over the baseline weeks), or when an incident of this week followed
+    a deploy that shipped it. A service that migrates its schema every week or two is
+    not surprised by one more migration; an incident after it is another matter.
     """
-    usual: set[tuple[str | None, str]] = set()
-    if this.baseline is not None:
-        usual = {(c.service, g) for c in this.baseline.changes for g in c.gates}
-    broken = {i.service for i in this.incidents}
-
-    def material(c: WeekChange) -> bool:
-        if c.human_reviewed is False or c.agent_involved or c.service in broken:
-            return True
-        if c.ungated_score is not None and c.ungated_score >= r.gated_other_risk_score:
-            return True
-        # Without a baseline (none configured) nothing is known to be usual.
-        return this.baseline is None or any((c.service, g) not in usual for g in c.gates)
-
-    return tuple(c for c in this.changes if c.gated_very_high and material(c))
+    usual = usual_gates(this)
+    broke = shipped_by_incident(this)
+    return tuple(
+        c
+        for c in this.changes
+        if c.gated_very_high and (c.key in broke or not routine_gated(c, usual, r))
+    )
 
 
 def gated(

@@ -44,3 +44,30 @@ def test_a_gated_cards_title_says_its_count_and_its_one_gate() -> None:
     other = change("b#1", "s1", Band.CRITICAL, gates=("error_budget",))
     [two] = cards(aggregate([migration, other]), aggregate([]))
     assert card_title(two) == "2 changes merged at very high risk by a hard rule"
+
+
+def test_an_incident_card_after_a_moderate_deploy_says_what_stood_out() -> None:
+    """A deploy its service's bands call moderate makes an incident card by what it shipped or
+    by a revert of it: the title says that, not "followed a moderate-risk deploy" alone, and
+    the paragraph names the score of the riskiest change it shipped."""
+    from datetime import timedelta
+
+    from briefing.card_words import KIND_WORDS
+    from tests.briefing.render.factory import make_payload
+    from tests.scoring.card_builders import deploys, incident, spread
+
+    (deploy,) = deploys("search", 1, 0, band=Band.MODERATE)
+    release = change("s#1", "search", Band.HIGH)
+    names = {"search": "Search"}
+    for key, title in (
+        ("revert:acme/shop#9", "A change Search shipped was reverted"),
+        ("INC-1", "Incident in Search followed a deploy of a risky change"),
+    ):
+        inc = incident(
+            key, "search", deploy.finished_at + timedelta(hours=1), 30, deploy, (release,)
+        )
+        made = cards(aggregate(spread(30, 0), [deploy], [inc]), aggregate(spread(30, 0, -1)))
+        view = card_view(next(c for c in made if c.kind is CardKind.INCIDENT), names)
+        assert view.title == title
+        paragraph = KIND_WORDS[CardKind.INCIDENT].paragraph(make_payload((view,)), view)
+        assert f"moderate-risk deploy that shipped a change scored {release.score}" in paragraph

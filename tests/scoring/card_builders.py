@@ -119,8 +119,10 @@ def incident(
     opened_at: datetime,
     minutes: float | None,
     deploy: ScoredDeploy | None = None,
+    shipped: tuple[WeekChange, ...] = (),
 ) -> WeekIncident:
-    """An incident open ``minutes`` (``None``: still open), linked to ``deploy`` if given."""
+    """An incident open ``minutes`` (``None``: still open), linked to ``deploy`` if given, which
+    shipped ``shipped``."""
     return WeekIncident(
         key,
         service,
@@ -130,6 +132,9 @@ def incident(
         deploy.key if deploy else None,
         deploy.band if deploy else None,
         deploy.finished_at if deploy else None,
+        deploy.score if deploy else None,
+        deploy.gates if deploy else (),
+        shipped,
     )
 
 

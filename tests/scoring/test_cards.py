@@ -16,6 +16,7 @@ from scoring import (
     Band,
     CardKind,
     CardRules,
+    ScoredDeploy,
     ScoringConfig,
     Severity,
     WeekAggregate,
@@ -144,6 +145,27 @@ def test_concentration(
     assert severities(this, last).get("concentration:payments") == expected
 
 
+def test_concentration_and_shift_rise_beyond_the_weeks_before_too() -> None:
+    """Payments' 4 high-risk changes of 8 after a week of 1 rise beyond last week's noise, but
+    not beyond that of the four weeks before, where 12 of 32 were high risk (37.5 %: 3 of
+    8 expected): one calm week is no yardstick when bands put a share of changes at high
+    risk. The same for the whole scope's shift. Without such weeks before, both are cards."""
+    this_changes = [*mix("payments", 8, 4), *spread(60, 0)]
+    last = aggregate([*mix("payments", 8, 1, -1), *spread(60, 0, -1)])
+    pooled = [c for w in (2, 3, 4) for c in mix("payments", 8, 4, -w)]
+    usual = aggregate([*pooled, *mix("payments", 8, 0, -1)], weeks=4)
+    assert "concentration:payments" not in severities(aggregate(this_changes, baseline=usual), last)
+    calm = aggregate([c for w in (1, 2, 3, 4) for c in mix("payments", 8, 1, -w)], weeks=4)
+    assert severities(aggregate(this_changes, baseline=calm), last)["concentration:payments"] == C
+
+    now = spread(60, 14)
+    before = aggregate(spread(60, 8, -1))
+    often = aggregate([c for w in (1, 2, 3, 4) for c in spread(60, 13, -w)], weeks=4)
+    assert "shift" not in severities(aggregate(now, baseline=often), before)
+    seldom = aggregate([c for w in (1, 2, 3, 4) for c in spread(60, 8, -w)], weeks=4)
+    assert severities(aggregate(now, baseline=seldom), before)["shift"] == W
+
+
 @pytest.mark.parametrize(
     ("drivers", "expected"),
     [
@@ -200,6 +222,24 @@ def test_driver(this_count: int, last_count: int, expected: str | None) -> None:
     last = aggregate(spread(total, last_count, -1, drivers=("review",)))
     driver_cards = {k: v for k, v in severities(this, last).items() if k.startswith("driver:")}
     assert driver_cards == ({"driver:review": expected} if expected else {})
+
+
+def test_a_driver_rising_after_one_quiet_week_is_read_against_the_weeks_before() -> None:
+    """Tests drove 4 high-risk changes after a week of none: beyond the noise of last week,
+    but within that of the weeks before, where it drove 2 a week (bands that speak make a
+    signal's weekly count wander). After weeks of none it is a card."""
+    this_changes = spread(60, 4, drivers=("tests",))
+    last = aggregate(spread(60, 0, -1, drivers=("tests",)))
+
+    def baseline(per_week: int) -> WeekAggregate:
+        weeks = [spread(60, per_week if w > 1 else 0, -w, drivers=("tests",)) for w in (1, 2, 3, 4)]
+        # Last week (-1) drove none; the three before it drove ``per_week`` each.
+        return aggregate([c for week in weeks for c in week], weeks=4)
+
+    usual = aggregate(this_changes, baseline=baseline(3))
+    assert not any(k.startswith("driver:") for k in severities(usual, last))
+    new = aggregate(this_changes, baseline=baseline(0))
+    assert severities(new, last).get("driver:tests") == W
 
 
 def test_a_shift_names_its_driver_instead_of_a_driver_card() -> None:
@@ -296,6 +336,91 @@ def test_an_incident_after_one_of_many_ordinary_high_deploys_makes_no_card() -> 
     seldom = aggregate(spread(30, 0, -1), deploys("checkout", 12, 0, -1), weeks=4)
     this = aggregate(spread(30, 0), [deploy], [inc], baseline=seldom)
     assert severities(this, last).get("incident:INC-7") == C
+
+
+def _deploy(
+    key: str, score: int, band: Band, week: int = 0, hour: float = 10, gates: tuple[str, ...] = ()
+) -> ScoredDeploy:
+    return ScoredDeploy(
+        f"deploy:checkout:{key}", "checkout", at(week, hour), score, band, True, gates
+    )
+
+
+def _usual_deploys(scores: list[tuple[int, Band]], empty: int = 0) -> WeekAggregate:
+    """A baseline of checkout deploys scoring ``scores``, besides ``empty`` that shipped nothing."""
+    made = [_deploy(f"b{n}", s, b, -1 - n % 3, 10 + n) for n, (s, b) in enumerate(scores)]
+    made += [_deploy(f"e{n}", 20, Band.SAFE, -1 - n % 3, 40 + n) for n in range(empty)]
+    return aggregate(spread(30, 0, -1), made, weeks=4)
+
+
+def _incident_card(
+    deploy: ScoredDeploy,
+    baseline: WeekAggregate | None,
+    shipped: tuple[WeekChange, ...] = (),
+    key: str = "INC-7",
+) -> str | None:
+    inc = incident(key, "checkout", deploy.finished_at + timedelta(hours=2), 60, deploy, shipped)
+    this = aggregate(spread(30, 0), [deploy], [inc], baseline=baseline)
+    return severities(this, aggregate(spread(30, 0, -1))).get(f"incident:{key}")
+
+
+def test_an_incident_after_a_deploy_whose_changes_scored_75_and_76_makes_a_card() -> None:
+    """A deploy banded moderate against its service's deploys, shipping two changes high for
+    their history (75 and 76), is the riskiest deploy of its service in five weeks: the
+    incident after it is a card (issue 49: such a story was lost)."""
+    ordinary = _usual_deploys([(50 + n % 6, Band.SAFE) for n in range(12)], empty=10)
+    deploy = _deploy("d", 63, Band.MODERATE)
+    shipped = (
+        replace(change("c#75", "checkout", Band.HIGH), score=75),
+        replace(change("c#76", "checkout", Band.HIGH), score=76),
+    )
+    assert _incident_card(deploy, ordinary, shipped) == C
+    # Its changes ordinary for their history: a moderate deploy stood out in nothing.
+    calm = tuple(replace(c, band=Band.MODERATE) for c in shipped)
+    assert _incident_card(deploy, ordinary, calm) is None
+
+
+def test_an_incident_after_an_ordinary_high_deploy_of_its_service_makes_no_card() -> None:
+    """A high deploy that is not its service's riskiest over the week and the baseline weeks is
+    one of many ordinary ones, however many of the service's deploys shipped nothing (those
+    diluted the share the rule used to read: 6 high of 27 is under a quarter)."""
+    often_high = _usual_deploys([(72, Band.HIGH)] * 6, empty=20)
+    assert _incident_card(_deploy("d", 70, Band.HIGH), often_high) is None
+    # The same deploy scoring above every other of its service is the finding.
+    assert _incident_card(_deploy("d", 74, Band.HIGH), often_high) == C
+
+
+def test_an_incident_after_a_deploy_lifted_only_by_the_active_incident_gate_makes_no_card() -> None:
+    """A deploy very high only because another incident was open when it finished (it shipped
+    nothing) says nothing of what it shipped; one that shipped a very-high change unusual for
+    its service still makes the card."""
+    ordinary = _usual_deploys([(55, Band.SAFE)] * 8)
+    lifted = _deploy("d", 84, Band.CRITICAL, gates=("active_incident",))
+    assert _incident_card(lifted, ordinary) is None
+    migration = change("m#1", "checkout", Band.CRITICAL, gates=("schema_migration",))
+    assert _incident_card(lifted, ordinary, (migration,)) == C
+
+
+def test_an_incident_after_a_deploy_shipping_a_routine_migration_is_judged_by_the_deploy() -> None:
+    """A reviewed migration of a service that migrates every week or two does not make the
+    deploy that shipped it stand out; an unusual one does."""
+    ordinary = _usual_deploys([(55, Band.SAFE)] * 8)
+    earlier = change("m#0", "checkout", Band.CRITICAL, -2, gates=("schema_migration",))
+    migrates = aggregate([*spread(30, 0, -1), earlier], ordinary.deploys, weeks=4)
+    routine = change(
+        "m#1", "checkout", Band.CRITICAL, gates=("schema_migration",), ungated_score=35
+    )
+    deploy = _deploy("d", 54, Band.SAFE)
+    assert _incident_card(deploy, migrates, (routine,)) is None
+    assert _incident_card(deploy, ordinary, (routine,)) == C
+
+
+def test_a_revert_after_a_moderate_deploy_makes_the_card() -> None:
+    """A revert of what a deploy shipped says the deploy was at fault, whatever its band."""
+    ordinary = _usual_deploys([(60, Band.MODERATE)] * 8)
+    deploy = _deploy("d", 61, Band.MODERATE)
+    assert _incident_card(deploy, ordinary, key="revert:acme/shop#9") == C
+    assert _incident_card(deploy, ordinary) is None
 
 
 @pytest.mark.parametrize(
@@ -1276,10 +1401,15 @@ def test_a_routine_gated_change_makes_no_card_but_an_unusual_or_risky_one_does()
     routine = change("m#1", "s0", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
     assert cards(_routine_week(routine), before) == ()
     unusual = change("m#2", "s1", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
-    risky = replace(routine, ungated_score=RULES.gated_other_risk_score)
+    # Its own signals came within the high band's width of the very-high bound it was lifted
+    # to: high risk for its history without the gate.
+    risky = replace(routine, ungated_score=routine.score - int(RULES.gated_other_risk_points))
     by_agent = replace(routine, agent_involved=True)
     unreviewed = replace(routine, human_reviewed=False)
-    broken = incident("INC-1", "s0", at(0, 30), 40)
+    (deploy,) = deploys("s0", 1, 0)
+    broken = incident(
+        "INC-1", "s0", deploy.finished_at + timedelta(hours=2), 40, deploy, (routine,)
+    )
     for material, week in (
         (unusual, _routine_week(unusual)),
         (risky, _routine_week(risky)),
@@ -1289,6 +1419,28 @@ def test_a_routine_gated_change_makes_no_card_but_an_unusual_or_risky_one_does()
     ):
         gated = [c for c in cards(week, before) if c.kind is CardKind.GATED]
         assert [ids(c) for c in gated] == [(material.key,)], material
+
+
+def test_a_routine_gated_change_is_routine_on_a_history_whose_typical_change_scores_high() -> None:
+    """Other risk is read from the very-high bound the gate lifted a change to, not as a score:
+    on a history whose typical change scores 61 (very high from 85), a routine migration whose
+    own signals scored 62 is routine (an absolute 60 called every one of them risky), and
+    one whose signals scored 73 is high risk on its own."""
+    before = aggregate(spread(30, 2, -1, drivers=("size",)))
+    typical = change("m#1", "s0", Band.CRITICAL, gates=("schema_migration",), ungated_score=62)
+    assert cards(_routine_week(typical), before) == ()
+    risky = replace(typical, ungated_score=73)
+    assert [c.kind for c in cards(_routine_week(risky), before)] == [CardKind.GATED]
+
+
+def test_an_incident_elsewhere_in_the_service_does_not_make_a_routine_migration_material() -> None:
+    """A routine migration is material when an incident followed a deploy that shipped it, not
+    when its service had some incident this week (a coincidence in a service that migrates
+    every week or two)."""
+    before = aggregate(spread(30, 2, -1, drivers=("size",)))
+    routine = change("m#1", "s0", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
+    unrelated = incident("INC-1", "s0", at(0, 30), 40)
+    assert cards(_routine_week(routine, incidents=(unrelated,)), before) == ()
 
 
 def test_a_gate_below_very_high_or_a_very_high_score_without_a_gate_makes_no_card() -> None:

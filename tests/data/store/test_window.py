@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from data.store.engine import session_scope
 from data.store.facts import load_changes
 from data.store.scores import load_scores, save_scores
-from data.store.tables import Deploy
+from data.store.tables import Deploy, DeployChange, Incident
 from data.store.window import week_rows
 from scoring import Band, Gate, RiskScore, Signal, aggregate
 from scoring.scored import scored_change
@@ -138,3 +138,40 @@ def test_a_week_knows_which_gates_put_a_change_in_its_band(engine: Engine) -> No
     assert by_key["acme/shop#1"].gated_very_high
     assert by_key["acme/shop#2"].gates == ("large_change",)
     assert not by_key["acme/shop#2"].gated_very_high
+
+
+def test_an_incident_carries_its_deploys_score_gates_and_what_it_shipped(engine: Engine) -> None:
+    """The incident rule asks what the linked deploy shipped and whether an active incident's
+    gate lifted it: the window reads both from the store, with a shipped gated change's score
+    before its gate (the change merged the week before)."""
+    migration = Gate("schema_migration", "contains a schema migration (m/0001.py)")
+    active = Gate("active_incident", "deployed during incident INC-0 of payments")
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        assert svc.id is not None
+        shipped = change(s, repo, svc, human, 1, at(-30))
+        d = Deploy(key="d1", service_id=svc.id, finished_at=at(2), status="success")
+        s.add(d)
+        s.flush()
+        assert d.id is not None
+        assert shipped.id is not None
+        s.add(DeployChange(deploy_id=d.id, change_id=shipped.id))
+        s.add(
+            Incident(key="INC-1", service_id=svc.id, title="down", opened_at=at(3), deploy_id=d.id)
+        )
+    with session_scope(engine) as s:
+        facts = {c.key: c for c in load_changes(s)}
+        signals = (Signal("size", 1.0, 40, "big"),)
+        gated = RiskScore("acme/shop#1", 84, Band.CRITICAL, signals, (migration,), "v1")
+        save_scores(s, "change", [scored_change(gated, facts[gated.key])])
+        lifted = RiskScore("d1", 84, Band.CRITICAL, signals, (active,), "v1")
+        save_scores(s, "deploy", [scored_change(lifted)])
+    with session_scope(engine) as s:
+        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+    (incident,) = rows.incidents
+    assert (incident.deploy_key, incident.deploy_score) == ("d1", 84)
+    assert incident.deploy_gates == ("active_incident",)
+    assert [(c.key, c.gates, c.ungated_score) for c in incident.shipped] == [
+        ("acme/shop#1", ("schema_migration",), 40)
+    ]
+    assert rows.deploys[0].gates == ("active_incident",)
