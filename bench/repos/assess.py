@@ -335,9 +335,9 @@ def weeks(scratch: Path, org: OrgConfig, store: StoreFacts, newest: int) -> tupl
     changes: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     deploys: dict[str, list[tuple[str, ...]]] = defaultdict(list)
     for c in store.changes.values():
-        # A change in no service is in no briefing's scope, the whole organisation's included
-        # (its services): it is the services check's to catch, not the briefing's to name.
-        if c.band == "critical" and c.merged_at is not None and c.services:
+        # A change in no service is still the organisation's: the whole organisation's
+        # briefing (quickstart's reader's) names it too.
+        if c.band == "critical" and c.merged_at is not None:
             week = IsoWeek.of(c.merged_at.replace(tzinfo=UTC).astimezone(zone).date()).id
             names = (c.key, *((c.sha[:12],) if c.sha else ()))
             changes[week].append(names)
