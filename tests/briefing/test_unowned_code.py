@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.answers.access import Access
+from bot.answers.records.history import week_rows, weekly_trend
 from bot.pipeline import score_all
 from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
@@ -84,3 +86,18 @@ def test_the_organisations_week_holds_a_very_high_change_no_service_holds(
     assert "quiet" not in text.lower()
     assert "Add the first schema" not in [c.title for c in lib.top_changes]
     assert lib.distribution.total == int(owned_this_week)
+
+
+def test_the_organisations_rows_and_weeks_hold_it_too(engine: Engine, tmp_path: Path) -> None:
+    """The rows behind the organisation's week (web view, `/risk`) and its weekly trend count
+    the migration in ``tools/`` as the briefing does; the service's rows leave it out."""
+    org = _store(engine, tmp_path, owned_this_week=True)
+    now = MONDAY + timedelta(days=8)
+    whole = Access.organisation(org)
+    with Session(engine) as session:
+        rows = week_rows(session, org, whole, None, WEEK.id, now=now)
+        lib = week_rows(session, org, whole, ["lib"], WEEK.id, now=now)
+        trend = weekly_trend(session, org, whole, None, 4, WEEK.id, now=now)
+    assert "Add the first schema" in [c.title for c in rows.changes]
+    assert "Add the first schema" not in [c.title for c in lib.changes]
+    assert trend.weeks[-1].changes == 2

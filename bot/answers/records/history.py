@@ -67,20 +67,23 @@ def weekly_trend(
     since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
     services = _services(org, scope)
     # The scope's services only: a year of the whole organisation is tens of thousands of rows.
-    window = load_window(session, since, until, version_of(org), services)
+    # The whole organisation's weeks hold the changes in code no service holds too, as its
+    # briefing's do.
+    whole = scope.whole
+    window = load_window(session, since, until, version_of(org), None if whole else services)
     records = []
     agents: list[int] = []
     unreviewed: list[int] = []
     risky = []
     for week in all_weeks:
-        rows = window.slice(*week.bounds(zone), services)
+        rows = window.slice(*week.bounds(zone), services, unowned=whole)
         agg = aggregate(rows.changes, rows.deploys, rows.incidents)
         records.append(week_record(week.id, agg))
         agents.append(len(agg.agent_changes))
         unreviewed.append(len(agg.agent_unreviewed))
         risky += [c for c in agg.changes if c.high_risk]
     risky.sort(key=lambda c: (-c.score, c.key))
-    rows = window.slice(since, until, services)
+    rows = window.slice(since, until, services, unowned=whole)
     span = aggregate(rows.changes, rows.deploys, rows.incidents)
     return Trend(
         scope=scope.label,
@@ -113,7 +116,10 @@ def week_rows(
     week = asked_week(week_text, scope, now or utcnow(), current=True)
     bounds = week.bounds(zone)
     services = _services(org, scope)
-    rows = load_window(session, *bounds, version_of(org), services).slice(*bounds, services)
+    whole = scope.whole
+    rows = load_window(session, *bounds, version_of(org), None if whole else services).slice(
+        *bounds, services, unowned=whole
+    )
     changes = sorted(rows.changes, key=lambda c: (-c.score, c.key))
     if band == "high_risk":
         changes = [c for c in changes if c.high_risk]
