@@ -6,7 +6,8 @@ naming conventions, case-insensitively, and with two rules on top:
 * Tests, fixtures, documentation and examples are never risky: a path under
   ``test/``, ``tests/``, ``spec/``, ``__tests__/``, ``testdata/``, ``fixtures/``,
   ``docs/``, a documentation site's ``website/``, ``site/`` or ``_site/``,
-  ``examples/``, ``samples/``, ``demo/``, ``tutorial/`` (singular or plural),
+  ``examples/``, ``samples/``, ``demo/``, ``tutorial/`` (singular or plural; Go's
+  ``_examples/``, which the go tool skips, too),
   or a ``.md``/``.rst``/``.adoc`` file. Test *file names*
   (``test_auth.py``, ``Login.spec.ts``) also rule out a migration and
   sensitive code, but not infrastructure: ``.github/workflows/unit_test.yml``
@@ -82,12 +83,12 @@ _TEST_NAME = re.compile(
 # kind (manifests aside).
 _ASIDE = re.compile(
     r"/(?:(tests?|spec|__tests__|__mocks__|testdata|test_data|fixtures|__fixtures__|x?docs?"
-    r"|examples?|samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox|website|_?site)/"
+    r"|_?examples?|_?samples?|demos?|tutorials?|quickstarts?|docs_src|sandbox|website|_?site)/"
     r"|[^/]*\.(md|markdown|rst|adoc|rdoc)$)",
 )
 # Data and examples nobody deploys: the only places a dependency manifest is ignored.
 _FIXTURE = re.compile(
-    r"/(testdata|test_data|fixtures|__fixtures__|examples?|samples?|demos?|tutorials?"
+    r"/(testdata|test_data|fixtures|__fixtures__|_?examples?|_?samples?|demos?|tutorials?"
     r"|quickstarts?|docs_src|website|_?site)/"
 )
 

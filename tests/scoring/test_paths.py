@@ -231,6 +231,7 @@ def test_helpers_agree_with_path_kinds() -> None:
         "docs/conf.py",
         "documentation/guide/setup.py",
         "examples/tutorial/app.py",
+        "_examples/graceful-go1.8/main.go",
         "src/testdata/case.go",
         "web/__snapshots__/App.test.js.snap",
         "src/site/apt/index.apt",
