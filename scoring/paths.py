@@ -110,6 +110,8 @@ _NOT_CODE = re.compile(
     r"|cff))?$"
     r"|\.(gitignore|gitattributes|gitmodules|mailmap|editorconfig|dockerignore|npmignore"
     r"|eslintignore|prettierignore|gitkeep|keep|flake8|pylintrc|coveragerc|yamllint"
+    # Version managers' pins for a developer's or CI's machine (nvm, asdf, pyenv).
+    r"|nvmrc|node-version|tool-versions|python-version"
     r"|clang-format|clang-tidy|rubocop\.yml|golangci\.ya?ml|codecov\.ya?ml"
     r"|pre-commit-config\.yaml|pre-commit-hooks\.yaml|readthedocs\.ya?ml|travis\.yml"
     r"|gitlab-ci\.yml|drone\.yml|cirrus\.yml|appveyor\.yml|(eslintrc|prettierrc"

@@ -239,6 +239,8 @@ def test_helpers_agree_with_path_kinds() -> None:
         "website/package.json",
         "site/layouts/index.html",
         ".gitignore",
+        ".nvmrc",
+        ".tool-versions",
         "xdocs/navigation.xml",
         "src/Polly.Core.Tests/Retry/RetryHelper.cs",
         ".ci/run_with_env.cmd",
