@@ -24,9 +24,12 @@ from bench.repos.catalogue import Listed
 from bench.repos.firstweek import first_briefing_facts
 from bench.repos.generated import generated_files
 from bench.repos.gitfacts import (
+    Tag,
     git,
     inner_commits,
     matched_tags,
+    merged_tags,
+    package_line,
     release_looking,
     tag_lines,
     tag_range,
@@ -170,13 +173,23 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
     keys = sorted(store.services)
     tags = matched_tags(copy, pattern) if pattern else []
     lines = tag_lines(tags, repository, keys)
-    by_line: dict[str, list[object]] = defaultdict(list)
+    by_line: dict[str, list[Tag]] = defaultdict(list)
     for t in tags:
         by_line[lines[t.name]].append(t)
     # Which service a package's line releases is the product's claim (``line_service``: by
     # the package's whole name, else its own); what the tag ships is then checked against git.
     named = {line: line_service(line, list(keys)) for line in by_line if line}
-    apart = {line for line, service in named.items() if service is not None}
+    apart = {line: service for line, service in named.items() if service is not None}
+    merged = {t.name: merged_tags(copy, t) for t in tags}
+    # A package's line begins at its first tag: the project's tags that reach none of its tags
+    # released the package before it, so they are of its line too.
+    members = {
+        line: package_line(ts, by_line.get("", []), merged) if line in apart else ts
+        for line, ts in by_line.items()
+    }
+    before = {
+        line: {t.name for t in members[line]} - {t.name for t in by_line[line]} for line in apart
+    }
     by_sha: dict[str, StoredChange] = {c.sha: c for c in store.changes.values() if c.sha}
     shipped: dict[str, set[str]] = defaultdict(set)
     for d in store.deploys:
@@ -185,10 +198,12 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
     out: list[ReleaseFacts] = []
     for tag in tags:
         line = lines[tag.name]
-        own = named.get(line) if line in apart else None
-        # A package's line releases its service; the project's every service not released apart.
-        released = {own} if own else set(keys) - {named[x] for x in apart}
-        commits = tag_range(copy, tag, [t for t in tags if lines[t.name] == line])
+        own = apart.get(line)
+        # A package's line releases its service; the project's every service not released apart,
+        # and each package's whose line had not begun (the project's tags before its first).
+        released = {own} if own else set(keys) - set(apart.values())
+        released |= {service for x, service in apart.items() if tag.name in before[x]}
+        commits = tag_range(copy, tag, members[line], merged[tag.name])
         shas = frozenset(c.sha for c in commits)
         touches = any(
             org.service_for_path(repository, p) in released for c in commits for p in c.files

@@ -4,8 +4,10 @@ pattern matches, and the commits each ships (``git rev-list TAG --not ANCESTORS`
 A tag's ancestors are the other matched tags of its release line that it reaches
 (``git tag --merged TAG``); a tag on a commit an earlier tag of its line was made on
 ships nothing. Lines are the product's (``data.sources.local_git.tags.line_groups``:
-a project's renamed namings are one line, a monorepo package's tags another); the ranges
-are git's own.
+a project's renamed namings are one line, a monorepo package's tags another), and a
+package's line begins at its first tag: the project's tags that reach none of the line's
+tags (by ``git tag --merged``) released the package before it and are of its line too
+(``package_line``), so its first tag ships what followed them. The ranges are git's own.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,8 @@ __all__ = [
     "git",
     "inner_commits",
     "matched_tags",
+    "merged_tags",
+    "package_line",
     "release_looking",
     "tag_lines",
     "tag_range",
@@ -115,14 +120,35 @@ def tag_lines(tags: list[Tag], repository: str, services: list[str]) -> dict[str
     return {t.name: groups[release_line(t.name)] for t in tags}
 
 
-def tag_range(path: Path, tag: Tag, line: list[Tag]) -> list[GitCommit]:
+def merged_tags(path: Path, tag: Tag) -> frozenset[str]:
+    """The names of the tags ``tag`` reaches (``git tag --merged``), those on its commit and
+    itself included."""
+    return frozenset(git(path, "tag", "--merged", tag.sha).split())
+
+
+def package_line(
+    own: Sequence[Tag], project: Sequence[Tag], merged: Mapping[str, frozenset[str]]
+) -> list[Tag]:
+    """A package's release line (``tool-v0.3.0``, ``formik@2.1.6``): its own tags and the
+    project's tags that reach none of them, its releases before the line began (``v0.2.0``,
+    ``v2.1.1``), oldest first. A project tag on a commit the line tagged reaches that tag:
+    the line's release already. ``merged`` maps a tag's name to ``merged_tags``."""
+    names = {t.name for t in own}
+    earlier = [t for t in project if not merged[t.name] & names]
+    return sorted([*own, *earlier], key=lambda t: (t.created, t.name))
+
+
+def tag_range(
+    path: Path, tag: Tag, line: Sequence[Tag], merged: frozenset[str] | None = None
+) -> list[GitCommit]:
     """The commits ``tag`` ships by git: reached from it and from no other tag of ``line``
-    that it reaches; none when an earlier tag of the line was made on its commit."""
+    that it reaches; none when an earlier tag of the line was made on its commit. ``merged``
+    is ``merged_tags(path, tag)`` when already read."""
     if any(t.sha == tag.sha and (t.created, t.name) < (tag.created, tag.name) for t in line):
         return []
     names = {t.name for t in line}
-    merged = set(git(path, "tag", "--merged", tag.sha).split()) & names
-    ancestors = sorted({t.sha for t in line if t.name in merged and t.sha != tag.sha})
+    reached = (merged_tags(path, tag) if merged is None else merged) & names
+    ancestors = sorted({t.sha for t in line if t.name in reached and t.sha != tag.sha})
     span = [tag.sha, *(["--not", *ancestors] if ancestors else [])]
     out = git(
         path,

@@ -16,7 +16,7 @@ from bench.repos.assess import Options, _comments_only, assess, releases, servic
 from bench.repos.catalogue import HELD_OUT, Listed, load_list
 from bench.repos.firstweek import quickstart_said
 from bench.repos.generated import generated_files
-from bench.repos.gitfacts import matched_tags, tag_lines, tag_range
+from bench.repos.gitfacts import matched_tags, merged_tags, package_line, tag_lines, tag_range
 from bench.repos.invariants import (
     ChangeView,
     FirstBriefing,
@@ -195,6 +195,79 @@ def test_renamed_tag_schemes_are_one_line(tmp_path: Path) -> None:
     assert set(tag_lines(tags, "acme/proj", ["proj"]).values()) == {""}
     tag = next(t for t in tags if t.name == "rel/proj-1.2")
     assert {c.sha for c in tag_range(repo, tag, tags)} == {_sha(repo, "main")}
+
+
+def _js(name: str, n: int) -> dict[str, str]:
+    return {f"packages/{name}/index.js": "".join(f"export const x{i} = {i};\n" for i in range(n))}
+
+
+def _workspace(path: Path) -> Path:
+    """An npm workspace (``tool``, ``core``) released as a whole (``v1.0.0``, ``v1.1.0``) before
+    its per-package tags began (``tool@1.2.0`` and ``core@1.2.0`` on one commit, ``tool@1.2.1``),
+    a project tag ``v1.2.0`` beside them, as formik's ``v2.1.1`` came before ``formik@2.1.6``."""
+    root = {
+        "package.json": '{"name": "mono", "private": true, "workspaces": ["packages/*"]}\n',
+        "packages/tool/package.json": '{"name": "tool", "version": "1.0.0"}\n',
+        "packages/core/package.json": '{"name": "core", "version": "1.0.0"}\n',
+    }
+    return build(
+        path,
+        [Commit(1, (), 0, "start", {**root, **_js("tool", 1), **_js("core", 1)}),
+         Commit(2, (1,), 1, "tool work", _js("tool", 2)),
+         Commit(3, (2,), 2, "core work", _js("core", 2)),
+         Commit(4, (3,), 4, "tool 1.2", _js("tool", 3)),
+         Commit(5, (4,), 5, "core 1.2", _js("core", 3)),
+         Commit(6, (5,), 7, "tool fix", _js("tool", 4))],
+        [TagSpec("v1.0.0", 1, 0), TagSpec("v1.1.0", 3, 3), TagSpec("tool@1.2.0", 5, 6),
+         TagSpec("core@1.2.0", 5, 6), TagSpec("v1.2.0", 5, 6), TagSpec("tool@1.2.1", 6, 8)],
+    )  # fmt: skip
+
+
+def test_a_package_s_first_tag_ships_what_followed_the_project_s_releases(
+    tmp_path: Path,
+) -> None:
+    """A package's line begins at its first tag: the project's tags that reach none of its tags
+    (``v1.0.0``, ``v1.1.0``) are of its line, so ``tool@1.2.0`` ships only what followed
+    ``v1.1.0``; ``v1.2.0``, on the commit ``tool@1.2.0`` tagged, is not of the line."""
+    repo = _workspace(tmp_path / "mono")
+    tags = matched_tags(repo, r"^(?:core@|tool@)?v?\d+(\.\d+)+$")
+    lines = tag_lines(tags, "acme/mono", ["core", "tool"])
+    merged = {t.name: merged_tags(repo, t) for t in tags}
+    line = package_line(
+        [t for t in tags if lines[t.name] == "tool@"],
+        [t for t in tags if not lines[t.name]],
+        merged,
+    )
+    assert [t.name for t in line] == ["v1.0.0", "v1.1.0", "tool@1.2.0", "tool@1.2.1"]
+    first = next(t for t in tags if t.name == "tool@1.2.0")
+    assert {c.sha for c in tag_range(repo, first, line)} == {
+        _sha(repo, "main~2"),
+        _sha(repo, "main~1"),
+    }
+
+
+def test_quickstart_on_a_workspace_ships_each_package_s_releases_as_git_says(
+    tmp_path: Path,
+) -> None:
+    """On the workspace, the project's releases before the package tags deploy each package,
+    its first tag ships what followed them, and the suite holds quickstart's store to that."""
+    repo = _workspace(tmp_path / "mono")
+    keep = tmp_path / "keep"
+    row = assess(Listed("acme/mono", "test"), repo, Options(backtest=False, keep=keep))
+    assert not row.error, row.error
+    by_name = {c.name: c for c in row.checks}
+    assert by_name["releases"].ok, by_name["releases"]
+    assert by_name["releases"].total == 6
+    org = load_org_config(keep / "mono" / "riskbrief.toml")
+    facts = {
+        r.tag: r
+        for r in releases(
+            keep / "mono" / "mono", org, "acme/mono", read_store(keep / "mono" / "riskbrief.db")
+        )
+    }
+    # v1.1.0 released both packages: its tool and core commits are expected of it.
+    assert facts["v1.1.0"].expected == {_sha(repo, "main~3"), _sha(repo, "main~4")}
+    assert facts["tool@1.2.0"].git == {_sha(repo, "main~1"), _sha(repo, "main~2")}
 
 
 def test_release_check_reports_a_store_that_ships_the_wrong_changes() -> None:
