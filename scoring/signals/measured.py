@@ -2,7 +2,8 @@
 
 Each earns the share of its weight that the fitted model's shapes give its features
 (``scoring.model``, ``scoring.model_features``): the points are learned, the words are
-these functions'."""
+these functions'. The shares are read through ``fitted_shares``, the model's
+features worked out without building them, bit for bit what ``ChangeModel.share`` gives."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from scoring.change_signal import ChangeSignal, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.model_features import FEATURES
+from scoring.model_features import fitted_shares
 from scoring.signal import Signal, plural
 
 __all__ = [
@@ -38,20 +39,9 @@ __all__ = [
 ]
 
 
-# Each signal's feature reader, looked up once: the shares run seven times a change.
-_READ = {signal: read for signal, (_names, read) in FEATURES.items()}
-
-
-def _share(
-    signal: str, m: ChangeMetrics, ctx: HistoryContext, files: ChangeFiles, cfg: ScoringConfig
-) -> float:
-    """The share of its weight ``signal`` earns: the fitted model read on its features."""
-    return cfg.model.share(signal, _READ[signal](m, ctx, files))
-
-
 def size(
     change: ChangeFacts,
-    ctx: HistoryContext,
+    _ctx: HistoryContext,
     m: ChangeMetrics,
     files: ChangeFiles,
     cfg: ScoringConfig,
@@ -103,7 +93,7 @@ def size(
                 f", besides {plural(other_lines, 'line')} in "
                 f"{plural(other, 'lock or generated file')}"
             )
-    share = _share("size", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).size(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
 
 
@@ -135,13 +125,13 @@ SIZE = ChangeSignal(
 
 def diffusion(
     change: ChangeFacts,
-    ctx: HistoryContext,
+    _ctx: HistoryContext,
     m: ChangeMetrics,
     files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Changes spread over many files, directories and subsystems are harder to review."""
-    share = _share("diffusion", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).diffusion(m)
     services = files.services
     if m.nf == 0 and change.files:
         text = "only lock files or generated files changed"
@@ -172,13 +162,13 @@ DIFFUSION = ChangeSignal(
 
 def fix(
     change: ChangeFacts,
-    ctx: HistoryContext,
+    _ctx: HistoryContext,
     m: ChangeMetrics,
-    files: ChangeFiles,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
-    share = _share("fix", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).fix(m)
     if not m.fix:
         value, text = 0.0, "not a bug fix"
     else:
@@ -203,12 +193,12 @@ def file_history(
     _change: ChangeFacts,
     ctx: HistoryContext,
     m: ChangeMetrics,
-    files: ChangeFiles,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Files changed lately and by many developers are still settling; new files are new code."""
     w = cfg.weights.file_history
-    share = _share("file_history", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).file_history(m, ctx)
     if ctx.files_with_history == 0:
         return Signal("file_history", 0.0, w * share, "all touched files are new", share)
     text = (
@@ -240,7 +230,7 @@ def author_experience(
     change: ChangeFacts,
     ctx: HistoryContext,
     m: ChangeMetrics,
-    files: ChangeFiles,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Authors new to the project and to the subsystem know fewer of its traps."""
@@ -248,7 +238,7 @@ def author_experience(
         return Signal("author_experience", None, 0.0, _BOT_AUTHOR, 0.0)
     if not change.author:
         return Signal("author_experience", None, 0.0, _NO_AUTHOR, 0.0)
-    share = _share("author_experience", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).author_experience(m)
     text = (
         f"the author has {plural(ctx.author_prior_changes, 'earlier change')}, "
         f"{ctx.author_subsystem_changes} in these subsystems"
@@ -277,8 +267,8 @@ AUTHOR_EXPERIENCE = ChangeSignal(
 def author_expertise(
     change: ChangeFacts,
     ctx: HistoryContext,
-    m: ChangeMetrics,
-    files: ChangeFiles,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Files the author never changed before are where mistakes happen."""
@@ -286,7 +276,7 @@ def author_expertise(
         return Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
     if not change.author:
         return Signal("author_expertise", None, 0.0, _NO_AUTHOR, 0.0)
-    share = _share("author_expertise", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).author_expertise(ctx)
     with_history = ctx.files_with_history
     if with_history == 0:
         value, text = 0.0, "all touched files are new, to the author too"
@@ -312,12 +302,12 @@ AUTHOR_EXPERTISE = ChangeSignal(
 def defect_proneness(
     _change: ChangeFacts,
     ctx: HistoryContext,
-    m: ChangeMetrics,
-    files: ChangeFiles,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Files that needed fixes or reverts before tend to need them again."""
-    share = _share("defect_proneness", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).defect_proneness(ctx)
     w = cfg.weights.defect_proneness
     if ctx.files_with_history == 0:
         return Signal("defect_proneness", 0.0, w * share, "all touched files are new", share)
