@@ -206,6 +206,25 @@ def _signal_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float
     return ws, sum(ws)
 
 
+# ``_signal_weights`` by the identity of the weights, each kept with its weights so that an id
+# is never taken for later ones: the scorer asks once a change, and hashing a ``Weights``
+# (every field) for ``lru_cache`` costs more than all the rest of the scaling.
+_POLICY_WEIGHTS: dict[tuple[int, bool], tuple[Weights, tuple[tuple[float, ...], float]]] = {}
+
+
+def _policy_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float, ...], float]:
+    """``_signal_weights(weights, coverage_known)``, looked up by identity."""
+    key = (id(weights), coverage_known)
+    seen = _POLICY_WEIGHTS.get(key)
+    if seen is not None and seen[0] is weights:
+        return seen[1]
+    if len(_POLICY_WEIGHTS) >= 64:
+        _POLICY_WEIGHTS.clear()
+    found = _signal_weights(weights, coverage_known)
+    _POLICY_WEIGHTS[key] = (weights, found)
+    return found
+
+
 def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequence[Signal]:
     """The policy signals with their points scaled as ``known_scale`` says, among themselves.
 
@@ -213,7 +232,7 @@ def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequen
     clone) is taken as risky as the policy signals that were seen. ``signals`` come
     in ``CHANGE_SIGNALS`` order, which lets the weights be looked up once per config.
     """
-    ws, total = _signal_weights(config.weights, config.coverage_known)
+    ws, total = _policy_weights(config.weights, config.coverage_known)
     known = 0.0
     for s, w in zip(signals, ws, strict=True):
         if s.value is not None:

@@ -56,7 +56,10 @@ def size(
     """
     lines = int(m.la + m.ld)
     other = files.generated_files
-    other_lines = sum(f.added + f.deleted for f in change.files if not written_by_hand(f))
+    # ``generated_files`` counts the files not written by hand: without any, no lines.
+    other_lines = (
+        sum(f.added + f.deleted for f in change.files if not written_by_hand(f)) if other else 0
+    )
     rest = change.lines_changed - lines - other_lines
     damped = "" if files.touches_code else ", so it is never more than moderate risk"
     if other and not m.nf:
@@ -76,13 +79,11 @@ def size(
             text += f" in files that held {m.lt:.0f} lines"
         counted = []
         if m.ta > 0:
-            counted.append(
-                f"{plural(int(m.ta), 'line')} added to tests at {_part(TEST_LINE_FACTOR)}"
-            )
+            counted.append(f"{plural(int(m.ta), 'line')} added to tests at {_TESTS_AT}")
         if m.oa > 0:
             counted.append(
                 f"{plural(int(m.oa), 'line')} added to docs, examples, CI or project files at "
-                f"{_part(OTHER_LINE_FACTOR)}"
+                f"{_OTHERS_AT}"
             )
         if counted:
             text += ", with " + " and ".join(counted)
@@ -98,17 +99,29 @@ def size(
 
 
 def _comment_lines(change: ChangeFacts) -> int:
-    """Lines added or deleted in code files that are comments, blank or whitespace: no size."""
+    """Lines added or deleted in code files that are comments, blank or whitespace: no size.
+
+    Only a file whose source read its lines of code (``code_added`` or ``code_deleted``)
+    can have any: otherwise its lines of code are all its lines. Asking that first spares
+    most files the path look-ups, since code hosts give only counts.
+    """
     return sum(
         f.added + f.deleted - sum(code_lines_of(f))
         for f in change.files
-        if written_by_hand(f) and lexed_path(f.path)
+        if (f.code_added is not None or f.code_deleted is not None)
+        and written_by_hand(f)
+        and lexed_path(f.path)
     )
 
 
 def _part(factor: float) -> str:
     """A line's weight in words: ``"a quarter"``, ``"a tenth"``, else ``"0.3 each"``."""
     return {0.25: "a quarter", 0.1: "a tenth", 0.5: "a half"}.get(factor, f"{factor:g} each")
+
+
+# The words for the two factors, worked out once.
+_TESTS_AT = _part(TEST_LINE_FACTOR)
+_OTHERS_AT = _part(OTHER_LINE_FACTOR)
 
 
 SIZE = ChangeSignal(
