@@ -138,8 +138,11 @@ def _finish(
     typical: float | None = None,
     ceiling: Band | None = None,
     typical_points: tuple[tuple[str, float], ...] | None = None,
+    total: float | None = None,
 ) -> RiskScore:
-    total = sum([s.points for s in signals])
+    """The score of ``signals`` and ``gates``; ``total``: their points added up, when known."""
+    if total is None:
+        total = sum([s.points for s in signals])
     # ``min(100.0, total)`` without the call: the same value, NaN included.
     raw = total if total < 100.0 else 100.0
     if gates:
@@ -248,15 +251,18 @@ def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequen
 
 def score_change(change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> RiskScore:
     """Score one change from its own facts and what the history knew just before it."""
-    return _score_change(change, ctx, config, config.version)
+    return _score_change(change, ctx, config, config.version)[0]
 
 
 def _score_change(
     change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig, version: str
-) -> RiskScore:
-    """``score_change`` with the config's version given: reading it hashes the whole config."""
+) -> tuple[RiskScore, float]:
+    """``score_change`` with the config's version given (reading it hashes the whole config),
+    and the signals' points added up (before gates and the cap), which the typical change
+    counts: added up once for both."""
     files = change_files(change)
     signals = _scaled_to_known(measure_signals(change, ctx, files, config), config)
+    total = sum([s.points for s in signals])
     gates: list[Gate] = []
     migration = files.migration
     if migration is not None:
@@ -278,7 +284,7 @@ def _score_change(
     # ships changes, so the change is never more than moderate risk (the size signal says
     # so). Its points stay: they still rank it among its kind.
     ceiling = None if files.touches_code else Band.MODERATE
-    return _finish(
+    scored = _finish(
         change.key,
         signals,
         gates,
@@ -287,7 +293,9 @@ def _score_change(
         ctx.typical_score,
         ceiling,
         ctx.typical_points,
+        total,
     )
+    return scored, total
 
 
 def score_changes(
@@ -329,10 +337,9 @@ def iter_scores(
         for change in changes:
             # The change is recorded before it is scored: the context is a snapshot
             # of what came before it, and scoring reads only that and the change.
-            scored = _score_change(change, history.advance(change), config, version)
+            scored, total = _score_change(change, history.advance(change), config, version)
             # Each score counts into the typical change the next ones are banded against.
-            signals = scored.signals
-            history.note_score(sum([s.points for s in signals]), signals)
+            history.note_score(total, scored.signals)
             yield scored
     finally:
         if was_enabled:
