@@ -97,7 +97,21 @@ _ODD = ChangeModel(
 )
 
 
-@pytest.mark.parametrize("model", [MODEL, _ODD], ids=["shipped", "odd"])
+# And one whose signals can earn nothing (every value 0): each share is 0.
+_FLAT = ChangeModel(
+    "flat",
+    tuple(
+        (signal, tuple(Shape(s.feature, s.knots, (0.0,) * len(s.knots), 0.0) for s in shapes))
+        for signal, shapes in _ODD.signals
+    ),
+    -2.0,
+    10.0,
+    0.2,
+    ("A",),
+)
+
+
+@pytest.mark.parametrize("model", [MODEL, _ODD, _FLAT], ids=["shipped", "odd", "flat"])
 def test_every_share_is_the_models_to_the_last_bit(model: ChangeModel) -> None:
     """For every change of the made history and every fitted signal, read twice (the second
     time from the tables), the share is exactly the slow reading's and ``ChangeModel.share``'s."""
@@ -118,7 +132,7 @@ def test_a_table_holds_whole_counts_only() -> None:
     """A count's points are kept once worked out; a fraction, a negative, NaN or a count past
     the table's end are worked out each time and never kept."""
     shape = MODEL.shapes("size")[0]
-    table = ShapeTable(shape, log_count)
+    table = ShapeTable(shape, counts=True)
     for n in (0.0, 3.0, 3, 17.0, 2.5, -4.0, math.nan, 1e9, 4096.0):
         assert table[n] == shape.points(log_count(n))
     assert sorted(table) == [0.0, 3.0, 17.0]
