@@ -588,7 +588,7 @@ def test_shared_signals_equal_fresh_ones() -> None:
     change = _change(files=(_file(owners=()), _file("svc/b.py", owners=None)), is_fix=True)
     ctx = _ctx(files_with_history=3, files_known_to_author=1, prior_fixes_on_files=4)
     first = change_signals(change, ctx, CONFIG)
-    again = change_signals(replace(change, key="r#2"), ctx._replace(), CONFIG)
+    again = change_signals(replace(change, key="r#2"), replace(ctx), CONFIG)
     assert first == again
     assert [asdict(s) for s in first] == [asdict(s) for s in again]
 
