@@ -3,13 +3,12 @@
 Counts are read as ``log(1 + n)`` (``log_count``), so a shape's knots
 spread over the range where changes differ. ``None`` is a feature that could not be
 known (no touched file had history, the author is a bot); the model has a fitted
-level for it. The same functions feed the fit (``evaluation.model_fit``) and the
-scorer, so what was learned is what is applied.
-
-The scorer reads them through ``FittedShares``, which gives each signal's share straight
-from the metrics and the history: the same features and the same points, bit for bit
+level for it. These functions feed the fit (``evaluation.model_fit``); the scorer
+reads the same features through ``FittedShares``, which gives each signal's share
+straight from the metrics and the history, with each shape's points at the small whole
+counts most changes repeat worked out once: the same points, bit for bit
 (tests/scoring/test_fitted_shares.py holds it to ``FEATURES`` and ``ChangeModel.share``),
-with each shape's points at the small whole counts most changes repeat worked out once.
+so what was learned is what is applied.
 """
 
 from __future__ import annotations
