@@ -7,6 +7,9 @@ some reviewed, some fixes) and streamed through ``History`` and
 ``score_change`` exactly as ``score_changes`` does, keeping only a histogram
 of the scores, so the figure is the scorer's, not the generator's memory.
 ``--stored`` also reads every signal's explanation, as ``data.store.facts`` does.
+It prints how many changes scored each whole score, so a speed change that must
+not move any score can be checked on the whole million; ``--digest`` also hashes
+every score, band and signal's points (exact floats), which costs time of its own.
 Target: 1,000,000 changes in ≤ 60 s and ≤ 1 GB peak memory. CPU time is
 printed beside wall time because the machines it runs on are shared.
 """
@@ -14,6 +17,7 @@ printed beside wall time because the machines it runs on are shared.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import random
 import resource
@@ -102,6 +106,10 @@ class Timings:
     generating_cpu_s: float
     generating_wall_s: float
     bands: dict[Band, int]
+    # How many changes scored each whole score, 0 to 100.
+    scores: tuple[int, ...] = ()
+    # SHA-256 of every change's score, band and signals' points (``run(digest=True)``).
+    digest: str | None = None
 
 
 # Changes are generated in batches, timed apart from the scoring: reading the
@@ -109,12 +117,15 @@ class Timings:
 _BATCH = 1_000
 
 
-def run(n: int, stored: bool = False) -> Timings:
-    """Score ``n`` synthetic changes; with ``stored``, also read every signal's explanation."""
+def run(n: int, stored: bool = False, digest: bool = False) -> Timings:
+    """Score ``n`` synthetic changes; with ``stored``, also read every signal's explanation;
+    with ``digest``, hash every score, band and signal's points."""
     config = ScoringConfig()
     history = History(lookback_days=config.incident_lookback_days)
     history.add_incidents(_incidents(n))
     bands = dict.fromkeys(Band, 0)
+    scores = [0] * 101
+    sha = hashlib.sha256() if digest else None
     generating_cpu = generating_wall = 0.0
 
     def timed_changes() -> Iterator[ChangeFacts]:
@@ -132,6 +143,13 @@ def run(n: int, stored: bool = False) -> Timings:
     cpu, wall = time.process_time(), time.perf_counter()
     for score in iter_scores(timed_changes(), history, config):
         bands[score.band] += 1
+        scores[score.score] += 1
+        if sha is not None:
+            # ``repr`` of a float is exact: any change in the last bit changes the digest.
+            sha.update(f"{score.score} {score.band}".encode())
+            for signal in score.signals:
+                sha.update(f" {signal.name} {signal.points!r}".encode())
+            sha.update(b"\n")
         if stored:
             # The store saves every signal with its explanation; reading them
             # all makes the figure include any text the scorer would defer.
@@ -143,6 +161,8 @@ def run(n: int, stored: bool = False) -> Timings:
         generating_cpu,
         generating_wall,
         bands,
+        tuple(scores),
+        None if sha is None else sha.hexdigest(),
     )
 
 
@@ -155,9 +175,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also read every signal's explanation, as storing the scores does",
     )
+    parser.add_argument(
+        "--digest",
+        action="store_true",
+        help="also print a SHA-256 of every score, band and signal's points (slower)",
+    )
     args = parser.parse_args(argv)
     cpu, wall = time.process_time(), time.perf_counter()
-    t = run(args.changes, args.stored)
+    t = run(args.changes, args.stored, args.digest)
     total_cpu, total_wall = time.process_time() - cpu, time.perf_counter() - wall
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     each = 1e6 * t.scoring_cpu_s / args.changes
@@ -168,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"total, CPU / wall       {total_cpu:>11.1f} s / {total_wall:.1f} s")
     print(f"peak memory (RSS)       {peak_mb:>11.0f} MB")
     print("bands                   " + ", ".join(f"{b} {c:,}" for b, c in t.bands.items()))
+    # Ten scores a line, 0–9 first: a speed change must leave every count as it was.
+    for tens in range(0, 101, 10):
+        counts = " ".join(f"{c:>7}" for c in t.scores[tens : tens + 10])
+        span = f"{tens}–{tens + 9}" if tens < 100 else "100"
+        print(f"scores {span:<17}{counts}")
+    if t.digest is not None:
+        print(f"digest (SHA-256)        {t.digest}")
     return 0
 
 

@@ -3,20 +3,35 @@
 Counts are read as ``log(1 + n)`` (``log_count``), so a shape's knots
 spread over the range where changes differ. ``None`` is a feature that could not be
 known (no touched file had history, the author is a bot); the model has a fitted
-level for it. The same functions feed the fit (``evaluation.model_fit``) and the
-scorer, so what was learned is what is applied.
+level for it. These functions feed the fit (``evaluation.model_fit``); the scorer
+reads the same features through ``FittedShares``, which gives each signal's share
+straight from the metrics and the history, with each shape's points at the small whole
+counts most changes repeat worked out once: the same points, bit for bit
+(tests/scoring/test_fitted_shares.py holds it to ``FEATURES`` and ``ChangeModel.share``),
+so what was learned is what is applied.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Callable
 
 from scoring.change_files import ChangeFiles
 from scoring.change_metrics import ChangeMetrics
 from scoring.history import HistoryContext
+from scoring.model import ChangeModel, Shape
 
-__all__ = ["DIRECTIONS", "FEATURES", "FeatureFn", "feature_values", "log_count"]
+__all__ = [
+    "DIRECTIONS",
+    "FEATURES",
+    "FeatureFn",
+    "FittedShares",
+    "ShapeTable",
+    "feature_values",
+    "fitted_shares",
+    "log_count",
+]
 
 
 def log_count(x: float) -> float:
@@ -133,3 +148,175 @@ def feature_values(
     for names, fn in FEATURES.values():
         out.update(zip(names, fn(m, ctx, files), strict=True))
     return out
+
+
+# A shape's points are kept for whole feature values below this: lines, files, changes and
+# fixes of most changes are small counts that repeat, and the table stays small (a few
+# hundred kB a shape at most). Larger or fractional values are worked out each time.
+_TABLE_BELOW = 4096
+
+
+class ShapeTable(dict[float, float]):
+    """One shape's points by the value its feature is read from (a count, before ``log_count``).
+
+    ``table[n]`` is ``shape.points(log_count(n))`` for a count (``counts``), else
+    ``shape.points(n)``: the very float ``ChangeModel.share`` adds up, a dictionary look-up
+    instead of a logarithm and a bisection for the whole values below ``_TABLE_BELOW`` seen
+    before, each worked out on first use and kept. Any other value is worked out each time
+    and not kept, so the table never grows past that many entries.
+    """
+
+    __slots__ = ("_counts", "_knots", "_values")
+
+    def __init__(self, shape: Shape, counts: bool) -> None:
+        super().__init__()
+        self._counts = counts
+        self._knots = shape.knots
+        self._values = shape.values
+
+    def __missing__(self, n: float) -> float:
+        # ``log_count`` and ``Shape.points`` written out: the counts that grow with a history
+        # (lines the files held, the author's changes) and fractions (entropy, days) miss
+        # the table on nearly every change.
+        x = (math.log1p(n) if n > 0.0 else 0.0) if self._counts else n
+        knots, values = self._knots, self._values
+        if x <= knots[0]:
+            points = values[0]
+        elif x >= knots[-1]:
+            points = values[-1]
+        else:
+            i = bisect_right(knots, x)
+            x0, v0 = knots[i - 1], values[i - 1]
+            points = v0 + (values[i] - v0) * (x - x0) / (knots[i] - x0)
+        # ``0.0 <= n`` first: it is False for NaN, which ``int`` would refuse.
+        if 0.0 <= n < _TABLE_BELOW and n == int(n):
+            self[n] = points
+        return points
+
+
+class FittedShares:
+    """Each measured signal's share of its weight under one model, read straight from a change.
+
+    What ``model.share(signal, FEATURES[signal][1](m, ctx, files))`` gives, to the last bit,
+    without building the features: this runs seven times for every scored change. Each
+    method reads its signal's features as its ``FEATURES`` function above does, in the same
+    order (the points are added up in that order, so the float sum is the same), a count
+    through its shape's ``ShapeTable``. A signal whose features are all unknown earns the
+    share the model gives its unknown levels, worked out once.
+    """
+
+    __slots__ = (
+        "_diffusion",
+        "_experience",
+        "_expertise",
+        "_file_history",
+        "_fix",
+        "_most",
+        "_proneness",
+        "_size",
+        "_unknown",
+    )
+
+    def __init__(self, model: ChangeModel) -> None:
+        def tables(signal: str, *counts: bool) -> tuple[ShapeTable, ...]:
+            shapes = model.shapes(signal)
+            if len(shapes) != len(counts):
+                raise ValueError(f"{signal} has {len(shapes)} shapes, its features {len(counts)}")
+            return tuple(ShapeTable(s, c) for s, c in zip(shapes, counts, strict=True))
+
+        def most(signal: str) -> float:
+            # A signal that can earn nothing earns a share of 0: ``inf`` divides anything
+            # finite down to 0, as ``ChangeModel.share`` returns for ``most <= 0``.
+            points = model.most(signal)
+            return points if points > 0.0 else math.inf
+
+        count, as_is = True, False
+        self._size = tables("size", count, count, count, count, count, count)
+        self._diffusion = tables("diffusion", count, count, count, as_is)
+        self._file_history = tables("file_history", count, count, count)
+        self._experience = tables("author_experience", count, count, count)
+        (self._expertise,) = tables("author_expertise", as_is)
+        (self._proneness,) = tables("defect_proneness", count)
+        # A fix is 1 or 0: both shares known up front.
+        self._fix = (model.share("fix", (0.0,)), model.share("fix", (1.0,)))
+        self._most = {name: most(name) for name in FEATURES}
+        # The shares of the signals that read nothing when no touched file had history.
+        self._unknown = {
+            name: model.share(name, (None,) * len(model.shapes(name)))
+            for name in ("file_history", "author_expertise", "defect_proneness")
+        }
+
+    def size(self, m: ChangeMetrics) -> float:
+        """``_size``'s features: hand-written lines added, code added and deleted, test and
+        other lines added, lines the files held."""
+        hand, code, deleted, tests, other, before = self._size
+        la = m.la
+        earned = (
+            hand[la + m.ta + m.oa]
+            + code[la]
+            + deleted[m.ld]
+            + tests[m.ta]
+            + other[m.oa]
+            + before[m.lt]
+        )
+        return min(1.0, max(0.0, earned / self._most["size"]))
+
+    def diffusion(self, m: ChangeMetrics) -> float:
+        """``_diffusion``'s: files, directories, subsystems, entropy."""
+        files, dirs, subsystems, entropy = self._diffusion
+        earned = files[m.nf] + dirs[m.nd] + subsystems[m.ns] + entropy[max(m.entropy, 0.0)]
+        return min(1.0, max(0.0, earned / self._most["diffusion"]))
+
+    def fix(self, m: ChangeMetrics) -> float:
+        """``_fix``'s: whether the change fixes, hotfixes or reverts."""
+        return self._fix[1] if m.fix else self._fix[0]
+
+    def file_history(self, m: ChangeMetrics, ctx: HistoryContext) -> float:
+        """``_file_history``'s: the files' age, developers and earlier changes."""
+        if ctx.files_with_history == 0:
+            return self._unknown["file_history"]
+        age, devs, changes = self._file_history
+        earned = age[m.age] + devs[m.ndev] + changes[m.nuc]
+        return min(1.0, max(0.0, earned / self._most["file_history"]))
+
+    def author_experience(self, m: ChangeMetrics) -> float:
+        """``_author_experience``'s: the author's changes overall, recently, in the subsystems."""
+        overall, recent, subsystems = self._experience
+        earned = overall[m.exp] + recent[m.rexp] + subsystems[m.sexp]
+        return min(1.0, max(0.0, earned / self._most["author_experience"]))
+
+    def author_expertise(self, ctx: HistoryContext) -> float:
+        """``_author_expertise``'s: the share of the files with history new to the author."""
+        with_history = ctx.files_with_history
+        if with_history == 0:
+            return self._unknown["author_expertise"]
+        new = self._expertise[(with_history - ctx.files_known_to_author) / with_history]
+        return min(1.0, max(0.0, new / self._most["author_expertise"]))
+
+    def defect_proneness(self, ctx: HistoryContext) -> float:
+        """``_defect_proneness``'s: earlier fixes and reverts on the files."""
+        if ctx.files_with_history == 0:
+            return self._unknown["defect_proneness"]
+        earned = self._proneness[ctx.prior_fixes_on_files]
+        return min(1.0, max(0.0, earned / self._most["defect_proneness"]))
+
+
+# The readers of the models a process scores with (the shipped one, a fit's, a test's), each
+# kept with its model so that an id is never taken for a later model's; and the last one
+# asked for, first: seven signals ask for it on every change, nearly always the same.
+_SHARES: dict[int, tuple[ChangeModel, FittedShares]] = {}
+_KEEP = 8
+_LAST: list[tuple[ChangeModel, FittedShares]] = []
+
+
+def fitted_shares(model: ChangeModel) -> FittedShares:
+    """The ``FittedShares`` of ``model``, built on first use and kept."""
+    if _LAST and _LAST[0][0] is model:
+        return _LAST[0][1]
+    known = _SHARES.get(id(model))
+    if known is None or known[0] is not model:
+        if len(_SHARES) >= _KEEP:
+            _SHARES.clear()
+        known = _SHARES[id(model)] = (model, FittedShares(model))
+    _LAST[:] = [known]
+    return known[1]

@@ -138,8 +138,11 @@ def _finish(
     typical: float | None = None,
     ceiling: Band | None = None,
     typical_points: tuple[tuple[str, float], ...] | None = None,
+    total: float | None = None,
 ) -> RiskScore:
-    total = sum([s.points for s in signals])
+    """The score of ``signals`` and ``gates``; ``total``: their points added up, when known."""
+    if total is None:
+        total = sum([s.points for s in signals])
     # ``min(100.0, total)`` without the call: the same value, NaN included.
     raw = total if total < 100.0 else 100.0
     if gates:
@@ -206,6 +209,25 @@ def _signal_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float
     return ws, sum(ws)
 
 
+# ``_signal_weights`` by the identity of the weights, each kept with its weights so that an id
+# is never taken for later ones: the scorer asks once a change, and hashing a ``Weights``
+# (every field) for ``lru_cache`` costs more than all the rest of the scaling.
+_POLICY_WEIGHTS: dict[tuple[int, bool], tuple[Weights, tuple[tuple[float, ...], float]]] = {}
+
+
+def _policy_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float, ...], float]:
+    """``_signal_weights(weights, coverage_known)``, looked up by identity."""
+    key = (id(weights), coverage_known)
+    seen = _POLICY_WEIGHTS.get(key)
+    if seen is not None and seen[0] is weights:
+        return seen[1]
+    if len(_POLICY_WEIGHTS) >= 64:
+        _POLICY_WEIGHTS.clear()
+    found = _signal_weights(weights, coverage_known)
+    _POLICY_WEIGHTS[key] = (weights, found)
+    return found
+
+
 def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequence[Signal]:
     """The policy signals with their points scaled as ``known_scale`` says, among themselves.
 
@@ -213,7 +235,7 @@ def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequen
     clone) is taken as risky as the policy signals that were seen. ``signals`` come
     in ``CHANGE_SIGNALS`` order, which lets the weights be looked up once per config.
     """
-    ws, total = _signal_weights(config.weights, config.coverage_known)
+    ws, total = _policy_weights(config.weights, config.coverage_known)
     known = 0.0
     for s, w in zip(signals, ws, strict=True):
         if s.value is not None:
@@ -229,15 +251,18 @@ def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequen
 
 def score_change(change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig) -> RiskScore:
     """Score one change from its own facts and what the history knew just before it."""
-    return _score_change(change, ctx, config, config.version)
+    return _score_change(change, ctx, config, config.version)[0]
 
 
 def _score_change(
     change: ChangeFacts, ctx: HistoryContext, config: ScoringConfig, version: str
-) -> RiskScore:
-    """``score_change`` with the config's version given: reading it hashes the whole config."""
+) -> tuple[RiskScore, float]:
+    """``score_change`` with the config's version given (reading it hashes the whole config),
+    and the signals' points added up (before gates and the cap), which the typical change
+    counts: added up once for both."""
     files = change_files(change)
     signals = _scaled_to_known(measure_signals(change, ctx, files, config), config)
+    total = sum([s.points for s in signals])
     gates: list[Gate] = []
     migration = files.migration
     if migration is not None:
@@ -259,7 +284,7 @@ def _score_change(
     # ships changes, so the change is never more than moderate risk (the size signal says
     # so). Its points stay: they still rank it among its kind.
     ceiling = None if files.touches_code else Band.MODERATE
-    return _finish(
+    scored = _finish(
         change.key,
         signals,
         gates,
@@ -268,7 +293,9 @@ def _score_change(
         ctx.typical_score,
         ceiling,
         ctx.typical_points,
+        total,
     )
+    return scored, total
 
 
 def score_changes(
@@ -310,10 +337,9 @@ def iter_scores(
         for change in changes:
             # The change is recorded before it is scored: the context is a snapshot
             # of what came before it, and scoring reads only that and the change.
-            scored = _score_change(change, history.advance(change), config, version)
+            scored, total = _score_change(change, history.advance(change), config, version)
             # Each score counts into the typical change the next ones are banded against.
-            signals = scored.signals
-            history.note_score(sum([s.points for s in signals]), signals)
+            history.note_score(total, scored.signals)
             yield scored
     finally:
         if was_enabled:

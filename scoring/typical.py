@@ -79,9 +79,10 @@ class TypicalChange:
         noted = self._score.noted
         rate = _rate(noted)
         means = self._means
+        mean_of = means.get
         for signal in signals:
             name = signal.name
-            mean = means.get(name, 0.0)
+            mean = mean_of(name, 0.0)
             means[name] = mean + rate * (signal.points - mean)
         if noted >= TYPICAL_MIN and (self._snapshot is None or noted % _SNAPSHOT_EVERY == 0):
             self._snapshot = tuple(means.items())

@@ -2,7 +2,8 @@
 
 Each earns the share of its weight that the fitted model's shapes give its features
 (``scoring.model``, ``scoring.model_features``): the points are learned, the words are
-these functions'."""
+these functions'. The shares are read through ``fitted_shares``, the model's
+features worked out without building them, bit for bit what ``ChangeModel.share`` gives."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from scoring.change_signal import ChangeSignal, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.model_features import FEATURES
+from scoring.model_features import fitted_shares
 from scoring.signal import Signal, plural
 
 __all__ = [
@@ -38,20 +39,9 @@ __all__ = [
 ]
 
 
-# Each signal's feature reader, looked up once: the shares run seven times a change.
-_READ = {signal: read for signal, (_names, read) in FEATURES.items()}
-
-
-def _share(
-    signal: str, m: ChangeMetrics, ctx: HistoryContext, files: ChangeFiles, cfg: ScoringConfig
-) -> float:
-    """The share of its weight ``signal`` earns: the fitted model read on its features."""
-    return cfg.model.share(signal, _READ[signal](m, ctx, files))
-
-
 def size(
     change: ChangeFacts,
-    ctx: HistoryContext,
+    _ctx: HistoryContext,
     m: ChangeMetrics,
     files: ChangeFiles,
     cfg: ScoringConfig,
@@ -66,7 +56,10 @@ def size(
     """
     lines = int(m.la + m.ld)
     other = files.generated_files
-    other_lines = sum(f.added + f.deleted for f in change.files if not written_by_hand(f))
+    # ``generated_files`` counts the files not written by hand: without any, no lines.
+    other_lines = (
+        sum(f.added + f.deleted for f in change.files if not written_by_hand(f)) if other else 0
+    )
     rest = change.lines_changed - lines - other_lines
     damped = "" if files.touches_code else ", so it is never more than moderate risk"
     if other and not m.nf:
@@ -100,16 +93,23 @@ def size(
                 f", besides {plural(other_lines, 'line')} in "
                 f"{plural(other, 'lock or generated file')}"
             )
-    share = _share("size", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).size(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
 
 
 def _comment_lines(change: ChangeFacts) -> int:
-    """Lines added or deleted in code files that are comments, blank or whitespace: no size."""
+    """Lines added or deleted in code files that are comments, blank or whitespace: no size.
+
+    Only a file whose source read its lines of code (``code_added`` or ``code_deleted``)
+    can have any: otherwise its lines of code are all its lines. Asking that first spares
+    most files the path look-ups, since code hosts give only counts.
+    """
     return sum(
         f.added + f.deleted - sum(code_lines_of(f))
         for f in change.files
-        if written_by_hand(f) and lexed_path(f.path)
+        if (f.code_added is not None or f.code_deleted is not None)
+        and written_by_hand(f)
+        and lexed_path(f.path)
     )
 
 
@@ -127,13 +127,13 @@ SIZE = ChangeSignal(
 
 def diffusion(
     change: ChangeFacts,
-    ctx: HistoryContext,
+    _ctx: HistoryContext,
     m: ChangeMetrics,
     files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Changes spread over many files, directories and subsystems are harder to review."""
-    share = _share("diffusion", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).diffusion(m)
     services = files.services
     if m.nf == 0 and change.files:
         text = "only lock files or generated files changed"
@@ -164,13 +164,13 @@ DIFFUSION = ChangeSignal(
 
 def fix(
     change: ChangeFacts,
-    ctx: HistoryContext,
+    _ctx: HistoryContext,
     m: ChangeMetrics,
-    files: ChangeFiles,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
-    share = _share("fix", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).fix(m)
     if not m.fix:
         value, text = 0.0, "not a bug fix"
     else:
@@ -195,12 +195,12 @@ def file_history(
     _change: ChangeFacts,
     ctx: HistoryContext,
     m: ChangeMetrics,
-    files: ChangeFiles,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Files changed lately and by many developers are still settling; new files are new code."""
     w = cfg.weights.file_history
-    share = _share("file_history", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).file_history(m, ctx)
     if ctx.files_with_history == 0:
         return Signal("file_history", 0.0, w * share, "all touched files are new", share)
     text = (
@@ -232,7 +232,7 @@ def author_experience(
     change: ChangeFacts,
     ctx: HistoryContext,
     m: ChangeMetrics,
-    files: ChangeFiles,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Authors new to the project and to the subsystem know fewer of its traps."""
@@ -240,7 +240,7 @@ def author_experience(
         return Signal("author_experience", None, 0.0, _BOT_AUTHOR, 0.0)
     if not change.author:
         return Signal("author_experience", None, 0.0, _NO_AUTHOR, 0.0)
-    share = _share("author_experience", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).author_experience(m)
     text = (
         f"the author has {plural(ctx.author_prior_changes, 'earlier change')}, "
         f"{ctx.author_subsystem_changes} in these subsystems"
@@ -269,8 +269,8 @@ AUTHOR_EXPERIENCE = ChangeSignal(
 def author_expertise(
     change: ChangeFacts,
     ctx: HistoryContext,
-    m: ChangeMetrics,
-    files: ChangeFiles,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Files the author never changed before are where mistakes happen."""
@@ -278,7 +278,7 @@ def author_expertise(
         return Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
     if not change.author:
         return Signal("author_expertise", None, 0.0, _NO_AUTHOR, 0.0)
-    share = _share("author_expertise", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).author_expertise(ctx)
     with_history = ctx.files_with_history
     if with_history == 0:
         value, text = 0.0, "all touched files are new, to the author too"
@@ -304,12 +304,12 @@ AUTHOR_EXPERTISE = ChangeSignal(
 def defect_proneness(
     _change: ChangeFacts,
     ctx: HistoryContext,
-    m: ChangeMetrics,
-    files: ChangeFiles,
+    _m: ChangeMetrics,
+    _files: ChangeFiles,
     cfg: ScoringConfig,
 ) -> Signal:
     """Files that needed fixes or reverts before tend to need them again."""
-    share = _share("defect_proneness", m, ctx, files, cfg)
+    share = fitted_shares(cfg.model).defect_proneness(ctx)
     w = cfg.weights.defect_proneness
     if ctx.files_with_history == 0:
         return Signal("defect_proneness", 0.0, w * share, "all touched files are new", share)
