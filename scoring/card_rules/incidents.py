@@ -75,7 +75,9 @@ def incident(
         facts = [CardFact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
         if (m := i.minutes_to_resolve) is not None:
             facts.append(CardFact(FactKey.MINUTES_TO_RESOLVE, tenth(m), "min"))
-        if i.shipped:
+        if i.shipped and not Band(i.deploy_band).high_risk:
+            # A deploy ordinary for its service stood out by what it shipped: that score is
+            # the card's reason. A high one is its own reason, and the card stays short.
             facts.append(CardFact(FactKey.SHIPPED_RISKIEST_SCORE, max(c.score for c in i.shipped)))
         yield Card(
             f"incident:{i.key}",
