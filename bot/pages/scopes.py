@@ -152,7 +152,8 @@ def _side_by_side(ctx: PageContext, services: list[str], last: IsoWeek) -> Grid:
         f"Its services side by side (the four weeks to {last.id})",
         (
             Column("service", "Service"),
-            Column("high", f"High-risk share {last.id} %", numeric=True),
+            # The title names the week in full; a header short enough for a phone's column.
+            Column("high", f"High-risk share W{last.week:02d} %", numeric=True),
             Column("incidents", "Incidents", numeric=True),
             Column("changes", "Changes", numeric=True),
         ),
@@ -188,7 +189,8 @@ def home_page(ctx: PageContext) -> Page:
         (
             # The briefing's week and incidents first: what a phone shows without scrolling.
             Column("team", "Team"),
-            Column("high", f"High-risk share {last.id} %", numeric=True),
+            # The title names the week in full; a header short enough for a phone's column.
+            Column("high", f"High-risk share W{last.week:02d} %", numeric=True),
             Column("high_last", "Week before %", numeric=True),
             Column("incidents", "Incidents", numeric=True),
             Column("changes", "Changes", numeric=True),
