@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
@@ -15,7 +16,12 @@ from scoring.risk import Band, Gate
 from scoring.scored import ScoredChange
 from scoring.signal import Signal
 
-__all__ = ["load_scores", "save_scores", "top_signal_names"]
+__all__ = [
+    "load_scores",
+    "save_scores",
+    "score_join",
+    "top_signal_names",
+]
 
 # Bound parameters per IN list: under SQLite's limit on every version still in use.
 _CHUNK = 900
@@ -133,4 +139,14 @@ def _scored(row: RiskScoreRow) -> ScoredChange:
         owner_files_covered=row.owner_files_covered,
         agent_involved=row.agent_involved,
         human_reviewed=row.human_reviewed,
+    )
+
+
+def score_join(kind: str, key: Any, version: str, row: Any = RiskScoreRow) -> Any:
+    """The join condition of a stored score (``row``: the table or an alias of it) of
+    ``kind`` and ``version`` with the subject whose key is ``key``."""
+    return sa.and_(
+        col(row.subject_key) == key,
+        col(row.subject_kind) == kind,
+        col(row.scorer_version) == version,
     )

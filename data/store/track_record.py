@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from data.store.scores import score_join
 from data.store.tables import IS_MERGED, Change, ChangeFile, RiskScoreRow
 from scoring.band import Band
 from scoring.record import RECORD_DAYS, RecordRow, ScorerRecord, scorer_record
@@ -33,14 +34,7 @@ def record_rows(
     )
     query = (
         sa.select(col(Change.key), col(RiskScoreRow.band), added)
-        .join(
-            RiskScoreRow,
-            sa.and_(
-                col(RiskScoreRow.subject_key) == col(Change.key),
-                col(RiskScoreRow.subject_kind) == "change",
-                col(RiskScoreRow.scorer_version) == version,
-            ),
-        )
+        .join(RiskScoreRow, score_join("change", col(Change.key), version))
         .where(IS_MERGED, col(Change.merged_at) >= since, col(Change.merged_at) < until)
     )
     if services is not None:

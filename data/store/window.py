@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from data.store.scores import top_signal_names
+from data.store.scores import score_join, top_signal_names
 from data.store.tables import (
     IS_MERGED,
     Change,
@@ -157,14 +157,6 @@ class Window:
         )
 
 
-def _score_join(kind: str, key: Any, version: str) -> Any:
-    return sa.and_(
-        col(RiskScoreRow.subject_key) == key,
-        col(RiskScoreRow.subject_kind) == kind,
-        col(RiskScoreRow.scorer_version) == version,
-    )
-
-
 def _text(column: Any) -> Any:
     """A JSON column read as its text: a week's window parses only the lists that are not
     empty, itself (SQLAlchemy's JSON type parsed two per change, a third of a page's time)."""
@@ -286,7 +278,7 @@ def load_window(
                 col(Change.line_coverage_delta),
                 col(Change.service_coverage),
             )
-            .join(RiskScoreRow, _score_join("change", col(Change.key), version))
+            .join(RiskScoreRow, score_join("change", col(Change.key), version))
             .where(
                 IS_MERGED,
                 col(Change.merged_at) >= since,
@@ -317,7 +309,7 @@ def load_window(
                 col(RiskScoreRow.band),
                 _text(RiskScoreRow.gates),
             )
-            .join(RiskScoreRow, _score_join("deploy", col(Deploy.key), version))
+            .join(RiskScoreRow, score_join("deploy", col(Deploy.key), version))
             .where(
                 col(Deploy.environment) == PRODUCTION,
                 col(Deploy.finished_at) >= since,
@@ -383,14 +375,7 @@ def _incident_rows(
                 _text(linked_score.gates),
             )
             .outerjoin(linked, col(linked.id) == col(Incident.deploy_id))
-            .outerjoin(
-                linked_score,
-                sa.and_(
-                    col(linked_score.subject_key) == col(linked.key),
-                    col(linked_score.subject_kind) == "deploy",
-                    col(linked_score.scorer_version) == version,
-                ),
-            )
+            .outerjoin(linked_score, score_join("deploy", col(linked.key), version, linked_score))
             .where(
                 col(Incident.opened_at) >= since,
                 col(Incident.opened_at) < until,
@@ -424,7 +409,7 @@ def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[W
                 _text(RiskScoreRow.gates),
             )
             .join(Change, col(Change.id) == col(DeployChange.change_id))
-            .join(RiskScoreRow, _score_join("change", col(Change.key), version))
+            .join(RiskScoreRow, score_join("change", col(Change.key), version))
             .where(col(DeployChange.deploy_id).in_(ids[start : start + 500]))
             .order_by(col(Change.merged_at), col(Change.key))
         )
