@@ -12,8 +12,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from briefing.card_words import KIND_WORDS, action
-from briefing.headline import headline, very_high_clause
-from briefing.names import and_list, deploy_named
+from briefing.headline import deploys_clause, headline, very_high_clause
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
 from briefing.plural import many, number
@@ -68,20 +67,11 @@ def _quiet(payload: BriefingPayload) -> str:
     return f"{quiet}{where}: {many(d.total, 'change')}, {high} high risk, no material shift."
 
 
-# High-risk deploys a headline names; more are counted.
-_NAMED_DEPLOYS = 2
-
-
 def _high_deploys(payload: BriefingPayload) -> str | None:
-    """``"1 deploy ran at high risk: v2.0 of Lib (score 61)"``; very-high ones are the very-high
-    clause's to name. ``None`` when none ran at high risk."""
+    """The week's high (not very high) deploys in a clause; very-high ones are the very-high
+    clause's to name."""
     high = [d for d in payload.risky_deploys if d.band == "high"]
-    if not high:
-        return None
-    named = [f"{deploy_named(payload, d)} (score {d.score})" for d in high[:_NAMED_DEPLOYS]]
-    if len(high) > len(named):
-        named.append(f"{len(high) - len(named)} more")
-    return f"{many(len(high), 'deploy')} ran at high risk: {and_list(named)}"
+    return deploys_clause(payload, high, len(high), "high")
 
 
 def _headline(payload: BriefingPayload) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from briefing.labels import signal_label
 from briefing.names import and_list, deploy_named, service_name
-from briefing.payload import BriefingPayload, CardView
+from briefing.payload import BriefingPayload, CardView, DeployView
 from briefing.plural import many, number, was
 from scoring.card_terms import CardKind, EvidenceKind, Severity
 
-__all__ = ["headline", "topic", "very_high_clause"]
+__all__ = ["deploys_clause", "headline", "topic", "very_high_clause"]
 
 
 # What a card is about, in a few words, for the headline: never its title, which the card
@@ -61,16 +63,24 @@ def _week_clause(payload: BriefingPayload) -> str | None:
     return text
 
 
-def _very_high_deploys(payload: BriefingPayload) -> str | None:
-    """``"1 deploy ran at very high risk: the deploy of Checkout, Fri 10:35 EST (score 88)"``."""
-    deploys = payload.very_high_deploys
+def deploys_clause(
+    payload: BriefingPayload, deploys: Sequence[DeployView], n: int, band: str
+) -> str | None:
+    """``"1 deploy ran at very high risk: the deploy of Checkout, Fri 10:35 EST (score 88)"``:
+    ``n`` deploys at ``band`` risk, the first few named; ``None`` when there are none."""
     if not deploys:
         return None
-    n = max(payload.metrics.deploys_very_high, len(deploys))
+    n = max(n, len(deploys))
     named = [f"{deploy_named(payload, d)} (score {d.score})" for d in deploys[:_HEADLINE_DEPLOYS]]
     if n > len(named):
         named.append(f"{n - len(named)} more")
-    return f"{many(n, 'deploy')} ran at very high risk: {and_list(named)}"
+    return f"{many(n, 'deploy')} ran at {band} risk: {and_list(named)}"
+
+
+def _very_high_deploys(payload: BriefingPayload) -> str | None:
+    """The week's very-high-risk deploys in a clause (``deploys_clause``)."""
+    deploys = payload.very_high_deploys
+    return deploys_clause(payload, deploys, payload.metrics.deploys_very_high, "very high")
 
 
 def very_high_clause(payload: BriefingPayload) -> str | None:
