@@ -12,8 +12,8 @@ from sqlmodel import Session
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.config.store import missing_store
-from data.coverage import apply_coverage
-from data.linking import link_all
+from data.rules.coverage import apply_coverage
+from data.rules.linking import link_all
 from data.store.coverage import any_coverage, load_coverage
 from data.store.engine import make_engine, shown_url, sqlite_file
 from data.store.facts import (
