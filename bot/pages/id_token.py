@@ -46,6 +46,7 @@ _CLAIM_NAMES = {
     "aud": "audience",
     "exp": "expiry",
     "iat": "issued-at",
+    "nbf": "not-before",
     "nonce": "nonce",
     "azp": "authorized party",
     "at_hash": "access token hash",
@@ -95,7 +96,8 @@ class IdTokenCheck:
             raise self._refused(_CLAIM_NAMES.get(error.claim.split(",")[0], "claims")) from None
         except JoseError as error:
             raise self._refused(_JOSE_CHECKS.get(type(error), "signature")) from None
-        except ValueError:
+        except (TypeError, ValueError):
+            # A claim of the wrong shape that a check above could not read (a list for at_hash).
             raise self._refused("format") from None
         return dict(claims)
 

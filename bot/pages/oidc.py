@@ -258,7 +258,7 @@ class OidcSignIn:
                 ) from None
             shown = error.error if _ERROR_CODE.fullmatch(str(error.error)) else None
             detail = f" ({shown})" if shown else ""
-        except ValueError:  # a 2xx whose body is not a JSON object
+        except (TypeError, ValueError):  # a 2xx whose body is not a JSON object, or odd in it
             detail = ""
         else:
             id_token = token.get("id_token")
