@@ -7,7 +7,7 @@ claims with authlib's ``CodeIDToken``: ``iss``, ``sub``, ``aud`` (and ``azp``), 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,9 +71,10 @@ class IdTokenCheck:
     keys: Callable[[bool], KeySet]
     now: Callable[[], float]
 
-    def claims(self, id_token: str, nonce: str, access_token: str | None) -> dict[str, Any]:
-        """The token's claims once every check holds; a ``SignInError`` naming the first
-        that does not."""
+    def claims(self, answer: Mapping[str, Any], nonce: str) -> dict[str, Any]:
+        """The claims of the ID token in the token endpoint's ``answer`` once every check
+        holds; a ``SignInError`` naming the first that does not."""
+        id_token, access_token = answer["id_token"], answer.get("access_token")
         try:
             try:
                 token = jwt.decode(id_token, self.keys(False), algorithms=_ALGORITHMS)
@@ -88,7 +89,12 @@ class IdTokenCheck:
                     "iss": {"essential": True, "value": self.issuer},
                     "aud": {"essential": True, "value": self.client_id},
                 },
-                params={"nonce": nonce, "client_id": self.client_id, "access_token": access_token},
+                params={
+                    "nonce": nonce,
+                    "client_id": self.client_id,
+                    # Checked against at_hash when the token carries one.
+                    "access_token": access_token if isinstance(access_token, str) else None,
+                },
             )
             claims.validate(now=int(self.now()), leeway=_LEEWAY)
         except ClaimError as error:

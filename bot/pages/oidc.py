@@ -39,14 +39,7 @@ from data.http.client import tls_context
 from data.http.retry import host_of
 from scoring.errors import ConfigError
 
-__all__ = [
-    "Identity",
-    "OidcConfig",
-    "OidcSignIn",
-    "Pending",
-    "SignInError",
-    "safe_next",
-]
+__all__ = ["Identity", "OidcConfig", "OidcSignIn", "Pending", "SignInError", "safe_next"]
 
 # A person is waiting at the browser: a provider that takes longer has failed them already.
 _TIMEOUT = 10.0
@@ -231,16 +224,10 @@ class OidcSignIn:
         if not code:
             raise SignInError("The identity provider sent no sign-in code back; sign in again.")
         token = self._exchange(self._provider.endpoints().token_endpoint, code, pending)
-        access_token = token.get("access_token")
-        claims = self._id_token.claims(
-            token["id_token"],
-            pending.nonce,
-            access_token if isinstance(access_token, str) else None,
-        )
-        return identity_of(claims)
+        return identity_of(self._id_token.claims(token, pending.nonce))
 
     def _exchange(self, url: str, code: str, pending: Pending) -> dict[str, Any]:
-        """The token endpoint's answer, with an ID token in it."""
+        """The token endpoint's answer, with an ID token (a string) in it."""
         host = host_of(url)
         # Sent once, never retried: the code is single-use, a second try can only fail.
         try:

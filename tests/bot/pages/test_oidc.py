@@ -6,6 +6,7 @@ import base64
 import hashlib
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
@@ -307,6 +308,21 @@ def test_a_rotated_key_is_fetched_once_and_discovery_is_cached(
     _sign_in(signin, http)
     assert len(provider.requests_to("/jwks")) == 2
     assert len(provider.requests_to(r"/\.well-known/openid-configuration")) == 1
+
+
+def test_sign_ins_finished_at_once_each_get_their_own_person(
+    provider: FakeOidcProvider, http: httpx.Client
+) -> None:
+    """Eight people's sign-ins finished on eight threads at once each come back as that person."""
+    signin = OidcSignIn(_config(provider))
+    started = []
+    for i in range(8):
+        provider.user = FakeUser(subject=f"00u-{i}", email=f"p{i}@example.com")
+        url, pending = signin.begin()
+        started.append((pending, _browse(http, url)))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        subjects = list(pool.map(lambda s: signin.finish(*s).subject, started))
+    assert subjects == [f"00u-{i}" for i in range(8)]
 
 
 def test_a_key_the_provider_does_not_publish_is_refused(
