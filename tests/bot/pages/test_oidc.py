@@ -294,6 +294,22 @@ def test_an_unreachable_provider_is_named() -> None:
     assert isinstance(caught.value, RiskbriefError)
 
 
+def test_a_provider_gone_before_the_code_is_exchanged_is_named(http: httpx.Client) -> None:
+    """A provider that stops answering between its redirect and the token request ends in the
+    same one sentence naming its host, from the code's exchange."""
+    with FakeOidcProvider() as provider:
+        signin = OidcSignIn(_config(provider))
+        url, pending = signin.begin()
+        query = _browse(http, url)
+        host = provider.issuer.removeprefix("http://")
+    with pytest.raises(SignInError) as caught:
+        signin.finish(pending, query)
+    assert str(caught.value).startswith(
+        f"riskbrief could not reach the identity provider at {host};"
+    )
+    assert caught.value.__cause__ is None
+
+
 def test_a_rotated_key_is_fetched_once_and_discovery_is_cached(
     provider: FakeOidcProvider, http: httpx.Client
 ) -> None:
