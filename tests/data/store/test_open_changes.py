@@ -17,7 +17,7 @@ from data.store.open_changes import load_open_changes, open_change_rows
 from data.store.org import sync_org
 from data.store.scores import save_scores
 from data.store.tables import Change, ChangeState
-from data.store.window import week_rows
+from data.store.window import window_rows
 from scoring import Band, RiskScore, Signal
 from scoring.scored import scored_change
 
@@ -102,7 +102,7 @@ def test_open_pull_requests_are_no_history_and_reach_no_briefing(
         save_scores(s, "change", [scored_change(_score("acme/shop#1", 10), merged_facts[0])])
         save_scores(s, "change", [scored_change(_score("acme/shop#2", 90), open_facts[0])])
     with session_scope(engine) as s:
-        week = week_rows(s, T0 - timedelta(days=1), T0 + timedelta(days=7), ["checkout"], "v1")
+        week = window_rows(s, T0 - timedelta(days=1), T0 + timedelta(days=7), ["checkout"], "v1")
     assert [c.key for c in week.changes] == ["acme/shop#1"]
     assert open_facts[0].merged_at == T0 + timedelta(days=1)
 
