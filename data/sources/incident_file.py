@@ -42,7 +42,7 @@ from typing import Any
 import structlog
 
 from data.config.sources import FileImportConfig
-from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
+from data.sources.records import SourceDeploy, SourceErrorBudget, SourceIncident
 from data.sources.times import parse_time
 from data.sync import SyncRun
 from scoring.errors import SourceError
@@ -100,14 +100,14 @@ def _time(fields: Mapping[str, Any], *names: str, required: bool = False) -> dat
     return parse_time(text, name)
 
 
-def parse_incident_row(fields: Mapping[str, Any]) -> IncidentRecord:
+def parse_incident_row(fields: Mapping[str, Any]) -> SourceIncident:
     """An incident from one record; a ValueError saying what is wrong otherwise."""
     opened = _time(fields, "opened_at", required=True)
     assert opened is not None
     resolved = _time(fields, "resolved_at")
     if resolved is not None and resolved < opened:
         raise ValueError("resolved_at is before opened_at")
-    return IncidentRecord(
+    return SourceIncident(
         key=_required(fields, "key", "id"),
         service=_required(fields, "service"),
         opened_at=opened,
@@ -118,14 +118,14 @@ def parse_incident_row(fields: Mapping[str, Any]) -> IncidentRecord:
     )
 
 
-def parse_deploy_row(fields: Mapping[str, Any]) -> DeployRecord:
+def parse_deploy_row(fields: Mapping[str, Any]) -> SourceDeploy:
     """A deploy from one record; a ValueError saying what is wrong otherwise."""
     finished = _time(fields, "finished_at", required=True)
     assert finished is not None
     status = (_text(fields, "status") or "success").lower()
     if status not in _STATUSES:
         raise ValueError(f"status {status!r} must be success or failure")
-    return DeployRecord(
+    return SourceDeploy(
         key=_required(fields, "key"),
         service=_required(fields, "service"),
         finished_at=finished,
@@ -137,7 +137,7 @@ def parse_deploy_row(fields: Mapping[str, Any]) -> DeployRecord:
     )
 
 
-def parse_error_budget_row(fields: Mapping[str, Any]) -> ErrorBudgetRecord:
+def parse_error_budget_row(fields: Mapping[str, Any]) -> SourceErrorBudget:
     """A spent-error-budget span from one record; a ValueError saying what is wrong otherwise."""
     exhausted = _time(fields, "exhausted_at", "from", required=True)
     assert exhausted is not None
@@ -145,7 +145,7 @@ def parse_error_budget_row(fields: Mapping[str, Any]) -> ErrorBudgetRecord:
     if restored is not None and restored < exhausted:
         raise ValueError("restored_at is before exhausted_at")
     service = _required(fields, "service")
-    return ErrorBudgetRecord(
+    return SourceErrorBudget(
         key=_text(fields, "key") or f"{service}@{exhausted.astimezone(UTC).isoformat()}",
         service=service,
         exhausted_at=exhausted,
@@ -263,9 +263,9 @@ class FileImportSource:
     def sync(self, run: SyncRun) -> None:
         """Read the whole file and upsert every good record; log and skip the bad ones."""
         rows = read_rows(self.path, self.kind)
-        incidents: list[IncidentRecord] = []
-        deploys: list[DeployRecord] = []
-        budgets: list[ErrorBudgetRecord] = []
+        incidents: list[SourceIncident] = []
+        deploys: list[SourceDeploy] = []
+        budgets: list[SourceErrorBudget] = []
         first_problem: str | None = None
         for row in rows:
             try:

@@ -25,7 +25,7 @@ from data.sources.github.rest import (
     as_list,
     get_time,
 )
-from data.sources.records import DeployRecord
+from data.sources.records import SourceDeploy
 from data.sources.registry import repositories_read
 from data.sync import Cursor, SyncRun
 
@@ -143,7 +143,7 @@ class DeployList:
     # The list's key in the answer's object; ``None`` for an answer that is the list.
     key: str | None
     # The deploy an item is (``None``: not one), given where the list is read back to.
-    read: Callable[[Any, datetime], DeployRecord | None]
+    read: Callable[[Any, datetime], SourceDeploy | None]
 
 
 @dataclass(frozen=True, slots=True)

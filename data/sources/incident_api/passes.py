@@ -11,7 +11,7 @@ from typing import Protocol
 import structlog
 
 from data.clock import utcnow
-from data.sources.records import IncidentRecord
+from data.sources.records import SourceIncident
 from data.sources.times import parse_time
 from data.sync import Cursor, SyncRun
 
@@ -36,7 +36,7 @@ class Seen:
     id: str
     opened_at: datetime
     is_open: bool
-    record: IncidentRecord | None
+    record: SourceIncident | None
 
 
 @dataclass(frozen=True, slots=True)

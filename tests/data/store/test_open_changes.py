@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.ingest import Ingest
-from data.sources.records import ChangeRecord, FileRecord
+from data.sources.records import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.facts import facts_of, load_changes
 from data.store.open_changes import load_open_changes, open_change_rows
@@ -46,22 +46,22 @@ def org(engine: Engine) -> OrgConfig:
     return config
 
 
-def _pr(number: int, state: str, path: str, hours: float = 0) -> ChangeRecord:
-    return ChangeRecord(
+def _pr(number: int, state: str, path: str, hours: float = 0) -> SourceChange:
+    return SourceChange(
         key=f"acme/shop#{number}",
         repository="acme/shop",
         author="alice",
         merged_at=T0 + timedelta(hours=hours),
         title=f"PR {number}",
         number=number,
-        files=(FileRecord(path, 10, 1),),
+        files=(SourceChangeFile(path, 10, 1),),
         state=state,
         updated_at=T0 + timedelta(hours=hours),
         head_sha=f"{number:040x}",
     )
 
 
-def _write(engine: Engine, org: OrgConfig, *records: ChangeRecord) -> None:
+def _write(engine: Engine, org: OrgConfig, *records: SourceChange) -> None:
     with Session(engine) as session:
         Ingest(session, org).changes(records)
         session.commit()
