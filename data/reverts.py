@@ -25,7 +25,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from data.linking import link_deploys
-from data.sources.records import SourceIncident
+from data.sources.values import SourceIncident
 from data.store.tables import (
     IS_MERGED,
     Change,

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.ingest import Ingest, Tally
-from data.sources.records import (
+from data.sources.values import (
     SourceChange,
     SourceDeploy,
     SourceErrorBudget,

@@ -31,7 +31,7 @@ from urllib.parse import quote
 from bot.github.check_run import CheckPolicy
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError, Edition
 from data.sources.bitbucket.datacenter import repo_path
-from data.sources.records import SourceChangeFile
+from data.sources.values import SourceChangeFile
 from scoring.band import Band
 from scoring.errors import SourceError
 from scoring.proposal import Assessment

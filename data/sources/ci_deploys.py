@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from data.config import OrgConfig
 from data.ingest import Ingest
-from data.sources.records import SourceDeploy
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.values import SourceDeploy
 from scoring.errors import ConfigError, NotFoundError
 
 __all__ = ["DeployReport", "parse_report", "record_deploy"]

@@ -42,8 +42,8 @@ from typing import Any
 import structlog
 
 from data.config.sources import FileImportConfig
-from data.sources.records import SourceDeploy, SourceErrorBudget, SourceIncident
 from data.sources.times import parse_time
+from data.sources.values import SourceDeploy, SourceErrorBudget, SourceIncident
 from data.sync import SyncRun
 from scoring.errors import SourceError
 

@@ -35,8 +35,8 @@ from data.sources.incident_api import (
     WindowedIncidentSource,
 )
 from data.sources.opsgenie_settings import DEFAULT_OPSGENIE_URL
-from data.sources.records import SourceIncident
 from data.sources.times import parse_time
+from data.sources.values import SourceIncident
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSource", "opsgenie_query", "parse_opsgenie_incident"]
 

@@ -24,8 +24,8 @@ from data.sources.incident_api import (
     iso,
 )
 from data.sources.pagerduty_settings import DEFAULT_PAGERDUTY_URL
-from data.sources.records import SourceIncident
 from data.sources.times import parse_time
+from data.sources.values import SourceIncident
 
 __all__ = [
     "DEFAULT_PAGERDUTY_URL",

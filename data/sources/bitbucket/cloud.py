@@ -36,8 +36,8 @@ from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig, page_values
 from data.sources.bitbucket.settings import BitbucketCloudConfig
 from data.sources.deploy_names import service_named
-from data.sources.records import SourceChangeFile, SourceDeploy
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.values import SourceChangeFile, SourceDeploy
 from data.sync import SyncRun
 
 __all__ = [

@@ -25,7 +25,7 @@ from data.sources.bitbucket.pull import (
     pull_state,
     pull_time,
 )
-from data.sources.records import SourceChangeFile, SourcePerson
+from data.sources.values import SourceChangeFile, SourcePerson
 from scoring.authorship import AuthorKind, identity_kind
 
 __all__ = [

@@ -34,7 +34,7 @@ from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, Pull, page_values
 from data.sources.bitbucket.settings import BitbucketDataCenterConfig
 from data.sources.deploy_names import service_named
-from data.sources.records import SourceChangeFile, SourceDeploy
+from data.sources.values import SourceChangeFile, SourceDeploy
 from data.sync import SyncRun
 
 __all__ = ["DataCenterReader", "codeowners_commits", "codeowners_text", "dc_tags", "repo_path"]

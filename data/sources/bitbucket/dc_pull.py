@@ -24,7 +24,7 @@ from data.sources.bitbucket.pull import (
     pull_number,
     pull_state,
 )
-from data.sources.records import SourceChangeFile
+from data.sources.values import SourceChangeFile
 from scoring.authorship import AuthorKind, identity_kind
 
 __all__ = [

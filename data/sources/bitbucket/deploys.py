@@ -18,7 +18,7 @@ import structlog
 
 from data.clock import utcnow
 from data.sources.first_sync import first_sync_start
-from data.sources.records import SourceDeploy
+from data.sources.values import SourceDeploy
 from data.sync import Cursor, SyncRun
 
 __all__ = ["DeployReader", "DeploysSource"]

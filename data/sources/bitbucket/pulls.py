@@ -41,7 +41,7 @@ from data.ingest import Tally
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull
 from data.sources.bitbucket.records import change_record
 from data.sources.first_sync import first_sync_start
-from data.sources.records import SourceChange, SourcePerson
+from data.sources.values import SourceChange, SourcePerson
 from data.sync import Cursor, SyncRun
 
 __all__ = ["PullReader", "PullsSource", "Spans"]

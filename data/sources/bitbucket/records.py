@@ -15,7 +15,7 @@ from dataclasses import replace
 from data.codeowners import OwnersOf
 from data.sources.bitbucket.keys import pull_key
 from data.sources.bitbucket.pull import Pull
-from data.sources.records import SourceChange, SourceReview
+from data.sources.values import SourceChange, SourceReview
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 
 __all__ = ["change_record"]

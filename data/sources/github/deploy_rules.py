@@ -25,8 +25,8 @@ from data.sources.github.rest import (
     as_list,
     get_time,
 )
-from data.sources.records import SourceDeploy
 from data.sources.registry import repositories_read
+from data.sources.values import SourceDeploy
 from data.sync import Cursor, SyncRun
 
 __all__ = [

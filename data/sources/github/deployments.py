@@ -32,7 +32,7 @@ from data.sources.github.rest import (
     get_time,
     rest_time,
 )
-from data.sources.records import SourceDeploy
+from data.sources.values import SourceDeploy
 from data.sync import Cursor, SyncRun
 
 __all__ = ["Deployment", "DeploymentsSource", "deployment_outcome"]

@@ -43,7 +43,7 @@ from data.sources.github.rest import (
     get_str,
     get_time,
 )
-from data.sources.records import SourceIncident
+from data.sources.values import SourceIncident
 from data.sync import Cursor, Source, SyncRun
 
 __all__ = ["IssuesSource", "incident_sources", "service_from_labels"]

@@ -43,7 +43,7 @@ from data.sources.github.pull_records import (
     partial_pull,
     pull_time,
 )
-from data.sources.records import SourceChange
+from data.sources.values import SourceChange
 from data.sync import Cursor, SyncRun
 from scoring.errors import SourceError
 

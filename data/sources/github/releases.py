@@ -19,7 +19,7 @@ from data.sources.github.deploy_rules import (
     skip_item,
 )
 from data.sources.github.rest import BadItem, get_int, get_str, get_time
-from data.sources.records import SourceDeploy
+from data.sources.values import SourceDeploy
 from data.sync import SyncRun
 
 __all__ = ["ReleasesSource"]

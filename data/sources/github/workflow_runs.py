@@ -27,7 +27,7 @@ from data.sources.github.rest import (
     get_str,
     get_time,
 )
-from data.sources.records import SourceDeploy
+from data.sources.values import SourceDeploy
 from data.sync import SyncRun
 
 __all__ = ["WorkflowRunsSource"]

@@ -41,7 +41,7 @@ from data.sources.gitlab.updated_lists import (
     service_for_names,
     start_of,
 )
-from data.sources.records import SourceDeploy
+from data.sources.values import SourceDeploy
 from data.sync import Cursor, SyncRun
 
 __all__ = ["DeploymentsSource", "PipelinesSource", "TagsSource", "deploy_source"]

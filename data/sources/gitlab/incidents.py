@@ -27,7 +27,7 @@ from data.sources.gitlab.updated_lists import (
     item_time,
     service_for_names,
 )
-from data.sources.records import SourceIncident
+from data.sources.values import SourceIncident
 from data.sync import SyncRun
 
 __all__ = ["SEVERITY_QUERY", "IncidentsSource", "severity_of_labels"]

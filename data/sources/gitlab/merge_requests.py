@@ -55,7 +55,7 @@ from data.sources.gitlab.mr_records import (
     list_item,
 )
 from data.sources.gitlab.settings import GitLabSourceConfig
-from data.sources.records import SourceChange
+from data.sources.values import SourceChange
 from data.sync import Cursor, SyncRun
 
 __all__ = ["APPROVALS_QUERY", "CURSOR_SOURCE", "STORED_STATES", "MergeRequestsSource"]

@@ -32,7 +32,7 @@ from data.sources.first_sync import first_sync_start
 from data.sources.gitlab.client import GitLabClient, Page, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sources.gitlab.settings import GitLabSourceConfig
-from data.sources.records import SourceDeploy, SourceIncident
+from data.sources.values import SourceDeploy, SourceIncident
 from data.sync import Cursor, SyncRun
 
 __all__ = [

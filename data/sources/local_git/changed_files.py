@@ -19,7 +19,7 @@ from data.sources.gitlog import run_git
 from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.generated import GeneratedFiles
 from data.sources.patch_lines import PATCH_ARGS, patch_code_counts
-from data.sources.records import SourceChangeFile
+from data.sources.values import SourceChangeFile
 from scoring.facts import FileChange
 
 __all__ = [

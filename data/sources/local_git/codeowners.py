@@ -9,7 +9,7 @@ import structlog
 
 from data.codeowners import CODEOWNERS_LOCATIONS, CodeOwners, parse_codeowners
 from data.sources.gitlog import MinedCommit, run_git
-from data.sources.records import SourceChangeFile
+from data.sources.values import SourceChangeFile
 
 __all__ = ["CloneCodeowners"]
 

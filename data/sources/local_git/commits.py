@@ -9,7 +9,7 @@ from pathlib import Path
 from data.config import AgentsConfig
 from data.sources.gitlog import MinedCommit, reverted_request, reverted_sha, run_git
 from data.sources.local_git.merges import request_of
-from data.sources.records import SourceChange, SourceChangeFile
+from data.sources.values import SourceChange, SourceChangeFile
 from scoring.authorship import AuthorKind, agent_in_message
 from scoring.change_key import ChangeKey
 

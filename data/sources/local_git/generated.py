@@ -33,7 +33,7 @@ import pathspec
 
 from data.sources.git_command import git_env, git_missing
 from data.sources.gitlog import run_git
-from data.sources.records import SourceChangeFile
+from data.sources.values import SourceChangeFile
 from scoring.change_files import is_generated_name
 
 __all__ = ["GeneratedFiles", "attribute_rules", "says_generated"]

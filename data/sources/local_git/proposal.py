@@ -43,7 +43,7 @@ from data.sources.local_git.clone import (
     default_target,
     merge_base,
 )
-from data.sources.records import SourceChangeFile
+from data.sources.values import SourceChangeFile
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError

@@ -9,7 +9,7 @@ from pathlib import Path
 from data.sources.gitlog import run_git
 from data.sources.local_git.commits import RevertNote
 from data.sources.local_git.merges import request_of
-from data.sources.records import SourceChange
+from data.sources.values import SourceChange
 from scoring.change_key import ChangeKey
 
 __all__ = ["RevertTargets"]

@@ -35,7 +35,7 @@ from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
-from data.sources.records import SourceChange, SourcePerson
+from data.sources.values import SourceChange, SourcePerson
 from data.sync import Cursor, SyncRun
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from data.config import OrgConfig
 from data.sources.gitlog import run_git
-from data.sources.records import SourceDeploy
+from data.sources.values import SourceDeploy
 from scoring.errors import SourceError
 
 __all__ = [

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from data.sources.records import SourceIncident
+from data.sources.values import SourceIncident
 from data.store.tracker import upsert_issues
 from data.sync import Cursor, SyncRun
 from data.tracker_issue import TrackerIssueRecord

@@ -15,9 +15,9 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.sources.records import SourceIncident
 from data.sources.shared_client import Closable
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.values import SourceIncident
 from data.sync import SyncRun
 from data.tracker_issue import TrackerIssueRecord
 

@@ -19,7 +19,7 @@ from data.sources.github.graphql_queries import (
     spare_requests,
 )
 from data.sources.github.pulls import parse_pull
-from data.sources.records import SourceChangeFile
+from data.sources.values import SourceChangeFile
 from fakes.github_graphql import SDL, price
 
 SCHEMA = build_schema(SDL)

@@ -16,7 +16,7 @@ from data.sources.linear.client import LinearClient
 from data.sources.linear.doctor import linear_findings
 from data.sources.linear.settings import LinearSourceConfig
 from data.sources.linear.source import linear_key, linear_sources
-from data.sources.records import SourceChange
+from data.sources.values import SourceChange
 from data.store.facts import load_changes
 from data.store.tables import Incident
 from data.sync import SyncRun, run_sources
