@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import structlog
 
-from bot.delivery.channel import Attempt, ChannelKind, Gate, Sent
+from bot.delivery.channel import Attempt, ChannelKind, SendGate, Sent
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
@@ -98,7 +98,7 @@ class MSTeamsSender:
         """Never known: a webhook cannot be asked what it posted (see the module's docstring)."""
         return None
 
-    def send_briefing(self, attempt: Attempt, message: MsTeamsMessage, gate: Gate) -> Sent:
+    def send_briefing(self, attempt: Attempt, message: MsTeamsMessage, gate: SendGate) -> Sent:
         """POST the card to the subscriber's webhook, retrying answers that mean "not taken"."""
         url = attempt.subscriber.address_on(ChannelName.MSTEAMS)
         assert url is not None
