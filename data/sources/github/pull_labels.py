@@ -19,8 +19,8 @@ from data.sources.github.graphql_queries import (
     label_sweep,
 )
 from data.sources.github.pull_records import (
+    ConnectionPage,
     MalformedPull,
-    Page,
     field_of,
     pull_time,
 )
@@ -90,7 +90,7 @@ class LabelReader:
                     self.tracks[str(part.variables[f"{part.alias}n"])].more = False
 
     def _sweep(self, answer: Any) -> None:
-        page = Page.of(answer, "labels")
+        page = ConnectionPage.of(answer, "labels")
         for node in page.nodes:
             name = field_of(node, "name", str)
             track = self.tracks.setdefault(name, LabelTrack(name))
@@ -106,7 +106,7 @@ class LabelReader:
         self._pulls(track, field_of(answer, "pullRequests", dict))
 
     def _pulls(self, track: LabelTrack, conn: Any) -> None:
-        page = Page.of(conn, "pullRequests")
+        page = ConnectionPage.of(conn, "pullRequests")
         for node in page.nodes:
             self.of_pull[field_of(node, "number", int)].add(track.name)
             track.oldest = pull_time(node.get("updatedAt"), "updatedAt")

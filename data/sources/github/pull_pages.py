@@ -71,8 +71,8 @@ from data.sources.github.graphql_queries import (
 )
 from data.sources.github.pull_labels import LabelReader
 from data.sources.github.pull_records import (
+    ConnectionPage,
     MalformedPull,
-    Page,
     PartialPull,
     field_of,
     partial_pull,
@@ -174,7 +174,7 @@ class PullReader:
 
     def page(
         self, after: str | None, labels: LabelReader, stop: datetime, waiting: list[PartialPull]
-    ) -> Page:
+    ) -> ConnectionPage:
         """One page of pull requests, its size halved while GitHub cannot answer it.
 
         The query also carries the next pages of the ``waiting`` partials' files
@@ -200,7 +200,7 @@ class PullReader:
             self._take_follow_ups(follow, repository, waiting)
             labels.absorb(extras, repository)
             try:
-                return Page.of(repository.get("pulls"), "pullRequests")
+                return ConnectionPage.of(repository.get("pulls"), "pullRequests")
             except MalformedPull as exc:
                 raise SourceError(
                     f"GitHub's page of pull requests of {self.repository} is malformed ({exc}); "

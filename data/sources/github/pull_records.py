@@ -18,9 +18,9 @@ from scoring.authorship import agent_in_message
 from scoring.change_key import ChangeKey
 
 __all__ = [
+    "ConnectionPage",
     "MalformedPull",
     "OwnersOf",
-    "Page",
     "PartialPull",
     "field_of",
     "parse_pull",
@@ -88,14 +88,14 @@ def pull_time(value: Any, key: str) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class ConnectionPage:
     """One page of a connection: its nodes and the cursor of its next page, if any."""
 
     nodes: tuple[Any, ...]
     next_after: str | None
 
     @staticmethod
-    def of(conn: Any, key: str) -> Page:
+    def of(conn: Any, key: str) -> ConnectionPage:
         if not isinstance(conn, dict):
             raise MalformedPull(f"no {key}")
         info = field_of(conn, "pageInfo", dict)
@@ -104,7 +104,7 @@ class Page:
         after = info.get("endCursor")
         if more and not isinstance(after, str):
             raise MalformedPull(f"{key} has a next page without a cursor")
-        return Page(tuple(nodes), after if more else None)
+        return ConnectionPage(tuple(nodes), after if more else None)
 
 
 def _file(node: Any) -> SourceChangeFile:
@@ -149,7 +149,7 @@ class PartialPull:
         return self.files_after is None and self.reviews_after is None
 
     def add(self, connection: str, conn: Any) -> None:
-        page = Page.of(conn, connection)
+        page = ConnectionPage.of(conn, connection)
         if connection == "files":
             self.files.extend(_file(n) for n in page.nodes)
             self.files_after = page.next_after

@@ -29,7 +29,7 @@ from data.config import OrgConfig
 from data.ingest import Tally
 from data.sources.deploy_names import repository_services, service_named
 from data.sources.first_sync import first_sync_start
-from data.sources.gitlab.client import GitLabClient, Page, project_id
+from data.sources.gitlab.client import GitLabClient, RestResponse, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.values import SourceDeploy, SourceIncident
@@ -105,7 +105,7 @@ class UpdatedList:
     unit: str
     now: Callable[[], datetime]
 
-    def _list(self, after: datetime) -> Page:
+    def _list(self, after: datetime) -> RestResponse:
         return self.client.get(
             self.path,
             {
