@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from briefing.labels import signal_label
 from briefing.names import and_list, deploy_named, service_named
 from briefing.payload import BriefingPayload, CardView, DeployView
-from briefing.plural import many, number, was
 from scoring.card_terms import CardKind, EvidenceKind, Severity
+from scoring.plural import many, number, was
 
 __all__ = ["deploys_clause", "headline", "topic", "very_high_clause"]
 

@@ -15,13 +15,13 @@ from bot.answers.lines import BAND_OF_WORDS, service_name
 from bot.answers.queries import ServiceQuery
 from bot.answers.records.history import weekly_trend
 from briefing.labels import band_label
-from briefing.plural import many
 from briefing.render.escape import one_line, truncate
 from briefing.render.text import format_value
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scope import Scope
 from data.store.tables import IS_MERGED, Change, ChangeFile, Service
+from scoring.plural import many
 
 __all__ = ["TREND_WEEKS", "answer_service", "service_answer"]
 

@@ -11,8 +11,8 @@ from briefing.card_words.kind import (
 )
 from briefing.names import service_named
 from briefing.payload import BriefingPayload, CardView
-from briefing.plural import many, number
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
+from scoring.plural import many, number
 
 __all__ = ["WORDS"]
 

@@ -14,8 +14,8 @@ from briefing.card_words.kind import (
 )
 from briefing.names import and_list, incident_name, service_named
 from briefing.payload import BriefingPayload, CardView, IncidentView
-from briefing.plural import many, number, plural
 from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey
+from scoring.plural import many, number, plural
 from scoring.risk import Band
 
 __all__ = ["WORDS"]

@@ -16,8 +16,8 @@ from briefing.card_words.kind import (
 from briefing.labels import signal_label
 from briefing.names import service_named
 from briefing.payload import BriefingPayload, CardView
-from briefing.plural import many, number, was
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
+from scoring.plural import many, number, was
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = ["WORDS"]
