@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.answers.asked import narrowed
 from bot.answers.lookups import catalog_of
-from bot.answers.records.history import weekly_trend
 from bot.answers.records.ownership import ownership
+from bot.answers.records.trend import weekly_trend
 from bot.pages.charts import band_chart
 from bot.pages.freshness import data_end, last_complete, this_week
 from bot.pages.grids import changes_grid
