@@ -22,7 +22,7 @@ from data.scope import Scope
 
 __all__ = [
     "Answer",
-    "Briefing",
+    "BriefingPart",
     "Code",
     "Column",
     "Line",
@@ -100,7 +100,7 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
-class Briefing:
+class BriefingPart:
     """A week's briefing as the Monday one is made (payload and deterministic narrative), with
     the ``heading`` line a reader shows above it and the ``title`` its notification starts with.
 
@@ -117,7 +117,7 @@ class Briefing:
     scope: Scope
 
 
-Part: TypeAlias = Paragraph | Note | Table | Briefing
+Part: TypeAlias = Paragraph | Note | Table | BriefingPart
 
 
 class Outcome(Enum):
