@@ -48,8 +48,8 @@ from data.sync import SyncRun
 from scoring.errors import SourceError
 
 __all__ = [
+    "FileEntry",
     "FileImportSource",
-    "FileRow",
     "parse_deploy_row",
     "parse_error_budget_row",
     "parse_incident_row",
@@ -68,7 +68,7 @@ _STATUSES = ("success", "failure")
 
 
 @dataclass(frozen=True, slots=True)
-class FileRow:
+class FileEntry:
     """One record of the file: where it is (``where``, e.g. ``row 3``) and its fields."""
 
     where: str
@@ -167,7 +167,7 @@ def _missing_column(path: Path, kind: str, columns: set[str]) -> SourceError | N
     return None
 
 
-def _csv_rows(path: Path, text: str, kind: str) -> list[FileRow]:
+def _csv_rows(path: Path, text: str, kind: str) -> list[FileEntry]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise SourceError(f"{path} has no header row; the first line must name the columns.")
@@ -179,11 +179,11 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[FileRow]:
     for raw in reader:
         fields = {(k or "").strip().lower(): v for k, v in raw.items() if k is not None}
         # line_num is the file line the row ended on: what a spreadsheet calls the row.
-        rows.append(FileRow(f"row {reader.line_num}", fields))
+        rows.append(FileEntry(f"row {reader.line_num}", fields))
     return rows
 
 
-def _json_rows(path: Path, text: str, kind: str) -> list[FileRow]:
+def _json_rows(path: Path, text: str, kind: str) -> list[FileEntry]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -203,14 +203,14 @@ def _json_rows(path: Path, text: str, kind: str) -> list[FileRow]:
             {str(k).strip().lower(): v for k, v in item.items()} if isinstance(item, dict) else {}
         )
         columns.update(fields)
-        rows.append(FileRow(f"record {i}", fields))
+        rows.append(FileEntry(f"record {i}", fields))
     problem = _missing_column(path, kind, columns) if rows else None
     if problem:
         raise problem
     return rows
 
 
-def read_rows(path: Path, kind: str) -> list[FileRow]:
+def read_rows(path: Path, kind: str) -> list[FileEntry]:
     """Every record of a CSV or JSON file; a ``SourceError`` naming the file when it cannot be."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
