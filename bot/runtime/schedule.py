@@ -38,7 +38,7 @@ from bot.composition.compose import make_narrator
 from bot.composition.pipeline import score_all
 from bot.delivery import DeliveryReport, Fence, Senders, channels_of, deliver
 from bot.runtime.leadership import Leadership
-from bot.runtime.metrics import Metrics
+from bot.runtime.metrics import ProcessMetrics
 from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.clock import utcnow
@@ -281,7 +281,7 @@ def build_scheduler(
     sync: SyncHook | None = None,
     clock: Callable[[], datetime] = utcnow,
     leadership: Leadership | None = None,
-    metrics: Metrics | None = None,
+    metrics: ProcessMetrics | None = None,
 ) -> BackgroundScheduler:
     """A ``BackgroundScheduler`` with the sync-and-score job, the delivery tick and the heartbeat.
 
