@@ -22,13 +22,13 @@ from data.scope import Scope
 
 __all__ = [
     "Answer",
+    "AnswerOutcome",
     "BriefingPart",
     "Code",
     "Column",
     "Line",
     "Link",
     "Note",
-    "Outcome",
     "Paragraph",
     "Part",
     "Span",
@@ -120,7 +120,7 @@ class BriefingPart:
 Part: TypeAlias = Paragraph | Note | Table | BriefingPart
 
 
-class Outcome(Enum):
+class AnswerOutcome(Enum):
     """Whether the question was answered, named nothing in the store, or did not parse."""
 
     ANSWERED = "answered"
@@ -136,14 +136,14 @@ class Answer:
 
     parts: tuple[Part, ...]
     summary: Line | None = None
-    outcome: Outcome = Outcome.ANSWERED
+    outcome: AnswerOutcome = AnswerOutcome.ANSWERED
 
     @property
     def found(self) -> bool:
         """False when the answer says that what was asked about is not there, or did not parse."""
-        return self.outcome is Outcome.ANSWERED
+        return self.outcome is AnswerOutcome.ANSWERED
 
 
-def paragraph(*lines: Line, outcome: Outcome = Outcome.ANSWERED) -> Answer:
+def paragraph(*lines: Line, outcome: AnswerOutcome = AnswerOutcome.ANSWERED) -> Answer:
     """An answer of one paragraph of ``lines``."""
     return Answer((Paragraph(lines),), outcome=outcome)
