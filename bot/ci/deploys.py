@@ -21,7 +21,7 @@ import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.ci.door import CiDoor, Reply, ci_endpoint
+from bot.ci.door import CiDoor, CiReply, ci_endpoint
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.ci_deploys import parse_report, record_deploy
@@ -52,7 +52,7 @@ def deploy_endpoint(
 ) -> WSGIApplication:
     """The WSGI application answering ``POST /deploys``."""
 
-    def handle(environ: WSGIEnvironment) -> Reply:
+    def handle(environ: WSGIEnvironment) -> CiReply:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr
 from structlog.testing import capture_logs
 
-from bot.ci.door import CiDoor, Reply, answer, ci_endpoint, refusal
+from bot.ci.door import CiDoor, CiReply, answer, ci_endpoint, refusal
 
 SECRET = SecretStr("s3cret-value-for-ci")
 
@@ -45,7 +45,7 @@ def test_an_endpoint_s_handler_runs_only_past_the_door() -> None:
     door = CiDoor("riskbrief test", "off", "post", "riskbrief.test", "test_refused")
     handled: list[object] = []
 
-    def handle(environ: object) -> Reply:
+    def handle(environ: object) -> CiReply:
         handled.append(environ)
         return 201, {"ok": True}
 
