@@ -7,11 +7,12 @@ malformed fields raises ``MalformedPull``, which the sync logs and skips.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from data.codeowners import OwnersOf
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.values import REVIEW_STATES, SourceChange, SourceChangeFile, SourceReview
 from scoring.authorship import agent_in_message
@@ -28,8 +29,6 @@ __all__ = [
     "pull_time",
 ]
 
-# The CODEOWNERS owners of a path as of a time: None when unknown.
-OwnersOf = Callable[[str, datetime], tuple[str, ...] | None]
 
 _CHANGE_TYPES = {
     "ADDED": "added",
