@@ -44,14 +44,14 @@ from data.sources.first_sync import first_sync_start
 from data.sources.values import SourceChange, SourcePerson
 from data.sync import Cursor, SyncRun
 
-__all__ = ["PullReader", "PullsSource", "Spans"]
+__all__ = ["EditionPulls", "PullsSource", "Spans"]
 
 log = structlog.get_logger(__name__)
 
 Spans = list[tuple[datetime, datetime]]
 
 
-class PullReader(Protocol):
+class EditionPulls(Protocol):
     """What an edition supplies: its list, newest update first, and a pull request's details."""
 
     @property
@@ -81,7 +81,7 @@ class PullsSource:
 
     def __init__(
         self,
-        reader: PullReader,
+        reader: EditionPulls,
         repository: str,
         *,
         label: str,
