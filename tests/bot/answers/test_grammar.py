@@ -62,23 +62,25 @@ def test_every_query_has_one_command_and_every_verb_one_meaning() -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class _VersionQuery:
+class _PingQuery:
     """A throwaway question, asked by no reader of the product."""
 
 
-def _version(_catalog: Catalog, args: Sequence[str]) -> _VersionQuery | None:
-    return None if args else _VersionQuery()
+def _ping(_catalog: Catalog, args: Sequence[str]) -> _PingQuery | None:
+    return None if args else _PingQuery()
 
 
 def test_a_new_command_is_one_entry() -> None:
     """One more entry is parsed, shown in the usage line and given its line of help."""
-    commands = (*COMMANDS, Command("version", "", "the scorer's version", _VersionQuery, _version))
-    assert parse_words(["version"], CATALOG, commands) == _VersionQuery()
-    assert line_text(usage_line(commands)).endswith("`/risk help` · `/risk version`")
-    assert "• `/risk version`: the scorer's version" in [line_text(x) for x in help_lines(commands)]
-    refused = parse_words(["version", "now"], CATALOG, commands)
+    commands = (*COMMANDS, Command("ping", "", "whether riskbrief answers", _PingQuery, _ping))
+    assert parse_words(["ping"], CATALOG, commands) == _PingQuery()
+    assert line_text(usage_line(commands)).endswith("`/risk help` · `/risk ping`")
+    assert "• `/risk ping`: whether riskbrief answers" in [
+        line_text(x) for x in help_lines(commands)
+    ]
+    refused = parse_words(["ping", "now"], CATALOG, commands)
     assert isinstance(refused, Usage)
-    assert line_text(refused.message).endswith("`/risk help` · `/risk version`")
+    assert line_text(refused.message).endswith("`/risk help` · `/risk ping`")
 
 
 def test_words_and_text_read_alike() -> None:
