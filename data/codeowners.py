@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Generic, Protocol, TypeAlias, TypeVar
 
-from pathspec.patterns.gitignore.basic import GitIgnoreBasicPattern
+from pathspec import RegexPattern, lookup_pattern
 
 __all__ = [
     "CODEOWNERS_LOCATIONS",
@@ -140,6 +140,9 @@ def split_line(line: str) -> list[str]:
 _BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]")
 
 
+_GITIGNORE = lookup_pattern("gitignore")
+
+
 def _literal(found: re.Match[str]) -> str:
     return found[0] if found[0].startswith("\\") else f"\\{found[0]}"
 
@@ -160,10 +163,11 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         raise ValueError("'/' alone matches nothing")
     if "//" in pattern:
         raise ValueError("a pattern cannot contain an empty path segment ('//')")
-    regex = GitIgnoreBasicPattern(_BRACKET_OR_ESCAPE.sub(_literal, pattern)).regex
-    if regex is None:  # pathspec's word for a comment or a blank: no pattern
-        raise ValueError(f"{pattern!r} is not a pattern")
-    return regex
+    # The kind ``PathSpec.from_lines("gitignore", …)`` reads .gitattributes with, too.
+    compiled = _GITIGNORE(_BRACKET_OR_ESCAPE.sub(_literal, pattern))
+    if not isinstance(compiled, RegexPattern) or compiled.regex is None:
+        raise ValueError(f"{pattern!r} is not a pattern")  # pathspec's comment or blank
+    return compiled.regex
 
 
 def _valid_owner(owner: str) -> bool:
