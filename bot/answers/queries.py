@@ -1,7 +1,7 @@
 """The questions riskbrief answers, one typed query each (a scope is ``data.scope.Scope``).
 
 A reader makes a query from what it was given (``/risk`` text and ``riskbrief ask``
-arguments through ``bot.answers.parse``; an MCP tool from its arguments) and
+arguments through ``bot.answers.grammar``; an MCP tool from its arguments) and
 ``bot.answers.registry.answer`` answers it. Values are keys, already resolved and
 checked: a query never holds text a user typed that was not understood.
 """

@@ -14,11 +14,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from bot.quickstart.service_names import NEVER_IN_SERVICE, kept
+from data.path_globs import glob_to_regex, in_globs
 
 __all__ = ["Declared", "Modules", "jvm_js_go_python", "show"]
 
@@ -155,13 +155,25 @@ def _workspace_globs(path: Path) -> list[str]:
     return globs
 
 
+def _is_glob(text: str) -> bool:
+    try:
+        glob_to_regex(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _workspace_members(files: list[str], globs: list[str]) -> list[str]:
     """The folders holding a package.json that a workspace glob names, not those inside
     another member (a package's own fixtures); lit's ``packages/labs/ssr`` is a member, as
     ``packages/labs`` holds no package.json of its own."""
-    spec = pathspec.PathSpec.from_lines("gitignore", [g.rstrip("/") for g in globs])
+    # npm's and pnpm's globs are shell globs of folders from the root, as riskbrief.toml's
+    # (``data.path_globs``): ``*`` within a folder's name, ``**`` across, ``!`` taking out;
+    # ``./packages/a`` and ``packages/a/`` are ``packages/a``. One a glob cannot be is skipped.
+    spelt = [g.strip().removeprefix("./").rstrip("/") for g in globs]
+    usable = [g for g in spelt if _is_glob(g)]
     folders = sorted({f.rpartition("/")[0] for f in files if f.endswith("/package.json")})
-    members = [d for d in folders if spec.match_file(d)]
+    members = [d for d in folders if in_globs(usable, d)]
     inside = set(members)
     return [
         d for d in members if not any(d.startswith(f"{other}/") for other in inside if other != d)

@@ -76,7 +76,7 @@ class BitbucketCodeowners:
     def owners(self, path: str) -> tuple[str, ...]:
         """The owners of ``path``, each once; empty when no rule covers it."""
         clean = path.strip().lstrip("/")
-        matching = [r for r in self.rules if r.regex.match(clean)]
+        matching = [r for r in self.rules if r.regex.search(clean)]
         if not matching:
             return ()
         chosen = matching if self.every_match else matching[-1:]

@@ -81,7 +81,7 @@ class SectionRule:
 
     def matches(self, path: str) -> bool:
         """True when the pattern matches the repository-relative ``path``."""
-        return self.regex.match(path) is not None
+        return self.regex.search(path) is not None
 
 
 @dataclass(frozen=True, slots=True)

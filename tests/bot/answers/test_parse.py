@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answers.grammar import parse_query
 from bot.answers.lookups import catalog_of
-from bot.answers.parse import Catalog, Usage, parse_query
+from bot.answers.parse import Catalog, Usage
 from bot.answers.queries import (
     BriefQuery,
     ChangeQuery,

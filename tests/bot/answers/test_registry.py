@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.answers.answer import AnswerOutcome, Paragraph
 from bot.answers.caller import Asked, Caller, Profile
-from bot.answers.parse import HELP
+from bot.answers.grammar import HELP
 from bot.answers.queries import ChangeQuery, HelpQuery, Query
 from bot.answers.registry import HANDLERS, answer
 from data.sources.sample import sample_org_config

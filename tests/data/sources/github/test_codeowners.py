@@ -112,6 +112,11 @@ PATTERNS = [
     ("foo/**/bar", "x/foo/bar", False),
     ("foo/**/bar/b*", "foo/q/bar/baz", True),
     ("foo/**/bar/b*", "foo/q/bar/qux", False),
+    ("**/", "a/b.py", True),  # git's rule: anything inside a folder (once matched nothing)
+    ("**/**/logs", "a/logs/x", True),
+    ("\\[ab].md", "[ab].md", True),
+    ("a**b", "a/b", False),  # ``**`` inside a part is a lone ``*``
+    ("a**b", "axyb", True),
     ("[ab].md", "[ab].md", True),  # no character classes in CODEOWNERS
     ("[ab].md", "a.md", False),
 ]
