@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from sqlmodel import col, select
 
-from bot.compose import compose
-from bot.pipeline import score_all
+from bot.composition.compose import compose
+from bot.composition.pipeline import score_all
 from briefing.week import IsoWeek
 from data.sources.sample import load_sample, sample_org_config
 from data.store.engine import make_engine, session_scope

@@ -76,8 +76,8 @@ def _post_in_child(report: Path, database_url: str, config: Path) -> None:
     import httpx
     from pydantic import SecretStr
 
-    from bot.coverage_endpoint import coverage_endpoint
-    from bot.web import HttpServer, wsgi_application
+    from bot.ci.coverage import coverage_endpoint
+    from bot.runtime.server import HttpServer, wsgi_application
     from data.config import load_org_config
     from data.sources.coverage.read import MAX_REPORT_BYTES
     from data.store.engine import make_engine

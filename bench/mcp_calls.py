@@ -56,7 +56,7 @@ def _add_open_pulls(out: Path) -> None:
     """Ingest ``OPEN_PULLS`` open pull requests into the demo store and score them as of now."""
     from datetime import UTC, datetime
 
-    from bot.pipeline import score_open
+    from bot.composition.pipeline import score_open
     from data.ingest import Ingest
     from data.sources.records import ChangeRecord, FileRecord
     from data.sources.sample import sample_org_config

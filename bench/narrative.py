@@ -20,8 +20,8 @@ from pathlib import Path
 from anthropic.lib._parse._transform import transform_schema
 from sqlmodel import col, select
 
-from bot.compose import compose
-from bot.pipeline import score_all
+from bot.composition.compose import compose
+from bot.composition.pipeline import score_all
 from briefing.narrative import Narrative
 from briefing.prompt import SYSTEM_PROMPT, DraftParagraph, NarrativeDraft, first_turns
 from briefing.week import IsoWeek

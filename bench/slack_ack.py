@@ -47,7 +47,7 @@ TARGET_P99_MS = 200.0
 
 
 def _prepare(db: Path) -> None:
-    from bot.pipeline import score_all
+    from bot.composition.pipeline import score_all
     from data.sources.sample import load_sample, sample_org_config
     from data.store.engine import make_engine, session_scope
     from data.store.migrate import upgrade
@@ -68,9 +68,9 @@ def _serve(db: str, slack_url: str, ports: Queue[int]) -> None:
     """The child process: the app under waitress until SIGTERM."""
     # Waitress warns whenever a request waits for a thread; the figures say it better.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    from bot.runtime.server import HttpServer, wsgi_application
     from bot.settings import Settings
     from bot.slack.app import build_app
-    from bot.web import HttpServer, wsgi_application
     from data.sources.sample import sample_org_config
     from data.store.engine import make_engine
 

@@ -12,14 +12,14 @@ deploys linked to what they shipped, about 1,000 incidents and five subscribers.
 is written with SQLAlchemy core's bulk inserts, after the same migrations as any
 store. The scores are those of the current scorer version in the stored format:
 each change's and deploy's row is one of the sample organisation's, scored for real
-by ``bot.pipeline.score_all`` first (score, band, signals, gates, top signals),
+by ``bot.composition.pipeline.score_all`` first (score, band, signals, gates, top signals),
 carried over to the generated key with what the generated change was (service,
 agent, review, owner counts).
 
 Then each page is loaded ``--loads`` times in-process through the WSGI app (the
 first load of each page apart, to compile its template), over random weeks, keys,
 services and teams; and ``CONCURRENT`` loads at once, ``ROUNDS`` times, through
-``bot.web.HttpServer`` (waitress) on a free port, each from its own thread.
+``bot.runtime.server.HttpServer`` (waitress) on a free port, each from its own thread.
 
 ``--database-url`` names an empty database (PostgreSQL, or another SQLite file) to
 generate into; the default is a SQLite file in a temporary folder, or ``--keep PATH``.
@@ -51,9 +51,9 @@ from sqlmodel import SQLModel
 from werkzeug.test import Client
 
 from bot.answers.lookups import version_of
+from bot.composition.pipeline import score_all
 from bot.pages.app import PagesApp, PagesConfig
-from bot.pipeline import score_all
-from bot.web import HttpServer
+from bot.runtime.server import HttpServer
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
 from data.sources.sample import load_sample, sample_org_config
@@ -667,7 +667,7 @@ def run(
     app = PagesApp(engine, org, PagesConfig(open=True), clock=lambda: NOW)
     paths = _Paths(engine, random.Random(seed))
     # The bench's own 100,000 keys are not the server's heap, and a server freezes what it
-    # built at start-up (`bot.serve`): so the collector walks neither while pages are timed.
+    # built at start-up (`bot.runtime.serve`): so the collector walks neither while pages are timed.
     gc.freeze()
     figures = time_pages(app, paths, loads)
     burst, errors = concurrent_loads(app, paths)

@@ -18,9 +18,9 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
+from bot.composition.pipeline import score_all
 from bot.pages.app import DEFAULT_PREFIX, PagesApp, PagesConfig
-from bot.pipeline import score_all
-from bot.web import HttpServer
+from bot.runtime.server import HttpServer
 from data.reverts import RevertIncidents
 from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
 from data.store.engine import make_engine, session_scope

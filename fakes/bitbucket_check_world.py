@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 
 from bot.bitbucket.pr_check import PullRequestCheck
 from bot.bitbucket.webhook import WEBHOOK_PATH, Door, bitbucket_webhook
-from bot.web import wsgi_application
+from bot.runtime.server import wsgi_application
 from bot.webhook_door import hub_signature
 from data.config import OrgConfig
 from data.sources.bitbucket.client import Edition

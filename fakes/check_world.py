@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 
 from bot.github.pull_check import PullCheck
 from bot.github.webhook import WEBHOOK_PATH, github_webhook
-from bot.web import HttpServer, wsgi_application
+from bot.runtime.server import HttpServer, wsgi_application
 from bot.webhook_door import hub_signature
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig

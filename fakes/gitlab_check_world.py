@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from bot.gitlab.mr_check import MergeRequestCheck
 from bot.gitlab.webhook import EVENT, WEBHOOK_PATH, gitlab_webhook
-from bot.web import wsgi_application
+from bot.runtime.server import wsgi_application
 from data.config import OrgConfig
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.sample import sample_org_config

@@ -61,8 +61,8 @@ _HEAVY = (
     "tests/bot/mcp/test_stdio.py",
     "tests/bot/slack/test_fuzz.py",
     "tests/faults/test_weekly_faults.py",
-    "tests/bot/test_http_refusals.py",
-    "tests/bot/test_serve_replicas.py",
+    "tests/bot/runtime/test_http_refusals.py",
+    "tests/bot/runtime/test_serve_replicas.py",
 )
 
 

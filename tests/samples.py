@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot.pipeline import score_all
+from bot.composition.pipeline import score_all
 from data.config import OrgConfig
 from data.sources.sample import SAMPLE_SEED, SampleSummary, load_sample, sample_org_config
 from data.store.engine import make_engine, session_scope

@@ -341,7 +341,7 @@ def weeks(scratch: Path, org: OrgConfig, store: StoreFacts, newest: int) -> tupl
     one; the second value is how many such weeks there are in all."""
     from sqlmodel import col, select
 
-    from bot.compose import compose_all
+    from bot.composition.compose import compose_all
     from briefing.week import IsoWeek
     from data.store.engine import make_engine, session_scope
     from data.store.tables import Subscriber

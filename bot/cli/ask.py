@@ -56,7 +56,7 @@ def ask(
     from bot.answers.queries import HelpQuery, SettingsQuery, SubscribeQuery, UnsubscribeQuery
     from bot.answers.registry import answer
     from bot.answers.text import answer_text, line_text
-    from bot.pipeline import ready_engine
+    from bot.composition.pipeline import ready_engine
     from bot.settings import Settings
     from data.config import load_org_config
     from data.sources.sample import sample_org_config

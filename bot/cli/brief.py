@@ -20,7 +20,7 @@ from data.clock import utcnow
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from bot.compose import Composed
+    from bot.composition.compose import Composed
     from bot.delivery.outcomes import DeliveryReport
     from bot.settings import Settings
     from data.config import OrgConfig
@@ -59,10 +59,10 @@ def brief(
     send: bool,
 ) -> None:
     """Build briefings, print the first and write them to files; with --send, deliver them."""
-    from bot.compose import make_narrator
+    from bot.composition.compose import make_narrator
+    from bot.composition.pipeline import score_all
     from bot.delivery import report_lines, send_now
     from bot.pages.links import briefing_links
-    from bot.pipeline import score_all
     from data.config import load_org_config
     from data.store.engine import session_scope
     from data.store.org import sync_org

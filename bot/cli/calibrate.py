@@ -31,7 +31,7 @@ def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
 
     Shows the AUC before and after; --write saves the new weights to riskbrief.toml.
     """
-    from bot.calibrate import calibrate
+    from bot.composition.calibrate import calibrate
     from data.clock import utcnow
     from data.config import load_org_config, write_weights
     from data.store.engine import session_scope

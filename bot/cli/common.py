@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-    from bot.compose import Composed
+    from bot.composition.compose import Composed
     from bot.pages.links import BriefingLinks
     from bot.settings import Settings
     from briefing.writer import NarrativeLLM
@@ -159,7 +159,7 @@ def settings_of(ctx: click.Context) -> Settings:
 
 
 def engine_of(settings: Settings) -> Engine:
-    from bot.pipeline import ready_engine
+    from bot.composition.pipeline import ready_engine
 
     return ready_engine(settings.database_url)
 
@@ -214,7 +214,7 @@ def brief_all(
     """
     from sqlmodel import col, select
 
-    from bot.compose import compose_all, record, write_files
+    from bot.composition.compose import compose_all, record, write_files
     from data.store.tables import Subscriber
 
     # In the order riskbrief.toml declares them, so "the first briefing" is the first one there.

@@ -50,7 +50,7 @@ def record(
     as_json: bool,
 ) -> None:
     """Store one coverage report as the coverage of a commit; the same commit again replaces it."""
-    from bot.pipeline import ready_engine
+    from bot.composition.pipeline import ready_engine
     from data.config import load_org_config
     from data.sources.coverage.record import CoverageUpload, parse_format, record_coverage
     from data.store.engine import session_scope

@@ -47,9 +47,9 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
     """Brief the seeded sample organisation: no token or network needed."""
     import structlog
 
-    from bot.compose import make_narrator
+    from bot.composition.compose import make_narrator
+    from bot.composition.pipeline import score_all
     from bot.pages.links import DEMO_KEY, DEMO_WEB_URL, BriefingLinks, LinkSigner
-    from bot.pipeline import score_all
     from data.reverts import RevertIncidents
     from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
     from data.store.engine import make_engine, session_scope, shown_url

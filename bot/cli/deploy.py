@@ -41,7 +41,7 @@ def record(
     as_json: bool,
 ) -> None:
     """Record one deploy; the same report twice is one deploy."""
-    from bot.pipeline import ready_engine
+    from bot.composition.pipeline import ready_engine
     from data.config import load_org_config
     from data.sources.ci_deploys import parse_report, record_deploy
     from data.store.engine import session_scope

@@ -36,8 +36,8 @@ def mcp(ctx: click.Context, subscriber: str | None, demo: bool, demo_dir: Path) 
     setting ends here in one sentence, before the server starts.
     """
     # Imported here: the MCP SDK is only needed by this command.
+    from bot.composition.pipeline import ready_engine
     from bot.mcp.stdio import run_stdio, subscriber_access
-    from bot.pipeline import ready_engine
     from data.config import load_org_config
     from data.sources.sample import sample_org_config
     from scoring.errors import NotFoundError

@@ -60,12 +60,12 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
     the briefing is written to out/ there. Edit the drafted file afterwards.
     """
     from bot.cli.common import brief_all, show
-    from bot.pipeline import score_all
-    from bot.quickstart import plan_clone, riskbrief_checkout, toml_for, zone_line
-    from bot.quickstart_week import first_week, reader_zone
-    from bot.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
+    from bot.composition.pipeline import score_all
+    from bot.composition.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
+    from bot.composition.sources import configured_sources
+    from bot.quickstart.draft import plan_clone, riskbrief_checkout, toml_for, zone_line
+    from bot.quickstart.first_week import first_week, reader_zone
     from bot.settings import Settings
-    from bot.sources import configured_sources
     from data.config import load_org_config
     from data.reverts import summary_line
     from data.sources.local_git.tags import deploy_tag_notes

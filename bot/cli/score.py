@@ -21,7 +21,7 @@ __all__ = ["score"]
 @click.pass_context
 def score(ctx: click.Context) -> None:
     """Link deploys and incidents, then score every change and deploy."""
-    from bot.pipeline import score_all
+    from bot.composition.pipeline import score_all
     from data.config import load_org_config
     from data.store.engine import session_scope
     from data.store.org import sync_org

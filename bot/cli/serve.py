@@ -36,6 +36,6 @@ __all__ = ["serve"]
 def serve(ctx: click.Context, host: str | None, port: int | None, role: str) -> None:
     """Run the Slack app and/or the scheduler; /healthz, /readyz and /metrics on every role."""
     # Imported here: slack_bolt and waitress are only needed by this command.
-    from bot.serve import serve as run_serve
+    from bot.runtime.serve import serve as run_serve
 
     run_serve(settings_of(ctx), host, port, role)

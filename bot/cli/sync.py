@@ -26,9 +26,9 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
     Each source resumes from its saved cursor; Ctrl-C or a crash loses at most
     the page in flight. Ends with one line per source; exits 1 if any failed.
     """
-    from bot.pipeline import ready_engine
-    from bot.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
-    from bot.sources import BarProgress, configured_sources
+    from bot.composition.pipeline import ready_engine
+    from bot.composition.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
+    from bot.composition.sources import BarProgress, configured_sources
     from data.config import load_org_config
     from data.reverts import summary_line
     from data.sources.local_git.tags import deploy_tag_notes

@@ -41,7 +41,7 @@ def web(ctx: click.Context, demo: bool, out: Path, host: str, port: int) -> None
     """Open the web view of the store on this machine (no sign-in: loopback only)."""
     from bot.pages.app import DEFAULT_PREFIX, PagesApp, PagesConfig
     from bot.pages.links import DEMO_KEY, LinkSigner, link_signer
-    from bot.web import HttpServer
+    from bot.runtime.server import HttpServer
     from data.config import load_org_config
     from data.store.engine import make_engine
     from data.store.migrate import is_current

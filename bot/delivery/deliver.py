@@ -26,7 +26,7 @@ import structlog
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.compose import compose_all, make_narrator, record
+from bot.composition.compose import compose_all, make_narrator, record
 from bot.delivery.outcomes import DeliveryOutcome, DeliveryReport, OutcomeStatus, ordered
 from bot.delivery.senders import Senders, channels_of
 from bot.delivery.sending import Fence, Rendered, send

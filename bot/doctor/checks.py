@@ -16,7 +16,7 @@ from bot.doctor.probes import (
     SourcesProbe,
     source_names,
 )
-from bot.quickstart import DRAFTED_EMAIL, DRAFTED_READER
+from bot.quickstart.draft import DRAFTED_EMAIL, DRAFTED_READER
 from bot.settings import Settings
 from data.clock import utcnow
 from data.config import OrgConfig, load_org_config
@@ -207,7 +207,7 @@ def check_repositories(settings: Settings, org: OrgConfig | None, org_error: str
 
 def check_deploy_tags(settings: Settings, org: OrgConfig | None, org_error: str | None) -> Check:
     """[sources.git] deploy_tags matches some tag of every configured clone."""
-    from bot.release_tags import no_tags_line, tagless_clones
+    from bot.composition.release_tags import no_tags_line, tagless_clones
     from data.sources.local_git.tags import deploy_tag_notes
 
     name = "deploy tags"
@@ -238,7 +238,7 @@ def check_calibration(
 ) -> Check:
     """Whether the weights were fitted to this history (`riskbrief calibrate --write`), and
     whether that fit is more than a quarter old."""
-    from bot.calibrate import MIN_BAD_CHANGES
+    from bot.composition.calibrate import MIN_BAD_CHANGES
 
     name = "calibration"
     if org_error is not None or org is None:

@@ -38,7 +38,7 @@ _TIMEOUT = 10.0
 
 def source_names(settings: Settings, org: OrgConfig) -> list[str]:
     """The names of the sources `riskbrief sync` would run."""
-    from bot.sources import configured_sources
+    from bot.composition.sources import configured_sources
 
     sources = configured_sources(settings, org)
     try:
@@ -147,7 +147,7 @@ def slack_auth_test(token: str, api_url: str) -> SlackIdentity:
 
 def github_rate_limit(settings: Settings) -> RateLimit:
     """The real GitHub probe: riskbrief's ``GitHubClient``, token or App, at ``GITHUB_API_URL``."""
-    from bot.sources import _github_auth
+    from bot.composition.sources import _github_auth
     from data.sources.github.client import GitHubClient
 
     client = GitHubClient(

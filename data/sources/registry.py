@@ -3,7 +3,7 @@
 Adding a source is its package, with its ``SourceSpec``, one line in ``SOURCES``
 and its field in ``data.config.sources.SourcesConfig`` (a test fails when they
 disagree: the config types each table statically, below this registry). The sync
-(``bot.sources``), doctor (``bot.doctor``), ``/risk``'s key parsing
+(``bot.composition.sources``), doctor (``bot.doctor``), ``/risk``'s key parsing
 (``bot.answers.parse``) and the docs' settings table (``settings_table``,
 checked against docs/configuration.md by a test) read this tuple and nothing else.
 """

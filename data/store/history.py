@@ -1,6 +1,6 @@
 """The history as the store knows it now, for scoring changes not merged yet.
 
-It is read as ``bot.pipeline.score_all`` reads it before scoring (merged changes
+It is read as ``bot.composition.pipeline.score_all`` reads it before scoring (merged changes
 with the organisation's bug issues, incidents, production deploys, error-budget
 spans; of a change only what the history records of it) but every change is
 only recorded, none scored, and nothing is written:

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from bot.serve import ROLES
+from bot.runtime.serve import ROLES
+from bot.runtime.server import HEALTH_PATH
 from bot.settings import _VARIABLES, Settings
-from bot.web import HEALTH_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -34,7 +34,7 @@ from bench.repos.invariants import (
     check_weeks,
 )
 from bench.repos.storefacts import StoredChange, read_store
-from bot.quickstart import plan_clone, toml_for
+from bot.quickstart.draft import plan_clone, toml_for
 from data.config import load_org_config
 
 _DAY = 86_400

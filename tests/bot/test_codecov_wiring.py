@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.composition.pipeline import score_all
+from bot.composition.sources import registered_sources
 from bot.doctor.check import Check
 from bot.doctor.registered import check_registered_sources
-from bot.pipeline import score_all
 from bot.settings import Settings
-from bot.sources import registered_sources
 from data.config import OrgConfig, parse_org_config
 from data.store.scores import load_scores
 from data.sync import Source, run_sources

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.pipeline import score_all
+from bot.composition.pipeline import score_all
 from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.payload import UnknownView

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.composition.sources import github_sources, registered_sources
 from bot.doctor.registered import check_registered_sources
 from bot.settings import Settings
-from bot.sources import github_sources, registered_sources
 from data.config import parse_org_config
 from fakes.jira_server import FakeJira
 

@@ -19,7 +19,7 @@ from sqlmodel import select
 from structlog.testing import capture_logs
 
 from bot.cli import main
-from bot.compose import make_narrator
+from bot.composition.compose import make_narrator
 from bot.settings import Settings
 from briefing.deterministic import write_deterministic
 from briefing.llm import DEFAULT_MODEL, ClaudeNarrator, cache_minimum

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.records.history import week_rows, weekly_trend
-from bot.pipeline import score_all
+from bot.composition.pipeline import score_all
 from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.week import IsoWeek

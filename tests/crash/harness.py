@@ -445,7 +445,7 @@ class Tally:
 
 def seed_store(engine: Engine) -> None:
     """Load the sample organisation and its scores into ``engine``'s migrated store."""
-    from bot.pipeline import score_all
+    from bot.composition.pipeline import score_all
 
     org = sample_org_config()
     with session_scope(engine) as session:

@@ -5,7 +5,7 @@ Run as ``python -m tests.crash.worker --now <ISO time> --mode tick|send --progre
 process per command (what the harness does: a fresh interpreter per run costs a
 second). The store, Slack and SMTP come from the environment as for ``riskbrief``
 (``RISKBRIEF_DATABASE_URL``, ``SLACK_BOT_TOKEN``, ``SLACK_API_URL``, ``RISKBRIEF_SMTP_*``).
-``tick`` runs the scheduler's tick (``bot.schedule.tick``), ``send`` what ``riskbrief
+``tick`` runs the scheduler's tick (``bot.runtime.schedule.tick``), ``send`` what ``riskbrief
 brief --send`` runs (``bot.delivery.send_now``); both on the sample organisation at
 ``--now``.
 
@@ -58,7 +58,7 @@ def deliver_once(now: datetime, mode: str, progress_path: str, kill_at: str | No
     import structlog
 
     from bot.delivery import send_now
-    from bot.schedule import tick
+    from bot.runtime.schedule import tick
     from bot.settings import load_settings
     from data.sources.sample import sample_org_config
     from data.store import deliveries
@@ -94,7 +94,7 @@ def deliver_once(now: datetime, mode: str, progress_path: str, kill_at: str | No
 _WARM = (
     "structlog",
     "bot.delivery",
-    "bot.schedule",
+    "bot.runtime.schedule",
     "bot.settings",
     "data.store.engine",
     "data.sources.sample",

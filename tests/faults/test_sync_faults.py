@@ -115,7 +115,7 @@ class World:
     now: datetime = NOW
 
     def sources(self) -> tuple[list[Source], GitHubClient]:
-        """The real sources as ``bot.sources`` builds them, with fake sleeps and a fixed clock.
+        """The real sources as ``bot.composition.sources`` builds them, fake sleeps, a fixed clock.
 
         PR pages of 2 and PagerDuty pages of 2, so that every sync has pages to resume from.
         """

@@ -30,7 +30,7 @@ from sqlmodel import select
 from structlog.testing import capture_logs
 
 from bot.delivery import EmailSender, Senders, SlackSender, deliver, send_now
-from bot.schedule import tick
+from bot.runtime.schedule import tick
 from bot.settings import Settings
 from briefing.llm import ClaudeNarrator
 from briefing.writer import write_narrative

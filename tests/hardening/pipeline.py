@@ -31,8 +31,8 @@ from bot.answers.changes import change_answer
 from bot.answers.deploys import deploy_answer
 from bot.answers.lookups import latest_deploy_key
 from bot.answers.services import service_answer
-from bot.compose import Composed, compose_all
-from bot.pipeline import score_all
+from bot.composition.compose import Composed, compose_all
+from bot.composition.pipeline import score_all
 from bot.slack.render import slack_reply
 from briefing.llm import ClaudeNarrator
 from briefing.narrative import CardParagraph, Narrative

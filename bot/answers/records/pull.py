@@ -1,7 +1,7 @@
 """Open pull requests at risk in a scope, riskiest first, with the score each would get now.
 
 Read by ``data.store.open_changes.load_open_changes``: open pull requests synced from
-the code host and scored as of the last scoring pass (``bot.pipeline.score_open``).
+the code host and scored as of the last scoring pass (``bot.composition.pipeline.score_open``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The setting is ``bug_labels`` in ``[sources.github]``: which labels make a bug
 (any one of them is enough). It is empty by default, and then no issue is read;
-``bot/sources.py`` passes the labels, with the repositories ``[sources.github]``
+``bot/composition/sources.py`` passes the labels, with the repositories ``[sources.github]``
 reads, to this module as a ``GitHubBugsConfig``.
 Each label is read with ``GET /repos/{repo}/issues?labels=<label>&state=all
 &since=<watermark>&sort=updated&direction=asc``, page by page, each page a

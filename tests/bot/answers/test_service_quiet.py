@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.answers.services import service_answer
-from bot.pipeline import score_all
+from bot.composition.pipeline import score_all
 from bot.slack.render import slack_reply
 from data.config import OrgConfig, parse_org_config
 from tests.data.sources.gitrepo import GitRepo, sync_clone

@@ -17,9 +17,9 @@ from sqlmodel import Session, col, select
 
 from bot.bitbucket import webhook_off
 from bot.bitbucket.webhook import MAX_BODY, bitbucket_webhook
-from bot.serve import _web_routes
+from bot.runtime.serve import _web_routes
+from bot.runtime.server import wsgi_application
 from bot.settings import Settings
-from bot.web import wsgi_application
 from data.sources.bitbucket.client import Edition
 from data.sources.bitbucket.settings import BitbucketDataCenterConfig
 from data.sources.sample import sample_org_config

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.quickstart import plan_clone
+from bot.quickstart.draft import plan_clone
 from briefing.week import IsoWeek
 from tests.clock import THURSDAY
 from tests.data.sources.gitrepo import GitRepo

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.quickstart import draft_deploy_tags, plan_clone
+from bot.quickstart.draft import draft_deploy_tags, plan_clone
 from tests.data.sources.gitrepo import GitRepo
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")

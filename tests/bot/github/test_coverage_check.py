@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from bot.pipeline import score_all
+from bot.composition.pipeline import score_all
 from data.coverage_report import CoverageFormat, CoverageReport, FileLines
 from data.store.coverage import repository_row, save_report
 from data.store.scores import load_scores

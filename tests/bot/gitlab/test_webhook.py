@@ -14,8 +14,8 @@ from sqlmodel import Session, col, select
 
 from bot.gitlab import webhook_off
 from bot.gitlab.webhook import MAX_BODY, gitlab_webhook, signature_of
+from bot.runtime.server import wsgi_application
 from bot.settings import Settings
-from bot.web import wsgi_application
 from data.sources.sample import sample_org_config
 from data.store.tables import Change, GitHubDelivery
 from fakes.check_world import NOW, served

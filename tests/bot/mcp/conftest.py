@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from bot.cli import main
-from bot.pipeline import score_open
+from bot.composition.pipeline import score_open
 from data.ingest import Ingest
 from data.sources.records import ChangeRecord, FileRecord
 from data.sources.sample import sample_org_config

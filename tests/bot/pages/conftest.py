@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.pages.app import DEFAULT_PREFIX, PagesApp, PagesConfig
-from bot.web import HttpServer
+from bot.runtime.server import HttpServer
 from tests.bot.pages.small_history import SmallHistory, build_small_history
 from tests.samples import SampleTemplate
 

@@ -18,8 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from werkzeug.test import Client
 
+from bot.composition.pipeline import score_all
 from bot.pages.app import PagesApp, PagesConfig
-from bot.pipeline import score_all
 from data.config import OrgConfig, parse_org_config
 from data.store.engine import make_engine
 from tests.data.sources.gitrepo import GitRepo, git_env, sync_clone

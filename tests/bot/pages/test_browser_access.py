@@ -14,7 +14,7 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 import pytest
 from sqlmodel import select
 
-from bot.compose import compose_all
+from bot.composition.compose import compose_all
 from bot.pages.app import SESSION_COOKIE, PagesApp, PagesConfig
 from bot.pages.links import BriefingLinks, LinkSigner
 from bot.pages.signin import ProviderSignIn
@@ -44,7 +44,7 @@ class Site:
 def site(scored_sample: SampleTemplate, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The scored sample served with signed links and sign-in, and the commerce lead's email
     of the week composed with links into it."""
-    from bot.web import HttpServer
+    from bot.runtime.server import HttpServer
 
     loaded = scored_sample.copy(tmp_path_factory.mktemp("pages-access") / "s.db")
     now = datetime.combine(loaded.as_of, time(23, 59, 59), UTC)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from bot.compose import compose, record
+from bot.composition.compose import compose, record
 from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import OrgConfig

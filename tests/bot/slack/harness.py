@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 import httpx
 from sqlalchemy.engine import Engine
 
+from bot.runtime.server import EVENTS_PATH, HttpServer, wsgi_application
 from bot.settings import Settings
 from bot.slack.app import build_app
-from bot.web import EVENTS_PATH, HttpServer, wsgi_application
 from data.config import OrgConfig
 from fakes.slack_server import FakeSlack, signed_headers
 from tests import local_http

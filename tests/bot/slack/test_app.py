@@ -12,8 +12,8 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.runtime.server import HEALTH_PATH, READY_PATH
 from bot.slack.app import build_app
-from bot.web import HEALTH_PATH, READY_PATH
 from briefing.labels import band_label
 from data.config import OrgConfig
 from data.store.engine import session_scope

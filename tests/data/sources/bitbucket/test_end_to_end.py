@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from bot.pipeline import score_all
+from bot.composition.pipeline import score_all
 from briefing.build import Recipient, build_payload
 from briefing.week import IsoWeek
 from data.sources.bitbucket.settings import BitbucketCloudConfig, CloudDeploys

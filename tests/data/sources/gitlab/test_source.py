@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.pipeline import score_all
+from bot.composition.pipeline import score_all
 from data.sources.gitlab.settings import GitLabSourceConfig, IncidentFrom
 from data.sources.gitlab.source import gitlab_sources, gitlab_token
 from data.store.tables import Change, Deploy, DeployChange, Incident, RiskScoreRow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.pipeline import score_all
+from bot.composition.pipeline import score_all
 from briefing.build import Recipient, build_payload
 from briefing.week import IsoWeek
 from data.sources.jira.source import jira_sources

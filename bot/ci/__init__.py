@@ -1,0 +1,1 @@
+"""CI's endpoints on ``serve``: ``POST /deploys`` and ``POST /coverage`` behind one door."""

@@ -1,0 +1,84 @@
+"""``POST /deploys``: CI pipelines that deploy outside GitHub report each deploy to ``serve``.
+
+The pipeline sends ``Authorization: Bearer <RISKBRIEF_DEPLOY_SECRET>`` and a
+JSON object with the fields of ``riskbrief deploy record`` (``service``,
+``environment``, ``sha``, ``status``, ``finished_at``, ``started_at``,
+``id``). The answer is JSON: ``201`` for a new deploy, ``200`` for a report
+seen before (retries are safe), and for anything refused a status with
+``{"error": "<one sentence>"}``: 401 bad or missing secret, 404 when no
+secret is configured (the endpoint is off), 405 not a POST, 413 a body over
+16 KiB, 400 a body that is not a valid report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from wsgiref.types import WSGIApplication, WSGIEnvironment
+
+import structlog
+from pydantic import SecretStr
+from sqlalchemy.engine import Engine
+
+from bot.ci.door import Door, Reply, ci_endpoint
+from data.clock import utcnow
+from data.config import OrgConfig
+from data.sources.ci_deploys import parse_report, record_deploy
+from data.store.engine import session_scope
+from scoring.errors import RiskbriefError
+
+__all__ = ["DEPLOYS_PATH", "MAX_BODY", "deploy_endpoint"]
+
+DEPLOYS_PATH = "/deploys"
+MAX_BODY = 16 * 1024
+
+_DOOR = Door(
+    realm="riskbrief deploys",
+    off="the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on",
+    method="send deploys with POST",
+    logger="riskbrief.deploys",
+    refused_event="deploy_refused",
+)
+
+log = structlog.get_logger(_DOOR.logger)
+
+
+def deploy_endpoint(
+    engine: Engine,
+    org: OrgConfig,
+    secret: SecretStr | None,
+    clock: Callable[[], datetime] = utcnow,
+) -> WSGIApplication:
+    """The WSGI application answering ``POST /deploys``."""
+
+    def handle(environ: WSGIEnvironment) -> Reply:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            return 413, {"error": f"a deploy report must be at most {MAX_BODY} bytes"}
+        raw = environ["wsgi.input"].read(length) if length else b""
+        try:
+            fields = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            fields = None
+        if not isinstance(fields, dict):
+            return 400, {"error": "the body must be a JSON object of deploy fields"}
+        try:
+            report = parse_report(fields, org, clock())
+            with session_scope(engine) as session:
+                new = record_deploy(session, org, report)
+        except RiskbriefError as exc:
+            return 400, {"error": str(exc)}
+        log.info("deploy_recorded", key=report.key, new=new)
+        body: dict[str, object] = {
+            "key": report.key,
+            "service": report.service,
+            "status": report.status,
+            "new": new,
+        }
+        return 201 if new else 200, body
+
+    return ci_endpoint(_DOOR, secret, handle)

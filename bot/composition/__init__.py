@@ -1,0 +1,1 @@
+"""The steps the entry points compose: sources from the config, sync, score, brief, calibrate."""

@@ -1,0 +1,1 @@
+"""``riskbrief quickstart``: a first riskbrief.toml drafted from a clone, and its first briefing."""

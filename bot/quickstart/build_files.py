@@ -1,0 +1,237 @@
+"""The code modules a clone's JVM, JavaScript, Go and Python build files declare, read at HEAD.
+
+Maven ``<modules>`` (an aggregator's own modules opened), Gradle ``include``, a single Maven
+or Gradle module's ``src/main``, npm/pnpm/yarn workspaces, Go modules and Python packages
+under ``src/`` or the root. Modules named as tests, docs, examples and the like are left out
+here, so every reader answers only the modules that are services.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
+
+from bot.quickstart.service_names import NEVER_IN_SERVICE, kept
+
+__all__ = ["Declared", "Modules", "jvm_js_go_python", "show"]
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """A code module a build declares: its folder (``""`` for the whole clone), the name the
+    build gives it (``None``: its folder's name), more globs of its code (a crate's
+    ``build.rs``) and ``!`` globs the build itself says are not in it (nested modules)."""
+
+    folder: str
+    name: str | None = None
+    more: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+
+
+# What a reader answers: the modules, and which build said so.
+Modules = tuple[list[Declared], str]
+
+# A Gradle settings file's ``include(":a", ":b:c")`` / ``include ':a', ':b'`` names.
+_GRADLE_INCLUDE = re.compile(r"^\s*include\b(.*)$", re.MULTILINE)
+_GRADLE_NAME = re.compile(r"[\"']:?([\w.:-]+)[\"']")
+_GO_MODULE = re.compile(r"^\s*module\s+\"?([^\s\"]+)", re.MULTILINE)
+
+
+def show(path: Path, name: str) -> str | None:
+    """A tracked file's text at HEAD, or None."""
+    done = subprocess.run(
+        ["git", "-C", str(path), "show", f"HEAD:{name}"], capture_output=True, check=False
+    )
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+
+def _folders(found: list[str]) -> list[Declared]:
+    """Each module folder once (a Maven module named again in a profile), if it may be a
+    service."""
+    return [Declared(f) for f in dict.fromkeys(found) if kept(f)]
+
+
+def _packages(path: Path, members: list[str]) -> list[Declared]:
+    """Workspace members named as their package.json names them, without the scope
+    (``@pinia/nuxt`` is nuxt); a member whose name another has already is keyed by its
+    whole name (lit's ``@lit-labs/context`` beside ``@lit/context``), so that a release
+    line naming the package (``@lit-labs/context@``) finds its service."""
+    out: list[Declared] = []
+    taken: set[str] = set()
+    for folder in members:
+        if not kept(folder):
+            continue
+        try:
+            data = json.loads(show(path, f"{folder}/package.json") or "null")
+        except ValueError:
+            data = None
+        whole = str(data.get("name") or "") if isinstance(data, dict) else ""
+        own = whole.rsplit("/", 1)[-1] or folder.rsplit("/", 1)[-1]
+        name = own if own not in taken else whole.lstrip("@").replace("/", "-") or None
+        taken.add(own)
+        out.append(Declared(folder, name))
+    return out
+
+
+def _maven_modules(path: Path, pom: str, folder: str = "", depth: int = 0) -> list[str]:
+    """The folders of a Maven build's ``<modules>``, an aggregator's own modules opened."""
+    text = show(path, f"{folder}{pom}")
+    if text is None:
+        return []
+    try:
+        root = ElementTree.fromstring(text.encode("utf-8"))
+    except (ElementTree.ParseError, DefusedXmlException):
+        return []
+    found: list[str] = []
+    for module in root.iter():
+        text = (module.text or "").strip().strip("/")
+        if module.tag.rsplit("}", 1)[-1] != "module" or not text:
+            continue
+        name = f"{folder}{text}"
+        inner = _maven_modules(path, "pom.xml", f"{name}/", depth + 1) if depth < 2 else []
+        found += inner or [name]
+    return found
+
+
+def _gradle_modules(text: str) -> list[str]:
+    """The folders of a Gradle settings file's ``include`` lines (``:a:b`` is ``a/b``)."""
+    names: list[str] = []
+    for match in _GRADLE_INCLUDE.finditer(text):
+        names += [n.replace(":", "/") for n in _GRADLE_NAME.findall(match.group(1))]
+    return names
+
+
+def _artifact_id(path: Path) -> str | None:
+    """The root ``pom.xml``'s own ``<artifactId>`` (not its parent's), or None."""
+    text = show(path, "pom.xml")
+    try:
+        root = ElementTree.fromstring(text.encode("utf-8")) if text else None
+    except (ElementTree.ParseError, DefusedXmlException):
+        return None
+    for child in root if root is not None else ():
+        if child.tag.rsplit("}", 1)[-1] == "artifactId" and (child.text or "").strip():
+            return (child.text or "").strip()
+    return None
+
+
+def _pnpm_globs(text: str) -> list[str]:
+    """The ``packages:`` list of a pnpm-workspace.yaml (the only key read)."""
+    globs: list[str] = []
+    inside = False
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line.startswith((" ", "-", "\t")):
+            inside = line.split(":", 1)[0].strip() == "packages"
+            continue
+        item = line.strip()
+        if inside and item.startswith("-"):
+            globs.append(item[1:].split(" #", 1)[0].strip().strip("'\""))
+    return globs
+
+
+def _workspace_globs(path: Path) -> list[str]:
+    """npm/yarn ``workspaces`` of package.json and pnpm's workspace packages."""
+    globs: list[str] = []
+    if (text := show(path, "package.json")) is not None:
+        try:
+            spaces = json.loads(text).get("workspaces", [])
+        except (ValueError, AttributeError):
+            spaces = []
+        if isinstance(spaces, dict):
+            spaces = spaces.get("packages", [])
+        # A hand-edited file may hold anything there: only a list of strings names members.
+        if isinstance(spaces, list):
+            globs += [g for g in spaces if isinstance(g, str)]
+    if (text := show(path, "pnpm-workspace.yaml")) is not None:
+        globs += _pnpm_globs(text)
+    return globs
+
+
+def _workspace_members(files: list[str], globs: list[str]) -> list[str]:
+    """The folders holding a package.json that a workspace glob names, not those inside
+    another member (a package's own fixtures); lit's ``packages/labs/ssr`` is a member, as
+    ``packages/labs`` holds no package.json of its own."""
+    spec = pathspec.PathSpec.from_lines("gitignore", [g.rstrip("/") for g in globs])
+    folders = sorted({f.rpartition("/")[0] for f in files if f.endswith("/package.json")})
+    members = [d for d in folders if spec.match_file(d)]
+    inside = set(members)
+    return [
+        d for d in members if not any(d.startswith(f"{other}/") for other in inside if other != d)
+    ]
+
+
+def _go_modules(path: Path, files: list[str], tracked: set[str]) -> Modules | None:
+    """Go modules: each nested ``go.mod`` folder, and the root module less its nested ones
+    (Go never counts a nested module's files in the module around it)."""
+    nested = sorted(f.rpartition("/")[0] for f in files if f.endswith("/go.mod"))
+    found = _folders(nested)
+    if "go.mod" not in tracked:
+        return (found, "Go modules (go.mod)") if found else None
+    module = _GO_MODULE.search(show(path, "go.mod") or "")
+    # ``github.com/go-chi/chi/v5`` is chi: a major version suffix is no name.
+    parts = [p for p in (module[1] if module else "").split("/") if p]
+    while parts and re.fullmatch(r"v\d+", parts[-1]):
+        parts.pop()
+    # Nested modules in a folder that never counts (``_examples/rest``) go with that folder.
+    outside = tuple(
+        f"!{d}/**" for d in nested if not any(p.lower() in NEVER_IN_SERVICE for p in d.split("/"))
+    )
+    root = Declared("", parts[-1] if parts else None, excluded=outside)
+    if not found:
+        return [root], "one Go module (go.mod)"
+    return [*found, root], "Go modules (go.mod)"
+
+
+def _python_packages(files: list[str]) -> list[str]:
+    """Python packages (an ``__init__.py``) right under ``src/``, else right under the root."""
+    for prefix in ("src/", ""):
+        found = sorted(
+            {
+                f[: -len("/__init__.py")]
+                for f in files
+                if f.startswith(prefix)
+                and f.endswith("/__init__.py")
+                and f[len(prefix) :].count("/") == 1
+            }
+        )
+        if found:
+            return found
+    return []
+
+
+def jvm_js_go_python(path: Path, files: list[str]) -> Modules | None:
+    """The modules a Maven, Gradle, npm/pnpm/yarn, Go or Python build declares; None when none
+    does. A root build of one module (a ``pom.xml`` without ``<modules>``, a Gradle build that
+    includes none) is one module, its code under ``src/main/``: ``src/site``, ``src/changes``
+    or ``src/assembly`` are no services of their own."""
+    tracked = set(files)
+    if "pom.xml" in tracked and (found := _folders(_maven_modules(path, "pom.xml"))):
+        return found, "Maven <modules>"
+    for settings in ("settings.gradle.kts", "settings.gradle"):
+        text = show(path, settings) if settings in tracked else None
+        if text is not None and (found := _folders(_gradle_modules(text))):
+            return found, f"Gradle {settings} include"
+    single = next(
+        (b for b in ("pom.xml", "build.gradle.kts", "build.gradle") if b in tracked), None
+    )
+    if single is not None and any(f.startswith("src/main/") for f in files):
+        kind = "Maven" if single == "pom.xml" else "Gradle"
+        name = (_artifact_id(path) if single == "pom.xml" else None) or path.name
+        return [Declared("src/main", name)], f"one {kind} module ({single})"
+    if (globs := _workspace_globs(path)) and (
+        found := _packages(path, _workspace_members(files, globs))
+    ):
+        return found, "package.json/pnpm workspaces"
+    if (go := _go_modules(path, files, tracked)) is not None:
+        return go
+    if found := _folders(_python_packages(files)):
+        return found, "Python packages"
+    return None

@@ -1,0 +1,241 @@
+"""A clone's layout as services: the code modules its build declares, each with the globs of
+its code and the ``!`` globs of what never counts in it (docs, examples, test data, tests,
+nested test modules), and the folders its code was moved out of.
+
+Without a build that declares modules, the services are the clone's top-level folders that
+hold code (one level deeper when all code sits under one folder such as ``src/``).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
+from bot.quickstart.folder_moves import Moved, moved_folders
+from bot.quickstart.package_manifests import cmake_project, npm_package, package_manifests
+from bot.quickstart.service_names import DOCS, is_service_name, is_test_module
+from data.path_globs import matches
+from scoring.errors import ConfigError
+
+__all__ = ["Layout", "Service", "read_layout", "tracked_files"]
+
+# A folder that only wraps the code (src/acme/…): its children are the services.
+_WRAPPERS = frozenset({"src", "lib", "libs", "packages", "services", "apps", "cmd", "pkg"})
+# Files beside the code that are tests (Go's ``_test.go``): drafted as ``!`` globs.
+_TEST_FILES = ("*_test.go", "test_*.py", "*_test.py", "*.test.*", "*.spec.*", "*_spec.rb")
+FOLDER_GUESS = "top-level code folders"
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A drafted service: its key, the globs of its code (the first its module's folder) and
+    its ``!`` globs."""
+
+    key: str
+    globs: tuple[str, ...]
+    excluded: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The services of a clone and what they were read from."""
+
+    services: tuple[Service, ...]
+    found_by: str
+
+
+# A bound on the history whose paths are read: the newest commits.
+_HISTORY = 20_000
+
+
+def history_paths(path: Path) -> list[str]:
+    """Every path a commit of the newest history added, HEAD's or gone since (a ``website/``
+    deleted, ``_examples/`` moved to a repository of their own), so that what never counts
+    in a service is taken out of its older changes too."""
+    done = subprocess.run(
+        ["git", "-C", str(path), "log", "--format=", "--name-only", "--diff-filter=A",
+         "--no-renames", "-z", f"--max-count={_HISTORY}", "HEAD"],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return []
+    names = (p.strip("\n") for p in done.stdout.decode("utf-8", "replace").split("\0"))
+    return sorted({p for p in names if p})
+
+
+def tracked_files(path: Path) -> list[str]:
+    """HEAD's tracked paths as they are (no quoting of non-ASCII names)."""
+    done = subprocess.run(
+        ["git", "-C", str(path), "ls-files", "-z"], capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        raise ConfigError(f"{path} is not a git clone; pass the path of a local clone")
+    return [f for f in done.stdout.decode("utf-8", "replace").split("\0") if f]
+
+
+def _key(name: str) -> str:
+    key = re.sub(r"[^a-z0-9_.-]+", "-", name.lower()).strip("-.")
+    return key if key and key[0].isalnum() else f"s-{key}"
+
+
+def _code_folders(files: list[str], prefix: str) -> list[str]:
+    """Folders right under ``prefix`` holding tracked files, less the ones that are no service."""
+    folders = {
+        f[len(prefix) :].split("/", 1)[0]
+        for f in files
+        if f.startswith(prefix) and "/" in f[len(prefix) :]
+    }
+    return sorted(d for d in folders if is_service_name(d))
+
+
+def _is_go_package(folder: str, files: list[str]) -> bool:
+    """True for a folder holding Go code of its own (cobra's ``doc`` package), not only tests."""
+    return any(
+        f.startswith(f"{folder}/") and "/" not in f[len(folder) + 1 :] and f.endswith(".go")
+        and not f.endswith("_test.go")
+        for f in files
+    )  # fmt: skip
+
+
+def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[str, ...]:
+    """The ``!`` globs that take docs, examples, test data, tests and nested test modules
+    (``android-test``) out of a folder ``glob``: only those matching one of its tracked files
+    or of the ``history``'s paths, the top's dot folders (CI, editor settings) too for a
+    service of the whole clone. A docs or site folder that is a Go package at HEAD stays."""
+    if glob != "**" and not glob.endswith("/**"):
+        return ()
+    prefix = glob.removesuffix("**")
+    paths = dict.fromkeys([*files, *history])
+    if any(c in prefix for c in "*?[{"):
+        inside = [f for f in paths if matches(glob, f)]
+    else:
+        inside = [f for f in paths if f.startswith(prefix)]
+    folders: set[str] = set()
+    for f in inside:
+        parts = f[len(prefix) :].split("/")[:-1]
+        for i, part in enumerate(parts):
+            if not is_test_module(part):
+                continue
+            if part.lower() in DOCS and _is_go_package(prefix + "/".join(parts[: i + 1]), files):
+                continue
+            folders.add(part)
+            break
+    out = [f"!{prefix}**/{folder}/**" for folder in sorted(folders)]
+    out += [
+        f"!{prefix}**/{name}"
+        for name in _TEST_FILES
+        if any(matches(f"**/{name}", f) for f in inside)
+    ]
+    if glob == "**":
+        out += sorted(
+            {f"!{f.split('/', 1)[0]}/**" for f in inside if f.startswith(".") and "/" in f}
+        )
+    return tuple(out)
+
+
+def _declared(path: Path, files: list[str]) -> Modules | None:
+    """The modules the build declares, from the first build that declares any."""
+    for reader in (jvm_js_go_python, package_manifests, cmake_project, npm_package):
+        if (found := reader(path, files)) is not None:
+            return found
+    return None
+
+
+def _from_build(path: Path, modules: list[Declared]) -> list[tuple[str, Declared]]:
+    """Each declared module keyed by its build name, else its folder's (the repository's for
+    the whole clone); a second module of one key keeps its path, and a folder declared
+    twice is one module."""
+    keyed: dict[str, Declared] = {}
+    seen: set[str] = set()
+    for module in modules:
+        if module.folder in seen:
+            continue
+        seen.add(module.folder)
+        name = module.name or module.folder.rsplit("/", 1)[-1] or path.name
+        key = _key(name)
+        keyed.setdefault(key if key not in keyed else _key(module.folder or name), module)
+    return list(keyed.items())
+
+
+def _guessed(path: Path, files: list[str], history: list[str]) -> Layout:
+    """The top-level folders holding code, one level deeper under a lone wrapper (``src/``)."""
+    prefix = ""
+    folders = _code_folders(files, prefix)
+    # All code under one wrapper (src/, packages/…): the services are one level deeper.
+    while len(folders) == 1 and folders[0] in _WRAPPERS:
+        inner = _code_folders(files, f"{prefix}{folders[0]}/")
+        if not inner:
+            break
+        prefix, folders = f"{prefix}{folders[0]}/", inner
+    if not folders:
+        return Layout((_service(_key(path.name), ("**",), (), files, history),), "the whole clone")
+    unique = dict.fromkeys(_key(d) for d in folders)
+    return Layout(
+        tuple(
+            _service(k, (f"{prefix}{d}/**",), (), files, history)
+            for k, d in zip(unique, folders, strict=False)
+        ),
+        FOLDER_GUESS,
+    )
+
+
+def _service(
+    key: str, globs: tuple[str, ...], more: tuple[str, ...], files: list[str], history: list[str]
+) -> Service:
+    out = [g for glob in globs for g in excluded(glob, files, history)]
+    return Service(key, globs, tuple(dict.fromkeys([*out, *more])))
+
+
+def read_layout(path: Path, files: list[str]) -> Layout:
+    """The services of the clone at ``path`` whose HEAD tracks ``files``."""
+    declared = _declared(path, files)
+    history = history_paths(path)
+    layout = None
+    if declared is not None:
+        modules, found_by = declared
+        services = [
+            _service(
+                key, (f"{m.folder}/**" if m.folder else "**", *m.more), m.excluded, files, history
+            )
+            for key, m in _from_build(path, modules)
+        ]
+        layout = Layout(tuple(services), found_by) if services else None
+    layout = layout or _guessed(path, files, history)
+    return _with_old_folders(path, layout, files, history)
+
+
+def _also_out(moved: Moved, history: list[str]) -> tuple[str, ...]:
+    """The ``!`` globs of the docs, examples and tests the history shows in an old folder,
+    outside the parts its move already took out (``!flask/testsuite/**``)."""
+    if not moved.glob.endswith("/**"):
+        return ()
+    prefix = moved.glob.removesuffix("**")
+    inside = [p for p in history if p.startswith(prefix)]
+    rest = [p for p in inside if not any(matches(g[1:], p) for g in moved.excluded)]
+    return excluded(moved.glob, [], rest)
+
+
+def _with_old_folders(path: Path, layout: Layout, files: list[str], history: list[str]) -> Layout:
+    """Each service's paths from before a move, with their own ``!`` globs: the parts that
+    went elsewhere, and the docs, examples and tests the history shows in them."""
+    services = [(s.key, (*s.globs, *s.excluded)) for s in layout.services]
+    moved = moved_folders(path, services, files)
+    if not moved:
+        return layout
+    out = []
+    for s in layout.services:
+        olds = moved.get(s.key, ())
+        more = [g for m in olds for g in (*m.excluded, *_also_out(m, history))]
+        out.append(
+            Service(
+                s.key,
+                (*s.globs, *(m.glob for m in olds)),
+                tuple(dict.fromkeys([*s.excluded, *more])),
+            )
+        )
+    return Layout(tuple(out), layout.found_by)

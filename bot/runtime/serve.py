@@ -1,0 +1,322 @@
+"""``riskbrief serve``: the Slack app and the scheduler, in one process or apart.
+
+``--role all`` (the default) runs both; ``web`` only answers HTTP (Slack's
+requests, CI's deploys), so any number of them can sit behind a load balancer;
+``scheduler`` only syncs and delivers, needs no Slack HTTP settings, and on
+PostgreSQL leads or follows (``bot.runtime.leadership``).
+
+Slack's requests come over Socket Mode when ``SLACK_APP_TOKEN`` is set (no public
+URL needed), otherwise over HTTP: bolt's WSGI adapter under waitress (a production
+WSGI server with a thread pool, not bolt's development server) at ``/slack/events``.
+Every role listens on HTTP for ``GET /healthz``, ``GET /readyz`` and ``GET /metrics``
+(Prometheus). SIGTERM or Ctrl-C stops the server, the Slack connection and the
+scheduler, in that order.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import threading
+from dataclasses import dataclass
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+from wsgiref.types import WSGIApplication
+
+import structlog
+from sqlalchemy.engine import Engine
+
+from bot.composition.sources import configured_sources
+from bot.runtime.metrics import Metrics
+from bot.runtime.server import BODY_LIMIT, EVENTS_PATH, HEALTH_PATH, HttpServer, wsgi_application
+from bot.settings import Settings
+from data.config import OrgConfig, load_org_config
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import is_current
+from data.store.org import sync_org
+from scoring.errors import ConfigError, StoreError
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.mcp.http import McpHttp
+
+# What only the web role answers (Slack, /mcp, the PR checks, /deploys, /coverage) is
+# imported where it is built: a scheduler replica starts without the MCP SDK and the rest,
+# which were most of its start-up time.
+
+__all__ = [
+    "ROLES",
+    "serve",
+]
+
+
+# What a replica runs: the Slack app and the scheduler, only the first, or only the second.
+ROLES = ("all", "web", "scheduler")
+
+log = structlog.get_logger("riskbrief.serve")
+
+
+def _start_scheduler(settings: Settings, engine: Engine, org: OrgConfig, metrics: Metrics) -> Any:
+    """The scheduler of syncs and deliveries (an APScheduler, untyped), started here."""
+    # Imported here: it pulls in the senders, which the Slack app alone never needs.
+    from bot.composition.sources import sync_hook
+    from bot.runtime.schedule import build_scheduler
+
+    scheduler = build_scheduler(
+        engine, settings, org, sync=sync_hook(settings, metrics.synced), metrics=metrics
+    )
+    scheduler.start()
+    return scheduler
+
+
+def _ready(settings: Settings, *, scheduling: bool) -> tuple[Engine, OrgConfig]:
+    org = load_org_config(settings.config)
+    engine = make_engine(settings.database_url)
+    if not is_current(engine):
+        raise StoreError(
+            "the database is not migrated to this version of riskbrief; "
+            "run `riskbrief db upgrade` first"
+        )
+    # Replicas starting together take turns here (data.store.org holds the write lock).
+    with session_scope(engine) as session:
+        sync_org(session, org)
+    if scheduling:
+        # A source configured without its credentials ends here, before anything starts.
+        configured_sources(settings, org)
+    return engine, org
+
+
+def _github(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplication:
+    """``POST /github/webhook``; why it is off is logged once here and answered to GitHub."""
+    from bot.github import github_webhook, pull_check_from, webhook_off
+
+    off = webhook_off(settings, org)
+    if off is not None:
+        # Half set up (a secret but no credentials or repositories) is a mistake to see;
+        # nothing set at all is a deployment that does not use the check.
+        partly = settings.github_webhook_secret is not None or org.sources.github is not None
+        (log.warning if partly else log.info)("github_webhook.off", reason=off)
+    check = pull_check_from(settings, engine, org)
+    return github_webhook(engine, settings.github_webhook_secret, check, off=off)
+
+
+def _gitlab(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplication:
+    """``POST /gitlab/webhook``; why it is off is logged once here and answered to GitLab."""
+    from bot.gitlab import gitlab_webhook, mr_check_from, webhook_off
+
+    off = webhook_off(settings, org)
+    if off is not None:
+        # Only a secret set without the rest is a mistake to see: a [sources.gitlab] alone
+        # is an organisation that syncs GitLab without the check.
+        (log.warning if settings.gitlab_webhook_secret is not None else log.info)(
+            "gitlab_webhook.off", reason=off
+        )
+    check = mr_check_from(settings, engine, org)
+    return gitlab_webhook(
+        engine,
+        settings.gitlab_webhook_secret,
+        check,
+        signing_token=settings.gitlab_webhook_signing_token,
+        off=off,
+    )
+
+
+def _bitbucket(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplication:
+    """``POST /bitbucket/webhook`` (both editions); why it is off is logged once here."""
+    from bot.bitbucket import (
+        bitbucket_webhook,
+        doors_from,
+        edition_off,
+        edition_secret,
+        webhook_off,
+    )
+
+    for edition in ("cloud", "dc"):
+        reason = edition_off(settings, org, edition)
+        if reason is not None:
+            # Only a secret set without the rest is a mistake to see: a table alone is an
+            # organisation that syncs Bitbucket without the check.
+            secret = edition_secret(settings, edition)
+            (log.warning if secret is not None else log.info)(
+                "bitbucket_webhook.off", reason=reason
+            )
+    doors = doors_from(settings, engine, org)
+    return bitbucket_webhook(engine, doors, off=webhook_off(settings, org))
+
+
+@dataclass(frozen=True, slots=True)
+class _WebRoutes:
+    """What the web role answers besides Slack and the probes."""
+
+    mcp: McpHttp | None
+    deploys: WSGIApplication
+    coverage: WSGIApplication
+    github: WSGIApplication
+    gitlab: WSGIApplication
+    bitbucket: WSGIApplication
+    # The web view and the path it answers under, when RISKBRIEF_WEB_KEYS is set.
+    pages: tuple[str, WSGIApplication] | None
+
+
+def _web_routes(settings: Settings, engine: Engine, org: OrgConfig) -> _WebRoutes:
+    from bot.ci.coverage import coverage_endpoint
+    from bot.ci.deploys import deploy_endpoint
+    from bot.mcp.http import mcp_endpoint
+    from bot.pages.endpoint import pages_endpoint, pages_prefix
+
+    pages = pages_endpoint(settings, engine, org)
+    return _WebRoutes(
+        pages=None if pages is None else (pages_prefix(settings), pages),
+        mcp=mcp_endpoint(settings, engine, org),
+        deploys=deploy_endpoint(engine, org, settings.deploy_secret),
+        coverage=coverage_endpoint(engine, org, settings.deploy_secret),
+        github=_github(settings, engine, org),
+        gitlab=_gitlab(settings, engine, org),
+        bitbucket=_bitbucket(settings, engine, org),
+    )
+
+
+def _deploys_path() -> str:
+    from bot.ci.deploys import DEPLOYS_PATH
+
+    return DEPLOYS_PATH
+
+
+def _report_limit() -> int:
+    from data.sources.coverage.read import MAX_REPORT_BYTES
+
+    return MAX_REPORT_BYTES
+
+
+def serve(
+    settings: Settings, host: str | None = None, port: int | None = None, role: str = "all"
+) -> None:
+    """Run this replica's ``role`` (see ``ROLES``) until SIGTERM or Ctrl-C."""
+    if role not in ROLES:
+        raise ConfigError(f"--role {role!r} is not a role; use one of {', '.join(ROLES)}")
+    web = role in ("all", "web")
+    scheduling = role in ("all", "scheduler")
+    # With none of Slack's variables set, the web role still answers what needs no Slack
+    # (/mcp, the PR check's webhook, /deploys, /coverage; email and Teams briefings are the
+    # scheduler's); any one of them set means Slack is meant, so a missing one is an error.
+    slack_on = any(
+        v is not None
+        for v in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    )
+    socket_mode = web and settings.slack_app_token is not None
+    if web and slack_on:
+        from bot.slack.app import check_slack_settings
+
+        check_slack_settings(settings, socket_mode=socket_mode)
+    engine, org = _ready(settings, scheduling=scheduling)
+    metrics = Metrics(engine)
+    app: App | None = None
+    if web and slack_on:
+        from bot.slack.app import build_app
+
+        # Checks the tokens before anything starts: a wrong one ends here in one sentence.
+        app = build_app(settings, engine, org, socket_mode=socket_mode)
+    stop = threading.Event()
+    # Every role listens: the probes and metrics are how an operator sees a replica.
+    routes = _web_routes(settings, engine, org) if web else None
+    mcp = routes.mcp if routes is not None else None
+    # Coverage reports are taken only with the CI secret set; else the 1 MiB limit stays.
+    takes_reports = web and settings.deploy_secret is not None
+    server = HttpServer(
+        wsgi_application(
+            None if socket_mode else app,
+            engine,
+            routes.deploys if routes is not None else None,
+            signing_secret=(
+                settings.slack_signing_secret.get_secret_value()
+                if settings.slack_signing_secret is not None
+                else None
+            ),
+            config=settings.config,
+            metrics=metrics,
+            mcp=mcp,
+            coverage=routes.coverage if routes is not None else None,
+            github=routes.github if routes is not None else None,
+            gitlab=routes.gitlab if routes is not None else None,
+            bitbucket=routes.bitbucket if routes is not None else None,
+            pages=routes.pages if routes is not None else None,
+        ),
+        host or settings.serve_host,
+        port or settings.serve_port,
+        max_body=_report_limit() if takes_reports else BODY_LIMIT,
+    )
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("serve.stopping", signal=signal.Signals(signum).name)
+        stop.set()
+        server.stop()
+
+    # What start-up built (settings, the organisation, templates, the imported modules) lives
+    # as long as the process: kept out of the collector's passes, which otherwise walk it
+    # again and again while pages and answers are made (a page's p95 on a big store).
+    gc.freeze()
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    scheduler = _start_scheduler(settings, engine, org, metrics) if scheduling else None
+    log.info("serve.started", role=role, url=server.url, pid=os.getpid())
+    if routes is not None and routes.pages is not None:
+        print(f"riskbrief serve: the web view on {server.url}{routes.pages[0]}/", flush=True)
+    try:
+        if not socket_mode:
+            if app is not None:
+                log.info("serve.http", url=server.url, events=EVENTS_PATH, health=HEALTH_PATH)
+                print(f"riskbrief serve: HTTP mode on {server.url}{EVENTS_PATH}", flush=True)
+            else:
+                print(
+                    f"riskbrief serve: {role} role, health and metrics on {server.url}",
+                    flush=True,
+                )
+                if web:
+                    log.info("serve.slack_off", reason="no SLACK_BOT_TOKEN")
+                    print(
+                        "riskbrief serve: Slack is off (SLACK_BOT_TOKEN is not set), so /risk "
+                        f"is not answered at {EVENTS_PATH}",
+                        flush=True,
+                    )
+            server.run()
+        else:
+            http = threading.Thread(target=server.run, name="http", daemon=True)
+            http.start()
+            import slack_sdk.errors
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            assert settings.slack_app_token is not None
+            assert app is not None
+            # Untyped in slack_bolt.
+            handler: Any = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+            try:
+                handler.connect()
+            except slack_sdk.errors.SlackApiError as exc:
+                server.stop()
+                http.join(timeout=10)
+                raise ConfigError(
+                    f"Slack did not accept SLACK_APP_TOKEN ({exc.response.get('error')}); "
+                    "generate an app-level token with the connections:write scope on your "
+                    "app's Basic Information page"
+                ) from None
+            print("riskbrief serve: Socket Mode, connected to Slack", flush=True)
+            print(f"riskbrief serve: health and metrics on {server.url}", flush=True)
+            if settings.deploy_secret is not None:
+                print(
+                    f"riskbrief serve: deploys accepted at {server.url}{_deploys_path()}",
+                    flush=True,
+                )
+            stop.wait()
+            handler.close()
+            # on_signal has stopped the server already.
+            http.join(timeout=10)
+    finally:
+        if mcp is not None:
+            mcp.close()
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
+        for signum, handler_before in previous.items():
+            signal.signal(signum, handler_before)
+        engine.dispose()
+        log.info("serve.stopped")

@@ -1,0 +1,646 @@
+"""Services drafted from each kind of build, on small clones: each file's service as the drafted
+riskbrief.toml reads it, with docs, tests, examples and test data in none."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.quickstart.draft import ClonePlan, plan_clone, toml_for
+from data.config import parse_org_config
+from tests.data.sources.gitrepo import GitRepo
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def _plan(path: Path, files: dict[str, str | bytes | None]) -> tuple[ClonePlan, dict[str, str]]:
+    """The plan of a one-commit clone of ``files`` and each file's service ("-" for none)."""
+    repo = GitRepo(path)
+    repo.commit(files, "Start", T0)
+    return _owners(repo)
+
+
+def _owners(repo: GitRepo) -> tuple[ClonePlan, dict[str, str]]:
+    plan = plan_clone(repo.path)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    names = repo.git("-c", "core.quotePath=false", "ls-files").splitlines()
+    return plan, {p: org.service_for_path(plan.repository, p) or "-" for p in names}
+
+
+def test_a_cargo_workspace_is_one_service_per_member_crate_named_by_its_package(
+    tmp_path: Path,
+) -> None:
+    """Workspace members (globs, less ``exclude``) are services keyed by their package names;
+    test and xtask crates are none; the root package is its bin's folder and build script."""
+    plan, owner = _plan(
+        tmp_path / "rg",
+        {
+            "Cargo.toml": (
+                '[package]\nname = "ripgrep"\nbuild = "build.rs"\n\n'
+                '[[bin]]\nname = "rg"\npath = "crates/core/main.rs"\n\n'
+                '[workspace]\nmembers = ["crates/*", "xtask", "test_suite"]\n'
+                'exclude = ["crates/fuzz"]\n'
+            ),
+            "build.rs": "fn main() {}\n",
+            "crates/core/main.rs": "fn main() {}\n",
+            "crates/cli/Cargo.toml": '[package]\nname = "grep-cli"\n',
+            "crates/cli/src/lib.rs": "pub fn a() {}\n",
+            "crates/cli/tests/it.rs": "#[test] fn t() {}\n",
+            "crates/cli/benches/b.rs": "fn b() {}\n",
+            "crates/fuzz/Cargo.toml": '[package]\nname = "fuzz"\n',
+            "crates/fuzz/src/lib.rs": "\n",
+            "xtask/Cargo.toml": '[package]\nname = "xtask"\n',
+            "xtask/src/main.rs": "fn main() {}\n",
+            "test_suite/Cargo.toml": '[package]\nname = "test_suite"\n',
+            "test_suite/tests/t.rs": "\n",
+        },
+    )
+    assert [k for k, _ in plan.services] == ["grep-cli", "ripgrep"]
+    assert plan.found_by == "Cargo workspace members (Cargo.toml)"
+    assert owner == {
+        "Cargo.toml": "-",
+        "build.rs": "ripgrep",
+        "crates/core/main.rs": "ripgrep",
+        "crates/cli/Cargo.toml": "grep-cli",
+        "crates/cli/src/lib.rs": "grep-cli",
+        "crates/cli/tests/it.rs": "-",
+        "crates/cli/benches/b.rs": "-",
+        "crates/fuzz/Cargo.toml": "-",
+        "crates/fuzz/src/lib.rs": "-",
+        "xtask/Cargo.toml": "-",
+        "xtask/src/main.rs": "-",
+        "test_suite/Cargo.toml": "-",
+        "test_suite/tests/t.rs": "-",
+    }
+
+
+def test_a_single_cargo_crate_is_its_src_and_build_script(tmp_path: Path) -> None:
+    """A root Cargo.toml with only ``[package]`` is one service: src/ and build.rs, not tests/,
+    benches/ or examples/."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "Cargo.toml": '[package]\nname = "memchr"\n',
+            "build.rs": "fn main() {}\n",
+            "src/lib.rs": "pub fn a() {}\n",
+            "tests/t.rs": "\n",
+            "benches/b.rs": "\n",
+            "examples/e.rs": "\n",
+        },
+    )
+    assert plan.services == (("memchr", "src/**"),)
+    assert plan.found_by == "one Cargo crate (Cargo.toml)"
+    assert {p for p, k in owner.items() if k == "memchr"} == {"src/lib.rs", "build.rs"}
+
+
+def test_a_cmake_project_is_one_service_named_by_project(tmp_path: Path) -> None:
+    """A root CMakeLists.txt is one service named after ``project()``: its C++ code folders,
+    never test/, doc/, support/, bench/ or cmake/."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.8)\nproject(FMT CXX)\n",
+            "include/fmt/core.h": "#pragma once\n",
+            "src/format.cc": "int a;\n",
+            "test/format-test.cc": "int t;\n",
+            "doc/api.md": "# API\n",
+            "support/build.py": "x = 1\n",
+            "bench/bench.cpp": "int b;\n",
+            "cmake/config.h.in": "#define X\n",
+        },
+    )
+    assert plan.services == (("fmt", "include/**"),)
+    assert plan.found_by == "the CMake project (CMakeLists.txt)"
+    assert {p for p, k in owner.items() if k == "fmt"} == {"include/fmt/core.h", "src/format.cc"}
+
+
+def test_a_gem_is_its_lib_and_the_executables_its_gemspec_ships(tmp_path: Path) -> None:
+    """A root gemspec is one service named after the gem: lib/, and exe/ when it is the
+    bindir; bin/'s development scripts and test/ are not in it."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "rack.gemspec": 'Gem::Specification.new do |s|\n  s.name = "rack"\n'
+            '  s.bindir = "exe"\nend\n',
+            "lib/rack.rb": "module Rack; end\n",
+            "exe/rackup": "#!/usr/bin/env ruby\n",
+            "bin/setup": "#!/bin/sh\n",
+            "test/spec_rack.rb": "\n",
+        },
+    )
+    assert plan.services == (("rack", "lib/**"),)
+    assert {p for p, k in owner.items() if k == "rack"} == {"lib/rack.rb", "exe/rackup"}
+
+
+def test_each_gem_of_a_repository_is_a_service(tmp_path: Path) -> None:
+    """A main gem beside two sub-gems in their own folders drafts three services, each its
+    gem's ``lib/`` (and executables); a gemspec among test fixtures is none."""
+    spec = 'Gem::Specification.new do |s|\n  s.name = "{}"\nend\n'
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "sass.gemspec": spec.format("sass"),
+            "lib/sass.rb": "module Sass; end\n",
+            "sass-rails/sass-rails.gemspec": spec.format("sass-rails").replace(
+                "end", 's.bindir = "exe"\nend'
+            ),
+            "sass-rails/lib/sass/rails.rb": "module Sass::Rails; end\n",
+            "sass-rails/exe/sass-rails": "#!/usr/bin/env ruby\n",
+            "sass-rails/spec/rails_spec.rb": "\n",
+            "sass-embedded/sass-embedded.gemspec": spec.format("sass-embedded"),
+            "sass-embedded/lib/sass/embedded.rb": "module Sass::Embedded; end\n",
+            "spec/fixtures/fake/fake.gemspec": spec.format("fake"),
+            "spec/fixtures/fake/lib/fake.rb": "\n",
+        },
+    )
+    assert plan.services == (
+        ("sass", "lib/**"),
+        ("sass-embedded", "sass-embedded/lib/**"),
+        ("sass-rails", "sass-rails/lib/**"),
+    )
+    assert (
+        owner["sass-rails/lib/sass/rails.rb"] == owner["sass-rails/exe/sass-rails"] == "sass-rails"
+    )
+    assert owner["sass-embedded/lib/sass/embedded.rb"] == "sass-embedded"
+    assert owner["sass-rails/spec/rails_spec.rb"] == owner["spec/fixtures/fake/lib/fake.rb"] == "-"
+
+
+def test_composer_autoload_paths_are_the_service(tmp_path: Path) -> None:
+    """composer.json's autoload psr-4 folder is one service named after the package's name
+    part; autoload-dev's tests are not in it."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "composer.json": '{"name": "guzzlehttp/guzzle", "autoload": {"psr-4": '
+            '{"GuzzleHttp\\\\": "src/"}}, "autoload-dev": {"psr-4": {"T\\\\": "tests/"}}}',
+            "src/Client.php": "<?php\n",
+            "tests/ClientTest.php": "<?php\n",
+            "docs/index.rst": "x\n",
+        },
+    )
+    assert plan.services == (("guzzle", "src/**"),)
+    assert owner["src/Client.php"] == "guzzle"
+    assert owner["tests/ClientTest.php"] == owner["docs/index.rst"] == "-"
+
+
+def test_a_single_npm_package_is_the_code_its_files_publish(tmp_path: Path) -> None:
+    """A root package.json without workspaces is one service named after the package: the
+    folders and code files its ``files`` publish, not its tests, examples or docs."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "package.json": '{"name": "express", "files": ["LICENSE", "History.md", '
+            '"index.js", "lib/"]}',
+            "index.js": "module.exports = require('./lib/express');\n",
+            "lib/express.js": "exports.a = 1;\n",
+            "test/app.js": "it('works');\n",
+            "examples/hello/index.js": "app.listen();\n",
+            "History.md": "1.0\n",
+        },
+    )
+    assert plan.services == (("express", "lib/**"),)
+    assert owner["lib/express.js"] == owner["index.js"] == "express"
+    assert owner["test/app.js"] == owner["examples/hello/index.js"] == "-"
+    assert owner["History.md"] == "-"
+
+
+def test_workspace_packages_are_named_by_package_json_and_nested_globs_count(
+    tmp_path: Path,
+) -> None:
+    """``packages/*`` and ``packages/labs/*`` both name members (``packages/labs`` holds no
+    package of its own); each is keyed by its package name without the scope, and a second
+    package of the same own name by its whole name."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "package.json": '{"private": true, "workspaces": ["packages/*", "packages/labs/*"]}',
+            "packages/context/package.json": '{"name": "@lit/context"}',
+            "packages/context/src/index.ts": "export const a = 1;\n",
+            "packages/labs/context/package.json": '{"name": "@lit-labs/context"}',
+            "packages/labs/context/src/index.ts": "export const b = 1;\n",
+            "packages/labs/ssr/package.json": '{"name": "@lit-labs/ssr"}',
+            "packages/labs/ssr/src/index.ts": "export const c = 1;\n",
+        },
+    )
+    assert dict(plan.services) == {
+        "context": "packages/context/**",
+        "lit-labs-context": "packages/labs/context/**",
+        "ssr": "packages/labs/ssr/**",
+    }
+    assert owner["packages/labs/ssr/src/index.ts"] == "ssr"
+
+
+def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
+    tmp_path: Path,
+) -> None:
+    """A .sln's (or .slnx's) projects are services keyed by project name; test, benchmark and
+    sample projects and solution folders are none; a library for testing is one."""
+    project = 'Project("{{FAE04EC0}}") = "{0}", "{1}", "{{1}}"\nEndProject\n'
+    sln = "".join(
+        project.format(name, where)
+        for name, where in [
+            ("Polly.Core", r"src\Polly.Core\Polly.Core.csproj"),
+            ("Polly.Testing", r"src\Polly.Testing\Polly.Testing.csproj"),
+            ("Polly.Core.Tests", r"test\Polly.Core.Tests\Polly.Core.Tests.csproj"),
+            ("Polly.Benchmarks", r"bench\Polly.Benchmarks\Polly.Benchmarks.csproj"),
+            ("Intro", r"samples\Intro\Intro.csproj"),
+            ("src", "src"),
+        ]
+    )
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "Polly.sln": sln,
+            "src/Polly.Core/Polly.Core.csproj": "<Project/>\n",
+            "src/Polly.Core/Retry.cs": "class Retry {}\n",
+            "src/Polly.Testing/Polly.Testing.csproj": "<Project/>\n",
+            "test/Polly.Core.Tests/Polly.Core.Tests.csproj": "<Project/>\n",
+            "bench/Polly.Benchmarks/Polly.Benchmarks.csproj": "<Project/>\n",
+            "samples/Intro/Intro.csproj": "<Project/>\n",
+        },
+    )
+    assert plan.services == (
+        ("polly.core", "src/Polly.Core/**"),
+        ("polly.testing", "src/Polly.Testing/**"),
+    )
+    assert owner["src/Polly.Core/Retry.cs"] == "polly.core"
+    bare, _ = _plan(tmp_path / "bare", {"Lib/Lib.csproj": "<P/>", "Lib.Tests/Lib.Tests.csproj": ""})
+    assert bare.services == (("lib", "Lib/**"),)
+    slnx = '<Solution><Folder Name="/src/"><Project Path="src/Lib/Lib.csproj"/></Folder></Solution>'
+    xml, _ = _plan(tmp_path / "xml", {"Lib.slnx": slnx, "src/Lib/Lib.csproj": "<P/>"})
+    assert xml.services == (("lib", "src/Lib/**"),)
+    assert xml.found_by == "the .NET solution (Lib.slnx)"
+
+
+def test_a_dotnet_test_project_is_no_service_whatever_its_name(tmp_path: Path) -> None:
+    """Projects that use a test SDK (``Microsoft.NET.Test.Sdk``, ``MSTest.Sdk``), say they are
+    tests, or are not packable and reference a test framework are none; an app that is not
+    packable is a service."""
+    project = 'Project("{{FAE04EC0}}") = "{0}", "src\\{0}\\{0}.csproj", "{{1}}"\nEndProject\n'
+    names = ["Acme.Core", "Acme.Verify", "Acme.Checks", "Acme.Probe", "Acme.Specimen", "Acme.Web"]
+    csproj = {
+        "Acme.Core": '<Project Sdk="Microsoft.NET.Sdk"/>',
+        "Acme.Verify": '<Project><ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" '
+        'Version="17.0.0" /></ItemGroup></Project>',
+        "Acme.Checks": '<Project Sdk="MSTest.Sdk/3.6.0"/>',
+        "Acme.Probe": "<Project><PropertyGroup><IsTestProject>true</IsTestProject>"
+        "</PropertyGroup></Project>",
+        "Acme.Specimen": "<Project><PropertyGroup><IsPackable>false</IsPackable></PropertyGroup>"
+        '<ItemGroup><PackageReference Include="xunit" Version="2.9.0"/></ItemGroup></Project>',
+        "Acme.Web": '<Project Sdk="Microsoft.NET.Sdk.Web"><PropertyGroup>'
+        "<IsPackable>false</IsPackable></PropertyGroup></Project>",
+    }
+    files: dict[str, str | bytes | None] = {"Acme.sln": "".join(project.format(n) for n in names)}
+    for name, text in csproj.items():
+        files[f"src/{name}/{name}.csproj"] = text
+        files[f"src/{name}/Code.cs"] = "class C {}\n"
+    plan, owner = _plan(tmp_path / "clone", files)
+    assert plan.services == (("acme.core", "src/Acme.Core/**"), ("acme.web", "src/Acme.Web/**"))
+    assert owner["src/Acme.Verify/Code.cs"] == owner["src/Acme.Specimen/Code.cs"] == "-"
+
+
+def test_a_root_go_module_is_a_service_beside_its_nested_modules(tmp_path: Path) -> None:
+    """A root go.mod is a service (named by its module path, after the nested modules) less the
+    nested modules' folders; a nested module in examples is none, and testdata is in none."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "go.mod": "module github.com/go-chi/chi/v5\n",
+            "chi.go": "package chi\n",
+            "chi_test.go": "package chi\n",
+            "exp/go.mod": "module github.com/go-chi/chi/exp\n",
+            "exp/a.go": "package exp\n",
+            "tools/go.mod": "module tools\n",
+            "tools/tools.go": "package tools\n",
+            "_examples/rest/go.mod": "module rest\n",
+            "_examples/rest/main.go": "package main\n",
+            "testdata/cert.pem": "x\n",
+        },
+    )
+    assert plan.services == (("exp", "exp/**"), ("chi", "**"))
+    assert owner == {
+        "go.mod": "chi",
+        "chi.go": "chi",
+        "chi_test.go": "-",
+        "exp/go.mod": "exp",
+        "exp/a.go": "exp",
+        "tools/go.mod": "-",
+        "tools/tools.go": "-",
+        "_examples/rest/go.mod": "-",
+        "_examples/rest/main.go": "-",
+        "testdata/cert.pem": "-",
+    }
+
+
+def test_a_nested_module_named_as_tests_is_out_of_the_service_around_it(tmp_path: Path) -> None:
+    """retrofit's ``retrofit/android-test`` (a Gradle module inside ``retrofit/``) and a nested
+    ``test-helpers`` folder get ``!`` globs: their files are in no service."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "settings.gradle": "include ':retrofit'\ninclude ':retrofit:android-test'\n",
+            "retrofit/src/main/java/Retrofit.java": "class Retrofit {}\n",
+            "retrofit/android-test/src/androidTest/java/BasicCallTest.java": "class T {}\n",
+            "retrofit/test-helpers/src/main/java/Helper.java": "class H {}\n",
+        },
+    )
+    assert plan.services == (("retrofit", "retrofit/**"),)
+    assert owner["retrofit/src/main/java/Retrofit.java"] == "retrofit"
+    assert owner["retrofit/android-test/src/androidTest/java/BasicCallTest.java"] == "-"
+    assert owner["retrofit/test-helpers/src/main/java/Helper.java"] == "-"
+
+
+def test_gradle_test_source_sets_are_out_of_their_module(tmp_path: Path) -> None:
+    """A Gradle module's test source sets (``src/test``, Kotlin Multiplatform's ``jvmTest`` and
+    ``commonTest``, Android's ``androidUnitTest``, ``testFixtures``) are in no service; its
+    ``main`` and ``commonMain`` are the module's."""
+    sets = ["main", "commonMain", "test", "jvmTest", "commonTest", "androidUnitTest"]
+    files: dict[str, str | bytes | None] = {"settings.gradle.kts": 'include(":core")\n'}
+    files |= {f"core/src/{s}/kotlin/A.kt": "class A\n" for s in sets}
+    files["core/src/testFixtures/java/F.java"] = "class F {}\n"
+    plan, owner = _plan(tmp_path / "clone", files)
+    assert plan.services == (("core", "core/**"),)
+    assert {p for p, k in owner.items() if k == "core"} == {
+        "core/src/main/kotlin/A.kt",
+        "core/src/commonMain/kotlin/A.kt",
+    }
+
+
+def test_the_folder_guess_has_no_test_data_service_and_its_own_exclusions(tmp_path: Path) -> None:
+    """Without a build, top-level code folders are services with ``!`` globs for their tests;
+    testdata/ is no service, and a non-ASCII path does not make a quoted folder one."""
+    plan, owner = _plan(
+        tmp_path / "clone",
+        {
+            "lib/router.js": "module.exports = 1\n",
+            "lib/__tests__/router.js": "test()\n",
+            "testdata/cert.pem": "x\n",
+            "examples/files/ünïcode.txt": "x\n",
+        },
+    )
+    assert plan.services == (("lib", "lib/**"),)
+    assert plan.found_by == "top-level code folders"
+    assert owner == {
+        "lib/router.js": "lib",
+        "lib/__tests__/router.js": "-",
+        "testdata/cert.pem": "-",
+        "examples/files/ünïcode.txt": "-",
+    }
+
+
+def test_a_folder_the_service_was_moved_out_of_is_the_services_too(tmp_path: Path) -> None:
+    """flask's ``flask/`` moved to ``src/flask/``: the old folder is the service's, less its
+    ``testsuite`` that moved to tests/ (more files than the code moved: they do not count
+    against it); a folder still holding files at HEAD is not added."""
+    repo = GitRepo(tmp_path / "flask")
+    code = {"__init__.py": "", "app.py": "app = 1\n", "cli.py": "cli = 1\n"}
+    suite = {f"test_{n}.py": f"def test_{n}(): assert {n}\n" for n in range(5)}
+    repo.commit(
+        {
+            **{f"flask/{n}": t for n, t in code.items()},
+            **{f"flask/testsuite/{n}": t for n, t in suite.items()},
+        },
+        "Start",
+        T0,
+    )
+    _moved(repo, {"flask/testsuite": "tests"}, T0 + timedelta(days=1))
+    moved: dict[str, str | bytes | None] = {f"flask/{n}": None for n in code}
+    repo.commit(
+        {**moved, **{f"src/flask/{n}": t for n, t in code.items()}, "docs/x.md": "x\n"},
+        "src layout",
+        T0 + timedelta(days=2),
+    )
+    plan, _owner = _owners(repo)
+    assert plan.paths("flask") == ("src/flask/**", "flask/**", "!flask/testsuite/**")
+
+
+def test_a_folder_moved_whole_into_a_code_folder_is_the_services_too(tmp_path: Path) -> None:
+    """fmt's ``fmt/format.h`` moved to ``include/fmt/format.h``: ``fmt/`` is the CMake
+    project's; a path still at HEAD (a symlink named like the old folder) is not added."""
+    repo = GitRepo(tmp_path / "fmt")
+    cmake = "project(FMT CXX)\n"
+    repo.commit(
+        {"CMakeLists.txt": cmake, "fmt/format.h": "int f;\n", "fmt/core.h": "int c;\n"},
+        "Start",
+        T0,
+    )
+    repo.commit(
+        {
+            "fmt/format.h": None,
+            "fmt/core.h": None,
+            "include/fmt/format.h": "int f;\n",
+            "include/fmt/core.h": "int c;\n",
+            "src/format.cc": "int g;\n",
+        },
+        "include/",
+        T0 + timedelta(days=1),
+    )
+    plan, _owner = _owners(repo)
+    assert plan.paths("fmt") == ("include/**", "src/**", "fmt/**")
+    repo.commit({"fmt": "include/fmt\n"}, "A file where the folder was", T0 + timedelta(days=2))
+    assert _owners(repo)[0].paths("fmt") == ("include/**", "src/**")
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        '{"name": 5, "files": "lib", "workspaces": {"packages": 7}}',
+        '{"workspaces": 7}',
+        "[]",
+        "{",
+    ],
+)
+def test_a_package_json_of_unexpected_shape_is_read_as_no_build(
+    tmp_path: Path, manifest: str
+) -> None:
+    """A hand-edited package.json whose workspaces, name or files are of another type drafts
+    the services from the folders instead of failing."""
+    plan, owner = _plan(tmp_path / "clone", {"package.json": manifest, "lib/a.js": "x\n"})
+    assert plan.found_by == "top-level code folders"
+    assert owner["lib/a.js"] == "lib"
+
+
+def _moved(repo: GitRepo, moves: dict[str, str], when: datetime) -> None:
+    """Commit ``git mv`` of each old path to its new one at ``when``."""
+    for old, new in moves.items():
+        (repo.path / new).parent.mkdir(parents=True, exist_ok=True)
+        repo.git("mv", old, new)
+    repo.commit({}, "Move", when)
+
+
+def test_a_maven_src_java_moved_into_src_main_java_is_the_services_too(tmp_path: Path) -> None:
+    """A Maven module's ``src/java/`` that became ``src/main/java/`` (``src/`` still at HEAD) is
+    the module's, while its old tests moved into ``src/test/java/`` and an example deleted
+    before the move stay in no service."""
+    repo = GitRepo(tmp_path / "lib")
+    old: dict[str, str | bytes | None] = {
+        "pom.xml": "<project><artifactId>lib</artifactId></project>\n",
+        "src/java/org/acme/A.java": "class A {}\n",
+        "src/java/org/acme/B.java": "class B {}\n",
+        "src/test/org/acme/ATest.java": "class ATest {}\n",
+        "src/java/examples/Demo.java": "class Demo {}\n",
+    }
+    repo.commit(old, "Start", T0)
+    repo.commit({"src/java/examples/Demo.java": None}, "No demo", T0 + timedelta(hours=1))
+    _moved(
+        repo,
+        {
+            "src/java/org": "src/main/java/org",
+            "src/test/org": "src/test/java/org",
+        },
+        T0 + timedelta(days=1),
+    )
+    plan, _owner = _owners(repo)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    assert plan.paths("lib") == ("src/main/**", "src/java/**", "!src/java/**/examples/**")
+    assert org.service_for_path(plan.repository, "src/java/org/acme/A.java") == "lib"
+    assert org.service_for_path(plan.repository, "src/test/org/acme/ATest.java") is None
+    # An example the history shows in the old folder is out of it, as at HEAD.
+    assert org.service_for_path(plan.repository, "src/java/examples/Demo.java") is None
+
+
+def test_a_header_moved_into_single_include_is_the_services_too(tmp_path: Path) -> None:
+    """A single header that git shows became ``single_include/`` (from ``src/``, most of whose
+    files went to tests, and from the root) keeps its old path in the service."""
+    repo = GitRepo(tmp_path / "json")
+    repo.commit(
+        {
+            "CMakeLists.txt": "project(json CXX)\n",
+            "src/json.hpp": "struct json { int value; };\n",
+            "src/unit.cpp": "int unit_main() { return 0; }\n",
+            "src/unit-a.cpp": "int unit_a() { return 1; }\n",
+            "json_fwd.hpp": "struct json_fwd { int value; };\n",
+        },
+        "Start",
+        T0,
+    )
+    _moved(
+        repo,
+        {
+            "src/json.hpp": "single_include/nlohmann/json.hpp",
+            "src/unit.cpp": "test/src/unit.cpp",
+            "src/unit-a.cpp": "test/src/unit-a.cpp",
+            "json_fwd.hpp": "single_include/nlohmann/json_fwd.hpp",
+        },
+        T0 + timedelta(days=1),
+    )
+    plan, _owner = _owners(repo)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    owner = {p: org.service_for_path(plan.repository, p) for p in ("src/json.hpp", "json_fwd.hpp")}
+    assert owner == {"src/json.hpp": "json", "json_fwd.hpp": "json"}
+    assert org.service_for_path(plan.repository, "src/unit.cpp") is None
+
+
+def test_an_old_layout_split_into_modules_goes_to_each_module_without_its_tests(
+    tmp_path: Path,
+) -> None:
+    """An old ``src/java/main`` split into two Maven modules gives each module its part, and
+    the old ``src/java/test`` and ``src/c/tests`` (moved into the modules' tests) are in none."""
+    repo = GitRepo(tmp_path / "acme")
+    old: dict[str, str | bytes | None] = {
+        "src/java/main/org/acme/server/S.java": "class S {}\n",
+        "src/java/main/org/acme/server/S2.java": "class S2 {}\n",
+        "src/java/main/org/acme/jute/J.java": "class J {}\n",
+        "src/java/test/org/acme/ST.java": "class ST {}\n",
+        "src/c/src/c.c": "int c;\n",
+        "src/c/include/c.h": "int h;\n",
+        "src/c/tests/t.c": "int t;\n",
+    }
+    repo.commit(old, "Start", T0)
+    server, jute, client = "acme-server/src", "acme-jute/src", "acme-client/acme-client-c"
+    _moved(
+        repo,
+        {
+            "src/java/main/org/acme/server": f"{server}/main/java/org/acme/server",
+            "src/java/main/org/acme/jute": f"{jute}/main/java/org/acme/jute",
+            "src/java/test/org": f"{server}/test/java/org",
+            "src/c": client,
+        },
+        T0 + timedelta(days=1),
+    )
+    modules = "<modules><module>{}</module></modules>"
+    repo.commit(
+        {
+            "pom.xml": f"<project>{modules.format('acme-server</module><module>acme-jute')}"
+            f"{modules.format('acme-client')}</project>\n",
+            "acme-server/pom.xml": "<project/>\n",
+            "acme-jute/pom.xml": "<project/>\n",
+            "acme-client/pom.xml": f"<project>{modules.format('acme-client-c')}</project>\n",
+            f"{client}/pom.xml": "<project/>\n",
+        },
+        "Modules",
+        T0 + timedelta(days=2),
+    )
+    plan, _owner = _owners(repo)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    owner = {p: org.service_for_path(plan.repository, p) or "-" for p in old}
+    assert owner == {
+        "src/java/main/org/acme/server/S.java": "acme-server",
+        "src/java/main/org/acme/server/S2.java": "acme-server",
+        "src/java/main/org/acme/jute/J.java": "acme-jute",
+        "src/java/test/org/acme/ST.java": "-",
+        "src/c/src/c.c": "acme-client-c",
+        "src/c/include/c.h": "acme-client-c",
+        "src/c/tests/t.c": "-",
+    }
+
+
+def test_a_folder_moved_twice_is_followed_to_the_service(tmp_path: Path) -> None:
+    """``pkg/`` moved to ``lib/pkg/`` and then to ``src/pkg/``: both older folders are the
+    service's, read through the later rename."""
+    repo = GitRepo(tmp_path / "pkg")
+    repo.commit({"pkg/__init__.py": "", "pkg/app.py": "app = 1\n"}, "Start", T0)
+    _moved(repo, {"pkg": "lib/pkg"}, T0 + timedelta(days=1))
+    _moved(repo, {"lib/pkg": "src/pkg"}, T0 + timedelta(days=2))
+    plan, _owner = _owners(repo)
+    assert plan.paths("pkg") == ("src/pkg/**", "lib/**", "pkg/**")
+
+
+def test_a_maven_module_listed_again_in_a_profile_is_one_service(tmp_path: Path) -> None:
+    """A contrib aggregator named in ``<modules>`` and again in a profile's drafts each of its
+    modules once (not ``p-contrib-fatjar`` beside ``p-contrib-p-contrib-fatjar``)."""
+    contrib = "<modules><module>p-contrib</module></modules>"
+    plan, owner = _plan(
+        tmp_path / "p",
+        {
+            "pom.xml": f"<project>{contrib}<profiles><profile>{contrib}</profile></profiles>"
+            "</project>\n",
+            "p-contrib/pom.xml": "<project><modules><module>p-contrib-fatjar</module>"
+            "</modules></project>\n",
+            "p-contrib/p-contrib-fatjar/src/main/java/Main.java": "class Main {}\n",
+        },
+    )
+    assert plan.services == (("p-contrib-fatjar", "p-contrib/p-contrib-fatjar/**"),)
+    assert owner["p-contrib/p-contrib-fatjar/src/main/java/Main.java"] == "p-contrib-fatjar"
+
+
+def test_docs_examples_and_tests_gone_from_head_are_out_of_the_services(tmp_path: Path) -> None:
+    """A Go module's ``website/`` and ``_examples/`` and a crate's ``src/docs/`` and
+    ``src/**/tests/``, deleted before HEAD, leave their older changes in no service."""
+    go = GitRepo(tmp_path / "go")
+    gone: dict[str, str | bytes | None] = {
+        "website/content/guide.md": "# Guide\n",
+        "_examples/hello/main.go": "package main\n",
+    }
+    go.commit({"go.mod": "module example.com/web\n", "web.go": "package web\n", **gone}, "A", T0)
+    go.commit(dict.fromkeys(gone), "Docs and examples elsewhere", T0 + timedelta(days=1))
+    plan, _owner = _owners(go)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    assert org.service_for_path(plan.repository, "web.go") == "web"
+    assert {p: org.service_for_path(plan.repository, p) for p in gone} == dict.fromkeys(gone)
+    crate = GitRepo(tmp_path / "crate")
+    old: dict[str, str | bytes | None] = {
+        "src/docs/intro.md": "# Intro\n",
+        "src/parser/tests/cases.rs": "#[test] fn t() {}\n",
+    }
+    manifest = '[package]\nname = "tool"\n'
+    crate.commit({"Cargo.toml": manifest, "src/lib.rs": "pub fn f() {}\n", **old}, "A", T0)
+    crate.commit(dict.fromkeys(old), "Moved out", T0 + timedelta(days=1))
+    plan, _owner = _owners(crate)
+    org = parse_org_config(toml_for(plan, "UTC"))
+    assert org.service_for_path(plan.repository, "src/lib.rs") == "tool"
+    assert {p: org.service_for_path(plan.repository, p) for p in old} == dict.fromkeys(old)
