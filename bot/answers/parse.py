@@ -29,6 +29,7 @@ from bot.answers.queries import (
     UnsubscribeQuery,
 )
 from briefing.render.escape import one_line, truncate
+from data.emails import email_address
 from data.scope import Scope
 from data.sources.registry import read_change
 from scoring.change_key import ChangeKey
@@ -97,8 +98,8 @@ _COMMIT_URL = re.compile(
 )
 # Slack shows a pasted link as <url> or <url|text>.
 _SLACK_LINK = re.compile(r"^<(?P<url>https?://[^|>\s]+)(?:\|[^>]*)?>$")
-_EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
-# Slack shows a typed address as <mailto:a@b.c|a@b.c>.
+# Slack shows a typed address as <mailto:a@b.c|a@b.c>. Kept as a regex: it takes the address
+# out of Slack's markup, and ``data.emails`` then says whether it is one.
 _MAILTO = re.compile(r"^<mailto:(?P<address>[^|>]+)(?:\|[^>]*)?>$")
 
 
@@ -267,8 +268,8 @@ def _timezone(text: str) -> str | Usage:
 
 def _email(text: str) -> str | Usage:
     mailto = _MAILTO.match(text)
-    address = mailto["address"] if mailto else text
-    if not _EMAIL.match(address):
+    address = email_address(mailto["address"] if mailto else text)
+    if address is None:
         return Usage(
             ("“", said(text), "” is not an email address; use the form `name@example.com`")
         )
