@@ -93,14 +93,6 @@ def _user_error(exc: SlackApiError) -> DeliveryError | None:
     return DeliveryError(f"Slack said {code}: {fix}") if fix else None
 
 
-def _header(headers: Any, name: str) -> str | None:
-    """The value of header ``name`` in a Slack response's headers, whatever their case."""
-    for key, value in dict(headers or {}).items():
-        if str(key).lower() == name:
-            return str(value[0] if isinstance(value, list) and value else value)
-    return None
-
-
 def _transient(exc: SlackApiError) -> DeliveryError:
     code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
     return DeliveryError(f"Slack did not take the briefing ({code}); it is retried later")
@@ -146,7 +138,8 @@ class SlackSender:
                 if exc.response.status_code != 429:
                     raise (_user_error(exc) or _transient(exc)) from None
                 refused.append(exc)
-                asked = _header(exc.response.headers, "retry-after")
+                # slack_sdk gives a 429's Retry-After under its lower-case name too.
+                asked = exc.response.headers.get("retry-after")
                 raise Retryable(
                     str(_transient(exc)),
                     limited=True,
