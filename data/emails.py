@@ -13,24 +13,33 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated
 
-from pydantic import BeforeValidator, EmailStr, TypeAdapter, ValidationError
+from pydantic import (
+    EmailStr,
+    TypeAdapter,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
 from pydantic_core import PydanticCustomError
 
 __all__ = ["EmailAddress", "email_address"]
 
 
-def _alone(value: object) -> object:
+def _as_written(value: object, check: ValidatorFunctionWrapHandler) -> object:
     # EmailStr also takes ``Name <address>`` and keeps the address; riskbrief.toml and
     # CODEOWNERS give the address alone, so a name or brackets there are a mistake.
     if isinstance(value, str) and ("<" in value or ">" in value):
         raise PydanticCustomError(
             "value_error", "value is not a valid email address: give the address alone"
         )
+    # EmailStr's check, but the address kept as written: EmailStr lower-cases its domain,
+    # and sentences (the doctor's, a refusal's) quote what the user wrote.
+    check(value)
     return value
 
 
-EmailAddress = Annotated[EmailStr, BeforeValidator(_alone)]
-"""A field's type: one address alone, its domain in lower case (email-validator's form)."""
+EmailAddress = Annotated[EmailStr, WrapValidator(_as_written)]
+"""A field's type: one address alone, by EmailStr's rules, kept as written."""
 
 
 # Built on first use: a TypeAdapter compiles its schema, which `riskbrief --help` need not pay.
@@ -40,8 +49,7 @@ def _adapter() -> TypeAdapter[str]:
 
 
 def email_address(text: str) -> str | None:
-    """``text`` as one address, its domain lower-cased as email-validator has it, or ``None``
-    when it is not one."""
+    """``text`` when it is one address (as written), else ``None``."""
     try:
         return _adapter().validate_python(text)
     except ValidationError:
