@@ -26,7 +26,7 @@ from data.store.scores import load_scores
 from data.store.tables import Change
 from data.store.window import week_rows
 from data.sync import run_sources
-from scoring import aggregate
+from scoring.weekly import aggregate
 from tests.bot.shop import merge_pr, shop_toml
 from tests.data.sources.gitrepo import GitRepo
 

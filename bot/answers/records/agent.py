@@ -27,9 +27,8 @@ from data.config import OrgConfig
 from data.store.tables import IS_MERGED, Change, Person, RiskScoreRow
 from data.store.window import load_window
 from evaluation.change_outcomes import change_outcomes
-from scoring import Distribution
 from scoring.band import Band
-from scoring.weekly import WeekChange
+from scoring.weekly import Distribution, WeekChange
 
 __all__ = ["CO_AUTHORED", "AgentActivity", "AgentRow", "AgentWeek", "agent_activity", "agent_weeks"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import structlog
 
 from data.codeowners import CODEOWNERS_LOCATIONS, CodeOwners, parse_codeowners
-from data.sources.gitlog import MinedCommit, run_git
+from data.sources.local_git.gitlog import MinedCommit, run_git
 from data.sources.records import FileRecord
 
 __all__ = ["CloneCodeowners"]

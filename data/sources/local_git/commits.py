@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data.config import AgentsConfig
-from data.sources.gitlog import MinedCommit, reverted_request, reverted_sha, run_git
+from data.sources.local_git.gitlog import MinedCommit, reverted_request, reverted_sha, run_git
 from data.sources.local_git.merges import request_of
 from data.sources.records import ChangeRecord, FileRecord
 from scoring.authorship import AuthorKind, agent_in_message

@@ -31,8 +31,8 @@ from typing import Any
 
 import pathspec
 
-from data.sources.git_command import git_env, git_missing
-from data.sources.gitlog import run_git
+from data.sources.local_git.git_command import git_env, git_missing
+from data.sources.local_git.gitlog import run_git
 from data.sources.records import FileRecord
 from scoring.change_files import is_generated_name
 

@@ -6,8 +6,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from data.sources.gitlog import run_git
 from data.sources.local_git.commits import RevertNote
+from data.sources.local_git.gitlog import run_git
 from data.sources.local_git.merges import request_of
 from data.sources.records import ChangeRecord
 from scoring.change_key import ChangeKey

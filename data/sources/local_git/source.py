@@ -19,8 +19,12 @@ from pathlib import Path
 import structlog
 
 from data.config import AgentsConfig, OrgConfig, RepositoryConfig
-from data.sources.git_command import cut_commits
-from data.sources.gitlog import (
+from data.sources.local_git.carriers import release_carriers
+from data.sources.local_git.codeowners import CloneCodeowners
+from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
+from data.sources.local_git.generated import GeneratedFiles
+from data.sources.local_git.git_command import cut_commits
+from data.sources.local_git.gitlog import (
     MinedCommit,
     branch_ref,
     check_repository,
@@ -28,10 +32,6 @@ from data.sources.gitlog import (
     mine_commits,
     run_git,
 )
-from data.sources.local_git.carriers import release_carriers
-from data.sources.local_git.codeowners import CloneCodeowners
-from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
-from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys

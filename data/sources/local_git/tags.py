@@ -42,7 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from data.config import OrgConfig
-from data.sources.gitlog import run_git
+from data.sources.local_git.gitlog import run_git
 from data.sources.records import DeployRecord
 from scoring.errors import SourceError
 

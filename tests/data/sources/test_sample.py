@@ -39,9 +39,10 @@ from data.store.tables import (
 )
 from data.store.window import week_rows
 from data.sync import run_sources
-from scoring import Card, CardKind, Severity, aggregate, build_cards
-from scoring.card_terms import EvidenceKind, FactKey
+from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey, Severity
+from scoring.cards import build_cards
 from scoring.errors import StoreError
+from scoring.weekly import aggregate
 from tests.data.sources.conftest import AS_OF, LoadedSample
 from tests.samples import SampleTemplate
 from tests.scoring.card_builders import facts

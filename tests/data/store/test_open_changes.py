@@ -18,8 +18,9 @@ from data.store.org import sync_org
 from data.store.scores import save_scores
 from data.store.tables import Change, ChangeState
 from data.store.window import week_rows
-from scoring import Band, RiskScore, Signal
+from scoring.risk import Band, RiskScore
 from scoring.scored import scored_change
+from scoring.signal import Signal
 
 T0 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 ORG = """

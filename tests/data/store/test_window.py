@@ -10,8 +10,10 @@ from data.store.facts import load_changes
 from data.store.scores import load_scores, save_scores
 from data.store.tables import Deploy, DeployChange, Incident
 from data.store.window import week_rows
-from scoring import Band, Gate, RiskScore, Signal, aggregate
+from scoring.risk import Band, Gate, RiskScore
 from scoring.scored import scored_change
+from scoring.signal import Signal
+from scoring.weekly import aggregate
 from tests.data.rows import at, base, change
 
 

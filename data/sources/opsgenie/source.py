@@ -34,7 +34,7 @@ from data.sources.incident_api import (
     Seen,
     WindowedIncidentSource,
 )
-from data.sources.opsgenie_settings import DEFAULT_OPSGENIE_URL
+from data.sources.opsgenie.settings import DEFAULT_OPSGENIE_URL
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
 

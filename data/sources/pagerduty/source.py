@@ -23,7 +23,7 @@ from data.sources.incident_api import (
     WindowedIncidentSource,
     iso,
 )
-from data.sources.pagerduty_settings import DEFAULT_PAGERDUTY_URL
+from data.sources.pagerduty.settings import DEFAULT_PAGERDUTY_URL
 from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
 
