@@ -116,8 +116,7 @@ class MSTeamsSender:
                 status = response.status_code
                 if status in _RETRIED:
                     raise Retryable(
-                        f"Teams did not take the briefing at {where} (HTTP {status}); "
-                        "it is retried later",
+                        _not_taken(where, status),
                         limited=status == 429,
                         wait=retry_after(response.headers.get("retry-after"), self.clock()),
                         status=status,
@@ -129,10 +128,7 @@ class MSTeamsSender:
                 response = policy.run(url, once)
             except Retryable as exc:
                 # One sentence whether the tries ran out or a wait was past ``max_wait``.
-                raise DeliveryError(
-                    f"Teams did not take the briefing at {where} (HTTP {exc.status}); "
-                    "it is retried later"
-                ) from None
+                raise DeliveryError(_not_taken(where, exc.status)) from None
         if response.status_code not in (200, 202):
             raise _refused(response.status_code, where)
         step("send.teams.posted")
@@ -150,6 +146,11 @@ class MSTeamsSender:
                 f"cannot reach Teams at {where} ({type(exc).__name__}); check the network "
                 "and the subscriber's teams_webhook_url; it is retried later"
             ) from None
+
+
+def _not_taken(where: str, status: int | None) -> str:
+    """The one sentence for answers that mean the card was not taken, once retries end."""
+    return f"Teams did not take the briefing at {where} (HTTP {status}); it is retried later"
 
 
 def _refused(status: int, where: str) -> DeliveryError:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, MutableMapping
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -15,6 +17,22 @@ from data.sources.bitbucket.codeowners import parse_bitbucket_codeowners
 from data.sources.bitbucket.settings import BitbucketCloudConfig, CloudDeploys
 from data.store.tables import Deploy
 from tests.data.sources.bitbucket.world import World, at, pr
+
+
+def _logged(run: Callable[[], object]) -> list[MutableMapping[str, Any]]:
+    """The log lines of ``run()``, every level let through while it runs.
+
+    Another test of the same worker may have configured logging to drop info lines, and the
+    lines these tests look for are info lines."""
+    saved = structlog.get_config()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
+    try:
+        with capture_logs() as logs:
+            run()
+    finally:
+        structlog.configure(**saved)
+    return logs
+
 
 FIRST = "* @lead\ncheckout/ @ana\n"
 SECOND = "* @lead\ncheckout/ @acme/payments:random(1) bo@example.com\n"
@@ -109,15 +127,7 @@ def test_cloud_deployments_shaped_as_atlassian_documents_them_are_stored(
     world.fake.add_deployment(world.repo, "{x1}", prod, "STOPPED", at(4), "b" * 40)
     world.fake.add_deployment(world.repo, "{gone}", "{deleted-env}", "SUCCESSFUL", at(3), "c" * 40)
     world.fake.add_deployment(world.repo, "{r1}", prod, "", at(2), "d" * 40, state="IN_PROGRESS")
-    # Another test of the same worker may have configured logging to drop info lines; the
-    # skipped deployments are info lines, so this test lets every level through while it looks.
-    saved = structlog.get_config()
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
-    try:
-        with capture_logs() as logs:
-            world.sync()
-    finally:
-        structlog.configure(**saved)
+    logs = _logged(world.sync)
     with Session(world.engine) as session:
         deploys = sorted(session.exec(select(Deploy)), key=lambda d: d.finished_at)
     assert [(d.sha, d.status, d.finished_at) for d in deploys] == [
@@ -168,8 +178,7 @@ def test_malformed_teams_yaml_leaves_the_team_by_name(cloud_world: World) -> Non
     repo.codeowners = [("a" * 40, at(20), "checkout/ @teams/payments\n")]
     repo.teams = {"a" * 40: "payments: &x {oops\n"}
     world.fake.add_pr(world.repo, pr(1, 15, files=(("checkout/x.py", 1, 0, "modified"),)))
-    with capture_logs() as logs:
-        world.sync()
+    logs = _logged(world.sync)
     assert world.change(1)[1][0].owners == ["@teams/payments"]
     (malformed,) = [e for e in logs if e["event"] == "bitbucket.teams_malformed"]
     assert malformed["error"] == "not YAML at line 2: expected ',' or '}', but got '<stream end>'"
