@@ -31,7 +31,7 @@ from urllib.parse import quote
 from bot.github.check_run import CheckPolicy
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError, Edition
 from data.sources.bitbucket.datacenter import repo_path
-from data.sources.records import FileRecord
+from data.sources.values import SourceChangeFile
 from scoring.band import Band
 from scoring.errors import SourceError
 from scoring.proposal import Assessment
@@ -102,7 +102,7 @@ class Report:
     annotations: tuple[Annotation, ...]
 
 
-def annotations_of(files: Sequence[FileRecord], band: Band) -> tuple[Annotation, ...]:
+def annotations_of(files: Sequence[SourceChangeFile], band: Band) -> tuple[Annotation, ...]:
     """The riskiest files: those no CODEOWNERS rule covers first, then the most lines."""
     ranked = sorted(
         (f for f in files if not f.generated),
@@ -127,7 +127,7 @@ def report_of(
     *,
     head_sha: str,
     pull_url: str | None,
-    files: Sequence[FileRecord],
+    files: Sequence[SourceChangeFile],
     policy: CheckPolicy,
 ) -> Report:
     """The report of an assessed pull request: FAILED only when enforced at the threshold."""

@@ -25,7 +25,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from data.rules.linking import link_deploys
-from data.sources.records import IncidentRecord
+from data.sources.values import SourceIncident
 from data.store.tables import (
     IS_MERGED,
     Change,
@@ -123,7 +123,7 @@ class RevertIncidents:
                     continue
                 opened = min(live + _AFTER_DEPLOY, reverted_at)
             incidents.append(
-                IncidentRecord(
+                SourceIncident(
                     key=f"revert:{revert.key}",
                     service=service,
                     opened_at=opened,

@@ -19,7 +19,7 @@ from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.gitlog import run_git
 from data.sources.local_git.patch_lines import PATCH_ARGS, patch_code_counts
-from data.sources.records import FileRecord
+from data.sources.values import SourceChangeFile
 from scoring.facts import FileChange
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 
-def diff_numstat(path: Path, base: str, head: str | None) -> list[FileRecord]:
+def diff_numstat(path: Path, base: str, head: str | None) -> list[SourceChangeFile]:
     """Files between ``base`` and ``head`` (the working tree when ``None``), renames under the new
     path."""
     revs = [base] if head is None else [base, head]
@@ -39,7 +39,7 @@ def diff_numstat(path: Path, base: str, head: str | None) -> list[FileRecord]:
         path, "diff", "--numstat", "-z", "-M", "--no-color", "--no-ext-diff", *revs, "--"
     )
     fields = done.stdout.decode("utf-8", "replace").split("\0")
-    out: list[FileRecord] = []
+    out: list[SourceChangeFile] = []
     i = 0
     while i < len(fields):
         field = fields[i]
@@ -55,7 +55,7 @@ def diff_numstat(path: Path, base: str, head: str | None) -> list[FileRecord]:
             kind = "renamed"
         # Binary files have "-" for both counts; they change no lines.
         out.append(
-            FileRecord(
+            SourceChangeFile(
                 name,
                 0 if added == "-" else int(added),
                 0 if deleted == "-" else int(deleted),
@@ -67,7 +67,7 @@ def diff_numstat(path: Path, base: str, head: str | None) -> list[FileRecord]:
 
 def scored_files(
     path: Path,
-    records: Iterable[FileRecord],
+    records: Iterable[SourceChangeFile],
     repository: str,
     org: OrgConfig | None,
     head: str,
@@ -95,8 +95,8 @@ def scored_files(
 
 
 def with_code_lines(
-    path: Path, base: str, head: str | None, records: list[FileRecord]
-) -> list[FileRecord]:
+    path: Path, base: str, head: str | None, records: list[SourceChangeFile]
+) -> list[SourceChangeFile]:
     """``records`` with their code files' lines of code, from the patch between the refs.
 
     One ``git diff -p`` with the mining's context (``PATCH_ARGS``); when it fails the
@@ -128,12 +128,12 @@ def with_code_lines(
 UNTRACKED_LIMIT = 200
 
 
-def untracked_files(path: Path) -> tuple[list[FileRecord], int]:
+def untracked_files(path: Path) -> tuple[list[SourceChangeFile], int]:
     """The working tree's new files that git does not ignore, each as an added file with its
     lines and lines of code, and how many there were in all."""
     listed = run_git(path, "ls-files", "--others", "--exclude-standard", "-z")
     names = [n for n in listed.stdout.decode("utf-8", "replace").split("\0") if n]
-    out: list[FileRecord] = []
+    out: list[SourceChangeFile] = []
     for name in names[:UNTRACKED_LIMIT]:
         # --no-index compares with /dev/null: the whole file added, counted as git counts it.
         counted = run_git(
@@ -148,7 +148,7 @@ def untracked_files(path: Path) -> tuple[list[FileRecord], int]:
         )
         code = patch_code_counts(patch.stdout).get(name)
         out.append(
-            FileRecord(
+            SourceChangeFile(
                 name,
                 added,
                 0,

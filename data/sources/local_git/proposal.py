@@ -43,7 +43,7 @@ from data.sources.local_git.clone import (
     merge_base,
 )
 from data.sources.local_git.gitlog import reverted_sha, run_git
-from data.sources.records import FileRecord
+from data.sources.values import SourceChangeFile
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
@@ -204,7 +204,7 @@ def diff_proposal(
     """A parsed diff as a proposed change; owners and generated marks from ``path``'s HEAD, if
     given."""
     records = [
-        FileRecord(
+        SourceChangeFile(
             f.path,
             f.added,
             f.deleted,
