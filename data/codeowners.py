@@ -42,6 +42,8 @@ from typing import Generic, Protocol, TypeAlias, TypeVar
 
 from pathspec import RegexPattern, lookup_pattern
 
+from data.emails import email_address
+
 __all__ = [
     "CODEOWNERS_LOCATIONS",
     "CodeOwners",
@@ -63,7 +65,6 @@ CODEOWNERS_LOCATIONS: tuple[str, ...] = (".github/CODEOWNERS", "CODEOWNERS", "do
 # The seam the PR sync takes: the owners of a path under the CODEOWNERS in force at a time.
 OwnersOf: TypeAlias = Callable[[str, datetime], tuple[str, ...] | None]
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 _TEAM = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9\-]*)/[A-Za-z0-9_.\-]+$")
 _USER = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9\-_]*)(?:\[bot\])?$")
 
@@ -171,7 +172,7 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def _valid_owner(owner: str) -> bool:
-    return bool(_USER.match(owner) or _TEAM.match(owner) or _EMAIL.match(owner))
+    return bool(_USER.match(owner) or _TEAM.match(owner) or email_address(owner))
 
 
 def parse_codeowners(text: str) -> CodeOwners:

@@ -21,6 +21,7 @@ from functools import cache
 from bot.answers.answer import Code, Line, Span
 from bot.answers.queries import ChangeQuery
 from briefing.render.escape import one_line, truncate
+from data.emails import email_address
 from data.scope import Scope
 from data.sources.registry import read_change
 from scoring.change_key import ChangeKey
@@ -61,8 +62,8 @@ _COMMIT_URL = re.compile(
 )
 # Slack shows a pasted link as <url> or <url|text>.
 _SLACK_LINK = re.compile(r"^<(?P<url>https?://[^|>\s]+)(?:\|[^>]*)?>$")
-_EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
-# Slack shows a typed address as <mailto:a@b.c|a@b.c>.
+# Slack shows a typed address as <mailto:a@b.c|a@b.c>. Kept as a regex: it takes the address
+# out of Slack's markup, and ``data.emails`` then says whether it is one.
 _MAILTO = re.compile(r"^<mailto:(?P<address>[^|>]+)(?:\|[^>]*)?>$")
 
 
@@ -235,8 +236,8 @@ def timezone_of(text: str) -> str | Usage:
 def email_of(text: str) -> str | Usage:
     """The address ``text`` is (Slack's ``<mailto:…>`` too), or a usage showing the form."""
     mailto = _MAILTO.match(text)
-    address = mailto["address"] if mailto else text
-    if not _EMAIL.match(address):
+    address = email_address(mailto["address"] if mailto else text)
+    if address is None:
         return Usage(
             ("“", said(text), "” is not an email address; use the form `name@example.com`")
         )

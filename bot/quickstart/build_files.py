@@ -14,6 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
@@ -122,19 +123,17 @@ def _artifact_id(path: Path) -> str | None:
 
 
 def _pnpm_globs(text: str) -> list[str]:
-    """The ``packages:`` list of a pnpm-workspace.yaml (the only key read)."""
-    globs: list[str] = []
-    inside = False
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line.startswith((" ", "-", "\t")):
-            inside = line.split(":", 1)[0].strip() == "packages"
-            continue
-        item = line.strip()
-        if inside and item.startswith("-"):
-            globs.append(item[1:].split(" #", 1)[0].strip().strip("'\""))
-    return globs
+    """The ``packages:`` list of a pnpm-workspace.yaml (the only key read), by PyYAML's
+    ``safe_load``. A file that is not YAML, or whose ``packages`` is not a list, declares
+    no member, as a package.json that is not JSON does: the clone's other build files, or
+    its folders, name the services instead."""
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    packages = loaded.get("packages") if isinstance(loaded, dict) else None
+    # A hand-edited file may hold anything there: only a list of strings names members.
+    return [g for g in packages if isinstance(g, str)] if isinstance(packages, list) else []
 
 
 def _workspace_globs(path: Path) -> list[str]:

@@ -119,6 +119,17 @@ def test_malformed_text_gets_usage(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "address", ["lead..x@acme.example", "lead@acme", "<mailto:lead@acme|lead@acme>"]
+)
+def test_an_address_email_validator_refuses_gets_the_same_sentence(address: str) -> None:
+    """An address that is not one, typed or as Slack's mailto link, gets the one sentence
+    saying the form to use."""
+    parsed = parse_query(f"subscribe email {address}", CATALOG)
+    assert isinstance(parsed, Usage)
+    assert "is not an email address; use the form `name@example.com`" in slack_text(parsed.message)
+
+
+@pytest.mark.parametrize(
     ("text", "suggested"),
     [
         ("brief comerce", "`Commerce`"),
