@@ -41,7 +41,7 @@ from bot.bitbucket.check import (
     dc_event,
 )
 from bot.checks.door import MAX_BODY, hub_signature
-from bot.checks.webhook import Door, HostWords, webhook
+from bot.checks.webhook import Door, HostWords, host_webhook
 from data.clock import utcnow
 from data.sources.bitbucket.client import Edition
 
@@ -117,4 +117,4 @@ def bitbucket_webhook(
     half is given.
     """
     doors = [BitbucketDoor(edition, e.secret, e.check) for edition, e in halves.items()]
-    return webhook(engine, BITBUCKET, doors, clock, off=off)
+    return host_webhook(engine, BITBUCKET, doors, clock, off=off)

@@ -36,7 +36,7 @@ from bot.checks.door import NotJson, answer, answer_once, json_of, posted_body, 
 from bot.checks.host import HostCheck, HostEvent
 from data.clock import utcnow
 
-__all__ = ["Door", "HostWords", "webhook"]
+__all__ = ["Door", "HostWords", "host_webhook"]
 
 EventT = TypeVar("EventT", bound=HostEvent)
 
@@ -81,7 +81,7 @@ class Door(ABC, Generic[EventT]):
         ``BadEvent`` naming the field at fault."""
 
 
-def webhook(
+def host_webhook(
     engine: Engine,
     host: HostWords,
     doors: Sequence[Door[EventT]],

@@ -22,7 +22,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.checks.door import MAX_BODY, hub_signature
-from bot.checks.webhook import Door, HostWords, webhook
+from bot.checks.webhook import Door, HostWords, host_webhook
 from bot.github.check import USED_ACTIONS, GitHubCheck, GitHubEvent, github_event
 from data.clock import utcnow
 
@@ -87,4 +87,4 @@ def github_webhook(
     ``off`` says why the webhook is off (``bot.github.webhook_off``) when ``check`` is None.
     """
     doors = [GitHubDoor(secret, check)] if secret is not None and check is not None else []
-    return webhook(engine, GITHUB, doors, clock, off=off)
+    return host_webhook(engine, GITHUB, doors, clock, off=off)

@@ -41,7 +41,7 @@ from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from bot.checks.door import MAX_BODY
-from bot.checks.webhook import Door, HostWords, webhook
+from bot.checks.webhook import Door, HostWords, host_webhook
 from bot.gitlab.check import GitLabCheck, GitLabEvent, gitlab_event
 from data.clock import utcnow
 
@@ -158,4 +158,4 @@ def gitlab_webhook(
     doors = []
     if secret is not None and check is not None:
         doors.append(GitLabDoor(secret, check, signing_token))
-    return webhook(engine, GITLAB, doors, clock, off=off)
+    return host_webhook(engine, GITLAB, doors, clock, off=off)
