@@ -38,8 +38,9 @@ _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 def check_pattern(value: str) -> str:
     """``value`` when it compiles as a regular expression; a ValueError saying why otherwise.
 
-    The same check as ``data.config.sources``', repeated so that this module
-    imports nothing of the project and ``data.config`` can import it.
+    The same check as ``data.config.sources``', repeated so that this module imports
+    nothing of the project (but ``data.sources.check_settings``, which imports nothing
+    either) and ``data.config`` can import it.
     """
     try:
         re.compile(value)

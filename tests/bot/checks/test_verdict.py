@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.checks.verdict import CheckPolicy, policy_of, verdict_of
 from data.config.sources import GitHubSourceConfig
@@ -63,3 +65,15 @@ def test_every_host_s_table_is_one_check_settings() -> None:
     ]
     assert {policy_of(t) for t in tables} == {CheckPolicy(enforce=True, threshold=70)}
     assert policy_of(None) == CheckPolicy()
+
+
+def test_the_check_settings_are_written_once() -> None:
+    """``check_enforce`` and ``check_threshold`` are declared in CheckSettings alone."""
+    root = Path(__file__).resolve().parents[3]
+    declared = [
+        path.relative_to(root).as_posix()
+        for folder in ("data", "bot")
+        for path in sorted((root / folder).rglob("*.py"))
+        if re.search(r"^\s+check_(enforce|threshold):", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert declared == ["data/sources/check_settings.py"]
