@@ -39,8 +39,8 @@ __all__ = [
     "Catalog",
     "ChangeReader",
     "Usage",
+    "change_lookup",
     "change_query",
-    "change_ref",
     "parse_args",
     "parse_query",
     "said",
@@ -199,7 +199,7 @@ def _unquoted(argument: str) -> str:
     return argument.strip().strip("`'\"“”‘’").strip()
 
 
-def change_ref(argument: str, reader: ChangeReader = read_change) -> str | None:
+def change_lookup(argument: str, reader: ChangeReader = read_change) -> str | None:
     """What a user typed for a change, as the one form the store's lookup reads, else ``None``.
 
     A key or URL a registered source recognises (``reader``: ``group/sub/project!123``
@@ -232,7 +232,7 @@ def change_ref(argument: str, reader: ChangeReader = read_change) -> str | None:
 def change_query(argument: str, reader: ChangeReader = read_change) -> ChangeQuery | Usage:
     """The question about the change ``argument`` names (``/risk pr``'s argument, an MCP tool's
     ``change``), or a :class:`Usage` listing the forms a change is named in."""
-    ref = change_ref(argument, reader)
+    ref = change_lookup(argument, reader)
     if ref is None:
         return Usage(
             (

@@ -40,7 +40,7 @@ class BriefQuery:
 
 @dataclass(frozen=True, slots=True)
 class ChangeQuery:
-    """``/risk pr …``: the change as ``parse.change_ref`` writes it, e.g. ``owner/repo#123``."""
+    """``/risk pr …``: the change as ``parse.change_lookup`` writes it, e.g. ``owner/repo#123``."""
 
     key: str
 

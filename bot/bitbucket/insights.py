@@ -31,7 +31,7 @@ from urllib.parse import quote
 from bot.checks.verdict import Verdict
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError, Edition
 from data.sources.bitbucket.datacenter import repo_path
-from data.sources.records import FileRecord
+from data.sources.values import SourceChangeFile
 from scoring.band import Band
 from scoring.errors import SourceError
 
@@ -100,7 +100,7 @@ class Report:
     annotations: tuple[Annotation, ...]
 
 
-def annotations_of(files: Sequence[FileRecord], band: Band) -> tuple[Annotation, ...]:
+def annotations_of(files: Sequence[SourceChangeFile], band: Band) -> tuple[Annotation, ...]:
     """The riskiest files: those no CODEOWNERS rule covers first, then the most lines."""
     ranked = sorted(
         (f for f in files if not f.generated),
@@ -120,7 +120,7 @@ def annotations_of(files: Sequence[FileRecord], band: Band) -> tuple[Annotation,
     return tuple(out)
 
 
-def report_of(verdict: Verdict, *, files: Sequence[FileRecord]) -> Report:
+def report_of(verdict: Verdict, *, files: Sequence[SourceChangeFile]) -> Report:
     """The verdict as a report: FAILED only when enforced at the threshold."""
     signals = tuple(_flat(f"+{c.points} {c.explanation}", 200) for c in verdict.top)
     lines = [

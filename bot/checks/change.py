@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
-from data.sources.records import ChangeRecord
+from data.sources.values import SourceChange
 from data.store.facts import facts_of
 from data.store.github_deliveries import pull_request_lock
 from data.store.history import HistoryCache, with_coverage
@@ -85,7 +85,7 @@ class ChangeTurns:
             yield
 
 
-def store_change(run: SyncRun, source: str, scope: str, record: ChangeRecord) -> None:
+def store_change(run: SyncRun, source: str, scope: str, record: SourceChange) -> None:
     """Store the change read again from its host, checkpointed as ``source`` of ``scope``."""
     try:
         run.checkpoint(source, scope, changes=[record])

@@ -28,11 +28,11 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import structlog
 
-from bot.delivery.channel import Attempt, ChannelKind, Gate, Sent
+from bot.delivery.channel import Attempt, ChannelKind, SendGate, Sent
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
-from briefing.render.teams import TeamsMessage, render_teams
+from briefing.render.msteams import MsTeamsMessage, render_msteams
 from data.http.client import http_client
 from data.store.deliveries import step
 from data.store.tables import ChannelName, Subscriber
@@ -90,15 +90,15 @@ class MSTeamsSender:
         """The subscriber's Workflows webhook URL."""
         return subscriber.address_on(ChannelName.MSTEAMS)
 
-    def render(self, payload: BriefingPayload, narrative: Narrative) -> TeamsMessage:
+    def render(self, payload: BriefingPayload, narrative: Narrative) -> MsTeamsMessage:
         """The briefing as an Adaptive Card."""
-        return render_teams(payload, narrative)
+        return render_msteams(payload, narrative)
 
     def find_sent(self, attempt: Attempt) -> Sent | None:
         """Never known: a webhook cannot be asked what it posted (see the module's docstring)."""
         return None
 
-    def send_briefing(self, attempt: Attempt, message: TeamsMessage, gate: Gate) -> Sent:
+    def send_briefing(self, attempt: Attempt, message: MsTeamsMessage, gate: SendGate) -> Sent:
         """POST the card to the subscriber's webhook, retrying answers that mean "not taken"."""
         url = attempt.subscriber.address_on(ChannelName.MSTEAMS)
         assert url is not None

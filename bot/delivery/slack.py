@@ -22,7 +22,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
-from bot.delivery.channel import Attempt, ChannelKind, Gate, Sent
+from bot.delivery.channel import Attempt, ChannelKind, SendGate, Sent
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
@@ -239,7 +239,7 @@ class SlackSender:
         ts = self.find_earlier(earlier_in, claimed.id, claimed.claimed_at)
         return None if ts is None else Sent(ts, earlier_in)
 
-    def send_briefing(self, attempt: Attempt, message: SlackMessage, gate: Gate) -> Sent:
+    def send_briefing(self, attempt: Attempt, message: SlackMessage, gate: SendGate) -> Sent:
         """Post to the configured channel or the subscriber's DM, marked with the delivery."""
         user = attempt.subscriber.address_on(ChannelName.SLACK)
         assert user is not None

@@ -28,7 +28,7 @@ import structlog
 from sqlalchemy.engine import Engine
 
 from bot.composition.sources import configured_sources
-from bot.runtime.metrics import Metrics
+from bot.runtime.metrics import ProcessMetrics
 from bot.runtime.server import BODY_LIMIT, EVENTS_PATH, HEALTH_PATH, HttpServer, wsgi_application
 from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
@@ -58,7 +58,9 @@ ROLES = ("all", "web", "scheduler")
 log = structlog.get_logger("riskbrief.serve")
 
 
-def _start_scheduler(settings: Settings, engine: Engine, org: OrgConfig, metrics: Metrics) -> Any:
+def _start_scheduler(
+    settings: Settings, engine: Engine, org: OrgConfig, metrics: ProcessMetrics
+) -> Any:
     """The scheduler of syncs and deliveries (an APScheduler, untyped), started here."""
     # Imported here: it pulls in the senders, which the Slack app alone never needs.
     from bot.composition.sources import sync_hook
@@ -169,7 +171,7 @@ def serve(
 
         check_slack_settings(settings, socket_mode=socket_mode)
     engine, org = _ready(settings, scheduling=scheduling)
-    metrics = Metrics(engine)
+    metrics = ProcessMetrics(engine)
     app: App | None = None
     if web and slack_on:
         from bot.slack.app import build_app

@@ -23,10 +23,10 @@ from data.sources.jira.settings import JiraSourceConfig
 from data.sources.jira.settings import reports_incidents as jira_incidents
 from data.sources.linear.settings import LinearSourceConfig
 from data.sources.linear.settings import reports_incidents as linear_incidents
-from data.sources.opsgenie_settings import OpsgenieSourceConfig
-from data.sources.opsgenie_settings import reports_incidents as opsgenie_incidents
-from data.sources.pagerduty_settings import PagerDutySourceConfig
-from data.sources.pagerduty_settings import reports_incidents as pagerduty_incidents
+from data.sources.opsgenie.settings import OpsgenieSourceConfig
+from data.sources.opsgenie.settings import reports_incidents as opsgenie_incidents
+from data.sources.pagerduty.settings import PagerDutySourceConfig
+from data.sources.pagerduty.settings import reports_incidents as pagerduty_incidents
 
 __all__ = [
     "BitbucketCloudConfig",

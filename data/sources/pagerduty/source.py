@@ -23,9 +23,9 @@ from data.sources.incident_api import (
     WindowedIncidentSource,
     iso,
 )
-from data.sources.pagerduty_settings import DEFAULT_PAGERDUTY_URL
-from data.sources.records import IncidentRecord
+from data.sources.pagerduty.settings import DEFAULT_PAGERDUTY_URL
 from data.sources.times import parse_time
+from data.sources.values import SourceIncident
 
 __all__ = [
     "DEFAULT_PAGERDUTY_URL",
@@ -72,7 +72,7 @@ def parse_pagerduty_incident(raw: Any, services: Mapping[str, str]) -> Seen:
     severity = priority.get("summary") if isinstance(priority, dict) else None
     severity = severity or raw.get("urgency") or None
     title = raw.get("title") or raw.get("summary") or ""
-    record = IncidentRecord(
+    record = SourceIncident(
         key=f"pagerduty:{incident_id}",
         service=key,
         opened_at=opened,

@@ -8,16 +8,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from briefing.payload import CardView, DeployView
-from briefing.render.teams import CARD_VERSION, MAX_MESSAGE_BYTES, TeamsMessage, render_teams
+from briefing.render.msteams import CARD_VERSION, MAX_MESSAGE_BYTES, MsTeamsMessage, render_msteams
 from fakes.teams_server import CARD_LIMIT
 from tests.briefing.render.factory import GOOD_URL, make_cards, make_narrative, make_payload
 
 MARKDOWN_LINK = "[click here](https://evil.example/steal)"
 
 
-def _render(**kwargs: Any) -> TeamsMessage:
+def _render(**kwargs: Any) -> MsTeamsMessage:
     payload = make_payload(**kwargs)
-    return render_teams(payload, make_narrative(payload))
+    return render_msteams(payload, make_narrative(payload))
 
 
 def _elements(value: Any) -> Iterator[dict[str, Any]]:
@@ -52,7 +52,7 @@ def test_the_body_is_a_workflows_message_with_one_adaptive_card() -> None:
 def test_severity_counts_come_first_then_the_headline_then_cards_most_severe_first() -> None:
     """The first line is the counts, the second the headline; critical cards precede info."""
     payload = make_payload(cards=make_cards(("info", "critical", "warning")))
-    message = render_teams(payload, make_narrative(payload))
+    message = render_msteams(payload, make_narrative(payload))
     body = message.card["body"]
     assert _line(body[0]) == payload.severity_counts.line()
     assert _line(body[1]) == make_narrative(payload).headline
@@ -67,7 +67,7 @@ def test_outside_text_only_reaches_plain_text_runs() -> None:
         for c in make_cards()
     )
     payload = make_payload(cards=cards, hostile=True)
-    message = render_teams(payload, make_narrative(payload, hostile=True))
+    message = render_msteams(payload, make_narrative(payload, hostile=True))
     kinds = {e["type"] for e in _elements(message.card["body"])}
     assert "TextBlock" not in kinds
     assert "FactSet" not in kinds
@@ -95,7 +95,7 @@ def test_eighty_huge_cards_stay_within_teams_size_limit() -> None:
     cards = make_cards(("critical", "warning", "info") * 26 + ("info", "info"), title_length=10_000)
     payload = make_payload(cards=cards)
     narrative = make_narrative(payload).model_copy(update={"headline": "H" * 10_000})
-    message = render_teams(payload, narrative)
+    message = render_msteams(payload, narrative)
     size = len(json.dumps(message.to_json(), ensure_ascii=False).encode())
     assert size <= MAX_MESSAGE_BYTES < CARD_LIMIT
     shown = [b for b in message.card["body"] if b["type"] == "Container"]
@@ -120,7 +120,7 @@ def test_three_hundred_risky_deploys_leave_the_cards_and_the_limit_alone() -> No
         for n in range(300)
     )
     payload = base.model_copy(update={"risky_deploys": deploys})
-    message = render_teams(payload, make_narrative(payload))
+    message = render_msteams(payload, make_narrative(payload))
     size = len(json.dumps(message.to_json(), ensure_ascii=False).encode())
     assert size <= MAX_MESSAGE_BYTES
     shown = [b for b in message.card["body"] if b["type"] == "Container"]
@@ -134,7 +134,7 @@ def test_quiet_week_is_one_line_and_the_context() -> None:
     """A quiet week is one line, then the week and scope in small print."""
     payload = make_payload(cards=(), changes=())
     narrative = make_narrative(payload).model_copy(update={"headline": "A quiet week."})
-    message = render_teams(payload, narrative)
+    message = render_msteams(payload, narrative)
     first = message.card["body"][0]
     assert _line(first).startswith("0 critical · 0 warning · 0 info")
     assert all(b["inlines"][0].get("size") == "Small" for b in message.card["body"][1:])
@@ -155,7 +155,7 @@ def test_a_very_high_deploy_beyond_the_three_listed_is_named_under_the_headline(
         for n, (score, band) in enumerate(((78, "high"),) * 3 + ((91, "critical"),))
     )
     payload = base.model_copy(update={"risky_deploys": deploys})
-    message = render_teams(payload, make_narrative(payload))
+    message = render_msteams(payload, make_narrative(payload))
     lines = [_line(b) for b in message.card["body"] if b["type"] == "RichTextBlock"]
     named = [line for line in lines[:4] if "very high risk" in line]
     assert len(named) == 1

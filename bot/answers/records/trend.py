@@ -25,8 +25,8 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import Deploy, Incident
 from data.store.window import load_window
-from scoring import aggregate
 from scoring.band import Band
+from scoring.weekly import aggregate
 
 __all__ = ["MAX_WEEKS", "MIN_WEEKS", "week_rows", "weekly_trend", "weeks_ending"]
 

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
-from data.sources.pagerduty import PagerDutySource, PassState
-from data.sources.pagerduty_spec import PAGERDUTY
+from data.sources.pagerduty.source import PagerDutySource, PassState
+from data.sources.pagerduty.spec import PAGERDUTY
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Incident, Service

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from data.sources.patch_lines import FILE_START
+from data.sources.local_git.patch_lines import FILE_START
 
 __all__ = ["LogStream"]
 

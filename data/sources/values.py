@@ -16,13 +16,13 @@ from scoring.facts import ReviewState
 
 __all__ = [
     "REVIEW_STATES",
-    "ChangeRecord",
-    "DeployRecord",
-    "ErrorBudgetRecord",
-    "FileRecord",
-    "IncidentRecord",
-    "PersonRecord",
-    "ReviewRecord",
+    "SourceChange",
+    "SourceChangeFile",
+    "SourceDeploy",
+    "SourceErrorBudget",
+    "SourceIncident",
+    "SourcePerson",
+    "SourceReview",
 ]
 
 # The review states the store keeps (``ReviewState``'s values, lower case); a
@@ -31,7 +31,7 @@ REVIEW_STATES: frozenset[str] = frozenset(ReviewState)
 
 
 @dataclass(frozen=True, slots=True)
-class PersonRecord:
+class SourcePerson:
     """Someone a source knows by more than a login: an org's member list, a git author's name.
 
     ``name`` is the name to show (``None`` keeps what the store has). Whether
@@ -45,7 +45,7 @@ class PersonRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class FileRecord:
+class SourceChangeFile:
     """One file a change touched.
 
     ``owners`` are the CODEOWNERS owners of the path as of the change: ``None``
@@ -69,7 +69,7 @@ class FileRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewRecord:
+class SourceReview:
     """One review; ``state`` is one of ``REVIEW_STATES``."""
 
     reviewer: str
@@ -81,7 +81,7 @@ class ReviewRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeRecord:
+class SourceChange:
     """A change: a pull request (``number``) or a commit (``sha``), merged unless ``state`` says.
 
     ``state`` is ``merged``, ``open`` or ``closed`` (a pull request closed
@@ -116,8 +116,8 @@ class ChangeRecord:
     base_branch: str | None = None
     head_branch: str | None = None
     labels: tuple[str, ...] = ()
-    files: tuple[FileRecord, ...] = ()
-    reviews: tuple[ReviewRecord, ...] = ()
+    files: tuple[SourceChangeFile, ...] = ()
+    reviews: tuple[SourceReview, ...] = ()
     review_comments: int | None = None
     co_authors: tuple[str, ...] = ()
     ci_status: str | None = None
@@ -135,7 +135,7 @@ class ChangeRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class DeployRecord:
+class SourceDeploy:
     """A deploy of ``service`` (a ``[[services]]`` key) that finished at ``finished_at``.
 
     ``status`` is ``success`` or ``failure``; ``key`` is the natural key, unique
@@ -158,7 +158,7 @@ class DeployRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class IncidentRecord:
+class SourceIncident:
     """A production incident of ``service`` (a ``[[services]]`` key); open until resolved."""
 
     key: str
@@ -171,7 +171,7 @@ class IncidentRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class ErrorBudgetRecord:
+class SourceErrorBudget:
     """A span in which ``service`` (a ``[[services]]`` key) had spent its error budget.
 
     The span runs from ``exhausted_at`` (inclusive) until ``restored_at``

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import parse_org_config
-from data.linking import link_all
-from data.reverts import RevertIncidents
+from data.rules.linking import link_all
+from data.rules.revert_incidents import RevertIncidents
 from data.store.engine import session_scope
 from data.store.facts import load_incidents
 from data.store.tables import Person, Repository, Service

@@ -11,7 +11,7 @@ before its first production deploy (which shipped the revert too) never
 reached users: it makes no incident, and one an earlier sync made is removed.
 
 It reads the store that the other sources filled, so it runs after them, and
-links deploys to their changes first (``data.linking``), so that a deploy or
+links deploys to their changes first (``data.rules.linking``), so that a deploy or
 change read in this very sync counts.
 """
 
@@ -24,8 +24,8 @@ import structlog
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from data.linking import link_deploys
-from data.sources.records import IncidentRecord
+from data.rules.linking import link_deploys
+from data.sources.values import SourceIncident
 from data.store.tables import (
     IS_MERGED,
     Change,
@@ -123,7 +123,7 @@ class RevertIncidents:
                     continue
                 opened = min(live + _AFTER_DEPLOY, reverted_at)
             incidents.append(
-                IncidentRecord(
+                SourceIncident(
                     key=f"revert:{revert.key}",
                     service=service,
                     opened_at=opened,

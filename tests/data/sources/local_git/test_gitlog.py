@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data.sources.gitlog import MinedCommit, mine_commits, reverted_sha
+from data.sources.local_git.gitlog import MinedCommit, mine_commits, reverted_sha
 from scoring.errors import SourceError
 from scoring.facts import FileChange
 from tests.data.sources.gitrepo import GitRepo, git_env

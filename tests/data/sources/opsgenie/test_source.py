@@ -9,13 +9,19 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from data.config import OrgConfig
-from data.sources.opsgenie import OpsgenieSource, opsgenie_query
-from data.sources.opsgenie_spec import OPSGENIE
-from data.sources.pagerduty import PassState
+from data.sources.opsgenie.source import OpsgenieSource, opsgenie_query
+from data.sources.opsgenie.spec import OPSGENIE
+from data.sources.pagerduty.source import PassState
 from data.sync import SourceSummary, SyncRun, run_sources
 from fakes.http import Answer
 from fakes.opsgenie_server import FakeOpsgenie, og_incident
-from tests.data.sources.test_pagerduty import IncidentRow, Sleeps, at, incident_rows, store_org
+from tests.data.sources.pagerduty.test_source import (
+    IncidentRow,
+    Sleeps,
+    at,
+    incident_rows,
+    store_org,
+)
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

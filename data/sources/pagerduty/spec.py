@@ -1,6 +1,6 @@
 """PagerDuty declared to the app once: ``[sources.pagerduty]``, ``PAGERDUTY_TOKEN``, its sync.
 
-The spec lives apart from ``data.sources.pagerduty`` (the client and the windowed
+The spec lives apart from ``data.sources.pagerduty.source`` (the client and the windowed
 pass, which import httpx and the store), so that reading the registry loads
 neither; the settings model is ``pagerduty_settings``, which ``data.config`` reads.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.pagerduty_settings import (
+from data.sources.pagerduty.settings import (
     DEFAULT_PAGERDUTY_URL,
     PagerDutySourceConfig,
     reports_incidents,
@@ -25,7 +25,7 @@ __all__ = ["DEFAULT_PAGERDUTY_URL", "PAGERDUTY", "PagerDutySourceConfig"]
 
 
 def _sources(settings: PagerDutySourceConfig, context: SourceContext) -> Sequence[Source]:
-    from data.sources.pagerduty import PagerDutySource
+    from data.sources.pagerduty.source import PagerDutySource
 
     token = context.value("PAGERDUTY_TOKEN")
     if token is None:

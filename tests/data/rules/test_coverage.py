@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from data.coverage import clone_added_lines, coverage_facts
 from data.coverage_report import encode_lines
+from data.rules.coverage import clone_added_lines, coverage_facts
 from data.store.coverage import StoredCoverage
 from tests.data.sources.gitrepo import GitRepo
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from data.linking import LinkCount, link_all
+from data.rules.linking import LinkCount, link_all
 from data.store.engine import session_scope
 from data.store.facts import load_deploys, load_incidents
 from data.store.tables import ChangeFile, Deploy, Incident, Person, Repository, Service

@@ -1,7 +1,9 @@
 """Counted nouns in words: "1 incident", "3 incidents", "1 change was", "2 changes were".
 
-One place for plurals, so that no briefing says "(1 incidents)". Numbers are
-written as the cards write them: whole numbers without a decimal point.
+One place for plurals, so that no briefing and no signal's reason says "(1 incidents)".
+It sits in ``scoring`` because the scorer's reasons count too, and ``briefing`` may import
+``scoring`` but not the other way round. Numbers are written as the cards write them:
+whole numbers without a decimal point.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ One ``git log --no-merges --numstat -z`` process is read as a stream of
 NUL-terminated fields, so a history of any length is mined in bounded memory.
 Where the lines of code are wanted, the same process prints each commit's patch
 after its numstat (``-p``), read a file's patch at a time, from which each code
-file's lines of code are counted (``data.sources.patch_lines``: comments and
+file's lines of code are counted (``data.sources.local_git.patch_lines``: comments and
 blank lines out); other files' patches are passed over unread.
 Commits come oldest first (``--reverse`` of git's default order: a parent never
 follows its child). Merges are left out because a merge's diff repeats changes
@@ -27,7 +27,7 @@ from pathlib import Path
 # What ``__all__`` names from git_command and mined_commit stays importable from here
 # (``branch_ref`` only for that): a clone's readers (local_git, evaluation, bench)
 # import it all from gitlog.
-from data.sources.git_command import (
+from data.sources.local_git.git_command import (
     branch_ref,
     check_repository,
     first_error_line,
@@ -40,9 +40,9 @@ from data.sources.git_command import (
     shallow_clone_error,
     unreadable_clone,
 )
-from data.sources.log_stream import LogStream
-from data.sources.mined_commit import MinedCommit, reverted_request, reverted_sha
-from data.sources.patch_lines import PATCH_ARGS, file_code_lines
+from data.sources.local_git.log_stream import LogStream
+from data.sources.local_git.mined_commit import MinedCommit, reverted_request, reverted_sha
+from data.sources.local_git.patch_lines import PATCH_ARGS, file_code_lines
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.facts import ChangeFacts, FileChange

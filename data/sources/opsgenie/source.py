@@ -34,9 +34,9 @@ from data.sources.incident_api import (
     Seen,
     WindowedIncidentSource,
 )
-from data.sources.opsgenie_settings import DEFAULT_OPSGENIE_URL
-from data.sources.records import IncidentRecord
+from data.sources.opsgenie.settings import DEFAULT_OPSGENIE_URL
 from data.sources.times import parse_time
+from data.sources.values import SourceIncident
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSource", "opsgenie_query", "parse_opsgenie_incident"]
 
@@ -88,7 +88,7 @@ def parse_opsgenie_incident(raw: Any, services: Mapping[str, str]) -> Seen:
     if not is_open:
         resolved = parse_time(raw.get("impactEndDate") or raw.get("updatedAt"), "impactEndDate")
     priority = raw.get("priority")
-    record = IncidentRecord(
+    record = SourceIncident(
         key=f"opsgenie:{incident_id}",
         service=key,
         opened_at=opened,

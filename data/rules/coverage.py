@@ -1,5 +1,5 @@
 """A change's coverage facts, worked out from the reports stored for its commits (a rule over
-the store, run before scoring like ``data.linking``).
+the store, run before scoring like ``data.rules.linking``).
 
 For each change with a report at its head (its commit, or its pull request's
 merge or head commit):

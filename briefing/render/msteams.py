@@ -43,7 +43,7 @@ from briefing.render.text import (
 from briefing.track_record import short_record_line
 from scoring.card_terms import EvidenceKind
 
-__all__ = ["CARD_VERSION", "MAX_MESSAGE_BYTES", "TeamsMessage", "plain", "render_teams"]
+__all__ = ["CARD_VERSION", "MAX_MESSAGE_BYTES", "MsTeamsMessage", "plain", "render_msteams"]
 
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 # 1.5 is what Teams renders today (desktop, web and mobile); RichTextBlock needs 1.2.
@@ -74,7 +74,7 @@ _SEVERITY_WORD = {"critical": "Critical", "warning": "Warning", "info": "Info"}
 
 
 @dataclass(frozen=True)
-class TeamsMessage:
+class MsTeamsMessage:
     """A rendered briefing: a one-line ``summary`` and the Adaptive Card ``card``."""
 
     summary: str
@@ -242,7 +242,7 @@ def _more(n: int) -> dict[str, Any]:
     return _block(_run(f"+{n} more {noun} — ask riskbrief for the full briefing", isSubtle=True))
 
 
-def render_teams(payload: BriefingPayload, narrative: Narrative) -> TeamsMessage:
+def render_msteams(payload: BriefingPayload, narrative: Narrative) -> MsTeamsMessage:
     """Render ``payload`` and its ``narrative`` as an Adaptive Card Teams will take."""
     counts = payload.severity_counts.line()
     headline = plain(narrative.headline, _HEADLINE_BUDGET) or "Weekly delivery-risk briefing"
@@ -250,7 +250,7 @@ def render_teams(payload: BriefingPayload, narrative: Narrative) -> TeamsMessage
     if one is not None:
         # A quiet week, or no data: one line, and the week and scope in small print.
         line = plain(one, 1000)
-        return TeamsMessage(line, _card([_block(_run(line)), *_context(payload, narrative)]))
+        return MsTeamsMessage(line, _card([_block(_run(line)), *_context(payload, narrative)]))
     head = [
         _block(_run(counts, weight="Bolder")),
         _block(_run(headline, size="Large", weight="Bolder"), spacing="Small"),
@@ -284,7 +284,7 @@ def render_teams(payload: BriefingPayload, narrative: Narrative) -> TeamsMessage
         parts = [*head, *body[:shown]]
         if shown < len(body):
             parts.append(_more(len(body) - shown))
-        message = TeamsMessage(summary, _card([*parts, *tail]))
+        message = MsTeamsMessage(summary, _card([*parts, *tail]))
         if message.size() <= MAX_MESSAGE_BYTES or shown == 0:
             return message
         shown -= 1

@@ -1,6 +1,6 @@
 """Opsgenie declared to the app once: ``[sources.opsgenie]``, ``OPSGENIE_API_KEY``, its sync.
 
-Apart from ``data.sources.opsgenie`` (the client and the pass) for the same
+Apart from ``data.sources.opsgenie.source`` (the client and the pass) for the same
 reason as ``pagerduty_spec``; the settings model is ``opsgenie_settings``.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.opsgenie_settings import (
+from data.sources.opsgenie.settings import (
     DEFAULT_OPSGENIE_URL,
     OpsgenieSourceConfig,
     reports_incidents,
@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_OPSGENIE_URL", "OPSGENIE", "OpsgenieSourceConfig"]
 
 
 def _sources(settings: OpsgenieSourceConfig, context: SourceContext) -> Sequence[Source]:
-    from data.sources.opsgenie import OpsgenieSource
+    from data.sources.opsgenie.source import OpsgenieSource
 
     key = context.value("OPSGENIE_API_KEY")
     if key is None:

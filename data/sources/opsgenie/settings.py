@@ -1,6 +1,6 @@
 """The ``[sources.opsgenie]`` settings: which Opsgenie services map onto which service keys.
 
-Apart from the spec (``opsgenie_spec``) and the client (``data.sources.opsgenie``) and
+Apart from the spec (``opsgenie_spec``) and the client (``data.sources.opsgenie.source``) and
 importing nothing of the project, so that ``data.config`` reads ``[sources.opsgenie]``
 without reaching the source's code.
 """

@@ -1,6 +1,6 @@
 """The ``[sources.pagerduty]`` settings: which PagerDuty services map onto which service keys.
 
-Apart from the spec (``pagerduty_spec``) and the client (``data.sources.pagerduty``) and
+Apart from the spec (``pagerduty_spec``) and the client (``data.sources.pagerduty.source``) and
 importing nothing of the project, so that ``data.config`` reads ``[sources.pagerduty]``
 without reaching the source's code.
 """
