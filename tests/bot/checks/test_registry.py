@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from pydantic import SecretStr
+from pydantic import AliasChoices, SecretStr
 
 from bot.checks.registry import CHECKS, CodeHostCheck
 from bot.settings import Settings
@@ -58,3 +58,15 @@ def test_reading_the_registry_loads_no_host() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_an_entry_s_secrets_are_secret_settings_of_the_environment() -> None:
+    """Each variable an entry names is a ``Settings`` field's own, kept as a ``SecretStr``."""
+    variables = {
+        info.validation_alias.choices[0]: info.annotation
+        for info in Settings.model_fields.values()
+        if isinstance(info.validation_alias, AliasChoices)
+    }
+    for entry in CHECKS:
+        for variable in entry.secrets:
+            assert variables.get(variable) == SecretStr | None, variable
