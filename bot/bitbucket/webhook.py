@@ -78,7 +78,7 @@ class BitbucketDoor(Door[BitbucketEvent]):
         super().__init__(check)
         self.edition = edition
         self.secret = secret
-        self.bitbucket = check
+        self.bitbucket = check  # as its own type: the door asks it which repositories it knows
 
     def verify(self, environ: WSGIEnvironment, body: bytes, now: datetime) -> str | None:
         given = str(environ.get("HTTP_X_HUB_SIGNATURE", ""))

@@ -45,7 +45,7 @@ class GitHubDoor(Door[GitHubEvent]):
     def __init__(self, secret: SecretStr, check: GitHubCheck) -> None:
         super().__init__(check)
         self.secret = secret
-        self.github = check
+        self.github = check  # as its own type: the door asks it which repositories it knows
 
     def verify(self, environ: WSGIEnvironment, body: bytes, now: datetime) -> str | None:
         given = str(environ.get("HTTP_X_HUB_SIGNATURE_256", ""))

@@ -105,7 +105,7 @@ class GitLabDoor(Door[GitLabEvent]):
     ) -> None:
         super().__init__(check)
         self.secret = secret
-        self.gitlab = check
+        self.gitlab = check  # as its own type: the door asks it which projects it knows
         self.signing_token = signing_token
 
     def verify(self, environ: WSGIEnvironment, body: bytes, now: datetime) -> str | None:
