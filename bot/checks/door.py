@@ -1,10 +1,9 @@
 """What every code host's webhook does at its door, before the event is read.
 
-GitHub's (``bot.github.webhook``), GitLab's (``bot.gitlab.webhook``) and Bitbucket's
-(``bot.bitbucket.webhook``) webhooks
-read the body up to a limit, answer in JSON with one sentence per refusal, and
-parse the body only once it is proven to come from the host: the same steps,
-kept here once so every door refuses alike.
+Every host's webhook (``bot.checks.webhook``, with each host's door in
+``bot.<host>.webhook``) reads the body up to a limit, answers in JSON with one sentence
+per refusal, and parses the body only once it is proven to come from the host: the
+same steps, kept here once so every door refuses alike.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from wsgiref.types import StartResponse, WSGIEnvironment
 import structlog
 from sqlalchemy.engine import Engine
 
-from bot.change_check import Outcome
+from bot.checks.change import Outcome
 from data.store.github_deliveries import claim_delivery, finish_delivery, release_delivery
 from scoring.errors import RiskbriefError
 

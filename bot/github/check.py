@@ -19,16 +19,10 @@ from typing import Any
 import structlog
 from sqlalchemy.engine import Engine
 
-from bot.change_check import (
-    BadEvent,
-    ChangeTurns,
-    Outcome,
-    assess_stored,
-    field_of,
-    stale_head,
-    store_change,
-)
-from bot.github.check_run import CheckPolicy, publish, verdict_of
+from bot.checks.change import BadEvent, Outcome, assess_stored, field_of, store_change
+from bot.checks.host import HostCheck
+from bot.checks.verdict import policy_of, verdict_of
+from bot.github.check_run import check_run_of, publish
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.github.client import GitHubClient, GitHubUnavailable
@@ -42,7 +36,7 @@ from data.sync import SyncRun
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 
-__all__ = ["CHECKED_ACTIONS", "USED_ACTIONS", "PullCheck", "PullEvent", "pull_event"]
+__all__ = ["CHECKED_ACTIONS", "USED_ACTIONS", "GitHubCheck", "GitHubEvent", "github_event"]
 
 log = structlog.get_logger("riskbrief.github")
 
@@ -56,7 +50,7 @@ _SOURCE = "github-webhook"
 
 
 @dataclass(frozen=True, slots=True)
-class PullEvent:
+class GitHubEvent:
     """The parts of a ``pull_request`` event the check reads; the rest is fetched."""
 
     action: str
@@ -71,8 +65,13 @@ class PullEvent:
         """The pull request's change key, ``owner/repo#N``."""
         return str(ChangeKey.pull(self.repository, self.number))
 
+    @property
+    def checked(self) -> bool:
+        """True when the head gets a verdict after this event ("closed" only updates the store)."""
+        return self.action in CHECKED_ACTIONS
 
-def pull_event(payload: Any) -> PullEvent:
+
+def github_event(payload: Any) -> GitHubEvent:
     """The ``pull_request`` event ``payload`` read, or ``BadEvent`` naming the field at fault."""
     action = field_of(payload, "action")
     repository = field_of(payload, "repository", "full_name")
@@ -96,15 +95,17 @@ def pull_event(payload: Any) -> PullEvent:
         for label in (raw_labels if isinstance(raw_labels, list) else [])
         if isinstance(label, dict) and isinstance(label.get("name"), str)
     )
-    return PullEvent(action, repository, number, head, updated, labels)
+    return GitHubEvent(action, repository, number, head, updated, labels)
 
 
-class PullCheck:
+class GitHubCheck(HostCheck[GitHubEvent]):
     """Works through ``pull_request`` events of the organisation's repositories.
 
     ``app`` says the client authenticates as a GitHub App (check runs); otherwise
     the verdict is a commit status. ``clock`` is a seam for tests.
     """
+
+    host = "github"
 
     def __init__(
         self,
@@ -117,38 +118,19 @@ class PullCheck:
         clock: Callable[[], datetime] = utcnow,
         history: HistoryCache | None = None,
     ) -> None:
-        self.engine = engine
-        self.org = org
+        config = org.sources.github
+        details = config.check_details_url if config is not None else None
+        super().__init__(engine, org, policy_of(config, details), clock=clock, history=history)
         self.client = client
         self.app = app
         self.repositories = repositories
-        self.policy = CheckPolicy.of(org.sources.github)
-        self.clock = clock
-        # Kept between deliveries: reading a large store's history takes seconds, and a
-        # pull request stored or scored here does not change what the history reads.
-        self.history = history or HistoryCache()
-        self._turns = ChangeTurns(engine)
+        self.conclusion = config.check_conclusion if config is not None else "action_required"
 
     def knows(self, repository: str) -> bool:
         """True for a repository riskbrief.toml lists for GitHub."""
         return repository.lower() in self.repositories
 
-    def handle(self, event: PullEvent) -> Outcome:
-        """Fetch, store, score and publish; ``SourceError`` when GitHub fails on the way.
-
-        Deliveries of one pull request take turns (find-then-create of its check run
-        is not atomic on GitHub's side), in this process and, on PostgreSQL, across
-        replicas; other pull requests' go on at once.
-        """
-        with self._turns.turn(event.key):
-            return self._handle(event)
-
-    def _handle(self, event: PullEvent) -> Outcome:
-        if event.action in CHECKED_ACTIONS and stale_head(
-            self.engine, event.key, event.head_sha, event.updated_at
-        ):
-            log.info("github_event_stale", key=event.key, head=event.head_sha)
-            return Outcome("stale", event.key, event.head_sha)
+    def _handle(self, event: GitHubEvent) -> Outcome:
         owner, _, name = event.repository.partition("/")
         reader = PullReader(self.client, event.repository, owner, name, MAX_PAGE)
         try:
@@ -183,19 +165,15 @@ class PullCheck:
         except MalformedPull as exc:
             raise SourceError(f"GitHub sent {event.key} malformed ({exc}).") from None
         store_change(run, _SOURCE, event.repository, record)
-        if record.state != ChangeState.OPEN or event.action not in CHECKED_ACTIONS:
+        if record.state != ChangeState.OPEN or not event.checked:
             return Outcome(record.state, event.key)
         head = record.head_sha or event.head_sha
         now = self.clock()
         assessment = assess_stored(self.engine, self.org, self.history, event.key, now)
-        verdict = verdict_of(
-            assessment,
-            title=record.title,
-            head_branch=record.head_branch,
-            head_sha=head,
-            pull_url=record.url,
-            policy=self.policy,
+        verdict = verdict_of(assessment, head_sha=head, change_url=record.url, policy=self.policy)
+        check_run = check_run_of(
+            verdict, title=record.title, head_branch=record.head_branch, conclusion=self.conclusion
         )
-        published = publish(self.client, event.repository, verdict, app=self.app, now=now)
-        log.info("github_check_published", key=event.key, score=verdict.score, how=published)
-        return Outcome("checked", event.key, head, verdict.score, published)
+        published = publish(self.client, event.repository, check_run, app=self.app, now=now)
+        log.info("github_check_published", key=event.key, score=check_run.score, how=published)
+        return Outcome("checked", event.key, head, check_run.score, published)

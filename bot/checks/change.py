@@ -1,8 +1,7 @@
 """What every code host's check does once its change is stored: take turns, score as of now.
 
-GitHub's check (``bot.github.pull_check``), GitLab's (``bot.gitlab.mr_check``) and
-Bitbucket's (``bot.bitbucket.pr_check``) differ in how they read the change and where
-they write the verdict; between the two, the work is the same, kept here once:
+Each code host's check (``bot.<host>.check``) differs in how it reads the change and
+where it writes the verdict; in between, the work is the same, kept here once:
 deliveries of one change take turns (in this process, and on PostgreSQL across
 replicas), the change read again is stored, and the stored change is scored as of now
 against the stored history, its score saved as the listing shows it.

@@ -19,8 +19,9 @@ from typing import Any
 import structlog
 
 from bot.bitbucket.insights import publish, report_of
-from bot.change_check import BadEvent, Outcome, assess_stored, field_of, stale_head, store_change
-from bot.host_check import HostCheck
+from bot.checks.change import BadEvent, Outcome, assess_stored, field_of, store_change
+from bot.checks.host import RestHostCheck
+from bot.checks.verdict import verdict_of
 from data.sources.bitbucket import cloud, datacenter
 from data.sources.bitbucket.client import BitbucketClient, Edition
 from data.sources.bitbucket.codeowners import load_history
@@ -37,8 +38,8 @@ __all__ = [
     "CLOUD_EVENTS",
     "DC_EVENTS",
     "BadEvent",
-    "PullRequestCheck",
-    "PullRequestEvent",
+    "BitbucketCheck",
+    "BitbucketEvent",
     "cloud_event",
     "dc_event",
 ]
@@ -59,7 +60,7 @@ Config = BitbucketCloudConfig | BitbucketDataCenterConfig
 
 
 @dataclass(frozen=True, slots=True)
-class PullRequestEvent:
+class BitbucketEvent:
     """The parts of a pull request event the check reads; the rest is fetched."""
 
     edition: Edition
@@ -72,6 +73,11 @@ class PullRequestEvent:
     def key(self) -> str:
         """The pull request's change key, ``workspace/repo#N`` or ``PROJECT/repo#N``."""
         return pull_key(self.repository, self.number)
+
+    @property
+    def checked(self) -> bool:
+        """True: only the events after which a head gets a report are read."""
+        return True
 
 
 def _number(value: Any, where: str) -> int:
@@ -86,7 +92,7 @@ def _sha(value: Any, where: str) -> str:
     return value
 
 
-def cloud_event(payload: Any) -> PullRequestEvent:
+def cloud_event(payload: Any) -> BitbucketEvent:
     """A Cloud ``pullrequest:*`` event read, or ``BadEvent`` naming the field at fault."""
     full_name = field_of(payload, "repository", "full_name")
     parts = full_name.split("/") if isinstance(full_name, str) else []
@@ -98,10 +104,10 @@ def cloud_event(payload: Any) -> PullRequestEvent:
         updated = parse_time(field_of(payload, "pullrequest", "updated_on"), "updated_on")
     except TimeFormatError:
         raise BadEvent("the event's pullrequest.updated_on is not a time") from None
-    return PullRequestEvent("cloud", full_name, number, head, updated)
+    return BitbucketEvent("cloud", full_name, number, head, updated)
 
 
-def dc_event(payload: Any) -> PullRequestEvent:
+def dc_event(payload: Any) -> BitbucketEvent:
     """A Data Center ``pr:*`` event read, or ``BadEvent`` naming the field at fault."""
     project = field_of(payload, "pullRequest", "toRef", "repository", "project", "key")
     slug = field_of(payload, "pullRequest", "toRef", "repository", "slug")
@@ -115,7 +121,7 @@ def dc_event(payload: Any) -> PullRequestEvent:
     if not isinstance(millis, int) or isinstance(millis, bool) or millis < 0:
         raise BadEvent("the event's pullRequest.updatedDate is not a time")
     updated = datetime.fromtimestamp(millis / 1000, UTC)
-    return PullRequestEvent("dc", f"{project}/{slug}", number, head, updated)
+    return BitbucketEvent("dc", f"{project}/{slug}", number, head, updated)
 
 
 def same_commit(a: str, b: str) -> bool:
@@ -123,12 +129,14 @@ def same_commit(a: str, b: str) -> bool:
     return a.startswith(b) or b.startswith(a)
 
 
-class PullRequestCheck(HostCheck[PullRequestEvent, Config, BitbucketClient]):
+class BitbucketCheck(RestHostCheck[BitbucketEvent, Config, BitbucketClient]):
     """Works through pull request events of one Bitbucket edition's repositories.
 
     ``web_url`` is the web view's address (``RISKBRIEF_WEB_URL``) the report links to;
     ``clock`` is a seam for tests.
     """
+
+    host = "bitbucket"
 
     @property
     def edition(self) -> Edition:
@@ -143,7 +151,7 @@ class PullRequestCheck(HostCheck[PullRequestEvent, Config, BitbucketClient]):
         """True for a repository riskbrief.toml lists in this edition's table."""
         return self.repository(name) is not None
 
-    def _as_listed(self, event: PullRequestEvent) -> PullRequestEvent:
+    def _as_listed(self, event: BitbucketEvent) -> BitbucketEvent:
         return replace(event, repository=self.repository(event.repository) or event.repository)
 
     def _reader(self, repository: str) -> cloud.CloudReader | datacenter.DataCenterReader:
@@ -151,15 +159,12 @@ class PullRequestCheck(HostCheck[PullRequestEvent, Config, BitbucketClient]):
             return datacenter.DataCenterReader(self.client, repository, self.config.base_url)
         return cloud.CloudReader(self.client, repository)
 
-    def _pr_path(self, event: PullRequestEvent) -> str:
+    def _pr_path(self, event: BitbucketEvent) -> str:
         if self.edition == "cloud":
             return f"repositories/{event.repository}/pullrequests/{event.number}"
         return f"{datacenter.repo_path(event.repository)}/pull-requests/{event.number}"
 
-    def _handle(self, event: PullRequestEvent) -> Outcome:
-        if stale_head(self.engine, event.key, event.head_sha, event.updated_at):
-            log.info("bitbucket_event_stale", key=event.key, head=event.head_sha)
-            return Outcome("stale", event.key, event.head_sha)
+    def _handle(self, event: BitbucketEvent) -> Outcome:
         run = SyncRun(self.engine, self.org)
         client, repo = self.client, event.repository
         module = cloud if self.edition == "cloud" else datacenter
@@ -181,9 +186,8 @@ class PullRequestCheck(HostCheck[PullRequestEvent, Config, BitbucketClient]):
             return Outcome(record.state, event.key)
         head = record.head_sha
         assessment = assess_stored(self.engine, self.org, self.history, event.key, self.clock())
-        report = report_of(
-            assessment, head_sha=head, pull_url=record.url, files=record.files, policy=self.policy
-        )
+        verdict = verdict_of(assessment, head_sha=head, change_url=record.url, policy=self.policy)
+        report = report_of(verdict, files=record.files)
         now_head = self._head_now(event)
         if now_head is None or not same_commit(now_head, head):
             # Pushed to while it was scored: that push's own event writes the newer report.
@@ -193,7 +197,7 @@ class PullRequestCheck(HostCheck[PullRequestEvent, Config, BitbucketClient]):
         log.info("bitbucket_report_set", key=event.key, score=report.score)
         return Outcome("checked", event.key, head, report.score, published)
 
-    def _head_now(self, event: PullRequestEvent) -> str | None:
+    def _head_now(self, event: BitbucketEvent) -> str | None:
         data = self.client.get(self._pr_path(event)).data
         if self.edition == "cloud":
             sha = dig(data, "source", "commit", "hash")

@@ -18,9 +18,10 @@ from typing import Any
 
 import structlog
 
-from bot.change_check import BadEvent, Outcome, assess_stored, field_of, stale_head, store_change
+from bot.checks.change import BadEvent, Outcome, assess_stored, field_of, store_change
+from bot.checks.host import RestHostCheck
+from bot.checks.verdict import verdict_of
 from bot.gitlab.commit_status import set_status, status_of
-from bot.host_check import HostCheck
 from data.sources.gitlab.client import GitLabClient, project_id
 from data.sources.gitlab.codeowners import load_gitlab_codeowners_history
 from data.sources.gitlab.keys import merge_request_key
@@ -32,7 +33,7 @@ from data.store.tables import ChangeState
 from data.sync import SyncRun
 from scoring.errors import SourceError
 
-__all__ = ["CHECKED", "BadEvent", "MergeRequestCheck", "MergeRequestEvent", "mr_event"]
+__all__ = ["CHECKED", "BadEvent", "GitLabCheck", "GitLabEvent", "gitlab_event"]
 
 log = structlog.get_logger("riskbrief.gitlab")
 
@@ -48,7 +49,7 @@ _SOURCE = "gitlab-webhook"
 
 
 @dataclass(frozen=True, slots=True)
-class MergeRequestEvent:
+class GitLabEvent:
     """The parts of a merge request event the check reads; the rest is fetched."""
 
     action: str
@@ -88,7 +89,7 @@ def _time(value: Any) -> datetime:
         raise BadEvent("the event's object_attributes.updated_at is not a time") from None
 
 
-def mr_event(payload: Any) -> MergeRequestEvent:
+def gitlab_event(payload: Any) -> GitLabEvent:
     """The merge request event ``payload`` read, or ``BadEvent`` naming the field at fault."""
     if field_of(payload, "object_kind") != "merge_request":
         raise BadEvent("the event's object_kind is not merge_request")
@@ -112,29 +113,28 @@ def mr_event(payload: Any) -> MergeRequestEvent:
         isinstance(draft, dict) and draft.get("previous") is True and draft.get("current") is False
     )
     new_head = isinstance(attributes.get("oldrev"), str)
-    return MergeRequestEvent(action, project, iid, head, updated, new_head, ready)
+    return GitLabEvent(action, project, iid, head, updated, new_head, ready)
 
 
-class MergeRequestCheck(HostCheck[MergeRequestEvent, GitLabSourceConfig, GitLabClient]):
+class GitLabCheck(RestHostCheck[GitLabEvent, GitLabSourceConfig, GitLabClient]):
     """Works through merge request events of the organisation's GitLab projects.
 
     ``web_url`` is the web view's address (``RISKBRIEF_WEB_URL``) the status links to;
     ``clock`` is a seam for tests.
     """
 
+    host = "gitlab"
+
     def knows(self, project: str) -> bool:
         """True for a project riskbrief.toml lists in ``[sources.gitlab]``."""
         return any(p.lower() == project.lower() for p in self.config.projects)
 
-    def _as_listed(self, event: MergeRequestEvent) -> MergeRequestEvent:
+    def _as_listed(self, event: GitLabEvent) -> GitLabEvent:
         # GitLab's paths ignore case; the store keys the change as riskbrief.toml spells it.
         listed = (p for p in self.config.projects if p.lower() == event.project.lower())
         return replace(event, project=next(listed, event.project))
 
-    def _handle(self, event: MergeRequestEvent) -> Outcome:
-        if event.checked and stale_head(self.engine, event.key, event.head_sha, event.updated_at):
-            log.info("gitlab_event_stale", key=event.key, head=event.head_sha)
-            return Outcome("stale", event.key, event.head_sha)
+    def _handle(self, event: GitLabEvent) -> Outcome:
         run = SyncRun(self.engine, self.org)
         owners = load_gitlab_codeowners_history(self.client, run, event.project)
         source = MergeRequestsSource(
@@ -149,7 +149,9 @@ class MergeRequestCheck(HostCheck[MergeRequestEvent, GitLabSourceConfig, GitLabC
             return Outcome(record.state, event.key)
         head = record.head_sha
         assessment = assess_stored(self.engine, self.org, self.history, event.key, self.clock())
-        verdict = status_of(assessment, head_sha=head, mr_url=record.url, policy=self.policy)
+        verdict = status_of(
+            verdict_of(assessment, head_sha=head, change_url=record.url, policy=self.policy)
+        )
         now_head = self._head_now(event)
         if now_head != head:
             # Pushed to while it was scored: that push's own event sets the newer verdict.
@@ -159,7 +161,7 @@ class MergeRequestCheck(HostCheck[MergeRequestEvent, GitLabSourceConfig, GitLabC
         log.info("gitlab_status_set", key=event.key, score=verdict.score, how=published)
         return Outcome("checked", event.key, head, verdict.score, published)
 
-    def _head_now(self, event: MergeRequestEvent) -> str | None:
+    def _head_now(self, event: GitLabEvent) -> str | None:
         page = self.client.get(f"projects/{project_id(event.project)}/merge_requests/{event.iid}")
         sha = page.data.get("sha") if isinstance(page.data, dict) else None
         return sha if isinstance(sha, str) else None
