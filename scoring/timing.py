@@ -8,12 +8,7 @@ from zoneinfo import ZoneInfo
 
 from scoring.config import ScoringConfig
 
-__all__ = ["local_time", "timing_points"]
-
-
-def local_time(at: datetime, config: ScoringConfig) -> datetime:
-    """``at`` in the zone timing signals are judged in."""
-    return at.astimezone(_zone(config.timezone))
+__all__ = ["timing_points"]
 
 
 @functools.lru_cache(maxsize=64)

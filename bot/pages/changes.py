@@ -3,7 +3,7 @@ deploy shipped."""
 
 from __future__ import annotations
 
-from bot.answers.records.change import change_files, change_risk
+from bot.answers.records.change import change_risk, file_owners
 from bot.answers.records.deploy import deploy_record
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
 from bot.pages.page import Page, PageContext
@@ -16,7 +16,7 @@ __all__ = ["change_page", "deploy_page"]
 def change_page(ctx: PageContext, key: str) -> Page:
     """A change's score as the points adding up to it, its files and owners, and what followed."""
     risk = change_risk(ctx.session, ctx.org, ctx.access, key)
-    files = change_files(ctx.session, ctx.access, risk.key)
+    files = file_owners(ctx.session, ctx.access, risk.key)
     grid = Grid(
         "files",
         "Files",

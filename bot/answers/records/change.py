@@ -49,9 +49,9 @@ from scoring.errors import NotFoundError
 
 __all__ = [
     "CHANGE_NOT_FOUND",
-    "change_files",
     "change_risk",
     "change_url",
+    "file_owners",
     "incident_row",
     "services_touched",
 ]
@@ -268,7 +268,7 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
     )
 
 
-def change_files(session: Session, access: Access, key: str) -> list[FileOwners]:
+def file_owners(session: Session, access: Access, key: str) -> list[FileOwners]:
     """The files of the change ``key`` (exactly) with their owners, largest first, if
     ``access`` may see it; else ``NotFoundError``."""
     change = session.exec(select(Change).where(Change.key == key)).first()

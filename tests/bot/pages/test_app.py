@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from werkzeug.test import Client, TestResponse
 
 from bot.answers.access import Access, Grant, TokenTable
-from bot.answers.records.change import change_files, change_risk
+from bot.answers.records.change import change_risk, file_owners
 from bot.answers.records.trend import week_rows
 from bot.pages.app import SESSION_COOKIE, PagesApp, PagesConfig
 from bot.pages.links import LinkSigner
@@ -67,7 +67,7 @@ def _change_of(scored: LoadedSample, *, service: str, inside: bool) -> str:
     with session_scope(scored.engine) as session:
         rows = week_rows(session, scored.org, whole, None, _week(scored))
         for c in rows.changes:
-            touched = {f.service for f in change_files(session, whole, c.key)}
+            touched = {f.service for f in file_owners(session, whole, c.key)}
             if inside and service in touched:
                 return c.key
             if not inside and not touched & set(team.services):
