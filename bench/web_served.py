@@ -84,8 +84,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(database_url: str, config: Path, workers: int) -> Iterator[str]:
-    """``riskbrief serve --role web --workers W`` on ``database_url``; its URL once ready."""
+def served(
+    database_url: str, config: Path, workers: int, said: list[str] | None = None
+) -> Iterator[str]:
+    """``riskbrief serve --role web --workers W`` on ``database_url``; its URL once ready.
+
+    What the server logged at warning level or above is added to ``said`` once it stopped."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RISKBRIEF_", "SLACK_"))}
     env |= {
@@ -125,6 +129,9 @@ def served(database_url: str, config: Path, workers: int) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            if said is not None:
+                err.seek(0)
+                said += [line for line in err.read().decode().splitlines() if line.strip()]
 
 
 def _burst(
@@ -205,8 +212,9 @@ def time_served(
     out = []
     for count in workers:
         started = time.perf_counter()
+        said: list[str] = []
         with (
-            served(database_url, config, count) as url,
+            served(database_url, config, count, said) as url,
             httpx.Client(
                 base_url=url, timeout=120, limits=httpx.Limits(max_connections=CONCURRENT * 2)
             ) as http,
@@ -217,6 +225,8 @@ def time_served(
                 _burst(http, send, 1)
                 times, errors = _burst(http, send, rounds)
                 out.append(Burst(reader, count, tuple(times), tuple(errors)))
+        for line in said[-10:]:
+            say(f"  serve --workers {count} logged: {line[:300]}")
     return out
 
 

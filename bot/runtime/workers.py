@@ -242,7 +242,10 @@ class _Server(BaseApplication):  # type: ignore[misc]
             "worker_class": _JsonWorker,
             "threads": plan.threads,
             "graceful_timeout": GRACEFUL_SECONDS,
-            "keepalive": 5,
+            # As waitress's channel_timeout: an idle connection is kept 2 minutes, longer than
+            # a load balancer's or a client's own idle timeout, so that neither reuses one
+            # the server is closing (a reset request).
+            "keepalive": 120,
             # Built after the fork, in each worker: an engine's pool, /mcp's event loop and
             # bolt's threads never cross a fork.
             "preload_app": False,
