@@ -51,6 +51,7 @@ def test_one_and_two_workers_answer_every_reader_on_a_small_store(
         assert b.errors == ()
     assert said[0].startswith("serve --workers 1: ready in ")
     assert "| MCP | 2 | 50 |" in table(bursts)
+    assert all(b.cpu_ms > 0 for b in bursts)
 
 
 def test_a_burst_meets_its_target_only_with_no_error_and_p99_within_500_ms() -> None:
