@@ -6,6 +6,8 @@ import io
 import json
 import os
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -162,6 +164,18 @@ def test_two_workers_answer_behind_one_port_with_one_scheduler(store: dict[str, 
             assert time.monotonic() < deadline, "no process reported leading"
             time.sleep(0.2)
         assert "riskbrief_scheduler_term 1.0" in local_http.get(url + "/metrics").text
+        # A second server on the same port is refused, though the workers share theirs.
+        port = url.rsplit(":", 1)[1]
+        second = subprocess.run(
+            [str(Path(sys.executable).with_name("riskbrief")), "serve", "--workers", "2"],
+            env=serve_env(store)
+            | {"RISKBRIEF_SERVE_HOST": "127.0.0.1", "RISKBRIEF_SERVE_PORT": port},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode == 1
+        assert second.stderr.startswith(f"Error: cannot listen on 127.0.0.1:{port} (")
         # What the workers refuse themselves is one JSON sentence, as with one process.
         head, body = _raw(url, b"NOT A REQUEST\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 400")
