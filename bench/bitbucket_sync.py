@@ -33,7 +33,7 @@ from bench.changes import NOW, org_toml, spread
 from data.config import OrgConfig, parse_org_config
 from data.sources.bitbucket import cloud, datacenter
 from data.sources.bitbucket.client import BitbucketClient, Edition
-from data.sources.bitbucket.pulls import PullReader, PullsSource
+from data.sources.bitbucket.pulls import EditionPulls, PullsSource
 from data.sources.bitbucket.source import PullsWithOwners
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
@@ -107,7 +107,9 @@ def _timed_routes(fake: FakeBitbucket) -> defaultdict[str, float]:
     return spent
 
 
-def _reader(fake: FakeBitbucket, edition: Edition, repo: str) -> tuple[PullReader, BitbucketClient]:
+def _reader(
+    fake: FakeBitbucket, edition: Edition, repo: str
+) -> tuple[EditionPulls, BitbucketClient]:
     client = fake.client("tok")
     if edition == "cloud":
         return cloud.CloudReader(client, repo), client

@@ -24,7 +24,7 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from data.sources.gitlog import mine_commits
+from data.sources.local_git.gitlog import mine_commits
 from evaluation.repo_backtest import backtest_repo
 
 __all__ = ["build_repo", "main"]

@@ -58,14 +58,14 @@ def _add_open_pulls(out: Path) -> None:
 
     from bot.composition.pipeline import score_open
     from data.ingest import Ingest
-    from data.sources.records import ChangeRecord, FileRecord
     from data.sources.sample import sample_org_config
+    from data.sources.values import SourceChange, SourceChangeFile
     from data.store.engine import make_engine, session_scope
 
     services = ("payments", "checkout", "search", "notifications", "identity")
     now = datetime.now(UTC)
     records = [
-        ChangeRecord(
+        SourceChange(
             key=f"acme/platform#{9000 + n}",
             repository="acme/platform",
             author="copilot-swe-agent[bot]" if n % 3 == 0 else "tbauer",
@@ -73,7 +73,7 @@ def _add_open_pulls(out: Path) -> None:
             title=f"Open change {n}",
             number=9000 + n,
             files=tuple(
-                FileRecord(f"services/{services[n % 5]}/mod{n}_{i}.py", 10 * (n + 1), 3)
+                SourceChangeFile(f"services/{services[n % 5]}/mod{n}_{i}.py", 10 * (n + 1), 3)
                 for i in range(1 + n % 4)
             ),
             state="open",

@@ -158,7 +158,7 @@ def _read(path: Path) -> dict[str, CommitLines]:
 
 
 def _run_mine(repo: Path, after: str | None, out: Path) -> int:
-    from data.sources.gitlog import mine_commits
+    from data.sources.local_git.gitlog import mine_commits
 
     def metrics() -> Iterator[tuple[str, CommitLines]]:
         for commit in mine_commits(repo, "HEAD", after=after, first_parent=True):
@@ -181,7 +181,7 @@ def _run_sync(repo: Path, after: str | None, tmp: Path) -> int:
     from sqlmodel import Session, func, select
 
     from data.config import parse_org_config
-    from data.sources.gitlog import repository_name
+    from data.sources.local_git.gitlog import repository_name
     from data.sources.local_git.source import LocalGitSource
     from data.store.engine import make_engine
     from data.store.migrate import upgrade

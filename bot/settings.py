@@ -13,10 +13,10 @@ Opsgenie) declares and reads its own variables, so they are not here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from briefing.prompt import DEFAULT_MODEL
 from data.config.store import store_beside
@@ -215,16 +215,18 @@ class Settings(BaseSettings):
         description="The web view's public address, e.g. https://riskbrief.example.com/web; "
         "briefing links open it when set, the code host otherwise.",
     )
-    web_keys: SecretStr | None = Field(
-        default=None,
+    # NoDecode: pydantic-settings would read a list's variable as JSON; these two are
+    # comma-separated, and ``_comma_list`` splits them.
+    web_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field(
+        default=(),
         description="Secrets signing the web view's links and sign-ins, comma-separated, "
         "newest first: the first signs, every one is still accepted (rotate by prepending).",
     )
     web_link_days: int = Field(
         default=30, ge=1, le=365, description="How many days a briefing's link opens the web view."
     )
-    web_admins: str | None = Field(
-        default=None,
+    web_admins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
         description="Emails, comma-separated, that see the whole organisation once signed in.",
     )
     oidc_issuer: str | None = Field(
@@ -264,8 +266,6 @@ class Settings(BaseSettings):
         "bitbucket_webhook_secret",
         "bitbucket_dc_webhook_secret",
         "web_url",
-        "web_keys",
-        "web_admins",
         "oidc_issuer",
         "oidc_client_id",
         "oidc_client_secret",
@@ -275,6 +275,14 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         # `export ANTHROPIC_API_KEY=` is how people switch the LLM off.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("web_keys", "web_admins", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        # `a, b,` is two entries; a blank variable is none, as for every other setting.
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @field_validator("database_url", mode="before")
     @classmethod

@@ -18,7 +18,10 @@ from data.config import OrgConfig
 from data.scope import Scope
 from data.store.tables import Subscriber
 from data.store.track_record import store_record
-from scoring import ScoringConfig, Severity, aggregate, build_cards, severity_counts
+from scoring.card_terms import Severity
+from scoring.cards import build_cards, severity_counts
+from scoring.config import ScoringConfig
+from scoring.weekly import aggregate
 
 __all__ = ["Recipient", "build_payload", "build_payloads"]
 

@@ -15,9 +15,9 @@ from briefing.card_words import KIND_WORDS, action
 from briefing.headline import deploys_clause, headline, very_high_clause
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
-from briefing.plural import many, number
 from briefing.week import IsoWeek
 from scoring.card_terms import Severity
+from scoring.plural import many, number
 
 __all__ = ["no_data_line", "write_deterministic"]
 

@@ -29,10 +29,10 @@ from briefing.claims import (
 )
 from briefing.narrative import MAX_WORDS, Narrative
 from briefing.payload import BriefingPayload
-from briefing.plural import many
 from briefing.prompt import SYSTEM_PROMPT, payload_json
 from briefing.render.escape import neutralise
 from scoring.change_key import ChangeKey
+from scoring.plural import many
 
 __all__ = ["MAX_WORDS", "check_narrative"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from briefing.labels import signal_label
-from briefing.names import and_list, deploy_named, service_name
+from briefing.names import and_list, deploy_named, service_named
 from briefing.payload import BriefingPayload, CardView, DeployView
-from briefing.plural import many, number, was
 from scoring.card_terms import CardKind, EvidenceKind, Severity
+from scoring.plural import many, number, was
 
 __all__ = ["deploys_clause", "headline", "topic", "very_high_clause"]
 
@@ -34,9 +34,9 @@ _HEADLINE_DEPLOYS = 2
 def topic(payload: BriefingPayload, card: CardView) -> str:
     """What ``card`` is about in a few words: ``"Payments"``, ``"the incident in Checkout"``."""
     if card.kind is CardKind.CONCENTRATION:
-        return service_name(payload, card.subject)
+        return service_named(payload, card.subject)
     if card.kind is CardKind.INCIDENT:
-        return f"the incident in {service_name(payload, card.subject)}"
+        return f"the incident in {service_named(payload, card.subject)}"
     if card.kind is CardKind.DRIVER and card.driver is not None:
         return signal_label(card.driver)
     if card.kind is CardKind.GATED and (changes := card.evidence_of(EvidenceKind.CHANGE)):
@@ -46,7 +46,7 @@ def topic(payload: BriefingPayload, card: CardView) -> str:
     if card.kind in _TOPICS:
         return _TOPICS[card.kind]
     if card.subject:
-        return service_name(payload, card.subject)
+        return service_named(payload, card.subject)
     return card.title
 
 

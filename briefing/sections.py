@@ -24,11 +24,12 @@ from briefing.payload import (
 )
 from data.config import OrgConfig
 from data.store.scores import load_scores
-from scoring import Card, Distribution, ScoringConfig, WeekAggregate
-from scoring.card_terms import EvidenceKind
+from scoring.card_terms import Card, EvidenceKind
 from scoring.change_key import ChangeKey
+from scoring.config import ScoringConfig
 from scoring.risk import Band
 from scoring.scored import ScoredChange
+from scoring.weekly import Distribution, WeekAggregate
 
 __all__ = [
     "agents",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from briefing.plural import many
 from briefing.views import View
+from scoring.plural import many
 from scoring.record import MIN_OUTCOMES, ScorerRecord
 
 __all__ = ["RecordView", "record_line", "short_record_line"]

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from briefing.plural import many
+from scoring.plural import many
 
 __all__ = [
     "AgentView",

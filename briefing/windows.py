@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from briefing.week import IsoWeek
 from data.scope import Scope
-from data.store.window import WeekRows, load_window
+from data.store.window import WindowRows, load_window
 
 __all__ = ["PayloadKey", "Windows", "weeks_before"]
 
@@ -44,7 +44,7 @@ class Windows:
         week: IsoWeek,
         services: Sequence[str],
         since: IsoWeek | None = None,
-    ) -> WeekRows:
+    ) -> WindowRows:
         """``services``' rows of ``week``, or of ``since`` up to and including ``week``; for the
         whole organisation, its changes in code no service holds too."""
         assert self._window is not None

@@ -4,14 +4,17 @@ Pure (no I/O): the GitHub source feeds it texts read through the API
 (``data.sources.github.codeowners``) and a local clone the blobs of its
 history (``data.sources.local_git``), so both sources judge ownership alike.
 
-GitHub's rules, which differ from ``.gitignore`` in places:
+GitHub's rules, which are gitignore's as git documents them (pathspec's ``gitignore``
+patterns match each pattern; the GitLab and Bitbucket sources reuse ``compile_pattern``)
+but for what this module adds:
 
 - A line is a pattern followed by owners (``@user``, ``@org/team``, an email).
   ``#`` starts a comment, also after the owners; ``\\#`` is a literal ``#`` and
   ``\\ `` a literal space in a pattern.
 - ``*`` and ``?`` never cross ``/``; a pattern with no slash but a trailing one
   matches at any depth (``*.js``, ``apps/``), any other is anchored at the root
-  (``docs/*``, ``/build/``); ``**`` matches any number of directories.
+  (``docs/*``, ``/build/``); ``**`` matches any number of directories (inside a part,
+  ``a**b``, it is a lone ``*``).
 - A pattern naming a directory covers everything below it (``/apps/github``),
   but a last segment that is a lone ``*`` matches only direct children:
   ``docs/*`` owns ``docs/a.md``, not ``docs/sub/b.md``.
@@ -37,6 +40,10 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Generic, Protocol, TypeAlias, TypeVar
 
+from pathspec import RegexPattern, lookup_pattern
+
+from data.emails import email_address
+
 __all__ = [
     "CODEOWNERS_LOCATIONS",
     "CodeOwners",
@@ -58,7 +65,6 @@ CODEOWNERS_LOCATIONS: tuple[str, ...] = (".github/CODEOWNERS", "CODEOWNERS", "do
 # The seam the PR sync takes: the owners of a path under the CODEOWNERS in force at a time.
 OwnersOf: TypeAlias = Callable[[str, datetime], tuple[str, ...] | None]
 
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 _TEAM = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9\-]*)/[A-Za-z0-9_.\-]+$")
 _USER = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9\-_]*)(?:\[bot\])?$")
 
@@ -74,7 +80,7 @@ class Rule:
 
     def matches(self, path: str) -> bool:
         """True when the rule's pattern matches the repository-relative ``path``."""
-        return self.regex.match(path) is not None
+        return self.regex.search(path) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,82 +136,43 @@ def split_line(line: str) -> list[str]:
     return tokens
 
 
-def _segment_regex(segment: str) -> str:
-    """One path segment with ``*``, ``?`` and escapes, as a regex that never crosses ``/``."""
-    out: list[str] = []
-    i = 0
-    while i < len(segment):
-        ch = segment[i]
-        if ch == "\\" and i + 1 < len(segment):
-            out.append(re.escape(segment[i + 1]))
-            i += 2
-            continue
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
+# GitHub reads ``[`` and ``]`` as themselves, where gitignore opens a character class; an
+# escape (``\\*``, ``\\ ``) is passed on whole.
+_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]")
+
+
+_GITIGNORE = lookup_pattern("gitignore")
+
+
+def _literal(found: re.Match[str]) -> str:
+    return found[0] if found[0].startswith("\\") else f"\\{found[0]}"
 
 
 @lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """The regex of a CODEOWNERS pattern; ``ValueError`` when GitHub would reject it."""
+    """The regex of a CODEOWNERS pattern; ``ValueError`` when GitHub would reject it.
+
+    pathspec's ``gitignore`` patterns (git's documented rules) match as GitHub's
+    CODEOWNERS does: a lone ``*`` last part takes only direct children, a name with no
+    inner slash matches at any depth. Only GitHub's refusals and its literal brackets are
+    added here. Search it (pathspec's ``*`` is an unanchored ``.``)."""
     if pattern.startswith("!"):
         raise ValueError("negation with '!' is not supported in CODEOWNERS")
     if "***" in pattern:
         raise ValueError("three asterisks in a row are not a valid pattern")
     if pattern == "/":
         raise ValueError("'/' alone matches nothing")
-    anchored = pattern.startswith("/")
-    body = pattern[1:] if anchored else pattern
-    directory = body.endswith("/")
-    if directory:
-        body = body[:-1]
-    segments = body.split("/")
-    if any(s == "" for s in segments):
+    if "//" in pattern:
         raise ValueError("a pattern cannot contain an empty path segment ('//')")
-    if not anchored and len(segments) == 1 and segments[0] != "**":
-        # No slash but a trailing one: matches at any depth.
-        segments = ["**", *segments]
-    if directory:
-        # A trailing slash matches only directories: something must follow.
-        segments.append("**")
-    out = ["^"]
-    need_slash = False
-    last = len(segments) - 1
-    for i, seg in enumerate(segments):
-        if seg == "**":
-            if i == 0 and i == last:
-                out.append(".+")
-            elif i == 0:
-                out.append("(?:.+/)?")
-                need_slash = False
-            elif i == last:
-                out.append("/.+")
-            else:
-                out.append("(?:/.+)?")
-                need_slash = True
-            continue
-        if need_slash:
-            out.append("/")
-        if seg == "*":
-            # A lone '*' as the last segment matches direct children only.
-            out.append("[^/]+")
-        else:
-            out.append(_segment_regex(seg))
-            if i == last:
-                # A file, or a directory and everything below it.
-                out.append("(?:/.*)?")
-        need_slash = True
-    out.append("$")
-    return re.compile("".join(out))
+    # The kind ``PathSpec.from_lines("gitignore", …)`` reads .gitattributes with, too.
+    compiled = _GITIGNORE(_BRACKET_OR_ESCAPE.sub(_literal, pattern))
+    if not isinstance(compiled, RegexPattern) or compiled.regex is None:
+        raise ValueError(f"{pattern!r} is not a pattern")  # pathspec's comment or blank
+    return compiled.regex
 
 
 def _valid_owner(owner: str) -> bool:
-    return bool(_USER.match(owner) or _TEAM.match(owner) or _EMAIL.match(owner))
+    return bool(_USER.match(owner) or _TEAM.match(owner) or email_address(owner))
 
 
 def parse_codeowners(text: str) -> CodeOwners:

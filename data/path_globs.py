@@ -1,25 +1,17 @@
-"""Path globs as services' ``paths`` use them: ``**`` crosses directories, ``*`` does not;
-a service's ``!`` glob takes the paths it matches out of the service.
+"""Shell-style path globs: riskbrief.toml's service ``paths`` (docs/configuration.md), and
+the folder globs of the builds quickstart reads (Cargo's workspace ``members``, npm's and
+pnpm's workspaces), which mean the same.
 
-Also read for Cargo's workspace ``members`` and the build layouts ``bot`` guesses; CODEOWNERS
-patterns are ``data.codeowners``'s, with GitHub's rules.
+From the repository's root (a leading ``/`` changes nothing); ``*`` and ``?`` stay within a
+part, ``**`` crosses folders wherever it stands (``src/**.py``); a trailing ``/`` is
+``/**``; ``[…]`` is a character class as ``re`` reads it; a glob names only the paths it
+spells (``services/checkout`` is not ``services/checkout/main.go``). In a list
+(``in_globs``), a ``!`` glob takes what it matches out whatever its place.
 
-Compiled here rather than by pathspec (a dependency, for gitignore-style files) because
-no pattern kind of pathspec means what these globs are documented to mean
-(docs/configuration.md); its ``gitignore`` patterns, each given a leading ``/`` to anchor
-it, differ in four places:
-
-- a gitignore pattern matching a folder matches everything below it: ``services/checkout``
-  takes ``services/checkout/main.go``, where here a glob names only the paths it spells
-  (Cargo's ``members = ["crates/core"]`` too: a crate nested in it is no member);
-- ``**`` inside a part (``src/**.py``, ``a**b``) is a lone ``*`` to gitignore; here ``**``
-  always crosses directories;
-- ``[!a]`` is a negated class to gitignore; here a bracket goes to ``re`` as written;
-- a leading ``#`` makes a comment and trailing spaces are dropped; here those are refused
-  or literal.
-
-Nor is ``in_globs``'s ``!`` gitignore's: there the last matching line wins, here a ``!``
-glob takes its paths out whatever its place in the list.
+CODEOWNERS and ``.gitattributes`` are gitignore's dialect instead (``data.codeowners``, by
+pathspec), which differs in each of those places: a name with no inner slash matches at
+any depth, a folder's pattern reaches below it, ``**`` inside a part is a lone ``*``, the
+last matching line wins. So these globs are compiled here, not by pathspec.
 """
 
 from __future__ import annotations

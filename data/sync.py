@@ -21,12 +21,12 @@ from sqlmodel import Session, col, select
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.ingest import Ingest, Tally
-from data.sources.records import (
-    ChangeRecord,
-    DeployRecord,
-    ErrorBudgetRecord,
-    IncidentRecord,
-    PersonRecord,
+from data.sources.values import (
+    SourceChange,
+    SourceDeploy,
+    SourceErrorBudget,
+    SourceIncident,
+    SourcePerson,
 )
 from data.store.tables import SyncState
 from scoring.errors import RiskbriefError, SourceError
@@ -146,12 +146,12 @@ class SyncRun:
         scope: str = "",
         *,
         cursor: Cursor | None = None,
-        people: Sequence[PersonRecord] = (),
-        names: Sequence[PersonRecord] = (),
-        changes: Sequence[ChangeRecord] = (),
-        deploys: Sequence[DeployRecord] = (),
-        incidents: Sequence[IncidentRecord] = (),
-        error_budgets: Sequence[ErrorBudgetRecord] = (),
+        people: Sequence[SourcePerson] = (),
+        names: Sequence[SourcePerson] = (),
+        changes: Sequence[SourceChange] = (),
+        deploys: Sequence[SourceDeploy] = (),
+        incidents: Sequence[SourceIncident] = (),
+        error_budgets: Sequence[SourceErrorBudget] = (),
     ) -> Tally:
         """Upsert the records and save ``cursor`` (when given) in one transaction; ``names``
         sets people's names without counting them (``people`` are counted)."""

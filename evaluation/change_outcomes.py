@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig, RepositoryConfig
-from data.sources.gitlog import MinedCommit, branch_ref, mine_commits, run_git
+from data.sources.local_git.gitlog import MinedCommit, branch_ref, mine_commits, run_git
 from data.store.tables import (
     IS_MERGED,
     Change,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from data.sources.gitlog import MinedCommit, mine_commits, run_git
+from data.sources.local_git.gitlog import MinedCommit, mine_commits, run_git
 from evaluation.szz import bug_inducing
 from scoring.calibration import fit_weights
 from scoring.config import ScoringConfig, Weights

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from data.sources.gitlog import MinedCommit, run_git
+from data.sources.local_git.gitlog import MinedCommit, run_git
 from scoring.change_files import lexed_path
 from scoring.fixes import is_fix_commit
 

@@ -21,10 +21,10 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.bitbucket.pr_check import PullRequestCheck
-from bot.bitbucket.webhook import WEBHOOK_PATH, Door, bitbucket_webhook
+from bot.bitbucket.check import BitbucketCheck
+from bot.bitbucket.webhook import WEBHOOK_PATH, Half, bitbucket_webhook
+from bot.checks.door import hub_signature
 from bot.runtime.server import wsgi_application
-from bot.webhook_door import hub_signature
 from data.config import OrgConfig
 from data.sources.bitbucket.client import Edition
 from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
@@ -110,7 +110,7 @@ class BitbucketWorld:
     org: OrgConfig
     bitbucket: FakeBitbucket
     url: str
-    check: PullRequestCheck
+    check: BitbucketCheck
 
     def add(self, pr: FakePR) -> FakePR:
         """Put ``pr`` in the fake Bitbucket's repository."""
@@ -194,12 +194,12 @@ def bitbucket_world(
         bitbucket.repo(REPO)
         org, config = _org(edition, enforce, threshold, bitbucket.base_url)
         client = bitbucket.client(BB_TOKEN, max_wait=5.0)
-        check = PullRequestCheck(engine, org, config, client, web_url=web_url, clock=lambda: NOW)
+        check = BitbucketCheck(engine, org, config, client, web_url=web_url, clock=lambda: NOW)
         webhook = bitbucket_webhook(
-            engine, {edition: Door(SecretStr(BB_SECRET), check)}, clock=lambda: NOW
+            engine, {edition: Half(SecretStr(BB_SECRET), check)}, clock=lambda: NOW
         )
         try:
-            with served(wsgi_application(None, engine, bitbucket=webhook)) as url:
+            with served(wsgi_application(None, engine, checks={WEBHOOK_PATH: webhook})) as url:
                 yield BitbucketWorld(edition, engine, org, bitbucket, url, check)
         finally:
             client.close()

@@ -23,10 +23,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.github.pull_check import PullCheck
+from bot.checks.door import hub_signature
+from bot.github.check import GitHubCheck
 from bot.github.webhook import WEBHOOK_PATH, github_webhook
 from bot.runtime.server import HttpServer, wsgi_application
-from bot.webhook_door import hub_signature
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.http.client import tls_context
@@ -104,7 +104,7 @@ class World:
     rest: FakeGitHubRest
     graphql: FakeGitHubGraphQL
     url: str
-    check: PullCheck
+    check: GitHubCheck
     deliveries: list[str] = field(default_factory=list)
 
     def deliver(
@@ -188,12 +188,12 @@ def world_of(
             rest.enable_app(FakeApp(_APP_ID, _INSTALLATION, _KEY.public_key()))
             auth = AppAuth(_APP_ID, _INSTALLATION, _KEY)
         client = GitHubClient(rest.url, auth, sleep=lambda _: None)
-        check = PullCheck(
+        check = GitHubCheck(
             engine, org, client, app=app, repositories=frozenset({REPO}), clock=lambda: NOW
         )
         webhook = github_webhook(engine, SecretStr(SECRET), check, clock=lambda: NOW)
         try:
-            with served(wsgi_application(None, engine, github=webhook)) as url:
+            with served(wsgi_application(None, engine, checks={WEBHOOK_PATH: webhook})) as url:
                 yield World(engine, org, rest, graphql, url, check)
         finally:
             client.close()

@@ -20,7 +20,7 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.gitlab.mr_check import MergeRequestCheck
+from bot.gitlab.check import GitLabCheck
 from bot.gitlab.webhook import EVENT, WEBHOOK_PATH, gitlab_webhook
 from bot.runtime.server import wsgi_application
 from data.config import OrgConfig
@@ -98,7 +98,7 @@ class GitLabWorld:
     org: OrgConfig
     gitlab: FakeGitLab
     url: str
-    check: MergeRequestCheck
+    check: GitLabCheck
     deliveries: list[str] = field(default_factory=list)
 
     def add(self, mr: FakeMR) -> FakeMR:
@@ -154,7 +154,7 @@ def gitlab_world(
     with FakeGitLab(tokens={GL_TOKEN: scopes}) as gitlab:
         gitlab.project(PROJECT)
         client = gitlab.client(GL_TOKEN, max_wait=5.0)
-        check = MergeRequestCheck(
+        check = GitLabCheck(
             engine,
             org,
             config.model_copy(update={"base_url": gitlab.base_url}),
@@ -170,7 +170,7 @@ def gitlab_world(
             signing_token=SecretStr(signing_token) if signing_token else None,
         )
         try:
-            with served(wsgi_application(None, engine, gitlab=webhook)) as url:
+            with served(wsgi_application(None, engine, checks={WEBHOOK_PATH: webhook})) as url:
                 yield GitLabWorld(engine, org, gitlab, url, check)
         finally:
             client.close()

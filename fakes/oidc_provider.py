@@ -14,8 +14,9 @@ It serves what OpenID Connect Core 1.0, Discovery 1.0, RFC 6749 and RFC 7636 doc
   the client's authentication (``client_secret_basic`` when it has a secret, else
   ``client_id`` in the form); answers an RS256 ID token.
 
-Tokens are signed with PyJWT, not with the library riskbrief verifies them with, so a
-flaw shared by both sides cannot hide itself. Knobs make it misbehave (see
+Tokens are signed by hand with ``cryptography`` (RFC 7515's signing input, RSASSA-PKCS1-v1_5
+with SHA-256), not with the JOSE library riskbrief verifies them with, so a flaw shared by
+both sides cannot hide itself. Knobs make it misbehave (see
 ``FakeOidcProvider``'s attributes); ``server.requests`` records every request.
 """
 
@@ -34,9 +35,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from fakes.http import Answer, FakeServer, FakeService, Request
 
@@ -115,6 +115,7 @@ class FakeOidcProvider(FakeService):
     - ``lifetime``: seconds from ``iat`` to ``exp`` (negative: already expired);
       ``clock``: the provider's time;
     - ``nonce``: ``"echo"`` the one asked for, ``"missing"``, or ``"wrong"``;
+    - ``at_hash``: ``"missing"``, or ``"echo"`` the access token's hash, or ``"wrong"``;
     - ``tamper``: flip a byte of the signature;
     - ``algorithm``: ``"RS256"``, or ``"HS256"`` keyed with the public PEM, or ``"none"``;
     - ``sign_with``: a key to sign with that the JWKS does not publish;
@@ -133,6 +134,7 @@ class FakeOidcProvider(FakeService):
     lifetime: int = 300
     clock: Callable[[], float] = time.time
     nonce: Literal["echo", "missing", "wrong"] = "echo"
+    at_hash: Literal["echo", "missing", "wrong"] = "missing"
     tamper: bool = False
     algorithm: Literal["RS256", "HS256", "none"] = "RS256"
     sign_with: SigningKey | None = None
@@ -255,13 +257,14 @@ class FakeOidcProvider(FakeService):
         challenge = _b64(hashlib.sha256(verifier.encode("ascii")).digest())
         if not hmac.compare_digest(challenge, grant.challenge):
             return Answer(400, {"error": "invalid_grant"})
+        access_token = secrets.token_urlsafe(24)
         return Answer(
             body={
-                "access_token": secrets.token_urlsafe(24),
+                "access_token": access_token,
                 "token_type": "Bearer",
                 "expires_in": 3600,
                 "scope": "openid email profile",
-                "id_token": self._id_token(grant),
+                "id_token": self._id_token(grant, access_token),
             },
             headers={"Cache-Control": "no-store"},
         )
@@ -288,7 +291,7 @@ class FakeOidcProvider(FakeService):
 
     # -- the ID token ----------------------------------------------------------------
 
-    def _id_token(self, grant: _Grant) -> str:
+    def _id_token(self, grant: _Grant, access_token: str) -> str:
         now = int(self.clock())
         claims: dict[str, Any] = {
             "iss": self.token_issuer or self.issuer,
@@ -304,6 +307,10 @@ class FakeOidcProvider(FakeService):
             claims["nonce"] = grant.nonce
         elif self.nonce == "wrong":
             claims["nonce"] = secrets.token_urlsafe(16)
+        if self.at_hash != "missing":
+            # Core 1.0, 3.1.3.6: the left half of the access token's SHA-256, base64url.
+            hashed = access_token if self.at_hash == "echo" else access_token + "x"
+            claims["at_hash"] = _b64(hashlib.sha256(hashed.encode("ascii")).digest()[:16])
         if grant.user.email is not None:
             claims["email"] = grant.user.email
         if grant.user.email_verified is not None:
@@ -322,12 +329,14 @@ class FakeOidcProvider(FakeService):
         return token
 
     def _sign(self, claims: dict[str, Any], key: SigningKey) -> str:
-        if self.algorithm == "RS256":
-            return jwt.encode(claims, key.private, algorithm="RS256", headers={"kid": key.kid})
-        # PyJWT refuses both forgeries below, rightly; they are made by hand.
         header = {"alg": self.algorithm, "typ": "JWT", "kid": key.kid}
         signing_input = _b64(json.dumps(header).encode()) + "." + _b64(json.dumps(claims).encode())
-        if self.algorithm == "none":
-            return signing_input + "."
-        mac = hmac.new(key.public_pem(), signing_input.encode("ascii"), hashlib.sha256)
-        return signing_input + "." + _b64(mac.digest())
+        data = signing_input.encode("ascii")
+        if self.algorithm == "RS256":
+            signature = key.private.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        elif self.algorithm == "HS256":
+            # The key-confusion forgery: the public key's PEM as the HMAC secret.
+            signature = hmac.new(key.public_pem(), data, hashlib.sha256).digest()
+        else:
+            signature = b""
+        return signing_input + "." + _b64(signature)

@@ -71,7 +71,8 @@ class Failure:
     """How the next call of one method fails: an HTTP status, or ``ok: false`` with ``error``."""
 
     status: int = 429
-    retry_after: int = 1
+    # Seconds, or an HTTP date (RFC 9110 allows either).
+    retry_after: int | str = 1
     error: str | None = None
 
 
@@ -179,7 +180,7 @@ class FakeSlack(FakeService):
         method: str,
         *,
         status: int = 429,
-        retry_after: int = 1,
+        retry_after: int | str = 1,
         error: str | None = None,
     ) -> None:
         """Fail the next call of ``method``: with ``error``, a 200 ``ok: false``; else ``status``.

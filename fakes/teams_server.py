@@ -86,8 +86,9 @@ class FakeTeams(FakeServer):
         """The workflow called ``name``."""
         return next(f for f in self.workflows.values() if f.name == name)
 
-    def fail_with(self, status: int = 429, retry_after: int | None = 1) -> None:
-        """Answer the next POST with ``status`` (and ``Retry-After``) without running it."""
+    def fail_with(self, status: int = 429, retry_after: int | str | None = 1) -> None:
+        """Answer the next POST with ``status`` (and ``Retry-After``: seconds, or an HTTP
+        date as a string) without running it."""
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
         error = {"error": {"code": "WorkflowTriggerIsThrottled" if status == 429 else "Error"}}
         self.fail_next("/workflows/", Answer(status, error, headers))

@@ -166,7 +166,9 @@ _BY_EMAIL = {email: s for s in SIGNATURES for email in s.emails}
 _BY_IDENTITY = tuple(
     (re.compile(s.identity, re.IGNORECASE), s) for s in SIGNATURES if s.identity is not None
 )
-# GitHub's noreply addresses: "<id>+<login>@users.noreply.github.com" or "<login>@…".
+# GitHub's noreply addresses: "<id>+<login>@users.noreply.github.com" or "<login>@…". A regex,
+# not pydantic's EmailStr: it takes the login out of an address git already recorded, and
+# validates nothing (scoring imports no validator).
 _NOREPLY = re.compile(r"^(?:\d+\+)?(?P<login>[^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
 # Trailers that credit a co-author or a generating tool. Co-authored-by is GitHub's
 # (docs.github.com, "Creating a commit with multiple authors"); Assisted-by is the Linux

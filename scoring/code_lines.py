@@ -88,6 +88,7 @@ def _whole_name_patterns() -> re.Pattern[str]:
     """Pygments' file name patterns other than ``*.ext``: ``Makefile``, ``*.js.j2``, ``*.[1-9]``."""
     patterns = {p for entry in _mapping.LEXERS.values() for p in entry[3]}
     others = sorted(p for p in patterns if not re.fullmatch(r"\*\.[^*?\[\].]+", p))
+    # fnmatch's dialect, as Pygments writes and matches its own patterns: not a path glob.
     return re.compile("|".join(fnmatch.translate(p) for p in others))
 
 

@@ -31,7 +31,7 @@ __all__ = ["BudgetSpan", "History", "HistoryContext", "subsystem_of"]
 BudgetSpan = tuple[str, datetime, datetime | None]
 
 _DAY = 86_400.0
-# How a revert recorded as an incident is keyed (``data.reverts``).
+# How a revert recorded as an incident is keyed (``data.rules.revert_incidents``).
 _REVERT = "revert:"
 # Recent experience decays with this time constant: a change a year old counts e⁻¹.
 _RECENT_TAU_DAYS = 365.0

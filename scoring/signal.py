@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Reading", "Signal", "plural"]
+__all__ = ["Reading", "Signal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,3 @@ class Signal:
 # rather than whole Signals, so that a weight never becomes part of a cache key:
 # 0.0 and -0.0 are equal keys but multiply to zeros of different signs.
 Reading = tuple[float | None, str, float]
-
-
-def plural(n: int, word: str) -> str:
-    """``n`` and ``word``, plural unless ``n`` is one, as a signal's reason says it."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.scenarios.org import SERVICES, TEAMS, WEEKS, steady_plan
 from bench.scenarios.run import SUBSCRIBERS, CardSeen, WeekSaid, brief_org, week_said, write_org
 from bench.scenarios.stories import LAST, STORIES, Story
-from scoring import Severity
+from scoring.card_terms import Severity
 
 # Weeks briefed: the first two only warm the history up.
 FIRST_BRIEFED = 2

@@ -28,7 +28,7 @@ from bench.scenarios.org import (
     monday,
 )
 from bench.scenarios.repo import Commit, FastImportRepo
-from scoring import CardKind, Severity
+from scoring.card_terms import CardKind, Severity
 
 __all__ = ["CardSeen", "WeekSaid", "brief_org", "week_said", "write_org"]
 

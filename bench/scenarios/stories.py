@@ -27,7 +27,7 @@ from bench.scenarios.org import (
     monday,
     small_files,
 )
-from scoring import CardKind, Severity
+from scoring.card_terms import CardKind, Severity
 
 __all__ = ["STORIES", "Expect", "Story"]
 

@@ -22,13 +22,13 @@ from data.scope import Scope
 
 __all__ = [
     "Answer",
-    "Briefing",
+    "AnswerOutcome",
+    "BriefingPart",
     "Code",
     "Column",
     "Line",
     "Link",
     "Note",
-    "Outcome",
     "Paragraph",
     "Part",
     "Span",
@@ -100,7 +100,7 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
-class Briefing:
+class BriefingPart:
     """A week's briefing as the Monday one is made (payload and deterministic narrative), with
     the ``heading`` line a reader shows above it and the ``title`` its notification starts with.
 
@@ -117,10 +117,10 @@ class Briefing:
     scope: Scope
 
 
-Part: TypeAlias = Paragraph | Note | Table | Briefing
+Part: TypeAlias = Paragraph | Note | Table | BriefingPart
 
 
-class Outcome(Enum):
+class AnswerOutcome(Enum):
     """Whether the question was answered, named nothing in the store, or did not parse."""
 
     ANSWERED = "answered"
@@ -136,14 +136,14 @@ class Answer:
 
     parts: tuple[Part, ...]
     summary: Line | None = None
-    outcome: Outcome = Outcome.ANSWERED
+    outcome: AnswerOutcome = AnswerOutcome.ANSWERED
 
     @property
     def found(self) -> bool:
         """False when the answer says that what was asked about is not there, or did not parse."""
-        return self.outcome is Outcome.ANSWERED
+        return self.outcome is AnswerOutcome.ANSWERED
 
 
-def paragraph(*lines: Line, outcome: Outcome = Outcome.ANSWERED) -> Answer:
+def paragraph(*lines: Line, outcome: AnswerOutcome = AnswerOutcome.ANSWERED) -> Answer:
     """An answer of one paragraph of ``lines``."""
     return Answer((Paragraph(lines),), outcome=outcome)

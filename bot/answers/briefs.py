@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.answers.answer import Answer, Briefing, Strong
+from bot.answers.answer import Answer, BriefingPart, Strong
 from bot.answers.caller import Asked
 from bot.answers.lookups import this_week
 from bot.answers.queries import BriefQuery
@@ -46,7 +46,7 @@ def brief_answer(
         f" · {one_line(payload.scope.label)} · "
         f"{now.astimezone(ZoneInfo(timezone)):%a %d %b %H:%M} ({timezone})",
     )
-    briefing = Briefing(
+    briefing = BriefingPart(
         title=title,
         heading=heading,
         payload=payload,

@@ -21,11 +21,11 @@ from bot.answers.queries import ChangeQuery
 from bot.answers.records.change import change_risk
 from bot.answers.records.models import ChangeRisk
 from briefing.labels import band_label
-from briefing.plural import many
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
 from data.store.tables import Change, ChangeState
 from scoring.errors import NotFoundError
+from scoring.plural import many
 
 __all__ = ["answer_change", "change_answer"]
 

@@ -21,9 +21,9 @@ from bot.answers.parse import said
 from bot.answers.queries import DeployQuery
 from bot.answers.records.deploy import deploy_record
 from briefing.labels import band_label
-from briefing.plural import many
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
+from scoring.plural import many
 
 __all__ = ["answer_deploy", "deploy_answer"]
 

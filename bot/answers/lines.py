@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from bot.answers.answer import Answer, Code, Line, Outcome, Paragraph
+from bot.answers.answer import Answer, AnswerOutcome, Code, Line, Paragraph
 from bot.answers.lookups import local_time
 from bot.answers.records.models import GateRow, SignalPoints
 from briefing.render.escape import one_line
@@ -68,10 +68,12 @@ def deploy_name(session: Session, org: OrgConfig, deploy: Deploy, timezone: str)
 
 def not_found(*spans: str | Code) -> Answer:
     """A one-paragraph answer saying that what was asked about is not in the store."""
-    return Answer((Paragraph((tuple(spans),)),), outcome=Outcome.NOT_FOUND)
+    return Answer((Paragraph((tuple(spans),)),), outcome=AnswerOutcome.NOT_FOUND)
 
 
 def candidates(what: Line, lines: list[Line], more: int, ask: str) -> Answer:
     """What an ambiguous key names, the first few of them, and how to ask about one."""
     tail: list[Line] = [(f"… and {more} more; give more of it",)] if more > 0 else []
-    return Answer((Paragraph(((*what, f"; {ask}:"), *lines, *tail)),), outcome=Outcome.NOT_FOUND)
+    return Answer(
+        (Paragraph(((*what, f"; {ask}:"), *lines, *tail)),), outcome=AnswerOutcome.NOT_FOUND
+    )

@@ -87,7 +87,7 @@ def _same_repository(stored: str, asked: str) -> bool:
 def find_changes(session: Session, ref: str) -> list[Change]:
     """The changes ``ref`` names, newest first: its stored key, else what it is written as.
 
-    ``ref`` is what ``bot.answers.parse.change_ref`` writes: ``[repo]#N`` for a pull
+    ``ref`` is what ``bot.answers.parse.change_lookup`` writes: ``[repo]#N`` for a pull
     request, ``[repo]!N`` for a GitLab merge request, ``[repo@]sha`` for a commit (a PR's
     merge commit finds the PR). The repository may be spelt ``owner/name`` or ``name``
     whatever form it was stored in. More than one change comes back only when a short sha

@@ -1,4 +1,6 @@
-"""``/risk`` text and ``riskbrief ask`` arguments parsed into a typed query, or a usage answer.
+"""The arguments of ``/risk`` commands read into keys, or a usage answer: names of teams and
+services, a change, a time zone, an email address. Which commands take them is
+``bot.answers.grammar``'s declaration.
 
 Pure: no store, no reader. Team and service names are checked against a
 :class:`Catalog` so that a typo gets the closest names back. A user's own text
@@ -16,64 +18,27 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from bot.answers.answer import Code, Line, Span, Strong
-from bot.answers.queries import (
-    BriefQuery,
-    ChangeQuery,
-    DeployQuery,
-    HelpQuery,
-    Query,
-    ServiceQuery,
-    SettingsQuery,
-    SubscribeQuery,
-    UnsubscribeQuery,
-)
+from bot.answers.answer import Code, Line, Span
+from bot.answers.queries import ChangeQuery
 from briefing.render.escape import one_line, truncate
+from data.emails import email_address
 from data.scope import Scope
 from data.sources.registry import read_change
 from scoring.change_key import ChangeKey
 
 __all__ = [
-    "HELP",
-    "USAGE",
     "Catalog",
     "ChangeReader",
     "Usage",
+    "change_lookup",
     "change_query",
-    "change_ref",
-    "parse_args",
-    "parse_query",
+    "email_of",
     "said",
+    "scope_of",
+    "timezone_of",
+    "unknown_name",
+    "unquoted",
 ]
-
-USAGE: Line = (
-    "Usage: `/risk brief [team|service]` · "
-    "`/risk pr <url | owner/repo#123 | group/project!123 | sha>` · "
-    "`/risk service <name>` · `/risk deploy <latest <service> | id>` · "
-    "`/risk subscribe [team|service …] [email <address>] [tz <Area/City>]` · "
-    "`/risk unsubscribe` · `/risk settings` · `/risk help`",
-)
-
-HELP: tuple[Line, ...] = (
-    (Strong(("riskbrief",)), " answers questions about delivery risk:"),
-    ("• `/risk brief [team|service]`: this week so far, for your scope or the one named",),
-    (
-        "• `/risk pr <url | owner/repo#123 | group/project!123 | sha>`: a change's score, "
-        "band, signals and gates (a commit's sha, short or full, for a change without a "
-        "pull or merge request)",
-    ),
-    ("• `/risk service <name>`: a service's last 8 weeks, riskiest changes, MTTR and CFR",),
-    (
-        "• `/risk deploy latest <service>` or `/risk deploy <id>`: a deploy's risk and "
-        "what it shipped",
-    ),
-    (
-        "• `/risk subscribe [team|service …] [email <address>] [tz <Area/City>]`: "
-        "get the weekly briefing (no names: the whole organisation; "
-        "time zone: your Slack profile's)",
-    ),
-    ("• `/risk unsubscribe` · `/risk settings`",),
-)
 
 # Long enough for any real name or URL; anything longer is cut before it is echoed.
 _ECHO_BUDGET = 120
@@ -97,8 +62,8 @@ _COMMIT_URL = re.compile(
 )
 # Slack shows a pasted link as <url> or <url|text>.
 _SLACK_LINK = re.compile(r"^<(?P<url>https?://[^|>\s]+)(?:\|[^>]*)?>$")
-_EMAIL = re.compile(r"^[^@\s<>|]+@[^@\s<>|]+\.[^@\s<>|]+$")
-# Slack shows a typed address as <mailto:a@b.c|a@b.c>.
+# Slack shows a typed address as <mailto:a@b.c|a@b.c>. Kept as a regex: it takes the address
+# out of Slack's markup, and ``data.emails`` then says whether it is one.
 _MAILTO = re.compile(r"^<mailto:(?P<address>[^|>]+)(?:\|[^>]*)?>$")
 
 
@@ -170,7 +135,8 @@ def _listed(names: Sequence[str]) -> list[Span]:
     return spans
 
 
-def _unknown(catalog: Catalog, name: str, kinds: tuple[str, ...]) -> Usage:
+def unknown_name(catalog: Catalog, name: str, kinds: tuple[str, ...]) -> Usage:
+    """No team or service of ``kinds`` is called ``name``: the closest names, else every one."""
     what = " or ".join(kinds)
     close = catalog.closest(name, kinds)
     if close:
@@ -180,13 +146,14 @@ def _unknown(catalog: Catalog, name: str, kinds: tuple[str, ...]) -> Usage:
     return Usage((f"There is no {what} called “", said(name), "”; ", *hint))
 
 
-def _scope(catalog: Catalog, names: list[str]) -> Scope | Usage:
+def scope_of(catalog: Catalog, names: Sequence[str]) -> Scope | Usage:
+    """The teams and services ``names`` name, or a usage naming the first unknown one."""
     teams: list[str] = []
     services: list[str] = []
     for name in names:
         found = catalog.resolve(name)
         if found is None:
-            return _unknown(catalog, name, ("team", "service"))
+            return unknown_name(catalog, name, ("team", "service"))
         kind, key = found
         bucket = teams if kind == "team" else services
         if key not in bucket:
@@ -194,12 +161,12 @@ def _scope(catalog: Catalog, names: list[str]) -> Scope | Usage:
     return Scope(tuple(teams), tuple(services))
 
 
-def _unquoted(argument: str) -> str:
+def unquoted(argument: str) -> str:
     """An id copied with the backticks or quotes it was shown in, without them."""
     return argument.strip().strip("`'\"“”‘’").strip()
 
 
-def change_ref(argument: str, reader: ChangeReader = read_change) -> str | None:
+def change_lookup(argument: str, reader: ChangeReader = read_change) -> str | None:
     """What a user typed for a change, as the one form the store's lookup reads, else ``None``.
 
     A key or URL a registered source recognises (``reader``: ``group/sub/project!123``
@@ -208,7 +175,7 @@ def change_ref(argument: str, reader: ChangeReader = read_change) -> str | None:
     ``owner/repo@sha``, ``name@sha`` or a bare sha of 7 or more hex digits for a commit
     (from a commit URL too). Numbers lose leading zeros, shas are lower case.
     """
-    text = _unquoted(argument)
+    text = unquoted(argument)
     link = _SLACK_LINK.match(text)
     registered = reader(link["url"] if link else text)
     if registered is not None:
@@ -232,7 +199,7 @@ def change_ref(argument: str, reader: ChangeReader = read_change) -> str | None:
 def change_query(argument: str, reader: ChangeReader = read_change) -> ChangeQuery | Usage:
     """The question about the change ``argument`` names (``/risk pr``'s argument, an MCP tool's
     ``change``), or a :class:`Usage` listing the forms a change is named in."""
-    ref = change_ref(argument, reader)
+    ref = change_lookup(argument, reader)
     if ref is None:
         return Usage(
             (
@@ -252,7 +219,8 @@ def _zones() -> dict[str, str]:
     return {z.lower(): z for z in zoneinfo.available_timezones()}
 
 
-def _timezone(text: str) -> str | Usage:
+def timezone_of(text: str) -> str | Usage:
+    """The IANA zone ``text`` names in any case, or a usage offering the closest."""
     zones = _zones()
     if text.lower() in zones:
         return zones[text.lower()]
@@ -265,97 +233,12 @@ def _timezone(text: str) -> str | Usage:
     return Usage(("“", said(text), "” is not a time zone; ", *hint))
 
 
-def _email(text: str) -> str | Usage:
+def email_of(text: str) -> str | Usage:
+    """The address ``text`` is (Slack's ``<mailto:…>`` too), or a usage showing the form."""
     mailto = _MAILTO.match(text)
-    address = mailto["address"] if mailto else text
-    if not _EMAIL.match(address):
+    address = email_address(mailto["address"] if mailto else text)
+    if address is None:
         return Usage(
             ("“", said(text), "” is not an email address; use the form `name@example.com`")
         )
     return address
-
-
-def _subscribe(catalog: Catalog, words: list[str]) -> SubscribeQuery | Usage:
-    names: list[str] = []
-    email: str | None = None
-    timezone: str | None = None
-    rest = list(words)
-    while rest:
-        word = rest.pop(0)
-        if word.lower() in ("email", "tz"):
-            if not rest:
-                return Usage((Code(word.lower()), " needs a value. ", *USAGE))
-            value = rest.pop(0)
-            if word.lower() == "email":
-                checked = _email(value)
-                if isinstance(checked, Usage):
-                    return checked
-                email = checked
-            else:
-                zone = _timezone(value)
-                if isinstance(zone, Usage):
-                    return zone
-                timezone = zone
-        else:
-            names.append(word)
-    scope = _scope(catalog, names) if names else None
-    if isinstance(scope, Usage):
-        return scope
-    return SubscribeQuery(scope=scope, email=email, timezone=timezone)
-
-
-def _deploy(catalog: Catalog, args: list[str]) -> DeployQuery | Usage | None:
-    if args[0].lower() == "latest":
-        if len(args) < 2:
-            return Usage(("Name the service: `/risk deploy latest <service>`. ", *USAGE))
-        name = " ".join(args[1:])
-        found = catalog.resolve(name)
-        if found is None or found[0] != "service":
-            return _unknown(catalog, name, ("service",))
-        return DeployQuery(service=found[1])
-    if len(args) == 1 and _unquoted(args[0]):
-        return DeployQuery(deploy=_unquoted(args[0]))
-    return None
-
-
-def parse_query(text: str, catalog: Catalog) -> Query | Usage:
-    """Parse what followed ``/risk``; anything malformed is a :class:`Usage`."""
-    words = one_line(text).split(" ") if text.strip() else []
-    # Text pasted from Slack keeps its `/risk` (or `risk`): the command follows it.
-    if words and words[0].lower() in ("/risk", "risk"):
-        words = words[1:]
-        text = " ".join(words)
-    if not words:
-        return HelpQuery()
-    verb, args = words[0].lower(), words[1:]
-    rest = " ".join(args)
-    if verb == "help" and not args:
-        return HelpQuery()
-    if verb == "brief":
-        if not args:
-            return BriefQuery()
-        scope = _scope(catalog, [rest])
-        return scope if isinstance(scope, Usage) else BriefQuery(scope)
-    if verb == "pr" and len(args) == 1:
-        return change_query(args[0], catalog.read_change)
-    if verb == "service" and args:
-        found = catalog.resolve(rest)
-        if found is None or found[0] != "service":
-            return _unknown(catalog, rest, ("service",))
-        return ServiceQuery(found[1])
-    if verb == "deploy" and args:
-        deploy = _deploy(catalog, args)
-        if deploy is not None:
-            return deploy
-    if verb == "subscribe":
-        return _subscribe(catalog, args)
-    if verb == "unsubscribe" and not args:
-        return UnsubscribeQuery()
-    if verb == "settings" and not args:
-        return SettingsQuery()
-    return Usage(("I did not understand “", said(text), "”. ", *USAGE))
-
-
-def parse_args(args: Sequence[str], catalog: Catalog) -> Query | Usage:
-    """Parse a command line's words (``riskbrief ask pr owner/repo#1``) as ``/risk`` text."""
-    return parse_query(" ".join(args), catalog)

@@ -1,7 +1,7 @@
 """The questions riskbrief answers, one typed query each (a scope is ``data.scope.Scope``).
 
 A reader makes a query from what it was given (``/risk`` text and ``riskbrief ask``
-arguments through ``bot.answers.parse``; an MCP tool from its arguments) and
+arguments through ``bot.answers.grammar``; an MCP tool from its arguments) and
 ``bot.answers.registry.answer`` answers it. Values are keys, already resolved and
 checked: a query never holds text a user typed that was not understood.
 """
@@ -40,7 +40,7 @@ class BriefQuery:
 
 @dataclass(frozen=True, slots=True)
 class ChangeQuery:
-    """``/risk pr …``: the change as ``parse.change_ref`` writes it, e.g. ``owner/repo#123``."""
+    """``/risk pr …``: the change as ``parse.change_lookup`` writes it, e.g. ``owner/repo#123``."""
 
     key: str
 

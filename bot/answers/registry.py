@@ -17,7 +17,7 @@ from bot.answers.briefs import answer_brief
 from bot.answers.caller import Asked
 from bot.answers.changes import answer_change
 from bot.answers.deploys import answer_deploy
-from bot.answers.parse import HELP
+from bot.answers.grammar import HELP
 from bot.answers.queries import (
     BriefQuery,
     ChangeQuery,

@@ -13,15 +13,15 @@ from bot.answers.answer import Answer, Code, Column, Line, Link, Paragraph, Stro
 from bot.answers.caller import Asked, reader_timezone
 from bot.answers.lines import BAND_OF_WORDS, service_name
 from bot.answers.queries import ServiceQuery
-from bot.answers.records.history import weekly_trend
+from bot.answers.records.trend import weekly_trend
 from briefing.labels import band_label
-from briefing.plural import many
 from briefing.render.escape import one_line, truncate
 from briefing.render.text import format_value
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scope import Scope
 from data.store.tables import IS_MERGED, Change, ChangeFile, Service
+from scoring.plural import many
 
 __all__ = ["TREND_WEEKS", "answer_service", "service_answer"]
 
@@ -43,7 +43,7 @@ def service_answer(
     """A service's last 8 weeks: weekly high-risk share and counts, riskiest changes, MTTR, CFR.
 
     Weeks and dates are the reader's (``timezone``), else the organisation's. The weeks are
-    the core's record of them (``records.history.weekly_trend``, what the web page charts):
+    the core's record of them (``records.trend.weekly_trend``, what the web page charts):
     this answer only words it.
     """
     timezone = timezone or org.organisation.timezone

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from bot.answers.answer import (
     Answer,
-    Briefing,
+    BriefingPart,
     Code,
     Line,
     Note,
@@ -54,7 +54,7 @@ def table_text(table: Table, cell: Callable[[str], str]) -> str:
     return f"\n```\n{header}\n{rows}\n```"
 
 
-def _briefing_text(part: Briefing) -> str:
+def _briefing_text(part: BriefingPart) -> str:
     """The briefing as plain text: the email's text part (``briefing.render.email``), which
     is written to be read as text, under the answer's heading."""
     return f"{line_text(part.heading)}\n\n{render_text(part.payload, part.narrative).strip()}"

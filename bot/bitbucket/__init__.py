@@ -1,9 +1,11 @@
 """Bitbucket's side of the check on pull requests: the webhook, the work per event, the report.
 
-``webhook`` checks a delivery at the door and answers it once; ``pr_check`` fetches,
-stores and scores the pull request as of now; ``insights`` turns the assessment into
-one `riskbrief` Code Insights report, with annotations on the riskiest files, on its
-head commit. Bitbucket Cloud and Data Center share one path, ``/bitbucket/webhook``.
+``webhook`` is Bitbucket's door to the one pipeline (``bot.checks.webhook``), one per
+edition; ``check`` fetches, stores and scores the pull request as of now; ``insights``
+words the verdict as one `riskbrief` Code Insights report, with annotations on the
+riskiest files, on its head commit. Bitbucket Cloud and Data Center share one path,
+``/bitbucket/webhook``. ``states`` and ``webhook_of`` are what the registry
+(``bot.checks.registry``) asks of Bitbucket.
 
 Where the settings live, and why: the webhook secrets are `serve`'s
 (``BITBUCKET_WEBHOOK_SECRET`` for Cloud, ``BITBUCKET_DC_WEBHOOK_SECRET`` for Data
@@ -18,12 +20,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from wsgiref.types import WSGIApplication
 
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.bitbucket.pr_check import PullRequestCheck
-from bot.bitbucket.webhook import WEBHOOK_PATH, Door, bitbucket_webhook
+from bot.bitbucket.check import BitbucketCheck
+from bot.bitbucket.webhook import WEBHOOK_PATH, Half, bitbucket_webhook
+from bot.checks.state import CheckState
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.sources.bitbucket.client import BitbucketClient, Edition
@@ -32,9 +36,11 @@ from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataC
 __all__ = [
     "WEBHOOK_PATH",
     "bitbucket_webhook",
-    "doors_from",
     "edition_off",
     "edition_secret",
+    "halves_from",
+    "states",
+    "webhook_of",
     "webhook_off",
 ]
 
@@ -58,13 +64,15 @@ def edition_secret(settings: Settings, edition: Edition) -> SecretStr | None:
 
 
 def _config(
-    org: OrgConfig, edition: Edition
+    org: OrgConfig | None, edition: Edition
 ) -> BitbucketCloudConfig | BitbucketDataCenterConfig | None:
+    if org is None:
+        return None
     return org.sources.bitbucket if edition == "cloud" else org.sources.bitbucket_dc
 
 
 def _missing(
-    settings: Settings, org: OrgConfig, edition: Edition, env: Mapping[str, str]
+    settings: Settings, org: OrgConfig | None, edition: Edition, env: Mapping[str, str]
 ) -> list[str]:
     """What one edition's half still needs, each as an instruction."""
     missing: list[str] = []
@@ -82,7 +90,10 @@ def _missing(
 
 
 def edition_off(
-    settings: Settings, org: OrgConfig, edition: Edition, environ: Mapping[str, str] | None = None
+    settings: Settings,
+    org: OrgConfig | None,
+    edition: Edition,
+    environ: Mapping[str, str] | None = None,
 ) -> str | None:
     """Why one edition's half of ``POST /bitbucket/webhook`` is off, in one sentence naming
     each thing missing, or ``None`` when it is on."""
@@ -93,7 +104,7 @@ def edition_off(
 
 
 def webhook_off(
-    settings: Settings, org: OrgConfig, environ: Mapping[str, str] | None = None
+    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str] | None = None
 ) -> str | None:
     """Why ``POST /bitbucket/webhook`` is off for both editions, in one sentence, or ``None``
     when either edition is on."""
@@ -109,12 +120,12 @@ def webhook_off(
     )
 
 
-def doors_from(
+def halves_from(
     settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str] | None = None
-) -> dict[Edition, Door]:
+) -> dict[Edition, Half]:
     """Each edition that is on, with its secret and its check of the configured repositories."""
     env = os.environ if environ is None else environ
-    doors: dict[Edition, Door] = {}
+    halves: dict[Edition, Half] = {}
     for edition in ("cloud", "dc"):
         config = _config(org, edition)
         secret = edition_secret(settings, edition)
@@ -140,6 +151,38 @@ def doors_from(
                 max_wait=_MAX_WAIT,
                 token_env=config.token_env,
             )
-        check = PullRequestCheck(engine, org, config, client, web_url=settings.web_url)
-        doors[edition] = Door(secret, check)
-    return doors
+        check = BitbucketCheck(engine, org, config, client, web_url=settings.web_url)
+        halves[edition] = Half(secret, check)
+    return halves
+
+
+def states(
+    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str]
+) -> tuple[CheckState, ...]:
+    """Each edition's check as configured, for `serve`'s start-up log and the doctor."""
+    out: list[CheckState] = []
+    for edition in ("cloud", "dc"):
+        config = _config(org, edition)
+        scope = "the repository:write scope" if edition == "cloud" else "repository read permission"
+        repositories = len(config.repositories) if config is not None else 0
+        token_env = config.token_env if config is not None else "its token_env"
+        out.append(
+            CheckState(
+                name="bitbucket check" if edition == "cloud" else "bitbucket dc check",
+                secret=edition_secret(settings, edition) is not None,
+                table=config is not None,
+                off=edition_off(settings, org, edition, environ),
+                on="on: POST /bitbucket/webhook checks each delivery's X-Hub-Signature and "
+                "puts a riskbrief Code Insights report on pull requests of "
+                f"{repositories} repository(ies); {token_env} needs {scope} to write it.",
+            )
+        )
+    return tuple(out)
+
+
+def webhook_of(
+    settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str]
+) -> WSGIApplication:
+    """``POST /bitbucket/webhook``, each edition on with what is set, else answering why not."""
+    halves = halves_from(settings, engine, org, environ)
+    return bitbucket_webhook(engine, halves, off=webhook_off(settings, org, environ))

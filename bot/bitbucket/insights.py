@@ -28,13 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from bot.github.check_run import CheckPolicy
+from bot.checks.verdict import Verdict
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError, Edition
 from data.sources.bitbucket.datacenter import repo_path
-from data.sources.records import FileRecord
+from data.sources.values import SourceChangeFile
 from scoring.band import Band
 from scoring.errors import SourceError
-from scoring.proposal import Assessment
 
 __all__ = [
     "MAX_ANNOTATIONS",
@@ -50,7 +49,6 @@ REPORT_KEY = "riskbrief"
 # The riskiest files annotated: a handful a reviewer reads, far below either edition's
 # 1000 per report.
 MAX_ANNOTATIONS = 10
-_TOP = 3
 # Data Center's documented limits: a title of 450 characters, details and an
 # annotation's message of 2000, at most 6 data items.
 _TITLE_MAX = 450
@@ -102,7 +100,7 @@ class Report:
     annotations: tuple[Annotation, ...]
 
 
-def annotations_of(files: Sequence[FileRecord], band: Band) -> tuple[Annotation, ...]:
+def annotations_of(files: Sequence[SourceChangeFile], band: Band) -> tuple[Annotation, ...]:
     """The riskiest files: those no CODEOWNERS rule covers first, then the most lines."""
     ranked = sorted(
         (f for f in files if not f.generated),
@@ -122,38 +120,28 @@ def annotations_of(files: Sequence[FileRecord], band: Band) -> tuple[Annotation,
     return tuple(out)
 
 
-def report_of(
-    assessment: Assessment,
-    *,
-    head_sha: str,
-    pull_url: str | None,
-    files: Sequence[FileRecord],
-    policy: CheckPolicy,
-) -> Report:
-    """The report of an assessed pull request: FAILED only when enforced at the threshold."""
-    risk = assessment.risk
-    blocking = policy.enforce and risk.score >= policy.threshold
-    top = [c for c in assessment.contributions if c.points > 0][:_TOP]
-    signals = tuple(_flat(f"+{c.points} {c.explanation}", 200) for c in top)
+def report_of(verdict: Verdict, *, files: Sequence[SourceChangeFile]) -> Report:
+    """The verdict as a report: FAILED only when enforced at the threshold."""
+    signals = tuple(_flat(f"+{c.points} {c.explanation}", 200) for c in verdict.top)
     lines = [
-        f"Risk {risk.score}/100 ({risk.band.risk_words}) as of "
-        f"{assessment.as_of:%Y-%m-%d %H:%M} UTC, scored against every merged change "
+        f"Risk {verdict.score}/100 ({verdict.band.risk_words}) as of "
+        f"{verdict.as_of:%Y-%m-%d %H:%M} UTC, scored against every merged change "
         "riskbrief knows."
     ]
-    if blocking:
-        lines.append(f"The organisation asks for a closer look at {policy.threshold} or more.")
+    if verdict.closer_look is not None:
+        lines.append(verdict.closer_look)
     lines += [f"- {s}" for s in signals] or ["- No signal added risk."]
     return Report(
-        key=assessment.key,
-        head_sha=head_sha,
-        score=risk.score,
-        band=risk.band.label,
-        blocking=blocking,
-        title=f"riskbrief: {risk.score}/100, {risk.band.risk_words}"[:_TITLE_MAX],
+        key=verdict.key,
+        head_sha=verdict.head_sha,
+        score=verdict.score,
+        band=verdict.band.label,
+        blocking=verdict.blocking,
+        title=f"riskbrief: {verdict.score}/100, {verdict.band.risk_words}"[:_TITLE_MAX],
         details=_flat_lines(lines),
         signals=signals,
-        link=policy.link(assessment.key, pull_url),
-        annotations=annotations_of(files, risk.band),
+        link=verdict.link,
+        annotations=annotations_of(files, verdict.band),
     )
 
 

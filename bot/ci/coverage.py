@@ -31,7 +31,7 @@ import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.ci.door import Door, Reply, ci_endpoint
+from bot.ci.door import CiDoor, CiReply, ci_endpoint
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.coverage.read import MAX_REPORT_BYTES, REPORT_LIMIT_TEXT
@@ -43,7 +43,7 @@ __all__ = ["COVERAGE_PATH", "coverage_endpoint"]
 
 COVERAGE_PATH = "/coverage"
 
-_DOOR = Door(
+_DOOR = CiDoor(
     realm="riskbrief coverage",
     off="the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it",
     method="send coverage reports with POST",
@@ -69,7 +69,7 @@ def coverage_endpoint(
 ) -> WSGIApplication:
     """The WSGI application answering ``POST /coverage``."""
 
-    def handle(environ: WSGIEnvironment) -> Reply:
+    def handle(environ: WSGIEnvironment) -> CiReply:
         try:
             length = int(environ.get("CONTENT_LENGTH") or -1)
         except ValueError:

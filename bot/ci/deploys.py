@@ -21,7 +21,7 @@ import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.ci.door import Door, Reply, ci_endpoint
+from bot.ci.door import CiDoor, CiReply, ci_endpoint
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.ci_deploys import parse_report, record_deploy
@@ -33,7 +33,7 @@ __all__ = ["DEPLOYS_PATH", "MAX_BODY", "deploy_endpoint"]
 DEPLOYS_PATH = "/deploys"
 MAX_BODY = 16 * 1024
 
-_DOOR = Door(
+_DOOR = CiDoor(
     realm="riskbrief deploys",
     off="the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on",
     method="send deploys with POST",
@@ -52,7 +52,7 @@ def deploy_endpoint(
 ) -> WSGIApplication:
     """The WSGI application answering ``POST /deploys``."""
 
-    def handle(environ: WSGIEnvironment) -> Reply:
+    def handle(environ: WSGIEnvironment) -> CiReply:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -17,14 +17,14 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 import structlog
 from pydantic import SecretStr
 
-__all__ = ["Door", "Reply", "answer", "ci_endpoint", "refusal"]
+__all__ = ["CiDoor", "CiReply", "answer", "ci_endpoint", "refusal"]
 
 # An endpoint's answer past the door: its status and its JSON body.
-Reply = tuple[int, dict[str, object]]
+CiReply = tuple[int, dict[str, object]]
 
 
 @dataclass(frozen=True, slots=True)
-class Door:
+class CiDoor:
     """What one CI endpoint says at the door: its realm, its two refusals, its log."""
 
     realm: str
@@ -68,7 +68,7 @@ def refusal(
 
 
 def ci_endpoint(
-    door: Door, secret: SecretStr | None, handle: Callable[[WSGIEnvironment], Reply]
+    door: CiDoor, secret: SecretStr | None, handle: Callable[[WSGIEnvironment], CiReply]
 ) -> WSGIApplication:
     """The WSGI application: ``door`` refuses what it must, ``handle`` answers the rest."""
     log = structlog.get_logger(door.logger)

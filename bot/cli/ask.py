@@ -11,9 +11,6 @@ from data.clock import utcnow
 
 __all__ = ["ask"]
 
-# These act on the Slack member who typed them; a terminal has none.
-_SLACK_ONLY = "`/risk subscribe`, `unsubscribe` and `settings` act on a Slack member"
-
 
 @click.command(
     short_help="Answer a `/risk` command from the store, as Slack would; `ask help` lists them."
@@ -51,9 +48,10 @@ def ask(
     from sqlmodel import col, select
 
     from bot.answers.caller import Asked, Caller, Profile
+    from bot.answers.grammar import COMMANDS, HELP, parse_words
     from bot.answers.lookups import catalog_of
-    from bot.answers.parse import HELP, Usage, parse_args
-    from bot.answers.queries import HelpQuery, SettingsQuery, SubscribeQuery, UnsubscribeQuery
+    from bot.answers.parse import Usage
+    from bot.answers.queries import HelpQuery
     from bot.answers.registry import answer
     from bot.answers.text import answer_text, line_text
     from bot.composition.pipeline import ready_engine
@@ -73,15 +71,19 @@ def ask(
         org, url, as_key = sample_org_config(), f"sqlite:///{database}", as_key or "vp-engineering"
     else:
         org, url = load_org_config(settings.config), settings.database_url
-    parsed = parse_args(text, catalog_of(org))
+    # Each argument is a word, or a whole command quoted as one (`ask "/risk pr #1"`).
+    parsed = parse_words([word for argument in text for word in argument.split()], catalog_of(org))
     if isinstance(parsed, Usage):
         raise click.ClickException(line_text(parsed.message))
     if isinstance(parsed, HelpQuery):
         click.echo("\n".join(line_text(line) for line in HELP))
         return
-    if isinstance(parsed, SubscribeQuery | UnsubscribeQuery | SettingsQuery):
+    # These act on the Slack member who typed them; a terminal has none.
+    on_member = [c.verb for c in COMMANDS if c.on_member]
+    if any(isinstance(parsed, c.query) for c in COMMANDS if c.on_member):
         raise click.ClickException(
-            f"{_SLACK_ONLY}; use them in Slack, or edit [[subscribers]] in {settings.config}"
+            f"{_named(on_member)} act on a Slack member; use them in Slack, "
+            f"or edit [[subscribers]] in {settings.config}"
         )
     engine = ready_engine(url)
     try:
@@ -107,3 +109,9 @@ def ask(
         # Not found (or ambiguous): the answer is the error, as for an unknown service.
         raise click.ClickException(answer_text(answered))
     click.echo(answer_text(answered))
+
+
+def _named(verbs: list[str]) -> str:
+    """``/risk a``, ``b`` and ``c``: the verbs as one sentence names them."""
+    spelt = [f"`/risk {verbs[0]}`", *(f"`{v}`" for v in verbs[1:])]
+    return spelt[0] if len(spelt) == 1 else f"{', '.join(spelt[:-1])} and {spelt[-1]}"

@@ -35,14 +35,14 @@ class CheckError(click.ClickException):
 
 def is_clone(path: Path) -> bool:
     """Whether ``path`` is a folder git knows as a clone."""
-    from data.sources.gitlog import run_git
+    from data.sources.local_git.gitlog import run_git
 
     return path.is_dir() and run_git(path, "rev-parse", "--git-dir", check=False).returncode == 0
 
 
 def _uncommitted(path: Path) -> bool:
     """Whether the clone's working tree holds changes not committed (new files included)."""
-    from data.sources.gitlog import run_git
+    from data.sources.local_git.gitlog import run_git
 
     done = run_git(path, "status", "--porcelain", check=False)
     return done.returncode == 0 and bool(done.stdout.strip())
@@ -88,8 +88,8 @@ def diff_proposal(
     path: Path, clone: bool, diff: bytes, author: str | None, org: OrgConfig | None
 ) -> Proposal:
     from data.sources.diff import parse_diff
-    from data.sources.gitlog import run_git
     from data.sources.local_git.clone import clone_repository
+    from data.sources.local_git.gitlog import run_git
     from data.sources.local_git.proposal import diff_proposal
 
     files = parse_diff(diff)

@@ -71,7 +71,7 @@ def from_store(
     """The store's history, and the proposal with the coverage report at its head if one is
     stored (as the pull request will be scored once merged)."""
     from bot.composition.pipeline import ready_engine
-    from data.coverage import added_lines
+    from data.rules.coverage import added_lines
     from data.store.engine import session_scope, shown_url
     from data.store.history import read_history, with_coverage
 

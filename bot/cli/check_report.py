@@ -25,8 +25,8 @@ def text_report(
     a: Assessment, p: Proposal, read: HistoryRead, threshold: float, keyed: tuple[str, str]
 ) -> str:
     """The assessment as a reader sees it in a terminal or a CI log."""
-    from briefing.plural import many
     from scoring.breakdown import CAP, GATE, OTHERS
+    from scoring.plural import many
 
     c = p.change
     key, keyed_by = keyed

@@ -85,7 +85,7 @@ def record(
             )
         )
         return
-    from briefing.plural import many
+    from scoring.plural import many
 
     pct = "no coverable lines" if done.percent is None else f"{done.percent:.1f}% of lines"
     verb = "Recorded" if done.new else "Replaced"

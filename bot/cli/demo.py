@@ -50,7 +50,7 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
     from bot.composition.compose import make_narrator
     from bot.composition.pipeline import score_all
     from bot.pages.links import DEMO_KEY, DEMO_WEB_URL, BriefingLinks, LinkSigner
-    from data.reverts import RevertIncidents
+    from data.rules.revert_incidents import RevertIncidents
     from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
     from data.store.engine import make_engine, session_scope, shown_url
     from data.store.migrate import upgrade

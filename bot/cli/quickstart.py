@@ -67,7 +67,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
     from bot.quickstart.first_week import first_week, reader_zone
     from bot.settings import Settings
     from data.config import load_org_config
-    from data.reverts import summary_line
+    from data.rules.revert_incidents import summary_line
     from data.sources.local_git.tags import deploy_tag_notes
     from data.store.engine import make_engine, session_scope
     from data.store.migrate import upgrade

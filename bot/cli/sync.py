@@ -30,7 +30,7 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
     from bot.composition.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
     from bot.composition.sources import BarProgress, configured_sources
     from data.config import load_org_config
-    from data.reverts import summary_line
+    from data.rules.revert_incidents import summary_line
     from data.sources.local_git.tags import deploy_tag_notes
     from data.store.engine import session_scope
     from data.store.facts import unmapped_repositories

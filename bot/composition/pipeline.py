@@ -12,8 +12,8 @@ from sqlmodel import Session
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.config.store import missing_store
-from data.coverage import apply_coverage
-from data.linking import link_all
+from data.rules.coverage import apply_coverage
+from data.rules.linking import link_all
 from data.store.coverage import any_coverage, load_coverage
 from data.store.engine import make_engine, shown_url, sqlite_file
 from data.store.facts import (
@@ -27,10 +27,9 @@ from data.store.history import read_history, with_coverage
 from data.store.migrate import current_revision, head_revision
 from data.store.open_changes import open_change_rows
 from data.store.scores import save_scores
-from scoring import score_changes
 from scoring.errors import StoreError
 from scoring.history import BudgetSpan
-from scoring.risk import RiskScore, score_change, score_deploys
+from scoring.risk import RiskScore, score_change, score_changes, score_deploys
 from scoring.scored import scored_change
 
 __all__ = ["ScoreSummary", "ready_engine", "score_all", "score_open"]

@@ -67,7 +67,7 @@ def undeployed_tag_lines(session: Session, org: OrgConfig) -> list[str]:
     """For each clone, one line on the release tags that made no deploy, and why."""
     from sqlmodel import col, select
 
-    from data.sources.git_command import is_shallow
+    from data.sources.local_git.git_command import is_shallow
     from data.sources.local_git.tags import release_tags
     from data.store.tables import Deploy
     from scoring.errors import SourceError

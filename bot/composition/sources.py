@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from bot.settings import Settings
 from data.config import OrgConfig
-from data.reverts import RevertIncidents
+from data.rules.revert_incidents import RevertIncidents
 from data.sources.github.app_auth import app_auth
 from data.sources.github.auth import Auth, TokenAuth
 from data.sources.github.client import GitHubClient
@@ -27,9 +27,9 @@ from data.sources.github.codeowners import load_codeowners_history
 from data.sources.github.deploys import deploy_sources, github_repositories
 from data.sources.github.issues import incident_sources
 from data.sources.github.pulls import GitHubPullsSource
-from data.sources.gitlog import repository_name
 from data.sources.incident_file import FileImportSource
 from data.sources.local_git import LocalGitSource
+from data.sources.local_git.gitlog import repository_name
 from data.sources.registry import configured
 from data.sources.shared_client import close_with_last
 from data.sources.spec import SourceContext

@@ -3,7 +3,7 @@ the one claimed path to them."""
 
 from __future__ import annotations
 
-from bot.delivery.channel import Attempt, Channel, ChannelKind, Gate, Sent
+from bot.delivery.channel import Attempt, Channel, ChannelKind, SendGate, Sent
 from bot.delivery.deliver import deliver, send_now
 from bot.delivery.email import EmailSender, briefing_message, message_id
 from bot.delivery.outcomes import (
@@ -29,8 +29,8 @@ __all__ = [
     "DeliveryReport",
     "EmailSender",
     "Fence",
-    "Gate",
     "OutcomeStatus",
+    "SendGate",
     "Senders",
     "Sent",
     "SlackSender",

@@ -1,4 +1,4 @@
-"""The seam every way out goes through: a ``Channel``, and the ``Gate`` it sends through.
+"""The seam every way out goes through: a ``Channel``, and the ``SendGate`` it sends through.
 
 A channel knows whom it can reach (``address``: their address on it), how a briefing looks on it
 (``render``), how to hand it over (``send_briefing``) and, after a crash, whether an
@@ -22,7 +22,7 @@ from data.config.sections import SubscriberConfig
 from data.store.deliveries import Claim
 from data.store.tables import ChannelName, Subscriber
 
-__all__ = ["Attempt", "Channel", "ChannelKind", "Gate", "Sent"]
+__all__ = ["Attempt", "Channel", "ChannelKind", "SendGate", "Sent"]
 
 Message = TypeVar("Message")
 
@@ -44,7 +44,7 @@ class Attempt:
     now: datetime
 
 
-class Gate(Protocol):
+class SendGate(Protocol):
     """What a channel asks before it hands a message over."""
 
     def open(self, destination: str) -> None:
@@ -83,7 +83,7 @@ class Channel(Protocol[Message]):
         """
         ...
 
-    def send_briefing(self, attempt: Attempt, message: Message, gate: Gate) -> Sent:
+    def send_briefing(self, attempt: Attempt, message: Message, gate: SendGate) -> Sent:
         """Hand ``message`` over, after ``gate.open``; raises ``DeliveryError`` in one sentence."""
         ...
 

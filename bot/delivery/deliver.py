@@ -8,7 +8,7 @@ What is promised: a sent delivery is never sent again, and two processes never s
 the same one at once. A retry after a crash finds an earlier Slack post by its
 metadata; an earlier email or Teams message cannot be seen (see ``bot.delivery.email``
 and ``bot.delivery.msteams``), so those two are at least once. An attempt
-that hangs past its lease (``RetryPolicy.stale_after``) and then still sends can race
+that hangs past its lease (``DeliveryRetry.stale_after``) and then still sends can race
 the attempt that took over; the lease is set well above any honest send time.
 
 The scheduler passes its ``Fence``: its claims carry the leader term, and just before
@@ -40,7 +40,7 @@ from data.config import OrgConfig
 from data.store.deliveries import (
     SENT,
     Claim,
-    RetryPolicy,
+    DeliveryRetry,
     attach_briefing,
     claim,
     fail,
@@ -136,7 +136,7 @@ def deliver(
     subscriber_key: str | None = None,
     *,
     senders: Senders | None = None,
-    policy: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, so one shared default is safe
+    policy: DeliveryRetry = DeliveryRetry(),  # noqa: B008 - frozen, so one shared default is safe
     narrator: NarrativeLLM | None = None,
     fence: Fence | None = None,
 ) -> DeliveryReport:
@@ -231,7 +231,7 @@ def deliver(
 
 # A person asked for this send: failed deliveries are tried again at once, however
 # often they failed; a claim in flight in another process is still left alone.
-_BY_HAND = RetryPolicy(backoff=timedelta(0), max_attempts=None)
+_BY_HAND = DeliveryRetry(backoff=timedelta(0), max_attempts=None)
 
 
 def send_now(

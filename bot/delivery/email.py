@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import structlog
 from pydantic import SecretStr
 
-from bot.delivery.channel import Attempt, ChannelKind, Gate, Sent
+from bot.delivery.channel import Attempt, ChannelKind, SendGate, Sent
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
@@ -158,7 +158,7 @@ class EmailSender:
         """Never known: SMTP cannot be asked what it accepted (see the module's docstring)."""
         return None
 
-    def send_briefing(self, attempt: Attempt, message: EmailMessageParts, gate: Gate) -> Sent:
+    def send_briefing(self, attempt: Attempt, message: EmailMessageParts, gate: SendGate) -> Sent:
         """Send the MIME message, asking ``gate`` once more just before its DATA."""
         recipient = attempt.subscriber.address_on(ChannelName.EMAIL)
         assert recipient is not None

@@ -12,8 +12,10 @@ asked afterwards what it posted, so Teams delivery is at least once, as email's
 is: if riskbrief crashes after the webhook took the card and before the delivery
 row says ``sent``, or the connection drops after the body went out, the retry
 posts it again. Answers that mean the card was not taken (429, and 5xx) are
-retried here with backoff, honouring ``Retry-After`` up to ``max_wait``; a
-longer wait fails the attempt, which the scheduler retries after its back-off.
+retried here by the one retry policy of every HTTP client (``data.http.retry``, on
+tenacity): after the answer's ``Retry-After`` (seconds or an HTTP date), else a
+backoff, with every wait of one send within ``max_wait``; a longer wait fails the
+attempt, which the scheduler retries after its back-off.
 """
 
 from __future__ import annotations
@@ -26,21 +28,19 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import structlog
 
-from bot.delivery.channel import Attempt, ChannelKind, Gate, Sent
+from bot.delivery.channel import Attempt, ChannelKind, SendGate, Sent
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
-from briefing.render.teams import TeamsMessage, render_teams
+from briefing.render.msteams import MsTeamsMessage, render_msteams
 from data.http.client import http_client
+from data.http.retry import Retryable, RetryPolicy, retry_after
 from data.store.deliveries import step
 from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld
 
 __all__ = ["MSTEAMS", "MSTeamsSender", "redact", "webhook_problem"]
-
-log = structlog.get_logger("riskbrief.delivery")
 
 # Answers that mean the workflow did not take the card: worth trying again.
 _RETRIED = frozenset({408, 429, 500, 502, 503, 504})
@@ -54,25 +54,14 @@ def redact(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname or '?'}/…"
 
 
-def _wait_of(response: httpx.Response, backoff: float) -> float:
-    """How long to wait before trying again: the answer's Retry-After, else ``backoff``."""
-    value = response.headers.get("retry-after")
-    if value is None:
-        return backoff
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        # An HTTP date, or noise: the backoff is as good a guess.
-        return backoff
-
-
 @dataclass(frozen=True, slots=True)
 class MSTeamsSender:
     """Posts briefings to Teams Workflows webhooks; raises ``DeliveryError`` in one sentence.
 
-    ``retries``: how many more times a 429/5xx is tried; ``backoff``: the first wait
-    (doubled each time) when the answer names none; ``max_wait``: the longest
-    ``Retry-After`` waited out here. ``sleep`` is ``time.sleep`` (tests pass their own).
+    ``retries``: how many more times a 429 (and, apart, a 5xx) is tried; ``backoff``: the
+    first wait (doubled each time) when the answer names none; ``max_wait``: the most one
+    send waits in all, ``Retry-After`` included. ``sleep`` and ``clock`` are ``time.sleep``
+    and ``time.time`` (tests pass their own).
     """
 
     timeout: float = 30.0
@@ -80,6 +69,7 @@ class MSTeamsSender:
     backoff: float = 1.0
     max_wait: float = 60.0
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
 
     @property
     def name(self) -> ChannelName:
@@ -90,44 +80,60 @@ class MSTeamsSender:
         """The subscriber's Workflows webhook URL."""
         return subscriber.address_on(ChannelName.MSTEAMS)
 
-    def render(self, payload: BriefingPayload, narrative: Narrative) -> TeamsMessage:
+    def render(self, payload: BriefingPayload, narrative: Narrative) -> MsTeamsMessage:
         """The briefing as an Adaptive Card."""
-        return render_teams(payload, narrative)
+        return render_msteams(payload, narrative)
 
     def find_sent(self, attempt: Attempt) -> Sent | None:
         """Never known: a webhook cannot be asked what it posted (see the module's docstring)."""
         return None
 
-    def send_briefing(self, attempt: Attempt, message: TeamsMessage, gate: Gate) -> Sent:
+    def send_briefing(self, attempt: Attempt, message: MsTeamsMessage, gate: SendGate) -> Sent:
         """POST the card to the subscriber's webhook, retrying answers that mean "not taken"."""
         url = attempt.subscriber.address_on(ChannelName.MSTEAMS)
         assert url is not None
         where = redact(url)
         gate.open(where)
         body = message.to_json()
-        wait = self.backoff
-        with http_client(timeout=self.timeout) as client:
-            for tries_left in range(self.retries, -1, -1):
-                response = self._post(client, url, body, where)
-                if response.status_code in (200, 202):
-                    step("send.teams.posted")
-                    run = response.headers.get(_RUN_HEADER)
-                    return Sent(run or f"teams-{attempt.claim.id}", where)
-                if response.status_code not in _RETRIED:
-                    raise _refused(response.status_code, where)
-                pause = _wait_of(response, wait)
-                if tries_left == 0 or pause > self.max_wait:
-                    break
-                log.info("teams.retry", host=where, status=response.status_code, wait=pause)
-                self.sleep(pause)
-                wait *= 2
-                # The card was not taken; the lead may have gone while waiting.
-                if not gate.holds():
-                    raise SendWithheld("this process may no longer send; the card was not posted")
-        raise DeliveryError(
-            f"Teams did not take the briefing at {where} (HTTP {response.status_code}); "
-            "it is retried later"
+        policy = RetryPolicy(
+            sleep=self.sleep,
+            clock=self.clock,
+            budget=self.max_wait,
+            attempts=self.retries + 1,
+            limit_waits=self.retries,
+            backoff=self.backoff,
         )
+        tries = 0
+        with http_client(timeout=self.timeout) as client:
+
+            def once() -> httpx.Response:
+                nonlocal tries
+                tries += 1
+                # The card was not taken; the lead may have gone while waiting.
+                if tries > 1 and not gate.holds():
+                    raise SendWithheld("this process may no longer send; the card was not posted")
+                response = self._post(client, url, body, where)
+                status = response.status_code
+                if status in _RETRIED:
+                    raise Retryable(
+                        _not_taken(where, status),
+                        limited=status == 429,
+                        wait=retry_after(response.headers.get("retry-after"), self.clock()),
+                        status=status,
+                    )
+                return response
+
+            try:
+                # The policy's log lines and sentences name the host alone, never the URL.
+                response = policy.run(url, once)
+            except Retryable as exc:
+                # One sentence whether the tries ran out or a wait was past ``max_wait``.
+                raise DeliveryError(_not_taken(where, exc.status)) from None
+        if response.status_code not in (200, 202):
+            raise _refused(response.status_code, where)
+        step("send.teams.posted")
+        run = response.headers.get(_RUN_HEADER)
+        return Sent(run or f"teams-{attempt.claim.id}", where)
 
     @staticmethod
     def _post(client: httpx.Client, url: str, body: object, where: str) -> httpx.Response:
@@ -135,10 +141,16 @@ class MSTeamsSender:
             return client.post(url, json=body)
         except httpx.HTTPError as exc:
             # Never str(exc): httpx puts the whole URL, signature and all, in its messages.
+            # Not retried here: the body may have gone out, and the retry is the scheduler's.
             raise DeliveryError(
                 f"cannot reach Teams at {where} ({type(exc).__name__}); check the network "
                 "and the subscriber's teams_webhook_url; it is retried later"
             ) from None
+
+
+def _not_taken(where: str, status: int | None) -> str:
+    """The one sentence for answers that mean the card was not taken, once retries end."""
+    return f"Teams did not take the briefing at {where} (HTTP {status}); it is retried later"
 
 
 def _refused(status: int, where: str) -> DeliveryError:

@@ -5,10 +5,18 @@ idempotency key for ``chat.postMessage``, so when a retried delivery's earlier
 attempt may have reached Slack (it crashed or timed out after posting), the sender
 first looks for that metadata in the channel's recent history and, if found,
 reports the earlier message instead of posting a second one.
+
+A 429 (Slack did not act on the call) is retried by the one retry policy of every
+HTTP client (``data.http.retry``, on tenacity), after its ``Retry-After`` (seconds or
+an HTTP date) with every wait of one call within ``max_rate_limit_wait``; a longer
+wait fails the attempt, which the scheduler retries after its back-off instead of
+holding the claim. Nothing else is retried inside a call: after a dropped connection
+Slack may have posted, so the next attempt looks in the history first.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,17 +24,14 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
-from bot.delivery.channel import Attempt, ChannelKind, Gate, Sent
+from bot.delivery.channel import Attempt, ChannelKind, SendGate, Sent
 from bot.settings import Settings
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.render import SlackMessage, render_slack
+from data.http.retry import Retryable, RetryPolicy, retry_after
 from data.store.deliveries import step
 from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError
@@ -88,37 +93,6 @@ def _user_error(exc: SlackApiError) -> DeliveryError | None:
     return DeliveryError(f"Slack said {code}: {fix}") if fix else None
 
 
-class _ShortRateLimitWaits(RateLimitErrorRetryHandler):
-    """Waits out a 429 inside the client only when its Retry-After is short.
-
-    A longer wait would hold the whole delivery run (and the claim's lease) for
-    it; failing the attempt instead lets the scheduler retry after its back-off.
-    """
-
-    def __init__(self, max_retry_count: int, max_wait: float) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self._max_wait = max_wait
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if response is None or response.status_code != 429:
-            return False
-        for name, values in response.headers.items():
-            if name.lower() == "retry-after":
-                value = values[0] if values else ""
-                try:
-                    return float(value) <= self._max_wait
-                except ValueError:
-                    return False
-        return True
-
-
 def _transient(exc: SlackApiError) -> DeliveryError:
     code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
     return DeliveryError(f"Slack did not take the briefing ({code}); it is retried later")
@@ -139,31 +113,52 @@ class SlackSender:
         timeout: int = 30,
         rate_limit_retries: int = 3,
         max_rate_limit_wait: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        # Only 429s are retried inside the client (Slack did not act on them), and only
-        # when Retry-After is at most ``max_rate_limit_wait`` seconds. A retry after a
-        # dropped connection could post twice, so that case fails the attempt and the
-        # next one checks the channel's history first.
-        self._client = WebClient(
-            token=token,
-            base_url=base_url,
-            timeout=timeout,
-            retry_handlers=[_ShortRateLimitWaits(rate_limit_retries, max_rate_limit_wait)],
-        )
+        # No retry handler of slack_sdk's: its default retries a dropped connection, which
+        # could post twice; only a 429 is retried, by ``_retry`` (see the module's docstring).
+        self._client = WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
         self._channel = channel
+        self._clock = clock
+        self._retry = RetryPolicy(
+            sleep=sleep,
+            clock=clock,
+            budget=max_rate_limit_wait,
+            limit_waits=rate_limit_retries,
+        )
 
     def _call(self, method: Callable[..., SlackResponse], **params: Any) -> dict[str, Any]:
+        refused: list[SlackApiError] = []
+
+        def once() -> SlackResponse:
+            try:
+                return method(**params)
+            except SlackApiError as exc:
+                if exc.response.status_code != 429:
+                    raise (_user_error(exc) or _transient(exc)) from None
+                refused.append(exc)
+                # slack_sdk gives a 429's Retry-After under its lower-case name too.
+                asked = exc.response.headers.get("retry-after")
+                raise Retryable(
+                    str(_transient(exc)),
+                    limited=True,
+                    wait=retry_after(asked, self._clock()),
+                    status=429,
+                ) from None
+            except OSError as exc:
+                # URLError, timeouts, refused connections: Slack may or may not have acted.
+                reason = getattr(exc, "reason", None) or type(exc).__name__
+                raise DeliveryError(
+                    f"cannot reach Slack at {self._client.base_url} ({reason}); check the "
+                    "network and SLACK_API_URL; it is retried later"
+                ) from None
+
         try:
-            response = method(**params)
-        except SlackApiError as exc:
-            raise (_user_error(exc) or _transient(exc)) from None
-        except OSError as exc:
-            # URLError, timeouts, refused connections: Slack may or may not have acted.
-            reason = getattr(exc, "reason", None) or type(exc).__name__
-            raise DeliveryError(
-                f"cannot reach Slack at {self._client.base_url} ({reason}); check the network "
-                "and SLACK_API_URL; it is retried later"
-            ) from None
+            response = self._retry.run(self._client.base_url, once)
+        except Retryable:
+            # The 429s ran out, or one asked for a wait past the budget: the same sentence.
+            raise _transient(refused[-1]) from None
         data = response.data
         assert isinstance(data, dict)
         return data
@@ -239,7 +234,7 @@ class SlackSender:
         ts = self.find_earlier(earlier_in, claimed.id, claimed.claimed_at)
         return None if ts is None else Sent(ts, earlier_in)
 
-    def send_briefing(self, attempt: Attempt, message: SlackMessage, gate: Gate) -> Sent:
+    def send_briefing(self, attempt: Attempt, message: SlackMessage, gate: SendGate) -> Sent:
         """Post to the configured channel or the subscriber's DM, marked with the delivery."""
         user = attempt.subscriber.address_on(ChannelName.SLACK)
         assert user is not None

@@ -31,9 +31,8 @@ from bot.doctor.probes import ProbeError, Probes, RateLimit, SlackIdentity
 from bot.doctor.registered import check_registered_sources
 from bot.doctor.services import (
     check_anthropic,
-    check_bitbucket_webhook,
+    check_code_host_checks,
     check_github,
-    check_gitlab_webhook,
     check_slack_mode,
     check_slack_token,
     check_smtp,
@@ -51,12 +50,11 @@ __all__ = [
     "RateLimit",
     "SlackIdentity",
     "check_anthropic",
-    "check_bitbucket_webhook",
     "check_calibration",
+    "check_code_host_checks",
     "check_config",
     "check_database",
     "check_github",
-    "check_gitlab_webhook",
     "check_registered_sources",
     "check_slack_mode",
     "check_slack_token",
@@ -74,7 +72,6 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
     """Every check, in the order a new installation is usually fixed."""
     p = probes or Probes()
     org, org_error = org_of(settings)
-    gitlab = check_gitlab_webhook(settings, org, org_error)
     return [
         check_database(settings),
         check_config(settings, org_error),
@@ -86,8 +83,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_delivery(settings, org, org_error),
         check_github(settings, p.github),
         *check_registered_sources(settings, org, org_error),
-        *([gitlab] if gitlab is not None else []),
-        *check_bitbucket_webhook(settings, org, org_error),
+        *check_code_host_checks(settings, org, org_error),
         check_web_view(settings),
         check_slack_token(settings, p.slack),
         check_slack_mode(settings),

@@ -1,11 +1,13 @@
-"""Doctor checks of the services riskbrief talks to: Slack, GitHub, GitLab's and Bitbucket's
-checks, Anthropic and SMTP.
+"""Doctor checks of the services riskbrief talks to: Slack, GitHub, the code hosts' checks,
+Anthropic and SMTP.
 
 Each takes the settings and one probe (``bot.doctor.probes``); a service that is
 not configured and not needed is skipped.
 """
 
 from __future__ import annotations
+
+import os
 
 from bot.doctor.check import MANIFEST_SCOPES, Check, failed, passed, skipped
 from bot.doctor.probes import (
@@ -25,9 +27,8 @@ from scoring.errors import RiskbriefError
 
 __all__ = [
     "check_anthropic",
-    "check_bitbucket_webhook",
+    "check_code_host_checks",
     "check_github",
-    "check_gitlab_webhook",
     "check_slack_mode",
     "check_slack_token",
     "check_smtp",
@@ -96,6 +97,8 @@ def check_slack_token(settings: Settings, probe: SlackProbe = slack_auth_test) -
 
 def _without_slack(settings: Settings) -> str:
     """What ``riskbrief serve`` runs with no Slack variable set, and what it leaves off."""
+    from bot.checks.registry import CHECKS
+
     runs = ["the scheduler (sync, scoring, email and Teams briefings)"]
     off = [
         "/risk and Slack briefings (set SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or "
@@ -107,15 +110,13 @@ def _without_slack(settings: Settings) -> str:
             "/mcp for coding agents",
             "/mcp (RISKBRIEF_MCP_TOKENS)",
         ),
-        (
-            settings.github_webhook_secret is not None,
-            "the PR check at /github/webhook",
-            "the PR check (GITHUB_WEBHOOK_SECRET)",
-        ),
-        (
-            settings.gitlab_webhook_secret is not None,
-            "the MR check at /gitlab/webhook",
-            "the MR check (GITLAB_WEBHOOK_SECRET)",
+        *(
+            (
+                any(s.secret for s in entry.load().states(settings, None, os.environ)),
+                f"{entry.noun} at {entry.path}",
+                f"{entry.noun} ({' or '.join(entry.secrets)})",
+            )
+            for entry in CHECKS
         ),
         (
             settings.deploy_secret is not None,
@@ -293,85 +294,34 @@ def check_smtp(settings: Settings, probe: SmtpProbe = smtp_login) -> Check:
     return passed(name, f"{where}: {', '.join(steps)} ok; no mail was sent.")
 
 
-def check_gitlab_webhook(
-    settings: Settings, org: OrgConfig | None, org_error: str | None
-) -> Check | None:
-    """Whether ``POST /gitlab/webhook`` (the `riskbrief` status on merge requests) is on, and
-    what is missing when it is half set up; ``None`` (no line) where nothing of GitLab is
-    set, as an installation without GitLab has nothing to read here."""
-    # Imported here: the check's modules are the web role's, not every doctor run's.
-    from bot.gitlab import webhook_off
-
-    name = "gitlab check"
-    gitlab = org is not None and org.sources.gitlab is not None
-    if settings.gitlab_webhook_secret is None and not gitlab:
-        return None
-    if org_error is not None or org is None:
-        return skipped(name, f"not checked: {settings.config} does not read (see config).")
-    off = webhook_off(settings, org)
-    if off is None:
-        config = org.sources.gitlab
-        assert config is not None  # webhook_off says [sources.gitlab] is there
-        signed = (
-            "token and signature"
-            if settings.gitlab_webhook_signing_token is not None
-            else "token (X-Gitlab-Token)"
-        )
-        return passed(
-            name,
-            f"on: POST /gitlab/webhook checks each delivery's {signed} and sets a riskbrief "
-            f"status on merge requests of {len(config.projects)} project(s); "
-            f"{config.token_env} needs the api scope to write it.",
-        )
-    if settings.gitlab_webhook_secret is None:
-        # Not asked for: an organisation may sync GitLab without the check.
-        return skipped(name, off + ".")
-    what, _, todo = off.partition("; ")
-    return failed(name, what + ".", todo + ".")
-
-
-def check_bitbucket_webhook(
+def check_code_host_checks(
     settings: Settings, org: OrgConfig | None, org_error: str | None
 ) -> list[Check]:
-    """Whether each Bitbucket edition's half of ``POST /bitbucket/webhook`` (the `riskbrief`
-    Code Insights report on pull requests) is on, and what is missing when it is half set
-    up; no line for an edition of which nothing is set."""
-    # Imported here: the check's modules are the web role's, not every doctor run's.
-    from bot.bitbucket import edition_off, edition_secret
+    """Whether each code host's check (``bot.checks.registry``) is on, and what is missing
+    when it is half set up; no line for a check of which nothing is set (neither its
+    secret nor its host's table), as an installation without that host has nothing to
+    read here."""
+    # Imported here: the hosts' packages are the web role's, not every doctor run's.
+    from bot.checks.registry import CHECKS
 
+    readable = org if org_error is None else None
     lines: list[Check] = []
-    for edition in ("cloud", "dc"):
-        name = "bitbucket check" if edition == "cloud" else "bitbucket dc check"
-        secret = edition_secret(settings, edition)
-        config = None
-        if org is not None:
-            config = org.sources.bitbucket if edition == "cloud" else org.sources.bitbucket_dc
-        if secret is None and config is None:
-            continue
-        if org_error is not None or org is None:
-            lines.append(
-                skipped(name, f"not checked: {settings.config} does not read (see config).")
-            )
-            continue
-        off = edition_off(settings, org, edition)
-        if off is None:
-            assert config is not None  # edition_off says the table is there
-            scope = (
-                "the repository:write scope" if edition == "cloud" else "repository read permission"
-            )
-            lines.append(
-                passed(
-                    name,
-                    "on: POST /bitbucket/webhook checks each delivery's X-Hub-Signature and "
-                    "puts a riskbrief Code Insights report on pull requests of "
-                    f"{len(config.repositories)} repository(ies); {config.token_env} needs "
-                    f"{scope} to write it.",
+    for entry in CHECKS:
+        for state in entry.load().states(settings, readable, os.environ):
+            if not state.secret and not state.table:
+                continue
+            if readable is None:
+                lines.append(
+                    skipped(
+                        state.name, f"not checked: {settings.config} does not read (see config)."
+                    )
                 )
-            )
-        elif secret is None:
-            # Not asked for: an organisation may sync Bitbucket without the check.
-            lines.append(skipped(name, off + "."))
-        else:
-            what, _, todo = off.partition("; ")
-            lines.append(failed(name, what + ".", todo + "."))
+            elif state.off is None:
+                lines.append(passed(state.name, state.on))
+            elif not state.secret:
+                # Not asked for: an organisation may sync the host without the check.
+                lines.append(skipped(state.name, state.off + "."))
+            else:
+                what, _, todo = state.off.partition("; ")
+                lines.append(failed(state.name, what + ".", todo + "."))
     return lines

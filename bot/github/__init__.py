@@ -1,15 +1,20 @@
 """GitHub's side of the check on pull requests: the webhook, the work per event, the verdict.
 
-``webhook`` checks a delivery at the door and answers it once; ``pull_check``
-fetches, stores and scores the pull request as of now; ``check_run`` turns the
-assessment into one `riskbrief` check run (or a commit status) on its head.
+``webhook`` is GitHub's door to the one pipeline (``bot.checks.webhook``); ``check``
+fetches, stores and scores the pull request as of now; ``check_run`` words the verdict
+as one `riskbrief` check run (or a commit status) on its head. ``states`` and
+``webhook_of`` are what the registry (``bot.checks.registry``) asks of GitHub.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from wsgiref.types import WSGIApplication
+
 from sqlalchemy.engine import Engine
 
-from bot.github.pull_check import PullCheck
+from bot.checks.state import CheckState
+from bot.github.check import GitHubCheck
 from bot.github.webhook import WEBHOOK_PATH, github_webhook
 from bot.settings import Settings
 from data.config import OrgConfig
@@ -18,7 +23,14 @@ from data.sources.github.auth import Auth, TokenAuth
 from data.sources.github.client import GitHubClient
 from data.sources.github.deploy_rules import github_repositories
 
-__all__ = ["WEBHOOK_PATH", "github_webhook", "pull_check_from", "webhook_off"]
+__all__ = [
+    "WEBHOOK_PATH",
+    "github_check_from",
+    "github_webhook",
+    "states",
+    "webhook_of",
+    "webhook_off",
+]
 
 
 def _app_credentials(settings: Settings) -> bool:
@@ -29,7 +41,7 @@ def _app_credentials(settings: Settings) -> bool:
     )
 
 
-def webhook_off(settings: Settings, org: OrgConfig) -> str | None:
+def webhook_off(settings: Settings, org: OrgConfig | None) -> str | None:
     """Why ``POST /github/webhook`` is off, in one sentence naming each thing missing, or
     ``None`` when it is on."""
     missing: list[str] = []
@@ -40,8 +52,8 @@ def webhook_off(settings: Settings, org: OrgConfig) -> str | None:
             "set GitHub credentials (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and "
             "GITHUB_APP_INSTALLATION_ID, or GITHUB_TOKEN)"
         )
-    config = org.sources.github
-    if config is None:
+    config = org.sources.github if org is not None else None
+    if org is None or config is None:
         missing.append("add a [sources.github] table naming its repositories to riskbrief.toml")
     elif not github_repositories(org, config):
         missing.append("name the repositories in [sources.github] of riskbrief.toml")
@@ -50,7 +62,7 @@ def webhook_off(settings: Settings, org: OrgConfig) -> str | None:
     return "the GitHub webhook is off; " + "; ".join(missing)
 
 
-def pull_check_from(settings: Settings, engine: Engine, org: OrgConfig) -> PullCheck | None:
+def github_check_from(settings: Settings, engine: Engine, org: OrgConfig) -> GitHubCheck | None:
     """The check of the configured GitHub repositories, or ``None`` when the webhook is off.
 
     A GitHub App (all three ``GITHUB_APP_*`` settings) writes check runs; a token
@@ -71,6 +83,40 @@ def pull_check_from(settings: Settings, engine: Engine, org: OrgConfig) -> PullC
         auth = TokenAuth(settings.github_token.get_secret_value())
     client = GitHubClient(settings.github_api_url, auth, timeout=8.0)
     repositories = frozenset(r.lower() for r in github_repositories(org, config))
-    return PullCheck(
+    return GitHubCheck(
         engine, org, client, app=not isinstance(auth, TokenAuth), repositories=repositories
     )
+
+
+def states(
+    settings: Settings,
+    org: OrgConfig | None,
+    environ: Mapping[str, str],  # noqa: ARG001 (GitHub's credentials are settings)
+) -> tuple[CheckState, ...]:
+    """GitHub's one check as configured, for `serve`'s start-up log and the doctor."""
+    config = org.sources.github if org is not None else None
+    repositories = github_repositories(org, config) if org is not None and config else ()
+    writes = "check run" if _app_credentials(settings) else "commit status"
+    return (
+        CheckState(
+            name="github check",
+            secret=settings.github_webhook_secret is not None,
+            table=config is not None,
+            off=webhook_off(settings, org),
+            on="on: POST /github/webhook checks each delivery's X-Hub-Signature-256 and "
+            f"writes a riskbrief {writes} on pull requests of {len(repositories)} "
+            "repository(ies).",
+        ),
+    )
+
+
+def webhook_of(
+    settings: Settings,
+    engine: Engine,
+    org: OrgConfig,
+    environ: Mapping[str, str],  # noqa: ARG001 (GitHub's credentials are settings)
+) -> WSGIApplication:
+    """``POST /github/webhook``, on with what is set, else answering why it is off."""
+    check = github_check_from(settings, engine, org)
+    off = webhook_off(settings, org)
+    return github_webhook(engine, settings.github_webhook_secret, check, off=off)

@@ -16,28 +16,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
+from bot.checks.verdict import TOP, Verdict
 from briefing.labels import signal_label
-from data.config.sources import GitHubSourceConfig
 from data.sources.github.client import GitHubClient
-from scoring.proposal import Assessment
 
-__all__ = [
-    "CHECK_NAME",
-    "CheckPolicy",
-    "Verdict",
-    "escape_markdown",
-    "publish",
-    "verdict_of",
-]
+__all__ = ["CHECK_NAME", "CheckRun", "check_run_of", "escape_markdown", "publish"]
 
 CHECK_NAME = "riskbrief"
 # GitHub's limits: a check run's output.title and summary, a status's description.
 _TITLE_MAX = 255
 _SUMMARY_MAX = 65_535
 _DESCRIPTION_MAX = 140
-_TOP = 3
 _BLOCKING = ("action_required", "failure")
 # Characters markdown gives meaning to, "#" (an issue link) and ":" (autolinks, emoji).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
@@ -55,40 +45,8 @@ def escape_markdown(text: str, limit: int = 300) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class CheckPolicy:
-    """What the verdict concludes: neutral, unless enforcing and the score reaches the threshold.
-
-    ``details_url`` is a template (``{key}`` is the pull request's key, URL-quoted);
-    without one the check links to the pull request itself.
-    """
-
-    enforce: bool = False
-    threshold: int = 80
-    conclusion: str = "action_required"
-    details_url: str | None = None
-
-    @staticmethod
-    def of(config: GitHubSourceConfig | None) -> CheckPolicy:
-        """The policy of ``[sources.github]``'s ``check_*`` settings."""
-        if config is None:
-            return CheckPolicy()
-        return CheckPolicy(
-            config.check_enforce,
-            config.check_threshold,
-            config.check_conclusion,
-            config.check_details_url,
-        )
-
-    def link(self, key: str, pull_url: str | None) -> str | None:
-        """Where the check's details link goes."""
-        if self.details_url is not None:
-            return self.details_url.replace("{key}", quote(key, safe=""))
-        return pull_url
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """The check's content for one head commit of one pull request."""
+class CheckRun:
+    """The verdict in GitHub's words for one head commit of one pull request."""
 
     key: str
     head_sha: str
@@ -104,20 +62,14 @@ class Verdict:
         return "failure" if self.conclusion in _BLOCKING else "success"
 
 
-def verdict_of(
-    assessment: Assessment,
-    *,
-    title: str,
-    head_branch: str | None,
-    head_sha: str,
-    pull_url: str | None,
-    policy: CheckPolicy,
-) -> Verdict:
-    """The verdict of an assessed pull request: title, markdown summary and conclusion."""
+def check_run_of(
+    verdict: Verdict, *, title: str, head_branch: str | None, conclusion: str
+) -> CheckRun:
+    """The verdict as a check run: title, markdown summary, and ``conclusion`` when it blocks
+    (``check_conclusion`` of ``[sources.github]``), else neutral."""
+    assessment = verdict.assessment
     risk = assessment.risk
     heading = f"Risk {risk.score}/100: {risk.band.risk_words}"
-    blocking = policy.enforce and risk.score >= policy.threshold
-    conclusion = policy.conclusion if blocking else "neutral"
     lines = [
         f"**{heading}** for {escape_markdown(assessment.key)} as of "
         f"{_when(assessment.as_of)}, scored against every merged change riskbrief knows.",
@@ -126,11 +78,10 @@ def verdict_of(
     ]
     if head_branch:
         lines.append(f"Branch: {escape_markdown(head_branch, 120)}")
-    if blocking:
-        lines += ["", f"The organisation asks for a closer look at {policy.threshold} or more."]
-    top = [c for c in assessment.contributions if c.points > 0][:_TOP]
+    if verdict.closer_look is not None:
+        lines += ["", verdict.closer_look]
     lines += ["", "### What adds the most risk"]
-    lines += [f"- **+{c.points}** {escape_markdown(c.explanation)}" for c in top] or [
+    lines += [f"- **+{c.points}** {escape_markdown(c.explanation)}" for c in verdict.top] or [
         "- No signal added risk."
     ]
     if risk.gates:
@@ -142,20 +93,20 @@ def verdict_of(
     lines += ["", "### What to do"]
     lines += [
         f"- {escape_markdown(a.text)}" + (f" (about {a.points} points lower)" if a.points else "")
-        for a in assessment.advice[:_TOP]
+        for a in assessment.advice[:TOP]
     ] or ["- Nothing in particular: review it as usual."]
     lines += ["", f"In Slack: `/risk pr {assessment.key}`"]
     summary = "\n".join(lines)
     if len(summary) > _SUMMARY_MAX:
         summary = summary[: _SUMMARY_MAX - 1] + "…"
-    return Verdict(
+    return CheckRun(
         key=assessment.key,
-        head_sha=head_sha,
+        head_sha=verdict.head_sha,
         score=risk.score,
         title=heading[:_TITLE_MAX],
         summary=summary,
-        conclusion=conclusion,
-        details_url=policy.link(assessment.key, pull_url),
+        conclusion=conclusion if verdict.blocking else "neutral",
+        details_url=verdict.link,
     )
 
 
@@ -186,7 +137,7 @@ def _find(client: GitHubClient, repository: str, sha: str, key: str) -> int | No
 
 
 def publish(
-    client: GitHubClient, repository: str, verdict: Verdict, *, app: bool, now: datetime
+    client: GitHubClient, repository: str, verdict: CheckRun, *, app: bool, now: datetime
 ) -> str:
     """Put ``verdict`` on its head commit; says what it did: created, updated or status."""
     if not app:

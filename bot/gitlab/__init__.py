@@ -1,8 +1,9 @@
 """GitLab's side of the check on merge requests: the webhook, the work per event, the status.
 
-``webhook`` checks a delivery at the door and answers it once; ``mr_check`` fetches,
-stores and scores the merge request as of now; ``commit_status`` turns the assessment
-into one `riskbrief` commit status on its head.
+``webhook`` is GitLab's door to the one pipeline (``bot.checks.webhook``); ``check``
+fetches, stores and scores the merge request as of now; ``commit_status`` words the
+verdict as one `riskbrief` commit status on its head. ``states`` and ``webhook_of`` are
+what the registry (``bot.checks.registry``) asks of GitLab.
 
 Where the settings live, and why: the webhook's secret and signing token are `serve`'s
 (``GITLAB_WEBHOOK_SECRET``, ``GITLAB_WEBHOOK_SIGNING_TOKEN`` in ``bot.settings``, as
@@ -17,16 +18,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from wsgiref.types import WSGIApplication
 
 from sqlalchemy.engine import Engine
 
-from bot.gitlab.mr_check import MergeRequestCheck
+from bot.checks.state import CheckState
+from bot.gitlab.check import GitLabCheck
 from bot.gitlab.webhook import WEBHOOK_PATH, gitlab_webhook
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.sources.gitlab.client import GitLabClient
 
-__all__ = ["WEBHOOK_PATH", "gitlab_webhook", "mr_check_from", "webhook_off"]
+__all__ = [
+    "WEBHOOK_PATH",
+    "gitlab_check_from",
+    "gitlab_webhook",
+    "states",
+    "webhook_of",
+    "webhook_off",
+]
 
 # The most a delivery waits for GitLab in all (retries of a 5xx included): GitLab gives
 # up on a webhook after 10 seconds, and a redelivery retries what failed.
@@ -34,7 +44,7 @@ _MAX_WAIT = 5.0
 
 
 def webhook_off(
-    settings: Settings, org: OrgConfig, environ: Mapping[str, str] | None = None
+    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str] | None = None
 ) -> str | None:
     """Why ``POST /gitlab/webhook`` is off, in one sentence naming each thing missing, or
     ``None`` when it is on."""
@@ -42,7 +52,7 @@ def webhook_off(
     missing: list[str] = []
     if settings.gitlab_webhook_secret is None:
         missing.append("set GITLAB_WEBHOOK_SECRET to the webhook's secret token")
-    config = org.sources.gitlab
+    config = org.sources.gitlab if org is not None else None
     if config is None:
         missing.append("add a [sources.gitlab] table naming its projects to riskbrief.toml")
     else:
@@ -55,9 +65,9 @@ def webhook_off(
     return "the GitLab webhook is off; " + "; ".join(missing)
 
 
-def mr_check_from(
+def gitlab_check_from(
     settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str] | None = None
-) -> MergeRequestCheck | None:
+) -> GitLabCheck | None:
     """The check of the configured GitLab projects, or ``None`` when the webhook is off."""
     env = os.environ if environ is None else environ
     config = org.sources.gitlab
@@ -67,4 +77,42 @@ def mr_check_from(
     client = GitLabClient(
         config.base_url, token, timeout=8.0, max_wait=_MAX_WAIT, token_env=config.token_env
     )
-    return MergeRequestCheck(engine, org, config, client, web_url=settings.web_url)
+    return GitLabCheck(engine, org, config, client, web_url=settings.web_url)
+
+
+def states(
+    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str]
+) -> tuple[CheckState, ...]:
+    """GitLab's one check as configured, for `serve`'s start-up log and the doctor."""
+    config = org.sources.gitlab if org is not None else None
+    signed = (
+        "token and signature"
+        if settings.gitlab_webhook_signing_token is not None
+        else "token (X-Gitlab-Token)"
+    )
+    projects = len(config.projects) if config is not None else 0
+    token_env = config.token_env if config is not None else "its token_env"
+    return (
+        CheckState(
+            name="gitlab check",
+            secret=settings.gitlab_webhook_secret is not None,
+            table=config is not None,
+            off=webhook_off(settings, org, environ),
+            on=f"on: POST /gitlab/webhook checks each delivery's {signed} and sets a riskbrief "
+            f"status on merge requests of {projects} project(s); "
+            f"{token_env} needs the api scope to write it.",
+        ),
+    )
+
+
+def webhook_of(
+    settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str]
+) -> WSGIApplication:
+    """``POST /gitlab/webhook``, on with what is set, else answering why it is off."""
+    return gitlab_webhook(
+        engine,
+        settings.gitlab_webhook_secret,
+        gitlab_check_from(settings, engine, org, environ),
+        signing_token=settings.gitlab_webhook_signing_token,
+        off=webhook_off(settings, org, environ),
+    )

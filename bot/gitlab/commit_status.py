@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.github.check_run import CheckPolicy
+from bot.checks.verdict import Verdict
 from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
 from scoring.errors import SourceError
-from scoring.proposal import Assessment
 
 __all__ = ["STATUS_NAME", "StatusVerdict", "set_status", "status_of"]
 
@@ -42,19 +41,15 @@ class StatusVerdict:
     target_url: str | None
 
 
-def status_of(
-    assessment: Assessment, *, head_sha: str, mr_url: str | None, policy: CheckPolicy
-) -> StatusVerdict:
-    """The status of an assessed merge request: ``failed`` only when enforced at the threshold."""
-    risk = assessment.risk
-    blocking = policy.enforce and risk.score >= policy.threshold
+def status_of(verdict: Verdict) -> StatusVerdict:
+    """The verdict as a commit status: ``failed`` only when enforced at the threshold."""
     return StatusVerdict(
-        key=assessment.key,
-        head_sha=head_sha,
-        score=risk.score,
-        state="failed" if blocking else "success",
-        description=f"score {risk.score} · {risk.band.risk_words}"[:_DESCRIPTION_MAX],
-        target_url=policy.link(assessment.key, mr_url),
+        key=verdict.key,
+        head_sha=verdict.head_sha,
+        score=verdict.score,
+        state="failed" if verdict.blocking else "success",
+        description=f"score {verdict.score} · {verdict.band.risk_words}"[:_DESCRIPTION_MAX],
+        target_url=verdict.link,
     )
 
 

@@ -1,9 +1,9 @@
-"""``POST /gitlab/webhook``: GitLab's merge request events, checked at the door, answered once.
+"""``POST /gitlab/webhook``: GitLab's merge request events, through the one pipeline.
 
-In order, before any JSON is parsed: the endpoint is on (``GITLAB_WEBHOOK_SECRET`` set
-and ``[sources.gitlab]`` with projects and its token, else 404 saying what to set),
-the method is POST (405), the body is at most ``MAX_BODY`` bytes (413), and
-``X-Gitlab-Token`` equals the secret, compared in constant time (401).
+GitLab's door (``bot.checks.webhook`` runs the steps): the endpoint is on with
+``GITLAB_WEBHOOK_SECRET`` and ``[sources.gitlab]`` with projects and its token (else
+404 saying what to set), and ``X-Gitlab-Token`` equals the secret, compared in
+constant time (401).
 
 GitLab's webhooks carry the secret itself in ``X-Gitlab-Token``, not a signature of
 the body: anyone who reads one delivery can send others. Recent GitLab versions can
@@ -19,10 +19,7 @@ Then an event other than ``Merge Request Hook`` is 204 without work; a delivery
 without an id (``Idempotency-Key``, the same across GitLab's retries of one event
 since GitLab 17.4, else ``X-Gitlab-Event-UUID``) or whose body is not a merge request
 event is 400; an action the check does not act on, or a project riskbrief.toml does
-not list, is 204; a delivery answered before (or being worked on, for less than
-``RECLAIM_AFTER``) is 200 "already answered" with nothing done. Otherwise the work is
-done inline (``bot.gitlab.mr_check``) and answered 200 with what it did; when GitLab
-fails on the way the delivery is forgotten and answered 502, so a redelivery does it.
+not list, is 204. The work is done inline (``bot.gitlab.check``).
 
 Deliveries are claimed in the store's ``github_delivery`` table, shared with GitHub's
 webhook, under ``gitlab:<id>`` so that the two hosts' ids can never meet.
@@ -35,30 +32,39 @@ import binascii
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from typing import Any
+from wsgiref.types import WSGIApplication, WSGIEnvironment
 
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
-from bot.gitlab.mr_check import BadEvent, MergeRequestCheck, mr_event
-from bot.webhook_door import MAX_BODY, NotJson, answer, answer_once, json_of, posted_body, refuse
+from bot.checks.door import MAX_BODY
+from bot.checks.webhook import Door, HostWords, host_webhook
+from bot.gitlab.check import GitLabCheck, GitLabEvent, gitlab_event
 from data.clock import utcnow
 
-__all__ = ["EVENT", "MAX_BODY", "TOLERANCE", "WEBHOOK_PATH", "gitlab_webhook", "signature_of"]
+__all__ = [
+    "EVENT",
+    "MAX_BODY",
+    "TOLERANCE",
+    "WEBHOOK_PATH",
+    "GitLabDoor",
+    "gitlab_webhook",
+    "signature_of",
+]
 
 WEBHOOK_PATH = "/gitlab/webhook"
 EVENT = "Merge Request Hook"
+GITLAB = HostWords(
+    "gitlab", "GitLab", "the GitLab webhook is off; set GITLAB_WEBHOOK_SECRET and [sources.gitlab]"
+)
 # How far a signed delivery's timestamp may be from now (the Standard Webhooks' default):
 # a captured delivery replayed later is refused even where its id was forgotten.
 TOLERANCE = timedelta(minutes=5)
 _DELIVERY = re.compile(r"[A-Za-z0-9-]{1,100}")
 _TIMESTAMP = re.compile(r"\d{1,12}")
-
-
-def _refuse(start_response: StartResponse, status: int, error: str) -> list[bytes]:
-    return refuse(start_response, status, error, host="gitlab")
 
 
 def _key(signing_token: str) -> bytes:
@@ -91,19 +97,55 @@ def _signed(environ: WSGIEnvironment, signing_token: str, body: bytes, now: date
     return any(hmac.compare_digest(s.encode(), expected.encode()) for s in given)
 
 
-def _delivery(environ: WSGIEnvironment) -> str | None:
-    """The id GitLab keeps across retries of one event, or its event id on an older GitLab."""
-    for header in ("HTTP_IDEMPOTENCY_KEY", "HTTP_X_GITLAB_EVENT_UUID"):
-        value = str(environ.get(header, ""))
-        if _DELIVERY.fullmatch(value):
-            return value
-    return None
+class GitLabDoor(Door[GitLabEvent]):
+    """GitLab's differences: its token (and signature), its event and delivery headers."""
+
+    def __init__(
+        self, secret: SecretStr, check: GitLabCheck, signing_token: SecretStr | None
+    ) -> None:
+        super().__init__(check)
+        self.secret = secret
+        self.gitlab = check  # as its own type: the door asks it which projects it knows
+        self.signing_token = signing_token
+
+    def verify(self, environ: WSGIEnvironment, body: bytes, now: datetime) -> str | None:
+        given = str(environ.get("HTTP_X_GITLAB_TOKEN", "")).encode()
+        if not given or not hmac.compare_digest(given, self.secret.get_secret_value().encode()):
+            return "the delivery does not carry the webhook's secret token (X-Gitlab-Token)"
+        if self.signing_token is not None and not _signed(
+            environ, self.signing_token.get_secret_value(), body, now
+        ):
+            return (
+                "the delivery is not signed with the webhook's signing token "
+                "(webhook-signature), or its webhook-timestamp is not within five minutes"
+            )
+        return None
+
+    def event(self, environ: WSGIEnvironment) -> str | None:
+        return EVENT if environ.get("HTTP_X_GITLAB_EVENT") == EVENT else None
+
+    def delivery(self, environ: WSGIEnvironment) -> str | None:
+        """The id GitLab keeps across retries of one event, or its event id on an older GitLab,
+        claimed as ``gitlab:<id>``."""
+        for header in ("HTTP_IDEMPOTENCY_KEY", "HTTP_X_GITLAB_EVENT_UUID"):
+            value = str(environ.get(header, ""))
+            if _DELIVERY.fullmatch(value):
+                return "gitlab:" + value
+        return None
+
+    @property
+    def no_delivery(self) -> str:
+        return "the delivery has no usable Idempotency-Key or X-Gitlab-Event-UUID id"
+
+    def parse(self, payload: Any) -> GitLabEvent | None:
+        event = gitlab_event(payload)
+        return event if event.used and self.gitlab.knows(event.project) else None
 
 
 def gitlab_webhook(
     engine: Engine,
     secret: SecretStr | None,
-    check: MergeRequestCheck | None,
+    check: GitLabCheck | None,
     clock: Callable[[], datetime] = utcnow,
     *,
     signing_token: SecretStr | None = None,
@@ -113,59 +155,7 @@ def gitlab_webhook(
 
     ``off`` says why the webhook is off (``bot.gitlab.webhook_off``) when ``check`` is None.
     """
-
-    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if secret is None or check is None:
-            return _refuse(
-                start_response,
-                404,
-                off or "the GitLab webhook is off; set GITLAB_WEBHOOK_SECRET and [sources.gitlab]",
-            )
-        body = posted_body(environ, start_response, host="gitlab", sender="GitLab")
-        if isinstance(body, list):
-            return body
-        given = str(environ.get("HTTP_X_GITLAB_TOKEN", "")).encode()
-        if not given or not hmac.compare_digest(given, secret.get_secret_value().encode()):
-            return _refuse(
-                start_response,
-                401,
-                "the delivery does not carry the webhook's secret token (X-Gitlab-Token)",
-            )
-        if signing_token is not None and not _signed(
-            environ, signing_token.get_secret_value(), body, clock()
-        ):
-            return _refuse(
-                start_response,
-                401,
-                "the delivery is not signed with the webhook's signing token "
-                "(webhook-signature), or its webhook-timestamp is not within five minutes",
-            )
-        event = str(environ.get("HTTP_X_GITLAB_EVENT", ""))
-        if event != EVENT:
-            return answer(start_response, 204, None)
-        delivery = _delivery(environ)
-        if delivery is None:
-            return _refuse(
-                start_response,
-                400,
-                "the delivery has no usable Idempotency-Key or X-Gitlab-Event-UUID id",
-            )
-        try:
-            mr = mr_event(json_of(body))
-        except (NotJson, BadEvent) as exc:
-            return _refuse(start_response, 400, str(exc))
-        if not mr.used or not check.knows(mr.project):
-            return answer(start_response, 204, None)
-        claimed = "gitlab:" + delivery
-        return answer_once(
-            start_response,
-            engine,
-            delivery=claimed,
-            event=event,
-            key=mr.key,
-            work=lambda: check.handle(mr),
-            clock=clock,
-            host="gitlab",
-        )
-
-    return application
+    doors = []
+    if secret is not None and check is not None:
+        doors.append(GitLabDoor(secret, check, signing_token))
+    return host_webhook(engine, GITLAB, doors, clock, off=off)

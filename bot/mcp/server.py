@@ -55,7 +55,7 @@ INSTRUCTIONS = (
 
 _READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True)
 
-ChangeRef = Annotated[
+ChangeArg = Annotated[
     str,
     Field(
         description="A change: owner/repo#123, group/project!123, a pull or merge "
@@ -63,7 +63,7 @@ ChangeRef = Annotated[
         max_length=400,
     ),
 ]
-Diff = Annotated[
+DiffArg = Annotated[
     str | None,
     Field(
         description="A unified diff (git diff, diff -u) of the change; leave out to compare "
@@ -71,7 +71,7 @@ Diff = Annotated[
         max_length=MAX_DIFF_BYTES,
     ),
 ]
-Base = Annotated[
+BaseArg = Annotated[
     str | None,
     Field(
         description="With head, in the clone riskbrief.toml names for the repository: the "
@@ -80,7 +80,7 @@ Base = Annotated[
         max_length=250,
     ),
 ]
-Head = Annotated[
+HeadArg = Annotated[
     str | None,
     Field(
         description="With base, in the clone riskbrief.toml names for the repository: the "
@@ -89,14 +89,14 @@ Head = Annotated[
         max_length=250,
     ),
 ]
-RepositoryName = Annotated[
+RepositoryArg = Annotated[
     str | None,
     Field(
         description="A repository of riskbrief.toml (owner/name or name); default: the first.",
         max_length=200,
     ),
 ]
-Author = Annotated[
+AuthorArg = Annotated[
     str | None,
     Field(
         description="Who wrote the change, as the store knows them (e-mail or login); "
@@ -105,11 +105,11 @@ Author = Annotated[
         max_length=320,
     ),
 ]
-Title = Annotated[str | None, Field(description="The change's title.", max_length=1000)]
-ServiceName = Annotated[
+TitleArg = Annotated[str | None, Field(description="The change's title.", max_length=1000)]
+ServiceArg = Annotated[
     str, Field(description="A service's key or display name, e.g. checkout.", max_length=200)
 ]
-DeployKey = Annotated[
+DeployArg = Annotated[
     str | None,
     Field(
         description="A deploy's key as a briefing prints it (deploy:checkout:2026-11-20T15:35) "
@@ -117,21 +117,21 @@ DeployKey = Annotated[
         max_length=400,
     ),
 ]
-LatestOf = Annotated[
+LatestOfArg = Annotated[
     str | None,
     Field(
         description="A service's key or display name: its latest deploy, when deploy is left out.",
         max_length=200,
     ),
 ]
-Week = Annotated[
+WeekArg = Annotated[
     str | None,
     Field(
         description="An ISO week such as 2026-W47; default: the last complete week.",
         max_length=20,
     ),
 ]
-RecordWeek = Annotated[
+RecordWeekArg = Annotated[
     str | None,
     Field(
         description="An ISO week such as 2026-W47, told against the week before; default: "
@@ -139,15 +139,15 @@ RecordWeek = Annotated[
         max_length=20,
     ),
 ]
-Band = Annotated[
+BandArg = Annotated[
     str | None,
     Field(
         description="Only pull requests at or above this band: low, moderate, high or very high.",
         max_length=20,
     ),
 ]
-Limit = Annotated[int, Field(description="How many to list, at most.", ge=1, le=MAX_PULLS)]
-ScopeNames = Annotated[
+LimitArg = Annotated[int, Field(description="How many to list, at most.", ge=1, le=MAX_PULLS)]
+ScopeArg = Annotated[
     list[str] | None,
     Field(
         description="Teams or services by key or display name; default: everything the "
@@ -259,7 +259,7 @@ def build_server(
             raise ToolError(str(exc)) from None
 
     @tool("change_risk")
-    def change_risk_tool(change: ChangeRef, ctx: Context) -> ChangeRisk:
+    def change_risk_tool(change: ChangeArg, ctx: Context) -> ChangeRisk:
         """A change's risk (merged, or an open pull request as of now): score, band, every signal
         with its points (they add up to the score) and explanation, unknown signals, gates, the
         deploys that shipped it with the incidents that followed, the changes that reverted it."""
@@ -270,12 +270,12 @@ def build_server(
     @tool("proposal_risk")
     def proposal_risk_tool(
         ctx: Context,
-        diff: Diff = None,
-        repository: RepositoryName = None,
-        base: Base = None,
-        head: Head = None,
-        author: Author = None,
-        title: Title = None,
+        diff: DiffArg = None,
+        repository: RepositoryArg = None,
+        base: BaseArg = None,
+        head: HeadArg = None,
+        author: AuthorArg = None,
+        title: TitleArg = None,
     ) -> ProposalRisk:
         """The risk of a change not made yet, if it merged now against the stored history: a
         unified diff (with its author, if known), or base and head refs of a clone
@@ -300,7 +300,7 @@ def build_server(
 
     @tool("open_pull_requests")
     def open_pull_requests_tool(
-        ctx: Context, scope: ScopeNames = None, at_least: Band = None, limit: Limit = 20
+        ctx: Context, scope: ScopeArg = None, at_least: BandArg = None, limit: LimitArg = 20
     ) -> OpenPulls:
         """Open pull requests in a scope, riskiest first, each with the score it would get if
         merged now (as of the last scoring pass), its top signals, gates and review state."""
@@ -308,7 +308,7 @@ def build_server(
 
     @tool("service_record")
     def service_record_tool(
-        service: ServiceName, ctx: Context, week: RecordWeek = None
+        service: ServiceArg, ctx: Context, week: RecordWeekArg = None
     ) -> ServiceRecord:
         """A service's recent record: a week (default this week so far) against the week before:
         changes by band, the signals driving its high-risk changes, deploys, change failure
@@ -317,7 +317,7 @@ def build_server(
 
     @tool("deploy_risk")
     def deploy_risk_tool(
-        ctx: Context, deploy: DeployKey = None, service: LatestOf = None
+        ctx: Context, deploy: DeployArg = None, service: LatestOfArg = None
     ) -> DeployRecord:
         """A deploy's risk: score, band, every signal with its points (they add up to the
         score) and explanation, gates, the changes it shipped with each one's score, the
@@ -326,7 +326,7 @@ def build_server(
         return run(ctx, lambda s, a: deploy_risk(s, org, a, deploy, service))
 
     @tool("briefing")
-    def briefing_tool(ctx: Context, scope: ScopeNames = None, week: Week = None) -> BriefingFacts:
+    def briefing_tool(ctx: Context, scope: ScopeArg = None, week: WeekArg = None) -> BriefingFacts:
         """A scope's weekly briefing as structured facts (not the narrative): the week's band
         distribution against last week's, services, drivers, metrics, incidents, AI-agent
         activity and the cards with their facts and evidence."""
@@ -334,7 +334,7 @@ def build_server(
 
     @tool("agent_activity")
     def agent_activity_tool(
-        ctx: Context, scope: ScopeNames = None, week: Week = None
+        ctx: Context, scope: ScopeArg = None, week: WeekArg = None
     ) -> AgentActivity:
         """AI coding agents' changes in a scope and week: changes by agent, the share a human
         reviewed, and their band distribution against the humans' changes."""

@@ -7,7 +7,7 @@ from bot.answers.records.agent import agent_activity, agent_weeks
 from bot.pages.freshness import data_end
 from bot.pages.grids import changes_grid
 from bot.pages.page import Page, PageContext, scope_names, weeks_asked
-from bot.pages.tables import Column, Grid, cell
+from bot.pages.tables import Grid, GridColumn, cell
 
 __all__ = ["agents_page"]
 
@@ -27,13 +27,13 @@ def agents_page(ctx: PageContext) -> Page:
         "agents",
         f"Agents in {activity.week}",
         (
-            Column("agent", "Agent"),
-            Column("changes", "Changes", numeric=True),
-            Column("reviewed", "Approved by a human", numeric=True),
-            Column("unreviewed", "Not reviewed", numeric=True),
-            Column("unknown", "Review unknown", numeric=True),
-            Column("high", "High risk", numeric=True),
-            Column("mean", "Mean score", numeric=True),
+            GridColumn("agent", "Agent"),
+            GridColumn("changes", "Changes", numeric=True),
+            GridColumn("reviewed", "Approved by a human", numeric=True),
+            GridColumn("unreviewed", "Not reviewed", numeric=True),
+            GridColumn("unknown", "Review unknown", numeric=True),
+            GridColumn("high", "High risk", numeric=True),
+            GridColumn("mean", "Mean score", numeric=True),
         ),
         tuple(
             (
@@ -52,12 +52,12 @@ def agents_page(ctx: PageContext) -> Page:
         "weeks",
         "Week by week",
         (
-            Column("week", "Week"),
-            Column("agent", "AI-agent changes", numeric=True),
-            Column("unreviewed", "Without human approval", numeric=True),
-            Column("high", "At high risk", numeric=True),
-            Column("wrong", "Reverted or followed by an incident", numeric=True),
-            Column("all", "All changes", numeric=True),
+            GridColumn("week", "Week"),
+            GridColumn("agent", "AI-agent changes", numeric=True),
+            GridColumn("unreviewed", "Without human approval", numeric=True),
+            GridColumn("high", "At high risk", numeric=True),
+            GridColumn("wrong", "Reverted or followed by an incident", numeric=True),
+            GridColumn("all", "All changes", numeric=True),
         ),
         tuple(
             (

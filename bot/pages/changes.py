@@ -7,7 +7,7 @@ from bot.answers.records.change import change_files, change_risk
 from bot.answers.records.deploy import deploy_record
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
 from bot.pages.page import Page, PageContext
-from bot.pages.tables import Column, Grid, cell
+from bot.pages.tables import Grid, GridColumn, cell
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = ["change_page", "deploy_page"]
@@ -21,11 +21,11 @@ def change_page(ctx: PageContext, key: str) -> Page:
         "files",
         "Files",
         (
-            Column("path", "Path"),
-            Column("added", "Added", numeric=True),
-            Column("deleted", "Deleted", numeric=True),
-            Column("service", "Service"),
-            Column("owners", "Owners (CODEOWNERS, as of the change)"),
+            GridColumn("path", "Path"),
+            GridColumn("added", "Added", numeric=True),
+            GridColumn("deleted", "Deleted", numeric=True),
+            GridColumn("service", "Service"),
+            GridColumn("owners", "Owners (CODEOWNERS, as of the change)"),
         ),
         tuple(
             (

@@ -61,9 +61,8 @@ def pages_endpoint(settings: Settings, engine: Engine, org: OrgConfig) -> PagesA
             )
         return None
     inline = settings.mcp_tokens.get_secret_value() if settings.mcp_tokens else None
-    admins = frozenset(
-        e.strip().lower() for e in (settings.web_admins or "").split(",") if e.strip()
-    )
+    # An email is compared in any case, as people type it.
+    admins = frozenset(e.lower() for e in settings.web_admins)
     config = PagesConfig(
         prefix=pages_prefix(settings),
         signer=signer,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.answers.records.models import ChangeRow, DeployRow, IncidentRow
-from bot.pages.tables import Column, Grid, cell
+from bot.pages.tables import Grid, GridColumn, cell
 
 __all__ = ["Url", "changes_grid", "deploys_grid", "incidents_grid"]
 
@@ -25,13 +25,13 @@ def changes_grid(key: str, caption: str, rows: list[ChangeRow], url: Url) -> Gri
         key,
         caption,
         (
-            Column("key", "Change"),
-            Column("score", "Score", numeric=True),
-            Column("band", "Band"),
-            Column("title", "Title"),
-            Column("service", "Service"),
-            Column("merged", "Merged (UTC)"),
-            Column("drivers", "Drivers"),
+            GridColumn("key", "Change"),
+            GridColumn("score", "Score", numeric=True),
+            GridColumn("band", "Band"),
+            GridColumn("title", "Title"),
+            GridColumn("service", "Service"),
+            GridColumn("merged", "Merged (UTC)"),
+            GridColumn("drivers", "Drivers"),
         ),
         tuple(
             (
@@ -55,13 +55,13 @@ def deploys_grid(key: str, caption: str, rows: list[DeployRow], url: Url) -> Gri
         key,
         caption,
         (
-            Column("key", "Deploy"),
-            Column("score", "Score", numeric=True),
-            Column("band", "Band"),
-            Column("incidents", "Incidents", numeric=True),
-            Column("status", "Status"),
-            Column("service", "Service", wide=True),
-            Column("finished", "Finished (UTC)", wide=True),
+            GridColumn("key", "Deploy"),
+            GridColumn("score", "Score", numeric=True),
+            GridColumn("band", "Band"),
+            GridColumn("incidents", "Incidents", numeric=True),
+            GridColumn("status", "Status"),
+            GridColumn("service", "Service", wide=True),
+            GridColumn("finished", "Finished (UTC)", wide=True),
         ),
         tuple(
             (
@@ -84,11 +84,11 @@ def incidents_grid(key: str, caption: str, rows: list[IncidentRow], url: Url) ->
         key,
         caption,
         (
-            Column("key", "Incident"),
-            Column("service", "Service"),
-            Column("title", "Title"),
-            Column("opened", "Opened (UTC)"),
-            Column("minutes", "Minutes to resolve", numeric=True),
+            GridColumn("key", "Incident"),
+            GridColumn("service", "Service"),
+            GridColumn("title", "Title"),
+            GridColumn("opened", "Opened (UTC)"),
+            GridColumn("minutes", "Minutes to resolve", numeric=True),
         ),
         tuple(
             (

@@ -181,9 +181,9 @@ class BriefingLinks:
 
 def link_signer(settings: Settings) -> LinkSigner | None:
     """The signer of RISKBRIEF_WEB_KEYS, or ``None`` when none are set."""
-    if settings.web_keys is None:
+    if not settings.web_keys:
         return None
-    keys = [k.strip() for k in settings.web_keys.get_secret_value().split(",") if k.strip()]
+    keys = [k.get_secret_value() for k in settings.web_keys]
     try:
         return LinkSigner(keys, settings.web_link_days)
     except ValueError:

@@ -1,7 +1,7 @@
 """Sign-in to the web view with an organisation's OpenID Connect provider.
 
 The authorization code flow with PKCE (S256), ``state`` and ``nonce``, as OpenID
-Connect Core 1.0 and RFC 7636 describe it:
+Connect Core 1.0 and RFC 7636 describe it, by authlib's OAuth 2.0 client for httpx:
 
 - ``begin`` reads the provider's discovery document (once per instance), and
   returns the URL to send the browser to plus a ``Pending``: the secrets the
@@ -20,32 +20,26 @@ none echoes a code or a token.
 from __future__ import annotations
 
 import base64
-import hashlib
 import ipaddress
 import re
-import secrets
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 from urllib.parse import quote
 
-import httpx
+import httpx2
+from authlib.common.security import generate_token
+from authlib.integrations.httpx_client import OAuth2Client, OAuthError
 
 from bot.pages.id_token import IdTokenCheck, same
 from bot.pages.identity import Identity, SignInError, identity_of
-from bot.pages.provider import Endpoints, Provider
-from data.http.client import http_client
+from bot.pages.provider import Provider, unreachable
+from data.http.client import tls_context
 from data.http.retry import host_of
 from scoring.errors import ConfigError
 
-__all__ = [
-    "Identity",
-    "OidcConfig",
-    "OidcSignIn",
-    "Pending",
-    "SignInError",
-    "safe_next",
-]
+__all__ = ["Identity", "OidcConfig", "OidcSignIn", "Pending", "SignInError", "safe_next"]
 
 # A person is waiting at the browser: a provider that takes longer has failed them already.
 _TIMEOUT = 10.0
@@ -92,7 +86,7 @@ class OidcConfig:
     scopes: tuple[str, ...] = ("openid", "email", "profile")
 
     def __post_init__(self) -> None:
-        url = httpx.URL(self.issuer)
+        url = httpx2.URL(self.issuer)
         # Over plain HTTP anyone on the path could serve their own keys and sign anyone in.
         if url.scheme != "https" and not (url.scheme == "http" and _loopback(url.host)):
             raise ConfigError(
@@ -129,12 +123,7 @@ class Pending:
 
     def to_dict(self) -> dict[str, str]:
         """The fields as strings, for the caller's signed cookie."""
-        return {
-            "state": self.state,
-            "nonce": self.nonce,
-            "code_verifier": self.code_verifier,
-            "next": self.next,
-        }
+        return asdict(self)
 
     @staticmethod
     def from_dict(d: Mapping[str, object]) -> Pending:
@@ -151,68 +140,74 @@ class Pending:
         return Pending(**values)
 
 
-def _token(nbytes: int = 32) -> str:
-    # 32 random bytes: 43 URL-safe characters, the shortest code verifier RFC 7636 allows.
-    return secrets.token_urlsafe(nbytes)
-
-
-def _challenge(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+def _secret_basic(client: Any, _method: str, uri: str, headers: Any, body: str) -> Any:
+    """authlib's ``client_secret_basic``, but with both halves form-encoded before Base64 as
+    RFC 6749, 2.3.1 says (authlib sends them raw, so a secret with ``+`` or ``%`` would be
+    read as another by a provider that decodes them, and one outside Latin-1 fails)."""
+    pair = f"{quote(client.client_id, safe='')}:{quote(client.client_secret, safe='')}"
+    headers["Authorization"] = "Basic " + base64.b64encode(pair.encode("ascii")).decode("ascii")
+    return uri, headers, body
 
 
 class OidcSignIn:
     """Signs people in with one provider; safe to share between threads.
 
-    ``client`` is used as given (tests point it anywhere); by default a client on
-    the process's shared TLS context. ``now`` is the clock the ID token's times are
-    checked against.
+    ``now`` is the clock the ID token's times are checked against.
     """
 
-    def __init__(
-        self,
-        config: OidcConfig,
-        *,
-        client: httpx.Client | None = None,
-        now: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, config: OidcConfig, *, now: Callable[[], float] = time.time) -> None:
         self.config = config
-        self._client = client if client is not None else http_client(timeout=_TIMEOUT)
-        self._provider = Provider(config.issuer, self._client)
-        self._id_token = IdTokenCheck(config.issuer, config.client_id, self._provider.key, now)
+        # The discovery document and keys are read through one client for the instance's
+        # life; each sign-in's OAuth exchange gets its own (``_oauth``).
+        self._provider = Provider(config.issuer, httpx2.Client(**self._http()))
+        self._id_token = IdTokenCheck(
+            config.issuer, config.client_id, lambda fresh: self._provider.keys(fresh=fresh), now
+        )
 
-    # -- the two steps ---------------------------------------------------------------
+    @staticmethod
+    def _http() -> dict[str, Any]:
+        return {"verify": tls_context(), "timeout": _TIMEOUT}
+
+    def _oauth(self) -> Any:
+        """authlib's client for one sign-in: it keeps the token it fetched on itself, so a
+        client shared between threads could hand one sign-in another's token."""
+        oauth = OAuth2Client(
+            client_id=self.config.client_id,
+            client_secret=self.config.client_secret,
+            scope=list(self.config.scopes),
+            redirect_uri=self.config.redirect_uri,
+            code_challenge_method="S256",
+            **self._http(),
+        )
+        oauth.register_client_auth_method(("client_secret_basic", _secret_basic))
+        return oauth
 
     def begin(self, next_path: str = "/") -> tuple[str, Pending]:
         """The provider's authorization URL to redirect to, and what to keep until ``finish``.
 
         A ``next_path`` that is not a path on this site becomes ``/``.
         """
-        provider = self._provider.endpoints()
+        endpoint = self._provider.endpoints().authorization_endpoint
         pending = Pending(
-            state=_token(),
-            nonce=_token(),
-            code_verifier=_token(),
+            state=generate_token(48),
+            nonce=generate_token(48),
+            code_verifier=generate_token(48),
             next=safe_next(next_path) or "/",
         )
-        url = httpx.URL(provider.authorization_endpoint).copy_merge_params(
-            {
-                "response_type": "code",
-                "client_id": self.config.client_id,
-                "redirect_uri": self.config.redirect_uri,
-                "scope": " ".join(self.config.scopes),
-                "state": pending.state,
-                "nonce": pending.nonce,
-                "code_challenge": _challenge(pending.code_verifier),
-                "code_challenge_method": "S256",
-            }
-        )
+        with self._oauth() as oauth:
+            url, _ = oauth.create_authorization_url(
+                endpoint,
+                state=pending.state,
+                code_verifier=pending.code_verifier,
+                nonce=pending.nonce,
+            )
         return str(url), pending
 
     def finish(self, pending: Pending, query: Mapping[str, str]) -> Identity:
         """Who signed in, from the query the provider redirected back with."""
-        # The state first: an answer to someone else's sign-in (a forged link) is
-        # refused before anything in it, even an error, is believed.
+        # Ours, not authlib's parse_authorization_code_response: the state comes first, so
+        # an answer to someone else's sign-in (a forged link) is refused before anything in
+        # it, even an error, is believed.
         if not same(query.get("state", ""), pending.state):
             raise SignInError(
                 "The answer from the identity provider does not belong to the sign-in this "
@@ -228,55 +223,39 @@ class OidcSignIn:
         code = query.get("code", "")
         if not code:
             raise SignInError("The identity provider sent no sign-in code back; sign in again.")
-        provider = self._provider.endpoints()
-        id_token = self._exchange(provider, code, pending.code_verifier)
-        return identity_of(self._id_token.claims(id_token, pending.nonce))
+        token = self._exchange(self._provider.endpoints().token_endpoint, code, pending)
+        return identity_of(self._id_token.claims(token, pending.nonce))
 
-    def _exchange(self, provider: Endpoints, code: str, verifier: str) -> str:
-        form = {
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": self.config.redirect_uri,
-            "code_verifier": verifier,
-        }
-        headers = {"Accept": "application/json"}
-        secret = self.config.client_secret
-        if secret is None:
-            form["client_id"] = self.config.client_id
-        else:
-            # client_secret_basic: RFC 6749, 2.3.1 form-encodes both before Base64.
-            pair = f"{quote(self.config.client_id, safe='')}:{quote(secret, safe='')}"
-            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
-        host = host_of(provider.token_endpoint)
+    def _exchange(self, url: str, code: str, pending: Pending) -> dict[str, Any]:
+        """The token endpoint's answer, with an ID token (a string) in it."""
+        host = host_of(url)
         # Sent once, never retried: the code is single-use, a second try can only fail.
         try:
-            response = self._client.post(provider.token_endpoint, data=form, headers=headers)
-        except httpx.HTTPError:
-            raise SignInError(
-                f"riskbrief could not reach the identity provider at {host}; check that it "
-                "is up and that this server can reach it, then sign in again."
-            ) from None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code != 200 or not isinstance(body, dict):
-            error = body.get("error") if isinstance(body, dict) else None
-            if error == "invalid_client":
+            with self._oauth() as oauth:
+                token = oauth.fetch_token(url, code=code, code_verifier=pending.code_verifier)
+        except httpx2.HTTPStatusError as error:
+            detail = f" (HTTP {error.response.status_code})"
+        except httpx2.HTTPError:
+            raise unreachable(url) from None
+        except OAuthError as error:
+            if error.error == "invalid_client":
                 raise SignInError(
                     f"The identity provider at {host} does not accept riskbrief's client ID "
                     "and secret; check both in riskbrief's settings."
+                ) from None
+            shown = error.error if _ERROR_CODE.fullmatch(str(error.error)) else None
+            detail = f" ({shown})" if shown else ""
+        except (TypeError, ValueError):  # a 2xx whose body is not a JSON object, or odd in it
+            detail = ""
+        else:
+            id_token = token.get("id_token")
+            if not isinstance(id_token, str) or not id_token:
+                raise SignInError(
+                    f"The identity provider at {host} sent no ID token; check that riskbrief's "
+                    "scopes include 'openid'."
                 )
-            shown = error if isinstance(error, str) and _ERROR_CODE.fullmatch(error) else None
-            detail = f" ({shown})" if shown else f" (HTTP {response.status_code})"
-            raise SignInError(
-                f"The identity provider at {host} would not exchange the sign-in code{detail}; "
-                "sign in again."
-            )
-        id_token = body.get("id_token")
-        if not isinstance(id_token, str) or not id_token:
-            raise SignInError(
-                f"The identity provider at {host} sent no ID token; check that riskbrief's "
-                "scopes include 'openid'."
-            )
-        return id_token
+            return dict(token)
+        raise SignInError(
+            f"The identity provider at {host} would not exchange the sign-in code{detail}; "
+            "sign in again."
+        )

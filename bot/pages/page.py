@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bot.answers.access import Access
-from bot.answers.records.history import MAX_WEEKS
+from bot.answers.records.trend import MAX_WEEKS
 from bot.pages.grids import Url
 from bot.pages.tables import Grid
 from data.config import OrgConfig

@@ -1,6 +1,12 @@
 """The organisation's OpenID Connect provider as the code flow reads it: its discovery
-document (OpenID Connect Discovery 1.0) and its signing keys (JWKS), each fetched once per
-instance, the keys again when a token names a key not seen yet (a rotation)."""
+document (OpenID Connect Discovery 1.0) and its signing keys (a joserfc ``KeySet``), each
+fetched once per instance, the keys again when a token names a key not seen yet (a rotation).
+
+Ours rather than authlib's: authlib reads discovery documents and key sets only in its
+web-framework integrations (``base_client``'s ``OAuth2Mixin``/``OpenIDMixin``, behind a
+Flask, Django or Starlette app), which neither check that the document names the issuer
+it was fetched for nor fail in a sentence a person can act on.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,22 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import Key, KeySet
+import httpx2
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
 from bot.pages.identity import SignInError
 from data.http.retry import host_of
 
-__all__ = ["Endpoints", "Provider"]
+__all__ = ["Endpoints", "Provider", "unreachable"]
+
+
+def unreachable(url: str) -> SignInError:
+    """The one sentence of a provider at ``url`` that does not answer at all."""
+    return SignInError(
+        f"riskbrief could not reach the identity provider at {host_of(url)}; check that it "
+        "is up and that this server can reach it, then sign in again."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,25 +45,22 @@ class Provider:
     """One issuer's discovery document and keys, read through ``client``; safe to share
     between threads."""
 
-    def __init__(self, issuer: str, client: httpx.Client) -> None:
+    def __init__(self, issuer: str, client: httpx2.Client) -> None:
         self.issuer = issuer
         self._client = client
         self._lock = threading.Lock()
         self._endpoints: Endpoints | None = None
         self._keys: KeySet | None = None
 
-    def get_json(self, url: str, what: str) -> dict[str, Any]:
+    def _get_json(self, url: str, what: str) -> dict[str, Any]:
         """The JSON object at ``url``; ``what`` names it in the one sentence of a failure."""
         # No retries: the person can press the button again, and a sign-in page that
         # hangs for a minute of backoffs is worse than one sentence now.
         host = host_of(url)
         try:
             response = self._client.get(url, headers={"Accept": "application/json"})
-        except httpx.HTTPError:
-            raise SignInError(
-                f"riskbrief could not reach the identity provider at {host}; check that it "
-                "is up and that this server can reach it, then sign in again."
-            ) from None
+        except httpx2.HTTPError:
+            raise unreachable(url) from None
         if response.status_code != 200:
             raise SignInError(
                 f"The identity provider at {host} answered HTTP {response.status_code} for its "
@@ -71,12 +82,11 @@ class Provider:
         with self._lock:
             if self._endpoints is not None:
                 return self._endpoints
-        issuer = self.issuer
+        issuer, host = self.issuer, host_of(self.issuer)
         # OpenID Connect Discovery 1.0, 4: the path is appended to the issuer without its slash.
-        document = self.get_json(
+        document = self._get_json(
             issuer.rstrip("/") + "/.well-known/openid-configuration", "discovery document"
         )
-        host = host_of(issuer)
         # Discovery 1.0, 4.3: the document must name exactly the issuer it was fetched for,
         # or another tenant's document (and keys) could stand in for this one's.
         if document.get("issuer") != issuer:
@@ -99,27 +109,13 @@ class Provider:
             self._endpoints = endpoints
         return endpoints
 
-    def key(self, kid: str | None) -> Key | None:
-        """The signing key ``kid`` names, fetching the keys again once if it is not known."""
-        keys = self._key_set(fresh=False)
-        try:
-            return keys.get_by_kid(kid)
-        except InvalidKeyIdError:
-            pass
-        # A kid we have not seen: the provider has likely rotated its keys. Fetch them
-        # once more, once per sign-in, so a forged kid cannot make us fetch in a loop.
-        keys = self._key_set(fresh=True)
-        try:
-            return keys.get_by_kid(kid)
-        except InvalidKeyIdError:
-            return None
-
-    def _key_set(self, *, fresh: bool) -> KeySet:
+    def keys(self, *, fresh: bool = False) -> KeySet:
+        """The provider's signing keys: those fetched before, unless ``fresh``."""
         with self._lock:
             if self._keys is not None and not fresh:
                 return self._keys
         jwks_uri = self.endpoints().jwks_uri
-        body = self.get_json(jwks_uri, "signing keys (JWKS)")
+        body = self._get_json(jwks_uri, "signing keys (JWKS)")
         try:
             keys = KeySet.import_key_set(body)  # type: ignore[arg-type]
         except (JoseError, KeyError, TypeError, ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.answers.records.ranking import store_ranking
 from bot.pages.page import Page, PageContext
-from bot.pages.tables import Column, Grid, cell
+from bot.pages.tables import Grid, GridColumn, cell
 from briefing.track_record import record_line
 from scoring.record import MIN_OUTCOMES
 
@@ -18,11 +18,11 @@ def ranking_page(ctx: PageContext) -> Page:
         "bands",
         "Changes that went wrong, by band",
         (
-            Column("band", "Band"),
-            Column("changes", "Changes", numeric=True),
-            Column("bad", "Went wrong", numeric=True),
-            Column("rate", "Rate %", numeric=True),
-            Column("lift", "Against the average (×)", numeric=True),
+            GridColumn("band", "Band"),
+            GridColumn("changes", "Changes", numeric=True),
+            GridColumn("bad", "Went wrong", numeric=True),
+            GridColumn("rate", "Rate %", numeric=True),
+            GridColumn("lift", "Against the average (×)", numeric=True),
         ),
         tuple(
             (cell(b.band, band=b.band), cell(b.changes), cell(b.bad), cell(b.rate), cell(b.lift))
@@ -33,10 +33,10 @@ def ranking_page(ctx: PageContext) -> Page:
         "signals",
         "The signals that carry it: mean points on changes that went wrong, and on the others",
         (
-            Column("signal", "Signal"),
-            Column("bad", "Went wrong", numeric=True),
-            Column("good", "Others", numeric=True),
-            Column("gap", "Difference", numeric=True),
+            GridColumn("signal", "Signal"),
+            GridColumn("bad", "Went wrong", numeric=True),
+            GridColumn("good", "Others", numeric=True),
+            GridColumn("gap", "Difference", numeric=True),
         ),
         tuple((cell(s.name), cell(s.bad), cell(s.good), cell(s.gap)) for s in ranking.signals),
     )

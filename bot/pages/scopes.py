@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from bot.answers.asked import narrowed
 from bot.answers.lookups import catalog_of
-from bot.answers.records.history import weekly_trend
 from bot.answers.records.ownership import ownership
+from bot.answers.records.trend import weekly_trend
 from bot.pages.charts import band_chart
 from bot.pages.freshness import data_end, last_complete, this_week
 from bot.pages.grids import changes_grid
 from bot.pages.page import Page, PageContext, weeks_asked
-from bot.pages.tables import Column, Grid, cell
+from bot.pages.tables import Grid, GridColumn, cell
 from briefing.week import IsoWeek
 from scoring.errors import NotFoundError
 
@@ -52,15 +52,15 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
         "Week by week",
         (
             # Share, changes and incidents first: what a phone shows without scrolling.
-            Column("week", "Week"),
-            Column("high", "High-risk share %", numeric=True),
-            Column("changes", "Changes", numeric=True),
-            Column("incidents", "Incidents", numeric=True),
-            Column("deploys", "Deploys", numeric=True),
-            Column("cfr", "Change failure rate %", numeric=True),
-            Column("mttr", "MTTR (minutes)", numeric=True),
-            Column("agents", "AI-agent changes", numeric=True),
-            Column("driver", "Top driver"),
+            GridColumn("week", "Week"),
+            GridColumn("high", "High-risk share %", numeric=True),
+            GridColumn("changes", "Changes", numeric=True),
+            GridColumn("incidents", "Incidents", numeric=True),
+            GridColumn("deploys", "Deploys", numeric=True),
+            GridColumn("cfr", "Change failure rate %", numeric=True),
+            GridColumn("mttr", "MTTR (minutes)", numeric=True),
+            GridColumn("agents", "AI-agent changes", numeric=True),
+            GridColumn("driver", "Top driver"),
         ),
         tuple(
             (
@@ -98,9 +98,9 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
             "owners",
             "Declared owners against who changed it in the last 90 days",
             (
-                Column("owner", "Owner (CODEOWNERS)"),
-                Column("files", "Files they own that changed", numeric=True),
-                Column("share", "Share of those changes by owners %", numeric=True),
+                GridColumn("owner", "Owner (CODEOWNERS)"),
+                GridColumn("files", "Files they own that changed", numeric=True),
+                GridColumn("share", "Share of those changes by owners %", numeric=True),
             ),
             tuple((cell(o.owner), cell(o.files), cell(o.owner_share)) for o in owners.owners),
         ),
@@ -108,9 +108,9 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
             "uncovered",
             "Paths no CODEOWNERS rule covers, by churn in the last 90 days",
             (
-                Column("path", "Path"),
-                Column("lines", "Lines changed", numeric=True),
-                Column("changes", "Changes", numeric=True),
+                GridColumn("path", "Path"),
+                GridColumn("lines", "Lines changed", numeric=True),
+                GridColumn("changes", "Changes", numeric=True),
             ),
             tuple((cell(p.path), cell(p.lines), cell(p.changes)) for p in owners.uncovered),
         ),
@@ -151,11 +151,11 @@ def _side_by_side(ctx: PageContext, services: list[str], last: IsoWeek) -> Grid:
         "side",
         f"Its services side by side (the four weeks to {last.id})",
         (
-            Column("service", "Service"),
+            GridColumn("service", "Service"),
             # The title names the week in full; a header short enough for a phone's column.
-            Column("high", f"High-risk share W{last.week:02d} %", numeric=True),
-            Column("incidents", "Incidents", numeric=True),
-            Column("changes", "Changes", numeric=True),
+            GridColumn("high", f"High-risk share W{last.week:02d} %", numeric=True),
+            GridColumn("incidents", "Incidents", numeric=True),
+            GridColumn("changes", "Changes", numeric=True),
         ),
         tuple(rows),
     )
@@ -188,13 +188,13 @@ def home_page(ctx: PageContext) -> Page:
         f"Teams side by side (the four weeks to {last.id})",
         (
             # The briefing's week and incidents first: what a phone shows without scrolling.
-            Column("team", "Team"),
+            GridColumn("team", "Team"),
             # The title names the week in full; a header short enough for a phone's column.
-            Column("high", f"High-risk share W{last.week:02d} %", numeric=True),
-            Column("high_last", "Week before %", numeric=True),
-            Column("incidents", "Incidents", numeric=True),
-            Column("changes", "Changes", numeric=True),
-            Column("agents", "AI-agent changes", numeric=True),
+            GridColumn("high", f"High-risk share W{last.week:02d} %", numeric=True),
+            GridColumn("high_last", "Week before %", numeric=True),
+            GridColumn("incidents", "Incidents", numeric=True),
+            GridColumn("changes", "Changes", numeric=True),
+            GridColumn("agents", "AI-agent changes", numeric=True),
         ),
         tuple(rows),
     )

@@ -10,7 +10,7 @@ sent again opens nothing on any replica (V3.3.1).
 ``ProviderSignIn`` fills the seam with the OpenID Connect client (``bot.pages.oidc``):
 the pending sign-in as a plain dict the browser carries in a signed cookie, and who came
 back as their verified email. The client is imported when one is made, so a web view
-with no sign-in configured never loads the JOSE library.
+with no sign-in configured never loads authlib nor joserfc.
 """
 
 from __future__ import annotations

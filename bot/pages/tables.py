@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
-__all__ = ["Cell", "Column", "Grid", "breakable", "cell", "grid_csv", "sorted_grid"]
+__all__ = ["Cell", "Grid", "GridColumn", "breakable", "cell", "grid_csv", "sorted_grid"]
 
 # Where a key may wrap: after the parts of ``owner/repo#7``, ``owner/repo@sha``,
 # ``deploy:service:time`` and ``revert:owner/repo#7``.
@@ -24,7 +24,7 @@ _KEY_BREAKS = re.compile(r"([:/#@])")
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
+class GridColumn:
     """A column: its id in links, its header, whether it holds numbers, and whether it is
     shown on a wide screen only (``wide``: hidden at a phone's width, where it would push a
     table's score or incidents out of sight; its CSV keeps it)."""
@@ -69,7 +69,7 @@ class Grid:
 
     key: str
     caption: str
-    columns: tuple[Column, ...]
+    columns: tuple[GridColumn, ...]
     rows: tuple[tuple[Cell, ...], ...]
     sorted_by: str | None = None
     descending: bool = False

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.answers.asked import narrowed
 from bot.answers.records.briefing import scope_briefing
-from bot.answers.records.history import week_rows
 from bot.answers.records.models import ChangeRow
+from bot.answers.records.trend import week_rows
 from bot.pages.freshness import data_end, this_week
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
 from bot.pages.page import Page, PageContext, scope_names

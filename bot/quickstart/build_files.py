@@ -14,11 +14,12 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pathspec
+import yaml
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from bot.quickstart.service_names import NEVER_IN_SERVICE, kept
+from data.path_globs import glob_to_regex, in_globs
 
 __all__ = ["Declared", "Modules", "jvm_js_go_python", "show"]
 
@@ -122,19 +123,17 @@ def _artifact_id(path: Path) -> str | None:
 
 
 def _pnpm_globs(text: str) -> list[str]:
-    """The ``packages:`` list of a pnpm-workspace.yaml (the only key read)."""
-    globs: list[str] = []
-    inside = False
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line.startswith((" ", "-", "\t")):
-            inside = line.split(":", 1)[0].strip() == "packages"
-            continue
-        item = line.strip()
-        if inside and item.startswith("-"):
-            globs.append(item[1:].split(" #", 1)[0].strip().strip("'\""))
-    return globs
+    """The ``packages:`` list of a pnpm-workspace.yaml (the only key read), by PyYAML's
+    ``safe_load``. A file that is not YAML, or whose ``packages`` is not a list, declares
+    no member, as a package.json that is not JSON does: the clone's other build files, or
+    its folders, name the services instead."""
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return []
+    packages = loaded.get("packages") if isinstance(loaded, dict) else None
+    # A hand-edited file may hold anything there: only a list of strings names members.
+    return [g for g in packages if isinstance(g, str)] if isinstance(packages, list) else []
 
 
 def _workspace_globs(path: Path) -> list[str]:
@@ -155,13 +154,25 @@ def _workspace_globs(path: Path) -> list[str]:
     return globs
 
 
+def _is_glob(text: str) -> bool:
+    try:
+        glob_to_regex(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _workspace_members(files: list[str], globs: list[str]) -> list[str]:
     """The folders holding a package.json that a workspace glob names, not those inside
     another member (a package's own fixtures); lit's ``packages/labs/ssr`` is a member, as
     ``packages/labs`` holds no package.json of its own."""
-    spec = pathspec.PathSpec.from_lines("gitignore", [g.rstrip("/") for g in globs])
+    # npm's and pnpm's globs are shell globs of folders from the root, as riskbrief.toml's
+    # (``data.path_globs``): ``*`` within a folder's name, ``**`` across, ``!`` taking out;
+    # ``./packages/a`` and ``packages/a/`` are ``packages/a``. One a glob cannot be is skipped.
+    spelt = [g.strip().removeprefix("./").rstrip("/") for g in globs]
+    usable = [g for g in spelt if _is_glob(g)]
     folders = sorted({f.rpartition("/")[0] for f in files if f.endswith("/package.json")})
-    members = [d for d in folders if spec.match_file(d)]
+    members = [d for d in folders if in_globs(usable, d)]
     inside = set(members)
     return [
         d for d in members if not any(d.startswith(f"{other}/") for other in inside if other != d)

@@ -21,7 +21,7 @@ from bot.quickstart.service_names import DOCS, is_service_name, is_test_module
 from data.path_globs import matches
 from scoring.errors import ConfigError
 
-__all__ = ["Layout", "Service", "read_layout", "tracked_files"]
+__all__ = ["DraftedService", "Layout", "read_layout", "tracked_files"]
 
 # A folder that only wraps the code (src/acme/…): its children are the services.
 _WRAPPERS = frozenset({"src", "lib", "libs", "packages", "services", "apps", "cmd", "pkg"})
@@ -31,7 +31,7 @@ FOLDER_GUESS = "top-level code folders"
 
 
 @dataclass(frozen=True, slots=True)
-class Service:
+class DraftedService:
     """A drafted service: its key, the globs of its code (the first its module's folder) and
     its ``!`` globs."""
 
@@ -44,7 +44,7 @@ class Service:
 class Layout:
     """The services of a clone and what they were read from."""
 
-    services: tuple[Service, ...]
+    services: tuple[DraftedService, ...]
     found_by: str
 
 
@@ -186,9 +186,9 @@ def _guessed(path: Path, files: list[str], history: list[str]) -> Layout:
 
 def _service(
     key: str, globs: tuple[str, ...], more: tuple[str, ...], files: list[str], history: list[str]
-) -> Service:
+) -> DraftedService:
     out = [g for glob in globs for g in excluded(glob, files, history)]
-    return Service(key, globs, tuple(dict.fromkeys([*out, *more])))
+    return DraftedService(key, globs, tuple(dict.fromkeys([*out, *more])))
 
 
 def read_layout(path: Path, files: list[str]) -> Layout:
@@ -232,7 +232,7 @@ def _with_old_folders(path: Path, layout: Layout, files: list[str], history: lis
         olds = moved.get(s.key, ())
         more = [g for m in olds for g in (*m.excluded, *_also_out(m, history))]
         out.append(
-            Service(
+            DraftedService(
                 s.key,
                 (*s.globs, *(m.glob for m in olds)),
                 tuple(dict.fromkeys([*s.excluded, *more])),

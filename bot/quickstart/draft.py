@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.quickstart.build_layout import FOLDER_GUESS, read_layout, tracked_files
-from data.sources.git_command import first_error_line, unreadable_clone
+from data.sources.local_git.git_command import first_error_line, unreadable_clone
 from data.sources.local_git.tags import line_groups, line_service, release_line
 from scoring.errors import ConfigError
 

@@ -38,7 +38,7 @@ _LISTED = 5
 
 
 @dataclass(frozen=True, slots=True)
-class Part:
+class ReleasePart:
     """What one release shipped to one service: its changes and its deploy's score."""
 
     service: str
@@ -61,7 +61,7 @@ class Release:
 
     name: str
     finished_at: datetime
-    parts: tuple[Part, ...]
+    parts: tuple[ReleasePart, ...]
 
     def words(self, zone: str) -> str:
         """``v2.0 on 27 Oct 2026 (27 changes; deploy score 63, high)``."""
@@ -243,12 +243,12 @@ def _releases(
         .order_by(col(RiskScoreRow.id))
     ):
         scores[row.subject_key] = (row.score, row.band)
-    parts: dict[str, list[Part]] = defaultdict(list)
+    parts: dict[str, list[ReleasePart]] = defaultdict(list)
     finished: dict[str, datetime] = {}
     for deploy, service in rows:
         name = _name(deploy)
         score, band = scores.get(deploy.key, (None, None))
-        parts[name].append(Part(service, counts.get(deploy.id or 0, 0), score, band))
+        parts[name].append(ReleasePart(service, counts.get(deploy.id or 0, 0), score, band))
         finished[name] = max(finished.get(name, deploy.finished_at), deploy.finished_at)
     return tuple(
         Release(name, finished[name], tuple(parts[name]))

@@ -34,7 +34,13 @@ from data.clock import utcnow
 from data.store.deliveries import CLAIMED, FAILED
 from data.store.tables import Delivery, SyncState
 
-__all__ = ["CONTENT_TYPE", "Exposition", "Metrics", "SharedMetrics", "share_between_processes"]
+__all__ = [
+    "CONTENT_TYPE",
+    "Exposition",
+    "ProcessMetrics",
+    "SharedMetrics",
+    "share_between_processes",
+]
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -128,7 +134,7 @@ def _age(now: datetime, then: datetime | None) -> float:
     return max((now - then).total_seconds(), 0.0)
 
 
-class Metrics:
+class ProcessMetrics:
     """The metrics of this process, on a registry of its own (not the global one)."""
 
     def __init__(self, engine: Engine | None = None) -> None:

@@ -38,12 +38,12 @@ from bot.composition.compose import make_narrator
 from bot.composition.pipeline import score_all
 from bot.delivery import DeliveryReport, Fence, Senders, channels_of, deliver
 from bot.runtime.leadership import Leadership
-from bot.runtime.metrics import Metrics
+from bot.runtime.metrics import ProcessMetrics
 from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import DeliveryConfig, OrgConfig
-from data.store.deliveries import RetryPolicy, find_unfinished, states
+from data.store.deliveries import DeliveryRetry, find_unfinished, states
 from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
 from data.store.tables import Subscriber
@@ -159,7 +159,7 @@ def tick(
     senders: Senders | None = None,
     *,
     fence: Fence | None = None,
-    policy: RetryPolicy = RetryPolicy(),  # noqa: B008 - frozen, so one shared default is safe
+    policy: DeliveryRetry = DeliveryRetry(),  # noqa: B008 - frozen, so one shared default is safe
     progress: Callable[[], None] | None = None,
 ) -> list[DeliveryReport]:
     """Deliver every briefing due at ``now``, and retry this week's unfinished ones.
@@ -247,9 +247,9 @@ class Scheduling:
         return max(self.leader_timeout / 6, timedelta(seconds=1))
 
     @property
-    def policy(self) -> RetryPolicy:
+    def policy(self) -> DeliveryRetry:
         """The retry policy of scheduled deliveries."""
-        return RetryPolicy(stale_after=self.lease)
+        return DeliveryRetry(stale_after=self.lease)
 
 
 class _Progress:
@@ -281,7 +281,7 @@ def build_scheduler(
     sync: SyncHook | None = None,
     clock: Callable[[], datetime] = utcnow,
     leadership: Leadership | None = None,
-    metrics: Metrics | None = None,
+    metrics: ProcessMetrics | None = None,
 ) -> BackgroundScheduler:
     """A ``BackgroundScheduler`` with the sync-and-score job, the delivery tick and the heartbeat.
 

@@ -33,7 +33,7 @@ import structlog
 from sqlalchemy.engine import Engine, make_url
 
 from bot.composition.sources import configured_sources
-from bot.runtime.metrics import Exposition, Metrics
+from bot.runtime.metrics import Exposition, ProcessMetrics
 from bot.runtime.server import BODY_LIMIT, EVENTS_PATH, HEALTH_PATH, HttpServer, wsgi_application
 from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
@@ -64,7 +64,9 @@ ROLES = ("all", "web", "scheduler")
 log = structlog.get_logger("riskbrief.serve")
 
 
-def _start_scheduler(settings: Settings, engine: Engine, org: OrgConfig, metrics: Metrics) -> Any:
+def _start_scheduler(
+    settings: Settings, engine: Engine, org: OrgConfig, metrics: ProcessMetrics
+) -> Any:
     """The scheduler of syncs and deliveries (an APScheduler, untyped), started here."""
     # Imported here: it pulls in the senders, which the Slack app alone never needs.
     from bot.composition.sources import sync_hook
@@ -94,62 +96,23 @@ def _ready(settings: Settings, *, scheduling: bool) -> tuple[Engine, OrgConfig]:
     return engine, org
 
 
-def _github(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplication:
-    """``POST /github/webhook``; why it is off is logged once here and answered to GitHub."""
-    from bot.github import github_webhook, pull_check_from, webhook_off
+def _checks(settings: Settings, engine: Engine, org: OrgConfig) -> dict[str, WSGIApplication]:
+    """Each code host's check's webhook by path; why one is off is logged once here and
+    answered to its host."""
+    from bot.checks.registry import CHECKS
 
-    off = webhook_off(settings, org)
-    if off is not None:
-        # Half set up (a secret but no credentials or repositories) is a mistake to see;
-        # nothing set at all is a deployment that does not use the check.
-        partly = settings.github_webhook_secret is not None or org.sources.github is not None
-        (log.warning if partly else log.info)("github_webhook.off", reason=off)
-    check = pull_check_from(settings, engine, org)
-    return github_webhook(engine, settings.github_webhook_secret, check, off=off)
-
-
-def _gitlab(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplication:
-    """``POST /gitlab/webhook``; why it is off is logged once here and answered to GitLab."""
-    from bot.gitlab import gitlab_webhook, mr_check_from, webhook_off
-
-    off = webhook_off(settings, org)
-    if off is not None:
-        # Only a secret set without the rest is a mistake to see: a [sources.gitlab] alone
-        # is an organisation that syncs GitLab without the check.
-        (log.warning if settings.gitlab_webhook_secret is not None else log.info)(
-            "gitlab_webhook.off", reason=off
-        )
-    check = mr_check_from(settings, engine, org)
-    return gitlab_webhook(
-        engine,
-        settings.gitlab_webhook_secret,
-        check,
-        signing_token=settings.gitlab_webhook_signing_token,
-        off=off,
-    )
-
-
-def _bitbucket(settings: Settings, engine: Engine, org: OrgConfig) -> WSGIApplication:
-    """``POST /bitbucket/webhook`` (both editions); why it is off is logged once here."""
-    from bot.bitbucket import (
-        bitbucket_webhook,
-        doors_from,
-        edition_off,
-        edition_secret,
-        webhook_off,
-    )
-
-    for edition in ("cloud", "dc"):
-        reason = edition_off(settings, org, edition)
-        if reason is not None:
-            # Only a secret set without the rest is a mistake to see: a table alone is an
-            # organisation that syncs Bitbucket without the check.
-            secret = edition_secret(settings, edition)
-            (log.warning if secret is not None else log.info)(
-                "bitbucket_webhook.off", reason=reason
-            )
-    doors = doors_from(settings, engine, org)
-    return bitbucket_webhook(engine, doors, off=webhook_off(settings, org))
+    routes: dict[str, WSGIApplication] = {}
+    for entry in CHECKS:
+        host = entry.load()
+        for state in host.states(settings, org, os.environ):
+            if state.off is not None:
+                # Only a secret set without the rest is a mistake to see: a host's table
+                # alone is an organisation that syncs the host without the check.
+                (log.warning if state.secret else log.info)(
+                    f"{entry.key}_webhook.off", reason=state.off
+                )
+        routes[entry.path] = host.webhook_of(settings, engine, org, os.environ)
+    return routes
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +122,8 @@ class _WebRoutes:
     mcp: McpHttp | None
     deploys: WSGIApplication
     coverage: WSGIApplication
-    github: WSGIApplication
-    gitlab: WSGIApplication
-    bitbucket: WSGIApplication
+    # The code hosts' checks' webhooks by path (bot.checks.registry).
+    checks: dict[str, WSGIApplication]
     # The web view and the path it answers under, when RISKBRIEF_WEB_KEYS is set.
     pages: tuple[str, WSGIApplication] | None
 
@@ -178,9 +140,7 @@ def _web_routes(settings: Settings, engine: Engine, org: OrgConfig) -> _WebRoute
         mcp=mcp_endpoint(settings, engine, org),
         deploys=deploy_endpoint(engine, org, settings.deploy_secret),
         coverage=coverage_endpoint(engine, org, settings.deploy_secret),
-        github=_github(settings, engine, org),
-        gitlab=_gitlab(settings, engine, org),
-        bitbucket=_bitbucket(settings, engine, org),
+        checks=_checks(settings, engine, org),
     )
 
 
@@ -228,7 +188,7 @@ def serve(
     if workers > 1:
         _serve_workers(settings, engine, org, shape, role, _plan(settings, host, port, workers))
         return
-    metrics = Metrics(engine)
+    metrics = ProcessMetrics(engine)
     built = _application(settings, engine, org, shape, metrics)
     server = HttpServer(
         built.application,
@@ -293,9 +253,7 @@ def _application(
             metrics=metrics,
             mcp=mcp,
             coverage=routes.coverage if routes is not None else None,
-            github=routes.github if routes is not None else None,
-            gitlab=routes.gitlab if routes is not None else None,
-            bitbucket=routes.bitbucket if routes is not None else None,
+            checks=routes.checks if routes is not None else None,
             pages=routes.pages if routes is not None else None,
         ),
     )
@@ -308,7 +266,7 @@ def _run(
     role: str,
     built: _Built,
     server: HttpServer,
-    metrics: Metrics,
+    metrics: ProcessMetrics,
 ) -> None:
     """Serve ``built`` on ``server`` in this one process, with the scheduler when ``role``
     runs it, until SIGTERM or Ctrl-C."""
@@ -470,7 +428,7 @@ def _serve_workers(
 
     def build() -> Built:
         own = make_engine(settings.database_url)
-        metrics = Metrics(own) if folder is None else SharedMetrics(own, folder)
+        metrics = ProcessMetrics(own) if folder is None else SharedMetrics(own, folder)
         built = _application(settings, own, org, shape, metrics)
         # As in one process: what start-up built is kept out of the collector's passes.
         gc.freeze()
@@ -494,7 +452,7 @@ def _serve_workers(
             return
 
         def start() -> Callable[[], None]:
-            scheduler = _start_scheduler(settings, engine, org, Metrics(engine))
+            scheduler = _start_scheduler(settings, engine, org, ProcessMetrics(engine))
 
             def stop() -> None:
                 scheduler.shutdown(wait=True)

@@ -2,9 +2,8 @@
 
 Slack's requests go to bolt at ``/slack/events`` (signed only); ``/healthz``,
 ``/readyz`` and ``/metrics`` are answered by every role; the web role's other
-applications (``/mcp``, ``/github/webhook``, ``/gitlab/webhook``, ``/bitbucket/webhook``,
-``/deploys``, ``/coverage``) are handed in
-already built, so their modules load only in a process that serves them.
+applications (``/mcp``, the code hosts' checks' webhooks, ``/deploys``, ``/coverage``) are
+handed in already built, so their modules load only in a process that serves them.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -89,9 +88,7 @@ def wsgi_application(
     metrics: Exposition | None = None,
     mcp: WSGIApplication | None = None,
     coverage: WSGIApplication | None = None,
-    github: WSGIApplication | None = None,
-    gitlab: WSGIApplication | None = None,
-    bitbucket: WSGIApplication | None = None,
+    checks: Mapping[str, WSGIApplication] | None = None,
     pages: tuple[str, WSGIApplication] | None = None,
 ) -> WSGIApplication:
     """Slack's requests to bolt at ``/slack/events``, and the probes a load balancer asks.
@@ -102,11 +99,8 @@ def wsgi_application(
     ``deploys`` answers ``/deploys`` (CI pipelines reporting deploys); ``app``
     is ``None`` in Socket Mode, where Slack's requests do not come over HTTP.
     Slack's requests reach bolt only when signed with ``signing_secret``.
-    ``GET /metrics`` gives ``metrics`` in Prometheus' text format. ``github`` answers
-    ``/github/webhook`` (``bot.github``: the `riskbrief` check on pull requests), ``gitlab``
-    ``/gitlab/webhook`` (``bot.gitlab``: the `riskbrief` status on merge requests),
-    ``bitbucket`` ``/bitbucket/webhook`` (``bot.bitbucket``: the `riskbrief` Code Insights
-    report on pull requests, both editions); ``mcp``
+    ``GET /metrics`` gives ``metrics`` in Prometheus' text format. ``checks`` are the code
+    hosts' webhooks by path (``bot.checks.registry``: the `riskbrief` check on changes); ``mcp``
     answers ``/mcp`` (``bot.mcp.http``: the MCP server for coding agents, behind bearer tokens).
     ``coverage`` answers ``/coverage`` (``bot.ci.coverage``: CI's coverage reports).
     ``pages`` is the web view (``bot.pages``) and the path prefix it answers under.
@@ -120,14 +114,7 @@ def wsgi_application(
         from bot.slack.signed import signed_only
 
         slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
-    routes = _routes(
-        deploys=deploys,
-        coverage=coverage,
-        mcp=mcp,
-        github=github,
-        gitlab=gitlab,
-        bitbucket=bitbucket,
-    )
+    routes = _routes(deploys=deploys, coverage=coverage, mcp=mcp, checks=checks or {})
     # waitress takes bodies up to a coverage report's size; every other path keeps 1 MB.
     large = _coverage_path() if coverage is not None else None
 
@@ -173,9 +160,7 @@ def _routes(
     deploys: WSGIApplication | None,
     coverage: WSGIApplication | None,
     mcp: WSGIApplication | None,
-    github: WSGIApplication | None,
-    gitlab: WSGIApplication | None,
-    bitbucket: WSGIApplication | None = None,
+    checks: Mapping[str, WSGIApplication],
 ) -> dict[str, WSGIApplication]:
     """The web role's applications by path; only those given, so only their modules load."""
     routes: dict[str, WSGIApplication] = {}
@@ -189,18 +174,7 @@ def _routes(
         from bot.mcp.http import MCP_PATH
 
         routes[MCP_PATH] = mcp
-    if github is not None:
-        from bot.github import WEBHOOK_PATH
-
-        routes[WEBHOOK_PATH] = github
-    if gitlab is not None:
-        from bot.gitlab import WEBHOOK_PATH as GITLAB_PATH
-
-        routes[GITLAB_PATH] = gitlab
-    if bitbucket is not None:
-        from bot.bitbucket import WEBHOOK_PATH as BITBUCKET_PATH
-
-        routes[BITBUCKET_PATH] = bitbucket
+    routes.update(checks)
     return routes
 
 

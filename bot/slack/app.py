@@ -24,8 +24,9 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
 from bot.answers.caller import Asked, Caller, Profile
+from bot.answers.grammar import HELP, parse_query
 from bot.answers.lookups import catalog_of, subscriber_of
-from bot.answers.parse import HELP, Usage, parse_query
+from bot.answers.parse import Usage
 from bot.answers.queries import HelpQuery, Query
 from bot.answers.registry import answer
 from bot.settings import Settings

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.answers.answer import (
     Answer,
-    Briefing,
+    BriefingPart,
     Code,
     Line,
     Link,
@@ -111,7 +111,7 @@ def _with_refs(
     return out
 
 
-def _briefing(part: Briefing) -> Reply:
+def _briefing(part: BriefingPart) -> Reply:
     message = render_slack(part.payload, part.narrative)
     blocks = _with_refs(message.blocks, part.week, part.timezone, part.scope)
     if len(blocks) < MAX_BLOCKS:

@@ -9,16 +9,16 @@ from briefing.card_words.kind import (
     fact,
     subject_name,
 )
-from briefing.names import service_name
+from briefing.names import service_named
 from briefing.payload import BriefingPayload, CardView
-from briefing.plural import many, number
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
+from scoring.plural import many, number
 
 __all__ = ["WORDS"]
 
 
 def _p_coverage(payload: BriefingPayload, card: CardView) -> str:
-    name = service_name(payload, card.subject)
+    name = service_named(payload, card.subject)
     text = (
         f"In {name}, line coverage fell to "
         f"{number(fact(card, FactKey.SERVICE_LINE_COVERAGE_THIS_WEEK))}% from "

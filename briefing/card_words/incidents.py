@@ -12,10 +12,10 @@ from briefing.card_words.kind import (
     subject_name,
     was_then,
 )
-from briefing.names import and_list, incident_name, service_name
+from briefing.names import and_list, incident_name, service_named
 from briefing.payload import BriefingPayload, CardView, IncidentView
-from briefing.plural import many, number, plural
 from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey
+from scoring.plural import many, number, plural
 from scoring.risk import Band
 
 __all__ = ["WORDS"]
@@ -32,7 +32,7 @@ def _risk_adjective(band: str) -> str:
 
 def _incident_line(payload: BriefingPayload, incident: IncidentView) -> str:
     """Another incident of the week in a few words: where, and what deploy came before it."""
-    name = f"{incident_name(payload, incident.id)} in {service_name(payload, incident.service)}"
+    name = f"{incident_name(payload, incident.id)} in {service_named(payload, incident.service)}"
     if incident.deploy_band is not None:
         return f"{name} after a {_risk_adjective(incident.deploy_band)} deploy"
     return f"{name} with no deploy before it"
@@ -41,7 +41,7 @@ def _incident_line(payload: BriefingPayload, incident: IncidentView) -> str:
 def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     key = card.id.removeprefix("incident:")
     incident = next((i for i in payload.incidents if i.id == key), None)
-    name = service_name(payload, card.subject)
+    name = service_named(payload, card.subject)
     hours = fact(card, FactKey.HOURS_TO_INCIDENT)
     deploy_band = incident.deploy_band if incident else card.deploy_band
     band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"

@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from briefing.payload import BriefingPayload, CardView
-from briefing.plural import many, number
 from scoring.card_terms import Card, FactKey
+from scoring.plural import many, number
 
 __all__ = [
     "Action",

@@ -7,8 +7,8 @@ from briefing.card_words.kind import (
     fact,
 )
 from briefing.payload import BriefingPayload, CardView
-from briefing.plural import many, number
 from scoring.card_terms import CardKind, FactKey
+from scoring.plural import many, number
 
 __all__ = ["WORDS"]
 

@@ -14,17 +14,17 @@ from briefing.card_words.kind import (
     was_then,
 )
 from briefing.labels import signal_label
-from briefing.names import service_name
+from briefing.names import service_named
 from briefing.payload import BriefingPayload, CardView
-from briefing.plural import many, number, was
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
+from scoring.plural import many, number, was
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = ["WORDS"]
 
 
 def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
-    name = service_name(payload, card.subject)
+    name = service_named(payload, card.subject)
     high, total = fact(card, FactKey.HIGH_RISK_CHANGES), fact(card, FactKey.CHANGES)
     now = fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
     before, when = compared_with(
@@ -113,7 +113,7 @@ def _a_concentration(payload: BriefingPayload, card: CardView) -> str:
     # Every change signal declares its action (a test holds it); a card stored with a
     # signal since renamed, or one naming no driver, gets the general advice.
     what = words.action if words else "review its high-risk changes"
-    return f"In {service_name(payload, card.subject)}, {what}."
+    return f"In {service_named(payload, card.subject)}, {what}."
 
 
 def _a_driver(_payload: BriefingPayload, card: CardView) -> str | None:

@@ -25,10 +25,10 @@ from briefing.payload import (
     UnknownView,
     WeekView,
 )
-from briefing.plural import many
 from briefing.week import MONTHS as _MONTHS
 from briefing.week import local_time
 from scoring.card_terms import Evidence, EvidenceKind
+from scoring.plural import many
 
 __all__ = [
     "BANDS",

@@ -52,6 +52,18 @@ _TYPE_WORDING = {
 }
 
 
+# What a value of the documented form is, by the key it is given for.
+_HINTS = {
+    "slack_user_id": "a Slack member id such as U012ABCDEF",
+    "email": "an address such as maria@example.com",
+    "key": "lowercase letters, digits, '.', '_' or '-'",
+    "time": "a 24-hour time such as 09:00",
+    "kind": "incidents, deploys or error_budgets",
+}
+# How pydantic's EmailStr begins its refusal.
+_NOT_AN_EMAIL = "value is not a valid email address"
+
+
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     """The model ``annotation`` holds (itself, in a tuple or optional), if any."""
     for arg in (annotation, *get_args(annotation)):
@@ -99,15 +111,9 @@ def sentence(err: ValidationError, source: str, model: type[BaseModel]) -> str:
         return f"{source}: {key}{'.' if key else ''}{(first.get('ctx') or {})['key']} {msg}"
     if kind == "missing":
         return f"{source}: {key} is missing; add it"
-    if kind == "string_pattern_mismatch":
-        hints = {
-            "slack_user_id": "a Slack member id such as U012ABCDEF",
-            "email": "an address such as maria@example.com",
-            "key": "lowercase letters, digits, '.', '_' or '-'",
-            "time": "a 24-hour time such as 09:00",
-            "kind": "incidents, deploys or error_budgets",
-        }
-        hint = hints.get(str(loc[-1]) if loc else "", "a value of the documented form")
+    # EmailStr refuses with a value_error of its own words; said as a pattern's refusal is.
+    if kind == "string_pattern_mismatch" or msg.startswith(_NOT_AN_EMAIL):
+        hint = _HINTS.get(str(loc[-1]) if loc else "", "a value of the documented form")
         return f"{source}: {key} must be {hint} (got {first.get('input')!r})"
     # Any other of pydantic's messages, worded as what the value must be.
     msg = msg.replace("Input should be", "must be", 1)

@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from data import channels
 from data.config.messages import shown
+from data.emails import EmailAddress
 from data.path_globs import glob_to_regex
 from scoring.authorship import AuthorKind, identity_kind
 
@@ -150,7 +151,7 @@ class SubscriberConfig(Strict):
     key: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     name: str | None = None
     slack_user_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,}$")
-    email: str | None = Field(default=None, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+    email: EmailAddress | None = None
     # Other channels' addresses by channel, as their keys gave them (some are secrets).
     addresses: dict[str, str] = Field(default_factory=dict, repr=False)
     timezone: str = "UTC"

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
+from data.sources.check_settings import CheckSettings
 from data.sources.codecov.settings import CodecovSourceConfig
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.gitlab.settings import reports_incidents as gitlab_incidents
@@ -22,10 +23,10 @@ from data.sources.jira.settings import JiraSourceConfig
 from data.sources.jira.settings import reports_incidents as jira_incidents
 from data.sources.linear.settings import LinearSourceConfig
 from data.sources.linear.settings import reports_incidents as linear_incidents
-from data.sources.opsgenie_settings import OpsgenieSourceConfig
-from data.sources.opsgenie_settings import reports_incidents as opsgenie_incidents
-from data.sources.pagerduty_settings import PagerDutySourceConfig
-from data.sources.pagerduty_settings import reports_incidents as pagerduty_incidents
+from data.sources.opsgenie.settings import OpsgenieSourceConfig
+from data.sources.opsgenie.settings import reports_incidents as opsgenie_incidents
+from data.sources.pagerduty.settings import PagerDutySourceConfig
+from data.sources.pagerduty.settings import reports_incidents as pagerduty_incidents
 
 __all__ = [
     "BitbucketCloudConfig",
@@ -59,7 +60,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class GitHubSourceConfig(_Strict):
+class GitHubSourceConfig(CheckSettings):
     """GitHub: merged PRs, deployments, releases, workflow runs, CODEOWNERS and labelled issues.
 
     ``repositories`` empty means every ``[[repositories]]`` entry without a
@@ -82,10 +83,8 @@ class GitHubSourceConfig(_Strict):
     # (data.sources.tracker.github_bugs); none read while empty.
     bug_labels: tuple[str, ...] = ()
     services: dict[str, str] = Field(default_factory=dict)
-    # The `riskbrief` check on pull requests (docs/pr-check.md): neutral unless the
-    # organisation enforces, then `check_conclusion` at or above `check_threshold`.
-    check_enforce: bool = False
-    check_threshold: int = Field(default=80, ge=0, le=100)
+    # The `riskbrief` check run's conclusion when it blocks (check_enforce and
+    # check_threshold are every code host's: CheckSettings).
     check_conclusion: Literal["action_required", "failure"] = "action_required"
     # Where the check's "details" link goes, `{key}` replaced by the PR's key (URL-quoted);
     # the pull request itself when unset.

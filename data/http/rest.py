@@ -28,9 +28,9 @@ from scoring.errors import SourceError
 __all__ = [
     "USER_AGENT",
     "ApiError",
-    "Page",
     "Params",
     "RestClient",
+    "RestResponse",
     "Transport",
     "Unreachable",
     "short",
@@ -55,7 +55,7 @@ class Unreachable(Retryable):
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class RestResponse:
     """One answer: its decoded JSON, its headers, and the ``Link`` header's ``rel="next"``."""
 
     status: int
@@ -266,7 +266,7 @@ class RestClient(ABC):
             status=status,
         )
 
-    def get(self, path_or_url: str, params: Params | None = None) -> Page:
+    def get(self, path_or_url: str, params: Params | None = None) -> RestResponse:
         """A GET and its JSON; ``next_url`` is the ``Link`` header's ``rel="next"``."""
         url = self.url(path_or_url)
         response = self._send("GET", url, params)
@@ -275,7 +275,7 @@ class RestClient(ABC):
         except ValueError:
             raise self.error(self._not_json(url), response.status_code) from None
         next_url = response.links.get("next", {}).get("url")
-        return Page(response.status_code, data, response.headers, next_url)
+        return RestResponse(response.status_code, data, response.headers, next_url)
 
     def json(self, path_or_url: str, params: Params | None = None) -> Any:
         """The decoded JSON of a GET; an empty answer is not JSON either."""
@@ -288,14 +288,14 @@ class RestClient(ABC):
         except ValueError:
             raise self.error(self._not_json(url), response.status_code) from None
 
-    def send(self, method: str, path: str, body: Any) -> Page:
+    def send(self, method: str, path: str, body: Any) -> RestResponse:
         """A write (``PUT``, ``POST``, ``DELETE``) of JSON ``body`` and its JSON answer, if any."""
         response = self._send(method, self.url(path), None, body)
         try:
             data = response.json() if response.content else None
         except ValueError:
             data = None
-        return Page(response.status_code, data, response.headers)
+        return RestResponse(response.status_code, data, response.headers)
 
     def get_text(self, path: str, params: Params | None = None) -> str | None:
         """A GET of raw text (a file at a commit); ``None`` when the API has none (404)."""

@@ -6,8 +6,8 @@ read from the vendor's headers by the client: the only part a client writes),
 answered 5xx, or did not answer (a timeout, a refused or dropped connection).
 ``RetryPolicy.run`` repeats it:
 
-- a rate limit waits as long as asked, else a backoff (1 s doubling, at most 60 s),
-  at most ``limit_waits`` times;
+- a rate limit waits as long as asked, else a backoff (``backoff``, 1 s unless set, doubling,
+  at most 60 s), at most ``limit_waits`` times;
 - a failure waits the backoff (or a ``Retry-After`` a 503 carries) and is tried at
   most ``attempts`` times, then its own sentence is raised;
 - every wait of one request together stays within ``budget``: a rate limit asking
@@ -119,9 +119,9 @@ def over_budget(host: str, wait: float, budget: float, now: float) -> str:
     )
 
 
-def _backoff(count: int) -> float:
+def _backoff(first: float, count: int) -> float:
     # tenacity's own exponential wait, on the count of this kind of retry rather than of all.
-    return min(_BACKOFF_MAX, max(1.0, 2.0 ** (count - 1)))
+    return min(_BACKOFF_MAX, first * 2.0 ** (count - 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +130,8 @@ class RetryPolicy:
 
     ``budget`` is the most one request waits in all, ``attempts`` the tries of a
     request that gets no usable answer, ``limit_waits`` the rate limits waited
-    out for one request. ``on_wait`` hears of each wait before it is taken.
+    out for one request, ``backoff`` the first wait of each kind when the server names
+    none. ``on_wait`` hears of each wait before it is taken.
     """
 
     sleep: Callable[[float], None] = time.sleep
@@ -138,6 +139,7 @@ class RetryPolicy:
     budget: float = DEFAULT_BUDGET
     attempts: int = 5
     limit_waits: int = 6
+    backoff: float = 1.0
     on_wait: Callable[[float, Retryable], None] | None = field(default=None, compare=False)
 
     def run(self, url: str, send: Callable[[], T]) -> T:
@@ -153,7 +155,7 @@ class RetryPolicy:
             counts[exc.limited] += 1
             if exc.wait is not None:
                 return max(0.0, exc.wait)
-            return _backoff(counts[exc.limited])
+            return _backoff(self.backoff, counts[exc.limited])
 
         def stop(state: tenacity.RetryCallState) -> bool:
             exc = _retryable(state)

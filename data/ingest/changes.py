@@ -14,7 +14,7 @@ from sqlmodel import Session
 from data.config import OrgConfig
 from data.ingest.bulk import chunks, insert_keyed, rows_by_key, table_of
 from data.ingest.references import Lookups
-from data.sources.records import REVIEW_STATES, ChangeRecord
+from data.sources.values import REVIEW_STATES, SourceChange
 from data.store.tables import Change, ChangeFile, ChangeState, ReviewRow
 from data.tally import Tally, snapshot
 from scoring.authorship import AuthorKind
@@ -107,12 +107,12 @@ class _NewChanges:
 class _Written:
     """A change of the batch as written: its row (``None`` when new) and values before."""
 
-    record: ChangeRecord
+    record: SourceChange
     row: Change | None
     before: tuple[Any, ...] | None
 
 
-def _people_of(batch: list[ChangeRecord]) -> Iterator[str]:
+def _people_of(batch: list[SourceChange]) -> Iterator[str]:
     """The logins a page of changes names: authors, mergers and reviewers."""
     for r in batch:
         yield r.author
@@ -157,7 +157,7 @@ class ChangeWriter:
 
     lookups: Lookups
 
-    def changes(self, records: Iterable[ChangeRecord]) -> Tally:
+    def changes(self, records: Iterable[SourceChange]) -> Tally:
         """Upsert changes with their files and reviews, by ``key``."""
         tally = Tally()
         # A source that reports one change twice in a page means its last report: two
@@ -185,7 +185,7 @@ class ChangeWriter:
         self.lookups.session.flush()
         return tally
 
-    def _rows(self, batch: list[ChangeRecord], new: _NewChanges, tally: Tally) -> list[_Written]:
+    def _rows(self, batch: list[SourceChange], new: _NewChanges, tally: Tally) -> list[_Written]:
         """Set the stored rows of the batch to their records' values and hold its new ones in
         ``new``; a record that cannot be stored is skipped and counted in ``tally``."""
         # One query for the rows that exist; a new row has no files or reviews to compare.
@@ -218,7 +218,7 @@ class ChangeWriter:
                 written.append(_Written(record, row, before))
         return written
 
-    def _values(self, r: ChangeRecord, row: Change | None, new: _NewChanges) -> dict[str, Any]:
+    def _values(self, r: SourceChange, row: Change | None, new: _NewChanges) -> dict[str, Any]:
         """The change's column values from the record, given its stored row if any."""
         if r.merged_at.tzinfo is None:
             raise ValueError("merged_at has no time zone")

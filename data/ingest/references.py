@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
 from data.ingest.bulk import chunks
-from data.sources.records import PersonRecord
+from data.sources.values import SourcePerson
 from data.store.tables import IS_MERGED, Change, Person, Repository, Service, Team
 from data.tally import Tally, snapshot
 from scoring.authorship import AuthorKind
@@ -122,7 +122,7 @@ class Lookups:
             query.where(col(Change.sha).startswith(sha.lower())).order_by(col(Change.id))
         ).first()
 
-    def people(self, records: Iterable[PersonRecord]) -> Tally:
+    def people(self, records: Iterable[SourcePerson]) -> Tally:
         """Upsert people by login with the names a source knows them by.
 
         Kind and team follow riskbrief.toml, as for a login first met on a change;

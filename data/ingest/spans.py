@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from data.ingest.bulk import chunks, insert_keyed, rows_by_key, table_of
 from data.ingest.references import Lookups
-from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
+from data.sources.values import SourceDeploy, SourceErrorBudget, SourceIncident
 from data.store.tables import Deploy, DeployCommit, ErrorBudget, Incident
 from data.tally import Tally, snapshot
 
@@ -108,7 +108,7 @@ class SpanWriter:
 
     lookups: Lookups
 
-    def deploys(self, records: Iterable[DeployRecord]) -> Tally:
+    def deploys(self, records: Iterable[SourceDeploy]) -> Tally:
         """Upsert deploys by ``key`` with the commits they shipped, when their source names them;
         a deploy of a service not in riskbrief.toml is skipped."""
         tally = Tally()
@@ -166,7 +166,7 @@ class SpanWriter:
             session.execute(sa.insert(table), added)
 
     @staticmethod
-    def _deploy_problem(r: DeployRecord, service_id: int | None) -> str | None:
+    def _deploy_problem(r: SourceDeploy, service_id: int | None) -> str | None:
         if service_id is None:
             return f"service {r.service!r} is not in riskbrief.toml"
         if r.status not in ("success", "failure"):
@@ -175,7 +175,7 @@ class SpanWriter:
             return "finished_at has no time zone"
         return None
 
-    def incidents(self, records: Iterable[IncidentRecord]) -> Tally:
+    def incidents(self, records: Iterable[SourceIncident]) -> Tally:
         """Upsert incidents by ``key``; an incident of an unknown service is skipped."""
         tally = Tally()
         services = self.lookups.service_ids()
@@ -198,7 +198,7 @@ class SpanWriter:
         batch.write()
         return tally
 
-    def error_budgets(self, records: Iterable[ErrorBudgetRecord]) -> Tally:
+    def error_budgets(self, records: Iterable[SourceErrorBudget]) -> Tally:
         """Upsert spent-error-budget spans by ``key``; a span of an unknown service is skipped."""
         tally = Tally()
         services = self.lookups.service_ids()

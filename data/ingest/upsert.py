@@ -11,12 +11,12 @@ from data.config import OrgConfig
 from data.ingest.changes import ChangeWriter
 from data.ingest.references import Lookups
 from data.ingest.spans import SpanWriter
-from data.sources.records import (
-    ChangeRecord,
-    DeployRecord,
-    ErrorBudgetRecord,
-    IncidentRecord,
-    PersonRecord,
+from data.sources.values import (
+    SourceChange,
+    SourceDeploy,
+    SourceErrorBudget,
+    SourceIncident,
+    SourcePerson,
 )
 from data.tally import Tally
 
@@ -38,22 +38,22 @@ class Ingest:
     def __post_init__(self) -> None:
         self._lookups = Lookups(self.session, self.org)
 
-    def people(self, records: Iterable[PersonRecord]) -> Tally:
+    def people(self, records: Iterable[SourcePerson]) -> Tally:
         """Upsert people by login with the names a source knows them by."""
         return self._lookups.people(records)
 
-    def changes(self, records: Iterable[ChangeRecord]) -> Tally:
+    def changes(self, records: Iterable[SourceChange]) -> Tally:
         """Upsert changes with their files and reviews, by ``key``."""
         return ChangeWriter(self._lookups).changes(records)
 
-    def deploys(self, records: Iterable[DeployRecord]) -> Tally:
+    def deploys(self, records: Iterable[SourceDeploy]) -> Tally:
         """Upsert deploys by ``key``; a deploy of a service not in riskbrief.toml is skipped."""
         return SpanWriter(self._lookups).deploys(records)
 
-    def incidents(self, records: Iterable[IncidentRecord]) -> Tally:
+    def incidents(self, records: Iterable[SourceIncident]) -> Tally:
         """Upsert incidents by ``key``; an incident of an unknown service is skipped."""
         return SpanWriter(self._lookups).incidents(records)
 
-    def error_budgets(self, records: Iterable[ErrorBudgetRecord]) -> Tally:
+    def error_budgets(self, records: Iterable[SourceErrorBudget]) -> Tally:
         """Upsert spent-error-budget spans by ``key``; a span of an unknown service is skipped."""
         return SpanWriter(self._lookups).error_budgets(records)

@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from data.config import OrgConfig
 from data.ingest import Ingest
-from data.sources.records import DeployRecord
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.values import SourceDeploy
 from scoring.errors import ConfigError, NotFoundError
 
 __all__ = ["DeployReport", "parse_report", "record_deploy"]
@@ -78,7 +78,7 @@ def _time(name: str, value: str | None) -> datetime | None:
         raise ConfigError(str(exc)) from None
 
 
-def parse_report(fields: Mapping[str, Any], org: OrgConfig, now: datetime) -> DeployRecord:
+def parse_report(fields: Mapping[str, Any], org: OrgConfig, now: datetime) -> SourceDeploy:
     """The deploy a report describes, or a ``ConfigError`` sentence saying what to fix."""
     report = _report(fields)
     service = report.service
@@ -103,7 +103,7 @@ def parse_report(fields: Mapping[str, Any], org: OrgConfig, now: datetime) -> De
     if run_id is None and sha is None:
         raise ConfigError("a deploy needs its sha or the pipeline's run id; add --sha or --id")
     tail = run_id if run_id is not None else str(sha).lower()
-    return DeployRecord(
+    return SourceDeploy(
         key=f"ci:{service}:{environment}:{tail}",
         service=service,
         finished_at=finished,
@@ -115,7 +115,7 @@ def parse_report(fields: Mapping[str, Any], org: OrgConfig, now: datetime) -> De
     )
 
 
-def record_deploy(session: Session, org: OrgConfig, record: DeployRecord) -> bool:
+def record_deploy(session: Session, org: OrgConfig, record: SourceDeploy) -> bool:
     """Upsert the deploy; True when it is new, False when the same report came before."""
     tally = Ingest(session, org).deploys([record])
     return tally.added == 1

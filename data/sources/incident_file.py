@@ -42,14 +42,14 @@ from typing import Any
 import structlog
 
 from data.config.sources import FileImportConfig
-from data.sources.records import DeployRecord, ErrorBudgetRecord, IncidentRecord
 from data.sources.times import parse_time
+from data.sources.values import SourceDeploy, SourceErrorBudget, SourceIncident
 from data.sync import SyncRun
 from scoring.errors import SourceError
 
 __all__ = [
+    "FileEntry",
     "FileImportSource",
-    "FileRow",
     "parse_deploy_row",
     "parse_error_budget_row",
     "parse_incident_row",
@@ -68,7 +68,7 @@ _STATUSES = ("success", "failure")
 
 
 @dataclass(frozen=True, slots=True)
-class FileRow:
+class FileEntry:
     """One record of the file: where it is (``where``, e.g. ``row 3``) and its fields."""
 
     where: str
@@ -100,14 +100,14 @@ def _time(fields: Mapping[str, Any], *names: str, required: bool = False) -> dat
     return parse_time(text, name)
 
 
-def parse_incident_row(fields: Mapping[str, Any]) -> IncidentRecord:
+def parse_incident_row(fields: Mapping[str, Any]) -> SourceIncident:
     """An incident from one record; a ValueError saying what is wrong otherwise."""
     opened = _time(fields, "opened_at", required=True)
     assert opened is not None
     resolved = _time(fields, "resolved_at")
     if resolved is not None and resolved < opened:
         raise ValueError("resolved_at is before opened_at")
-    return IncidentRecord(
+    return SourceIncident(
         key=_required(fields, "key", "id"),
         service=_required(fields, "service"),
         opened_at=opened,
@@ -118,14 +118,14 @@ def parse_incident_row(fields: Mapping[str, Any]) -> IncidentRecord:
     )
 
 
-def parse_deploy_row(fields: Mapping[str, Any]) -> DeployRecord:
+def parse_deploy_row(fields: Mapping[str, Any]) -> SourceDeploy:
     """A deploy from one record; a ValueError saying what is wrong otherwise."""
     finished = _time(fields, "finished_at", required=True)
     assert finished is not None
     status = (_text(fields, "status") or "success").lower()
     if status not in _STATUSES:
         raise ValueError(f"status {status!r} must be success or failure")
-    return DeployRecord(
+    return SourceDeploy(
         key=_required(fields, "key"),
         service=_required(fields, "service"),
         finished_at=finished,
@@ -137,7 +137,7 @@ def parse_deploy_row(fields: Mapping[str, Any]) -> DeployRecord:
     )
 
 
-def parse_error_budget_row(fields: Mapping[str, Any]) -> ErrorBudgetRecord:
+def parse_error_budget_row(fields: Mapping[str, Any]) -> SourceErrorBudget:
     """A spent-error-budget span from one record; a ValueError saying what is wrong otherwise."""
     exhausted = _time(fields, "exhausted_at", "from", required=True)
     assert exhausted is not None
@@ -145,7 +145,7 @@ def parse_error_budget_row(fields: Mapping[str, Any]) -> ErrorBudgetRecord:
     if restored is not None and restored < exhausted:
         raise ValueError("restored_at is before exhausted_at")
     service = _required(fields, "service")
-    return ErrorBudgetRecord(
+    return SourceErrorBudget(
         key=_text(fields, "key") or f"{service}@{exhausted.astimezone(UTC).isoformat()}",
         service=service,
         exhausted_at=exhausted,
@@ -167,7 +167,7 @@ def _missing_column(path: Path, kind: str, columns: set[str]) -> SourceError | N
     return None
 
 
-def _csv_rows(path: Path, text: str, kind: str) -> list[FileRow]:
+def _csv_rows(path: Path, text: str, kind: str) -> list[FileEntry]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         raise SourceError(f"{path} has no header row; the first line must name the columns.")
@@ -179,11 +179,11 @@ def _csv_rows(path: Path, text: str, kind: str) -> list[FileRow]:
     for raw in reader:
         fields = {(k or "").strip().lower(): v for k, v in raw.items() if k is not None}
         # line_num is the file line the row ended on: what a spreadsheet calls the row.
-        rows.append(FileRow(f"row {reader.line_num}", fields))
+        rows.append(FileEntry(f"row {reader.line_num}", fields))
     return rows
 
 
-def _json_rows(path: Path, text: str, kind: str) -> list[FileRow]:
+def _json_rows(path: Path, text: str, kind: str) -> list[FileEntry]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -203,14 +203,14 @@ def _json_rows(path: Path, text: str, kind: str) -> list[FileRow]:
             {str(k).strip().lower(): v for k, v in item.items()} if isinstance(item, dict) else {}
         )
         columns.update(fields)
-        rows.append(FileRow(f"record {i}", fields))
+        rows.append(FileEntry(f"record {i}", fields))
     problem = _missing_column(path, kind, columns) if rows else None
     if problem:
         raise problem
     return rows
 
 
-def read_rows(path: Path, kind: str) -> list[FileRow]:
+def read_rows(path: Path, kind: str) -> list[FileEntry]:
     """Every record of a CSV or JSON file; a ``SourceError`` naming the file when it cannot be."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
@@ -263,9 +263,9 @@ class FileImportSource:
     def sync(self, run: SyncRun) -> None:
         """Read the whole file and upsert every good record; log and skip the bad ones."""
         rows = read_rows(self.path, self.kind)
-        incidents: list[IncidentRecord] = []
-        deploys: list[DeployRecord] = []
-        budgets: list[ErrorBudgetRecord] = []
+        incidents: list[SourceIncident] = []
+        deploys: list[SourceDeploy] = []
+        budgets: list[SourceErrorBudget] = []
         first_problem: str | None = None
         for row in rows:
             try:

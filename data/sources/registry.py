@@ -22,8 +22,8 @@ from data.sources.codecov.spec import CODECOV
 from data.sources.gitlab.spec import GITLAB
 from data.sources.jira.spec import JIRA
 from data.sources.linear.spec import LINEAR
-from data.sources.opsgenie_spec import OPSGENIE
-from data.sources.pagerduty_spec import PAGERDUTY
+from data.sources.opsgenie.spec import OPSGENIE
+from data.sources.pagerduty.spec import PAGERDUTY
 from data.sources.spec import SourceSpec
 from scoring.change_key import ChangeKey
 

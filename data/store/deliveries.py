@@ -6,7 +6,7 @@ constraint and they leave it alone. Each step commits on its own connection at o
 so another process (the other ``serve``, a ``brief --send``) sees it immediately.
 
 A row stays ``claimed`` only while its send is in flight. One that stays claimed
-past ``RetryPolicy.stale_after`` belongs to a process that crashed; it is taken
+past ``DeliveryRetry.stale_after`` belongs to a process that crashed; it is taken
 over with a compare-and-set on ``attempts`` so that only one taker wins. ``failed``
 rows are retried after a back-off; ``sent`` rows never are.
 
@@ -36,9 +36,9 @@ __all__ = [
     "SENT",
     "ChannelName",
     "Claim",
+    "DeliveryRetry",
     "DeliveryState",
     "DeliveryStatus",
-    "RetryPolicy",
     "attach_briefing",
     "claim",
     "complete",
@@ -80,7 +80,7 @@ def step(name: str) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class RetryPolicy:
+class DeliveryRetry:
     """When an unfinished delivery may be tried again.
 
     ``stale_after``: a claim older than this is a crashed attempt. ``backoff``: a failed
@@ -214,7 +214,7 @@ def claim(
     week: str,
     channel: ChannelName | str,
     now: datetime,
-    policy: RetryPolicy = RetryPolicy(),
+    policy: DeliveryRetry = DeliveryRetry(),
     term: int | None = None,
 ) -> Claim | None:
     """Claim the delivery of ``week`` to ``subscriber_id`` on ``channel``, or ``None``.
@@ -369,7 +369,7 @@ def find_unfinished(
     engine: Engine,
     now: datetime,
     weeks: Iterable[str] | None = None,
-    policy: RetryPolicy = RetryPolicy(),
+    policy: DeliveryRetry = DeliveryRetry(),
     term: int | None = None,
 ) -> list[DeliveryState]:
     """Claimed or failed deliveries (of ``weeks``, if given) that may be retried at ``now``

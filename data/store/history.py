@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 from data.bug_issues import known_bug_issues
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.coverage import AddedLines, coverage_facts
+from data.rules.coverage import AddedLines, coverage_facts
 from data.store.coverage import StoredCoverage, any_coverage, load_coverage
 from data.store.engine import session_scope
 from data.store.facts import load_deploys, load_error_budgets, load_incidents
@@ -189,7 +189,7 @@ def with_coverage(
 ) -> ChangeFacts:
     """``facts`` of a change not merged yet with the coverage facts of the report at its head.
 
-    Worked out as ``data.coverage.apply_coverage`` works out a merged change's once it is
+    Worked out as ``data.rules.coverage.apply_coverage`` works out a merged change's once it is
     merged: patch coverage from the lines it added (when known; else the one already
     given, such as Codecov's), the touched files' coverage against the report at
     ``base_sha``, else at the repository's latest merged change that has one. Without a

@@ -242,7 +242,7 @@ class Change(SQLModel, table=True):
         sa_column=sa.Column("coverage_delta", sa.Float, key="line_coverage_delta", nullable=True),
     )
     # Covered ÷ coverable lines the change added, in percent, and how many of them could
-    # run; the coverage of its main service's files at its head (``data.coverage``).
+    # run; the coverage of its main service's files at its head (``data.rules.coverage``).
     patch_coverage: float | None = None
     patch_coverable: int | None = None
     service_coverage: float | None = None

@@ -34,7 +34,7 @@ from data.store.tables import (
 from scoring.risk import Band
 from scoring.weekly import ScoredDeploy, WeekChange, WeekIncident
 
-__all__ = ["WeekRows", "Window", "load_window", "week_rows"]
+__all__ = ["Window", "WindowRows", "load_window", "window_rows"]
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ PRODUCTION = "production"
 
 
 @dataclass(frozen=True, slots=True)
-class WeekRows:
+class WindowRows:
     """One scope's scored changes, deploys and incidents in one ``[since, until)``."""
 
     changes: tuple[WeekChange, ...]
@@ -121,7 +121,7 @@ class Window:
 
     def slice(
         self, since: datetime, until: datetime, services: Iterable[str], unowned: bool = False
-    ) -> WeekRows:
+    ) -> WindowRows:
         """The rows of ``services`` in ``[since, until)``, which must lie inside the window.
 
         ``unowned`` adds the changes in code no service holds: the whole organisation's
@@ -140,7 +140,7 @@ class Window:
             if self.services is not None:
                 raise ValueError("a window of some services holds no changes outside them")
             changes += tuple(self._unowned.between(since, until))
-        return WeekRows(
+        return WindowRows(
             changes=changes,
             deploys=tuple(
                 d
@@ -456,13 +456,13 @@ def _with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> 
     return [replace(c, ungated_score=ungated[c.key]) if c.key in ungated else c for c in changes]
 
 
-def week_rows(
+def window_rows(
     session: Session,
     since: datetime,
     until: datetime,
     services: Iterable[str],
     version: str,
-) -> WeekRows:
+) -> WindowRows:
     """Scored changes, production deploys and incidents of ``services`` in ``[since, until)``.
 
     A change belongs to the service with most of its changed lines; changes

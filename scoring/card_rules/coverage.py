@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scoring.card_rules.measure import Rule, severity_for, tenth
+from scoring.card_rules.measure import CardRule, severity_for, tenth
 from scoring.card_terms import (
     Card,
     CardFact,
@@ -59,4 +59,4 @@ def coverage_fell(
 
 
 # In the order they run.
-RULES: tuple[Rule, ...] = (coverage_fell,)
+RULES: tuple[CardRule, ...] = (coverage_fell,)

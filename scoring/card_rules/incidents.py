@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scoring.card_rules.measure import Rule, compared, reaches, severity_for, tenth, versus
+from scoring.card_rules.measure import CardRule, compared, reaches, severity_for, tenth, versus
 from scoring.card_rules.usual import (
     riskiest_deploy,
     routine_gated,
@@ -226,4 +226,4 @@ def cfr_improved(
 
 
 # In the order they run.
-RULES: tuple[Rule, ...] = (incident, mttr, mttr_improved, cfr, cfr_improved)
+RULES: tuple[CardRule, ...] = (incident, mttr, mttr_improved, cfr, cfr_improved)

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from scoring.card_terms import Card, CardFact, CardRules, FactKey, Severity
 from scoring.weekly import WeekAggregate
 
-__all__ = ["Rule", "compared", "driven_by", "reaches", "severity_for", "tenth", "versus"]
+__all__ = ["CardRule", "compared", "driven_by", "reaches", "severity_for", "tenth", "versus"]
 
 # A rule sees both weeks, the thresholds and the cards of the rules run before it.
-Rule = Callable[[WeekAggregate, WeekAggregate, CardRules, tuple[Card, ...]], Iterator[Card]]
+CardRule = Callable[[WeekAggregate, WeekAggregate, CardRules, tuple[Card, ...]], Iterator[Card]]
 
 # Shares are computed in floating point, so a rise that is exactly a threshold in
 # whole numbers (5 of 6 against 7 of 12 is 25 points) can come out a hair below it.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scoring.card_rules.measure import Rule, reaches, severity_for, tenth
+from scoring.card_rules.measure import CardRule, reaches, severity_for, tenth
 from scoring.card_terms import (
     Card,
     CardFact,
@@ -153,4 +153,4 @@ def agent_reviewed(
 
 
 # In the order they run.
-RULES: tuple[Rule, ...] = (agent, agent_surge, codeowners, codeowners_improved, agent_reviewed)
+RULES: tuple[CardRule, ...] = (agent, agent_surge, codeowners, codeowners_improved, agent_reviewed)

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Iterator
 
 from scoring.card_rules.measure import (
-    Rule,
+    CardRule,
     compared,
     driven_by,
     reaches,
@@ -346,4 +346,4 @@ def _only_gate(changes: list[WeekChange]) -> str | None:
 
 # In the order they run.
 # ``gated`` is not among them: it runs after every family (``card_rules.RULES``).
-RULES: tuple[Rule, ...] = (concentration, shift, driver, improvement)
+RULES: tuple[CardRule, ...] = (concentration, shift, driver, improvement)

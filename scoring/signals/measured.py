@@ -19,7 +19,8 @@ from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
 from scoring.model_features import fitted_shares
-from scoring.signal import Signal, plural
+from scoring.plural import many
+from scoring.signal import Signal
 
 __all__ = [
     "AUTHOR_EXPERIENCE",
@@ -64,34 +65,33 @@ def size(
     damped = "" if files.touches_code else ", so it is never more than moderate risk"
     if other and not m.nf:
         text = (
-            f"only lock files or generated files changed ({plural(other_lines, 'line')} "
-            f"in {plural(other, 'file')}): a dependency or generated change{damped}"
+            f"only lock files or generated files changed ({many(other_lines, 'line')} "
+            f"in {many(other, 'file')}): a dependency or generated change{damped}"
         )
     elif damped:
         text = (
-            f"no code changed: {plural(rest + other_lines, 'line')} in "
-            f"{plural(len(change.files), 'file')} of docs, tests, examples, CI, project or "
+            f"no code changed: {many(rest + other_lines, 'line')} in "
+            f"{many(len(change.files), 'file')} of docs, tests, examples, CI, project or "
             f"data files, comments or whitespace{damped}"
         )
     else:
-        text = f"{plural(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
+        text = f"{many(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
         if m.lt > 0:
             text += f" in files that held {m.lt:.0f} lines"
         counted = []
         if m.ta > 0:
-            counted.append(f"{plural(int(m.ta), 'line')} added to tests")
+            counted.append(f"{many(int(m.ta), 'line')} added to tests")
         if m.oa > 0:
             counted.append(
-                f"{plural(int(m.oa), 'line')} added to docs, examples, CI or project files"
+                f"{many(int(m.oa), 'line')} added to docs, examples, CI or project files"
             )
         if counted:
             text += ", with " + " and ".join(counted)
         if quiet := _comment_lines(change):
-            text += f", besides {plural(quiet, 'comment or blank line')}"
+            text += f", besides {many(quiet, 'comment or blank line')}"
         if other:
             text += (
-                f", besides {plural(other_lines, 'line')} in "
-                f"{plural(other, 'lock or generated file')}"
+                f", besides {many(other_lines, 'line')} in {many(other, 'lock or generated file')}"
             )
     share = fitted_shares(cfg.model).size(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
@@ -138,11 +138,11 @@ def diffusion(
     if m.nf == 0 and change.files:
         text = "only lock files or generated files changed"
     elif services > 1:
-        text = f"touches {services} services in {plural(int(m.nd), 'directory')}"
+        text = f"touches {services} services in {many(int(m.nd), 'directory')}"
         text = text.replace("directorys", "directories")
     elif m.nf > 1:
         text = (
-            f"spread over {plural(int(m.nf), 'file')} in {int(m.nd)} "
+            f"spread over {many(int(m.nf), 'file')} in {int(m.nd)} "
             f"{'directory' if m.nd == 1 else 'directories'} (entropy {m.entropy:.2f} bits)"
         )
     else:
@@ -204,8 +204,8 @@ def file_history(
     if ctx.files_with_history == 0:
         return Signal("file_history", 0.0, w * share, "all touched files are new", share)
     text = (
-        f"touched files changed {plural(ctx.file_prior_changes, 'time')} before by "
-        f"{plural(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
+        f"touched files changed {many(ctx.file_prior_changes, 'time')} before by "
+        f"{many(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
     )
     return Signal("file_history", round(share, 4), w * share, text, share)
 
@@ -242,7 +242,7 @@ def author_experience(
         return Signal("author_experience", None, 0.0, _NO_AUTHOR, 0.0)
     share = fitted_shares(cfg.model).author_experience(m)
     text = (
-        f"the author has {plural(ctx.author_prior_changes, 'earlier change')}, "
+        f"the author has {many(ctx.author_prior_changes, 'earlier change')}, "
         f"{ctx.author_subsystem_changes} in these subsystems"
     )
     return Signal(

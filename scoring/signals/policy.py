@@ -11,7 +11,8 @@ from scoring.change_signal import ChangeSignal, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.signal import Reading, Signal, plural
+from scoring.plural import many
+from scoring.signal import Reading, Signal
 from scoring.timing import timing_points
 
 __all__ = [
@@ -70,11 +71,11 @@ def review(
     reviewers = len({a.reviewer for a in approvals}) if n > 1 else 1
     if change.review_comments is None or lines < 200:
         return _review(_reviewed(n, False, False, reviewers), w)
-    text = plural(n, "human approval")
+    text = many(n, "human approval")
     per_100 = 100 * change.review_comments / lines
     # A big change nobody commented on was probably skimmed.
     if per_100 < 0.5:
-        text += f", {plural(change.review_comments, 'review comment')} on {lines} lines"
+        text += f", {many(change.review_comments, 'review comment')} on {lines} lines"
         return Signal("review", 0.3, w * 0.3, text, 0.3)
     text += f", {per_100:.1f} review comments per 100 lines"
     if reviewers > 1:
@@ -109,7 +110,7 @@ def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int) 
     if not approvals:
         text = "merged without a human approval" + (" and self-merged" if self_merged else "")
         return 1.0, text, 1.0
-    text = plural(approvals, "human approval")
+    text = many(approvals, "human approval")
     if unowned:
         return 0.3, f"{text}, none by a code owner of the files", 0.3
     if reviewers > 1:
@@ -186,7 +187,7 @@ TESTS = ChangeSignal(
 def _tests(test_files: int, source_lines: int) -> Reading:
     if test_files == 0 and source_lines >= 50:
         return 1.0, f"{source_lines} source lines, no test changed", 1.0
-    return 0.0, f"{plural(test_files, 'test file')} changed", 0.0
+    return 0.0, f"{many(test_files, 'test file')} changed", 0.0
 
 
 # Added lines under this share covered earn points, all of them at none covered.
@@ -233,7 +234,7 @@ def _coverage(patch: float | None, coverable: int | None, delta: float | None) -
     share = 0.0
     value = 0.0
     if patch is not None and coverable is not None:
-        parts.append(f"{patch:.0f}% of {plural(coverable, 'added line')} covered")
+        parts.append(f"{patch:.0f}% of {many(coverable, 'added line')} covered")
         if coverable >= _PATCH_MIN_LINES and patch < _PATCH_TARGET:
             share = (_PATCH_TARGET - patch) / _PATCH_TARGET
             value = round(patch, 2)
@@ -366,7 +367,7 @@ def _service_incidents(
         )
         return None, text, 0.0
     share = min(1.0, n / 3)
-    text = f"{plural(n, 'incident')} in the touched services in the last {days} days"
+    text = f"{many(n, 'incident')} in the touched services in the last {days} days"
     # As HistoryContext.change_failure_rate: none without deploys.
     if deploys:
         cfr = failed / deploys
@@ -380,7 +381,7 @@ def _deploy_outcomes(failed: int, deploys: int, with_incident: int, reverted: in
     or, when some of them ran fine and were followed by an incident or a revert, that."""
     outright = failed - with_incident - reverted
     if outright == failed:
-        return f"{failed} of {plural(deploys, 'deploy')} failed"
+        return f"{failed} of {many(deploys, 'deploy')} failed"
     said = []
     if outright:
         said.append(f"{outright} failed")
@@ -391,7 +392,7 @@ def _deploy_outcomes(failed: int, deploys: int, with_incident: int, reverted: in
     if reverted:
         said.append(f"{reverted} shipped a change later reverted")
     told = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
-    return f"of {plural(deploys, 'deploy')}, {told}"
+    return f"of {many(deploys, 'deploy')}, {told}"
 
 
 def risky_content(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bot.runtime.serve import ROLES
 from bot.runtime.server import HEALTH_PATH
@@ -160,51 +161,11 @@ def test_healthcheck_command_passes_only_on_a_2xx_healthz(
     assert (done.returncode == 0) is healthy
 
 
-# compose.yaml, read by a reader of the little YAML it uses (PyYAML is not a dependency):
-# block mappings by indentation, "- item" lists, JSON-style flow lists, anchors on a
-# mapping and the "<<: *anchor" merge key.
-def _scalar(text: str) -> Any:
-    text = text.strip()
-    if text.startswith("["):
-        return json.loads(text)
-    if text[:1] in "\"'":
-        return text[1:-1]
-    return text
-
-
 def _compose() -> dict[str, Any]:
-    lines = []
-    for raw in (ROOT / "compose.yaml").read_text(encoding="utf-8").splitlines():
-        stripped = raw.split(" #")[0].rstrip() if not raw.lstrip().startswith("#") else ""
-        if stripped.strip():
-            lines.append((len(stripped) - len(stripped.lstrip()), stripped.strip()))
-    anchors: dict[str, Any] = {}
-
-    def block(i: int, indent: int) -> tuple[Any, int]:
-        if lines[i][1].startswith("- "):
-            items = []
-            while i < len(lines) and lines[i][0] == indent and lines[i][1].startswith("- "):
-                items.append(_scalar(lines[i][1][2:]))
-                i += 1
-            return items, i
-        mapping: dict[str, Any] = {}
-        while i < len(lines) and lines[i][0] == indent:
-            key, _, value = lines[i][1].partition(":")
-            value = value.strip()
-            i += 1
-            if key == "<<":
-                mapping.update(anchors[value.lstrip("*")])
-            elif value and not value.startswith("&"):
-                mapping[key] = _scalar(value)
-            else:
-                mapping[key], i = block(i, lines[i][0]) if i < len(lines) else ({}, i)
-                if value.startswith("&"):
-                    anchors[value[1:]] = mapping[key]
-        return mapping, i
-
-    parsed, end = block(0, 0)
-    assert end == len(lines), f"compose.yaml line {end}: not read"
-    return dict(parsed)
+    """compose.yaml as Docker Compose reads it (anchors and ``<<`` merge keys included)."""
+    loaded = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
 
 
 def test_compose_runs_migrate_then_a_replica_of_each_role() -> None:

@@ -14,7 +14,7 @@ from bench.scenarios.org import steady_plan
 from bench.scenarios.repo import Commit, FastImportRepo
 from bench.scenarios.run import CardSeen, brief_org, write_org
 from bench.scenarios.stories import LAST, Expect, Story
-from scoring import CardKind, Severity
+from scoring.card_terms import CardKind, Severity
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import time_machine
-from slack_sdk.http_retry import builtin_handlers
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -74,17 +73,17 @@ def clock() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The waits slack_sdk's rate-limit handler asks for, recorded instead of slept."""
-    waited: list[float] = []
-    monkeypatch.setattr(builtin_handlers, "time", SimpleNamespace(sleep=waited.append))
-    return waited
-
-
-def _senders(slack: FakeSlack, smtp: FakeSMTP, *, smtp_port: int | None = None) -> Senders:
+def _senders(
+    slack: FakeSlack,
+    smtp: FakeSMTP,
+    *,
+    smtp_port: int | None = None,
+    waits: list[float] | None = None,
+) -> Senders:
+    # ``waits`` records the Slack sender's waits instead of sleeping them.
+    sleep = time.sleep if waits is None else waits.append
     return Senders(
-        slack=SlackSender(TOKEN, slack.base_url),
+        slack=SlackSender(TOKEN, slack.base_url, sleep=sleep),
         email=EmailSender(
             host=smtp.host,
             port=smtp_port or smtp.port,
@@ -186,16 +185,16 @@ def test_message_that_reached_slack_before_a_crash_is_not_posted_again(
 
 
 def test_rate_limited_post_waits_for_retry_after_and_posts_once(
-    store: Engine, slack: FakeSlack, smtp: FakeSMTP, sleeps: list[float]
+    store: Engine, slack: FakeSlack, smtp: FakeSMTP
 ) -> None:
-    """A 429 with Retry-After is waited out by slack_sdk and the briefing lands once."""
+    """A 429 with Retry-After is waited out as asked and the briefing lands once."""
     slack.fail_next("chat.postMessage", status=429, retry_after=7)
-    outcomes = _run(store, _senders(slack, smtp), NOW, "discovery-lead")
+    sleeps: list[float] = []
+    outcomes = _run(store, _senders(slack, smtp, waits=sleeps), NOW, "discovery-lead")
     assert outcomes == [("discovery-lead", "slack", "sent")]
     assert len(slack.calls_of("chat.postMessage")) == 2
     assert len(slack.messages(SLACK_USERS["discovery-lead"])) == 1
-    assert len(sleeps) == 1
-    assert 7 <= sleeps[0] < 8
+    assert sleeps == [7.0]
 
 
 def test_invalid_token_fails_in_one_sentence_and_is_recorded(

@@ -24,9 +24,9 @@ from data.sources.local_git import LocalGitSource
 from data.store.org import sync_org
 from data.store.scores import load_scores
 from data.store.tables import Change
-from data.store.window import week_rows
+from data.store.window import window_rows
 from data.sync import run_sources
-from scoring import aggregate
+from scoring.weekly import aggregate
 from tests.bot.shop import merge_pr, shop_toml
 from tests.data.sources.gitrepo import GitRepo
 
@@ -70,7 +70,7 @@ def test_review_unknown_and_bots_through_sync_and_score(engine: Engine, tmp_path
             key: (s.agent_involved, s.human_reviewed)
             for key, s in load_scores(session, "change", summary.version).items()
         }
-        week = week_rows(
+        week = window_rows(
             session, T0 - timedelta(days=1), T0 + timedelta(days=6), ["api"], summary.version
         )
         assert session.exec(select(Change).where(col(Change.key) == "acme/shop#2")).one()

@@ -164,3 +164,33 @@ def test_a_relative_sqlite_store_is_read_beside_the_config(
     monkeypatch.delenv("RISKBRIEF_CONFIG")
     monkeypatch.delenv("RISKBRIEF_DATABASE_URL")
     assert load_settings().database_url == f"sqlite:///{elsewhere / 'riskbrief.db'}"
+
+
+def test_web_keys_are_a_comma_list_in_order_and_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """RISKBRIEF_WEB_KEYS is read as its comma-separated keys, newest first, blanks dropped,
+    and no repr of the settings shows one."""
+    new, old = "n3w-key-0123456789abcdef", "0ld-key-0123456789abcdef"
+    monkeypatch.setenv("RISKBRIEF_WEB_KEYS", f" {new} ,{old},, ")
+    settings = load_settings()
+    assert [k.get_secret_value() for k in settings.web_keys] == [new, old]
+    assert new not in repr(settings)
+    assert old not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("value", "admins"),
+    [
+        ("dana@acme.example, Ops@Acme.example", ("dana@acme.example", "Ops@Acme.example")),
+        ('["dana@acme.example"]', ('["dana@acme.example"]',)),
+        ("  ", ()),
+    ],
+)
+def test_web_admins_are_a_comma_list_not_json(
+    monkeypatch: pytest.MonkeyPatch, value: str, admins: tuple[str, ...]
+) -> None:
+    """RISKBRIEF_WEB_ADMINS is split at its commas (never decoded as JSON, as pydantic-settings
+    would a list), and a blank variable is none."""
+    monkeypatch.setenv("RISKBRIEF_WEB_ADMINS", value)
+    assert load_settings().web_admins == admins

@@ -6,7 +6,10 @@ from datetime import timedelta
 
 from briefing.payload import BriefingPayload, IncidentView, ServiceView
 from briefing.sections import card_view
-from scoring import Band, CardRules, ScoredDeploy, WeekIncident, aggregate, build_cards
+from scoring.card_terms import CardRules
+from scoring.cards import build_cards
+from scoring.risk import Band
+from scoring.weekly import ScoredDeploy, WeekIncident, aggregate
 from tests.briefing.render.factory import make_payload
 from tests.scoring.builders import MONDAY, scored
 

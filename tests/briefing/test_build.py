@@ -6,8 +6,7 @@ from dataclasses import asdict, fields
 
 from briefing.payload import CardView, FactView
 from briefing.sections import card_view
-from scoring import Card, CardFact
-from scoring.card_terms import Evidence, EvidenceKind
+from scoring.card_terms import Card, CardFact, Evidence, EvidenceKind
 from tests.scoring.card_builders import cards
 from tests.scoring.test_cards import _busy
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from briefing.card_words import KIND_WORDS, card_title
 from briefing.prompt import SYSTEM_PROMPT
 from briefing.sections import card_view
-from scoring import Band, aggregate
 from scoring.card_terms import CardKind
+from scoring.risk import Band
+from scoring.weekly import aggregate
 from tests.scoring.card_builders import cards, change
 from tests.scoring.test_cards import _busy
 

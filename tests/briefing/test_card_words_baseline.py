@@ -8,7 +8,9 @@ from briefing.grounding import check_narrative
 from briefing.headline import headline
 from briefing.payload import ChangeView, IncidentView
 from briefing.sections import card_view
-from scoring import Band, CardKind, ScoredDeploy, aggregate
+from scoring.card_terms import CardKind
+from scoring.risk import Band
+from scoring.weekly import ScoredDeploy, aggregate
 from tests.briefing.render.factory import make_payload
 from tests.scoring.card_builders import at, cards, change, incident
 

@@ -11,7 +11,8 @@ from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, Counts, DeployView
 from briefing.render.slack import render_slack
 from briefing.sections import card_view
-from scoring import CardKind, aggregate
+from scoring.card_terms import CardKind
+from scoring.weekly import aggregate
 from tests.briefing.payloads import busy_payload
 from tests.briefing.render.factory import make_payload
 from tests.scoring.card_builders import cards, spread

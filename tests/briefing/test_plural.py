@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from briefing.deterministic import write_deterministic
 from briefing.payload import CardView, FactView
-from briefing.plural import many, plural, was
 from scoring.card_terms import CardKind, FactKey
+from scoring.plural import many, plural, was
 from tests.briefing.render.factory import make_payload
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.answers.access import Access
-from bot.answers.records.history import week_rows, weekly_trend
+from bot.answers.records.trend import week_rows, weekly_trend
 from bot.composition.pipeline import score_all
 from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic

@@ -11,14 +11,14 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.ingest import Ingest, agent_in_trailers
-from data.sources.records import (
-    ChangeRecord,
-    DeployRecord,
-    ErrorBudgetRecord,
-    FileRecord,
-    IncidentRecord,
-    PersonRecord,
-    ReviewRecord,
+from data.sources.values import (
+    SourceChange,
+    SourceChangeFile,
+    SourceDeploy,
+    SourceErrorBudget,
+    SourceIncident,
+    SourcePerson,
+    SourceReview,
 )
 from data.store.facts import load_changes
 from data.store.org import sync_org
@@ -34,7 +34,7 @@ from data.store.tables import (
 from tests.data.shop import ORG, T0
 
 
-def _pr(number: int = 1, **overrides: Any) -> ChangeRecord:
+def _pr(number: int = 1, **overrides: Any) -> SourceChange:
     fields: dict[str, Any] = {
         "key": f"acme/shop#{number}",
         "repository": "acme/shop",
@@ -42,11 +42,11 @@ def _pr(number: int = 1, **overrides: Any) -> ChangeRecord:
         "merged_at": T0 + timedelta(hours=number),
         "title": f"Change {number}",
         "number": number,
-        "files": (FileRecord("checkout/cart.py", 10, 2), FileRecord("README.md", 1, 0)),
-        "reviews": (ReviewRecord("bob", "APPROVED", T0),),
+        "files": (SourceChangeFile("checkout/cart.py", 10, 2), SourceChangeFile("README.md", 1, 0)),
+        "reviews": (SourceReview("bob", "APPROVED", T0),),
     }
     fields.update(overrides)
-    return ChangeRecord(**fields)
+    return SourceChange(**fields)
 
 
 def test_same_change_twice_is_one_row_and_counts_as_unchanged(
@@ -70,7 +70,7 @@ def test_same_change_twice_is_one_row_and_counts_as_unchanged(
     ("change", "expected_updates"),
     [
         pytest.param({"title": "Renamed"}, 1, id="title"),
-        pytest.param({"files": (FileRecord("checkout/cart.py", 11, 2),)}, 1, id="files"),
+        pytest.param({"files": (SourceChangeFile("checkout/cart.py", 11, 2),)}, 1, id="files"),
         pytest.param({"reviews": ()}, 1, id="reviews dismissed"),
         pytest.param({"labels": ("bug",)}, 1, id="labels"),
         pytest.param({}, 0, id="nothing"),
@@ -110,9 +110,9 @@ def test_people_upsert_by_login_with_their_names(engine: Engine, org: OrgConfig)
     """A person's name is stored once, kept when a later record has none, and updated on change."""
     with Session(engine) as session:
         ingest = Ingest(session, org)
-        first = ingest.people([PersonRecord("alice", "Alice Liddell"), PersonRecord("bob")])
-        again = ingest.people([PersonRecord("alice"), PersonRecord("bob")])
-        renamed = Ingest(session, org).people([PersonRecord("bob", "Bob Dylan")])
+        first = ingest.people([SourcePerson("alice", "Alice Liddell"), SourcePerson("bob")])
+        again = ingest.people([SourcePerson("alice"), SourcePerson("bob")])
+        renamed = Ingest(session, org).people([SourcePerson("bob", "Bob Dylan")])
         ingest.changes([_pr()])
         session.commit()
         people = {p.login: p for p in session.exec(select(Person).order_by(col(Person.id)))}
@@ -190,10 +190,10 @@ def test_bots_are_no_team_and_their_approvals_no_human_review(engine: Engine) ->
                 _pr(
                     2,
                     reviews=(
-                        ReviewRecord(
+                        SourceReview(
                             "copilot-pull-request-reviewer", "APPROVED", T0, reviewer_is_bot=True
                         ),
-                        ReviewRecord("ci-approver", "APPROVED", T0, reviewer_is_bot=True),
+                        SourceReview("ci-approver", "APPROVED", T0, reviewer_is_bot=True),
                     ),
                 ),
             ]
@@ -229,19 +229,19 @@ def test_deploys_and_incidents_upsert_and_skip_what_cannot_be_placed(
 ) -> None:
     """Unknown services, bad statuses and impossible times are skipped; the rest upsert by key."""
     deploys = [
-        DeployRecord("d1", "checkout", T0),
-        DeployRecord("d2", "nowhere", T0),
-        DeployRecord("d3", "checkout", T0, status="in_progress"),
+        SourceDeploy("d1", "checkout", T0),
+        SourceDeploy("d2", "nowhere", T0),
+        SourceDeploy("d3", "checkout", T0, status="in_progress"),
     ]
     incidents = [
-        IncidentRecord("i1", "checkout", T0, resolved_at=T0 + timedelta(hours=1)),
-        IncidentRecord("i2", "checkout", T0, resolved_at=T0 - timedelta(hours=1)),
+        SourceIncident("i1", "checkout", T0, resolved_at=T0 + timedelta(hours=1)),
+        SourceIncident("i2", "checkout", T0, resolved_at=T0 - timedelta(hours=1)),
     ]
     with Session(engine) as session:
         ingest = Ingest(session, org)
         d = ingest.deploys(deploys)
         i = ingest.incidents(incidents)
-        again = ingest.deploys([DeployRecord("d1", "checkout", T0, status="failure")])
+        again = ingest.deploys([SourceDeploy("d1", "checkout", T0, status="failure")])
         session.commit()
         assert (d.added, d.skipped, i.added, i.skipped) == (1, 2, 1, 1)
         assert (again.added, again.updated) == (0, 1)
@@ -253,19 +253,19 @@ def test_error_budgets_upsert_by_key_and_skip_what_cannot_be_placed(
     engine: Engine, org: OrgConfig
 ) -> None:
     """A budget span upserts once by key; a restore updates it; unknown services are skipped."""
-    spent = ErrorBudgetRecord("b1", "checkout", T0, source="file")
+    spent = SourceErrorBudget("b1", "checkout", T0, source="file")
     with Session(engine) as session:
         ingest = Ingest(session, org)
         first = ingest.error_budgets(
             [
                 spent,
-                ErrorBudgetRecord("b2", "nowhere", T0),
-                ErrorBudgetRecord("b3", "checkout", T0, restored_at=T0 - timedelta(hours=1)),
+                SourceErrorBudget("b2", "nowhere", T0),
+                SourceErrorBudget("b3", "checkout", T0, restored_at=T0 - timedelta(hours=1)),
             ]
         )
         again = ingest.error_budgets([spent])
         restored = ingest.error_budgets(
-            [ErrorBudgetRecord("b1", "checkout", T0, T0 + timedelta(days=1), source="file")]
+            [SourceErrorBudget("b1", "checkout", T0, T0 + timedelta(days=1), source="file")]
         )
         session.commit()
         assert (first.added, first.updated, first.skipped) == (1, 0, 2)

@@ -13,13 +13,13 @@ from sqlmodel import Session, SQLModel, col, select
 
 from data.config import OrgConfig
 from data.ingest import Tally
-from data.sources.records import (
-    ChangeRecord,
-    DeployRecord,
-    ErrorBudgetRecord,
-    FileRecord,
-    IncidentRecord,
-    ReviewRecord,
+from data.sources.values import (
+    SourceChange,
+    SourceChangeFile,
+    SourceDeploy,
+    SourceErrorBudget,
+    SourceIncident,
+    SourceReview,
 )
 from data.store.tables import (
     Change,
@@ -49,7 +49,7 @@ _WRITTEN: list[tuple[type[SQLModel], tuple[str, ...]]] = [
 ]
 
 
-def _pr(number: int, **overrides: Any) -> ChangeRecord:
+def _pr(number: int, **overrides: Any) -> SourceChange:
     fields: dict[str, Any] = {
         "key": f"acme/shop#{number}",
         "repository": "acme/shop",
@@ -57,15 +57,15 @@ def _pr(number: int, **overrides: Any) -> ChangeRecord:
         "merged_at": T0 + timedelta(hours=number),
         "title": f"Change {number}",
         "number": number,
-        "files": (FileRecord("checkout/cart.py", 10, 2), FileRecord("README.md", 1, 0)),
-        "reviews": (ReviewRecord("bob", "APPROVED", T0), ReviewRecord("carol", "COMMENTED", T0)),
+        "files": (SourceChangeFile("checkout/cart.py", 10, 2), SourceChangeFile("README.md", 1, 0)),
+        "reviews": (SourceReview("bob", "APPROVED", T0), SourceReview("carol", "COMMENTED", T0)),
     }
     fields.update(overrides)
-    return ChangeRecord(**fields)
+    return SourceChange(**fields)
 
 
-def _deploy(key: str, **overrides: Any) -> DeployRecord:
-    return DeployRecord(**{"key": key, "service": "checkout", "finished_at": T0, **overrides})
+def _deploy(key: str, **overrides: Any) -> SourceDeploy:
+    return SourceDeploy(**{"key": key, "service": "checkout", "finished_at": T0, **overrides})
 
 
 def _page(engine: Engine, org: OrgConfig, **records: Any) -> Tally:
@@ -97,8 +97,8 @@ def test_a_resynced_page_adds_updates_and_rewrites_nothing(engine: Engine, org: 
     page: dict[str, Any] = {
         "changes": [_pr(n) for n in range(1, 6)],
         "deploys": [_deploy(f"d{n}", shipped=(f"{n}abc", f"{n}def")) for n in range(1, 4)],
-        "incidents": [IncidentRecord("i1", "checkout", T0, resolved_at=T0 + timedelta(hours=1))],
-        "error_budgets": [ErrorBudgetRecord("b1", "checkout", T0)],
+        "incidents": [SourceIncident("i1", "checkout", T0, resolved_at=T0 + timedelta(hours=1))],
+        "error_budgets": [SourceErrorBudget("b1", "checkout", T0)],
     }
     first = _page(engine, org, **page)
     stored = _stored(engine)
@@ -113,7 +113,9 @@ def test_a_resynced_page_adds_updates_and_rewrites_nothing(engine: Engine, org: 
 
 def test_a_page_longer_than_one_in_list_is_read_back_whole(engine: Engine, org: OrgConfig) -> None:
     """Stored rows are read 500 keys at a time: a page past that still finds them all."""
-    changes = [_pr(n, files=(FileRecord(f"checkout/{n}.py", n),), reviews=()) for n in range(1100)]
+    changes = [
+        _pr(n, files=(SourceChangeFile(f"checkout/{n}.py", n),), reviews=()) for n in range(1100)
+    ]
     first = _page(engine, org, changes=changes)
     again = _page(engine, org, changes=changes, deploys=[_deploy(f"d{n}") for n in range(1100)])
     assert _counts(first) == (1100, 0, 0)
@@ -132,8 +134,8 @@ def test_a_change_resynced_with_fewer_files_and_reviews_keeps_exactly_the_new_on
     before = _stored(engine)
     shrunk = _pr(
         1,
-        files=(FileRecord("README.md", 3, 0),),
-        reviews=(ReviewRecord("carol", "APPROVED", T0 + timedelta(hours=1)),),
+        files=(SourceChangeFile("README.md", 3, 0),),
+        reviews=(SourceReview("carol", "APPROVED", T0 + timedelta(hours=1)),),
     )
     tally = _page(engine, org, changes=[shrunk, _pr(2)])
     after = _stored(engine)
@@ -175,7 +177,7 @@ def test_a_change_twice_in_a_page_is_its_last_report_in_its_first_place(
         changes=[
             _pr(1, title="first"),
             _pr(2),
-            _pr(1, title="last", files=(FileRecord("checkout/a.py"),), reviews=()),
+            _pr(1, title="last", files=(SourceChangeFile("checkout/a.py"),), reviews=()),
         ],
     )
     assert _counts(tally) == (2, 0, 0)
@@ -225,8 +227,8 @@ def test_a_deploy_twice_in_a_page_is_added_then_updated(engine: Engine, org: Org
 
 def test_an_incident_twice_in_a_page_is_its_last_report(engine: Engine, org: OrgConfig) -> None:
     """Incidents and budgets follow deploys: added, then updated when the report differs."""
-    incidents = [IncidentRecord("i1", "checkout", T0), IncidentRecord("i1", "checkout", T0, "B")]
-    budgets = [ErrorBudgetRecord("b1", "checkout", T0), ErrorBudgetRecord("b1", "checkout", T0)]
+    incidents = [SourceIncident("i1", "checkout", T0), SourceIncident("i1", "checkout", T0, "B")]
+    budgets = [SourceErrorBudget("b1", "checkout", T0), SourceErrorBudget("b1", "checkout", T0)]
     tally = _page(engine, org, incidents=incidents, error_budgets=budgets)
     assert _counts(tally) == (2, 1, 0)
     with Session(engine) as session:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data.sources.gitlog import mine_commits
+from data.sources.local_git.gitlog import mine_commits
 from evaluation.szz import bug_inducing, deleted_ranges
 from tests.data.sources.gitrepo import GitRepo
 

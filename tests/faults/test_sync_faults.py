@@ -32,8 +32,8 @@ from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
 from data.sources.github.deploys import deploy_sources
 from data.sources.github.issues import incident_sources
 from data.sources.github.pulls import CURSOR_SOURCE
-from data.sources.pagerduty import PagerDutySource
-from data.sources.pagerduty_spec import PAGERDUTY
+from data.sources.pagerduty.source import PagerDutySource
+from data.sources.pagerduty.spec import PAGERDUTY
 from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, Deploy, Incident, Person, ReviewRow, SyncState

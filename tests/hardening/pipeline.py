@@ -42,7 +42,7 @@ from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.ingest import Ingest
 from data.scope import Scope
-from data.sources.records import ChangeRecord, FileRecord
+from data.sources.values import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Change, Incident, Subscriber
@@ -116,10 +116,10 @@ class World:
     outcomes: dict[str, AttackOutcome]
 
 
-def _commit_record(message: str) -> ChangeRecord:
+def _commit_record(message: str) -> SourceChange:
     """A commit on the default branch, mined from a clone: no PR, no review, a migration."""
     subject, _, body = message.partition("\n")
-    return ChangeRecord(
+    return SourceChange(
         key=COMMIT_KEY,
         repository="acme/platform",
         author="hana.sato",
@@ -129,8 +129,8 @@ def _commit_record(message: str) -> ChangeRecord:
         body=body.strip() or None,
         url=f"https://github.com/acme/platform/commit/{COMMIT_SHA}",
         files=(
-            FileRecord("services/payments/ledger/rounding.py", added=420, deleted=180),
-            FileRecord("services/payments/migrations/0042_rounding.sql", 60, 0, "added"),
+            SourceChangeFile("services/payments/ledger/rounding.py", added=420, deleted=180),
+            SourceChangeFile("services/payments/migrations/0042_rounding.sql", 60, 0, "added"),
         ),
     )
 

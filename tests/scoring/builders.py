@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from scoring import Band, WeekChange
+from scoring.risk import Band
+from scoring.weekly import WeekChange
 
 MONDAY = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 _SCORES = {Band.SAFE: 10, Band.MODERATE: 40, Band.HIGH: 70, Band.CRITICAL: 85}

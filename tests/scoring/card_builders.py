@@ -8,17 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from scoring import (
-    Band,
-    Card,
-    CardRules,
-    ScoredDeploy,
-    WeekAggregate,
-    WeekChange,
-    WeekIncident,
-    build_cards,
-)
-from scoring.card_terms import CardFact, FactKey
+from scoring.card_terms import Card, CardFact, CardRules, FactKey
+from scoring.cards import build_cards
+from scoring.risk import Band
+from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident
 
 __all__ = [
     "MONDAY",

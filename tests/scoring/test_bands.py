@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scoring import Band, ChangeFacts, FileChange, ScoringConfig
-from scoring.facts import DeployFacts
-from scoring.risk import RiskScore, band_for, band_shift, score_changes, score_deploys
+from scoring.config import ScoringConfig
+from scoring.facts import ChangeFacts, DeployFacts, FileChange
+from scoring.risk import Band, RiskScore, band_for, band_shift, score_changes, score_deploys
 from scoring.typical import TYPICAL_MIN, TypicalScore
 
 CONFIG = ScoringConfig()

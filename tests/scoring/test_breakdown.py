@@ -7,23 +7,12 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring import (
-    Band,
-    ChangeFacts,
-    DeployFacts,
-    FileChange,
-    Gate,
-    IncidentFacts,
-    Review,
-    ReviewState,
-    ScoringConfig,
-    Signal,
-    score_change,
-    score_deploy,
-)
 from scoring.breakdown import CAP, GATE, OTHERS, breakdown
+from scoring.config import ScoringConfig
+from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
 from scoring.history import History
-from scoring.risk import _finish
+from scoring.risk import Band, Gate, _finish, score_change, score_deploy
+from scoring.signal import Signal
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
 CONFIG = ScoringConfig()

@@ -10,17 +10,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from scoring import (
-    Card,
-    CardKind,
-    ScoredDeploy,
-    Severity,
-    WeekAggregate,
-    WeekChange,
-    WeekIncident,
-    aggregate,
-)
-from scoring.card_terms import FactKey
+from scoring.card_terms import Card, CardKind, FactKey, Severity
+from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident, aggregate
 from tests.scoring.card_builders import at, cards, deploys, facts, incident, mix, spread
 
 C, W = Severity.CRITICAL, Severity.WARNING

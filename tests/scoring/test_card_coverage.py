@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from scoring import Band, WeekAggregate, aggregate
 from scoring.card_terms import CardKind, EvidenceKind, FactKey, Severity
+from scoring.risk import Band
+from scoring.weekly import WeekAggregate, aggregate
 from tests.scoring.card_builders import RULES, at, cards, change, facts, severities, spread
 
 

@@ -12,20 +12,11 @@ from datetime import timedelta
 
 import pytest
 
-from scoring import (
-    Band,
-    CardKind,
-    CardRules,
-    ScoredDeploy,
-    ScoringConfig,
-    Severity,
-    WeekAggregate,
-    WeekChange,
-    WeekIncident,
-    aggregate,
-    severity_counts,
-)
-from scoring.card_terms import Card, Evidence, EvidenceKind, FactKey
+from scoring.card_terms import Card, CardKind, CardRules, Evidence, EvidenceKind, FactKey, Severity
+from scoring.cards import severity_counts
+from scoring.config import ScoringConfig
+from scoring.risk import Band
+from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident, aggregate
 from tests.scoring.card_builders import (
     RULES,
     FactName,

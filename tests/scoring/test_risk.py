@@ -8,25 +8,19 @@ from typing import Any
 
 import pytest
 
-from scoring import (
+from scoring.config import BandThresholds, ScoringConfig
+from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
+from scoring.history import History
+from scoring.model_features import FEATURES
+from scoring.risk import (
+    DEPLOY_SIGNAL_LABELS,
     Band,
-    BandThresholds,
-    ChangeFacts,
-    DeployFacts,
-    FileChange,
-    History,
-    IncidentFacts,
-    Review,
-    ReviewState,
     RiskScore,
-    ScoringConfig,
     band_for,
     score_change,
     score_changes,
     score_deploy,
 )
-from scoring.model_features import FEATURES
-from scoring.risk import DEPLOY_SIGNAL_LABELS
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
 CONFIG = ScoringConfig()

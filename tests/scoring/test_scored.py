@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scoring import Band, ChangeFacts, FileChange, Gate, Review, ReviewState, RiskScore, Signal
+from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.model import MODEL
-from scoring.risk import top_signals
+from scoring.risk import Band, Gate, RiskScore, top_signals
 from scoring.scored import TOP_SIGNALS, scored_change
+from scoring.signal import Signal
 
 AT = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
 SIGNALS = (

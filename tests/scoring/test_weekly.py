@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scoring import Band, Distribution, ScoredDeploy, aggregate
+from scoring.risk import Band
+from scoring.weekly import Distribution, ScoredDeploy, aggregate
 from tests.scoring.card_builders import at, change, deploys, incident, mix
 
 

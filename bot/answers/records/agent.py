@@ -19,17 +19,16 @@ from sqlmodel import Session, col, select
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, narrowed
 from bot.answers.lookups import version_of
-from bot.answers.records.history import weeks_ending
 from bot.answers.records.models import BandCounts, ChangeRow, RecordBase
 from bot.answers.records.service import change_row
+from bot.answers.records.trend import weeks_ending
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import IS_MERGED, Change, Person, RiskScoreRow
 from data.store.window import load_window
 from evaluation.change_outcomes import change_outcomes
-from scoring import Distribution
 from scoring.band import Band
-from scoring.weekly import WeekChange
+from scoring.weekly import Distribution, WeekChange
 
 __all__ = ["CO_AUTHORED", "AgentActivity", "AgentRow", "AgentWeek", "agent_activity", "agent_weeks"]
 

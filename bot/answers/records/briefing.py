@@ -34,9 +34,9 @@ from briefing.render.text import evidence_words, fact_text
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.scores import load_scores
-from scoring import Distribution
 from scoring.card_terms import EvidenceKind
 from scoring.scored import ScoredChange
+from scoring.weekly import Distribution
 
 __all__ = [
     "BriefingFacts",

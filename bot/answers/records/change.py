@@ -31,7 +31,7 @@ from bot.answers.records.models import (
     signal_points,
 )
 from data.config import OrgConfig
-from data.sources.gitlog import run_git
+from data.sources.local_git.gitlog import run_git
 from data.sources.registry import read_change
 from data.store.scores import load_scores
 from data.store.tables import (

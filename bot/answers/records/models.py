@@ -13,9 +13,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scoring import Distribution
 from scoring.breakdown import breakdown
 from scoring.risk import Band, Gate, RiskScore
+from scoring.weekly import Distribution
 
 __all__ = [
     "BandCounts",

@@ -24,8 +24,7 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import Deploy, Incident
 from data.store.window import load_window
-from scoring import WeekAggregate, aggregate
-from scoring.weekly import ScoredDeploy, WeekChange
+from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, aggregate
 
 __all__ = ["change_row", "deploy_row", "service_record", "week_record"]
 

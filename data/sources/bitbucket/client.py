@@ -26,9 +26,9 @@ from typing import Any, Literal, Unpack
 
 import httpx
 
-from data.http.rest import USER_AGENT, ApiError, Page, RestClient, Transport, short
+from data.http.rest import USER_AGENT, ApiError, RestClient, RestResponse, Transport, short
 
-__all__ = ["BitbucketClient", "BitbucketError", "Edition", "Page"]
+__all__ = ["BitbucketClient", "BitbucketError", "Edition", "RestResponse"]
 
 Edition = Literal["cloud", "dc"]
 
@@ -134,7 +134,7 @@ class BitbucketClient(RestClient):
             status,
         )
 
-    def pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Page]:
+    def pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[RestResponse]:
         """Every page of a list: Cloud's by ``next``, Data Center's by ``nextPageStart``."""
         page = self.get(path, params)
         yield page

@@ -36,8 +36,8 @@ from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig, page_values
 from data.sources.bitbucket.settings import BitbucketCloudConfig
 from data.sources.deploy_names import service_named
-from data.sources.records import DeployRecord, FileRecord
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.values import SourceChangeFile, SourceDeploy
 from data.sync import SyncRun
 
 __all__ = [
@@ -135,7 +135,7 @@ class CloudReader:
         detail = self.client.get(base).data
         number = listed.number
         stats = self._optional(f"{base}/diffstat", "diffstat", number, PAGELEN)
-        files: tuple[FileRecord, ...] | None = None
+        files: tuple[SourceChangeFile, ...] | None = None
         if stats is not None:
             files = tuple(f for f in (cloud_diffstat(s) for s in stats) if f is not None)
         commits = self._optional(f"{base}/commits", "commits", number, PAGELEN) or []
@@ -250,10 +250,10 @@ def cloud_deploys(
             **fields,
         )
 
-    def read(run: SyncRun, floor: datetime) -> list[DeployRecord]:
+    def read(run: SyncRun, floor: datetime) -> list[SourceDeploy]:
         environments = _Environments(client, repository)
         environments.list()
-        out: list[DeployRecord] = []
+        out: list[SourceDeploy] = []
         for item in client.values(f"repositories/{repository}/deployments/", {"pagelen": PAGELEN}):
             if not isinstance(item, dict):
                 continue
@@ -292,7 +292,7 @@ def cloud_deploys(
                 item, "deployable", "commit", "hash"
             )
             out.append(
-                DeployRecord(
+                SourceDeploy(
                     key=f"bitbucket-deployment:{repository}:{item.get('uuid')}",
                     service=service,
                     finished_at=finished,
@@ -313,8 +313,8 @@ def cloud_tags(
 ) -> DeployReader:
     """The reader of release tags (newest first, down to the floor), for ``DeploysSource``."""
 
-    def read(run: SyncRun, floor: datetime) -> list[DeployRecord]:
-        out: list[DeployRecord] = []
+    def read(run: SyncRun, floor: datetime) -> list[SourceDeploy]:
+        out: list[SourceDeploy] = []
         params = {"sort": "-target.date", "pagelen": PAGELEN}
         for page in client.pages(f"repositories/{repository}/refs/tags", params):
             older = False
@@ -334,7 +334,7 @@ def cloud_tags(
                     continue
                 sha = (target or {}).get("hash")
                 out.append(
-                    DeployRecord(
+                    SourceDeploy(
                         key=f"bitbucket-tag:{repository}:{name}",
                         service=service,
                         finished_at=at,

@@ -25,7 +25,7 @@ from data.sources.bitbucket.pull import (
     pull_state,
     pull_time,
 )
-from data.sources.records import FileRecord, PersonRecord
+from data.sources.values import SourceChangeFile, SourcePerson
 from scoring.authorship import AuthorKind, identity_kind
 
 __all__ = [
@@ -110,7 +110,7 @@ def cloud_listed(item: Any) -> Listed:
     return Listed(number, state, pull_time(item.get("updated_on"), "updated_on"), item)
 
 
-def cloud_diffstat(item: Any) -> FileRecord | None:
+def cloud_diffstat(item: Any) -> SourceChangeFile | None:
     """One entry of ``/pullrequests/{id}/diffstat``; ``None`` when it names no path."""
     if not isinstance(item, dict):
         return None
@@ -124,7 +124,7 @@ def cloud_diffstat(item: Any) -> FileRecord | None:
     if path is None:
         return None
     added, removed = item.get("lines_added"), item.get("lines_removed")
-    return FileRecord(
+    return SourceChangeFile(
         path=path,
         added=added if isinstance(added, int) else 0,
         deleted=removed if isinstance(removed, int) else 0,
@@ -187,7 +187,7 @@ def cloud_pull(
     listed: Listed,
     detail: Mapping[str, Any],
     repository: str,
-    files: tuple[FileRecord, ...] | None,
+    files: tuple[SourceChangeFile, ...] | None,
     commits: Sequence[Commit],
     activity: Sequence[Any],
 ) -> Pull:
@@ -232,7 +232,7 @@ def cloud_pull(
 
 def _people(
     pull: Mapping[str, Any], activity: Sequence[Any]
-) -> tuple[tuple[PersonRecord, ...], dict[str, str]]:
+) -> tuple[tuple[SourcePerson, ...], dict[str, str]]:
     """Everyone the pull request and its activity name, with their display names; and each
     approver's nickname by their key, where no two approvers share the nickname."""
     users = [pull.get("author"), pull.get("closed_by")]
@@ -243,11 +243,11 @@ def _people(
     ]
     approvers += [dig(entry, "approval", "user") for entry in activity]
     users += [dig(entry, "update", "author") for entry in activity]
-    people: dict[str, PersonRecord] = {}
+    people: dict[str, SourcePerson] = {}
     for user in (*users, *approvers):
         found = cloud_user(user)
         if found.key != DELETED_USER and found.name is not None:
-            people.setdefault(found.key, PersonRecord(found.key, found.name, found.is_bot))
+            people.setdefault(found.key, SourcePerson(found.key, found.name, found.is_bot))
     keys: dict[str, set[str]] = {}
     for user in approvers:
         found = cloud_user(user)

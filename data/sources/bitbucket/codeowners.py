@@ -33,6 +33,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import structlog
+import yaml
 
 from data.codeowners import CodeownersVersion, OwnersHistory, compile_pattern, split_line
 from data.sources.bitbucket.client import BitbucketError
@@ -76,7 +77,7 @@ class BitbucketCodeowners:
     def owners(self, path: str) -> tuple[str, ...]:
         """The owners of ``path``, each once; empty when no rule covers it."""
         clean = path.strip().lstrip("/")
-        matching = [r for r in self.rules if r.regex.match(clean)]
+        matching = [r for r in self.rules if r.regex.search(clean)]
         if not matching:
             return ()
         chosen = matching if self.every_match else matching[-1:]
@@ -92,55 +93,41 @@ def _owner(token: str) -> str:
     return _SELECTOR.sub("", token)
 
 
-_KEY = re.compile(r"^([^\s:#-][^:#]*?)\s*:\s*(.*)$")
-
-
-def _scalar(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        value = value[1:-1]
-    if not value or any(c in value for c in "[]{}&*!|>"):
-        raise ValueError(f"not a plain member: {value!r}")
-    return value
-
-
 def parse_teams(text: str) -> dict[str, tuple[str, ...]]:
-    """``.bitbucket/teams.yaml``'s teams and their members, by hand (PyYAML is not installed).
+    """``.bitbucket/teams.yaml``'s teams and their members, read with PyYAML's ``safe_load``.
 
-    Read: ``name:`` at column 0, then its members as ``- member`` lines, optionally
-    under one nested key (``contributors:``), or inline as ``name: [a, b]``; ``#``
-    comments. Anything else (anchors, block scalars, deeper maps) raises ``ValueError``."""
-    teams: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
-        if not line.strip() or line.strip() == "---":
-            continue
-        stripped = line.lstrip()
-        try:
-            if stripped.startswith("- ") or stripped == "-":
-                if current is None:
-                    raise ValueError("a member outside a team")
-                current.append(_scalar(stripped[1:]))
+    A team is ``name:`` with a list of members (``name: [a, b]`` or ``- member`` lines),
+    or with lists under its own keys (``contributors:``), whose members it takes in
+    order. Anything else raises ``ValueError`` in one sentence."""
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not YAML"
+        raise ValueError(f"not YAML{where}: {problem}") from None
+    if not isinstance(loaded, dict) or not loaded:
+        raise ValueError("no teams: the file is not a map of team names to members")
+    teams: dict[str, tuple[str, ...]] = {}
+    for name, value in loaded.items():
+        lists = list(value.values()) if isinstance(value, dict) else [value]
+        members: list[str] = []
+        for listed in lists:
+            # ``name:`` with nothing under it is a team without members, as YAML reads it.
+            if listed is None:
                 continue
-            key = _KEY.match(stripped)
-            if key is None:
-                raise ValueError("neither a team, a key nor a member")
-            name, rest = _scalar(key[1]), key[2].strip()
-            if line[0].isspace():
-                if current is None or rest:
-                    raise ValueError("a nested key outside a team")
-                continue  # ``contributors:`` and the like: its list is the team's
-            current = teams.setdefault(name, [])
-            if rest.startswith("[") and rest.endswith("]"):
-                current.extend(_scalar(m) for m in rest[1:-1].split(",") if m.strip())
-            elif rest:
-                raise ValueError("a team's members must be a list")
-        except ValueError as exc:
-            raise ValueError(f"line {number}: {exc}") from None
-    if not teams:
-        raise ValueError("no teams")
-    return {name: tuple(members) for name, members in teams.items()}
+            if not isinstance(listed, list):
+                raise ValueError(f"team {name!r}: its members must be a list")
+            members += [_member(name, m) for m in listed]
+        teams[str(name)] = tuple(members)
+    return teams
+
+
+def _member(team: object, value: object) -> str:
+    # A number is a member's name as YAML typed it; a list or a map is not a member.
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        raise ValueError(f"team {team!r}: {value!r} is not a plain member")
+    return str(value).strip()
 
 
 def _team_name(owner: str, teams: Mapping[str, tuple[str, ...]]) -> str | None:

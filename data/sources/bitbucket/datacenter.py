@@ -34,7 +34,7 @@ from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, Pull, page_values
 from data.sources.bitbucket.settings import BitbucketDataCenterConfig
 from data.sources.deploy_names import service_named
-from data.sources.records import DeployRecord, FileRecord
+from data.sources.values import SourceChangeFile, SourceDeploy
 from data.sync import SyncRun
 
 __all__ = ["DataCenterReader", "codeowners_commits", "codeowners_text", "dc_tags", "repo_path"]
@@ -96,7 +96,7 @@ class DataCenterReader:
         """The pull request with its changes, diff, commits and activities."""
         base = f"{self._path}/{listed.number}"
         changes = self._optional(f"{base}/changes", "changes", listed.number)
-        files: tuple[FileRecord, ...] | None = None
+        files: tuple[SourceChangeFile, ...] | None = None
         if changes is not None:
             try:
                 diff = self.client.get(f"{base}/diff", {"contextLines": 0}).data
@@ -144,8 +144,8 @@ def dc_tags(
 ) -> DeployReader:
     """The reader of release tags, most recently made first, each at its commit's time."""
 
-    def read(run: SyncRun, floor: datetime) -> list[DeployRecord]:
-        out: list[DeployRecord] = []
+    def read(run: SyncRun, floor: datetime) -> list[SourceDeploy]:
+        out: list[SourceDeploy] = []
         params = {"orderBy": "MODIFICATION", "limit": LIMIT}
         for page in client.pages(f"{repo_path(repository)}/tags", params):
             older = False
@@ -168,7 +168,7 @@ def dc_tags(
                     log.warning("bitbucket_tag_skipped", repository=repository, tag=name)
                     continue
                 out.append(
-                    DeployRecord(
+                    SourceDeploy(
                         key=f"bitbucket-dc-tag:{repository}:{name}",
                         service=service,
                         finished_at=at,

@@ -24,7 +24,7 @@ from data.sources.bitbucket.pull import (
     pull_number,
     pull_state,
 )
-from data.sources.records import FileRecord
+from data.sources.values import SourceChangeFile
 from scoring.authorship import AuthorKind, identity_kind
 
 __all__ = [
@@ -66,7 +66,7 @@ def dc_listed(item: Any) -> Listed:
     return Listed(number, state, pull_millis(item.get("updatedDate"), "updatedDate"), item)
 
 
-def dc_files(changes: Sequence[Any], diff: Any) -> tuple[FileRecord, ...]:
+def dc_files(changes: Sequence[Any], diff: Any) -> tuple[SourceChangeFile, ...]:
     """Files from ``/changes`` (paths and kinds), with line counts from ``/diff``'s segments."""
     counts: dict[str, tuple[int, int]] = {}
     for entry in dig(diff, "diffs") or ():
@@ -85,14 +85,14 @@ def dc_files(changes: Sequence[Any], diff: Any) -> tuple[FileRecord, ...]:
                 elif dig(segment, "type") == "REMOVED":
                     deleted += n
         counts[path] = (added, deleted)
-    out: list[FileRecord] = []
+    out: list[SourceChangeFile] = []
     for change in changes:
         path = nonempty_str(dig(change, "path", "toString"))
         if path is None:
             continue
         kind = _DC_KINDS.get(str(dig(change, "type")), "modified")
         added, deleted = counts.get(path, (0, 0))
-        out.append(FileRecord(path, added, deleted, kind))
+        out.append(SourceChangeFile(path, added, deleted, kind))
     return tuple(out)
 
 
@@ -141,7 +141,7 @@ def dc_pull(
     listed: Listed,
     base_url: str,
     repository: str,
-    files: tuple[FileRecord, ...] | None,
+    files: tuple[SourceChangeFile, ...] | None,
     commits: Sequence[Commit],
     activities: Sequence[Any],
 ) -> Pull:

@@ -18,7 +18,7 @@ import structlog
 
 from data.clock import utcnow
 from data.sources.first_sync import first_sync_start
-from data.sources.records import DeployRecord
+from data.sources.values import SourceDeploy
 from data.sync import Cursor, SyncRun
 
 __all__ = ["DeployReader", "DeploysSource"]
@@ -26,7 +26,7 @@ __all__ = ["DeployReader", "DeploysSource"]
 log = structlog.get_logger(__name__)
 
 # An edition's reading of one repository's deploys: the run and the floor to records.
-DeployReader = Callable[[SyncRun, datetime], list[DeployRecord]]
+DeployReader = Callable[[SyncRun, datetime], list[SourceDeploy]]
 
 # Deploys are read again this far below the watermark: one finishing late still lands.
 _RECHECK = timedelta(days=7)

@@ -1,7 +1,7 @@
 """One Bitbucket pull request as both editions read it, and the field readers they share.
 
 ``cloud_pull`` and ``dc_pull`` read each edition's answers into a ``Pull``;
-``records`` makes it the one ``ChangeRecord`` both store. (``pulls`` is the
+``records`` makes it the one ``SourceChange`` both store. (``pulls`` is the
 sync that fetches them.) A list item with a missing or malformed field raises
 ``MalformedPull``, which the sync logs and skips.
 
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from data.sources.records import FileRecord, PersonRecord
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.values import SourceChangeFile, SourcePerson
 
 __all__ = [
     "DELETED_USER",
@@ -88,11 +88,11 @@ class Pull:
     merge_sha: str | None = None
     draft: bool = False
     comments: int | None = None
-    files: tuple[FileRecord, ...] | None = ()
+    files: tuple[SourceChangeFile, ...] | None = ()
     commits: tuple[Commit, ...] = ()
     approvals: tuple[tuple[str, datetime | None, bool], ...] = ()
     # The people it names, by the key they are stored by, with the names to show.
-    people: tuple[PersonRecord, ...] = ()
+    people: tuple[SourcePerson, ...] = ()
     # An approver's CODEOWNERS handle (``@nickname``: lower-cased, no ``@``) by the key
     # the approver is stored by, where the two differ (Cloud keys people by account id).
     owner_aliases: Mapping[str, str] = field(default_factory=dict)

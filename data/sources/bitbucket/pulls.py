@@ -41,17 +41,17 @@ from data.ingest import Tally
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull
 from data.sources.bitbucket.records import change_record
 from data.sources.first_sync import first_sync_start
-from data.sources.records import ChangeRecord, PersonRecord
+from data.sources.values import SourceChange, SourcePerson
 from data.sync import Cursor, SyncRun
 
-__all__ = ["PullReader", "PullsSource", "Spans"]
+__all__ = ["EditionPulls", "PullsSource", "Spans"]
 
 log = structlog.get_logger(__name__)
 
 Spans = list[tuple[datetime, datetime]]
 
 
-class PullReader(Protocol):
+class EditionPulls(Protocol):
     """What an edition supplies: its list, newest update first, and a pull request's details."""
 
     @property
@@ -81,7 +81,7 @@ class PullsSource:
 
     def __init__(
         self,
-        reader: PullReader,
+        reader: EditionPulls,
         repository: str,
         *,
         label: str,
@@ -192,11 +192,11 @@ class PullsSource:
 
     def _records(
         self, pool: ThreadPoolExecutor, run: SyncRun, listed: Sequence[Listed]
-    ) -> tuple[list[ChangeRecord], list[PersonRecord]]:
+    ) -> tuple[list[SourceChange], list[SourcePerson]]:
         """The pull requests' records, and the people they name with their display names."""
         pulls = list(pool.map(self.reader.pull, listed))
-        out: list[ChangeRecord] = []
-        people: dict[str, PersonRecord] = {}
+        out: list[SourceChange] = []
+        people: dict[str, SourcePerson] = {}
         for listed_pr, pull in zip(listed, pulls, strict=True):
             try:
                 out.append(change_record(pull, self.repository, owners_of=self.owners_of))

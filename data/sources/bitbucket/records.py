@@ -1,7 +1,7 @@
 """A Bitbucket pull request, Cloud's or Data Center's, made the one record both editions store.
 
 ``change_record`` turns a ``Pull`` (``data.sources.bitbucket.pull``, read by
-``cloud_pull`` or ``dc_pull``) into a ``ChangeRecord``: reviews, agent
+``cloud_pull`` or ``dc_pull``) into a ``SourceChange``: reviews, agent
 authorship, co-authors, reverts and hotfixes read from its title, branch,
 description and commits.
 """
@@ -15,7 +15,7 @@ from dataclasses import replace
 from data.codeowners import OwnersOf
 from data.sources.bitbucket.keys import pull_key
 from data.sources.bitbucket.pull import Pull
-from data.sources.records import ChangeRecord, ReviewRecord
+from data.sources.values import SourceChange, SourceReview
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 
 __all__ = ["change_record"]
@@ -48,8 +48,8 @@ def _aliased(owners: tuple[str, ...] | None, aliases: Mapping[str, str]) -> tupl
 
 def change_record(
     pull: Pull, repository: str, *, owners_of: OwnersOf | None = None
-) -> ChangeRecord:
-    """The ``ChangeRecord`` of one pull request; one not merged is known as of its last update.
+) -> SourceChange:
+    """The ``SourceChange`` of one pull request; one not merged is known as of its last update.
 
     A file's owners are CODEOWNERS' as of the merge (of the last update, for one
     not merged). An approval whose time the activity does not say is taken at
@@ -57,7 +57,7 @@ def change_record(
     """
     known_as_of = pull.merged_at or pull.updated_at
     reviews = tuple(
-        ReviewRecord(
+        SourceReview(
             reviewer=who,
             state="approved",
             submitted_at=at or known_as_of,
@@ -79,7 +79,7 @@ def change_record(
         )
     reverts = _REVERTS_COMMIT.search(body)
     head = pull.source_branch or ""
-    return ChangeRecord(
+    return SourceChange(
         key=pull_key(repository, pull.number),
         repository=repository,
         author=pull.author,

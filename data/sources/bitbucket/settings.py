@@ -6,7 +6,9 @@ and projects; Cloud takes an access token or an API token with an e-mail, Data
 Center an HTTP access token; Cloud deploys are Pipelines deployments, Data
 Center has none), and an organisation moving from one to the other runs both
 for a while. The token itself is never here: ``token_env`` names the variable.
-This module imports nothing of the project, so ``data.config`` can import it.
+This module imports nothing of the project but the ``check_*`` settings every code host
+shares (``data.sources.check_settings``, which imports nothing either), so ``data.config``
+can import it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from data.sources.check_settings import CheckSettings
 
 __all__ = [
     "CLOUD_API_URL",
@@ -81,7 +85,7 @@ class CloudDeploys(StrEnum):
     TAGS = "tags"
 
 
-class _Common(BaseModel):
+class _Common(CheckSettings):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     since: date | None = Field(
@@ -108,19 +112,6 @@ class _Common(BaseModel):
         ge=1,
         le=16,
         description="requests in flight at once for one page's pull requests",
-    )
-
-    # The `riskbrief` Code Insights report on pull requests: PASSED unless the organisation
-    # enforces, then FAILED at or above `check_threshold`; the same names and meaning as
-    # [sources.github]'s and [sources.gitlab]'s.
-    check_enforce: bool = Field(
-        default=False, description="whether the `riskbrief` report on pull requests may fail"
-    )
-    check_threshold: int = Field(
-        default=80,
-        ge=0,
-        le=100,
-        description="the score at or above which an enforcing report is FAILED",
     )
 
     _patterns = field_validator("deploy_tags")(_check_pattern)

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import jwt
 import structlog
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 
 from data.sources.times import parse_time
 from scoring.errors import ConfigError, SourceError
@@ -86,7 +87,7 @@ class AppAuth:
             "exp": now + _JWT_LIFETIME_SECONDS,
             "iss": self.app_id,
         }
-        return jwt.encode(claims, self.private_key, algorithm="RS256")
+        return jwt.encode({"alg": "RS256"}, claims, RSAKey.import_key(self.private_key))
 
     def authorization(self, http: httpx.Client, base_url: str) -> str:
         """``Bearer <installation token>``, minting a new token when the cached one is due."""

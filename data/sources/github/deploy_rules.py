@@ -25,8 +25,8 @@ from data.sources.github.rest import (
     as_list,
     get_time,
 )
-from data.sources.records import DeployRecord
 from data.sources.registry import repositories_read
+from data.sources.values import SourceDeploy
 from data.sync import Cursor, SyncRun
 
 __all__ = [
@@ -143,7 +143,7 @@ class DeployList:
     # The list's key in the answer's object; ``None`` for an answer that is the list.
     key: str | None
     # The deploy an item is (``None``: not one), given where the list is read back to.
-    read: Callable[[Any, datetime], DeployRecord | None]
+    read: Callable[[Any, datetime], SourceDeploy | None]
 
 
 @dataclass(frozen=True, slots=True)

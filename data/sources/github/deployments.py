@@ -32,7 +32,7 @@ from data.sources.github.rest import (
     get_time,
     rest_time,
 )
-from data.sources.records import DeployRecord
+from data.sources.values import SourceDeploy
 from data.sync import Cursor, SyncRun
 
 __all__ = ["Deployment", "DeploymentsSource", "deployment_outcome"]
@@ -170,7 +170,7 @@ class DeploymentsSource(RepoSource):
         Only deployments inside the re-check window keep an ETag: older ones
         (read once by a first sync) are not asked again.
         """
-        records: list[DeployRecord] = []
+        records: list[SourceDeploy] = []
         answered: list[Fetched] = []
         for d in batch:
             fetched = rest.get(self._statuses_url(rest, d.id), conditional=conditional)
@@ -197,7 +197,7 @@ class DeploymentsSource(RepoSource):
                 continue
             status, finished_at = outcome
             records.append(
-                DeployRecord(
+                SourceDeploy(
                     key=f"github-deployment:{self.repository}:{d.id}",
                     service=service,
                     finished_at=finished_at,

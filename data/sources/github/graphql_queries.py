@@ -5,7 +5,7 @@ requests needed to fill it, assuming each one reaches its ``first``/``last``
 (a connection at the top costs 1; one nested under a connection of
 ``first: N`` costs N per request of its parent, multiplied down the tree); the
 sum divided by 100 and rounded to the nearest integer is the cost in points,
-at least 1. ``query_cost`` is that formula, and every ``Part`` carries the
+at least 1. ``query_cost`` is that formula, and every ``QueryPart`` carries the
 requests it adds, so a caller can fill a query with extra work up to the point
 where its cost would round up (``spare_requests``).
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 __all__ = [
     "NESTED_FIRST",
-    "Part",
+    "QueryPart",
     "build_query",
     "label_continuation",
     "label_sweep",
@@ -79,7 +79,7 @@ def spare_requests(requests: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Part:
+class QueryPart:
     """A selection under ``repository``: its text, variables and the requests it adds."""
 
     text: str
@@ -92,7 +92,7 @@ class Part:
 
 
 def build_query(
-    name: str, parts: Sequence[Part], owner: str, repo: str
+    name: str, parts: Sequence[QueryPart], owner: str, repo: str
 ) -> tuple[str, dict[str, Any]]:
     """One query named ``name`` with ``parts`` under the repository, plus ``rateLimit``."""
     var_defs = ["$owner: String!", "$name: String!"]
@@ -118,9 +118,9 @@ def build_query(
     return text, variables
 
 
-def pull_page(first: int, after: str | None) -> Part:
+def pull_page(first: int, after: str | None) -> QueryPart:
     """Pull requests (open, merged, closed), most recently updated first, with files and reviews."""
-    return Part(
+    return QueryPart(
         text=(
             f"pulls: pullRequests(first: $first, after: $after, {_ORDER}) {{\n"
             "      pageInfo { hasNextPage endCursor }\n"
@@ -136,9 +136,9 @@ def pull_page(first: int, after: str | None) -> Part:
     )
 
 
-def label_sweep(first: int, after: str | None) -> Part:
+def label_sweep(first: int, after: str | None) -> QueryPart:
     """The repository's labels, each with its most recently updated pull requests."""
-    return Part(
+    return QueryPart(
         text=(
             "sweep: labels(first: $sweepFirst, after: $sweepAfter) {\n"
             "      pageInfo { hasNextPage endCursor }\n"
@@ -153,10 +153,10 @@ def label_sweep(first: int, after: str | None) -> Part:
     )
 
 
-def label_continuation(index: int, label: str, after: str | None) -> Part:
+def label_continuation(index: int, label: str, after: str | None) -> QueryPart:
     """The next pull requests of one label: a connection at the top, so 1 request."""
     alias = f"l{index}"
-    return Part(
+    return QueryPart(
         text=(
             f"{alias}: label(name: ${alias}n) {{ "
             f"pullRequests(first: 100, after: ${alias}a, {_ORDER}) {{ ...LabelPulls }} }}"
@@ -169,12 +169,12 @@ def label_continuation(index: int, label: str, after: str | None) -> Part:
     )
 
 
-def more_of_pull(index: int, number: int, connection: str, after: str | None) -> Part:
+def more_of_pull(index: int, number: int, connection: str, after: str | None) -> QueryPart:
     """The next page of one pull request's ``files`` or ``reviews``: 1 request."""
     fragment = {"files": "FilePage", "reviews": "ReviewPage"}[connection]
     # The alias says which connection it is: f0 for files, r0 for reviews.
     alias = f"{connection[0]}{index}"
-    return Part(
+    return QueryPart(
         text=(
             f"{alias}: pullRequest(number: ${alias}n) {{ "
             f"{connection}(first: {NESTED_FIRST}, after: ${alias}a) {{ ...{fragment} }} }}"
@@ -187,10 +187,10 @@ def more_of_pull(index: int, number: int, connection: str, after: str | None) ->
     )
 
 
-def pull_by_number(index: int, number: int) -> Part:
+def pull_by_number(index: int, number: int) -> QueryPart:
     """One pull request with its first files and reviews: 2 connections at the top, 2 requests."""
     alias = f"p{index}"
-    return Part(
+    return QueryPart(
         text=f"{alias}: pullRequest(number: ${alias}n) {{ ...PullFields }}",
         requests=2,
         var_defs=(f"${alias}n: Int!",),

@@ -43,7 +43,7 @@ from data.sources.github.rest import (
     get_str,
     get_time,
 )
-from data.sources.records import IncidentRecord
+from data.sources.values import SourceIncident
 from data.sync import Cursor, Source, SyncRun
 
 __all__ = ["IssuesSource", "incident_sources", "service_from_labels"]
@@ -149,7 +149,7 @@ class IssuesSource:
                 return
             fetched = rest.get(fetched.next_url, conditional=False)
 
-    def _record(self, run: SyncRun, item: Any) -> IncidentRecord | None:
+    def _record(self, run: SyncRun, item: Any) -> SourceIncident | None:
         number = get_int(item, "number")
         labels = _labels(item)
         service = service_from_labels(run.org, self.repository, labels)
@@ -164,7 +164,7 @@ class IssuesSource:
             )
             return None
         closed = item.get("state") == "closed" and item.get("closed_at")
-        return IncidentRecord(
+        return SourceIncident(
             key=f"github-issue:{self.repository}#{number}",
             service=service,
             opened_at=get_time(item, "created_at"),

@@ -14,13 +14,13 @@ from typing import Any
 import structlog
 
 from data.sources.github.graphql_queries import (
-    Part,
+    QueryPart,
     label_continuation,
     label_sweep,
 )
 from data.sources.github.pull_records import (
+    ConnectionPage,
     MalformedPull,
-    Page,
     field_of,
     pull_time,
 )
@@ -60,9 +60,9 @@ class LabelReader:
     def _behind(track: LabelTrack, when: datetime) -> bool:
         return track.more and (track.oldest is None or track.oldest >= when)
 
-    def work(self, budget: int, floor: datetime) -> list[Part]:
+    def work(self, budget: int, floor: datetime) -> list[QueryPart]:
         """Label reading within ``budget`` requests, for pull requests updated since ``floor``."""
-        parts: list[Part] = []
+        parts: list[QueryPart] = []
         if not self.swept and budget >= 1 + _MIN_SWEEP:
             size = min(100, budget - 1)
             parts.append(label_sweep(size, self.sweep_after))
@@ -72,7 +72,7 @@ class LabelReader:
             parts.append(label_continuation(i, track.name, track.after))
         return parts
 
-    def absorb(self, parts: Sequence[Part], repository: Mapping[str, Any]) -> None:
+    def absorb(self, parts: Sequence[QueryPart], repository: Mapping[str, Any]) -> None:
         """Take in what GitHub answered for ``parts``."""
         for part in parts:
             answer = repository.get(part.alias)
@@ -90,7 +90,7 @@ class LabelReader:
                     self.tracks[str(part.variables[f"{part.alias}n"])].more = False
 
     def _sweep(self, answer: Any) -> None:
-        page = Page.of(answer, "labels")
+        page = ConnectionPage.of(answer, "labels")
         for node in page.nodes:
             name = field_of(node, "name", str)
             track = self.tracks.setdefault(name, LabelTrack(name))
@@ -106,7 +106,7 @@ class LabelReader:
         self._pulls(track, field_of(answer, "pullRequests", dict))
 
     def _pulls(self, track: LabelTrack, conn: Any) -> None:
-        page = Page.of(conn, "pullRequests")
+        page = ConnectionPage.of(conn, "pullRequests")
         for node in page.nodes:
             self.of_pull[field_of(node, "number", int)].add(track.name)
             track.oldest = pull_time(node.get("updatedAt"), "updatedAt")

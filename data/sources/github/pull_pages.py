@@ -61,7 +61,7 @@ import structlog
 
 from data.sources.github.client import GitHubClient, GitHubUnavailable
 from data.sources.github.graphql_queries import (
-    Part,
+    QueryPart,
     build_query,
     more_of_pull,
     pull_by_number,
@@ -71,8 +71,8 @@ from data.sources.github.graphql_queries import (
 )
 from data.sources.github.pull_labels import LabelReader
 from data.sources.github.pull_records import (
+    ConnectionPage,
     MalformedPull,
-    Page,
     PartialPull,
     field_of,
     partial_pull,
@@ -118,7 +118,7 @@ class PullReader:
         dropped, self.dropped = self.dropped, 0
         return dropped
 
-    def query(self, name: str, parts: Sequence[Part]) -> dict[str, Any]:
+    def query(self, name: str, parts: Sequence[QueryPart]) -> dict[str, Any]:
         """One query of ``parts``, answered as its ``repository`` object; its cost is counted."""
         text, variables = build_query(name, parts, self._owner, self._repo)
         data = self.client.graphql(text, variables, partial=True)
@@ -143,8 +143,8 @@ class PullReader:
             "even one at a time; the next sync resumes from the last checkpoint."
         )
 
-    def _follow_ups(self, partials: Sequence[PartialPull]) -> list[Part]:
-        parts: list[Part] = []
+    def _follow_ups(self, partials: Sequence[PartialPull]) -> list[QueryPart]:
+        parts: list[QueryPart] = []
         for d in partials:
             if d.files_after is not None:
                 parts.append(more_of_pull(len(parts), d.number, "files", d.files_after))
@@ -153,7 +153,7 @@ class PullReader:
         return parts
 
     def _take_follow_ups(
-        self, parts: Sequence[Part], repository: Mapping[str, Any], waiting: list[PartialPull]
+        self, parts: Sequence[QueryPart], repository: Mapping[str, Any], waiting: list[PartialPull]
     ) -> None:
         """Add the answers to ``parts`` to their partial pulls; drop one whose answer is broken."""
         by_number = {d.number: d for d in waiting}
@@ -174,7 +174,7 @@ class PullReader:
 
     def page(
         self, after: str | None, labels: LabelReader, stop: datetime, waiting: list[PartialPull]
-    ) -> Page:
+    ) -> ConnectionPage:
         """One page of pull requests, its size halved while GitHub cannot answer it.
 
         The query also carries the next pages of the ``waiting`` partials' files
@@ -200,21 +200,21 @@ class PullReader:
             self._take_follow_ups(follow, repository, waiting)
             labels.absorb(extras, repository)
             try:
-                return Page.of(repository.get("pulls"), "pullRequests")
+                return ConnectionPage.of(repository.get("pulls"), "pullRequests")
             except MalformedPull as exc:
                 raise SourceError(
                     f"GitHub's page of pull requests of {self.repository} is malformed ({exc}); "
                     "the next sync retries."
                 ) from None
 
-    def _batches(self, parts: list[Part], name: str) -> dict[str, Any]:
+    def _batches(self, parts: list[QueryPart], name: str) -> dict[str, Any]:
         """The answers to ``parts`` by alias, sent in queries of 1 point (≤ 149 requests).
 
         A batch GitHub cannot answer is sent again in halves.
         """
         answers: dict[str, Any] = {}
         while parts:
-            batch: list[Part] = []
+            batch: list[QueryPart] = []
             requests = 0
             for part in parts:
                 if batch and (len(batch) >= self._batch or requests + part.requests > _MAX_BATCH):

@@ -1,4 +1,4 @@
-"""A pull request (merged, open or closed) from GitHub's GraphQL API, read into a ``ChangeRecord``.
+"""A pull request (merged, open or closed) from GitHub's GraphQL API, read into a ``SourceChange``.
 
 Everything here is parsing: no query, no cursor. A node with missing or
 malformed fields raises ``MalformedPull``, which the sync logs and skips.
@@ -7,20 +7,21 @@ malformed fields raises ``MalformedPull``, which the sync logs and skips.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from data.sources.records import REVIEW_STATES, ChangeRecord, FileRecord, ReviewRecord
+from data.codeowners import OwnersOf
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.values import REVIEW_STATES, SourceChange, SourceChangeFile, SourceReview
 from scoring.authorship import agent_in_message
 from scoring.change_key import ChangeKey
 
 __all__ = [
+    "ConnectionPage",
     "MalformedPull",
     "OwnersOf",
-    "Page",
     "PartialPull",
     "field_of",
     "parse_pull",
@@ -28,8 +29,6 @@ __all__ = [
     "pull_time",
 ]
 
-# The CODEOWNERS owners of a path as of a time: None when unknown.
-OwnersOf = Callable[[str, datetime], tuple[str, ...] | None]
 
 _CHANGE_TYPES = {
     "ADDED": "added",
@@ -88,14 +87,14 @@ def pull_time(value: Any, key: str) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
-class Page:
+class ConnectionPage:
     """One page of a connection: its nodes and the cursor of its next page, if any."""
 
     nodes: tuple[Any, ...]
     next_after: str | None
 
     @staticmethod
-    def of(conn: Any, key: str) -> Page:
+    def of(conn: Any, key: str) -> ConnectionPage:
         if not isinstance(conn, dict):
             raise MalformedPull(f"no {key}")
         info = field_of(conn, "pageInfo", dict)
@@ -104,12 +103,12 @@ class Page:
         after = info.get("endCursor")
         if more and not isinstance(after, str):
             raise MalformedPull(f"{key} has a next page without a cursor")
-        return Page(tuple(nodes), after if more else None)
+        return ConnectionPage(tuple(nodes), after if more else None)
 
 
-def _file(node: Any) -> FileRecord:
+def _file(node: Any) -> SourceChangeFile:
     kind = field_of(node, "changeType", str)
-    return FileRecord(
+    return SourceChangeFile(
         path=field_of(node, "path", str),
         added=field_of(node, "additions", int),
         deleted=field_of(node, "deletions", int),
@@ -117,14 +116,14 @@ def _file(node: Any) -> FileRecord:
     )
 
 
-def _review(node: Any) -> ReviewRecord | None:
+def _review(node: Any) -> SourceReview | None:
     state = field_of(node, "state", str).lower()
     submitted = node.get("submittedAt")
     # A pending review has no submission time and is not a review yet.
     if state not in REVIEW_STATES or submitted is None:
         return None
     author = node.get("author")
-    return ReviewRecord(
+    return SourceReview(
         reviewer=_login(author) or _GHOST,
         state=state,
         submitted_at=pull_time(submitted, "submittedAt"),
@@ -139,8 +138,8 @@ class PartialPull:
     number: int
     updated_at: datetime
     node: dict[str, Any]
-    files: list[FileRecord]
-    reviews: list[ReviewRecord]
+    files: list[SourceChangeFile]
+    reviews: list[SourceReview]
     files_after: str | None
     reviews_after: str | None
 
@@ -149,7 +148,7 @@ class PartialPull:
         return self.files_after is None and self.reviews_after is None
 
     def add(self, connection: str, conn: Any) -> None:
-        page = Page.of(conn, connection)
+        page = ConnectionPage.of(conn, connection)
         if connection == "files":
             self.files.extend(_file(n) for n in page.nodes)
             self.files_after = page.next_after
@@ -192,12 +191,12 @@ def parse_pull(
     node: Mapping[str, Any],
     repository: str,
     *,
-    files: Sequence[FileRecord],
-    reviews: Sequence[ReviewRecord],
+    files: Sequence[SourceChangeFile],
+    reviews: Sequence[SourceReview],
     labels: Sequence[str] = (),
     owners_of: OwnersOf | None = None,
-) -> ChangeRecord:
-    """A ``ChangeRecord`` of one pull request node as ``PullFields`` selects it.
+) -> SourceChange:
+    """A ``SourceChange`` of one pull request node as ``PullFields`` selects it.
 
     Raises ``ValueError`` naming the first field that is missing or malformed.
     """
@@ -208,7 +207,7 @@ def parse_pull(
     if state == "merged" or updated_at is None:
         merged_at = pull_time(node.get("mergedAt"), "mergedAt")
     else:
-        # Not merged: the record is known as of its last update (``ChangeRecord``).
+        # Not merged: the record is known as of its last update (``SourceChange``).
         merged_at = updated_at
     created = node.get("createdAt")
     opened_at = pull_time(created, "createdAt") if created is not None else None
@@ -233,10 +232,12 @@ def parse_pull(
 
     if owners_of is not None:
         files = [
-            FileRecord(f.path, f.added, f.deleted, f.change_type, owners_of(f.path, merged_at))
+            SourceChangeFile(
+                f.path, f.added, f.deleted, f.change_type, owners_of(f.path, merged_at)
+            )
             for f in files
         ]
-    return ChangeRecord(
+    return SourceChange(
         key=str(ChangeKey.pull(repository, number)),
         repository=repository,
         author=_login(author) or _GHOST,

@@ -1,4 +1,4 @@
-"""Pull requests of one GitHub repository, read through GraphQL into ``ChangeRecord``s.
+"""Pull requests of one GitHub repository, read through GraphQL into ``SourceChange``s.
 
 Every state is read in the same pages (``states: [OPEN, MERGED, CLOSED]``): a
 merged one is history, an open one is stored to be scored as of now, and one
@@ -43,7 +43,7 @@ from data.sources.github.pull_records import (
     partial_pull,
     pull_time,
 )
-from data.sources.records import ChangeRecord
+from data.sources.values import SourceChange
 from data.sync import Cursor, SyncRun
 from scoring.errors import SourceError
 
@@ -59,7 +59,7 @@ class GitHubPullsSource:
     """Merged pull requests of ``repository`` (``owner/name``), a ``data.sync.Source``.
 
     ``owners_of(path, merged_at)`` gives a file's CODEOWNERS owners as of the
-    merge (``None`` when unknown); without it ``FileRecord.owners`` stays
+    merge (``None`` when unknown); without it ``SourceChangeFile.owners`` stays
     ``None``. ``reader`` sends the queries; ``points_used`` and ``queries``
     add up what GitHub charged.
     """
@@ -183,8 +183,8 @@ class GitHubPullsSource:
                 )
                 return
 
-    def _records(self, partials: list[PartialPull], labels: LabelReader) -> list[ChangeRecord]:
-        records: list[ChangeRecord] = []
+    def _records(self, partials: list[PartialPull], labels: LabelReader) -> list[SourceChange]:
+        records: list[SourceChange] = []
         for d in partials:
             try:
                 records.append(

@@ -19,7 +19,7 @@ from data.sources.github.deploy_rules import (
     skip_item,
 )
 from data.sources.github.rest import BadItem, get_int, get_str, get_time
-from data.sources.records import DeployRecord
+from data.sources.values import SourceDeploy
 from data.sync import SyncRun
 
 __all__ = ["ReleasesSource"]
@@ -42,14 +42,14 @@ class ReleasesSource(RepoSource):
         url = at.rest.url(f"repos/{self.repository}/releases", {"per_page": PER_PAGE})
         path = f"/repos/{self.repository}/releases"
 
-        def read(item: Any, until: datetime) -> DeployRecord | None:
+        def read(item: Any, until: datetime) -> SourceDeploy | None:
             return self._record(at.run, item, at.pattern, until)
 
         return [DeployList(url, "releases", path, None, read)], {}
 
     def _record(
         self, run: SyncRun, item: Any, pattern: str, until: datetime
-    ) -> DeployRecord | None:
+    ) -> SourceDeploy | None:
         if not isinstance(item, dict):
             raise BadItem("a release is not an object")
         if item.get("draft") or item.get("prerelease") or not item.get("published_at"):
@@ -73,7 +73,7 @@ class ReleasesSource(RepoSource):
             )
             return None
         target = get_str(item, "target_commitish", optional=True).lower()
-        return DeployRecord(
+        return SourceDeploy(
             key=f"github-release:{self.repository}:{ident}",
             service=service,
             finished_at=published,

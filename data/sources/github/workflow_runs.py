@@ -27,7 +27,7 @@ from data.sources.github.rest import (
     get_str,
     get_time,
 )
-from data.sources.records import DeployRecord
+from data.sources.values import SourceDeploy
 from data.sync import SyncRun
 
 __all__ = ["WorkflowRunsSource"]
@@ -58,7 +58,7 @@ class WorkflowRunsSource(RepoSource):
         path = f"/repos/{self.repository}/actions/workflows/{ident}/runs"
         url = rest.url(path.lstrip("/"), {"per_page": PER_PAGE, "status": "completed"})
 
-        def read(item: Any, until: datetime) -> DeployRecord | None:
+        def read(item: Any, until: datetime) -> SourceDeploy | None:
             return self._record(run, item, name, until)
 
         return DeployList(url, "workflow runs", path, "workflow_runs", read)
@@ -101,7 +101,7 @@ class WorkflowRunsSource(RepoSource):
 
     def _record(
         self, run: SyncRun, item: Any, workflow_name: str, until: datetime
-    ) -> DeployRecord | None:
+    ) -> SourceDeploy | None:
         if not isinstance(item, dict):
             raise BadItem("a workflow run is not an object")
         status = RUN_CONCLUSIONS.get(str(item.get("conclusion") or "").lower())
@@ -123,7 +123,7 @@ class WorkflowRunsSource(RepoSource):
             )
             return None
         sha = get_str(item, "head_sha", optional=True).lower()
-        return DeployRecord(
+        return SourceDeploy(
             key=f"github-workflow-run:{self.repository}:{ident}",
             service=service,
             finished_at=finished,

@@ -40,10 +40,10 @@ from urllib.parse import quote
 
 import httpx
 
-from data.http.rest import USER_AGENT, ApiError, Page, RestClient, Transport, short
+from data.http.rest import USER_AGENT, ApiError, RestClient, RestResponse, Transport, short
 from data.http.retry import Retryable, retry_after
 
-__all__ = ["GitLabClient", "GitLabError", "Page", "project_id"]
+__all__ = ["GitLabClient", "GitLabError", "RestResponse", "project_id"]
 
 
 class GitLabError(ApiError):
@@ -172,7 +172,7 @@ class GitLabClient(RestClient):
             "[sources.gitlab] is GitLab's address."
         )
 
-    def pages(self, path: str, params: Mapping[str, Any] | None = None) -> list[Page]:
+    def pages(self, path: str, params: Mapping[str, Any] | None = None) -> list[RestResponse]:
         """Every page of a list, following ``rel="next"`` (offset or keyset, as GitLab links)."""
         page = self.get(path, params)
         out = [page]

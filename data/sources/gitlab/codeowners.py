@@ -38,6 +38,7 @@ from urllib.parse import quote
 import structlog
 
 from data.codeowners import OwnersHistory, compile_pattern, split_line, versions_of
+from data.emails import email_address
 from data.sources.gitlab.client import GitLabClient, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sync import Cursor, SyncRun
@@ -64,7 +65,6 @@ GITLAB_CODEOWNERS_LOCATIONS: tuple[str, ...] = (
 _HEADER = re.compile(
     r"^(?P<optional>\^)?\[(?P<name>[^\]]+)\](?:\[(?P<approvals>\d+)\])?(?P<owners>(?:\s+\S+)*)\s*$"
 )
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 _USER_OR_GROUP = re.compile(r"^@[A-Za-z0-9_.][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.\-]*)*$")
 _ROLE = re.compile(r"^@@(?:developer|developers|maintainer|maintainers|owner|owners)$", re.I)
 _DEFAULT_SECTION = "codeowners"
@@ -81,7 +81,7 @@ class SectionRule:
 
     def matches(self, path: str) -> bool:
         """True when the pattern matches the repository-relative ``path``."""
-        return self.regex.match(path) is not None
+        return self.regex.search(path) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +120,7 @@ class GitLabCodeowners:
 
 
 def _valid_owner(owner: str) -> bool:
-    return bool(_ROLE.match(owner) or _USER_OR_GROUP.match(owner) or _EMAIL.match(owner))
+    return bool(_ROLE.match(owner) or _USER_OR_GROUP.match(owner) or email_address(owner))
 
 
 def parse_gitlab_codeowners(text: str) -> GitLabCodeowners:

@@ -41,7 +41,7 @@ from data.sources.gitlab.updated_lists import (
     service_for_names,
     start_of,
 )
-from data.sources.records import DeployRecord
+from data.sources.values import SourceDeploy
 from data.sync import Cursor, SyncRun
 
 __all__ = ["DeploymentsSource", "PipelinesSource", "TagsSource", "deploy_source"]
@@ -80,7 +80,7 @@ class DeploymentsSource(UpdatedListSource):
             out.append(record)
         return out
 
-    def _record(self, run: SyncRun, item: Any) -> DeployRecord | str | None:
+    def _record(self, run: SyncRun, item: Any) -> SourceDeploy | str | None:
         status = _DEPLOYMENT_STATUS.get(str(item.get("status")))
         env = item.get("environment")
         environment = env.get("name") if isinstance(env, dict) else None
@@ -98,7 +98,7 @@ class DeploymentsSource(UpdatedListSource):
             finished = item_time(job, "finished_at")
         elif item.get("finished_at"):
             finished = item_time(item, "finished_at")
-        return DeployRecord(
+        return SourceDeploy(
             key=f"gitlab-deployment:{self.project}:{ident}",
             service=service,
             finished_at=finished,
@@ -133,7 +133,7 @@ class PipelinesSource(UpdatedListSource):
                 listed.skip(run, "no service for the pipeline's ref", pipeline=ident)
                 continue
             out.append(
-                DeployRecord(
+                SourceDeploy(
                     key=f"gitlab-pipeline:{self.project}:{ident}",
                     service=service,
                     finished_at=item_time(item, "updated_at"),
@@ -174,7 +174,7 @@ class TagsSource:
             {"order_by": "updated", "sort": "desc", "per_page": 100},
         )
         while True:
-            records: list[DeployRecord] = []
+            records: list[SourceDeploy] = []
             oldest: datetime | None = None
             for item in page.data if isinstance(page.data, list) else ():
                 record = self._record(run, item)
@@ -192,7 +192,7 @@ class TagsSource:
             page = self.client.get(page.next_url)
         run.checkpoint("gitlab-tags", self.project, cursor=Cursor(None, newest or until))
 
-    def _record(self, run: SyncRun, item: Any) -> DeployRecord | None:
+    def _record(self, run: SyncRun, item: Any) -> SourceDeploy | None:
         name = item.get("name") if isinstance(item, dict) else None
         commit = item.get("commit") if isinstance(item, dict) else None
         if not isinstance(name, str) or not re.search(self.config.deploy_tags, name, re.I):
@@ -210,7 +210,7 @@ class TagsSource:
         if service is None:
             return None
         sha = commit.get("id") if isinstance(commit, dict) else None
-        return DeployRecord(
+        return SourceDeploy(
             key=f"gitlab-tag:{self.project}:{name}",
             service=service,
             finished_at=at,

@@ -27,7 +27,7 @@ from data.sources.gitlab.updated_lists import (
     item_time,
     service_for_names,
 )
-from data.sources.records import IncidentRecord
+from data.sources.values import SourceIncident
 from data.sync import SyncRun
 
 __all__ = ["SEVERITY_QUERY", "IncidentsSource", "severity_of_labels"]
@@ -130,7 +130,7 @@ class IncidentsSource(UpdatedListSource):
                 closed = item.get("state") == "closed" and item.get("closed_at")
                 title = item.get("title")
                 out.append(
-                    IncidentRecord(
+                    SourceIncident(
                         key=f"gitlab-incident:{self.project}#{iid}",
                         service=service,
                         opened_at=item_time(item, "created_at"),

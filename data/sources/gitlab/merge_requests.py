@@ -1,4 +1,4 @@
-"""Merge requests of one GitLab project, read incrementally into ``ChangeRecord``s.
+"""Merge requests of one GitLab project, read incrementally into ``SourceChange``s.
 
 What one sync does
 ------------------
@@ -55,7 +55,7 @@ from data.sources.gitlab.mr_records import (
     list_item,
 )
 from data.sources.gitlab.settings import GitLabSourceConfig
-from data.sources.records import ChangeRecord
+from data.sources.values import SourceChange
 from data.sync import Cursor, SyncRun
 
 __all__ = ["APPROVALS_QUERY", "CURSOR_SOURCE", "STORED_STATES", "MergeRequestsSource"]
@@ -200,7 +200,7 @@ class MergeRequestsSource:
             open_read=self.open_read,
         )
 
-    def read_one(self, iid: int) -> ChangeRecord:
+    def read_one(self, iid: int) -> SourceChange:
         """Merge request ``iid`` read now as a sync reads it: approvals, diffs, commits, notes.
 
         ``GET /projects/:id/merge_requests/:iid`` gives the item a list would (and its
@@ -227,14 +227,14 @@ class MergeRequestsSource:
 
     def _records(
         self, pool: ThreadPoolExecutor, run: SyncRun, listed: Sequence[ListedMergeRequest]
-    ) -> list[ChangeRecord]:
+    ) -> list[SourceChange]:
         wanted = [mr for mr in listed if mr.state in STORED_STATES]
         self.open_read += sum(1 for mr in listed if mr.state is MergeRequestState.OPEN)
         if not wanted:
             return []
         approvals, bots = self._approvals([mr.iid for mr in wanted])
         details = list(pool.map(lambda mr: self._details(mr, approvals.get(mr.iid), bots), wanted))
-        records: list[ChangeRecord] = []
+        records: list[SourceChange] = []
         for mr, detail in zip(wanted, details, strict=True):
             try:
                 records.append(

@@ -15,8 +15,8 @@ from typing import Any
 
 from data.codeowners import OwnersOf
 from data.sources.gitlab.keys import merge_request_key, merge_request_url
-from data.sources.records import ChangeRecord, FileRecord, ReviewRecord
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.values import SourceChange, SourceChangeFile, SourceReview
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 
@@ -126,7 +126,7 @@ class Approvals:
 class MergeRequestDetails:
     """What a merge request's own requests added: files, commit messages, approval times."""
 
-    files: tuple[FileRecord, ...] = ()
+    files: tuple[SourceChangeFile, ...] = ()
     # (message, author name, author e-mail) of each commit.
     commits: tuple[tuple[str, str, str], ...] = ()
     # Username -> the time of the approval in force (from GitLab's system notes).
@@ -134,7 +134,7 @@ class MergeRequestDetails:
     author_is_bot: bool = False
 
 
-def diff_file(item: Any) -> FileRecord:
+def diff_file(item: Any) -> SourceChangeFile:
     """One entry of ``/merge_requests/:iid/diffs``: the path and line counts out of its diff."""
     new_path = _field(item, "new_path", str)
     kind = "modified"
@@ -153,7 +153,7 @@ def diff_file(item: Any) -> FileRecord:
         elif line.startswith("-"):
             deleted += 1
     path = _field(item, "old_path", str) if kind == "deleted" else new_path
-    return FileRecord(
+    return SourceChangeFile(
         path=path,
         added=added,
         deleted=deleted,
@@ -204,8 +204,8 @@ def change_record(
     approvals: Approvals,
     *,
     owners_of: OwnersOf | None = None,
-) -> ChangeRecord:
-    """The ``ChangeRecord`` of one merge request; an open one is known as of its last update.
+) -> SourceChange:
+    """The ``SourceChange`` of one merge request; an open one is known as of its last update.
 
     Reviews are the approvals in force: by ``approvals`` (GraphQL or REST),
     each at its system note's time, else at the merge (the latest it can have
@@ -222,11 +222,11 @@ def change_record(
     labels = tuple(str(x) for x in item.get("labels") or () if isinstance(x, str))
     merger = _username(item.get("merge_user")) or _username(item.get("merged_by"))
 
-    reviews: list[ReviewRecord] = []
+    reviews: list[SourceReview] = []
     if approvals.by is not None:
         for who, is_bot in approvals.by:
             reviews.append(
-                ReviewRecord(
+                SourceReview(
                     reviewer=who,
                     state="approved",
                     submitted_at=details.approved_at.get(who, merged_at),
@@ -252,7 +252,7 @@ def change_record(
     files = details.files
     if owners_of is not None:
         files = tuple(
-            FileRecord(
+            SourceChangeFile(
                 f.path,
                 f.added,
                 f.deleted,
@@ -264,7 +264,7 @@ def change_record(
         )
     web_url = _opt_str(item, "web_url") or merge_request_url(base_url, project, listed.iid)
     comments = item.get("user_notes_count")
-    return ChangeRecord(
+    return SourceChange(
         key=merge_request_key(project, listed.iid),
         repository=project,
         author=_username(item.get("author")) or _GHOST,

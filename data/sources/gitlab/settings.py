@@ -13,7 +13,9 @@ from datetime import date
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
+
+from data.sources.check_settings import CheckSettings
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -36,8 +38,9 @@ _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 def check_pattern(value: str) -> str:
     """``value`` when it compiles as a regular expression; a ValueError saying why otherwise.
 
-    The same check as ``data.config.sources``', repeated so that this module
-    imports nothing of the project and ``data.config`` can import it.
+    The same check as ``data.config.sources``', repeated so that this module imports
+    nothing of the project (but ``data.sources.check_settings``, which imports nothing
+    either) and ``data.config`` can import it.
     """
     try:
         re.compile(value)
@@ -61,7 +64,7 @@ class IncidentFrom(StrEnum):
     LABEL = "label"
 
 
-class GitLabSourceConfig(BaseModel):
+class GitLabSourceConfig(CheckSettings):
     """GitLab.com or a self-managed GitLab: merge requests, CODEOWNERS, deploys and incidents.
 
     ``base_url`` is where GitLab's web pages are (``https://git.example.com/gitlab``
@@ -130,19 +133,6 @@ class GitLabSourceConfig(BaseModel):
         le=16,
         description="requests in flight at once for one page's merge requests",
     )
-    # The `riskbrief` commit status on merge requests (docs/pr-check.md): `success` unless
-    # the organisation enforces, then `failed` at or above `check_threshold`; the same
-    # names and meaning as [sources.github]'s check_enforce and check_threshold.
-    check_enforce: bool = Field(
-        default=False, description="whether the `riskbrief` status on merge requests may fail"
-    )
-    check_threshold: int = Field(
-        default=80,
-        ge=0,
-        le=100,
-        description="the score at or above which an enforcing status is `failed`",
-    )
-
     _patterns = field_validator("production_environment", "pipeline_ref", "deploy_tags")(
         check_pattern
     )

@@ -29,10 +29,10 @@ from data.config import OrgConfig
 from data.ingest import Tally
 from data.sources.deploy_names import repository_services, service_named
 from data.sources.first_sync import first_sync_start
-from data.sources.gitlab.client import GitLabClient, Page, project_id
+from data.sources.gitlab.client import GitLabClient, RestResponse, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
 from data.sources.gitlab.settings import GitLabSourceConfig
-from data.sources.records import DeployRecord, IncidentRecord
+from data.sources.values import SourceDeploy, SourceIncident
 from data.sync import Cursor, SyncRun
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
 
 log = structlog.get_logger(__name__)
 
-Record = DeployRecord | IncidentRecord
+Record = SourceDeploy | SourceIncident
 
 
 class BadItem(ValueError):
@@ -105,7 +105,7 @@ class UpdatedList:
     unit: str
     now: Callable[[], datetime]
 
-    def _list(self, after: datetime) -> Page:
+    def _list(self, after: datetime) -> RestResponse:
         return self.client.get(
             self.path,
             {
@@ -143,8 +143,8 @@ class UpdatedList:
             if newest is not None:
                 watermark = newest if watermark is None else max(watermark, newest)
             records = self.read(run, [item for item, _ in good])
-            deploys = [r for r in records if isinstance(r, DeployRecord)]
-            incidents = [r for r in records if isinstance(r, IncidentRecord)]
+            deploys = [r for r in records if isinstance(r, SourceDeploy)]
+            incidents = [r for r in records if isinstance(r, SourceIncident)]
             run.checkpoint(
                 self.cursor_source,
                 self.project,

@@ -1,6 +1,6 @@
 """What the incident APIs share: a JSON client with retries, and windowed, checkpointed paging.
 
-PagerDuty (``data.sources.pagerduty``) and Opsgenie (``data.sources.opsgenie``)
+PagerDuty (``data.sources.pagerduty.source``) and Opsgenie (``data.sources.opsgenie.source``)
 both list incidents *created* in a time range, page with ``offset``/``limit``,
 and fail the same ways (401/403, 404, 429, 5xx, bad JSON). ``WindowedSync``
 runs one *pass* over ``[start, now)`` in windows of 30 days:

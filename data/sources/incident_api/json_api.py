@@ -92,7 +92,7 @@ class JsonApi(RestClient):
         self.names = names
         self._sent = dict(headers)
 
-    # Its sources read one JSON object or nothing, never a ``Page``.
+    # Its sources read one JSON object or nothing, never a ``RestResponse``.
     def json_object(
         self, path: str, params: Params | None = None, *, missing_ok: bool = False
     ) -> dict[str, Any] | None:

@@ -11,8 +11,8 @@ from typing import Protocol
 import structlog
 
 from data.clock import utcnow
-from data.sources.records import IncidentRecord
 from data.sources.times import parse_time
+from data.sources.values import SourceIncident
 from data.sync import Cursor, SyncRun
 
 __all__ = ["IncidentApi", "IncidentPage", "PassState", "Seen", "WindowedSync", "iso"]
@@ -36,7 +36,7 @@ class Seen:
     id: str
     opened_at: datetime
     is_open: bool
-    record: IncidentRecord | None
+    record: SourceIncident | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ from typing import Any
 
 from data.config import OrgConfig
 from data.sources.jira.settings import JiraSourceConfig
-from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.issue_pages import BadIssue, issue_time
+from data.sources.values import SourceIncident
 from data.tracker_issue import StatusChange, TrackerIssueRecord
 
 __all__ = ["SEARCH_FIELDS", "BadIssue", "incident_of", "issue_record"]
@@ -107,7 +107,7 @@ def _components(issue: Any) -> list[str]:
 
 def incident_of(
     record: TrackerIssueRecord, issue: Any, org: OrgConfig, config: JiraSourceConfig
-) -> IncidentRecord | None:
+) -> SourceIncident | None:
     """The incident an incident issue is, placed on a service; ``None`` when none is named."""
     if not record.is_incident:
         return None
@@ -122,7 +122,7 @@ def incident_of(
         service = config.services.get(record.key.rsplit("-", 1)[0])
     if service is None:
         return None
-    return IncidentRecord(
+    return SourceIncident(
         key=f"jira-incident:{record.key}",
         service=service,
         opened_at=record.opened_at,

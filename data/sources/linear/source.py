@@ -25,11 +25,11 @@ from data.config import OrgConfig
 from data.sources.first_sync import first_sync_start
 from data.sources.linear.client import LinearClient, as_dict
 from data.sources.linear.settings import LinearSourceConfig
-from data.sources.records import IncidentRecord
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.issue_pages import BadIssue, TrackerSource, issue_time, read_issues
 from data.sources.tracker.links import change_keys_of_urls
+from data.sources.values import SourceIncident
 from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import StatusChange, TrackerIssueRecord
 from scoring.errors import ConfigError
@@ -149,7 +149,7 @@ class LinearIssuesSource(TrackerSource[LinearClient, LinearSourceConfig]):
             status_changes=_history(node),
         )
 
-    def _incident(self, record: TrackerIssueRecord) -> IncidentRecord | None:
+    def _incident(self, record: TrackerIssueRecord) -> SourceIncident | None:
         services = {s.key.casefold(): s.key for s in self.org.services}
         service = next(
             (services[x.casefold()] for x in record.labels if x.casefold() in services), None
@@ -157,7 +157,7 @@ class LinearIssuesSource(TrackerSource[LinearClient, LinearSourceConfig]):
         service = service or self.config.services.get(record.key.rsplit("-", 1)[0])
         if service is None:
             return None
-        return IncidentRecord(
+        return SourceIncident(
             key=f"linear-incident:{record.key}",
             service=service,
             opened_at=record.opened_at,

@@ -1,7 +1,7 @@
 """A local git clone as a source: what landed on its branch as changes, release tags as deploys.
 
 No token is needed. The branch's first-parent history is streamed from one
-``git log`` (``data.sources.gitlog``), so a history of any length is read in
+``git log`` (``data.sources.local_git.gitlog``), so a history of any length is read in
 bounded memory and checkpointed every ``batch`` commits: a crash or Ctrl-C
 loses at most one batch, and the next sync resumes after the last saved commit.
 

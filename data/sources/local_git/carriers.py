@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data.sources.gitlog import run_git
+from data.sources.local_git.gitlog import run_git
 from data.sources.local_git.tags import release_tags
 
 __all__ = ["release_carriers"]

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from data.config import OrgConfig
-from data.sources.git_command import UNSHALLOW, is_shallow, shallow_clone_error
-from data.sources.gitlog import repository_name, run_git
+from data.sources.local_git.git_command import UNSHALLOW, is_shallow, shallow_clone_error
+from data.sources.local_git.gitlog import repository_name, run_git
 from scoring.errors import SourceError
 
 __all__ = [

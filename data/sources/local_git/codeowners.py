@@ -8,8 +8,8 @@ from pathlib import Path
 import structlog
 
 from data.codeowners import CODEOWNERS_LOCATIONS, CodeOwners, parse_codeowners
-from data.sources.gitlog import MinedCommit, run_git
-from data.sources.records import FileRecord
+from data.sources.local_git.gitlog import MinedCommit, run_git
+from data.sources.values import SourceChangeFile
 
 __all__ = ["CloneCodeowners"]
 
@@ -80,7 +80,7 @@ class CloneCodeowners:
             owners = self._owners[path] = self._in_force.owners(path)
         return owners
 
-    def files(self, files: tuple[FileRecord, ...]) -> tuple[FileRecord, ...]:
+    def files(self, files: tuple[SourceChangeFile, ...]) -> tuple[SourceChangeFile, ...]:
         """``files`` with their owners now; unchanged (unknown) while no CODEOWNERS exists."""
         if self._in_force is None:
             return files

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data.config import AgentsConfig
-from data.sources.gitlog import MinedCommit, reverted_request, reverted_sha, run_git
+from data.sources.local_git.gitlog import MinedCommit, reverted_request, reverted_sha, run_git
 from data.sources.local_git.merges import request_of
-from data.sources.records import ChangeRecord, FileRecord
+from data.sources.values import SourceChange, SourceChangeFile
 from scoring.authorship import AuthorKind, agent_in_message
 from scoring.change_key import ChangeKey
 
@@ -112,7 +112,7 @@ def commit_record(
     repository: str,
     branch: BranchFacts | None = None,
     agents: AgentsConfig | None = None,
-) -> ChangeRecord:
+) -> SourceChange:
     """The change a mined commit is, keyed as the request it merged when its message says so.
 
     ``branch`` (for a merge) gives the author and co-authors of the merged
@@ -148,7 +148,7 @@ def commit_record(
         agent = agent or branch.agent
         bot = branch.bot
         reverts = reverts or next((n.sha for n in branch.reverts if n.sha), None)
-    return ChangeRecord(
+    return SourceChange(
         key=key,
         repository=repository,
         author=author,
@@ -160,7 +160,7 @@ def commit_record(
         body=commit.body or None,
         head_branch=head,
         files=tuple(
-            FileRecord(
+            SourceChangeFile(
                 f.path, f.added, f.deleted, code_added=f.code_added, code_deleted=f.code_deleted
             )
             for f in c.files

@@ -31,9 +31,9 @@ from typing import Any
 
 import pathspec
 
-from data.sources.git_command import git_env, git_missing
-from data.sources.gitlog import run_git
-from data.sources.records import FileRecord
+from data.sources.local_git.git_command import git_env, git_missing
+from data.sources.local_git.gitlog import run_git
+from data.sources.values import SourceChangeFile
 from scoring.change_files import is_generated_name
 
 __all__ = ["GeneratedFiles", "attribute_rules", "says_generated"]
@@ -183,7 +183,7 @@ class GeneratedFiles:
                 self.headers[path] = says_generated(head)
                 at += size + 1
 
-    def files(self, sha: str, files: tuple[FileRecord, ...]) -> tuple[FileRecord, ...]:
+    def files(self, sha: str, files: tuple[SourceChangeFile, ...]) -> tuple[SourceChangeFile, ...]:
         """``files`` of commit ``sha``, those its markers or names call generated marked so.
 
         A file's header is read when the commit adds ``_HEADER_LINES`` or more to it; its

@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from data.config import OrgConfig
-from data.sources.git_command import UNSHALLOW, is_shallow, shallow_clone_error
-from data.sources.gitlog import mine_commits
 from data.sources.local_git.clone import clone_repository, clone_top
-from data.sources.mined_commit import MinedCommit
+from data.sources.local_git.git_command import UNSHALLOW, is_shallow, shallow_clone_error
+from data.sources.local_git.gitlog import mine_commits
+from data.sources.local_git.mined_commit import MinedCommit
 from scoring.authorship import AuthorKind
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.sources.gitlog import MinedCommit, merged_commits
+from data.sources.local_git.gitlog import MinedCommit, merged_commits
 
 __all__ = [
     "PullRequestMerge",

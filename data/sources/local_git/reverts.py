@@ -6,10 +6,10 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from data.sources.gitlog import run_git
 from data.sources.local_git.commits import RevertNote
+from data.sources.local_git.gitlog import run_git
 from data.sources.local_git.merges import request_of
-from data.sources.records import ChangeRecord
+from data.sources.values import SourceChange
 from scoring.change_key import ChangeKey
 
 __all__ = ["RevertTargets"]
@@ -90,7 +90,7 @@ class RevertTargets:
         """GitLab's ``!N`` of this project, or of a path ending in this repository's name."""
         return not project or project.rsplit("/", 1)[-1] == self.repository.rsplit("/", 1)[-1]
 
-    def link(self, record: ChangeRecord, notes: list[RevertNote], landed_by: str) -> ChangeRecord:
+    def link(self, record: SourceChange, notes: list[RevertNote], landed_by: str) -> SourceChange:
         """``record`` linked to the first change its revert notes name that landed before it.
 
         ``landed_by`` is the first-parent commit that landed the record. A note

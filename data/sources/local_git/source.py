@@ -19,8 +19,12 @@ from pathlib import Path
 import structlog
 
 from data.config import AgentsConfig, OrgConfig, RepositoryConfig
-from data.sources.git_command import cut_commits
-from data.sources.gitlog import (
+from data.sources.local_git.carriers import release_carriers
+from data.sources.local_git.codeowners import CloneCodeowners
+from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
+from data.sources.local_git.generated import GeneratedFiles
+from data.sources.local_git.git_command import cut_commits
+from data.sources.local_git.gitlog import (
     MinedCommit,
     branch_ref,
     check_repository,
@@ -28,14 +32,10 @@ from data.sources.gitlog import (
     mine_commits,
     run_git,
 )
-from data.sources.local_git.carriers import release_carriers
-from data.sources.local_git.codeowners import CloneCodeowners
-from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
-from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
-from data.sources.records import ChangeRecord, PersonRecord
+from data.sources.values import SourceChange, SourcePerson
 from data.sync import Cursor, SyncRun
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
@@ -114,7 +114,7 @@ class LocalGitSource:
         owners: CloneCodeowners,
         reverts: RevertTargets,
         generated: GeneratedFiles,
-    ) -> ChangeRecord:
+    ) -> SourceChange:
         """The change ``landed`` is, landed on the branch by ``chain`` (itself or a merge)."""
         branch = branch_facts(self.path, landed, self.agents)
         record = commit_record(landed, self.repository, branch, self.agents)
@@ -149,7 +149,7 @@ class LocalGitSource:
         """
         assert self.deploy_tags is not None
         hidden = [rev]
-        batch: list[ChangeRecord] = []
+        batch: list[SourceChange] = []
         for tip in off_branch_tips(self.path, rev, self.deploy_tags, seen):
             owners: CloneCodeowners | None = None
             for commit in mine_chain(self.path, self.repository, tip, hidden):
@@ -234,10 +234,10 @@ class LocalGitSource:
         scope = self.repository
         rev = self._rev()
         after = self._known(run.cursor("git", scope).cursor)
-        batch: list[ChangeRecord] = []
+        batch: list[SourceChange] = []
         # Each author's name as git has it, stored beside the e-mail address it is keyed by,
         # so readers show "Ada Lovelace", not ada@example.com.
-        people: dict[str, PersonRecord] = {}
+        people: dict[str, SourcePerson] = {}
         last: str | None = None
         reverts = RevertTargets(self.path, self.repository)
         generated = GeneratedFiles(self.path, rev)
@@ -266,7 +266,7 @@ class LocalGitSource:
                 record = self._record(landed, commit, owners, reverts, generated)
                 batch.append(_own_key(record, claimed))
                 if landed.author_name.strip() and record.author:
-                    people[record.author] = PersonRecord(record.author, landed.author_name.strip())
+                    people[record.author] = SourcePerson(record.author, landed.author_name.strip())
             last = commit.sha
             if len(batch) >= self.batch:
                 run.checkpoint(
@@ -303,7 +303,7 @@ class LocalGitSource:
             self._shallow_note(run, passed, dropped)
 
 
-def _off_branch_key(record: ChangeRecord, landed: MinedCommit) -> ChangeRecord:
+def _off_branch_key(record: SourceChange, landed: MinedCommit) -> SourceChange:
     """``record``, a commit of a maintenance branch, keyed by its sha when only its subject
     names a pull request (``Fix (#7)``): such a commit is mostly a backport of #7, which
     landed on the branch under that key."""
@@ -312,7 +312,7 @@ def _off_branch_key(record: ChangeRecord, landed: MinedCommit) -> ChangeRecord:
     return replace(record, key=str(ChangeKey.commit(record.repository, record.sha)))
 
 
-def _own_key(record: ChangeRecord, claimed: dict[str, str]) -> ChangeRecord:
+def _own_key(record: SourceChange, claimed: dict[str, str]) -> SourceChange:
     """``record`` under a key no other commit of this sync holds.
 
     A pull request's number is not unique in a clone's history: merges of a fork's own

@@ -42,8 +42,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from data.config import OrgConfig
-from data.sources.gitlog import run_git
-from data.sources.records import DeployRecord
+from data.sources.local_git.gitlog import run_git
+from data.sources.values import SourceDeploy
 from scoring.errors import SourceError
 
 __all__ = [
@@ -343,7 +343,7 @@ def tag_deploys(
     *,
     cut: frozenset[str] = frozenset(),
     dropped: list[str] | None = None,
-) -> Iterator[DeployRecord]:
+) -> Iterator[SourceDeploy]:
     """A deploy per service the commits of each matching tag touch (tags made after ``after``,
     and the older tags of their line that reach one of them: what those ship shrinks).
 
@@ -358,7 +358,7 @@ def tag_deploys(
     # A service with a release line of its own (vite's ``create-vite@``) is deployed by that
     # line alone: the project's tags (``v8.2.2``) release the other packages.
     released_apart = {s for line in lines if line and (s := line_service(line, keys)) is not None}
-    deploys: list[DeployRecord] = []
+    deploys: list[SourceDeploy] = []
     for line, line_tags in lines.items():
         only = line_service(line, keys) if line else None
         if only is not None:
@@ -381,7 +381,7 @@ def tag_deploys(
                         continue
                     shipped[service].append(sha)
             deploys.extend(
-                DeployRecord(
+                SourceDeploy(
                     key=f"git-tag:{repository}:{tag.name}:{service}",
                     service=service,
                     finished_at=tag.at,

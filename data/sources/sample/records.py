@@ -6,19 +6,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from data.sources.records import (
-    ChangeRecord,
-    DeployRecord,
-    FileRecord,
-    IncidentRecord,
-    PersonRecord,
-    ReviewRecord,
-)
 from data.sources.sample.clock import DAY, sample_week_starts
 from data.sources.sample.codebase import SAMPLE_REPOSITORY, owners
 from data.sources.sample.people import AGENT_NAMES, ENGINEERS, SAMPLE_AGENTS
 from data.sources.sample.plan import ChangePlan
 from data.sources.sample.planner import plan_sample
+from data.sources.values import (
+    SourceChange,
+    SourceChangeFile,
+    SourceDeploy,
+    SourceIncident,
+    SourcePerson,
+    SourceReview,
+)
 from scoring.change_key import ChangeKey
 
 __all__ = ["SAMPLE_SEED", "SampleRecords", "sample_records"]
@@ -30,14 +30,14 @@ _FIRST_INCIDENT_NUMBER = 1031
 
 def _change_record(
     key: str, c: ChangePlan, at: Callable[[int, int], datetime], tagged: Mapping[str, str]
-) -> ChangeRecord:
+) -> SourceChange:
     """A planned pull request as the GitHub source would report it."""
     parsed = ChangeKey.parse(key)
     # The plan keys every change as a pull request of the sample repository.
     number = parsed.number if parsed is not None else None
     assert number is not None, key
     slug = "-".join(c.title.lower().replace('"', "").split()[:5])
-    return ChangeRecord(
+    return SourceChange(
         key=key,
         repository=SAMPLE_REPOSITORY,
         author=c.author,
@@ -52,11 +52,11 @@ def _change_record(
         head_branch=f"{c.author.removesuffix('[bot]')}/{slug}",
         labels=tuple(c.labels),
         files=tuple(
-            FileRecord(f.path, f.added, f.deleted, f.change_type, tuple(owners(f.path)))
+            SourceChangeFile(f.path, f.added, f.deleted, f.change_type, tuple(owners(f.path)))
             for f in c.files
         ),
         reviews=tuple(
-            ReviewRecord(r.reviewer, r.state, at(c.week, r.minute), r.comments) for r in c.reviews
+            SourceReview(r.reviewer, r.state, at(c.week, r.minute), r.comments) for r in c.reviews
         ),
         review_comments=sum(r.comments for r in c.reviews),
         ci_status="success",
@@ -70,10 +70,10 @@ def _change_record(
 class SampleRecords:
     """Acme's history as a source reports it: people, changes, deploys and incidents."""
 
-    people: tuple[PersonRecord, ...]
-    changes: tuple[ChangeRecord, ...]
-    deploys: tuple[DeployRecord, ...]
-    incidents: tuple[IncidentRecord, ...]
+    people: tuple[SourcePerson, ...]
+    changes: tuple[SourceChange, ...]
+    deploys: tuple[SourceDeploy, ...]
+    incidents: tuple[SourceIncident, ...]
 
 
 def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
@@ -96,7 +96,7 @@ def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
             tagged[c.tag] = keys[i]
     changes = tuple(_change_record(keys[i], c, at, tagged) for i, c in enumerate(plan.changes))
     deploys = tuple(
-        DeployRecord(
+        SourceDeploy(
             key=f"deploy:{d.service}:{at(d.week, d.finished):%Y-%m-%dT%H:%M}",
             service=d.service,
             finished_at=at(d.week, d.finished),
@@ -110,7 +110,7 @@ def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
     )
     ordered_incidents = sorted(plan.incidents, key=lambda i: (i.week, i.opened))
     incidents = tuple(
-        IncidentRecord(
+        SourceIncident(
             key=f"INC-{_FIRST_INCIDENT_NUMBER + n}",
             service=inc.service,
             opened_at=at(inc.week, inc.opened),
@@ -123,7 +123,7 @@ def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
     )
     # Named before any change names them, engineers then agents, so person ids (and
     # every tie broken by them) stay what they were when the sample wrote its own rows.
-    people = tuple(PersonRecord(e.login, e.name) for e in ENGINEERS) + tuple(
-        PersonRecord(login, AGENT_NAMES[login]) for login in SAMPLE_AGENTS
+    people = tuple(SourcePerson(e.login, e.name) for e in ENGINEERS) + tuple(
+        SourcePerson(login, AGENT_NAMES[login]) for login in SAMPLE_AGENTS
     )
     return SampleRecords(people, changes, deploys, incidents)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from data.sources.records import IncidentRecord
+from data.sources.values import SourceIncident
 from data.store.tracker import upsert_issues
 from data.sync import Cursor, SyncRun
 from data.tracker_issue import TrackerIssueRecord
@@ -27,7 +27,7 @@ def checkpoint_issues(
     *,
     cursor: Cursor | None,
     issues: Sequence[TrackerIssueRecord],
-    incidents: Sequence[IncidentRecord] = (),
+    incidents: Sequence[SourceIncident] = (),
 ) -> None:
     """Upsert ``issues``, then the incidents with the cursor; counted in ``run.tally``."""
     if issues:

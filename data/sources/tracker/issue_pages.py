@@ -15,9 +15,9 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.sources.records import IncidentRecord
 from data.sources.shared_client import Closable
 from data.sources.times import TimeFormatError, parse_time
+from data.sources.values import SourceIncident
 from data.sync import SyncRun
 from data.tracker_issue import TrackerIssueRecord
 
@@ -75,9 +75,9 @@ def read_issues(
     items: Iterable[Any],
     tracker: str,
     record: Callable[[Any], TrackerIssueRecord],
-    incident: Callable[[TrackerIssueRecord, Any], IncidentRecord | None],
+    incident: Callable[[TrackerIssueRecord, Any], SourceIncident | None],
     unmapped: str,
-) -> tuple[list[TrackerIssueRecord], list[IncidentRecord]]:
+) -> tuple[list[TrackerIssueRecord], list[SourceIncident]]:
     """A page's issues as records (``BadIssue`` skips one), and its incidents' records.
 
     ``tracker`` names the log events (``jira_issue_skipped``, ``jira_incident_skipped``);
@@ -85,7 +85,7 @@ def read_issues(
     service claims the incident: ``unmapped`` says why in the log.
     """
     records: list[TrackerIssueRecord] = []
-    incidents: list[IncidentRecord] = []
+    incidents: list[SourceIncident] = []
     for item in items:
         try:
             issue = record(item)

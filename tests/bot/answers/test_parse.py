@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answers.grammar import parse_query
 from bot.answers.lookups import catalog_of
-from bot.answers.parse import Catalog, Usage, parse_query
+from bot.answers.parse import Catalog, Usage
 from bot.answers.queries import (
     BriefQuery,
     ChangeQuery,
@@ -115,6 +116,17 @@ def test_malformed_text_gets_usage(text: str) -> None:
     parsed = parse_query(text, CATALOG)
     assert isinstance(parsed, Usage)
     assert "/risk" in slack_text(parsed.message)
+
+
+@pytest.mark.parametrize(
+    "address", ["lead..x@acme.example", "lead@acme", "<mailto:lead@acme|lead@acme>"]
+)
+def test_an_address_email_validator_refuses_gets_the_same_sentence(address: str) -> None:
+    """An address that is not one, typed or as Slack's mailto link, gets the one sentence
+    saying the form to use."""
+    parsed = parse_query(f"subscribe email {address}", CATALOG)
+    assert isinstance(parsed, Usage)
+    assert "is not an email address; use the form `name@example.com`" in slack_text(parsed.message)
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.answers.answer import Outcome, Paragraph
+from bot.answers.answer import AnswerOutcome, Paragraph
 from bot.answers.caller import Asked, Caller, Profile
-from bot.answers.parse import HELP
+from bot.answers.grammar import HELP
 from bot.answers.queries import ChangeQuery, HelpQuery, Query
 from bot.answers.registry import HANDLERS, answer
 from data.sources.sample import sample_org_config
@@ -39,5 +39,5 @@ def test_an_unknown_change_is_not_found(engine: Engine) -> None:
         caller = Caller("U1", lambda: Profile("U1", "Sam"))
         asked = Asked(session, sample_org_config(), caller, NOW)
         got = answer(asked, ChangeQuery("acme/platform#1"))
-    assert got.outcome is Outcome.NOT_FOUND
+    assert got.outcome is AnswerOutcome.NOT_FOUND
     assert not got.found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from bot.doctor import check_bitbucket_webhook
+from bot.doctor import Check, check_code_host_checks
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
@@ -18,6 +18,12 @@ def _org(
     org = sample_org_config()
     sources = org.sources.model_copy(update={"bitbucket": cloud, "bitbucket_dc": dc})
     return org.model_copy(update={"sources": sources})
+
+
+def check_bitbucket_webhook(settings: Settings, org: OrgConfig, error: str | None) -> list[Check]:
+    """The doctor's lines on the Bitbucket check, one per edition it prints."""
+    lines = check_code_host_checks(settings, org, error)
+    return [line for line in lines if line.name.startswith("bitbucket")]
 
 
 def test_nothing_of_bitbucket_set_is_no_line() -> None:

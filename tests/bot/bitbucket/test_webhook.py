@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.bitbucket import webhook_off
-from bot.bitbucket.webhook import MAX_BODY, bitbucket_webhook
+from bot.bitbucket.webhook import MAX_BODY, WEBHOOK_PATH, bitbucket_webhook
 from bot.runtime.serve import _web_routes
 from bot.runtime.server import wsgi_application
 from bot.settings import Settings
@@ -317,7 +317,9 @@ def test_off_without_a_secret_is_404_saying_what_to_set(store: Engine) -> None:
     assert off is not None
     for words in ("BITBUCKET_WEBHOOK_SECRET", "BITBUCKET_DC_WEBHOOK_SECRET", "[sources.bitbucket]"):
         assert words in off
-    app = wsgi_application(None, store, bitbucket=bitbucket_webhook(store, {}, off=off))
+    app = wsgi_application(
+        None, store, checks={WEBHOOK_PATH: bitbucket_webhook(store, {}, off=off)}
+    )
     with served(app) as url:
         answer = httpx.post(f"{url}/bitbucket/webhook", content=b"{}")
         assert answer.status_code == 404
@@ -340,17 +342,15 @@ def test_serve_wires_each_edition_that_is_set_up(
     dc = BitbucketDataCenterConfig(repositories=(REPO,), base_url="http://127.0.0.1:9")
     org = org.model_copy(update={"sources": org.sources.model_copy(update={"bitbucket_dc": dc})})
     on = Settings(bitbucket_dc_webhook_secret=SecretStr(BB_SECRET))
-    with served(
-        wsgi_application(None, store, bitbucket=_web_routes(on, store, org).bitbucket)
-    ) as url:
+    with served(wsgi_application(None, store, checks=_web_routes(on, store, org).checks)) as url:
         forged = httpx.post(
             f"{url}/bitbucket/webhook",
             content=b"{}",
             headers={"X-Event-Key": "pr:opened", "X-Hub-Signature": "sha256=" + "0" * 64},
         )
         assert forged.status_code == 401
-    off = _web_routes(Settings(), store, org).bitbucket
-    with served(wsgi_application(None, store, bitbucket=off)) as url:
+    off = _web_routes(Settings(), store, org).checks
+    with served(wsgi_application(None, store, checks=off)) as url:
         answer = httpx.post(f"{url}/bitbucket/webhook", content=b"{}")
         assert answer.status_code == 404
         assert "BITBUCKET_DC_WEBHOOK_SECRET" in answer.json()["error"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import SecretStr
 from structlog.testing import capture_logs
 
-from bot.ci.door import Door, Reply, answer, ci_endpoint, refusal
+from bot.ci.door import CiDoor, CiReply, answer, ci_endpoint, refusal
 
 SECRET = SecretStr("s3cret-value-for-ci")
 
@@ -42,10 +42,10 @@ def test_an_answer_is_json_with_the_headers_its_status_needs() -> None:
 
 def test_an_endpoint_s_handler_runs_only_past_the_door() -> None:
     """A bad secret is refused in the door's realm and logged, and the handler never runs."""
-    door = Door("riskbrief test", "off", "post", "riskbrief.test", "test_refused")
+    door = CiDoor("riskbrief test", "off", "post", "riskbrief.test", "test_refused")
     handled: list[object] = []
 
-    def handle(environ: object) -> Reply:
+    def handle(environ: object) -> CiReply:
         handled.append(environ)
         return 201, {"ok": True}
 

@@ -57,7 +57,7 @@ paths = ["ops/**"]
 
 [[subscribers]]
 key = "berlin"
-email = "lead@acme.test"
+email = "lead@acme.example"
 timezone = "Europe/Berlin"
 
 [sources.git]

@@ -89,6 +89,49 @@ def test_pnpm_workspace(tmp_path: Path) -> None:
     assert _services(repo) == ["create-vite", "vite"]
 
 
+def test_pnpm_workspace_is_read_as_yaml(tmp_path: Path) -> None:
+    """A flow-style packages list beside other keys, with comments and a `!` glob, is read as
+    pnpm reads it: the members it names, less those the `!` glob takes out."""
+    text = (
+        "# the workspace\ncatalog:\n  react: ^19\n"
+        'packages: ["apps/*", "libs/*", "!libs/legacy"]  # members\n'
+        "onlyBuiltDependencies:\n  - esbuild\n"
+    )
+    repo = _repo(
+        tmp_path,
+        {
+            "pnpm-workspace.yaml": text,
+            "package.json": '{"name": "root"}',
+            "apps/web/package.json": "{}",
+            "libs/ui/package.json": "{}",
+            "libs/legacy/package.json": "{}",
+            "tools/package.json": "{}",
+        },
+    )
+    plan = plan_clone(repo.path)
+    assert [key for key, _ in plan.services] == ["web", "ui"]
+    assert plan.found_by == "package.json/pnpm workspaces"
+
+
+def test_a_malformed_pnpm_workspace_declares_nothing_and_the_draft_goes_on(
+    tmp_path: Path,
+) -> None:
+    """A pnpm-workspace.yaml that is not YAML names no member, as a broken package.json: the
+    draft raises nothing, and says its services come from the clone's folders."""
+    repo = _repo(
+        tmp_path,
+        {
+            "pnpm-workspace.yaml": "packages: ['apps/*'\n  - oops: [\n",
+            "package.json": '{"name": "root"}',
+            "apps/web/package.json": "{}",
+            "apps/web/index.js": "export {}\n",
+        },
+    )
+    plan = plan_clone(repo.path)
+    assert plan.found_by == "top-level code folders"
+    assert [key for key, _ in plan.services] == ["web"]
+
+
 def test_npm_workspaces_and_go_modules(tmp_path: Path) -> None:
     """package.json workspaces, and go.mod folders, declare modules; e2e is none; a root Go
     module is named by its module path."""

@@ -13,8 +13,8 @@ from bot.composition.compose import compose_all
 from bot.composition.pipeline import score_all, score_open
 from briefing.week import IsoWeek
 from data.ingest import Ingest
-from data.sources.records import ChangeRecord, FileRecord
 from data.sources.sample import load_sample, sample_org_config
+from data.sources.values import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.open_changes import load_open_changes
 from data.store.org import sync_org
@@ -25,9 +25,9 @@ AS_OF = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 KEY = "acme/platform#9001"
 
 
-def _open_pr(updated: datetime) -> ChangeRecord:
+def _open_pr(updated: datetime) -> SourceChange:
     """A big open PR in Payments with no review, last updated inside the briefed week."""
-    return ChangeRecord(
+    return SourceChange(
         key=KEY,
         repository="acme/platform",
         author="copilot-swe-agent[bot]",
@@ -35,7 +35,8 @@ def _open_pr(updated: datetime) -> ChangeRecord:
         title="Rewrite the payments ledger",
         number=9001,
         files=tuple(
-            FileRecord(f"services/payments/ledger/m{i}.py", 120, 40, owners=()) for i in range(9)
+            SourceChangeFile(f"services/payments/ledger/m{i}.py", 120, 40, owners=())
+            for i in range(9)
         ),
         state="open",
         updated_at=updated,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,72 @@ def test_a_long_retry_after_or_a_lasting_5xx_fails_the_attempt_for_later(
     assert "sig=" not in outcome.detail
     assert teams.flow("vp-engineering").posted == []
     assert {r.status for r in states(store)} == {FAILED}
+
+
+def _deliver_once(store: Engine, sender: MSTeamsSender) -> str:
+    """Deliver vp-engineering's briefing with ``sender``; the outcome's status and detail."""
+    report = deliver(
+        store,
+        Settings(),
+        sample_org_config(),
+        None,
+        NOW,
+        "vp-engineering",
+        senders=Senders(sender),
+    )
+    (outcome,) = report.outcomes
+    return f"{outcome.status}: {outcome.detail}"
+
+
+def test_a_retry_after_given_as_an_http_date_is_waited_until_that_time(
+    store: Engine, teams: FakeTeams
+) -> None:
+    """A 429 whose Retry-After is an HTTP date (RFC 9110) waits until that date, then posts."""
+    _reach_on_teams(store, teams, only=True)
+    waited: list[float] = []
+    now = NOW.timestamp()
+    sender = MSTeamsSender(sleep=waited.append, clock=lambda: now)
+    teams.fail_with(429, retry_after=format_datetime(NOW + timedelta(seconds=12), usegmt=True))
+    assert _deliver_once(store, sender).startswith("sent")
+    assert waited == [12.0]
+    assert len(teams.requests) == 2
+    assert len(teams.flow("vp-engineering").posted) == 1
+
+
+def test_the_waits_of_one_send_stop_at_max_wait_on_the_wire(
+    store: Engine, teams: FakeTeams
+) -> None:
+    """Waits are capped in all: a second 429 whose wait would pass max_wait ends the send
+    without a third request, as does an HTTP date an hour away, before any wait."""
+    _reach_on_teams(store, teams, only=True)
+    waited: list[float] = []
+    now = NOW.timestamp()
+    sender = MSTeamsSender(sleep=waited.append, clock=lambda: now, max_wait=30)
+    teams.fail_with(429, retry_after=20)
+    teams.fail_with(429, retry_after=20)
+    refused = (
+        "failed: Teams did not take the briefing at http://127.0.0.1/… (HTTP 429); "
+        "it is retried later"
+    )
+    assert _deliver_once(store, sender) == refused
+    assert waited == [20.0]
+    assert len(teams.requests) == 2
+    later = MSTeamsSender(sleep=waited.append, clock=lambda: now, max_wait=30)
+    teams.fail_with(429, retry_after=format_datetime(NOW + timedelta(hours=1), usegmt=True))
+    report = deliver(
+        store,
+        Settings(),
+        sample_org_config(),
+        None,
+        NOW + timedelta(hours=1),
+        "vp-engineering",
+        senders=Senders(later),
+    )
+    (outcome,) = report.outcomes
+    assert f"{outcome.status}: {outcome.detail}" == refused
+    assert waited == [20.0]
+    assert len(teams.requests) == 3
+    assert teams.flow("vp-engineering").posted == []
 
 
 def test_a_deleted_workflow_says_to_copy_the_url_again(store: Engine, teams: FakeTeams) -> None:

@@ -1,4 +1,4 @@
-"""An off webhook says which setting is missing, to GitHub and once in `serve`'s start-up log."""
+"""An off webhook says which setting is missing: to GitHub, once in `serve`'s log, in the doctor."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from bot.doctor import Check, check_code_host_checks
 from bot.github import webhook_off
 from bot.settings import Settings
 from data.config import OrgConfig
@@ -112,3 +113,28 @@ def test_serve_logs_once_and_answers_what_is_missing(tmp_path: Path, slack: Fake
     assert len(started) == 1, err
     assert "[sources.github]" in started[0]
     assert '"warning"' in started[0]
+
+
+def _github_line(settings: Settings, org: OrgConfig) -> Check | None:
+    lines = check_code_host_checks(settings, org, None)
+    return next((line for line in lines if line.name == "github check"), None)
+
+
+def test_the_doctor_says_the_same_in_its_github_check_line() -> None:
+    """Nothing set: no line; a table alone: skipped naming the secret; all set: on; a secret
+    without the rest: failed, the fix saying what is missing."""
+    on = GitHubSourceConfig(repositories=("acme/api",))
+    assert _github_line(_settings(), _org(None)) is None
+    alone = _github_line(_settings(**TOKEN), _org(on))
+    assert alone is not None
+    assert alone.status == "skip"
+    assert "set GITHUB_WEBHOOK_SECRET" in alone.detail
+    running = _github_line(_settings(**SECRET, **TOKEN), _org(on))
+    assert running is not None
+    assert running.status == "pass"
+    assert "commit status on pull requests of 1 repository(ies)" in running.detail
+    half = _github_line(_settings(**SECRET, **TOKEN), _org(None))
+    assert half is not None
+    assert half.status == "fail"
+    assert half.fix is not None
+    assert "[sources.github]" in half.fix

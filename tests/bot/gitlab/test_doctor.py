@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from bot.doctor import check_gitlab_webhook
+from bot.doctor import Check, check_code_host_checks
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.sources.gitlab.settings import GitLabSourceConfig
@@ -15,6 +15,12 @@ from data.sources.sample import sample_org_config
 def _org(gitlab: GitLabSourceConfig | None) -> OrgConfig:
     org = sample_org_config()
     return org.model_copy(update={"sources": org.sources.model_copy(update={"gitlab": gitlab})})
+
+
+def check_gitlab_webhook(settings: Settings, org: OrgConfig, error: str | None) -> Check | None:
+    """The doctor's line on the GitLab check, if it prints one."""
+    lines = check_code_host_checks(settings, org, error)
+    return next((line for line in lines if line.name == "gitlab check"), None)
 
 
 def test_nothing_of_gitlab_set_is_no_line() -> None:

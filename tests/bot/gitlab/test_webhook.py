@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.gitlab import webhook_off
-from bot.gitlab.webhook import MAX_BODY, gitlab_webhook, signature_of
+from bot.gitlab.webhook import MAX_BODY, WEBHOOK_PATH, gitlab_webhook, signature_of
 from bot.runtime.server import wsgi_application
 from bot.settings import Settings
 from data.sources.sample import sample_org_config
@@ -281,7 +281,9 @@ def test_off_without_the_secret_is_404_saying_what_to_set(store: Engine) -> None
     assert off is not None
     assert "GITLAB_WEBHOOK_SECRET" in off
     assert "[sources.gitlab]" in off
-    app = wsgi_application(None, store, gitlab=gitlab_webhook(store, None, None, off=off))
+    app = wsgi_application(
+        None, store, checks={WEBHOOK_PATH: gitlab_webhook(store, None, None, off=off)}
+    )
     with served(app) as url:
         answer = httpx.post(f"{url}/gitlab/webhook", content=b"{}")
         assert answer.status_code == 404

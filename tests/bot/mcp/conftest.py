@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from bot.cli import main
 from bot.composition.pipeline import score_open
 from data.ingest import Ingest
-from data.sources.records import ChangeRecord, FileRecord
 from data.sources.sample import sample_org_config
+from data.sources.values import SourceChange, SourceChangeFile
 from data.store.engine import make_engine, session_scope
 from data.store.tables import Change
 
@@ -41,7 +41,7 @@ SEARCH_DIFF = """\
 # agent, and a small search change titled as an attacker would.
 OPEN_AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 OPEN_PULLS = [
-    ChangeRecord(
+    SourceChange(
         key="acme/platform#9001",
         repository="acme/platform",
         author="copilot-swe-agent[bot]",
@@ -49,13 +49,14 @@ OPEN_PULLS = [
         title="Rewrite the payments ledger",
         number=9001,
         files=tuple(
-            FileRecord(f"services/payments/ledger/m{i}.py", 120, 40, owners=()) for i in range(9)
+            SourceChangeFile(f"services/payments/ledger/m{i}.py", 120, 40, owners=())
+            for i in range(9)
         ),
         state="open",
         updated_at=OPEN_AT,
         head_sha="c" * 40,
     ),
-    ChangeRecord(
+    SourceChange(
         key="acme/platform#9002",
         repository="acme/platform",
         author="copilot-swe-agent[bot]",
@@ -63,7 +64,7 @@ OPEN_PULLS = [
         title=HOSTILE_TITLE,
         head_branch=HOSTILE_BRANCH,
         number=9002,
-        files=(FileRecord("services/search/ranking.py", 3, 1),),
+        files=(SourceChangeFile("services/search/ranking.py", 3, 1),),
         state="open",
         updated_at=OPEN_AT,
         head_sha="d" * 40,

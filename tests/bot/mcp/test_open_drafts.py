@@ -9,22 +9,22 @@ from sqlalchemy.engine import Engine
 from bot.answers.access import Access
 from bot.answers.records.pull import open_pulls
 from data.ingest import Ingest
-from data.sources.records import ChangeRecord, FileRecord
 from data.sources.sample import sample_org_config
+from data.sources.values import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.org import sync_org
 
 AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def _open(key: str, number: int, *, draft: bool) -> ChangeRecord:
-    return ChangeRecord(
+def _open(key: str, number: int, *, draft: bool) -> SourceChange:
+    return SourceChange(
         key=key,
         repository="acme/platform",
         author="dev",
         merged_at=AT,
         number=number,
-        files=(FileRecord("services/search/ranking.py", 3, 1),),
+        files=(SourceChangeFile("services/search/ranking.py", 3, 1),),
         state="open",
         updated_at=AT,
         draft=draft,

@@ -20,7 +20,7 @@ from werkzeug.test import Client, TestResponse
 
 from bot.answers.access import Access, Grant, TokenTable
 from bot.answers.records.change import change_files, change_risk
-from bot.answers.records.history import week_rows
+from bot.answers.records.trend import week_rows
 from bot.pages.app import SESSION_COOKIE, PagesApp, PagesConfig
 from bot.pages.links import LinkSigner
 from bot.pages.signin import ProviderSignIn

@@ -13,7 +13,7 @@ from bot.answers.access import Access
 from bot.answers.records.change import change_risk
 from bot.answers.records.models import person_name
 from data.ingest import Ingest
-from data.sources.records import PersonRecord
+from data.sources.values import SourcePerson
 from data.store.tables import Change, Person
 from tests.bot.pages.small_history import SmallHistory, end_of_week_after
 
@@ -42,7 +42,7 @@ def test_change_pages_and_answers_name_the_author(small_history: SmallHistory) -
     h = small_history
     with Session(h.engine) as session:
         # A source that knows the name (git's author name) records it with the address.
-        Ingest(session, h.org).people([PersonRecord("ada@example.com", "Ada Lovelace")])
+        Ingest(session, h.org).people([SourcePerson("ada@example.com", "Ada Lovelace")])
         session.commit()
         grace = session.exec(select(Person).where(Person.login == "grace@example.com")).one()
         hers = session.exec(

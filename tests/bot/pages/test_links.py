@@ -18,7 +18,7 @@ from bot.pages.links import DEMO_KEY, DEMO_WEB_URL, BriefingLinks, LinkSigner
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload
 from briefing.render import render_email, render_slack
-from briefing.render.teams import render_teams
+from briefing.render.msteams import render_msteams
 from data.config import load_org_config
 from data.store.engine import make_engine
 
@@ -83,11 +83,11 @@ def test_without_the_web_address_briefings_link_the_code_host(demo: Path) -> Non
     for rendered in (
         json.dumps(render_slack(plain, narrative).blocks),
         render_email(plain, narrative).html,
-        json.dumps(render_teams(plain, narrative).card),
+        json.dumps(render_msteams(plain, narrative).card),
     ):
         assert DEMO_WEB_URL not in rendered
     relinked = BriefingLinks("https://rb.example/web", LinkSigner(["n" * 20])).apply(plain)
-    teams = json.dumps(render_teams(relinked, narrative).card)
+    teams = json.dumps(render_msteams(relinked, narrative).card)
     assert "https://rb.example/web/week/" in teams
 
 

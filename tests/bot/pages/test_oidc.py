@@ -6,6 +6,7 @@ import base64
 import hashlib
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
@@ -56,7 +57,7 @@ def _sign_in(signin: OidcSignIn, http: httpx.Client, next_path: str = "/") -> Id
 
 def _refusal(provider: FakeOidcProvider, http: httpx.Client) -> str:
     """The sentence a sign-in ends in against ``provider`` as its knobs stand."""
-    signin = OidcSignIn(_config(provider), client=http)
+    signin = OidcSignIn(_config(provider))
     with pytest.raises(SignInError) as caught:
         _sign_in(signin, http)
     return str(caught.value)
@@ -66,7 +67,7 @@ def test_the_code_flow_with_pkce_signs_in_end_to_end(
     provider: FakeOidcProvider, http: httpx.Client
 ) -> None:
     """Begin, the provider's redirect, a signed cookie's round trip and finish give the user."""
-    signin = OidcSignIn(_config(provider), client=http)
+    signin = OidcSignIn(_config(provider))
     url, pending = signin.begin("/prs/42?tab=risk")
     cookie = URLSafeTimedSerializer("k", salt="oidc").dumps(pending.to_dict())
     carried = Pending.from_dict(URLSafeTimedSerializer("k", salt="oidc").loads(cookie))
@@ -92,22 +93,25 @@ def test_the_code_flow_with_pkce_signs_in_end_to_end(
     form = dict(parse_qsl(token.body.decode()))
     assert form["code_verifier"] == verifier
     assert "client_id" not in form  # client_secret_basic: the id goes in the header
-    assert token.headers["authorization"].startswith("Basic ")
+    # RFC 6749, 2.3.1: both halves form-encoded before Base64 ("s3cret/+&" has three to encode).
+    basic = token.headers["authorization"].removeprefix("Basic ")
+    assert base64.b64decode(basic).decode() == "riskbrief:s3cret%2F%2B%26"
 
 
-def test_the_default_client_reaches_the_provider(provider: FakeOidcProvider) -> None:
-    """Without a client given, the process's shared-TLS client is used and signs in."""
-    signin = OidcSignIn(_config(provider))
-    url, pending = signin.begin()
-    with httpx.Client(trust_env=False) as browser:
-        query = _browse(browser, url)
-    assert signin.finish(pending, query).email == "ada.lovelace@example.com"
+def test_an_access_token_hash_that_does_not_match_is_refused(
+    provider: FakeOidcProvider, http: httpx.Client
+) -> None:
+    """An ID token whose at_hash is not its access token's fails; the right one signs in."""
+    provider.at_hash = "wrong"
+    assert "failed the access token hash check" in _refusal(provider, http)
+    provider.at_hash = "echo"
+    assert _sign_in(OidcSignIn(_config(provider)), http).subject == "00u-ada"
 
 
 def test_a_public_client_sends_its_id_in_the_form_and_no_secret(http: httpx.Client) -> None:
     """With no client secret the token request carries client_id in the form, no Basic auth."""
     with FakeOidcProvider(client_secret=None) as provider:
-        identity = _sign_in(OidcSignIn(_config(provider), client=http), http)
+        identity = _sign_in(OidcSignIn(_config(provider)), http)
         (token,) = provider.requests_to("/token")
     assert identity.email == "ada.lovelace@example.com"
     assert dict(parse_qsl(token.body.decode()))["client_id"] == provider.client_id
@@ -118,14 +122,14 @@ def test_a_wrong_client_secret_is_named_as_such(
     provider: FakeOidcProvider, http: httpx.Client
 ) -> None:
     """A secret the provider refuses ends in a sentence pointing at the client settings."""
-    signin = OidcSignIn(_config(provider, client_secret="wrong"), client=http)
+    signin = OidcSignIn(_config(provider, client_secret="wrong"))
     with pytest.raises(SignInError, match="client ID and secret"):
         _sign_in(signin, http)
 
 
 def test_the_pkce_verifier_is_checked(provider: FakeOidcProvider, http: httpx.Client) -> None:
     """A code presented with another verifier than the challenge's is refused."""
-    signin = OidcSignIn(_config(provider), client=http)
+    signin = OidcSignIn(_config(provider))
     url, pending = signin.begin()
     query = _browse(http, url)
     forged = replace(pending, code_verifier=pending.code_verifier[::-1] + "x")
@@ -136,7 +140,7 @@ def test_the_pkce_verifier_is_checked(provider: FakeOidcProvider, http: httpx.Cl
 
 def test_a_code_is_used_once(provider: FakeOidcProvider, http: httpx.Client) -> None:
     """Finishing twice with the same answer fails the second time: the provider spent the code."""
-    signin = OidcSignIn(_config(provider), client=http)
+    signin = OidcSignIn(_config(provider))
     url, pending = signin.begin()
     query = _browse(http, url)
     signin.finish(pending, query)
@@ -148,7 +152,7 @@ def test_a_state_that_does_not_match_is_refused_before_the_token_request(
     provider: FakeOidcProvider, http: httpx.Client
 ) -> None:
     """An answer carrying another sign-in's state is refused and its code never exchanged."""
-    signin = OidcSignIn(_config(provider), client=http)
+    signin = OidcSignIn(_config(provider))
     url, pending = signin.begin()
     query = _browse(http, url)
     with pytest.raises(SignInError, match="does not belong to the sign-in this browser started"):
@@ -175,7 +179,7 @@ def test_several_audiences_need_an_azp_naming_this_client(
     provider.azp = "another-app"
     assert "failed the authorized party check" in _refusal(provider, http)
     provider.azp = provider.client_id
-    assert _sign_in(OidcSignIn(_config(provider), client=http), http).subject == "00u-ada"
+    assert _sign_in(OidcSignIn(_config(provider)), http).subject == "00u-ada"
 
 
 def test_an_expired_token_is_refused_past_the_leeway_only(
@@ -184,10 +188,10 @@ def test_an_expired_token_is_refused_past_the_leeway_only(
     """A token expired 2 minutes ago fails; one expired 30 s ago is within the minute's leeway."""
     provider.clock = lambda: 1_800_000_000.0
     provider.lifetime = 300
-    late = OidcSignIn(_config(provider), client=http, now=lambda: 1_800_000_000.0 + 420)
+    late = OidcSignIn(_config(provider), now=lambda: 1_800_000_000.0 + 420)
     with pytest.raises(SignInError, match="failed the expiry check"):
         _sign_in(late, http)
-    just = OidcSignIn(_config(provider), client=http, now=lambda: 1_800_000_000.0 + 330)
+    just = OidcSignIn(_config(provider), now=lambda: 1_800_000_000.0 + 330)
     assert _sign_in(just, http).subject == "00u-ada"
 
 
@@ -196,7 +200,7 @@ def test_a_token_issued_in_the_future_is_refused(
 ) -> None:
     """A token whose iat is past now plus the leeway fails (the provider's clock is far ahead)."""
     provider.clock = lambda: 1_800_000_000.0
-    early = OidcSignIn(_config(provider), client=http, now=lambda: 1_800_000_000.0 - 120)
+    early = OidcSignIn(_config(provider), now=lambda: 1_800_000_000.0 - 120)
     with pytest.raises(SignInError, match="failed the issued-at check"):
         _sign_in(early, http)
 
@@ -217,11 +221,11 @@ def test_no_symmetric_or_unsigned_token_is_accepted(
 
 
 def test_a_discovery_document_naming_another_issuer_is_refused(
-    provider: FakeOidcProvider, http: httpx.Client
+    provider: FakeOidcProvider,
 ) -> None:
     """A discovery document whose issuer is not the configured one stops the sign-in at begin."""
     provider.discovery_issuer = "https://evil.example"
-    signin = OidcSignIn(_config(provider), client=http)
+    signin = OidcSignIn(_config(provider))
     with pytest.raises(SignInError, match="names a different issuer"):
         signin.begin()
     assert provider.requests_to("/authorize") == []
@@ -269,7 +273,7 @@ def test_the_providers_error_is_a_sentence(provider: FakeOidcProvider, http: htt
     assert provider.requests_to("/token") == []
 
 
-def test_an_unreachable_provider_is_named(http: httpx.Client) -> None:
+def test_an_unreachable_provider_is_named() -> None:
     """A provider nobody answers at ends in a sentence naming its host, not a traceback."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -281,7 +285,7 @@ def test_an_unreachable_provider_is_named(http: httpx.Client) -> None:
         redirect_uri="http://127.0.0.1:9/auth/callback",
     )
     with pytest.raises(SignInError) as caught:
-        OidcSignIn(config, client=http).begin()
+        OidcSignIn(config).begin()
     assert str(caught.value) == (
         f"riskbrief could not reach the identity provider at 127.0.0.1:{port}; check that it "
         "is up and that this server can reach it, then sign in again."
@@ -290,11 +294,27 @@ def test_an_unreachable_provider_is_named(http: httpx.Client) -> None:
     assert isinstance(caught.value, RiskbriefError)
 
 
+def test_a_provider_gone_before_the_code_is_exchanged_is_named(http: httpx.Client) -> None:
+    """A provider that stops answering between its redirect and the token request ends in the
+    same one sentence naming its host, from the code's exchange."""
+    with FakeOidcProvider() as provider:
+        signin = OidcSignIn(_config(provider))
+        url, pending = signin.begin()
+        query = _browse(http, url)
+        host = provider.issuer.removeprefix("http://")
+    with pytest.raises(SignInError) as caught:
+        signin.finish(pending, query)
+    assert str(caught.value).startswith(
+        f"riskbrief could not reach the identity provider at {host};"
+    )
+    assert caught.value.__cause__ is None
+
+
 def test_a_rotated_key_is_fetched_once_and_discovery_is_cached(
     provider: FakeOidcProvider, http: httpx.Client
 ) -> None:
     """After the provider rotates its key, the new kid makes the JWKS be fetched again, once."""
-    signin = OidcSignIn(_config(provider), client=http)
+    signin = OidcSignIn(_config(provider))
     _sign_in(signin, http)
     _sign_in(signin, http)
     assert len(provider.requests_to("/jwks")) == 1
@@ -306,6 +326,21 @@ def test_a_rotated_key_is_fetched_once_and_discovery_is_cached(
     assert len(provider.requests_to(r"/\.well-known/openid-configuration")) == 1
 
 
+def test_sign_ins_finished_at_once_each_get_their_own_person(
+    provider: FakeOidcProvider, http: httpx.Client
+) -> None:
+    """Eight people's sign-ins finished on eight threads at once each come back as that person."""
+    signin = OidcSignIn(_config(provider))
+    started = []
+    for i in range(8):
+        provider.user = FakeUser(subject=f"00u-{i}", email=f"p{i}@example.com")
+        url, pending = signin.begin()
+        started.append((pending, _browse(http, url)))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        subjects = list(pool.map(lambda s: signin.finish(*s).subject, started))
+    assert subjects == [f"00u-{i}" for i in range(8)]
+
+
 def test_a_key_the_provider_does_not_publish_is_refused(
     provider: FakeOidcProvider, http: httpx.Client
 ) -> None:
@@ -313,18 +348,16 @@ def test_a_key_the_provider_does_not_publish_is_refused(
     provider.sign_with = SigningKey.generate("key-1")  # same kid, other key
     assert "failed the signature check" in _refusal(provider, http)
     provider.sign_with = SigningKey.generate("unpublished")
-    signin = OidcSignIn(_config(provider), client=http)
+    signin = OidcSignIn(_config(provider))
     with pytest.raises(SignInError, match="failed the signing key check"):
         _sign_in(signin, http)
     assert len(provider.requests_to("/jwks")) == 3
 
 
 @pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example", "https://evil.example"])
-def test_next_stays_on_this_site(
-    provider: FakeOidcProvider, http: httpx.Client, target: str
-) -> None:
+def test_next_stays_on_this_site(provider: FakeOidcProvider, target: str) -> None:
     """A next path off this site becomes / at begin, and a cookie carrying one is refused."""
-    _, pending = OidcSignIn(_config(provider), client=http).begin(target)
+    _, pending = OidcSignIn(_config(provider)).begin(target)
     assert pending.next == "/"
     with pytest.raises(SignInError, match="not on this site"):
         Pending.from_dict({**pending.to_dict(), "next": target})

@@ -234,6 +234,29 @@ def test_workspace_packages_are_named_by_package_json_and_nested_globs_count(
     assert owner["packages/labs/ssr/src/index.ts"] == "ssr"
 
 
+def test_workspace_globs_read_as_riskbrief_toml_globs_from_the_root(tmp_path: Path) -> None:
+    """npm's workspace globs name folders from the root as riskbrief.toml's do: ``./`` and a
+    trailing ``/`` are dropped, a bare name is the root's folder only (not ``site/api``), a
+    ``!`` glob takes its folder out wherever it stands, and one that is no glob is skipped."""
+    plan, _owner = _plan(
+        tmp_path / "clone",
+        {
+            "package.json": (
+                '{"private": true, "workspaces": ["!packages/old", "./packages/*/", "api", "["]}'
+            ),
+            "packages/web/package.json": '{"name": "web"}',
+            "packages/web/src/index.ts": "export const a = 1;\n",
+            "packages/old/package.json": '{"name": "old"}',
+            "packages/old/src/index.ts": "export const b = 1;\n",
+            "api/package.json": '{"name": "api"}',
+            "api/src/index.ts": "export const c = 1;\n",
+            "site/api/package.json": '{"name": "site-api"}',
+            "site/api/src/index.ts": "export const d = 1;\n",
+        },
+    )
+    assert dict(plan.services) == {"api": "api/**", "web": "packages/web/**"}
+
+
 def test_a_dotnet_solution_is_one_service_per_project_not_tests_or_benchmarks(
     tmp_path: Path,
 ) -> None:

@@ -8,14 +8,14 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.engine import Engine
 
 from bot.delivery import DeliveryOutcome, DeliveryReport, OutcomeStatus
-from bot.runtime.metrics import Metrics
+from bot.runtime.metrics import ProcessMetrics
 from data.clock import utcnow
 from data.store.deliveries import claim, fail
 from data.store.engine import session_scope
 from data.store.tables import ChannelName, Subscriber, SyncState
 
 
-def _samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+def _samples(metrics: ProcessMetrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     text = metrics.exposition().decode()
     return {
         (s.name, tuple(sorted(s.labels.items()))): s.value
@@ -26,7 +26,7 @@ def _samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], 
 
 def test_delivery_outcomes_are_counted_by_channel_and_outcome() -> None:
     """Sent, failed and fenced attempts count apart; attempts after the first count as retries."""
-    metrics = Metrics()
+    metrics = ProcessMetrics()
     metrics.record(
         DeliveryReport(
             (
@@ -83,7 +83,7 @@ def test_store_gauges_show_claims_in_flight_and_sync_age(engine: Engine) -> None
     failed = claim(engine, subscriber, "2026-W47", "email", now)
     assert failed is not None
     fail(engine, failed, "SMTP said no")
-    got = _samples(Metrics(engine))
+    got = _samples(ProcessMetrics(engine))
     assert 290 < got[("riskbrief_oldest_claim_age_seconds", ())] < 400
     assert got[("riskbrief_deliveries_unfinished", (("status", "claimed"),))] == 1
     assert got[("riskbrief_deliveries_unfinished", (("status", "failed"),))] == 1

@@ -185,7 +185,8 @@ def test_the_serve_module_loads_no_web_endpoint_until_one_is_built() -> None:
     """A scheduler replica imports neither the MCP SDK, bolt, nor the PR check's modules."""
     probe = (
         "import sys, bot.runtime.serve; "
-        "print(sorted(m for m in ('mcp', 'slack_bolt', 'bot.github', 'bot.mcp.http', "
+        "print(sorted(m for m in ('mcp', 'slack_bolt', 'bot.github', 'bot.gitlab', "
+        "'bot.bitbucket', 'bot.checks.registry', 'bot.checks.webhook', 'bot.mcp.http', "
         "'bot.ci.coverage') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -21,8 +21,9 @@ from bot.answers.briefs import brief_answer
 from bot.answers.caller import Profile
 from bot.answers.changes import change_answer
 from bot.answers.deploys import deploy_answer
+from bot.answers.grammar import HELP, parse_query
 from bot.answers.lookups import catalog_of, latest_deploy_key
-from bot.answers.parse import HELP, Usage, parse_query
+from bot.answers.parse import Usage
 from bot.answers.queries import (
     BriefQuery,
     ChangeQuery,

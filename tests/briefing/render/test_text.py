@@ -7,7 +7,9 @@ from dataclasses import replace
 from briefing.payload import UnknownView
 from briefing.render.text import unknown_line
 from briefing.sections import unknown as _unknown
-from scoring import Band, ScoringConfig, aggregate
+from scoring.config import ScoringConfig
+from scoring.risk import Band
+from scoring.weekly import aggregate
 from tests.scoring.builders import scored
 
 

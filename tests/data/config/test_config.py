@@ -102,6 +102,14 @@ def test_example_written_by_init_parses() -> None:
             "subscribers[0].email must be an address such as",
         ),
         (
+            "[[subscribers]]\nkey = 'x'\nemail = 'maria..x@example.com'",
+            "subscribers[0].email must be an address such as maria@example.com (got 'maria..x",
+        ),
+        (
+            "[[subscribers]]\nkey = 'x'\nemail = 'Maria <maria@example.com>'",
+            "subscribers[0].email must be an address such as maria@example.com (got 'Maria <",
+        ),
+        (
             "[[subscribers]]\nkey = 'x'\nslack_user_id = 'maria'",
             "subscribers[0].slack_user_id must be a Slack member id",
         ),

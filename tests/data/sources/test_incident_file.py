@@ -16,7 +16,7 @@ from data.config.sources import FileImportConfig
 from data.sources.incident_file import FileImportSource
 from data.store.tables import Deploy, ErrorBudget, Service
 from data.sync import SourceSummary, run_sources
-from tests.data.sources.test_pagerduty import IncidentRow, incident_rows, store_org
+from tests.data.sources.pagerduty.test_source import IncidentRow, incident_rows, store_org
 
 # Cases of the client against its fake; on PostgreSQL only where the store decides.
 pytestmark = pytest.mark.client_cases

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.ingest import Tally
-from data.reverts import RevertIncidents
+from data.rules.revert_incidents import RevertIncidents
 from data.sources.local_git import LocalGitSource
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, Deploy, Incident, Person, SyncState

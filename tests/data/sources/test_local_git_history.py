@@ -11,8 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
-from data.linking import link_all
-from data.reverts import RevertIncidents
+from data.rules.linking import link_all
+from data.rules.revert_incidents import RevertIncidents
 from data.sources.local_git import LocalGitSource
 from data.sources.local_git.merges import pull_request_of
 from data.store.org import sync_org

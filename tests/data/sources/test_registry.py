@@ -12,8 +12,8 @@ from data.config.sources import SourcesConfig
 from data.sources.github.deploy_rules import github_repositories
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.gitlab.spec import GITLAB
-from data.sources.opsgenie_spec import OPSGENIE
-from data.sources.pagerduty_spec import PAGERDUTY
+from data.sources.opsgenie.spec import OPSGENIE
+from data.sources.pagerduty.spec import PAGERDUTY
 from data.sources.registry import (
     SOURCES,
     configured,

@@ -37,11 +37,12 @@ from data.store.tables import (
     Team,
     merged_time,
 )
-from data.store.window import week_rows
+from data.store.window import window_rows
 from data.sync import run_sources
-from scoring import Card, CardKind, Severity, aggregate, build_cards
-from scoring.card_terms import EvidenceKind, FactKey
+from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey, Severity
+from scoring.cards import build_cards
 from scoring.errors import StoreError
+from scoring.weekly import aggregate
 from tests.data.sources.conftest import AS_OF, LoadedSample
 from tests.samples import SampleTemplate
 from tests.scoring.card_builders import facts
@@ -74,8 +75,8 @@ def _cards(
     config = loaded.org.scoring_config()
     scope = loaded.org.scope_services(teams, services)
     with session_scope(loaded.engine) as session:
-        this = week_rows(session, *week.bounds(timezone), scope, config.version)
-        last = week_rows(session, *week.previous().bounds(timezone), scope, config.version)
+        this = window_rows(session, *week.bounds(timezone), scope, config.version)
+        last = window_rows(session, *week.previous().bounds(timezone), scope, config.version)
     cards = build_cards(
         aggregate(this.changes, this.deploys, this.incidents),
         aggregate(last.changes, last.deploys, last.incidents),

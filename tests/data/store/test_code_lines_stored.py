@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot.cli import main
 from data.config import OrgConfig
 from data.ingest import Ingest
-from data.sources.records import ChangeRecord, FileRecord
+from data.sources.values import SourceChange, SourceChangeFile
 from data.store.facts import load_changes
 from data.store.tables import ChangeFile, RiskScoreRow
 from scoring.change_key import ChangeKey
@@ -127,8 +127,8 @@ def test_a_code_hosts_counts_keep_the_clones_lines_of_code(engine: Engine, org: 
     code while their counts agree, and take the host's when they differ."""
     path = "checkout/cart.py"
 
-    def record(*files: FileRecord) -> ChangeRecord:
-        return ChangeRecord(
+    def record(*files: SourceChangeFile) -> SourceChange:
+        return SourceChange(
             key="acme/shop#1",
             repository="acme/shop",
             author="alice",
@@ -144,14 +144,14 @@ def test_a_code_hosts_counts_keep_the_clones_lines_of_code(engine: Engine, org: 
             return [(f.added, f.code_added, f.code_deleted) for f in rows]
 
     for files in (
-        (FileRecord(path, 9, 1, code_added=6, code_deleted=0),),
-        (FileRecord(path, 9, 1),),
+        (SourceChangeFile(path, 9, 1, code_added=6, code_deleted=0),),
+        (SourceChangeFile(path, 9, 1),),
     ):
         with Session(engine) as session:
             Ingest(session, org).changes([record(*files)])
             session.commit()
         assert stored() == [(9, 6, 0)]
     with Session(engine) as session:
-        Ingest(session, org).changes([record(FileRecord(path, 12, 1))])
+        Ingest(session, org).changes([record(SourceChangeFile(path, 12, 1))])
         session.commit()
     assert stored() == [(12, None, None)]

@@ -13,7 +13,7 @@ from data.store.deliveries import (
     FAILED,
     SENT,
     Claim,
-    RetryPolicy,
+    DeliveryRetry,
     claim,
     complete,
     fail,
@@ -87,7 +87,7 @@ def test_sent_delivery_is_never_claimed_again(engine: Engine, subscriber_id: int
 
 def test_crashed_claim_is_taken_over_once_stale(engine: Engine, subscriber_id: int) -> None:
     """A claim left behind by a crash is retried after the lease, by exactly one taker."""
-    policy = RetryPolicy(stale_after=timedelta(minutes=15))
+    policy = DeliveryRetry(stale_after=timedelta(minutes=15))
     assert claim(engine, subscriber_id, WEEK, "email", NOW, policy) is not None
     # Still within the lease: the first process may be sending right now.
     assert claim(engine, subscriber_id, WEEK, "email", NOW + timedelta(minutes=5), policy) is None
@@ -105,7 +105,7 @@ def test_crashed_claim_is_taken_over_once_stale(engine: Engine, subscriber_id: i
 
 def test_failure_is_recorded_and_retried_after_backoff(engine: Engine, subscriber_id: int) -> None:
     """A failed attempt keeps its error; it is retried after the back-off, up to the limit."""
-    policy = RetryPolicy(backoff=timedelta(minutes=5), max_attempts=2)
+    policy = DeliveryRetry(backoff=timedelta(minutes=5), max_attempts=2)
     first = claim(engine, subscriber_id, WEEK, "slack", NOW, policy)
     assert first is not None
     assert fail(engine, first, "Slack said\nratelimited")
@@ -125,7 +125,7 @@ def test_stale_attempt_cannot_overwrite_the_one_that_took_over(
     engine: Engine, subscriber_id: int
 ) -> None:
     """A slow first attempt that was taken over cannot mark the row failed under the new one."""
-    policy = RetryPolicy(stale_after=timedelta(minutes=1))
+    policy = DeliveryRetry(stale_after=timedelta(minutes=1))
     slow = claim(engine, subscriber_id, WEEK, "slack", NOW, policy)
     assert slow is not None
     taker = claim(engine, subscriber_id, WEEK, "slack", NOW + timedelta(minutes=2), policy)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from data.linking import link_all
+from data.rules.linking import link_all
 from data.store.engine import session_scope
 from data.store.facts import load_changes, load_deploys, load_incidents
 from data.store.tables import Incident, Person

@@ -10,16 +10,17 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.ingest import Ingest
-from data.sources.records import ChangeRecord, FileRecord
+from data.sources.values import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.facts import facts_of, load_changes
 from data.store.open_changes import load_open_changes, open_change_rows
 from data.store.org import sync_org
 from data.store.scores import save_scores
 from data.store.tables import Change, ChangeState
-from data.store.window import week_rows
-from scoring import Band, RiskScore, Signal
+from data.store.window import window_rows
+from scoring.risk import Band, RiskScore
 from scoring.scored import scored_change
+from scoring.signal import Signal
 
 T0 = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 ORG = """
@@ -46,22 +47,22 @@ def org(engine: Engine) -> OrgConfig:
     return config
 
 
-def _pr(number: int, state: str, path: str, hours: float = 0) -> ChangeRecord:
-    return ChangeRecord(
+def _pr(number: int, state: str, path: str, hours: float = 0) -> SourceChange:
+    return SourceChange(
         key=f"acme/shop#{number}",
         repository="acme/shop",
         author="alice",
         merged_at=T0 + timedelta(hours=hours),
         title=f"PR {number}",
         number=number,
-        files=(FileRecord(path, 10, 1),),
+        files=(SourceChangeFile(path, 10, 1),),
         state=state,
         updated_at=T0 + timedelta(hours=hours),
         head_sha=f"{number:040x}",
     )
 
 
-def _write(engine: Engine, org: OrgConfig, *records: ChangeRecord) -> None:
+def _write(engine: Engine, org: OrgConfig, *records: SourceChange) -> None:
     with Session(engine) as session:
         Ingest(session, org).changes(records)
         session.commit()
@@ -102,7 +103,7 @@ def test_open_pull_requests_are_no_history_and_reach_no_briefing(
         save_scores(s, "change", [scored_change(_score("acme/shop#1", 10), merged_facts[0])])
         save_scores(s, "change", [scored_change(_score("acme/shop#2", 90), open_facts[0])])
     with session_scope(engine) as s:
-        week = week_rows(s, T0 - timedelta(days=1), T0 + timedelta(days=7), ["checkout"], "v1")
+        week = window_rows(s, T0 - timedelta(days=1), T0 + timedelta(days=7), ["checkout"], "v1")
     assert [c.key for c in week.changes] == ["acme/shop#1"]
     assert open_facts[0].merged_at == T0 + timedelta(days=1)
 

@@ -6,8 +6,9 @@ from sqlalchemy.engine import Engine
 
 from data.store.engine import session_scope
 from data.store.scores import load_scores, save_scores
-from scoring import Band, Gate, RiskScore, Signal
+from scoring.risk import Band, Gate, RiskScore
 from scoring.scored import ScoredChange, scored_change
+from scoring.signal import Signal
 
 
 def _scored(key: str, points: float, version: str = "v1") -> ScoredChange:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from data.bug_issues import known_bug_issues, stored_bug_issues
 from data.config import parse_org_config
-from data.sources.records import ChangeRecord
+from data.sources.values import SourceChange
 from data.store.facts import load_changes
 from data.store.tracker import _repository_of, github_references, tracker_bugs, upsert_issues
 from data.sync import SyncRun
@@ -23,8 +23,8 @@ def _issue(key: str, source: str = "jira", **changes: object) -> TrackerIssueRec
     return TrackerIssueRecord(source, key, **base)  # type: ignore[arg-type]
 
 
-def _change(key: str, title: str, **changes: object) -> ChangeRecord:
-    return ChangeRecord(key, "acme/shop", "dev", at(10), title=title, **changes)  # type: ignore[arg-type]
+def _change(key: str, title: str, **changes: object) -> SourceChange:
+    return SourceChange(key, "acme/shop", "dev", at(10), title=title, **changes)  # type: ignore[arg-type]
 
 
 def test_upserts_add_update_and_leave_unchanged_rows_alone(engine: Engine) -> None:

@@ -9,9 +9,11 @@ from data.store.engine import session_scope
 from data.store.facts import load_changes
 from data.store.scores import load_scores, save_scores
 from data.store.tables import Deploy, DeployChange, Incident
-from data.store.window import week_rows
-from scoring import Band, Gate, RiskScore, Signal, aggregate
+from data.store.window import window_rows
+from scoring.risk import Band, Gate, RiskScore
 from scoring.scored import scored_change
+from scoring.signal import Signal
+from scoring.weekly import aggregate
 from tests.data.rows import at, base, change
 
 
@@ -43,8 +45,8 @@ def test_week_rows_keep_the_window_scope_and_version(engine: Engine) -> None:
         old = _high("acme/shop#3", version="old")
         save_scores(s, "change", [scored_change(old, facts[old.key])])
     with session_scope(engine) as s:
-        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
-        other = week_rows(s, at(0), at(24 * 7), ["search"], "v1")
+        rows = window_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+        other = window_rows(s, at(0), at(24 * 7), ["search"], "v1")
     assert [c.key for c in rows.changes] == ["acme/shop#2"]
     assert rows.changes[0].band is Band.HIGH
     assert (rows.changes[0].files_with_owner_data, rows.changes[0].files_with_owner) == (1, 1)
@@ -62,7 +64,7 @@ def test_a_week_reads_the_stored_top_signals_in_rank_order(engine: Engine) -> No
         facts = load_changes(s)[0]
         save_scores(s, "change", [scored_change(_high(facts.key), facts)])
     with session_scope(engine) as s:
-        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+        rows = window_rows(s, at(0), at(24 * 7), ["payments"], "v1")
         stored = load_scores(s, "change", "v1")[facts.key]
     assert rows.changes[0].drivers == ("review", "size")
     assert rows.changes[0].drivers == stored.drivers
@@ -111,7 +113,7 @@ def test_week_counts_production_deploys_only(
     with session_scope(engine) as s:
         save_scores(s, "deploy", [scored_change(_score(f"d{n}")) for n in range(len(environments))])
     with session_scope(engine) as s:
-        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+        rows = window_rows(s, at(0), at(24 * 7), ["payments"], "v1")
     week = aggregate(rows.changes, rows.deploys, rows.incidents)
     assert len(week.deploys) == expected_deploys
     assert week.change_failure_rate == expected_cfr
@@ -132,7 +134,7 @@ def test_a_week_knows_which_gates_put_a_change_in_its_band(engine: Engine) -> No
         lifted = RiskScore("acme/shop#2", 60, Band.HIGH, signals, (large,), "v1")
         save_scores(s, "change", [scored_change(r, facts[r.key]) for r in (gated, lifted)])
     with session_scope(engine) as s:
-        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+        rows = window_rows(s, at(0), at(24 * 7), ["payments"], "v1")
     by_key = {c.key: c for c in rows.changes}
     assert by_key["acme/shop#1"].gates == ("schema_migration",)
     assert by_key["acme/shop#1"].gated_very_high
@@ -167,7 +169,7 @@ def test_an_incident_carries_its_deploys_score_gates_and_what_it_shipped(engine:
         lifted = RiskScore("d1", 84, Band.CRITICAL, signals, (active,), "v1")
         save_scores(s, "deploy", [scored_change(lifted)])
     with session_scope(engine) as s:
-        rows = week_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+        rows = window_rows(s, at(0), at(24 * 7), ["payments"], "v1")
     (incident,) = rows.incidents
     assert (incident.deploy_key, incident.deploy_score) == ("d1", 84)
     assert incident.deploy_gates == ("active_incident",)

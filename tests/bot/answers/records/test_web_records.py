@@ -15,10 +15,10 @@ from bot.answers.records.agent import agent_activity, agent_weeks
 from bot.answers.records.briefing import scope_briefing
 from bot.answers.records.change import change_risk
 from bot.answers.records.deploy import deploy_record
-from bot.answers.records.history import MAX_WEEKS, MIN_WEEKS, week_rows, weekly_trend
 from bot.answers.records.ownership import DRIFT_SHARE, ownership
 from bot.answers.records.ranking import store_ranking
 from bot.answers.records.service import service_record
+from bot.answers.records.trend import MAX_WEEKS, MIN_WEEKS, week_rows, weekly_trend
 from bot.answers.text import answer_text
 from data.scope import Scope
 from data.store.engine import session_scope

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers.parse import change_ref
+from bot.answers.parse import change_lookup
 from data.config import parse_org_config
 from data.sources.bitbucket.keys import cloud_pull_url, dc_pull_url, parse_dc_pull
 from data.sources.registry import read_change
@@ -36,7 +36,7 @@ repositories = ["SHOP/checkout"]
 )
 def test_keys_and_urls_of_both_editions_read_where_a_change_is_typed(text: str, key: str) -> None:
     """`/risk pr` and `ask pr` read both hosts' pull request URLs and keys to the stored key."""
-    assert change_ref(text) == key
+    assert change_lookup(text) == key
 
 
 def test_a_data_center_url_must_be_under_the_configured_server() -> None:
@@ -73,6 +73,6 @@ def test_urls_are_written_as_they_are_read() -> None:
 
 def test_other_hosts_urls_are_not_bitbucket_s() -> None:
     """A GitHub pull request URL is still GitHub's; a GitLab one GitLab's."""
-    assert change_ref("https://github.com/acme/shop/pull/7") == "acme/shop#7"
-    assert change_ref("https://gitlab.com/acme/shop/-/merge_requests/7") == "acme/shop!7"
+    assert change_lookup("https://github.com/acme/shop/pull/7") == "acme/shop#7"
+    assert change_lookup("https://gitlab.com/acme/shop/-/merge_requests/7") == "acme/shop!7"
     assert read_change("https://github.com/acme/shop/pull-requests/7") is None

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable, MutableMapping
+from typing import Any
 from urllib.parse import unquote
 
+import pytest
 import structlog
 from sqlmodel import Session, select
 from structlog.testing import capture_logs
@@ -13,6 +17,22 @@ from data.sources.bitbucket.codeowners import parse_bitbucket_codeowners
 from data.sources.bitbucket.settings import BitbucketCloudConfig, CloudDeploys
 from data.store.tables import Deploy
 from tests.data.sources.bitbucket.world import World, at, pr
+
+
+def _logged(run: Callable[[], object]) -> list[MutableMapping[str, Any]]:
+    """The log lines of ``run()``, every level let through while it runs.
+
+    Another test of the same worker may have configured logging to drop info lines, and the
+    lines these tests look for are info lines."""
+    saved = structlog.get_config()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
+    try:
+        with capture_logs() as logs:
+            run()
+    finally:
+        structlog.configure(**saved)
+    return logs
+
 
 FIRST = "* @lead\ncheckout/ @ana\n"
 SECOND = "* @lead\ncheckout/ @acme/payments:random(1) bo@example.com\n"
@@ -107,15 +127,7 @@ def test_cloud_deployments_shaped_as_atlassian_documents_them_are_stored(
     world.fake.add_deployment(world.repo, "{x1}", prod, "STOPPED", at(4), "b" * 40)
     world.fake.add_deployment(world.repo, "{gone}", "{deleted-env}", "SUCCESSFUL", at(3), "c" * 40)
     world.fake.add_deployment(world.repo, "{r1}", prod, "", at(2), "d" * 40, state="IN_PROGRESS")
-    # Another test of the same worker may have configured logging to drop info lines; the
-    # skipped deployments are info lines, so this test lets every level through while it looks.
-    saved = structlog.get_config()
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
-    try:
-        with capture_logs() as logs:
-            world.sync()
-    finally:
-        structlog.configure(**saved)
+    logs = _logged(world.sync)
     with Session(world.engine) as session:
         deploys = sorted(session.exec(select(Deploy)), key=lambda d: d.finished_at)
     assert [(d.sha, d.status, d.finished_at) for d in deploys] == [
@@ -159,11 +171,50 @@ def test_a_selector_team_is_read_as_one_of_its_members() -> None:
 
 
 def test_malformed_teams_yaml_leaves_the_team_by_name(cloud_world: World) -> None:
-    """A teams.yaml that cannot be read keeps the team as an owner by name; the sync goes on."""
+    """A teams.yaml that cannot be read keeps the team as an owner by name, the log says why
+    in one sentence, and the sync goes on."""
     world = cloud_world
     repo = world.fake.repo(world.repo)
     repo.codeowners = [("a" * 40, at(20), "checkout/ @teams/payments\n")]
     repo.teams = {"a" * 40: "payments: &x {oops\n"}
     world.fake.add_pr(world.repo, pr(1, 15, files=(("checkout/x.py", 1, 0, "modified"),)))
-    world.sync()
+    logs = _logged(world.sync)
     assert world.change(1)[1][0].owners == ["@teams/payments"]
+    (malformed,) = [e for e in logs if e["event"] == "bitbucket.teams_malformed"]
+    assert malformed["error"] == "not YAML at line 2: expected ',' or '}', but got '<stream end>'"
+
+
+def test_teams_yaml_is_read_as_yaml_in_each_form_bitbucket_documents() -> None:
+    """A team's members inline, as a block list, or under its own keys, in file order; a
+    team with nothing under it has no members; comments and a document marker are YAML's."""
+    from data.sources.bitbucket.codeowners import parse_teams
+
+    text = (
+        "# who owns what\n---\npayments: [ana, '@bo']  # inline\n"
+        "search:\n  - cy@example.com\n  - 1024\n"
+        "platform:\n  leads: ['@dee']\n  contributors:\n    - '@eve'\n"
+        "empty:\n"
+    )
+    assert parse_teams(text) == {
+        "payments": ("ana", "@bo"),
+        "search": ("cy@example.com", "1024"),
+        "platform": ("@dee", "@eve"),
+        "empty": (),
+    }
+
+
+def test_a_teams_yaml_of_the_wrong_shape_is_one_sentence() -> None:
+    """A teams.yaml that is YAML but no map of teams to member lists is refused in one
+    sentence naming the team, never a traceback."""
+    from data.sources.bitbucket.codeowners import parse_teams
+
+    wrong = {
+        "- ana\n": "no teams: the file is not a map of team names to members",
+        "payments: ana\n": "team 'payments': its members must be a list",
+        "payments: [ana, [bo]]\n": "team 'payments': ['bo'] is not a plain member",
+        "payments:\n  - @bo\n": "not YAML at line 2: found character '@' that cannot start "
+        "any token",
+    }
+    for text, sentence in wrong.items():
+        with pytest.raises(ValueError, match=f"^{re.escape(sentence)}$"):
+            parse_teams(text)

@@ -112,6 +112,11 @@ PATTERNS = [
     ("foo/**/bar", "x/foo/bar", False),
     ("foo/**/bar/b*", "foo/q/bar/baz", True),
     ("foo/**/bar/b*", "foo/q/bar/qux", False),
+    ("**/", "a/b.py", True),  # git's rule: anything inside a folder (once matched nothing)
+    ("**/**/logs", "a/logs/x", True),
+    ("\\[ab].md", "[ab].md", True),
+    ("a**b", "a/b", False),  # ``**`` inside a part is a lone ``*``
+    ("a**b", "axyb", True),
     ("[ab].md", "[ab].md", True),  # no character classes in CODEOWNERS
     ("[ab].md", "a.md", False),
 ]
@@ -154,6 +159,18 @@ def test_lines_github_rejects_are_skipped() -> None:
     assert parsed.owners("vendor/lib.py") == ("@everyone",)
     assert len(parsed.errors) == 3
     assert parsed.errors[0].startswith("line 2: negation")
+
+
+def test_an_email_owner_is_an_address_by_email_validators_rules() -> None:
+    """An email owner is one address as email-validator reads it: a doubled dot or a domain
+    without one makes the line one GitHub skips, an owner with `+` or a subdomain is kept."""
+    parsed = parse_codeowners(
+        "a/ ops+oncall@mail.example.com\nb/ ops..oncall@example.com\nc/ ops@example\n"
+    )
+    assert parsed.owners("a/x.py") == ("ops+oncall@mail.example.com",)
+    assert parsed.owners("b/x.py") == ()
+    assert parsed.owners("c/x.py") == ()
+    assert [e.split(":")[0] for e in parsed.errors] == ["line 2", "line 3"]
 
 
 T0 = datetime(2026, 1, 10, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The query parts and their prices, and turning a pull request node into a ChangeRecord."""
+"""The query parts and their prices, and turning a pull request node into a SourceChange."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from data.sources.github.graphql_queries import (
     spare_requests,
 )
 from data.sources.github.pulls import parse_pull
-from data.sources.records import FileRecord
+from data.sources.values import SourceChangeFile
 from fakes.github_graphql import SDL, price
 
 SCHEMA = build_schema(SDL)
@@ -189,7 +189,7 @@ def test_a_node_becomes_a_change_record() -> None:
     record = parse_pull(
         node,
         REPO,
-        files=(FileRecord("checkout/a.py", 1, 2), FileRecord("docs/b.md")),
+        files=(SourceChangeFile("checkout/a.py", 1, 2), SourceChangeFile("docs/b.md")),
         reviews=(),
         labels=("chore",),
         owners_of=owners,

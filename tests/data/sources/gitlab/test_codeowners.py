@@ -70,6 +70,15 @@ def test_roles_nested_groups_and_emails_are_owners_and_bad_lines_are_reported() 
     assert len(owners.errors) == 2
 
 
+def test_an_email_owner_is_an_address_by_email_validators_rules() -> None:
+    """An email owner is one address as email-validator reads it: a doubled dot makes the
+    entry one GitLab skips, an owner with `+` or a subdomain is kept."""
+    owners = parse_gitlab_codeowners("/a/ ops+oncall@mail.example.com\n/b/ ops..x@example.com\n")
+    assert owners.owners("a/x.py") == ("ops+oncall@mail.example.com",)
+    assert owners.owners("b/x.py") == ()
+    assert len(owners.errors) == 1
+
+
 def test_gitlab_reads_the_root_file_before_docs_and_dot_gitlab() -> None:
     """Of CODEOWNERS, docs/CODEOWNERS and .gitlab/CODEOWNERS the first that exists is in force."""
     when = datetime(2026, 1, 1, tzinfo=UTC)

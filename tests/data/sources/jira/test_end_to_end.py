@@ -9,7 +9,7 @@ from bot.composition.pipeline import score_all
 from briefing.build import Recipient, build_payload
 from briefing.week import IsoWeek
 from data.sources.jira.source import jira_sources
-from data.sources.records import ChangeRecord, DeployRecord, ErrorBudgetRecord, FileRecord
+from data.sources.values import SourceChange, SourceChangeFile, SourceDeploy, SourceErrorBudget
 from data.store.tables import Incident, RiskScoreRow
 from data.sync import SyncRun, run_sources
 from fakes.jira_server import FakeJiraIssue
@@ -20,15 +20,15 @@ from tests.data.sources.tracker.world import NOW, at
 pytestmark = pytest.mark.dates
 
 
-def _change(key: str, title: str, hours_ago: float) -> ChangeRecord:
-    return ChangeRecord(
+def _change(key: str, title: str, hours_ago: float) -> SourceChange:
+    return SourceChange(
         key,
         "acme/shop",
         "dev",
         at(hours_ago),
         title=title,
         opened_at=at(hours_ago + 3),
-        files=(FileRecord("checkout/cart.py", 40, 5),),
+        files=(SourceChangeFile("checkout/cart.py", 40, 5),),
     )
 
 
@@ -61,9 +61,9 @@ def test_a_jira_bug_makes_a_fix_and_a_jira_incident_makes_an_incident_card(
             _change("acme/shop#2", "SHOP-2 dark mode toggle", 29),
             _change("acme/shop#3", "SHOP-2 cart cleanup", 8),
         ],
-        deploys=[DeployRecord("deploy-1", "checkout", at(7), sha="abc", started_at=at(7.2))],
+        deploys=[SourceDeploy("deploy-1", "checkout", at(7), sha="abc", started_at=at(7.2))],
         # A spent error budget gates the last change, so the deploy shipping it is very high risk.
-        error_budgets=[ErrorBudgetRecord("checkout-budget", "checkout", at(9), at(1))],
+        error_budgets=[SourceErrorBudget("checkout-budget", "checkout", at(9), at(1))],
     )
     sources = jira_sources(jira.config, jira.org, client=jira.client(), clock=lambda: NOW)
     assert [s.error for s in run_sources(jira.engine, jira.org, sources)] == [None]

@@ -16,7 +16,7 @@ from data.sources.linear.client import LinearClient
 from data.sources.linear.doctor import linear_findings
 from data.sources.linear.settings import LinearSourceConfig
 from data.sources.linear.source import linear_key, linear_sources
-from data.sources.records import ChangeRecord
+from data.sources.values import SourceChange
 from data.store.facts import load_changes
 from data.store.tables import Incident
 from data.sync import SyncRun, run_sources
@@ -185,8 +185,8 @@ def test_a_pull_request_attached_to_a_bug_is_a_fix_without_the_key(linear: Linea
     SyncRun(linear.engine, linear.org).checkpoint(
         "code-host",
         changes=[
-            ChangeRecord("acme/shop#7", "acme/shop", "dev", at(4), title="Tidy the totals"),
-            ChangeRecord("acme/shop#8", "acme/shop", "dev", at(3), title="Tidy the cart"),
+            SourceChange("acme/shop#7", "acme/shop", "dev", at(4), title="Tidy the totals"),
+            SourceChange("acme/shop#8", "acme/shop", "dev", at(3), title="Tidy the cart"),
         ],
     )
     assert linear.sync() == [None]

@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
-from data.linking import link_all
+from data.rules.linking import link_all
 from data.store.tables import Change, Deploy, DeployChange
 from tests.data.sources.gitrepo import sync_clone
 

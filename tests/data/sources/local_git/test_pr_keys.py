@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import parse_org_config
-from data.linking import link_all
+from data.rules.linking import link_all
 from data.sources.local_git import LocalGitSource
 from data.store.org import sync_org
 from data.store.tables import Change, Deploy, DeployChange

@@ -10,9 +10,9 @@ import pytest
 
 from data.config import parse_org_config
 from data.sources.diff import parse_diff
-from data.sources.gitlog import mine_commits
 from data.sources.local_git import history as clone_module
 from data.sources.local_git.clone import clone_repository, default_base
+from data.sources.local_git.gitlog import mine_commits
 from data.sources.local_git.history import clone_history
 from data.sources.local_git.proposal import WORKTREE, clone_proposal, diff_proposal
 from scoring.errors import SourceError

@@ -12,9 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
-from data.sources.git_command import cut_commits, has_cut_parents
-from data.sources.gitlog import mine_commits
 from data.sources.local_git import LocalGitSource
+from data.sources.local_git.git_command import cut_commits, has_cut_parents
+from data.sources.local_git.gitlog import mine_commits
 from data.sources.local_git.history import clone_history
 from data.store.org import sync_org
 from data.store.tables import Change, Deploy, SyncState

@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from data.bug_issues import known_bug_issues
-from data.sources.records import ChangeRecord
 from data.sources.tracker.github_bugs import GitHubBugsConfig, github_bug_sources
+from data.sources.values import SourceChange
 from data.store.facts import load_changes
 from data.sync import SyncRun, run_sources
 from fakes.github_rest import FakeGitHubRest
@@ -36,13 +36,13 @@ def test_bug_labelled_issues_make_referencing_changes_fixes(
     SyncRun(engine, org).checkpoint(
         "test",
         changes=[
-            ChangeRecord(
+            SourceChange(
                 "acme/shop#20", "acme/shop", "dev", at(10), title="Round", body="Fixes #12"
             ),
-            ChangeRecord(
+            SourceChange(
                 "acme/shop#21", "acme/shop", "dev", at(9), title="Dark", body="Closes #13"
             ),
-            ChangeRecord("acme/shop#22", "acme/shop", "dev", at(8), title="Guard acme/shop#14"),
+            SourceChange("acme/shop#22", "acme/shop", "dev", at(8), title="Guard acme/shop#14"),
         ],
     )
     config = GitHubBugsConfig(bug_labels=("bug", "defect"))

@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 from structlog.testing import capture_logs
 
 from data.config import parse_org_config
-from data.sources.records import IncidentRecord
 from data.sources.tracker.issue_pages import BadIssue, read_issues
+from data.sources.values import SourceIncident
 from data.sync import SyncRun
 from data.tracker_issue import TrackerIssueRecord
 from tests.data.sources.tracker.world import ORG, at
@@ -23,9 +23,9 @@ def _record(item: Any) -> TrackerIssueRecord:
     )
 
 
-def _incident(record: TrackerIssueRecord, item: Any) -> IncidentRecord | None:
+def _incident(record: TrackerIssueRecord, item: Any) -> SourceIncident | None:
     service = item.get("service")
-    return IncidentRecord(f"jira:{record.key}", service, at(5)) if service else None
+    return SourceIncident(f"jira:{record.key}", service, at(5)) if service else None
 
 
 def test_bad_issues_and_unclaimed_incidents_are_counted_skipped_and_logged(

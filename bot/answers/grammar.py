@@ -1,0 +1,243 @@
+"""The ``/risk`` commands, declared once: each verb, its arguments, its line of help, the query
+it asks and how its words are read.
+
+The parser (``parse_query`` for Slack's text, ``parse_words`` for ``riskbrief ask``'s
+arguments), the usage line (``USAGE``), ``/risk help``'s text (``HELP``) and what
+``riskbrief ask`` refuses (``Command.on_member``) are all read from ``COMMANDS``, so a new
+command is one entry here (with its query in ``queries`` and its handler in ``registry``).
+Pure: no store, no reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from bot.answers.answer import Code, Line, Strong
+from bot.answers.parse import (
+    Catalog,
+    Usage,
+    change_query,
+    email_of,
+    said,
+    scope_of,
+    timezone_of,
+    unknown_name,
+    unquoted,
+)
+from bot.answers.queries import (
+    BriefQuery,
+    ChangeQuery,
+    DeployQuery,
+    HelpQuery,
+    Query,
+    ServiceQuery,
+    SettingsQuery,
+    SubscribeQuery,
+    UnsubscribeQuery,
+)
+
+__all__ = [
+    "COMMANDS",
+    "HELP",
+    "USAGE",
+    "Command",
+    "help_lines",
+    "parse_query",
+    "parse_words",
+    "usage_line",
+]
+
+Q = TypeVar("Q")
+
+
+@dataclass(frozen=True, slots=True)
+class Command(Generic[Q]):
+    """One ``/risk`` command: mypy checks that its reader answers its query.
+
+    ``read`` takes the catalog and the words after the verb and answers its query, a usage,
+    or ``None`` when the words are none of its forms (the usage line answers then).
+    ``arguments`` are written as the usage line shows them after the verb ("" for none);
+    ``forms`` spell alternatives out for ``/risk help`` (``latest <service>``, ``<id>``).
+    ``help`` is its line in ``/risk help``: "" names it alone on the last line (it needs no
+    words), ``None`` leaves it out (``help`` itself). ``on_member``: it acts on the Slack
+    member who typed it, so a terminal, which has none, refuses it."""
+
+    verb: str
+    arguments: str
+    help: str | None
+    query: type[Q]
+    read: Callable[[Catalog, Sequence[str]], Q | Usage | None]
+    forms: tuple[str, ...] = ()
+    on_member: bool = False
+
+    @property
+    def syntax(self) -> str:
+        """``/risk <verb> <arguments>``, as the usage line writes it."""
+        return f"/risk {self.verb} {self.arguments}".rstrip()
+
+
+def _bare(query: Callable[[], Q]) -> Callable[[Catalog, Sequence[str]], Q | None]:
+    """The reader of a command taking no words: any word after it is not understood."""
+    return lambda _catalog, args: None if args else query()
+
+
+def _brief(catalog: Catalog, args: Sequence[str]) -> BriefQuery | Usage:
+    if not args:
+        return BriefQuery()
+    scope = scope_of(catalog, [" ".join(args)])
+    return scope if isinstance(scope, Usage) else BriefQuery(scope)
+
+
+def _change(catalog: Catalog, args: Sequence[str]) -> ChangeQuery | Usage | None:
+    return change_query(args[0], catalog.read_change) if len(args) == 1 else None
+
+
+def _service(catalog: Catalog, args: Sequence[str]) -> ServiceQuery | Usage | None:
+    if not args:
+        return None
+    name = " ".join(args)
+    found = catalog.resolve(name)
+    if found is None or found[0] != "service":
+        return unknown_name(catalog, name, ("service",))
+    return ServiceQuery(found[1])
+
+
+def _deploy(catalog: Catalog, args: Sequence[str]) -> DeployQuery | Usage | None:
+    if not args:
+        return None
+    if args[0].lower() == "latest":
+        if len(args) < 2:
+            return Usage(("Name the service: `/risk deploy latest <service>`. ", *USAGE))
+        name = " ".join(args[1:])
+        found = catalog.resolve(name)
+        if found is None or found[0] != "service":
+            return unknown_name(catalog, name, ("service",))
+        return DeployQuery(service=found[1])
+    if len(args) == 1 and unquoted(args[0]):
+        return DeployQuery(deploy=unquoted(args[0]))
+    return None
+
+
+def _subscribe(catalog: Catalog, args: Sequence[str]) -> SubscribeQuery | Usage:
+    names: list[str] = []
+    email: str | None = None
+    timezone: str | None = None
+    rest = list(args)
+    while rest:
+        word = rest.pop(0)
+        if word.lower() in ("email", "tz"):
+            if not rest:
+                return Usage((Code(word.lower()), " needs a value. ", *USAGE))
+            value = rest.pop(0)
+            if word.lower() == "email":
+                checked = email_of(value)
+                if isinstance(checked, Usage):
+                    return checked
+                email = checked
+            else:
+                zone = timezone_of(value)
+                if isinstance(zone, Usage):
+                    return zone
+                timezone = zone
+        else:
+            names.append(word)
+    scope = scope_of(catalog, names) if names else None
+    if isinstance(scope, Usage):
+        return scope
+    return SubscribeQuery(scope=scope, email=email, timezone=timezone)
+
+
+# In the order the usage line and ``/risk help`` list them.
+COMMANDS: tuple[Command[Any], ...] = (
+    Command(
+        "brief",
+        "[team|service]",
+        "this week so far, for your scope or the one named",
+        BriefQuery,
+        _brief,
+    ),
+    Command(
+        "pr",
+        "<url | owner/repo#123 | group/project!123 | sha>",
+        "a change's score, band, signals and gates (a commit's sha, short or full, for a "
+        "change without a pull or merge request)",
+        ChangeQuery,
+        _change,
+    ),
+    Command(
+        "service",
+        "<name>",
+        "a service's last 8 weeks, riskiest changes, MTTR and CFR",
+        ServiceQuery,
+        _service,
+    ),
+    Command(
+        "deploy",
+        "<latest <service> | id>",
+        "a deploy's risk and what it shipped",
+        DeployQuery,
+        _deploy,
+        forms=("latest <service>", "<id>"),
+    ),
+    Command(
+        "subscribe",
+        "[team|service …] [email <address>] [tz <Area/City>]",
+        "get the weekly briefing (no names: the whole organisation; "
+        "time zone: your Slack profile's)",
+        SubscribeQuery,
+        _subscribe,
+        on_member=True,
+    ),
+    Command("unsubscribe", "", "", UnsubscribeQuery, _bare(UnsubscribeQuery), on_member=True),
+    Command("settings", "", "", SettingsQuery, _bare(SettingsQuery), on_member=True),
+    Command("help", "", None, HelpQuery, _bare(HelpQuery)),
+)
+
+
+def usage_line(commands: Sequence[Command[Any]]) -> Line:
+    """Every command's syntax on one line, as a malformed command is answered."""
+    return ("Usage: " + " · ".join(f"`{c.syntax}`" for c in commands),)
+
+
+def help_lines(commands: Sequence[Command[Any]]) -> tuple[Line, ...]:
+    """``/risk help``: a line per command that says what it does, then those needing no words."""
+    lines: list[Line] = [(Strong(("riskbrief",)), " answers questions about delivery risk:")]
+    for c in commands:
+        if c.help:
+            shown = " or ".join(f"`/risk {c.verb} {form}`" for form in c.forms) or f"`{c.syntax}`"
+            lines.append((f"• {shown}: {c.help}",))
+    named = [f"`{c.syntax}`" for c in commands if c.help == ""]
+    if named:
+        lines.append(("• " + " · ".join(named),))
+    return tuple(lines)
+
+
+USAGE: Line = usage_line(COMMANDS)
+HELP: tuple[Line, ...] = help_lines(COMMANDS)
+
+
+def parse_words(
+    words: Sequence[str], catalog: Catalog, commands: Sequence[Command[Any]] = COMMANDS
+) -> Query | Usage:
+    """Read a command's words (``riskbrief ask pr owner/repo#1``'s arguments); text pasted from
+    Slack keeps its ``/risk`` (or ``risk``): the command follows it. No words ask for help;
+    words no command reads are answered with the usage line."""
+    if words and words[0].lower() in ("/risk", "risk"):
+        words = words[1:]
+    if not words:
+        return HelpQuery()
+    verb, args = words[0].lower(), words[1:]
+    command = next((c for c in commands if c.verb == verb), None)
+    read = command.read(catalog, args) if command is not None else None
+    if read is None:
+        said_back = said(" ".join(words))
+        return Usage(("I did not understand “", said_back, "”. ", *usage_line(commands)))
+    answer: Query | Usage = read
+    return answer
+
+
+def parse_query(text: str, catalog: Catalog) -> Query | Usage:
+    """Parse what followed ``/risk``; anything malformed is a :class:`Usage`."""
+    return parse_words(text.split(), catalog)

@@ -1,0 +1,161 @@
+"""A scope over many weeks, and the rows one week's numbers count: the web view's trend and
+drill-down, read from the same window of scored changes as the briefing (``data.store.window``
+sliced to the scope's services, ``scoring.aggregate`` per week), so a number on a page is the
+briefing's number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from bot.answers.access import Access
+from bot.answers.asked import asked_week, narrowed
+from bot.answers.lookups import version_of
+from bot.answers.records.change import incident_row
+from bot.answers.records.models import (
+    IncidentRow,
+    Trend,
+    WeekRows,
+)
+from bot.answers.records.service import change_row, deploy_row, week_record
+from briefing.week import IsoWeek
+from data.clock import utcnow
+from data.config import OrgConfig
+from data.store.tables import Deploy, Incident
+from data.store.window import load_window
+from scoring.band import Band
+from scoring.weekly import aggregate
+
+__all__ = ["MAX_WEEKS", "MIN_WEEKS", "week_rows", "weekly_trend", "weeks_ending"]
+
+# A quarter to a year: fewer says nothing a briefing does not, more is another question.
+MIN_WEEKS = 4
+MAX_WEEKS = 52
+_RISKIEST = 10
+
+
+def weeks_ending(last: IsoWeek, count: int) -> list[IsoWeek]:
+    """The ``count`` ISO weeks ending with ``last``, oldest first."""
+    weeks = [last]
+    while len(weeks) < count:
+        weeks.insert(0, weeks[0].previous())
+    return weeks
+
+
+def _services(org: OrgConfig, access: Access) -> list[str]:
+    return list(access.visible(org))
+
+
+def weekly_trend(
+    session: Session,
+    org: OrgConfig,
+    access: Access,
+    names: Sequence[str] | None,
+    weeks: int,
+    until_text: str | None = None,
+    now: datetime | None = None,
+) -> Trend:
+    """The ``weeks`` weeks up to ``until_text`` (default this week so far) of the scope ``names``
+    narrows ``access`` to; a name outside it is ``NotFoundError``, as one that does not exist."""
+    scope = narrowed(org, access, names)
+    count = max(MIN_WEEKS, min(MAX_WEEKS, weeks))
+    last = asked_week(until_text, scope, now or utcnow(), current=True)
+    all_weeks = weeks_ending(last, count)
+    zone = scope.timezone
+    since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
+    services = _services(org, scope)
+    # The scope's services only: a year of the whole organisation is tens of thousands of rows.
+    # The whole organisation's weeks hold the changes in code no service holds too, as its
+    # briefing's do.
+    whole = scope.whole
+    window = load_window(session, since, until, version_of(org), None if whole else services)
+    records = []
+    agents: list[int] = []
+    unreviewed: list[int] = []
+    risky = []
+    for week in all_weeks:
+        rows = window.slice(*week.bounds(zone), services, unowned=whole)
+        agg = aggregate(rows.changes, rows.deploys, rows.incidents)
+        records.append(week_record(week.id, agg))
+        agents.append(len(agg.agent_changes))
+        unreviewed.append(len(agg.agent_unreviewed))
+        risky += [c for c in agg.changes if c.high_risk]
+    risky.sort(key=lambda c: (-c.score, c.key))
+    rows = window.slice(since, until, services, unowned=whole)
+    span = aggregate(rows.changes, rows.deploys, rows.incidents)
+    return Trend(
+        scope=scope.label,
+        services=services,
+        weeks=records,
+        span=week_record(f"{all_weeks[0].id}/{last.id}", span),
+        riskiest_changes=[change_row(c) for c in risky[:_RISKIEST]],
+        agent_changes=agents,
+        agent_unreviewed=unreviewed,
+    )
+
+
+def week_rows(
+    session: Session,
+    org: OrgConfig,
+    access: Access,
+    names: Sequence[str] | None,
+    week_text: str | None,
+    band: str | None = None,
+    agents_only: bool = False,
+    now: datetime | None = None,
+) -> WeekRows:
+    """The changes, deploys and incidents of one week in a scope: the rows behind its counts.
+
+    ``band`` (a band's stored name, or ``high_risk`` for high and very high) and
+    ``agents_only`` narrow the changes the way a card's number counts them.
+    """
+    scope = narrowed(org, access, names)
+    zone = scope.timezone
+    week = asked_week(week_text, scope, now or utcnow(), current=True)
+    bounds = week.bounds(zone)
+    services = _services(org, scope)
+    whole = scope.whole
+    rows = load_window(session, *bounds, version_of(org), None if whole else services).slice(
+        *bounds, services, unowned=whole
+    )
+    changes = sorted(rows.changes, key=lambda c: (-c.score, c.key))
+    if band == "high_risk":
+        changes = [c for c in changes if c.high_risk]
+    elif band is not None:
+        changes = [c for c in changes if c.band is Band(band)]
+    if agents_only:
+        changes = [c for c in changes if c.agent_involved]
+    stored = {
+        d.key: d
+        for d in session.exec(
+            select(Deploy).where(col(Deploy.key).in_([d.key for d in rows.deploys]))
+        )
+    }
+    incidents = list(
+        session.exec(
+            select(Incident)
+            .where(col(Incident.key).in_([i.key for i in rows.incidents]))
+            .order_by(col(Incident.opened_at), col(Incident.key))
+        )
+    )
+    service_of = {i.key: i.service for i in rows.incidents}
+    by_deploy: dict[int | None, list[IncidentRow]] = {}
+    for i in incidents:
+        by_deploy.setdefault(i.deploy_id, []).append(incident_row(i, service_of[i.key]))
+    deploys = [
+        deploy_row(
+            d,
+            stored.get(d.key),
+            by_deploy.get(stored[d.key].id, []) if d.key in stored else [],
+        )
+        for d in sorted(rows.deploys, key=lambda d: (d.finished_at, d.key))
+    ]
+    return WeekRows(
+        scope=scope.label,
+        week=week.id,
+        changes=[change_row(c) for c in changes],
+        deploys=deploys,
+        incidents=[incident_row(i, service_of[i.key]) for i in incidents],
+    )

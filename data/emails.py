@@ -1,0 +1,56 @@
+"""Whether text is one email address, by pydantic's ``EmailStr`` (email-validator's syntax rules).
+
+Where riskbrief validates an address (riskbrief.toml's subscribers, ``/risk subscribe
+email``, GitHub's and GitLab's CODEOWNERS owners) it asks this, in place of a regular
+expression each, four that disagreed about what an address is. Syntax only: no DNS
+look-up (``EmailStr`` checks no deliverability), so it never touches the network. A
+domain email-validator calls special-use (``.test``, ``.local``, ``.invalid``,
+``localhost``) is refused: mail is never delivered there.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated
+
+from pydantic import (
+    EmailStr,
+    TypeAdapter,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
+
+__all__ = ["EmailAddress", "email_address"]
+
+
+def _as_written(value: object, check: ValidatorFunctionWrapHandler) -> object:
+    # EmailStr also takes ``Name <address>`` and keeps the address; riskbrief.toml and
+    # CODEOWNERS give the address alone, so a name or brackets there are a mistake.
+    if isinstance(value, str) and ("<" in value or ">" in value):
+        raise PydanticCustomError(
+            "value_error", "value is not a valid email address: give the address alone"
+        )
+    # EmailStr's check, but the address kept as written: EmailStr lower-cases its domain,
+    # and sentences (the doctor's, a refusal's) quote what the user wrote.
+    check(value)
+    return value
+
+
+EmailAddress = Annotated[EmailStr, WrapValidator(_as_written)]
+"""A field's type: one address alone, by EmailStr's rules, kept as written."""
+
+
+# Built on first use: a TypeAdapter compiles its schema, which `riskbrief --help` need not pay.
+@cache
+def _adapter() -> TypeAdapter[str]:
+    return TypeAdapter(EmailAddress)
+
+
+def email_address(text: str) -> str | None:
+    """``text`` when it is one address (as written), else ``None``."""
+    try:
+        return _adapter().validate_python(text)
+    except ValidationError:
+        return None

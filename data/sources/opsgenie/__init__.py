@@ -1,0 +1,1 @@
+"""Opsgenie incidents as a source: its settings, its declaration and its sync."""

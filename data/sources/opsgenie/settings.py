@@ -1,0 +1,34 @@
+"""The ``[sources.opsgenie]`` settings: which Opsgenie services map onto which service keys.
+
+Apart from the spec (``opsgenie_spec``) and the client (``data.sources.opsgenie.source``) and
+importing nothing of the project, so that ``data.config`` reads ``[sources.opsgenie]``
+without reaching the source's code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSourceConfig", "reports_incidents"]
+
+DEFAULT_OPSGENIE_URL = "https://api.opsgenie.com"
+
+
+class OpsgenieSourceConfig(BaseModel):
+    """Opsgenie incidents; ``services`` maps an Opsgenie service id or tag to a service key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    services: dict[str, str] = Field(
+        default_factory=dict, description="Opsgenie service id or tag -> service key"
+    )
+    since: date | None = Field(
+        default=None, description="how far back the first sync reads (else `first_sync_days`)"
+    )
+
+
+def reports_incidents(_settings: OpsgenieSourceConfig) -> bool:
+    """Always: Opsgenie is an incident tool."""
+    return True

@@ -1,0 +1,1 @@
+"""PagerDuty incidents as a source: its settings, its declaration and its sync."""

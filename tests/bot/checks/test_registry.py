@@ -1,0 +1,72 @@
+"""The registry of code hosts' checks: each entry loads its host, whose path and words agree."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pydantic import AliasChoices, SecretStr
+
+from bot.checks.registry import CHECKS, CodeHostCheck
+from bot.settings import Settings
+from data.sources.sample import sample_org_config
+
+
+@pytest.mark.parametrize("entry", CHECKS, ids=lambda e: e.key)
+def test_each_entry_loads_its_own_host_at_its_path(entry: CodeHostCheck) -> None:
+    """An entry's loader gives ``bot.<key>``, whose webhook answers at the entry's path."""
+    host = entry.load()
+    assert getattr(host, "__name__", None) == f"bot.{entry.key}"
+    webhook = sys.modules[f"bot.{entry.key}.webhook"]
+    assert entry.path == webhook.WEBHOOK_PATH
+
+
+def test_paths_and_keys_are_each_one_host_s() -> None:
+    """No two entries share a key or a path: a path answers one host's deliveries."""
+    assert len({e.key for e in CHECKS}) == len({e.path for e in CHECKS}) == len(CHECKS)
+
+
+@pytest.mark.parametrize("entry", CHECKS, ids=lambda e: e.key)
+def test_an_entry_s_secrets_are_the_variables_its_off_sentence_names(
+    entry: CodeHostCheck,
+) -> None:
+    """With nothing set, each of the host's checks is off and names one of its secrets."""
+    states = entry.load().states(Settings(), sample_org_config(), {})
+    assert states
+    for state in states:
+        assert state.off is not None
+        assert not state.secret
+        assert any(variable in state.off for variable in entry.secrets)
+
+
+def test_a_secret_set_is_seen_by_its_state() -> None:
+    """GitLab's secret set: its state says so, and `serve` logs its being off as a warning."""
+    (entry,) = (e for e in CHECKS if e.key == "gitlab")
+    settings = Settings(gitlab_webhook_secret=SecretStr("s" * 24))
+    (state,) = entry.load().states(settings, sample_org_config(), {})
+    assert state.secret
+    assert state.off is not None
+
+
+def test_reading_the_registry_loads_no_host() -> None:
+    """Importing the registry (and listing its paths) imports no host's package."""
+    probe = (
+        "import sys, bot.checks.registry as r; [e.path for e in r.CHECKS]; "
+        "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
+        "(['bot', 'github'], ['bot', 'gitlab'], ['bot', 'bitbucket'])))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_an_entry_s_secrets_are_secret_settings_of_the_environment() -> None:
+    """Each variable an entry names is a ``Settings`` field's own, kept as a ``SecretStr``."""
+    variables = {
+        info.validation_alias.choices[0]: info.annotation
+        for info in Settings.model_fields.values()
+        if isinstance(info.validation_alias, AliasChoices)
+    }
+    for entry in CHECKS:
+        for variable in entry.secrets:
+            assert variables.get(variable) == SecretStr | None, variable

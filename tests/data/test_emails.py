@@ -1,0 +1,43 @@
+"""One check of an email address, pydantic's EmailStr, where riskbrief validates one."""
+
+from __future__ import annotations
+
+import pytest
+
+from data.emails import email_address
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("maria@example.com", "maria@example.com"),
+        ("dana.whitfield@acme.example", "dana.whitfield@acme.example"),
+        ("first.last+tag@sub.example.co", "first.last+tag@sub.example.co"),
+        ("Maria@Example.COM", "Maria@Example.COM"),
+    ],
+)
+def test_an_address_is_kept_as_written(text: str, address: str) -> None:
+    """An address is accepted as written, its domain's case too: sentences quote it so."""
+    assert email_address(text) == address
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "maria",
+        "maria@localhost",
+        "maria@example",
+        "maria..x@example.com",
+        ".maria@example.com",
+        "ma ria@example.com",
+        "maria@exa_mple.com",
+        "maria@example.com>",
+        "<maria@example.com>",
+        "maria@example.test",
+        "@acme/payments",
+    ],
+)
+def test_what_is_not_one_deliverable_address_is_refused(text: str) -> None:
+    """No @, no dot in the domain, dots or spaces misplaced, markup around it, a special-use
+    domain or a CODEOWNERS team: none is an address."""
+    assert email_address(text) is None
