@@ -127,7 +127,8 @@ def store(database_url: str, tmp_path: Path) -> dict[str, str]:
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 def test_two_workers_answer_behind_one_port_with_one_scheduler(store: dict[str, str]) -> None:
     """`serve --workers 2` on PostgreSQL: two worker processes answer, the web view, /mcp and
-    the probes answer, one process leads the scheduler, and SIGTERM ends every process."""
+    the probes answer, one process leads the scheduler, a second server on the port is
+    refused, refusals are JSON, and SIGTERM ends every process."""
     proc, url = start_serve(serve_env(store), "--workers", "2")
     try:
         deadline = time.monotonic() + 60
