@@ -1,19 +1,19 @@
 """``riskbrief serve --workers N``: the web role's HTTP side in N processes behind one port.
 
-gunicorn's arbiter (kept, pre-fork, on Linux and other Unix systems) holds the port, forks
-N workers and replaces one that dies; each worker listens on the port with a socket of its
-own (``SO_REUSEPORT``: the kernel spreads connections evenly over them) and answers on a
-pool of ``THREADS`` threads. A worker builds its own application after the fork (``build``): its own
-engine and connection pool, its own ``/mcp`` event loop and Slack app, so no connection, pool
-or thread crosses a fork. The arbiter runs no application code and never a scheduler: with
-``--role all`` the scheduler runs in the process that started the arbiter (``supervise``),
-exactly one per replica, as without workers.
+gunicorn's arbiter (kept, pre-fork; Linux) holds the port, forks N workers and replaces one
+that dies; each worker listens on the port with a socket of its own (``SO_REUSEPORT``: the
+kernel spreads connections evenly over them) and answers on ``THREADS`` threads. A worker
+builds its own application after the fork (``build``): its own engine and connection pool,
+its own ``/mcp`` event loop and Slack app, so no connection, pool or thread crosses a fork.
+The arbiter runs no application code and never a scheduler: with ``--role all`` the
+scheduler runs in the process that started the arbiter (``supervise``), exactly one per
+replica, as without workers.
 
 What waitress does for one process is done here too: a body over the limit is refused in
 JSON before the application reads it (``limit_bodies``), and gunicorn's own refusals of a
 malformed request are ``{"error": …}`` sentences (``_JsonWorker``). SIGTERM stops the
-arbiter's listening, lets each worker finish its requests (``GRACEFUL_SECONDS``) and closes
-what it built.
+workers' accepting, lets each finish its requests (``GRACEFUL_SECONDS``) and closes what it
+built.
 """
 
 from __future__ import annotations
