@@ -50,6 +50,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 from werkzeug.test import Client
 
+from bench.web_served import McpCall
 from bot.answers.lookups import version_of
 from bot.composition.pipeline import score_all
 from bot.pages.app import PagesApp, PagesConfig
@@ -74,7 +75,7 @@ from data.store.tables import (
     Team,
 )
 
-__all__ = ["PAGES", "TARGET_MS", "Figures", "generate", "main", "org_config"]
+__all__ = ["PAGES", "TARGET_MS", "Figures", "generate", "main", "org_config", "org_toml"]
 
 TARGET_MS = 150.0
 CONCURRENT = 50
@@ -148,6 +149,11 @@ def _login(team: str, i: int) -> str:
 
 def org_config() -> OrgConfig:
     """The generated organisation's ``riskbrief.toml``: 8 teams, 40 services, 5 subscribers."""
+    return parse_org_config(org_toml(), source="bench.web")
+
+
+def org_toml() -> str:
+    """The text of ``org_config``'s ``riskbrief.toml``, for a ``riskbrief serve`` to read."""
     lines = [
         "[organisation]",
         'name = "Benchcorp"',
@@ -201,7 +207,7 @@ def org_config() -> OrgConfig:
         if scope_services:
             lines.append(f"services = [{scope_services}]")
         lines.append("")
-    return parse_org_config("\n".join(lines), source="bench.web")
+    return "\n".join(lines)
 
 
 # -- the store ------------------------------------------------------------------------------
@@ -641,9 +647,19 @@ def _table(figures: list[Figures], burst: Figures, errors: list[str]) -> str:
 
 
 def run(
-    engine: Engine, changes: int, loads: int, seed: int, say: Callable[[str], None] = print
+    engine: Engine,
+    changes: int,
+    loads: int,
+    seed: int,
+    say: Callable[[str], None] = print,
+    workers: int | None = None,
+    only_served: bool = False,
 ) -> int:
-    """Generate (unless held already), time, print; 0 when every target is met, else 1."""
+    """Generate (unless held already), time, print; 0 when every target is met, else 1.
+
+    With ``workers``, also time ``CONCURRENT`` readers of the web view and of MCP through
+    ``riskbrief serve`` with 1 worker and with ``workers`` (``bench.web_served``); with
+    ``only_served``, only that."""
     org = org_config()
     upgrade(engine)
     held = _count(engine, _sql(Change))
@@ -664,8 +680,27 @@ def run(
             f"store generated in {made.seconds:.1f} s: {made.changes} changes, {made.files} "
             f"files, {made.deploys} deploys, {made.incidents} incidents, {made.people} people"
         )
-    app = PagesApp(engine, org, PagesConfig(open=True), clock=lambda: NOW)
     paths = _Paths(engine, random.Random(seed))
+    missed: list[str] = []
+    if not only_served:
+        missed += _in_process(engine, org, paths, loads, made, say)
+    if workers is not None:
+        missed += _through_serve(engine, paths, workers, say)
+    for m in missed:
+        say(f"target missed: {m}")
+    return 1 if missed else 0
+
+
+def _in_process(
+    engine: Engine,
+    org: OrgConfig,
+    paths: _Paths,
+    loads: int,
+    made: Generated,
+    say: Callable[[str], None],
+) -> list[str]:
+    """Issue 42's figures: each page in-process, and ``CONCURRENT`` at once over waitress."""
+    app = PagesApp(engine, org, PagesConfig(open=True), clock=lambda: NOW)
     # The bench's own 100,000 keys are not the server's heap, and a server freezes what it
     # built at start-up (`bot.runtime.serve`): so the collector walks neither while pages are timed.
     gc.freeze()
@@ -676,9 +711,57 @@ def run(
     missed = [f"{f.page}: p95 {f.quantile(0.95):.0f} ms" for f in figures if not f.met]
     if errors:
         missed.append(f"{len(errors)} of {len(burst.times)} concurrent loads failed: {errors[:3]}")
-    for m in missed:
-        say(f"target missed: {m}")
-    return 1 if missed else 0
+    return missed
+
+
+def _mcp_call(paths: _Paths) -> McpCall:
+    """A random MCP tool call over the generated store: a change, a service's week, a briefing."""
+    rng = paths.rng
+    kind = rng.randrange(3)
+    if kind == 0:
+        return ("change_risk", {"change": rng.choice(paths.keys)})
+    if kind == 1:
+        return (
+            "service_record",
+            {"service": rng.choice(paths.services), "week": rng.choice(paths.weeks)},
+        )
+    return ("briefing", {"week": rng.choice(paths.weeks)})
+
+
+def _through_serve(
+    engine: Engine, paths: _Paths, workers: int, say: Callable[[str], None]
+) -> list[str]:
+    """Issue 51's figures: the web view and MCP at ``CONCURRENT`` readers through
+    ``riskbrief serve`` with 1 worker and with ``workers``."""
+    from bench.web_served import table, time_served
+
+    if engine.dialect.name != "postgresql" and workers > 1:
+        return [f"--workers {workers} needs a PostgreSQL store (--database-url postgresql://…)"]
+    targets = [p for p, target in PAGES if target]
+    lock = threading.Lock()
+
+    def page() -> str:
+        with lock:
+            return paths.of(paths.rng.choice(targets))
+
+    def call() -> McpCall:
+        with lock:
+            return _mcp_call(paths)
+
+    url = engine.url.render_as_string(hide_password=False)
+    counts = (1, workers) if workers > 1 else (1,)
+    with tempfile.TemporaryDirectory() as folder:
+        config = Path(folder) / "riskbrief.toml"
+        config.write_text(org_toml(), encoding="utf-8")
+        bursts = time_served(url, config, counts, page, call, say=say)
+    say(f"\n{engine.dialect.name}, served by riskbrief serve --role web:\n")
+    say(table(bursts))
+    return [
+        f"{b.reader} with {b.workers} workers: p99 {b.quantile(0.99):.0f} ms, "
+        f"{len(b.errors)} errors {list(b.errors[:3])}"
+        for b in bursts
+        if not b.met
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -689,12 +772,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--database-url", help="an empty database to generate into")
     parser.add_argument("--keep", type=Path, help="the SQLite file to generate into and keep")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="also time 50 readers of the web view and of MCP through `riskbrief serve` with "
+        "1 worker and with this many (PostgreSQL)",
+    )
+    parser.add_argument(
+        "--only-served", action="store_true", help="with --workers, time only through serve"
+    )
     args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers must be 1 or more")
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite:///{args.keep or Path(folder) / 'web.db'}"
         engine = make_engine(url)
         try:
-            return run(engine, args.changes, args.loads, args.seed)
+            return run(
+                engine,
+                args.changes,
+                args.loads,
+                args.seed,
+                workers=args.workers,
+                only_served=args.only_served,
+            )
         finally:
             engine.dispose()
 

@@ -5,17 +5,26 @@ the last tick, briefings sent, failed, retried and fenced, source sync errors), 
 gauges read from the store at each scrape (the oldest claim in flight, deliveries
 waiting to be retried, each source's last sync). The store's are the same on every
 replica, so an alert on them may be scraped from any one.
+
+With ``serve --workers N`` and the scheduler in the process that started the workers
+(``--role all``), the scheduler's metrics are written to files in a folder of its own
+(``prometheus_client``'s multiprocess mode) and every worker's ``/metrics`` reads them
+(``SharedMetrics``), so a scrape sees the one scheduler whichever worker answers.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final, Protocol
 
 import sqlalchemy as sa
 import structlog
-from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, generate_latest, values
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
@@ -25,11 +34,40 @@ from data.clock import utcnow
 from data.store.deliveries import CLAIMED, FAILED
 from data.store.tables import Delivery, SyncState
 
-__all__ = ["CONTENT_TYPE", "ProcessMetrics"]
+__all__ = [
+    "CONTENT_TYPE",
+    "Exposition",
+    "ProcessMetrics",
+    "SharedMetrics",
+    "share_between_processes",
+]
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 log = structlog.get_logger("riskbrief.metrics")
+
+# What a gauge of the scheduler's reads as when several processes hold files: the value the
+# one process that sets it set last (workers never create these gauges).
+_ONE_WRITER: Final = "mostrecent"
+
+
+class Exposition(Protocol):
+    """What ``GET /metrics`` answers from: a process's own metrics or the ones shared."""
+
+    def exposition(self) -> bytes:
+        """The metrics in Prometheus' text format."""
+        ...
+
+
+def share_between_processes(folder: Path) -> None:
+    """From now on, metrics created in this process and its children are written to ``folder``.
+
+    prometheus_client picks its multiprocess mode once, from ``PROMETHEUS_MULTIPROC_DIR`` at
+    import; ``serve`` decides only at start-up whether it runs workers, so it sets both here,
+    before the scheduler's metrics are created and before any worker is forked.
+    """
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+    values.ValueClass = values.MultiProcessValue()  # type: ignore[no-untyped-call]
 
 
 class _StoreCollector(Collector):
@@ -103,22 +141,28 @@ class ProcessMetrics:
         self.registry = CollectorRegistry()
         r = self.registry
         self.leader = Gauge(
-            "riskbrief_scheduler_leader", "1 while this replica leads the scheduler.", registry=r
+            "riskbrief_scheduler_leader",
+            "1 while this replica leads the scheduler.",
+            registry=r,
+            multiprocess_mode=_ONE_WRITER,
         )
         self.term = Gauge(
             "riskbrief_scheduler_term",
             "The leader term this replica leads in (0 when following).",
             registry=r,
+            multiprocess_mode=_ONE_WRITER,
         )
         self.last_tick = Gauge(
             "riskbrief_scheduler_last_tick_timestamp_seconds",
             "Unix time this replica last finished a delivery tick as leader.",
             registry=r,
+            multiprocess_mode=_ONE_WRITER,
         )
         self.last_heartbeat = Gauge(
             "riskbrief_scheduler_last_heartbeat_timestamp_seconds",
             "Unix time this replica last confirmed its lead or tried for it.",
             registry=r,
+            multiprocess_mode=_ONE_WRITER,
         )
         self.leadership = Counter(
             "riskbrief_scheduler_leadership_changes",
@@ -171,6 +215,20 @@ class ProcessMetrics:
         self.syncs.labels(source).inc()
         if error:
             self.sync_errors.labels(source).inc()
+
+    def exposition(self) -> bytes:
+        """The metrics in Prometheus' text format."""
+        return generate_latest(self.registry)
+
+
+class SharedMetrics:
+    """A worker's ``/metrics`` under ``serve --workers N --role all``: the scheduler's metrics,
+    written by the process that runs it into ``folder``, and the store's gauges."""
+
+    def __init__(self, engine: Engine, folder: Path) -> None:
+        self.registry = CollectorRegistry()
+        MultiProcessCollector(self.registry, path=str(folder))  # type: ignore[no-untyped-call]
+        self.registry.register(_StoreCollector(engine))
 
     def exposition(self) -> bytes:
         """The metrics in Prometheus' text format."""

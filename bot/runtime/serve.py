@@ -17,18 +17,23 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import signal
+import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 from wsgiref.types import WSGIApplication
 
+import sqlalchemy as sa
 import structlog
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 from bot.composition.sources import configured_sources
-from bot.runtime.metrics import ProcessMetrics
+from bot.runtime.metrics import Exposition, ProcessMetrics
 from bot.runtime.server import BODY_LIMIT, EVENTS_PATH, HEALTH_PATH, HttpServer, wsgi_application
 from bot.settings import Settings
 from data.config import OrgConfig, load_org_config
@@ -41,6 +46,7 @@ if TYPE_CHECKING:
     from slack_bolt import App
 
     from bot.mcp.http import McpHttp
+    from bot.runtime.workers import WorkerPlan
 
 # What only the web role answers (Slack, /mcp, the PR checks, /deploys, /coverage) is
 # imported where it is built: a scheduler replica starts without the MCP SDK and the rest,
@@ -151,9 +157,14 @@ def _report_limit() -> int:
 
 
 def serve(
-    settings: Settings, host: str | None = None, port: int | None = None, role: str = "all"
+    settings: Settings,
+    host: str | None = None,
+    port: int | None = None,
+    role: str = "all",
+    workers: int = 1,
 ) -> None:
-    """Run this replica's ``role`` (see ``ROLES``) until SIGTERM or Ctrl-C."""
+    """Run this replica's ``role`` (see ``ROLES``) until SIGTERM or Ctrl-C; the web role's
+    HTTP side in ``workers`` processes when above 1 (``bot.runtime.workers``)."""
     if role not in ROLES:
         raise ConfigError(f"--role {role!r} is not a role; use one of {', '.join(ROLES)}")
     web = role in ("all", "web")
@@ -166,26 +177,70 @@ def serve(
         for v in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
     )
     socket_mode = web and settings.slack_app_token is not None
+    if workers > 1:
+        _check_workers(settings, role, workers, socket_mode=socket_mode)
     if web and slack_on:
         from bot.slack.app import check_slack_settings
 
         check_slack_settings(settings, socket_mode=socket_mode)
     engine, org = _ready(settings, scheduling=scheduling)
+    shape = _Shape(web=web, slack_on=slack_on, socket_mode=socket_mode)
+    if workers > 1:
+        _serve_workers(settings, engine, org, shape, role, _plan(settings, host, port, workers))
+        return
     metrics = ProcessMetrics(engine)
+    built = _application(settings, engine, org, shape, metrics)
+    server = HttpServer(
+        built.application,
+        host or settings.serve_host,
+        port or settings.serve_port,
+        max_body=_max_body(settings, web=web),
+    )
+    _run(settings, engine, org, role, built, server, metrics)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What this replica answers: the web role's routes, Slack, and Slack over Socket Mode."""
+
+    web: bool
+    slack_on: bool
+    socket_mode: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """The HTTP application of one process, and the parts of it that need closing or telling."""
+
+    application: WSGIApplication
+    app: App | None
+    routes: _WebRoutes | None
+
+
+def _max_body(settings: Settings, *, web: bool) -> int:
+    # Coverage reports are taken only with the CI secret set; else the 1 MiB limit stays.
+    takes_reports = web and settings.deploy_secret is not None
+    return _report_limit() if takes_reports else BODY_LIMIT
+
+
+def _application(
+    settings: Settings, engine: Engine, org: OrgConfig, shape: _Shape, metrics: Exposition
+) -> _Built:
+    """Every route this process answers, built on ``engine``."""
+    web, slack_on, socket_mode = shape.web, shape.slack_on, shape.socket_mode
     app: App | None = None
     if web and slack_on:
         from bot.slack.app import build_app
 
         # Checks the tokens before anything starts: a wrong one ends here in one sentence.
         app = build_app(settings, engine, org, socket_mode=socket_mode)
-    stop = threading.Event()
     # Every role listens: the probes and metrics are how an operator sees a replica.
     routes = _web_routes(settings, engine, org) if web else None
     mcp = routes.mcp if routes is not None else None
-    # Coverage reports are taken only with the CI secret set; else the 1 MiB limit stays.
-    takes_reports = web and settings.deploy_secret is not None
-    server = HttpServer(
-        wsgi_application(
+    return _Built(
+        app=app,
+        routes=routes,
+        application=wsgi_application(
             None if socket_mode else app,
             engine,
             routes.deploys if routes is not None else None,
@@ -201,10 +256,26 @@ def serve(
             checks=routes.checks if routes is not None else None,
             pages=routes.pages if routes is not None else None,
         ),
-        host or settings.serve_host,
-        port or settings.serve_port,
-        max_body=_report_limit() if takes_reports else BODY_LIMIT,
     )
+
+
+def _run(
+    settings: Settings,
+    engine: Engine,
+    org: OrgConfig,
+    role: str,
+    built: _Built,
+    server: HttpServer,
+    metrics: ProcessMetrics,
+) -> None:
+    """Serve ``built`` on ``server`` in this one process, with the scheduler when ``role``
+    runs it, until SIGTERM or Ctrl-C."""
+    web = role in ("all", "web")
+    scheduling = role in ("all", "scheduler")
+    socket_mode = web and settings.slack_app_token is not None
+    app, routes = built.app, built.routes
+    mcp = routes.mcp if routes is not None else None
+    stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("serve.stopping", signal=signal.Signals(signum).name)
@@ -277,4 +348,120 @@ def serve(
         for signum, handler_before in previous.items():
             signal.signal(signum, handler_before)
         engine.dispose()
+        log.info("serve.stopped")
+
+
+def _web_modules() -> None:
+    """Import what every worker builds (``_web_routes``, the web view), without building it."""
+    import bot.ci.coverage
+    import bot.ci.deploys
+    import bot.mcp.http
+    import bot.pages.endpoint  # noqa: F401
+
+
+def _check_workers(settings: Settings, role: str, workers: int, *, socket_mode: bool) -> None:
+    """Refuse, in one sentence, a ``--workers`` this replica cannot run."""
+    if role == "scheduler":
+        raise ConfigError(
+            f"--workers {workers} is for the web role (web or all); a scheduler replica is one "
+            "process: run more replicas for availability"
+        )
+    if _backend(settings.database_url) == "sqlite":
+        raise ConfigError(
+            f"--workers {workers} needs PostgreSQL (RISKBRIEF_DATABASE_URL=postgresql://…): "
+            "SQLite is for one process, so serve it with --workers 1"
+        )
+    if socket_mode:
+        raise ConfigError(
+            f"--workers {workers} serves Slack over HTTP only: unset SLACK_APP_TOKEN for HTTP "
+            "mode, or keep Socket Mode with --workers 1"
+        )
+
+
+def _backend(url: str) -> str | None:
+    try:
+        return make_url(url).get_backend_name()
+    except sa.exc.ArgumentError:
+        # Not a URL at all: the store's own check says so in its sentence.
+        return None
+
+
+def _plan(settings: Settings, host: str | None, port: int | None, workers: int) -> WorkerPlan:
+    from bot.runtime.workers import WorkerPlan
+
+    return WorkerPlan(
+        workers=workers,
+        host=host or settings.serve_host,
+        port=settings.serve_port if port is None else port,
+        max_body=_max_body(settings, web=True),
+    )
+
+
+def _serve_workers(
+    settings: Settings, engine: Engine, org: OrgConfig, shape: _Shape, role: str, plan: WorkerPlan
+) -> None:
+    """The web role in ``plan.workers`` processes behind one port; with ``--role all`` the
+    scheduler in this process, which starts them (``bot.runtime.workers``)."""
+    from bot.pages.endpoint import pages_prefix
+    from bot.runtime.metrics import SharedMetrics, share_between_processes
+    from bot.runtime.workers import Built, listen, run_workers, supervise
+
+    listener = listen(plan.host, plan.port)
+    url = "http://{}:{}".format(*listener.getsockname()[:2])
+    scheduling = role == "all"
+    folder = Path(tempfile.mkdtemp(prefix="riskbrief-metrics-")) if scheduling else None
+    if folder is not None:
+        share_between_processes(folder)
+    if shape.slack_on:
+        from bot.slack.app import build_app
+
+        # The tokens checked once here, so a wrong one ends here in one sentence, not as a
+        # worker that cannot start; each worker builds its own app after the fork.
+        build_app(settings, engine, org, socket_mode=False)
+    # Imported once here, shared by every worker the arbiter forks (each would import them
+    # again otherwise); importing starts no thread and opens no connection.
+    _web_modules()
+    # Nothing of this pool may cross the fork: the workers open their own engines, and the
+    # scheduler's connections are opened afresh after it.
+    engine.dispose()
+    prefix = pages_prefix(settings) if settings.web_keys is not None else None
+
+    def build() -> Built:
+        own = make_engine(settings.database_url)
+        metrics = ProcessMetrics(own) if folder is None else SharedMetrics(own, folder)
+        built = _application(settings, own, org, shape, metrics)
+        # As in one process: what start-up built is kept out of the collector's passes.
+        gc.freeze()
+        log.info("serve.worker_started", role=role, pid=os.getpid())
+        mcp = built.routes.mcp if built.routes is not None else None
+
+        def close() -> None:
+            if mcp is not None:
+                mcp.close()
+            own.dispose()
+
+        return Built(built.application, close)
+
+    log.info("serve.started", role=role, url=url, pid=os.getpid(), workers=plan.workers)
+    print(f"riskbrief serve: {role} role, {plan.workers} workers on {url}", flush=True)
+    if prefix is not None:
+        print(f"riskbrief serve: the web view on {url}{prefix}/", flush=True)
+    try:
+        if not scheduling:
+            run_workers(plan, listener, build)
+            return
+
+        def start() -> Callable[[], None]:
+            scheduler = _start_scheduler(settings, engine, org, ProcessMetrics(engine))
+
+            def stop() -> None:
+                scheduler.shutdown(wait=True)
+                engine.dispose()
+
+            return stop
+
+        supervise(plan, listener, build, start)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         log.info("serve.stopped")

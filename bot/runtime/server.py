@@ -22,7 +22,7 @@ from waitress import create_server, wasyncore
 from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask
 
-from bot.runtime.metrics import CONTENT_TYPE, ProcessMetrics
+from bot.runtime.metrics import CONTENT_TYPE, Exposition
 from data.config import load_org_config
 from data.store.migrate import is_current
 from scoring.errors import ConfigError, RiskbriefError
@@ -85,7 +85,7 @@ def wsgi_application(
     *,
     signing_secret: str | None = None,
     config: Path | None = None,
-    metrics: ProcessMetrics | None = None,
+    metrics: Exposition | None = None,
     mcp: WSGIApplication | None = None,
     coverage: WSGIApplication | None = None,
     checks: Mapping[str, WSGIApplication] | None = None,

@@ -169,13 +169,21 @@ def _compose() -> dict[str, Any]:
 
 
 def test_compose_runs_migrate_then_a_replica_of_each_role() -> None:
-    """migrate runs ``db upgrade`` once the database is healthy; web and scheduler follow it."""
+    """migrate runs ``db upgrade`` once the database is healthy; web (in its workers) and
+    scheduler (one process) follow it."""
     services = _compose()["services"]
     assert services["migrate"]["command"] == ["db", "upgrade"]
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
     assert "pg_isready" in services["db"]["healthcheck"]["test"]
+    assert services["web"]["command"] == [
+        "serve",
+        "--role",
+        "web",
+        "--workers",
+        "${RISKBRIEF_WEB_WORKERS:-2}",
+    ]
+    assert services["scheduler"]["command"] == ["serve", "--role", "scheduler"]
     for role in ("web", "scheduler"):
-        assert services[role]["command"] == ["serve", "--role", role]
         assert role in ROLES
         condition = services[role]["depends_on"]["migrate"]["condition"]
         assert condition == "service_completed_successfully"
