@@ -77,13 +77,13 @@ class KindsMeasure:
 def read_commits(git: Path, limit: int | None = None) -> Iterator[Commit]:
     """The non-merge commits reachable from ``git``'s ``HEAD``, newest first, with their paths."""
     args = ["git", "-C", str(git), "log", "--no-merges", "--no-renames", "--format=%x00%s"]
-    args += ["--numstat", *([f"--max-count={limit}"] if limit else []), "HEAD", "--"]
+    # Names only: they come from the trees, so a snapshot missing some blobs still reads.
+    args += ["--name-only", *([f"--max-count={limit}"] if limit else []), "HEAD", "--"]
     out = subprocess.run(args, capture_output=True, check=True).stdout.decode("utf-8", "replace")
-    # Each record is "\0subject\n\nadded\tdeleted\tpath\n…"; the first split part is empty.
+    # Each record is "\0subject\n\npath\n…"; the first split part is empty.
     for record in out.split("\0")[1:]:
-        subject, _, stat = record.partition("\n")
-        paths = tuple(line.split("\t", 2)[2] for line in stat.splitlines() if line.count("\t") >= 2)
-        yield Commit(subject.strip(), paths)
+        subject, _, names = record.partition("\n")
+        yield Commit(subject.strip(), tuple(line for line in names.splitlines() if line))
 
 
 def measure(commits: Iterable[Commit]) -> KindsMeasure:

@@ -149,13 +149,14 @@ _FIRST_WORDS: dict[str, WorkKind] = {
     **dict.fromkeys(
         ("refactor", "refactors", "refactored", "refactoring", "simplify", "simplifies",
          "rename", "renames", "renamed", "extract", "extracts", "cleanup", "reorganize",
-         "restructure", "deduplicate", "dedupe"),
+         "restructure"),
         WorkKind.REFACTOR,
     ),
     **dict.fromkeys(("bump", "bumps", "bumped", "pin", "pins", "release", "upgrade",
                      "changelog"), WorkKind.CHORE),
     **dict.fromkeys(("document", "documents", "documented"), WorkKind.DOCS),
-    **dict.fromkeys(("implement", "implements", "implemented", "introduce", "introduces"), WorkKind.FEATURE),
+    **dict.fromkeys(("implement", "implements", "implemented", "introduce", "introduces"),
+                    WorkKind.FEATURE),
 }  # fmt: skip
 # A dependency update by its words: Renovate's "update dependency x to v2", "lock file
 # maintenance", "update all non-major dependencies", Greenkeeper's "update x to version 2",
@@ -168,14 +169,14 @@ _DEPENDENCY_UPDATE = re.compile(
 _FIX_OF_TOOLING = re.compile(
     r"^fix(e[sd]|ing)?\b(\s+\S+){0,2}?\s+(typos?|lint|linting|eslint|prettier|format|formatting"
     r"|ci|build|tests?|specs?|spelling|links?|comments?|docs?|readme|changelog|types?|typings"
-    r"|type errors?|tsc|warnings?)\b"
+    r"|type errors?|tsc|warnings?|lock ?files?|shrinkwrap|workflows?|scripts?|release)\b"
 )
 # Words anywhere in a title, by kind, checked in this order after the first word.
 _TITLE_WORDS: tuple[tuple[WorkKind, re.Pattern[str]], ...] = (
     (WorkKind.FIX, re.compile(r"\b(fixes|crash(e[sd]|ing)?|regressions?)\b")),
     (WorkKind.REFACTOR, re.compile(r"\b(refactor(s|ed|ing)?|clean ?up)\b")),
     (WorkKind.DOCS, re.compile(r"\b(documentation|readme|jsdoc|docstrings?)\b")),
-    (WorkKind.TEST, re.compile(r"\b(tests?|flaky|e2e|unit tests?)\b")),
+    (WorkKind.TEST, re.compile(r"\bflaky\b|\b(add|adds|added|more|missing) (unit )?tests?\b")),
 )
 _SCOPE_LEAD = re.compile(r"^\s*(?:\[[^\]]*\]\s*|[\w./-]+:\s+)")
 _WORD = re.compile(r"[a-z][a-z'-]*")
@@ -237,7 +238,8 @@ def _title_kind(title: str) -> tuple[WorkKind, str] | None:
 # documents by their extension but the project's upkeep by their purpose: ``path_kinds``
 # counts them as no code (its project files), and here they are a chore's files, not docs.
 _UPKEEP = re.compile(
-    r"(^|/)((changelog|changes|history|news|release[-_]?notes)([-_.][^/]*)?|\.github/.*)$"
+    r"(^|/)((changelog|changes|history|news|release[-_]?notes)([-_.][^/]*)?"
+    r"|\.github/.*|\.changeset/.*)$"
 )
 
 
@@ -246,11 +248,13 @@ def _file_groups(paths: Iterable[str]) -> tuple[int, int, int, int]:
     code = tests = docs = other = 0
     for path in paths:
         k = path_kinds(path)
-        if k.test:
+        if _UPKEEP.search(path.lower()) is not None:
+            other += 1
+        elif k.test:
             tests += 1
         elif k.code:
             code += 1
-        elif k.aside and not k.manifest and _UPKEEP.search(path.lower()) is None:
+        elif k.aside and not k.manifest:
             # Documentation, examples and a docs site's files (``PathKinds.aside``).
             docs += 1
         else:
@@ -269,7 +273,9 @@ def classify_work(title: str, labels: Iterable[str] = (), paths: Iterable[str] =
     if by_label is not None:
         return KindOfWork(by_label[0], Evidence.LABEL, f"label `{by_label[1]}`")
     code, tests, docs, other = _file_groups(paths)
-    if tests and not code:
+    # Tests with their manifest or config are test work; a release touching every package's
+    # notes and manifest, a test package's among them, is not.
+    if tests and not (code or docs) and tests >= other:
         return KindOfWork(WorkKind.TEST, Evidence.FILES, f"no code touched, {tests} test files")
     if docs and not (code or tests or other):
         return KindOfWork(
