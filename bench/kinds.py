@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scoring.work_kind import (
-    Evidence,
+    KindEvidence,
     WorkKind,
     classify_work,
     conventional_prefix,
@@ -59,7 +59,7 @@ class KindsMeasure:
     classified: int
     agreed: int
     # (source of the evidence) → (classified, agreed)
-    by_source: tuple[tuple[Evidence, int, int], ...]
+    by_source: tuple[tuple[KindEvidence, int, int], ...]
     # (prefix's kind, classifier's kind) → how many, most frequent first
     disagreements: tuple[tuple[WorkKind, WorkKind, int], ...]
 
@@ -89,8 +89,8 @@ def read_commits(git: Path, limit: int | None = None) -> Iterator[Commit]:
 def measure(commits: Iterable[Commit]) -> KindsMeasure:
     """Classify each prefixed commit with its prefix hidden and count the agreement."""
     total = prefixed = unmapped = classified = agreed = 0
-    sources: Counter[Evidence] = Counter()
-    sources_agreed: Counter[Evidence] = Counter()
+    sources: Counter[KindEvidence] = Counter()
+    sources_agreed: Counter[KindEvidence] = Counter()
     wrong: Counter[tuple[WorkKind, WorkKind]] = Counter()
     for commit in commits:
         total += 1
@@ -119,7 +119,7 @@ def measure(commits: Iterable[Commit]) -> KindsMeasure:
         unmapped=unmapped,
         classified=classified,
         agreed=agreed,
-        by_source=tuple((s, sources[s], sources_agreed[s]) for s in Evidence if sources[s]),
+        by_source=tuple((s, sources[s], sources_agreed[s]) for s in KindEvidence if sources[s]),
         disagreements=tuple(
             (t, g, n) for (t, g), n in sorted(wrong.items(), key=lambda kv: (-kv[1], kv[0]))
         ),

@@ -5,19 +5,30 @@ What breaks after merge depends on the kind of work more than on who wrote it
 from what the change says of itself, strongest first:
 
 1. its conventional-commit prefix (``feat:``, ``fix(parser)!:``): the author's
-   own word;
-2. its labels (``bug``, ``enhancement``, ``documentation``, ``dependencies``);
-3. its files, when they are only documentation or only tests: "fix a typo" in
-   the README is documentation work and "fix a flaky test" test work, whatever
-   the verb (measured: the verb alone calls hundreds of such changes fixes);
-4. its title's words ("Fix …", "Refactor …", "Bump …", "update dependency …");
+   own word. A dependency update is a chore whatever its type (``fix(deps):``,
+   Greenkeeper's ``fix(package): update x to version 2``), as ``scoring.fixes``
+   reads it; a type that names no kind (``revert:``, ``wip:``) leaves the words
+   after it to the rules below;
+2. its labels (``bug``, ``type: enhancement``, ``documentation``, ``dependencies``);
+3. its files, when they hold no code and are documentation only, or mostly tests:
+   "fix a typo" in the docs is documentation work and "fix a flaky test" test
+   work, whatever the verb;
+4. its title's words: a first word that says the kind whatever follows ("Fix …",
+   "Refactor …", "Simplify …", "Bump …", "Implement …"), a dependency update
+   ("update dependency x to v2", "lock file maintenance"), then words anywhere
+   ("crash", "regression", "clean up", "flaky", "add tests"). "Fix" of the
+   project's tooling or words ("fix lint", "fix typos", "fix the release
+   workflow") is no fix: it says nothing;
 5. its files again, when they hold no code at all (CI, manifests, lock files,
-   project files): chore.
+   release notes, project files): chore.
 
-Anything else is ``UNKNOWN``: a kind is never guessed. The files are judged by
-``scoring.paths.path_kinds``, the scorer's own reading of a path. docs/briefing.md
-("Kinds of work") has the table and the agreement measured on real histories
-(``python -m bench.kinds``).
+Anything else is ``UNKNOWN``: a kind is never guessed ("add", "update" and
+"support" begin features, fixes and docs alike). The files are judged by
+``scoring.paths.path_kinds``, the scorer's own reading of a path, with release
+notes and the code host's files (``CHANGELOG.md``, ``.github/``, ``.changeset/``),
+documents by extension but upkeep by purpose, counted as a chore's.
+docs/briefing.md ("Kinds of work") has the table and the agreement measured on
+real histories (``python -m bench.kinds``).
 """
 
 from __future__ import annotations
@@ -29,10 +40,11 @@ from enum import StrEnum
 
 from scoring.facts import ChangeFacts
 from scoring.paths import path_kinds
+from scoring.plural import many
 
 __all__ = [
     "ConventionalPrefix",
-    "Evidence",
+    "KindEvidence",
     "KindOfWork",
     "WorkKind",
     "classify_work",
@@ -54,7 +66,7 @@ class WorkKind(StrEnum):
     UNKNOWN = "unknown"
 
 
-class Evidence(StrEnum):
+class KindEvidence(StrEnum):
     """Which of a change's facts decided its kind."""
 
     PREFIX = "prefix"
@@ -69,7 +81,7 @@ class KindOfWork:
     """A change's kind, which fact decided it (``source``) and that fact in words (``evidence``)."""
 
     kind: WorkKind
-    source: Evidence
+    source: KindEvidence
     evidence: str
 
 
@@ -268,28 +280,28 @@ def classify_work(title: str, labels: Iterable[str] = (), paths: Iterable[str] =
     if prefix is not None:
         kind = prefix_kind(prefix)
         if kind is not None:
-            return KindOfWork(kind, Evidence.PREFIX, f"conventional-commit prefix `{prefix.text}`")
+            said = f"conventional-commit prefix `{prefix.text}`"
+            return KindOfWork(kind, KindEvidence.PREFIX, said)
     by_label = _label_kind(labels)
     if by_label is not None:
-        return KindOfWork(by_label[0], Evidence.LABEL, f"label `{by_label[1]}`")
+        return KindOfWork(by_label[0], KindEvidence.LABEL, f"label `{by_label[1]}`")
     code, tests, docs, other = _file_groups(paths)
     # Tests with their manifest or config are test work; a release touching every package's
     # notes and manifest, a test package's among them, is not.
     if tests and not (code or docs) and tests >= other:
-        return KindOfWork(WorkKind.TEST, Evidence.FILES, f"no code touched, {tests} test files")
+        said = f"no code touched: {many(tests, 'test file')} of {many(tests + other, 'file')}"
+        return KindOfWork(WorkKind.TEST, KindEvidence.FILES, said)
     if docs and not (code or tests or other):
-        return KindOfWork(
-            WorkKind.DOCS, Evidence.FILES, f"only documentation files touched ({docs})"
-        )
+        said = f"only documentation touched ({many(docs, 'file')})"
+        return KindOfWork(WorkKind.DOCS, KindEvidence.FILES, said)
     by_title = _title_kind(title if prefix is None else prefix.rest)
     if by_title is not None:
-        return KindOfWork(by_title[0], Evidence.TITLE, by_title[1])
+        return KindOfWork(by_title[0], KindEvidence.TITLE, by_title[1])
     if other and not code:
-        return KindOfWork(
-            WorkKind.CHORE, Evidence.FILES, "no code touched, only project, CI or dependency files"
-        )
+        said = "no code touched, only project, CI or dependency files"
+        return KindOfWork(WorkKind.CHORE, KindEvidence.FILES, said)
     return KindOfWork(
-        WorkKind.UNKNOWN, Evidence.NOTHING, "nothing in the title, labels or files says"
+        WorkKind.UNKNOWN, KindEvidence.NOTHING, "nothing in the title, labels or files says"
     )
 
 

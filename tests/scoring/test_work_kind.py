@@ -1,4 +1,4 @@
-"""Kinds of work: prefix, then labels, then doc- or test-only files, then title words, then files."""
+"""Kinds of work: prefix, labels, doc- or test-only files, title words, then other files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from scoring.facts import ChangeFacts, FileChange
 from scoring.work_kind import (
-    Evidence,
+    KindEvidence,
     KindOfWork,
     WorkKind,
     classify_work,
@@ -41,22 +41,24 @@ def test_the_prefix_decides_first(title: str, kind: WorkKind) -> None:
     """A conventional-commit prefix names the kind, even against the files and labels."""
     got = classify_work(title, ("documentation",), ("docs/index.md",))
     assert got.kind is kind
-    assert got.source is Evidence.PREFIX
+    assert got.source is KindEvidence.PREFIX
     assert got.evidence.startswith("conventional-commit prefix `")
 
 
 def test_the_evidence_quotes_the_prefix_as_written() -> None:
     """The evidence names the prefix with its scope and breaking mark."""
     assert classify_work("fix(parser)!: reject empty input") == KindOfWork(
-        WorkKind.FIX, Evidence.PREFIX, "conventional-commit prefix `fix(parser)!:`"
+        WorkKind.FIX, KindEvidence.PREFIX, "conventional-commit prefix `fix(parser)!:`"
     )
 
 
 def test_a_prefix_of_no_kind_leaves_the_words_after_it_to_decide() -> None:
     """``wip:`` and ``revert:`` name no kind: the title after them is read instead."""
-    assert prefix_kind(conventional_prefix("wip: refactor the store")) is None  # type: ignore[arg-type]
+    prefix = conventional_prefix("wip: refactor the store")
+    assert prefix is not None
+    assert prefix_kind(prefix) is None
     got = classify_work("wip: refactor the store", (), ("src/store.py",))
-    assert (got.kind, got.source) == (WorkKind.REFACTOR, Evidence.TITLE)
+    assert (got.kind, got.source) == (WorkKind.REFACTOR, KindEvidence.TITLE)
 
 
 def test_no_prefix_in_a_plain_title() -> None:
@@ -83,13 +85,13 @@ def test_labels_decide_after_the_prefix(
 ) -> None:
     """A label names the kind when no prefix does, before the title's words."""
     got = classify_work("Refactor the checkout", labels, ("src/checkout.py",))
-    assert got == KindOfWork(kind, Evidence.LABEL, f"label `{label}`")
+    assert got == KindOfWork(kind, KindEvidence.LABEL, f"label `{label}`")
 
 
 def test_an_unknown_label_says_nothing() -> None:
     """A label of no kind (``javascript``, ``size/L``) leaves the title to decide."""
     got = classify_work("Refactor the checkout", ("javascript", "size/L"), ("src/checkout.py",))
-    assert (got.kind, got.source) == (WorkKind.REFACTOR, Evidence.TITLE)
+    assert (got.kind, got.source) == (WorkKind.REFACTOR, KindEvidence.TITLE)
 
 
 @pytest.mark.parametrize(
@@ -112,7 +114,7 @@ def test_an_unknown_label_says_nothing() -> None:
 def test_title_words(title: str, kind: WorkKind, evidence: str | None) -> None:
     """With code touched and no prefix or label, the title's words decide."""
     got = classify_work(title, (), ("src/app.py", "src/parser.py"))
-    assert (got.kind, got.source) == (kind, Evidence.TITLE)
+    assert (got.kind, got.source) == (kind, KindEvidence.TITLE)
     if evidence is None:
         assert got.evidence.startswith("dependency update `")
     else:
@@ -137,7 +139,7 @@ def test_a_fix_of_tooling_or_words_is_no_fix(title: str) -> None:
 def test_doc_or_test_only_files_outrank_the_title(paths: tuple[str, ...], kind: WorkKind) -> None:
     """ "Fix a typo" in the docs is docs work, "fix a flaky test" test work."""
     got = classify_work("Fix the broken example", (), paths)
-    assert (got.kind, got.source) == (kind, Evidence.FILES)
+    assert (got.kind, got.source) == (kind, KindEvidence.FILES)
 
 
 @pytest.mark.parametrize(
@@ -148,21 +150,27 @@ def test_doc_or_test_only_files_outrank_the_title(paths: tuple[str, ...], kind: 
         ("CHANGELOG.md", "package.json"),
         # Release notes alone are the release's upkeep, not documentation.
         ("CHANGELOG.md",),
+        # A release of every package, a test package's among them, is no test work.
+        (
+            "testing/temp-store/CHANGELOG.md",
+            "testing/temp-store/package.json",
+            "cache/CHANGELOG.md",
+        ),
     ],
 )
 def test_no_code_and_no_telling_title_is_a_chore(paths: tuple[str, ...]) -> None:
     """Only CI, manifests, lock files or release notes touched, and a mute title: a chore."""
     got = classify_work("Tweak things", (), paths)
-    assert (got.kind, got.source) == (WorkKind.CHORE, Evidence.FILES)
+    assert (got.kind, got.source) == (WorkKind.CHORE, KindEvidence.FILES)
 
 
 def test_a_title_word_outranks_the_no_code_chore() -> None:
     """The title is read before the chore-by-files rule: "Fix" in a manifest is a fix."""
     got = classify_work("Fix the start command", (), ("package.json",))
-    assert (got.kind, got.source) == (WorkKind.FIX, Evidence.TITLE)
+    assert (got.kind, got.source) == (WorkKind.FIX, KindEvidence.TITLE)
     # A fix of the project's own tooling is no fix: the files decide.
     ci = classify_work("Fix the release workflow", (), (".github/workflows/release.yml",))
-    assert (ci.kind, ci.source) == (WorkKind.CHORE, Evidence.FILES)
+    assert (ci.kind, ci.source) == (WorkKind.CHORE, KindEvidence.FILES)
 
 
 @pytest.mark.parametrize(
@@ -176,7 +184,7 @@ def test_a_title_word_outranks_the_no_code_chore() -> None:
 def test_unknown_where_nothing_says(title: str, paths: tuple[str, ...]) -> None:
     """ "Add", "update" and "support" say no kind; code touched says none either: unknown."""
     assert classify_work(title, (), paths) == KindOfWork(
-        WorkKind.UNKNOWN, Evidence.NOTHING, "nothing in the title, labels or files says"
+        WorkKind.UNKNOWN, KindEvidence.NOTHING, "nothing in the title, labels or files says"
     )
 
 
@@ -192,7 +200,7 @@ def test_work_kind_reads_a_changes_title_labels_and_files() -> None:
         labels=("wontfix-later",),
     )
     assert work_kind(change) == KindOfWork(
-        WorkKind.DOCS, Evidence.FILES, "only documentation files touched (1)"
+        WorkKind.DOCS, KindEvidence.FILES, "only documentation touched (1 file)"
     )
     labelled = ChangeFacts(
         key="acme/shop#8",
