@@ -31,7 +31,7 @@ def change_work_kinds(session: Session, keys: Collection[str]) -> dict[str, Work
                 col(Change.key).in_(chunk)
             )
         ).all()
-        paths: dict[int, list[str]] = defaultdict(list)
+        paths: dict[int | None, list[str]] = defaultdict(list)
         for change_id, path in conn.execute(
             sa.select(col(ChangeFile.change_id), col(ChangeFile.path)).where(
                 col(ChangeFile.change_id).in_([c[0] for c in changes])
