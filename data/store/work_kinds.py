@@ -32,12 +32,12 @@ def change_work_kinds(session: Session, keys: Collection[str]) -> dict[str, Work
             )
         ).all()
         paths: dict[int | None, list[str]] = defaultdict(list)
-        for change_id, path in conn.execute(
+        for owner, path in conn.execute(
             sa.select(col(ChangeFile.change_id), col(ChangeFile.path)).where(
                 col(ChangeFile.change_id).in_([c[0] for c in changes])
             )
         ):
-            paths[change_id].append(path)
+            paths[owner].append(path)
         for change_id, key, title, labels in changes:
             kinds[key] = classify_work(title, labels or (), paths[change_id]).kind
     return kinds
