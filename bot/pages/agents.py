@@ -48,6 +48,25 @@ def agents_page(ctx: PageContext) -> Page:
             for a in activity.agents
         ),
     )
+    # Each agent's changes by kind of work, all agents' first, beside people's of that kind.
+    kinds = Grid(
+        "kinds",
+        f"By kind of work in {activity.week}",
+        (
+            GridColumn("agent", "Agent"),
+            GridColumn("kind", "Kind of work"),
+            GridColumn("changes", "Agent changes", numeric=True),
+            GridColumn("human", "People's changes", numeric=True),
+        ),
+        tuple(
+            (cell(name), cell(k.kind), cell(k.changes), cell(k.human_changes))
+            for name, counts in (
+                ("all agents", activity.agent_kinds),
+                *((a.agent, a.kinds) for a in activity.agents),
+            )
+            for k in counts
+        ),
+    )
     weeks = Grid(
         "weeks",
         "Week by week",
@@ -81,5 +100,5 @@ def agents_page(ctx: PageContext) -> Page:
         "agents.html",
         f"AI agents: {activity.scope}",
         {"activity": activity, **end.values()},
-        (agents, weeks, unreviewed),
+        (agents, kinds, weeks, unreviewed),
     )

@@ -26,14 +26,34 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import IS_MERGED, Change, Person, RiskScoreRow
 from data.store.window import load_window
+from data.store.work_kinds import change_work_kinds
 from evaluation.change_outcomes import change_outcomes
 from scoring.band import Band
 from scoring.weekly import Distribution, WeekChange
+from scoring.work_kind import WorkKind
 
-__all__ = ["CO_AUTHORED", "AgentActivity", "AgentRow", "AgentWeek", "agent_activity", "agent_weeks"]
+__all__ = [
+    "CO_AUTHORED",
+    "AgentActivity",
+    "AgentRow",
+    "AgentWeek",
+    "KindCount",
+    "agent_activity",
+    "agent_weeks",
+]
 
 # The agent of a change a human authored with an agent as co-author.
 CO_AUTHORED = "co-authored by an agent"
+
+
+class KindCount(RecordBase):
+    """Agent changes of one kind of work, beside people's changes of that kind."""
+
+    kind: str = Field(
+        description="feature, fix, refactor, chore, docs, test or unknown (scoring.work_kind)."
+    )
+    changes: int = Field(description="The agent's (or all agents') changes of this kind.")
+    human_changes: int = Field(description="People's changes of this kind in the same week.")
 
 
 class AgentRow(RecordBase):
@@ -46,6 +66,10 @@ class AgentRow(RecordBase):
     review_unknown: int
     high_risk: int
     mean_score: float
+    kinds: list[KindCount] = Field(
+        default_factory=list,
+        description="The agent's changes by kind of work, each beside people's of that kind.",
+    )
 
 
 class AgentActivity(RecordBase):
@@ -65,6 +89,10 @@ class AgentActivity(RecordBase):
     agent_high_risk_share: float | None
     human_high_risk_share: float | None
     unreviewed_changes: list[ChangeRow] = Field(description="Agent changes no human approved.")
+    agent_kinds: list[KindCount] = Field(
+        default_factory=list,
+        description="All agents' changes by kind of work, each beside people's of that kind.",
+    )
 
 
 class AgentWeek(RecordBase):
@@ -84,7 +112,23 @@ def _share(d: Distribution) -> float | None:
     return round(d.high_risk_share, 1) if d.total else None
 
 
-def _row(agent: str, changes: list[WeekChange]) -> AgentRow:
+def _kinds(
+    changes: Sequence[WeekChange], kinds: dict[str, WorkKind], human: dict[WorkKind, int]
+) -> list[KindCount]:
+    """The kinds of ``changes`` in ``WorkKind``'s order, each with people's count beside it."""
+    counts: dict[WorkKind, int] = defaultdict(int)
+    for c in changes:
+        counts[kinds.get(c.key, WorkKind.UNKNOWN)] += 1
+    return [
+        KindCount(kind=k.value, changes=counts[k], human_changes=human.get(k, 0))
+        for k in WorkKind
+        if counts[k]
+    ]
+
+
+def _row(
+    agent: str, changes: list[WeekChange], kinds: dict[str, WorkKind], human: dict[WorkKind, int]
+) -> AgentRow:
     return AgentRow(
         agent=agent,
         changes=len(changes),
@@ -93,6 +137,7 @@ def _row(agent: str, changes: list[WeekChange]) -> AgentRow:
         review_unknown=sum(1 for c in changes if c.human_reviewed is None),
         high_risk=sum(1 for c in changes if c.high_risk),
         mean_score=round(sum(c.score for c in changes) / len(changes), 1),
+        kinds=_kinds(changes, kinds, human),
     )
 
 
@@ -124,6 +169,15 @@ def agent_activity(
     unreviewed = sorted(
         (c for c in agent_changes if c.human_reviewed is False), key=lambda c: (-c.score, c.key)
     )
+    # Kinds only where there is an agent change to set beside people's.
+    kinds = (
+        change_work_kinds(session, [c.key for c in (*agent_changes, *humans)])
+        if agent_changes
+        else {}
+    )
+    human_kinds: dict[WorkKind, int] = defaultdict(int)
+    for c in humans:
+        human_kinds[kinds.get(c.key, WorkKind.UNKNOWN)] += 1
     return AgentActivity(
         scope=scope.label,
         week=week.id,
@@ -136,7 +190,7 @@ def agent_activity(
             else None
         ),
         agents=[
-            _row(name, changes)
+            _row(name, changes, kinds, human_kinds)
             for name, changes in sorted(by_agent.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ],
         agent_bands=BandCounts.of(agent_d),
@@ -144,6 +198,7 @@ def agent_activity(
         agent_high_risk_share=_share(agent_d),
         human_high_risk_share=_share(human_d),
         unreviewed_changes=[change_row(c) for c in unreviewed],
+        agent_kinds=_kinds(agent_changes, kinds, human_kinds),
     )
 
 

@@ -1,0 +1,310 @@
+"""A change's kind of work (feature, fix, refactor, chore, docs, test), by rule, with its evidence.
+
+What breaks after merge depends on the kind of work more than on who wrote it
+(issue 52), so agents and people are compared kind by kind. The kind is read
+from what the change says of itself, strongest first:
+
+1. its conventional-commit prefix (``feat:``, ``fix(parser)!:``): the author's
+   own word. A dependency update is a chore whatever its type (``fix(deps):``,
+   Greenkeeper's ``fix(package): update x to version 2``), as ``scoring.fixes``
+   reads it; a type that names no kind (``revert:``, ``wip:``) leaves the words
+   after it to the rules below;
+2. its labels (``bug``, ``type: enhancement``, ``documentation``, ``dependencies``);
+3. its files, when they hold no code and are documentation only, or mostly tests:
+   "fix a typo" in the docs is documentation work and "fix a flaky test" test
+   work, whatever the verb;
+4. its title's words: a first word that says the kind whatever follows ("Fix …",
+   "Refactor …", "Simplify …", "Bump …", "Implement …"), a dependency update
+   ("update dependency x to v2", "lock file maintenance"), then words anywhere
+   ("crash", "regression", "clean up", "flaky", "add tests"). "Fix" of the
+   project's tooling or words ("fix lint", "fix typos", "fix the release
+   workflow") is no fix: it says nothing;
+5. its files again, when they hold no code at all (CI, manifests, lock files,
+   release notes, project files): chore.
+
+Anything else is ``UNKNOWN``: a kind is never guessed ("add", "update" and
+"support" begin features, fixes and docs alike). The files are judged by
+``scoring.paths.path_kinds``, the scorer's own reading of a path, with release
+notes and the code host's files (``CHANGELOG.md``, ``.github/``, ``.changeset/``),
+documents by extension but upkeep by purpose, counted as a chore's.
+docs/briefing.md ("Kinds of work") has the table and the agreement measured on
+real histories (``python -m bench.kinds``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from scoring.facts import ChangeFacts
+from scoring.paths import path_kinds
+from scoring.plural import many
+
+__all__ = [
+    "ConventionalPrefix",
+    "KindEvidence",
+    "KindOfWork",
+    "WorkKind",
+    "classify_work",
+    "conventional_prefix",
+    "prefix_kind",
+    "work_kind",
+]
+
+
+class WorkKind(StrEnum):
+    """The kind of work a change is."""
+
+    FEATURE = "feature"
+    FIX = "fix"
+    REFACTOR = "refactor"
+    CHORE = "chore"
+    DOCS = "docs"
+    TEST = "test"
+    UNKNOWN = "unknown"
+
+
+class KindEvidence(StrEnum):
+    """Which of a change's facts decided its kind."""
+
+    PREFIX = "prefix"
+    LABEL = "label"
+    FILES = "files"
+    TITLE = "title"
+    NOTHING = "nothing"
+
+
+@dataclass(frozen=True, slots=True)
+class KindOfWork:
+    """A change's kind, which fact decided it (``source``) and that fact in words (``evidence``)."""
+
+    kind: WorkKind
+    source: KindEvidence
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConventionalPrefix:
+    """A title's conventional-commit prefix: ``type(scope)!:`` and the words after it."""
+
+    type: str
+    scope: str | None
+    breaking: bool
+    rest: str
+
+    @property
+    def text(self) -> str:
+        """The prefix as written, without the words after it (``fix(deps)!:``)."""
+        scope = "" if self.scope is None else f"({self.scope})"
+        return f"{self.type}{scope}{'!' if self.breaking else ''}:"
+
+
+# ``type(scope)!: words``: a type of letters, an optional scope, an optional "!".
+_PREFIX = re.compile(
+    r"^\s*(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()]*)\))?(?P<bang>!)?:\s*(?P<rest>.*)$", re.S
+)
+
+# The conventional-commit types and the kind each is. ``perf`` and ``style`` change code
+# without adding or repairing behaviour (the Angular convention's own words), so they are
+# refactors; ``build``, ``ci``, ``release`` and ``deps`` are upkeep of the project, chores.
+# A type not here (``revert``, ``wip``, ``types``) says no kind: the other evidence decides.
+_PREFIX_KINDS: dict[str, WorkKind] = {
+    "feat": WorkKind.FEATURE,
+    "feature": WorkKind.FEATURE,
+    "fix": WorkKind.FIX,
+    "bugfix": WorkKind.FIX,
+    "hotfix": WorkKind.FIX,
+    "refactor": WorkKind.REFACTOR,
+    "perf": WorkKind.REFACTOR,
+    "style": WorkKind.REFACTOR,
+    "chore": WorkKind.CHORE,
+    "build": WorkKind.CHORE,
+    "ci": WorkKind.CHORE,
+    "release": WorkKind.CHORE,
+    "deps": WorkKind.CHORE,
+    "docs": WorkKind.DOCS,
+    "doc": WorkKind.DOCS,
+    "test": WorkKind.TEST,
+    "tests": WorkKind.TEST,
+}
+# Renovate's and Dependabot's ``fix(deps):`` says the update ships to users, not that it
+# repairs a bug (``scoring.fixes`` reads it the same way): a dependency update is a chore.
+_DEPENDENCY_SCOPES = frozenset({"deps", "deps-dev", "dependencies", "dev-deps"})
+
+# Labels by kind, after ``_LABEL_NAMESPACE`` is cut (``type: bug`` is ``bug``). Checked
+# in this order, so a change labelled both ``bug`` and ``documentation`` is a fix.
+_LABEL_KINDS: tuple[tuple[WorkKind, frozenset[str]], ...] = (
+    (WorkKind.FIX, frozenset({"bug", "bugfix", "fix", "hotfix", "regression", "defect"})),
+    (
+        WorkKind.FEATURE,
+        frozenset({"feature", "enhancement", "feature request", "new feature", "feat"}),
+    ),
+    (WorkKind.REFACTOR, frozenset({"refactor", "refactoring", "cleanup", "tech debt", "perf"})),
+    (WorkKind.TEST, frozenset({"test", "tests", "testing", "flaky test", "flaky-test"})),
+    (WorkKind.DOCS, frozenset({"docs", "doc", "documentation"})),
+    (
+        WorkKind.CHORE,
+        frozenset({"chore", "dependencies", "deps", "dependency", "ci", "build", "release"}),
+    ),
+)
+_LABEL_NAMESPACE = re.compile(r"^(?:type|kind|t|category|pr|area)\s*[:/]\s*")
+
+# GitHub's squash merge appends "(#<PR number>)"; it says nothing of the work.
+_SQUASH_SUFFIX = re.compile(r"\s*\(#\d+\)\s*$")
+# A title's first word by kind (lower-cased, "[scope]" or "scope:" before it skipped).
+# Only verbs that say the kind whatever follows: "add", "update", "support" do not (a
+# feature, a fix and a docs change all "add").
+_FIRST_WORDS: dict[str, WorkKind] = {
+    **dict.fromkeys(("fix", "fixes", "fixed", "fixing", "bugfix", "hotfix"), WorkKind.FIX),
+    **dict.fromkeys(
+        ("refactor", "refactors", "refactored", "refactoring", "simplify", "simplifies",
+         "rename", "renames", "renamed", "extract", "extracts", "cleanup", "reorganize",
+         "restructure"),
+        WorkKind.REFACTOR,
+    ),
+    **dict.fromkeys(("bump", "bumps", "bumped", "pin", "pins", "release", "upgrade",
+                     "changelog"), WorkKind.CHORE),
+    **dict.fromkeys(("document", "documents", "documented"), WorkKind.DOCS),
+    **dict.fromkeys(("implement", "implements", "implemented", "introduce", "introduces"),
+                    WorkKind.FEATURE),
+}  # fmt: skip
+# A dependency update by its words: Renovate's "update dependency x to v2", "lock file
+# maintenance", "update all non-major dependencies", Greenkeeper's "update x to version 2",
+# Dependabot's "bump x from 1 to 2".
+_DEPENDENCY_UPDATE = re.compile(
+    r"^(update|upgrade|bump|pin)\b.*(\bdependency\b|\bdependencies\b|\bdeps\b|\bto v?\d"
+    r"|\bto version\b|\bfrom v?\d)|^lock ?file maintenance\b|^update (the )?lock ?file"
+)
+# "Fix" of the project's tooling, tests or words is no repair of the product's behaviour.
+_FIX_OF_TOOLING = re.compile(
+    r"^fix(e[sd]|ing)?\b(\s+\S+){0,2}?\s+(typos?|lint|linting|eslint|prettier|format|formatting"
+    r"|ci|build|tests?|specs?|spelling|links?|comments?|docs?|readme|changelog|types?|typings"
+    r"|type errors?|tsc|warnings?|lock ?files?|shrinkwrap|workflows?|scripts?|release)\b"
+)
+# Words anywhere in a title, by kind, checked in this order after the first word.
+_TITLE_WORDS: tuple[tuple[WorkKind, re.Pattern[str]], ...] = (
+    (WorkKind.FIX, re.compile(r"\b(fixes|crash(e[sd]|ing)?|regressions?)\b")),
+    (WorkKind.REFACTOR, re.compile(r"\b(refactor(s|ed|ing)?|clean ?up)\b")),
+    (WorkKind.DOCS, re.compile(r"\b(documentation|readme|jsdoc|docstrings?)\b")),
+    (WorkKind.TEST, re.compile(r"\bflaky\b|\b(add|adds|added|more|missing) (unit )?tests?\b")),
+)
+_SCOPE_LEAD = re.compile(r"^\s*(?:\[[^\]]*\]\s*|[\w./-]+:\s+)")
+_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+def conventional_prefix(title: str) -> ConventionalPrefix | None:
+    """The title's conventional-commit prefix, or ``None`` when it has none."""
+    m = _PREFIX.match(title)
+    if m is None:
+        return None
+    return ConventionalPrefix(
+        type=m.group("type"),
+        scope=m.group("scope"),
+        breaking=m.group("bang") is not None,
+        rest=m.group("rest").strip(),
+    )
+
+
+def prefix_kind(prefix: ConventionalPrefix) -> WorkKind | None:
+    """The kind a conventional-commit prefix says, or ``None`` for a type that says none."""
+    if (
+        prefix.scope is not None and prefix.scope.strip().lower() in _DEPENDENCY_SCOPES
+    ) or _DEPENDENCY_UPDATE.match(prefix.rest.lower()):
+        return WorkKind.CHORE
+    return _PREFIX_KINDS.get(prefix.type.lower())
+
+
+def _label_kind(labels: Iterable[str]) -> tuple[WorkKind, str] | None:
+    """The kind the labels say and the label that says it."""
+    names = [(_LABEL_NAMESPACE.sub("", label.strip().lower()).strip(), label) for label in labels]
+    for kind, known in _LABEL_KINDS:
+        for name, label in names:
+            if name in known:
+                return kind, label
+    return None
+
+
+def _title_kind(title: str) -> tuple[WorkKind, str] | None:
+    """The kind the title's words say and the word that says it."""
+    text = _SQUASH_SUFFIX.sub("", title).strip().lower()
+    text = _SCOPE_LEAD.sub("", text)
+    m = _DEPENDENCY_UPDATE.match(text)
+    if m is not None:
+        return WorkKind.CHORE, f"dependency update `{m.group(0)}`"
+    words = _WORD.findall(text)
+    if words and words[0] in _FIRST_WORDS:
+        kind = _FIRST_WORDS[words[0]]
+        # "Fix the lint", "fix typos": the words after it decide, or nothing does.
+        if kind is not WorkKind.FIX or _FIX_OF_TOOLING.match(text) is None:
+            return kind, f"title word `{words[0]}`"
+    for kind, pattern in _TITLE_WORDS:
+        m = pattern.search(text)
+        if m is not None:
+            return kind, f"title word `{m.group(0)}`"
+    return None
+
+
+# Release notes and the code host's own files (issue templates under ``.github/``) are
+# documents by their extension but the project's upkeep by their purpose: ``path_kinds``
+# counts them as no code (its project files), and here they are a chore's files, not docs.
+_UPKEEP = re.compile(
+    r"(^|/)((changelog|changes|history|news|release[-_]?notes)([-_.][^/]*)?"
+    r"|\.github/.*|\.changeset/.*)$"
+)
+
+
+def _file_groups(paths: Iterable[str]) -> tuple[int, int, int, int]:
+    """How many of the paths are code, tests, documentation and other files (CI, manifests, …)."""
+    code = tests = docs = other = 0
+    for path in paths:
+        k = path_kinds(path)
+        if _UPKEEP.search(path.lower()) is not None:
+            other += 1
+        elif k.test:
+            tests += 1
+        elif k.code:
+            code += 1
+        elif k.aside and not k.manifest:
+            # Documentation, examples and a docs site's files (``PathKinds.aside``).
+            docs += 1
+        else:
+            other += 1
+    return code, tests, docs, other
+
+
+def classify_work(title: str, labels: Iterable[str] = (), paths: Iterable[str] = ()) -> KindOfWork:
+    """The kind of work of a change with this title, these labels and these touched paths."""
+    prefix = conventional_prefix(title)
+    if prefix is not None:
+        kind = prefix_kind(prefix)
+        if kind is not None:
+            said = f"conventional-commit prefix `{prefix.text}`"
+            return KindOfWork(kind, KindEvidence.PREFIX, said)
+    by_label = _label_kind(labels)
+    if by_label is not None:
+        return KindOfWork(by_label[0], KindEvidence.LABEL, f"label `{by_label[1]}`")
+    code, tests, docs, other = _file_groups(paths)
+    # Tests with their manifest or config are test work; a release touching every package's
+    # notes and manifest, a test package's among them, is not.
+    if tests and not (code or docs) and tests >= other:
+        said = f"no code touched: {many(tests, 'test file')} of {many(tests + other, 'file')}"
+        return KindOfWork(WorkKind.TEST, KindEvidence.FILES, said)
+    if docs and not (code or tests or other):
+        said = f"only documentation touched ({many(docs, 'file')})"
+        return KindOfWork(WorkKind.DOCS, KindEvidence.FILES, said)
+    by_title = _title_kind(title if prefix is None else prefix.rest)
+    if by_title is not None:
+        return KindOfWork(by_title[0], KindEvidence.TITLE, by_title[1])
+    if other and not code:
+        said = "no code touched, only project, CI or dependency files"
+        return KindOfWork(WorkKind.CHORE, KindEvidence.FILES, said)
+    return KindOfWork(
+        WorkKind.UNKNOWN, KindEvidence.NOTHING, "nothing in the title, labels or files says"
+    )
+
+
+def work_kind(change: ChangeFacts) -> KindOfWork:
+    """The kind of work of ``change``, from its title, labels and files (``classify_work``)."""
+    return classify_work(change.title, change.labels, (f.path for f in change.files))
