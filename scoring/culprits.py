@@ -27,12 +27,14 @@ from enum import StrEnum
 from scoring.band import Band
 
 __all__ = [
+    "DEFAULT_POINTS",
     "FIX_HORIZON",
     "FIX_POINTS",
     "REVERT_POINTS",
     "RISK_POINTS",
     "TIME_POINTS",
     "WINDOW",
+    "CulpritPoints",
     "Evidence",
     "EvidenceKind",
     "IncidentAt",
@@ -56,10 +58,24 @@ FIX_HORIZON = timedelta(days=14)
 # were wrong, not that this change made them so.
 REVERT_POINTS = 100
 FIX_POINTS = 30
-# A fix touching any one of a candidate's files earns at least this much of FIX_POINTS.
-_FIX_FLOOR = 10
 RISK_POINTS = 40
 TIME_POINTS = 30
+# A fix touching any one of a candidate's files earns at least this share of its points.
+_FIX_FLOOR = 1 / 3
+
+
+@dataclass(frozen=True, slots=True)
+class CulpritPoints:
+    """The most points each kind of evidence earns; the defaults are the product's (a bench
+    sets one to 0 to measure the others without it)."""
+
+    revert: int = REVERT_POINTS
+    fix: int = FIX_POINTS
+    risk: int = RISK_POINTS
+    time: int = TIME_POINTS
+
+
+DEFAULT_POINTS = CulpritPoints()
 
 
 class EvidenceKind(StrEnum):
@@ -156,7 +172,9 @@ def _relative(at: datetime, incident: IncidentAt) -> str:
     return f"{duration_words(incident.opened_at - at)} before the incident began"
 
 
-def _reverted(change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt) -> Evidence | None:
+def _reverted(
+    change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt, points: CulpritPoints
+) -> Evidence | None:
     """The first revert of ``change`` merged after it and within the horizon."""
     reverts = sorted(
         (
@@ -172,12 +190,14 @@ def _reverted(change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt) 
     first = reverts[0]
     return Evidence(
         EvidenceKind.REVERTED,
-        REVERT_POINTS,
+        points.revert,
         f"reverted by {first.key} {_relative(first.merged_at, incident)}",
     )
 
 
-def _fixed(change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt) -> Evidence | None:
+def _fixed(
+    change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt, most: CulpritPoints
+) -> Evidence | None:
     """The fix merged since the incident began that touched most of ``change``'s files."""
     if not change.files:
         return None
@@ -193,7 +213,7 @@ def _fixed(change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt) -> 
         touched = len(change.files & fix.files)
         if not touched:
             continue
-        points = max(_FIX_FLOOR, round(FIX_POINTS * touched / len(change.files)))
+        points = round(most.fix * max(_FIX_FLOOR, touched / len(change.files)))
         if best is None or points > best[0]:
             best = (points, fix, touched)
     if best is None:
@@ -208,22 +228,24 @@ def _fixed(change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt) -> 
     )
 
 
-def _risk(change: Shipped) -> Evidence:
+def _risk(change: Shipped, most: CulpritPoints) -> Evidence:
     if change.score is None:
         return Evidence(EvidenceKind.RISK, 0, "not scored")
     band = f", {change.band.label}" if change.band is not None else ""
     return Evidence(
-        EvidenceKind.RISK, round(RISK_POINTS * change.score / 100), f"risk {change.score}{band}"
+        EvidenceKind.RISK, round(most.risk * change.score / 100), f"risk {change.score}{band}"
     )
 
 
-def _time(change: Shipped, incident: IncidentAt, window: timedelta) -> Evidence:
+def _time(
+    change: Shipped, incident: IncidentAt, window: timedelta, most: CulpritPoints
+) -> Evidence:
     age = incident.opened_at - change.shipped_at
     closeness = max(0.0, 1 - age / window)
     verb = "shipped" if change.deploy is not None else "merged"
     return Evidence(
         EvidenceKind.TIME,
-        round(TIME_POINTS * closeness),
+        round(most.time * closeness),
         f"{verb} {duration_words(age)} before",
     )
 
@@ -233,6 +255,7 @@ def rank_culprits(
     shipped: Sequence[Shipped],
     fixes: Sequence[LaterFix],
     window: timedelta = WINDOW,
+    points: CulpritPoints = DEFAULT_POINTS,
 ) -> tuple[Suspect, ...]:
     """The changes of ``shipped`` that reached the service in ``window`` before ``incident``,
     most suspected first (equal points: by key), each with its evidence.
@@ -244,10 +267,10 @@ def rank_culprits(
         if not incident.opened_at - window <= change.shipped_at <= incident.opened_at:
             continue
         found = (
-            _reverted(change, fixes, incident),
-            _fixed(change, fixes, incident),
-            _risk(change),
-            _time(change, incident, window),
+            _reverted(change, fixes, incident, points),
+            _fixed(change, fixes, incident, points),
+            _risk(change, points),
+            _time(change, incident, window, points),
         )
         evidence = tuple(e for e in found if e is not None)
         suspects.append(Suspect(change, sum(e.points for e in evidence), evidence))
