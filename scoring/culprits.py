@@ -34,9 +34,9 @@ __all__ = [
     "RISK_POINTS",
     "TIME_POINTS",
     "WINDOW",
+    "Clue",
+    "ClueKind",
     "CulpritPoints",
-    "Evidence",
-    "EvidenceKind",
     "IncidentAt",
     "LaterFix",
     "Shipped",
@@ -78,7 +78,7 @@ class CulpritPoints:
 DEFAULT_POINTS = CulpritPoints()
 
 
-class EvidenceKind(StrEnum):
+class ClueKind(StrEnum):
     """What a candidate's points are for, in the order its reasons are told."""
 
     REVERTED = "reverted"
@@ -131,10 +131,10 @@ class LaterFix:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class Clue:
     """One reason a candidate is suspected, its whole points and its words."""
 
-    kind: EvidenceKind
+    kind: ClueKind
     points: int
     words: str
 
@@ -145,7 +145,7 @@ class Suspect:
 
     change: Shipped
     points: int
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[Clue, ...]
 
     @property
     def reasons(self) -> str:
@@ -174,7 +174,7 @@ def _relative(at: datetime, incident: IncidentAt) -> str:
 
 def _reverted(
     change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt, points: CulpritPoints
-) -> Evidence | None:
+) -> Clue | None:
     """The first revert of ``change`` merged after it and within the horizon."""
     reverts = sorted(
         (
@@ -188,8 +188,8 @@ def _reverted(
     if not reverts:
         return None
     first = reverts[0]
-    return Evidence(
-        EvidenceKind.REVERTED,
+    return Clue(
+        ClueKind.REVERTED,
         points.revert,
         f"reverted by {first.key} {_relative(first.merged_at, incident)}",
     )
@@ -197,7 +197,7 @@ def _reverted(
 
 def _fixed(
     change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt, most: CulpritPoints
-) -> Evidence | None:
+) -> Clue | None:
     """The fix merged since the incident began that touched most of ``change``'s files."""
     if not change.files:
         return None
@@ -221,30 +221,26 @@ def _fixed(
     points, fix, touched = best
     files = len(change.files)
     share = "its file" if files == 1 else f"{touched} of its {files} files"
-    return Evidence(
-        EvidenceKind.FIXED,
+    return Clue(
+        ClueKind.FIXED,
         points,
         f"{fix.key} touched {share} again {_relative(fix.merged_at, incident)}",
     )
 
 
-def _risk(change: Shipped, most: CulpritPoints) -> Evidence:
+def _risk(change: Shipped, most: CulpritPoints) -> Clue:
     if change.score is None:
-        return Evidence(EvidenceKind.RISK, 0, "not scored")
+        return Clue(ClueKind.RISK, 0, "not scored")
     band = f", {change.band.label}" if change.band is not None else ""
-    return Evidence(
-        EvidenceKind.RISK, round(most.risk * change.score / 100), f"risk {change.score}{band}"
-    )
+    return Clue(ClueKind.RISK, round(most.risk * change.score / 100), f"risk {change.score}{band}")
 
 
-def _time(
-    change: Shipped, incident: IncidentAt, window: timedelta, most: CulpritPoints
-) -> Evidence:
+def _time(change: Shipped, incident: IncidentAt, window: timedelta, most: CulpritPoints) -> Clue:
     age = incident.opened_at - change.shipped_at
     closeness = max(0.0, 1 - age / window)
     verb = "shipped" if change.deploy is not None else "merged"
-    return Evidence(
-        EvidenceKind.TIME,
+    return Clue(
+        ClueKind.TIME,
         round(most.time * closeness),
         f"{verb} {duration_words(age)} before",
     )

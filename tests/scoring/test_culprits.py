@@ -8,7 +8,7 @@ from scoring.band import Band
 from scoring.culprits import (
     REVERT_POINTS,
     WINDOW,
-    EvidenceKind,
+    ClueKind,
     IncidentAt,
     LaterFix,
     Shipped,
@@ -54,7 +54,7 @@ def test_a_reverted_change_comes_first_whatever_its_risk_and_time() -> None:
     ranked = rank_culprits(INCIDENT, [risky, old], [_fix("r#3", timedelta(hours=2), (), "r#1")])
     assert [s.change.key for s in ranked] == ["r#1", "r#2"]
     first = ranked[0]
-    assert first.evidence[0].kind is EvidenceKind.REVERTED
+    assert first.evidence[0].kind is ClueKind.REVERTED
     assert first.evidence[0].points == REVERT_POINTS
     assert first.reasons.startswith("reverted by r#3 2.0 h after the incident began")
     assert first.points == sum(e.points for e in first.evidence)
@@ -64,7 +64,7 @@ def test_reasons_are_words_a_manager_reads() -> None:
     """Risk, band and how long before the incident it shipped are told in words."""
     (only,) = rank_culprits(INCIDENT, [_shipped("r#1", timedelta(minutes=40), score=81)], [])
     assert only.reasons == "risk 81, moderate, shipped 40 min before"
-    assert [e.kind for e in only.evidence] == [EvidenceKind.RISK, EvidenceKind.TIME]
+    assert [e.kind for e in only.evidence] == [ClueKind.RISK, ClueKind.TIME]
 
 
 def test_a_later_fix_touching_its_files_is_some_evidence() -> None:
@@ -80,9 +80,9 @@ def test_a_later_fix_touching_its_files_is_some_evidence() -> None:
     ranked = rank_culprits(INCIDENT, [other, touched], fixes)
     assert [s.change.key for s in ranked] == ["r#1", "r#2"]
     fixed = ranked[0].evidence[0]
-    assert (fixed.kind, fixed.points) == (EvidenceKind.FIXED, 15)
+    assert (fixed.kind, fixed.points) == (ClueKind.FIXED, 15)
     assert fixed.words == "r#3 touched 1 of its 2 files again 3.0 h after the incident began"
-    assert all(e.kind is not EvidenceKind.FIXED for e in ranked[1].evidence)
+    assert all(e.kind is not ClueKind.FIXED for e in ranked[1].evidence)
 
 
 def test_closer_and_riskier_rank_higher_and_ties_go_by_key() -> None:

@@ -26,8 +26,8 @@ from scoring.errors import NotFoundError
 __all__ = [
     "INCIDENT_NOT_FOUND",
     "SHOWN",
+    "ClueRow",
     "CulpritRow",
-    "EvidenceRow",
     "IncidentCulprits",
     "incident_culprits",
 ]
@@ -41,7 +41,7 @@ INCIDENT_NOT_FOUND = (
 )
 
 
-class EvidenceRow(RecordBase):
+class ClueRow(RecordBase):
     """One reason a change is suspected, with its points."""
 
     kind: str = Field(description="reverted, fixed, risk or time.")
@@ -63,7 +63,7 @@ class CulpritRow(RecordBase):
         description="When the deploy that shipped it finished (merged, without deploys)."
     )
     deploy: str | None = Field(description="The deploy's key; None when merged, not deployed.")
-    evidence: list[EvidenceRow] = Field(description="Revert, later fix, risk, time, in order.")
+    evidence: list[ClueRow] = Field(description="Revert, later fix, risk, time, in order.")
 
 
 class IncidentCulprits(RecordBase):
@@ -96,7 +96,7 @@ def _row(rank: int, suspect: Suspect) -> CulpritRow:
         shipped_at=change.shipped_at,
         deploy=change.deploy,
         evidence=[
-            EvidenceRow(kind=e.kind.value, points=e.points, words=e.words) for e in suspect.evidence
+            ClueRow(kind=e.kind.value, points=e.points, words=e.words) for e in suspect.evidence
         ],
     )
 
