@@ -137,6 +137,22 @@ def test_deploy_latest_of_a_service(served: Served) -> None:
     assert "Checkout" in text
 
 
+def test_risk_incident_names_the_reverted_change_first_in_scope(served: Served) -> None:
+    """`/risk incident INC-1039` names the Friday change its team reverted first, for the
+    Commerce lead; Discovery's lead, whose scope lacks Checkout, is told it is not there."""
+    served.command("incident INC-1039", user_id="U05COMLEAD", response_id="in")
+    served.command("incident INC-1039", user_id="U06DISCLD1", response_id="out")
+    inside = _texts(served.slack.wait_for_response("in")["blocks"])
+    outside = _texts(served.slack.wait_for_response("out")["blocks"])
+    assert inside.startswith("*INC-1039 in Checkout*")
+    first = inside.split("\n1. ")[1].split("\n")[0]
+    assert "`acme/platform#4521`" in first
+    assert "reverted by acme/platform#4522" in first
+    assert "Europe/Berlin" in inside
+    assert "No incident `INC-1039`" in outside
+    assert "acme/platform#4521" not in outside
+
+
 def test_answers_show_times_in_the_slack_members_zone(served: Served) -> None:
     """The same deploy is 10:35 for the New York VP and 16:35 for the Berlin lead, zone named."""
     served.command("deploy deploy:checkout:2026-11-20T15:35", response_id="ny")
