@@ -9,15 +9,15 @@ as ``/risk brief`` defaults.
 from __future__ import annotations
 
 from bot.answers.access import Access
-from bot.answers.answer import Answer, Code, Line, Link, Note, Paragraph, Strong
+from bot.answers.answer import Answer, Choice, Code, Line, Link, Note, Paragraph, Strong
 from bot.answers.caller import Asked
+from bot.answers.confirmations import access_of_member, culprit_choice
 from bot.answers.lines import not_found, service_name
 from bot.answers.lookups import local_time
 from bot.answers.parse import said
 from bot.answers.queries import IncidentQuery
 from bot.answers.records.incident import IncidentCulprits, incident_culprits
 from briefing.render.escape import one_line, truncate
-from data.scope import Scope
 from scoring.errors import NotFoundError
 from scoring.plural import many
 
@@ -25,15 +25,13 @@ __all__ = ["answer_incident", "caller_access", "incident_answer"]
 
 # A title is outside text: cut to what a line holds.
 _TITLE_CHARS = 120
+# The candidates a member is asked about, each with its two buttons.
+_ASKED = 3
 
 
 def caller_access(asked: Asked) -> Access:
     """Who the caller may see: their active subscription's scope, else the organisation."""
-    subscriber = asked.subscriber()
-    if subscriber is not None and subscriber.active:
-        scope = Scope.of(subscriber.teams, subscriber.services)
-        return Access.of(asked.org, scope, subscriber.timezone, subscriber.key)
-    return Access.organisation(asked.org)
+    return access_of_member(asked.org, asked.subscriber())
 
 
 def incident_answer(record: IncidentCulprits, service: str, timezone: str) -> Answer:
@@ -44,7 +42,7 @@ def incident_answer(record: IncidentCulprits, service: str, timezone: str) -> An
         (Strong((f"{record.key} in {service}",)), " · ", truncate(one_line(record.title), 200)),
         (f"Opened {opened} · {status} · from {record.source}",),
     )
-    parts: list[Paragraph | Note] = [Paragraph(head)]
+    parts: list[Paragraph | Note | Choice] = [Paragraph(head)]
     window = f"{record.window_hours} h"
     if not record.culprits:
         where = "was deployed to" if record.deploys_known else "was merged into"
@@ -73,6 +71,8 @@ def incident_answer(record: IncidentCulprits, service: str, timezone: str) -> An
             )
         )
     parts.append(Paragraph(tuple(lines)))
+    # Whoever may see the incident may say which it was (Slack's buttons).
+    parts += [culprit_choice(record.key, c.key) for c in record.culprits[:_ASKED]]
     parts.append(
         Note(
             (
