@@ -16,7 +16,7 @@ from bot.answers.lines import not_found, service_name
 from bot.answers.lookups import local_time
 from bot.answers.parse import said
 from bot.answers.queries import IncidentQuery
-from bot.answers.records.incident import IncidentCulprits, incident_culprits
+from bot.answers.records.incident import CulpritRow, IncidentCulprits, incident_culprits
 from briefing.render.escape import one_line, truncate
 from scoring.errors import NotFoundError
 from scoring.plural import many
@@ -32,6 +32,13 @@ _ASKED = 3
 def caller_access(asked: Asked) -> Access:
     """Who the caller may see: their active subscription's scope, else the organisation."""
     return access_of_member(asked.org, asked.subscriber())
+
+
+def _word(row: CulpritRow) -> str:
+    """What members said of a candidate, if anyone did."""
+    said = [f"confirmed by {row.confirmed_by}"] if row.confirmed_by else []
+    said += [f"rejected by {row.rejected_by}"] if row.rejected_by else []
+    return f" · {', '.join(said)}" if said else ""
 
 
 def incident_answer(record: IncidentCulprits, service: str, timezone: str) -> Answer:
@@ -67,7 +74,7 @@ def incident_answer(record: IncidentCulprits, service: str, timezone: str) -> An
                 Link(c.url, truncate(one_line(c.title), _TITLE_CHARS) or c.key),
                 " · ",
                 Code(c.key),
-                f" · {c.points} points: {reasons}",
+                f" · {c.points} points: {reasons}{_word(c)}",
             )
         )
     parts.append(Paragraph(tuple(lines)))

@@ -18,8 +18,9 @@ from bot.answers.access import Access
 from bot.answers.lookups import version_of
 from bot.answers.records.models import RecordBase
 from data.config import OrgConfig
+from data.store.confirmations import confirmations_of
 from data.store.culprits import culprit_facts, find_incident
-from data.store.tables import Service
+from data.store.tables import CulpritConfirmation, Service
 from scoring.culprits import WINDOW, Suspect, rank_culprits
 from scoring.errors import NotFoundError
 
@@ -64,6 +65,8 @@ class CulpritRow(RecordBase):
     )
     deploy: str | None = Field(description="The deploy's key; None when merged, not deployed.")
     evidence: list[ClueRow] = Field(description="Revert, later fix, risk, time, in order.")
+    confirmed_by: int = Field(default=0, description="Members who said it caused the incident.")
+    rejected_by: int = Field(default=0, description="Members who said it did not.")
 
 
 class IncidentCulprits(RecordBase):
@@ -83,8 +86,9 @@ class IncidentCulprits(RecordBase):
     culprits: list[CulpritRow] = Field(description="The top candidates, most suspected first.")
 
 
-def _row(rank: int, suspect: Suspect) -> CulpritRow:
+def _row(rank: int, suspect: Suspect, words: list[CulpritConfirmation]) -> CulpritRow:
     change = suspect.change
+    said = [w.confirmed for w in words if w.change_key == change.key]
     return CulpritRow(
         rank=rank,
         key=change.key,
@@ -95,6 +99,8 @@ def _row(rank: int, suspect: Suspect) -> CulpritRow:
         band=change.band.label if change.band is not None else None,
         shipped_at=change.shipped_at,
         deploy=change.deploy,
+        confirmed_by=said.count(True),
+        rejected_by=said.count(False),
         evidence=[
             ClueRow(kind=e.kind.value, points=e.points, words=e.words) for e in suspect.evidence
         ],
@@ -112,6 +118,8 @@ def incident_culprits(
         raise NotFoundError(INCIDENT_NOT_FOUND)
     facts = culprit_facts(session, incident, version_of(org))
     ranked = rank_culprits(facts.incident, facts.shipped, facts.fixes)
+    # The team's word is shown beside the ranking, never mixed into its points.
+    words = confirmations_of(session, incident.key)
     return IncidentCulprits(
         key=incident.key,
         service=service.key,
@@ -122,5 +130,5 @@ def incident_culprits(
         window_hours=round(WINDOW.total_seconds() / 3600),
         deploys_known=facts.deploys_known,
         candidates=len(ranked),
-        culprits=[_row(n, s) for n, s in enumerate(ranked[:shown], start=1)],
+        culprits=[_row(n, s, words) for n, s in enumerate(ranked[:shown], start=1)],
     )

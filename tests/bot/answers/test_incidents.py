@@ -87,6 +87,7 @@ def test_risk_incident_answers_in_the_callers_scope(scored: LoadedSample) -> Non
     assert "1. Switch order confirmation to async payment capture" in text
     assert f"`{FRIDAY}`" in text.split("\n2. ")[0]
     assert f"reverted by {REVERT}" in text
+    assert "Was it" not in text, "the terminal has no buttons to answer with"
     assert text.count("Europe/Berlin") >= 1, "times are in the Commerce lead's zone"
     assert (
         answer_text(whole).split("\n1. ")[1].split("\n")[0] == text.split("\n1. ")[1].split("\n")[0]

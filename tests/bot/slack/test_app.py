@@ -371,8 +371,9 @@ def test_a_culprit_is_confirmed_once_by_a_member_who_may_see_it(
     served: Served, sample_engine: Engine
 ) -> None:
     """The Commerce lead confirms #4521 from `/risk incident`'s button, signed as Slack signs:
-    stored with who and when; a second click changes nothing; Discovery's lead is told the
-    incident is not there; an unsigned click is refused; the other button changes the word."""
+    stored with who and when and counted in the next answer; a second click changes nothing;
+    Discovery's lead is told the incident is not there; an unsigned click is refused; the
+    other button changes the word."""
     served.command("incident INC-1039", user_id="U05COMLEAD", response_id="ask")
     blocks = served.slack.wait_for_response("ask")["blocks"]
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
@@ -402,6 +403,10 @@ def test_a_culprit_is_confirmed_once_by_a_member_who_may_see_it(
     assert [(r.change_key, r.confirmed, r.slack_user_id, r.subscriber_key) for r in rows] == [
         (FRIDAY_KEY, True, "U05COMLEAD", "commerce-lead")
     ]
+
+    served.command("incident INC-1039", user_id="U04VPENG01", response_id="after")
+    listed = _texts(served.slack.wait_for_response("after")["blocks"])
+    assert "confirmed by 1" in listed.split("\n1. ")[1].split("\n")[0]
 
     _culprit_click(served, "culprit_reject", confirm["value"], "U05COMLEAD", "c5")
     changed = _texts(served.slack.wait_for_response("c5")["blocks"])
