@@ -102,11 +102,14 @@ def culprit_facts(
         )
         for change_id, finished, deploy_key in rows:
             first.setdefault(change_id, (finished, deploy_key))
-        changes = (
-            list(session.exec(select(Change).where(col(Change.id).in_(list(first)), IS_MERGED)))
-            if first
-            else []
-        )
+        ids = list(first)
+        changes = [
+            c
+            for at in range(0, len(ids), _CHUNK)
+            for c in session.exec(
+                select(Change).where(col(Change.id).in_(ids[at : at + _CHUNK]), IS_MERGED)
+            )
+        ]
     else:
         changes = list(
             session.exec(
@@ -125,8 +128,10 @@ def culprit_facts(
             )
         )
     repositories = {r.id: r.name for r in session.exec(select(Repository))}
-    fixes = _later_fixes(session, incident, window, [c.key for c in changes], repositories)
     files = _files(session, [c.id for c in changes if c.id is not None])
+    paths = sorted({p for touched in files.values() for p in touched})
+    found = _later_fixes(session, incident, [c.key for c in changes], paths)
+    fixes = _fixes_of(session, found, repositories)
     scores = load_scores(session, "change", version, [c.key for c in changes])
     shipped: list[Shipped] = []
     for change in changes:
@@ -158,32 +163,45 @@ def culprit_facts(
 
 
 def _later_fixes(
-    session: Session,
-    incident: Incident,
-    window: timedelta,
-    keys: Sequence[str],
-    repositories: dict[int | None, str],
-) -> tuple[LaterFix, ...]:
+    session: Session, incident: Incident, keys: Sequence[str], paths: Sequence[str]
+) -> dict[int, Change]:
     """The reverts of a candidate, and the reverts, hotfixes and bug fixes merged from the
-    window's start to the horizon after the incident (the ranking keeps those that count)."""
+    incident's start to the horizon after it that touched a candidate's ``paths`` (the
+    ranking keeps those that count). Read by path, not by time alone: a large store merges
+    thousands of changes in two weeks."""
     found: dict[int, Change] = {}
     for start in range(0, len(keys), _CHUNK):
         query = select(Change).where(
             IS_MERGED, col(Change.reverts_key).in_(keys[start : start + _CHUNK])
         )
         found.update({c.id: c for c in session.exec(query) if c.id is not None})
-    near = session.exec(
-        select(Change).where(
-            IS_MERGED,
-            col(Change.merged_at) >= incident.opened_at - window,
-            col(Change.merged_at) <= incident.opened_at + FIX_HORIZON,
+    for start in range(0, len(paths), _CHUNK):
+        near = session.exec(
+            select(Change)
+            .where(
+                IS_MERGED,
+                col(Change.merged_at) >= incident.opened_at,
+                col(Change.merged_at) <= incident.opened_at + FIX_HORIZON,
+                col(Change.id).in_(
+                    select(ChangeFile.change_id).where(
+                        col(ChangeFile.path).in_(paths[start : start + _CHUNK])
+                    )
+                ),
+            )
+            .distinct()
         )
-    )
-    for change in near:
-        if change.id is None or change.id in found:
-            continue
-        if change.is_revert or change.is_hotfix or is_fix_change(change.title, change.labels):
-            found[change.id] = change
+        for change in near:
+            if change.id is None or change.id in found:
+                continue
+            if change.is_revert or change.is_hotfix or is_fix_change(change.title, change.labels):
+                found[change.id] = change
+    return found
+
+
+def _fixes_of(
+    session: Session, found: dict[int, Change], repositories: dict[int | None, str]
+) -> tuple[LaterFix, ...]:
+    """``found`` as the ranking reads fixes, each with its files, oldest first."""
     files = _files(session, list(found))
     return tuple(
         sorted(

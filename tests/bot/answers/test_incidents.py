@@ -128,3 +128,31 @@ def test_a_service_without_deploys_is_traced_through_its_merges(scored: LoadedSa
     assert all(s.deploy is None and s.shipped_at == s.merged_at for s in facts.shipped)
     assert record.culprits[0].key == FRIDAY
     assert record.culprits[0].evidence[-1].words.startswith("merged ")
+
+
+def test_a_later_fix_touching_a_candidates_files_is_read_from_the_store(
+    scored: LoadedSample,
+) -> None:
+    """INC-1038 in Search: a fix merged after it began that touched a candidate's files is
+    named in that candidate's clues, and it did touch them, after the incident began."""
+    with session_scope(scored.engine) as session:
+        record = incident_culprits(session, scored.org, Access.organisation(scored.org), "INC-1038")
+        fixed = [(c.key, e.words) for c in record.culprits for e in c.evidence if e.kind == "fixed"]
+        assert fixed, "the sample's search fixes touch the files of changes shipped before"
+        key, words = fixed[0]
+        fix_key = words.split(" ")[0]
+
+        def paths(change: str) -> set[str]:
+            return set(
+                session.exec(
+                    select(ChangeFile.path)
+                    .join(Change, col(Change.id) == col(ChangeFile.change_id))
+                    .where(col(Change.key) == change)
+                )
+            )
+
+        fix = session.exec(select(Change).where(col(Change.key) == fix_key)).one()
+        assert paths(key) & paths(fix_key)
+        assert fix.merged_at is not None
+        assert fix.merged_at >= record.opened_at
+        assert not fix.is_revert
