@@ -45,6 +45,7 @@ CALLS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("briefing", {"week": WEEK}),
     ("agent_activity", {"week": WEEK}),
     ("deploy_risk", {"service": "checkout"}),
+    ("incident_culprits", {"incident": "INC-1039"}),
 )
 
 

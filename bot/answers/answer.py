@@ -24,6 +24,8 @@ __all__ = [
     "Answer",
     "AnswerOutcome",
     "BriefingPart",
+    "Button",
+    "Choice",
     "Code",
     "Column",
     "Line",
@@ -80,6 +82,26 @@ class Note:
 
 
 @dataclass(frozen=True, slots=True)
+class Button:
+    """One answer to a :class:`Choice`: its label, the action it sends and that action's value
+    (``primary`` marks the affirmative one)."""
+
+    label: str
+    action: str
+    value: str
+    primary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A question the reader may answer by a button ("Was it acme/platform#4521?"); a reader
+    without buttons (the terminal) leaves it out."""
+
+    line: Line
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Column:
     """A table's column: its ``name`` as the header shows it, padded to ``width`` on the left
     (``right``) or the right."""
@@ -117,7 +139,7 @@ class BriefingPart:
     scope: Scope
 
 
-Part: TypeAlias = Paragraph | Note | Table | BriefingPart
+Part: TypeAlias = Paragraph | Note | Table | Choice | BriefingPart
 
 
 class AnswerOutcome(Enum):

@@ -31,6 +31,7 @@ from bot.answers.queries import (
     ChangeQuery,
     DeployQuery,
     HelpQuery,
+    IncidentQuery,
     Query,
     ServiceQuery,
     SettingsQuery,
@@ -120,6 +121,11 @@ def _deploy(catalog: Catalog, args: Sequence[str]) -> DeployQuery | Usage | None
     return None
 
 
+def _incident(_catalog: Catalog, args: Sequence[str]) -> IncidentQuery | None:
+    key = unquoted(args[0]) if len(args) == 1 else ""
+    return IncidentQuery(key) if key else None
+
+
 def _subscribe(catalog: Catalog, args: Sequence[str]) -> SubscribeQuery | Usage:
     names: list[str] = []
     email: str | None = None
@@ -180,6 +186,13 @@ COMMANDS: tuple[Command[Any], ...] = (
         DeployQuery,
         _deploy,
         forms=("latest <service>", "<id>"),
+    ),
+    Command(
+        "incident",
+        "<id>",
+        "the changes most likely behind an incident, and why",
+        IncidentQuery,
+        _incident,
     ),
     Command(
         "subscribe",

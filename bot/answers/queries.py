@@ -18,6 +18,7 @@ __all__ = [
     "ChangeQuery",
     "DeployQuery",
     "HelpQuery",
+    "IncidentQuery",
     "Query",
     "ServiceQuery",
     "SettingsQuery",
@@ -61,6 +62,13 @@ class DeployQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class IncidentQuery:
+    """``/risk incident <id>``: an incident's likeliest culprits, by its key as typed."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
 class SubscribeQuery:
     """``/risk subscribe``: ``scope``, ``email``, ``timezone`` are ``None`` when not given."""
 
@@ -85,6 +93,7 @@ Query: TypeAlias = (
     | ChangeQuery
     | ServiceQuery
     | DeployQuery
+    | IncidentQuery
     | SubscribeQuery
     | UnsubscribeQuery
     | SettingsQuery

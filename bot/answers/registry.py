@@ -18,11 +18,13 @@ from bot.answers.caller import Asked
 from bot.answers.changes import answer_change
 from bot.answers.deploys import answer_deploy
 from bot.answers.grammar import HELP
+from bot.answers.incidents import answer_incident
 from bot.answers.queries import (
     BriefQuery,
     ChangeQuery,
     DeployQuery,
     HelpQuery,
+    IncidentQuery,
     Query,
     ServiceQuery,
     SettingsQuery,
@@ -56,6 +58,7 @@ HANDLERS: tuple[Handler[Any], ...] = (
     Handler(ChangeQuery, answer_change),
     Handler(ServiceQuery, answer_service),
     Handler(DeployQuery, answer_deploy),
+    Handler(IncidentQuery, answer_incident),
     Handler(SubscribeQuery, answer_subscribe),
     Handler(UnsubscribeQuery, answer_unsubscribe),
     Handler(SettingsQuery, answer_settings),

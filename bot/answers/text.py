@@ -12,6 +12,7 @@ from collections.abc import Callable
 from bot.answers.answer import (
     Answer,
     BriefingPart,
+    Choice,
     Code,
     Line,
     Note,
@@ -67,6 +68,9 @@ def _part(part: Part) -> str:
         return line_text(part.line)
     if isinstance(part, Table):
         return line_text(part.caption) + table_text(part, neutralise)
+    if isinstance(part, Choice):
+        # The terminal has no buttons to answer it with.
+        return ""
     return _briefing_text(part)
 
 

@@ -28,6 +28,7 @@ from bot.answers.records.agent import AgentActivity, agent_activity
 from bot.answers.records.briefing import BriefingFacts, scope_briefing
 from bot.answers.records.change import change_risk
 from bot.answers.records.deploy import deploy_risk
+from bot.answers.records.incident import IncidentCulprits, incident_culprits
 from bot.answers.records.models import ChangeRisk, DeployRecord, ServiceRecord
 from bot.answers.records.proposal import ProposalRisk, proposal_risk
 from bot.answers.records.pull import MAX_PULLS, OpenPulls, open_pulls
@@ -114,6 +115,14 @@ DeployArg = Annotated[
     Field(
         description="A deploy's key as a briefing prints it (deploy:checkout:2026-11-20T15:35) "
         "or a release tag that made one deploy; leave out to give service instead.",
+        max_length=400,
+    ),
+]
+IncidentArg = Annotated[
+    str,
+    Field(
+        description="An incident's key as a briefing prints it: INC-1039, a PagerDuty or "
+        "Opsgenie id, or revert:owner/repo#123 for a reverted change.",
         max_length=400,
     ),
 ]
@@ -324,6 +333,14 @@ def build_server(
         incidents linked to it and the later changes that reverted what it shipped. Name it by
         its key or release tag, or give a service for its latest deploy."""
         return run(ctx, lambda s, a: deploy_risk(s, org, a, deploy, service))
+
+    @tool("incident_culprits")
+    def incident_culprits_tool(ctx: Context, incident: IncidentArg) -> IncidentCulprits:
+        """An incident's likeliest culprits: the changes its service's production deploys
+        shipped in the 72 hours before it, most suspected first, each with its points and
+        the evidence in words (a revert of it, a later fix touching its files, its risk
+        score, how close to the incident it shipped)."""
+        return run(ctx, lambda s, a: incident_culprits(s, org, a, incident))
 
     @tool("briefing")
     def briefing_tool(ctx: Context, scope: ScopeArg = None, week: WeekArg = None) -> BriefingFacts:

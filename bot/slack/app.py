@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
 from bot.answers.caller import Asked, Caller, Profile
+from bot.answers.confirmations import CONFIRM_ACTION, REJECT_ACTION, answer_confirmation
 from bot.answers.grammar import HELP, parse_query
 from bot.answers.lookups import catalog_of, subscriber_of
 from bot.answers.parse import Usage
@@ -155,6 +156,24 @@ class _Handlers:
             },
         )
 
+    # -- an incident's culprit, confirmed or rejected -------------------------------
+
+    def answer_culprit(self, body: dict[str, Any], respond: Respond) -> None:
+        """Keep the member's word on the candidate the button names, and say what was kept."""
+        action = (body.get("actions") or [{}])[0]
+        user_id = str((body.get("user") or {}).get("id") or "")
+        confirmed = action.get("action_id") == CONFIRM_ACTION
+
+        def work() -> Reply:
+            with session_scope(self.engine) as session:
+                value = str(action.get("value") or "")
+                said = answer_confirmation(
+                    session, self.org, user_id, value, confirmed, self.clock()
+                )
+                return slack_reply(said)
+
+        respond(response_type="ephemeral", replace_original=False, **self._safely(work).to_json())
+
     # -- App Home ------------------------------------------------------------------
 
     def publish_home(self, event: dict[str, Any], client: WebClient) -> None:
@@ -249,5 +268,7 @@ def build_app(
     handlers = _Handlers(engine, organisation, clock)
     app.command(COMMAND)(ack=handlers.ack_command, lazy=[handlers.answer_command])
     app.action(DETAILS_ACTION)(ack=handlers.ack_only, lazy=[handlers.answer_details])
+    for culprit_action in (CONFIRM_ACTION, REJECT_ACTION):
+        app.action(culprit_action)(ack=handlers.ack_only, lazy=[handlers.answer_culprit])
     app.event("app_home_opened")(ack=handlers.ack_only, lazy=[handlers.publish_home])
     return app

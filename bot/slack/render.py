@@ -18,6 +18,7 @@ from typing import Any
 from bot.answers.answer import (
     Answer,
     BriefingPart,
+    Choice,
     Code,
     Line,
     Link,
@@ -129,7 +130,31 @@ def _part(part: Part) -> Reply:
     if isinstance(part, Table):
         # Only numbers, week ids and bars go in the code block; escaped all the same.
         return Reply.plain(slack_text(part.caption) + table_text(part, mrkdwn))
+    if isinstance(part, Choice):
+        return _choice(part)
     return _briefing(part)
+
+
+def _choice(part: Choice) -> Reply:
+    """The question's line, then its buttons in one actions block."""
+    text = slack_text(part.line)
+    buttons = [
+        {
+            "type": "button",
+            "text": {"type": "plain_text", "text": b.label[:75]},
+            "action_id": b.action,
+            "value": b.value[:2000],
+            **({"style": "primary"} if b.primary else {}),
+        }
+        for b in part.buttons
+    ]
+    return Reply(
+        text=text,
+        blocks=(
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+            {"type": "actions", "elements": buttons},
+        ),
+    )
 
 
 def slack_reply(answer: Answer) -> Reply:

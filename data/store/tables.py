@@ -25,6 +25,7 @@ __all__ = [
     "ChangeState",
     "ChannelName",
     "CoverageReportRow",
+    "CulpritConfirmation",
     "Delivery",
     "DeliveryStatus",
     "Deploy",
@@ -638,3 +639,27 @@ class TrackerIssue(SQLModel, table=True):
     resolution: str | None = None
     linked_changes: list[str] = _json(list, nullable=False)
     status_changes: list[list[str]] = _json(list, nullable=False)
+
+
+class CulpritConfirmation(SQLModel, table=True):
+    """Someone's word on whether a change caused an incident, with who said it and when.
+
+    One row per (incident, change, Slack member): the same button clicked again changes
+    nothing, the other button changes their word. It never changes a past briefing.
+    """
+
+    __tablename__ = "culprit_confirmation"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "incident_key", "change_key", "slack_user_id", name="uq_culprit_confirmation_who"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_key: str = Field(index=True)
+    change_key: str = Field(index=True)
+    confirmed: bool
+    slack_user_id: str
+    # The member's subscriber, when they are one: who they are in riskbrief.toml.
+    subscriber_key: str | None = None
+    said_at: datetime = _ts()

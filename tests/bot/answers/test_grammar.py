@@ -29,6 +29,7 @@ USAGE_TEXT = (
     "Usage: `/risk brief [team|service]` · "
     "`/risk pr <url | owner/repo#123 | group/project!123 | sha>` · "
     "`/risk service <name>` · `/risk deploy <latest <service> | id>` · "
+    "`/risk incident <id>` · "
     "`/risk subscribe [team|service …] [email <address>] [tz <Area/City>]` · "
     "`/risk unsubscribe` · `/risk settings` · `/risk help`"
 )
@@ -41,6 +42,7 @@ HELP_TEXT = [
     "request)",
     "• `/risk service <name>`: a service's last 8 weeks, riskiest changes, MTTR and CFR",
     "• `/risk deploy latest <service>` or `/risk deploy <id>`: a deploy's risk and what it shipped",
+    "• `/risk incident <id>`: the changes most likely behind an incident, and why",
     "• `/risk subscribe [team|service …] [email <address>] [tz <Area/City>]`: get the weekly "
     "briefing (no names: the whole organisation; time zone: your Slack profile's)",
     "• `/risk unsubscribe` · `/risk settings`",

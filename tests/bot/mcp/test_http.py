@@ -35,6 +35,7 @@ TOOLS = {
     "briefing",
     "agent_activity",
     "deploy_risk",
+    "incident_culprits",
 }
 WEEK = "2026-W47"
 SECRET = "mcp-http-test-signing-secret"

@@ -12,6 +12,7 @@ import pytest
 
 from bot.answers.records.change import CHANGE_NOT_FOUND
 from bot.answers.records.deploy import DEPLOY_NOT_FOUND
+from bot.answers.records.incident import INCIDENT_NOT_FOUND
 from tests.bot.mcp.client import Session, over_stdio, strings
 from tests.bot.mcp.conftest import HOSTILE_BRANCH, HOSTILE_KEY, HOSTILE_TITLE
 
@@ -23,6 +24,7 @@ TOOLS = {
     "briefing",
     "agent_activity",
     "deploy_risk",
+    "incident_culprits",
 }
 WEEK = "2026-W47"
 # A change of the ledger story, gated very high by its schema migration.
@@ -72,6 +74,9 @@ def whole(demo_dir: Path) -> Session:
         ("deploy_risk", {"deploy": FRIDAY_DEPLOY}),
         ("deploy_risk", {"service": "Checkout"}),
         ("deploy_risk", {}),
+        ("incident_culprits", {"incident": "INC-1039"}),
+        ("incident_culprits", {"incident": "inc-1039"}),
+        ("incident_culprits", {"incident": "INC-404"}),
     ]
     return _serve(demo_dir, env, calls=calls)
 
@@ -241,6 +246,25 @@ def test_a_deploy_is_told_with_what_it_shipped_and_what_followed(whole: Session)
     )
 
 
+def test_an_incident_s_first_culprit_is_the_change_its_team_reverted(whole: Session) -> None:
+    """INC-1039: the Friday change HOSTILE_KEY reverted comes first, with the revert named as
+    its evidence; a key in other case finds it too, an unknown one is one sentence."""
+    record = whole.answers[21].data
+    assert (record["key"], record["service"], record["window_hours"]) == (
+        "INC-1039",
+        "checkout",
+        72,
+    )
+    first = record["culprits"][0]
+    assert first["key"] == FRIDAY
+    assert first["evidence"][0]["kind"] == "reverted"
+    assert first["evidence"][0]["words"].startswith(f"reverted by {HOSTILE_KEY} ")
+    assert first["points"] == sum(e["points"] for e in first["evidence"])
+    assert [c["rank"] for c in record["culprits"]] == list(range(1, len(record["culprits"]) + 1))
+    assert whole.answers[22].data == record
+    assert whole.answers[23].error == _not_found("incident_culprits", INCIDENT_NOT_FOUND)
+
+
 def test_a_subscriber_s_scope_hides_what_lies_outside(demo_dir: Path) -> None:
     """With --subscriber commerce-lead a search change or service reads as one that is not there."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RISKBRIEF_")}
@@ -258,12 +282,19 @@ def test_a_subscriber_s_scope_hides_what_lies_outside(demo_dir: Path) -> None:
         ("deploy_risk", {"deploy": "deploy:search:2026-11-20T16:40"}),
         ("deploy_risk", {"deploy": "deploy:search:1999-01-01T00:00"}),
         ("deploy_risk", {"service": "search"}),
+        ("incident_culprits", {"incident": "INC-1038"}),
+        ("incident_culprits", {"incident": "INC-1039"}),
     ]
     session = _serve(demo_dir, env, "--subscriber", "commerce-lead", calls=calls)
     outside, missing, inside, search, nowhere, discovery, own, agents, pulls, open_search = (
         session.answers[:10]
     )
-    search_deploy, no_deploy, search_latest = session.answers[10:]
+    search_deploy, no_deploy, search_latest, search_incident, checkout_incident = session.answers[
+        10:
+    ]
+    # INC-1038 hit Search, outside Commerce: told in the words of an incident that is not there.
+    assert search_incident.error == _not_found("incident_culprits", INCIDENT_NOT_FOUND)
+    assert checkout_incident.data["culprits"][0]["key"] == FRIDAY
     assert search_deploy.error == no_deploy.error == _not_found("deploy_risk", DEPLOY_NOT_FOUND)
     assert search.error is not None
     assert search_latest.error == search.error.replace("service_record", "deploy_risk")

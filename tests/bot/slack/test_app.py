@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from bot.runtime.server import HEALTH_PATH, READY_PATH
 from bot.slack.app import build_app
 from briefing.labels import band_label
 from data.config import OrgConfig
+from data.store.confirmations import confirmations_of
 from data.store.engine import session_scope
 from data.store.scores import load_scores
 from fakes.slack_server import FakeSlack
@@ -23,6 +25,9 @@ from scoring.scored import ScoredChange
 from tests import local_http
 from tests.bot.slack.conftest import DELIVERED_TS, VP
 from tests.bot.slack.harness import Served, serve_app, settings_for
+
+# The Friday checkout change INC-1039 followed, reverted that night.
+FRIDAY_KEY = "acme/platform#4521"
 
 
 @pytest.fixture
@@ -135,6 +140,22 @@ def test_deploy_latest_of_a_service(served: Served) -> None:
     assert text.startswith("*Checkout deploy of Fri 2026-11-20 ")
     assert "`deploy:checkout:2026-11-20T15:35`" in text
     assert "Checkout" in text
+
+
+def test_risk_incident_names_the_reverted_change_first_in_scope(served: Served) -> None:
+    """`/risk incident INC-1039` names the Friday change its team reverted first, for the
+    Commerce lead; Discovery's lead, whose scope lacks Checkout, is told it is not there."""
+    served.command("incident INC-1039", user_id="U05COMLEAD", response_id="in")
+    served.command("incident INC-1039", user_id="U06DISCLD1", response_id="out")
+    inside = _texts(served.slack.wait_for_response("in")["blocks"])
+    outside = _texts(served.slack.wait_for_response("out")["blocks"])
+    assert inside.startswith("*INC-1039 in Checkout*")
+    first = inside.split("\n1. ")[1].split("\n")[0]
+    assert "`acme/platform#4521`" in first
+    assert "reverted by acme/platform#4522" in first
+    assert "Europe/Berlin" in inside
+    assert "No incident `INC-1039`" in outside
+    assert "acme/platform#4521" not in outside
 
 
 def test_answers_show_times_in_the_slack_members_zone(served: Served) -> None:
@@ -320,3 +341,75 @@ def test_a_normal_start_logs_no_warning(
     with caplog.at_level(logging.WARNING):
         build_app(settings_for(slack), sample_engine, org)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def _culprit_click(
+    served: Served, action: str, value: str, user_id: str, response_id: str, **sign: Any
+) -> httpx.Response:
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": "someone", "team_id": "T0FAKE"},
+        "api_app_id": "A0RISK",
+        "team": {"id": "T0FAKE", "domain": "acme"},
+        "trigger_id": "1337.42.trigger",
+        "response_url": served.slack.response_url(response_id),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action,
+                "block_id": "b1",
+                "value": value,
+                "action_ts": "1763967700.000200",
+            }
+        ],
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    return served.post(body, **sign)
+
+
+def test_a_culprit_is_confirmed_once_by_a_member_who_may_see_it(
+    served: Served, sample_engine: Engine
+) -> None:
+    """The Commerce lead confirms #4521 from `/risk incident`'s button, signed as Slack signs:
+    stored with who and when and counted in the next answer; a second click changes nothing;
+    Discovery's lead is told the incident is not there; an unsigned click is refused; the
+    other button changes the word."""
+    served.command("incident INC-1039", user_id="U05COMLEAD", response_id="ask")
+    blocks = served.slack.wait_for_response("ask")["blocks"]
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    confirm = next(
+        b for b in buttons if b["action_id"] == "culprit_confirm" and FRIDAY_KEY in b["value"]
+    )
+    assert [b["action_id"] for b in buttons[:2]] == ["culprit_confirm", "culprit_reject"]
+
+    assert _culprit_click(
+        served, "culprit_confirm", confirm["value"], "U05COMLEAD", "c1"
+    ).is_success
+    first = _texts(served.slack.wait_for_response("c1")["blocks"])
+    _culprit_click(served, "culprit_confirm", confirm["value"], "U05COMLEAD", "c2")
+    again = _texts(served.slack.wait_for_response("c2")["blocks"])
+    _culprit_click(served, "culprit_confirm", confirm["value"], "U06DISCLD1", "c3")
+    outsider = _texts(served.slack.wait_for_response("c3")["blocks"])
+    forged = _culprit_click(
+        served, "culprit_confirm", confirm["value"], "U06DISCLD1", "c4", secret="not-the-secret"
+    )
+    assert first.startswith(f"Recorded: you said `{FRIDAY_KEY}` caused `INC-1039` (")
+    assert "Europe/Berlin" in first
+    assert again.startswith(f"Already recorded: you said `{FRIDAY_KEY}` caused `INC-1039`")
+    assert "No incident `INC-1039` is in the store for your scope" in outsider
+    assert forged.status_code == 401
+    with session_scope(sample_engine) as session:
+        rows = confirmations_of(session, "INC-1039")
+    assert [(r.change_key, r.confirmed, r.slack_user_id, r.subscriber_key) for r in rows] == [
+        (FRIDAY_KEY, True, "U05COMLEAD", "commerce-lead")
+    ]
+
+    served.command("incident INC-1039", user_id="U04VPENG01", response_id="after")
+    listed = _texts(served.slack.wait_for_response("after")["blocks"])
+    assert "confirmed by 1" in listed.split("\n1. ")[1].split("\n")[0]
+
+    _culprit_click(served, "culprit_reject", confirm["value"], "U05COMLEAD", "c5")
+    changed = _texts(served.slack.wait_for_response("c5")["blocks"])
+    assert changed.startswith(f"Changed: you said `{FRIDAY_KEY}` did not cause `INC-1039`")
+    with session_scope(sample_engine) as session:
+        assert [r.confirmed for r in confirmations_of(session, "INC-1039")] == [False]

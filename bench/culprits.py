@@ -1,0 +1,249 @@
+"""How often the incident-culprit ranking names the change a real team reverted.
+
+    python -m bench.culprits --git PATH [--git PATH …] [--window-hours 72] [--json]
+
+Each ``PATH`` is a git clone or bare git directory (not committed here). Every revert in
+its history (``This reverts commit <sha>``) whose reverted commit is in the history is
+taken as an incident of the whole repository, one service, at the revert's commit time.
+The candidates are the commits in the window before it (the revert itself left out), each
+scored by riskbrief's scorer against the history before it (``scoring.risk.score_changes``),
+and ranked by ``scoring.culprits.rank_culprits`` with only risk, time and later fixes
+touching the files as evidence: the revert link is what grades the ranking, so it is never
+given to it, nor any other revert (a revert of the revert re-lands the same files).
+
+Printed per repository: the revert-incidents, how many had the reverted commit inside the
+window at all, and how often it ranked first and in the top 3, over all revert-incidents;
+beside them what chance would give (the mean of 1/candidates and 3/candidates).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from data.sources.local_git.gitlog import MinedCommit, mine_commits
+from scoring.config import ScoringConfig
+from scoring.culprits import (
+    DEFAULT_POINTS,
+    FIX_HORIZON,
+    WINDOW,
+    CulpritPoints,
+    IncidentAt,
+    LaterFix,
+    Shipped,
+    rank_culprits,
+)
+from scoring.errors import RiskbriefError
+from scoring.risk import score_changes
+
+__all__ = ["RepoResult", "main", "measure_repo"]
+
+# The top that a reviewer of an incident reads.
+_TOP = 3
+# The ranking as the product weighs it, then each kind of evidence alone: what each adds.
+MODES: tuple[tuple[str, CulpritPoints], ...] = (
+    ("ranking", DEFAULT_POINTS),
+    ("risk alone", CulpritPoints(fix=0, time=0)),
+    ("time alone", CulpritPoints(fix=0, risk=0)),
+    ("fixes alone", CulpritPoints(risk=0, time=0)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RepoResult:
+    """One repository's revert-incidents and where the reverted commit ranked."""
+
+    repository: str
+    commits: int
+    reverts: int
+    incidents: int
+    in_window: int
+    # By mode (``MODES``' names): how often the reverted commit ranked first, in the top 3.
+    first: dict[str, int]
+    top3: dict[str, int]
+    chance_first: float
+    chance_top3: float
+    mean_candidates: float
+    seconds: float
+
+
+def _target(commit: MinedCommit, by_sha: dict[str, MinedCommit]) -> MinedCommit | None:
+    """The commit a revert names (full or abbreviated), if it is in the mined history."""
+    named = commit.reverts
+    if named is None or len(named) < 7:
+        return None
+    if named in by_sha:
+        return by_sha[named]
+    found = [c for sha, c in by_sha.items() if sha.startswith(named)]
+    return found[0] if len(found) == 1 else None
+
+
+def measure_repo(path: Path, window: timedelta = WINDOW) -> RepoResult:
+    """Rank the candidates of every revert-incident of the clone at ``path``."""
+    started = time.perf_counter()
+    commits = [c for c in mine_commits(path, code_lines=False) if not c.cut]
+    commits.sort(key=lambda c: (c.change.merged_at, c.change.key))
+    scores = score_changes([c.change for c in commits], [], ScoringConfig())
+    by_sha = {c.sha: c for c in commits}
+    name = path.name if path.name not in ("repo", ".git") else path.parent.name
+    shipped = [
+        Shipped(
+            key=c.change.key,
+            title=c.change.title,
+            url=None,
+            repository=name,
+            merged_at=c.change.merged_at,
+            shipped_at=c.change.merged_at,
+            deploy=None,
+            score=scores[c.change.key].score,
+            band=scores[c.change.key].band,
+            files=frozenset(f.path for f in c.change.files),
+        )
+        for c in commits
+    ]
+    # Later fixes are bug fixes and hotfixes only: never a revert, whose link grades the run.
+    fixes = [
+        LaterFix(c.change.key, name, c.change.merged_at, frozenset(f.path for f in c.change.files))
+        for c in commits
+        if (c.change.is_fix or c.change.is_hotfix) and not c.change.is_revert
+    ]
+    reverts = [c for c in commits if c.reverts is not None]
+    incidents = in_window = 0
+    first = {mode: 0 for mode, _ in MODES}
+    top3 = {mode: 0 for mode, _ in MODES}
+    chance_first = chance_top3 = candidates = 0.0
+    for revert in reverts:
+        target = _target(revert, by_sha)
+        if target is None or target.change.merged_at > revert.change.merged_at:
+            continue
+        incidents += 1
+        opened = revert.change.merged_at
+        incident = IncidentAt(f"revert:{revert.change.key}", name, opened)
+        pool = [
+            s
+            for s in shipped
+            if s.key != revert.change.key and opened - window <= s.merged_at <= opened
+        ]
+        later = [
+            f
+            for f in fixes
+            if opened <= f.merged_at <= opened + FIX_HORIZON and f.key != revert.change.key
+        ]
+        if target.change.key not in {s.key for s in pool}:
+            continue
+        in_window += 1
+        candidates += len(pool)
+        chance_first += 1 / len(pool)
+        chance_top3 += min(1.0, _TOP / len(pool))
+        for mode, points in MODES:
+            ranked = [s.change.key for s in rank_culprits(incident, pool, later, window, points)]
+            place = ranked.index(target.change.key)
+            first[mode] += place == 0
+            top3[mode] += place < _TOP
+    return RepoResult(
+        repository=name,
+        commits=len(commits),
+        reverts=len(reverts),
+        incidents=incidents,
+        in_window=in_window,
+        first=first,
+        top3=top3,
+        chance_first=chance_first / in_window if in_window else 0.0,
+        chance_top3=chance_top3 / in_window if in_window else 0.0,
+        mean_candidates=candidates / in_window if in_window else 0.0,
+        seconds=round(time.perf_counter() - started, 1),
+    )
+
+
+def _pct(n: int, of: int) -> str:
+    return f"{n / of:.0%}" if of else "-"
+
+
+def _table(results: Sequence[RepoResult], window: timedelta) -> str:
+    hours = round(window.total_seconds() / 3600)
+    lines = [
+        f"Revert-incidents: where the reverted commit ranks among the commits of the {hours} h "
+        "before the revert (the revert link withheld).",
+        "",
+        f"{'repository':<22} {'commits':>7} {'reverts':>7} {'incidents':>9} {'in window':>9} "
+        f"{'candidates':>10}",
+    ]
+    for r in results:
+        lines.append(
+            f"{r.repository:<22} {r.commits:>7} {r.reverts:>7} {r.incidents:>9} "
+            f"{r.in_window:>9} {r.mean_candidates:>10.1f}"
+        )
+    lines += [
+        "",
+        f"{'repository':<22} {'mode':<12} {'first':>6} {'top 3':>6} "
+        f"{'first (in window)':>18} {'top 3 (in window)':>18}",
+    ]
+    rows = list(results)
+    if len(results) > 1:
+        rows.append(_total(results))
+    for r in rows:
+        for mode, _ in MODES:
+            lines.append(
+                f"{r.repository:<22} {mode:<12} {_pct(r.first[mode], r.incidents):>6} "
+                f"{_pct(r.top3[mode], r.incidents):>6} {_pct(r.first[mode], r.in_window):>18} "
+                f"{_pct(r.top3[mode], r.in_window):>18}"
+            )
+        lines.append(
+            f"{r.repository:<22} {'chance':<12} {'':>6} {'':>6} "
+            f"{r.chance_first:>18.0%} {r.chance_top3:>18.0%}"
+        )
+    return "\n".join(lines)
+
+
+def _total(results: Sequence[RepoResult]) -> RepoResult:
+    """Every repository's revert-incidents pooled."""
+    in_window = sum(r.in_window for r in results)
+    return RepoResult(
+        repository="all",
+        commits=sum(r.commits for r in results),
+        reverts=sum(r.reverts for r in results),
+        incidents=sum(r.incidents for r in results),
+        in_window=in_window,
+        first={m: sum(r.first[m] for r in results) for m, _ in MODES},
+        top3={m: sum(r.top3[m] for r in results) for m, _ in MODES},
+        chance_first=sum(r.chance_first * r.in_window for r in results) / in_window
+        if in_window
+        else 0.0,
+        chance_top3=sum(r.chance_top3 * r.in_window for r in results) / in_window
+        if in_window
+        else 0.0,
+        mean_candidates=sum(r.mean_candidates * r.in_window for r in results) / in_window
+        if in_window
+        else 0.0,
+        seconds=sum(r.seconds for r in results),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure each ``--git`` path and print the table (or JSON)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.culprits", description=__doc__)
+    parser.add_argument("--git", type=Path, action="append", required=True, help="a git clone")
+    parser.add_argument("--window-hours", type=float, default=WINDOW.total_seconds() / 3600)
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+    window = timedelta(hours=args.window_hours)
+    try:
+        results = [measure_repo(path, window) for path in args.git]
+    except RiskbriefError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps([asdict(r) for r in results], indent=2))
+    else:
+        print(_table(results, window))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""What tracing an incident reads from the store: the incident, the changes its service's
+production deploys shipped in the window before it, their scores, and the reverts and fixes
+merged after.
+
+Where the incident's service has no production deploy stored at all (a clone read without
+a deploy source), the candidates are the changes merged into the service in the window,
+since merging is then the only shipping known. ``scoring.culprits`` ranks what this reads.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from data.store.scores import load_scores
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    ChangeFile,
+    Deploy,
+    DeployChange,
+    Incident,
+    Repository,
+    Service,
+    merged_time,
+)
+from scoring.culprits import FIX_HORIZON, WINDOW, IncidentAt, LaterFix, Shipped
+from scoring.fixes import is_fix_change
+
+__all__ = ["CulpritFacts", "culprit_facts", "find_incident"]
+
+# Bound parameters per IN list: under SQLite's limit on every version still in use.
+_CHUNK = 900
+
+
+@dataclass(frozen=True, slots=True)
+class CulpritFacts:
+    """An incident as the ranking reads it: the incident, its candidates and later fixes.
+
+    ``deploys_known`` is false when its service has no production deploy stored, so the
+    candidates are merged changes rather than shipped ones.
+    """
+
+    incident: IncidentAt
+    shipped: tuple[Shipped, ...]
+    fixes: tuple[LaterFix, ...]
+    deploys_known: bool
+
+
+def find_incident(session: Session, key: str) -> Incident | None:
+    """The incident stored under ``key``, matched exactly, else regardless of case."""
+    found = session.exec(select(Incident).where(col(Incident.key) == key)).first()
+    if found is not None:
+        return found
+    return session.exec(
+        select(Incident).where(func.lower(col(Incident.key)) == key.lower())
+    ).first()
+
+
+def _files(session: Session, ids: Sequence[int]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = defaultdict(set)
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.exec(
+            select(ChangeFile.change_id, ChangeFile.path).where(
+                col(ChangeFile.change_id).in_(ids[start : start + _CHUNK])
+            )
+        )
+        for change_id, path in rows:
+            out[change_id].add(path)
+    return out
+
+
+def culprit_facts(
+    session: Session, incident: Incident, version: str, window: timedelta = WINDOW
+) -> CulpritFacts:
+    """What ranking ``incident``'s culprits needs, with scores of scorer ``version``."""
+    service = session.get(Service, incident.service_id)
+    service_key = service.key if service is not None else ""
+    start = incident.opened_at - window
+    production = (
+        col(Deploy.service_id) == incident.service_id,
+        col(Deploy.environment) == "production",
+        col(Deploy.status) == "success",
+    )
+    deploys_known = session.exec(select(Deploy.id).where(*production).limit(1)).first() is not None
+    # By change id: when it first reached the service in the window, and by which deploy.
+    first: dict[int, tuple[datetime, str | None]] = {}
+    if deploys_known:
+        rows = session.exec(
+            select(DeployChange.change_id, Deploy.finished_at, Deploy.key)
+            .join(Deploy, col(Deploy.id) == col(DeployChange.deploy_id))
+            .where(
+                *production,
+                col(Deploy.finished_at) >= start,
+                col(Deploy.finished_at) <= incident.opened_at,
+            )
+            .order_by(col(Deploy.finished_at), col(Deploy.key))
+        )
+        for change_id, finished, deploy_key in rows:
+            first.setdefault(change_id, (finished, deploy_key))
+        ids = list(first)
+        changes = [
+            c
+            for at in range(0, len(ids), _CHUNK)
+            for c in session.exec(
+                select(Change).where(col(Change.id).in_(ids[at : at + _CHUNK]), IS_MERGED)
+            )
+        ]
+    else:
+        changes = list(
+            session.exec(
+                select(Change)
+                .where(
+                    IS_MERGED,
+                    col(Change.merged_at) >= start,
+                    col(Change.merged_at) <= incident.opened_at,
+                    col(Change.id).in_(
+                        select(ChangeFile.change_id).where(
+                            col(ChangeFile.service_id) == incident.service_id
+                        )
+                    ),
+                )
+                .distinct()
+            )
+        )
+    repositories = {r.id: r.name for r in session.exec(select(Repository))}
+    files = _files(session, [c.id for c in changes if c.id is not None])
+    paths = sorted({p for touched in files.values() for p in touched})
+    found = _later_fixes(session, incident, [c.key for c in changes], paths)
+    fixes = _fixes_of(session, found, repositories)
+    scores = load_scores(session, "change", version, [c.key for c in changes])
+    shipped: list[Shipped] = []
+    for change in changes:
+        assert change.id is not None
+        merged = merged_time(change.merged_at, change.key)
+        when, deploy = first.get(change.id, (merged, None))
+        score = scores.get(change.key)
+        shipped.append(
+            Shipped(
+                key=change.key,
+                title=change.title,
+                url=change.url,
+                repository=repositories.get(change.repository_id, ""),
+                merged_at=merged,
+                shipped_at=when,
+                deploy=deploy,
+                score=score.score if score is not None else None,
+                band=score.band if score is not None else None,
+                files=frozenset(files.get(change.id, ())),
+            )
+        )
+    shipped.sort(key=lambda s: s.key)
+    return CulpritFacts(
+        IncidentAt(incident.key, service_key, incident.opened_at),
+        tuple(shipped),
+        fixes,
+        deploys_known,
+    )
+
+
+def _later_fixes(
+    session: Session, incident: Incident, keys: Sequence[str], paths: Sequence[str]
+) -> dict[int, Change]:
+    """The reverts of a candidate, and the reverts, hotfixes and bug fixes merged from the
+    incident's start to the horizon after it that touched a candidate's ``paths`` (the
+    ranking keeps those that count). Read by path, not by time alone: a large store merges
+    thousands of changes in two weeks."""
+    found: dict[int, Change] = {}
+    for start in range(0, len(keys), _CHUNK):
+        query = select(Change).where(
+            IS_MERGED, col(Change.reverts_key).in_(keys[start : start + _CHUNK])
+        )
+        found.update({c.id: c for c in session.exec(query) if c.id is not None})
+    for start in range(0, len(paths), _CHUNK):
+        near = session.exec(
+            select(Change)
+            .where(
+                IS_MERGED,
+                col(Change.merged_at) >= incident.opened_at,
+                col(Change.merged_at) <= incident.opened_at + FIX_HORIZON,
+                col(Change.id).in_(
+                    select(ChangeFile.change_id).where(
+                        col(ChangeFile.path).in_(paths[start : start + _CHUNK])
+                    )
+                ),
+            )
+            .distinct()
+        )
+        for change in near:
+            if change.id is None or change.id in found:
+                continue
+            if change.is_revert or change.is_hotfix or is_fix_change(change.title, change.labels):
+                found[change.id] = change
+    return found
+
+
+def _fixes_of(
+    session: Session, found: dict[int, Change], repositories: dict[int | None, str]
+) -> tuple[LaterFix, ...]:
+    """``found`` as the ranking reads fixes, each with its files, oldest first."""
+    files = _files(session, list(found))
+    return tuple(
+        sorted(
+            (
+                LaterFix(
+                    key=c.key,
+                    repository=repositories.get(c.repository_id, ""),
+                    merged_at=merged_time(c.merged_at, c.key),
+                    files=frozenset(files.get(change_id, ())),
+                    reverts=c.reverts_key,
+                )
+                for change_id, c in found.items()
+            ),
+            key=lambda f: (f.merged_at, f.key),
+        )
+    )
