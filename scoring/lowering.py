@@ -8,7 +8,7 @@ touched code. Each is scored again with the action applied, so its points are th
 scorer's own figure; an action that takes off less than a point is left out. A split
 takes off the score minus its riskiest part's: that part still has to ship.
 
-Outside text (paths, owners) is kept in fields of its own (``Part.paths``,
+Outside text (paths, owners) is kept in fields of its own (``SplitPart.paths``,
 ``Lowering.owners``); the sentence (``Lowering.text``) names a service or an owner only
 when it is shaped like one (a key of ``riskbrief.toml``, a ``@login``, ``@org/team`` or
 e-mail), so a CODEOWNERS entry written as an instruction never reads as one. Pure: the
@@ -36,10 +36,10 @@ from scoring.risk import RiskScore, score_change, top_signals
 __all__ = [
     "MAX_ACTIONS",
     "TEST_LINES",
-    "Action",
+    "LowerAction",
     "Lowering",
-    "Part",
     "Rescore",
+    "SplitPart",
     "lower_it",
     "proposal_lowering",
     "shown_name",
@@ -58,7 +58,7 @@ _NAMED_OWNERS = 3
 Rescore = Callable[[ChangeFacts], RiskScore]
 
 
-class Action(StrEnum):
+class LowerAction(StrEnum):
     """The kind of thing that would lower the score."""
 
     SPLIT_BY_SERVICE = "split_by_service"
@@ -68,7 +68,7 @@ class Action(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Part:
+class SplitPart:
     """One change of a split by service: its service, its files and the score it would get."""
 
     service: str
@@ -86,11 +86,11 @@ class Lowering:
     first; ``paths`` the source files the tests are for, most lines first.
     """
 
-    action: Action
+    action: LowerAction
     points: int
     score: int
     text: str
-    parts: tuple[Part, ...] = ()
+    parts: tuple[SplitPart, ...] = ()
     owners: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
 
@@ -137,7 +137,7 @@ def _split_by_service(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> 
     if not groups:
         return None
     parts = [
-        Part(s, tuple(f.path for f in fs), rescore(replace(change, files=fs)).score)
+        SplitPart(s, tuple(f.path for f in fs), rescore(replace(change, files=fs)).score)
         for s, fs in groups
     ]
     parts.sort(key=lambda p: (-p.score, p.service))
@@ -149,7 +149,7 @@ def _split_by_service(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> 
         for i, p in enumerate(parts)
     )
     text = f"split it by service, one change each: {words}"
-    return Lowering(Action.SPLIT_BY_SERVICE, now.score - worst, worst, text, tuple(parts))
+    return Lowering(LowerAction.SPLIT_BY_SERVICE, now.score - worst, worst, text, tuple(parts))
 
 
 def _half(lines: int | None) -> int | None:
@@ -172,7 +172,7 @@ def _split_in_halves(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> L
     )
     then = rescore(replace(change, files=files)).score
     text = f"split it into two changes of half the lines: each would score {then}"
-    return Lowering(Action.SPLIT, now.score - then, then, text)
+    return Lowering(LowerAction.SPLIT, now.score - then, then, text)
 
 
 def _unapproved_owners(change: ChangeFacts) -> tuple[str, ...]:
@@ -215,7 +215,7 @@ def _owner_review(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> Lowe
         f"ask a code owner to approve it: {', '.join(named)}; "
         f"with one approval it would score {then}"
     )
-    return Lowering(Action.OWNER_REVIEW, now.score - then, then, text, owners=owners)
+    return Lowering(LowerAction.OWNER_REVIEW, now.score - then, then, text, owners=owners)
 
 
 def _sources(change: ChangeFacts) -> list[FileChange]:
@@ -245,7 +245,7 @@ def _add_tests(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> Lowerin
     code = many(len(sources), "source file")
     text = f"add tests for the touched code ({code} changed, no test): it would score {then}"
     return Lowering(
-        Action.TESTS, now.score - then, then, text, paths=tuple(f.path for f in sources)
+        LowerAction.TESTS, now.score - then, then, text, paths=tuple(f.path for f in sources)
     )
 
 
@@ -266,7 +266,7 @@ def lower_it(
         tried = attempt(change, now, rescore)
         if tried is not None and tried.points >= 1:
             found.append(tried)
-    order: Sequence[Action] = list(Action)
+    order: Sequence[LowerAction] = list(LowerAction)
     found.sort(key=lambda a: (-a.points, order.index(a.action)))
     return tuple(found[:limit])
 

@@ -9,7 +9,7 @@ from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.lowering import (
     MAX_ACTIONS,
     TEST_LINES,
-    Action,
+    LowerAction,
     Lowering,
     lower_it,
     proposal_lowering,
@@ -27,7 +27,7 @@ def _score(change: ChangeFacts) -> RiskScore:
     return score_change(change, _history().context(change), CONFIG)
 
 
-def _lower(change: ChangeFacts) -> dict[Action, Lowering]:
+def _lower(change: ChangeFacts) -> dict[LowerAction, Lowering]:
     """The actions that would lower ``change``, by kind."""
     return {a.action: a for a in proposal_lowering(change, _score(change), _history(), CONFIG)}
 
@@ -44,7 +44,7 @@ def _one_service() -> ChangeFacts:
 def test_a_split_by_service_takes_off_the_score_minus_its_riskiest_part_s() -> None:
     """Each part is the service's files scored alone; the points are the score minus the worst."""
     change = _big()
-    split = _lower(change)[Action.SPLIT_BY_SERVICE]
+    split = _lower(change)[LowerAction.SPLIT_BY_SERVICE]
     pay = _score(replace(change, files=change.files[:1])).score
     web = _score(replace(change, files=change.files[1:])).score
     assert {(p.service, p.paths, p.score) for p in split.parts} == {
@@ -64,7 +64,7 @@ def test_a_split_by_service_takes_off_the_score_minus_its_riskiest_part_s() -> N
 def test_files_of_no_service_ship_with_the_busiest_service() -> None:
     """A root file joins the part of most lines: every file lands in exactly one part."""
     change = replace(_big(), files=(*_big().files, FileChange("README.md", 3, 0, None, ())))
-    split = _lower(change)[Action.SPLIT_BY_SERVICE]
+    split = _lower(change)[LowerAction.SPLIT_BY_SERVICE]
     parts = {p.service: p.paths for p in split.parts}
     assert parts == {"pay": ("pay/a.py", "README.md"), "web": ("web/b.py",)}
 
@@ -73,8 +73,8 @@ def test_a_single_service_change_driven_by_size_is_split_in_halves() -> None:
     """No services to split by: halves, re-scored, and only because size drives the score."""
     change = _one_service()
     lowered = _lower(change)
-    assert Action.SPLIT_BY_SERVICE not in lowered
-    halves = lowered[Action.SPLIT]
+    assert LowerAction.SPLIT_BY_SERVICE not in lowered
+    halves = lowered[LowerAction.SPLIT]
     halved = replace(
         change,
         files=tuple(replace(f, added=60, deleted=20) for f in change.files),
@@ -90,14 +90,14 @@ def test_a_single_service_change_driven_by_size_is_split_in_halves() -> None:
 def test_a_small_change_is_not_told_to_split() -> None:
     """A ten-line change of one service: size drives nothing, no split of any kind."""
     change = _change("r@00000000000a", NOW, FileChange("pay/a.py", 8, 2, "pay", ("@alice",)))
-    assert not {Action.SPLIT, Action.SPLIT_BY_SERVICE} & set(_lower(change))
+    assert not {LowerAction.SPLIT, LowerAction.SPLIT_BY_SERVICE} & set(_lower(change))
 
 
 def test_an_owner_s_approval_takes_off_what_the_re_score_with_it_says() -> None:
     """The owners who have not approved are named, most files first; the points are a re-score
     with the personal owner's approval."""
     change = _one_service()
-    review = _lower(change)[Action.OWNER_REVIEW]
+    review = _lower(change)[LowerAction.OWNER_REVIEW]
     assert review.owners == ("@alice", "@org/pay")
     approved = replace(
         change,
@@ -117,13 +117,13 @@ def test_no_owner_action_once_an_owner_has_approved() -> None:
         reviews=(Review("alice", ReviewState.APPROVED, NOW - timedelta(hours=3)),),
         reviews_known=True,
     )
-    assert Action.OWNER_REVIEW not in _lower(change)
+    assert LowerAction.OWNER_REVIEW not in _lower(change)
 
 
 def test_adding_tests_takes_off_what_the_re_score_with_a_test_file_says() -> None:
     """A small test beside the largest source file, re-scored; the sources it is for are named."""
     change = _big()
-    tests = _lower(change)[Action.TESTS]
+    tests = _lower(change)[LowerAction.TESTS]
     test = FileChange("pay/tests/test_a.py", TEST_LINES, 0, "pay", ("@alice",))
     assert tests.score == _score(replace(change, files=(*change.files, test))).score
     assert tests.points == _score(change).score - tests.score
@@ -133,7 +133,7 @@ def test_adding_tests_takes_off_what_the_re_score_with_a_test_file_says() -> Non
 def test_no_tests_action_when_a_test_file_changed() -> None:
     """A change that already changes a test gets no "add tests"."""
     change = replace(_big(), files=(*_big().files, FileChange("pay/tests/test_a.py", 30, 0, "pay")))
-    assert Action.TESTS not in _lower(change)
+    assert LowerAction.TESTS not in _lower(change)
 
 
 def test_actions_take_off_a_point_or_more_most_first_and_at_most_three() -> None:
@@ -160,7 +160,7 @@ def test_an_owner_written_as_an_instruction_is_kept_out_of_the_sentence() -> Non
         _one_service(),
         files=tuple(replace(f, owners=(HOSTILE_OWNER,)) for f in _one_service().files),
     )
-    review = _lower(change)[Action.OWNER_REVIEW]
+    review = _lower(change)[LowerAction.OWNER_REVIEW]
     assert review.owners == (HOSTILE_OWNER,)
     assert "ignore previous" not in review.text
     assert "an owner whose name is not shown (9 files)" in review.text
