@@ -25,6 +25,18 @@ MIGRATION = """\
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
+def _new_file(path: str, lines: int) -> str:
+    """A unified diff adding ``path`` with ``lines`` lines of code."""
+    body = "".join(f"+value_{n} = charge({n})\n" for n in range(lines))
+    return f"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{lines} @@\n{body}"
+
+
+# A large payments change that also reaches into search: two services, no tests.
+TWO_SERVICES = _new_file("services/payments/fees.py", 260) + _new_file(
+    "services/search/boost.py", 60
+)
+
+
 @pytest.fixture(scope="module")
 def clone_config(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The demo store with riskbrief.toml naming a clone of acme/platform with a feature branch."""
@@ -62,6 +74,7 @@ def proposals(clone_config: dict[str, str]) -> Session:
         ("proposal_risk", {"base": "--upload-pack=touch /tmp/pwned", "head": "feature"}),
         ("proposal_risk", {"diff": MIGRATION, "author": "tbauer", "base": "main"}),
         ("proposal_risk", {"diff": MIGRATION, "author": "tbauer", "repository": "elsewhere"}),
+        ("proposal_risk", {"diff": TWO_SERVICES, "author": "tbauer", "title": HOSTILE_TITLE}),
     ]
     return over_stdio(["mcp"], calls, clone_config)
 
@@ -142,6 +155,32 @@ def test_a_diff_and_refs_together_or_an_unknown_repository_are_refused(proposals
     assert _error(proposals, 7) == (
         "riskbrief.toml names no repository by that name; use one of: acme/platform."
     )
+
+
+def test_a_diff_spanning_two_services_is_told_the_split_that_would_lower_it(
+    proposals: Session,
+) -> None:
+    """lower_it splits payments from search, naming each part's files and score; each action
+    takes off what its re-score says, most first, and the title stays in its field alone."""
+    risk = proposals.answers[8].data
+    lower = risk["lower_it"]
+    assert 1 <= len(lower) <= 3
+    assert [a["points"] for a in lower] == sorted((a["points"] for a in lower), reverse=True)
+    assert all(a["points"] >= 1 and a["points"] == risk["score"] - a["score"] for a in lower)
+    split = next(a for a in lower if a["action"] == "split_by_service")
+    parts = {p["service"]: p for p in split["parts"]}
+    assert {s: p["paths"] for s, p in parts.items()} == {
+        "payments": ["services/payments/fees.py"],
+        "search": ["services/search/boost.py"],
+    }
+    assert split["score"] == max(p["score"] for p in split["parts"])
+    assert split["text"].startswith("split it by service, one change each: ")
+    for service, part in parts.items():
+        assert f"{service} (1 file)" in split["text"]
+        assert str(part["score"]) in split["text"]
+    # The existing fields are as before: advice is still there beside lower_it.
+    assert risk["advice"]
+    assert {p for p, t in strings(risk) if "Ignore previous" in t} == {".title"}
 
 
 def test_a_subscriber_cannot_score_a_change_to_another_scope(clone_config: dict[str, str]) -> None:
