@@ -31,6 +31,7 @@ from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.history import History
 from scoring.paths import path_kinds
 from scoring.plural import many
+from scoring.proposal import SPLIT_LINES
 from scoring.risk import RiskScore, score_change, top_signals
 
 __all__ = [
@@ -157,8 +158,13 @@ def _half(lines: int | None) -> int | None:
 
 
 def _split_in_halves(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> Lowering | None:
-    """Two changes of half the lines each, where size is the signal driving the score."""
+    """Two changes of half the lines each, where size is the signal driving the score and the
+    change has ``SPLIT_LINES`` lines of code or more."""
     if [s.name for s in top_signals(now.signals, 1, now.typical_points)] != ["size"]:
+        return None
+    # A change a reviewer takes in at one sitting is never told to split, as ``assess`` says.
+    size = next(s for s in now.signals if s.name == "size")
+    if size.value is None or size.value < SPLIT_LINES:
         return None
     files = tuple(
         replace(
