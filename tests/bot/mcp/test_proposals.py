@@ -42,7 +42,26 @@ def clone_config(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> di
     """The demo store with riskbrief.toml naming a clone of acme/platform with a feature branch."""
     root = tmp_path_factory.mktemp("clone")
     repo = GitRepo(root / "platform")
-    repo.commit({"services/payments/api.py": "def pay():\n    pass\n"}, "Start payments", T0)
+    repo.commit(
+        {
+            "services/payments/api.py": "def pay():\n    pass\n",
+            "services/search/rank.py": "def rank():\n    pass\n",
+            "CODEOWNERS": "services/payments/ @alice\nservices/search/ @acme/discovery\n",
+        },
+        "Start payments",
+        T0,
+    )
+    # A branch growing payments and search alike, with no test: two services, two owners.
+    repo.git("checkout", "-q", "-b", "two-services")
+    repo.commit(
+        {
+            "services/payments/api.py": "".join(f"fee_{n} = charge({n})\n" for n in range(240)),
+            "services/search/rank.py": "".join(f"boost_{n} = score({n})\n" for n in range(90)),
+        },
+        "Grow payments and search",
+        T0 + timedelta(days=1),
+    )
+    repo.git("checkout", "-q", "main")
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit(
         {"services/payments/api.py": "def pay():\n    charge()\n    record()\n"},
@@ -75,6 +94,7 @@ def proposals(clone_config: dict[str, str]) -> Session:
         ("proposal_risk", {"diff": MIGRATION, "author": "tbauer", "base": "main"}),
         ("proposal_risk", {"diff": MIGRATION, "author": "tbauer", "repository": "elsewhere"}),
         ("proposal_risk", {"diff": TWO_SERVICES, "author": "tbauer", "title": HOSTILE_TITLE}),
+        ("proposal_risk", {"base": "main", "head": "two-services", "author": "tbauer"}),
     ]
     return over_stdio(["mcp"], calls, clone_config)
 
@@ -181,6 +201,23 @@ def test_a_diff_spanning_two_services_is_told_the_split_that_would_lower_it(
     # The existing fields are as before: advice is still there beside lower_it.
     assert risk["advice"]
     assert {p for p, t in strings(risk) if "Ignore previous" in t} == {".title"}
+
+
+def test_two_refs_spanning_two_services_name_the_owners_who_have_not_approved(
+    proposals: Session,
+) -> None:
+    """main..two-services of the clone: the split names each service's file, and where an
+    owner's approval lowers it, the CODEOWNERS owners of both folders are named."""
+    risk = proposals.answers[9].data
+    lower = {a["action"]: a for a in risk["lower_it"]}
+    assert all(a["points"] == risk["score"] - a["score"] >= 1 for a in lower.values())
+    assert {p["service"]: p["paths"] for p in lower["split_by_service"]["parts"]} == {
+        "payments": ["services/payments/api.py"],
+        "search": ["services/search/rank.py"],
+    }
+    review = lower["owner_review"]
+    assert review["owners"] == ["@acme/discovery", "@alice"]
+    assert "@acme/discovery (1 file), @alice (1 file)" in review["text"]
 
 
 def test_a_subscriber_cannot_score_a_change_to_another_scope(clone_config: dict[str, str]) -> None:
