@@ -70,8 +70,9 @@ def test_the_split_by_service_names_each_part_s_files_and_score(
     }
     assert split["score"] == max(p["score"] for p in split["parts"])
     # Neither owner has approved a branch no code host has seen: both are named.
-    review = [a for a in lower if a["action"] == "owner_review"]
-    assert all(a["owners"] == ["@alice", "@carol"] for a in review)
+    review = next(a for a in lower if a["action"] == "owner_review")
+    assert review["owners"] == ["@alice", "@carol"]
+    assert "@alice (1 file), @carol (1 file)" in review["text"]
 
 
 def test_the_text_ends_with_what_would_lower_it_most(two_services: tuple[GitRepo, Path]) -> None:
