@@ -144,6 +144,7 @@ def _check(
 ) -> int:
     from bot.settings import Settings
     from data.config import OrgConfig
+    from scoring.lowering import proposal_lowering
     from scoring.proposal import assess
 
     settings = ctx.find_root().obj
@@ -174,8 +175,10 @@ def _check(
     assessment = assess(proposal.change, read.history, read.config)
     limit = read.config.bands.critical if threshold is None else threshold
     keyed = keyed_by(proposal, sent)
+    lower = proposal_lowering(proposal.change, assessment.risk, read.history, read.config)
     if as_json:
-        click.echo(json.dumps(json_report(assessment, proposal, read, limit, keyed), indent=2))
+        report = json_report(assessment, proposal, read, limit, keyed, lower)
+        click.echo(json.dumps(report, indent=2))
     else:
-        click.echo(text_report(assessment, proposal, read, limit, keyed))
+        click.echo(text_report(assessment, proposal, read, limit, keyed, lower))
     return EXIT_RISKY if assessment.score >= limit else 0

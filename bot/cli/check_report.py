@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.cli.check_history import HistoryRead
+    from scoring.lowering import Lowering
     from scoring.proposal import Assessment, Proposal
 
 __all__ = ["json_report", "text_report"]
@@ -22,9 +23,15 @@ def _plain(text: str) -> str:
 
 
 def text_report(
-    a: Assessment, p: Proposal, read: HistoryRead, threshold: float, keyed: tuple[str, str]
+    a: Assessment,
+    p: Proposal,
+    read: HistoryRead,
+    threshold: float,
+    keyed: tuple[str, str],
+    lower: tuple[Lowering, ...] = (),
 ) -> str:
-    """The assessment as a reader sees it in a terminal or a CI log."""
+    """The assessment as a reader sees it in a terminal or a CI log; what would lower it most
+    (``scoring.lowering``) comes last, after everything it printed before."""
     from scoring.breakdown import CAP, GATE, OTHERS
     from scoring.plural import many
 
@@ -81,11 +88,20 @@ def text_report(
     else:
         lines.append("History: none (no store and no clone); every file counts as new.")
     lines.extend(f"Note: {_plain(n)}." for n in p.notes)
+    if lower:
+        lines.append("")
+        lines.append("Lower it most (each re-scored):")
+        lines.extend(f"  {-x.points:4d}  {_plain(x.text)}" for x in lower)
     return "\n".join(lines)
 
 
 def json_report(
-    a: Assessment, p: Proposal, read: HistoryRead, threshold: float, keyed: tuple[str, str]
+    a: Assessment,
+    p: Proposal,
+    read: HistoryRead,
+    threshold: float,
+    keyed: tuple[str, str],
+    lower: tuple[Lowering, ...] = (),
 ) -> dict[str, Any]:
     """The assessment as the documented JSON shape."""
     from scoring.proposal import assessment_json
@@ -120,4 +136,19 @@ def json_report(
     }
     data["history"] = {"source": read.source, "changes": read.changes}
     data["notes"] = list(p.notes)
+    data["lower_it"] = [
+        {
+            "action": x.action.value,
+            "points": x.points,
+            "score": x.score,
+            "text": x.text,
+            "parts": [
+                {"service": part.service, "paths": list(part.paths), "score": part.score}
+                for part in x.parts
+            ],
+            "owners": list(x.owners),
+            "paths": list(x.paths),
+        }
+        for x in lower
+    ]
     return data

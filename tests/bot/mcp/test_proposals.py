@@ -25,12 +25,43 @@ MIGRATION = """\
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
 
 
+def _new_file(path: str, lines: int) -> str:
+    """A unified diff adding ``path`` with ``lines`` lines of code."""
+    body = "".join(f"+value_{n} = charge({n})\n" for n in range(lines))
+    return f"--- /dev/null\n+++ b/{path}\n@@ -0,0 +1,{lines} @@\n{body}"
+
+
+# A large payments change that also reaches into search: two services, no tests.
+TWO_SERVICES = _new_file("services/payments/fees.py", 260) + _new_file(
+    "services/search/boost.py", 60
+)
+
+
 @pytest.fixture(scope="module")
 def clone_config(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The demo store with riskbrief.toml naming a clone of acme/platform with a feature branch."""
     root = tmp_path_factory.mktemp("clone")
     repo = GitRepo(root / "platform")
-    repo.commit({"services/payments/api.py": "def pay():\n    pass\n"}, "Start payments", T0)
+    repo.commit(
+        {
+            "services/payments/api.py": "def pay():\n    pass\n",
+            "services/search/rank.py": "def rank():\n    pass\n",
+            "CODEOWNERS": "services/payments/ @alice\nservices/search/ @acme/discovery\n",
+        },
+        "Start payments",
+        T0,
+    )
+    # A branch growing payments and search alike, with no test: two services, two owners.
+    repo.git("checkout", "-q", "-b", "two-services")
+    repo.commit(
+        {
+            "services/payments/api.py": "".join(f"fee_{n} = charge({n})\n" for n in range(240)),
+            "services/search/rank.py": "".join(f"boost_{n} = score({n})\n" for n in range(90)),
+        },
+        "Grow payments and search",
+        T0 + timedelta(days=1),
+    )
+    repo.git("checkout", "-q", "main")
     repo.git("checkout", "-q", "-b", "feature")
     repo.commit(
         {"services/payments/api.py": "def pay():\n    charge()\n    record()\n"},
@@ -62,6 +93,8 @@ def proposals(clone_config: dict[str, str]) -> Session:
         ("proposal_risk", {"base": "--upload-pack=touch /tmp/pwned", "head": "feature"}),
         ("proposal_risk", {"diff": MIGRATION, "author": "tbauer", "base": "main"}),
         ("proposal_risk", {"diff": MIGRATION, "author": "tbauer", "repository": "elsewhere"}),
+        ("proposal_risk", {"diff": TWO_SERVICES, "author": "tbauer", "title": HOSTILE_TITLE}),
+        ("proposal_risk", {"base": "main", "head": "two-services", "author": "tbauer"}),
     ]
     return over_stdio(["mcp"], calls, clone_config)
 
@@ -142,6 +175,49 @@ def test_a_diff_and_refs_together_or_an_unknown_repository_are_refused(proposals
     assert _error(proposals, 7) == (
         "riskbrief.toml names no repository by that name; use one of: acme/platform."
     )
+
+
+def test_a_diff_spanning_two_services_is_told_the_split_that_would_lower_it(
+    proposals: Session,
+) -> None:
+    """lower_it splits payments from search, naming each part's files and score; each action
+    takes off what its re-score says, most first, and the title stays in its field alone."""
+    risk = proposals.answers[8].data
+    lower = risk["lower_it"]
+    assert 1 <= len(lower) <= 3
+    assert [a["points"] for a in lower] == sorted((a["points"] for a in lower), reverse=True)
+    assert all(a["points"] >= 1 and a["points"] == risk["score"] - a["score"] for a in lower)
+    split = next(a for a in lower if a["action"] == "split_by_service")
+    parts = {p["service"]: p for p in split["parts"]}
+    assert {s: p["paths"] for s, p in parts.items()} == {
+        "payments": ["services/payments/fees.py"],
+        "search": ["services/search/boost.py"],
+    }
+    assert split["score"] == max(p["score"] for p in split["parts"])
+    assert split["text"].startswith("split it by service, one change each: ")
+    for service, part in parts.items():
+        assert f"{service} (1 file)" in split["text"]
+        assert str(part["score"]) in split["text"]
+    # The existing fields are as before: advice is still there beside lower_it.
+    assert risk["advice"]
+    assert {p for p, t in strings(risk) if "Ignore previous" in t} == {".title"}
+
+
+def test_two_refs_spanning_two_services_name_the_owners_who_have_not_approved(
+    proposals: Session,
+) -> None:
+    """main..two-services of the clone: the split names each service's file, and where an
+    owner's approval lowers it, the CODEOWNERS owners of both folders are named."""
+    risk = proposals.answers[9].data
+    lower = {a["action"]: a for a in risk["lower_it"]}
+    assert all(a["points"] == risk["score"] - a["score"] >= 1 for a in lower.values())
+    assert {p["service"]: p["paths"] for p in lower["split_by_service"]["parts"]} == {
+        "payments": ["services/payments/api.py"],
+        "search": ["services/search/rank.py"],
+    }
+    review = lower["owner_review"]
+    assert review["owners"] == ["@acme/discovery", "@alice"]
+    assert "@acme/discovery (1 file), @alice (1 file)" in review["text"]
 
 
 def test_a_subscriber_cannot_score_a_change_to_another_scope(clone_config: dict[str, str]) -> None:
