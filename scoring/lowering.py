@@ -22,16 +22,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from enum import StrEnum
 
 from scoring.change_files import change_files, code_lines_of
 from scoring.config import ScoringConfig
-from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
+from scoring.facts import ChangeFacts, FileChange
 from scoring.history import History
-from scoring.paths import path_kinds
 from scoring.plural import many
-from scoring.proposal import SPLIT_LINES
+from scoring.proposal import SPLIT_LINES, TEST_LINES, approved_by, halved, test_beside
 from scoring.risk import RiskScore, score_change, top_signals
 
 __all__ = [
@@ -48,9 +46,6 @@ __all__ = [
 
 # At most this many actions: the few that take off most, not a checklist.
 MAX_ACTIONS = 3
-
-# Lines of the test file a re-score adds: a small test beside the code, not a free pass.
-TEST_LINES = 20
 
 # Owners named in an action's sentence; the rest are counted ("and 2 more").
 _NAMED_OWNERS = 3
@@ -153,10 +148,6 @@ def _split_by_service(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> 
     return Lowering(LowerAction.SPLIT_BY_SERVICE, now.score - worst, worst, text, tuple(parts))
 
 
-def _half(lines: int | None) -> int | None:
-    return None if lines is None else (lines + 1) // 2
-
-
 def _split_in_halves(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> Lowering | None:
     """Two changes of half the lines each, where size is the signal driving the score and the
     change has ``SPLIT_LINES`` lines of code or more."""
@@ -166,17 +157,7 @@ def _split_in_halves(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> L
     size = next(s for s in now.signals if s.name == "size")
     if size.value is None or size.value < SPLIT_LINES:
         return None
-    files = tuple(
-        replace(
-            f,
-            added=(f.added + 1) // 2,
-            deleted=(f.deleted + 1) // 2,
-            code_added=_half(f.code_added),
-            code_deleted=_half(f.code_deleted),
-        )
-        for f in change.files
-    )
-    then = rescore(replace(change, files=files)).score
+    then = rescore(halved(change)).score
     text = f"split it into two changes of half the lines: each would score {then}"
     return Lowering(LowerAction.SPLIT, now.score - then, then, text)
 
@@ -203,16 +184,7 @@ def _owner_review(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> Lowe
     if not owners:
         return None
     persons = [o for o in owners if o.startswith("@") and "/" not in o]
-    reviewer = (persons or list(owners))[0].removeprefix("@").lower()
-    at = change.merged_at
-    approved = replace(
-        change,
-        reviews=(*change.reviews, Review(reviewer, ReviewState.APPROVED, at - timedelta(days=1))),
-        reviews_known=True,
-        # Opened two days before: an approval a day later is no rubber stamp at any size.
-        opened_at=change.opened_at or at - timedelta(days=2),
-    )
-    then = rescore(approved).score
+    then = rescore(approved_by(change, (persons or list(owners))[0])).score
     files = Counter(o for f in change.files for o in dict.fromkeys(f.owners or ()))
     named = [f"{shown_name(o, 'owner')} ({many(files[o], 'file')})" for o in owners[:_NAMED_OWNERS]]
     if len(owners) > _NAMED_OWNERS:
@@ -239,15 +211,7 @@ def _add_tests(change: ChangeFacts, now: RiskScore, rescore: Rescore) -> Lowerin
     sources = _sources(change)
     if not sources:
         return None
-    biggest = sources[0]
-    folder, _, name = biggest.path.rpartition("/")
-    stem, dot, ext = name.rpartition(".")
-    test_name = f"test_{stem}.{ext}" if dot and stem else f"test_{name}"
-    path = f"{folder + '/' if folder else ''}tests/{test_name}"
-    if not path_kinds(path).test:
-        path = f"tests/{test_name}"
-    test = FileChange(path, TEST_LINES, 0, biggest.service, biggest.owners)
-    then = rescore(replace(change, files=(*change.files, test))).score
+    then = rescore(replace(change, files=(*change.files, test_beside(sources[0])))).score
     code = many(len(sources), "source file")
     text = f"add tests for the touched code ({code} changed, no test): it would score {then}"
     return Lowering(

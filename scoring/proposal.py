@@ -35,12 +35,16 @@ __all__ = [
     "GATE_ADVICE",
     "JSON_VERSION",
     "SPLIT_LINES",
+    "TEST_LINES",
     "Advice",
     "Assessment",
     "Proposal",
+    "approved_by",
     "assess",
     "assessment_json",
     "code_owner",
+    "halved",
+    "test_beside",
     "worth_splitting",
 ]
 
@@ -136,7 +140,7 @@ def _half(lines: int | None) -> int | None:
     return None if lines is None else (lines + 1) // 2
 
 
-def _halved(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts:
+def halved(change: ChangeFacts) -> ChangeFacts:
     """One half of the change: every file with half its lines (rounded up)."""
     files = tuple(
         replace(
@@ -164,7 +168,19 @@ def _largest_part(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts | 
 
 
 # Lines the tried test file adds: a small test beside the code, not a free pass.
-_TEST_LINES = 20
+TEST_LINES = 20
+
+
+def test_beside(source: FileChange) -> FileChange:
+    """A small test file (``TEST_LINES``) beside ``source``, in its folder's ``tests/``."""
+    folder, _, name = source.path.rpartition("/")
+    stem = name.rpartition(".")[0] or name
+    ext = name.rpartition(".")[2] if "." in name else "py"
+    path = f"{folder + '/' if folder else ''}tests/test_{stem}.{ext}"
+    # A folder the path rules read otherwise (a test under ``docs/``) gets a root test.
+    if not path_kinds(path).test:
+        path = f"tests/test_{stem}.{ext}"
+    return FileChange(path, TEST_LINES, 0, source.service, source.owners)
 
 
 def _with_test(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts | None:
@@ -173,12 +189,7 @@ def _with_test(change: ChangeFacts, _config: ScoringConfig) -> ChangeFacts | Non
     if not sources:
         return None
     biggest = max(sources, key=lambda f: (f.added + f.deleted, f.path))
-    folder, _, name = biggest.path.rpartition("/")
-    stem = name.rpartition(".")[0] or name
-    ext = name.rpartition(".")[2] if "." in name else "py"
-    path = f"{folder + '/' if folder else ''}tests/test_{stem}.{ext}"
-    test = FileChange(path, _TEST_LINES, 0, biggest.service, biggest.owners)
-    return replace(change, files=(*change.files, test))
+    return replace(change, files=(*change.files, test_beside(biggest)))
 
 
 def code_owner(change: ChangeFacts) -> str | None:
@@ -194,7 +205,7 @@ def code_owner(change: ChangeFacts) -> str | None:
     return min(counts, key=lambda o: (-counts[o], o))
 
 
-def _approved(change: ChangeFacts, owner: str | None) -> ChangeFacts:
+def approved_by(change: ChangeFacts, owner: str | None) -> ChangeFacts:
     """The change approved by a human (the code owner when there is one) a day after opening."""
     reviewer = owner.removeprefix("@").lower() if owner else "a-human-reviewer"
     at = change.merged_at
@@ -240,13 +251,13 @@ _Remedy = Callable[[ChangeFacts, ScoringConfig], "ChangeFacts | None"]
 
 # The re-scores that can be tried on the facts, by signal or gate, and how they are described.
 _REMEDIES: dict[str, tuple[_Remedy, str]] = {
-    "size": (_halved, "re-scored with every file's lines halved"),
-    "large_change": (_halved, "re-scored with every file's lines halved"),
+    "size": (lambda c, _cfg: halved(c), "re-scored with every file's lines halved"),
+    "large_change": (lambda c, _cfg: halved(c), "re-scored with every file's lines halved"),
     "diffusion": (
         _largest_part,
         "re-scored with only the files of its busiest service or directory",
     ),
-    "tests": (_with_test, f"re-scored with a {_TEST_LINES}-line test file"),
+    "tests": (_with_test, f"re-scored with a {TEST_LINES}-line test file"),
     "schema_migration": (_without_migration, "re-scored without the migration"),
     "timing": (_in_working_hours, "re-scored as merged at the next quiet working hour"),
     "codeowners": (_owned, "re-scored with every uncovered file owned"),
@@ -330,7 +341,7 @@ def _review_advice(
     agent = by_name.get("agent")
     review = by_name.get("review")
     owner = code_owner(change)
-    then = _score(_approved(change, owner), history, config)
+    then = _score(approved_by(change, owner), history, config)
     lower = now.score - then.score
     if agent is not None and agent.points > 0:
         concerns, text = "agent", SIGNAL_WORDS["agent"].advice
