@@ -190,8 +190,9 @@ def _too_few(bad_train: int, bad_test: int, has_clone: bool) -> str:
     )
     return (
         f"calibration needs at least {MIN_BAD_CHANGES} bad changes (shipped before an incident, "
-        f"reverted, confirmed as an incident's cause or blamed by SZZ) in both the earlier 80% and the latest 20% of the history "
-        f"but found {bad_train} and {bad_test}; {todo}, then run `riskbrief calibrate` again."
+        f"reverted, confirmed as an incident's cause or blamed by SZZ) in both the earlier 80% "
+        f"and the latest 20% of the history but found {bad_train} and {bad_test}; {todo}, "
+        "then run `riskbrief calibrate` again."
     )
 
 
