@@ -20,7 +20,7 @@ from sqlmodel import Session
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.store.facts import load_changes, load_deploys, load_incidents
-from evaluation.change_outcomes import SzzLabels, change_outcomes
+from evaluation.change_outcomes import Outcomes, SzzLabels, change_outcomes
 from scoring.calibration import fit_weights, weighted_scores
 from scoring.config import Weights
 from scoring.errors import ConfigError
@@ -113,14 +113,18 @@ def label_sentence(
             parts.append(f"no SZZ labels from {s.repository} ({s.skipped.rstrip('.')})")
         else:
             parts.append(f"{len(s.bad)} blamed by SZZ in {s.repository}")
-    kept = ""
-    if rejected_links:
-        # Said apart, so a reader sees why the linked-incident count is lower than the deploys'.
-        kept = (
-            f" Not counted through a linked incident: {rejected_links} the team said in Slack "
-            "did not cause it."
-        )
-    return "Bad changes: " + ", ".join(parts) + "." + kept
+    return "Bad changes: " + ", ".join(parts) + _rejected(rejected_links) + "."
+
+
+def _rejected(rejected_links: int) -> str:
+    """The changes the team's rejections kept out of the linked-incident count, as a clause
+    (said, so a reader sees why that count is lower than the linked deploys' changes)."""
+    if not rejected_links:
+        return ""
+    return (
+        f"; not counted through a linked incident: {rejected_links} the team said in Slack "
+        "did not cause it"
+    )
 
 
 def calibrate(session: Session, org: OrgConfig) -> Calibration:
@@ -145,15 +149,7 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
     cut = int(len(changes) * (1 - _TEST_SHARE))
     bad_train, bad_test = sum(labels[:cut]), sum(labels[cut:])
     if min(bad_train, bad_test) < MIN_BAD_CHANGES or cut == len(changes):
-        # The label count is said with the refusal: a team confirming culprits sees them counted.
-        found = label_sentence(
-            outcomes.by_incident,
-            outcomes.by_revert,
-            outcomes.by_confirmation,
-            outcomes.rejected_links,
-            outcomes.szz,
-        )
-        raise ConfigError(_too_few(bad_train, bad_test, has_clone=bool(outcomes.szz)) + " " + found)
+        raise ConfigError(_too_few(bad_train, bad_test, outcomes))
     if bad_train == cut:
         raise ConfigError(
             "every earlier change is labelled bad, so nothing can be learned; "
@@ -180,19 +176,22 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
     )
 
 
-def _too_few(bad_train: int, bad_test: int, has_clone: bool) -> str:
-    """The one sentence for a history with too few bad changes to fit to, and what to do."""
+def _too_few(bad_train: int, bad_test: int, outcomes: Outcomes) -> str:
+    """The one sentence for a history with too few bad changes to fit to, what each source
+    gave (a team confirming culprits sees them counted) and what to do."""
     todo = (
         "sync more history with `riskbrief sync` or link more incidents to deploys"
-        if has_clone
+        if outcomes.szz
         else "sync more history with `riskbrief sync`, or give a [[repositories]] entry the "
         "`path` of its local clone so SZZ can add labels"
     )
     return (
         f"calibration needs at least {MIN_BAD_CHANGES} bad changes (shipped before an incident, "
         f"reverted, confirmed as an incident's cause or blamed by SZZ) in both the earlier 80% "
-        f"and the latest 20% of the history but found {bad_train} and {bad_test}; {todo}, "
-        "then run `riskbrief calibrate` again."
+        f"and the latest 20% of the history but found {bad_train} and {bad_test} "
+        f"({outcomes.by_incident} shipped before a linked incident, {outcomes.by_revert} "
+        f"reverted, {outcomes.by_confirmation} confirmed in Slack as an incident's cause"
+        f"{_rejected(outcomes.rejected_links)}); {todo}, then run `riskbrief calibrate` again."
     )
 
 

@@ -132,3 +132,4 @@ def test_a_confirmed_culprit_is_shown_and_labelled_and_changes_no_briefing(
     # The sample has too few bad changes to fit to; the refusal still counts the labels.
     assert "1 confirmed in Slack as an incident's cause" in str(refused.value)
     assert "1 the team said in Slack did not cause it" in str(refused.value)
+    assert str(refused.value).count(". ") == 0, "one sentence, as every refusal"
