@@ -16,7 +16,9 @@ from sqlmodel import select
 from werkzeug.test import Client
 
 from bot.composition.calibrate import calibrate
+from bot.composition.compose import went_wrong
 from bot.pages.app import PagesApp, PagesConfig
+from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.store.confirmations import confirmations_of
 from data.store.engine import session_scope
@@ -88,7 +90,8 @@ def test_a_confirmed_culprit_is_shown_and_labelled_and_changes_no_briefing(
     """The Commerce lead confirms the planted incident's first candidate and rejects the second
     with signed clicks; a second click is idempotent, Discovery's lead is refused; the change
     and deploy pages say who said what and when; `calibrate`'s labels count the confirmed change
-    and drop the rejected one from the incident's deploy link; the delivered briefing stays."""
+    and drop the rejected one from the incident's deploy link, as the next briefing's scorer's
+    record does; the delivered briefing stays."""
     with session_scope(sample_engine) as session:
         before = change_outcomes(session, org)
         briefings = {b.id: b.payload for b in session.exec(select(Briefing))}
@@ -122,10 +125,14 @@ def test_a_confirmed_culprit_is_shown_and_labelled_and_changes_no_briefing(
 
     with session_scope(sample_engine) as session:
         after = change_outcomes(session, org)
+        # The scorer's record in the next briefing reads the same outcomes.
+        record = went_wrong(session, org, [IsoWeek(2026, 48)]).bad
         with pytest.raises(ConfigError) as refused:
             calibrate(session, org)
         assert {b.id: b.payload for b in session.exec(select(Briefing))} == briefings
     assert FRIDAY_KEY in after.bad
+    assert FRIDAY_KEY in record
+    assert CART_KEY not in record
     assert after.by_confirmation == 1
     assert CART_KEY not in after.bad, "rejected, and labelled by nothing but that deploy link"
     assert (after.by_incident, after.rejected_links) == (before.by_incident - 1, 1)
