@@ -4,7 +4,13 @@ A change is labelled bad when a production deploy that shipped it was
 followed by an incident linked to that deploy, when a later change reverted
 it, or when the SZZ pass (``evaluation.szz``) over a configured local clone
 blames it for a bug a later fix repaired. These outcomes are what
-``riskbrief calibrate`` fits weights to.
+``riskbrief calibrate`` fits weights to, and what the scorer's record counts.
+
+The team's word from Slack (``evaluation.team_word``) is a label too: a change the team
+confirmed as an incident's cause is bad, whatever shipped it. A change the team said did
+not cause an incident is not labelled bad through that incident's deploy link (sharing a
+deploy with the culprit is not causing it); a revert, SZZ, another incident's link or
+another confirmation still label it.
 
 SZZ needs the clone itself, so it runs only for ``[[repositories]]`` entries
 with a ``path``, and only over fixes made since the oldest change the store
@@ -26,6 +32,7 @@ from sqlmodel import Session, col, select
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig, RepositoryConfig
 from data.sources.local_git.gitlog import MinedCommit, branch_ref, mine_commits, run_git
+from data.store.confirmations import confirmations_on
 from data.store.tables import (
     IS_MERGED,
     Change,
@@ -36,6 +43,7 @@ from data.store.tables import (
     merged_time,
 )
 from evaluation.szz import bug_inducing
+from evaluation.team_word import team_word
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 from scoring.fixes import is_fix_commit
@@ -54,7 +62,8 @@ class SzzLabels:
 
 @dataclass(frozen=True, slots=True)
 class Outcomes:
-    """Changes that led to an incident, a revert or an SZZ-blamed fix, and how each was found."""
+    """Changes that led to an incident, a revert, an SZZ-blamed fix or that the team confirmed
+    as an incident's cause, and how many each source found (a change may be in several)."""
 
     bad: frozenset[str]
     by_incident: int
@@ -62,6 +71,11 @@ class Outcomes:
     by_szz: int = 0
     # One entry per configured local clone; empty when the organisation has none.
     szz: tuple[SzzLabels, ...] = field(default_factory=tuple)
+    # Changes the team confirmed in Slack as an incident's cause.
+    by_confirmation: int = 0
+    # Changes shipped by a deploy with a linked incident but not counted through it, because
+    # the team said they did not cause it (and no other linked incident labels them).
+    rejected_links: int = 0
 
 
 def change_outcomes(
@@ -70,36 +84,44 @@ def change_outcomes(
     keys: Collection[str] | None = None,
     fixes_since: datetime | None = None,
 ) -> Outcomes:
-    """Label changes from linked incidents, reverts and, given ``org``, SZZ over its clones.
+    """Label changes from linked incidents, reverts, the team's confirmations and, given
+    ``org``, SZZ over its clones.
 
     ``keys`` limits the labelling to those changes (a page asking about a few hundred need
     not label the whole history); SZZ runs only without it. ``fixes_since`` blames only
     the fixes made since then (a briefing's record needs the fixes of its window, not of
     the whole history).
     """
-    incident_deploys = select(Incident.deploy_id).where(col(Incident.deploy_id).is_not(None))
+    # Each change with each incident linked to a production deploy that shipped it.
     shipping = (
-        select(Change.key)
+        select(Change.key, Incident.key)
         .join(DeployChange, col(DeployChange.change_id) == col(Change.id))
         .join(Deploy, col(Deploy.id) == col(DeployChange.deploy_id))
-        .where(col(Deploy.id).in_(incident_deploys), col(Deploy.environment) == "production")
+        .join(Incident, col(Incident.deploy_id) == col(Deploy.id))
+        .where(col(Deploy.environment) == "production")
     )
     reverting = select(Change.reverts_key).where(col(Change.reverts_key).is_not(None), IS_MERGED)
     if keys is not None:
         shipping = shipping.where(col(Change.key).in_(list(keys)))
         reverting = reverting.where(col(Change.reverts_key).in_(list(keys)))
-    shipped = frozenset(session.exec(shipping).all())
+    word = team_word(confirmations_on(session, keys))
+    links = set(session.exec(shipping).all())
+    shipped = frozenset(c for c, i in links if (i, c) not in word.rejected)
+    unlinked = frozenset(c for c, _ in links) - shipped
+    confirmed = frozenset(c for _, c in word.confirmed)
     reverted = frozenset(k for k in session.exec(reverting).all() if k is not None)
     if keys is not None:
         org = None
     szz = szz_labels(session, org, fixes_since) if org is not None else ()
     blamed = frozenset().union(*(s.bad for s in szz))
     return Outcomes(
-        bad=shipped | reverted | blamed,
+        bad=shipped | reverted | blamed | confirmed,
         by_incident=len(shipped),
         by_revert=len(reverted),
         by_szz=len(blamed),
         szz=szz,
+        by_confirmation=len(confirmed),
+        rejected_links=len(unlinked),
     )
 
 

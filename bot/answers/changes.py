@@ -68,6 +68,19 @@ def _shipped_in(org: OrgConfig, risk: ChangeRisk, timezone: str) -> Line:
     return tuple(line)
 
 
+def _team_word(risk: ChangeRisk, timezone: str) -> list[Line]:
+    """Each member's word from Slack on whether the change caused an incident, oldest first."""
+    return [
+        (
+            "Confirmed" if w.confirmed else "Rejected",
+            " as the cause of ",
+            Code(w.incident),
+            f" by {truncate(one_line(w.by), 60)} on {local_time(w.said_at, timezone)}.",
+        )
+        for w in risk.confirmations
+    ]
+
+
 def change_answer(
     session: Session, org: OrgConfig, key: str, timezone: str | None = None
 ) -> Answer:
@@ -125,6 +138,9 @@ def change_answer(
     if gates:
         parts.append(Paragraph(((Strong(("Gates hit",)),), *gates)))
     parts.append(Paragraph((_shipped_in(org, risk, zone),)))
+    words = _team_word(risk, zone)
+    if words:
+        parts.append(Paragraph(((Strong(("The team's word",)),), *words)))
     return Answer(tuple(parts), summary=(f"{key}: risk {risk.score}, {band_label(band)}",))
 
 

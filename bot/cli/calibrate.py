@@ -27,9 +27,10 @@ __all__ = ["calibrate_cmd"]
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
 def calibrate_cmd(ctx: click.Context, write: bool, as_json: bool) -> None:
-    """Refit the signal weights on your own incidents, reverts and SZZ labels; a dry run by default.
+    """Refit the signal weights on your own outcomes; a dry run by default.
 
-    Shows the AUC before and after; --write saves the new weights to riskbrief.toml.
+    Outcomes: incidents after deploys, reverts, culprits the team confirmed in Slack, and SZZ
+    labels. Shows the AUC before and after; --write saves the new weights to riskbrief.toml.
     """
     from bot.composition.calibrate import calibrate
     from data.clock import utcnow

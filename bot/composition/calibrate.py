@@ -1,8 +1,9 @@
 """``riskbrief calibrate``: refit the signal weights on the organisation's own outcomes.
 
-The store says which changes later led to an incident or were reverted, and
-SZZ over each configured local clone says which ones a later fix repaired
-(``evaluation.change_outcomes``). Every change is scored with the current weights; the
+The store says which changes later led to an incident or were reverted, and which ones
+the team confirmed in Slack as an incident's cause (or said did not cause the incident
+their deploy is linked to); SZZ over each configured local clone says which ones a later
+fix repaired (``evaluation.change_outcomes``). Every change is scored with the current weights; the
 weights are then fitted on the earlier 80% of changes by merge time and both
 weight sets are measured on the latest 20%, which the fit never saw, so the
 before/after figures are honest. Only change signals are fitted; deploy
@@ -19,14 +20,14 @@ from sqlmodel import Session
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.store.facts import load_changes, load_deploys, load_incidents
-from evaluation.change_outcomes import SzzLabels, change_outcomes
+from evaluation.change_outcomes import Outcomes, SzzLabels, change_outcomes
 from scoring.calibration import fit_weights, weighted_scores
 from scoring.config import Weights
 from scoring.errors import ConfigError
 from scoring.ranking import BacktestResult, evaluate
 from scoring.risk import score_changes
 
-__all__ = ["Calibration", "calibrate"]
+__all__ = ["Calibration", "calibrate", "label_sentence"]
 
 # Fewer bad outcomes than this in either part cannot tell a weight from noise.
 MIN_BAD_CHANGES = 10
@@ -49,23 +50,18 @@ class Calibration:
     bad_by_szz: int = 0
     # One entry per configured local clone; empty when there is none, so SZZ gave nothing.
     szz: tuple[SzzLabels, ...] = ()
+    bad_by_confirmation: int = 0
+    rejected_links: int = 0
 
     def label_sources(self) -> str:
         """One sentence: which label sources were used and how many bad changes each gave."""
-        parts = [
-            f"{self.bad_by_incident} shipped before a linked incident",
-            f"{self.bad_by_revert} reverted",
-        ]
-        if not self.szz:
-            parts.append(
-                "no SZZ labels (no [[repositories]] entry has a local `path` to blame fixes in)"
-            )
-        for s in self.szz:
-            if s.skipped is not None:
-                parts.append(f"no SZZ labels from {s.repository} ({s.skipped.rstrip('.')})")
-            else:
-                parts.append(f"{len(s.bad)} blamed by SZZ in {s.repository}")
-        return "Bad changes: " + ", ".join(parts) + "."
+        return label_sentence(
+            self.bad_by_incident,
+            self.bad_by_revert,
+            self.bad_by_confirmation,
+            self.rejected_links,
+            self.szz,
+        )
 
     def changed(self) -> dict[str, tuple[float, float]]:
         """Fitted weights that moved, as ``name → (before, after)``, rounded to 0.1."""
@@ -88,8 +84,47 @@ class Calibration:
             "bad_by_incident": self.bad_by_incident,
             "bad_by_revert": self.bad_by_revert,
             "bad_by_szz": self.bad_by_szz,
+            "bad_by_confirmation": self.bad_by_confirmation,
+            "rejected_links": self.rejected_links,
             "szz": {s.repository: {"bad": len(s.bad), "skipped": s.skipped} for s in self.szz},
         }
+
+
+def label_sentence(
+    by_incident: int,
+    by_revert: int,
+    by_confirmation: int,
+    rejected_links: int,
+    szz: Sequence[SzzLabels],
+) -> str:
+    """One sentence: how many bad changes each label source gave, and how many changes the
+    team's rejections kept from being labelled through a linked incident."""
+    parts = [
+        f"{by_incident} shipped before a linked incident",
+        f"{by_revert} reverted",
+        f"{by_confirmation} confirmed in Slack as an incident's cause",
+    ]
+    if not szz:
+        parts.append(
+            "no SZZ labels (no [[repositories]] entry has a local `path` to blame fixes in)"
+        )
+    for s in szz:
+        if s.skipped is not None:
+            parts.append(f"no SZZ labels from {s.repository} ({s.skipped.rstrip('.')})")
+        else:
+            parts.append(f"{len(s.bad)} blamed by SZZ in {s.repository}")
+    return "Bad changes: " + ", ".join(parts) + _rejected(rejected_links) + "."
+
+
+def _rejected(rejected_links: int) -> str:
+    """The changes the team's rejections kept out of the linked-incident count, as a clause
+    (said, so a reader sees why that count is lower than the linked deploys' changes)."""
+    if not rejected_links:
+        return ""
+    return (
+        f"; not counted through a linked incident: {rejected_links} the team said in Slack "
+        "did not cause it"
+    )
 
 
 def calibrate(session: Session, org: OrgConfig) -> Calibration:
@@ -114,7 +149,7 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
     cut = int(len(changes) * (1 - _TEST_SHARE))
     bad_train, bad_test = sum(labels[:cut]), sum(labels[cut:])
     if min(bad_train, bad_test) < MIN_BAD_CHANGES or cut == len(changes):
-        raise ConfigError(_too_few(bad_train, bad_test, has_clone=bool(outcomes.szz)))
+        raise ConfigError(_too_few(bad_train, bad_test, outcomes))
     if bad_train == cut:
         raise ConfigError(
             "every earlier change is labelled bad, so nothing can be learned; "
@@ -136,21 +171,27 @@ def calibrate(session: Session, org: OrgConfig) -> Calibration:
         bad_by_revert=outcomes.by_revert,
         bad_by_szz=outcomes.by_szz,
         szz=outcomes.szz,
+        bad_by_confirmation=outcomes.by_confirmation,
+        rejected_links=outcomes.rejected_links,
     )
 
 
-def _too_few(bad_train: int, bad_test: int, has_clone: bool) -> str:
-    """The one sentence for a history with too few bad changes to fit to, and what to do."""
+def _too_few(bad_train: int, bad_test: int, outcomes: Outcomes) -> str:
+    """The one sentence for a history with too few bad changes to fit to, what each source
+    gave (a team confirming culprits sees them counted) and what to do."""
     todo = (
         "sync more history with `riskbrief sync` or link more incidents to deploys"
-        if has_clone
+        if outcomes.szz
         else "sync more history with `riskbrief sync`, or give a [[repositories]] entry the "
         "`path` of its local clone so SZZ can add labels"
     )
     return (
         f"calibration needs at least {MIN_BAD_CHANGES} bad changes (shipped before an incident, "
-        f"reverted or blamed by SZZ) in both the earlier 80% and the latest 20% of the history "
-        f"but found {bad_train} and {bad_test}; {todo}, then run `riskbrief calibrate` again."
+        f"reverted, confirmed as an incident's cause or blamed by SZZ) in both the earlier 80% "
+        f"and the latest 20% of the history but found {bad_train} and {bad_test} "
+        f"({outcomes.by_incident} shipped before a linked incident, {outcomes.by_revert} "
+        f"reverted, {outcomes.by_confirmation} confirmed in Slack as an incident's cause"
+        f"{_rejected(outcomes.rejected_links)}); {todo}, then run `riskbrief calibrate` again."
     )
 
 

@@ -271,7 +271,8 @@ def build_server(
     def change_risk_tool(change: ChangeArg, ctx: Context) -> ChangeRisk:
         """A change's risk (merged, or an open pull request as of now): score, band, every signal
         with its points (they add up to the score) and explanation, unknown signals, gates, the
-        deploys that shipped it with the incidents that followed, the changes that reverted it."""
+        deploys that shipped it with the incidents that followed, the changes that reverted it, and
+        the team's word from Slack on whether it caused an incident (who, when)."""
         return run(ctx, lambda s, a: change_risk(s, org, a, change))
 
     history = history or HistoryCache()

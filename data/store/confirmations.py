@@ -7,6 +7,7 @@ its time.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
 
@@ -15,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from data.store.tables import CulpritConfirmation
 
-__all__ = ["Recorded", "confirmations_of", "record_confirmation"]
+__all__ = ["Recorded", "confirmations_of", "confirmations_on", "record_confirmation"]
 
 
 class Recorded(StrEnum):
@@ -87,3 +88,15 @@ def confirmations_of(session: Session, incident: str) -> list[CulpritConfirmatio
             .order_by(col(CulpritConfirmation.said_at), col(CulpritConfirmation.id))
         )
     )
+
+
+def confirmations_on(
+    session: Session, changes: Collection[str] | None = None
+) -> list[CulpritConfirmation]:
+    """Everyone's word on the changes ``changes`` names (on every change when ``None``),
+    oldest first."""
+    query = select(CulpritConfirmation)
+    if changes is not None:
+        query = query.where(col(CulpritConfirmation.change_key).in_(list(changes)))
+    order = (col(CulpritConfirmation.said_at), col(CulpritConfirmation.id))
+    return list(session.exec(query.order_by(*order)))

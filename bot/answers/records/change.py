@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from bot.answers.access import Access
 from bot.answers.lookups import find_changes, version_of
 from bot.answers.parse import Usage, change_query
+from bot.answers.records.confirmed import confirmation_rows
 from bot.answers.records.models import (
     ChangeRisk,
     DeployRow,
@@ -265,6 +266,7 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
             if r.merged_at is not None
         ],
         scorer_version=version,
+        confirmations=confirmation_rows(session, access, [change.key]),
     )
 
 

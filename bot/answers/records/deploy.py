@@ -14,6 +14,7 @@ from bot.answers.access import Access
 from bot.answers.asked import asked_service
 from bot.answers.lookups import find_deploys, latest_deploy_key, version_of
 from bot.answers.records.change import incident_row
+from bot.answers.records.confirmed import confirmation_rows
 from bot.answers.records.models import (
     ChangeRef,
     ChangeRow,
@@ -101,6 +102,7 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
             for r in reverts
             if r.merged_at is not None
         ],
+        confirmations=confirmation_rows(session, access, [c.key for c in shipped]),
     )
 
 

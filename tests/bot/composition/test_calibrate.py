@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy.engine import Engine
 
 from bot.cli import main
-from bot.composition.calibrate import MIN_BAD_CHANGES, calibrate
+from bot.composition.calibrate import MIN_BAD_CHANGES, calibrate, label_sentence
 from data.config import parse_org_config
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
@@ -153,3 +153,14 @@ def test_cli_prints_lines_added_alone_beside_the_auc(store: Engine, tmp_path: Pa
     assert re.search(r"AUC \d\.\d{3} -> \d\.\d{3} \(lines added alone \d\.\d{3}\)", auc)
     figures = json.loads(CliRunner().invoke(main, ["calibrate", "--json"], env=env).output)
     assert figures["before"]["auc_lines_added"] == figures["after"]["auc_lines_added"]
+
+
+def test_the_label_sentence_counts_the_teams_word() -> None:
+    """Confirmed causes are a source of their own, and rejections that cut a deploy link are
+    said, in one sentence."""
+    assert label_sentence(3, 2, 1, 1, ()) == (
+        "Bad changes: 3 shipped before a linked incident, 2 reverted, "
+        "1 confirmed in Slack as an incident's cause, "
+        "no SZZ labels (no [[repositories]] entry has a local `path` to blame fixes in); "
+        "not counted through a linked incident: 1 the team said in Slack did not cause it."
+    )

@@ -133,7 +133,8 @@ def test_calibrate_says_which_label_sources_it_used() -> None:
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
     assert first == (
-        "Bad changes: 0 shipped before a linked incident, 0 reverted, 9 blamed by SZZ in acme/shop."
+        "Bad changes: 0 shipped before a linked incident, 0 reverted, "
+        "0 confirmed in Slack as an incident's cause, 9 blamed by SZZ in acme/shop."
     )
     assert "AUC" in result.output
     last = result.output.splitlines()[-1]
