@@ -32,6 +32,7 @@ from bot.answers.queries import (
     DeployQuery,
     HelpQuery,
     IncidentQuery,
+    PlanQuery,
     Query,
     ServiceQuery,
     SettingsQuery,
@@ -89,6 +90,11 @@ def _brief(catalog: Catalog, args: Sequence[str]) -> BriefQuery | Usage:
         return BriefQuery()
     scope = scope_of(catalog, [" ".join(args)])
     return scope if isinstance(scope, Usage) else BriefQuery(scope)
+
+
+def _plan(catalog: Catalog, args: Sequence[str]) -> PlanQuery | Usage:
+    brief = _brief(catalog, args)
+    return brief if isinstance(brief, Usage) else PlanQuery(brief.scope)
 
 
 def _change(catalog: Catalog, args: Sequence[str]) -> ChangeQuery | Usage | None:
@@ -163,6 +169,14 @@ COMMANDS: tuple[Command[Any], ...] = (
         "this week so far, for your scope or the one named",
         BriefQuery,
         _brief,
+    ),
+    Command(
+        "plan",
+        "[team|service]",
+        "the open and just-merged changes to review first: the most predicted risk per line "
+        "of code, each with its uncovered owners and what would lower it",
+        PlanQuery,
+        _plan,
     ),
     Command(
         "pr",

@@ -19,6 +19,7 @@ __all__ = [
     "DeployQuery",
     "HelpQuery",
     "IncidentQuery",
+    "PlanQuery",
     "Query",
     "ServiceQuery",
     "SettingsQuery",
@@ -69,6 +70,14 @@ class IncidentQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanQuery:
+    """``/risk plan [team|service]``: the changes to review first; ``scope`` ``None`` is the
+    caller's own."""
+
+    scope: Scope | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SubscribeQuery:
     """``/risk subscribe``: ``scope``, ``email``, ``timezone`` are ``None`` when not given."""
 
@@ -94,6 +103,7 @@ Query: TypeAlias = (
     | ServiceQuery
     | DeployQuery
     | IncidentQuery
+    | PlanQuery
     | SubscribeQuery
     | UnsubscribeQuery
     | SettingsQuery

@@ -19,12 +19,14 @@ from bot.answers.changes import answer_change
 from bot.answers.deploys import answer_deploy
 from bot.answers.grammar import HELP
 from bot.answers.incidents import answer_incident
+from bot.answers.plans import answer_plan
 from bot.answers.queries import (
     BriefQuery,
     ChangeQuery,
     DeployQuery,
     HelpQuery,
     IncidentQuery,
+    PlanQuery,
     Query,
     ServiceQuery,
     SettingsQuery,
@@ -59,6 +61,7 @@ HANDLERS: tuple[Handler[Any], ...] = (
     Handler(ServiceQuery, answer_service),
     Handler(DeployQuery, answer_deploy),
     Handler(IncidentQuery, answer_incident),
+    Handler(PlanQuery, answer_plan),
     Handler(SubscribeQuery, answer_subscribe),
     Handler(UnsubscribeQuery, answer_unsubscribe),
     Handler(SettingsQuery, answer_settings),
