@@ -30,9 +30,11 @@ from bot.answers.records.change import change_risk
 from bot.answers.records.deploy import deploy_risk
 from bot.answers.records.incident import IncidentCulprits, incident_culprits
 from bot.answers.records.models import ChangeRisk, DeployRecord, ServiceRecord
+from bot.answers.records.plan import PlanRecord, plan_at, review_plan
 from bot.answers.records.proposal import ProposalRisk, proposal_risk
 from bot.answers.records.pull import MAX_PULLS, OpenPulls, open_pulls
 from bot.answers.records.service import service_record
+from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.diff import MAX_DIFF_BYTES
 from data.store.engine import session_scope
@@ -156,6 +158,14 @@ BandArg = Annotated[
     ),
 ]
 LimitArg = Annotated[int, Field(description="How many to list, at most.", ge=1, le=MAX_PULLS)]
+AsOfArg = Annotated[
+    str | None,
+    Field(
+        description="A date such as 2026-11-23: the plan as that day began in the caller's time "
+        "zone (changes merged in the 7 days before, and the pull requests open now); default: now.",
+        max_length=20,
+    ),
+]
 ScopeArg = Annotated[
     list[str] | None,
     Field(
@@ -357,6 +367,18 @@ def build_server(
         """AI coding agents' changes in a scope and week: changes by agent, the share a human
         reviewed, and their band distribution against the humans' changes."""
         return run(ctx, lambda s, a: agent_activity(s, org, a, scope, week))
+
+    @tool("review_plan")
+    def review_plan_tool(ctx: Context, scope: ScopeArg = None, as_of: AsOfArg = None) -> PlanRecord:
+        """The changes to review first in a scope: of the open pull requests and the changes
+        merged in the last 7 days, the few (at most 8) holding the most predicted risk (points a
+        score stands above the typical change's) per line of code, with their share of the
+        week's lines of code and of its predicted risk, each with its score, lines, the
+        CODEOWNERS owners who have not approved it and the one thing that would lower it most."""
+        return run(
+            ctx,
+            lambda s, a: review_plan(s, org, a, scope, plan_at(as_of, a, utcnow()), history),
+        )
 
     return server
 

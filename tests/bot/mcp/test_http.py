@@ -36,6 +36,7 @@ TOOLS = {
     "agent_activity",
     "deploy_risk",
     "incident_culprits",
+    "review_plan",
 }
 WEEK = "2026-W47"
 SECRET = "mcp-http-test-signing-secret"

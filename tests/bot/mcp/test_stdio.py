@@ -25,6 +25,7 @@ TOOLS = {
     "agent_activity",
     "deploy_risk",
     "incident_culprits",
+    "review_plan",
 }
 WEEK = "2026-W47"
 # A change of the ledger story, gated very high by its schema migration.
