@@ -1,0 +1,143 @@
+"""`/risk plan` and its record on the sample organisation: the figures are the store's rows
+recomputed, the scope is `/risk brief`'s, and an empty week is one sentence."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlmodel import Session, col, select
+
+from bot.answers.access import Access
+from bot.answers.answer import AnswerOutcome
+from bot.answers.caller import Asked, Caller, Profile
+from bot.answers.grammar import HELP, parse_words
+from bot.answers.lookups import catalog_of, version_of
+from bot.answers.queries import PlanQuery
+from bot.answers.records.plan import plan_at, review_plan
+from bot.answers.registry import answer
+from bot.answers.text import answer_text
+from data.scope import Scope
+from data.store.engine import session_scope
+from data.store.facts import facts_of
+from data.store.history import read_history
+from data.store.scores import load_scores
+from data.store.tables import IS_MERGED, Change
+from scoring.errors import NotFoundError
+from scoring.review_plan import MAX_ITEMS, percent, whole_typical
+from tests.samples import LoadedSample
+
+
+def _now(scored: LoadedSample) -> datetime:
+    """Noon of the sample's Monday: the week before it is the sample's last."""
+    return datetime.combine(scored.as_of, time(12), tzinfo=UTC)
+
+
+def _asked(session: Session, scored: LoadedSample, subscriber: str | None) -> Asked:
+    caller = Caller("U-none", lambda: Profile("U-none", "Sam"), subscriber_key=subscriber)
+    return Asked(session, scored.org, caller, _now(scored))
+
+
+def test_the_record_s_figures_are_the_store_s_rows_recomputed(scored: LoadedSample) -> None:
+    """Every change merged in the 7 days is counted; its predicted risk is its stored score
+    above the history's typical score, and the shares are the listed rows' over all."""
+    now = _now(scored)
+    with session_scope(scored.engine) as session:
+        record = review_plan(session, scored.org, Access.organisation(scored.org), None, now)
+        merged = list(
+            session.exec(
+                select(Change.key).where(
+                    IS_MERGED,
+                    col(Change.merged_at) >= now - timedelta(days=7),
+                    col(Change.merged_at) < now,
+                )
+            )
+        )
+        scores = load_scores(session, "change", version_of(scored.org), merged)
+        written = read_history(session, scored.org).config.bands.typical
+    typical = record.typical
+    assert typical == whole_typical(_typical_of(scored), written), "the history's, whole"
+    assert record.changes == len(scores) == len(merged) > 0
+    assert record.predicted_risk == sum(max(0, s.score - typical) for s in scores.values())
+    assert 0 < len(record.items) <= MAX_ITEMS
+    for item in record.items:
+        assert item.predicted_risk == scores[item.key].score - typical > 0
+        assert item.score == scores[item.key].score
+        assert item.state == "merged"
+    assert record.plan_risk == sum(i.predicted_risk for i in record.items)
+    assert record.plan_lines == sum(i.lines for i in record.items)
+    assert record.risk_percent == percent(record.plan_risk, record.predicted_risk)
+    assert record.line_percent == percent(record.plan_lines, record.lines)
+    dense = [i.predicted_risk / max(i.lines, 10) for i in record.items]
+    assert dense == sorted(dense, reverse=True)
+
+
+def _typical_of(scored: LoadedSample) -> float | None:
+    """The typical score today's history bands a change against, read as the scorer reads it."""
+    with session_scope(scored.engine) as session:
+        stored = read_history(session, scored.org)
+        key = session.exec(select(Change.key).where(IS_MERGED)).first()
+        assert key is not None
+        row = session.exec(select(Change).where(col(Change.key) == key)).one()
+        facts = facts_of(session, [row])[0]
+    return stored.history.context(facts).typical_score
+
+
+def test_risk_plan_is_scoped_as_risk_brief(scored: LoadedSample) -> None:
+    """`plan` parses with and without a scope; the Commerce lead's plan lists only changes in
+    Commerce's services, in their zone, and names each item's key and what would lower it."""
+    catalog = catalog_of(scored.org)
+    assert parse_words(["plan"], catalog) == PlanQuery()
+    named = parse_words(["plan", "Search"], catalog)
+    assert named == PlanQuery(Scope((), ("search",)))
+    assert any("/risk plan" in str(line) for line in HELP)
+    with session_scope(scored.engine) as session:
+        whole = answer(_asked(session, scored, None), PlanQuery())
+        commerce = answer(_asked(session, scored, "commerce-lead"), PlanQuery())
+        record = review_plan(
+            session,
+            scored.org,
+            Access.of(scored.org, Scope(("commerce",), ()), "Europe/Berlin"),
+            None,
+            _now(scored),
+        )
+        everything = review_plan(
+            session, scored.org, Access.organisation(scored.org), None, _now(scored)
+        )
+    assert 0 < record.changes < everything.changes, "only changes in Commerce's services"
+    text = answer_text(commerce)
+    assert text.startswith("*Review plan* · Commerce")
+    assert "Europe/Berlin" in text
+    assert f"{record.risk_percent}% of its predicted risk" in text
+    for item in record.items:
+        assert f"`{item.key}`" in text
+    assert whole.outcome is AnswerOutcome.ANSWERED
+    assert "whole organisation" in answer_text(whole)
+
+
+def test_an_empty_week_is_one_sentence(scored: LoadedSample) -> None:
+    """A year after the sample nothing is open or just merged: the answer says so in one
+    sentence, and the record lists nothing."""
+    later = _now(scored) + timedelta(days=365)
+    with session_scope(scored.engine) as session:
+        asked = Asked(
+            session, scored.org, Caller("U-none", lambda: Profile("U-none", "Sam")), later
+        )
+        reply = answer(asked, PlanQuery())
+        record = review_plan(session, scored.org, Access.organisation(scored.org), None, later)
+    assert (record.changes, record.items, record.risk_percent) == (0, [], 0)
+    body = answer_text(reply).split("\n")[1:]
+    assert [line for line in body if line] == [
+        "Nothing is open or was merged in the last 7 days in whole organisation."
+    ]
+
+
+def test_a_scope_outside_the_caller_s_and_a_bad_date_are_refused(scored: LoadedSample) -> None:
+    """A team the caller may not see is not found; `as_of` must be a date."""
+    outsider = Access.of(scored.org, Scope((), ("search",)), "UTC")
+    with session_scope(scored.engine) as session:
+        with pytest.raises(NotFoundError):
+            review_plan(session, scored.org, outsider, ["checkout"], _now(scored))
+    with pytest.raises(NotFoundError):
+        plan_at("last monday", outsider, _now(scored))
+    assert plan_at("2026-11-23", outsider, _now(scored)) == datetime(2026, 11, 23, tzinfo=UTC)
