@@ -144,7 +144,8 @@ def test_a_merged_change_is_never_told_to_split() -> None:
     """An open change spanning services is split by them first; merged, another action leads."""
     change = replace(_big(), merged=False)
     first = first_action(change, _rescore(change).score, _rescore)
-    assert first is not None and first.action is LowerAction.SPLIT_BY_SERVICE
+    assert first is not None
+    assert first.action is LowerAction.SPLIT_BY_SERVICE
     merged = replace(change, merged=True)
     after = first_action(merged, _rescore(merged).score, _rescore)
     assert after is not None

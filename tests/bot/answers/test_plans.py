@@ -135,9 +135,8 @@ def test_an_empty_week_is_one_sentence(scored: LoadedSample) -> None:
 def test_a_scope_outside_the_caller_s_and_a_bad_date_are_refused(scored: LoadedSample) -> None:
     """A team the caller may not see is not found; `as_of` must be a date."""
     outsider = Access.of(scored.org, Scope((), ("search",)), "UTC")
-    with session_scope(scored.engine) as session:
-        with pytest.raises(NotFoundError):
-            review_plan(session, scored.org, outsider, ["checkout"], _now(scored))
+    with session_scope(scored.engine) as session, pytest.raises(NotFoundError):
+        review_plan(session, scored.org, outsider, ["checkout"], _now(scored))
     with pytest.raises(NotFoundError):
         plan_at("last monday", outsider, _now(scored))
     assert plan_at("2026-11-23", outsider, _now(scored)) == datetime(2026, 11, 23, tzinfo=UTC)
