@@ -31,7 +31,7 @@ __all__ = [
     "READ_FLOOR",
     "TARGET_PERCENT",
     "PlanChange",
-    "ReviewPlan",
+    "PlanChoice",
     "choose_plan",
     "first_action",
     "percent",
@@ -79,7 +79,7 @@ def percent(part: int, whole: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class ReviewPlan:
+class PlanChoice:
     """The chosen changes, most predicted risk per line first, and the week they are cut from.
 
     ``changes``, ``lines`` and ``risk`` are every considered change's count, lines of code
@@ -125,7 +125,7 @@ def choose_plan(
     typical: int,
     limit: int = MAX_ITEMS,
     target: int = TARGET_PERCENT,
-) -> ReviewPlan:
+) -> PlanChoice:
     """The changes holding the most predicted risk per line of code, at most ``limit``, taken
     until they hold ``target`` percent of the predicted risk of ``changes``."""
     risky = [c for c in changes if c.risk(typical) > 0]
@@ -146,7 +146,7 @@ def choose_plan(
         held += c.risk(typical)
         if 100 * held >= target * total:
             break
-    return ReviewPlan(
+    return PlanChoice(
         typical=typical,
         changes=len(changes),
         lines=sum(c.lines for c in changes),

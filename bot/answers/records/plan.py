@@ -30,7 +30,7 @@ from scoring.review_plan import (
     MAX_ITEMS,
     TARGET_PERCENT,
     PlanChange,
-    ReviewPlan,
+    PlanChoice,
     choose_plan,
     first_action,
     plan_change,
@@ -151,7 +151,7 @@ def review_plan(
         stored.config.bands.typical,
     )
     by_key = {c.facts.key: c for c in scored}
-    plan: ReviewPlan = choose_plan(
+    plan: PlanChoice = choose_plan(
         [plan_change(c.facts, c.scored) for c in scored if c.scored is not None], typical
     )
     return PlanRecord(
