@@ -46,6 +46,7 @@ CALLS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("agent_activity", {"week": WEEK}),
     ("deploy_risk", {"service": "checkout"}),
     ("incident_culprits", {"incident": "INC-1039"}),
+    ("review_plan", {"as_of": "2026-11-23"}),
 )
 
 

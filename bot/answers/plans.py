@@ -60,11 +60,16 @@ def plan_answer(record: PlanRecord, timezone: str) -> Answer:
         f" · {one_line(record.scope)} · open, or merged since {since}",
     )
     if record.changes == 0:
-        waiting = f" ({many(record.unscored, 'open pull request')} not scored yet)"
         sentence = (
-            f"Nothing is open or was merged in the last {DAYS} days in "
-            f"{one_line(record.scope)}{waiting if record.unscored else ''}."
+            f"Nothing is open or was merged in the last {DAYS} days in {one_line(record.scope)}."
         )
+        if record.unscored:
+            # Open but not scored yet: there is something, but nothing to weigh it by.
+            sentence = (
+                f"Nothing scored is open or was merged in the last {DAYS} days in "
+                f"{one_line(record.scope)}; {many(record.unscored, 'open pull request')} "
+                "await the next scoring pass."
+            )
         return Answer(
             (Paragraph((head, (sentence,))),), summary=("Review plan: nothing to review",)
         )
