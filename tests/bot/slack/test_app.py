@@ -158,6 +158,20 @@ def test_risk_incident_names_the_reverted_change_first_in_scope(served: Served) 
     assert "acme/platform#4521" not in outside
 
 
+def test_risk_plan_lists_the_changes_to_review_first_in_scope(served: Served) -> None:
+    """`/risk plan`, signed as Slack signs it: the Commerce lead's plan is Commerce's, in their
+    zone, with its headline; naming Search asks for Search's."""
+    served.command("plan", user_id="U05COMLEAD", response_id="mine")
+    served.command("plan search", user_id="U05COMLEAD", response_id="named")
+    mine = _texts(served.slack.wait_for_response("mine")["blocks"])
+    named = _texts(served.slack.wait_for_response("named")["blocks"])
+    assert mine.startswith("*Review plan* · Commerce · open, or merged since ")
+    assert "Europe/Berlin" in mine
+    assert "of this week's changed code and" in mine
+    assert "\n1. " in mine
+    assert named.startswith("*Review plan* · Search")
+
+
 def test_answers_show_times_in_the_slack_members_zone(served: Served) -> None:
     """The same deploy is 10:35 for the New York VP and 16:35 for the Berlin lead, zone named."""
     served.command("deploy deploy:checkout:2026-11-20T15:35", response_id="ny")
