@@ -68,7 +68,7 @@ def plan_answer(record: PlanRecord, timezone: str) -> Answer:
             sentence = (
                 f"Nothing scored is open or was merged in the last {DAYS} days in "
                 f"{one_line(record.scope)}; {many(record.unscored, 'open pull request')} "
-                "await the next scoring pass."
+                "not scored yet."
             )
         return Answer(
             (Paragraph((head, (sentence,))),), summary=("Review plan: nothing to review",)
