@@ -14,6 +14,7 @@ from bot.answers.lines import (
     not_found,
     point_lines,
     service_name,
+    team_word_lines,
 )
 from bot.answers.lookups import find_changes, local_time
 from bot.answers.parse import said
@@ -66,19 +67,6 @@ def _shipped_in(org: OrgConfig, risk: ChangeRisk, timezone: str) -> Line:
             ")",
         ]
     return tuple(line)
-
-
-def _team_word(risk: ChangeRisk, timezone: str) -> list[Line]:
-    """Each member's word from Slack on whether the change caused an incident, oldest first."""
-    return [
-        (
-            "Confirmed" if w.confirmed else "Rejected",
-            " as the cause of ",
-            Code(w.incident),
-            f" by {truncate(one_line(w.by), 60)} on {local_time(w.said_at, timezone)}.",
-        )
-        for w in risk.confirmations
-    ]
 
 
 def change_answer(
@@ -138,7 +126,7 @@ def change_answer(
     if gates:
         parts.append(Paragraph(((Strong(("Gates hit",)),), *gates)))
     parts.append(Paragraph((_shipped_in(org, risk, zone),)))
-    words = _team_word(risk, zone)
+    words = team_word_lines(risk.confirmations, zone)
     if words:
         parts.append(Paragraph(((Strong(("The team's word",)),), *words)))
     return Answer(tuple(parts), summary=(f"{key}: risk {risk.score}, {band_label(band)}",))

@@ -15,6 +15,7 @@ from bot.answers.lines import (
     not_found,
     point_lines,
     service_name,
+    team_word_lines,
 )
 from bot.answers.lookups import find_deploys, latest_deploy_key, local_time
 from bot.answers.parse import said
@@ -126,6 +127,9 @@ def deploy_answer(
                 )
             )
         )
+    words = team_word_lines(record.confirmations, zone, name_change=True)
+    if words:
+        parts.append(Paragraph(((Strong(("The team's word",)),), *words)))
     score_text = f"risk {record.score}, {band_label(band)}" if band is not None else "not scored"
     return Answer(tuple(parts), summary=(f"{name} deploy of {when} ({key}): {score_text}",))
 

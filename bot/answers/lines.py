@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from bot.answers.answer import Answer, AnswerOutcome, Code, Line, Paragraph
+from bot.answers.answer import Answer, AnswerOutcome, Code, Line, Paragraph, Span
 from bot.answers.lookups import local_time
-from bot.answers.records.models import GateRow, SignalPoints
-from briefing.render.escape import one_line
+from bot.answers.records.models import ConfirmationRow, GateRow, SignalPoints
+from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
 from data.store.tables import Deploy, Service
 from scoring.band import Band
@@ -25,6 +25,7 @@ __all__ = [
     "point_lines",
     "service_name",
     "signal_lines",
+    "team_word_lines",
 ]
 
 _TOP = 5
@@ -35,6 +36,23 @@ BAND_OF_WORDS = {b.label: b for b in Band}
 def signal_lines(scored: ScoredChange, limit: int = _TOP) -> list[Line]:
     """A stored score's top contributions as bullet lines: they add up to the score."""
     return [(f"• {c.points:+d} {one_line(c.explanation)}",) for c in breakdown(scored, limit)]
+
+
+def team_word_lines(
+    words: Sequence[ConfirmationRow], timezone: str, *, name_change: bool = False
+) -> list[Line]:
+    """Each member's word from Slack on whether a change caused an incident, as the record
+    orders them; ``name_change`` starts each with the change (a deploy lists several)."""
+    lines: list[Line] = []
+    for w in words:
+        said = "confirmed" if w.confirmed else "rejected"
+        lead: tuple[Span, ...] = (
+            ("• ", Code(w.change), f": {said}") if name_change else (said.capitalize(),)
+        )
+        by = truncate(one_line(w.by), 60)
+        when = local_time(w.said_at, timezone)
+        lines.append((*lead, " as the cause of ", Code(w.incident), f" by {by} on {when}."))
+    return lines
 
 
 def point_lines(signals: Sequence[SignalPoints], limit: int = _TOP) -> list[Line]:

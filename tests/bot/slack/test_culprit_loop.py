@@ -89,9 +89,9 @@ def test_a_confirmed_culprit_is_shown_and_labelled_and_changes_no_briefing(
 ) -> None:
     """The Commerce lead confirms the planted incident's first candidate and rejects the second
     with signed clicks; a second click is idempotent, Discovery's lead is refused; the change
-    and deploy pages say who said what and when; `calibrate`'s labels count the confirmed change
-    and drop the rejected one from the incident's deploy link, as the next briefing's scorer's
-    record does; the delivered briefing stays."""
+    and deploy pages and `/risk deploy` say who said what and when; `calibrate`'s labels count
+    the confirmed change and drop the rejected one from the incident's deploy link, as the
+    next briefing's scorer's record does; the delivered briefing stays."""
     with session_scope(sample_engine) as session:
         before = change_outcomes(session, org)
         briefings = {b.id: b.payload for b in session.exec(select(Briefing))}
@@ -122,6 +122,10 @@ def test_a_confirmed_culprit_is_shown_and_labelled_and_changes_no_briefing(
     deploy = _page(sample_engine, org, f"deploy/{DEPLOY}")
     assert f"{FRIDAY_KEY}: confirmed as the cause of {INCIDENT} by Lena Hoffmann" in deploy
     assert f"{CART_KEY}: rejected as the cause of {INCIDENT} by Lena Hoffmann" in deploy
+    served.command(f"deploy {DEPLOY}", user_id=COMMERCE_LEAD, response_id="d1")
+    told = _said(served, "d1")
+    assert f"`{FRIDAY_KEY}`: confirmed as the cause of `{INCIDENT}` by Lena Hoffmann" in told
+    assert f"`{CART_KEY}`: rejected as the cause of `{INCIDENT}` by Lena Hoffmann" in told
 
     with session_scope(sample_engine) as session:
         after = change_outcomes(session, org)
