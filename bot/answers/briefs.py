@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.answers.answer import Answer, BriefingPart, Strong
-from bot.answers.caller import Asked
+from bot.answers.caller import Asked, subscription_view
 from bot.answers.lookups import this_week
 from bot.answers.queries import BriefQuery
 from briefing.build import Recipient, build_payload
@@ -61,11 +61,5 @@ def brief_answer(
 def answer_brief(asked: Asked, query: BriefQuery) -> Answer:
     """``/risk brief``: the scope named, else the caller's subscription's, else everything; in
     the caller's subscription's time zone, else their chat profile's, else UTC."""
-    scope, timezone = query.scope, None
-    subscriber = asked.subscriber()
-    if subscriber is not None and subscriber.active:
-        timezone = subscriber.timezone
-        if scope is None:
-            scope = Scope.of(subscriber.teams, subscriber.services)
-    timezone = timezone or asked.caller.profile().timezone or "UTC"
-    return brief_answer(asked.session, asked.org, scope or Scope(), timezone, asked.now)
+    scope, timezone = subscription_view(asked, query.scope)
+    return brief_answer(asked.session, asked.org, scope, timezone, asked.now)

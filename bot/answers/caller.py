@@ -14,9 +14,10 @@ from sqlmodel import Session, col, select
 
 from bot.answers.lookups import subscriber_of
 from data.config import OrgConfig
+from data.scope import Scope
 from data.store.tables import Subscriber
 
-__all__ = ["Asked", "Caller", "Profile", "reader_timezone"]
+__all__ = ["Asked", "Caller", "Profile", "reader_timezone", "subscription_view"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +62,16 @@ def reader_timezone(asked: Asked) -> str:
     if subscriber is not None and subscriber.active:
         return subscriber.timezone
     return asked.org.organisation.timezone
+
+
+def subscription_view(asked: Asked, scope: Scope | None) -> tuple[Scope, str]:
+    """What an answer about a week covers and the zone its times are in: ``scope`` if named,
+    else the caller's active subscription's, else everything; the subscription's zone, else
+    the caller's chat profile's, else UTC."""
+    timezone = None
+    subscriber = asked.subscriber()
+    if subscriber is not None and subscriber.active:
+        timezone = subscriber.timezone
+        if scope is None:
+            scope = Scope.of(subscriber.teams, subscriber.services)
+    return scope or Scope(), timezone or asked.caller.profile().timezone or "UTC"

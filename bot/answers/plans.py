@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Line, Link, Note, Paragraph, Strong
-from bot.answers.caller import Asked
+from bot.answers.caller import Asked, subscription_view
 from bot.answers.lookups import local_time
 from bot.answers.queries import PlanQuery
 from bot.answers.records.plan import DAYS, PlanRecord, PlanRow, review_plan
 from briefing.render.escape import one_line, truncate
-from data.scope import Scope
 from scoring.lowering import shown_name
 from scoring.plural import many
 
@@ -113,13 +112,7 @@ def plan_answer(record: PlanRecord, timezone: str) -> Answer:
 def answer_plan(asked: Asked, query: PlanQuery) -> Answer:
     """``/risk plan``: the scope named, else the caller's subscription's, else everything; in
     the caller's subscription's time zone, else their chat profile's, else UTC."""
-    scope, timezone = query.scope, None
-    subscriber = asked.subscriber()
-    if subscriber is not None and subscriber.active:
-        timezone = subscriber.timezone
-        if scope is None:
-            scope = Scope.of(subscriber.teams, subscriber.services)
-    timezone = timezone or asked.caller.profile().timezone or "UTC"
-    access = Access.of(asked.org, scope or Scope(), timezone)
+    scope, timezone = subscription_view(asked, query.scope)
+    access = Access.of(asked.org, scope, timezone)
     record = review_plan(asked.session, asked.org, access, None, asked.now)
     return plan_answer(record, timezone)
