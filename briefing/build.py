@@ -72,7 +72,10 @@ def _plan(
 
     The changes open at the week's end (Monday 00:00 after it, in the subscriber's zone) and
     those merged in the week: what a manager would have been handed that Monday, and what
-    building the week's briefing again later still weighs (``data.store.plan_changes``).
+    building the week's briefing again later still weighs (``data.store.plan_changes``), cut
+    against the typical score as it stood then (``data.store.week_plan.typical_before``). Only
+    each item's one action is scored again against the history as read now, as ``riskbrief
+    check`` would score it: what would lower a change is asked of today's scorer.
     """
     since, until = shared.week.bounds(shared.timezone)
     services = None if shared.scope.whole else shared.scope.covered(org)
