@@ -333,7 +333,10 @@ def known_counts(payload: BriefingPayload) -> dict[str, set[int]]:
 
 
 # A percentage and the words after it, up to the clause's end: what the share is of.
-_SHARE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b|percent\b)([^.;:!?]*)", re.I)
+# (The words after it are looked ahead at, so the next percentage of the clause is matched too.)
+_SHARE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b|percent\b)(?=([^.;:!?]*))", re.IGNORECASE
+)
 # What a plan's two shares are of: its predicted risk, and the week's changed code.
 _OF_RISK = re.compile(r"\bpredicted risk\b|\brisk points?\b", re.IGNORECASE)
 _OF_CODE = re.compile(r"\bcode\b|\blines\b", re.IGNORECASE)
