@@ -160,16 +160,16 @@ def _plan_block(payload: BriefingPayload, sentence: str, shown: int) -> dict[str
     return section("\n".join(lines))
 
 
-def _words(blocks: list[dict[str, Any]]) -> int:
-    """The words a reader sees in ``blocks``: a link counts its label, not its address."""
-    texts: list[str] = []
-    for block in blocks:
-        text = block.get("text")
-        if isinstance(text, dict):
-            texts.append(str(text.get("text", "")))
-        for element in block.get("elements", ()):
-            texts.append(str(element.get("text", "")))
-    return sum(len(_LINKED.sub(r"\1", t).split()) for t in texts)
+def _words(node: Any) -> int:
+    """The words a reader sees in ``node`` (blocks, a block or a part of one): every text,
+    buttons' labels included, a link counted by its label, not its address."""
+    if isinstance(node, list | tuple):
+        return sum(_words(n) for n in node)
+    if not isinstance(node, dict):
+        return 0
+    text = node.get("text")
+    own = len(_LINKED.sub(r"\1", text).split()) if isinstance(text, str) else 0
+    return own + sum(_words(v) for v in node.values())
 
 
 _LINKED = re.compile(r"<[^|>]+\|([^>]*)>")

@@ -70,14 +70,14 @@ def write_deterministic(payload: BriefingPayload) -> Narrative:
     return make_narrative(payload).model_copy(update={"plan": plan_sentence(payload.plan)})
 
 
-def _slack_texts(blocks: list[dict[str, Any]]) -> list[str]:
-    texts: list[str] = []
-    for block in blocks:
-        text = block.get("text")
-        if isinstance(text, dict):
-            texts.append(str(text["text"]))
-        texts += [str(e.get("text", "")) for e in block.get("elements", ())]
-    return texts
+def _slack_texts(node: Any) -> list[str]:
+    """Every ``text`` string in a Block Kit structure, as the demo's word test reads them."""
+    if isinstance(node, dict):
+        found = [node["text"]] if isinstance(node.get("text"), str) else []
+        return found + [t for v in node.values() for t in _slack_texts(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in _slack_texts(v)]
+    return []
 
 
 def _slack_words(blocks: list[dict[str, Any]]) -> int:
