@@ -11,12 +11,15 @@ it is only held (``PlanView``) and worded. A briefing is a 90-second read: it sh
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from briefing.views import BandName, View
-from data.store.week_plan import StoredPlan
 from scoring.lowering import LowerAction, shown_name
 from scoring.plural import many
+
+if TYPE_CHECKING:
+    # Only a type here: reading a stored payload (``briefing.payload``) loads no store.
+    from data.store.week_plan import StoredPlan
 
 __all__ = [
     "BRIEFING_ITEMS",
