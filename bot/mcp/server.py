@@ -162,7 +162,8 @@ AsOfArg = Annotated[
     str | None,
     Field(
         description="A date such as 2026-11-23: the plan as that day began in the caller's time "
-        "zone (changes merged in the 7 days before, and the pull requests open now); default: now.",
+        "zone (changes merged in the 7 days before, and the pull requests open then); default: "
+        "now.",
         max_length=20,
     ),
 ]
