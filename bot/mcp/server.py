@@ -286,7 +286,7 @@ def build_server(
         the team's word from Slack on whether it caused an incident (who, when)."""
         return run(ctx, lambda s, a: change_risk(s, org, a, change))
 
-    history = history or HistoryCache()
+    history = history or HistoryCache.of(engine)
 
     @tool("proposal_risk")
     def proposal_risk_tool(
