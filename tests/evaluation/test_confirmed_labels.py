@@ -9,7 +9,7 @@ from sqlmodel import Session
 from data.store.confirmations import record_confirmation
 from data.store.tables import CulpritConfirmation, DeployChange
 from evaluation.change_outcomes import change_outcomes
-from evaluation.team_word import team_word
+from data.store.team_word import team_word
 from tests.data.rows import at, base, change, deploy, incident
 
 
