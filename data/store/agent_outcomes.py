@@ -28,7 +28,7 @@ from data.store.team_word import team_word
 from data.store.work_kinds import change_work
 from scoring.agent_outcomes import ChangeOutcome
 
-__all__ = ["REVERT_INCIDENT", "change_outcome_facts"]
+__all__ = ["REVERT_INCIDENT", "change_outcome_facts", "later_fixes"]
 
 # The key prefix of an incident a revert made (``data.rules.revert_incidents``).
 REVERT_INCIDENT = "revert:"
@@ -53,7 +53,6 @@ def change_outcome_facts(
     conn = session.connection()
     reverted: set[str] = set()
     by_revert: set[str] = set()
-    repository: dict[str, str] = {}
     words: list[CulpritConfirmation] = []
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
@@ -69,23 +68,36 @@ def change_outcome_facts(
                 by_revert.add(target)
         # Chunked too: a change's every word is in its chunk, so each verdict is whole.
         words += confirmations_on(session, chunk)
-        if later_fixed is not None:
-            repository.update(
-                conn.execute(
-                    sa.select(col(Change.key), col(Repository.name))
-                    .join(Repository, col(Repository.id) == col(Change.repository_id))
-                    .where(col(Change.key).in_(chunk))
-                ).all()
-            )
     confirmed = {c for _, c in team_word(words).confirmed}
-    blamed = later_fixed or {}
+    fixed = later_fixes(session, wanted, later_fixed)
     return {
         key: ChangeOutcome(
             kind=w.kind,
             source_lines=w.source_lines,
             reverted=key in reverted,
             incident=key in by_revert or key in confirmed,
-            later_fixed=(key in blamed[repository[key]] if repository.get(key) in blamed else None),
+            later_fixed=fixed.get(key),
         )
         for key, w in work.items()
     }
+
+
+def later_fixes(
+    session: Session, keys: Collection[str], blamed: Mapping[str, frozenset[str]] | None
+) -> dict[str, bool]:
+    """Whether SZZ blamed each change of ``keys`` whose repository it ran over (``blamed``:
+    a repository's name to the changes blamed in it); the others are left out: not known."""
+    if not blamed:
+        return {}
+    wanted = sorted(set(keys))
+    out: dict[str, bool] = {}
+    conn = session.connection()
+    for start in range(0, len(wanted), _CHUNK):
+        for key, repository in conn.execute(
+            sa.select(col(Change.key), col(Repository.name))
+            .join(Repository, col(Repository.id) == col(Change.repository_id))
+            .where(col(Change.key).in_(wanted[start : start + _CHUNK]))
+        ):
+            if repository in blamed:
+                out[key] = key in blamed[repository]
+    return out
