@@ -192,8 +192,13 @@ def load_window(
     until: datetime,
     version: str,
     services: Iterable[str] | None = None,
+    outcomes: bool = True,
 ) -> Window:
     """Every change, production deploy and incident of ``[since, until)`` scored as ``version``.
+
+    ``outcomes`` reads each change's kind of work, lines of code and outcomes when the window
+    holds an agent change (``WeekChange.outcome``, for the agent card); a reader of many weeks
+    that shows none of it (a scope's trend) leaves it off.
 
     Deploys to other environments are left out: a staging deploy that failed is
     not a failed change for the change failure rate. Given ``services``, only theirs
@@ -289,7 +294,9 @@ def load_window(
             .order_by(col(Change.merged_at), col(Change.key))
         )
     ]
-    changes = _with_outcomes(session, _with_ungated_scores(conn, changes, version))
+    changes = _with_ungated_scores(conn, changes, version)
+    if outcomes:
+        changes = _with_outcomes(session, changes)
     deploys = [
         ScoredDeploy(
             key=key,

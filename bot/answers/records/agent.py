@@ -345,7 +345,8 @@ def agent_activity(
     week = asked_week(week_text, scope, now or utcnow(), current=False)
     since, until = week.bounds(scope.timezone)
     services = list(scope.visible(org))
-    rows = load_window(session, since, until, version_of(org), services).slice(
+    # The week's kinds are read below for its changes alone; outcomes come with ``outcomes``.
+    rows = load_window(session, since, until, version_of(org), services, outcomes=False).slice(
         since, until, services
     )
     agents = set(session.exec(select(Person.login).where(col(Person.kind) == "agent")))
