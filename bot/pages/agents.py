@@ -92,7 +92,9 @@ def agents_page(ctx: PageContext) -> Page:
         (
             GridColumn("agent", "Agent"),
             GridColumn("changes", "Changes", numeric=True),
-            GridColumn("reviewed", "Approved", numeric=True),
+            # Approved is the changes neither unapproved nor of unknown review: a phone
+            # leaves it to the other two.
+            GridColumn("reviewed", "Approved", numeric=True, wide=True),
             GridColumn("unreviewed", "Not approved", numeric=True),
             GridColumn("unknown", "Review unknown", numeric=True),
             GridColumn("high", "High risk", numeric=True, wide=True),
