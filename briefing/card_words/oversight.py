@@ -43,15 +43,20 @@ def _t_agent_outcomes(card: Card, _names: Mapping[str, str]) -> str:
     return f"AI agents' {card.subject or 'changes'} work went wrong more often than people's"
 
 
+def _rate(card: CardView, key: FactKey) -> str:
+    """A rate per 1,000 lines of code as the card holds it, to the hundredth (0.25, 2.5)."""
+    return f"{fact(card, key):g}"
+
+
 def _p_agent_outcomes(_payload: BriefingPayload, card: CardView) -> str:
     kind = card.subject or "changes"
     weeks = many(fact(card, FactKey.OUTCOME_WEEKS), "week")
     return (
         f"Over the last {weeks}, {number(fact(card, FactKey.AGENT_KIND_WENT_WRONG))} of "
         f"{many(fact(card, FactKey.AGENT_KIND_CHANGES), f'AI-agent {kind} change')} were "
-        f"reverted or linked to an incident: {number(fact(card, FactKey.AGENT_KIND_RATE))} "
+        f"reverted or linked to an incident: {_rate(card, FactKey.AGENT_KIND_RATE)} "
         f"per 1,000 lines of code ({number(fact(card, FactKey.AGENT_KIND_LINES))} lines), "
-        f"against {number(fact(card, FactKey.PEOPLE_KIND_RATE))} for people's "
+        f"against {_rate(card, FactKey.PEOPLE_KIND_RATE)} for people's "
         f"({number(fact(card, FactKey.PEOPLE_KIND_WENT_WRONG))} of "
         f"{number(fact(card, FactKey.PEOPLE_KIND_CHANGES))}, "
         f"{number(fact(card, FactKey.PEOPLE_KIND_LINES))} lines)."

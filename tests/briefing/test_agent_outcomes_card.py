@@ -3,18 +3,31 @@ their changes of one kind make a warning whose facts and words are the planted n
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
 from bot.answers.lookups import version_of
+from briefing.build import Recipient, build_payload
 from briefing.card_words import KIND_WORDS, card_title
+from briefing.render import render_email, render_slack
 from briefing.sections import card_view
 from briefing.week import IsoWeek
+from briefing.writer import write_narrative
 from data.store.engine import session_scope
 from data.store.tables import Change
 from data.store.window import window_rows
-from scoring.card_terms import Card, CardKind, CardRules, FactKey, Severity
+from scoring.card_terms import (
+    Card,
+    CardFact,
+    CardKind,
+    CardRules,
+    Evidence,
+    EvidenceKind,
+    FactKey,
+    Severity,
+)
 from scoring.cards import build_cards
 from scoring.weekly import WeekAggregate, aggregate
 from tests.samples import LoadedSample
@@ -88,3 +101,42 @@ def test_planted_reverts_make_a_warning_with_their_numbers(scored: LoadedSample)
     words = KIND_WORDS[CardKind.AGENT_OUTCOMES].paragraph(None, view)  # type: ignore[arg-type]
     assert f"2 of {card.fact(FactKey.AGENT_KIND_CHANGES):.0f} AI-agent {kind.value}" in words
     assert kind.value in card_title(card)
+
+
+def test_the_card_reads_in_slack_and_email_with_its_evidence(scored: LoadedSample) -> None:
+    """Set into a week's payload, the card's title, words and an earlier week's evidence render
+    in Slack and the email from the deterministic writer, each rate stated once."""
+    week = IsoWeek.of(scored.as_of - timedelta(days=7))
+    card = Card(
+        "agent:outcomes:refactor",
+        CardKind.AGENT_OUTCOMES,
+        Severity.WARNING,
+        "refactor",
+        (
+            CardFact(FactKey.OUTCOME_WEEKS, 5),
+            CardFact(FactKey.AGENT_KIND_CHANGES, 12),
+            CardFact(FactKey.AGENT_KIND_WENT_WRONG, 4),
+            CardFact(FactKey.AGENT_KIND_LINES, 1600),
+            CardFact(FactKey.AGENT_KIND_RATE, 2.5),
+            CardFact(FactKey.PEOPLE_KIND_CHANGES, 90),
+            CardFact(FactKey.PEOPLE_KIND_WENT_WRONG, 3),
+            CardFact(FactKey.PEOPLE_KIND_LINES, 12000),
+            CardFact(FactKey.PEOPLE_KIND_RATE, 0.25),
+        ),
+        (Evidence(EvidenceKind.CHANGE, "acme/platform#4001"),),
+    )
+    with session_scope(scored.engine) as session:
+        payload = build_payload(session, scored.org, Recipient("vp", "VP", "UTC"), week)
+    payload = payload.model_copy(update={"cards": (*payload.cards, card_view(card))})
+    narrative = write_narrative(payload, None).narrative
+    slack = json.dumps(render_slack(payload, narrative).to_json())
+    email = render_email(payload, narrative).text
+    title = card_title(card)
+    assert title == "AI agents' refactor work went wrong more often than people's"
+    for text in (slack, email):
+        assert title in text
+        assert "2.5 per 1,000 lines of code" in text
+        assert "against 0.25 for people's" in text
+        assert "acme/platform#4001" in text
+    # The paragraph states the rates, so no fact line repeats them.
+    assert "gone wrong per 1,000 lines of code:" not in email
