@@ -42,8 +42,8 @@ from data.store.tables import (
     Repository,
     merged_time,
 )
-from evaluation.szz import bug_inducing
 from data.store.team_word import team_word
+from evaluation.szz import bug_inducing
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 from scoring.fixes import is_fix_commit
