@@ -214,7 +214,9 @@ def test_agent_activity_carries_outcomes_by_kind_beside_peoples(whole: Session) 
             assert reviews == side["changes"]
             assert side["later_fixed"] is None
     assert outcomes["later_fixes_known"] is False
-    agent = whole.tools["agent_activity"].output_schema["$defs"]["AgentKinds"]
+    schema = whole.tools["agent_activity"].output_schema
+    assert schema is not None
+    agent = schema["$defs"]["AgentKinds"]
     assert "verbatim" in agent["properties"]["agent"]["description"]
 
 
