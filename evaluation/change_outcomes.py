@@ -6,7 +6,7 @@ it, or when the SZZ pass (``evaluation.szz``) over a configured local clone
 blames it for a bug a later fix repaired. These outcomes are what
 ``riskbrief calibrate`` fits weights to, and what the scorer's record counts.
 
-The team's word from Slack (``evaluation.team_word``) is a label too: a change the team
+The team's word from Slack (``data.store.team_word``) is a label too: a change the team
 confirmed as an incident's cause is bad, whatever shipped it. A change the team said did
 not cause an incident is not labelled bad through that incident's deploy link (sharing a
 deploy with the culprit is not causing it); a revert, SZZ, another incident's link or
@@ -42,8 +42,8 @@ from data.store.tables import (
     Repository,
     merged_time,
 )
+from data.store.team_word import team_word
 from evaluation.szz import bug_inducing
-from evaluation.team_word import team_word
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 from scoring.fixes import is_fix_commit

@@ -167,6 +167,15 @@ AsOfArg = Annotated[
         max_length=20,
     ),
 ]
+AgentWeeksArg = Annotated[
+    int,
+    Field(
+        description="How many weeks, ending with the week asked, agents' outcomes by kind of "
+        "work are counted over (outcomes lag a merge by weeks); default 12.",
+        ge=4,
+        le=52,
+    ),
+]
 ScopeArg = Annotated[
     list[str] | None,
     Field(
@@ -363,11 +372,14 @@ def build_server(
 
     @tool("agent_activity")
     def agent_activity_tool(
-        ctx: Context, scope: ScopeArg = None, week: WeekArg = None
+        ctx: Context, scope: ScopeArg = None, week: WeekArg = None, weeks: AgentWeeksArg = 12
     ) -> AgentActivity:
         """AI coding agents' changes in a scope and week: changes by agent, the share a human
-        reviewed, and their band distribution against the humans' changes."""
-        return run(ctx, lambda s, a: agent_activity(s, org, a, scope, week))
+        reviewed, and their band distribution against the humans' changes; and, over the
+        ``weeks`` weeks up to it (``outcomes``), per agent and kind of work, what became of
+        them beside people's changes of that kind: lines of code, human review (unknown apart),
+        reverted, linked to an incident, later fixed, each per 1,000 lines of code."""
+        return run(ctx, lambda s, a: agent_activity(s, org, a, scope, week, None, weeks))
 
     @tool("review_plan")
     def review_plan_tool(ctx: Context, scope: ScopeArg = None, as_of: AsOfArg = None) -> PlanRecord:
