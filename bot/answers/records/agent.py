@@ -34,7 +34,7 @@ from data.store.agent_outcomes import later_fixes
 from data.store.tables import IS_MERGED, Change, Person, RiskScoreRow
 from data.store.window import load_window
 from data.store.work_kinds import change_work_kinds
-from evaluation.change_outcomes import change_outcomes, szz_labels
+from evaluation.change_outcomes import change_outcomes, kept_szz_labels
 from scoring.agent_outcomes import KindTally, OutcomeRow, outcomes_by_kind, per_lines
 from scoring.band import Band
 from scoring.weekly import Distribution, WeekChange
@@ -257,7 +257,7 @@ def _row(
 def _blamed(session: Session, org: OrgConfig, since: datetime) -> dict[str, frozenset[str]]:
     """What SZZ blamed in each configured clone it could read, from the fixes since ``since``
     (a change of the window can only be blamed by a later fix)."""
-    return {s.repository: s.bad for s in szz_labels(session, org, since) if s.skipped is None}
+    return {s.repository: s.bad for s in kept_szz_labels(session, org, since) if s.skipped is None}
 
 
 def _kind_outcomes(agents: Sequence[KindTally], people: Sequence[KindTally]) -> list[KindOutcome]:
