@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from scoring.culprits import CulpritTrace
 from scoring.risk import Band
 
 __all__ = [
@@ -96,6 +97,9 @@ class WeekIncident:
     deploy_score: int | None = None
     deploy_gates: tuple[str, ...] = ()
     shipped: tuple[WeekChange, ...] = ()
+    # What ranking its likeliest culprits reads, when the week was read with it (a briefing's
+    # week is; a trend's weeks are not).
+    culprits: CulpritTrace | None = None
 
     @property
     def minutes_to_resolve(self) -> float | None:
