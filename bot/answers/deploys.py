@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Strong
-from bot.answers.caller import Asked, reader_timezone
+from bot.answers.caller import Asked, caller_access
 from bot.answers.lines import (
     BAND_OF_WORDS,
     candidates,
@@ -24,6 +24,7 @@ from bot.answers.records.deploy import deploy_record
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
+from data.store.tables import Service
 from scoring.plural import many
 
 __all__ = ["answer_deploy", "deploy_answer"]
@@ -34,21 +35,30 @@ _CANDIDATES = 10
 
 
 def deploy_answer(
-    session: Session, org: OrgConfig, key: str, timezone: str | None = None
+    session: Session,
+    org: OrgConfig,
+    key: str,
+    timezone: str | None = None,
+    access: Access | None = None,
 ) -> Answer:
     """A deploy's risk, its signals and gates, the changes it shipped and the incidents after.
 
     Times are in ``timezone`` (the reader's), else the organisation's. The deploy is told
     from the core's record of it (``records.deploy.deploy_record``, what the web page
-    shows): this answer only words it.
+    shows): this answer only words it. Only what ``access`` (else the organisation) may see
+    is found, or offered as a candidate.
     """
     zone = timezone or org.organisation.timezone
-    found = find_deploys(session, key)
+    access = access or Access.organisation(org)
+    services = {s.id: s.key for s in session.exec(select(Service))}
+    found = [d for d in find_deploys(session, key) if access.sees([services.get(d.service_id)])]
     if not found:
+        # Outside the caller's scope is said in the same words as not stored at all.
+        where = "in the store" if access.whole else "in the store for your scope"
         return not_found(
             "No deploy ",
             Code(said(key)),
-            " is in the store; try `/risk deploy latest <service>`.",
+            f" is {where}; try `/risk deploy latest <service>`.",
         )
     if len(found) > 1:
         lines: list[Line] = [
@@ -60,7 +70,7 @@ def deploy_answer(
             len(found) - _CANDIDATES,
             "ask about one of them by its id",
         )
-    record = deploy_record(session, org, Access.organisation(org), found[0].key)
+    record = deploy_record(session, org, access, found[0].key)
     key = record.key
     name = service_name(org, record.service or None)
     when = local_time(record.finished_at, zone)
@@ -136,8 +146,15 @@ def deploy_answer(
 
 def answer_deploy(asked: Asked, query: DeployQuery) -> Answer:
     """``/risk deploy``: the deploy ``query`` names (a service's latest, or by id)."""
+    access = caller_access(asked)
     key = query.deploy
     if query.service is not None:
+        if not access.sees([query.service]):
+            # The same sentence as a name that is no service: what lies outside is not there.
+            return not_found(
+                "No service by that name is in your scope; use one of: "
+                f"{', '.join(access.visible(asked.org)) or 'none'}."
+            )
         key = latest_deploy_key(asked.session, query.service)
         if key is None:
             return not_found(
@@ -145,4 +162,4 @@ def answer_deploy(asked: Asked, query: DeployQuery) -> Answer:
                 "check its deploy source with `riskbrief doctor`, or run `riskbrief sync`."
             )
     assert key is not None
-    return deploy_answer(asked.session, asked.org, key, reader_timezone(asked))
+    return deploy_answer(asked.session, asked.org, key, access.timezone, access)
