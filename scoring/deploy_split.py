@@ -79,7 +79,8 @@ class DeploySplit:
 
     ``reason`` names what makes it gated: a gate's name (``schema_migration``,
     ``error_budget``, ``large_change``, ``active_incident``) or ``TIMING``; ``gated`` are
-    the changes that gate lifted (none for a deploy's own gate or its timing).
+    the changes that gate lifted (none for a deploy's own gate or its timing); ``apart``
+    holds every gated change, whatever its gate.
     """
 
     way: SplitWay
@@ -191,4 +192,6 @@ def split_deploy(
     )
     if rest.score.score >= whole.score:
         return None
-    return DeploySplit(way, reason, tuple(s.score.key for s in gated), first, rest, whole)
+    # The changes of the gate named: the reader is told which change each reason is.
+    named = tuple(s.score.key for s in gated if any(g.name == reason for g in s.score.gates))
+    return DeploySplit(way, reason, named, first, rest, whole)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from bot.answers.access import Access
-from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Strong
+from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Span, Strong
 from bot.answers.caller import Asked, caller_access
 from bot.answers.lines import (
     BAND_OF_WORDS,
@@ -21,17 +21,84 @@ from bot.answers.lookups import find_deploys, latest_deploy_key, local_time
 from bot.answers.parse import said
 from bot.answers.queries import DeployQuery
 from bot.answers.records.deploy import deploy_record
+from bot.answers.records.models import DeployRecord, DeploySplitRow
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
 from data.store.tables import Service
 from scoring.plural import many
 
-__all__ = ["answer_deploy", "deploy_answer"]
+__all__ = ["SPLIT_REASONS", "answer_deploy", "deploy_answer", "split_paragraph", "split_reason"]
 
 _SHIPPED_SHOWN = 15
 # Candidates listed when a tag names deploys of more than one service.
 _CANDIDATES = 10
+
+
+# What gated a deploy, as a reader says it (``scoring.deploy_split``'s reasons); its timing
+# is said in its own signal's words ("deployed on a Friday (Fri 14:05 UTC)").
+SPLIT_REASONS = {
+    "schema_migration": "a schema migration",
+    "error_budget": "a change merged on a spent error budget",
+    "large_change": "a very large change",
+    "active_incident": "an incident of its service still active",
+}
+
+
+def split_reason(record: DeployRecord, split: DeploySplitRow) -> str:
+    """What gated the deploy, in a few words: "a schema migration", "deployed on a Friday
+    (Fri 14:05 UTC)"; a gate this version does not know by its name."""
+    if split.reason in SPLIT_REASONS:
+        return SPLIT_REASONS[split.reason]
+    timing = next((s for s in record.signals if s.name == split.reason), None)
+    return timing.explanation if timing is not None else split.reason.replace("_", " ")
+
+
+def _keys(keys: list[str]) -> list[Span]:
+    spans: list[Span] = []
+    for n, key in enumerate(keys):
+        spans += [", "] if n else []
+        spans.append(Code(key))
+    return spans
+
+
+def split_paragraph(record: DeployRecord) -> Paragraph | None:
+    """How to ship the deploy as two, each part with the deploy scorer's score of it."""
+    split = record.split
+    if split is None:
+        return None
+    apart, rest = split.apart, split.rest
+    n = len(apart.changes) + len(rest.changes)
+    what = split_reason(record, split)
+    if split.way == "gate":
+        head: Line = ("Ship it as two deploys",)
+        why: Line = (f"It shipped {n} changes through a gate: {what} (", *_keys(split.gated), ").")
+        first: Line = (
+            "• ",
+            *_keys(apart.changes),
+            " (the gated changes and those touching their files) in one deploy · score "
+            f"{apart.score}, {apart.band} risk",
+        )
+    else:
+        head = ("Hold back its riskiest changes",)
+        why = (f"It shipped {n} changes, {what}.",)
+        first = (
+            "• hold back ",
+            *_keys(apart.changes),
+            f" · score {apart.score}, {apart.band} risk",
+        )
+    others = many(len(rest.changes), "change")
+    other: Line = (
+        f"• the other {others} in another deploy · score {rest.score}, {rest.band} risk"
+        if split.way == "gate"
+        else f"• ship the other {others} · score {rest.score}, {rest.band} risk",
+    )
+    whole = (
+        f"As one deploy it scored {record.score}, {record.band} risk. Each part is scored again "
+        "by the deploy scorer as this deploy with only its changes: same time, same previous "
+        "deploy.",
+    )
+    return Paragraph(((Strong(head),), why, first, other, whole))
 
 
 def deploy_answer(
@@ -120,6 +187,9 @@ def deploy_answer(
             )
         )
     )
+    split = split_paragraph(record)
+    if split is not None:
+        parts.append(split)
     if record.incidents:
         parts.append(
             Paragraph(
