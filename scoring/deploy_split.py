@@ -30,9 +30,9 @@ from scoring.typical import TypicalScore
 __all__ = [
     "MIN_CHANGES",
     "TIMING",
+    "DeployPart",
     "DeploySplit",
     "ShippedChange",
-    "SplitPart",
     "SplitWay",
     "change_typical",
     "deploy_typical",
@@ -63,7 +63,7 @@ class ShippedChange:
 
 
 @dataclass(frozen=True, slots=True)
-class SplitPart:
+class DeployPart:
     """One deploy of a split: the keys of its changes (as the deploy shipped them) and its
     score by the deploy scorer."""
 
@@ -86,8 +86,8 @@ class DeploySplit:
     way: SplitWay
     reason: str
     gated: tuple[str, ...]
-    apart: SplitPart
-    rest: SplitPart
+    apart: DeployPart
+    rest: DeployPart
     whole: RiskScore
 
 
@@ -120,10 +120,12 @@ def _scored(
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
     typical: float | None,
-) -> SplitPart:
+) -> DeployPart:
     keys = tuple(s.score.key for s in part)
     facts = replace(deploy, change_keys=keys)
-    return SplitPart(keys, score_deploy(facts, [s.score for s in part], incidents, config, typical))
+    return DeployPart(
+        keys, score_deploy(facts, [s.score for s in part], incidents, config, typical)
+    )
 
 
 def _touching(gated: Sequence[ShippedChange], shipped: Sequence[ShippedChange]) -> set[str]:

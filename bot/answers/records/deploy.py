@@ -18,11 +18,11 @@ from bot.answers.records.confirmed import confirmation_rows
 from bot.answers.records.models import (
     ChangeRef,
     ChangeRow,
+    DeployPartRow,
     DeployRecord,
     DeploySplitRow,
     GateRow,
     RevertRow,
-    SplitPartRow,
     band_words,
     signal_points,
 )
@@ -30,7 +30,7 @@ from data.config import OrgConfig
 from data.store.deploy_split import split_inputs
 from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change, Deploy, DeployChange, Incident, Service
-from scoring.deploy_split import DeploySplit, SplitPart, split_deploy
+from scoring.deploy_split import DeployPart, DeploySplit, split_deploy
 from scoring.errors import NotFoundError
 from scoring.risk import top_signals
 
@@ -42,8 +42,8 @@ DEPLOY_NOT_FOUND = (
 )
 
 
-def _part(part: SplitPart) -> SplitPartRow:
-    return SplitPartRow(
+def _part(part: DeployPart) -> DeployPartRow:
+    return DeployPartRow(
         changes=list(part.changes), score=part.score.score, band=band_words(part.score.band)
     )
 

@@ -23,6 +23,7 @@ __all__ = [
     "ChangeRisk",
     "ChangeRow",
     "ConfirmationRow",
+    "DeployPartRow",
     "DeployRecord",
     "DeployRow",
     "DeploySplitRow",
@@ -33,7 +34,6 @@ __all__ = [
     "RevertRow",
     "ServiceRecord",
     "SignalPoints",
-    "SplitPartRow",
     "Trend",
     "UnknownSignal",
     "WeekRecord",
@@ -284,7 +284,7 @@ class FileOwners(RecordBase):
     )
 
 
-class SplitPartRow(RecordBase):
+class DeployPartRow(RecordBase):
     """One deploy of a split: its changes and its score by the deploy scorer."""
 
     changes: list[str] = Field(description="The keys of its changes, in merge order.")
@@ -304,8 +304,8 @@ class DeploySplitRow(RecordBase):
         "active_incident or deploy_timing (a Friday or after hours)."
     )
     gated: list[str] = Field(description="The changes a gate lifted, if any.")
-    apart: SplitPartRow = Field(description="The changes to ship apart (or hold back).")
-    rest: SplitPartRow = Field(description="The other changes.")
+    apart: DeployPartRow = Field(description="The changes to ship apart (or hold back).")
+    rest: DeployPartRow = Field(description="The other changes.")
 
 
 class DeployRecord(RecordBase):
