@@ -36,6 +36,7 @@ __all__ = [
     "SplitWay",
     "change_typical",
     "deploy_typical",
+    "gate_reason",
     "split_deploy",
 ]
 
@@ -144,9 +145,10 @@ def _held(shipped: Sequence[ShippedChange]) -> set[str]:
     return {riskiest.score.key}
 
 
-def _reason(whole: RiskScore, gated: Sequence[ShippedChange]) -> str | None:
-    """What makes the deploy gated: its gated changes' gate of the highest floor, its own
-    gate, else its timing when that earned points; ``None`` for an ungated deploy."""
+def gate_reason(whole: RiskScore, gated: Sequence[ShippedChange]) -> str | None:
+    """What makes the deploy ``whole`` gated (``gated``: its changes a gate lifted): their gate
+    of the highest floor, its own gate, else its timing when that earned points; ``None`` for
+    an ungated deploy. Its stored score tells the same as its score again."""
     if gated:
         # The gate of the highest floor (a migration's before a large change's), the riskier
         # change's on a tie.
@@ -177,7 +179,7 @@ def split_deploy(
         return None
     whole = score_deploy(deploy, [s.score for s in shipped], incidents, config, typical)
     gated = [s for s in shipped if s.score.gates]
-    reason = _reason(whole, gated)
+    reason = gate_reason(whole, gated)
     if reason is None:
         return None
     way, apart = SplitWay.GATE, _touching(gated, shipped) if gated else set()

@@ -14,7 +14,13 @@ from sqlmodel import Session, col, or_, select
 from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change, ChangeFile, Deploy, DeployChange, Incident, Service
 from scoring.config import ScoringConfig
-from scoring.deploy_split import MIN_CHANGES, ShippedChange, change_typical, deploy_typical
+from scoring.deploy_split import (
+    MIN_CHANGES,
+    ShippedChange,
+    change_typical,
+    deploy_typical,
+    gate_reason,
+)
 from scoring.facts import DeployFacts, IncidentFacts
 
 __all__ = ["SplitInputs", "split_inputs"]
@@ -34,8 +40,8 @@ def split_inputs(
     session: Session, deploy: Deploy, version: str, config: ScoringConfig
 ) -> SplitInputs | None:
     """What splitting ``deploy`` reads, with scores of scorer ``version``; ``None`` when it
-    shipped fewer than ``scoring.deploy_split.MIN_CHANGES`` scored changes, is not scored, or
-    its score hides the typical change it read them against."""
+    shipped fewer than ``scoring.deploy_split.MIN_CHANGES`` scored changes, is not scored, is
+    not gated, or its score hides the typical change it read them against."""
     service = session.get(Service, deploy.service_id)
     stored = load_scores(session, "deploy", version, [deploy.key]).get(deploy.key)
     if service is None or stored is None or deploy.id is None:
@@ -53,6 +59,10 @@ def split_inputs(
     scored = [c for c in changes if c.key in scores and c.id is not None]
     typical = change_typical(stored, config)
     if len(scored) < MIN_CHANGES or typical is None:
+        return None
+    # An ungated deploy is never split: its service's earlier deploys are not read for it.
+    gated = [ShippedChange(scores[c.key]) for c in scored if scores[c.key].gates]
+    if gate_reason(stored, gated) is None:
         return None
     files: dict[int, set[str]] = defaultdict(set)
     for change_id, path in session.exec(
