@@ -112,10 +112,11 @@ def culprit_facts(
             )
         ]
     else:
+        # No DISTINCT: the IN list already gives each change once, and PostgreSQL cannot
+        # compare a change's JSON columns to make rows distinct.
         changes = list(
             session.exec(
-                select(Change)
-                .where(
+                select(Change).where(
                     IS_MERGED,
                     col(Change.merged_at) >= start,
                     col(Change.merged_at) <= incident.opened_at,
@@ -176,9 +177,9 @@ def _later_fixes(
         )
         found.update({c.id: c for c in session.exec(query) if c.id is not None})
     for start in range(0, len(paths), _CHUNK):
+        # Once each by the IN list; DISTINCT over JSON columns fails on PostgreSQL.
         near = session.exec(
-            select(Change)
-            .where(
+            select(Change).where(
                 IS_MERGED,
                 col(Change.merged_at) >= incident.opened_at,
                 col(Change.merged_at) <= incident.opened_at + FIX_HORIZON,
