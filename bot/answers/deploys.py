@@ -68,11 +68,13 @@ def split_paragraph(record: DeployRecord) -> Paragraph | None:
     if split is None:
         return None
     apart, rest = split.apart, split.rest
-    n = len(apart.changes) + len(rest.changes)
+    n = many(
+        len(apart.changes) + len(rest.changes), "scored change" if record.unscored else "change"
+    )
     what = split_reason(record, split)
     if split.way == "gate":
         head: Line = ("Ship it as two deploys",)
-        why: Line = (f"It shipped {n} changes through a gate: {what} (", *_keys(split.gated), ").")
+        why: Line = (f"It shipped {n} through a gate: {what} (", *_keys(split.gated), ").")
         first: Line = (
             "• ",
             *_keys(apart.changes),
@@ -81,7 +83,7 @@ def split_paragraph(record: DeployRecord) -> Paragraph | None:
         )
     else:
         head = ("Hold back its riskiest changes",)
-        why = (f"It shipped {n} changes, {what}.",)
+        why = (f"It shipped {n}, {what}.",)
         first = (
             "• hold back ",
             *_keys(apart.changes),
