@@ -6,18 +6,29 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from briefing import sections
-from briefing.payload import BriefingPayload, ScopeView, SeverityCounts, TeamView, WeekView
+from briefing.payload import (
+    BriefingPayload,
+    PlanView,
+    ScopeView,
+    SeverityCounts,
+    TeamView,
+    WeekView,
+)
 from briefing.stored import Stored
 from briefing.track_record import RecordView
 from briefing.week import IsoWeek
 from briefing.windows import PayloadKey, Windows, weeks_before
+from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.history import HistoryCache, StoredHistory
 from data.store.tables import Subscriber
 from data.store.track_record import store_record
+from data.store.week_plan import stored_plan
 from scoring.card_terms import Severity
 from scoring.cards import build_cards, severity_counts
 from scoring.config import ScoringConfig
@@ -41,6 +52,43 @@ class Recipient:
         return Recipient(row.key, row.name, row.timezone, Scope.of(row.teams, row.services))
 
 
+class _History:
+    """The store's history, read once for every payload of a build and only if a plan needs
+    it (each plan item's action is scored again against it)."""
+
+    def __init__(self, session: Session, org: OrgConfig) -> None:
+        self._session, self._org = session, org
+        self._read: StoredHistory | None = None
+
+    def get(self) -> StoredHistory:
+        if self._read is None:
+            # The process's cache of this store: a long-running server (the week page, MCP,
+            # /risk brief) reads the history once per change to the store, not per payload.
+            bind = self._session.get_bind()
+            cache = HistoryCache.of(bind if isinstance(bind, Engine) else bind.engine)
+            self._read = cache.history(self._session, self._org)
+        return self._read
+
+
+def _plan(
+    session: Session, org: OrgConfig, cfg: ScoringConfig, shared: PayloadKey, history: _History
+) -> PlanView:
+    """The week's review plan in the payload's scope.
+
+    The changes open at the week's end (Monday 00:00 after it, in the subscriber's zone) and
+    those merged in the week: what a manager would have been handed that Monday, and what
+    building the week's briefing again later still weighs (``data.store.plan_changes``), cut
+    against the typical score as it stood then (``data.store.week_plan.typical_before``). Only
+    each item's one action is scored again against the history as read now, as ``riskbrief
+    check`` would score it: what would lower a change is asked of today's scorer.
+    """
+    since, until = shared.week.bounds(shared.timezone)
+    services = None if shared.scope.whole else shared.scope.covered(org)
+    bugs = known_bug_issues(session, org)
+    plan = stored_plan(session, history.get(), cfg.version, since, until, bugs, services)
+    return PlanView.of(plan)
+
+
 def _scope_payload(
     session: Session,
     org: OrgConfig,
@@ -48,6 +96,7 @@ def _scope_payload(
     windows: Windows,
     shared: PayloadKey,
     stored: Stored,
+    history: _History,
     went_wrong: Collection[str] | None = None,
     later_fixes: bool = False,
 ) -> BriefingPayload:
@@ -99,6 +148,7 @@ def _scope_payload(
         unknown=sections.unknown(this, cfg),
         stored=stored.view(services, shared.scope.whole),
         record=_record(session, cfg, shared, services, went_wrong, later_fixes),
+        plan=_plan(session, org, cfg, shared, history),
     )
 
 
@@ -142,12 +192,13 @@ def build_payloads(
     shared = [PayloadKey(r.scope, r.timezone, week) for r, week in requests]
     windows = Windows(session, cfg.version, shared, cfg.rules.baseline_weeks)
     stored = Stored.load(session)
+    history = _History(session, org)
     done: dict[PayloadKey, BriefingPayload] = {}
     out: list[BriefingPayload] = []
     for (recipient, _), one in zip(requests, shared, strict=True):
         if one not in done:
             done[one] = _scope_payload(
-                session, org, cfg, windows, one, stored, went_wrong, later_fixes
+                session, org, cfg, windows, one, stored, history, went_wrong, later_fixes
             )
         out.append(
             done[one].model_copy(

@@ -26,6 +26,7 @@ __all__ = [
     "known_counts",
     "matches",
     "placement_problems",
+    "plan_problems",
     "week_figures",
 ]
 
@@ -315,6 +316,9 @@ def known_counts(payload: BriefingPayload) -> dict[str, set[int]]:
     changes |= {u.changes, u.review, u.codeowners, len(payload.top_changes)}
     changes |= {*Counter(c.band for c in payload.top_changes).values()}
     changes |= {len(payload.very_high_risk)}
+    if (plan := payload.plan) is not None:
+        # "These 3 changes", "of the 41 changes open or merged", "2 not scored yet".
+        changes |= {len(plan.items), len(plan.shown), plan.changes, plan.unscored}
     for card in payload.cards:
         changes.add(len(card.evidence))
         unitless = [f for f in card.facts if not f.unit and float(f.value).is_integer()]
@@ -326,6 +330,49 @@ def known_counts(payload: BriefingPayload) -> dict[str, set[int]]:
         changes |= {abs(int(x.value) - int(y.value)) for x in unitless for y in unitless}
     counts["changes"] |= changes
     return counts
+
+
+# A percentage and the words after it, up to the clause's end: what the share is of.
+# (The words after it are looked ahead at, so the next percentage of the clause is matched too.)
+_SHARE = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b|percent\b)(?=([^.;:!?]*))", re.IGNORECASE
+)
+# What a plan's two shares are of: its predicted risk, and the week's changed code.
+_OF_RISK = re.compile(r"\bpredicted risk\b|\brisk points?\b", re.IGNORECASE)
+_OF_CODE = re.compile(r"\bcode\b|\blines\b", re.IGNORECASE)
+
+
+def plan_problems(where: str, text: str, payload: BriefingPayload) -> Iterator[str]:
+    """A share of predicted risk or of the week's changed code that is not the review plan's.
+
+    "Predicted risk" is the plan's alone, so a percentage of it anywhere must be the plan's
+    ``risk_percent``; in the plan's own sentence a percentage of the code must be its
+    ``line_percent``. A narrative that words a plan the payload does not have is refused.
+    """
+    plan = payload.plan
+    shown = plan is not None and bool(plan.items) and not payload.quiet and not payload.no_data
+    in_plan = where == "the plan"
+    if in_plan and text.strip() and not shown:
+        yield f"{where} words a review plan, but the payload has no review_plan; leave it empty"
+        return
+    for match in _SHARE.finditer(text):
+        value, rest = float(match.group(1)), match.group(2)
+        # Only up to the next percentage: "12% of the code and 58% of its predicted risk".
+        rest = re.split(r"\d+(?:\.\d+)?\s*(?:%|per ?cent|percent)", rest, maxsplit=1)[0]
+        if _OF_RISK.search(rest):
+            expected: int | None = plan.risk_percent if shown and plan is not None else None
+            what = "predicted risk"
+        elif in_plan and _OF_CODE.search(rest):
+            expected = plan.line_percent if plan is not None else None
+            what = "changed code"
+        else:
+            continue
+        if expected is None or value != expected:
+            given = "none" if expected is None else f"{expected}%"
+            yield (
+                f"{where} says {match.group(1)}% of this week's {what}, but the review plan "
+                f"gives {given}; copy review_plan's figure"
+            )
 
 
 def _count_value(word: str) -> int:

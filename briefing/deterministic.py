@@ -15,6 +15,7 @@ from briefing.card_words import KIND_WORDS, action
 from briefing.headline import deploys_clause, headline, very_high_clause
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
+from briefing.plan import plan_sentence
 from briefing.week import IsoWeek
 from scoring.card_terms import Severity
 from scoring.plural import many, number
@@ -89,7 +90,8 @@ def _headline(payload: BriefingPayload) -> str:
 
 
 def write_deterministic(payload: BriefingPayload) -> Narrative:
-    """A headline, and per card a paragraph and (critical, warning) an action, from the payload."""
+    """A headline, per card a paragraph and (critical, warning) an action, and the review plan's
+    sentence, from the payload."""
     paragraphs = tuple(
         CardParagraph(
             card_id=c.id,
@@ -98,4 +100,8 @@ def write_deterministic(payload: BriefingPayload) -> Narrative:
         )
         for c in payload.cards
     )
-    return Narrative(headline=_headline(payload), paragraphs=paragraphs, source="deterministic")
+    # A quiet week and a week without data are one line: no section, the plan's neither.
+    plan = None if payload.quiet or payload.no_data else plan_sentence(payload.plan)
+    return Narrative(
+        headline=_headline(payload), paragraphs=paragraphs, plan=plan, source="deterministic"
+    )

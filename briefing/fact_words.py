@@ -54,6 +54,15 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.SERVICE_LINE_COVERAGE_LAST_WEEK: "line coverage last week",
     FactKey.COVERAGE_LOWERING_CHANGES: "changes that lowered coverage",
     FactKey.SHIPPED_RISKIEST_SCORE: "score of the riskiest change the deploy shipped",
+    FactKey.OUTCOME_WEEKS: "weeks of outcomes compared",
+    FactKey.AGENT_KIND_CHANGES: "agent changes of this kind",
+    FactKey.AGENT_KIND_LINES: "lines of code in agent changes of this kind",
+    FactKey.AGENT_KIND_WENT_WRONG: "agent changes of this kind gone wrong",
+    FactKey.AGENT_KIND_RATE: "agent changes gone wrong per 1,000 lines of code",
+    FactKey.PEOPLE_KIND_CHANGES: "people's changes of this kind",
+    FactKey.PEOPLE_KIND_LINES: "lines of code in people's changes of this kind",
+    FactKey.PEOPLE_KIND_WENT_WRONG: "people's changes of this kind gone wrong",
+    FactKey.PEOPLE_KIND_RATE: "people's changes gone wrong per 1,000 lines of code",
 }
 
 

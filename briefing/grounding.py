@@ -25,6 +25,7 @@ from briefing.claims import (
     known_counts,
     matches,
     placement_problems,
+    plan_problems,
     week_figures,
 )
 from briefing.narrative import MAX_WORDS, Narrative
@@ -168,6 +169,8 @@ def _payload_numbers(payload: BriefingPayload, sent: str) -> set[float]:
 
 def _texts(narrative: Narrative) -> Iterator[tuple[str, str]]:
     yield "the headline", narrative.headline
+    if narrative.plan is not None:
+        yield "the plan", narrative.plan
     for p in narrative.paragraphs:
         yield f"the paragraph for {p.card_id}", p.text
         if p.action:
@@ -189,9 +192,12 @@ def _card_problems(payload: BriefingPayload, narrative: Narrative) -> Iterator[s
 
 def _reference_problems(where: str, text: str, payload: BriefingPayload) -> Iterator[str]:
     # A revert incident's key names the reverting change: ``revert:owner/repo#N``.
-    change_ids = {c.id for c in payload.top_changes} | {
-        e.key for card in payload.cards for e in card.evidence
-    }
+    planned = payload.plan.shown if payload.plan is not None else ()
+    change_ids = (
+        {c.id for c in payload.top_changes}
+        | {e.key for card in payload.cards for e in card.evidence}
+        | {i.id for i in planned}
+    )
     # An incident card's likeliest culprits (and their reverts) are its to name.
     change_ids |= _culprit_keys(payload)
     parsed = (ChangeKey.parse(cid) for cid in change_ids)
@@ -208,7 +214,7 @@ def _reference_problems(where: str, text: str, payload: BriefingPayload) -> Iter
     for ref in _KEY_REF.findall(text):
         if ref.rstrip(".,;:)") not in keys:
             yield f"{where} names {ref}, which is not in the payload"
-    urls = {c.url for c in payload.top_changes if c.url}
+    urls = {c.url for c in payload.top_changes if c.url} | {i.url for i in planned if i.url}
     for url in _URL.findall(text):
         if url.rstrip(".,;:") not in urls:
             yield f"{where} has the link {url}, which is not in the payload; leave links out"
@@ -361,6 +367,7 @@ def check_narrative(
         problems += _severity_problems(where, text, payload)
         problems += _invented_names(where, text, vocabulary)
         problems += count_problems(where, text, known)
+        problems += plan_problems(where, text, payload)
     if words > MAX_WORDS:
         problems.append(f"the narrative has {words} words; keep it under {MAX_WORDS}")
     return tuple(dict.fromkeys(problems))

@@ -1,4 +1,5 @@
-"""The words of a briefing: a headline, and a paragraph and an action per card."""
+"""The words of a briefing: a headline, a paragraph and an action per card, and the review
+plan's sentence."""
 
 from __future__ import annotations
 
@@ -64,6 +65,10 @@ class Narrative(BaseModel):
 
     headline: str
     paragraphs: tuple[CardParagraph, ...] = ()
+    # The review plan's shares in a sentence ("These 3 changes are 12% of this week's changed
+    # code and 58% of its predicted risk."), grounded like every other number; None when the
+    # payload has no plan to review, and in narratives stored before plans were briefed.
+    plan: str | None = None
     source: NarrativeSource = "deterministic"
     model: str | None = None
     usage: NarrativeUsage = NarrativeUsage()

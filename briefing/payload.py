@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from briefing.card_views import CardView, FactView
+from briefing.plan import PlanItemView, PlanView
 from briefing.track_record import RecordView
 from briefing.views import (
     AgentView,
@@ -50,6 +51,8 @@ __all__ = [
     "FactView",
     "IncidentView",
     "Metrics",
+    "PlanItemView",
+    "PlanView",
     "RecordView",
     "ScopeView",
     "ServiceView",
@@ -116,6 +119,9 @@ class BriefingPayload(View):
     # The scorer's record over the last 90 days of this scope (``briefing.track_record``);
     # None when the caller gave no outcomes to judge it by.
     record: RecordView | None = None
+    # The Monday review plan of the week's changes in scope (``briefing.plan``): open at the
+    # week's end or merged in it. None in a briefing stored before it, or built without one.
+    plan: PlanView | None = None
     # This week's page in the web view, opening in this subscriber's scope (a signed link);
     # None when the web view's address is not configured. Set by ``with_web_links``.
     details_url: str | None = None
@@ -175,6 +181,12 @@ def with_web_links(
     payload: BriefingPayload, week_url: str, change_url: Callable[[str], str]
 ) -> BriefingPayload:
     """``payload`` linking to the web view: its week page, and each listed change's page in
-    place of the code host's (which the change page links to in turn)."""
+    place of the code host's (which the change page links to in turn), the plan's too."""
     changes = tuple(c.model_copy(update={"url": change_url(c.id)}) for c in payload.top_changes)
-    return payload.model_copy(update={"details_url": week_url, "top_changes": changes})
+    plan = payload.plan
+    if plan is not None:
+        items = tuple(i.model_copy(update={"url": change_url(i.id)}) for i in plan.items)
+        plan = plan.model_copy(update={"items": items})
+    return payload.model_copy(
+        update={"details_url": week_url, "top_changes": changes, "plan": plan}
+    )

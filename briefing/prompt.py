@@ -21,6 +21,7 @@ from briefing.card_words import KIND_WORDS
 from briefing.labels import signal_label
 from briefing.narrative import MAX_WORDS
 from briefing.payload import BriefingPayload, CardView, ChangeView, IncidentView, ServiceView
+from briefing.plan import action_words
 from briefing.render.escape import truncate
 from briefing.render.text import fact_text
 from scoring.signals import SIGNAL_WORDS
@@ -77,6 +78,10 @@ Answer with:
 - paragraphs: exactly one per card, in the payload's order, card_id copied from the card's id; \
 text: one to three plain sentences: what happened, the numbers that show it, why it matters; \
 action: for a critical or warning card one concrete step in one sentence, for an info card "".
+- plan: when the payload has review_plan, one sentence giving how many changes it lists \
+(plan_changes) and what share of this week's changed code (line_percent) and of its \
+predicted risk (risk_percent) they are, e.g. "These 3 changes are 12% of this week's changed \
+code and 58% of its predicted risk."; without review_plan, "".
 
 Rules:
 - Only facts from the payload. Every number, service, team, person, change, incident and \
@@ -135,12 +140,15 @@ class DraftParagraph(BaseModel):
 
 
 class NarrativeDraft(BaseModel):
-    """The week's briefing: a headline and one paragraph (with its action) per card."""
+    """The week's briefing: a headline, one paragraph (with its action) per card, and the
+    review plan's sentence."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     headline: str
     paragraphs: tuple[DraftParagraph, ...]
+    # One sentence on review_plan's shares; empty when the payload has no review_plan.
+    plan: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +279,37 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
             for d in payload.risky_deploys
         ],
         "unknown_this_week": _unknown(payload),
+        "review_plan": _plan(payload),
+    }
+
+
+def _plan(payload: BriefingPayload) -> dict[str, Any] | None:
+    """The review plan as the briefing shows it: its shares and the items it lists."""
+    plan = payload.plan
+    if plan is None or not plan.items or payload.quiet or payload.no_data:
+        return None
+    return {
+        "plan_changes": len(plan.items),
+        "line_percent": plan.line_percent,
+        "risk_percent": plan.risk_percent,
+        "plan_lines_of_code": plan.plan_lines,
+        "lines_of_code": plan.lines,
+        "plan_risk_points": plan.plan_risk,
+        "risk_points": plan.predicted_risk,
+        "changes_considered": plan.changes,
+        "shown": [
+            {
+                "id": i.id,
+                "title": _clip(i.title),
+                "state": i.state,
+                "score": i.score,
+                "lines_of_code": i.lines,
+                "risk_points": i.predicted_risk,
+                "uncovered_owners": [_clip(o) for o in i.owners[:3]],
+                "lower_it": action_words(i),
+            }
+            for i in plan.shown
+        ],
     }
 
 

@@ -137,9 +137,13 @@ def _as_narrative(draft: LLMAnswer, output: NarrativeDraft, fallback: Narrative)
         card_id = p.card_id.strip()
         action = p.action.strip() or fallback.action(card_id)
         paragraphs.append(CardParagraph(card_id=card_id, text=p.text.strip(), action=action))
+    # As an action: a plan the model did not word gets the rules' sentence. A sentence for a
+    # plan the payload does not have is kept, for the grounding check to refuse.
+    plan = output.plan.strip() or fallback.plan
     return Narrative(
         headline=output.headline.strip(),
         paragraphs=tuple(paragraphs),
+        plan=plan,
         source="llm",
         model=draft.model,
     )

@@ -6,7 +6,7 @@ it, or when the SZZ pass (``evaluation.szz``) over a configured local clone
 blames it for a bug a later fix repaired. These outcomes are what
 ``riskbrief calibrate`` fits weights to, and what the scorer's record counts.
 
-The team's word from Slack (``evaluation.team_word``) is a label too: a change the team
+The team's word from Slack (``data.store.team_word``) is a label too: a change the team
 confirmed as an incident's cause is bad, whatever shipped it. A change the team said did
 not cause an incident is not labelled bad through that incident's deploy link (sharing a
 deploy with the culprit is not causing it); a revert, SZZ, another incident's link or
@@ -22,11 +22,14 @@ merge on the branch belongs to that merge's change (``<repository>#<PR>``).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from data.bug_issues import known_bug_issues
@@ -42,13 +45,13 @@ from data.store.tables import (
     Repository,
     merged_time,
 )
+from data.store.team_word import team_word
 from evaluation.szz import bug_inducing
-from evaluation.team_word import team_word
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 from scoring.fixes import is_fix_commit
 
-__all__ = ["Outcomes", "SzzLabels", "change_outcomes", "szz_labels"]
+__all__ = ["Outcomes", "SzzLabels", "change_outcomes", "kept_szz_labels", "szz_labels"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +147,52 @@ def szz_labels(
         except SourceError as exc:
             out.append(SzzLabels(repo.name, skipped=str(exc)))
     return tuple(out)
+
+
+# SZZ blames every fix's lines in the clone: seconds on a busy history. A reader asking again
+# (the agents page, MCP ``agent_activity``) gets the kept answer while the clones' heads, the
+# stored changes and the bug list are as they were; a handful of windows is all one asks.
+_KEPT: OrderedDict[tuple[object, ...], tuple[SzzLabels, ...]] = OrderedDict()
+_KEPT_MOST = 8
+_KEPT_LOCK = threading.Lock()
+
+
+def _head(repo: RepositoryConfig, branch: str | None) -> str | None:
+    """The commit the clone's branch is at, or None when the clone cannot be read."""
+    assert repo.path is not None
+    path = Path(repo.path).expanduser()
+    if not path.is_dir():
+        return None
+    rev = branch_ref(path, branch or repo.default_branch) or "HEAD"
+    probe = run_git(path, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False)
+    if probe.returncode != 0:
+        return None
+    return probe.stdout.decode().strip() or None
+
+
+def kept_szz_labels(
+    session: Session, org: OrgConfig, fixes_since: datetime | None = None
+) -> tuple[SzzLabels, ...]:
+    """``szz_labels``, kept in the process until a clone's head, the stored merged changes or
+    the bug list move."""
+    branch = org.sources.git.branch
+    clones = tuple((r.name, r.path, _head(r, branch)) for r in org.repositories if r.path)
+    if not clones:
+        return ()
+    stored = tuple(
+        session.exec(select(sa.func.count(), sa.func.max(col(Change.id))).where(IS_MERGED)).one()
+    )
+    key = (clones, stored, fixes_since, known_bug_issues(session, org).keys)
+    with _KEPT_LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    labels = szz_labels(session, org, fixes_since)
+    with _KEPT_LOCK:
+        _KEPT[key] = labels
+        while len(_KEPT) > _KEPT_MOST:
+            _KEPT.popitem(last=False)
+    return labels
 
 
 def _labels_of(

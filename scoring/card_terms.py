@@ -54,6 +54,8 @@ class CardKind(StrEnum):
     GATED = "gated"
     AGENT = "agent"
     AGENT_SURGE = "agent_surge"
+    # AI agents' changes of one kind of work went wrong materially more often than people's.
+    AGENT_OUTCOMES = "agent_outcomes"
     MTTR = "mttr"
     CFR = "cfr"
     SHIFT = "shift"
@@ -148,6 +150,18 @@ class FactKey(StrEnum):
     # The score of the riskiest change the deploy an incident followed shipped: what made
     # a deploy its service's bands call moderate stand out.
     SHIPPED_RISKIEST_SCORE = "shipped_riskiest_score"
+    # One kind of work (the card's subject) over ``OUTCOME_WEEKS`` weeks: agents' and
+    # people's changes of it, their lines of code, how many went wrong (reverted or linked
+    # to an incident) and that per 1,000 lines of code (``scoring.agent_outcomes``).
+    OUTCOME_WEEKS = "outcome_weeks"
+    AGENT_KIND_CHANGES = "agent_kind_changes"
+    AGENT_KIND_LINES = "agent_kind_lines"
+    AGENT_KIND_WENT_WRONG = "agent_kind_went_wrong"
+    AGENT_KIND_RATE = "agent_kind_went_wrong_per_kloc"
+    PEOPLE_KIND_CHANGES = "people_kind_changes"
+    PEOPLE_KIND_LINES = "people_kind_lines"
+    PEOPLE_KIND_WENT_WRONG = "people_kind_went_wrong"
+    PEOPLE_KIND_RATE = "people_kind_went_wrong_per_kloc"
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +384,16 @@ class CardRules:
     # risk or not known to be human-reviewed, info otherwise.
     agent_surge_min_rise_pp: float = 15.0
     agent_surge_min_changes: int = 5
+    # AI agents' changes of one kind of work went wrong (reverted, or linked to an incident:
+    # the team confirmed it as a culprit, or its revert made one) materially more often per
+    # 1,000 lines of code than people's of that kind, judged over this week and the
+    # ``baseline_weeks`` before it (outcomes lag a merge by days or weeks): agents and people
+    # each made at least ``agent_outcomes_min_changes`` changes of the kind, at least
+    # ``agent_outcomes_min_went_wrong`` of the agents' went wrong, and their rate is at least
+    # ``agent_outcomes_min_ratio`` times people's. A warning.
+    agent_outcomes_min_changes: int = 10
+    agent_outcomes_min_went_wrong: int = 3
+    agent_outcomes_min_ratio: float = 2.0
     # Positive: a team whose high-risk share fell, with enough changes in each week.
     improvement_min_drop_pp: float = 15.0
     improvement_min_changes: int = 5

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from scoring.agent_outcomes import ChangeOutcome
 from scoring.culprits import CulpritTrace
 from scoring.risk import Band
 
@@ -53,6 +54,9 @@ class WeekChange:
     # For a gated change, the score its signals alone made before a gate lifted it
     # (``None`` when not gated or not known).
     ungated_score: int | None = None
+    # Its kind of work, lines of code and what became of it (reverted, an incident), read
+    # only for a window holding an agent change (``data.store.window``): ``None`` otherwise.
+    outcome: ChangeOutcome | None = None
     # Kept as a plain field: weekly aggregates ask it millions of times for large orgs.
     high_risk: bool = field(init=False, compare=False)
 

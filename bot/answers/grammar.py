@@ -27,6 +27,8 @@ from bot.answers.parse import (
     unquoted,
 )
 from bot.answers.queries import (
+    AGENT_WEEKS,
+    AgentsQuery,
     BriefQuery,
     ChangeQuery,
     DeployQuery,
@@ -95,6 +97,26 @@ def _brief(catalog: Catalog, args: Sequence[str]) -> BriefQuery | Usage:
 def _plan(catalog: Catalog, args: Sequence[str]) -> PlanQuery | Usage:
     brief = _brief(catalog, args)
     return brief if isinstance(brief, Usage) else PlanQuery(brief.scope)
+
+
+def _agents(catalog: Catalog, args: Sequence[str]) -> AgentsQuery | Usage:
+    words = list(args)
+    weeks = AGENT_WEEKS[0]
+    lowered = [w.lower() for w in words]
+    if "weeks" in lowered:
+        at = lowered.index("weeks")
+        value = words[at + 1] if at + 1 < len(words) else ""
+        low, high = AGENT_WEEKS[1], AGENT_WEEKS[2]
+        if not value.isdigit() or not low <= int(value) <= high:
+            return Usage(
+                (Code("weeks"), f" takes a number of weeks from {low} to {high}. ", *USAGE)
+            )
+        weeks = int(value)
+        del words[at : at + 2]
+    if not words:
+        return AgentsQuery(weeks=weeks)
+    scope = scope_of(catalog, [" ".join(words)])
+    return scope if isinstance(scope, Usage) else AgentsQuery(scope, weeks)
 
 
 def _change(catalog: Catalog, args: Sequence[str]) -> ChangeQuery | Usage | None:
@@ -207,6 +229,14 @@ COMMANDS: tuple[Command[Any], ...] = (
         "the changes most likely behind an incident, and why",
         IncidentQuery,
         _incident,
+    ),
+    Command(
+        "agents",
+        "[team|service] [weeks <n>]",
+        "what became of AI agents' changes by kind of work (reverted, linked to an incident, "
+        "later fixed, per 1,000 lines of code) beside people's, over 12 weeks or the ones asked",
+        AgentsQuery,
+        _agents,
     ),
     Command(
         "subscribe",

@@ -14,6 +14,8 @@ from typing import TypeAlias
 from data.scope import Scope
 
 __all__ = [
+    "AGENT_WEEKS",
+    "AgentsQuery",
     "BriefQuery",
     "ChangeQuery",
     "DeployQuery",
@@ -77,6 +79,20 @@ class PlanQuery:
     scope: Scope | None = None
 
 
+# The weeks ``/risk agents`` counts by default, and the fewest and most it takes: outcomes lag
+# a merge by weeks, and the web view keeps a year.
+AGENT_WEEKS = (12, 4, 52)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentsQuery:
+    """``/risk agents [team|service] [weeks <n>]``: what became of AI agents' changes by kind of
+    work over ``weeks`` weeks; ``scope`` ``None`` is the caller's own."""
+
+    scope: Scope | None = None
+    weeks: int = AGENT_WEEKS[0]
+
+
 @dataclass(frozen=True, slots=True)
 class SubscribeQuery:
     """``/risk subscribe``: ``scope``, ``email``, ``timezone`` are ``None`` when not given."""
@@ -104,6 +120,7 @@ Query: TypeAlias = (
     | DeployQuery
     | IncidentQuery
     | PlanQuery
+    | AgentsQuery
     | SubscribeQuery
     | UnsubscribeQuery
     | SettingsQuery

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from bot.answers.agents import answer_agents
 from bot.answers.answer import Answer, paragraph
 from bot.answers.briefs import answer_brief
 from bot.answers.caller import Asked
@@ -21,6 +22,7 @@ from bot.answers.grammar import HELP
 from bot.answers.incidents import answer_incident
 from bot.answers.plans import answer_plan
 from bot.answers.queries import (
+    AgentsQuery,
     BriefQuery,
     ChangeQuery,
     DeployQuery,
@@ -62,6 +64,7 @@ HANDLERS: tuple[Handler[Any], ...] = (
     Handler(DeployQuery, answer_deploy),
     Handler(IncidentQuery, answer_incident),
     Handler(PlanQuery, answer_plan),
+    Handler(AgentsQuery, answer_agents),
     Handler(SubscribeQuery, answer_subscribe),
     Handler(UnsubscribeQuery, answer_unsubscribe),
     Handler(SettingsQuery, answer_settings),

@@ -82,7 +82,7 @@ class HostCheck(ABC, Generic[EventT]):
         self.org = org
         self.policy = policy
         self.clock = clock
-        self.history = history or HistoryCache()
+        self.history = history or HistoryCache.of(engine)
         self._turns = ChangeTurns(engine)
 
     def _as_listed(self, event: EventT) -> EventT:

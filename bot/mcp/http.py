@@ -108,7 +108,7 @@ class McpHttp:
 
     def __init__(self, engine: Engine, org: OrgConfig, tokens: TokenTable) -> None:
         self._tokens = tokens
-        history = HistoryCache()
+        history = HistoryCache.of(engine)
         history.warm(engine, org)
         server = build_server(engine, org, _request_access, history)
         asgi = server.streamable_http_app(

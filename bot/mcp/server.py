@@ -162,8 +162,18 @@ AsOfArg = Annotated[
     str | None,
     Field(
         description="A date such as 2026-11-23: the plan as that day began in the caller's time "
-        "zone (changes merged in the 7 days before, and the pull requests open now); default: now.",
+        "zone (changes merged in the 7 days before, and the pull requests open then); default: "
+        "now.",
         max_length=20,
+    ),
+]
+AgentWeeksArg = Annotated[
+    int,
+    Field(
+        description="How many weeks, ending with the week asked, agents' outcomes by kind of "
+        "work are counted over (outcomes lag a merge by weeks); default 12.",
+        ge=4,
+        le=52,
     ),
 ]
 ScopeArg = Annotated[
@@ -285,7 +295,7 @@ def build_server(
         the team's word from Slack on whether it caused an incident (who, when)."""
         return run(ctx, lambda s, a: change_risk(s, org, a, change))
 
-    history = history or HistoryCache()
+    history = history or HistoryCache.of(engine)
 
     @tool("proposal_risk")
     def proposal_risk_tool(
@@ -362,11 +372,14 @@ def build_server(
 
     @tool("agent_activity")
     def agent_activity_tool(
-        ctx: Context, scope: ScopeArg = None, week: WeekArg = None
+        ctx: Context, scope: ScopeArg = None, week: WeekArg = None, weeks: AgentWeeksArg = 12
     ) -> AgentActivity:
         """AI coding agents' changes in a scope and week: changes by agent, the share a human
-        reviewed, and their band distribution against the humans' changes."""
-        return run(ctx, lambda s, a: agent_activity(s, org, a, scope, week))
+        reviewed, and their band distribution against the humans' changes; and, over the
+        ``weeks`` weeks up to it (``outcomes``), per agent and kind of work, what became of
+        them beside people's changes of that kind: lines of code, human review (unknown apart),
+        reverted, linked to an incident, later fixed, each per 1,000 lines of code."""
+        return run(ctx, lambda s, a: agent_activity(s, org, a, scope, week, None, weeks))
 
     @tool("review_plan")
     def review_plan_tool(ctx: Context, scope: ScopeArg = None, as_of: AsOfArg = None) -> PlanRecord:

@@ -39,7 +39,7 @@ def subscriber_access(engine: Engine, org: OrgConfig, key: str | None) -> Access
 
 def run_stdio(engine: Engine, org: OrgConfig, access: Access) -> None:
     """Serve MCP on stdin and stdout until the client closes them."""
-    history = HistoryCache()
+    history = HistoryCache.of(engine)
     history.warm(engine, org)
     server = build_server(engine, org, lambda _ctx: access, history)
     server.run("stdio")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.answers.asked import narrowed
-from bot.answers.records.briefing import scope_briefing
-from bot.answers.records.models import ChangeRow
+from bot.answers.records.briefing import payload_facts, scope_payload
+from bot.answers.records.models import ChangeRow, band_words
 from bot.answers.records.trend import week_rows
 from bot.pages.freshness import data_end, this_week
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
 from bot.pages.page import Page, PageContext, scope_names
+from briefing.plan import owner_words, plan_sentence
 from briefing.week import IsoWeek
 from scoring.errors import NotFoundError
 
@@ -16,8 +17,10 @@ __all__ = ["rows_page", "week_page"]
 
 
 def week_page(ctx: PageContext, week: str | None = None) -> Page:
-    """A briefing with every card open; each number links to the rows it counts."""
-    facts = scope_briefing(ctx.session, ctx.org, ctx.access, scope_names(ctx), week, ctx.now)
+    """A briefing with every card open, each number linking to the rows it counts, and the
+    week's review plan in full (the briefing shows its first few)."""
+    payload = scope_payload(ctx.session, ctx.org, ctx.access, scope_names(ctx), week, ctx.now)
+    facts = payload_facts(ctx.session, ctx.org, payload)
     top = [
         ChangeRow(
             key=c.key,
@@ -50,6 +53,12 @@ def week_page(ctx: PageContext, week: str | None = None) -> Page:
             "rows": rows,
             "top": facts.top_changes,
             "top_rows": top,
+            "plan": payload.plan,
+            "plan_sentence": plan_sentence(payload.plan),
+            "plan_rows": [
+                (i, owner_words(i), band_words(i.band))
+                for i in (payload.plan.items if payload.plan is not None else ())
+            ],
             "previous": shown.previous().id,
             "next": after.id if after <= this_week(ctx) else None,
             **end.values(),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from briefing.card_words.kind import (
     KindWords,
     fact,
 )
 from briefing.payload import BriefingPayload, CardView
-from scoring.card_terms import CardKind, FactKey
+from scoring.card_terms import Card, CardKind, FactKey
 from scoring.plural import many, number
 
 __all__ = ["WORDS"]
@@ -35,6 +37,30 @@ def _p_agent_surge(_payload: BriefingPayload, card: CardView) -> str:
     if unknown:
         text += f" Whether a human reviewed {number(unknown)} of them is unknown."
     return text
+
+
+def _t_agent_outcomes(card: Card, _names: Mapping[str, str]) -> str:
+    return f"AI agents' {card.subject or 'changes'} work went wrong more often than people's"
+
+
+def _rate(card: CardView, key: FactKey) -> str:
+    """A rate per 1,000 lines of code as the card holds it, to the hundredth (0.25, 2.5)."""
+    return f"{fact(card, key):g}"
+
+
+def _p_agent_outcomes(_payload: BriefingPayload, card: CardView) -> str:
+    kind = card.subject or "changes"
+    weeks = many(fact(card, FactKey.OUTCOME_WEEKS), "week")
+    return (
+        f"Over the last {weeks}, {number(fact(card, FactKey.AGENT_KIND_WENT_WRONG))} of "
+        f"{many(fact(card, FactKey.AGENT_KIND_CHANGES), f'AI-agent {kind} change')} were "
+        f"reverted or linked to an incident: {_rate(card, FactKey.AGENT_KIND_RATE)} "
+        f"per 1,000 lines of code ({number(fact(card, FactKey.AGENT_KIND_LINES))} lines), "
+        f"against {_rate(card, FactKey.PEOPLE_KIND_RATE)} for people's "
+        f"({number(fact(card, FactKey.PEOPLE_KIND_WENT_WRONG))} of "
+        f"{number(fact(card, FactKey.PEOPLE_KIND_CHANGES))}, "
+        f"{number(fact(card, FactKey.PEOPLE_KIND_LINES))} lines)."
+    )
 
 
 def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
@@ -75,6 +101,15 @@ WORDS: dict[CardKind, KindWords] = {
         _p_agent_surge,
         "Check who reviews the AI agents' changes before more of them merge.",
         "agents wrote a much larger share of the changes than last week.",
+    ),
+    CardKind.AGENT_OUTCOMES: KindWords(
+        _t_agent_outcomes,
+        _p_agent_outcomes,
+        "Have a person review the AI agents' changes of this kind before they merge, and read "
+        "the ones that went wrong.",
+        "AI agents' changes of one kind of work (the card's subject) were reverted or linked "
+        "to an incident at least twice as often per line of code as people's of that kind, "
+        "over the last few weeks.",
     ),
     CardKind.CODEOWNERS: KindWords(
         "Fewer changed files have a code owner",

@@ -25,6 +25,7 @@ from briefing.render.chart import distribution_png
 from briefing.render.escape import neutralise, one_line, safe_url, truncate
 from briefing.render.text import (
     BANDS,
+    PLAN_TITLE,
     cited_changes,
     deploy_lines,
     distribution_lines,
@@ -35,6 +36,9 @@ from briefing.render.text import (
     narrative_label,
     one_liner,
     ordered_cards,
+    plan_detail,
+    plan_head,
+    plan_items,
     unknown_line,
     unsaid_facts,
     week_span,
@@ -98,6 +102,17 @@ class _ChangeContext:
 
 
 @dataclass(frozen=True)
+class _PlanContext:
+    """The review plan as the templates show it: its title and sentence, the items shown (as
+    listed changes) and how many more the week's page lists."""
+
+    title: str
+    sentence: str
+    items: tuple[_ChangeContext, ...]
+    more: int
+
+
+@dataclass(frozen=True)
 class _EmailContext:
     """Everything the two templates show, with no outside string left unneutralised."""
 
@@ -123,6 +138,8 @@ class _EmailContext:
     unknown: str | None = None
     # The scorer's record on the organisation's own history (``briefing.track_record``).
     record: str | None = None
+    # The review plan, the last section (``briefing.plan``).
+    plan: _PlanContext | None = None
 
 
 @cache
@@ -200,6 +217,27 @@ def _change_context(change: ChangeView) -> _ChangeContext:
     )
 
 
+def _plan_context(payload: BriefingPayload, narrative: Narrative) -> _PlanContext | None:
+    """The review plan's section, or ``None`` when the briefing has none."""
+    sentence = plan_head(payload, narrative)
+    if sentence is None:
+        return None
+    items, more = plan_items(payload)
+    return _PlanContext(
+        title=PLAN_TITLE,
+        sentence=_line(sentence, _HEADLINE_BUDGET),
+        items=tuple(
+            _ChangeContext(
+                title=_line(i.title, _CHANGE_TITLE_BUDGET) or i.id,
+                url=safe_url(i.url),
+                detail=_line(f"{i.id} · {plan_detail(i)}", _ACTION_BUDGET),
+            )
+            for i in items
+        ),
+        more=more,
+    )
+
+
 def _deploy_lines(payload: BriefingPayload) -> tuple[str, ...]:
     return tuple(
         _line(line, _CHANGE_TITLE_BUDGET) for line in deploy_lines(payload, payload.risky_deploys)
@@ -257,6 +295,7 @@ def _context(
         details_url=safe_url(payload.details_url),
         unknown=unknown_line(payload.unknown) if not payload.no_data else None,
         record=record_line(payload.record) if not payload.no_data else None,
+        plan=_plan_context(payload, narrative),
     )
 
 

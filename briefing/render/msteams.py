@@ -1,8 +1,8 @@
 """A briefing as a Microsoft Teams Adaptive Card, posted the way a Workflows webhook takes it.
 
 Severity counts come first, then the headline, then the cards most severe first,
-the riskiest deploys and changes with their links, the distribution, and the
-week and scope in small print: the Slack message's order.
+the riskiest deploys and changes with their links, the distribution, the review
+plan, and the week and scope in small print: the Slack message's order.
 
 Outside text never reaches a markdown-capable ``TextBlock``: every word of the
 card is a ``TextRun`` of a ``RichTextBlock``, which Adaptive Cards render as
@@ -26,6 +26,7 @@ from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
 from briefing.render.escape import neutralise, one_line, safe_url, truncate
 from briefing.render.text import (
+    PLAN_TITLE,
     cited_changes,
     deploy_lines,
     distribution_lines,
@@ -36,6 +37,9 @@ from briefing.render.text import (
     narrative_label,
     one_liner,
     ordered_cards,
+    plan_detail,
+    plan_head,
+    plan_items,
     unknown_line,
     unsaid_facts,
     week_span,
@@ -204,6 +208,23 @@ def _chart(payload: BriefingPayload) -> list[dict[str, Any]]:
     ]
 
 
+def _plan(payload: BriefingPayload, sentence: str) -> list[dict[str, Any]]:
+    """The review plan, the card's last section: its sentence, the items a briefing shows
+    (linked by title, with state, risk, uncovered owners and one action), how many more."""
+    items, more = plan_items(payload)
+    blocks = [
+        _block(_run(PLAN_TITLE, weight="Bolder"), spacing="Medium"),
+        _block(_run(plain(sentence, _PARAGRAPH_BUDGET))),
+    ]
+    for n, item in enumerate(items, start=1):
+        title = plain(item.title, _CHANGE_TITLE_BUDGET) or plain(item.id, 100)
+        detail = plain(plan_detail(item), _ACTION_BUDGET)
+        blocks.append(_block(_run(f"{n}. "), _link(item.url, title), _run(f" · {detail}")))
+    if more:
+        blocks.append(_block(_run(f"+{more} more on this week's page", isSubtle=True)))
+    return blocks
+
+
 def _context(payload: BriefingPayload, narrative: Narrative) -> list[dict[str, Any]]:
     """Week, scope and who wrote the narrative, in small print."""
     week = payload.week
@@ -273,6 +294,8 @@ def render_msteams(payload: BriefingPayload, narrative: Narrative) -> MsTeamsMes
         tail += _changes(listed)
     if cards:
         tail += _chart(payload)
+    if (plan := plan_head(payload, narrative)) is not None:
+        tail += _plan(payload, plan)
     tail += _context(payload, narrative)
     # The very-high items before the headline: the summary is cut at 300 characters.
     first = f"{counts} — {very_high}" if very_high else counts

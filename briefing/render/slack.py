@@ -1,6 +1,7 @@
 """A briefing as a Slack Block Kit message, within Slack's limits by construction.
 
-Severity counts come first, then the headline, then the cards most severe first.
+Severity counts come first, then the headline, then the cards most severe first, and
+last the review plan, cut so that the whole message stays within ``MAX_WORDS``.
 Every string from outside goes through :func:`mrkdwn`; the only ``<...>`` markup
 in the message is links to changes whose URL passed :func:`safe_url`. Every
 mrkdwn text object is ``verbatim``: otherwise Slack itself turns a bare URL, a
@@ -9,11 +10,12 @@ mrkdwn text object is ``verbatim``: otherwise Slack itself turns a bare URL, a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from briefing.headline import very_high_clause
 from briefing.labels import band_label
-from briefing.narrative import Narrative
+from briefing.narrative import MAX_WORDS, Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView, DeployView
 from briefing.render.blocks import (
     HEADER_CHARS,
@@ -27,6 +29,7 @@ from briefing.render.blocks import (
 )
 from briefing.render.escape import link, mrkdwn, one_line, truncate
 from briefing.render.text import (
+    PLAN_TITLE,
     cited_changes,
     deploy_lines,
     distribution_lines,
@@ -37,6 +40,9 @@ from briefing.render.text import (
     narrative_label,
     one_liner,
     ordered_cards,
+    plan_detail,
+    plan_head,
+    plan_items,
     unknown_line,
     unsaid_facts,
     week_span,
@@ -136,6 +142,39 @@ def _changes_block(changes: tuple[ChangeView, ...]) -> dict[str, Any]:
     return section("*Riskiest changes*\n" + "\n".join(_change_line(c) for c in changes))
 
 
+def _plan_block(payload: BriefingPayload, sentence: str, shown: int) -> dict[str, Any]:
+    """The review plan, the message's last section: its sentence, then its first ``shown``
+    items, each linked by title with its state, risk, uncovered owners and one action, and
+    how many more the week's page (or `/risk plan`) lists."""
+    items, more = plan_items(payload)
+    more += len(items) - min(shown, len(items))
+    lines = [f"*{PLAN_TITLE}* · {_outside(sentence, _PARAGRAPH_BUDGET, single_line=True)}"]
+    for n, item in enumerate(items[:shown], start=1):
+        title = truncate(one_line(item.title), _CHANGE_TITLE_BUDGET) or item.id
+        detail = mrkdwn(one_line(plan_detail(item)))
+        lines.append(f"{n}. {link(item.url, title)} · {detail}")
+    if more:
+        where = link(payload.details_url, "this week's page") if payload.details_url else None
+        where = where or "`/risk plan`"
+        lines.append(f"+{more} more on {where}" if shown else f"All {more} on {where}")
+    return section("\n".join(lines))
+
+
+def _words(node: Any) -> int:
+    """The words a reader sees in ``node`` (blocks, a block or a part of one): every text,
+    buttons' labels included, a link counted by its label, not its address."""
+    if isinstance(node, list | tuple):
+        return sum(_words(n) for n in node)
+    if not isinstance(node, dict):
+        return 0
+    text = node.get("text")
+    own = len(_LINKED.sub(r"\1", text).split()) if isinstance(text, str) else 0
+    return own + sum(_words(v) for v in node.values())
+
+
+_LINKED = re.compile(r"<[^|>]+\|([^>]*)>")
+
+
 def _chart_block(payload: BriefingPayload) -> dict[str, Any]:
     """The risk distribution as text bars in a code block, this week against last."""
     # Only band names and numbers go in here, so nothing in it needs escaping.
@@ -215,16 +254,31 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
     listed = listed_changes(payload, cited_changes(cards), _CHANGES_SHOWN if cards else 0)
     if listed:
         tail.append(_changes_block(listed))
-    if cards:
-        tail.append(_chart_block(payload))
-    tail.append(_context_block(payload, narrative))
-    room = MAX_BLOCKS - len(head) - len(tail)
+    chart = [_chart_block(payload)] if cards else []
+    plan = plan_head(payload, narrative)
+    context_block = _context_block(payload, narrative)
+    room = MAX_BLOCKS - len(head) - len(tail) - len(chart) - 1 - (plan is not None)
     shown = cards if len(cards) <= room else cards[: room - 1]
     body: list[dict[str, Any]] = [_card_block(card, narrative, payload) for card in shown]
     if len(shown) < len(cards):
         more = len(cards) - len(shown)
         noun = "card" if more == 1 else "cards"
         body.append(section(f"+{more} more {noun} — use `/risk brief` for all"))
+    if plan is not None:
+        # The plan is the last section, and the message stays a 90-second read with it: the
+        # chart goes first (its numbers are in the headline, the email and the week page),
+        # then the plan's items from the last, down to its sentence alone.
+        before = [*head, *body, *tail]
+        most = len(plan_items(payload)[0])
+        tries = [(chart, most)] + [([], n) for n in range(most, -1, -1)]
+        for chart_kept, n in tries:
+            block = _plan_block(payload, plan, n)
+            if _words([*before, *chart_kept, block, context_block]) <= MAX_WORDS:
+                break
+        tail = [*tail, *chart_kept, block]
+    else:
+        tail = [*tail, *chart]
+    tail.append(context_block)
     said = f"{counts}\n{headline}" + (f"\n{very_high}" if very_high else "")
     text = truncate(said, NOTIFICATION_CHARS)
     return SlackMessage(text=text, blocks=(*head, *body, *tail))

@@ -22,9 +22,11 @@ from briefing.payload import (
     DeployView,
     FactView,
     IncidentView,
+    PlanItemView,
     UnknownView,
     WeekView,
 )
+from briefing.plan import action_words, owner_words, plan_sentence
 from briefing.week import MONTHS as _MONTHS
 from briefing.week import local_time
 from scoring.card_terms import Evidence, EvidenceKind
@@ -32,6 +34,7 @@ from scoring.plural import many
 
 __all__ = [
     "BANDS",
+    "PLAN_TITLE",
     "SEVERITIES",
     "cited_changes",
     "deploy_line",
@@ -47,6 +50,9 @@ __all__ = [
     "narrative_label",
     "one_liner",
     "ordered_cards",
+    "plan_detail",
+    "plan_head",
+    "plan_items",
     "unknown_line",
     "unsaid_facts",
     "week_span",
@@ -232,6 +238,43 @@ def _continued(headline: str) -> str:
     if first in ("A", "An") and rest[:1].islower():
         return f"{first.lower()} {rest}"
     return headline
+
+
+# The plan's section title in every renderer.
+PLAN_TITLE = "Review first"
+
+
+def plan_head(payload: BriefingPayload, narrative: Narrative) -> str | None:
+    """The plan section's sentence (the narrative's, else the rules'), or ``None`` when the
+    briefing has no plan section: no plan to review, or a week that is one line."""
+    plan = payload.plan
+    if plan is None or not plan.items or payload.quiet or payload.no_data:
+        return None
+    return narrative.plan or plan_sentence(plan)
+
+
+def plan_items(payload: BriefingPayload) -> tuple[tuple[PlanItemView, ...], int]:
+    """The plan's items a briefing shows, and how many more its week page lists."""
+    plan = payload.plan
+    if plan is None:
+        return (), 0
+    return plan.shown, len(plan.items) - len(plan.shown)
+
+
+def plan_detail(item: PlanItemView) -> str:
+    """What follows an item's title: its state and predicted risk, who has not approved it,
+    and the one thing that would lower it, e.g. "merged · 26 risk points in 785 lines of code
+    · not approved by @acme/commerce · to lower it: add tests for the touched code (−1
+    point)"."""
+    parts = [
+        f"{item.state} · {many(item.predicted_risk, 'risk point')} in "
+        f"{many(item.lines, 'line')} of code"
+    ]
+    if owners := owner_words(item):
+        parts.append(owners)
+    if action := action_words(item):
+        parts.append(f"to lower it: {action}")
+    return " · ".join(parts)
 
 
 def fallback_paragraph(card: CardView) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -339,7 +340,18 @@ class HistoryCache:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._kept: tuple[_Stamp, StoredHistory] | None = None
+        self._kept: tuple[_Stamp, OrgConfig, StoredHistory] | None = None
+
+    @staticmethod
+    def of(engine: Engine) -> HistoryCache:
+        """The process's one cache of ``engine``'s store: the web view's week page, the MCP
+        tools, the PR checks and the briefing's plan then keep one history between them, not
+        one each."""
+        with _SHARED_LOCK:
+            cache = _SHARED.get(engine)
+            if cache is None:
+                cache = _SHARED[engine] = HistoryCache()
+            return cache
 
     def warm(self, engine: Engine, org: OrgConfig) -> None:
         """Read the history now, in the background, so the first proposal does not wait on it."""
@@ -358,6 +370,14 @@ class HistoryCache:
         """The history, read now if what it reads changed since it was last read."""
         stamp = _stamp(session)
         with self._lock:
-            if self._kept is None or self._kept[0] != stamp:
-                self._kept = (stamp, read_history(session, org))
-            return self._kept[1]
+            kept = self._kept
+            # Another riskbrief.toml over the same store (a test, a reloaded config) reads
+            # the history again: its services and scoring settings shape what is read.
+            if kept is None or kept[0] != stamp or (kept[1] is not org and kept[1] != org):
+                kept = self._kept = (stamp, org, read_history(session, org))
+            return kept[2]
+
+
+# ``HistoryCache.of``'s caches, one per engine, gone with their engine.
+_SHARED: weakref.WeakKeyDictionary[Engine, HistoryCache] = weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from data.store.agent_outcomes import change_outcome_facts
 from data.store.culprits import culprit_traces
 from data.store.scores import score_join, top_signal_names
 from data.store.tables import (
@@ -192,9 +193,14 @@ def load_window(
     until: datetime,
     version: str,
     services: Iterable[str] | None = None,
+    outcomes: bool = True,
     culprits_since: datetime | None = None,
 ) -> Window:
     """Every change, production deploy and incident of ``[since, until)`` scored as ``version``.
+
+    ``outcomes`` reads each change's kind of work, lines of code and outcomes when the window
+    holds an agent change (``WeekChange.outcome``, for the agent card); a reader of many weeks
+    that shows none of it (a scope's trend) leaves it off.
 
     Deploys to other environments are left out: a staging deploy that failed is
     not a failed change for the change failure rate. Given ``services``, only theirs
@@ -294,6 +300,8 @@ def load_window(
         )
     ]
     changes = _with_ungated_scores(conn, changes, version)
+    if outcomes:
+        changes = _with_outcomes(session, changes)
     deploys = [
         ScoredDeploy(
             key=key,
@@ -470,6 +478,16 @@ def _with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> 
             total = sum(float(s.get("points", 0.0)) for s in signals or ())
             ungated[key] = round(min(100.0, total))
     return [replace(c, ungated_score=ungated[c.key]) if c.key in ungated else c for c in changes]
+
+
+def _with_outcomes(session: Session, changes: list[WeekChange]) -> list[WeekChange]:
+    """``changes``, each with its kind of work, lines of code and outcomes, when any of them is
+    an agent's: the agent card sets agents' outcomes beside people's of the same kind. A window
+    without an agent change reads none of it (a bot's change is counted apart, not read)."""
+    if not any(c.agent_involved for c in changes):
+        return changes
+    facts = change_outcome_facts(session, [c.key for c in changes if c.agent_involved or not c.bot])
+    return [replace(c, outcome=facts[c.key]) if c.key in facts else c for c in changes]
 
 
 def window_rows(

@@ -1,43 +1,78 @@
-"""Stored changes' kinds of work (``scoring.work_kind``), from their titles, labels and files."""
+"""Stored changes' kinds of work (``scoring.work_kind``), from their titles, labels and files,
+and their lines of code (``scoring.change_files.code_lines_of``), read in the same pass."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from data.store.tables import Change, ChangeFile
+from scoring.change_files import code_lines_of
+from scoring.facts import FileChange
 from scoring.work_kind import WorkKind, classify_work
 
-__all__ = ["change_work_kinds"]
+__all__ = ["StoredWork", "change_work", "change_work_kinds"]
 
 # Keys per query: well under SQLite's smallest bound-parameter limit (999).
 _CHUNK = 500
 
 
-def change_work_kinds(session: Session, keys: Collection[str]) -> dict[str, WorkKind]:
-    """The kind of work of each stored change of ``keys`` (a key the store lacks is left out)."""
+@dataclass(frozen=True, slots=True)
+class StoredWork:
+    """A stored change's kind of work and its lines of code added and deleted."""
+
+    kind: WorkKind
+    source_lines: int
+
+
+def change_work(session: Session, keys: Collection[str]) -> dict[str, StoredWork]:
+    """The kind of work and lines of code of each stored change of ``keys`` (a key the store
+    lacks is left out)."""
     wanted = sorted(set(keys))
-    kinds: dict[str, WorkKind] = {}
+    out: dict[str, StoredWork] = {}
     conn = session.connection()
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         # Core rows: a week of a big organisation is thousands of changes, and only three
-        # columns and the paths are needed.
+        # columns and the files' counts are needed.
         changes = conn.execute(
             sa.select(col(Change.id), col(Change.key), col(Change.title), col(Change.labels)).where(
                 col(Change.key).in_(chunk)
             )
         ).all()
-        paths: dict[int | None, list[str]] = defaultdict(list)
-        for owner, path in conn.execute(
-            sa.select(col(ChangeFile.change_id), col(ChangeFile.path)).where(
-                col(ChangeFile.change_id).in_([c[0] for c in changes])
-            )
+        files: dict[int | None, list[FileChange]] = defaultdict(list)
+        for owner, path, added, deleted, generated, code_added, code_deleted in conn.execute(
+            sa.select(
+                col(ChangeFile.change_id),
+                col(ChangeFile.path),
+                col(ChangeFile.added),
+                col(ChangeFile.deleted),
+                col(ChangeFile.generated),
+                col(ChangeFile.code_added),
+                col(ChangeFile.code_deleted),
+            ).where(col(ChangeFile.change_id).in_([c[0] for c in changes]))
         ):
-            paths[owner].append(path)
+            files[owner].append(
+                FileChange(
+                    path=path,
+                    added=added,
+                    deleted=deleted,
+                    generated=bool(generated),
+                    code_added=code_added,
+                    code_deleted=code_deleted,
+                )
+            )
         for change_id, key, title, labels in changes:
-            kinds[key] = classify_work(title, labels or (), paths[change_id]).kind
-    return kinds
+            touched = files[change_id]
+            kind = classify_work(title, labels or (), [f.path for f in touched]).kind
+            out[key] = StoredWork(kind, sum(sum(code_lines_of(f)) for f in touched))
+    return out
+
+
+def change_work_kinds(session: Session, keys: Collection[str]) -> dict[str, WorkKind]:
+    """The kind of work of each stored change of ``keys`` (a key the store lacks is left out)."""
+    return {key: work.kind for key, work in change_work(session, keys).items()}

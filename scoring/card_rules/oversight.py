@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from scoring.agent_outcomes import OutcomeRow, outcome_gaps, outcomes_by_kind
 from scoring.card_rules.measure import CardRule, reaches, severity_for, tenth
 from scoring.card_terms import (
     Card,
@@ -17,7 +18,15 @@ from scoring.card_terms import (
 )
 from scoring.weekly import WeekAggregate
 
-__all__ = ["RULES", "agent", "agent_reviewed", "agent_surge", "codeowners", "codeowners_improved"]
+__all__ = [
+    "RULES",
+    "agent",
+    "agent_outcomes",
+    "agent_reviewed",
+    "agent_surge",
+    "codeowners",
+    "codeowners_improved",
+]
 
 
 def _codeowners_comparable(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> bool:
@@ -84,6 +93,71 @@ def agent_surge(
         ),
         tuple(Evidence(EvidenceKind.CHANGE, c.key) for c in agent)[:10],
     )
+
+
+# An agent outcome card's evidence: its kind's agent changes that went wrong, newest first.
+_OUTCOME_EVIDENCE = 10
+
+
+def agent_outcomes(
+    this: WeekAggregate, _last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """AI agents' changes of one kind of work went wrong materially more often per line of
+    code than people's of that kind, over this week and the baseline weeks before it."""
+    # Outcomes lag a merge by days or weeks: one week's reverts say little, so the rule
+    # reads the trailing weeks the baseline pools (``baseline_weeks``) with this one.
+    weeks = (this, this.baseline) if this.baseline is not None else (this,)
+    changes = [c for w in weeks for c in w.changes if c.outcome is not None]
+    if not any(c.agent_involved for c in changes):
+        return
+    found = outcomes_by_kind(
+        OutcomeRow(
+            "agents" if c.agent_involved else None,
+            c.human_reviewed,
+            c.outcome,
+            bot=c.bot,
+        )
+        for c in changes
+        if c.outcome is not None
+    )
+    gaps = outcome_gaps(
+        found,
+        r.agent_outcomes_min_changes,
+        r.agent_outcomes_min_went_wrong,
+        r.agent_outcomes_min_ratio,
+    )
+    for gap in gaps:
+        a, p = gap.agents, gap.people
+        wrong = sorted(
+            (
+                c
+                for c in changes
+                if c.agent_involved
+                and c.outcome is not None
+                and c.outcome.kind is gap.kind
+                and c.outcome.went_wrong
+            ),
+            key=lambda c: (c.merged_at, c.key),
+            reverse=True,
+        )
+        yield Card(
+            f"agent:outcomes:{gap.kind.value}",
+            CardKind.AGENT_OUTCOMES,
+            Severity.WARNING,
+            gap.kind.value,
+            (
+                CardFact(FactKey.OUTCOME_WEEKS, sum(w.weeks for w in weeks)),
+                CardFact(FactKey.AGENT_KIND_CHANGES, a.changes),
+                CardFact(FactKey.AGENT_KIND_WENT_WRONG, a.went_wrong),
+                CardFact(FactKey.AGENT_KIND_LINES, a.source_lines),
+                CardFact(FactKey.AGENT_KIND_RATE, gap.agent_rate),
+                CardFact(FactKey.PEOPLE_KIND_CHANGES, p.changes),
+                CardFact(FactKey.PEOPLE_KIND_WENT_WRONG, p.went_wrong),
+                CardFact(FactKey.PEOPLE_KIND_LINES, p.source_lines),
+                CardFact(FactKey.PEOPLE_KIND_RATE, gap.people_rate),
+            ),
+            tuple(Evidence(EvidenceKind.CHANGE, c.key) for c in wrong[:_OUTCOME_EVIDENCE]),
+        )
 
 
 def codeowners(
@@ -153,4 +227,11 @@ def agent_reviewed(
 
 
 # In the order they run.
-RULES: tuple[CardRule, ...] = (agent, agent_surge, codeowners, codeowners_improved, agent_reviewed)
+RULES: tuple[CardRule, ...] = (
+    agent,
+    agent_surge,
+    agent_outcomes,
+    codeowners,
+    codeowners_improved,
+    agent_reviewed,
+)

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from data.store.confirmations import record_confirmation
 from data.store.tables import CulpritConfirmation, DeployChange
+from data.store.team_word import team_word
 from evaluation.change_outcomes import change_outcomes
-from evaluation.team_word import team_word
 from tests.data.rows import at, base, change, deploy, incident
 
 

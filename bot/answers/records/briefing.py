@@ -44,7 +44,9 @@ __all__ = [
     "ChangeSignals",
     "EvidenceRow",
     "FactRow",
+    "payload_facts",
     "scope_briefing",
+    "scope_payload",
     "verdict",
 ]
 
@@ -281,10 +283,27 @@ def scope_briefing(
     now: datetime | None = None,
 ) -> BriefingFacts:
     """The briefing facts of ``names`` (default the caller's scope) for a week."""
+    return payload_facts(session, org, scope_payload(session, org, access, names, week_text, now))
+
+
+def scope_payload(
+    session: Session,
+    org: OrgConfig,
+    access: Access,
+    names: Sequence[str] | None,
+    week_text: str | None,
+    now: datetime | None = None,
+) -> BriefingPayload:
+    """The briefing payload of ``names`` (default the caller's scope) for a week: what the
+    week page lays out beyond its facts (the review plan), read once with them."""
     access = narrowed(org, access, names)
     week = asked_week(week_text, access, now or utcnow(), current=False)
     asker = Recipient(access.subscriber or "mcp", access.label, access.timezone, access.scope)
-    payload = build_payload(session, org, asker, week)
+    return build_payload(session, org, asker, week)
+
+
+def payload_facts(session: Session, org: OrgConfig, payload: BriefingPayload) -> BriefingFacts:
+    """``payload`` as the briefing facts, with the scores of the changes it names."""
     keys = {c.id for c in payload.top_changes}
     keys |= {e.key for card in payload.cards for e in card.evidence_of(*_CHANGES)}
     return facts_of(payload, load_scores(session, "change", version_of(org), sorted(keys)))

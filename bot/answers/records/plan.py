@@ -1,9 +1,10 @@
 """A scope's review plan as a record: the open and just-merged changes holding the most predicted
 risk per line of code, each with its uncovered owners and what would lower it most.
 
-The choice and every figure are ``scoring.review_plan``'s; this reads the store (open pull
-requests as they are now, the changes merged in the ``DAYS`` before ``at``) and scores the
-chosen changes' actions against the store's history (``scoring.lowering.lower_it``).
+The choice, every figure and each change's action are ``data.store.week_plan.stored_plan``'s
+(the weekly briefing and the web view's week page lay out the same computation); this only
+makes it a record of the pull requests open at ``now`` and the changes merged in the ``DAYS``
+before.
 """
 
 from __future__ import annotations
@@ -23,20 +24,10 @@ from bot.answers.records.models import RecordBase, band_words
 from bot.answers.records.proposal import LowerRow
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
-from data.store.history import HistoryCache, StoredHistory, read_history
-from data.store.plan_changes import PlanCandidate, plan_candidates
+from data.store.history import HistoryCache, read_history
+from data.store.week_plan import PlanItem, stored_plan
 from scoring.errors import NotFoundError
-from scoring.review_plan import (
-    MAX_ITEMS,
-    TARGET_PERCENT,
-    PlanChange,
-    PlanChoice,
-    choose_plan,
-    first_action,
-    plan_change,
-    whole_typical,
-)
-from scoring.risk import score_change
+from scoring.review_plan import MAX_ITEMS, TARGET_PERCENT
 
 __all__ = ["DAYS", "PlanRecord", "PlanRow", "plan_at", "review_plan"]
 
@@ -102,14 +93,8 @@ def plan_at(text: str | None, access: Access, now: datetime) -> datetime:
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(access.timezone))
 
 
-def _row(
-    change: PlanChange, candidate: PlanCandidate, stored: StoredHistory, typical: int
-) -> PlanRow:
-    facts = candidate.facts
-    history, config = stored.history, stored.config
-    action = first_action(
-        facts, change.score, lambda c: score_change(c, history.context(c), config)
-    )
+def _row(item: PlanItem, typical: int) -> PlanRow:
+    change, action = item.change, item.action
     return PlanRow(
         key=change.key,
         title=change.title,
@@ -132,40 +117,32 @@ def review_plan(
     now: datetime,
     history: HistoryCache | None = None,
 ) -> PlanRecord:
-    """The review plan of ``names`` (default the caller's scope) as of ``now``: open pull
-    requests and the changes merged in the ``DAYS`` before."""
+    """The review plan of ``names`` (default the caller's scope) as of ``now``: pull requests
+    open then and the changes merged in the ``DAYS`` before."""
     scope = narrowed(org, access, names)
-    since = now - timedelta(days=DAYS)
-    found = plan_candidates(
+    stored = history.history(session, org) if history is not None else read_history(session, org)
+    plan = stored_plan(
         session,
+        stored,
         version_of(org),
-        since,
+        now - timedelta(days=DAYS),
         now,
         known_bug_issues(session, org),
         None if scope.whole else scope.visible(org),
     )
-    scored = [c for c in found if c.scored is not None]
-    stored = history.history(session, org) if history is not None else read_history(session, org)
-    typical = whole_typical(
-        stored.history.context(scored[0].facts).typical_score if scored else None,
-        stored.config.bands.typical,
-    )
-    by_key = {c.facts.key: c for c in scored}
-    plan: PlanChoice = choose_plan(
-        [plan_change(c.facts, c.scored) for c in scored if c.scored is not None], typical
-    )
+    choice = plan.choice
     return PlanRecord(
         scope=scope.label,
-        since=since,
-        until=now,
-        typical=typical,
-        changes=plan.changes,
-        unscored=len(found) - len(scored),
-        lines=plan.lines,
-        predicted_risk=plan.risk,
-        plan_lines=plan.chosen_lines,
-        plan_risk=plan.chosen_risk,
-        line_percent=plan.line_percent,
-        risk_percent=plan.risk_percent,
-        items=[_row(c, by_key[c.key], stored, typical) for c in plan.chosen],
+        since=plan.since,
+        until=plan.until,
+        typical=plan.typical,
+        changes=choice.changes,
+        unscored=plan.unscored,
+        lines=choice.lines,
+        predicted_risk=choice.risk,
+        plan_lines=choice.chosen_lines,
+        plan_risk=choice.chosen_risk,
+        line_percent=choice.line_percent,
+        risk_percent=choice.risk_percent,
+        items=[_row(item, plan.typical) for item in plan.items],
     )

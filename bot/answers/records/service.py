@@ -96,7 +96,7 @@ def service_record(
     week = asked_week(week_text, access, now or utcnow(), current=True)
     last = week.previous()
     since, until = last.bounds(zone)[0], week.bounds(zone)[1]
-    window = load_window(session, since, until, version_of(org), [service])
+    window = load_window(session, since, until, version_of(org), [service], outcomes=False)
     this_rows = window.slice(*week.bounds(zone), [service])
     last_rows = window.slice(*last.bounds(zone), [service])
     this = aggregate(this_rows.changes, this_rows.deploys, this_rows.incidents)

@@ -70,7 +70,9 @@ def weekly_trend(
     # The whole organisation's weeks hold the changes in code no service holds too, as its
     # briefing's do.
     whole = scope.whole
-    window = load_window(session, since, until, version_of(org), None if whole else services)
+    window = load_window(
+        session, since, until, version_of(org), None if whole else services, outcomes=False
+    )
     records = []
     agents: list[int] = []
     unreviewed: list[int] = []
@@ -117,9 +119,9 @@ def week_rows(
     bounds = week.bounds(zone)
     services = _services(org, scope)
     whole = scope.whole
-    rows = load_window(session, *bounds, version_of(org), None if whole else services).slice(
-        *bounds, services, unowned=whole
-    )
+    rows = load_window(
+        session, *bounds, version_of(org), None if whole else services, outcomes=False
+    ).slice(*bounds, services, unowned=whole)
     changes = sorted(rows.changes, key=lambda c: (-c.score, c.key))
     if band == "high_risk":
         changes = [c for c in changes if c.high_risk]

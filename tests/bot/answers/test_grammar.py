@@ -29,7 +29,7 @@ USAGE_TEXT = (
     "Usage: `/risk brief [team|service]` · `/risk plan [team|service]` · "
     "`/risk pr <url | owner/repo#123 | group/project!123 | sha>` · "
     "`/risk service <name>` · `/risk deploy <latest <service> | id>` · "
-    "`/risk incident <id>` · "
+    "`/risk incident <id>` · `/risk agents [team|service] [weeks <n>]` · "
     "`/risk subscribe [team|service …] [email <address>] [tz <Area/City>]` · "
     "`/risk unsubscribe` · `/risk settings` · `/risk help`"
 )
@@ -45,6 +45,9 @@ HELP_TEXT = [
     "• `/risk service <name>`: a service's last 8 weeks, riskiest changes, MTTR and CFR",
     "• `/risk deploy latest <service>` or `/risk deploy <id>`: a deploy's risk and what it shipped",
     "• `/risk incident <id>`: the changes most likely behind an incident, and why",
+    "• `/risk agents [team|service] [weeks <n>]`: what became of AI agents' changes by kind of "
+    "work (reverted, linked to an incident, later fixed, per 1,000 lines of code) beside "
+    "people's, over 12 weeks or the ones asked",
     "• `/risk subscribe [team|service …] [email <address>] [tz <Area/City>]`: get the weekly "
     "briefing (no names: the whole organisation; time zone: your Slack profile's)",
     "• `/risk unsubscribe` · `/risk settings`",

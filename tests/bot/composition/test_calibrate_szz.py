@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlmodel import Session
 
 import bot.composition.calibrate
+import evaluation.change_outcomes
 from bot.cli import main
-from data.config import load_org_config
+from data.config import OrgConfig, load_org_config
 from data.store.engine import make_engine, session_scope
-from evaluation.change_outcomes import SzzLabels, change_outcomes
+from evaluation.change_outcomes import SzzLabels, change_outcomes, kept_szz_labels
 from tests.data.sources.gitrepo import GitRepo, shallow_clone
 from tests.stores import migrated_copy
 
@@ -233,3 +235,31 @@ def test_backtest_after_write_measures_the_saved_weights(
     assert before["weights"] == f"{toml}: its [scoring.weights], time zone UTC"
     assert after["weights"] == f"{toml}: its [scoring.weights], time zone UTC"
     assert after["auc"] != before["auc"]
+
+
+def test_kept_szz_labels_blame_again_only_once_the_clone_moved(
+    synced: tuple[Path, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page asking twice for the same window blames once; a new commit on the clone's
+    branch blames again."""
+    toml, _ = synced
+    org = load_org_config(toml)
+    runs: list[datetime | None] = []
+    real = evaluation.change_outcomes.szz_labels
+
+    def counted(session: Session, o: OrgConfig, since: datetime | None = None) -> object:
+        runs.append(since)
+        return real(session, o, since)
+
+    monkeypatch.setattr(evaluation.change_outcomes, "szz_labels", counted)
+    engine = make_engine(f"sqlite:///{tmp_path / 'rb.db'}")
+    since = T0 + 12 * DAY
+    with session_scope(engine) as session:
+        first = kept_szz_labels(session, org, since)
+        assert kept_szz_labels(session, org, since) == first
+        assert len(runs) == 1
+        assert len(first[0].bad) == 5
+        GitRepo(tmp_path / "shop").commit({"app/new.py": "x = 1\n"}, "Add new", T0 + 40 * DAY)
+        assert kept_szz_labels(session, org, since) == first
+    engine.dispose()
+    assert len(runs) == 2

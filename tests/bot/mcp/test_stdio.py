@@ -200,6 +200,26 @@ def test_agent_activity_counts_the_unreviewed_agent(whole: Session) -> None:
     assert len(activity["unreviewed_changes"]) == 4
 
 
+def test_agent_activity_carries_outcomes_by_kind_beside_peoples(whole: Session) -> None:
+    """Over the 12 weeks to W47, each kind's agents and people figures add up, later fixes are
+    unknown without a clone, and an agent's login is described as data."""
+    outcomes = whole.answers[11].data["outcomes"]
+    assert outcomes["weeks"] == 12
+    assert outcomes["until_week"] == WEEK
+    kinds = outcomes["all_agents"]
+    assert sum(k["agents"]["changes"] for k in kinds) == outcomes["agent_changes"]
+    for k in kinds:
+        for side in (k["agents"], k["people"]):
+            reviews = side["human_reviewed"] + side["not_reviewed"] + side["review_unknown"]
+            assert reviews == side["changes"]
+            assert side["later_fixed"] is None
+    assert outcomes["later_fixes_known"] is False
+    schema = whole.tools["agent_activity"].output_schema
+    assert schema is not None
+    agent = schema["$defs"]["AgentKinds"]
+    assert "verbatim" in agent["properties"]["agent"]["description"]
+
+
 def test_open_pull_requests_are_listed_riskiest_first(whole: Session) -> None:
     """The agent's payments rewrite before the small search change; a hostile title stays data."""
     listed = whole.answers[14].data

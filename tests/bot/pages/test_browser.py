@@ -242,6 +242,9 @@ _HEADERS = """
         ("rows", "Deploys", ("Deploy", "Score", "Band", "Incidents")),
         ("team", "Its services side by side", ("Service", "High-risk share", "Incidents")),
         ("team", "Week by week", ("Week", "High-risk share", "Changes", "Incidents")),
+        ("agents", "Agents in", ("Agent", "Changes", "Not approved", "Review unknown")),
+        ("agents", "What became of them", ("Whose", "Changes", "Approved", "Gone wrong")),
+        ("agents", "Week by week", ("Week", "AI-agent changes", "Without", "Reverted")),
     ],
 )
 def test_a_phone_sees_each_tables_score_and_incidents(

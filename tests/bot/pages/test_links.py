@@ -74,10 +74,15 @@ def test_without_the_web_address_briefings_link_the_code_host(demo: Path) -> Non
         narrative = Narrative.model_validate(stored.narrative)
     engine.dispose()
     assert payload.details_url is not None
+    assert payload.plan is not None
+    plan = payload.plan.model_copy(
+        update={"items": tuple(i.model_copy(update={"url": None}) for i in payload.plan.items)}
+    )
     plain = payload.model_copy(
         update={
             "details_url": None,
             "top_changes": tuple(c.model_copy(update={"url": None}) for c in payload.top_changes),
+            "plan": plan,
         }
     )
     for rendered in (

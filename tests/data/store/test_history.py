@@ -142,3 +142,20 @@ def test_the_cache_reads_again_only_when_what_the_history_reads_changed(engine: 
         again = cache.history(s, _ORG)
         assert again is not first
         assert again.changes == 2
+
+
+def test_one_engine_keeps_one_cache_read_again_for_another_configuration(engine: Engine) -> None:
+    """``HistoryCache.of`` hands every reader of a store the same cache, which reads again
+    when a reader brings another riskbrief.toml."""
+    assert HistoryCache.of(engine) is HistoryCache.of(engine)
+    other = parse_org_config('[organisation]\nname = "Acme"\n')
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        change(s, repo, svc, human, 1, at(1))
+        s.commit()
+        cache = HistoryCache.of(engine)
+        first = cache.history(s, _ORG)
+        assert cache.history(s, _ORG.model_copy()) is first
+        second = cache.history(s, other)
+        assert second is not first
+        assert second.config.weights != first.config.weights

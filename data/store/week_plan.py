@@ -1,0 +1,120 @@
+"""A span's review plan from the store: the one computation behind ``/risk plan``, the MCP tool
+``review_plan``, the weekly briefing's plan and the web view's week page.
+
+``scoring.review_plan`` chooses and words nothing here; this reads the candidates
+(``plan_candidates``: open at the span's end, or merged in it), the typical score as of the
+span's end, and works out each chosen change's first action against the store's history.
+Every reader lays out the same ``StoredPlan``, so no two of them can disagree on a figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from data.store.history import StoredHistory
+from data.store.plan_changes import PlanCandidate, plan_candidates
+from data.store.tables import Change, RiskScoreRow
+from scoring.fixes import BugIssues
+from scoring.lowering import Lowering
+from scoring.review_plan import PlanChange, PlanChoice, choose_plan, first_action, plan_change
+from scoring.review_plan import whole_typical as _whole
+from scoring.risk import score_change
+from scoring.typical import TypicalScore
+
+__all__ = ["PlanItem", "StoredPlan", "stored_plan", "typical_before"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    """A chosen change and the one thing that would lower it most (``None``: nothing would
+    take off a point)."""
+
+    change: PlanChange
+    action: Lowering | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPlan:
+    """The plan of ``[since, until)``: the choice, its items in the choice's order, and the open
+    pull requests left out because no scoring pass scored them yet."""
+
+    since: datetime
+    until: datetime
+    choice: PlanChoice
+    items: tuple[PlanItem, ...]
+    unscored: int
+
+    @property
+    def typical(self) -> int:
+        """The typical score, whole: predicted risk is the points a score stands above it."""
+        return self.choice.typical
+
+
+def typical_before(
+    session: Session, version: str, until: datetime, now: float | None
+) -> float | None:
+    """The history's typical score as it stood at ``until``: the running mean of the stored
+    scores of the changes merged before it, in merge order, as ``read_history`` notes them.
+
+    A plan of a past week is then cut against the typical change of that week, whatever
+    merged since, so building the week's briefing again later gives the same figures. Only
+    when something merged at or after ``until`` is the store read again: otherwise ``now``,
+    the history's own typical score, is that value already.
+    """
+    merged = col(Change.merged_at).is_not(None)
+    later = session.exec(
+        select(sa.func.count()).where(merged, col(Change.merged_at) >= until)
+    ).one()
+    if not later:
+        return now
+    query = (
+        sa.select(col(RiskScoreRow.score))
+        .join(Change, col(Change.key) == col(RiskScoreRow.subject_key))
+        .where(
+            merged,
+            col(Change.merged_at) < until,
+            col(RiskScoreRow.subject_kind) == "change",
+            col(RiskScoreRow.scorer_version) == version,
+        )
+        .order_by(col(Change.merged_at), col(Change.key))
+    )
+    typical = TypicalScore()
+    for (score,) in session.execute(query):
+        typical.note(float(score))
+    return typical.value
+
+
+def stored_plan(
+    session: Session,
+    stored: StoredHistory,
+    version: str,
+    since: datetime,
+    until: datetime,
+    bugs: BugIssues,
+    services: Collection[str] | None = None,
+) -> StoredPlan:
+    """The review plan of the changes open at ``until`` or merged in ``[since, until)``,
+    touching ``services`` (``None``: all), with their stored scores of ``version``, each chosen
+    change's first action scored again against ``stored``'s history."""
+    found = plan_candidates(session, version, since, until, bugs, services)
+    scored = [(c, c.scored) for c in found if c.scored is not None]
+    # The history's typical score now (any change's context carries it), before the span's
+    # end when something merged after it.
+    now = stored.history.context(scored[0][0].facts).typical_score if scored else None
+    typical = _whole(typical_before(session, version, until, now), stored.config.bands.typical)
+    choice = choose_plan([plan_change(c.facts, s) for c, s in scored], typical)
+    by_key = {c.facts.key: c for c, _ in scored}
+    items = tuple(PlanItem(c, _action(by_key[c.key], c, stored)) for c in choice.chosen)
+    return StoredPlan(since, until, choice, items, len(found) - len(scored))
+
+
+def _action(candidate: PlanCandidate, change: PlanChange, stored: StoredHistory) -> Lowering | None:
+    history, config = stored.history, stored.config
+    return first_action(
+        candidate.facts, change.score, lambda c: score_change(c, history.context(c), config)
+    )
