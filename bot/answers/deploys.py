@@ -83,7 +83,16 @@ def split_paragraph(record: DeployRecord) -> Paragraph | None:
         )
     else:
         head = ("Hold back its riskiest changes",)
-        why = (f"It shipped {n}, {what}.",)
+        # Held back despite a gated change: every change touched the gated ones' files.
+        why = (
+            (
+                f"It shipped {n} through a gate: {what} (",
+                *_keys(split.gated),
+                "), all on its files.",
+            )
+            if split.gated
+            else (f"It shipped {n}, {what}.",)
+        )
         first = (
             "• hold back ",
             *_keys(apart.changes),

@@ -126,3 +126,19 @@ def test_the_typicals_are_read_back_from_the_stored_scores() -> None:
     unknown = replace(stored, signals=(Signal("riskiest_change", None, 0.0, "unknown"),))
     assert deploy_typical([known] * 7 + [unknown] * 3) is None
     assert deploy_typical([known] * 8) == 50.0
+
+
+def test_when_every_change_touches_the_gated_one_its_riskiest_are_held_back() -> None:
+    """No change stands apart from the migration's files: its high-risk changes are held back,
+    and the reason is still the migration."""
+    shipped = [
+        _change("r#1", 90, Band.CRITICAL, "db/001.sql", "ledger.py", gates=(MIGRATION,)),
+        _change("r#2", 70, Band.HIGH, "ledger.py"),
+        _change("r#3", 40, Band.SAFE, "ledger.py"),
+        _change("r#4", 35, Band.SAFE, "db/001.sql"),
+    ]
+    split = split_deploy(_deploy(TUESDAY, shipped), shipped, (), CONFIG)
+    assert split is not None
+    assert (split.way, split.reason, split.gated) == (SplitWay.HOLD, "schema_migration", ("r#1",))
+    assert split.apart.changes == ("r#1", "r#2")
+    assert split.rest.changes == ("r#3", "r#4")
