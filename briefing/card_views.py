@@ -8,7 +8,15 @@ from pydantic import field_serializer, model_validator
 
 from briefing.stored_facts import current_fact
 from briefing.views import View
-from scoring.card_terms import CardKind, Evidence, EvidenceKind, FactKey, Severity, stored_evidence
+from scoring.card_terms import (
+    CardCulprit,
+    CardKind,
+    Evidence,
+    EvidenceKind,
+    FactKey,
+    Severity,
+    stored_evidence,
+)
 from scoring.risk import Band
 
 __all__ = ["CardView", "FactView"]
@@ -50,6 +58,9 @@ class CardView(View):
     deploy_band: Band | None = None
     # The gate every change on a gated card hit, when it was each one's only gate.
     gate: str | None = None
+    # An incident card's likeliest culprits, confirmed ones first (none on a stored briefing
+    # from before they were carried).
+    culprits: tuple[CardCulprit, ...] = ()
 
     @model_validator(mode="before")
     @classmethod

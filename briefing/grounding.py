@@ -135,6 +135,17 @@ def _numbers_in(text: str) -> Iterator[tuple[float, int]]:
         yield float(raw), decimals
 
 
+def _culprit_keys(payload: BriefingPayload) -> set[str]:
+    """The changes incident cards carry as their likeliest culprits, and the reverts of them."""
+    return {
+        key
+        for card in payload.cards
+        for c in card.culprits
+        for key in (c.key, c.reverted_by)
+        if key is not None
+    }
+
+
 def _payload_numbers(payload: BriefingPayload, sent: str) -> set[float]:
     """Every number in ``sent`` (the JSON the model was given), ids, dates and titles included.
 
@@ -145,6 +156,7 @@ def _payload_numbers(payload: BriefingPayload, sent: str) -> set[float]:
     model, so it cannot have come from the data.
     """
     found = {value for value, _ in _numbers_in(sent)}
+    found |= {value for key in _culprit_keys(payload) for value, _ in _numbers_in(key)}
     for card in payload.cards:
         for a in card.facts:
             if a.unit == "%":
@@ -186,6 +198,8 @@ def _reference_problems(where: str, text: str, payload: BriefingPayload) -> Iter
         | {e.key for card in payload.cards for e in card.evidence}
         | {i.id for i in planned}
     )
+    # An incident card's likeliest culprits (and their reverts) are its to name.
+    change_ids |= _culprit_keys(payload)
     parsed = (ChangeKey.parse(cid) for cid in change_ids)
     change_numbers = {str(k.number) for k in parsed if k is not None and k.number is not None}
     for ref in _CHANGE_REF.findall(text):

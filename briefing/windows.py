@@ -29,14 +29,21 @@ class Windows:
     def __init__(
         self, session: Session, version: str, scopes: Iterable[PayloadKey], baseline_weeks: int
     ) -> None:
+        keys = tuple(scopes)
         # Each week and the weeks of its baseline before it (last week among them).
         bounds = [
             b
-            for s in scopes
+            for s in keys
             for w in (s.week, weeks_before(s.week, max(1, int(baseline_weeks))))
             for b in w.bounds(s.timezone)
         ]
-        self._window = load_window(session, min(bounds), max(bounds), version) if bounds else None
+        # The weeks briefed (not their baselines) carry their incidents' likeliest culprits.
+        briefed = [s.week.bounds(s.timezone)[0] for s in keys]
+        self._window = (
+            load_window(session, min(bounds), max(bounds), version, culprits_since=min(briefed))
+            if bounds
+            else None
+        )
 
     def rows(
         self,

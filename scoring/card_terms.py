@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from scoring.band import Band
+from scoring.culprits import ClueKind
 
 __all__ = [
     "Card",
+    "CardCulprit",
     "CardFact",
     "CardKind",
     "CardRules",
@@ -213,6 +215,29 @@ class Evidence:
         return cls(kind, text)
 
 
+# Incident cards' likeliest culprits (issue 52): one block, kept apart from the other terms.
+@dataclass(frozen=True, slots=True)
+class CardCulprit:
+    """A change likeliest behind an incident card's incident, as ``scoring.culprits`` ranked it.
+
+    ``title`` is the change's own, outside text carried as data (each renderer escapes what it
+    shows); ``reasons`` are the kinds of clue that earned it points, strongest kind first;
+    ``confirmed`` is the team's word that it was the cause, which puts it first.
+    """
+
+    key: str
+    title: str
+    url: str | None
+    points: int
+    reasons: tuple[ClueKind, ...]
+    band: Band | None = None
+    # The deploy that first shipped it in the window; ``None`` when merged, not deployed.
+    deploy: str | None = None
+    confirmed: bool = False
+    # The change that reverted it, when one did.
+    reverted_by: str | None = None
+
+
 def stored_evidence(kind: CardKind, ids: tuple[str, ...]) -> tuple[Evidence, ...]:
     """A stored card's evidence ids read back, by where the card rules put each one.
 
@@ -249,6 +274,8 @@ class Card:
     deploy_band: Band | None = None
     # The gate every change on a gated card hit, when it was each one's only gate.
     gate: str | None = None
+    # An incident card's likeliest culprits, confirmed ones first (``CardCulprit``).
+    culprits: tuple[CardCulprit, ...] = ()
 
     @property
     def driver(self) -> str | None:

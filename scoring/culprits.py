@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_POINTS",
     "FIX_HORIZON",
     "FIX_POINTS",
+    "NAMED",
     "REVERT_POINTS",
     "RISK_POINTS",
     "TIME_POINTS",
@@ -37,11 +38,14 @@ __all__ = [
     "Clue",
     "ClueKind",
     "CulpritPoints",
+    "CulpritTrace",
     "IncidentAt",
     "LaterFix",
+    "Likeliest",
     "Shipped",
     "Suspect",
     "duration_words",
+    "likeliest",
     "rank_culprits",
 ]
 
@@ -137,6 +141,9 @@ class Clue:
     kind: ClueKind
     points: int
     words: str
+    # The revert or fix that is the clue, by its key (``None`` for risk and time): a briefing
+    # names it beside the change it answered.
+    by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +199,7 @@ def _reverted(
         ClueKind.REVERTED,
         points.revert,
         f"reverted by {first.key} {_relative(first.merged_at, incident)}",
+        first.key,
     )
 
 
@@ -225,6 +233,7 @@ def _fixed(
         ClueKind.FIXED,
         points,
         f"{fix.key} touched {share} again {_relative(fix.merged_at, incident)}",
+        fix.key,
     )
 
 
@@ -271,3 +280,37 @@ def rank_culprits(
         evidence = tuple(e for e in found if e is not None)
         suspects.append(Suspect(change, sum(e.points for e in evidence), evidence))
     return tuple(sorted(suspects, key=lambda s: (-s.points, s.change.key)))
+
+
+@dataclass(frozen=True, slots=True)
+class CulpritTrace:
+    """What ranking one incident's culprits reads (the store reads it: ``data.store.culprits``),
+    and the changes its team confirmed as its cause (more members said yes than no)."""
+
+    incident: IncidentAt
+    shipped: tuple[Shipped, ...]
+    fixes: tuple[LaterFix, ...]
+    confirmed: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Likeliest:
+    """One of an incident's likeliest culprits as a briefing names it: the ranked candidate,
+    and whether its team confirmed it."""
+
+    suspect: Suspect
+    confirmed: bool
+
+
+# The candidates a briefing's incident card names: the few a manager reads at a glance.
+NAMED = 3
+
+
+def likeliest(trace: CulpritTrace, n: int = NAMED) -> tuple[Likeliest, ...]:
+    """The top ``n`` of ``trace``'s ranking (``rank_culprits``, the one ``/risk incident``
+    tells), the changes its team confirmed first: the team's word outranks the points, which
+    weigh only clues."""
+    ranked = rank_culprits(trace.incident, trace.shipped, trace.fixes)
+    confirmed = [s for s in ranked if s.change.key in trace.confirmed]
+    rest = [s for s in ranked if s.change.key not in trace.confirmed]
+    return tuple(Likeliest(s, s.change.key in trace.confirmed) for s in (confirmed + rest)[:n])

@@ -24,6 +24,7 @@ from scoring.typical import TypicalScore
 
 __all__ = [
     "DEPLOY_SIGNAL_LABELS",
+    "TYPICAL_DEPLOYS",
     "Band",
     "Gate",
     "RiskScore",
@@ -379,7 +380,7 @@ DEPLOY_SIGNAL_LABELS: dict[str, str] = {
 
 # A service's typical deploy is known after this many of its deploys: services deploy far
 # less often than changes merge.
-_TYPICAL_DEPLOYS = 8
+TYPICAL_DEPLOYS = 8
 
 
 def score_deploys(
@@ -397,7 +398,7 @@ def score_deploys(
     out: list[RiskScore] = []
     for deploy in sorted(deploys, key=lambda d: (d.finished_at, d.key)):
         shipped = [change_scores[k] for k in deploy.change_keys if k in change_scores]
-        seen = typical.setdefault(deploy.service, TypicalScore(_TYPICAL_DEPLOYS))
+        seen = typical.setdefault(deploy.service, TypicalScore(TYPICAL_DEPLOYS))
         scored = score_deploy(deploy, shipped, incidents, config, seen.value)
         if shipped:
             # A deploy whose changes are unknown says nothing of what its service ships.

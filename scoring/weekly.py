@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scoring.agent_outcomes import ChangeOutcome
+from scoring.culprits import CulpritTrace
 from scoring.risk import Band
 
 __all__ = [
@@ -100,6 +101,9 @@ class WeekIncident:
     deploy_score: int | None = None
     deploy_gates: tuple[str, ...] = ()
     shipped: tuple[WeekChange, ...] = ()
+    # What ranking its likeliest culprits reads, when the week was read with it (a briefing's
+    # week is; a trend's weeks are not).
+    culprits: CulpritTrace | None = None
 
     @property
     def minutes_to_resolve(self) -> float | None:

@@ -12,12 +12,21 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from bot.answers.access import Access
 from bot.answers.lookups import subscriber_of
 from data.config import OrgConfig
 from data.scope import Scope
 from data.store.tables import Subscriber
 
-__all__ = ["Asked", "Caller", "Profile", "reader_timezone", "subscription_view"]
+__all__ = [
+    "Asked",
+    "Caller",
+    "Profile",
+    "caller_access",
+    "member_access",
+    "reader_timezone",
+    "subscription_view",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,21 @@ class Asked:
             query = select(Subscriber).where(col(Subscriber.key) == self.caller.subscriber_key)
             return self.session.exec(query).first()
         return subscriber_of(self.session, self.caller.user_id)
+
+
+def member_access(org: OrgConfig, subscriber: Subscriber | None) -> Access:
+    """What a member may see: their active subscription's scope (in its zone), else the
+    organisation."""
+    if subscriber is not None and subscriber.active:
+        scope = Scope.of(subscriber.teams, subscriber.services)
+        return Access.of(org, scope, subscriber.timezone, subscriber.key)
+    return Access.organisation(org)
+
+
+def caller_access(asked: Asked) -> Access:
+    """What the caller may see (``member_access``): every `/risk` answer about one change,
+    deploy or incident is told within it, and what lies outside is refused as not found."""
+    return member_access(asked.org, asked.subscriber())
 
 
 def reader_timezone(asked: Asked) -> str:

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Span, Strong
-from bot.answers.caller import Asked, reader_timezone
+from bot.answers.caller import Asked, caller_access
 from bot.answers.lines import (
     BAND_OF_WORDS,
     candidates,
@@ -19,7 +19,7 @@ from bot.answers.lines import (
 from bot.answers.lookups import find_changes, local_time
 from bot.answers.parse import said
 from bot.answers.queries import ChangeQuery
-from bot.answers.records.change import change_risk
+from bot.answers.records.change import change_risk, services_touched
 from bot.answers.records.models import ChangeRisk
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
@@ -70,22 +70,33 @@ def _shipped_in(org: OrgConfig, risk: ChangeRisk, timezone: str) -> Line:
 
 
 def change_answer(
-    session: Session, org: OrgConfig, key: str, timezone: str | None = None
+    session: Session,
+    org: OrgConfig,
+    key: str,
+    timezone: str | None = None,
+    access: Access | None = None,
 ) -> Answer:
     """A change's score, band, top signals with their explanations, and the gates it hit.
 
     ``key`` is any form ``lookups.find_changes`` reads; times are in ``timezone`` (the
     reader's), else the organisation's. The change itself is told from the core's record of
     it (``records.change.change_risk``, what the MCP tool and the web page show): this answer
-    only words it, its top signals folded as ``breakdown`` folds them.
+    only words it, its top signals folded as ``breakdown`` folds them. Only what ``access``
+    (else the organisation) may see is found, or offered as a candidate.
     """
     zone = timezone or org.organisation.timezone
+    access = access or Access.organisation(org)
     found = find_changes(session, key)
+    if not access.whole:
+        touched = services_touched(session, found)
+        found = [c for c in found if access.sees(touched[c.id])]
     if not found:
+        # Outside the caller's scope is said in the same words as not stored at all.
+        where = "in the store" if access.whole else "in the store for your scope"
         return not_found(
             "No change ",
             Code(said(key)),
-            " is in the store; check the number or sha, "
+            f" is {where}; check the number or sha, "
             "or run `riskbrief sync` if it was merged just now.",
         )
     if len(found) > 1:
@@ -105,7 +116,7 @@ def change_answer(
         )
     key = found[0].key
     try:
-        risk = change_risk(session, org, Access.organisation(org), key)
+        risk = change_risk(session, org, access, key)
     except NotFoundError as exc:
         # Found but not told: the record's own sentence says why (not scored yet, as a rule),
         # never a guess of ours about it.
@@ -134,4 +145,5 @@ def change_answer(
 
 def answer_change(asked: Asked, query: ChangeQuery) -> Answer:
     """``/risk pr``: the change ``query`` names, in the reader's time zone."""
-    return change_answer(asked.session, asked.org, query.key, reader_timezone(asked))
+    access = caller_access(asked)
+    return change_answer(asked.session, asked.org, query.key, access.timezone, access)

@@ -14,16 +14,14 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.answers.access import Access
 from bot.answers.answer import Answer, Button, Choice, Code, Paragraph
+from bot.answers.caller import member_access as access_of_member
 from bot.answers.lines import not_found
 from bot.answers.lookups import local_time, subscriber_of
 from bot.answers.parse import said
 from bot.answers.records.incident import incident_culprits
 from data.config import OrgConfig
-from data.scope import Scope
 from data.store.confirmations import Recorded, record_confirmation
-from data.store.tables import Subscriber
 from scoring.errors import NotFoundError
 
 __all__ = [
@@ -39,14 +37,6 @@ REJECT_ACTION = "culprit_reject"
 # Every candidate may be answered, not only those shown: a list can change between the
 # answer and the click (a score recomputed), and the click names its change.
 _ANY = 1000
-
-
-def access_of_member(org: OrgConfig, subscriber: Subscriber | None) -> Access:
-    """Who a member may see: their active subscription's scope, else the organisation."""
-    if subscriber is not None and subscriber.active:
-        scope = Scope.of(subscriber.teams, subscriber.services)
-        return Access.of(org, scope, subscriber.timezone, subscriber.key)
-    return Access.organisation(org)
 
 
 def culprit_choice(incident: str, change: str) -> Choice:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.answers.access import Access
-from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Strong
-from bot.answers.caller import Asked, reader_timezone
+from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Span, Strong
+from bot.answers.caller import Asked, caller_access
 from bot.answers.lines import (
     BAND_OF_WORDS,
     candidates,
@@ -21,34 +21,122 @@ from bot.answers.lookups import find_deploys, latest_deploy_key, local_time
 from bot.answers.parse import said
 from bot.answers.queries import DeployQuery
 from bot.answers.records.deploy import deploy_record
+from bot.answers.records.models import DeployRecord, DeploySplitRow
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
+from data.store.tables import Service
 from scoring.plural import many
 
-__all__ = ["answer_deploy", "deploy_answer"]
+__all__ = ["SPLIT_REASONS", "answer_deploy", "deploy_answer", "split_paragraph", "split_reason"]
 
 _SHIPPED_SHOWN = 15
 # Candidates listed when a tag names deploys of more than one service.
 _CANDIDATES = 10
 
 
+# What gated a deploy, as a reader says it (``scoring.deploy_split``'s reasons); its timing
+# is said in its own signal's words ("deployed on a Friday (Fri 14:05 UTC)").
+SPLIT_REASONS = {
+    "schema_migration": "a schema migration",
+    "error_budget": "a change merged on a spent error budget",
+    "large_change": "a very large change",
+    "active_incident": "an incident of its service still active",
+}
+
+
+def split_reason(record: DeployRecord, split: DeploySplitRow) -> str:
+    """What gated the deploy, in a few words: "a schema migration", "deployed on a Friday
+    (Fri 14:05 UTC)"; a gate this version does not know by its name."""
+    if split.reason in SPLIT_REASONS:
+        return SPLIT_REASONS[split.reason]
+    timing = next((s for s in record.signals if s.name == split.reason), None)
+    return timing.explanation if timing is not None else split.reason.replace("_", " ")
+
+
+def _keys(keys: list[str]) -> list[Span]:
+    spans: list[Span] = []
+    for n, key in enumerate(keys):
+        spans += [", "] if n else []
+        spans.append(Code(key))
+    return spans
+
+
+def split_paragraph(record: DeployRecord) -> Paragraph | None:
+    """How to ship the deploy as two, each part with the deploy scorer's score of it."""
+    split = record.split
+    if split is None:
+        return None
+    apart, rest = split.apart, split.rest
+    n = many(
+        len(apart.changes) + len(rest.changes), "scored change" if record.unscored else "change"
+    )
+    what = split_reason(record, split)
+    if split.way == "gate":
+        head: Line = ("Ship it as two deploys",)
+        why: Line = (f"It shipped {n} through a gate: {what} (", *_keys(split.gated), ").")
+        first: Line = (
+            "• ",
+            *_keys(apart.changes),
+            " (the gated changes and those touching their files) in one deploy · score "
+            f"{apart.score}, {apart.band} risk",
+        )
+    else:
+        head = ("Hold back its riskiest changes",)
+        # Held back despite a gated change: every change touched the gated ones' files.
+        why = (
+            (
+                f"It shipped {n} through a gate: {what} (",
+                *_keys(split.gated),
+                "), all on its files.",
+            )
+            if split.gated
+            else (f"It shipped {n}, {what}.",)
+        )
+        first = (
+            "• hold back ",
+            *_keys(apart.changes),
+            f" · score {apart.score}, {apart.band} risk",
+        )
+    others = many(len(rest.changes), "change")
+    other: Line = (
+        f"• the other {others} in another deploy · score {rest.score}, {rest.band} risk"
+        if split.way == "gate"
+        else f"• ship the other {others} · score {rest.score}, {rest.band} risk",
+    )
+    whole = (
+        f"As one deploy it scored {record.score}, {record.band} risk. Each part is scored again "
+        "by the deploy scorer as this deploy with only its changes: same time, same previous "
+        "deploy.",
+    )
+    return Paragraph(((Strong(head),), why, first, other, whole))
+
+
 def deploy_answer(
-    session: Session, org: OrgConfig, key: str, timezone: str | None = None
+    session: Session,
+    org: OrgConfig,
+    key: str,
+    timezone: str | None = None,
+    access: Access | None = None,
 ) -> Answer:
     """A deploy's risk, its signals and gates, the changes it shipped and the incidents after.
 
     Times are in ``timezone`` (the reader's), else the organisation's. The deploy is told
     from the core's record of it (``records.deploy.deploy_record``, what the web page
-    shows): this answer only words it.
+    shows): this answer only words it. Only what ``access`` (else the organisation) may see
+    is found, or offered as a candidate.
     """
     zone = timezone or org.organisation.timezone
-    found = find_deploys(session, key)
+    access = access or Access.organisation(org)
+    services = {s.id: s.key for s in session.exec(select(Service))}
+    found = [d for d in find_deploys(session, key) if access.sees([services.get(d.service_id)])]
     if not found:
+        # Outside the caller's scope is said in the same words as not stored at all.
+        where = "in the store" if access.whole else "in the store for your scope"
         return not_found(
             "No deploy ",
             Code(said(key)),
-            " is in the store; try `/risk deploy latest <service>`.",
+            f" is {where}; try `/risk deploy latest <service>`.",
         )
     if len(found) > 1:
         lines: list[Line] = [
@@ -60,7 +148,7 @@ def deploy_answer(
             len(found) - _CANDIDATES,
             "ask about one of them by its id",
         )
-    record = deploy_record(session, org, Access.organisation(org), found[0].key)
+    record = deploy_record(session, org, access, found[0].key)
     key = record.key
     name = service_name(org, record.service or None)
     when = local_time(record.finished_at, zone)
@@ -110,6 +198,9 @@ def deploy_answer(
             )
         )
     )
+    split = split_paragraph(record)
+    if split is not None:
+        parts.append(split)
     if record.incidents:
         parts.append(
             Paragraph(
@@ -136,8 +227,15 @@ def deploy_answer(
 
 def answer_deploy(asked: Asked, query: DeployQuery) -> Answer:
     """``/risk deploy``: the deploy ``query`` names (a service's latest, or by id)."""
+    access = caller_access(asked)
     key = query.deploy
     if query.service is not None:
+        if not access.sees([query.service]):
+            # The same sentence as a name that is no service: what lies outside is not there.
+            return not_found(
+                "No service by that name is in your scope; use one of: "
+                f"{', '.join(access.visible(asked.org)) or 'none'}."
+            )
         key = latest_deploy_key(asked.session, query.service)
         if key is None:
             return not_found(
@@ -145,4 +243,4 @@ def answer_deploy(asked: Asked, query: DeployQuery) -> Answer:
                 "check its deploy source with `riskbrief doctor`, or run `riskbrief sync`."
             )
     assert key is not None
-    return deploy_answer(asked.session, asked.org, key, reader_timezone(asked))
+    return deploy_answer(asked.session, asked.org, key, access.timezone, access)

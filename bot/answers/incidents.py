@@ -1,17 +1,16 @@
 """``/risk incident``: the changes most likely behind an incident, each with why.
 
 The incident is told from the core's record of it (``records.incident.incident_culprits``,
-what the MCP tool returns): this answer only words it. A caller with an active
-subscription sees the incidents of their scope's services; anyone else, the organisation's,
-as ``/risk brief`` defaults.
+what the MCP tool returns): this answer only words it. It is told within what the caller
+may see (``caller.caller_access``), as `/risk pr` and `/risk deploy` are: a caller with an
+active subscription, the incidents of their scope's services; anyone else, the organisation's.
 """
 
 from __future__ import annotations
 
-from bot.answers.access import Access
 from bot.answers.answer import Answer, Choice, Code, Line, Link, Note, Paragraph, Strong
-from bot.answers.caller import Asked
-from bot.answers.confirmations import access_of_member, culprit_choice
+from bot.answers.caller import Asked, caller_access
+from bot.answers.confirmations import culprit_choice
 from bot.answers.lines import not_found, service_name
 from bot.answers.lookups import local_time
 from bot.answers.parse import said
@@ -21,17 +20,12 @@ from briefing.render.escape import one_line, truncate
 from scoring.errors import NotFoundError
 from scoring.plural import many
 
-__all__ = ["answer_incident", "caller_access", "incident_answer"]
+__all__ = ["answer_incident", "incident_answer"]
 
 # A title is outside text: cut to what a line holds.
 _TITLE_CHARS = 120
 # The candidates a member is asked about, each with its two buttons.
 _ASKED = 3
-
-
-def caller_access(asked: Asked) -> Access:
-    """Who the caller may see: their active subscription's scope, else the organisation."""
-    return access_of_member(asked.org, asked.subscriber())
 
 
 def _word(row: CulpritRow) -> str:

@@ -3,6 +3,7 @@ deploy shipped."""
 
 from __future__ import annotations
 
+from bot.answers.deploys import split_reason
 from bot.answers.records.change import change_risk, file_owners
 from bot.answers.records.deploy import deploy_record
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
@@ -55,10 +56,12 @@ def change_page(ctx: PageContext, key: str) -> Page:
 def deploy_page(ctx: PageContext, key: str) -> Page:
     """What a deploy shipped, each change's risk, and what followed."""
     record = deploy_record(ctx.session, ctx.org, ctx.access, key)
+    # What gated it, in the words `/risk deploy` says it in.
+    reason = split_reason(record, record.split) if record.split is not None else None
     return Page(
         "deploy.html",
         f"Deploy {record.key}",
-        {"deploy": record},
+        {"deploy": record, "split_reason": reason},
         (
             changes_grid("changes", "Changes it shipped", record.changes, ctx.url),
             incidents_grid("incidents", "Incidents linked to it", record.incidents, ctx.url),

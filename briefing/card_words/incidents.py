@@ -14,7 +14,8 @@ from briefing.card_words.kind import (
 )
 from briefing.names import and_list, incident_name, service_named
 from briefing.payload import BriefingPayload, CardView, IncidentView
-from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey
+from scoring.card_terms import Card, CardCulprit, CardKind, Evidence, EvidenceKind, FactKey
+from scoring.culprits import ClueKind
 from scoring.plural import many, number, plural
 from scoring.risk import Band
 
@@ -36,6 +37,49 @@ def _incident_line(payload: BriefingPayload, incident: IncidentView) -> str:
     if incident.deploy_band is not None:
         return f"{name} after a {_risk_adjective(incident.deploy_band)} deploy"
     return f"{name} with no deploy before it"
+
+
+def _why(culprit: CardCulprit) -> list[str]:
+    """What points at ``culprit`` beyond having shipped before the incident, in a few words
+    without numbers (``/risk incident`` gives the points): the team's word, a revert, a later
+    fix, a high risk. A low or moderate risk is no reason to suspect it."""
+    why = ["confirmed by the team"] if culprit.confirmed else []
+    for kind in culprit.reasons:
+        if kind is ClueKind.REVERTED:
+            by = culprit.reverted_by
+            why.append(f"reverted by {by}" if by else "reverted")
+        elif kind is ClueKind.FIXED:
+            why.append("a later fix touched its files")
+        elif kind is ClueKind.RISK and culprit.band is not None and culprit.band.high_risk:
+            why.append(culprit.band.risk_words)
+    return why
+
+
+def _when(culprit: CardCulprit, deploy: str | None) -> str:
+    """How ``culprit`` reached the service: its only clue when nothing else points at it."""
+    if culprit.deploy is None:
+        return "merged shortly before"
+    return "shipped by that deploy" if culprit.deploy == deploy else "shipped by an earlier deploy"
+
+
+def _culprits(card: CardView) -> tuple[str, frozenset[str]]:
+    """The changes likeliest behind the card's incident, confirmed ones first and said so
+    (" Likeliest culprit: acme/platform#4521 (reverted by acme/platform#4522, high risk)."),
+    and the reverting changes it names.
+
+    It names those something points at (a briefing is a 90-second read; every change the
+    deploy shipped came before the incident); when nothing does, the likeliest by its timing.
+    """
+    if not card.culprits:
+        return "", frozenset()
+    named = [(c, why) for c in card.culprits if (why := _why(c))]
+    if not named:
+        deploy = next((e.key for e in card.evidence_of(EvidenceKind.DEPLOY)), None)
+        first = card.culprits[0]
+        named = [(first, [_when(first, deploy)])]
+    told = "; ".join(f"{c.key} ({', '.join(why)})" for c, why in named)
+    reverts = frozenset(c.reverted_by for c, _ in named if c.reverted_by)
+    return f" Likeliest culprit{'' if len(named) == 1 else 's'}: {told}.", reverts
 
 
 def _p_incident(payload: BriefingPayload, card: CardView) -> str:
@@ -63,12 +107,16 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
         for i in payload.incidents
         if incident is not None and i.id != key and i.deploy == incident.deploy
     ]
+    culprits, reverts = _culprits(card)
     for other in same:
         opened = Evidence.parse(other.id, EvidenceKind.INCIDENT)
         if opened.kind is EvidenceKind.REVERT:
-            text += f" {opened.key} reverted a change that deploy shipped."
+            # A revert of a culprit is told with it, once.
+            if opened.key not in reverts:
+                text += f" {opened.key} reverted a change that deploy shipped."
         else:
             text += f" {incident_name(payload, other.id)} followed the same deploy."
+    text += culprits
     # Every incident of the week is accounted for: the card's, and the others in a few words.
     total = maybe_fact(card, FactKey.INCIDENTS_THIS_WEEK)
     total = float(len(payload.incidents)) if total is None else total
@@ -171,7 +219,9 @@ WORDS: dict[CardKind, KindWords] = {
         "change, or one whose change was reverted), not one of its ordinary deploys. Facts give "
         "the hours between them and the minutes to resolve; when the incident also explains "
         "this week's slower recovery, or a revert of what the deploy shipped, the card says "
-        "so and carries those figures too.",
+        "so and carries those figures too. It names the changes likeliest behind the incident "
+        "(a revert of them, a later fix of their files, their risk, how close they shipped), "
+        "those the team confirmed first.",
     ),
     CardKind.MTTR: KindWords(
         "Incidents took longer to resolve",

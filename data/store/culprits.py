@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from data.store.confirmations import confirmations_of
 from data.store.scores import load_scores
 from data.store.tables import (
     IS_MERGED,
@@ -28,10 +29,10 @@ from data.store.tables import (
     Service,
     merged_time,
 )
-from scoring.culprits import FIX_HORIZON, WINDOW, IncidentAt, LaterFix, Shipped
+from scoring.culprits import FIX_HORIZON, WINDOW, CulpritTrace, IncidentAt, LaterFix, Shipped
 from scoring.fixes import is_fix_change
 
-__all__ = ["CulpritFacts", "culprit_facts", "find_incident"]
+__all__ = ["CulpritFacts", "confirmed_culprits", "culprit_facts", "culprit_traces", "find_incident"]
 
 # Bound parameters per IN list: under SQLite's limit on every version still in use.
 _CHUNK = 900
@@ -111,10 +112,11 @@ def culprit_facts(
             )
         ]
     else:
+        # No DISTINCT: the IN list already gives each change once, and PostgreSQL cannot
+        # compare a change's JSON columns to make rows distinct.
         changes = list(
             session.exec(
-                select(Change)
-                .where(
+                select(Change).where(
                     IS_MERGED,
                     col(Change.merged_at) >= start,
                     col(Change.merged_at) <= incident.opened_at,
@@ -124,7 +126,6 @@ def culprit_facts(
                         )
                     ),
                 )
-                .distinct()
             )
         )
     repositories = {r.id: r.name for r in session.exec(select(Repository))}
@@ -176,9 +177,9 @@ def _later_fixes(
         )
         found.update({c.id: c for c in session.exec(query) if c.id is not None})
     for start in range(0, len(paths), _CHUNK):
+        # Once each by the IN list; DISTINCT over JSON columns fails on PostgreSQL.
         near = session.exec(
-            select(Change)
-            .where(
+            select(Change).where(
                 IS_MERGED,
                 col(Change.merged_at) >= incident.opened_at,
                 col(Change.merged_at) <= incident.opened_at + FIX_HORIZON,
@@ -188,7 +189,6 @@ def _later_fixes(
                     )
                 ),
             )
-            .distinct()
         )
         for change in near:
             if change.id is None or change.id in found:
@@ -218,3 +218,35 @@ def _fixes_of(
             key=lambda f: (f.merged_at, f.key),
         )
     )
+
+
+def confirmed_culprits(session: Session, incident: str) -> frozenset[str]:
+    """The changes ``incident``'s team confirmed as its cause: more members said yes than no
+    (each member's last word counts once, ``data.store.confirmations``)."""
+    tally: dict[str, int] = defaultdict(int)
+    for word in confirmations_of(session, incident):
+        tally[word.change_key] += 1 if word.confirmed else -1
+    return frozenset(key for key, net in tally.items() if net > 0)
+
+
+def culprit_traces(session: Session, keys: Sequence[str], version: str) -> dict[str, CulpritTrace]:
+    """By incident key, what ranking each of ``keys``' culprits reads, with scores of scorer
+    ``version`` and the team's confirmed culprits; a key the store does not hold is left out.
+
+    The same read as ``/risk incident``'s (``culprit_facts``): a briefing's incident card and
+    the command rank the same candidates.
+    """
+    out: dict[str, CulpritTrace] = {}
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), _CHUNK):
+        for incident in session.exec(
+            select(Incident).where(col(Incident.key).in_(wanted[start : start + _CHUNK]))
+        ):
+            facts = culprit_facts(session, incident, version)
+            out[incident.key] = CulpritTrace(
+                facts.incident,
+                facts.shipped,
+                facts.fixes,
+                confirmed_culprits(session, incident.key),
+            )
+    return out

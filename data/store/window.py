@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from data.store.agent_outcomes import change_outcome_facts
+from data.store.culprits import culprit_traces
 from data.store.scores import score_join, top_signal_names
 from data.store.tables import (
     IS_MERGED,
@@ -193,6 +194,7 @@ def load_window(
     version: str,
     services: Iterable[str] | None = None,
     outcomes: bool = True,
+    culprits_since: datetime | None = None,
 ) -> Window:
     """Every change, production deploy and incident of ``[since, until)`` scored as ``version``.
 
@@ -204,7 +206,10 @@ def load_window(
     not a failed change for the change failure rate. Given ``services``, only theirs
     are read (by the same service a slice goes by), and only they may be sliced: a
     year of one service is a few thousand rows, of the whole organisation tens of
-    thousands.
+    thousands. Given ``culprits_since``, each incident opened from then on that followed a
+    deploy carries what ranking its likeliest culprits reads (``WeekIncident.culprits``), for
+    its briefing card: a few incidents a week, each a handful of reads, so only the weeks
+    briefed ask for it, not the baseline weeks nor a trend's.
     """
     # Core rows here too: building an ORM object per person cost a page more than its query.
     conn = session.connection()
@@ -329,6 +334,16 @@ def load_window(
     ]
     incident_rows = _incident_rows(conn, since, until, version, incident_scope)
     shipped = _shipped(conn, {row[5] for row in incident_rows if row[5] is not None}, version)
+    # An incident card needs the deploy it followed: no other incident is traced.
+    traces = (
+        culprit_traces(
+            session,
+            [row[0] for row in incident_rows if row[5] is not None and row[3] >= culprits_since],
+            version,
+        )
+        if culprits_since is not None
+        else {}
+    )
     incidents = [
         WeekIncident(
             key=key,
@@ -342,6 +357,7 @@ def load_window(
             deploy_score=deploy_score,
             deploy_gates=_band_gates(_json_list(deploy_gates), deploy_band) if deploy_band else (),
             shipped=shipped.get(deploy_id, ()) if deploy_id is not None else (),
+            culprits=traces.get(key),
         )
         for (
             key,

@@ -13,6 +13,7 @@ from scoring.card_rules.usual import (
 )
 from scoring.card_terms import (
     Card,
+    CardCulprit,
     CardFact,
     CardKind,
     CardRules,
@@ -21,10 +22,45 @@ from scoring.card_terms import (
     FactKey,
     Severity,
 )
+from scoring.culprits import ClueKind, likeliest
 from scoring.risk import Band
 from scoring.weekly import WeekAggregate, WeekIncident
 
-__all__ = ["RULES", "cfr", "cfr_improved", "incident", "mttr", "mttr_improved", "stood_out"]
+__all__ = [
+    "RULES",
+    "card_culprits",
+    "cfr",
+    "cfr_improved",
+    "incident",
+    "mttr",
+    "mttr_improved",
+    "stood_out",
+]
+
+
+def card_culprits(i: WeekIncident) -> tuple[CardCulprit, ...]:
+    """The changes likeliest behind ``i``, confirmed ones first, as its card carries them: the
+    same ranking ``/risk incident`` tells (``scoring.culprits.likeliest``), nothing when the
+    week was read without it."""
+    if i.culprits is None:
+        return ()
+    return tuple(
+        CardCulprit(
+            key=n.suspect.change.key,
+            title=n.suspect.change.title,
+            url=n.suspect.change.url,
+            points=n.suspect.points,
+            # A clue that earned nothing (unscored, shipped at the window's edge) is no reason.
+            reasons=tuple(c.kind for c in n.suspect.evidence if c.points > 0),
+            band=n.suspect.change.band,
+            deploy=n.suspect.change.deploy,
+            confirmed=n.confirmed,
+            reverted_by=next(
+                (c.by for c in n.suspect.evidence if c.kind is ClueKind.REVERTED), None
+            ),
+        )
+        for n in likeliest(i.culprits)
+    )
 
 
 def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
@@ -89,6 +125,7 @@ def incident(
             (Evidence.parse(i.key, EvidenceKind.INCIDENT),)
             + ((Evidence(EvidenceKind.DEPLOY, i.deploy_key),) if i.deploy_key else ()),
             deploy_band=i.deploy_band,
+            culprits=card_culprits(i),
         )
 
 

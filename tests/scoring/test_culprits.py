@@ -9,10 +9,12 @@ from scoring.culprits import (
     REVERT_POINTS,
     WINDOW,
     ClueKind,
+    CulpritTrace,
     IncidentAt,
     LaterFix,
     Shipped,
     duration_words,
+    likeliest,
     rank_culprits,
 )
 
@@ -125,3 +127,38 @@ def test_durations_read_as_people_say_them() -> None:
         "24 h",
         "3 days",
     ]
+
+
+def test_likeliest_puts_what_the_team_confirmed_first_then_the_ranking() -> None:
+    """The team's word outranks the points: a confirmed change leads, the rest follow ranked,
+    cut to three; ``rank_culprits`` is what orders them."""
+    shipped = [
+        _shipped("r#1", timedelta(minutes=10), score=90),
+        _shipped("r#2", timedelta(hours=1), score=80),
+        _shipped("r#3", timedelta(hours=2), score=70),
+        _shipped("r#4", timedelta(hours=60), score=10),
+    ]
+    trace = CulpritTrace(INCIDENT, tuple(shipped), (), frozenset({"r#4"}))
+    named = likeliest(trace)
+    assert [(n.suspect.change.key, n.confirmed) for n in named] == [
+        ("r#4", True),
+        ("r#1", False),
+        ("r#2", False),
+    ]
+    ranked = rank_culprits(INCIDENT, shipped, ())
+    assert named[1].suspect == ranked[0]
+
+
+def test_a_revert_or_fix_clue_names_the_change_that_is_its_evidence() -> None:
+    """A revert's and a fix's clue carry the key of the change that is it; risk and time none."""
+    reverted = _shipped("r#1", timedelta(hours=5), files=("a.py",))
+    fixed = _shipped("r#2", timedelta(hours=5), files=("b.py",))
+    fixes = [_fix("r#3", timedelta(hours=1), (), "r#1"), _fix("r#4", timedelta(hours=2), ("b.py",))]
+    by = {
+        s.change.key: {c.kind: c.by for c in s.evidence}
+        for s in rank_culprits(INCIDENT, [reverted, fixed], fixes)
+    }
+    assert by["r#1"][ClueKind.REVERTED] == "r#3"
+    assert by["r#2"][ClueKind.FIXED] == "r#4"
+    assert by["r#2"][ClueKind.RISK] is None
+    assert by["r#2"][ClueKind.TIME] is None

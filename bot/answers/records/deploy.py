@@ -18,24 +18,55 @@ from bot.answers.records.confirmed import confirmation_rows
 from bot.answers.records.models import (
     ChangeRef,
     ChangeRow,
+    DeployPartRow,
     DeployRecord,
+    DeploySplitRow,
     GateRow,
     RevertRow,
     band_words,
     signal_points,
 )
 from data.config import OrgConfig
+from data.store.deploy_split import split_inputs
 from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change, Deploy, DeployChange, Incident, Service
+from scoring.deploy_split import DeployPart, DeploySplit, split_deploy
 from scoring.errors import NotFoundError
 from scoring.risk import top_signals
 
-__all__ = ["DEPLOY_NOT_FOUND", "deploy_record", "deploy_risk"]
+__all__ = ["DEPLOY_NOT_FOUND", "deploy_record", "deploy_risk", "deploy_split"]
 
 DEPLOY_NOT_FOUND = (
     "No deploy matches that key in this scope; give its key as a briefing or `/risk deploy` "
     "prints it (deploy:checkout:2026-11-20T15:35), or a release tag that made one deploy."
 )
+
+
+def _part(part: DeployPart) -> DeployPartRow:
+    return DeployPartRow(
+        changes=list(part.changes), score=part.score.score, band=band_words(part.score.band)
+    )
+
+
+def _split_row(split: DeploySplit | None) -> DeploySplitRow | None:
+    if split is None:
+        return None
+    return DeploySplitRow(
+        way=split.way.value,
+        reason=split.reason,
+        gated=list(split.gated),
+        apart=_part(split.apart),
+        rest=_part(split.rest),
+    )
+
+
+def deploy_split(session: Session, org: OrgConfig, deploy: Deploy) -> DeploySplit | None:
+    """How to split ``deploy``, a gated deploy of many changes (``scoring.deploy_split``)."""
+    config = org.scoring_config()
+    found = split_inputs(session, deploy, config.version, config)
+    if found is None:
+        return None
+    return split_deploy(found.deploy, found.shipped, found.incidents, config, found.typical)
 
 
 def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) -> DeployRecord:
@@ -103,6 +134,7 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
             if r.merged_at is not None
         ],
         confirmations=confirmation_rows(session, access, [c.key for c in shipped]),
+        split=_split_row(deploy_split(session, org, deploy)),
     )
 
 

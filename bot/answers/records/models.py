@@ -23,8 +23,10 @@ __all__ = [
     "ChangeRisk",
     "ChangeRow",
     "ConfirmationRow",
+    "DeployPartRow",
     "DeployRecord",
     "DeployRow",
+    "DeploySplitRow",
     "FileOwners",
     "GateRow",
     "IncidentRow",
@@ -282,6 +284,30 @@ class FileOwners(RecordBase):
     )
 
 
+class DeployPartRow(RecordBase):
+    """One deploy of a split: its changes and its score by the deploy scorer."""
+
+    changes: list[str] = Field(description="The keys of its changes, in merge order.")
+    score: int = Field(description="The deploy scorer's score of it, as that deploy alone.")
+    band: str = Field(description="low, moderate, high or very high.")
+
+
+class DeploySplitRow(RecordBase):
+    """How to ship a gated deploy of many changes as two (``scoring.deploy_split``)."""
+
+    way: str = Field(
+        description="gate: the gated changes and those touching their files apart; "
+        "hold: the riskiest changes held back."
+    )
+    reason: str = Field(
+        description="What gated it: schema_migration, error_budget, large_change, "
+        "active_incident or deploy_timing (a Friday or after hours)."
+    )
+    gated: list[str] = Field(description="The changes a gate lifted, if any.")
+    apart: DeployPartRow = Field(description="The changes to ship apart (or hold back).")
+    rest: DeployPartRow = Field(description="The other changes.")
+
+
 class DeployRecord(RecordBase):
     """A deploy: its risk, the changes it shipped with theirs, and what followed it."""
 
@@ -306,6 +332,11 @@ class DeployRecord(RecordBase):
         default=[],
         description="The team's word from Slack on whether a change it shipped caused an "
         "incident, oldest first, of the incidents in services the caller may see.",
+    )
+    split: DeploySplitRow | None = Field(
+        default=None,
+        description="For a deploy of many changes through a gate, which to ship apart, each "
+        "part scored again by the deploy scorer; None when it needs no split.",
     )
 
 

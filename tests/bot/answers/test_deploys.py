@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from bot.answers.access import Access
 from bot.answers.deploys import deploy_answer
-from bot.answers.records.deploy import deploy_record
+from bot.answers.records.deploy import deploy_record, deploy_split
 from bot.answers.text import answer_text
 from data.store.engine import session_scope
 from data.store.tables import Change, Deploy, DeployChange, RiskScoreRow
@@ -52,3 +52,43 @@ def test_a_change_not_scored_yet_is_told_after_the_scored_ones(scored: LoadedSam
     listed = lines[start : start + shipped]
     assert listed[-1].endswith(f"`{first.key}` · not scored")
     assert all(line.endswith(" risk") for line in listed[:-1])
+
+
+# The sample's Wednesday payments deploy: the ledger migration, the change touching its
+# files, and two others.
+LEDGER_DEPLOY = "deploy:payments:2026-11-18T10:25"
+
+
+def test_a_gated_deploy_of_many_changes_is_told_how_to_split(scored: LoadedSample) -> None:
+    """The ledger deploy's record splits off the migration and the change touching its files,
+    each part's score the deploy scorer's; the answer says it with those numbers."""
+    with session_scope(scored.engine) as session:
+        record = deploy_record(session, scored.org, Access.organisation(scored.org), LEDGER_DEPLOY)
+        deploy = session.exec(select(Deploy).where(Deploy.key == LEDGER_DEPLOY)).one()
+        split = deploy_split(session, scored.org, deploy)
+        text = answer_text(deploy_answer(session, scored.org, LEDGER_DEPLOY))
+    assert split is not None
+    assert record.split is not None
+    assert record.split.way == "gate"
+    assert record.split.reason == "schema_migration"
+    assert record.split.gated == ["acme/platform#4503"]
+    assert record.split.apart.changes == list(split.apart.changes)
+    assert record.split.apart.score == split.apart.score.score
+    assert record.split.rest.score == split.rest.score.score
+    assert split.whole.score == record.score
+    assert record.split.rest.score < record.score
+    assert "Ship it as two deploys" in text
+    assert "through a gate: a schema migration (`acme/platform#4503`)" in text
+    assert f"in one deploy · score {record.split.apart.score}, " in text
+    assert f"in another deploy · score {record.split.rest.score}, " in text
+
+
+def test_a_deploy_of_few_changes_is_not_split(scored: LoadedSample) -> None:
+    """The Friday checkout deploy shipped two changes: nothing to split, nothing said."""
+    with session_scope(scored.engine) as session:
+        key = "deploy:checkout:2026-11-20T15:35"
+        record = deploy_record(session, scored.org, Access.organisation(scored.org), key)
+        text = answer_text(deploy_answer(session, scored.org, key))
+    assert record.split is None
+    assert "two deploys" not in text
+    assert "Hold back" not in text

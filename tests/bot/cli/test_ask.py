@@ -87,7 +87,25 @@ def test_a_deploy_id_a_card_prints_is_answered_in_the_readers_zone(demo: Path) -
     code, out = _ask(demo, "--as", "commerce-lead", "deploy", "deploy:checkout:2026-11-20T15:35")
     assert code == 0, out
     assert out.startswith("*Checkout deploy of Fri 2026-11-20 16:35 Europe/Berlin*")
-    code, out = _ask(demo, "--as", "discovery-lead", "pr", "acme/platform#4503")
+    code, out = _ask(demo, "--as", "discovery-lead", "pr", "acme/platform#4472")
     assert code == 0, out
-    # 13:40 in New York is 18:40 UTC, 00:10 the next day in Kolkata.
-    assert "merged Wed 2026-11-18 00:10 Asia/Kolkata" in out
+    # 08:40 in New York is 13:40 UTC, 19:10 in Kolkata.
+    assert "merged Fri 2026-11-13 19:10 Asia/Kolkata" in out
+
+
+def test_one_change_deploy_or_incident_is_told_within_the_callers_scope(demo: Path) -> None:
+    """`pr`, `deploy` and `incident` answer within the subscriber's scope alike: Discovery's
+    lead is refused a Payments change, a Checkout deploy and its incident in one sentence each,
+    as the VP is answered."""
+    for words in (
+        ("pr", "acme/platform#4503"),
+        ("deploy", "deploy:checkout:2026-11-20T15:35"),
+        ("deploy", "latest", "checkout"),
+        ("incident", "INC-1039"),
+    ):
+        code, out = _ask(demo, "--as", "discovery-lead", *words)
+        assert code == 1, out
+        assert "your scope" in out
+        assert out.count(". ") == 0, out
+        code, out = _ask(demo, "--as", "vp-engineering", *words)
+        assert code == 0, out

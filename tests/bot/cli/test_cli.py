@@ -102,7 +102,8 @@ def test_demo_surfaces_the_planted_stories(demo_out: tuple[Path, str]) -> None:
     assert "mttr" not in widest
     vp = json.dumps(briefs["vp-engineering"])
     assert "Incidents took 255 min to resolve (median) this week" in vp
-    assert "acme/platform#4522 reverted a change that deploy shipped" in vp
+    # The revert is told with the change it reverted, the incident's likeliest culprit.
+    assert "Likeliest culprit: acme/platform#4521 (reverted by acme/platform#4522, high risk)" in vp
     assert "agent:unreviewed" in widest
     assert any(c.startswith("improvement:") for c in widest)
 

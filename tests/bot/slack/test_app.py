@@ -158,6 +158,31 @@ def test_risk_incident_names_the_reverted_change_first_in_scope(served: Served) 
     assert "acme/platform#4521" not in outside
 
 
+def test_risk_pr_and_deploy_are_told_in_the_callers_scope_as_incident_is(served: Served) -> None:
+    """Signed as Slack signs them, `/risk pr` and `/risk deploy` of Checkout's Friday change and
+    deploy answer the Commerce lead and refuse Discovery's lead in one sentence, as `/risk
+    incident` does."""
+    asked = {
+        "pr": f"pr {FRIDAY_KEY}",
+        "deploy": "deploy deploy:checkout:2026-11-20T15:35",
+        "latest": "deploy latest checkout",
+    }
+    for name, words in asked.items():
+        served.command(words, user_id="U05COMLEAD", response_id=f"in-{name}")
+        served.command(words, user_id="U06DISCLD1", response_id=f"out-{name}")
+    for name in asked:
+        inside = served.slack.wait_for_response(f"in-{name}")
+        outside = served.slack.wait_for_response(f"out-{name}")
+        assert "your scope" not in inside["text"], name
+        assert "Risk *" in _texts(inside["blocks"]), name
+        assert "your scope" in outside["text"], name
+        # One sentence, and nothing of the change or deploy: no score, title or shipped list.
+        refused = _texts(outside["blocks"])
+        assert refused.count(". ") == 0, refused
+        assert "Risk *" not in refused, name
+        assert "async payment capture" not in refused, name
+
+
 def test_risk_plan_lists_the_changes_to_review_first_in_scope(served: Served) -> None:
     """`/risk plan`, signed as Slack signs it: the Commerce lead's plan is Commerce's, in their
     zone, with its headline; naming Search asks for Search's."""

@@ -1,0 +1,40 @@
+"""The deploy page says how to split a gated deploy of many changes, as `/risk deploy` does."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from urllib.parse import quote
+
+from werkzeug.test import Client
+
+from bot.answers.access import Access
+from bot.answers.records.deploy import deploy_record
+from bot.pages.app import PagesApp, PagesConfig
+from bot.pages.links import LinkSigner
+from data.store.engine import session_scope
+from tests.samples import LoadedSample
+
+LEDGER_DEPLOY = "deploy:payments:2026-11-18T10:25"
+
+
+def test_the_deploy_page_names_the_parts_and_their_scores(scored: LoadedSample) -> None:
+    """The ledger deploy's page links the migration and names each part's score, the record's."""
+    with session_scope(scored.engine) as session:
+        record = deploy_record(session, scored.org, Access.organisation(scored.org), LEDGER_DEPLOY)
+    assert record.split is not None
+    now = datetime.combine(scored.as_of, time(23, 59), tzinfo=UTC)
+    app = PagesApp(
+        scored.engine,
+        scored.org,
+        PagesConfig(signer=LinkSigner(["k" * 32]), open=True),
+        clock=lambda: now,
+    )
+    got = Client(app).get("/web/deploy/" + quote(LEDGER_DEPLOY, safe="/:"))
+    assert got.status_code == 200, got.text[:300]
+    page = got.text
+    assert "<h2>Ship it as two deploys</h2>" in page
+    assert "through a gate: a schema migration (<a href=" in page
+    assert "/web/change/acme/platform%234503" in page
+    assert f"in one deploy · score {record.split.apart.score}, " in page
+    assert f"in another deploy · score {record.split.rest.score}, " in page
+    assert f"As one deploy it scored {record.score}, " in page
