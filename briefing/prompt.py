@@ -204,6 +204,18 @@ def _card(c: CardView) -> dict[str, Any]:
         "subject": c.subject,
         "facts": [fact_text(f) for f in c.facts],
         "evidence": [_clip(str(e)) for e in c.evidence],
+        # An incident card's likeliest culprits by key and clue, never by title: the keys are
+        # what grounding lets a narrative name, and a title is outside text.
+        "culprits": [
+            {
+                "id": k.key,
+                "why": [r.value for r in k.reasons],
+                "band": k.band,
+                "confirmed_by_team": k.confirmed,
+                "reverted_by": k.reverted_by,
+            }
+            for k in c.culprits
+        ],
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from briefing.card_words import KIND_WORDS
@@ -9,6 +10,7 @@ from briefing.deterministic import write_deterministic
 from briefing.grounding import check_narrative
 from briefing.narrative import CardParagraph
 from briefing.payload import BriefingPayload, CardView, IncidentView
+from briefing.prompt import payload_json
 from briefing.sections import card_view
 from scoring.band import Band
 from scoring.card_terms import (
@@ -170,3 +172,23 @@ def test_a_cards_culprits_survive_storage_and_an_older_card_loads_without_them()
     stored = view.model_dump(mode="json")
     del stored["culprits"]
     assert CardView.model_validate(stored).culprits == ()
+
+
+def test_the_model_is_given_each_culprit_by_key_and_clue_never_by_title() -> None:
+    """The prompt's incident card lists its culprits' keys, clues and the team's word, and
+    no title: a narrative names what grounding accepts, from data, not outside text."""
+    payload = _payload(
+        _culprit("acme/shop#3", ClueKind.TIME, confirmed=True),
+        _culprit("acme/shop#1", ClueKind.REVERTED, ClueKind.RISK, reverted_by="acme/shop#9"),
+    )
+    card = json.loads(payload_json(payload))["cards"][0]
+    assert card["culprits"] == [
+        {"id": "acme/shop#3", "why": ["time"], "band": "moderate", "confirmed_by_team": True},
+        {
+            "id": "acme/shop#1",
+            "why": ["reverted", "risk"],
+            "band": "moderate",
+            "reverted_by": "acme/shop#9",
+        },
+    ]
+    assert "Title of" not in payload_json(payload)
