@@ -9,11 +9,15 @@ Every reader lays out the same ``StoredPlan``, so no two of them can disagree on
 
 from __future__ import annotations
 
+import threading
+import weakref
+from bisect import bisect_left
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.store.history import StoredHistory
@@ -72,21 +76,66 @@ def typical_before(
     ).one()
     if not later:
         return now
-    query = (
-        sa.select(col(RiskScoreRow.score))
-        .join(Change, col(Change.key) == col(RiskScoreRow.subject_key))
-        .where(
-            merged,
-            col(Change.merged_at) < until,
-            col(RiskScoreRow.subject_kind) == "change",
-            col(RiskScoreRow.scorer_version) == version,
+    return _TypicalSeries.of(session, version).before(until)
+
+
+@dataclass(frozen=True, slots=True)
+class _TypicalSeries:
+    """The typical score after each merged change, in merge order: a week page or briefing of
+    any past week reads its value with a bisection instead of reading every score again.
+
+    Kept per engine and scorer version until a merged change or a score is stored or edited.
+    """
+
+    stamp: tuple[object, ...]
+    merged: tuple[datetime, ...]
+    values: tuple[float | None, ...]
+
+    def before(self, until: datetime) -> float | None:
+        """The typical score of the changes merged before ``until``."""
+        n = bisect_left(self.merged, until)
+        return self.values[n - 1] if n else None
+
+    @staticmethod
+    def of(session: Session, version: str) -> _TypicalSeries:
+        merged = col(Change.merged_at).is_not(None)
+        newest = select(
+            sa.func.count(), sa.func.max(col(Change.id)), sa.func.max(col(Change.updated_at))
         )
-        .order_by(col(Change.merged_at), col(Change.key))
-    )
-    typical = TypicalScore()
-    for (score,) in session.execute(query):
-        typical.note(float(score))
-    return typical.value
+        scored = select(sa.func.max(col(RiskScoreRow.id)))
+        stamp = (version, *session.exec(newest.where(merged)).one(), session.exec(scored).one())
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        with _SERIES_LOCK:
+            kept = _SERIES.get(engine)
+        if kept is not None and kept.stamp == stamp:
+            return kept
+        query = (
+            sa.select(col(Change.merged_at), col(RiskScoreRow.score))
+            .join(Change, col(Change.key) == col(RiskScoreRow.subject_key))
+            .where(
+                merged,
+                col(RiskScoreRow.subject_kind) == "change",
+                col(RiskScoreRow.scorer_version) == version,
+            )
+            .order_by(col(Change.merged_at), col(Change.key))
+        )
+        typical = TypicalScore()
+        times: list[datetime] = []
+        values: list[float | None] = []
+        for at, score in session.execute(query):
+            typical.note(float(score))
+            times.append(at)
+            values.append(typical.value)
+        series = _TypicalSeries(stamp, tuple(times), tuple(values))
+        with _SERIES_LOCK:
+            _SERIES[engine] = series
+        return series
+
+
+# One series per engine (the latest scorer version asked), gone with its engine.
+_SERIES: weakref.WeakKeyDictionary[Engine, _TypicalSeries] = weakref.WeakKeyDictionary()
+_SERIES_LOCK = threading.Lock()
 
 
 def stored_plan(

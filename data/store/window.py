@@ -195,6 +195,7 @@ def load_window(
     services: Iterable[str] | None = None,
     outcomes: bool = True,
     culprits_since: datetime | None = None,
+    changes_only: bool = False,
 ) -> Window:
     """Every change, production deploy and incident of ``[since, until)`` scored as ``version``.
 
@@ -209,7 +210,8 @@ def load_window(
     thousands. Given ``culprits_since``, each incident opened from then on that followed a
     deploy carries what ranking its likeliest culprits reads (``WeekIncident.culprits``), for
     its briefing card: a few incidents a week, each a handful of reads, so only the weeks
-    briefed ask for it, not the baseline weeks nor a trend's.
+    briefed ask for it, not the baseline weeks nor a trend's. ``changes_only`` reads no deploy
+    nor incident (the agents' outcomes over many weeks read changes alone).
     """
     # Core rows here too: building an ORM object per person cost a page more than its query.
     conn = session.connection()
@@ -302,6 +304,8 @@ def load_window(
     changes = _with_ungated_scores(conn, changes, version)
     if outcomes:
         changes = _with_outcomes(session, changes)
+    if changes_only:
+        return Window(since, until, tuple(changes), (), (), only)
     deploys = [
         ScoredDeploy(
             key=key,

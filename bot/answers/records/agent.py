@@ -295,7 +295,7 @@ def agent_outcomes(
     all_weeks = weeks_ending(last, max(1, weeks))
     since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
     services = list(scope.visible(org))
-    rows = load_window(session, since, until, version_of(org), services).slice(
+    rows = load_window(session, since, until, version_of(org), services, changes_only=True).slice(
         since, until, services
     )
     logins = set(session.exec(select(Person.login).where(col(Person.kind) == "agent")))
