@@ -271,6 +271,10 @@ class FittedShares:
         """``_fix``'s: whether the change fixes, hotfixes or reverts."""
         return self._fix[1] if m.fix else self._fix[0]
 
+    def fix_of(self, fixed: bool) -> float:
+        """``fix``'s share for a change that fixes, hotfixes or reverts (``fixed``) or not."""
+        return self._fix[1] if fixed else self._fix[0]
+
     def file_history(self, m: ChangeMetrics, ctx: HistoryContext) -> float:
         """``_file_history``'s: the files' age, developers and earlier changes."""
         if ctx.files_with_history == 0:
@@ -285,19 +289,20 @@ class FittedShares:
         earned = overall[m.exp] + recent[m.rexp] + subsystems[m.sexp]
         return min(1.0, max(0.0, earned / self._most["author_experience"]))
 
-    def author_expertise(self, ctx: HistoryContext) -> float:
-        """``_author_expertise``'s: the share of the files with history new to the author."""
-        with_history = ctx.files_with_history
+    def author_expertise(self, with_history: int, known_to_author: int) -> float:
+        """``_author_expertise``'s: the share of the files with history new to the author,
+        from ``ctx.files_with_history`` and ``ctx.files_known_to_author``."""
         if with_history == 0:
             return self._unknown["author_expertise"]
-        new = self._expertise[(with_history - ctx.files_known_to_author) / with_history]
+        new = self._expertise[(with_history - known_to_author) / with_history]
         return min(1.0, max(0.0, new / self._most["author_expertise"]))
 
-    def defect_proneness(self, ctx: HistoryContext) -> float:
-        """``_defect_proneness``'s: earlier fixes and reverts on the files."""
-        if ctx.files_with_history == 0:
+    def defect_proneness(self, with_history: int, prior_fixes: int) -> float:
+        """``_defect_proneness``'s: earlier fixes and reverts on the files, from
+        ``ctx.files_with_history`` and ``ctx.prior_fixes_on_files``."""
+        if with_history == 0:
             return self._unknown["defect_proneness"]
-        earned = self._proneness[ctx.prior_fixes_on_files]
+        earned = self._proneness[prior_fixes]
         return min(1.0, max(0.0, earned / self._most["defect_proneness"]))
 
 
