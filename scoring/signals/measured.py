@@ -43,6 +43,13 @@ __all__ = [
 ]
 
 
+# The counts most changes repeat (lines, files, earlier changes, developers) in words, each
+# written once: ``many`` of a whole count.
+@functools.lru_cache(maxsize=8192)
+def _many(n: int, word: str) -> str:
+    return many(n, word)
+
+
 def size(
     change: ChangeFacts,
     _ctx: HistoryContext,
@@ -78,12 +85,12 @@ def size(
             f"data files, comments or whitespace{damped}"
         )
     else:
-        text = f"{many(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
+        text = f"{_many(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
         if m.lt > 0:
             text += f" in files that held {m.lt:.0f} lines"
         counted = []
         if m.ta > 0:
-            counted.append(f"{many(int(m.ta), 'line')} added to tests")
+            counted.append(f"{_many(int(m.ta), 'line')} added to tests")
         if m.oa > 0:
             counted.append(
                 f"{many(int(m.oa), 'line')} added to docs, examples, CI or project files"
@@ -145,7 +152,7 @@ def diffusion(
         text = text.replace("directorys", "directories")
     elif m.nf > 1:
         text = (
-            f"spread over {many(int(m.nf), 'file')} in {int(m.nd)} "
+            f"spread over {_many(int(m.nf), 'file')} in {int(m.nd)} "
             f"{'directory' if m.nd == 1 else 'directories'} (entropy {m.entropy:.2f} bits)"
         )
     else:
@@ -213,8 +220,8 @@ def file_history(
     if ctx.files_with_history == 0:
         return Signal("file_history", 0.0, w * share, "all touched files are new", share)
     text = (
-        f"touched files changed {many(ctx.file_prior_changes, 'time')} before by "
-        f"{many(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
+        f"touched files changed {_many(ctx.file_prior_changes, 'time')} before by "
+        f"{_many(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
     )
     return Signal("file_history", round(share, 4), w * share, text, share)
 
