@@ -151,9 +151,22 @@ def feature_values(
 
 
 # A shape's points are kept for whole feature values below this: lines, files, changes and
-# fixes of most changes are small counts that repeat, and the table stays small (a few
-# hundred kB a shape at most). Larger or fractional values are worked out each time.
-_TABLE_BELOW = 4096
+# fixes of most changes are counts that repeat (the lines the touched files held run to tens
+# of thousands), and the table stays a few MB a shape at most. Larger or fractional values
+# are worked out each time.
+_TABLE_BELOW = 1 << 16
+
+
+def _first_count_past(knot: float) -> float:
+    """A count from which on ``log_count`` is past ``knot`` for any count, whole or not: one
+    more than the least whole count whose ``log1p`` reaches it (a step of one count moves
+    ``log1p`` by far more than its rounding)."""
+    if knot > 700.0:
+        return math.inf
+    n = max(0, math.floor(math.expm1(knot)) - 2)
+    while math.log1p(n) < knot:
+        n += 1
+    return float(n + 1)
 
 
 class ShapeTable(dict[float, float]):
@@ -166,18 +179,31 @@ class ShapeTable(dict[float, float]):
     and not kept, so the table never grows past that many entries.
     """
 
-    __slots__ = ("_counts", "_knots", "_values")
+    __slots__ = ("_counts", "_flat", "_knots", "_past", "_values")
 
     def __init__(self, shape: Shape, counts: bool) -> None:
         super().__init__()
         self._counts = counts
         self._knots = shape.knots
-        self._values = shape.values
+        self._values = values = shape.values
+        # A count's shape that earns the same everywhere (the fit gave its feature nothing)
+        # gives that value for any count: between knots it adds 0.0, which leaves any value
+        # but -0.0 as it was, and a count that is not above 0 reads as 0, at the first knot.
+        first = values[0]
+        same = all(repr(v) == repr(first) for v in values) and repr(first) != "-0.0"
+        self._flat = first if counts and same else None
+        # From this count on the feature is past the last knot: the last value. The counts
+        # that grow with a history (the author's changes, in the subsystems too) get there.
+        self._past = _first_count_past(shape.knots[-1]) if counts else math.inf
 
     def __missing__(self, n: float) -> float:
         # ``log_count`` and ``Shape.points`` written out: the counts that grow with a history
         # (lines the files held, the author's changes) and fractions (entropy, days) miss
         # the table on nearly every change.
+        if self._flat is not None:
+            return self._flat
+        if n >= self._past:
+            return self._values[-1]
         x = (math.log1p(n) if n > 0.0 else 0.0) if self._counts else n
         knots, values = self._knots, self._values
         if x <= knots[0]:
