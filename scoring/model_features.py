@@ -196,10 +196,10 @@ class ShapeTable(dict[float, float]):
         # that grow with a history (the author's changes, in the subsystems too) get there.
         self._past = _first_count_past(shape.knots[-1]) if counts else math.inf
 
-    def __missing__(self, n: float) -> float:
-        # ``log_count`` and ``Shape.points`` written out: the counts that grow with a history
-        # (lines the files held, the author's changes) and fractions (entropy, days) miss
-        # the table on nearly every change.
+    def points(self, n: float) -> float:
+        """The points at ``n``, worked out and not kept: for a feature that is a fraction on
+        nearly every change (entropy, days, recency-weighted changes)."""
+        # ``log_count`` and ``Shape.points`` written out.
         if self._flat is not None:
             return self._flat
         if n >= self._past:
@@ -207,13 +207,17 @@ class ShapeTable(dict[float, float]):
         x = (math.log1p(n) if n > 0.0 else 0.0) if self._counts else n
         knots, values = self._knots, self._values
         if x <= knots[0]:
-            points = values[0]
-        elif x >= knots[-1]:
-            points = values[-1]
-        else:
-            i = bisect_right(knots, x)
-            x0, v0 = knots[i - 1], values[i - 1]
-            points = v0 + (values[i] - v0) * (x - x0) / (knots[i] - x0)
+            return values[0]
+        if x >= knots[-1]:
+            return values[-1]
+        i = bisect_right(knots, x)
+        x0, v0 = knots[i - 1], values[i - 1]
+        return v0 + (values[i] - v0) * (x - x0) / (knots[i] - x0)
+
+    def __missing__(self, n: float) -> float:
+        # The counts that grow with a history (lines the files held) miss the table until
+        # their value was seen once.
+        points = self.points(n)
         # ``0.0 <= n`` first: it is False for NaN, which ``int`` would refuse.
         if 0.0 <= n < _TABLE_BELOW and n == int(n):
             self[n] = points
@@ -290,7 +294,7 @@ class FittedShares:
     def diffusion(self, m: ChangeMetrics) -> float:
         """``_diffusion``'s: files, directories, subsystems, entropy."""
         files, dirs, subsystems, entropy = self._diffusion
-        earned = files[m.nf] + dirs[m.nd] + subsystems[m.ns] + entropy[max(m.entropy, 0.0)]
+        earned = files[m.nf] + dirs[m.nd] + subsystems[m.ns] + entropy.points(max(m.entropy, 0.0))
         return min(1.0, max(0.0, earned / self._most["diffusion"]))
 
     def fix(self, m: ChangeMetrics) -> float:
@@ -306,13 +310,13 @@ class FittedShares:
         if ctx.files_with_history == 0:
             return self._unknown["file_history"]
         age, devs, changes = self._file_history
-        earned = age[m.age] + devs[m.ndev] + changes[m.nuc]
+        earned = age.points(m.age) + devs[m.ndev] + changes[m.nuc]
         return min(1.0, max(0.0, earned / self._most["file_history"]))
 
     def author_experience(self, m: ChangeMetrics) -> float:
         """``_author_experience``'s: the author's changes overall, recently, in the subsystems."""
         overall, recent, subsystems = self._experience
-        earned = overall[m.exp] + recent[m.rexp] + subsystems[m.sexp]
+        earned = overall[m.exp] + recent.points(m.rexp) + subsystems[m.sexp]
         return min(1.0, max(0.0, earned / self._most["author_experience"]))
 
     def author_expertise(self, with_history: int, known_to_author: int) -> float:

@@ -114,13 +114,15 @@ def _comment_lines(change: ChangeFacts) -> int:
     can have any: otherwise its lines of code are all its lines. Asking that first spares
     most files the path look-ups, since code hosts give only counts.
     """
-    return sum(
-        f.added + f.deleted - sum(code_lines_of(f))
-        for f in change.files
-        if (f.code_added is not None or f.code_deleted is not None)
-        and written_by_hand(f)
-        and lexed_path(f.path)
-    )
+    quiet = 0
+    for f in change.files:
+        if (
+            (f.code_added is not None or f.code_deleted is not None)
+            and written_by_hand(f)
+            and lexed_path(f.path)
+        ):
+            quiet += f.added + f.deleted - sum(code_lines_of(f))
+    return quiet
 
 
 SIZE = ChangeSignal(
