@@ -151,10 +151,10 @@ def feature_values(
 
 
 # A shape's points are kept for whole feature values below this: lines, files, changes and
-# fixes of most changes are counts that repeat (the lines the touched files held run to tens
-# of thousands), and the table stays a few MB a shape at most. Larger or fractional values
-# are worked out each time.
-_TABLE_BELOW = 1 << 16
+# fixes of most changes are small counts that repeat, and the table stays small (a few
+# hundred kB a shape at most: a larger one, read at random, is slower than the logarithm).
+# Larger or fractional values are worked out each time.
+_TABLE_BELOW = 4096
 
 
 def _first_count_past(knot: float) -> float:

@@ -263,17 +263,17 @@ def author_experience(
     if not change.author:
         return _NO_AUTHOR_EXPERIENCE
     share = fitted_shares(cfg.model).author_experience(m)
-    prior = ctx.author_prior_changes
-    text = _experience_text(prior, ctx.author_subsystem_changes)
-    return Signal(
-        "author_experience", float(prior), cfg.weights.author_experience * share, text, share
+    text = (
+        f"the author has {many(ctx.author_prior_changes, 'earlier change')}, "
+        f"{ctx.author_subsystem_changes} in these subsystems"
     )
-
-
-# Most authors' counts repeat from change to change: each line is written once.
-@functools.lru_cache(maxsize=4096)
-def _experience_text(prior: int, in_subsystems: int) -> str:
-    return f"the author has {many(prior, 'earlier change')}, {in_subsystems} in these subsystems"
+    return Signal(
+        "author_experience",
+        float(ctx.author_prior_changes),
+        cfg.weights.author_experience * share,
+        text,
+        share,
+    )
 
 
 AUTHOR_EXPERIENCE = ChangeSignal(
@@ -340,20 +340,16 @@ def defect_proneness(
     cfg: ScoringConfig,
 ) -> Signal:
     """Files that needed fixes or reverts before tend to need them again."""
-    reading = _proneness(
-        fitted_shares(cfg.model), ctx.files_with_history > 0, ctx.prior_fixes_on_files
-    )
-    return made_signal("defect_proneness", reading, cfg.weights, cfg.weights.defect_proneness)
-
-
-# A count that repeats: each reading is worked out once per model.
-@functools.lru_cache(maxsize=4096)
-def _proneness(shares: FittedShares, with_history: bool, n: int) -> Reading:
-    if not with_history:
-        return 0.0, "all touched files are new", shares.defect_proneness(0, n)
-    share = shares.defect_proneness(1, n)
+    with_history = ctx.files_with_history
+    n = ctx.prior_fixes_on_files
+    share = fitted_shares(cfg.model).defect_proneness(with_history, n)
+    w = cfg.weights.defect_proneness
+    if with_history == 0:
+        return Signal("defect_proneness", 0.0, w * share, "all touched files are new", share)
     fixes = "fix or revert" if n == 1 else "fixes or reverts"
-    return float(n), f"{n} earlier {fixes} touched these files", share
+    return Signal(
+        "defect_proneness", float(n), w * share, f"{n} earlier {fixes} touched these files", share
+    )
 
 
 DEFECT_PRONENESS = ChangeSignal(
