@@ -1,7 +1,7 @@
 """A signal's whole ``Signal`` for a reading it repeats, made once.
 
-Most changes repeat a few readings (one approval, every file owned, no incident, no
-earlier fix on the files), and making a frozen ``Signal`` costs more than the rest of
+Most changes repeat a few readings (one approval, every file owned, no incident, the
+minute of the week), and making a frozen ``Signal`` costs more than the rest of
 most signals. A signal whose reading comes from a ``functools.lru_cache`` (the same
 tuple for the same inputs) or is a constant hands it to ``made_signal`` with its weight:
 the Signal is ``Signal(name, value, weight * share, text, share)`` as ever, kept by the
