@@ -152,8 +152,21 @@ def feature_values(
 
 # A shape's points are kept for whole feature values below this: lines, files, changes and
 # fixes of most changes are small counts that repeat, and the table stays small (a few
-# hundred kB a shape at most). Larger or fractional values are worked out each time.
+# hundred kB a shape at most: a larger one, read at random, is slower than the logarithm).
+# Larger or fractional values are worked out each time.
 _TABLE_BELOW = 4096
+
+
+def _first_count_past(knot: float) -> float:
+    """A count from which on ``log_count`` is past ``knot`` for any count, whole or not: one
+    more than the least whole count whose ``log1p`` reaches it (a step of one count moves
+    ``log1p`` by far more than its rounding)."""
+    if knot > 700.0:
+        return math.inf
+    n = max(0, math.floor(math.expm1(knot)) - 2)
+    while math.log1p(n) < knot:
+        n += 1
+    return float(n + 1)
 
 
 class ShapeTable(dict[float, float]):
@@ -166,28 +179,45 @@ class ShapeTable(dict[float, float]):
     and not kept, so the table never grows past that many entries.
     """
 
-    __slots__ = ("_counts", "_knots", "_values")
+    __slots__ = ("_counts", "_flat", "_knots", "_past", "_values")
 
     def __init__(self, shape: Shape, counts: bool) -> None:
         super().__init__()
         self._counts = counts
         self._knots = shape.knots
-        self._values = shape.values
+        self._values = values = shape.values
+        # A count's shape that earns the same everywhere (the fit gave its feature nothing)
+        # gives that value for any count: between knots it adds 0.0, which leaves any value
+        # but -0.0 as it was, and a count that is not above 0 reads as 0, at the first knot.
+        first = values[0]
+        same = all(repr(v) == repr(first) for v in values) and repr(first) != "-0.0"
+        self._flat = first if counts and same else None
+        # From this count on the feature is past the last knot: the last value. The counts
+        # that grow with a history (the author's changes, in the subsystems too) get there.
+        self._past = _first_count_past(shape.knots[-1]) if counts else math.inf
 
-    def __missing__(self, n: float) -> float:
-        # ``log_count`` and ``Shape.points`` written out: the counts that grow with a history
-        # (lines the files held, the author's changes) and fractions (entropy, days) miss
-        # the table on nearly every change.
+    def points(self, n: float) -> float:
+        """The points at ``n``, worked out and not kept: for a feature that is a fraction on
+        nearly every change (entropy, days, recency-weighted changes)."""
+        # ``log_count`` and ``Shape.points`` written out.
+        if self._flat is not None:
+            return self._flat
+        if n >= self._past:
+            return self._values[-1]
         x = (math.log1p(n) if n > 0.0 else 0.0) if self._counts else n
         knots, values = self._knots, self._values
         if x <= knots[0]:
-            points = values[0]
-        elif x >= knots[-1]:
-            points = values[-1]
-        else:
-            i = bisect_right(knots, x)
-            x0, v0 = knots[i - 1], values[i - 1]
-            points = v0 + (values[i] - v0) * (x - x0) / (knots[i] - x0)
+            return values[0]
+        if x >= knots[-1]:
+            return values[-1]
+        i = bisect_right(knots, x)
+        x0, v0 = knots[i - 1], values[i - 1]
+        return v0 + (values[i] - v0) * (x - x0) / (knots[i] - x0)
+
+    def __missing__(self, n: float) -> float:
+        # The counts that grow with a history (lines the files held) miss the table until
+        # their value was seen once.
+        points = self.points(n)
         # ``0.0 <= n`` first: it is False for NaN, which ``int`` would refuse.
         if 0.0 <= n < _TABLE_BELOW and n == int(n):
             self[n] = points
@@ -264,40 +294,45 @@ class FittedShares:
     def diffusion(self, m: ChangeMetrics) -> float:
         """``_diffusion``'s: files, directories, subsystems, entropy."""
         files, dirs, subsystems, entropy = self._diffusion
-        earned = files[m.nf] + dirs[m.nd] + subsystems[m.ns] + entropy[max(m.entropy, 0.0)]
+        earned = files[m.nf] + dirs[m.nd] + subsystems[m.ns] + entropy.points(max(m.entropy, 0.0))
         return min(1.0, max(0.0, earned / self._most["diffusion"]))
 
     def fix(self, m: ChangeMetrics) -> float:
         """``_fix``'s: whether the change fixes, hotfixes or reverts."""
         return self._fix[1] if m.fix else self._fix[0]
 
+    def fix_of(self, fixed: bool) -> float:
+        """``fix``'s share for a change that fixes, hotfixes or reverts (``fixed``) or not."""
+        return self._fix[1] if fixed else self._fix[0]
+
     def file_history(self, m: ChangeMetrics, ctx: HistoryContext) -> float:
         """``_file_history``'s: the files' age, developers and earlier changes."""
         if ctx.files_with_history == 0:
             return self._unknown["file_history"]
         age, devs, changes = self._file_history
-        earned = age[m.age] + devs[m.ndev] + changes[m.nuc]
+        earned = age.points(m.age) + devs[m.ndev] + changes[m.nuc]
         return min(1.0, max(0.0, earned / self._most["file_history"]))
 
     def author_experience(self, m: ChangeMetrics) -> float:
         """``_author_experience``'s: the author's changes overall, recently, in the subsystems."""
         overall, recent, subsystems = self._experience
-        earned = overall[m.exp] + recent[m.rexp] + subsystems[m.sexp]
+        earned = overall[m.exp] + recent.points(m.rexp) + subsystems[m.sexp]
         return min(1.0, max(0.0, earned / self._most["author_experience"]))
 
-    def author_expertise(self, ctx: HistoryContext) -> float:
-        """``_author_expertise``'s: the share of the files with history new to the author."""
-        with_history = ctx.files_with_history
+    def author_expertise(self, with_history: int, known_to_author: int) -> float:
+        """``_author_expertise``'s: the share of the files with history new to the author,
+        from ``ctx.files_with_history`` and ``ctx.files_known_to_author``."""
         if with_history == 0:
             return self._unknown["author_expertise"]
-        new = self._expertise[(with_history - ctx.files_known_to_author) / with_history]
+        new = self._expertise[(with_history - known_to_author) / with_history]
         return min(1.0, max(0.0, new / self._most["author_expertise"]))
 
-    def defect_proneness(self, ctx: HistoryContext) -> float:
-        """``_defect_proneness``'s: earlier fixes and reverts on the files."""
-        if ctx.files_with_history == 0:
+    def defect_proneness(self, with_history: int, prior_fixes: int) -> float:
+        """``_defect_proneness``'s: earlier fixes and reverts on the files, from
+        ``ctx.files_with_history`` and ``ctx.prior_fixes_on_files``."""
+        if with_history == 0:
             return self._unknown["defect_proneness"]
-        earned = self._proneness[ctx.prior_fixes_on_files]
+        earned = self._proneness[prior_fixes]
         return min(1.0, max(0.0, earned / self._most["defect_proneness"]))
 
 

@@ -192,9 +192,15 @@ def signal_weights(weights: Weights) -> dict[str, float]:
     return {s.name: float(s.weight(weights)) for s in SIGNALS}
 
 
+# The policy signals' weights in ``CHANGE_SIGNALS`` order (0 for fitted ones), their total,
+# and where in that order the weights that are not 0 stand, with those weights.
+_PolicyWeights = tuple[tuple[float, ...], float, tuple[tuple[int, float], ...]]
+
+
 @functools.lru_cache(maxsize=64)
-def _signal_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float, ...], float]:
-    """The policy signals' weights in ``CHANGE_SIGNALS`` order (0 for fitted ones), and their total.
+def _signal_weights(weights: Weights, coverage_known: bool) -> _PolicyWeights:
+    """The policy signals' weights in ``CHANGE_SIGNALS`` order (0 for fitted ones), their total,
+    and the positions and weights of those that weigh something.
 
     Coverage weighs nothing where no coverage report was ever stored: an
     organisation without coverage has no unknown to spread, and scores as before.
@@ -207,16 +213,16 @@ def _signal_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float
         else float(s.weight(weights))
         for s in SIGNALS
     )
-    return ws, sum(ws)
+    return ws, sum(ws), tuple((i, w) for i, w in enumerate(ws) if w)
 
 
 # ``_signal_weights`` by the identity of the weights, each kept with its weights so that an id
 # is never taken for later ones: the scorer asks once a change, and hashing a ``Weights``
 # (every field) for ``lru_cache`` costs more than all the rest of the scaling.
-_POLICY_WEIGHTS: dict[tuple[int, bool], tuple[Weights, tuple[tuple[float, ...], float]]] = {}
+_POLICY_WEIGHTS: dict[tuple[int, bool], tuple[Weights, _PolicyWeights]] = {}
 
 
-def _policy_weights(weights: Weights, coverage_known: bool) -> tuple[tuple[float, ...], float]:
+def _policy_weights(weights: Weights, coverage_known: bool) -> _PolicyWeights:
     """``_signal_weights(weights, coverage_known)``, looked up by identity."""
     key = (id(weights), coverage_known)
     seen = _POLICY_WEIGHTS.get(key)
@@ -236,10 +242,14 @@ def _scaled_to_known(signals: Sequence[Signal], config: ScoringConfig) -> Sequen
     clone) is taken as risky as the policy signals that were seen. ``signals`` come
     in ``CHANGE_SIGNALS`` order, which lets the weights be looked up once per config.
     """
-    ws, total = _policy_weights(config.weights, config.coverage_known)
+    ws, total, weighing = _policy_weights(config.weights, config.coverage_known)
+    if len(signals) != len(ws):
+        raise ValueError(f"{len(signals)} signals, {len(ws)} change signals")
+    # Only the signals that weigh something add to ``known``: a weight of 0 adds nothing
+    # (0.0 + 0.0 and x + 0.0 are what they were), so the sum is the same float.
     known = 0.0
-    for s, w in zip(signals, ws, strict=True):
-        if s.value is not None:
+    for i, w in weighing:
+        if signals[i].value is not None:
             known += w
     if known <= 0.0 or known >= total:
         return signals

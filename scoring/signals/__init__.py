@@ -8,10 +8,12 @@ listed once in ``SIGNALS`` below (``CHANGE_SIGNALS`` are their functions): the
 function's name is the signal's, its weight's in ``scoring.config.Weights`` (where
 its default is written) and riskbrief.toml. Signals are measured in that order.
 
-Every signal builds its Signal directly as ``Signal(name, value, weight * share,
-text, share)``. Signals read from a few small counts or flags cache that reading
+Every signal's Signal is ``Signal(name, value, weight * share, text, share)``.
+Signals read from a few small counts or flags cache that reading
 (``functools.lru_cache`` on a function of exactly those inputs, never of the
-weight), since most changes repeat the same few.
+weight), since most changes repeat the same few, and hand it with their weight to
+``made.made_signal``, which makes the Signal of each reading once per weights (by
+the identities of the reading and the weights, so a weight is never a cache key).
 """
 
 from __future__ import annotations

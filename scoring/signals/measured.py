@@ -7,6 +7,8 @@ features worked out without building them, bit for bit what ``ChangeModel.share`
 
 from __future__ import annotations
 
+import functools
+
 from scoring.change_files import (
     ChangeFiles,
     code_lines_of,
@@ -18,9 +20,10 @@ from scoring.change_signal import ChangeSignal, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
-from scoring.model_features import fitted_shares
+from scoring.model_features import FittedShares, fitted_shares
 from scoring.plural import many
-from scoring.signal import Signal
+from scoring.signal import Reading, Signal
+from scoring.signals.made import made_signal
 
 __all__ = [
     "AUTHOR_EXPERIENCE",
@@ -38,6 +41,13 @@ __all__ = [
     "fix",
     "size",
 ]
+
+
+# The counts most changes repeat (lines, files, earlier changes, developers) in words, each
+# written once: ``many`` of a whole count.
+@functools.lru_cache(maxsize=8192)
+def _many(n: int, word: str) -> str:
+    return many(n, word)
 
 
 def size(
@@ -75,12 +85,12 @@ def size(
             f"data files, comments or whitespace{damped}"
         )
     else:
-        text = f"{many(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
+        text = f"{_many(int(m.la), 'line')} of code added, {int(m.ld)} deleted"
         if m.lt > 0:
             text += f" in files that held {m.lt:.0f} lines"
         counted = []
         if m.ta > 0:
-            counted.append(f"{many(int(m.ta), 'line')} added to tests")
+            counted.append(f"{_many(int(m.ta), 'line')} added to tests")
         if m.oa > 0:
             counted.append(
                 f"{many(int(m.oa), 'line')} added to docs, examples, CI or project files"
@@ -104,13 +114,15 @@ def _comment_lines(change: ChangeFacts) -> int:
     can have any: otherwise its lines of code are all its lines. Asking that first spares
     most files the path look-ups, since code hosts give only counts.
     """
-    return sum(
-        f.added + f.deleted - sum(code_lines_of(f))
-        for f in change.files
-        if (f.code_added is not None or f.code_deleted is not None)
-        and written_by_hand(f)
-        and lexed_path(f.path)
-    )
+    quiet = 0
+    for f in change.files:
+        if (
+            (f.code_added is not None or f.code_deleted is not None)
+            and written_by_hand(f)
+            and lexed_path(f.path)
+        ):
+            quiet += f.added + f.deleted - sum(code_lines_of(f))
+    return quiet
 
 
 SIZE = ChangeSignal(
@@ -142,7 +154,7 @@ def diffusion(
         text = text.replace("directorys", "directories")
     elif m.nf > 1:
         text = (
-            f"spread over {many(int(m.nf), 'file')} in {int(m.nd)} "
+            f"spread over {_many(int(m.nf), 'file')} in {int(m.nd)} "
             f"{'directory' if m.nd == 1 else 'directories'} (entropy {m.entropy:.2f} bits)"
         )
     else:
@@ -170,13 +182,19 @@ def fix(
     cfg: ScoringConfig,
 ) -> Signal:
     """Bug fixes, hotfixes and reverts are made under pressure in code known to be fragile."""
-    share = fitted_shares(cfg.model).fix(m)
+    shares = fitted_shares(cfg.model)
     if not m.fix:
-        value, text = 0.0, "not a bug fix"
+        reading = _fix(shares, False, "not a bug fix")
     else:
         text = "a revert" if change.is_revert else "a hotfix" if change.is_hotfix else "a bug fix"
-        value = 1.0
-    return Signal("fix", value, cfg.weights.fix * share, text, share)
+        reading = _fix(shares, True, text)
+    return made_signal("fix", reading, cfg.weights, cfg.weights.fix)
+
+
+# Four readings per model: not a fix, or a revert, a hotfix or a bug fix.
+@functools.lru_cache(maxsize=64)
+def _fix(shares: FittedShares, fixed: bool, text: str) -> Reading:
+    return (1.0 if fixed else 0.0), text, shares.fix_of(fixed)
 
 
 FIX = ChangeSignal(
@@ -204,8 +222,8 @@ def file_history(
     if ctx.files_with_history == 0:
         return Signal("file_history", 0.0, w * share, "all touched files are new", share)
     text = (
-        f"touched files changed {many(ctx.file_prior_changes, 'time')} before by "
-        f"{many(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
+        f"touched files changed {_many(ctx.file_prior_changes, 'time')} before by "
+        f"{_many(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
     )
     return Signal("file_history", round(share, 4), w * share, text, share)
 
@@ -226,6 +244,10 @@ FILE_HISTORY = ChangeSignal(
 _BOT_AUTHOR = "made by a bot: no person's experience applies"
 # A proposal sent without its author (a bare diff): whose experience applies is unknown.
 _NO_AUTHOR = "the author is not known, so neither is their experience"
+_BOT_EXPERIENCE = Signal("author_experience", None, 0.0, _BOT_AUTHOR, 0.0)
+_NO_AUTHOR_EXPERIENCE = Signal("author_experience", None, 0.0, _NO_AUTHOR, 0.0)
+_BOT_EXPERTISE = Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
+_NO_AUTHOR_EXPERTISE = Signal("author_expertise", None, 0.0, _NO_AUTHOR, 0.0)
 
 
 def author_experience(
@@ -237,9 +259,9 @@ def author_experience(
 ) -> Signal:
     """Authors new to the project and to the subsystem know fewer of its traps."""
     if change.author_is_bot:
-        return Signal("author_experience", None, 0.0, _BOT_AUTHOR, 0.0)
+        return _BOT_EXPERIENCE
     if not change.author:
-        return Signal("author_experience", None, 0.0, _NO_AUTHOR, 0.0)
+        return _NO_AUTHOR_EXPERIENCE
     share = fitted_shares(cfg.model).author_experience(m)
     text = (
         f"the author has {many(ctx.author_prior_changes, 'earlier change')}, "
@@ -275,18 +297,27 @@ def author_expertise(
 ) -> Signal:
     """Files the author never changed before are where mistakes happen."""
     if change.author_is_bot:
-        return Signal("author_expertise", None, 0.0, _BOT_AUTHOR, 0.0)
+        return _BOT_EXPERTISE
     if not change.author:
-        return Signal("author_expertise", None, 0.0, _NO_AUTHOR, 0.0)
-    share = fitted_shares(cfg.model).author_expertise(ctx)
-    with_history = ctx.files_with_history
+        return _NO_AUTHOR_EXPERTISE
+    reading = _expertise(
+        fitted_shares(cfg.model), ctx.files_with_history, ctx.files_known_to_author
+    )
+    return made_signal("author_expertise", reading, cfg.weights, cfg.weights.author_expertise)
+
+
+# A few small counts: each reading is worked out once per model.
+@functools.lru_cache(maxsize=4096)
+def _expertise(shares: FittedShares, with_history: int, known: int) -> Reading:
+    share = shares.author_expertise(with_history, known)
     if with_history == 0:
-        value, text = 0.0, "all touched files are new, to the author too"
-    else:
-        new = with_history - ctx.files_known_to_author
-        value = round(new / with_history, 4)
-        text = f"{new} of {with_history} touched files are new to the author"
-    return Signal("author_expertise", value, cfg.weights.author_expertise * share, text, share)
+        return 0.0, "all touched files are new, to the author too", share
+    new = with_history - known
+    return (
+        round(new / with_history, 4),
+        f"{new} of {with_history} touched files are new to the author",
+        share,
+    )
 
 
 AUTHOR_EXPERTISE = ChangeSignal(
@@ -309,11 +340,12 @@ def defect_proneness(
     cfg: ScoringConfig,
 ) -> Signal:
     """Files that needed fixes or reverts before tend to need them again."""
-    share = fitted_shares(cfg.model).defect_proneness(ctx)
-    w = cfg.weights.defect_proneness
-    if ctx.files_with_history == 0:
-        return Signal("defect_proneness", 0.0, w * share, "all touched files are new", share)
+    with_history = ctx.files_with_history
     n = ctx.prior_fixes_on_files
+    share = fitted_shares(cfg.model).defect_proneness(with_history, n)
+    w = cfg.weights.defect_proneness
+    if with_history == 0:
+        return Signal("defect_proneness", 0.0, w * share, "all touched files are new", share)
     fixes = "fix or revert" if n == 1 else "fixes or reverts"
     return Signal(
         "defect_proneness", float(n), w * share, f"{n} earlier {fixes} touched these files", share

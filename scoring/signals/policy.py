@@ -13,6 +13,7 @@ from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
 from scoring.plural import many
 from scoring.signal import Reading, Signal
+from scoring.signals.made import made_signal
 from scoring.timing import timing_points
 
 __all__ = [
@@ -36,6 +37,11 @@ __all__ = [
 
 
 _REVIEW_UNKNOWN = "review unknown: only the git history reported this change"
+# The readings that are the same for every change that has them.
+_REVIEW_NOT_KNOWN: Reading = (None, _REVIEW_UNKNOWN, 0.0)
+_NOT_APPROVED: Reading = (1.0, "no human approval yet", 1.0)
+_HUMAN: Reading = (0.0, "written by a human", 0.0)
+_NO_COVERAGE = Signal("coverage", None, 0.0, "no coverage reports", 0.0)
 
 
 def review(
@@ -46,15 +52,16 @@ def review(
     cfg: ScoringConfig,
 ) -> Signal:
     """No human approval, self-merges, rubber-stamp approvals and silent reviews of big changes."""
-    w = cfg.weights.review
+    weights = cfg.weights
+    w = weights.review
     if not change.reviews_known:
-        return Signal("review", None, w * 0.0, _REVIEW_UNKNOWN, 0.0)
+        return made_signal("review", _REVIEW_NOT_KNOWN, weights, w)
     approvals = change.human_approvals
     if not approvals:
         self_merged = change.merged_by is not None and change.merged_by == change.author
         if not change.merged:
-            return _review((1.0, "no human approval yet", 1.0), w)
-        return _review(_reviewed(0, self_merged, False, 0), w)
+            return made_signal("review", _NOT_APPROVED, weights, w)
+        return made_signal("review", _reviewed(0, self_merged, False, 0), weights, w)
     lines = change.lines_changed
     if change.opened_at is not None and lines >= 200:
         first = min(a.submitted_at for a in approvals)
@@ -67,10 +74,10 @@ def review(
     owners = files.personal_owners
     if owners and not any(a.reviewer.lower() in owners for a in approvals):
         # Only personal owners can be checked: team owners need membership data.
-        return _review(_reviewed(n, False, True, 0), w)
+        return made_signal("review", _reviewed(n, False, True, 0), weights, w)
     reviewers = len({a.reviewer for a in approvals}) if n > 1 else 1
     if change.review_comments is None or lines < 200:
-        return _review(_reviewed(n, False, False, reviewers), w)
+        return made_signal("review", _reviewed(n, False, False, reviewers), weights, w)
     text = many(n, "human approval")
     per_100 = 100 * change.review_comments / lines
     # A big change nobody commented on was probably skimmed.
@@ -97,11 +104,6 @@ REVIEW = ChangeSignal(
 )
 
 
-def _review(reading: Reading, w: float) -> Signal:
-    value, text, share = reading
-    return Signal("review", value, w * share, text, share)
-
-
 # Most changes repeat a few small counts and flags: each reading is worked out once.
 @functools.lru_cache(maxsize=4096)
 def _reviewed(approvals: int, self_merged: bool, unowned: bool, reviewers: int) -> Reading:
@@ -126,8 +128,8 @@ def codeowners(
     cfg: ScoringConfig,
 ) -> Signal:
     """Files no CODEOWNERS rule covers get no owner's eyes."""
-    value, text, share = _codeowners(files.unowned_files, files.owner_files)
-    return Signal("codeowners", value, cfg.weights.codeowners * share, text, share)
+    reading = _codeowners(files.unowned_files, files.owner_files)
+    return made_signal("codeowners", reading, cfg.weights, cfg.weights.codeowners)
 
 
 CODEOWNERS = ChangeSignal(
@@ -167,8 +169,8 @@ def tests(
     if files.test_files or source_lines < 50:
         # Source lines are named only for untested changes.
         source_lines = 0
-    value, text, share = _tests(files.test_files, source_lines)
-    return Signal("tests", value, cfg.weights.tests * share, text, share)
+    reading = _tests(files.test_files, source_lines)
+    return made_signal("tests", reading, cfg.weights, cfg.weights.tests)
 
 
 TESTS = ChangeSignal(
@@ -205,7 +207,7 @@ def coverage(
 ) -> Signal:
     """Added lines the tests never ran, and touched files whose coverage fell."""
     if not cfg.coverage_known:
-        return Signal("coverage", None, 0.0, "no coverage reports", 0.0)
+        return _NO_COVERAGE
     value, text, share = _coverage(
         change.patch_coverage, change.patch_coverable, change.line_coverage_delta
     )
@@ -256,9 +258,17 @@ def timing(
     cfg: ScoringConfig,
 ) -> Signal:
     """Friday, after-hours and pre-holiday merges meet thin cover if they break."""
-    share, text = timing_points(change.merged_at, cfg)
-    verb = "merged" if change.merged else "would merge"
-    return Signal("timing", share, cfg.weights.timing * share, f"{verb} {text}", share)
+    reading = _timing(timing_points(change.merged_at, cfg), change.merged)
+    return made_signal("timing", reading, cfg.weights, cfg.weights.timing)
+
+
+# One reading per minute of the week timing reads (``timing_points`` caches its own), and
+# whether the change merged.
+@functools.lru_cache(maxsize=1 << 15)
+def _timing(when: tuple[float, str], merged: bool) -> Reading:
+    share, text = when
+    verb = "merged" if merged else "would merge"
+    return share, f"{verb} {text}", share
 
 
 TIMING = ChangeSignal(
@@ -282,12 +292,12 @@ def agent(
 ) -> Signal:
     """AI-agent changes, most of all those no human approved."""
     if not change.agent_involved:
-        value, text, share = 0.0, "written by a human", 0.0
+        reading = _HUMAN
     else:
         who = "authored" if change.author_is_agent else "co-authored"
         reviewed = bool(change.human_approvals) if change.reviews_known else None
-        value, text, share = _agent(who, reviewed, change.merged)
-    return Signal("agent", value, cfg.weights.agent * share, text, share)
+        reading = _agent(who, reviewed, change.merged)
+    return made_signal("agent", reading, cfg.weights, cfg.weights.agent)
 
 
 AGENT = ChangeSignal(
@@ -303,7 +313,7 @@ AGENT = ChangeSignal(
 
 
 @functools.lru_cache(maxsize=16)
-def _agent(who: str, reviewed: bool | None, merged: bool) -> tuple[float, str, float]:
+def _agent(who: str, reviewed: bool | None, merged: bool) -> Reading:
     if reviewed is None:
         # Only the authorship is known: it earns what a reviewed agent change does.
         return 0.3, f"AI-agent {who}; whether a human reviewed it is unknown", 0.3
@@ -327,11 +337,11 @@ def service_incidents(
 ) -> Signal:
     """Services that had incidents or failed deploys lately are fragile."""
     if not change.services:
-        value, text, share = _service_incidents(None, 0, 0, 0)
+        reading = _service_incidents(None, 0, 0, 0)
     elif not cfg.incidents_known:
-        value, text, share = _service_incidents(-1, 0, 0, 0)
+        reading = _service_incidents(-1, 0, 0, 0)
     else:
-        value, text, share = _service_incidents(
+        reading = _service_incidents(
             ctx.recent_incidents,
             ctx.lookback_days,
             ctx.service_failed_deploys,
@@ -339,7 +349,7 @@ def service_incidents(
             ctx.service_deploys_with_incident,
             ctx.service_deploys_reverted,
         )
-    return Signal("service_incidents", value, cfg.weights.service_incidents * share, text, share)
+    return made_signal("service_incidents", reading, cfg.weights, cfg.weights.service_incidents)
 
 
 SERVICE_INCIDENTS = ChangeSignal(
@@ -403,7 +413,7 @@ def risky_content(
     cfg: ScoringConfig,
 ) -> Signal:
     """Migrations, infrastructure, auth/payments code, dependency manifests, reverts, hotfixes."""
-    value, text, share = _risky_content(
+    reading = _risky_content(
         files.migration is not None,
         files.infra,
         files.sensitive,
@@ -411,7 +421,7 @@ def risky_content(
         change.is_revert,
         change.is_hotfix,
     )
-    return Signal("risky_content", value, cfg.weights.risky_content * share, text, share)
+    return made_signal("risky_content", reading, cfg.weights, cfg.weights.risky_content)
 
 
 RISKY_CONTENT = ChangeSignal(

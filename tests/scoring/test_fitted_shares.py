@@ -18,7 +18,14 @@ from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import History, HistoryContext
 from scoring.model import MODEL, ChangeModel, Shape
-from scoring.model_features import FEATURES, FittedShares, ShapeTable, fitted_shares, log_count
+from scoring.model_features import (
+    _TABLE_BELOW,
+    FEATURES,
+    FittedShares,
+    ShapeTable,
+    fitted_shares,
+    log_count,
+)
 from scoring.risk import score_change, signal_weights
 from tests.scoring.made_history import made_changes, made_history
 
@@ -59,8 +66,12 @@ def _fast(shares: FittedShares, signal: str, change: ChangeFacts, ctx: HistoryCo
         "fix": lambda: shares.fix(m),
         "file_history": lambda: shares.file_history(m, ctx),
         "author_experience": lambda: shares.author_experience(m),
-        "author_expertise": lambda: shares.author_expertise(ctx),
-        "defect_proneness": lambda: shares.defect_proneness(ctx),
+        "author_expertise": lambda: shares.author_expertise(
+            ctx.files_with_history, ctx.files_known_to_author
+        ),
+        "defect_proneness": lambda: shares.defect_proneness(
+            ctx.files_with_history, ctx.prior_fixes_on_files
+        ),
     }[signal]()
 
 
@@ -133,9 +144,27 @@ def test_a_table_holds_whole_counts_only() -> None:
     the table's end are worked out each time and never kept."""
     shape = MODEL.shapes("size")[0]
     table = ShapeTable(shape, counts=True)
-    for n in (0.0, 3.0, 3, 17.0, 2.5, -4.0, math.nan, 1e9, 4096.0):
+    for n in (0.0, 3.0, 3, 17.0, 2.5, -4.0, math.nan, 1e9, float(_TABLE_BELOW)):
         assert table[n] == shape.points(log_count(n))
     assert sorted(table) == [0.0, 3.0, 17.0]
+
+
+@pytest.mark.parametrize("model", [MODEL, _ODD, _FLAT], ids=["shipped", "odd", "flat"])
+def test_a_flat_shape_and_a_count_past_the_last_knot_read_as_the_slow_walk(
+    model: ChangeModel,
+) -> None:
+    """A shape that earns the same everywhere, and a count from which on the last knot is
+    passed, skip the logarithm: every count around that point, whole or not, and the odd
+    ones, read exactly as ``Shape.points(log_count(n))``."""
+    for _signal, shapes in model.signals:
+        for shape in shapes:
+            past = math.expm1(shape.knots[-1])
+            near = [past + d for d in range(-40, 41)] + [past + d + 0.5 for d in range(-5, 5)]
+            odd = [0.0, -0.0, -3.0, 1.0, math.nan, math.inf, 1e12, 7.25]
+            for n in [*near, *odd]:
+                table = ShapeTable(shape, counts=True)
+                assert table[n] == shape.points(log_count(n)), (shape.feature, n)
+                assert table[n] == shape.points(log_count(n)), (shape.feature, n)
 
 
 def test_the_shares_of_a_model_are_built_once() -> None:
