@@ -221,7 +221,9 @@ def _plan(payload: BriefingPayload, sentence: str) -> list[dict[str, Any]]:
         detail = plain(plan_detail(item), _ACTION_BUDGET)
         blocks.append(_block(_run(f"{n}. "), _link(item.url, title), _run(f" · {detail}")))
     if more:
-        blocks.append(_block(_run(f"+{more} more on this week's page", isSubtle=True)))
+        # Without the web view's address there is no week page to point at.
+        where = "on this week's page" if payload.details_url else "with /risk plan in Slack"
+        blocks.append(_block(_run(f"+{more} more {where}", isSubtle=True)))
     return blocks
 
 

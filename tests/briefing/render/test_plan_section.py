@@ -169,3 +169,20 @@ def test_no_plan_no_section() -> None:
         assert "Review first" not in render_text(payload, narrative)
         blocks = render_slack(payload, narrative).to_json()["blocks"]
         assert not any("Review first" in t for t in _slack_texts(blocks))
+
+
+def test_the_rest_of_the_plan_is_pointed_at_where_it_is() -> None:
+    """Every renderer sends a reader to the week's page when the web view has one, and to
+    `/risk plan` when it does not: never to a page that is not there."""
+    plain = with_plan(make_payload(), make_plan())
+    linked = plain.model_copy(update={"details_url": GOOD_URL})
+    more = f"+{len(make_plan().items) - BRIEFING_ITEMS} more"
+    for payload, where in ((plain, "/risk plan"), (linked, "this week's page")):
+        narrative = write_deterministic(payload)
+        teams = json.dumps(render_msteams(payload, narrative).to_json(), ensure_ascii=False)
+        slack = json.dumps(render_slack(payload, narrative).to_json(), ensure_ascii=False)
+        html = render_email(payload, narrative).html
+        for rendered in (teams, slack, html):
+            tail = rendered[rendered.index(more) :]
+            assert where in tail[:200]
+        assert ("week's page" in teams) is (payload.details_url is not None)
