@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from briefing.views import BandName, View
 from scoring.lowering import LowerAction, shown_name
 from scoring.plural import many
+from scoring.review_plan import MAX_ITEMS, READ_FLOOR, TARGET_PERCENT
 
 if TYPE_CHECKING:
     # Only a type here: reading a stored payload (``briefing.payload``) loads no store.
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BRIEFING_ITEMS",
+    "PLAN_ORDER",
     "PlanItemView",
     "PlanView",
     "action_words",
@@ -32,6 +34,12 @@ __all__ = [
 
 # Items a briefing shows; the week page and `/risk plan` list every chosen change.
 BRIEFING_ITEMS = 3
+# How a plan is chosen, as its readers note it below the list: the cap is said, since a plan
+# of many small changes can reach it before it holds its share of the risk.
+PLAN_ORDER = (
+    f"Listed by predicted risk per line of code (a change counts as at least {READ_FLOOR} "
+    f"lines), until they hold {TARGET_PERCENT}% of it or number {MAX_ITEMS}."
+)
 # Owners named on an item's line; the rest are counted.
 _OWNERS = 2
 

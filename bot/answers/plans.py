@@ -13,6 +13,7 @@ from bot.answers.caller import Asked, subscription_view
 from bot.answers.lookups import local_time
 from bot.answers.queries import PlanQuery
 from bot.answers.records.plan import DAYS, PlanRecord, PlanRow, review_plan
+from briefing.plan import PLAN_ORDER
 from briefing.render.escape import one_line, truncate
 from scoring.lowering import shown_name
 from scoring.plural import many
@@ -98,8 +99,7 @@ def plan_answer(record: PlanRecord, timezone: str) -> Answer:
     note = Note(
         (
             f"Predicted risk: the points a change's score stands above the typical change's "
-            f"({record.typical}). Listed by predicted risk per line of code, until they hold "
-            "most of it.",
+            f"({record.typical}). {PLAN_ORDER}",
         )
     )
     parts: list[Paragraph | Note] = [Paragraph(tuple(lines)), note]

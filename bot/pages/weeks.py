@@ -9,7 +9,7 @@ from bot.answers.records.trend import week_rows
 from bot.pages.freshness import data_end, this_week
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
 from bot.pages.page import Page, PageContext, scope_names
-from briefing.plan import owner_words, plan_sentence
+from briefing.plan import PLAN_ORDER, owner_words, plan_sentence
 from briefing.week import IsoWeek
 from scoring.errors import NotFoundError
 
@@ -55,6 +55,7 @@ def week_page(ctx: PageContext, week: str | None = None) -> Page:
             "top_rows": top,
             "plan": payload.plan,
             "plan_sentence": plan_sentence(payload.plan),
+            "plan_order": PLAN_ORDER,
             "plan_rows": [
                 (i, owner_words(i), band_words(i.band))
                 for i in (payload.plan.items if payload.plan is not None else ())
