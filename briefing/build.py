@@ -6,7 +6,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from briefing import sections
@@ -25,6 +24,7 @@ from briefing.windows import PayloadKey, Windows, weeks_before
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.engine import session_engine
 from data.store.history import HistoryCache, StoredHistory
 from data.store.tables import Subscriber
 from data.store.track_record import store_record
@@ -64,8 +64,7 @@ class _History:
         if self._read is None:
             # The process's cache of this store: a long-running server (the week page, MCP,
             # /risk brief) reads the history once per change to the store, not per payload.
-            bind = self._session.get_bind()
-            cache = HistoryCache.of(bind if isinstance(bind, Engine) else bind.engine)
+            cache = HistoryCache.of(session_engine(self._session))
             self._read = cache.history(self._session, self._org)
         return self._read
 

@@ -3,8 +3,9 @@ from the core's record.
 
 Scoped as ``/risk brief`` is: the team or service named, else the caller's subscription's
 scope, else the organisation; over 12 weeks up to the last complete week, or the weeks asked.
-The record (``records.agent.agent_outcomes``) is what the MCP tool ``agent_activity`` carries
-as ``outcomes`` and the agents page lays out; this answer only words it.
+The record (``records.agent_outcomes.agent_outcomes``) is what the MCP tool
+``agent_activity`` carries as ``outcomes`` and the agents page lays out; this answer only
+words it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from bot.answers.access import Access
 from bot.answers.answer import Answer, Column, Line, Note, Paragraph, Strong, Table
 from bot.answers.caller import Asked, subscription_view
 from bot.answers.queries import AgentsQuery
-from bot.answers.records.agent import AgentOutcomes, OutcomeFigures, agent_outcomes
+from bot.answers.records.agent_outcomes import AgentOutcomes, OutcomeFigures, agent_outcomes
 from briefing.render.escape import one_line, truncate
 from scoring.plural import many
 

@@ -4,12 +4,8 @@ the weeks up to it beside people's, and per week their changes and human review.
 from __future__ import annotations
 
 from bot.answers.asked import narrowed
-from bot.answers.records.agent import (
-    AgentActivity,
-    OutcomeFigures,
-    agent_activity,
-    agent_weeks,
-)
+from bot.answers.records.agent import AgentActivity, agent_activity, agent_weeks
+from bot.answers.records.agent_outcomes import OutcomeFigures
 from bot.pages.freshness import data_end
 from bot.pages.grids import changes_grid
 from bot.pages.page import Page, PageContext, scope_names, weeks_asked

@@ -24,6 +24,7 @@ __all__ = [
     "hold_write_lock",
     "instance",
     "make_engine",
+    "session_engine",
     "session_scope",
     "shown_url",
     "sqlite_file",
@@ -165,6 +166,13 @@ def check_connection(engine: Engine) -> None:
         if not unreachable(exc):
             raise
         raise store_error(engine.url, exc) from None
+
+
+def session_engine(session: Session) -> Engine:
+    """The engine ``session`` is bound to (through its connection when bound to one): what a
+    process-wide cache of the store is kept by."""
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 @contextmanager

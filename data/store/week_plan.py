@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from data.store.engine import session_engine
 from data.store.history import StoredHistory
 from data.store.plan_changes import PlanCandidate, plan_candidates
 from data.store.tables import Change, RiskScoreRow
@@ -104,8 +105,7 @@ class _TypicalSeries:
         )
         scored = select(sa.func.max(col(RiskScoreRow.id)))
         stamp = (version, *session.exec(newest.where(merged)).one(), session.exec(scored).one())
-        bind = session.get_bind()
-        engine = bind if isinstance(bind, Engine) else bind.engine
+        engine = session_engine(session)
         with _SERIES_LOCK:
             kept = _SERIES.get(engine)
         if kept is not None and kept.stamp == stamp:

@@ -13,7 +13,7 @@ from bot.answers.grammar import parse_words
 from bot.answers.lookups import catalog_of
 from bot.answers.parse import Usage
 from bot.answers.queries import AgentsQuery
-from bot.answers.records.agent import agent_outcomes
+from bot.answers.records.agent_outcomes import agent_outcomes
 from bot.answers.registry import answer
 from bot.answers.text import answer_text
 from data.scope import Scope

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time
 from werkzeug.test import Client
 
 from bot.answers.access import Access
-from bot.answers.records.agent import agent_outcomes
+from bot.answers.records.agent_outcomes import agent_outcomes
 from bot.pages.app import PagesApp, PagesConfig
 from bot.pages.links import LinkSigner
 from data.store.engine import session_scope

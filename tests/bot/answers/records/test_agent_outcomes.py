@@ -8,7 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 from sqlmodel import col, select
 
 from bot.answers.access import Access
-from bot.answers.records.agent import agent_activity, agent_outcomes
+from bot.answers.records.agent import agent_activity
+from bot.answers.records.agent_outcomes import agent_outcomes
 from data.store.engine import session_scope
 from data.store.tables import Change
 from data.store.work_kinds import change_work
