@@ -28,6 +28,7 @@ from data.sources.values import (
     SourceIncident,
     SourcePerson,
 )
+from data.store.statistics import refresh_statistics
 from data.store.tables import SyncState
 from scoring.errors import RiskbriefError, SourceError
 
@@ -260,4 +261,6 @@ def run_sources(
                 source.name, t.added, t.updated, t.skipped, error, kinds, tuple(run.notes)
             )
         )
+    if any(s.added or s.updated for s in out):
+        refresh_statistics(engine)
     return out

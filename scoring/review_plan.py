@@ -24,7 +24,6 @@ from scoring.change_files import change_files
 from scoring.facts import ChangeFacts
 from scoring.lowering import LowerAction, Lowering, Rescore, lower_it
 from scoring.risk import RiskScore
-from scoring.scored import ScoredChange
 
 __all__ = [
     "MAX_ITEMS",
@@ -172,15 +171,15 @@ def uncovered_owners(change: ChangeFacts) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda o: (-counts[o], o)))
 
 
-def plan_change(facts: ChangeFacts, scored: ScoredChange) -> PlanChange:
-    """A scored change as the plan weighs it."""
+def plan_change(facts: ChangeFacts, score: int, band: Band) -> PlanChange:
+    """A change with its stored ``score`` and ``band``, as the plan weighs it."""
     return PlanChange(
         key=facts.key,
         title=facts.title,
         url=facts.url,
         merged=facts.merged,
-        score=scored.score,
-        band=scored.band,
+        score=score,
+        band=band,
         lines=change_files(facts).source_lines,
         owners=uncovered_owners(facts),
     )

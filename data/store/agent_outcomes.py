@@ -23,7 +23,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from data.store.confirmations import confirmations_on
-from data.store.tables import IS_MERGED, Change, CulpritConfirmation, Incident, Repository
+from data.store.tables import (
+    Change,
+    ChangeState,
+    CulpritConfirmation,
+    Incident,
+    Repository,
+)
 from data.store.team_word import team_word
 from data.store.work_kinds import change_work
 from scoring.agent_outcomes import ChangeOutcome
@@ -56,12 +62,14 @@ def change_outcome_facts(
     words: list[CulpritConfirmation] = []
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        for target, revert_incident in conn.execute(
-            sa.select(col(Change.reverts_key), col(Incident.key))
+        # The state is read, not asked: SQLite without statistics would walk every merged
+        # change by ix_change_state rather than the few reverts by ix_change_reverts_key.
+        for target, state, revert_incident in conn.execute(
+            sa.select(col(Change.reverts_key), col(Change.state), col(Incident.key))
             .outerjoin(Incident, col(Incident.key) == sa.literal(REVERT_INCIDENT) + col(Change.key))
-            .where(IS_MERGED, col(Change.reverts_key).in_(chunk))
+            .where(col(Change.reverts_key).in_(chunk))
         ):
-            if target is None:
+            if target is None or state != ChangeState.MERGED:
                 continue
             reverted.add(target)
             if revert_incident is not None:

@@ -22,6 +22,7 @@ from data.store.tables import (
     IS_MERGED,
     Change,
     ChangeFile,
+    ChangeState,
     Deploy,
     DeployChange,
     Incident,
@@ -172,10 +173,16 @@ def _later_fixes(
     thousands of changes in two weeks."""
     found: dict[int, Change] = {}
     for start in range(0, len(keys), _CHUNK):
-        query = select(Change).where(
-            IS_MERGED, col(Change.reverts_key).in_(keys[start : start + _CHUNK])
+        # The state is read, not asked: SQLite without statistics would walk every merged
+        # change by ix_change_state rather than the few reverts by ix_change_reverts_key.
+        query = select(Change).where(col(Change.reverts_key).in_(keys[start : start + _CHUNK]))
+        found.update(
+            {
+                c.id: c
+                for c in session.exec(query)
+                if c.id is not None and c.state == ChangeState.MERGED
+            }
         )
-        found.update({c.id: c for c in session.exec(query) if c.id is not None})
     for start in range(0, len(paths), _CHUNK):
         # Once each by the IN list; DISTINCT over JSON columns fails on PostgreSQL.
         near = session.exec(

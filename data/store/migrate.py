@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError
 
 from data.store.engine import check_connection, store_error, unreachable
+from data.store.statistics import refresh_statistics
 
 __all__ = ["alembic_config", "current_revision", "head_revision", "is_current", "upgrade"]
 
@@ -64,4 +65,6 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
         before = MigrationContext.configure(conn).get_current_revision()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    # Every start-up migrates: a store written before statistics were kept gets them here.
+    refresh_statistics(engine)
     return before

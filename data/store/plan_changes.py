@@ -22,11 +22,11 @@ from sqlmodel import Session, col, select
 from data.store.coverage import load_coverage
 from data.store.facts import facts_of
 from data.store.history import with_coverage
-from data.store.scores import load_scores
+from data.store.scores import load_standings
 from data.store.tables import IS_MERGED, Change, ChangeState
 from scoring.facts import ChangeFacts
 from scoring.fixes import BugIssues
-from scoring.scored import ScoredChange
+from scoring.risk import Band
 
 __all__ = ["PlanCandidate", "plan_candidates"]
 
@@ -34,10 +34,10 @@ __all__ = ["PlanCandidate", "plan_candidates"]
 @dataclass(frozen=True, slots=True)
 class PlanCandidate:
     """An open or just-merged change: its facts (an open one's as if merged at the span's
-    end) and its stored score, ``None`` until a scoring pass scored it."""
+    end) and its stored score and band, ``None`` until a scoring pass scored it."""
 
     facts: ChangeFacts
-    scored: ScoredChange | None
+    standing: tuple[int, Band] | None
 
 
 def plan_candidates(
@@ -79,8 +79,10 @@ def plan_candidates(
     if services is not None:
         wanted = set(services)
         facts = [f for f in facts if wanted & {x.service for x in f.files if x.service}]
-    scores = load_scores(session, "change", version, [f.key for f in facts])
-    return [PlanCandidate(f, scores.get(f.key)) for f in facts]
+    # Score and band only: a week holds hundreds of candidates, and reading every one's
+    # signals was most of a week page's time.
+    standings = load_standings(session, "change", version, [f.key for f in facts])
+    return [PlanCandidate(f, standings.get(f.key)) for f in facts]
 
 
 def _as_of(facts: ChangeFacts, until: datetime) -> ChangeFacts:

@@ -18,6 +18,7 @@ from scoring.signal import Signal
 
 __all__ = [
     "load_scores",
+    "load_standings",
     "save_scores",
     "score_join",
     "top_signal_names",
@@ -64,6 +65,26 @@ def load_scores(
     for start in range(0, len(keys), _CHUNK):
         chunk = query.where(col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]))
         out.update({r.subject_key: _scored(r) for r in session.exec(chunk)})
+    return out
+
+
+def load_standings(
+    session: Session, kind: str, version: str, keys: Sequence[str]
+) -> dict[str, tuple[int, Band]]:
+    """The stored score and band of each of ``keys`` (of ``kind`` and ``version``) that has
+    one: for readers that rank many changes and explain few, without reading their signals."""
+    out: dict[str, tuple[int, Band]] = {}
+    for start in range(0, len(keys), _CHUNK):
+        rows = session.connection().execute(
+            sa.select(
+                col(RiskScoreRow.subject_key), col(RiskScoreRow.score), col(RiskScoreRow.band)
+            ).where(
+                col(RiskScoreRow.subject_kind) == kind,
+                col(RiskScoreRow.scorer_version) == version,
+                col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]),
+            )
+        )
+        out.update({key: (score, Band(band)) for key, score, band in rows})
     return out
 
 

@@ -202,6 +202,15 @@ class Change(SQLModel, table=True):
         # SQLite (which has no statistics unless ANALYZE ran) takes state = 'merged' for
         # the narrower condition and reads every merged change.
         sa.Index("ix_change_state_merged_at", "state", "merged_at"),
+        # Reverts only: almost every change reverts nothing, and an index holding their
+        # NULLs looks to SQLite's planner too coarse to read a few reverts by (a scan of
+        # every change, 26 ms on 100,000, for what takes 0.3 ms with this one).
+        sa.Index(
+            "ix_change_reverts_key",
+            "reverts_key",
+            sqlite_where=sa.text("reverts_key IS NOT NULL"),
+            postgresql_where=sa.text("reverts_key IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -232,7 +241,7 @@ class Change(SQLModel, table=True):
     is_revert: bool = False
     is_hotfix: bool = False
     # Indexed: a change's page asks which changes revert it.
-    reverts_key: str | None = Field(default=None, index=True)
+    reverts_key: str | None = None
     co_authors: list[str] = _json(list, nullable=False)
     co_authored_by_agent: bool = False
     ci_status: str | None = None
@@ -276,7 +285,8 @@ class ChangeFile(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     change_id: int = Field(foreign_key="change.id", index=True, ondelete="CASCADE")
-    path: str
+    # Indexed for the changes that later touched an incident's files (its culprits' fixes).
+    path: str = Field(index=True)
     added: int = 0
     deleted: int = 0
     change_type: str = "modified"

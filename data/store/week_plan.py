@@ -151,12 +151,12 @@ def stored_plan(
     touching ``services`` (``None``: all), with their stored scores of ``version``, each chosen
     change's first action scored again against ``stored``'s history."""
     found = plan_candidates(session, version, since, until, bugs, services)
-    scored = [(c, c.scored) for c in found if c.scored is not None]
+    scored = [(c, c.standing) for c in found if c.standing is not None]
     # The history's typical score now (any change's context carries it), before the span's
     # end when something merged after it.
     now = stored.history.context(scored[0][0].facts).typical_score if scored else None
     typical = _whole(typical_before(session, version, until, now), stored.config.bands.typical)
-    choice = choose_plan([plan_change(c.facts, s) for c, s in scored], typical)
+    choice = choose_plan([plan_change(c.facts, *s) for c, s in scored], typical)
     by_key = {c.facts.key: c for c, _ in scored}
     items = tuple(PlanItem(c, _action(by_key[c.key], c, stored)) for c in choice.chosen)
     return StoredPlan(since, until, choice, items, len(found) - len(scored))

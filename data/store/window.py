@@ -421,11 +421,22 @@ def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[W
     Read for the deploys incidents are linked to only: a few a week.
     """
     out: dict[int, list[WeekChange]] = {}
+    # Which changes first, then those changes: joined in one query, SQLite without
+    # statistics walks every change's score by its kind (0.3 s on 100,000 changes).
+    deploys_of: dict[int, list[int]] = {}
     ids = sorted(deploy_ids)
     for start in range(0, len(ids), 500):
+        for deploy_id, change_id in conn.execute(
+            sa.select(col(DeployChange.deploy_id), col(DeployChange.change_id)).where(
+                col(DeployChange.deploy_id).in_(ids[start : start + 500])
+            )
+        ):
+            deploys_of.setdefault(change_id, []).append(deploy_id)
+    change_ids = sorted(deploys_of)
+    for start in range(0, len(change_ids), 500):
         rows = conn.execute(
             sa.select(
-                col(DeployChange.deploy_id),
+                col(Change.id),
                 col(Change.key),
                 col(Change.title),
                 col(Change.merged_at),
@@ -436,12 +447,10 @@ def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[W
                 col(RiskScoreRow.human_reviewed),
                 _text(RiskScoreRow.gates),
             )
-            .join(Change, col(Change.id) == col(DeployChange.change_id))
             .join(RiskScoreRow, score_join("change", col(Change.key), version))
-            .where(col(DeployChange.deploy_id).in_(ids[start : start + 500]))
-            .order_by(col(Change.merged_at), col(Change.key))
+            .where(col(Change.id).in_(change_ids[start : start + 500]))
         )
-        for deploy_id, key, title, merged_at, score, band, service, agent, reviewed, gates in rows:
+        for change_id, key, title, merged_at, score, band, service, agent, reviewed, gates in rows:
             change = WeekChange(
                 key=key,
                 title=title,
@@ -454,9 +463,12 @@ def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[W
                 human_reviewed=reviewed,
                 gates=_band_gates(_json_list(gates), band),
             )
-            out.setdefault(deploy_id, []).append(change)
+            for deploy_id in deploys_of[change_id]:
+                out.setdefault(deploy_id, []).append(change)
     return {
-        deploy_id: tuple(_with_ungated_scores(conn, changes, version))
+        deploy_id: tuple(
+            _with_ungated_scores(conn, sorted(changes, key=lambda c: (c.merged_at, c.key)), version)
+        )
         for deploy_id, changes in out.items()
     }
 

@@ -118,7 +118,7 @@ def test_a_plan_change_counts_lines_of_code_only() -> None:
         FileChange("tests/test_a.py", 50, 0, "pay", ("@alice",)),
     )
     scored = scored_change(score_change(change, _history().context(change), CONFIG), change)
-    row = plan_change(change, scored)
+    row = plan_change(change, scored.score, scored.band)
     assert (row.lines, row.score, row.owners, row.merged) == (35, scored.score, ("@alice",), True)
 
 
