@@ -22,6 +22,7 @@ import structlog
 from pydantic import SecretStr
 from structlog.typing import EventDict, Processor, WrappedLogger
 
+from bot.checks.registry import secret_names as check_secret_names
 from bot.settings import Settings
 from data.sources.registry import secret_names
 
@@ -109,14 +110,16 @@ class Redactor:
 
 
 def secret_values(settings: Settings) -> list[str]:
-    """The values of every configured ``SecretStr`` setting (tokens, keys, passwords), and of
-    the registered sources' secret variables under their default names."""
+    """The values of every configured ``SecretStr`` setting (tokens, keys, passwords), of
+    the registered sources' secret variables under their default names, and of the code
+    hosts' checks' webhook secrets."""
     out: list[str] = []
     for name in type(settings).model_fields:
         value = getattr(settings, name)
         if isinstance(value, SecretStr):
             out.append(value.get_secret_value())
-    out.extend(v for name in secret_names() if (v := os.environ.get(name, "").strip()))
+    variables = (*secret_names(), *check_secret_names())
+    out.extend(v for name in variables if (v := os.environ.get(name, "").strip()))
     return out
 
 

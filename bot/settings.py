@@ -7,7 +7,8 @@ The Anthropic key and URL keep the names the anthropic SDK and its users know
 ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``, ``SLACK_API_URL``); keys, tokens and
 secrets are ``SecretStr`` so that no repr, log line or error message ever shows them.
 A source declared through the seam (``data.sources.registry``: GitLab, PagerDuty,
-Opsgenie) declares and reads its own variables, so they are not here.
+Opsgenie) declares and reads its own variables, and so does a code host's check
+(``bot.checks.registry``: its webhook's secrets), so they are not here.
 """
 
 from __future__ import annotations
@@ -169,38 +170,6 @@ class Settings(BaseSettings):
         default=None,
         description="Shared secret CI pipelines send to `serve`'s POST /deploys endpoint.",
     )
-    github_webhook_secret: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("GITHUB_WEBHOOK_SECRET", "github_webhook_secret"),
-        description="The GitHub webhook's secret; POST /github/webhook is off without it.",
-    )
-    gitlab_webhook_secret: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("GITLAB_WEBHOOK_SECRET", "gitlab_webhook_secret"),
-        description="The GitLab webhook's secret token (X-Gitlab-Token); POST /gitlab/webhook "
-        "is off without it.",
-    )
-    gitlab_webhook_signing_token: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices(
-            "GITLAB_WEBHOOK_SIGNING_TOKEN", "gitlab_webhook_signing_token"
-        ),
-        pattern=r"^whsec_[A-Za-z0-9+/=]+$",
-        description="The GitLab webhook's signing token (whsec_…), where GitLab signs "
-        "deliveries: each must then carry a valid webhook-signature too.",
-    )
-    bitbucket_webhook_secret: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("BITBUCKET_WEBHOOK_SECRET", "bitbucket_webhook_secret"),
-        description="The Bitbucket Cloud webhook's secret (X-Hub-Signature); Cloud's half of "
-        "POST /bitbucket/webhook is off without it.",
-    )
-    bitbucket_dc_webhook_secret: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("BITBUCKET_DC_WEBHOOK_SECRET", "bitbucket_dc_webhook_secret"),
-        description="The Bitbucket Data Center webhook's secret (X-Hub-Signature); Data "
-        "Center's half of POST /bitbucket/webhook is off without it.",
-    )
     mcp_tokens: SecretStr | None = Field(
         default=None,
         description="Bearer tokens for `serve`'s /mcp, as `scope:token` entries: `*` or a "
@@ -260,11 +229,6 @@ class Settings(BaseSettings):
         "deploy_secret",
         "mcp_tokens",
         "mcp_tokens_file",
-        "github_webhook_secret",
-        "gitlab_webhook_secret",
-        "gitlab_webhook_signing_token",
-        "bitbucket_webhook_secret",
-        "bitbucket_dc_webhook_secret",
         "web_url",
         "oidc_issuer",
         "oidc_client_id",
@@ -338,13 +302,6 @@ _HINTS = {
     "deploy_secret": "a long random string shared with your CI, or leave it unset",
     "mcp_tokens": "`scope:token` entries (`*:<token>`, `<subscriber>:<token>`), or leave it unset",
     "mcp_tokens_file": "the path of a file of `scope:token` lines, or leave it unset",
-    "github_webhook_secret": "the secret set on the GitHub webhook or App, or leave it unset",
-    "gitlab_webhook_secret": "the secret token set on the GitLab webhook, or leave it unset",
-    "gitlab_webhook_signing_token": "the GitLab webhook's signing token (whsec_…), or leave it "
-    "unset",
-    "bitbucket_webhook_secret": "the secret set on the Bitbucket Cloud webhook, or leave it unset",
-    "bitbucket_dc_webhook_secret": "the secret set on the Bitbucket Data Center webhook, or leave "
-    "it unset",
     "web_url": "the web view's address, such as https://riskbrief.example.com/web",
     "web_keys": "long random secrets, comma-separated, newest first (openssl rand -hex 32)",
     "web_link_days": "a whole number of days from 1 to 365, such as 30",
@@ -367,11 +324,6 @@ _VARIABLES = {
     "github_app_id": "GITHUB_APP_ID",
     "github_app_private_key": "GITHUB_APP_PRIVATE_KEY",
     "github_app_installation_id": "GITHUB_APP_INSTALLATION_ID",
-    "github_webhook_secret": "GITHUB_WEBHOOK_SECRET",
-    "gitlab_webhook_secret": "GITLAB_WEBHOOK_SECRET",
-    "gitlab_webhook_signing_token": "GITLAB_WEBHOOK_SIGNING_TOKEN",
-    "bitbucket_webhook_secret": "BITBUCKET_WEBHOOK_SECRET",
-    "bitbucket_dc_webhook_secret": "BITBUCKET_DC_WEBHOOK_SECRET",
 }
 
 

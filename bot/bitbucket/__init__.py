@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 
 from bot.bitbucket.check import BitbucketCheck
 from bot.bitbucket.webhook import WEBHOOK_PATH, Half, bitbucket_webhook
+from bot.checks.secrets import webhook_secret
 from bot.checks.state import CheckState
 from bot.settings import Settings
 from data.config import OrgConfig
@@ -56,11 +57,9 @@ _TOKEN = {
 }
 
 
-def edition_secret(settings: Settings, edition: Edition) -> SecretStr | None:
-    """The webhook secret `serve` has for ``edition``, if any."""
-    if edition == "cloud":
-        return settings.bitbucket_webhook_secret
-    return settings.bitbucket_dc_webhook_secret
+def edition_secret(environ: Mapping[str, str], edition: Edition) -> SecretStr | None:
+    """The webhook secret ``environ`` holds for ``edition``, if any."""
+    return webhook_secret(environ, _SECRET_ENV[edition])
 
 
 def _config(
@@ -71,12 +70,10 @@ def _config(
     return org.sources.bitbucket if edition == "cloud" else org.sources.bitbucket_dc
 
 
-def _missing(
-    settings: Settings, org: OrgConfig | None, edition: Edition, env: Mapping[str, str]
-) -> list[str]:
+def _missing(org: OrgConfig | None, edition: Edition, env: Mapping[str, str]) -> list[str]:
     """What one edition's half still needs, each as an instruction."""
     missing: list[str] = []
-    if edition_secret(settings, edition) is None:
+    if edition_secret(env, edition) is None:
         missing.append(f"set {_SECRET_ENV[edition]} to the webhook's secret")
     config = _config(org, edition)
     if config is None:
@@ -90,26 +87,21 @@ def _missing(
 
 
 def edition_off(
-    settings: Settings,
-    org: OrgConfig | None,
-    edition: Edition,
-    environ: Mapping[str, str] | None = None,
+    org: OrgConfig | None, edition: Edition, environ: Mapping[str, str] | None = None
 ) -> str | None:
     """Why one edition's half of ``POST /bitbucket/webhook`` is off, in one sentence naming
     each thing missing, or ``None`` when it is on."""
-    missing = _missing(settings, org, edition, os.environ if environ is None else environ)
+    missing = _missing(org, edition, os.environ if environ is None else environ)
     if not missing:
         return None
     return f"the {_NAME[edition]} webhook is off; " + "; ".join(missing)
 
 
-def webhook_off(
-    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str] | None = None
-) -> str | None:
+def webhook_off(org: OrgConfig | None, environ: Mapping[str, str] | None = None) -> str | None:
     """Why ``POST /bitbucket/webhook`` is off for both editions, in one sentence, or ``None``
     when either edition is on."""
     env = os.environ if environ is None else environ
-    cloud, dc = (_missing(settings, org, e, env) for e in ("cloud", "dc"))
+    cloud, dc = (_missing(org, e, env) for e in ("cloud", "dc"))
     if not cloud or not dc:
         return None
     return (
@@ -128,8 +120,8 @@ def halves_from(
     halves: dict[Edition, Half] = {}
     for edition in ("cloud", "dc"):
         config = _config(org, edition)
-        secret = edition_secret(settings, edition)
-        if edition_off(settings, org, edition, env) is not None or config is None or not secret:
+        secret = edition_secret(env, edition)
+        if edition_off(org, edition, env) is not None or config is None or not secret:
             continue
         token = env[config.token_env].strip()
         if isinstance(config, BitbucketCloudConfig):
@@ -157,7 +149,9 @@ def halves_from(
 
 
 def states(
-    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str]
+    settings: Settings,  # noqa: ARG001 (the registry's protocol; the secrets are in ``environ``)
+    org: OrgConfig | None,
+    environ: Mapping[str, str],
 ) -> tuple[CheckState, ...]:
     """Each edition's check as configured, for `serve`'s start-up log and the doctor."""
     out: list[CheckState] = []
@@ -169,9 +163,9 @@ def states(
         out.append(
             CheckState(
                 name="bitbucket check" if edition == "cloud" else "bitbucket dc check",
-                secret=edition_secret(settings, edition) is not None,
+                secret=edition_secret(environ, edition) is not None,
                 table=config is not None,
-                off=edition_off(settings, org, edition, environ),
+                off=edition_off(org, edition, environ),
                 on="on: POST /bitbucket/webhook checks each delivery's X-Hub-Signature and "
                 "puts a riskbrief Code Insights report on pull requests of "
                 f"{repositories} repository(ies); {token_env} needs {scope} to write it.",
@@ -185,4 +179,4 @@ def webhook_of(
 ) -> WSGIApplication:
     """``POST /bitbucket/webhook``, each edition on with what is set, else answering why not."""
     halves = halves_from(settings, engine, org, environ)
-    return bitbucket_webhook(engine, halves, off=webhook_off(settings, org, environ))
+    return bitbucket_webhook(engine, halves, off=webhook_off(org, environ))

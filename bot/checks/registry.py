@@ -7,15 +7,16 @@ imports none of them. The package answers ``HostChecks``: the state of each of i
 checks (on, or why not), and the WSGI application of its webhook.
 
 A fourth host's check is its package (``bot/<host>/``: its ``check``, ``webhook`` and
-verdict modules, and ``states`` and ``webhook_of`` in its ``__init__``), its loader
-and its entry below, and its webhook secret in ``bot.settings``.
+verdict modules, and ``states`` and ``webhook_of`` in its ``__init__``, reading its webhook's
+secret from the environment with ``bot.checks.secrets``) and its entry below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 from bot.checks.state import CheckState
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from data.config import OrgConfig
 
-__all__ = ["CHECKS", "CheckState", "CodeHostCheck", "HostChecks"]
+__all__ = ["CHECKS", "CheckState", "CodeHostCheck", "HostChecks", "secret_names"]
 
 
 class HostChecks(Protocol):
@@ -48,42 +49,45 @@ class HostChecks(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class CodeHostCheck:
-    """A host's check: its webhook's ``path``, its ``secrets``' variables, the doctor's
-    ``noun`` for it, and ``load``, which imports the host's package."""
+    """A host's check: its webhook's ``path``, the variables of the ``secrets`` that turn it on
+    (read by its package from the environment, ``bot.checks.secrets``), the doctor's ``noun``
+    for it, its package's ``module`` (imported only when asked), and the variables of any
+    other secret it reads (``also_secret``), which the log redacts with the others."""
 
     key: str
     path: str
     secrets: tuple[str, ...]
     noun: str
-    load: Callable[[], HostChecks]
+    module: str
+    also_secret: tuple[str, ...] = ()
 
-
-def _github() -> HostChecks:
-    import bot.github
-
-    return bot.github
-
-
-def _gitlab() -> HostChecks:
-    import bot.gitlab
-
-    return bot.gitlab
-
-
-def _bitbucket() -> HostChecks:
-    import bot.bitbucket
-
-    return bot.bitbucket
+    def load(self) -> HostChecks:
+        """The host's package, imported now."""
+        return cast("HostChecks", importlib.import_module(self.module))
 
 
 CHECKS: tuple[CodeHostCheck, ...] = (
-    CodeHostCheck("github", "/github/webhook", ("GITHUB_WEBHOOK_SECRET",), "the PR check", _github),
-    CodeHostCheck("gitlab", "/gitlab/webhook", ("GITLAB_WEBHOOK_SECRET",), "the MR check", _gitlab),
+    CodeHostCheck(
+        "github", "/github/webhook", ("GITHUB_WEBHOOK_SECRET",), "the PR check", "bot.github"
+    ),
+    CodeHostCheck(
+        "gitlab",
+        "/gitlab/webhook",
+        ("GITLAB_WEBHOOK_SECRET",),
+        "the MR check",
+        "bot.gitlab",
+        also_secret=("GITLAB_WEBHOOK_SIGNING_TOKEN",),
+    ),
     CodeHostCheck(
         "bitbucket",
         "/bitbucket/webhook",
         ("BITBUCKET_WEBHOOK_SECRET", "BITBUCKET_DC_WEBHOOK_SECRET"),
         "the Bitbucket PR check",
-        _bitbucket,
+        "bot.bitbucket",
     ),
 )
+
+
+def secret_names() -> tuple[str, ...]:
+    """Every variable a registered check reads a secret from, for the log to redact."""
+    return tuple(v for entry in CHECKS for v in (*entry.secrets, *entry.also_secret))

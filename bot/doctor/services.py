@@ -98,6 +98,7 @@ def check_slack_token(settings: Settings, probe: SlackProbe = slack_auth_test) -
 def _without_slack(settings: Settings) -> str:
     """What ``riskbrief serve`` runs with no Slack variable set, and what it leaves off."""
     from bot.checks.registry import CHECKS
+    from bot.checks.secrets import webhook_secret
 
     runs = ["the scheduler (sync, scoring, email and Teams briefings)"]
     off = [
@@ -112,7 +113,7 @@ def _without_slack(settings: Settings) -> str:
         ),
         *(
             (
-                any(s.secret for s in entry.load().states(settings, None, os.environ)),
+                any(webhook_secret(os.environ, v) is not None for v in entry.secrets),
                 f"{entry.noun} at {entry.path}",
                 f"{entry.noun} ({' or '.join(entry.secrets)})",
             )
@@ -307,7 +308,13 @@ def check_code_host_checks(
     readable = org if org_error is None else None
     lines: list[Check] = []
     for entry in CHECKS:
-        for state in entry.load().states(settings, readable, os.environ):
+        try:
+            states = entry.load().states(settings, readable, os.environ)
+        except RiskbriefError as exc:
+            # A secret set but malformed: the one sentence `serve` would stop with.
+            lines.append(failed(f"{entry.key} check", f"{exc}.", "fix the variable and run again."))
+            continue
+        for state in states:
             if not state.secret and not state.table:
                 continue
             if readable is None:

@@ -8,11 +8,14 @@ as one `riskbrief` check run (or a commit status) on its head. ``states`` and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from wsgiref.types import WSGIApplication
 
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
+from bot.checks.secrets import webhook_secret
 from bot.checks.state import CheckState
 from bot.github.check import GitHubCheck
 from bot.github.webhook import WEBHOOK_PATH, github_webhook
@@ -33,6 +36,12 @@ __all__ = [
 ]
 
 
+def _secret(environ: Mapping[str, str] | None) -> SecretStr | None:
+    """The webhook's secret (``GITHUB_WEBHOOK_SECRET``) in ``environ`` (default: this
+    process's environment)."""
+    return webhook_secret(os.environ if environ is None else environ, "GITHUB_WEBHOOK_SECRET")
+
+
 def _app_credentials(settings: Settings) -> bool:
     return bool(
         settings.github_app_id
@@ -41,11 +50,13 @@ def _app_credentials(settings: Settings) -> bool:
     )
 
 
-def webhook_off(settings: Settings, org: OrgConfig | None) -> str | None:
+def webhook_off(
+    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str] | None = None
+) -> str | None:
     """Why ``POST /github/webhook`` is off, in one sentence naming each thing missing, or
     ``None`` when it is on."""
     missing: list[str] = []
-    if settings.github_webhook_secret is None:
+    if _secret(environ) is None:
         missing.append("set GITHUB_WEBHOOK_SECRET to the webhook's secret")
     if not _app_credentials(settings) and settings.github_token is None:
         missing.append(
@@ -62,7 +73,9 @@ def webhook_off(settings: Settings, org: OrgConfig | None) -> str | None:
     return "the GitHub webhook is off; " + "; ".join(missing)
 
 
-def github_check_from(settings: Settings, engine: Engine, org: OrgConfig) -> GitHubCheck | None:
+def github_check_from(
+    settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str] | None = None
+) -> GitHubCheck | None:
     """The check of the configured GitHub repositories, or ``None`` when the webhook is off.
 
     A GitHub App (all three ``GITHUB_APP_*`` settings) writes check runs; a token
@@ -70,7 +83,7 @@ def github_check_from(settings: Settings, engine: Engine, org: OrgConfig) -> Git
     ``GITHUB_WEBHOOK_SECRET``, no credentials, no repositories in ``[sources.github]``.
     """
     config = org.sources.github
-    if webhook_off(settings, org) is not None or config is None:
+    if webhook_off(settings, org, environ) is not None or config is None:
         return None
     auth: Auth
     key = settings.github_app_private_key
@@ -89,9 +102,7 @@ def github_check_from(settings: Settings, engine: Engine, org: OrgConfig) -> Git
 
 
 def states(
-    settings: Settings,
-    org: OrgConfig | None,
-    environ: Mapping[str, str],  # noqa: ARG001 (GitHub's credentials are settings)
+    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str]
 ) -> tuple[CheckState, ...]:
     """GitHub's one check as configured, for `serve`'s start-up log and the doctor."""
     config = org.sources.github if org is not None else None
@@ -100,9 +111,9 @@ def states(
     return (
         CheckState(
             name="github check",
-            secret=settings.github_webhook_secret is not None,
+            secret=_secret(environ) is not None,
             table=config is not None,
-            off=webhook_off(settings, org),
+            off=webhook_off(settings, org, environ),
             on="on: POST /github/webhook checks each delivery's X-Hub-Signature-256 and "
             f"writes a riskbrief {writes} on pull requests of {len(repositories)} "
             "repository(ies).",
@@ -111,12 +122,9 @@ def states(
 
 
 def webhook_of(
-    settings: Settings,
-    engine: Engine,
-    org: OrgConfig,
-    environ: Mapping[str, str],  # noqa: ARG001 (GitHub's credentials are settings)
+    settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str]
 ) -> WSGIApplication:
     """``POST /github/webhook``, on with what is set, else answering why it is off."""
-    check = github_check_from(settings, engine, org)
-    off = webhook_off(settings, org)
-    return github_webhook(engine, settings.github_webhook_secret, check, off=off)
+    check = github_check_from(settings, engine, org, environ)
+    off = webhook_off(settings, org, environ)
+    return github_webhook(engine, _secret(environ), check, off=off)

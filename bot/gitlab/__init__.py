@@ -17,17 +17,21 @@ sync reads.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from wsgiref.types import WSGIApplication
 
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
+from bot.checks.secrets import webhook_secret
 from bot.checks.state import CheckState
 from bot.gitlab.check import GitLabCheck
 from bot.gitlab.webhook import WEBHOOK_PATH, gitlab_webhook
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.sources.gitlab.client import GitLabClient
+from scoring.errors import ConfigError
 
 __all__ = [
     "WEBHOOK_PATH",
@@ -38,19 +42,36 @@ __all__ = [
     "webhook_off",
 ]
 
+# The webhook's secret token (X-Gitlab-Token), and the signing token (whsec_…) where GitLab
+# signs deliveries as Standard Webhooks do.
+SECRET_ENV = "GITLAB_WEBHOOK_SECRET"
+SIGNING_ENV = "GITLAB_WEBHOOK_SIGNING_TOKEN"
+_SIGNING_TOKEN = re.compile(r"^whsec_[A-Za-z0-9+/=]+$")
+
+
+def signing_token(environ: Mapping[str, str]) -> SecretStr | None:
+    """The webhook's signing token, if set; a ``ConfigError`` naming the variable when it is
+    not one GitLab gives (``whsec_`` and base64), never its value."""
+    token = webhook_secret(environ, SIGNING_ENV)
+    if token is not None and _SIGNING_TOKEN.match(token.get_secret_value()) is None:
+        raise ConfigError(
+            f"the environment variable {SIGNING_ENV} is not valid; set it to the GitLab "
+            "webhook's signing token (whsec_…), or leave it unset"
+        )
+    return token
+
+
 # The most a delivery waits for GitLab in all (retries of a 5xx included): GitLab gives
 # up on a webhook after 10 seconds, and a redelivery retries what failed.
 _MAX_WAIT = 5.0
 
 
-def webhook_off(
-    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str] | None = None
-) -> str | None:
+def webhook_off(org: OrgConfig | None, environ: Mapping[str, str] | None = None) -> str | None:
     """Why ``POST /gitlab/webhook`` is off, in one sentence naming each thing missing, or
     ``None`` when it is on."""
     env = os.environ if environ is None else environ
     missing: list[str] = []
-    if settings.gitlab_webhook_secret is None:
+    if webhook_secret(env, SECRET_ENV) is None:
         missing.append("set GITLAB_WEBHOOK_SECRET to the webhook's secret token")
     config = org.sources.gitlab if org is not None else None
     if config is None:
@@ -71,7 +92,7 @@ def gitlab_check_from(
     """The check of the configured GitLab projects, or ``None`` when the webhook is off."""
     env = os.environ if environ is None else environ
     config = org.sources.gitlab
-    if webhook_off(settings, org, env) is not None or config is None:
+    if webhook_off(org, env) is not None or config is None:
         return None
     token = env[config.token_env].strip()
     client = GitLabClient(
@@ -81,23 +102,23 @@ def gitlab_check_from(
 
 
 def states(
-    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str]
+    settings: Settings,  # noqa: ARG001 (the registry's protocol; the secrets are in ``environ``)
+    org: OrgConfig | None,
+    environ: Mapping[str, str],
 ) -> tuple[CheckState, ...]:
     """GitLab's one check as configured, for `serve`'s start-up log and the doctor."""
     config = org.sources.gitlab if org is not None else None
     signed = (
-        "token and signature"
-        if settings.gitlab_webhook_signing_token is not None
-        else "token (X-Gitlab-Token)"
+        "token and signature" if signing_token(environ) is not None else "token (X-Gitlab-Token)"
     )
     projects = len(config.projects) if config is not None else 0
     token_env = config.token_env if config is not None else "its token_env"
     return (
         CheckState(
             name="gitlab check",
-            secret=settings.gitlab_webhook_secret is not None,
+            secret=webhook_secret(environ, SECRET_ENV) is not None,
             table=config is not None,
-            off=webhook_off(settings, org, environ),
+            off=webhook_off(org, environ),
             on=f"on: POST /gitlab/webhook checks each delivery's {signed} and sets a riskbrief "
             f"status on merge requests of {projects} project(s); "
             f"{token_env} needs the api scope to write it.",
@@ -111,8 +132,8 @@ def webhook_of(
     """``POST /gitlab/webhook``, on with what is set, else answering why it is off."""
     return gitlab_webhook(
         engine,
-        settings.gitlab_webhook_secret,
+        webhook_secret(environ, SECRET_ENV),
         gitlab_check_from(settings, engine, org, environ),
-        signing_token=settings.gitlab_webhook_signing_token,
-        off=webhook_off(settings, org, environ),
+        signing_token=signing_token(environ),
+        off=webhook_off(org, environ),
     )

@@ -3,6 +3,7 @@ and their lines of code (``scoring.change_files.code_lines_of``), read in the sa
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -44,8 +45,8 @@ def change_work(session: Session, keys: Collection[str]) -> dict[str, StoredWork
                 col(Change.key).in_(chunk)
             )
         ).all()
-        files: dict[int | None, list[FileChange]] = defaultdict(list)
-        for owner, path, added, deleted, generated, code_added, code_deleted in conn.execute(
+        files: dict[int | None, list[_FileRow]] = defaultdict(list)
+        for owner, *counts in conn.execute(
             sa.select(
                 col(ChangeFile.change_id),
                 col(ChangeFile.path),
@@ -55,22 +56,34 @@ def change_work(session: Session, keys: Collection[str]) -> dict[str, StoredWork
                 col(ChangeFile.code_added),
                 col(ChangeFile.code_deleted),
             ).where(col(ChangeFile.change_id).in_([c[0] for c in changes]))
-        ):
-            files[owner].append(
-                FileChange(
-                    path=path,
-                    added=added,
-                    deleted=deleted,
-                    generated=bool(generated),
-                    code_added=code_added,
-                    code_deleted=code_deleted,
-                )
-            )
+        ).all():
+            files[owner].append(tuple(counts))  # type: ignore[arg-type]
         for change_id, key, title, labels in changes:
-            touched = files[change_id]
-            kind = classify_work(title, labels or (), [f.path for f in touched]).kind
-            out[key] = StoredWork(kind, sum(sum(code_lines_of(f)) for f in touched))
+            out[key] = _work(title, tuple(labels or ()), tuple(files[change_id]))
     return out
+
+
+# A file as read: path, added, deleted, generated, code added, code deleted.
+_FileRow = tuple[str, int, int, bool, int | None, int | None]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _work(title: str, labels: tuple[str, ...], files: tuple[_FileRow, ...]) -> StoredWork:
+    """A change's kind and lines of code from what they are read from: kept for the process,
+    since the agents page and the week's agent card read the same weeks again and again."""
+    kind = classify_work(title, labels, [f[0] for f in files]).kind
+    lines = 0
+    for path, added, deleted, generated, code_added, code_deleted in files:
+        counted = FileChange(
+            path=path,
+            added=added,
+            deleted=deleted,
+            generated=bool(generated),
+            code_added=code_added,
+            code_deleted=code_deleted,
+        )
+        lines += sum(code_lines_of(counted))
+    return StoredWork(kind, lines)
 
 
 def change_work_kinds(session: Session, keys: Collection[str]) -> dict[str, WorkKind]:

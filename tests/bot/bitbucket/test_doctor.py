@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import SecretStr
 
 from bot.doctor import Check, check_code_host_checks
 from bot.settings import Settings
@@ -48,7 +47,8 @@ def test_a_dc_secret_without_the_token_fails_naming_the_variable(
 ) -> None:
     """The Data Center secret set but its token's variable not: failed, the fix naming it."""
     monkeypatch.delenv("RISKBRIEF_BITBUCKET_DC_TOKEN", raising=False)
-    settings = Settings(bitbucket_dc_webhook_secret=SecretStr("s" * 24))
+    monkeypatch.setenv("BITBUCKET_DC_WEBHOOK_SECRET", "s" * 24)
+    settings = Settings()
     (line,) = check_bitbucket_webhook(
         settings, _org(dc=BitbucketDataCenterConfig(repositories=("P/a",))), None
     )
@@ -61,7 +61,8 @@ def test_a_dc_secret_without_the_token_fails_naming_the_variable(
 def test_everything_set_is_on_and_says_the_write_scope(monkeypatch: pytest.MonkeyPatch) -> None:
     """Secret, repositories and token: passed, naming the repositories' count and the scope."""
     monkeypatch.setenv("RISKBRIEF_BITBUCKET_TOKEN", "tok")
-    settings = Settings(bitbucket_webhook_secret=SecretStr("s" * 24))
+    monkeypatch.setenv("BITBUCKET_WEBHOOK_SECRET", "s" * 24)
+    settings = Settings()
     (line,) = check_bitbucket_webhook(
         settings, _org(BitbucketCloudConfig(repositories=("ws/a", "ws/b"))), None
     )

@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -313,7 +312,7 @@ def test_outside_text_never_steers_the_report_and_is_sent_as_data(
 
 def test_off_without_a_secret_is_404_saying_what_to_set(store: Engine) -> None:
     """No Bitbucket secret: 404 with the sentence naming each edition's, in serve's routes too."""
-    off = webhook_off(Settings(), sample_org_config())
+    off = webhook_off(sample_org_config(), {})
     assert off is not None
     for words in ("BITBUCKET_WEBHOOK_SECRET", "BITBUCKET_DC_WEBHOOK_SECRET", "[sources.bitbucket]"):
         assert words in off
@@ -341,8 +340,10 @@ def test_serve_wires_each_edition_that_is_set_up(
     org = sample_org_config()
     dc = BitbucketDataCenterConfig(repositories=(REPO,), base_url="http://127.0.0.1:9")
     org = org.model_copy(update={"sources": org.sources.model_copy(update={"bitbucket_dc": dc})})
-    on = Settings(bitbucket_dc_webhook_secret=SecretStr(BB_SECRET))
-    with served(wsgi_application(None, store, checks=_web_routes(on, store, org).checks)) as url:
+    monkeypatch.setenv("BITBUCKET_DC_WEBHOOK_SECRET", BB_SECRET)
+    on = _web_routes(Settings(), store, org).checks
+    monkeypatch.delenv("BITBUCKET_DC_WEBHOOK_SECRET")
+    with served(wsgi_application(None, store, checks=on)) as url:
         forged = httpx.post(
             f"{url}/bitbucket/webhook",
             content=b"{}",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
-from pydantic import SecretStr
 
 from bot.doctor import Check, check_code_host_checks
+from bot.gitlab import states
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.sample import sample_org_config
+from scoring.errors import ConfigError
 
 
 def _org(gitlab: GitLabSourceConfig | None) -> OrgConfig:
@@ -44,7 +47,8 @@ def test_a_secret_without_the_token_fails_naming_the_variable(
 ) -> None:
     """The secret set but the token's variable not: failed, the fix naming that variable."""
     monkeypatch.delenv("RISKBRIEF_GITLAB_TOKEN", raising=False)
-    settings = Settings(gitlab_webhook_secret=SecretStr("s" * 24))
+    monkeypatch.setenv("GITLAB_WEBHOOK_SECRET", "s" * 24)
+    settings = Settings()
     check = check_gitlab_webhook(settings, _org(GitLabSourceConfig(projects=("a/b",))), None)
     assert check is not None
     assert check.status == "fail"
@@ -56,9 +60,29 @@ def test_a_secret_without_the_token_fails_naming_the_variable(
 def test_everything_set_is_on_and_says_the_api_scope(monkeypatch: pytest.MonkeyPatch) -> None:
     """Secret, projects and token: passed, naming the projects' count and the api scope."""
     monkeypatch.setenv("RISKBRIEF_GITLAB_TOKEN", "glpat-x")
-    settings = Settings(gitlab_webhook_secret=SecretStr("s" * 24))
+    monkeypatch.setenv("GITLAB_WEBHOOK_SECRET", "s" * 24)
+    settings = Settings()
     check = check_gitlab_webhook(settings, _org(GitLabSourceConfig(projects=("a/b", "a/c"))), None)
     assert check is not None
     assert check.status == "pass"
     assert "2 project(s)" in check.detail
     assert "api scope" in check.detail
+
+
+def test_a_malformed_signing_token_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signing token that is not GitLab's whsec_ form: `serve` stops on the sentence naming
+    the variable (never its value), and the doctor fails the check with the same words."""
+    monkeypatch.setenv("RISKBRIEF_GITLAB_TOKEN", "glpat-x")
+    monkeypatch.setenv("GITLAB_WEBHOOK_SECRET", "s" * 24)
+    monkeypatch.setenv("GITLAB_WEBHOOK_SIGNING_TOKEN", "not-a-token")
+    org = _org(GitLabSourceConfig(projects=("a/b",)))
+    with pytest.raises(ConfigError) as caught:
+        states(Settings(), org, os.environ)
+    assert str(caught.value) == (
+        "the environment variable GITLAB_WEBHOOK_SIGNING_TOKEN is not valid; set it to the "
+        "GitLab webhook's signing token (whsec_…), or leave it unset"
+    )
+    (line,) = (c for c in check_code_host_checks(Settings(), org, None) if "gitlab" in c.name)
+    assert line.status == "fail"
+    assert "GITLAB_WEBHOOK_SIGNING_TOKEN is not valid" in line.detail
+    assert "not-a-token" not in line.detail

@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 from bot.gitlab import webhook_off
 from bot.gitlab.webhook import MAX_BODY, WEBHOOK_PATH, gitlab_webhook, signature_of
 from bot.runtime.server import wsgi_application
-from bot.settings import Settings
 from data.sources.sample import sample_org_config
 from data.store.tables import Change, GitHubDelivery
 from fakes.check_world import NOW, served
@@ -277,7 +276,7 @@ def test_a_signing_token_requires_a_valid_recent_webhook_signature(store: Engine
 
 def test_off_without_the_secret_is_404_saying_what_to_set(store: Engine) -> None:
     """No GITLAB_WEBHOOK_SECRET: 404 with the sentence naming it, in serve's routes too."""
-    off = webhook_off(Settings(), sample_org_config())
+    off = webhook_off(sample_org_config(), {})
     assert off is not None
     assert "GITLAB_WEBHOOK_SECRET" in off
     assert "[sources.gitlab]" in off
