@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.checks.registry import secret_names
 from bot.runtime.serve import ROLES
 from bot.runtime.server import HEALTH_PATH
 from bot.settings import _VARIABLES, Settings
@@ -69,9 +70,9 @@ def _healthcheck_argv() -> list[str]:
 
 
 def _settings_variables() -> set[str]:
-    """Every variable name ``Settings`` reads."""
+    """Every variable name ``Settings`` reads, and the code hosts' checks' secrets."""
     prefixed = {f"RISKBRIEF_{name.upper()}" for name in Settings.model_fields}
-    return prefixed | set(_VARIABLES.values())
+    return prefixed | set(_VARIABLES.values()) | set(secret_names())
 
 
 def test_entry_point_is_riskbrief_serve() -> None:
