@@ -57,6 +57,11 @@ SECRETS: dict[str, str] = {
     "OPSGENIE_API_KEY": "LeakCheck-opsgenie-key-0000-1111",
     "RISKBRIEF_SMTP_PASSWORD": "LeakCheck-smtp-password-04",
     "RISKBRIEF_DEPLOY_SECRET": "LeakCheck-deploy-secret-05",
+    # The code hosts' checks read theirs in their own packages (bot.checks.secrets).
+    "GITHUB_WEBHOOK_SECRET": "LeakCheck-github-webhook-06",
+    "GITLAB_WEBHOOK_SECRET": "LeakCheck-gitlab-webhook-07",
+    "GITLAB_WEBHOOK_SIGNING_TOKEN": "whsec_TGVha0NoZWNrU2lnbmluZzA4",
+    "BITBUCKET_WEBHOOK_SECRET": "LeakCheck-bitbucket-webhook-09",
 }
 
 SOURCES = """
