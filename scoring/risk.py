@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scoring.band import Band
-from scoring.change_files import change_files
+from scoring.change_metrics import files_and_metrics
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import BudgetSpan, History, HistoryContext
 from scoring.model import MODEL
 from scoring.model_features import FEATURES
 from scoring.signal import Signal
-from scoring.signals import SIGNALS, measure_signals
+from scoring.signals import CHANGE_SIGNALS, SIGNALS
 from scoring.signals.policy import COVERAGE
 from scoring.timing import timing_points
 from scoring.typical import TypicalScore
@@ -271,8 +271,10 @@ def _score_change(
     """``score_change`` with the config's version given (reading it hashes the whole config),
     and the signals' points added up (before gates and the cap), which the typical change
     counts: added up once for both."""
-    files = change_files(change)
-    signals = _scaled_to_known(measure_signals(change, ctx, files, config), config)
+    files, metrics = files_and_metrics(change, ctx)
+    signals = _scaled_to_known(
+        [fn(change, ctx, metrics, files, config) for fn in CHANGE_SIGNALS], config
+    )
     total = sum([s.points for s in signals])
     gates: list[Gate] = []
     migration = files.migration
