@@ -98,6 +98,10 @@ class ChangeFiles:
     # examples, CI, project files, assets, data, comments or whitespace. Such a change is
     # never high risk (``scoring.risk``).
     touches_code: bool = True
+    # Lines added or deleted in hand-written code files that are comments, blank or
+    # whitespace (``scoring.code_lines``): no size. Only a file whose source read its lines
+    # of code (``code_added`` or ``code_deleted``) can have any.
+    quiet_lines: int = 0
 
 
 _NO_LOGINS: frozenset[str] = frozenset()
@@ -163,7 +167,7 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
     (``written_by_hand``, ``code_lines_of``, ``subsystem_of``) are written out inline
     over each path's facts, worked out once (``_path_facts``)."""
     test_files = code_added = code_deleted = owner_files = unowned_files = generated = 0
-    tests = others = 0
+    tests = others = quiet = 0
     services: set[str] = set()
     subsystems: set[str] = set()
     directories: set[str] = set()
@@ -193,9 +197,19 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
                 services.add(service)
             added = f.added
             if code:
-                # ``code_lines_of``: the source's count of code lines where it read them.
-                code_added += added if f.code_added is None else f.code_added
-                code_deleted += f.deleted if f.code_deleted is None else f.code_deleted
+                # ``code_lines_of``: the source's count of code lines where it read them;
+                # the rest of the lines it read are comments, blank or whitespace.
+                read_added, read_deleted = f.code_added, f.code_deleted
+                if read_added is None and read_deleted is None:
+                    code_added += added
+                    code_deleted += f.deleted
+                else:
+                    of_code = (added if read_added is None else read_added) + (
+                        f.deleted if read_deleted is None else read_deleted
+                    )
+                    code_added += added if read_added is None else read_added
+                    code_deleted += f.deleted if read_deleted is None else read_deleted
+                    quiet += added + f.deleted - of_code
             elif test:
                 tests += added
             else:
@@ -236,6 +250,7 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
         len(services),
         code_deleted,
         not change.files or bool(code_added or code_deleted or flagged & _SHIPS or migration),
+        quiet,
     )
     spread = (
         len(subsystems),

@@ -64,7 +64,12 @@ def review(
         return made_signal("review", _reviewed(0, self_merged, False, 0), weights, w)
     lines = change.lines_changed
     if change.opened_at is not None and lines >= 200:
-        first = min(a.submitted_at for a in approvals)
+        # Most changes have one approval: its time, without a generator for ``min``.
+        first = (
+            approvals[0].submitted_at
+            if len(approvals) == 1
+            else min(a.submitted_at for a in approvals)
+        )
         minutes = (first - change.opened_at).total_seconds() / 60
         # Under about a minute per 40 lines is faster than anyone reads code.
         if minutes < lines / 40:
