@@ -176,6 +176,8 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
     migration: str | None = None
     flagged = 0
     logins: frozenset[str] | None = None
+    last_owners: tuple[str, ...] | None = None
+    last_mine = _NO_LOGINS
     known = _PATHS.get
     for f in change.files:
         path = f.path
@@ -227,7 +229,10 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
         if not owners:
             unowned_files += 1
         elif logins is not _NO_LOGINS:
-            mine = _logins(owners)
+            # The files a CODEOWNERS rule matches share its owners' tuple: asked once a run.
+            if owners is not last_owners:
+                last_owners, last_mine = owners, _logins(owners)
+            mine = last_mine
             if not mine:
                 logins = _NO_LOGINS
             elif logins is None:

@@ -350,17 +350,19 @@ class FittedShares:
 # asked for, first: seven signals ask for it on every change, nearly always the same.
 _SHARES: dict[int, tuple[ChangeModel, FittedShares]] = {}
 _KEEP = 8
-_LAST: list[tuple[ChangeModel, FittedShares]] = []
+_last_model: ChangeModel | None = None
+_last_shares: FittedShares | None = None
 
 
 def fitted_shares(model: ChangeModel) -> FittedShares:
     """The ``FittedShares`` of ``model``, built on first use and kept."""
-    if _LAST and _LAST[0][0] is model:
-        return _LAST[0][1]
+    global _last_model, _last_shares
+    if model is _last_model and _last_shares is not None:
+        return _last_shares
     known = _SHARES.get(id(model))
     if known is None or known[0] is not model:
         if len(_SHARES) >= _KEEP:
             _SHARES.clear()
         known = _SHARES[id(model)] = (model, FittedShares(model))
-    _LAST[:] = [known]
+    _last_model, _last_shares = known
     return known[1]
