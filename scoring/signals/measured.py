@@ -77,7 +77,6 @@ def size(
     other_lines = (
         sum(f.added + f.deleted for f in change.files if not written_by_hand(f)) if other else 0
     )
-    rest = change.lines_changed - lines - other_lines
     damped = "" if files.touches_code else ", so it is never more than moderate risk"
     if other and not m.nf:
         text = (
@@ -85,6 +84,7 @@ def size(
             f"in {many(other, 'file')}): a dependency or generated change{damped}"
         )
     elif damped:
+        rest = change.lines_changed - lines - other_lines
         text = (
             f"no code changed: {many(rest + other_lines, 'line')} in "
             f"{many(len(change.files), 'file')} of docs, tests, examples, CI, project or "
