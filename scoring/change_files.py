@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 from scoring.facts import ChangeFacts, FileChange
+from scoring.history import subsystem_of
 from scoring.paths import path_kinds
 
 __all__ = [
     "ChangeFiles",
+    "FileSpread",
     "change_files",
     "code_lines_of",
     "is_generated_name",
     "lexed_path",
+    "read_files",
     "written_by_hand",
 ]
 
@@ -57,9 +61,14 @@ def code_lines_of(f: FileChange) -> tuple[int, int]:
     return added, deleted
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ChangeFiles:
-    """What one change's files say, gathered in one pass over them."""
+    """What one change's files say, gathered in one pass over them.
+
+    Not frozen, though nothing changes one once made: one is made for every scored
+    change, and a frozen dataclass sets each of its fourteen fields through
+    ``object.__setattr__`` (as ``HistoryContext`` in ``scoring.history``).
+    """
 
     test_files: int
     # Lines of code added and deleted (``code_lines_of``): tests, docs, comments out.
@@ -89,9 +98,59 @@ class ChangeFiles:
     # examples, CI, project files, assets, data, comments or whitespace. Such a change is
     # never high risk (``scoring.risk``).
     touches_code: bool = True
+    # Lines added or deleted in hand-written code files that are comments, blank or
+    # whitespace (``scoring.code_lines``): no size. Only a file whose source read its lines
+    # of code (``code_added`` or ``code_deleted``) can have any.
+    quiet_lines: int = 0
 
 
 _NO_LOGINS: frozenset[str] = frozenset()
+
+
+# What a change's hand-written files spread over and add, for its metrics
+# (``scoring.change_metrics``): subsystems, directories and files touched, the change
+# entropy in bits, and lines of code added and deleted, lines added to tests and to other
+# files (as ``ChangeMetrics``' ``ns``, ``nd``, ``nf``, ``entropy``, ``la``, ``ld``,
+# ``ta``, ``oa``, as ints but the entropy).
+FileSpread = tuple[int, int, int, float, int, int, int, int]
+
+# What a path says, for ``read_files``: code, test, no one's by hand, a migration, its
+# risky kinds as bits (``_INFRA`` …), its directory and the subsystem it falls in when no
+# service is mapped (``scoring.history.subsystem_of``).
+_PathFacts = tuple[bool, bool, bool, bool, int, str, str]
+_INFRA, _SENSITIVE, _MANIFEST, _SHIPS = 1, 2, 4, 8
+# Paths kept at most; past it the store starts again (the history's files repeat).
+_KEEP = 1 << 17
+_PATHS: dict[str, _PathFacts] = {}
+
+
+def _path_facts(path: str) -> _PathFacts:
+    """What ``path`` says, worked out once and kept: every scored change asks for each of
+    its files, and reading a ``PathKinds`` and splitting the path each time cost more than
+    the rest of a file's counting."""
+    k = path_kinds(path)
+    flags = (
+        (_INFRA if k.infra else 0)
+        | (_SENSITIVE if k.sensitive else 0)
+        | (_MANIFEST if k.manifest else 0)
+        # A test project's or the docs' manifest (Polly's test/….Tests.csproj, guzzle's
+        # docs/requirements.txt) is installed by CI, which risky_content still names, but
+        # it changes nothing that ships.
+        | (_SHIPS if k.manifest and not k.aside else 0)
+    )
+    facts = (
+        k.code,
+        k.test,
+        k.generated,
+        k.migration,
+        flags,
+        path.rpartition("/")[0],
+        subsystem_of(path, None),
+    )
+    if len(_PATHS) >= _KEEP:
+        _PATHS.clear()
+    _PATHS[path] = facts
+    return facts
 
 
 def change_files(change: ChangeFacts) -> ChangeFiles:
@@ -99,34 +158,70 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
 
     The scorer works it out once per change and hands it to every signal and gate.
     """
+    return read_files(change)[0]
+
+
+def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
+    """``change_files(change)`` and what its hand-written files spread over and add, in one
+    pass over the files: the scorer's, for every change, so the per-file helpers
+    (``written_by_hand``, ``code_lines_of``, ``subsystem_of``) are written out inline
+    over each path's facts, worked out once (``_path_facts``)."""
     test_files = code_added = code_deleted = owner_files = unowned_files = generated = 0
+    tests = others = quiet = 0
     services: set[str] = set()
+    subsystems: set[str] = set()
+    directories: set[str] = set()
+    # Lines added and deleted by hand-written path, in first-seen order (the entropy's).
+    lines: dict[str, int] = {}
     migration: str | None = None
-    infra = sensitive = manifest = ships = False
+    flagged = 0
     logins: frozenset[str] | None = None
+    last_owners: tuple[str, ...] | None = None
+    last_mine = _NO_LOGINS
+    known = _PATHS.get
     for f in change.files:
         path = f.path
-        k = path_kinds(path)
-        by_hand = written_by_hand(f)
-        if not by_hand:
-            generated += 1
-        elif f.service:
-            services.add(f.service)
-        if k.test:
+        facts = known(path)
+        if facts is None:
+            facts = _path_facts(path)
+        code, test, handless, migrates, flags, directory, head = facts
+        if test:
             test_files += 1
-        if k.code and by_hand:
-            code = code_lines_of(f)
-            code_added += code[0]
-            code_deleted += code[1]
-        if k.migration and migration is None:
+        if migrates and migration is None:
             migration = path
-        infra |= k.infra
-        sensitive |= k.sensitive
-        manifest |= k.manifest
-        # A test project's or the docs' manifest (Polly's test/….Tests.csproj, guzzle's
-        # docs/requirements.txt) is installed by CI, which risky_content still names, but it
-        # changes nothing that ships.
-        ships |= k.manifest and not k.aside
+        flagged |= flags
+        if f.generated or handless:
+            # Lock files and generated code are nobody's hand-written size or spread.
+            generated += 1
+        else:
+            service = f.service
+            if service:
+                services.add(service)
+            added = f.added
+            if code:
+                # ``code_lines_of``: the source's count of code lines where it read them;
+                # the rest of the lines it read are comments, blank or whitespace.
+                read_added, read_deleted = f.code_added, f.code_deleted
+                if read_added is None and read_deleted is None:
+                    code_added += added
+                    code_deleted += f.deleted
+                else:
+                    of_code = (added if read_added is None else read_added) + (
+                        f.deleted if read_deleted is None else read_deleted
+                    )
+                    code_added += added if read_added is None else read_added
+                    code_deleted += f.deleted if read_deleted is None else read_deleted
+                    quiet += added + f.deleted - of_code
+            elif test:
+                tests += added
+            else:
+                others += added
+            if path in lines:
+                lines[path] += added + f.deleted
+            else:
+                lines[path] = added + f.deleted
+                directories.add(directory)
+            subsystems.add(head if service is None else service)
         owners = f.owners
         if owners is None:
             continue
@@ -134,7 +229,10 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
         if not owners:
             unowned_files += 1
         elif logins is not _NO_LOGINS:
-            mine = _logins(owners)
+            # The files a CODEOWNERS rule matches share its owners' tuple: asked once a run.
+            if owners is not last_owners:
+                last_owners, last_mine = owners, _logins(owners)
+            mine = last_mine
             if not mine:
                 logins = _NO_LOGINS
             elif logins is None:
@@ -142,22 +240,44 @@ def change_files(change: ChangeFacts) -> ChangeFiles:
             elif mine is not logins:
                 # Most files share one rule's owners; a union only when they differ.
                 logins = logins | mine
-    return ChangeFiles(
+    files = ChangeFiles(
         test_files,
         code_added + code_deleted,
         code_added,
         migration,
-        infra,
-        sensitive,
-        manifest,
+        bool(flagged & _INFRA),
+        bool(flagged & _SENSITIVE),
+        bool(flagged & _MANIFEST),
         owner_files,
         unowned_files,
         _NO_LOGINS if logins is None else logins,
         generated,
         len(services),
         code_deleted,
-        not change.files or bool(code_added or code_deleted or ships or migration),
+        not change.files or bool(code_added or code_deleted or flagged & _SHIPS or migration),
+        quiet,
     )
+    spread = (
+        len(subsystems),
+        len(directories),
+        len(lines),
+        _entropy_bits(list(lines.values())),
+        code_added,
+        code_deleted,
+        tests,
+        others,
+    )
+    return files, spread
+
+
+def _entropy_bits(lines: list[int]) -> float:
+    """The change entropy in bits of lines changed over files."""
+    total = sum(lines)
+    if total <= 0:
+        return 0.0
+    # A list sums quicker than a generator, and in the same order.
+    log2 = math.log2
+    return -sum([(n / total) * log2(n / total) for n in lines if n > 0])
 
 
 # The same few CODEOWNERS rules match file after file.

@@ -9,15 +9,19 @@ change and for a dataset's row alike (``evaluation.kamei``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-from scoring.change_files import code_lines_of, is_generated_name
+from scoring.change_files import ChangeFiles, read_files
 from scoring.facts import ChangeFacts
-from scoring.history import HistoryContext, subsystem_of
-from scoring.paths import path_kinds
+from scoring.history import HistoryContext
 
-__all__ = ["METRIC_FAMILIES", "METRIC_NAMES", "ChangeMetrics", "metrics_of"]
+__all__ = [
+    "METRIC_FAMILIES",
+    "METRIC_NAMES",
+    "ChangeMetrics",
+    "files_and_metrics",
+    "metrics_of",
+]
 
 # The signals a change's metrics alone can measure.
 METRIC_FAMILIES: tuple[str, ...] = ("size", "diffusion", "fix", "file_history", "author_experience")
@@ -40,13 +44,17 @@ METRIC_NAMES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ChangeMetrics:
     """Kamei et al.'s just-in-time metrics of one change (counts as floats, as extractors emit).
 
     ``entropy`` is the change entropy in bits over the touched files; ``age`` is
     the mean days since the touched files last changed; ``exp``/``rexp``/``sexp``
     are the author's prior changes overall, recency-weighted and in the subsystem.
+
+    Not frozen, though nothing changes one once made: one is made for every scored
+    change, and a frozen dataclass sets each of its sixteen fields through
+    ``object.__setattr__`` (as ``HistoryContext`` in ``scoring.history``).
     """
 
     ns: float
@@ -70,15 +78,6 @@ class ChangeMetrics:
     oa: float = 0.0
 
 
-def _entropy_bits(lines: list[int]) -> float:
-    total = sum(lines)
-    if total <= 0:
-        return 0.0
-    # A list sums quicker than a generator, and in the same order.
-    log2 = math.log2
-    return -sum([(n / total) * log2(n / total) for n in lines if n > 0])
-
-
 def metrics_of(change: ChangeFacts, ctx: HistoryContext) -> ChangeMetrics:
     """The metrics of a live change, measured as the public datasets measure them.
 
@@ -90,39 +89,24 @@ def metrics_of(change: ChangeFacts, ctx: HistoryContext) -> ChangeMetrics:
     history stops just before it (the model was fitted on what this function measures, so
     the offset is in what it learned).
     """
-    # One pass over the files: this runs for every scored change.
-    lines: dict[str, int] = {}
-    directories: set[str] = set()
-    subsystems: set[str] = set()
-    added = deleted = tests = others = 0
-    for f in change.files:
-        path = f.path
-        if f.generated or is_generated_name(path):
-            # Lock files and generated code are nobody's hand-written size or spread.
-            continue
-        kinds = path_kinds(path)
-        if kinds.code:
-            code = code_lines_of(f)
-            added += code[0]
-            deleted += code[1]
-        elif kinds.test:
-            tests += f.added
-        else:
-            others += f.added
-        if path in lines:
-            lines[path] += f.added + f.deleted
-        else:
-            lines[path] = f.added + f.deleted
-            directories.add(path.rpartition("/")[0])
-        subsystems.add(subsystem_of(path, f.service))
+    return files_and_metrics(change, ctx)[1]
+
+
+def files_and_metrics(
+    change: ChangeFacts, ctx: HistoryContext
+) -> tuple[ChangeFiles, ChangeMetrics]:
+    """``change_files(change)`` and ``metrics_of(change, ctx)`` from one pass over the files
+    (``scoring.change_files.read_files``): the scorer asks for both for every change."""
+    files, spread = read_files(change)
+    ns, nd, nf, entropy, la, ld, ta, oa = spread
     # Positional: keyword arguments cost more than building the value itself.
-    return ChangeMetrics(
-        float(len(subsystems)),  # ns
-        float(len(directories)),  # nd
-        float(len(lines)),  # nf
-        _entropy_bits(list(lines.values())),  # entropy
-        float(added),  # la
-        float(deleted),  # ld
+    metrics = ChangeMetrics(
+        float(ns),  # ns
+        float(nd),  # nd
+        float(nf),  # nf
+        entropy,  # entropy
+        float(la),  # la
+        float(ld),  # ld
         float(ctx.file_lines_before),  # lt
         change.is_fix or change.is_hotfix or change.is_revert,  # fix
         float(ctx.file_prior_devs),  # ndev
@@ -131,6 +115,7 @@ def metrics_of(change: ChangeFacts, ctx: HistoryContext) -> ChangeMetrics:
         float(ctx.author_prior_changes),  # exp
         ctx.author_recent_changes,  # rexp
         float(ctx.author_subsystem_changes),  # sexp
-        float(tests),  # ta
-        float(others),  # oa
+        float(ta),  # ta
+        float(oa),  # oa
     )
+    return files, metrics

@@ -107,14 +107,19 @@ class HistoryContext:
 class _FileState:
     """What the history knows of one file; mutable and slotted, one per path ever touched."""
 
-    __slots__ = ("authors", "changes", "fixes", "last", "lines")
+    __slots__ = ("authors", "changes", "fixes", "last", "lines", "visit")
 
-    def __init__(self, changes: int, last: float, lines: int, fixes: int, authors: set[str]):
+    def __init__(
+        self, changes: int, last: float, lines: int, fixes: int, authors: set[str], visit: int
+    ):
         self.changes = changes
         self.last = last
         self.lines = lines
         self.fixes = fixes
         self.authors = authors
+        # The last visit (``History._visit``) that read this file: a path listed twice in a
+        # change counts once, without a set of the change's paths.
+        self.visit = visit
 
 
 class _AuthorState:
@@ -146,6 +151,8 @@ class History:
         self._reverted: dict[str, list[datetime]] = defaultdict(list)
         self._budget: dict[str, list[tuple[datetime, datetime | None]]] = defaultdict(list)
         self._last_recorded: datetime | None = None
+        # Counts ``_visit`` calls: each file's state notes the last that read it.
+        self._visits = 0
         self._typical = TypicalChange()
 
     def note_score(self, score: float, signals: Iterable[Signal] = ()) -> None:
@@ -232,7 +239,8 @@ class History:
         fix = 1 if change.is_revert or change.is_hotfix or change.is_fix else 0
         with_history = known = fixes = prior_changes = lines_before = devs = 0
         age_sum = 0.0
-        seen: set[str] = set()
+        self._visits += 1
+        visit = self._visits
         subsystems: set[str] = set()
         for f in change.files:
             path = f.path
@@ -243,31 +251,31 @@ class History:
                 head, sep, _ = path.partition("/")
                 subsystems.add(head if sep else ".")
             state = files.get(path)
-            if path not in seen:
-                # Only a path's first entry in the change counts for the context,
-                # and it sees the state from before the change.
-                seen.add(path)
-                if state is not None:
-                    with_history += 1
-                    authors = state.authors
-                    if author in authors:
-                        known += 1
-                    # The busiest file's developers stand for the union: exact unions of
-                    # large author sets would dominate the cost of scoring.
-                    n = len(authors)
-                    if n > devs:
-                        devs = n
-                    prior_changes += state.changes
-                    age_sum += now - state.last
-                    lines_before += state.lines
-                    fixes += state.fixes
+            if state is not None and state.visit != visit:
+                # Only a path's first entry in the change counts for the context, and it
+                # sees the state from before the change (a state this change made, or read
+                # already, carries this visit).
+                state.visit = visit
+                with_history += 1
+                authors = state.authors
+                if author in authors:
+                    known += 1
+                # The busiest file's developers stand for the union: exact unions of
+                # large author sets would dominate the cost of scoring.
+                n = len(authors)
+                if n > devs:
+                    devs = n
+                prior_changes += state.changes
+                age_sum += now - state.last
+                lines_before += state.lines
+                fixes += state.fixes
             if not record:
                 continue
             # A file's line count never goes below zero (``max(0, …)`` without the call).
             if state is None:
                 lines = f.added - f.deleted
                 files[path] = _FileState(
-                    1, now, lines if lines > 0 else 0, fix, set() if bot else {author}
+                    1, now, lines if lines > 0 else 0, fix, set() if bot else {author}, visit
                 )
                 continue
             lines = state.lines + f.added - f.deleted

@@ -233,6 +233,9 @@ class FittedShares:
     order (the points are added up in that order, so the float sum is the same), a count
     through its shape's ``ShapeTable``. A signal whose features are all unknown earns the
     share the model gives its unknown levels, worked out once.
+
+    A share is clipped to 0–1 as ``min(1.0, max(0.0, share))`` would, without the two calls:
+    the same value for any float, NaN and -0.0 (both 0.0) included.
     """
 
     __slots__ = (
@@ -289,13 +292,15 @@ class FittedShares:
             + other[m.oa]
             + before[m.lt]
         )
-        return min(1.0, max(0.0, earned / self._most["size"]))
+        share = earned / self._most["size"]
+        return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
     def diffusion(self, m: ChangeMetrics) -> float:
         """``_diffusion``'s: files, directories, subsystems, entropy."""
         files, dirs, subsystems, entropy = self._diffusion
         earned = files[m.nf] + dirs[m.nd] + subsystems[m.ns] + entropy.points(max(m.entropy, 0.0))
-        return min(1.0, max(0.0, earned / self._most["diffusion"]))
+        share = earned / self._most["diffusion"]
+        return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
     def fix(self, m: ChangeMetrics) -> float:
         """``_fix``'s: whether the change fixes, hotfixes or reverts."""
@@ -311,13 +316,15 @@ class FittedShares:
             return self._unknown["file_history"]
         age, devs, changes = self._file_history
         earned = age.points(m.age) + devs[m.ndev] + changes[m.nuc]
-        return min(1.0, max(0.0, earned / self._most["file_history"]))
+        share = earned / self._most["file_history"]
+        return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
     def author_experience(self, m: ChangeMetrics) -> float:
         """``_author_experience``'s: the author's changes overall, recently, in the subsystems."""
         overall, recent, subsystems = self._experience
         earned = overall[m.exp] + recent.points(m.rexp) + subsystems[m.sexp]
-        return min(1.0, max(0.0, earned / self._most["author_experience"]))
+        share = earned / self._most["author_experience"]
+        return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
     def author_expertise(self, with_history: int, known_to_author: int) -> float:
         """``_author_expertise``'s: the share of the files with history new to the author,
@@ -325,7 +332,8 @@ class FittedShares:
         if with_history == 0:
             return self._unknown["author_expertise"]
         new = self._expertise[(with_history - known_to_author) / with_history]
-        return min(1.0, max(0.0, new / self._most["author_expertise"]))
+        share = new / self._most["author_expertise"]
+        return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
     def defect_proneness(self, with_history: int, prior_fixes: int) -> float:
         """``_defect_proneness``'s: earlier fixes and reverts on the files, from
@@ -333,7 +341,8 @@ class FittedShares:
         if with_history == 0:
             return self._unknown["defect_proneness"]
         earned = self._proneness[prior_fixes]
-        return min(1.0, max(0.0, earned / self._most["defect_proneness"]))
+        share = earned / self._most["defect_proneness"]
+        return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
 
 # The readers of the models a process scores with (the shipped one, a fit's, a test's), each
@@ -341,17 +350,19 @@ class FittedShares:
 # asked for, first: seven signals ask for it on every change, nearly always the same.
 _SHARES: dict[int, tuple[ChangeModel, FittedShares]] = {}
 _KEEP = 8
-_LAST: list[tuple[ChangeModel, FittedShares]] = []
+_last_model: ChangeModel | None = None
+_last_shares: FittedShares | None = None
 
 
 def fitted_shares(model: ChangeModel) -> FittedShares:
     """The ``FittedShares`` of ``model``, built on first use and kept."""
-    if _LAST and _LAST[0][0] is model:
-        return _LAST[0][1]
+    global _last_model, _last_shares
+    if model is _last_model and _last_shares is not None:
+        return _last_shares
     known = _SHARES.get(id(model))
     if known is None or known[0] is not model:
         if len(_SHARES) >= _KEEP:
             _SHARES.clear()
         known = _SHARES[id(model)] = (model, FittedShares(model))
-    _LAST[:] = [known]
+    _last_model, _last_shares = known
     return known[1]

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scoring.band import Band
-from scoring.change_files import change_files
+from scoring.change_metrics import files_and_metrics
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
 from scoring.history import BudgetSpan, History, HistoryContext
 from scoring.model import MODEL
 from scoring.model_features import FEATURES
-from scoring.signal import Signal
-from scoring.signals import SIGNALS, measure_signals
+from scoring.signal import Signal, slot_setter
+from scoring.signals import CHANGE_SIGNALS, SIGNALS
 from scoring.signals.policy import COVERAGE
 from scoring.timing import timing_points
 from scoring.typical import TypicalScore
@@ -67,6 +67,39 @@ class RiskScore:
     typical: float | None = None
     # Each signal's points on that typical change: what its drivers stand out from.
     typical_points: tuple[tuple[str, float], ...] | None = None
+
+    # One is built for every scored change: its slots are set through their descriptors,
+    # as ``Signal``'s are (``scoring.signal``), not through ``object.__setattr__``. The
+    # instance stays frozen; ``ScoredChange`` keeps the dataclass's own ``__init__``.
+    def __init__(
+        self,
+        key: str,
+        score: int,
+        band: Band,
+        signals: tuple[Signal, ...],
+        gates: tuple[Gate, ...],
+        version: str,
+        typical: float | None = None,
+        typical_points: tuple[tuple[str, float], ...] | None = None,
+    ) -> None:
+        _set_key(self, key)
+        _set_score(self, score)
+        _set_band(self, band)
+        _set_signals(self, signals)
+        _set_gates(self, gates)
+        _set_version(self, version)
+        _set_typical(self, typical)
+        _set_typical_points(self, typical_points)
+
+
+_set_key = slot_setter(RiskScore, "key")
+_set_score = slot_setter(RiskScore, "score")
+_set_band = slot_setter(RiskScore, "band")
+_set_signals = slot_setter(RiskScore, "signals")
+_set_gates = slot_setter(RiskScore, "gates")
+_set_version = slot_setter(RiskScore, "version")
+_set_typical = slot_setter(RiskScore, "typical")
+_set_typical_points = slot_setter(RiskScore, "typical_points")
 
 
 def top_signals(
@@ -271,8 +304,10 @@ def _score_change(
     """``score_change`` with the config's version given (reading it hashes the whole config),
     and the signals' points added up (before gates and the cap), which the typical change
     counts: added up once for both."""
-    files = change_files(change)
-    signals = _scaled_to_known(measure_signals(change, ctx, files, config), config)
+    files, metrics = files_and_metrics(change, ctx)
+    signals = _scaled_to_known(
+        [fn(change, ctx, metrics, files, config) for fn in CHANGE_SIGNALS], config
+    )
     total = sum([s.points for s in signals])
     gates: list[Gate] = []
     migration = files.migration

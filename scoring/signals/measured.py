@@ -11,8 +11,6 @@ import functools
 
 from scoring.change_files import (
     ChangeFiles,
-    code_lines_of,
-    lexed_path,
     written_by_hand,
 )
 from scoring.change_metrics import ChangeMetrics
@@ -43,11 +41,19 @@ __all__ = [
 ]
 
 
-# The counts most changes repeat (lines, files, earlier changes, developers) in words, each
-# written once: ``many`` of a whole count.
+# The counts most changes repeat (lines, files) in words, each written once: ``many`` of a
+# whole count.
 @functools.lru_cache(maxsize=8192)
 def _many(n: int, word: str) -> str:
     return many(n, word)
+
+
+def _whole(n: int, one: str, more: str) -> str:
+    """``many(n, one)`` for a whole count ``n`` whose plural is ``more``: the same words
+    (``number`` writes a whole count's digits), without formatting the count as a float.
+    For the counts that grow with a history (earlier changes, developers, an author's
+    changes), which seldom repeat and would only churn ``_many``'s cache."""
+    return f"{n} {one if n == 1 else more}"
 
 
 def size(
@@ -71,7 +77,6 @@ def size(
     other_lines = (
         sum(f.added + f.deleted for f in change.files if not written_by_hand(f)) if other else 0
     )
-    rest = change.lines_changed - lines - other_lines
     damped = "" if files.touches_code else ", so it is never more than moderate risk"
     if other and not m.nf:
         text = (
@@ -79,6 +84,7 @@ def size(
             f"in {many(other, 'file')}): a dependency or generated change{damped}"
         )
     elif damped:
+        rest = change.lines_changed - lines - other_lines
         text = (
             f"no code changed: {many(rest + other_lines, 'line')} in "
             f"{many(len(change.files), 'file')} of docs, tests, examples, CI, project or "
@@ -97,7 +103,7 @@ def size(
             )
         if counted:
             text += ", with " + " and ".join(counted)
-        if quiet := _comment_lines(change):
+        if quiet := files.quiet_lines:
             text += f", besides {many(quiet, 'comment or blank line')}"
         if other:
             text += (
@@ -105,24 +111,6 @@ def size(
             )
     share = fitted_shares(cfg.model).size(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
-
-
-def _comment_lines(change: ChangeFacts) -> int:
-    """Lines added or deleted in code files that are comments, blank or whitespace: no size.
-
-    Only a file whose source read its lines of code (``code_added`` or ``code_deleted``)
-    can have any: otherwise its lines of code are all its lines. Asking that first spares
-    most files the path look-ups, since code hosts give only counts.
-    """
-    quiet = 0
-    for f in change.files:
-        if (
-            (f.code_added is not None or f.code_deleted is not None)
-            and written_by_hand(f)
-            and lexed_path(f.path)
-        ):
-            quiet += f.added + f.deleted - sum(code_lines_of(f))
-    return quiet
 
 
 SIZE = ChangeSignal(
@@ -222,8 +210,9 @@ def file_history(
     if ctx.files_with_history == 0:
         return Signal("file_history", 0.0, w * share, "all touched files are new", share)
     text = (
-        f"touched files changed {_many(ctx.file_prior_changes, 'time')} before by "
-        f"{_many(ctx.file_prior_devs, 'developer')}, last {m.age:.0f} days ago on average"
+        f"touched files changed {_whole(ctx.file_prior_changes, 'time', 'times')} before by "
+        f"{_whole(ctx.file_prior_devs, 'developer', 'developers')}, "
+        f"last {m.age:.0f} days ago on average"
     )
     return Signal("file_history", round(share, 4), w * share, text, share)
 
@@ -264,7 +253,7 @@ def author_experience(
         return _NO_AUTHOR_EXPERIENCE
     share = fitted_shares(cfg.model).author_experience(m)
     text = (
-        f"the author has {many(ctx.author_prior_changes, 'earlier change')}, "
+        f"the author has {_whole(ctx.author_prior_changes, 'earlier change', 'earlier changes')}, "
         f"{ctx.author_subsystem_changes} in these subsystems"
     )
     return Signal(

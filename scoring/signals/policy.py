@@ -64,7 +64,12 @@ def review(
         return made_signal("review", _reviewed(0, self_merged, False, 0), weights, w)
     lines = change.lines_changed
     if change.opened_at is not None and lines >= 200:
-        first = min(a.submitted_at for a in approvals)
+        # Most changes have one approval: its time, without a generator for ``min``.
+        first = (
+            approvals[0].submitted_at
+            if len(approvals) == 1
+            else min(a.submitted_at for a in approvals)
+        )
         minutes = (first - change.opened_at).total_seconds() / 60
         # Under about a minute per 40 lines is faster than anyone reads code.
         if minutes < lines / 40:
@@ -72,7 +77,12 @@ def review(
             return Signal("review", 0.6, w * 0.6, text, 0.6)
     n = len(approvals)
     owners = files.personal_owners
-    if owners and not any(a.reviewer.lower() in owners for a in approvals):
+    if owners and not (
+        # Most changes have one approval: its reviewer, without a generator for ``any``.
+        approvals[0].reviewer.lower() in owners
+        if n == 1
+        else any(a.reviewer.lower() in owners for a in approvals)
+    ):
         # Only personal owners can be checked: team owners need membership data.
         return made_signal("review", _reviewed(n, False, True, 0), weights, w)
     reviewers = len({a.reviewer for a in approvals}) if n > 1 else 1
