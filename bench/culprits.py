@@ -21,13 +21,28 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from sqlmodel import Session, col, select
+
+from bench.culprits_truth import GitRevert, path_name, read_reverts
+from bot.composition.pipeline import score_all
+from data.config import parse_org_config
+from data.rules.revert_incidents import RevertIncidents
+from data.sources.local_git import LocalGitSource
 from data.sources.local_git.gitlog import MinedCommit, mine_commits
+from data.store.culprits import culprit_facts
+from data.store.engine import make_engine
+from data.store.migrate import upgrade
+from data.store.org import sync_org
+from data.store.tables import Change, Deploy, Incident
+from data.sync import run_sources
 from scoring.config import ScoringConfig
 from scoring.culprits import (
     DEFAULT_POINTS,
@@ -42,7 +57,7 @@ from scoring.culprits import (
 from scoring.errors import RiskbriefError
 from scoring.risk import score_changes
 
-__all__ = ["RepoResult", "main", "measure_repo"]
+__all__ = ["ProductResult", "RepoResult", "main", "measure_product", "measure_repo"]
 
 # The top that a reviewer of an incident reads.
 _TOP = 3
@@ -158,6 +173,164 @@ def measure_repo(path: Path, window: timedelta = WINDOW) -> RepoResult:
         chance_top3=chance_top3 / in_window if in_window else 0.0,
         mean_candidates=candidates / in_window if in_window else 0.0,
         seconds=round(time.perf_counter() - started, 1),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProductResult:
+    """One repository through the product's own path, graded by the bench's reading of git.
+
+    ``reverts`` are the reverts git shows (``bench.culprits_truth``), by the form that names
+    the target; ``recognised`` those the product linked to the right change, ``wrong`` those
+    it linked to another, ``false`` the product's revert links git shows no revert for.
+    ``incidents`` the revert-incidents it made of the reverts git shows, ``first`` and
+    ``top3`` how often the reverted change ranked there in ``/risk incident``'s ranking.
+    """
+
+    repository: str
+    deploys: str
+    changes: int
+    tag_deploys: int
+    reverts: int
+    by_form: dict[str, int]
+    recognised: int
+    recognised_by_form: dict[str, int]
+    wrong: int
+    false: int
+    incidents: int
+    first: int
+    top3: int
+    mean_candidates: float
+    seconds: float
+    # One line per revert git shows that the product did not rank first, and per false link.
+    misses: tuple[str, ...] = ()
+
+
+def _service_toml(name: str, path: Path) -> str:
+    """One service covering the whole repository, as mode 1 takes it."""
+    return (
+        f'[[repositories]]\nname = "{name}"\npath = "{path}"\n'
+        f'[[services]]\nkey = "all"\nrepository = "{name}"\npaths = ["**"]\n'
+    )
+
+
+def measure_product(path: Path, *, tags: bool = False) -> ProductResult:
+    """Sync the clone at ``path`` into a fresh store as ``riskbrief sync`` does (its changes,
+    then reverts as incidents), score it, rank every revert-incident as ``/risk incident``
+    does, and grade each against the reverts git shows.
+
+    ``tags`` reads release tags as production deploys (the product's default for a clone);
+    without them no deploy is known, so a change reached production when it merged.
+    """
+    started = time.perf_counter()
+    name = path_name(path)
+    truth = read_reverts(path)
+    org = parse_org_config(_service_toml(name, path))
+    source = LocalGitSource(
+        path,
+        name,
+        deploy_tags=org.sources.git.deploy_tags if tags else None,
+        agents=org.agents,
+    )
+    with tempfile.TemporaryDirectory(prefix="culprits-") as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/store.db")
+        try:
+            upgrade(engine)
+            with Session(engine) as session:
+                sync_org(session, org)
+                session.commit()
+            for summary in run_sources(engine, org, [source, RevertIncidents()]):
+                if summary.error:
+                    raise RiskbriefError(f"{summary.source}: {summary.error}")
+            with Session(engine) as session:
+                version = score_all(session, org).version
+                session.commit()
+                return _grade(session, name, truth.reverts, version, tags, started)
+        finally:
+            engine.dispose()
+
+
+def _grade(
+    session: Session,
+    name: str,
+    reverts: Sequence[GitRevert],
+    version: str,
+    tags: bool,
+    started: float,
+) -> ProductResult:
+    changes = {c.key: c for c in session.exec(select(Change))}
+    by_sha: dict[str, list[Change]] = defaultdict(list)
+    for c in changes.values():
+        if c.sha:
+            by_sha[c.sha].append(c)
+    incidents = {
+        i.key: i for i in session.exec(select(Incident).where(col(Incident.source) == "revert"))
+    }
+    deploys = len(session.exec(select(Deploy.id)).all())
+    by_form: dict[str, int] = defaultdict(int)
+    recognised_by_form: dict[str, int] = defaultdict(int)
+    recognised = wrong = made = first = top3 = 0
+    candidates = 0
+    misses: list[str] = []
+    claimed: set[str] = set()
+    for revert in reverts:
+        by_form[revert.form] += 1
+        own = [c for sha in sorted(revert.own_shas) for c in by_sha.get(sha, [])]
+        change = next((c for c in own if c.reverts_key), own[0] if own else None)
+        said = f"{revert.landed[:10]} ({revert.form})"
+        if change is None:
+            misses.append(f"{said}: no change stored for the revert")
+            continue
+        claimed.add(change.key)
+        target = changes.get(change.reverts_key or "")
+        if target is None:
+            misses.append(f"{said} {change.title[:70]!r}: not recognised as a revert")
+            continue
+        if (target.sha or "") not in revert.culprit_shas:
+            wrong += 1
+            misses.append(f"{said}: linked to {target.key}, git names another")
+            continue
+        recognised += 1
+        recognised_by_form[revert.form] += 1
+        incident = incidents.get(f"revert:{change.key}")
+        if incident is None:
+            misses.append(f"{said}: recognised, no incident (never reached production)")
+            continue
+        made += 1
+        facts = culprit_facts(session, incident, version)
+        ranked = rank_culprits(facts.incident, facts.shipped, facts.fixes)
+        candidates += len(ranked)
+        shas = [changes[s.change.key].sha or "" for s in ranked]
+        place = next((n for n, sha in enumerate(shas) if sha in revert.culprit_shas), None)
+        if place == 0:
+            first += 1
+        else:
+            why = "not a candidate" if place is None else f"ranked {place + 1} of {len(ranked)}"
+            top = ranked[0] if ranked else None
+            misses.append(
+                f"{said}: {why}"
+                + (f"; first {top.change.key} ({top.reasons})" if top is not None else "")
+            )
+        top3 += place is not None and place < _TOP
+    false = [c for c in changes.values() if c.reverts_key and c.key not in claimed and c.merged_at]
+    misses += [f"{c.key} {c.title[:70]!r}: a revert link git shows no revert for" for c in false]
+    return ProductResult(
+        repository=name,
+        deploys="release tags" if tags else "none (merged = shipped)",
+        changes=len(changes),
+        tag_deploys=deploys,
+        reverts=len(reverts),
+        by_form=dict(by_form),
+        recognised=recognised,
+        recognised_by_form=dict(recognised_by_form),
+        wrong=wrong,
+        false=len(false),
+        incidents=made,
+        first=first,
+        top3=top3,
+        mean_candidates=candidates / made if made else 0.0,
+        seconds=round(time.perf_counter() - started, 1),
+        misses=tuple(misses),
     )
 
 
