@@ -275,7 +275,9 @@ def _grade(
     claimed: set[str] = set()
     for revert in reverts:
         by_form[revert.form] += 1
-        own = [c for sha in sorted(revert.own_shas) for c in by_sha.get(sha, [])]
+        # The change the lander is first (a merge landing a revert pull request), then any
+        # of the commits saying they revert (each a change inside a merge no host wrote).
+        own = [c for sha in (revert.landed, *revert.commits) for c in by_sha.get(sha, [])]
         change = next((c for c in own if c.reverts_key), own[0] if own else None)
         said = f"{revert.landed[:10]} ({revert.form})"
         if change is None:
