@@ -31,7 +31,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from bench.culprits_truth import GitRevert, path_name, read_reverts
+from bench.culprits_truth import FORMS, GitRevert, path_name, read_reverts
 from bot.composition.pipeline import score_all
 from data.config import parse_org_config
 from data.rules.revert_incidents import RevertIncidents
@@ -307,7 +307,11 @@ def _grade(
         if place == 0:
             first += 1
         else:
-            why = "not a candidate" if place is None else f"ranked {place + 1} of {len(ranked)}"
+            why = (
+                "not a candidate"
+                if place is None
+                else f"ranked {place + 1} of {len(ranked)} ({ranked[place].reasons})"
+            )
             top = ranked[0] if ranked else None
             misses.append(
                 f"{said}: {why}"
@@ -400,23 +404,127 @@ def _total(results: Sequence[RepoResult]) -> RepoResult:
     )
 
 
+def _forms(counts: dict[str, int]) -> str:
+    return " ".join(f"{form} {counts[form]}" for form in FORMS if counts.get(form))
+
+
+def _product_table(results: Sequence[ProductResult], misses: bool) -> str:
+    deploys = results[0].deploys if results else ""
+    lines = [
+        "The product's own path (sync, its revert detection, reverts as incidents, "
+        f"/risk incident's ranking; deploys: {deploys}),",
+        "graded by the reverts git shows (read by the bench):",
+        "",
+        f"{'repository':<18} {'changes':>7} {'git reverts':>11} {'recognised':>10} "
+        f"{'wrong':>5} {'false':>5} {'incidents':>9} {'first':>11} {'top 3':>11} "
+        f"{'first/inc.':>10}",
+    ]
+    rows = list(results)
+    if len(results) > 1:
+        rows.append(_product_total(results))
+    for r in rows:
+        lines.append(
+            f"{r.repository:<18} {r.changes:>7} {r.reverts:>11} "
+            f"{_pct(r.recognised, r.reverts):>10} {r.wrong:>5} {r.false:>5} {r.incidents:>9} "
+            f"{f'{r.first} {_pct(r.first, r.reverts)}':>11} "
+            f"{f'{r.top3} {_pct(r.top3, r.reverts)}':>11} {_pct(r.first, r.incidents):>10}"
+        )
+    lines += ["", "By the form git names the reverted change in (git shows / product recognised):"]
+    for r in rows:
+        lines.append(
+            f"{r.repository:<18} "
+            + "  ".join(
+                f"{form} {r.by_form.get(form, 0)}/{r.recognised_by_form.get(form, 0)}"
+                for form in FORMS
+            )
+        )
+    if misses:
+        for r in results:
+            if r.misses:
+                lines += ["", f"{r.repository}: not first"]
+                lines += [f"  {m}" for m in r.misses]
+    return "\n".join(lines)
+
+
+def _product_total(results: Sequence[ProductResult]) -> ProductResult:
+    made = sum(r.incidents for r in results)
+    return ProductResult(
+        repository="all",
+        deploys=results[0].deploys,
+        changes=sum(r.changes for r in results),
+        tag_deploys=sum(r.tag_deploys for r in results),
+        reverts=sum(r.reverts for r in results),
+        by_form={f: sum(r.by_form.get(f, 0) for r in results) for f in FORMS},
+        recognised=sum(r.recognised for r in results),
+        recognised_by_form={f: sum(r.recognised_by_form.get(f, 0) for r in results) for f in FORMS},
+        wrong=sum(r.wrong for r in results),
+        false=sum(r.false for r in results),
+        incidents=made,
+        first=sum(r.first for r in results),
+        top3=sum(r.top3 for r in results),
+        mean_candidates=sum(r.mean_candidates * r.incidents for r in results) / made
+        if made
+        else 0.0,
+        seconds=sum(r.seconds for r in results),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Measure each ``--git`` path and print the table (or JSON)."""
-    parser = argparse.ArgumentParser(prog="python -m bench.culprits", description=__doc__)
+    """Measure each ``--git`` path and print the tables (or JSON)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.culprits",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--git", type=Path, action="append", required=True, help="a git clone")
     parser.add_argument("--window-hours", type=float, default=WINDOW.total_seconds() / 3600)
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--mode",
+        choices=("both", "withheld", "product"),
+        default="both",
+        help="the ranking with the revert link withheld, the product's own path, or both",
+    )
+    parser.add_argument(
+        "--tags",
+        action="store_true",
+        help="the product's path reads release tags as production deploys (as `riskbrief sync` "
+        "does by default) instead of taking a change as shipped when it merged",
+    )
+    parser.add_argument(
+        "--misses", action="store_true", help="list every revert the product did not rank first"
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
     args = parser.parse_args(argv)
     window = timedelta(hours=args.window_hours)
     try:
-        results = [measure_repo(path, window) for path in args.git]
+        withheld = (
+            [measure_repo(path, window) for path in args.git] if args.mode != "product" else []
+        )
+        product = (
+            [measure_product(path, tags=args.tags) for path in args.git]
+            if args.mode != "withheld"
+            else []
+        )
     except RiskbriefError as exc:
         print(exc, file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps([asdict(r) for r in results], indent=2))
-    else:
-        print(_table(results, window))
+        print(
+            json.dumps(
+                {
+                    "withheld": [asdict(r) for r in withheld],
+                    "product": [asdict(r) for r in product],
+                },
+                indent=2,
+            )
+        )
+        return 0
+    tables = []
+    if withheld:
+        tables.append(_table(withheld, window))
+    if product:
+        tables.append(_product_table(product, args.misses))
+    print("\n\n".join(tables))
     return 0
 
 

@@ -29,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["GitRevert", "RevertTruth", "read_reverts"]
+__all__ = ["FORMS", "GitRevert", "RevertTruth", "path_name", "read_reverts"]
 
 _SHA = re.compile(r"This reverts commit ([0-9a-fA-F]{7,40})")
 _REQUEST_BODY = re.compile(
@@ -42,7 +42,7 @@ _GITHUB_MERGE = re.compile(r"^Merge pull request #(?P<number>\d+) from ")
 # GitHub's Revert button opens its pull request from a branch "revert-<number>-<branch>".
 _REVERT_BRANCH = re.compile(r" from \S*?/?revert-(?P<number>\d+)-\S+")
 # The forms naming a target, strongest first.
-_FORMS = ("sha", "request", "branch", "title")
+FORMS = ("sha", "request", "branch", "title")
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +252,7 @@ def read_reverts(path: Path, rev: str = "HEAD") -> RevertTruth:
             continue
         form, targets = named_targets(c)
         if form:
-            found[lander[c.sha]].append((_FORMS.index(form), form, c.sha, targets))
+            found[lander[c.sha]].append((FORMS.index(form), form, c.sha, targets))
     units = []
     missing = same = 0
     forms: dict[str, int] = defaultdict(int)
@@ -260,7 +260,7 @@ def read_reverts(path: Path, rev: str = "HEAD") -> RevertTruth:
         strongest = min(rank for rank, *_ in said)
         kept: set[str] = set()
         shas: list[str] = []
-        form = _FORMS[strongest]
+        form = FORMS[strongest]
         for rank, _, sha, targets in said:
             if rank != strongest:
                 continue
