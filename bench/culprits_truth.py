@@ -41,6 +41,11 @@ _NUMBER_TAIL = re.compile(r"\s*\(#(?P<number>\d+)\)\s*$")
 _GITHUB_MERGE = re.compile(r"^Merge pull request #(?P<number>\d+) from ")
 # GitHub's Revert button opens its pull request from a branch "revert-<number>-<branch>".
 _REVERT_BRANCH = re.compile(r" from \S*?/?revert-(?P<number>\d+)-\S+")
+# A pull request from a main branch: a fork catching up, not a change of its own.
+_BACK_MERGE = re.compile(r" from \S*?(?:^|/)(?:master|main)$")
+# More commits than any contribution from a fork's main branch brings (psf/requests: at
+# most 16, and 375 for "Merge pull request #1 from requests/master").
+_CATCH_UP = 50
 # The forms naming a target, strongest first.
 FORMS = ("sha", "request", "branch", "title")
 
@@ -130,10 +135,15 @@ def _landings(chain: list[str], commits: dict[str, _Commit]) -> dict[str, int]:
 
 def _is_request_merge(commit: _Commit) -> bool:
     """GitHub's merge commit of a pull request: "Merge pull request #N from …", or the
-    request's title and number when that is the repository's merge message."""
-    return len(commit.parents) > 1 and bool(
-        _GITHUB_MERGE.match(commit.subject) or _NUMBER_TAIL.search(commit.subject)
-    )
+    request's title and number when that is the repository's merge message; not a merge of
+    one branch into another titled so ("Merge master into features (#5319)"), which brings
+    in other changes rather than being one."""
+    if len(commit.parents) < 2:
+        return False
+    github = _GITHUB_MERGE.match(commit.subject)
+    if github is not None:
+        return True
+    return bool(_NUMBER_TAIL.search(commit.subject)) and not commit.subject.startswith("Merge ")
 
 
 def _landers(path: Path, commits: dict[str, _Commit]) -> dict[str, str]:
@@ -146,6 +156,7 @@ def _landers(path: Path, commits: dict[str, _Commit]) -> dict[str, str]:
     lander: dict[str, str] = {sha: sha for sha in commits}
     size: dict[str, int] = {}
     merges = [c for c in commits.values() if _is_request_merge(c)]
+    requests = {c.sha for c in merges}
     for merge in merges:
         done = subprocess.run(
             ["git", "-C", str(path), "rev-list", f"{merge.parents[0]}..{merge.parents[1]}"],
@@ -153,8 +164,12 @@ def _landers(path: Path, commits: dict[str, _Commit]) -> dict[str, str]:
             check=False,
         )
         brought = done.stdout.decode().split() if done.returncode == 0 else []
+        if len(brought) > _CATCH_UP and _BACK_MERGE.search(merge.subject):
+            continue  # a fork catching up with the main branch brings others' changes
         for sha in brought:
             now = lander[sha]
+            if sha in requests:
+                continue  # a pull request's merge is its own change
             if now == sha or len(brought) < size.get(now, 1 << 30):
                 lander[sha] = merge.sha
         size[merge.sha] = len(brought)

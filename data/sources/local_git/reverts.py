@@ -122,7 +122,9 @@ class RevertTargets:
     def _by_title(self, record: SourceChange, landed_by: str) -> str | None:
         """The key of the change a ``Revert "<title>"`` that names no sha undid: the newest
         earlier change with that title."""
-        match = _REVERT_TITLE.match(record.title.strip())
+        # GitHub cuts a long merge subject with "…": the body's first line has it whole.
+        first = next((line for line in (record.body or "").splitlines() if line.strip()), "")
+        match = _REVERT_TITLE.match(record.title.strip()) or _REVERT_TITLE.match(first.strip())
         if match is None:
             return None
         parent = self._git("rev-parse", "--verify", "-q", f"{landed_by}^1")
@@ -139,7 +141,8 @@ class RevertTargets:
         return not project or project.rsplit("/", 1)[-1] == self.repository.rsplit("/", 1)[-1]
 
     def link(self, record: SourceChange, notes: list[RevertNote], landed_by: str) -> SourceChange:
-        """``record`` linked to the first change its revert notes name that landed before it;
+        """``record`` linked to the first change its revert notes name that landed before it
+        (a sha before a request number);
         else to the request its branch (``revert-N-…``) names; else, for a ``Revert "<title>"``
         naming nothing, to the newest earlier change of that title.
 
@@ -151,7 +154,9 @@ class RevertTargets:
         is a revert of that change.
         """
         unresolved: str | None = None
-        for note in notes:
+        # A sha says exactly what was undone; a number may name a request never merged as
+        # such (pushed, or rebased without its number): shas first.
+        for note in sorted(notes, key=lambda n: n.request is not None):
             if note.request is not None:
                 if not self._ours(note.project):
                     continue

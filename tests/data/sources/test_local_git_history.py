@@ -247,6 +247,28 @@ def _revert_and_its_target_in_a_maintenance_merge(repo: GitRepo) -> tuple[str, s
     return _plain(revert), _plain(target)
 
 
+def _revert_pr_naming_a_number_and_a_sha(repo: GitRepo) -> tuple[str, str]:
+    """A revert PR described "Revert #7" whose commit names the sha: #7 was pushed as a plain
+    commit (rebased without its number), so the sha says what was undone (pypa/pip#13911)."""
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    repo.git("checkout", "-q", "-b", "revert-7")
+    repo.revert(target, t(3), GRACE)
+    _merge_pr_of(repo, 9, "revert-7", 3.5, "Revert #7")
+    return f"{REPO}#9", _plain(target)
+
+
+def _revert_merge_whose_title_github_cut(repo: GitRepo) -> tuple[str, str]:
+    """A merge commit titled with its request's title cut by GitHub ("…"), its body whole,
+    its commit's sha line edited away (pypa/pip#7158)."""
+    long = "Optimize upgrade of already-satisfied pinned requirement"
+    repo.commit({"api/app.py": "a\nb\n"}, f"{long} (#7)", t(1), GRACE)
+    repo.git("checkout", "-q", "-b", "undo")
+    repo.commit({"api/app.py": "a\n"}, f'Revert "{long}"', t(3), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.merge("undo", f'Revert "{long[:35]}… (#9)\n\nRevert "{long}"', t(3.5))
+    return f"{REPO}#9", f"{REPO}#7"
+
+
 REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("github-revert-button-merge-commit", _github_button),
     ("revert-pr-any-branch-name", _revert_pr_any_branch),
@@ -263,6 +285,8 @@ REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("squash-revert-with-its-description", _squash_revert_with_its_description),
     ("revert-by-number-in-the-subject", _revert_by_number_in_the_subject),
     ("revert-and-target-in-a-maintenance-merge", _revert_and_its_target_in_a_maintenance_merge),
+    ("revert-pr-naming-a-number-and-a-sha", _revert_pr_naming_a_number_and_a_sha),
+    ("revert-merge-whose-title-github-cut", _revert_merge_whose_title_github_cut),
 ]
 
 
