@@ -1,19 +1,38 @@
 """How often the incident-culprit ranking names the change a real team reverted.
 
-    python -m bench.culprits --git PATH [--git PATH …] [--window-hours 72] [--json]
+    python -m bench.culprits --git PATH [--git PATH …] [--mode both|withheld|product]
+        [--tags] [--misses] [--window-hours 72] [--json]
 
-Each ``PATH`` is a git clone or bare git directory (not committed here). Every revert in
-its history (``This reverts commit <sha>``) whose reverted commit is in the history is
-taken as an incident of the whole repository, one service, at the revert's commit time.
-The candidates are the commits in the window before it (the revert itself left out), each
-scored by riskbrief's scorer against the history before it (``scoring.risk.score_changes``),
-and ranked by ``scoring.culprits.rank_culprits`` with only risk, time and later fixes
-touching the files as evidence: the revert link is what grades the ranking, so it is never
-given to it, nor any other revert (a revert of the revert re-lands the same files).
+Each ``PATH`` is a git clone or bare git directory (not committed here). Two measures, both
+printed by default:
 
-Printed per repository: the revert-incidents, how many had the reverted commit inside the
-window at all, and how often it ranked first and in the top 3, over all revert-incidents;
-beside them what chance would give (the mean of 1/candidates and 3/candidates).
+**withheld** (``measure_repo``): every revert in its history (``This reverts commit <sha>``)
+whose reverted commit is in the history is taken as an incident of the whole repository, one
+service, at the revert's commit time. The candidates are the commits in the window before it
+(the revert itself left out), each scored by riskbrief's scorer against the history before
+it (``scoring.risk.score_changes``), and ranked by ``scoring.culprits.rank_culprits`` with
+only risk, time and later fixes touching the files as evidence: the revert link is what
+grades the ranking, so it is never given to it, nor any other revert (a revert of the revert
+re-lands the same files). Printed per repository: the revert-incidents, how many had the
+reverted commit inside the window at all, and how often it ranked first and in the top 3,
+over all revert-incidents; beside them what chance would give (the mean of 1/candidates and
+3/candidates).
+
+**product** (``measure_product``): what the product does with a revert, end to end. The
+clone is synced into a fresh SQLite store by ``LocalGitSource`` (the product's own revert
+detection) and ``RevertIncidents`` (its rule: an incident opens when the reverted change
+reached production), with one service covering the whole repository; scored by
+``score_all``; and every revert-incident ranked as ``/risk incident`` ranks it
+(``data.store.culprits.culprit_facts`` then ``rank_culprits``). Without ``--tags`` no deploy
+is known, so a change reached production when it merged (the product's rule for a clone
+with no deploys); with ``--tags`` release tags are production deploys, as ``riskbrief sync``
+reads a clone by default. The grade never comes from the product's links: the reverts are
+read from git by the bench itself (``bench.culprits_truth``), each matched to the stored
+changes by sha. Printed per repository: the reverts git shows, how many the product linked
+to the right change (recall), to another (wrong) and links git shows no revert for (false),
+the incidents made, and how often the reverted change ranked first and in the top 3 (over
+the reverts git shows, and over the incidents made); ``--misses`` lists each revert not
+ranked first and why.
 """
 
 from __future__ import annotations

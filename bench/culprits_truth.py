@@ -238,7 +238,11 @@ def read_reverts(path: Path, rev: str = "HEAD") -> RevertTruth:
     def named_targets(c: _Commit) -> tuple[str, list[str | None]]:
         named = [m.group(1) for m in _SHA.finditer(f"{c.subject}\n{c.body}")]
         if named:
-            return "sha", [resolve(n) for n in named]
+            shas = [resolve(n) for n in named]
+            # A sha of another branch (the change was cherry-picked here): its title says
+            # which commit of this history was undone.
+            if any(s in place for s in shas) or _quoted(c) is None:
+                return "sha", shas
         match = _REQUEST_BODY.search(c.body) or _REQUEST_SUBJECT.match(c.subject)
         if match is not None:
             repo = match.groupdict().get("repo")

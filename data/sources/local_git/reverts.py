@@ -127,7 +127,9 @@ class RevertTargets:
         match = _REVERT_TITLE.match(record.title.strip()) or _REVERT_TITLE.match(first.strip())
         if match is None:
             return None
-        parent = self._git("rev-parse", "--verify", "-q", f"{landed_by}^1")
+        # Before the revert's own commit: inside a merge no host wrote, that is not before
+        # the merge (a maintenance branch's history is not on the merge's first parent).
+        parent = self._git("rev-parse", "--verify", "-q", f"{record.sha or landed_by}^1")
         if not parent:
             return None
         found = self.titled(match.group("title"), parent.strip())

@@ -269,6 +269,18 @@ def _revert_merge_whose_title_github_cut(repo: GitRepo) -> tuple[str, str]:
     return f"{REPO}#9", f"{REPO}#7"
 
 
+def _revert_by_title_in_a_maintenance_merge(repo: GitRepo) -> tuple[str, str]:
+    """A ``Revert "<title>"`` naming no sha on a maintenance branch merged forward: the title
+    is looked for in the history before the revert, not before the merge."""
+    repo.git("checkout", "-q", "-b", "1.0.x")
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    revert = repo.commit({"api/app.py": "a\n"}, 'Revert "Add checkout"', t(2), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.commit({"web/index.js": "x\ny\n"}, "Tweak page", t(2.5), ADA)
+    repo.merge("1.0.x", "Merge branch '1.0.x'", t(3))
+    return _plain(revert), _plain(target)
+
+
 REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("github-revert-button-merge-commit", _github_button),
     ("revert-pr-any-branch-name", _revert_pr_any_branch),
@@ -287,6 +299,7 @@ REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("revert-and-target-in-a-maintenance-merge", _revert_and_its_target_in_a_maintenance_merge),
     ("revert-pr-naming-a-number-and-a-sha", _revert_pr_naming_a_number_and_a_sha),
     ("revert-merge-whose-title-github-cut", _revert_merge_whose_title_github_cut),
+    ("revert-by-title-in-a-maintenance-merge", _revert_by_title_in_a_maintenance_merge),
 ]
 
 
