@@ -50,7 +50,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from bench.culprits_truth import FORMS, GitRevert, path_name, read_reverts
+from bench.culprits_truth import FORMS, RevertTruth, path_name, read_reverts
 from bot.composition.pipeline import score_all
 from data.config import parse_org_config
 from data.rules.revert_incidents import RevertIncidents
@@ -223,6 +223,8 @@ class ProductResult:
     seconds: float
     # One line per revert git shows that the product did not rank first, and per false link.
     misses: tuple[str, ...] = ()
+    # Revert links of changes off the branch (a maintenance branch's, read by its tags).
+    off_branch: int = 0
 
 
 def _service_toml(name: str, path: Path) -> str:
@@ -264,7 +266,7 @@ def measure_product(path: Path, *, tags: bool = False) -> ProductResult:
             with Session(engine) as session:
                 version = score_all(session, org).version
                 session.commit()
-                return _grade(session, name, truth.reverts, version, tags, started)
+                return _grade(session, name, truth, version, tags, started)
         finally:
             engine.dispose()
 
@@ -272,11 +274,12 @@ def measure_product(path: Path, *, tags: bool = False) -> ProductResult:
 def _grade(
     session: Session,
     name: str,
-    reverts: Sequence[GitRevert],
+    truth: RevertTruth,
     version: str,
     tags: bool,
     started: float,
 ) -> ProductResult:
+    reverts = truth.reverts
     changes = {c.key: c for c in session.exec(select(Change))}
     by_sha: dict[str, list[Change]] = defaultdict(list)
     for c in changes.values():
@@ -337,7 +340,11 @@ def _grade(
                 + (f"; first {top.change.key} ({top.reasons})" if top is not None else "")
             )
         top3 += place is not None and place < _TOP
-    false = [c for c in changes.values() if c.reverts_key and c.key not in claimed and c.merged_at]
+    links = [c for c in changes.values() if c.reverts_key and c.key not in claimed and c.merged_at]
+    # A maintenance branch's own commits, read through its release tags, are not in the
+    # history the bench reads (the branch's): their reverts are not graded.
+    false = [c for c in links if (c.sha or "") in truth.shas]
+    off_branch = len(links) - len(false)
     misses += [f"{c.key} {c.title[:70]!r}: a revert link git shows no revert for" for c in false]
     return ProductResult(
         repository=name,
@@ -350,6 +357,7 @@ def _grade(
         recognised_by_form=dict(recognised_by_form),
         wrong=wrong,
         false=len(false),
+        off_branch=off_branch,
         incidents=made,
         first=first,
         top3=top3,
@@ -435,7 +443,7 @@ def _product_table(results: Sequence[ProductResult], misses: bool) -> str:
         "graded by the reverts git shows (read by the bench):",
         "",
         f"{'repository':<18} {'changes':>7} {'git reverts':>11} {'recognised':>10} "
-        f"{'wrong':>5} {'false':>5} {'incidents':>9} {'first':>11} {'top 3':>11} "
+        f"{'wrong':>5} {'false':>5} {'off':>4} {'incidents':>9} {'first':>11} {'top 3':>11} "
         f"{'first/inc.':>10}",
     ]
     rows = list(results)
@@ -444,11 +452,19 @@ def _product_table(results: Sequence[ProductResult], misses: bool) -> str:
     for r in rows:
         lines.append(
             f"{r.repository:<18} {r.changes:>7} {r.reverts:>11} "
-            f"{_pct(r.recognised, r.reverts):>10} {r.wrong:>5} {r.false:>5} {r.incidents:>9} "
+            f"{_pct(r.recognised, r.reverts):>10} {r.wrong:>5} {r.false:>5} {r.off_branch:>4} "
+            f"{r.incidents:>9} "
             f"{f'{r.first} {_pct(r.first, r.reverts)}':>11} "
             f"{f'{r.top3} {_pct(r.top3, r.reverts)}':>11} {_pct(r.first, r.incidents):>10}"
         )
-    lines += ["", "By the form git names the reverted change in (git shows / product recognised):"]
+    lines += [
+        "",
+        "recognised: linked to the change git names; wrong: to another; false: a link git shows",
+        "no revert for; off: links of a maintenance branch's commits (read through its release",
+        "tags), not graded; first/inc.: first over the incidents made.",
+        "",
+        "By the form git names the reverted change in (git shows / product recognised):",
+    ]
     for r in rows:
         lines.append(
             f"{r.repository:<18} "
@@ -478,6 +494,7 @@ def _product_total(results: Sequence[ProductResult]) -> ProductResult:
         recognised_by_form={f: sum(r.recognised_by_form.get(f, 0) for r in results) for f in FORMS},
         wrong=sum(r.wrong for r in results),
         false=sum(r.false for r in results),
+        off_branch=sum(r.off_branch for r in results),
         incidents=made,
         first=sum(r.first for r in results),
         top3=sum(r.top3 for r in results),

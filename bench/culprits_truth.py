@@ -81,8 +81,10 @@ class RevertTruth:
     target_missing: int = 0
     # Reverts whose target landed in the same chain commit (undone before it landed).
     same_landing: int = 0
-    # Reverts named only in words the bench cannot place ("revert 3362", "Reverted changes").
+    # The reverts by the form naming their target.
     by_form: dict[str, int] = field(default_factory=dict)
+    # Every commit of the history read (what the grade covers).
+    shas: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,11 +240,11 @@ def read_reverts(path: Path, rev: str = "HEAD") -> RevertTruth:
     def named_targets(c: _Commit) -> tuple[str, list[str | None]]:
         named = [m.group(1) for m in _SHA.finditer(f"{c.subject}\n{c.body}")]
         if named:
-            shas = [resolve(n) for n in named]
+            resolved = [resolve(n) for n in named]
             # A sha of another branch (the change was cherry-picked here): its title says
             # which commit of this history was undone.
-            if any(s in place for s in shas) or _quoted(c) is None:
-                return "sha", shas
+            if any(s in place for s in resolved) or _quoted(c) is None:
+                return "sha", resolved
         match = _REQUEST_BODY.search(c.body) or _REQUEST_SUBJECT.match(c.subject)
         if match is not None:
             repo = match.groupdict().get("repo")
@@ -306,7 +308,7 @@ def read_reverts(path: Path, rev: str = "HEAD") -> RevertTruth:
             )
         )
     units.sort(key=lambda u: (place[u.landed], u.landed))
-    return RevertTruth(tuple(units), missing, same, dict(forms))
+    return RevertTruth(tuple(units), missing, same, dict(forms), frozenset(commits))
 
 
 def path_name(path: Path) -> str:
