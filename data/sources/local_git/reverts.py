@@ -184,7 +184,9 @@ class RevertTargets:
                 reverts_key=str(ChangeKey.pull(self.repository, int(match.group("number")))),
                 reverts_sha=None,
             )
-        if unresolved is None and (key := self._by_title(record, landed_by)) is not None:
+        # Also when its sha is none of the clone's (the commit of another branch, cherry-picked
+        # here): the title names the change of this history it undid.
+        if (key := self._by_title(record, landed_by)) is not None:
             return replace(record, is_revert=True, reverts_key=key, reverts_sha=None)
         return replace(
             record, reverts_sha=unresolved, is_revert=record.is_revert or bool(unresolved)

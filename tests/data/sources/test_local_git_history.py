@@ -281,6 +281,19 @@ def _revert_by_title_in_a_maintenance_merge(repo: GitRepo) -> tuple[str, str]:
     return _plain(revert), _plain(target)
 
 
+def _revert_naming_a_sha_of_another_branch(repo: GitRepo) -> tuple[str, str]:
+    """``git revert`` of a commit of another branch, cherry-picked here: its sha is none of the
+    clone's, its title names the change undone (psf/requests 91766548)."""
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    revert = repo.commit(
+        {"api/app.py": "a\n"},
+        'Revert "Add checkout"\n\nThis reverts commit 805c4db55413c96c5d6e0f95560119c000f660c9.',
+        t(3),
+        ADA,
+    )
+    return _plain(revert), _plain(target)
+
+
 REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("github-revert-button-merge-commit", _github_button),
     ("revert-pr-any-branch-name", _revert_pr_any_branch),
@@ -300,6 +313,7 @@ REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("revert-pr-naming-a-number-and-a-sha", _revert_pr_naming_a_number_and_a_sha),
     ("revert-merge-whose-title-github-cut", _revert_merge_whose_title_github_cut),
     ("revert-by-title-in-a-maintenance-merge", _revert_by_title_in_a_maintenance_merge),
+    ("revert-naming-a-sha-of-another-branch", _revert_naming_a_sha_of_another_branch),
 ]
 
 
