@@ -6,7 +6,9 @@ each with one line a manager reads ("reverted by acme/platform#4522 9.7 h after 
 incident began", "risk 81, very high", "shipped 40 min before"):
 
 - **reverted** (``REVERT_POINTS``): a later change reverted it. The team itself named it,
-  so it outweighs everything else put together.
+  so it outweighs everything else put together. An incident a revert made
+  (``revert:<revert key>``, ``data.rules.revert_incidents``) is that revert's: its own revert
+  counts however long after the change it came, and another revert, another incident's, not.
 - **fixed** (up to ``FIX_POINTS``): a bug fix or hotfix merged after the incident began
   touched its files again: some evidence, in proportion to the share of its files touched
   (a revert of another change is none: a revert names its own culprit).
@@ -31,6 +33,7 @@ __all__ = [
     "FIX_HORIZON",
     "FIX_POINTS",
     "NAMED",
+    "REVERT_INCIDENT",
     "REVERT_POINTS",
     "RISK_POINTS",
     "TIME_POINTS",
@@ -47,6 +50,7 @@ __all__ = [
     "duration_words",
     "likeliest",
     "rank_culprits",
+    "revert_of",
 ]
 
 # How far before an incident a change may have shipped to be a candidate. Three days keep a
@@ -66,6 +70,8 @@ RISK_POINTS = 40
 TIME_POINTS = 30
 # A fix touching any one of a candidate's files earns at least this share of its points.
 _FIX_FLOOR = 1 / 3
+# The key of the incident a revert makes is this and the revert's key.
+REVERT_INCIDENT = "revert:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,17 +185,30 @@ def _relative(at: datetime, incident: IncidentAt) -> str:
     return f"{duration_words(incident.opened_at - at)} before the incident began"
 
 
+def revert_of(incident: IncidentAt) -> str | None:
+    """The key of the revert that made ``incident``, when a revert made it."""
+    if incident.key.startswith(REVERT_INCIDENT):
+        return incident.key.removeprefix(REVERT_INCIDENT)
+    return None
+
+
+def _answers(revert: LaterFix, change: Shipped, incident: IncidentAt) -> bool:
+    """Whether ``revert`` of ``change`` says ``change`` caused ``incident``: merged after it
+    and within the horizon; for an incident a revert made, only that revert, whenever it came
+    (a revert weeks after the change is still what the incident is), since every other
+    revert makes an incident of its own."""
+    own = revert_of(incident)
+    if own is not None:
+        return revert.key == own
+    return change.merged_at <= revert.merged_at <= incident.opened_at + FIX_HORIZON
+
+
 def _reverted(
     change: Shipped, fixes: Sequence[LaterFix], incident: IncidentAt, points: CulpritPoints
 ) -> Clue | None:
-    """The first revert of ``change`` merged after it and within the horizon."""
+    """The first revert of ``change`` that answers ``incident`` (``_answers``)."""
     reverts = sorted(
-        (
-            f
-            for f in fixes
-            if f.reverts == change.key
-            and change.merged_at <= f.merged_at <= incident.opened_at + FIX_HORIZON
-        ),
+        (f for f in fixes if f.reverts == change.key and _answers(f, change, incident)),
         key=lambda f: (f.merged_at, f.key),
     )
     if not reverts:

@@ -8,7 +8,9 @@ successful production deploy of that service that shipped it finished (so
 the incident links to that deploy and was not already open during it), or
 when the change merged while no such deploy is known. A change reverted
 before its first production deploy (which shipped the revert too) never
-reached users: it makes no incident, and one an earlier sync made is removed.
+reached users: it makes no incident, and one an earlier sync made is removed; so does
+a change merged in the same moment as its revert while no deploy of it is known (a merge
+brought both in at once).
 
 It reads the store that the other sources filled, so it runs after them, and
 links deploys to their changes first (``data.rules.linking``), so that a deploy or
@@ -37,6 +39,7 @@ from data.store.tables import (
     merged_time,
 )
 from data.sync import SourceSummary, SyncRun
+from scoring.culprits import REVERT_INCIDENT
 
 __all__ = ["RevertIncidents", "summary_line"]
 
@@ -119,12 +122,17 @@ class RevertIncidents:
             if (live := shipped.get((target.id, services[service]))) is not None:
                 if live >= reverted_at:
                     # Reverted before its first production deploy, which shipped both.
-                    never_live.append(f"revert:{revert.key}")
+                    never_live.append(f"{REVERT_INCIDENT}{revert.key}")
                     continue
                 opened = min(live + _AFTER_DEPLOY, reverted_at)
+            elif reverted_at == opened:
+                # Merged with its revert (one merge brought both in: a maintenance branch
+                # merged forward), so it was never on the branch without it.
+                never_live.append(f"{REVERT_INCIDENT}{revert.key}")
+                continue
             incidents.append(
                 SourceIncident(
-                    key=f"revert:{revert.key}",
+                    key=f"{REVERT_INCIDENT}{revert.key}",
                     service=service,
                     opened_at=opened,
                     resolved_at=reverted_at,

@@ -162,3 +162,24 @@ def test_a_revert_or_fix_clue_names_the_change_that_is_its_evidence() -> None:
     assert by["r#2"][ClueKind.FIXED] == "r#4"
     assert by["r#2"][ClueKind.RISK] is None
     assert by["r#2"][ClueKind.TIME] is None
+
+
+def test_an_incident_a_revert_made_names_what_that_revert_undid() -> None:
+    """``revert:<key>``'s own revert counts however late it came (weeks after the change), and
+    another change's revert, which makes an incident of its own, counts for nothing there."""
+    incident = IncidentAt("revert:r#9", "checkout", OPENED)
+    undone = _shipped("r#1", timedelta(0), score=20)
+    other = _shipped("r#2", timedelta(hours=2), score=90, files=("b.py",))
+    fixes = [
+        _fix("r#9", timedelta(days=40), (), "r#1"),
+        _fix("r#8", timedelta(hours=1), (), "r#2"),
+        _fix("r#7", timedelta(hours=3), ("b.py",)),
+    ]
+    ranked = rank_culprits(incident, [other, undone], fixes)
+    assert [s.change.key for s in ranked] == ["r#1", "r#2"]
+    assert ranked[0].reasons.startswith("reverted by r#9 40 days after the incident began")
+    assert all(e.kind is not ClueKind.REVERTED for e in ranked[1].evidence)
+    # Any other incident: a revert 40 days on is no answer to it, and r#8's is.
+    ranked = rank_culprits(INCIDENT, [other, undone], fixes)
+    assert [s.change.key for s in ranked] == ["r#2", "r#1"]
+    assert ranked[0].evidence[0].kind is ClueKind.REVERTED

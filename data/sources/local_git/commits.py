@@ -30,11 +30,12 @@ class RevertNote:
 
 
 def revert_notes(subject: str, body: str) -> list[RevertNote]:
-    """What one commit message says it reverts: ``This reverts commit X`` and GitLab's ``!N``."""
+    """What one commit message says it reverts: ``This reverts commit X``, GitLab's ``!N`` and
+    GitHub's ``Reverts owner/repo#N`` (or ``Revert #N``)."""
     notes = []
     if (sha := reverted_sha(subject, body)) is not None:
         notes.append(RevertNote(sha=sha))
-    if (request := reverted_request(body)) is not None:
+    if (request := reverted_request(body, subject)) is not None:
         notes.append(RevertNote(request=request[1], project=request[0]))
     return notes
 

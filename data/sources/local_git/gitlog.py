@@ -101,7 +101,7 @@ def _commit(
         files=tuple(pending.files),
         is_revert=subject.startswith('Revert "')
         or reverts is not None
-        or reverted_request(body) is not None,
+        or reverted_request(body, subject) is not None,
         is_hotfix=bool(_HOTFIX.search(subject)),
         is_fix=is_fix_message(subject, body, bugs),
         # A history records no reviews: whether anyone reviewed it is unknown.

@@ -14,6 +14,13 @@ _REVERTS = re.compile(r"This reverts commit ([0-9a-fA-F]{7,40})")
 # request !N" (``Commit#revert_description`` in gitlab-org/gitlab), naming no sha;
 # ``!N`` may carry the project's path when the request lives in another project.
 _REVERTS_REQUEST = re.compile(r"This reverts merge request (?P<project>[\w./-]*)!(?P<number>\d+)")
+# GitHub's Revert button opens a pull request whose description is "Reverts owner/repo#N";
+# squash-merged with its description, the commit's body says it. People write the same by
+# hand on a line of its own, or as the subject: "Revert #2636 - it broke …" (pypa/pip).
+_REVERTS_PULL = re.compile(
+    r"^\s*Reverts?\s+(?P<project>[\w.-]+/[\w.-]+)?#(?P<number>\d+)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def reverted_sha(subject: str, body: str) -> str | None:
@@ -26,10 +33,13 @@ def reverted_sha(subject: str, body: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-def reverted_request(body: str) -> tuple[str, int] | None:
-    """The merge request GitLab's ``This reverts merge request !N`` names: (project or "", N)."""
-    match = _REVERTS_REQUEST.search(body)
-    return (match.group("project"), int(match.group("number"))) if match else None
+def reverted_request(body: str, subject: str = "") -> tuple[str, int] | None:
+    """The request a revert names by number: GitLab's ``This reverts merge request !N``,
+    GitHub's ``Reverts owner/repo#N``, or a subject ``Revert #N`` (project or "", N)."""
+    match = (
+        _REVERTS_REQUEST.search(body) or _REVERTS_PULL.search(body) or _REVERTS_PULL.match(subject)
+    )
+    return (match.group("project") or "", int(match.group("number"))) if match else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from data.sources.local_git.commits import RevertNote
 from data.sources.local_git.gitlog import run_git
-from data.sources.local_git.merges import request_of
+from data.sources.local_git.merges import pull_request_of, request_of
 from data.sources.values import SourceChange
 from scoring.change_key import ChangeKey
 
@@ -16,6 +16,16 @@ __all__ = ["RevertTargets"]
 
 # GitHub's Revert button opens its PR from "revert-<reverted PR number>-<branch>".
 _REVERT_BRANCH = re.compile(r"^revert-(?P<number>\d+)-")
+# A revert named only by the title of what it undid: git's "Revert "<title>"" with the
+# sha line edited away, or a squash-merged revert PR whose commit keeps only its title,
+# "Revert "<title>" (#N)" (pallets/flask, encode/httpx, pypa/pip).
+_REVERT_TITLE = re.compile(r'^Revert "(?P<title>.+)"\s*(?:\(#\d+\))?$')
+# The " (#N)" a squash merge or GitHub's pull request title adds.
+_NUMBER_TAIL = re.compile(r"\s*\(#\d+\)$")
+
+
+def _bare(title: str) -> str:
+    return _NUMBER_TAIL.sub("", title.strip()).strip()
 
 
 class RevertTargets:
@@ -86,19 +96,69 @@ class RevertTargets:
                 return self.key_of(target, parent)
         return None
 
+    def titled(self, title: str, before: str) -> str | None:
+        """The newest commit reachable from ``before`` whose title is ``title`` (either side's
+        `` (#N)`` aside; for a pull request's merge commit, the request's title; a title
+        GitHub cut with ``…`` by its start)."""
+        wanted = _bare(title)
+        cut = wanted.endswith("…")
+        stem = wanted.rstrip("…").strip() if cut else wanted
+        if not stem:
+            return None
+        out = self._git(
+            "log", "--fixed-strings", f"--grep={stem}", "--format=%H%x00%P%x00%s%x00%b%x1e", before
+        )
+        for entry in (out or "").split("\x1e"):
+            sha, parents, subject, body = [*entry.strip("\n").split("\0", 3), "", "", ""][:4]
+            if not sha:
+                continue
+            merge = pull_request_of(tuple(parents.split()), subject, body)
+            for name in (subject, merge.title if merge and merge.title else ""):
+                bare = _bare(name)
+                if bare and (bare.startswith(stem) if cut else bare == wanted):
+                    return sha
+        return None
+
+    def _by_title(self, record: SourceChange, landed_by: str) -> str | None:
+        """The key of the change a ``Revert "<title>"`` that names no sha undid: the newest
+        earlier change with that title."""
+        # GitHub cuts a long merge subject with "…": the body's first line has it whole.
+        first = next((line for line in (record.body or "").splitlines() if line.strip()), "")
+        match = _REVERT_TITLE.match(record.title.strip()) or _REVERT_TITLE.match(first.strip())
+        if match is None:
+            return None
+        # Before the revert's own commit: inside a merge no host wrote, that is not before
+        # the merge (a maintenance branch's history is not on the merge's first parent).
+        parent = self._git("rev-parse", "--verify", "-q", f"{record.sha or landed_by}^1")
+        if not parent:
+            return None
+        found = self.titled(match.group("title"), parent.strip())
+        if found is None:
+            return None
+        key = self.key_of(found, landed_by)
+        return key if key != record.key else None
+
     def _ours(self, project: str) -> bool:
         """GitLab's ``!N`` of this project, or of a path ending in this repository's name."""
         return not project or project.rsplit("/", 1)[-1] == self.repository.rsplit("/", 1)[-1]
 
     def link(self, record: SourceChange, notes: list[RevertNote], landed_by: str) -> SourceChange:
-        """``record`` linked to the first change its revert notes name that landed before it.
+        """``record`` linked to the first change its revert notes name that landed before it
+        (a sha before a request number);
+        else to the request its branch (``revert-N-…``) names; else, for a ``Revert "<title>"``
+        naming nothing, to the newest earlier change of that title.
 
         ``landed_by`` is the first-parent commit that landed the record. A note
         git cannot resolve keeps its sha for the store to match; a note whose
-        target landed with the revert itself is dropped.
+        target is in the record's own change (a branch that undid its own commit) is
+        dropped. A merge no code host wrote lands each commit as a change of its own
+        (a maintenance branch merged forward), so a revert in it of another of its commits
+        is a revert of that change.
         """
         unresolved: str | None = None
-        for note in notes:
+        # A sha says exactly what was undone; a number may name a request never merged as
+        # such (pushed, or rebased without its number): shas first.
+        for note in sorted(notes, key=lambda n: n.request is not None):
             if note.request is not None:
                 if not self._ours(note.project):
                     continue
@@ -113,8 +173,7 @@ class RevertTargets:
             if full is None:
                 unresolved = unresolved or note.sha
                 continue
-            if self.landing(full, landed_by) == landed_by:
-                continue  # undone before it landed: no revert of anything on the branch
+            # The record's own change: undone before it landed, no revert of anything.
             key = self.key_of(full, landed_by)
             if key is not None and key != record.key:
                 return replace(record, is_revert=True, reverts_key=key, reverts_sha=None)
@@ -125,6 +184,10 @@ class RevertTargets:
                 reverts_key=str(ChangeKey.pull(self.repository, int(match.group("number")))),
                 reverts_sha=None,
             )
+        # Also when its sha is none of the clone's (the commit of another branch, cherry-picked
+        # here): the title names the change of this history it undid.
+        if (key := self._by_title(record, landed_by)) is not None:
+            return replace(record, is_revert=True, reverts_key=key, reverts_sha=None)
         return replace(
             record, reverts_sha=unresolved, is_revert=record.is_revert or bool(unresolved)
         )

@@ -196,6 +196,104 @@ def _revert_inside_a_back_merge(repo: GitRepo) -> tuple[str, str]:
     return _plain(revert), _plain(target)
 
 
+def _squash_revert_by_title(repo: GitRepo) -> tuple[str, str]:
+    """GitHub's Revert button's pull request squash-merged keeping only its title."""
+    repo.commit({"api/app.py": "a\nb\n"}, "Add checkout (#7)", t(1), GRACE)
+    repo.commit({"web/index.js": "x\ny\n"}, "Tweak page (#8)", t(2), ADA)
+    repo.commit({"api/app.py": "a\n"}, 'Revert "Add checkout" (#9)', t(3), GRACE)
+    return f"{REPO}#9", f"{REPO}#7"
+
+
+def _revert_with_its_sha_line_edited_away(repo: GitRepo) -> tuple[str, str]:
+    """``git revert`` whose message was edited to its subject alone; the newest commit of that
+    title is the one undone."""
+    repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(0.5), GRACE)
+    again = repo.commit({"api/app.py": "a\nb\nc\n"}, "Add checkout", t(1), GRACE)
+    revert = repo.commit({"api/app.py": "a\nb\n"}, 'Revert "Add checkout"', t(3), ADA)
+    return _plain(revert), _plain(again)
+
+
+def _revert_of_a_merged_pr_by_its_title(repo: GitRepo) -> tuple[str, str]:
+    """A squash ``Revert "<title>" (#9)`` of a pull request merged with a merge commit, whose
+    title is the merge's body."""
+    _pr(repo, 7, "feature", 1)
+    repo.commit({"api/app.py": "a\n"}, 'Revert "Add checkout" (#9)', t(3), GRACE)
+    return f"{REPO}#9", f"{REPO}#7"
+
+
+def _squash_revert_with_its_description(repo: GitRepo) -> tuple[str, str]:
+    """The Revert button's description, "Reverts owner/repo#N", kept by the squash."""
+    repo.commit({"api/app.py": "a\nb\n"}, "Add checkout (#7)", t(1), GRACE)
+    repo.commit({"api/app.py": "a\n"}, "Undo the checkout (#9)\n\nReverts acme/shop#7", t(3), GRACE)
+    return f"{REPO}#9", f"{REPO}#7"
+
+
+def _revert_by_number_in_the_subject(repo: GitRepo) -> tuple[str, str]:
+    """ "Revert #7 - it broke checkout", as pypa/pip writes it."""
+    repo.commit({"api/app.py": "a\nb\n"}, "Add checkout (#7)", t(1), GRACE)
+    revert = repo.commit({"api/app.py": "a\n"}, "Revert #7 - it broke checkout", t(3), ADA)
+    return _plain(revert), f"{REPO}#7"
+
+
+def _revert_and_its_target_in_a_maintenance_merge(repo: GitRepo) -> tuple[str, str]:
+    """A maintenance branch that landed a commit and, later, its revert, merged forward with
+    a merge no code host wrote: two changes of their own, the one reverting the other."""
+    repo.git("checkout", "-q", "-b", "1.0.x")
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    revert = repo.revert(target, t(2), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.commit({"web/index.js": "x\ny\n"}, "Tweak page", t(2.5), ADA)
+    repo.merge("1.0.x", "Merge branch '1.0.x'", t(3))
+    return _plain(revert), _plain(target)
+
+
+def _revert_pr_naming_a_number_and_a_sha(repo: GitRepo) -> tuple[str, str]:
+    """A revert PR described "Revert #7" whose commit names the sha: #7 was pushed as a plain
+    commit (rebased without its number), so the sha says what was undone (pypa/pip#13911)."""
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    repo.git("checkout", "-q", "-b", "revert-7")
+    repo.revert(target, t(3), GRACE)
+    _merge_pr_of(repo, 9, "revert-7", 3.5, "Revert #7")
+    return f"{REPO}#9", _plain(target)
+
+
+def _revert_merge_whose_title_github_cut(repo: GitRepo) -> tuple[str, str]:
+    """A merge commit titled with its request's title cut by GitHub ("…"), its body whole,
+    its commit's sha line edited away (pypa/pip#7158)."""
+    long = "Optimize upgrade of already-satisfied pinned requirement"
+    repo.commit({"api/app.py": "a\nb\n"}, f"{long} (#7)", t(1), GRACE)
+    repo.git("checkout", "-q", "-b", "undo")
+    repo.commit({"api/app.py": "a\n"}, f'Revert "{long}"', t(3), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.merge("undo", f'Revert "{long[:35]}… (#9)\n\nRevert "{long}"', t(3.5))
+    return f"{REPO}#9", f"{REPO}#7"
+
+
+def _revert_by_title_in_a_maintenance_merge(repo: GitRepo) -> tuple[str, str]:
+    """A ``Revert "<title>"`` naming no sha on a maintenance branch merged forward: the title
+    is looked for in the history before the revert, not before the merge."""
+    repo.git("checkout", "-q", "-b", "1.0.x")
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    revert = repo.commit({"api/app.py": "a\n"}, 'Revert "Add checkout"', t(2), GRACE)
+    repo.git("checkout", "-q", "main")
+    repo.commit({"web/index.js": "x\ny\n"}, "Tweak page", t(2.5), ADA)
+    repo.merge("1.0.x", "Merge branch '1.0.x'", t(3))
+    return _plain(revert), _plain(target)
+
+
+def _revert_naming_a_sha_of_another_branch(repo: GitRepo) -> tuple[str, str]:
+    """``git revert`` of a commit of another branch, cherry-picked here: its sha is none of the
+    clone's, its title names the change undone (psf/requests 91766548)."""
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    revert = repo.commit(
+        {"api/app.py": "a\n"},
+        'Revert "Add checkout"\n\nThis reverts commit 805c4db55413c96c5d6e0f95560119c000f660c9.',
+        t(3),
+        ADA,
+    )
+    return _plain(revert), _plain(target)
+
+
 REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("github-revert-button-merge-commit", _github_button),
     ("revert-pr-any-branch-name", _revert_pr_any_branch),
@@ -206,6 +304,16 @@ REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("gitlab-revert-merge-request", _gitlab_merge_request),
     ("gitlab-revert-of-a-commit-inside-an-mr", _gitlab_commit_revert),
     ("revert-brought-in-by-a-back-merge", _revert_inside_a_back_merge),
+    ("squash-revert-named-by-title", _squash_revert_by_title),
+    ("revert-with-its-sha-line-edited-away", _revert_with_its_sha_line_edited_away),
+    ("squash-revert-of-a-merged-pr-by-title", _revert_of_a_merged_pr_by_its_title),
+    ("squash-revert-with-its-description", _squash_revert_with_its_description),
+    ("revert-by-number-in-the-subject", _revert_by_number_in_the_subject),
+    ("revert-and-target-in-a-maintenance-merge", _revert_and_its_target_in_a_maintenance_merge),
+    ("revert-pr-naming-a-number-and-a-sha", _revert_pr_naming_a_number_and_a_sha),
+    ("revert-merge-whose-title-github-cut", _revert_merge_whose_title_github_cut),
+    ("revert-by-title-in-a-maintenance-merge", _revert_by_title_in_a_maintenance_merge),
+    ("revert-naming-a-sha-of-another-branch", _revert_naming_a_sha_of_another_branch),
 ]
 
 
@@ -239,6 +347,32 @@ def test_a_branch_that_reverts_its_own_commit_reverts_nothing_that_landed(
 
 
 @pytest.mark.store_decides
+def test_a_revert_titled_after_nothing_on_the_branch_links_nothing(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A ``Revert "<title>"`` whose title no earlier change had is a revert of nothing known."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    repo.commit({"api/app.py": "a\nb\n"}, "Add checkout (#7)", t(1), GRACE)
+    revert = repo.commit({"api/app.py": "a\n"}, 'Revert "Add the cart"', t(3), GRACE)
+    change = _sync(engine, repo)[_plain(revert)]
+    assert (change.is_revert, change.reverts_key) == (True, None)
+
+
+def test_a_maintenance_merge_of_a_change_and_its_revert_makes_no_incident(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Merged forward together, the change was never on the branch without its revert: the
+    revert is linked, but no incident opens (no deploy: both merged at the merge)."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    revert_key, target_key = _revert_and_its_target_in_a_maintenance_merge(repo)
+    changes = _sync(engine, repo, reverts=True)
+    assert changes[revert_key].reverts_key == target_key
+    with Session(engine) as session:
+        assert session.exec(select(Incident)).all() == []
+
+
 def test_a_reverted_deployed_pr_is_a_failed_change(engine: Engine, tmp_path: Path) -> None:
     """A revert PR of a PR a tag deployed makes an incident linked to that deploy."""
     repo = GitRepo(tmp_path / "shop")

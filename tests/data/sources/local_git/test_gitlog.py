@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from data.sources.local_git.gitlog import MinedCommit, mine_commits, reverted_sha
+from data.sources.local_git.gitlog import MinedCommit, mine_commits, reverted_request, reverted_sha
 from scoring.errors import SourceError
 from scoring.facts import FileChange
 from tests.data.sources.gitrepo import GitRepo, git_env
@@ -276,3 +276,18 @@ def test_a_first_parent_merge_counts_its_patch_against_the_first_parent(tmp_path
     commits = list(mine_commits(repo.path, first_parent=True))
     assert [c.change.title for c in commits][-1].startswith("Merge pull request #1")
     assert commits[-1].change.files == (FileChange("app.py", 2, 0, code_added=1, code_deleted=0),)
+
+
+def test_reverted_request_reads_gitlab_and_github_numbers() -> None:
+    """GitLab's ``!N``, GitHub's ``Reverts owner/repo#N`` and a ``Revert #N`` subject; a
+    number merely mentioned is none."""
+    assert reverted_request("This reverts merge request !7") == ("", 7)
+    assert reverted_request("Reverts pallets/flask#1811") == ("pallets/flask", 1811)
+    assert reverted_request("Fix #2005\n\nRevert #1679 and #1996") == ("", 1679)
+    assert reverted_request("", "Revert #2636 - It caused issues") == ("", 2636)
+    assert reverted_request("", "Reverts #2493 - Upgrades will again contact the index") == (
+        "",
+        2493,
+    )
+    assert reverted_request("See #12 and the revert of #13", "Fix the cache (#14)") is None
+    assert reverted_request("", 'Revert "Add the cache (#13)"') is None
