@@ -31,6 +31,7 @@ from data.rules.coverage import AddedLines, coverage_facts
 from data.store.coverage import StoredCoverage, any_coverage, load_coverage
 from data.store.engine import session_scope
 from data.store.facts import load_deploys, load_error_budgets, load_incidents
+from data.store.stamp import merged_stamp
 from data.store.tables import (
     IS_MERGED,
     Change,
@@ -298,11 +299,7 @@ class _Stamp:
 
 
 def _stamp(session: Session) -> _Stamp:
-    changes = session.exec(
-        select(
-            sa.func.count(), sa.func.max(col(Change.id)), sa.func.max(col(Change.updated_at))
-        ).where(IS_MERGED)
-    ).one()
+    changes = merged_stamp(session)
     incidents = session.exec(
         select(
             sa.func.count(), sa.func.max(col(Incident.id)), sa.func.max(col(Incident.resolved_at))

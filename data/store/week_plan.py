@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from data.store.engine import session_engine
 from data.store.history import StoredHistory
 from data.store.plan_changes import PlanCandidate, plan_candidates
+from data.store.stamp import merged_stamp
 from data.store.tables import Change, RiskScoreRow
 from scoring.fixes import BugIssues
 from scoring.lowering import Lowering
@@ -100,11 +101,8 @@ class _TypicalSeries:
     @staticmethod
     def of(session: Session, version: str) -> _TypicalSeries:
         merged = col(Change.merged_at).is_not(None)
-        newest = select(
-            sa.func.count(), sa.func.max(col(Change.id)), sa.func.max(col(Change.updated_at))
-        )
         scored = select(sa.func.max(col(RiskScoreRow.id)))
-        stamp = (version, *session.exec(newest.where(merged)).one(), session.exec(scored).one())
+        stamp = (version, *merged_stamp(session), session.exec(scored).one())
         engine = session_engine(session)
         with _SERIES_LOCK:
             kept = _SERIES.get(engine)
