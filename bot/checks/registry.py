@@ -14,11 +14,13 @@ secret from the environment with ``bot.checks.secrets``) and its entry below.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, cast
 
 from bot.checks.state import CheckState
+from scoring.errors import ConfigError
 
 if TYPE_CHECKING:
     from wsgiref.types import WSGIApplication
@@ -28,7 +30,15 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from data.config import OrgConfig
 
-__all__ = ["CHECKS", "CheckState", "CodeHostCheck", "HostChecks", "secret_names"]
+__all__ = [
+    "CHECKS",
+    "CheckState",
+    "CodeHostCheck",
+    "HostChecks",
+    "SecretForm",
+    "check_secret_forms",
+    "secret_names",
+]
 
 
 class HostChecks(Protocol):
@@ -48,6 +58,26 @@ class HostChecks(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class SecretForm:
+    """The form a check's secret must have (a regular expression), checked when the settings
+    are read, and the words saying what to set it to."""
+
+    variable: str
+    pattern: str
+    hint: str
+
+    def error(self, environ: Mapping[str, str]) -> ConfigError | None:
+        """The sentence refusing ``environ``'s value, never quoting it; ``None`` when unset,
+        blank or of the form."""
+        value = environ.get(self.variable, "").strip()
+        if not value or re.fullmatch(self.pattern, value):
+            return None
+        return ConfigError(
+            f"the environment variable {self.variable} is not valid; set it to {self.hint}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CodeHostCheck:
     """A host's check: its webhook's ``path``, the variables of the ``secrets`` that turn it on
     (read by its package from the environment, ``bot.checks.secrets``), the doctor's ``noun``
@@ -60,6 +90,7 @@ class CodeHostCheck:
     noun: str
     module: str
     also_secret: tuple[str, ...] = ()
+    forms: tuple[SecretForm, ...] = ()
 
     def load(self) -> HostChecks:
         """The host's package, imported now."""
@@ -77,6 +108,13 @@ CHECKS: tuple[CodeHostCheck, ...] = (
         "the MR check",
         "bot.gitlab",
         also_secret=("GITLAB_WEBHOOK_SIGNING_TOKEN",),
+        forms=(
+            SecretForm(
+                "GITLAB_WEBHOOK_SIGNING_TOKEN",
+                r"whsec_[A-Za-z0-9+/=]+",
+                "the GitLab webhook's signing token (whsec_…), or leave it unset",
+            ),
+        ),
     ),
     CodeHostCheck(
         "bitbucket",
@@ -91,3 +129,12 @@ CHECKS: tuple[CodeHostCheck, ...] = (
 def secret_names() -> tuple[str, ...]:
     """Every variable a registered check reads a secret from, for the log to redact."""
     return tuple(v for entry in CHECKS for v in (*entry.secrets, *entry.also_secret))
+
+
+def check_secret_forms(environ: Mapping[str, str]) -> None:
+    """Raise the first registered secret's ``ConfigError`` whose value is not of its form
+    (``riskbrief``'s every command asks, right after reading ``bot.settings``)."""
+    for entry in CHECKS:
+        for form in entry.forms:
+            if (error := form.error(environ)) is not None:
+                raise error

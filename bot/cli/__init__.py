@@ -8,6 +8,7 @@ here and one line below.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -54,10 +55,14 @@ def main(ctx: click.Context) -> None:
     # Click has consumed the subcommand's arguments by now; the process's own are left.
     if ctx.invoked_subcommand == "init" or {"-h", "--help"} & set(sys.argv[1:]):
         return
+    from bot.checks.registry import check_secret_forms
     from bot.logs import configure_logging, secret_values
     from bot.settings import load_settings
 
     settings = load_settings()
+    # The code hosts' checks read their secrets themselves: a malformed one is refused here,
+    # by every command, as a setting of ``Settings`` is.
+    check_secret_forms(os.environ)
     configure_logging(settings.log_level, secret_values(settings))
     ctx.obj = settings
 

@@ -17,13 +17,13 @@ sync reads.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from wsgiref.types import WSGIApplication
 
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
+from bot.checks.registry import check_secret_forms
 from bot.checks.secrets import webhook_secret
 from bot.checks.state import CheckState
 from bot.gitlab.check import GitLabCheck
@@ -31,7 +31,6 @@ from bot.gitlab.webhook import WEBHOOK_PATH, gitlab_webhook
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.sources.gitlab.client import GitLabClient
-from scoring.errors import ConfigError
 
 __all__ = [
     "WEBHOOK_PATH",
@@ -46,19 +45,13 @@ __all__ = [
 # signs deliveries as Standard Webhooks do.
 SECRET_ENV = "GITLAB_WEBHOOK_SECRET"
 SIGNING_ENV = "GITLAB_WEBHOOK_SIGNING_TOKEN"
-_SIGNING_TOKEN = re.compile(r"^whsec_[A-Za-z0-9+/=]+$")
 
 
 def signing_token(environ: Mapping[str, str]) -> SecretStr | None:
-    """The webhook's signing token, if set; a ``ConfigError`` naming the variable when it is
-    not one GitLab gives (``whsec_`` and base64), never its value."""
-    token = webhook_secret(environ, SIGNING_ENV)
-    if token is not None and _SIGNING_TOKEN.match(token.get_secret_value()) is None:
-        raise ConfigError(
-            f"the environment variable {SIGNING_ENV} is not valid; set it to the GitLab "
-            "webhook's signing token (whsec_…), or leave it unset"
-        )
-    return token
+    """The webhook's signing token, if set; the ``ConfigError`` naming the variable (never its
+    value) when it is not of the form GitLab gives (``bot.checks.registry``'s entry says it)."""
+    check_secret_forms(environ)
+    return webhook_secret(environ, SIGNING_ENV)
 
 
 # The most a delivery waits for GitLab in all (retries of a 5xx included): GitLab gives

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from bot.checks.registry import CHECKS, CodeHostCheck
+from bot.cli import main
 from bot.logs import secret_values
 from bot.settings import Settings
 from data.sources.sample import sample_org_config
@@ -69,3 +72,27 @@ def test_an_entry_s_secrets_are_redacted_from_the_log(monkeypatch: pytest.Monkey
     redacted = secret_values(Settings())
     for i, _ in enumerate(variables):
         assert f"whsec_c2VjcmV0{i}" in redacted
+
+
+def test_a_malformed_check_secret_stops_every_command_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check's secret not of its form is refused by any command as a setting is: the one
+    sentence naming the variable, never its value, and exit 1; of the form, it passes."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{tmp_path}/r.db")
+    monkeypatch.setenv("GITLAB_WEBHOOK_SIGNING_TOKEN", "not-a-signing-token")
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert "GITLAB_WEBHOOK_SIGNING_TOKEN is not valid" in result.output
+    assert "not-a-signing-token" not in result.output
+    assert not (tmp_path / "r.db").exists()
+    monkeypatch.setenv("GITLAB_WEBHOOK_SIGNING_TOKEN", "whsec_c2VjcmV0")
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+
+
+def test_every_form_names_a_secret_its_entry_reads() -> None:
+    """A form is checked on a variable its entry reads (a secret or another secret)."""
+    for entry in CHECKS:
+        for form in entry.forms:
+            assert form.variable in (*entry.secrets, *entry.also_secret)
