@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
@@ -33,6 +33,7 @@ from data.store.tables import (
     Team,
     merged_time,
 )
+from scoring.agent_outcomes import ChangeOutcome
 from scoring.risk import Band
 from scoring.weekly import ScoredDeploy, WeekChange, WeekIncident
 
@@ -234,6 +235,36 @@ def load_window(
     incident_scope = sa.true() if only is None else col(Incident.service_id).in_(service_ids)
     # Core rows, not ORM objects, and one row per change: a week can hold a hundred
     # thousand changes, and the scorer stored what each was scored as.
+    rows = conn.execute(
+        sa.select(
+            col(Change.key),
+            col(Change.title),
+            col(Change.url),
+            col(Change.author_id),
+            col(Change.merged_at),
+            col(RiskScoreRow.score),
+            col(RiskScoreRow.band),
+            col(RiskScoreRow.service),
+            _text(RiskScoreRow.top_signals),
+            col(RiskScoreRow.owner_files_known),
+            col(RiskScoreRow.owner_files_covered),
+            col(RiskScoreRow.agent_involved),
+            col(RiskScoreRow.human_reviewed),
+            _text(RiskScoreRow.gates),
+            col(Change.line_coverage_delta),
+            col(Change.service_coverage),
+        )
+        .join(RiskScoreRow, score_join("change", col(Change.key), version))
+        .where(
+            IS_MERGED,
+            col(Change.merged_at) >= since,
+            col(Change.merged_at) < until,
+            change_scope,
+        )
+        .order_by(col(Change.merged_at), col(Change.key))
+    ).all()
+    # Read before the changes are made, so each is made once with its outcome.
+    facts = _outcomes(session, rows, bots) if outcomes else {}
     changes = [
         WeekChange(
             key=key,
@@ -254,6 +285,7 @@ def load_window(
             gates=_band_gates(_json_list(gates), band),
             line_coverage_delta=line_coverage_delta,
             service_line_coverage=service_coverage,
+            outcome=facts.get(key),
         )
         for (
             key,
@@ -272,38 +304,9 @@ def load_window(
             gates,
             line_coverage_delta,
             service_coverage,
-        ) in conn.execute(
-            sa.select(
-                col(Change.key),
-                col(Change.title),
-                col(Change.url),
-                col(Change.author_id),
-                col(Change.merged_at),
-                col(RiskScoreRow.score),
-                col(RiskScoreRow.band),
-                col(RiskScoreRow.service),
-                _text(RiskScoreRow.top_signals),
-                col(RiskScoreRow.owner_files_known),
-                col(RiskScoreRow.owner_files_covered),
-                col(RiskScoreRow.agent_involved),
-                col(RiskScoreRow.human_reviewed),
-                _text(RiskScoreRow.gates),
-                col(Change.line_coverage_delta),
-                col(Change.service_coverage),
-            )
-            .join(RiskScoreRow, score_join("change", col(Change.key), version))
-            .where(
-                IS_MERGED,
-                col(Change.merged_at) >= since,
-                col(Change.merged_at) < until,
-                change_scope,
-            )
-            .order_by(col(Change.merged_at), col(Change.key))
-        )
+        ) in rows
     ]
     changes = _with_ungated_scores(conn, changes, version)
-    if outcomes:
-        changes = _with_outcomes(session, changes)
     if changes_only:
         return Window(since, until, tuple(changes), (), (), only)
     deploys = [
@@ -496,14 +499,16 @@ def _with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> 
     return [replace(c, ungated_score=ungated[c.key]) if c.key in ungated else c for c in changes]
 
 
-def _with_outcomes(session: Session, changes: list[WeekChange]) -> list[WeekChange]:
-    """``changes``, each with its kind of work, lines of code and outcomes, when any of them is
-    an agent's: the agent card sets agents' outcomes beside people's of the same kind. A window
-    without an agent change reads none of it (a bot's change is counted apart, not read)."""
-    if not any(c.agent_involved for c in changes):
-        return changes
-    facts = change_outcome_facts(session, [c.key for c in changes if c.agent_involved or not c.bot])
-    return [replace(c, outcome=facts[c.key]) if c.key in facts else c for c in changes]
+def _outcomes(
+    session: Session, rows: Sequence[Any], bots: set[int | None]
+) -> dict[str, ChangeOutcome]:
+    """Each change's kind of work, lines of code and outcomes, when any of ``rows`` (the
+    window's, as read above) is an agent's: the agent card sets agents' outcomes beside
+    people's of the same kind. A window without an agent change reads none of it (a bot's
+    change is counted apart, not read)."""
+    if not any(row[11] for row in rows):
+        return {}
+    return change_outcome_facts(session, [row[0] for row in rows if row[11] or row[3] not in bots])
 
 
 def window_rows(

@@ -28,7 +28,13 @@ from data.store.agent_outcomes import later_fixes
 from data.store.tables import Person
 from data.store.window import load_window
 from evaluation.change_outcomes import kept_szz_labels
-from scoring.agent_outcomes import KindTally, OutcomeRow, outcomes_by_kind, per_lines
+from scoring.agent_outcomes import (
+    ChangeOutcome,
+    KindTally,
+    OutcomeRow,
+    outcomes_by_kind,
+    per_lines,
+)
 
 __all__ = [
     "CO_AUTHORED",
@@ -156,6 +162,12 @@ def _kind_outcomes(agents: Sequence[KindTally], people: Sequence[KindTally]) -> 
     ]
 
 
+def _with_later_fix(outcome: ChangeOutcome, fixed: bool | None) -> ChangeOutcome:
+    # Made again only where SZZ said something: without clones, thousands of changes a page
+    # would each be copied to set what they already hold.
+    return outcome if outcome.later_fixed == fixed else replace(outcome, later_fixed=fixed)
+
+
 def agent_outcomes(
     session: Session,
     org: OrgConfig,
@@ -192,7 +204,7 @@ def agent_outcomes(
         OutcomeRow(
             (c.author if c.author in logins else CO_AUTHORED) if c.agent_involved else None,
             c.human_reviewed,
-            replace(c.outcome, later_fixed=fixed.get(c.key)),
+            _with_later_fix(c.outcome, fixed.get(c.key)),
             bot=c.bot,
         )
         for c in read
