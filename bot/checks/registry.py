@@ -81,8 +81,9 @@ class SecretForm:
 class CodeHostCheck:
     """A host's check: its webhook's ``path``, the variables of the ``secrets`` that turn it on
     (read by its package from the environment, ``bot.checks.secrets``), the doctor's ``noun``
-    for it, its package's ``module`` (imported only when asked), and the variables of any
-    other secret it reads (``also_secret``), which the log redacts with the others."""
+    for it, its package's ``module`` (imported only when asked), the variables of any
+    other secret it reads (``also_secret``), which the log redacts with the others, and the
+    ``forms`` a secret must have, which every command checks (``check_secret_forms``)."""
 
     key: str
     path: str
