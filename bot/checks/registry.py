@@ -132,10 +132,13 @@ def secret_names() -> tuple[str, ...]:
     return tuple(v for entry in CHECKS for v in (*entry.secrets, *entry.also_secret))
 
 
-def check_secret_forms(environ: Mapping[str, str]) -> None:
+def check_secret_forms(environ: Mapping[str, str], variable: str | None = None) -> None:
     """Raise the first registered secret's ``ConfigError`` whose value is not of its form
-    (``riskbrief``'s every command asks, right after reading ``bot.settings``)."""
+    (``riskbrief``'s every command asks, right after reading ``bot.settings``); given a
+    ``variable``, that secret's alone (a host's package reading its own)."""
     for entry in CHECKS:
         for form in entry.forms:
+            if variable not in (None, form.variable):
+                continue
             if (error := form.error(environ)) is not None:
                 raise error

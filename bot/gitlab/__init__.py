@@ -50,7 +50,7 @@ SIGNING_ENV = "GITLAB_WEBHOOK_SIGNING_TOKEN"
 def signing_token(environ: Mapping[str, str]) -> SecretStr | None:
     """The webhook's signing token, if set; the ``ConfigError`` naming the variable (never its
     value) when it is not of the form GitLab gives (``bot.checks.registry``'s entry says it)."""
-    check_secret_forms(environ)
+    check_secret_forms(environ, SIGNING_ENV)
     return webhook_secret(environ, SIGNING_ENV)
 
 

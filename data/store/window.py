@@ -506,9 +506,11 @@ def _outcomes(
     window's, as read above) is an agent's: the agent card sets agents' outcomes beside
     people's of the same kind. A window without an agent change reads none of it (a bot's
     change is counted apart, not read)."""
-    if not any(row[11] for row in rows):
+    if not any(row.agent_involved for row in rows):
         return {}
-    return change_outcome_facts(session, [row[0] for row in rows if row[11] or row[3] not in bots])
+    return change_outcome_facts(
+        session, [row.key for row in rows if row.agent_involved or row.author_id not in bots]
+    )
 
 
 def window_rows(
