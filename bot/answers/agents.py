@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from bot.answers.access import Access
 from bot.answers.answer import Answer, Column, Line, Note, Paragraph, Strong, Table
-from bot.answers.caller import Asked, subscription_view
+from bot.answers.caller import Asked, scope_refused, subscription_view
+from bot.answers.lines import not_found
 from bot.answers.queries import AgentsQuery
 from bot.answers.records.agent_outcomes import AgentOutcomes, OutcomeFigures, agent_outcomes
 from briefing.render.escape import one_line, truncate
@@ -125,6 +126,9 @@ def agents_answer(record: AgentOutcomes, scope: str) -> Answer:
 def answer_agents(asked: Asked, query: AgentsQuery) -> Answer:
     """``/risk agents``: the scope named, else the caller's subscription's, else everything;
     the weeks in the caller's subscription's time zone, else their chat profile's, else UTC."""
+    refused = scope_refused(asked, query.scope)
+    if refused is not None:
+        return not_found(refused)
     scope, timezone = subscription_view(asked, query.scope)
     access = Access.of(asked.org, scope, timezone)
     record = agent_outcomes(asked.session, asked.org, access, None, query.weeks, None, asked.now)

@@ -16,7 +16,7 @@ from data.config import OrgConfig
 from data.scope import Scope
 from scoring.errors import NotFoundError, RiskbriefError
 
-__all__ = ["asked_service", "asked_week", "narrowed"]
+__all__ = ["asked_service", "asked_week", "narrowed", "scope_refusal"]
 
 
 def _names(org: OrgConfig, access: Access) -> str:
@@ -46,6 +46,19 @@ def narrowed(org: OrgConfig, access: Access, names: Sequence[str] | None) -> Acc
         bucket = teams if found[0] == "team" else services
         bucket.append(found[1])
     return Access.of(org, Scope.of(teams, services), access.timezone, access.subscriber)
+
+
+def scope_refusal(org: OrgConfig, access: Access, scope: Scope) -> str | None:
+    """The sentence refusing ``scope`` (already resolved to keys) when it reaches past
+    ``access``, in the words a name that does not exist gets; ``None`` when it is inside."""
+    if access.whole or set(scope.covered(org)) <= (access.services or set()):
+        return None
+    if scope.services and not scope.teams:
+        return (
+            "No service by that name is in your scope; use one of: "
+            f"{', '.join(access.visible(org)) or 'none'}."
+        )
+    return f"No team or service by that name is in your scope; use one of: {_names(org, access)}."
 
 
 def _pair(found: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.answers.answer import Answer, BriefingPart, Strong
-from bot.answers.caller import Asked, subscription_view
+from bot.answers.caller import Asked, scope_refused, subscription_view
+from bot.answers.lines import not_found
 from bot.answers.lookups import this_week
 from bot.answers.queries import BriefQuery
 from briefing.build import Recipient, build_payload
@@ -61,5 +62,8 @@ def brief_answer(
 def answer_brief(asked: Asked, query: BriefQuery) -> Answer:
     """``/risk brief``: the scope named, else the caller's subscription's, else everything; in
     the caller's subscription's time zone, else their chat profile's, else UTC."""
+    refused = scope_refused(asked, query.scope)
+    if refused is not None:
+        return not_found(refused)
     scope, timezone = subscription_view(asked, query.scope)
     return brief_answer(asked.session, asked.org, scope, timezone, asked.now)

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
+from bot.answers.asked import scope_refusal
 from bot.answers.lookups import subscriber_of
 from data.config import OrgConfig
 from data.scope import Scope
@@ -25,6 +26,7 @@ __all__ = [
     "caller_access",
     "member_access",
     "reader_timezone",
+    "scope_refused",
     "subscription_view",
 ]
 
@@ -99,3 +101,11 @@ def subscription_view(asked: Asked, scope: Scope | None) -> tuple[Scope, str]:
         if scope is None:
             scope = Scope.of(subscriber.teams, subscriber.services)
     return scope or Scope(), timezone or asked.caller.profile().timezone or "UTC"
+
+
+def scope_refused(asked: Asked, scope: Scope | None) -> str | None:
+    """The sentence refusing a team or service the caller named but may not see (a member with
+    an active subscription sees its scope, as `/risk pr` does), else ``None``."""
+    if scope is None:
+        return None
+    return scope_refusal(asked.org, caller_access(asked), scope)

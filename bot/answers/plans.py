@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Line, Link, Note, Paragraph, Strong
-from bot.answers.caller import Asked, subscription_view
+from bot.answers.caller import Asked, scope_refused, subscription_view
+from bot.answers.lines import not_found
 from bot.answers.lookups import local_time
 from bot.answers.queries import PlanQuery
 from bot.answers.records.plan import DAYS, PlanRecord, PlanRow, review_plan
@@ -112,6 +113,9 @@ def plan_answer(record: PlanRecord, timezone: str) -> Answer:
 def answer_plan(asked: Asked, query: PlanQuery) -> Answer:
     """``/risk plan``: the scope named, else the caller's subscription's, else everything; in
     the caller's subscription's time zone, else their chat profile's, else UTC."""
+    refused = scope_refused(asked, query.scope)
+    if refused is not None:
+        return not_found(refused)
     scope, timezone = subscription_view(asked, query.scope)
     access = Access.of(asked.org, scope, timezone)
     record = review_plan(asked.session, asked.org, access, None, asked.now)

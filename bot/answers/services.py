@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Column, Line, Link, Paragraph, Strong, Table
-from bot.answers.caller import Asked, reader_timezone
-from bot.answers.lines import BAND_OF_WORDS, service_name
+from bot.answers.caller import Asked, reader_timezone, scope_refused
+from bot.answers.lines import BAND_OF_WORDS, not_found, service_name
 from bot.answers.queries import ServiceQuery
 from bot.answers.records.trend import weekly_trend
 from briefing.labels import band_label
@@ -148,5 +148,8 @@ def _no_changes_line(
 
 def answer_service(asked: Asked, query: ServiceQuery) -> Answer:
     """``/risk service``: the service's last 8 weeks, in the reader's time zone."""
+    refused = scope_refused(asked, Scope(services=(query.service,)))
+    if refused is not None:
+        return not_found(refused)
     zone = reader_timezone(asked)
     return service_answer(asked.session, asked.org, query.service, asked.now, zone)

@@ -185,16 +185,44 @@ def test_risk_pr_and_deploy_are_told_in_the_callers_scope_as_incident_is(served:
 
 def test_risk_plan_lists_the_changes_to_review_first_in_scope(served: Served) -> None:
     """`/risk plan`, signed as Slack signs it: the Commerce lead's plan is Commerce's, in their
-    zone, with its headline; naming Search asks for Search's."""
+    zone, with its headline; naming Payments, one of Commerce's services, narrows it."""
     served.command("plan", user_id="U05COMLEAD", response_id="mine")
-    served.command("plan search", user_id="U05COMLEAD", response_id="named")
+    served.command("plan payments", user_id="U05COMLEAD", response_id="named")
     mine = _texts(served.slack.wait_for_response("mine")["blocks"])
     named = _texts(served.slack.wait_for_response("named")["blocks"])
     assert mine.startswith("*Review plan* · Commerce · open, or merged since ")
     assert "Europe/Berlin" in mine
     assert "of this week's changed code and" in mine
     assert "\n1. " in mine
-    assert named.startswith("*Review plan* · Search")
+    assert named.startswith("*Review plan* · Payments")
+
+
+def test_a_team_or_service_outside_the_callers_scope_is_refused_as_not_there(
+    served: Served,
+) -> None:
+    """Signed as Slack signs them, `/risk brief`, `plan`, `agents` and `service` naming
+    Discovery's team or service answer the VP (no subscription scope: the organisation) and
+    refuse the Commerce lead in one sentence that offers only Commerce's own names."""
+    asked = {
+        "brief": "brief Discovery",
+        "plan": "plan search",
+        "agents": "agents search",
+        "service": "service search",
+    }
+    for name, words in asked.items():
+        served.command(words, response_id=f"in-{name}")
+        served.command(words, user_id="U05COMLEAD", response_id=f"out-{name}")
+    for name in asked:
+        inside = served.slack.wait_for_response(f"in-{name}")
+        outside = served.slack.wait_for_response(f"out-{name}")
+        assert "your scope" not in inside["text"], name
+        assert "Search" in _texts(inside["blocks"]) or "Discovery" in _texts(inside["blocks"])
+        refused = _texts(outside["blocks"])
+        assert refused.startswith("No "), (name, refused)
+        assert "by that name is in your scope; use one of: " in refused, name
+        assert "search" not in refused.lower(), (name, refused)
+        assert "checkout" in refused, (name, refused)
+        assert refused.count(". ") == 0, refused
 
 
 def test_answers_show_times_in_the_slack_members_zone(served: Served) -> None:
