@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
@@ -178,6 +178,7 @@ def build_payloads(
     config: ScoringConfig | None = None,
     went_wrong: Collection[str] | None = None,
     later_fixes: bool = False,
+    blamed: Mapping[str, frozenset[str]] | None = None,
 ) -> list[BriefingPayload]:
     """Payloads for many subscribers and weeks, each compared with the week before.
 
@@ -185,11 +186,12 @@ def build_payloads(
     a time zone and a week share the work. Only scores of the current scorer
     version count; run the scorer first. ``went_wrong`` (the keys of changes that later
     went wrong; ``later_fixes`` when SZZ's were among them) gives each payload the
-    scorer's record; without it there is none.
+    scorer's record; without it there is none. ``blamed`` (a repository's name to the
+    changes SZZ blamed in it) counts later fixes among the agent card's outcomes there.
     """
     cfg = config or org.scoring_config()
     shared = [PayloadKey(r.scope, r.timezone, week) for r, week in requests]
-    windows = Windows(session, cfg.version, shared, cfg.rules.baseline_weeks)
+    windows = Windows(session, cfg.version, shared, cfg.rules.baseline_weeks, blamed)
     stored = Stored.load(session)
     history = _History(session, org)
     done: dict[PayloadKey, BriefingPayload] = {}

@@ -63,6 +63,8 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.PEOPLE_KIND_LINES: "lines of code in people's changes of this kind",
     FactKey.PEOPLE_KIND_WENT_WRONG: "people's changes of this kind gone wrong",
     FactKey.PEOPLE_KIND_RATE: "people's changes gone wrong per 1,000 lines of code",
+    FactKey.AGENT_KIND_LATER_FIXED: "agent changes of this kind a later fix repaired (SZZ)",
+    FactKey.PEOPLE_KIND_LATER_FIXED: "people's changes of this kind a later fix repaired (SZZ)",
 }
 
 

@@ -19,6 +19,7 @@ _TOPICS: dict[CardKind, str] = {
     CardKind.AGENT: "unreviewed AI-agent changes",
     CardKind.AGENT_SURGE: "the surge of AI-agent changes",
     CardKind.AGENT_OUTCOMES: "how AI agents' changes turned out",
+    CardKind.AGENT_OUTCOMES_BETTER: "how AI agents' changes turned out",
     CardKind.SHIFT: "the rise in high-risk changes",
     CardKind.MTTR: "slower incident recovery",
     CardKind.CFR: "failed deploys",

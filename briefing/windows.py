@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -27,8 +27,15 @@ class Windows:
     """Loads one window covering every week asked for, once, and slices it per scope."""
 
     def __init__(
-        self, session: Session, version: str, scopes: Iterable[PayloadKey], baseline_weeks: int
+        self,
+        session: Session,
+        version: str,
+        scopes: Iterable[PayloadKey],
+        baseline_weeks: int,
+        later_fixed: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
+        """``later_fixed`` (a repository's name to the changes SZZ blamed in it) gives the
+        agent card its changes' later fixes where SZZ ran."""
         keys = tuple(scopes)
         # Each week and the weeks of its baseline before it (last week among them).
         bounds = [
@@ -40,7 +47,14 @@ class Windows:
         # The weeks briefed (not their baselines) carry their incidents' likeliest culprits.
         briefed = [s.week.bounds(s.timezone)[0] for s in keys]
         self._window = (
-            load_window(session, min(bounds), max(bounds), version, culprits_since=min(briefed))
+            load_window(
+                session,
+                min(bounds),
+                max(bounds),
+                version,
+                culprits_since=min(briefed),
+                later_fixed=later_fixed,
+            )
             if bounds
             else None
         )

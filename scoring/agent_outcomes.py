@@ -24,7 +24,7 @@ Pure: the rows come from ``data.store.agent_outcomes``; the card rule
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from scoring.work_kind import WorkKind
@@ -37,6 +37,7 @@ __all__ = [
     "OutcomeRow",
     "OutcomesByKind",
     "outcome_gaps",
+    "outcome_leads",
     "outcomes_by_kind",
     "per_lines",
 ]
@@ -200,6 +201,26 @@ class OutcomeGap:
         return per_lines(self.people.went_wrong, self.people.source_lines) or 0.0
 
 
+def _compared(found: OutcomesByKind, min_changes: int) -> Iterable[OutcomeGap]:
+    """Each kind where agents and people each made at least ``min_changes`` changes and both
+    moved some code: the only kinds whose rates say anything."""
+    for a in found.all_agents:
+        p = found.people_of(a.kind)
+        if min(a.changes, p.changes) >= min_changes and min(a.source_lines, p.source_lines) > 0:
+            yield OutcomeGap(a.kind, a, p)
+
+
+def _widest_first(
+    gaps: Iterable[OutcomeGap], ratio: Callable[[OutcomeGap], float]
+) -> tuple[OutcomeGap, ...]:
+    return tuple(sorted(gaps, key=lambda g: (-ratio(g), list(WorkKind).index(g.kind))))
+
+
+def _times(high: float, low: float) -> float:
+    # A side none of whose changes went wrong is infinitely far below any that did.
+    return high / low if low else float("inf")
+
+
 def outcome_gaps(
     found: OutcomesByKind, min_changes: int, min_went_wrong: int, min_ratio: float
 ) -> tuple[OutcomeGap, ...]:
@@ -210,23 +231,24 @@ def outcome_gaps(
     changes went wrong, and agents' rate per 1,000 lines of code is at least ``min_ratio``
     times people's (any rate is, when none of people's went wrong). Widest gap first.
     """
-    gaps: list[OutcomeGap] = []
-    for a in found.all_agents:
-        p = found.people_of(a.kind)
-        if min(a.changes, p.changes) < min_changes or min(a.source_lines, p.source_lines) <= 0:
-            continue
-        if a.went_wrong < min_went_wrong:
-            continue
-        gap = OutcomeGap(a.kind, a, p)
-        if gap.agent_rate >= min_ratio * gap.people_rate:
-            gaps.append(gap)
-    # Widest first: a kind none of people's went wrong leads.
-    return tuple(
-        sorted(
-            gaps,
-            key=lambda g: (
-                -(g.agent_rate / g.people_rate if g.people_rate else float("inf")),
-                list(WorkKind).index(g.kind),
-            ),
-        )
+    gaps = (
+        g
+        for g in _compared(found, min_changes)
+        if g.agents.went_wrong >= min_went_wrong and g.agent_rate >= min_ratio * g.people_rate
     )
+    return _widest_first(gaps, lambda g: _times(g.agent_rate, g.people_rate))
+
+
+def outcome_leads(
+    found: OutcomesByKind, min_changes: int, min_went_wrong: int, min_ratio: float
+) -> tuple[OutcomeGap, ...]:
+    """The kinds where people's changes went wrong materially more often than agents', by the
+    same fixed numbers as ``outcome_gaps`` with the sides swapped: at least ``min_went_wrong``
+    of people's changes went wrong and their rate is at least ``min_ratio`` times agents'.
+    Widest lead first."""
+    leads = (
+        g
+        for g in _compared(found, min_changes)
+        if g.people.went_wrong >= min_went_wrong and g.people_rate >= min_ratio * g.agent_rate
+    )
+    return _widest_first(leads, lambda g: _times(g.people_rate, g.agent_rate))

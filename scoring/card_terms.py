@@ -69,6 +69,8 @@ class CardKind(StrEnum):
     CFR_IMPROVED = "cfr_improved"
     CODEOWNERS_IMPROVED = "codeowners_improved"
     AGENT_REVIEWED = "agent_reviewed"
+    # AI agents' changes of one kind of work went wrong materially less often than people's.
+    AGENT_OUTCOMES_BETTER = "agent_outcomes_better"
 
     @property
     def rank(self) -> int:
@@ -89,6 +91,7 @@ _GOOD_NEWS = frozenset(
         CardKind.CFR_IMPROVED,
         CardKind.CODEOWNERS_IMPROVED,
         CardKind.AGENT_REVIEWED,
+        CardKind.AGENT_OUTCOMES_BETTER,
     }
 )
 
@@ -162,6 +165,10 @@ class FactKey(StrEnum):
     PEOPLE_KIND_LINES = "people_kind_lines"
     PEOPLE_KIND_WENT_WRONG = "people_kind_went_wrong"
     PEOPLE_KIND_RATE = "people_kind_went_wrong_per_kloc"
+    # Of those gone wrong, the ones SZZ blamed for a bug a later fix repaired: written only
+    # where SZZ ran over a clone of the kind's changes (elsewhere a later fix is unknown).
+    AGENT_KIND_LATER_FIXED = "agent_kind_later_fixed"
+    PEOPLE_KIND_LATER_FIXED = "people_kind_later_fixed"
 
 
 @dataclass(frozen=True, slots=True)

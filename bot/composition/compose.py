@@ -91,6 +91,7 @@ def compose_all(
         [(Recipient.of(s), week) for s, week in requests],
         went_wrong=outcomes.bad,
         later_fixes=any(s.skipped is None for s in outcomes.szz),
+        blamed={s.repository: s.bad for s in outcomes.szz if s.skipped is None},
     )
     if links is not None:
         payloads = [links.apply(p) for p in payloads]

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from briefing.card_words.kind import (
     KindWords,
     fact,
+    maybe_fact,
 )
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind, FactKey
@@ -48,19 +49,35 @@ def _rate(card: CardView, key: FactKey) -> str:
     return f"{fact(card, key):g}"
 
 
-def _p_agent_outcomes(_payload: BriefingPayload, card: CardView) -> str:
+def _gone_wrong(card: CardView) -> str:
+    """What "went wrong" counted: later fixes only where SZZ ran over a clone."""
+    if maybe_fact(card, FactKey.AGENT_KIND_LATER_FIXED) is None:
+        return "reverted or linked to an incident"
+    return (
+        "reverted, linked to an incident or repaired by a later fix (as SZZ traced them: "
+        f"{number(fact(card, FactKey.AGENT_KIND_LATER_FIXED))} of these, "
+        f"{number(fact(card, FactKey.PEOPLE_KIND_LATER_FIXED))} of people's)"
+    )
+
+
+def _p_outcomes(_payload: BriefingPayload, card: CardView) -> str:
+    """Both sides' numbers: agents' gone wrong, rate and lines against people's."""
     kind = card.subject or "changes"
     weeks = many(fact(card, FactKey.OUTCOME_WEEKS), "week")
     return (
         f"Over the last {weeks}, {number(fact(card, FactKey.AGENT_KIND_WENT_WRONG))} of "
         f"{many(fact(card, FactKey.AGENT_KIND_CHANGES), f'AI-agent {kind} change')} were "
-        f"reverted or linked to an incident: {_rate(card, FactKey.AGENT_KIND_RATE)} "
+        f"{_gone_wrong(card)}: {_rate(card, FactKey.AGENT_KIND_RATE)} "
         f"per 1,000 lines of code ({number(fact(card, FactKey.AGENT_KIND_LINES))} lines), "
         f"against {_rate(card, FactKey.PEOPLE_KIND_RATE)} for people's "
         f"({number(fact(card, FactKey.PEOPLE_KIND_WENT_WRONG))} of "
         f"{number(fact(card, FactKey.PEOPLE_KIND_CHANGES))}, "
         f"{number(fact(card, FactKey.PEOPLE_KIND_LINES))} lines)."
     )
+
+
+def _t_agent_outcomes_better(card: Card, _names: Mapping[str, str]) -> str:
+    return f"AI agents' {card.subject or 'changes'} work went wrong less often than people's"
 
 
 def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
@@ -104,7 +121,7 @@ WORDS: dict[CardKind, KindWords] = {
     ),
     CardKind.AGENT_OUTCOMES: KindWords(
         _t_agent_outcomes,
-        _p_agent_outcomes,
+        _p_outcomes,
         "Have a person review the AI agents' changes of this kind before they merge, and read "
         "the ones that went wrong.",
         "AI agents' changes of one kind of work (the card's subject) were reverted or linked "
@@ -122,6 +139,13 @@ WORDS: dict[CardKind, KindWords] = {
         _p_codeowners_improved,
         None,
         "more changed files had a code owner than last week.",
+    ),
+    CardKind.AGENT_OUTCOMES_BETTER: KindWords(
+        _t_agent_outcomes_better,
+        _p_outcomes,
+        None,
+        "AI agents' changes of one kind of work (the card's subject) went wrong at most half "
+        "as often per line of code as people's of that kind, over the last few weeks.",
     ),
     CardKind.AGENT_REVIEWED: KindWords(
         "Every AI-agent change had a human review",

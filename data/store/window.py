@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
@@ -197,6 +197,7 @@ def load_window(
     outcomes: bool = True,
     culprits_since: datetime | None = None,
     changes_only: bool = False,
+    later_fixed: Mapping[str, frozenset[str]] | None = None,
 ) -> Window:
     """Every change, production deploy and incident of ``[since, until)`` scored as ``version``.
 
@@ -212,7 +213,9 @@ def load_window(
     deploy carries what ranking its likeliest culprits reads (``WeekIncident.culprits``), for
     its briefing card: a few incidents a week, each a handful of reads, so only the weeks
     briefed ask for it, not the baseline weeks nor a trend's. ``changes_only`` reads no deploy
-    nor incident (the agents' outcomes over many weeks read changes alone).
+    nor incident (the agents' outcomes over many weeks read changes alone). ``later_fixed``
+    (a repository's name to the changes SZZ blamed in it) sets the outcomes' later fixes for
+    the repositories SZZ ran over; the others' stay unknown.
     """
     # Core rows here too: building an ORM object per person cost a page more than its query.
     conn = session.connection()
@@ -264,7 +267,7 @@ def load_window(
         .order_by(col(Change.merged_at), col(Change.key))
     ).all()
     # Read before the changes are made, so each is made once with its outcome.
-    facts = _outcomes(session, rows, bots) if outcomes else {}
+    facts = _outcomes(session, rows, bots, later_fixed) if outcomes else {}
     changes = [
         WeekChange(
             key=key,
@@ -500,7 +503,10 @@ def _with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> 
 
 
 def _outcomes(
-    session: Session, rows: Sequence[Any], bots: set[int | None]
+    session: Session,
+    rows: Sequence[Any],
+    bots: set[int | None],
+    later_fixed: Mapping[str, frozenset[str]] | None,
 ) -> dict[str, ChangeOutcome]:
     """Each change's kind of work, lines of code and outcomes, when any of ``rows`` (the
     window's, as read above) is an agent's: the agent card sets agents' outcomes beside
@@ -509,7 +515,9 @@ def _outcomes(
     if not any(row.agent_involved for row in rows):
         return {}
     return change_outcome_facts(
-        session, [row.key for row in rows if row.agent_involved or row.author_id not in bots]
+        session,
+        [row.key for row in rows if row.agent_involved or row.author_id not in bots],
+        later_fixed,
     )
 
 

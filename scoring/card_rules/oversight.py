@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scoring.agent_outcomes import OutcomeRow, outcome_gaps, outcomes_by_kind
+from scoring.agent_outcomes import (
+    OutcomeGap,
+    OutcomeRow,
+    OutcomesByKind,
+    outcome_gaps,
+    outcome_leads,
+    outcomes_by_kind,
+)
 from scoring.card_rules.measure import CardRule, reaches, severity_for, tenth
 from scoring.card_terms import (
     Card,
@@ -16,12 +23,13 @@ from scoring.card_terms import (
     FactKey,
     Severity,
 )
-from scoring.weekly import WeekAggregate
+from scoring.weekly import WeekAggregate, WeekChange
 
 __all__ = [
     "RULES",
     "agent",
     "agent_outcomes",
+    "agent_outcomes_better",
     "agent_reviewed",
     "agent_surge",
     "codeowners",
@@ -99,17 +107,17 @@ def agent_surge(
 _OUTCOME_EVIDENCE = 10
 
 
-def agent_outcomes(
-    this: WeekAggregate, _last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
-) -> Iterator[Card]:
-    """AI agents' changes of one kind of work went wrong materially more often per line of
-    code than people's of that kind, over this week and the baseline weeks before it."""
-    # Outcomes lag a merge by days or weeks: one week's reverts say little, so the rule
-    # reads the trailing weeks the baseline pools (``baseline_weeks``) with this one.
+def _pooled_outcomes(
+    this: WeekAggregate,
+) -> tuple[tuple[WeekAggregate, ...], list[WeekChange], OutcomesByKind] | None:
+    """This week and its baseline weeks, their changes with a known outcome and those counted
+    by kind; ``None`` when no agent change is among them."""
+    # Outcomes lag a merge by days or weeks: one week's reverts say little, so the rules
+    # read the trailing weeks the baseline pools (``baseline_weeks``) with this one.
     weeks = (this, this.baseline) if this.baseline is not None else (this,)
     changes = [c for w in weeks for c in w.changes if c.outcome is not None]
     if not any(c.agent_involved for c in changes):
-        return
+        return None
     found = outcomes_by_kind(
         OutcomeRow(
             "agents" if c.agent_involved else None,
@@ -120,6 +128,40 @@ def agent_outcomes(
         for c in changes
         if c.outcome is not None
     )
+    return weeks, changes, found
+
+
+def _outcome_facts(weeks: tuple[WeekAggregate, ...], gap: OutcomeGap) -> tuple[CardFact, ...]:
+    """Both sides' numbers of one kind, and agents' later fixes where SZZ could say."""
+    a, p = gap.agents, gap.people
+    facts = [
+        CardFact(FactKey.OUTCOME_WEEKS, sum(w.weeks for w in weeks)),
+        CardFact(FactKey.AGENT_KIND_CHANGES, a.changes),
+        CardFact(FactKey.AGENT_KIND_WENT_WRONG, a.went_wrong),
+        CardFact(FactKey.AGENT_KIND_LINES, a.source_lines),
+        CardFact(FactKey.AGENT_KIND_RATE, gap.agent_rate),
+        CardFact(FactKey.PEOPLE_KIND_CHANGES, p.changes),
+        CardFact(FactKey.PEOPLE_KIND_WENT_WRONG, p.went_wrong),
+        CardFact(FactKey.PEOPLE_KIND_LINES, p.source_lines),
+        CardFact(FactKey.PEOPLE_KIND_RATE, gap.people_rate),
+    ]
+    # Written only where SZZ ran over a clone: elsewhere a later fix is unknown, and the
+    # words then say "reverted or linked to an incident" alone.
+    if a.later_fixed_known or p.later_fixed_known:
+        facts.append(CardFact(FactKey.AGENT_KIND_LATER_FIXED, a.later_fixed))
+        facts.append(CardFact(FactKey.PEOPLE_KIND_LATER_FIXED, p.later_fixed))
+    return tuple(facts)
+
+
+def agent_outcomes(
+    this: WeekAggregate, _last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """AI agents' changes of one kind of work went wrong materially more often per line of
+    code than people's of that kind, over this week and the baseline weeks before it."""
+    pooled = _pooled_outcomes(this)
+    if pooled is None:
+        return
+    weeks, changes, found = pooled
     gaps = outcome_gaps(
         found,
         r.agent_outcomes_min_changes,
@@ -127,7 +169,6 @@ def agent_outcomes(
         r.agent_outcomes_min_ratio,
     )
     for gap in gaps:
-        a, p = gap.agents, gap.people
         wrong = sorted(
             (
                 c
@@ -145,19 +186,41 @@ def agent_outcomes(
             CardKind.AGENT_OUTCOMES,
             Severity.WARNING,
             gap.kind.value,
-            (
-                CardFact(FactKey.OUTCOME_WEEKS, sum(w.weeks for w in weeks)),
-                CardFact(FactKey.AGENT_KIND_CHANGES, a.changes),
-                CardFact(FactKey.AGENT_KIND_WENT_WRONG, a.went_wrong),
-                CardFact(FactKey.AGENT_KIND_LINES, a.source_lines),
-                CardFact(FactKey.AGENT_KIND_RATE, gap.agent_rate),
-                CardFact(FactKey.PEOPLE_KIND_CHANGES, p.changes),
-                CardFact(FactKey.PEOPLE_KIND_WENT_WRONG, p.went_wrong),
-                CardFact(FactKey.PEOPLE_KIND_LINES, p.source_lines),
-                CardFact(FactKey.PEOPLE_KIND_RATE, gap.people_rate),
-            ),
+            _outcome_facts(weeks, gap),
             tuple(Evidence(EvidenceKind.CHANGE, c.key) for c in wrong[:_OUTCOME_EVIDENCE]),
         )
+
+
+def agent_outcomes_better(
+    this: WeekAggregate, _last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """AI agents' changes of one kind of work went wrong materially less often per line of
+    code than people's of that kind (the widest such kind only), by the same numbers as
+    ``agent_outcomes`` with the sides swapped: good news, unless that card spoke."""
+    # One story about agents' outcomes a week: a warning about one kind outweighs good
+    # news about another, which would read as a contradiction beside it.
+    if any(c.kind is CardKind.AGENT_OUTCOMES for c in earlier):
+        return
+    pooled = _pooled_outcomes(this)
+    if pooled is None:
+        return
+    weeks, _, found = pooled
+    leads = outcome_leads(
+        found,
+        r.agent_outcomes_min_changes,
+        r.agent_outcomes_min_went_wrong,
+        r.agent_outcomes_min_ratio,
+    )
+    if not leads:
+        return
+    lead = leads[0]
+    yield Card(
+        f"agent:outcomes-better:{lead.kind.value}",
+        CardKind.AGENT_OUTCOMES_BETTER,
+        Severity.INFO,
+        lead.kind.value,
+        _outcome_facts(weeks, lead),
+    )
 
 
 def codeowners(
@@ -231,6 +294,7 @@ RULES: tuple[CardRule, ...] = (
     agent,
     agent_surge,
     agent_outcomes,
+    agent_outcomes_better,
     codeowners,
     codeowners_improved,
     agent_reviewed,

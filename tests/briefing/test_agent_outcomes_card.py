@@ -14,9 +14,11 @@ from briefing.card_words import KIND_WORDS, card_title
 from briefing.render import render_email, render_slack
 from briefing.sections import card_view
 from briefing.week import IsoWeek
+from briefing.windows import PayloadKey, Windows, weeks_before
 from briefing.writer import write_narrative
+from data.scope import Scope
 from data.store.engine import session_scope
-from data.store.tables import Change
+from data.store.tables import Change, Repository
 from data.store.window import window_rows
 from scoring.card_terms import (
     Card,
@@ -140,3 +142,99 @@ def test_the_card_reads_in_slack_and_email_with_its_evidence(scored: LoadedSampl
         assert "acme/platform#4001" in text
     # The paragraph states the rates, so no fact line repeats them.
     assert "gone wrong per 1,000 lines of code:" not in email
+
+
+def test_later_fixes_szz_blamed_make_the_card_when_given_to_the_windows(
+    scored: LoadedSample,
+) -> None:
+    """Two agent changes SZZ blamed (as the weekly build passes what SZZ found in each clone)
+    are counted as later fixed and make the card with those two as evidence; without SZZ's
+    word their later fixes are unknown and there is no card."""
+    week = IsoWeek.of(scored.as_of - timedelta(days=7))
+    key = PayloadKey(Scope(), "UTC", week)
+    services = [s.key for s in scored.org.services]
+    version = version_of(scored.org)
+    with session_scope(scored.engine) as session:
+        this, _ = _weeks(session, scored)
+        pooled = [*this.changes, *(this.baseline.changes if this.baseline else ())]
+        agents = sorted(
+            (c for c in pooled if c.agent_involved and c.outcome and c.outcome.source_lines),
+            key=lambda c: c.key,
+        )
+        kind = max(
+            {c.outcome.kind for c in agents if c.outcome},
+            key=lambda k: (sum(1 for c in agents if c.outcome and c.outcome.kind is k), k.value),
+        )
+        planted = [c.key for c in agents if c.outcome and c.outcome.kind is kind][:2]
+        names = {
+            c.key: session.exec(
+                select(Repository.name)
+                .join(Change, Change.repository_id == Repository.id)  # type: ignore[arg-type]
+                .where(Change.key == c.key)
+            ).one()
+            for c in agents
+            if c.key in planted
+        }
+        blamed: dict[str, frozenset[str]] = {}
+        for change, name in names.items():
+            blamed[name] = blamed.get(name, frozenset()) | {change}
+
+        def cards(later_fixed: dict[str, frozenset[str]] | None) -> list[Card]:
+            windows = Windows(session, version, [key], 4, later_fixed)
+            now = windows.rows(key, week, services)
+            base = windows.rows(key, week.previous(), services, weeks_before(week, 4))
+            last = windows.rows(key, week.previous(), services)
+            this_week = aggregate(
+                now.changes,
+                now.deploys,
+                now.incidents,
+                baseline=aggregate(base.changes, base.deploys, base.incidents, weeks=4),
+            )
+            last_week = aggregate(last.changes, last.deploys, last.incidents)
+            return _outcome_cards(this_week, last_week)
+
+        assert cards(None) == []
+        (card,) = cards(blamed)
+    assert len(planted) == 2
+    assert (card.severity, card.subject) == (Severity.WARNING, kind.value)
+    assert sorted(e.key for e in card.evidence) == sorted(planted)
+    assert card.fact(FactKey.AGENT_KIND_WENT_WRONG) == 2
+
+
+def test_good_news_and_later_fixes_read_in_slack_and_email(scored: LoadedSample) -> None:
+    """The agents-better card renders as good news in Slack and the email, and where SZZ ran
+    its words say later fixes were counted, with both sides' numbers of them."""
+    week = IsoWeek.of(scored.as_of - timedelta(days=7))
+    card = Card(
+        "agent:outcomes-better:fix",
+        CardKind.AGENT_OUTCOMES_BETTER,
+        Severity.INFO,
+        "fix",
+        (
+            CardFact(FactKey.OUTCOME_WEEKS, 5),
+            CardFact(FactKey.AGENT_KIND_CHANGES, 20),
+            CardFact(FactKey.AGENT_KIND_WENT_WRONG, 1),
+            CardFact(FactKey.AGENT_KIND_LINES, 2000),
+            CardFact(FactKey.AGENT_KIND_RATE, 0.5),
+            CardFact(FactKey.PEOPLE_KIND_CHANGES, 60),
+            CardFact(FactKey.PEOPLE_KIND_WENT_WRONG, 9),
+            CardFact(FactKey.PEOPLE_KIND_LINES, 4500),
+            CardFact(FactKey.PEOPLE_KIND_RATE, 2.0),
+            CardFact(FactKey.AGENT_KIND_LATER_FIXED, 1),
+            CardFact(FactKey.PEOPLE_KIND_LATER_FIXED, 4),
+        ),
+    )
+    with session_scope(scored.engine) as session:
+        payload = build_payload(session, scored.org, Recipient("vp", "VP", "UTC"), week)
+    payload = payload.model_copy(update={"cards": (*payload.cards, card_view(card))})
+    narrative = write_narrative(payload, None).narrative
+    slack = json.dumps(render_slack(payload, narrative).to_json())
+    email = render_email(payload, narrative).text
+    title = card_title(card)
+    assert title == "AI agents' fix work went wrong less often than people's"
+    for text in (slack, email):
+        assert title in text
+        assert "1 of 20 AI-agent fix changes were reverted, linked to an incident" in text
+        assert "repaired by a later fix (as SZZ traced them: 1 of these, 4 of people's)" in text
+        assert "0.5 per 1,000 lines of code" in text
+        assert "against 2 for people's" in text

@@ -9,6 +9,7 @@ from scoring.agent_outcomes import (
     KindTally,
     OutcomeRow,
     outcome_gaps,
+    outcome_leads,
     outcomes_by_kind,
     per_lines,
 )
@@ -99,28 +100,45 @@ def test_gap_needs_enough_changes_bad_outcomes_and_the_ratio() -> None:
     assert outcome_gaps(outcomes_by_kind(agents + people), 10, 3, 5.1) == ()
 
 
-def _org(week: int, agent_reverted: int, people_reverted: int) -> list[WeekChange]:
-    """One week of 10 agent and 30 people refactors of 100 lines, the first few reverted."""
+def test_lead_needs_enough_changes_people_gone_wrong_and_the_ratio() -> None:
+    """Agents doing better is material by the same numbers with the sides swapped."""
+    people = [_row(None, REFACTOR, 100, reverted=n < 6) for n in range(40)]
+    agents = [_row("devin", REFACTOR, 100, reverted=n < 1) for n in range(12)]
+    # People 6 of 4,000 lines (1.5), agents 1 of 1,200 (0.83): not twice.
+    assert outcome_leads(outcomes_by_kind(agents + people), 10, 3, 2.0) == ()
+    (lead,) = outcome_leads(outcomes_by_kind(agents + people), 10, 3, 1.5)
+    assert (lead.kind, lead.people_rate, lead.agent_rate) == (REFACTOR, 1.5, 0.83)
+    assert outcome_leads(outcomes_by_kind(agents + people), 10, 7, 1.5) == ()
+    clean = [_row("devin", REFACTOR, 100) for _ in range(12)]
+    (lead,) = outcome_leads(outcomes_by_kind(clean + people), 10, 3, 2.0)
+    assert lead.agent_rate == 0.0
+    assert outcome_gaps(outcomes_by_kind(clean + people), 10, 3, 2.0) == ()
+
+
+def _org(
+    week: int, agent_reverted: int, people_reverted: int, kind: WorkKind = REFACTOR
+) -> list[WeekChange]:
+    """One week of 10 agent and 30 people changes of 100 lines, the first few reverted."""
     out = []
     for n in range(10):
         out.append(
             change(
-                f"agent#{week}.{n}",
+                f"agent#{kind.value}{week}.{n}",
                 "search",
                 Band.SAFE,
                 week,
                 agent_involved=True,
-                outcome=ChangeOutcome(REFACTOR, 100, reverted=n < agent_reverted),
+                outcome=ChangeOutcome(kind, 100, reverted=n < agent_reverted),
             )
         )
     for n in range(30):
         out.append(
             change(
-                f"person#{week}.{n}",
+                f"person#{kind.value}{week}.{n}",
                 "search",
                 Band.SAFE,
                 week,
-                outcome=ChangeOutcome(REFACTOR, 100, reverted=n < people_reverted),
+                outcome=ChangeOutcome(kind, 100, reverted=n < people_reverted),
             )
         )
     return out
@@ -154,7 +172,9 @@ def test_a_planted_difference_makes_a_warning_with_its_numbers() -> None:
     assert card.fact(FactKey.AGENT_KIND_RATE) == 3.0
     assert card.fact(FactKey.PEOPLE_KIND_RATE) == 1.0
     assert len(card.evidence) == 10
-    assert card.evidence[0].key == "agent#0.2"
+    assert card.evidence[0].key == "agent#refactor0.2"
+    # No clone: later fixes are unknown, so the card writes no count of them.
+    assert card.fact(FactKey.AGENT_KIND_LATER_FIXED) is None
 
 
 def test_no_outcomes_read_makes_no_card() -> None:
@@ -162,3 +182,59 @@ def test_no_outcomes_read_makes_no_card() -> None:
     this, last = _weeks(agent_reverted=3, people_reverted=0)
     bare = aggregate([replace(c, outcome=None) for c in this.changes])
     assert not [c for c in cards(bare, last) if c.kind is CardKind.AGENT_OUTCOMES]
+
+
+def test_agents_doing_materially_better_make_one_info_card() -> None:
+    """Agents' refactors never reverted against people's 6 in 30 a week make good news (info)
+    with both sides' numbers and no evidence to read, and no warning."""
+    this, last = _weeks(agent_reverted=0, people_reverted=6)
+    made = cards(this, last)
+    assert not [c for c in made if c.kind is CardKind.AGENT_OUTCOMES]
+    (card,) = [c for c in made if c.kind is CardKind.AGENT_OUTCOMES_BETTER]
+    assert (card.severity, card.subject) == (Severity.INFO, "refactor")
+    assert card.fact(FactKey.AGENT_KIND_WENT_WRONG) == 0
+    assert card.fact(FactKey.PEOPLE_KIND_WENT_WRONG) == 30
+    assert card.fact(FactKey.PEOPLE_KIND_RATE) == 2.0
+    assert card.evidence == ()
+    steady, steady_last = _weeks(agent_reverted=1, people_reverted=3)
+    assert not [c for c in cards(steady, steady_last) if c.kind.value.startswith("agent_outc")]
+
+
+def test_a_warning_about_one_kind_silences_good_news_about_another() -> None:
+    """Agents worse at refactors and better at fixes: the warning alone, not both."""
+    before = [c for w in range(-4, 0) for c in _org(w, 3, 1) + _org(w, 0, 6, FIX)]
+    this = aggregate(_org(0, 3, 1) + _org(0, 0, 6, FIX), baseline=aggregate(before, weeks=4))
+    last = aggregate(_org(-1, 3, 1) + _org(-1, 0, 6, FIX))
+    made = cards(this, last)
+    assert [c.subject for c in made if c.kind is CardKind.AGENT_OUTCOMES] == ["refactor"]
+    assert not [c for c in made if c.kind is CardKind.AGENT_OUTCOMES_BETTER]
+    alone = aggregate(
+        _org(0, 0, 6, FIX),
+        baseline=aggregate([c for w in range(-4, 0) for c in _org(w, 0, 6, FIX)], weeks=4),
+    )
+    (good,) = [c for c in cards(alone, last) if c.kind is CardKind.AGENT_OUTCOMES_BETTER]
+    assert good.subject == "fix"
+
+
+def test_later_fixes_szz_traced_are_in_the_facts_only_where_known() -> None:
+    """Where SZZ ran, the card counts each side's later-fixed changes among those gone wrong."""
+    this, last = _weeks(agent_reverted=0, people_reverted=0)
+    fixed = aggregate(
+        [
+            replace(
+                c,
+                outcome=replace(
+                    c.outcome,
+                    later_fixed=c.agent_involved and c.key.endswith((".0", ".1", ".2")),
+                ),
+            )
+            for c in this.changes
+            if c.outcome is not None
+        ],
+        baseline=this.baseline,
+    )
+    (card,) = [c for c in cards(fixed, last) if c.kind is CardKind.AGENT_OUTCOMES]
+    # This week's 3 agent refactors later fixed; the baseline weeks' later fixes unknown.
+    assert card.fact(FactKey.AGENT_KIND_WENT_WRONG) == 3
+    assert card.fact(FactKey.AGENT_KIND_LATER_FIXED) == 3
+    assert card.fact(FactKey.PEOPLE_KIND_LATER_FIXED) == 0
