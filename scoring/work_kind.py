@@ -17,10 +17,11 @@ from what the change says of itself, strongest first:
 4. its title's words: a first word that says the kind whatever follows ("Fix …",
    "Refactor …", "Simplify …", "Bump …", "Implement …"), a dependency update
    ("update dependency x to v2", "lock file maintenance"), then words anywhere
-   ("crash", "regression", "clean up", "flaky", "add tests"). "Fix" of the
+   ("crash", "regression", "flaky", "add tests"). "Fix" of the
    project's tooling or words ("fix lint", "fix typos", "fix the release
-   workflow", "fix the changeset") is no fix: it says nothing, and "fix the flaky
-   test" is test work. A dependency update read in the title is a chore before the
+   workflow", "fix the changeset"), or a bare "fix", is no fix: it says nothing,
+   and "fix the flaky test" is test work. "Clean up" says no kind (a chore as often
+   as a refactor, or a fix of files left behind). A dependency update read in the title is a chore before the
    files are looked at, as in rule 1;
 5. its files again, when they hold no code at all (CI, manifests, lock files,
    release notes, project files): chore. Not release notes alone (docs to some
@@ -165,7 +166,7 @@ _FIRST_WORDS: dict[str, WorkKind] = {
     **dict.fromkeys(("fix", "fixes", "fixed", "fixing", "bugfix", "hotfix"), WorkKind.FIX),
     **dict.fromkeys(
         ("refactor", "refactors", "refactored", "refactoring", "simplify", "simplifies",
-         "rename", "renames", "renamed", "extract", "extracts", "cleanup", "reorganize",
+         "rename", "renames", "renamed", "extract", "extracts", "reorganize",
          "restructure"),
         WorkKind.REFACTOR,
     ),
@@ -187,13 +188,13 @@ _FIX_OF_TOOLING = re.compile(
     r"^fix(e[sd]|ing)?\b(\s+\S+){0,2}?\s+(typos?|lint|linting|eslint|prettier|format|formatting"
     r"|ci|build|tests?|specs?|spelling|links?|comments?|docs?|readme|changelog|types?|typings"
     r"|type errors?|tsc|warnings?|lock ?files?|shrinkwrap|workflows?|scripts?|release"
-    r"|changesets?)\b"
+    r"|changesets?|typecheck(s|ing)?|tslint|indentation)\b"
 )
 _FLAKY = re.compile(r"\bflaky\b")
 # Words anywhere in a title, by kind, checked in this order after the first word.
 _TITLE_WORDS: tuple[tuple[WorkKind, re.Pattern[str]], ...] = (
     (WorkKind.FIX, re.compile(r"\b(fixes|crash(e[sd]|ing)?|regressions?)\b")),
-    (WorkKind.REFACTOR, re.compile(r"\b(refactor(s|ed|ing)?|clean ?up)\b")),
+    (WorkKind.REFACTOR, re.compile(r"\brefactor(s|ed|ing)?\b")),
     (WorkKind.DOCS, re.compile(r"\b(documentation|readme|jsdoc|docstrings?)\b")),
     (
         WorkKind.TEST,
@@ -254,9 +255,10 @@ def _title_kind(title: str) -> tuple[WorkKind, str] | None:
     if words and words[0] in _FIRST_WORDS:
         kind = _FIRST_WORDS[words[0]]
         # "Fix the lint", "fix typos": the words after it decide, or nothing does; "fix
-        # the flaky upload test" repairs a test, test work.
+        # the flaky upload test" repairs a test, test work; a bare "fix" names nothing it
+        # repairs (a follow-up to another commit's style or tests).
         if kind is not WorkKind.FIX or (
-            _FIX_OF_TOOLING.match(text) is None and _FLAKY.search(text) is None
+            len(words) > 1 and _FIX_OF_TOOLING.match(text) is None and _FLAKY.search(text) is None
         ):
             return kind, f"title word `{words[0]}`"
     for kind, pattern in _TITLE_WORDS:
