@@ -14,19 +14,19 @@ from what the change says of itself, strongest first:
    ``LICENSE.md``), or mostly tests:
    "fix a typo" in the docs is documentation work and "fix a flaky test" test
    work, whatever the verb;
-4. its title's words: a first word that says the kind whatever follows ("Fix …",
-   "Refactor …", "Simplify …", "Bump …", "Implement …"), a dependency update
-   ("update dependency x to v2", "lock file maintenance"), then words anywhere
-   ("crash", "regression", "flaky", "add tests"). "Fix" of the
-   project's tooling or words ("fix lint", "fix typos", "fix the release
-   workflow", "fix the changeset"), or a bare "fix", is no fix: it says nothing,
-   and "fix the flaky test" is test work. "Clean up" says no kind (a chore as often
-   as a refactor, or a fix of files left behind). A dependency update read in the title is a chore before the
-   files are looked at, as in rule 1;
+4. its title's words: a dependency update ("update dependency x to v2", "lock file
+   maintenance"), read before the files of rule 3 as rule 1 reads it whatever the
+   type; a first word that says the kind whatever follows ("Fix …", "Refactor …",
+   "Simplify …", "Bump …", "Implement …"), then words anywhere ("crash",
+   "regression", "flaky", "add tests"). "Fix" of the project's tooling or words
+   ("fix lint", "fix typos", "fix the release workflow", "fix the changeset"), a
+   bare "fix", and "fix" touching only the CI's files are no fix: they say nothing;
+   "fix the flaky test" is test work. "Clean up" says no kind (a chore as often as
+   a refactor, or a fix of files left behind);
 5. its files again, when they hold no code at all (CI, manifests, lock files,
    release notes, project files): chore. Not release notes alone (docs to some
    authors, a chore to others), nor a changeset without the release notes it goes
-   into (a change that ships to users).
+   into (a change that ships to users), nor a stylesheet, image or font (they ship).
 
 Anything else is ``UNKNOWN``: a kind is never guessed ("add", "update" and
 "support" begin features, fixes and docs alike). The files are judged by
@@ -188,7 +188,7 @@ _FIX_OF_TOOLING = re.compile(
     r"^fix(e[sd]|ing)?\b(\s+\S+){0,2}?\s+(typos?|lint|linting|eslint|prettier|format|formatting"
     r"|ci|build|tests?|specs?|spelling|links?|comments?|docs?|readme|changelog|types?|typings"
     r"|type errors?|tsc|warnings?|lock ?files?|shrinkwrap|workflows?|scripts?|release"
-    r"|changesets?|typecheck(s|ing)?|tslint|indentation)\b"
+    r"|changesets?|typecheck(s|ing)?|tslint|indentation|wording|grammar|jsdoc)\b"
 )
 _FLAKY = re.compile(r"\bflaky\b")
 # Words anywhere in a title, by kind, checked in this order after the first word.
@@ -286,6 +286,15 @@ _DOCUMENT = re.compile(
 )
 
 
+# The project's CI: its workflows and the code host's files, CI services' configurations.
+_CI = re.compile(
+    r"(^|/)(\.github/|\.circleci/|\.buildkite/|\.travis\.ya?ml$|appveyor\.ya?ml$"
+    r"|\.gitlab-ci\.ya?ml$|azure-pipelines\.ya?ml$|jenkinsfile$)"
+)
+# Stylesheets, images and fonts are part of what ships, not the project's upkeep.
+_ASSET = re.compile(r"\.(css|scss|sass|less|styl|svg|png|jpe?g|gif|ico|webp|avif|woff2?|ttf|otf)$")
+
+
 @dataclass(frozen=True, slots=True)
 class _Files:
     """How many touched paths are code, tests, documentation and other files (CI, manifests,
@@ -297,6 +306,13 @@ class _Files:
     other: int = 0
     notes: int = 0
     changesets: int = 0
+    assets: int = 0
+    ci: int = 0
+
+    @property
+    def only_ci(self) -> bool:
+        """Whether every file is the CI's (a workflow, a CI service's configuration)."""
+        return 0 < self.ci == self.code + self.tests + self.docs + self.other
 
     @property
     def upkeep(self) -> bool:
@@ -306,7 +322,7 @@ class _Files:
         a chore to others; a changeset without the release notes it goes into is a change
         that ships to users, not upkeep of the project. A release has both, or notes and a
         manifest's version."""
-        if self.code or not self.other:
+        if self.code or self.assets or not self.other:
             return False
         if self.changesets and self.notes == self.changesets:
             return False
@@ -315,7 +331,7 @@ class _Files:
 
 def _file_groups(paths: Iterable[str]) -> _Files:
     """The touched paths counted by what they are."""
-    code = tests = docs = other = notes = changesets = 0
+    code = tests = docs = other = notes = changesets = assets = ci = 0
     for path in paths:
         k = path_kinds(path)
         lowered = path.lower()
@@ -323,8 +339,9 @@ def _file_groups(paths: Iterable[str]) -> _Files:
             other += 1
             notes += 1
             changesets += _CHANGESET.search(lowered) is not None
-        elif _UPKEEP.search(lowered) is not None:
+        elif _UPKEEP.search(lowered) is not None or _CI.search(lowered) is not None:
             other += 1
+            ci += _CI.search(lowered) is not None
         elif k.test:
             tests += 1
         elif k.code:
@@ -334,7 +351,8 @@ def _file_groups(paths: Iterable[str]) -> _Files:
             docs += 1
         else:
             other += 1
-    return _Files(code, tests, docs, other, notes, changesets)
+            assets += _ASSET.search(lowered) is not None
+    return _Files(code, tests, docs, other, notes, changesets, assets, ci)
 
 
 def classify_work(title: str, labels: Iterable[str] = (), paths: Iterable[str] = ()) -> KindOfWork:
@@ -365,7 +383,8 @@ def classify_work(title: str, labels: Iterable[str] = (), paths: Iterable[str] =
         said = f"only documentation touched ({many(docs, 'file')})"
         return KindOfWork(WorkKind.DOCS, KindEvidence.FILES, said)
     by_title = _title_kind(words)
-    if by_title is not None:
+    # "Fix" of the CI alone repairs the project's tooling, not the product.
+    if by_title is not None and not (by_title[0] is WorkKind.FIX and files.only_ci):
         return KindOfWork(by_title[0], KindEvidence.TITLE, by_title[1])
     if files.upkeep:
         said = "no code touched, only project, CI or dependency files"

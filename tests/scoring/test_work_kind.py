@@ -122,7 +122,14 @@ def test_title_words(title: str, kind: WorkKind, evidence: str | None) -> None:
 
 @pytest.mark.parametrize(
     "title",
-    ["Fix lint", "fix typos in comments", "Fix the type errors", "fix typecheck", "Fix"],
+    [
+        "Fix lint",
+        "fix typos in comments",
+        "Fix the type errors",
+        "fix typecheck",
+        "fix wording in the error comment",
+        "Fix",
+    ],
 )
 def test_a_fix_of_tooling_or_words_is_no_fix(title: str) -> None:
     """ "Fix" of lint, typos or types, or a bare "fix", names no repaired behaviour: unknown."""
@@ -220,6 +227,36 @@ def test_a_fix_of_a_flaky_test_is_test_work() -> None:
 def test_a_fix_of_a_changeset_is_no_fix() -> None:
     """ "Fix the changeset" corrects a release note, not the product: nothing else says, unknown."""
     assert classify_work("fix the changeset", (), ("src/app.py",)).kind is WorkKind.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        (".github/workflows/ci.yml",),
+        (".travis.yml", "appveyor.yml"),
+    ],
+)
+def test_a_fix_of_the_ci_alone_is_a_chore(paths: tuple[str, ...]) -> None:
+    """ "Fix" touching only the CI repairs the project's tooling: the files decide, a chore."""
+    got = classify_work("fix semgrep permissions", (), paths)
+    assert (got.kind, got.source) == (WorkKind.CHORE, KindEvidence.FILES)
+    # With code beside the CI, the fix is the product's.
+    assert classify_work("fix semgrep permissions", (), (*paths, "src/app.py")).kind is (
+        WorkKind.FIX
+    )
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ("templates/react/src/index.css",),
+        ("templates/react/tsconfig.json", "templates/react/public/logo.svg"),
+    ],
+)
+def test_a_stylesheet_or_image_is_no_upkeep(paths: tuple[str, ...]) -> None:
+    """A stylesheet, image or font ships to users: the files say no chore, and nothing else does."""
+    got = classify_work("Tweak things", (), paths)
+    assert (got.kind, got.source) == (WorkKind.UNKNOWN, KindEvidence.NOTHING)
 
 
 def test_a_title_word_outranks_the_no_code_chore() -> None:
