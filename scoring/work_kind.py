@@ -55,6 +55,7 @@ __all__ = [
     "WorkKind",
     "classify_work",
     "conventional_prefix",
+    "dependency_update",
     "prefix_kind",
     "work_kind",
 ]
@@ -242,7 +243,7 @@ def _title_text(title: str) -> str:
     return _SCOPE_LEAD.sub("", _SQUASH_SUFFIX.sub("", title).strip().lower())
 
 
-def _dependency_update(title: str) -> str | None:
+def dependency_update(title: str) -> str | None:
     """The words by which the title reads as a dependency update, if it does."""
     m = _DEPENDENCY_UPDATE.match(_title_text(title))
     return None if m is None else m.group(0)
@@ -369,7 +370,7 @@ def classify_work(title: str, labels: Iterable[str] = (), paths: Iterable[str] =
     words = title if prefix is None else prefix.rest
     # A dependency update is a chore whatever its type says (rule 1), so whatever its
     # files say too: a test package's or a fixture's manifest is updated like any other.
-    update = _dependency_update(words)
+    update = dependency_update(words)
     if update is not None:
         return KindOfWork(WorkKind.CHORE, KindEvidence.TITLE, f"dependency update `{update}`")
     files = _file_groups(paths)
