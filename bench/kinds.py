@@ -11,6 +11,9 @@ after it and the commit's touched paths (git has no labels). Per repository it p
   ``revert:``, ``wip:``);
 - ``coverage``: the share of them the classifier gives a kind other than unknown;
 - ``agreement``: of those, the share whose kind is the prefix's (issue 52 asks ≥ 90%);
+- both again without the commits whose words after the prefix read as a dependency
+  update (Renovate's ``chore(deps): update dependency x to v2``): rule 1 and the
+  classifier read the same words, so they agree by construction;
 - the agreement by the evidence that decided, and the most frequent disagreements
   (prefix's kind → classifier's kind).
 
@@ -32,6 +35,7 @@ from scoring.work_kind import (
     WorkKind,
     classify_work,
     conventional_prefix,
+    dependency_update,
     prefix_kind,
 )
 
@@ -58,6 +62,11 @@ class KindsMeasure:
     unmapped: int
     classified: int
     agreed: int
+    # Prefixed commits whose words read as a dependency update, and of them how many were
+    # classified and agreed (the same words decide both the truth and the guess).
+    updates: int
+    updates_classified: int
+    updates_agreed: int
     # (source of the evidence) → (classified, agreed)
     by_source: tuple[tuple[KindEvidence, int, int], ...]
     # (prefix's kind, classifier's kind) → how many, most frequent first
@@ -72,6 +81,12 @@ class KindsMeasure:
     def agreement(self) -> float:
         """Of the commits given a kind, the share whose kind is their prefix's."""
         return self.agreed / self.classified if self.classified else 0.0
+
+    @property
+    def other_agreement(self) -> float:
+        """The agreement without the commits whose words read as a dependency update."""
+        n = self.classified - self.updates_classified
+        return (self.agreed - self.updates_agreed) / n if n else 0.0
 
 
 def read_commits(git: Path, limit: int | None = None) -> Iterator[Commit]:
@@ -89,6 +104,7 @@ def read_commits(git: Path, limit: int | None = None) -> Iterator[Commit]:
 def measure(commits: Iterable[Commit]) -> KindsMeasure:
     """Classify each prefixed commit with its prefix hidden and count the agreement."""
     total = prefixed = unmapped = classified = agreed = 0
+    updates = updates_classified = updates_agreed = 0
     sources: Counter[KindEvidence] = Counter()
     sources_agreed: Counter[KindEvidence] = Counter()
     wrong: Counter[tuple[WorkKind, WorkKind]] = Counter()
@@ -102,14 +118,18 @@ def measure(commits: Iterable[Commit]) -> KindsMeasure:
             unmapped += 1
             continue
         prefixed += 1
+        update = dependency_update(prefix.rest) is not None
+        updates += update
         # The prefix hidden: only the words after it and the files are seen.
         guess = classify_work(prefix.rest, (), commit.paths)
         if guess.kind is WorkKind.UNKNOWN:
             continue
         classified += 1
+        updates_classified += update
         sources[guess.source] += 1
         if guess.kind is truth:
             agreed += 1
+            updates_agreed += update
             sources_agreed[guess.source] += 1
         else:
             wrong[truth, guess.kind] += 1
@@ -119,6 +139,9 @@ def measure(commits: Iterable[Commit]) -> KindsMeasure:
         unmapped=unmapped,
         classified=classified,
         agreed=agreed,
+        updates=updates,
+        updates_classified=updates_classified,
+        updates_agreed=updates_agreed,
         by_source=tuple((s, sources[s], sources_agreed[s]) for s in KindEvidence if sources[s]),
         disagreements=tuple(
             (t, g, n) for (t, g), n in sorted(wrong.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -138,6 +161,10 @@ def report(name: str, m: KindsMeasure) -> str:
         f"  coverage  {_pct(m.classified, m.prefixed)} ({m.classified} of {m.prefixed}"
         " given a kind with the prefix hidden)",
         f"  agreement {_pct(m.agreed, m.classified)} ({m.agreed} of {m.classified})",
+        f"  without the {m.updates} whose words read as a dependency update: coverage"
+        f" {_pct(m.classified - m.updates_classified, m.prefixed - m.updates)},"
+        f" agreement {_pct(m.agreed - m.updates_agreed, m.classified - m.updates_classified)}"
+        f" ({m.agreed - m.updates_agreed} of {m.classified - m.updates_classified})",
     ]
     for source, n, ok in m.by_source:
         lines.append(f"    by {source}: {_pct(ok, n)} of {n}")

@@ -86,3 +86,22 @@ def test_an_empty_history_reports_no_figures() -> None:
     m = measure([Commit("Initial import", ("README.md",))])
     assert (m.prefixed, m.coverage, m.agreement) == (0, 0.0, 0.0)
     assert "coverage  n/a" in report("empty", m)
+
+
+def test_dependency_updates_are_counted_apart() -> None:
+    """Commits whose words read as a dependency update agree by construction: counted apart."""
+    m = measure(
+        [
+            Commit("fix(deps): update dependency left-pad to v2", ("package.json",)),
+            Commit("chore: update dependency lodash to v5", ("tests/package.json",)),
+            Commit("fix: handle an empty cart", ("src/cart.py",)),
+            Commit("chore: fix the total", ("src/cart.py",)),
+        ]
+    )
+    assert (m.prefixed, m.classified, m.agreed) == (4, 3, 2)
+    assert (m.updates, m.updates_classified, m.updates_agreed) == (2, 2, 2)
+    assert m.other_agreement == 0.0
+    assert "without the 2 whose words read as a dependency update: coverage 50.0%," in report(
+        "made", m
+    )
+    assert "agreement 0.0% (0 of 1)" in report("made", m)

@@ -107,7 +107,6 @@ def test_an_unknown_label_says_nothing() -> None:
         ("Implement SSO login", WorkKind.FEATURE, "title word `implement`"),
         ("Document the bands", WorkKind.DOCS, "title word `document`"),
         ("Handle a crash when the cache is cold", WorkKind.FIX, "title word `crash`"),
-        ("Clean up the store", WorkKind.REFACTOR, "title word `clean up`"),
         ("Add unit tests for the parser", WorkKind.TEST, "title word `add unit tests`"),
     ],
 )
@@ -121,9 +120,19 @@ def test_title_words(title: str, kind: WorkKind, evidence: str | None) -> None:
         assert got.evidence == evidence
 
 
-@pytest.mark.parametrize("title", ["Fix lint", "fix typos in comments", "Fix the type errors"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Fix lint",
+        "fix typos in comments",
+        "Fix the type errors",
+        "fix typecheck",
+        "fix wording in the error comment",
+        "Fix",
+    ],
+)
 def test_a_fix_of_tooling_or_words_is_no_fix(title: str) -> None:
-    """ "Fix" of lint, typos or types repairs no behaviour: nothing else says, so unknown."""
+    """ "Fix" of lint, typos or types, or a bare "fix", names no repaired behaviour: unknown."""
     assert classify_work(title, (), ("src/app.py",)).kind is WorkKind.UNKNOWN
 
 
@@ -148,8 +157,8 @@ def test_doc_or_test_only_files_outrank_the_title(paths: tuple[str, ...], kind: 
         (".github/workflows/ci.yml",),
         ("package.json", "pnpm-lock.yaml"),
         ("CHANGELOG.md", "package.json"),
-        # Release notes alone are the release's upkeep, not documentation.
-        ("CHANGELOG.md",),
+        # A release: the changesets consumed into the notes, the version bumped.
+        (".changeset/brave-cats.md", "CHANGELOG.md", "package.json"),
         # A release of every package, a test package's among them, is no test work.
         (
             "testing/temp-store/CHANGELOG.md",
@@ -162,6 +171,92 @@ def test_no_code_and_no_telling_title_is_a_chore(paths: tuple[str, ...]) -> None
     """Only CI, manifests, lock files or release notes touched, and a mute title: a chore."""
     got = classify_work("Tweak things", (), paths)
     assert (got.kind, got.source) == (WorkKind.CHORE, KindEvidence.FILES)
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        # Release notes written or corrected by hand: docs to some authors, a chore to others.
+        ("CHANGELOG.md",),
+        ("packages/core/CHANGELOG.md", "packages/cli/CHANGELOG.md"),
+        # A changeset is a note for the next release: the change ships to users.
+        (".changeset/brave-cats.md",),
+        (".changeset/brave-cats.md", "package.json", "pnpm-lock.yaml"),
+    ],
+)
+def test_release_notes_alone_or_a_changeset_to_ship_say_no_chore(paths: tuple[str, ...]) -> None:
+    """Release notes alone, or a changeset without the release that consumes it, say no kind."""
+    got = classify_work("Tweak things", (), paths)
+    assert (got.kind, got.source) == (WorkKind.UNKNOWN, KindEvidence.NOTHING)
+
+
+@pytest.mark.parametrize("path", ["LICENSE", "COPYING", "packages/cli/LICENSE.txt", "AUTHORS"])
+def test_the_projects_documents_are_docs_whatever_their_extension(path: str) -> None:
+    """``LICENSE`` is documentation as ``LICENSE.md`` is, not a chore's project file."""
+    got = classify_work("Tweak things", (), (path,))
+    assert (got.kind, got.source) == (WorkKind.DOCS, KindEvidence.FILES)
+    assert classify_work("Tweak things", (), ("LICENSE.md",)).kind is WorkKind.DOCS
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ("packages/test-utils/package.json", "tests/helpers/registry.ts"),
+        ("fixtures/basic/package.json",),
+    ],
+)
+def test_a_dependency_update_outranks_the_files(paths: tuple[str, ...]) -> None:
+    """A title reading as a dependency update is a chore whatever its files, as in rule 1."""
+    got = classify_work("update dependency jest to v30", (), paths)
+    assert (got.kind, got.source) == (WorkKind.CHORE, KindEvidence.TITLE)
+    assert got.evidence == "dependency update `update dependency jest to v3`"
+
+
+@pytest.mark.parametrize("title", ["Clean up the store", "cleanup stale temp files on exit"])
+def test_clean_up_says_no_kind(title: str) -> None:
+    """ "Clean up" is tidying called a chore as often as a refactor, or a fix of files left."""
+    assert classify_work(title, (), ("src/store.py",)).kind is WorkKind.UNKNOWN
+
+
+def test_a_fix_of_a_flaky_test_is_test_work() -> None:
+    """ "Fix the flaky upload test" repairs a test, whatever code it touches: test work."""
+    got = classify_work("Fix the flaky upload test on Windows", (), ("src/upload.ts",))
+    assert got == KindOfWork(WorkKind.TEST, KindEvidence.TITLE, "title word `flaky`")
+
+
+def test_a_fix_of_a_changeset_is_no_fix() -> None:
+    """ "Fix the changeset" corrects a release note, not the product: nothing else says, unknown."""
+    assert classify_work("fix the changeset", (), ("src/app.py",)).kind is WorkKind.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        (".github/workflows/ci.yml",),
+        (".travis.yml", "appveyor.yml"),
+    ],
+)
+def test_a_fix_of_the_ci_alone_is_a_chore(paths: tuple[str, ...]) -> None:
+    """ "Fix" touching only the CI repairs the project's tooling: the files decide, a chore."""
+    got = classify_work("fix semgrep permissions", (), paths)
+    assert (got.kind, got.source) == (WorkKind.CHORE, KindEvidence.FILES)
+    # With code beside the CI, the fix is the product's.
+    assert classify_work("fix semgrep permissions", (), (*paths, "src/app.py")).kind is (
+        WorkKind.FIX
+    )
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ("templates/react/src/index.css",),
+        ("templates/react/tsconfig.json", "templates/react/public/logo.svg"),
+    ],
+)
+def test_a_stylesheet_or_image_is_no_upkeep(paths: tuple[str, ...]) -> None:
+    """A stylesheet, image or font ships to users: the files say no chore, and nothing else does."""
+    got = classify_work("Tweak things", (), paths)
+    assert (got.kind, got.source) == (WorkKind.UNKNOWN, KindEvidence.NOTHING)
 
 
 def test_a_title_word_outranks_the_no_code_chore() -> None:
