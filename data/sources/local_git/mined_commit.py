@@ -23,19 +23,45 @@ _REVERTS_PULL = re.compile(
 )
 
 
+# A squash merge's body lists each squashed commit as "* <its subject>" with its body below.
+_SQUASH_ITEM = re.compile(r"^\* (?P<subject>\S.*)$", re.MULTILINE)
+_REVERT_SUBJECT = re.compile(r"^\s*Revert\b", re.IGNORECASE)
+
+
+def _own_words(subject: str, body: str) -> str:
+    """The part of ``body`` that speaks for the commit as a whole about what it reverts.
+
+    A squash of several commits (GitHub's "* subject" list) whose own subject is no revert
+    is other work that also carried a revert: "add custom Delims support (#860)" listing
+    ``* Revert "Merge pull request #753 …"`` with its "This reverts commit …" line
+    (gin-gonic/gin). The squash is then no revert of anything, unless every squashed
+    commit was one (a revert PR of several reverts, squashed).
+    """
+    if _REVERT_SUBJECT.match(subject):
+        return body
+    items = [m.group("subject") for m in _SQUASH_ITEM.finditer(body)]
+    if len(items) >= 2 and not all(_REVERT_SUBJECT.match(item) for item in items):
+        return ""
+    return body
+
+
 def reverted_sha(subject: str, body: str) -> str | None:
     """The sha a revert commit names (as written, possibly abbreviated), or ``None``.
 
     ``git revert`` of a merge writes ``This reverts commit X, reversing changes
-    made to Y.``: X, the merge, is what was reverted.
+    made to Y.``: X, the merge, is what was reverted. A squash of other work that carried
+    a revert among its commits names none (``_own_words``).
     """
+    body = _own_words(subject, body)
     match = _REVERTS.search(body) or _REVERTS.search(subject)
     return match.group(1).lower() if match else None
 
 
 def reverted_request(body: str, subject: str = "") -> tuple[str, int] | None:
     """The request a revert names by number: GitLab's ``This reverts merge request !N``,
-    GitHub's ``Reverts owner/repo#N``, or a subject ``Revert #N`` (project or "", N)."""
+    GitHub's ``Reverts owner/repo#N``, or a subject ``Revert #N`` (project or "", N); as
+    ``reverted_sha``, not from a squash of other work that carried a revert."""
+    body = _own_words(subject, body)
     match = (
         _REVERTS_REQUEST.search(body) or _REVERTS_PULL.search(body) or _REVERTS_PULL.match(subject)
     )
