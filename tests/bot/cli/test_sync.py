@@ -121,7 +121,7 @@ def test_release_tags_that_made_no_deploy_are_counted_in_one_line(workspace: Pat
     assert lines == [
         "acme/shop: 1 of 3 release tags made no deploy (newest `v1.0.1`): the commits each "
         "released changed no file of a service it deploys, only files outside their paths "
-        "(a release that bumped only package.json)"
+        "(a release that changed only a version, a lock file, CI or release notes, say)"
     ], result.output
     _, deploys = store_rows(workspace)
     assert len(deploys) == 2
