@@ -105,10 +105,21 @@ def test_planted_reverts_make_a_warning_with_their_numbers(scored: LoadedSample)
     assert kind.value in card_title(card)
 
 
+def _rendered(scored: LoadedSample, card: Card) -> tuple[str, str]:
+    """The sample's last complete week with ``card`` set into it, as Slack's blocks and the
+    email's text, from the deterministic writer."""
+    week = IsoWeek.of(scored.as_of - timedelta(days=7))
+    with session_scope(scored.engine) as session:
+        payload = build_payload(session, scored.org, Recipient("vp", "VP", "UTC"), week)
+    payload = payload.model_copy(update={"cards": (*payload.cards, card_view(card))})
+    narrative = write_narrative(payload, None).narrative
+    slack = json.dumps(render_slack(payload, narrative).to_json())
+    return slack, render_email(payload, narrative).text
+
+
 def test_the_card_reads_in_slack_and_email_with_its_evidence(scored: LoadedSample) -> None:
     """Set into a week's payload, the card's title, words and an earlier week's evidence render
     in Slack and the email from the deterministic writer, each rate stated once."""
-    week = IsoWeek.of(scored.as_of - timedelta(days=7))
     card = Card(
         "agent:outcomes:refactor",
         CardKind.AGENT_OUTCOMES,
@@ -127,12 +138,7 @@ def test_the_card_reads_in_slack_and_email_with_its_evidence(scored: LoadedSampl
         ),
         (Evidence(EvidenceKind.CHANGE, "acme/platform#4001"),),
     )
-    with session_scope(scored.engine) as session:
-        payload = build_payload(session, scored.org, Recipient("vp", "VP", "UTC"), week)
-    payload = payload.model_copy(update={"cards": (*payload.cards, card_view(card))})
-    narrative = write_narrative(payload, None).narrative
-    slack = json.dumps(render_slack(payload, narrative).to_json())
-    email = render_email(payload, narrative).text
+    slack, email = _rendered(scored, card)
     title = card_title(card)
     assert title == "AI agents' refactor work went wrong more often than people's"
     for text in (slack, email):
@@ -204,7 +210,6 @@ def test_later_fixes_szz_blamed_make_the_card_when_given_to_the_windows(
 def test_good_news_and_later_fixes_read_in_slack_and_email(scored: LoadedSample) -> None:
     """The agents-better card renders as good news in Slack and the email, and where SZZ ran
     its words say later fixes were counted, with both sides' numbers of them."""
-    week = IsoWeek.of(scored.as_of - timedelta(days=7))
     card = Card(
         "agent:outcomes-better:fix",
         CardKind.AGENT_OUTCOMES_BETTER,
@@ -224,12 +229,7 @@ def test_good_news_and_later_fixes_read_in_slack_and_email(scored: LoadedSample)
             CardFact(FactKey.PEOPLE_KIND_LATER_FIXED, 4),
         ),
     )
-    with session_scope(scored.engine) as session:
-        payload = build_payload(session, scored.org, Recipient("vp", "VP", "UTC"), week)
-    payload = payload.model_copy(update={"cards": (*payload.cards, card_view(card))})
-    narrative = write_narrative(payload, None).narrative
-    slack = json.dumps(render_slack(payload, narrative).to_json())
-    email = render_email(payload, narrative).text
+    slack, email = _rendered(scored, card)
     title = card_title(card)
     assert title == "AI agents' fix work went wrong less often than people's"
     for text in (slack, email):
