@@ -9,6 +9,7 @@ from pathlib import Path
 from data.config import AgentsConfig
 from data.sources.local_git.gitlog import MinedCommit, reverted_request, reverted_sha, run_git
 from data.sources.local_git.merges import request_of
+from data.sources.local_git.mined_commit import merged_revert_words
 from data.sources.values import SourceChange, SourceChangeFile
 from scoring.authorship import AuthorKind, agent_in_message
 from scoring.change_key import ChangeKey
@@ -94,7 +95,7 @@ def branch_facts(
         )
         subject, _, body = message.partition("\n")
         # git log lists newest first: prepend to keep the branch's order.
-        reverts[:0] = revert_notes(subject, body)
+        reverts[:0] = revert_notes(subject, merged_revert_words(subject, body))
     if not authors:
         return None
     # git log lists newest first: the branch's first commit names who opened it.

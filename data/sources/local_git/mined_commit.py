@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from scoring.facts import ChangeFacts
 
-__all__ = ["MinedCommit", "reverted_request", "reverted_sha"]
+__all__ = ["MinedCommit", "merged_revert_words", "reverted_request", "reverted_sha"]
 
 _REVERTS = re.compile(r"This reverts commit ([0-9a-fA-F]{7,40})")
 # GitLab's Revert button on a merged merge request writes "This reverts merge
@@ -28,14 +28,18 @@ _SQUASH_ITEM = re.compile(r"^\* (?P<subject>\S.*)$", re.MULTILINE)
 _REVERT_SUBJECT = re.compile(r"^\s*Revert\b", re.IGNORECASE)
 
 
-def _own_words(subject: str, body: str) -> str:
-    """The part of ``body`` that speaks for the commit as a whole about what it reverts.
+def merged_revert_words(subject: str, body: str) -> str:
+    """What a commit a request merged says of itself about what it reverts, for the request.
 
-    A squash of several commits (GitHub's "* subject" list) whose own subject is no revert
-    is other work that also carried a revert: "add custom Delims support (#860)" listing
-    ``* Revert "Merge pull request #753 …"`` with its "This reverts commit …" line
-    (gin-gonic/gin). The squash is then no revert of anything, unless every squashed
-    commit was one (a revert PR of several reverts, squashed).
+    Inside a merged branch, a squash of several commits (GitHub's "* subject" list) whose
+    own subject is no revert is other work that also carried a revert: "add custom Delims
+    support (#860)" listing ``* Revert "Merge pull request #753 …"`` with its "This
+    reverts commit …" line, inside gin-gonic/gin's develop branch merged as #871 long after
+    #753's revert had landed on its own. The request merging it is then no revert of
+    anything, unless every squashed commit was one (a revert PR of several reverts). A
+    squash that landed on the branch itself keeps its note (``reverted_sha``): "Add a test
+    for GROOVY-8223 (#1055)" listing the revert of the refactoring that broke it is a
+    revert of that refactoring.
     """
     if _REVERT_SUBJECT.match(subject):
         return body
@@ -49,19 +53,15 @@ def reverted_sha(subject: str, body: str) -> str | None:
     """The sha a revert commit names (as written, possibly abbreviated), or ``None``.
 
     ``git revert`` of a merge writes ``This reverts commit X, reversing changes
-    made to Y.``: X, the merge, is what was reverted. A squash of other work that carried
-    a revert among its commits names none (``_own_words``).
+    made to Y.``: X, the merge, is what was reverted.
     """
-    body = _own_words(subject, body)
     match = _REVERTS.search(body) or _REVERTS.search(subject)
     return match.group(1).lower() if match else None
 
 
 def reverted_request(body: str, subject: str = "") -> tuple[str, int] | None:
     """The request a revert names by number: GitLab's ``This reverts merge request !N``,
-    GitHub's ``Reverts owner/repo#N``, or a subject ``Revert #N`` (project or "", N); as
-    ``reverted_sha``, not from a squash of other work that carried a revert."""
-    body = _own_words(subject, body)
+    GitHub's ``Reverts owner/repo#N``, or a subject ``Revert #N`` (project or "", N)."""
     match = (
         _REVERTS_REQUEST.search(body) or _REVERTS_PULL.search(body) or _REVERTS_PULL.match(subject)
     )

@@ -294,6 +294,20 @@ def _revert_naming_a_sha_of_another_branch(repo: GitRepo) -> tuple[str, str]:
     return _plain(revert), _plain(target)
 
 
+def _squash_of_work_that_carried_a_revert(repo: GitRepo) -> tuple[str, str]:
+    """A squash merge landed on the branch whose "* subject" list adds a test and reverts a
+    refactoring that broke it (apache/groovy's "Add a test for GROOVY-8223 (#1055)")."""
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Trivial refactoring (#5)", t(1), GRACE)
+    repo.commit(
+        {"api/app.py": "a\n", "api/test_app.py": "t\n"},
+        "Add a test for the cart (#8)\n\n* Add a test for the cart\n\n"
+        f'* Revert "Trivial refactoring (#5)"\n\nThis reverts commit {target}.\n',
+        t(3),
+        ADA,
+    )
+    return f"{REPO}#8", f"{REPO}#5"
+
+
 REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("github-revert-button-merge-commit", _github_button),
     ("revert-pr-any-branch-name", _revert_pr_any_branch),
@@ -314,6 +328,7 @@ REVERT_SHAPES: list[tuple[str, Callable[[GitRepo], tuple[str, str]]]] = [
     ("revert-merge-whose-title-github-cut", _revert_merge_whose_title_github_cut),
     ("revert-by-title-in-a-maintenance-merge", _revert_by_title_in_a_maintenance_merge),
     ("revert-naming-a-sha-of-another-branch", _revert_naming_a_sha_of_another_branch),
+    ("squash-of-work-that-carried-a-revert", _squash_of_work_that_carried_a_revert),
 ]
 
 
@@ -344,6 +359,31 @@ def test_a_branch_that_reverts_its_own_commit_reverts_nothing_that_landed(
     _merge_pr_of(repo, 7, "feature", 2, "Tweak page")
     pr = _sync(engine, repo)[f"{REPO}#7"]
     assert (pr.is_revert, pr.reverts_key) == (False, None)
+
+
+def test_a_pr_merging_a_squash_that_carried_a_landed_revert_is_no_revert_again(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A long-lived branch merged by a PR holds a squash of other work whose list carries a
+    revert that already landed on its own (gin-gonic/gin's develop merged as #871, holding
+    "add custom Delims support (#860)"): the revert is the landed one, the PR none."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    target = repo.commit({"api/app.py": "a\nb\n"}, "Ignore the OS (#3)", t(1), GRACE)
+    revert = repo.revert(target, t(2), GRACE)
+    repo.git("checkout", "-q", "-b", "develop")
+    repo.commit(
+        {"web/index.js": "x\ny\n"},
+        "Add custom delimiters (#6)\n\n* Add custom delimiters\n\n"
+        f'* Revert "Ignore the OS (#3)"\n\nThis reverts commit {target}.\n\n* Add tests\n',
+        t(3),
+        ADA,
+    )
+    _merge_pr_of(repo, 7, "develop", 4, "v1.2")
+    changes = _sync(engine, repo)
+    assert (changes[f"{REPO}#7"].is_revert, changes[f"{REPO}#7"].reverts_key) == (False, None)
+    landed = changes[_plain(revert)]
+    assert (landed.is_revert, landed.reverts_key) == (True, f"{REPO}#3")
 
 
 @pytest.mark.store_decides

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from data.sources.local_git.gitlog import MinedCommit, mine_commits, reverted_request, reverted_sha
+from data.sources.local_git.mined_commit import merged_revert_words
 from scoring.errors import SourceError
 from scoring.facts import FileChange
 from tests.data.sources.gitrepo import GitRepo, git_env
@@ -161,10 +162,11 @@ def test_reverted_sha_reads_the_standard_body() -> None:
     assert reverted_sha("Revert the revert", "no sha here") is None
 
 
-def test_a_squash_of_other_work_that_carried_a_revert_reverts_nothing(tmp_path: Path) -> None:
-    """A squash whose subject is other work and whose "* subject" list carries a revert among
-    other commits (gin-gonic/gin's "add custom Delims support (#860)") is no revert; a squash
-    of reverts only, or titled as a revert, still is."""
+def test_a_merged_squash_of_other_work_that_carried_a_revert_says_nothing_for_its_request() -> None:
+    """Inside a merged branch, a squash whose subject is other work and whose "* subject" list
+    carries a revert among other commits (gin-gonic/gin's "add custom Delims support (#860)")
+    says nothing for the request; a squash of reverts only, one titled as a revert, or one
+    commit's own message still does, and a landed squash keeps its note."""
     carried = (
         "* Add tests for cast helpers\n\n"
         '* Revert "Merge pull request #753 from gin-gonic/bug"\n\n'
@@ -172,24 +174,16 @@ def test_a_squash_of_other_work_that_carried_a_revert_reverts_nothing(tmp_path: 
         "changes made to 32cab500ecc71d2975f5699c8a65c6debb29cfbe.\n\n"
         "* Reverts gin-gonic/gin#744\n"
     )
-    assert reverted_sha("add custom Delims support (#860)", carried) is None
-    assert reverted_request(carried, "add custom Delims support (#860)") is None
-    assert reverted_sha('Revert "the bug fix" (#861)', carried) == (
+    assert merged_revert_words("add custom Delims support (#860)", carried) == ""
+    assert merged_revert_words('Revert "the bug fix" (#861)', carried) == carried
+    only_reverts = '* Revert "a"\n\nThis reverts commit abcdef1.\n\n* Revert "b"\n'
+    assert merged_revert_words("Undo last week's logging (#900)", only_reverts) == only_reverts
+    own = "This reverts commit abcdef1."
+    assert merged_revert_words("Undo a (#901)", own) == own
+    # Landed on the branch itself, the squash is read whole (apache/groovy's #1055).
+    assert reverted_sha("add custom Delims support (#860)", carried) == (
         "556287ff0856a5ad1f9a1b493c188cabeceba929"
     )
-    only_reverts = '* Revert "a"\n\nThis reverts commit abcdef1.\n\n* Revert "b"\n'
-    assert reverted_sha("Undo last week's logging (#900)", only_reverts) == "abcdef1"
-    # One commit's own message, squashed as it was: no list, its note is the commit's.
-    assert reverted_sha("Undo a (#901)", "This reverts commit abcdef1.") == "abcdef1"
-    repo = GitRepo(tmp_path / "r")
-    bad = repo.commit({"a.py": "1\n"}, "Add a", T0)
-    repo.commit(
-        {"a.py": None, "b.py": "2\n"},
-        f'Add b (#5)\n\n* Add b\n\n* Revert "Add a"\n\nThis reverts commit {bad}.\n',
-        T0 + timedelta(hours=1),
-    )
-    _, squash = _mine(repo)
-    assert (squash.change.is_revert, squash.reverts) == (False, None)
 
 
 def test_not_a_repository_is_one_sentence(tmp_path: Path) -> None:
