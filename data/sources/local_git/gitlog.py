@@ -10,8 +10,10 @@ Commits come oldest first (``--reverse`` of git's default order: a parent never
 follows its child). Merges are left out because a merge's diff repeats changes
 already counted on the branch; with ``--no-merges`` every yielded commit is one
 change. Renames are detected (git's default) and reported under the new path, so
-a renamed file keeps its history; ``-z`` gives old and new path as separate
-fields and never quotes a path, whatever characters it holds.
+a rename counts the lines it changed, not the whole file deleted and added again
+(the scorer's file history is kept by path, so the new path starts afresh there);
+``-z`` gives old and new path as separate fields and never quotes a path,
+whatever characters it holds.
 """
 
 from __future__ import annotations
