@@ -24,6 +24,7 @@ from scoring.card_terms import (
     Severity,
 )
 from scoring.weekly import WeekAggregate, WeekChange
+from scoring.work_kind import WorkKind
 
 __all__ = [
     "RULES",
@@ -131,6 +132,13 @@ def _pooled_outcomes(
     return weeks, changes, found
 
 
+def _of_a_kind(found: tuple[OutcomeGap, ...]) -> list[OutcomeGap]:
+    # A card compares agents' and people's work of one kind ("AI agents' refactor work");
+    # changes nothing classified ("unknown") mix every kind, so they name none to act on,
+    # and with later fixes counted they made warnings in the scenario bench's steady weeks.
+    return [g for g in found if g.kind is not WorkKind.UNKNOWN]
+
+
 def _outcome_facts(weeks: tuple[WeekAggregate, ...], gap: OutcomeGap) -> tuple[CardFact, ...]:
     """Both sides' numbers of one kind, and agents' later fixes where SZZ could say."""
     a, p = gap.agents, gap.people
@@ -162,11 +170,13 @@ def agent_outcomes(
     if pooled is None:
         return
     weeks, changes, found = pooled
-    gaps = outcome_gaps(
-        found,
-        r.agent_outcomes_min_changes,
-        r.agent_outcomes_min_went_wrong,
-        r.agent_outcomes_min_ratio,
+    gaps = _of_a_kind(
+        outcome_gaps(
+            found,
+            r.agent_outcomes_min_changes,
+            r.agent_outcomes_min_went_wrong,
+            r.agent_outcomes_min_ratio,
+        )
     )
     for gap in gaps:
         wrong = sorted(
@@ -205,11 +215,13 @@ def agent_outcomes_better(
     if pooled is None:
         return
     weeks, _, found = pooled
-    leads = outcome_leads(
-        found,
-        r.agent_outcomes_min_changes,
-        r.agent_outcomes_min_went_wrong,
-        r.agent_outcomes_min_ratio,
+    leads = _of_a_kind(
+        outcome_leads(
+            found,
+            r.agent_outcomes_min_changes,
+            r.agent_outcomes_min_went_wrong,
+            r.agent_outcomes_min_ratio,
+        )
     )
     if not leads:
         return

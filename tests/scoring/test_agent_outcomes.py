@@ -238,3 +238,17 @@ def test_later_fixes_szz_traced_are_in_the_facts_only_where_known() -> None:
     assert card.fact(FactKey.AGENT_KIND_WENT_WRONG) == 3
     assert card.fact(FactKey.AGENT_KIND_LATER_FIXED) == 3
     assert card.fact(FactKey.PEOPLE_KIND_LATER_FIXED) == 0
+
+
+def test_work_of_no_known_kind_makes_no_card() -> None:
+    """Agents' changes nothing classified going wrong three times as often make no warning,
+    nor good news the other way: "unknown" mixes every kind and names none to act on."""
+    unknown = WorkKind.UNKNOWN
+    before = [c for w in range(-4, 0) for c in _org(w, 3, 3, unknown)]
+    this = aggregate(_org(0, 3, 3, unknown), baseline=aggregate(before, weeks=4))
+    made = cards(this, aggregate(_org(-1, 3, 3, unknown)))
+    assert not [c for c in made if c.kind.value.startswith("agent_outcomes")]
+    before = [c for w in range(-4, 0) for c in _org(w, 0, 6, unknown)]
+    this = aggregate(_org(0, 0, 6, unknown), baseline=aggregate(before, weeks=4))
+    made = cards(this, aggregate(_org(-1, 0, 6, unknown)))
+    assert not [c for c in made if c.kind.value.startswith("agent_outcomes")]
