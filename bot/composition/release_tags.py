@@ -94,6 +94,7 @@ def undeployed_tag_lines(session: Session, org: OrgConfig) -> list[str]:
         lines.append(
             f"{name}: {len(missing)} of {len(tags)} release tags made no deploy (newest "
             f"`{missing[-1]}`): the commits each released changed no file of a service it "
-            "deploys, only files outside their paths (a release that changed only a version, a lock file, CI or release notes, say)"
+            "deploys, only files outside their paths (a release that changed only a version, "
+            "a lock file, CI or release notes, say)"
         )
     return lines
