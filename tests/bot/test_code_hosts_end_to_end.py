@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from bot.cli import main
@@ -189,15 +190,23 @@ def _world(
             yield Org(tmp_path, database_url, gitlab, github if with_github else None)
 
 
+# Both take ``engine`` for its store at head and empty (a copy, or a schema emptied): the
+# fixture's `riskbrief db upgrade` then finds nothing to do instead of migrating anew.
 @pytest.fixture
-def gitlab_org(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
+def gitlab_org(
+    tmp_path: Path, engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Org]:
     """A GitLab-only organisation on a self-managed fake GitLab, on SQLite and PostgreSQL."""
+    del engine
     yield from _world(tmp_path, database_url, monkeypatch, with_github=False)
 
 
 @pytest.fixture
-def both_org(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Org]:
+def both_org(
+    tmp_path: Path, engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Org]:
     """The same organisation with a GitHub repository beside it."""
+    del engine
     yield from _world(tmp_path, database_url, monkeypatch, with_github=True)
 
 

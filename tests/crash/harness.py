@@ -672,9 +672,13 @@ def run_trial(
         raw_before, _ = _email_counts(smtp, emails)
         result, out = _run(zygote, env, workdir, plan.mode, now, kill, switch, slack, smtp)
         runs.append(result)
-        killed = result.step is not None
+        # Only a timer kill can land between a message's final "." and the server's answer:
+        # every other kill lands where the worker waits for nothing from SMTP (a checkpoint,
+        # as smtplib returns only once the server answered and stored the message, or inside
+        # a fake's own handler), so the counts are final at once and need no settling.
+        in_flight = result.step is not None and kill is not None and kill.kind == "timer"
         raw_after = (
-            _settled_email_counts(smtp, emails) if killed else _email_counts(smtp, emails)[0]
+            _settled_email_counts(smtp, emails) if in_flight else _email_counts(smtp, emails)[0]
         )
         rows = _rows(engine, keys)
         if result.step is not None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +17,8 @@ from bot.cli import main
 from data.store.engine import make_engine
 from data.store.tables import Change, merged_time
 from tests.bot.shop import cli_workspace, merge_pr
-from tests.data.sources.gitrepo import GitRepo
+from tests.data.sources.gitrepo import GitRepo, git_env
+from tests.stores import checkpoint
 
 # A Monday: the week 2026-W47, when Berlin is UTC+1 and New York UTC-5.
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -89,10 +92,30 @@ def _build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> Clone:
     return Clone(tmp_path, name, merge_sha, commit_sha)
 
 
-@pytest.fixture(params=["acme/shop", "shop"], ids=["owner-name", "folder-name"])
-def clone(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Clone:
+@pytest.fixture(scope="module", params=["acme/shop", "shop"], ids=["owner-name", "folder-name"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Clone:
+    """The clone synced and scored once per module and name: the tests only read the clone,
+    and each gets its own copy of the store, as syncing and scoring took most of a test."""
+    with pytest.MonkeyPatch.context() as patch:
+        # What ``clean_git_env`` does for a test, for the sync run before any test's fixtures.
+        for key in [k for k in os.environ if k.startswith("GIT_")]:
+            patch.delenv(key)
+        for key, value in git_env().items():
+            patch.setenv(key, value)
+        clone = _build(tmp_path_factory.mktemp("ask-clone"), patch, str(request.param))
+    engine = make_engine(f"sqlite:///{clone.workspace / 'rb.db'}")
+    checkpoint(engine)
+    engine.dispose()
+    return clone
+
+
+@pytest.fixture
+def clone(built: Clone, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Clone:
     """The clone stored as `acme/shop` (an origin remote) or as `shop` (its folder's name)."""
-    return _build(tmp_path, monkeypatch, str(request.param))
+    shutil.copyfile(built.workspace / "rb.db", tmp_path / "rb.db")
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{tmp_path / 'rb.db'}")
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(built.workspace / "riskbrief.toml"))
+    return replace(built, workspace=tmp_path)
 
 
 def test_a_pull_request_is_found_by_every_form_a_user_knows(clone: Clone) -> None:
@@ -191,7 +214,7 @@ def test_an_ambiguous_short_sha_answers_with_the_candidates(clone: Clone) -> Non
     assert longer.exit_code == 0, longer.output
 
 
-@pytest.mark.parametrize("clone", ["acme/shop"], indirect=True)
+@pytest.mark.parametrize("built", ["acme/shop"], indirect=True)
 def test_text_pasted_from_slack_is_understood(clone: Clone) -> None:
     """`ask /risk help` and `ask "/risk pr …"` read the command after the pasted `/risk`."""
     assert clone.name == "acme/shop"
@@ -203,7 +226,7 @@ def test_text_pasted_from_slack_is_understood(clone: Clone) -> None:
     assert "`acme/shop#7`" in asked.stdout
 
 
-@pytest.mark.parametrize("clone", ["acme/shop"], indirect=True)
+@pytest.mark.parametrize("built", ["acme/shop"], indirect=True)
 def test_times_are_in_the_readers_zone_and_named(clone: Clone) -> None:
     """--as a Berlin subscriber shows Berlin times; otherwise the organisation's New York."""
     assert clone.name == "acme/shop"

@@ -19,6 +19,8 @@ from data.store.migrate import upgrade
 from data.store.tables import Change, merged_time
 from scoring.errors import ConfigError
 from tests.data.rows import T0, base, change
+from tests.samples import copy_store
+from tests.stores import checkpoint, migrated_copy
 
 ORG = """\
 # Acme's riskbrief file: this comment must survive calibration.
@@ -72,13 +74,21 @@ def _history(engine: Engine, n: int = 200) -> None:
             )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Engine:
-    """A migrated SQLite store holding the history above."""
-    engine = make_engine(f"sqlite:///{tmp_path}/riskbrief.db")
-    upgrade(engine)
+@pytest.fixture(scope="module")
+def history_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The history above in a SQLite file, written once per module for each test to copy."""
+    path = migrated_copy(tmp_path_factory.mktemp("calibrate") / "riskbrief.db")
+    engine = make_engine(f"sqlite:///{path}")
     _history(engine)
-    return engine
+    checkpoint(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def store(history_store: Path, tmp_path: Path) -> Engine:
+    """A migrated SQLite store holding the history above: this test's own copy."""
+    return copy_store(history_store, tmp_path / "riskbrief.db")
 
 
 def test_calibration_moves_points_to_what_predicts_outcomes(store: Engine) -> None:

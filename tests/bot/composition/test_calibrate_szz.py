@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,8 +18,8 @@ from bot.cli import main
 from data.config import OrgConfig, load_org_config
 from data.store.engine import make_engine, session_scope
 from evaluation.change_outcomes import SzzLabels, change_outcomes, kept_szz_labels
-from tests.data.sources.gitrepo import GitRepo, shallow_clone
-from tests.stores import migrated_copy
+from tests.data.sources.gitrepo import GitRepo, git_env, shallow_clone
+from tests.stores import checkpoint, migrated_copy
 
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -69,19 +71,50 @@ def _toml(tmp_path: Path, clone: Path | None) -> Path:
     return toml
 
 
-@pytest.fixture
-def synced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, set[str]]:
-    """The clone synced into a SQLite store by `riskbrief sync`; returns the config and bad keys."""
-    repo, bad = build_clone(tmp_path / "shop")
-    toml = _toml(tmp_path, repo.path)
-    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{tmp_path / 'rb.db'}")
-    monkeypatch.setenv("RISKBRIEF_CONFIG", str(toml))
+def _point_at(folder: Path, patch: pytest.MonkeyPatch) -> Path:
+    """riskbrief.toml naming the clone ``folder/shop``, the store ``folder/rb.db``, both set."""
+    toml = _toml(folder, folder / "shop")
+    patch.setenv("RISKBRIEF_DATABASE_URL", f"sqlite:///{folder / 'rb.db'}")
+    patch.setenv("RISKBRIEF_CONFIG", str(toml))
     # The tiny history has 9 bad changes; the threshold is for real histories.
-    monkeypatch.setattr(bot.composition.calibrate, "MIN_BAD_CHANGES", 1)
-    migrated_copy(tmp_path / "rb.db")
-    done = CliRunner().invoke(main, ["sync"])
-    assert done.exit_code == 0, done.output
-    return toml, bad
+    patch.setattr(bot.composition.calibrate, "MIN_BAD_CHANGES", 1)
+    return toml
+
+
+@pytest.fixture(scope="module")
+def synced_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
+    """The clone made and synced once per module (most of a test's time), to be copied."""
+    folder = tmp_path_factory.mktemp("szz")
+    with pytest.MonkeyPatch.context() as patch:
+        # What ``clean_git_env`` does for a test, for the sync run before any test's fixtures.
+        for key in [k for k in os.environ if k.startswith("GIT_")]:
+            patch.delenv(key)
+        for key, value in git_env().items():
+            patch.setenv(key, value)
+        _, bad = build_clone(folder / "shop")
+        _point_at(folder, patch)
+        migrated_copy(folder / "rb.db")
+        done = CliRunner().invoke(main, ["sync"])
+        assert done.exit_code == 0, done.output
+    engine = make_engine(f"sqlite:///{folder / 'rb.db'}")
+    checkpoint(engine)
+    engine.dispose()
+    return folder, bad
+
+
+@pytest.fixture
+def synced(
+    synced_once: tuple[Path, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, set[str]]:
+    """The clone synced into a SQLite store by `riskbrief sync`; returns the config and bad keys.
+
+    This test's own copy of the clone and the store (tests commit to the one and write the
+    other), at the same places under ``tmp_path``: the store holds no path of the clone.
+    """
+    folder, bad = synced_once
+    shutil.copytree(folder / "shop", tmp_path / "shop", symlinks=True)
+    shutil.copyfile(folder / "rb.db", tmp_path / "rb.db")
+    return _point_at(tmp_path, monkeypatch), bad
 
 
 def _calibrate(*args: str) -> Result:

@@ -33,7 +33,7 @@ from fakes.check_world import (
 )
 from fakes.http import Answer
 from tests import local_http
-from tests.stores import checkpoint, migrated_copy
+from tests.stores import checkpoint, load_postgres_once, migrated_copy
 
 HEAD = "a" * 40
 NEWER = "b" * 40
@@ -76,7 +76,7 @@ def store(database_url: str, request: pytest.FixtureRequest) -> Iterator[Engine]
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         eng: Engine = request.getfixturevalue("engine")
-        load_world(eng)
+        load_postgres_once(eng, "check_world", load_world)
         yield eng
         return
     assert url.database is not None

@@ -14,7 +14,6 @@ from bot.runtime.leadership import Leadership
 from data.store.deliveries import CLAIMED, claim, find_unfinished, note_destination, states
 from data.store.engine import make_engine, session_scope
 from data.store.leadership import read_lead
-from data.store.migrate import upgrade
 from data.store.tables import Subscriber
 
 pytestmark = [
@@ -37,11 +36,12 @@ class _Clock:
 
 
 @pytest.fixture
-def replicas(database_url: str) -> Iterator[tuple[Engine, Engine]]:
+def replicas(engine: Engine, database_url: str) -> Iterator[tuple[Engine, Engine]]:
     """Two replicas' engines on one migrated database, their sessions named apart."""
+    # Only ``engine``'s store is wanted: at head and emptied, far faster than migrated anew.
+    del engine
     one = make_engine(database_url, application_name="riskbrief-test-one")
     two = make_engine(database_url, application_name="riskbrief-test-two")
-    upgrade(one)
     yield one, two
     one.dispose()
     two.dispose()

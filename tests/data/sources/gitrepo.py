@@ -52,17 +52,24 @@ class GitRepo:
         author: str = "Ada Lovelace <ada@example.com>",
     ) -> str:
         """Write (str/bytes) or delete (None) files, commit them all at ``when``, return the sha."""
+        written: list[str] = []
+        removed: list[str] = []
         for name, content in files.items():
             target = self.path / name
             if content is None:
-                self.git("rm", "-q", "--", name)
+                removed.append(name)
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             if isinstance(content, bytes):
                 target.write_bytes(content)
             else:
                 target.write_text(content, encoding="utf-8")
-            self.git("add", "--", name)
+            written.append(name)
+        # One git for all the files of each kind: a git per file was most of a commit's time.
+        if removed:
+            self.git("rm", "-q", "--", *removed)
+        if written:
+            self.git("add", "--", *written)
         name, _, email = author.partition(" <")
         stamp = f"{int(when.astimezone(UTC).timestamp())} +0000"
         env = git_env() | {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
