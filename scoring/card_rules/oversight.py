@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from scoring.agent_outcomes import (
     OutcomeGap,
@@ -132,11 +132,23 @@ def _pooled_outcomes(
     return weeks, changes, found
 
 
-def _of_a_kind(found: tuple[OutcomeGap, ...]) -> list[OutcomeGap]:
+def _of_a_kind(
+    compare: Callable[[OutcomesByKind, int, int, float], tuple[OutcomeGap, ...]],
+    found: OutcomesByKind,
+    r: CardRules,
+) -> list[OutcomeGap]:
+    """``compare`` (``outcome_gaps`` or ``outcome_leads``) by the rules' numbers, for the
+    kinds of work a card can name."""
+    material = compare(
+        found,
+        r.agent_outcomes_min_changes,
+        r.agent_outcomes_min_went_wrong,
+        r.agent_outcomes_min_ratio,
+    )
     # A card compares agents' and people's work of one kind ("AI agents' refactor work");
     # changes nothing classified ("unknown") mix every kind, so they name none to act on,
     # and with later fixes counted they made warnings in the scenario bench's steady weeks.
-    return [g for g in found if g.kind is not WorkKind.UNKNOWN]
+    return [g for g in material if g.kind is not WorkKind.UNKNOWN]
 
 
 def _outcome_facts(weeks: tuple[WeekAggregate, ...], gap: OutcomeGap) -> tuple[CardFact, ...]:
@@ -170,14 +182,7 @@ def agent_outcomes(
     if pooled is None:
         return
     weeks, changes, found = pooled
-    gaps = _of_a_kind(
-        outcome_gaps(
-            found,
-            r.agent_outcomes_min_changes,
-            r.agent_outcomes_min_went_wrong,
-            r.agent_outcomes_min_ratio,
-        )
-    )
+    gaps = _of_a_kind(outcome_gaps, found, r)
     for gap in gaps:
         wrong = sorted(
             (
@@ -215,14 +220,7 @@ def agent_outcomes_better(
     if pooled is None:
         return
     weeks, _, found = pooled
-    leads = _of_a_kind(
-        outcome_leads(
-            found,
-            r.agent_outcomes_min_changes,
-            r.agent_outcomes_min_went_wrong,
-            r.agent_outcomes_min_ratio,
-        )
-    )
+    leads = _of_a_kind(outcome_leads, found, r)
     if not leads:
         return
     lead = leads[0]
