@@ -88,6 +88,14 @@ _SIGNALS = tuple(fn.__name__ for fn in CHANGE_SIGNALS)
 # moved the search's steps for the others (HDFS calibrated 0.829 -> 0.828).
 _FITTED = tuple(n for n in _SIGNALS if n != "coverage")
 _TEST_SHARE = 0.2
+# What a mined history is made by (``load_projects``' cache is keyed by these files too).
+_MINING_SOURCES = (
+    "data/sources/local_git/gitlog.py",
+    "data/sources/local_git/patch_lines.py",
+    "scoring/facts.py",
+    "scoring/fixes.py",
+    "evaluation/repo_backtest.py",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +203,13 @@ def load_projects(
     jit = _ApacheJit(apachejit)
     if bug_keys is None:
         bug_keys = jit.bug_keys()
-    digest = hashlib.sha256("\n".join(sorted(bug_keys)).encode()).hexdigest()[:12]
+    # A mined history depends on the bug list and on the code that mines it: a cache written
+    # before a change to either is not read again.
+    h = hashlib.sha256("\n".join(sorted(bug_keys)).encode())
+    root = Path(__file__).resolve().parent.parent
+    for name in _MINING_SOURCES:
+        h.update((root / name).read_bytes())
+    digest = h.hexdigest()[:12]
     out: list[Project] = []
     for key in keys:
         if key.upper() == HELD_OUT or key not in PROJECTS:

@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 # Bump when the meaning of a signal or the way points add up changes.
-SCORER_VERSION = "7"
+SCORER_VERSION = "8"
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,8 @@ class FileChange:
     ``deleted`` (``scoring.code_lines``: comments, docstrings, blank lines and
     whitespace-only changes out) when the source read the lines' text (a local
     clone, a diff); ``None`` when it has only counts (a code host's API).
+    ``previous_path`` is the path the file had before, when the change renamed
+    it: the history carries the file's past to its new path.
     """
 
     path: str
@@ -52,6 +54,7 @@ class FileChange:
     generated: bool = False
     code_added: int | None = None
     code_deleted: int | None = None
+    previous_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

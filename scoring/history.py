@@ -251,6 +251,12 @@ class History:
                 head, sep, _ = path.partition("/")
                 subsystems.add(head if sep else ".")
             state = files.get(path)
+            if state is None and f.previous_path is not None:
+                # A renamed file keeps its past: its changes, authors, fixes and lines.
+                state = files.get(f.previous_path)
+                if record and state is not None:
+                    del files[f.previous_path]
+                    files[path] = state
             if state is not None and state.visit != visit:
                 # Only a path's first entry in the change counts for the context, and it
                 # sees the state from before the change (a state this change made, or read

@@ -82,10 +82,13 @@ _FILE_FIELDS = (
     "generated",
     "code_added",
     "code_deleted",
+    "previous_path",
 )
-# Where ``_FILE_FIELDS`` hold a file's path and counts, and its lines of code.
+# Where ``_FILE_FIELDS`` hold a file's path and counts, and what only a clone or diff reads:
+# its lines of code and the path it was renamed from.
 _FILE_LINES = slice(0, 3)
-_FILE_CODE = slice(7, 9)
+_FILE_CODE = slice(7, 10)
+_UNREAD = (None, None, None)
 _REVIEW_FIELDS = ("reviewer_id", "state", "submitted_at", "comments")
 
 
@@ -134,19 +137,18 @@ def _keep_code_lines(
 ) -> list[tuple[Any, ...]]:
     """``wanted`` file rows, each without a count of code lines taking the stored one.
 
-    A code host reports counts only, a clone's sync counts lines of code too: a change
-    both report keeps its clone's count while the file's path and counts stay the same.
+    A code host reports counts only, a clone's sync counts lines of code and follows
+    renames too: a change both report keeps its clone's readings while the file's path and
+    counts stay the same.
     """
-    if all(row[_FILE_CODE] != (None, None) for row in wanted):
+    if all(row[_FILE_CODE] != _UNREAD for row in wanted):
         return wanted
-    known = {
-        tuple(row[_FILE_LINES]): row[_FILE_CODE] for row in have if row[_FILE_CODE] != (None, None)
-    }
+    known = {tuple(row[_FILE_LINES]): row[_FILE_CODE] for row in have if row[_FILE_CODE] != _UNREAD}
     if not known:
         return wanted
     out = []
     for row in wanted:
-        code = known.get(tuple(row[_FILE_LINES])) if row[_FILE_CODE] == (None, None) else None
+        code = known.get(tuple(row[_FILE_LINES])) if row[_FILE_CODE] == _UNREAD else None
         out.append(row if code is None else (*row[: _FILE_CODE.start], *code))
     return out
 
@@ -294,6 +296,7 @@ class ChangeWriter:
                         f.generated,
                         f.code_added,
                         f.code_deleted,
+                        f.previous_path,
                     )
                 )
         stored = [i for w, i in zip(written, ids, strict=True) if w.row is not None]

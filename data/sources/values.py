@@ -66,6 +66,9 @@ class SourceChangeFile:
     # ``None`` where it has only counts (a code host's API).
     code_added: int | None = None
     code_deleted: int | None = None
+    # The path the file had before, when the change renamed it (``None`` otherwise, or where
+    # the source does not say: GitHub's GraphQL files name no earlier path).
+    previous_path: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

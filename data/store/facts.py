@@ -102,6 +102,7 @@ def facts_of(
                     generated=f.generated,
                     code_added=f.code_added,
                     code_deleted=f.code_deleted,
+                    previous_path=f.previous_path,
                 )
             )
         for r in session.exec(

@@ -299,6 +299,10 @@ class ChangeFile(SQLModel, table=True):
     # source read the lines' text (a clone); NULL where it has only counts (a code host).
     code_added: int | None = None
     code_deleted: int | None = None
+    # The path the file had before, when the change renamed it: the history carries the
+    # file's past (changes, authors, fixes, lines) to its new path. NULL otherwise, or where
+    # the source does not say (GitHub's files name no earlier path).
+    previous_path: str | None = None
 
 
 class ReviewRow(SQLModel, table=True):

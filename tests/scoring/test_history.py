@@ -52,6 +52,32 @@ def test_file_and_author_figures_as_of_the_change() -> None:
     assert ctx.author_recent_changes == pytest.approx(math.exp(-3 / 365))
 
 
+def test_a_renamed_file_keeps_its_past_under_its_new_path() -> None:
+    """A move carries the file's changes, authors, fixes and lines to its new path; the old
+    path has no past left, and asking the context moves nothing."""
+    history = History()
+    history.record(_change(1, 0, "ann", ("api/a.py",)))
+    history.record(_change(2, 24, "bob", ("api/a.py",), is_fix=True))
+    moved = ChangeFacts(
+        key="r#3",
+        repository="r",
+        title="move",
+        author="cat",
+        merged_at=T0 + timedelta(hours=48),
+        files=(FileChange("core/a.py", 1, 0, previous_path="api/a.py"),),
+    )
+    asked = history.context(moved)
+    assert history.context(moved) == asked
+    ctx = history.advance(moved)
+    assert ctx == asked
+    assert (ctx.files_with_history, ctx.file_prior_changes, ctx.file_prior_devs) == (1, 2, 2)
+    assert (ctx.file_lines_before, ctx.prior_fixes_on_files) == (12, 1)
+    later = history.context(_change(4, 72, "ann", ("core/a.py", "api/a.py")))
+    assert (later.files_with_history, later.file_prior_changes, later.file_prior_devs) == (1, 3, 3)
+    assert later.file_lines_before == 13
+    assert later.files_known_to_author == 1
+
+
 def test_a_bot_gains_no_experience_and_is_no_file_author() -> None:
     """Dependabot's bumps count as file changes but add no developer and no author history."""
     bot = "49699333+dependabot[bot]@users.noreply.github.com"

@@ -124,11 +124,13 @@ def cloud_diffstat(item: Any) -> SourceChangeFile | None:
     if path is None:
         return None
     added, removed = item.get("lines_added"), item.get("lines_removed")
+    previous = nonempty_str(dig(item, "old", "path")) if kind == "renamed" else None
     return SourceChangeFile(
         path=path,
         added=added if isinstance(added, int) else 0,
         deleted=removed if isinstance(removed, int) else 0,
         change_type=kind,
+        previous_path=previous if previous != path else None,
     )
 
 

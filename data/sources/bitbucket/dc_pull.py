@@ -92,7 +92,9 @@ def dc_files(changes: Sequence[Any], diff: Any) -> tuple[SourceChangeFile, ...]:
             continue
         kind = _DC_KINDS.get(str(dig(change, "type")), "modified")
         added, deleted = counts.get(path, (0, 0))
-        out.append(SourceChangeFile(path, added, deleted, kind))
+        # A move names where the file was (``srcPath``); a copy's source keeps its own past.
+        previous = nonempty_str(dig(change, "srcPath", "toString")) if kind == "renamed" else None
+        out.append(SourceChangeFile(path, added, deleted, kind, previous_path=previous))
     return tuple(out)
 
 

@@ -159,6 +159,7 @@ def diff_file(item: Any) -> SourceChangeFile:
         deleted=deleted,
         change_type=kind,
         generated=item.get("generated_file") is True,
+        previous_path=_field(item, "old_path", str) if kind == "renamed" else None,
     )
 
 
@@ -259,6 +260,7 @@ def change_record(
                 f.change_type,
                 owners_of(f.path, merged_at),
                 f.generated,
+                previous_path=f.previous_path,
             )
             for f in files
         )

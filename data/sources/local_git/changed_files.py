@@ -48,8 +48,10 @@ def diff_numstat(path: Path, base: str, head: str | None) -> list[SourceChangeFi
             continue
         added, deleted, name = field.split("\t", 2)
         kind = "modified"
+        previous = None
         if not name:
             # A rename: the old path and then the new one follow as their own fields.
+            previous = fields[i] if i < len(fields) else None
             name = fields[i + 1] if i + 1 < len(fields) else ""
             i += 2
             kind = "renamed"
@@ -60,6 +62,7 @@ def diff_numstat(path: Path, base: str, head: str | None) -> list[SourceChangeFi
                 0 if added == "-" else int(added),
                 0 if deleted == "-" else int(deleted),
                 kind,
+                previous_path=previous,
             )
         )
     return out
@@ -89,6 +92,7 @@ def scored_files(
                 f.generated,
                 f.code_added,
                 f.code_deleted,
+                f.previous_path,
             )
         )
     return tuple(out)

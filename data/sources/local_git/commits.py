@@ -163,7 +163,13 @@ def commit_record(
         head_branch=head,
         files=tuple(
             SourceChangeFile(
-                f.path, f.added, f.deleted, code_added=f.code_added, code_deleted=f.code_deleted
+                f.path,
+                f.added,
+                f.deleted,
+                "modified" if f.previous_path is None else "renamed",
+                code_added=f.code_added,
+                code_deleted=f.code_deleted,
+                previous_path=f.previous_path,
             )
             for f in c.files
         ),

@@ -10,8 +10,9 @@ Commits come oldest first (``--reverse`` of git's default order: a parent never
 follows its child). Merges are left out because a merge's diff repeats changes
 already counted on the branch; with ``--no-merges`` every yielded commit is one
 change. Renames are detected (git's default) and reported under the new path, so
-a rename counts the lines it changed, not the whole file deleted and added again
-(the scorer's file history is kept by path, so the new path starts afresh there);
+a rename counts the lines it changed, not the whole file deleted and added again,
+and names the path it came from (``FileChange.previous_path``: the scorer's file
+history follows it);
 ``-z`` gives old and new path as separate fields and never quotes a path,
 whatever characters it holds.
 """
@@ -168,11 +169,15 @@ def _parse(
             pending, counts = _Pending(header, [], []), None
         elif field and pending is not None:
             added, deleted, path = _text(field).split("\t", 2)
+            previous = None
             if not path:
                 # A rename: the old path and then the new one follow as their own fields.
-                pending.old_paths.append(_text(reader.until(b"\0")))
+                previous = _text(reader.until(b"\0"))
+                pending.old_paths.append(previous)
                 path = _text(reader.until(b"\0"))
-            pending.files.append(FileChange(path, _lines(added), _lines(deleted)))
+            pending.files.append(
+                FileChange(path, _lines(added), _lines(deleted), previous_path=previous)
+            )
         elif patches and pending is not None and not field:
             code = {}
             for patch in reader.file_patches():

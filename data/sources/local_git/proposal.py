@@ -211,6 +211,7 @@ def diff_proposal(
             f.status,
             code_added=f.code_added,
             code_deleted=f.code_deleted,
+            previous_path=f.old_path if f.status == "renamed" else None,
         )
         for f in files
     ]
@@ -228,6 +229,7 @@ def diff_proposal(
                 org.service_for_path(repository, f.path) if org is not None else None,
                 code_added=f.code_added,
                 code_deleted=f.code_deleted,
+                previous_path=f.previous_path,
             )
             for f in records
         )

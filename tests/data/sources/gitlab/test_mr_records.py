@@ -91,12 +91,14 @@ def test_draft_is_read_from_draft_else_work_in_progress(
 
 
 def test_diff_lines_are_counted_from_the_hunks_and_kinds_from_the_flags() -> None:
-    """Added and deleted lines come from the diff text; new/deleted/renamed from GitLab's flags."""
+    """Added and deleted lines come from the diff text; new/deleted/renamed from GitLab's flags,
+    and a renamed file's old path."""
     diff = "@@ -1,2 +1,3 @@\n context\n-gone\n+one\n+two\n\\\\ No newline at end of file\n"
     f = diff_file({"old_path": "a.py", "new_path": "b.py", "renamed_file": True, "diff": diff})
     assert (f.path, f.added, f.deleted, f.change_type) == ("b.py", 2, 1, "renamed")
+    assert f.previous_path == "a.py"
     gone = diff_file({"old_path": "c.py", "new_path": "c.py", "deleted_file": True, "diff": ""})
-    assert (gone.path, gone.change_type) == ("c.py", "deleted")
+    assert (gone.path, gone.change_type, gone.previous_path) == ("c.py", "deleted", None)
 
 
 def test_an_approval_withdrawn_is_not_in_force_and_a_renewed_one_is_dated_anew() -> None:

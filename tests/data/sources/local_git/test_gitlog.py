@@ -75,7 +75,8 @@ def test_binary_file_counts_no_lines_and_odd_paths_survive(tmp_path: Path) -> No
 
 
 def test_rename_is_reported_under_the_new_path(tmp_path: Path) -> None:
-    """A moved and edited file appears once, under its new path, with the edit's line counts."""
+    """A moved and edited file appears once, under its new path, with the edit's line counts and
+    the path it had before."""
     repo = GitRepo(tmp_path / "r")
     body = "".join(f"line {i}\n" for i in range(20))
     repo.commit({"src/old name.py": body}, "Add", T0)
@@ -84,7 +85,9 @@ def test_rename_is_reported_under_the_new_path(tmp_path: Path) -> None:
     repo.commit({"pkg/new name.py": body + "extra\n"}, "Move", T0 + timedelta(hours=1))
     _, moved = _mine(repo)
     assert moved.change.files == (
-        FileChange("pkg/new name.py", 1, 0, code_added=1, code_deleted=0),
+        FileChange(
+            "pkg/new name.py", 1, 0, code_added=1, code_deleted=0, previous_path="src/old name.py"
+        ),
     )
 
 

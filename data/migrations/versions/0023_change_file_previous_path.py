@@ -1,0 +1,28 @@
+"""change_file.previous_path: the path a renamed file had before, so its history follows it
+
+Revision ID: 0023
+Revises: 0022
+Create Date: 2026-11-27
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0023"
+down_revision: str | None = "0022"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # NULL for every file stored before: those changes keep reading a renamed file as new
+    # until their source writes them again.
+    with op.batch_alter_table("change_file", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("previous_path", sa.String(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("change_file", schema=None) as batch_op:
+        batch_op.drop_column("previous_path")

@@ -1,0 +1,93 @@
+"""A clone synced into the store keeps where each renamed file came from, and its history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.cli import main
+from data.config import OrgConfig
+from data.ingest import Ingest
+from data.sources.values import SourceChange, SourceChangeFile
+from data.store.tables import ChangeFile, RiskScoreRow
+from scoring.change_key import ChangeKey
+from tests.data.sources.gitrepo import GitRepo
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+_CART = "".join(f"def step_{i}(cart):\n    return cart + {i}\n\n" for i in range(20))
+
+
+def _toml(clone: Path) -> str:
+    return (
+        f'[organisation]\nname = "Acme"\n\n[[repositories]]\nname = "acme/shop"\npath = "{clone}"\n'
+        '\n[[services]]\nkey = "shop"\nrepository = "acme/shop"\npaths = ["src/**"]\n'
+    )
+
+
+def test_a_moved_file_keeps_its_lines_in_the_explanation(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file moved and edited is stored with its old path, and the move's size line counts the
+    lines the file held under that path, as git shows them."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"src/shop/cart.py": _CART}, "Start", T0)
+    repo.commit({"src/shop/cart.py": _CART + "x = 1\n"}, "Grow", T0 + timedelta(days=1))
+    (repo.path / "src" / "shop" / "basket").mkdir()
+    repo.git("mv", "src/shop/cart.py", "src/shop/basket/cart.py")
+    moved = repo.commit(
+        {"src/shop/basket/cart.py": _CART + "x = 1\ny = 2\n"}, "Move", T0 + timedelta(days=2)
+    )
+    held = len(repo.git("show", f"{moved}^:src/shop/cart.py").splitlines())
+    config = tmp_path / "riskbrief.toml"
+    config.write_text(_toml(repo.path), encoding="utf-8")
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(config))
+    for command in (["sync"], ["score"]):
+        done = CliRunner().invoke(main, command)
+        assert done.exit_code == 0, done.output
+    key = str(ChangeKey.commit("acme/shop", moved))
+    with Session(engine) as session:
+        stored = [
+            (f.path, f.previous_path)
+            for f in session.exec(select(ChangeFile).order_by(col(ChangeFile.id)))
+        ]
+        (row,) = [r for r in session.exec(select(RiskScoreRow)) if r.subject_key == key]
+    assert stored[-1] == ("src/shop/basket/cart.py", "src/shop/cart.py")
+    assert [p for _, p in stored[:-1]] == [None, None]
+    (size,) = [s for s in row.signals if s["name"] == "size"]
+    assert f"in files that held {held} lines" in size["explanation"], size
+
+
+def test_a_code_hosts_report_keeps_the_clones_old_path(engine: Engine, org: OrgConfig) -> None:
+    """GitHub names no earlier path: a change the clone stored as a move keeps its old path
+    while the host's counts agree."""
+
+    def record(*files: SourceChangeFile) -> SourceChange:
+        return SourceChange(
+            key="acme/shop#1",
+            repository="acme/shop",
+            author="alice",
+            merged_at=T0,
+            title="Move the cart",
+            number=1,
+            files=files,
+        )
+
+    path = "checkout/basket.py"
+    for files in (
+        (SourceChangeFile(path, 2, 0, "renamed", previous_path="checkout/cart.py"),),
+        (SourceChangeFile(path, 2, 0, "renamed"),),
+    ):
+        with Session(engine) as session:
+            Ingest(session, org).changes([record(*files)])
+            session.commit()
+        with Session(engine) as session:
+            rows = session.exec(select(ChangeFile)).all()
+            assert [(f.path, f.previous_path) for f in rows] == [(path, "checkout/cart.py")]
