@@ -17,10 +17,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # NULL for every file stored before: those changes keep reading a renamed file as new
-    # until their source writes them again.
+    # NULL for every file stored before: those changes read a renamed file as new until their
+    # source writes them again.
     with op.batch_alter_table("change_file", schema=None) as batch_op:
         batch_op.add_column(sa.Column("previous_path", sa.String(), nullable=True))
+    # A clone's next sync reads its whole history once more (its commit cursor forgotten, as
+    # when a branch is rewritten; upserts by key make that safe), so the changes it stored
+    # learn their renames. Its tag cursor stays: deploys do not depend on them.
+    state = sa.table("sync_state", sa.column("source", sa.String()))
+    op.execute(state.delete().where(state.c.source == "git"))
 
 
 def downgrade() -> None:

@@ -192,6 +192,36 @@ def test_migration_0009_keeps_top_signals_as_a_list_and_back(database_url: str) 
     assert joined == stored
 
 
+def test_migration_0023_makes_each_clone_read_again_and_keeps_other_cursors(
+    database_url: str,
+) -> None:
+    """Only clones' commit cursors go, so their next sync learns renames; tags' and every other
+    source's cursors stay."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0022")
+    state = sa.table(
+        "sync_state",
+        sa.column("source"),
+        sa.column("scope"),
+        sa.column("cursor"),
+        sa.column("updated_at", sa.DateTime()),
+    )
+    rows = [("git", "acme/shop"), ("git-tags", "acme/shop"), ("github", "acme/api")]
+    with engine.begin() as conn:
+        conn.execute(
+            state.insert(),
+            [
+                {"source": s, "scope": c, "cursor": "x", "updated_at": datetime(2026, 11, 20)}
+                for s, c in rows
+            ],
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        left = sorted(conn.execute(sa.select(state.c.source, state.c.scope)).all())
+    engine.dispose()
+    assert [tuple(r) for r in left] == [("git-tags", "acme/shop"), ("github", "acme/api")]
+
+
 def test_migration_0012_keeps_stored_changes_merged_and_a_downgrade_drops_open_ones(
     database_url: str,
 ) -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from bot.cli import main
 from data.config import OrgConfig
 from data.ingest import Ingest
 from data.sources.values import SourceChange, SourceChangeFile
-from data.store.tables import ChangeFile, RiskScoreRow
+from data.store.tables import Change, ChangeFile, RiskScoreRow, SyncState
 from scoring.change_key import ChangeKey
 from tests.data.sources.gitrepo import GitRepo
 
@@ -63,6 +63,44 @@ def test_a_moved_file_keeps_its_lines_in_the_explanation(
     assert [p for _, p in stored[:-1]] == [None, None]
     (size,) = [s for s in row.signals if s["name"] == "size"]
     assert f"in files that held {held} lines" in size["explanation"], size
+
+
+def test_a_clone_read_again_from_the_start_stores_no_change_twice(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With its commit cursor gone (migration 0023), a clone's sync reads every commit again:
+    the same changes, none twice, each moved file now with its old path."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"src/shop/cart.py": _CART}, "Start", T0)
+    (repo.path / "src" / "shop" / "basket").mkdir()
+    repo.git("mv", "src/shop/cart.py", "src/shop/basket/cart.py")
+    repo.commit({"src/shop/basket/cart.py": _CART + "y = 2\n"}, "Move", T0 + timedelta(days=1))
+    config = tmp_path / "riskbrief.toml"
+    config.write_text(_toml(repo.path), encoding="utf-8")
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(config))
+
+    def sync() -> list[tuple[str, str, str | None]]:
+        done = CliRunner().invoke(main, ["sync"])
+        assert done.exit_code == 0, done.output
+        with Session(engine) as session:
+            found = session.exec(
+                select(Change.key, ChangeFile.path, ChangeFile.previous_path)
+                .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
+                .order_by(col(Change.key), col(ChangeFile.path))
+            )
+            return [(key, path, old) for key, path, old in found]
+
+    first = sync()
+    with Session(engine) as session:
+        for f in session.exec(select(ChangeFile)):
+            f.previous_path = None
+            session.add(f)
+        session.exec(delete(SyncState).where(col(SyncState.source) == "git"))
+        session.commit()
+    assert sync() == first
+    assert len(first) == 2
+    assert ("src/shop/basket/cart.py", "src/shop/cart.py") in [(p, o) for _, p, o in first]
 
 
 def test_a_code_hosts_report_keeps_the_clones_old_path(engine: Engine, org: OrgConfig) -> None:
