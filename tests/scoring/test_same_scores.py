@@ -4,9 +4,9 @@
 before the speed work of issue 49 (commit 0914528): each change's score, band and
 typical score, each signal's points (those with any) and the measured signals'
 explanations, floats exactly as ``repr`` writes them. Speed work must leave every one of
-them as it was. Recorded again for model version 2 (fitted on histories that follow
-renames, 2026-11-27), which moved the scores on purpose. A change meant to move scores
-records the file again::
+them as it was (the size line's words since lost "at a quarter" and "at a tenth", which
+described the hand-set scorer, by hand in the file; every number is as recorded). A change
+meant to move scores records the file again::
 
     PYTHONPATH=. python tests/scoring/test_same_scores.py > tests/scoring/same_scores.json
 """
