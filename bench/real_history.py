@@ -92,6 +92,7 @@ _TEST_SHARE = 0.2
 _MINING_SOURCES = (
     "data/sources/local_git/gitlog.py",
     "data/sources/local_git/patch_lines.py",
+    "data/sources/local_git/file_lengths.py",
     "scoring/facts.py",
     "scoring/fixes.py",
     "evaluation/repo_backtest.py",

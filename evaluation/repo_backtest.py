@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
+from data.sources.local_git.file_lengths import FileLengths
 from data.sources.local_git.gitlog import MinedCommit, mine_commits, run_git
 from evaluation.szz import bug_inducing
 from scoring.calibration import fit_weights
@@ -147,7 +148,9 @@ def mine_window(
     history: list[ChangeFacts] = []
     window: list[tuple[str, ChangeFacts]] = []
     fixes: list[MinedCommit] = []
-    for commit in mine_commits(repo, bug_keys=bug_keys):
+    with FileLengths(repo) as lengths:
+        commits = [lengths.before(c) for c in mine_commits(repo, bug_keys=bug_keys)]
+    for commit in commits:
         at = commit.change.merged_at
         if at <= end:
             history.append(commit.change)

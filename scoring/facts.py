@@ -43,7 +43,10 @@ class FileChange:
     whitespace-only changes out) when the source read the lines' text (a local
     clone, a diff); ``None`` when it has only counts (a code host's API).
     ``previous_path`` is the path the file had before, when the change renamed
-    it: the history carries the file's past to its new path.
+    it: the history carries the file's past to its new path. ``lines_before`` is
+    the lines the file held just before the change where the source read them (a
+    clone: git's blob at the parent, 0 for a new file); ``None`` elsewhere, where the
+    history's own running sum stands in.
     """
 
     path: str
@@ -55,6 +58,7 @@ class FileChange:
     code_added: int | None = None
     code_deleted: int | None = None
     previous_path: str | None = None
+    lines_before: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

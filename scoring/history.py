@@ -74,7 +74,8 @@ class HistoryContext:
     file_prior_devs: int = 0
     # Mean days since the touched files with history last changed.
     file_age_days: float | None = None
-    # Lines in the touched files before the change (as far as the history saw them grow).
+    # Lines in the touched files before the change: git's count where the source read it, else
+    # as far as the history saw the files grow.
     file_lines_before: int = 0
     # The author's earlier changes weighted by recency, and those in the touched subsystems.
     author_recent_changes: float = 0.0
@@ -257,6 +258,7 @@ class History:
                 if record and state is not None:
                     del files[f.previous_path]
                     files[path] = state
+            held = f.lines_before
             if state is not None and state.visit != visit:
                 # Only a path's first entry in the change counts for the context, and it
                 # sees the state from before the change (a state this change made, or read
@@ -273,18 +275,22 @@ class History:
                     devs = n
                 prior_changes += state.changes
                 age_sum += now - state.last
-                lines_before += state.lines
+                # What git says the file held where the source read it (Kamei's LT), else
+                # the running sum of lines added less deleted, which drifts.
+                lines_before += state.lines if held is None else held
                 fixes += state.fixes
+            elif state is None and held is not None:
+                lines_before += held
             if not record:
                 continue
             # A file's line count never goes below zero (``max(0, …)`` without the call).
             if state is None:
-                lines = f.added - f.deleted
+                lines = f.added - f.deleted if held is None else held + f.added - f.deleted
                 files[path] = _FileState(
                     1, now, lines if lines > 0 else 0, fix, set() if bot else {author}, visit
                 )
                 continue
-            lines = state.lines + f.added - f.deleted
+            lines = (state.lines if held is None else held) + f.added - f.deleted
             state.changes += 1
             state.last = now
             state.lines = lines if lines > 0 else 0

@@ -83,12 +83,13 @@ _FILE_FIELDS = (
     "code_added",
     "code_deleted",
     "previous_path",
+    "lines_before",
 )
 # Where ``_FILE_FIELDS`` hold a file's path and counts, and what only a clone or diff reads:
-# its lines of code and the path it was renamed from.
+# its lines of code, the path it was renamed from and the lines it held before.
 _FILE_LINES = slice(0, 3)
-_FILE_CODE = slice(7, 10)
-_UNREAD = (None, None, None)
+_FILE_CODE = slice(7, 11)
+_UNREAD = (None, None, None, None)
 _REVIEW_FIELDS = ("reviewer_id", "state", "submitted_at", "comments")
 
 
@@ -137,9 +138,9 @@ def _keep_code_lines(
 ) -> list[tuple[Any, ...]]:
     """``wanted`` file rows, each without a count of code lines taking the stored one.
 
-    A code host reports counts only, a clone's sync counts lines of code and follows
-    renames too: a change both report keeps its clone's readings while the file's path and
-    counts stay the same.
+    A code host reports counts only, a clone's sync counts lines of code, follows
+    renames and reads each file's length too: a change both report keeps its clone's
+    readings while the file's path and counts stay the same.
     """
     if all(row[_FILE_CODE] != _UNREAD for row in wanted):
         return wanted
@@ -297,6 +298,7 @@ class ChangeWriter:
                         f.code_added,
                         f.code_deleted,
                         f.previous_path,
+                        f.lines_before,
                     )
                 )
         stored = [i for w, i in zip(written, ids, strict=True) if w.row is not None]

@@ -69,6 +69,8 @@ class SourceChangeFile:
     # The path the file had before, when the change renamed it (``None`` otherwise, or where
     # the source does not say: GitHub's GraphQL files name no earlier path).
     previous_path: str | None = None
+    # The lines the file held just before the change, where a clone read them from git.
+    lines_before: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,6 +103,7 @@ def facts_of(
                     code_added=f.code_added,
                     code_deleted=f.code_deleted,
                     previous_path=f.previous_path,
+                    lines_before=f.lines_before,
                 )
             )
         for r in session.exec(

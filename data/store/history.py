@@ -114,14 +114,17 @@ def _merged_changes(session: Session, bugs: BugIssues) -> list[ChangeFacts]:
             col(ChangeFile.deleted),
             col(ChangeFile.service_id),
             col(ChangeFile.previous_path),
+            col(ChangeFile.lines_before),
         )
         .join(Change, col(Change.id) == col(ChangeFile.change_id))
         .where(merged)
         .order_by(col(ChangeFile.id))
     )
-    for change_id, path, added, deleted, service_id, previous in session.execute(file_rows):
+    for change_id, path, added, deleted, service_id, previous, held in session.execute(file_rows):
         service = services.get(service_id) if service_id else None
-        files[change_id].append(FileChange(path, added, deleted, service, previous_path=previous))
+        files[change_id].append(
+            FileChange(path, added, deleted, service, previous_path=previous, lines_before=held)
+        )
     out: list[ChangeFacts] = []
     query = sa.select(
         col(Change.id),

@@ -303,6 +303,9 @@ class ChangeFile(SQLModel, table=True):
     # file's past (changes, authors, fixes, lines) to its new path. NULL otherwise, or where
     # the source does not say (GitHub's files name no earlier path).
     previous_path: str | None = None
+    # The lines the file held just before the change, where a clone read them from git; NULL
+    # elsewhere (the history's running sum of lines added less deleted stands in).
+    lines_before: int | None = None
 
 
 class ReviewRow(SQLModel, table=True):

@@ -78,6 +78,27 @@ def test_a_renamed_file_keeps_its_past_under_its_new_path() -> None:
     assert later.files_known_to_author == 1
 
 
+def test_git_s_count_of_a_file_s_lines_wins_over_the_running_sum() -> None:
+    """Where the source read what a file held, the context says that, counts files new to the
+    history too, and the file's later count starts from it; elsewhere the running sum stands."""
+    history = History()
+    history.record(_change(1, 0, "ann", ("api/a.py",)))
+    told = ChangeFacts(
+        key="r#2",
+        repository="r",
+        title="grow",
+        author="bob",
+        merged_at=T0 + timedelta(hours=1),
+        files=(
+            FileChange("api/a.py", 5, 0, lines_before=40),
+            FileChange("api/b.py", 1, 0, lines_before=9),
+        ),
+    )
+    assert history.advance(told).file_lines_before == 49
+    later = history.context(_change(3, 2, "ann", ("api/a.py", "api/b.py")))
+    assert later.file_lines_before == 45 + 10
+
+
 def test_a_bot_gains_no_experience_and_is_no_file_author() -> None:
     """Dependabot's bumps count as file changes but add no developer and no author history."""
     bot = "49699333+dependabot[bot]@users.noreply.github.com"

@@ -1,4 +1,5 @@
-"""change_file.previous_path: the path a renamed file had before, so its history follows it
+"""change_file.previous_path and lines_before: the path a renamed file had before, so its
+history follows it, and the lines a file held before a change, as a clone's git has them
 
 Revision ID: 0023
 Revises: 0022
@@ -21,13 +22,15 @@ def upgrade() -> None:
     # source writes them again.
     with op.batch_alter_table("change_file", schema=None) as batch_op:
         batch_op.add_column(sa.Column("previous_path", sa.String(), nullable=True))
+        batch_op.add_column(sa.Column("lines_before", sa.Integer(), nullable=True))
     # A clone's next sync reads its whole history once more (its commit cursor forgotten, as
     # when a branch is rewritten; upserts by key make that safe), so the changes it stored
-    # learn their renames. Its tag cursor stays: deploys do not depend on them.
+    # learn their renames and their files' lengths. Its tag cursor stays: deploys do not depend on them.
     state = sa.table("sync_state", sa.column("source", sa.String()))
     op.execute(state.delete().where(state.c.source == "git"))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("change_file", schema=None) as batch_op:
+        batch_op.drop_column("lines_before")
         batch_op.drop_column("previous_path")

@@ -170,6 +170,7 @@ def commit_record(
                 code_added=f.code_added,
                 code_deleted=f.code_deleted,
                 previous_path=f.previous_path,
+                lines_before=f.lines_before,
             )
             for f in c.files
         ),

@@ -42,6 +42,7 @@ from data.sources.local_git.clone import (
     default_target,
     merge_base,
 )
+from data.sources.local_git.file_lengths import FileLengths
 from data.sources.local_git.gitlog import reverted_sha, run_git
 from data.sources.values import SourceChangeFile
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
@@ -172,7 +173,7 @@ def clone_proposal(
         author=who,
         merged_at=now or utcnow(),
         merged=False,
-        files=scored_files(top, records, repository, org, head_sha),
+        files=_lengths_at(top, base_sha, scored_files(top, records, repository, org, head_sha)),
         author_is_agent=agent_authored,
         author_is_bot=bot,
         is_revert=title.startswith('Revert "') or reverted_sha(title, body) is not None,
@@ -184,6 +185,12 @@ def clone_proposal(
         reviews_known=False,
     )
     return Proposal(change, base_sha, None if worktree else head_sha, tuple(notes), target)
+
+
+def _lengths_at(top: Path, base: str, files: tuple[FileChange, ...]) -> tuple[FileChange, ...]:
+    """``files`` with the lines each held at ``base``, where the change starts from."""
+    with FileLengths(top) as lengths:
+        return lengths.at(base, files)
 
 
 def _default_kind(name: str = "", email: str = "") -> AuthorKind:

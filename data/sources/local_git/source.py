@@ -22,6 +22,7 @@ from data.config import AgentsConfig, OrgConfig, RepositoryConfig
 from data.sources.local_git.carriers import release_carriers
 from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
+from data.sources.local_git.file_lengths import FileLengths
 from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.git_command import cut_commits
 from data.sources.local_git.gitlog import (
@@ -114,10 +115,11 @@ class LocalGitSource:
         owners: CloneCodeowners,
         reverts: RevertTargets,
         generated: GeneratedFiles,
+        lengths: FileLengths,
     ) -> SourceChange:
         """The change ``landed`` is, landed on the branch by ``chain`` (itself or a merge)."""
         branch = branch_facts(self.path, landed, self.agents)
-        record = commit_record(landed, self.repository, branch, self.agents)
+        record = commit_record(lengths.before(landed), self.repository, branch, self.agents)
         record = replace(record, files=generated.files(landed.sha, owners.files(record.files)))
         if landed is not chain:
             # It reached the branch when the merge did, whenever it was written.
@@ -138,6 +140,7 @@ class LocalGitSource:
         generated: GeneratedFiles,
         claimed: dict[str, str],
         carriers: frozenset[str],
+        lengths: FileLengths,
     ) -> None:
         """The commits of release tags (made after ``seen``) that the branch does not reach, as
         changes: a maintenance branch's own fixes, which its releases ship.
@@ -159,7 +162,7 @@ class LocalGitSource:
                 for landed in landed_commits(self.path, self.repository, commit, (rev,), carriers):
                     if landed.cut:
                         continue
-                    record = self._record(landed, commit, owners, reverts, generated)
+                    record = self._record(landed, commit, owners, reverts, generated, lengths)
                     batch.append(_own_key(_off_branch_key(record, landed), claimed))
             hidden.append(tip)
             if len(batch) >= self.batch:
@@ -231,6 +234,10 @@ class LocalGitSource:
 
     def sync(self, run: SyncRun) -> None:
         """Mine commits after the saved one in batches, then deploy tags newer than the saved."""
+        with FileLengths(self.path) as lengths:
+            self._sync(run, lengths)
+
+    def _sync(self, run: SyncRun, lengths: FileLengths) -> None:
         scope = self.repository
         rev = self._rev()
         after = self._known(run.cursor("git", scope).cursor)
@@ -263,7 +270,7 @@ class LocalGitSource:
                     # No one made its whole tree then: no change to store or score.
                     passed += 1
                     continue
-                record = self._record(landed, commit, owners, reverts, generated)
+                record = self._record(landed, commit, owners, reverts, generated, lengths)
                 batch.append(_own_key(record, claimed))
                 if landed.author_name.strip() and record.author:
                     people[record.author] = SourcePerson(record.author, landed.author_name.strip())
@@ -283,7 +290,7 @@ class LocalGitSource:
         dropped: list[str] = []
         if self.deploy_tags:
             seen = None if regained else run.cursor("git-tags", scope).watermark
-            self._off_branch(run, rev, seen, reverts, generated, claimed, carriers)
+            self._off_branch(run, rev, seen, reverts, generated, claimed, carriers, lengths)
             deploys = list(
                 tag_deploys(
                     self.path,

@@ -74,7 +74,8 @@ def repo(tmp_path: Path) -> GitRepo:
 
 
 def test_a_branch_is_read_against_its_merge_base_with_main(repo: GitRepo) -> None:
-    """Files, lines, services, owners, author and agent credit of the branch's two commits."""
+    """Files, lines, services, owners, lengths at the base, author and agent credit of the
+    branch's two commits."""
     p = clone_proposal(repo.path, _ORG, now=NOW)
     c = p.change
     main = repo.git("rev-parse", "main").strip()
@@ -93,6 +94,12 @@ def test_a_branch_is_read_against_its_merge_base_with_main(repo: GitRepo) -> Non
     assert files["web/b.py"].service == "web"
     assert files["pay/a.py"].owners == ("@alice",)
     assert files["web/b.py"].owners == ()
+    # What each file held at the merge base, as git has it; a new file held nothing.
+    assert [files[p].lines_before for p in ("pay/a.py", "web/b.py", "pay/tests/test_a.py")] == [
+        1,
+        1,
+        0,
+    ]
 
 
 def test_default_base_is_the_merge_base_even_after_main_moved_on(repo: GitRepo) -> None:

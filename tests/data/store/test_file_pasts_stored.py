@@ -1,4 +1,5 @@
-"""A clone synced into the store keeps where each renamed file came from, and its history."""
+"""A clone synced into the store keeps where each renamed file came from and what each file
+held before a change, as git has them."""
 
 from __future__ import annotations
 
@@ -101,6 +102,43 @@ def test_a_clone_read_again_from_the_start_stores_no_change_twice(
     assert sync() == first
     assert len(first) == 2
     assert ("src/shop/basket/cart.py", "src/shop/cart.py") in [(p, o) for _, p, o in first]
+
+
+def test_work_landed_twice_leaves_the_lines_git_counts(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fix made on a maintenance branch, cherry-picked to main, and the branch then merged
+    forward lands twice in the history; the next change's size line still counts the lines
+    git shows its file held, and they are stored with each file."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"src/shop/cart.py": _CART}, "Start", T0)
+    repo.git("branch", "stable")
+    repo.git("checkout", "-q", "stable")
+    fixed = _CART + "".join(f"FIX_{i} = {i}\n" for i in range(10))
+    repo.commit({"src/shop/cart.py": fixed}, "Fix the cart", T0 + timedelta(days=1))
+    repo.git("checkout", "-q", "main")
+    # The same fix picked onto main: git shows it once in the file, the history twice.
+    repo.commit({"src/shop/cart.py": fixed}, "Fix the cart (picked)", T0 + timedelta(days=2))
+    repo.merge("stable", "Merge stable forward", T0 + timedelta(days=3))
+    last = repo.commit({"src/shop/cart.py": fixed + "z = 3\n"}, "Grow", T0 + timedelta(days=4))
+    held = len(repo.git("show", f"{last}^:src/shop/cart.py").splitlines())
+    config = tmp_path / "riskbrief.toml"
+    config.write_text(_toml(repo.path), encoding="utf-8")
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(config))
+    for command in (["sync"], ["score"]):
+        done = CliRunner().invoke(main, command)
+        assert done.exit_code == 0, done.output
+    key = str(ChangeKey.commit("acme/shop", last))
+    with Session(engine) as session:
+        lengths = [
+            f.lines_before for f in session.exec(select(ChangeFile).order_by(col(ChangeFile.id)))
+        ]
+        (row,) = [r for r in session.exec(select(RiskScoreRow)) if r.subject_key == key]
+    assert lengths[0] == 0
+    assert lengths[-1] == held
+    (size,) = [s for s in row.signals if s["name"] == "size"]
+    assert f"in files that held {held} lines" in size["explanation"], size
 
 
 def test_a_code_hosts_report_keeps_the_clones_old_path(engine: Engine, org: OrgConfig) -> None:
