@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import Session
 
 from bot.answers.access import Access
@@ -16,7 +18,7 @@ from bot.answers.lines import (
     service_name,
     team_word_lines,
 )
-from bot.answers.lookups import find_changes, local_time
+from bot.answers.lookups import find_changes, local_time, same_repository
 from bot.answers.parse import said
 from bot.answers.queries import ChangeQuery
 from bot.answers.records.change import change_risk, services_touched
@@ -24,7 +26,9 @@ from bot.answers.records.models import ChangeRisk
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
+from data.sources.local_git.landing import landing_commit
 from data.store.tables import Change, ChangeState
+from scoring.change_key import ChangeKey
 from scoring.errors import NotFoundError
 from scoring.plural import many
 
@@ -87,6 +91,13 @@ def change_answer(
     zone = timezone or org.organisation.timezone
     access = access or Access.organisation(org)
     found = find_changes(session, key)
+    landed_by: str | None = None
+    if not found:
+        # A commit a pull request brought in is no change of its own: its merge is.
+        landing = _landing(org, key)
+        if landing is not None:
+            found = find_changes(session, landing)
+            landed_by = said(key) if found else None
     if not access.whole:
         touched = services_touched(session, found)
         found = [c for c in found if access.sees(touched[c.id])]
@@ -131,6 +142,8 @@ def change_answer(
     if risk.agent_involved:
         line += (" · AI agent" + _REVIEW_NOTE[risk.human_reviewed],)
     parts = [Paragraph(((Strong((title,)), " · ", Code(key)), line))]
+    if landed_by is not None:
+        parts.insert(0, Paragraph((("Commit ", Code(landed_by), " landed in ", Code(key), ":"),)))
     signals = point_lines(risk.signals)
     parts.append(Paragraph(((Strong(("Signals",)),), *(signals or [("No signal added risk.",)]))))
     gates = gate_lines(risk.gates)
@@ -141,6 +154,20 @@ def change_answer(
     if words:
         parts.append(Paragraph(((Strong(("The team's word",)),), *words)))
     return Answer(tuple(parts), summary=(f"{key}: risk {risk.score}, {band_label(band)}",))
+
+
+def _landing(org: OrgConfig, key: str) -> str | None:
+    """The sha of the merge that landed the commit ``key`` names, from a configured clone."""
+    parsed = ChangeKey.parse(key)
+    if parsed is None or parsed.sha is None:
+        return None
+    for repo in org.repositories:
+        if repo.path is None or not same_repository(repo.name, parsed.repository):
+            continue
+        landed = landing_commit(Path(repo.path), parsed.sha, repo.default_branch)
+        if landed is not None:
+            return f"{parsed.repository}@{landed}" if parsed.repository else landed
+    return None
 
 
 def answer_change(asked: Asked, query: ChangeQuery) -> Answer:

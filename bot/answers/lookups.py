@@ -24,6 +24,7 @@ __all__ = [
     "find_deploys",
     "latest_deploy_key",
     "local_time",
+    "same_repository",
     "subscriber_of",
     "this_week",
     "version_of",
@@ -67,7 +68,7 @@ def this_week(now: datetime, timezone: str) -> IsoWeek:
     return IsoWeek.of(now.astimezone(ZoneInfo(timezone)).date())
 
 
-def _same_repository(stored: str, asked: str) -> bool:
+def same_repository(stored: str, asked: str) -> bool:
     """Whether ``asked`` names the repository stored as ``stored``.
 
     A clone quickstart stores a repository under its origin remote (``pallets/flask``)
@@ -117,7 +118,7 @@ def find_changes(session: Session, ref: str) -> list[Change]:
     return [
         c
         for c in session.exec(query.order_by(col(Change.merged_at).desc(), col(Change.key)))
-        if _same_repository(names.get(c.repository_id, ""), repo)
+        if same_repository(names.get(c.repository_id, ""), repo)
     ]
 
 

@@ -151,6 +151,28 @@ def test_a_commit_without_a_pull_request_is_found_by_its_sha(clone: Clone) -> No
         assert "Tidy the API" in result.stdout
 
 
+def test_a_commit_a_pull_request_brought_in_answers_with_that_request(clone: Clone) -> None:
+    """A commit of PR #7's branch is no change of its own: its sha answers PR #7, saying the
+    request landed it, as the clone's git shows."""
+    branch_sha = GitRepo(Path(_clone_path())).git("rev-parse", f"{clone.merge_sha}^2").strip()
+    for ref in (branch_sha, branch_sha[:8], f"acme/shop@{branch_sha[:10]}", f"shop@{branch_sha}"):
+        result = _ask("pr", ref)
+        assert result.exit_code == 0, (ref, result.output)
+        assert f"landed in `{clone.name}#7`" in result.stdout, (ref, result.stdout)
+        assert "Grow the API" in result.stdout
+    other = _ask("pr", f"acme/other@{branch_sha[:10]}")
+    assert other.exit_code == 1
+    assert "No change" in other.stderr
+
+
+def _clone_path() -> str:
+    """The clone's folder, as riskbrief.toml names it."""
+    toml = Path(os.environ["RISKBRIEF_CONFIG"]).read_text(encoding="utf-8")
+    found = re.search(r'path = "([^"]+)"', toml)
+    assert found is not None
+    return found.group(1)
+
+
 def test_every_id_a_deploy_answer_prints_can_be_asked(clone: Clone) -> None:
     """The deploy id and each change key `ask deploy latest` prints are answered, exit 0."""
     shown = _ask("deploy", "latest", "api")
