@@ -32,6 +32,19 @@ def _toml(clone: Path) -> str:
     )
 
 
+def _sync_and_score(
+    repo: GitRepo, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Configure the clone as acme/shop, then `riskbrief sync` and `score` it into ``engine``."""
+    config = tmp_path / "riskbrief.toml"
+    config.write_text(_toml(repo.path), encoding="utf-8")
+    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("RISKBRIEF_CONFIG", str(config))
+    for command in (["sync"], ["score"]):
+        done = CliRunner().invoke(main, command)
+        assert done.exit_code == 0, done.output
+
+
 def test_a_moved_file_keeps_its_lines_in_the_explanation(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -46,13 +59,7 @@ def test_a_moved_file_keeps_its_lines_in_the_explanation(
         {"src/shop/basket/cart.py": _CART + "x = 1\ny = 2\n"}, "Move", T0 + timedelta(days=2)
     )
     held = len(repo.git("show", f"{moved}^:src/shop/cart.py").splitlines())
-    config = tmp_path / "riskbrief.toml"
-    config.write_text(_toml(repo.path), encoding="utf-8")
-    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("RISKBRIEF_CONFIG", str(config))
-    for command in (["sync"], ["score"]):
-        done = CliRunner().invoke(main, command)
-        assert done.exit_code == 0, done.output
+    _sync_and_score(repo, engine, tmp_path, monkeypatch)
     key = str(ChangeKey.commit("acme/shop", moved))
     with Session(engine) as session:
         stored = [
@@ -122,13 +129,7 @@ def test_work_landed_twice_leaves_the_lines_git_counts(
     repo.merge("stable", "Merge stable forward", T0 + timedelta(days=3))
     last = repo.commit({"src/shop/cart.py": fixed + "z = 3\n"}, "Grow", T0 + timedelta(days=4))
     held = len(repo.git("show", f"{last}^:src/shop/cart.py").splitlines())
-    config = tmp_path / "riskbrief.toml"
-    config.write_text(_toml(repo.path), encoding="utf-8")
-    monkeypatch.setenv("RISKBRIEF_DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("RISKBRIEF_CONFIG", str(config))
-    for command in (["sync"], ["score"]):
-        done = CliRunner().invoke(main, command)
-        assert done.exit_code == 0, done.output
+    _sync_and_score(repo, engine, tmp_path, monkeypatch)
     key = str(ChangeKey.commit("acme/shop", last))
     with Session(engine) as session:
         lengths = [
