@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlmodel import Session
 
 from bot.answers.access import Access
@@ -18,7 +16,7 @@ from bot.answers.lines import (
     service_name,
     team_word_lines,
 )
-from bot.answers.lookups import find_changes, local_time, same_repository
+from bot.answers.lookups import find_changes, landing_ref, local_time
 from bot.answers.parse import said
 from bot.answers.queries import ChangeQuery
 from bot.answers.records.change import change_risk, services_touched
@@ -26,9 +24,7 @@ from bot.answers.records.models import ChangeRisk
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
-from data.sources.local_git.landing import landing_commit
 from data.store.tables import Change, ChangeState
-from scoring.change_key import ChangeKey
 from scoring.errors import NotFoundError
 from scoring.plural import many
 
@@ -94,7 +90,7 @@ def change_answer(
     landed_by: str | None = None
     if not found:
         # A commit a pull request brought in is no change of its own: its merge is.
-        landing = _landing(org, key)
+        landing = landing_ref(org, key)
         if landing is not None:
             found = find_changes(session, landing)
             landed_by = said(key) if found else None
@@ -154,20 +150,6 @@ def change_answer(
     if words:
         parts.append(Paragraph(((Strong(("The team's word",)),), *words)))
     return Answer(tuple(parts), summary=(f"{key}: risk {risk.score}, {band_label(band)}",))
-
-
-def _landing(org: OrgConfig, key: str) -> str | None:
-    """The sha of the merge that landed the commit ``key`` names, from a configured clone."""
-    parsed = ChangeKey.parse(key)
-    if parsed is None or parsed.sha is None:
-        return None
-    for repo in org.repositories:
-        if repo.path is None or not same_repository(repo.name, parsed.repository):
-            continue
-        landed = landing_commit(Path(repo.path), parsed.sha, repo.default_branch)
-        if landed is not None:
-            return f"{parsed.repository}@{landed}" if parsed.repository else landed
-    return None
 
 
 def answer_change(asked: Asked, query: ChangeQuery) -> Answer:

@@ -7,6 +7,7 @@ Readers share these: ``/risk pr`` and the MCP ``change_risk`` tool find a change
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -14,6 +15,7 @@ from sqlmodel import Session, col, select
 from bot.answers.parse import Catalog
 from briefing.week import IsoWeek
 from data.config import OrgConfig
+from data.sources.local_git.landing import landing_commit
 from data.sources.registry import read_change
 from data.store.tables import Change, Deploy, Repository, Service, Subscriber, SubscriberOrigin
 from scoring.change_key import ChangeKey
@@ -22,6 +24,7 @@ __all__ = [
     "catalog_of",
     "find_changes",
     "find_deploys",
+    "landing_ref",
     "latest_deploy_key",
     "local_time",
     "same_repository",
@@ -120,6 +123,24 @@ def find_changes(session: Session, ref: str) -> list[Change]:
         for c in session.exec(query.order_by(col(Change.merged_at).desc(), col(Change.key)))
         if same_repository(names.get(c.repository_id, ""), repo)
     ]
+
+
+def landing_ref(org: OrgConfig, ref: str) -> str | None:
+    """The change ``ref`` is part of when it names a commit a pull request brought in: the
+    merge that landed it on a configured clone's branch, written as ``ref`` was; else ``None``.
+
+    Such a commit is no change of its own (its merge is); the clone's git says which merge.
+    """
+    key = ChangeKey.parse(ref)
+    if key is None or key.sha is None:
+        return None
+    for repo in org.repositories:
+        if repo.path is None or not same_repository(repo.name, key.repository):
+            continue
+        landed = landing_commit(Path(repo.path), key.sha, repo.default_branch)
+        if landed is not None:
+            return f"{key.repository}@{landed}" if key.repository else landed
+    return None
 
 
 def latest_deploy_key(session: Session, service: str) -> str | None:

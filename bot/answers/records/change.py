@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
-from bot.answers.lookups import find_changes, version_of
+from bot.answers.lookups import find_changes, landing_ref, version_of
 from bot.answers.parse import Usage, change_query
 from bot.answers.records.confirmed import confirmation_rows
 from bot.answers.records.models import (
@@ -200,6 +200,10 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
     """The risk of the change ``ref`` names, as ``access`` may see it; else ``NotFoundError``."""
     query = change_query(ref, lambda text: read_change(text, org))
     found = [] if isinstance(query, Usage) else find_changes(session, query.key)
+    landing = None if found or isinstance(query, Usage) else landing_ref(org, query.key)
+    if landing is not None:
+        # A commit a pull request brought in is told as that pull request.
+        found = find_changes(session, landing)
     visible = [c for c in found if access.whole or access.sees(_services_of(session, c))]
     if len(visible) != 1:
         if len(visible) > 1:

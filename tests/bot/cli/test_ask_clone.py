@@ -13,7 +13,10 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlmodel import Session, select
 
+from bot.answers.access import Access
+from bot.answers.records.change import change_risk
 from bot.cli import main
+from data.config import load_org_config
 from data.store.engine import make_engine
 from data.store.tables import Change, merged_time
 from tests.bot.shop import cli_workspace, merge_pr
@@ -163,6 +166,13 @@ def test_a_commit_a_pull_request_brought_in_answers_with_that_request(clone: Clo
     other = _ask("pr", f"acme/other@{branch_sha[:10]}")
     assert other.exit_code == 1
     assert "No change" in other.stderr
+    # The record MCP and the web view read tells the same pull request.
+    org = load_org_config(Path(os.environ["RISKBRIEF_CONFIG"]))
+    engine = make_engine(os.environ["RISKBRIEF_DATABASE_URL"])
+    with Session(engine) as session:
+        risk = change_risk(session, org, Access.organisation(org), branch_sha[:9])
+    engine.dispose()
+    assert (risk.key, risk.title) == (f"{clone.name}#7", "Grow the API")
 
 
 def _clone_path() -> str:
