@@ -124,6 +124,14 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
         "changed 1 time before by 1 developer",
     ),
     (
+        "file_history",
+        {},
+        {"files_with_history": 3, "file_prior_changes": 40, "file_prior_devs": 7},
+        None,
+        None,
+        "changed 40 times before (each file's changes added up), the most-shared by 7 developers",
+    ),
+    (
         "author_experience",
         {},
         {"author_prior_changes": 0, "author_recent_changes": 0.0, "author_subsystem_changes": 0},
