@@ -209,22 +209,17 @@ def file_history(
     share = fitted_shares(cfg.model).file_history(m, ctx)
     if ctx.files_with_history == 0:
         return Signal("file_history", 0.0, w * share, "all touched files are new", share)
-    if ctx.files_with_history == 1:
-        text = (
-            f"touched files changed {_whole(ctx.file_prior_changes, 'time', 'times')} before by "
-            f"{_whole(ctx.file_prior_devs, 'developer', 'developers')}, "
-            f"last {m.age:.0f} days ago on average"
-        )
-    else:
-        # Each file's earlier changes are added up and the developers are the most-shared
-        # file's (an exact union would cost more than the rest of the history): said so, so
-        # no reader takes either for a count of distinct changes or people.
-        text = (
-            f"touched files changed {_whole(ctx.file_prior_changes, 'time', 'times')} before "
-            f"(each file's changes added up), the most-shared by "
-            f"{_whole(ctx.file_prior_devs, 'developer', 'developers')}, "
-            f"last {m.age:.0f} days ago on average"
-        )
+    # With several files, each file's earlier changes are added up and the developers are the
+    # most-shared file's (an exact union would cost more than the rest of the history): said
+    # so, so no reader takes either for a count of distinct changes or people.
+    several = (
+        "" if ctx.files_with_history == 1 else " (each file's changes added up), the most-shared"
+    )
+    text = (
+        f"touched files changed {_whole(ctx.file_prior_changes, 'time', 'times')} before"
+        f"{several} by {_whole(ctx.file_prior_devs, 'developer', 'developers')}, "
+        f"last {m.age:.0f} days ago on average"
+    )
     return Signal("file_history", round(share, 4), w * share, text, share)
 
 

@@ -122,21 +122,23 @@ def test_sync_and_score_count_lines_of_code(
     assert size["explanation"].startswith("6 lines of code added, 0 deleted"), size
 
 
+def _record(*files: SourceChangeFile) -> SourceChange:
+    """Pull request acme/shop#1 as a code host or a clone reports it."""
+    return SourceChange(
+        key="acme/shop#1",
+        repository="acme/shop",
+        author="alice",
+        merged_at=T0,
+        title="Grow the cart",
+        number=1,
+        files=files,
+    )
+
+
 def test_a_code_hosts_counts_keep_the_clones_lines_of_code(engine: Engine, org: OrgConfig) -> None:
     """A code host reports a change the clone's sync stored: its files keep their lines of
     code while their counts agree, and take the host's when they differ."""
     path = "checkout/cart.py"
-
-    def record(*files: SourceChangeFile) -> SourceChange:
-        return SourceChange(
-            key="acme/shop#1",
-            repository="acme/shop",
-            author="alice",
-            merged_at=T0,
-            title="Grow the cart",
-            number=1,
-            files=files,
-        )
 
     def stored() -> list[tuple[int, int | None, int | None]]:
         with Session(engine) as session:
@@ -148,10 +150,26 @@ def test_a_code_hosts_counts_keep_the_clones_lines_of_code(engine: Engine, org: 
         (SourceChangeFile(path, 9, 1),),
     ):
         with Session(engine) as session:
-            Ingest(session, org).changes([record(*files)])
+            Ingest(session, org).changes([_record(*files)])
             session.commit()
         assert stored() == [(9, 6, 0)]
     with Session(engine) as session:
-        Ingest(session, org).changes([record(SourceChangeFile(path, 12, 1))])
+        Ingest(session, org).changes([_record(SourceChangeFile(path, 12, 1))])
         session.commit()
     assert stored() == [(12, None, None)]
+
+
+def test_a_code_hosts_report_keeps_the_clones_old_path(engine: Engine, org: OrgConfig) -> None:
+    """GitHub names no earlier path: a change the clone stored as a move keeps its old path
+    while the host's counts agree."""
+    path = "checkout/basket.py"
+    for files in (
+        (SourceChangeFile(path, 2, 0, "renamed", previous_path="checkout/cart.py"),),
+        (SourceChangeFile(path, 2, 0, "renamed"),),
+    ):
+        with Session(engine) as session:
+            Ingest(session, org).changes([_record(*files)])
+            session.commit()
+        with Session(engine) as session:
+            rows = session.exec(select(ChangeFile)).all()
+            assert [(f.path, f.previous_path) for f in rows] == [(path, "checkout/cart.py")]

@@ -12,9 +12,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, delete, select
 
 from bot.cli import main
-from data.config import OrgConfig
-from data.ingest import Ingest
-from data.sources.values import SourceChange, SourceChangeFile
 from data.store.tables import Change, ChangeFile, RiskScoreRow, SyncState
 from scoring.change_key import ChangeKey
 from tests.data.sources.gitrepo import GitRepo
@@ -140,31 +137,3 @@ def test_work_landed_twice_leaves_the_lines_git_counts(
     assert lengths[-1] == held
     (size,) = [s for s in row.signals if s["name"] == "size"]
     assert f"in files that held {held} lines" in size["explanation"], size
-
-
-def test_a_code_hosts_report_keeps_the_clones_old_path(engine: Engine, org: OrgConfig) -> None:
-    """GitHub names no earlier path: a change the clone stored as a move keeps its old path
-    while the host's counts agree."""
-
-    def record(*files: SourceChangeFile) -> SourceChange:
-        return SourceChange(
-            key="acme/shop#1",
-            repository="acme/shop",
-            author="alice",
-            merged_at=T0,
-            title="Move the cart",
-            number=1,
-            files=files,
-        )
-
-    path = "checkout/basket.py"
-    for files in (
-        (SourceChangeFile(path, 2, 0, "renamed", previous_path="checkout/cart.py"),),
-        (SourceChangeFile(path, 2, 0, "renamed"),),
-    ):
-        with Session(engine) as session:
-            Ingest(session, org).changes([record(*files)])
-            session.commit()
-        with Session(engine) as session:
-            rows = session.exec(select(ChangeFile)).all()
-            assert [(f.path, f.previous_path) for f in rows] == [(path, "checkout/cart.py")]
