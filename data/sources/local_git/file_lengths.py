@@ -11,6 +11,7 @@ object at a time (git flushes each answer, so a request never waits on a full pi
 from __future__ import annotations
 
 import subprocess
+from contextlib import suppress
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -56,7 +57,10 @@ class FileLengths:
         if git is None:
             return
         if git.stdin is not None:
-            git.stdin.close()
+            # A git that died (no clone there) leaves the last question unsent in the buffer,
+            # which closing would try to flush into the closed pipe.
+            with suppress(BrokenPipeError):
+                git.stdin.close()
         git.wait()
         if git.stdout is not None:
             git.stdout.close()
