@@ -75,6 +75,9 @@ from data.store.tables import (
     Service,
     Team,
 )
+from scoring.change_files import code_lines_of
+from scoring.facts import FileChange
+from scoring.work_kind import classify_work
 
 __all__ = ["PAGES", "TARGET_MS", "Figures", "generate", "main", "org_config", "org_toml"]
 
@@ -319,14 +322,16 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
             co_agent = kind == "human" and rng.random() < 0.06
             reviewed = rng.choices((True, False, None), (0.85, 0.1, 0.05))[0]
             key = f"bench/{team}#{number}"
+            sha = _sha(rng)
+            title = f"{rng.choice(_VERBS)} {rng.choice(_NOUNS)} in {service}"
             change_rows.append(
                 {
                     "id": change_id,
                     "key": key,
                     "repository_id": repos[f"bench/{team}"],
                     "number": number,
-                    "sha": _sha(rng),
-                    "title": f"{rng.choice(_VERBS)} {rng.choice(_NOUNS)} in {service}",
+                    "sha": sha,
+                    "title": title,
                     "url": f"https://github.com/bench/{team}/pull/{number}",
                     "author_id": person_id[author],
                     "merged_by_id": person_id[_login(team, rng.randrange(_HUMANS_PER_TEAM))],
@@ -355,6 +360,7 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
                     }
                 )
             known = covered = 0
+            touched: list[FileChange] = []
             for n in range(rng.randint(2, 6)):
                 # One change in ten also touches another service's code.
                 other = n == 0 and rng.random() < 0.1
@@ -372,12 +378,14 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
                 known += owners is not None
                 covered += bool(owners)
                 added = int(rng.lognormvariate(3, 1.2))
+                path = f"services/{where}/{rng.choice(_MODULES)}/m{rng.randrange(40)}.py"
+                touched.append(FileChange(path, added, int(added * rng.random())))
                 file_rows.append(
                     {
                         "change_id": change_id,
-                        "path": f"services/{where}/{rng.choice(_MODULES)}/m{rng.randrange(40)}.py",
+                        "path": path,
                         "added": added,
-                        "deleted": int(added * rng.random()),
+                        "deleted": touched[-1].deleted,
                         "change_type": "modified",
                         "service_id": services[where],
                         "owners": owners,
@@ -396,6 +404,9 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
                     "owner_files_covered": covered,
                     "agent_involved": kind == "agent" or co_agent,
                     "human_reviewed": reviewed,
+                    # What the scorer keeps of this change, as a scoring pass would.
+                    "work_kind": classify_work(title, (), [f.path for f in touched]).kind.value,
+                    "source_lines": sum(sum(code_lines_of(f)) for f in touched),
                 }
             )
             by_service[service].append((merged, change_id))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from scoring.change_files import code_lines_of
 from scoring.facts import ChangeFacts
 from scoring.risk import RiskScore, top_signals
 from scoring.signal import Signal
+from scoring.work_kind import WorkKind, work_kind
 
 __all__ = ["TOP_SIGNALS", "ScoredChange", "scored_change"]
 
@@ -30,6 +32,12 @@ class ScoredChange(RiskScore):
     owner_files_covered: int = 0
     agent_involved: bool = False
     human_reviewed: bool | None = None
+    # The change's kind of work and lines of hand-written code added and deleted, found once
+    # here so that a week's readers (the agent card, the agents page) read them stored rather
+    # than classify thousands of changes' titles and files on every page. ``None``: a deploy,
+    # or a score stored before they were kept.
+    work: WorkKind | None = None
+    source_lines: int | None = None
 
     @property
     def drivers(self) -> tuple[str, ...]:
@@ -61,4 +69,6 @@ def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredC
         owner_files_covered=sum(1 for f in known if f.owners),
         agent_involved=facts.agent_involved,
         human_reviewed=bool(facts.human_approvals) if facts.reviews_known else None,
+        work=work_kind(facts).kind,
+        source_lines=sum(sum(code_lines_of(f)) for f in facts.files),
     )

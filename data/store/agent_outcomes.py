@@ -47,14 +47,16 @@ def change_outcome_facts(
     session: Session,
     keys: Collection[str],
     later_fixed: Mapping[str, frozenset[str]] | None = None,
+    version: str | None = None,
 ) -> dict[str, ChangeOutcome]:
     """Each stored change of ``keys`` with its kind, lines of code and outcomes.
 
     ``later_fixed`` maps a repository's name to the changes SZZ blamed in it, for the
     repositories SZZ ran over; ``None`` (or a repository not in it) leaves later fixes
-    unknown.
+    unknown. With the scorer's ``version``, kinds and lines of code are read as its scores keep
+    them (``change_work``).
     """
-    work = change_work(session, keys)
+    work = change_work(session, keys, version)
     wanted = sorted(work)
     conn = session.connection()
     reverted: set[str] = set()

@@ -15,12 +15,14 @@ from data.store.tables import RiskScoreRow
 from scoring.risk import Band, Gate
 from scoring.scored import ScoredChange
 from scoring.signal import Signal
+from scoring.work_kind import WorkKind
 
 __all__ = [
     "load_scores",
     "load_standings",
     "save_scores",
     "score_join",
+    "stored_work_kind",
     "top_signal_names",
 ]
 
@@ -121,6 +123,8 @@ def _row(kind: str, s: ScoredChange, now: Any) -> dict[str, Any]:
         "owner_files_covered": s.owner_files_covered,
         "agent_involved": s.agent_involved,
         "human_reviewed": s.human_reviewed,
+        "work_kind": None if s.work is None else s.work.value,
+        "source_lines": s.source_lines,
     }
 
 
@@ -160,7 +164,18 @@ def _scored(row: RiskScoreRow) -> ScoredChange:
         owner_files_covered=row.owner_files_covered,
         agent_involved=row.agent_involved,
         human_reviewed=row.human_reviewed,
+        work=stored_work_kind(row.work_kind),
+        source_lines=row.source_lines,
     )
+
+
+def stored_work_kind(value: str | None) -> WorkKind | None:
+    """A stored kind of work, ``None`` where none was kept or it names no kind this version
+    knows (a store a later version wrote): its readers then classify the change again."""
+    try:
+        return None if value is None else WorkKind(value)
+    except ValueError:
+        return None
 
 
 def score_join(kind: str, key: Any, version: str, row: Any = RiskScoreRow) -> Any:

@@ -423,6 +423,11 @@ class RiskScoreRow(SQLModel, table=True):
     agent_involved: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # None when no source could see the review (a git history): unknown, never "not reviewed".
     human_reviewed: bool | None = Field(default=None)
+    # A change's kind of work (a ``WorkKind`` value) and lines of hand-written code added and
+    # deleted, as scored: a week's readers take them from here. None for a deploy, and for a
+    # change scored before they were kept (its readers classify it again).
+    work_kind: str | None = Field(default=None)
+    source_lines: int | None = Field(default=None)
 
 
 class SubscriberAddress(SQLModel, table=True):

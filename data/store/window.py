@@ -267,7 +267,7 @@ def load_window(
         .order_by(col(Change.merged_at), col(Change.key))
     ).all()
     # Read before the changes are made, so each is made once with its outcome.
-    facts = _outcomes(session, rows, bots, later_fixed) if outcomes else {}
+    facts = _outcomes(session, rows, bots, later_fixed, version) if outcomes else {}
     changes = [
         WeekChange(
             key=key,
@@ -507,6 +507,7 @@ def _outcomes(
     rows: Sequence[Any],
     bots: set[int | None],
     later_fixed: Mapping[str, frozenset[str]] | None,
+    version: str,
 ) -> dict[str, ChangeOutcome]:
     """Each change's kind of work, lines of code and outcomes, when any of ``rows`` (the
     window's, as read above) is an agent's: the agent card sets agents' outcomes beside
@@ -518,6 +519,7 @@ def _outcomes(
         session,
         [row.key for row in rows if row.agent_involved or row.author_id not in bots],
         later_fixed,
+        version,
     )
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from data.store.tables import Change, ChangeFile
+from data.store.scores import stored_work_kind
+from data.store.tables import Change, ChangeFile, RiskScoreRow
 from scoring.change_files import code_lines_of
 from scoring.facts import FileChange
 from scoring.work_kind import WorkKind, classify_work
@@ -30,11 +31,20 @@ class StoredWork:
     source_lines: int
 
 
-def change_work(session: Session, keys: Collection[str]) -> dict[str, StoredWork]:
+def change_work(
+    session: Session, keys: Collection[str], version: str | None = None
+) -> dict[str, StoredWork]:
     """The kind of work and lines of code of each stored change of ``keys`` (a key the store
-    lacks is left out)."""
+    lacks is left out).
+
+    With the scorer's ``version``, each change scored by it is read as its score keeps them
+    (found when it was scored); the others, and all without ``version``, are classified here
+    from their titles, labels and files.
+    """
     wanted = sorted(set(keys))
-    out: dict[str, StoredWork] = {}
+    out = _as_scored(session, wanted, version) if version is not None else {}
+    if out:
+        wanted = [key for key in wanted if key not in out]
     conn = session.connection()
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
@@ -63,6 +73,29 @@ def change_work(session: Session, keys: Collection[str]) -> dict[str, StoredWork
     return out
 
 
+def _as_scored(session: Session, keys: list[str], version: str) -> dict[str, StoredWork]:
+    """The kind and lines of code each of ``keys`` was scored with by ``version``, where its
+    score keeps them."""
+    out: dict[str, StoredWork] = {}
+    conn = session.connection()
+    for start in range(0, len(keys), _CHUNK):
+        for key, kind, lines in conn.execute(
+            sa.select(
+                col(RiskScoreRow.subject_key),
+                col(RiskScoreRow.work_kind),
+                col(RiskScoreRow.source_lines),
+            ).where(
+                col(RiskScoreRow.subject_kind) == "change",
+                col(RiskScoreRow.scorer_version) == version,
+                col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]),
+            )
+        ):
+            work = stored_work_kind(kind)
+            if work is not None and lines is not None:
+                out[key] = StoredWork(work, lines)
+    return out
+
+
 # A file as read: path, added, deleted, generated, code added, code deleted.
 _FileRow = tuple[str, int, int, bool, int | None, int | None]
 
@@ -88,6 +121,9 @@ def _work(title: str, labels: tuple[str, ...], files: tuple[_FileRow, ...]) -> S
     return StoredWork(kind, lines)
 
 
-def change_work_kinds(session: Session, keys: Collection[str]) -> dict[str, WorkKind]:
-    """The kind of work of each stored change of ``keys`` (a key the store lacks is left out)."""
-    return {key: work.kind for key, work in change_work(session, keys).items()}
+def change_work_kinds(
+    session: Session, keys: Collection[str], version: str | None = None
+) -> dict[str, WorkKind]:
+    """The kind of work of each stored change of ``keys`` (a key the store lacks is left out),
+    as ``version`` scored it where it did (``change_work``)."""
+    return {key: work.kind for key, work in change_work(session, keys, version).items()}

@@ -184,7 +184,7 @@ def agent_activity(
     )
     # Kinds only where there is an agent change to set beside people's.
     kinds = (
-        change_work_kinds(session, [c.key for c in (*agent_changes, *humans)])
+        change_work_kinds(session, [c.key for c in (*agent_changes, *humans)], version_of(org))
         if agent_changes
         else {}
     )

@@ -9,6 +9,7 @@ from data.store.scores import load_scores, save_scores
 from scoring.risk import Band, Gate, RiskScore
 from scoring.scored import ScoredChange, scored_change
 from scoring.signal import Signal
+from scoring.work_kind import WorkKind
 
 
 def _scored(key: str, points: float, version: str = "v1") -> ScoredChange:
@@ -39,7 +40,8 @@ def test_save_scores_replaces_same_version_and_keeps_others(engine: Engine) -> N
 
 
 def test_a_scored_change_comes_back_as_it_was_saved(engine: Engine) -> None:
-    """Signals, gates, top signals and what the change was scored as survive the store."""
+    """Signals, gates, top signals and what the change was scored as (its kind of work and
+    lines of code among it) survive the store."""
     saved = ScoredChange(
         key="acme/shop#7",
         score=83,
@@ -60,6 +62,8 @@ def test_a_scored_change_comes_back_as_it_was_saved(engine: Engine) -> None:
         owner_files_covered=3,
         agent_involved=True,
         human_reviewed=None,
+        work=WorkKind.FIX,
+        source_lines=640,
     )
     with session_scope(engine) as s:
         save_scores(s, "change", [saved])
