@@ -31,7 +31,7 @@ from data.store.tables import (
     Repository,
 )
 from data.store.team_word import team_word
-from data.store.work_kinds import change_work
+from data.store.work_kinds import StoredWork, change_work
 from scoring.agent_outcomes import ChangeOutcome
 
 __all__ = ["REVERT_INCIDENT", "change_outcome_facts", "later_fixes"]
@@ -48,16 +48,20 @@ def change_outcome_facts(
     keys: Collection[str],
     later_fixed: Mapping[str, frozenset[str]] | None = None,
     version: str | None = None,
+    work: Mapping[str, StoredWork] | None = None,
 ) -> dict[str, ChangeOutcome]:
     """Each stored change of ``keys`` with its kind, lines of code and outcomes.
 
     ``later_fixed`` maps a repository's name to the changes SZZ blamed in it, for the
     repositories SZZ ran over; ``None`` (or a repository not in it) leaves later fixes
-    unknown. With the scorer's ``version``, kinds and lines of code are read as its scores keep
-    them (``change_work``).
+    unknown. ``work`` holds kinds and lines of code already read (a week's window reads them
+    with its scores); the others are read as ``version``'s scores keep them, or classified
+    (``change_work``).
     """
-    work = change_work(session, keys, version)
-    wanted = sorted(work)
+    asked = set(keys)
+    kinds = {key: w for key, w in (work or {}).items() if key in asked}
+    kinds |= change_work(session, asked - kinds.keys(), version)
+    wanted = sorted(kinds)
     conn = session.connection()
     reverted: set[str] = set()
     by_revert: set[str] = set()
@@ -88,7 +92,7 @@ def change_outcome_facts(
             incident=key in by_revert or key in confirmed,
             later_fixed=fixed.get(key),
         )
-        for key, w in work.items()
+        for key, w in kinds.items()
     }
 
 

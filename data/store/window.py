@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from data.store.agent_outcomes import change_outcome_facts
 from data.store.culprits import culprit_traces
-from data.store.scores import score_join, top_signal_names
+from data.store.scores import score_join, stored_work_kind, top_signal_names
 from data.store.tables import (
     IS_MERGED,
     Change,
@@ -33,6 +33,7 @@ from data.store.tables import (
     Team,
     merged_time,
 )
+from data.store.work_kinds import StoredWork
 from scoring.agent_outcomes import ChangeOutcome
 from scoring.risk import Band
 from scoring.weekly import ScoredDeploy, WeekChange, WeekIncident
@@ -256,6 +257,8 @@ def load_window(
             _text(RiskScoreRow.gates),
             col(Change.line_coverage_delta),
             col(Change.service_coverage),
+            col(RiskScoreRow.work_kind),
+            col(RiskScoreRow.source_lines),
         )
         .join(RiskScoreRow, score_join("change", col(Change.key), version))
         .where(
@@ -267,7 +270,7 @@ def load_window(
         .order_by(col(Change.merged_at), col(Change.key))
     ).all()
     # Read before the changes are made, so each is made once with its outcome.
-    facts = _outcomes(session, rows, bots, later_fixed, version) if outcomes else {}
+    facts = _outcomes(session, rows, bots, later_fixed) if outcomes else {}
     changes = [
         WeekChange(
             key=key,
@@ -307,6 +310,8 @@ def load_window(
             gates,
             line_coverage_delta,
             service_coverage,
+            _work_kind,
+            _source_lines,
         ) in rows
     ]
     changes = _with_ungated_scores(conn, changes, version)
@@ -507,7 +512,6 @@ def _outcomes(
     rows: Sequence[Any],
     bots: set[int | None],
     later_fixed: Mapping[str, frozenset[str]] | None,
-    version: str,
 ) -> dict[str, ChangeOutcome]:
     """Each change's kind of work, lines of code and outcomes, when any of ``rows`` (the
     window's, as read above) is an agent's: the agent card sets agents' outcomes beside
@@ -515,12 +519,14 @@ def _outcomes(
     change is counted apart, not read)."""
     if not any(row.agent_involved for row in rows):
         return {}
-    return change_outcome_facts(
-        session,
-        [row.key for row in rows if row.agent_involved or row.author_id not in bots],
-        later_fixed,
-        version,
-    )
+    wanted = [row for row in rows if row.agent_involved or row.author_id not in bots]
+    # What the scorer kept with each score, read above with it; the others are classified.
+    kept: dict[str, StoredWork] = {}
+    for row in wanted:
+        kind = stored_work_kind(row.work_kind)
+        if kind is not None and row.source_lines is not None:
+            kept[row.key] = StoredWork(kind, row.source_lines)
+    return change_outcome_facts(session, [row.key for row in wanted], later_fixed, work=kept)
 
 
 def window_rows(
