@@ -202,6 +202,10 @@ class Change(SQLModel, table=True):
         # SQLite (which has no statistics unless ANALYZE ran) takes state = 'merged' for
         # the narrower condition and reads every merged change.
         sa.Index("ix_change_state_merged_at", "state", "merged_at"),
+        # The merged changes' stamp (``data.store.stamp``: their count, newest id and update),
+        # which every week page reads, from the index alone: half the time of reading each
+        # row (12 against 35 ms on PostgreSQL, 12 against 24 on SQLite, 100,000 changes).
+        sa.Index("ix_change_merged_stamp", "state", "updated_at", "id"),
         # Reverts only: almost every change reverts nothing, and an index holding their
         # NULLs looks to SQLite's planner too coarse to read a few reverts by (a scan of
         # every change, 26 ms on 100,000, for what takes 0.3 ms with this one).
