@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -84,37 +85,71 @@ def facts_of(
     ids = [c.id for c in changes]
     files: dict[int, list[FileChange]] = defaultdict(list)
     reviews: dict[int, list[Review]] = defaultdict(list)
-    # Chunked so that SQLite's bound-parameter limit is never hit.
+    conn = session.connection()
+    # Chunked so that SQLite's bound-parameter limit is never hit. Core rows, not ORM
+    # objects: a week page reads a few thousand files, and making an object of each row cost
+    # more than reading it.
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
-        for f in session.exec(
-            select(ChangeFile)
+        for (
+            change_id,
+            path,
+            added,
+            deleted,
+            service_id,
+            owners,
+            generated,
+            code_added,
+            code_deleted,
+            previous_path,
+            lines_before,
+        ) in conn.execute(
+            sa.select(
+                col(ChangeFile.change_id),
+                col(ChangeFile.path),
+                col(ChangeFile.added),
+                col(ChangeFile.deleted),
+                col(ChangeFile.service_id),
+                col(ChangeFile.owners),
+                col(ChangeFile.generated),
+                col(ChangeFile.code_added),
+                col(ChangeFile.code_deleted),
+                col(ChangeFile.previous_path),
+                col(ChangeFile.lines_before),
+            )
             .where(col(ChangeFile.change_id).in_(chunk))
             .order_by(col(ChangeFile.id))
         ):
-            files[f.change_id].append(
+            files[change_id].append(
                 FileChange(
-                    path=f.path,
-                    added=f.added,
-                    deleted=f.deleted,
-                    service=services.get(f.service_id) if f.service_id else None,
-                    owners=tuple(f.owners) if f.owners is not None else None,
-                    generated=f.generated,
-                    code_added=f.code_added,
-                    code_deleted=f.code_deleted,
-                    previous_path=f.previous_path,
-                    lines_before=f.lines_before,
+                    path=path,
+                    added=added,
+                    deleted=deleted,
+                    service=services.get(service_id) if service_id else None,
+                    owners=tuple(owners) if owners is not None else None,
+                    generated=generated,
+                    code_added=code_added,
+                    code_deleted=code_deleted,
+                    previous_path=previous_path,
+                    lines_before=lines_before,
                 )
             )
-        for r in session.exec(
-            select(ReviewRow).where(col(ReviewRow.change_id).in_(chunk)).order_by(col(ReviewRow.id))
+        for change_id, reviewer_id, state, submitted_at in conn.execute(
+            sa.select(
+                col(ReviewRow.change_id),
+                col(ReviewRow.reviewer_id),
+                col(ReviewRow.state),
+                col(ReviewRow.submitted_at),
+            )
+            .where(col(ReviewRow.change_id).in_(chunk))
+            .order_by(col(ReviewRow.id))
         ):
-            reviewer = people[r.reviewer_id]
-            reviews[r.change_id].append(
+            reviewer = people[reviewer_id]
+            reviews[change_id].append(
                 Review(
                     reviewer=reviewer.login,
-                    state=ReviewState(r.state),
-                    submitted_at=r.submitted_at,
+                    state=ReviewState(state),
+                    submitted_at=submitted_at,
                     # An agent's or a bot's approval is no human review.
                     reviewer_is_agent=reviewer.kind != "human",
                 )
