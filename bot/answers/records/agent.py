@@ -166,10 +166,11 @@ def agent_activity(
     week = asked_week(week_text, scope, now or utcnow(), current=False)
     since, until = week.bounds(scope.timezone)
     services = list(scope.visible(org))
-    # The week's kinds are read below for its changes alone; outcomes come with ``outcomes``.
-    rows = load_window(session, since, until, version_of(org), services, outcomes=False).slice(
-        since, until, services
-    )
+    # The week's changes alone (its kinds are read below; outcomes come with ``outcomes``):
+    # neither its deploys nor its incidents.
+    rows = load_window(
+        session, since, until, version_of(org), services, outcomes=False, changes_only=True
+    ).slice(since, until, services)
     agents = set(session.exec(select(Person.login).where(col(Person.kind) == "agent")))
     agent_changes = [c for c in rows.changes if c.agent_involved]
     humans = [c for c in rows.changes if not c.agent_involved and not c.bot]
