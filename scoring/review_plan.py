@@ -171,8 +171,11 @@ def uncovered_owners(change: ChangeFacts) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda o: (-counts[o], o)))
 
 
-def plan_change(facts: ChangeFacts, score: int, band: Band) -> PlanChange:
-    """A change with its stored ``score`` and ``band``, as the plan weighs it."""
+def plan_change(
+    facts: ChangeFacts, score: int, band: Band, source_lines: int | None = None
+) -> PlanChange:
+    """A change with its stored ``score`` and ``band``, as the plan weighs it; its lines of
+    code as its score keeps them (``source_lines``), else read from its files."""
     return PlanChange(
         key=facts.key,
         title=facts.title,
@@ -180,7 +183,7 @@ def plan_change(facts: ChangeFacts, score: int, band: Band) -> PlanChange:
         merged=facts.merged,
         score=score,
         band=band,
-        lines=change_files(facts).source_lines,
+        lines=change_files(facts).source_lines if source_lines is None else source_lines,
         owners=uncovered_owners(facts),
     )
 

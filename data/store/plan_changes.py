@@ -22,11 +22,10 @@ from sqlmodel import Session, col, select
 from data.store.coverage import load_coverage
 from data.store.facts import facts_of
 from data.store.history import with_coverage
-from data.store.scores import load_standings
+from data.store.scores import Standing, load_standings
 from data.store.tables import IS_MERGED, Change, ChangeState
 from scoring.facts import ChangeFacts
 from scoring.fixes import BugIssues
-from scoring.risk import Band
 
 __all__ = ["PlanCandidate", "plan_candidates"]
 
@@ -37,7 +36,7 @@ class PlanCandidate:
     end) and its stored score and band, ``None`` until a scoring pass scored it."""
 
     facts: ChangeFacts
-    standing: tuple[int, Band] | None
+    standing: Standing | None
 
 
 def plan_candidates(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ from scoring.signal import Signal
 from scoring.work_kind import WorkKind
 
 __all__ = [
+    "Standing",
     "load_scores",
     "load_standings",
     "save_scores",
@@ -70,23 +71,36 @@ def load_scores(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """A stored score and band, with the lines of code the scorer found in the change
+    (``None`` for a score stored before they were kept)."""
+
+    score: int
+    band: Band
+    source_lines: int | None = None
+
+
 def load_standings(
     session: Session, kind: str, version: str, keys: Sequence[str]
-) -> dict[str, tuple[int, Band]]:
-    """The stored score and band of each of ``keys`` (of ``kind`` and ``version``) that has
-    one: for readers that rank many changes and explain few, without reading their signals."""
-    out: dict[str, tuple[int, Band]] = {}
+) -> dict[str, Standing]:
+    """The stored standing of each of ``keys`` (of ``kind`` and ``version``) that has one:
+    for readers that rank many changes and explain few, without reading their signals."""
+    out: dict[str, Standing] = {}
     for start in range(0, len(keys), _CHUNK):
         rows = session.connection().execute(
             sa.select(
-                col(RiskScoreRow.subject_key), col(RiskScoreRow.score), col(RiskScoreRow.band)
+                col(RiskScoreRow.subject_key),
+                col(RiskScoreRow.score),
+                col(RiskScoreRow.band),
+                col(RiskScoreRow.source_lines),
             ).where(
                 col(RiskScoreRow.subject_kind) == kind,
                 col(RiskScoreRow.scorer_version) == version,
                 col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]),
             )
         )
-        out.update({key: (score, Band(band)) for key, score, band in rows})
+        out.update({key: Standing(score, Band(band), lines) for key, score, band, lines in rows})
     return out
 
 

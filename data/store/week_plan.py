@@ -154,7 +154,9 @@ def stored_plan(
     # end when something merged after it.
     now = stored.history.context(scored[0][0].facts).typical_score if scored else None
     typical = _whole(typical_before(session, version, until, now), stored.config.bands.typical)
-    choice = choose_plan([plan_change(c.facts, *s) for c, s in scored], typical)
+    choice = choose_plan(
+        [plan_change(c.facts, s.score, s.band, s.source_lines) for c, s in scored], typical
+    )
     by_key = {c.facts.key: c for c, _ in scored}
     items = tuple(PlanItem(c, _action(by_key[c.key], c, stored)) for c in choice.chosen)
     return StoredPlan(since, until, choice, items, len(found) - len(scored))

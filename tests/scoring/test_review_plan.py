@@ -120,6 +120,10 @@ def test_a_plan_change_counts_lines_of_code_only() -> None:
     scored = scored_change(score_change(change, _history().context(change), CONFIG), change)
     row = plan_change(change, scored.score, scored.band)
     assert (row.lines, row.score, row.owners, row.merged) == (35, scored.score, ("@alice",), True)
+    # What the scorer kept with the score is the same count, and is what a plan reads.
+    assert scored.source_lines == 35
+    assert plan_change(change, scored.score, scored.band, scored.source_lines) == row
+    assert plan_change(change, scored.score, scored.band, 12).lines == 12
 
 
 def _rescore(change: ChangeFacts) -> RiskScore:
