@@ -22,6 +22,7 @@ from collections.abc import Collection, Mapping
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from data.store.among import among
 from data.store.confirmations import confirmations_on
 from data.store.tables import (
     Change,
@@ -73,7 +74,7 @@ def change_outcome_facts(
         for target, state, revert_incident in conn.execute(
             sa.select(col(Change.reverts_key), col(Change.state), col(Incident.key))
             .outerjoin(Incident, col(Incident.key) == sa.literal(REVERT_INCIDENT) + col(Change.key))
-            .where(col(Change.reverts_key).in_(chunk))
+            .where(among(conn, col(Change.reverts_key), chunk))
         ):
             if target is None or state != ChangeState.MERGED:
                 continue
@@ -110,7 +111,7 @@ def later_fixes(
         for key, repository in conn.execute(
             sa.select(col(Change.key), col(Repository.name))
             .join(Repository, col(Repository.id) == col(Change.repository_id))
-            .where(col(Change.key).in_(wanted[start : start + _CHUNK]))
+            .where(among(conn, col(Change.key), wanted[start : start + _CHUNK]))
         ):
             if repository in blamed:
                 out[key] = key in blamed[repository]

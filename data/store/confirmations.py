@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from data.store.among import among
 from data.store.tables import CulpritConfirmation
 
 __all__ = ["Recorded", "confirmations_of", "confirmations_on", "record_confirmation"]
@@ -97,6 +98,6 @@ def confirmations_on(
     oldest first."""
     query = select(CulpritConfirmation)
     if changes is not None:
-        query = query.where(col(CulpritConfirmation.change_key).in_(list(changes)))
+        query = query.where(among(session, col(CulpritConfirmation.change_key), list(changes)))
     order = (col(CulpritConfirmation.said_at), col(CulpritConfirmation.id))
     return list(session.exec(query.order_by(*order)))

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
+from data.store.among import among
 from data.store.confirmations import confirmations_of
 from data.store.scores import load_scores
 from data.store.tables import (
@@ -68,7 +69,7 @@ def _files(session: Session, ids: Sequence[int]) -> dict[int, set[str]]:
     for start in range(0, len(ids), _CHUNK):
         rows = session.exec(
             select(ChangeFile.change_id, ChangeFile.path).where(
-                col(ChangeFile.change_id).in_(ids[start : start + _CHUNK])
+                among(session, col(ChangeFile.change_id), ids[start : start + _CHUNK])
             )
         )
         for change_id, path in rows:
@@ -109,7 +110,9 @@ def culprit_facts(
             c
             for at in range(0, len(ids), _CHUNK)
             for c in session.exec(
-                select(Change).where(col(Change.id).in_(ids[at : at + _CHUNK]), IS_MERGED)
+                select(Change).where(
+                    among(session, col(Change.id), ids[at : at + _CHUNK]), IS_MERGED
+                )
             )
         ]
     else:
@@ -175,7 +178,8 @@ def _later_fixes(
     for start in range(0, len(keys), _CHUNK):
         # The state is read, not asked: SQLite without statistics would walk every merged
         # change by ix_change_state rather than the few reverts by ix_change_reverts_key.
-        query = select(Change).where(col(Change.reverts_key).in_(keys[start : start + _CHUNK]))
+        chunk = among(session, col(Change.reverts_key), keys[start : start + _CHUNK])
+        query = select(Change).where(chunk)
         found.update(
             {
                 c.id: c
@@ -192,7 +196,7 @@ def _later_fixes(
                 col(Change.merged_at) <= incident.opened_at + FIX_HORIZON,
                 col(Change.id).in_(
                     select(ChangeFile.change_id).where(
-                        col(ChangeFile.path).in_(paths[start : start + _CHUNK])
+                        among(session, col(ChangeFile.path), paths[start : start + _CHUNK])
                     )
                 ),
             )
@@ -247,7 +251,9 @@ def culprit_traces(session: Session, keys: Sequence[str], version: str) -> dict[
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
         for incident in session.exec(
-            select(Incident).where(col(Incident.key).in_(wanted[start : start + _CHUNK]))
+            select(Incident).where(
+                among(session, col(Incident.key), wanted[start : start + _CHUNK])
+            )
         ):
             facts = culprit_facts(session, incident, version)
             out[incident.key] = CulpritTrace(

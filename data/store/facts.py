@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from data.store.among import among
 from data.store.tables import (
     IS_MERGED,
     Change,
@@ -117,7 +118,7 @@ def facts_of(
                 col(ChangeFile.previous_path),
                 col(ChangeFile.lines_before),
             )
-            .where(col(ChangeFile.change_id).in_(chunk))
+            .where(among(conn, col(ChangeFile.change_id), chunk))
             .order_by(col(ChangeFile.id))
         ):
             files[change_id].append(
@@ -141,7 +142,7 @@ def facts_of(
                 col(ReviewRow.state),
                 col(ReviewRow.submitted_at),
             )
-            .where(col(ReviewRow.change_id).in_(chunk))
+            .where(among(conn, col(ReviewRow.change_id), chunk))
             .order_by(col(ReviewRow.id))
         ):
             reviewer = people[reviewer_id]

@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, col, select
 
 from data.clock import utcnow
+from data.store.among import among
 from data.store.tables import RiskScoreRow
 from scoring.risk import Band, Gate
 from scoring.scored import ScoredChange
@@ -45,7 +46,7 @@ def save_scores(session: Session, kind: str, scores: Iterable[ScoredChange]) -> 
                 delete(RiskScoreRow).where(
                     col(RiskScoreRow.subject_kind) == kind,
                     col(RiskScoreRow.scorer_version) == version,
-                    col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]),
+                    among(session, col(RiskScoreRow.subject_key), keys[start : start + _CHUNK]),
                 )
             )
     now = utcnow()
@@ -66,7 +67,9 @@ def load_scores(
         return {r.subject_key: _scored(r) for r in session.exec(query)}
     out: dict[str, ScoredChange] = {}
     for start in range(0, len(keys), _CHUNK):
-        chunk = query.where(col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]))
+        chunk = query.where(
+            among(session, col(RiskScoreRow.subject_key), keys[start : start + _CHUNK])
+        )
         out.update({r.subject_key: _scored(r) for r in session.exec(chunk)})
     return out
 
@@ -97,7 +100,7 @@ def load_standings(
             ).where(
                 col(RiskScoreRow.subject_kind) == kind,
                 col(RiskScoreRow.scorer_version) == version,
-                col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]),
+                among(session, col(RiskScoreRow.subject_key), keys[start : start + _CHUNK]),
             )
         )
         out.update({key: Standing(score, Band(band), lines) for key, score, band, lines in rows})

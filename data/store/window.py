@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from data.store.agent_outcomes import change_outcome_facts
+from data.store.among import among
 from data.store.culprits import culprit_traces
 from data.store.scores import score_join, stored_work_kind, top_signal_names
 from data.store.tables import (
@@ -439,7 +440,7 @@ def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[W
     for start in range(0, len(ids), 500):
         for deploy_id, change_id in conn.execute(
             sa.select(col(DeployChange.deploy_id), col(DeployChange.change_id)).where(
-                col(DeployChange.deploy_id).in_(ids[start : start + 500])
+                among(conn, col(DeployChange.deploy_id), ids[start : start + 500])
             )
         ):
             deploys_of.setdefault(change_id, []).append(deploy_id)
@@ -459,7 +460,7 @@ def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[W
                 _text(RiskScoreRow.gates),
             )
             .join(RiskScoreRow, score_join("change", col(Change.key), version))
-            .where(col(Change.id).in_(change_ids[start : start + 500]))
+            .where(among(conn, col(Change.id), change_ids[start : start + 500]))
         )
         for change_id, key, title, merged_at, score, band, service, agent, reviewed, gates in rows:
             change = WeekChange(
@@ -499,7 +500,7 @@ def _with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> 
             sa.select(col(RiskScoreRow.subject_key), col(RiskScoreRow.signals)).where(
                 col(RiskScoreRow.subject_kind) == "change",
                 col(RiskScoreRow.scorer_version) == version,
-                col(RiskScoreRow.subject_key).in_(gated[start : start + 500]),
+                among(conn, col(RiskScoreRow.subject_key), gated[start : start + 500]),
             )
         ):
             total = sum(float(s.get("points", 0.0)) for s in signals or ())

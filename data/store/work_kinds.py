@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from data.store.among import among
 from data.store.scores import stored_work_kind
 from data.store.tables import Change, ChangeFile, RiskScoreRow
 from scoring.change_files import code_lines_of
@@ -52,7 +53,7 @@ def change_work(
         # columns and the files' counts are needed.
         changes = conn.execute(
             sa.select(col(Change.id), col(Change.key), col(Change.title), col(Change.labels)).where(
-                col(Change.key).in_(chunk)
+                among(conn, col(Change.key), chunk)
             )
         ).all()
         files: dict[int | None, list[_FileRow]] = defaultdict(list)
@@ -65,7 +66,7 @@ def change_work(
                 col(ChangeFile.generated),
                 col(ChangeFile.code_added),
                 col(ChangeFile.code_deleted),
-            ).where(col(ChangeFile.change_id).in_([c[0] for c in changes]))
+            ).where(among(conn, col(ChangeFile.change_id), [c[0] for c in changes]))
         ).all():
             files[owner].append(tuple(counts))  # type: ignore[arg-type]
         for change_id, key, title, labels in changes:
@@ -87,7 +88,7 @@ def _as_scored(session: Session, keys: list[str], version: str) -> dict[str, Sto
             ).where(
                 col(RiskScoreRow.subject_kind) == "change",
                 col(RiskScoreRow.scorer_version) == version,
-                col(RiskScoreRow.subject_key).in_(keys[start : start + _CHUNK]),
+                among(conn, col(RiskScoreRow.subject_key), keys[start : start + _CHUNK]),
             )
         ):
             work = stored_work_kind(kind)
