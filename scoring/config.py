@@ -19,7 +19,8 @@ __all__ = [
     "Weights",
 ]
 
-# Bump when the meaning of a signal or the way points add up changes.
+# Bump when the meaning of a signal or the way points add up changes, or the rules of
+# ``scoring.work_kind``: each score keeps the change's kind of work, found when it was scored.
 SCORER_VERSION = "8"
 
 
