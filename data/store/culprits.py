@@ -110,9 +110,10 @@ def culprit_facts(
             c
             for at in range(0, len(ids), _CHUNK)
             for c in session.exec(
-                select(Change).where(
-                    among(session, col(Change.id), ids[at : at + _CHUNK]), IS_MERGED
-                )
+                select(Change)
+                .where(among(session, col(Change.id), ids[at : at + _CHUNK]), IS_MERGED)
+                # In one order on every backend, however it reads an array or a list.
+                .order_by(col(Change.id))
             )
         ]
     else:
