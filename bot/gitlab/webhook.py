@@ -15,6 +15,13 @@ key, as the Standard Webhooks specification writes it. When
 timestamp within ``TOLERANCE`` of now, as well as the token (401 otherwise); unset,
 the token alone is checked, as GitLab without the flag sends nothing else.
 
+The signature is checked here (``_signed``, an HMAC and a timestamp), not by the Standard
+Webhooks package (``standardwebhooks`` 1.1.0, read for this): it takes the time from the
+wall clock rather than the clock every door is given (``now``), decodes the body as UTF-8
+(a body of other bytes raises ``UnicodeDecodeError``, not its verification error) and
+unpacks each listed signature unchecked (``v1`` without a comma raises ``ValueError``), so
+wrapping it would take as many lines as the check, with three more ways to fail.
+
 Then an event other than ``Merge Request Hook`` is 204 without work; a delivery
 without an id (``Idempotency-Key``, the same across GitLab's retries of one event
 since GitLab 17.4, else ``X-Gitlab-Event-UUID``) or whose body is not a merge request
