@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.answers.asked import narrowed
 from bot.answers.lookups import catalog_of
 from bot.answers.records.ownership import ownership
-from bot.answers.records.trend import weekly_trend
+from bot.answers.records.trend import weekly_trend, weekly_trends
 from bot.pages.charts import band_chart
 from bot.pages.freshness import data_end, last_complete, this_week
 from bot.pages.grids import changes_grid
@@ -137,8 +137,10 @@ def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
 def _side_by_side(ctx: PageContext, services: list[str], last: IsoWeek) -> Grid:
     """A team's services over the four weeks to ``last``, the last complete week."""
     rows = []
-    for service in services:
-        h = weekly_trend(ctx.session, ctx.org, ctx.access, [service], 4, last.id, ctx.now)
+    trends = weekly_trends(
+        ctx.session, ctx.org, ctx.access, [[s] for s in services], 4, last.id, ctx.now
+    )
+    for service, h in zip(services, trends, strict=True):
         rows.append(
             (
                 cell(service, ctx.url("service", name=service)),
@@ -168,11 +170,16 @@ def home_page(ctx: PageContext) -> Page:
     # would put its few changes' 0% beside the briefing's counts.
     last = end.last_week(last_complete(ctx))
     rows = []
-    for team in ctx.org.teams:
-        services = ctx.org.scope_services((team.key,), ())
-        if not ctx.access.whole and not set(services) <= (ctx.access.services or set()):
-            continue
-        h = weekly_trend(ctx.session, ctx.org, ctx.access, [team.key], 4, last.id, ctx.now)
+    shown = [
+        team
+        for team in ctx.org.teams
+        if ctx.access.whole
+        or set(ctx.org.scope_services((team.key,), ())) <= (ctx.access.services or set())
+    ]
+    trends = weekly_trends(
+        ctx.session, ctx.org, ctx.access, [[t.key] for t in shown], 4, last.id, ctx.now
+    )
+    for team, h in zip(shown, trends, strict=True):
         rows.append(
             (
                 cell(team.display_name, ctx.url("team", name=team.key)),

@@ -24,11 +24,18 @@ from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.tables import Deploy, Incident
-from data.store.window import load_window
+from data.store.window import Window, load_window
 from scoring.band import Band
 from scoring.weekly import aggregate
 
-__all__ = ["MAX_WEEKS", "MIN_WEEKS", "week_rows", "weekly_trend", "weeks_ending"]
+__all__ = [
+    "MAX_WEEKS",
+    "MIN_WEEKS",
+    "week_rows",
+    "weekly_trend",
+    "weekly_trends",
+    "weeks_ending",
+]
 
 # A quarter to a year: fewer says nothing a briefing does not, more is another question.
 MIN_WEEKS = 4
@@ -59,20 +66,63 @@ def weekly_trend(
 ) -> Trend:
     """The ``weeks`` weeks up to ``until_text`` (default this week so far) of the scope ``names``
     narrows ``access`` to; a name outside it is ``NotFoundError``, as one that does not exist."""
-    scope = narrowed(org, access, names)
+    return weekly_trends(session, org, access, [names], weeks, until_text, now)[0]
+
+
+def weekly_trends(
+    session: Session,
+    org: OrgConfig,
+    access: Access,
+    scopes: Sequence[Sequence[str] | None],
+    weeks: int,
+    until_text: str | None = None,
+    now: datetime | None = None,
+) -> list[Trend]:
+    """``weekly_trend`` of each of ``scopes`` (each a list of names), side by side, from one
+    read of the store: a team's page sets its services beside each other, the home page every
+    team, and each read of its own was a window of the same weeks again."""
+    narrowed_scopes = [narrowed(org, access, names) for names in scopes]
     count = max(MIN_WEEKS, min(MAX_WEEKS, weeks))
-    last = asked_week(until_text, scope, now or utcnow(), current=True)
-    all_weeks = weeks_ending(last, count)
-    zone = scope.timezone
-    since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
-    services = _services(org, scope)
-    # The scope's services only: a year of the whole organisation is tens of thousands of rows.
-    # The whole organisation's weeks hold the changes in code no service holds too, as its
-    # briefing's do.
-    whole = scope.whole
-    window = load_window(
-        session, since, until, version_of(org), None if whole else services, outcomes=False
+    asked = []
+    for scope in narrowed_scopes:
+        last = asked_week(until_text, scope, now or utcnow(), current=True)
+        all_weeks = weeks_ending(last, count)
+        bounds = (all_weeks[0].bounds(scope.timezone)[0], last.bounds(scope.timezone)[1])
+        asked.append((scope, all_weeks, bounds, _services(org, scope)))
+    if not asked:
+        return []
+    # The scopes' services only: a year of the whole organisation is tens of thousands of
+    # rows. The whole organisation's weeks hold the changes in code no service holds too, as
+    # its briefing's do.
+    wanted = (
+        None
+        if any(scope.whole for scope in narrowed_scopes)
+        else sorted({s for *_, services in asked for s in services})
     )
+    window = load_window(
+        session,
+        min(since for _, _, (since, _), _ in asked),
+        max(until for _, _, (_, until), _ in asked),
+        version_of(org),
+        wanted,
+        outcomes=False,
+    )
+    return [
+        _trend(window, scope, all_weeks, since, until, services)
+        for scope, all_weeks, (since, until), services in asked
+    ]
+
+
+def _trend(
+    window: Window,
+    scope: Access,
+    all_weeks: list[IsoWeek],
+    since: datetime,
+    until: datetime,
+    services: list[str],
+) -> Trend:
+    """One scope's weeks, cut from a window that covers them."""
+    zone, whole = scope.timezone, scope.whole
     records = []
     agents: list[int] = []
     unreviewed: list[int] = []
@@ -91,7 +141,7 @@ def weekly_trend(
         scope=scope.label,
         services=services,
         weeks=records,
-        span=week_record(f"{all_weeks[0].id}/{last.id}", span),
+        span=week_record(f"{all_weeks[0].id}/{all_weeks[-1].id}", span),
         riskiest_changes=[change_row(c) for c in risky[:_RISKIEST]],
         agent_changes=agents,
         agent_unreviewed=unreviewed,

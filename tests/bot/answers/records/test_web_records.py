@@ -18,7 +18,13 @@ from bot.answers.records.deploy import deploy_record
 from bot.answers.records.ownership import DRIFT_SHARE, ownership
 from bot.answers.records.ranking import store_ranking
 from bot.answers.records.service import service_record
-from bot.answers.records.trend import MAX_WEEKS, MIN_WEEKS, week_rows, weekly_trend
+from bot.answers.records.trend import (
+    MAX_WEEKS,
+    MIN_WEEKS,
+    week_rows,
+    weekly_trend,
+    weekly_trends,
+)
 from bot.answers.text import answer_text
 from data.scope import Scope
 from data.store.engine import session_scope
@@ -58,6 +64,23 @@ def test_a_trend_ends_on_the_week_the_service_answer_tells(scored: LoadedSample)
     for count in ("changes", "deploys", "failed_deploys", "incidents"):
         assert getattr(span, count) == sum(getattr(w, count) for w in trend.weeks), count
     assert span.deploys > 0
+
+
+def test_trends_side_by_side_are_each_scopes_own(scored: LoadedSample) -> None:
+    """Services, a team and the whole organisation read from one window are, week by week,
+    what each reads alone; a name outside the caller's scope is refused as alone."""
+    whole = Access.organisation(scored.org)
+    now = _now(scored)
+    scopes: list[list[str] | None] = [["checkout"], ["search"], ["commerce"], None]
+    with session_scope(scored.engine) as session:
+        together = weekly_trends(session, scored.org, whole, scopes, 8, None, now)
+        alone = [weekly_trend(session, scored.org, whole, names, 8, None, now) for names in scopes]
+        commerce = Access.of(scored.org, Scope(teams=("commerce",)), "UTC")
+        with pytest.raises(NotFoundError):
+            weekly_trends(session, scored.org, commerce, [["checkout"], ["search"]], 8, None, now)
+    assert together == alone
+    assert [t.services for t in together[:2]] == [["checkout"], ["search"]]
+    assert sum(w.changes for w in together[0].weeks) > 0
 
 
 def test_a_weeks_rows_are_what_its_briefing_counts(scored: LoadedSample) -> None:
