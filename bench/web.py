@@ -14,7 +14,8 @@ store. The scores are those of the current scorer version in the stored format:
 each change's and deploy's row is one of the sample organisation's, scored for real
 by ``bot.composition.pipeline.score_all`` first (score, band, signals, gates, top signals),
 carried over to the generated key with what the generated change was (service,
-agent, review, owner counts).
+agent, review, owner counts, and its kind of work and lines of code, found from its title and
+files as a scoring pass finds them). Then the planner's statistics, as a sync leaves them.
 
 Then each page is loaded ``--loads`` times in-process through the WSGI app (the
 first load of each page apart, to compile its template), over random weeks, keys,
