@@ -8,8 +8,11 @@ own ``FakeServer``, and keeps only its vendor's protocol.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import selectors
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -89,9 +92,10 @@ class FakeServer(Lifecycle):
         self.stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        # ``stop`` writes to this pair to end ``_serve`` at once: ``serve_forever`` noticed a
+        # shutdown only at its next poll, 50 ms into every fake's stop.
+        self._wake, self._waker = socket.socketpair()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def url(self) -> str:
@@ -179,6 +183,17 @@ class FakeServer(Lifecycle):
 
         return _Handler
 
+    def _serve(self) -> None:
+        """Hand each connection to a handler thread until ``stop`` wakes this loop."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._server, selectors.EVENT_READ)
+            selector.register(self._wake, selectors.EVENT_READ)
+            while True:
+                ready = [key.fileobj for key, _ in selector.select()]
+                if self._wake in ready:
+                    return
+                self._server.handle_request()
+
     def start(self) -> None:
         """Answer on ``url`` from a background thread."""
         self._thread.start()
@@ -186,9 +201,13 @@ class FakeServer(Lifecycle):
     def stop(self) -> None:
         """Stop answering, releasing any handler that waits on ``stopping``, and free the port."""
         self.stopping.set()
-        self._server.shutdown()
+        if self._thread.ident is not None:
+            with contextlib.suppress(OSError):
+                self._waker.send(b"\0")
+            self._thread.join(timeout=5)
         self._server.server_close()
-        self._thread.join(timeout=5)
+        self._wake.close()
+        self._waker.close()
 
 
 class FakeService(Lifecycle):

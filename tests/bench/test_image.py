@@ -136,7 +136,10 @@ class _Probe(BaseHTTPRequestHandler):
 def probe_server() -> Iterator[HTTPServer]:
     """A local server answering the health path with ``_Probe.status``."""
     server = HTTPServer(("127.0.0.1", 0), _Probe)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled every 10 ms rather than 0.5 s: ``shutdown`` waits for the next poll.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     yield server
     server.shutdown()

@@ -230,6 +230,11 @@ class CrashSlack(FakeSlack):
         self._started = time.monotonic()
         self._seq = itertools.count(1)
 
+    def reset(self) -> None:
+        """Forget every call and message, for the next trial."""
+        with self._lock:
+            self._state = type(self._state)()
+
     def set_clock(self, now: datetime) -> None:
         """Slack's clock reads ``now`` from this moment on."""
         self.clock, self._started = now, time.monotonic()
@@ -286,6 +291,15 @@ class CrashSMTP(FakeSMTP):
             self.messages.clear()
             self.envelopes.clear()
             self.logins.clear()
+
+    def sessions(self) -> int:
+        """How many client connections the server is still handling (its handler tasks)."""
+
+        async def count() -> int:
+            coros = [t.get_coro() for t in asyncio.all_tasks()]
+            return sum(1 for c in coros if getattr(c, "__name__", "") == "_handle_client")
+
+        return asyncio.run_coroutine_threadsafe(count(), self._controller.loop).result(30)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         """Accept the message as the fake does, killing the worker before or after if trapped."""
@@ -619,25 +633,20 @@ def _email_counts(smtp: FakeSMTP, emails: dict[str, str]) -> tuple[dict[str, int
 
 
 def _settled_email_counts(
-    smtp: FakeSMTP, emails: dict[str, str], quiet: float = 0.3, limit: float = 3.0
+    smtp: CrashSMTP, emails: dict[str, str], limit: float = 30.0
 ) -> dict[str, int]:
     """The SMTP counts once the server has handled what a killed worker had already sent.
 
     A worker killed right after writing a message's final ``.`` leaves it in the server's
     socket buffer; the server stores it a moment after the worker is gone. Counting at
-    once missed it, so the resend was taken for a duplicate (seen on a busy machine).
+    once missed it, so the resend was taken for a duplicate (seen on a busy machine). The
+    worker's sockets closed with it, so once the server has ended every session it had,
+    nothing more can arrive: the counts are final then.
     """
-    counts, _ = _email_counts(smtp, emails)
     deadline = time.monotonic() + limit
-    stable_since = time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.05)
-        now, _ = _email_counts(smtp, emails)
-        if now != counts:
-            counts, stable_since = now, time.monotonic()
-        elif time.monotonic() - stable_since >= quiet:
-            break
-    return counts
+    while smtp.sessions() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return _email_counts(smtp, emails)[0]
 
 
 def _rows(engine: Engine, keys: dict[int, str]) -> dict[tuple[str, str], str]:
@@ -661,6 +670,7 @@ def run_trial(
     """Run ``plan`` on a fresh store: its kills, one run to the end, one more that sends
     nothing; then count each delivery on the fakes and read the store."""
     reset_deliveries(engine)
+    slack.reset()
     smtp.reset()
     users, emails, keys = _recipients(engine)
     env = worker_env(database_url, slack, smtp)

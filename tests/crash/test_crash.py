@@ -42,13 +42,14 @@ def test_every_briefing_is_delivered_exactly_once_through_kills(
     tally = Tally()
     started = time.monotonic()
     span = 1.0
-    with CrashSMTP(tmp_path, switch) as smtp, Zygote(tmp_path) as zygote:
+    with (
+        CrashSMTP(tmp_path, switch) as smtp,
+        CrashSlack(switch) as slack,
+        Zygote(tmp_path) as zygote,
+    ):
         for trial in range(TRIALS):
             plan = plan_trial(SEED, backend, trial, span)
-            with CrashSlack(switch) as slack:
-                result = run_trial(
-                    zygote, engine, database_url, tmp_path, plan, switch, slack, smtp
-                )
+            result = run_trial(zygote, engine, database_url, tmp_path, plan, switch, slack, smtp)
             tally.add(result)
             assert not result.problems, (
                 f"RISKBRIEF_CRASH_SEED={SEED} {backend} trial {trial} "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, col, func, select
 
@@ -396,6 +398,20 @@ def test_two_deliveries_of_one_new_pr_at_once_make_one_check_run(world: World) -
     assert count == 1
 
 
+def _waits_for_pull_request_lock(engine: Engine, key: str) -> bool:
+    """Whether a session of this database is queued, ungranted, on pull request ``key``'s lock."""
+    with engine.connect() as conn:
+        waiting = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                " AND objsubid = 2 AND objid = hashtext(:key)::oid"
+            ),
+            {"key": key.lower()},
+        ).scalar_one()
+    return bool(waiting)
+
+
 @pytest.mark.parametrize(
     "database_url", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
 )
@@ -406,7 +422,12 @@ def test_a_pr_another_replica_is_checking_waits_for_it(world: World) -> None:
     sender = threading.Thread(target=lambda: answers.append(world.deliver(payload)))
     with pull_request_lock(world.engine, f"{REPO}#9100"):
         sender.start()
-        sender.join(timeout=2)
+        # Until the delivery is seen queued on that very lock: then it is waiting for it.
+        deadline = time.monotonic() + 60
+        while not _waits_for_pull_request_lock(world.engine, f"{REPO}#9100"):
+            assert sender.is_alive(), "the delivery did not wait for the PR's lock"
+            assert time.monotonic() < deadline, "the delivery never queued on the PR's lock"
+            time.sleep(0.02)
         assert sender.is_alive()
         assert world.check_runs() == []
     sender.join(timeout=60)

@@ -34,7 +34,10 @@ def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     ca.issue_cert("127.0.0.1").configure_cert(context)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # Polled every 10 ms rather than 0.5 s: ``shutdown`` waits for the next poll.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     ca_file = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
