@@ -460,6 +460,9 @@ def generate(engine: Engine, org: OrgConfig, changes: int, seed: int = 42) -> Ge
                         "owner_files_covered": 0,
                         "agent_involved": False,
                         "human_reviewed": None,
+                        # A deploy has no kind of work; every row of one insert names each column.
+                        "work_kind": None,
+                        "source_lines": None,
                     }
                 )
         _insert(conn, _sql(Deploy), deploy_rows)
