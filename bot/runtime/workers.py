@@ -114,27 +114,30 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-# Set on a request refused for its body: its connection is closed after the answer rather
-# than the unread body drained (``_close_refused``), as waitress does.
-_CLOSE = "riskbrief.close"
+# The request each worker thread is answering, noted by gunicorn's ``pre_request`` hook
+# (``_note_request``): a body refused unread marks it to close. gunicorn decides whether to keep
+# the connection as soon as the answer is written, before ``post_request`` runs; a connection
+# kept after a refusal had gunicorn drain the unread body (a declared 10**12 bytes: until the
+# client stopped or the read timed out), holding a thread. waitress closes it too.
+_ANSWERING = threading.local()
 
 
-def _refuse(
-    environ: WSGIEnvironment, start_response: StartResponse, path: str | None
-) -> Iterable[bytes]:
-    environ[_CLOSE] = True
+def _note_request(_worker: Any, request: Any) -> None:
+    """gunicorn's ``pre_request`` hook: the request this thread answers next."""
+    _ANSWERING.request = request
+
+
+def _refuse(start_response: StartResponse, path: str | None) -> Iterable[bytes]:
+    request = getattr(_ANSWERING, "request", None)
+    if request is not None:
+        # gunicorn's own flag: the answer then says ``Connection: close`` and the socket closes.
+        request.must_close = True
     data = json.dumps({"error": refusal_sentence(413, path, "")}).encode()
     start_response(
         "413 Content Too Large",
         [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
     )
     return [data]
-
-
-def _close_refused(_worker: Any, _req: Any, environ: WSGIEnvironment, resp: Any) -> None:
-    """gunicorn's ``post_request`` hook: a refused body's connection is closed, not drained."""
-    if environ.get(_CLOSE) and resp is not None:
-        resp.force_close()
 
 
 def limit_bodies(application: WSGIApplication, max_body: int) -> WSGIApplication:
@@ -151,7 +154,7 @@ def limit_bodies(application: WSGIApplication, max_body: int) -> WSGIApplication
         if declared:
             with contextlib.suppress(ValueError):
                 if int(declared) > max_body:
-                    return _refuse(environ, start_response, path)
+                    return _refuse(start_response, path)
             return application(environ, start_response)
         if "chunked" not in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower():
             return application(environ, start_response)
@@ -162,7 +165,7 @@ def limit_bodies(application: WSGIApplication, max_body: int) -> WSGIApplication
             size += len(chunk)
             if size > max_body:
                 body.close()
-                return _refuse(environ, start_response, path)
+                return _refuse(start_response, path)
             body.write(chunk)
         body.seek(0)
         environ["wsgi.input"] = body
@@ -275,7 +278,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
             "limit_request_line": 8190,
             "secure_scheme_headers": {},
             "worker_exit": _worker_exit,
-            "post_request": _close_refused,
+            "pre_request": _note_request,
         }
         # The workers' heartbeat files: in memory where there is /dev/shm (a container's
         # overlay disk can stall the heartbeat under load and get a worker killed).

@@ -184,6 +184,8 @@ def test_two_workers_answer_behind_one_port_with_one_scheduler(store: dict[str, 
         )
         assert head.startswith(b"HTTP/1.1 413")
         assert json.loads(body) == {"error": "body too large"}
+        # Closed at once, not kept open for a body nobody will read (``_raw`` reads to the end).
+        assert b"connection: close" in head.lower()
     finally:
         _, err = stop_serve(proc)
     assert proc.returncode == 0, err
