@@ -35,9 +35,7 @@ def mcp(ctx: click.Context, subscriber: str | None, demo: bool, demo_dir: Path) 
     `riskbrief serve`, with bearer tokens. A store that cannot be opened or a wrong
     setting ends here in one sentence, before the server starts.
     """
-    # Imported here: the MCP SDK is only needed by this command.
     from bot.composition.pipeline import ready_engine
-    from bot.mcp.stdio import run_stdio, subscriber_access
     from data.config import load_org_config
     from data.sources.sample import sample_org_config
     from scoring.errors import NotFoundError
@@ -51,6 +49,10 @@ def mcp(ctx: click.Context, subscriber: str | None, demo: bool, demo_dir: Path) 
     else:
         org, url = load_org_config(settings.config), settings.database_url
     engine = ready_engine(url)
+    # Imported once the store and riskbrief.toml are known good: the MCP SDK is only needed by
+    # this command, and a second of importing it stood before every mistake's sentence.
+    from bot.mcp.stdio import run_stdio, subscriber_access
+
     try:
         run_stdio(engine, org, subscriber_access(engine, org, subscriber))
     finally:
