@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from scoring.change_files import code_lines_of
+from scoring.change_files import change_files
 from scoring.facts import ChangeFacts
 from scoring.risk import RiskScore, top_signals
 from scoring.signal import Signal
@@ -70,5 +70,5 @@ def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredC
         agent_involved=facts.agent_involved,
         human_reviewed=bool(facts.human_approvals) if facts.reviews_known else None,
         work=work_kind(facts).kind,
-        source_lines=sum(sum(code_lines_of(f)) for f in facts.files),
+        source_lines=change_files(facts).source_lines,
     )

@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 from data.store.agent_outcomes import change_outcome_facts
 from data.store.among import among
 from data.store.culprits import culprit_traces
-from data.store.scores import score_join, stored_work_kind, top_signal_names
+from data.store.scores import score_join, top_signal_names
 from data.store.tables import (
     IS_MERGED,
     Change,
@@ -34,7 +34,7 @@ from data.store.tables import (
     Team,
     merged_time,
 )
-from data.store.work_kinds import StoredWork
+from data.store.work_kinds import StoredWork, kept_work
 from scoring.agent_outcomes import ChangeOutcome
 from scoring.risk import Band
 from scoring.weekly import ScoredDeploy, WeekChange, WeekIncident
@@ -524,9 +524,9 @@ def _outcomes(
     # What the scorer kept with each score, read above with it; the others are classified.
     kept: dict[str, StoredWork] = {}
     for row in wanted:
-        kind = stored_work_kind(row.work_kind)
-        if kind is not None and row.source_lines is not None:
-            kept[row.key] = StoredWork(kind, row.source_lines)
+        work = kept_work(row.work_kind, row.source_lines)
+        if work is not None:
+            kept[row.key] = work
     return change_outcome_facts(session, [row.key for row in wanted], later_fixed, work=kept)
 
 

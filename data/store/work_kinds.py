@@ -18,7 +18,7 @@ from scoring.change_files import code_lines_of
 from scoring.facts import FileChange
 from scoring.work_kind import WorkKind, classify_work
 
-__all__ = ["StoredWork", "change_work", "change_work_kinds"]
+__all__ = ["StoredWork", "change_work", "change_work_kinds", "kept_work"]
 
 # Keys per query: well under SQLite's smallest bound-parameter limit (999).
 _CHUNK = 500
@@ -91,10 +91,17 @@ def _as_scored(session: Session, keys: list[str], version: str) -> dict[str, Sto
                 among(conn, col(RiskScoreRow.subject_key), keys[start : start + _CHUNK]),
             )
         ):
-            work = stored_work_kind(kind)
-            if work is not None and lines is not None:
-                out[key] = StoredWork(work, lines)
+            kept = kept_work(kind, lines)
+            if kept is not None:
+                out[key] = kept
     return out
+
+
+def kept_work(kind: str | None, lines: int | None) -> StoredWork | None:
+    """The kind and lines of code a score keeps (its ``work_kind`` and ``source_lines``), or
+    ``None`` where it keeps none this version can read: the change is then classified."""
+    work = stored_work_kind(kind)
+    return None if work is None or lines is None else StoredWork(work, lines)
 
 
 # A file as read: path, added, deleted, generated, code added, code deleted.
