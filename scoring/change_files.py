@@ -102,6 +102,10 @@ class ChangeFiles:
     # whitespace (``scoring.code_lines``): no size. Only a file whose source read its lines
     # of code (``code_added`` or ``code_deleted``) can have any.
     quiet_lines: int = 0
+    # The first file that changes what ships without being code (``PathKinds.ships``: a
+    # dependency manifest, deployment configuration), which keeps a change with no line of
+    # code from the no-code cap; "" when none.
+    shipping: str = ""
 
 
 _NO_LOGINS: frozenset[str] = frozenset()
@@ -135,8 +139,8 @@ def _path_facts(path: str) -> _PathFacts:
         | (_MANIFEST if k.manifest else 0)
         # A test project's or the docs' manifest (Polly's test/….Tests.csproj, guzzle's
         # docs/requirements.txt) is installed by CI, which risky_content still names, but
-        # it changes nothing that ships.
-        | (_SHIPS if k.manifest and not k.aside else 0)
+        # it changes nothing that ships; deployment configuration does (``PathKinds.ships``).
+        | (_SHIPS if k.ships else 0)
     )
     facts = (
         k.code,
@@ -174,6 +178,7 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
     # Lines added and deleted by hand-written path, in first-seen order (the entropy's).
     lines: dict[str, int] = {}
     migration: str | None = None
+    shipping = ""
     flagged = 0
     logins: frozenset[str] | None = None
     last_owners: tuple[str, ...] | None = None
@@ -189,6 +194,13 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
             test_files += 1
         if migrates and migration is None:
             migration = path
+        if flags & _MANIFEST and f.code_added == 0 and f.code_deleted == 0:
+            # The source read the manifest before and after and none of what it installs
+            # changed (a ``[tool.ruff]`` table, a script): tool configuration, no
+            # dependency change (``FileChange.code_added``).
+            flags &= ~(_MANIFEST | _SHIPS)
+        if flags & _SHIPS and not shipping:
+            shipping = path
         flagged |= flags
         if f.generated or handless:
             # Lock files and generated code are nobody's hand-written size or spread.
@@ -256,6 +268,7 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
         code_deleted,
         not change.files or bool(code_added or code_deleted or flagged & _SHIPS or migration),
         quiet,
+        shipping,
     )
     spread = (
         len(subsystems),

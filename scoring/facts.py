@@ -41,7 +41,11 @@ class FileChange:
     ``code_added`` and ``code_deleted`` are the lines of code among ``added`` and
     ``deleted`` (``scoring.code_lines``: comments, docstrings, blank lines and
     whitespace-only changes out) when the source read the lines' text (a local
-    clone, a diff); ``None`` when it has only counts (a code host's API).
+    clone, a diff); ``None`` when it has only counts (a code host's API). For a
+    dependency manifest they are the lines that declare what it installs: a source that
+    read the manifest before and after sets both to 0 when none of those changed (a
+    ``[tool.ruff]`` table of ``pyproject.toml``), and the change is then tool
+    configuration, no dependency change.
     ``previous_path`` is the path the file had before, when the change renamed
     it: the history carries the file's past to its new path. ``lines_before`` is
     the lines the file held just before the change where the source read them (a

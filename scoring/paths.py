@@ -55,6 +55,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from scoring.linguist import LanguageType, linguist
+
 __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
 # Test folders by name in any case (``Tests/``, ``src/test/java/``); test file names by
@@ -222,6 +224,35 @@ _MANIFEST = re.compile(
 )
 
 
+# riskbrief's own rules beside Linguist's (``scoring.linguist``); docs/scoring.md's table
+# "riskbrief's own rules beside Linguist's" gives each one's reason.
+#
+# Linguist calls CI, editor and repository settings "vendored" so that GitHub's language bar
+# leaves them out; they are hand-written all the same (their lines are someone's work), and
+# riskbrief keeps them as configuration, not as generated files.
+_HAND_KEPT = re.compile(
+    r"/(?:\.github|\.gitlab|\.circleci|\.buildkite|\.vscode|\.idea|\.devcontainer|\.husky"
+    r"|\.azure-pipelines|\.ci)/|/\.[^/]+$|/(?:jenkinsfile|vagrantfile)$"
+)
+# Schema and query languages Linguist types as data: what they declare ships (a query, an
+# API's messages), so riskbrief reads them as code.
+_SCHEMA_LANGUAGES = frozenset(
+    {"SQL", "PLSQL", "PLpgSQL", "TSQL", "SQLPL", "GraphQL", "Protocol Buffer", "Thrift",
+     "Cap'n Proto", "Avro IDL", "FlatBuffers", "Smithy", "OpenAPI Specification v2",
+     "OpenAPI Specification v3"}
+)  # fmt: skip
+# Build output a framework commits by convention: Phoenix's ``priv/static`` (its esbuild
+# bundles, the ``.js``, ``.cjs.js`` and ``.mjs`` of one client), and bundles named as such.
+_BUILD_OUTPUT = re.compile(
+    r"/priv/static/(?:[^/]+/)*[^/]+\.(?:m?js|cjs|css)$"
+    r"|\.(?:bundle|umd|esm|cjs|iife)\.m?js$"
+)
+# What Linguist's types make of a file: code (a programming or markup language, a schema or
+# query language, or a name Linguist does not know, which the path rules judge alone), or
+# data and prose (configuration, data files, text).
+_CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, LanguageType.UNKNOWN})
+
+
 # What a requirements or constraints file's name may say it is for when what it pins is
 # installed by developers and CI, not by what ships (flask's requirements/dev.txt and
 # requirements/typing.txt, requirements-test.txt, docs-requirements.in).
@@ -260,9 +291,14 @@ class PathKinds:
     # development (requirements/dev.txt): a manifest there (a test project's,
     # docs/requirements.txt) is installed by CI but ships nothing.
     aside: bool = False
-    # No one wrote it by hand (``_HANDLESS``, test data): no size and no spread, like a
-    # lock file (``scoring.change_files.written_by_hand``).
+    # No one wrote it by hand (Linguist's vendored and generated paths, ``_HANDLESS``,
+    # ``_BUILD_OUTPUT``, test data): no size and no spread, like a lock file
+    # (``scoring.change_files.written_by_hand``).
     generated: bool = False
+    # A change to it changes what ships though it holds no code: a dependency manifest
+    # outside tests and docs, or deployment configuration (infrastructure outside CI and
+    # project files). A change of nothing else is never high risk (``scoring.risk``).
+    ships: bool = False
 
 
 # The same paths come back change after change; classifying each once keeps a
@@ -271,7 +307,8 @@ class PathKinds:
 def path_kinds(path: str) -> PathKinds:
     """Classify a path once: migration, test, infrastructure, auth/payments, dependency manifest."""
     slashed = "/" + path.lower()
-    aside = _ASIDE.search(slashed) is not None
+    known = linguist(path)
+    aside = _ASIDE.search(slashed) is not None or known.documentation
     # A migration's own name can read like a test's (Django's 0005_add_test.py).
     migration = not aside and _MIGRATION.search(slashed) is not None
     name = slashed[slashed.rfind("/") + 1 :]
@@ -279,32 +316,52 @@ def path_kinds(path: str) -> PathKinds:
         map(_test_folder, path.split("/")[:-1])
     )
     test = not migration and (
-        test_folder or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None
+        test_folder or known.test or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None
     )
     code = not (test or aside)
     manifest = _MANIFEST.search(slashed) is not None and _FIXTURE.search(slashed) is None
-    generated = _HANDLESS.search(slashed) is not None or (
-        _DATA.search(name) is not None
-        and not manifest
-        and name != "cmakelists.txt"
-        and (test_folder or _TEST_DATA_DIR.search(slashed) is not None)
+    hand_kept = _HAND_KEPT.search(slashed) is not None
+    generated = (
+        _HANDLESS.search(slashed) is not None
+        or _BUILD_OUTPUT.search(slashed) is not None
+        # Linguist's vendored and generated paths, but for a test's own files and the
+        # configuration it calls vendored only to keep it off GitHub's language bar.
+        or ((known.vendored or known.generated) and not (test or hand_kept or manifest))
+        or (
+            _DATA.search(name) is not None
+            and not manifest
+            and name != "cmakelists.txt"
+            and (test_folder or _TEST_DATA_DIR.search(slashed) is not None)
+        )
     )
+    # Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI) and
+    # prose are not, schema and query languages are.
+    typed_code = (
+        known.type in _CODE_TYPES and not known.configuration
+    ) or known.language in _SCHEMA_LANGUAGES
+    project_file = _NOT_CODE.search(slashed) is not None
+    infra = not aside and _INFRA.search(slashed) is not None
+    aside_any = test or aside or (manifest and _dev_requirements(slashed))
     return PathKinds(
         migration=migration,
         test=test,
-        infra=not aside and _INFRA.search(slashed) is not None,
+        infra=infra,
         sensitive=code
         and not _SENSITIVE_WORDS.isdisjoint(map(str.lower, _WORDS.findall(path)))
         and _ASSET.fullmatch(name) is None,
         manifest=manifest,
         code=code
+        and typed_code
         and not manifest
-        and _NOT_CODE.search(slashed) is None
+        and not project_file
         and _ASSET.fullmatch(name) is None
         and not generated
         and _GENERATED.search(slashed) is None,
-        aside=test or aside or (manifest and _dev_requirements(slashed)),
+        aside=aside_any,
         generated=generated,
+        # A lock file is no one's hand-written size but pins what ships.
+        ships=(manifest and not aside_any)
+        or (infra and not generated and not project_file and not hand_kept),
     )
 
 

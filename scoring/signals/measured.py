@@ -109,8 +109,20 @@ def size(
             text += (
                 f", besides {many(other_lines, 'line')} in {many(other, 'lock or generated file')}"
             )
+    if not lines and files.touches_code and change.files:
+        text += f"; {_uncapped(files)}, so the no-code cap does not apply"
     share = fitted_shares(cfg.model).size(m)
     return Signal("size", float(lines), cfg.weights.size * share, text, share)
+
+
+def _uncapped(files: ChangeFiles) -> str:
+    """Why a change with no line of code still changes what ships."""
+    if files.migration is not None:
+        return f"it holds a schema migration ({files.migration})"
+    if files.shipping:
+        what = "a dependency manifest" if files.manifest else "deployment configuration"
+        return f"it changes {what} ({files.shipping})"
+    return "its lines of code were not read"
 
 
 SIZE = ChangeSignal(

@@ -33,6 +33,7 @@ from data.sources.local_git.gitlog import (
     mine_commits,
     run_git,
 )
+from data.sources.local_git.manifests import with_dependency_edits
 from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
@@ -120,7 +121,8 @@ class LocalGitSource:
         """The change ``landed`` is, landed on the branch by ``chain`` (itself or a merge)."""
         branch = branch_facts(self.path, landed, self.agents)
         record = commit_record(lengths.before(landed), self.repository, branch, self.agents)
-        record = replace(record, files=generated.files(landed.sha, owners.files(record.files)))
+        files = generated.files(landed.sha, owners.files(record.files))
+        record = replace(record, files=with_dependency_edits(self.path, landed.sha, files))
         if landed is not chain:
             # It reached the branch when the merge did, whenever it was written.
             record = replace(record, merged_at=chain.change.merged_at)

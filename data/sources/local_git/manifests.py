@@ -1,0 +1,155 @@
+"""Whether a commit's edit of a dependency manifest changed what it installs.
+
+``pyproject.toml``, ``package.json`` and ``Cargo.toml`` hold tool configuration beside
+their dependencies: a ``[tool.ruff]`` table, an ``eslintConfig``, a ``[lints]`` table, a
+description. An edit of those alone is no dependency change, and the scorer must not treat
+it as one (``FileChange.code_added``). The manifest is read before and after the commit and
+what it declares is compared; the tables of tools that build or install the package
+(Poetry, PDM, uv, Hatch, setuptools, …) are declarations too. Any other manifest, or one
+that does not parse, is left as it was: a dependency change.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tomllib
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from data.sources.local_git.git_command import git_env, git_missing
+from data.sources.values import SourceChangeFile
+
+__all__ = ["declarations", "with_dependency_edits"]
+
+# ``[tool.*]`` tables of tools that build, package or install: what they say ships.
+_BUILD_TOOLS = frozenset(
+    {"poetry", "pdm", "uv", "hatch", "setuptools", "setuptools_scm", "flit", "flit_core",
+     "maturin", "scikit-build", "pixi", "rye", "meson-python", "pdm-backend"}
+)  # fmt: skip
+# package.json keys that configure development tools or describe the package, and ship
+# nothing: linters, formatters, test runners, git hooks, release bots, metadata.
+_NPM_TOOLING = frozenset(
+    {"eslintConfig", "eslintIgnore", "prettier", "jest", "lint-staged", "husky", "commitlint",
+     "stylelint", "nyc", "c8", "ava", "mocha", "xo", "standard", "remarkConfig",
+     "markdownlint", "renovate", "simple-git-hooks", "size-limit", "release", "changelog",
+     "scripts", "description", "keywords", "repository", "bugs", "homepage", "author",
+     "contributors", "maintainers", "funding", "license", "private", "volta", "packageManager",
+     "devEngines", "tsd", "typeCoverage", "knip", "vitest", "np", "release-it"}
+)  # fmt: skip
+# Cargo.toml tables and package keys that configure lints or describe the crate.
+_CARGO_METADATA = frozenset(
+    {"description", "keywords", "categories", "readme", "homepage", "repository",
+     "documentation", "authors", "license", "license-file", "metadata", "exclude", "include"}
+)  # fmt: skip
+
+
+def _pyproject(text: str) -> object:
+    document = tomllib.loads(text)
+    tools = document.pop("tool", {})
+    if isinstance(tools, dict):
+        document["tool"] = {k: v for k, v in tools.items() if k in _BUILD_TOOLS}
+    return document
+
+
+def _package_json(text: str) -> object:
+    document = json.loads(text)
+    if not isinstance(document, dict):
+        return document
+    return {k: v for k, v in document.items() if k not in _NPM_TOOLING}
+
+
+def _cargo(text: str) -> object:
+    document: dict[str, Any] = tomllib.loads(text)
+    document.pop("lints", None)
+    document.pop("badges", None)
+    package = document.get("package")
+    if isinstance(package, dict):
+        document["package"] = {k: v for k, v in package.items() if k not in _CARGO_METADATA}
+    workspace = document.get("workspace")
+    if isinstance(workspace, dict):
+        workspace.pop("lints", None)
+        workspace.pop("metadata", None)
+    return document
+
+
+_READERS: dict[str, Callable[[str], object]] = {
+    "pyproject.toml": _pyproject,
+    "package.json": _package_json,
+    "cargo.toml": _cargo,
+}
+
+
+def declarations(path: str, text: str) -> object | None:
+    """What the manifest at ``path`` declares, tool configuration left out, as plain data to
+    compare; ``None`` for a file no reader knows or whose text does not parse."""
+    reader = _READERS.get(path.rpartition("/")[2].lower())
+    if reader is None:
+        return None
+    try:
+        return reader(text)
+    except (ValueError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _blobs(path: Path, names: list[str]) -> list[str | None]:
+    """The texts of ``rev:path`` names, one ``git cat-file --batch``; ``None`` for a missing one."""
+    asked = b"".join(f"{n}\n".encode() for n in names)
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(path), "cat-file", "--batch"],
+            input=asked,
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise git_missing() from None
+    out, at, texts = done.stdout, 0, []
+    for _ in names:
+        end = out.find(b"\n", at)
+        if end < 0:
+            texts.append(None)
+            continue
+        fields = out[at:end].rsplit(b" ", 2)
+        at = end + 1
+        if len(fields) != 3 or not fields[2].isdigit():
+            texts.append(None)
+            continue
+        size = int(fields[2])
+        texts.append(out[at : at + size].decode("utf-8", "replace"))
+        at += size + 1
+    return texts
+
+
+def with_dependency_edits(
+    path: Path, sha: str, files: tuple[SourceChangeFile, ...]
+) -> tuple[SourceChangeFile, ...]:
+    """``files`` of commit ``sha`` (against its first parent), each known manifest whose
+    declarations did not change marked so: no line of code added or deleted."""
+    edited = [
+        i
+        for i, f in enumerate(files)
+        if f.change_type in ("modified", "renamed")
+        and f.path.rpartition("/")[2].lower() in _READERS
+        and "\n" not in f.path
+        and "\n" not in (f.previous_path or "")
+    ]
+    if not edited:
+        return files
+    names: list[str] = []
+    for i in edited:
+        f = files[i]
+        names += [f"{sha}^1:{f.previous_path or f.path}", f"{sha}:{f.path}"]
+    texts = _blobs(path, names)
+    out = list(files)
+    for n, i in enumerate(edited):
+        before, after = texts[2 * n], texts[2 * n + 1]
+        if before is None or after is None:
+            continue
+        was, now = declarations(files[i].path, before), declarations(files[i].path, after)
+        if was is not None and was == now:
+            out[i] = replace(files[i], code_added=0, code_deleted=0)
+    return tuple(out)
