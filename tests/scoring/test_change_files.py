@@ -49,7 +49,20 @@ def test_change_files_answers_for_the_change_asked_about() -> None:
             1, 60, 60, None, False, False, False, 2, 0, team, 0, 1
         )
         assert change_files(risky) == ChangeFiles(
-            0, 9, 8, "db/migrations/0002.sql", True, False, False, 3, 1, both, 0, 1, 1
+            0,
+            9,
+            8,
+            "db/migrations/0002.sql",
+            True,
+            False,
+            False,
+            3,
+            1,
+            both,
+            0,
+            1,
+            1,
+            shipping="infra/main.tf",
         )
     twin = replace(risky, files=risky.files[:1])
     assert change_files(twin).migration is None
