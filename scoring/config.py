@@ -21,7 +21,7 @@ __all__ = [
 
 # Bump when the meaning of a signal or the way points add up changes, or the rules of
 # ``scoring.work_kind``: each score keeps the change's kind of work, found when it was scored.
-SCORER_VERSION = "8"
+SCORER_VERSION = "9"
 
 
 @dataclass(frozen=True, slots=True)

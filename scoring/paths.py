@@ -246,6 +246,9 @@ _SCHEMA_LANGUAGES = frozenset(
 _BUILD_OUTPUT = re.compile(
     r"/priv/static/(?:[^/]+/)*[^/]+\.(?:m?js|cjs|css)$"
     r"|\.(?:bundle|umd|esm|cjs|iife)\.m?js$"
+    # Every source map, whatever its bundle's extension (Linguist knows ``.js.map`` and
+    # ``.css.map`` only; an ``.mjs.map`` is as generated).
+    r"|\.(?:[cm]?js|css|ts)\.map$"
 )
 # What Linguist's types make of a file: code (a programming or markup language, a schema or
 # query language, or a name Linguist does not know, which the path rules judge alone), or

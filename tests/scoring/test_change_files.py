@@ -247,3 +247,25 @@ def test_a_change_of_only_generated_files_says_so_and_scores_low() -> None:
     assert signals["diffusion"].points == 0.0
     assert signals["size"].explanation.startswith("only lock files or generated files changed")
     assert signals["diffusion"].explanation == "only lock files or generated files changed"
+
+
+def test_tool_configuration_alone_is_no_dependency_change() -> None:
+    """A pyproject.toml edit the source found declaring nothing new is capped like docs."""
+    tool = _file("pyproject.toml", 2, 0, service=None, code_added=0, code_deleted=0)
+    files = change_files(_change((tool,)))
+    assert not files.touches_code
+    assert not files.manifest
+    assert "never more than moderate risk" in _scored((tool,))["size"].explanation
+    assert "dependency manifest" not in _scored((tool,))["risky_content"].explanation
+
+
+def test_a_change_with_no_code_says_why_it_is_not_capped() -> None:
+    """A dependency edit or deployment config with no line of code names what ships instead."""
+    dependency = _file("pyproject.toml", 1, 0, service=None)
+    assert change_files(_change((dependency,))).touches_code
+    said = _scored((dependency,))["size"].explanation
+    assert said.endswith(
+        "it changes a dependency manifest (pyproject.toml), so the no-code cap does not apply"
+    )
+    deploy = _scored((_file("k8s/deploy.yaml", 3, 1),))["size"].explanation
+    assert "deployment configuration (k8s/deploy.yaml)" in deploy

@@ -1,6 +1,6 @@
 """Which files of a clone its own markers call generated or vendored.
 
-Three markers, the first two the repository's word rather than a guess from a name:
+Five markers, the first two the repository's word rather than a guess from a name:
 
 * ``.gitattributes`` (at the mined branch's head, every folder's):
   ``linguist-generated``, ``linguist-vendored`` or ``-diff`` on a pattern.
@@ -15,6 +15,10 @@ Three markers, the first two the repository's word rather than a guess from a na
   blob would cost more than the mining. A path's verdict is kept for the rest of the
   sync, so a small later edit of a generated file (mined oldest first) is generated
   too, until a large change of it reads its header again.
+* A source map committed beside the file (``app.js`` and ``app.js.map`` at the mined
+  head): a bundle a build wrote, whatever its name.
+* Linguist's content rules (``scoring.linguist.content_generated``: minified text, a
+  ``sourceMappingURL``, a tool's output header), read with the header above.
 * A name no one writes by hand (``scoring.change_files.is_generated_name``: lock
   files, ``vendor/``, ``single_include/``, ``*.min.js``, …), which the scorer also
   recognises without a clone: it is stored too, so every reader of the stored
@@ -35,6 +39,7 @@ from data.sources.local_git.git_command import git_env, git_missing
 from data.sources.local_git.gitlog import run_git
 from data.sources.values import SourceChangeFile
 from scoring.change_files import is_generated_name
+from scoring.linguist import content_generated
 
 __all__ = ["GeneratedFiles", "attribute_rules", "says_generated"]
 
@@ -141,6 +146,13 @@ class GeneratedFiles:
                 blob = run_git(path, "show", f"{rev}:{name}", check=False)
                 texts[name] = blob.stdout.decode("utf-8", "replace")
         self.rules = attribute_rules(texts)
+        # A file whose source map is committed beside it (``app.js`` and ``app.js.map``) is
+        # a build's output, whatever its name: a bundle rebuilt by an "Update assets" commit.
+        self.mapped = frozenset(
+            name.removesuffix(".map")
+            for name in listed.stdout.decode("utf-8", "replace").split("\0")
+            if name.endswith(".map")
+        )
         # Each path's header verdict, as last read (``files``).
         self.headers: dict[str, bool] = {}
 
@@ -180,7 +192,7 @@ class GeneratedFiles:
                     self.headers[path] = False
                     continue
                 head = out[at : at + min(size, _HEADER_BYTES)]
-                self.headers[path] = says_generated(head)
+                self.headers[path] = says_generated(head) or content_generated(path, head)
                 at += size + 1
 
     def files(self, sha: str, files: tuple[SourceChangeFile, ...]) -> tuple[SourceChangeFile, ...]:
@@ -189,7 +201,10 @@ class GeneratedFiles:
         A file's header is read when the commit adds ``_HEADER_LINES`` or more to it; its
         smaller changes (and its deletion) keep the verdict last read in this sync.
         """
-        named = [is_generated_name(f.path) or self._by_attributes(f.path) for f in files]
+        named = [
+            is_generated_name(f.path) or f.path in self.mapped or self._by_attributes(f.path)
+            for f in files
+        ]
         self._read_headers(
             sha,
             [

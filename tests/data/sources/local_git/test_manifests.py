@@ -1,0 +1,86 @@
+"""A manifest edit that changes only tool configuration is stored as no dependency change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from data.config import parse_org_config
+from data.sources.local_git.manifests import declarations
+from data.store.tables import Change, ChangeFile
+from tests.data.sources.gitrepo import GitRepo, sync_clone
+
+T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
+
+pytestmark = pytest.mark.usefixtures("clean_git_env")
+
+PYPROJECT = """[project]
+name = "shop"
+dependencies = ["httpx>=0.27"]
+
+[tool.ruff]
+line-length = 99
+
+[tool.hatch.build]
+packages = ["src/shop"]
+"""
+
+
+def test_tool_tables_are_not_declarations() -> None:
+    """Linters' tables and package.json's scripts are left out; build tools' tables are not."""
+    ruff = PYPROJECT.replace("line-length = 99", "line-length = 100")
+    assert declarations("pyproject.toml", PYPROJECT) == declarations("pyproject.toml", ruff)
+    hatch = PYPROJECT.replace('["src/shop"]', '["src/shop", "src/extra"]')
+    assert declarations("pyproject.toml", PYPROJECT) != declarations("pyproject.toml", hatch)
+    before = '{"name": "a", "scripts": {"t": "jest"}, "dependencies": {"x": "1"}}'
+    after = '{"name": "a", "scripts": {"t": "vitest"}, "dependencies": {"x": "1"}}'
+    assert declarations("web/package.json", before) == declarations("web/package.json", after)
+    assert declarations("Cargo.toml", "[lints]\nx = 1\n") == declarations("Cargo.toml", "")
+    assert declarations("pyproject.toml", "[broken") is None
+    assert declarations("pom.xml", "<project/>") is None
+
+
+def test_clone_stores_tool_only_edits_as_no_dependency_change(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A [tool.ruff] edit is stored with 0 lines of code; a new dependency is left unread."""
+    repo = GitRepo(tmp_path / "shop")
+    repo.commit({"pyproject.toml": PYPROJECT, "src/shop/app.py": "x = 1\n"}, "Start the shop", T0)
+    repo.commit(
+        {"pyproject.toml": PYPROJECT.replace("line-length = 99", "line-length = 100")},
+        "Widen ruff's lines",
+        T0 + timedelta(days=1),
+    )
+    repo.commit(
+        {"pyproject.toml": PYPROJECT.replace('["httpx>=0.27"]', '["httpx>=0.27", "rich"]')},
+        "Depend on rich",
+        T0 + timedelta(days=2),
+    )
+    org = parse_org_config(
+        f"""
+[[repositories]]
+name = "acme/shop"
+path = "{repo.path}"
+[[services]]
+key = "shop"
+repository = "acme/shop"
+paths = ["src/shop/**"]
+"""
+    )
+    sync_clone(engine, org)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Change.title, ChangeFile.code_added, ChangeFile.code_deleted)
+            .join(ChangeFile, ChangeFile.change_id == Change.id)
+            .where(ChangeFile.path == "pyproject.toml")
+        ).all()
+    stored = {title: (added, deleted) for title, added, deleted in rows}
+    assert stored == {
+        "Start the shop": (None, None),
+        "Widen ruff's lines": (0, 0),
+        "Depend on rich": (None, None),
+    }

@@ -1,0 +1,98 @@
+"""Linguist's classification of paths, through go-enry, and riskbrief's rules beside it."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.linguist import LanguageType, content_generated, linguist
+from scoring.paths import path_kinds
+
+
+@pytest.mark.parametrize(
+    ("path", "language"),
+    [
+        ("lib/phoenix/socket.ex", "Elixir"),
+        ("src/main.rs", "RenderScript"),  # ambiguous by extension: a programming language
+        ("apps/web/src/web.erl", "Erlang"),
+        ("src/Main.hs", "Haskell"),
+        ("Sources/App/App.swift", "Swift"),
+        ("lib/app.dart", "Dart"),
+        ("src/core.clj", "Clojure"),
+        ("src/lexer.ml", "OCaml"),
+        ("src/Pkg.jl", "Julia"),
+        ("R/model.R", "R"),
+        ("src/main.zig", "Zig"),
+        ("build.sbt", "Scala"),
+    ],
+)
+def test_languages_of_every_ecosystem_are_programming(path: str, language: str) -> None:
+    """Each ecosystem's source files are a programming language to Linguist, and code."""
+    known = linguist(path)
+    assert known.language == language
+    assert known.type is LanguageType.PROGRAMMING
+    assert path_kinds(path).code
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["priv/static/phoenix.js", "priv/static/phoenix.cjs.js", "priv/static/phoenix.mjs",
+     "priv/static/phoenix.js.map", "priv/static/phoenix.mjs.map", "dist/app.js",
+     "vendor/github.com/x/y.go", "node_modules/a/index.js", "assets/app.min.js",
+     "deps/plug/lib/plug.ex"],
+)  # fmt: skip
+def test_bundles_vendored_and_built_files_are_generated(path: str) -> None:
+    """Committed bundles, their source maps and vendored trees are no one's hand-written code."""
+    kinds = path_kinds(path)
+    assert kinds.generated
+    assert not kinds.code
+
+
+@pytest.mark.parametrize(
+    "path", ["pyproject.toml", "setup.cfg", "tox.ini", ".pre-commit-config.yaml", "config.yml"]
+)
+def test_configuration_and_data_are_no_code(path: str) -> None:
+    """Configuration and data files (Linguist's data type) hold no lines of code."""
+    assert not path_kinds(path).code
+
+
+@pytest.mark.parametrize("path", ["db/queries/users.sql", "proto/api/v1/user.proto"])
+def test_schema_and_query_languages_are_code(path: str) -> None:
+    """SQL and schema languages, typed as data by Linguist, ship and are read as code."""
+    assert path_kinds(path).code
+
+
+@pytest.mark.parametrize(
+    "path", [".github/workflows/ci.yml", ".vscode/settings.json", ".gitignore", "Jenkinsfile"]
+)
+def test_ci_and_editor_settings_stay_hand_written(path: str) -> None:
+    """CI and editor settings, vendored to Linguist's language bar, are hand-written config."""
+    kinds = path_kinds(path)
+    assert not kinds.generated
+    assert not kinds.code
+    assert not kinds.ships
+
+
+def test_code_named_like_documentation_is_code_but_not_in_a_docs_folder() -> None:
+    """Linguist's document names hold for text and for docs folders, not for source files."""
+    assert path_kinds("lib/license.rs").code
+    assert path_kinds("src/changes.py").code
+    assert not path_kinds("docs/conf.py").code
+    assert path_kinds("LICENSE").aside
+
+
+@pytest.mark.parametrize(
+    ("path", "ships"),
+    [("k8s/deploy.yaml", True), ("deploy/values.yaml", True), ("pyproject.toml", True),
+     ("poetry.lock", True), ("docs/requirements.txt", False), (".travis.yml", False),
+     ("README.md", False)],
+)  # fmt: skip
+def test_what_ships_without_code(path: str, ships: bool) -> None:
+    """Manifests and deployment configuration change what ships; CI and docs do not."""
+    assert path_kinds(path).ships is ships
+
+
+def test_content_rules_find_minified_and_mapped_output() -> None:
+    """Linguist's content rules call minified text and a mapped bundle generated."""
+    assert content_generated("lib/a.js", b"var a=1;" * 2000)
+    assert content_generated("lib/a.js", b"var x = 1;\n//# sourceMappingURL=a.js.map\n")
+    assert not content_generated("lib/a.js", b"function add(a, b) {\n  return a + b;\n}\n")
