@@ -47,6 +47,8 @@ class Linguist:
     test: bool
 
 
+# A language hangs on the file's name alone, and names repeat far more than paths.
+@functools.lru_cache(maxsize=1 << 14)
 def _language(path: str) -> str | None:
     """The language Linguist names for ``path`` by its file name, else by its extension.
 
@@ -61,6 +63,7 @@ def _language(path: str) -> str | None:
     return str(by_extension) if by_extension else None
 
 
+@functools.lru_cache(maxsize=1 << 10)
 def _type(language: str | None) -> LanguageType:
     """Linguist's type of ``language``."""
     if language is None:
@@ -89,7 +92,7 @@ def _documentation(path: str, language: str | None) -> bool:
 @functools.lru_cache(maxsize=1 << 17)
 def linguist(path: str) -> Linguist:
     """Linguist's classification of ``path`` (repository-relative, ``/``-separated)."""
-    language = _language(path)
+    language = _language(path.rpartition("/")[2])
     return Linguist(
         language=language,
         type=_type(language),
