@@ -6,7 +6,7 @@ import functools
 import math
 from dataclasses import dataclass
 
-from scoring.facts import ChangeFacts, FileChange
+from scoring.facts import ChangeFacts, FileChange, Marked
 from scoring.history import subsystem_of
 from scoring.paths import path_kinds
 
@@ -22,6 +22,11 @@ __all__ = [
 ]
 
 
+# Module constants: an enum member read through its class costs more, for every file.
+_HAND_WRITTEN = Marked.HAND_WRITTEN
+_DOCUMENTATION = Marked.DOCUMENTATION
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def is_generated_name(path: str) -> bool:
     """True for a file no one writes by hand, by its path (``PathKinds.generated``): a lock
@@ -35,8 +40,11 @@ def is_generated_name(path: str) -> bool:
 
 
 def written_by_hand(f: FileChange) -> bool:
-    """False for a file its repository marks generated or whose name says it is."""
-    return not f.generated and not is_generated_name(f.path)
+    """False for a file its repository marks generated or whose name says it is, unless the
+    repository's ``.gitattributes`` says it is hand-written (``Marked``)."""
+    if f.generated:
+        return False
+    return f.marked is _HAND_WRITTEN or not is_generated_name(f.path)
 
 
 def lexed_path(path: str) -> bool:
@@ -54,7 +62,7 @@ def code_lines_of(f: FileChange) -> tuple[int, int]:
     (comments and blank lines out, ``scoring.code_lines``) where it read the
     text, else every added and deleted line: a code host's API gives only counts.
     """
-    if not path_kinds(f.path).code or not written_by_hand(f):
+    if not path_kinds(f.path).code or not written_by_hand(f) or f.marked is _DOCUMENTATION:
         return 0, 0
     added = f.added if f.code_added is None else f.code_added
     deleted = f.deleted if f.code_deleted is None else f.code_deleted
@@ -190,6 +198,14 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
         if facts is None:
             facts = _path_facts(path)
         code, test, handless, migrates, flags, directory, head = facts
+        marked = f.marked
+        if marked is not None:
+            # The repository's ``.gitattributes`` wins over every rule of the path's.
+            if marked is _HAND_WRITTEN:
+                handless = False
+            elif marked is _DOCUMENTATION:
+                code = test = migrates = False
+                flags = 0
         if test:
             test_files += 1
         if migrates and migration is None:

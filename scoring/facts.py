@@ -11,8 +11,10 @@ __all__ = [
     "DeployFacts",
     "FileChange",
     "IncidentFacts",
+    "Marked",
     "Review",
     "ReviewState",
+    "marked_as",
 ]
 
 
@@ -28,6 +30,26 @@ class ReviewState(StrEnum):
 # Reading an enum member through its class costs several times reading a module
 # constant, and every review of every scored change is checked against it.
 _APPROVED = ReviewState.APPROVED
+
+
+class Marked(StrEnum):
+    """What a repository's own ``.gitattributes`` says a file is: it wins over every rule."""
+
+    # ``linguist-generated`` or ``linguist-vendored`` (or ``-diff``): no one's by hand.
+    GENERATED = "generated"
+    # ``linguist-documentation``: documentation, no code.
+    DOCUMENTATION = "documentation"
+    # ``linguist-generated=false`` or ``linguist-vendored=false``: hand-written, whatever
+    # its name says.
+    HAND_WRITTEN = "hand-written"
+
+
+def marked_as(value: str | None) -> Marked | None:
+    """The ``Marked`` a stored value names; ``None`` for none or a value no longer known."""
+    try:
+        return None if value is None else Marked(value)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +68,9 @@ class FileChange:
     read the manifest before and after sets both to 0 when none of those changed (a
     ``[tool.ruff]`` table of ``pyproject.toml``), and the change is then tool
     configuration, no dependency change.
+    ``marked`` is what the repository's own ``.gitattributes`` says the file is
+    (``Marked``), which wins over every rule of ``scoring.paths``; ``None`` where it says
+    nothing or the source cannot read it.
     ``previous_path`` is the path the file had before, when the change renamed
     it: the history carries the file's past to its new path. ``lines_before`` is
     the lines the file held just before the change where the source read them (a
@@ -63,6 +88,7 @@ class FileChange:
     code_deleted: int | None = None
     previous_path: str | None = None
     lines_before: int | None = None
+    marked: Marked | None = None
 
 
 @dataclass(frozen=True, slots=True)

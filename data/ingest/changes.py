@@ -84,6 +84,7 @@ _FILE_FIELDS = (
     "code_deleted",
     "previous_path",
     "lines_before",
+    "marked",
 )
 # Where ``_FILE_FIELDS`` hold a file's path and counts, and what only a clone or diff reads:
 # its lines of code, the path it was renamed from and the lines it held before.
@@ -299,6 +300,7 @@ class ChangeWriter:
                         f.code_deleted,
                         f.previous_path,
                         f.lines_before,
+                        f.marked,
                     )
                 )
         stored = [i for w, i in zip(written, ids, strict=True) if w.row is not None]

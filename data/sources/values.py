@@ -71,6 +71,9 @@ class SourceChangeFile:
     previous_path: str | None = None
     # The lines the file held just before the change, where a clone read them from git.
     lines_before: int | None = None
+    # What the clone's ``.gitattributes`` says the file is (``scoring.facts.Marked``'s value):
+    # ``generated``, ``documentation`` or ``hand-written``; ``None`` where it says nothing.
+    marked: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

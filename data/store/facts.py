@@ -27,7 +27,15 @@ from data.store.tables import (
     ReviewRow,
     Service,
 )
-from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
+from scoring.facts import (
+    ChangeFacts,
+    DeployFacts,
+    FileChange,
+    IncidentFacts,
+    Review,
+    ReviewState,
+    marked_as,
+)
 from scoring.fixes import NO_BUG_ISSUES, BugIssues, is_fix_change
 from scoring.history import BudgetSpan
 
@@ -104,6 +112,7 @@ def facts_of(
             code_deleted,
             previous_path,
             lines_before,
+            marked,
         ) in conn.execute(
             sa.select(
                 col(ChangeFile.change_id),
@@ -117,6 +126,7 @@ def facts_of(
                 col(ChangeFile.code_deleted),
                 col(ChangeFile.previous_path),
                 col(ChangeFile.lines_before),
+                col(ChangeFile.marked),
             )
             .where(among(conn, col(ChangeFile.change_id), chunk))
             .order_by(col(ChangeFile.id))
@@ -133,6 +143,7 @@ def facts_of(
                     code_deleted=code_deleted,
                     previous_path=previous_path,
                     lines_before=lines_before,
+                    marked=marked_as(marked),
                 )
             )
         for change_id, reviewer_id, state, submitted_at in conn.execute(

@@ -310,6 +310,9 @@ class ChangeFile(SQLModel, table=True):
     # The lines the file held just before the change, where a clone read them from git; NULL
     # elsewhere (the history's running sum of lines added less deleted stands in).
     lines_before: int | None = None
+    # What the clone's ``.gitattributes`` says the file is (``scoring.facts.Marked``):
+    # ``generated``, ``documentation`` or ``hand-written``; NULL where it says nothing.
+    marked: str | None = None
 
 
 class ReviewRow(SQLModel, table=True):

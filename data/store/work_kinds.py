@@ -15,7 +15,7 @@ from data.store.among import among
 from data.store.scores import stored_work_kind
 from data.store.tables import Change, ChangeFile, RiskScoreRow
 from scoring.change_files import code_lines_of
-from scoring.facts import FileChange
+from scoring.facts import FileChange, marked_as
 from scoring.work_kind import WorkKind, classify_work
 
 __all__ = ["StoredWork", "change_work", "change_work_kinds", "kept_work"]
@@ -66,6 +66,7 @@ def change_work(
                 col(ChangeFile.generated),
                 col(ChangeFile.code_added),
                 col(ChangeFile.code_deleted),
+                col(ChangeFile.marked),
             ).where(among(conn, col(ChangeFile.change_id), [c[0] for c in changes]))
         ).all():
             files[owner].append(tuple(counts))  # type: ignore[arg-type]
@@ -104,8 +105,8 @@ def kept_work(kind: str | None, lines: int | None) -> StoredWork | None:
     return None if work is None or lines is None else StoredWork(work, lines)
 
 
-# A file as read: path, added, deleted, generated, code added, code deleted.
-_FileRow = tuple[str, int, int, bool, int | None, int | None]
+# A file as read: path, added, deleted, generated, code added, code deleted, marked.
+_FileRow = tuple[str, int, int, bool, int | None, int | None, str | None]
 
 
 # About 1.3 KB an entry (measured, four files): 32,768 changes, a big organisation's twelve
@@ -116,7 +117,7 @@ def _work(title: str, labels: tuple[str, ...], files: tuple[_FileRow, ...]) -> S
     since the agents page and the week's agent card read the same weeks again and again."""
     kind = classify_work(title, labels, [f[0] for f in files]).kind
     lines = 0
-    for path, added, deleted, generated, code_added, code_deleted in files:
+    for path, added, deleted, generated, code_added, code_deleted, marked in files:
         counted = FileChange(
             path=path,
             added=added,
@@ -124,6 +125,7 @@ def _work(title: str, labels: tuple[str, ...], files: tuple[_FileRow, ...]) -> S
             generated=bool(generated),
             code_added=code_added,
             code_deleted=code_deleted,
+            marked=marked_as(marked),
         )
         lines += sum(code_lines_of(counted))
     return StoredWork(kind, lines)

@@ -20,7 +20,7 @@ from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.gitlog import run_git
 from data.sources.local_git.patch_lines import PATCH_ARGS, patch_code_counts
 from data.sources.values import SourceChangeFile
-from scoring.facts import FileChange
+from scoring.facts import FileChange, marked_as
 
 __all__ = [
     "UNTRACKED_LIMIT",
@@ -93,6 +93,7 @@ def scored_files(
                 f.code_added,
                 f.code_deleted,
                 f.previous_path,
+                marked=marked_as(f.marked),
             )
         )
     return tuple(out)

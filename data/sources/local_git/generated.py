@@ -3,7 +3,9 @@
 Five markers, the first two the repository's word rather than a guess from a name:
 
 * ``.gitattributes`` (at the mined branch's head, every folder's):
-  ``linguist-generated``, ``linguist-vendored`` or ``-diff`` on a pattern.
+  ``linguist-generated``, ``linguist-vendored`` or ``-diff`` on a pattern; and
+  ``linguist-documentation``, and the unmarking ``linguist-generated=false``, stored as
+  ``SourceChangeFile.marked``, which wins over every name rule of the scorer's.
   Patterns match as gitignore's do (pathspec); a later line, or a deeper
   folder's file, overrides an earlier one, as git's own attribute lookup does.
 * A "generated" header on a comment line of the file's first 4 kB
@@ -39,6 +41,7 @@ from data.sources.local_git.git_command import git_env, git_missing
 from data.sources.local_git.gitlog import run_git
 from data.sources.values import SourceChangeFile
 from scoring.change_files import is_generated_name
+from scoring.facts import Marked
 from scoring.linguist import content_generated
 
 __all__ = ["GeneratedFiles", "attribute_rules", "says_generated"]
@@ -100,7 +103,19 @@ class _Rule:
 
     spec: pathspec.PathSpec[Any]
     folder: str
-    generated: bool
+    # True: generated or vendored; False: unmarked (hand-written); None: the line says neither.
+    generated: bool | None
+    # True: ``linguist-documentation``; False: unmarked; None: the line says neither.
+    documentation: bool | None = None
+
+
+def _flag(name: str, value: str, attribute: str, names: tuple[str, ...]) -> bool | None:
+    """True when ``attribute`` sets one of ``names``, False when it unsets one, else None."""
+    if name in names:
+        return value.lower() not in ("false", "0")
+    if name.lstrip("-!") in names and attribute[:1] in "-!":
+        return False
+    return None
 
 
 def _verdict(attributes: list[str]) -> bool | None:
@@ -108,12 +123,22 @@ def _verdict(attributes: list[str]) -> bool | None:
     verdict: bool | None = None
     for attribute in attributes:
         name, _, value = attribute.partition("=")
-        if name in _MARKS:
-            verdict = value.lower() not in ("false", "0")
-        elif name.lstrip("-!") in _MARKS:
-            verdict = False
+        said = _flag(name, value, attribute, _MARKS)
+        if said is not None:
+            verdict = said
         elif attribute == "-diff":
             verdict = True
+    return verdict
+
+
+def _documentation(attributes: list[str]) -> bool | None:
+    """True when the attributes mark a file documentation, False when they unmark it."""
+    verdict: bool | None = None
+    for attribute in attributes:
+        name, _, value = attribute.partition("=")
+        said = _flag(name, value, attribute, ("linguist-documentation",))
+        if said is not None:
+            verdict = said
     return verdict
 
 
@@ -126,11 +151,11 @@ def attribute_rules(files: dict[str, str]) -> list[_Rule]:
             fields = line.split()
             if not fields or fields[0].startswith("#"):
                 continue
-            verdict = _verdict(fields[1:])
-            if verdict is None:
+            verdict, documentation = _verdict(fields[1:]), _documentation(fields[1:])
+            if verdict is None and documentation is None:
                 continue
             spec = pathspec.PathSpec.from_lines("gitignore", [fields[0]])
-            rules.append(_Rule(spec, f"{folder}/" if folder else "", verdict))
+            rules.append(_Rule(spec, f"{folder}/" if folder else "", verdict, documentation))
     return rules
 
 
@@ -156,12 +181,21 @@ class GeneratedFiles:
         # Each path's header verdict, as last read (``files``).
         self.headers: dict[str, bool] = {}
 
-    def _by_attributes(self, path: str) -> bool:
-        verdict = False
+    def _by_attributes(self, path: str) -> Marked | None:
+        """What ``.gitattributes`` says ``path`` is; a later or deeper line wins, as in git."""
+        generated: bool | None = None
+        documentation: bool | None = None
         for rule in self.rules:
             if path.startswith(rule.folder) and rule.spec.match_file(path[len(rule.folder) :]):
-                verdict = rule.generated
-        return verdict
+                if rule.generated is not None:
+                    generated = rule.generated
+                if rule.documentation is not None:
+                    documentation = rule.documentation
+        if generated:
+            return Marked.GENERATED
+        if documentation:
+            return Marked.DOCUMENTATION
+        return Marked.HAND_WRITTEN if generated is False else None
 
     def _read_headers(self, sha: str, paths: list[str]) -> None:
         """Read the headers of ``paths`` at commit ``sha`` into ``headers``, ``_BATCH`` blobs to
@@ -201,9 +235,13 @@ class GeneratedFiles:
         A file's header is read when the commit adds ``_HEADER_LINES`` or more to it; its
         smaller changes (and its deletion) keep the verdict last read in this sync.
         """
+        marks = [self._by_attributes(f.path) for f in files]
+        # The repository's own word wins: ``linguist-generated=false`` keeps a bundle's or a
+        # vendored-looking folder's file hand-written.
         named = [
-            is_generated_name(f.path) or f.path in self.mapped or self._by_attributes(f.path)
-            for f in files
+            mark is Marked.GENERATED
+            or (mark is None and (is_generated_name(f.path) or f.path in self.mapped))
+            for f, mark in zip(files, marks, strict=True)
         ]
         self._read_headers(
             sha,
@@ -214,11 +252,13 @@ class GeneratedFiles:
             ],
         )
         out = []
-        for f, known in zip(files, named, strict=True):
+        for f, known, mark in zip(files, named, marks, strict=True):
             said = (
                 self.headers.pop(f.path, False)
                 if f.change_type == "deleted"
                 else self.headers.get(f.path, False)
             )
-            out.append(replace(f, generated=True) if known or said else f)
+            if known or (said and mark is not Marked.HAND_WRITTEN):
+                f = replace(f, generated=True)
+            out.append(f if mark is None else replace(f, marked=mark.value))
         return tuple(out)

@@ -107,7 +107,8 @@ def _blobs(path: Path, names: list[str]) -> list[str | None]:
         )
     except FileNotFoundError:
         raise git_missing() from None
-    out, at, texts = done.stdout, 0, []
+    out, at = done.stdout, 0
+    texts: list[str | None] = []
     for _ in names:
         end = out.find(b"\n", at)
         if end < 0:

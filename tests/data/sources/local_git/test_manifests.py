@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from data.config import parse_org_config
 from data.sources.local_git.manifests import declarations
@@ -75,7 +75,7 @@ paths = ["src/shop/**"]
     with Session(engine) as session:
         rows = session.exec(
             select(Change.title, ChangeFile.code_added, ChangeFile.code_deleted)
-            .join(ChangeFile, ChangeFile.change_id == Change.id)
+            .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
             .where(ChangeFile.path == "pyproject.toml")
         ).all()
     stored = {title: (added, deleted) for title, added, deleted in rows}
