@@ -389,9 +389,9 @@ def _typical_entry(typical: float | None, shift: float, config: ScoringConfig) -
         TYPICAL_SIGNAL,
         typical,
         -shift,
-        f"a typical change here scores {typical:.0f}, {abs(shift):.0f} {side} the {anchor:.0f} "
-        "of the histories the model was fitted on, so every change here reads "
-        f"{abs(shift):.0f} points {'lower' if shift > 0 else 'higher'}",
+        f"a typical change here scores {typical:.0f}, {side} the {anchor:.0f} of the histories "
+        "the model was fitted on, so every change here reads that much "
+        f"{'lower' if shift > 0 else 'higher'}",
     )
 
 
