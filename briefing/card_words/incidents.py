@@ -100,8 +100,8 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
         if not change:
             what += f" scored {number(shipped)}"
         # The change's own band, as the payload lists it: beside its own number, never apart.
-        told = f" ({Band(view.band).risk_words})" if view is not None else ""
-        text += f" deploy that shipped {what}{told}"
+        banded = f" ({Band(view.band).risk_words})" if view is not None else ""
+        text += f" deploy that shipped {what}{banded}"
     else:
         band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
         text += f" {band} deploy"

@@ -175,12 +175,12 @@ def test_no_reader_shows_a_number_beside_another_numbers_band(demo: Path) -> Non
         pairs += [(where, n, b) for n, b in _json_pairs(record.model_dump(mode="json"))]
 
     # What `riskbrief demo` delivered: Slack blocks and emails.
-    for path in sorted(demo.glob("*.slack.json")):
-        pairs += [(path.name, n, b) for n, b in _json_pairs(json.loads(path.read_text()))]
-    for path in sorted(demo.glob("*.email.txt")):
-        pairs += [(path.name, n, b) for n, b in _text_pairs(path.read_text())]
-    for path in sorted(demo.glob("*.email.html")):
-        pairs += [(path.name, n, b) for n, b in _html_pairs(path.read_text())]
+    for written in sorted(demo.glob("*.slack.json")):
+        pairs += [(written.name, n, b) for n, b in _json_pairs(json.loads(written.read_text()))]
+    for written in sorted(demo.glob("*.email.txt")):
+        pairs += [(written.name, n, b) for n, b in _text_pairs(written.read_text())]
+    for written in sorted(demo.glob("*.email.html")):
+        pairs += [(written.name, n, b) for n, b in _html_pairs(written.read_text())]
 
     assert _wrong(pairs) == []
     shown = {_band(b) for _, _, b in pairs}
