@@ -29,7 +29,7 @@ from scoring.change_key import ChangeKey
 from scoring.config import ScoringConfig
 from scoring.risk import Band
 from scoring.scored import ScoredChange
-from scoring.weekly import Distribution, WeekAggregate
+from scoring.weekly import Distribution, WeekAggregate, WeekChange
 
 __all__ = [
     "agents",
@@ -41,6 +41,7 @@ __all__ = [
     "risky_deploys",
     "rounded",
     "services",
+    "top_change_picks",
     "top_changes",
     "unknown",
 ]
@@ -80,6 +81,24 @@ def _signals(scored: ScoredChange) -> tuple[SignalView, ...]:
     )
 
 
+def top_change_picks(this: WeekAggregate, cards: Sequence[Card]) -> list[WeekChange]:
+    """The week's changes a briefing lists, riskiest first: every change a gate put at very high
+    risk (a manager hears of it in any week, whether or not a card tells it) and every change a
+    card cites (so a narrative may name them), then the riskiest high-risk ones, at most
+    ``_MAX_CHANGES`` in all."""
+    by_key = {c.key: c for c in this.changes}
+    ranked = sorted(this.changes, key=lambda c: (-c.score, c.key))
+    must = [c.key for c in ranked if c.gated_very_high]
+    for card in cards:
+        # A revert incident's key names the reverting change, which the card then links.
+        must += [e.key for e in card.evidence_of(EvidenceKind.CHANGE, EvidenceKind.REVERT)]
+    wanted = list(dict.fromkeys(k for k in must if k in by_key))[:_MAX_CHANGES]
+    for c in [c for c in ranked if c.high_risk][:_TOP_CHANGES]:
+        if len(wanted) < _MAX_CHANGES and c.key not in wanted:
+            wanted.append(c.key)
+    return sorted((by_key[k] for k in wanted), key=lambda c: (-c.score, c.key))
+
+
 def top_changes(
     session: Session,
     version: str,
@@ -87,15 +106,7 @@ def top_changes(
     cards: Sequence[Card],
     name_people: bool,
 ) -> tuple[ChangeView, ...]:
-    high_risk = sorted((c for c in this.changes if c.high_risk), key=lambda c: (-c.score, c.key))
-    wanted = [c.key for c in high_risk[:_TOP_CHANGES]]
-    # Changes a card cites are kept too, so a narrative may name them.
-    by_key = {c.key: c for c in this.changes}
-    for card in cards:
-        # A revert incident's key names the reverting change, which the card then links.
-        wanted += [e.key for e in card.evidence_of(EvidenceKind.CHANGE, EvidenceKind.REVERT)]
-    wanted = [k for k in wanted if k in by_key]
-    chosen = sorted({by_key[k] for k in wanted}, key=lambda c: (-c.score, c.key))[:_MAX_CHANGES]
+    chosen = top_change_picks(this, cards)
     details = load_scores(session, "change", version, [c.key for c in chosen])
     out: list[ChangeView] = []
     for c in chosen:

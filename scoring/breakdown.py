@@ -1,7 +1,8 @@
 """A score told as whole-number contributions that add up to it exactly, gate lifts included.
 
-A score is the rounded sum of its signals' points, capped at 100 and lifted to
-a gate's floor. Each signal's points rounded on their own need not add up to
+A score is the rounded sum of its signals' points, read against its history's
+typical change (an entry of its own, ``TYPICAL``), kept within 0–100 (a change that
+touches no code within moderate) and lifted to a gate's floor. Each signal's points rounded on their own need not add up to
 the rounded sum, and neither the cap nor a gate's lift is a signal, so a reader
 adding up the points shown would not reach the score. ``breakdown`` gives every
 part of the score its own whole number: the signals by the largest-remainder
@@ -17,13 +18,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scoring.risk import Band, Gate, RiskScore
+from scoring.typical import TYPICAL_SIGNAL
 
-__all__ = ["CAP", "GATE", "OTHERS", "Contribution", "breakdown", "fold"]
+__all__ = ["CAP", "GATE", "OTHERS", "TYPICAL", "Contribution", "breakdown", "fold"]
 
 # Names of the entries that are not signals.
 GATE = "gate"
 CAP = "cap"
 OTHERS = "others"
+# The history's typical change: stored among the signals, shown after them, never folded.
+TYPICAL = TYPICAL_SIGNAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,33 +69,45 @@ def _gate_words(gates: tuple[Gate, ...], score: int) -> str:
 def breakdown(score: RiskScore, limit: int | None = None) -> tuple[Contribution, ...]:
     """Whole-number contributions that add up to ``score.score``, most points first.
 
-    A gate's lift is an entry named ``GATE``, the cap at 100 one named ``CAP``
-    (negative, last). With ``limit``, only that many signals are listed and the
-    rest are one ``OTHERS`` entry, so the listed points still add up.
+    A gate's lift is an entry named ``GATE``; the history's typical change one named
+    ``TYPICAL`` and a cap one named ``CAP`` come last. With ``limit``, only that many
+    signals are listed and the rest are one ``OTHERS`` entry, so the listed points still
+    add up.
     """
-    signals = _apportioned(score)
-    rest = score.score - sum(c.points for c in signals)
-    extra: list[Contribution] = []
+    every = _apportioned(score)
+    signals = [c for c in every if c.name != TYPICAL]
+    typical = [c for c in every if c.name == TYPICAL]
+    rest = score.score - sum(c.points for c in every)
+    extra: list[Contribution] = [*typical]
     if rest > 0 and score.gates:
         extra.append(Contribution(GATE, rest, _gate_words(score.gates, score.score)))
+    elif rest > 0:
+        # No gate: only a sum below 0, which the score stops at, is lifted.
+        extra.append(Contribution(CAP, rest, "no score is below 0"))
     elif rest:
-        # Only the cap takes points away; with no gate nothing else can add any.
-        extra.append(Contribution(CAP, rest, "capped at 100"))
+        words = "capped at 100" if score.score >= 100 else _ceiling_words(score)
+        extra.append(Contribution(CAP, rest, words))
     shown, folded = (signals, []) if limit is None else (signals[:limit], signals[limit:])
-    lifts = [c for c in extra if c.points > 0]
+    lifts = [c for c in extra if c.name == GATE]
     listed = sorted([*shown, *lifts], key=lambda c: (-c.points, c.name))
     if folded:
         n = len(folded)
         words = f"from {n} smaller signal{'' if n == 1 else 's'}"
         listed.append(Contribution(OTHERS, sum(c.points for c in folded), words))
-    return (*listed, *(c for c in extra if c.points < 0))
+    return (*listed, *(c for c in extra if c.name != GATE))
+
+
+def _ceiling_words(score: RiskScore) -> str:
+    """Why a score below 100 was taken down: its change touches no code, so it stops at the top
+    of the moderate band."""
+    return f"no code changed, so it is never more than moderate risk (capped at {score.score})"
 
 
 def fold(full: Sequence[Contribution], limit: int) -> tuple[Contribution, ...]:
     """``breakdown(score, limit)`` from ``breakdown(score)``: the same top ``limit`` signals and
     one ``OTHERS`` entry for the rest, for a reader that holds a score's contributions (an
     answer's record) rather than the score."""
-    signals = [c for c in full if c.name not in (GATE, CAP)]
+    signals = [c for c in full if c.name not in (GATE, CAP, TYPICAL)]
     lifts = [c for c in full if c.name == GATE]
     shown, folded = signals[:limit], signals[limit:]
     listed = sorted([*shown, *lifts], key=lambda c: (-c.points, c.name))
@@ -99,4 +115,4 @@ def fold(full: Sequence[Contribution], limit: int) -> tuple[Contribution, ...]:
         n = len(folded)
         words = f"from {n} smaller signal{'' if n == 1 else 's'}"
         listed.append(Contribution(OTHERS, sum(c.points for c in folded), words))
-    return (*listed, *(c for c in full if c.name == CAP))
+    return (*listed, *(c for c in full if c.name in (TYPICAL, CAP)))

@@ -21,6 +21,9 @@ __all__ = [
 
 # Bump when the meaning of a signal or the way points add up changes, or the rules of
 # ``scoring.work_kind``: each score keeps the change's kind of work, found when it was scored.
+# 9: the number is read against the history's typical change and bands are fixed bounds of
+# it; a deploy's number is the chance at least one of its changes needs a fix. Files are
+# classified by Linguist's rules (``scoring.linguist``).
 SCORER_VERSION = "9"
 
 
@@ -64,7 +67,9 @@ class Weights:
     agent: float = 6.0
     service_incidents: float = 5.0
     risky_content: float = 3.0
-    # Deploy-level points on top of the riskiest change shipped.
+    # Deploy-level points on top of the chance that one of its changes needs a fix.
+    # ``batch_size`` adds nothing since scorer version 9 (the changes' own chances count a
+    # batch); kept so that a riskbrief.toml setting it still reads.
     batch_size: float = 10.0
     deploy_timing: float = 10.0
     deploy_gap: float = 6.0
@@ -72,16 +77,16 @@ class Weights:
 
 @dataclass(frozen=True, slots=True)
 class BandThresholds:
-    """Lower bounds of the moderate, high and critical bands for a history whose typical change
-    scores ``typical`` (safe is below ``moderate``).
+    """Lower bounds of the moderate, high and critical bands (safe is below ``moderate``), and
+    the score of the fitted histories' typical change (``typical``).
 
-    Bands are read against the history's own typical change (``scoring.typical.TypicalChange``):
-    where a typical change scores 10 points more than ``typical``, every bound is 10
-    points higher. A point is a fixed step in the odds of a defect (the model's
-    ``points_per_logit``), so "high" means the same multiple of the history's own
-    typical odds everywhere: on the tracker-labelled histories of ``bench.real_history``
-    high and very high hold 5–25% of changes (docs/scoring.md). Before a history has
-    a typical change (its first 50 scored), the bounds are read as written.
+    The bounds are fixed ranges of the number shown, for every change and deploy of every
+    history, so a higher number is never a lower band. A change's number is read against its
+    history's own typical change (``scoring.typical.TypicalChange``): where a typical change
+    scores 10 points more than ``typical``, every change reads 10 points lower, an entry
+    of its breakdown. A point is a fixed step in the odds of a defect (the model's
+    ``points_per_logit``), so "high" means the same multiple of the history's own typical
+    odds everywhere. Before a history has a typical change, nothing is taken off.
     """
 
     moderate: float = 54.0

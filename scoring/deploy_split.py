@@ -10,22 +10,21 @@ A deploy of more than a few changes (``MIN_CHANGES``) through a gate is worth sp
   high, and ship the rest (``SplitWay.HOLD``).
 
 Each part is scored as that deploy with only its changes: the same service, time and
-previous deploy, the same incidents and the same typical deploy of its service. A split is
+previous deploy and the same incidents. A split is
 named only when what ships without the changes set apart scores a point or more below the
 whole. Pure and deterministic: the store (``data.store.deploy_split``) reads what it needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from scoring.band import Band
 from scoring.config import ScoringConfig
 from scoring.facts import DeployFacts, IncidentFacts
-from scoring.risk import TYPICAL_DEPLOYS, RiskScore, score_deploy
-from scoring.typical import TypicalScore
+from scoring.risk import RiskScore, score_deploy
 
 __all__ = [
     "MIN_CHANGES",
@@ -34,8 +33,6 @@ __all__ = [
     "DeploySplit",
     "ShippedChange",
     "SplitWay",
-    "change_typical",
-    "deploy_typical",
     "gate_reason",
     "split_deploy",
 ]
@@ -92,41 +89,15 @@ class DeploySplit:
     whole: RiskScore
 
 
-def change_typical(stored: RiskScore, config: ScoringConfig) -> float | None:
-    """The typical change the deploy's riskiest change was read against, from the deploy's
-    stored ``riskiest_change`` signal (the store keeps no typical of each change); ``None``
-    when its points were cut at 0 or 100, which hides it."""
-    signal = next((s for s in stored.signals if s.name == _RISKIEST), None)
-    if signal is None or signal.value is None or not 0.0 < signal.points < 100.0:
-        return None
-    # score_deploy took the band shift off the change's score: give it back as a typical.
-    return config.bands.typical + (signal.value - signal.points)
-
-
-def deploy_typical(earlier: Iterable[RiskScore]) -> float | None:
-    """The typical deploy of a service after its ``earlier`` deploys (stored scores, in the
-    order they finished), as ``scoring.risk.score_deploys`` counted it: those whose changes
-    were known, by the points of their signals."""
-    seen = TypicalScore(TYPICAL_DEPLOYS)
-    for deploy in earlier:
-        riskiest = next((s for s in deploy.signals if s.name == _RISKIEST), None)
-        if riskiest is not None and riskiest.value is not None:
-            seen.note(sum([s.points for s in deploy.signals]))
-    return seen.value
-
-
 def _scored(
     deploy: DeployFacts,
     part: Sequence[ShippedChange],
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
-    typical: float | None,
 ) -> DeployPart:
     keys = tuple(s.score.key for s in part)
     facts = replace(deploy, change_keys=keys)
-    return DeployPart(
-        keys, score_deploy(facts, [s.score for s in part], incidents, config, typical)
-    )
+    return DeployPart(keys, score_deploy(facts, [s.score for s in part], incidents, config))
 
 
 def _touching(gated: Sequence[ShippedChange], shipped: Sequence[ShippedChange]) -> set[str]:
@@ -170,14 +141,13 @@ def split_deploy(
     shipped: Sequence[ShippedChange],
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
-    typical: float | None = None,
 ) -> DeploySplit | None:
-    """How to split ``deploy``, which shipped the scored changes ``shipped`` (in its order),
-    against a typical deploy of its service scoring ``typical``; ``None`` when it has fewer
+    """How to split ``deploy``, which shipped the scored changes ``shipped`` (in its order);
+    ``None`` when it has fewer
     than ``MIN_CHANGES``, no gate, or no split lowers what ships without the changes apart."""
     if len(shipped) < MIN_CHANGES:
         return None
-    whole = score_deploy(deploy, [s.score for s in shipped], incidents, config, typical)
+    whole = score_deploy(deploy, [s.score for s in shipped], incidents, config)
     gated = [s for s in shipped if s.score.gates]
     reason = gate_reason(whole, gated)
     if reason is None:
@@ -188,12 +158,8 @@ def split_deploy(
         way, apart = SplitWay.HOLD, _held(shipped)
     if len(apart) == len(shipped):
         return None
-    first = _scored(
-        deploy, [s for s in shipped if s.score.key in apart], incidents, config, typical
-    )
-    rest = _scored(
-        deploy, [s for s in shipped if s.score.key not in apart], incidents, config, typical
-    )
+    first = _scored(deploy, [s for s in shipped if s.score.key in apart], incidents, config)
+    rest = _scored(deploy, [s for s in shipped if s.score.key not in apart], incidents, config)
     if rest.score.score >= whole.score:
         return None
     # The changes of the gate named: the reader is told which change each reason is.

@@ -371,7 +371,10 @@ def _advice(
         out.append(review)
         done |= {"agent", "review"}
     for s in now.signals:
-        if s.points <= 0 or s.name in done or not _split_applies(s.name, change, now, config):
+        # The history's typical change is no signal of the change: nothing to advise.
+        if s.points <= 0 or s.name in done or s.name not in SIGNAL_WORDS:
+            continue
+        if not _split_applies(s.name, change, now, config):
             continue
         words = SIGNAL_WORDS[s.name].advice
         out.append(_advice_for(s.name, words, change, now, history, config, _REMEDIES.get(s.name)))

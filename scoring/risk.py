@@ -20,17 +20,18 @@ from scoring.signal import Signal, slot_setter
 from scoring.signals import CHANGE_SIGNALS, SIGNALS
 from scoring.signals.policy import COVERAGE
 from scoring.timing import timing_points
-from scoring.typical import TypicalScore
+from scoring.typical import TYPICAL_SIGNAL
 
 __all__ = [
     "DEPLOY_SIGNAL_LABELS",
-    "TYPICAL_DEPLOYS",
     "Band",
     "Gate",
     "RiskScore",
     "active_incidents",
     "band_for",
-    "band_shift",
+    "band_top",
+    "chance_score",
+    "fix_chance",
     "gate_floor",
     "iter_scores",
     "known_scale",
@@ -40,6 +41,7 @@ __all__ = [
     "score_deploys",
     "signal_weights",
     "top_signals",
+    "typical_shift",
 ]
 
 
@@ -62,8 +64,8 @@ class RiskScore:
     signals: tuple[Signal, ...]
     gates: tuple[Gate, ...]
     version: str
-    # The typical change's score in the history the band was read against (``None``: the
-    # bounds as written): what "high" is measured from.
+    # The typical change's score in the history the number was read against (``None``: none
+    # yet, so nothing was taken off): what "high" is measured from.
     typical: float | None = None
     # Each signal's points on that typical change: what its drivers stand out from.
     typical_points: tuple[tuple[str, float], ...] | None = None
@@ -120,14 +122,12 @@ def top_signals(
     return tuple(s for _, s in ranked[:n])
 
 
-_ORDER = list(Band)
+def typical_shift(config: ScoringConfig, typical: float | None) -> float:
+    """How many points every change of a history whose typical change scores ``typical`` reads
+    lower: its distance from the fitted histories' typical change (``[scoring.bands] typical``).
 
-
-def band_shift(config: ScoringConfig, typical: float | None) -> float:
-    """How far every band bound moves for a history whose typical change scores ``typical``.
-
-    ``None`` (no typical change yet) moves nothing. The very-high bound never moves
-    past 100, so every band stays reachable.
+    ``None`` (no typical change yet) moves nothing. It never moves a change by more than
+    the very-high bound's distance from 100, so every band stays reachable.
     """
     if typical is None:
         return 0.0
@@ -135,32 +135,57 @@ def band_shift(config: ScoringConfig, typical: float | None) -> float:
     return min(typical - b.typical, 100.0 - b.critical)
 
 
-def band_for(score: float, config: ScoringConfig, typical: float | None = None) -> Band:
-    """The band a score falls in against a history whose typical change scores ``typical``.
+def band_for(score: float, config: ScoringConfig) -> Band:
+    """The band a score falls in: fixed bounds of the number shown, the same for every change
+    and deploy of every history, so a higher number is never a lower band.
 
     A threshold belongs to the band it opens.
     """
     b = config.bands
-    shift = band_shift(config, typical)
-    if score >= b.critical + shift:
+    if score >= b.critical:
         return Band.CRITICAL
-    if score >= b.high + shift:
+    if score >= b.high:
         return Band.HIGH
-    if score >= b.moderate + shift:
+    if score >= b.moderate:
         return Band.MODERATE
     return Band.SAFE
 
 
-def gate_floor(gates: Iterable[Gate], config: ScoringConfig, typical: float | None = None) -> float:
+def band_top(band: Band, config: ScoringConfig) -> int:
+    """The highest whole score in ``band``: one below the bound of the band above it."""
+    b = config.bands
+    above = {Band.SAFE: b.moderate, Band.MODERATE: b.high, Band.HIGH: b.critical}
+    return 100 if band is Band.CRITICAL else math.ceil(above[band]) - 1
+
+
+def gate_floor(gates: Iterable[Gate], config: ScoringConfig) -> float:
     """The lowest score ``gates`` allow: the highest of their floors' thresholds (0 for none)."""
     b = config.bands
-    shift = band_shift(config, typical)
     floors = {Band.CRITICAL: b.critical, Band.HIGH: b.high, Band.MODERATE: b.moderate}
-    # Whole points: a floor moved to 84.4 would round to a score of 84, below its own band.
+    # Whole points: a floor of 71.4 would round to a score of 71, below its own band.
     return max(
-        (min(100.0, math.ceil(floors[g.floor] + shift)) for g in gates if g.floor in floors),
+        (min(100.0, math.ceil(floors[g.floor])) for g in gates if g.floor in floors),
         default=0.0,
     )
+
+
+def fix_chance(score: float, config: ScoringConfig) -> float:
+    """The chance a change of this score needs a fix: the stated scale of every number shown.
+
+    A point is a fixed step in the log-odds of a defect (the model's ``points_per_logit``), so
+    a score is that chance read on a log-odds scale: with the shipped model 38 is about 1 in
+    10, 50 about 1 in 4, 60 about 1 in 2 and 72 about 3 in 4 (docs/scoring.md).
+    """
+    return config.model.probability(score)
+
+
+def chance_score(chance: float, config: ScoringConfig) -> float:
+    """The score, 0–100, whose ``fix_chance`` is ``chance``."""
+    if chance <= 0.0:
+        return 0.0
+    if chance >= 1.0:
+        return 100.0
+    return min(100.0, max(0.0, config.model.score_at(chance)))
 
 
 def _finish(
@@ -174,21 +199,26 @@ def _finish(
     typical_points: tuple[tuple[str, float], ...] | None = None,
     total: float | None = None,
 ) -> RiskScore:
-    """The score of ``signals`` and ``gates``; ``total``: their points added up, when known."""
+    """The score of ``signals`` and ``gates``; ``total``: their points added up, when known.
+
+    The band is the score's own (``band_for``): a ceiling takes the number down to the top
+    of its band rather than calling a higher number a lower band.
+    """
     if total is None:
         total = sum([s.points for s in signals])
     # ``min(100.0, total)`` without the call: the same value, NaN included.
     raw = total if total < 100.0 else 100.0
+    if raw < 0.0:
+        raw = 0.0
     if gates:
-        raw = max(raw, gate_floor(gates, config, typical))
+        raw = max(raw, gate_floor(gates, config))
     score = round(raw)
-    band = band_for(score, config, typical)
-    if ceiling is not None and _ORDER.index(band) > _ORDER.index(ceiling):
-        band = ceiling
+    if ceiling is not None:
+        score = min(score, band_top(ceiling, config))
     return RiskScore(
         key,
         score,
-        band,
+        band_for(score, config),
         tuple(signals),
         tuple(gates),
         config.version if version is None else version,
@@ -309,6 +339,13 @@ def _score_change(
         [fn(change, ctx, metrics, files, config) for fn in CHANGE_SIGNALS], config
     )
     total = sum([s.points for s in signals])
+    # The history's typical change is the yardstick: a change reads as many points lower as
+    # the typical change here scores above the fitted histories' one, an entry of its own so
+    # that the points shown still add up to the number.
+    typical = ctx.typical_score
+    shift = typical_shift(config, typical)
+    if shift:
+        signals = [*signals, _typical_entry(typical, shift, config)]
     gates: list[Gate] = []
     migration = files.migration
     if migration is not None:
@@ -328,7 +365,7 @@ def _score_change(
         )
     # Only docs, tests, examples, CI, project files, comments or whitespace: nothing that
     # ships changes, so the change is never more than moderate risk (the size signal says
-    # so). Its points stay: they still rank it among its kind.
+    # so): its number stops at the top of moderate. Its points stay as earned.
     ceiling = None if files.touches_code else Band.MODERATE
     scored = _finish(
         change.key,
@@ -336,12 +373,26 @@ def _score_change(
         gates,
         config,
         version,
-        ctx.typical_score,
+        typical,
         ceiling,
         ctx.typical_points,
-        total,
+        total - shift,
     )
     return scored, total
+
+
+def _typical_entry(typical: float | None, shift: float, config: ScoringConfig) -> Signal:
+    """The entry that reads a change against its history's typical change: ``-shift`` points."""
+    anchor = config.bands.typical
+    side = "above" if shift > 0 else "below"
+    return Signal(
+        TYPICAL_SIGNAL,
+        typical,
+        -shift,
+        f"a typical change here scores {typical:.0f}, {side} the {anchor:.0f} of the histories "
+        "the model was fitted on, so every change here reads that much "
+        f"{'lower' if shift > 0 else 'higher'}",
+    )
 
 
 def score_changes(
@@ -384,7 +435,7 @@ def iter_scores(
             # The change is recorded before it is scored: the context is a snapshot
             # of what came before it, and scoring reads only that and the change.
             scored, total = _score_change(change, history.advance(change), config, version)
-            # Each score counts into the typical change the next ones are banded against.
+            # Each score counts into the typical change the next ones are read against.
             history.note_score(total, scored.signals)
             yield scored
     finally:
@@ -423,33 +474,54 @@ DEPLOY_SIGNAL_LABELS: dict[str, str] = {
 }
 
 
-# A service's typical deploy is known after this many of its deploys: services deploy far
-# less often than changes merge.
-TYPICAL_DEPLOYS = 8
-
-
 def score_deploys(
     deploys: Iterable[DeployFacts],
     change_scores: Mapping[str, RiskScore],
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
 ) -> list[RiskScore]:
-    """Score deploys in the order they finished, each banded against its service's own deploys.
-
-    A service's typical deploy (``TypicalScore``) is what came before each one, so a
-    deploy is high when it is unusual for its service, not for riskbrief's samples.
-    """
-    typical: dict[str, TypicalScore] = {}
+    """Score deploys in the order they finished, each from the scores of the changes it shipped."""
     out: list[RiskScore] = []
     for deploy in sorted(deploys, key=lambda d: (d.finished_at, d.key)):
         shipped = [change_scores[k] for k in deploy.change_keys if k in change_scores]
-        seen = typical.setdefault(deploy.service, TypicalScore(TYPICAL_DEPLOYS))
-        scored = score_deploy(deploy, shipped, incidents, config, seen.value)
-        if shipped:
-            # A deploy whose changes are unknown says nothing of what its service ships.
-            seen.note(sum([s.points for s in scored.signals]))
-        out.append(scored)
+        out.append(score_deploy(deploy, shipped, incidents, config))
     return out
+
+
+def _shipped_signals(shipped: Sequence[RiskScore], config: ScoringConfig) -> list[Signal]:
+    """The riskiest change's score and what the others add to it: together, the chance that at
+    least one of the changes needs a fix (1 − Π(1 − p)), on the scale of a change's score."""
+    if not shipped:
+        return [
+            Signal("riskiest_change", None, 0.0, "the changes this deploy shipped are unknown"),
+            Signal("batch_size", 0.0, 0.0, "ships no known change"),
+        ]
+    worst = max(shipped, key=lambda s: (s.score, s.key))
+    # Each change counts by its own number, already read against its own history's typical
+    # change: a deploy is not very high merely for shipping an ordinary change of a history
+    # whose every change scores high.
+    alone = float(worst.score)
+    text = f"ships {worst.key}, scored {worst.score} ({worst.band.risk_words})"
+    first = Signal("riskiest_change", alone, alone, text, alone / 100)
+    n = len(shipped)
+    if n == 1:
+        return [first, Signal("batch_size", 1.0, 0.0, "ships 1 change")]
+    clean = 1.0
+    for s in shipped:
+        clean *= 1.0 - fix_chance(s.score, config)
+    chance = 1.0 - clean
+    together = max(alone, chance_score(chance, config))
+    added = together - alone
+    words = (
+        f"ships {n} changes: a {_percent(chance)} chance at least one needs a fix, against "
+        f"{_percent(fix_chance(alone, config))} for the riskiest alone"
+    )
+    return [first, Signal("batch_size", float(n), added, words, added / 100)]
+
+
+def _percent(chance: float) -> str:
+    """A chance in whole percent, never rounded to a certainty it is not."""
+    return f"{min(99, max(1, round(100 * chance)))}%"
 
 
 def score_deploy(
@@ -457,38 +529,12 @@ def score_deploy(
     shipped: Sequence[RiskScore],
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
-    typical: float | None = None,
 ) -> RiskScore:
-    """Score a deploy: its riskiest change plus batch size, time since the last deploy, timing
-    and active incidents; banded against a typical deploy of its service scoring ``typical``."""
+    """Score a deploy: the chance at least one of the changes it shipped needs a fix, on the
+    changes' scale, plus time since the last deploy and timing, lifted by an active incident;
+    banded by the same fixed bounds as a change."""
     w = config.weights
-    signals: list[Signal] = []
-    if shipped:
-        worst = max(shipped, key=lambda s: (s.score, s.key))
-        # A change counts by how far it stands from its own history's typical change, read
-        # on the bands' written scale: in a history whose every change scores high, a
-        # deploy is not very high merely for shipping one.
-        shift = band_shift(config, worst.typical)
-        points = min(100.0, max(0.0, worst.score - shift))
-        text = f"ships {worst.key}, scored {worst.score} ({worst.band.risk_words})"
-        if shift:
-            text += f"; {worst.score - (worst.typical or 0.0):+.0f} against a typical change here"
-        signals.append(Signal("riskiest_change", float(worst.score), points, text, points / 100))
-    else:
-        signals.append(
-            Signal("riskiest_change", None, 0.0, "the changes this deploy shipped are unknown")
-        )
-    n = len(shipped)
-    batch = min(1.0, max(0, n - 1) / 9)
-    signals.append(
-        Signal(
-            "batch_size",
-            float(n),
-            w.batch_size * batch,
-            f"ships {n} change{'' if n == 1 else 's'}",
-            batch,
-        )
-    )
+    signals = _shipped_signals(shipped, config)
     signals.append(_gap(deploy, w.deploy_gap))
     share, text = timing_points(deploy.finished_at, config)
     signals.append(
@@ -510,7 +556,7 @@ def score_deploy(
                 "this lifts the deploy, not the changes it ships",
             )
         )
-    return _finish(deploy.key, signals, gates, config, typical=typical)
+    return _finish(deploy.key, signals, gates, config)
 
 
 def active_incidents(

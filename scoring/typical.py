@@ -1,7 +1,9 @@
 """A history's typical change: running means of its scores and of each signal's points.
 
-Bands are read against the typical change (``scoring.risk``) and a change's drivers are
-the signals it earns most beyond it, so "high" means unusual for this history.
+A change's number is read against the typical change (``scoring.risk``: the history's
+``TYPICAL_SIGNAL`` entry moves it by the typical change's distance from the fitted
+histories'), and its drivers are the signals it earns most beyond it, so "high" means
+unusual for this history while the band stays a fixed range of the number shown.
 """
 
 from __future__ import annotations
@@ -10,7 +12,18 @@ from collections.abc import Iterable
 
 from scoring.signal import Signal
 
-__all__ = ["TYPICAL_MIN", "TYPICAL_SPAN", "TypicalChange", "TypicalScore"]
+__all__ = [
+    "TYPICAL_MIN",
+    "TYPICAL_SIGNAL",
+    "TYPICAL_SPAN",
+    "TypicalChange",
+    "TypicalScore",
+    "raw_points",
+]
+
+# The name of the entry that reads a change's points against its history's typical change: not
+# a signal of the change, so it counts neither into the typical change nor into a driver.
+TYPICAL_SIGNAL = "typical_change"
 
 # The typical score follows about this many latest changes, once this many were scored: a
 # handful already says more about a history than riskbrief's anchor does.
@@ -18,6 +31,12 @@ TYPICAL_SPAN = 500
 TYPICAL_MIN = 20
 # The signals' typical points are handed out as a snapshot renewed this often.
 _SNAPSHOT_EVERY = 32
+
+
+def raw_points(signals: Iterable[Signal]) -> float:
+    """The points the change's own signals add up to, before its history's typical change is
+    taken off (``TYPICAL_SIGNAL``): what the typical change is the running mean of."""
+    return sum([s.points for s in signals if s.name != TYPICAL_SIGNAL])
 
 
 def _rate(n: int) -> float:
@@ -83,6 +102,8 @@ class TypicalChange:
         mean_of = means.get
         for signal in signals:
             name = signal.name
+            if name == TYPICAL_SIGNAL:
+                continue
             mean = mean_of(name, 0.0)
             means[name] = mean + rate * (signal.points - mean)
         if noted >= TYPICAL_MIN and (self._snapshot is None or noted % _SNAPSHOT_EVERY == 0):

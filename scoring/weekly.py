@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scoring.agent_outcomes import ChangeOutcome
-from scoring.culprits import CulpritTrace
+from scoring.culprits import REVERT_INCIDENT, CulpritTrace
 from scoring.risk import Band
 
 __all__ = [
@@ -106,9 +106,16 @@ class WeekIncident:
     culprits: CulpritTrace | None = None
 
     @property
+    def is_revert(self) -> bool:
+        """Whether a revert made this incident (``data.rules.revert_incidents``): a change that
+        failed in production, counted in the change failure rate, with no outage to time."""
+        return self.key.startswith(REVERT_INCIDENT)
+
+    @property
     def minutes_to_resolve(self) -> float | None:
-        """Open to resolved, in minutes; ``None`` while open."""
-        if self.resolved_at is None:
+        """Open to resolved, in minutes; ``None`` while open, and for a revert, whose "resolved"
+        is only when the revert merged, not the end of an outage."""
+        if self.resolved_at is None or self.is_revert:
             return None
         return (self.resolved_at - self.opened_at).total_seconds() / 60
 
@@ -200,7 +207,8 @@ class WeekAggregate:
 
     @property
     def mttr_minutes(self) -> float | None:
-        """Median open-to-resolved minutes of the week's resolved incidents.
+        """Median open-to-resolved minutes of the week's resolved incidents, reverts left out
+        (they have no outage to resolve; they count in the change failure rate).
 
         The median, as DORA reports it: one incident left open over a weekend
         must not make a week of quick recoveries look slow.
@@ -210,8 +218,9 @@ class WeekAggregate:
 
     @property
     def resolved_incidents(self) -> int:
-        """Incidents of the week that are resolved: the ones its MTTR is the median of."""
-        return sum(1 for i in self.incidents if i.resolved_at is not None)
+        """Incidents of the week that are resolved, reverts left out: the ones its MTTR is the
+        median of."""
+        return sum(1 for i in self.incidents if i.resolved_at is not None and not i.is_revert)
 
     @property
     def failed_deploys(self) -> int:

@@ -88,19 +88,31 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     name = service_named(payload, card.subject)
     hours = fact(card, FactKey.HOURS_TO_INCIDENT)
     deploy_band = incident.deploy_band if incident else card.deploy_band
-    band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
-    # The deploy's id is in the card's evidence, in words; the sentence needs no id soup.
-    text = f"{incident_name(payload, key)} hit {name} {number(hours)} h after a {band} deploy"
     shipped = maybe_fact(card, FactKey.SHIPPED_RISKIEST_SCORE)
-    if shipped is not None and not (deploy_band and Band(deploy_band).high_risk):
-        # Not high for its service's deploys: what it shipped is what stood out.
-        text += f" that shipped a change scored {number(shipped)}"
+    change = next((e.key for e in card.evidence_of(EvidenceKind.CHANGE)), None)
+    # The deploy's id is in the card's evidence, in words; the sentence needs no id soup.
+    text = f"{incident_name(payload, key)} hit {name} {number(hours)} h after a"
+    if shipped is not None:
+        # An ordinary deploy for its service: what it shipped is what stood out, named with
+        # its own number and band, and the deploy is not called high.
+        view = payload.change(change) if change else None
+        what = f"{change}, scored {number(shipped)}" if change else "a change"
+        if not change:
+            what += f" scored {number(shipped)}"
+        # The change's own band, as the payload lists it: beside its own number, never apart.
+        banded = f" ({Band(view.band).risk_words})" if view is not None else ""
+        text += f" deploy that shipped {what}{banded}"
+    else:
+        band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
+        text += f" {band} deploy"
     minutes = maybe_fact(card, FactKey.MINUTES_TO_RESOLVE)
-    text += (
-        f" and took {number(minutes)} min to resolve."
-        if minutes is not None
-        else "; it is still open."
-    )
+    if minutes is not None:
+        text += f" and took {number(minutes)} min to resolve."
+    elif Evidence.parse(key, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT:
+        # A revert has no outage to resolve: the revert merging is its end.
+        text += "."
+    else:
+        text += "; it is still open."
     # Other incidents after the same deploy were folded into this card (one story).
     same = [
         i
@@ -199,6 +211,11 @@ def _t_incident(card: Card, names: Mapping[str, str]) -> str:
     # The rule makes incident cards after deploys that stood out for their service: by their
     # own band, by what they shipped, or by a revert of it.
     name = subject_name(card, names)
+    if card.fact(FactKey.SHIPPED_RISKIEST_SCORE) is not None:
+        # The deploy was ordinary for its service: never called high here.
+        if card.evidence and card.evidence[0].kind is EvidenceKind.REVERT:
+            return f"A change {name} shipped was reverted"
+        return f"Incident in {name} followed a deploy of a risky change"
     if card.deploy_band is None or card.deploy_band.high_risk:
         band = card.deploy_band.risk_adjective if card.deploy_band else "high-risk"
         return f"Incident in {name} followed a {band} deploy"

@@ -1,12 +1,12 @@
 """What splitting a deploy reads from the store: the deploy as the scorer saw it, the scored
-changes it shipped with their files, the incidents of its service around it and its service's
-typical deploy before it. ``scoring.deploy_split`` splits it.
+changes it shipped with their files and the incidents of its service around it.
+``scoring.deploy_split`` splits it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session, col, or_, select
@@ -17,8 +17,6 @@ from scoring.config import ScoringConfig
 from scoring.deploy_split import (
     MIN_CHANGES,
     ShippedChange,
-    change_typical,
-    deploy_typical,
     gate_reason,
 )
 from scoring.facts import DeployFacts, IncidentFacts
@@ -33,15 +31,14 @@ class SplitInputs:
     deploy: DeployFacts
     shipped: tuple[ShippedChange, ...]
     incidents: tuple[IncidentFacts, ...]
-    typical: float | None
 
 
 def split_inputs(
     session: Session, deploy: Deploy, version: str, config: ScoringConfig
 ) -> SplitInputs | None:
     """What splitting ``deploy`` reads, with scores of scorer ``version``; ``None`` when it
-    shipped fewer than ``scoring.deploy_split.MIN_CHANGES`` scored changes, is not scored, is
-    not gated, or its score hides the typical change it read them against."""
+    shipped fewer than ``scoring.deploy_split.MIN_CHANGES`` scored changes, is not scored or is
+    not gated."""
     service = session.get(Service, deploy.service_id)
     stored = load_scores(session, "deploy", version, [deploy.key]).get(deploy.key)
     if service is None or stored is None or deploy.id is None:
@@ -57,8 +54,7 @@ def split_inputs(
     )
     scores = load_scores(session, "change", version, [c.key for c in changes])
     scored = [c for c in changes if c.key in scores and c.id is not None]
-    typical = change_typical(stored, config)
-    if len(scored) < MIN_CHANGES or typical is None:
+    if len(scored) < MIN_CHANGES:
         return None
     # An ungated deploy is never split: its service's earlier deploys are not read for it.
     gated = [ShippedChange(scores[c.key]) for c in scored if scores[c.key].gates]
@@ -71,10 +67,7 @@ def split_inputs(
         )
     ):
         files[change_id].add(path)
-    shipped = tuple(
-        ShippedChange(replace(scores[c.key], typical=typical), frozenset(files[c.id or 0]))
-        for c in scored
-    )
+    shipped = tuple(ShippedChange(scores[c.key], frozenset(files[c.id or 0])) for c in scored)
     facts = DeployFacts(
         key=deploy.key,
         service=service.key,
@@ -98,7 +91,6 @@ def split_inputs(
         facts,
         shipped,
         _incidents(session, deploy, service, config),
-        _typical(session, deploy, version),
     )
 
 
@@ -120,22 +112,3 @@ def _incidents(
     return tuple(
         IncidentFacts(i.key, service.key, i.title, i.opened_at, i.resolved_at) for i in rows
     )
-
-
-def _typical(session: Session, deploy: Deploy, version: str) -> float | None:
-    """The service's typical deploy before ``deploy``, from the stored scores of its deploys
-    (every environment, as the scorer counted them) in the order they finished."""
-    earlier = [
-        key
-        for key, finished in session.exec(
-            select(Deploy.key, Deploy.finished_at)
-            .where(
-                col(Deploy.service_id) == deploy.service_id,
-                col(Deploy.finished_at) <= deploy.finished_at,
-            )
-            .order_by(col(Deploy.finished_at), col(Deploy.key))
-        )
-        if finished < deploy.finished_at or key < deploy.key
-    ]
-    scores = load_scores(session, "deploy", version, earlier)
-    return deploy_typical(scores[k] for k in earlier if k in scores)

@@ -52,6 +52,7 @@ from scoring.facts import ChangeFacts, FileChange
 from scoring.fixes import BugIssues, is_fix_change
 from scoring.history import History
 from scoring.signal import Signal
+from scoring.typical import raw_points
 
 __all__ = ["HistoryCache", "StoredHistory", "read_history", "scoring_config", "with_coverage"]
 
@@ -227,22 +228,21 @@ def with_coverage(
 
 
 def _change_scores(session: Session, version: str) -> dict[str, tuple[float, list[Signal]]]:
-    """Each merged change's stored score of ``version`` and its signals' points, by key: three
+    """Each merged change's stored signals' points of ``version`` and what its own signals add
+    up to (``raw_points``: what ``iter_scores`` counts into the typical change), by key: two
     columns, not whole rows."""
-    query = select(RiskScoreRow.subject_key, RiskScoreRow.score, RiskScoreRow.signals).where(
+    query = select(RiskScoreRow.subject_key, RiskScoreRow.signals).where(
         col(RiskScoreRow.subject_kind) == "change", col(RiskScoreRow.scorer_version) == version
     )
-    return {
-        key: (
-            float(score),
-            [
-                Signal(str(s["name"]), None, float(s["points"]), "")
-                for s in signals or ()
-                if "name" in s
-            ],
-        )
-        for key, score, signals in session.exec(query)
-    }
+    out: dict[str, tuple[float, list[Signal]]] = {}
+    for key, signals in session.exec(query):
+        points = [
+            Signal(str(s["name"]), None, float(s["points"]), "")
+            for s in signals or ()
+            if "name" in s
+        ]
+        out[key] = (raw_points(points), points)
+    return out
 
 
 def read_history(session: Session, org: OrgConfig, now: datetime | None = None) -> StoredHistory:

@@ -29,8 +29,9 @@ from scoring.fixes import BugIssues
 from scoring.lowering import Lowering
 from scoring.review_plan import PlanChange, PlanChoice, choose_plan, first_action, plan_change
 from scoring.review_plan import whole_typical as _whole
-from scoring.risk import score_change
-from scoring.typical import TypicalScore
+from scoring.risk import score_change, typical_shift
+from scoring.signal import Signal
+from scoring.typical import TypicalScore, raw_points
 
 __all__ = ["PlanItem", "StoredPlan", "stored_plan", "typical_before"]
 
@@ -64,8 +65,9 @@ class StoredPlan:
 def typical_before(
     session: Session, version: str, until: datetime, now: float | None
 ) -> float | None:
-    """The history's typical score as it stood at ``until``: the running mean of the stored
-    scores of the changes merged before it, in merge order, as ``read_history`` notes them.
+    """The history's typical score as it stood at ``until``: the running mean of what the
+    stored changes merged before it earned on their own signals (``raw_points``), in merge
+    order, as ``read_history`` notes them.
 
     A plan of a past week is then cut against the typical change of that week, whatever
     merged since, so building the week's briefing again later gives the same figures. Only
@@ -109,7 +111,7 @@ class _TypicalSeries:
         if kept is not None and kept.stamp == stamp:
             return kept
         query = (
-            sa.select(col(Change.merged_at), col(RiskScoreRow.score))
+            sa.select(col(Change.merged_at), col(RiskScoreRow.signals))
             .join(Change, col(Change.key) == col(RiskScoreRow.subject_key))
             .where(
                 merged,
@@ -121,8 +123,13 @@ class _TypicalSeries:
         typical = TypicalScore()
         times: list[datetime] = []
         values: list[float | None] = []
-        for at, score in session.execute(query):
-            typical.note(float(score))
+        for at, signals in session.execute(query):
+            points = [
+                Signal(str(s["name"]), None, float(s["points"]), "")
+                for s in signals or ()
+                if "name" in s
+            ]
+            typical.note(raw_points(points))
             times.append(at)
             values.append(typical.value)
         series = _TypicalSeries(stamp, tuple(times), tuple(values))
@@ -153,7 +160,11 @@ def stored_plan(
     # The history's typical score now (any change's context carries it), before the span's
     # end when something merged after it.
     now = stored.history.context(scored[0][0].facts).typical_score if scored else None
-    typical = _whole(typical_before(session, version, until, now), stored.config.bands.typical)
+    raw = typical_before(session, version, until, now)
+    # Every stored number was read against its history's typical change, so on the numbers'
+    # own scale a typical change scores what is left of it once that is taken off.
+    shown = None if raw is None else raw - typical_shift(stored.config, raw)
+    typical = _whole(shown, stored.config.bands.typical)
     choice = choose_plan(
         [plan_change(c.facts, s.score, s.band, s.source_lines) for c, s in scored], typical
     )

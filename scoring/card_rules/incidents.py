@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from scoring.card_rules.measure import CardRule, compared, reaches, severity_for, tenth, versus
-from scoring.card_rules.usual import (
-    riskiest_deploy,
-    routine_gated,
-    usual_gates,
-    very_high_on_its_own,
-)
+from scoring.card_rules.usual import riskiest_deploy, routine_gated, usual_gates
 from scoring.card_terms import (
     Card,
     CardCulprit,
@@ -24,7 +20,7 @@ from scoring.card_terms import (
 )
 from scoring.culprits import ClueKind, likeliest
 from scoring.risk import Band
-from scoring.weekly import WeekAggregate, WeekIncident
+from scoring.weekly import WeekAggregate, WeekChange, WeekIncident
 
 __all__ = [
     "RULES",
@@ -34,8 +30,17 @@ __all__ = [
     "incident",
     "mttr",
     "mttr_improved",
+    "reverts_rose",
     "stood_out",
 ]
+
+# A service's reverts rose beyond its usual when a week holds at least this many and a
+# Poisson count at its usual weekly rate reaches that many less often than ``_REVERTS_P``.
+_REVERTS_MIN = 2
+_REVERTS_P = 0.05
+# The usual weekly rate is never taken below one revert a month: a service that reverted
+# nothing over the baseline weeks is not alarming for its first two.
+_REVERTS_FLOOR = 0.25
 
 
 def card_culprits(i: WeekIncident) -> tuple[CardCulprit, ...]:
@@ -63,36 +68,66 @@ def card_culprits(i: WeekIncident) -> tuple[CardCulprit, ...]:
     )
 
 
+def high_for_its_service(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
+    """Whether the deploy ``i`` followed was high for its service: high or very high by its own
+    number (not lifted there by the active-incident gate, which says another incident was
+    open, not that it shipped anything risky) and above every other deploy its service made
+    this week and over the baseline weeks (``card_rules.usual.riskiest_deploy``). A high deploy
+    of a service whose deploys are often that high is one of many ordinary ones, and coming
+    last before an incident is a coincidence, not a finding."""
+    if i.deploy_band is None or not i.deploy_band.high_risk or i.deploy_gates:
+        return False
+    return riskiest_deploy(i, this, r)
+
+
+def _poisson_at_least(k: int, rate: float) -> float:
+    """P(X ≥ k) for X ~ Poisson(``rate``)."""
+    below = sum(math.exp(-rate) * rate**n / math.factorial(n) for n in range(k))
+    return max(0.0, 1.0 - below)
+
+
+def reverts_rose(service: str, this: WeekAggregate) -> bool:
+    """Whether ``service``'s reverts this week rose beyond its usual: at least ``_REVERTS_MIN``,
+    and a count a Poisson at its weekly rate over the baseline weeks (at least
+    ``_REVERTS_FLOOR``) reaches less often than ``_REVERTS_P``."""
+    now = sum(1 for i in this.incidents if i.is_revert and i.service == service)
+    if now < _REVERTS_MIN:
+        return False
+    base = this.baseline
+    before = (
+        0
+        if base is None
+        else sum(1 for i in base.incidents if i.is_revert and i.service == service)
+    )
+    weeks = 1 if base is None else max(1, base.weeks)
+    return _poisson_at_least(now, max(_REVERTS_FLOOR, before / weeks)) < _REVERTS_P
+
+
+def _unusual_shipped(i: WeekIncident, this: WeekAggregate, r: CardRules) -> WeekChange | None:
+    """The riskiest change ``i``'s deploy shipped that is very high for its history and not taken
+    routinely by its service (``card_rules.usual.routine_gated``: a reviewed migration of a
+    service that migrates every week or two is routine), if any."""
+    known = usual_gates(this)
+    unusual = [c for c in i.shipped if c.band is Band.CRITICAL and not routine_gated(c, known, r)]
+    return max(unusual, key=lambda c: (c.score, c.key), default=None)
+
+
 def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
     """Whether the deploy ``i`` followed stood out from its service's usual deploys.
 
-    - ``i`` is a revert of what the deploy shipped: the revert itself says the deploy
-      was at fault;
+    - ``i`` is a revert of what the deploy shipped: a change failed, which the change
+      failure rate counts; it is a finding only when the deploy was high for its service
+      (``high_for_its_service``) or the service's reverts rose beyond its usual
+      (``reverts_rose``): a team that reverts now and then is doing its job;
     - the deploy shipped a change very high for its history that its service does not
-      take routinely (``card_rules.usual.routine_gated``: a reviewed migration of a service that
-      migrates every week or two is routine);
-    - the deploy is very high for its service on its own (not lifted there by the
-      active-incident gate, which says another incident was open, not that it
-      shipped anything risky);
-    - or the deploy is high for its service, or shipped a change high for its history,
-      and scored above every other deploy of its service this week and over the
-      baseline weeks (``card_rules.usual.riskiest_deploy``): a high deploy of a service whose
-      deploys are often that high is one of many ordinary ones, and coming last before
-      an incident is a coincidence, not a finding.
+      take routinely (``_unusual_shipped``);
+    - or the deploy was high for its service (``high_for_its_service``).
     """
-    if Evidence.parse(i.key, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT:
+    if i.is_revert:
+        return high_for_its_service(i, this, r) or reverts_rose(i.service, this)
+    if _unusual_shipped(i, this, r) is not None:
         return True
-    known = usual_gates(this)
-    if any(c.band is Band.CRITICAL and not routine_gated(c, known, r) for c in i.shipped):
-        return True
-    if i.deploy_gates:
-        return False
-    if very_high_on_its_own(i):
-        return True
-    risky = (i.deploy_band is not None and i.deploy_band.high_risk) or any(
-        c.high_risk for c in i.shipped
-    )
-    return risky and riskiest_deploy(i, this, r)
+    return high_for_its_service(i, this, r)
 
 
 def incident(
@@ -109,12 +144,19 @@ def incident(
         if not stood_out(i, this, r):
             continue
         facts = [CardFact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
+        # A revert has no outage to resolve: its incident "resolves" when the revert merges.
         if (m := i.minutes_to_resolve) is not None:
             facts.append(CardFact(FactKey.MINUTES_TO_RESOLVE, tenth(m), "min"))
-        if i.shipped and not Band(i.deploy_band).high_risk:
-            # A deploy ordinary for its service stood out by what it shipped: that score is
-            # the card's reason. A high one is its own reason, and the card stays short.
-            facts.append(CardFact(FactKey.SHIPPED_RISKIEST_SCORE, max(c.score for c in i.shipped)))
+        named: tuple[Evidence, ...] = ()
+        if i.shipped and not high_for_its_service(i, this, r):
+            # A deploy ordinary for its service stood out by what it shipped (or by its
+            # service's reverts): the riskiest change it shipped is the card's reason, named,
+            # and the deploy is not called high. A high one is its own reason.
+            riskiest = _unusual_shipped(i, this, r) or max(
+                i.shipped, key=lambda c: (c.score, c.key)
+            )
+            facts.append(CardFact(FactKey.SHIPPED_RISKIEST_SCORE, riskiest.score))
+            named = (Evidence(EvidenceKind.CHANGE, riskiest.key),)
         yield Card(
             f"incident:{i.key}",
             CardKind.INCIDENT,
@@ -123,7 +165,8 @@ def incident(
             tuple(facts),
             # The incident first (a revert's id reads ``revert:…``), then the deploy it followed.
             (Evidence.parse(i.key, EvidenceKind.INCIDENT),)
-            + ((Evidence(EvidenceKind.DEPLOY, i.deploy_key),) if i.deploy_key else ()),
+            + ((Evidence(EvidenceKind.DEPLOY, i.deploy_key),) if i.deploy_key else ())
+            + named,
             deploy_band=i.deploy_band,
             culprits=card_culprits(i),
         )

@@ -47,10 +47,34 @@ def test_a_gated_cards_title_says_its_count_and_its_one_gate() -> None:
     assert card_title(two) == "2 changes merged at very high risk by a hard rule"
 
 
-def test_an_incident_card_after_a_moderate_deploy_says_what_stood_out() -> None:
-    """A deploy its service's bands call moderate makes an incident card by what it shipped or
-    by a revert of it: the title says that, not "followed a moderate-risk deploy" alone, and
-    the paragraph names the score of the riskiest change it shipped."""
+def test_an_incident_card_after_an_ordinary_deploy_names_the_change_not_the_deploys_band() -> None:
+    """A deploy ordinary for its service makes an incident card by the unusual change it shipped:
+    the title and paragraph name that change and its score, never call the deploy high or by
+    its band."""
+    from datetime import timedelta
+
+    from briefing.card_words import KIND_WORDS
+    from tests.briefing.render.factory import make_payload
+    from tests.scoring.card_builders import deploys, incident, spread
+
+    (deploy,) = deploys("search", 1, 0, band=Band.MODERATE)
+    release = change("s#1", "search", Band.CRITICAL)
+    names = {"search": "Search"}
+    inc = incident(
+        "INC-1", "search", deploy.finished_at + timedelta(hours=1), 30, deploy, (release,)
+    )
+    made = cards(aggregate(spread(30, 0), [deploy], [inc]), aggregate(spread(30, 0, -1)))
+    view = card_view(next(c for c in made if c.kind is CardKind.INCIDENT), names)
+    assert view.title == "Incident in Search followed a deploy of a risky change"
+    paragraph = KIND_WORDS[CardKind.INCIDENT].paragraph(make_payload((view,)), view)
+    assert f"after a deploy that shipped s#1, scored {release.score}" in paragraph
+    assert "risk deploy" not in paragraph
+    assert "took 30 min to resolve" in paragraph
+
+
+def test_a_revert_card_tells_no_time_to_resolve() -> None:
+    """Two reverts in a week of a service that seldom reverts make the card; a revert has no
+    outage, so the card says no minutes to resolve and never "still open"."""
     from datetime import timedelta
 
     from briefing.card_words import KIND_WORDS
@@ -59,16 +83,14 @@ def test_an_incident_card_after_a_moderate_deploy_says_what_stood_out() -> None:
 
     (deploy,) = deploys("search", 1, 0, band=Band.MODERATE)
     release = change("s#1", "search", Band.HIGH)
-    names = {"search": "Search"}
-    for key, title in (
-        ("revert:acme/shop#9", "A change Search shipped was reverted"),
-        ("INC-1", "Incident in Search followed a deploy of a risky change"),
-    ):
-        inc = incident(
-            key, "search", deploy.finished_at + timedelta(hours=1), 30, deploy, (release,)
-        )
-        made = cards(aggregate(spread(30, 0), [deploy], [inc]), aggregate(spread(30, 0, -1)))
-        view = card_view(next(c for c in made if c.kind is CardKind.INCIDENT), names)
-        assert view.title == title
-        paragraph = KIND_WORDS[CardKind.INCIDENT].paragraph(make_payload((view,)), view)
-        assert f"moderate-risk deploy that shipped a change scored {release.score}" in paragraph
+    opened = deploy.finished_at + timedelta(hours=1)
+    reverts = [
+        incident(f"revert:acme/shop#{n}", "search", opened, 300, deploy, (release,))
+        for n in (9, 10)
+    ]
+    made = cards(aggregate(spread(30, 0), [deploy], reverts), aggregate(spread(30, 0, -1)))
+    view = card_view(next(c for c in made if c.kind is CardKind.INCIDENT), {"search": "Search"})
+    assert view.title == "A change Search shipped was reverted"
+    paragraph = KIND_WORDS[CardKind.INCIDENT].paragraph(make_payload((view,)), view)
+    assert "to resolve" not in paragraph
+    assert "still open" not in paragraph

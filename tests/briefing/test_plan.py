@@ -129,13 +129,16 @@ def test_a_past_week_built_again_later_gives_the_same_plan(scored: LoadedSample)
     assert before is not None
     assert before.items
     with session_scope(scored.engine) as session:
-        # Everything opened after the week scores 100 now: today's typical score moves. (A
+        # Everything opened after the week earns 1,000 points now: today's typical score moves
+        # (the typical change is the running mean of what changes' own signals earn, and it
+        # moves the numbers' scale only once it is more than 28 points above the anchor). (A
         # change open at the week's end keeps its one stored score, whatever it became.)
         later = select(Change.key).where(IS_MERGED, col(Change.opened_at) >= end)
+        huge = [{"name": "size", "value": 1.0, "points": 1000.0, "explanation": "x", "share": 1.0}]
         session.execute(
             sa.update(RiskScoreRow)
             .where(col(RiskScoreRow.subject_key).in_(later))
-            .values(score=100)
+            .values(score=100, signals=huge)
         )
         # An owner approves the first item a day after the week's end.
         first = session.exec(select(Change).where(col(Change.key) == before.items[0].id)).one()

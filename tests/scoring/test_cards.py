@@ -308,14 +308,16 @@ def test_incident_after_risky_deploy(
 
 def test_an_incident_after_one_of_many_ordinary_high_deploys_makes_no_card() -> None:
     """A high deploy of a service whose deploys are often high risk is no finding for coming
-    last before an incident; a very-high-risk one, or a revert of what it shipped, still is."""
+    last before an incident, nor is a revert of what it shipped; a very-high-risk one, above
+    every other deploy of its service, still is."""
     usual = [*deploys("checkout", 6, 0, -1, Band.HIGH), *deploys("checkout", 6, 0, -2)]
     baseline = aggregate(spread(30, 0, -1), usual, weeks=4)
     last = aggregate(spread(30, 0, -1))
     for band, key, expected in (
         (Band.HIGH, "INC-7", None),
         (Band.CRITICAL, "INC-7", C),
-        (Band.HIGH, "revert:acme/shop#9", C),
+        (Band.HIGH, "revert:acme/shop#9", None),
+        (Band.CRITICAL, "revert:acme/shop#9", C),
     ):
         (deploy,) = deploys("checkout", 1, 0, band=band)
         inc = incident(key, "checkout", deploy.finished_at + timedelta(hours=2), 60, deploy)
@@ -356,19 +358,19 @@ def _incident_card(
 
 
 def test_an_incident_after_a_deploy_whose_changes_scored_75_and_76_makes_a_card() -> None:
-    """A deploy banded moderate against its service's deploys, shipping two changes high for
-    their history (75 and 76), is the riskiest deploy of its service in five weeks: the
-    incident after it is a card (issue 49: such a story was lost)."""
+    """A deploy shipping two changes very high for their history (75 and 76) reads very high
+    itself (the chance one of them needs a fix) and is the riskiest deploy of its service in
+    five weeks: the incident after it is a card (issue 49: such a story was lost)."""
     ordinary = _usual_deploys([(50 + n % 6, Band.SAFE) for n in range(12)], empty=10)
-    deploy = _deploy("d", 63, Band.MODERATE)
+    deploy = _deploy("d", 81, Band.CRITICAL)
     shipped = (
-        replace(change("c#75", "checkout", Band.HIGH), score=75),
-        replace(change("c#76", "checkout", Band.HIGH), score=76),
+        replace(change("c#75", "checkout", Band.CRITICAL), score=75, human_reviewed=True),
+        replace(change("c#76", "checkout", Band.CRITICAL), score=76, human_reviewed=True),
     )
     assert _incident_card(deploy, ordinary, shipped) == C
-    # Its changes ordinary for their history: a moderate deploy stood out in nothing.
-    calm = tuple(replace(c, band=Band.MODERATE) for c in shipped)
-    assert _incident_card(deploy, ordinary, calm) is None
+    # Its changes ordinary for their history, the deploy as ordinary as its service's others.
+    calm = tuple(replace(c, band=Band.SAFE, score=50) for c in shipped)
+    assert _incident_card(_deploy("d", 53, Band.SAFE), ordinary, calm) is None
 
 
 def test_an_incident_after_an_ordinary_high_deploy_of_its_service_makes_no_card() -> None:
@@ -406,12 +408,13 @@ def test_an_incident_after_a_deploy_shipping_a_routine_migration_is_judged_by_th
     assert _incident_card(deploy, ordinary, (routine,)) == C
 
 
-def test_a_revert_after_a_moderate_deploy_makes_the_card() -> None:
-    """A revert of what a deploy shipped says the deploy was at fault, whatever its band."""
-    ordinary = _usual_deploys([(60, Band.MODERATE)] * 8)
-    deploy = _deploy("d", 61, Band.MODERATE)
-    assert _incident_card(deploy, ordinary, key="revert:acme/shop#9") == C
-    assert _incident_card(deploy, ordinary) is None
+def test_a_revert_after_an_ordinary_deploy_makes_no_card() -> None:
+    """A revert is a change that failed, which the change failure rate counts; after a deploy
+    ordinary for its service it is no finding, after one above every other it is."""
+    ordinary = _usual_deploys([(60, Band.HIGH)] * 8)
+    assert _incident_card(_deploy("d", 59, Band.MODERATE), ordinary, key="revert:a#9") is None
+    assert _incident_card(_deploy("d", 60, Band.HIGH), ordinary, key="revert:a#9") is None
+    assert _incident_card(_deploy("d", 66, Band.HIGH), ordinary, key="revert:a#9") == C
 
 
 @pytest.mark.parametrize(

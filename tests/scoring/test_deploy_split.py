@@ -12,13 +12,10 @@ from scoring.deploy_split import (
     TIMING,
     ShippedChange,
     SplitWay,
-    change_typical,
-    deploy_typical,
     split_deploy,
 )
 from scoring.facts import DeployFacts
 from scoring.risk import Gate, RiskScore, score_deploy
-from scoring.signal import Signal
 
 CONFIG = ScoringConfig()
 # A Tuesday morning, when timing adds nothing; and a Friday afternoon, when it does.
@@ -106,26 +103,6 @@ def test_no_split_for_a_few_changes_an_ungated_deploy_or_all_touching_the_gate()
         _change(f"r#{n}", 85, Band.CRITICAL, "db/001.sql", gates=(MIGRATION,)) for n in range(5)
     ]
     assert split_deploy(_deploy(TUESDAY, same), same, (), CONFIG) is None
-
-
-def test_the_typicals_are_read_back_from_the_stored_scores() -> None:
-    """The change typical undoes the riskiest change's band shift; the deploy typical counts the
-    earlier deploys whose changes were known, by their points, once enough are known."""
-    stored = RiskScore(
-        "d",
-        80,
-        Band.HIGH,
-        (Signal("riskiest_change", 86.0, 70.0, "ships r#1", 0.7),),
-        (),
-        CONFIG.version,
-    )
-    assert change_typical(stored, CONFIG) == CONFIG.bands.typical + 16.0
-    cut = replace(stored, signals=(Signal("riskiest_change", 30.0, 0.0, "ships r#1", 0.0),))
-    assert change_typical(cut, CONFIG) is None
-    known = replace(stored, signals=(Signal("riskiest_change", 50.0, 50.0, "x", 0.5),))
-    unknown = replace(stored, signals=(Signal("riskiest_change", None, 0.0, "unknown"),))
-    assert deploy_typical([known] * 7 + [unknown] * 3) is None
-    assert deploy_typical([known] * 8) == 50.0
 
 
 def test_when_every_change_touches_the_gated_one_its_riskiest_are_held_back() -> None:

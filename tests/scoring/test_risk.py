@@ -17,6 +17,8 @@ from scoring.risk import (
     Band,
     RiskScore,
     band_for,
+    chance_score,
+    fix_chance,
     score_change,
     score_changes,
     score_deploy,
@@ -263,23 +265,19 @@ def test_error_budget_gate(span: tuple[str, datetime, datetime | None], gated: b
     assert (result.score >= CONFIG.bands.critical) is gated
 
 
-@pytest.mark.parametrize(
-    ("shipped", "points"),
-    [
-        pytest.param(0, 0.0, id="none"),
-        pytest.param(1, 0.0, id="one"),
-        pytest.param(2, 10 / 9, id="two"),
-        pytest.param(5, 40 / 9, id="five"),
-        pytest.param(10, 10.0, id="ten-full"),
-        pytest.param(25, 10.0, id="capped"),
-    ],
-)
-def test_batch_size(shipped: int, points: float) -> None:
-    """Batch size adds nothing for one change and ramps to the full weight at ten."""
+@pytest.mark.parametrize("shipped", [0, 1, 2, 5, 10, 25])
+def test_batch_size(shipped: int) -> None:
+    """Batch size adds nothing for one change; for more, what the others add to the chance that
+    one of them needs a fix (1 − Π(1 − p)), on the score's scale."""
     result = score_deploy(_deploy(), _shipped(shipped), [], CONFIG)
     signal = next(s for s in result.signals if s.name == "batch_size")
     assert signal.value == shipped
-    assert signal.points == pytest.approx(points)
+    if shipped <= 1:
+        assert signal.points == 0.0
+        return
+    chance = 1 - (1 - fix_chance(10, CONFIG)) ** shipped
+    assert signal.points == pytest.approx(chance_score(chance, CONFIG) - 10)
+    assert f"a {round(100 * chance)}% chance at least one needs a fix" in signal.explanation
 
 
 @pytest.mark.parametrize(
@@ -329,10 +327,13 @@ def test_deploy_timing(at: datetime, config: ScoringConfig, share: float, says: 
 
 
 def test_deploy_score_is_its_riskiest_change_plus_deploy_signals() -> None:
-    """The riskiest shipped change sets the base and batch size adds on top, capped at 100."""
+    """The riskiest shipped change sets the base and the others add their chance of a fix on
+    top, capped at 100."""
     shipped = [*_shipped(1, 20), *_shipped(1, 55)]
     result = score_deploy(_deploy(), shipped, [], CONFIG)
-    assert result.score == round(55 + CONFIG.weights.batch_size / 9)
+    chance = 1 - (1 - fix_chance(20, CONFIG)) * (1 - fix_chance(55, CONFIG))
+    assert result.score == round(chance_score(chance, CONFIG))
+    assert result.score >= 55
     assert score_deploy(_deploy(), _shipped(10, 95), [], CONFIG).score == 100
 
 

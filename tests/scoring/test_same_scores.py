@@ -1,7 +1,8 @@
 """The scorer's speed work changes no score: a made history scored now, against its record.
 
 ``same_scores.json`` holds what the scorer gave the made history (``made_history``)
-before the speed work of issue 49 (commit 0914528): each change's score, band and
+before the speed work of issue 49 (commit 0914528; recorded again for scorer version 9, whose
+numbers read against the typical change): each change's score, band and
 typical score, each signal's points (those with any) and the measured signals'
 explanations, floats exactly as ``repr`` writes them. Speed work must leave every one of
 them as it was (the size line's words since lost "at a quarter" and "at a tenth", which

@@ -46,6 +46,7 @@ from data.store.tables import (
     Repository,
     Service,
 )
+from scoring.culprits import REVERT_INCIDENT
 from scoring.errors import NotFoundError
 
 __all__ = [
@@ -134,9 +135,9 @@ def change_url(org: OrgConfig, repository: Repository | None, change: Change) ->
 
 
 def incident_row(incident: Incident, service: str) -> IncidentRow:
-    """An incident with its minutes to resolve."""
+    """An incident with its minutes to resolve (none for a revert: no outage to resolve)."""
     minutes = None
-    if incident.resolved_at is not None:
+    if incident.resolved_at is not None and not incident.key.startswith(REVERT_INCIDENT):
         minutes = round((incident.resolved_at - incident.opened_at).total_seconds() / 60, 1)
     return IncidentRow(
         key=incident.key,

@@ -66,7 +66,7 @@ def deploy_split(session: Session, org: OrgConfig, deploy: Deploy) -> DeploySpli
     found = split_inputs(session, deploy, config.version, config)
     if found is None:
         return None
-    return split_deploy(found.deploy, found.shipped, found.incidents, config, found.typical)
+    return split_deploy(found.deploy, found.shipped, found.incidents, config)
 
 
 def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) -> DeployRecord:

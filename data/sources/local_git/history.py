@@ -16,7 +16,7 @@ from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import History
 from scoring.risk import score_change
-from scoring.typical import TYPICAL_SPAN
+from scoring.typical import TYPICAL_SPAN, raw_points
 
 __all__ = ["SCORED_FOR_TYPICAL", "clone_history"]
 
@@ -73,7 +73,7 @@ def clone_history(
             if config is not None and c.key in scored:
                 signals = score_change(c, history.advance(c), config).signals
                 # As ``scoring.risk.iter_scores`` notes each score: its points unrounded.
-                history.note_score(sum([s.points for s in signals]), signals)
+                history.note_score(raw_points(signals), signals)
             else:
                 history.record(c)
     finally:

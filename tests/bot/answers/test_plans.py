@@ -25,8 +25,10 @@ from data.store.facts import facts_of
 from data.store.history import read_history
 from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change
+from scoring.config import ScoringConfig
 from scoring.errors import NotFoundError
 from scoring.review_plan import MAX_ITEMS, percent, whole_typical
+from scoring.risk import typical_shift
 from tests.samples import LoadedSample
 
 
@@ -58,7 +60,11 @@ def test_the_record_s_figures_are_the_store_s_rows_recomputed(scored: LoadedSamp
         scores = load_scores(session, "change", version_of(scored.org), merged)
         written = read_history(session, scored.org).config.bands.typical
     typical = record.typical
-    assert typical == whole_typical(_typical_of(scored), written), "the history's, whole"
+    raw = _typical_of(scored)
+    # Every stored number reads against the history's typical change: on their scale, the
+    # typical change scores what is left of it once that is taken off.
+    shown = None if raw is None else raw - typical_shift(ScoringConfig(), raw)
+    assert typical == whole_typical(shown, written), "the history's, whole"
     assert record.changes == len(scores) == len(merged) > 0
     assert record.predicted_risk == sum(max(0, s.score - typical) for s in scores.values())
     assert 0 < len(record.items) <= MAX_ITEMS
@@ -75,7 +81,7 @@ def test_the_record_s_figures_are_the_store_s_rows_recomputed(scored: LoadedSamp
 
 
 def _typical_of(scored: LoadedSample) -> float | None:
-    """The typical score today's history bands a change against, read as the scorer reads it."""
+    """The typical score today's history reads a change against, as the scorer reads it."""
     with session_scope(scored.engine) as session:
         stored = read_history(session, scored.org)
         key = session.exec(select(Change.key).where(IS_MERGED)).first()

@@ -1,0 +1,82 @@
+"""Reverts as they are: a failed change in the change failure rate, never an outage to time, and
+an incident card only when the deploy stood out for its service or its reverts rose."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from scoring.card_rules.incidents import reverts_rose
+from scoring.card_terms import CardKind, EvidenceKind, FactKey
+from scoring.risk import Band
+from scoring.weekly import aggregate
+from tests.scoring.card_builders import cards, change, deploys, facts, incident, spread
+
+
+def test_a_revert_counts_in_the_change_failure_rate_and_not_in_mttr() -> None:
+    """A revert fails its deploy; it has no minutes to resolve, so the week's MTTR is the median of
+    the reported incidents alone."""
+    made = deploys("checkout", 4, 0)
+    opened = made[0].finished_at + timedelta(hours=1)
+    revert = incident("revert:acme/shop#9", "checkout", opened, 1110.5, made[0])
+    reported = incident("INC-1", "checkout", opened, 60, made[1])
+    week = aggregate(spread(30, 0), made, [revert, reported])
+    assert revert.minutes_to_resolve is None
+    assert week.failed_deploys == 2
+    assert week.change_failure_rate == 50.0
+    assert week.mttr_minutes == 60
+    assert week.resolved_incidents == 1
+
+
+def test_a_revert_alone_makes_no_mttr_card() -> None:
+    """Slow reverts are not slow recoveries: three reverts "open" for hours make no MTTR card."""
+    made = deploys("checkout", 6, 0)
+    reverts = [
+        incident(f"revert:acme/shop#{n}", "checkout", d.finished_at, 600, d)
+        for n, d in enumerate(made[:3])
+    ]
+    quick = [
+        incident(f"INC-{n}", "checkout", d.finished_at - timedelta(days=7), 20)
+        for n, d in enumerate(made[:3])
+    ]
+    this = aggregate(spread(30, 0), made, reverts)
+    last = aggregate(spread(30, 0, -1), (), quick)
+    assert all(c.kind is not CardKind.MTTR for c in cards(this, last))
+
+
+def test_reverts_rise_beyond_a_services_usual() -> None:
+    """Two reverts in a week are news for a service that seldom reverts, not for one that reverts
+    twice a week; one revert never is."""
+    (deploy,) = deploys("checkout", 1, 0)
+    opened = deploy.finished_at + timedelta(hours=1)
+    two = [incident(f"revert:a#{n}", "checkout", opened, 5, deploy) for n in (1, 2)]
+    seldom = aggregate(spread(30, 0, -1), weeks=4)
+    assert reverts_rose("checkout", aggregate(spread(30, 0), [deploy], two, baseline=seldom))
+    assert not reverts_rose(
+        "checkout", aggregate(spread(30, 0), [deploy], two[:1], baseline=seldom)
+    )
+    usual = [
+        incident(f"revert:b#{n}", "checkout", opened - timedelta(days=1 + 3 * n), 5)
+        for n in range(8)
+    ]
+    often = aggregate(spread(30, 0, -1), (), usual, weeks=4)
+    assert not reverts_rose("checkout", aggregate(spread(30, 0), [deploy], two, baseline=often))
+
+
+def test_an_incident_after_an_ordinary_deploy_names_the_riskiest_change_it_shipped() -> None:
+    """The card carries the score of the unusual very-high change the ordinary deploy shipped and
+    names it among its evidence; the deploy's band stays what it is."""
+    ordinary = deploys("checkout", 8, 0, -1, Band.HIGH)
+    (deploy,) = deploys("checkout", 1, 0, band=Band.HIGH)
+    shipped = (
+        change("c#1", "checkout", Band.CRITICAL, human_reviewed=True),
+        change("c#2", "checkout", Band.SAFE),
+    )
+    inc = incident(
+        "INC-1", "checkout", deploy.finished_at + timedelta(hours=1), 30, deploy, shipped
+    )
+    baseline = aggregate(spread(30, 0, -1), ordinary, weeks=4)
+    this = aggregate(spread(30, 0), [deploy], [inc], baseline=baseline)
+    card = next(c for c in cards(this, aggregate(spread(30, 0, -1))) if c.id == "incident:INC-1")
+    assert facts(card)[FactKey.SHIPPED_RISKIEST_SCORE] == shipped[0].score
+    assert [e.key for e in card.evidence_of(EvidenceKind.CHANGE)] == ["c#1"]
+    assert card.deploy_band is Band.HIGH
