@@ -153,5 +153,6 @@ def test_the_week_is_the_reader_s_own(engine: Engine, tmp_path: Path) -> None:
         utc = default_week(session, None, "UTC", NOW)
         tokyo = default_week(session, None, "Asia/Tokyo", NOW)
     assert (utc.week, tokyo.week) == (IsoWeek(2026, 10), IsoWeek(2026, 11))
-    assert tokyo.note() is not None
-    assert tokyo.note().startswith("The data ends on 9 Mar 2026, ")
+    note = tokyo.note()
+    assert note is not None
+    assert note.startswith("The data ends on 9 Mar 2026, ")

@@ -180,7 +180,7 @@ def test_an_empty_week_asked_is_one_sentence_saying_where_the_data_ends(
 
 
 def test_risk_plan_of_a_briefed_week_is_the_plan_its_briefing_lists(scored: LoadedSample) -> None:
-    """ "+N more with `/risk plan 2026-W47`" in a week's briefing leads to that week's plan: the
+    """A "+N more with `/risk plan 2026-W47`" in a week's briefing leads to that week's plan: the
     same items and figures as the briefing's, asked days or weeks later."""
     week = IsoWeek.of(scored.as_of - timedelta(days=7))
     later = _now(scored) + timedelta(days=30)
@@ -189,7 +189,9 @@ def test_risk_plan_of_a_briefed_week_is_the_plan_its_briefing_lists(scored: Load
         asked = Asked(
             session, scored.org, Caller("U-none", lambda: Profile("U-none", "Sam")), later
         )
-        reply = answer_text(answer(asked, parse_words(["plan", week.id], catalog_of(scored.org))))
+        query = parse_words(["plan", week.id], catalog_of(scored.org))
+        assert isinstance(query, PlanQuery)
+        reply = answer_text(answer(asked, query))
         record = review_plan(
             session, scored.org, Access.organisation(scored.org), None, later, week=week
         )

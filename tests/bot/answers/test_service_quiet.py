@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ paths = ["src/lib/**"]
     return org
 
 
-def _text(blocks: list[dict[str, Any]]) -> list[str]:
+def _text(blocks: Sequence[dict[str, Any]]) -> list[str]:
     """Each block's text: a section's, or a context's elements'."""
     return [
         b["text"]["text"] if "text" in b else " ".join(e["text"] for e in b["elements"])
