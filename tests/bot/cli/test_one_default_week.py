@@ -64,7 +64,7 @@ def _run(*args: str) -> str:
 
 def test_brief_and_ask_answer_the_same_week_and_say_where_the_data_ends(stale: Path) -> None:
     """`brief`, `ask brief`, `ask service` and `ask plan` all answer the week the data ends
-    in, each with the sentence naming its last day."""
+    in, each with the sentence naming its last day; `brief --week` after it says so too."""
     briefed = _run("brief", "--out", str(stale / "out"))
     assert f"me: {SAID}" in briefed
     assert MOVED in briefed
@@ -78,6 +78,9 @@ def test_brief_and_ask_answer_the_same_week_and_say_where_the_data_ends(stale: P
     plan = _run("ask", "plan")
     assert f"*Review plan of {WEEK.id}*" in plan
     assert SAID in plan
+    later = WEEK.next().next()
+    asked_later = _run("brief", "--week", later.id, "--out", str(stale / "later"))
+    assert f"me: {SAID}{later.id}: run `riskbrief sync`" in asked_later
 
 
 def test_the_mcp_tools_answer_the_same_week_with_data_ends(stale: Path) -> None:
