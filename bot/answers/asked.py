@@ -9,14 +9,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlmodel import Session
+
 from bot.answers.access import Access
 from bot.answers.lookups import catalog_of
+from briefing.default_week import DefaultWeek, default_week
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scope import Scope
 from scoring.errors import NotFoundError, RiskbriefError
 
-__all__ = ["asked_service", "asked_week", "narrowed", "scope_refusal"]
+__all__ = [
+    "asked_service",
+    "asked_week",
+    "chosen_week",
+    "default_of",
+    "narrowed",
+    "scope_refusal",
+]
 
 
 def _names(org: OrgConfig, access: Access) -> str:
@@ -87,3 +97,28 @@ def asked_week(text: str | None, access: Access, now: datetime, current: bool) -
         return IsoWeek.parse(text.strip())
     except RiskbriefError:
         raise NotFoundError("That is not an ISO week; write it as 2026-W47.") from None
+
+
+def default_of(
+    session: Session, org: OrgConfig, access: Access, now: datetime, *, current: bool = False
+) -> DefaultWeek:
+    """The week ``access`` briefs by default as of ``now`` in its time zone (``current``: a
+    reader of this week so far) and where its data ends: ``briefing.default_week``'s one rule."""
+    services = None if access.whole else access.visible(org)
+    return default_week(session, services, access.timezone, now, current=current)
+
+
+def chosen_week(
+    session: Session,
+    org: OrgConfig,
+    text: str | None,
+    access: Access,
+    now: datetime,
+    *,
+    current: bool = False,
+) -> tuple[IsoWeek, DefaultWeek]:
+    """The week ``text`` names, else the default week, with the default (where the data ends);
+    a malformed week is refused before the store is read."""
+    asked = None if text is None or not text.strip() else asked_week(text, access, now, current)
+    default = default_of(session, org, access, now, current=current)
+    return asked or default.week, default

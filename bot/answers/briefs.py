@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.answers.answer import Answer, BriefingPart, Strong
+from bot.answers.access import Access
+from bot.answers.answer import Answer, BriefingPart, Line, Note, Part, Strong
+from bot.answers.asked import default_of
 from bot.answers.caller import Asked, scope_refused, subscription_view
 from bot.answers.lines import not_found
-from bot.answers.lookups import this_week
 from bot.answers.queries import BriefQuery
 from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
@@ -38,15 +39,24 @@ def week_payload(
 def brief_answer(
     session: Session, org: OrgConfig, scope: Scope, timezone: str, now: datetime
 ) -> Answer:
-    """This week so far for ``scope``: the briefing, with the deterministic narrative."""
-    week = this_week(now, timezone)
+    """This week so far for ``scope`` (when it holds no data, the last complete week that
+    does, saying where the data ends): the briefing, with the deterministic narrative."""
+    default = default_of(session, org, Access.of(org, scope, timezone), now, current=True)
+    week = default.week
     payload = week_payload(session, org, scope, timezone, week)
     title = "This week so far"
-    heading = (
+    heading: Line = (
         Strong((title,)),
         f" · {one_line(payload.scope.label)} · "
         f"{now.astimezone(ZoneInfo(timezone)):%a %d %b %H:%M} ({timezone})",
     )
+    if default.moved:
+        title = f"Week {week.id}"
+        heading = (
+            Strong((title,)),
+            f" · {one_line(payload.scope.label)} · {week.monday:%a %d %b} to "
+            f"{week.sunday:%a %d %b} ({timezone})",
+        )
     briefing = BriefingPart(
         title=title,
         heading=heading,
@@ -56,7 +66,9 @@ def brief_answer(
         timezone=timezone,
         scope=scope,
     )
-    return Answer((briefing,))
+    note = default.note()
+    parts: tuple[Part, ...] = (Note((note,)), briefing) if note else (briefing,)
+    return Answer(parts)
 
 
 def answer_brief(asked: Asked, query: BriefQuery) -> Answer:

@@ -10,6 +10,7 @@ Pure: no store, no reader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -41,6 +42,8 @@ from bot.answers.queries import (
     SubscribeQuery,
     UnsubscribeQuery,
 )
+from briefing.week import IsoWeek
+from scoring.errors import RiskbriefError
 
 __all__ = [
     "COMMANDS",
@@ -94,9 +97,20 @@ def _brief(catalog: Catalog, args: Sequence[str]) -> BriefQuery | Usage:
     return scope if isinstance(scope, Usage) else BriefQuery(scope)
 
 
+# A word that means a week, to tell it from a team's or service's name.
+_WEEKISH = re.compile(r"^\d{4}-[wW]\d{1,2}$")
+
+
 def _plan(catalog: Catalog, args: Sequence[str]) -> PlanQuery | Usage:
-    brief = _brief(catalog, args)
-    return brief if isinstance(brief, Usage) else PlanQuery(brief.scope)
+    words = list(args)
+    week: IsoWeek | None = None
+    if words and _WEEKISH.match(words[-1]):
+        try:
+            week = IsoWeek.parse(words.pop().upper())
+        except RiskbriefError:
+            return Usage(("That is not an ISO week; write it as 2026-W47. ", *USAGE))
+    brief = _brief(catalog, words)
+    return brief if isinstance(brief, Usage) else PlanQuery(brief.scope, week)
 
 
 def _agents(catalog: Catalog, args: Sequence[str]) -> AgentsQuery | Usage:
@@ -194,9 +208,10 @@ COMMANDS: tuple[Command[Any], ...] = (
     ),
     Command(
         "plan",
-        "[team|service]",
-        "the open and just-merged changes to review first: the most predicted risk per line "
-        "of code, each with its uncovered owners and what would lower it",
+        "[team|service] [week]",
+        "the open and just-merged changes to review first (of a week such as 2026-W47: the "
+        "plan its briefing lists): the most predicted risk per line of code, each with its "
+        "uncovered owners and what would lower it",
         PlanQuery,
         _plan,
     ),

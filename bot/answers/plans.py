@@ -60,34 +60,43 @@ def plan_answer(record: PlanRecord, timezone: str) -> Answer:
         Strong(("Review plan",)),
         f" · {one_line(record.scope)} · open, or merged since {since}",
     )
-    if record.changes == 0:
-        sentence = (
-            f"Nothing is open or was merged in the last {DAYS} days in {one_line(record.scope)}."
+    if record.week is not None:
+        until = local_time(record.until, timezone)
+        head = (
+            Strong((f"Review plan of {record.week}",)),
+            f" · {one_line(record.scope)} · open at {until}, or merged from {since}",
         )
+    # Where the data ends, when it ends before the plan's days: said first, not zeros alone.
+    ends = (Note((record.data_note,)),) if record.data_note else ()
+    days = f"in {record.week}" if record.week is not None else f"in the last {DAYS} days"
+    if record.changes == 0:
+        sentence = f"Nothing is open or was merged {days} in {one_line(record.scope)}."
         if record.unscored:
             # Open but not scored yet: there is something, but nothing to weigh it by.
             sentence = (
-                f"Nothing scored is open or was merged in the last {DAYS} days in "
+                f"Nothing scored is open or was merged {days} in "
                 f"{one_line(record.scope)}; {many(record.unscored, 'open pull request')} "
                 "not scored yet."
             )
         return Answer(
-            (Paragraph((head, (sentence,))),), summary=("Review plan: nothing to review",)
+            (Paragraph((head, (sentence,))), *ends), summary=("Review plan: nothing to review",)
         )
     if not record.items:
         sentence = (
-            f"None of the {many(record.changes, 'change')} open or merged in the last {DAYS} days "
+            f"None of the {many(record.changes, 'change')} open or merged {days} "
             f"scores above the typical change's {record.typical}: no predicted risk to review."
         )
         return Answer(
-            (Paragraph((head, (sentence,))),), summary=("Review plan: no change above typical",)
+            (Paragraph((head, (sentence,))), *ends),
+            summary=("Review plan: no change above typical",),
         )
     n = len(record.items)
     these = "This change is" if n == 1 else f"These {n} changes are"
     headline: Line = (
         Strong(
             (
-                f"{these} {record.line_percent}% of this week's changed code and "
+                f"{these} {record.line_percent}% of "
+                f"{'this week' if record.week is None else record.week}'s changed code and "
                 f"{record.risk_percent}% of its predicted risk",
             )
         ),
@@ -103,7 +112,7 @@ def plan_answer(record: PlanRecord, timezone: str) -> Answer:
             f"({record.typical}). {PLAN_ORDER}",
         )
     )
-    parts: list[Paragraph | Note] = [Paragraph(tuple(lines)), note]
+    parts: list[Paragraph | Note] = [Paragraph(tuple(lines)), note, *ends]
     if record.unscored:
         parts.append(Note((f"{many(record.unscored, 'open pull request')} not scored yet.",)))
     summary: Line = (f"Review plan: {n} to review first, {record.risk_percent}% of the risk",)
@@ -112,11 +121,12 @@ def plan_answer(record: PlanRecord, timezone: str) -> Answer:
 
 def answer_plan(asked: Asked, query: PlanQuery) -> Answer:
     """``/risk plan``: the scope named, else the caller's subscription's, else everything; in
-    the caller's subscription's time zone, else their chat profile's, else UTC."""
+    the caller's subscription's time zone, else their chat profile's, else UTC; of the week
+    named (the plan its briefing lists), else as of now."""
     refused = scope_refused(asked, query.scope)
     if refused is not None:
         return not_found(refused)
     scope, timezone = subscription_view(asked, query.scope)
     access = Access.of(asked.org, scope, timezone)
-    record = review_plan(asked.session, asked.org, access, None, asked.now)
+    record = review_plan(asked.session, asked.org, access, None, asked.now, week=query.week)
     return plan_answer(record, timezone)

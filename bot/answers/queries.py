@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
+from briefing.week import IsoWeek
 from data.scope import Scope
 
 __all__ = [
@@ -73,10 +74,12 @@ class IncidentQuery:
 
 @dataclass(frozen=True, slots=True)
 class PlanQuery:
-    """``/risk plan [team|service]``: the changes to review first; ``scope`` ``None`` is the
-    caller's own."""
+    """``/risk plan [team|service] [week]``: the changes to review first; ``scope`` ``None`` is
+    the caller's own; ``week`` (``2026-W47``) the plan that week's briefing lists, ``None``
+    the plan as of now."""
 
     scope: Scope | None = None
+    week: IsoWeek | None = None
 
 
 # The weeks ``/risk agents`` counts by default, and the fewest and most it takes: outcomes lag

@@ -9,7 +9,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
-from bot.answers.answer import Answer, Code, Column, Line, Link, Paragraph, Strong, Table
+from bot.answers.answer import Answer, Code, Column, Line, Link, Note, Paragraph, Strong, Table
+from bot.answers.asked import default_of
 from bot.answers.caller import Asked, reader_timezone, scope_refused
 from bot.answers.lines import BAND_OF_WORDS, not_found, service_name
 from bot.answers.queries import ServiceQuery
@@ -48,8 +49,16 @@ def service_answer(
     """
     timezone = timezone or org.organisation.timezone
     access = Access.of(org, Scope(), timezone)
-    trend = weekly_trend(session, org, access, [service], TREND_WEEKS, None, now)
+    # The weeks end at the default week: this week so far, or when the service's data ends
+    # before it, the last complete week that holds data (said in a note), not 8 weeks of 0s.
+    alone = Access.of(org, Scope(services=(service,)), timezone)
+    default = default_of(session, org, alone, now, current=True)
+    until = default.week.id
+    trend = weekly_trend(session, org, access, [service], TREND_WEEKS, until, now)
     this, span = trend.weeks[-1], trend.span
+    note = default.note()
+    ends: tuple[Note, ...] = (Note((note,)),) if note else ()
+    this_week = "this week" if not default.moved else until
     rows = tuple(
         (
             f"{w.week}{'*' if w is this else ' '}",
@@ -66,7 +75,9 @@ def service_answer(
         weeks = (trend.weeks[0].week, this.week)
         quiet = Paragraph((_no_changes_line(session, name, service, weeks, timezone),))
         if not (span.deploys or span.incidents):
-            return Answer((quiet,), (f"{service}: no change in the last {TREND_WEEKS} weeks",))
+            return Answer(
+                (quiet, *ends), (f"{service}: no change in the last {TREND_WEEKS} weeks",)
+            )
     risky_lines: list[Line] = [
         (
             "• ",
@@ -89,13 +100,13 @@ def service_answer(
         (
             (
                 Strong(("MTTR",)),
-                f" {minutes(this.mttr_minutes)} this week · "
+                f" {minutes(this.mttr_minutes)} {this_week} · "
                 f"{minutes(span.mttr_minutes)} over {TREND_WEEKS} weeks "
                 f"({many(span.incidents, 'incident')})",
             ),
             (
                 Strong(("Change failure rate",)),
-                f" {percent(this.change_failure_rate)} this week · "
+                f" {percent(this.change_failure_rate)} {this_week} · "
                 f"{percent(span.change_failure_rate)} over {TREND_WEEKS} weeks "
                 f"({span.failed_deploys} of {many(span.deploys, 'deploy')})",
             ),
@@ -103,12 +114,12 @@ def service_answer(
     )
     if not span.changes:
         # Deploys or incidents but no change: the line, then MTTR and CFR.
-        return Answer((quiet, record), summary)
+        return Answer((quiet, record, *ends), summary)
     table = Table(
         (
             Strong((name,)),
             f": high-risk share and high-risk/all changes, last {TREND_WEEKS} weeks "
-            f"({timezone}; * is this week so far)",
+            f"({timezone}; * is {'this week so far' if not default.moved else until})",
         ),
         _COLUMNS,
         rows,
@@ -116,7 +127,7 @@ def service_answer(
     riskiest = Paragraph(
         ((Strong(("Riskiest changes",)),), *(risky_lines or [("No high-risk changes.",)]))
     )
-    return Answer((table, riskiest, record), summary)
+    return Answer((*ends, table, riskiest, record), summary)
 
 
 def _no_changes_line(

@@ -9,7 +9,9 @@ import click
 
 from bot.cli.common import (
     WeekParam,
+    active_subscribers,
     brief_all,
+    default_weeks,
     engine_of,
     settings_of,
     show,
@@ -18,9 +20,6 @@ from briefing.week import IsoWeek
 from data.clock import utcnow
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from bot.composition.compose import Composed
     from bot.delivery.outcomes import DeliveryReport
     from bot.settings import Settings
     from data.config import OrgConfig
@@ -31,7 +30,11 @@ __all__ = ["brief"]
 @click.command()
 @click.option("--subscriber", default=None, help="Only this subscriber (its key).")
 @click.option(
-    "--week", type=WeekParam(), default=None, help="ISO week; default the last complete one."
+    "--week",
+    type=WeekParam(),
+    default=None,
+    help="ISO week; default the last complete one, or when it holds no data in a "
+    "subscriber's scope the last complete week that does (saying where the data ends).",
 )
 @click.option(
     "--out",
@@ -100,17 +103,20 @@ def brief(
         score_all(session, org)
         narrator, links = make_narrator(settings), briefing_links(settings)
         now = utcnow()
-        done = brief_all(
-            session, org, now, out, week, subscriber, narrator, links, newest_if_empty=True
-        )
-    earlier = [c for c in done if week is None and c.week < _last(c, now)]
-    for c in earlier:
-        click.echo(
-            f"{c.subscriber.key}: the last complete week ({_last(c, now).id}) has no data in "
-            f"its scope and the store's newest is from {c.week.id}, so this is the briefing of "
-            f"{c.week.id}; `riskbrief sync` reads newer changes (after a `git pull` of a clone)."
-        )
-    if earlier:
+        subscribers = active_subscribers(session, subscriber)
+        defaults = default_weeks(session, org, subscribers, now)
+        done = brief_all(session, org, now, out, week, subscriber, narrator, links)
+    # Where each briefing's data ends, when it ends before the week briefed or the default
+    # moved back to the last week holding data: one line per subscriber, before the briefing.
+    said = [
+        f"{c.subscriber.key}: {note}"
+        for c in done
+        # A store with nothing in scope: the briefing's own no-data line says what to run.
+        if defaults[c.subscriber.key].ends is not None
+        and (note := defaults[c.subscriber.key].note(week)) is not None
+    ]
+    if said:
+        click.echo("\n".join(said))
         click.echo("")
     show(done, out)
 
@@ -156,8 +162,3 @@ def _by_hand(report: DeliveryReport) -> DeliveryReport:
             for o in report.outcomes
         )
     )
-
-
-def _last(composed: Composed, now: datetime) -> IsoWeek:
-    """The last complete week in the composed briefing's subscriber's time zone."""
-    return IsoWeek.last_complete(now, composed.subscriber.timezone)

@@ -4,17 +4,61 @@ docs/check.md documents."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.cli.check_history import HistoryRead
+    from scoring.config import ScoringConfig
     from scoring.lowering import Lowering
     from scoring.proposal import Assessment, Proposal
 
-__all__ = ["json_report", "text_report"]
+__all__ = ["Threshold", "json_report", "text_report", "threshold_of"]
 
 # Control characters (and with them terminal escape sequences) in outside text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """The score ``check`` fails at and whether this change fails it.
+
+    ``limit`` is the score at or above which it fails; ``capped`` says the score reached it
+    but the change touches no code, so its band (and the default check) stays below very
+    high.
+    """
+
+    limit: float
+    risky: bool
+    capped: bool = False
+
+    def words(self) -> str:
+        """``at or above the threshold 72``, ``below the threshold 72``, or the capped case."""
+        if self.risky:
+            return f"at or above the threshold {self.limit:g}"
+        if self.capped:
+            return (
+                f"not failed at the threshold {self.limit:g}: it touches no code, so it is "
+                "never very high"
+            )
+        return f"below the threshold {self.limit:g}"
+
+
+def threshold_of(a: Assessment, config: ScoringConfig, given: float | None) -> Threshold:
+    """``given``, or by default very high's bound as this change's band was read: the
+    configured critical bound moved by the history's typical change, as ``band_for`` moves
+    it; a score in the very-high band fails the default check and no other does."""
+    import math
+
+    from scoring.band import Band
+    from scoring.risk import band_shift
+
+    if given is not None:
+        return Threshold(given, a.score >= given)
+    # Scores are whole: a bound moved to 71.4 is reached by a score of 72.
+    limit = float(math.ceil(config.bands.critical + band_shift(config, a.risk.typical)))
+    risky = a.band is Band.CRITICAL
+    return Threshold(limit, risky, capped=not risky and a.score >= limit)
 
 
 def _plain(text: str) -> str:
@@ -26,7 +70,7 @@ def text_report(
     a: Assessment,
     p: Proposal,
     read: HistoryRead,
-    threshold: float,
+    threshold: Threshold,
     keyed: tuple[str, str],
     lower: tuple[Lowering, ...] = (),
 ) -> str:
@@ -46,11 +90,8 @@ def text_report(
         lines.append(f"  title {_plain(c.title)}")
     files, changed = many(len(c.files), "file"), many(c.lines_changed, "line")
     lines.append(f"  author {_plain(c.author)}, {files}, {changed}")
-    verdict = "at or above" if a.score >= threshold else "below"
     lines.append("")
-    lines.append(
-        f"Score {a.score}/100: {a.band.risk_words} ({verdict} the threshold {threshold:g})"
-    )
+    lines.append(f"Score {a.score}/100: {a.band.risk_words} ({threshold.words()})")
     lines.append("")
     lines.append("What makes the score (the points add up to it):")
     for part in a.contributions:
@@ -99,7 +140,7 @@ def json_report(
     a: Assessment,
     p: Proposal,
     read: HistoryRead,
-    threshold: float,
+    threshold: Threshold,
     keyed: tuple[str, str],
     lower: tuple[Lowering, ...] = (),
 ) -> dict[str, Any]:
@@ -111,8 +152,8 @@ def json_report(
     data = assessment_json(a)
     data["key"] = key
     data["keyed_by"] = keyed_by
-    data["threshold"] = threshold
-    data["at_or_above_threshold"] = a.score >= threshold
+    data["threshold"] = threshold.limit
+    data["at_or_above_threshold"] = threshold.risky
     data["change"] = {
         "key": key,
         "repository": c.repository,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from bot.composition.compose import Composed
     from bot.pages.links import BriefingLinks
     from bot.settings import Settings
+    from briefing.default_week import DefaultWeek
     from briefing.writer import NarrativeLLM
     from data.config import OrgConfig
     from data.store.tables import Subscriber
@@ -29,9 +30,10 @@ __all__ = [
     "OneLineErrors",
     "OneLineUsage",
     "WeekParam",
+    "active_subscribers",
     "brief_all",
     "check_week",
-    "earlier_week",
+    "default_weeks",
     "end_of_day",
     "engine_of",
     "settings_of",
@@ -201,23 +203,33 @@ def brief_all(
     only: str | None = None,
     narrator: NarrativeLLM | None = None,
     links: BriefingLinks | None = None,
-    *,
-    newest_if_empty: bool = False,
 ) -> list[Composed]:
     """Compose, record and write each active subscriber's briefing of ``week`` (default: their
-    last complete week).
+    default week, ``briefing.default_week``'s one rule: the last complete week in their zone
+    when it holds data in their scope, else the last complete week that does)."""
+    from bot.composition.compose import compose_all, record, write_files
 
-    With ``newest_if_empty``, a subscriber whose last complete week has no data while the
-    store holds older data in their scope gets the briefing of the week of its newest change
-    instead (``earlier_week`` tells which), so a store that ends before last week briefs
-    what it holds rather than a "no data" briefing written over it.
-    """
+    subscribers = active_subscribers(session, only)
+    if week is not None:
+        check_week(session, week, subscribers, as_of)
+        requests = [(s, week) for s in subscribers]
+    else:
+        defaults = default_weeks(session, org, subscribers, as_of)
+        requests = [(s, defaults[s.key].week) for s in subscribers]
+    done = compose_all(session, org, requests, narrator, links)
+    for composed in done:
+        record(session, composed)
+        write_files(out, composed)
+    return done
+
+
+def active_subscribers(session: Session, only: str | None = None) -> list[Subscriber]:
+    """The active subscribers in the order riskbrief.toml declares them (so "the first
+    briefing" is the first one there); only ``only`` when given, refused when not active."""
     from sqlmodel import col, select
 
-    from bot.composition.compose import compose_all, record, write_files
     from data.store.tables import Subscriber
 
-    # In the order riskbrief.toml declares them, so "the first briefing" is the first one there.
     query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
     subscribers = list(session.exec(query))
     if only is not None:
@@ -226,33 +238,22 @@ def brief_all(
             raise NotFoundError(
                 f"no active subscriber {only!r}; use one of the keys in riskbrief.toml"
             )
-    if week is not None:
-        check_week(session, week, subscribers, as_of)
-    requests = [(s, week or IsoWeek.last_complete(as_of, s.timezone)) for s in subscribers]
-    done = compose_all(session, org, requests, narrator, links)
-    if newest_if_empty and week is None:
-        moved = [(c.subscriber, w) for c in done if (w := earlier_week(c)) is not None]
-        if moved:
-            again = {c.subscriber.key: c for c in compose_all(session, org, moved, narrator, links)}
-            done = [again.get(c.subscriber.key, c) for c in done]
-    for composed in done:
-        record(session, composed)
-        write_files(out, composed)
-    return done
+    return subscribers
 
 
-def earlier_week(composed: Composed) -> IsoWeek | None:
-    """The week of the newest change in a no-data briefing's scope, when it is earlier than
-    the briefing's week (the store ends before it); else ``None``."""
-    from zoneinfo import ZoneInfo
+def default_weeks(
+    session: Session, org: OrgConfig, subscribers: list[Subscriber], as_of: datetime
+) -> dict[str, DefaultWeek]:
+    """Each subscriber's default week in their own zone and scope, with where its data ends."""
+    from briefing.default_week import default_week
+    from data.scope import Scope
 
-    payload = composed.payload
-    newest = payload.stored.newest_in_scope
-    if not payload.no_data or not payload.stored.in_scope or newest is None:
-        return None
-    zone = ZoneInfo(payload.week.timezone)
-    week = IsoWeek.of(newest.astimezone(zone).date())
-    return week if week < composed.week else None
+    out: dict[str, DefaultWeek] = {}
+    for s in subscribers:
+        scope = Scope.of(s.teams, s.services)
+        services = None if scope.whole else scope.covered(org)
+        out[s.key] = default_week(session, services, s.timezone, as_of)
+    return out
 
 
 def show(done: list[Composed], out: Path) -> None:

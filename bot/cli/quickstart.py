@@ -59,7 +59,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
     created if it does not exist, beside riskbrief.toml (RISKBRIEF_CONFIG names where), and
     the briefing is written to out/ there. Edit the drafted file afterwards.
     """
-    from bot.cli.common import brief_all, show
+    from bot.cli.common import active_subscribers, brief_all, default_weeks, show
     from bot.composition.pipeline import score_all
     from bot.composition.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
     from bot.composition.sources import configured_sources
@@ -139,11 +139,17 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
         with session_scope(engine) as session:
             score_all(session, org)
             now = utcnow()
-            # The last complete week with a change in a service or a deploy, not merely last
-            # week (empty for a clone not pulled lately) nor the newest commit's (a version
-            # bump): beside it, where the data ends and what that week shipped.
-            first = first_week(session, reader_zone(session, org.organisation.timezone), now)
-            done = brief_all(session, org, now, out, first.week)
+            # The reader's default week, as `brief`, `ask`, MCP and the web view pick it: the
+            # last complete week holding data, not merely last week (empty for a clone not
+            # pulled lately) nor the newest commit's (a version bump); beside it, where the
+            # data ends and what that week shipped.
+            readers = active_subscribers(session)
+            defaults = default_weeks(session, org, readers[:1], now)
+            zone = reader_zone(session, org.organisation.timezone)
+            first = first_week(
+                session, zone, now, defaults.get(readers[0].key) if readers else None
+            )
+            done = brief_all(session, org, now, out)
     finally:
         engine.dispose()
     click.echo("")

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.common import settings_of
 
-__all__ = ["sync"]
+if TYPE_CHECKING:
+    from data.config import OrgConfig
+
+__all__ = ["refuse_unconfigured", "sync"]
+
+
+def refuse_unconfigured(org: OrgConfig, path: Path, config: Path) -> None:
+    """Refuse ``--git PATH`` for a clone no ``[[repositories]]`` entry names: mined, its
+    changes would sit in the store in no service of ``config``, counted by nothing that
+    reads the configuration, so the sentence says what to add instead."""
+    wanted = path.expanduser().resolve()
+    if any(r.path and Path(r.path).expanduser().resolve() == wanted for r in org.repositories):
+        return
+    raise click.ClickException(
+        f"{path} is no [[repositories]] entry of {config}, so it is not mined; add "
+        f'[[repositories]] with path = "{wanted}" and the [[services]] in it there (or run '
+        "`riskbrief quickstart` on the clone for a fresh set-up), then sync again"
+    )
 
 
 @click.command()
@@ -17,7 +35,8 @@ __all__ = ["sync"]
     "git_paths",
     multiple=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Mine only this local clone (repeatable); default: every configured source.",
+    help="Mine only this clone of riskbrief.toml's [[repositories]] (repeatable); default: "
+    "every configured source.",
 )
 @click.pass_context
 def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
@@ -39,6 +58,8 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
 
     settings = settings_of(ctx)
     org = load_org_config(settings.config)
+    for path in git_paths:
+        refuse_unconfigured(org, path, settings.config)
     engine = ready_engine(settings.database_url)
     try:
         with session_scope(engine) as session:

@@ -30,7 +30,7 @@ from bot.answers.records.change import change_risk
 from bot.answers.records.deploy import deploy_risk
 from bot.answers.records.incident import IncidentCulprits, incident_culprits
 from bot.answers.records.models import ChangeRisk, DeployRecord, ServiceRecord
-from bot.answers.records.plan import PlanRecord, plan_at, review_plan
+from bot.answers.records.plan import PlanRecord, plan_at, plan_week, review_plan
 from bot.answers.records.proposal import ProposalRisk, proposal_risk
 from bot.answers.records.pull import MAX_PULLS, OpenPulls, open_pulls
 from bot.answers.records.service import service_record
@@ -138,7 +138,8 @@ LatestOfArg = Annotated[
 WeekArg = Annotated[
     str | None,
     Field(
-        description="An ISO week such as 2026-W47; default: the last complete week.",
+        description="An ISO week such as 2026-W47; default: the last complete week, or when "
+        "it holds no data in scope the last complete week that does (data_note says so).",
         max_length=20,
     ),
 ]
@@ -146,7 +147,8 @@ RecordWeekArg = Annotated[
     str | None,
     Field(
         description="An ISO week such as 2026-W47, told against the week before; default: "
-        "this week so far.",
+        "this week so far, or when it holds no data the last complete week that does "
+        "(data_note says so).",
         max_length=20,
     ),
 ]
@@ -164,6 +166,16 @@ AsOfArg = Annotated[
         description="A date such as 2026-11-23: the plan as that day began in the caller's time "
         "zone (changes merged in the 7 days before, and the pull requests open then); default: "
         "now.",
+        max_length=20,
+    ),
+]
+PlanWeekArg = Annotated[
+    str | None,
+    Field(
+        description="An ISO week such as 2026-W47: the plan that week's briefing lists (changes "
+        "merged in it, pull requests open at its end); leave out as_of with it. Without either, "
+        "the plan as of now, or of the last complete week holding data when the scope's data "
+        "ends before the 7 days (data_note says so).",
         max_length=20,
     ),
 ]
@@ -382,15 +394,28 @@ def build_server(
         return run(ctx, lambda s, a: agent_activity(s, org, a, scope, week, None, weeks))
 
     @tool("review_plan")
-    def review_plan_tool(ctx: Context, scope: ScopeArg = None, as_of: AsOfArg = None) -> PlanRecord:
+    def review_plan_tool(
+        ctx: Context, scope: ScopeArg = None, as_of: AsOfArg = None, week: PlanWeekArg = None
+    ) -> PlanRecord:
         """The changes to review first in a scope: of the open pull requests and the changes
         merged in the last 7 days, the few (at most 8) holding the most predicted risk (points a
         score stands above the typical change's) per line of code, with their share of the
         week's lines of code and of its predicted risk, each with its score, lines, the
         CODEOWNERS owners who have not approved it and the one thing that would lower it most."""
+        if as_of is not None and week is not None:
+            raise ToolError("Give as_of or week, not both: a week's plan ends with its week.")
         return run(
             ctx,
-            lambda s, a: review_plan(s, org, a, scope, plan_at(as_of, a, utcnow()), history),
+            lambda s, a: review_plan(
+                s,
+                org,
+                a,
+                scope,
+                plan_at(as_of, a, utcnow()),
+                history,
+                plan_week(week, a, utcnow()),
+                fixed=as_of is not None,
+            ),
         )
 
     return server

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.answers.access import Access
 from bot.pages.page import PageContext
+from briefing.default_week import day_words
 from briefing.stored import Stored
 from briefing.week import IsoWeek
 
@@ -58,7 +59,7 @@ class DataEnd:
         if self.day is None:
             return f"No data in this scope yet: {_SYNC}."
         return (
-            f"The data ends {self.day.isoformat()} (week {IsoWeek.of(self.day).id}), before "
+            f"The data ends on {day_words(self.day)} (week {IsoWeek.of(self.day).id}), before "
             f"the last complete week ({self.complete.id}): {_SYNC}."
         )
 

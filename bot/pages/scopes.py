@@ -3,7 +3,7 @@ service's or team's weeks, riskiest changes and owners."""
 
 from __future__ import annotations
 
-from bot.answers.asked import narrowed
+from bot.answers.asked import default_of, narrowed
 from bot.answers.lookups import catalog_of
 from bot.answers.records.ownership import ownership
 from bot.answers.records.trend import weekly_trend, weekly_trends
@@ -165,10 +165,12 @@ def _side_by_side(ctx: PageContext, services: list[str], last: IsoWeek) -> Grid:
 
 def home_page(ctx: PageContext) -> Page:
     """Where to start: the teams and services in scope, side by side over four weeks."""
+    # The default week every reader briefs (``briefing.default_week``): the last complete
+    # week, the one the Monday briefing speaks of (the week in progress would put its few
+    # changes' 0% beside the briefing's counts), or the last one holding data when it holds
+    # none; the page's stale note says where the data ends.
+    last = default_of(ctx.session, ctx.org, ctx.access, ctx.now).week
     end = data_end(ctx)
-    # The last complete week, the one the Monday briefing speaks of: the week in progress
-    # would put its few changes' 0% beside the briefing's counts.
-    last = end.last_week(last_complete(ctx))
     rows = []
     shown = [
         team

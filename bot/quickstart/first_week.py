@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
+from briefing.default_week import DefaultWeek, default_week
 from briefing.week import IsoWeek
 from data.store.tables import (
     IS_MERGED,
     Change,
-    ChangeFile,
     Deploy,
     DeployChange,
     RiskScoreRow,
@@ -170,36 +170,25 @@ def reader_zone(session: Session, default: str = "UTC") -> str:
     return first.timezone if first is not None else default
 
 
-def first_week(session: Session, zone: str, now: datetime) -> FirstWeek:
-    """The week quickstart briefs first, in ``zone``, as of ``now``: the last complete week
-    with a change merged in a service or a deploy, with what it shipped."""
+def first_week(
+    session: Session, zone: str, now: datetime, default: DefaultWeek | None = None
+) -> FirstWeek:
+    """The week quickstart briefs first, in ``zone``, as of ``now``: the reader's default week
+    (``default``, else the whole organisation's: ``briefing.default_week``'s one rule, the
+    last complete week holding data), with what it shipped."""
     last = IsoWeek.last_complete(now, zone)
     running = last.next()
-    _, end = last.bounds(zone)
     newest = session.exec(
         select(Change.merged_at)
         .where(IS_MERGED, col(Change.merged_at).is_not(None))
         .order_by(col(Change.merged_at).desc())
         .limit(1)
     ).first()
-    in_service = (
-        select(Change.merged_at)
-        .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
-        .where(IS_MERGED, col(ChangeFile.service_id).is_not(None), col(Change.merged_at) < end)
-        .order_by(col(Change.merged_at).desc())
-        .limit(1)
-    )
-    deployed = (
-        select(Deploy.finished_at)
-        .where(col(Deploy.finished_at) < end)
-        .order_by(col(Deploy.finished_at).desc())
-        .limit(1)
-    )
-    times = [t for t in (session.exec(in_service).first(), session.exec(deployed).first()) if t]
     releases = session.exec(select(func.count()).select_from(Deploy)).one()
-    if not times:
+    default = default or default_week(session, None, zone, now)
+    if not default.holds:
         return FirstWeek(zone, last, running, None, newest, releases=releases)
-    week = IsoWeek.of(_local(max(_aware(t) for t in times), zone))
+    week = default.week
     start, stop = week.bounds(zone)
     shipped = _releases(session, start, stop)
     before = None

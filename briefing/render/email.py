@@ -110,6 +110,8 @@ class _PlanContext:
     sentence: str
     items: tuple[_ChangeContext, ...]
     more: int
+    # The briefing's week: `/risk plan <week>` is its plan; `/risk plan` alone is today's.
+    week: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,7 @@ def _plan_context(payload: BriefingPayload, narrative: Narrative) -> _PlanContex
             for i in items
         ),
         more=more,
+        week=payload.week.id,
     )
 
 

@@ -222,7 +222,11 @@ def _plan(payload: BriefingPayload, sentence: str) -> list[dict[str, Any]]:
         blocks.append(_block(_run(f"{n}. "), _link(item.url, title), _run(f" · {detail}")))
     if more:
         # Without the web view's address there is no week page to point at.
-        where = "on this week's page" if payload.details_url else "with /risk plan in Slack"
+        where = (
+            "on this week's page"
+            if payload.details_url
+            else f"with /risk plan {payload.week.id} in Slack"
+        )
         blocks.append(_block(_run(f"+{more} more {where}", isSubtle=True)))
     return blocks
 

@@ -155,7 +155,8 @@ def _plan_block(payload: BriefingPayload, sentence: str, shown: int) -> dict[str
         lines.append(f"{n}. {link(item.url, title)} · {detail}")
     if more:
         where = link(payload.details_url, "this week's page") if payload.details_url else None
-        where = where or "`/risk plan`"
+        # The briefing's own week: `/risk plan` alone is the plan as of now, not this week's.
+        where = where or f"`/risk plan {payload.week.id}`"
         lines.append(f"+{more} more on {where}" if shown else f"All {more} on {where}")
     return section("\n".join(lines))
 

@@ -20,7 +20,7 @@ from pydantic import Field
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
-from bot.answers.asked import asked_week, narrowed
+from bot.answers.asked import asked_week, chosen_week, narrowed
 from bot.answers.lookups import version_of
 from bot.answers.records.agent_outcomes import (
     CO_AUTHORED,
@@ -28,7 +28,7 @@ from bot.answers.records.agent_outcomes import (
     AgentOutcomes,
     agent_outcomes,
 )
-from bot.answers.records.models import BandCounts, ChangeRow, RecordBase
+from bot.answers.records.models import BandCounts, ChangeRow, DataEnds, RecordBase
 from bot.answers.records.service import change_row
 from bot.answers.records.trend import weeks_ending
 from data.clock import utcnow
@@ -77,7 +77,7 @@ class AgentRow(RecordBase):
     )
 
 
-class AgentActivity(RecordBase):
+class AgentActivity(DataEnds):
     """AI-agent changes in a scope and week, against the humans' changes."""
 
     scope: str
@@ -160,10 +160,12 @@ def agent_activity(
     now: datetime | None = None,
     weeks: int = OUTCOME_WEEKS,
 ) -> AgentActivity:
-    """The AI-agent changes of ``names`` (default the caller's scope) in a week, and what
-    became of them over ``weeks`` weeks up to it (``outcomes``)."""
+    """The AI-agent changes of ``names`` (default the caller's scope) in a week (default the
+    last complete week holding data in scope), and what became of them over ``weeks`` weeks up
+    to it (``outcomes``), saying where the data ends."""
     scope = narrowed(org, access, names)
-    week = asked_week(week_text, scope, now or utcnow(), current=False)
+    week, default = chosen_week(session, org, week_text, scope, now or utcnow())
+    asked = None if week_text is None or not week_text.strip() else week
     since, until = week.bounds(scope.timezone)
     services = list(scope.visible(org))
     # The week's changes alone (its kinds are read below; outcomes come with ``outcomes``):
@@ -214,6 +216,7 @@ def agent_activity(
         unreviewed_changes=[change_row(c) for c in unreviewed],
         agent_kinds=_kinds(agent_changes, kinds, human_kinds),
         outcomes=agent_outcomes(session, org, access, names, weeks, week.id, now),
+        **DataEnds.of(default, asked),
     )
 
 

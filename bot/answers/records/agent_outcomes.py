@@ -18,7 +18,7 @@ from pydantic import Field
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
-from bot.answers.asked import asked_week, narrowed
+from bot.answers.asked import chosen_week, narrowed
 from bot.answers.lookups import version_of
 from bot.answers.records.models import RecordBase
 from bot.answers.records.trend import weeks_ending
@@ -179,7 +179,8 @@ def agent_outcomes(
     blamed: Mapping[str, frozenset[str]] | None = None,
 ) -> AgentOutcomes:
     """What became of the AI-agent changes of ``names`` (default the caller's scope) over
-    ``weeks`` weeks up to ``until_text`` (default the last complete week), per agent and kind
+    ``weeks`` weeks up to ``until_text`` (default the default week: the last complete week, or
+    the last complete one holding data when it holds none), per agent and kind
     of work, beside people's changes of each kind.
 
     ``blamed`` (a repository's name to the changes SZZ blamed in it) is what later fixes are
@@ -187,7 +188,7 @@ def agent_outcomes(
     """
     scope = narrowed(org, access, names)
     zone = scope.timezone
-    last = asked_week(until_text, scope, now or utcnow(), current=False)
+    last, _ = chosen_week(session, org, until_text, scope, now or utcnow())
     all_weeks = weeks_ending(last, max(1, weeks))
     since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
     services = list(scope.visible(org))

@@ -17,10 +17,11 @@ from pydantic import Field
 from sqlmodel import Session
 
 from bot.answers.access import Access
-from bot.answers.asked import asked_week, narrowed
+from bot.answers.asked import chosen_week, narrowed
 from bot.answers.lookups import version_of
 from bot.answers.records.models import (
     BandCounts,
+    DataEnds,
     IncidentRow,
     RecordBase,
     SignalPoints,
@@ -28,9 +29,11 @@ from bot.answers.records.models import (
     points_of,
 )
 from briefing.build import Recipient, build_payload
+from briefing.default_week import DefaultWeek
 from briefing.deterministic import write_deterministic
 from briefing.payload import BriefingPayload, CardView, Counts
 from briefing.render.text import evidence_words, fact_text
+from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.scores import load_scores
@@ -100,7 +103,7 @@ class ChangeSignals(RecordBase):
     human_reviewed: bool | None
 
 
-class BriefingFacts(RecordBase):
+class BriefingFacts(DataEnds):
     """A scope's week as the briefing's structured facts, without the narrative."""
 
     organisation: str
@@ -282,8 +285,11 @@ def scope_briefing(
     week_text: str | None,
     now: datetime | None = None,
 ) -> BriefingFacts:
-    """The briefing facts of ``names`` (default the caller's scope) for a week."""
-    return payload_facts(session, org, scope_payload(session, org, access, names, week_text, now))
+    """The briefing facts of ``names`` (default the caller's scope) for a week (default the
+    last complete week holding data in scope), saying where the data ends."""
+    payload, default, asked = _scoped(session, org, access, names, week_text, now)
+    facts = payload_facts(session, org, payload)
+    return facts.model_copy(update=DataEnds.of(default, asked))
 
 
 def scope_payload(
@@ -296,10 +302,24 @@ def scope_payload(
 ) -> BriefingPayload:
     """The briefing payload of ``names`` (default the caller's scope) for a week: what the
     week page lays out beyond its facts (the review plan), read once with them."""
+    return _scoped(session, org, access, names, week_text, now)[0]
+
+
+def _scoped(
+    session: Session,
+    org: OrgConfig,
+    access: Access,
+    names: Sequence[str] | None,
+    week_text: str | None,
+    now: datetime | None,
+) -> tuple[BriefingPayload, DefaultWeek, IsoWeek | None]:
+    """The payload of the week asked (else the default week), the default, and the week
+    asked (``None`` when none was)."""
     access = narrowed(org, access, names)
-    week = asked_week(week_text, access, now or utcnow(), current=False)
+    week, default = chosen_week(session, org, week_text, access, now or utcnow())
+    asked = None if week_text is None or not week_text.strip() else week
     asker = Recipient(access.subscriber or "mcp", access.label, access.timezone, access.scope)
-    return build_payload(session, org, asker, week)
+    return build_payload(session, org, asker, week), default, asked
 
 
 def payload_facts(session: Session, org: OrgConfig, payload: BriefingPayload) -> BriefingFacts:

@@ -9,7 +9,8 @@ Bands are the reader's words (``Band.label``: low, moderate, high, very high).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,12 +18,17 @@ from scoring.breakdown import breakdown
 from scoring.risk import Band, Gate, RiskScore
 from scoring.weekly import Distribution
 
+if TYPE_CHECKING:
+    from briefing.default_week import DefaultWeek
+    from briefing.week import IsoWeek
+
 __all__ = [
     "BandCounts",
     "ChangeRef",
     "ChangeRisk",
     "ChangeRow",
     "ConfirmationRow",
+    "DataEnds",
     "DeployPartRow",
     "DeployRecord",
     "DeployRow",
@@ -47,6 +53,28 @@ __all__ = [
 
 class RecordBase(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+class DataEnds(RecordBase):
+    """Where the scope's data ends, so that a week after it reads as stale, not as zeros."""
+
+    data_ends: date | None = Field(
+        default=None,
+        description="The day (in timezone) of the newest change, deploy or incident in scope: "
+        "where the data ends; None when the scope holds none. A store not synced lately ends "
+        "before the week answered.",
+    )
+    data_note: str | None = Field(
+        default=None,
+        description="One sentence when the data ends before the week answered, or when no week "
+        "was asked and the default moved back to the last complete week that holds data "
+        "(saying so and what to run); None when the week is covered.",
+    )
+
+    @staticmethod
+    def of(default: DefaultWeek, asked: IsoWeek | None) -> dict[str, Any]:
+        """The two fields for a record of the week ``asked`` (``None``: the default week)."""
+        return {"data_ends": default.ends_on, "data_note": default.note(asked)}
 
 
 def band_words(band: str | Band) -> str:
@@ -258,7 +286,7 @@ class WeekRecord(RecordBase):
     mttr_minutes: float | None
 
 
-class ServiceRecord(RecordBase):
+class ServiceRecord(DataEnds):
     """A service's week against the week before, its incidents and riskiest changes and deploys."""
 
     service: str

@@ -18,10 +18,12 @@ from pydantic import Field
 from sqlmodel import Session
 
 from bot.answers.access import Access
-from bot.answers.asked import narrowed
+from bot.answers.asked import asked_week, default_of, narrowed
 from bot.answers.lookups import version_of
-from bot.answers.records.models import RecordBase, band_words
+from bot.answers.records.models import DataEnds, RecordBase, band_words
 from bot.answers.records.proposal import LowerRow
+from briefing.default_week import SYNC_ADVICE, DefaultWeek, day_words
+from briefing.week import IsoWeek
 from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.store.history import HistoryCache, read_history
@@ -29,7 +31,7 @@ from data.store.week_plan import PlanItem, stored_plan
 from scoring.errors import NotFoundError
 from scoring.review_plan import MAX_ITEMS, TARGET_PERCENT
 
-__all__ = ["DAYS", "PlanRecord", "PlanRow", "plan_at", "review_plan"]
+__all__ = ["DAYS", "PlanRecord", "PlanRow", "plan_at", "plan_week", "review_plan"]
 
 # Just merged: in the week before the plan.
 DAYS = 7
@@ -57,10 +59,15 @@ class PlanRow(RecordBase):
     )
 
 
-class PlanRecord(RecordBase):
+class PlanRecord(DataEnds):
     """The changes to review first in a scope, and their share of the week's code and risk."""
 
     scope: str
+    week: str | None = Field(
+        default=None,
+        description="The ISO week planned (the plan its briefing lists: merged in it, open at "
+        "its end); None for the plan as of now.",
+    )
     since: datetime = Field(description="Changes merged from here on count, with open ones.")
     until: datetime
     typical: int = Field(
@@ -93,6 +100,29 @@ def plan_at(text: str | None, access: Access, now: datetime) -> datetime:
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(access.timezone))
 
 
+def plan_week(text: str | None, access: Access, now: datetime) -> IsoWeek | None:
+    """The ISO week ``text`` names (``None`` for none): a plan of that week is the one its
+    briefing lists, the changes merged in it and the pull requests open at its end."""
+    if text is None or not text.strip():
+        return None
+    return asked_week(text, access, now, current=False)
+
+
+def _ends_before(default: DefaultWeek, since: datetime) -> str | None:
+    """The sentence for a plan as of a time whose days the data ends before; ``None`` when
+    the data reaches them."""
+    day = default.ends_on
+    if day is None:
+        return default.note()
+    if default.ends is not None and default.ends >= since:
+        return None
+    start = since.astimezone(ZoneInfo(default.zone)).date()
+    return (
+        f"The data ends on {day_words(day)}, before the plan's {DAYS} days from "
+        f"{day_words(start)}: {SYNC_ADVICE}."
+    )
+
+
 def _row(item: PlanItem, typical: int) -> PlanRow:
     change, action = item.change, item.action
     return PlanRow(
@@ -116,23 +146,43 @@ def review_plan(
     names: Sequence[str] | None,
     now: datetime,
     history: HistoryCache | None = None,
+    week: IsoWeek | None = None,
+    *,
+    fixed: bool = False,
 ) -> PlanRecord:
     """The review plan of ``names`` (default the caller's scope) as of ``now``: pull requests
-    open then and the changes merged in the ``DAYS`` before."""
+    open then and the changes merged in the ``DAYS`` before; of ``week``, the plan its
+    briefing lists (merged in it, open at its end). With neither a week nor data in the
+    ``DAYS`` before ``now``, the plan of the default week (the last complete week holding
+    data in scope), saying where the data ends; unless ``now`` was asked for (``fixed``),
+    when the plan stays as of then and only says where the data ends."""
     scope = narrowed(org, access, names)
+    default = default_of(session, org, scope, now, current=True)
+    since, until = now - timedelta(days=DAYS), now
+    if week is not None:
+        ends = DataEnds.of(default, week)
+    elif default.ends is not None and default.ends < since and not fixed:
+        # A store whose data ends before the plan's days: the week it last held data.
+        week = default.week
+        ends = DataEnds.of(default, None)
+    else:
+        ends = {"data_ends": default.ends_on, "data_note": _ends_before(default, since)}
+    if week is not None:
+        since, until = week.bounds(scope.timezone)
     stored = history.history(session, org) if history is not None else read_history(session, org)
     plan = stored_plan(
         session,
         stored,
         version_of(org),
-        now - timedelta(days=DAYS),
-        now,
+        since,
+        until,
         known_bug_issues(session, org),
         None if scope.whole else scope.visible(org),
     )
     choice = plan.choice
     return PlanRecord(
         scope=scope.label,
+        week=None if week is None else week.id,
         since=plan.since,
         until=plan.until,
         typical=plan.typical,
@@ -145,4 +195,5 @@ def review_plan(
         line_percent=choice.line_percent,
         risk_percent=choice.risk_percent,
         items=[_row(item, plan.typical) for item in plan.items],
+        **ends,
     )

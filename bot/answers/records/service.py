@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
-from bot.answers.asked import asked_service, asked_week
+from bot.answers.asked import asked_service, chosen_week
 from bot.answers.lookups import version_of
 from bot.answers.records.change import incident_row
 from bot.answers.records.models import (
     BandCounts,
     ChangeRow,
+    DataEnds,
     DeployRow,
     IncidentRow,
     ServiceRecord,
@@ -22,6 +23,7 @@ from bot.answers.records.models import (
 )
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.scope import Scope
 from data.store.tables import Deploy, Incident
 from data.store.window import load_window
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, aggregate
@@ -90,10 +92,12 @@ def service_record(
     week_text: str | None,
     now: datetime | None = None,
 ) -> ServiceRecord:
-    """``name``'s week (default this week so far) against the week before it."""
+    """``name``'s week (default this week so far, or the last complete week holding data when
+    this week holds none) against the week before it, saying where the data ends."""
     service = asked_service(org, access, name)
     zone = access.timezone
-    week = asked_week(week_text, access, now or utcnow(), current=True)
+    alone = Access.of(org, Scope.of((), (service,)), zone, access.subscriber)
+    week, default = chosen_week(session, org, week_text, alone, now or utcnow(), current=True)
     last = week.previous()
     since, until = last.bounds(zone)[0], week.bounds(zone)[1]
     window = load_window(session, since, until, version_of(org), [service], outcomes=False)
@@ -130,6 +134,7 @@ def service_record(
         last_week=week_record(last.id, before),
         incidents=[incident_row(i, service) for i in incidents],
         riskiest_changes=[change_row(c) for c in risky],
+        **DataEnds.of(default, None if week_text is None or not week_text.strip() else week),
         riskiest_deploys=[
             deploy_row(
                 d, stored.get(d.key), [incident_row(i, service) for i in linked.get(d.key, [])]

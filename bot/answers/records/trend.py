@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
-from bot.answers.asked import asked_week, narrowed
+from bot.answers.asked import asked_week, default_of, narrowed
 from bot.answers.lookups import version_of
 from bot.answers.records.change import incident_row
 from bot.answers.records.models import (
@@ -64,7 +64,8 @@ def weekly_trend(
     until_text: str | None = None,
     now: datetime | None = None,
 ) -> Trend:
-    """The ``weeks`` weeks up to ``until_text`` (default this week so far) of the scope ``names``
+    """The ``weeks`` weeks up to ``until_text`` (default this week so far, or the last complete
+    week holding data when it holds none) of the scope ``names``
     narrows ``access`` to; a name outside it is ``NotFoundError``, as one that does not exist."""
     return weekly_trends(session, org, access, [names], weeks, until_text, now)[0]
 
@@ -85,7 +86,11 @@ def weekly_trends(
     count = max(MIN_WEEKS, min(MAX_WEEKS, weeks))
     asked = []
     for scope in narrowed_scopes:
-        last = asked_week(until_text, scope, now or utcnow(), current=True)
+        if until_text is None or not until_text.strip():
+            # This week so far, or the last complete week holding data when it holds none.
+            last = default_of(session, org, scope, now or utcnow(), current=True).week
+        else:
+            last = asked_week(until_text, scope, now or utcnow(), current=True)
         all_weeks = weeks_ending(last, count)
         bounds = (all_weeks[0].bounds(scope.timezone)[0], last.bounds(scope.timezone)[1])
         asked.append((scope, all_weeks, bounds, _services(org, scope)))

@@ -15,6 +15,7 @@ from scoring.errors import SourceError
 
 __all__ = [
     "UNSHALLOW",
+    "bare_repository",
     "branch_ref",
     "check_repository",
     "cut_commits",
@@ -73,9 +74,29 @@ def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedP
     return done
 
 
+def bare_repository(repo: Path) -> SourceError | None:
+    """The one sentence for a bare repository (``git clone --bare``, a server's copy): it has
+    no working tree to read files from, and nothing in it is damaged; ``None`` otherwise."""
+    done = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--is-bare-repository"],
+        capture_output=True,
+        env=git_env(),
+        check=False,
+    )
+    if done.returncode != 0 or done.stdout.strip() != b"true":
+        return None
+    return SourceError(
+        f"{repo} is a bare repository (no working tree); make a working clone with "
+        f"`git clone {repo} <folder>` and pass that folder."
+    )
+
+
 def unreadable_clone(repo: Path, failed: str) -> SourceError:
     """The one sentence for a git command that ``failed`` in a clone it should read: the
-    clone is not whole (a missing or damaged object), and how to find and mend it."""
+    clone is not whole (a missing or damaged object), and how to find and mend it; a bare
+    repository, where a command needing a working tree fails, is told to make a clone."""
+    if (bare := bare_repository(repo)) is not None:
+        return bare
     return SourceError(
         f"{failed} in {repo}, so the clone cannot be read whole; `git fsck` there names "
         "what is missing or damaged, and a fresh clone restores it."
@@ -142,6 +163,8 @@ def check_repository(repo: Path, rev: str) -> bool:
         raise SourceError(f"{repo} is not a directory; pass the path of a local git clone.")
     if run_git(repo, "rev-parse", "--git-dir", check=False).returncode != 0:
         raise SourceError(f"{repo} is not a git repository; pass the path of a local git clone.")
+    if (bare := bare_repository(repo)) is not None:
+        raise bare
     if run_git(repo, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False).returncode:
         unborn = run_git(repo, "symbolic-ref", "-q", "HEAD", check=False).returncode == 0
         if rev == "HEAD" and unborn:

@@ -26,7 +26,7 @@ from bot.answers.text import line_text
 CATALOG = Catalog(teams={"commerce": "Commerce"}, services={"payments": "Payments"})
 
 USAGE_TEXT = (
-    "Usage: `/risk brief [team|service]` · `/risk plan [team|service]` · "
+    "Usage: `/risk brief [team|service]` · `/risk plan [team|service] [week]` · "
     "`/risk pr <url | owner/repo#123 | group/project!123 | sha>` · "
     "`/risk service <name>` · `/risk deploy <latest <service> | id>` · "
     "`/risk incident <id>` · `/risk agents [team|service] [weeks <n>]` · "
@@ -37,8 +37,9 @@ USAGE_TEXT = (
 HELP_TEXT = [
     "*riskbrief* answers questions about delivery risk:",
     "• `/risk brief [team|service]`: this week so far, for your scope or the one named",
-    "• `/risk plan [team|service]`: the open and just-merged changes to review first: the most "
-    "predicted risk per line of code, each with its uncovered owners and what would lower it",
+    "• `/risk plan [team|service] [week]`: the open and just-merged changes to review first (of "
+    "a week such as 2026-W47: the plan its briefing lists): the most predicted risk per line of "
+    "code, each with its uncovered owners and what would lower it",
     "• `/risk pr <url | owner/repo#123 | group/project!123 | sha>`: a change's score, band, "
     "signals and gates (a commit's sha, short or full, for a change without a pull or merge "
     "request)",

@@ -3,6 +3,7 @@ recomputed, the scope is `/risk brief`'s, and an empty week is one sentence."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -13,13 +14,19 @@ from bot.answers.answer import AnswerOutcome
 from bot.answers.caller import Asked, Caller, Profile
 from bot.answers.grammar import HELP, parse_words
 from bot.answers.lookups import catalog_of, version_of
+from bot.answers.parse import Usage
 from bot.answers.plans import plan_answer
 from bot.answers.queries import PlanQuery
 from bot.answers.records.plan import PlanRecord, PlanRow, plan_at, review_plan
 from bot.answers.registry import answer
-from bot.answers.text import answer_text
+from bot.answers.text import answer_text, line_text
 from bot.slack.render import slack_reply
+from briefing.build import Recipient, build_payload
+from briefing.deterministic import write_deterministic
+from briefing.render.slack import render_slack
+from briefing.week import IsoWeek
 from data.scope import Scope
+from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.facts import facts_of
 from data.store.history import read_history
@@ -123,21 +130,95 @@ def test_risk_plan_is_scoped_as_risk_brief(scored: LoadedSample) -> None:
     assert "whole organisation" in answer_text(whole)
 
 
-def test_an_empty_week_is_one_sentence(scored: LoadedSample) -> None:
-    """A year after the sample nothing is open or just merged: the answer says so in one
-    sentence, and the record lists nothing."""
+def test_a_plan_a_year_after_the_data_is_of_the_last_week_holding_data(
+    scored: LoadedSample,
+) -> None:
+    """A year after the sample, `/risk plan` is the plan of the sample's last week, not "nothing
+    in the last 7 days", and says where the data ends."""
     later = _now(scored) + timedelta(days=365)
+    last = IsoWeek.of(scored.as_of - timedelta(days=7))
     with session_scope(scored.engine) as session:
         asked = Asked(
             session, scored.org, Caller("U-none", lambda: Profile("U-none", "Sam")), later
         )
-        reply = answer(asked, PlanQuery())
+        reply = answer_text(answer(asked, PlanQuery()))
         record = review_plan(session, scored.org, Access.organisation(scored.org), None, later)
+        of_week = review_plan(
+            session, scored.org, Access.organisation(scored.org), None, later, week=last
+        )
+    assert record.week == last.id
+    assert record.changes > 0
+    assert [r.key for r in record.items] == [r.key for r in of_week.items]
+    assert record.data_ends is not None
+    ends = f"{record.data_ends.day} {record.data_ends:%b %Y}"
+    assert record.data_note is not None
+    assert record.data_note.startswith(f"The data ends on {ends}, before ")
+    assert f"so this is {last.id}, the last complete week that holds data" in record.data_note
+    assert reply.startswith(f"*Review plan of {last.id}* · whole organisation")
+    assert record.data_note.split(":")[0] in reply
+    assert "Nothing is open" not in reply
+
+
+def test_an_empty_week_asked_is_one_sentence_saying_where_the_data_ends(
+    scored: LoadedSample,
+) -> None:
+    """`/risk plan <week>` of a week after the data: one sentence, and where the data ends."""
+    later = _now(scored) + timedelta(days=365)
+    week = IsoWeek.last_complete(later, "UTC")
+    with session_scope(scored.engine) as session:
+        asked = Asked(
+            session, scored.org, Caller("U-none", lambda: Profile("U-none", "Sam")), later
+        )
+        query = parse_words(["plan", week.id.lower()], catalog_of(scored.org))
+        assert query == PlanQuery(week=week)
+        reply = answer(asked, query)
+        record = review_plan(
+            session, scored.org, Access.organisation(scored.org), None, later, week=week
+        )
     assert (record.changes, record.items, record.risk_percent) == (0, [], 0)
-    body = answer_text(reply).split("\n")[1:]
-    assert [line for line in body if line] == [
-        "Nothing is open or was merged in the last 7 days in whole organisation."
-    ]
+    body = [line for line in answer_text(reply).split("\n")[1:] if line]
+    assert body[0] == f"Nothing is open or was merged in {week.id} in whole organisation."
+    assert body[1].startswith("The data ends on ")
+    assert body[1].endswith(
+        f", before {week.id}: run `riskbrief sync` to read newer changes "
+        "(`git pull` a clone first)."
+    )
+
+
+def test_risk_plan_of_a_briefed_week_is_the_plan_its_briefing_lists(scored: LoadedSample) -> None:
+    """A "+N more with `/risk plan 2026-W47`" in a week's briefing leads to that week's plan: the
+    same items and figures as the briefing's, asked days or weeks later."""
+    week = IsoWeek.of(scored.as_of - timedelta(days=7))
+    later = _now(scored) + timedelta(days=30)
+    with session_scope(scored.engine) as session:
+        payload = build_payload(session, scored.org, Recipient("vp", "VP", "UTC", Scope()), week)
+        asked = Asked(
+            session, scored.org, Caller("U-none", lambda: Profile("U-none", "Sam")), later
+        )
+        query = parse_words(["plan", week.id], catalog_of(scored.org))
+        assert isinstance(query, PlanQuery)
+        reply = answer_text(answer(asked, query))
+        record = review_plan(
+            session, scored.org, Access.organisation(scored.org), None, later, week=week
+        )
+    plan = payload.plan
+    assert plan is not None
+    assert plan.items
+    assert [i.id for i in plan.items] == [r.key for r in record.items]
+    assert (plan.risk_percent, plan.line_percent) == (record.risk_percent, record.line_percent)
+    assert reply.startswith(f"*Review plan of {week.id}* · whole organisation")
+    for item in plan.items:
+        assert f"`{item.id}`" in reply
+    slack = json.dumps(render_slack(payload, write_deterministic(payload)).to_json())
+    if len(plan.items) > len(plan.shown):
+        assert f"`/risk plan {week.id}`" in slack
+
+
+def test_a_week_that_is_no_iso_week_is_a_usage() -> None:
+    """`/risk plan 2026-W99` is refused with the form to write, not read as a team's name."""
+    read = parse_words(["plan", "2026-W99"], catalog_of(sample_org_config()))
+    assert isinstance(read, Usage)
+    assert line_text(read.message).startswith("That is not an ISO week; write it as 2026-W47.")
 
 
 def test_a_scope_outside_the_caller_s_and_a_bad_date_are_refused(scored: LoadedSample) -> None:

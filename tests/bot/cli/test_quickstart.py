@@ -128,9 +128,10 @@ def test_brief_after_quickstart_briefs_the_same_week_not_a_no_data_one(
     briefed = CliRunner().invoke(main, ["brief"])
     assert briefed.exit_code == 0, briefed.output
     last = IsoWeek.last_complete(THURSDAY, "UTC")
+    ends = _last_week_at(-24 * 29).date()
     assert (
-        f"me: the last complete week ({last.id}) has no data in its scope and the store's "
-        f"newest is from {week.id}, so this is the briefing of {week.id}"
+        f"me: The data ends on {ends.day} {ends:%b %Y}, before {last.id}, so this is {week.id}, "
+        "the last complete week that holds data: run `riskbrief sync`"
     ) in briefed.output
     assert "no data" not in briefed.output.splitlines()[-1]
     assert (workdir / "out" / "me.email.txt").read_text(encoding="utf-8") == written

@@ -125,3 +125,17 @@ def test_a_clone_missing_a_tag_object_is_damaged_not_no_clone(tmp_path: Path) ->
     line = _refused([str(repo.path)])
     assert line.startswith(f"Error: git for-each-ref failed (missing object {lost}")
     assert "so the clone cannot be read whole; `git fsck` there names" in line
+
+
+def test_a_bare_clone_is_told_to_make_a_working_clone_not_called_damaged(tmp_path: Path) -> None:
+    """`quickstart` of a `git clone --bare` says it is bare and how to make a working clone,
+    in one sentence, never naming `git fsck`."""
+    repo = GitRepo(tmp_path / "origin")
+    repo.commit({"src/app/main.py": "a = 1\n"}, "Start", THURSDAY - timedelta(days=20))
+    bare = tmp_path / "shop.git"
+    repo.git("clone", "-q", "--bare", str(repo.path), str(bare))
+    line = _refused([str(bare)])
+    assert line == (
+        f"Error: {bare} is a bare repository (no working tree); make a working clone with "
+        f"`git clone {bare} <folder>` and pass that folder."
+    )

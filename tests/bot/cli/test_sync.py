@@ -29,18 +29,45 @@ def test_sync_prints_one_summary_line_per_source_and_is_idempotent(workspace: Pa
     assert [d.key for d in deploys] == ["git-tag:acme/shop:v1:api"]
 
 
-def test_sync_of_a_path_that_is_no_clone_fails_that_source_in_one_line(workspace: Path) -> None:
-    """`--git` with a plain folder ends in a summary line saying so, and exit status 1."""
-    result = CliRunner().invoke(main, ["sync", "--git", str(workspace)])
+def _name(workspace: Path, path: Path, name: str) -> None:
+    """Add ``path`` to the workspace's riskbrief.toml as repository ``name`` (no service)."""
+    toml = workspace / "riskbrief.toml"
+    entry = f'[[repositories]]\nname = "{name}"\npath = "{path}"\n'
+    toml.write_text(entry + toml.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def test_sync_of_a_configured_path_that_is_no_clone_fails_that_source_in_one_line(
+    workspace: Path,
+) -> None:
+    """`--git` with a configured plain folder ends in a summary line saying so, exit 1."""
+    folder = workspace / "plain"
+    folder.mkdir()
+    _name(workspace, folder, "acme/plain")
+    result = CliRunner().invoke(main, ["sync", "--git", str(folder)])
     assert result.exit_code == 1
     assert "is not a git repository" in result.output
     assert "Traceback" not in result.output
 
 
-def test_sync_of_a_clone_no_service_maps_says_so(workspace: Path) -> None:
-    """`sync --git` of a clone whose files no service covers ends with a line saying what to add."""
+def test_sync_of_a_clone_the_configuration_does_not_name_is_refused(workspace: Path) -> None:
+    """`sync --git OTHER` for a clone riskbrief.toml does not name mines nothing and says in
+    one sentence what to add."""
     other = GitRepo(workspace / "billing")
     other.commit({"src/pay.py": "a\n"}, "Add payments", T0)
+    result = CliRunner().invoke(main, ["sync", "--git", str(other.path)])
+    assert result.exit_code == 1, result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {other.path} is no [[repositories]] entry of ")
+    assert f'add [[repositories]] with path = "{other.path.resolve()}"' in line
+    assert store_rows(workspace) == (0, [])
+
+
+def test_sync_of_a_clone_no_service_maps_says_so(workspace: Path) -> None:
+    """`sync --git` of a configured clone whose files no service covers ends with a line
+    saying what to add."""
+    other = GitRepo(workspace / "billing")
+    other.commit({"src/pay.py": "a\n"}, "Add payments", T0)
+    _name(workspace, other.path, "billing")
     result = CliRunner().invoke(main, ["sync", "--git", str(other.path)])
     assert result.exit_code == 0, result.output
     assert "billing: 1 change added, 0 updated" in result.output
@@ -48,8 +75,22 @@ def test_sync_of_a_clone_no_service_maps_says_so(workspace: Path) -> None:
         "billing: none of its changed files is in a service of "
         f"{workspace / 'riskbrief.toml'}, so briefings count none of its changes"
     ) in result.output
-    mapped = CliRunner().invoke(main, ["sync"])
-    assert "none of its changed files" not in mapped.output
+
+
+def test_sync_of_a_bare_repository_says_to_make_a_working_clone(workspace: Path) -> None:
+    """A bare repository named in riskbrief.toml is told to make a working clone, not to run
+    `git fsck` as if it were damaged."""
+    bare = workspace / "bare.git"
+    GitRepo(workspace / "shop").git("clone", "-q", "--bare", str(workspace / "shop"), str(bare))
+    _name(workspace, bare, "acme/bare")
+    result = CliRunner().invoke(main, ["sync", "--git", str(bare)])
+    assert result.exit_code == 1, result.output
+    assert f"{bare} is a bare repository (no working tree); make a working clone with " in (
+        result.output
+    )
+    assert f"`git clone {bare} <folder>`" in result.output
+    assert "fsck" not in result.output
+    assert "Traceback" not in result.output
 
 
 def test_sync_of_a_damaged_clone_says_what_failed_and_how_to_mend_it(workspace: Path) -> None:
@@ -72,6 +113,7 @@ def test_sync_of_a_shallow_clone_says_so_and_stores_no_cut_commit(
     """`sync --git` of a --depth 1 clone stores nothing made up and says in one line how to
     fetch the history."""
     shallow = shallow_clone(workspace / "shop", tmp_path / "ci", 1)
+    _name(workspace, shallow, "ci")
     result = CliRunner().invoke(main, ["sync", "--git", str(shallow)])
     assert result.exit_code == 0, result.output
     assert "ci: 0 added, 0 updated" in result.output

@@ -30,7 +30,7 @@ def test_a_stale_store_says_where_its_data_ends_and_what_to_run(
     small_history: SmallHistory,
 ) -> None:
     client = small_history.client(MONTHS_LATER)
-    note = "The data ends 2026-11-18 (week 2026-W47), before the last complete week (2027-W09)"
+    note = "The data ends on 18 Nov 2026 (week 2026-W47), before the last complete week (2027-W09)"
     for path in (
         "/web/",
         "/web/service/lib",
@@ -47,8 +47,12 @@ def test_a_stale_store_says_where_its_data_ends_and_what_to_run(
         # And the week its data ends in is one click away.
         assert "Open week 2026-W47" in text, path
         assert f'href="/web/week/{BIG_WEEK}"' in got.get_data(as_text=True), path
+    # The week page asked for no week is the default week every reader briefs: the last
+    # complete week holding data.
+    default = _text(client.get("/web/week").get_data(as_text=True))
+    assert "whole organisation: week 2026-W47" in default
     # A week with no data is its verdict alone: no counts of cards over nothing.
-    empty = _text(client.get("/web/week").get_data(as_text=True))
+    empty = _text(client.get("/web/week/2027-W09").get_data(as_text=True))
     assert "No data for the organisation in week 2027-W09" in empty
     assert "0 critical" not in empty
 

@@ -177,7 +177,7 @@ def test_the_rest_of_the_plan_is_pointed_at_where_it_is() -> None:
     plain = with_plan(make_payload(), make_plan())
     linked = plain.model_copy(update={"details_url": GOOD_URL})
     more = f"+{len(make_plan().items) - BRIEFING_ITEMS} more"
-    for payload, where in ((plain, "/risk plan"), (linked, "this week's page")):
+    for payload, where in ((plain, f"/risk plan {plain.week.id}"), (linked, "this week's page")):
         narrative = write_deterministic(payload)
         teams = json.dumps(render_msteams(payload, narrative).to_json(), ensure_ascii=False)
         slack = json.dumps(render_slack(payload, narrative).to_json(), ensure_ascii=False)
