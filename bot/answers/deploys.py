@@ -5,7 +5,17 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from bot.answers.access import Access
-from bot.answers.answer import Answer, AnswerOutcome, Code, Line, Link, Paragraph, Span, Strong
+from bot.answers.answer import (
+    Answer,
+    AnswerOutcome,
+    Code,
+    Line,
+    Link,
+    Outside,
+    Paragraph,
+    Span,
+    Strong,
+)
 from bot.answers.asked import refused_line
 from bot.answers.caller import Asked, caller_access
 from bot.answers.lines import (
@@ -211,7 +221,9 @@ def deploy_answer(
                         (
                             "• ",
                             Code(i.key),
-                            f" {one_line(i.title)} · opened {local_time(i.opened_at, zone)}"
+                            " ",
+                            Outside(one_line(i.title)),
+                            f" · opened {local_time(i.opened_at, zone)}"
                             + (" · resolved" if i.resolved_at else ""),
                         )
                         for i in record.incidents
