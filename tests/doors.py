@@ -52,7 +52,11 @@ def door_settings(count: int) -> settings:
 
 # Any JSON value, nested a little.
 JSON: st.SearchStrategy[Any] = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
     lambda inner: (
         st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
     ),
@@ -64,7 +68,7 @@ WRONG: st.SearchStrategy[Any] = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
-    st.floats(allow_nan=False),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.lists(JSON, max_size=3),
 )
 
@@ -87,17 +91,22 @@ def _set(doc: Any, path: Sequence[str], value: Any) -> Any:
 def broken(
     doc: dict[str, Any],
     paths: dict[tuple[Any, ...], st.SearchStrategy[Any]],
+    optional: frozenset[tuple[Any, ...]] = frozenset(),
 ) -> st.SearchStrategy[Any]:
-    """``doc`` (a valid request's JSON) with one of ``paths`` broken: removed, or set to a value
-    its strategy draws (a kind or a form the documented shape does not allow), or the whole
-    document replaced by JSON that is no object."""
-    one = st.sampled_from(list(paths)).flatmap(
+    """``doc`` (a valid request's JSON) with one of ``paths`` broken: removed (unless it is
+    ``optional``), or set to a value its strategy draws (a kind or a form the documented
+    shape does not allow), or the whole document replaced by JSON that is no object."""
+
+    def one_broken(path: tuple[Any, ...]) -> st.SearchStrategy[Any]:
         # Two draws of a broken value for each removal: a field absent is the easy case.
-        lambda path: st.one_of(paths[path], paths[path], st.just(_MISSING)).map(
-            lambda value: _set(doc, path, value)
+        values = (
+            paths[path]
+            if path in optional
+            else st.one_of(paths[path], paths[path], st.just(_MISSING))
         )
-    )
-    return st.one_of(one, WRONG)
+        return values.map(lambda value: _set(doc, path, value))
+
+    return st.one_of(st.sampled_from(list(paths)).flatmap(one_broken), WRONG)
 
 
 def store_digest(engine: Engine) -> str:
