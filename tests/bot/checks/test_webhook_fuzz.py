@@ -162,9 +162,8 @@ def test_signed_malformed_deliveries_are_refused_and_change_nothing(
     def refused(answer: httpx.Response) -> None:
         assert 400 <= answer.status_code < 500, (answer.status_code, answer.text)
         error = answer.json()["error"]
-
-    assert error, answer.text
-    assert "\n" not in error, answer.text
+        assert error, answer.text
+        assert "\n" not in error, answer.text
 
     @door_settings(EXAMPLES)
     @given(payload=broken(door.event(), door.paths))
