@@ -11,7 +11,7 @@ words it.
 from __future__ import annotations
 
 from bot.answers.access import Access
-from bot.answers.answer import Answer, Column, Line, Note, Paragraph, Strong, Table
+from bot.answers.answer import Answer, Column, Line, Note, Outside, Paragraph, Strong, Table
 from bot.answers.caller import Asked, scope_refused, subscription_view
 from bot.answers.lines import not_found
 from bot.answers.queries import AgentsQuery
@@ -60,7 +60,7 @@ def _cells(kind: str, whose: str, f: OutcomeFigures) -> tuple[str, ...]:
 def _agent_line(name: str, record: AgentOutcomes) -> Line:
     kinds = next(a.kinds for a in record.agents if a.agent == name)
     parts = [f"{k.kind} {k.agents.changes} ({k.agents.went_wrong} gone wrong)" for k in kinds]
-    return (f"• {truncate(one_line(name), _NAME_CHARS)}: ", ", ".join(parts))
+    return ("• ", Outside(truncate(one_line(name), _NAME_CHARS)), ": ", ", ".join(parts))
 
 
 def agents_answer(record: AgentOutcomes, scope: str) -> Answer:

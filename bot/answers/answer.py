@@ -2,7 +2,8 @@
 
 A line is a tuple of spans. A ``str`` span is words, ours or from outside (a title,
 a name), written as they are: a renderer escapes it for its reader (Slack's
-mrkdwn), so the core never escapes anything. Our own words may mark a command as
+mrkdwn), so the core never escapes anything; a title is an :class:`Outside` span, whose
+formatting characters a reader shows as text. Our own words may mark a command as
 code with backticks, which Slack, Markdown and a terminal all read alike; a key, an
 id or a heading is a :class:`Code` or :class:`Strong` span, and a link is a
 :class:`Link`, which each reader writes its own way (``<url|label>``,
@@ -31,6 +32,7 @@ __all__ = [
     "Line",
     "Link",
     "Note",
+    "Outside",
     "Paragraph",
     "Part",
     "Span",
@@ -63,7 +65,15 @@ class Strong:
     spans: tuple[Span, ...]
 
 
-Span: TypeAlias = str | Code | Link | Strong
+@dataclass(frozen=True, slots=True)
+class Outside:
+    """Text from outside (a title) shown as it is: a reader whose markup it could form
+    (Slack's ``*bold*``) makes it inert there."""
+
+    text: str
+
+
+Span: TypeAlias = str | Code | Link | Strong | Outside
 Line: TypeAlias = tuple[Span, ...]
 
 

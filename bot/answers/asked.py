@@ -1,7 +1,8 @@
 """The scope and week a tool call or a page asks about, checked against what the caller may see.
 
-A team or service the caller may not see is answered in the same words as one that
-does not exist; the names offered instead are only the caller's own.
+A team or service the caller may not see is answered in the very words of one that
+does not exist (``refused_name``); the names offered instead are only the caller's own
+(``own_catalog``), and names are compared folded (``parse.folded``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from bot.answers.access import Access
+from bot.answers.answer import Line
 from bot.answers.lookups import catalog_of
+from bot.answers.parse import Catalog, unknown_name
+from bot.answers.text import line_text
 from briefing.default_week import DefaultWeek, default_week
 from briefing.week import IsoWeek
 from data.config import OrgConfig
@@ -25,66 +29,75 @@ __all__ = [
     "chosen_week",
     "default_of",
     "narrowed",
+    "own_catalog",
+    "refused_line",
+    "refused_name",
     "scope_refusal",
 ]
 
 
-def _names(org: OrgConfig, access: Access) -> str:
+def own_catalog(org: OrgConfig, access: Access) -> Catalog:
+    """The teams and services ``access`` may name: the organisation's, or a scope's own (its
+    teams, and teams whose every service it sees, and the services it sees)."""
+    catalog = catalog_of(org)
+    if access.whole:
+        return catalog
     visible = set(access.visible(org))
-    keys = [t.key for t in org.teams if access.whole or set(t.services) <= visible]
-    keys += list(access.visible(org))
-    return ", ".join(keys) or "none"
+    teams = [
+        t.key
+        for t in org.teams
+        if t.key in access.scope.teams or (t.services and set(t.services) <= visible)
+    ]
+    return catalog.within(teams, visible)
+
+
+def refused_line(org: OrgConfig, access: Access, name: str, kinds: tuple[str, ...]) -> Line:
+    """The one sentence refusing ``name`` for ``access``: the words of a name that exists
+    nowhere, offering only the caller's own names (``parse.unknown_name``)."""
+    return unknown_name(own_catalog(org, access), name, kinds).message
+
+
+def refused_name(org: OrgConfig, access: Access, name: str, kinds: tuple[str, ...]) -> str:
+    """``refused_line`` as plain text, for an error's message."""
+    return line_text(refused_line(org, access, name, kinds))
+
+
+def _resolved(org: OrgConfig, access: Access, name: str, kinds: tuple[str, ...]) -> tuple[str, str]:
+    """``(kind, key)`` of the team or service ``name`` names among the caller's own, else a
+    ``NotFoundError`` in the words of one that does not exist."""
+    found = own_catalog(org, access).resolve(name)
+    if found is None or found[0] not in kinds:
+        raise NotFoundError(refused_name(org, access, name, kinds))
+    return found
 
 
 def narrowed(org: OrgConfig, access: Access, names: Sequence[str] | None) -> Access:
     """``access`` narrowed to the teams and services ``names`` (none: ``access`` itself)."""
     if not names:
         return access
-    catalog = catalog_of(org)
     teams: list[str] = []
     services: list[str] = []
     for name in names:
-        found = catalog.resolve(name)
-        inside = found is not None and (
-            access.whole or set(org.scope_services(*_pair(found))) <= (access.services or set())
-        )
-        if found is None or not inside:
-            raise NotFoundError(
-                f"No team or service by that name is in this scope; use one of: "
-                f"{_names(org, access)}."
-            )
-        bucket = teams if found[0] == "team" else services
-        bucket.append(found[1])
+        kind, key = _resolved(org, access, name, ("team", "service"))
+        (teams if kind == "team" else services).append(key)
     return Access.of(org, Scope.of(teams, services), access.timezone, access.subscriber)
 
 
 def scope_refusal(org: OrgConfig, access: Access, scope: Scope) -> str | None:
     """The sentence refusing ``scope`` (already resolved to keys) when it reaches past
-    ``access``, in the words a name that does not exist gets; ``None`` when it is inside."""
+    ``access``, in the words a name that does not exist gets; ``None`` when it is inside.
+
+    Readers parse with the caller's own catalog, so this only guards a scope read elsewhere.
+    """
     if access.whole or set(scope.covered(org)) <= (access.services or set()):
         return None
-    if scope.services and not scope.teams:
-        return (
-            "No service by that name is in your scope; use one of: "
-            f"{', '.join(access.visible(org)) or 'none'}."
-        )
-    return f"No team or service by that name is in your scope; use one of: {_names(org, access)}."
-
-
-def _pair(found: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    kind, key = found
-    return ((key,), ()) if kind == "team" else ((), (key,))
+    kinds = ("service",) if scope.services and not scope.teams else ("team", "service")
+    return refused_name(org, access, (scope.teams or scope.services)[0], kinds)
 
 
 def asked_service(org: OrgConfig, access: Access, name: str) -> str:
     """The key of the service ``name`` names, if the caller may see it."""
-    found = catalog_of(org).resolve(name)
-    if found is None or found[0] != "service" or not access.sees([found[1]]):
-        raise NotFoundError(
-            f"No service by that name is in this scope; use one of: "
-            f"{', '.join(access.visible(org)) or 'none'}."
-        )
-    return found[1]
+    return _resolved(org, access, name, ("service",))[1]
 
 
 def asked_week(text: str | None, access: Access, now: datetime, current: bool) -> IsoWeek:

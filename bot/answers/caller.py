@@ -13,17 +13,19 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
-from bot.answers.asked import scope_refusal
-from bot.answers.lookups import subscriber_of
+from bot.answers.asked import own_catalog, scope_refusal
+from bot.answers.lookups import catalog_of, subscriber_of
+from bot.answers.parse import Catalog
 from data.config import OrgConfig
 from data.scope import Scope
-from data.store.tables import Subscriber
+from data.store.tables import Subscriber, SubscriberOrigin
 
 __all__ = [
     "Asked",
     "Caller",
     "Profile",
     "caller_access",
+    "caller_catalogs",
     "member_access",
     "reader_timezone",
     "scope_refused",
@@ -80,6 +82,16 @@ def caller_access(asked: Asked) -> Access:
     """What the caller may see (``member_access``): every `/risk` answer about one change,
     deploy or incident is told within it, and what lies outside is refused as not found."""
     return member_access(asked.org, asked.subscriber())
+
+
+def caller_catalogs(asked: Asked) -> tuple[Catalog, Catalog]:
+    """The names the caller may ask about (their scope's own, ``own_catalog``), and those they
+    may subscribe to: any, unless riskbrief.toml fixes their scope (then their own too)."""
+    subscriber = asked.subscriber()
+    own = own_catalog(asked.org, member_access(asked.org, subscriber))
+    if subscriber is not None and subscriber.origin == SubscriberOrigin.CONFIG:
+        return own, own
+    return own, catalog_of(asked.org)
 
 
 def reader_timezone(asked: Asked) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.answers.access import Access
-from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Span, Strong
+from bot.answers.answer import Answer, Code, Line, Link, Outside, Paragraph, Span, Strong
 from bot.answers.caller import Asked, caller_access
 from bot.answers.lines import (
     BAND_OF_WORDS,
@@ -111,7 +111,9 @@ def change_answer(
             (
                 "• ",
                 Code(c.key),
-                f" {truncate(one_line(c.title), 80)} · {_when(c, zone, day=False)}",
+                " ",
+                Outside(truncate(one_line(c.title), 80)),
+                f" · {_when(c, zone, day=False)}",
             )
             for c in found[:_CANDIDATES]
         ]

@@ -5,7 +5,18 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from bot.answers.access import Access
-from bot.answers.answer import Answer, Code, Line, Link, Paragraph, Span, Strong
+from bot.answers.answer import (
+    Answer,
+    AnswerOutcome,
+    Code,
+    Line,
+    Link,
+    Outside,
+    Paragraph,
+    Span,
+    Strong,
+)
+from bot.answers.asked import refused_line
 from bot.answers.caller import Asked, caller_access
 from bot.answers.lines import (
     BAND_OF_WORDS,
@@ -210,7 +221,9 @@ def deploy_answer(
                         (
                             "• ",
                             Code(i.key),
-                            f" {one_line(i.title)} · opened {local_time(i.opened_at, zone)}"
+                            " ",
+                            Outside(one_line(i.title)),
+                            f" · opened {local_time(i.opened_at, zone)}"
                             + (" · resolved" if i.resolved_at else ""),
                         )
                         for i in record.incidents
@@ -232,10 +245,8 @@ def answer_deploy(asked: Asked, query: DeployQuery) -> Answer:
     if query.service is not None:
         if not access.sees([query.service]):
             # The same sentence as a name that is no service: what lies outside is not there.
-            return not_found(
-                "No service by that name is in your scope; use one of: "
-                f"{', '.join(access.visible(asked.org)) or 'none'}."
-            )
+            line = refused_line(asked.org, access, query.service, ("service",))
+            return Answer((Paragraph((line,)),), outcome=AnswerOutcome.NOT_FOUND)
         key = latest_deploy_key(asked.session, query.service)
         if key is None:
             return not_found(

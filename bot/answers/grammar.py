@@ -291,18 +291,26 @@ HELP: tuple[Line, ...] = help_lines(COMMANDS)
 
 
 def parse_words(
-    words: Sequence[str], catalog: Catalog, commands: Sequence[Command[Any]] = COMMANDS
+    words: Sequence[str],
+    catalog: Catalog,
+    commands: Sequence[Command[Any]] = COMMANDS,
+    member_catalog: Catalog | None = None,
 ) -> Query | Usage:
     """Read a command's words (``riskbrief ask pr owner/repo#1``'s arguments); text pasted from
     Slack keeps its ``/risk`` (or ``risk``): the command follows it. No words ask for help;
-    words no command reads are answered with the usage line."""
+    words no command reads are answered with the usage line.
+
+    ``catalog`` holds the names the caller may ask about (``asked.own_catalog``);
+    ``member_catalog``, when given, those a command acting on the member (``subscribe``)
+    may name."""
     if words and words[0].lower() in ("/risk", "risk"):
         words = words[1:]
     if not words:
         return HelpQuery()
     verb, args = words[0].lower(), words[1:]
     command = next((c for c in commands if c.verb == verb), None)
-    read = command.read(catalog, args) if command is not None else None
+    names = member_catalog if command is not None and command.on_member else None
+    read = command.read(names or catalog, args) if command is not None else None
     if read is None:
         said_back = said(" ".join(words))
         return Usage(("I did not understand “", said_back, "”. ", *usage_line(commands)))
@@ -310,6 +318,8 @@ def parse_words(
     return answer
 
 
-def parse_query(text: str, catalog: Catalog) -> Query | Usage:
+def parse_query(
+    text: str, catalog: Catalog, member_catalog: Catalog | None = None
+) -> Query | Usage:
     """Parse what followed ``/risk``; anything malformed is a :class:`Usage`."""
-    return parse_words(text.split(), catalog)
+    return parse_words(text.split(), catalog, member_catalog=member_catalog)

@@ -8,7 +8,7 @@ active subscription, the incidents of their scope's services; anyone else, the o
 
 from __future__ import annotations
 
-from bot.answers.answer import Answer, Choice, Code, Line, Link, Note, Paragraph, Strong
+from bot.answers.answer import Answer, Choice, Code, Line, Link, Note, Outside, Paragraph, Strong
 from bot.answers.caller import Asked, caller_access
 from bot.answers.confirmations import culprit_choice
 from bot.answers.lines import not_found, service_name
@@ -40,7 +40,11 @@ def incident_answer(record: IncidentCulprits, service: str, timezone: str) -> An
     opened = local_time(record.opened_at, timezone)
     status = "resolved" if record.resolved_at is not None else "still open"
     head: tuple[Line, ...] = (
-        (Strong((f"{record.key} in {service}",)), " · ", truncate(one_line(record.title), 200)),
+        (
+            Strong((f"{record.key} in {service}",)),
+            " · ",
+            Outside(truncate(one_line(record.title), 200)),
+        ),
         (f"Opened {opened} · {status} · from {record.source}",),
     )
     parts: list[Paragraph | Note | Choice] = [Paragraph(head)]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from bot.answers.answer import Answer, AnswerOutcome, Code, Line, Paragraph, Span
+from bot.answers.answer import Answer, AnswerOutcome, Code, Line, Outside, Paragraph, Span
 from bot.answers.lookups import local_time
 from bot.answers.records.models import ConfirmationRow, GateRow, SignalPoints
 from briefing.render.escape import one_line, truncate
@@ -49,9 +49,9 @@ def team_word_lines(
         lead: tuple[Span, ...] = (
             ("• ", Code(w.change), f": {said}") if name_change else (said.capitalize(),)
         )
-        by = truncate(one_line(w.by), 60)
+        by = Outside(truncate(one_line(w.by), 60))
         when = local_time(w.said_at, timezone)
-        lines.append((*lead, " as the cause of ", Code(w.incident), f" by {by} on {when}."))
+        lines.append((*lead, " as the cause of ", Code(w.incident), " by ", by, f" on {when}."))
     return lines
 
 

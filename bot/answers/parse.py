@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 import zoneinfo
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -33,6 +34,7 @@ __all__ = [
     "change_lookup",
     "change_query",
     "email_of",
+    "folded",
     "said",
     "scope_of",
     "timezone_of",
@@ -72,6 +74,18 @@ def said(text: str) -> str:
     return truncate(one_line(text), _ECHO_BUDGET)
 
 
+def folded(name: str) -> str:
+    """``name`` as names are compared: NFKC-folded (full-width `Ｃ` is `C`), without invisible
+    characters (Unicode's format and control characters: zero-width, bidi controls, the soft
+    hyphen), whitespace collapsed and case folded.
+
+    A look-alike from another script (Cyrillic `е`) stays itself: it is no name's spelling.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    visible = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc") or c.isspace())
+    return " ".join(visible.split()).casefold()
+
+
 # What a registered source (data.sources.registry) recognises as one of its changes.
 ChangeReader = Callable[[str], ChangeKey | None]
 
@@ -85,19 +99,28 @@ class Catalog:
     services: Mapping[str, str] = field(default_factory=dict)
     read_change: ChangeReader = read_change
 
+    def within(self, teams: Collection[str], services: Collection[str]) -> Catalog:
+        """The catalog of only ``teams`` and ``services`` (keys): what one caller may name, so
+        that nothing outside is resolved, suggested or listed."""
+        return Catalog(
+            {k: v for k, v in self.teams.items() if k in teams},
+            {k: v for k, v in self.services.items() if k in services},
+            self.read_change,
+        )
+
     def _lookup(self) -> dict[str, tuple[str, str]]:
-        """Every accepted spelling (key or display name, any case) → (kind, key)."""
+        """Every accepted spelling (key or display name, ``folded``) → (kind, key)."""
         out: dict[str, tuple[str, str]] = {}
         # Services after teams: a name that is both means the team, as a scope is wider.
         for kind, names in (("service", self.services), ("team", self.teams)):
             for key, name in names.items():
-                out[key.lower()] = (kind, key)
-                out[name.lower()] = (kind, key)
+                out[folded(key)] = (kind, key)
+                out[folded(name)] = (kind, key)
         return out
 
     def resolve(self, name: str) -> tuple[str, str] | None:
         """``("team" | "service", key)`` for a team or service name, else ``None``."""
-        return self._lookup().get(name.strip().lower())
+        return self._lookup().get(folded(name))
 
     def closest(self, name: str, kinds: tuple[str, ...] = ("team", "service")) -> list[str]:
         """Up to three known teams or services of ``kinds`` that look like ``name``.
@@ -109,9 +132,9 @@ class Catalog:
         for kind in kinds:
             names = self.teams if kind == "team" else self.services
             for key, shown in names.items():
-                spelt.setdefault(key.lower(), shown)
-                spelt.setdefault(shown.lower(), shown)
-        found = difflib.get_close_matches(name.strip().lower(), list(spelt), n=6, cutoff=0.5)
+                spelt.setdefault(folded(key), shown)
+                spelt.setdefault(folded(shown), shown)
+        found = difflib.get_close_matches(folded(name), list(spelt), n=6, cutoff=0.5)
         return list(dict.fromkeys(spelt[f] for f in found))[:3]
 
     def names(self, kind: str) -> list[str]:
@@ -122,9 +145,12 @@ class Catalog:
 
 @dataclass(frozen=True, slots=True)
 class Usage:
-    """Text that did not parse: ``message`` says what to type instead."""
+    """Text that did not parse: ``message`` says what to type instead. ``unknown_name``: it
+    names a team or service the catalog it was read with does not have, so a reader that
+    parsed with more names than the caller may see asks again with the caller's own."""
 
     message: Line
+    unknown_name: bool = False
 
 
 def _listed(names: Sequence[str]) -> list[Span]:
@@ -136,14 +162,20 @@ def _listed(names: Sequence[str]) -> list[Span]:
 
 
 def unknown_name(catalog: Catalog, name: str, kinds: tuple[str, ...]) -> Usage:
-    """No team or service of ``kinds`` is called ``name``: the closest names, else every one."""
+    """No team or service of ``kinds`` is called ``name``: the closest names, else every one.
+
+    The one refusal of a name in every reader: given the caller's own catalog
+    (``Catalog.within``), a name outside their scope gets the very words of one that exists
+    nowhere, and only their own names are suggested or listed.
+    """
     what = " or ".join(kinds)
     close = catalog.closest(name, kinds)
     if close:
         hint: list[Span] = ["did you mean ", *_listed(close), "?"]
     else:
-        hint = ["use one of: ", *_listed([n for kind in kinds for n in catalog.names(kind)])]
-    return Usage((f"There is no {what} called “", said(name), "”; ", *hint))
+        names = [n for kind in kinds for n in catalog.names(kind)]
+        hint = ["use one of: ", *_listed(names)] if names else ["you may name none"]
+    return Usage((f"There is no {what} called “", said(name), "”; ", *hint), unknown_name=True)
 
 
 def scope_of(catalog: Catalog, names: Sequence[str]) -> Scope | Usage:

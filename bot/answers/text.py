@@ -16,6 +16,7 @@ from bot.answers.answer import (
     Code,
     Line,
     Note,
+    Outside,
     Paragraph,
     Part,
     Span,
@@ -35,6 +36,8 @@ def _span(span: Span) -> str:
         return f"`{neutralise(span.text)}`"
     if isinstance(span, Strong):
         return f"*{''.join(_span(s) for s in span.spans)}*"
+    if isinstance(span, Outside):
+        return neutralise(span.text)
     label = neutralise(one_line(span.label))
     url = safe_url(span.url)
     return label if url is None else f"{label or url} ({url})"

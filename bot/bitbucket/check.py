@@ -107,6 +107,9 @@ def cloud_event(payload: Any) -> BitbucketEvent:
     return BitbucketEvent("cloud", full_name, number, head, updated)
 
 
+_MAX_MILLIS = 253_402_300_800_000
+
+
 def dc_event(payload: Any) -> BitbucketEvent:
     """A Data Center ``pr:*`` event read, or ``BadEvent`` naming the field at fault."""
     project = field_of(payload, "pullRequest", "toRef", "repository", "project", "key")
@@ -118,7 +121,8 @@ def dc_event(payload: Any) -> BitbucketEvent:
     number = _number(field_of(payload, "pullRequest", "id"), "pullRequest.id")
     head = _sha(field_of(payload, "pullRequest", "fromRef", "latestCommit"), "fromRef commit")
     millis = field_of(payload, "pullRequest", "updatedDate")
-    if not isinstance(millis, int) or isinstance(millis, bool) or millis < 0:
+    # Milliseconds since the epoch, before the year 10000 (Python's last).
+    if not isinstance(millis, int) or isinstance(millis, bool) or not 0 <= millis < _MAX_MILLIS:
         raise BadEvent("the event's pullRequest.updatedDate is not a time")
     updated = datetime.fromtimestamp(millis / 1000, UTC)
     return BitbucketEvent("dc", f"{project}/{slug}", number, head, updated)

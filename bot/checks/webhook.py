@@ -116,6 +116,11 @@ def host_webhook(
             change = door.parse(json_of(body))
         except (NotJson, BadEvent) as exc:
             return refuse(start_response, 400, str(exc), host=host.name)
+        except (ValueError, OverflowError):
+            # A value of the right kind that no event holds (a date past year 9999): the
+            # event is refused as any other malformed one, never answered with a 500.
+            error = f"the delivery is not an event {host.sender} sends"
+            return refuse(start_response, 400, error, host=host.name)
         if change is None:
             return answer(start_response, 204, None)
         return answer_once(

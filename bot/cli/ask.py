@@ -47,7 +47,7 @@ def ask(
     """
     from sqlmodel import col, select
 
-    from bot.answers.caller import Asked, Caller, Profile
+    from bot.answers.caller import Asked, Caller, Profile, caller_catalogs
     from bot.answers.grammar import COMMANDS, HELP, parse_words
     from bot.answers.lookups import catalog_of
     from bot.answers.parse import Usage
@@ -72,8 +72,10 @@ def ask(
     else:
         org, url = load_org_config(settings.config), settings.database_url
     # Each argument is a word, or a whole command quoted as one (`ask "/risk pr #1"`).
-    parsed = parse_words([word for argument in text for word in argument.split()], catalog_of(org))
-    if isinstance(parsed, Usage):
+    words = [word for argument in text for word in argument.split()]
+    parsed = parse_words(words, catalog_of(org))
+    # A name unknown to the organisation is refused below, in a subscriber's own names.
+    if isinstance(parsed, Usage) and not (parsed.unknown_name and as_key is not None):
         raise click.ClickException(line_text(parsed.message))
     if isinstance(parsed, HelpQuery):
         click.echo("\n".join(line_text(line) for line in HELP))
@@ -102,7 +104,14 @@ def ask(
                 lambda: Profile(user_id="", name="terminal", timezone=zone),
                 subscriber_key=as_key,
             )
-            answered = answer(Asked(session, org, caller, utcnow()), parsed)
+            asked = Asked(session, org, caller, utcnow())
+            # Names are read again with the subscriber's own: one outside their scope is
+            # refused in the words of one that does not exist, as Slack refuses it.
+            own, member = caller_catalogs(asked)
+            scoped = parse_words(words, own, member_catalog=member)
+            if isinstance(scoped, Usage):
+                raise click.ClickException(line_text(scoped.message))
+            answered = answer(asked, scoped)
     finally:
         engine.dispose()
     if not answered.found:

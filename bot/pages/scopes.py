@@ -3,7 +3,7 @@ service's or team's weeks, riskiest changes and owners."""
 
 from __future__ import annotations
 
-from bot.answers.asked import default_of, narrowed
+from bot.answers.asked import default_of, narrowed, own_catalog, refused_name
 from bot.answers.lookups import catalog_of
 from bot.answers.records.ownership import ownership
 from bot.answers.records.trend import weekly_trend, weekly_trends
@@ -20,9 +20,9 @@ __all__ = ["home_page", "scope_page"]
 
 def scope_page(ctx: PageContext, name: str, kind: str) -> Page:
     """A service's or team's weeks side by side, its riskiest changes, owners and their health."""
-    found = catalog_of(ctx.org).resolve(name)
+    found = own_catalog(ctx.org, ctx.access).resolve(name)
     if found is None or found[0] != kind:
-        raise NotFoundError("No such team or service in this scope.")
+        raise NotFoundError(refused_name(ctx.org, ctx.access, name, (kind,)))
     scope = narrowed(ctx.org, ctx.access, [found[1]])
     end = data_end(ctx, scope)
     # A stale store's weeks end where its data does, not in months of zeros up to today.

@@ -8,7 +8,8 @@ from functools import partial
 
 from sqlmodel import col, select
 
-from bot.answers.lookups import catalog_of, find_changes, find_deploys, version_of
+from bot.answers.asked import own_catalog
+from bot.answers.lookups import find_changes, find_deploys, version_of
 from bot.answers.parse import Usage, change_query
 from bot.answers.records.change import change_risk, services_touched
 from bot.answers.records.models import person_name
@@ -34,14 +35,13 @@ def search_page(ctx: PageContext) -> Page:
         )
     found: list[tuple[str, str, str]] = []
     if q:
-        resolved = catalog_of(ctx.org).resolve(q)
+        # Only the viewer's own teams and services are found, as `/risk` resolves them.
+        own = own_catalog(ctx.org, ctx.access)
+        resolved = own.resolve(q)
         if resolved is not None:
             kind, key = resolved
-            if ctx.access.whole or set(
-                ctx.org.scope_services(*(((key,), ()) if kind == "team" else ((), (key,))))
-            ) <= (ctx.access.services or set()):
-                names = {**catalog_of(ctx.org).teams, **catalog_of(ctx.org).services}
-                found.append((kind, names.get(key, key), ctx.url(kind, name=key)))
+            names = {**own.teams, **own.services}
+            found.append((kind, names.get(key, key), ctx.url(kind, name=key)))
         query = change_query(q, partial(read_change, org=ctx.org))
         if not isinstance(query, Usage):
             for key, title in _openable(ctx, find_changes(ctx.session, query.key)[:20]):

@@ -23,12 +23,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy.engine import Engine
 
-from bot.answers.caller import Asked, Caller, Profile
+from bot.answers.caller import Asked, Caller, Profile, caller_catalogs
 from bot.answers.confirmations import CONFIRM_ACTION, REJECT_ACTION, answer_confirmation
 from bot.answers.grammar import HELP, parse_query
 from bot.answers.lookups import catalog_of, subscriber_of
 from bot.answers.parse import Usage
-from bot.answers.queries import HelpQuery, Query
+from bot.answers.queries import HelpQuery
 from bot.answers.registry import answer
 from bot.settings import Settings
 from bot.slack.render import DETAILS_ACTION, slack_reply, slack_text
@@ -77,9 +77,13 @@ class _Handlers:
     # -- /risk ---------------------------------------------------------------------
 
     def ack_command(self, ack: Ack, command: dict[str, Any]) -> None:
-        """Answer help and malformed text in the ack; acknowledge everything else empty."""
+        """Answer help and malformed text in the ack; acknowledge everything else empty.
+
+        A team or service name the organisation lacks is not answered here: whether a name
+        is known depends on the caller's scope, which the answer reads from the store, so an
+        unknown name and one outside the scope are refused alike, after the ack."""
         parsed = parse_query(str(command.get("text") or ""), self.catalog)
-        if isinstance(parsed, Usage):
+        if isinstance(parsed, Usage) and not parsed.unknown_name:
             ack(response_type="ephemeral", text=slack_text(parsed.message))
         elif isinstance(parsed, HelpQuery):
             ack(response_type="ephemeral", text="\n".join(slack_text(line) for line in HELP))
@@ -88,11 +92,12 @@ class _Handlers:
 
     def answer_command(self, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         """Answer a parsed command through its ``response_url``."""
-        parsed = parse_query(str(command.get("text") or ""), self.catalog)
-        if isinstance(parsed, Usage | HelpQuery):
+        text = str(command.get("text") or "")
+        parsed = parse_query(text, self.catalog)
+        if isinstance(parsed, HelpQuery) or (isinstance(parsed, Usage) and not parsed.unknown_name):
             return  # answered in the ack
         user_id = str(command.get("user_id") or "")
-        reply = self._safely(lambda: self._answer(parsed, user_id, client))
+        reply = self._safely(lambda: self._answer(text, user_id, client))
         respond(response_type="ephemeral", replace_original=False, **reply.to_json())
 
     def _safely(self, work: Callable[[], Reply]) -> Reply:
@@ -104,10 +109,15 @@ class _Handlers:
             log.error("slack.answer_failed", error=type(exc).__name__, detail=str(exc)[:200])
             return Reply.plain(_SORRY)
 
-    def _answer(self, parsed: Query, user_id: str, client: WebClient) -> Reply:
+    def _answer(self, text: str, user_id: str, client: WebClient) -> Reply:
+        """``text`` read with the names the caller may use, then answered."""
         caller = Caller(user_id, lambda: self._profile(client, user_id))
         with session_scope(self.engine) as session:
-            return slack_reply(answer(Asked(session, self.org, caller, self.clock()), parsed))
+            asked = Asked(session, self.org, caller, self.clock())
+            parsed = parse_query(text, *caller_catalogs(asked))
+            if isinstance(parsed, Usage):
+                return Reply.plain(slack_text(parsed.message))
+            return slack_reply(answer(asked, parsed))
 
     @staticmethod
     def _profile(client: WebClient, user_id: str) -> Profile:

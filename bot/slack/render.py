@@ -1,8 +1,10 @@
 """An answer as Slack Block Kit: the one place ``/risk`` answers become blocks.
 
 Every ``str`` and ``Code`` span is escaped for mrkdwn here (``briefing.render.escape``),
-so outside text can never become a mention, a ``<!channel>`` or a link; a ``Link``
-is written by ``escape.link``, which drops an unsafe URL. A paragraph is a section,
+so outside text can never become a mention, a ``<!channel>`` or a link; an ``Outside``
+span and a link's label are made ``inert`` too (their ``*``, ``_``, ``~`` and backticks
+format nothing); a ``Link`` is written by ``escape.link``, which drops an unsafe URL.
+Every mrkdwn text object is ``verbatim``. A paragraph is a section,
 a note a context block, a table a section with a code block, and a briefing the
 Monday briefing's own blocks (``briefing.render.slack``) under its heading, each
 card's Details button naming the week and scope it showed.
@@ -23,6 +25,7 @@ from bot.answers.answer import (
     Line,
     Link,
     Note,
+    Outside,
     Paragraph,
     Part,
     Span,
@@ -30,8 +33,8 @@ from bot.answers.answer import (
     Table,
 )
 from bot.answers.text import table_text
-from bot.slack.reply import Reply, context
-from briefing.render.escape import link, mrkdwn
+from bot.slack.reply import Reply, context, section
+from briefing.render.escape import inert, link, mrkdwn
 from briefing.render.slack import MAX_BLOCKS, render_slack
 from briefing.week import IsoWeek
 from data.scope import Scope
@@ -85,6 +88,8 @@ def _span(span: Span) -> str:
         return f"`{mrkdwn(span.text)}`"
     if isinstance(span, Strong):
         return f"*{''.join(_span(s) for s in span.spans)}*"
+    if isinstance(span, Outside):
+        return inert(mrkdwn(span.text))
     assert isinstance(span, Link)
     return link(span.url, span.label)
 
@@ -151,7 +156,7 @@ def _choice(part: Choice) -> Reply:
     return Reply(
         text=text,
         blocks=(
-            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+            section(text),
             {"type": "actions", "elements": buttons},
         ),
     )

@@ -6,7 +6,9 @@ that is not text, or not the JSON it claims to be, ended in a 500 and a logged
 traceback. Here the body is read once, refused with 413 past the limit and
 with 401 unless Slack's v0 signature of it is valid (slack_sdk's
 ``SignatureVerifier``: HMAC-SHA256 of ``v0:timestamp:body``, a timestamp within
-five minutes), and a body that is not UTF-8, or a signed one that bolt could not parse, is a 400.
+five minutes), and a body that is not UTF-8, or a signed one that is not what Slack sends
+riskbrief (``bot.slack.shapes``: its documented shapes, and button values riskbrief wrote),
+is a 400 with one sentence, before bolt or any handler sees it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import structlog
 from slack_sdk.signature import Clock, SignatureVerifier
+
+from bot.slack.shapes import command_problem, event_problem, interaction_problem
 
 __all__ = ["MAX_REQUEST_BYTES", "signed_only"]
 
@@ -36,9 +40,12 @@ _STATUS = {400: "400 Bad Request", 401: "401 Unauthorized", 413: "413 Content To
 
 
 def _refuse(start_response: StartResponse, status: int, reason: str) -> Iterable[bytes]:
+    """Refuse with ``status``; a 400 says why in one sentence (what it was sent is not echoed)."""
     log.warning("slack.request_refused", status=status, reason=reason)
-    start_response(_STATUS[status], [("Content-Type", "text/plain"), ("Content-Length", "0")])
-    return [b""]
+    said = reason.encode() if status == 400 else b""
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(said)))]
+    start_response(_STATUS[status], headers)
+    return [said]
 
 
 def _declared_length(environ: WSGIEnvironment) -> int | None:
@@ -57,16 +64,25 @@ def _signed(verifier: SignatureVerifier, body: bytes, environ: WSGIEnvironment) 
 
 
 def _malformed(body: bytes, content_type: str) -> str | None:
-    """Why bolt could not parse ``body`` (UTF-8 already), or ``None`` when it can."""
+    """Why ``body`` (UTF-8 already) is not what Slack sends riskbrief, in one sentence, or
+    ``None`` when it is (``bot.slack.shapes``)."""
     text = body.decode("utf-8")
     try:
         if content_type.startswith("application/json"):
-            json.loads(text)
-        elif (payload := parse_qs(text).get("payload")) is not None:
-            json.loads(payload[0])
+            return event_problem(json.loads(text))
+        form = parse_qs(text, keep_blank_values=True)
+        if any(len(values) > 1 for values in form.values()):
+            return "That form names a field twice; Slack never does."
+        fields = {k: v[0] for k, v in form.items()}
+        if "payload" in fields:
+            return interaction_problem(json.loads(fields["payload"]))
+        if "command" in fields:
+            return command_problem(fields)
+        if fields.get("ssl_check") == "1":
+            return None
     except ValueError:
-        return "body is not the JSON it claims to be"
-    return None
+        return "That body is not the JSON it claims to be."
+    return "That is neither a slash command, a button's click nor an event from Slack."
 
 
 def signed_only(
@@ -76,7 +92,7 @@ def signed_only(
     max_bytes: int = MAX_REQUEST_BYTES,
     clock: Clock | None = None,
 ) -> WSGIApplication:
-    """``app`` behind the door: only bodies Slack signed, within ``max_bytes``, that parse."""
+    """``app`` behind the door: bodies Slack signed, within ``max_bytes``, of Slack's shapes."""
     verifier = SignatureVerifier(signing_secret, clock or Clock())
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -92,7 +108,7 @@ def signed_only(
         try:
             body.decode("utf-8")
         except UnicodeDecodeError:
-            return _refuse(start_response, 400, "body is not UTF-8")
+            return _refuse(start_response, 400, "That body is not UTF-8, as Slack's always is.")
         if not _signed(verifier, body, environ):
             return _refuse(start_response, 401, "not signed by Slack")
         why = _malformed(body, environ.get("CONTENT_TYPE", ""))

@@ -23,7 +23,7 @@ from bot.slack.reply import SECTION_CHARS, Reply, context, section
 from briefing.labels import band_label
 from briefing.payload import BriefingPayload, CardView
 from briefing.render.blocks import divider, header
-from briefing.render.escape import link, mrkdwn, one_line, truncate
+from briefing.render.escape import inert, link, mrkdwn, one_line, truncate
 from briefing.render.text import evidence_words, fact_text, format_value, local_time
 from briefing.week import IsoWeek
 from data.config import OrgConfig
@@ -117,7 +117,8 @@ def _evidence_line(
         )
         opened = local_time(incident.opened_at, payload.week.timezone, payload.week)
         return (
-            f"• `{mrkdwn(key)}` {mrkdwn(one_line(incident.title))} · opened {opened} · {resolved}"
+            f"• `{mrkdwn(key)}` {inert(mrkdwn(one_line(incident.title)))} · opened {opened}"
+            f" · {resolved}"
         )
     is_deploy = item.kind is EvidenceKind.DEPLOY
     kinds = ("deploy",) if is_deploy else ("change", "deploy")
@@ -138,7 +139,8 @@ def _evidence_line(
 def _card_evidence(
     session: Session, org: OrgConfig, payload: BriefingPayload, card: CardView
 ) -> Reply:
-    head = f"*{mrkdwn(one_line(card.title))}* · {card.severity} · week {mrkdwn(payload.week.id)}"
+    title = inert(mrkdwn(one_line(card.title)))
+    head = f"*{title}* · {card.severity} · week {mrkdwn(payload.week.id)}"
     facts = "\n".join(f"• {mrkdwn(fact_text(f))}" for f in card.facts)
     blocks = [section(head + ("\n" + facts if facts else ""))]
     if card.evidence:

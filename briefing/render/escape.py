@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["link", "mrkdwn", "neutralise", "one_line", "safe_url", "truncate"]
+__all__ = ["inert", "link", "mrkdwn", "neutralise", "one_line", "safe_url", "truncate"]
 
 ELLIPSIS = "…"
 
@@ -30,12 +30,12 @@ _ENTITIES = ("&amp;", "&lt;", "&gt;")
 _URL_FORBIDDEN = re.compile(r"[|<>\"'`\s\x00-\x1f\x7f]")
 _WHITESPACE = re.compile(r"\s+")
 
-# Slack mrkdwn also formats `*bold*`, `_italic_`, `~strike~` and `code`. These
-# are left as they are: they can change how a title looks but can never make a
-# mention, a link or leave the text object they are in, and Slack has no escape
-# for them (a zero-width space would corrupt copy-pasted identifiers such as
-# snake_case service names). Instead, the renderers never put outside text
-# inside a span they format themselves, so a stray `*` cannot break their layout.
+# Slack mrkdwn also formats `*bold*`, `_italic_`, `~strike~` and `code`, inside a link's
+# label too, and has no escape for them. In outside text (a title) they are swapped for
+# look-alikes that format nothing: `*` `~` and the backtick everywhere, `_` only where it
+# could open or close italics, so that snake_case names read (and copy) as they are.
+_MARKERS = str.maketrans({"*": "\u2217", "~": "\u223c", "`": "\u02cb"})
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 
 
 def neutralise(text: str) -> str:
@@ -47,6 +47,12 @@ def mrkdwn(text: str) -> str:
     """Escape ``text`` for Slack mrkdwn so it can never form a mention, a link or hidden text."""
     # `&` first, or the entities written for `<` and `>` would be escaped again.
     return neutralise(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def inert(text: str) -> str:
+    """``text`` (mrkdwn already) with Slack's formatting characters made look-alikes that
+    format nothing (∗ ∼ ˋ ˍ), so outside text cannot bold, strike or quote a message."""
+    return _EDGE_UNDERSCORE.sub("\u02cd", text.translate(_MARKERS))
 
 
 def one_line(text: str) -> str:
@@ -94,8 +100,9 @@ def safe_url(url: str | None, *, schemes: tuple[str, ...] = ("https", "http")) -
 
 
 def link(url: str | None, label: str) -> str:
-    """A Slack ``<url|label>`` link when ``url`` is safe, else the escaped label alone."""
-    escaped = mrkdwn(one_line(label))
+    """A Slack ``<url|label>`` link when ``url`` is safe, else the escaped label alone; the
+    label (a title) is ``inert``."""
+    escaped = inert(mrkdwn(one_line(label)))
     checked = safe_url(url)
     if checked is None:
         return escaped

@@ -3,7 +3,9 @@
 Severity counts come first, then the headline, then the cards most severe first, and
 last the review plan, cut so that the whole message stays within ``MAX_WORDS``.
 Every string from outside goes through :func:`mrkdwn`; the only ``<...>`` markup
-in the message is links to changes whose URL passed :func:`safe_url`. Every
+in the message is links to changes whose URL passed :func:`safe_url`. A card's title and
+every link's label are :func:`inert` too: their ``*``, ``_``, ``~`` and backticks format
+nothing. Every
 mrkdwn text object is ``verbatim``: otherwise Slack itself turns a bare URL, a
 ``#channel`` name or an ``@here`` in a title into a link or a mention.
 """
@@ -27,7 +29,7 @@ from briefing.render.blocks import (
     header,
     section,
 )
-from briefing.render.escape import link, mrkdwn, one_line, truncate
+from briefing.render.escape import inert, link, mrkdwn, one_line, truncate
 from briefing.render.text import (
     PLAN_TITLE,
     cited_changes,
@@ -91,7 +93,7 @@ def _details_button(card: CardView) -> dict[str, Any]:
 def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) -> dict[str, Any]:
     """One card: severity, title, paragraph, the facts it did not say, its action and evidence,
     with a Details button."""
-    title = _outside(card.title, _TITLE_BUDGET, single_line=True) or "(untitled card)"
+    title = inert(_outside(card.title, _TITLE_BUDGET, single_line=True)) or "(untitled card)"
     lines = [f"{_EMOJI[card.severity]} *{_SEVERITY_WORD[card.severity]}* · {title}"]
     paragraph = narrative.paragraph(card.id)
     if paragraph is not None and paragraph.strip():

@@ -40,4 +40,10 @@ def parse_time(value: Any, name: str, *, naive_is_utc: bool = False) -> datetime
                 f"or {value}+01:00"
             )
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01T00:00+01:00 is before the first instant Python holds in UTC.
+        raise TimeFormatError(
+            f"{name} {value[:_QUOTED]!r} is outside the years 1 to 9999"
+        ) from None

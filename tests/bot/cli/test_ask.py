@@ -93,6 +93,25 @@ def test_a_deploy_id_a_card_prints_is_answered_in_the_readers_zone(demo: Path) -
     assert "merged Fri 2026-11-13 19:10 Asia/Kolkata" in out
 
 
+def test_a_name_outside_the_subscribers_scope_is_refused_as_one_that_exists_nowhere(
+    demo: Path,
+) -> None:
+    """`ask --as discovery-lead` naming Commerce's team or service, or a look-alike of it,
+    prints the very words of a name that exists nowhere, offering only Discovery's names."""
+    for verb in ("brief", "plan", "agents", "service"):
+        code, nowhere = _ask(demo, "--as", "discovery-lead", verb, "zzq")
+        assert code == 1, nowhere
+        assert "There is no" in nowhere
+        for name in ("Commerce", "payments", "Ｃommerce", "Com\u200bmerce", "C\u043emmerce"):
+            code, out = _ask(demo, "--as", "discovery-lead", verb, name)
+            assert code == 1, out
+            assert out.replace(name.replace("\u200b", ""), "zzq") == nowhere, (verb, name, out)
+        listed = nowhere.split("”")[-1]
+        assert "Commerce" not in listed
+        assert "Payments" not in listed
+        assert "Search" in listed
+
+
 def test_one_change_deploy_or_incident_is_told_within_the_callers_scope(demo: Path) -> None:
     """`pr`, `deploy` and `incident` answer within the subscriber's scope alike: Discovery's
     lead is refused a Payments change, a Checkout deploy and its incident in one sentence each,
@@ -105,7 +124,9 @@ def test_one_change_deploy_or_incident_is_told_within_the_callers_scope(demo: Pa
     ):
         code, out = _ask(demo, "--as", "discovery-lead", *words)
         assert code == 1, out
-        assert "your scope" in out
+        # `latest` names a service: one outside the scope is no service at all.
+        said = "There is no service called" if "latest" in words else "your scope"
+        assert said in out
         assert out.count(". ") == 0, out
         code, out = _ask(demo, "--as", "vp-engineering", *words)
         assert code == 0, out

@@ -78,4 +78,4 @@ def test_an_empty_week_a_bad_date_and_an_unknown_scope(asked: Session) -> None:
     assert asked.answers[3].error is not None
     assert "That is not a date; write it as 2026-11-23." in asked.answers[3].error
     assert asked.answers[4].error is not None
-    assert "No team or service by that name is in this scope" in asked.answers[4].error
+    assert "There is no team or service called “nowhere”" in asked.answers[4].error

@@ -13,9 +13,11 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.answers.parse import said
 from bot.runtime.server import HEALTH_PATH, READY_PATH
 from bot.slack.app import build_app
 from briefing.labels import band_label
+from briefing.render.escape import mrkdwn
 from data.config import OrgConfig
 from data.store.confirmations import confirmations_of
 from data.store.engine import session_scope
@@ -175,7 +177,9 @@ def test_risk_pr_and_deploy_are_told_in_the_callers_scope_as_incident_is(served:
         outside = served.slack.wait_for_response(f"out-{name}")
         assert "your scope" not in inside["text"], name
         assert "Risk *" in _texts(inside["blocks"]), name
-        assert "your scope" in outside["text"], name
+        # `latest` names a service: one outside the scope is no service at all.
+        said = "There is no service called" if name == "latest" else "your scope"
+        assert said in outside["text"], name
         # One sentence, and nothing of the change or deploy: no score, title or shipped list.
         refused = _texts(outside["blocks"])
         assert refused.count(". ") == 0, refused
@@ -215,14 +219,73 @@ def test_a_team_or_service_outside_the_callers_scope_is_refused_as_not_there(
     for name in asked:
         inside = served.slack.wait_for_response(f"in-{name}")
         outside = served.slack.wait_for_response(f"out-{name}")
-        assert "your scope" not in inside["text"], name
+        assert "There is no" not in inside["text"], name
         assert "Search" in _texts(inside["blocks"]) or "Discovery" in _texts(inside["blocks"])
         refused = _texts(outside["blocks"])
-        assert refused.startswith("No "), (name, refused)
-        assert "by that name is in your scope; use one of: " in refused, name
-        assert "search" not in refused.lower(), (name, refused)
-        assert "checkout" in refused, (name, refused)
-        assert refused.count(". ") == 0, refused
+        assert refused.startswith("There is no "), (name, refused)
+        assert "search" not in refused.lower().split("”")[-1], (name, refused)
+        assert "Discovery" not in refused.split("”")[-1], (name, refused)
+        assert "`Checkout`" in refused, (name, refused)
+
+
+# A name of another team's scope, one that exists nowhere, and look-alikes of another
+# team's names (full-width, Cyrillic, zero-width and bidi characters, a soft hyphen).
+_OTHER_SCOPE = ["Discovery", "search", "notifications", "Platform", "identity"]
+_NOWHERE = [
+    "zzq",
+    "Ｄiscovery",
+    "Disc\u043every",
+    "Disco\u200bvery",
+    "se\u00adarch",
+    "\u202esearch",
+    "ＳＥＡＲＣＨ",
+]
+
+
+def _bytes_of(served: Served, words: str, rid: str) -> bytes:
+    """What Slack receives for ``words`` from the Commerce lead: the ack and the answer."""
+    ack = served.command(words, user_id="U05COMLEAD", response_id=rid)
+    assert ack.status_code == 200
+    answer = served.slack.wait_for_response(rid)
+    return ack.content + json.dumps(answer, sort_keys=True).encode()
+
+
+@pytest.mark.parametrize("verb", ["brief", "plan", "agents", "service", "deploy latest"])
+def test_an_outside_name_gets_the_very_bytes_of_a_name_that_exists_nowhere(
+    served: Served, verb: str
+) -> None:
+    """Signed as Slack signs them, every name outside the Commerce lead's scope and every
+    look-alike is answered in the same bytes as the name `zzq` (the name itself aside), and
+    those bytes name only Commerce's own teams and services."""
+    kinds = "service" if verb in ("service", "deploy latest") else "team or service"
+    words = {name: f"{verb} {name}" for name in [*_OTHER_SCOPE, *_NOWHERE]}
+    answers = {
+        name: _bytes_of(served, w, f"{verb.replace(' ', '-')}-{i}")
+        for i, (name, w) in enumerate(words.items())
+    }
+    reference = answers["zzq"]
+    assert f"There is no {kinds} called".encode() in reference, reference
+    for name, got in answers.items():
+        # The name comes back as typed (escaped, invisible characters removed), and only there.
+        echoed = json.dumps(mrkdwn(said(name)))[1:-1].encode()
+        assert got.replace(echoed, b"zzq") == reference, (name, got, reference)
+    listed = reference.split(b"zzq")[-1].decode()
+    for outside in ("Discovery", "Search", "Notifications", "Platform", "Identity", "Infra"):
+        assert outside.lower() not in listed.lower(), (outside, listed)
+    assert "Checkout" in listed
+    assert "Payments" in listed
+
+
+def test_look_alikes_of_an_own_name_resolve_to_it_and_nothing_else(served: Served) -> None:
+    """A full-width or zero-width spelling of the lead's own team is their team; a Cyrillic
+    look-alike is no name, and is offered only their own."""
+    served.command("brief Ｃommerce", user_id="U05COMLEAD", response_id="wide")
+    served.command("brief Com\u200bmerce", user_id="U05COMLEAD", response_id="zw")
+    served.command("brief C\u043emmerce", user_id="U05COMLEAD", response_id="cyr")
+    for rid in ("wide", "zw"):
+        assert "There is no" not in served.slack.wait_for_response(rid)["text"], rid
+    cyrillic = served.slack.wait_for_response("cyr")["text"]
+    assert "did you mean `Commerce`?" in cyrillic
 
 
 def test_answers_show_times_in_the_slack_members_zone(served: Served) -> None:
@@ -255,9 +318,10 @@ def test_help_and_malformed_text_are_answered_in_the_ack(served: Served) -> None
 
 
 def test_unknown_team_gets_the_closest_names(served: Served) -> None:
-    """A misspelt team or service is answered with the closest known names."""
-    body = served.command("brief comerce").json()
-    assert "did you mean `Commerce`" in body["text"]
+    """A misspelt team or service is answered, after the ack, with the closest known names."""
+    ack = served.command("brief comerce")
+    assert ack.content == b""
+    assert "did you mean `Commerce`" in served.slack.wait_for_response("r1")["text"]
 
 
 def test_forged_signature_is_refused(served: Served) -> None:
