@@ -434,6 +434,58 @@ def test_a_reverted_deployed_pr_is_a_failed_change(engine: Engine, tmp_path: Pat
     assert incident.deploy_id == deploy.id
 
 
+@pytest.mark.parametrize(
+    "why",
+    [
+        "Temporarily, to make a checkpoint release; it will re-land after it.",
+        "We reland it later, once 2.0 is out.",
+    ],
+    ids=["checkpoint", "reland-later"],
+)
+def test_a_planned_revert_and_its_re_landing_make_no_incident(
+    engine: Engine, tmp_path: Path, why: str
+) -> None:
+    """A feature reverted on purpose (its message says why) and re-landed by a revert of the
+    revert makes no incident: both reverts stay linked, neither names a failure."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    feature = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    repo.tag("v1", t(2))
+    planned = repo.commit(
+        {"api/app.py": "a\n"},
+        f'Revert "Add checkout"\n\nThis reverts commit {feature}.\n\n{why}',
+        t(3),
+        GRACE,
+    )
+    repo.tag("v2", t(4))
+    relanding = repo.revert(planned, t(5), GRACE)
+    repo.tag("v3", t(6))
+    changes = _sync(engine, repo, reverts=True)
+    assert changes[_plain(planned)].reverts_key == _plain(feature)
+    assert changes[_plain(relanding)].reverts_key == _plain(planned)
+    with Session(engine) as session:
+        assert session.exec(select(Incident)).all() == []
+
+
+def test_a_revert_of_a_revert_makes_no_incident_where_the_first_revert_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A revert that names no plan is a failure of what it undid; its own revert is a
+    re-landing and makes none (nor an incident naming the first revert its culprit)."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    feature = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    repo.tag("v1", t(2))
+    first = repo.revert(feature, t(3), GRACE)
+    repo.tag("v2", t(4))
+    repo.revert(first, t(5), GRACE)
+    repo.tag("v3", t(6))
+    _sync(engine, repo, reverts=True)
+    with Session(engine) as session:
+        keys = [i.key for i in session.exec(select(Incident))]
+    assert keys == [f"revert:{_plain(first)}"]
+
+
 # -- merges: one row per shape; what each becomes ------------------------------------------
 
 
