@@ -21,7 +21,7 @@ __all__ = [
 
 # Bump when the meaning of a signal or the way points add up changes, or the rules of
 # ``scoring.work_kind``: each score keeps the change's kind of work, found when it was scored.
-SCORER_VERSION = "8"
+SCORER_VERSION = "9"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +99,11 @@ class ScoringConfig:
     model: ChangeModel = MODEL
     bands: BandThresholds = field(default_factory=BandThresholds)
     rules: CardRules = field(default_factory=CardRules)
-    # Timing signals (Friday, after hours) are judged in this zone.
+    # Timing signals (Friday, after hours) are judged in this zone once the organisation
+    # names it (``timezone_set``); until then a change whose source knew its committer's UTC
+    # offset (a git commit's) is judged on that clock, and others in this zone.
     timezone: str = "UTC"
+    timezone_set: bool = False
     working_hours: tuple[int, int] = (9, 18)
     active_incident_grace_hours: float = 4.0
     incident_lookback_days: int = 30

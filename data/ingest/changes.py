@@ -53,6 +53,7 @@ _CHANGE_FIELDS = (
     "merged_by_id",
     "opened_at",
     "merged_at",
+    "merged_utc_offset",
     "base_branch",
     "head_branch",
     "labels",
@@ -249,6 +250,12 @@ class ChangeWriter:
             "merged_by_id": merger.id if merger else None,
             "opened_at": r.opened_at,
             "merged_at": merged_at,
+            # A code host gives UTC alone: the offset a git history read is kept.
+            "merged_utc_offset": None
+            if merged_at is None
+            else r.merged_utc_offset
+            if r.merged_utc_offset is not None or row is None
+            else row.merged_utc_offset,
             "state": state,
             "updated_at": r.updated_at,
             "head_sha": r.head_sha.lower() if r.head_sha else None,

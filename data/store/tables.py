@@ -242,6 +242,10 @@ class Change(SQLModel, table=True):
     base_branch: str | None = None
     head_branch: str | None = None
     labels: list[str] = _json(list, nullable=False)
+    # Minutes east of UTC on the committer's clock when it merged (a git history's), or
+    # None where the source gave UTC alone: timing reads it until the organisation names
+    # its zone.
+    merged_utc_offset: int | None = None
     is_revert: bool = False
     is_hotfix: bool = False
     # Indexed: a change's page asks which changes revert it.

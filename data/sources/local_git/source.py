@@ -123,7 +123,11 @@ class LocalGitSource:
         record = replace(record, files=generated.files(landed.sha, owners.files(record.files)))
         if landed is not chain:
             # It reached the branch when the merge did, whenever it was written.
-            record = replace(record, merged_at=chain.change.merged_at)
+            record = replace(
+                record,
+                merged_at=chain.change.merged_at,
+                merged_utc_offset=chain.change.merged_utc_offset,
+            )
         notes = revert_notes(landed.change.title, landed.body)
         if branch is not None:
             notes += branch.reverts

@@ -15,9 +15,11 @@ from data.rules.linking import link_all
 from data.rules.revert_incidents import RevertIncidents
 from data.sources.local_git import LocalGitSource
 from data.sources.local_git.merges import pull_request_of
+from data.store.facts import load_changes
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, Deploy, Incident
 from data.sync import run_sources
+from scoring.timing import timing_points
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -484,6 +486,34 @@ def test_a_revert_of_a_revert_makes_no_incident_where_the_first_revert_does(
     with Session(engine) as session:
         keys = [i.key for i in session.exec(select(Incident))]
     assert keys == [f"revert:{_plain(first)}"]
+
+
+def test_a_commit_is_timed_on_its_own_clock_until_the_organisation_names_a_zone(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A commit made at 09:20 +0200 on a Wednesday keeps its offset in the store and is
+    timed on that clock ("at Wed 09:20"), not as 07:20 UTC after hours; an organisation
+    that names its zone has it judged there."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    sha = repo.commit(
+        {"api/app.py": "a\nb\n"},
+        "Add checkout",
+        datetime(2026, 11, 4, 7, 20, tzinfo=UTC),
+        GRACE,
+        zone="+0200",
+    )
+    stored = _sync(engine, repo)[_plain(sha)]
+    assert stored.merged_utc_offset == 120
+    with Session(engine) as session:
+        (facts,) = [f for f in load_changes(session) if f.key == _plain(sha)]
+    own = timing_points(facts.merged_at, _org(repo.path).scoring_config(), facts.merged_utc_offset)
+    assert own == (0.0, "at Wed 09:20")
+    named = parse_org_config('[organisation]\ntimezone = "Etc/UTC"\n').scoring_config()
+    assert timing_points(facts.merged_at, named, facts.merged_utc_offset) == (
+        0.4,
+        "after hours (Wed 07:20 Etc/UTC)",
+    )
 
 
 # -- merges: one row per shape; what each becomes ------------------------------------------
