@@ -16,7 +16,7 @@ whole diffs (``--full-diff``), so that a commit touching one more file is anothe
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from data.sources.local_git.git_command import git_env, git_missing
@@ -77,24 +77,49 @@ def patch_ids(path: Path, shas: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def picked_from(
-    path: Path, picks: Sequence[str], paths: Iterable[str], branch: str, side: str
-) -> dict[str, str]:
+def _file_sets(path: Path, *revs: str) -> dict[str, frozenset[str]]:
+    """The files each commit ``revs`` select changed (a merge: from its first parent)."""
+    out = _git(
+        path, "log", "--format=commit %H", "--name-only", "--diff-merges=first-parent", *revs
+    )
+    sets: dict[str, set[str]] = {}
+    files: set[str] = set()
+    for line in out.decode("utf-8", "replace").splitlines():
+        if line.startswith("commit "):
+            files = sets.setdefault(line[7:].strip(), set())
+        elif line:
+            files.add(line)
+    return {sha: frozenset(f) for sha, f in sets.items()}
+
+
+def picked_from(path: Path, picks: Sequence[str], branch: str, side: str) -> dict[str, str]:
     """``{commit of picks: the branch's commit it is a pick of}``, by patch id.
 
-    ``picks`` are commits ``side`` reaches and ``branch`` does not; ``paths`` the files they
-    touch. The original is a commit of ``branch`` not in ``side`` (made since they parted)
-    touching one of those paths with the same patch; of several, the oldest.
+    ``picks`` are commits ``side`` reaches and ``branch`` does not. The original is a commit
+    of ``branch`` not in ``side`` (made since they parted) with the same patch (a merge's:
+    from its first parent); of several, the oldest. Only commits that changed the same files
+    are compared by their patches: diffs cost most.
     """
-    wanted = patch_ids(path, picks)
-    if not wanted:
+    wanted: dict[str, frozenset[str]] = {}
+    for start in range(0, len(picks), _CHUNK):
+        chunk = picks[start : start + _CHUNK]
+        wanted.update(_file_sets(path, "--no-walk=unsorted", *chunk))
+    wanted = {sha: files for sha, files in wanted.items() if files}
+    paths = sorted(set().union(*wanted.values())) if wanted else []
+    if not paths:
         return {}
-    files = sorted(set(paths))
-    if not files:
+    limit = ("--full-diff", "--", *paths) if len(paths) <= _MAX_PATHS else ()
+    shapes = set(wanted.values())
+    # Oldest first: of several commits with one patch, the first made is the original.
+    branch_sets = _file_sets(path, "--reverse", branch, f"^{side}", *limit)
+    candidates = {sha: files for sha, files in branch_sets.items() if files in shapes}
+    if not candidates:
         return {}
-    limit = ("--full-diff", "--", *files) if len(files) <= _MAX_PATHS else ()
-    stream = _git(path, "log", *_DIFF, "--reverse", branch, f"^{side}", *limit)
     first: dict[str, str] = {}
-    for sha, patch_id in _ids(path, stream):
-        first.setdefault(patch_id, sha)
-    return {sha: first[pid] for sha, pid in wanted.items() if pid in first}
+    ids = patch_ids(path, list(candidates))
+    for sha in candidates:
+        if sha in ids:
+            first.setdefault(ids[sha], sha)
+    matched = set(candidates.values())
+    same = [sha for sha, files in wanted.items() if files in matched]
+    return {sha: first[pid] for sha, pid in patch_ids(path, same).items() if pid in first}

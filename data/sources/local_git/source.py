@@ -190,8 +190,7 @@ class LocalGitSource:
         shas = [r.sha for r in records if r.sha]
         if not shas:
             return records
-        paths = {p for r in records for f in r.files for p in (f.path, f.previous_path) if p}
-        found = picked_from(self.path, shas, paths, branch, side)
+        found = picked_from(self.path, shas, branch, side)
         if not found:
             return records
         out = []
