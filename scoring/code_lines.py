@@ -11,7 +11,10 @@ no lexer knows counts its non-blank lines.
 Then lines that only moved or changed their whitespace are taken out: an added
 code line whose text, all whitespace removed, equals a deleted line's in the
 same file is not new code (each deleted line pairs with one added line), and
-likewise for deleted lines. "Remove unnecessary whitespace" adds no code.
+likewise for deleted lines. "Remove unnecessary whitespace" adds no code. In the
+languages whose indentation is syntax (``_OFF_SIDE``: Python, Haskell, F#,
+CoffeeScript, Nim, Elm, …) a line's leading whitespace is kept in that comparison:
+36 lines moved under a new ``if`` are 36 lines of changed code.
 
 A hunk is lexed on its own, from its first context line. In the languages whose
 block comments are ``/* … */``, a side whose first block mark closes a comment,
@@ -274,6 +277,41 @@ def _squash(line: str) -> str:
     return "".join(line.split())
 
 
+# Lexers of languages whose indentation is syntax (the off-side rule), by class name: a
+# line moved to another depth there changes what the program does. Pygments says nothing of
+# layout, so the list is written here.
+_OFF_SIDE = frozenset(
+    {
+        "PythonLexer",
+        "Python2Lexer",
+        "CythonLexer",
+        "MojoLexer",
+        "HaskellLexer",
+        "LiterateHaskellLexer",
+        "IdrisLexer",
+        "AgdaLexer",
+        "ElmLexer",
+        "FSharpLexer",
+        "CoffeeScriptLexer",
+        "LiveScriptLexer",
+        "NimrodLexer",
+        "GDScriptLexer",
+        "BooLexer",
+        "SassLexer",
+        "HamlLexer",
+        "SlimLexer",
+        "PugLexer",
+        "MakefileLexer",
+    }
+)
+
+
+def _squash_kept_indent(line: str) -> str:
+    """``line`` with its whitespace removed but its indentation kept."""
+    body = line.lstrip()
+    return line[: len(line) - len(body)] + "".join(body.split())
+
+
 def code_lines(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int]:
     """Lines of code added and deleted in one file, from its hunks' lines.
 
@@ -311,9 +349,12 @@ def code_lines(path: str, hunks: Iterable[Sequence[str]]) -> tuple[int, int]:
             deleted.extend(old[i] for i in old_rows if flags[i])
     if not added or not deleted:
         return len(added), len(deleted)
-    # Lines that only moved or changed whitespace pair off and are no new code.
-    gone = Counter(map(_squash, deleted))
-    came = Counter(map(_squash, added))
+    # Lines that only moved or changed whitespace pair off and are no new code; where
+    # indentation is syntax, only those that kept their indentation.
+    lexer = _lexer(name)
+    key = _squash_kept_indent if type(lexer).__name__ in _OFF_SIDE else _squash
+    gone = Counter(map(key, deleted))
+    came = Counter(map(key, added))
     new_code = sum(max(0, n - gone[text]) for text, n in came.items())
     old_code = sum(max(0, n - came[text]) for text, n in gone.items())
     return new_code, old_code

@@ -23,7 +23,8 @@ __all__ = [
 # ``scoring.work_kind``: each score keeps the change's kind of work, found when it was scored.
 # 9: the number is read against the history's typical change and bands are fixed bounds of
 # it; a deploy's number is the chance at least one of its changes needs a fix. Files are
-# classified by Linguist's rules (``scoring.linguist``).
+# classified by Linguist's rules (``scoring.linguist``); re-indented Python is code; timing
+# reads the commit's own offset; an author's subsystem count never exceeds the whole.
 SCORER_VERSION = "9"
 
 
@@ -104,8 +105,11 @@ class ScoringConfig:
     model: ChangeModel = MODEL
     bands: BandThresholds = field(default_factory=BandThresholds)
     rules: CardRules = field(default_factory=CardRules)
-    # Timing signals (Friday, after hours) are judged in this zone.
+    # Timing signals (Friday, after hours) are judged in this zone once the organisation
+    # names it (``timezone_set``); until then a change whose source knew its committer's UTC
+    # offset (a git commit's) is judged on that clock, and others in this zone.
     timezone: str = "UTC"
+    timezone_set: bool = False
     working_hours: tuple[int, int] = (9, 18)
     active_incident_grace_hours: float = 4.0
     incident_lookback_days: int = 30

@@ -142,6 +142,9 @@ class ChangeFacts:
     # False for a change not merged yet (an open PR, a branch, a diff): it is scored as
     # if it merged at ``merged_at``, and its reasons say "would merge", not "merged".
     merged: bool = True
+    # Minutes east of UTC on the committer's clock when it merged, as git records it
+    # (``None`` where the source gives UTC alone, as code hosts' APIs do).
+    merged_utc_offset: int | None = None
 
     # Derived once: signals and the history ask for them several times per change.
     _lines: int = field(init=False, repr=False, compare=False)

@@ -126,14 +126,18 @@ class _FileState:
 class _AuthorState:
     """What the history knows of one author; one lookup per change instead of one per figure."""
 
-    __slots__ = ("as_of", "changes", "recent", "subsystems")
+    __slots__ = ("as_of", "changes", "combos", "recent", "subsystems")
 
     def __init__(self) -> None:
         self.changes = 0
         # Recency-weighted changes as of the POSIX time ``as_of``.
         self.recent = 0.0
         self.as_of = 0.0
+        # Changes by each subsystem they touched (a change of two counts in both) and by
+        # the whole set they touched: a change asked about in several subsystems counts the
+        # author's changes touching any of them once each, from the sets.
         self.subsystems: dict[str, int] = {}
+        self.combos: dict[frozenset[str], int] = {}
 
 
 class History:
@@ -306,9 +310,14 @@ class History:
             # The decay e^(-elapsed/τ), elapsed clipped at zero (``max(0.0, …)`` without the call).
             elapsed = now - person.as_of
             recent = person.recent * math.exp(-(elapsed if elapsed > 0.0 else 0.0) / _RECENT_TAU_S)
-            counts = person.subsystems
-            for s in subsystems:
-                in_subsystems += counts.get(s, 0)
+            if len(subsystems) == 1:
+                in_subsystems = person.subsystems.get(next(iter(subsystems)), 0)
+            elif subsystems:
+                # Each earlier change once, however many of these subsystems it touched:
+                # a subset of the author's changes is never more than all of them.
+                for combo, n in person.combos.items():
+                    if not subsystems.isdisjoint(combo):
+                        in_subsystems += n
         if record:
             self._last_recorded = at
         if record and not bot:
@@ -320,6 +329,8 @@ class History:
             counts = person.subsystems
             for s in subsystems:
                 counts[s] = counts.get(s, 0) + 1
+            combo = frozenset(subsystems)
+            person.combos[combo] = person.combos.get(combo, 0) + 1
 
         services = change.services
         incidents = deploys = failed = with_incident = reverted = 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from scoring.config import ScoringConfig
@@ -21,11 +21,32 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _ONE_DAY = timedelta(days=1)
 
 
-def timing_points(at: datetime, config: ScoringConfig) -> tuple[float, str]:
-    """Share of timing points (0–1) and the reason, for a merge or deploy at ``at``."""
-    zone = config.timezone
-    # Every change is timed; a UTC time judged in UTC needs no conversion.
-    local = at if zone == "UTC" and at.tzinfo is UTC else at.astimezone(_zone(zone))
+@functools.lru_cache(maxsize=64)
+def _offset(minutes: int) -> tuple[timezone, str]:
+    """The fixed zone ``minutes`` east of UTC, and its name as a reason shows it."""
+    if minutes == 0:
+        return UTC, "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return timezone(timedelta(minutes=minutes)), f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def timing_points(
+    at: datetime, config: ScoringConfig, utc_offset: int | None = None
+) -> tuple[float, str]:
+    """Share of timing points (0–1) and the reason, for a merge or deploy at ``at``.
+
+    ``utc_offset`` (minutes east of UTC) is the clock of the person who made it, as git
+    records it: until the organisation names its zone (``config.timezone_set``), the time
+    is judged on that clock, not in a zone nobody chose (a server's UTC).
+    """
+    if utc_offset is not None and not config.timezone_set:
+        fixed, zone = _offset(utc_offset)
+        local = at.astimezone(fixed)
+    else:
+        zone = config.timezone
+        # Every change is timed; a UTC time judged in UTC needs no conversion.
+        local = at if zone == "UTC" and at.tzinfo is UTC else at.astimezone(_zone(zone))
     holiday = False
     if config.holidays:
         day = local.date()

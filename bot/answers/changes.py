@@ -38,6 +38,9 @@ _CANDIDATES = 10
 
 def _when(change: Change, timezone: str, *, day: bool = True) -> str:
     """``merged <local time>``, or what an open or closed pull request is instead."""
+    if change.state is ChangeState.PICKED and change.merged_at is not None:
+        merged = local_time(change.merged_at, timezone, day=day)
+        return f"a pick of {change.picked_from_key}, merged {merged}"
     if change.merged_at is None or change.state is not ChangeState.MERGED:
         if change.state is ChangeState.OPEN:
             return "a draft, not merged yet" if change.draft else "open, not merged yet"
@@ -124,6 +127,10 @@ def change_answer(
             "ask about one of them by its key",
         )
     key = found[0].key
+    picked: str | None = None
+    if found[0].state is ChangeState.PICKED and found[0].picked_from_key:
+        # A cherry-pick or backport is no change of its own: the change it is the same patch as.
+        picked, key = key, found[0].picked_from_key
     try:
         risk = change_risk(session, org, access, key)
     except NotFoundError as exc:
@@ -142,6 +149,10 @@ def change_answer(
     parts = [Paragraph(((Strong((title,)), " · ", Code(key)), line))]
     if landed_by is not None:
         parts.insert(0, Paragraph((("Commit ", Code(landed_by), " landed in ", Code(key), ":"),)))
+    if picked is not None:
+        parts.insert(
+            0, Paragraph(((Code(picked), " is a pick of ", Code(key), " (the same patch):"),))
+        )
     signals = point_lines(risk.signals)
     parts.append(Paragraph(((Strong(("Signals",)),), *(signals or [("No signal added risk.",)]))))
     gates = gate_lines(risk.gates)

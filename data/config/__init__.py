@@ -112,6 +112,8 @@ class OrgConfig(Strict):
         s = self.scoring
         cfg = ScoringConfig(
             timezone=s.timezone or self.organisation.timezone,
+            # Named in riskbrief.toml, not the default: until then each commit's own clock.
+            timezone_set=bool(s.timezone) or "timezone" in self.organisation.model_fields_set,
             working_hours=self.organisation.working_hours,
             holidays=tuple(sorted(set(s.holidays))),
             incidents_known=self.sources.incidents_known,

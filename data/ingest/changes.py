@@ -42,6 +42,9 @@ def agent_in_trailers(org: OrgConfig, co_authors: Iterable[str]) -> bool:
     return False
 
 
+# The states of a change that landed on a branch: merged, or picked from another change.
+_LANDED = frozenset({ChangeState.MERGED, ChangeState.PICKED})
+
 _CHANGE_FIELDS = (
     "repository_id",
     "number",
@@ -53,12 +56,14 @@ _CHANGE_FIELDS = (
     "merged_by_id",
     "opened_at",
     "merged_at",
+    "merged_utc_offset",
     "base_branch",
     "head_branch",
     "labels",
     "is_revert",
     "is_hotfix",
     "reverts_key",
+    "picked_from_key",
     "co_authors",
     "co_authored_by_agent",
     "ci_status",
@@ -199,11 +204,11 @@ class ChangeWriter:
         written: list[_Written] = []
         for record in batch:
             row = existing.get(record.key)
-            if record.state != ChangeState.MERGED and (
+            if record.state not in _LANDED and (
                 # A pull request closed unmerged is only worth a row that listed it open,
                 # and a merged change is final: a late report of it open changes nothing.
                 (row is None and record.state == ChangeState.CLOSED)
-                or (row is not None and row.state is ChangeState.MERGED)
+                or (row is not None and row.state in _LANDED)
             ):
                 continue
             try:
@@ -227,7 +232,16 @@ class ChangeWriter:
         if r.merged_at.tzinfo is None:
             raise ValueError("merged_at has no time zone")
         state = ChangeState(r.state)
-        merged_at = r.merged_at if state is ChangeState.MERGED else None
+        picked_from = r.picked_from_key if state is ChangeState.PICKED else None
+        # A code host knows nothing of patch ids: what the git history found stands.
+        if (
+            r.reviews_known
+            and state is ChangeState.MERGED
+            and row is not None
+            and row.state is ChangeState.PICKED
+        ):
+            state, picked_from = ChangeState.PICKED, row.picked_from_key
+        merged_at = r.merged_at if state in _LANDED else None
         repo = self.lookups.repository(r.repository)
         assert repo.id is not None
         author = self.lookups.person(r.author, is_bot=r.author_is_bot)
@@ -250,6 +264,12 @@ class ChangeWriter:
             "merged_by_id": merger.id if merger else None,
             "opened_at": r.opened_at,
             "merged_at": merged_at,
+            # A code host gives UTC alone: the offset a git history read is kept.
+            "merged_utc_offset": None
+            if merged_at is None
+            else r.merged_utc_offset
+            if r.merged_utc_offset is not None or row is None
+            else row.merged_utc_offset,
             "state": state,
             "updated_at": r.updated_at,
             "head_sha": r.head_sha.lower() if r.head_sha else None,
@@ -259,6 +279,7 @@ class ChangeWriter:
             "is_revert": r.is_revert or bool(reverts_key),
             "is_hotfix": r.is_hotfix,
             "reverts_key": reverts_key,
+            "picked_from_key": picked_from,
             "co_authors": list(r.co_authors),
             "co_authored_by_agent": r.made_by_agent
             or agent_in_trailers(self.lookups.org, r.co_authors),
@@ -272,6 +293,8 @@ class ChangeWriter:
             # A git history sees less than a code host (reviews, labels, links, opening
             # time): it fills in what the row lacks and blanks nothing a code host stored.
             for name, value in list(values.items()):
+                if name == "picked_from_key":
+                    continue  # only a git history knows what a commit is a pick of
                 if value is None or value == [] or name in ("reviews_known", "draft"):
                     values[name] = getattr(row, name)
         return values

@@ -4,7 +4,8 @@
   previous successful deploy of the same service and environment, up to its
   own finish. A deploy whose source named the commits it shipped (a release
   tag: ``git rev-list previous..tag``) ships exactly the changes touching its
-  service that those commits landed, whenever they merged.
+  service that those commits landed, whenever they merged; a commit stored as a pick of
+  another change (a backport: ``ChangeState.PICKED``) ships that change.
 - An incident is linked to the latest successful production deploy of its
   service that finished before it opened, within a window (default 24 hours).
 
@@ -30,6 +31,7 @@ from data.store.tables import (
     IS_MERGED,
     Change,
     ChangeFile,
+    ChangeState,
     Deploy,
     DeployChange,
     DeployCommit,
@@ -92,6 +94,29 @@ def _changes_by_service(session: Session) -> _ServiceChanges:
                 by_sha[service_id][sha] = change_id
     for times in merged.values():
         times.sort()
+    # A release that ships a pick (a backport) ships the change it is the same patch as.
+    originals = {
+        key: change_id
+        for key, change_id in session.exec(
+            select(Change.key, Change.id).where(
+                IS_MERGED,
+                col(Change.key).in_(
+                    select(Change.picked_from_key).where(col(Change.state) == ChangeState.PICKED)
+                ),
+            )
+        )
+        if change_id is not None
+    }
+    if originals:
+        picks = session.exec(
+            select(ChangeFile.service_id, Change.sha, Change.picked_from_key)
+            .join(Change, col(Change.id) == col(ChangeFile.change_id))
+            .where(col(ChangeFile.service_id).is_not(None), col(Change.state) == ChangeState.PICKED)
+            .distinct()
+        )
+        for service_id, sha, original in picks:
+            if service_id is not None and sha and original in originals:
+                by_sha[service_id].setdefault(sha, originals[original])
     return _ServiceChanges(merged, by_sha)
 
 

@@ -12,6 +12,11 @@ reached users: it makes no incident, and one an earlier sync made is removed; so
 a change merged in the same moment as its revert while no deploy of it is known (a merge
 brought both in at once).
 
+Nor does a revert that names no failure (``scoring.planned_reverts``): a revert of a revert
+lands the work again, and a revert whose title or body says it is temporary or planned
+("temporarily", "to make a checkpoint release", "will re-land") took the work out on
+purpose. An incident an earlier sync made for one is removed.
+
 It reads the store that the other sources filled, so it runs after them, and
 links deploys to their changes first (``data.rules.linking``), so that a deploy or
 change read in this very sync counts.
@@ -40,6 +45,7 @@ from data.store.tables import (
 )
 from data.sync import SourceSummary, SyncRun
 from scoring.culprits import REVERT_INCIDENT
+from scoring.planned_reverts import names_a_failure
 
 __all__ = ["RevertIncidents", "summary_line"]
 
@@ -113,6 +119,10 @@ class RevertIncidents:
             target = targets.get(revert.reverts_key or "")
             if target is None or target.id is None or not lines[target.id]:
                 continue
+            if not names_a_failure(revert.title, revert.body, target.is_revert):
+                # A re-landing or a planned revert: nothing failed.
+                never_live.append(f"{REVERT_INCIDENT}{revert.key}")
+                continue
             # The service that carried most of the reverted change's lines.
             service = min(lines[target.id].items(), key=lambda kv: (-kv[1], kv[0]))[0]
             reverted_at = merged_time(revert.merged_at, revert.key)
@@ -146,7 +156,8 @@ class RevertIncidents:
 
     @staticmethod
     def _remove(run: SyncRun, keys: list[str]) -> None:
-        """Delete the incidents an earlier sync made for reverts that never reached users."""
+        """Delete the incidents an earlier sync made for reverts that never reached users or
+        named no failure."""
         if not keys:
             return
         with Session(run.engine) as session:

@@ -140,6 +140,12 @@ class SourceChange:
     head_sha: str | None = None
     # Marked draft by its author when last read (GitHub's isDraft, GitLab's draft).
     draft: bool = False
+    # Minutes east of UTC on the committer's clock when it merged, where the source knows
+    # it (a git history's ``%cz``); code hosts' APIs give UTC alone.
+    merged_utc_offset: int | None = None
+    # With state "picked": the key of the change this one is a cherry-pick or backport of
+    # (the same patch, ``git patch-id``), counted as that change.
+    picked_from_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

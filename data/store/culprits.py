@@ -33,6 +33,7 @@ from data.store.tables import (
 )
 from scoring.culprits import FIX_HORIZON, WINDOW, CulpritTrace, IncidentAt, LaterFix, Shipped
 from scoring.fixes import is_fix_change
+from scoring.planned_reverts import names_a_failure
 
 __all__ = ["CulpritFacts", "confirmed_culprits", "culprit_facts", "culprit_traces", "find_incident"]
 
@@ -207,7 +208,28 @@ def _later_fixes(
                 continue
             if change.is_revert or change.is_hotfix or is_fix_change(change.title, change.labels):
                 found[change.id] = change
-    return found
+    return _failures_named(session, found)
+
+
+def _failures_named(session: Session, found: dict[int, Change]) -> dict[int, Change]:
+    """``found`` without the reverts that name no failure: a re-landing (a revert of a
+    revert) and a planned or temporary revert say nothing of what they undid."""
+    targets = sorted({c.reverts_key for c in found.values() if c.reverts_key})
+    reverts: set[str] = set()
+    for start in range(0, len(targets), _CHUNK):
+        reverts.update(
+            session.exec(
+                select(Change.key).where(
+                    among(session, col(Change.key), targets[start : start + _CHUNK]),
+                    col(Change.is_revert),
+                )
+            )
+        )
+    return {
+        change_id: c
+        for change_id, c in found.items()
+        if not c.is_revert or names_a_failure(c.title, c.body, c.reverts_key in reverts)
+    }
 
 
 def _fixes_of(

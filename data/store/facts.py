@@ -199,6 +199,7 @@ def facts_of(
                 patch_coverable=c.patch_coverable,
                 reviews_known=c.reviews_known,
                 merged=c.state is ChangeState.MERGED,
+                merged_utc_offset=c.merged_utc_offset,
             )
         )
     return out

@@ -80,11 +80,14 @@ def _ts(*, index: bool = False, nullable: bool = False) -> Any:
 
 class ChangeState(StrEnum):
     """Where a change stands: merged (what every briefing and history reads), or a pull
-    request still open, or closed without merging (kept only so it is no longer listed)."""
+    request still open, or closed without merging (kept only so it is no longer listed), or
+    picked: a cherry-pick or backport of a change stored already (``picked_from_key``, the
+    same patch by ``git patch-id``), kept with its link but counted as that change."""
 
     MERGED = "merged"
     OPEN = "open"
     CLOSED = "closed"
+    PICKED = "picked"
 
 
 class DeliveryStatus(StrEnum):
@@ -197,7 +200,9 @@ class Change(SQLModel, table=True):
     """
 
     __table_args__ = (
-        sa.CheckConstraint("state IN ('merged', 'open', 'closed')", name="ck_change_state"),
+        sa.CheckConstraint(
+            "state IN ('merged', 'open', 'closed', 'picked')", name="ck_change_state"
+        ),
         # Every window reads merged changes by merge time: with the state index alone,
         # SQLite (which has no statistics unless ANALYZE ran) takes state = 'merged' for
         # the narrower condition and reads every merged change.
@@ -242,10 +247,16 @@ class Change(SQLModel, table=True):
     base_branch: str | None = None
     head_branch: str | None = None
     labels: list[str] = _json(list, nullable=False)
+    # Minutes east of UTC on the committer's clock when it merged (a git history's), or
+    # None where the source gave UTC alone: timing reads it until the organisation names
+    # its zone.
+    merged_utc_offset: int | None = None
     is_revert: bool = False
     is_hotfix: bool = False
     # Indexed: a change's page asks which changes revert it.
     reverts_key: str | None = None
+    # The change a picked one (``ChangeState.PICKED``) is the same patch as.
+    picked_from_key: str | None = None
     co_authors: list[str] = _json(list, nullable=False)
     co_authored_by_agent: bool = False
     ci_status: str | None = None

@@ -268,7 +268,7 @@ def timing(
     cfg: ScoringConfig,
 ) -> Signal:
     """Friday, after-hours and pre-holiday merges meet thin cover if they break."""
-    reading = _timing(timing_points(change.merged_at, cfg), change.merged)
+    reading = _timing(timing_points(change.merged_at, cfg, change.merged_utc_offset), change.merged)
     return made_signal("timing", reading, cfg.weights, cfg.weights.timing)
 
 

@@ -280,6 +280,33 @@ def test_error_budgets_upsert_by_key_and_skip_what_cannot_be_placed(
         )
 
 
+def test_a_pick_stays_a_pick_with_its_link_and_merge_time_whoever_reads_it_again(
+    engine: Engine, org: OrgConfig
+) -> None:
+    """A git history's pick keeps its merge time and link; a code host's record of it (which
+    knows no patch ids) leaves it a pick, and a git history that finds no original makes it a
+    merged change again, without the link."""
+    pick = _pr(9, state="picked", picked_from_key="acme/shop#1", reviews_known=False)
+    with Session(engine) as session:
+        Ingest(session, org).changes([_pr(1), pick])
+        session.commit()
+    with Session(engine) as session:
+        row = session.exec(select(Change).where(col(Change.key) == "acme/shop#9")).one()
+        assert (row.state, row.picked_from_key, row.merged_at) == (
+            "picked",
+            "acme/shop#1",
+            pick.merged_at,
+        )
+        Ingest(session, org).changes([_pr(9)])
+        session.commit()
+        session.refresh(row)
+        assert (row.state, row.picked_from_key) == ("picked", "acme/shop#1")
+        Ingest(session, org).changes([_pr(9, reviews_known=False)])
+        session.commit()
+        session.refresh(row)
+        assert (row.state, row.picked_from_key) == ("merged", None)
+
+
 def test_a_git_history_record_keeps_the_reviews_a_code_host_stored(
     engine: Engine, org: OrgConfig
 ) -> None:

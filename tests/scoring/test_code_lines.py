@@ -48,15 +48,32 @@ def test_deleted_comments_are_no_code_either() -> None:
 
 
 def test_whitespace_only_changes_add_no_code() -> None:
-    """Re-indented lines and trailing spaces removed pair off with their old lines."""
+    """Re-indented lines and trailing spaces removed pair off with their old lines where
+    indentation is no syntax."""
     hunk = [
-        "-if x:  ",
-        "-  y = 1",
-        "+if x:",
-        "+    y = 1",
-        "+z = 3",
+        "-if (x) {  ",
+        "-  y = 1;",
+        "+if (x) {",
+        "+    y = 1;",
+        "+z = 3;",
     ]
-    assert code_lines("a.py", [hunk]) == (1, 0)
+    assert code_lines("a.js", [hunk]) == (1, 0)
+
+
+@pytest.mark.parametrize("name", ["a.py", "Main.hs", "app.coffee", "lib.nim", "Main.elm", "A.fsx"])
+def test_re_indented_lines_are_code_where_indentation_is_syntax(name: str) -> None:
+    """Lines moved under a new ``if`` change the program where indentation is syntax; a
+    trailing space removed or a line moved at its own depth still pairs off."""
+    hunk = [
+        "-x = 1  ",
+        "-y = 2",
+        "-z = 3",
+        "+x = 1",
+        "+if ready",
+        "+    y = 2",
+        "+    z = 3",
+    ]
+    assert code_lines(name, [hunk]) == (3, 2)
 
 
 def test_preprocessor_lines_are_code() -> None:

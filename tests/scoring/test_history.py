@@ -52,6 +52,41 @@ def test_file_and_author_figures_as_of_the_change() -> None:
     assert ctx.author_recent_changes == pytest.approx(math.exp(-3 / 365))
 
 
+def test_an_authors_changes_in_the_subsystems_count_each_change_once() -> None:
+    """Earlier changes touching two of the asked subsystems count once: the subset never
+    exceeds the author's changes, and one outside them does not count."""
+    history = History()
+    history.record(_change(1, 0, "ann", ("api/a.py", "web/b.py")))
+    history.record(_change(2, 1, "ann", ("api/a.py", "web/b.py", "docs/c.md")))
+    history.record(_change(3, 2, "ann", ("web/b.py",)))
+    history.record(_change(4, 3, "ann", ("ops/d.tf",)))
+    ctx = history.context(_change(5, 4, "ann", ("api/a.py", "web/b.py")))
+    assert (ctx.author_prior_changes, ctx.author_subsystem_changes) == (4, 3)
+    assert history.context(_change(6, 4, "ann", ("web/x.py",))).author_subsystem_changes == 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sets(st.sampled_from(["api/a", "web/b", "ops/c", "d"]), min_size=1),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_an_authors_subsystem_changes_never_exceed_all_of_them(
+    touched: list[set[str]],
+) -> None:
+    """Whatever each change touched, the author's changes in the subsystems are at most all of
+    them, and exactly the earlier changes sharing a subsystem with the asked one."""
+    history = History()
+    changes = [_change(i, i, "ann", tuple(sorted(paths))) for i, paths in enumerate(touched)]
+    for i, change in enumerate(changes):
+        ctx = history.advance(change)
+        mine = {p.split("/")[0] for p in touched[i]}
+        sharing = sum(1 for paths in touched[:i] if mine & {p.split("/")[0] for p in paths})
+        assert ctx.author_subsystem_changes == sharing <= ctx.author_prior_changes
+
+
 def test_a_renamed_file_keeps_its_past_under_its_new_path() -> None:
     """A move carries the file's changes, authors, fixes and lines to its new path; the old
     path has no past left, and asking the context moves nothing."""

@@ -509,6 +509,21 @@ def test_timing_is_judged_in_the_configured_zone() -> None:
     assert "Tue 20:00 Asia/Tokyo" in signal.explanation
 
 
+def test_timing_reads_the_commits_own_clock_until_the_organisation_names_a_zone() -> None:
+    """07:20 UTC committed at +0200 is 09:20 on the committer's clock: in working hours, named
+    by its offset; once the organisation names its zone, that zone judges it."""
+    wednesday = datetime(2026, 11, 18, 7, 20, tzinfo=UTC)
+    change = _change(merged_at=wednesday, merged_utc_offset=120)
+    own = _measure("timing", change, _ctx(), CONFIG)
+    assert (own.share, own.explanation) == (0.0, "merged at Wed 09:20")
+    behind = _measure("timing", replace(change, merged_utc_offset=-300), _ctx(), CONFIG)
+    assert (behind.share, behind.explanation) == (0.4, "merged after hours (Wed 02:20 UTC-05:00)")
+    named = replace(CONFIG, timezone="UTC", timezone_set=True)
+    assert _measure("timing", change, _ctx(), named).explanation == (
+        "merged after hours (Wed 07:20 UTC)"
+    )
+
+
 @pytest.mark.parametrize(
     ("path", "kinds"),
     [

@@ -156,6 +156,7 @@ def commit_record(
         author=author,
         merged_by=merged_by,
         merged_at=c.merged_at,
+        merged_utc_offset=c.merged_utc_offset,
         title=title,
         number=number,
         sha=commit.sha,

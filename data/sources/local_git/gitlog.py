@@ -63,11 +63,14 @@ __all__ = [
     "reverted_request",
     "reverted_sha",
     "run_git",
+    "utc_offset",
 ]
 
 # Fields of one commit, NUL-separated; the record starts with RS so that it can be
 # told apart from a numstat field, which always starts with a digit or "-".
-_FORMAT = "%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%b"
+# The committer's time comes with their clock's local time, whose last word is its offset
+# from UTC (``%ci``: "2026-11-04 09:20:00 +0200").
+_FORMAT = "%x1e%H%x00%P%x00%an%x00%ae%x00%at%x00%ct %ci%x00%s%x00%b"
 _FIELDS = 8
 _HOTFIX = re.compile(r"\bhot-?fix(es)?\b", re.IGNORECASE)
 
@@ -88,10 +91,20 @@ class _Pending:
     old_paths: list[str]
 
 
+def utc_offset(zone: str) -> int | None:
+    """Minutes east of UTC of git's ``+hhmm``/``-hhmm`` offset; ``None`` when it is no offset."""
+    if len(zone) != 5 or zone[0] not in "+-" or not zone[1:].isdigit():
+        return None
+    minutes = int(zone[1:3]) * 60 + int(zone[3:])
+    return -minutes if zone[0] == "-" else minutes
+
+
 def _commit(
     pending: _Pending, repository: str, bugs: BugIssues, is_cut: Callable[[str], bool]
 ) -> MinedCommit:
-    sha, parents, name, email, _authored, committed, subject, body = pending.header
+    sha, parents, name, email, _authored, committed_at, subject, body = pending.header
+    committed, _, local = committed_at.partition(" ")
+    zone = local.rpartition(" ")[2]
     reverts = reverted_sha(subject, body)
     kind, _ = identity_kind(name, email)
     change = ChangeFacts(
@@ -101,6 +114,7 @@ def _commit(
         author=email.strip().lower() or name.strip(),
         # Committer time is when the change landed on the branch, the analogue of a merge.
         merged_at=datetime.fromtimestamp(int(committed), tz=UTC),
+        merged_utc_offset=utc_offset(zone),
         files=tuple(pending.files),
         is_revert=subject.startswith('Revert "')
         or reverts is not None

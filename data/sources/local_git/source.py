@@ -35,6 +35,7 @@ from data.sources.local_git.gitlog import (
 )
 from data.sources.local_git.manifests import with_dependency_edits
 from data.sources.local_git.merges import landed_commits
+from data.sources.local_git.picks import picked_from
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
 from data.sources.values import SourceChange, SourcePerson
@@ -125,7 +126,11 @@ class LocalGitSource:
         record = replace(record, files=with_dependency_edits(self.path, landed.sha, files))
         if landed is not chain:
             # It reached the branch when the merge did, whenever it was written.
-            record = replace(record, merged_at=chain.change.merged_at)
+            record = replace(
+                record,
+                merged_at=chain.change.merged_at,
+                merged_utc_offset=chain.change.merged_utc_offset,
+            )
         notes = revert_notes(landed.change.title, landed.body)
         if branch is not None:
             notes += branch.reverts
@@ -157,6 +162,7 @@ class LocalGitSource:
         batch: list[SourceChange] = []
         for tip in off_branch_tips(self.path, rev, self.deploy_tags, seen):
             owners: CloneCodeowners | None = None
+            records: list[SourceChange] = []
             for commit in mine_chain(self.path, self.repository, tip, hidden):
                 if owners is None:
                     owners = CloneCodeowners(self.path, commit.parent)
@@ -165,7 +171,10 @@ class LocalGitSource:
                     if landed.cut:
                         continue
                     record = self._record(landed, commit, owners, reverts, generated, lengths)
-                    batch.append(_own_key(_off_branch_key(record, landed), claimed))
+                    records.append(_off_branch_key(record, landed))
+            # A backport of the branch's fix (or a release commit made on both) is that fix.
+            records = self._picks(records, rev, tip, reverts)
+            batch.extend(_own_key(record, claimed) for record in records)
             hidden.append(tip)
             if len(batch) >= self.batch:
                 run.checkpoint("git-tags", self.repository, changes=batch)
@@ -174,6 +183,32 @@ class LocalGitSource:
         if batch:
             run.checkpoint("git-tags", self.repository, changes=batch)
             run.progress.advance(self.name, len(batch), "commits")
+
+    def _picks(
+        self, records: list[SourceChange], branch: str, side: str, reverts: RevertTargets
+    ) -> list[SourceChange]:
+        """``records`` (commits ``side`` reaches and ``branch`` does not), each that is the same
+        patch as a change of ``branch`` (``picks.picked_from``) stored as a pick of it."""
+        shas = [r.sha for r in records if r.sha]
+        if not shas:
+            return records
+        found = picked_from(self.path, shas, branch, side)
+        if not found:
+            return records
+        out = []
+        for record in records:
+            original = found.get(record.sha or "")
+            key = reverts.key_of(original, branch) if original else None
+            if key is not None and record.sha is not None:
+                if key == record.key:
+                    # Titled as the original ("Fix (#7)"): keyed by its sha, never as it.
+                    record = replace(
+                        record, key=str(ChangeKey.commit(record.repository, record.sha))
+                    )
+                log.info("git_pick", repository=self.repository, change=record.key, of=key)
+                record = replace(record, state="picked", picked_from_key=key)
+            out.append(record)
+        return out
 
     def _cut(self, run: SyncRun) -> tuple[frozenset[str], frozenset[str]]:
         """The clone's commits whose parents are cut off (none unless it is shallow), and
@@ -267,15 +302,21 @@ class LocalGitSource:
         passed = 0
         for commit in mine_commits(self.path, rev, after=after, first_parent=True, shallow=True):
             owners.follow(commit)
+            records: list[SourceChange] = []
             for landed in landed_commits(self.path, self.repository, commit, (), carriers):
                 if landed.cut:
                     # No one made its whole tree then: no change to store or score.
                     passed += 1
                     continue
                 record = self._record(landed, commit, owners, reverts, generated, lengths)
-                batch.append(_own_key(record, claimed))
+                records.append(record)
                 if landed.author_name.strip() and record.author:
                     people[record.author] = SourcePerson(record.author, landed.author_name.strip())
+            if len(commit.parents) > 1 and any(r.sha != commit.sha for r in records):
+                # A merge opened into its commits (a maintenance branch merged forward) brings
+                # its backports of the branch's own fixes: each is that fix, not a second one.
+                records = self._picks(records, commit.parents[0], commit.parents[1], reverts)
+            batch.extend(_own_key(record, claimed) for record in records)
             last = commit.sha
             if len(batch) >= self.batch:
                 run.checkpoint(

@@ -50,8 +50,10 @@ class GitRepo:
         message: str,
         when: datetime,
         author: str = "Ada Lovelace <ada@example.com>",
+        zone: str = "+0000",
     ) -> str:
-        """Write (str/bytes) or delete (None) files, commit them all at ``when``, return the sha."""
+        """Write (str/bytes) or delete (None) files, commit them all at ``when`` on a clock
+        ``zone`` (git's ``+hhmm``) off UTC, return the sha."""
         written: list[str] = []
         removed: list[str] = []
         for name, content in files.items():
@@ -71,7 +73,7 @@ class GitRepo:
         if written:
             self.git("add", "--", *written)
         name, _, email = author.partition(" <")
-        stamp = f"{int(when.astimezone(UTC).timestamp())} +0000"
+        stamp = f"{int(when.astimezone(UTC).timestamp())} {zone}"
         env = git_env() | {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
         self.git(
             "-c",

@@ -15,9 +15,11 @@ from data.rules.linking import link_all
 from data.rules.revert_incidents import RevertIncidents
 from data.sources.local_git import LocalGitSource
 from data.sources.local_git.merges import pull_request_of
+from data.store.facts import load_changes
 from data.store.org import sync_org
-from data.store.tables import Change, ChangeFile, Deploy, Incident
+from data.store.tables import Change, ChangeFile, Deploy, DeployChange, Incident
 from data.sync import run_sources
+from scoring.timing import timing_points
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -432,6 +434,144 @@ def test_a_reverted_deployed_pr_is_a_failed_change(engine: Engine, tmp_path: Pat
     assert incident.key == f"revert:{REPO}#9"
     assert incident.opened_at == t(2) + timedelta(seconds=1)
     assert incident.deploy_id == deploy.id
+
+
+@pytest.mark.parametrize(
+    "why",
+    [
+        "Temporarily, to make a checkpoint release; it will re-land after it.",
+        "We reland it later, once 2.0 is out.",
+    ],
+    ids=["checkpoint", "reland-later"],
+)
+def test_a_planned_revert_and_its_re_landing_make_no_incident(
+    engine: Engine, tmp_path: Path, why: str
+) -> None:
+    """A feature reverted on purpose (its message says why) and re-landed by a revert of the
+    revert makes no incident: both reverts stay linked, neither names a failure."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    feature = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    repo.tag("v1", t(2))
+    planned = repo.commit(
+        {"api/app.py": "a\n"},
+        f'Revert "Add checkout"\n\nThis reverts commit {feature}.\n\n{why}',
+        t(3),
+        GRACE,
+    )
+    repo.tag("v2", t(4))
+    relanding = repo.revert(planned, t(5), GRACE)
+    repo.tag("v3", t(6))
+    changes = _sync(engine, repo, reverts=True)
+    assert changes[_plain(planned)].reverts_key == _plain(feature)
+    assert changes[_plain(relanding)].reverts_key == _plain(planned)
+    with Session(engine) as session:
+        assert session.exec(select(Incident)).all() == []
+
+
+def test_a_revert_of_a_revert_makes_no_incident_where_the_first_revert_does(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A revert that names no plan is a failure of what it undid; its own revert is a
+    re-landing and makes none (nor an incident naming the first revert its culprit)."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    feature = repo.commit({"api/app.py": "a\nb\n"}, "Add checkout", t(1), GRACE)
+    repo.tag("v1", t(2))
+    first = repo.revert(feature, t(3), GRACE)
+    repo.tag("v2", t(4))
+    repo.revert(first, t(5), GRACE)
+    repo.tag("v3", t(6))
+    _sync(engine, repo, reverts=True)
+    with Session(engine) as session:
+        keys = [i.key for i in session.exec(select(Incident))]
+    assert keys == [f"revert:{_plain(first)}"]
+
+
+def test_a_commit_is_timed_on_its_own_clock_until_the_organisation_names_a_zone(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A commit made at 09:20 +0200 on a Wednesday keeps its offset in the store and is
+    timed on that clock ("at Wed 09:20"), not as 07:20 UTC after hours; an organisation
+    that names its zone has it judged there."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    sha = repo.commit(
+        {"api/app.py": "a\nb\n"},
+        "Add checkout",
+        datetime(2026, 11, 4, 7, 20, tzinfo=UTC),
+        GRACE,
+        zone="+0200",
+    )
+    stored = _sync(engine, repo)[_plain(sha)]
+    assert stored.merged_utc_offset == 120
+    with Session(engine) as session:
+        (facts,) = [f for f in load_changes(session) if f.key == _plain(sha)]
+    own = timing_points(facts.merged_at, _org(repo.path).scoring_config(), facts.merged_utc_offset)
+    assert own == (0.0, "at Wed 09:20")
+    named = parse_org_config('[organisation]\ntimezone = "Etc/UTC"\n').scoring_config()
+    assert timing_points(facts.merged_at, named, facts.merged_utc_offset) == (
+        0.4,
+        "after hours (Wed 07:20 Etc/UTC)",
+    )
+
+
+def _maintained(repo: GitRepo, forward: bool) -> dict[str, str]:
+    """A fix (#7) and a release commit on main, both made again on the maintenance branch
+    ``1.x`` (a backport and a release commit made on both branches) beside its own fix,
+    tagged ``v1.0.1``; with ``forward``, ``1.x`` merged forward into main, tagged ``v1.1.0``."""
+    repo.tag("v1.0.0", t(0.5))
+    repo.git("branch", "1.x")
+    fix: dict[str, str | bytes | None] = {"api/app.py": "a\nfixed\n"}
+    release: dict[str, str | bytes | None] = {"CHANGES.md": "1.0.1: fixed\n"}
+    shas = {"fix": repo.commit(fix, "Fix totals (#7)", t(1), GRACE)}
+    shas["release"] = repo.commit(release, "Release 1.0.1", t(2), ADA)
+    repo.commit({"web/index.js": "x\ny\n"}, "Add page (#8)", t(3), GRACE)
+    repo.git("checkout", "-q", "1.x")
+    shas["backport"] = repo.commit(fix, "[1.x] Fix totals (#7)", t(4), ADA)
+    shas["own"] = repo.commit({"api/old.py": "1\n"}, "Fix the 1.x importer", t(5), ADA)
+    shas["release-1.x"] = repo.commit(release, "Release 1.0.1", t(6), ADA)
+    repo.tag("v1.0.1", t(6.5))
+    repo.git("checkout", "-q", "main")
+    if forward:
+        repo.merge("1.x", "Merge branch '1.x'", t(7))
+        repo.tag("v1.1.0", t(8))
+    return shas
+
+
+@pytest.mark.parametrize("forward", [False, True], ids=["off-branch", "merged-forward"])
+def test_a_backport_and_a_release_commit_made_on_both_branches_count_once(
+    engine: Engine, tmp_path: Path, forward: bool
+) -> None:
+    """A maintenance branch's pick of main's fix and its copy of main's release commit (the
+    same patches, ``git patch-id``) are stored as picks linked to the originals: the merged
+    changes hold each patch once, and the maintenance release ships the originals."""
+    repo = GitRepo(tmp_path / "shop")
+    _start(repo)
+    shas = _maintained(repo, forward)
+    changes = _sync(engine, repo)
+    backport, copy = changes[_plain(shas["backport"])], changes[_plain(shas["release-1.x"])]
+    assert (backport.state, backport.picked_from_key) == ("picked", f"{REPO}#7")
+    assert (copy.state, copy.picked_from_key) == ("picked", _plain(shas["release"]))
+    assert changes[_plain(shas["own"])].state == "merged"
+    merged = sorted(c.title for c in changes.values() if c.state == "merged")
+    assert merged == [
+        "Add page",
+        "Fix the 1.x importer",
+        "Fix totals",
+        "Initial",
+        "Release 1.0.1",
+    ]
+    with Session(engine) as session:
+        link_all(session)
+        deploy = session.exec(
+            select(Deploy).where(col(Deploy.key) == "git-tag:acme/shop:v1.0.1:api")
+        ).one()
+        ids = session.exec(
+            select(DeployChange.change_id).where(col(DeployChange.deploy_id) == deploy.id)
+        ).all()
+    shipped = {c.key for c in changes.values() if c.id in set(ids)}
+    assert shipped == {f"{REPO}#7", _plain(shas["own"])}
 
 
 # -- merges: one row per shape; what each becomes ------------------------------------------

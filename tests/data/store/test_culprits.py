@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from data.store.confirmations import record_confirmation
@@ -12,6 +13,7 @@ from data.store.culprits import confirmed_culprits, culprit_facts, culprit_trace
 from data.store.engine import session_scope
 from data.store.window import load_window
 from scoring.culprits import rank_culprits
+from tests.data.rows import at, base, change, incident
 from tests.samples import LoadedSample
 
 # The sample's planted incident, after the Friday checkout deploy.
@@ -68,3 +70,26 @@ def test_only_the_weeks_briefed_carry_their_incidents_traces(scored: LoadedSampl
     assert trace.incident.key == PLANTED
     assert all(i.culprits is None for i in traced.incidents if i.opened_at < opened)
     assert all(i.culprits is None for i in plain.incidents)
+
+
+def test_a_re_landing_and_a_planned_revert_are_no_later_fixes(engine: Engine) -> None:
+    """A revert of a revert candidate, and a revert whose body says it is temporary, are
+    neither revert nor fix evidence; a plain revert is."""
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        undone = change(s, repo, svc, human, 1, at(1))
+        undone.is_revert, undone.title = True, 'Revert "Add checkout"'
+        planned = change(s, repo, svc, human, 2, at(1.5))
+        plain = change(s, repo, svc, human, 3, at(1.6))
+        opened = incident(s, svc, "INC-1", at(2), None)
+        for number, target, body in (
+            (4, undone, "This lands the checkout again."),
+            (5, planned, "Temporarily, for the 2.0 release; it will re-land after it."),
+            (6, plain, "It broke the checkout."),
+        ):
+            revert = change(s, repo, svc, human, number, at(3))
+            revert.title, revert.body = f'Revert "{target.title}"', body
+            revert.is_revert, revert.reverts_key = True, target.key
+        s.flush()
+        facts = culprit_facts(s, opened, "v1")
+    assert [(f.key, f.reverts) for f in facts.fixes] == [("acme/shop#6", "acme/shop#3")]

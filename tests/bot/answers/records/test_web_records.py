@@ -29,7 +29,15 @@ from bot.answers.text import answer_text
 from data.scope import Scope
 from data.store.engine import session_scope
 from data.store.scores import load_scores
-from data.store.tables import IS_MERGED, Change, ChangeFile, Deploy, DeployChange, Service
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    ChangeFile,
+    ChangeState,
+    Deploy,
+    DeployChange,
+    Service,
+)
 from evaluation.change_outcomes import change_outcomes
 from scoring.breakdown import breakdown, fold
 from scoring.errors import NotFoundError
@@ -239,3 +247,30 @@ def test_risk_pr_tells_the_changes_record(scored: LoadedSample) -> None:
     assert f"Risk *{risk.score}*" in text
     for c in risk.signals[:2]:
         assert f"{c.points:+d} {c.explanation}" in text
+
+
+def test_risk_pr_of_a_pick_tells_the_change_it_is_the_same_patch_as(
+    scored: LoadedSample,
+) -> None:
+    """A backport stored as a pick answers with the original's record, saying it is a pick."""
+    whole = Access.organisation(scored.org)
+    with session_scope(scored.engine) as session:
+        key = week_rows(session, scored.org, whole, None, _last_week(scored)).changes[0].key
+        original = session.exec(select(Change).where(col(Change.key) == key)).one()
+        session.add(
+            Change(
+                key="acme/backport@0123456789ab",
+                repository_id=original.repository_id,
+                sha="0123456789ab" * 3 + "0123",
+                title=original.title,
+                author_id=original.author_id,
+                merged_at=original.merged_at,
+                state=ChangeState.PICKED,
+                picked_from_key=key,
+            )
+        )
+        session.flush()
+        risk = change_risk(session, scored.org, whole, key)
+        text = answer_text(change_answer(session, scored.org, "acme/backport@0123456789ab"))
+    assert f"`acme/backport@0123456789ab` is a pick of `{key}`" in text
+    assert f"Risk *{risk.score}*" in text

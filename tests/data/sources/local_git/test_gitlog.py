@@ -259,6 +259,25 @@ def test_lines_of_code_leave_comments_docs_and_whitespace_out(tmp_path: Path) ->
     assert files["tests/test_app.py"].code_added is None
 
 
+def test_python_lines_moved_under_a_new_if_are_code(tmp_path: Path) -> None:
+    """Re-indented Python is changed code, not whitespace: each moved line counts added
+    and deleted, beside the new ``if``; in JavaScript the same move counts only the ``if``."""
+    repo = GitRepo(tmp_path / "r")
+    body = ["charge(cart)", "notify(cart)", "log(cart)"]
+    repo.commit({"app.py": "\n".join(body) + "\n", "app.js": ";\n".join(body) + ";\n"}, "Add", T0)
+    repo.commit(
+        {
+            "app.py": "if cart:\n" + "".join(f"    {line}\n" for line in body),
+            "app.js": "if (cart) {\n" + "".join(f"    {line};\n" for line in body) + "}\n",
+        },
+        "Charge only a cart",
+        T0 + timedelta(hours=1),
+    )
+    _, second = _mine(repo)
+    files = {f.path: (f.code_added, f.code_deleted) for f in second.change.files}
+    assert files == {"app.py": (4, 3), "app.js": (2, 0)}
+
+
 def test_one_pass_reads_every_commit_s_patch_beside_its_numstat(tmp_path: Path) -> None:
     """Empty commits, binaries, mode changes, a body with blank lines and a patch far longer
     than a read chunk: every commit keeps its own files and lines of code, in order."""
