@@ -260,7 +260,8 @@ def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[
     """The build's services, and after them the top-level folders holding the hand-written
     code they leave out, when that is most of the clone's code in folders that may be
     services (a build file naming none of the folders its code sits in)."""
-    code = [f for f in hand_written_code(files) if "/" not in f or kept(f.rpartition("/")[0])]
+    # Files at the root are no folder's: the build's own files, or a flat project's code.
+    code = [f for f in hand_written_code(files) if "/" in f and kept(f.rpartition("/")[0])]
     left = [
         f for f in code if not any(in_globs((*s.globs, *s.excluded), f) for s in layout.services)
     ]

@@ -54,11 +54,20 @@ def _inner(folder: str, name: str) -> str:
     return f"{folder}/{name}" if folder else name
 
 
+def _kept(folder: str) -> bool:
+    """``kept``, where a ``bin/`` the build names holds its executables' code (dune's, Dart's),
+    not a clone's scripts."""
+    parent, _, last = folder.rpartition("/")
+    if last == "bin":
+        return not parent or kept(parent)
+    return kept(folder)
+
+
 def _module(folder: str, code: list[str], name: str | None, files: list[str]) -> Declared | None:
     """One module of the package in ``folder``: its first code folder that the clone holds,
     the others as more globs; None when it holds none or is named as no service."""
     held = [c for c in dict.fromkeys(_inner(folder, c) for c in code) if _holds(c, files)]
-    held = [c for c in held if kept(c)]
+    held = [c for c in held if _kept(c)]
     if not held or (name is not None and not kept(name)):
         return None
     return Declared(held[0], name, tuple(f"{c}/**" for c in held[1:]))
@@ -270,7 +279,7 @@ def _clojure(path: Path, files: list[str]) -> Modules | None:
         paths += _EDN_STRINGS.findall(java[1]) if java else []
         code = [p.strip("/") for p in paths if "resources" not in p]
         named = _LEIN_PROJECT.search(text) if build == "project.clj" else None
-        module = _module("", code, named[1] if named else None, files)
+        module = _module("", code, named[1] if named else path.name, files)
         if module is not None:
             return [module], f"the Clojure project ({build})"
     return None
@@ -287,12 +296,13 @@ def _dune(path: Path, files: list[str]) -> Modules | None:
         if (
             top
             and top not in folders
-            and kept(_parent(dune))
+            and _kept(_parent(dune))
             and _DUNE_CODE.search(show(path, dune) or "")
         ):
             folders.append(top)
     named = _DUNE_NAME.search(show(path, "dune-project") or "")
-    folders.sort(key=lambda d: (d not in ("src", "lib", "bin"), d))
+    usual = ("src", "lib", "bin")
+    folders.sort(key=lambda d: (usual.index(d) if d in usual else len(usual), d))
     module = _module("", folders, named[1] if named else None, files)
     return ([module], "the dune project (dune-project)") if module else None
 

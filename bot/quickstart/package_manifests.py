@@ -298,6 +298,11 @@ def package_manifests(path: Path, files: list[str]) -> Modules | None:
     return None
 
 
+def _script_kept(folder: str) -> bool:
+    """``kept``, where ``assets/`` holds a package's scripts (``assets/js/``), not images."""
+    return all(p == "assets" or kept(p) for p in folder.split("/"))
+
+
 def _published(entry: str, files: list[str], tracked: set[str]) -> str | None:
     """The glob of what a package.json ``files`` entry (or ``main``/``source`` file) names
     that is code the clone tracks and no build wrote: a code file, else a folder (a glob's
@@ -308,7 +313,7 @@ def _published(entry: str, files: list[str], tracked: set[str]) -> str | None:
     if any(c in where for c in "*?[{"):
         where = re.split(r"[*?\[{]", where, maxsplit=1)[0].rstrip("/")
         where = where if where not in files else ""
-    if not where or is_build_output(f"{where}/x") or not kept(where):
+    if not where or is_build_output(f"{where}/x") or not _script_kept(where):
         return None
     if where in files:
         return where if lexed_path(where) and not is_build_output(where, tracked) else None
@@ -324,7 +329,7 @@ def _script_folder(files: list[str], tracked: set[str]) -> str | None:
         for f in files
         if f.endswith(_SCRIPTS)
         and "/" in f
-        and kept(f.rpartition("/")[0])
+        and _script_kept(f.rpartition("/")[0])
         and not is_build_output(f, tracked)
         and "node_modules/" not in f
     ]
