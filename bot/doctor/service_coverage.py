@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from bot.doctor.check import Check, passed, skipped, warned
@@ -26,11 +27,8 @@ def check_service_coverage(
     found: list[tuple[str, UnownedCode]] = []
     for repo in clones:
         assert repo.path is not None
-        read = unowned_code(
-            Path(repo.path).expanduser(),
-            lambda p, r=repo.name: org.service_for_path(r, p),
-        )
-        found.append((repo.name, read))
+        owner = partial(org.service_for_path, repo.name)
+        found.append((repo.name, unowned_code(Path(repo.path).expanduser(), owner)))
     worst_name, worst = max(found, key=lambda f: f[1].share)
     if worst.warns:
         return warned(

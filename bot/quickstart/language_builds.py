@@ -198,7 +198,8 @@ def _cabal(path: Path, files: list[str]) -> Modules | None:
 def _call(text: str, start: int) -> tuple[str, int]:
     """The arguments of a call whose ``(`` ends at ``start``, with what nested calls and
     lists hold left out, and where the call ends."""
-    depth, out = 0, []
+    depth = 0
+    out: list[str] = []
     for i in range(start, len(text)):
         ch = text[i]
         if ch in "([":
