@@ -55,7 +55,8 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
     """Draft riskbrief.toml from a local clone, read it, and brief its last complete week with
     changes or deploys, saying where its data ends and what that week shipped.
 
-    Services are guessed from the clone's top-level code folders; the store is
+    Services are the code modules the clone's build declares (else its top-level code
+    folders), and the share of the last year's code changes left in none is said; the store is
     created if it does not exist, beside riskbrief.toml (RISKBRIEF_CONFIG names where), and
     the briefing is written to out/ there. Edit the drafted file afterwards.
     """

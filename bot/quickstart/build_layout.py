@@ -158,7 +158,9 @@ def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[
 def _declared(path: Path, files: list[str]) -> Modules | None:
     """The modules the build declares, from the first build that declares any, with the npm
     package a build of another language publishes beside it (its JavaScript client)."""
-    readers = (jvm_js_go_python, package_manifests, language_builds, cmake_project)
+    # A root CMakeLists.txt is the C or C++ project's own build; a Package.swift or
+    # build.zig beside it is one more way to consume the same code.
+    readers = (jvm_js_go_python, package_manifests, cmake_project, language_builds)
     for reader in readers:
         if (found := reader(path, files)) is not None:
             return _with_client(path, files, found)
@@ -256,15 +258,28 @@ def read_layout(path: Path, files: list[str]) -> Layout:
 LEFT_OUT = 0.5
 
 
+def _literal(glob: str) -> str:
+    """What every path a glob matches starts with: its part before the first wildcard."""
+    return re.split(r"[*?\[]", glob, maxsplit=1)[0]
+
+
+def _in_a_service(path: str, services: Sequence[DraftedService]) -> bool:
+    """Whether a drafted service holds ``path``; only services whose globs' literal starts it
+    begins with are matched, so a clone of many files and modules is read in time."""
+    return any(
+        any(path.startswith(_literal(g)) for g in s.globs)
+        and in_globs((*s.globs, *s.excluded), path)
+        for s in services
+    )
+
+
 def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[str]) -> Layout:
     """The build's services, and after them the top-level folders holding the hand-written
     code they leave out, when that is most of the clone's code in folders that may be
     services (a build file naming none of the folders its code sits in)."""
     # Files at the root are no folder's: the build's own files, or a flat project's code.
     code = [f for f in hand_written_code(files) if "/" in f and kept(f.rpartition("/")[0])]
-    left = [
-        f for f in code if not any(in_globs((*s.globs, *s.excluded), f) for s in layout.services)
-    ]
+    left = [f for f in code if not _in_a_service(f, layout.services)]
     if len(left) <= LEFT_OUT * len(code):
         return layout
     taken = {s.key for s in layout.services}

@@ -22,7 +22,7 @@ from data.path_globs import in_globs
 
 __all__ = ["LANGUAGE_READERS", "language_builds"]
 
-_MIX_APP = re.compile(r"\bapp:\s*:\"?([\w.]+)")
+_MIX_APP = re.compile(r"\bapp:\s*:\"?([\w.]+)|@app\s+:([\w.]+)")
 _MIX_APPS_PATH = re.compile(r"\bapps_path:\s*\"([^\"]+)\"")
 _APP_SRC = re.compile(r"\{\s*application\s*,\s*'?([\w.]+)")
 _SBT_VAL = re.compile(r"^\s*lazy\s+val\s+`?(\w+)`?\s*=\s*(.*)$", re.MULTILINE)
@@ -95,7 +95,8 @@ def _mix(path: Path, files: list[str]) -> Modules | None:
         named = _MIX_APP.search(show(path, _inner(folder, "mix.exs")) or "")
         if folder and named is None:
             continue  # a generator's template (``app: :<%= @app_name %>``), no project
-        module = _module(folder, ["lib", "src"], named[1] if named else None, files)
+        name = (named[1] or named[2]) if named else None
+        module = _module(folder, ["lib", "src"], name, files)
         if module is not None and (not umbrella or folder.startswith(f"{umbrella[1]}/")):
             found.append(module)
     kind = "the Mix umbrella's apps (mix.exs)" if umbrella else "Mix projects (mix.exs)"
@@ -350,9 +351,26 @@ LANGUAGE_READERS: tuple[Callable[[Path, list[str]], Modules | None], ...] = (
 )  # fmt: skip
 
 
+# Code folders whose name says nothing of the module (``lib/``, ``src/main``).
+_GENERIC = frozenset({"lib", "src", "main", "bin", "r", "sources", "source", "app"})
+
+
+def _named(path: Path, module: Declared) -> Declared:
+    """A module the build gives no name, in a folder such as ``lib/``: named after the folder
+    around it (an umbrella app's), else the clone."""
+    parent, _, last = module.folder.rpartition("/")
+    if module.name is not None or last.lower() not in _GENERIC:
+        return module
+    while parent and parent.rpartition("/")[2].lower() in _GENERIC:
+        parent = parent.rpartition("/")[0]
+    name = parent.rpartition("/")[2] or path.name
+    return Declared(module.folder, name, module.more, module.excluded)
+
+
 def language_builds(path: Path, files: list[str]) -> Modules | None:
     """The modules the first of these builds at the root declares; None when none does."""
     for reader in LANGUAGE_READERS:
         if (found := reader(path, files)) is not None:
-            return found
+            modules, found_by = found
+            return [_named(path, m) for m in modules], found_by
     return None

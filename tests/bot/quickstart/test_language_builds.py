@@ -285,3 +285,29 @@ def test_a_zig_build_is_its_src_named_by_build_zig_zon(tmp_path: Path) -> None:
     assert plan.services == (("ziglings", "src/**"),)
     assert plan.found_by == "the Zig build (build.zig)"
     assert owner["test/tests.zig"] == "-"
+
+
+def test_a_module_its_build_names_not_is_named_after_its_folder_or_the_clone(
+    tmp_path: Path,
+) -> None:
+    """A Zig build without build.zig.zon and an umbrella app whose mix.exs names its app
+    through ``@app`` are keyed by the clone and by the app's folder, never ``src`` or
+    ``lib``; a C++ project's root CMakeLists.txt is its build, a Package.swift beside it no
+    second reading."""
+    zig, _ = _plan(tmp_path / "ziglings", {"build.zig": "\n", "src/main.zig": "\n"})
+    assert zig.services == (("ziglings", "src/**"),)
+    mix, _ = _plan(
+        tmp_path / "mix",
+        {"mix.exs": "@app :shop\ndef project, do: [app: @app]\n", "lib/shop.ex": "\n"},
+    )
+    assert mix.services == (("shop", "lib/**"),)
+    both, _ = _plan(
+        tmp_path / "json",
+        {
+            "CMakeLists.txt": "project(nlohmann_json CXX)\n",
+            "Package.swift": 'let p = Package(targets: [.target(name: "json", path: "src")])\n',
+            "include/json.hpp": "#pragma once\n",
+            "src/modules.cpp": "int a;\n",
+        },
+    )
+    assert both.found_by == "the CMake project (CMakeLists.txt)"
