@@ -317,6 +317,9 @@ def _published(entry: str, files: list[str], tracked: set[str]) -> str | None:
         return None
     if where in files:
         return where if lexed_path(where) and not is_build_output(where, tracked) else None
+    scripts = [f for f in files if f.startswith(f"{where}/") and f.endswith(_SCRIPTS)]
+    if scripts and all(is_build_output(f, tracked) for f in scripts):
+        return None  # a folder of compiled scripts (each beside its map): the build's
     return f"{where}/**" if _holds_files(where, files) else None
 
 

@@ -193,3 +193,20 @@ def test_code_folders_a_build_leaves_out_are_services_after_its_own(tmp_path: Pa
     plan = plan_clone(repo.path)
     assert plan.services == (("fast", "src/**"), ("engine", "engine/**"))
     assert plan.found_by == "Julia packages (Project.toml), and the code folders it leaves out"
+
+
+def test_a_published_folder_of_compiled_scripts_is_not_the_packages_code(tmp_path: Path) -> None:
+    """A package whose ``files`` publish a committed ``lib/`` of scripts each beside its
+    source map is the folder of its hand-written TypeScript, not that ``lib/``."""
+    repo = GitRepo(tmp_path / "pkg")
+    repo.commit(
+        {
+            "package.json": '{"name": "tiny", "main": "lib/index.js", "files": ["lib"]}',
+            "lib/index.js": "exports.a=1;\n",
+            "lib/index.js.map": "{}\n",
+            "src/index.ts": "export const a = 1;\n",
+        },
+        "Start",
+        THURSDAY - timedelta(days=3),
+    )
+    assert plan_clone(repo.path).services == (("tiny", "src/**"),)
