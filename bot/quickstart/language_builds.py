@@ -114,7 +114,8 @@ def _app_name(path: Path, folder: str, files: list[str]) -> str | None:
 def _rebar(path: Path, files: list[str]) -> Modules | None:
     """A rebar3 project's OTP applications (``apps/*``, ``lib/*``, the root), each its
     ``src/`` (and ``include/``), named by its ``.app.src``."""
-    if "rebar.config" not in files:
+    # erlang.mk's projects name themselves in the Makefile (``PROJECT = cowboy``).
+    if "rebar.config" not in files and "erlang.mk" not in files:
         return None
     # rebar3's default project_app_dirs: ``apps/*``, ``lib/*`` and the root.
     folders = sorted(
@@ -123,10 +124,15 @@ def _rebar(path: Path, files: list[str]) -> Modules | None:
     )  # fmt: skip
     found: list[Declared] = []
     for folder in [*folders, ""]:
-        module = _module(folder, ["src", "include"], _app_name(path, folder, files), files)
+        name = _app_name(path, folder, files)
+        if name is None and not folder:
+            project = re.search(r"^PROJECT\s*:?=\s*(\S+)", show(path, "Makefile") or "", re.M)
+            name = project[1] if project else None
+        module = _module(folder, ["src", "include"], name, files)
         if module is not None and module.folder.endswith("src"):
             found.append(module)
-    return (found, "rebar3 applications (rebar.config)") if found else None
+    build = "rebar.config" if "rebar.config" in files else "erlang.mk"
+    return (found, f"OTP applications ({build})") if found else None
 
 
 def _sbt(path: Path, files: list[str]) -> Modules | None:
@@ -139,7 +145,7 @@ def _sbt(path: Path, files: list[str]) -> Modules | None:
     vals = list(_SBT_VAL.finditer(text))
     for i, val in enumerate(vals):
         body = text[val.start(2) : vals[i + 1].start() if i + 1 < len(vals) else len(text)]
-        if not re.match(r"\(?\s*(?:project|crossProject|Project)\b", body):
+        if not re.match(r"\(?\s*(?:project|crossProject|projectMatrix|Project)\b", body):
             continue
         where = _SBT_FILE.search(body)
         folder = (where[1] if where else val[1]).strip().removeprefix("./").strip("/")
@@ -170,15 +176,37 @@ def _cabal_dirs(text: str) -> list[str]:
     return [d.removeprefix("./").rstrip("/") for d in dirs] or ["."]
 
 
+def _hpack(path: Path, files: list[str]) -> Modules | None:
+    """A Haskell package described by hpack's package.yaml alone (its .cabal file generated
+    and not committed): its library's and executables' ``source-dirs``."""
+    spec = _yaml(path, "package.yaml") if "package.yaml" in files else {}
+    name = spec.get("name")
+    if not isinstance(name, str):
+        return None
+    dirs: list[str] = []
+    stanzas = [spec.get("library"), *_values(spec.get("executables"))]
+    for stanza in (s for s in stanzas if isinstance(s, dict)):
+        where = stanza.get("source-dirs")
+        dirs += [where] if isinstance(where, str) else _list(where)
+    module = _module("", [d.strip("/") for d in dirs] or ["src"], name, files)
+    return ([module], "the hpack package (package.yaml)") if module else None
+
+
+def _values(value: object) -> list[object]:
+    return list(value.values()) if isinstance(value, dict) else []
+
+
 def _cabal(path: Path, files: list[str]) -> Modules | None:
     """Haskell packages: those ``cabal.project`` (or ``stack.yaml``) lists, else the root's
     ``*.cabal``; each named by its ``name:``, its code the library's and executables'
     ``hs-source-dirs``."""
     cabals = [f for f in files if f.endswith(".cabal")]
     if not cabals:
-        return None
+        return _hpack(path, files)
     listed = "cabal.project" in files or "stack.yaml" in files
     chosen = cabals if listed else [f for f in cabals if "/" not in f]
+    if not chosen:
+        return None
     found: list[Declared] = []
     for cabal in sorted(chosen, key=lambda f: (f.count("/"), f)):
         folder = _parent(cabal)
@@ -269,21 +297,25 @@ def _list(value: object) -> list[str]:
 
 
 def _clojure(path: Path, files: list[str]) -> Modules | None:
-    """A Clojure project: project.clj's ``:source-paths`` (default ``src``), else deps.edn's
-    ``:paths`` (default ``src``); resources are no code."""
+    """Clojure projects: each project.clj's ``:source-paths`` (default ``src``), else each
+    deps.edn's ``:paths`` (default ``src``), at the root and in subproject folders (ring's
+    ``ring-core/``, a Polylith's ``components/*``); resources are no code."""
     for build, key in (("project.clj", ":source-paths"), ("deps.edn", ":paths")):
-        if build not in files:
-            continue
-        text = show(path, build) or ""
-        listed = re.search(rf"{key}\s*\[([^\]]*)\]", text)
-        paths = _EDN_STRINGS.findall(listed[1]) if listed else ["src"]
-        java = re.search(r":java-source-paths\s*\[([^\]]*)\]", text)
-        paths += _EDN_STRINGS.findall(java[1]) if java else []
-        code = [p.strip("/") for p in paths if "resources" not in p]
-        named = _LEIN_PROJECT.search(text) if build == "project.clj" else None
-        module = _module("", code, named[1] if named else path.name, files)
-        if module is not None:
-            return [module], f"the Clojure project ({build})"
+        found: list[Declared] = []
+        for folder in _manifests(files, build):
+            text = show(path, _inner(folder, build)) or ""
+            listed = re.search(rf"{key}\s*\[([^\]]*)\]", text)
+            paths = _EDN_STRINGS.findall(listed[1]) if listed else ["src"]
+            java = re.search(r":java-source-paths\s*\[([^\]]*)\]", text)
+            paths += _EDN_STRINGS.findall(java[1]) if java else []
+            code = [p.strip("/") for p in paths if "resources" not in p]
+            named = _LEIN_PROJECT.search(text) if build == "project.clj" else None
+            name = named[1] if named else folder.rpartition("/")[2] or path.name
+            if (module := _module(folder, code, name, files)) is not None:
+                found.append(module)
+        if found:
+            kind = "the Clojure project" if len(found) == 1 else "Clojure projects"
+            return found, f"{kind} ({build})"
     return None
 
 

@@ -82,7 +82,7 @@ def test_rebar3_applications_are_their_src_named_by_app_src(tmp_path: Path) -> N
         },
     )
     assert plan.services == (("kv_store", "apps/store/src/**"),)
-    assert plan.found_by == "rebar3 applications (rebar.config)"
+    assert plan.found_by == "OTP applications (rebar.config)"
     assert owner["apps/store/include/store.hrl"] == "kv_store"
     assert owner["apps/store/test/store_SUITE.erl"] == "-"
 
@@ -311,3 +311,54 @@ def test_a_module_its_build_names_not_is_named_after_its_folder_or_the_clone(
         },
     )
     assert both.found_by == "the CMake project (CMakeLists.txt)"
+
+
+def test_an_erlang_mk_project_is_its_src_named_by_the_makefile(tmp_path: Path) -> None:
+    """An erlang.mk project (no rebar.config) is one OTP application named by the Makefile's
+    ``PROJECT``, its ``src/``."""
+    plan, owner = _plan(
+        tmp_path / "web",
+        {
+            "erlang.mk": "# erlang.mk\n",
+            "Makefile": "PROJECT = cowboy\ninclude erlang.mk\n",
+            "src/cowboy.erl": "-module(cowboy).\n",
+            "test/cowboy_SUITE.erl": "-module(cowboy_SUITE).\n",
+        },
+    )
+    assert plan.services == (("cowboy", "src/**"),)
+    assert plan.found_by == "OTP applications (erlang.mk)"
+    assert owner["test/cowboy_SUITE.erl"] == "-"
+
+
+def test_an_hpack_package_is_its_library_and_executable_source_dirs(tmp_path: Path) -> None:
+    """A Haskell package with only hpack's package.yaml is its library's and executables'
+    ``source-dirs``, never its tests'."""
+    spec = (
+        "name: shellcheck-lite\nlibrary:\n  source-dirs: src\n"
+        "executables:\n  lite:\n    source-dirs: app\n"
+        "tests:\n  spec:\n    source-dirs: test\n"
+    )
+    plan, owner = _plan(
+        tmp_path / "hpack",
+        {"package.yaml": spec, "src/A.hs": "\n", "app/Main.hs": "\n", "test/Spec.hs": "\n"},
+    )
+    assert plan.services == (("shellcheck-lite", "src/**"),)
+    assert owner["app/Main.hs"] == "shellcheck-lite"
+    assert owner["test/Spec.hs"] == "-"
+
+
+def test_clojure_subprojects_are_each_a_service(tmp_path: Path) -> None:
+    """A root project.clj holding no code of its own, with subprojects in folders, is one
+    service per subproject, named by its ``defproject``."""
+    plan, _ = _plan(
+        tmp_path / "ring",
+        {
+            "project.clj": '(defproject ring "1.0" :plugins [[lein-sub "0.3.0"]])\n',
+            "ring-core/project.clj": '(defproject ring/ring-core "1.0")\n',
+            "ring-core/src/ring/core.clj": "(ns ring.core)\n",
+            "ring-devel/project.clj": '(defproject ring/ring-devel "1.0")\n',
+            "ring-devel/src/ring/devel.clj": "(ns ring.devel)\n",
+        },
+    )
+    assert plan.services == (("ring-core", "ring-core/src/**"), ("ring-devel", "ring-devel/src/**"))
+    assert plan.found_by == "Clojure projects (project.clj)"
