@@ -18,7 +18,7 @@ import yaml
 
 from bot.quickstart.build_files import Declared, Modules, show
 from bot.quickstart.service_names import kept
-from data.path_globs import in_globs
+from data.path_globs import glob_to_regex, in_globs
 
 __all__ = ["LANGUAGE_READERS", "language_builds"]
 
@@ -280,7 +280,8 @@ def _dart(path: Path, files: list[str]) -> Modules | None:
         return None
     globs = [g for g in _list(_yaml(path, "melos.yaml").get("packages")) if g]
     globs += _list(_yaml(path, "pubspec.yaml").get("workspace"))
-    spelt = [g.strip().removeprefix("./").rstrip("/") for g in globs] or ["packages/*"]
+    spelt = [g.strip().removeprefix("./").rstrip("/") for g in globs]
+    spelt = [g for g in spelt if _is_glob(g)] or ["packages/*"]
     members = [d for d in _manifests(files, "pubspec.yaml") if d and in_globs(spelt, d)]
     found: list[Declared] = []
     for folder in [*members, ""]:
@@ -290,6 +291,15 @@ def _dart(path: Path, files: list[str]) -> Modules | None:
             found.append(module)
     kind = "Dart packages (pubspec.yaml)" if members else "the Dart package (pubspec.yaml)"
     return (found, kind) if found else None
+
+
+def _is_glob(text: str) -> bool:
+    """Whether a hand-written member glob is one riskbrief reads (not ``[`` unclosed)."""
+    try:
+        glob_to_regex(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _list(value: object) -> list[str]:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.quickstart.build_layout import tracked_files
 from bot.quickstart.build_output import is_build_output
 from scoring.paths import path_kinds
 
@@ -101,7 +100,8 @@ def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
         path, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
         "--format=%x01%ct", "--name-only", f"--since={start.isoformat()}", "HEAD",
     )  # fmt: skip
-    tracked = set(tracked_files(path))
+    # A clone without a work tree lists no files: a bundle's map is then not seen beside it.
+    tracked = set((_git(path, "ls-files") or "").splitlines())
     changes = unowned = 0
     folders: Counter[str] = Counter()
     within = False

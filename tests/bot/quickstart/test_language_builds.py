@@ -362,3 +362,21 @@ def test_clojure_subprojects_are_each_a_service(tmp_path: Path) -> None:
     )
     assert plan.services == (("ring-core", "ring-core/src/**"), ("ring-devel", "ring-devel/src/**"))
     assert plan.found_by == "Clojure projects (project.clj)"
+
+
+def test_build_files_of_unexpected_shape_are_read_as_no_build(tmp_path: Path) -> None:
+    """A melos glob that is no glob, a Project.toml that is not TOML, a package.yaml that is
+    not YAML and a Package.swift with no target end in the clone's code folders, not an
+    error."""
+    plan, _ = _plan(
+        tmp_path / "odd",
+        {
+            "melos.yaml": "packages:\n  - '[oops'\n",
+            "Project.toml": "name = \n",
+            "package.yaml": "name: [\n",
+            "Package.swift": 'let package = Package(name: "x")\n',
+            "core/a.c": "int a;\n",
+        },
+    )
+    assert plan.services == (("core", "core/**"),)
+    assert plan.found_by == "top-level code folders"
