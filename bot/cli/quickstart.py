@@ -55,7 +55,8 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
     """Draft riskbrief.toml from a local clone, read it, and brief its last complete week with
     changes or deploys, saying where its data ends and what that week shipped.
 
-    Services are guessed from the clone's top-level code folders; the store is
+    Services are the code modules the clone's build declares (else its top-level code
+    folders), and the share of the last year's code changes left in none is said; the store is
     created if it does not exist, beside riskbrief.toml (RISKBRIEF_CONFIG names where), and
     the briefing is written to out/ there. Edit the drafted file afterwards.
     """
@@ -65,6 +66,7 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
     from bot.composition.sources import configured_sources
     from bot.quickstart.draft import plan_clone, riskbrief_checkout, toml_for, zone_line
     from bot.quickstart.first_week import first_week, reader_zone
+    from bot.quickstart.unowned_code import UNOWNED_WARNING, unowned_code
     from bot.settings import Settings
     from data.config import load_org_config
     from data.rules.revert_incidents import summary_line
@@ -111,6 +113,12 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
         click.echo(deploys)
     click.echo(zone_line(drafted_zone, guessed_from))
     org = load_org_config(config)
+    # How much of the last year's code the drafted services leave out, and what to add.
+    unowned = unowned_code(plan.path, lambda p: org.service_for_path(plan.repository, p))
+    click.echo(unowned.line())
+    if unowned.warns:
+        fix = unowned.fix(str(config), plan.repository)
+        click.echo(f"Warning: that is above {UNOWNED_WARNING:.0%}; {fix}")
     for note in deploy_tag_notes(org):
         click.echo(note)
     engine = make_engine(settings.database_url)

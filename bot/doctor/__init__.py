@@ -29,6 +29,7 @@ from bot.doctor.checks import (
 )
 from bot.doctor.probes import ProbeError, Probes, RateLimit, SlackIdentity
 from bot.doctor.registered import check_registered_sources
+from bot.doctor.service_coverage import check_service_coverage
 from bot.doctor.services import (
     check_anthropic,
     check_code_host_checks,
@@ -56,6 +57,7 @@ __all__ = [
     "check_database",
     "check_github",
     "check_registered_sources",
+    "check_service_coverage",
     "check_slack_mode",
     "check_slack_token",
     "check_smtp",
@@ -78,6 +80,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_sources(settings, org, org_error, p.sources),
         check_repositories(settings, org, org_error),
         check_deploy_tags(settings, org, org_error),
+        check_service_coverage(settings, org, org_error),
         check_timezones(settings, org, org_error),
         check_calibration(settings, org, org_error),
         check_delivery(settings, org, org_error),

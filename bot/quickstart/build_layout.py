@@ -15,11 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
+from bot.quickstart.build_output import is_build_output, output_globs
 from bot.quickstart.folder_moves import Moved, moved_folders
-from bot.quickstart.package_manifests import cmake_project, npm_package, package_manifests
-from bot.quickstart.service_names import DOCS, is_service_name, is_test_module
-from data.path_globs import matches
+from bot.quickstart.language_builds import language_builds
+from bot.quickstart.package_manifests import (
+    cmake_project,
+    npm_client,
+    npm_package,
+    package_manifests,
+)
+from bot.quickstart.service_names import DOCS, is_service_name, is_test_module, kept
+from data.path_globs import in_globs, matches
 from scoring.errors import ConfigError
+from scoring.paths import path_kinds
 
 __all__ = ["DraftedService", "Layout", "read_layout", "tracked_files"]
 
@@ -83,11 +91,19 @@ def _key(name: str) -> str:
     return key if key and key[0].isalnum() else f"s-{key}"
 
 
-def _code_folders(files: list[str], prefix: str) -> list[str]:
-    """Folders right under ``prefix`` holding tracked files, less the ones that are no service."""
+def hand_written_code(files: list[str]) -> list[str]:
+    """The ``files`` that are hand-written code (``scoring.paths.path_kinds``), not what a
+    build wrote."""
+    tracked = set(files)
+    return [f for f in files if path_kinds(f).code and not is_build_output(f, tracked)]
+
+
+def _code_folders(code: list[str], prefix: str) -> list[str]:
+    """Folders right under ``prefix`` holding files of ``code``, less the ones that are no
+    service."""
     folders = {
         f[len(prefix) :].split("/", 1)[0]
-        for f in files
+        for f in code
         if f.startswith(prefix) and "/" in f[len(prefix) :]
     }
     return sorted(d for d in folders if is_service_name(d))
@@ -135,15 +151,37 @@ def excluded(glob: str, files: list[str], history: Sequence[str] = ()) -> tuple[
         out += sorted(
             {f"!{f.split('/', 1)[0]}/**" for f in inside if f.startswith(".") and "/" in f}
         )
+    out += output_globs(prefix, inside, paths)
     return tuple(out)
 
 
 def _declared(path: Path, files: list[str]) -> Modules | None:
-    """The modules the build declares, from the first build that declares any."""
-    for reader in (jvm_js_go_python, package_manifests, cmake_project, npm_package):
+    """The modules the build declares, from the first build that declares any, with the npm
+    package a build of another language publishes beside it (its JavaScript client)."""
+    # A root CMakeLists.txt is the C or C++ project's own build; a Package.swift or
+    # build.zig beside it is one more way to consume the same code.
+    readers = (jvm_js_go_python, package_manifests, cmake_project, language_builds)
+    for reader in readers:
         if (found := reader(path, files)) is not None:
-            return found
-    return None
+            return _with_client(path, files, found)
+    return npm_package(path, files)
+
+
+def _with_client(path: Path, files: list[str], found: Modules) -> Modules:
+    """``found`` and the npm package published beside it, when it is one of its own: not a
+    workspace the build was read from, not inside a module already found."""
+    modules, found_by = found
+    client = npm_client(path, files) if "package.json" not in found_by else None
+    if client is None:
+        return found
+    (js,), _ = client
+    if any(js.folder == m.folder or js.folder.startswith(f"{m.folder}/") for m in modules):
+        return found
+    names = {m.name or m.folder.rsplit("/", 1)[-1] for m in modules}
+    # A client named as the project it serves (phoenix's) is that project's JavaScript.
+    name = f"{js.name}-js" if js.name in names else js.name
+    client_module = Declared(js.folder, name, js.more, js.excluded)
+    return [*modules, client_module], f"{found_by} and the npm package (package.json)"
 
 
 def _from_build(path: Path, modules: list[Declared]) -> list[tuple[str, Declared]]:
@@ -162,13 +200,17 @@ def _from_build(path: Path, modules: list[Declared]) -> list[tuple[str, Declared
     return list(keyed.items())
 
 
-def _guessed(path: Path, files: list[str], history: list[str]) -> Layout:
-    """The top-level folders holding code, one level deeper under a lone wrapper (``src/``)."""
+def _guessed(
+    path: Path, files: list[str], history: list[str], code: list[str] | None = None
+) -> Layout:
+    """The top-level folders holding hand-written code (``code``, else all the clone's), one
+    level deeper under a lone wrapper (``src/``)."""
+    code = hand_written_code(files) if code is None else code
     prefix = ""
-    folders = _code_folders(files, prefix)
+    folders = _code_folders(code, prefix)
     # All code under one wrapper (src/, packages/…): the services are one level deeper.
     while len(folders) == 1 and folders[0] in _WRAPPERS:
-        inner = _code_folders(files, f"{prefix}{folders[0]}/")
+        inner = _code_folders(code, f"{prefix}{folders[0]}/")
         if not inner:
             break
         prefix, folders = f"{prefix}{folders[0]}/", inner
@@ -205,8 +247,58 @@ def read_layout(path: Path, files: list[str]) -> Layout:
             for key, m in _from_build(path, modules)
         ]
         layout = Layout(tuple(services), found_by) if services else None
+    layout = _with_code_left(path, layout, files, history) if layout else None
     layout = layout or _guessed(path, files, history)
     return _with_old_folders(path, layout, files, history)
+
+
+# The share of a clone's code its build's modules may leave out before the folders holding
+# the rest are drafted as services too: most of it. Less is a warning (``unowned_code``),
+# since a build's readers leave out build helpers (a CMake project's ``cmake/``) on purpose.
+LEFT_OUT = 0.5
+
+
+def _literal(glob: str) -> str:
+    """What every path a glob matches starts with: its part before the first wildcard."""
+    return re.split(r"[*?\[]", glob, maxsplit=1)[0]
+
+
+def _in_a_service(path: str, services: Sequence[DraftedService]) -> bool:
+    """Whether a drafted service holds ``path``; only services whose globs' literal starts it
+    begins with are matched, so a clone of many files and modules is read in time."""
+    return any(
+        any(path.startswith(_literal(g)) for g in s.globs)
+        and in_globs((*s.globs, *s.excluded), path)
+        for s in services
+    )
+
+
+def _with_code_left(path: Path, layout: Layout, files: list[str], history: list[str]) -> Layout:
+    """The build's services, and after them the top-level folders holding the hand-written
+    code they leave out, when that is most of the clone's code in folders that may be
+    services (a build file naming none of the folders its code sits in)."""
+    # Files at the root are no folder's: the build's own files, or a flat project's code.
+    code = [f for f in hand_written_code(files) if "/" in f and kept(f.rpartition("/")[0])]
+    left = [f for f in code if not _in_a_service(f, layout.services)]
+    if len(left) <= LEFT_OUT * len(code):
+        return layout
+    taken = {s.key for s in layout.services}
+    # A top folder holding a module of the build (src/ of a .NET solution) is the build's:
+    # what it leaves out there it left out on purpose (a test project named as code).
+    built = {g.split("/", 1)[0] for s in layout.services for g in s.globs}
+    more = []
+    for service in _guessed(path, files, history, left).services:
+        # Files at the root beside the build (a solution file) make no service of the clone.
+        if service.globs[0] == "**" or service.globs[0].split("/", 1)[0] in built:
+            continue
+        key = service.key if service.key not in taken else f"{service.key}-code"
+        taken.add(key)
+        more.append(DraftedService(key, service.globs, service.excluded))
+    if not more:
+        return layout
+    return Layout(
+        (*layout.services, *more), f"{layout.found_by}, and the code folders it leaves out"
+    )
 
 
 def _also_out(moved: Moved, history: list[str]) -> tuple[str, ...]:

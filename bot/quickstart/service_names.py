@@ -27,7 +27,7 @@ _NOT_SERVICES = NEVER_IN_SERVICE | frozenset(
         "node_modules", "bench", "artwork", "assets", "fixtures", "ci", "conf", "config",
         "configs", "dev", "docker", "deploy", "deployment", "www", "playground", "patches",
         "it", "fuzzing", "fuzz", "bom", "build-logic", "buildsrc", "gradle", "specification",
-        "specifications", "jmh", "perf", "internal-tests", "xtask",
+        "specifications", "jmh", "perf", "internal-tests", "xtask", "resources", "priv",
     }
 )  # fmt: skip
 # A module's name that says it is tests, docs, a website, a spec, configuration,

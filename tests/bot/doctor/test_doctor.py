@@ -24,9 +24,9 @@ def test_everything_configured_and_working_passes(
     result = doctor()
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert len(lines) == 15
+    assert len(lines) == 16
     assert all(line.startswith("pass") for line in lines[:-1]), result.stdout
-    assert lines[-1] == "14 passed, 0 failed, 0 skipped."
+    assert lines[-1] == "15 passed, 0 failed, 0 skipped."
     assert "4321 of 4321 requests left this hour" in line_of(result, "github")
     assert github.url in line_of(result, "github")
     assert "STARTTLS, login ok; no mail was sent" in line_of(result, "smtp")
@@ -54,6 +54,7 @@ def test_json_output_is_machine_readable() -> None:
         "sources",
         "repositories",
         "deploy tags",
+        "services",
         "time zones",
         "calibration",
         "delivery",
@@ -75,7 +76,7 @@ def test_unconfigured_services_are_skipped_and_pass() -> None:
     assert result.exit_code == 0, result.output
     for name in ("github", "web view", "slack token", "slack mode", "anthropic", "smtp"):
         assert line_of(result, name).startswith("skip")
-    assert result.stdout.splitlines()[-1] == "7 passed, 0 failed, 7 skipped."
+    assert result.stdout.splitlines()[-1] == "8 passed, 0 failed, 7 skipped."
 
 
 def test_checks_run_behind_their_probes(tmp_path: Path) -> None:

@@ -1,0 +1,120 @@
+"""How much of a clone's last year of code changes no service holds, and where that code is.
+
+A code change is one hand-written code file (``scoring.paths.path_kinds``, less build output)
+changed by one commit on the first-parent line (a merge counts as its diff against the
+branch it was merged into), in the 365 days before the clone's newest commit. Above a tenth
+in no service, ``quickstart`` and ``doctor`` warn, naming the biggest folders it sits in.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.quickstart.build_output import is_build_output
+from scoring.paths import path_kinds
+
+__all__ = ["UNOWNED_WARNING", "UnownedCode", "unowned_code"]
+
+# Above this share of the last year's code changes in no service, the draft needs services.
+UNOWNED_WARNING = 0.10
+_YEAR = timedelta(days=365)
+# Folders whose children are the units a service would be (lib/phoenix, packages/x).
+_WRAPPERS = frozenset({"src", "lib", "libs", "packages", "apps", "modules", "crates", "cmd"})
+
+
+@dataclass(frozen=True, slots=True)
+class UnownedCode:
+    """A clone's code changes of the year before ``newest``, how many no service holds, and
+    the folders those sit in with their counts, most first (``""``: files at the root)."""
+
+    changes: int
+    unowned: int
+    folders: tuple[tuple[str, int], ...]
+    newest: datetime | None
+
+    @property
+    def share(self) -> float:
+        return self.unowned / self.changes if self.changes else 0.0
+
+    @property
+    def warns(self) -> bool:
+        return self.share > UNOWNED_WARNING
+
+    def line(self) -> str:
+        """One sentence: the share, of how many changes, up to which day."""
+        if self.newest is None or not self.changes:
+            return (
+                "Code in no service: none, as no code changed in the year before the newest commit."
+            )
+        return (
+            f"Code in no service: {self.share:.0%} of the last year's code changes "
+            f"({self.unowned} of {self.changes} changed code files, first-parent commits in the "
+            f"365 days to {self.newest.date().isoformat()})."
+        )
+
+    def fix(self, config: str, repository: str) -> str:
+        """What to add to riskbrief.toml for the biggest folders no service holds."""
+        where = ", ".join(
+            f"{f}/ ({n})" if f else f"files at the root ({n})" for f, n in self.folders[:3]
+        )
+        # ``*`` is the files at the root only: a glob's ``*`` stays within a folder.
+        globs = ", ".join(f'"{f}/**"' if f else '"*"' for f, _ in self.folders[:3])
+        return (
+            f"the most is in {where}; add a [[services]] entry to {config} with "
+            f'repository = "{repository}" and paths = [{globs}] (or those globs to an existing '
+            "service's paths), unless that code is no part of what you ship."
+        )
+
+
+def _git(path: Path, *args: str) -> str | None:
+    done = subprocess.run(
+        ["git", "-C", str(path), "-c", "core.quotePath=false", *args],
+        capture_output=True,
+        check=False,
+    )
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+
+def _folder(path: str) -> str:
+    """The folder a change is reported under: the top folder, one deeper under a wrapper."""
+    parts = path.split("/")[:-1]
+    if len(parts) >= 2 and parts[0].lower() in _WRAPPERS:
+        return "/".join(parts[:2])
+    return parts[0] if parts else ""
+
+
+def unowned_code(path: Path, owner: Callable[[str], str | None]) -> UnownedCode:
+    """The clone at ``path``'s last year of code changes and those ``owner`` (a path's
+    service, or None) puts in no service."""
+    newest = _git(path, "log", "-1", "--format=%ct", "HEAD")
+    if not newest or not newest.strip():
+        return UnownedCode(0, 0, (), None)
+    end = datetime.fromtimestamp(int(newest.strip()), UTC)
+    start = end - _YEAR
+    out = _git(
+        path, "log", "--first-parent", "--diff-merges=first-parent", "--no-renames",
+        "--format=%x01%ct", "--name-only", f"--since={start.isoformat()}", "HEAD",
+    )  # fmt: skip
+    # A clone without a work tree lists no files: a bundle's map is then not seen beside it.
+    tracked = set((_git(path, "ls-files") or "").splitlines())
+    changes = unowned = 0
+    folders: Counter[str] = Counter()
+    within = False
+    for line in (out or "").splitlines():
+        if line.startswith("\x01"):
+            within = int(line[1:]) > start.timestamp()
+            continue
+        if not within or not line or not path_kinds(line).code:
+            continue
+        if is_build_output(line, tracked):
+            continue
+        changes += 1
+        if owner(line) is None:
+            unowned += 1
+            folders[_folder(line)] += 1
+    return UnownedCode(changes, unowned, tuple(folders.most_common()), end)
