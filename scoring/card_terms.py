@@ -337,7 +337,7 @@ class CardRules:
     # changes) of its severity.
     risk_alarm_budget: float = 0.25
     concentration_warning_ratio: float = 1.5
-    concentration_warning_excess: float = 1.5
+    concentration_warning_excess: float = 2.5
     concentration_critical_ratio: float = 2.5
     concentration_critical_excess: float = 3.0
     shift_warning_ratio: float = 1.3
