@@ -55,6 +55,8 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.COVERAGE_LOWERING_CHANGES: "changes that lowered coverage",
     FactKey.SHIPPED_RISKIEST_SCORE: "score of the riskiest change the deploy shipped",
     FactKey.OUTCOME_WEEKS: "weeks of outcomes compared",
+    FactKey.EXPECTED_FIXES_THIS_WEEK: "changes expected to need a fix this week",
+    FactKey.EXPECTED_FIXES_USUAL: "changes expected to need a fix in a usual week",
     FactKey.AGENT_KIND_CHANGES: "agent changes of this kind",
     FactKey.AGENT_KIND_LINES: "lines of code in agent changes of this kind",
     FactKey.AGENT_KIND_WENT_WRONG: "agent changes of this kind gone wrong",

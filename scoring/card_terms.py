@@ -169,6 +169,10 @@ class FactKey(StrEnum):
     # where SZZ ran over a clone of the kind's changes (elsewhere a later fix is unknown).
     AGENT_KIND_LATER_FIXED = "agent_kind_later_fixed"
     PEOPLE_KIND_LATER_FIXED = "people_kind_later_fixed"
+    # A scope's changes expected to need a fix (the sum of their calibrated chances) this
+    # week and in its usual week (``card_rules.usual.rise``).
+    EXPECTED_FIXES_THIS_WEEK = "expected_fixes_this_week"
+    EXPECTED_FIXES_USUAL = "expected_fixes_usual"
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,15 +318,34 @@ class CardRules:
     # changes than the card needs), it compares with the weeks before this one,
     # this many of them (last week included), pooled, if they together are not thin.
     baseline_weeks: int = 4
-    # Risk distribution shift: share of changes in high or critical; both weeks
-    # need at least ``shift_min_changes`` changes.
+    # Risk distribution shift, as it was read before expected fixes: share of changes in
+    # high or critical. Only ``shift_min_changes`` is still read (this week needs that many
+    # changes); the others are kept so that a riskbrief.toml naming them still loads.
     shift_warning_pp: float = 10.0
     shift_critical_pp: float = 20.0
     shift_min_changes: int = 5
     # ... and at least this many high-risk changes this week: in a small team one
     # high-risk change is ten points of share, not a shift.
     shift_min_high_risk: int = 3
-    # Concentration: one service's high-risk share this week.
+    # Concentration and shift are judged on expected fixes (the sum of the changes' chances
+    # of needing a fix) against the scope's own weeks (``card_rules.usual.rise``). Their
+    # test's false-alarm chances are set so that the risk rules (concentration, shift,
+    # rising driver) together make at most ``risk_alarm_budget`` warning or critical cards
+    # in a steady week, whatever the number of services (docs/scoring.md, "A false-alarm
+    # budget"); the severity comes from the size of the rise: at least the ratio to the
+    # usual week's and the absolute excess (in expected fixes; for very-high changes, in
+    # changes) of its severity.
+    risk_alarm_budget: float = 0.25
+    concentration_warning_ratio: float = 1.5
+    concentration_warning_excess: float = 2.5
+    concentration_critical_ratio: float = 2.5
+    concentration_critical_excess: float = 3.0
+    shift_warning_ratio: float = 1.3
+    shift_warning_excess: float = 2.0
+    shift_critical_ratio: float = 2.5
+    shift_critical_excess: float = 8.0
+    # Concentration: one service's high-risk share this week. No longer read by the rule
+    # (expected fixes are, above): kept so that a riskbrief.toml naming them still loads.
     concentration_warning_share: float = 35.0
     concentration_critical_share: float = 50.0
     concentration_min_rise_pp: float = 15.0

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
+from scoring.band import Band
 from scoring.card_rules.measure import (
     CardRule,
     compared,
     driven_by,
     reaches,
-    severity_for,
     tenth,
     versus,
 )
-from scoring.card_rules.usual import routine_gated, shipped_by_incident, usual_gates
+from scoring.card_rules.usual import (
+    Rise,
+    fix_chance,
+    nb_upper_tail,
+    rise,
+    routine_gated,
+    shipped_by_incident,
+    usual_gates,
+    weeks_seen,
+)
 from scoring.card_terms import (
     Card,
     CardFact,
@@ -28,12 +36,15 @@ from scoring.card_terms import (
 from scoring.weekly import WeekAggregate, WeekChange
 
 __all__ = [
+    "BUDGET_SHARES",
     "RULES",
     "concentration",
     "driver",
     "gated",
     "improvement",
     "material_gated",
+    "scope_rise",
+    "service_rises",
     "shift",
 ]
 
@@ -43,62 +54,143 @@ def _as_evidence(keys: Iterable[str]) -> tuple[Evidence, ...]:
     return tuple(Evidence(EvidenceKind.CHANGE, k) for k in keys)
 
 
-def _beyond_noise(count: float, expected: float) -> bool:
-    """Whether ``count`` high-risk changes rise past what ``expected`` would give by chance.
-
-    Counts of a few changes a week wander by about their square root: a rise within
-    twice that of ``expected`` + 1 is the week's noise, not a shift (2 to 4 is noise;
-    0 to 3 and 2 to 6 are not). Bands that speak make a service's weekly share move.
-    """
-    return count - expected >= 2 * math.sqrt(expected + 1)
+def _beyond_noise(count: float, expected: float, alpha: float, weeks: int = 1) -> bool:
+    """Whether ``count`` changes rise past what an ``expected`` weekly count (known from
+    ``weeks`` weeks) gives by chance more often than ``alpha``: its negative-binomial tail."""
+    return nb_upper_tail(count, expected * weeks + 0.5, float(weeks)) <= alpha
 
 
-def _usual_share(
-    this: WeekAggregate, share_before: float, service: str | None, least: int
-) -> float:
-    """The high-risk share a week's count is judged against: what it was compared with (last
-    week, or the baseline when last week was thin), or the baseline weeks' pooled share when
-    that is more and they hold at least ``least`` changes (of ``service``, or in scope).
+def _alpha(this: WeekAggregate, r: CardRules, rule: str) -> float:
+    """The false-alarm chance of one test of a risk ``rule``: its share of the budget
+    (``BUDGET_SHARES``), split between the services of the scope for concentration
+    (docs/scoring.md, "A false-alarm budget")."""
+    share = r.risk_alarm_budget * BUDGET_SHARES[rule]
+    return share / max(1, len(this.services)) if rule == "concentration" else share
 
-    Bands that speak put 5–25 % of changes at high risk, so one week's share wanders: a
-    count is news when it rises beyond the noise of both the week before and the weeks
-    before that.
-    """
-    if this.baseline is None:
-        return share_before
-    if service is None:
-        pooled = this.baseline.distribution
-    else:
-        group = this.baseline.by_service.get(service)
-        if group is None:
-            return share_before
-        pooled = group.distribution
-    if pooled.total < least:
-        return share_before
-    return max(share_before, pooled.high_risk_share)
+
+def _yardstick(this: WeekAggregate, last: WeekAggregate) -> tuple[WeekAggregate, int]:
+    """The weeks a week is judged against and how many: the baseline, else last week alone."""
+    if this.baseline is not None and this.baseline.weeks > 0:
+        return this.baseline, this.baseline.weeks
+    return last, 1
+
+
+def _severity(
+    rise: Rise | None, alpha: float, ratios: tuple[float, float], excesses: tuple[float, float]
+) -> Severity | None:
+    """Critical or warning by the size of ``rise`` (ratio to its usual week and excess over it,
+    both of the severity's), when its test is beyond ``alpha``; ``None`` otherwise."""
+    if rise is None or rise.p_value > alpha:
+        return None
+    if reaches(rise.ratio, ratios[1]) and reaches(rise.excess, excesses[1]):
+        return Severity.CRITICAL
+    if reaches(rise.ratio, ratios[0]) and reaches(rise.excess, excesses[0]):
+        return Severity.WARNING
+    return None
+
+
+def _most(*severities: Severity | None) -> Severity | None:
+    """The most severe of ``severities``, or ``None`` when none is."""
+    known = [s for s in severities if s is not None]
+    return min(known, key=lambda s: s.rank) if known else None
+
+
+def _difference(changes: list[WeekChange], usual_chance: float, excess: float) -> list[str]:
+    """Keys of the changes that make the rise, most likely to need a fix first: those most above
+    the usual chance until their surplus over it reaches the ``excess``, and every very-high
+    one."""
+    ranked = sorted(changes, key=lambda c: (-fix_chance(c), c.key))
+    chosen: set[str] = set()
+    surplus = 0.0
+    for c in ranked:
+        above = fix_chance(c) - usual_chance
+        if above <= 0:
+            break
+        if surplus < excess or c.band is Band.CRITICAL:
+            chosen.add(c.key)
+            surplus += above
+    return [c.key for c in ranked if c.key in chosen]
+
+
+def _chances(changes: Iterable[WeekChange]) -> list[float]:
+    return [fix_chance(c) for c in changes]
+
+
+def _very_high(changes: Iterable[WeekChange]) -> list[float]:
+    """One per change: 1 for a very-high-risk change, 0 otherwise (a count as "chances")."""
+    return [1.0 if c.band is Band.CRITICAL else 0.0 for c in changes]
+
+
+def _pool_chance(changes: Sequence[float]) -> float | None:
+    return sum(changes) / len(changes) if changes else None
+
+
+def service_rises(
+    this: WeekAggregate, last: WeekAggregate, service: str
+) -> tuple[Rise | None, Rise | None]:
+    """``service``'s expected fixes and very-high changes this week against its usual week."""
+    base, weeks = _yardstick(this, last)
+    now = [c for c in this.changes if c.service == service]
+    before = [c for c in base.changes if c.service == service]
+    seen = weeks_seen(before, base.changes, weeks)
+    fixes = rise(_chances(now), _chances(before), weeks, seen, _pool_chance(_chances(base.changes)))
+    very_high = rise(
+        _very_high(now), _very_high(before), weeks, seen, _pool_chance(_very_high(base.changes))
+    )
+    return fixes, very_high
+
+
+def scope_rise(
+    this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
+) -> Rise | None:
+    """The scope's expected fixes this week against its usual week, leaving out the changes of
+    the services ``leaving_out`` in both."""
+
+    def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
+        return [c for c in changes if c.service is None or c.service not in leaving_out]
+
+    base, weeks = _yardstick(this, last)
+    before = kept(base.changes)
+    seen = weeks_seen(before, base.changes, weeks)
+    # An organisation has no larger pool: a young one is judged on the weeks it has.
+    return rise(_chances(kept(this.changes)), _chances(before), seen, seen)
+
+
+def _fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
+    return (
+        CardFact(FactKey.EXPECTED_FIXES_THIS_WEEK, tenth(fixes.this_week)),
+        CardFact(FactKey.EXPECTED_FIXES_USUAL, tenth(fixes.usual)),
+    )
 
 
 def concentration(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """One service's high-risk share rose past a threshold: risk is concentrating there."""
+    """One service's expected fixes (or very-high changes) rose beyond what its own weeks make
+    likely, by a material amount: risk is concentrating there.
+
+    Judged on the service's own weeks, pooled with the organisation's while it is young
+    (``card_rules.usual.rise``); each of its two tests spends half the service's share of the
+    false-alarm budget. A service whose changes are always somewhat risky makes a card when
+    they are more risky than usual, not for being what they usually are.
+    """
+    alpha = _alpha(this, r, "concentration")
+    ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
+    excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
     for group in this.services:
-        d = group.distribution
-        if d.total < r.concentration_min_changes:
+        fixes, very_high = service_rises(this, last, group.name)
+        if fixes is None:
             continue
-        base = _service_baseline(this, last, group.name, r.concentration_min_changes)
-        before = base.by_service.get(group.name)
-        share_before = before.distribution.high_risk_share if before else 0.0
-        if not reaches(d.high_risk_share - share_before, r.concentration_min_rise_pp):
-            continue
-        usual = _usual_share(this, share_before, group.name, r.concentration_min_changes)
-        if not _beyond_noise(d.high_risk, usual / 100 * d.total):
-            continue
-        sev = severity_for(
-            d.high_risk_share, r.concentration_warning_share, r.concentration_critical_share
+        sev = _most(
+            _severity(fixes, alpha / 2, ratios, excesses),
+            _severity(very_high, alpha / 2, ratios, excesses),
         )
         if sev is None:
             continue
+        d = group.distribution
+        base = _service_baseline(this, last, group.name, r.concentration_min_changes)
+        before = base.by_service.get(group.name)
+        share_before = before.distribution.high_risk_share if before else 0.0
         facts = [
             CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(d.high_risk_share), "%"),
             *versus(
@@ -110,17 +202,19 @@ def concentration(
             ),
             CardFact(FactKey.HIGH_RISK_CHANGES, d.high_risk),
             CardFact(FactKey.CHANGES, d.total),
+            *_fix_facts(fixes),
         ]
         driver = group.top_driver
         if driver:
             facts.append(driven_by(*driver))
+        mine = [c for c in this.changes if c.service == group.name]
         yield Card(
             f"concentration:{group.name}",
             CardKind.CONCENTRATION,
             sev,
             group.name,
             tuple(facts),
-            _as_evidence(c.key for c in this.changes if c.service == group.name and c.high_risk),
+            _as_evidence(_difference(mine, fixes.usual_chance, fixes.excess)),
         )
 
 
@@ -128,7 +222,8 @@ def _service_baseline(
     this: WeekAggregate, last: WeekAggregate, service: str, enough: int
 ) -> WeekAggregate:
     """Last week for ``service``, or the baseline when last week it had fewer than ``enough``
-    changes and the baseline has that many (a service new last week still counts from 0 %)."""
+    changes and the baseline has that many (a service new last week still counts from 0 %):
+    what the card's high-risk share is compared with in words."""
 
     def changes(w: WeekAggregate) -> int:
         group = w.by_service.get(service)
@@ -140,28 +235,30 @@ def _service_baseline(
 def shift(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """The share of high-risk changes in scope rose, unless concentration cards tell it."""
-    covered = {e.key for c in earlier if c.kind is CardKind.CONCENTRATION for e in c.evidence}
-    # Both sides need enough changes: a share of no changes is not "0 % last week".
+    """The scope's expected fixes rose beyond what its own weeks make likely, by a material
+    amount, and still do without the services concentration cards already tell."""
     if this.distribution.total < r.shift_min_changes:
         return
-    base = compared(this, last, lambda w: w.distribution.total >= r.shift_min_changes)
-    if base is None:
+    # A rise that does not hold without the services concentration cards tell is theirs,
+    # unless they are half the scope's services or more: then the rise is the scope's.
+    told = {c.subject for c in earlier if c.kind is CardKind.CONCENTRATION and c.subject}
+    if 2 * len(told) >= len(this.services):
+        told = set()
+    fixes = scope_rise(this, last, told)
+    sev = _severity(
+        fixes,
+        _alpha(this, r, "shift"),
+        (r.shift_warning_ratio, r.shift_critical_ratio),
+        (r.shift_warning_excess, r.shift_critical_excess),
+    )
+    if fixes is None or sev is None:
         return
-    high_risk = [c.key for c in this.changes if c.high_risk]
-    if len(high_risk) < r.shift_min_high_risk:
-        return
-    # When concentration cards already show most of the high-risk changes, a
-    # scope-wide shift card would only repeat them.
-    if high_risk and 2 * sum(1 for k in high_risk if k in covered) >= len(high_risk):
-        return
+    if told:
+        fixes = scope_rise(this, last)
+        if fixes is None:
+            return
+    base = compared(this, last, lambda w: w.distribution.total >= r.shift_min_changes) or last
     now, before = this.distribution.high_risk_share, base.distribution.high_risk_share
-    sev = severity_for(now - before, r.shift_warning_pp, r.shift_critical_pp)
-    if sev is None:
-        return
-    usual = _usual_share(this, before, None, r.shift_min_changes)
-    if not _beyond_noise(len(high_risk), usual / 100 * this.distribution.total):
-        return
     facts = [
         CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
         *versus(
@@ -169,17 +266,19 @@ def shift(
         ),
         CardFact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.high_risk),
         CardFact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
+        *_fix_facts(fixes),
     ]
     # The shift's main driver rides on it, so no driver card retells the same story.
     if this.drivers:
         facts.append(driven_by(*this.drivers[0]))
+    changes = list(this.changes)
     yield Card(
         "shift",
         CardKind.SHIFT,
         sev,
         None,
         tuple(facts),
-        _as_evidence(high_risk),
+        _as_evidence(_difference(changes, fixes.usual_chance, fixes.excess)),
     )
 
 
@@ -211,6 +310,9 @@ def driver(
     # not repeated.
     named = {card.driver for card in concentrations}
     covered = {e.key for card in concentrations for e in card.evidence_of(EvidenceKind.CHANGE)}
+    # The rule's share of the false-alarm budget, split between the signals it judges.
+    alpha = _alpha(this, r, "driver") / max(1, len(this.drivers))
+    weeks = pooled.weeks if pooled is not None and pooled.weeks else 1
     rising: list[tuple[int, int, str, tuple[str, ...]]] = []
     for name, _ in this.drivers:
         keys = tuple(
@@ -222,7 +324,7 @@ def driver(
         rise = count - before.get(name, 0)
         if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
             continue
-        if not _beyond_noise(count, usual.get(name, 0)):
+        if not _beyond_noise(count, usual.get(name, 0), alpha, weeks):
             continue
         rising.append((-rise, -count, name, keys))
     if not rising:
@@ -343,6 +445,10 @@ def _only_gate(changes: list[WeekChange]) -> str | None:
     only = gates.pop() if len(gates) == 1 else ()
     return only[0] if len(only) == 1 else None
 
+
+# The rules that share the false-alarm budget of warning and critical risk cards, and each
+# one's share: concentration tests every service, so it has the most to spend.
+BUDGET_SHARES: dict[str, float] = {"concentration": 0.5, "shift": 0.25, "driver": 0.25}
 
 # In the order they run.
 # ``gated`` is not among them: it runs after every family (``card_rules.RULES``).

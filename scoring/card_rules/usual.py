@@ -1,27 +1,39 @@
-"""What is usual for a service: the yardstick of the incident and gated rules.
+"""What is usual for a service: the yardstick of the incident, gated and risk rules.
 
 Bands that speak put a share of every history's changes and deploys at high risk,
-so "high" alone is no news for a service whose changes and deploys often are. Both
+so "high" alone is no news for a service whose changes and deploys often are. The
 rules ask what the service itself did over the baseline weeks (``baseline_weeks``
-before this one, pooled, which every briefing has) before they call a change or a
-deploy unusual.
+before this one, pooled, which every briefing has) before they call a change, a
+deploy or a week of expected fixes unusual.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from scoring.band import Band
 from scoring.card_terms import CardRules
+from scoring.model import MODEL
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident
 
 __all__ = [
+    "POOLED_CHANGES",
+    "YOUNG_WEEKS",
+    "Rise",
+    "dispersion",
+    "expected_fixes",
+    "fix_chance",
+    "nb_upper_tail",
     "other_risk",
+    "rise",
     "riskiest_deploy",
     "routine_gated",
     "shipped_by_incident",
     "usual_gates",
     "very_high_on_its_own",
+    "weeks_seen",
 ]
 
 
@@ -88,3 +100,156 @@ def very_high_on_its_own(i: WeekIncident) -> bool:
     """Whether the linked deploy is very high for its service by what it is, not because an
     incident was active when it finished (the active-incident gate)."""
     return i.deploy_band is Band.CRITICAL and not i.deploy_gates
+
+
+# --- Expected fixes against a scope's own weeks -------------------------------------------
+#
+# A change's calibrated chance of needing a fix is what its score is built from
+# (``ChangeModel.probability``); a week's expected fixes are the sum over its changes.
+# Week to week that sum is a compound Poisson count: changes arrive at a rate and each
+# brings its chance, so its variance is the rate times the mean squared chance. Divided by
+# the dispersion ``d`` (Σp² / Σp over the yardstick's changes), it is close to a Poisson
+# count with the same mean / d ("quasi-Poisson"). Its usual rate is only known from a few
+# weeks, so this week's scaled count is judged by its predictive law: a negative binomial
+# with the yardstick's scaled count (+ ½, Jeffreys) as its shape over ``exposure`` units.
+
+# Weeks a service's history must cover before it is judged on its own weeks alone.
+YOUNG_WEEKS = 6
+# How many of the organisation's changes a young service's usual chance is pooled with.
+POOLED_CHANGES = 20
+# A dispersion below this would make a handful of near-zero chances look like a precise count.
+_LEAST_DISPERSION = 0.05
+
+
+def fix_chance(c: WeekChange) -> float:
+    """The calibrated chance that ``c`` needs a fix: what its 0–100 score is built from."""
+    return MODEL.probability(c.score)
+
+
+def expected_fixes(changes: Iterable[WeekChange]) -> float:
+    """The number of ``changes`` expected to need a fix: the sum of their chances."""
+    return sum(fix_chance(c) for c in changes)
+
+
+def dispersion(chances: Iterable[float]) -> float:
+    """Σp² / Σp: how much one week's expected fixes wander, per expected fix."""
+    total = squares = 0.0
+    for p in chances:
+        total += p
+        squares += p * p
+    return max(_LEAST_DISPERSION, squares / total) if total > 0 else 1.0
+
+
+def nb_upper_tail(x: float, shape: float, exposure: float) -> float:
+    """P(X ≥ x) for a count whose rate per unit is Gamma(``shape``, ``exposure``) and which is
+    Poisson over one unit: a negative binomial with success chance exposure / (exposure + 1).
+
+    ``x`` need not be whole: the tail is interpolated between its neighbours, so a scaled
+    count of 3.4 is judged between 3 and 4.
+    """
+    if x <= 0:
+        return 1.0
+    k = math.floor(x)
+    f = x - k
+    lower, upper = _nb_tail(k, shape, exposure), _nb_tail(k + 1, shape, exposure)
+    return (1 - f) * lower + f * upper
+
+
+def _nb_tail(k: int, r: float, exposure: float) -> float:
+    """P(X ≥ k), X negative binomial with ``r`` and success chance exposure / (exposure + 1)."""
+    if k <= 0:
+        return 1.0
+    log_q = math.log(1.0 / (exposure + 1.0))  # the chance of one more count
+    log_p = math.log(exposure / (exposure + 1.0))
+
+    def log_pmf(j: int) -> float:
+        return math.lgamma(j + r) - math.lgamma(r) - math.lgamma(j + 1) + r * log_p + j * log_q
+
+    mean = r / exposure
+    if k <= mean:
+        return max(0.0, 1.0 - sum(math.exp(log_pmf(j)) for j in range(k)))
+    # Above the mean the terms only fall: add them up until they no longer count.
+    total, j = 0.0, k
+    while True:
+        term = math.exp(log_pmf(j))
+        total += term
+        j += 1
+        if term <= 1e-17 * max(total, 1e-300) or j - k > 100_000:
+            return min(1.0, total)
+
+
+@dataclass(frozen=True, slots=True)
+class Rise:
+    """This week's expected fixes of a scope against its usual week, and how unlikely the rise.
+
+    ``p_value`` is the chance of at least this many by the scope's usual week; ``pooled``
+    says the usual was pooled with the organisation's because the scope's own weeks are few.
+    """
+
+    this_week: float
+    usual: float
+    p_value: float
+    pooled: bool = False
+    # The usual chance of one change of the scope: what a change must beat to add to a rise.
+    usual_chance: float = 0.0
+
+    @property
+    def ratio(self) -> float:
+        """This week's expected fixes over the usual week's (infinite over none)."""
+        return self.this_week / self.usual if self.usual > 0 else math.inf
+
+    @property
+    def excess(self) -> float:
+        """Expected fixes beyond the usual week's."""
+        return self.this_week - self.usual
+
+
+def _week_of(c: WeekChange) -> int:
+    """The ordinal of the (UTC, ISO) week ``c`` merged in."""
+    day = c.merged_at.date()
+    return (day.toordinal() - day.weekday()) // 7
+
+
+def weeks_seen(changes: Sequence[WeekChange], within: Sequence[WeekChange], weeks: int) -> int:
+    """How many weeks of ``within`` (a yardstick of ``weeks`` weeks) ``changes`` span: from
+    the week of the first of them to the yardstick's last week, at most ``weeks``."""
+    if not changes or not within:
+        return 0
+    last = max(_week_of(c) for c in within)
+    return max(1, min(weeks, last - min(_week_of(c) for c in changes) + 1))
+
+
+def rise(
+    now: Sequence[float],
+    before: Sequence[float],
+    weeks: int,
+    seen: int,
+    pool_chance: float | None = None,
+) -> Rise | None:
+    """This week's chances ``now`` against ``before``, the same scope's over a yardstick of
+    ``weeks`` weeks, of which it spans the last ``seen`` (it began then).
+
+    A scope that spans every week of the yardstick (or ``YOUNG_WEEKS``) is judged on its own
+    weeks alone: a week without changes is a week of none. A younger one has its missing
+    weeks filled in at its own weekly number of changes (this week's, when it is new) and
+    ``pool_chance``, the organisation's usual chance per change over the same weeks: pooled
+    with the organisation's while its own weeks are few. ``None`` when nothing is known to
+    judge by.
+    """
+    if not now or weeks <= 0:
+        return None
+    this_week = sum(now)
+    own = sum(before)
+    missing = max(0, min(weeks, YOUNG_WEEKS) - seen) if seen < weeks else 0
+    if missing and pool_chance is None and not before:
+        return None
+    volume = len(before) / seen if seen else float(len(now))
+    pseudo_changes = missing * volume if pool_chance is not None else 0.0
+    pseudo = pseudo_changes * (pool_chance or 0.0)
+    exposure = float(seen + missing if pool_chance is not None else max(seen, 1))
+    d = dispersion(before) if before else dispersion(now)
+    units = len(before) + pseudo_changes
+    chance = (own + pseudo) / units if units else 0.0
+    usual = (own + pseudo) / exposure
+    p_value = nb_upper_tail(this_week / d, (own + pseudo) / d + 0.5, exposure)
+    return Rise(this_week, usual, p_value, pooled=bool(missing), usual_chance=chance)

@@ -15,6 +15,7 @@ import pytest
 from scoring.card_terms import Card, CardKind, CardRules, Evidence, EvidenceKind, FactKey, Severity
 from scoring.cards import severity_counts
 from scoring.config import ScoringConfig
+from scoring.model import MODEL
 from scoring.risk import Band
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident, aggregate
 from tests.scoring.card_builders import (
@@ -53,108 +54,7 @@ def test_quiet_week_makes_no_card() -> None:
 # --- risk distribution shift ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("this_total", "this_high", "last_total", "last_high", "expected"),
-    [
-        pytest.param(20, 1, 20, 0, None, id="5pp-no-card"),
-        pytest.param(21, 2, 21, 0, None, id="9.5pp-just-below-warning"),
-        pytest.param(30, 3, 30, 0, W, id="10pp-exactly-warning"),
-        pytest.param(20, 2, 20, 0, None, id="2-high-risk-below-min"),
-        pytest.param(30, 7, 30, 4, None, id="10pp-within-the-noise-23.3-vs-13.3"),
-        pytest.param(60, 14, 60, 8, W, id="10pp-beyond-the-noise-23.3-vs-13.3"),
-        pytest.param(21, 4, 21, 0, W, id="19pp-just-below-critical"),
-        pytest.param(20, 4, 20, 0, C, id="20pp-exactly-critical"),
-        pytest.param(15, 7, 15, 4, None, id="20pp-within-the-noise-46.7-vs-26.7"),
-        pytest.param(30, 14, 30, 8, C, id="20pp-beyond-the-noise-46.7-vs-26.7"),
-        pytest.param(20, 0, 20, 4, None, id="share-fell"),
-        pytest.param(4, 2, 20, 0, None, id="4-changes-this-week-below-min"),
-        pytest.param(5, 3, 20, 0, C, id="5-changes-this-week-at-min"),
-        pytest.param(20, 4, 4, 0, None, id="4-changes-last-week-below-min"),
-        pytest.param(20, 4, 5, 0, C, id="5-changes-last-week-at-min"),
-        pytest.param(20, 4, 0, 0, None, id="no-changes-last-week"),
-    ],
-)
-def test_shift(
-    this_total: int, this_high: int, last_total: int, last_high: int, expected: str | None
-) -> None:
-    """The high-risk share rising 10 points is a warning, 20 critical, given 5 changes each week,
-    3 high-risk ones this week and a rise beyond the noise of last week's share."""
-    this = aggregate(spread(this_total, this_high))
-    last = aggregate(spread(last_total, last_high, -1))
-    assert severities(this, last) == ({"shift": expected} if expected else {})
-
-
-@pytest.mark.parametrize(
-    ("payments_high", "elsewhere_high", "expected"),
-    [
-        pytest.param(4, 4, {"concentration:payments": C}, id="concentration-holds-exactly-half"),
-        pytest.param(5, 3, {"concentration:payments": C}, id="concentration-holds-most"),
-        pytest.param(
-            4, 5, {"concentration:payments": C, "shift": C}, id="concentration-holds-under-half"
-        ),
-        pytest.param(2, 2, {"shift": C}, id="unfired-concentration-suppresses-nothing"),
-    ],
-)
-def test_shift_is_suppressed_by_concentrations_holding_half(
-    payments_high: int, elsewhere_high: int, expected: dict[str, str]
-) -> None:
-    """No shift card when fired concentrations hold at least half of the high-risk changes."""
-    this = aggregate([*mix("payments", 8, payments_high), *spread(12, elsewhere_high)])
-    last = aggregate([*mix("payments", 8, 0, -1), *spread(12, 0, -1)])
-    assert severities(this, last) == expected
-
-
 # --- concentration by service -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("total", "high", "last_total", "last_high", "expected"),
-    [
-        pytest.param(8, 2, 8, 0, None, id="25pct-no-card"),
-        pytest.param(38, 13, 38, 0, None, id="34.2pct-just-below-warning"),
-        pytest.param(20, 7, 20, 0, W, id="35pct-exactly-warning"),
-        pytest.param(8, 3, 8, 0, W, id="37.5pct-warning"),
-        pytest.param(21, 10, 21, 0, W, id="47.6pct-just-below-critical"),
-        pytest.param(8, 4, 8, 0, C, id="50pct-exactly-critical"),
-        pytest.param(20, 7, 20, 4, None, id="rise-15pp-within-the-noise-of-4"),
-        pytest.param(12, 5, 15, 4, None, id="rise-15pp-within-the-noise-41.7-vs-26.7"),
-        pytest.param(20, 9, 20, 4, W, id="rise-25pp-beyond-the-noise-of-4"),
-        pytest.param(20, 7, 24, 5, None, id="rise-14.2pp-below-min"),
-        pytest.param(8, 6, 8, 5, None, id="75pct-but-rise-12.5pp"),
-        pytest.param(3, 3, 3, 0, None, id="3-changes-below-min"),
-        pytest.param(4, 4, 4, 0, C, id="4-changes-at-min"),
-        pytest.param(8, 4, 0, 0, C, id="service-new-this-week-counts-as-0pct"),
-    ],
-)
-def test_concentration(
-    total: int, high: int, last_total: int, last_high: int, expected: str | None
-) -> None:
-    """A service whose high-risk share rose 15 points to 35 % is a warning, to 50 % critical, when
-    its high-risk changes rose beyond the noise of what last week's share would give."""
-    this = aggregate([*mix("payments", total, high), *spread(60, 0)])
-    last = aggregate([*mix("payments", last_total, last_high, -1), *spread(60, 0, -1)])
-    assert severities(this, last).get("concentration:payments") == expected
-
-
-def test_concentration_and_shift_rise_beyond_the_weeks_before_too() -> None:
-    """Payments' 4 high-risk changes of 8 after a week of 1 rise beyond last week's noise, but
-    not beyond that of the four weeks before, where 12 of 32 were high risk (37.5 %: 3 of
-    8 expected): one calm week is no yardstick when bands put a share of changes at high
-    risk. The same for the whole scope's shift. Without such weeks before, both are cards."""
-    this_changes = [*mix("payments", 8, 4), *spread(60, 0)]
-    last = aggregate([*mix("payments", 8, 1, -1), *spread(60, 0, -1)])
-    pooled = [c for w in (2, 3, 4) for c in mix("payments", 8, 4, -w)]
-    usual = aggregate([*pooled, *mix("payments", 8, 0, -1)], weeks=4)
-    assert "concentration:payments" not in severities(aggregate(this_changes, baseline=usual), last)
-    calm = aggregate([c for w in (1, 2, 3, 4) for c in mix("payments", 8, 1, -w)], weeks=4)
-    assert severities(aggregate(this_changes, baseline=calm), last)["concentration:payments"] == C
-
-    now = spread(60, 14)
-    before = aggregate(spread(60, 8, -1))
-    often = aggregate([c for w in (1, 2, 3, 4) for c in spread(60, 13, -w)], weeks=4)
-    assert "shift" not in severities(aggregate(now, baseline=often), before)
-    seldom = aggregate([c for w in (1, 2, 3, 4) for c in spread(60, 8, -w)], weeks=4)
-    assert severities(aggregate(now, baseline=seldom), before)["shift"] == W
 
 
 @pytest.mark.parametrize(
@@ -973,6 +873,12 @@ def _share(week: WeekAggregate, name: str, by: str = "service") -> float:
     return round(groups[name].distribution.high_risk_share, 1)
 
 
+def _fixes(week: WeekAggregate, service: str | None = None) -> float:
+    """The week's changes (of ``service``) expected to need a fix: their chances, summed."""
+    chances = [MODEL.probability(c.score) for c in week.changes if service in (None, c.service)]
+    return round(sum(chances), 1)
+
+
 _Expected = Callable[[WeekAggregate, WeekAggregate], dict[FactName, float]]
 
 _FACTS: list[tuple[str, _Expected]] = [
@@ -984,6 +890,8 @@ _FACTS: list[tuple[str, _Expected]] = [
             FactKey.HIGH_RISK_CHANGES: t.by_service["payments"].distribution.high_risk,
             FactKey.CHANGES: t.by_service["payments"].distribution.total,
             (FactKey.DRIVEN_BY, "codeowners"): dict(t.by_service["payments"].drivers)["codeowners"],
+            FactKey.EXPECTED_FIXES_THIS_WEEK: _fixes(t, "payments"),
+            FactKey.EXPECTED_FIXES_USUAL: _fixes(p, "payments"),
         },
     ),
     (
@@ -994,6 +902,8 @@ _FACTS: list[tuple[str, _Expected]] = [
             FactKey.HIGH_RISK_CHANGES_THIS_WEEK: t.distribution.high_risk,
             FactKey.CHANGES_THIS_WEEK: t.distribution.total,
             (FactKey.DRIVEN_BY, t.drivers[0][0]): t.drivers[0][1],
+            FactKey.EXPECTED_FIXES_THIS_WEEK: _fixes(t),
+            FactKey.EXPECTED_FIXES_USUAL: _fixes(p),
         },
     ),
     (

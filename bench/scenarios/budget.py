@@ -1,0 +1,357 @@
+"""The risk cards' false-alarm budget and power, by simulation: made organisations of any shape.
+
+``python -m bench.scenarios.budget`` draws organisations from seeds and shape parameters
+(3–40 services, 10–400 changes a week, calm and always-risky services, young services that
+started a week or three ago, weeks busier or quieter than others), scores their changes as
+the model would (a score per change, its chance of needing a fix from ``ChangeModel``), and
+runs ``scoring.cards.build_cards`` over the last week of each against the weeks before, as a
+briefing does. It reports, per organisation size, the warning and critical cards of steady
+weeks (the budget: at most one per 4 steady weeks), and per planted story kind, how often its
+card came at the right severity. Nothing here names a rule's threshold: the stories are
+stated as effect sizes on expected fixes, and the rules never see a made organisation's
+service, size or week.
+
+Two sets of seeds: ``--seeds dev`` (0–199), which the rules were written against, and
+``--seeds held-out`` (``HELD_OUT_BASE`` onwards, drawn after they were written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from scoring.card_terms import Card, CardKind, CardRules, Severity
+from scoring.cards import build_cards
+from scoring.config import ScoringConfig
+from scoring.model import MODEL
+from scoring.risk import band_for
+from scoring.weekly import WeekAggregate, WeekChange, aggregate
+
+__all__ = [
+    "DEV_SEEDS",
+    "HELD_OUT_BASE",
+    "KINDS",
+    "OrgShape",
+    "Outcome",
+    "Planted",
+    "made_week",
+    "run",
+    "shape_of",
+    "steady_alarms",
+    "story_found",
+]
+
+# The seeds the rules were written against, and where the held-out ones start (drawn with
+# ``random.SystemRandom().randrange(10**9)`` after the rules were written, and not changed).
+DEV_SEEDS = range(200)
+HELD_OUT_BASE = 259_628_232
+
+# Weeks made: the baseline (``CardRules.baseline_weeks``), last week, and this week.
+_BASELINE = CardRules().baseline_weeks
+_MONDAY = datetime(2026, 11, 16, tzinfo=UTC)
+_CONFIG = ScoringConfig()
+_ALARMS = (Severity.WARNING, Severity.CRITICAL)
+# The made scores: a calm service's changes and an always-risky one's, and how often a change
+# is a very-high rewrite in each (what the seed's "always risky" service looked like: 24–55 %
+# of its steady weeks' changes high).
+_CALM = (40.0, 12.0, 0.02)
+_RISKY = (58.0, 12.0, 0.08)
+_REWRITE = (86, 95)
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceShape:
+    """One made service: its share of the organisation's changes, and what its changes score."""
+
+    name: str
+    weight: float
+    risky: bool
+    # Weeks before this one it has existed (a young service has fewer than the baseline).
+    age: int
+
+
+@dataclass(frozen=True, slots=True)
+class OrgShape:
+    """One made organisation: its services and how many changes a week it makes."""
+
+    seed: int
+    services: tuple[ServiceShape, ...]
+    changes_per_week: float
+    # How much a week's volume wanders (coefficient of variation of a week's busyness).
+    week_spread: float
+
+
+def shape_of(seed: int) -> OrgShape:
+    """The organisation ``seed`` makes: 3–40 services, 10–400 changes a week, a fifth to a half
+    of its services always risky, one in eight young."""
+    rng = random.Random(seed)
+    n = rng.randint(3, 40)
+    risky_share = rng.uniform(0.2, 0.5)
+    services = tuple(
+        ServiceShape(
+            f"svc-{seed}-{i}",
+            rng.lognormvariate(0.0, 0.8),
+            rng.random() < risky_share,
+            rng.randint(1, _BASELINE - 1) if rng.random() < 0.125 else _BASELINE + 1,
+        )
+        for i in range(n)
+    )
+    return OrgShape(seed, services, math.exp(rng.uniform(math.log(10), math.log(400))), 0.15)
+
+
+def _score(rng: random.Random, risky: bool) -> int:
+    mean, sd, rewrite = _RISKY if risky else _CALM
+    if rng.random() < rewrite:
+        return rng.randint(*_REWRITE)
+    return max(0, min(100, round(rng.gauss(mean, sd))))
+
+
+def _change(key: str, service: str, score: int, week: int, rng: random.Random) -> WeekChange:
+    band = band_for(score, _CONFIG)
+    return WeekChange(
+        key=key,
+        title=f"Change {key}",
+        service=service,
+        team=None,
+        score=score,
+        band=band,
+        merged_at=_MONDAY + timedelta(weeks=week, hours=rng.uniform(8, 24 * 5 - 8)),
+        drivers=("size",) if score >= 72 else ("review",) if score >= 60 else (),
+    )
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw (Knuth's for small means, a rounded normal for large ones)."""
+    if mean <= 0:
+        return 0
+    if mean > 60:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, k, p = math.exp(-mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _weeks(shape: OrgShape, rng: random.Random) -> dict[int, list[WeekChange]]:
+    """Week index (−baseline … 0) → the week's changes, all steady."""
+    total = sum(s.weight for s in shape.services)
+    out: dict[int, list[WeekChange]] = {}
+    k = shape.week_spread**-2
+    for week in range(-_BASELINE, 1):
+        busy = rng.gammavariate(k, 1 / k)
+        changes: list[WeekChange] = []
+        for s in shape.services:
+            if -week > s.age:
+                continue
+            mean = shape.changes_per_week * s.weight / total * busy
+            for i in range(_poisson(rng, mean)):
+                key = f"{s.name}#{week}.{i}"
+                changes.append(_change(key, s.name, _score(rng, s.risky), week, rng))
+        out[week] = changes
+    return out
+
+
+def _usual(shape: OrgShape, service: ServiceShape) -> tuple[float, float]:
+    """A made service's true usual week: its changes and its expected fixes."""
+    total = sum(s.weight for s in shape.services)
+    changes = shape.changes_per_week * service.weight / total
+    rng = random.Random(service.name)
+    chance = sum(MODEL.probability(_score(rng, service.risky)) for _ in range(4000)) / 4000
+    return changes, changes * chance
+
+
+@dataclass(frozen=True, slots=True)
+class Planted:
+    """A planted story: its kind, the card it should make, and where."""
+
+    kind: str
+    card: CardKind
+    severity: Severity
+    subject: str | None
+
+
+def _rewrites(changes: list[WeekChange], service: str, extra: float, rng: random.Random) -> None:
+    """Add very-high rewrites to ``service`` until they add ``extra`` expected fixes."""
+    added, i = 0.0, 0
+    while added < extra:
+        score = rng.randint(*_REWRITE)
+        changes.append(_change(f"{service}#rewrite.{i}", service, score, 0, rng))
+        added += MODEL.probability(score)
+        i += 1
+
+
+def _mature(shape: OrgShape, risky: bool | None) -> list[ServiceShape]:
+    return [s for s in shape.services if s.age > _BASELINE and (risky is None or s.risky is risky)]
+
+
+def _plant_concentration(
+    shape: OrgShape, week: list[WeekChange], rng: random.Random, risky: bool
+) -> Planted | None:
+    """A mature service (calm, or always risky) gets rewrites from outside: its expected fixes
+    rise to 3.5× its usual week's, and by at least 4.5."""
+    pool = _mature(shape, risky)
+    if not pool:
+        return None
+    service = rng.choice(pool)
+    _, fixes = _usual(shape, service)
+    _rewrites(week, service.name, max(2.5 * fixes, 4.5), rng)
+    kind = "concentration (always risky)" if risky else "concentration (calm)"
+    return Planted(kind, CardKind.CONCENTRATION, Severity.CRITICAL, service.name)
+
+
+def _plant_shift(shape: OrgShape, week: list[WeekChange], rng: random.Random) -> Planted:
+    """The whole organisation moves to larger work: every service that has been there all
+    along gets rewrites in turn until the organisation's expected fixes rise by 60 % of its
+    usual week's (and at least 4.5)."""
+    services = _mature(shape, None) or list(shape.services)
+    total = sum(_usual(shape, s)[1] for s in shape.services)
+    extra = max(0.6 * total, 4.5)
+    added, i = 0.0, 0
+    while added < extra:
+        name = services[i % len(services)].name
+        score = rng.randint(*_REWRITE)
+        week.append(_change(f"{name}#shift.{i}", name, score, 0, rng))
+        added += MODEL.probability(score)
+        i += 1
+    return Planted("org-wide shift", CardKind.SHIFT, Severity.WARNING, None)
+
+
+KINDS: dict[str, Callable[[OrgShape, list[WeekChange], random.Random], Planted | None]] = {
+    "concentration (calm)": lambda o, w, r: _plant_concentration(o, w, r, False),
+    "concentration (always risky)": lambda o, w, r: _plant_concentration(o, w, r, True),
+    "org-wide shift": _plant_shift,
+}
+
+
+def made_week(
+    shape: OrgShape, story: str | None = None
+) -> tuple[WeekAggregate, WeekAggregate, Planted | None]:
+    """This week and last week of ``shape`` as a briefing reads them, with ``story`` planted."""
+    rng = random.Random(shape.seed * 7919 + 1)
+    weeks = _weeks(shape, rng)
+    planted = KINDS[story](shape, weeks[0], rng) if story else None
+    pooled = [c for w in range(-_BASELINE, 0) for c in weeks[w]]
+    baseline = aggregate(pooled, weeks=_BASELINE)
+    return aggregate(weeks[0], baseline=baseline), aggregate(weeks[-1]), planted
+
+
+def steady_alarms(shape: OrgShape, rules: CardRules | None = None) -> tuple[Card, ...]:
+    """The warning and critical cards of a steady week of ``shape``."""
+    this, last, _ = made_week(shape)
+    return tuple(c for c in build_cards(this, last, rules or CardRules()) if c.severity in _ALARMS)
+
+
+def story_found(
+    shape: OrgShape, story: str, rules: CardRules | None = None
+) -> tuple[bool, bool] | None:
+    """Whether ``story``'s card came, and at the right severity (``None``: it cannot be planted
+    in this organisation, as an always-risky story where no service is)."""
+    this, last, planted = made_week(shape, story)
+    if planted is None:
+        return None
+    cards = build_cards(this, last, rules or CardRules())
+    hits = [
+        c
+        for c in cards
+        if (c.kind is planted.card or planted.card in c.folded)
+        and planted.subject in (None, c.subject)
+    ]
+    return bool(hits), any(c.severity is planted.severity for c in hits)
+
+
+@dataclass
+class Outcome:
+    """What one set of seeds measured."""
+
+    seeds: str
+    steady_weeks: int = 0
+    alarms: int = 0
+    # Per size band: [steady weeks, alarms].
+    by_size: dict[str, list[int]] = field(default_factory=dict)
+    # Per story kind: [made, found, right severity].
+    stories: dict[str, list[int]] = field(default_factory=dict)
+    alarm_kinds: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def per_4_weeks(self) -> float:
+        """Warning or critical cards per 4 steady weeks."""
+        return 4 * self.alarms / self.steady_weeks if self.steady_weeks else 0.0
+
+
+def _size_band(shape: OrgShape) -> str:
+    n = len(shape.services)
+    return "3–9 services" if n < 10 else "10–19 services" if n < 20 else "20–40 services"
+
+
+def run(seeds: Sequence[int], name: str, rules: CardRules | None = None) -> Outcome:
+    """Every seed's steady week and one made week per story kind."""
+    out = Outcome(name)
+    for seed in seeds:
+        shape = shape_of(seed)
+        alarms = steady_alarms(shape, rules)
+        out.steady_weeks += 1
+        out.alarms += len(alarms)
+        band = out.by_size.setdefault(_size_band(shape), [0, 0])
+        band[0] += 1
+        band[1] += len(alarms)
+        for card in alarms:
+            out.alarm_kinds[card.kind] = out.alarm_kinds.get(card.kind, 0) + 1
+        for story in KINDS:
+            result = story_found(shape, story, rules)
+            if result is None:
+                continue
+            tally = out.stories.setdefault(story, [0, 0, 0])
+            tally[0] += 1
+            tally[1] += result[0]
+            tally[2] += result[1]
+    return out
+
+
+def table(out: Outcome) -> str:
+    """``out`` as docs/benchmarks.md shows it."""
+    lines = [
+        f"Seeds: {out.seeds}. Steady weeks: {out.steady_weeks}, warning or critical cards: "
+        f"{out.alarms} ({out.per_4_weeks:.3f} per 4 steady weeks; budget 1).",
+        "",
+        "| organisation size | steady weeks | alarms | per 4 steady weeks |",
+        "|---|---|---|---|",
+    ]
+    for band in ("3–9 services", "10–19 services", "20–40 services"):
+        weeks, alarms = out.by_size.get(band, [0, 0])
+        per4 = 4 * alarms / weeks if weeks else 0.0
+        lines.append(f"| {band} | {weeks} | {alarms} | {per4:.3f} |")
+    lines += ["", "| story | made | found | right severity |", "|---|---|---|---|"]
+    for story, (made, found, right) in out.stories.items():
+        lines.append(
+            f"| {story} | {made} | {found} ({100 * found / made:.1f} %) | "
+            f"{right} ({100 * right / made:.1f} %) |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the simulation on one set of seeds and print its tables."""
+    parser = argparse.ArgumentParser(prog="python -m bench.scenarios.budget", description=__doc__)
+    parser.add_argument("--seeds", choices=("dev", "held-out"), default="held-out")
+    parser.add_argument("--count", type=int, default=200, help="organisations made")
+    parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    args = parser.parse_args(argv)
+    base = 0 if args.seeds == "dev" else HELD_OUT_BASE
+    out = run(range(base, base + args.count), args.seeds)
+    if args.json:
+        print(json.dumps(asdict(out) | {"per_4_weeks": out.per_4_weeks}, indent=2))
+    else:
+        print(table(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
