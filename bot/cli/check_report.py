@@ -45,18 +45,14 @@ class Threshold:
 
 
 def threshold_of(a: Assessment, config: ScoringConfig, given: float | None) -> Threshold:
-    """``given``, or by default very high's bound as this change's band was read: the
-    configured critical bound moved by the history's typical change, as ``band_for`` moves
-    it; a score in the very-high band fails the default check and no other does."""
-    import math
-
+    """``given``, or by default very high's bound (``[scoring.bands] critical``): bands are
+    fixed bounds of the number, so a score in the very-high band fails the default check and
+    no other does."""
     from scoring.band import Band
-    from scoring.risk import band_shift
 
     if given is not None:
         return Threshold(given, a.score >= given)
-    # Scores are whole: a bound moved to 71.4 is reached by a score of 72.
-    limit = float(math.ceil(config.bands.critical + band_shift(config, a.risk.typical)))
+    limit = config.bands.critical
     risky = a.band is Band.CRITICAL
     return Threshold(limit, risky, capped=not risky and a.score >= limit)
 
