@@ -1,4 +1,4 @@
-"""``riskbrief check``'s default threshold is very high's bound as the change's band was read."""
+"""``riskbrief check``'s default threshold is very high's fixed bound, so words and band agree."""
 
 from __future__ import annotations
 
@@ -25,18 +25,14 @@ def _assessment(score: int, band: Band, typical: float | None) -> Assessment:
     return Assessment(risk, (), (), (), datetime(2026, 10, 5, tzinfo=UTC))
 
 
-def test_a_very_high_score_below_the_written_bound_fails_the_default_check() -> None:
-    """Typical 40 moves very high's bound from 72 to 64: a very-high 70 is at or above it."""
-    t = threshold_of(_assessment(70, Band.CRITICAL, 40.0), ScoringConfig(), None)
-    assert (t.limit, t.risky) == (64.0, True)
-    assert t.words() == "at or above the threshold 64"
-
-
-def test_a_high_score_above_the_written_bound_passes_when_the_bound_moved_up() -> None:
-    """Typical 56 moves the bound to 80: a high 75 passes, and is said to be below it."""
-    t = threshold_of(_assessment(75, Band.HIGH, 56.0), ScoringConfig(), None)
-    assert (t.limit, t.risky) == (80.0, False)
-    assert t.words() == "below the threshold 80"
+def test_the_default_threshold_is_very_high_s_fixed_bound() -> None:
+    """Bands are fixed ranges of the number: a very-high 72 fails at 72, a high 71 passes."""
+    t = threshold_of(_assessment(72, Band.CRITICAL, 40.0), ScoringConfig(), None)
+    assert (t.limit, t.risky) == (72.0, True)
+    assert t.words() == "at or above the threshold 72"
+    t = threshold_of(_assessment(71, Band.HIGH, 56.0), ScoringConfig(), None)
+    assert (t.limit, t.risky) == (72.0, False)
+    assert t.words() == "below the threshold 72"
 
 
 def test_a_change_touching_no_code_is_never_failed_or_called_below_by_default() -> None:
