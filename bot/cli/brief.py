@@ -105,7 +105,7 @@ def brief(
         now = utcnow()
         subscribers = active_subscribers(session, subscriber)
         defaults = default_weeks(session, org, subscribers, now)
-        done = brief_all(session, org, now, out, week, subscriber, narrator, links)
+        done = brief_all(session, org, now, out, week, subscriber, narrator, links, defaults)
     # Where each briefing's data ends, when it ends before the week briefed or the default
     # moved back to the last week holding data: one line per subscriber, before the briefing.
     said = [

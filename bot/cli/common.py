@@ -203,10 +203,12 @@ def brief_all(
     only: str | None = None,
     narrator: NarrativeLLM | None = None,
     links: BriefingLinks | None = None,
+    defaults: dict[str, DefaultWeek] | None = None,
 ) -> list[Composed]:
     """Compose, record and write each active subscriber's briefing of ``week`` (default: their
     default week, ``briefing.default_week``'s one rule: the last complete week in their zone
-    when it holds data in their scope, else the last complete week that does)."""
+    when it holds data in their scope, else the last complete week that does; ``defaults``
+    when the caller has read them already)."""
     from bot.composition.compose import compose_all, record, write_files
 
     subscribers = active_subscribers(session, only)
@@ -214,7 +216,7 @@ def brief_all(
         check_week(session, week, subscribers, as_of)
         requests = [(s, week) for s in subscribers]
     else:
-        defaults = default_weeks(session, org, subscribers, as_of)
+        defaults = defaults or default_weeks(session, org, subscribers, as_of)
         requests = [(s, defaults[s.key].week) for s in subscribers]
     done = compose_all(session, org, requests, narrator, links)
     for composed in done:

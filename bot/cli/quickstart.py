@@ -152,12 +152,12 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
             # pulled lately) nor the newest commit's (a version bump); beside it, where the
             # data ends and what that week shipped.
             readers = active_subscribers(session)
-            defaults = default_weeks(session, org, readers[:1], now)
+            defaults = default_weeks(session, org, readers, now)
             zone = reader_zone(session, org.organisation.timezone)
             first = first_week(
                 session, zone, now, defaults.get(readers[0].key) if readers else None
             )
-            done = brief_all(session, org, now, out)
+            done = brief_all(session, org, now, out, defaults=defaults)
     finally:
         engine.dispose()
     click.echo("")

@@ -100,6 +100,7 @@ class FirstWeek:
         newest, at = self.newest_week, self.newest
         if newest is None or at is None:
             return []
+        # ISO, as bench.repos reads it back against git's newest commit.
         day = _local(at, self.zone).isoformat()
         if self.week is None and newest == self.running:
             # Activity only in the week still running: the last complete week is briefed.
@@ -110,7 +111,8 @@ class FirstWeek:
         if self.week is None:
             return [
                 f"The clone's data ends on {day}, its newest commit; no complete week has a "
-                f"change in a service or a deploy, so this briefs the last one, {self.last.id}."
+                f"change in a service, a deploy or an incident, so this briefs the last one, "
+                f"{self.last.id}."
             ]
         ends = f"The clone's data ends on {day}, its newest commit"
         if newest == self.running:
@@ -125,8 +127,8 @@ class FirstWeek:
                 else f"{after.id} to {self.last.id} have"
             )
             out = [
-                f"{ends}; {empty} no change in a service and no deploy, so this is the briefing "
-                f"of {self.week.id}, the last complete week that has."
+                f"{ends}; {empty} no change in a service, no deploy and no incident, so this is "
+                f"the briefing of {self.week.id}, the last complete week that has."
                 + (" `git pull` the clone to brief the weeks since." if newest < self.last else "")
             ]
         out.append(self.shipped_line())

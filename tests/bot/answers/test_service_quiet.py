@@ -1,9 +1,9 @@
-"""`/risk service` of a service whose changes are older than the weeks shown says so in one line."""
+"""`/risk service` answers the weeks to the default week, saying where an old store's data ends."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 

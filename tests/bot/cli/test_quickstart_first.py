@@ -87,7 +87,8 @@ def test_a_library_s_first_briefing_is_its_release_week_naming_the_release(
     week, last = IsoWeek.of(release.date()), IsoWeek.last_complete(THURSDAY, "UTC")
     assert (
         f"The clone's data ends on {bump.date().isoformat()}, its newest commit; "
-        f"{week.next().id} to {last.id} have no change in a service and no deploy, so this is "
+        f"{week.next().id} to {last.id} have no change in a service, no deploy and no incident, "
+        "so this is "
         f"the briefing of {week.id}, the last complete week that has. `git pull` the clone to "
         "brief the weeks since."
     ) in out
