@@ -2,8 +2,9 @@
 
 A change is labelled bad when a production deploy that shipped it was
 followed by an incident linked to that deploy, when a later change reverted
-it, or when the SZZ pass (``evaluation.szz``) over a configured local clone
-blames it for a bug a later fix repaired. These outcomes are what
+it (a revert that names a failure: not a re-landing nor a planned revert,
+``scoring.planned_reverts``), or when the SZZ pass (``evaluation.szz``) over a configured
+local clone blames it for a bug a later fix repaired. These outcomes are what
 ``riskbrief calibrate`` fits weights to, and what the scorer's record counts.
 
 The team's word from Slack (``data.store.team_word``) is a label too: a change the team
@@ -50,6 +51,7 @@ from evaluation.szz import bug_inducing
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 from scoring.fixes import is_fix_commit
+from scoring.planned_reverts import names_a_failure
 
 __all__ = ["Outcomes", "SzzLabels", "change_outcomes", "kept_szz_labels", "szz_labels"]
 
@@ -81,6 +83,28 @@ class Outcomes:
     rejected_links: int = 0
 
 
+def _failed_by_revert(
+    session: Session, reverts: list[tuple[str | None, str, str | None]]
+) -> frozenset[str]:
+    """The changes ``reverts`` (each: what it reverts, its title and body) say failed: not
+    those a revert re-landed (they were reverts themselves), nor those reverted on purpose."""
+    targets = sorted({k for k, _, _ in reverts if k is not None})
+    were_reverts: set[str] = set()
+    for start in range(0, len(targets), 900):
+        were_reverts.update(
+            session.exec(
+                select(Change.key).where(
+                    col(Change.key).in_(targets[start : start + 900]), col(Change.is_revert)
+                )
+            )
+        )
+    return frozenset(
+        k
+        for k, title, body in reverts
+        if k is not None and names_a_failure(title, body, k in were_reverts)
+    )
+
+
 def change_outcomes(
     session: Session,
     org: OrgConfig | None = None,
@@ -103,7 +127,9 @@ def change_outcomes(
         .join(Incident, col(Incident.deploy_id) == col(Deploy.id))
         .where(col(Deploy.environment) == "production")
     )
-    reverting = select(Change.reverts_key).where(col(Change.reverts_key).is_not(None), IS_MERGED)
+    reverting = select(Change.reverts_key, Change.title, Change.body).where(
+        col(Change.reverts_key).is_not(None), IS_MERGED
+    )
     if keys is not None:
         shipping = shipping.where(col(Change.key).in_(list(keys)))
         reverting = reverting.where(col(Change.reverts_key).in_(list(keys)))
@@ -112,7 +138,7 @@ def change_outcomes(
     shipped = frozenset(c for c, i in links if (i, c) not in word.rejected)
     unlinked = frozenset(c for c, _ in links) - shipped
     confirmed = frozenset(c for _, c in word.confirmed)
-    reverted = frozenset(k for k in session.exec(reverting).all() if k is not None)
+    reverted = _failed_by_revert(session, list(session.exec(reverting).all()))
     if keys is not None:
         org = None
     szz = szz_labels(session, org, fixes_since) if org is not None else ()

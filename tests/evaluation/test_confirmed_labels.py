@@ -72,3 +72,26 @@ def test_confirmations_label_changes_and_rejections_cut_the_deploy_link(engine: 
     assert outcomes.bad == {"acme/shop#1", "acme/shop#3", "acme/shop#4"}
     assert (outcomes.by_incident, outcomes.by_confirmation, outcomes.rejected_links) == (2, 2, 1)
     assert asked.bad == {"acme/shop#4"}
+
+
+def test_only_a_revert_that_names_a_failure_labels_what_it_undid(engine: Engine) -> None:
+    """#1 reverted by a plain revert is bad; #2 reverted "temporarily, for the release" is
+    not; the re-landing of #1 (a revert of its revert) labels neither the revert nor #1."""
+    with Session(engine) as s:
+        repo, service, alice, _ = base(s)
+        plain, planned = (
+            change(s, repo, service, alice, 1, at(1)),
+            change(s, repo, service, alice, 2, at(2)),
+        )
+        for number, target, body in (
+            (3, plain, "It broke checkout."),
+            (4, planned, "Temporarily, for the release; it will re-land after it."),
+        ):
+            revert = change(s, repo, service, alice, number, at(number))
+            revert.is_revert, revert.reverts_key, revert.body = True, target.key, body
+        relanding = change(s, repo, service, alice, 5, at(5))
+        relanding.is_revert, relanding.reverts_key = True, "acme/shop#3"
+        s.commit()
+        outcomes = change_outcomes(s)
+    assert outcomes.bad == {"acme/shop#1"}
+    assert outcomes.by_revert == 1
