@@ -181,6 +181,15 @@ def _with_client(path: Path, files: list[str], found: Modules) -> Modules:
     # A client named as the project it serves (phoenix's) is that project's JavaScript.
     name = f"{js.name}-js" if js.name in names else js.name
     client_module = Declared(js.folder, name, js.more, js.excluded)
+    # A module whose globs take in the client's folder (a Mix project's assets/) leaves it
+    # to the client: a file goes to the first service whose globs match.
+    inside = f"{js.folder}/"
+    modules = [
+        Declared(m.folder, m.name, m.more, (*m.excluded, f"!{js.folder}/**"))
+        if any(matches(g, inside + "x") for g in m.more)
+        else m
+        for m in modules
+    ]
     return [*modules, client_module], f"{found_by} and the npm package (package.json)"
 
 
