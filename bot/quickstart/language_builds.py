@@ -180,7 +180,7 @@ def _sbt(path: Path, files: list[str]) -> Modules | None:
         if folder not in ("", ".") and _holds(folder, files) and kept(folder) and kept(val[1]):
             found.append(Declared(folder, named[1] if named else val[1]))
     # The build's definition (build.sbt, project/) builds every project: the first holds it.
-    build = ["build.sbt", "project/**"]
+    build = ["*.sbt", "project/**"]
     if found:
         return _first_also(found, build, files), "sbt projects (build.sbt)"
     named = _SBT_NAME.search(text)
@@ -364,7 +364,7 @@ def _clojure(path: Path, files: list[str]) -> Modules | None:
                 found.append(module)
         if found:
             kind = "the Clojure project" if len(found) == 1 else "Clojure projects"
-            return found, f"{kind} ({build})"
+            return _first_also(found, [build, "build.clj"], files), f"{kind} ({build})"
     return None
 
 
