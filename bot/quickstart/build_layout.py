@@ -3,7 +3,9 @@ its code and the ``!`` globs of what never counts in it (docs, examples, test da
 nested test modules), and the folders its code was moved out of.
 
 Without a build that declares modules, the services are the clone's top-level folders that
-hold code (one level deeper when all code sits under one folder such as ``src/``).
+hold hand-written code (``scoring.paths.path_kinds``; one level deeper when all code sits
+under one folder such as ``src/``); so are they after the build's modules when those hold
+less than half of it. What a build wrote (``build_output``) is in no service.
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@ OCaml, Julia, R and Zig declare, read at HEAD.
 
 Each reader answers the modules its build file at the root declares, with the folders their
 code sits in (a Mix project's ``lib/``, a Swift target's ``Sources/<target>``, an R package's
-``R/`` and ``src/``), or None when the clone has no such build. Modules named as tests, docs,
-examples and the like are left out, as the other readers leave them.
+``R/`` and ``src/``), and the build's own files (mix.exs, build.sbt and ``project/``,
+Package.swift, project.clj, build.zig, …) in the module they build, or None when the clone
+has no such build. Modules named as tests, docs, examples and the like are left out, as the
+other readers leave them.
 """
 
 from __future__ import annotations
