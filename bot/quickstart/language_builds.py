@@ -295,7 +295,10 @@ def _swift(path: Path, files: list[str]) -> Modules | None:
         folder = where[1].strip("/") if where else f"Sources/{named[1]}"
         if _holds(folder, files) and kept(folder):
             found.append(Declared(folder, named[1]))
-    found = _first_also(found, ["Package.swift", "Package@swift-*.swift", "*.podspec"], files)
+    # The package's other builds of the same targets: CocoaPods, the Xcode project, and the
+    # schemes SwiftPM keeps for Xcode.
+    build = ["Package.swift", "Package@swift-*.swift", "*.podspec", "*.xcodeproj/**", ".swiftpm/**"]
+    found = _first_also(found, build, files)
     return (found, "Swift package targets (Package.swift)") if found else None
 
 

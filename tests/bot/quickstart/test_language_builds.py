@@ -154,11 +154,13 @@ def test_swift_targets_are_their_sources_and_test_targets_none(tmp_path: Path) -
             "Sources/Kit/Kit.swift": "public struct Kit {}\n",
             "Apps/CLI/main.swift": "print(1)\n",
             "Tests/KitTests/KitTests.swift": "import XCTest\n",
+            "Kit.xcodeproj/project.pbxproj": "// !$*UTF8*$!\n",
         },
     )
     assert plan.services == (("kit", "Sources/Kit/**"), ("kit-cli", "Apps/CLI/**"))
     assert plan.found_by == "Swift package targets (Package.swift)"
     assert owner["Tests/KitTests/KitTests.swift"] == "-"
+    assert owner["Package.swift"] == owner["Kit.xcodeproj/project.pbxproj"] == "kit"
 
 
 def test_dart_packages_of_a_melos_workspace_are_their_lib(tmp_path: Path) -> None:
