@@ -3,7 +3,9 @@ its code and the ``!`` globs of what never counts in it (docs, examples, test da
 nested test modules), and the folders its code was moved out of.
 
 Without a build that declares modules, the services are the clone's top-level folders that
-hold code (one level deeper when all code sits under one folder such as ``src/``).
+hold hand-written code (``scoring.paths.path_kinds``; one level deeper when all code sits
+under one folder such as ``src/``); so are they after the build's modules when those hold
+less than half of it. What a build wrote (``build_output``) is in no service.
 """
 
 from __future__ import annotations
@@ -181,6 +183,15 @@ def _with_client(path: Path, files: list[str], found: Modules) -> Modules:
     # A client named as the project it serves (phoenix's) is that project's JavaScript.
     name = f"{js.name}-js" if js.name in names else js.name
     client_module = Declared(js.folder, name, js.more, js.excluded)
+    # A module whose globs take in the client's folder (a Mix project's assets/) leaves it
+    # to the client: a file goes to the first service whose globs match.
+    inside = f"{js.folder}/"
+    modules = [
+        Declared(m.folder, m.name, m.more, (*m.excluded, f"!{js.folder}/**"))
+        if any(matches(g, inside + "x") for g in m.more)
+        else m
+        for m in modules
+    ]
     return [*modules, client_module], f"{found_by} and the npm package (package.json)"
 
 

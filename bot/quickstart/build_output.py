@@ -1,9 +1,10 @@
 """What a build wrote rather than a person: never a service's code, nor code left out of one.
 
-Output folders (``dist/``, ``_build/``, an OTP application's ``priv/static/``, and ``build/``,
-``out/``, ``target/`` at the root), bundles named as bundles (``.min.js``, ``.cjs.js``,
-``.umd.js``, ``.esm.js``, ``.bundle.js``, an ``.mjs`` in a ``static/`` folder), a ``.js``
-committed with its source map beside it, and source maps themselves.
+Output folders (``dist/``, ``_build/``, OTP's ``ebin/`` and an application's
+``priv/static/``, and ``build/``, ``out/``, ``target/`` at the root), bundles named as
+bundles (``.min.js``, ``.cjs.js``, ``.umd.js``, ``.esm.js``, ``.bundle.js``, an ``.mjs`` in
+a ``static/`` folder), a ``.js`` committed with its source map beside it, and source maps
+themselves.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Collection
 __all__ = ["is_build_output", "output_globs"]
 
 # Folders that hold what a build wrote, at any depth.
-_ANYWHERE = ("dist", "_build")
+_ANYWHERE = ("dist", "_build", "ebin")
 # Folders that hold build output at the root; deeper they are as often a package of the code
 # (a Java package ``build``, a Go package ``target``).
-_AT_ROOT = frozenset({"build", "out", "target", "dist", "_build"})
+_AT_ROOT = frozenset({"build", "out", "target", "dist", "_build", "ebin"})
 # Bundlers' names for what they wrote.
 _BUNDLE_SUFFIXES = (".min.js", ".cjs.js", ".umd.js", ".esm.js", ".bundle.js", ".min.mjs")
 _SOURCE_MAP = re.compile(r"\.(?:c|m)?js\.map$|\.css\.map$")

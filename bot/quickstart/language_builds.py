@@ -3,8 +3,10 @@ OCaml, Julia, R and Zig declare, read at HEAD.
 
 Each reader answers the modules its build file at the root declares, with the folders their
 code sits in (a Mix project's ``lib/``, a Swift target's ``Sources/<target>``, an R package's
-``R/`` and ``src/``), or None when the clone has no such build. Modules named as tests, docs,
-examples and the like are left out, as the other readers leave them.
+``R/`` and ``src/``), and the build's own files (mix.exs, build.sbt and ``project/``,
+Package.swift, project.clj, build.zig, …) in the module they build, or None when the clone
+has no such build. Modules named as tests, docs, examples and the like are left out, as the
+other readers leave them.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import yaml
 
 from bot.quickstart.build_files import Declared, Modules, show
 from bot.quickstart.service_names import kept
-from data.path_globs import glob_to_regex, in_globs
+from data.path_globs import glob_to_regex, in_globs, matches
 
 __all__ = ["LANGUAGE_READERS", "language_builds"]
 
@@ -73,6 +75,28 @@ def _module(folder: str, code: list[str], name: str | None, files: list[str]) ->
     return Declared(held[0], name, tuple(f"{c}/**" for c in held[1:]))
 
 
+def _also(module: Declared | None, globs: list[str], files: list[str]) -> Declared | None:
+    """``module`` with those of ``globs`` that match a tracked file: its build's own files
+    (mix.exs, build.sbt, Package.swift), which say what the unit ships and how."""
+    if module is None:
+        return None
+    extra = [
+        g
+        for g in dict.fromkeys(globs)
+        if g not in module.more and any(matches(g, f) for f in files)
+    ]
+    return Declared(module.folder, module.name, (*module.more, *extra), module.excluded)
+
+
+def _first_also(found: list[Declared], globs: list[str], files: list[str]) -> list[Declared]:
+    """``found`` with the build files of the whole clone (a root build.sbt, Package.swift)
+    given to its first module, the one a file matching several services' globs goes to."""
+    if not found:
+        return found
+    first = _also(found[0], globs, files)
+    return [first, *found[1:]] if first is not None else found
+
+
 def _manifests(files: list[str], name: str) -> list[str]:
     """The folders (``""`` for the root) of every build file called ``name``, root first, in
     folders that may be services."""
@@ -96,9 +120,13 @@ def _mix(path: Path, files: list[str]) -> Modules | None:
         if folder and named is None:
             continue  # a generator's template (``app: :<%= @app_name %>``), no project
         name = (named[1] or named[2]) if named else None
-        module = _module(folder, ["lib", "src"], name, files)
+        module = _also(
+            _module(folder, ["lib", "src"], name, files), [_inner(folder, "mix.exs")], files
+        )
         if module is not None and (not umbrella or folder.startswith(f"{umbrella[1]}/")):
             found.append(module)
+    # The root project's configuration, release overlays and web assets ship in its release.
+    found = _first_also(found, ["mix.exs", "config/**", "rel/**", "assets/**"], files)
     kind = "the Mix umbrella's apps (mix.exs)" if umbrella else "Mix projects (mix.exs)"
     return (found, kind) if found else None
 
@@ -130,7 +158,8 @@ def _rebar(path: Path, files: list[str]) -> Modules | None:
             name = project[1] if project else None
         module = _module(folder, ["src", "include"], name, files)
         if module is not None and module.folder.endswith("src"):
-            found.append(module)
+            found.append(_also(module, [_inner(folder, "rebar.config")], files) or module)
+    found = _first_also(found, ["rebar.config", "erlang.mk", "Makefile"], files)
     build = "rebar.config" if "rebar.config" in files else "erlang.mk"
     return (found, f"OTP applications ({build})") if found else None
 
@@ -152,11 +181,14 @@ def _sbt(path: Path, files: list[str]) -> Modules | None:
         named = _SBT_NAME.search(body)
         if folder not in ("", ".") and _holds(folder, files) and kept(folder) and kept(val[1]):
             found.append(Declared(folder, named[1] if named else val[1]))
+    # The build's definition (build.sbt, project/) builds every project: the first holds it.
+    build = ["*.sbt", "project/**"]
     if found:
-        return found, "sbt projects (build.sbt)"
+        return _first_also(found, build, files), "sbt projects (build.sbt)"
     named = _SBT_NAME.search(text)
     if _holds("src/main", files):
-        return [Declared("src/main", named[1] if named else None)], "one sbt project (build.sbt)"
+        single = [Declared("src/main", named[1] if named else None)]
+        return _first_also(single, build, files), "one sbt project (build.sbt)"
     return None
 
 
@@ -189,6 +221,7 @@ def _hpack(path: Path, files: list[str]) -> Modules | None:
         where = stanza.get("source-dirs")
         dirs += [where] if isinstance(where, str) else _list(where)
     module = _module("", [d.strip("/") for d in dirs] or ["src"], name, files)
+    module = _also(module, ["package.yaml", "Setup.hs"], files)
     return ([module], "the hpack package (package.yaml)") if module else None
 
 
@@ -219,7 +252,8 @@ def _cabal(path: Path, files: list[str]) -> Modules | None:
         held = [c for c in dict.fromkeys(code) if _holds(c, files) and (not c or kept(c))]
         if held:
             more = tuple(f"{c}/**" for c in held[1:])
-            found.append(Declared(held[0], named[1] if named else None, more))
+            module = Declared(held[0], named[1] if named else None, more)
+            found.append(_also(module, [cabal, _inner(folder, "Setup.hs")], files) or module)
     kind = "Cabal packages (cabal.project)" if listed else f"the Cabal package ({chosen[0]})"
     return (found, kind) if found else None
 
@@ -261,6 +295,10 @@ def _swift(path: Path, files: list[str]) -> Modules | None:
         folder = where[1].strip("/") if where else f"Sources/{named[1]}"
         if _holds(folder, files) and kept(folder):
             found.append(Declared(folder, named[1]))
+    # The package's other builds of the same targets: CocoaPods, the Xcode project, and the
+    # schemes SwiftPM keeps for Xcode.
+    build = ["Package.swift", "Package@swift-*.swift", "*.podspec", "*.xcodeproj/**", ".swiftpm/**"]
+    found = _first_also(found, build, files)
     return (found, "Swift package targets (Package.swift)") if found else None
 
 
@@ -287,7 +325,8 @@ def _dart(path: Path, files: list[str]) -> Modules | None:
     for folder in [*members, ""]:
         named = _yaml(path, _inner(folder, "pubspec.yaml")).get("name")
         name = named if isinstance(named, str) else None
-        if (module := _module(folder, ["lib", "bin"], name, files)) is not None:
+        module = _module(folder, ["lib", "bin"], name, files)
+        if (module := _also(module, [_inner(folder, "pubspec.yaml")], files)) is not None:
             found.append(module)
     kind = "Dart packages (pubspec.yaml)" if members else "the Dart package (pubspec.yaml)"
     return (found, kind) if found else None
@@ -312,20 +351,25 @@ def _clojure(path: Path, files: list[str]) -> Modules | None:
     ``ring-core/``, a Polylith's ``components/*``); resources are no code."""
     for build, key in (("project.clj", ":source-paths"), ("deps.edn", ":paths")):
         found: list[Declared] = []
-        for folder in _manifests(files, build):
+        folders = _manifests(files, build)
+        for folder in folders:
             text = show(path, _inner(folder, build)) or ""
             listed = re.search(rf"{key}\s*\[([^\]]*)\]", text)
             paths = _EDN_STRINGS.findall(listed[1]) if listed else ["src"]
             java = re.search(r":java-source-paths\s*\[([^\]]*)\]", text)
             paths += _EDN_STRINGS.findall(java[1]) if java else []
             code = [p.strip("/") for p in paths if "resources" not in p]
+            # A root that lists its subprojects' sources (lein-monolith) leaves them to them.
+            code = [c for c in code if not any(c.startswith(f"{d}/") for d in folders if d)]
             named = _LEIN_PROJECT.search(text) if build == "project.clj" else None
             name = named[1] if named else folder.rpartition("/")[2] or path.name
-            if (module := _module(folder, code, name, files)) is not None:
+            module = _module(folder, code, name, files)
+            own = [_inner(folder, build), _inner(folder, "build.clj")]
+            if (module := _also(module, own, files)) is not None:
                 found.append(module)
         if found:
             kind = "the Clojure project" if len(found) == 1 else "Clojure projects"
-            return found, f"{kind} ({build})"
+            return _first_also(found, [build, "build.clj"], files), f"{kind} ({build})"
     return None
 
 
@@ -348,6 +392,7 @@ def _dune(path: Path, files: list[str]) -> Modules | None:
     usual = ("src", "lib", "bin")
     folders.sort(key=lambda d: (usual.index(d) if d in usual else len(usual), d))
     module = _module("", folders, named[1] if named else None, files)
+    module = _also(module, ["dune-project", "dune", "*.opam"], files)
     return ([module], "the dune project (dune-project)") if module else None
 
 
@@ -363,8 +408,9 @@ def _julia(path: Path, files: list[str]) -> Modules | None:
                 name = tomllib.loads(show(path, _inner(folder, build)) or "").get("name")
             except tomllib.TOMLDecodeError:
                 continue
-            if isinstance(name, str) and (m := _module(folder, ["src", "ext"], name, files)):
-                found.append(m)
+            module = _module(folder, ["src", "ext"], name, files) if isinstance(name, str) else None
+            if (module := _also(module, [_inner(folder, build)], files)) is not None:
+                found.append(module)
     return (found, "Julia packages (Project.toml)") if found else None
 
 
@@ -374,6 +420,7 @@ def _r(path: Path, files: list[str]) -> Modules | None:
         return None
     named = _R_PACKAGE.search(show(path, "DESCRIPTION") or "")
     module = _module("", ["R", "src"], named[1], files) if named else None
+    module = _also(module, ["DESCRIPTION", "NAMESPACE"], files)
     return ([module], "the R package (DESCRIPTION)") if module else None
 
 
@@ -384,6 +431,9 @@ def _zig(path: Path, files: list[str]) -> Modules | None:
     named = _ZIG_NAME.search(show(path, "build.zig.zon") or "")
     name = (named[1] or named[2]) if named else None
     module = _module("", ["src", "lib"], name, files)
+    if module is None and any("/" not in f and f.endswith(".zig") for f in files):
+        module = Declared("", name)  # a flat library: its code at the root
+    module = _also(module, ["build.zig", "build.zig.zon"], files)
     return ([module], "the Zig build (build.zig)") if module else None
 
 

@@ -252,6 +252,13 @@ def _gem(path: Path, files: list[str]) -> Modules | None:
             if _holds_files(f"{inner}{b}", files)
             and re.search(rf"bindir\s*=\s*[\"']{b}[\"']|[\"']{b}/", text) is not None
         )
+        # A Rails engine ships ``app/`` (and its routes in ``config/``) beside ``lib/``: the
+        # gemspec's files name them (``Dir["{app,config,lib}/**/*"]``, ``"app/**/*"``).
+        more += tuple(
+            f"{inner}{d}/**"
+            for d in ("app", "config")
+            if _holds_files(f"{inner}{d}", files) and re.search(rf"[\"'{{,]{d}[/,}}]", text)
+        )
         found.append(Declared(f"{inner}lib", name, more))
         read.append(spec)
     if not found:

@@ -28,6 +28,7 @@ _NOT_SERVICES = NEVER_IN_SERVICE | frozenset(
         "configs", "dev", "docker", "deploy", "deployment", "www", "playground", "patches",
         "it", "fuzzing", "fuzz", "bom", "build-logic", "buildsrc", "gradle", "specification",
         "specifications", "jmh", "perf", "internal-tests", "xtask", "resources", "priv",
+        "man", "vignettes", "revdep",
     }
 )  # fmt: skip
 # A module's name that says it is tests, docs, a website, a spec, configuration,

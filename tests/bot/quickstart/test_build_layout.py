@@ -667,3 +667,30 @@ def test_docs_examples_and_tests_gone_from_head_are_out_of_the_services(tmp_path
     org = parse_org_config(toml_for(plan, "UTC"))
     assert org.service_for_path(plan.repository, "src/lib.rs") == "tool"
     assert {p: org.service_for_path(plan.repository, p) for p in old} == dict.fromkeys(old)
+
+
+def test_a_rails_engine_gem_is_its_lib_app_and_config(tmp_path: Path) -> None:
+    """A gemspec that ships ``{app,config,lib}`` is a Rails engine: app/ and config/ are the
+    gem's code beside lib/; its committed bundle and map in app/assets are build output."""
+    plan, owner = _plan(
+        tmp_path / "engine",
+        {
+            "blorgh.gemspec": 'Gem::Specification.new do |s|\n  s.name = "blorgh"\n'
+            '  s.files = Dir["{app,config,lib}/**/*", "MIT-LICENSE"]\nend\n',
+            "lib/blorgh.rb": "module Blorgh; end\n",
+            "app/helpers/blorgh/frames_helper.rb": "module Blorgh; end\n",
+            "app/javascript/blorgh/index.js": "export const a = 1;\n",
+            "app/assets/javascripts/blorgh.js": "var a=1;\n",
+            "app/assets/javascripts/blorgh.js.map": "{}\n",
+            "app/assets/javascripts/blorgh.min.js": "var a=1\n",
+            "config/routes.rb": "Rails.application.routes.draw {}\n",
+            "test/blorgh_test.rb": "\n",
+        },
+    )
+    assert plan.services == (("blorgh", "lib/**"),)
+    assert {p for p, k in owner.items() if k == "blorgh"} == {
+        "lib/blorgh.rb",
+        "app/helpers/blorgh/frames_helper.rb",
+        "app/javascript/blorgh/index.js",
+        "config/routes.rb",
+    }

@@ -154,11 +154,13 @@ def test_swift_targets_are_their_sources_and_test_targets_none(tmp_path: Path) -
             "Sources/Kit/Kit.swift": "public struct Kit {}\n",
             "Apps/CLI/main.swift": "print(1)\n",
             "Tests/KitTests/KitTests.swift": "import XCTest\n",
+            "Kit.xcodeproj/project.pbxproj": "// !$*UTF8*$!\n",
         },
     )
     assert plan.services == (("kit", "Sources/Kit/**"), ("kit-cli", "Apps/CLI/**"))
     assert plan.found_by == "Swift package targets (Package.swift)"
     assert owner["Tests/KitTests/KitTests.swift"] == "-"
+    assert owner["Package.swift"] == owner["Kit.xcodeproj/project.pbxproj"] == "kit"
 
 
 def test_dart_packages_of_a_melos_workspace_are_their_lib(tmp_path: Path) -> None:
@@ -380,3 +382,35 @@ def test_build_files_of_unexpected_shape_are_read_as_no_build(tmp_path: Path) ->
     )
     assert plan.services == (("core", "core/**"),)
     assert plan.found_by == "top-level code folders"
+
+
+def test_a_builds_own_files_are_its_modules(tmp_path: Path) -> None:
+    """What a build is written in (build.sbt and project/, a subproject's project.clj, a
+    flat Zig library's build.zig) is in the service it builds: the first module for the
+    clone's root build, each subproject for its own."""
+    _, owner = _plan(
+        tmp_path / "sbt",
+        {
+            "build.sbt": 'lazy val core = project.in(file("core"))\nlazy val http = project\n',
+            "project/Deps.scala": "object Deps\n",
+            "core/src/main/scala/A.scala": "object A\n",
+            "http/src/main/scala/B.scala": "object B\n",
+        },
+    )
+    assert owner["build.sbt"] == owner["project/Deps.scala"] == "core"
+    ring, owner = _plan(
+        tmp_path / "ring",
+        {
+            "project.clj": '(defproject ring "1.0" :source-paths ["ring-core/src"])\n',
+            "ring-core/project.clj": '(defproject ring/ring-core "1.0")\n',
+            "ring-core/src/ring/core.clj": "(ns ring.core)\n",
+        },
+    )
+    assert ring.services == (("ring-core", "ring-core/src/**"),)
+    assert owner["ring-core/project.clj"] == "ring-core"
+    zig, owner = _plan(
+        tmp_path / "clap", {"build.zig": "\n", "clap.zig": "\n", "example/simple.zig": "\n"}
+    )
+    assert zig.services == (("clap", "**"),)
+    assert owner["clap.zig"] == owner["build.zig"] == "clap"
+    assert owner["example/simple.zig"] == "-"
