@@ -157,7 +157,7 @@ def test_malformed_coverage_uploads_are_refused(
     queries = st.one_of(
         st.fixed_dictionaries({"sha": _not(r"[0-9a-fA-F]{7,64}")}),
         st.fixed_dictionaries(
-            {"sha": st.just(good["sha"]), "format": _not("(?i)cobertura|lcov|jacoco")}
+            {"sha": st.just(good["sha"]), "format": _not("(?i)cobertura|lcov|jacoco").filter(bool)}
         ),
         st.fixed_dictionaries(
             {"sha": st.just(good["sha"]), "repo": _not("(?i)acme/shop").filter(bool)}
