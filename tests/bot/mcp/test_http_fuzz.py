@@ -30,7 +30,7 @@ HEADERS = {
 }
 # How many generated messages and tool calls `/mcp` takes in `make test` (docs/hardening.md).
 MESSAGE_EXAMPLES = 80
-CALL_EXAMPLES = 80
+CALL_EXAMPLES = 50
 TOOLS = [
     "change_risk",
     "proposal_risk",
