@@ -31,6 +31,7 @@ __all__ = [
     "examples",
     "no_traceback",
     "store_digest",
+    "with_value",
 ]
 
 
@@ -75,7 +76,7 @@ WRONG: st.SearchStrategy[Any] = st.one_of(
 _MISSING = object()
 
 
-def _set(doc: Any, path: Sequence[str], value: Any) -> Any:
+def with_value(doc: Any, path: Sequence[Any], value: Any) -> Any:
     """``doc`` with ``path`` set to ``value`` (removed when ``value`` is ``_MISSING``)."""
     out = copy.deepcopy(doc)
     node = out
@@ -104,7 +105,7 @@ def broken(
             if path in optional
             else st.one_of(paths[path], paths[path], st.just(_MISSING))
         )
-        return values.map(lambda value: _set(doc, path, value))
+        return values.map(lambda value: with_value(doc, path, value))
 
     return st.one_of(st.sampled_from(list(paths)).flatmap(one_broken), WRONG)
 
