@@ -35,9 +35,13 @@ __all__ = [
 ]
 
 
+# Read when the tests are collected: the session's fixtures take RISKBRIEF_* variables away.
+_TIMES = max(1, int(os.environ.get("RISKBRIEF_FUZZ_EXAMPLES") or 1))
+
+
 def examples(count: int) -> int:
     """``count`` examples, times ``RISKBRIEF_FUZZ_EXAMPLES`` (1 in `make test`)."""
-    return count * max(1, int(os.environ.get("RISKBRIEF_FUZZ_EXAMPLES", "1")))
+    return count * _TIMES
 
 
 def door_settings(count: int) -> settings:
