@@ -55,6 +55,10 @@ def door_settings(count: int) -> settings:
     )
 
 
+def _nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
 # Any JSON value, nested a little.
 JSON: st.SearchStrategy[Any] = st.recursive(
     st.none()
@@ -62,9 +66,7 @@ JSON: st.SearchStrategy[Any] = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
+    _nested,
     max_leaves=8,
 )
 
