@@ -31,12 +31,17 @@ __all__ = [
     "examples",
     "no_traceback",
     "store_digest",
+    "with_value",
 ]
+
+
+# Read when the tests are collected: the session's fixtures take RISKBRIEF_* variables away.
+_TIMES = max(1, int(os.environ.get("RISKBRIEF_FUZZ_EXAMPLES") or 1))
 
 
 def examples(count: int) -> int:
     """``count`` examples, times ``RISKBRIEF_FUZZ_EXAMPLES`` (1 in `make test`)."""
-    return count * max(1, int(os.environ.get("RISKBRIEF_FUZZ_EXAMPLES", "1")))
+    return count * _TIMES
 
 
 def door_settings(count: int) -> settings:
@@ -50,6 +55,10 @@ def door_settings(count: int) -> settings:
     )
 
 
+def _nested(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
 # Any JSON value, nested a little.
 JSON: st.SearchStrategy[Any] = st.recursive(
     st.none()
@@ -57,9 +66,7 @@ JSON: st.SearchStrategy[Any] = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
+    _nested,
     max_leaves=8,
 )
 
@@ -75,7 +82,7 @@ WRONG: st.SearchStrategy[Any] = st.one_of(
 _MISSING = object()
 
 
-def _set(doc: Any, path: Sequence[str], value: Any) -> Any:
+def with_value(doc: Any, path: Sequence[Any], value: Any) -> Any:
     """``doc`` with ``path`` set to ``value`` (removed when ``value`` is ``_MISSING``)."""
     out = copy.deepcopy(doc)
     node = out
@@ -104,7 +111,7 @@ def broken(
             if path in optional
             else st.one_of(paths[path], paths[path], st.just(_MISSING))
         )
-        return values.map(lambda value: _set(doc, path, value))
+        return values.map(lambda value: with_value(doc, path, value))
 
     return st.one_of(st.sampled_from(list(paths)).flatmap(one_broken), WRONG)
 

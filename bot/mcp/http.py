@@ -12,22 +12,27 @@ Every request needs ``Authorization: Bearer <token>``; the token is looked up in
 constant time before the SDK sees the request, and its scope travels to the tools in
 the WSGI environ (a2wsgi hands it on as the ASGI scope's ``wsgi_environ``), which no
 client can write. A missing or wrong token is a 401 of one sentence; no token is logged.
+A body that is not one JSON-RPC 2.0 message (not JSON, an array, no ``jsonrpc`` of
+``"2.0"``, an id that is neither text nor a whole number, ``params`` that are no object) is
+a 400 with a JSON-RPC error of one sentence, before the SDK reads it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import threading
 from collections.abc import Iterable
 from concurrent.futures import Future
-from typing import Any, cast
+from typing import Any, Literal, cast
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import structlog
 from a2wsgi import ASGIMiddleware
 from mcp.server.mcpserver import Context
 from mcp.server.transport_security import TransportSecuritySettings
+from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.engine import Engine
 
 from bot.answers.access import Access, TokenTable, configured_tokens
@@ -74,6 +79,44 @@ _BAD_TOKEN = (
     "That bearer token is not one riskbrief knows; use a token from RISKBRIEF_MCP_TOKENS "
     "or RISKBRIEF_MCP_TOKENS_FILE."
 )
+
+
+_NOT_JSON_RPC = (
+    "The body must be one JSON-RPC 2.0 message as MCP sends it: an object with "
+    '"jsonrpc": "2.0", a method and, for a request, an id that is text or a whole number.'
+)
+
+
+class _Message(BaseModel):
+    """One JSON-RPC 2.0 message from a client: a request or notification (``method``, its
+    ``params`` an object), or a response to the server (``result`` or ``error``)."""
+
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+
+    jsonrpc: Literal["2.0"]
+    id: int | str | None = None
+    method: str | None = None
+    params: dict[str, Any] | None = None
+
+
+def _malformed(body: bytes) -> tuple[int, str] | None:
+    """The JSON-RPC error code and sentence for a body that is not one MCP message, else
+    ``None``: the SDK answers those with a multi-line dump of its validation, or (an id that
+    is an object) with 202 as if it were a notification."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return -32700, "The body is not JSON; send one JSON-RPC 2.0 message as MCP does."
+    try:
+        message = _Message.model_validate(data)
+    except ValidationError:
+        return -32600, _NOT_JSON_RPC
+    fields = data.keys()
+    if message.method is None and not (message.id is not None and fields & {"result", "error"}):
+        return -32600, _NOT_JSON_RPC
+    if "id" in fields and message.id is None:
+        return -32600, _NOT_JSON_RPC
+    return None
 
 
 def _request_access(ctx: Context) -> Access:
@@ -173,6 +216,25 @@ class McpHttp:
             return _json_error(
                 start_response, "405 Method Not Allowed", _POST_ONLY, [("Allow", "POST")]
             )
+        # The body is read here (waitress has capped it at 1 MiB) and checked before the SDK.
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        stream = environ["wsgi.input"]
+        body = stream.read(length) if length > 0 else stream.read()
+        why = _malformed(body)
+        if why is not None:
+            log.info("mcp.refused", reason="not a JSON-RPC message")
+            data = json.dumps(
+                {"jsonrpc": "2.0", "id": None, "error": {"code": why[0], "message": why[1]}}
+            ).encode()
+            start_response(
+                "400 Bad Request",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
+            )
+            return [data]
+        environ["wsgi.input"] = io.BytesIO(body)
         # The SDK never sees the token: nothing behind this line can log it.
         del environ["HTTP_AUTHORIZATION"]
         environ[ACCESS_KEY] = access

@@ -5,7 +5,9 @@ are bolt *lazy* listeners with ``process_before_response=True``, so the HTTP
 response (the ack) is written by the request's own thread, before any store
 work starts, and the answer goes back through the ``response_url`` (or
 ``views.publish``/``views.open``) from bolt's worker pool. Help and malformed
-text are answered in the ack itself: parsing is pure and instant.
+text are answered in the ack itself: parsing is pure and instant. A team or service name is
+read again afterwards among the caller's own (``asked.own_catalog``), so one outside their
+scope and one that exists nowhere are answered alike, in the same way.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ MAX_BUTTON_VALUE = 2000
 
 # Slack's ids: upper-case letters and digits (users `U…` or `W…`, teams `T…`, channels).
 _SlackId = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{2,40}$")]
-_UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{2,40}$")]
+_UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{1,40}$")]
 _Url = Annotated[str, StringConstraints(pattern=r"^https?://\S{1,2000}$")]
 _Short = Annotated[str, StringConstraints(max_length=255)]
 _Name = Annotated[str, StringConstraints(min_length=1, max_length=500)]

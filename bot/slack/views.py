@@ -154,7 +154,7 @@ def _card_evidence(
             chunk.append(line)
         blocks.append(section("*Evidence*\n" + "\n".join(chunk)))
     blocks.append(context(f"Scope: {mrkdwn(one_line(payload.scope.label))}"))
-    return Reply(text=f"Details: {one_line(card.title)}", blocks=tuple(blocks))
+    return Reply(text=f"Details: {title}", blocks=tuple(blocks))
 
 
 def details_reply(

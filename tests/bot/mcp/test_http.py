@@ -126,10 +126,12 @@ def test_a_scoped_token_finds_nothing_outside_its_scope(served: Served) -> None:
     ).answers
     assert [p["key"] for p in pulls.data["pulls"]] == ["acme/platform#9001"]
     assert outside.error == missing.error == f"Error executing tool change_risk: {CHANGE_NOT_FOUND}"
+    # The refusal repeats the name asked about and otherwise reads as a missing one's.
     assert search.error is not None
-    assert search.error == nowhere.error
+    assert search.error.replace("“search”", "“no-such-service”") == nowhere.error
     assert discovery.error is not None
-    assert discovery.error == no_team.error
+    assert discovery.error.replace("“Discovery”", "“No such team”") == no_team.error
+    assert "Search" not in nowhere.error.split("”")[-1]
     assert own.data["scope"] == "Commerce"
     assert set(own.data["services"]) == {"payments", "checkout"}
     assert inside.data["key"] == "acme/platform#4503"

@@ -160,9 +160,9 @@ def test_an_unknown_service_names_the_services_in_scope(whole: Session) -> None:
     """A service that does not exist is one sentence listing the services the caller may see."""
     error = whole.answers[7].error
     assert error is not None
-    assert error.startswith(_not_found("service_record", "No service by that name"))
-    assert "checkout" in error
-    assert "search" in error
+    assert error.startswith(_not_found("service_record", "There is no service called"))
+    assert "`Checkout`" in error
+    assert "`Search`" in error
 
 
 def test_the_briefing_is_the_payload_s_cards_with_facts_and_evidence(whole: Session) -> None:
@@ -323,11 +323,12 @@ def test_a_subscriber_s_scope_hides_what_lies_outside(demo_dir: Path) -> None:
     assert open_search.error == missing.error
     assert outside.error == missing.error == _not_found("change_risk", CHANGE_NOT_FOUND)
     assert inside.data["key"] == LEDGER
+    # The refusal repeats the name asked about and otherwise reads as a missing one's.
     assert search.error is not None
-    assert search.error == nowhere.error
-    assert "payments, checkout." in search.error
+    assert search.error.replace("“search”", "“nowhere”") == nowhere.error
+    assert search.error.endswith("use one of: `Checkout`, `Payments`")
     assert discovery.error is not None
-    assert "search" not in discovery.error
+    assert "search" not in discovery.error.lower().split("”")[-1]
     assert own.data["scope"] == "Commerce"
     assert own.data["timezone"] == "Europe/Berlin"
     assert agents.data["scope"] == "Commerce"

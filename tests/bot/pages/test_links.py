@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, time
+from html import escape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -113,4 +114,32 @@ def test_a_link_from_a_demo_email_opens_that_subscribers_page(demo: Path) -> Non
     assert "<h1>Commerce: week 2026-W47</h1>" in page.text
     # Open to all on this machine, yet the link's scope holds: no platform service here.
     assert client.get("/web/service/identity").status_code == 404
+    engine.dispose()
+
+
+def test_a_signed_links_session_refuses_another_teams_name_as_one_that_is_nowhere(
+    demo: Path,
+) -> None:
+    """In the session the commerce lead's link opens, another team's or service's page, a
+    look-alike of one and a name that exists nowhere are the same page (the name aside)."""
+    org = load_org_config(demo / "riskbrief.toml")
+    engine = make_engine(f"sqlite:///{demo / 'demo.db'}")
+    signer = LinkSigner([DEMO_KEY], clock=_DAY.timestamp)
+    client = Client(PagesApp(engine, org, PagesConfig(open=True, signer=signer), lambda: _DAY))
+    html = (demo / "commerce-lead.email.html").read_text().replace("&amp;", "&")
+    week = urlsplit(next(link for link in _links(html) if "/week/" in link))
+    assert client.get(f"{week.path}?{week.query}").status_code == 303
+    for kind, names in (
+        ("service", ["search", "identity", "\uff33earch", "se\u00adarch"]),
+        ("team", ["discovery", "Platform", "Disc\u043every"]),
+    ):
+        nowhere = client.get(f"/web/{kind}/zzq")
+        assert nowhere.status_code == 404
+        assert "Search" not in nowhere.text
+        assert "Discovery" not in nowhere.text
+        for name in names:
+            page = client.get(f"/web/{kind}/{quote(name)}")
+            shown = escape(name.replace("\u00ad", ""))
+            assert page.status_code == 404, (kind, name)
+            assert page.text.replace(shown, "zzq") == nowhere.text, (kind, name)
     engine.dispose()

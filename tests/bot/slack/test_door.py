@@ -220,7 +220,7 @@ def _not(pattern: str) -> st.SearchStrategy[str]:
     return st.text(max_size=40).filter(lambda s: re.fullmatch(pattern, s) is None)
 
 
-_USER = r"[UW][A-Z0-9]{2,40}"
+_USER = r"[UW][A-Z0-9]{1,40}"
 # Values no riskbrief button carries: not a card id, not its JSON, or past Slack's 2,000.
 _NOT_A_VALUE = st.one_of(
     _not(r"[a-z_]{1,40}:[^\x00-\x1f\x7f]{1,500}"),
