@@ -201,12 +201,13 @@ def _quoted(text: str) -> str:
 
 
 def zone_line(timezone: str, guessed_from: str) -> str:
-    """The sentence saying the drafted time zone is a guess, and how to set the real one."""
+    """The sentence saying no time zone is set yet, what is read meanwhile, and how to set it."""
     return (
-        f"Time zone: {timezone}, a guess ({guessed_from}): Friday and after-hours merges are "
-        "judged in it until you set the organisation's own, `timezone` under [organisation] in "
-        'riskbrief.toml (an IANA name such as "Europe/Berlin"), and each reader\'s under '
-        "[[subscribers]]."
+        "Time zone: none set yet: Friday and after-hours merges are judged on each commit's "
+        "own clock (the UTC offset git records) and weeks are read in UTC until you set the "
+        "organisation's own, `timezone` under [organisation] in riskbrief.toml (this machine's "
+        f'is {timezone}, from {guessed_from}; an IANA name such as "Europe/Berlin"), and '
+        "each reader's under [[subscribers]]."
     )
 
 
@@ -220,10 +221,11 @@ def toml_for(plan: ClonePlan, timezone: str, guessed_from: str = "this machine's
         "",
         "[organisation]",
         f"name = {_quoted(plan.repository)}",
-        "# Timing signals (Friday, after hours) are judged in this zone. It is a guess",
-        f"# ({guessed_from}) until you set the organisation's own here: an IANA name",
-        '# such as "Europe/Berlin".',
-        f"timezone = {_quoted(timezone)}",
+        "# Until the organisation's zone is set here (an IANA name such as",
+        '# "Europe/Berlin"), Friday and after-hours merges are judged on each commit\'s own',
+        "# clock (the UTC offset git records) and weeks are read in UTC. This machine's",
+        f"# zone, a guess ({guessed_from}):",
+        f"# timezone = {_quoted(timezone)}",
         "",
         "[[repositories]]",
         f"name = {_quoted(plan.repository)}",

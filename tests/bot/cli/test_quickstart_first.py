@@ -33,25 +33,21 @@ def _monday(weeks_back: int) -> datetime:
 def test_the_drafted_time_zone_is_said_to_be_a_guess_with_the_key_that_sets_it(
     tmp_path: Path, workdir: Path
 ) -> None:
-    """After hours is judged in a zone quickstart guessed: its output and the drafted file say
-    it is a guess until the organisation sets one, and name the key."""
+    """Until the organisation sets a zone, after hours is judged on each commit's own clock: the
+    output and the drafted file say so, name the key and offer the machine's zone, unset."""
     repo = GitRepo(tmp_path / "shop")
     repo.commit({"src/app/main.py": "a = 1\n"}, "Start", _monday(2))
     result = CliRunner().invoke(main, ["quickstart", str(repo.path)])
     assert result.exit_code == 0, result.output
     assert (
-        "Time zone: UTC, a guess (this machine's TZ): Friday and after-hours merges are judged "
-        "in it until you set the organisation's own, `timezone` under [organisation] in "
-        'riskbrief.toml (an IANA name such as "Europe/Berlin")'
+        "Time zone: none set yet: Friday and after-hours merges are judged on each commit's "
+        "own clock (the UTC offset git records) and weeks are read in UTC until you set the "
+        "organisation's own, `timezone` under [organisation] in riskbrief.toml (this "
+        "machine's is UTC, from this machine's TZ;"
     ) in result.output
     text = (workdir / "riskbrief.toml").read_text(encoding="utf-8")
-    assert (
-        "# Timing signals (Friday, after hours) are judged in this zone. It is a guess\n"
-        "# (this machine's TZ) until you set the organisation's own here: an IANA name\n"
-        '# such as "Europe/Berlin".\n'
-        'timezone = "UTC"\n'
-    ) in text
-    assert tomllib.loads(text)["organisation"]["timezone"] == "UTC"
+    assert '# zone, a guess (this machine\'s TZ):\n# timezone = "UTC"\n' in text
+    assert "timezone" not in tomllib.loads(text)["organisation"]
 
 
 def _quickstart(repo: GitRepo) -> str:
