@@ -2,9 +2,10 @@
 
 A score is the rounded sum of its signals' points, read against its history's
 typical change (an entry of its own, ``TYPICAL``), kept within 0–100 (a change that
-touches no code within moderate) and lifted to a gate's floor. Each signal's points rounded on their own need not add up to
-the rounded sum, and neither the cap nor a gate's lift is a signal, so a reader
-adding up the points shown would not reach the score. ``breakdown`` gives every
+touches no code within moderate) and lifted to a gate's floor. Each signal's points
+rounded on their own need not add up to the rounded sum, and neither the cap nor a
+gate's lift is a signal, so a reader adding up the points shown would not reach the
+score. ``breakdown`` gives every
 part of the score its own whole number: the signals by the largest-remainder
 method (so they add up to their rounded sum), a gate's lift and the cap as
 entries of their own, and, when only the top few are shown, the rest as one

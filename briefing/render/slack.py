@@ -122,9 +122,15 @@ def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) 
     return section("\n".join(lines), _details_button(card))
 
 
-def _deploys_block(payload: BriefingPayload, deploys: tuple[DeployView, ...]) -> dict[str, Any]:
-    """The week's high-risk deploys and releases, whether or not an incident followed."""
+def _deploys_block(
+    payload: BriefingPayload, deploys: tuple[DeployView, ...], more: int = 0
+) -> dict[str, Any]:
+    """The week's high-risk deploys and releases, whether or not an incident followed, and how
+    many more the week's page lists."""
     lines = ["• " + mrkdwn(one_line(line)) for line in deploy_lines(payload, deploys)]
+    if more:
+        where = link(payload.details_url, "this week's page") if payload.details_url else None
+        lines.append(f"+{more} more on {where or '`/risk brief`'}")
     return section("*Riskiest deploys*\n" + "\n".join(lines))
 
 
@@ -267,6 +273,15 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
         more = len(cards) - len(shown)
         noun = "card" if more == 1 else "cards"
         body.append(section(f"+{more} more {noun} — use `/risk brief` for all"))
+    if plan is not None and len(deploys) > 1:
+        # Should even the plan's sentence alone not fit beside every high-risk deploy, the
+        # lowest deploys are counted rather than listed (the week's page lists them all; the
+        # notification's text names the week's very-high items whenever the header does not).
+        floor = [_plan_block(payload, plan, 0), context_block]
+        kept = deploys
+        while len(kept) > 1 and _words([*head, *body, *tail, *floor]) > MAX_WORDS:
+            kept = kept[:-1]
+            tail[0] = _deploys_block(payload, kept, len(deploys) - len(kept))
     if plan is not None:
         # The plan is the last section, and the message stays a 90-second read with it: the
         # chart goes first (its numbers are in the headline, the email and the week page),

@@ -22,6 +22,7 @@ def test_a_gated_change_is_listed_among_many_riskier_ones() -> None:
     picked = [c.key for c in top_change_picks(this, ())]
     assert picked == ["r#0", "r#1", "r#2", "r#3", "r#4", "m#1"]
 
+
 def test_a_change_a_card_cites_is_listed_too() -> None:
     """Every change a card's evidence names is among the listed changes."""
     this = aggregate([*spread(30, 0), change("a#1", "s0", Band.CRITICAL, agent_involved=True)])

@@ -28,7 +28,7 @@ def test_a_pr_is_explained_with_its_signals_gates_and_link(demo: Path) -> None:
     """`ask pr <id>` prints the change's score, signals and gates, with its link written out."""
     code, out = _ask(demo, "pr", "acme/platform#4503")
     assert code == 0, out
-    assert "Risk *88*, very high risk" in out
+    assert "Risk *72*, very high risk" in out
     assert "contains a schema migration" in out
     assert "(https://github.com/acme/platform/pull/4503)" in out
     assert "&lt;" not in out

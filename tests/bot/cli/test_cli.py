@@ -101,7 +101,7 @@ def test_demo_surfaces_the_planted_stories(demo_out: tuple[Path, str]) -> None:
     # The MTTR rise and the revert of what the deploy shipped are the incident's story: one card.
     assert "mttr" not in widest
     vp = json.dumps(briefs["vp-engineering"])
-    assert "Incidents took 255 min to resolve (median) this week" in vp
+    assert "Incidents took 235 min to resolve (median) this week" in vp
     # The revert is told with the change it reverted, the incident's likeliest culprit.
     assert "Likeliest culprit: acme/platform#4521 (reverted by acme/platform#4522, high risk)" in vp
     assert "agent:unreviewed" in widest

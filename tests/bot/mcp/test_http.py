@@ -95,8 +95,8 @@ def test_the_whole_organisation_s_token_lists_and_calls_every_tool(served: Serve
     session = over_http(served.url, ORG_TOKEN, CALLS)
     assert set(session.tools) == TOOLS
     ledger, hostile, search, briefing, agents, unknown, proposal, pulls = session.answers
-    assert (ledger.data["score"], ledger.data["band"]) == (88, "very high")
-    assert sum(s["points"] for s in ledger.data["signals"]) == 88
+    assert (ledger.data["score"], ledger.data["band"]) == (72, "very high")
+    assert sum(s["points"] for s in ledger.data["signals"]) == 72
     assert hostile.data["title"] == HOSTILE_TITLE
     assert {p for p, t in strings(hostile.data) if "Ignore previous" in t} == {".title"}
     assert search.data["service"] == "search"

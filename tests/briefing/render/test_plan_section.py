@@ -186,3 +186,30 @@ def test_the_rest_of_the_plan_is_pointed_at_where_it_is() -> None:
             tail = rendered[rendered.index(more) :]
             assert where in tail[:200]
         assert ("week's page" in teams) is (payload.details_url is not None)
+
+
+def test_many_high_risk_deploys_are_counted_when_the_plan_would_not_fit() -> None:
+    """A week of many very-high deploys (a deploy reads the chance one of its changes needs a
+    fix, so a service shipping rewrites makes several) still reads in 90 seconds: the lowest
+    deploys give way to "+N more", the riskiest stays listed, and the plan keeps its sentence."""
+    from briefing.payload import DeployView
+
+    cards = make_cards(("critical", "critical", "warning", "warning", "info"))
+    deploys = tuple(
+        DeployView(
+            id=f"deploy:payments:{n}",
+            service="payments",
+            finished_at=datetime(2026, 11, 17 + n % 5, 9, n, tzinfo=UTC),
+            score=100 - n,
+            band="critical",
+        )
+        for n in range(12)
+    )
+    plan = make_plan(8, title="Move the refund ledger to the new double-entry accounting model")
+    payload = with_plan(make_payload(cards), plan).model_copy(update={"risky_deploys": deploys})
+    blocks = render_slack(payload, write_deterministic(payload)).to_json()["blocks"]
+    assert _slack_words(blocks) <= MAX_WORDS
+    listed = next(t for t in _slack_texts(blocks) if t.startswith("*Riskiest deploys*"))
+    assert "score 100, very high risk" in listed
+    assert re.search(r"\+\d more on ", listed)
+    assert any(t.startswith("*Review first* · These 8 changes are") for t in _slack_texts(blocks))
