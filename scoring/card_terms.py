@@ -340,7 +340,7 @@ class CardRules:
     concentration_warning_excess: float = 2.5
     concentration_critical_ratio: float = 2.5
     concentration_critical_excess: float = 3.0
-    shift_warning_ratio: float = 1.3
+    shift_warning_ratio: float = 1.2
     shift_warning_excess: float = 2.0
     shift_critical_ratio: float = 2.5
     shift_critical_excess: float = 8.0

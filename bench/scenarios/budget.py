@@ -196,26 +196,28 @@ def _plant_concentration(
     shape: OrgShape, week: list[WeekChange], rng: random.Random, risky: bool
 ) -> Planted | None:
     """A mature service (calm, or always risky) gets rewrites from outside: its expected fixes
-    rise to 3.5× its usual week's, and by at least 4.5."""
+    rise to 4× its usual week's, and by at least 6."""
     pool = _mature(shape, risky)
     if not pool:
         return None
     service = rng.choice(pool)
     _, fixes = _usual(shape, service)
-    _rewrites(week, service.name, max(2.5 * fixes, 4.5), rng)
+    _rewrites(week, service.name, max(3.0 * fixes, 6.0), rng)
     kind = "concentration (always risky)" if risky else "concentration (calm)"
     return Planted(kind, CardKind.CONCENTRATION, Severity.CRITICAL, service.name)
 
 
 def _plant_shift(shape: OrgShape, week: list[WeekChange], rng: random.Random) -> Planted:
     """The whole organisation moves to larger work: every service that has been there all
-    along gets rewrites in turn until the organisation's expected fixes rise by 60 % of its
-    usual week's (and at least 4.5)."""
+    along gets rewrites in turn until the organisation's chance per change is 1.6× its usual
+    (and its expected fixes at least 4.5 more): its changes are riskier, not only more."""
     services = _mature(shape, None) or list(shape.services)
-    total = sum(_usual(shape, s)[1] for s in shape.services)
-    extra = max(0.6 * total, 4.5)
+    usual = [_usual(shape, s) for s in shape.services]
+    changes = sum(n for n, _ in usual)
+    fixes = sum(f for _, f in usual)
+    chance = fixes / changes
     added, i = 0.0, 0
-    while added < extra:
+    while added < 4.5 or (fixes + added) / ((changes + i) * chance) < 1.6:
         name = services[i % len(services)].name
         score = rng.randint(*_REWRITE)
         week.append(_change(f"{name}#shift.{i}", name, score, 0, rng))

@@ -18,6 +18,7 @@ from scoring.card_rules.usual import (
     fix_chance,
     nb_upper_tail,
     rise,
+    rise_per_change,
     routine_gated,
     shipped_by_incident,
     usual_gates,
@@ -143,17 +144,15 @@ def service_rises(
 def scope_rise(
     this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
 ) -> Rise | None:
-    """The scope's expected fixes this week against its usual week, leaving out the changes of
-    the services ``leaving_out`` in both."""
+    """The scope's expected fixes this week against its usual chance per change for as many
+    changes, leaving out the changes of the services ``leaving_out`` in both."""
 
     def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
         return [c for c in changes if c.service is None or c.service not in leaving_out]
 
-    base, weeks = _yardstick(this, last)
-    before = kept(base.changes)
-    seen = weeks_seen(before, base.changes, weeks)
-    # An organisation has no larger pool: a young one is judged on the weeks it has.
-    return rise(_chances(kept(this.changes)), _chances(before), seen, seen)
+    base, _ = _yardstick(this, last)
+    # Per change: an organisation's busy week is more changes, not riskier ones.
+    return rise_per_change(_chances(kept(this.changes)), _chances(kept(base.changes)))
 
 
 def _fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
@@ -240,10 +239,14 @@ def shift(
     if this.distribution.total < r.shift_min_changes:
         return
     # A rise that does not hold without the services concentration cards tell is theirs,
-    # unless they are half the scope's services or more: then the rise is the scope's.
+    # unless they are two or more and half the scope's services: then the rise is the scope's.
     told = {c.subject for c in earlier if c.kind is CardKind.CONCENTRATION and c.subject}
-    if 2 * len(told) >= len(this.services):
+    if len(told) >= 2 and 2 * len(told) >= len(this.services):
         told = set()
+    # Both sides need enough changes: a chance per change of a handful is no yardstick.
+    base, _ = _yardstick(this, last)
+    if len(base.changes) < r.shift_min_changes:
+        return
     fixes = scope_rise(this, last, told)
     sev = _severity(
         fixes,
