@@ -234,14 +234,16 @@ def _service_baseline(
 def shift(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """The scope's expected fixes rose beyond what its own weeks make likely, by a material
-    amount, and still do without the services concentration cards already tell."""
+    """The scope's changes are riskier than usual: its expected fixes rose beyond what its usual
+    chance per change makes likely for as many changes, by a material amount, and still do
+    without the services concentration cards already tell (unless they are many)."""
     if this.distribution.total < r.shift_min_changes:
         return
     # A rise that does not hold without the services concentration cards tell is theirs,
-    # unless they are two or more and half the scope's services: then the rise is the scope's.
+    # unless they are two or more and a third of the scope's services: then the rise is the
+    # scope's, told by the shift as well.
     told = {c.subject for c in earlier if c.kind is CardKind.CONCENTRATION and c.subject}
-    if len(told) >= 2 and 2 * len(told) >= len(this.services):
+    if len(told) >= 2 and 3 * len(told) >= len(this.services):
         told = set()
     # Both sides need enough changes: a chance per change of a handful is no yardstick.
     base, _ = _yardstick(this, last)

@@ -87,6 +87,48 @@ def test_concentration_names_its_top_driver(
     assert card.driver == (expected[0] if expected else None)
 
 
+def _with_weeks(this: list[WeekChange], weeks: Callable[[int], list[WeekChange]]) -> WeekAggregate:
+    """This week's changes with a baseline of four weeks, each ``weeks(-w)``."""
+    pooled = [c for w in (1, 2, 3, 4) for c in weeks(-w)]
+    return aggregate(this, baseline=aggregate(pooled, weeks=4))
+
+
+def test_a_calm_service_with_rewrites_names_its_usual_and_this_weeks_expected_fixes() -> None:
+    """A calm service's four very-high changes make a critical card naming its expected fixes
+    this week and in a usual week, and the very-high changes as the difference."""
+    rewrites = mix("pay", 4, 4, band=Band.CRITICAL)
+    ordinary = [change(f"pay#0.o{n}", "pay", Band.SAFE) for n in range(4)]
+    this = _with_weeks([*rewrites, *ordinary], lambda w: mix("pay", 8, 0, w))
+    (card,) = cards(this, aggregate(mix("pay", 8, 0, -1)))
+    assert (card.kind, card.severity, card.subject) == (CardKind.CONCENTRATION, C, "pay")
+    chances = [MODEL.probability(c.score) for c in (*rewrites, *ordinary)]
+    assert card.fact(FactKey.EXPECTED_FIXES_THIS_WEEK) == round(sum(chances), 1)
+    assert card.fact(FactKey.EXPECTED_FIXES_USUAL) == round(8 * MODEL.probability(10), 1)
+    assert sorted(ids(card)) == sorted(c.key for c in rewrites)
+
+
+def test_an_always_risky_service_at_its_usual_makes_no_card_and_more_risky_does() -> None:
+    """A service whose changes are half high risk every week makes no card for another such
+    week, though its share is 50 %; the same service with every change very high makes one."""
+    usual = _with_weeks(mix("pay", 8, 4), lambda w: mix("pay", 8, 4, w))
+    assert cards(usual, aggregate(mix("pay", 8, 4, -1))) == ()
+    worse = _with_weeks(mix("pay", 8, 8, band=Band.CRITICAL), lambda w: mix("pay", 8, 4, w))
+    assert [c.id for c in cards(worse, aggregate(mix("pay", 8, 4, -1)))] == ["concentration:pay"]
+
+
+def test_a_busy_week_of_usual_changes_is_no_shift_but_riskier_changes_are() -> None:
+    """Twice the changes at the usual share of high risk is no shift; the usual number of
+    changes with three times the high-risk ones is."""
+
+    def before(w: int) -> list[WeekChange]:
+        return spread(30, 3, w)
+
+    busy = _with_weeks(spread(60, 6), before)
+    assert "shift" not in severities(busy, aggregate(before(-1)))
+    riskier = _with_weeks(spread(30, 9), before)
+    assert severities(riskier, aggregate(before(-1))).get("shift") == W
+
+
 # --- rising signal driver ---------------------------------------------------------------------
 
 
