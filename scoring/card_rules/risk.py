@@ -1,4 +1,5 @@
-"""Where the high-risk changes are: the scope's share, a service's, a signal's, a team's."""
+"""Where the risk is: a service's and the scope's expected fixes against their own weeks, a
+signal's high-risk changes, a team's share, and the changes a gate put at very high risk."""
 
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ def _beyond_noise(count: float, expected: float, alpha: float, weeks: int = 1) -
 def _alpha(this: WeekAggregate, r: CardRules, rule: str) -> float:
     """The false-alarm chance of one test of a risk ``rule``: its share of the budget
     (``BUDGET_SHARES``), split between the services of the scope for concentration
-    (docs/scoring.md, "A false-alarm budget")."""
+    (docs/scoring.md, "Expected fixes and a false-alarm budget")."""
     share = r.risk_alarm_budget * BUDGET_SHARES[rule]
     return share / max(1, len(this.services)) if rule == "concentration" else share
 
