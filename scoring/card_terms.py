@@ -331,8 +331,8 @@ class CardRules:
     # of needing a fix) against the scope's own weeks (``card_rules.usual.rise``). Their
     # test's false-alarm chances are set so that the risk rules (concentration, shift,
     # rising driver) together make at most ``risk_alarm_budget`` warning or critical cards
-    # in a steady week, whatever the number of services (docs/scoring.md, "A false-alarm
-    # budget"); the severity comes from the size of the rise: at least the ratio to the
+    # in a steady week, whatever the number of services (docs/scoring.md, "Expected fixes
+    # and a false-alarm budget"); the severity comes from the size of the rise: the ratio to the
     # usual week's and the absolute excess (in expected fixes; for very-high changes, in
     # changes) of its severity.
     risk_alarm_budget: float = 0.25
@@ -340,7 +340,7 @@ class CardRules:
     concentration_warning_excess: float = 2.5
     concentration_critical_ratio: float = 2.5
     concentration_critical_excess: float = 3.0
-    shift_warning_ratio: float = 1.3
+    shift_warning_ratio: float = 1.2
     shift_warning_excess: float = 2.0
     shift_critical_ratio: float = 2.5
     shift_critical_excess: float = 8.0

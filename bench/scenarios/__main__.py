@@ -1,4 +1,6 @@
-"""``python -m bench.scenarios [--keep DIR] [--jobs N] [--only NAME] [--pr-median N] [--json]``.
+"""``python -m bench.scenarios [--keep DIR] [--jobs N] [--only NAME] [--pr-median N] [--seed N]``.
+
+(``--json`` prints the results as JSON.)
 
 Builds one git-only organisation per planted story, briefs every week of it
 through ``riskbrief``'s own commands and prints, per story, whether its card
@@ -124,12 +126,13 @@ def judge(
     )
 
 
-def run_story(index: int, root: Path, pr_median: float = 30.0) -> StoryResult:
-    """Plan, write and brief one story's organisation under ``root``."""
+def run_story(index: int, root: Path, pr_median: float = 30.0, seed: int = 1000) -> StoryResult:
+    """Plan, write and brief one story's organisation under ``root``, its steady weeks drawn from
+    ``seed`` + its index (1000, the default, is the set the rules were written against)."""
     story = STORIES[index]
     started = time.perf_counter()
-    plan = steady_plan(1000 + index, pr_median=pr_median)
-    story.plant(plan, random.Random(2000 + index))
+    plan = steady_plan(seed + index, pr_median=pr_median)
+    story.plant(plan, random.Random(seed + 1000 + index))
     where = write_org(plan, root / f"{index:02d}")
     with contextlib.redirect_stdout(io.StringIO()):
         cards = brief_org(where, range(FIRST_BRIEFED, WEEKS))
@@ -158,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pr-median", type=float, default=30.0, help="median lines of an ordinary PR"
     )
+    parser.add_argument(
+        "--seed", type=int, default=1000, help="first seed of the organisations' steady weeks"
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     chosen = [i for i, s in enumerate(STORIES) if args.only in (None, s.name)]
@@ -169,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
         root.mkdir(parents=True, exist_ok=True)
         with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             n = len(chosen)
-            results = list(pool.map(run_story, chosen, [root] * n, [args.pr_median] * n))
+            results = list(
+                pool.map(run_story, chosen, [root] * n, [args.pr_median] * n, [args.seed] * n)
+            )
     wall = time.perf_counter() - started
     expected = sum(r.expected for r in results)
     steady = sum(r.steady_weeks for r in results)

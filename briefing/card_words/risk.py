@@ -23,6 +23,16 @@ from scoring.signals import SIGNAL_WORDS
 __all__ = ["WORDS"]
 
 
+def _expected_fixes(card: CardView) -> str:
+    """The card's expected fixes this week and in a usual week, briefly: a Slack message has a
+    word budget. Empty for a card stored before they were kept."""
+    now = maybe_fact(card, FactKey.EXPECTED_FIXES_THIS_WEEK)
+    usual = maybe_fact(card, FactKey.EXPECTED_FIXES_USUAL)
+    if now is None or usual is None:
+        return ""
+    return f" Expected fixes: {number(now)}, usually {number(usual)}."
+
+
 def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
     name = service_named(payload, card.subject)
     high, total = fact(card, FactKey.HIGH_RISK_CHANGES), fact(card, FactKey.CHANGES)
@@ -34,6 +44,7 @@ def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
         f"In {name}, {number(high)} of {many(total, 'change')} {was(high)} high risk "
         f"({number(now)}%, up from {number(before)}% {when})."
     )
+    text += _expected_fixes(card)
     driver = main_driver(card)
     if driver:
         text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."
@@ -56,6 +67,7 @@ def _p_shift(_payload: BriefingPayload, card: CardView) -> str:
         f"{was(high)} high risk this week "
         f"({number(fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK))}%, {was_then(before, when)})."
     )
+    text += _expected_fixes(card)
     driver = main_driver(card)
     if driver:
         text += f" The main driver is {signal_label(driver[0])} ({driver[1]} of those changes)."

@@ -1,4 +1,5 @@
-"""Where the high-risk changes are: the scope's share, a service's, a signal's, a team's."""
+"""Where the risk is: a service's and the scope's expected fixes against their own weeks, a
+signal's high-risk changes, a team's share, and the changes a gate put at very high risk."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from scoring.card_rules.usual import (
     fix_chance,
     nb_upper_tail,
     rise,
+    rise_per_change,
     routine_gated,
     shipped_by_incident,
     usual_gates,
@@ -63,7 +65,7 @@ def _beyond_noise(count: float, expected: float, alpha: float, weeks: int = 1) -
 def _alpha(this: WeekAggregate, r: CardRules, rule: str) -> float:
     """The false-alarm chance of one test of a risk ``rule``: its share of the budget
     (``BUDGET_SHARES``), split between the services of the scope for concentration
-    (docs/scoring.md, "A false-alarm budget")."""
+    (docs/scoring.md, "Expected fixes and a false-alarm budget")."""
     share = r.risk_alarm_budget * BUDGET_SHARES[rule]
     return share / max(1, len(this.services)) if rule == "concentration" else share
 
@@ -143,17 +145,15 @@ def service_rises(
 def scope_rise(
     this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
 ) -> Rise | None:
-    """The scope's expected fixes this week against its usual week, leaving out the changes of
-    the services ``leaving_out`` in both."""
+    """The scope's expected fixes this week against its usual chance per change for as many
+    changes, leaving out the changes of the services ``leaving_out`` in both."""
 
     def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
         return [c for c in changes if c.service is None or c.service not in leaving_out]
 
-    base, weeks = _yardstick(this, last)
-    before = kept(base.changes)
-    seen = weeks_seen(before, base.changes, weeks)
-    # An organisation has no larger pool: a young one is judged on the weeks it has.
-    return rise(_chances(kept(this.changes)), _chances(before), seen, seen)
+    base, _ = _yardstick(this, last)
+    # Per change: an organisation's busy week is more changes, not riskier ones.
+    return rise_per_change(_chances(kept(this.changes)), _chances(kept(base.changes)))
 
 
 def _fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
@@ -235,15 +235,21 @@ def _service_baseline(
 def shift(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """The scope's expected fixes rose beyond what its own weeks make likely, by a material
-    amount, and still do without the services concentration cards already tell."""
+    """The scope's changes are riskier than usual: its expected fixes rose beyond what its usual
+    chance per change makes likely for as many changes, by a material amount, and still do
+    without the services concentration cards already tell (unless they are many)."""
     if this.distribution.total < r.shift_min_changes:
         return
     # A rise that does not hold without the services concentration cards tell is theirs,
-    # unless they are half the scope's services or more: then the rise is the scope's.
+    # unless they are two or more and a third of the scope's services: then the rise is the
+    # scope's, told by the shift as well.
     told = {c.subject for c in earlier if c.kind is CardKind.CONCENTRATION and c.subject}
-    if 2 * len(told) >= len(this.services):
+    if len(told) >= 2 and 3 * len(told) >= len(this.services):
         told = set()
+    # Both sides need enough changes: a chance per change of a handful is no yardstick.
+    base, _ = _yardstick(this, last)
+    if len(base.changes) < r.shift_min_changes:
+        return
     fixes = scope_rise(this, last, told)
     sev = _severity(
         fixes,

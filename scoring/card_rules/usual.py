@@ -28,6 +28,7 @@ __all__ = [
     "nb_upper_tail",
     "other_risk",
     "rise",
+    "rise_per_change",
     "riskiest_deploy",
     "routine_gated",
     "shipped_by_incident",
@@ -253,3 +254,24 @@ def rise(
     usual = (own + pseudo) / exposure
     p_value = nb_upper_tail(this_week / d, (own + pseudo) / d + 0.5, exposure)
     return Rise(this_week, usual, p_value, pooled=bool(missing), usual_chance=chance)
+
+
+def rise_per_change(now: Sequence[float], before: Sequence[float]) -> Rise | None:
+    """This week's chances ``now`` against the usual chance per change over ``before``, for as
+    many changes as this week holds: whether the week's changes are riskier than usual, not
+    whether there are more of them (an organisation's busy week is no shift).
+
+    Given the number of changes, their sum varies by the variance of one change's chance, so
+    the scaled count uses Var(p) / mean(p) as its dispersion; the usual chance is known from
+    ``before``'s changes, ``len(before) / len(now)`` weeks' worth. ``None`` without both.
+    """
+    if not now or not before:
+        return None
+    n, m = len(now), len(before)
+    total = sum(before)
+    mean = total / m
+    spread = sum((p - mean) ** 2 for p in before) / m
+    d = max(_LEAST_DISPERSION, spread / mean) if mean > 0 else 1.0
+    this_week = sum(now)
+    p_value = nb_upper_tail(this_week / d, total / d + 0.5, m / n)
+    return Rise(this_week, n * mean, p_value, usual_chance=mean)

@@ -33,7 +33,5 @@ def test_a_small_run_counts_every_steady_week_and_story() -> None:
     assert sum(weeks for weeks, _ in out.by_size.values()) == 4
     assert set(out.stories) <= set(KINDS)
     made = sum(t[0] for t in out.stories.values())
-    assert made == sum(
-        story_found(shape_of(s), k) is not None for s in range(4) for k in KINDS
-    )
+    assert made == sum(story_found(shape_of(s), k) is not None for s in range(4) for k in KINDS)
     assert sum(t[2] for t in out.stories.values()) >= made // 2

@@ -15,8 +15,8 @@ from scoring.card_terms import CardKind
 from scoring.weekly import aggregate
 from tests.briefing.payloads import busy_payload
 from tests.briefing.render.factory import make_payload
-from tests.scoring.card_builders import cards, spread
-from tests.scoring.test_cards import _positives
+from tests.scoring.card_builders import cards
+from tests.scoring.test_cards import _driven, _positives
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _POSITIVE = {
@@ -179,23 +179,23 @@ def test_positive_cards_get_true_paragraphs_and_no_action() -> None:
 
 def test_a_driver_card_names_its_signal_in_the_readers_words() -> None:
     """A driver card's paragraph and action name the signal it carries, as the briefing words it."""
-    this = aggregate(spread(60, 4, drivers=("review",)))
-    last = aggregate(spread(60, 1, -1, drivers=("review",)))
+    this = aggregate(_driven(60, 8, 7))
+    last = aggregate(_driven(60, 8, 1, -1))
     (view,) = (card_view(c) for c in cards(this, last) if c.kind is CardKind.DRIVER)
     assert view.driver == "review"
     narrative = write_deterministic(make_payload((view,)))
     assert narrative.paragraph(view.id) == (
-        "Missing or rushed review drove 4 high-risk changes, up from 1 last week."
+        "Missing or rushed review drove 7 high-risk changes, up from 1 last week."
     )
     assert narrative.action(view.id) == "Ask reviewers to watch for missing or rushed review."
 
 
 def test_a_driver_card_keeps_the_capitals_of_its_signals_words() -> None:
     """An agent driver card opens "AI-agent changes drove", not "Ai-agent changes drove"."""
-    this = aggregate(spread(60, 4, drivers=("agent",)))
-    last = aggregate(spread(60, 1, -1, drivers=("agent",)))
+    this = aggregate(_driven(60, 8, 7, signal="agent"))
+    last = aggregate(_driven(60, 8, 1, -1, signal="agent"))
     (view,) = (card_view(c) for c in cards(this, last) if c.kind is CardKind.DRIVER)
     narrative = write_deterministic(make_payload((view,)))
     paragraph = narrative.paragraph(view.id)
     assert paragraph is not None
-    assert paragraph.startswith("AI-agent changes drove 4 high-risk changes")
+    assert paragraph.startswith("AI-agent changes drove 7 high-risk changes")

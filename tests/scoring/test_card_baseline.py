@@ -95,7 +95,9 @@ def test_cfr_with_a_thin_baseline_still_compares_with_last_week() -> None:
 
 
 def test_shift_against_a_thin_last_week_compares_with_the_weeks_before() -> None:
-    """8 of 20 high risk against 2 changes last week: compared with the 4 weeks' 10 %."""
+    """8 of 20 high risk against 2 changes last week: compared with the 4 weeks' 10 %, and its
+    expected fixes (5.8) with the weeks' usual chance per change (1.5 for 20 changes), a rise of
+    4.3: a warning."""
     changes = {
         0: spread(20, 8, 0),
         -1: spread(2, 0, -1),
@@ -104,8 +106,10 @@ def test_shift_against_a_thin_last_week_compares_with_the_weeks_before() -> None
     }
     this, last = _weeks(changes=changes)
     [card] = _only(this, last, CardKind.SHIFT)
-    assert card.severity is C
+    assert card.severity is W
     assert facts(card)[FactKey.HIGH_RISK_SHARE_BASELINE] == 10.0
+    assert facts(card)[FactKey.EXPECTED_FIXES_THIS_WEEK] == 5.8
+    assert facts(card)[FactKey.EXPECTED_FIXES_USUAL] == 1.5
     assert facts(card)[FactKey.BASELINE_WEEKS] == 4
 
 
@@ -124,7 +128,7 @@ def test_concentration_against_a_thin_last_week_compares_with_the_weeks_before(
 ) -> None:
     """A service with one change last week is compared with its 4 weeks: always high, no rise."""
     changes = {
-        0: mix("pay", 6, 4, 0),
+        0: mix("pay", 6, 5, 0),
         -1: mix("pay", 1, 0, -1),
         -2: mix("pay", 8, earlier_high, -2),
     }

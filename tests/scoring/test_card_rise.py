@@ -65,7 +65,8 @@ def test_an_always_risky_service_more_risky_than_usual_rises_by_its_very_high_ch
     rise by a ratio of 1.6, and its very-high changes (none in its usual weeks) far beyond."""
     fixes = rise([*_week(RISKY, 5), *_week(0.93, 7)], _week(RISKY, 12 * 4), 4, 4)
     very_high = rise([*_week(0.0, 5), *_week(1.0, 7)], _week(0.0, 12 * 4), 4, 4)
-    assert fixes is not None and very_high is not None
+    assert fixes is not None
+    assert very_high is not None
     assert fixes.ratio > 1.5
     assert very_high.excess == 7
     assert very_high.p_value < 1e-4
@@ -77,8 +78,10 @@ def test_a_young_service_is_pooled_with_the_organisations_chance() -> None:
     own = _week(0.6, 3)
     found = rise(_week(0.6, 3), own, 4, 1, pool_chance=0.1)
     alone = rise(_week(0.6, 3), own, 1, 1)
-    assert found is not None and alone is not None
-    assert found.pooled and not alone.pooled
+    assert found is not None
+    assert alone is not None
+    assert found.pooled
+    assert not alone.pooled
     # Three of its own weeks are missing before it is judged on its own: filled at 3 × 0.1.
     missing = min(4, YOUNG_WEEKS) - 1
     assert found.usual == pytest.approx((1.8 + missing * 3 * 0.1) / 4)

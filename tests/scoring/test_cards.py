@@ -87,7 +87,67 @@ def test_concentration_names_its_top_driver(
     assert card.driver == (expected[0] if expected else None)
 
 
+def _with_weeks(this: list[WeekChange], weeks: Callable[[int], list[WeekChange]]) -> WeekAggregate:
+    """This week's changes with a baseline of four weeks, each ``weeks(-w)``."""
+    pooled = [c for w in (1, 2, 3, 4) for c in weeks(-w)]
+    return aggregate(this, baseline=aggregate(pooled, weeks=4))
+
+
+def test_a_calm_service_with_rewrites_names_its_usual_and_this_weeks_expected_fixes() -> None:
+    """A calm service's four very-high changes make a critical card naming its expected fixes
+    this week and in a usual week, and the very-high changes as the difference."""
+    rewrites = mix("pay", 4, 4, band=Band.CRITICAL)
+    ordinary = [change(f"pay#0.o{n}", "pay", Band.SAFE) for n in range(4)]
+    this = _with_weeks([*rewrites, *ordinary], lambda w: mix("pay", 8, 0, w))
+    (card,) = cards(this, aggregate(mix("pay", 8, 0, -1)))
+    assert (card.kind, card.severity, card.subject) == (CardKind.CONCENTRATION, C, "pay")
+    chances = [MODEL.probability(c.score) for c in (*rewrites, *ordinary)]
+    assert card.fact(FactKey.EXPECTED_FIXES_THIS_WEEK) == round(sum(chances), 1)
+    assert card.fact(FactKey.EXPECTED_FIXES_USUAL) == round(8 * MODEL.probability(10), 1)
+    assert sorted(ids(card)) == sorted(c.key for c in rewrites)
+
+
+def test_an_always_risky_service_at_its_usual_makes_no_card_and_more_risky_does() -> None:
+    """A service whose changes are half high risk every week makes no card for another such
+    week, though its share is 50 %; the same service with every change very high makes one."""
+    usual = _with_weeks(mix("pay", 8, 4), lambda w: mix("pay", 8, 4, w))
+    assert cards(usual, aggregate(mix("pay", 8, 4, -1))) == ()
+    worse = _with_weeks(mix("pay", 8, 8, band=Band.CRITICAL), lambda w: mix("pay", 8, 4, w))
+    assert [c.id for c in cards(worse, aggregate(mix("pay", 8, 4, -1)))] == ["concentration:pay"]
+
+
+def test_a_busy_week_of_usual_changes_is_no_shift_but_riskier_changes_are() -> None:
+    """Twice the changes at the usual share of high risk is no shift; the usual number of
+    changes with three times the high-risk ones is."""
+
+    def before(w: int) -> list[WeekChange]:
+        return spread(30, 3, w)
+
+    busy = _with_weeks(spread(60, 6), before)
+    assert "shift" not in severities(busy, aggregate(before(-1)))
+    riskier = _with_weeks(spread(30, 9), before)
+    assert severities(riskier, aggregate(before(-1))).get("shift") == W
+
+
 # --- rising signal driver ---------------------------------------------------------------------
+
+
+def _driven(
+    total: int, high: int, review: int, week: int = 0, *, signal: str = "review"
+) -> list[WeekChange]:
+    """``total`` changes over services of three, ``high`` of them high risk: the first
+    ``review`` driven by ``signal`` (missing review), the others by size (the week's risk stays
+    the same whichever signal drives it)."""
+    return [
+        change(
+            f"s{n // 3}#{week}.{n}",
+            f"s{n // 3}",
+            Band.HIGH if n < high else Band.SAFE,
+            week,
+            drivers=(signal,) if n < review else ("size",) if n < high else (),
+        )
+        for n in range(total)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -95,42 +155,39 @@ def test_concentration_names_its_top_driver(
     [
         pytest.param(0, 0, None, id="no-driver"),
         pytest.param(2, 0, None, id="2-changes-below-min"),
-        pytest.param(3, 1, None, id="rise-2-within-the-noise-of-1"),
-        pytest.param(4, 1, W, id="rise-3-beyond-the-noise-of-1"),
+        pytest.param(4, 0, W, id="4-after-none-beyond-its-week"),
         pytest.param(3, 2, None, id="rise-1-below-min"),
         pytest.param(4, 2, None, id="rise-2-within-the-noise-of-2"),
-        pytest.param(6, 2, W, id="rise-4-beyond-the-noise-of-2"),
-        pytest.param(8, 0, None, id="many-new-told-by-the-shift-card"),
+        pytest.param(7, 1, W, id="rise-6-beyond-the-noise-of-1"),
         pytest.param(5, 8, None, id="fell"),
     ],
 )
 def test_driver(this_count: int, last_count: int, expected: str | None) -> None:
-    """A signal behind at least 3 high-risk changes, 2 more than last week and more than twice
-    the square root of last week's count + 1 (a week's noise), is a warning, unless a shift
-    card fired and names it (60 changes a week: the few high-risk ones shift no share)."""
-    total = 30 if this_count == 8 else 60
-    this = aggregate(spread(total, this_count, drivers=("review",)))
-    last = aggregate(spread(total, last_count, -1, drivers=("review",)))
+    """A signal behind at least 3 high-risk changes, 2 more than last week, and more than last
+    week's count makes likely at the driver rule's share of the false-alarm budget, is a
+    warning; the week's high-risk changes are as many as last week's, so no shift tells it."""
+    this = aggregate(_driven(60, 8, this_count))
+    last = aggregate(_driven(60, 8, last_count, -1))
     driver_cards = {k: v for k, v in severities(this, last).items() if k.startswith("driver:")}
     assert driver_cards == ({"driver:review": expected} if expected else {})
+    assert "shift" not in severities(this, last)
 
 
 def test_a_driver_rising_after_one_quiet_week_is_read_against_the_weeks_before() -> None:
-    """Tests drove 4 high-risk changes after a week of none: beyond the noise of last week,
-    but within that of the weeks before, where it drove 2 a week (bands that speak make a
-    signal's weekly count wander). After weeks of none it is a card."""
-    this_changes = spread(60, 4, drivers=("tests",))
-    last = aggregate(spread(60, 0, -1, drivers=("tests",)))
+    """Review drove 4 high-risk changes after a week of none: beyond last week, but usual for
+    the weeks before, where it drove 3 a week. After weeks of none it is a card."""
+    this_changes = _driven(60, 4, 4)
+    last = aggregate(_driven(60, 4, 0, -1))
 
     def baseline(per_week: int) -> WeekAggregate:
-        weeks = [spread(60, per_week if w > 1 else 0, -w, drivers=("tests",)) for w in (1, 2, 3, 4)]
         # Last week (-1) drove none; the three before it drove ``per_week`` each.
+        weeks = [_driven(60, 4, per_week if w > 1 else 0, -w) for w in (1, 2, 3, 4)]
         return aggregate([c for week in weeks for c in week], weeks=4)
 
     usual = aggregate(this_changes, baseline=baseline(3))
     assert not any(k.startswith("driver:") for k in severities(usual, last))
     new = aggregate(this_changes, baseline=baseline(0))
-    assert severities(new, last).get("driver:tests") == W
+    assert severities(new, last).get("driver:review") == W
 
 
 def test_a_shift_names_its_driver_instead_of_a_driver_card() -> None:
@@ -148,8 +205,8 @@ def test_a_shift_names_its_driver_instead_of_a_driver_card() -> None:
         pytest.param(
             5, ("codeowners", "review"), 2, None, id="changes-in-concentration-not-counted"
         ),
-        pytest.param(5, ("codeowners", "review"), 3, (3, 0), id="three-outside-concentration"),
-        pytest.param(5, ("review",), 3, None, id="named-by-a-fired-concentration"),
+        pytest.param(5, ("codeowners", "review"), 4, (4, 0), id="four-outside-concentration"),
+        pytest.param(5, ("review",), 4, None, id="named-by-a-fired-concentration"),
         pytest.param(2, ("review",), 1, (3, 2), id="unfired-concentration-hides-nothing"),
     ],
 )
@@ -159,15 +216,19 @@ def test_driver_and_concentrations(
     elsewhere: int,
     expected: tuple[int, int] | None,
 ) -> None:
-    """A driver counts only changes outside fired concentrations and is not one they name."""
+    """A driver counts only changes outside fired concentrations and is not one they name
+    (last week held as many high-risk changes, driven by size, so no shift tells them)."""
     this = aggregate(
         [
             *mix("payments", 8, payments_high, drivers=payments_drivers),
             *spread(30, elsewhere, drivers=("review",)),
         ]
     )
-    last = aggregate([*mix("payments", 8, 0, -1), *spread(30, 0, -1)])
+    last = aggregate(
+        [*mix("payments", 8, 0, -1), *spread(30, payments_high + elsewhere, -1, drivers=("size",))]
+    )
     found = {c.id: c for c in cards(this, last)}
+    assert "shift" not in found
     if expected is None:
         assert "driver:review" not in found
         return
@@ -723,8 +784,8 @@ def _busy() -> tuple[WeekAggregate, WeekAggregate]:
     this = aggregate(
         [
             *mix("payments", 8, 5, drivers=("codeowners",)),
-            *mix("checkout", 8, 3, drivers=("codeowners",)),
-            *spread(30, 9, drivers=("review",)),
+            *mix("checkout", 8, 4, drivers=("codeowners",)),
+            *spread(60, 15, drivers=("review",)),
             *(
                 change(f"bot#{n}", "bots", band, agent_involved=True, human_reviewed=False)
                 for n, band in enumerate((Band.HIGH, Band.SAFE, Band.SAFE))
@@ -744,7 +805,7 @@ def _busy() -> tuple[WeekAggregate, WeekAggregate]:
         [
             *mix("payments", 8, 0, -1),
             *mix("checkout", 8, 0, -1),
-            *spread(30, 0, -1),
+            *spread(60, 0, -1),
             *mix("search", 8, 3, -1, team="find"),
             change("docs#-1", "docs", Band.SAFE, -1, files_with_owner=20, files_with_owner_data=20),
         ],
@@ -788,7 +849,7 @@ def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
     return (
         aggregate(
             [
-                *mix("checkout", 8, 3, drivers=("codeowners",)),
+                *mix("checkout", 8, 4, drivers=("codeowners",)),
                 *spread(60, 9, drivers=("review",)),
                 change("bot#0", "bots", Band.SAFE, agent_involved=True, human_reviewed=False),
                 *mix("search", 8, 0, team="find"),
@@ -873,10 +934,11 @@ def _share(week: WeekAggregate, name: str, by: str = "service") -> float:
     return round(groups[name].distribution.high_risk_share, 1)
 
 
-def _fixes(week: WeekAggregate, service: str | None = None) -> float:
-    """The week's changes (of ``service``) expected to need a fix: their chances, summed."""
+def _fixes(week: WeekAggregate, service: str | None = None, *, exact: bool = False) -> float:
+    """The week's changes (of ``service``) expected to need a fix: their chances, summed (to one
+    decimal unless ``exact``)."""
     chances = [MODEL.probability(c.score) for c in week.changes if service in (None, c.service)]
-    return round(sum(chances), 1)
+    return sum(chances) if exact else round(sum(chances), 1)
 
 
 _Expected = Callable[[WeekAggregate, WeekAggregate], dict[FactName, float]]
@@ -903,7 +965,10 @@ _FACTS: list[tuple[str, _Expected]] = [
             FactKey.CHANGES_THIS_WEEK: t.distribution.total,
             (FactKey.DRIVEN_BY, t.drivers[0][0]): t.drivers[0][1],
             FactKey.EXPECTED_FIXES_THIS_WEEK: _fixes(t),
-            FactKey.EXPECTED_FIXES_USUAL: _fixes(p),
+            # The scope's usual chance per change, for as many changes as this week's.
+            FactKey.EXPECTED_FIXES_USUAL: round(
+                len(t.changes) * _fixes(p, exact=True) / len(p.changes), 1
+            ),
         },
     ),
     (
@@ -960,11 +1025,11 @@ def test_card_facts_are_the_aggregates(card_id: str, expected: _Expected) -> Non
 
 def test_driver_card_facts_are_the_aggregates() -> None:
     """A driver card counts the high-risk changes the signal drove this week and last."""
-    this = aggregate(spread(60, 4, drivers=("review",)))
-    last = aggregate(spread(60, 1, -1, drivers=("review",)))
+    this = aggregate(_driven(60, 6, 6))
+    last = aggregate(_driven(60, 6, 1, -1))
     card = {c.id: c for c in cards(this, last)}["driver:review"]
     assert facts(card) == {
-        FactKey.DRIVEN_THIS_WEEK: 4,
+        FactKey.DRIVEN_THIS_WEEK: 6,
         FactKey.DRIVEN_LAST_WEEK: 1,
     }
 
@@ -980,7 +1045,7 @@ def _positives() -> tuple[WeekAggregate, WeekAggregate]:
         owned = 20 if good else 16
         return aggregate(
             [
-                *mix("checkout", 8, 3 if good else 0, n),
+                *mix("checkout", 8, 4 if good else 0, n),
                 *spread(30, 0, n),
                 *mix("search", 8, 0 if good else 3, n, team="find"),
                 change(
@@ -1376,10 +1441,15 @@ def test_a_gated_change_a_card_already_lists_is_told_there() -> None:
 
 
 def test_an_unreviewed_gated_change_under_a_warning_card_still_gets_its_critical_card() -> None:
-    """A card less severe than the gated change's own does not hide it: it keeps a critical card."""
-    pay = mix("pay", 10, 3, 0)
+    """A card less severe than the gated change's own does not hide it: it keeps a critical card.
+
+    Pay's changes are often high risk (3 of 10 a week); this week 6 of 10 and a migration make
+    its expected fixes 2.4 times its usual: a warning."""
+    pay = mix("pay", 10, 6, 0)
     gated = change("pay#m", "pay", Band.CRITICAL, gates=("schema_migration",), human_reviewed=False)
-    found = {c.kind: c for c in cards(aggregate([*pay, gated]), aggregate(mix("pay", 10, 0, -1)))}
+    base = aggregate([c for w in (1, 2, 3, 4) for c in mix("pay", 10, 3, -w)], weeks=4)
+    this = aggregate([*pay, gated], baseline=base)
+    found = {c.kind: c for c in cards(this, aggregate(mix("pay", 10, 3, -1)))}
     assert found[CardKind.CONCENTRATION].severity is Severity.WARNING
     assert found[CardKind.GATED].severity is Severity.CRITICAL
     assert ids(found[CardKind.GATED]) == ("pay#m",)
