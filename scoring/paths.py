@@ -1,5 +1,11 @@
 """What a file's path says about it: migration, test, infrastructure, sensitive code, manifest.
 
+What a file *is* starts from GitHub Linguist's rules (``scoring.linguist``, go-enry): its
+vendored, generated, documentation, configuration and test paths, and its language's type
+(code is a programming or markup language). The rules below are riskbrief's own, kept where
+they add to Linguist's; docs/scoring.md's table "riskbrief's own rule beside Linguist's"
+gives each one's reason.
+
 The risky kinds (migration, infrastructure, sensitive, manifest) are judged by
 naming conventions, case-insensitively, and with two rules on top:
 
