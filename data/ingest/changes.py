@@ -92,10 +92,11 @@ _FILE_FIELDS = (
     "marked",
 )
 # Where ``_FILE_FIELDS`` hold a file's path and counts, and what only a clone or diff reads:
-# its lines of code, the path it was renamed from and the lines it held before.
+# its lines of code, the path it was renamed from, the lines it held before and what its
+# ``.gitattributes`` marks it.
 _FILE_LINES = slice(0, 3)
-_FILE_CODE = slice(7, 11)
-_UNREAD = (None, None, None, None)
+_FILE_CODE = slice(7, 12)
+_UNREAD = (None, None, None, None, None)
 _REVIEW_FIELDS = ("reviewer_id", "state", "submitted_at", "comments")
 
 
