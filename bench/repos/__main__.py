@@ -1,4 +1,5 @@
-"""``python -m bench.repos --root DIR [--only NAME] [--jobs N] [--json]``: see ``bench.repos``."""
+"""``python -m bench.repos --root DIR [--half written|held-out|all] [--only NAME] [--jobs N]
+[--json]``: see ``bench.repos``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bench.repos.assess import Options, RepoRow, assess
-from bench.repos.catalogue import Listed, find_clone, load_list
+from bench.repos.catalogue import HALVES, Listed, find_clone, load_list
 from bench.repos.table import line, markdown, summary
 
 __all__ = ["main"]
@@ -24,6 +25,10 @@ def _run(job: tuple[Listed, Path, Options]) -> RepoRow:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.repos", description=__doc__)
     parser.add_argument("--root", type=Path, required=True, help="folder of fetched clones")
+    parser.add_argument(
+        "--half", choices=HALVES, default="written",
+        help="the list's half: the one rules are written against (default) or the held-out one",
+    )  # fmt: skip
     parser.add_argument("--only", action="append", default=[], help="owner/name or name")
     parser.add_argument("--jobs", type=int, default=1, help="repositories at once (1 or 2)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON")
@@ -31,10 +36,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-backtest", action="store_true", help="skip the ranking check")
     parser.add_argument("--weeks", type=int, default=12, help="newest very-high weeks checked")
     parser.add_argument("--keep", type=Path, help="keep each scratch folder under this one")
+    parser.add_argument(
+        "--new-only", action="store_true",
+        help="only issue 62's invariants (unserviced code, Linguist's non-code, cherry-picks, "
+        "revert of revert, default week)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    options = Options(backtest=not args.no_backtest, weeks=args.weeks, keep=args.keep)
+    options = Options(
+        backtest=not args.no_backtest, weeks=args.weeks, keep=args.keep, new_only=args.new_only
+    )
     jobs: list[tuple[Listed, Path, Options]] = []
-    for listed in load_list():
+    for listed in load_list(half=args.half):
         if args.only and not {listed.name, listed.short} & set(args.only):
             continue
         clone = find_clone(args.root, listed)
