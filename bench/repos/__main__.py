@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -55,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         jobs.append((listed, clone, options))
     rows: list[RepoRow] = []
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+    # Spawned, not forked: go-enry's Go runtime (bench.repos.linguist) does not survive a fork.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=spawn) as pool:
         for row in pool.map(_run, jobs):
             rows.append(row)
             if not args.json:

@@ -15,8 +15,6 @@ import subprocess
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-import enry  # type: ignore[import-untyped]  # go-enry's binding ships no type hints
-
 from bench.repos import kinds
 
 __all__ = ["attributes", "contents", "is_code"]
@@ -28,6 +26,10 @@ _HEAD = 64 * 1024
 
 def is_code(path: str, content: bytes = b"", attrs: Mapping[str, str] | None = None) -> bool:
     """True for a programming-language source file that is hand-written product code."""
+    # Imported on first use: go-enry starts a Go runtime, which a process forked after it
+    # started cannot use (it hangs), so no parent that forks workers should have loaded it.
+    import enry  # type: ignore[import-untyped]  # go-enry's binding ships no type hints
+
     given = attrs or {}
     checks: dict[str, Callable[[], bool]] = {
         "linguist-generated": lambda: enry.is_generated(path, content),
