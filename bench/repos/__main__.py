@@ -19,10 +19,6 @@ from bench.repos.table import line, markdown, summary
 __all__ = ["main"]
 
 
-def _run(job: tuple[Listed, Path, Options]) -> RepoRow:
-    return assess(*job)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.repos", description=__doc__)
     parser.add_argument("--root", type=Path, required=True, help="folder of fetched clones")
@@ -59,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Spawned, not forked: go-enry's Go runtime (bench.repos.linguist) does not survive a fork.
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=max(1, args.jobs), mp_context=spawn) as pool:
-        for row in pool.map(_run, jobs):
+        # ``assess`` itself, by its module's name: a spawned worker cannot find this __main__'s.
+        for row in pool.map(assess, *zip(*jobs, strict=True)) if jobs else ():
             rows.append(row)
             if not args.json:
                 print(line(row), flush=True)
