@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -765,3 +766,23 @@ def test_every_reader_must_answer_quickstart_s_week() -> None:
     assert check.examples[0] == "ask brief answered 2025-W03; quickstart briefed 2025-W01"
     assert week_in("0 critical\n--\nWeek 2025-W03 · 13–19 Jan 2025 (UTC)\n") == "2025-W03"
     assert week_in("no week here") is None
+
+
+def test_the_command_runs_a_repository_in_a_spawned_worker_with_linguist_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m bench.repos --new-only` on a small history: the worker is spawned after the
+    parent has used go-enry (whose Go runtime a forked worker would hang in) and reports issue
+    62's five invariants."""
+    from bench.repos import __main__ as cli
+
+    _history(tmp_path / "lib")
+    assert linguist.is_code("src/lib/core.py", b"C = 3\n")  # the parent starts the Go runtime
+    monkeypatch.setattr(cli, "load_list", lambda **_: (Listed("acme/lib", "test"),))
+    cli.main(["--root", str(tmp_path), "--new-only", "--json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["error"] for r in rows] == [""]
+    names = [c["name"] for c in rows[0]["checks"]]
+    assert names == [
+        "unserviced code", "linguist non-code", "cherry-picks", "revert of revert", "default week"
+    ]  # fmt: skip
