@@ -83,12 +83,13 @@ def contents(path: Path, specs: Iterable[str]) -> dict[str, bytes]:
     at = 0
     for spec in wanted:
         end = raw.index(b"\n", at)
-        header = raw[at:end].split()
+        header = raw[at:end]
         at = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            out[spec] = raw[at : at + min(size, _HEAD)]
-            at += size + 1
-        elif len(header) == 3:
-            at += int(header[2]) + 1
+        # "SPEC missing" (the spec may hold spaces) or "SHA TYPE SIZE" followed by the object.
+        if header.endswith((b" missing", b" ambiguous")):
+            continue
+        _, kind, size = header.rsplit(b" ", 2)
+        if kind == b"blob":
+            out[spec] = raw[at : at + min(int(size), _HEAD)]
+        at += int(size) + 1
     return out

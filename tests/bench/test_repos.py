@@ -621,21 +621,25 @@ def test_linguist_calls_source_code_and_nothing_else_code() -> None:
 
 
 def test_linguist_reads_attributes_and_blobs_from_git(tmp_path: Path) -> None:
-    """Attributes come from git's own lookup of .gitattributes, blobs from `REV:PATH`; a path
-    git has no blob for is left out."""
+    """Attributes come from git's own lookup of .gitattributes, blobs from `REV:PATH` (a path
+    with a space too); a path git has no blob for, or a tree, is left out."""
     repo = build(
         tmp_path / "r",
         [Commit(1, (), 0, "start", {
             ".gitattributes": "assets/*.js linguist-generated\nvendor/** -linguist-vendored\n",
-            "assets/app.js": "var a;\n", "vendor/x.js": "var b;\n", "src/a.py": "A = 1\n"})],
+            "assets/app.js": "var a;\n", "vendor/x.js": "var b;\n", "src/a.py": "A = 1\n",
+            "src/my app.py": "B = 2\n"})],
     )  # fmt: skip
     attrs = linguist.attributes(repo, ["assets/app.js", "vendor/x.js", "src/a.py"])
     assert attrs == {
         "assets/app.js": {"linguist-generated": "set"},
         "vendor/x.js": {"linguist-vendored": "unset"},
     }
-    blobs = linguist.contents(repo, ["HEAD:src/a.py", "HEAD:gone.py", "HEAD:vendor/x.js"])
-    assert blobs == {"HEAD:src/a.py": b"A = 1\n", "HEAD:vendor/x.js": b"var b;\n"}
+    specs = ["HEAD:src/a.py", "HEAD:gone.py", "HEAD:my gone.py", "HEAD:src/my app.py", "HEAD:src"]
+    assert linguist.contents(repo, specs) == {
+        "HEAD:src/a.py": b"A = 1\n",
+        "HEAD:src/my app.py": b"B = 2\n",
+    }
 
 
 def test_unserviced_code_holds_up_to_a_tenth_of_the_year_s_code_changes() -> None:
