@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.repos import kinds
+from bench.repos import history, kinds, linguist
 from bench.repos.catalogue import Listed
-from bench.repos.firstweek import first_briefing_facts
+from bench.repos.firstweek import first_briefing_facts, quickstart_said
 from bench.repos.generated import generated_files
 from bench.repos.gitfacts import (
     Tag,
@@ -38,18 +38,25 @@ from bench.repos.invariants import (
     ChangeView,
     Check,
     ReleaseFacts,
+    RevertIncident,
     ShallowRun,
     WeekView,
+    check_cherry_picks,
+    check_default_week,
     check_first_briefing,
     check_generated,
+    check_linguist_non_code,
     check_non_code,
     check_ranking,
     check_releases,
+    check_revert_incidents,
     check_services,
     check_shallow,
+    check_unserviced_code,
     check_weeks,
 )
-from bench.repos.storefacts import StoredChange, StoreFacts, read_store
+from bench.repos.readers import default_weeks
+from bench.repos.storefacts import StoredChange, StoreFacts, read_revert_incidents, read_store
 from data.config import OrgConfig, load_org_config
 from data.sources.local_git.tags import line_service
 
@@ -76,6 +83,9 @@ class Options:
     keep: Path | None = None
     # How deep the shallow copy is: a CI checkout's usual depth.
     shallow_depth: int = 20
+    # Only the invariants of issue 62 (unserviced code, Linguist's non-code, cherry-picks,
+    # revert of revert, default week): a quicker pass over a half already measured.
+    new_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +295,102 @@ def services(copy: Path, org: OrgConfig, repository: str, found_by: str) -> Chec
     return Check(check.name, check.ok, check.bad, check.total, check.examples, found_by)
 
 
+def unserviced(copy: Path, org: OrgConfig, repository: str) -> Check:
+    """The last year's code-file changes (Linguist's code, ``linguist.is_code``, each file
+    judged by its newest version of the year) and whether a service holds each."""
+    commits = history.year_commits(copy)
+    newest: dict[str, str] = {}
+    for sha, files in commits:  # newest first
+        for p in files:
+            newest.setdefault(p, sha)
+    blobs = linguist.contents(copy, (f"{sha}:{p}" for p, sha in newest.items()))
+    attrs = linguist.attributes(copy, newest)
+    code = {
+        p for p, sha in newest.items()
+        if linguist.is_code(p, blobs.get(f"{sha}:{p}", b""), attrs.get(p))
+    }  # fmt: skip
+    return check_unserviced_code(
+        (p, org.service_for_path(repository, p) is not None)
+        for _, files in commits
+        for p in files
+        if p in code
+    )
+
+
+def linguist_non_code(copy: Path, store: StoreFacts) -> Check:
+    """The high and very-high changes with no code file by Linguist's rules, each file read
+    as the change left it."""
+    high = [c for c in store.changes.values() if c.band in ("high", "critical") and c.paths]
+    blobs = linguist.contents(copy, (f"{c.sha}:{p}" for c in high if c.sha for p in c.paths))
+    attrs = linguist.attributes(copy, {p for c in high for p in c.paths})
+    code = [
+        c.key for c in high
+        if any(linguist.is_code(p, blobs.get(f"{c.sha}:{p}", b""), attrs.get(p)) for p in c.paths)
+    ]  # fmt: skip
+    return check_linguist_non_code([ChangeView(c.key, c.band or "", c.paths) for c in high], code)
+
+
+def cherry_picks(copy: Path, org: OrgConfig, store: StoreFacts) -> Check:
+    """Each week's changes (merge times in the reader's zone) and each deploy's, by patch id;
+    a pair of one patch where one reaches the other is a re-landing, not a pick."""
+    from briefing.week import IsoWeek
+
+    zone = ZoneInfo(org.subscribers[0].timezone if org.subscribers else "UTC")
+    sha_of = {c.key: c.sha for c in store.changes.values() if c.sha}
+    ids = history.patch_ids(copy, sha_of.values())
+    patches = {key: ids[sha] for key, sha in sha_of.items() if sha in ids}
+    groups: dict[str, set[str]] = defaultdict(set)
+    for c in store.changes.values():
+        if c.merged_at is not None:
+            day = c.merged_at.replace(tzinfo=UTC).astimezone(zone).date()
+            groups[IsoWeek.of(day).id].add(c.key)
+    for d in store.deploys:
+        groups[f"release {d.tag or d.key} of {d.service}"] |= d.changes
+    one_line: set[frozenset[str]] = set()
+    for keys in groups.values():
+        by_patch: dict[str, list[str]] = defaultdict(list)
+        for key in sorted(keys):
+            if key in patches:
+                by_patch[patches[key]].append(key)
+        for same in by_patch.values():
+            for i, a in enumerate(same):
+                for b in same[i + 1 :]:
+                    x, y = sha_of[a], sha_of[b]
+                    if history.reaches(copy, x, y) or history.reaches(copy, y, x):
+                        one_line.add(frozenset((a, b)))
+    return check_cherry_picks({k: sorted(v) for k, v in groups.items()}, patches, one_line)
+
+
+def revert_incidents(copy: Path, scratch: Path, store: StoreFacts) -> Check:
+    """The store's revert incidents, each beside whether git says its revert reverts a revert."""
+    seen: list[RevertIncident] = []
+    for key, change in read_revert_incidents(scratch / "riskbrief.db"):
+        stored = store.changes.get(change)
+        sha = stored.sha if stored is not None and stored.sha else change.rsplit("@", 1)[-1]
+        seen.append(RevertIncident(key, change, history.is_revert_of_revert(copy, sha)))
+    return check_revert_incidents(seen)
+
+
+def default_week(scratch: Path, output: str) -> Check:
+    """The week ``brief``, ``ask brief``, MCP's ``briefing`` and the web view answer with no
+    week given, beside the week quickstart briefed."""
+    briefed, _, _, _ = quickstart_said(output)
+    return check_default_week(briefed, default_weeks(scratch))
+
+
+def new_checks(
+    copy: Path, scratch: Path, org: OrgConfig, repository: str, store: StoreFacts, output: str
+) -> list[Check]:
+    """The invariants of issue 62, in the table's order."""
+    return [
+        unserviced(copy, org, repository),
+        linguist_non_code(copy, store),
+        cherry_picks(copy, org, store),
+        revert_incidents(copy, scratch, store),
+        default_week(scratch, output),
+    ]
+
+
 def ranking(copy: Path) -> tuple[Check, float | None]:
     """The whole history's backtest against plain SZZ labels: the default score's AUC beside
     lines added alone, reported and never a failed invariant.
@@ -396,22 +502,26 @@ def assess(listed: Listed, clone: Path, options: Options = Options()) -> RepoRow
             store = read_store(scratch / "riskbrief.db")
             found_by = _found_by(output)
             pattern = org.sources.git.deploy_tags or ""
-            released = releases(copy, org, repository, store)
-            first = first_briefing_facts(copy, org, repository, released, output, ran_at)
-            checks = [
-                check_releases(released),
-                non_code(copy, store),
-                services(copy, org, repository, found_by),
-            ]
+            checks: list[Check] = []
             gain = None
-            if options.backtest:
-                check, gain = ranking(copy)
-                checks.append(check)
-            week_check, seen = weeks(scratch, org, store, options.weeks)
-            checks.append(week_check)
-            checks.append(check_first_briefing(first))
-            checks.append(check_generated(generated_files(copy, store.changes.values())))
-            checks.append(shallow(copy, scratch, options.shallow_depth))
+            seen = 0
+            if not options.new_only:
+                released = releases(copy, org, repository, store)
+                first = first_briefing_facts(copy, org, repository, released, output, ran_at)
+                checks += [
+                    check_releases(released),
+                    non_code(copy, store),
+                    services(copy, org, repository, found_by),
+                ]
+                if options.backtest:
+                    check, gain = ranking(copy)
+                    checks.append(check)
+                week_check, seen = weeks(scratch, org, store, options.weeks)
+                checks.append(week_check)
+                checks.append(check_first_briefing(first))
+                checks.append(check_generated(generated_files(copy, store.changes.values())))
+                checks.append(shallow(copy, scratch, options.shallow_depth))
+            checks += new_checks(copy, scratch, org, repository, store, output)
             looking = release_looking(copy)
             regex = re.compile(pattern or "(?!)", re.IGNORECASE)
             matched = sum(1 for name in looking if regex.search(name))

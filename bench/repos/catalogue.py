@@ -6,19 +6,24 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["HELD_OUT", "Listed", "find_clone", "load_list"]
+__all__ = ["HALVES", "HELD_OUT", "Listed", "find_clone", "load_list"]
 
 LIST = Path(__file__).with_name("list.toml")
 # Held out of every fit, test and measurement: never read, whatever a list says.
 HELD_OUT = frozenset({"apache/zookeeper"})
+# The list's halves: the one rules are written against, and the one held out of that work
+# (``held_out = true``), measured before a round's rules and after them, never in between.
+HALVES = ("written", "held-out", "all")
 
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """One repository of the suite: ``owner/name`` and the shape it stands for."""
+    """One repository of the suite: ``owner/name``, the shape it stands for, and whether it is
+    of the held-out half."""
 
     name: str
     shape: str
+    held_out: bool = False
 
     @property
     def short(self) -> str:
@@ -31,15 +36,20 @@ class Listed:
         return f"https://github.com/{self.name}.git"
 
 
-def load_list(path: Path = LIST) -> tuple[Listed, ...]:
-    """The listed repositories in the file's order; a held-out one is an error."""
+def load_list(path: Path = LIST, half: str = "all") -> tuple[Listed, ...]:
+    """The listed repositories of ``half`` (``written``, ``held-out`` or ``all``) in the file's
+    order; apache/zookeeper is an error."""
+    if half not in HALVES:
+        raise ValueError(f"no half {half!r}: one of {', '.join(HALVES)}")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     out: list[Listed] = []
     for entry in data.get("repo", []):
         name, shape = str(entry["name"]), str(entry.get("shape", ""))
         if name.lower() in HELD_OUT:
             raise ValueError(f"{name} is held out of every measurement; take it off {path}")
-        out.append(Listed(name, shape))
+        listed = Listed(name, shape, bool(entry.get("held_out", False)))
+        if half == "all" or listed.held_out == (half == "held-out"):
+            out.append(listed)
     return tuple(out)
 
 

@@ -1,6 +1,6 @@
 """Work trees from a folder of bare mirrors: the fetch step the suite leaves to its user.
 
-    python -m bench.repos.clone --mirror MIRRORS --dest CLONES [--only NAME]
+    python -m bench.repos.clone --mirror MIRRORS --dest CLONES [--half HALF] [--only NAME]
 
 Each listed repository found as ``MIRRORS/owner+name/repo`` is cloned to
 ``CLONES/name`` (skipped when that exists) with ``origin`` set to its GitHub URL.
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.repos.catalogue import Listed, find_clone, load_list
+from bench.repos.catalogue import HALVES, Listed, find_clone, load_list
 
 __all__ = ["clone_from_mirror", "main"]
 
@@ -47,10 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.repos.clone", description=__doc__)
     parser.add_argument("--mirror", type=Path, required=True, help="folder of owner+name/repo")
     parser.add_argument("--dest", type=Path, required=True, help="where the work trees go")
+    parser.add_argument("--half", choices=HALVES, default="all", help="the list's half")
     parser.add_argument("--only", action="append", default=[], help="owner/name or name")
     args = parser.parse_args(argv)
     missing = 0
-    for listed in load_list():
+    for listed in load_list(half=args.half):
         if args.only and not {listed.name, listed.short} & set(args.only):
             continue
         done = clone_from_mirror(args.mirror, args.dest, listed)

@@ -13,20 +13,27 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "UNSERVICED_SHARE",
     "ChangeView",
     "Check",
     "FirstBriefing",
     "GeneratedFile",
     "ReleaseFacts",
+    "RevertIncident",
     "ShallowRun",
     "WeekView",
+    "check_cherry_picks",
+    "check_default_week",
     "check_first_briefing",
     "check_generated",
+    "check_linguist_non_code",
     "check_non_code",
     "check_ranking",
     "check_releases",
+    "check_revert_incidents",
     "check_services",
     "check_shallow",
+    "check_unserviced_code",
     "check_weeks",
 ]
 
@@ -258,3 +265,93 @@ def check_generated(files: Iterable[GeneratedFile]) -> Check:
         if not f.stored_generated
     ]
     return _check("generated", bad, len(looked))
+
+
+# The share of the last year's code-file changes that may sit in no service.
+UNSERVICED_SHARE = 0.10
+
+
+def check_unserviced_code(changes: Iterable[tuple[str, bool]]) -> Check:
+    """At most 10% of the last year's code-file changes sit in no service: ``changes`` are
+    (path, in a service) for each code file (``linguist.is_code``) each first-parent commit of
+    the 365 days before the newest changed; examples are the paths left out most often."""
+    seen = list(changes)
+    out: dict[str, int] = {}
+    for path, held in seen:
+        if not held:
+            out[path] = out.get(path, 0) + 1
+    missed = sum(out.values())
+    share = missed / len(seen) if seen else 0.0
+    top = sorted(out.items(), key=lambda kv: (-kv[1], kv[0]))[:_EXAMPLES]
+    return Check(
+        "unserviced code", share <= UNSERVICED_SHARE, missed, len(seen),
+        tuple(f"{path} ({n} changes)" for path, n in top), f"{share:.0%} in no service",
+    )  # fmt: skip
+
+
+def check_linguist_non_code(changes: Iterable[ChangeView], code: Iterable[str]) -> Check:
+    """No high or very-high change whose changed files are all non-code by Linguist's rules
+    (``linguist.is_code``). ``code`` are the keys of the changes with a code file, judged in
+    ``bench.repos.linguist`` so the check stays pure."""
+    with_code = frozenset(code)
+    high = [c for c in changes if c.band in _HIGH and c.paths]
+    bad = [f"{c.key} ({c.band}, no code by Linguist)" for c in high if c.key not in with_code]
+    return _check("linguist non-code", bad, len(high))
+
+
+def check_cherry_picks(
+    groups: Mapping[str, Iterable[str]],
+    patches: Mapping[str, str],
+    one_line: Iterable[frozenset[str]] = (),
+) -> Check:
+    """No week's count or release's contents holds one patch twice: ``groups`` maps a week or
+    a release to its changes' keys, ``patches`` a change's key to its ``git patch-id
+    --stable``. A fix picked onto a release branch is one change; two changes of one patch on
+    one line of history (``one_line``: the later reaches the earlier, a re-landing after a
+    revert) are two."""
+    landed_twice = frozenset(one_line)
+    bad: list[str] = []
+    for name, keys in groups.items():
+        by_patch: dict[str, list[str]] = {}
+        for key in keys:
+            if (patch := patches.get(key)) is not None:
+                by_patch.setdefault(patch, []).append(key)
+        copies = [
+            (a, b)
+            for same in by_patch.values()
+            for i, a in enumerate(same)
+            for b in same[i + 1 :]
+            if frozenset((a, b)) not in landed_twice
+        ]
+        if copies:
+            a, b = copies[0]
+            bad.append(f"{name}: {len(copies)} picked changes counted twice, such as {a} and {b}")
+    return _check("cherry-picks", bad, len(groups))
+
+
+@dataclass(frozen=True, slots=True)
+class RevertIncident:
+    """An incident the store made from a revert: its key, the revert's change key, and
+    whether git says the revert reverts a revert (a re-landing)."""
+
+    key: str
+    change: str
+    reverts_revert: bool
+
+
+def check_revert_incidents(incidents: Iterable[RevertIncident]) -> Check:
+    """No incident stands for a revert of a revert: that re-lands a change, it breaks none."""
+    seen = list(incidents)
+    bad = [f"{i.key}: {i.change} reverts a revert" for i in seen if i.reverts_revert]
+    return _check("revert of revert", bad, len(seen))
+
+
+def check_default_week(quickstart: str | None, readers: Mapping[str, str | None]) -> Check:
+    """Every reader asked for no week (``brief``, ``ask brief``, MCP's ``briefing``, the web
+    view) answers the week quickstart briefed: one rule picks the default week."""
+    bad = [
+        f"{name} answered {week or 'no week'}; quickstart briefed {quickstart or 'no week'}"
+        for name, week in readers.items()
+        if week is None or week != quickstart
+    ]
+    return _check("default week", bad, len(readers))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-__all__ = ["StoreFacts", "StoredChange", "StoredDeploy", "read_store"]
+__all__ = ["StoreFacts", "StoredChange", "StoredDeploy", "read_revert_incidents", "read_store"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,5 +119,15 @@ def read_store(db: Path) -> StoreFacts:
             if sid in services
         )
         return StoreFacts(changes, deploys, {k: g for k, _, g in services.values()})
+    finally:
+        con.close()
+
+
+def read_revert_incidents(db: Path) -> list[tuple[str, str]]:
+    """The incidents the store made from reverts: (incident key, the revert's change key)."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT key FROM incident WHERE key LIKE 'revert:%' ORDER BY id")
+        return [(str(key), str(key).removeprefix("revert:")) for (key,) in rows]
     finally:
         con.close()

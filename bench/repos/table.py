@@ -19,6 +19,11 @@ CHECKS = (
     "first briefing",
     "generated",
     "shallow clone",
+    "unserviced code",
+    "linguist non-code",
+    "cherry-picks",
+    "revert of revert",
+    "default week",
 )
 
 
@@ -26,8 +31,10 @@ def _cell(row: RepoRow, name: str) -> str:
     check = next((c for c in row.checks if c.name == name), None)
     if check is None:
         return "—"
-    if name == "ranking":
-        return f"{'ok' if check.ok else 'FAIL'} {check.note}" if check.note else check.cell()
+    if name in ("ranking", "unserviced code") and check.note:
+        return f"{'ok' if check.ok else 'FAIL'} {check.note}" + (
+            f" ({check.bad}/{check.total})" if name != "ranking" else ""
+        )
     return check.cell()
 
 
@@ -48,14 +55,14 @@ def markdown(rows: Sequence[RepoRow]) -> str:
     head = (
         "| repository | shape | services (from) | release tags covered | changes | deploys "
         "| releases exact | non-code high | services clean | AUC vs lines added | "
-        "very-high weeks named | first briefing | generated files | shallow clone |\n"
-        + "|---" * 14
-        + "|"
+        "very-high weeks named | first briefing | generated files | shallow clone | "
+        "code in no service (last year) | non-code high (Linguist) | cherry-picks once | "
+        "revert-of-revert incidents | one default week |\n" + "|---" * 19 + "|"
     )
     out = [head]
     for r in rows:
         if r.error:
-            out.append(f"| {r.name} | {r.shape} | error: {r.error} |" + " |" * 11)
+            out.append(f"| {r.name} | {r.shape} | error: {r.error} |" + " |" * 16)
             continue
         out.append(
             f"| {r.name} [{r.head}] | {r.shape} | {r.services} ({r.found_by}) | {r.coverage} "
