@@ -22,6 +22,12 @@ import enry
 
 __all__ = ["LanguageType", "Linguist", "content_generated", "linguist"]
 
+# go-enry is a Go library: loading it starts Go's runtime, and a process forked after the
+# load but before any call hangs on its first call (``serve --workers``' gunicorn workers,
+# the test harness's forked replicas). One call here, at import, finishes the runtime's
+# start, after which forked processes call it as their parent does.
+enry.get_language_by_extension("start.py")
+
 
 class LanguageType(StrEnum):
     """Linguist's type of a language: what kind of text its files hold."""

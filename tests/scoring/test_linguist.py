@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from scoring.linguist import LanguageType, content_generated, linguist
@@ -96,3 +99,22 @@ def test_content_rules_find_minified_and_mapped_output() -> None:
     assert content_generated("lib/a.js", b"var a=1;" * 2000)
     assert content_generated("lib/a.js", b"var x = 1;\n//# sourceMappingURL=a.js.map\n")
     assert not content_generated("lib/a.js", b"function add(a, b) {\n  return a + b;\n}\n")
+
+
+_FORKED = """
+import os
+from scoring.linguist import linguist
+pid = os.fork()
+if pid == 0:
+    print(linguist("dist/app.js").vendored, flush=True)
+    os._exit(0)
+os.waitpid(pid, 0)
+"""
+
+
+def test_a_process_forked_after_the_import_still_classifies() -> None:
+    """A worker forked after scoring.linguist was imported (gunicorn's) answers, not hangs."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKED], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "True"
