@@ -17,16 +17,24 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from enum import StrEnum
-
-import enry
+from types import ModuleType
 
 __all__ = ["LanguageType", "Linguist", "content_generated", "linguist"]
 
-# go-enry is a Go library: loading it starts Go's runtime, and a process forked after the
-# load but before any call hangs on its first call (``serve --workers``' gunicorn workers,
-# the test harness's forked replicas). One call here, at import, finishes the runtime's
-# start, after which forked processes call it as their parent does.
-enry.get_language_by_extension("start.py")
+
+@functools.cache
+def _enry() -> ModuleType:
+    """go-enry, loaded on first use.
+
+    go-enry is a Go library: loading it starts Go's runtime, whose threads a forked process
+    does not have, so a process forked after the load can hang in it (``serve --workers``'
+    gunicorn workers, under load, in their threads). Loaded here on first use, it is loaded
+    by the process that classifies, after any fork: ``serve`` and its arbiter never do.
+    """
+    import enry
+
+    loaded: ModuleType = enry
+    return loaded
 
 
 class LanguageType(StrEnum):
@@ -62,10 +70,10 @@ def _language(path: str) -> str | None:
     both programming languages), which is enough for a type; the full guess needs the
     content, which the scorer does not have.
     """
-    by_name = enry.get_language_by_filename(path).language
+    by_name = _enry().get_language_by_filename(path).language
     if by_name:
         return str(by_name)
-    by_extension = enry.get_language_by_extension(path).language
+    by_extension = _enry().get_language_by_extension(path).language
     return str(by_extension) if by_extension else None
 
 
@@ -75,7 +83,7 @@ def _type(language: str | None) -> LanguageType:
     if language is None:
         return LanguageType.UNKNOWN
     try:
-        return LanguageType(str(enry.get_language_type(language)))
+        return LanguageType(str(_enry().get_language_type(language)))
     except ValueError:
         return LanguageType.UNKNOWN
 
@@ -86,12 +94,12 @@ def _documentation(path: str, language: str | None) -> bool:
     Linguist's names (``LICENSE``, ``CHANGES``, ``COPYING`` with any extension) are meant
     for text: ``lib/license.rs`` or ``src/changes.py`` is code, ``docs/conf.py`` is not.
     """
-    if not enry.is_documentation(path):
+    if not _enry().is_documentation(path):
         return False
     folder = path.rpartition("/")[0]
     if _type(language) is not LanguageType.PROGRAMMING:
         return True
-    return bool(folder) and bool(enry.is_documentation(folder + "/"))
+    return bool(folder) and bool(_enry().is_documentation(folder + "/"))
 
 
 # The same paths come back change after change, and each call crosses into Go.
@@ -102,15 +110,15 @@ def linguist(path: str) -> Linguist:
     return Linguist(
         language=language,
         type=_type(language),
-        vendored=bool(enry.is_vendor(path)),
-        generated=bool(enry.is_generated(path, b"")),
+        vendored=bool(_enry().is_vendor(path)),
+        generated=bool(_enry().is_generated(path, b"")),
         documentation=_documentation(path, language),
-        configuration=bool(enry.is_configuration(path)),
-        test=bool(enry.is_test(path)),
+        configuration=bool(_enry().is_configuration(path)),
+        test=bool(_enry().is_test(path)),
     )
 
 
 def content_generated(path: str, head: bytes) -> bool:
     """True when Linguist's content rules call a file generated from its first bytes
     (minified code, a source map, a protobuf or other tool's output header)."""
-    return bool(enry.is_generated(path, head))
+    return bool(_enry().is_generated(path, head))

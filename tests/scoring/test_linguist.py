@@ -102,8 +102,10 @@ def test_content_rules_find_minified_and_mapped_output() -> None:
 
 
 _FORKED = """
-import os
+import os, sys
+import bot.runtime.serve
 from scoring.linguist import linguist
+assert "enry" not in sys.modules
 pid = os.fork()
 if pid == 0:
     print(linguist("dist/app.js").vendored, flush=True)
@@ -113,7 +115,8 @@ os.waitpid(pid, 0)
 
 
 def test_a_process_forked_after_the_import_still_classifies() -> None:
-    """A worker forked after scoring.linguist was imported (gunicorn's) answers, not hangs."""
+    """serve's parent never loads go-enry, so a worker forked from it (gunicorn's) loads its
+    own and answers, where one forked after the load could hang in Go's runtime."""
     done = subprocess.run(
         [sys.executable, "-c", _FORKED], capture_output=True, text=True, timeout=60, check=True
     )
