@@ -3,9 +3,13 @@
 Where riskbrief validates an address (riskbrief.toml's subscribers, ``/risk subscribe
 email``, GitHub's and GitLab's CODEOWNERS owners) it asks this, in place of a regular
 expression each, four that disagreed about what an address is. Syntax only: no DNS
-look-up (``EmailStr`` checks no deliverability), so it never touches the network. A
-domain email-validator calls special-use (``.test``, ``.local``, ``.invalid``,
-``localhost``) is refused: mail is never delivered there.
+look-up (``EmailStr`` checks no deliverability), so it never touches the network.
+
+A domain only the public internet would not route (``ops@corp.local``, ``lead@acme.test``,
+``ops@mailhost``: email-validator's special-use names and single-label domains) is an
+address all the same, which a company's own SMTP relay delivers: it is accepted when it is
+well formed as a routable name's would be, and ``routable`` tells it apart, so the doctor
+warns rather than refuses.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     EmailStr,
     TypeAdapter,
@@ -22,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-__all__ = ["EmailAddress", "email_address"]
+__all__ = ["EmailAddress", "email_address", "routable"]
 
 
 def _as_written(value: object, check: ValidatorFunctionWrapHandler) -> object:
@@ -34,7 +39,14 @@ def _as_written(value: object, check: ValidatorFunctionWrapHandler) -> object:
         )
     # EmailStr's check, but the address kept as written: EmailStr lower-cases its domain,
     # and sentences (the doctor's, a refusal's) quote what the user wrote.
-    check(value)
+    try:
+        check(value)
+    except ValidationError:
+        # A domain only the public internet would not route: well formed if it is once a
+        # public suffix follows it (``corp.local.com``), as an internal relay would take it.
+        local, at, domain = value.rpartition("@") if isinstance(value, str) else ("", "", "")
+        if not (at and local and domain) or not routable(f"{local}@{domain}.com"):
+            raise
     return value
 
 
@@ -54,3 +66,13 @@ def email_address(text: str) -> str | None:
         return _adapter().validate_python(text)
     except ValidationError:
         return None
+
+
+def routable(address: str) -> bool:
+    """Whether ``address`` is one the public internet routes: email-validator's own rules,
+    which refuse special-use and single-label domains (``corp.local``, ``acme.test``)."""
+    try:
+        validate_email(address, check_deliverability=False, allow_display_name=False)
+    except EmailNotValidError:
+        return False
+    return True

@@ -21,6 +21,7 @@ from bot.settings import Settings
 from data.clock import utcnow
 from data.config import OrgConfig, load_org_config
 from data.config.sections import SubscriberConfig
+from data.emails import routable
 from data.sources.github.deploy_rules import github_repositories
 from data.sources.registry import SOURCES, repositories_read
 from data.store.engine import make_engine
@@ -316,6 +317,18 @@ def check_delivery(settings: Settings, org: OrgConfig | None, org_error: str | N
         )
     if drafted is not None:
         return _drafted_step(name, settings)
+    # An address at a domain only a company's own relay routes (ops@corp.local) is taken, and
+    # said: mail to it leaves only through that relay.
+    internal = [s for s in org.subscribers if s.email and not routable(s.email)]
+    if internal:
+        sub = internal[0]
+        return warned(
+            name,
+            f"subscriber {sub.key}'s email {sub.email} is at a domain the public internet does "
+            "not route, so only your own mail relay can deliver it",
+            "make sure RISKBRIEF_SMTP_HOST is the relay that delivers to it, or give "
+            f"{sub.key} an address on a public domain.",
+        )
     n = len(org.subscribers)
     return passed(name, f"{'the subscriber' if n == 1 else f'all {n} subscribers'} can be reached.")
 

@@ -186,3 +186,20 @@ def test_a_fit_older_than_a_quarter_is_warned_with_the_command_to_refit(tmp_path
     shipped = check_calibration(settings, parse_org_config("", source="t"), None)
     assert shipped.status == "pass"
     assert "shipped model" in shipped.line()
+
+
+@pytest.mark.usefixtures("everything")
+def test_an_internal_subscriber_address_is_taken_and_warned(store: Path) -> None:
+    """A subscriber at corp.local loads, and the doctor warns that only a relay delivers it."""
+    toml = store.with_name("riskbrief.toml")
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + '\n[[subscribers]]\nkey = "ops"\nemail = "ops@corp.local"\ntimezone = "UTC"\n',
+        encoding="utf-8",
+    )
+    result = doctor()
+    line = line_of(result, "delivery")
+    assert "must be an address" not in result.stdout
+    assert line.startswith("warn"), line
+    assert "subscriber ops's email ops@corp.local is at a domain the public internet" in line
+    assert "RISKBRIEF_SMTP_HOST" in line
