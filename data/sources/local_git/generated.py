@@ -30,14 +30,13 @@ Five markers, the first two the repository's word rather than a guess from a nam
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pathspec
 
-from data.sources.local_git.git_command import git_env, git_missing
+from data.sources.local_git.git_command import read_blobs
 from data.sources.local_git.gitlog import run_git
 from data.sources.values import SourceChangeFile
 from scoring.change_files import is_generated_name
@@ -202,32 +201,13 @@ class GeneratedFiles:
         one ``git cat-file --batch``; a blob git cannot give is not generated."""
         for i in range(0, len(paths), _BATCH):
             chunk = [p for p in paths[i : i + _BATCH] if "\n" not in p]
-            asked = b"".join(f"{sha}:{p}\n".encode() for p in chunk)
-            try:
-                done = subprocess.run(
-                    ["git", "-C", str(self.path), "cat-file", "--batch"],
-                    input=asked,
-                    capture_output=True,
-                    env=git_env(),
-                    check=False,
+            for path, blob in zip(
+                chunk, read_blobs(self.path, [f"{sha}:{p}" for p in chunk]), strict=True
+            ):
+                head = None if blob is None else blob[:_HEADER_BYTES]
+                self.headers[path] = head is not None and (
+                    says_generated(head) or content_generated(path, head)
                 )
-            except FileNotFoundError:
-                raise git_missing() from None
-            out, at = done.stdout, 0
-            for path in chunk:
-                end = out.find(b"\n", at)
-                if end < 0:
-                    break
-                # "<oid> blob <size>", or "<name> missing" for a path git has no blob of.
-                fields = out[at:end].rsplit(b" ", 2)
-                at = end + 1
-                size = int(fields[2]) if len(fields) == 3 and fields[2].isdigit() else -1
-                if size < 0:
-                    self.headers[path] = False
-                    continue
-                head = out[at : at + min(size, _HEADER_BYTES)]
-                self.headers[path] = says_generated(head) or content_generated(path, head)
-                at += size + 1
 
     def files(self, sha: str, files: tuple[SourceChangeFile, ...]) -> tuple[SourceChangeFile, ...]:
         """``files`` of commit ``sha``, those its markers or names call generated marked so.

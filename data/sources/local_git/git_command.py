@@ -24,6 +24,7 @@ __all__ = [
     "git_missing",
     "has_cut_parents",
     "is_shallow",
+    "read_blobs",
     "repository_name",
     "run_git",
     "shallow_clone_error",
@@ -171,3 +172,35 @@ def check_repository(repo: Path, rev: str) -> bool:
             return False
         raise SourceError(f"{rev!r} is not a commit in {repo}; name a branch, tag or sha there.")
     return True
+
+
+def read_blobs(repo: Path, names: list[str]) -> list[bytes | None]:
+    """The contents of ``rev:path`` names, in their order, from one ``git cat-file --batch``;
+    ``None`` for a name git has no blob of. A name holding a newline cannot be asked."""
+    asked = [n for n in names if "\n" not in n]
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), "cat-file", "--batch"],
+            input=b"".join(f"{n}\n".encode() for n in asked),
+            capture_output=True,
+            env=git_env(),
+            check=False,
+        )
+    except FileNotFoundError:
+        raise git_missing() from None
+    out, at = done.stdout, 0
+    found: dict[str, bytes | None] = {}
+    for name in asked:
+        end = out.find(b"\n", at)
+        if end < 0:
+            break
+        # "<oid> blob <size>", or "<name> missing" for a name git has no blob of.
+        fields = out[at:end].rsplit(b" ", 2)
+        at = end + 1
+        if len(fields) != 3 or not fields[2].isdigit():
+            found[name] = None
+            continue
+        size = int(fields[2])
+        found[name] = out[at : at + size]
+        at += size + 1
+    return [found.get(n) for n in names]

@@ -12,14 +12,13 @@ that does not parse, is left as it was: a dependency change.
 from __future__ import annotations
 
 import json
-import subprocess
 import tomllib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from data.sources.local_git.git_command import git_env, git_missing
+from data.sources.local_git.git_command import read_blobs
 from data.sources.values import SourceChangeFile
 
 __all__ = ["declarations", "with_dependency_edits"]
@@ -94,37 +93,6 @@ def declarations(path: str, text: str) -> object | None:
         return None
 
 
-def _blobs(path: Path, names: list[str]) -> list[str | None]:
-    """The texts of ``rev:path`` names, one ``git cat-file --batch``; ``None`` for a missing one."""
-    asked = b"".join(f"{n}\n".encode() for n in names)
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(path), "cat-file", "--batch"],
-            input=asked,
-            capture_output=True,
-            env=git_env(),
-            check=False,
-        )
-    except FileNotFoundError:
-        raise git_missing() from None
-    out, at = done.stdout, 0
-    texts: list[str | None] = []
-    for _ in names:
-        end = out.find(b"\n", at)
-        if end < 0:
-            texts.append(None)
-            continue
-        fields = out[at:end].rsplit(b" ", 2)
-        at = end + 1
-        if len(fields) != 3 or not fields[2].isdigit():
-            texts.append(None)
-            continue
-        size = int(fields[2])
-        texts.append(out[at : at + size].decode("utf-8", "replace"))
-        at += size + 1
-    return texts
-
-
 def with_dependency_edits(
     path: Path, sha: str, files: tuple[SourceChangeFile, ...]
 ) -> tuple[SourceChangeFile, ...]:
@@ -144,7 +112,10 @@ def with_dependency_edits(
     for i in edited:
         f = files[i]
         names += [f"{sha}^1:{f.previous_path or f.path}", f"{sha}:{f.path}"]
-    texts = _blobs(path, names)
+    texts = [
+        None if blob is None else blob.decode("utf-8", "replace")
+        for blob in read_blobs(path, names)
+    ]
     out = list(files)
     for n, i in enumerate(edited):
         before, after = texts[2 * n], texts[2 * n + 1]
