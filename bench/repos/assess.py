@@ -214,7 +214,10 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
         released = {own} if own else set(keys) - set(apart.values())
         released |= {service for x, service in apart.items() if tag.name in before[x]}
         commits = tag_range(copy, tag, members[line], merged[tag.name])
-        shas = frozenset(c.sha for c in commits)
+        # A pick in the range is shipped as its original, which stands for it (one change).
+        shas = frozenset(c.sha for c in commits) | {
+            store.picks[c.sha] for c in commits if c.sha in store.picks
+        }
         touches = any(
             org.service_for_path(repository, p) in released for c in commits for p in c.files
         )
@@ -223,7 +226,7 @@ def releases(copy: Path, org: OrgConfig, repository: str, store: StoreFacts) -> 
         )
         candidates = {
             c.sha for c in commits
-            if len(c.parents) < 2 and c.sha not in by_sha
+            if len(c.parents) < 2 and c.sha not in by_sha and c.sha not in store.picks
             and any(org.service_for_path(repository, p) in released for p in c.files)
         }  # fmt: skip
         if candidates:

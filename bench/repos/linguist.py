@@ -28,7 +28,7 @@ def is_code(path: str, content: bytes = b"", attrs: Mapping[str, str] | None = N
     """True for a programming-language source file that is hand-written product code."""
     # Imported on first use: go-enry starts a Go runtime, which a process forked after it
     # started cannot use (it hangs), so no parent that forks workers should have loaded it.
-    import enry  # type: ignore[import-untyped]  # go-enry's binding ships no type hints
+    import enry
 
     given = attrs or {}
     checks: dict[str, Callable[[], bool]] = {

@@ -55,6 +55,9 @@ class StoreFacts:
     changes: dict[str, StoredChange]
     deploys: tuple[StoredDeploy, ...]
     services: dict[str, tuple[str, ...]]
+    # Each cherry-pick's sha and its original's (issue 62: one change, the original, stands
+    # for both in every count, so a release that ships the pick ships the original).
+    picks: dict[str, str] = field(default_factory=dict)
 
 
 def _time(value: object) -> datetime | None:
@@ -118,7 +121,13 @@ def read_store(db: Path) -> StoreFacts:
             )
             if sid in services
         )
-        return StoreFacts(changes, deploys, {k: g for k, _, g in services.values()})
+        picks = dict(
+            con.execute(
+                "SELECT c.sha, o.sha FROM change c JOIN change o ON o.key = c.picked_from_key"
+                " WHERE c.state = 'picked' AND c.sha IS NOT NULL AND o.sha IS NOT NULL"
+            )
+        )
+        return StoreFacts(changes, deploys, {k: g for k, _, g in services.values()}, picks)
     finally:
         con.close()
 
