@@ -6,8 +6,7 @@ expression each, four that disagreed about what an address is. Syntax only: no D
 look-up (``EmailStr`` checks no deliverability), so it never touches the network.
 
 A domain only the public internet would not route (``ops@corp.local``, ``lead@acme.test``,
-``ops@mailhost``: email-validator's special-use names and single-label domains) is an
-address all the same, which a company's own SMTP relay delivers: it is accepted when it is
+``ops@mail.internal``: email-validator's special-use names) is an address all the same, which a company's own SMTP relay delivers: it is accepted when it is
 well formed as a routable name's would be, and ``routable`` tells it apart, so the doctor
 warns rather than refuses.
 """
@@ -45,7 +44,9 @@ def _as_written(value: object, check: ValidatorFunctionWrapHandler) -> object:
         # A domain only the public internet would not route: well formed if it is once a
         # public suffix follows it (``corp.local.com``), as an internal relay would take it.
         local, at, domain = value.rpartition("@") if isinstance(value, str) else ("", "", "")
-        if not (at and local and domain) or not routable(f"{local}@{domain}.com"):
+        # A single-label domain (``lead@acme``) is refused still: far likelier a typo than a
+        # relay's host name.
+        if not (at and local and "." in domain) or not routable(f"{local}@{domain}.com"):
             raise
     return value
 

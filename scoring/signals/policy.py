@@ -437,9 +437,13 @@ def risky_content(
 RISKY_CONTENT = ChangeSignal(
     risky_content,
     SignalWords(
-        label="migrations, infrastructure or sensitive code",
-        action="give its migrations and infrastructure changes a second reviewer",
-        glossary="schema migrations, infrastructure, auth or payments code, dependencies.",
+        # Every kind ``risky_content`` counts, so that the label is true of each change a
+        # driver card lists under it (a dependency bump is no migration).
+        label="migrations, infrastructure, sensitive code, dependency changes, reverts or hotfixes",
+        action="give its migrations, infrastructure, sensitive code and dependency changes a "
+        "second reviewer",
+        glossary="schema migrations, infrastructure, auth or payments code, dependencies, "
+        "reverts and hotfixes.",
         advice="ask a second reviewer for its migration, infrastructure or sensitive code",
     ),
     lambda w: w.risky_content,
