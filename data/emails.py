@@ -6,9 +6,10 @@ expression each, four that disagreed about what an address is. Syntax only: no D
 look-up (``EmailStr`` checks no deliverability), so it never touches the network.
 
 A domain only the public internet would not route (``ops@corp.local``, ``lead@acme.test``,
-``ops@mail.internal``: email-validator's special-use names) is an address all the same, which a company's own SMTP relay delivers: it is accepted when it is
-well formed as a routable name's would be, and ``routable`` tells it apart, so the doctor
-warns rather than refuses.
+``ops@mail.internal``: email-validator's special-use names) is an address all the same,
+which a company's own SMTP relay delivers: it is accepted when it is well formed as a
+routable name's would be, and ``routable`` tells it apart, so the doctor warns rather than
+refuses.
 """
 
 from __future__ import annotations
