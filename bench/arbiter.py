@@ -60,7 +60,17 @@ from scoring.model import ChangeModel
 from scoring.model_features import DIRECTIONS, FEATURES
 from scoring.ranking import recall_at_effort
 
-__all__ = ["TEST_SHARE", "Measured", "config_of", "fit_model", "main", "measure", "table_of"]
+__all__ = [
+    "TEST_SHARE",
+    "Measured",
+    "by_year",
+    "config_of",
+    "decade_row",
+    "fit_model",
+    "main",
+    "measure",
+    "table_of",
+]
 
 # The latest share of each project's window it is measured on.
 TEST_SHARE = 0.3
@@ -97,6 +107,12 @@ class Measured:
     high_precision: float | None
     very_high_precision: float | None
     git_only: float | None = None
+    # The whole window 2010–2019 scored by the same fold's model: its AUC, the mean of its
+    # years' AUCs, and lines added alone's two beside them (issue 63: no drift with age).
+    decade: float | None = None
+    decade_years: float | None = None
+    decade_lines_added: float | None = None
+    decade_years_lines_added: float | None = None
 
     def row(self) -> str:
         """The project's row of the arbiter's table."""
@@ -116,6 +132,37 @@ HEAD = (
     "| calibrated (+ own earlier 70%) | git only | recall@20% lines: score / lines added "
     "| high + very high | lift over low | precision high+ | precision very high |"
 )
+
+
+DECADE_HEAD = (
+    "| project | whole window AUC | mean over years | lines added: whole / mean over years "
+    "| whole − mean over years | mean over years − lines added's |"
+)
+# A year is measured when it holds this many changes of each label at least.
+_YEAR_LEAST = 5
+
+
+def decade_row(m: Measured) -> str:
+    """The project's row of the whole-window table."""
+    if m.decade is None or m.decade_years is None or m.decade_years_lines_added is None:
+        return f"| {m.key} | – | – | – | – | – |"
+    return (
+        f"| {m.key} | **{m.decade:.3f}** | {m.decade_years:.3f} "
+        f"| {_fmt(m.decade_lines_added)} / {m.decade_years_lines_added:.3f} "
+        f"| {m.decade - m.decade_years:+.3f} | {m.decade_years - m.decade_years_lines_added:+.3f} |"
+    )
+
+
+def by_year(years: Sequence[int], scores: Sequence[float], labels: Sequence[bool]) -> float | None:
+    """The mean of each year's AUC over years with ``_YEAR_LEAST`` changes of each label."""
+    values = []
+    for year in sorted(set(years)):
+        at = [i for i, y in enumerate(years) if y == year]
+        y = np.array([labels[i] for i in at])
+        if int(y.sum()) < _YEAR_LEAST or int((~y).sum()) < _YEAR_LEAST:
+            continue
+        values.append(auc(np.array([scores[i] for i in at]), y))
+    return _mean(values) if values else None
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -200,7 +247,8 @@ def measure(
     cut = int(len(table) * (1 - TEST_SHARE))
     model, _ = fit_model(others, f"{MODEL_VERSION}-without-{project.key}")
     config = config_of(model)
-    rows = score_window(project.mined, project.bug_inducing, config)[cut:]
+    whole = score_window(project.mined, project.bug_inducing, config)
+    rows = whole[cut:]
     labels = [r.bug_inducing for r in rows]
     scores = [ranking_score(r.risk, config) for r in rows]
     efforts = [float(max(r.change.lines_changed, 1)) for r in rows]
@@ -224,6 +272,10 @@ def measure(
     if git_only is not None:
         bare = score_window(git_only.mined, git_only.bug_inducing, config)[cut:]
         plain = auc(np.array([ranking_score(r.risk, config) for r in bare]), y)
+    whole_labels = [r.bug_inducing for r in whole]
+    whole_scores = [ranking_score(r.risk, config) for r in whole]
+    whole_added = [float(sum(f.added for f in r.change.files)) for r in whole]
+    years = [r.change.merged_at.year for r in whole]
     return Measured(
         key=project.key,
         n=len(rows),
@@ -241,6 +293,10 @@ def measure(
         high_precision=high_rate,
         very_high_precision=float(y[very].mean()) if very.any() else None,
         git_only=plain,
+        decade=auc(np.array(whole_scores), np.array(whole_labels)),
+        decade_years=by_year(years, whole_scores, whole_labels),
+        decade_lines_added=auc(np.array(whole_added), np.array(whole_labels)),
+        decade_years_lines_added=by_year(years, whole_added, whole_labels),
     )
 
 
@@ -273,6 +329,28 @@ def table(measured: Sequence[Measured]) -> list[str]:
     lines.append(
         f"{above} of {len(measured)} projects at least 0.02 above lines added and LApredict; "
         + (f"below lines added by more than 0.01: {', '.join(below)}." if below else "none below.")
+    )
+    lines += ["", DECADE_HEAD, "|" + "---|" * 6]
+    lines += [decade_row(m) for m in measured]
+    drift = [
+        m.key
+        for m in measured
+        if m.decade is not None and m.decade_years is not None and m.decade < m.decade_years - 0.01
+    ]
+    under = [
+        m.key
+        for m in measured
+        if m.decade_years is not None
+        and m.decade_years_lines_added is not None
+        and m.decade_years < m.decade_years_lines_added
+    ]
+    lines.append("")
+    lines.append(
+        "Whole window more than 0.01 below its mean over years: "
+        + (", ".join(drift) or "none")
+        + "; mean over years below lines added's: "
+        + (", ".join(under) or "none")
+        + "."
     )
     return lines
 
@@ -334,6 +412,10 @@ def _json(m: Measured) -> dict[str, object]:
         "high_lift": m.high_lift,
         "high_precision": m.high_precision,
         "very_high_precision": m.very_high_precision,
+        "auc_whole_window": m.decade,
+        "auc_mean_over_years": m.decade_years,
+        "auc_whole_window_lines_added": m.decade_lines_added,
+        "auc_mean_over_years_lines_added": m.decade_years_lines_added,
     }
 
 
