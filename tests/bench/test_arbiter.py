@@ -93,3 +93,14 @@ def test_zookeeper_cannot_be_asked_for(setup: tuple[Path, Path]) -> None:
     repos, jit = setup
     with pytest.raises(SystemExit):
         arbiter.main(["--repos", str(repos), "--apachejit", str(jit), "--projects", "ZOOKEEPER"])
+
+
+def test_the_mean_over_years_skips_a_year_too_small_to_rank() -> None:
+    """Each year with five changes of each label counts once; a thinner year counts not at all."""
+    years = [2011] * 10 + [2012] * 10 + [2013] * 3
+    labels = [i % 2 == 0 for i in range(20)] + [True, False, True]
+    # 2011 ranks perfectly, 2012 backwards: a mean of 0.5; 2013 would pull it anywhere.
+    scores = [1.0 if b else 0.0 for b in labels[:10]] + [0.0 if b else 1.0 for b in labels[10:20]]
+    scores += [1.0, 0.0, 1.0]
+    assert arbiter.by_year(years, scores, labels) == pytest.approx(0.5)
+    assert arbiter.by_year([2011] * 4, [1.0, 0.0, 1.0, 0.0], [True, False, True, False]) is None
