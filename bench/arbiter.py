@@ -77,7 +77,7 @@ TEST_SHARE = 0.3
 # The points one unit of log-odds is worth: a typical change scores about 45, the riskiest
 # about 100, so the score spans its range (docs/scoring.md).
 POINTS_PER_LOGIT = 10.0
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 _SOURCES = (
     "scoring/model_features.py",
     "scoring/change_metrics.py",

@@ -34,7 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 from bench.backtest import PROJECTS
-from evaluation.kamei import KameiRow, read_kamei_csv, score_metrics, split_by_date
+from evaluation.kamei import KameiRow, contexts, read_kamei_csv, score_metrics, split_by_date
 from scoring.change_metrics import METRIC_NAMES, ChangeMetrics
 from scoring.config import Weights
 
@@ -73,7 +73,10 @@ def _arrays(rows: Sequence[KameiRow]) -> tuple[Any, Any, Any, Any]:
     raw = np.array([[float(getattr(m, f)) for f in METRIC_NAMES] for _, m, _ in rows])
     comps = np.array([_components(m) for _, m, _ in rows])
     labels = np.array([bug for _, _, bug in rows], dtype=int)
-    default = np.array([score_metrics(m, Weights()) for _, m, _ in rows])
+    ranked = contexts([m for _, m, _ in rows])
+    default = np.array(
+        [score_metrics(m, Weights(), c) for (_, m, _), c in zip(rows, ranked, strict=True)]
+    )
     return np.log1p(np.clip(raw, 0, None)), comps, labels, default
 
 

@@ -24,6 +24,7 @@ from scoring.model import MODEL, ChangeModel
 from scoring.model_features import FEATURES
 from scoring.ranking import BacktestResult, evaluate
 from scoring.risk import band_for, known_scale
+from scoring.running_rank import RunningRank
 from scoring.signals import CHANGE_SIGNALS
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "KameiRow",
     "backtest",
     "backtest_lines_added",
+    "contexts",
     "metric_shares",
     "read_kamei_csv",
     "score_metrics",
@@ -76,35 +78,61 @@ _NO_FILES = ChangeFiles(
 )
 
 
-def _context(m: ChangeMetrics) -> HistoryContext:
-    """The little of a history context the metric families read: whether the touched files
-    had any history (a dataset records 0 developers and age for files new to it)."""
-    known = int(m.nf) if (m.ndev > 0 or m.age > 0 or m.nuc > 0) else 0
-    return HistoryContext(
-        author_prior_changes=int(m.exp),
-        files_with_history=known,
-        files_known_to_author=0,
-        prior_fixes_on_files=0,
-        recent_incidents=0,
-        lookback_days=30,
-    )
+def _known(m: ChangeMetrics) -> int:
+    # A dataset records 0 developers and age for files new to it.
+    return int(m.nf) if (m.ndev > 0 or m.age > 0 or m.nuc > 0) else 0
 
 
-def metric_shares(m: ChangeMetrics, model: ChangeModel = MODEL) -> dict[str, float]:
+def contexts(metrics: Sequence[ChangeMetrics]) -> list[HistoryContext]:
+    """The little of a history context the metric families read, for changes in date order:
+    whether the touched files had any history, and where the counts that grow with a history
+    stand among the latest changes' (``RunningRank``), as the live history ranks them."""
+    author, subsystem, changes, devs = RunningRank(), RunningRank(), RunningRank(), RunningRank()
+    out = []
+    for m in metrics:
+        known = _known(m)
+        ranks = (author.rank(m.exp), subsystem.rank(m.sexp), 0.5, 0.5)
+        author.add(m.exp)
+        subsystem.add(m.sexp)
+        if known:
+            ranks = (*ranks[:2], changes.rank(m.nuc), devs.rank(m.ndev))
+            changes.add(m.nuc)
+            devs.add(m.ndev)
+        out.append(
+            HistoryContext(
+                author_prior_changes=int(m.exp),
+                files_with_history=known,
+                files_known_to_author=0,
+                prior_fixes_on_files=0,
+                recent_incidents=0,
+                lookback_days=30,
+                author_changes_rank=ranks[0],
+                author_subsystem_rank=ranks[1],
+                file_changes_rank=ranks[2],
+                file_devs_rank=ranks[3],
+            )
+        )
+    return out
+
+
+def metric_shares(
+    m: ChangeMetrics, ctx: HistoryContext | None = None, model: ChangeModel = MODEL
+) -> dict[str, float]:
     """The share (0–1) of each family the metrics measure, as the shipped model reads them:
-    the same features and shapes the live scorer reads a change through."""
-    ctx = _context(m)
+    the same features and shapes the live scorer reads a change through. ``ctx`` is the
+    change's place in its dataset (``contexts``); without it, every count ranks midway."""
+    ctx = ctx or contexts([m])[0]
     return {
         name: model.share(name, FEATURES[name][1](m, ctx, _NO_FILES)) for name in METRIC_FAMILIES
     }
 
 
-def score_metrics(m: ChangeMetrics, weights: Weights) -> float:
+def score_metrics(m: ChangeMetrics, weights: Weights, ctx: HistoryContext | None = None) -> float:
     """The risk score of a change known only by its metrics: the sum of its families' points.
 
     Not rounded: a backtest ranks changes, and rounding would create ties.
     """
-    shares = metric_shares(m)
+    shares = metric_shares(m, ctx)
     points = (
         weights.size * shares["size"]
         + weights.diffusion * shares["diffusion"]
@@ -255,6 +283,8 @@ def backtest(
             f"use a dataset with at least {MIN_ROWS} labelled changes."
         )
     train, test = split_by_date(rows)
+    ranked = contexts([m for _, m, _ in (*train, *test)])
+    train_ctx, test_ctx = ranked[: len(train)], ranked[len(train) :]
     if calibrate:
         if all(bug for _, _, bug in train) or not any(bug for _, _, bug in train):
             kind = "bug-inducing" if train[0][2] else "clean"
@@ -264,7 +294,7 @@ def backtest(
             )
         try:
             weights = fit_weights(
-                [metric_shares(m) for _, m, _ in train],
+                [metric_shares(m, c) for (_, m, _), c in zip(train, train_ctx, strict=True)],
                 [bug for _, _, bug in train],
                 METRIC_FAMILIES,
                 weights,
@@ -276,7 +306,8 @@ def backtest(
             ) from exc
     chosen = weights or Weights()
     config = ScoringConfig(weights=chosen)
-    return _evaluate([score_metrics(m, chosen) for _, m, _ in test], test, config)
+    scores = [score_metrics(m, chosen, c) for (_, m, _), c in zip(test, test_ctx, strict=True)]
+    return _evaluate(scores, test, config)
 
 
 def backtest_lines_added(rows: Sequence[KameiRow]) -> BacktestResult:

@@ -25,7 +25,9 @@ __all__ = [
 # it; a deploy's number is the chance at least one of its changes needs a fix. Files are
 # classified by Linguist's rules (``scoring.linguist``); re-indented Python is code; timing
 # reads the commit's own offset; an author's subsystem count never exceeds the whole.
-SCORER_VERSION = "9"
+# 10: the counts that grow with a history (the author's changes, the files' changes,
+# developers and fixes) are read as their rank among the history's latest changes.
+SCORER_VERSION = "10"
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
+from scoring.running_rank import RunningRank
 from scoring.signal import Signal
 from scoring.typical import TypicalChange
 
@@ -96,6 +97,14 @@ class HistoryContext:
     # Each signal's points on a typical change of this history, by name (``None`` as above):
     # a change's drivers are the signals it earns most beyond them (``scoring.risk``).
     typical_points: tuple[tuple[str, float], ...] | None = None
+    # Where the counts that grow with a history stand among the same counts of its latest
+    # changes (``RunningRank``, 0–1): what the model reads of them, so that a change is not
+    # riskier or safer only because its repository is older (docs/scoring.md).
+    author_changes_rank: float = 0.5
+    author_subsystem_rank: float = 0.5
+    file_changes_rank: float = 0.5
+    file_devs_rank: float = 0.5
+    file_fixes_rank: float = 0.5
 
     @property
     def change_failure_rate(self) -> float | None:
@@ -159,6 +168,13 @@ class History:
         # Counts ``_visit`` calls: each file's state notes the last that read it.
         self._visits = 0
         self._typical = TypicalChange()
+        # The latest people's changes' counts of their author, and the latest changes' counts
+        # of their files with history, each ranked against (``HistoryContext``'s ranks).
+        self._author_changes = RunningRank()
+        self._author_subsystem = RunningRank()
+        self._file_changes = RunningRank()
+        self._file_devs = RunningRank()
+        self._file_fixes = RunningRank()
 
     def note_score(self, score: float, signals: Iterable[Signal] = ()) -> None:
         """Count a scored change into the history's typical change (``TypicalChange.note``)."""
@@ -318,8 +334,24 @@ class History:
                 for combo, n in person.combos.items():
                     if not subsystems.isdisjoint(combo):
                         in_subsystems += n
+        # Ranked before the change joins the windows, as every count is read before it counts.
+        author_rank = subsystem_rank = file_rank = devs_rank = fixes_rank = 0.5
+        if not bot:
+            author_rank = self._author_changes.rank(prior)
+            subsystem_rank = self._author_subsystem.rank(in_subsystems)
+        if with_history:
+            file_rank = self._file_changes.rank(prior_changes)
+            devs_rank = self._file_devs.rank(devs)
+            fixes_rank = self._file_fixes.rank(fixes)
         if record:
             self._last_recorded = at
+            if not bot:
+                self._author_changes.add(prior)
+                self._author_subsystem.add(in_subsystems)
+            if with_history:
+                self._file_changes.add(prior_changes)
+                self._file_devs.add(devs)
+                self._file_fixes.add(fixes)
         if record and not bot:
             if person is None:
                 person = self._authors[author] = _AuthorState()
@@ -372,6 +404,11 @@ class History:
             reverted,  # service_deploys_reverted
             self._typical.score,  # typical_score
             self._typical.points,  # typical_points
+            author_rank,  # author_changes_rank
+            subsystem_rank,  # author_subsystem_rank
+            file_rank,  # file_changes_rank
+            devs_rank,  # file_devs_rank
+            fixes_rank,  # file_fixes_rank
         )
 
 

@@ -68,11 +68,15 @@ def _fix(m: ChangeMetrics, _ctx: HistoryContext, _files: ChangeFiles) -> Feature
 def _file_history(m: ChangeMetrics, ctx: HistoryContext, _files: ChangeFiles) -> Features:
     if ctx.files_with_history == 0:
         return (None, None, None)
-    return (log_count(m.age), log_count(m.ndev), log_count(m.nuc))
+    # The developers and earlier changes are counts that grow with the history: read as their
+    # rank among the history's latest changes (``HistoryContext``), not as counts.
+    return (log_count(m.age), ctx.file_devs_rank, ctx.file_changes_rank)
 
 
-def _author_experience(m: ChangeMetrics, _ctx: HistoryContext, _files: ChangeFiles) -> Features:
-    return (log_count(m.exp), log_count(m.rexp), log_count(m.sexp))
+def _author_experience(m: ChangeMetrics, ctx: HistoryContext, _files: ChangeFiles) -> Features:
+    # The author's changes, overall and in the subsystems, as ranks (as the files' counts);
+    # recent changes decay with time, so they do not grow with the history's age.
+    return (ctx.author_changes_rank, log_count(m.rexp), ctx.author_subsystem_rank)
 
 
 def _author_expertise(_m: ChangeMetrics, ctx: HistoryContext, _files: ChangeFiles) -> Features:
@@ -84,7 +88,7 @@ def _author_expertise(_m: ChangeMetrics, ctx: HistoryContext, _files: ChangeFile
 def _defect_proneness(_m: ChangeMetrics, ctx: HistoryContext, _files: ChangeFiles) -> Features:
     if ctx.files_with_history == 0:
         return (None,)
-    return (log_count(ctx.prior_fixes_on_files),)
+    return (ctx.file_fixes_rank,)
 
 
 # Each measured signal's features: their names (as model.json names its shapes) and the
@@ -266,10 +270,11 @@ class FittedShares:
         count, as_is = True, False
         self._size = tables("size", count, count, count, count, count, count)
         self._diffusion = tables("diffusion", count, count, count, as_is)
-        self._file_history = tables("file_history", count, count, count)
-        self._experience = tables("author_experience", count, count, count)
+        # Ranks (0–1) are read as they are, worked out each time.
+        self._file_history = tables("file_history", count, as_is, as_is)
+        self._experience = tables("author_experience", as_is, count, as_is)
         (self._expertise,) = tables("author_expertise", as_is)
-        (self._proneness,) = tables("defect_proneness", count)
+        (self._proneness,) = tables("defect_proneness", as_is)
         # A fix is 1 or 0: both shares known up front.
         self._fix = (model.share("fix", (0.0,)), model.share("fix", (1.0,)))
         self._most = {name: most(name) for name in FEATURES}
@@ -315,14 +320,22 @@ class FittedShares:
         if ctx.files_with_history == 0:
             return self._unknown["file_history"]
         age, devs, changes = self._file_history
-        earned = age.points(m.age) + devs[m.ndev] + changes[m.nuc]
+        earned = (
+            age.points(m.age)
+            + devs.points(ctx.file_devs_rank)
+            + changes.points(ctx.file_changes_rank)
+        )
         share = earned / self._most["file_history"]
         return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
-    def author_experience(self, m: ChangeMetrics) -> float:
+    def author_experience(self, m: ChangeMetrics, ctx: HistoryContext) -> float:
         """``_author_experience``'s: the author's changes overall, recently, in the subsystems."""
         overall, recent, subsystems = self._experience
-        earned = overall[m.exp] + recent.points(m.rexp) + subsystems[m.sexp]
+        earned = (
+            overall.points(ctx.author_changes_rank)
+            + recent.points(m.rexp)
+            + subsystems.points(ctx.author_subsystem_rank)
+        )
         share = earned / self._most["author_experience"]
         return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
@@ -335,12 +348,12 @@ class FittedShares:
         share = new / self._most["author_expertise"]
         return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
-    def defect_proneness(self, with_history: int, prior_fixes: int) -> float:
+    def defect_proneness(self, with_history: int, fixes_rank: float) -> float:
         """``_defect_proneness``'s: earlier fixes and reverts on the files, from
-        ``ctx.files_with_history`` and ``ctx.prior_fixes_on_files``."""
+        ``ctx.files_with_history`` and ``ctx.file_fixes_rank``."""
         if with_history == 0:
             return self._unknown["defect_proneness"]
-        earned = self._proneness[prior_fixes]
+        earned = self._proneness.points(fixes_rank)
         share = earned / self._most["defect_proneness"]
         return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 

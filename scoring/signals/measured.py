@@ -20,6 +20,7 @@ from scoring.facts import ChangeFacts
 from scoring.history import HistoryContext
 from scoring.model_features import FittedShares, fitted_shares
 from scoring.plural import many
+from scoring.running_rank import RANK_WINDOW
 from scoring.signal import Reading, Signal
 from scoring.signals.made import made_signal
 
@@ -54,6 +55,12 @@ def _whole(n: int, one: str, more: str) -> str:
     For the counts that grow with a history (earlier changes, developers, an author's
     changes), which seldom repeat and would only churn ``_many``'s cache."""
     return f"{n} {one if n == 1 else more}"
+
+
+def _standing(rank: float) -> str:
+    """A count's percentile rank among the same count of the history's latest changes
+    (``scoring.running_rank``), in words: what the fitted points read of it."""
+    return f"percentile {round(100 * rank)} of the latest {RANK_WINDOW:,} changes"
 
 
 def size(
@@ -229,8 +236,9 @@ def file_history(
     )
     text = (
         f"touched files changed {_whole(ctx.file_prior_changes, 'time', 'times')} before"
-        f"{several} by {_whole(ctx.file_prior_devs, 'developer', 'developers')}, "
-        f"last {m.age:.0f} days ago on average"
+        f" ({_standing(ctx.file_changes_rank)}){several} by "
+        f"{_whole(ctx.file_prior_devs, 'developer', 'developers')} "
+        f"({_standing(ctx.file_devs_rank)}), last {m.age:.0f} days ago on average"
     )
     return Signal("file_history", round(share, 4), w * share, text, share)
 
@@ -269,10 +277,13 @@ def author_experience(
         return _BOT_EXPERIENCE
     if not change.author:
         return _NO_AUTHOR_EXPERIENCE
-    share = fitted_shares(cfg.model).author_experience(m)
+    share = fitted_shares(cfg.model).author_experience(m, ctx)
+    # The points read each count's standing among the history's latest changes (its
+    # percentile rank), so the words give it beside the count.
     text = (
-        f"the author has {_whole(ctx.author_prior_changes, 'earlier change', 'earlier changes')}, "
-        f"{ctx.author_subsystem_changes} in these subsystems"
+        f"the author has {_whole(ctx.author_prior_changes, 'earlier change', 'earlier changes')} "
+        f"({_standing(ctx.author_changes_rank)}), {ctx.author_subsystem_changes} in these "
+        f"subsystems ({_standing(ctx.author_subsystem_rank)})"
     )
     return Signal(
         "author_experience",
@@ -349,14 +360,13 @@ def defect_proneness(
     """Files that needed fixes or reverts before tend to need them again."""
     with_history = ctx.files_with_history
     n = ctx.prior_fixes_on_files
-    share = fitted_shares(cfg.model).defect_proneness(with_history, n)
+    share = fitted_shares(cfg.model).defect_proneness(with_history, ctx.file_fixes_rank)
     w = cfg.weights.defect_proneness
     if with_history == 0:
         return Signal("defect_proneness", 0.0, w * share, "all touched files are new", share)
     fixes = "fix or revert" if n == 1 else "fixes or reverts"
-    return Signal(
-        "defect_proneness", float(n), w * share, f"{n} earlier {fixes} touched these files", share
-    )
+    text = f"{n} earlier {fixes} touched these files ({_standing(ctx.file_fixes_rank)})"
+    return Signal("defect_proneness", float(n), w * share, text, share)
 
 
 DEFECT_PRONENESS = ChangeSignal(

@@ -65,12 +65,12 @@ def _fast(shares: FittedShares, signal: str, change: ChangeFacts, ctx: HistoryCo
         "diffusion": lambda: shares.diffusion(m),
         "fix": lambda: shares.fix(m),
         "file_history": lambda: shares.file_history(m, ctx),
-        "author_experience": lambda: shares.author_experience(m),
+        "author_experience": lambda: shares.author_experience(m, ctx),
         "author_expertise": lambda: shares.author_expertise(
             ctx.files_with_history, ctx.files_known_to_author
         ),
         "defect_proneness": lambda: shares.defect_proneness(
-            ctx.files_with_history, ctx.prior_fixes_on_files
+            ctx.files_with_history, ctx.file_fixes_rank
         ),
     }[signal]()
 

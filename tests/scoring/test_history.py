@@ -302,3 +302,36 @@ def test_advance_refuses_a_change_out_of_order_without_recording_it() -> None:
         history.advance(_change(2, 5, "bob", ("api/a.py",)))
     ctx = history.context(_change(3, 20, "bob", ("api/a.py",)))
     assert (ctx.file_prior_changes, ctx.file_prior_devs, ctx.author_prior_changes) == (1, 1, 0)
+
+
+def _ranked_history(changes_per_author: int) -> History:
+    """Four authors with ``changes_per_author`` changes each, to one file each, in turn."""
+    history = History()
+    n = 0
+    for _ in range(changes_per_author):
+        for who in ("ann", "bob", "cy", "dee"):
+            n += 1
+            history.record(_change(n, n, who, (f"api/{who}.py",)))
+    return history
+
+
+def test_a_newcomer_ranks_lowest_however_old_the_history() -> None:
+    """A first change ranks at the bottom of the latest changes' authors in a young history
+    and in one ten times older: the rank reads the history's own counts, not their size."""
+    for per_author in (3, 30):
+        history = _ranked_history(per_author)
+        newcomer = history.context(_change(999, 10_000, "eve", ("web/x.py",)))
+        assert newcomer.author_prior_changes == 0
+        assert newcomer.author_changes_rank < 0.2
+        regular = history.context(_change(999, 10_000, "ann", ("api/ann.py",)))
+        assert regular.author_changes_rank == 1.0
+
+
+def test_a_bots_change_joins_no_authors_window() -> None:
+    """A bot's changes neither rank among people's nor move where people rank."""
+    history = _ranked_history(3)
+    asked = _change(999, 10_000, "eve", ("web/x.py",))
+    before = history.context(asked).author_changes_rank
+    for i in range(20):
+        history.record(_change(500 + i, 200 + i, "bot", ("api/ann.py",), author_is_bot=True))
+    assert history.context(asked).author_changes_rank == before

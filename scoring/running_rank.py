@@ -1,0 +1,52 @@
+"""Where a count stands among the same count of a history's latest changes, as a share 0–1.
+
+A history's counts grow as it ages: an author's earlier changes, a file's earlier
+changes and developers, the fixes on its files. Read raw, a change ten years into a
+repository looks unlike one in its first year for no reason of its own. Read as a
+rank among the latest changes of the same history, a count says how it compares with
+what the history does *now*, so the same change is as risky in year one as in year ten.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right, insort
+from collections import deque
+
+__all__ = ["RANK_WINDOW", "RunningRank"]
+
+# How many of the history's latest counts a count is ranked among: enough that a rank is
+# steady (a step of 1/1000), few enough that it follows a history as it changes in a year or two.
+RANK_WINDOW = 1000
+
+
+class RunningRank:
+    """The mid-rank of each count among the last ``window`` counts seen before it."""
+
+    __slots__ = ("_order", "_sorted", "_window")
+
+    def __init__(self, window: int = RANK_WINDOW) -> None:
+        if window < 1:
+            raise ValueError("a rank needs a window of one count at least")
+        self._window = window
+        self._order: deque[float] = deque()
+        self._sorted: list[float] = []
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    def rank(self, value: float) -> float:
+        """The share of the window below ``value``, ties counted half; 0.5 with nothing seen."""
+        seen = self._sorted
+        if not seen:
+            return 0.5
+        below = bisect_left(seen, value)
+        ties = bisect_right(seen, value, below) - below
+        return (below + 0.5 * ties) / len(seen)
+
+    def add(self, value: float) -> None:
+        """Take ``value`` into the window, dropping the oldest count once the window is full."""
+        self._order.append(value)
+        insort(self._sorted, value)
+        if len(self._order) > self._window:
+            old = self._order.popleft()
+            del self._sorted[bisect_left(self._sorted, old)]

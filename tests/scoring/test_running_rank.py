@@ -1,0 +1,46 @@
+"""A count's rank among a history's latest counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.running_rank import RunningRank
+
+
+def test_a_count_with_nothing_seen_before_it_stands_in_the_middle() -> None:
+    """The first change of a history is neither above nor below anything: 0.5."""
+    assert RunningRank().rank(7.0) == 0.5
+
+
+def test_ties_count_half_and_the_rank_is_the_share_below() -> None:
+    """Among 1, 2, 2, 3 a 2 has one count below and two ties: (1 + 1) / 4."""
+    ranks = RunningRank()
+    for value in (1.0, 2.0, 2.0, 3.0):
+        ranks.add(value)
+    assert ranks.rank(2.0) == pytest.approx(0.5)
+    assert ranks.rank(0.0) == 0.0
+    assert ranks.rank(9.0) == 1.0
+
+
+def test_the_oldest_count_leaves_a_full_window() -> None:
+    """With a window of 3, the first of four counts no longer ranks anything."""
+    ranks = RunningRank(window=3)
+    for value in (100.0, 1.0, 2.0, 3.0):
+        ranks.add(value)
+    assert len(ranks) == 3
+    assert ranks.rank(50.0) == 1.0
+
+
+def test_the_same_count_ranks_the_same_in_a_young_and_an_old_history() -> None:
+    """Counts that all grew tenfold with age leave a change that grew with them where it was."""
+    young, old = RunningRank(window=10), RunningRank(window=10)
+    for n in range(1, 11):
+        young.add(float(n))
+        old.add(float(10 * n))
+    assert young.rank(5.0) == old.rank(50.0)
+
+
+def test_a_window_holds_one_count_at_least() -> None:
+    """A window of no counts is refused: no rank could be read from it."""
+    with pytest.raises(ValueError, match="one count"):
+        RunningRank(window=0)
