@@ -82,7 +82,8 @@ def test_each_project_is_measured_by_a_model_fitted_on_the_other(
     lines = [line for line in printed.splitlines() if line.startswith(("| GROOVY", "| KAFKA"))]
     # A row in the latest-30% table and one in the whole-window table each.
     rows, whole = lines[:2], lines[2:]
-    assert len(rows) == 2 and len(whole) == 2
+    assert len(rows) == 2
+    assert len(whole) == 2
     assert all(row.count("|") == 7 for row in whole)
     assert all("| 6 |" in row for row in rows)  # 30% of 20 changes
     model = load_model(json.loads(out.read_text(encoding="utf-8")))

@@ -117,7 +117,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], float | None, float | str
             "file_changes_rank": 1.0,
             "file_devs_rank": 1.0,
         },
-        1.0,
+        None,
         None,
         "1000 times before (percentile 100 of the latest 1,000 changes) by 100 developers",
     ),
