@@ -23,6 +23,7 @@ from bot.answers.records.service import change_row, deploy_row, week_record
 from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.store.scope_rows import counted_rows, scope_rows
 from data.store.tables import Deploy, Incident
 from data.store.window import Window, load_window
 from scoring.band import Band
@@ -133,14 +134,14 @@ def _trend(
     unreviewed: list[int] = []
     risky = []
     for week in all_weeks:
-        rows = window.slice(*week.bounds(zone), services, unowned=whole)
+        rows = counted_rows(window, *week.bounds(zone), services, whole)
         agg = aggregate(rows.changes, rows.deploys, rows.incidents)
         records.append(week_record(week.id, agg))
         agents.append(len(agg.agent_changes))
         unreviewed.append(len(agg.agent_unreviewed))
         risky += [c for c in agg.changes if c.high_risk]
     risky.sort(key=lambda c: (-c.score, c.key))
-    rows = window.slice(since, until, services, unowned=whole)
+    rows = counted_rows(window, since, until, services, whole)
     span = aggregate(rows.changes, rows.deploys, rows.incidents)
     return Trend(
         scope=scope.label,
@@ -174,9 +175,7 @@ def week_rows(
     bounds = week.bounds(zone)
     services = _services(org, scope)
     whole = scope.whole
-    rows = load_window(
-        session, *bounds, version_of(org), None if whole else services, outcomes=False
-    ).slice(*bounds, services, unowned=whole)
+    rows = scope_rows(session, *bounds, version_of(org), services, whole, outcomes=False)
     changes = sorted(rows.changes, key=lambda c: (-c.score, c.key))
     if band == "high_risk":
         changes = [c for c in changes if c.high_risk]
