@@ -51,7 +51,7 @@ _CLAUDE = "\n\nCo-authored-by: Claude <noreply@anthropic.com>"
 
 # Who made what, where: (author, message, files). ``api/`` is the service; the rest is code
 # no service holds.
-_COMMITS: tuple[tuple[str, str, dict[str, str]], ...] = (
+_COMMITS: tuple[tuple[str, str, dict[str, str | bytes | None]], ...] = (
     (_ADA, "Start the API", {"api/app.py": "def app():\n    return 1\n"}),
     (_ADA, "Add the deploy script", {"scripts/deploy.sh": "#!/bin/sh\necho deploy\n"}),
     (_ADA, "Grow the API", {"api/app.py": "def app():\n    return 2\n"}),
