@@ -12,25 +12,19 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
 
-__all__ = ["ChangeMakers", "Maker", "maker"]
+from scoring.authorship import AuthorKind
 
-
-class Maker(StrEnum):
-    """Who made a change."""
-
-    PERSON = "person"
-    AGENT = "agent"
-    BOT = "bot"
+__all__ = ["ChangeMakers", "maker"]
 
 
-def maker(*, agent_involved: bool, bot: bool) -> Maker:
+def maker(*, agent_involved: bool, bot: bool) -> AuthorKind:
     """The one maker of a change an agent did or did not take part in, authored by a bot or
-    not: an agent's part wins over a bot's account."""
+    not: an agent's part wins over a bot's account, and a change neither made is a person's
+    (``AuthorKind.HUMAN``)."""
     if agent_involved:
-        return Maker.AGENT
-    return Maker.BOT if bot else Maker.PERSON
+        return AuthorKind.AGENT
+    return AuthorKind.BOT if bot else AuthorKind.HUMAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +41,9 @@ class ChangeMakers:
         return self.people + self.agents + self.bots
 
     @staticmethod
-    def of(makers: Iterable[Maker]) -> ChangeMakers:
+    def of(makers: Iterable[AuthorKind]) -> ChangeMakers:
         """Count each change's maker."""
         c = Counter(makers)
-        return ChangeMakers(people=c[Maker.PERSON], agents=c[Maker.AGENT], bots=c[Maker.BOT])
+        return ChangeMakers(
+            people=c[AuthorKind.HUMAN], agents=c[AuthorKind.AGENT], bots=c[AuthorKind.BOT]
+        )

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scoring.agent_outcomes import ChangeOutcome
+from scoring.authorship import AuthorKind
 from scoring.culprits import REVERT_INCIDENT, CulpritTrace
-from scoring.makers import ChangeMakers, Maker, maker
+from scoring.makers import ChangeMakers, maker
 from scoring.risk import Band
 
 __all__ = [
@@ -67,7 +68,7 @@ class WeekChange:
         object.__setattr__(self, "high_risk", self.band.high_risk)
 
     @property
-    def maker(self) -> Maker:
+    def maker(self) -> AuthorKind:
         """Who made it, the one way every reader counts it (``scoring.makers``)."""
         return maker(agent_involved=self.agent_involved, bot=self.bot)
 
@@ -257,7 +258,7 @@ class WeekAggregate:
     def bot_changes(self) -> tuple[WeekChange, ...]:
         """Changes bots made (dependency updates, CI) with no agent taking part: neither
         people's nor agents' work (``scoring.makers``)."""
-        return tuple(c for c in self.changes if c.maker is Maker.BOT)
+        return tuple(c for c in self.changes if c.maker is AuthorKind.BOT)
 
     @property
     def makers(self) -> ChangeMakers:

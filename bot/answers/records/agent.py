@@ -37,8 +37,8 @@ from data.store.scope_rows import scope_rows
 from data.store.tables import IS_MERGED, Change, Person, RiskScoreRow
 from data.store.work_kinds import change_work_kinds
 from evaluation.change_outcomes import change_outcomes
+from scoring.authorship import AuthorKind
 from scoring.band import Band
-from scoring.makers import Maker
 from scoring.weekly import Distribution, WeekChange, makers
 from scoring.work_kind import WorkKind
 
@@ -193,8 +193,8 @@ def agent_activity(
     )
     agents = set(session.exec(select(Person.login).where(col(Person.kind) == "agent")))
     made = makers(rows.changes)
-    agent_changes = [c for c in rows.changes if c.maker is Maker.AGENT]
-    humans = [c for c in rows.changes if c.maker is Maker.PERSON]
+    agent_changes = [c for c in rows.changes if c.maker is AuthorKind.AGENT]
+    humans = [c for c in rows.changes if c.maker is AuthorKind.HUMAN]
     by_agent: dict[str, list[WeekChange]] = defaultdict(list)
     for c in agent_changes:
         by_agent[c.author if c.author in agents else CO_AUTHORED].append(c)
