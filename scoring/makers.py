@@ -1,6 +1,6 @@
 """Who made a change, people, AI agents or bots, counted one way by every reader.
 
-The rule (docs/briefing.md, "Who made the week's changes"): a change an AI agent authored or
+The rule (docs/briefing.md, "Which changes a week counts"): a change an AI agent authored or
 co-authored is an agent's, even when a bot's account committed it (an agent working through
 a CI app is still an agent's work to review); else a change a bot authored (Dependabot,
 Renovate, a release robot) is a bot's; every other change is a person's. Each change is
