@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from briefing.claims import (
     Figure,
     count_problems,
@@ -49,3 +51,12 @@ def test_the_weeks_own_pairs_are_figures_of_their_week() -> None:
     figures = week_figures(payload)
     assert Figure(float(payload.distribution.total), "", "this", None) in figures
     assert Figure(float(payload.distribution_last_week.total), "", "last", None) in figures
+
+
+def test_the_peoples_count_of_the_agents_section_is_a_known_count() -> None:
+    """A narrative may say how many of the week's changes people made, as the payload counts."""
+    payload = busy_payload()
+    # A count no other figure of the payload holds, so only the people's count can admit it.
+    people = max(known_counts(payload)["changes"]) + 7
+    payload = replace(payload, agents=replace(payload.agents, human_changes=people))
+    assert people in known_counts(payload)["changes"]
