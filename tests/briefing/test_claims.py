@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from briefing.claims import (
     Figure,
     count_problems,
@@ -58,5 +56,6 @@ def test_the_peoples_count_of_the_agents_section_is_a_known_count() -> None:
     payload = busy_payload()
     # A count no other figure of the payload holds, so only the people's count can admit it.
     people = max(known_counts(payload)["changes"]) + 7
-    payload = replace(payload, agents=replace(payload.agents, human_changes=people))
+    agents = payload.agents.model_copy(update={"human_changes": people})
+    payload = payload.model_copy(update={"agents": agents})
     assert people in known_counts(payload)["changes"]
