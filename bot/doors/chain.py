@@ -49,6 +49,9 @@ __all__ = [
     "verified",
 ]
 
+# Where ``body_within`` keeps the body it read, to hand it on unread to the door's handler.
+_BODY = "riskbrief.doors.body"
+
 # A step of the chain: returns to let the request go on, raises ``Refused`` to stop it.
 Guard = Callable[[Request], None]
 # What answers a request past the guards.
@@ -78,6 +81,9 @@ def door(
         except Refused as exc:
             log.warning(refused, status=exc.status, reason=exc.sentence)
             answer = refusal(exc)
+        if _BODY in environ:
+            # The guards have read the body through werkzeug: what answers reads it afresh.
+            environ["wsgi.input"] = io.BytesIO(environ[_BODY])
         return answer(environ, start_response)
 
     return application
@@ -121,7 +127,8 @@ def body_within(limit: int, sentence: str) -> Guard:
 
     A declared length over the limit (or below zero) is refused unread; a body of no
     declared length is read one byte past the limit at most. What was read is put back as
-    the request's input, with its length, for whatever reads it next.
+    the request's input, with its length, for the later guards (``request.get_data()``) and
+    again, unread, for the WSGI application the handler returns.
     """
 
     def guard(request: Request) -> None:
@@ -132,6 +139,7 @@ def body_within(limit: int, sentence: str) -> Guard:
         body: bytes = environ["wsgi.input"].read(limit + 1 if declared is None else declared)
         if len(body) > limit:
             raise Refused(413, sentence)
+        environ[_BODY] = body
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         # werkzeug reads the body through its own stream, made once: made again from here.
