@@ -148,15 +148,16 @@ def body_within(limit: int, sentence: str) -> Guard:
     return guard
 
 
-def declared_within(limit: int, sentence: str, *, required: str) -> Guard:
-    """For a body the handler streams: a 411 saying ``required`` without a declared length,
-    a 413 saying ``sentence`` when it declares more than ``limit`` bytes; nothing is read."""
+def declared_within(limit: int, sentence: str, *, required: str | None = None) -> Guard:
+    """A 413 saying ``sentence`` when the body declares more than ``limit`` bytes; with
+    ``required``, a 411 saying it when no length is declared. Nothing is read: for a body
+    the handler streams (a coverage report), or a limit in front of every door."""
 
     def guard(request: Request) -> None:
         declared = declared_length(request.environ)
-        if declared is None or declared < 0:
+        if required is not None and (declared is None or declared < 0):
             raise Refused(411, required)
-        if declared > limit:
+        if declared is not None and declared > limit:
             raise Refused(413, sentence)
 
     return guard
