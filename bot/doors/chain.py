@@ -34,8 +34,8 @@ from werkzeug.wrappers import Request
 from bot.doors.answer import Refused, json_answer
 
 __all__ = [
+    "DoorHandler",
     "Guard",
-    "Handler",
     "Refused",
     "bearer_token",
     "body_within",
@@ -55,11 +55,11 @@ _BODY = "riskbrief.doors.body"
 # A step of the chain: returns to let the request go on, raises ``Refused`` to stop it.
 Guard = Callable[[Request], None]
 # What answers a request past the guards.
-Handler = Callable[[Request], WSGIApplication]
+DoorHandler = Callable[[Request], WSGIApplication]
 
 
 def door(
-    handler: Handler,
+    handler: DoorHandler,
     guards: Sequence[Guard] = (),
     *,
     refused: str,
