@@ -22,6 +22,7 @@ from data.config import OrgConfig
 from data.rules.revert_incidents import RevertIncidents
 from data.sources.github.app_auth import app_auth
 from data.sources.github.auth import Auth, TokenAuth
+from data.sources.github.bugs import GitHubBugsConfig, github_bug_sources
 from data.sources.github.client import GitHubClient
 from data.sources.github.codeowners import load_codeowners_history
 from data.sources.github.deploys import deploy_sources, github_repositories
@@ -33,7 +34,6 @@ from data.sources.local_git.gitlog import repository_name
 from data.sources.registry import configured
 from data.sources.shared_client import close_with_last
 from data.sources.spec import SourceContext
-from data.sources.tracker.github_bugs import GitHubBugsConfig, github_bug_sources
 from data.sync import Source, SyncRun, run_sources
 from scoring.errors import ConfigError
 

@@ -29,12 +29,12 @@ from urllib.parse import quote
 
 import structlog
 
+from data.config.sources.bitbucket import BitbucketCloudConfig
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.cloud_pull import cloud_commit, cloud_diffstat, cloud_listed, cloud_pull
 from data.sources.bitbucket.codeowners import LOCATION, TEAMS_LOCATION
 from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig, page_values
-from data.sources.bitbucket.settings import BitbucketCloudConfig
 from data.sources.deploy_names import service_named
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.values import SourceChangeFile, SourceDeploy

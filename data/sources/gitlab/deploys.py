@@ -30,8 +30,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from data.clock import utcnow
+from data.config.sources.gitlab import DeploySource, GitLabSourceConfig
 from data.sources.gitlab.client import GitLabClient, project_id
-from data.sources.gitlab.settings import DeploySource, GitLabSourceConfig
 from data.sources.gitlab.updated_lists import (
     BadItem,
     Record,

@@ -17,8 +17,8 @@ from typing import Any
 
 import structlog
 
+from data.config.sources.gitlab import IncidentFrom
 from data.sources.gitlab.client import GitLabError
-from data.sources.gitlab.settings import IncidentFrom
 from data.sources.gitlab.updated_lists import (
     BadItem,
     Record,

@@ -41,6 +41,7 @@ import structlog
 
 from data.clock import utcnow
 from data.codeowners import OwnersOf
+from data.config.sources.gitlab import GitLabSourceConfig
 from data.ingest import Tally
 from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
 from data.sources.gitlab.mr_records import (
@@ -54,7 +55,6 @@ from data.sources.gitlab.mr_records import (
     diff_file,
     list_item,
 )
-from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.values import SourceChange
 from data.sync import Cursor, SyncRun
 

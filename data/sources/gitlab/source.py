@@ -15,12 +15,12 @@ from datetime import datetime
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.config.sources.gitlab import GitLabSourceConfig
 from data.sources.gitlab.client import GitLabClient
 from data.sources.gitlab.codeowners import load_gitlab_codeowners_history
 from data.sources.gitlab.deploys import deploy_source
 from data.sources.gitlab.incidents import IncidentsSource
 from data.sources.gitlab.merge_requests import MergeRequestsSource
-from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.shared_client import close_with_last
 from data.sync import Source, SyncRun
 from scoring.errors import ConfigError

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from data.config import OrgConfig
-from data.sources.jira.settings import JiraSourceConfig
+from data.config.sources.jira import JiraSourceConfig
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.issue_pages import BadIssue, issue_time
 from data.sources.values import SourceIncident

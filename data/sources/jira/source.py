@@ -23,10 +23,10 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.config.sources.jira import JiraDeployment, JiraSourceConfig
 from data.sources.first_sync import first_sync_start
 from data.sources.jira.client import JiraClient, JiraError
 from data.sources.jira.records import SEARCH_FIELDS, incident_of, issue_record
-from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.issue_pages import TrackerSource, read_issues
 from data.sources.tracker.links import change_keys_of_urls

@@ -22,9 +22,9 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.config.sources.linear import LinearSourceConfig
 from data.sources.first_sync import first_sync_start
 from data.sources.linear.client import LinearClient, as_dict
-from data.sources.linear.settings import LinearSourceConfig
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.issue_pages import BadIssue, TrackerSource, issue_time, read_issues

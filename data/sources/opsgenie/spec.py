@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.opsgenie.settings import (
+from data.config.sources.opsgenie import (
     DEFAULT_OPSGENIE_URL,
     OpsgenieSourceConfig,
     reports_incidents,

@@ -15,6 +15,7 @@ from typing import Any
 
 import structlog
 
+from data.config.sources.pagerduty import DEFAULT_PAGERDUTY_URL
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
@@ -23,7 +24,6 @@ from data.sources.incident_api import (
     WindowedIncidentSource,
     iso,
 )
-from data.sources.pagerduty.settings import DEFAULT_PAGERDUTY_URL
 from data.sources.times import parse_time
 from data.sources.values import SourceIncident
 

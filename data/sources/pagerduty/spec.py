@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.pagerduty.settings import (
+from data.config.sources.pagerduty import (
     DEFAULT_PAGERDUTY_URL,
     PagerDutySourceConfig,
     reports_incidents,

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from data.config import OrgConfig, parse_org_config
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.client import BitbucketClient
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.source import cloud_sources, dc_sources
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, ReviewRow
