@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from bot.settings import Settings
 from data.config import OrgConfig
+from data.handoff import Source
 from data.rules.revert_incidents import RevertIncidents
 from data.sources.github.app_auth import app_auth
 from data.sources.github.auth import Auth, TokenAuth
@@ -34,7 +35,7 @@ from data.sources.local_git.gitlog import repository_name
 from data.sources.registry import configured
 from data.sources.shared_client import close_with_last
 from data.sources.spec import SourceContext
-from data.sync import Source, SyncRun, run_sources
+from data.sync import SyncRun, run_sources
 from scoring.errors import ConfigError
 
 log = structlog.get_logger("riskbrief.sync")

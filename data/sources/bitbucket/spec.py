@@ -27,7 +27,7 @@ from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 from scoring.change_key import ChangeKey
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["BITBUCKET", "BITBUCKET_DC"]
 

@@ -16,7 +16,7 @@ from scoring.errors import ConfigError
 
 if TYPE_CHECKING:
     from data.config import OrgConfig
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["CODECOV"]
 

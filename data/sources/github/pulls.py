@@ -30,6 +30,7 @@ import structlog
 
 from data.clock import utcnow
 from data.config.sources import GitHubSourceConfig
+from data.handoff import Cursor, Handoff
 from data.ingest import Tally
 from data.sources.github.client import GitHubClient
 from data.sources.github.pull_cursor import PullCursor
@@ -44,7 +45,6 @@ from data.sources.github.pull_records import (
     pull_time,
 )
 from data.sources.values import SourceChange
-from data.sync import Cursor, SyncRun
 from scoring.errors import SourceError
 
 __all__ = ["CURSOR_SOURCE", "GitHubPullsSource", "OwnersOf", "parse_pull"]
@@ -120,7 +120,7 @@ class GitHubPullsSource:
             stop = self._clock() - timedelta(days=self.first_sync_days)
         return PullCursor(after=None, stop=stop, newest=None)
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read merged pull requests updated since the watermark, checkpointing each page.
 
         Each checkpoint writes the pull requests that are complete; one whose

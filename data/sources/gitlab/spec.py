@@ -17,7 +17,7 @@ from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 from scoring.change_key import ChangeKey
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["GITLAB"]
 

@@ -20,7 +20,7 @@ from data.config.sources.jira import (
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["JIRA"]
 

@@ -13,7 +13,7 @@ from data.config.sources.linear import TOKEN_ENV, LinearSourceConfig, reports_in
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["LINEAR"]
 

@@ -18,7 +18,7 @@ from data.sources.spec import EnvVar, SourceContext, SourceSpec
 from scoring.errors import ConfigError
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OPSGENIE", "OpsgenieSourceConfig"]
 
