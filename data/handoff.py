@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from data.config import OrgConfig
-    from data.sources.values import (
+    from data.source_values import (
         SourceChange,
         SourceDeploy,
         SourceErrorBudget,

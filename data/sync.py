@@ -22,7 +22,7 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.handoff import Cursor, Progress, Source
 from data.ingest import Ingest, Tally
-from data.sources.values import (
+from data.source_values import (
     SourceChange,
     SourceDeploy,
     SourceErrorBudget,
@@ -39,6 +39,7 @@ __all__ = [
     "NullProgress",
     "SourceSummary",
     "SyncRun",
+    "record_deploy",
     "run_sources",
     "summary_line",
 ]
@@ -256,3 +257,10 @@ def run_sources(
     if any(s.added or s.updated for s in out):
         refresh_statistics(engine)
     return out
+
+
+def record_deploy(session: Session, org: OrgConfig, record: SourceDeploy) -> bool:
+    """Upsert a deploy CI reported (``data.sources.ci_deploys.parse_report`` read it); True
+    when it is new, False when the same report came before."""
+    tally = Ingest(session, org).deploys([record])
+    return tally.added == 1

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
-from data.sources.values import SourceChange
+from data.source_values import SourceChange
 from data.store.bug_issues import known_bug_issues
 from data.store.facts import facts_of
 from data.store.github_deliveries import pull_request_lock

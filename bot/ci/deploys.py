@@ -24,8 +24,9 @@ from sqlalchemy.engine import Engine
 from bot.ci.door import CiDoor, CiReply, ci_endpoint
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.sources.ci_deploys import parse_report, record_deploy
+from data.sources.ci_deploys import parse_report
 from data.store.engine import session_scope
+from data.sync import record_deploy
 from scoring.errors import RiskbriefError
 
 __all__ = ["DEPLOYS_PATH", "MAX_BODY", "deploy_endpoint"]

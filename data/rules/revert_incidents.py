@@ -33,7 +33,7 @@ from sqlmodel import Session, col, select
 
 from data.handoff import Handoff
 from data.rules.linking import link_deploys
-from data.sources.values import SourceIncident
+from data.source_values import SourceIncident
 from data.store.tables import (
     IS_MERGED,
     Change,

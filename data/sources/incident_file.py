@@ -43,8 +43,8 @@ import structlog
 
 from data.config.sources import FileImportConfig
 from data.handoff import Handoff
+from data.source_values import SourceDeploy, SourceErrorBudget, SourceIncident
 from data.sources.times import parse_time
-from data.sources.values import SourceDeploy, SourceErrorBudget, SourceIncident
 from scoring.errors import SourceError
 
 __all__ = [

@@ -31,6 +31,7 @@ import structlog
 
 from data.config.sources.bitbucket import BitbucketCloudConfig
 from data.handoff import Handoff
+from data.source_values import SourceChangeFile, SourceDeploy
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.cloud_pull import cloud_commit, cloud_diffstat, cloud_listed, cloud_pull
 from data.sources.bitbucket.codeowners import LOCATION, TEAMS_LOCATION
@@ -38,7 +39,6 @@ from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig, page_values
 from data.sources.deploy_names import service_named
 from data.sources.times import TimeFormatError, parse_time
-from data.sources.values import SourceChangeFile, SourceDeploy
 
 __all__ = [
     "CloudReader",

@@ -29,13 +29,13 @@ import structlog
 
 from data.config.sources.bitbucket import BitbucketDataCenterConfig
 from data.handoff import Handoff
+from data.source_values import SourceChangeFile, SourceDeploy
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.codeowners import LOCATION
 from data.sources.bitbucket.dc_pull import dc_commit, dc_files, dc_listed, dc_pull
 from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, Pull, page_values
 from data.sources.deploy_names import service_named
-from data.sources.values import SourceChangeFile, SourceDeploy
 
 __all__ = ["DataCenterReader", "codeowners_commits", "codeowners_text", "dc_tags", "repo_path"]
 

@@ -18,8 +18,8 @@ import structlog
 
 from data.clock import utcnow
 from data.handoff import Cursor, Handoff
+from data.source_values import SourceDeploy
 from data.sources.first_sync import first_sync_start
-from data.sources.values import SourceDeploy
 
 __all__ = ["DeployReader", "DeploysSource"]
 

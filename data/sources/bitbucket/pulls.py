@@ -38,11 +38,11 @@ import structlog
 from data.clock import utcnow
 from data.codeowners import OwnersOf
 from data.handoff import Cursor, Handoff
-from data.ingest import Tally
+from data.source_values import SourceChange, SourcePerson
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull
 from data.sources.bitbucket.records import change_record
 from data.sources.first_sync import first_sync_start
-from data.sources.values import SourceChange, SourcePerson
+from data.tally import Tally
 
 __all__ = ["EditionPulls", "PullsSource", "Spans"]
 

@@ -16,6 +16,7 @@ from data.clock import Clock, utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.handoff import Cursor, Handoff
+from data.source_values import SourceDeploy
 from data.sources.deploy_names import repository_services, service_named
 from data.sources.first_sync import first_sync_start
 from data.sources.github.client import GitHubClient
@@ -27,7 +28,6 @@ from data.sources.github.rest import (
     get_time,
 )
 from data.sources.registry import repositories_read
-from data.sources.values import SourceDeploy
 
 __all__ = [
     "BATCH",

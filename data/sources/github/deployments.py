@@ -11,6 +11,7 @@ from typing import Any
 import structlog
 
 from data.handoff import Cursor, Handoff
+from data.source_values import SourceDeploy
 from data.sources.github.deploy_rules import (
     BATCH,
     PER_PAGE,
@@ -33,7 +34,6 @@ from data.sources.github.rest import (
     get_time,
     rest_time,
 )
-from data.sources.values import SourceDeploy
 
 __all__ = ["Deployment", "DeploymentsSource", "deployment_outcome"]
 

@@ -29,6 +29,7 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.handoff import Cursor, Handoff, Source
+from data.source_values import SourceIncident
 from data.sources.github.client import GitHubClient
 from data.sources.github.deploy_rules import (
     Clock,
@@ -44,7 +45,6 @@ from data.sources.github.rest import (
     get_str,
     get_time,
 )
-from data.sources.values import SourceIncident
 
 __all__ = ["IssuesSource", "incident_sources", "service_from_labels"]
 

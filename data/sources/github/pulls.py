@@ -31,7 +31,7 @@ import structlog
 from data.clock import utcnow
 from data.config.sources import GitHubSourceConfig
 from data.handoff import Cursor, Handoff
-from data.ingest import Tally
+from data.source_values import SourceChange
 from data.sources.github.client import GitHubClient
 from data.sources.github.pull_cursor import PullCursor
 from data.sources.github.pull_labels import LabelReader
@@ -44,7 +44,7 @@ from data.sources.github.pull_records import (
     partial_pull,
     pull_time,
 )
-from data.sources.values import SourceChange
+from data.tally import Tally
 from scoring.errors import SourceError
 
 __all__ = ["CURSOR_SOURCE", "GitHubPullsSource", "OwnersOf", "parse_pull"]

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import structlog
 
 from data.handoff import Handoff
+from data.source_values import SourceDeploy
 from data.sources.github.deploy_rules import (
     PER_PAGE,
     SHA,
@@ -20,7 +21,6 @@ from data.sources.github.deploy_rules import (
     skip_item,
 )
 from data.sources.github.rest import BadItem, get_int, get_str, get_time
-from data.sources.values import SourceDeploy
 
 __all__ = ["ReleasesSource"]
 

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import structlog
 
 from data.handoff import Handoff
+from data.source_values import SourceDeploy
 from data.sources.github.deploy_rules import (
     PER_PAGE,
     RUN_CONCLUSIONS,
@@ -28,7 +29,6 @@ from data.sources.github.rest import (
     get_str,
     get_time,
 )
-from data.sources.values import SourceDeploy
 
 __all__ = ["WorkflowRunsSource"]
 

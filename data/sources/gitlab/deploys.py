@@ -32,6 +32,7 @@ from typing import Any
 from data.clock import utcnow
 from data.config.sources.gitlab import DeploySource, GitLabSourceConfig
 from data.handoff import Cursor, Handoff
+from data.source_values import SourceDeploy
 from data.sources.gitlab.client import GitLabClient, project_id
 from data.sources.gitlab.updated_lists import (
     BadItem,
@@ -42,7 +43,6 @@ from data.sources.gitlab.updated_lists import (
     service_for_names,
     start_of,
 )
-from data.sources.values import SourceDeploy
 
 __all__ = ["DeploymentsSource", "PipelinesSource", "TagsSource", "deploy_source"]
 

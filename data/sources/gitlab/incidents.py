@@ -19,6 +19,7 @@ import structlog
 
 from data.config.sources.gitlab import IncidentFrom
 from data.handoff import Handoff
+from data.source_values import SourceIncident
 from data.sources.gitlab.client import GitLabError
 from data.sources.gitlab.updated_lists import (
     BadItem,
@@ -28,7 +29,6 @@ from data.sources.gitlab.updated_lists import (
     item_time,
     service_for_names,
 )
-from data.sources.values import SourceIncident
 
 __all__ = ["SEVERITY_QUERY", "IncidentsSource", "severity_of_labels"]
 

@@ -43,7 +43,7 @@ from data.clock import utcnow
 from data.codeowners import OwnersOf
 from data.config.sources.gitlab import GitLabSourceConfig
 from data.handoff import Cursor, Handoff
-from data.ingest import Tally
+from data.source_values import SourceChange
 from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
 from data.sources.gitlab.mr_records import (
     Approvals,
@@ -56,7 +56,7 @@ from data.sources.gitlab.mr_records import (
     diff_file,
     list_item,
 )
-from data.sources.values import SourceChange
+from data.tally import Tally
 
 __all__ = ["APPROVALS_QUERY", "CURSOR_SOURCE", "STORED_STATES", "MergeRequestsSource"]
 

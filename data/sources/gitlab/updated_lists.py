@@ -28,12 +28,12 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sources.gitlab import GitLabSourceConfig
 from data.handoff import Cursor, Handoff
-from data.ingest import Tally
+from data.source_values import SourceDeploy, SourceIncident
 from data.sources.deploy_names import repository_services, service_named
 from data.sources.first_sync import first_sync_start
 from data.sources.gitlab.client import GitLabClient, RestResponse, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
-from data.sources.values import SourceDeploy, SourceIncident
+from data.tally import Tally
 
 __all__ = [
     "BadItem",

@@ -12,8 +12,8 @@ import structlog
 
 from data.clock import utcnow
 from data.handoff import Cursor, Handoff
+from data.source_values import SourceIncident
 from data.sources.times import parse_time
-from data.sources.values import SourceIncident
 
 __all__ = ["IncidentApi", "IncidentPage", "PassState", "Seen", "WindowedSync", "iso"]
 

@@ -24,13 +24,13 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sources.linear import LinearSourceConfig
 from data.handoff import Cursor, Handoff, Source
+from data.source_values import SourceIncident
 from data.sources.first_sync import first_sync_start
 from data.sources.linear.client import LinearClient, as_dict
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.issue_pages import BadIssue, TrackerSource, issue_time, read_issues
 from data.sources.tracker.links import change_keys_of_urls
-from data.sources.values import SourceIncident
 from data.tracker_issue import StatusChange, TrackerIssueRecord
 from scoring.errors import ConfigError
 

@@ -20,6 +20,7 @@ import structlog
 
 from data.config import AgentsConfig, OrgConfig, RepositoryConfig
 from data.handoff import Cursor, Handoff
+from data.source_values import SourceChange, SourcePerson
 from data.sources.local_git.carriers import release_carriers
 from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
@@ -39,7 +40,6 @@ from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.picks import picked_from
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
-from data.sources.values import SourceChange, SourcePerson
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 

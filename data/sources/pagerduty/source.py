@@ -16,6 +16,7 @@ from typing import Any
 import structlog
 
 from data.config.sources.pagerduty import DEFAULT_PAGERDUTY_URL
+from data.source_values import SourceIncident
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
@@ -25,7 +26,6 @@ from data.sources.incident_api import (
     iso,
 )
 from data.sources.times import parse_time
-from data.sources.values import SourceIncident
 
 __all__ = [
     "DEFAULT_PAGERDUTY_URL",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from data.handoff import Cursor, Handoff
-from data.sources.values import SourceIncident
+from data.source_values import SourceIncident
 from data.tracker_issue import TrackerIssueRecord
 
 __all__ = ["checkpoint_issues"]

@@ -16,9 +16,9 @@ import structlog
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.handoff import Handoff
+from data.source_values import SourceIncident
 from data.sources.shared_client import Closable
 from data.sources.times import TimeFormatError, parse_time
-from data.sources.values import SourceIncident
 from data.tracker_issue import TrackerIssueRecord
 
 __all__ = ["BadIssue", "TrackerSource", "issue_time", "read_issues"]
