@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from bot.settings import Settings
 from data.config import OrgConfig
-from data.handoff import Source
+from data.handoff import Handoff, Source
 from data.rules.revert_incidents import RevertIncidents
 from data.sources.github.app_auth import app_auth
 from data.sources.github.auth import Auth, TokenAuth
@@ -35,7 +35,7 @@ from data.sources.local_git.gitlog import repository_name
 from data.sources.registry import configured
 from data.sources.shared_client import close_with_last
 from data.sources.spec import SourceContext
-from data.sync import SyncRun, run_sources
+from data.sync import run_sources
 from scoring.errors import ConfigError
 
 log = structlog.get_logger("riskbrief.sync")
@@ -116,7 +116,7 @@ class _PullsWithOwners:
         """The PR source's name."""
         return self._pulls.name
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Load the CODEOWNERS history (conditional GETs), then sync PRs with it."""
         history = load_codeowners_history(self._client, run, self._pulls.repository)
         self._pulls.owners_of = history.owners_of
