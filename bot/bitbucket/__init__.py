@@ -31,8 +31,8 @@ from bot.checks.secrets import webhook_secret
 from bot.checks.state import CheckState
 from bot.settings import Settings
 from data.config import OrgConfig
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.client import BitbucketClient, Edition
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 
 __all__ = [
     "WEBHOOK_PATH",

@@ -27,8 +27,9 @@ from bot.doors.answer import Refused, json_answer
 from bot.doors.chain import body_within, door
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.sources.ci_deploys import parse_report, record_deploy
+from data.sources.ci_deploys import parse_report
 from data.store.engine import session_scope
+from data.sync import record_deploy
 from scoring.errors import RiskbriefError
 
 __all__ = ["DEPLOYS_PATH", "MAX_BODY", "deploy_endpoint"]

@@ -42,7 +42,7 @@ from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.ingest import Ingest
 from data.scope import Scope
-from data.sources.values import SourceChange, SourceChangeFile
+from data.source_values import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Change, Incident, Subscriber

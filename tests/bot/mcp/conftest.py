@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from bot.cli import main
 from bot.composition.pipeline import score_open
 from data.ingest import Ingest
+from data.source_values import SourceChange, SourceChangeFile
 from data.sources.sample import sample_org_config
-from data.sources.values import SourceChange, SourceChangeFile
 from data.store.engine import make_engine, session_scope
 from data.store.tables import Change
 
