@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
@@ -400,7 +400,7 @@ def test_a_page_that_fails_says_so_in_one_sentence(
     """An error inside a view is a 500 page with one sentence and the usual headers, no trace."""
     from bot.pages import views
 
-    def broken(_ctx: object) -> None:
+    def broken(_ctx: object) -> NoReturn:
         raise RuntimeError("boom /secret/path")
 
     monkeypatch.setattr(
