@@ -1,7 +1,7 @@
 """The web view as a WSGI application: routes, who is looking, and the answer of every page.
 
 Every page is a view of ``bot.pages.views`` (the core's records laid out), answered at the
-routes its ``View`` declares, rendered with a Jinja2 template that escapes everything it
+routes its ``PageSpec`` declares, rendered with a Jinja2 template that escapes everything it
 prints. Around each:
 
 - **Who**: a briefing's signed link (``?t=``, then a signed session cookie and a redirect
@@ -57,7 +57,7 @@ from bot.pages.viewer import (
     subscriber_access,
     token_viewer,
 )
-from bot.pages.views import PageContext, View
+from bot.pages.views import PageContext, PageSpec
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.engine import session_scope
@@ -91,8 +91,8 @@ _OWN_RULES = (
 )
 
 
-def _routing(pages: Sequence[View]) -> Map:
-    """Each page's routes, as its ``View`` declares them, and the web view's own."""
+def _routing(pages: Sequence[PageSpec]) -> Map:
+    """Each page's routes, as its ``PageSpec`` declares them, and the web view's own."""
     own = {str(rule.endpoint) for rule in _OWN_RULES}
     names = [view.name for view in pages]
     clash = sorted(n for n in set(names) if names.count(n) > 1 or n in own)

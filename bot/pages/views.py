@@ -22,11 +22,11 @@ from bot.pages.scopes import home_page, scope_page
 from bot.pages.search import search_page
 from bot.pages.weeks import rows_page, week_page
 
-__all__ = ["VIEWS", "Page", "PageContext", "Url", "View"]
+__all__ = ["VIEWS", "Page", "PageContext", "PageSpec", "Url"]
 
 
 @dataclass(frozen=True, slots=True)
-class View:
+class PageSpec:
     """One page: ``name``, which links build it by (``ctx.url(name, …)``) and its CSV file is
     named after; its ``routes`` under the web view's prefix, in werkzeug's syntax, each
     ``<value>`` handed to ``page`` by name; and ``page``, the function of ``PageContext``
@@ -37,15 +37,15 @@ class View:
     page: Callable[..., Page]
 
 
-VIEWS: tuple[View, ...] = (
-    View("home", ("/",), home_page),
-    View("week", ("/week", "/week/<week>"), week_page),
-    View("rows", ("/rows/<week>",), rows_page),
-    View("change", ("/change/<path:key>",), change_page),
-    View("deploy", ("/deploy/<path:key>",), deploy_page),
-    View("service", ("/service/<name>",), lambda ctx, name: scope_page(ctx, name, "service")),
-    View("team", ("/team/<name>",), lambda ctx, name: scope_page(ctx, name, "team")),
-    View("agents", ("/agents",), agents_page),
-    View("ranking", ("/ranking",), ranking_page),
-    View("search", ("/search",), search_page),
+VIEWS: tuple[PageSpec, ...] = (
+    PageSpec("home", ("/",), home_page),
+    PageSpec("week", ("/week", "/week/<week>"), week_page),
+    PageSpec("rows", ("/rows/<week>",), rows_page),
+    PageSpec("change", ("/change/<path:key>",), change_page),
+    PageSpec("deploy", ("/deploy/<path:key>",), deploy_page),
+    PageSpec("service", ("/service/<name>",), lambda ctx, name: scope_page(ctx, name, "service")),
+    PageSpec("team", ("/team/<name>",), lambda ctx, name: scope_page(ctx, name, "team")),
+    PageSpec("agents", ("/agents",), agents_page),
+    PageSpec("ranking", ("/ranking",), ranking_page),
+    PageSpec("search", ("/search",), search_page),
 )

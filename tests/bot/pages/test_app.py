@@ -436,7 +436,7 @@ def test_the_ranking_page_says_when_its_outcomes_are_too_few_to_judge_by(
 def test_a_page_declared_once_is_routed_and_linked(
     scored: LoadedSample, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A ``View`` added to ``VIEWS`` alone answers at its routes, with its values, and links
+    """A ``PageSpec`` added to ``VIEWS`` alone answers at its routes, with its values, and links
     build to it by its name; a name the web view keeps for itself is refused at start."""
     from bot.pages import views
     from bot.pages.page import Page, PageContext
@@ -445,7 +445,7 @@ def test_a_page_declared_once_is_routed_and_linked(
         link = ctx.url("hello", who="Ann Lee")
         return Page("message.html", "Hello", {"title": f"Hello {who}", "sentence": link})
 
-    page = views.View("hello", ("/hello", "/hello/<who>"), hello)
+    page = views.PageSpec("hello", ("/hello", "/hello/<who>"), hello)
     monkeypatch.setattr(views, "VIEWS", (*views.VIEWS, page))
     client = _client(scored, open=True)
     named = client.get("/web/hello/Sam")
