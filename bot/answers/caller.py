@@ -14,10 +14,11 @@ from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
 from bot.answers.asked import own_catalog, scope_refusal
-from bot.answers.lookups import catalog_of, subscriber_of
+from bot.answers.lookups import catalog_of
 from bot.answers.parse import Catalog
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.reads.lookups import subscriber_of
 from data.store.tables import Subscriber, SubscriberOrigin
 
 __all__ = [

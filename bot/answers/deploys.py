@@ -28,7 +28,7 @@ from bot.answers.lines import (
     service_name,
     team_word_lines,
 )
-from bot.answers.lookups import find_deploys, latest_deploy_key, local_time
+from bot.answers.lookups import local_time
 from bot.answers.parse import said
 from bot.answers.queries import DeployQuery
 from bot.answers.records.deploy import deploy_record
@@ -36,6 +36,7 @@ from bot.answers.records.models import DeployRecord, DeploySplitRow
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
+from data.store.reads.lookups import find_deploys, latest_deploy_key
 from data.store.tables import Service
 from scoring.plural import many
 

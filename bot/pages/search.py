@@ -9,12 +9,13 @@ from functools import partial
 from sqlmodel import col, select
 
 from bot.answers.asked import own_catalog
-from bot.answers.lookups import find_changes, find_deploys, version_of
+from bot.answers.lookups import version_of
 from bot.answers.parse import Usage, change_query
 from bot.answers.records.change import change_risk, services_touched
 from bot.answers.records.models import person_name
 from bot.pages.page import Page, PageContext
 from data.sources.registry import read_change
+from data.store.reads.lookups import find_changes, find_deploys
 from data.store.tables import Change, Person, RiskScoreRow, Service
 from scoring.errors import NotFoundError, RiskbriefError
 

@@ -2,8 +2,8 @@
 
 The change is named as ``/risk pr`` accepts it (a PR or MR key, its URL, a commit's sha or
 ``repo@sha``), parsed into the same ``ChangeQuery`` as ``/risk pr`` (``bot.answers.parse``)
-and found the same way (``bot.answers.lookups.find_changes``); a change outside the caller's
-scope is not found, in the same words as one that does not exist.
+and found the same way (``data.store.reads.lookups.find_changes``); a change outside the
+caller's scope is not found, in the same words as one that does not exist.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
-from bot.answers.lookups import find_changes, landing_ref, version_of
+from bot.answers.lookups import landing_ref, version_of
 from bot.answers.parse import Usage, change_query
 from bot.answers.records.confirmed import confirmation_rows
 from bot.answers.records.models import (
@@ -34,6 +34,7 @@ from bot.answers.records.models import (
 from data.config import OrgConfig
 from data.sources.local_git.gitlog import run_git
 from data.sources.registry import read_change
+from data.store.reads.lookups import find_changes
 from data.store.scores import load_scores
 from data.store.tables import (
     IS_MERGED,

@@ -1,7 +1,7 @@
 """A deploy as a record: its risk in points, the changes it shipped with each one's risk, and
 what followed (incidents linked to it, reverts of what it shipped).
 
-Found as ``/risk deploy`` finds it (``bot.answers.lookups.find_deploys``: a key, or a tag
+Found as ``/risk deploy`` finds it (``data.store.reads.lookups.find_deploys``: a key, or a tag
 naming one deploy); a deploy of a service outside the caller's scope is not found, in the
 same words as one that does not exist.
 """
@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_service
-from bot.answers.lookups import find_deploys, latest_deploy_key, version_of
+from bot.answers.lookups import version_of
 from bot.answers.records.change import incident_row
 from bot.answers.records.confirmed import confirmation_rows
 from bot.answers.records.models import (
@@ -28,6 +28,7 @@ from bot.answers.records.models import (
 )
 from data.config import OrgConfig
 from data.store.deploy_split import split_inputs
+from data.store.reads.lookups import find_deploys, latest_deploy_key
 from data.store.scores import load_scores
 from data.store.tables import IS_MERGED, Change, Deploy, DeployChange, Incident, Service
 from scoring.deploy_split import DeployPart, DeploySplit, split_deploy
