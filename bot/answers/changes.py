@@ -19,11 +19,12 @@ from bot.answers.lines import (
 from bot.answers.lookups import landing_ref, local_time
 from bot.answers.parse import said
 from bot.answers.queries import ChangeQuery
-from bot.answers.records.change import change_risk, services_touched
+from bot.answers.records.change import change_risk
 from bot.answers.records.models import ChangeRisk
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
+from data.store.reads.changes import services_touched
 from data.store.reads.lookups import find_changes
 from data.store.tables import Change, ChangeState
 from scoring.errors import NotFoundError
