@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func
@@ -139,7 +138,7 @@ def scored_merged_rows(
     since: datetime,
     until: datetime,
     services: Collection[str] | None,
-) -> Sequence[sa.Row[Any]]:
+) -> Sequence[sa.Row[str, datetime | None, bool, bool | None, str]]:
     """Each change merged in [``since``, ``until``) scored by ``version`` in one of
     ``services`` (``None``: any): its key, merge time, whether an agent was involved,
     whether a human reviewed it, and its band, four columns of its score and no signals."""
@@ -166,7 +165,7 @@ def scored_merged_rows(
 
 def owned_files(
     session: Session, service_ids: Collection[int | None], now: datetime, days: int
-) -> Sequence[sa.Row[Any]]:
+) -> Sequence[sa.Row[str, int, int, list[str] | None, str]]:
     """Each hand-written file changed in ``service_ids`` by a change merged in the ``days``
     up to ``now``: its path, lines added and deleted, owners and the change's author's login."""
     return session.execute(
