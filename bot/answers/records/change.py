@@ -42,12 +42,11 @@ from data.store.reads.changes import (
 from data.store.reads.deploys import deploys_shipping
 from data.store.reads.incidents import incidents_of_deploys
 from data.store.reads.lookups import find_changes
-from data.store.reads.org import service_keys
+from data.store.reads.org import person_by_id, repository_by_id, service_keys
 from data.store.scores import load_scores
 from data.store.tables import (
     Change,
     Incident,
-    Person,
     Repository,
 )
 from scoring.culprits import REVERT_INCIDENT
@@ -196,8 +195,8 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
             f"{change.key} has not been scored yet; it will be after the next `riskbrief score` "
             "(or the scheduler's next run)."
         )
-    repository = session.get(Repository, change.repository_id)
-    author = session.get(Person, change.author_id)
+    repository = repository_by_id(session, change.repository_id)
+    author = person_by_id(session, change.author_id)
     reverts = merged_reverts_of(session, change.key)
     return ChangeRisk(
         key=change.key,

@@ -6,9 +6,18 @@ from collections.abc import Collection
 
 from sqlmodel import Session, col, select
 
-from data.store.tables import Person, Service
+from data.store.tables import Person, Repository, Service
 
-__all__ = ["agent_logins", "people_names", "person_by_login", "service_ids", "service_keys"]
+__all__ = [
+    "agent_logins",
+    "people_names",
+    "person_by_id",
+    "person_by_login",
+    "repository_by_id",
+    "service_by_id",
+    "service_ids",
+    "service_keys",
+]
 
 
 def service_keys(session: Session) -> dict[int | None, str]:
@@ -40,3 +49,18 @@ def people_names(session: Session, logins: Collection[str]) -> dict[str, str | N
 def person_by_login(session: Session, login: str) -> Person | None:
     """The person stored under ``login``, if any."""
     return session.exec(select(Person).where(Person.login == login)).first()
+
+
+def service_by_id(session: Session, service_id: int | None) -> Service | None:
+    """The service stored under ``service_id``, if any."""
+    return None if service_id is None else session.get(Service, service_id)
+
+
+def repository_by_id(session: Session, repository_id: int | None) -> Repository | None:
+    """The repository stored under ``repository_id``, if any."""
+    return None if repository_id is None else session.get(Repository, repository_id)
+
+
+def person_by_id(session: Session, person_id: int | None) -> Person | None:
+    """The person stored under ``person_id``, if any."""
+    return None if person_id is None else session.get(Person, person_id)
