@@ -29,7 +29,6 @@ from sqlmodel import Session, col, select
 from bot.answers.briefs import brief_answer
 from bot.answers.changes import change_answer
 from bot.answers.deploys import deploy_answer
-from bot.answers.lookups import latest_deploy_key
 from bot.answers.services import service_answer
 from bot.composition.compose import Composed, compose_all
 from bot.composition.pipeline import score_all
@@ -45,6 +44,7 @@ from data.scope import Scope
 from data.source_values import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.org import sync_org
+from data.store.reads.lookups import latest_deploy_key
 from data.store.tables import Change, Incident, Subscriber
 from fakes import FakeAnthropic
 from fakes.anthropic_server import Request

@@ -15,9 +15,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-import sqlalchemy as sa
 from pydantic import Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, chosen_week, narrowed
@@ -33,8 +32,9 @@ from bot.answers.records.service import change_row
 from bot.answers.records.trend import weeks_ending
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.store.reads.changes import scored_merged_rows
+from data.store.reads.org import agent_logins
 from data.store.scope_rows import scope_rows
-from data.store.tables import IS_MERGED, Change, Person, RiskScoreRow
 from data.store.work_kinds import change_work_kinds
 from evaluation.change_outcomes import change_outcomes
 from scoring.authorship import AuthorKind
@@ -191,7 +191,7 @@ def agent_activity(
         outcomes=False,
         changes_only=True,
     )
-    agents = set(session.exec(select(Person.login).where(col(Person.kind) == "agent")))
+    agents = agent_logins(session)
     made = makers(rows.changes)
     agent_changes = [c for c in rows.changes if c.maker is AuthorKind.AGENT]
     humans = [c for c in rows.changes if c.maker is AuthorKind.HUMAN]
@@ -257,25 +257,8 @@ def agent_weeks(
     last = asked_week(until_text, scope, now or utcnow(), current=False)
     all_weeks = weeks_ending(last, weeks)
     since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
-    query = (
-        sa.select(
-            col(Change.key),
-            col(Change.merged_at),
-            col(RiskScoreRow.agent_involved),
-            col(RiskScoreRow.human_reviewed),
-            col(RiskScoreRow.band),
-        )
-        .join(
-            RiskScoreRow,
-            (col(RiskScoreRow.subject_key) == col(Change.key))
-            & (col(RiskScoreRow.subject_kind) == "change")
-            & (col(RiskScoreRow.scorer_version) == version_of(org)),
-        )
-        .where(IS_MERGED, col(Change.merged_at) >= since, col(Change.merged_at) < until)
-    )
-    if not scope.whole:
-        query = query.where(col(RiskScoreRow.service).in_(scope.visible(org)))
-    rows = session.execute(query).all()
+    visible = None if scope.whole else scope.visible(org)
+    rows = scored_merged_rows(session, version_of(org), since, until, visible)
     agent_keys = {key for key, _, agent, _, _ in rows if agent}
     bad = change_outcomes(session, keys=agent_keys).bad if agent_keys else frozenset()
     counts = {w.id: [0, 0, 0, 0, 0] for w in all_weeks}

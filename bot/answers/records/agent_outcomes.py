@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from pydantic import Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import chosen_week, narrowed
@@ -25,8 +25,8 @@ from bot.answers.records.trend import weeks_ending
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.agent_outcomes import later_fixes
+from data.store.reads.org import agent_logins
 from data.store.scope_rows import scope_rows
-from data.store.tables import Person
 from evaluation.change_outcomes import kept_szz_labels
 from scoring.agent_outcomes import (
     ChangeOutcome,
@@ -201,7 +201,7 @@ def agent_outcomes(
     rows = scope_rows(
         session, since, until, version_of(org), services, scope.whole, changes_only=True
     )
-    logins = set(session.exec(select(Person.login).where(col(Person.kind) == "agent")))
+    logins = agent_logins(session)
     made = makers(rows.changes)
     read = [c for c in rows.changes if c.outcome is not None]
     if blamed is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, default_of, narrowed
@@ -23,8 +23,9 @@ from bot.answers.records.service import change_row, deploy_row, week_record
 from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.store.reads.deploys import deploys_by_key
+from data.store.reads.incidents import incidents_by_key
 from data.store.scope_rows import counted_rows, scope_rows
-from data.store.tables import Deploy, Incident
 from data.store.window import Window, load_window
 from scoring.band import Band
 from scoring.weekly import aggregate
@@ -183,19 +184,8 @@ def week_rows(
         changes = [c for c in changes if c.band is Band(band)]
     if agents_only:
         changes = [c for c in changes if c.agent_involved]
-    stored = {
-        d.key: d
-        for d in session.exec(
-            select(Deploy).where(col(Deploy.key).in_([d.key for d in rows.deploys]))
-        )
-    }
-    incidents = list(
-        session.exec(
-            select(Incident)
-            .where(col(Incident.key).in_([i.key for i in rows.incidents]))
-            .order_by(col(Incident.opened_at), col(Incident.key))
-        )
-    )
+    stored = deploys_by_key(session, [d.key for d in rows.deploys])
+    incidents = incidents_by_key(session, [i.key for i in rows.incidents])
     service_of = {i.key: i.service for i in rows.incidents}
     by_deploy: dict[int | None, list[IncidentRow]] = {}
     for i in incidents:
