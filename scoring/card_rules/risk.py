@@ -3,7 +3,7 @@ signal's high-risk changes, a team's share, and the changes a gate put at very h
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
 from scoring.band import Band
 from scoring.card_rules.measure import (
@@ -46,6 +46,7 @@ __all__ = [
     "improvement",
     "material_gated",
     "scope_rise",
+    "scope_rises",
     "service_rises",
     "shift",
 ]
@@ -97,10 +98,12 @@ def _most(*severities: Severity | None) -> Severity | None:
     return min(known, key=lambda s: s.rank) if known else None
 
 
-def _difference(changes: list[WeekChange], usual_chance: float, excess: float) -> list[str]:
+def _difference(
+    changes: list[WeekChange], usual_chance: float, excess: float, every_high: bool = False
+) -> list[str]:
     """Keys of the changes that make the rise, most likely to need a fix first: those most above
     the usual chance until their surplus over it reaches the ``excess``, and every very-high
-    one."""
+    one (every high-risk one, ``every_high``, when their count is what rose)."""
     ranked = sorted(changes, key=lambda c: (-fix_chance(c), c.key))
     chosen: set[str] = set()
     surplus = 0.0
@@ -108,7 +111,7 @@ def _difference(changes: list[WeekChange], usual_chance: float, excess: float) -
         above = fix_chance(c) - usual_chance
         if above <= 0:
             break
-        if surplus < excess or c.band is Band.CRITICAL:
+        if surplus < excess or c.band is Band.CRITICAL or (every_high and c.high_risk):
             chosen.add(c.key)
             surplus += above
     return [c.key for c in ranked if c.key in chosen]
@@ -123,23 +126,72 @@ def _very_high(changes: Iterable[WeekChange]) -> list[float]:
     return [1.0 if c.band is Band.CRITICAL else 0.0 for c in changes]
 
 
+def _high_risk(changes: Iterable[WeekChange]) -> list[float]:
+    """One per change: 1 for a change at high risk or above, 0 otherwise (a count as "chances").
+
+    A change's chance of a fix is at most 1, so one at the high bound (about 1 in 2) adds only
+    its chance over the usual change's to a week's expected fixes, however unusual it is for its
+    scope: a week of rewrites the large-change gate puts at high risk barely moves the sum. The
+    count of changes at high risk or above sees each of them whole (docs/scoring.md, "Expected
+    fixes and a false-alarm budget").
+    """
+    return [1.0 if c.high_risk else 0.0 for c in changes]
+
+
+# What a scope's week is counted by, each against its own weeks: its expected fixes, its
+# very-high changes, and its changes at high risk or above.
+_COUNTS: tuple[Callable[[Iterable[WeekChange]], list[float]], ...] = (
+    _chances,
+    _very_high,
+    _high_risk,
+)
+
+
+def _simes(rises: Sequence[Rise | None], alpha: float) -> bool:
+    """Whether the counts ``rises`` of one scope together rose beyond ``alpha``: Simes' test, the
+    k-th smallest p-value at most k·alpha / m for some k of the m counts. It keeps the false-alarm
+    chance at ``alpha`` when the counts rise together (positively dependent, as counts of the same
+    changes are), and unlike splitting ``alpha`` between them, loses no power when they do."""
+    m = len(rises)
+    ps = sorted(r.p_value for r in rises if r is not None)
+    return any(p <= alpha * (k + 1) / m for k, p in enumerate(ps))
+
+
 def _pool_chance(changes: Sequence[float]) -> float | None:
     return sum(changes) / len(changes) if changes else None
 
 
 def service_rises(
     this: WeekAggregate, last: WeekAggregate, service: str
-) -> tuple[Rise | None, Rise | None]:
-    """``service``'s expected fixes and very-high changes this week against its usual week."""
+) -> tuple[Rise | None, Rise | None, Rise | None]:
+    """``service``'s expected fixes, very-high changes and changes at high risk or above this
+    week, each against its usual week."""
     base, weeks = _yardstick(this, last)
     now = [c for c in this.changes if c.service == service]
     before = [c for c in base.changes if c.service == service]
     seen = weeks_seen(before, base.changes, weeks)
-    fixes = rise(_chances(now), _chances(before), weeks, seen, _pool_chance(_chances(base.changes)))
-    very_high = rise(
-        _very_high(now), _very_high(before), weeks, seen, _pool_chance(_very_high(base.changes))
+    fixes, very_high, high_risk = (
+        rise(count(now), count(before), weeks, seen, _pool_chance(count(base.changes)))
+        for count in _COUNTS
     )
-    return fixes, very_high
+    return fixes, very_high, high_risk
+
+
+def scope_rises(
+    this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
+) -> tuple[Rise | None, Rise | None, Rise | None]:
+    """The scope's expected fixes, very-high changes and changes at high risk or above this week,
+    each against its usual part per change for as many changes, leaving out the changes of the
+    services ``leaving_out`` in both."""
+
+    def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
+        return [c for c in changes if c.service is None or c.service not in leaving_out]
+
+    base, _ = _yardstick(this, last)
+    now, before = kept(this.changes), kept(base.changes)
+    # Per change: an organisation's busy week is more changes, not riskier ones.
+    fixes, very_high, high_risk = (rise_per_change(count(now), count(before)) for count in _COUNTS)
+    return fixes, very_high, high_risk
 
 
 def scope_rise(
@@ -147,13 +199,7 @@ def scope_rise(
 ) -> Rise | None:
     """The scope's expected fixes this week against its usual chance per change for as many
     changes, leaving out the changes of the services ``leaving_out`` in both."""
-
-    def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
-        return [c for c in changes if c.service is None or c.service not in leaving_out]
-
-    base, _ = _yardstick(this, last)
-    # Per change: an organisation's busy week is more changes, not riskier ones.
-    return rise_per_change(_chances(kept(this.changes)), _chances(kept(base.changes)))
+    return scope_rises(this, last, leaving_out)[0]
 
 
 def _fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
@@ -178,13 +224,12 @@ def concentration(
     ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
     excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
     for group in this.services:
-        fixes, very_high = service_rises(this, last, group.name)
-        if fixes is None:
+        rises = service_rises(this, last, group.name)
+        fixes, _, high_risk = rises
+        if fixes is None or not _simes(rises, alpha):
             continue
-        sev = _most(
-            _severity(fixes, alpha / 2, ratios, excesses),
-            _severity(very_high, alpha / 2, ratios, excesses),
-        )
+        # Its severity is the size of the rise of any count that rose beyond ``alpha`` itself.
+        sev = _most(*(_severity(one, alpha, ratios, excesses) for one in rises))
         if sev is None:
             continue
         d = group.distribution
@@ -214,7 +259,14 @@ def concentration(
             sev,
             group.name,
             tuple(facts),
-            _as_evidence(_difference(mine, fixes.usual_chance, fixes.excess)),
+            _as_evidence(
+                _difference(
+                    mine,
+                    fixes.usual_chance,
+                    fixes.excess,
+                    every_high=bool(_severity(high_risk, alpha, ratios, excesses)),
+                )
+            ),
         )
 
 
@@ -250,12 +302,19 @@ def shift(
     base, _ = _yardstick(this, last)
     if len(base.changes) < r.shift_min_changes:
         return
-    fixes = scope_rise(this, last, told)
-    sev = _severity(
-        fixes,
-        _alpha(this, r, "shift"),
-        (r.shift_warning_ratio, r.shift_critical_ratio),
-        (r.shift_warning_excess, r.shift_critical_excess),
+    alpha = _alpha(this, r, "shift")
+    ratios = (r.shift_warning_ratio, r.shift_critical_ratio)
+    excesses = (r.shift_warning_excess, r.shift_critical_excess)
+    rises = scope_rises(this, last, told)
+    fixes = rises[0]
+    counted = _most(*(_severity(one, alpha, ratios, excesses) for one in rises[1:]))
+    # How much riskier the organisation's changes are, which decides critical, is its expected
+    # fixes per change; more of its changes crossing the high or very-high bound is a shift's
+    # story too, and makes a warning (a count does not say how much riskier each change got).
+    sev = (
+        _most(_severity(fixes, alpha, ratios, excesses), counted and Severity.WARNING)
+        if _simes(rises, alpha)
+        else None
     )
     if fixes is None or sev is None:
         return
@@ -284,7 +343,9 @@ def shift(
         sev,
         None,
         tuple(facts),
-        _as_evidence(_difference(changes, fixes.usual_chance, fixes.excess)),
+        _as_evidence(
+            _difference(changes, fixes.usual_chance, fixes.excess, every_high=counted is not None)
+        ),
     )
 
 

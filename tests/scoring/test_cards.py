@@ -850,7 +850,7 @@ def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
         aggregate(
             [
                 *mix("checkout", 8, 4, drivers=("codeowners",)),
-                *spread(60, 9, drivers=("review",)),
+                *spread(60, 10, drivers=("review",)),
                 change("bot#0", "bots", Band.SAFE, agent_involved=True, human_reviewed=False),
                 *mix("search", 8, 0, team="find"),
                 change("docs#0", "docs", Band.SAFE, files_with_owner=16, files_with_owner_data=20),
