@@ -18,6 +18,7 @@ from scoring.card_rules.usual import (
     Rise,
     fix_chance,
     nb_upper_tail,
+    own_reach,
     rise,
     rise_per_change,
     routine_gated,
@@ -456,12 +457,12 @@ def material_gated(this: WeekAggregate, r: CardRules) -> tuple[WeekChange, ...]:
     a deploy that shipped it. A service that migrates its schema every week or two is
     not surprised by one more migration; an incident after it is another matter.
     """
-    usual = usual_gates(this)
+    usual, reach = usual_gates(this), own_reach(this)
     broke = shipped_by_incident(this)
     return tuple(
         c
         for c in this.changes
-        if c.gated_very_high and (c.key in broke or not routine_gated(c, usual, r))
+        if c.gated_very_high and (c.key in broke or not routine_gated(c, usual, r, reach))
     )
 
 
