@@ -49,7 +49,7 @@ def _store(engine: Engine, tmp_path: Path, *, migration_lines: int = 24) -> OrgC
     )
     for n in range(1, 5 * 7 + 2):
         target = ("shop/models.py", "shop/views.py")[n % 2]
-        files = {
+        files: dict[str, str | bytes | None] = {
             target: _lines("field" if n % 2 == 0 else "view", 20 + n % 4, n),
             f"tests/test_{n % 5}.py": _lines("case", 8 + n % 3, n),
         }
