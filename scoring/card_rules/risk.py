@@ -104,7 +104,7 @@ def _difference(
 ) -> list[str]:
     """Keys of the changes that make the rise, most likely to need a fix first: those most above
     the usual chance until their surplus over it reaches the ``excess``, and every very-high
-    one (every high-risk one, ``every_high``, when their count is what rose)."""
+    one (every high-risk one, ``every_high``, when their expected fixes are what rose)."""
     ranked = sorted(changes, key=lambda c: (-fix_chance(c), c.key))
     chosen: set[str] = set()
     surplus = 0.0
@@ -122,30 +122,22 @@ def _chances(changes: Iterable[WeekChange]) -> list[float]:
     return [fix_chance(c) for c in changes]
 
 
-def _very_high(changes: Iterable[WeekChange]) -> list[float]:
-    """One per change: 1 for a very-high-risk change, 0 otherwise (a count as "chances")."""
-    return [1.0 if c.band is Band.CRITICAL else 0.0 for c in changes]
-
-
 def _high_risk(changes: Iterable[WeekChange]) -> list[float]:
-    """One per change: 1 for a change at high risk or above, 0 otherwise (a count as "chances").
+    """One per change: its chance of needing a fix when it is at high risk or above, 0 otherwise.
 
-    A change's chance of a fix is at most 1, so one at the high bound (about 1 in 2) adds only
-    its chance over the usual change's to a week's expected fixes, however unusual it is for its
-    scope: a week of rewrites the large-change gate puts at high risk barely moves the sum. The
-    count of changes at high risk or above sees each of them whole (docs/scoring.md, "Expected
-    fixes and a false-alarm budget").
+    A change's chance of a fix is at most 1, so in the sum over every change one at the high
+    bound (about 1 in 2) shows only by its chance over the usual change's, however unusual it is
+    for its scope, and among the noise of every ordinary change: a week of rewrites the
+    large-change gate puts at high risk barely moves it. The expected fixes of the high-risk
+    changes alone see each of them whole, against a usual made of the scope's own high-risk
+    changes (docs/scoring.md, "Expected fixes and a false-alarm budget").
     """
-    return [1.0 if c.high_risk else 0.0 for c in changes]
+    return [fix_chance(c) if c.high_risk else 0.0 for c in changes]
 
 
-# What a scope's week is counted by, each against its own weeks: its expected fixes, its
-# very-high changes, and its changes at high risk or above.
-_COUNTS: tuple[Callable[[Iterable[WeekChange]], list[float]], ...] = (
-    _chances,
-    _very_high,
-    _high_risk,
-)
+# What a scope's week is counted by, each against its own weeks: the expected fixes of all its
+# changes, and of its changes at high risk or above (very-high ones among them).
+_COUNTS: tuple[Callable[[Iterable[WeekChange]], list[float]], ...] = (_chances, _high_risk)
 
 
 def _simes(rises: Sequence[Rise | None], alpha: float) -> bool:
@@ -164,26 +156,26 @@ def _pool_chance(changes: Sequence[float]) -> float | None:
 
 def service_rises(
     this: WeekAggregate, last: WeekAggregate, service: str
-) -> tuple[Rise | None, Rise | None, Rise | None]:
-    """``service``'s expected fixes, very-high changes and changes at high risk or above this
-    week, each against its usual week."""
+) -> tuple[Rise | None, Rise | None]:
+    """``service``'s expected fixes this week, of all its changes and of those at high risk or
+    above, each against its usual week."""
     base, weeks = _yardstick(this, last)
     now = [c for c in this.changes if c.service == service]
     before = [c for c in base.changes if c.service == service]
     seen = weeks_seen(before, base.changes, weeks)
-    fixes, very_high, high_risk = (
+    fixes, high_risk = (
         rise(count(now), count(before), weeks, seen, _pool_chance(count(base.changes)))
         for count in _COUNTS
     )
-    return fixes, very_high, high_risk
+    return fixes, high_risk
 
 
 def scope_rises(
     this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
-) -> tuple[Rise | None, Rise | None, Rise | None]:
-    """The scope's expected fixes, very-high changes and changes at high risk or above this week,
-    each against its usual part per change for as many changes, leaving out the changes of the
-    services ``leaving_out`` in both."""
+) -> tuple[Rise | None, Rise | None]:
+    """The scope's expected fixes this week, of all its changes and of those at high risk or
+    above, each against its usual part per change for as many changes, leaving out the changes
+    of the services ``leaving_out`` in both."""
 
     def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
         return [c for c in changes if c.service is None or c.service not in leaving_out]
@@ -191,8 +183,8 @@ def scope_rises(
     base, _ = _yardstick(this, last)
     now, before = kept(this.changes), kept(base.changes)
     # Per change: an organisation's busy week is more changes, not riskier ones.
-    fixes, very_high, high_risk = (rise_per_change(count(now), count(before)) for count in _COUNTS)
-    return fixes, very_high, high_risk
+    fixes, high_risk = (rise_per_change(count(now), count(before)) for count in _COUNTS)
+    return fixes, high_risk
 
 
 def scope_rise(
@@ -213,8 +205,8 @@ def _fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
 def concentration(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """One service's expected fixes (or very-high changes) rose beyond what its own weeks make
-    likely, by a material amount: risk is concentrating there.
+    """One service's expected fixes (of all its changes, or of its high-risk ones) rose beyond
+    what its own weeks make likely, by a material amount: risk is concentrating there.
 
     Judged on the service's own weeks, pooled with the organisation's while it is young
     (``card_rules.usual.rise``); each of its two tests spends half the service's share of the
@@ -226,10 +218,10 @@ def concentration(
     excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
     for group in this.services:
         rises = service_rises(this, last, group.name)
-        fixes, _, high_risk = rises
+        fixes, high_risk = rises
         if fixes is None or not _simes(rises, alpha):
             continue
-        # Its severity is the size of the rise of any count that rose beyond ``alpha`` itself.
+        # Its severity is the size of the rise of either sum that rose beyond ``alpha`` itself.
         sev = _most(*(_severity(one, alpha, ratios, excesses) for one in rises))
         if sev is None:
             continue
@@ -307,11 +299,11 @@ def shift(
     ratios = (r.shift_warning_ratio, r.shift_critical_ratio)
     excesses = (r.shift_warning_excess, r.shift_critical_excess)
     rises = scope_rises(this, last, told)
-    fixes = rises[0]
-    counted = _most(*(_severity(one, alpha, ratios, excesses) for one in rises[1:]))
-    # How much riskier the organisation's changes are, which decides critical, is its expected
-    # fixes per change; more of its changes crossing the high or very-high bound is a shift's
-    # story too, and makes a warning (a count does not say how much riskier each change got).
+    fixes, high_risk = rises
+    counted = _severity(high_risk, alpha, ratios, excesses)
+    # How much riskier the scope's changes are, which decides critical, is the expected fixes
+    # per change of all of them; its high-risk changes' expected fixes rising is a shift's story
+    # too (more of its changes crossed the high bound), and makes a warning.
     sev = (
         _most(_severity(fixes, alpha, ratios, excesses), counted and Severity.WARNING)
         if _simes(rises, alpha)
