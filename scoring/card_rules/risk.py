@@ -209,9 +209,9 @@ def concentration(
     what its own weeks make likely, by a material amount: risk is concentrating there.
 
     Judged on the service's own weeks, pooled with the organisation's while it is young
-    (``card_rules.usual.rise``); each of its two tests spends half the service's share of the
-    false-alarm budget. A service whose changes are always somewhat risky makes a card when
-    they are more risky than usual, not for being what they usually are.
+    (``card_rules.usual.rise``); its two sums are tested together by Simes' test (``_simes``) at
+    the service's share of the false-alarm budget. A service whose changes are always somewhat
+    risky makes a card when they are more risky than usual, not for being what they usually are.
     """
     alpha = _alpha(this, r, "concentration")
     ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
