@@ -18,7 +18,8 @@ from sqlmodel import col, select
 from bot.composition.compose import compose
 from bot.composition.pipeline import score_all
 from briefing.week import IsoWeek
-from data.sources.sample import load_sample, sample_org_config
+from data.sample_load import load_sample
+from data.sources.sample import sample_org_config
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from bench.changes import NOW, org_toml, spread
 from data.config import parse_org_config
+from data.config.sources.gitlab import GitLabSourceConfig
 from data.sources.gitlab.merge_requests import MergeRequestsSource
-from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.gitlab.source import MergeRequestsWithOwners
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade

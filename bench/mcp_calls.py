@@ -60,8 +60,8 @@ def _add_open_pulls(out: Path) -> None:
 
     from bot.composition.pipeline import score_open
     from data.ingest import Ingest
+    from data.source_values import SourceChange, SourceChangeFile
     from data.sources.sample import sample_org_config
-    from data.sources.values import SourceChange, SourceChangeFile
     from data.store.engine import make_engine, session_scope
 
     services = ("payments", "checkout", "search", "notifications", "identity")

@@ -181,13 +181,14 @@ def _run_sync(repo: Path, after: str | None, tmp: Path) -> int:
     from sqlmodel import Session, func, select
 
     from data.config import parse_org_config
+    from data.handoff import Cursor
     from data.sources.local_git.gitlog import repository_name
     from data.sources.local_git.source import LocalGitSource
     from data.store.engine import make_engine
     from data.store.migrate import upgrade
     from data.store.org import sync_org
     from data.store.tables import Change
-    from data.sync import Cursor, SyncRun, run_sources
+    from data.sync import SyncRun, run_sources
 
     org = parse_org_config("")
     engine = make_engine(f"sqlite:///{tmp}/bench.db")

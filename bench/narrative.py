@@ -25,7 +25,8 @@ from bot.composition.pipeline import score_all
 from briefing.narrative import Narrative
 from briefing.prompt import SYSTEM_PROMPT, DraftParagraph, NarrativeDraft, first_turns
 from briefing.week import IsoWeek
-from data.sources.sample import load_sample, sample_org_config
+from data.sample_load import load_sample
+from data.sources.sample import sample_org_config
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org

@@ -12,7 +12,7 @@ bug issues. Every project is measured twice, side by side: **git-only**, with
 no bug list (fixes known from message words alone), and **tracker**, where the
 exports are served by the fake Jira (``fakes.jira_server``, real HTTP)
 and read through riskbrief's real Jira source into a store, whose bug list
-(``data.bug_issues.known_bug_issues``) the product is given
+(``data.store.bug_issues.known_bug_issues``) the product is given
 (``bench.tracker_store``). Each project is found
 in ``DIR/<name>``, ``DIR/<name>.git`` or ``DIR/apache+<name>/repo``; it is
 mined through the product's own path (``evaluation.repo_backtest``), every

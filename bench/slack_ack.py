@@ -48,7 +48,8 @@ TARGET_P99_MS = 200.0
 
 def _prepare(db: Path) -> None:
     from bot.composition.pipeline import score_all
-    from data.sources.sample import load_sample, sample_org_config
+    from data.sample_load import load_sample
+    from data.sources.sample import sample_org_config
     from data.store.engine import make_engine, session_scope
     from data.store.migrate import upgrade
     from data.store.org import sync_org

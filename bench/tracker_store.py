@@ -6,7 +6,7 @@ Type, Issue key, Summary, Priority, Status, Resolution, Created, Updated) as
 issues of the fake Jira (``fakes.jira_server``, real HTTP on 127.0.0.1),
 and ``sync_bug_keys`` reads them back through riskbrief's real Jira client and
 source into a migrated SQLite store, whose bug list
-(``data.bug_issues.known_bug_issues``) is what scoring is given.
+(``data.store.bug_issues.known_bug_issues``) is what scoring is given.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from data.bug_issues import known_bug_issues
 from data.config import parse_org_config
+from data.config.sources.jira import JiraSourceConfig
 from data.sources.jira.client import JiraClient
-from data.sources.jira.settings import JiraSourceConfig
 from data.sources.jira.source import jira_sources
+from data.store.bug_issues import known_bug_issues
 from data.store.engine import make_engine
 from data.store.migrate import upgrade
 from data.sync import SourceSummary, run_sources

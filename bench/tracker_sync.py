@@ -28,8 +28,8 @@ import structlog
 from sqlmodel import Session
 
 from data.config import parse_org_config
+from data.config.sources.jira import JiraSourceConfig
 from data.sources.jira.client import JiraClient
-from data.sources.jira.settings import JiraSourceConfig
 from data.sources.jira.source import jira_sources
 from data.store.engine import make_engine
 from data.store.migrate import upgrade

@@ -58,7 +58,8 @@ from bot.pages.app import PagesApp, PagesConfig
 from bot.runtime.server import HttpServer
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
-from data.sources.sample import load_sample, sample_org_config
+from data.sample_load import load_sample
+from data.sources.sample import sample_org_config
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org

@@ -22,7 +22,8 @@ from bot.composition.pipeline import score_all
 from bot.pages.app import DEFAULT_PREFIX, PagesApp, PagesConfig
 from bot.runtime.server import HttpServer
 from data.rules.revert_incidents import RevertIncidents
-from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
+from data.sample_load import load_sample
+from data.sources.sample import SAMPLE_SEED, sample_org_config
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org

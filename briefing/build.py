@@ -21,9 +21,9 @@ from briefing.stored import Stored
 from briefing.track_record import RecordView
 from briefing.week import IsoWeek
 from briefing.windows import PayloadKey, Windows, weeks_before
-from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.bug_issues import known_bug_issues
 from data.store.engine import session_engine
 from data.store.history import HistoryCache, StoredHistory
 from data.store.tables import Subscriber

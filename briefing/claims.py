@@ -313,6 +313,7 @@ def known_counts(payload: BriefingPayload) -> dict[str, set[int]]:
     changes |= {n for s in payload.services for n in (s.changes, s.high_risk)}
     changes |= {n for d in payload.drivers for n in (d.this_week, d.last_week)}
     changes |= {a.changes, a.unreviewed, a.high_risk, a.review_unknown, a.bot_changes}
+    changes |= {a.human_changes}
     changes |= {u.changes, u.review, u.codeowners, len(payload.top_changes)}
     changes |= {*Counter(c.band for c in payload.top_changes).values()}
     changes |= {len(payload.very_high_risk)}

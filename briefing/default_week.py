@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from briefing.week import MONTHS, IsoWeek
-from data.store.tables import IS_MERGED, Change, Deploy, Incident, RiskScoreRow, Service
+from data.store.reads.stored import newest_in_scope
 
-__all__ = ["SYNC_ADVICE", "DefaultWeek", "day_words", "default_week", "newest_in_scope"]
+__all__ = ["SYNC_ADVICE", "DefaultWeek", "day_words", "default_week"]
 
 # What to run when the data ends before the week a reader asks about.
 SYNC_ADVICE = "run `riskbrief sync` to read newer changes (`git pull` a clone first)"
@@ -92,47 +91,6 @@ class DefaultWeek:
         if day < week.monday:
             return f"{ends[0].upper()}{ends[1:]}, before {week.id}: {SYNC_ADVICE}."
         return None
-
-
-def newest_in_scope(
-    session: Session, services: Sequence[str] | None, before: datetime | None = None
-) -> datetime | None:
-    """The newest change merged in a service, deploy or incident of ``services`` (``None``:
-    the whole organisation) before ``before`` (``None``: ever)."""
-    conn = session.connection()
-    # Newest first by the (state, merged_at) index, each probing for its score: a join sorted
-    # every scored change on each call (default_week took 28 ms on the demo store so, 3 now).
-    scored = sa.exists().where(
-        col(RiskScoreRow.subject_kind) == "change",
-        col(RiskScoreRow.subject_key) == col(Change.key),
-        col(RiskScoreRow.service).is_not(None)
-        if services is None
-        else col(RiskScoreRow.service).in_(list(services)),
-    )
-    change = sa.select(col(Change.merged_at)).where(
-        IS_MERGED, col(Change.merged_at).is_not(None), scored
-    )
-    if before is not None:
-        change = change.where(col(Change.merged_at) < before)
-    times = [conn.execute(change.order_by(col(Change.merged_at).desc()).limit(1)).scalar()]
-    for table, when in ((Deploy, Deploy.finished_at), (Incident, Incident.opened_at)):
-        query = sa.select(sa.func.max(col(when)))
-        if services is not None:
-            query = query.join(Service, col(Service.id) == col(table.service_id)).where(
-                col(Service.key).in_(list(services))
-            )
-        if before is not None:
-            query = query.where(col(when) < before)
-        times.append(conn.execute(query).scalar())
-    # Column reads through ``session.connection()`` skip the store's UTC type on aggregates.
-    found = [_aware(t) for t in times if t is not None]
-    return max(found, default=None)
-
-
-def _aware(at: datetime | str) -> datetime:
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    return at if at.tzinfo is not None else at.replace(tzinfo=ZoneInfo("UTC"))
 
 
 def default_week(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from briefing.card_words import KIND_WORDS, action
-from briefing.headline import deploys_clause, headline, very_high_clause
+from briefing.headline import bots_aside, deploys_clause, headline, very_high_clause
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
 from briefing.plan import plan_sentence
@@ -57,7 +57,8 @@ def no_data_line(payload: BriefingPayload) -> str:
 
 
 def _quiet(payload: BriefingPayload) -> str:
-    """A quiet week's one line: how many changes, how many high risk, no material shift."""
+    """A quiet week's one line: how many changes (and how many of them bots made), how many
+    high risk, no material shift."""
     d = payload.distribution
     # With reviews, owners or incidents unknown, "quiet" only covers what was seen.
     quiet = "A quiet week as far as the data shows" if payload.unknown.partial else "A quiet week"
@@ -65,7 +66,8 @@ def _quiet(payload: BriefingPayload) -> str:
     if d.total == 0:
         return f"{quiet}{where}: no changes merged, no material shift."
     high = "none" if d.high_risk == 0 else number(d.high_risk)
-    return f"{quiet}{where}: {many(d.total, 'change')}, {high} high risk, no material shift."
+    changes = f"{many(d.total, 'change')}{bots_aside(payload)}"
+    return f"{quiet}{where}: {changes}, {high} high risk, no material shift."
 
 
 def _high_deploys(payload: BriefingPayload) -> str | None:

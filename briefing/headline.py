@@ -10,7 +10,7 @@ from briefing.payload import BriefingPayload, CardView, DeployView
 from scoring.card_terms import CardKind, EvidenceKind, Severity
 from scoring.plural import many, number, was
 
-__all__ = ["deploys_clause", "headline", "topic", "very_high_clause"]
+__all__ = ["bots_aside", "deploys_clause", "headline", "topic", "very_high_clause"]
 
 
 # What a card is about, in a few words, for the headline: never its title, which the card
@@ -52,14 +52,28 @@ def topic(payload: BriefingPayload, card: CardView) -> str:
     return card.title
 
 
+def bots_aside(payload: BriefingPayload) -> str:
+    """How many of the week's changes bots made, as the headline says it beside them: `` (27 by
+    bots)``, or nothing in a week without any."""
+    bots = payload.agents.bot_changes
+    if not bots:
+        return ""
+    return f" ({number(bots)} by {'a bot' if bots == 1 else 'bots'})"
+
+
 def _week_clause(payload: BriefingPayload) -> str | None:
-    """High-risk changes this week against last, unless a card already says exactly that."""
+    """High-risk changes this week against last, unless a card already says exactly that;
+    the week's changes are all of them, bots' too (scored like any other), and how many bots
+    made is said beside them (docs/briefing.md, "Which changes a week counts")."""
     if any(c.kind is CardKind.SHIFT for c in payload.cards):
         return None
     now, before = payload.distribution, payload.distribution_last_week
     if not now.total:
         return None
-    text = f"{number(now.high_risk)} of {many(now.total, 'change')} {was(now.high_risk)} high risk"
+    text = (
+        f"{number(now.high_risk)} of {many(now.total, 'change')}{bots_aside(payload)} "
+        f"{was(now.high_risk)} high risk"
+    )
     if before.total:
         text += f" ({number(before.high_risk)} of {number(before.total)} last week)"
     return text

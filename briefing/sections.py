@@ -201,8 +201,11 @@ def incidents(this: WeekAggregate, org: OrgConfig) -> tuple[IncidentView, ...]:
 
 
 def agents(this: WeekAggregate) -> AgentView:
+    """The week's AI-agent changes, and its changes counted by who made them: people's,
+    agents' and bots' by the rule every reader counts by (``scoring.makers``)."""
     agent = this.agent_changes
-    total = len(this.changes)
+    made = this.makers
+    total = made.total
     return AgentView(
         changes=len(agent),
         share_of_changes=round(100.0 * len(agent) / total, 1) if total else 0.0,
@@ -213,7 +216,8 @@ def agents(this: WeekAggregate) -> AgentView:
         if agent
         else 0.0,
         review_unknown=sum(1 for c in agent if c.human_reviewed is None),
-        bot_changes=len(this.bot_changes),
+        bot_changes=made.bots,
+        human_changes=made.people,
     )
 
 

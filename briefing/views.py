@@ -175,8 +175,10 @@ class AgentView(View):
     unreviewed_share: float = 0.0
     # Agent changes nobody can say were reviewed or not (a git history only).
     review_unknown: int = 0
-    # Changes by bots (Dependabot, Renovate, CI), counted apart from people and agents.
+    # Changes by bots (Dependabot, Renovate, CI) with no agent taking part, counted apart from
+    # people's; people's, agents' and bots' add up to the week's changes (``scoring.makers``).
     bot_changes: int = 0
+    human_changes: int = 0
 
 
 class UnknownView(View):

@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from briefing.week import IsoWeek
 from data.scope import Scope
+from data.store.scope_rows import counted_rows
 from data.store.window import WindowRows, load_window
 
 __all__ = ["PayloadKey", "Windows", "weeks_before"]
@@ -71,7 +72,7 @@ class Windows:
         assert self._window is not None
         start = (since or week).bounds(shared.timezone)[0]
         end = week.bounds(shared.timezone)[1]
-        return self._window.slice(start, end, services, unowned=shared.scope.whole)
+        return counted_rows(self._window, start, end, services, shared.scope.whole)
 
 
 def weeks_before(week: IsoWeek, n: int) -> IsoWeek:

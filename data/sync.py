@@ -1,8 +1,9 @@
 """One sync of the configured sources: cursors, checkpoints and a summary line per source.
 
 A source reads its cursor, fetches a page, and hands the page's records and
-its new cursor to ``SyncRun.checkpoint``, which writes both in one
-transaction. A crash or Ctrl-C therefore loses at most the page in flight, and
+its new cursor to ``SyncRun.checkpoint`` (the ``data.handoff.Handoff`` it was
+given), which writes both in one transaction. A crash or Ctrl-C therefore loses at
+most the page in flight, and
 the next sync resumes from the last checkpoint; the upserts of ``data.ingest``
 make re-reading that page harmless.
 """
@@ -11,17 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol
 
 import structlog
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.handoff import Cursor, Progress, Source
 from data.ingest import Ingest, Tally
-from data.sources.values import (
+from data.source_values import (
     SourceChange,
     SourceDeploy,
     SourceErrorBudget,
@@ -30,34 +31,20 @@ from data.sources.values import (
 )
 from data.store.statistics import refresh_statistics
 from data.store.tables import SyncState
+from data.store.tracker import upsert_issues
+from data.tracker_issue import TrackerIssueRecord
 from scoring.errors import RiskbriefError, SourceError
 
 __all__ = [
-    "Cursor",
     "NullProgress",
-    "Progress",
-    "Source",
     "SourceSummary",
     "SyncRun",
+    "record_deploy",
     "run_sources",
+    "summary_line",
 ]
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """Where a source stopped: an opaque ``cursor`` and a time ``watermark``, either unset."""
-
-    cursor: str | None = None
-    watermark: datetime | None = None
-
-
-class Progress(Protocol):
-    """Where a sync reports how far it got (a progress bar on a terminal, nothing elsewhere)."""
-
-    def advance(self, source: str, count: int, unit: str) -> None:
-        """``count`` more ``unit`` (e.g. "PRs") of ``source`` were read."""
 
 
 class NullProgress:
@@ -65,19 +52,6 @@ class NullProgress:
 
     def advance(self, source: str, count: int, unit: str) -> None:
         """Ignore the step."""
-
-
-class Source(Protocol):
-    """An outside system that ``riskbrief sync`` reads incrementally."""
-
-    @property
-    def name(self) -> str:
-        """A short name for the summary line and the cursor, e.g. ``github acme/shop``."""
-        ...
-
-    def sync(self, run: SyncRun) -> None:
-        """Read what changed since the saved cursor and checkpoint it page by page."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +82,17 @@ class SourceSummary:
         return f"{self.source}: {counts}"
 
 
+def summary_line(summary: SourceSummary) -> str:
+    """The line ``sync`` prints for a source, saying the reverts' incidents are reverts."""
+    if summary.source != "reverts" or summary.error:
+        return summary.line()
+    n = summary.added
+    recorded = (
+        "1 revert recorded as an incident" if n == 1 else f"{n:,} reverts recorded as incidents"
+    )
+    return f"reverts: {recorded}, {summary.updated:,} updated"
+
+
 def _kind_words(kind: str, n: int) -> str:
     """A kind of row counted ``n`` times: "1 change", "3 deploys", "2 people"."""
     words = kind.replace("_", " ")
@@ -118,7 +103,8 @@ def _kind_words(kind: str, n: int) -> str:
 
 @dataclass(slots=True)
 class SyncRun:
-    """The store side of one source's sync: cursors, checkpoints and the tally."""
+    """The store side of one source's sync: cursors, checkpoints and the tally (the one
+    ``Handoff``, so sources never import this module nor write the store themselves)."""
 
     engine: Engine
     org: OrgConfig
@@ -153,9 +139,11 @@ class SyncRun:
         deploys: Sequence[SourceDeploy] = (),
         incidents: Sequence[SourceIncident] = (),
         error_budgets: Sequence[SourceErrorBudget] = (),
+        issues: Sequence[TrackerIssueRecord] = (),
     ) -> Tally:
         """Upsert the records and save ``cursor`` (when given) in one transaction; ``names``
-        sets people's names without counting them (``people`` are counted)."""
+        sets people's names without counting them (``people`` are counted); a tracker's
+        ``issues`` go in before the incidents they make."""
         with Session(self.engine) as session:
             ingest = Ingest(session, self.org)
             page = Tally()
@@ -170,6 +158,8 @@ class SyncRun:
                 page += ingest.changes(changes)
             if deploys:
                 page += ingest.deploys(deploys)
+            if issues:
+                page += upsert_issues(session, issues)
             if incidents:
                 page += ingest.incidents(incidents)
             if error_budgets:
@@ -186,18 +176,21 @@ class SyncRun:
             _save_cursor(session, source, scope, cursor)
             session.commit()
 
-    def drop_cursor(self, source: str, scope: str) -> None:
-        """Forget a cursor no longer needed, so no row is left to age (the sync-age metric
-        reads every row's last update)."""
+    def drop_cursors(self, source: str, scopes: Iterable[str]) -> None:
+        """Forget cursors no longer needed, in one transaction, so no row is left to age (the
+        sync-age metric reads every row's last update)."""
+        wanted = list(scopes)
+        if not wanted:
+            return
         with Session(self.engine) as session:
-            row = session.exec(
-                select(SyncState).where(
-                    col(SyncState.source) == source, col(SyncState.scope) == scope
+            for start in range(0, len(wanted), 900):
+                session.execute(
+                    delete(SyncState).where(
+                        col(SyncState.source) == source,
+                        col(SyncState.scope).in_(wanted[start : start + 900]),
+                    )
                 )
-            ).first()
-            if row is not None:
-                session.delete(row)
-                session.commit()
+            session.commit()
 
 
 def _save_cursor(session: Session, source: str, scope: str, cursor: Cursor) -> None:
@@ -264,3 +257,10 @@ def run_sources(
     if any(s.added or s.updated for s in out):
         refresh_statistics(engine)
     return out
+
+
+def record_deploy(session: Session, org: OrgConfig, record: SourceDeploy) -> bool:
+    """Upsert a deploy CI reported (``data.sources.ci_deploys.parse_report`` read it); True
+    when it is new, False when the same report came before."""
+    tally = Ingest(session, org).deploys([record])
+    return tally.added == 1

@@ -33,9 +33,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from data.bug_issues import known_bug_issues
 from data.config import OrgConfig, RepositoryConfig
 from data.sources.local_git.gitlog import MinedCommit, branch_ref, mine_commits, run_git
+from data.store.bug_issues import known_bug_issues
 from data.store.confirmations import confirmations_on
 from data.store.tables import (
     IS_MERGED,

@@ -26,8 +26,8 @@ from bot.bitbucket.webhook import WEBHOOK_PATH, Half, bitbucket_webhook
 from bot.checks.door import hub_signature
 from bot.runtime.server import wsgi_application
 from data.config import OrgConfig
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.client import Edition
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.sample import sample_org_config
 from fakes.bitbucket_server import FakeBitbucket, FakePR, iso, millis
 from fakes.check_world import NOW, REPO, served

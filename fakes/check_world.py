@@ -30,10 +30,11 @@ from bot.runtime.server import HttpServer, wsgi_application
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.http.client import tls_context
+from data.sample_load import load_sample
 from data.sources.github.app_auth import AppAuth
 from data.sources.github.auth import Auth, TokenAuth
 from data.sources.github.client import GitHubClient
-from data.sources.sample import load_sample, sample_org_config
+from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from fakes.github_graphql import FakeFile, FakeGitHubGraphQL, FakePull, iso

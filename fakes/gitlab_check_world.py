@@ -24,7 +24,7 @@ from bot.gitlab.check import GitLabCheck
 from bot.gitlab.webhook import EVENT, WEBHOOK_PATH, gitlab_webhook
 from bot.runtime.server import wsgi_application
 from data.config import OrgConfig
-from data.sources.gitlab.settings import GitLabSourceConfig
+from data.config.sources.gitlab import GitLabSourceConfig
 from data.sources.sample import sample_org_config
 from fakes.check_world import NOW, REPO, served
 from fakes.gitlab_server import FakeGitLab, FakeMR, ts

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from scoring.agent_outcomes import ChangeOutcome
+from scoring.authorship import AuthorKind
 from scoring.culprits import REVERT_INCIDENT, CulpritTrace
+from scoring.makers import ChangeMakers, maker
 from scoring.risk import Band
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "WeekChange",
     "WeekIncident",
     "aggregate",
+    "makers",
 ]
 
 
@@ -42,7 +45,8 @@ class WeekChange:
     files_with_owner: int = 0
     url: str | None = None
     author: str | None = None
-    # Made by a bot: counted apart, never in a team's share.
+    # Authored by a bot: never in a team's share; counted as a bot's change unless an agent
+    # took part (``maker``).
     bot: bool = False
     # The gates that alone put the change in its band (their floor is its band): a
     # schema migration is very high risk whatever its signals say.
@@ -62,6 +66,11 @@ class WeekChange:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "high_risk", self.band.high_risk)
+
+    @property
+    def maker(self) -> AuthorKind:
+        """Who made it, the one way every reader counts it (``scoring.makers``)."""
+        return maker(agent_involved=self.agent_involved, bot=self.bot)
 
     @property
     def gated_very_high(self) -> bool:
@@ -247,13 +256,24 @@ class WeekAggregate:
 
     @property
     def bot_changes(self) -> tuple[WeekChange, ...]:
-        """Changes bots made (dependency updates, CI): neither people's nor agents' work."""
-        return tuple(c for c in self.changes if c.bot)
+        """Changes bots made (dependency updates, CI) with no agent taking part: neither
+        people's nor agents' work (``scoring.makers``)."""
+        return tuple(c for c in self.changes if c.maker is AuthorKind.BOT)
+
+    @property
+    def makers(self) -> ChangeMakers:
+        """The week's changes counted by who made them: people, agents and bots."""
+        return makers(self.changes)
 
     @property
     def agent_unreviewed(self) -> tuple[WeekChange, ...]:
         """Agent changes merged without a human approval."""
         return tuple(c for c in self.agent_changes if c.human_reviewed is False)
+
+
+def makers(changes: Iterable[WeekChange]) -> ChangeMakers:
+    """``changes`` counted by who made them, as every reader counts them (``scoring.makers``)."""
+    return ChangeMakers.of(c.maker for c in changes)
 
 
 def aggregate(

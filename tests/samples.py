@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 
 from bot.composition.pipeline import score_all
 from data.config import OrgConfig
-from data.sources.sample import SAMPLE_SEED, SampleSummary, load_sample, sample_org_config
+from data.sample_load import SampleSummary, load_sample
+from data.sources.sample import SAMPLE_SEED, sample_org_config
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org

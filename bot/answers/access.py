@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from data.config import OrgConfig
 from data.scope import Scope
 from data.store.engine import session_scope
-from data.store.tables import Subscriber
+from data.store.reads.subscribers import stored_subscribers
 from scoring.errors import ConfigError
 
 __all__ = [
@@ -200,7 +199,7 @@ def configured_tokens(
     with session_scope(engine) as session:
         subscribers = {
             s.key: (Scope.of(s.teams, s.services), s.timezone)
-            for s in session.exec(select(Subscriber))
+            for s in stored_subscribers(session)
             if s.active
         }
     tokens = TokenTable.load(org, subscribers, inline, file)

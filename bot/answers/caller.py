@@ -10,14 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import own_catalog, scope_refusal
-from bot.answers.lookups import catalog_of, subscriber_of
+from bot.answers.lookups import catalog_of
 from bot.answers.parse import Catalog
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.reads.lookups import subscriber_of
+from data.store.reads.subscribers import subscriber_by_key
 from data.store.tables import Subscriber, SubscriberOrigin
 
 __all__ = [
@@ -64,8 +66,7 @@ class Asked:
     def subscriber(self) -> Subscriber | None:
         """The caller's subscriber row, by key in the terminal, else by chat member id."""
         if self.caller.subscriber_key is not None:
-            query = select(Subscriber).where(col(Subscriber.key) == self.caller.subscriber_key)
-            return self.session.exec(query).first()
+            return subscriber_by_key(self.session, self.caller.subscriber_key)
         return subscriber_of(self.session, self.caller.user_id)
 
 

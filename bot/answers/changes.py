@@ -16,14 +16,16 @@ from bot.answers.lines import (
     service_name,
     team_word_lines,
 )
-from bot.answers.lookups import find_changes, landing_ref, local_time
+from bot.answers.lookups import landing_ref, local_time
 from bot.answers.parse import said
 from bot.answers.queries import ChangeQuery
-from bot.answers.records.change import change_risk, services_touched
+from bot.answers.records.change import change_risk
 from bot.answers.records.models import ChangeRisk
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
+from data.store.reads.changes import services_touched
+from data.store.reads.lookups import find_changes
 from data.store.tables import Change, ChangeState
 from scoring.errors import NotFoundError
 from scoring.plural import many
@@ -81,11 +83,11 @@ def change_answer(
 ) -> Answer:
     """A change's score, band, top signals with their explanations, and the gates it hit.
 
-    ``key`` is any form ``lookups.find_changes`` reads; times are in ``timezone`` (the
-    reader's), else the organisation's. The change itself is told from the core's record of
-    it (``records.change.change_risk``, what the MCP tool and the web page show): this answer
-    only words it, its top signals folded as ``breakdown`` folds them. Only what ``access``
-    (else the organisation) may see is found, or offered as a candidate.
+    ``key`` is any form ``data.store.reads.lookups.find_changes`` reads; times are in
+    ``timezone`` (the reader's), else the organisation's. The change itself is told from the
+    core's record of it (``records.change.change_risk``, what the MCP tool and the web page
+    show): this answer only words it, its top signals folded as ``breakdown`` folds them. Only
+    what ``access`` (else the organisation) may see is found, or offered as a candidate.
     """
     zone = timezone or org.organisation.timezone
     access = access or Access.organisation(org)

@@ -17,11 +17,12 @@ from sqlmodel import Session
 from bot.answers.answer import Answer, Button, Choice, Code, Paragraph
 from bot.answers.caller import member_access as access_of_member
 from bot.answers.lines import not_found
-from bot.answers.lookups import local_time, subscriber_of
+from bot.answers.lookups import local_time
 from bot.answers.parse import said
 from bot.answers.records.incident import incident_culprits
 from data.config import OrgConfig
 from data.store.confirmations import Recorded, record_confirmation
+from data.store.reads.lookups import subscriber_of
 from scoring.errors import NotFoundError
 
 __all__ = [

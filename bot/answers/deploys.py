@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.answer import (
@@ -28,7 +28,7 @@ from bot.answers.lines import (
     service_name,
     team_word_lines,
 )
-from bot.answers.lookups import find_deploys, latest_deploy_key, local_time
+from bot.answers.lookups import local_time
 from bot.answers.parse import said
 from bot.answers.queries import DeployQuery
 from bot.answers.records.deploy import deploy_record
@@ -36,7 +36,8 @@ from bot.answers.records.models import DeployRecord, DeploySplitRow
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
-from data.store.tables import Service
+from data.store.reads.lookups import find_deploys, latest_deploy_key
+from data.store.reads.org import service_keys
 from scoring.plural import many
 
 __all__ = ["SPLIT_REASONS", "answer_deploy", "deploy_answer", "split_paragraph", "split_reason"]
@@ -139,7 +140,7 @@ def deploy_answer(
     """
     zone = timezone or org.organisation.timezone
     access = access or Access.organisation(org)
-    services = {s.id: s.key for s in session.exec(select(Service))}
+    services = service_keys(session)
     found = [d for d in find_deploys(session, key) if access.sees([services.get(d.service_id)])]
     if not found:
         # Outside the caller's scope is said in the same words as not stored at all.

@@ -1,11 +1,12 @@
 """The ``/risk`` commands, declared once: each verb, its arguments, its line of help, the query
-it asks and how its words are read.
+it asks, how its words are read and the handler answering it.
 
 The parser (``parse_query`` for Slack's text, ``parse_words`` for ``riskbrief ask``'s
-arguments), the usage line (``USAGE``), ``/risk help``'s text (``HELP``) and what
-``riskbrief ask`` refuses (``Command.on_member``) are all read from ``COMMANDS``, so a new
-command is one entry here (with its query in ``queries`` and its handler in ``registry``).
-Pure: no store, no reader.
+arguments), the usage line (``USAGE``), ``/risk help``'s text (``HELP``), what
+``riskbrief ask`` refuses (``Command.on_member``) and which handler answers a query
+(``registry.answer``) are all read from ``COMMANDS``, so a new command is one entry here
+(with its query in ``queries`` and its handler in a module of ``bot.answers`` named for what
+it answers). No reader: Slack, the terminal and MCP import this, never the other way round.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from bot.answers.answer import Code, Line, Strong
+from bot.answers.agents import answer_agents
+from bot.answers.answer import Answer, Code, Line, Strong, paragraph
+from bot.answers.briefs import answer_brief
+from bot.answers.caller import Asked
+from bot.answers.changes import answer_change
+from bot.answers.deploys import answer_deploy
+from bot.answers.incidents import answer_incident
 from bot.answers.parse import (
     Catalog,
     Usage,
@@ -27,6 +34,7 @@ from bot.answers.parse import (
     unknown_name,
     unquoted,
 )
+from bot.answers.plans import answer_plan
 from bot.answers.queries import (
     AGENT_WEEKS,
     AgentsQuery,
@@ -42,6 +50,8 @@ from bot.answers.queries import (
     SubscribeQuery,
     UnsubscribeQuery,
 )
+from bot.answers.services import answer_service
+from bot.answers.subscriptions import answer_settings, answer_subscribe, answer_unsubscribe
 from briefing.week import IsoWeek
 from scoring.errors import RiskbriefError
 
@@ -50,6 +60,7 @@ __all__ = [
     "HELP",
     "USAGE",
     "Command",
+    "answer_help",
     "help_lines",
     "parse_query",
     "parse_words",
@@ -61,10 +72,11 @@ Q = TypeVar("Q")
 
 @dataclass(frozen=True, slots=True)
 class Command(Generic[Q]):
-    """One ``/risk`` command: mypy checks that its reader answers its query.
+    """One ``/risk`` command: mypy checks that its reader and its handler agree on its query.
 
     ``read`` takes the catalog and the words after the verb and answers its query, a usage,
-    or ``None`` when the words are none of its forms (the usage line answers then).
+    or ``None`` when the words are none of its forms (the usage line answers then);
+    ``answer`` answers that query (``registry.answer`` dispatches by the query's type).
     ``arguments`` are written as the usage line shows them after the verb ("" for none);
     ``forms`` spell alternatives out for ``/risk help`` (``latest <service>``, ``<id>``).
     ``help`` is its line in ``/risk help``: "" names it alone on the last line (it needs no
@@ -76,6 +88,7 @@ class Command(Generic[Q]):
     help: str | None
     query: type[Q]
     read: Callable[[Catalog, Sequence[str]], Q | Usage | None]
+    answer: Callable[[Asked, Q], Answer]
     forms: tuple[str, ...] = ()
     on_member: bool = False
 
@@ -197,6 +210,11 @@ def _subscribe(catalog: Catalog, args: Sequence[str]) -> SubscribeQuery | Usage:
     return SubscribeQuery(scope=scope, email=email, timezone=timezone)
 
 
+def answer_help(_asked: Asked, _query: HelpQuery) -> Answer:
+    """``/risk help``: what can be asked (readers answer it before a store is opened, too)."""
+    return paragraph(*HELP)
+
+
 # In the order the usage line and ``/risk help`` list them.
 COMMANDS: tuple[Command[Any], ...] = (
     Command(
@@ -205,6 +223,7 @@ COMMANDS: tuple[Command[Any], ...] = (
         "this week so far, for your scope or the one named",
         BriefQuery,
         _brief,
+        answer_brief,
     ),
     Command(
         "plan",
@@ -214,6 +233,7 @@ COMMANDS: tuple[Command[Any], ...] = (
         "uncovered owners and what would lower it",
         PlanQuery,
         _plan,
+        answer_plan,
     ),
     Command(
         "pr",
@@ -222,6 +242,7 @@ COMMANDS: tuple[Command[Any], ...] = (
         "change without a pull or merge request)",
         ChangeQuery,
         _change,
+        answer_change,
     ),
     Command(
         "service",
@@ -229,6 +250,7 @@ COMMANDS: tuple[Command[Any], ...] = (
         "a service's last 8 weeks, riskiest changes, MTTR and CFR",
         ServiceQuery,
         _service,
+        answer_service,
     ),
     Command(
         "deploy",
@@ -236,6 +258,7 @@ COMMANDS: tuple[Command[Any], ...] = (
         "a deploy's risk and what it shipped",
         DeployQuery,
         _deploy,
+        answer_deploy,
         forms=("latest <service>", "<id>"),
     ),
     Command(
@@ -244,6 +267,7 @@ COMMANDS: tuple[Command[Any], ...] = (
         "the changes most likely behind an incident, and why",
         IncidentQuery,
         _incident,
+        answer_incident,
     ),
     Command(
         "agents",
@@ -252,6 +276,7 @@ COMMANDS: tuple[Command[Any], ...] = (
         "later fixed, per 1,000 lines of code) beside people's, over 12 weeks or the ones asked",
         AgentsQuery,
         _agents,
+        answer_agents,
     ),
     Command(
         "subscribe",
@@ -260,11 +285,22 @@ COMMANDS: tuple[Command[Any], ...] = (
         "time zone: your Slack profile's)",
         SubscribeQuery,
         _subscribe,
+        answer_subscribe,
         on_member=True,
     ),
-    Command("unsubscribe", "", "", UnsubscribeQuery, _bare(UnsubscribeQuery), on_member=True),
-    Command("settings", "", "", SettingsQuery, _bare(SettingsQuery), on_member=True),
-    Command("help", "", None, HelpQuery, _bare(HelpQuery)),
+    Command(
+        "unsubscribe",
+        "",
+        "",
+        UnsubscribeQuery,
+        _bare(UnsubscribeQuery),
+        answer_unsubscribe,
+        on_member=True,
+    ),
+    Command(
+        "settings", "", "", SettingsQuery, _bare(SettingsQuery), answer_settings, on_member=True
+    ),
+    Command("help", "", None, HelpQuery, _bare(HelpQuery), answer_help),
 )
 
 

@@ -11,7 +11,8 @@ from bot.answers.lookups import local_time
 from bot.answers.records.models import ConfirmationRow, GateRow, SignalPoints
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
-from data.store.tables import Deploy, Service
+from data.store.reads.org import service_by_id
+from data.store.tables import Deploy
 from scoring.band import Band
 from scoring.breakdown import Contribution, breakdown, fold
 from scoring.scored import ScoredChange
@@ -75,7 +76,7 @@ def service_name(org: OrgConfig, key: str | None) -> str:
 
 def deploy_name(session: Session, org: OrgConfig, deploy: Deploy, timezone: str) -> Line:
     """A deploy as a reader knows it: its service's deploy at a local time, then its id."""
-    service = session.get(Service, deploy.service_id)
+    service = service_by_id(session, deploy.service_id)
     name = service_name(org, service.key if service else None)
     return (
         f"{name} deploy of {local_time(deploy.finished_at, timezone)} (",

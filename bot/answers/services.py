@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Column, Line, Link, Note, Paragraph, Strong, Table
@@ -21,7 +20,7 @@ from briefing.render.text import format_value
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scope import Scope
-from data.store.tables import IS_MERGED, Change, ChangeFile, Service
+from data.store.reads.changes import newest_merged_in_service
 from scoring.plural import many
 
 __all__ = ["TREND_WEEKS", "answer_service", "service_answer"]
@@ -139,12 +138,7 @@ def _no_changes_line(
         Strong((name,)),
         f" has no change in the last {TREND_WEEKS} weeks ({weeks[0]} to {weeks[1]})",
     )
-    newest = session.exec(
-        select(func.max(col(Change.merged_at)))
-        .join(ChangeFile, col(ChangeFile.change_id) == col(Change.id))
-        .join(Service, col(Service.id) == col(ChangeFile.service_id))
-        .where(Service.key == service, IS_MERGED)
-    ).one()
+    newest = newest_merged_in_service(session, service)
     if newest is None:
         return (*shown, ", nor any before; `riskbrief sync` reads the configured sources.")
     merged = newest.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()

@@ -15,10 +15,10 @@ from sqlmodel import Session
 
 from bot.answers.answer import Answer, Line, Strong, paragraph
 from bot.answers.caller import Asked, Profile
-from bot.answers.lookups import subscriber_of
 from bot.answers.queries import SettingsQuery, SubscribeQuery, UnsubscribeQuery
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.reads.lookups import subscriber_of
 from data.store.tables import Subscriber, SubscriberOrigin
 
 __all__ = [

@@ -7,10 +7,10 @@ riskiest files, on its head commit. Bitbucket Cloud and Data Center share one pa
 ``/bitbucket/webhook``. ``states`` and ``webhook_of`` are what the registry
 (``bot.checks.registry``) asks of Bitbucket.
 
-Where the settings live, and why: the webhook secrets are `serve`'s
-(``BITBUCKET_WEBHOOK_SECRET`` for Cloud, ``BITBUCKET_DC_WEBHOOK_SECRET`` for Data
-Center, in ``bot.settings``, as ``GITLAB_WEBHOOK_SECRET`` is): secrets come from the
-environment and only the web role reads them. Which repositories, the token
+Where the settings live, and why: the webhook secrets (``BITBUCKET_WEBHOOK_SECRET`` for
+Cloud, ``BITBUCKET_DC_WEBHOOK_SECRET`` for Data Center) are read from the environment here
+(``bot.checks.secrets``), as ``GITLAB_WEBHOOK_SECRET`` is, and only by the web role and the
+doctor. Which repositories, the token
 (``token_env``) and the enforcement (``check_enforce``, ``check_threshold``) are the
 Bitbucket source's, in ``[sources.bitbucket]`` and ``[sources.bitbucket_dc]``, so the
 check reads exactly what the sync reads.
@@ -31,8 +31,8 @@ from bot.checks.secrets import webhook_secret
 from bot.checks.state import CheckState
 from bot.settings import Settings
 from data.config import OrgConfig
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.client import BitbucketClient, Edition
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 
 __all__ = [
     "WEBHOOK_PATH",
@@ -166,7 +166,7 @@ def states(
                 secret=edition_secret(environ, edition) is not None,
                 table=config is not None,
                 off=edition_off(org, edition, environ),
-                on="on: POST /bitbucket/webhook checks each delivery's X-Hub-Signature and "
+                on=f"on: POST {WEBHOOK_PATH} checks each delivery's X-Hub-Signature and "
                 "puts a riskbrief Code Insights report on pull requests of "
                 f"{repositories} repository(ies); {token_env} needs {scope} to write it.",
             )

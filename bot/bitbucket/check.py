@@ -22,13 +22,13 @@ from bot.bitbucket.insights import publish, report_of
 from bot.checks.change import BadEvent, Outcome, assess_stored, field_of, store_change
 from bot.checks.host import RestHostCheck
 from bot.checks.verdict import verdict_of
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket import cloud, datacenter
 from data.sources.bitbucket.client import BitbucketClient, Edition
 from data.sources.bitbucket.codeowners import load_history
 from data.sources.bitbucket.keys import pull_key
 from data.sources.bitbucket.pull import MalformedPull, dig
 from data.sources.bitbucket.records import change_record
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.times import TimeFormatError, parse_time
 from data.store.tables import ChangeState
 from data.sync import SyncRun

@@ -29,9 +29,9 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.checks.verdict import Verdict
+from data.source_values import SourceChangeFile
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError, Edition
 from data.sources.bitbucket.datacenter import repo_path
-from data.sources.values import SourceChangeFile
 from scoring.band import Band
 from scoring.errors import SourceError
 

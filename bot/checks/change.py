@@ -20,9 +20,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
-from data.sources.values import SourceChange
+from data.source_values import SourceChange
+from data.store.bug_issues import known_bug_issues
 from data.store.facts import facts_of
 from data.store.github_deliveries import pull_request_lock
 from data.store.history import HistoryCache, with_coverage

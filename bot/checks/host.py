@@ -22,8 +22,8 @@ from bot.checks.change import ChangeTurns, Outcome, stale_head
 from bot.checks.verdict import CheckPolicy, policy_of
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.config.sources.checks import CheckSettings
 from data.http.rest import RestClient
-from data.sources.check_settings import CheckSettings
 from data.store.history import HistoryCache
 from scoring.errors import SourceError
 

@@ -1,14 +1,15 @@
 """The code hosts' checks, one entry each: what `serve`, the doctor and the routes loop over.
 
-An entry names its webhook's path, the variables holding its secrets and what the
-doctor calls it, and loads the host's package (``bot.<host>``) only when asked: a
-process that serves no host's check (a scheduler replica, ``riskbrief --help``)
-imports none of them. The package answers ``HostChecks``: the state of each of its
-checks (on, or why not), and the WSGI application of its webhook.
+An entry names the variables holding its secrets and what the doctor calls it, and loads
+the host's package (``bot.<host>``) only when asked: a process that serves no host's check
+(a scheduler replica, ``riskbrief --help``) imports none of them. The package answers
+``HostChecks``: its webhook's path, the state of each of its checks (on, or why not), and
+the WSGI application of its webhook.
 
 A fourth host's check is its package (``bot/<host>/``: its ``check``, ``webhook`` and
-verdict modules, and ``states`` and ``webhook_of`` in its ``__init__``, reading its webhook's
-secret from the environment with ``bot.checks.secrets``) and its entry below.
+verdict modules, and ``WEBHOOK_PATH``, ``states`` and ``webhook_of`` in its ``__init__``,
+reading its webhook's secret from the environment with ``bot.checks.secrets``) and its
+entry below.
 """
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ __all__ = [
 
 
 class HostChecks(Protocol):
-    """What a host's package gives the registry (its ``__init__`` module answers it)."""
+    """What a host's package gives the registry (its ``__init__`` module answers it): the path
+    its webhook answers at, declared there alone, and its checks."""
+
+    WEBHOOK_PATH: str
 
     def states(
         self, settings: Settings, org: OrgConfig | None, environ: Mapping[str, str]
@@ -79,14 +83,14 @@ class SecretForm:
 
 @dataclass(frozen=True, slots=True)
 class CodeHostCheck:
-    """A host's check: its webhook's ``path``, the variables of the ``secrets`` that turn it on
-    (read by its package from the environment, ``bot.checks.secrets``), the doctor's ``noun``
-    for it, its package's ``module`` (imported only when asked), the variables of any
+    """A host's check: the variables of the ``secrets`` that turn it on (read by its package
+    from the environment, ``bot.checks.secrets``), the doctor's ``noun`` for it, its
+    package's ``module`` (imported only when asked; it declares the webhook's path,
+    ``HostChecks.WEBHOOK_PATH``), the variables of any
     other secret it reads (``also_secret``), which the log redacts with the others, and the
     ``forms`` a secret must have, which every command checks (``check_secret_forms``)."""
 
     key: str
-    path: str
     secrets: tuple[str, ...]
     noun: str
     module: str
@@ -99,12 +103,9 @@ class CodeHostCheck:
 
 
 CHECKS: tuple[CodeHostCheck, ...] = (
-    CodeHostCheck(
-        "github", "/github/webhook", ("GITHUB_WEBHOOK_SECRET",), "the PR check", "bot.github"
-    ),
+    CodeHostCheck("github", ("GITHUB_WEBHOOK_SECRET",), "the PR check", "bot.github"),
     CodeHostCheck(
         "gitlab",
-        "/gitlab/webhook",
         ("GITLAB_WEBHOOK_SECRET",),
         "the MR check",
         "bot.gitlab",
@@ -119,7 +120,6 @@ CHECKS: tuple[CodeHostCheck, ...] = (
     ),
     CodeHostCheck(
         "bitbucket",
-        "/bitbucket/webhook",
         ("BITBUCKET_WEBHOOK_SECRET", "BITBUCKET_DC_WEBHOOK_SECRET"),
         "the Bitbucket PR check",
         "bot.bitbucket",

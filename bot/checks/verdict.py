@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from data.sources.check_settings import CheckSettings
+from data.config.sources.checks import CheckSettings
 from scoring.band import Band
 from scoring.breakdown import Contribution
 from scoring.proposal import Assessment

@@ -11,8 +11,10 @@ before (or being worked on, for less than ``RECLAIM_AFTER``) is 200 "already
 answered" with nothing done. Otherwise the work is done inline (the check's
 ``handle``, which skips a stale head) and answered 200 with what it did; when the
 host fails on the way the delivery is forgotten and answered 502, so a redelivery
-does it. Every refusal is JSON ``{"error": "<one sentence>"}``; a body past
-``serve``'s own limit is refused by waitress before it gets here.
+does it. Off, POST, the body's limit and the proof are the chain's guards
+(``bot.doors.chain``), which answers every refusal as JSON ``{"error": "<one sentence>"}``
+and logs it as ``<host>_webhook_refused``; a body past ``serve``'s own limit is refused
+by waitress before it gets here.
 
 A host gives only its differences: a ``Door`` (how it proves a delivery, names its
 event and its delivery id, and reads the event) and its ``HostWords``. One path may
@@ -23,17 +25,20 @@ these are answers.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from wsgiref.types import WSGIApplication, WSGIEnvironment
 
 from sqlalchemy.engine import Engine
+from werkzeug.wrappers import Request
 
 from bot.checks.change import BadEvent
-from bot.checks.door import NotJson, answer, answer_once, json_of, posted_body, refuse
+from bot.checks.door import MAX_BODY, NotJson, answer_once, json_of
 from bot.checks.host import HostCheck, HostEvent
+from bot.doors import chain
+from bot.doors.answer import Refused, json_answer
 from data.clock import utcnow
 
 __all__ = ["Door", "HostWords", "host_webhook"]
@@ -94,37 +99,39 @@ def host_webhook(
     ``off`` says why the webhook is off when no door is given.
     """
 
-    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if not doors:
-            return refuse(start_response, 404, off or host.off, host=host.name)
-        body = posted_body(environ, start_response, host=host.name, sender=host.sender)
-        if isinstance(body, list):
-            return body
-        refusals = [door.verify(environ, body, clock()) for door in doors]
+    # The doors proven for this request, left by the proof for the handler.
+    proven_key = "riskbrief.webhook.proven"
+
+    def proof(request: Request) -> None:
+        body = request.get_data()
+        refusals = [door.verify(request.environ, body, clock()) for door in doors]
         proven = [door for door, why in zip(doors, refusals, strict=True) if why is None]
         if not proven:
-            return refuse(start_response, 401, next(w for w in refusals if w), host=host.name)
+            raise Refused(401, next(w for w in refusals if w))
+        request.environ[proven_key] = proven
+
+    def handle(request: Request) -> WSGIApplication:
+        environ, body = request.environ, request.get_data()
+        proven: list[Door[EventT]] = environ[proven_key]
         named = ((door, door.event(environ)) for door in proven)
         chosen = next(((door, event) for door, event in named if event is not None), None)
         if chosen is None:
-            return answer(start_response, 204, None)
+            return json_answer(204, None)
         door, event = chosen
         delivery = door.delivery(environ)
         if delivery is None:
-            return refuse(start_response, 400, door.no_delivery, host=host.name)
+            raise Refused(400, door.no_delivery)
         try:
             change = door.parse(json_of(body))
         except (NotJson, BadEvent) as exc:
-            return refuse(start_response, 400, str(exc), host=host.name)
+            raise Refused(400, str(exc)) from None
         except (ValueError, OverflowError):
             # A value of the right kind that no event holds (a date past year 9999): the
             # event is refused as any other malformed one, never answered with a 500.
-            error = f"the delivery is not an event {host.sender} sends"
-            return refuse(start_response, 400, error, host=host.name)
+            raise Refused(400, f"the delivery is not an event {host.sender} sends") from None
         if change is None:
-            return answer(start_response, 204, None)
+            return json_answer(204, None)
         return answer_once(
-            start_response,
             engine,
             delivery=delivery,
             event=event,
@@ -134,4 +141,11 @@ def host_webhook(
             host=host.name,
         )
 
-    return application
+    guards = [
+        chain.off(None if doors else off or host.off),
+        chain.post_only(f"{host.sender} sends webhook deliveries with POST"),
+        chain.body_within(MAX_BODY, f"a webhook delivery must be at most {MAX_BODY} bytes"),
+        proof,
+    ]
+    refused = f"{host.name}_webhook_refused"
+    return chain.door(handle, guards, refused=refused, logger="riskbrief.webhook")

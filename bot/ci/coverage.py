@@ -25,13 +25,16 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs
-from wsgiref.types import WSGIApplication, WSGIEnvironment
+from wsgiref.types import WSGIApplication
 
 import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
+from werkzeug.wrappers import Request
 
-from bot.ci.door import CiDoor, CiReply, ci_endpoint
+from bot.ci.secret import ci_guards
+from bot.doors.answer import Refused, json_answer
+from bot.doors.chain import declared_length, declared_within, door
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.coverage.read import MAX_REPORT_BYTES, REPORT_LIMIT_TEXT
@@ -43,15 +46,9 @@ __all__ = ["COVERAGE_PATH", "coverage_endpoint"]
 
 COVERAGE_PATH = "/coverage"
 
-_DOOR = CiDoor(
-    realm="riskbrief coverage",
-    off="the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it",
-    method="send coverage reports with POST",
-    logger="riskbrief.coverage",
-    refused_event="coverage_refused",
-)
+_OFF = "the coverage endpoint is off; set RISKBRIEF_DEPLOY_SECRET to use it"
 
-log = structlog.get_logger(_DOOR.logger)
+log = structlog.get_logger("riskbrief.coverage")
 
 _CHUNK = 1 << 20
 
@@ -69,15 +66,10 @@ def coverage_endpoint(
 ) -> WSGIApplication:
     """The WSGI application answering ``POST /coverage``."""
 
-    def handle(environ: WSGIEnvironment) -> CiReply:
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or -1)
-        except ValueError:
-            length = -1
-        if length < 0:
-            return 411, {"error": "send the report with a Content-Length"}
-        if length > MAX_REPORT_BYTES:
-            return 413, {"error": f"a coverage report must be {REPORT_LIMIT_TEXT}"}
+    def handle(request: Request) -> WSGIApplication:
+        environ = request.environ
+        # The declared length, checked by the chain (``declared_within``).
+        length = declared_length(environ) or 0
         query = parse_qs(str(environ.get("QUERY_STRING", "")))
         try:
             upload = CoverageUpload(
@@ -87,7 +79,7 @@ def coverage_endpoint(
                 _one(query, "strip_prefix"),
             )
         except RiskbriefError as exc:
-            return 400, {"error": str(exc)}
+            raise Refused(400, str(exc)) from None
         with tempfile.TemporaryDirectory(prefix="riskbrief-coverage-") as tmp:
             path = Path(tmp) / "report"
             stream = environ["wsgi.input"]
@@ -100,22 +92,31 @@ def coverage_endpoint(
                     out.write(chunk)
                     left -= len(chunk)
             if left:
-                return 400, {"error": "the report ended before its Content-Length"}
+                raise Refused(400, "the report ended before its Content-Length")
             try:
                 with session_scope(engine) as session:
                     done = record_coverage(session, org, upload, path, clock())
             except RiskbriefError as exc:
-                return 400, {"error": str(exc)}
+                raise Refused(400, str(exc)) from None
         log.info("coverage_recorded", repository=done.repository, sha=done.sha, new=done.new)
-        return 201 if done.new else 200, {
-            "repository": done.repository,
-            "sha": done.sha,
-            "format": done.format.value,
-            "files": done.files,
-            "coverable": done.coverable,
-            "covered": done.covered,
-            "ignored": len(done.ignored),
-            "new": done.new,
-        }
+        return json_answer(
+            201 if done.new else 200,
+            {
+                "repository": done.repository,
+                "sha": done.sha,
+                "format": done.format.value,
+                "files": done.files,
+                "coverable": done.coverable,
+                "covered": done.covered,
+                "ignored": len(done.ignored),
+                "new": done.new,
+            },
+        )
 
-    return ci_endpoint(_DOOR, secret, handle)
+    size = declared_within(
+        MAX_REPORT_BYTES,
+        f"a coverage report must be {REPORT_LIMIT_TEXT}",
+        required="send the report with a Content-Length",
+    )
+    guards = ci_guards(secret, _OFF, "send coverage reports with POST", "riskbrief coverage")
+    return door(handle, [*guards, size], refused="coverage_refused", logger="riskbrief.coverage")

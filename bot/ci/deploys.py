@@ -15,17 +15,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from wsgiref.types import WSGIApplication, WSGIEnvironment
+from wsgiref.types import WSGIApplication
 
 import structlog
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
+from werkzeug.wrappers import Request
 
-from bot.ci.door import CiDoor, CiReply, ci_endpoint
+from bot.ci.secret import ci_guards
+from bot.doors.answer import Refused, json_answer
+from bot.doors.chain import body_within, door
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.sources.ci_deploys import parse_report, record_deploy
+from data.sources.ci_deploys import parse_report
 from data.store.engine import session_scope
+from data.sync import record_deploy
 from scoring.errors import RiskbriefError
 
 __all__ = ["DEPLOYS_PATH", "MAX_BODY", "deploy_endpoint"]
@@ -33,15 +37,9 @@ __all__ = ["DEPLOYS_PATH", "MAX_BODY", "deploy_endpoint"]
 DEPLOYS_PATH = "/deploys"
 MAX_BODY = 16 * 1024
 
-_DOOR = CiDoor(
-    realm="riskbrief deploys",
-    off="the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on",
-    method="send deploys with POST",
-    logger="riskbrief.deploys",
-    refused_event="deploy_refused",
-)
+_OFF = "the deploy endpoint is off; set RISKBRIEF_DEPLOY_SECRET to turn it on"
 
-log = structlog.get_logger(_DOOR.logger)
+log = structlog.get_logger("riskbrief.deploys")
 
 
 def deploy_endpoint(
@@ -52,26 +50,19 @@ def deploy_endpoint(
 ) -> WSGIApplication:
     """The WSGI application answering ``POST /deploys``."""
 
-    def handle(environ: WSGIEnvironment) -> CiReply:
+    def handle(request: Request) -> WSGIApplication:
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY:
-            return 413, {"error": f"a deploy report must be at most {MAX_BODY} bytes"}
-        raw = environ["wsgi.input"].read(length) if length else b""
-        try:
-            fields = json.loads(raw)
+            fields = json.loads(request.get_data())
         except (json.JSONDecodeError, UnicodeDecodeError):
             fields = None
         if not isinstance(fields, dict):
-            return 400, {"error": "the body must be a JSON object of deploy fields"}
+            raise Refused(400, "the body must be a JSON object of deploy fields")
         try:
             report = parse_report(fields, org, clock())
             with session_scope(engine) as session:
                 new = record_deploy(session, org, report)
         except RiskbriefError as exc:
-            return 400, {"error": str(exc)}
+            raise Refused(400, str(exc)) from None
         log.info("deploy_recorded", key=report.key, new=new)
         body: dict[str, object] = {
             "key": report.key,
@@ -79,6 +70,13 @@ def deploy_endpoint(
             "status": report.status,
             "new": new,
         }
-        return 201 if new else 200, body
+        return json_answer(201 if new else 200, body)
 
-    return ci_endpoint(_DOOR, secret, handle)
+    too_large = f"a deploy report must be at most {MAX_BODY} bytes"
+    guards = [*ci_guards(secret, _OFF, "send deploys with POST", "riskbrief deploys")]
+    return door(
+        handle,
+        [*guards, body_within(MAX_BODY, too_large)],
+        refused="deploy_refused",
+        logger="riskbrief.deploys",
+    )

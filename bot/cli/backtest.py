@@ -109,7 +109,7 @@ def backtest(
     Otherwise only that file's [scoring] bug_issues count (none without a named
     file), and --bug-issues FILE replaces them all.
     """
-    from data.bug_issues import read_bug_issues
+    from data.store.bug_issues import read_bug_issues
     from evaluation.kamei import backtest as run_backtest
     from evaluation.kamei import read_kamei_csv
     from evaluation.repo_backtest import (
@@ -241,8 +241,8 @@ def _backtest_config(settings: Settings, path: Path | None) -> tuple[ScoringConf
     riskbrief.toml that happens to lie in the current directory must not change
     the figures of a backtest that says it used the defaults.
     """
-    from data.bug_issues import stored_bug_issues
     from data.config import load_org_config
+    from data.store.bug_issues import stored_bug_issues
     from scoring.config import ScoringConfig
     from scoring.fixes import NO_BUG_ISSUES
 

@@ -124,7 +124,7 @@ def brief(
 def _refuse_placeholders(org: OrgConfig, only: str | None, config: Path) -> None:
     """Refuse to send while a subscriber's address is a placeholder (quickstart's
     me@example.com): nothing is sent, and the sentence says what to put instead."""
-    from bot.delivery.email import EMAIL
+    from bot.delivery.email import KIND as EMAIL
 
     for sub in org.subscribers:
         if only is not None and sub.key != only:

@@ -51,7 +51,8 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
     from bot.composition.pipeline import score_all
     from bot.pages.links import DEMO_KEY, DEMO_WEB_URL, BriefingLinks, LinkSigner
     from data.rules.revert_incidents import RevertIncidents
-    from data.sources.sample import SAMPLE_SEED, load_sample, sample_org_config
+    from data.sample_load import load_sample
+    from data.sources.sample import SAMPLE_SEED, sample_org_config
     from data.store.engine import make_engine, session_scope, shown_url
     from data.store.migrate import upgrade
     from data.store.org import sync_org

@@ -43,9 +43,10 @@ def record(
     """Record one deploy; the same report twice is one deploy."""
     from bot.composition.pipeline import ready_engine
     from data.config import load_org_config
-    from data.sources.ci_deploys import parse_report, record_deploy
+    from data.sources.ci_deploys import parse_report
     from data.store.engine import session_scope
     from data.store.org import sync_org
+    from data.sync import record_deploy
 
     settings = settings_of(ctx)
     org = load_org_config(settings.config)

@@ -69,12 +69,11 @@ def quickstart(ctx: click.Context, clone: Path, force: bool, out: Path | None) -
     from bot.quickstart.unowned_code import UNOWNED_WARNING, unowned_code
     from bot.settings import Settings
     from data.config import load_org_config
-    from data.rules.revert_incidents import summary_line
     from data.sources.local_git.tags import deploy_tag_notes
     from data.store.engine import make_engine, session_scope
     from data.store.migrate import upgrade
     from data.store.org import sync_org
-    from data.sync import run_sources
+    from data.sync import run_sources, summary_line
 
     settings = ctx.find_root().obj
     assert isinstance(settings, Settings)

@@ -49,12 +49,11 @@ def sync(ctx: click.Context, git_paths: tuple[Path, ...]) -> None:
     from bot.composition.release_tags import no_tags_line, tagless_clones, undeployed_tag_lines
     from bot.composition.sources import BarProgress, configured_sources
     from data.config import load_org_config
-    from data.rules.revert_incidents import summary_line
     from data.sources.local_git.tags import deploy_tag_notes
     from data.store.engine import session_scope
     from data.store.facts import unmapped_repositories
     from data.store.org import sync_org
-    from data.sync import run_sources
+    from data.sync import run_sources, summary_line
 
     settings = settings_of(ctx)
     org = load_org_config(settings.config)

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
-from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
+from data.store.bug_issues import known_bug_issues
 from data.store.facts import load_changes, load_deploys, load_incidents
 from evaluation.change_outcomes import Outcomes, SzzLabels, change_outcomes
 from scoring.calibration import fit_weights, weighted_scores

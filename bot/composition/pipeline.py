@@ -9,11 +9,11 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
 from data.config.store import missing_store
 from data.rules.coverage import apply_coverage
 from data.rules.linking import link_all
+from data.store.bug_issues import known_bug_issues
 from data.store.coverage import any_coverage, load_coverage
 from data.store.engine import make_engine, shown_url, sqlite_file
 from data.store.facts import (

@@ -19,9 +19,11 @@ from tqdm import tqdm
 
 from bot.settings import Settings
 from data.config import OrgConfig
+from data.handoff import Handoff, Source
 from data.rules.revert_incidents import RevertIncidents
 from data.sources.github.app_auth import app_auth
 from data.sources.github.auth import Auth, TokenAuth
+from data.sources.github.bugs import GitHubBugsConfig, github_bug_sources
 from data.sources.github.client import GitHubClient
 from data.sources.github.codeowners import load_codeowners_history
 from data.sources.github.deploys import deploy_sources, github_repositories
@@ -33,8 +35,7 @@ from data.sources.local_git.gitlog import repository_name
 from data.sources.registry import configured
 from data.sources.shared_client import close_with_last
 from data.sources.spec import SourceContext
-from data.sources.tracker.github_bugs import GitHubBugsConfig, github_bug_sources
-from data.sync import Source, SyncRun, run_sources
+from data.sync import run_sources
 from scoring.errors import ConfigError
 
 log = structlog.get_logger("riskbrief.sync")
@@ -115,7 +116,7 @@ class _PullsWithOwners:
         """The PR source's name."""
         return self._pulls.name
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Load the CODEOWNERS history (conditional GETs), then sync PRs with it."""
         history = load_codeowners_history(self._client, run, self._pulls.repository)
         self._pulls.owners_of = history.owners_of

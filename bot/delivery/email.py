@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("riskbrief.delivery")
 
-__all__ = ["EMAIL", "EmailSender", "briefing_message", "message_id"]
+__all__ = ["KIND", "EmailSender", "briefing_message", "message_id"]
 
 
 def message_id(subscriber: str, week: str, sender: str) -> str:
@@ -214,7 +214,8 @@ def _check(subscriber: str, address: str, config: Path) -> tuple[str, str] | Non
     )
 
 
-EMAIL = ChannelKind(ChannelName.EMAIL, _configure, _check)
+# This channel's entry of the registry (``bot.delivery.registry`` finds it by the module's name).
+KIND = ChannelKind(ChannelName.EMAIL, _configure, _check)
 
 
 class _LastCheckSMTP(smtplib.SMTP):

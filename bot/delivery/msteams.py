@@ -40,7 +40,7 @@ from data.store.deliveries import step
 from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError, SendWithheld
 
-__all__ = ["MSTEAMS", "MSTeamsSender", "redact", "webhook_problem"]
+__all__ = ["KIND", "MSTeamsSender", "redact", "webhook_problem"]
 
 # Answers that mean the workflow did not take the card: worth trying again.
 _RETRIED = frozenset({408, 429, 500, 502, 503, 504})
@@ -232,4 +232,5 @@ def _check(subscriber: str, url: str, config: Path) -> tuple[str, str] | None:
     )
 
 
-MSTEAMS = ChannelKind(ChannelName.MSTEAMS, _configure, _check)
+# This channel's entry of the registry (``bot.delivery.registry`` finds it by the module's name).
+KIND = ChannelKind(ChannelName.MSTEAMS, _configure, _check)

@@ -36,7 +36,7 @@ from data.store.deliveries import step
 from data.store.tables import ChannelName, Subscriber
 from scoring.errors import DeliveryError
 
-__all__ = ["BRIEFING_EVENT", "SLACK", "SlackSender", "SlackSent", "briefing_metadata"]
+__all__ = ["BRIEFING_EVENT", "KIND", "SlackSender", "SlackSent", "briefing_metadata"]
 
 BRIEFING_EVENT = "riskbrief_briefing"
 
@@ -257,4 +257,5 @@ def _configure(settings: Settings) -> SlackSender | str:
     )
 
 
-SLACK = ChannelKind(ChannelName.SLACK, _configure)
+# This channel's entry of the registry (``bot.delivery.registry`` finds it by the module's name).
+KIND = ChannelKind(ChannelName.SLACK, _configure)

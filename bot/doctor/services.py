@@ -113,11 +113,13 @@ def _without_slack(settings: Settings) -> str:
         ),
         *(
             (
-                any(webhook_secret(os.environ, v) is not None for v in entry.secrets),
-                f"{entry.noun} at {entry.path}",
+                on,
+                # Its path is its package's: loaded only for a check that is on.
+                f"{entry.noun} at {entry.load().WEBHOOK_PATH}" if on else "",
                 f"{entry.noun} ({' or '.join(entry.secrets)})",
             )
             for entry in CHECKS
+            for on in [any(webhook_secret(os.environ, v) is not None for v in entry.secrets)]
         ),
         (
             settings.deploy_secret is not None,

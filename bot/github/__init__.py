@@ -114,7 +114,7 @@ def states(
             secret=_secret(environ) is not None,
             table=config is not None,
             off=webhook_off(settings, org, environ),
-            on="on: POST /github/webhook checks each delivery's X-Hub-Signature-256 and "
+            on=f"on: POST {WEBHOOK_PATH} checks each delivery's X-Hub-Signature-256 and "
             f"writes a riskbrief {writes} on pull requests of {len(repositories)} "
             "repository(ies).",
         ),

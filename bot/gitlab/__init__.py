@@ -5,13 +5,14 @@ fetches, stores and scores the merge request as of now; ``commit_status`` words 
 verdict as one `riskbrief` commit status on its head. ``states`` and ``webhook_of`` are
 what the registry (``bot.checks.registry``) asks of GitLab.
 
-Where the settings live, and why: the webhook's secret and signing token are `serve`'s
-(``GITLAB_WEBHOOK_SECRET``, ``GITLAB_WEBHOOK_SIGNING_TOKEN`` in ``bot.settings``, as
-``GITHUB_WEBHOOK_SECRET`` is): secrets come from the environment and only the web role
-reads them. Which GitLab, which projects, the token (``token_env``, which must then
-have the ``api`` scope) and the enforcement (``check_enforce``, ``check_threshold``)
-are the GitLab source's, in ``[sources.gitlab]``, so the check reads exactly what the
-sync reads.
+Where the settings live, and why: the webhook's secret and signing token
+(``GITLAB_WEBHOOK_SECRET``, ``GITLAB_WEBHOOK_SIGNING_TOKEN``) are read from the environment
+here (``bot.checks.secrets``), as ``GITHUB_WEBHOOK_SECRET`` is, and only by the web role and
+the doctor; the registry's entry (``bot.checks.registry``) names them for the log to redact
+and says what form the signing token must have. Which GitLab, which projects, the token
+(``token_env``, which must then have the ``api`` scope) and the enforcement
+(``check_enforce``, ``check_threshold``) are the GitLab source's, in ``[sources.gitlab]``,
+so the check reads exactly what the sync reads.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def states(
             secret=webhook_secret(environ, SECRET_ENV) is not None,
             table=config is not None,
             off=webhook_off(org, environ),
-            on=f"on: POST /gitlab/webhook checks each delivery's {signed} and sets a riskbrief "
+            on=f"on: POST {WEBHOOK_PATH} checks each delivery's {signed} and sets a riskbrief "
             f"status on merge requests of {projects} project(s); "
             f"{token_env} needs the api scope to write it.",
         ),

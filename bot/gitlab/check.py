@@ -22,12 +22,12 @@ from bot.checks.change import BadEvent, Outcome, assess_stored, field_of, store_
 from bot.checks.host import RestHostCheck
 from bot.checks.verdict import verdict_of
 from bot.gitlab.commit_status import set_status, status_of
+from data.config.sources.gitlab import GitLabSourceConfig
 from data.sources.gitlab.client import GitLabClient, project_id
 from data.sources.gitlab.codeowners import load_gitlab_codeowners_history
 from data.sources.gitlab.keys import merge_request_key
 from data.sources.gitlab.merge_requests import MergeRequestsSource
 from data.sources.gitlab.mr_records import MalformedMergeRequest
-from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.times import TimeFormatError, parse_time
 from data.store.tables import ChangeState
 from data.sync import SyncRun

@@ -14,13 +14,15 @@ the WSGI environ (a2wsgi hands it on as the ASGI scope's ``wsgi_environ``), whic
 client can write. A missing or wrong token is a 401 of one sentence; no token is logged.
 A body that is not one JSON-RPC 2.0 message (not JSON, an array, no ``jsonrpc`` of
 ``"2.0"``, an id that is neither text nor a whole number, ``params`` that are no object) is
-a 400 with a JSON-RPC error of one sentence, before the SDK reads it.
+a 400 with a JSON-RPC error of one sentence, before the SDK reads it. The token, POST and
+the body's limit are guards of the one chain (``bot.doors.chain``), which answers those
+refusals as JSON ``{"error": "<one sentence>"}`` and logs them as ``mcp.refused``; the
+JSON-RPC error is the protocol's own shape, which an MCP client reads.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import threading
 from collections.abc import Iterable
@@ -34,8 +36,11 @@ from mcp.server.mcpserver import Context
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.engine import Engine
+from werkzeug.wrappers import Request
 
 from bot.answers.access import Access, TokenTable, configured_tokens
+from bot.doors.answer import Refused, json_answer
+from bot.doors.chain import bearer_token, body_within, door, post_only
 from bot.mcp.server import build_server
 from bot.settings import Settings
 from data.config import OrgConfig
@@ -130,20 +135,9 @@ def _request_access(ctx: Context) -> Access:
     return access
 
 
-def _json_error(
-    start_response: StartResponse, status: str, sentence: str, headers: list[tuple[str, str]]
-) -> Iterable[bytes]:
-    data = json.dumps({"error": sentence}).encode()
-    start_response(
-        status,
-        [("Content-Type", "application/json"), ("Content-Length", str(len(data))), *headers],
-    )
-    return [data]
-
-
-def _unauthorized(start_response: StartResponse, sentence: str) -> Iterable[bytes]:
-    challenge = [("WWW-Authenticate", 'Bearer realm="riskbrief"')]
-    return _json_error(start_response, "401 Unauthorized", sentence, challenge)
+_CHALLENGE = [("WWW-Authenticate", 'Bearer realm="riskbrief"')]
+# Every request body serve takes but a coverage report's (bot.runtime.server.BODY_LIMIT).
+_MAX_BODY = 1 << 20
 
 
 class McpHttp:
@@ -175,6 +169,14 @@ class McpHttp:
         if self._running.done():
             # Let the manager's own error out, rather than serve without it.
             self._running.result()
+        # Stateless with JSON answers: no session to end, and no stream to open (a GET), which
+        # would hold one of waitress's threads for as long as the client kept it.
+        guards = [
+            self._token,
+            post_only(_POST_ONLY),
+            body_within(_MAX_BODY, "body too large"),
+        ]
+        self._door = door(self._handle, guards, refused="mcp.refused", logger="riskbrief.mcp")
         # a2wsgi types the WSGI side with its own protocols; it is a WSGI application.
         self._wsgi = cast(
             "WSGIApplication",
@@ -197,48 +199,29 @@ class McpHttp:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout)
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        header = str(environ.get("HTTP_AUTHORIZATION", "")).strip()
-        if not header:
-            return _unauthorized(start_response, _NO_TOKEN)
-        scheme, _, token = header.partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            log.info("mcp.refused", reason="not a bearer token")
-            return _unauthorized(start_response, _NOT_BEARER)
+    def _token(self, request: Request) -> None:
+        """The chain's proof: a bearer token riskbrief knows, its scope left for the tools."""
+        if not request.environ.get("HTTP_AUTHORIZATION", "").strip():
+            raise Refused(401, _NO_TOKEN, _CHALLENGE)
+        token = bearer_token(request)
+        if token is None:
+            raise Refused(401, _NOT_BEARER, _CHALLENGE)
         access = self._tokens.access(token)
         if access is None:
-            log.info("mcp.refused", reason="unknown token")
-            return _unauthorized(start_response, _BAD_TOKEN)
-        if environ.get("REQUEST_METHOD") != "POST":
-            # Stateless with JSON answers: no session to end, and no stream to open, which
-            # would hold one of waitress's threads for as long as the client kept it.
-            return _json_error(
-                start_response, "405 Method Not Allowed", _POST_ONLY, [("Allow", "POST")]
-            )
-        # The body is read here (waitress has capped it at 1 MiB) and checked before the SDK.
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        stream = environ["wsgi.input"]
-        body = stream.read(length) if length > 0 else stream.read()
-        why = _malformed(body)
+            raise Refused(401, _BAD_TOKEN, _CHALLENGE)
+        # The SDK never sees the token: nothing behind this line can log it.
+        del request.environ["HTTP_AUTHORIZATION"]
+        request.environ[ACCESS_KEY] = access
+
+    def _handle(self, request: Request) -> WSGIApplication:
+        why = _malformed(request.get_data())
         if why is not None:
             log.info("mcp.refused", reason="not a JSON-RPC message")
-            data = json.dumps(
-                {"jsonrpc": "2.0", "id": None, "error": {"code": why[0], "message": why[1]}}
-            ).encode()
-            start_response(
-                "400 Bad Request",
-                [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
-            )
-            return [data]
-        environ["wsgi.input"] = io.BytesIO(body)
-        # The SDK never sees the token: nothing behind this line can log it.
-        del environ["HTTP_AUTHORIZATION"]
-        environ[ACCESS_KEY] = access
+            error = {"code": why[0], "message": why[1]}
+            return json_answer(400, {"jsonrpc": "2.0", "id": None, "error": error})
+        return self._sdk
 
+    def _sdk(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             # The ASGI app may name hop-by-hop headers (Connection on a refused GET); under
             # WSGI the server owns those (PEP 3333), and waitress refuses the response.
@@ -246,6 +229,9 @@ class McpHttp:
             return start_response(status, kept, exc_info)
 
         return self._wsgi(environ, start)
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        return self._door(environ, start_response)
 
 
 def mcp_endpoint(settings: Settings, engine: Engine, org: OrgConfig) -> McpHttp | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from bot.answers.access import Access
 from bot.mcp.server import build_server
@@ -11,7 +10,7 @@ from data.config import OrgConfig
 from data.scope import Scope
 from data.store.engine import session_scope
 from data.store.history import HistoryCache
-from data.store.tables import Subscriber
+from data.store.reads.subscribers import active_subscriber_keys, subscriber_by_key
 from scoring.errors import NotFoundError
 
 __all__ = ["run_stdio", "subscriber_access"]
@@ -22,15 +21,9 @@ def subscriber_access(engine: Engine, org: OrgConfig, key: str | None) -> Access
     if key is None:
         return Access.organisation(org)
     with session_scope(engine) as session:
-        row = session.exec(select(Subscriber).where(col(Subscriber.key) == key)).first()
+        row = subscriber_by_key(session, key)
         if row is None or not row.active:
-            keys = list(
-                session.exec(
-                    select(Subscriber.key)
-                    .where(col(Subscriber.active))
-                    .order_by(col(Subscriber.id))
-                )
-            )
+            keys = active_subscriber_keys(session)
             raise NotFoundError(
                 f"no active subscriber {key!r}; use one of: {', '.join(keys) or 'none configured'}"
             )

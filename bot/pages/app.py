@@ -1,7 +1,8 @@
 """The web view as a WSGI application: routes, who is looking, and the answer of every page.
 
-Every page is a view of ``bot.pages.views`` (the core's records laid out) rendered with a
-Jinja2 template that escapes everything it prints. Around each:
+Every page is a view of ``bot.pages.views`` (the core's records laid out), answered at the
+routes its ``PageSpec`` declares, rendered with a Jinja2 template that escapes everything it
+prints. Around each:
 
 - **Who**: a briefing's signed link (``?t=``, then a signed session cookie and a redirect
   that takes the token out of the address bar), a sign-in with the organisation's OpenID
@@ -21,7 +22,7 @@ Jinja2 template that escapes everything it prints. Around each:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib.resources import files
@@ -37,6 +38,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from bot.answers.access import Access, TokenTable
+from bot.pages import views
 from bot.pages.links import LINK_PARAMETER, LinkSigner, SessionValue
 from bot.pages.search import MAX_QUERY
 from bot.pages.signin import (
@@ -55,7 +57,7 @@ from bot.pages.viewer import (
     subscriber_access,
     token_viewer,
 )
-from bot.pages.views import VIEWS, PageContext
+from bot.pages.views import PageContext, PageSpec
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.engine import session_scope
@@ -80,26 +82,25 @@ _HEADERS = {
 
 log = structlog.get_logger("riskbrief.pages")
 
-_RULES = Map(
-    [
-        Rule("/", endpoint="home"),
-        Rule("/week", endpoint="week"),
-        Rule("/week/<week>", endpoint="week"),
-        Rule("/rows/<week>", endpoint="rows"),
-        Rule("/change/<path:key>", endpoint="change"),
-        Rule("/deploy/<path:key>", endpoint="deploy"),
-        Rule("/service/<name>", endpoint="service"),
-        Rule("/team/<name>", endpoint="team"),
-        Rule("/agents", endpoint="agents"),
-        Rule("/ranking", endpoint="ranking"),
-        Rule("/search", endpoint="search"),
-        Rule("/signin", endpoint="signin"),
-        Rule("/signin/callback", endpoint="callback"),
-        Rule("/signout", endpoint="signout"),
-        Rule("/static/<file>", endpoint="static"),
-    ],
-    strict_slashes=False,
+# The web view's own routes, around the pages: signing in and out, and the stylesheet.
+_OWN_RULES = (
+    Rule("/signin", endpoint="signin"),
+    Rule("/signin/callback", endpoint="callback"),
+    Rule("/signout", endpoint="signout"),
+    Rule("/static/<file>", endpoint="static"),
 )
+
+
+def _routing(pages: Sequence[PageSpec]) -> Map:
+    """Each page's routes, as its ``PageSpec`` declares them, and the web view's own."""
+    own = {str(rule.endpoint) for rule in _OWN_RULES}
+    names = [view.name for view in pages]
+    clash = sorted(n for n in set(names) if names.count(n) > 1 or n in own)
+    if clash:
+        raise ValueError(f"pages named twice or as one of the web view's own routes: {clash}")
+    rules = [Rule(route, endpoint=view.name) for view in pages for route in view.routes]
+    return Map([*rules, *(rule.empty() for rule in _OWN_RULES)], strict_slashes=False)
+
 
 _STATIC = {"site.css": "text/css; charset=utf-8"}
 # The longest query a page reads: every page writes its query back into its permalink and
@@ -139,6 +140,9 @@ class PagesApp:
         self._org = org
         self._config = config
         self._clock = clock
+        # Read when the application is made, so that every page registered is routed.
+        self._views = {view.name: view.page for view in views.VIEWS}
+        self._rules = _routing(views.VIEWS)
         self._env = Environment(
             loader=PackageLoader("bot.pages", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -187,7 +191,9 @@ class PagesApp:
         prefix = self._config.prefix
         if path != prefix and not path.startswith(prefix + "/"):
             return self.not_found()
-        adapter = _RULES.bind("localhost", script_name=prefix, path_info=path[len(prefix) :] or "/")
+        adapter = self._rules.bind(
+            "localhost", script_name=prefix, path_info=path[len(prefix) :] or "/"
+        )
         try:
             endpoint, values = adapter.match(method="GET")
         except NotFound:
@@ -302,9 +308,9 @@ class PagesApp:
         viewer = self._viewer(request, path)
         if isinstance(viewer, Response):
             return viewer
-        view = VIEWS[endpoint]
+        view = self._views[endpoint]
         prefix = self._config.prefix
-        adapter = _RULES.bind("localhost", script_name=prefix)
+        adapter = self._rules.bind("localhost", script_name=prefix)
 
         def url(page: str, /, **params: Any) -> str:
             clean = {k: v for k, v in params.items() if v is not None}

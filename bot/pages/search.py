@@ -6,16 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from sqlmodel import col, select
-
 from bot.answers.asked import own_catalog
-from bot.answers.lookups import find_changes, find_deploys, version_of
+from bot.answers.lookups import version_of
 from bot.answers.parse import Usage, change_query
-from bot.answers.records.change import change_risk, services_touched
+from bot.answers.records.change import change_risk
 from bot.answers.records.models import person_name
 from bot.pages.page import Page, PageContext
 from data.sources.registry import read_change
-from data.store.tables import Change, Person, RiskScoreRow, Service
+from data.store.reads.changes import changes_by_author, scored_change_keys, services_touched
+from data.store.reads.lookups import find_changes, find_deploys
+from data.store.reads.org import person_by_login, service_keys
+from data.store.tables import Change
 from scoring.errors import NotFoundError, RiskbriefError
 
 __all__ = ["MAX_QUERY", "search_page"]
@@ -49,19 +50,14 @@ def search_page(ctx: PageContext) -> Page:
         deploys = find_deploys(ctx.session, q)[:20]
         if deploys:
             # A deploy's page opens when the viewer sees its service (``deploy_record``).
-            services = {v.id: v.key for v in ctx.session.exec(select(Service))}
+            services = service_keys(ctx.session)
             for deploy in deploys:
                 if ctx.access.sees([services.get(deploy.service_id)]):
                     found.append(("deploy", deploy.key, ctx.url("deploy", key=deploy.key)))
-        person = ctx.session.exec(select(Person).where(Person.login == q)).first()
+        person = person_by_login(ctx.session, q)
         if person is not None:
-            changes = ctx.session.exec(
-                select(Change)
-                .where(Change.author_id == person.id)
-                .order_by(col(Change.merged_at).desc())
-                .limit(50)
-            )
-            for key, title in _openable(ctx, list(changes)):
+            changes = changes_by_author(ctx.session, person.id, 50)
+            for key, title in _openable(ctx, changes):
                 by = "change by " + person_name(person.login, person.display_name)
                 found.append((by, f"{key}: {title}", ctx.url("change", key=key)))
     return Page("search.html", "Search", {"q": q, "found": found, "version": version_of(ctx.org)})
@@ -77,15 +73,7 @@ def _openable(ctx: PageContext, changes: Sequence[Change]) -> list[tuple[str, st
     """
     # The services each change touched: what ``change_risk`` checks the scope against.
     touched = {} if ctx.access.whole else services_touched(ctx.session, changes)
-    scored = set(
-        ctx.session.exec(
-            select(RiskScoreRow.subject_key).where(
-                RiskScoreRow.subject_kind == "change",
-                RiskScoreRow.scorer_version == version_of(ctx.org),
-                col(RiskScoreRow.subject_key).in_([c.key for c in changes]),
-            )
-        )
-    )
+    scored = scored_change_keys(ctx.session, version_of(ctx.org), [c.key for c in changes])
     shown = []
     reader = partial(read_change, org=ctx.org)
     for change in changes:

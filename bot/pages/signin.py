@@ -26,9 +26,9 @@ from sqlalchemy.engine import Engine
 from werkzeug.wrappers import Request, Response
 
 from bot.pages.links import SESSION_HOURS, LinkSigner, SessionValue
-from bot.pages.viewer import subscriber_by_email
 from data.clock import utcnow
 from data.store.engine import session_scope
+from data.store.reads.subscribers import subscriber_by_email
 from data.store.web_sessions import revoke_session
 from scoring.errors import RiskbriefError
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from bot.answers.access import Access, TokenTable
 from data.config import OrgConfig
 from data.scope import Scope
-from data.store.tables import Subscriber
+from data.store.reads.subscribers import subscriber_by_key
 
-__all__ = ["Via", "Viewer", "subscriber_access", "subscriber_by_email", "token_viewer"]
+__all__ = ["Via", "Viewer", "subscriber_access", "token_viewer"]
 
 
 class Via(Enum):
@@ -44,19 +44,10 @@ class Viewer:
 
 def subscriber_access(session: Session, org: OrgConfig, key: str) -> Access | None:
     """The scope of the active subscriber ``key``, in their time zone; ``None`` without one."""
-    row = session.exec(select(Subscriber).where(Subscriber.key == key)).first()
+    row = subscriber_by_key(session, key)
     if row is None or not row.active:
         return None
     return Access.of(org, Scope.of(row.teams, row.services), row.timezone, row.key)
-
-
-def subscriber_by_email(session: Session, email: str) -> Subscriber | None:
-    """The active subscriber whose email is ``email`` (compared without case), if one."""
-    query = select(Subscriber).where(
-        func.lower(Subscriber.email) == email.lower(),
-        Subscriber.active == True,  # noqa: E712
-    )
-    return session.exec(query.order_by(Subscriber.key)).first()
 
 
 def token_viewer(tokens: TokenTable, presented: str) -> Viewer | None:

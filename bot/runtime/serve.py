@@ -111,7 +111,7 @@ def _checks(settings: Settings, engine: Engine, org: OrgConfig) -> dict[str, WSG
                 (log.warning if state.secret else log.info)(
                     f"{entry.key}_webhook.off", reason=state.off
                 )
-        routes[entry.path] = host.webhook_of(settings, engine, org, os.environ)
+        routes[host.WEBHOOK_PATH] = host.webhook_of(settings, engine, org, os.environ)
     return routes
 
 

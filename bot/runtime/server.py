@@ -4,24 +4,32 @@ Slack's requests go to bolt at ``/slack/events`` (signed only); ``/healthz``,
 ``/readyz`` and ``/metrics`` are answered by every role; the web role's other
 applications (``/mcp``, the code hosts' checks' webhooks, ``/deploys``, ``/coverage``) are
 handed in already built, so their modules load only in a process that serves them.
+
+They are one WSGI application: werkzeug's routing behind the one chain (``bot.doors``),
+whose first guard refuses a body over ``BODY_LIMIT`` (but a coverage report's) unread, and
+each door's own guards then do the rest; every refusal is ``{"error": "<one sentence>"}``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from wsgiref.types import WSGIApplication
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from waitress import create_server, wasyncore
 from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
 
+from bot.doors.answer import json_answer, refusal_body
+from bot.doors.chain import declared_within, door
 from bot.runtime.metrics import CONTENT_TYPE, Exposition
 from data.config import load_org_config
 from data.store.migrate import is_current
@@ -46,20 +54,8 @@ READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 
 
-def _not_found(_environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-    data = b'{"error": "not found"}'
-    start_response(
-        "404 Not Found", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
-    )
-    return [data]
-
-
-def _json(start_response: StartResponse, status: str, body: dict[str, str]) -> Iterable[bytes]:
-    data = json.dumps(body).encode()
-    start_response(
-        status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
-    )
-    return [data]
+def _not_found() -> Response:
+    return json_answer(404, {"error": "not found"})
 
 
 def _readiness(engine: Engine, config: Path | None) -> dict[str, str]:
@@ -105,7 +101,7 @@ def wsgi_application(
     ``coverage`` answers ``/coverage`` (``bot.ci.coverage``: CI's coverage reports).
     ``pages`` is the web view (``bot.pages``) and the path prefix it answers under.
     """
-    slack: WSGIApplication = _not_found
+    slack: WSGIApplication | None = None
     if app is not None:
         if not signing_secret:
             raise ConfigError("SLACK_SIGNING_SECRET is not set; HTTP mode needs it")
@@ -115,38 +111,69 @@ def wsgi_application(
 
         slack = signed_only(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
     routes = _routes(deploys=deploys, coverage=coverage, mcp=mcp, checks=checks or {})
-    # waitress takes bodies up to a coverage report's size; every other path keeps 1 MB.
-    large = _coverage_path() if coverage is not None else None
+    if slack is not None:
+        routes[EVENTS_PATH] = slack
+    doors = Map(_rules(routes, pages, metrics=metrics is not None), merge_slashes=False)
 
-    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
-        if path != large and _declared(environ) > BODY_LIMIT:
-            return _json(start_response, "413 Content Too Large", {"error": "body too large"})
-        route = routes.get(path or "")
-        if route is not None:
-            return route(environ, start_response)
-        if pages is not None and (path == pages[0] or (path or "").startswith(pages[0] + "/")):
-            return pages[1](environ, start_response)
-        if path == HEALTH_PATH and method == "GET":
-            return _json(start_response, "200 OK", {"status": "ok"})
-        if path == READY_PATH and method == "GET":
+    def probe(endpoint: str) -> Response:
+        if endpoint == "health":
+            return json_answer(200, {"status": "ok"})
+        if endpoint == "ready":
             problems = _readiness(engine, config)
             if problems:
-                return _json(
-                    start_response, "503 Service Unavailable", {"status": "error", **problems}
-                )
-            return _json(start_response, "200 OK", {"status": "ok", "database": "ok"})
-        if path == METRICS_PATH and method == "GET" and metrics is not None:
-            data = metrics.exposition()
-            start_response(
-                "200 OK", [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(data)))]
-            )
-            return [data]
-        if path == EVENTS_PATH:
-            return slack(environ, start_response)
-        return _not_found(environ, start_response)
+                return json_answer(503, {"status": "error", **problems})
+            return json_answer(200, {"status": "ok", "database": "ok"})
+        assert metrics is not None
+        return Response(metrics.exposition(), 200, content_type=CONTENT_TYPE)
 
-    return application
+    def route(request: Request) -> WSGIApplication:
+        try:
+            endpoint, _values = doors.bind("riskbrief", path_info=request.path).match(
+                method=request.method
+            )
+        except HTTPException:
+            # A path no door answers, a probe asked with another method, a slash too many.
+            return _not_found()
+        if endpoint == "pages" and pages is not None:
+            return pages[1]
+        if endpoint in routes:
+            return routes[str(endpoint)]
+        return probe(str(endpoint))
+
+    # waitress takes bodies up to a coverage report's size; every other path keeps 1 MB.
+    within = declared_within(BODY_LIMIT, "body too large")
+    large = _coverage_path() if coverage is not None else None
+
+    def limited(request: Request) -> None:
+        if request.path != large:
+            within(request)
+
+    return door(route, [limited], refused="http.refused", logger="riskbrief.serve")
+
+
+def _rules(
+    routes: Mapping[str, WSGIApplication],
+    pages: tuple[str, WSGIApplication] | None,
+    *,
+    metrics: bool,
+) -> list[Rule]:
+    """The routing of every door by path: each web-role route, the web view under its prefix,
+    and the probes (GET, and so HEAD)."""
+    rules = [Rule(path, endpoint=path) for path in routes]
+    if pages is not None:
+        prefix = pages[0]
+        rules += [
+            Rule(prefix, endpoint="pages"),
+            Rule(prefix + "/", endpoint="pages"),
+            Rule(prefix + "/<path:rest>", endpoint="pages"),
+        ]
+    rules += [
+        Rule(HEALTH_PATH, endpoint="health", methods=["GET"]),
+        Rule(READY_PATH, endpoint="ready", methods=["GET"]),
+    ]
+    if metrics:
+        rules.append(Rule(METRICS_PATH, endpoint="metrics", methods=["GET"]))
+    return rules
 
 
 def _coverage_path() -> str:
@@ -182,13 +209,6 @@ def _routes(
 BODY_LIMIT = 1 << 20
 
 
-def _declared(environ: WSGIEnvironment) -> int:
-    try:
-        return int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
 def refusal_sentence(code: int, path: str | None, detail: str) -> str:
     """What waitress's own refusal of a request says, as every route's refusals do: one sentence.
 
@@ -213,7 +233,7 @@ class _JsonErrorTask(ErrorTask):  # type: ignore[misc]
         # took a path: it is answered as a 500, not left hanging.
         path = getattr(self.request, "path", None)
         sentence = refusal_sentence(int(error.code), path, str(error.body))
-        body = json.dumps({"error": sentence}).encode()
+        body = refusal_body(sentence)
         self.status = f"{error.code} {error.reason}"
         self.response_headers.append(("Content-Type", "application/json"))
         self.set_close_on_finish()

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Engine
 from bot.answers.caller import Asked, Caller, Profile, caller_catalogs
 from bot.answers.confirmations import CONFIRM_ACTION, REJECT_ACTION, answer_confirmation
 from bot.answers.grammar import HELP, parse_query
-from bot.answers.lookups import catalog_of, subscriber_of
+from bot.answers.lookups import catalog_of
 from bot.answers.parse import Usage
 from bot.answers.queries import HelpQuery
 from bot.answers.registry import answer
@@ -39,6 +39,7 @@ from bot.slack.views import details_reply, home_view
 from data.clock import Clock, utcnow
 from data.config import OrgConfig, load_org_config
 from data.store.engine import session_scope
+from data.store.reads.lookups import subscriber_of
 from scoring.errors import ConfigError, RiskbriefError
 
 __all__ = ["COMMAND", "build_app", "check_slack_settings"]

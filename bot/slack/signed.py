@@ -7,22 +7,25 @@ traceback. Here the body is read once, refused with 413 past the limit and
 with 401 unless Slack's v0 signature of it is valid (slack_sdk's
 ``SignatureVerifier``: HMAC-SHA256 of ``v0:timestamp:body``, a timestamp within
 five minutes), and a body that is not UTF-8, or a signed one that is not what Slack sends
+(of another content type than a form or JSON: a 415)
 riskbrief (``bot.slack.shapes``: its documented shapes, and button values riskbrief wrote),
-is a 400 with one sentence, before bolt or any handler sees it.
+is a 400 with one sentence, before bolt or any handler sees it. Each step is a guard of
+the one chain (``bot.doors.chain``), which answers every refusal as JSON ``{"error": "<one
+sentence>"}`` and logs it as ``slack.request_refused``.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import re
-from collections.abc import Iterable
 from urllib.parse import parse_qs
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from wsgiref.types import WSGIApplication
 
-import structlog
 from slack_sdk.signature import Clock, SignatureVerifier
+from werkzeug.wrappers import Request
 
+from bot.doors.answer import Refused
+from bot.doors.chain import body_within, content_type, door, verified
 from bot.slack.shapes import command_problem, event_problem, interaction_problem
 
 __all__ = ["MAX_REQUEST_BYTES", "signed_only"]
@@ -30,37 +33,28 @@ __all__ = ["MAX_REQUEST_BYTES", "signed_only"]
 # Slack's requests are small (a slash command is under 1 KiB, a block action a few KiB).
 MAX_REQUEST_BYTES = 1024 * 1024
 
-log = structlog.get_logger("riskbrief.slack")
-
 # Slack writes seconds since the epoch and "v0=" with 64 hex digits; anything else is
 # not Slack, and slack_sdk's int() and compare_digest() must not see it.
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
-_STATUS = {400: "400 Bad Request", 401: "401 Unauthorized", 413: "413 Content Too Large"}
+# What Slack sends: slash commands, clicks and checks as forms, events as JSON.
+_SLACK_TYPES = ("application/x-www-form-urlencoded", "application/json")
 
 
-def _refuse(start_response: StartResponse, status: int, reason: str) -> Iterable[bytes]:
-    """Refuse with ``status``; a 400 says why in one sentence (what it was sent is not echoed)."""
-    log.warning("slack.request_refused", status=status, reason=reason)
-    said = reason.encode() if status == 400 else b""
-    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(said)))]
-    start_response(_STATUS[status], headers)
-    return [said]
-
-
-def _declared_length(environ: WSGIEnvironment) -> int | None:
+def _utf8(request: Request) -> None:
+    # Slack only sends UTF-8, and slack_sdk's verifier cannot check anything else.
     try:
-        return int(environ.get("CONTENT_LENGTH") or "")
-    except ValueError:
-        return None
+        request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused(400, "That body is not UTF-8, as Slack's always is.") from None
 
 
-def _signed(verifier: SignatureVerifier, body: bytes, environ: WSGIEnvironment) -> bool:
-    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
-    signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+def _signed(verifier: SignatureVerifier, request: Request) -> bool:
+    timestamp = request.environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    signature = request.environ.get("HTTP_X_SLACK_SIGNATURE", "")
     if not _TIMESTAMP.fullmatch(timestamp) or not _SIGNATURE.fullmatch(signature):
         return False
-    return verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+    return verifier.is_valid(body=request.get_data(), timestamp=timestamp, signature=signature)
 
 
 def _malformed(body: bytes, content_type: str) -> str | None:
@@ -95,26 +89,21 @@ def signed_only(
     """``app`` behind the door: bodies Slack signed, within ``max_bytes``, of Slack's shapes."""
     verifier = SignatureVerifier(signing_secret, clock or Clock())
 
-    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        declared = _declared_length(environ)
-        if declared is not None and declared > max_bytes:
-            return _refuse(start_response, 413, "body too large")
-        stream = environ["wsgi.input"]
-        # Read one byte past the limit, never more: a body without a length is cut there.
-        body = stream.read(max_bytes + 1 if declared is None else declared)
-        if len(body) > max_bytes:
-            return _refuse(start_response, 413, "body too large")
-        # Slack only sends UTF-8, and slack_sdk's verifier cannot check anything else.
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return _refuse(start_response, 400, "That body is not UTF-8, as Slack's always is.")
-        if not _signed(verifier, body, environ):
-            return _refuse(start_response, 401, "not signed by Slack")
-        why = _malformed(body, environ.get("CONTENT_TYPE", ""))
-        if why is not None:
-            return _refuse(start_response, 400, why)
-        passed = {**environ, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
-        return app(passed, start_response)
+    def proof(request: Request) -> str | None:
+        return None if _signed(verifier, request) else "not signed by Slack"
 
-    return application
+    def shape(request: Request) -> None:
+        why = _malformed(request.get_data(), request.environ.get("CONTENT_TYPE", ""))
+        if why is not None:
+            raise Refused(400, why)
+
+    guards = [
+        body_within(max_bytes, "body too large"),
+        _utf8,
+        verified(proof),
+        content_type(_SLACK_TYPES, "Slack sends a form or JSON; this body is neither."),
+        shape,
+    ]
+    return door(
+        lambda _request: app, guards, refused="slack.request_refused", logger="riskbrief.slack"
+    )

@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.answers.briefs import brief_answer, week_payload
 from bot.answers.lines import signal_lines
-from bot.answers.lookups import subscriber_of, version_of
+from bot.answers.lookups import version_of
 from bot.answers.subscriptions import settings_line
 from bot.slack.render import CardRef, slack_reply, slack_text
 from bot.slack.reply import SECTION_CHARS, Reply, context, section
@@ -28,6 +28,7 @@ from briefing.render.text import evidence_words, fact_text, format_value, local_
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.reads.lookups import subscriber_of
 from data.store.scores import load_scores
 from data.store.tables import (
     Briefing,

@@ -201,8 +201,16 @@ def _p_cfr_improved(_payload: BriefingPayload, card: CardView) -> str:
 
 def _a_incident(payload: BriefingPayload, card: CardView) -> str:
     key = card.id.removeprefix("incident:")
+    change = next((e.key for e in card.evidence_of(EvidenceKind.CHANGE)), None)
+    # After a deploy ordinary for its service, what stood out is the change it shipped: the
+    # deploy is not called risky here either.
+    what = (
+        f"what made {change} risky"
+        if change and maybe_fact(card, FactKey.SHIPPED_RISKIEST_SCORE) is not None
+        else "what made the deploy risky"
+    )
     return (
-        f"Walk through {incident_name(payload, key)} with the team: what made the deploy risky "
+        f"Walk through {incident_name(payload, key)} with the team: {what} "
         "and what would have caught it."
     )
 

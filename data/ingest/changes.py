@@ -14,7 +14,7 @@ from sqlmodel import Session
 from data.config import OrgConfig
 from data.ingest.bulk import chunks, insert_keyed, rows_by_key, table_of
 from data.ingest.references import Lookups
-from data.sources.values import REVIEW_STATES, SourceChange
+from data.source_values import REVIEW_STATES, SourceChange
 from data.store.tables import Change, ChangeFile, ChangeState, ReviewRow
 from data.tally import Tally, snapshot
 from scoring.authorship import AuthorKind

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
 from data.ingest.bulk import chunks
-from data.sources.values import SourcePerson
+from data.source_values import SourcePerson
 from data.store.tables import IS_MERGED, Change, Person, Repository, Service, Team
 from data.tally import Tally, snapshot
 from scoring.authorship import AuthorKind

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from data.ingest.bulk import chunks, insert_keyed, rows_by_key, table_of
 from data.ingest.references import Lookups
-from data.sources.values import SourceDeploy, SourceErrorBudget, SourceIncident
+from data.source_values import SourceDeploy, SourceErrorBudget, SourceIncident
 from data.store.tables import Deploy, DeployCommit, ErrorBudget, Incident
 from data.tally import Tally, snapshot
 

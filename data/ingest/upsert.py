@@ -11,7 +11,7 @@ from data.config import OrgConfig
 from data.ingest.changes import ChangeWriter
 from data.ingest.references import Lookups
 from data.ingest.spans import SpanWriter
-from data.sources.values import (
+from data.source_values import (
     SourceChange,
     SourceDeploy,
     SourceErrorBudget,

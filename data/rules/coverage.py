@@ -21,7 +21,6 @@ import re
 import subprocess
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
@@ -29,35 +28,15 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig
 from data.path_globs import in_globs
-from data.store.coverage import StoredCoverage, load_coverage
+from data.store.coverage import AddedLines, StoredCoverage, coverage_facts, load_coverage
 from data.store.tables import IS_MERGED, Change, ChangeFile, Repository, Service
 
-__all__ = [
-    "AddedLines",
-    "CoverageFacts",
-    "added_lines",
-    "apply_coverage",
-    "clone_added_lines",
-    "coverage_facts",
-]
+__all__ = ["added_lines", "apply_coverage", "clone_added_lines"]
 
 log = structlog.get_logger("riskbrief.coverage")
 
-# Per path, the line numbers a change added (in the file as it is after the change).
-AddedLines = Mapping[str, frozenset[int]]
-
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageFacts:
-    """What the reports say about one change; each ``None`` when it cannot be known."""
-
-    patch_coverage: float | None
-    patch_coverable: int | None
-    line_coverage_delta: float | None
-    service_coverage: float | None
 
 
 def clone_added_lines(clone: Path, sha: str) -> tuple[str | None, AddedLines] | None:
@@ -110,47 +89,6 @@ def _git(clone: Path, *args: str) -> bytes | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 else None
-
-
-def _percent(report: StoredCoverage, paths: list[str]) -> float | None:
-    coverable = covered = 0
-    for p in paths:
-        lines = report.lines(p)
-        if lines is not None:
-            coverable += len(lines[0])
-            covered += len(lines[1])
-    return 100.0 * covered / coverable if coverable else None
-
-
-def coverage_facts(
-    head: StoredCoverage,
-    base: StoredCoverage | None,
-    touched: list[str],
-    added: AddedLines | None,
-    service_files: list[str] | None,
-) -> CoverageFacts:
-    """The facts of one change from its head's report, its base's, its files and added lines."""
-    patch: float | None = None
-    patch_coverable: int | None = None
-    if added is not None and head.files:
-        coverable = covered = 0
-        for path, lines in added.items():
-            found = head.lines(path)
-            if found is not None:
-                coverable += len(lines & found[0])
-                covered += len(lines & found[1])
-        patch_coverable = coverable
-        patch = round(100.0 * covered / coverable, 2) if coverable else None
-    delta: float | None = None
-    if base is not None and head.files and base.files:
-        now, before = _percent(head, touched), _percent(base, touched)
-        if now is not None and before is not None:
-            delta = round(now - before, 2)
-    service: float | None = None
-    if service_files is not None:
-        pct = _percent(head, service_files)
-        service = round(pct, 2) if pct is not None else None
-    return CoverageFacts(patch, patch_coverable, delta, service)
 
 
 def apply_coverage(

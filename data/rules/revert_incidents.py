@@ -31,8 +31,9 @@ import structlog
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from data.handoff import Handoff
 from data.rules.linking import link_deploys
-from data.sources.values import SourceIncident
+from data.source_values import SourceIncident
 from data.store.tables import (
     IS_MERGED,
     Change,
@@ -43,11 +44,10 @@ from data.store.tables import (
     Service,
     merged_time,
 )
-from data.sync import SourceSummary, SyncRun
 from scoring.culprits import REVERT_INCIDENT
 from scoring.planned_reverts import names_a_failure
 
-__all__ = ["RevertIncidents", "summary_line"]
+__all__ = ["RevertIncidents"]
 
 log = structlog.get_logger(__name__)
 
@@ -88,7 +88,7 @@ class RevertIncidents:
         """``reverts``."""
         return "reverts"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Upsert one incident per revert of a known change that maps to a service."""
         with Session(run.engine) as session:
             link_deploys(session)
@@ -155,7 +155,7 @@ class RevertIncidents:
         run.progress.advance(self.name, len(incidents), "incidents")
 
     @staticmethod
-    def _remove(run: SyncRun, keys: list[str]) -> None:
+    def _remove(run: Handoff, keys: list[str]) -> None:
         """Delete the incidents an earlier sync made for reverts that never reached users or
         named no failure."""
         if not keys:
@@ -172,14 +172,3 @@ class RevertIncidents:
                     log.info("reverts.never_live", incident=incident.key)
                     session.delete(incident)
             session.commit()
-
-
-def summary_line(summary: SourceSummary) -> str:
-    """The line ``sync`` prints for a source, saying the reverts' incidents are reverts."""
-    if summary.source != "reverts" or summary.error:
-        return summary.line()
-    n = summary.added
-    recorded = (
-        "1 revert recorded as an incident" if n == 1 else f"{n:,} reverts recorded as incidents"
-    )
-    return f"reverts: {recorded}, {summary.updated:,} updated"

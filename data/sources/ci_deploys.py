@@ -14,15 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from sqlmodel import Session
 
 from data.config import OrgConfig
-from data.ingest import Ingest
+from data.source_values import SourceDeploy
 from data.sources.times import TimeFormatError, parse_time
-from data.sources.values import SourceDeploy
 from scoring.errors import ConfigError, NotFoundError
 
-__all__ = ["DeployReport", "parse_report", "record_deploy"]
+__all__ = ["DeployReport", "parse_report"]
 
 _SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}$")
@@ -113,9 +111,3 @@ def parse_report(fields: Mapping[str, Any], org: OrgConfig, now: datetime) -> So
         status=status,
         source="ci",
     )
-
-
-def record_deploy(session: Session, org: OrgConfig, record: SourceDeploy) -> bool:
-    """Upsert the deploy; True when it is new, False when the same report came before."""
-    tally = Ingest(session, org).deploys([record])
-    return tally.added == 1

@@ -42,9 +42,9 @@ from typing import Any
 import structlog
 
 from data.config.sources import FileImportConfig
+from data.handoff import Handoff
+from data.source_values import SourceDeploy, SourceErrorBudget, SourceIncident
 from data.sources.times import parse_time
-from data.sources.values import SourceDeploy, SourceErrorBudget, SourceIncident
-from data.sync import SyncRun
 from scoring.errors import SourceError
 
 __all__ = [
@@ -260,7 +260,7 @@ class FileImportSource:
         """``file <file name>``, e.g. ``file incidents.csv``."""
         return f"file {self.path.name}"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read the whole file and upsert every good record; log and skip the bad ones."""
         rows = read_rows(self.path, self.kind)
         incidents: list[SourceIncident] = []

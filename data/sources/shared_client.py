@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from data.sync import Source, SyncRun
+from data.handoff import Handoff, Source
 
 __all__ = ["Closable", "close_with_last"]
 
@@ -34,7 +34,7 @@ class _ClosesClient:
         """The wrapped source's name."""
         return self._source.name
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Sync the wrapped source."""
         self._source.sync(run)
 

@@ -24,7 +24,7 @@ from scoring.errors import ConfigError
 
 if TYPE_CHECKING:
     from data.config import OrgConfig
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["EnvVar", "Finding", "SourceContext", "SourceSpec"]
 

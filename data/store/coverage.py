@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,13 +13,20 @@ from data.coverage_report import CoverageReport, decode_lines, encode_lines
 from data.store.tables import CoverageReportRow, Repository
 
 __all__ = [
+    "AddedLines",
+    "CoverageFacts",
     "StoredCoverage",
     "any_coverage",
+    "coverage_facts",
     "load_coverage",
     "repository_row",
     "save_report",
     "save_totals",
 ]
+
+
+# Per path, the line numbers a change added (in the file as it is after the change).
+AddedLines = Mapping[str, frozenset[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,57 @@ class StoredCoverage:
         if found is None:
             return None
         return decode_lines(found[0]), decode_lines(found[1])
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageFacts:
+    """What the reports say about one change; each ``None`` when it cannot be known."""
+
+    patch_coverage: float | None
+    patch_coverable: int | None
+    line_coverage_delta: float | None
+    service_coverage: float | None
+
+
+def _percent(report: StoredCoverage, paths: list[str]) -> float | None:
+    coverable = covered = 0
+    for p in paths:
+        lines = report.lines(p)
+        if lines is not None:
+            coverable += len(lines[0])
+            covered += len(lines[1])
+    return 100.0 * covered / coverable if coverable else None
+
+
+def coverage_facts(
+    head: StoredCoverage,
+    base: StoredCoverage | None,
+    touched: list[str],
+    added: AddedLines | None,
+    service_files: list[str] | None,
+) -> CoverageFacts:
+    """The facts of one change from its head's report, its base's, its files and added lines."""
+    patch: float | None = None
+    patch_coverable: int | None = None
+    if added is not None and head.files:
+        coverable = covered = 0
+        for path, lines in added.items():
+            found = head.lines(path)
+            if found is not None:
+                coverable += len(lines & found[0])
+                covered += len(lines & found[1])
+        patch_coverable = coverable
+        patch = round(100.0 * covered / coverable, 2) if coverable else None
+    delta: float | None = None
+    if base is not None and head.files and base.files:
+        now, before = _percent(head, touched), _percent(base, touched)
+        if now is not None and before is not None:
+            delta = round(now - before, 2)
+    service: float | None = None
+    if service_files is not None:
+        pct = _percent(head, service_files)
+        service = round(pct, 2) if pct is not None else None
+    return CoverageFacts(patch, patch_coverable, delta, service)
 
 
 def repository_row(session: Session, name: str) -> Repository:

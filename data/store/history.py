@@ -24,11 +24,16 @@ import structlog
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from data.bug_issues import known_bug_issues
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.rules.coverage import AddedLines, coverage_facts
-from data.store.coverage import StoredCoverage, any_coverage, load_coverage
+from data.store.bug_issues import known_bug_issues
+from data.store.coverage import (
+    AddedLines,
+    StoredCoverage,
+    any_coverage,
+    coverage_facts,
+    load_coverage,
+)
 from data.store.engine import session_scope
 from data.store.facts import load_deploys, load_error_budgets, load_incidents
 from data.store.stamp import merged_stamp

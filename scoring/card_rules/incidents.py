@@ -107,6 +107,9 @@ def _unusual_shipped(i: WeekIncident, this: WeekAggregate, r: CardRules) -> Week
     """The riskiest change ``i``'s deploy shipped that is very high for its history and not taken
     routinely by its service (``card_rules.usual.routine_gated``: a reviewed migration of a
     service that migrates every week or two is routine), if any."""
+    # Routine by how often its service takes such a change, not by its size: after a first
+    # migration in weeks the service broke, which is a finding whatever the migration's size
+    # (a routine-sized one makes no card of its own: ``risk.material_gated``).
     known = usual_gates(this)
     unusual = [c for c in i.shipped if c.band is Band.CRITICAL and not routine_gated(c, known, r)]
     return max(unusual, key=lambda c: (c.score, c.key), default=None)

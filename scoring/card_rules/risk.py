@@ -3,7 +3,7 @@ signal's high-risk changes, a team's share, and the changes a gate put at very h
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
 from scoring.band import Band
 from scoring.card_rules.measure import (
@@ -18,6 +18,7 @@ from scoring.card_rules.usual import (
     Rise,
     fix_chance,
     nb_upper_tail,
+    own_reach,
     rise,
     rise_per_change,
     routine_gated,
@@ -46,6 +47,7 @@ __all__ = [
     "improvement",
     "material_gated",
     "scope_rise",
+    "scope_rises",
     "service_rises",
     "shift",
 ]
@@ -97,10 +99,12 @@ def _most(*severities: Severity | None) -> Severity | None:
     return min(known, key=lambda s: s.rank) if known else None
 
 
-def _difference(changes: list[WeekChange], usual_chance: float, excess: float) -> list[str]:
+def _difference(
+    changes: list[WeekChange], usual_chance: float, excess: float, every_high: bool = False
+) -> list[str]:
     """Keys of the changes that make the rise, most likely to need a fix first: those most above
     the usual chance until their surplus over it reaches the ``excess``, and every very-high
-    one."""
+    one (every high-risk one, ``every_high``, when their expected fixes are what rose)."""
     ranked = sorted(changes, key=lambda c: (-fix_chance(c), c.key))
     chosen: set[str] = set()
     surplus = 0.0
@@ -108,7 +112,7 @@ def _difference(changes: list[WeekChange], usual_chance: float, excess: float) -
         above = fix_chance(c) - usual_chance
         if above <= 0:
             break
-        if surplus < excess or c.band is Band.CRITICAL:
+        if surplus < excess or c.band is Band.CRITICAL or (every_high and c.high_risk):
             chosen.add(c.key)
             surplus += above
     return [c.key for c in ranked if c.key in chosen]
@@ -118,9 +122,32 @@ def _chances(changes: Iterable[WeekChange]) -> list[float]:
     return [fix_chance(c) for c in changes]
 
 
-def _very_high(changes: Iterable[WeekChange]) -> list[float]:
-    """One per change: 1 for a very-high-risk change, 0 otherwise (a count as "chances")."""
-    return [1.0 if c.band is Band.CRITICAL else 0.0 for c in changes]
+def _high_risk(changes: Iterable[WeekChange]) -> list[float]:
+    """One per change: its chance of needing a fix when it is at high risk or above, 0 otherwise.
+
+    A change's chance of a fix is at most 1, so in the sum over every change one at the high
+    bound (about 1 in 2) shows only by its chance over the usual change's, however unusual it is
+    for its scope, and among the noise of every ordinary change: a week of rewrites the
+    large-change gate puts at high risk barely moves it. The expected fixes of the high-risk
+    changes alone see each of them whole, against a usual made of the scope's own high-risk
+    changes (docs/scoring.md, "Expected fixes and a false-alarm budget").
+    """
+    return [fix_chance(c) if c.high_risk else 0.0 for c in changes]
+
+
+# What a scope's week is counted by, each against its own weeks: the expected fixes of all its
+# changes, and of its changes at high risk or above (very-high ones among them).
+_COUNTS: tuple[Callable[[Iterable[WeekChange]], list[float]], ...] = (_chances, _high_risk)
+
+
+def _simes(rises: Sequence[Rise | None], alpha: float) -> bool:
+    """Whether the counts ``rises`` of one scope together rose beyond ``alpha``: Simes' test, the
+    k-th smallest p-value at most k·alpha / m for some k of the m counts. It keeps the false-alarm
+    chance at ``alpha`` when the counts rise together (positively dependent, as counts of the same
+    changes are), and unlike splitting ``alpha`` between them, loses no power when they do."""
+    m = len(rises)
+    ps = sorted(r.p_value for r in rises if r is not None)
+    return any(p <= alpha * (k + 1) / m for k, p in enumerate(ps))
 
 
 def _pool_chance(changes: Sequence[float]) -> float | None:
@@ -130,16 +157,34 @@ def _pool_chance(changes: Sequence[float]) -> float | None:
 def service_rises(
     this: WeekAggregate, last: WeekAggregate, service: str
 ) -> tuple[Rise | None, Rise | None]:
-    """``service``'s expected fixes and very-high changes this week against its usual week."""
+    """``service``'s expected fixes this week, of all its changes and of those at high risk or
+    above, each against its usual week."""
     base, weeks = _yardstick(this, last)
     now = [c for c in this.changes if c.service == service]
     before = [c for c in base.changes if c.service == service]
     seen = weeks_seen(before, base.changes, weeks)
-    fixes = rise(_chances(now), _chances(before), weeks, seen, _pool_chance(_chances(base.changes)))
-    very_high = rise(
-        _very_high(now), _very_high(before), weeks, seen, _pool_chance(_very_high(base.changes))
+    fixes, high_risk = (
+        rise(count(now), count(before), weeks, seen, _pool_chance(count(base.changes)))
+        for count in _COUNTS
     )
-    return fixes, very_high
+    return fixes, high_risk
+
+
+def scope_rises(
+    this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
+) -> tuple[Rise | None, Rise | None]:
+    """The scope's expected fixes this week, of all its changes and of those at high risk or
+    above, each against its usual part per change for as many changes, leaving out the changes
+    of the services ``leaving_out`` in both."""
+
+    def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
+        return [c for c in changes if c.service is None or c.service not in leaving_out]
+
+    base, _ = _yardstick(this, last)
+    now, before = kept(this.changes), kept(base.changes)
+    # Per change: an organisation's busy week is more changes, not riskier ones.
+    fixes, high_risk = (rise_per_change(count(now), count(before)) for count in _COUNTS)
+    return fixes, high_risk
 
 
 def scope_rise(
@@ -147,13 +192,7 @@ def scope_rise(
 ) -> Rise | None:
     """The scope's expected fixes this week against its usual chance per change for as many
     changes, leaving out the changes of the services ``leaving_out`` in both."""
-
-    def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
-        return [c for c in changes if c.service is None or c.service not in leaving_out]
-
-    base, _ = _yardstick(this, last)
-    # Per change: an organisation's busy week is more changes, not riskier ones.
-    return rise_per_change(_chances(kept(this.changes)), _chances(kept(base.changes)))
+    return scope_rises(this, last, leaving_out)[0]
 
 
 def _fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
@@ -166,25 +205,24 @@ def _fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
 def concentration(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """One service's expected fixes (or very-high changes) rose beyond what its own weeks make
-    likely, by a material amount: risk is concentrating there.
+    """One service's expected fixes (of all its changes, or of its high-risk ones) rose beyond
+    what its own weeks make likely, by a material amount: risk is concentrating there.
 
     Judged on the service's own weeks, pooled with the organisation's while it is young
-    (``card_rules.usual.rise``); each of its two tests spends half the service's share of the
-    false-alarm budget. A service whose changes are always somewhat risky makes a card when
-    they are more risky than usual, not for being what they usually are.
+    (``card_rules.usual.rise``); its two sums are tested together by Simes' test (``_simes``) at
+    the service's share of the false-alarm budget. A service whose changes are always somewhat
+    risky makes a card when they are more risky than usual, not for being what they usually are.
     """
     alpha = _alpha(this, r, "concentration")
     ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
     excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
     for group in this.services:
-        fixes, very_high = service_rises(this, last, group.name)
-        if fixes is None:
+        rises = service_rises(this, last, group.name)
+        fixes, high_risk = rises
+        if fixes is None or not _simes(rises, alpha):
             continue
-        sev = _most(
-            _severity(fixes, alpha / 2, ratios, excesses),
-            _severity(very_high, alpha / 2, ratios, excesses),
-        )
+        # Its severity is the size of the rise of either sum that rose beyond ``alpha`` itself.
+        sev = _most(*(_severity(one, alpha, ratios, excesses) for one in rises))
         if sev is None:
             continue
         d = group.distribution
@@ -214,7 +252,14 @@ def concentration(
             sev,
             group.name,
             tuple(facts),
-            _as_evidence(_difference(mine, fixes.usual_chance, fixes.excess)),
+            _as_evidence(
+                _difference(
+                    mine,
+                    fixes.usual_chance,
+                    fixes.excess,
+                    every_high=bool(_severity(high_risk, alpha, ratios, excesses)),
+                )
+            ),
         )
 
 
@@ -250,12 +295,19 @@ def shift(
     base, _ = _yardstick(this, last)
     if len(base.changes) < r.shift_min_changes:
         return
-    fixes = scope_rise(this, last, told)
-    sev = _severity(
-        fixes,
-        _alpha(this, r, "shift"),
-        (r.shift_warning_ratio, r.shift_critical_ratio),
-        (r.shift_warning_excess, r.shift_critical_excess),
+    alpha = _alpha(this, r, "shift")
+    ratios = (r.shift_warning_ratio, r.shift_critical_ratio)
+    excesses = (r.shift_warning_excess, r.shift_critical_excess)
+    rises = scope_rises(this, last, told)
+    fixes, high_risk = rises
+    counted = _severity(high_risk, alpha, ratios, excesses)
+    # How much riskier the scope's changes are, which decides critical, is the expected fixes
+    # per change of all of them; its high-risk changes' expected fixes rising is a shift's story
+    # too (more of its changes crossed the high bound), and makes a warning.
+    sev = (
+        _most(_severity(fixes, alpha, ratios, excesses), counted and Severity.WARNING)
+        if _simes(rises, alpha)
+        else None
     )
     if fixes is None or sev is None:
         return
@@ -284,7 +336,9 @@ def shift(
         sev,
         None,
         tuple(facts),
-        _as_evidence(_difference(changes, fixes.usual_chance, fixes.excess)),
+        _as_evidence(
+            _difference(changes, fixes.usual_chance, fixes.excess, every_high=counted is not None)
+        ),
     )
 
 
@@ -395,12 +449,12 @@ def material_gated(this: WeekAggregate, r: CardRules) -> tuple[WeekChange, ...]:
     a deploy that shipped it. A service that migrates its schema every week or two is
     not surprised by one more migration; an incident after it is another matter.
     """
-    usual = usual_gates(this)
+    usual, reach = usual_gates(this), own_reach(this)
     broke = shipped_by_incident(this)
     return tuple(
         c
         for c in this.changes
-        if c.gated_very_high and (c.key in broke or not routine_gated(c, usual, r))
+        if c.gated_very_high and (c.key in broke or not routine_gated(c, usual, r, reach))
     )
 
 

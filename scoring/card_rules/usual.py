@@ -10,7 +10,7 @@ deploy or a week of expected fixes unusual.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from scoring.band import Band
@@ -19,6 +19,7 @@ from scoring.model import MODEL
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident
 
 __all__ = [
+    "MIGRATION_GATE",
     "POOLED_CHANGES",
     "YOUNG_WEEKS",
     "Rise",
@@ -27,6 +28,7 @@ __all__ = [
     "fix_chance",
     "nb_upper_tail",
     "other_risk",
+    "own_reach",
     "rise",
     "rise_per_change",
     "riskiest_deploy",
@@ -57,18 +59,46 @@ def other_risk(c: WeekChange, r: CardRules) -> bool:
     return c.ungated_score is not None and c.ungated_score >= c.score - r.gated_other_risk_points
 
 
-def routine_gated(c: WeekChange, usual: set[tuple[str | None, str]], r: CardRules) -> bool:
+def own_reach(this: WeekAggregate) -> dict[str | None, int]:
+    """How far each service's usual changes reach on their own signals over the baseline weeks
+    (a gated change's score before its gate): the upper quartile of their scores (nearest rank),
+    which three in four of them stay at or below, so one odd change does not set it."""
+    own: dict[str | None, list[int]] = {}
+    for c in this.baseline.changes if this.baseline is not None else ():
+        score = c.ungated_score if c.gates and c.ungated_score is not None else c.score
+        own.setdefault(c.service, []).append(score)
+    return {s: sorted(v)[math.ceil(0.75 * len(v)) - 1] for s, v in own.items()}
+
+
+# The gate of a schema migration: routine for a service when the change is of its usual kind.
+MIGRATION_GATE = "schema_migration"
+
+
+def routine_gated(
+    c: WeekChange,
+    usual: set[tuple[str | None, str]],
+    r: CardRules,
+    reach: Mapping[str | None, int] | None = None,
+) -> bool:
     """A change a gate put at very high risk that its service takes routinely.
 
-    Every gate it went through, its service's changes went through over the baseline
-    weeks too; a human approved it or its review is unknown (unknown is not "no"); no
-    AI agent wrote it; and its own signals carry no other risk (``other_risk``).
+    A human approved it or its review is unknown (unknown is not "no"); no AI agent wrote it;
+    its own signals carry no other risk (``other_risk``); and either every gate it went through,
+    its service's changes went through over the baseline weeks too, or it is a routine
+    migration: a schema migration its only gate and its own signals within what its service's
+    changes reached over the baseline weeks (``reach``, ``own_reach``), so the change is of the
+    service's usual size and kind with a migration in it, as a model edit, its migration and
+    its test in one change are.
     """
     if not c.gated_very_high or c.human_reviewed is False or c.agent_involved:
         return False
     if other_risk(c, r):
         return False
-    return bool(usual) and all((c.service, g) in usual for g in c.gates)
+    if usual and all((c.service, g) in usual for g in c.gates):
+        return True
+    if c.gates != (MIGRATION_GATE,) or reach is None or c.ungated_score is None:
+        return False
+    return c.service in reach and c.ungated_score <= reach[c.service]
 
 
 def shipped_by_incident(this: WeekAggregate) -> set[str]:

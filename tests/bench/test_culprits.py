@@ -12,8 +12,8 @@ import pytest
 
 from bench.culprits import MODES, main, measure_product, measure_repo
 from bench.culprits_truth import read_reverts
+from data.source_values import SourceChange
 from data.sources.local_git.reverts import RevertTargets
-from data.sources.values import SourceChange
 from tests.data.sources.gitrepo import GitRepo
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")

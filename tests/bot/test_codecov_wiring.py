@@ -16,8 +16,9 @@ from bot.doctor.check import Check
 from bot.doctor.registered import check_registered_sources
 from bot.settings import Settings
 from data.config import OrgConfig, parse_org_config
+from data.handoff import Source
 from data.store.scores import load_scores
-from data.sync import Source, run_sources
+from data.sync import run_sources
 from fakes.codecov_server import FakeCodecov, FakeCommit, FakePull
 from scoring.errors import ConfigError
 from tests.data.rows import at, base, change

@@ -49,11 +49,12 @@ def test_a_gated_cards_title_says_its_count_and_its_one_gate() -> None:
 
 def test_an_incident_card_after_an_ordinary_deploy_names_the_change_not_the_deploys_band() -> None:
     """A deploy ordinary for its service makes an incident card by the unusual change it shipped:
-    the title and paragraph name that change and its score, never call the deploy high or by
-    its band."""
+    the title, paragraph and action name that change and its score, never call the deploy high,
+    risky or by its band."""
     from datetime import timedelta
 
     from briefing.card_words import KIND_WORDS
+    from briefing.card_words import action as card_action
     from tests.briefing.render.factory import make_payload
     from tests.scoring.card_builders import deploys, incident, spread
 
@@ -70,6 +71,10 @@ def test_an_incident_card_after_an_ordinary_deploy_names_the_change_not_the_depl
     assert f"after a deploy that shipped s#1, scored {release.score}" in paragraph
     assert "risk deploy" not in paragraph
     assert "took 30 min to resolve" in paragraph
+    said = card_action(make_payload((view,)), view)
+    assert said is not None
+    assert "what made s#1 risky" in said
+    assert "deploy risky" not in said
 
 
 def test_a_revert_card_tells_no_time_to_resolve() -> None:

@@ -49,3 +49,13 @@ def test_the_weeks_own_pairs_are_figures_of_their_week() -> None:
     figures = week_figures(payload)
     assert Figure(float(payload.distribution.total), "", "this", None) in figures
     assert Figure(float(payload.distribution_last_week.total), "", "last", None) in figures
+
+
+def test_the_peoples_count_of_the_agents_section_is_a_known_count() -> None:
+    """A narrative may say how many of the week's changes people made, as the payload counts."""
+    payload = busy_payload()
+    # A count no other figure of the payload holds, so only the people's count can admit it.
+    people = max(known_counts(payload)["changes"]) + 7
+    agents = payload.agents.model_copy(update={"human_changes": people})
+    payload = payload.model_copy(update={"agents": agents})
+    assert people in known_counts(payload)["changes"]

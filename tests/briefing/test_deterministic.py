@@ -199,3 +199,33 @@ def test_a_driver_card_keeps_the_capitals_of_its_signals_words() -> None:
     paragraph = narrative.paragraph(view.id)
     assert paragraph is not None
     assert paragraph.startswith("AI-agent changes drove 7 high-risk changes")
+
+
+def test_the_headline_says_how_many_of_the_weeks_changes_bots_made() -> None:
+    """The week's changes are all of them, bots' too, with how many bots made beside them; a
+    week without bots' changes reads as before."""
+    payload = busy_payload()
+    d = payload.distribution
+    with_bots = payload.model_copy(
+        update={"agents": payload.agents.model_copy(update={"bot_changes": 2})}
+    )
+    assert (
+        f"{d.high_risk} of {d.total} changes (2 by bots) were high risk"
+        in write_deterministic(with_bots).headline
+    )
+    one = payload.model_copy(
+        update={"agents": payload.agents.model_copy(update={"bot_changes": 1})}
+    )
+    assert f"of {d.total} changes (1 by a bot) were" in write_deterministic(one).headline
+    assert "by bot" not in write_deterministic(payload).headline
+
+
+def test_a_quiet_week_says_how_many_of_its_changes_bots_made() -> None:
+    """A quiet week's one line counts bots' changes among its changes and says how many."""
+    payload = make_payload(cards=(), changes=())
+    payload = payload.model_copy(
+        update={"agents": payload.agents.model_copy(update={"bot_changes": 27})}
+    )
+    assert write_deterministic(payload).headline == (
+        "A quiet week in Team Checkout: 54 changes (27 by bots), 12 high risk, no material shift."
+    )

@@ -14,8 +14,8 @@ from bot.answers.records.plan import review_plan
 from briefing.build import Recipient, build_payload
 from briefing.payload import BriefingPayload
 from briefing.week import IsoWeek
-from data.bug_issues import known_bug_issues
 from data.scope import Scope
+from data.store.bug_issues import known_bug_issues
 from data.store.engine import session_scope
 from data.store.history import read_history
 from data.store.plan_changes import plan_candidates

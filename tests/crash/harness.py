@@ -46,7 +46,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from data.sources.sample import load_sample, sample_org_config
+from data.sample_load import load_sample
+from data.sources.sample import sample_org_config
 from data.store.deliveries import SENT, states
 from data.store.engine import session_scope
 from data.store.org import sync_org

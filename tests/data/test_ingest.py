@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.ingest import Ingest, agent_in_trailers
-from data.sources.values import (
+from data.source_values import (
     SourceChange,
     SourceChangeFile,
     SourceDeploy,

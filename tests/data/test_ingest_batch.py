@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from data.config import OrgConfig
 from data.ingest import Tally
-from data.sources.values import (
+from data.source_values import (
     SourceChange,
     SourceChangeFile,
     SourceDeploy,

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
+from data.handoff import Source
 from data.http.retry import RetryPolicy
 from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
 from data.sources.github.deploys import deploy_sources
@@ -37,7 +38,7 @@ from data.sources.pagerduty.spec import PAGERDUTY
 from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, Deploy, Incident, Person, ReviewRow, SyncState
-from data.sync import Source, SourceSummary, run_sources
+from data.sync import SourceSummary, run_sources
 from fakes.github_graphql import (
     FakeFile,
     FakeGitHubGraphQL,

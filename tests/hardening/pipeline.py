@@ -29,7 +29,6 @@ from sqlmodel import Session, col, select
 from bot.answers.briefs import brief_answer
 from bot.answers.changes import change_answer
 from bot.answers.deploys import deploy_answer
-from bot.answers.lookups import latest_deploy_key
 from bot.answers.services import service_answer
 from bot.composition.compose import Composed, compose_all
 from bot.composition.pipeline import score_all
@@ -42,9 +41,10 @@ from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.ingest import Ingest
 from data.scope import Scope
-from data.sources.values import SourceChange, SourceChangeFile
+from data.source_values import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.org import sync_org
+from data.store.reads.lookups import latest_deploy_key
 from data.store.tables import Change, Incident, Subscriber
 from fakes import FakeAnthropic
 from fakes.anthropic_server import Request

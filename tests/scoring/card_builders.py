@@ -73,15 +73,18 @@ def mix(
 
 
 def spread(total: int, high_risk: int, week: int = 0, **kw: object) -> list[WeekChange]:
-    """``total`` changes over services of three (too small to concentrate), ``high_risk`` high risk.
+    """``total`` changes over services of three (too small to concentrate), ``high_risk`` high risk,
+    one a service before any service has two (high-risk changes piled into a few services would
+    be a concentration in them).
 
     Each service also has its own team of three changes, too few for an improvement card.
     """
+    services = -(-total // 3)
     return [
         change(
             f"s{n // 3}#{week}.{n}",
             f"s{n // 3}",
-            Band.HIGH if n < high_risk else Band.SAFE,
+            Band.HIGH if (n % 3) * services + n // 3 < high_risk else Band.SAFE,
             week,
             **kw,
         )

@@ -850,7 +850,7 @@ def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
         aggregate(
             [
                 *mix("checkout", 8, 4, drivers=("codeowners",)),
-                *spread(60, 9, drivers=("review",)),
+                *spread(60, 10, drivers=("review",)),
                 change("bot#0", "bots", Band.SAFE, agent_involved=True, human_reviewed=False),
                 *mix("search", 8, 0, team="find"),
                 change("docs#0", "docs", Band.SAFE, files_with_owner=16, files_with_owner_data=20),
@@ -1364,12 +1364,16 @@ def _routine_week(
 
 
 def test_a_routine_gated_change_makes_no_card_but_an_unusual_or_risky_one_does() -> None:
-    """A reviewed migration of a service that migrates often is no card; one unusual for its
-    service, with other risk, or without a human approval still is."""
+    """A reviewed migration of a service that migrates often is no card, nor is a first one of the
+    service's usual size; one larger than its service's changes usually are (a service of safe
+    changes), with other risk, or without a human approval still is."""
     before = aggregate(spread(30, 2, -1, drivers=("size",)))
     routine = change("m#1", "s0", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
     assert cards(_routine_week(routine), before) == ()
-    unusual = change("m#2", "s1", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
+    # s1's changes over the baseline weeks reach 70 on their own: a first migration within it.
+    first = replace(routine, key="m#3", service="s1")
+    assert cards(_routine_week(first), before) == ()
+    unusual = change("m#2", "s2", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
     # Its own signals came within the high band's width of the very-high bound it was lifted
     # to: high risk for its history without the gate.
     risky = replace(routine, ungated_score=routine.score - int(RULES.gated_other_risk_points))

@@ -182,3 +182,19 @@ def test_minutes_to_resolve() -> None:
     """An incident's minutes to resolve run from open to resolved, and are unknown while open."""
     assert incident("INC-1", "svc", at(0), 95.5).minutes_to_resolve == 95.5
     assert incident("INC-2", "svc", at(0), None).minutes_to_resolve is None
+
+
+def test_a_weeks_makers_count_each_change_once() -> None:
+    """A bot-authored change an agent took part in is the agent's, not also a bot's: the week's
+    people, agents and bots add up to its changes, and its bot changes are the bots' alone."""
+    week = aggregate(
+        [
+            change("a#1", "svc", Band.SAFE),
+            change("a#2", None, Band.SAFE, bot=True),
+            change("a#3", "svc", Band.HIGH, bot=True, agent_involved=True),
+            change("a#4", "svc", Band.SAFE, agent_involved=True),
+        ]
+    )
+    assert (week.makers.people, week.makers.agents, week.makers.bots) == (1, 2, 1)
+    assert week.makers.total == week.distribution.total
+    assert [c.key for c in week.bot_changes] == ["a#2"]

@@ -1,8 +1,8 @@
 """AI-agent activity in a scope and week: changes by agent, human review, bands against humans'.
 
-Read from the same window of scored changes as the briefing's agent card
-(``data.store.window``); a change counts as an agent's when an agent authored or
-co-authored it (``WeekChange.agent_involved``), and bots are counted apart.
+Read from the changes the scope's briefing counts (``data.store.scope_rows``: the whole
+organisation's include those in code no service holds); each change is a person's, an
+agent's or a bot's by the one rule every reader counts by (``scoring.makers``).
 
 ``AgentActivity.outcomes`` is what became of agents' changes over the weeks up to it
 (``records.agent_outcomes``).
@@ -15,9 +15,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-import sqlalchemy as sa
 from pydantic import Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, chosen_week, narrowed
@@ -33,12 +32,14 @@ from bot.answers.records.service import change_row
 from bot.answers.records.trend import weeks_ending
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.store.tables import IS_MERGED, Change, Person, RiskScoreRow
-from data.store.window import load_window
+from data.store.reads.changes import scored_merged_rows
+from data.store.reads.org import agent_logins
+from data.store.scope_rows import scope_rows
 from data.store.work_kinds import change_work_kinds
 from evaluation.change_outcomes import change_outcomes
+from scoring.authorship import AuthorKind
 from scoring.band import Band
-from scoring.weekly import Distribution, WeekChange
+from scoring.weekly import Distribution, WeekChange, makers
 from scoring.work_kind import WorkKind
 
 __all__ = [
@@ -82,9 +83,19 @@ class AgentActivity(DataEnds):
 
     scope: str
     week: str
-    agent_changes: int
-    human_changes: int
-    bot_changes: int = Field(description="Dependency bots and the like, counted apart.")
+    changes: int = Field(
+        description="Every change the scope's week counts, as its briefing does: people's, "
+        "agents' and bots' add up to it (for the whole organisation, changes in code no "
+        "service holds too)."
+    )
+    agent_changes: int = Field(
+        description="Changes an AI agent authored or co-authored (a bot's account or not)."
+    )
+    human_changes: int = Field(description="Changes people made, with no agent taking part.")
+    bot_changes: int = Field(
+        description="Changes bots authored (dependency updates, release notes) with no agent "
+        "taking part: counted apart from people's."
+    )
     reviewed_share: float | None = Field(
         description="Per cent of agent changes with a known review that a human approved."
     )
@@ -168,14 +179,22 @@ def agent_activity(
     asked = None if week_text is None or not week_text.strip() else week
     since, until = week.bounds(scope.timezone)
     services = list(scope.visible(org))
-    # The week's changes alone (its kinds are read below; outcomes come with ``outcomes``):
-    # neither its deploys nor its incidents.
-    rows = load_window(
-        session, since, until, version_of(org), services, outcomes=False, changes_only=True
-    ).slice(since, until, services)
-    agents = set(session.exec(select(Person.login).where(col(Person.kind) == "agent")))
-    agent_changes = [c for c in rows.changes if c.agent_involved]
-    humans = [c for c in rows.changes if not c.agent_involved and not c.bot]
+    # The week's changes alone, the ones the briefing of the scope counts (its kinds are read
+    # below; outcomes come with ``outcomes``): neither its deploys nor its incidents.
+    rows = scope_rows(
+        session,
+        since,
+        until,
+        version_of(org),
+        services,
+        scope.whole,
+        outcomes=False,
+        changes_only=True,
+    )
+    agents = agent_logins(session)
+    made = makers(rows.changes)
+    agent_changes = [c for c in rows.changes if c.maker is AuthorKind.AGENT]
+    humans = [c for c in rows.changes if c.maker is AuthorKind.HUMAN]
     by_agent: dict[str, list[WeekChange]] = defaultdict(list)
     for c in agent_changes:
         by_agent[c.author if c.author in agents else CO_AUTHORED].append(c)
@@ -197,9 +216,10 @@ def agent_activity(
     return AgentActivity(
         scope=scope.label,
         week=week.id,
-        agent_changes=len(agent_changes),
-        human_changes=len(humans),
-        bot_changes=sum(1 for c in rows.changes if c.bot and not c.agent_involved),
+        changes=made.total,
+        agent_changes=made.agents,
+        human_changes=made.people,
+        bot_changes=made.bots,
         reviewed_share=(
             round(100.0 * sum(1 for c in known if c.human_reviewed) / len(known), 1)
             if known
@@ -237,25 +257,8 @@ def agent_weeks(
     last = asked_week(until_text, scope, now or utcnow(), current=False)
     all_weeks = weeks_ending(last, weeks)
     since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
-    query = (
-        sa.select(
-            col(Change.key),
-            col(Change.merged_at),
-            col(RiskScoreRow.agent_involved),
-            col(RiskScoreRow.human_reviewed),
-            col(RiskScoreRow.band),
-        )
-        .join(
-            RiskScoreRow,
-            (col(RiskScoreRow.subject_key) == col(Change.key))
-            & (col(RiskScoreRow.subject_kind) == "change")
-            & (col(RiskScoreRow.scorer_version) == version_of(org)),
-        )
-        .where(IS_MERGED, col(Change.merged_at) >= since, col(Change.merged_at) < until)
-    )
-    if not scope.whole:
-        query = query.where(col(RiskScoreRow.service).in_(scope.visible(org)))
-    rows = session.execute(query).all()
+    visible = None if scope.whole else scope.visible(org)
+    rows = scored_merged_rows(session, version_of(org), since, until, visible)
     agent_keys = {key for key, _, agent, _, _ in rows if agent}
     bad = change_outcomes(session, keys=agent_keys).bad if agent_keys else frozenset()
     counts = {w.id: [0, 0, 0, 0, 0] for w in all_weeks}

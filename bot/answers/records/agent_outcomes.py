@@ -4,8 +4,8 @@ Each agent's changes (and all agents'), per kind of work, over a window of weeks
 default): how many, their lines of code, the share a human reviewed, and how many were
 reverted, linked to an incident or later fixed (SZZ, where a local clone lets it run), each
 also per 1,000 lines of code (``scoring.agent_outcomes``), beside people's changes of that kind.
-Read from the same window of scored changes as the briefing (``data.store.window``), its
-changes alone.
+Read from the changes the scope's briefings count (``data.store.scope_rows``), its changes
+alone, each a person's, an agent's or a bot's by ``scoring.makers``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from pydantic import Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import chosen_week, narrowed
@@ -25,8 +25,8 @@ from bot.answers.records.trend import weeks_ending
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.store.agent_outcomes import later_fixes
-from data.store.tables import Person
-from data.store.window import load_window
+from data.store.reads.org import agent_logins
+from data.store.scope_rows import scope_rows
 from evaluation.change_outcomes import kept_szz_labels
 from scoring.agent_outcomes import (
     ChangeOutcome,
@@ -35,6 +35,7 @@ from scoring.agent_outcomes import (
     outcomes_by_kind,
     per_lines,
 )
+from scoring.weekly import makers
 
 __all__ = [
     "CO_AUTHORED",
@@ -137,9 +138,14 @@ class AgentOutcomes(RecordBase):
     later_fixes_known: bool = Field(
         description="Whether SZZ ran over a local clone; without one later_fixed is null."
     )
-    agent_changes: int
-    human_changes: int
-    bot_changes: int = Field(description="Dependency bots and the like, counted apart.")
+    agent_changes: int = Field(
+        description="Changes an AI agent authored or co-authored (a bot's account or not)."
+    )
+    human_changes: int = Field(description="Changes people made, with no agent taking part.")
+    bot_changes: int = Field(
+        description="Changes bots authored (dependency updates, release notes) with no agent "
+        "taking part: counted apart from people's."
+    )
     all_agents: list[KindOutcome] = Field(description="All agents together, by kind of work.")
     agents: list[AgentKinds] = Field(description="Each agent, most changes first.")
 
@@ -192,10 +198,11 @@ def agent_outcomes(
     all_weeks = weeks_ending(last, max(1, weeks))
     since, until = all_weeks[0].bounds(zone)[0], last.bounds(zone)[1]
     services = list(scope.visible(org))
-    rows = load_window(session, since, until, version_of(org), services, changes_only=True).slice(
-        since, until, services
+    rows = scope_rows(
+        session, since, until, version_of(org), services, scope.whole, changes_only=True
     )
-    logins = set(session.exec(select(Person.login).where(col(Person.kind) == "agent")))
+    logins = agent_logins(session)
+    made = makers(rows.changes)
     read = [c for c in rows.changes if c.outcome is not None]
     if blamed is None:
         # SZZ reads the clones: only worth it when there is an agent change to judge.
@@ -216,9 +223,9 @@ def agent_outcomes(
         since_week=all_weeks[0].id,
         until_week=last.id,
         later_fixes_known=bool(blamed),
-        agent_changes=sum(1 for c in rows.changes if c.agent_involved),
-        human_changes=sum(1 for c in rows.changes if not c.agent_involved and not c.bot),
-        bot_changes=sum(1 for c in rows.changes if c.bot and not c.agent_involved),
+        agent_changes=made.agents,
+        human_changes=made.people,
+        bot_changes=made.bots,
         all_agents=_kind_outcomes(found.all_agents, found.people),
         agents=[
             AgentKinds(agent=name, kinds=_kind_outcomes(kinds, found.people))

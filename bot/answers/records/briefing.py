@@ -141,7 +141,17 @@ class BriefingFacts(DataEnds):
     change_failure_rate_last_week: float | None
     deploys: int
     incidents: list[IncidentRow]
-    agent_changes: int
+    agent_changes: int = Field(
+        description="Changes an AI agent authored or co-authored (a bot's account or not)."
+    )
+    human_changes: int = Field(
+        default=0, description="Changes people made, with no agent taking part."
+    )
+    bot_changes: int = Field(
+        default=0,
+        description="Changes bots authored with no agent taking part; people's, agents' and "
+        "bots' add up to the week's changes (the bands' total).",
+    )
     agent_changes_unreviewed: int
     cards: list[CardRow]
     top_changes: list[ChangeSignals]
@@ -250,6 +260,8 @@ def facts_of(
             for i in payload.incidents
         ],
         agent_changes=payload.agents.changes,
+        human_changes=payload.agents.human_changes,
+        bot_changes=payload.agents.bot_changes,
         agent_changes_unreviewed=payload.agents.unreviewed,
         cards=[_card(payload, c, scored) for c in payload.cards],
         top_changes=[

@@ -2,21 +2,20 @@
 
 The change is named as ``/risk pr`` accepts it (a PR or MR key, its URL, a commit's sha or
 ``repo@sha``), parsed into the same ``ChangeQuery`` as ``/risk pr`` (``bot.answers.parse``)
-and found the same way (``bot.answers.lookups.find_changes``); a change outside the caller's
-scope is not found, in the same words as one that does not exist.
+and found the same way (``data.store.reads.lookups.find_changes``); a change outside the
+caller's scope is not found, in the same words as one that does not exist.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlparse
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
-from bot.answers.lookups import find_changes, landing_ref, version_of
+from bot.answers.lookups import landing_ref, version_of
 from bot.answers.parse import Usage, change_query
 from bot.answers.records.confirmed import confirmation_rows
 from bot.answers.records.models import (
@@ -34,17 +33,21 @@ from bot.answers.records.models import (
 from data.config import OrgConfig
 from data.sources.local_git.gitlog import run_git
 from data.sources.registry import read_change
+from data.store.reads.changes import (
+    change_by_key,
+    change_files,
+    merged_reverts_of,
+    services_touched,
+)
+from data.store.reads.deploys import deploys_shipping
+from data.store.reads.incidents import incidents_of_deploys
+from data.store.reads.lookups import find_changes
+from data.store.reads.org import person_by_id, repository_by_id, service_keys
 from data.store.scores import load_scores
 from data.store.tables import (
-    IS_MERGED,
     Change,
-    ChangeFile,
-    Deploy,
-    DeployChange,
     Incident,
-    Person,
     Repository,
-    Service,
 )
 from scoring.culprits import REVERT_INCIDENT
 from scoring.errors import NotFoundError
@@ -55,7 +58,6 @@ __all__ = [
     "change_url",
     "file_owners",
     "incident_row",
-    "services_touched",
 ]
 
 # One sentence for a change that does not exist, is outside the caller's scope, or whose
@@ -65,23 +67,6 @@ CHANGE_NOT_FOUND = (
     "a merge request as group/project!123, or its URL, or a commit as its sha "
     "(7 or more hex digits, or owner/repo@sha)."
 )
-
-
-def services_touched(session: Session, changes: Sequence[Change]) -> dict[int | None, set[str]]:
-    """The services each of ``changes`` touched, by key, by change id (what a caller's scope
-    is checked against): one query for all of them."""
-    touched: dict[int | None, set[str]] = {c.id: set() for c in changes}
-    if not changes:
-        return touched
-    rows = session.exec(
-        select(ChangeFile.change_id, Service.key)
-        .join(Service, col(ChangeFile.service_id) == col(Service.id))
-        .where(col(ChangeFile.change_id).in_([c.id for c in changes]))
-        .distinct()
-    )
-    for change_id, service in rows:
-        touched[change_id].add(service)
-    return touched
 
 
 def _services_of(session: Session, change: Change) -> set[str]:
@@ -155,25 +140,12 @@ def _deploys(session: Session, org: OrgConfig, access: Access, change: Change) -
     A change touching two services can ship in a deploy of each; a caller of one sees
     that one's deploy and incidents, not the other's.
     """
-    deploys = list(
-        session.exec(
-            select(Deploy)
-            .join(DeployChange, col(DeployChange.deploy_id) == col(Deploy.id))
-            .where(DeployChange.change_id == change.id)
-            .order_by(col(Deploy.finished_at), col(Deploy.key))
-        )
-    )
-    services = {s.id: s.key for s in session.exec(select(Service))}
+    deploys = deploys_shipping(session, change.id)
+    services = service_keys(session)
     deploys = [d for d in deploys if access.sees([services.get(d.service_id)])]
     scores = load_scores(session, "deploy", version_of(org), [d.key for d in deploys])
     ids = [d.id for d in deploys]
-    incidents = list(
-        session.exec(
-            select(Incident)
-            .where(col(Incident.deploy_id).in_(ids))
-            .order_by(col(Incident.opened_at), col(Incident.key))
-        )
-    )
+    incidents = incidents_of_deploys(session, ids)
     out = []
     for d in deploys:
         row = scores.get(d.key)
@@ -223,22 +195,9 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
             f"{change.key} has not been scored yet; it will be after the next `riskbrief score` "
             "(or the scheduler's next run)."
         )
-    repository = session.get(Repository, change.repository_id)
-    author = session.get(Person, change.author_id)
-    # The reverts by reverts_key alone first: asked together with the state and the order,
-    # SQLite (without statistics) reads every merged change in merge order instead.
-    revert_ids = list(session.exec(select(Change.id).where(Change.reverts_key == change.key)))
-    reverts: list[Change] = (
-        list(
-            session.exec(
-                select(Change)
-                .where(col(Change.id).in_(revert_ids), IS_MERGED)
-                .order_by(col(Change.merged_at), col(Change.key))
-            )
-        )
-        if revert_ids
-        else []
-    )
+    repository = repository_by_id(session, change.repository_id)
+    author = person_by_id(session, change.author_id)
+    reverts = merged_reverts_of(session, change.key)
     return ChangeRisk(
         key=change.key,
         title=change.title,
@@ -278,11 +237,11 @@ def change_risk(session: Session, org: OrgConfig, access: Access, ref: str) -> C
 def file_owners(session: Session, access: Access, key: str) -> list[FileOwners]:
     """The files of the change ``key`` (exactly) with their owners, largest first, if
     ``access`` may see it; else ``NotFoundError``."""
-    change = session.exec(select(Change).where(Change.key == key)).first()
+    change = change_by_key(session, key)
     if change is None or not (access.whole or access.sees(_services_of(session, change))):
         raise NotFoundError(CHANGE_NOT_FOUND)
-    services = {s.id: s.key for s in session.exec(select(Service))}
-    files = session.exec(select(ChangeFile).where(ChangeFile.change_id == change.id))
+    services = service_keys(session)
+    files = change_files(session, change.id)
     rows = [
         FileOwners(
             path=f.path,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.records.models import ConfirmationRow
 from data.store.confirmations import confirmations_on
-from data.store.tables import Incident, Service, Subscriber
+from data.store.reads.incidents import incidents_by_key
+from data.store.reads.org import service_keys
+from data.store.reads.subscribers import subscriber_names
 
 __all__ = ["confirmation_rows"]
 
@@ -29,15 +31,10 @@ def confirmation_rows(
     if not words:
         return []
     keys = {w.incident_key for w in words}
-    incidents = {
-        i.key: i for i in session.exec(select(Incident).where(col(Incident.key).in_(keys)))
-    }
-    services = {s.id: s.key for s in session.exec(select(Service))}
+    incidents = {i.key: i for i in incidents_by_key(session, keys)}
+    services = service_keys(session)
     named = {w.subscriber_key for w in words if w.subscriber_key is not None}
-    names = {
-        s.key: s.name
-        for s in session.exec(select(Subscriber).where(col(Subscriber.key).in_(named)))
-    }
+    names = subscriber_names(session, named)
     rows = []
     for w in words:
         incident = incidents.get(w.incident_key)

@@ -1,18 +1,18 @@
 """A deploy as a record: its risk in points, the changes it shipped with each one's risk, and
 what followed (incidents linked to it, reverts of what it shipped).
 
-Found as ``/risk deploy`` finds it (``bot.answers.lookups.find_deploys``: a key, or a tag
+Found as ``/risk deploy`` finds it (``data.store.reads.lookups.find_deploys``: a key, or a tag
 naming one deploy); a deploy of a service outside the caller's scope is not found, in the
 same words as one that does not exist.
 """
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_service
-from bot.answers.lookups import find_deploys, latest_deploy_key, version_of
+from bot.answers.lookups import version_of
 from bot.answers.records.change import incident_row
 from bot.answers.records.confirmed import confirmation_rows
 from bot.answers.records.models import (
@@ -28,8 +28,13 @@ from bot.answers.records.models import (
 )
 from data.config import OrgConfig
 from data.store.deploy_split import split_inputs
+from data.store.reads.changes import merged_reverts
+from data.store.reads.deploys import changes_shipped
+from data.store.reads.incidents import incidents_of_deploys
+from data.store.reads.lookups import find_deploys, latest_deploy_key
+from data.store.reads.org import service_keys
 from data.store.scores import load_scores
-from data.store.tables import IS_MERGED, Change, Deploy, DeployChange, Incident, Service
+from data.store.tables import Deploy
 from scoring.deploy_split import DeployPart, DeploySplit, split_deploy
 from scoring.errors import NotFoundError
 from scoring.risk import top_signals
@@ -71,21 +76,14 @@ def deploy_split(session: Session, org: OrgConfig, deploy: Deploy) -> DeploySpli
 
 def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) -> DeployRecord:
     """The deploy ``ref`` names, as ``access`` may see it; else ``NotFoundError``."""
-    services = {s.id: s.key for s in session.exec(select(Service))}
+    services = service_keys(session)
     found = [d for d in find_deploys(session, ref) if access.sees([services.get(d.service_id)])]
     if len(found) != 1:
         raise NotFoundError(DEPLOY_NOT_FOUND)
     deploy: Deploy = found[0]
     version = version_of(org)
     row = load_scores(session, "deploy", version, [deploy.key]).get(deploy.key)
-    shipped = list(
-        session.exec(
-            select(Change)
-            .join(DeployChange, col(DeployChange.change_id) == col(Change.id))
-            .where(DeployChange.deploy_id == deploy.id)
-            .order_by(col(Change.merged_at), col(Change.key))
-        )
-    )
+    shipped = changes_shipped(session, deploy.id)
     scores = load_scores(session, "change", version, [c.key for c in shipped])
     scored = [c for c in shipped if c.key in scores and c.merged_at is not None]
     # Riskiest first; ties stay in merge order (the query's), as they shipped.
@@ -105,16 +103,8 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
         if c.merged_at is not None
     ]
     unscored = [ChangeRef(key=c.key, title=c.title, url=c.url) for c in shipped if c not in scored]
-    incidents = session.exec(
-        select(Incident)
-        .where(Incident.deploy_id == deploy.id)
-        .order_by(col(Incident.opened_at), col(Incident.key))
-    )
-    reverts = session.exec(
-        select(Change)
-        .where(col(Change.reverts_key).in_([c.key for c in shipped]), IS_MERGED)
-        .order_by(col(Change.merged_at), col(Change.key))
-    )
+    incidents = incidents_of_deploys(session, [deploy.id])
+    reverts = merged_reverts(session, [c.key for c in shipped])
     return DeployRecord(
         key=deploy.key,
         service=services.get(deploy.service_id, ""),

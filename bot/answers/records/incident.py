@@ -20,7 +20,8 @@ from bot.answers.records.models import RecordBase
 from data.config import OrgConfig
 from data.store.confirmations import confirmations_of
 from data.store.culprits import culprit_facts, find_incident
-from data.store.tables import CulpritConfirmation, Service
+from data.store.reads.org import service_by_id
+from data.store.tables import CulpritConfirmation
 from scoring.culprits import WINDOW, Suspect, rank_culprits
 from scoring.errors import NotFoundError
 
@@ -113,7 +114,7 @@ def incident_culprits(
     """The incident ``key`` names and its top ``shown`` culprits, as ``access`` may see it;
     else ``NotFoundError``."""
     incident = find_incident(session, key.strip()) if key.strip() else None
-    service = session.get(Service, incident.service_id) if incident is not None else None
+    service = service_by_id(session, incident.service_id) if incident is not None else None
     if incident is None or service is None or not access.sees([service.key]):
         raise NotFoundError(INCIDENT_NOT_FOUND)
     facts = culprit_facts(session, incident, version_of(org))

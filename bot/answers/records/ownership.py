@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import sqlalchemy as sa
 from pydantic import Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.records.models import RecordBase
-from data.store.tables import IS_MERGED, Change, ChangeFile, Person, Service
+from data.store.reads.changes import owned_files
+from data.store.reads.org import service_ids
 
 __all__ = ["DRIFT_SHARE", "OwnerRow", "Ownership", "PathChurn", "ownership"]
 
@@ -67,25 +67,7 @@ def _grade(share: float | None) -> str:
 
 def ownership(session: Session, services: Sequence[str], now: datetime) -> Ownership:
     """The ownership health of ``services`` (keys) over the 90 days before ``now``."""
-    ids = list(session.exec(select(Service.id).where(col(Service.key).in_(list(services)))))
-    rows = session.execute(
-        sa.select(
-            col(ChangeFile.path),
-            col(ChangeFile.added),
-            col(ChangeFile.deleted),
-            col(ChangeFile.owners),
-            col(Person.login),
-        )
-        .join(Change, col(Change.id) == col(ChangeFile.change_id))
-        .join(Person, col(Person.id) == col(Change.author_id))
-        .where(
-            col(ChangeFile.service_id).in_(ids),
-            IS_MERGED,
-            col(Change.merged_at) >= now - timedelta(days=DAYS),
-            col(Change.merged_at) <= now,
-            col(ChangeFile.generated) == False,  # noqa: E712
-        )
-    ).all()
+    rows = owned_files(session, service_ids(session, services), now, DAYS)
     files: dict[str, int] = defaultdict(int)
     own: dict[str, int] = defaultdict(int)
     churn: dict[str, list[int]] = defaultdict(lambda: [0, 0])

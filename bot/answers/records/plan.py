@@ -24,8 +24,8 @@ from bot.answers.records.models import DataEnds, RecordBase, band_words
 from bot.answers.records.proposal import LowerRow
 from briefing.default_week import SYNC_ADVICE, DefaultWeek, day_words
 from briefing.week import IsoWeek
-from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
+from data.store.bug_issues import known_bug_issues
 from data.store.history import HistoryCache, read_history
 from data.store.week_plan import PlanItem, stored_plan
 from scoring.errors import NotFoundError

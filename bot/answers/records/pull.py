@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import Field
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import narrowed
@@ -25,7 +25,7 @@ from bot.answers.records.models import (
 )
 from data.config import OrgConfig
 from data.store.open_changes import OpenChange, load_open_changes
-from data.store.tables import Person
+from data.store.reads.org import people_names
 from scoring.errors import NotFoundError
 from scoring.risk import Band
 
@@ -124,15 +124,7 @@ def open_pulls(
     ]
     shown = kept[: max(1, min(limit, MAX_PULLS))]
     logins = sorted({o.author for o in shown if o.author})
-    known: dict[str, str | None] = (
-        dict(
-            session.exec(
-                select(Person.login, Person.display_name).where(col(Person.login).in_(logins))
-            ).all()
-        )
-        if logins
-        else {}
-    )
+    known = people_names(session, logins)
     return OpenPulls(
         scope=scope.label,
         open=len(found),

@@ -12,15 +12,15 @@ from collections import defaultdict
 from datetime import timedelta
 
 from pydantic import Field
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.lookups import version_of
 from bot.answers.records.models import RecordBase, band_words
 from briefing.track_record import RecordView
 from data.config import OrgConfig
+from data.store.reads.changes import added_lines, merged_change_ids
 from data.store.scores import load_scores
-from data.store.tables import IS_MERGED, Change, ChangeFile
 from data.store.track_record import newest_merge, store_record
 from evaluation.change_outcomes import change_outcomes
 from scoring.band import Band
@@ -74,10 +74,8 @@ def store_ranking(session: Session, org: OrgConfig, access: Access) -> Ranking:
     """The ranking over the merged changes ``access`` sees."""
     outcomes = change_outcomes(session)
     scores = load_scores(session, "change", version_of(org))
-    merged = {k: i for k, i in session.exec(select(Change.key, Change.id).where(IS_MERGED)) if i}
-    added: dict[int, int] = defaultdict(int)
-    for change_id, lines in session.exec(select(ChangeFile.change_id, ChangeFile.added)):
-        added[change_id] += lines
+    merged = merged_change_ids(session)
+    added = added_lines(session)
     rows = [
         s for k, s in scores.items() if k in merged and (access.whole or access.sees([s.service]))
     ]
@@ -85,7 +83,7 @@ def store_ranking(session: Session, org: OrgConfig, access: Access) -> Ranking:
     bad = sum(labels)
     ranked = 0 < bad < len(rows)
     auc = roc_auc([r.score for r in rows], labels) if ranked else None
-    auc_lines = roc_auc([added[merged[r.key]] for r in rows], labels) if ranked else None
+    auc_lines = roc_auc([added.get(merged[r.key], 0) for r in rows], labels) if ranked else None
     average = bad / len(rows) if rows else None
     bands = []
     for band in Band:

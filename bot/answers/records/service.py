@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_service, chosen_week
@@ -24,6 +24,8 @@ from bot.answers.records.models import (
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.reads.deploys import deploys_by_key
+from data.store.reads.incidents import incidents_by_key
 from data.store.tables import Deploy, Incident
 from data.store.window import load_window
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, aggregate
@@ -109,17 +111,8 @@ def service_record(
     risky = sorted((c for c in both if c.high_risk), key=lambda c: (-c.score, c.key))[:_TOP]
     deploys = sorted((*this.deploys, *before.deploys), key=lambda d: (-d.score, d.key))[:_TOP]
     keys = [i.key for i in (*this.incidents, *before.incidents)]
-    incidents = list(
-        session.exec(
-            select(Incident)
-            .where(col(Incident.key).in_(keys))
-            .order_by(col(Incident.opened_at).desc(), col(Incident.key))
-        )
-    )
-    stored = {
-        d.key: d
-        for d in session.exec(select(Deploy).where(col(Deploy.key).in_([d.key for d in deploys])))
-    }
+    incidents = incidents_by_key(session, keys, newest_first=True)
+    stored = deploys_by_key(session, [d.key for d in deploys])
     linked: dict[str, list[Incident]] = {}
     by_id = {d.id: k for k, d in stored.items()}
     for i in incidents:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.access import Access
 from bot.answers.asked import asked_week, default_of, narrowed
@@ -23,7 +23,9 @@ from bot.answers.records.service import change_row, deploy_row, week_record
 from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.store.tables import Deploy, Incident
+from data.store.reads.deploys import deploys_by_key
+from data.store.reads.incidents import incidents_by_key
+from data.store.scope_rows import counted_rows, scope_rows
 from data.store.window import Window, load_window
 from scoring.band import Band
 from scoring.weekly import aggregate
@@ -133,14 +135,14 @@ def _trend(
     unreviewed: list[int] = []
     risky = []
     for week in all_weeks:
-        rows = window.slice(*week.bounds(zone), services, unowned=whole)
+        rows = counted_rows(window, *week.bounds(zone), services, whole)
         agg = aggregate(rows.changes, rows.deploys, rows.incidents)
         records.append(week_record(week.id, agg))
         agents.append(len(agg.agent_changes))
         unreviewed.append(len(agg.agent_unreviewed))
         risky += [c for c in agg.changes if c.high_risk]
     risky.sort(key=lambda c: (-c.score, c.key))
-    rows = window.slice(since, until, services, unowned=whole)
+    rows = counted_rows(window, since, until, services, whole)
     span = aggregate(rows.changes, rows.deploys, rows.incidents)
     return Trend(
         scope=scope.label,
@@ -174,9 +176,7 @@ def week_rows(
     bounds = week.bounds(zone)
     services = _services(org, scope)
     whole = scope.whole
-    rows = load_window(
-        session, *bounds, version_of(org), None if whole else services, outcomes=False
-    ).slice(*bounds, services, unowned=whole)
+    rows = scope_rows(session, *bounds, version_of(org), services, whole, outcomes=False)
     changes = sorted(rows.changes, key=lambda c: (-c.score, c.key))
     if band == "high_risk":
         changes = [c for c in changes if c.high_risk]
@@ -184,19 +184,8 @@ def week_rows(
         changes = [c for c in changes if c.band is Band(band)]
     if agents_only:
         changes = [c for c in changes if c.agent_involved]
-    stored = {
-        d.key: d
-        for d in session.exec(
-            select(Deploy).where(col(Deploy.key).in_([d.key for d in rows.deploys]))
-        )
-    }
-    incidents = list(
-        session.exec(
-            select(Incident)
-            .where(col(Incident.key).in_([i.key for i in rows.incidents]))
-            .order_by(col(Incident.opened_at), col(Incident.key))
-        )
-    )
+    stored = deploys_by_key(session, [d.key for d in rows.deploys])
+    incidents = incidents_by_key(session, [i.key for i in rows.incidents])
     service_of = {i.key: i.service for i in rows.incidents}
     by_deploy: dict[int | None, list[IncidentRow]] = {}
     for i in incidents:

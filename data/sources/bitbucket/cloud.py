@@ -29,16 +29,16 @@ from urllib.parse import quote
 
 import structlog
 
+from data.config.sources.bitbucket import BitbucketCloudConfig
+from data.handoff import Handoff
+from data.source_values import SourceChangeFile, SourceDeploy
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.cloud_pull import cloud_commit, cloud_diffstat, cloud_listed, cloud_pull
 from data.sources.bitbucket.codeowners import LOCATION, TEAMS_LOCATION
 from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig, page_values
-from data.sources.bitbucket.settings import BitbucketCloudConfig
 from data.sources.deploy_names import service_named
 from data.sources.times import TimeFormatError, parse_time
-from data.sources.values import SourceChangeFile, SourceDeploy
-from data.sync import SyncRun
 
 __all__ = [
     "CloudReader",
@@ -250,7 +250,7 @@ def cloud_deploys(
             **fields,
         )
 
-    def read(run: SyncRun, floor: datetime) -> list[SourceDeploy]:
+    def read(run: Handoff, floor: datetime) -> list[SourceDeploy]:
         environments = _Environments(client, repository)
         environments.list()
         out: list[SourceDeploy] = []
@@ -313,7 +313,7 @@ def cloud_tags(
 ) -> DeployReader:
     """The reader of release tags (newest first, down to the floor), for ``DeploysSource``."""
 
-    def read(run: SyncRun, floor: datetime) -> list[SourceDeploy]:
+    def read(run: Handoff, floor: datetime) -> list[SourceDeploy]:
         out: list[SourceDeploy] = []
         params = {"sort": "-target.date", "pagelen": PAGELEN}
         for page in client.pages(f"repositories/{repository}/refs/tags", params):

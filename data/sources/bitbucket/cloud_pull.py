@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from data.source_values import SourceChangeFile, SourcePerson
 from data.sources.bitbucket.pull import (
     DELETED_USER,
     Commit,
@@ -25,7 +26,6 @@ from data.sources.bitbucket.pull import (
     pull_state,
     pull_time,
 )
-from data.sources.values import SourceChangeFile, SourcePerson
 from scoring.authorship import AuthorKind, identity_kind
 
 __all__ = [

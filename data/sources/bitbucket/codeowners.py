@@ -36,8 +36,8 @@ import structlog
 import yaml
 
 from data.codeowners import CodeownersVersion, OwnersHistory, compile_pattern, split_line
+from data.handoff import Cursor, Handoff
 from data.sources.bitbucket.client import BitbucketError
-from data.sync import Cursor, SyncRun
 
 __all__ = [
     "LOCATION",
@@ -189,7 +189,7 @@ class BitbucketCodeownersHistory(OwnersHistory[BitbucketCodeowners]):
 
 
 def load_history(
-    run: SyncRun,
+    run: Handoff,
     repository: str,
     edition: Literal["cloud", "dc"],
     commits: Callable[[], Iterable[tuple[str, datetime]]],
@@ -251,7 +251,7 @@ def _teams(repository: str, sha: str, rest: list[Any]) -> dict[str, tuple[str, .
         return None
 
 
-def _load_cache(run: SyncRun, repository: str, source: str) -> dict[str, list[Any]]:
+def _load_cache(run: Handoff, repository: str, source: str) -> dict[str, list[Any]]:
     raw = run.cursor(source, repository).cursor
     try:
         cached = json.loads(raw) if raw else {}

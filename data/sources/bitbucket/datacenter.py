@@ -27,15 +27,15 @@ from typing import Any
 
 import structlog
 
+from data.config.sources.bitbucket import BitbucketDataCenterConfig
+from data.handoff import Handoff
+from data.source_values import SourceChangeFile, SourceDeploy
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.bitbucket.codeowners import LOCATION
 from data.sources.bitbucket.dc_pull import dc_commit, dc_files, dc_listed, dc_pull
 from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, Pull, page_values
-from data.sources.bitbucket.settings import BitbucketDataCenterConfig
 from data.sources.deploy_names import service_named
-from data.sources.values import SourceChangeFile, SourceDeploy
-from data.sync import SyncRun
 
 __all__ = ["DataCenterReader", "codeowners_commits", "codeowners_text", "dc_tags", "repo_path"]
 
@@ -144,7 +144,7 @@ def dc_tags(
 ) -> DeployReader:
     """The reader of release tags, most recently made first, each at its commit's time."""
 
-    def read(run: SyncRun, floor: datetime) -> list[SourceDeploy]:
+    def read(run: Handoff, floor: datetime) -> list[SourceDeploy]:
         out: list[SourceDeploy] = []
         params = {"orderBy": "MODIFICATION", "limit": LIMIT}
         for page in client.pages(f"{repo_path(repository)}/tags", params):

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from data.source_values import SourceChangeFile
 from data.sources.bitbucket.pull import (
     DELETED_USER,
     Commit,
@@ -24,7 +25,6 @@ from data.sources.bitbucket.pull import (
     pull_number,
     pull_state,
 )
-from data.sources.values import SourceChangeFile
 from scoring.authorship import AuthorKind, identity_kind
 
 __all__ = [

@@ -17,16 +17,16 @@ from datetime import date, datetime, timedelta
 import structlog
 
 from data.clock import utcnow
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceDeploy
 from data.sources.first_sync import first_sync_start
-from data.sources.values import SourceDeploy
-from data.sync import Cursor, SyncRun
 
 __all__ = ["DeployReader", "DeploysSource"]
 
 log = structlog.get_logger(__name__)
 
 # An edition's reading of one repository's deploys: the run and the floor to records.
-DeployReader = Callable[[SyncRun, datetime], list[SourceDeploy]]
+DeployReader = Callable[[Handoff, datetime], list[SourceDeploy]]
 
 # Deploys are read again this far below the watermark: one finishing late still lands.
 _RECHECK = timedelta(days=7)
@@ -48,7 +48,7 @@ class DeploysSource:
         """``bitbucket deploys workspace/repo``."""
         return f"{self.label} deploys {self.repository}"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read deploys finished since the watermark less a week and store them."""
         saved = run.cursor(self.cursor_source, self.repository)
         if saved.watermark is not None:

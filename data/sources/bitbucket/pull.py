@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from data.source_values import SourceChangeFile, SourcePerson
 from data.sources.times import TimeFormatError, parse_time
-from data.sources.values import SourceChangeFile, SourcePerson
 
 __all__ = [
     "DELETED_USER",

@@ -8,7 +8,7 @@ Each edition lists a repository's pull requests newest update first (Cloud:
 less ``lag_minutes``, or on a first sync ``since`` or ``first_sync_days`` ago.
 For each pull request not read already the edition reads its details (files
 and line counts, commits, approvals and their times) a few at a time, and each
-page's records go to ``SyncRun.checkpoint`` in one transaction.
+page's records go to ``Handoff.checkpoint`` in one transaction.
 
 Why newest first, and how an interrupted sync resumes: neither edition filters
 Data Center's list by time, and both list newest first by default, so a pass
@@ -37,12 +37,12 @@ import structlog
 
 from data.clock import utcnow
 from data.codeowners import OwnersOf
-from data.ingest import Tally
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceChange, SourcePerson
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull
 from data.sources.bitbucket.records import change_record
 from data.sources.first_sync import first_sync_start
-from data.sources.values import SourceChange, SourcePerson
-from data.sync import Cursor, SyncRun
+from data.tally import Tally
 
 __all__ = ["EditionPulls", "PullsSource", "Spans"]
 
@@ -105,7 +105,7 @@ class PullsSource:
         """``bitbucket workspace/repo PRs``."""
         return f"{self.label} {self.repository} PRs"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read pull requests updated since the watermark, newest first, a checkpoint a page."""
         saved = run.cursor(self.reader.cursor_source, self.repository)
         state = _state(saved.cursor)
@@ -185,13 +185,13 @@ class PullsSource:
         )
         log.info("bitbucket_pulls_synced", repository=self.repository, label=self.label)
 
-    def _skip(self, run: SyncRun, item: Any, reason: str) -> None:
+    def _skip(self, run: Handoff, item: Any, reason: str) -> None:
         run.tally += Tally(skipped=1)
         number = item.get("id") if isinstance(item, dict) else None
         log.warning("bitbucket_pr_skipped", pr=f"{self.repository}#{number}", reason=reason)
 
     def _records(
-        self, pool: ThreadPoolExecutor, run: SyncRun, listed: Sequence[Listed]
+        self, pool: ThreadPoolExecutor, run: Handoff, listed: Sequence[Listed]
     ) -> tuple[list[SourceChange], list[SourcePerson]]:
         """The pull requests' records, and the people they name with their display names."""
         pulls = list(pool.map(self.reader.pull, listed))

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from data.codeowners import OwnersOf
+from data.source_values import SourceChange, SourceReview
 from data.sources.bitbucket.keys import pull_key
 from data.sources.bitbucket.pull import Pull
-from data.sources.values import SourceChange, SourceReview
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 
 __all__ = ["change_record"]

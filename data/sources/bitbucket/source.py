@@ -11,18 +11,18 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from data.clock import utcnow
+from data.config.sources.bitbucket import (
+    BitbucketCloudConfig,
+    BitbucketDataCenterConfig,
+    CloudDeploys,
+)
+from data.handoff import Handoff, Source
 from data.sources.bitbucket import cloud, datacenter
 from data.sources.bitbucket.client import BitbucketClient, Edition
 from data.sources.bitbucket.codeowners import load_history
 from data.sources.bitbucket.deploys import DeploysSource
 from data.sources.bitbucket.pulls import PullsSource
-from data.sources.bitbucket.settings import (
-    BitbucketCloudConfig,
-    BitbucketDataCenterConfig,
-    CloudDeploys,
-)
 from data.sources.shared_client import close_with_last
-from data.sync import Source, SyncRun
 from scoring.errors import ConfigError
 
 __all__ = [
@@ -70,7 +70,7 @@ class PullsWithOwners:
         """The pull request source's name."""
         return self.source.name
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Load the CODEOWNERS history, then sync pull requests with it."""
         client, repo = self._client, self.source.repository
         module = cloud if self._edition == "cloud" else datacenter

@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.bitbucket.keys import parse_cloud_pull, parse_dc_pull
-from data.sources.bitbucket.settings import (
+from data.config.sources.bitbucket import (
     CLOUD_TOKEN_ENV,
     DC_TOKEN_ENV,
     BitbucketCloudConfig,
@@ -23,11 +22,12 @@ from data.sources.bitbucket.settings import (
     CloudDeploys,
     reports_incidents,
 )
+from data.sources.bitbucket.keys import parse_cloud_pull, parse_dc_pull
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 from scoring.change_key import ChangeKey
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["BITBUCKET", "BITBUCKET_DC"]
 

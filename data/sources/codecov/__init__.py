@@ -8,6 +8,6 @@ the touched files' change come from Codecov's own comparison (its ``patch``
 totals and its per-file base and head totals), not from riskbrief's diff.
 """
 
-from data.sources.codecov.settings import TOKEN_ENV, CodecovSourceConfig
+from data.config.sources.codecov import TOKEN_ENV, CodecovSourceConfig
 
 __all__ = ["TOKEN_ENV", "CodecovSourceConfig"]

@@ -16,11 +16,11 @@ from typing import Any
 import structlog
 from sqlmodel import Session, select
 
+from data.handoff import Cursor, Handoff
 from data.sources.codecov.client import CodecovClient
 from data.sources.times import TimeFormatError, parse_time
 from data.store.coverage import save_totals
 from data.store.tables import Change
-from data.sync import Cursor, SyncRun
 from data.tally import Tally
 from scoring.change_key import ChangeKey
 
@@ -116,12 +116,12 @@ class CodecovSource:
         """``codecov <repository>``."""
         return f"codecov {self.repository}"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Commits' totals since the last sync, then merged pull requests updated since it."""
         self._commits(run)
         self._pulls(run)
 
-    def _commits(self, run: SyncRun) -> None:
+    def _commits(self, run: Handoff) -> None:
         scope = f"{self.repository}:commits"
         since = run.cursor(self.name, scope).watermark
         newest = since
@@ -164,7 +164,7 @@ class CodecovSource:
             if done:
                 return
 
-    def _pulls(self, run: SyncRun) -> None:
+    def _pulls(self, run: Handoff) -> None:
         scope = f"{self.repository}:pulls"
         since = run.cursor(self.name, scope).watermark
         newest = since

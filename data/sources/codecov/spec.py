@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.codecov.settings import TOKEN_ENV, CodecovSourceConfig
+from data.config.sources.codecov import TOKEN_ENV, CodecovSourceConfig
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 from scoring.errors import ConfigError
 
 if TYPE_CHECKING:
     from data.config import OrgConfig
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["CODECOV"]
 

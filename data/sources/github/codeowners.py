@@ -24,6 +24,7 @@ from data.codeowners import (
     Rule,
     parse_codeowners,
 )
+from data.handoff import Cursor, Handoff
 from data.sources.github.client import GitHubClient
 from data.sources.github.rest import (
     BadItem,
@@ -33,7 +34,6 @@ from data.sources.github.rest import (
     is_not_found,
     rest_time,
 )
-from data.sync import Cursor, SyncRun
 from scoring.errors import SourceError
 
 # The parser's names stay importable from here, where the GitHub source first used them.
@@ -76,7 +76,7 @@ def _commit_time(item: Any) -> datetime:
     raise BadItem("the commit has no date")
 
 
-def _load_cache(run: SyncRun, repository: str) -> dict[str, list[list[Any]]]:
+def _load_cache(run: Handoff, repository: str) -> dict[str, list[list[Any]]]:
     raw = run.cursor(_CACHE_SOURCE, repository).cursor
     if not raw:
         return {}
@@ -151,7 +151,7 @@ def _text_at(rest: ConditionalRest, repository: str, location: str, sha: str) ->
 
 
 def load_codeowners_history(
-    client: GitHubClient, run: SyncRun, repository: str
+    client: GitHubClient, run: Handoff, repository: str
 ) -> CodeownersHistory:
     """The CODEOWNERS history of ``repository`` (``owner/repo``), read with conditional GETs.
 

@@ -15,6 +15,8 @@ import structlog
 from data.clock import Clock, utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceDeploy
 from data.sources.deploy_names import repository_services, service_named
 from data.sources.first_sync import first_sync_start
 from data.sources.github.client import GitHubClient
@@ -26,8 +28,6 @@ from data.sources.github.rest import (
     get_time,
 )
 from data.sources.registry import repositories_read
-from data.sources.values import SourceDeploy
-from data.sync import Cursor, SyncRun
 
 __all__ = [
     "BATCH",
@@ -121,7 +121,7 @@ def load_state(raw: str | None) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def skip_item(run: SyncRun, source: str, repository: str, reason: str, **where: Any) -> None:
+def skip_item(run: Handoff, source: str, repository: str, reason: str, **where: Any) -> None:
     run.tally.skipped += 1
     log.warning(
         "github_record_skipped", source=source, repository=repository, reason=reason, **where
@@ -150,7 +150,7 @@ class DeployList:
 class DeployPass:
     """A pass over a repository's deploy lists in progress, as a source finds its lists."""
 
-    run: SyncRun
+    run: Handoff
     rest: ConditionalRest
     # The setting's pattern that picks what is a deploy (a release tag, a workflow's name).
     pattern: str
@@ -192,7 +192,7 @@ class RepoSource:
         """The lists to read, and what the cursor keeps of them besides the fingerprint."""
         raise NotImplementedError
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read each list back to the re-check window (first sync: to its start).
 
         The lists are newest first, so no point inside a pass is one to resume
@@ -236,7 +236,7 @@ class RepoSource:
         for page in pages:
             rest.remember(page)
 
-    def _list_until(self, run: SyncRun, watermark: datetime | None, now: datetime) -> datetime:
+    def _list_until(self, run: Handoff, watermark: datetime | None, now: datetime) -> datetime:
         """Pages are read back to here: the first sync's start, else the re-check window."""
         if watermark is None:
             return first_sync_start(run.org, self.config.since, now)

@@ -10,6 +10,8 @@ from typing import Any
 
 import structlog
 
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceDeploy
 from data.sources.github.deploy_rules import (
     BATCH,
     PER_PAGE,
@@ -32,8 +34,6 @@ from data.sources.github.rest import (
     get_time,
     rest_time,
 )
-from data.sources.values import SourceDeploy
-from data.sync import Cursor, SyncRun
 
 __all__ = ["Deployment", "DeploymentsSource", "deployment_outcome"]
 
@@ -94,7 +94,7 @@ class DeploymentsSource(RepoSource):
         """``github deployments owner/repo``."""
         return f"github deployments {self.repository}"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """List new deployments, re-check the recent ones' statuses, checkpoint the deploys."""
         rest = ConditionalRest(self.client, run)
         saved = run.cursor("github-deployments", self.repository)
@@ -159,7 +159,7 @@ class DeploymentsSource(RepoSource):
     def _check(
         self,
         rest: ConditionalRest,
-        run: SyncRun,
+        run: Handoff,
         batch: Sequence[Deployment],
         *,
         conditional: bool,

@@ -37,6 +37,7 @@ from __future__ import annotations
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
+from data.handoff import Source
 from data.sources.github.client import GitHubClient
 from data.sources.github.deploy_rules import (
     RECHECK_WINDOW,
@@ -49,7 +50,6 @@ from data.sources.github.deploy_rules import (
 from data.sources.github.deployments import DeploymentsSource
 from data.sources.github.releases import ReleasesSource
 from data.sources.github.workflow_runs import WorkflowRunsSource
-from data.sync import Source
 
 __all__ = [
     "RECHECK_WINDOW",

@@ -28,6 +28,8 @@ import structlog
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
+from data.handoff import Cursor, Handoff, Source
+from data.source_values import SourceIncident
 from data.sources.github.client import GitHubClient
 from data.sources.github.deploy_rules import (
     Clock,
@@ -43,8 +45,6 @@ from data.sources.github.rest import (
     get_str,
     get_time,
 )
-from data.sources.values import SourceIncident
-from data.sync import Cursor, Source, SyncRun
 
 __all__ = ["IssuesSource", "incident_sources", "service_from_labels"]
 
@@ -91,7 +91,7 @@ class IssuesSource:
         """``github incidents owner/repo``."""
         return f"github incidents {self.repository}"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read labelled issues updated since the watermark, a page per checkpoint."""
         label = self.config.incident_label
         if not label:
@@ -149,7 +149,7 @@ class IssuesSource:
                 return
             fetched = rest.get(fetched.next_url, conditional=False)
 
-    def _record(self, run: SyncRun, item: Any) -> SourceIncident | None:
+    def _record(self, run: Handoff, item: Any) -> SourceIncident | None:
         number = get_int(item, "number")
         labels = _labels(item)
         service = service_from_labels(run.org, self.repository, labels)

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from data.codeowners import OwnersOf
+from data.source_values import REVIEW_STATES, SourceChange, SourceChangeFile, SourceReview
 from data.sources.times import TimeFormatError, parse_time
-from data.sources.values import REVIEW_STATES, SourceChange, SourceChangeFile, SourceReview
 from scoring.authorship import agent_in_message
 from scoring.change_key import ChangeKey
 

@@ -30,7 +30,8 @@ import structlog
 
 from data.clock import utcnow
 from data.config.sources import GitHubSourceConfig
-from data.ingest import Tally
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceChange
 from data.sources.github.client import GitHubClient
 from data.sources.github.pull_cursor import PullCursor
 from data.sources.github.pull_labels import LabelReader
@@ -43,8 +44,7 @@ from data.sources.github.pull_records import (
     partial_pull,
     pull_time,
 )
-from data.sources.values import SourceChange
-from data.sync import Cursor, SyncRun
+from data.tally import Tally
 from scoring.errors import SourceError
 
 __all__ = ["CURSOR_SOURCE", "GitHubPullsSource", "OwnersOf", "parse_pull"]
@@ -120,7 +120,7 @@ class GitHubPullsSource:
             stop = self._clock() - timedelta(days=self.first_sync_days)
         return PullCursor(after=None, stop=stop, newest=None)
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read merged pull requests updated since the watermark, checkpointing each page.
 
         Each checkpoint writes the pull requests that are complete; one whose

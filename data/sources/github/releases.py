@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 import structlog
 
+from data.handoff import Handoff
+from data.source_values import SourceDeploy
 from data.sources.github.deploy_rules import (
     PER_PAGE,
     SHA,
@@ -19,8 +21,6 @@ from data.sources.github.deploy_rules import (
     skip_item,
 )
 from data.sources.github.rest import BadItem, get_int, get_str, get_time
-from data.sources.values import SourceDeploy
-from data.sync import SyncRun
 
 __all__ = ["ReleasesSource"]
 
@@ -48,7 +48,7 @@ class ReleasesSource(RepoSource):
         return [DeployList(url, "releases", path, None, read)], {}
 
     def _record(
-        self, run: SyncRun, item: Any, pattern: str, until: datetime
+        self, run: Handoff, item: Any, pattern: str, until: datetime
     ) -> SourceDeploy | None:
         if not isinstance(item, dict):
             raise BadItem("a release is not an object")

@@ -20,13 +20,10 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import delete
-from sqlmodel import Session, col
 
+from data.handoff import Cursor, Handoff
 from data.sources.github.client import GitHubClient, RestPage
 from data.sources.times import TimeFormatError, parse_time
-from data.store.tables import SyncState
-from data.sync import Cursor, SyncRun
 from scoring.errors import SourceError
 
 __all__ = [
@@ -81,7 +78,7 @@ class Fetched:
 class ConditionalRest:
     """GETs through ``client`` that send the stored ETag of their URL, and save new ones."""
 
-    def __init__(self, client: GitHubClient, run: SyncRun) -> None:
+    def __init__(self, client: GitHubClient, run: Handoff) -> None:
         self.client = client
         self.run = run
 
@@ -107,13 +104,7 @@ class ConditionalRest:
         scopes = list(urls)
         if not scopes:
             return
-        with Session(self.run.engine) as session:
-            session.execute(
-                delete(SyncState).where(
-                    col(SyncState.source) == ETAG_SOURCE, col(SyncState.scope).in_(scopes)
-                )
-            )
-            session.commit()
+        self.run.drop_cursors(ETAG_SOURCE, scopes)
 
     def remember(self, fetched: Fetched) -> None:
         """Save the ETag of a ``200`` for its URL, once its work is in the store."""

@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 import structlog
 
+from data.handoff import Handoff
+from data.source_values import SourceDeploy
 from data.sources.github.deploy_rules import (
     PER_PAGE,
     RUN_CONCLUSIONS,
@@ -27,8 +29,6 @@ from data.sources.github.rest import (
     get_str,
     get_time,
 )
-from data.sources.values import SourceDeploy
-from data.sync import SyncRun
 
 __all__ = ["WorkflowRunsSource"]
 
@@ -53,7 +53,7 @@ class WorkflowRunsSource(RepoSource):
         # The workflows found are kept, to be asked again only when their list changed.
         return lists, {"workflows": workflows}
 
-    def _runs(self, run: SyncRun, rest: ConditionalRest, ident: int, name: str) -> DeployList:
+    def _runs(self, run: Handoff, rest: ConditionalRest, ident: int, name: str) -> DeployList:
         """The completed runs of one deploy workflow."""
         path = f"/repos/{self.repository}/actions/workflows/{ident}/runs"
         url = rest.url(path.lstrip("/"), {"per_page": PER_PAGE, "status": "completed"})
@@ -100,7 +100,7 @@ class WorkflowRunsSource(RepoSource):
             fetched = rest.get(fetched.next_url, conditional=False)
 
     def _record(
-        self, run: SyncRun, item: Any, workflow_name: str, until: datetime
+        self, run: Handoff, item: Any, workflow_name: str, until: datetime
     ) -> SourceDeploy | None:
         if not isinstance(item, dict):
             raise BadItem("a workflow run is not an object")

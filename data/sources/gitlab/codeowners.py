@@ -39,9 +39,9 @@ import structlog
 
 from data.codeowners import OwnersHistory, compile_pattern, split_line, versions_of
 from data.emails import email_address
+from data.handoff import Cursor, Handoff
 from data.sources.gitlab.client import GitLabClient, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
-from data.sync import Cursor, SyncRun
 
 __all__ = [
     "GITLAB_CODEOWNERS_LOCATIONS",
@@ -213,7 +213,7 @@ _CACHE_SOURCE = "gitlab-codeowners"
 
 
 def load_gitlab_codeowners_history(
-    client: GitLabClient, run: SyncRun, project: str
+    client: GitLabClient, run: Handoff, project: str
 ) -> GitLabCodeownersHistory:
     """The CODEOWNERS history of ``project``: each location's commits and its text at each.
 
@@ -255,7 +255,7 @@ def load_gitlab_codeowners_history(
     )
 
 
-def _load_cache(run: SyncRun, project: str) -> dict[str, list[list[Any]]]:
+def _load_cache(run: Handoff, project: str) -> dict[str, list[list[Any]]]:
     raw = run.cursor(_CACHE_SOURCE, project).cursor
     try:
         cached = json.loads(raw) if raw else {}

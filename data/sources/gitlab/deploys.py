@@ -30,8 +30,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from data.clock import utcnow
+from data.config.sources.gitlab import DeploySource, GitLabSourceConfig
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceDeploy
 from data.sources.gitlab.client import GitLabClient, project_id
-from data.sources.gitlab.settings import DeploySource, GitLabSourceConfig
 from data.sources.gitlab.updated_lists import (
     BadItem,
     Record,
@@ -41,8 +43,6 @@ from data.sources.gitlab.updated_lists import (
     service_for_names,
     start_of,
 )
-from data.sources.values import SourceDeploy
-from data.sync import Cursor, SyncRun
 
 __all__ = ["DeploymentsSource", "PipelinesSource", "TagsSource", "deploy_source"]
 
@@ -64,7 +64,7 @@ class DeploymentsSource(UpdatedListSource):
     noun = "deployments"
     path = "deployments"
 
-    def _read(self, run: SyncRun, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
+    def _read(self, run: Handoff, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
         out: list[Record] = []
         for item in items:
             try:
@@ -80,7 +80,7 @@ class DeploymentsSource(UpdatedListSource):
             out.append(record)
         return out
 
-    def _record(self, run: SyncRun, item: Any) -> SourceDeploy | str | None:
+    def _record(self, run: Handoff, item: Any) -> SourceDeploy | str | None:
         status = _DEPLOYMENT_STATUS.get(str(item.get("status")))
         env = item.get("environment")
         environment = env.get("name") if isinstance(env, dict) else None
@@ -117,7 +117,7 @@ class PipelinesSource(UpdatedListSource):
     noun = "pipelines"
     path = "pipelines"
 
-    def _read(self, run: SyncRun, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
+    def _read(self, run: Handoff, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
         out: list[Record] = []
         for item in items:
             status = _PIPELINE_STATUS.get(str(item.get("status")))
@@ -160,7 +160,7 @@ class TagsSource:
         """``gitlab tags group/project``."""
         return f"gitlab tags {self.project}"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read tags newest first back to the watermark less a week; checkpoint each page."""
         saved = run.cursor("gitlab-tags", self.project)
         now = self.now()
@@ -192,7 +192,7 @@ class TagsSource:
             page = self.client.get(page.next_url)
         run.checkpoint("gitlab-tags", self.project, cursor=Cursor(None, newest or until))
 
-    def _record(self, run: SyncRun, item: Any) -> SourceDeploy | None:
+    def _record(self, run: Handoff, item: Any) -> SourceDeploy | None:
         name = item.get("name") if isinstance(item, dict) else None
         commit = item.get("commit") if isinstance(item, dict) else None
         if not isinstance(name, str) or not re.search(self.config.deploy_tags, name, re.I):

@@ -17,8 +17,10 @@ from typing import Any
 
 import structlog
 
+from data.config.sources.gitlab import IncidentFrom
+from data.handoff import Handoff
+from data.source_values import SourceIncident
 from data.sources.gitlab.client import GitLabError
-from data.sources.gitlab.settings import IncidentFrom
 from data.sources.gitlab.updated_lists import (
     BadItem,
     Record,
@@ -27,8 +29,6 @@ from data.sources.gitlab.updated_lists import (
     item_time,
     service_for_names,
 )
-from data.sources.values import SourceIncident
-from data.sync import SyncRun
 
 __all__ = ["SEVERITY_QUERY", "IncidentsSource", "severity_of_labels"]
 
@@ -69,7 +69,7 @@ class IncidentsSource(UpdatedListSource):
     noun = "incidents"
     path = "issues"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read incident issues updated since the watermark, a page per checkpoint."""
         if self.config.incidents_from is None:
             return
@@ -104,7 +104,7 @@ class IncidentsSource(UpdatedListSource):
                 out[int(iid)] = severity.lower()
         return out
 
-    def _read(self, run: SyncRun, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
+    def _read(self, run: Handoff, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
         labelled = {
             int(i["iid"]): severity_of_labels(_labels(i))
             for i in items

@@ -41,7 +41,9 @@ import structlog
 
 from data.clock import utcnow
 from data.codeowners import OwnersOf
-from data.ingest import Tally
+from data.config.sources.gitlab import GitLabSourceConfig
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceChange
 from data.sources.gitlab.client import GitLabClient, GitLabError, project_id
 from data.sources.gitlab.mr_records import (
     Approvals,
@@ -54,9 +56,7 @@ from data.sources.gitlab.mr_records import (
     diff_file,
     list_item,
 )
-from data.sources.gitlab.settings import GitLabSourceConfig
-from data.sources.values import SourceChange
-from data.sync import Cursor, SyncRun
+from data.tally import Tally
 
 __all__ = ["APPROVALS_QUERY", "CURSOR_SOURCE", "STORED_STATES", "MergeRequestsSource"]
 
@@ -142,7 +142,7 @@ class MergeRequestsSource:
             },
         )
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read merge requests updated since the watermark, checkpointing each page."""
         saved = run.cursor(CURSOR_SOURCE, self.project)
         anchor = self._start(saved)
@@ -220,13 +220,13 @@ class MergeRequestsSource:
             owners_of=self.owners_of,
         )
 
-    def _skip(self, run: SyncRun, item: Any, reason: str) -> None:
+    def _skip(self, run: Handoff, item: Any, reason: str) -> None:
         run.tally += Tally(skipped=1)
         iid = item.get("iid") if isinstance(item, dict) else None
         log.warning("gitlab_mr_skipped", mr=f"{self.project}!{iid}", reason=reason)
 
     def _records(
-        self, pool: ThreadPoolExecutor, run: SyncRun, listed: Sequence[ListedMergeRequest]
+        self, pool: ThreadPoolExecutor, run: Handoff, listed: Sequence[ListedMergeRequest]
     ) -> list[SourceChange]:
         wanted = [mr for mr in listed if mr.state in STORED_STATES]
         self.open_read += sum(1 for mr in listed if mr.state is MergeRequestState.OPEN)

@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import Any
 
 from data.codeowners import OwnersOf
+from data.source_values import SourceChange, SourceChangeFile, SourceReview
 from data.sources.gitlab.keys import merge_request_key, merge_request_url
 from data.sources.times import TimeFormatError, parse_time
-from data.sources.values import SourceChange, SourceChangeFile, SourceReview
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 

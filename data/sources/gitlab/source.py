@@ -15,14 +15,14 @@ from datetime import datetime
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.config.sources.gitlab import GitLabSourceConfig
+from data.handoff import Handoff, Source
 from data.sources.gitlab.client import GitLabClient
 from data.sources.gitlab.codeowners import load_gitlab_codeowners_history
 from data.sources.gitlab.deploys import deploy_source
 from data.sources.gitlab.incidents import IncidentsSource
 from data.sources.gitlab.merge_requests import MergeRequestsSource
-from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.shared_client import close_with_last
-from data.sync import Source, SyncRun
 from scoring.errors import ConfigError
 
 __all__ = ["MergeRequestsWithOwners", "gitlab_client", "gitlab_sources", "gitlab_token"]
@@ -56,7 +56,7 @@ class MergeRequestsWithOwners:
         """The merge request source's name."""
         return self.source.name
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Load the CODEOWNERS history, then sync merge requests with it."""
         history = load_gitlab_codeowners_history(self._client, run, self.source.project)
         self.source.owners_of = history.owners_of

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from data.config.sources.gitlab import TOKEN_ENV, GitLabSourceConfig, reports_incidents
 from data.sources.gitlab.keys import parse_merge_request
-from data.sources.gitlab.settings import TOKEN_ENV, GitLabSourceConfig, reports_incidents
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 from scoring.change_key import ChangeKey
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["GITLAB"]
 

@@ -2,7 +2,7 @@
 
 Deployments, pipelines and issues are listed ``order_by=updated_at&sort=asc``
 from the saved watermark minus ``lag_minutes``; each page's records and the
-newest ``updated_at`` read go to ``SyncRun.checkpoint`` in one transaction, so
+newest ``updated_at`` read go to ``Handoff.checkpoint`` in one transaction, so
 an interrupted sync resumes from the last page written, and a status that
 changes later (a deployment finishing) bumps ``updated_at`` and is read again.
 
@@ -26,14 +26,14 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
-from data.ingest import Tally
+from data.config.sources.gitlab import GitLabSourceConfig
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceDeploy, SourceIncident
 from data.sources.deploy_names import repository_services, service_named
 from data.sources.first_sync import first_sync_start
 from data.sources.gitlab.client import GitLabClient, RestResponse, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
-from data.sources.gitlab.settings import GitLabSourceConfig
-from data.sources.values import SourceDeploy, SourceIncident
-from data.sync import Cursor, SyncRun
+from data.tally import Tally
 
 __all__ = [
     "BadItem",
@@ -101,7 +101,7 @@ class UpdatedList:
     path: str
     params: Mapping[str, str]
     # A page's records (an item that is no deploy or incident makes none).
-    read: Callable[[SyncRun, Sequence[Any]], list[Record]]
+    read: Callable[[Handoff, Sequence[Any]], list[Record]]
     unit: str
     now: Callable[[], datetime]
 
@@ -119,7 +119,7 @@ class UpdatedList:
             },
         )
 
-    def sync(self, run: SyncRun, source_name: str) -> None:
+    def sync(self, run: Handoff, source_name: str) -> None:
         """Read the list from the watermark, checkpointing each page with the newest update."""
         saved = run.cursor(self.cursor_source, self.project)
         anchor = start_of(self.config, run.org, saved.watermark, self.now())
@@ -164,7 +164,7 @@ class UpdatedList:
             seen = {_ident(item) for item, updated in good if updated == anchor}
             page = self._list(anchor)
 
-    def skip(self, run: SyncRun, reason: str, **where: Any) -> None:
+    def skip(self, run: Handoff, reason: str, **where: Any) -> None:
         """Count and log an item that is skipped."""
         run.tally += Tally(skipped=1)
         log.warning(
@@ -200,7 +200,7 @@ class UpdatedListSource:
         """``gitlab <noun> group/project``."""
         return f"gitlab {self.noun} {self.project}"
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read the items updated since the watermark, a page per checkpoint."""
         listed = UpdatedList(
             self.client,
@@ -219,6 +219,6 @@ class UpdatedListSource:
         """The list's own query parameters; none unless a subclass says."""
         return {}
 
-    def _read(self, run: SyncRun, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
+    def _read(self, run: Handoff, items: Sequence[Any], listed: UpdatedList) -> list[Record]:
         """A page's records (an item that is no deploy or incident makes none)."""
         raise NotImplementedError

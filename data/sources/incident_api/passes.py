@@ -11,9 +11,9 @@ from typing import Protocol
 import structlog
 
 from data.clock import utcnow
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceIncident
 from data.sources.times import parse_time
-from data.sources.values import SourceIncident
-from data.sync import Cursor, SyncRun
 
 __all__ = ["IncidentApi", "IncidentPage", "PassState", "Seen", "WindowedSync", "iso"]
 
@@ -138,7 +138,7 @@ class WindowedSync:
     recheck: timedelta = _RECHECK
     lag: timedelta = _LAG
 
-    def run(self, run: SyncRun, api: IncidentApi) -> None:
+    def run(self, run: Handoff, api: IncidentApi) -> None:
         """One sync: finish a pass a crash interrupted, or start a new one, page by page."""
         saved = run.cursor(self.name)
         state = PassState.load(saved.cursor)
@@ -172,7 +172,7 @@ class WindowedSync:
             self._checkpoint(run, page, open_, running, watermark)
 
     def _start(
-        self, run: SyncRun, api: IncidentApi, state: PassState, watermark: datetime | None
+        self, run: Handoff, api: IncidentApi, state: PassState, watermark: datetime | None
     ) -> tuple[dict[str, datetime], datetime, datetime]:
         """A new pass: where it starts, after fetching incidents open since before that."""
         now = self.clock()
@@ -196,7 +196,7 @@ class WindowedSync:
 
     def _checkpoint(
         self,
-        run: SyncRun,
+        run: Handoff,
         page: IncidentPage,
         open_: Mapping[str, datetime],
         running: tuple[datetime, datetime, int] | None,

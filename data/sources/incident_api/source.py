@@ -12,10 +12,10 @@ import httpx
 import structlog
 
 from data.clock import utcnow
+from data.handoff import Handoff
 from data.sources.first_sync import first_sync_start
 from data.sources.incident_api.json_api import ApiNames, JsonApi
 from data.sources.incident_api.passes import IncidentPage, Seen, WindowedSync
-from data.sync import SyncRun
 from scoring.errors import ConfigError, SourceError
 
 __all__ = ["IncidentToolSettings", "WindowedIncidentSource", "parse_items"]
@@ -141,7 +141,7 @@ class WindowedIncidentSource:
         """Close the HTTP connection pool (the composition root calls this after the sync)."""
         self.api.close()
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read incidents created since the last pass, and re-read those still open."""
         if not self._key:
             raise ConfigError(self.missing_key)

@@ -25,9 +25,9 @@ from typing import Unpack
 
 import httpx
 
+from data.config.sources.jira import JiraDeployment, JiraSourceConfig
 from data.http.rest import ApiError, RestClient, Transport
 from data.http.retry import retry_after
-from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
 from data.sources.times import TimeFormatError, parse_time
 
 __all__ = ["JiraClient", "JiraError"]

@@ -6,8 +6,8 @@ Each check is one ``Finding``: ``(ok, message, fix)``, as the GitLab source's;
 
 from __future__ import annotations
 
+from data.config.sources.jira import JiraDeployment
 from data.sources.jira.client import JiraClient, JiraError
-from data.sources.jira.settings import JiraDeployment
 from data.sources.spec import Finding
 
 __all__ = ["Finding", "check_credentials", "check_project", "jira_findings"]

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from data.config import OrgConfig
-from data.sources.jira.settings import JiraSourceConfig
+from data.config.sources.jira import JiraSourceConfig
+from data.source_values import SourceIncident
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.issue_pages import BadIssue, issue_time
-from data.sources.values import SourceIncident
 from data.tracker_issue import StatusChange, TrackerIssueRecord
 
 __all__ = ["SEARCH_FIELDS", "BadIssue", "incident_of", "issue_record"]

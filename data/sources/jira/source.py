@@ -23,14 +23,14 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.config.sources.jira import JiraDeployment, JiraSourceConfig
+from data.handoff import Cursor, Handoff, Source
 from data.sources.first_sync import first_sync_start
 from data.sources.jira.client import JiraClient, JiraError
 from data.sources.jira.records import SEARCH_FIELDS, incident_of, issue_record
-from data.sources.jira.settings import JiraDeployment, JiraSourceConfig
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.issue_pages import TrackerSource, read_issues
 from data.sources.tracker.links import change_keys_of_urls
-from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import TrackerIssueRecord
 from scoring.errors import ConfigError
 
@@ -99,7 +99,7 @@ class JiraIssuesSource(TrackerSource[JiraClient, JiraSourceConfig]):
             log.info("jira_time_zone_unknown", zone=name)
             return ZoneInfo("UTC")
 
-    def _since(self, run: SyncRun) -> tuple[datetime, datetime]:
+    def _since(self, run: Handoff) -> tuple[datetime, datetime]:
         """Where the search starts, and the watermark to keep when it finds nothing newer."""
         saved = run.cursor(_CURSOR, self.scope)
         if saved.watermark is not None:
@@ -157,7 +157,7 @@ class JiraIssuesSource(TrackerSource[JiraClient, JiraSourceConfig]):
             record = replace(record, linked_changes=self._links(record.key))
         return record
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read the issues updated since the watermark, a page per checkpoint."""
         if not self.config.projects:
             raise ConfigError('[sources.jira] lists no projects; add projects = ["PROJ"].')

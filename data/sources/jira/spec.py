@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.jira.settings import (
+from data.config.sources.jira import (
     EMAIL_ENV,
     TOKEN_ENV,
     JiraDeployment,
@@ -20,7 +20,7 @@ from data.sources.jira.settings import (
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["JIRA"]
 

@@ -22,15 +22,15 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.config.sources.linear import LinearSourceConfig
+from data.handoff import Cursor, Handoff, Source
+from data.source_values import SourceIncident
 from data.sources.first_sync import first_sync_start
 from data.sources.linear.client import LinearClient, as_dict
-from data.sources.linear.settings import LinearSourceConfig
 from data.sources.times import TimeFormatError, parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
 from data.sources.tracker.issue_pages import BadIssue, TrackerSource, issue_time, read_issues
 from data.sources.tracker.links import change_keys_of_urls
-from data.sources.values import SourceIncident
-from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import StatusChange, TrackerIssueRecord
 from scoring.errors import ConfigError
 
@@ -167,7 +167,7 @@ class LinearIssuesSource(TrackerSource[LinearClient, LinearSourceConfig]):
             source="linear",
         )
 
-    def _start(self, run: SyncRun) -> tuple[datetime, str | None, datetime]:
+    def _start(self, run: Handoff) -> tuple[datetime, str | None, datetime]:
         """The pass's start, the page cursor to resume after, and the newest time read."""
         saved = run.cursor(_CURSOR, self.scope)
         state: dict[str, Any] = {}
@@ -194,7 +194,7 @@ class LinearIssuesSource(TrackerSource[LinearClient, LinearSourceConfig]):
         start = first_sync_start(self.org, self.config.since, self._clock())
         return start, None, start
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read the issues updated since the watermark, a page per checkpoint."""
         if not self.config.teams:
             raise ConfigError('[sources.linear] lists no teams; add teams = ["ENG"].')

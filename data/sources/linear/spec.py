@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.linear.settings import TOKEN_ENV, LinearSourceConfig, reports_incidents
+from data.config.sources.linear import TOKEN_ENV, LinearSourceConfig, reports_incidents
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["LINEAR"]
 

@@ -15,11 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from data.config import OrgConfig
+from data.source_values import SourceChangeFile
 from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.generated import GeneratedFiles
 from data.sources.local_git.gitlog import run_git
 from data.sources.local_git.patch_lines import PATCH_ARGS, patch_code_counts
-from data.sources.values import SourceChangeFile
 from scoring.facts import FileChange, marked_as
 
 __all__ = [

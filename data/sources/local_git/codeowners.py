@@ -8,8 +8,8 @@ from pathlib import Path
 import structlog
 
 from data.codeowners import CODEOWNERS_LOCATIONS, CodeOwners, parse_codeowners
+from data.source_values import SourceChangeFile
 from data.sources.local_git.gitlog import MinedCommit, run_git
-from data.sources.values import SourceChangeFile
 
 __all__ = ["CloneCodeowners"]
 

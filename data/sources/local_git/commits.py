@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from data.config import AgentsConfig
+from data.source_values import SourceChange, SourceChangeFile
 from data.sources.local_git.gitlog import MinedCommit, reverted_request, reverted_sha, run_git
 from data.sources.local_git.merges import request_of
 from data.sources.local_git.mined_commit import merged_revert_words
-from data.sources.values import SourceChange, SourceChangeFile
 from scoring.authorship import AuthorKind, agent_in_message
 from scoring.change_key import ChangeKey
 

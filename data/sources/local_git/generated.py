@@ -36,9 +36,9 @@ from typing import Any
 
 import pathspec
 
+from data.source_values import SourceChangeFile
 from data.sources.local_git.git_command import read_blobs
 from data.sources.local_git.gitlog import run_git
-from data.sources.values import SourceChangeFile
 from scoring.change_files import is_generated_name
 from scoring.facts import Marked
 from scoring.linguist import content_generated

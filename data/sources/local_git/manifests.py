@@ -18,8 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from data.source_values import SourceChangeFile
 from data.sources.local_git.git_command import read_blobs
-from data.sources.values import SourceChangeFile
 
 __all__ = ["declarations", "with_dependency_edits"]
 

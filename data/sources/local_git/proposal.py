@@ -27,6 +27,7 @@ from pathlib import Path
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.source_values import SourceChangeFile
 from data.sources.diff import DiffFile
 from data.sources.local_git.changed_files import (
     UNTRACKED_LIMIT,
@@ -44,7 +45,6 @@ from data.sources.local_git.clone import (
 )
 from data.sources.local_git.file_lengths import FileLengths
 from data.sources.local_git.gitlog import reverted_sha, run_git
-from data.sources.values import SourceChangeFile
 from scoring.authorship import AuthorKind, agent_in_message, identity_kind
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError

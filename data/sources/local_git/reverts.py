@@ -6,10 +6,10 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from data.source_values import SourceChange
 from data.sources.local_git.commits import RevertNote
 from data.sources.local_git.gitlog import run_git
 from data.sources.local_git.merges import pull_request_of, request_of
-from data.sources.values import SourceChange
 from scoring.change_key import ChangeKey
 
 __all__ = ["RevertTargets"]

@@ -19,6 +19,8 @@ from pathlib import Path
 import structlog
 
 from data.config import AgentsConfig, OrgConfig, RepositoryConfig
+from data.handoff import Cursor, Handoff
+from data.source_values import SourceChange, SourcePerson
 from data.sources.local_git.carriers import release_carriers
 from data.sources.local_git.codeowners import CloneCodeowners
 from data.sources.local_git.commits import branch_facts, commit_record, revert_notes
@@ -38,8 +40,6 @@ from data.sources.local_git.merges import landed_commits
 from data.sources.local_git.picks import picked_from
 from data.sources.local_git.reverts import RevertTargets
 from data.sources.local_git.tags import off_branch_tips, tag_deploys
-from data.sources.values import SourceChange, SourcePerson
-from data.sync import Cursor, SyncRun
 from scoring.change_key import ChangeKey
 from scoring.errors import SourceError
 
@@ -140,7 +140,7 @@ class LocalGitSource:
 
     def _off_branch(
         self,
-        run: SyncRun,
+        run: Handoff,
         rev: str,
         seen: datetime | None,
         reverts: RevertTargets,
@@ -210,7 +210,7 @@ class LocalGitSource:
             out.append(record)
         return out
 
-    def _cut(self, run: SyncRun) -> tuple[frozenset[str], frozenset[str]]:
+    def _cut(self, run: Handoff) -> tuple[frozenset[str], frozenset[str]]:
         """The clone's commits whose parents are cut off (none unless it is shallow), and
         those an earlier sync found cut whose history has since been fetched.
 
@@ -234,7 +234,7 @@ class LocalGitSource:
             run.save_cursor("git-cut", self.repository, Cursor(" ".join(sorted(saved | cut))))
         return cut, regained
 
-    def _uncut(self, run: SyncRun, cut: frozenset[str], regained: frozenset[str]) -> None:
+    def _uncut(self, run: Handoff, cut: frozenset[str], regained: frozenset[str]) -> None:
         """Once a sync is done, keep in cursor ``git-cut`` only the commits still cut off;
         none left, no cursor."""
         if not regained:
@@ -244,9 +244,9 @@ class LocalGitSource:
         if kept:
             run.save_cursor("git-cut", self.repository, Cursor(" ".join(sorted(kept))))
         else:
-            run.drop_cursor("git-cut", self.repository)
+            run.drop_cursors("git-cut", [self.repository])
 
-    def _shallow_note(self, run: SyncRun, passed: int, dropped: list[str]) -> None:
+    def _shallow_note(self, run: Handoff, passed: int, dropped: list[str]) -> None:
         """One sentence: the clone is shallow, what was left out for it, and the fix."""
         left: list[str] = []
         if passed:
@@ -269,12 +269,12 @@ class LocalGitSource:
             "then sync again."
         )
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Mine commits after the saved one in batches, then deploy tags newer than the saved."""
         with FileLengths(self.path) as lengths:
             self._sync(run, lengths)
 
-    def _sync(self, run: SyncRun, lengths: FileLengths) -> None:
+    def _sync(self, run: Handoff, lengths: FileLengths) -> None:
         scope = self.repository
         rev = self._rev()
         after = self._known(run.cursor("git", scope).cursor)

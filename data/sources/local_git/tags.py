@@ -42,8 +42,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from data.config import OrgConfig
+from data.source_values import SourceDeploy
 from data.sources.local_git.gitlog import run_git
-from data.sources.values import SourceDeploy
 from scoring.errors import SourceError
 
 __all__ = [

@@ -28,15 +28,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from data.config.sources.opsgenie import DEFAULT_OPSGENIE_URL
+from data.source_values import SourceIncident
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
     Seen,
     WindowedIncidentSource,
 )
-from data.sources.opsgenie.settings import DEFAULT_OPSGENIE_URL
 from data.sources.times import parse_time
-from data.sources.values import SourceIncident
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSource", "opsgenie_query", "parse_opsgenie_incident"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.opsgenie.settings import (
+from data.config.sources.opsgenie import (
     DEFAULT_OPSGENIE_URL,
     OpsgenieSourceConfig,
     reports_incidents,
@@ -18,7 +18,7 @@ from data.sources.spec import EnvVar, SourceContext, SourceSpec
 from scoring.errors import ConfigError
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["DEFAULT_OPSGENIE_URL", "OPSGENIE", "OpsgenieSourceConfig"]
 

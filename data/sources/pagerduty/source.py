@@ -15,6 +15,8 @@ from typing import Any
 
 import structlog
 
+from data.config.sources.pagerduty import DEFAULT_PAGERDUTY_URL
+from data.source_values import SourceIncident
 from data.sources.incident_api import (
     ApiNames,
     IncidentPage,
@@ -23,9 +25,7 @@ from data.sources.incident_api import (
     WindowedIncidentSource,
     iso,
 )
-from data.sources.pagerduty.settings import DEFAULT_PAGERDUTY_URL
 from data.sources.times import parse_time
-from data.sources.values import SourceIncident
 
 __all__ = [
     "DEFAULT_PAGERDUTY_URL",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.sources.pagerduty.settings import (
+from data.config.sources.pagerduty import (
     DEFAULT_PAGERDUTY_URL,
     PagerDutySourceConfig,
     reports_incidents,
@@ -19,7 +19,7 @@ from data.sources.spec import EnvVar, SourceContext, SourceSpec
 from scoring.errors import ConfigError
 
 if TYPE_CHECKING:
-    from data.sync import Source
+    from data.handoff import Source
 
 __all__ = ["DEFAULT_PAGERDUTY_URL", "PAGERDUTY", "PagerDutySourceConfig"]
 

@@ -5,8 +5,8 @@ four subscribers in New York, Berlin, Kolkata and London). ``SampleSource`` is
 a source like any other: it reports 25 engineers, two AI coding agents and
 twelve ISO weeks of merged PRs, reviews, production deploys and incidents as
 records, which ``SyncRun.checkpoint`` upserts through the ingest every source
-uses; ``load_sample()`` runs it on a store that ``sync_org`` has already filled
-with the organisation.
+uses; ``data.sample_load.load_sample()`` runs it through a sync on a store that
+``sync_org`` has already filled with the organisation.
 
 Eleven weeks are steady. The latest week carries five planted stories that the
 card rules surface against the week before:
@@ -42,12 +42,7 @@ from data.sources.sample.clock import SAMPLE_WEEKS, sample_week_starts
 from data.sources.sample.codebase import SAMPLE_REPOSITORY
 from data.sources.sample.people import SAMPLE_AGENTS
 from data.sources.sample.records import SAMPLE_SEED, SampleRecords, sample_records
-from data.sources.sample.source import (
-    SampleSource,
-    SampleSummary,
-    load_sample,
-    sample_org_config,
-)
+from data.sources.sample.source import SampleSource, sample_org_config
 
 __all__ = [
     "SAMPLE_AGENTS",
@@ -56,8 +51,6 @@ __all__ = [
     "SAMPLE_WEEKS",
     "SampleRecords",
     "SampleSource",
-    "SampleSummary",
-    "load_sample",
     "sample_org_config",
     "sample_records",
     "sample_week_starts",

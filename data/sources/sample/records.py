@@ -6,12 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from data.sources.sample.clock import DAY, sample_week_starts
-from data.sources.sample.codebase import SAMPLE_REPOSITORY, owners
-from data.sources.sample.people import AGENT_NAMES, ENGINEERS, SAMPLE_AGENTS
-from data.sources.sample.plan import ChangePlan
-from data.sources.sample.planner import plan_sample
-from data.sources.values import (
+from data.source_values import (
     SourceChange,
     SourceChangeFile,
     SourceDeploy,
@@ -19,6 +14,11 @@ from data.sources.values import (
     SourcePerson,
     SourceReview,
 )
+from data.sources.sample.clock import DAY, sample_week_starts
+from data.sources.sample.codebase import SAMPLE_REPOSITORY, owners
+from data.sources.sample.people import AGENT_NAMES, ENGINEERS, SAMPLE_AGENTS
+from data.sources.sample.plan import ChangePlan
+from data.sources.sample.planner import plan_sample
 from scoring.change_key import ChangeKey
 
 __all__ = ["SAMPLE_SEED", "SampleRecords", "sample_records"]

@@ -2,48 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import cached_property
 from importlib.resources import files
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
-from data.sources.sample.clock import sample_week_starts
+from data.handoff import Handoff
 from data.sources.sample.codebase import SAMPLE_REPOSITORY, SERVICES, TEAM_OF_SERVICE
-from data.sources.sample.people import ENGINEERS, SAMPLE_AGENTS
 from data.sources.sample.records import SAMPLE_SEED, SampleRecords, sample_records
 from data.store.tables import IS_MERGED, Change, Repository, Service
-from data.sync import SyncRun
 from scoring.errors import ConfigError, StoreError
 
-__all__ = ["SampleSource", "SampleSummary", "load_sample", "sample_org_config"]
-
-
-@dataclass(frozen=True, slots=True)
-class SampleSummary:
-    """What ``load_sample`` loaded: record counts and the ISO weeks the history covers."""
-
-    people: int
-    agents: int
-    changes: int
-    deploys: int
-    incidents: int
-    first_week: str
-    last_week: str
+__all__ = ["SampleSource", "sample_org_config"]
 
 
 def sample_org_config() -> OrgConfig:
     """Acme's ``riskbrief.toml``, shipped next to this module as ``sample.toml``."""
     text = (files("data.sources.sample") / "sample.toml").read_text(encoding="utf-8")
     return parse_org_config(text, source="sample.toml")
-
-
-def _week_id(monday: datetime) -> str:
-    iso = monday.date().isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
 
 
 class SampleSource:
@@ -69,7 +47,7 @@ class SampleSource:
         """Everything this source reports, drawn once."""
         return sample_records(self.as_of, self.seed)
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Check the store is Acme's, then hand the whole history to one checkpoint."""
         records = self.records
         _check_store(run, records)
@@ -83,7 +61,7 @@ class SampleSource:
         run.progress.advance(self.name, len(records.changes), "changes")
 
 
-def _check_store(run: SyncRun, records: SampleRecords) -> None:
+def _check_store(run: Handoff, records: SampleRecords) -> None:
     """Refuse an organisation other than Acme's, or a store holding another sample history."""
     for service, team in TEAM_OF_SERVICE.items():
         if run.org.team_of_service(service) != team:
@@ -114,32 +92,3 @@ def _check_store(run: SyncRun, records: SampleRecords) -> None:
             f"the store already holds another history of {SAMPLE_REPOSITORY}; "
             "load the sample into an empty database"
         )
-
-
-def load_sample(
-    engine: Engine, org: OrgConfig, *, as_of: date, seed: int = SAMPLE_SEED
-) -> SampleSummary:
-    """Load Acme's people and twelve weeks of changes, reviews, deploys and incidents.
-
-    The records go through ``SyncRun.checkpoint`` and ``data.ingest.Ingest`` as a
-    real source's do, in their own transaction. Precondition: ``sync_org`` already
-    ran, committed, with ``org`` from ``sample_org_config()``, so the repository,
-    teams and services exist; a ``StoreError`` says so otherwise, and also when the
-    store holds another sample history. Loading the same history again adds
-    nothing. The weeks end with the last complete ISO week before ``as_of``.
-    Deploys and incidents are left unlinked for ``link_all`` to link.
-    """
-    source = SampleSource(as_of, seed)
-    # Not run_sources: its summary line would swallow the one sentence the caller needs.
-    source.sync(SyncRun(engine, org))
-    records = source.records
-    starts = sample_week_starts(as_of)
-    return SampleSummary(
-        people=len(ENGINEERS),
-        agents=len(SAMPLE_AGENTS),
-        changes=len(records.changes),
-        deploys=len(records.deploys),
-        incidents=len(records.incidents),
-        first_week=_week_id(starts[0]),
-        last_week=_week_id(starts[-1]),
-    )

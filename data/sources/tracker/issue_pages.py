@@ -15,10 +15,10 @@ import structlog
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.handoff import Handoff
+from data.source_values import SourceIncident
 from data.sources.shared_client import Closable
 from data.sources.times import TimeFormatError, parse_time
-from data.sources.values import SourceIncident
-from data.sync import SyncRun
 from data.tracker_issue import TrackerIssueRecord
 
 __all__ = ["BadIssue", "TrackerSource", "issue_time", "read_issues"]
@@ -71,7 +71,7 @@ class TrackerSource(Generic[ClientT, SettingsT]):
 
 
 def read_issues(
-    run: SyncRun,
+    run: Handoff,
     items: Iterable[Any],
     tracker: str,
     record: Callable[[Any], TrackerIssueRecord],

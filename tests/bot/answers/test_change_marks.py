@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.answers.grammar import parse_query
-from bot.answers.lookups import find_changes
 from bot.answers.parse import Catalog
 from bot.answers.queries import ChangeQuery
 from data.store.engine import session_scope
+from data.store.reads.lookups import find_changes
 from data.store.tables import Change, Person, Repository
 
 CATALOG = Catalog(teams={}, services={})

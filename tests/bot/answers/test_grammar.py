@@ -1,5 +1,5 @@
-"""The ``/risk`` declaration: one entry per command, from which the parser, the usage line and
-``/risk help`` are read, their texts as users have always seen them."""
+"""The ``/risk`` declaration: one entry per command, from which the parser, the usage line,
+``/risk help`` and the handler answering it are read."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
+from bot.answers.answer import Answer, paragraph
+from bot.answers.caller import Asked
 from bot.answers.grammar import (
     COMMANDS,
     HELP,
@@ -25,49 +27,6 @@ from bot.answers.text import line_text
 
 CATALOG = Catalog(teams={"commerce": "Commerce"}, services={"payments": "Payments"})
 
-USAGE_TEXT = (
-    "Usage: `/risk brief [team|service]` · `/risk plan [team|service] [week]` · "
-    "`/risk pr <url | owner/repo#123 | group/project!123 | sha>` · "
-    "`/risk service <name>` · `/risk deploy <latest <service> | id>` · "
-    "`/risk incident <id>` · `/risk agents [team|service] [weeks <n>]` · "
-    "`/risk subscribe [team|service …] [email <address>] [tz <Area/City>]` · "
-    "`/risk unsubscribe` · `/risk settings` · `/risk help`"
-)
-
-HELP_TEXT = [
-    "*riskbrief* answers questions about delivery risk:",
-    "• `/risk brief [team|service]`: this week so far, for your scope or the one named",
-    "• `/risk plan [team|service] [week]`: the open and just-merged changes to review first (of "
-    "a week such as 2026-W47: the plan its briefing lists): the most predicted risk per line of "
-    "code, each with its uncovered owners and what would lower it",
-    "• `/risk pr <url | owner/repo#123 | group/project!123 | sha>`: a change's score, band, "
-    "signals and gates (a commit's sha, short or full, for a change without a pull or merge "
-    "request)",
-    "• `/risk service <name>`: a service's last 8 weeks, riskiest changes, MTTR and CFR",
-    "• `/risk deploy latest <service>` or `/risk deploy <id>`: a deploy's risk and what it shipped",
-    "• `/risk incident <id>`: the changes most likely behind an incident, and why",
-    "• `/risk agents [team|service] [weeks <n>]`: what became of AI agents' changes by kind of "
-    "work (reverted, linked to an incident, later fixed, per 1,000 lines of code) beside "
-    "people's, over 12 weeks or the ones asked",
-    "• `/risk subscribe [team|service …] [email <address>] [tz <Area/City>]`: get the weekly "
-    "briefing (no names: the whole organisation; time zone: your Slack profile's)",
-    "• `/risk unsubscribe` · `/risk settings`",
-]
-
-
-def test_the_usage_line_and_help_read_as_they_always_have() -> None:
-    """The usage line and ``/risk help`` made from the declaration are the texts users know."""
-    assert line_text(USAGE) == USAGE_TEXT
-    assert [line_text(line) for line in HELP] == HELP_TEXT
-
-
-def test_every_query_has_one_command_and_every_verb_one_meaning() -> None:
-    """Each question of the ``Query`` union is asked by exactly one command, verbs lower case."""
-    verbs = [c.verb for c in COMMANDS]
-    assert len(verbs) == len(set(verbs))
-    assert all(v == v.lower() and " " not in v for v in verbs)
-    assert sorted(c.query.__name__ for c in COMMANDS) == sorted(q.__name__ for q in get_args(Query))
-
 
 @dataclass(frozen=True, slots=True)
 class _PingQuery:
@@ -78,9 +37,63 @@ def _ping(_catalog: Catalog, args: Sequence[str]) -> _PingQuery | None:
     return None if args else _PingQuery()
 
 
+def _pong(_asked: Asked, _query: _PingQuery) -> Answer:
+    return paragraph(("pong",))
+
+
+# A declaration of the test's own, whose texts are pinned: the form of the usage line and help.
+_OWN = (
+    Command("ping", "[host]", "whether riskbrief answers", _PingQuery, _ping, _pong),
+    Command("echo", "<a | b>", "say it back", _PingQuery, _ping, _pong, forms=("a", "b")),
+    Command("quiet", "", "", _PingQuery, _ping, _pong),
+    Command("hush", "", "", _PingQuery, _ping, _pong),
+    Command("help", "", None, _PingQuery, _ping, _pong),
+)
+
+
+def test_the_usage_line_and_help_are_written_as_users_know_them() -> None:
+    """Each command's syntax in order on one line; a line of help per command with words (its
+    forms spelt out), then those needing none on one line, and ``help`` itself left out."""
+    assert line_text(usage_line(_OWN)) == (
+        "Usage: `/risk ping [host]` · `/risk echo <a | b>` · `/risk quiet` · `/risk hush` · "
+        "`/risk help`"
+    )
+    assert [line_text(line) for line in help_lines(_OWN)] == [
+        "*riskbrief* answers questions about delivery risk:",
+        "• `/risk ping [host]`: whether riskbrief answers",
+        "• `/risk echo a` or `/risk echo b`: say it back",
+        "• `/risk quiet` · `/risk hush`",
+    ]
+
+
+def test_the_product_s_usage_and_help_name_every_command() -> None:
+    """The product's usage line names every command in the declaration's order, and its help
+    gives each its words: read from the entries, so a new command needs no text here."""
+    usage = line_text(USAGE)
+    at = [usage.index(f"`{c.syntax}`") for c in COMMANDS]
+    assert at == sorted(at)
+    shown = [line_text(line) for line in HELP]
+    for c in COMMANDS:
+        if c.help:
+            assert any(c.help in line for line in shown), c.verb
+        elif c.help == "":
+            assert f"`{c.syntax}`" in shown[-1]
+        else:
+            assert not any(f"/risk {c.verb}" in line for line in shown[1:])
+
+
+def test_every_query_has_one_command_and_every_verb_one_meaning() -> None:
+    """Each question of the ``Query`` union is asked by exactly one command, verbs lower case."""
+    verbs = [c.verb for c in COMMANDS]
+    assert len(verbs) == len(set(verbs))
+    assert all(v == v.lower() and " " not in v for v in verbs)
+    assert sorted(c.query.__name__ for c in COMMANDS) == sorted(q.__name__ for q in get_args(Query))
+
+
 def test_a_new_command_is_one_entry() -> None:
     """One more entry is parsed, shown in the usage line and given its line of help."""
-    commands = (*COMMANDS, Command("ping", "", "whether riskbrief answers", _PingQuery, _ping))
+    ping = Command("ping", "", "whether riskbrief answers", _PingQuery, _ping, _pong)
+    commands = (*COMMANDS, ping)
     # The product's parse answers its ``Query`` union; a test's own entry answers its own.
     pinged: object = parse_words(["ping"], CATALOG, commands)
     assert pinged == _PingQuery()
@@ -103,7 +116,7 @@ def test_words_and_text_read_alike() -> None:
     assert parse_words([], CATALOG) == parse_query("risk", CATALOG)
     wrong = parse_words(["prr", "x"], CATALOG)
     assert isinstance(wrong, Usage)
-    assert line_text(wrong.message) == f"I did not understand “prr x”. {USAGE_TEXT}"
+    assert line_text(wrong.message) == f"I did not understand “prr x”. {line_text(USAGE)}"
 
 
 def test_the_manifest_hints_only_declared_commands() -> None:

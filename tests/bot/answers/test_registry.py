@@ -1,4 +1,4 @@
-"""The registry: every query of the ``Query`` union has its handler, and answers reach it."""
+"""The registry: every query of the ``Query`` union is answered by its command's handler."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from bot.answers.answer import AnswerOutcome, Paragraph
 from bot.answers.caller import Asked, Caller, Profile
-from bot.answers.grammar import HELP
+from bot.answers.grammar import COMMANDS, HELP
 from bot.answers.queries import ChangeQuery, HelpQuery, Query
 from bot.answers.registry import HANDLERS, answer
 from data.sources.sample import sample_org_config
@@ -19,10 +19,11 @@ NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
 def test_every_query_has_one_handler() -> None:
-    """A query added to ``Query`` without its entry in ``HANDLERS`` fails here, not in Slack."""
-    handled = [h.query for h in HANDLERS]
-    assert sorted(handled, key=str) == sorted(typing.get_args(Query), key=str)
-    assert len(set(handled)) == len(handled)
+    """A query added to ``Query`` without a command carrying its handler fails here, not in
+    Slack; and each command's own handler is the one its query reaches."""
+    assert sorted(HANDLERS, key=str) == sorted(typing.get_args(Query), key=str)
+    assert len(HANDLERS) == len(COMMANDS)
+    assert all(HANDLERS[c.query] is c.answer for c in COMMANDS)
 
 
 def test_help_is_the_help_text(engine: Engine) -> None:

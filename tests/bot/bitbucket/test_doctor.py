@@ -7,7 +7,7 @@ import pytest
 from bot.doctor import Check, check_code_host_checks
 from bot.settings import Settings
 from data.config import OrgConfig
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.sample import sample_org_config
 
 

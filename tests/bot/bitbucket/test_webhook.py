@@ -19,8 +19,8 @@ from bot.bitbucket.webhook import MAX_BODY, WEBHOOK_PATH, bitbucket_webhook
 from bot.runtime.serve import _web_routes
 from bot.runtime.server import wsgi_application
 from bot.settings import Settings
+from data.config.sources.bitbucket import BitbucketDataCenterConfig
 from data.sources.bitbucket.client import Edition
-from data.sources.bitbucket.settings import BitbucketDataCenterConfig
 from data.sources.sample import sample_org_config
 from data.store.tables import Change, GitHubDelivery
 from fakes.bitbucket_check_world import (

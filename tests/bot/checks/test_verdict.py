@@ -8,9 +8,9 @@ from pathlib import Path
 
 from bot.checks.verdict import CheckPolicy, policy_of, verdict_of
 from data.config.sources import GitHubSourceConfig
-from data.sources.bitbucket.settings import BitbucketCloudConfig
-from data.sources.check_settings import CheckSettings
-from data.sources.gitlab.settings import GitLabSourceConfig
+from data.config.sources.bitbucket import BitbucketCloudConfig
+from data.config.sources.checks import CheckSettings
+from data.config.sources.gitlab import GitLabSourceConfig
 from scoring.band import Band
 from scoring.breakdown import Contribution
 from scoring.proposal import Assessment
@@ -76,4 +76,4 @@ def test_the_check_settings_are_written_once() -> None:
         for path in sorted((root / folder).rglob("*.py"))
         if re.search(r"^\s+check_(enforce|threshold):", path.read_text(encoding="utf-8"), re.M)
     ]
-    assert declared == ["data/sources/check_settings.py"]
+    assert declared == ["data/config/sources/checks.py"]

@@ -12,7 +12,8 @@ from bot.composition.compose import compose_all
 from bot.composition.pipeline import score_all
 from briefing.track_record import record_line
 from briefing.week import IsoWeek
-from data.sources.sample import load_sample, sample_org_config
+from data.sample_load import load_sample
+from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.scores import load_scores

@@ -10,7 +10,8 @@ from sqlmodel import col, select
 from bot.composition.compose import compose_all
 from bot.composition.pipeline import score_all
 from briefing.week import IsoWeek
-from data.sources.sample import load_sample, sample_org_config
+from data.sample_load import load_sample
+from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Subscriber

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 
 from bot.composition.pipeline import score_all
-from data.sources.sample import load_sample, sample_org_config
+from data.sample_load import load_sample
+from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.facts import load_changes
 from data.store.org import sync_org

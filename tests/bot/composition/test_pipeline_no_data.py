@@ -16,8 +16,9 @@ from briefing.build import Recipient, build_payload
 from briefing.deterministic import write_deterministic
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
+from data.sample_load import load_sample
 from data.scope import Scope
-from data.sources.sample import load_sample, sample_org_config
+from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Subscriber

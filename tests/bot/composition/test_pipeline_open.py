@@ -13,8 +13,9 @@ from bot.composition.compose import compose_all
 from bot.composition.pipeline import score_all, score_open
 from briefing.week import IsoWeek
 from data.ingest import Ingest
-from data.sources.sample import load_sample, sample_org_config
-from data.sources.values import SourceChange, SourceChangeFile
+from data.sample_load import load_sample
+from data.source_values import SourceChange, SourceChangeFile
+from data.sources.sample import sample_org_config
 from data.store.engine import session_scope
 from data.store.open_changes import load_open_changes
 from data.store.org import sync_org

@@ -1,8 +1,10 @@
-"""The channel registry is the one list: a channel registered there reaches its subscribers.
+"""A channel is declared once: its address in ``data.channels.ADDRESSES`` and its module's
+``KIND``, which the registry finds by the channel's name, and it reaches its subscribers.
 
-A test-only channel (``pager``) is registered for one test in both halves of a channel's
-registration, ``data.channels.ADDRESSES`` and ``bot.delivery.registry.KINDS``, and nothing
-else is edited: riskbrief.toml, the store, delivery and the doctor all reach its subscriber.
+A test-only channel (``pager``) is declared for one test by its address and its kind (the
+entry ``bot.delivery.registry.KINDS`` would read from a ``bot.delivery.pager`` module), and
+nothing else is edited: riskbrief.toml, the store, delivery and the doctor all reach its
+subscriber.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def _configure(_settings: Settings) -> Channel[Any] | str:
 
 @pytest.fixture
 def pager(monkeypatch: pytest.MonkeyPatch) -> ChannelKind:
-    """A test-only channel, registered by its address and its registry entry alone."""
+    """A test-only channel, declared by its address and its kind alone."""
     kind = ChannelKind(PAGER, _configure, _pager_check)
     address = Address(PAGER, "pager_id", refuse=_pager_refuse)
     monkeypatch.setattr(channels, "ADDRESSES", (*channels.ADDRESSES, address))
@@ -59,8 +61,13 @@ def pager(monkeypatch: pytest.MonkeyPatch) -> ChannelKind:
 
 
 def test_every_channel_has_its_address_declared_once() -> None:
-    """The two halves of the registration agree: each kind has one address, in the same order."""
+    """Each declared address finds its channel's module and kind, in the same order, and each
+    ``ChannelName`` has one address."""
     assert [a.channel for a in channels.ADDRESSES] == [k.name for k in registry.KINDS]
+    assert all(
+        registry.channel_kind(a.channel) is k
+        for a, k in zip(channels.ADDRESSES, registry.KINDS, strict=True)
+    )
     assert sorted(a.channel for a in channels.ADDRESSES) == sorted(ChannelName)
     keys = [a.key for a in channels.ADDRESSES]
     assert len(set(keys)) == len(keys)

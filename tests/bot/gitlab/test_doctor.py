@@ -10,7 +10,7 @@ from bot.doctor import Check, check_code_host_checks
 from bot.gitlab import states
 from bot.settings import Settings
 from data.config import OrgConfig
-from data.sources.gitlab.settings import GitLabSourceConfig
+from data.config.sources.gitlab import GitLabSourceConfig
 from data.sources.sample import sample_org_config
 from scoring.errors import ConfigError
 

@@ -21,23 +21,14 @@ from tests.bot.mcp.conftest import (
     HOSTILE_KEY,
     HOSTILE_TITLE,
     ORG_TOKEN,
+    registered_tools,
 )
 from tests.bot.mcp.conftest import (
     SEARCH_DIFF as SEARCH,
 )
 from tests.bot.serve_process import serve_env, start_serve, stop_serve
 
-TOOLS = {
-    "change_risk",
-    "proposal_risk",
-    "open_pull_requests",
-    "service_record",
-    "briefing",
-    "agent_activity",
-    "deploy_risk",
-    "incident_culprits",
-    "review_plan",
-}
+TOOLS = set(registered_tools())
 WEEK = "2026-W47"
 SECRET = "mcp-http-test-signing-secret"
 

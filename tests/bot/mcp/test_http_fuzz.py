@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine
 from bot.answers.access import TokenTable
 from bot.mcp.http import MCP_PATH, McpHttp
 from bot.runtime.server import HttpServer, wsgi_application
+from tests.bot.mcp.conftest import registered_tools
 from tests.doors import JSON, WRONG, broken, door_settings, no_traceback, store_digest
 from tests.samples import SampleTemplate
 
@@ -31,17 +32,7 @@ HEADERS = {
 # How many generated messages and tool calls `/mcp` takes in `make test` (docs/hardening.md).
 MESSAGE_EXAMPLES = 80
 CALL_EXAMPLES = 50
-TOOLS = [
-    "change_risk",
-    "proposal_risk",
-    "open_pull_requests",
-    "service_record",
-    "briefing",
-    "agent_activity",
-    "deploy_risk",
-    "incident_culprits",
-    "review_plan",
-]
+TOOLS = list(registered_tools())
 
 
 @pytest.fixture(scope="module")

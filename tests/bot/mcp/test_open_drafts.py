@@ -9,8 +9,8 @@ from sqlalchemy.engine import Engine
 from bot.answers.access import Access
 from bot.answers.records.pull import open_pulls
 from data.ingest import Ingest
+from data.source_values import SourceChange, SourceChangeFile
 from data.sources.sample import sample_org_config
-from data.sources.values import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.org import sync_org
 

@@ -14,19 +14,9 @@ from bot.answers.records.change import CHANGE_NOT_FOUND
 from bot.answers.records.deploy import DEPLOY_NOT_FOUND
 from bot.answers.records.incident import INCIDENT_NOT_FOUND
 from tests.bot.mcp.client import Session, over_stdio, strings
-from tests.bot.mcp.conftest import HOSTILE_BRANCH, HOSTILE_KEY, HOSTILE_TITLE
+from tests.bot.mcp.conftest import HOSTILE_BRANCH, HOSTILE_KEY, HOSTILE_TITLE, registered_tools
 
-TOOLS = {
-    "change_risk",
-    "proposal_risk",
-    "open_pull_requests",
-    "service_record",
-    "briefing",
-    "agent_activity",
-    "deploy_risk",
-    "incident_culprits",
-    "review_plan",
-}
+TOOLS = set(registered_tools())
 WEEK = "2026-W47"
 # A change of the ledger story, gated very high by its schema migration.
 LEDGER = "acme/platform#4503"

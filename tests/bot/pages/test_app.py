@@ -7,8 +7,9 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
@@ -399,10 +400,14 @@ def test_a_page_that_fails_says_so_in_one_sentence(
     """An error inside a view is a 500 page with one sentence and the usual headers, no trace."""
     from bot.pages import views
 
-    def broken(_ctx: object) -> None:
+    def broken(_ctx: object) -> NoReturn:
         raise RuntimeError("boom /secret/path")
 
-    monkeypatch.setitem(views.VIEWS, "ranking", broken)
+    monkeypatch.setattr(
+        views,
+        "VIEWS",
+        tuple(replace(v, page=broken) if v.name == "ranking" else v for v in views.VIEWS),
+    )
     got = _client(scored, open=True).get("/web/ranking")
     assert got.status_code == 500
     assert "could not be made" in got.text
@@ -426,3 +431,28 @@ def test_the_ranking_page_says_when_its_outcomes_are_too_few_to_judge_by(
     assert 0 < bad < 30
     assert f"A small sample: with {bad} changes that went wrong (under 30)" in text
     assert "Record, the 90 days to" in text
+
+
+def test_a_page_declared_once_is_routed_and_linked(
+    scored: LoadedSample, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``PageSpec`` added to ``VIEWS`` alone answers at its routes, with its values, and links
+    build to it by its name; a name the web view keeps for itself is refused at start."""
+    from bot.pages import views
+    from bot.pages.page import Page, PageContext
+
+    def hello(ctx: PageContext, who: str = "everyone") -> Page:
+        link = ctx.url("hello", who="Ann Lee")
+        return Page("message.html", "Hello", {"title": f"Hello {who}", "sentence": link})
+
+    page = views.PageSpec("hello", ("/hello", "/hello/<who>"), hello)
+    monkeypatch.setattr(views, "VIEWS", (*views.VIEWS, page))
+    client = _client(scored, open=True)
+    named = client.get("/web/hello/Sam")
+    assert named.status_code == 200
+    assert "Hello Sam" in named.text
+    assert "/web/hello/Ann%20Lee" in named.text
+    assert "Hello everyone" in client.get("/web/hello").text
+    monkeypatch.setattr(views, "VIEWS", (*views.VIEWS, replace(page, name="signin")))
+    with pytest.raises(ValueError, match="signin"):
+        _client(scored, open=True)

@@ -13,7 +13,7 @@ from bot.answers.access import Access
 from bot.answers.records.change import change_risk
 from bot.answers.records.models import person_name
 from data.ingest import Ingest
-from data.sources.values import SourcePerson
+from data.source_values import SourcePerson
 from data.store.tables import Change, Person
 from tests.bot.pages.small_history import SmallHistory, end_of_week_after
 

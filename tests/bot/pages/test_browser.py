@@ -18,6 +18,7 @@ from urllib.parse import quote, urljoin
 
 import pytest
 
+from bot.pages.views import VIEWS
 from tests.bot.pages.conftest import Served
 
 if TYPE_CHECKING:
@@ -54,37 +55,24 @@ _OVERFLOW = "[document.documentElement.scrollWidth, window.innerWidth]"
 
 
 def _paths(served: Served) -> dict[str, tuple[str, int]]:
-    """Each page's path under the prefix, and the status it must answer."""
+    """Each page's path under the prefix, and the status it must answer: a page whose first
+    route takes no value is visited there; one that takes a value, with the sample's."""
+    plain = {v.name: (v.routes[0], 200) for v in VIEWS if "<" not in v.routes[0]}
     return {
-        "home": ("/", 200),
-        "week": ("/week", 200),
+        **plain,
         "week-named": (f"/week/{served.week}", 200),
         "rows": (f"/rows/{served.week}", 200),
         "change": ("/change/" + quote(served.change, safe="/"), 200),
         "deploy": ("/deploy/" + quote(served.deploy, safe="/:"), 200),
         "service": (f"/service/{served.service}?weeks=52", 200),
         "team": (f"/team/{served.team}", 200),
-        "agents": ("/agents", 200),
-        "ranking": ("/ranking", 200),
         "search": ("/search?q=" + quote(served.change, safe=""), 200),
         "not-found": ("/no-such-page", 404),
     }
 
 
-PAGES = (
-    "home",
-    "week",
-    "week-named",
-    "rows",
-    "change",
-    "deploy",
-    "service",
-    "team",
-    "agents",
-    "ranking",
-    "search",
-    "not-found",
-)
+# Every page of the registry, a week named, and the one not-found page.
+PAGES = (*(v.name for v in VIEWS), "week-named", "not-found")
 
 
 @dataclass
@@ -147,7 +135,9 @@ def test_page_is_clean_and_accessible(
 ) -> None:
     """The page answers its status with no console error, script error, CSP violation,
     sideways scrolling or serious accessibility violation at this width."""
-    path, status = _paths(served)[name]
+    paths = _paths(served)
+    assert name in paths, f"the page {name!r} takes a value: give it the sample's in _paths"
+    path, status = paths[name]
     url = served.base + path
     view = viewports[width]
     view.console.clear()

@@ -97,11 +97,12 @@ def _post_event(served: Served, body: Any) -> httpx.Response:
 
 
 def _refused(answer: httpx.Response) -> None:
-    """A 4xx; a 400 says why in one sentence."""
+    """A 4xx; a 400 says why in one sentence, in the chain's JSON shape."""
     assert 400 <= answer.status_code < 500, (answer.status_code, answer.text)
     if answer.status_code == 400:
-        assert answer.text.endswith("."), answer.text
-        assert answer.text.count(". ") == 0, answer.text
+        error = answer.json()["error"]
+        assert error.endswith("."), error
+        assert error.count(". ") == 0, error
 
 
 def _nothing_happened(served: Served, calls: int, digest: str, engine: Engine) -> None:

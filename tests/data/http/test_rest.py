@@ -15,13 +15,13 @@ from typing import Any
 import httpx
 import pytest
 
+from data.config.sources.jira import JiraSourceConfig
 from data.http.rest import ApiError, RestClient, Transport
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
 from data.sources.codecov.client import CodecovClient, CodecovError
 from data.sources.gitlab.client import GitLabClient, GitLabError
 from data.sources.incident_api.json_api import ApiNames, IncidentApiError, JsonApi
 from data.sources.jira.client import JiraClient, JiraError
-from data.sources.jira.settings import JiraSourceConfig
 from data.sources.linear.client import LinearClient, LinearError
 from fakes.http import Answer, FakeServer, Request
 from scoring.errors import SourceError

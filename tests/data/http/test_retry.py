@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from data.config.sources.jira import JiraSourceConfig
 from data.http.retry import Retryable, RetryPolicy, over_budget, retry_after, span
 from data.sources.bitbucket.client import BitbucketClient
 from data.sources.codecov.client import CodecovClient
@@ -24,7 +25,6 @@ from data.sources.github.client import GitHubClient
 from data.sources.gitlab.client import GitLabClient
 from data.sources.incident_api.json_api import ApiNames, JsonApi
 from data.sources.jira.client import JiraClient
-from data.sources.jira.settings import JiraSourceConfig
 from data.sources.linear.client import LinearClient
 from fakes.http import Answer, FakeServer, Request
 from scoring.errors import SourceError

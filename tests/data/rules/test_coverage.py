@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from data.coverage_report import encode_lines
-from data.rules.coverage import clone_added_lines, coverage_facts
-from data.store.coverage import StoredCoverage
+from data.rules.coverage import clone_added_lines
+from data.store.coverage import StoredCoverage, coverage_facts
 from tests.data.sources.gitrepo import GitRepo
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ import pytest
 
 from data.config import parse_org_config
 from data.config.sources import SourcesConfig
+from data.config.sources.gitlab import GitLabSourceConfig
 from data.sources.github.deploy_rules import github_repositories
-from data.sources.gitlab.settings import GitLabSourceConfig
 from data.sources.gitlab.spec import GITLAB
 from data.sources.opsgenie.spec import OPSGENIE
 from data.sources.pagerduty.spec import PAGERDUTY

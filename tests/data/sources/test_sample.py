@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 
 from briefing.week import IsoWeek
 from data.config import DEFAULT_AGENT_LOGINS
+from data.sample_load import load_sample
 from data.sources.sample import (
     SAMPLE_AGENTS,
     SAMPLE_WEEKS,
     SampleSource,
-    load_sample,
     sample_org_config,
     sample_week_starts,
 )

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from bot.cli import main
 from data.config import OrgConfig
 from data.ingest import Ingest
-from data.sources.values import SourceChange, SourceChangeFile
+from data.source_values import SourceChange, SourceChangeFile
 from data.store.facts import load_changes
 from data.store.tables import ChangeFile, RiskScoreRow
 from scoring.change_key import ChangeKey

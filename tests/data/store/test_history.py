@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from data.bug_issues import load_bug_issues
 from data.config import parse_org_config
+from data.store.bug_issues import load_bug_issues
 from data.store.engine import session_scope
 from data.store.facts import load_changes, load_deploys, load_incidents
 from data.store.history import HistoryCache, read_history

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
 from data.ingest import Ingest
-from data.sources.values import SourceChange, SourceChangeFile
+from data.source_values import SourceChange, SourceChangeFile
 from data.store.engine import session_scope
 from data.store.facts import facts_of, load_changes
 from data.store.open_changes import load_open_changes, open_change_rows

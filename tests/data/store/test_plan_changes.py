@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from data.bug_issues import known_bug_issues
+from data.store.bug_issues import known_bug_issues
 from data.store.engine import session_scope
 from data.store.plan_changes import plan_candidates
 from data.store.tables import IS_MERGED, Change, ChangeState

@@ -7,9 +7,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from data.bug_issues import known_bug_issues, stored_bug_issues
 from data.config import parse_org_config
-from data.sources.values import SourceChange
+from data.source_values import SourceChange
+from data.store.bug_issues import known_bug_issues, stored_bug_issues
 from data.store.facts import load_changes
 from data.store.tracker import _repository_of, github_references, tracker_bugs, upsert_issues
 from data.sync import SyncRun

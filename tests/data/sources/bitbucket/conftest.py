@@ -9,7 +9,7 @@ from typing import Literal
 import pytest
 from sqlalchemy.engine import Engine
 
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from fakes.bitbucket_server import FakeBitbucket
 from tests.data.sources.bitbucket.world import REPOS, World, org_store
 

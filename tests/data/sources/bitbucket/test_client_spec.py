@@ -7,8 +7,8 @@ import base64
 import pytest
 from sqlmodel import Session, select
 
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.spec import BITBUCKET, BITBUCKET_DC
 from data.sources.spec import SourceContext
 from data.store.tables import Person

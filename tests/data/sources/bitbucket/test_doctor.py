@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.spec import BITBUCKET, BITBUCKET_DC
 from data.sources.spec import Finding, SourceContext
 from tests.data.sources.bitbucket.world import World

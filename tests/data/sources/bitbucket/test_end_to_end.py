@@ -7,7 +7,7 @@ from sqlmodel import Session
 from bot.composition.pipeline import score_all
 from briefing.build import Recipient, build_payload
 from briefing.week import IsoWeek
-from data.sources.bitbucket.settings import BitbucketCloudConfig, CloudDeploys
+from data.config.sources.bitbucket import BitbucketCloudConfig, CloudDeploys
 from data.store.scores import load_scores
 from tests.data.sources.bitbucket.world import CLAUDE, NOW, World, at, pr
 

@@ -13,8 +13,8 @@ import structlog
 from sqlmodel import Session, select
 from structlog.testing import capture_logs
 
+from data.config.sources.bitbucket import BitbucketCloudConfig, CloudDeploys
 from data.sources.bitbucket.codeowners import parse_bitbucket_codeowners
-from data.sources.bitbucket.settings import BitbucketCloudConfig, CloudDeploys
 from data.store.tables import Deploy
 from tests.data.sources.bitbucket.world import World, at, pr
 

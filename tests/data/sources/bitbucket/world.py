@@ -10,12 +10,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from data.config import OrgConfig, parse_org_config
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
+from data.handoff import Source
 from data.sources.bitbucket.client import BitbucketClient
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.sources.bitbucket.source import cloud_sources, dc_sources
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, ReviewRow
-from data.sync import Source, SyncRun
+from data.sync import SyncRun
 from fakes.bitbucket_server import FakeBitbucket, FakePR
 
 __all__ = ["NOW", "REPOS", "World", "at", "org_store", "pr"]

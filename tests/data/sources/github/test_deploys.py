@@ -12,6 +12,7 @@ from structlog.testing import capture_logs
 
 from data.config import OrgConfig, parse_org_config
 from data.config.sources import GitHubSourceConfig
+from data.handoff import Cursor, Source
 from data.sources.github.auth import TokenAuth
 from data.sources.github.deploys import (
     DeploymentsSource,
@@ -23,7 +24,7 @@ from data.sources.github.rest import ETAG_SOURCE
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Deploy, Service, SyncState
-from data.sync import Cursor, Source, SyncRun, run_sources
+from data.sync import SyncRun, run_sources
 from fakes.github_rest import FakeGitHubRest
 from fakes.http import Answer
 from scoring.errors import SourceError

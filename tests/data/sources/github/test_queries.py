@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from graphql import build_schema, parse, validate
 
+from data.source_values import SourceChangeFile
 from data.sources.github.graphql_queries import (
     build_query,
     label_continuation,
@@ -19,7 +20,6 @@ from data.sources.github.graphql_queries import (
     spare_requests,
 )
 from data.sources.github.pulls import parse_pull
-from data.sources.values import SourceChangeFile
 from fakes.github_graphql import SDL, price
 
 SCHEMA = build_schema(SDL)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import Engine
 
-from data.sources.gitlab.settings import GitLabSourceConfig
+from data.config.sources.gitlab import GitLabSourceConfig
 from fakes.gitlab_server import FakeGitLab
 from tests.data.sources.gitlab.world import PROJECT, World, org_store
 

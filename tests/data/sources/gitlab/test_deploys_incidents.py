@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, col, select
 
+from data.config.sources.gitlab import DeploySource, GitLabSourceConfig, IncidentFrom
 from data.sources.gitlab.deploys import DeploymentsSource, PipelinesSource, TagsSource
 from data.sources.gitlab.incidents import IncidentsSource, severity_of_labels
-from data.sources.gitlab.settings import DeploySource, GitLabSourceConfig, IncidentFrom
 from data.store.tables import Deploy, Incident, Service
 from fakes.http import Answer, Request
 from scoring.errors import SourceError

@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from bot.composition.pipeline import score_all
-from data.sources.gitlab.settings import GitLabSourceConfig, IncidentFrom
+from data.config.sources.gitlab import GitLabSourceConfig, IncidentFrom
 from data.sources.gitlab.source import gitlab_sources, gitlab_token
 from data.store.tables import Change, Deploy, DeployChange, Incident, RiskScoreRow
 from data.sync import run_sources

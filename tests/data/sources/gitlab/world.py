@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from data.config import OrgConfig, parse_org_config
+from data.config.sources.gitlab import GitLabSourceConfig
 from data.sources.gitlab.client import GitLabClient
-from data.sources.gitlab.settings import GitLabSourceConfig
 from data.store.org import sync_org
 from data.store.tables import Change
 from data.sync import SyncRun

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from data.config import OrgConfig
+from data.config.sources.jira import JiraSourceConfig
 from data.sources.jira.client import JiraClient
-from data.sources.jira.settings import JiraSourceConfig
 from fakes.jira_server import FakeJira
 from tests.data.sources.tracker.world import org_store
 

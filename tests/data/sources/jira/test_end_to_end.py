@@ -8,8 +8,8 @@ from sqlmodel import Session, col, select
 from bot.composition.pipeline import score_all
 from briefing.build import Recipient, build_payload
 from briefing.week import IsoWeek
+from data.source_values import SourceChange, SourceChangeFile, SourceDeploy, SourceErrorBudget
 from data.sources.jira.source import jira_sources
-from data.sources.values import SourceChange, SourceChangeFile, SourceDeploy, SourceErrorBudget
 from data.store.tables import Incident, RiskScoreRow
 from data.sync import SyncRun, run_sources
 from fakes.jira_server import FakeJiraIssue

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from data.config.sources.jira import JiraSourceConfig
 from data.sources.jira.records import BadIssue, issue_record
-from data.sources.jira.settings import JiraSourceConfig
 from fakes.jira_server import FakeJiraIssue
 
 CONFIG = JiraSourceConfig(base_url="https://acme.atlassian.net", projects=("SHOP",))

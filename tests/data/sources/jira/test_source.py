@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from data.sources.jira.settings import JiraDeployment
+from data.config.sources.jira import JiraDeployment
 from data.sources.jira.source import jira_credentials, jira_sources
 from data.store.tables import Incident
 from data.sync import run_sources

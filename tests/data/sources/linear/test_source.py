@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from data.bug_issues import known_bug_issues
 from data.config import OrgConfig
+from data.config.sources.linear import LinearSourceConfig
 from data.http.retry import RetryPolicy
+from data.source_values import SourceChange
 from data.sources.linear.client import LinearClient
 from data.sources.linear.doctor import linear_findings
-from data.sources.linear.settings import LinearSourceConfig
 from data.sources.linear.source import linear_key, linear_sources
-from data.sources.values import SourceChange
+from data.store.bug_issues import known_bug_issues
 from data.store.facts import load_changes
 from data.store.tables import Incident
 from data.sync import SyncRun, run_sources

@@ -8,8 +8,8 @@ from sqlalchemy.engine import Engine
 from structlog.testing import capture_logs
 
 from data.config import parse_org_config
+from data.source_values import SourceIncident
 from data.sources.tracker.issue_pages import BadIssue, read_issues
-from data.sources.values import SourceIncident
 from data.sync import SyncRun
 from data.tracker_issue import TrackerIssueRecord
 from tests.data.sources.tracker.world import ORG, at

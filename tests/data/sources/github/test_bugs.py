@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from data.bug_issues import known_bug_issues
-from data.sources.tracker.github_bugs import GitHubBugsConfig, github_bug_sources
-from data.sources.values import SourceChange
+from data.source_values import SourceChange
+from data.sources.github.bugs import GitHubBugsConfig, github_bug_sources
+from data.store.bug_issues import known_bug_issues
 from data.store.facts import load_changes
 from data.sync import SyncRun, run_sources
 from fakes.github_rest import FakeGitHubRest

@@ -1,8 +1,8 @@
 """The ``[sources.opsgenie]`` settings: which Opsgenie services map onto which service keys.
 
-Apart from the spec (``opsgenie_spec``) and the client (``data.sources.opsgenie.source``) and
-importing nothing of the project, so that ``data.config`` reads ``[sources.opsgenie]``
-without reaching the source's code.
+Below the source (``data.sources.opsgenie``: its spec, client and sync) and importing
+nothing of the project but the other settings models, so that ``data.config`` reads
+``[sources.opsgenie]`` without reaching the source's code.
 """
 
 from __future__ import annotations

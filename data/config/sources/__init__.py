@@ -14,19 +14,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from data.sources.bitbucket.settings import BitbucketCloudConfig, BitbucketDataCenterConfig
-from data.sources.check_settings import CheckSettings
-from data.sources.codecov.settings import CodecovSourceConfig
-from data.sources.gitlab.settings import GitLabSourceConfig
-from data.sources.gitlab.settings import reports_incidents as gitlab_incidents
-from data.sources.jira.settings import JiraSourceConfig
-from data.sources.jira.settings import reports_incidents as jira_incidents
-from data.sources.linear.settings import LinearSourceConfig
-from data.sources.linear.settings import reports_incidents as linear_incidents
-from data.sources.opsgenie.settings import OpsgenieSourceConfig
-from data.sources.opsgenie.settings import reports_incidents as opsgenie_incidents
-from data.sources.pagerduty.settings import PagerDutySourceConfig
-from data.sources.pagerduty.settings import reports_incidents as pagerduty_incidents
+from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
+from data.config.sources.checks import CheckSettings
+from data.config.sources.codecov import CodecovSourceConfig
+from data.config.sources.gitlab import GitLabSourceConfig
+from data.config.sources.gitlab import reports_incidents as gitlab_incidents
+from data.config.sources.jira import JiraSourceConfig
+from data.config.sources.jira import reports_incidents as jira_incidents
+from data.config.sources.linear import LinearSourceConfig
+from data.config.sources.linear import reports_incidents as linear_incidents
+from data.config.sources.opsgenie import OpsgenieSourceConfig
+from data.config.sources.opsgenie import reports_incidents as opsgenie_incidents
+from data.config.sources.pagerduty import PagerDutySourceConfig
+from data.config.sources.pagerduty import reports_incidents as pagerduty_incidents
 
 __all__ = [
     "BitbucketCloudConfig",
@@ -80,7 +80,7 @@ class GitHubSourceConfig(CheckSettings):
     release_tags: str | None = None
     incident_label: str | None = None
     # Issues with one of these labels are bugs: a change referencing one fixes a bug
-    # (data.sources.tracker.github_bugs); none read while empty.
+    # (data.sources.github.bugs); none read while empty.
     bug_labels: tuple[str, ...] = ()
     services: dict[str, str] = Field(default_factory=dict)
     # The `riskbrief` check run's conclusion when it blocks (check_enforce and

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ConfigDict, Field, field_validator
 
-from data.sources.check_settings import CheckSettings
+from data.config.sources.checks import CheckSettings
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -39,7 +39,7 @@ def check_pattern(value: str) -> str:
     """``value`` when it compiles as a regular expression; a ValueError saying why otherwise.
 
     The same check as ``data.config.sources``', repeated so that this module imports
-    nothing of the project (but ``data.sources.check_settings``, which imports nothing
+    nothing of the project (but ``data.config.sources.checks``, which imports nothing
     either) and ``data.config`` can import it.
     """
     try:

@@ -7,7 +7,7 @@ Center an HTTP access token; Cloud deploys are Pipelines deployments, Data
 Center has none), and an organisation moving from one to the other runs both
 for a while. The token itself is never here: ``token_env`` names the variable.
 This module imports nothing of the project but the ``check_*`` settings every code host
-shares (``data.sources.check_settings``, which imports nothing either), so ``data.config``
+shares (``data.config.sources.checks``, which imports nothing either), so ``data.config``
 can import it.
 """
 
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from data.sources.check_settings import CheckSettings
+from data.config.sources.checks import CheckSettings
 
 __all__ = [
     "CLOUD_API_URL",

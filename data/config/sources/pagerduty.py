@@ -1,8 +1,8 @@
 """The ``[sources.pagerduty]`` settings: which PagerDuty services map onto which service keys.
 
-Apart from the spec (``pagerduty_spec``) and the client (``data.sources.pagerduty.source``) and
-importing nothing of the project, so that ``data.config`` reads ``[sources.pagerduty]``
-without reaching the source's code.
+Below the source (``data.sources.pagerduty``: its spec, client and sync) and importing
+nothing of the project but the other settings models, so that ``data.config`` reads
+``[sources.pagerduty]`` without reaching the source's code.
 """
 
 from __future__ import annotations

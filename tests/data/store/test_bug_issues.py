@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from data.bug_issues import load_bug_issues, read_bug_issues
 from data.config import load_org_config
+from data.store.bug_issues import load_bug_issues, read_bug_issues
 from scoring.errors import ConfigError
 
 

@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.handoff import Cursor, Handoff, Source
 from data.sources.github.client import GitHubClient
 from data.sources.times import parse_time
 from data.sources.tracker.checkpoint import checkpoint_issues
-from data.sync import Cursor, Source, SyncRun
 from data.tracker_issue import TrackerIssueRecord
 
 __all__ = ["GitHubBugsConfig", "GitHubBugsSource", "github_bug_sources"]
@@ -99,7 +99,7 @@ class GitHubBugsSource:
             resolution=str(item.get("state_reason") or "") or None,
         )
 
-    def sync(self, run: SyncRun) -> None:
+    def sync(self, run: Handoff) -> None:
         """Read each bug label's issues updated since its watermark, a page per checkpoint."""
         for label in self.config.bug_labels:
             scope = f"{self.repository} {label}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from data.sources.jira.settings import JiraSourceConfig
+from data.config.sources.jira import JiraSourceConfig
 
 
 def test_a_pasted_api_or_browse_url_is_taken_back_to_the_site() -> None:

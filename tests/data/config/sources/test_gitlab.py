@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from data.sources.gitlab.settings import DeploySource, GitLabSourceConfig
+from data.config.sources.gitlab import DeploySource, GitLabSourceConfig
 
 
 def test_defaults_are_gitlab_com_deployments_and_the_usual_token_variable() -> None:
