@@ -180,7 +180,7 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
     over each path's facts, worked out once (``_path_facts``)."""
     test_files = code_added = code_deleted = owner_files = unowned_files = generated = 0
     tests = others = quiet = 0
-    services: set[str] = set()
+    services: set[str | None] = set()
     subsystems: set[str] = set()
     directories: set[str] = set()
     # Lines added and deleted by hand-written path, in first-seen order (the entropy's).
@@ -191,13 +191,13 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
     logins: frozenset[str] | None = None
     last_owners: tuple[str, ...] | None = None
     last_mine = _NO_LOGINS
+    services_add, directories_add, subsystems_add = services.add, directories.add, subsystems.add
+    lines_get = lines.get
     known = _PATHS.get
     for f in change.files:
         path = f.path
-        facts = known(path)
-        if facts is None:
-            facts = _path_facts(path)
-        code, test, handless, migrates, flags, directory, head = facts
+        # A path's facts are a non-empty tuple: ``or`` asks for them only when not kept.
+        code, test, handless, migrates, flags, directory, head = known(path) or _path_facts(path)
         marked = f.marked
         if marked is not None:
             # The repository's ``.gitattributes`` wins over every rule of the path's.
@@ -210,46 +210,47 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
             test_files += 1
         if migrates and migration is None:
             migration = path
-        if flags & _MANIFEST and f.code_added == 0 and f.code_deleted == 0:
-            # The source read the manifest before and after and none of what it installs
-            # changed (a ``[tool.ruff]`` table, a script): tool configuration, no
-            # dependency change (``FileChange.code_added``).
-            flags &= ~(_MANIFEST | _SHIPS)
-        if flags & _SHIPS and not shipping:
-            shipping = path
-        flagged |= flags
+        if flags:
+            if flags & _MANIFEST and f.code_added == 0 and f.code_deleted == 0:
+                # The source read the manifest before and after and none of what it
+                # installs changed (a ``[tool.ruff]`` table, a script): tool
+                # configuration, no dependency change (``FileChange.code_added``).
+                flags &= ~(_MANIFEST | _SHIPS)
+            if flags & _SHIPS and not shipping:
+                shipping = path
+            flagged |= flags
         if f.generated or handless:
             # Lock files and generated code are nobody's hand-written size or spread.
             generated += 1
         else:
             service = f.service
-            if service:
-                services.add(service)
+            # Every service, the empty and ``None`` taken out once after the loop.
+            services_add(service)
             added = f.added
+            deleted = f.deleted
             if code:
                 # ``code_lines_of``: the source's count of code lines where it read them;
                 # the rest of the lines it read are comments, blank or whitespace.
                 read_added, read_deleted = f.code_added, f.code_deleted
                 if read_added is None and read_deleted is None:
                     code_added += added
-                    code_deleted += f.deleted
+                    code_deleted += deleted
                 else:
                     of_code = (added if read_added is None else read_added) + (
-                        f.deleted if read_deleted is None else read_deleted
+                        deleted if read_deleted is None else read_deleted
                     )
                     code_added += added if read_added is None else read_added
-                    code_deleted += f.deleted if read_deleted is None else read_deleted
-                    quiet += added + f.deleted - of_code
+                    code_deleted += deleted if read_deleted is None else read_deleted
+                    quiet += added + deleted - of_code
             elif test:
                 tests += added
             else:
                 others += added
-            if path in lines:
-                lines[path] += added + f.deleted
-            else:
-                lines[path] = added + f.deleted
-                directories.add(directory)
-            subsystems.add(head if service is None else service)
+            # A path's first lines fix its place in the entropy's order; its directory
+            # counts once however often it is added.
+            lines[path] = lines_get(path, 0) + added + deleted
+            directories_add(directory)
+            subsystems_add(head if service is None else service)
         owners = f.owners
         if owners is None:
             continue
@@ -268,6 +269,8 @@ def read_files(change: ChangeFacts) -> tuple[ChangeFiles, FileSpread]:
             elif mine is not logins:
                 # Most files share one rule's owners; a union only when they differ.
                 logins = logins | mine
+    services.discard(None)
+    services.discard("")
     files = ChangeFiles(
         test_files,
         code_added + code_deleted,

@@ -61,7 +61,16 @@ import functools
 import re
 from dataclasses import dataclass
 
-from scoring.linguist import LanguageType, linguist
+from scoring.linguist import (
+    LanguageType,
+    is_configuration,
+    is_documentation,
+    is_generated,
+    is_test,
+    is_vendored,
+    language_of,
+    type_of,
+)
 
 __all__ = ["PathKinds", "is_migration", "is_test_path", "path_kinds"]
 
@@ -314,42 +323,52 @@ class PathKinds:
 # million-change rescoring from spending its time in regular expressions.
 @functools.lru_cache(maxsize=1 << 17)
 def path_kinds(path: str) -> PathKinds:
-    """Classify a path once: migration, test, infrastructure, auth/payments, dependency manifest."""
+    """Classify a path once: migration, test, infrastructure, auth/payments, dependency manifest.
+
+    Linguist's verdicts (``scoring.linguist``) cost tens of microseconds each, in go-enry's
+    regular expressions, against a few for all of riskbrief's own rules: each is asked only
+    where riskbrief's rules leave the answer open (a test by its name needs none of them),
+    which gives the same kinds as asking every one first.
+    """
     slashed = "/" + path.lower()
-    known = linguist(path)
-    aside = _ASIDE.search(slashed) is not None or known.documentation
-    # A migration's own name can read like a test's (Django's 0005_add_test.py).
-    migration = not aside and _MIGRATION.search(slashed) is not None
     name = slashed[slashed.rfind("/") + 1 :]
+    named_migration = _MIGRATION.search(slashed) is not None
+    named_infra = _INFRA.search(slashed) is not None
+    # Under tests, docs or examples, or Linguist's documentation; ``None`` until asked.
+    aside: bool | None = True if _ASIDE.search(slashed) is not None else None
+    if aside is None and (named_migration or named_infra):
+        aside = is_documentation(path)
+    # A migration's own name can read like a test's (Django's 0005_add_test.py).
+    migration = named_migration and not aside
     test_folder = _TEST_DIR.search(slashed) is not None or any(
         map(_test_folder, path.split("/")[:-1])
     )
     test = not migration and (
-        test_folder or known.test or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None
+        test_folder or _TEST_NAME.search(path[path.rfind("/") + 1 :]) is not None or is_test(path)
     )
+    if aside is None:
+        # A test is no code and aside whatever Linguist says of its documentation, and
+        # neither a migration nor infrastructure here (else it was asked above).
+        aside = not test and is_documentation(path)
     code = not (test or aside)
     manifest = _MANIFEST.search(slashed) is not None and _FIXTURE.search(slashed) is None
     hand_kept = _HAND_KEPT.search(slashed) is not None
     generated = (
         _HANDLESS.search(slashed) is not None
         or _BUILD_OUTPUT.search(slashed) is not None
-        # Linguist's vendored and generated paths, but for a test's own files and the
-        # configuration it calls vendored only to keep it off GitHub's language bar.
-        or ((known.vendored or known.generated) and not (test or hand_kept or manifest))
         or (
             _DATA.search(name) is not None
             and not manifest
             and name != "cmakelists.txt"
             and (test_folder or _TEST_DATA_DIR.search(slashed) is not None)
         )
+        # Linguist's vendored and generated paths, but for a test's own files and the
+        # configuration it calls vendored only to keep it off GitHub's language bar.
+        or (not (test or hand_kept or manifest) and (is_vendored(path) or is_generated(path)))
     )
-    # Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI) and
-    # prose are not, schema and query languages are.
-    typed_code = (
-        known.type in _CODE_TYPES and not known.configuration
-    ) or known.language in _SCHEMA_LANGUAGES
     project_file = _NOT_CODE.search(slashed) is not None
-    infra = not aside and _INFRA.search(slashed) is not None
+    asset = _ASSET.fullmatch(name) is not None
+    infra = not aside and named_infra
     aside_any = test or aside or (manifest and _dev_requirements(slashed))
     return PathKinds(
         migration=migration,
@@ -357,21 +376,30 @@ def path_kinds(path: str) -> PathKinds:
         infra=infra,
         sensitive=code
         and not _SENSITIVE_WORDS.isdisjoint(map(str.lower, _WORDS.findall(path)))
-        and _ASSET.fullmatch(name) is None,
+        and not asset,
         manifest=manifest,
         code=code
-        and typed_code
         and not manifest
         and not project_file
-        and _ASSET.fullmatch(name) is None
+        and not asset
         and not generated
-        and _GENERATED.search(slashed) is None,
+        and _GENERATED.search(slashed) is None
+        and _typed_code(path),
         aside=aside_any,
         generated=generated,
         # A lock file is no one's hand-written size but pins what ships.
         ships=(manifest and not aside_any)
         or (infra and not generated and not project_file and not hand_kept),
     )
+
+
+def _typed_code(path: str) -> bool:
+    """Code by Linguist's type: configuration and data files (YAML, TOML, JSON, XML, INI) and
+    prose are not, schema and query languages are."""
+    language = language_of(path)
+    return (
+        type_of(language) in _CODE_TYPES and not is_configuration(path)
+    ) or language in _SCHEMA_LANGUAGES
 
 
 @functools.lru_cache(maxsize=1 << 14)

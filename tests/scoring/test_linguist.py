@@ -7,7 +7,18 @@ import sys
 
 import pytest
 
-from scoring.linguist import LanguageType, content_generated, linguist
+from scoring.linguist import (
+    LanguageType,
+    content_generated,
+    is_configuration,
+    is_documentation,
+    is_generated,
+    is_test,
+    is_vendored,
+    language_of,
+    linguist,
+    type_of,
+)
 from scoring.paths import path_kinds
 
 
@@ -121,3 +132,42 @@ def test_a_process_forked_after_the_import_still_classifies() -> None:
         [sys.executable, "-c", _FORKED], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["src/app.py", "vendor/a/b.go", "dist/app.js", "docs/conf.py", "docs/guide.md",
+     "lib/license.rs", "CHANGES.rst", "tests/test_app.py", "src/test/java/FooTest.java",
+     "pyproject.toml", ".github/workflows/ci.yml", "api/schema.graphql", "Makefile"],
+)  # fmt: skip
+def test_each_verdict_asked_alone_is_the_classifications(path: str) -> None:
+    """Each of Linguist's verdicts asked on its own, as ``path_kinds`` asks them, is the one
+    ``linguist`` gives with the rest."""
+    known = linguist(path)
+    language = language_of(path)
+    alone = (language, type_of(language), is_vendored(path), is_generated(path))
+    assert alone == (known.language, known.type, known.vendored, known.generated)
+    assert is_documentation(path) == known.documentation
+    assert is_configuration(path) == known.configuration
+    assert is_test(path) == known.test
+
+
+_BY_NAME_ALONE = """
+import sys
+from scoring.paths import path_kinds
+kinds = path_kinds("svc1/d2/test_f3.py")
+print(kinds.test, kinds.code, "enry" in sys.modules)
+"""
+
+
+def test_a_test_by_its_name_needs_no_linguist_verdict() -> None:
+    """A test file by its name is classified by riskbrief's own rules alone: go-enry, whose
+    every verdict costs tens of microseconds, is not even loaded."""
+    done = subprocess.run(
+        [sys.executable, "-c", _BY_NAME_ALONE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.split() == ["True", "False", "False"]
