@@ -336,22 +336,23 @@ class History:
                         in_subsystems += n
         # Ranked before the change joins the windows, as every count is read before it counts.
         author_rank = subsystem_rank = file_rank = devs_rank = fixes_rank = 0.5
-        if not bot:
-            author_rank = self._author_changes.rank(prior)
-            subsystem_rank = self._author_subsystem.rank(in_subsystems)
-        if with_history:
-            file_rank = self._file_changes.rank(prior_changes)
-            devs_rank = self._file_devs.rank(devs)
-            fixes_rank = self._file_fixes.rank(fixes)
         if record:
             self._last_recorded = at
             if not bot:
-                self._author_changes.add(prior)
-                self._author_subsystem.add(in_subsystems)
+                author_rank = self._author_changes.rank_then_add(prior)
+                subsystem_rank = self._author_subsystem.rank_then_add(in_subsystems)
             if with_history:
-                self._file_changes.add(prior_changes)
-                self._file_devs.add(devs)
-                self._file_fixes.add(fixes)
+                file_rank = self._file_changes.rank_then_add(prior_changes)
+                devs_rank = self._file_devs.rank_then_add(devs)
+                fixes_rank = self._file_fixes.rank_then_add(fixes)
+        else:
+            if not bot:
+                author_rank = self._author_changes.rank(prior)
+                subsystem_rank = self._author_subsystem.rank(in_subsystems)
+            if with_history:
+                file_rank = self._file_changes.rank(prior_changes)
+                devs_rank = self._file_devs.rank(devs)
+                fixes_rank = self._file_fixes.rank(fixes)
         if record and not bot:
             if person is None:
                 person = self._authors[author] = _AuthorState()

@@ -43,6 +43,20 @@ class RunningRank:
         ties = bisect_right(seen, value, below) - below
         return (below + 0.5 * ties) / len(seen)
 
+    def rank_then_add(self, value: float) -> float:
+        """``rank(value)``, then ``add(value)``, in one pass: the history's inner loop."""
+        seen = self._sorted
+        below = bisect_left(seen, value)
+        above = bisect_right(seen, value, below)
+        rank = (below + 0.5 * (above - below)) / len(seen) if seen else 0.5
+        seen.insert(above, value)
+        order = self._order
+        order.append(value)
+        if len(order) > self._window:
+            old = order.popleft()
+            del seen[bisect_left(seen, old)]
+        return rank
+
     def add(self, value: float) -> None:
         """Take ``value`` into the window, dropping the oldest count once the window is full."""
         self._order.append(value)
