@@ -57,10 +57,14 @@ def _whole(n: int, one: str, more: str) -> str:
     return f"{n} {one if n == 1 else more}"
 
 
+# Each whole percentile's words, written once: a scored change asks for five.
+_STANDINGS = tuple(f"percentile {p} of the latest {RANK_WINDOW:,} changes" for p in range(101))
+
+
 def _standing(rank: float) -> str:
     """A count's percentile rank among the same count of the history's latest changes
     (``scoring.running_rank``), in words: what the fitted points read of it."""
-    return f"percentile {round(100 * rank)} of the latest {RANK_WINDOW:,} changes"
+    return _STANDINGS[round(100 * rank)]
 
 
 def size(
