@@ -38,5 +38,5 @@ def unfinished_counts(session: Session) -> dict[str, int]:
         .where(col(Delivery.status).in_((DeliveryStatus.CLAIMED, DeliveryStatus.FAILED)))
         .group_by(col(Delivery.status))
     )
-    counts: dict[str, int] = dict(session.connection().execute(query).tuples().all())
+    counts: dict[str, int] = dict(session.connection().execute(query).all())
     return counts

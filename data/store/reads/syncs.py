@@ -17,4 +17,4 @@ def oldest_syncs(session: Session) -> list[tuple[str, datetime]]:
     query = select(SyncState.source, sa.func.min(col(SyncState.updated_at))).group_by(
         col(SyncState.source)
     )
-    return list(session.connection().execute(query).tuples().all())
+    return list(session.connection().execute(query).all())
