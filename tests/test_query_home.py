@@ -15,9 +15,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The readers whose queries have moved to ``data/store/reads/``; the rest of ``bot/`` (the
-# CLI, the runtime, delivery, quickstart, the Slack views, the checks) still holds some.
-SHAPERS = ("briefing", "bot/answers", "bot/pages", "bot/mcp")
+# The readers, whose queries have all moved to ``data/store/reads/``: the briefing and the
+# whole bot (answers, pages, MCP, the CLI, the runtime, delivery, quickstart, Slack, checks).
+SHAPERS = ("briefing", "bot")
 
 
 def _selects(path: Path) -> Iterator[int]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from data.config import OrgConfig
 from data.source_values import SourceChange
@@ -26,8 +26,8 @@ from data.store.bug_issues import known_bug_issues
 from data.store.facts import facts_of
 from data.store.github_deliveries import pull_request_lock
 from data.store.history import HistoryCache, with_coverage
+from data.store.reads.changes import change_by_key, stored_change
 from data.store.scores import save_scores
-from data.store.tables import Change
 from data.sync import SyncRun
 from scoring.proposal import Assessment, assess
 from scoring.scored import scored_change
@@ -99,7 +99,7 @@ def assess_stored(
 ) -> Assessment:
     """The stored change ``key`` assessed as of ``now``; its score saved for the listing."""
     with Session(engine) as session:
-        row = session.exec(select(Change).where(col(Change.key) == key)).one()
+        row = stored_change(session, key)
         stored = history.history(session, org)
         facts = facts_of(session, [row], known_bug_issues(session, org), as_of=now)[0]
         # A coverage report posted for the head counts as it will once merged.
@@ -114,7 +114,7 @@ def stale_head(engine: Engine, key: str, head_sha: str, updated_at: datetime) ->
     """True when the store holds a newer head of change ``key`` than an event's ``head_sha``
     (another head, updated after ``updated_at``): a late delivery of an older push."""
     with Session(engine) as session:
-        row = session.exec(select(Change).where(col(Change.key) == key)).first()
+        row = change_by_key(session, key)
     if row is None or row.updated_at is None or row.head_sha is None:
         return False
     return row.head_sha != head_sha and row.updated_at > updated_at

@@ -45,8 +45,6 @@ def ask(
     `/risk` is read the same. Times are in the --as subscriber's time zone, else the
     organisation's. Not found, ambiguous or mistyped: one answer on stderr, exit 1.
     """
-    from sqlmodel import col, select
-
     from bot.answers.caller import Asked, Caller, Profile, caller_catalogs
     from bot.answers.grammar import COMMANDS, HELP, parse_words
     from bot.answers.lookups import catalog_of
@@ -59,7 +57,7 @@ def ask(
     from data.config import load_org_config
     from data.sources.sample import sample_org_config
     from data.store.engine import session_scope
-    from data.store.tables import Subscriber
+    from data.store.reads.subscribers import subscriber_by_key
     from scoring.errors import NotFoundError
 
     settings = ctx.find_root().obj
@@ -92,8 +90,7 @@ def ask(
         with session_scope(engine) as session:
             subscriber = None
             if as_key is not None:
-                query = select(Subscriber).where(col(Subscriber.key) == as_key)
-                subscriber = session.exec(query).first()
+                subscriber = subscriber_by_key(session, as_key)
                 if subscriber is None:
                     raise NotFoundError(
                         f"no subscriber {as_key!r}; use one of the keys in riskbrief.toml"

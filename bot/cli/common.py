@@ -228,12 +228,9 @@ def brief_all(
 def active_subscribers(session: Session, only: str | None = None) -> list[Subscriber]:
     """The active subscribers in the order riskbrief.toml declares them (so "the first
     briefing" is the first one there); only ``only`` when given, refused when not active."""
-    from sqlmodel import col, select
+    from data.store.reads import subscribers as reads
 
-    from data.store.tables import Subscriber
-
-    query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
-    subscribers = list(session.exec(query))
+    subscribers = reads.active_subscribers(session)
     if only is not None:
         subscribers = [s for s in subscribers if s.key == only]
         if not subscribers:

@@ -112,14 +112,11 @@ def demo(out: Path, as_of: date | None, seed: int | None, database_url: str | No
 
 def _refuse_a_used_store(engine: Engine) -> None:
     """Stop before the sample is mixed into a store that already holds an organisation."""
-    from sqlmodel import select
-
     from data.store.engine import session_scope, shown_url
-    from data.store.tables import Change, Subscriber
+    from data.store.reads.stored import holds_organisation
 
     with session_scope(engine) as session:
-        used = session.exec(select(Change.id).limit(1)).first() is not None
-        used = used or session.exec(select(Subscriber.id).limit(1)).first() is not None
+        used = holds_organisation(session)
     if used:
         engine.dispose()
         raise click.ClickException(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.pages.links import BriefingLinks
 from bot.settings import Settings
@@ -20,6 +20,7 @@ from briefing.week import IsoWeek
 from briefing.writer import NarrativeLLM, write_narrative
 from data.clock import utcnow
 from data.config import OrgConfig
+from data.store.reads.briefings import briefing_of
 from data.store.tables import Briefing, Subscriber
 from evaluation.change_outcomes import Outcomes, change_outcomes
 from scoring.record import RECORD_DAYS
@@ -138,11 +139,7 @@ def compose(
 def record(session: Session, composed: Composed) -> Briefing:
     """Store the briefing of the subscriber's week, replacing an earlier build of it."""
     assert composed.subscriber.id is not None
-    row = session.exec(
-        select(Briefing).where(
-            Briefing.subscriber_id == composed.subscriber.id, Briefing.week == composed.week.id
-        )
-    ).first() or Briefing(
+    row = briefing_of(session, composed.subscriber.id, composed.week.id) or Briefing(
         subscriber_id=composed.subscriber.id, week=composed.week.id, created_at=utcnow()
     )
     row.payload = composed.payload.model_dump(mode="json")

@@ -65,11 +65,9 @@ def no_tags_line(repositories: list[str]) -> str:
 
 def undeployed_tag_lines(session: Session, org: OrgConfig) -> list[str]:
     """For each clone, one line on the release tags that made no deploy, and why."""
-    from sqlmodel import col, select
-
     from data.sources.local_git.git_command import is_shallow
     from data.sources.local_git.tags import release_tags
-    from data.store.tables import Deploy
+    from data.store.reads.deploys import deploy_keys_under
     from scoring.errors import SourceError
 
     pattern = org.sources.git.deploy_tags
@@ -86,7 +84,7 @@ def undeployed_tag_lines(session: Session, org: OrgConfig) -> list[str]:
         if not tags:
             continue
         prefix = f"git-tag:{name}:"
-        keys = session.exec(select(Deploy.key).where(col(Deploy.key).startswith(prefix)))
+        keys = deploy_keys_under(session, prefix)
         deployed = {key[len(prefix) :].rpartition(":")[0] for key in keys}
         missing = [t.name for t in tags if t.name not in deployed]
         if not missing:

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.composition.compose import compose_all, make_narrator, record
 from bot.delivery.outcomes import DeliveryOutcome, DeliveryReport, OutcomeStatus, ordered
@@ -48,7 +48,9 @@ from data.store.deliveries import (
     step,
 )
 from data.store.engine import session_scope
-from data.store.tables import Briefing, ChannelName, Delivery, Subscriber
+from data.store.reads.briefings import briefing_sent
+from data.store.reads.subscribers import active_subscribers
+from data.store.tables import Briefing, ChannelName, Subscriber
 from scoring.errors import ConfigError, NotFoundError
 
 __all__ = ["deliver", "send_now"]
@@ -64,8 +66,7 @@ class _Job:
 
 
 def _subscribers(session: Session, only: str | None) -> list[Subscriber]:
-    query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
-    found = list(session.exec(query))
+    found = active_subscribers(session)
     if only is None:
         return found
     found = [s for s in found if s.key == only]
@@ -90,12 +91,7 @@ def _stored_briefing(session: Session, job: _Job) -> Briefing | None:
     not one rebuilt from data that changed since.
     """
     assert job.subscriber.id is not None
-    used = select(Delivery.briefing_id).where(
-        col(Delivery.subscriber_id) == job.subscriber.id,
-        col(Delivery.week) == job.week.id,
-        col(Delivery.briefing_id).is_not(None),
-    )
-    return session.exec(select(Briefing).where(col(Briefing.id).in_(used))).first()
+    return briefing_sent(session, job.subscriber.id, job.week.id)
 
 
 def _render(

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.doctor.check import Check, failed, next_step, passed, skipped, warned
 from bot.doctor.probes import (
@@ -26,7 +26,8 @@ from data.sources.github.deploy_rules import github_repositories
 from data.sources.registry import SOURCES, repositories_read
 from data.store.engine import make_engine
 from data.store.migrate import current_revision, head_revision
-from data.store.tables import ChannelName, Subscriber
+from data.store.reads.subscribers import active_subscribers
+from data.store.tables import ChannelName
 from scoring.errors import RiskbriefError, StoreError
 
 __all__ = [
@@ -351,8 +352,7 @@ def _stored_zones(settings: Settings) -> dict[str, str]:
     engine = make_engine(settings.database_url)
     try:
         with Session(engine) as session:
-            rows = session.exec(select(Subscriber).where(col(Subscriber.active)))
-            return {row.key: row.timezone for row in rows}
+            return {row.key: row.timezone for row in active_subscribers(session)}
     except sa.exc.SQLAlchemyError:
         return {}  # the database check says why
     finally:

@@ -16,19 +16,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from briefing.default_week import DefaultWeek, default_week
 from briefing.week import IsoWeek
-from data.store.tables import (
-    IS_MERGED,
-    Change,
-    Deploy,
-    DeployChange,
-    RiskScoreRow,
-    Service,
-    Subscriber,
+from data.store.reads.changes import newest_merge
+from data.store.reads.deploys import (
+    changes_per_deploy,
+    deploy_count,
+    deploy_scores,
+    deploys_finished,
 )
+from data.store.reads.subscribers import first_active_subscriber
+from data.store.tables import Deploy
 from scoring.band import Band
 
 __all__ = ["FirstWeek", "Release", "first_week", "reader_zone"]
@@ -167,8 +167,7 @@ def _aware(at: datetime) -> datetime:
 
 def reader_zone(session: Session, default: str = "UTC") -> str:
     """The time zone of the first active subscriber (the first briefing's reader)."""
-    query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
-    first = session.exec(query).first()
+    first = first_active_subscriber(session)
     return first.timezone if first is not None else default
 
 
@@ -180,13 +179,8 @@ def first_week(
     last complete week holding data), with what it shipped."""
     last = IsoWeek.last_complete(now, zone)
     running = last.next()
-    newest = session.exec(
-        select(Change.merged_at)
-        .where(IS_MERGED, col(Change.merged_at).is_not(None))
-        .order_by(col(Change.merged_at).desc())
-        .limit(1)
-    ).first()
-    releases = session.exec(select(func.count()).select_from(Deploy)).one()
+    newest = newest_merge(session)
+    releases = deploy_count(session)
     default = default or default_week(session, None, zone, now)
     if not default.holds:
         return FirstWeek(zone, last, running, None, newest, releases=releases)
@@ -205,35 +199,15 @@ def _releases(
 ) -> tuple[Release, ...]:
     """The deploys finished in ``[start, stop)`` as releases, oldest first; with
     ``newest_only``, only the newest release's deploys."""
-    query = (
-        select(Deploy, Service.key)
-        .join(Service, col(Service.id) == col(Deploy.service_id))
-        .where(col(Deploy.finished_at) < stop)
-    )
-    if start is not None:
-        query = query.where(col(Deploy.finished_at) >= start)
-    rows = list(session.exec(query.order_by(col(Deploy.finished_at), col(Deploy.key))))
+    rows = deploys_finished(session, start, stop)
     if newest_only and rows:
         name = _name(rows[-1][0])
         rows = [(d, s) for d, s in rows if _name(d) == name]
     if not rows:
         return ()
     ids = [d.id for d, _ in rows if d.id is not None]
-    counts = dict(
-        session.exec(
-            select(DeployChange.deploy_id, func.count())
-            .where(col(DeployChange.deploy_id).in_(ids))
-            .group_by(col(DeployChange.deploy_id))
-        ).all()
-    )
-    scores: dict[str, tuple[int, str]] = {}
-    keys = [d.key for d, _ in rows]
-    for row in session.exec(
-        select(RiskScoreRow)
-        .where(RiskScoreRow.subject_kind == "deploy", col(RiskScoreRow.subject_key).in_(keys))
-        .order_by(col(RiskScoreRow.id))
-    ):
-        scores[row.subject_key] = (row.score, row.band)
+    counts = changes_per_deploy(session, ids)
+    scores = deploy_scores(session, [d.key for d, _ in rows])
     parts: dict[str, list[ReleasePart]] = defaultdict(list)
     finished: dict[str, datetime] = {}
     for deploy, service in rows:

@@ -27,12 +27,13 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session
 
 from bot.delivery import DeliveryReport
 from data.clock import utcnow
 from data.store.deliveries import CLAIMED, FAILED
-from data.store.tables import Delivery, SyncState
+from data.store.reads.deliveries import oldest_claim, unfinished_counts
+from data.store.reads.syncs import oldest_syncs
 
 __all__ = [
     "CONTENT_TYPE",
@@ -93,24 +94,10 @@ class _StoreCollector(Collector):
         )
         now = utcnow()
         try:
-            with self._engine.connect() as conn:
-                oldest = conn.execute(
-                    sa.select(sa.func.min(col(Delivery.attempted_at))).where(
-                        col(Delivery.status) == CLAIMED
-                    )
-                ).scalar()
-                counts = dict(
-                    conn.execute(
-                        sa.select(col(Delivery.status), sa.func.count())
-                        .where(col(Delivery.status).in_((CLAIMED, FAILED)))
-                        .group_by(col(Delivery.status))
-                    ).all()
-                )
-                synced = conn.execute(
-                    select(SyncState.source, sa.func.min(col(SyncState.updated_at))).group_by(
-                        col(SyncState.source)
-                    )
-                ).all()
+            with Session(self._engine) as session:
+                oldest = oldest_claim(session)
+                counts = unfinished_counts(session)
+                synced = oldest_syncs(session)
         except sa.exc.SQLAlchemyError:
             # /readyz reports a store that does not answer; a scrape must not fail for it.
             log.warning("metrics.store_unreachable")

@@ -32,7 +32,6 @@ from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
 )
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from bot.composition.compose import make_narrator
 from bot.composition.pipeline import score_all
@@ -46,7 +45,7 @@ from data.config import DeliveryConfig, OrgConfig
 from data.store.deliveries import DeliveryRetry, find_unfinished, states
 from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
-from data.store.tables import Subscriber
+from data.store.reads.subscribers import active_subscribers
 
 __all__ = [
     "Due",
@@ -170,8 +169,7 @@ def tick(
     senders = senders or Senders.from_settings(settings)
     term = fence.term if fence is not None else None
     with session_scope(engine) as session:
-        query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
-        subscribers = list(session.exec(query))
+        subscribers = active_subscribers(session)
     recipients = [
         ScheduledSubscriber(s.key, s.timezone, tuple(c for c in channels_of(s) if senders.has(c)))
         for s in subscribers

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.answers.briefs import brief_answer, week_payload
 from bot.answers.lines import signal_lines
@@ -28,15 +28,12 @@ from briefing.render.text import evidence_words, fact_text, format_value, local_
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.reads.briefings import briefings_newest_first
+from data.store.reads.deliveries import slack_delivery
+from data.store.reads.deploys import deploys_by_key
 from data.store.reads.lookups import subscriber_of
 from data.store.scores import load_scores
-from data.store.tables import (
-    Briefing,
-    ChannelName,
-    Delivery,
-    Deploy,
-    Service,
-)
+from data.store.tables import Briefing, Service
 from scoring.card_terms import Evidence, EvidenceKind
 
 __all__ = ["details_reply", "home_view"]
@@ -50,11 +47,7 @@ def _briefing_payload(
 ) -> BriefingPayload | None:
     """The stored briefing a Details button of a delivered message belongs to."""
     if message_ts:
-        delivery = session.exec(
-            select(Delivery).where(
-                Delivery.channel == ChannelName.SLACK, Delivery.external_id == message_ts
-            )
-        ).first()
+        delivery = slack_delivery(session, message_ts)
         if delivery is not None and delivery.briefing_id is not None:
             briefing = session.get(Briefing, delivery.briefing_id)
             if briefing is not None:
@@ -64,11 +57,7 @@ def _briefing_payload(
     subscriber = subscriber_of(session, user_id)
     if subscriber is None:
         return None
-    for briefing in session.exec(
-        select(Briefing)
-        .where(Briefing.subscriber_id == subscriber.id)
-        .order_by(col(Briefing.week).desc())
-    ):
+    for briefing in briefings_newest_first(session, subscriber.id):
         payload = BriefingPayload.model_validate(briefing.payload)
         if payload.card(card) is not None:
             return payload
@@ -84,7 +73,7 @@ def _deploy_named(
     words = evidence_words(card, payload, item)
     if not words.startswith("deploy of "):
         # The briefing's payload does not know this deploy (or a tag deploy's key): the store may.
-        deploy = session.exec(select(Deploy).where(Deploy.key == key)).first()
+        deploy = deploys_by_key(session, [key]).get(key)
         if deploy is None:
             return f"deploy `{mrkdwn(key)}`"
         service = session.get(Service, deploy.service_id)

@@ -20,17 +20,35 @@ __all__ = [
     "merged_change_ids",
     "merged_reverts",
     "merged_reverts_of",
+    "newest_merge",
     "newest_merged_in_service",
     "owned_files",
     "scored_change_keys",
     "scored_merged_rows",
     "services_touched",
+    "stored_change",
 ]
 
 
 def change_by_key(session: Session, key: str) -> Change | None:
     """The change stored under exactly ``key``."""
     return session.exec(select(Change).where(Change.key == key)).first()
+
+
+def stored_change(session: Session, key: str) -> Change:
+    """The change stored under exactly ``key``, which the caller has just stored (SQLAlchemy's
+    ``NoResultFound`` when it is not there)."""
+    return session.exec(select(Change).where(col(Change.key) == key)).one()
+
+
+def newest_merge(session: Session) -> datetime | None:
+    """When the store's newest merged change merged, or ``None`` when none has."""
+    return session.exec(
+        select(Change.merged_at)
+        .where(IS_MERGED, col(Change.merged_at).is_not(None))
+        .order_by(col(Change.merged_at).desc())
+        .limit(1)
+    ).first()
 
 
 def change_files(session: Session, change_id: int | None) -> list[ChangeFile]:

@@ -7,11 +7,26 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
-from data.store.tables import IS_MERGED, Change, Deploy, Incident, RiskScoreRow, Service
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    Deploy,
+    Incident,
+    RiskScoreRow,
+    Service,
+    Subscriber,
+)
 
-__all__ = ["StoredReach", "newest_in_scope"]
+__all__ = ["StoredReach", "holds_organisation", "newest_in_scope"]
+
+
+def holds_organisation(session: Session) -> bool:
+    """Whether the store already holds an organisation's data: a change or a subscriber."""
+    if session.exec(select(Change.id).limit(1)).first() is not None:
+        return True
+    return session.exec(select(Subscriber.id).limit(1)).first() is not None
 
 
 class StoredReach:

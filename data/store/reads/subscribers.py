@@ -11,6 +11,8 @@ from data.store.tables import Subscriber
 
 __all__ = [
     "active_subscriber_keys",
+    "active_subscribers",
+    "first_active_subscriber",
     "stored_subscribers",
     "subscriber_by_email",
     "subscriber_by_key",
@@ -35,6 +37,18 @@ def subscriber_by_email(session: Session, email: str) -> Subscriber | None:
 def stored_subscribers(session: Session) -> list[Subscriber]:
     """Every subscriber row, active or not."""
     return list(session.exec(select(Subscriber)))
+
+
+def active_subscribers(session: Session) -> list[Subscriber]:
+    """The active subscribers, in the order they were stored (riskbrief.toml's order)."""
+    query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
+    return list(session.exec(query))
+
+
+def first_active_subscriber(session: Session) -> Subscriber | None:
+    """The first active subscriber stored (the first briefing's reader), if any."""
+    query = select(Subscriber).where(col(Subscriber.active)).order_by(col(Subscriber.id))
+    return session.exec(query).first()
 
 
 def active_subscriber_keys(session: Session) -> list[str]:
