@@ -242,7 +242,7 @@ def test_a_deploy_is_told_with_what_it_shipped_and_what_followed(whole: Session)
     assert (risk["key"], risk["service"], risk["score"], risk["band"]) == (
         FRIDAY_DEPLOY,
         "checkout",
-        81,
+        80,
         "very high",
     )
     assert sum(s["points"] for s in risk["signals"]) == risk["score"]
