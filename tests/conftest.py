@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+import structlog
 from sqlalchemy.engine import URL, Engine, make_url
 
 from data.store.engine import make_engine
@@ -74,6 +75,16 @@ def _heavy_files_first(items: list[pytest.Item]) -> None:
         return _HEAVY.index(path) if path in _HEAVY else len(_HEAVY)
 
     items.sort(key=rank)
+
+
+@pytest.fixture(autouse=True)
+def _structlog_as_it_was() -> Iterator[None]:
+    """Each test leaves structlog configured as it found it: a command run in-process
+    configures logging (``riskbrief brief --json`` filters below errors), and a later test in
+    the same worker capturing warnings would otherwise see none, by the order files met."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
 
 
 @pytest.fixture(autouse=True, scope="session")
