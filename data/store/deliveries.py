@@ -46,7 +46,7 @@ __all__ = [
     "find_unfinished",
     "note_destination",
     "set_step_hook",
-    "states",
+    "delivery_states",
     "step",
 ]
 
@@ -182,7 +182,7 @@ def _read(engine: Engine, where: sa.ColumnElement[bool]) -> list[DeliveryState]:
         return [_state(r) for r in rows]
 
 
-def states(
+def delivery_states(
     engine: Engine, *, week: str | None = None, subscriber_id: int | None = None
 ) -> list[DeliveryState]:
     """Delivery rows, optionally of one week and/or one subscriber, oldest first."""
