@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefing.incidents import incident_reference, source_keyed
 from briefing.payload import BriefingPayload, DeployView
-from briefing.week import local_time
+from briefing.week import week_local_time
 from scoring.card_terms import Evidence, EvidenceKind
 
 __all__ = ["and_list", "deploy_named", "incident_name", "incident_words", "service_named"]
@@ -36,7 +36,7 @@ def service_named(payload: BriefingPayload, key: str | None) -> str:
 def deploy_named(payload: BriefingPayload, deploy: DeployView) -> str:
     """A deploy as a reader knows it: ``"the deploy of Checkout, Fri 10:35 EST"``, and a release
     by its tag too: ``"the deploy of Checkout v2.1.0, Fri 10:35 EST"``."""
-    when = local_time(deploy.finished_at, payload.week.timezone, payload.week)
+    when = week_local_time(deploy.finished_at, payload.week.timezone, payload.week)
     tag = f" {deploy.tag}" if deploy.tag else ""
     return f"the deploy of {service_named(payload, deploy.service)}{tag}, {when}"
 
