@@ -16,7 +16,7 @@ from bot.answers.lines import (
     service_name,
     team_word_lines,
 )
-from bot.answers.lookups import landing_ref, dated_local_time
+from bot.answers.lookups import dated_local_time, landing_ref
 from bot.answers.parse import said
 from bot.answers.queries import ChangeQuery
 from bot.answers.records.change import change_risk
@@ -67,7 +67,8 @@ def _shipped_in(org: OrgConfig, risk: ChangeRisk, timezone: str) -> Line:
     for n, d in enumerate(risk.deploys[:3]):
         line += ["; "] if n else []
         line += [
-            f"{service_name(org, d.service)} deploy of {dated_local_time(d.finished_at, timezone)} (",
+            f"{service_name(org, d.service)} deploy of "
+            f"{dated_local_time(d.finished_at, timezone)} (",
             Code(d.key),
             ")",
         ]

@@ -19,7 +19,9 @@ from bot.answers.queries import Query
 __all__ = ["HANDLERS", "answer_help", "answer_query"]
 
 # Each query's handler, by the query's type: read from the commands, never listed again.
-HANDLERS: Mapping[type[Any], Callable[[Asked, Any], Answer]] = {c.query: c.handler for c in COMMANDS}
+HANDLERS: Mapping[type[Any], Callable[[Asked, Any], Answer]] = {
+    c.query: c.handler for c in COMMANDS
+}
 
 
 def answer_query(asked: Asked, query: Query) -> Answer:

@@ -37,10 +37,10 @@ from data.sources.bitbucket.client import BitbucketClient, Edition
 __all__ = [
     "WEBHOOK_PATH",
     "bitbucket_webhook",
+    "check_states",
     "edition_off",
     "edition_secret",
     "halves_from",
-    "check_states",
     "webhook_of",
     "webhook_off",
 ]

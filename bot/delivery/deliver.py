@@ -43,8 +43,8 @@ from data.store.deliveries import (
     DeliveryRetry,
     attach_briefing,
     claim,
-    fail,
     delivery_states,
+    fail,
     step,
 )
 from data.store.engine import session_scope

@@ -28,9 +28,9 @@ from data.sources.github.deploy_rules import github_repositories
 
 __all__ = [
     "WEBHOOK_PATH",
+    "check_states",
     "github_check_from",
     "github_webhook",
-    "check_states",
     "webhook_of",
     "webhook_off",
 ]

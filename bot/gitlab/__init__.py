@@ -35,9 +35,9 @@ from data.sources.gitlab.client import GitLabClient
 
 __all__ = [
     "WEBHOOK_PATH",
+    "check_states",
     "gitlab_check_from",
     "gitlab_webhook",
-    "check_states",
     "webhook_of",
     "webhook_off",
 ]

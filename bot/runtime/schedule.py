@@ -42,7 +42,7 @@ from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import DeliveryConfig, OrgConfig
-from data.store.deliveries import DeliveryRetry, find_unfinished, delivery_states
+from data.store.deliveries import DeliveryRetry, delivery_states, find_unfinished
 from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
 from data.store.reads.subscribers import active_subscribers

@@ -33,7 +33,8 @@ def _risk_adjective(band: str) -> str:
 
 def _incident_line(payload: BriefingPayload, incident: IncidentView) -> str:
     """Another incident of the week in a few words: where, and what deploy came before it."""
-    name = f"{incident_name(payload, incident.id)} in {payload_service_name(payload, incident.service)}"
+    service = payload_service_name(payload, incident.service)
+    name = f"{incident_name(payload, incident.id)} in {service}"
     if incident.deploy_band is not None:
         return f"{name} after a {_risk_adjective(incident.deploy_band)} deploy"
     return f"{name} with no deploy before it"

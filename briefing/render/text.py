@@ -46,7 +46,6 @@ __all__ = [
     "fallback_paragraph",
     "format_value",
     "listed_changes",
-    "week_local_time",
     "narrative_label",
     "one_liner",
     "ordered_cards",
@@ -55,6 +54,7 @@ __all__ = [
     "plan_items",
     "unknown_line",
     "unsaid_facts",
+    "week_local_time",
     "week_span",
 ]
 

@@ -42,11 +42,11 @@ __all__ = [
     "attach_briefing",
     "claim",
     "complete",
+    "delivery_states",
     "fail",
     "find_unfinished",
     "note_destination",
     "set_step_hook",
-    "delivery_states",
     "step",
 ]
 

@@ -25,7 +25,7 @@ from bot.delivery import (
 from bot.settings import Settings
 from briefing.render import SlackMessage
 from data.sources.sample import sample_org_config
-from data.store.deliveries import FAILED, SENT, claim, note_destination, delivery_states
+from data.store.deliveries import FAILED, SENT, claim, delivery_states, note_destination
 from data.store.engine import make_engine, session_scope
 from data.store.tables import Briefing, Subscriber
 from fakes.slack_server import FakeSlack

@@ -439,9 +439,9 @@ def test_channel_fault_is_recorded_and_a_later_tick_sends_exactly_once(
     # Before the back-off is over, nothing is tried again, even with the fault gone.
     clock.move_to(NOW + timedelta(minutes=2))
     tick(store, settings, org, NOW + timedelta(minutes=2), good)
-    assert {(r.subscriber_id, r.channel): r.attempts for r in delivery_states(store, week=WEEK)} == {
-        k: r.attempts for k, r in rows.items()
-    }
+    assert {
+        (r.subscriber_id, r.channel): r.attempts for r in delivery_states(store, week=WEEK)
+    } == {k: r.attempts for k, r in rows.items()}
     for minutes in (6, 30, 24 * 60):
         later = NOW + timedelta(minutes=minutes)
         clock.move_to(later)

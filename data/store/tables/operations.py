@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from data.store.tables.columns import utc_column
 
-__all__ = ["WebhookDelivery", "Leader", "RevokedSession", "SyncState"]
+__all__ = ["Leader", "RevokedSession", "SyncState", "WebhookDelivery"]
 
 
 class Leader(SQLModel, table=True):

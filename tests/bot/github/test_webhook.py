@@ -21,9 +21,9 @@ from bot.answers.changes import change_answer
 from bot.github.webhook import MAX_BODY
 from bot.slack.render import slack_reply
 from data.store.engine import make_engine
-from data.store.webhook_deliveries import claim_delivery, pull_request_lock
 from data.store.open_changes import load_open_changes
 from data.store.tables import Change, ChangeState, WebhookDelivery
+from data.store.webhook_deliveries import claim_delivery, pull_request_lock
 from fakes.check_world import (
     NOW,
     REPO,

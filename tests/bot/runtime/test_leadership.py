@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.runtime.leadership import Leadership
-from data.store.deliveries import CLAIMED, claim, find_unfinished, note_destination, delivery_states
+from data.store.deliveries import CLAIMED, claim, delivery_states, find_unfinished, note_destination
 from data.store.engine import make_engine, session_scope
 from data.store.leadership import read_lead
 from data.store.tables import Subscriber

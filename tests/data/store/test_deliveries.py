@@ -16,9 +16,9 @@ from data.store.deliveries import (
     DeliveryRetry,
     claim,
     complete,
+    delivery_states,
     fail,
     find_unfinished,
-    delivery_states,
 )
 from data.store.engine import session_scope
 from data.store.tables import Subscriber
