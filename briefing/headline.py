@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from briefing.labels import signal_label
-from briefing.names import and_list, deploy_named, service_named
+from briefing.names import and_list, deploy_named, payload_service_name
 from briefing.payload import BriefingPayload, CardView, DeployView
 from scoring.card_terms import CardKind, EvidenceKind, Severity
 from scoring.plural import many, number, was
@@ -36,9 +36,9 @@ _HEADLINE_DEPLOYS = 2
 def topic(payload: BriefingPayload, card: CardView) -> str:
     """What ``card`` is about in a few words: ``"Payments"``, ``"the incident in Checkout"``."""
     if card.kind is CardKind.CONCENTRATION:
-        return service_named(payload, card.subject)
+        return payload_service_name(payload, card.subject)
     if card.kind is CardKind.INCIDENT:
-        return f"the incident in {service_named(payload, card.subject)}"
+        return f"the incident in {payload_service_name(payload, card.subject)}"
     if card.kind is CardKind.DRIVER and card.driver is not None:
         return signal_label(card.driver)
     if card.kind is CardKind.GATED and (changes := card.evidence_of(EvidenceKind.CHANGE)):
@@ -48,7 +48,7 @@ def topic(payload: BriefingPayload, card: CardView) -> str:
     if card.kind in _TOPICS:
         return _TOPICS[card.kind]
     if card.subject:
-        return service_named(payload, card.subject)
+        return payload_service_name(payload, card.subject)
     return card.title
 
 

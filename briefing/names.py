@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from briefing.incidents import incident_reference, source_keyed
 from briefing.payload import BriefingPayload, DeployView
-from briefing.week import local_time
+from briefing.week import week_local_time
 from scoring.card_terms import Evidence, EvidenceKind
 
-__all__ = ["and_list", "deploy_named", "incident_name", "incident_words", "service_named"]
+__all__ = ["and_list", "deploy_named", "incident_name", "incident_words", "payload_service_name"]
 
 
 def incident_words(incident_id: str) -> str:
@@ -28,7 +28,7 @@ def incident_name(payload: BriefingPayload, incident_id: str) -> str:
     return f"{title} ({reference})" if title else reference
 
 
-def service_named(payload: BriefingPayload, key: str | None) -> str:
+def payload_service_name(payload: BriefingPayload, key: str | None) -> str:
     """A service by its display name, by its key when the payload does not list it."""
     return next((s.name for s in payload.services if s.id == key), key or "a service")
 
@@ -36,9 +36,9 @@ def service_named(payload: BriefingPayload, key: str | None) -> str:
 def deploy_named(payload: BriefingPayload, deploy: DeployView) -> str:
     """A deploy as a reader knows it: ``"the deploy of Checkout, Fri 10:35 EST"``, and a release
     by its tag too: ``"the deploy of Checkout v2.1.0, Fri 10:35 EST"``."""
-    when = local_time(deploy.finished_at, payload.week.timezone, payload.week)
+    when = week_local_time(deploy.finished_at, payload.week.timezone, payload.week)
     tag = f" {deploy.tag}" if deploy.tag else ""
-    return f"the deploy of {service_named(payload, deploy.service)}{tag}, {when}"
+    return f"the deploy of {payload_service_name(payload, deploy.service)}{tag}, {when}"
 
 
 def and_list(items: list[str]) -> str:

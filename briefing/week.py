@@ -13,7 +13,7 @@ from scoring.errors import ConfigError
 if TYPE_CHECKING:
     from briefing.payload import WeekView
 
-__all__ = ["MONTHS", "IsoWeek", "local_time"]
+__all__ = ["MONTHS", "IsoWeek", "week_local_time"]
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -83,7 +83,7 @@ class IsoWeek:
         return start, end
 
 
-def local_time(at: datetime, timezone: str, week: WeekView | None = None) -> str:
+def week_local_time(at: datetime, timezone: str, week: WeekView | None = None) -> str:
     """A time as the reader reads it, in their zone and named: ``"Fri 20 Nov 10:35 EST"``.
 
     Within ``week`` the weekday is enough (``"Fri 10:35 EST"``): the briefing names its week.

@@ -2,7 +2,7 @@
 
 Every reader asks through it: ``/risk`` in Slack, ``riskbrief ask`` in a terminal
 and the MCP tools that answer the same questions. A reader parses what it was given
-into a query (``parse``, ``queries``), ``registry.answer`` hands the query to its
+into a query (``parse``, ``queries``), ``registry.answer_query`` hands the query to its
 handler (``changes``, ``services``, ``deploys``, ``briefs``, ``subscriptions``),
 and the handler returns an :class:`~bot.answers.answer.Answer` made of parts no
 reader owns (``answer``). Each reader renders that answer its own way: Block Kit

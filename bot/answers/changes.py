@@ -16,7 +16,7 @@ from bot.answers.lines import (
     service_name,
     team_word_lines,
 )
-from bot.answers.lookups import landing_ref, local_time
+from bot.answers.lookups import dated_local_time, landing_ref
 from bot.answers.parse import said
 from bot.answers.queries import ChangeQuery
 from bot.answers.records.change import change_risk
@@ -41,13 +41,13 @@ _CANDIDATES = 10
 def _when(change: Change, timezone: str, *, day: bool = True) -> str:
     """``merged <local time>``, or what an open or closed pull request is instead."""
     if change.state is ChangeState.PICKED and change.merged_at is not None:
-        merged = local_time(change.merged_at, timezone, day=day)
+        merged = dated_local_time(change.merged_at, timezone, day=day)
         return f"a pick of {change.picked_from_key}, merged {merged}"
     if change.merged_at is None or change.state is not ChangeState.MERGED:
         if change.state is ChangeState.OPEN:
             return "a draft, not merged yet" if change.draft else "open, not merged yet"
         return "closed unmerged"
-    return f"merged {local_time(change.merged_at, timezone, day=day)}"
+    return f"merged {dated_local_time(change.merged_at, timezone, day=day)}"
 
 
 def _record_when(risk: ChangeRisk, timezone: str) -> str:
@@ -56,7 +56,7 @@ def _record_when(risk: ChangeRisk, timezone: str) -> str:
         if risk.state == ChangeState.OPEN.value:
             return "a draft, not merged yet" if risk.draft else "open, not merged yet"
         return "closed unmerged"
-    return f"merged {local_time(risk.merged_at, timezone)}"
+    return f"merged {dated_local_time(risk.merged_at, timezone)}"
 
 
 def _shipped_in(org: OrgConfig, risk: ChangeRisk, timezone: str) -> Line:
@@ -67,7 +67,8 @@ def _shipped_in(org: OrgConfig, risk: ChangeRisk, timezone: str) -> Line:
     for n, d in enumerate(risk.deploys[:3]):
         line += ["; "] if n else []
         line += [
-            f"{service_name(org, d.service)} deploy of {local_time(d.finished_at, timezone)} (",
+            f"{service_name(org, d.service)} deploy of "
+            f"{dated_local_time(d.finished_at, timezone)} (",
             Code(d.key),
             ")",
         ]

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.answers.answer import Answer, Button, Choice, Code, Paragraph
 from bot.answers.caller import member_access as access_of_member
 from bot.answers.lines import not_found
-from bot.answers.lookups import local_time
+from bot.answers.lookups import dated_local_time
 from bot.answers.parse import said
 from bot.answers.records.incident import incident_culprits
 from data.config import OrgConfig
@@ -101,7 +101,7 @@ def answer_confirmation(
         session, record.key, change, confirmed, slack_user_id, key, now
     )
     word = "caused" if row.confirmed else "did not cause"
-    when = local_time(row.said_at, access.timezone)
+    when = dated_local_time(row.said_at, access.timezone)
     lead = {
         Recorded.NEW: "Recorded",
         Recorded.SAME: "Already recorded",

@@ -28,7 +28,7 @@ from bot.answers.lines import (
     service_name,
     team_word_lines,
 )
-from bot.answers.lookups import local_time
+from bot.answers.lookups import dated_local_time
 from bot.answers.parse import said
 from bot.answers.queries import DeployQuery
 from bot.answers.records.deploy import deploy_record
@@ -163,7 +163,7 @@ def deploy_answer(
     record = deploy_record(session, org, access, found[0].key)
     key = record.key
     name = service_name(org, record.service or None)
-    when = local_time(record.finished_at, zone)
+    when = dated_local_time(record.finished_at, zone)
     band = BAND_OF_WORDS[record.band] if record.band is not None else None
     risk: Line = (
         ("Risk ", Strong((str(record.score),)), f", {band_label(band)}")
@@ -224,7 +224,7 @@ def deploy_answer(
                             Code(i.key),
                             " ",
                             Outside(one_line(i.title)),
-                            f" · opened {local_time(i.opened_at, zone)}"
+                            f" · opened {dated_local_time(i.opened_at, zone)}"
                             + (" · resolved" if i.resolved_at else ""),
                         )
                         for i in record.incidents

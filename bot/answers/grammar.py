@@ -4,7 +4,7 @@ it asks, how its words are read and the handler answering it.
 The parser (``parse_query`` for Slack's text, ``parse_words`` for ``riskbrief ask``'s
 arguments), the usage line (``USAGE``), ``/risk help``'s text (``HELP``), what
 ``riskbrief ask`` refuses (``Command.on_member``) and which handler answers a query
-(``registry.answer``) are all read from ``COMMANDS``, so a new command is one entry here
+(``registry.answer_query``) are all read from ``COMMANDS``, so a new command is one entry here
 (with its query in ``queries`` and its handler in a module of ``bot.answers`` named for what
 it answers). No reader: Slack, the terminal and MCP import this, never the other way round.
 """
@@ -76,7 +76,7 @@ class Command(Generic[Q]):
 
     ``read`` takes the catalog and the words after the verb and answers its query, a usage,
     or ``None`` when the words are none of its forms (the usage line answers then);
-    ``answer`` answers that query (``registry.answer`` dispatches by the query's type).
+    ``handler`` answers that query (``registry.answer_query`` dispatches by the query's type).
     ``arguments`` are written as the usage line shows them after the verb ("" for none);
     ``forms`` spell alternatives out for ``/risk help`` (``latest <service>``, ``<id>``).
     ``help`` is its line in ``/risk help``: "" names it alone on the last line (it needs no
@@ -88,7 +88,7 @@ class Command(Generic[Q]):
     help: str | None
     query: type[Q]
     read: Callable[[Catalog, Sequence[str]], Q | Usage | None]
-    answer: Callable[[Asked, Q], Answer]
+    handler: Callable[[Asked, Q], Answer]
     forms: tuple[str, ...] = ()
     on_member: bool = False
 

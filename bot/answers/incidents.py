@@ -12,7 +12,7 @@ from bot.answers.answer import Answer, Choice, Code, Line, Link, Note, Outside, 
 from bot.answers.caller import Asked, caller_access
 from bot.answers.confirmations import culprit_choice
 from bot.answers.lines import not_found, service_name
-from bot.answers.lookups import local_time
+from bot.answers.lookups import dated_local_time
 from bot.answers.parse import said
 from bot.answers.queries import IncidentQuery
 from bot.answers.records.incident import CulpritRow, IncidentCulprits, incident_culprits
@@ -37,7 +37,7 @@ def _word(row: CulpritRow) -> str:
 
 def incident_answer(record: IncidentCulprits, service: str, timezone: str) -> Answer:
     """The incident ``record`` holds, with its culprits, times in ``timezone``."""
-    opened = local_time(record.opened_at, timezone)
+    opened = dated_local_time(record.opened_at, timezone)
     status = "resolved" if record.resolved_at is not None else "still open"
     head: tuple[Line, ...] = (
         (

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from bot.answers.answer import Answer, AnswerOutcome, Code, Line, Outside, Paragraph, Span
-from bot.answers.lookups import local_time
+from bot.answers.lookups import dated_local_time
 from bot.answers.records.models import ConfirmationRow, GateRow, SignalPoints
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
@@ -51,7 +51,7 @@ def team_word_lines(
             ("• ", Code(w.change), f": {said}") if name_change else (said.capitalize(),)
         )
         by = Outside(truncate(one_line(w.by), 60))
-        when = local_time(w.said_at, timezone)
+        when = dated_local_time(w.said_at, timezone)
         lines.append((*lead, " as the cause of ", Code(w.incident), " by ", by, f" on {when}."))
     return lines
 
@@ -79,7 +79,7 @@ def deploy_name(session: Session, org: OrgConfig, deploy: Deploy, timezone: str)
     service = service_by_id(session, deploy.service_id)
     name = service_name(org, service.key if service else None)
     return (
-        f"{name} deploy of {local_time(deploy.finished_at, timezone)} (",
+        f"{name} deploy of {dated_local_time(deploy.finished_at, timezone)} (",
         Code(deploy.key),
         ")",
     )

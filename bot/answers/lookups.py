@@ -1,5 +1,5 @@
 """What every answer reads by: the organisation's names for the parser, the merge that landed
-a commit, the scorer version, week and local time.
+a commit, the scorer version and local time (with its date).
 
 Changes, deploys and subscribers are found in the store by ``data.store.reads.lookups``,
 which every reader shares: ``/risk pr`` and the MCP ``change_risk`` tool find a change the
@@ -13,14 +13,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.answers.parse import Catalog
-from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.sources.local_git.landing import landing_commit
 from data.sources.registry import read_change
 from data.store.reads.lookups import same_repository
 from scoring.change_key import ChangeKey
 
-__all__ = ["catalog_of", "landing_ref", "local_time", "this_week", "version_of"]
+__all__ = ["catalog_of", "dated_local_time", "landing_ref", "version_of"]
 
 
 def catalog_of(org: OrgConfig) -> Catalog:
@@ -36,7 +35,7 @@ def catalog_of(org: OrgConfig) -> Catalog:
     )
 
 
-def local_time(when: datetime, timezone: str, day: bool = True) -> str:
+def dated_local_time(when: datetime, timezone: str, day: bool = True) -> str:
     """``when`` as the reader reads it: ``Fri 2026-11-20 10:35 America/New_York``."""
     zone = "UTC" if timezone in ("UTC", "Etc/UTC") else timezone
     local = when.astimezone(ZoneInfo(timezone))
@@ -46,11 +45,6 @@ def local_time(when: datetime, timezone: str, day: bool = True) -> str:
 def version_of(org: OrgConfig) -> str:
     """The scorer version whose stored scores answers read."""
     return org.scoring_config().version
-
-
-def this_week(now: datetime, timezone: str) -> IsoWeek:
-    """The ISO week ``now`` falls in, in ``timezone``."""
-    return IsoWeek.of(now.astimezone(ZoneInfo(timezone)).date())
 
 
 def landing_ref(org: OrgConfig, ref: str) -> str | None:

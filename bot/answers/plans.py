@@ -11,7 +11,7 @@ from bot.answers.access import Access
 from bot.answers.answer import Answer, Code, Line, Link, Note, Paragraph, Strong
 from bot.answers.caller import Asked, scope_refused, subscription_view
 from bot.answers.lines import not_found
-from bot.answers.lookups import local_time
+from bot.answers.lookups import dated_local_time
 from bot.answers.queries import PlanQuery
 from bot.answers.records.plan import DAYS, PlanRecord, PlanRow, review_plan
 from briefing.plan import PLAN_ORDER
@@ -55,13 +55,13 @@ def _item(n: int, row: PlanRow) -> tuple[Line, ...]:
 
 def plan_answer(record: PlanRecord, timezone: str) -> Answer:
     """The plan ``record`` holds, its times in ``timezone``."""
-    since = local_time(record.since, timezone)
+    since = dated_local_time(record.since, timezone)
     head: Line = (
         Strong(("Review plan",)),
         f" · {one_line(record.scope)} · open, or merged since {since}",
     )
     if record.week is not None:
-        until = local_time(record.until, timezone)
+        until = dated_local_time(record.until, timezone)
         head = (
             Strong((f"Review plan of {record.week}",)),
             f" · {one_line(record.scope)} · open at {until}, or merged from {since}",

@@ -2,7 +2,7 @@
 
 A reader makes a query from what it was given (``/risk`` text and ``riskbrief ask``
 arguments through ``bot.answers.grammar``; an MCP tool from its arguments) and
-``bot.answers.registry.answer`` answers it. Values are keys, already resolved and
+``bot.answers.registry.answer_query`` answers it. Values are keys, already resolved and
 checked: a query never holds text a user typed that was not understood.
 """
 

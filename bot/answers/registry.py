@@ -16,12 +16,14 @@ from bot.answers.caller import Asked
 from bot.answers.grammar import COMMANDS, answer_help
 from bot.answers.queries import Query
 
-__all__ = ["HANDLERS", "answer", "answer_help"]
+__all__ = ["HANDLERS", "answer_help", "answer_query"]
 
 # Each query's handler, by the query's type: read from the commands, never listed again.
-HANDLERS: Mapping[type[Any], Callable[[Asked, Any], Answer]] = {c.query: c.answer for c in COMMANDS}
+HANDLERS: Mapping[type[Any], Callable[[Asked, Any], Answer]] = {
+    c.query: c.handler for c in COMMANDS
+}
 
 
-def answer(asked: Asked, query: Query) -> Answer:
+def answer_query(asked: Asked, query: Query) -> Answer:
     """The answer to ``query``, by its command's handler."""
     return HANDLERS[type(query)](asked, query)

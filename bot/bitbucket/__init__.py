@@ -4,7 +4,7 @@
 edition; ``check`` fetches, stores and scores the pull request as of now; ``insights``
 words the verdict as one `riskbrief` Code Insights report, with annotations on the
 riskiest files, on its head commit. Bitbucket Cloud and Data Center share one path,
-``/bitbucket/webhook``. ``states`` and ``webhook_of`` are what the registry
+``/bitbucket/webhook``. ``check_states`` and ``webhook_of`` are what the registry
 (``bot.checks.registry``) asks of Bitbucket.
 
 Where the settings live, and why: the webhook secrets (``BITBUCKET_WEBHOOK_SECRET`` for
@@ -37,10 +37,10 @@ from data.sources.bitbucket.client import BitbucketClient, Edition
 __all__ = [
     "WEBHOOK_PATH",
     "bitbucket_webhook",
+    "check_states",
     "edition_off",
     "edition_secret",
     "halves_from",
-    "states",
     "webhook_of",
     "webhook_off",
 ]
@@ -148,7 +148,7 @@ def halves_from(
     return halves
 
 
-def states(
+def check_states(
     settings: Settings,  # noqa: ARG001 (the registry's protocol; the secrets are in ``environ``)
     org: OrgConfig | None,
     environ: Mapping[str, str],

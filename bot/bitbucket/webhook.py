@@ -14,9 +14,9 @@ id (Cloud ``X-Request-UUID``, Data Center ``X-Request-Id``) or whose body is not
 pull request event is 400; a repository riskbrief.toml does not list is 204. The work
 is done inline (``bot.bitbucket.check``).
 
-Deliveries are claimed in the store's ``github_delivery`` table, shared with GitHub's
-and GitLab's webhooks, under ``bitbucket:<id>`` or ``bitbucket-dc:<id>`` so that no
-two hosts' ids can meet.
+Deliveries are claimed in the store's webhook-delivery table (``WebhookDelivery``, whose
+table keeps the name ``github_delivery``), shared with GitHub's and GitLab's webhooks,
+under ``bitbucket:<id>`` or ``bitbucket-dc:<id>`` so that no two hosts' ids can meet.
 """
 
 from __future__ import annotations

@@ -24,10 +24,10 @@ from data.config import OrgConfig
 from data.source_values import SourceChange
 from data.store.bug_issues import known_bug_issues
 from data.store.facts import facts_of
-from data.store.github_deliveries import pull_request_lock
 from data.store.history import HistoryCache, with_coverage
 from data.store.reads.changes import change_by_key, stored_change
 from data.store.scores import save_scores
+from data.store.webhook_deliveries import pull_request_lock
 from data.sync import SyncRun
 from scoring.proposal import Assessment, assess
 from scoring.scored import scored_change

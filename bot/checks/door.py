@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from bot.checks.change import Outcome
 from bot.doors.answer import Refused, json_answer
-from data.store.github_deliveries import claim_delivery, finish_delivery, release_delivery
+from data.store.webhook_deliveries import claim_delivery, finish_delivery, release_delivery
 from scoring.errors import RiskbriefError
 
 __all__ = ["MAX_BODY", "NotJson", "answer_once", "hub_signature", "json_of"]

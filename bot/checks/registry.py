@@ -7,7 +7,7 @@ the host's package (``bot.<host>``) only when asked: a process that serves no ho
 the WSGI application of its webhook.
 
 A fourth host's check is its package (``bot/<host>/``: its ``check``, ``webhook`` and
-verdict modules, and ``WEBHOOK_PATH``, ``states`` and ``webhook_of`` in its ``__init__``,
+verdict modules, and ``WEBHOOK_PATH``, ``check_states`` and ``webhook_of`` in its ``__init__``,
 reading its webhook's secret from the environment with ``bot.checks.secrets``) and its
 entry below.
 """
@@ -48,7 +48,7 @@ class HostChecks(Protocol):
 
     WEBHOOK_PATH: str
 
-    def states(
+    def check_states(
         self, settings: Settings, org: OrgConfig | None, environ: Mapping[str, str]
     ) -> tuple[CheckState, ...]:
         """Each of its checks as configured (``org`` None: riskbrief.toml did not read)."""

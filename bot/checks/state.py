@@ -1,6 +1,6 @@
 """A code host's check as configured: on, or why it is off (`serve`'s log and the doctor's line).
 
-A host's package returns these from its ``states``; it imports this module, and the
+A host's package returns these from its ``check_states``; it imports this module, and the
 registry (``bot.checks.registry``, which loads the hosts' packages only when asked) only
 for what the registry declares of it, as GitLab reads its signing token's form there.
 """

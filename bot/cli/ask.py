@@ -50,7 +50,7 @@ def ask(
     from bot.answers.lookups import catalog_of
     from bot.answers.parse import Usage
     from bot.answers.queries import HelpQuery
-    from bot.answers.registry import answer
+    from bot.answers.registry import answer_query
     from bot.answers.text import answer_text, line_text
     from bot.composition.pipeline import ready_engine
     from bot.settings import Settings
@@ -108,7 +108,7 @@ def ask(
             scoped = parse_words(words, own, member_catalog=member)
             if isinstance(scoped, Usage):
                 raise click.ClickException(line_text(scoped.message))
-            answered = answer(asked, scoped)
+            answered = answer_query(asked, scoped)
     finally:
         engine.dispose()
     if not answered.found:

@@ -43,8 +43,8 @@ from data.store.deliveries import (
     DeliveryRetry,
     attach_briefing,
     claim,
+    delivery_states,
     fail,
-    states,
     step,
 )
 from data.store.engine import session_scope
@@ -76,7 +76,7 @@ def _subscribers(session: Session, only: str | None) -> list[Subscriber]:
 
 
 def _skip_reason(engine: Engine, subscriber_id: int, week: str, channel: ChannelName) -> str:
-    for row in states(engine, week=week, subscriber_id=subscriber_id):
+    for row in delivery_states(engine, week=week, subscriber_id=subscriber_id):
         if row.channel == channel:
             if row.status == SENT:
                 return f"already sent ({row.external_id})"

@@ -311,7 +311,7 @@ def check_code_host_checks(
     lines: list[Check] = []
     for entry in CHECKS:
         try:
-            states = entry.load().states(settings, readable, os.environ)
+            states = entry.load().check_states(settings, readable, os.environ)
         except RiskbriefError as exc:
             # A secret set but malformed: the one sentence `serve` would stop with.
             lines.append(failed(f"{entry.key} check", f"{exc}.", "fix the variable and run again."))

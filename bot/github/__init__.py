@@ -2,7 +2,7 @@
 
 ``webhook`` is GitHub's door to the one pipeline (``bot.checks.webhook``); ``check``
 fetches, stores and scores the pull request as of now; ``check_run`` words the verdict
-as one `riskbrief` check run (or a commit status) on its head. ``states`` and
+as one `riskbrief` check run (or a commit status) on its head. ``check_states`` and
 ``webhook_of`` are what the registry (``bot.checks.registry``) asks of GitHub.
 """
 
@@ -28,9 +28,9 @@ from data.sources.github.deploy_rules import github_repositories
 
 __all__ = [
     "WEBHOOK_PATH",
+    "check_states",
     "github_check_from",
     "github_webhook",
-    "states",
     "webhook_of",
     "webhook_off",
 ]
@@ -101,7 +101,7 @@ def github_check_from(
     )
 
 
-def states(
+def check_states(
     settings: Settings, org: OrgConfig | None, environ: Mapping[str, str]
 ) -> tuple[CheckState, ...]:
     """GitHub's one check as configured, for `serve`'s start-up log and the doctor."""

@@ -2,7 +2,7 @@
 
 ``webhook`` is GitLab's door to the one pipeline (``bot.checks.webhook``); ``check``
 fetches, stores and scores the merge request as of now; ``commit_status`` words the
-verdict as one `riskbrief` commit status on its head. ``states`` and ``webhook_of`` are
+verdict as one `riskbrief` commit status on its head. ``check_states`` and ``webhook_of`` are
 what the registry (``bot.checks.registry``) asks of GitLab.
 
 Where the settings live, and why: the webhook's secret and signing token
@@ -35,9 +35,9 @@ from data.sources.gitlab.client import GitLabClient
 
 __all__ = [
     "WEBHOOK_PATH",
+    "check_states",
     "gitlab_check_from",
     "gitlab_webhook",
-    "states",
     "webhook_of",
     "webhook_off",
 ]
@@ -95,7 +95,7 @@ def gitlab_check_from(
     return GitLabCheck(engine, org, config, client, web_url=settings.web_url)
 
 
-def states(
+def check_states(
     settings: Settings,  # noqa: ARG001 (the registry's protocol; the secrets are in ``environ``)
     org: OrgConfig | None,
     environ: Mapping[str, str],

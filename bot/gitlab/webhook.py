@@ -28,8 +28,9 @@ since GitLab 17.4, else ``X-Gitlab-Event-UUID``) or whose body is not a merge re
 event is 400; an action the check does not act on, or a project riskbrief.toml does
 not list, is 204. The work is done inline (``bot.gitlab.check``).
 
-Deliveries are claimed in the store's ``github_delivery`` table, shared with GitHub's
-webhook, under ``gitlab:<id>`` so that the two hosts' ids can never meet.
+Deliveries are claimed in the store's webhook-delivery table (``WebhookDelivery``, whose
+table keeps the name ``github_delivery``), shared with GitHub's webhook, under
+``gitlab:<id>`` so that the two hosts' ids can never meet.
 """
 
 from __future__ import annotations

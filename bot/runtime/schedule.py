@@ -42,7 +42,7 @@ from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import DeliveryConfig, OrgConfig
-from data.store.deliveries import DeliveryRetry, find_unfinished, states
+from data.store.deliveries import DeliveryRetry, delivery_states, find_unfinished
 from data.store.engine import make_engine, session_scope
 from data.store.org import sync_org
 from data.store.reads.subscribers import active_subscribers
@@ -180,7 +180,7 @@ def tick(
     existing = {
         (keys[row.subscriber_id], row.week, row.channel)
         for week in weeks
-        for row in states(engine, week=week)
+        for row in delivery_states(engine, week=week)
         if row.subscriber_id in keys
     }
     todo = {d.key: d.week for d in due(recipients, now, SendTime.of(org.delivery), existing)}

@@ -104,7 +104,7 @@ def _checks(settings: Settings, engine: Engine, org: OrgConfig) -> dict[str, WSG
     routes: dict[str, WSGIApplication] = {}
     for entry in CHECKS:
         host = entry.load()
-        for state in host.states(settings, org, os.environ):
+        for state in host.check_states(settings, org, os.environ):
             if state.off is not None:
                 # Only a secret set without the rest is a mistake to see: a host's table
                 # alone is an organisation that syncs the host without the check.

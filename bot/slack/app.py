@@ -31,7 +31,7 @@ from bot.answers.grammar import HELP, parse_query
 from bot.answers.lookups import catalog_of
 from bot.answers.parse import Usage
 from bot.answers.queries import HelpQuery
-from bot.answers.registry import answer
+from bot.answers.registry import answer_query
 from bot.settings import Settings
 from bot.slack.render import DETAILS_ACTION, slack_reply, slack_text
 from bot.slack.reply import Reply
@@ -120,7 +120,7 @@ class _Handlers:
             parsed = parse_query(text, *caller_catalogs(asked))
             if isinstance(parsed, Usage):
                 return Reply.plain(slack_text(parsed.message))
-            return slack_reply(answer(asked, parsed))
+            return slack_reply(answer_query(asked, parsed))
 
     @staticmethod
     def _profile(client: WebClient, user_id: str) -> Profile:

@@ -24,7 +24,7 @@ from briefing.labels import band_label
 from briefing.payload import BriefingPayload, CardView
 from briefing.render.blocks import divider, header
 from briefing.render.escape import inert, link, mrkdwn, one_line, truncate
-from briefing.render.text import evidence_words, fact_text, format_value, local_time
+from briefing.render.text import evidence_words, fact_text, format_value, week_local_time
 from briefing.week import IsoWeek
 from data.config import OrgConfig
 from data.scope import Scope
@@ -79,7 +79,7 @@ def _deploy_named(
         service = session.get(Service, deploy.service_id)
         names = {s.key: s.display_name for s in org.services}
         who = names.get(service.key, service.name) if service else "a service"
-        when = local_time(deploy.finished_at, payload.week.timezone, payload.week)
+        when = week_local_time(deploy.finished_at, payload.week.timezone, payload.week)
         words = f"deploy of {who}, {when}"
     if key in words:
         # A briefing stored before deploy times were kept already names the id.
@@ -105,7 +105,7 @@ def _evidence_line(
             if incident.minutes_to_resolve is not None
             else "not resolved"
         )
-        opened = local_time(incident.opened_at, payload.week.timezone, payload.week)
+        opened = week_local_time(incident.opened_at, payload.week.timezone, payload.week)
         return (
             f"• `{mrkdwn(key)}` {inert(mrkdwn(one_line(incident.title)))} · opened {opened}"
             f" · {resolved}"

@@ -9,7 +9,7 @@ from briefing.card_words.kind import (
     fact,
     subject_name,
 )
-from briefing.names import service_named
+from briefing.names import payload_service_name
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
 from scoring.plural import many, number
@@ -18,7 +18,7 @@ __all__ = ["WORDS"]
 
 
 def _p_coverage(payload: BriefingPayload, card: CardView) -> str:
-    name = service_named(payload, card.subject)
+    name = payload_service_name(payload, card.subject)
     text = (
         f"In {name}, line coverage fell to "
         f"{number(fact(card, FactKey.SERVICE_LINE_COVERAGE_THIS_WEEK))}% from "

@@ -12,7 +12,7 @@ from briefing.card_words.kind import (
     subject_name,
     was_then,
 )
-from briefing.names import and_list, incident_name, service_named
+from briefing.names import and_list, incident_name, payload_service_name
 from briefing.payload import BriefingPayload, CardView, IncidentView
 from scoring.card_terms import Card, CardCulprit, CardKind, Evidence, EvidenceKind, FactKey
 from scoring.culprits import ClueKind
@@ -33,7 +33,8 @@ def _risk_adjective(band: str) -> str:
 
 def _incident_line(payload: BriefingPayload, incident: IncidentView) -> str:
     """Another incident of the week in a few words: where, and what deploy came before it."""
-    name = f"{incident_name(payload, incident.id)} in {service_named(payload, incident.service)}"
+    service = payload_service_name(payload, incident.service)
+    name = f"{incident_name(payload, incident.id)} in {service}"
     if incident.deploy_band is not None:
         return f"{name} after a {_risk_adjective(incident.deploy_band)} deploy"
     return f"{name} with no deploy before it"
@@ -85,7 +86,7 @@ def _culprits(card: CardView) -> tuple[str, frozenset[str]]:
 def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     key = card.id.removeprefix("incident:")
     incident = next((i for i in payload.incidents if i.id == key), None)
-    name = service_named(payload, card.subject)
+    name = payload_service_name(payload, card.subject)
     hours = fact(card, FactKey.HOURS_TO_INCIDENT)
     deploy_band = incident.deploy_band if incident else card.deploy_band
     shipped = maybe_fact(card, FactKey.SHIPPED_RISKIEST_SCORE)

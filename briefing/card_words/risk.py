@@ -14,7 +14,7 @@ from briefing.card_words.kind import (
     was_then,
 )
 from briefing.labels import signal_label
-from briefing.names import service_named
+from briefing.names import payload_service_name
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
 from scoring.plural import many, number, was
@@ -34,7 +34,7 @@ def _expected_fixes(card: CardView) -> str:
 
 
 def _p_concentration(payload: BriefingPayload, card: CardView) -> str:
-    name = service_named(payload, card.subject)
+    name = payload_service_name(payload, card.subject)
     high, total = fact(card, FactKey.HIGH_RISK_CHANGES), fact(card, FactKey.CHANGES)
     now = fact(card, FactKey.HIGH_RISK_SHARE_THIS_WEEK)
     before, when = compared_with(
@@ -125,7 +125,7 @@ def _a_concentration(payload: BriefingPayload, card: CardView) -> str:
     # Every change signal declares its action (a test holds it); a card stored with a
     # signal since renamed, or one naming no driver, gets the general advice.
     what = words.action if words else "review its high-risk changes"
-    return f"In {service_named(payload, card.subject)}, {what}."
+    return f"In {payload_service_name(payload, card.subject)}, {what}."
 
 
 def _a_driver(_payload: BriefingPayload, card: CardView) -> str | None:

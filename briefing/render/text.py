@@ -28,7 +28,7 @@ from briefing.payload import (
 )
 from briefing.plan import action_words, owner_words, plan_sentence
 from briefing.week import MONTHS as _MONTHS
-from briefing.week import local_time
+from briefing.week import week_local_time
 from scoring.card_terms import Evidence, EvidenceKind
 from scoring.plural import many
 
@@ -46,7 +46,6 @@ __all__ = [
     "fallback_paragraph",
     "format_value",
     "listed_changes",
-    "local_time",
     "narrative_label",
     "one_liner",
     "ordered_cards",
@@ -55,6 +54,7 @@ __all__ = [
     "plan_items",
     "unknown_line",
     "unsaid_facts",
+    "week_local_time",
     "week_span",
 ]
 
@@ -105,7 +105,7 @@ def _deploy_words(payload: BriefingPayload, deploy_id: str) -> str:
     tz = payload.week.timezone
     for d in payload.risky_deploys:
         if d.id == deploy_id:
-            when = local_time(d.finished_at, tz, payload.week)
+            when = week_local_time(d.finished_at, tz, payload.week)
             return f"deploy of {_service_name(payload, d.service)}, {when}"
     for i in payload.incidents:
         if i.deploy == deploy_id:
@@ -113,7 +113,7 @@ def _deploy_words(payload: BriefingPayload, deploy_id: str) -> str:
             if i.deploy_finished_at is None:
                 # A briefing stored before deploy times were kept: the id, zone-free.
                 return f"deploy of {name} ({deploy_id})"
-            return f"deploy of {name}, {local_time(i.deploy_finished_at, tz, payload.week)}"
+            return f"deploy of {name}, {week_local_time(i.deploy_finished_at, tz, payload.week)}"
     return f"deploy {deploy_id}"
 
 
@@ -127,7 +127,7 @@ def _incident_evidence(payload: BriefingPayload, card: CardView, incident: Incid
     if Evidence.parse(incident.id, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT:
         # Linked to the reverting change; its own title says what it undid.
         return f"{incident_words(incident.id)}{where}"
-    opened = local_time(incident.opened_at, payload.week.timezone, payload.week)
+    opened = week_local_time(incident.opened_at, payload.week.timezone, payload.week)
     name = incident_name(payload, incident.id)
     return f"{name} ({where.strip() + ', ' if where else ''}opened {opened})"
 
@@ -196,7 +196,7 @@ def deploy_line(
     """
     tag = f" {deploy.tag}" if deploy.tag else ""
     text = (
-        f"{service}{tag}, {local_time(deploy.finished_at, week.timezone, week)}: "
+        f"{service}{tag}, {week_local_time(deploy.finished_at, week.timezone, week)}: "
         f"score {deploy.score}, {band_label(deploy.band)}"
     )
     if not deploy.succeeded:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from data.config import OrgConfig
 
-__all__ = ["repository_services", "service_named"]
+__all__ = ["repository_services", "service_from_names"]
 
 # Words of a name: `checkout-production`, `deploy/checkout`, `service::checkout` (GitLab's
 # scoped labels) all hold the word `checkout`.
@@ -34,7 +34,7 @@ def repository_services(org: OrgConfig, repository: str) -> tuple[str, ...]:
     return tuple(s.key for s in org.services if s.repository == repository)
 
 
-def service_named(
+def service_from_names(
     org: OrgConfig, services: Mapping[str, str], repository: str, names: Iterable[str]
 ) -> str | None:
     """The service ``names`` say, else the repository's only one, else ``None``.

@@ -42,11 +42,11 @@ __all__ = [
     "attach_briefing",
     "claim",
     "complete",
+    "delivery_states",
     "fail",
     "find_unfinished",
     "note_destination",
     "set_step_hook",
-    "states",
     "step",
 ]
 
@@ -182,7 +182,7 @@ def _read(engine: Engine, where: sa.ColumnElement[bool]) -> list[DeliveryState]:
         return [_state(r) for r in rows]
 
 
-def states(
+def delivery_states(
     engine: Engine, *, week: str | None = None, subscriber_id: int | None = None
 ) -> list[DeliveryState]:
     """Delivery rows, optionally of one week and/or one subscriber, oldest first."""

@@ -25,7 +25,7 @@ from bot.delivery import (
 from bot.settings import Settings
 from briefing.render import SlackMessage
 from data.sources.sample import sample_org_config
-from data.store.deliveries import FAILED, SENT, claim, note_destination, states
+from data.store.deliveries import FAILED, SENT, claim, delivery_states, note_destination
 from data.store.engine import make_engine, session_scope
 from data.store.tables import Briefing, Subscriber
 from fakes.slack_server import FakeSlack
@@ -132,7 +132,7 @@ def test_running_deliver_twice_sends_each_briefing_once(
         assert email["Subject"].startswith("[riskbrief]")
     assert set(smtp.logins) <= {"PLAIN", "LOGIN"}
     assert len(smtp.logins) == len(EMAILS)
-    rows = states(store, week=WEEK)
+    rows = delivery_states(store, week=WEEK)
     assert len(rows) == len(SLACK_USERS) + len(EMAILS)
     assert all(r.status == SENT and r.attempts == 1 and r.external_id for r in rows)
     with session_scope(store) as session:
@@ -156,7 +156,7 @@ def test_crash_after_claim_is_retried_on_the_next_run(
     ]
     assert len(slack.messages(SLACK_USERS["commerce-lead"])) == 1
     assert len(smtp.to(EMAILS["commerce-lead"])) == 1
-    row = next(r for r in states(store, subscriber_id=lead) if r.channel == "slack")
+    row = next(r for r in delivery_states(store, subscriber_id=lead) if r.channel == "slack")
     assert (row.status, row.attempts) == (SENT, 2)
 
 
@@ -180,7 +180,7 @@ def test_message_that_reached_slack_before_a_crash_is_not_posted_again(
     assert outcomes == [("discovery-lead", "slack", "found")]
     assert len(slack.messages(SLACK_USERS["discovery-lead"])) == 1
     assert len(slack.calls_of("chat.postMessage")) == 1
-    (row,) = states(store, subscriber_id=lead)
+    (row,) = delivery_states(store, subscriber_id=lead)
     assert (row.status, row.external_id, row.destination) == (SENT, posted.ts, channel)
 
 
@@ -217,7 +217,7 @@ def test_invalid_token_fails_in_one_sentence_and_is_recorded(
     assert TOKEN not in failure.detail
     assert "\n" not in failure.detail
     assert failure.detail.count(". ") == 0
-    (row,) = states(store, week=WEEK)
+    (row,) = delivery_states(store, week=WEEK)
     assert (row.status, row.attempts, row.last_error) == (FAILED, 1, failure.detail)
     assert slack.calls_of("chat.postMessage") == []
 
@@ -236,7 +236,7 @@ def test_configured_channel_gets_every_slack_briefing_instead_of_dms(
         SLACK_USERS
     )
     assert slack.calls_of("conversations.open") == []
-    assert {r.destination for r in states(store)} == {"C0RISKS01"}
+    assert {r.destination for r in delivery_states(store)} == {"C0RISKS01"}
 
 
 def test_unreachable_slack_is_one_sentence_naming_the_url() -> None:
@@ -262,7 +262,7 @@ def test_smtp_down_is_recorded_and_everyone_else_is_delivered(
     outcomes = _run(store, senders)
     assert {(k, s) for k, c, s in outcomes if c == "slack"} == {(k, "sent") for k in SLACK_USERS}
     assert {(k, s) for k, c, s in outcomes if c == "email"} == {(k, "failed") for k in EMAILS}
-    emails = [r for r in states(store, week=WEEK) if r.channel == "email"]
+    emails = [r for r in delivery_states(store, week=WEEK) if r.channel == "email"]
     assert all(r.status == FAILED and r.attempts == 1 for r in emails)
     assert all("could not be used" in (r.last_error or "") for r in emails)
     assert smtp.messages == []
@@ -331,7 +331,7 @@ def test_unconfigured_channels_are_reported_not_claimed(store: Engine, slack: Fa
     assert outcome["slack"].status == "sent"
     assert outcome["email"].status == "unconfigured"
     assert "RISKBRIEF_SMTP_HOST and RISKBRIEF_SMTP_FROM" in outcome["email"].detail
-    assert [r.channel for r in states(store)] == ["slack"]
+    assert [r.channel for r in delivery_states(store)] == ["slack"]
 
 
 class _LapsedLead:
@@ -364,7 +364,7 @@ def test_replica_whose_lead_lapsed_sends_nothing(
     assert all("lost the scheduler's lead" in o.detail for o in report.outcomes)
     assert slack.messages(SLACK_USERS["vp-engineering"]) == []
     assert smtp.to(EMAILS["vp-engineering"]) == []
-    assert {r.status for r in states(store, week=WEEK)} == {FAILED}
+    assert {r.status for r in delivery_states(store, week=WEEK)} == {FAILED}
 
 
 class _LeadLapsingMidSend:
@@ -399,4 +399,4 @@ def test_email_whose_lead_lapses_during_the_smtp_conversation_is_not_handed_over
     assert [(o.channel, o.status) for o in report.outcomes] == [("email", "skipped")]
     assert fence.asked == 2
     assert smtp.to(EMAILS["platform-lead"]) == []
-    assert {r.status for r in states(store, week=WEEK)} == {FAILED}
+    assert {r.status for r in delivery_states(store, week=WEEK)} == {FAILED}

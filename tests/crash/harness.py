@@ -48,7 +48,7 @@ from sqlmodel import select
 
 from data.sample_load import load_sample
 from data.sources.sample import sample_org_config
-from data.store.deliveries import SENT, states
+from data.store.deliveries import SENT, delivery_states
 from data.store.engine import session_scope
 from data.store.org import sync_org
 from data.store.tables import Subscriber
@@ -653,7 +653,7 @@ def _settled_email_counts(
 def _rows(engine: Engine, keys: dict[int, str]) -> dict[tuple[str, str], str]:
     return {
         (keys[r.subscriber_id], r.channel): r.status
-        for r in states(engine, week=WEEK)
+        for r in delivery_states(engine, week=WEEK)
         if r.subscriber_id in keys
     }
 
@@ -730,7 +730,7 @@ def _slack_rows_match(
 ) -> list[str]:
     """Each sent Slack row names the message Slack has, by ts and by delivery id."""
     problems = []
-    for row in states(engine, week=WEEK):
+    for row in delivery_states(engine, week=WEEK):
         key = keys.get(row.subscriber_id)
         if row.channel != "slack" or key not in users:
             continue

@@ -36,7 +36,7 @@ from briefing.llm import ClaudeNarrator
 from briefing.writer import write_narrative
 from data.config import OrgConfig
 from data.sources.sample import sample_org_config
-from data.store.deliveries import FAILED, SENT, states
+from data.store.deliveries import FAILED, SENT, delivery_states
 from data.store.engine import make_engine, session_scope
 from data.store.tables import Briefing, Subscriber
 from fakes.anthropic_server import FakeAnthropic, Reply
@@ -419,7 +419,7 @@ def test_channel_fault_is_recorded_and_a_later_tick_sends_exactly_once(
     finally:
         for refuser in cleanup:
             refuser.close()
-    rows = {(r.subscriber_id, r.channel): r for r in states(store, week=WEEK)}
+    rows = {(r.subscriber_id, r.channel): r for r in delivery_states(store, week=WEEK)}
     failed = [r for r in rows.values() if r.status != SENT]
     if not fault.retried_later:
         assert failed == []
@@ -439,14 +439,14 @@ def test_channel_fault_is_recorded_and_a_later_tick_sends_exactly_once(
     # Before the back-off is over, nothing is tried again, even with the fault gone.
     clock.move_to(NOW + timedelta(minutes=2))
     tick(store, settings, org, NOW + timedelta(minutes=2), good)
-    assert {(r.subscriber_id, r.channel): r.attempts for r in states(store, week=WEEK)} == {
-        k: r.attempts for k, r in rows.items()
-    }
+    assert {
+        (r.subscriber_id, r.channel): r.attempts for r in delivery_states(store, week=WEEK)
+    } == {k: r.attempts for k, r in rows.items()}
     for minutes in (6, 30, 24 * 60):
         later = NOW + timedelta(minutes=minutes)
         clock.move_to(later)
         tick(store, settings, org, later, good)
-    final = states(store, week=WEEK)
+    final = delivery_states(store, week=WEEK)
     assert all(r.status == SENT and r.last_error is None for r in final), final
     expected_attempts = 2 if fault.retried_later else 1
     assert {r.attempts for r in final if r.channel == fault.channel} >= {expected_attempts}
@@ -520,6 +520,6 @@ def test_an_email_the_server_accepted_is_not_sent_again_when_quit_fails(store: E
             tick(store, Settings(), org, NOW + timedelta(minutes=minutes), senders)
     finally:
         relay.close()
-    rows = states(store, week=WEEK)
+    rows = delivery_states(store, week=WEEK)
     assert {(r.channel, r.status, r.attempts) for r in rows} == {("email", SENT, 1)}
     assert len(relay.accepted) == len(EMAILS)

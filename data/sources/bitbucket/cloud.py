@@ -37,7 +37,7 @@ from data.sources.bitbucket.cloud_pull import cloud_commit, cloud_diffstat, clou
 from data.sources.bitbucket.codeowners import LOCATION, TEAMS_LOCATION
 from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, MalformedPull, Pull, dig, page_values
-from data.sources.deploy_names import service_named
+from data.sources.deploy_names import service_from_names
 from data.sources.times import TimeFormatError, parse_time
 
 __all__ = [
@@ -284,7 +284,7 @@ def cloud_deploys(
             if kind != "Production" and not config.is_production(name):
                 skipped(item, "not a production environment", environment=name, type=kind)
                 continue
-            service = service_named(run.org, config.services, repository, [name])
+            service = service_from_names(run.org, config.services, repository, [name])
             if service is None:
                 skipped(item, "no service named by its environment", warn=True, environment=name)
                 continue
@@ -329,7 +329,7 @@ def cloud_tags(
                     continue
                 if not re.search(config.deploy_tags, name, re.IGNORECASE):
                     continue
-                service = service_named(run.org, config.services, repository, [name])
+                service = service_from_names(run.org, config.services, repository, [name])
                 if service is None:
                     continue
                 sha = (target or {}).get("hash")

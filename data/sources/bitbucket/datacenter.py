@@ -35,7 +35,7 @@ from data.sources.bitbucket.codeowners import LOCATION
 from data.sources.bitbucket.dc_pull import dc_commit, dc_files, dc_listed, dc_pull
 from data.sources.bitbucket.deploys import DeployReader
 from data.sources.bitbucket.pull import Listed, Pull, page_values
-from data.sources.deploy_names import service_named
+from data.sources.deploy_names import service_from_names
 
 __all__ = ["DataCenterReader", "codeowners_commits", "codeowners_text", "dc_tags", "repo_path"]
 
@@ -163,7 +163,7 @@ def dc_tags(
                 if at < floor:
                     older = True
                     break
-                service = service_named(run.org, config.services, repository, [name])
+                service = service_from_names(run.org, config.services, repository, [name])
                 if service is None:
                     log.warning("bitbucket_tag_skipped", repository=repository, tag=name)
                     continue

@@ -17,7 +17,7 @@ from data.config import OrgConfig
 from data.config.sources import GitHubSourceConfig
 from data.handoff import Cursor, Handoff
 from data.source_values import SourceDeploy
-from data.sources.deploy_names import repository_services, service_named
+from data.sources.deploy_names import repository_services, service_from_names
 from data.sources.first_sync import first_sync_start
 from data.sources.github.client import GitHubClient
 from data.sources.github.rest import (
@@ -95,7 +95,7 @@ def service_for_name(
     this repository (or of none) whose key appears as words in a name; the
     repository's only service.
     """
-    return service_named(org, config.services, repository, names)
+    return service_from_names(org, config.services, repository, names)
 
 
 def source_fingerprint(config: GitHubSourceConfig, org: OrgConfig, repository: str) -> str:

@@ -29,7 +29,7 @@ from data.config import OrgConfig
 from data.config.sources.gitlab import GitLabSourceConfig
 from data.handoff import Cursor, Handoff
 from data.source_values import SourceDeploy, SourceIncident
-from data.sources.deploy_names import repository_services, service_named
+from data.sources.deploy_names import repository_services, service_from_names
 from data.sources.first_sync import first_sync_start
 from data.sources.gitlab.client import GitLabClient, RestResponse, project_id
 from data.sources.gitlab.mr_records import MalformedMergeRequest, gitlab_time
@@ -69,7 +69,7 @@ def service_for_names(
     this project (or of none) whose key appears as words in a name
     (``checkout-production``, ``service::checkout``); the project's only service.
     """
-    return service_named(org, config.services, project, names)
+    return service_from_names(org, config.services, project, names)
 
 
 def start_of(

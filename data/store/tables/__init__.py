@@ -28,7 +28,7 @@ from data.store.tables.columns import UTCDateTime
 from data.store.tables.coverage import CoverageReportRow
 from data.store.tables.deploys import Deploy, DeployChange, DeployCommit
 from data.store.tables.incidents import CulpritConfirmation, ErrorBudget, Incident
-from data.store.tables.operations import GitHubDelivery, Leader, RevokedSession, SyncState
+from data.store.tables.operations import Leader, RevokedSession, SyncState, WebhookDelivery
 from data.store.tables.org import Person, Repository, Service, Team
 from data.store.tables.scores import RiskScoreRow
 from data.store.tables.subscribers import Subscriber, SubscriberAddress, SubscriberOrigin
@@ -49,7 +49,6 @@ __all__ = [
     "DeployChange",
     "DeployCommit",
     "ErrorBudget",
-    "GitHubDelivery",
     "Incident",
     "Leader",
     "Person",
@@ -65,5 +64,6 @@ __all__ = [
     "Team",
     "TrackerIssue",
     "UTCDateTime",
+    "WebhookDelivery",
     "merged_time",
 ]

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from data.store.tables.columns import utc_column
 
-__all__ = ["GitHubDelivery", "Leader", "RevokedSession", "SyncState"]
+__all__ = ["Leader", "RevokedSession", "SyncState", "WebhookDelivery"]
 
 
 class Leader(SQLModel, table=True):
@@ -43,8 +43,11 @@ class SyncState(SQLModel, table=True):
     updated_at: datetime = utc_column()
 
 
-class GitHubDelivery(SQLModel, table=True):
-    """A GitHub webhook delivery answered once: a redelivery of the same id does nothing."""
+class WebhookDelivery(SQLModel, table=True):
+    """A host's webhook delivery (GitHub, GitLab, Bitbucket) answered once: a redelivery of
+    the same id does nothing.
+
+    The table keeps its first name, ``github_delivery``, so that no migration is needed."""
 
     __tablename__ = "github_delivery"
 

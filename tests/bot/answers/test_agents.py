@@ -14,7 +14,7 @@ from bot.answers.lookups import catalog_of
 from bot.answers.parse import Usage
 from bot.answers.queries import AgentsQuery
 from bot.answers.records.agent_outcomes import agent_outcomes
-from bot.answers.registry import answer
+from bot.answers.registry import answer_query
 from bot.answers.text import answer_text
 from data.scope import Scope
 from data.store.engine import session_scope
@@ -45,7 +45,7 @@ def test_agents_takes_a_scope_and_a_number_of_weeks(scored: LoadedSample) -> Non
 def test_the_answer_tells_the_records_figures(scored: LoadedSample) -> None:
     """Each kind's row pair in the answer carries the record's changes and approved share."""
     with session_scope(scored.engine) as session:
-        got = answer(_asked(session, scored), AgentsQuery(weeks=8))
+        got = answer_query(_asked(session, scored), AgentsQuery(weeks=8))
         record = agent_outcomes(
             session, scored.org, Access.organisation(scored.org), None, 8, None, _now(scored)
         )

@@ -16,7 +16,7 @@ from bot.answers.grammar import parse_words
 from bot.answers.lookups import catalog_of, version_of
 from bot.answers.queries import IncidentQuery
 from bot.answers.records.incident import incident_culprits
-from bot.answers.registry import answer
+from bot.answers.registry import answer_query
 from bot.answers.text import answer_text
 from data.scope import Scope
 from data.store.culprits import culprit_facts, find_incident
@@ -79,9 +79,9 @@ def test_risk_incident_answers_in_the_callers_scope(scored: LoadedSample) -> Non
     assert query == IncidentQuery("inc-1039")
     assert isinstance(query, IncidentQuery)
     with session_scope(scored.engine) as session:
-        commerce = answer(_asked(session, scored, "commerce-lead"), query)
-        whole = answer(_asked(session, scored, None), query)
-        discovery = answer(_asked(session, scored, "discovery-lead"), query)
+        commerce = answer_query(_asked(session, scored, "commerce-lead"), query)
+        whole = answer_query(_asked(session, scored, None), query)
+        discovery = answer_query(_asked(session, scored, "discovery-lead"), query)
     text = answer_text(commerce)
     assert "INC-1039 in Checkout" in text
     assert "1. Switch order confirmation to async payment capture" in text

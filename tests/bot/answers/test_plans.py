@@ -18,7 +18,7 @@ from bot.answers.parse import Usage
 from bot.answers.plans import plan_answer
 from bot.answers.queries import PlanQuery
 from bot.answers.records.plan import PlanRecord, PlanRow, plan_at, review_plan
-from bot.answers.registry import answer
+from bot.answers.registry import answer_query
 from bot.answers.text import answer_text, line_text
 from bot.slack.render import slack_reply
 from briefing.build import Recipient, build_payload
@@ -107,8 +107,8 @@ def test_risk_plan_is_scoped_as_risk_brief(scored: LoadedSample) -> None:
     assert named == PlanQuery(Scope((), ("search",)))
     assert any("/risk plan" in str(line) for line in HELP)
     with session_scope(scored.engine) as session:
-        whole = answer(_asked(session, scored, None), PlanQuery())
-        commerce = answer(_asked(session, scored, "commerce-lead"), PlanQuery())
+        whole = answer_query(_asked(session, scored, None), PlanQuery())
+        commerce = answer_query(_asked(session, scored, "commerce-lead"), PlanQuery())
         record = review_plan(
             session,
             scored.org,
@@ -141,7 +141,7 @@ def test_a_plan_a_year_after_the_data_is_of_the_last_week_holding_data(
         asked = Asked(
             session, scored.org, Caller("U-none", lambda: Profile("U-none", "Sam")), later
         )
-        reply = answer_text(answer(asked, PlanQuery()))
+        reply = answer_text(answer_query(asked, PlanQuery()))
         record = review_plan(session, scored.org, Access.organisation(scored.org), None, later)
         of_week = review_plan(
             session, scored.org, Access.organisation(scored.org), None, later, week=last
@@ -171,7 +171,7 @@ def test_an_empty_week_asked_is_one_sentence_saying_where_the_data_ends(
         )
         query = parse_words(["plan", week.id.lower()], catalog_of(scored.org))
         assert query == PlanQuery(week=week)
-        reply = answer(asked, query)
+        reply = answer_query(asked, query)
         record = review_plan(
             session, scored.org, Access.organisation(scored.org), None, later, week=week
         )
@@ -197,7 +197,7 @@ def test_risk_plan_of_a_briefed_week_is_the_plan_its_briefing_lists(scored: Load
         )
         query = parse_words(["plan", week.id], catalog_of(scored.org))
         assert isinstance(query, PlanQuery)
-        reply = answer_text(answer(asked, query))
+        reply = answer_text(answer_query(asked, query))
         record = review_plan(
             session, scored.org, Access.organisation(scored.org), None, later, week=week
         )

@@ -12,7 +12,7 @@ from bot.answers.answer import AnswerOutcome, Paragraph
 from bot.answers.caller import Asked, Caller, Profile
 from bot.answers.grammar import COMMANDS, HELP
 from bot.answers.queries import ChangeQuery, HelpQuery, Query
-from bot.answers.registry import HANDLERS, answer
+from bot.answers.registry import HANDLERS, answer_query
 from data.sources.sample import sample_org_config
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -23,14 +23,14 @@ def test_every_query_has_one_handler() -> None:
     Slack; and each command's own handler is the one its query reaches."""
     assert sorted(HANDLERS, key=str) == sorted(typing.get_args(Query), key=str)
     assert len(HANDLERS) == len(COMMANDS)
-    assert all(HANDLERS[c.query] is c.answer for c in COMMANDS)
+    assert all(HANDLERS[c.query] is c.handler for c in COMMANDS)
 
 
 def test_help_is_the_help_text(engine: Engine) -> None:
     """``/risk help`` is answered with the parser's help lines, whatever the store holds."""
     with Session(engine) as session:
         caller = Caller("U1", lambda: Profile("U1", "Sam"))
-        got = answer(Asked(session, sample_org_config(), caller, NOW), HelpQuery())
+        got = answer_query(Asked(session, sample_org_config(), caller, NOW), HelpQuery())
     assert got.parts == (Paragraph(HELP),)
 
 
@@ -39,6 +39,6 @@ def test_an_unknown_change_is_not_found(engine: Engine) -> None:
     with Session(engine) as session:
         caller = Caller("U1", lambda: Profile("U1", "Sam"))
         asked = Asked(session, sample_org_config(), caller, NOW)
-        got = answer(asked, ChangeQuery("acme/platform#1"))
+        got = answer_query(asked, ChangeQuery("acme/platform#1"))
     assert got.outcome is AnswerOutcome.NOT_FOUND
     assert not got.found

@@ -22,7 +22,7 @@ from bot.settings import Settings
 from data.config.sources.bitbucket import BitbucketDataCenterConfig
 from data.sources.bitbucket.client import Edition
 from data.sources.sample import sample_org_config
-from data.store.tables import Change, GitHubDelivery
+from data.store.tables import Change, WebhookDelivery
 from fakes.bitbucket_check_world import (
     BB_SECRET,
     REPO,
@@ -46,7 +46,7 @@ def _opened(world: BitbucketWorld, number: int = 9100, **kwargs: Any) -> dict[st
 
 def _deliveries(engine: Engine) -> int:
     with Session(engine) as session:
-        return len(session.exec(select(GitHubDelivery)).all())
+        return len(session.exec(select(WebhookDelivery)).all())
 
 
 def _sha(world: BitbucketWorld, sha: str) -> str:

@@ -35,7 +35,7 @@ def test_an_entry_s_secrets_are_the_variables_its_off_sentence_names(
     entry: CodeHostCheck,
 ) -> None:
     """With nothing set, each of the host's checks is off and names one of its secrets."""
-    states = entry.load().states(Settings(), sample_org_config(), {})
+    states = entry.load().check_states(Settings(), sample_org_config(), {})
     assert states
     for state in states:
         assert state.off is not None
@@ -46,7 +46,7 @@ def test_an_entry_s_secrets_are_the_variables_its_off_sentence_names(
 def test_a_secret_set_is_seen_by_its_state() -> None:
     """GitLab's secret set: its state says so, and `serve` logs its being off as a warning."""
     (entry,) = (e for e in CHECKS if e.key == "gitlab")
-    (state,) = entry.load().states(
+    (state,) = entry.load().check_states(
         Settings(), sample_org_config(), {"GITLAB_WEBHOOK_SECRET": "s" * 24}
     )
     assert state.secret

@@ -16,7 +16,7 @@ from bot.delivery import CHANNELS, KINDS, EmailSender, Senders, deliver
 from bot.delivery.msteams import MSTeamsSender
 from bot.settings import Settings
 from data.sources.sample import sample_org_config
-from data.store.deliveries import FAILED, SENT, states
+from data.store.deliveries import FAILED, SENT, delivery_states
 from data.store.engine import make_engine, session_scope
 from data.store.tables import ChannelName, Subscriber
 from fakes.smtp_server import USERNAME, FakeSMTP
@@ -104,7 +104,7 @@ def test_one_card_per_subscriber_exactly_once_across_a_429(store: Engine, teams:
         (card,) = flow.posted
         assert card["type"] == "AdaptiveCard"
     assert len(teams.requests) == len(KEYS) + 1
-    rows = states(store)
+    rows = delivery_states(store)
     assert {r.status for r in rows} == {SENT}
     # The row names the webhook's host only: the URL's signature is a credential.
     assert all(r.destination == "http://127.0.0.1/…" for r in rows)
@@ -151,7 +151,7 @@ def test_a_long_retry_after_or_a_lasting_5xx_fails_the_attempt_for_later(
     assert waited == [0.5, 1.0]
     assert "sig=" not in outcome.detail
     assert teams.flow("vp-engineering").posted == []
-    assert {r.status for r in states(store)} == {FAILED}
+    assert {r.status for r in delivery_states(store)} == {FAILED}
 
 
 def _deliver_once(store: Engine, sender: MSTeamsSender) -> str:

@@ -21,9 +21,9 @@ from bot.answers.changes import change_answer
 from bot.github.webhook import MAX_BODY
 from bot.slack.render import slack_reply
 from data.store.engine import make_engine
-from data.store.github_deliveries import claim_delivery, pull_request_lock
 from data.store.open_changes import load_open_changes
-from data.store.tables import Change, ChangeState, GitHubDelivery
+from data.store.tables import Change, ChangeState, WebhookDelivery
+from data.store.webhook_deliveries import claim_delivery, pull_request_lock
 from fakes.check_world import (
     NOW,
     REPO,
@@ -103,7 +103,7 @@ def _opened(world: World, number: int = 9100, **kwargs: Any) -> dict[str, Any]:
 
 def _deliveries(engine: Engine) -> int:
     with Session(engine) as session:
-        return int(session.exec(select(func.count()).select_from(GitHubDelivery)).one())
+        return int(session.exec(select(func.count()).select_from(WebhookDelivery)).one())
 
 
 @BOTH
@@ -459,7 +459,7 @@ def test_deliveries_older_than_a_month_are_forgotten_when_one_finishes(world: Wo
     assert claim_delivery(world.engine, "d-young", "pull_request", NOW - timedelta(days=29))
     assert world.deliver(_opened(world), delivery="d-new").json()["status"] == "checked"
     with Session(world.engine) as session:
-        kept = sorted(session.exec(select(col(GitHubDelivery.id))).all())
+        kept = sorted(session.exec(select(col(WebhookDelivery.id))).all())
     assert kept == ["d-new", "d-young"]
 
 

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from bot.doctor import Check, check_code_host_checks
-from bot.gitlab import states
+from bot.gitlab import check_states
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.config.sources.gitlab import GitLabSourceConfig
@@ -77,7 +77,7 @@ def test_a_malformed_signing_token_is_one_sentence(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("GITLAB_WEBHOOK_SIGNING_TOKEN", "not-a-token")
     org = _org(GitLabSourceConfig(projects=("a/b",)))
     with pytest.raises(ConfigError) as caught:
-        states(Settings(), org, os.environ)
+        check_states(Settings(), org, os.environ)
     assert str(caught.value) == (
         "the environment variable GITLAB_WEBHOOK_SIGNING_TOKEN is not valid; set it to the "
         "GitLab webhook's signing token (whsec_…), or leave it unset"

@@ -16,7 +16,7 @@ from bot.gitlab import webhook_off
 from bot.gitlab.webhook import MAX_BODY, WEBHOOK_PATH, gitlab_webhook, signature_of
 from bot.runtime.server import wsgi_application
 from data.sources.sample import sample_org_config
-from data.store.tables import Change, GitHubDelivery
+from data.store.tables import Change, WebhookDelivery
 from fakes.check_world import NOW, served
 from fakes.gitlab_check_world import PROJECT, GitLabWorld, gitlab_world, mr_payload, risky_mr
 from fakes.gitlab_server import FakeMR
@@ -60,7 +60,7 @@ def test_a_delivery_with_the_token_sets_one_status_on_the_head_with_score_and_ba
 
 def _deliveries(engine: Engine) -> int:
     with Session(engine) as session:
-        return len(session.exec(select(GitHubDelivery)).all())
+        return len(session.exec(select(WebhookDelivery)).all())
 
 
 def test_a_missing_or_wrong_token_is_401_before_any_work(world: GitLabWorld) -> None:

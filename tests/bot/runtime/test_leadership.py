@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.runtime.leadership import Leadership
-from data.store.deliveries import CLAIMED, claim, find_unfinished, note_destination, states
+from data.store.deliveries import CLAIMED, claim, delivery_states, find_unfinished, note_destination
 from data.store.engine import make_engine, session_scope
 from data.store.leadership import read_lead
 from data.store.tables import Subscriber
@@ -159,5 +159,5 @@ def test_claim_of_an_ended_term_is_refused_and_retried_at_once(
     assert taken is not None
     assert taken.attempt == 2
     assert taken.term == 2
-    assert [(r.status, r.term) for r in states(two)] == [(CLAIMED, 2)]
+    assert [(r.status, r.term) for r in delivery_states(two)] == [(CLAIMED, 2)]
     new.release()

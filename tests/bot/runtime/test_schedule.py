@@ -18,7 +18,7 @@ from bot.runtime.schedule import Due, ScheduledSubscriber, SendTime, build_sched
 from bot.settings import Settings
 from briefing.week import IsoWeek
 from data.config import OrgConfig, parse_org_config
-from data.store.deliveries import states
+from data.store.deliveries import delivery_states
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org
@@ -161,7 +161,7 @@ def test_tick_sends_each_zone_at_its_own_monday_morning(
         tick(engine, settings, tiny, _at(minute), senders)
     assert len(slack.messages("U0BERLIN1")) == 1
     assert len(slack.messages("U0NEWYORK")) == 1
-    assert {(r.week, r.status) for r in states(engine)} == {("2026-W47", "sent")}
+    assert {(r.week, r.status) for r in delivery_states(engine)} == {("2026-W47", "sent")}
 
 
 def test_tick_retries_this_weeks_failure_but_not_older_ones(
@@ -171,15 +171,15 @@ def test_tick_retries_this_weeks_failure_but_not_older_ones(
     senders = Senders(slack=SlackSender("xoxb-test", slack.base_url))
     slack.fail_next("conversations.open", error="internal_error")
     tick(engine, Settings(), tiny, _at("2026-11-16T08:00"), senders)  # Berlin, W46 fails
-    assert [r.status for r in states(engine, week="2026-W46")] == ["failed"]
+    assert [r.status for r in delivery_states(engine, week="2026-W46")] == ["failed"]
     tick(engine, Settings(), tiny, _at("2026-11-23T08:00"), senders)  # a week later
-    assert [r.status for r in states(engine, week="2026-W46")] == ["failed"]
-    assert [r.status for r in states(engine, week="2026-W47")] == ["sent"]
+    assert [r.status for r in delivery_states(engine, week="2026-W46")] == ["failed"]
+    assert [r.status for r in delivery_states(engine, week="2026-W47")] == ["sent"]
     slack.fail_next("chat.postMessage", error="internal_error")
     tick(engine, Settings(), tiny, _at("2026-11-23T14:00"), senders)  # New York fails
-    assert {r.status for r in states(engine, week="2026-W47")} == {"sent", "failed"}
+    assert {r.status for r in delivery_states(engine, week="2026-W47")} == {"sent", "failed"}
     tick(engine, Settings(), tiny, _at("2026-11-23T14:10"), senders)  # after the back-off
-    assert {r.status for r in states(engine, week="2026-W47")} == {"sent"}
+    assert {r.status for r in delivery_states(engine, week="2026-W47")} == {"sent"}
     assert len(slack.messages("U0NEWYORK")) == 1
 
 

@@ -22,7 +22,7 @@ from bot.answers.grammar import COMMANDS, HELP, parse_query
 from bot.answers.lookups import catalog_of
 from bot.answers.parse import Usage
 from bot.answers.queries import HelpQuery, Query
-from bot.answers.registry import answer
+from bot.answers.registry import answer_query
 from bot.slack.render import slack_reply, slack_text
 from bot.slack.reply import Reply
 from data.config import OrgConfig
@@ -133,7 +133,7 @@ def _answer(session: Session, org: OrgConfig, parsed: Query | Usage, user: str) 
         return Reply.plain("\n".join(slack_text(line) for line in HELP))
     caller = Caller(user, lambda: Profile(user, "Sam", "Europe/Berlin"))
     try:
-        return slack_reply(answer(Asked(session, org, caller, NOW), parsed))
+        return slack_reply(answer_query(Asked(session, org, caller, NOW), parsed))
     except RiskbriefError as exc:
         return Reply.plain(str(exc))
 

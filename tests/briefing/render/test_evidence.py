@@ -12,7 +12,7 @@ from briefing.deterministic import write_deterministic
 from briefing.incidents import incident_url
 from briefing.payload import BriefingPayload, ChangeView, DeployView, IncidentView
 from briefing.render import render_email, render_slack
-from briefing.render.text import deploy_line, local_time
+from briefing.render.text import deploy_line, week_local_time
 from scoring.card_terms import Evidence, EvidenceKind, FactKey
 from tests.briefing.payloads import busy_payload
 
@@ -133,7 +133,7 @@ def test_deploys_are_named_by_service_and_local_time() -> None:
         "revert acme/shop#77"
     )
     earlier = datetime(2026, 11, 13, 9, 0, tzinfo=UTC)
-    assert local_time(earlier, "Europe/Berlin", payload.week) == "Fri 13 Nov 10:00 CET"
+    assert week_local_time(earlier, "Europe/Berlin", payload.week) == "Fri 13 Nov 10:00 CET"
 
 
 def test_an_incident_a_source_keys_internally_is_named_by_title_and_linked() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from data.config import parse_org_config
-from data.sources.deploy_names import service_named
+from data.sources.deploy_names import service_from_names
 
 ORG = parse_org_config(
     """
@@ -56,4 +56,4 @@ def test_a_name_says_its_service_by_the_map_its_words_or_the_only_service(
 ) -> None:
     """The map (exact, then ignoring case), then a key among the words, longest first, then
     the repository's only service; else none."""
-    assert service_named(ORG, services, repository, names) == expected
+    assert service_from_names(ORG, services, repository, names) == expected

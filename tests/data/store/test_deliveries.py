@@ -16,9 +16,9 @@ from data.store.deliveries import (
     DeliveryRetry,
     claim,
     complete,
+    delivery_states,
     fail,
     find_unfinished,
-    states,
 )
 from data.store.engine import session_scope
 from data.store.tables import Subscriber
@@ -48,7 +48,7 @@ def test_second_claim_of_the_same_delivery_is_refused(engine: Engine, subscriber
     # Another channel or week is a different delivery.
     assert claim(engine, subscriber_id, WEEK, "email", NOW) is not None
     assert claim(engine, subscriber_id, "2026-W48", "slack", NOW) is not None
-    assert len(states(engine)) == 3
+    assert len(delivery_states(engine)) == 3
 
 
 def test_concurrent_claims_give_exactly_one_winner(engine: Engine, subscriber_id: int) -> None:
@@ -69,7 +69,7 @@ def test_concurrent_claims_give_exactly_one_winner(engine: Engine, subscriber_id
     for t in threads:
         t.join()
     assert sum(r is not None for r in results) == 1
-    assert len(states(engine)) == 1
+    assert len(delivery_states(engine)) == 1
 
 
 def test_sent_delivery_is_never_claimed_again(engine: Engine, subscriber_id: int) -> None:
@@ -78,7 +78,7 @@ def test_sent_delivery_is_never_claimed_again(engine: Engine, subscriber_id: int
     assert got is not None
     assert complete(engine, got, "1700000000.000100", NOW + timedelta(seconds=2), "D0LEAD")
     assert claim(engine, subscriber_id, WEEK, "slack", NOW + timedelta(days=3)) is None
-    (row,) = states(engine)
+    (row,) = delivery_states(engine)
     assert (row.status, row.external_id, row.destination) == (SENT, "1700000000.000100", "D0LEAD")
     assert row.sent_at == NOW + timedelta(seconds=2)
     assert row.attempts == 1
@@ -99,7 +99,7 @@ def test_crashed_claim_is_taken_over_once_stale(engine: Engine, subscriber_id: i
     assert retry.previous is not None
     assert retry.previous.status == CLAIMED
     assert claim(engine, subscriber_id, WEEK, "email", later, policy) is None
-    (row,) = states(engine)
+    (row,) = delivery_states(engine)
     assert (row.status, row.attempts, row.attempted_at) == (CLAIMED, 2, later)
 
 
@@ -109,7 +109,7 @@ def test_failure_is_recorded_and_retried_after_backoff(engine: Engine, subscribe
     first = claim(engine, subscriber_id, WEEK, "slack", NOW, policy)
     assert first is not None
     assert fail(engine, first, "Slack said\nratelimited")
-    (row,) = states(engine)
+    (row,) = delivery_states(engine)
     assert (row.status, row.attempts, row.last_error) == (FAILED, 1, "Slack said ratelimited")
     assert claim(engine, subscriber_id, WEEK, "slack", NOW + timedelta(minutes=4), policy) is None
     second = claim(engine, subscriber_id, WEEK, "slack", NOW + timedelta(minutes=5), policy)
@@ -131,5 +131,5 @@ def test_stale_attempt_cannot_overwrite_the_one_that_took_over(
     taker = claim(engine, subscriber_id, WEEK, "slack", NOW + timedelta(minutes=2), policy)
     assert taker is not None
     assert not fail(engine, slow, "timed out")
-    (row,) = states(engine)
+    (row,) = delivery_states(engine)
     assert (row.status, row.attempts) == (CLAIMED, 2)

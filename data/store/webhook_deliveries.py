@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from data.store.tables import GitHubDelivery
+from data.store.tables import WebhookDelivery
 
 __all__ = [
     "KEEP_FOR",
@@ -54,7 +54,7 @@ def claim_delivery(engine: Engine, delivery: str, event: str, now: datetime) -> 
     try:
         with engine.begin() as conn:
             conn.execute(
-                sa.insert(GitHubDelivery).values(
+                sa.insert(WebhookDelivery).values(
                     id=delivery, event=event + _IN_FLIGHT, received_at=now
                 )
             )
@@ -64,7 +64,7 @@ def claim_delivery(engine: Engine, delivery: str, event: str, now: datetime) -> 
 
 
 def _reclaim(engine: Engine, delivery: str, event: str, now: datetime) -> bool:
-    table = GitHubDelivery.__table__  # type: ignore[attr-defined]
+    table = WebhookDelivery.__table__  # type: ignore[attr-defined]
     with engine.begin() as conn:
         done = conn.execute(
             sa.update(table)
@@ -84,7 +84,7 @@ def finish_delivery(engine: Engine, delivery: str, event: str, now: datetime) ->
     Deliveries received more than ``KEEP_FOR`` before ``now`` are deleted in the same
     transaction: by then GitHub no longer redelivers them.
     """
-    table = GitHubDelivery.__table__  # type: ignore[attr-defined]
+    table = WebhookDelivery.__table__  # type: ignore[attr-defined]
     with engine.begin() as conn:
         conn.execute(sa.update(table).where(table.c.id == delivery).values(event=event))
         conn.execute(sa.delete(table).where(table.c.received_at < now - KEEP_FOR))
@@ -93,7 +93,7 @@ def finish_delivery(engine: Engine, delivery: str, event: str, now: datetime) ->
 def release_delivery(engine: Engine, delivery: str) -> None:
     """Forget ``delivery`` after its work failed, so that the host's redelivery is done again."""
     with engine.begin() as conn:
-        conn.execute(sa.delete(GitHubDelivery).where(GitHubDelivery.id == delivery))  # type: ignore[arg-type]
+        conn.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.id == delivery))  # type: ignore[arg-type]
 
 
 @contextmanager
