@@ -91,13 +91,9 @@ def contexts(metrics: Sequence[ChangeMetrics]) -> list[HistoryContext]:
     out = []
     for m in metrics:
         known = _known(m)
-        ranks = (author.rank(m.exp), subsystem.rank(m.sexp), 0.5, 0.5)
-        author.add(m.exp)
-        subsystem.add(m.sexp)
+        ranks = (author.rank(m.exp, add=True), subsystem.rank(m.sexp, add=True), 0.5, 0.5)
         if known:
-            ranks = (*ranks[:2], changes.rank(m.nuc), devs.rank(m.ndev))
-            changes.add(m.nuc)
-            devs.add(m.ndev)
+            ranks = (*ranks[:2], changes.rank(m.nuc, add=True), devs.rank(m.ndev, add=True))
         out.append(
             HistoryContext(
                 author_prior_changes=int(m.exp),

@@ -338,21 +338,13 @@ class History:
         author_rank = subsystem_rank = file_rank = devs_rank = fixes_rank = 0.5
         if record:
             self._last_recorded = at
-            if not bot:
-                author_rank = self._author_changes.rank_then_add(prior)
-                subsystem_rank = self._author_subsystem.rank_then_add(in_subsystems)
-            if with_history:
-                file_rank = self._file_changes.rank_then_add(prior_changes)
-                devs_rank = self._file_devs.rank_then_add(devs)
-                fixes_rank = self._file_fixes.rank_then_add(fixes)
-        else:
-            if not bot:
-                author_rank = self._author_changes.rank(prior)
-                subsystem_rank = self._author_subsystem.rank(in_subsystems)
-            if with_history:
-                file_rank = self._file_changes.rank(prior_changes)
-                devs_rank = self._file_devs.rank(devs)
-                fixes_rank = self._file_fixes.rank(fixes)
+        if not bot:
+            author_rank = self._author_changes.rank(prior, record)
+            subsystem_rank = self._author_subsystem.rank(in_subsystems, record)
+        if with_history:
+            file_rank = self._file_changes.rank(prior_changes, record)
+            devs_rank = self._file_devs.rank(devs, record)
+            fixes_rank = self._file_fixes.rank(fixes, record)
         if record and not bot:
             if person is None:
                 person = self._authors[author] = _AuthorState()

@@ -9,7 +9,7 @@ what the history does *now*, so the same change is as risky in year one as in ye
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import deque
 
 __all__ = ["RANK_WINDOW", "RunningRank"]
@@ -34,33 +34,24 @@ class RunningRank:
     def __len__(self) -> int:
         return len(self._sorted)
 
-    def rank(self, value: float) -> float:
-        """The share of the window below ``value``, ties counted half; 0.5 with nothing seen."""
-        seen = self._sorted
-        if not seen:
-            return 0.5
-        below = bisect_left(seen, value)
-        ties = bisect_right(seen, value, below) - below
-        return (below + 0.5 * ties) / len(seen)
+    def rank(self, value: float, add: bool = False) -> float:
+        """The share of the window below ``value``, ties counted half; 0.5 with nothing seen.
 
-    def rank_then_add(self, value: float) -> float:
-        """``rank(value)``, then ``add(value)``, in one pass: the history's inner loop."""
+        With ``add``, ``value`` then joins the window (the oldest count leaves a full one), in
+        the same pass: the history ranks and keeps each count of a change it records.
+        """
         seen = self._sorted
         below = bisect_left(seen, value)
         above = bisect_right(seen, value, below)
         rank = (below + 0.5 * (above - below)) / len(seen) if seen else 0.5
-        seen.insert(above, value)
-        order = self._order
-        order.append(value)
-        if len(order) > self._window:
-            old = order.popleft()
-            del seen[bisect_left(seen, old)]
+        if add:
+            seen.insert(above, value)
+            order = self._order
+            order.append(value)
+            if len(order) > self._window:
+                del seen[bisect_left(seen, order.popleft())]
         return rank
 
     def add(self, value: float) -> None:
         """Take ``value`` into the window, dropping the oldest count once the window is full."""
-        self._order.append(value)
-        insort(self._sorted, value)
-        if len(self._order) > self._window:
-            old = self._order.popleft()
-            del self._sorted[bisect_left(self._sorted, old)]
+        self.rank(value, add=True)

@@ -47,10 +47,10 @@ def test_a_window_holds_one_count_at_least() -> None:
 
 
 def test_ranking_then_adding_in_one_pass_is_the_two_in_turn() -> None:
-    """``rank_then_add`` gives what ``rank`` then ``add`` give, window and ties included."""
+    """``rank(v, add=True)`` gives what ``rank`` then ``add`` give, window and ties included."""
     one, two = RunningRank(window=4), RunningRank(window=4)
     for value in (3.0, 1.0, 3.0, 2.0, 3.0, 0.0, 5.0, 3.0):
         expected = two.rank(value)
         two.add(value)
-        assert one.rank_then_add(value) == expected
+        assert one.rank(value, add=True) == expected
         assert one.rank(2.5) == two.rank(2.5)
