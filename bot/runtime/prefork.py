@@ -64,8 +64,10 @@ def serve_workers(
     """The web role in ``plan.workers`` processes behind one port; with ``--role all`` the
     scheduler in this process, which starts them (``bot.runtime.workers``)."""
     from bot.pages.endpoint import pages_prefix
+    from bot.runtime.arbiter import run_workers
     from bot.runtime.metrics import SharedMetrics, share_between_processes
-    from bot.runtime.workers import Built, listen, run_workers, supervise
+    from bot.runtime.supervisor import supervise
+    from bot.runtime.workers import Built, listen
 
     listener = listen(plan.host, plan.port)
     url = "http://{}:{}".format(*listener.getsockname()[:2])
