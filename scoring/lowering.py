@@ -24,12 +24,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from scoring.advice import SPLIT_LINES
 from scoring.change_files import change_files, code_lines_of
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange
 from scoring.history import History
 from scoring.plural import many
-from scoring.proposal import SPLIT_LINES, TEST_LINES, approved_by, halved, test_beside
+from scoring.remedies import TEST_LINES, approved_by, halved, test_beside
 from scoring.risk import RiskScore, score_change, top_signals
 
 __all__ = [

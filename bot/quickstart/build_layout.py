@@ -20,12 +20,8 @@ from bot.quickstart.build_files import Declared, Modules, jvm_js_go_python
 from bot.quickstart.build_output import is_build_output, output_globs
 from bot.quickstart.folder_moves import Moved, moved_folders
 from bot.quickstart.language_builds import language_builds
-from bot.quickstart.package_manifests import (
-    cmake_project,
-    npm_client,
-    npm_package,
-    package_manifests,
-)
+from bot.quickstart.npm_package import npm_client, npm_package
+from bot.quickstart.package_manifests import cmake_project, package_manifests
 from bot.quickstart.service_names import DOCS, is_service_name, is_test_module, kept
 from data.path_globs import in_globs, matches
 from scoring.errors import ConfigError

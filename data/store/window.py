@@ -2,15 +2,15 @@
 
 Briefings for many subscribers read the same weeks: one load of the whole
 window (aggregated in SQL, not row by row) serves every scope and time zone.
+Its reads are ``data.store.window_changes``, ``window_deploys`` and ``window_incidents``.
 """
 
 from __future__ import annotations
 
 import bisect
-import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any, Generic, TypeVar
@@ -18,37 +18,20 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from data.store.agent_outcomes import change_outcome_facts
-from data.store.among import among
-from data.store.culprits import culprit_traces
-from data.store.scores import score_join, top_signal_names
-from data.store.tables import (
-    IS_MERGED,
-    Change,
-    Deploy,
-    DeployChange,
-    Incident,
-    Person,
-    RiskScoreRow,
-    Service,
-    Team,
-    merged_time,
+from data.store.tables import Deploy, Incident, Person, RiskScoreRow, Service, Team
+from data.store.window_changes import (
+    change_rows,
+    week_changes,
+    window_outcomes,
+    with_ungated_scores,
 )
-from data.store.work_kinds import StoredWork, kept_work
-from scoring.agent_outcomes import ChangeOutcome
-from scoring.risk import Band
+from data.store.window_deploys import production_deploys
+from data.store.window_incidents import week_incidents
 from scoring.weekly import ScoredDeploy, WeekChange, WeekIncident
 
 __all__ = ["Window", "WindowRows", "load_window", "window_rows"]
 
 T = TypeVar("T")
-
-_ELEVATED = (Band.HIGH.value, Band.CRITICAL.value)
-
-# The environment sources store production deploys under, whatever the deploy
-# tool calls it. Only production deploys count towards the week's deploys and
-# change failure rate, as for the scorer's service history and the outcome labels.
-PRODUCTION = "production"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,34 +145,6 @@ class Window:
         )
 
 
-def _text(column: Any) -> Any:
-    """A JSON column read as its text: a week's window parses only the lists that are not
-    empty, itself (SQLAlchemy's JSON type parsed two per change, a third of a page's time)."""
-    return sa.type_coerce(col(column), sa.Text)
-
-
-def _json_list(value: str | list[Any] | None) -> list[Any]:
-    """The list a JSON column holds: its text on SQLite (``[]`` not parsed at all), already a
-    list where the driver parses JSON itself (psycopg on PostgreSQL)."""
-    if isinstance(value, list):
-        return value
-    if not value or value == "[]":
-        return []
-    found = json.loads(value)
-    return found if isinstance(found, list) else []
-
-
-def _band_gates(stored: Iterable[Any] | None, band: str) -> tuple[str, ...]:
-    """The names of the stored gates whose floor is ``band``: those that alone put a score there."""
-    if not stored:
-        # Most changes have no gate: no generator to set up for each of them.
-        return ()
-    # A gate stored without a floor is one from before floors were kept: they were all critical.
-    return tuple(
-        str(g["name"]) for g in stored or () if g.get("floor", Band.CRITICAL.value) == band
-    )
-
-
 def load_window(
     session: Session,
     since: datetime,
@@ -219,8 +174,36 @@ def load_window(
     (a repository's name to the changes SZZ blamed in it) sets the outcomes' later fixes for
     the repositories SZZ ran over; the others' stay unknown.
     """
-    # Core rows here too: building an ORM object per person cost a page more than its query.
     conn = session.connection()
+    names = _store_names(conn)
+    only = None if services is None else frozenset(services)
+    filters = _row_filters(names.service_key, only)
+    rows = change_rows(conn, since, until, version, filters.changes)
+    # Read before the changes are made, so each is made once with its outcome.
+    facts = window_outcomes(session, rows, names.bots, later_fixed) if outcomes else {}
+    changes = week_changes(rows, names.team_of, names.logins, names.bots, facts)
+    changes = with_ungated_scores(conn, changes, version)
+    if changes_only:
+        return Window(since, until, tuple(changes), (), (), only)
+    deploys = production_deploys(conn, since, until, version, filters.deploys, names.service_key)
+    incidents = week_incidents(
+        session, since, until, version, filters.incidents, names.service_key, culprits_since
+    )
+    return Window(since, until, tuple(changes), tuple(deploys), tuple(incidents), only)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoreNames:
+    """The store's ids by what a window's rows name them: services, teams, people, bots."""
+
+    service_key: Mapping[int | None, str]
+    team_of: Mapping[str, str | None]
+    logins: Mapping[int, str]
+    bots: set[int | None]
+
+
+def _store_names(conn: Any) -> _StoreNames:
+    # Core rows here too: building an ORM object per person cost a page more than its query.
     services_rows = conn.execute(
         sa.select(col(Service.id), col(Service.key), col(Service.team_id))
     ).all()
@@ -230,304 +213,27 @@ def load_window(
     people = conn.execute(sa.select(col(Person.id), col(Person.login), col(Person.kind))).all()
     logins = {i: login for i, login, _ in people}
     bots = {i for i, _, kind in people if kind == "bot"}
-    only = None if services is None else frozenset(services)
-    # Each kind of row filtered on the very column the slice later goes by.
-    change_scope = sa.true() if only is None else col(RiskScoreRow.service).in_(sorted(only))
+    return _StoreNames(service_key, team_of, logins, bots)
+
+
+@dataclass(frozen=True, slots=True)
+class _RowFilters:
+    """Each kind of row's filter, on the very column the slice later goes by."""
+
+    changes: Any
+    deploys: Any
+    incidents: Any
+
+
+def _row_filters(service_key: Mapping[int | None, str], only: frozenset[str] | None) -> _RowFilters:
     service_ids = sorted(
         i for i, k in service_key.items() if i is not None and (only is None or k in only)
     )
-    deploy_scope = sa.true() if only is None else col(Deploy.service_id).in_(service_ids)
-    incident_scope = sa.true() if only is None else col(Incident.service_id).in_(service_ids)
-    # Core rows, not ORM objects, and one row per change: a week can hold a hundred
-    # thousand changes, and the scorer stored what each was scored as.
-    rows = conn.execute(
-        sa.select(
-            col(Change.key),
-            col(Change.title),
-            col(Change.url),
-            col(Change.author_id),
-            col(Change.merged_at),
-            col(RiskScoreRow.score),
-            col(RiskScoreRow.band),
-            col(RiskScoreRow.service),
-            _text(RiskScoreRow.top_signals),
-            col(RiskScoreRow.owner_files_known),
-            col(RiskScoreRow.owner_files_covered),
-            col(RiskScoreRow.agent_involved),
-            col(RiskScoreRow.human_reviewed),
-            _text(RiskScoreRow.gates),
-            col(Change.line_coverage_delta),
-            col(Change.service_coverage),
-            col(RiskScoreRow.work_kind),
-            col(RiskScoreRow.source_lines),
-        )
-        .join(RiskScoreRow, score_join("change", col(Change.key), version))
-        .where(
-            IS_MERGED,
-            col(Change.merged_at) >= since,
-            col(Change.merged_at) < until,
-            change_scope,
-        )
-        .order_by(col(Change.merged_at), col(Change.key))
-    ).all()
-    # Read before the changes are made, so each is made once with its outcome.
-    facts = _outcomes(session, rows, bots, later_fixed) if outcomes else {}
-    changes = [
-        WeekChange(
-            key=key,
-            title=title,
-            service=service,
-            team=team_of.get(service) if service else None,
-            score=score,
-            band=Band(band),
-            merged_at=merged_time(merged_at, key),
-            agent_involved=agent_involved,
-            human_reviewed=human_reviewed,
-            drivers=top_signal_names(_json_list(top_signals)),
-            files_with_owner_data=known,
-            files_with_owner=covered,
-            url=url,
-            author=logins.get(author_id),
-            bot=author_id in bots,
-            gates=_band_gates(_json_list(gates), band),
-            line_coverage_delta=line_coverage_delta,
-            service_line_coverage=service_coverage,
-            outcome=facts.get(key),
-        )
-        for (
-            key,
-            title,
-            url,
-            author_id,
-            merged_at,
-            score,
-            band,
-            service,
-            top_signals,
-            known,
-            covered,
-            agent_involved,
-            human_reviewed,
-            gates,
-            line_coverage_delta,
-            service_coverage,
-            _work_kind,
-            _source_lines,
-        ) in rows
-    ]
-    changes = _with_ungated_scores(conn, changes, version)
-    if changes_only:
-        return Window(since, until, tuple(changes), (), (), only)
-    deploys = [
-        ScoredDeploy(
-            key=key,
-            service=service_key[service_id],
-            finished_at=finished,
-            score=score,
-            band=Band(band),
-            succeeded=status == "success",
-            gates=_band_gates(_json_list(gates), band),
-        )
-        for key, service_id, finished, status, score, band, gates in conn.execute(
-            sa.select(
-                col(Deploy.key),
-                col(Deploy.service_id),
-                col(Deploy.finished_at),
-                col(Deploy.status),
-                col(RiskScoreRow.score),
-                col(RiskScoreRow.band),
-                _text(RiskScoreRow.gates),
-            )
-            .join(RiskScoreRow, score_join("deploy", col(Deploy.key), version))
-            .where(
-                col(Deploy.environment) == PRODUCTION,
-                col(Deploy.finished_at) >= since,
-                col(Deploy.finished_at) < until,
-                deploy_scope,
-            )
-            .order_by(col(Deploy.finished_at), col(Deploy.key))
-        )
-    ]
-    incident_rows = _incident_rows(conn, since, until, version, incident_scope)
-    shipped = _shipped(conn, {row[5] for row in incident_rows if row[5] is not None}, version)
-    # An incident card needs the deploy it followed: no other incident is traced.
-    traces = (
-        culprit_traces(
-            session,
-            [row[0] for row in incident_rows if row[5] is not None and row[3] >= culprits_since],
-            version,
-        )
-        if culprits_since is not None
-        else {}
+    return _RowFilters(
+        changes=sa.true() if only is None else col(RiskScoreRow.service).in_(sorted(only)),
+        deploys=sa.true() if only is None else col(Deploy.service_id).in_(service_ids),
+        incidents=sa.true() if only is None else col(Incident.service_id).in_(service_ids),
     )
-    incidents = [
-        WeekIncident(
-            key=key,
-            service=service_key[service_id],
-            title=title,
-            opened_at=opened,
-            resolved_at=resolved,
-            deploy_key=deploy_key,
-            deploy_band=Band(deploy_band) if deploy_band else None,
-            deploy_finished_at=deploy_finished,
-            deploy_score=deploy_score,
-            deploy_gates=_band_gates(_json_list(deploy_gates), deploy_band) if deploy_band else (),
-            shipped=shipped.get(deploy_id, ()) if deploy_id is not None else (),
-            culprits=traces.get(key),
-        )
-        for (
-            key,
-            service_id,
-            title,
-            opened,
-            resolved,
-            deploy_id,
-            deploy_key,
-            deploy_finished,
-            deploy_band,
-            deploy_score,
-            deploy_gates,
-        ) in incident_rows
-    ]
-    return Window(since, until, tuple(changes), tuple(deploys), tuple(incidents), only)
-
-
-def _incident_rows(
-    conn: Any, since: datetime, until: datetime, version: str, scope: Any
-) -> list[Any]:
-    """The incidents of ``[since, until)`` in ``scope``, each with its linked deploy's id, key,
-    finish, band, score and gates (all ``None`` for an incident linked to no deploy)."""
-    linked = sa.orm.aliased(Deploy)
-    linked_score = sa.orm.aliased(RiskScoreRow)
-    return list(
-        conn.execute(
-            sa.select(
-                col(Incident.key),
-                col(Incident.service_id),
-                col(Incident.title),
-                col(Incident.opened_at),
-                col(Incident.resolved_at),
-                col(linked.id),
-                col(linked.key),
-                col(linked.finished_at),
-                col(linked_score.band),
-                col(linked_score.score),
-                _text(linked_score.gates),
-            )
-            .outerjoin(linked, col(linked.id) == col(Incident.deploy_id))
-            .outerjoin(linked_score, score_join("deploy", col(linked.key), version, linked_score))
-            .where(
-                col(Incident.opened_at) >= since,
-                col(Incident.opened_at) < until,
-                scope,
-            )
-            .order_by(col(Incident.opened_at), col(Incident.key))
-        ).all()
-    )
-
-
-def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[WeekChange, ...]]:
-    """The scored changes each of ``deploy_ids`` shipped (in whatever week they merged), for
-    the incident rule: whether a deploy an incident followed shipped an unusually risky one.
-
-    Read for the deploys incidents are linked to only: a few a week.
-    """
-    out: dict[int, list[WeekChange]] = {}
-    # Which changes first, then those changes: joined in one query, SQLite without
-    # statistics walks every change's score by its kind (0.3 s on 100,000 changes).
-    deploys_of: dict[int, list[int]] = {}
-    ids = sorted(deploy_ids)
-    for start in range(0, len(ids), 500):
-        for deploy_id, change_id in conn.execute(
-            sa.select(col(DeployChange.deploy_id), col(DeployChange.change_id)).where(
-                among(conn, col(DeployChange.deploy_id), ids[start : start + 500])
-            )
-        ):
-            deploys_of.setdefault(change_id, []).append(deploy_id)
-    change_ids = sorted(deploys_of)
-    for start in range(0, len(change_ids), 500):
-        rows = conn.execute(
-            sa.select(
-                col(Change.id),
-                col(Change.key),
-                col(Change.title),
-                col(Change.merged_at),
-                col(RiskScoreRow.score),
-                col(RiskScoreRow.band),
-                col(RiskScoreRow.service),
-                col(RiskScoreRow.agent_involved),
-                col(RiskScoreRow.human_reviewed),
-                _text(RiskScoreRow.gates),
-            )
-            .join(RiskScoreRow, score_join("change", col(Change.key), version))
-            .where(among(conn, col(Change.id), change_ids[start : start + 500]))
-        )
-        for change_id, key, title, merged_at, score, band, service, agent, reviewed, gates in rows:
-            change = WeekChange(
-                key=key,
-                title=title,
-                service=service,
-                team=None,
-                score=score,
-                band=Band(band),
-                merged_at=merged_time(merged_at, key),
-                agent_involved=agent,
-                human_reviewed=reviewed,
-                gates=_band_gates(_json_list(gates), band),
-            )
-            for deploy_id in deploys_of[change_id]:
-                out.setdefault(deploy_id, []).append(change)
-    return {
-        deploy_id: tuple(
-            _with_ungated_scores(conn, sorted(changes, key=lambda c: (c.merged_at, c.key)), version)
-        )
-        for deploy_id, changes in out.items()
-    }
-
-
-def _with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> list[WeekChange]:
-    """``changes``, each gated one with the score its signals made before the gate lifted it.
-
-    Read for the gated changes only (a few a week): the card rule asks whether a gated
-    change carried other risk besides its gate.
-    """
-    gated = [c.key for c in changes if c.gates]
-    if not gated:
-        return changes
-    ungated: dict[str, int] = {}
-    for start in range(0, len(gated), 500):
-        for key, signals in conn.execute(
-            sa.select(col(RiskScoreRow.subject_key), col(RiskScoreRow.signals)).where(
-                col(RiskScoreRow.subject_kind) == "change",
-                col(RiskScoreRow.scorer_version) == version,
-                among(conn, col(RiskScoreRow.subject_key), gated[start : start + 500]),
-            )
-        ):
-            total = sum(float(s.get("points", 0.0)) for s in signals or ())
-            ungated[key] = round(min(100.0, total))
-    return [replace(c, ungated_score=ungated[c.key]) if c.key in ungated else c for c in changes]
-
-
-def _outcomes(
-    session: Session,
-    rows: Sequence[Any],
-    bots: set[int | None],
-    later_fixed: Mapping[str, frozenset[str]] | None,
-) -> dict[str, ChangeOutcome]:
-    """Each change's kind of work, lines of code and outcomes, when any of ``rows`` (the
-    window's, as read above) is an agent's: the agent card sets agents' outcomes beside
-    people's of the same kind. A window without an agent change reads none of it (a bot's
-    change is counted apart, not read)."""
-    if not any(row.agent_involved for row in rows):
-        return {}
-    wanted = [row for row in rows if row.agent_involved or row.author_id not in bots]
-    # What the scorer kept with each score, read above with it; the others are classified.
-    kept: dict[str, StoredWork] = {}
-    for row in wanted:
-        work = kept_work(row.work_kind, row.source_lines)
-        if work is not None:
-            kept[row.key] = work
-    return change_outcome_facts(session, [row.key for row in wanted], later_fixed, work=kept)
 
 
 def window_rows(

@@ -6,18 +6,13 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from scoring.advice import SPLIT_LINES, worth_splitting
 from scoring.breakdown import GATE
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange, IncidentFacts, Review, ReviewState
 from scoring.history import History
-from scoring.proposal import (
-    JSON_VERSION,
-    SPLIT_LINES,
-    assess,
-    assessment_json,
-    code_owner,
-    worth_splitting,
-)
+from scoring.proposal import JSON_VERSION, assess, assessment_json
+from scoring.remedies import code_owner
 from scoring.risk import score_change, top_signals
 from scoring.signals import SIGNAL_WORDS
 

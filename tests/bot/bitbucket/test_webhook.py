@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.bitbucket import webhook_off
 from bot.bitbucket.webhook import MAX_BODY, WEBHOOK_PATH, bitbucket_webhook
-from bot.runtime.serve import _web_routes
+from bot.runtime.application import web_routes
 from bot.runtime.server import wsgi_application
 from bot.settings import Settings
 from data.config.sources.bitbucket import BitbucketDataCenterConfig
@@ -341,7 +341,7 @@ def test_serve_wires_each_edition_that_is_set_up(
     dc = BitbucketDataCenterConfig(repositories=(REPO,), base_url="http://127.0.0.1:9")
     org = org.model_copy(update={"sources": org.sources.model_copy(update={"bitbucket_dc": dc})})
     monkeypatch.setenv("BITBUCKET_DC_WEBHOOK_SECRET", BB_SECRET)
-    on = _web_routes(Settings(), store, org).checks
+    on = web_routes(Settings(), store, org).checks
     monkeypatch.delenv("BITBUCKET_DC_WEBHOOK_SECRET")
     with served(wsgi_application(None, store, checks=on)) as url:
         forged = httpx.post(
@@ -350,7 +350,7 @@ def test_serve_wires_each_edition_that_is_set_up(
             headers={"X-Event-Key": "pr:opened", "X-Hub-Signature": "sha256=" + "0" * 64},
         )
         assert forged.status_code == 401
-    off = _web_routes(Settings(), store, org).checks
+    off = web_routes(Settings(), store, org).checks
     with served(wsgi_application(None, store, checks=off)) as url:
         answer = httpx.post(f"{url}/bitbucket/webhook", content=b"{}")
         assert answer.status_code == 404

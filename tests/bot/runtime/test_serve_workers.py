@@ -22,8 +22,8 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
 from bot.cli import main
+from bot.runtime.body_limit import limit_bodies
 from bot.runtime.server import BODY_LIMIT
-from bot.runtime.workers import limit_bodies
 from tests import local_http
 from tests.bot.serve_process import serve_env, start_serve, stop_serve
 

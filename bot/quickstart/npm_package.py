@@ -1,0 +1,134 @@
+"""The code module a clone's single npm package publishes (its ``files``, else its ``main``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bot.quickstart.build_files import Declared, Modules, show
+from bot.quickstart.build_output import is_build_output
+from bot.quickstart.declared_modules import string_list, tracks_folder
+from bot.quickstart.service_names import kept
+from scoring.change_files import lexed_path
+
+__all__ = [
+    "npm_client",
+    "npm_package",
+]
+
+# Hand-written JavaScript and TypeScript, for the source of a package that publishes its build.
+_SCRIPTS = (".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".vue", ".svelte")
+
+
+def _script_kept(folder: str) -> bool:
+    """``kept``, where ``assets/`` holds a package's scripts (``assets/js/``), not images."""
+    return all(p == "assets" or kept(p) for p in folder.split("/"))
+
+
+def _published(entry: str, files: list[str], tracked: set[str]) -> str | None:
+    """The glob of what a package.json ``files`` entry (or ``main``/``source`` file) names
+    that is code the clone tracks and no build wrote: a code file, else a folder (a glob's
+    folder: ``assets/js/phoenix/*`` is ``assets/js/phoenix``); None for anything else."""
+    where = entry.strip().removeprefix("./").rstrip("/")
+    if where.startswith("!"):
+        return None
+    if any(c in where for c in "*?[{"):
+        where = re.split(r"[*?\[{]", where, maxsplit=1)[0].rstrip("/")
+        where = where if where not in files else ""
+    if not where or is_build_output(f"{where}/x") or not _script_kept(where):
+        return None
+    if where in files:
+        return where if lexed_path(where) and not is_build_output(where, tracked) else None
+    scripts = [f for f in files if f.startswith(f"{where}/") and f.endswith(_SCRIPTS)]
+    if scripts and all(is_build_output(f, tracked) for f in scripts):
+        return None  # a folder of compiled scripts (each beside its map): the build's
+    return f"{where}/**" if tracks_folder(where, files) else None
+
+
+def _script_folder(files: list[str], tracked: set[str]) -> str | None:
+    """The folder holding the clone's hand-written JavaScript or TypeScript outside tests,
+    docs and build output (the source of a package that publishes only its build): the top
+    folder with most of them, followed down while they all sit in one folder."""
+    code = [
+        f
+        for f in files
+        if f.endswith(_SCRIPTS)
+        and "/" in f
+        and _script_kept(f.rpartition("/")[0])
+        and not is_build_output(f, tracked)
+        and "node_modules/" not in f
+    ]
+    if not code:
+        return None
+    tops = Counter(f.split("/", 1)[0] for f in code)
+    folder = tops.most_common(1)[0][0]
+    inside = [f for f in code if f.startswith(f"{folder}/")]
+    while True:
+        below = {f[len(folder) + 1 :].split("/", 1)[0] for f in inside}
+        if len(below) != 1 or any(f.count("/") <= folder.count("/") + 1 for f in inside):
+            return folder
+        folder = f"{folder}/{below.pop()}"
+
+
+def npm_package(path: Path, files: list[str]) -> Modules | None:
+    """A root package.json of one package (no workspaces): one module named after the package
+    (its scope left out), the code its ``files`` publishes (folders and code files; express's
+    ``lib/`` and ``index.js``), else the folder of its ``source`` or ``main`` file; None when
+    neither names code the clone tracks. What a build wrote is never the module's: a package
+    that publishes only its build (``priv/static/*``, ``dist/``) is the folder holding its
+    hand-written scripts. Tried last: a package.json beside another build is its tooling."""
+    data = _package_json(path, files)
+    if data is None:
+        return None
+    tracked = set(files)
+    entries = string_list(data.get("files"))
+    globs = [g for e in entries if (g := _published(e, files, tracked))]
+    mains = [str(data.get(k) or "") for k in ("source", "main", "module")]
+    for main in (m.removeprefix("./") for m in [*mains, "index.js"] if m and not globs):
+        usable = main in files and "/" in main and not is_build_output(main, tracked)
+        if usable and (glob := _published(main.rsplit("/", 1)[0], files, tracked)):
+            globs.append(glob)
+    built = any(
+        is_build_output(e.removeprefix("./").rstrip("/*") + "/x") or is_build_output(e, tracked)
+        for e in [*entries, *mains]
+        if e
+    )
+    # It publishes only what a build wrote: its code is the source the build read.
+    source = _script_folder(files, tracked) if built else None
+    if source is not None and not any(g.endswith("/**") for g in globs):
+        globs.insert(0, f"{source}/**")
+    folders = [g for g in globs if g.endswith("/**")]
+    if not folders:
+        return None
+    name = str(data["name"]).rsplit("/", 1)[-1]
+    more = tuple(g for g in dict.fromkeys(globs) if g != folders[0])
+    return [Declared(folders[0].removesuffix("/**"), name, more)], "the npm package (package.json)"
+
+
+def _package_json(path: Path, files: list[str]) -> dict[str, Any] | None:
+    """The root package.json of one named package (no workspaces), or None."""
+    if "package.json" not in files:
+        return None
+    try:
+        data = json.loads(show(path, "package.json") or "null")
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("workspaces") or not data.get("name"):
+        return None
+    return data
+
+
+def npm_client(path: Path, files: list[str]) -> Modules | None:
+    """The npm package a clone of another build publishes beside it (an Elixir framework's
+    JavaScript client): ``npm_package``'s module when the package.json is no private
+    tooling (``"private": true``) and names what it publishes (``files``, ``main``,
+    ``module``, ``exports``)."""
+    data = _package_json(path, files)
+    if data is None or data.get("private") is True:
+        return None
+    if not any(data.get(k) for k in ("files", "main", "module", "exports")):
+        return None
+    return npm_package(path, files)
