@@ -2,9 +2,11 @@
 
 A source reads its cursor, fetches a page, and hands the page's records and its
 new cursor to ``Handoff.checkpoint``; ``data.sync.SyncRun`` is the one
-``Handoff``, writing both in one transaction. This module sits at the foot of
-``data/`` with the values it names, so a source (or a rule run as one) imports
-this and never the sync above it, nor the store below it.
+``Handoff``, writing both in one transaction. What little a source must know of
+the store it asks the ``Handoff`` too, through a narrow read (``known_changes``;
+the revert rule's ``reverts``), and never opens the store itself. This module
+sits at the foot of ``data/`` with the values it names, so a source (or a rule
+run as one) imports this and never the sync above it, nor the store below it.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from typing import TYPE_CHECKING, Protocol
 from data.tally import Tally
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from data.config import OrgConfig
+    from data.reverts import StoredRevert
     from data.source_values import (
         SourceChange,
+        SourceChangeCoverage,
+        SourceCoverageTotals,
         SourceDeploy,
         SourceErrorBudget,
         SourceIncident,
@@ -62,13 +65,6 @@ class Handoff(Protocol):
 
     tally: Tally
 
-    @property
-    def engine(self) -> Engine:
-        """The store, for the rules run as a source (``data.rules.revert_incidents`` reads and
-        mends stored rows); a source reads and writes nothing of it (it imports nothing of
-        ``data.store`` nor ``data.ingest``: ``tests/test_layering.py``)."""
-        ...
-
     def note(self, sentence: str) -> None:
         """Say ``sentence`` beside the source's summary line (not a failure)."""
         ...
@@ -90,6 +86,8 @@ class Handoff(Protocol):
         incidents: Sequence[SourceIncident] = (),
         error_budgets: Sequence[SourceErrorBudget] = (),
         issues: Sequence[TrackerIssueRecord] = (),
+        coverage: Sequence[SourceCoverageTotals] = (),
+        change_coverage: Sequence[SourceChangeCoverage] = (),
     ) -> Tally:
         """Store the records and save ``cursor`` (when given) in one transaction."""
         ...
@@ -100,6 +98,21 @@ class Handoff(Protocol):
 
     def drop_cursors(self, source: str, scopes: Iterable[str]) -> None:
         """Forget cursors no longer needed, in one transaction."""
+        ...
+
+    def known_changes(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` the store holds a change of (facts from a coverage service attach
+        to a stored change only)."""
+        ...
+
+    def reverts(self) -> Sequence[StoredRevert]:
+        """Every merged revert in the store with the change it names, deploys linked to their
+        changes first (what ``data.rules.revert_incidents`` reads)."""
+        ...
+
+    def drop_incidents(self, source: str, keys: Sequence[str]) -> list[str]:
+        """Delete the stored incidents ``source`` made that are keyed ``keys``, in one
+        transaction; the keys deleted."""
         ...
 
 

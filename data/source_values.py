@@ -1,4 +1,5 @@
-"""What sources hand to the store: frozen records of people, changes, deploys, incidents, budgets.
+"""What sources hand to the store: frozen records of people, changes, deploys, incidents, budgets
+and coverage.
 
 Every source (GitHub, a local clone, PagerDuty, Opsgenie, a file, a CI pipeline)
 turns what it reads into these values; ``data.ingest`` upserts them on their
@@ -17,7 +18,9 @@ from scoring.facts import ReviewState
 __all__ = [
     "REVIEW_STATES",
     "SourceChange",
+    "SourceChangeCoverage",
     "SourceChangeFile",
+    "SourceCoverageTotals",
     "SourceDeploy",
     "SourceErrorBudget",
     "SourceIncident",
@@ -198,3 +201,28 @@ class SourceErrorBudget:
     exhausted_at: datetime
     restored_at: datetime | None = None
     source: str = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceCoverageTotals:
+    """A commit's coverage totals as a coverage service reports them (Codecov's commit list):
+    lines coverable and covered, no lines by file; ``origin`` says whose report it is."""
+
+    repository: str
+    sha: str
+    coverable: int
+    covered: int
+    recorded_at: datetime
+    origin: str = "codecov"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChangeCoverage:
+    """A stored change's coverage facts as a coverage service compared them (``key`` is the
+    change's), each ``None`` where unknown, with its head commit's totals when reported."""
+
+    key: str
+    patch_coverage: float | None
+    patch_coverable: int | None
+    line_coverage_delta: float | None
+    head: SourceCoverageTotals | None = None

@@ -22,13 +22,20 @@ from data.clock import utcnow
 from data.config import OrgConfig
 from data.handoff import Cursor, Progress, Source
 from data.ingest import Ingest, Tally
+from data.reverts import StoredRevert
+from data.rules.linking import link_deploys
 from data.source_values import (
     SourceChange,
+    SourceChangeCoverage,
+    SourceCoverageTotals,
     SourceDeploy,
     SourceErrorBudget,
     SourceIncident,
     SourcePerson,
 )
+from data.store.coverage import save_change_coverage, save_coverage_totals
+from data.store.reads.changes import stored_change_keys
+from data.store.reverts import drop_incidents, stored_reverts
 from data.store.statistics import refresh_statistics
 from data.store.tables import SyncState
 from data.store.tracker import upsert_issues
@@ -103,8 +110,9 @@ def _kind_words(kind: str, n: int) -> str:
 
 @dataclass(slots=True)
 class SyncRun:
-    """The store side of one source's sync: cursors, checkpoints and the tally (the one
-    ``Handoff``, so sources never import this module nor write the store themselves)."""
+    """The store side of one source's sync: cursors, checkpoints, the few reads a source asks
+    for and the tally (the one ``Handoff``, so sources never import this module nor the
+    store, and never open the store themselves)."""
 
     engine: Engine
     org: OrgConfig
@@ -140,10 +148,13 @@ class SyncRun:
         incidents: Sequence[SourceIncident] = (),
         error_budgets: Sequence[SourceErrorBudget] = (),
         issues: Sequence[TrackerIssueRecord] = (),
+        coverage: Sequence[SourceCoverageTotals] = (),
+        change_coverage: Sequence[SourceChangeCoverage] = (),
     ) -> Tally:
         """Upsert the records and save ``cursor`` (when given) in one transaction; ``names``
         sets people's names without counting them (``people`` are counted); a tracker's
-        ``issues`` go in before the incidents they make."""
+        ``issues`` go in before the incidents they make; a coverage service's ``coverage``
+        (commits' totals) and ``change_coverage`` (stored changes' facts) go in last."""
         with Session(self.engine) as session:
             ingest = Ingest(session, self.org)
             page = Tally()
@@ -164,6 +175,10 @@ class SyncRun:
                 page += ingest.incidents(incidents)
             if error_budgets:
                 page += ingest.error_budgets(error_budgets)
+            if coverage:
+                page += save_coverage_totals(session, coverage)
+            if change_coverage:
+                page += save_change_coverage(session, change_coverage)
             if cursor is not None:
                 _save_cursor(session, source, scope, cursor)
             session.commit()
@@ -191,6 +206,27 @@ class SyncRun:
                     )
                 )
             session.commit()
+
+    def known_changes(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` the store holds a change of."""
+        with Session(self.engine) as session:
+            return stored_change_keys(session, list(keys))
+
+    def reverts(self) -> list[StoredRevert]:
+        """Every merged revert with the change it names, once deploys are linked to their
+        changes (and that committed), so a deploy or change read earlier in this sync counts."""
+        with Session(self.engine) as session:
+            link_deploys(session)
+            session.commit()
+            return stored_reverts(session)
+
+    def drop_incidents(self, source: str, keys: Sequence[str]) -> list[str]:
+        """Delete the stored incidents ``source`` made that are keyed ``keys``, in one
+        transaction; the keys deleted."""
+        with Session(self.engine) as session:
+            dropped = drop_incidents(session, source, keys)
+            session.commit()
+        return dropped
 
 
 def _save_cursor(session: Session, source: str, scope: str, cursor: Cursor) -> None:

@@ -294,6 +294,58 @@ def test_sources_hand_records_to_the_sync() -> None:
     assert _offences(("data/sources",), ("data.sync", "data.sample_load", "data.ingest")) == []
 
 
+# What opens or names the store: its package, and the libraries that open a session on it.
+_STORE = ("data.store", "sqlmodel", "sqlalchemy")
+
+
+def store_reaches(path: Path) -> list[str]:
+    """``line: what`` for each place ``path`` reaches the store itself: an import of
+    ``data.store``, SQLModel or SQLAlchemy (their ``Session`` with them), or an ``.engine``."""
+    found = [
+        f"{line}: imports {hits[0]}"
+        for line, modules in _imported(path)
+        if (hits := [m for m in modules if any(m == b or m.startswith(f"{b}.") for b in _STORE)])
+    ]
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found += [
+        f"{node.lineno}: uses .engine"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "engine"
+    ]
+    return found
+
+
+def test_sources_never_open_the_store() -> None:
+    """A source neither imports the store nor opens a session on it, nor reaches for an
+    engine: what it must know of the store it asks its ``Handoff``, and its records it hands
+    to ``Handoff.checkpoint`` (the codecov and sample sources once opened it themselves)."""
+    found = [
+        f"{path.relative_to(ROOT).as_posix()}:{offence}"
+        for path in sorted((ROOT / "data/sources").rglob("*.py"))
+        for offence in store_reaches(path)
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("from data.store.coverage import save_totals\n", ["1: imports data.store.coverage"]),
+        ("from data import store\n", ["1: imports data.store"]),
+        ("def f():\n    from sqlmodel import Session\n", ["2: imports sqlmodel"]),
+        ("import sqlalchemy.orm\n", ["1: imports sqlalchemy.orm"]),
+        ("def f(run):\n    return run.engine\n", ["2: uses .engine"]),
+        ("from data.handoff import Handoff\nstored = 'data.store'\n", []),
+    ],
+)
+def test_the_store_check_sees_each_way_in(tmp_path: Path, text: str, expected: list[str]) -> None:
+    """An import of the store or of a session's library, a function's own included, and an
+    ``.engine`` are each seen; a mere mention in a string is not."""
+    path = tmp_path / "source.py"
+    path.write_text(text)
+    assert store_reaches(path) == expected
+
+
 _TYPE_ONLY = "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import data\n"
 
 

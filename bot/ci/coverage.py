@@ -23,6 +23,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs
 from wsgiref.types import WSGIApplication
@@ -38,7 +39,13 @@ from bot.doors.chain import declared_length, declared_within, door
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.coverage.read import MAX_REPORT_BYTES, REPORT_LIMIT_TEXT
-from data.sources.coverage.record import CoverageUpload, parse_format, record_coverage
+from data.sources.coverage.record import (
+    CoverageUpload,
+    RecordedCoverage,
+    check_coverage,
+    parse_format,
+)
+from data.store.coverage import changed_paths, save_report
 from data.store.engine import session_scope
 from scoring.errors import RiskbriefError
 
@@ -93,11 +100,15 @@ def coverage_endpoint(
                     left -= len(chunk)
             if left:
                 raise Refused(400, "the report ended before its Content-Length")
+            now = clock()
             try:
                 with session_scope(engine) as session:
-                    done = record_coverage(session, org, upload, path, clock())
+                    seen = partial(changed_paths, session)
+                    checked = check_coverage(org, upload, path, seen)
+                    new = save_report(session, checked.repository, checked.sha, checked.report, now)
             except RiskbriefError as exc:
                 raise Refused(400, str(exc)) from None
+            done = RecordedCoverage.of(checked, new)
         log.info("coverage_recorded", repository=done.repository, sha=done.sha, new=done.new)
         return json_answer(
             201 if done.new else 200,

@@ -50,9 +50,17 @@ def record(
     as_json: bool,
 ) -> None:
     """Store one coverage report as the coverage of a commit; the same commit again replaces it."""
+    from functools import partial
+
     from bot.composition.pipeline import ready_engine
     from data.config import load_org_config
-    from data.sources.coverage.record import CoverageUpload, parse_format, record_coverage
+    from data.sources.coverage.record import (
+        CoverageUpload,
+        RecordedCoverage,
+        check_coverage,
+        parse_format,
+    )
+    from data.store.coverage import changed_paths, save_report
     from data.store.engine import session_scope
     from data.store.org import sync_org
     from scoring.errors import SourceError
@@ -66,9 +74,12 @@ def record(
     try:
         with session_scope(engine) as session:
             sync_org(session, org)
-            done = record_coverage(session, org, upload, path, utcnow())
+            now = utcnow()
+            checked = check_coverage(org, upload, path, partial(changed_paths, session))
+            new = save_report(session, checked.repository, checked.sha, checked.report, now)
     finally:
         engine.dispose()
+    done = RecordedCoverage.of(checked, new)
     if as_json:
         click.echo(
             json.dumps(

@@ -1,8 +1,9 @@
-"""Coverage reports by commit: written once per (repository, commit, origin), read back by file."""
+"""Coverage reports by commit: written once per (repository, commit, origin), read back by file;
+and a coverage service's facts of a stored change, written onto it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,16 +11,21 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from data.coverage_report import CoverageReport, decode_lines, encode_lines
-from data.store.tables import CoverageReportRow, Repository
+from data.source_values import SourceChangeCoverage, SourceCoverageTotals
+from data.store.tables import Change, ChangeFile, CoverageReportRow, Repository
+from data.tally import Tally
 
 __all__ = [
     "AddedLines",
     "CoverageFacts",
     "StoredCoverage",
     "any_coverage",
+    "changed_paths",
     "coverage_facts",
     "load_coverage",
     "repository_row",
+    "save_change_coverage",
+    "save_coverage_totals",
     "save_report",
     "save_totals",
 ]
@@ -151,6 +157,55 @@ def save_totals(
     return _upsert(
         session, repository, sha.lower(), origin, "totals", recorded_at, coverable, covered, files
     )
+
+
+def save_coverage_totals(session: Session, totals: Sequence[SourceCoverageTotals]) -> Tally:
+    """Store each commit's totals in turn (``save_totals``): a new report is counted added, one
+    replaced updated."""
+    tally = Tally()
+    for t in totals:
+        if save_totals(
+            session, t.repository, t.sha, t.coverable, t.covered, t.recorded_at, t.origin
+        ):
+            tally.add("coverage report")
+        else:
+            tally.updated += 1
+    return tally
+
+
+def save_change_coverage(session: Session, facts: Sequence[SourceChangeCoverage]) -> Tally:
+    """Write each change's coverage facts onto it, with its head's totals when given; a change
+    counts updated (its head's totals with it), one not in the store skipped."""
+    tally = Tally()
+    for f in facts:
+        change = session.exec(select(Change).where(Change.key == f.key)).first()
+        if change is None:
+            tally.skipped += 1
+            continue
+        change.patch_coverage = f.patch_coverage
+        change.patch_coverable = f.patch_coverable
+        change.line_coverage_delta = f.line_coverage_delta
+        session.add(change)
+        if f.head is not None:
+            h = f.head
+            save_totals(
+                session, h.repository, h.sha, h.coverable, h.covered, h.recorded_at, h.origin
+            )
+        tally.updated += 1
+    return tally
+
+
+def changed_paths(session: Session, repository: str) -> set[str] | None:
+    """Every path the store has seen changed in ``repository``, ``None`` when it has seen none
+    (what a CI report's paths are matched against where there is no clone)."""
+    seen = session.exec(
+        select(ChangeFile.path)
+        .join(Change, col(Change.id) == col(ChangeFile.change_id))
+        .join(Repository, col(Repository.id) == col(Change.repository_id))
+        .where(Repository.name == repository)
+        .distinct()
+    ).all()
+    return set(seen) or None
 
 
 def _row(session: Session, repository: str, sha: str, origin: str) -> CoverageReportRow | None:

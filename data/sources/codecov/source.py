@@ -1,11 +1,11 @@
 """One repository's coverage from Codecov: commit totals, then merged pull requests compared.
 
 Commits of the branch come newest first; the pass stops at the first commit no
-newer than the last sync's watermark, each page stored and then its cursor saved
-(a crash between them re-reads one page, which stores the same rows again).
-Merged pull requests are listed whole, since Codecov does not promise their
-order, and only those updated since the last watermark are compared (one
-request each); that watermark is saved once the list is read.
+newer than the last sync's watermark, each page's totals handed to the sync with
+its cursor (one checkpoint). Merged pull requests are listed whole, since Codecov
+does not promise their order, and only those updated since the last watermark
+and stored already (``Handoff.known_changes``) are compared (one request each),
+each page's facts handed to the sync; that watermark is saved once the list is read.
 """
 
 from __future__ import annotations
@@ -14,14 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlmodel import Session, select
 
 from data.handoff import Cursor, Handoff
+from data.source_values import SourceChangeCoverage, SourceCoverageTotals
 from data.sources.codecov.client import CodecovClient
 from data.sources.times import TimeFormatError, parse_time
-from data.store.coverage import save_totals
-from data.store.tables import Change
-from data.tally import Tally
 from scoring.change_key import ChangeKey
 
 __all__ = ["CodecovSource", "PullComparison", "compare_pull"]
@@ -131,36 +128,32 @@ class CodecovSource:
         path = f"{self.client.repo_path(self.repository)}/commits/"
         params: dict[str, str | int] = {"branch": self.branch, "page_size": _PAGE}
         for page in self.client.pages(path, params):
-            tally = Tally()
+            totals: list[SourceCoverageTotals] = []
+            skipped = 0
             done = False
-            with Session(run.engine) as session:
-                for commit in page:
-                    at = _time(commit.get("timestamp"))
-                    sha = commit.get("commitid")
-                    counts = _counts(commit.get("totals"))
-                    if at is None or not isinstance(sha, str):
-                        tally.skipped += 1
-                        continue
-                    if since is not None and at <= since:
-                        done = True
-                        break
-                    newest = at if newest is None or at > newest else newest
-                    if counts is None:
-                        # Still processing, or no upload for it: nothing to store yet.
-                        pending = at if pending is None or at < pending else pending
-                        continue
-                    if save_totals(session, self.repository, sha, *counts, at):
-                        tally.add("coverage report")
-                    else:
-                        tally.updated += 1
-                session.commit()
-            run.tally += tally
-            run.progress.advance(self.name, len(page), "commits")
+            for commit in page:
+                at = _time(commit.get("timestamp"))
+                sha = commit.get("commitid")
+                counts = _counts(commit.get("totals"))
+                if at is None or not isinstance(sha, str):
+                    skipped += 1
+                    continue
+                if since is not None and at <= since:
+                    done = True
+                    break
+                newest = at if newest is None or at > newest else newest
+                if counts is None:
+                    # Still processing, or no upload for it: nothing to store yet.
+                    pending = at if pending is None or at < pending else pending
+                    continue
+                totals.append(SourceCoverageTotals(self.repository, sha, *counts, at))
             mark = newest
             if pending is not None and mark is not None and pending <= mark:
                 mark = pending - timedelta(microseconds=1)
-            if mark is not None:
-                run.save_cursor(self.name, scope, Cursor(None, mark))
+            cursor = Cursor(None, mark) if mark is not None else None
+            run.checkpoint(self.name, scope, cursor=cursor, coverage=totals)
+            run.tally.skipped += skipped
+            run.progress.advance(self.name, len(page), "commits")
             if done:
                 return
 
@@ -171,32 +164,42 @@ class CodecovSource:
         path = f"{self.client.repo_path(self.repository)}/pulls/"
         params: dict[str, str | int] = {"state": "merged", "page_size": _PAGE}
         for page in self.client.pages(path, params):
-            tally = Tally()
-            with Session(run.engine) as session:
-                for pull in page:
-                    number, at = pull.get("pullid"), _time(pull.get("updatestamp"))
-                    if not isinstance(number, int) or at is None:
-                        tally.skipped += 1
-                        continue
-                    if since is not None and at <= since:
-                        continue
-                    newest = at if newest is None or at > newest else newest
-                    key = str(self._request_key(number))
-                    change = session.exec(select(Change).where(Change.key == key)).first()
-                    if change is None:
-                        # Not synced from the code host (yet): nothing to attach facts to.
-                        tally.skipped += 1
-                        continue
-                    facts = compare_pull(self.client, self.repository, number)
-                    change.patch_coverage = facts.patch_coverage
-                    change.patch_coverable = facts.patch_coverable
-                    change.line_coverage_delta = facts.line_coverage_delta
-                    session.add(change)
-                    if facts.head_sha and facts.head:
-                        save_totals(session, self.repository, facts.head_sha, *facts.head, at)
-                    tally.updated += 1
-                session.commit()
-            run.tally += tally
+            skipped = 0
+            updated: list[tuple[int, datetime]] = []
+            for pull in page:
+                number, at = pull.get("pullid"), _time(pull.get("updatestamp"))
+                if not isinstance(number, int) or at is None:
+                    skipped += 1
+                    continue
+                if since is not None and at <= since:
+                    continue
+                newest = at if newest is None or at > newest else newest
+                updated.append((number, at))
+            known = run.known_changes(str(self._request_key(n)) for n, _ in updated)
+            facts: list[SourceChangeCoverage] = []
+            for number, at in updated:
+                key = str(self._request_key(number))
+                if key not in known:
+                    # Not synced from the code host (yet): nothing to attach facts to.
+                    skipped += 1
+                    continue
+                compared = compare_pull(self.client, self.repository, number)
+                head = None
+                if compared.head_sha and compared.head:
+                    head = SourceCoverageTotals(
+                        self.repository, compared.head_sha, *compared.head, at
+                    )
+                facts.append(
+                    SourceChangeCoverage(
+                        key,
+                        compared.patch_coverage,
+                        compared.patch_coverable,
+                        compared.line_coverage_delta,
+                        head,
+                    )
+                )
+            run.checkpoint(self.name, scope, change_coverage=facts)
+            run.tally.skipped += skipped
             run.progress.advance(self.name, len(page), "pull requests")
         # Saved once the whole list is read: pull requests are not listed in update order.
         if newest is not None:

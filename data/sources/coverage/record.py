@@ -1,32 +1,36 @@
 """A coverage report sent by CI, checked once for both ways in (``riskbrief coverage record``
-and ``POST /coverage``) and stored as the coverage of one commit.
+and ``POST /coverage``), ready to be stored as the coverage of one commit.
 
-The report is read whole before the store is touched, so a refused report
+The report is read whole before the store is written, so a refused report
 (too big, truncated, a bomb, no file in the repository) leaves nothing behind.
 Its paths are matched against the repository's files at that commit when the
 repository has a local clone (``git ls-tree``), else against the paths the
-store has seen changed in it, else kept as they are once made relative.
+store has seen changed in it (which the caller reads: ``data.store.coverage.changed_paths``),
+else kept as they are once made relative. The command and the door store what
+``check_coverage`` returns with ``data.store.coverage.save_report``.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from sqlmodel import Session, col, select
-
 from data.config import OrgConfig
-from data.coverage_report import CoverageFormat
+from data.coverage_report import CoverageFormat, CoverageReport
 from data.sources.coverage.paths import PathMapper
 from data.sources.coverage.read import read_report
-from data.store.coverage import save_report
-from data.store.tables import Change, ChangeFile, Repository
 from scoring.errors import ConfigError
 
-__all__ = ["CoverageUpload", "RecordedCoverage", "parse_format", "record_coverage"]
+__all__ = [
+    "CheckedCoverage",
+    "CoverageUpload",
+    "RecordedCoverage",
+    "check_coverage",
+    "parse_format",
+]
 
 _SHA = re.compile(r"^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$")
 
@@ -39,6 +43,16 @@ class CoverageUpload:
     repository: str | None = None
     format: CoverageFormat | None = None
     strip_prefix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedCoverage:
+    """A report read whole and checked, its paths those of ``repository``: what to store as the
+    coverage of ``sha`` (lower case)."""
+
+    repository: str
+    sha: str
+    report: CoverageReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,21 @@ class RecordedCoverage:
     def percent(self) -> float | None:
         """Line coverage in percent, ``None`` when nothing was coverable."""
         return 100.0 * self.covered / self.coverable if self.coverable else None
+
+    @classmethod
+    def of(cls, checked: CheckedCoverage, new: bool) -> RecordedCoverage:
+        """What storing ``checked`` stored; ``new`` when no report of its commit came before."""
+        report = checked.report
+        return cls(
+            checked.repository,
+            checked.sha,
+            new,
+            report.format,
+            len(report.files),
+            report.coverable,
+            report.covered,
+            report.ignored,
+        )
 
 
 def parse_format(value: str | None) -> CoverageFormat | None:
@@ -89,7 +118,8 @@ def _repository(org: OrgConfig, given: str | None) -> str:
     )
 
 
-def _repo_files(session: Session, org: OrgConfig, repository: str, sha: str) -> set[str] | None:
+def _clone_files(org: OrgConfig, repository: str, sha: str) -> set[str] | None:
+    """The files of ``repository`` at ``sha`` in its local clone, ``None`` without one."""
     for r in org.repositories:
         if r.name == repository and r.path:
             try:
@@ -112,42 +142,27 @@ def _repo_files(session: Session, org: OrgConfig, repository: str, sha: str) -> 
                 done = None
             if done is not None and done.returncode == 0:
                 return {p.decode("utf-8", "replace") for p in done.stdout.split(b"\0") if p}
-    seen = session.exec(
-        select(ChangeFile.path)
-        .join(Change, col(Change.id) == col(ChangeFile.change_id))
-        .join(Repository, col(Repository.id) == col(Change.repository_id))
-        .where(Repository.name == repository)
-        .distinct()
-    ).all()
-    return set(seen) or None
+    return None
 
 
-def record_coverage(
-    session: Session,
+def check_coverage(
     org: OrgConfig,
     upload: CoverageUpload,
     report: Path | bytes,
-    now: datetime,
-) -> RecordedCoverage:
-    """Read ``report`` and store it as the coverage of ``upload.sha``; a ``RiskbriefError``
-    of one sentence, with nothing stored, when it is refused."""
+    changed_paths: Callable[[str], set[str] | None],
+) -> CheckedCoverage:
+    """Read ``report`` as the coverage of ``upload.sha``, its paths matched against the clone's
+    files at that commit, else ``changed_paths(repository)`` (the store's); a ``RiskbriefError``
+    of one sentence when it is refused."""
     if not _SHA.match(upload.sha):
         raise ConfigError(
             f"{upload.sha[:80]!r} is not a full commit sha; give the 40 hex digits CI "
             "builds (e.g. $GITHUB_SHA or $CI_COMMIT_SHA)"
         )
     repository = _repository(org, upload.repository)
-    files = _repo_files(session, org, repository, upload.sha)
+    files = _clone_files(org, repository, upload.sha)
+    if files is None:
+        files = changed_paths(repository)
     mapper = PathMapper(files, upload.strip_prefix)
     read = read_report(report, upload.format, mapper)
-    new = save_report(session, repository, upload.sha, read, now)
-    return RecordedCoverage(
-        repository,
-        upload.sha.lower(),
-        new,
-        read.format,
-        len(read.files),
-        read.coverable,
-        read.covered,
-        read.ignored,
-    )
+    return CheckedCoverage(repository, upload.sha.lower(), read)

@@ -19,7 +19,7 @@ __all__ = [
 
 SAMPLE_REPOSITORY = "acme/platform"
 
-# The sample's own idea of who owns what; SampleSource checks the org agrees.
+# The sample's own idea of who owns what; load_sample checks the org agrees.
 TEAM_OF_SERVICE = {
     "payments": "commerce",
     "checkout": "commerce",

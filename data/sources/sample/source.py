@@ -6,14 +6,9 @@ from datetime import date
 from functools import cached_property
 from importlib.resources import files
 
-from sqlmodel import Session, col, select
-
 from data.config import OrgConfig, parse_org_config
 from data.handoff import Handoff
-from data.sources.sample.codebase import SAMPLE_REPOSITORY, SERVICES, TEAM_OF_SERVICE
 from data.sources.sample.records import SAMPLE_SEED, SampleRecords, sample_records
-from data.store.tables import IS_MERGED, Change, Repository, Service
-from scoring.errors import ConfigError, StoreError
 
 __all__ = ["SampleSource", "sample_org_config"]
 
@@ -28,9 +23,10 @@ class SampleSource:
     """Acme's twelve weeks ending before ``as_of``, drawn from ``seed``, reported as records.
 
     Like a file source it reports its whole history on every sync, so a second
-    sync adds nothing. It refuses a store that is not Acme's (``sync_org`` with
-    ``sample_org_config()`` first) or that holds another sample history (another
-    ``as_of`` or seed), which upserting would mix into this one.
+    sync adds nothing. ``data.sample_load.load_sample`` runs it once it has checked
+    the organisation and the store are Acme's (``sync_org`` with ``sample_org_config()``
+    first) and the store holds no other sample history (another ``as_of`` or seed),
+    which upserting would mix into this one.
     """
 
     def __init__(self, as_of: date, seed: int = SAMPLE_SEED) -> None:
@@ -48,9 +44,8 @@ class SampleSource:
         return sample_records(self.as_of, self.seed)
 
     def sync(self, run: Handoff) -> None:
-        """Check the store is Acme's, then hand the whole history to one checkpoint."""
+        """Hand the whole history to one checkpoint."""
         records = self.records
-        _check_store(run, records)
         run.checkpoint(
             self.name,
             people=records.people,
@@ -59,36 +54,3 @@ class SampleSource:
             incidents=records.incidents,
         )
         run.progress.advance(self.name, len(records.changes), "changes")
-
-
-def _check_store(run: Handoff, records: SampleRecords) -> None:
-    """Refuse an organisation other than Acme's, or a store holding another sample history."""
-    for service, team in TEAM_OF_SERVICE.items():
-        if run.org.team_of_service(service) != team:
-            raise ConfigError(
-                f"the sample needs service {service!r} owned by team {team!r}; "
-                "pass sample_org_config() to load_sample"
-            )
-    with Session(run.engine) as session:
-        repo = session.exec(
-            select(Repository).where(col(Repository.name) == SAMPLE_REPOSITORY)
-        ).first()
-        services = set(session.exec(select(Service.key)))
-        if repo is None or any(s not in services for s in SERVICES):
-            raise StoreError(
-                "the store has no sample organisation yet; run sync_org(session, org) "
-                "before load_sample"
-            )
-        stored = dict(
-            session.exec(
-                select(Change.key, Change.merged_at).where(
-                    col(Change.repository_id) == repo.id, IS_MERGED
-                )
-            ).all()
-        )
-    wanted = {c.key: c.merged_at for c in records.changes}
-    if stored and stored != wanted:
-        raise StoreError(
-            f"the store already holds another history of {SAMPLE_REPOSITORY}; "
-            "load the sample into an empty database"
-        )

@@ -10,7 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from data.store.tables import IS_MERGED, Change, ChangeFile, Person, RiskScoreRow, Service
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    ChangeFile,
+    Person,
+    Repository,
+    RiskScoreRow,
+    Service,
+)
 
 __all__ = [
     "added_lines",
@@ -18,6 +26,7 @@ __all__ = [
     "change_files",
     "changes_by_author",
     "merged_change_ids",
+    "merged_in_repository",
     "merged_reverts",
     "merged_reverts_of",
     "newest_merge",
@@ -27,6 +36,7 @@ __all__ = [
     "scored_merged_rows",
     "services_touched",
     "stored_change",
+    "stored_change_keys",
 ]
 
 
@@ -122,6 +132,32 @@ def scored_change_keys(session: Session, version: str, keys: Collection[str]) ->
                 col(RiskScoreRow.subject_key).in_(keys),
             )
         )
+    )
+
+
+def stored_change_keys(session: Session, keys: Collection[str]) -> set[str]:
+    """Those of ``keys`` the store holds a change of, in any state."""
+    wanted = sorted(set(keys))
+    found: set[str] = set()
+    # Keys per ``IN (…)``: below SQLite's oldest limit of 999 variables.
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        found.update(session.exec(select(Change.key).where(col(Change.key).in_(chunk))))
+    return found
+
+
+def merged_in_repository(session: Session, name: str) -> dict[str, datetime | None] | None:
+    """The merged changes of the repository ``name`` by key, with their merge times; ``None``
+    when the store has no repository of that name."""
+    repo = session.exec(select(Repository).where(col(Repository.name) == name)).first()
+    if repo is None:
+        return None
+    return dict(
+        session.exec(
+            select(Change.key, Change.merged_at).where(
+                col(Change.repository_id) == repo.id, IS_MERGED
+            )
+        ).all()
     )
 
 
