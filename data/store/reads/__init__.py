@@ -1,5 +1,6 @@
-"""Named reads of the store for the readers above it (``briefing`` and all of ``bot``): each
-a query returning table rows, plain rows or values, which the reader shapes.
+"""Named reads of the store for the readers above it (``briefing`` and all of ``bot``, and the
+few the sync asks for its sources: ``data.sync.SyncRun``, ``data.sample_load``): each a
+query returning table rows, plain rows or values, which the reader shapes.
 
 ``stored`` (how far the store's data reaches, per scope: the briefing's ``stored`` section
 and every reader's default week), ``lookups`` (a change, a deploy or a chat member's
