@@ -15,6 +15,7 @@ which store their verdict with the change (``FileChange.generated``).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from types import ModuleType
@@ -100,13 +101,26 @@ def _type(language: str | None) -> LanguageType:
         return LanguageType.UNKNOWN
 
 
+# Every rule of go-enry's test list (Linguist's test paths) names a test or a spec, and every
+# rule of its documentation list one of these words, in some case: a path with none of them
+# is neither to Linguist, known without crossing into Go, which costs tens of microseconds a
+# path for each list (most of classifying a path never seen before). The words are a
+# necessary condition only, never a verdict; tests/scoring/test_linguist.py checks them
+# against go-enry on every path of real repositories' trees.
+_MAY_BE_TEST = re.compile("test|spec", re.IGNORECASE)
+_MAY_BE_DOCUMENTATION = re.compile(
+    "doc|man|example|demo|sample|change|contributing|copying|install|licen|readme|citation",
+    re.IGNORECASE,
+)
+
+
 def _documentation(path: str, language: str | None) -> bool:
     """Linguist's documentation verdict, which for source code holds only by its folder.
 
     Linguist's names (``LICENSE``, ``CHANGES``, ``COPYING`` with any extension) are meant
     for text: ``lib/license.rs`` or ``src/changes.py`` is code, ``docs/conf.py`` is not.
     """
-    if not _enry().is_documentation(path):
+    if _MAY_BE_DOCUMENTATION.search(path) is None or not _enry().is_documentation(path):
         return False
     folder = path.rpartition("/")[0]
     if _type(language) is not LanguageType.PROGRAMMING:
@@ -142,6 +156,9 @@ def is_generated(path: str) -> bool:
 def is_documentation(path: str) -> bool:
     """Linguist's documentation verdict on ``path`` (``_documentation``: for code only by its
     folder)."""
+    # The words first: they spare the language's lookup too.
+    if _MAY_BE_DOCUMENTATION.search(path) is None:
+        return False
     return _documentation(path, language_of(path))
 
 
@@ -152,7 +169,7 @@ def is_configuration(path: str) -> bool:
 
 def is_test(path: str) -> bool:
     """Linguist's test paths."""
-    return bool(_enry().is_test(path))
+    return _MAY_BE_TEST.search(path) is not None and bool(_enry().is_test(path))
 
 
 @functools.lru_cache(maxsize=1 << 12)

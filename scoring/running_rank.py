@@ -10,7 +10,6 @@ what the history does *now*, so the same change is as risky in year one as in ye
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import deque
 
 __all__ = ["RANK_WINDOW", "RunningRank"]
 
@@ -22,13 +21,16 @@ RANK_WINDOW = 1000
 class RunningRank:
     """The mid-rank of each count among the last ``window`` counts seen before it."""
 
-    __slots__ = ("_order", "_sorted", "_window")
+    __slots__ = ("_next", "_ring", "_sorted", "_window")
 
     def __init__(self, window: int = RANK_WINDOW) -> None:
         if window < 1:
             raise ValueError("a rank needs a window of one count at least")
         self._window = window
-        self._order: deque[float] = deque()
+        # The window's counts in the order seen, as a ring once full (``_next`` its oldest),
+        # and the same counts sorted.
+        self._ring: list[float] = []
+        self._next = 0
         self._sorted: list[float] = []
 
     def __len__(self) -> int:
@@ -41,15 +43,26 @@ class RunningRank:
         the same pass: the history ranks and keeps each count of a change it records.
         """
         seen = self._sorted
-        below = bisect_left(seen, value)
-        above = bisect_right(seen, value, below)
-        rank = (below + 0.5 * (above - below)) / len(seen) if seen else 0.5
+        n = len(seen)
+        if n:
+            below = bisect_left(seen, value)
+            above = bisect_right(seen, value, below)
+            # (below + (above - below) / 2) / n, the same float: both are one rounding of
+            # the same fraction.
+            rank = (below + above) / (n + n)
+        else:
+            above = 0
+            rank = 0.5
         if add:
             seen.insert(above, value)
-            order = self._order
-            order.append(value)
-            if len(order) > self._window:
-                del seen[bisect_left(seen, order.popleft())]
+            ring = self._ring
+            if n < self._window:
+                ring.append(value)
+            else:
+                at = self._next
+                del seen[bisect_left(seen, ring[at])]
+                ring[at] = value
+                self._next = at + 1 if at + 1 < self._window else 0
         return rank
 
     def add(self, value: float) -> None:
