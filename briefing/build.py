@@ -26,6 +26,7 @@ from data.scope import Scope
 from data.store.bug_issues import known_bug_issues
 from data.store.engine import session_engine
 from data.store.history import HistoryCache, StoredHistory
+from data.store.scores import load_scores
 from data.store.tables import Subscriber
 from data.store.track_record import store_record
 from data.store.week_plan import stored_plan
@@ -121,6 +122,11 @@ def _scope_payload(
         if t.key in shared.scope.teams or in_scope & set(t.services)
     )
     week = shared.week
+    # Every read of the store first, then the payload shaped from what they returned.
+    picks = sections.top_change_picks(this, cards)
+    details = load_scores(session, "change", cfg.version, [c.key for c in picks])
+    record = _record(session, cfg, shared, services, went_wrong, later_fixes)
+    plan = _plan(session, org, cfg, shared, history)
     return BriefingPayload(
         organisation=org.organisation.name,
         subscriber="",
@@ -141,13 +147,13 @@ def _scope_payload(
         incidents=sections.incidents(this, org),
         agents=sections.agents(this),
         cards=tuple(sections.card_view(c, names) for c in cards),
-        top_changes=sections.top_changes(session, cfg.version, this, cards, name_people),
+        top_changes=sections.top_changes(picks, details, name_people),
         risky_deploys=sections.risky_deploys(this),
         name_people=name_people,
         unknown=sections.unknown(this, cfg),
         stored=stored.view(services, shared.scope.whole),
-        record=_record(session, cfg, shared, services, went_wrong, later_fixes),
-        plan=_plan(session, org, cfg, shared, history),
+        record=record,
+        plan=plan,
     )
 
 

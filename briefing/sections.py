@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 
-from sqlmodel import Session
-
 from briefing.card_words import card_title
 from briefing.incidents import incident_url
 from briefing.payload import (
@@ -23,7 +21,6 @@ from briefing.payload import (
     UnknownView,
 )
 from data.config import OrgConfig
-from data.store.scores import load_scores
 from scoring.card_terms import Card, EvidenceKind
 from scoring.change_key import ChangeKey
 from scoring.config import ScoringConfig
@@ -100,14 +97,11 @@ def top_change_picks(this: WeekAggregate, cards: Sequence[Card]) -> list[WeekCha
 
 
 def top_changes(
-    session: Session,
-    version: str,
-    this: WeekAggregate,
-    cards: Sequence[Card],
+    chosen: Sequence[WeekChange],
+    details: Mapping[str, ScoredChange],
     name_people: bool,
 ) -> tuple[ChangeView, ...]:
-    chosen = top_change_picks(this, cards)
-    details = load_scores(session, "change", version, [c.key for c in chosen])
+    """The ``top_change_picks`` a briefing lists, each with its stored explanation."""
     out: list[ChangeView] = []
     for c in chosen:
         detail = details[c.key]
