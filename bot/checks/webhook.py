@@ -38,7 +38,7 @@ from bot.checks.change import BadEvent
 from bot.checks.door import MAX_BODY, NotJson, answer_once, json_of
 from bot.checks.host import HostCheck, HostEvent
 from bot.doors import chain
-from bot.doors.answer import Refused, json_answer
+from bot.doors.answer import JSON, Refused, json_answer
 from data.clock import utcnow
 
 __all__ = ["Door", "HostWords", "host_webhook"]
@@ -146,6 +146,13 @@ def host_webhook(
         chain.post_only(f"{host.sender} sends webhook deliveries with POST"),
         chain.body_within(MAX_BODY, f"a webhook delivery must be at most {MAX_BODY} bytes"),
         proof,
+        # After the proof: a stranger learns nothing of what the door reads.
+        chain.content_type(
+            [JSON],
+            f"{host.sender} must send this webhook as JSON: set its content type to "
+            "application/json",
+            undeclared=True,
+        ),
     ]
     refused = f"{host.name}_webhook_refused"
     return chain.door(handle, guards, refused=refused, logger="riskbrief.webhook")

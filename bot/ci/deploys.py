@@ -23,8 +23,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.wrappers import Request
 
 from bot.ci.secret import ci_guards
-from bot.doors.answer import Refused, json_answer
-from bot.doors.chain import body_within, door
+from bot.doors.answer import JSON, Refused, json_answer
+from bot.doors.chain import body_within, content_type, door
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.sources.ci_deploys import parse_report
@@ -76,7 +76,15 @@ def deploy_endpoint(
     guards = [*ci_guards(secret, _OFF, "send deploys with POST", "riskbrief deploys")]
     return door(
         handle,
-        [*guards, body_within(MAX_BODY, too_large)],
+        [
+            *guards,
+            body_within(MAX_BODY, too_large),
+            content_type(
+                [JSON],
+                "a deploy report is a JSON object: send it with Content-Type: application/json",
+                undeclared=True,
+            ),
+        ],
         refused="deploy_refused",
         logger="riskbrief.deploys",
     )

@@ -163,11 +163,17 @@ def declared_within(limit: int, sentence: str, *, required: str | None = None) -
     return guard
 
 
-def content_type(types: Iterable[str], sentence: str) -> Guard:
-    """A 415 saying ``sentence`` unless the body's media type is one of ``types``."""
+def content_type(types: Iterable[str], sentence: str, *, undeclared: bool = False) -> Guard:
+    """A 415 saying ``sentence`` unless the body's media type is one of ``types``.
+
+    With ``undeclared``, a body that declares no type goes on (a sender's script that posts
+    JSON without saying so is read as JSON, and refused as malformed if it is not).
+    """
     taken = frozenset(t.lower() for t in types)
 
     def guard(request: Request) -> None:
+        if undeclared and not request.mimetype:
+            return
         if request.mimetype not in taken:
             raise Refused(415, sentence)
 

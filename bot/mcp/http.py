@@ -39,8 +39,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.wrappers import Request
 
 from bot.answers.access import Access, TokenTable, configured_tokens
-from bot.doors.answer import Refused, json_answer
-from bot.doors.chain import bearer_token, body_within, door, post_only
+from bot.doors.answer import JSON, Refused, json_answer
+from bot.doors.chain import bearer_token, body_within, content_type, door, post_only
 from bot.mcp.server import build_server
 from bot.settings import Settings
 from data.config import OrgConfig
@@ -175,6 +175,12 @@ class McpHttp:
             self._token,
             post_only(_POST_ONLY),
             body_within(_MAX_BODY, "body too large"),
+            content_type(
+                [JSON],
+                "MCP over HTTP takes JSON-RPC messages: send them with "
+                "Content-Type: application/json",
+                undeclared=True,
+            ),
         ]
         self._door = door(self._handle, guards, refused="mcp.refused", logger="riskbrief.mcp")
         # a2wsgi types the WSGI side with its own protocols; it is a WSGI application.

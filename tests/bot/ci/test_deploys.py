@@ -88,6 +88,14 @@ def test_a_run_number_may_be_a_json_number(url: str) -> None:
             "POST", _auth(), {**REPORT, "service": ["api"]}, 400, "service must be text", id="type"
         ),
         pytest.param("POST", _auth(), {**REPORT, "id": True}, 400, "id must be text", id="bool"),
+        pytest.param(
+            "POST",
+            {**_auth(), "Content-Type": "application/x-www-form-urlencoded"},
+            REPORT,
+            415,
+            "Content-Type: application/json",
+            id="form",
+        ),
     ],
 )
 def test_refusals_have_the_right_status_and_record_nothing(

@@ -110,6 +110,15 @@ def test_a_body_of_a_type_the_door_does_not_read_is_a_415() -> None:
     status, _, body = _ask(app, b"a=1", CONTENT_TYPE="application/x-www-form-urlencoded")
     assert (status, json.loads(body)) == ("415 Unsupported Media Type", {"error": "Send JSON."})
     assert _ask(app, b"{}", CONTENT_TYPE="application/json; charset=utf-8")[0] == "200 OK"
+    assert _ask(app, b"{}", CONTENT_TYPE="")[0] == "415 Unsupported Media Type"
+
+
+def test_a_door_may_take_a_body_that_declares_no_type() -> None:
+    """With ``undeclared``, a body declaring no type goes on to the handler, and one declaring
+    another type is still a 415."""
+    app = _echo([content_type(["application/json"], "Send JSON.", undeclared=True)])
+    assert _ask(app, b"{}", CONTENT_TYPE="")[0] == "200 OK"
+    assert _ask(app, b"a=1", CONTENT_TYPE="text/plain")[0] == "415 Unsupported Media Type"
 
 
 def test_every_refusal_has_one_shape_and_the_first_guard_to_refuse_answers() -> None:

@@ -204,6 +204,16 @@ def test_malformed_json_and_a_body_that_is_no_pull_request_event_are_400(world: 
     assert _deliveries(world.engine) == 0
 
 
+def test_a_delivery_sent_as_a_form_is_a_415_saying_to_send_json(world: World) -> None:
+    """A webhook whose content type is set to a form (GitHub's other choice) is refused in one
+    sentence saying to set application/json, and does no work."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answer = world.deliver(None, body=b"payload=%7B%7D", headers=form)
+    assert answer.status_code == 415
+    assert "application/json" in answer.json()["error"]
+    assert _deliveries(world.engine) == 0
+
+
 @pytest.mark.parametrize(
     ("event", "action"),
     [("push", "opened"), ("ping", "opened"), ("issues", "opened"), ("pull_request", "labeled")],

@@ -188,6 +188,20 @@ def test_a_malformed_or_oversized_body_is_refused(served: Served) -> None:
     assert huge.status_code == 413
 
 
+def test_a_body_of_another_type_is_a_415_of_one_sentence(served: Served) -> None:
+    """A JSON-RPC message sent as a form is refused in the doors' one shape, saying to send
+    application/json."""
+    headers = {
+        "Authorization": f"Bearer {ORG_TOKEN}",
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/json, text/event-stream",
+    }
+    body = b'{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}'
+    answer = local_http.post(served.url, content=body, headers=headers, timeout=10)
+    assert answer.status_code == 415
+    assert "application/json" in answer.json()["error"]
+
+
 def test_no_token_is_ever_logged(served: Served) -> None:
     """After every request above and a near-miss token, serve's debug log holds no token."""
     over_http(served.url, ORG_TOKEN, CALLS[:1])
