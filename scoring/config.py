@@ -27,7 +27,9 @@ __all__ = [
 # reads the commit's own offset; an author's subsystem count never exceeds the whole.
 # 10: the counts that grow with a history (the author's changes, the files' changes,
 # developers and fixes) are read as their rank among the history's latest changes.
-SCORER_VERSION = "10"
+# 11: a folder named requirements-anything holds dependency manifests as requirements/ does
+# (pip-tools' .in inputs there were code of an unknown language).
+SCORER_VERSION = "11"
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,7 +228,7 @@ _TEST_DATA_DIR = re.compile(
     r"/(?:testdata|test_data|test-data|fixtures|__fixtures__|__snapshots__)/"
 )
 _MANIFEST = re.compile(
-    r"/(?:requirements/[^/]+\.(txt|in)$"  # pip's requirements/base.txt
+    r"/(?:requirements[^/]*/[^/]+\.(txt|in)$"  # pip's requirements/base.txt, requirements-dev/
     r"|(package(-lock)?\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?"
     r"|[^/]*requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|uv\.lock"
     r"|pipfile(\.lock)?|go\.(mod|sum|work|work\.sum)|cargo\.(toml|lock)|gemfile(\.lock)?"
@@ -273,7 +273,8 @@ _CODE_TYPES = frozenset({LanguageType.PROGRAMMING, LanguageType.MARKUP, Language
 
 # What a requirements or constraints file's name may say it is for when what it pins is
 # installed by developers and CI, not by what ships (flask's requirements/dev.txt and
-# requirements/typing.txt, requirements-test.txt, docs-requirements.in).
+# requirements/typing.txt, requirements-test.txt, docs-requirements.in; a folder named
+# requirements-something holds pip-tools' inputs and outputs as requirements/ does).
 _DEV_PURPOSES = frozenset(
     {"dev", "develop", "development", "test", "tests", "testing", "doc", "docs", "typing",
      "types", "lint", "linting", "style", "mypy", "ci", "build", "bench", "benchmark",
@@ -288,9 +289,14 @@ def _dev_requirements(slashed: str) -> bool:
     stem, dot, extension = name.rpartition(".")
     if not dot or extension not in ("txt", "in"):
         return False
-    if not (folder.endswith("/requirements") or "requirements" in stem or "constraints" in stem):
+    in_folder = folder.rpartition("/")[2].startswith("requirements")
+    if not (in_folder or "requirements" in stem or "constraints" in stem):
         return False
-    return not _DEV_PURPOSES.isdisjoint(_WORD_SPLIT.split(stem)) or stem in _DEV_PURPOSES
+    # The folder's name may say the purpose for all it holds (requirements-dev/base.txt).
+    words = _WORD_SPLIT.split(stem) + (
+        _WORD_SPLIT.split(folder.rpartition("/")[2]) if in_folder else []
+    )
+    return not _DEV_PURPOSES.isdisjoint(words) or stem in _DEV_PURPOSES
 
 
 @dataclass(frozen=True, slots=True)

@@ -279,6 +279,10 @@ def test_a_manifest_is_no_code_but_stays_a_manifest() -> None:
         ("requirements.txt", False),
         ("requirements/base.txt", False),
         ("requirements/prod.txt", False),
+        # pip-tools' inputs and outputs in a folder named for them (flask's requirements-skip/).
+        ("requirements-skip/tests-min.in", True),
+        ("requirements-dev/base.txt", True),
+        ("requirements-prod/base.in", False),
         ("constraints.txt", False),
         ("package.json", False),
     ],
