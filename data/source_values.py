@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from data.deploy_rule import FoundBy
 from scoring.facts import ReviewState
 
 __all__ = [
@@ -160,7 +161,8 @@ class SourceDeploy:
     the full shas of the commits the deploy shipped when the source knows them
     (a release tag: ``git rev-list previous..tag``); the deploy then ships
     exactly the changes those commits landed. ``None`` leaves it to the rule:
-    what merged since the previous deploy of the service.
+    what merged since the previous deploy of the service. ``found_by`` is the source's rule
+    that made it a deploy and what the rule matched (``data.deploy_rule``).
     """
 
     key: str
@@ -172,6 +174,7 @@ class SourceDeploy:
     status: str = "success"
     source: str = "manual"
     shipped: tuple[str, ...] | None = None
+    found_by: FoundBy | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -226,8 +226,13 @@ class FakeGitLab(FakeService):
         *,
         sha: str = "a" * 40,
         finished_at: datetime | None = None,
+        job: str = "deploy",
+        job_status: str | None = None,
+        allow_failure: bool = False,
     ) -> None:
-        """A deployment as ``GET /projects/:id/deployments`` lists it."""
+        """A deployment as ``GET /projects/:id/deployments`` lists it; its ``deployable`` is
+        the job that made it (``job``, in ``job_status``, else the deployment's status), with
+        the job's ``allow_failure`` as the Jobs API gives it."""
         with self.lock:
             items = self.project(path).deployments
             items[:] = [d for d in items if d["id"] != ident]
@@ -243,7 +248,10 @@ class FakeGitLab(FakeService):
                     "environment": {"id": 1, "name": environment},
                     "deployable": {
                         "id": ident * 10,
-                        "status": status,
+                        "name": job,
+                        "stage": "deploy",
+                        "status": job_status or status,
+                        "allow_failure": allow_failure,
                         "finished_at": ts(finished_at) if finished_at else None,
                     },
                 }

@@ -58,7 +58,7 @@ def deploy_endpoint(
         if not isinstance(fields, dict):
             raise Refused(400, "the body must be a JSON object of deploy fields")
         try:
-            report = parse_report(fields, org, clock())
+            report = parse_report(fields, org, clock(), f"POST {DEPLOYS_PATH}")
             with session_scope(engine) as session:
                 new = record_deploy(session, org, report)
         except RiskbriefError as exc:

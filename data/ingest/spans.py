@@ -127,6 +127,7 @@ class SpanWriter:
                 "finished_at": r.finished_at,
                 "status": r.status,
                 "source": r.source,
+                "found_by": r.found_by.encode() if r.found_by is not None else None,
             }
             problem = self._deploy_problem(r, service_id)
             if batch.upsert(r.key, values, problem, tally) and r.shipped is not None:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from data.config import OrgConfig
+from data.deploy_rule import DeployRule, FoundBy
 from data.source_values import SourceDeploy
 from data.sources.times import TimeFormatError, parse_time
 from scoring.errors import ConfigError, NotFoundError
@@ -76,8 +77,11 @@ def _time(name: str, value: str | None) -> datetime | None:
         raise ConfigError(str(exc)) from None
 
 
-def parse_report(fields: Mapping[str, Any], org: OrgConfig, now: datetime) -> SourceDeploy:
-    """The deploy a report describes, or a ``ConfigError`` sentence saying what to fix."""
+def parse_report(
+    fields: Mapping[str, Any], org: OrgConfig, now: datetime, via: str = "riskbrief deploy record"
+) -> SourceDeploy:
+    """The deploy a report describes, or a ``ConfigError`` sentence saying what to fix; it
+    came ``via`` the command or ``POST /deploys`` (what found it, as a reader is told)."""
     report = _report(fields)
     service = report.service
     known = [s.key for s in org.services]
@@ -110,4 +114,5 @@ def parse_report(fields: Mapping[str, Any], org: OrgConfig, now: datetime) -> So
         started_at=started,
         status=status,
         source="ci",
+        found_by=FoundBy(DeployRule.CI_REPORT, run_id or "", via),
     )

@@ -42,6 +42,7 @@ from typing import Any
 import structlog
 
 from data.config.sources import FileImportConfig
+from data.deploy_rule import DeployRule, FoundBy
 from data.handoff import Handoff
 from data.source_values import SourceDeploy, SourceErrorBudget, SourceIncident
 from data.sources.times import parse_time
@@ -118,8 +119,9 @@ def parse_incident_row(fields: Mapping[str, Any]) -> SourceIncident:
     )
 
 
-def parse_deploy_row(fields: Mapping[str, Any]) -> SourceDeploy:
-    """A deploy from one record; a ValueError saying what is wrong otherwise."""
+def parse_deploy_row(fields: Mapping[str, Any], file: str = "") -> SourceDeploy:
+    """A deploy from one record (of ``file``, by its name); a ValueError saying what is wrong
+    otherwise."""
     finished = _time(fields, "finished_at", required=True)
     assert finished is not None
     status = (_text(fields, "status") or "success").lower()
@@ -134,6 +136,7 @@ def parse_deploy_row(fields: Mapping[str, Any]) -> SourceDeploy:
         started_at=_time(fields, "started_at"),
         status=status,
         source="file",
+        found_by=FoundBy(DeployRule.FILE, file),
     )
 
 
@@ -274,7 +277,7 @@ class FileImportSource:
                 elif self.kind == "error_budgets":
                     budgets.append(parse_error_budget_row(row.fields))
                 else:
-                    deploys.append(parse_deploy_row(row.fields))
+                    deploys.append(parse_deploy_row(row.fields, self.path.name))
             except ValueError as exc:
                 run.tally.skipped += 1
                 first_problem = first_problem or f"{row.where}: {exc}"

@@ -30,6 +30,7 @@ from urllib.parse import quote
 import structlog
 
 from data.config.sources.bitbucket import BitbucketCloudConfig
+from data.deploy_rule import DeployRule, FoundBy
 from data.handoff import Handoff
 from data.source_values import SourceChangeFile, SourceDeploy
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
@@ -301,6 +302,12 @@ def cloud_deploys(
                     or _time(dig(item, "state", "started_on")),
                     status=status,
                     source="bitbucket-deployment",
+                    # A Production-typed environment is one whatever its name.
+                    found_by=FoundBy(
+                        DeployRule.BITBUCKET_DEPLOYMENT,
+                        name,
+                        "" if kind == "Production" else config.production_environment,
+                    ),
                 )
             )
         return out
@@ -340,6 +347,7 @@ def cloud_tags(
                         finished_at=at,
                         sha=sha.lower() if isinstance(sha, str) else None,
                         source="bitbucket-tag",
+                        found_by=FoundBy(DeployRule.TAG, name, config.deploy_tags),
                     )
                 )
             if older:

@@ -28,6 +28,7 @@ from typing import Any
 import structlog
 
 from data.config.sources.bitbucket import BitbucketDataCenterConfig
+from data.deploy_rule import DeployRule, FoundBy
 from data.handoff import Handoff
 from data.source_values import SourceChangeFile, SourceDeploy
 from data.sources.bitbucket.client import BitbucketClient, BitbucketError
@@ -174,6 +175,7 @@ def dc_tags(
                         finished_at=at,
                         sha=sha.lower(),
                         source="bitbucket-dc-tag",
+                        found_by=FoundBy(DeployRule.TAG, name, config.deploy_tags),
                     )
                 )
             if older:

@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 
+from data.deploy_rule import DeployRule, FoundBy
 from data.handoff import Cursor, Handoff
 from data.source_values import SourceDeploy
 from data.sources.github.deploy_rules import (
@@ -206,6 +207,11 @@ class DeploymentsSource(RepoSource):
                     started_at=d.created_at,
                     status=status,
                     source="github-deployment",
+                    found_by=FoundBy(
+                        DeployRule.GITHUB_DEPLOYMENT,
+                        d.environment,
+                        self.config.production_environment,
+                    ),
                 )
             )
         if records:

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import structlog
 
+from data.deploy_rule import DeployRule, FoundBy
 from data.handoff import Handoff
 from data.source_values import SourceDeploy
 from data.sources.github.deploy_rules import (
@@ -82,4 +83,5 @@ class ReleasesSource(RepoSource):
             started_at=None,
             status="success",
             source="github-release",
+            found_by=FoundBy(DeployRule.GITHUB_RELEASE, tag, pattern),
         )

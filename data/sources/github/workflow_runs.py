@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 import structlog
 
+from data.deploy_rule import DeployRule, FoundBy
 from data.handoff import Handoff
 from data.source_values import SourceDeploy
 from data.sources.github.deploy_rules import (
@@ -132,4 +133,7 @@ class WorkflowRunsSource(RepoSource):
             started_at=started,
             status=status,
             source="github-actions",
+            found_by=FoundBy(
+                DeployRule.GITHUB_WORKFLOW, workflow_name, self.config.deploy_workflow or ""
+            ),
         )

@@ -10,7 +10,9 @@
   the changes merged since the previous deploy of the service. Read by
   ``updated_after``, so a deployment that finishes later is read again then.
   Non-production environments are never stored: linking ties an incident to
-  the latest deploy of its service whatever the environment.
+  the latest deploy of its service whatever the environment. A deployment whose
+  job is allowed to fail (``allow_failure: true``), or whose job was skipped,
+  cancelled or is manual, is never a deploy, whatever the deployment's status.
 - ``pipelines``: a pipeline on a ref matching ``pipeline_ref`` that ended
   ``success`` or ``failed`` is a deploy, finished at its ``updated_at``.
 - ``tags``: a tag matching ``deploy_tags`` is a successful deploy at the tag's
@@ -31,6 +33,7 @@ from typing import Any
 
 from data.clock import utcnow
 from data.config.sources.gitlab import DeploySource, GitLabSourceConfig
+from data.deploy_rule import DeployRule, FoundBy
 from data.handoff import Cursor, Handoff
 from data.source_values import SourceDeploy
 from data.sources.gitlab.client import GitLabClient, project_id
@@ -50,6 +53,26 @@ _DEPLOYMENT_STATUS = {"success": "success", "failed": "failure"}
 _PIPELINE_STATUS = {"success": "success", "failed": "failure"}
 # Tags are listed newest first with no ``updated_after``: the last week is read again.
 _TAG_RECHECK = timedelta(days=7)
+
+
+# A deployment's job in one of these states never ran to an end: no deploy, whatever the
+# deployment's own status says.
+_JOB_NOT_RUN = frozenset({"skipped", "canceled", "manual", "created", "pending"})
+
+
+def _job_counts(job: Any) -> bool:
+    """Whether a deployment's job (its ``deployable``) can make it a deploy: not one allowed
+    to fail (``allow_failure: true``, a try whose failure the pipeline ignores), nor one
+    skipped, cancelled or waiting for a hand to start it."""
+    if not isinstance(job, dict):
+        return True
+    return job.get("allow_failure") is not True and job.get("status") not in _JOB_NOT_RUN
+
+
+def _job_name(job: Any) -> str:
+    """The name of a deployment's job (its ``deployable``), else empty."""
+    name = job.get("name") if isinstance(job, dict) else None
+    return name if isinstance(name, str) else ""
 
 
 def _sha(item: Any) -> str | None:
@@ -89,10 +112,12 @@ class DeploymentsSource(UpdatedListSource):
             raise BadItem("a deployment without an id or an environment name")
         if status is None or not self.config.is_production(environment):
             return None
+        job = item.get("deployable")
+        if not _job_counts(job):
+            return None
         service = service_for_names(run.org, self.config, self.project, [environment])
         if service is None:
             return "no service matches the environment; map it in [sources.gitlab.services]"
-        job = item.get("deployable")
         finished = item_time(item, "updated_at")
         if isinstance(job, dict) and job.get("finished_at"):
             finished = item_time(job, "finished_at")
@@ -107,6 +132,12 @@ class DeploymentsSource(UpdatedListSource):
             started_at=item_time(item, "created_at") if item.get("created_at") else None,
             status=status,
             source="gitlab-deployment",
+            found_by=FoundBy(
+                DeployRule.GITLAB_DEPLOYMENT,
+                environment,
+                self.config.production_environment,
+                job=_job_name(job),
+            ),
         )
 
 
@@ -141,6 +172,7 @@ class PipelinesSource(UpdatedListSource):
                     started_at=item_time(item, "created_at") if item.get("created_at") else None,
                     status=status,
                     source="gitlab-pipeline",
+                    found_by=FoundBy(DeployRule.GITLAB_PIPELINE, ref, self.config.pipeline_ref),
                 )
             )
         return out
@@ -217,6 +249,7 @@ class TagsSource:
             sha=sha.lower() if isinstance(sha, str) else None,
             status="success",
             source="gitlab-tag",
+            found_by=FoundBy(DeployRule.TAG, name, self.config.deploy_tags),
         )
 
 

@@ -42,6 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from data.config import OrgConfig
+from data.deploy_rule import DeployRule, FoundBy
 from data.source_values import SourceDeploy
 from data.sources.local_git.gitlog import run_git
 from scoring.errors import SourceError
@@ -390,6 +391,7 @@ def tag_deploys(
                     status="success",
                     source="git-tag",
                     shipped=tuple(shas),
+                    found_by=FoundBy(DeployRule.TAG, tag.name, pattern),
                 )
                 for service, shas in sorted(shipped.items())
             )

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from data.deploy_rule import DeployRule, FoundBy
 from data.source_values import (
     SourceChange,
     SourceChangeFile,
@@ -105,6 +106,7 @@ def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
             started_at=at(d.week, d.finished) - timedelta(minutes=d.minutes),
             status=d.status,
             source="sample",
+            found_by=FoundBy(DeployRule.SAMPLE),
         )
         for d in plan.deploys
     )

@@ -23,6 +23,9 @@ class Deploy(SQLModel, table=True):
     finished_at: datetime = utc_column(index=True)
     status: str = "success"
     source: str = "manual"
+    # The rule that found it, as ``data.deploy_rule.FoundBy.encode`` wrote it; None for a
+    # deploy stored before riskbrief kept it.
+    found_by: str | None = None
 
 
 class DeployCommit(SQLModel, table=True):

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from bot.ci.deploys import MAX_BODY, deploy_endpoint
 from bot.runtime.server import HttpServer, wsgi_application
 from data.config import parse_org_config
+from data.deploy_rule import DeployRule, FoundBy
 from data.store.org import sync_org
 from data.store.tables import Deploy
 from tests import local_http
@@ -64,6 +65,8 @@ def test_a_report_is_recorded_once_and_a_retry_answers_200(url: str, engine: Eng
     with Session(engine) as session:
         (deploy,) = session.exec(select(Deploy)).all()
     assert (deploy.key, deploy.sha, deploy.source) == ("ci:api:production:77", "abc1234", "ci")
+    # It keeps what found it: a CI report of run 77, through this door.
+    assert FoundBy.decode(deploy.found_by) == FoundBy(DeployRule.CI_REPORT, "77", "POST /deploys")
 
 
 def test_a_run_number_may_be_a_json_number(url: str) -> None:

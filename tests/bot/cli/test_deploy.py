@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from data.deploy_rule import DeployRule, FoundBy
 from tests.bot.cli.conftest import store_rows
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")
@@ -33,6 +34,8 @@ def test_deploy_record_is_keyed_so_a_retry_is_one_deploy(workspace: Path) -> Non
     assert again.output.startswith("Updated failure deploy ci:api:production:run-42")
     _, deploys = store_rows(workspace)
     assert [(d.key, d.status) for d in deploys] == [("ci:api:production:run-42", "failure")]
+    found = FoundBy(DeployRule.CI_REPORT, "run-42", "riskbrief deploy record")
+    assert [FoundBy.decode(d.found_by) for d in deploys] == [found]
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from structlog.testing import capture_logs
 
 from data.config import OrgConfig
 from data.config.sources import FileImportConfig
+from data.deploy_rule import DeployRule, FoundBy
 from data.sources.incident_file import FileImportSource
 from data.store.tables import Deploy, ErrorBudget, Service
 from data.sync import SourceSummary, run_sources
@@ -166,6 +167,9 @@ def test_csv_deploys_are_imported(engine: Engine, tmp_path: Path) -> None:
     summary = sync_file(engine, org, path, kind="deploys")
 
     assert summary == SourceSummary("file deploys.csv", 3, 0, 0)
+    with Session(engine) as session:
+        found = {FoundBy.decode(d.found_by) for d in session.exec(select(Deploy))}
+    assert found == {FoundBy(DeployRule.FILE, "deploys.csv")}
     with Session(engine) as session:
         stored = {
             d.key: (s.key, d.environment, d.sha, d.finished_at, d.status, d.source)

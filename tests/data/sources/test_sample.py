@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from briefing.week import IsoWeek
 from data.config import DEFAULT_AGENT_LOGINS
+from data.deploy_rule import DeployRule, FoundBy
 from data.sample_load import load_sample
 from data.sources.sample import (
     SAMPLE_AGENTS,
@@ -206,6 +207,8 @@ def test_rows_are_well_formed(sample: LoadedSample) -> None:
         deploys = list(session.exec(select(Deploy)))
         incidents = list(session.exec(select(Incident)))
         services = {s.id: s.key for s in session.exec(select(Service))}
+    # The demo says what found each deploy: the sample's own plan.
+    assert {FoundBy.decode(d.found_by) for d in deploys} == {FoundBy(DeployRule.SAMPLE)}
     first = sample_week_starts(sample.as_of)[0]
     end = sample_week_starts(sample.as_of)[-1] + timedelta(weeks=1)
     by_id = {c.id: c for c in changes}

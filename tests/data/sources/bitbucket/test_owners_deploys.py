@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from structlog.testing import capture_logs
 
 from data.config.sources.bitbucket import BitbucketCloudConfig, CloudDeploys
+from data.deploy_rule import DeployRule, FoundBy
 from data.sources.bitbucket.codeowners import parse_bitbucket_codeowners
 from data.store.tables import Deploy
 from tests.data.sources.bitbucket.world import World, at, pr
@@ -81,6 +82,9 @@ def test_release_tags_are_deploys_of_their_service(world: World) -> None:
     with Session(world.engine) as session:
         deploys = list(session.exec(select(Deploy)))
     assert [(d.sha, d.status, d.finished_at) for d in deploys] == [("c" * 40, "success", at(3))]
+    # Each keeps the rule that found it: the tag and the pattern it matched.
+    found = FoundBy(DeployRule.TAG, "v1.2.0", world.config.deploy_tags)
+    assert [FoundBy.decode(d.found_by) for d in deploys] == [found]
 
 
 def test_cloud_pipelines_deployments_to_production_are_deploys(cloud_world: World) -> None:
@@ -100,6 +104,9 @@ def test_cloud_pipelines_deployments_to_production_are_deploys(cloud_world: Worl
     with Session(world.engine) as session:
         deploys = sorted(session.exec(select(Deploy)), key=lambda d: d.finished_at)
     assert [(d.sha, d.status) for d in deploys] == [("1" * 40, "success"), ("2" * 40, "failure")]
+    # A Production-typed environment is found by its type, not a pattern.
+    found = FoundBy(DeployRule.BITBUCKET_DEPLOYMENT, "Live")
+    assert [FoundBy.decode(d.found_by) for d in deploys] == [found, found]
 
 
 def test_cloud_deployments_shaped_as_atlassian_documents_them_are_stored(

@@ -12,6 +12,7 @@ from structlog.testing import capture_logs
 
 from data.config import OrgConfig, parse_org_config
 from data.config.sources import GitHubSourceConfig
+from data.deploy_rule import DeployRule, FoundBy
 from data.handoff import Cursor, Source
 from data.sources.github.auth import TokenAuth
 from data.sources.github.deploys import (
@@ -392,6 +393,58 @@ def test_deploy_workflow_runs_are_deploys(
     used = fake.remaining
     sync(engine, org, source)
     assert fake.remaining == used
+
+
+def found_by(engine: Engine) -> dict[str, FoundBy | None]:
+    """The rule that found each stored deploy, by key."""
+    with Session(engine) as session:
+        return {d.key: FoundBy.decode(d.found_by) for d in session.exec(select(Deploy))}
+
+
+def test_each_deploy_stores_the_rule_that_found_it(
+    engine: Engine, org: OrgConfig, fake: FakeGitHubRest
+) -> None:
+    """A deployment keeps its environment and pattern, a release its tag, a run its workflow."""
+    fake.add_deployment(MONO, 7, "live-eu", ago(3), statuses=(("success", ago(3)),))
+    fake.add_release(SHOP, 1, "v1.4.2", ago(2))
+    fake.add_workflow(MONO, 11, "Deploy web")
+    fake.add_run(MONO, 11, 101, "success", ago(1), ago(1))
+    releases = ReleasesSource(fake.client(), SHOP, github(org), lambda: NOW)
+    runs = WorkflowRunsSource(fake.client(), MONO, github(org), lambda: NOW)
+    sync(engine, org, deployments(fake, org, MONO), releases, runs)
+    cfg = github(org)
+    assert found_by(engine) == {
+        "github-deployment:acme/mono:7": FoundBy(
+            DeployRule.GITHUB_DEPLOYMENT, "live-eu", cfg.production_environment
+        ),
+        "github-release:acme/shop:1": FoundBy(DeployRule.GITHUB_RELEASE, "v1.4.2", "^v\\d"),
+        "github-workflow-run:acme/mono:101": FoundBy(
+            DeployRule.GITHUB_WORKFLOW, "Deploy web", "^deploy"
+        ),
+    }
+
+
+@pytest.mark.parametrize("conclusion", ["cancelled", "skipped", "neutral", "action_required"])
+def test_a_cancelled_or_skipped_run_is_never_a_deploy(
+    engine: Engine, org: OrgConfig, fake: FakeGitHubRest, conclusion: str
+) -> None:
+    """A deploy workflow's run that was cancelled, skipped or ended neither way is no deploy."""
+    fake.add_workflow(MONO, 11, "Deploy web")
+    fake.add_run(MONO, 11, 101, conclusion, ago(1), ago(1))
+    sync(engine, org, WorkflowRunsSource(fake.client(), MONO, github(org), lambda: NOW))
+    assert stored(engine) == {}
+
+
+@pytest.mark.parametrize("conclusion", ["failure", "timed_out", "startup_failure"])
+def test_a_failed_run_is_a_failed_attempt_that_ships_nothing(
+    engine: Engine, org: OrgConfig, fake: FakeGitHubRest, conclusion: str
+) -> None:
+    """A deploy workflow's failed run is kept only as a failed attempt (status ``failure``),
+    which linking never ties a change or an incident to."""
+    fake.add_workflow(MONO, 11, "Deploy web")
+    fake.add_run(MONO, 11, 101, conclusion, ago(1), ago(1))
+    sync(engine, org, WorkflowRunsSource(fake.client(), MONO, github(org), lambda: NOW))
+    assert [v[1] for v in stored(engine).values()] == ["failure"]
 
 
 def test_refused_token_is_one_sentence(engine: Engine, org: OrgConfig) -> None:

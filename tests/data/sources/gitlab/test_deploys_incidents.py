@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from data.config.sources.gitlab import DeploySource, GitLabSourceConfig, IncidentFrom
+from data.deploy_rule import DeployRule, FoundBy
 from data.sources.gitlab.deploys import DeploymentsSource, PipelinesSource, TagsSource
 from data.sources.gitlab.incidents import IncidentsSource, severity_of_labels
 from data.store.tables import Deploy, Incident, Service
@@ -102,6 +103,64 @@ def test_release_tags_are_deploys_when_configured(world: World) -> None:
     stored = deploys(world)
     assert list(stored) == [f"gitlab-tag:{PROJECT}:v1.2.0"]
     assert stored[f"gitlab-tag:{PROJECT}:v1.2.0"].finished_at == at(30)
+
+
+def test_each_deploy_stores_the_rule_that_found_it(world: World) -> None:
+    """A deployment keeps its environment, pattern and job; a pipeline its ref; a tag its name."""
+    fake = world.fake
+    fake.add_deployment(PROJECT, 1, "checkout-production", "success", at(10), job="ship prod")
+    fake.add_pipeline(PROJECT, 11, "main", "success", at(5))
+    fake.add_tag(PROJECT, "v1.2.0", at(30))
+    config = world.config.model_copy(
+        update={"production_environment": r"production$", "services": {"main": "checkout"}}
+    )
+    DeploymentsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    PipelinesSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    tags = config.model_copy(update={"services": {"v1.2.0": "checkout"}})
+    TagsSource(world.client(), PROJECT, tags, lambda: NOW).sync(world.run())
+    assert {k: FoundBy.decode(d.found_by) for k, d in deploys(world).items()} == {
+        f"gitlab-deployment:{PROJECT}:1": FoundBy(
+            DeployRule.GITLAB_DEPLOYMENT, "checkout-production", r"production$", "ship prod"
+        ),
+        f"gitlab-pipeline:{PROJECT}:11": FoundBy(
+            DeployRule.GITLAB_PIPELINE, "main", config.pipeline_ref
+        ),
+        f"gitlab-tag:{PROJECT}:v1.2.0": FoundBy(DeployRule.TAG, "v1.2.0", config.deploy_tags),
+    }
+
+
+@pytest.mark.parametrize("status", ["success", "failed"])
+def test_a_deployment_by_a_job_allowed_to_fail_is_never_a_deploy(world: World, status: str) -> None:
+    """A deployment whose job has ``allow_failure: true`` is no deploy, succeeded or failed."""
+    world.fake.add_deployment(PROJECT, 1, "checkout-production", status, at(10), allow_failure=True)
+    config = world.config.model_copy(update={"production_environment": r"production$"})
+    DeploymentsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    assert deploys(world) == {}
+
+
+@pytest.mark.parametrize("status", ["skipped", "canceled", "manual", "created", "blocked"])
+def test_a_deployment_whose_job_did_not_run_is_never_a_deploy(world: World, status: str) -> None:
+    """A deployment skipped, cancelled, waiting for a hand (manual, blocked) or not started is
+    no deploy; nor is one reported a success while its job is skipped, cancelled or manual."""
+    fake = world.fake
+    fake.add_deployment(PROJECT, 1, "checkout-production", status, at(10))
+    if status in ("skipped", "canceled", "manual"):
+        fake.add_deployment(PROJECT, 2, "checkout-production", "success", at(9), job_status=status)
+    config = world.config.model_copy(update={"production_environment": r"production$"})
+    DeploymentsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    assert deploys(world) == {}
+
+
+@pytest.mark.parametrize("status", ["skipped", "canceled", "manual", "running", "created"])
+def test_a_pipeline_not_finished_is_never_a_deploy(world: World, status: str) -> None:
+    """A pipeline on the deploy ref that was skipped, cancelled, is manual or still going is no
+    deploy."""
+    world.fake.add_pipeline(PROJECT, 11, "main", status, at(5))
+    config = world.config.model_copy(
+        update={"deploys_from": DeploySource.PIPELINES, "services": {"main": "checkout"}}
+    )
+    PipelinesSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    assert deploys(world) == {}
 
 
 @pytest.mark.store_decides

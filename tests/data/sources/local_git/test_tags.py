@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from data.config import OrgConfig, parse_org_config
+from data.deploy_rule import DeployRule, FoundBy
 from data.sources.local_git.tags import (
     line_service,
     project_lines,
@@ -72,6 +73,20 @@ def test_a_maintenance_tag_ships_only_its_own_branch(engine: Engine, tmp_path: P
     # 1.1.0's previous release is 1.0.1 (merged into main): the fix shipped already.
     assert shipped["1.1.0"] == {"New feature", "More main work", "Next feature"}
     assert shipped["1.0.0"] == {"Initial"}
+
+
+def test_each_tag_deploy_stores_the_tag_and_the_pattern_it_matched(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A tag's deploy keeps the rule that found it: the tag and ``deploy_tags``."""
+    repo = GitRepo(tmp_path / "lib")
+    repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
+    repo.tag("v1.4.2", T0 + timedelta(hours=1))
+    synced(engine, _org(repo.path))
+    with Session(engine) as session:
+        found = {d.key: FoundBy.decode(d.found_by) for d in session.exec(select(Deploy))}
+    rule = FoundBy(DeployRule.TAG, "v1.4.2", r"^v?\d+(\.\d+)*$")
+    assert found == {"git-tag:acme/lib:v1.4.2:lib": rule}
 
 
 def test_an_older_branch_merged_forward_does_not_reship_the_newer_release(
