@@ -22,6 +22,7 @@ from bot.answers.lines import (
     BAND_OF_WORDS,
     candidates,
     deploy_name,
+    found_by_line,
     gate_lines,
     not_found,
     point_lines,
@@ -170,10 +171,12 @@ def deploy_answer(
         if band is not None
         else ("Not scored yet",)
     )
-    head = (
+    head: tuple[Line, ...] = (
         (Strong((f"{name} deploy of {when}",)), " · ", Code(key)),
         (*risk, f" · {record.environment} · {record.status}"),
     )
+    if record.found_by is not None:
+        head += (found_by_line(record.found_by),)
     parts = [Paragraph(head)]
     why = point_lines(record.signals) + gate_lines(record.gates)
     if why:

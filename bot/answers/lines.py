@@ -8,9 +8,10 @@ from sqlmodel import Session
 
 from bot.answers.answer import Answer, AnswerOutcome, Code, Line, Outside, Paragraph, Span
 from bot.answers.lookups import dated_local_time
-from bot.answers.records.models import ConfirmationRow, GateRow, SignalPoints
+from bot.answers.records.models import ConfirmationRow, FoundByRow, GateRow, SignalPoints
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig
+from data.deploy_rule import Name, found_by_words
 from data.store.reads.org import service_by_id
 from data.store.tables import Deploy
 from scoring.band import Band
@@ -21,6 +22,7 @@ __all__ = [
     "BAND_OF_WORDS",
     "candidates",
     "deploy_name",
+    "found_by_line",
     "gate_lines",
     "not_found",
     "point_lines",
@@ -32,6 +34,20 @@ __all__ = [
 _TOP = 5
 # A record's band in the reader's words, back to the band (``Band.label``'s inverse).
 BAND_OF_WORDS = {b.label: b for b in Band}
+
+
+def found_by_line(found: FoundByRow) -> Line:
+    """``found by: tag v1.4.2 matching `^v?\\d+$```: the words of ``found_by_words``, a name
+    from outside (a tag, an environment, a job) as outside text and a rule as code."""
+    spans: list[Span] = ["found by: "]
+    for piece in found_by_words(found.found_by()):
+        if isinstance(piece, str):
+            spans.append(piece)
+        elif isinstance(piece, Name):
+            spans.append(Outside(one_line(piece.text)))
+        else:
+            spans.append(Code(one_line(piece.text)))
+    return tuple(spans)
 
 
 def signal_lines(scored: ScoredChange, limit: int = _TOP) -> list[Line]:

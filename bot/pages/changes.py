@@ -9,6 +9,7 @@ from bot.answers.records.deploy import deploy_record
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
 from bot.pages.page import Page, PageContext
 from bot.pages.tables import Grid, GridColumn, cell
+from data.deploy_rule import Pattern, found_by_words
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = ["change_page", "deploy_page"]
@@ -58,10 +59,19 @@ def deploy_page(ctx: PageContext, key: str) -> Page:
     record = deploy_record(ctx.session, ctx.org, ctx.access, key)
     # What gated it, in the words `/risk deploy` says it in.
     reason = split_reason(record, record.split) if record.split is not None else None
+    # What found it, in `/risk deploy`'s words: (text, shown as code); the template escapes both.
+    found_by = (
+        [
+            (p, False) if isinstance(p, str) else (p.text, isinstance(p, Pattern))
+            for p in found_by_words(record.found_by.found_by())
+        ]
+        if record.found_by is not None
+        else None
+    )
     return Page(
         "deploy.html",
         f"Deploy {record.key}",
-        {"deploy": record, "split_reason": reason},
+        {"deploy": record, "split_reason": reason, "found_by": found_by},
         (
             changes_grid("changes", "Changes it shipped", record.changes, ctx.url),
             incidents_grid("incidents", "Incidents linked to it", record.incidents, ctx.url),

@@ -21,12 +21,14 @@ from bot.answers.records.models import (
     DeployPartRow,
     DeployRecord,
     DeploySplitRow,
+    FoundByRow,
     GateRow,
     RevertRow,
     band_words,
     signal_points,
 )
 from data.config import OrgConfig
+from data.deploy_rule import FoundBy
 from data.store.deploy_split import split_inputs
 from data.store.reads.changes import merged_reverts
 from data.store.reads.deploys import changes_shipped
@@ -105,6 +107,7 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
     unscored = [ChangeRef(key=c.key, title=c.title, url=c.url) for c in shipped if c not in scored]
     incidents = incidents_of_deploys(session, [deploy.id])
     reverts = merged_reverts(session, [c.key for c in shipped])
+    rule = FoundBy.decode(deploy.found_by)
     return DeployRecord(
         key=deploy.key,
         service=services.get(deploy.service_id, ""),
@@ -125,6 +128,7 @@ def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) ->
         ],
         confirmations=confirmation_rows(session, access, [c.key for c in shipped]),
         split=_split_row(deploy_split(session, org, deploy)),
+        found_by=FoundByRow.of(rule) if rule is not None else None,
     )
 
 

@@ -7,8 +7,12 @@ from sqlmodel import col, select
 
 from bot.answers.access import Access
 from bot.answers.deploys import deploy_answer
+from bot.answers.lines import found_by_line
 from bot.answers.records.deploy import deploy_record, deploy_split
+from bot.answers.records.models import FoundByRow
 from bot.answers.text import answer_text
+from bot.slack.render import slack_text
+from data.deploy_rule import DeployRule, FoundBy
 from data.store.engine import session_scope
 from data.store.tables import Change, Deploy, DeployChange, RiskScoreRow
 from tests.samples import LoadedSample
@@ -92,3 +96,37 @@ def test_a_deploy_of_few_changes_is_not_split(scored: LoadedSample) -> None:
     assert record.split is None
     assert "two deploys" not in text
     assert "Hold back" not in text
+
+
+def test_the_answer_says_which_rule_found_the_deploy(scored: LoadedSample) -> None:
+    """The sample's deploys say what found them, in the record and on the answer's third line."""
+    with session_scope(scored.engine) as session:
+        record = deploy_record(session, scored.org, Access.organisation(scored.org), LEDGER_DEPLOY)
+        text = answer_text(deploy_answer(session, scored.org, LEDGER_DEPLOY))
+    assert record.found_by == FoundByRow.of(FoundBy(DeployRule.SAMPLE))
+    assert text.splitlines()[2] == "found by: the sample organisation's deploy plan"
+
+
+# A tag name is outside text: git lets it hold Slack's and HTML's markup.
+HOSTILE_TAG = "v1*<!channel>*_&_<b>x</b>"
+
+
+def test_a_tag_name_is_outside_text_wherever_it_is_said(scored: LoadedSample) -> None:
+    """A hostile tag name forms no mention, bold or markup in Slack, and the pattern is code."""
+    found = FoundBy(DeployRule.TAG, HOSTILE_TAG, r"^v\d")
+    with session_scope(scored.engine) as session:
+        deploy = session.exec(select(Deploy).where(Deploy.key == LEDGER_DEPLOY)).one()
+        deploy.found_by = found.encode()
+    with session_scope(scored.engine) as session:
+        record = deploy_record(session, scored.org, Access.organisation(scored.org), LEDGER_DEPLOY)
+        answer = deploy_answer(session, scored.org, LEDGER_DEPLOY)
+    assert record.found_by is not None
+    assert record.found_by.match == HOSTILE_TAG
+    line = answer.parts[0].lines[2]
+    assert line == found_by_line(record.found_by)
+    slack = slack_text(line)
+    assert slack.startswith("found by: tag v1")
+    assert "<!channel>" not in slack
+    assert "&lt;!channel&gt;" in slack
+    assert "*" not in slack.split(" matching ")[0]
+    assert slack.endswith(r" matching `^v\d`")

@@ -187,7 +187,10 @@ def test_every_id_a_deploy_answer_prints_can_be_asked(clone: Clone) -> None:
     """The deploy id and each change key `ask deploy latest` prints are answered, exit 0."""
     shown = _ask("deploy", "latest", "api")
     assert shown.exit_code == 0, shown.output
-    ids = re.findall(r"`([^`\s]+)`", shown.stdout)
+    # The found-by line's pattern is code too, but no id: it says which rule found the deploy.
+    found_by = [line for line in shown.stdout.splitlines() if line.startswith("found by: ")]
+    assert found_by == ["found by: tag v1 matching `^v\\d+$`"]
+    ids = re.findall(r"`([^`\s]+)`", shown.stdout.replace(found_by[0], ""))
     deploy_id, *change_keys = ids
     assert deploy_id.startswith("git-tag:")
     assert {f"{clone.name}#7", f"{clone.name}@{clone.commit_sha[:12]}"} <= set(change_keys)

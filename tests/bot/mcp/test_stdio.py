@@ -250,6 +250,8 @@ def test_a_deploy_is_told_with_what_it_shipped_and_what_followed(whole: Session)
     assert risk["unscored"] == []
     assert [i["key"] for i in risk["incidents"]] == [f"revert:{HOSTILE_KEY}", "INC-1039"]
     assert [r["key"] for r in risk["reverts"]] == [HOSTILE_KEY]
+    # What found it, as fields: the kind, what it matched and the rule; readers word them.
+    assert risk["found_by"] == {"kind": "sample", "match": "", "rule": "", "job": ""}
     assert whole.answers[19].data == risk
     assert whole.answers[20].error == _not_found(
         "deploy_risk",
