@@ -91,6 +91,8 @@ class FakeGitHubRest(FakeService):
         self.releases: dict[str, list[dict[str, Any]]] = {}
         self.workflows: dict[str, list[dict[str, Any]]] = {}
         self.runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
+        # The jobs of each run by (repo, run id), as ``…/actions/runs/{id}/jobs`` lists them.
+        self.jobs: dict[tuple[str, int], list[dict[str, Any]]] = {}
         self.issues: dict[str, list[dict[str, Any]]] = {}
         # (repo, path) -> [(sha, time, text or None when the commit deleted it)]
         self.files: dict[tuple[str, str], list[tuple[str, datetime, str | None]]] = {}
@@ -115,6 +117,11 @@ class FakeGitHubRest(FakeService):
             "GET",
             _REPO + r"/actions/workflows/(?P<id>\d+)/runs",
             self._list(self._runs, "workflow_runs"),
+        )
+        add(
+            "GET",
+            _REPO + r"/actions/runs/(?P<id>\d+)/jobs",
+            self._list(self._jobs, "jobs"),
         )
         add("GET", _REPO + r"/issues", self._list(self._issues))
         add("GET", _REPO + r"/commits", self._list(self._commits))
@@ -224,10 +231,28 @@ class FakeGitHubRest(FakeService):
         updated_at: datetime,
         *,
         head_sha: str = "b" * 40,
+        jobs: tuple[tuple[str, str | None], ...] = (),
     ) -> None:
-        """A run of a workflow; ``conclusion`` ``None`` is a run still in progress."""
+        """A run of a workflow; ``conclusion`` ``None`` is a run still in progress. ``jobs`` are
+        its jobs as ``(name, conclusion)``, each completed at the run's ``updated_at``; a job
+        allowed to fail (``continue-on-error``) that failed is ``failure`` in a run that is a
+        ``success``, as GitHub reports it."""
         name = next(w["name"] for w in self.workflows[repo] if w["id"] == workflow)
         with self.lock:
+            self.jobs[(repo, ident)] = [
+                {
+                    "id": ident * 100 + n,
+                    "run_id": ident,
+                    "workflow_name": name,
+                    "head_sha": head_sha,
+                    "name": job,
+                    "status": "completed" if outcome else "in_progress",
+                    "conclusion": outcome,
+                    "started_at": iso(created_at),
+                    "completed_at": iso(updated_at) if outcome else None,
+                }
+                for n, (job, outcome) in enumerate(jobs)
+            ]
             self.runs.setdefault((repo, workflow), []).append(
                 {
                     "id": ident,
@@ -355,6 +380,9 @@ class FakeGitHubRest(FakeService):
         if wanted:
             items = [r for r in items if r["status"] == wanted]
         return sorted(items, key=lambda r: (r["created_at"], r["id"]), reverse=True)
+
+    def _jobs(self, request: Request, match: re.Match[str]) -> list[dict[str, Any]]:
+        return list(self.jobs.get((match["repo"], int(match["id"])), []))
 
     def _issues(self, request: Request, match: re.Match[str]) -> list[dict[str, Any]]:
         items = list(self.issues.get(match["repo"], []))

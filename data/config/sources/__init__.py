@@ -77,6 +77,8 @@ class GitHubSourceConfig(CheckSettings):
     lag_minutes: int = Field(default=10, ge=0, le=1440)
     production_environment: str = r"^prod(uction)?$"
     deploy_workflow: str | None = None
+    # Judge a deploy workflow's run by its jobs whose name matches (docs/sources.md).
+    deploy_job: str | None = None
     release_tags: str | None = None
     incident_label: str | None = None
     # Issues with one of these labels are bugs: a change referencing one fixes a bug
@@ -90,9 +92,9 @@ class GitHubSourceConfig(CheckSettings):
     # the pull request itself when unset.
     check_details_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
 
-    _patterns = field_validator("production_environment", "deploy_workflow", "release_tags")(
-        check_pattern
-    )
+    _patterns = field_validator(
+        "production_environment", "deploy_workflow", "deploy_job", "release_tags"
+    )(check_pattern)
 
 
 class GitSourceConfig(_Strict):

@@ -1,4 +1,15 @@
-"""Deploy workflow runs as deploys, where CI deploys (see ``deploys``)."""
+"""Deploy workflow runs as deploys, where CI deploys (see ``deploys``).
+
+A completed run of a deploy workflow is judged by its conclusion: ``success`` a deploy,
+``failure``, ``timed_out`` or ``startup_failure`` a failed attempt (which ships nothing),
+anything else (``cancelled``, ``skipped``, ``neutral``…) no deploy. A run's conclusion
+hides a job allowed to fail (``continue-on-error``): its failure leaves the run a
+success. With ``deploy_job`` set, the run is judged by its jobs whose name matches
+instead (one more request a run): a matching job's ``success`` is the deploy, finished
+when that job completed; a matching job that failed in a run that succeeded was allowed
+to fail and makes no deploy; one that failed in a failed run is a failed attempt; a run
+whose matching jobs were all skipped or cancelled, or that has none, is no deploy.
+"""
 
 from __future__ import annotations
 
@@ -60,7 +71,7 @@ class WorkflowRunsSource(RepoSource):
         url = rest.url(path.lstrip("/"), {"per_page": PER_PAGE, "status": "completed"})
 
         def read(item: Any, until: datetime) -> SourceDeploy | None:
-            return self._record(run, item, name, until)
+            return self._record(run, rest, item, name, until)
 
         return DeployList(url, "workflow runs", path, "workflow_runs", read)
 
@@ -100,8 +111,35 @@ class WorkflowRunsSource(RepoSource):
                 return found
             fetched = rest.get(fetched.next_url, conditional=False)
 
+    def _job(
+        self, rest: ConditionalRest, ident: int, run_status: str
+    ) -> tuple[str, str, datetime] | None:
+        """The deploy job of run ``ident`` that decides it, as ``(status, name, completed
+        at)``; ``None`` when no job matching ``deploy_job`` ran to an end that makes a deploy."""
+        pattern = self.config.deploy_job
+        assert pattern is not None
+        path = f"/repos/{self.repository}/actions/runs/{ident}/jobs"
+        fetched = rest.get(rest.url(path.lstrip("/"), {"per_page": PER_PAGE}), conditional=False)
+        failed: tuple[str, str, datetime] | None = None
+        while True:
+            for job in as_list(fetched.data, "jobs", path, key="jobs"):
+                name = get_str(job, "name")
+                if re.search(pattern, name, re.IGNORECASE) is None:
+                    continue
+                outcome = RUN_CONCLUSIONS.get(str(job.get("conclusion") or "").lower())
+                if outcome == "success":
+                    return ("success", name, get_time(job, "completed_at"))
+                if outcome == "failure" and failed is None:
+                    failed = ("failure", name, get_time(job, "completed_at"))
+            if not fetched.next_url:
+                break
+            fetched = rest.get(fetched.next_url, conditional=False)
+        # A deploy job that failed while its run succeeded was allowed to fail
+        # (continue-on-error): the pipeline went on as if it had not run.
+        return failed if run_status == "failure" else None
+
     def _record(
-        self, run: Handoff, item: Any, workflow_name: str, until: datetime
+        self, run: Handoff, rest: ConditionalRest, item: Any, workflow_name: str, until: datetime
     ) -> SourceDeploy | None:
         if not isinstance(item, dict):
             raise BadItem("a workflow run is not an object")
@@ -112,6 +150,12 @@ class WorkflowRunsSource(RepoSource):
         finished = get_time(item, "updated_at")
         if get_time(item, "created_at") < until:
             return None
+        job = ""
+        if self.config.deploy_job is not None:
+            decided = self._job(rest, ident, status)
+            if decided is None:
+                return None
+            status, job, finished = decided
         started = get_time(item, "run_started_at") if item.get("run_started_at") else None
         service = service_for_name(run.org, self.config, self.repository, [workflow_name])
         if service is None:
@@ -134,6 +178,6 @@ class WorkflowRunsSource(RepoSource):
             status=status,
             source="github-actions",
             found_by=FoundBy(
-                DeployRule.GITHUB_WORKFLOW, workflow_name, self.config.deploy_workflow or ""
+                DeployRule.GITHUB_WORKFLOW, workflow_name, self.config.deploy_workflow or "", job
             ),
         )

@@ -447,6 +447,39 @@ def test_a_failed_run_is_a_failed_attempt_that_ships_nothing(
     assert [v[1] for v in stored(engine).values()] == ["failure"]
 
 
+def test_with_deploy_job_the_deploy_job_decides_each_run(
+    engine: Engine, org: OrgConfig, fake: FakeGitHubRest
+) -> None:
+    """With ``deploy_job`` a run is its deploy job's: a success is the deploy; a deploy job
+    that failed in a run that succeeded was allowed to fail (continue-on-error) and is no
+    deploy; a skipped, cancelled or missing deploy job makes none; a failed run's failed job
+    is a failed attempt."""
+    fake.add_workflow(MONO, 11, "Deploy web")
+    done = ago(1) + timedelta(minutes=9)
+    runs = {
+        101: ("success", (("build", "success"), ("deploy-prod", "success"))),
+        102: ("success", (("build", "success"), ("deploy-prod", "failure"))),
+        103: ("failure", (("build", "success"), ("deploy-prod", "failure"))),
+        104: ("success", (("build", "success"), ("deploy-prod", "skipped"))),
+        105: ("success", (("build", "success"),)),
+        106: ("cancelled", (("deploy-prod", "cancelled"),)),
+        107: ("success", (("deploy-prod", "cancelled"), ("deploy-prod", "success"))),
+    }
+    for ident, (conclusion, jobs) in runs.items():
+        fake.add_run(MONO, 11, ident, conclusion, ago(1), done, jobs=jobs)
+    cfg = github(org).model_copy(update={"deploy_job": "^deploy-prod$"})
+    sync(engine, org, WorkflowRunsSource(fake.client(), MONO, cfg, lambda: NOW))
+    assert {k: v[1] for k, v in stored(engine).items()} == {
+        "github-workflow-run:acme/mono:101": "success",
+        "github-workflow-run:acme/mono:103": "failure",
+        "github-workflow-run:acme/mono:107": "success",
+    }
+    rule = FoundBy(DeployRule.GITHUB_WORKFLOW, "Deploy web", "^deploy", "deploy-prod")
+    assert set(found_by(engine).values()) == {rule}
+    # The cancelled run is judged by its conclusion: its jobs are never asked for.
+    assert not fake.requests_to(r"/actions/runs/106/jobs")
+
+
 def test_refused_token_is_one_sentence(engine: Engine, org: OrgConfig) -> None:
     """A token GitHub refuses ends the source with one sentence naming GITHUB_TOKEN."""
     with FakeGitHubRest(tokens=("another-token",)) as fake:
