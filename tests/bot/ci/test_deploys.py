@@ -99,6 +99,14 @@ def test_a_run_number_may_be_a_json_number(url: str) -> None:
             "Content-Type: application/json",
             id="form",
         ),
+        pytest.param(
+            "POST",
+            _auth(),
+            {**REPORT, "status": "cancelled"},
+            400,
+            "status must be success or failure",
+            id="cancelled",
+        ),
     ],
 )
 def test_refusals_have_the_right_status_and_record_nothing(

@@ -346,6 +346,37 @@ def test_bad_rows_are_logged_with_their_row_number_and_skipped(
     assert any(e["event"] == "record_skipped" and e["key"] == "INC-7" for e in logs)
 
 
+def test_a_deploy_row_neither_success_nor_failure_is_no_deploy(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A deploys file's row of a cancelled or skipped run, or without its key, service or a
+    zoned time, is skipped with its row named."""
+    org = store_org(engine, ORG)
+    path = write(
+        tmp_path,
+        "deploys.csv",
+        "key,service,finished_at,status\n"
+        "dep-1,checkout,2026-11-20T15:35:00Z,success\n"
+        "dep-2,checkout,2026-11-20T16:35:00Z,cancelled\n"
+        "dep-3,checkout,2026-11-20T17:35:00Z,skipped\n"
+        ",checkout,2026-11-20T18:35:00Z,success\n"
+        "dep-5,,2026-11-20T19:35:00Z,success\n"
+        "dep-6,checkout,2026-11-20T20:35:00,success\n",
+    )
+    with capture_logs() as logs:
+        summary = sync_file(engine, org, path, kind="deploys")
+    assert summary == SourceSummary("file deploys.csv", 1, 0, 5)
+    skipped = {e["row"]: e["reason"] for e in logs if e["event"] == "file_row_skipped"}
+    assert skipped == {
+        "row 3": "status 'cancelled' must be success or failure",
+        "row 4": "status 'skipped' must be success or failure",
+        "row 5": "key is empty",
+        "row 6": "service is empty",
+        "row 7": "finished_at '2026-11-20T20:35:00' has no time zone; add one, e.g. "
+        "2026-11-20T20:35:00Z for UTC or 2026-11-20T20:35:00+01:00",
+    }
+
+
 def test_a_file_of_naive_times_is_one_sentence(engine: Engine, tmp_path: Path) -> None:
     """When no row has a usable time, the sync fails with a sentence saying to add the zone."""
     org = store_org(engine, ORG)

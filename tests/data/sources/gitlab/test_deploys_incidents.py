@@ -138,14 +138,24 @@ def test_a_deployment_by_a_job_allowed_to_fail_is_never_a_deploy(world: World, s
     assert deploys(world) == {}
 
 
-@pytest.mark.parametrize("status", ["skipped", "canceled", "manual", "created", "blocked"])
-def test_a_deployment_whose_job_did_not_run_is_never_a_deploy(world: World, status: str) -> None:
-    """A deployment skipped, cancelled, waiting for a hand (manual, blocked) or not started is
-    no deploy; nor is one reported a success while its job is skipped, cancelled or manual."""
-    fake = world.fake
-    fake.add_deployment(PROJECT, 1, "checkout-production", status, at(10))
-    if status in ("skipped", "canceled", "manual"):
-        fake.add_deployment(PROJECT, 2, "checkout-production", "success", at(9), job_status=status)
+@pytest.mark.parametrize("status", ["skipped", "canceled", "created", "running", "blocked"])
+def test_a_deployment_not_finished_is_never_a_deploy(world: World, status: str) -> None:
+    """A deployment skipped, cancelled, not started, running or blocked is no deploy."""
+    world.fake.add_deployment(PROJECT, 1, "checkout-production", status, at(10))
+    config = world.config.model_copy(update={"production_environment": r"production$"})
+    DeploymentsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
+    assert deploys(world) == {}
+
+
+@pytest.mark.parametrize("job_status", ["skipped", "canceled", "manual", "created", "pending"])
+def test_a_deployment_whose_job_did_not_run_is_never_a_deploy(
+    world: World, job_status: str
+) -> None:
+    """A deployment reported a success while its job was skipped, cancelled, waits for a hand
+    (manual) or has not run is no deploy."""
+    world.fake.add_deployment(
+        PROJECT, 2, "checkout-production", "success", at(9), job_status=job_status
+    )
     config = world.config.model_copy(update={"production_environment": r"production$"})
     DeploymentsSource(world.client(), PROJECT, config, lambda: NOW).sync(world.run())
     assert deploys(world) == {}

@@ -78,10 +78,13 @@ def test_a_maintenance_tag_ships_only_its_own_branch(engine: Engine, tmp_path: P
 def test_each_tag_deploy_stores_the_tag_and_the_pattern_it_matched(
     engine: Engine, tmp_path: Path
 ) -> None:
-    """A tag's deploy keeps the rule that found it: the tag and ``deploy_tags``."""
+    """A tag's deploy keeps the rule that found it: the tag and ``deploy_tags``; a tag the
+    pattern does not match is no deploy."""
     repo = GitRepo(tmp_path / "lib")
     repo.commit({"src/lib/a.py": "a\n"}, "Initial", T0)
     repo.tag("v1.4.2", T0 + timedelta(hours=1))
+    repo.commit({"src/lib/b.py": "b\n"}, "Next", T0 + timedelta(days=1))
+    repo.tag("nightly-2026-09-02", T0 + timedelta(days=1, hours=1))
     synced(engine, _org(repo.path))
     with Session(engine) as session:
         found = {d.key: FoundBy.decode(d.found_by) for d in session.exec(select(Deploy))}
