@@ -24,6 +24,7 @@ __all__ = [
     "Said",
     "found_by_text",
     "found_by_words",
+    "rule_text",
 ]
 
 
@@ -141,3 +142,38 @@ def found_by_text(found: FoundBy) -> str:
         p if isinstance(p, str) else (p.text if isinstance(p, Name) else f"`{p.text}`")
         for p in found_by_words(found)
     )
+
+
+def _noun(kind: DeployRule) -> str:
+    match kind:
+        case DeployRule.TAG:
+            return "tags"
+        case DeployRule.GITHUB_RELEASE:
+            return "GitHub releases"
+        case DeployRule.GITHUB_DEPLOYMENT:
+            return "GitHub deployments"
+        case DeployRule.GITHUB_WORKFLOW:
+            return "GitHub Actions runs"
+        case DeployRule.GITLAB_DEPLOYMENT:
+            return "GitLab deployments"
+        case DeployRule.GITLAB_PIPELINE:
+            return "GitLab pipelines"
+        case DeployRule.BITBUCKET_DEPLOYMENT:
+            return "Bitbucket deployments"
+        case DeployRule.CI_REPORT:
+            return "CI reports"
+        case DeployRule.FILE:
+            return "the deploys file"
+        case DeployRule.SAMPLE:
+            return "the sample organisation's deploy plan"
+        case _:
+            assert_never(kind)
+
+
+def rule_text(kind: DeployRule, rule: str) -> str:
+    """A rule apart from what it matched, for a count of what it found: ``tags matching
+    `^v?\\d+$```, ``CI reports through `POST /deploys```."""
+    if not rule:
+        return _noun(kind)
+    joint = "through" if kind is DeployRule.CI_REPORT else "matching"
+    return f"{_noun(kind)} {joint} `{rule}`"

@@ -27,6 +27,7 @@ from bot.doctor.checks import (
     check_timezones,
     org_of,
 )
+from bot.doctor.deploys_found import check_deploys_found
 from bot.doctor.probes import ProbeError, Probes, RateLimit, SlackIdentity
 from bot.doctor.registered import check_registered_sources
 from bot.doctor.service_coverage import check_service_coverage
@@ -55,6 +56,7 @@ __all__ = [
     "check_code_host_checks",
     "check_config",
     "check_database",
+    "check_deploys_found",
     "check_github",
     "check_registered_sources",
     "check_service_coverage",
@@ -80,6 +82,7 @@ def run_checks(settings: Settings, probes: Probes | None = None) -> list[Check]:
         check_sources(settings, org, org_error, p.sources),
         check_repositories(settings, org, org_error),
         check_deploy_tags(settings, org, org_error),
+        check_deploys_found(settings, org, org_error),
         check_service_coverage(settings, org, org_error),
         check_timezones(settings, org, org_error),
         check_calibration(settings, org, org_error),

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from data.deploy_rule import DeployRule, FoundBy, Name, Pattern, found_by_text, found_by_words
+from data.deploy_rule import (
+    DeployRule,
+    FoundBy,
+    Name,
+    Pattern,
+    found_by_text,
+    found_by_words,
+    rule_text,
+)
 
 
 @pytest.mark.parametrize("kind", list(DeployRule))
@@ -66,3 +74,11 @@ WORDS = [
 def test_each_rule_has_its_words(found: FoundBy, text: str) -> None:
     """Every kind of rule is said in words a manager reads."""
     assert found_by_text(found) == text
+
+
+def test_a_rule_apart_from_its_match_is_worded_for_a_count() -> None:
+    """Doctor's count words a rule without what it matched: the kind, and its pattern."""
+    assert rule_text(DeployRule.TAG, r"^v\d") == r"tags matching `^v\d`"
+    assert rule_text(DeployRule.CI_REPORT, "POST /deploys") == "CI reports through `POST /deploys`"
+    assert rule_text(DeployRule.BITBUCKET_DEPLOYMENT, "") == "Bitbucket deployments"
+    assert all(rule_text(kind, "") for kind in DeployRule)

@@ -15,6 +15,7 @@ __all__ = [
     "changes_shipped",
     "deploy_count",
     "deploy_keys_under",
+    "deploy_rules_since",
     "deploy_scores",
     "deploys_by_key",
     "deploys_finished",
@@ -74,6 +75,19 @@ def deploys_finished(
     if start is not None:
         query = query.where(col(Deploy.finished_at) >= start)
     return list(session.exec(query.order_by(col(Deploy.finished_at), col(Deploy.key))))
+
+
+def deploy_rules_since(session: Session, start: datetime) -> list[tuple[str, str | None, int]]:
+    """How many deploys of each service finished since ``start``, by the text of the rule that
+    found them (``deploy.found_by``; ``None`` for none kept), by service key then that text."""
+    rows = session.exec(
+        select(Service.key, Deploy.found_by, func.count())
+        .join(Service, col(Service.id) == col(Deploy.service_id))
+        .where(col(Deploy.finished_at) >= start)
+        .group_by(col(Service.key), col(Deploy.found_by))
+        .order_by(col(Service.key), col(Deploy.found_by))
+    )
+    return [(key, found, count) for key, found, count in rows]
 
 
 def changes_per_deploy(session: Session, deploy_ids: Collection[int]) -> dict[int, int]:
