@@ -32,7 +32,9 @@ from graphql import parse
 
 from data.config import parse_org_config
 from data.config.sources import GitHubSourceConfig
-from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
+from data.sources.github.auth import TokenAuth
+from data.sources.github.client import GitHubClient
+from data.sources.github.pulls import GitHubPullsSource
 from data.store.engine import make_engine, session_scope
 from data.store.migrate import upgrade
 from data.store.org import sync_org

@@ -196,8 +196,8 @@ def _run_sync(repo: Path, after: str | None, tmp: Path) -> int:
     with Session(engine) as session:
         sync_org(session, org)
         session.commit()
-    # What ``bot.composition.sources.git_sources`` builds for ``--git PATH`` outside the
-    # configuration.
+    # What the local clones' spec (``data.sources.local_git.spec``) builds for
+    # ``--git PATH`` outside the configuration.
     source = LocalGitSource(
         repo,
         repository_name(repo),

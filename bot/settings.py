@@ -6,13 +6,14 @@ The Anthropic key and URL keep the names the anthropic SDK and its users know
 (``ANTHROPIC_API_KEY``, ``ANTHROPIC_BASE_URL``), and so do Slack's (``SLACK_BOT_TOKEN``,
 ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``, ``SLACK_API_URL``); keys, tokens and
 secrets are ``SecretStr`` so that no repr, log line or error message ever shows them.
-A source declared through the seam (``data.sources.registry``: GitLab, PagerDuty,
-Opsgenie) declares and reads its own variables, and so does a code host's check
+A source (``data.sources.registry``: GitHub, GitLab, PagerDuty, …) declares and reads
+its own variables, which ``load_settings`` checks too, and so does a code host's check
 (``bot.checks.registry``: its webhook's secrets), so they are not here.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -21,6 +22,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from briefing.prompt import DEFAULT_MODEL
 from data.config.store import store_beside
+from data.sources.registry import check_variables
 from data.store.engine import DEFAULT_DATABASE_URL
 from scoring.errors import ConfigError
 
@@ -138,34 +140,6 @@ class Settings(BaseSettings):
         description="How long the scheduler's leader may miss its heartbeat before another "
         "replica ends its database sessions and takes over.",
     )
-    github_token: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("GITHUB_TOKEN", "github_token"),
-        description="A GitHub token (a PAT or Actions' GITHUB_TOKEN) with read access.",
-    )
-    github_api_url: str = Field(
-        default="https://api.github.com",
-        validation_alias=AliasChoices("GITHUB_API_URL", "github_api_url"),
-        pattern=r"^https?://\S+$",
-        description="GitHub's API base URL; GitHub Enterprise's (https://host/api/v3) or a fake.",
-    )
-    github_app_id: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("GITHUB_APP_ID", "github_app_id"),
-        pattern=r"^\d+$",
-        description="A GitHub App's id, to sync as the App instead of with a token.",
-    )
-    github_app_private_key: SecretStr | None = Field(
-        default=None,
-        validation_alias=AliasChoices("GITHUB_APP_PRIVATE_KEY", "github_app_private_key"),
-        description="The App's private key (PEM text, or the path of the .pem file).",
-    )
-    github_app_installation_id: str | None = Field(
-        default=None,
-        validation_alias=AliasChoices("GITHUB_APP_INSTALLATION_ID", "github_app_installation_id"),
-        pattern=r"^\d+$",
-        description="The App's installation id in your organisation.",
-    )
     deploy_secret: SecretStr | None = Field(
         default=None,
         description="Shared secret CI pipelines send to `serve`'s POST /deploys endpoint.",
@@ -222,10 +196,6 @@ class Settings(BaseSettings):
         "smtp_username",
         "smtp_password",
         "smtp_from",
-        "github_token",
-        "github_app_id",
-        "github_app_private_key",
-        "github_app_installation_id",
         "deploy_secret",
         "mcp_tokens",
         "mcp_tokens_file",
@@ -294,11 +264,6 @@ _HINTS = {
     "tick_seconds": "a whole number of seconds from 5 to 600, such as 60",
     "claim_lease_minutes": "a whole number of minutes from 2 to 240, such as 15",
     "leader_timeout_seconds": "a whole number of seconds from 10 to 600, such as 60",
-    "github_token": "a GitHub token with read access, or leave it unset",
-    "github_api_url": "a URL such as https://api.github.com or https://ghe.example.com/api/v3",
-    "github_app_id": "your GitHub App's numeric id, or leave it unset",
-    "github_app_private_key": "the App's private key (PEM text or a .pem path)",
-    "github_app_installation_id": "the App installation's numeric id, or leave it unset",
     "deploy_secret": "a long random string shared with your CI, or leave it unset",
     "mcp_tokens": "`scope:token` entries (`*:<token>`, `<subscriber>:<token>`), or leave it unset",
     "mcp_tokens_file": "the path of a file of `scope:token` lines, or leave it unset",
@@ -319,11 +284,6 @@ _VARIABLES = {
     "slack_api_url": "SLACK_API_URL",
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
     "slack_app_token": "SLACK_APP_TOKEN",
-    "github_token": "GITHUB_TOKEN",
-    "github_api_url": "GITHUB_API_URL",
-    "github_app_id": "GITHUB_APP_ID",
-    "github_app_private_key": "GITHUB_APP_PRIVATE_KEY",
-    "github_app_installation_id": "GITHUB_APP_INSTALLATION_ID",
 }
 
 
@@ -349,6 +309,8 @@ def load_settings() -> Settings:
         raise ConfigError(
             f"the environment variable {variable} is not valid; set it to {hint}"
         ) from None
+    # Each source's variables (GITHUB_API_URL, …): a bad one stops every command too.
+    check_variables(os.environ)
     # A relative SQLite store is the one beside riskbrief.toml, wherever the command runs.
     store = store_beside(settings.database_url, settings.config)
     if store == settings.database_url:

@@ -6,6 +6,7 @@ and says what it saw in a few safe words; it never puts a secret in a message.
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -145,14 +146,14 @@ def slack_auth_test(token: str, api_url: str) -> SlackIdentity:
     return SlackIdentity(str(response.get("team", "")), str(response.get("user", "")), scopes)
 
 
-def github_rate_limit(settings: Settings) -> RateLimit:
-    """The real GitHub probe: riskbrief's ``GitHubClient``, token or App, at ``GITHUB_API_URL``."""
-    from bot.composition.sources import _github_auth
+def github_rate_limit(settings: Settings) -> RateLimit:  # noqa: ARG001 (GitHubProbe's protocol)
+    """The real GitHub probe: riskbrief's ``GitHubClient``, token or App, at ``GITHUB_API_URL``
+    (the GitHub source's credentials, read from the environment)."""
     from data.sources.github.client import GitHubClient
+    from data.sources.github.credentials import github_credentials
 
-    client = GitHubClient(
-        settings.github_api_url, _github_auth(settings), timeout=_TIMEOUT, max_wait=0.0
-    )
+    credentials = github_credentials(os.environ)
+    client = GitHubClient(credentials.api_url, credentials.auth(), timeout=_TIMEOUT, max_wait=0.0)
     try:
         page = client.get("/rate_limit")
     finally:

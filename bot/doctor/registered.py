@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel
 
 from bot.doctor.check import Check, failed, passed
 from bot.settings import Settings
 from data.config import OrgConfig
 from data.sources.registry import SOURCES
-from data.sources.spec import SourceContext
+from data.sources.spec import SourceContext, SourceSpec
 from scoring.errors import RiskbriefError
 
 __all__ = ["check_registered_sources"]
@@ -35,22 +38,24 @@ def check_registered_sources(
     out: list[Check] = []
     if org_error is not None or org is None:
         return out
+    context = SourceContext(org, os.environ if environ is None else environ, settings.config.parent)
     for spec in SOURCES:
-        source_settings = spec.settings_of(org)
-        if source_settings is None:
-            continue
-        context = SourceContext(
-            org, os.environ if environ is None else environ, settings.config.parent
-        )
-        try:
-            findings = spec.findings(source_settings, context)
-        except RiskbriefError as exc:
-            out.append(failed(spec.key, str(exc), f"fix [sources.{spec.key}] as the line says."))
-            continue
-        for finding in findings:
-            if finding.ok:
-                out.append(passed(spec.key, finding.message))
-            else:
-                fix = finding.fix or f"see the {spec.title} section of docs/sources.md"
-                out.append(failed(spec.key, finding.message, fix.rstrip(".") + "."))
+        for source_settings in spec.tables_of(org):
+            out.extend(_lines(spec, source_settings, context))
+    return out
+
+
+def _lines(spec: SourceSpec[Any], table: BaseModel, context: SourceContext) -> list[Check]:
+    """One source table's findings as doctor lines; its error as one failed line."""
+    out: list[Check] = []
+    try:
+        findings = spec.findings(table, context)
+    except RiskbriefError as exc:
+        return [failed(spec.key, str(exc), f"fix [sources.{spec.key}] as the line says.")]
+    for finding in findings:
+        if finding.ok:
+            out.append(passed(spec.key, finding.message))
+        else:
+            fix = finding.fix or f"see the {spec.title} section of docs/sources.md"
+            out.append(failed(spec.key, finding.message, fix.rstrip(".") + "."))
     return out

@@ -23,6 +23,7 @@ from bot.doctor.probes import (
 )
 from bot.settings import Settings
 from data.config import OrgConfig
+from data.sources.github.credentials import github_credentials
 from scoring.errors import RiskbriefError
 
 __all__ = [
@@ -175,27 +176,20 @@ def check_slack_mode(settings: Settings) -> Check:
     )
 
 
-def _github_configured(settings: Settings) -> bool:
-    return bool(
-        settings.github_token
-        or settings.github_app_id
-        or settings.github_app_private_key
-        or settings.github_app_installation_id
-    )
-
-
 def check_github(settings: Settings, probe: GitHubProbe = github_rate_limit) -> Check:
     """The GitHub token (or App) is accepted at GITHUB_API_URL, and how much quota is left."""
     name = "github"
-    if not _github_configured(settings):
+    # The GitHub source's credentials (its spec's variables), as the sync reads them.
+    credentials = github_credentials(os.environ)
+    if not credentials.any_set:
         return skipped(name, "neither GITHUB_TOKEN nor the GitHub App settings are set.")
-    how = "GITHUB_TOKEN" if settings.github_token is not None else "the GitHub App"
+    how = "GITHUB_TOKEN" if credentials.token is not None else "the GitHub App"
     try:
         limit = probe(settings)
     except RiskbriefError as exc:
         return failed(
             name,
-            f"{how} at {settings.github_api_url} did not work: {exc}",
+            f"{how} at {credentials.api_url} did not work: {exc}",
             "set GITHUB_TOKEN to a token with read access, or all three GITHUB_APP_* settings; "
             "and GITHUB_API_URL to https://api.github.com or https://HOST/api/v3.",
         )
@@ -207,7 +201,7 @@ def check_github(settings: Settings, probe: GitHubProbe = github_rate_limit) -> 
         )
     return passed(
         name,
-        f"{how} is accepted at {settings.github_api_url}; "
+        f"{how} is accepted at {credentials.api_url}; "
         f"{limit.remaining} of {limit.limit} requests left this hour.",
     )
 

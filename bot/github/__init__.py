@@ -24,6 +24,7 @@ from data.config import OrgConfig
 from data.sources.github.app_auth import app_auth
 from data.sources.github.auth import Auth, TokenAuth
 from data.sources.github.client import GitHubClient
+from data.sources.github.credentials import GitHubCredentials, github_credentials
 from data.sources.github.deploy_rules import github_repositories
 
 __all__ = [
@@ -42,23 +43,20 @@ def _secret(environ: Mapping[str, str] | None) -> SecretStr | None:
     return webhook_secret(os.environ if environ is None else environ, "GITHUB_WEBHOOK_SECRET")
 
 
-def _app_credentials(settings: Settings) -> bool:
-    return bool(
-        settings.github_app_id
-        and settings.github_app_private_key
-        and settings.github_app_installation_id
-    )
+def _credentials(environ: Mapping[str, str] | None) -> GitHubCredentials:
+    """GitHub's token or App (``GITHUB_TOKEN``, ``GITHUB_APP_*``) in ``environ`` (default:
+    this process's environment), as the GitHub source reads them."""
+    return github_credentials(os.environ if environ is None else environ)
 
 
-def webhook_off(
-    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str] | None = None
-) -> str | None:
+def webhook_off(org: OrgConfig | None, environ: Mapping[str, str] | None = None) -> str | None:
     """Why ``POST /github/webhook`` is off, in one sentence naming each thing missing, or
     ``None`` when it is on."""
     missing: list[str] = []
     if _secret(environ) is None:
         missing.append("set GITHUB_WEBHOOK_SECRET to the webhook's secret")
-    if not _app_credentials(settings) and settings.github_token is None:
+    credentials = _credentials(environ)
+    if not credentials.app_complete and credentials.token is None:
         missing.append(
             "set GitHub credentials (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and "
             "GITHUB_APP_INSTALLATION_ID, or GITHUB_TOKEN)"
@@ -74,7 +72,7 @@ def webhook_off(
 
 
 def github_check_from(
-    settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str] | None = None
+    engine: Engine, org: OrgConfig, environ: Mapping[str, str] | None = None
 ) -> GitHubCheck | None:
     """The check of the configured GitHub repositories, or ``None`` when the webhook is off.
 
@@ -83,18 +81,17 @@ def github_check_from(
     ``GITHUB_WEBHOOK_SECRET``, no credentials, no repositories in ``[sources.github]``.
     """
     config = org.sources.github
-    if webhook_off(settings, org, environ) is not None or config is None:
+    if webhook_off(org, environ) is not None or config is None:
         return None
+    credentials = _credentials(environ)
     auth: Auth
-    key = settings.github_app_private_key
-    if settings.github_app_id and key and settings.github_app_installation_id:
-        auth = app_auth(
-            settings.github_app_id, key.get_secret_value(), settings.github_app_installation_id
-        )
+    key = credentials.app_private_key
+    if credentials.app_id and key and credentials.app_installation_id:
+        auth = app_auth(credentials.app_id, key.get_secret_value(), credentials.app_installation_id)
     else:
-        assert settings.github_token is not None  # webhook_off said credentials are set
-        auth = TokenAuth(settings.github_token.get_secret_value())
-    client = GitHubClient(settings.github_api_url, auth, timeout=8.0)
+        assert credentials.token is not None  # webhook_off said credentials are set
+        auth = TokenAuth(credentials.token.get_secret_value())
+    client = GitHubClient(credentials.api_url, auth, timeout=8.0)
     repositories = frozenset(r.lower() for r in github_repositories(org, config))
     return GitHubCheck(
         engine, org, client, app=not isinstance(auth, TokenAuth), repositories=repositories
@@ -102,18 +99,20 @@ def github_check_from(
 
 
 def check_states(
-    settings: Settings, org: OrgConfig | None, environ: Mapping[str, str]
+    settings: Settings,  # noqa: ARG001 (the registry's protocol; the secrets are in ``environ``)
+    org: OrgConfig | None,
+    environ: Mapping[str, str],
 ) -> tuple[CheckState, ...]:
     """GitHub's one check as configured, for `serve`'s start-up log and the doctor."""
     config = org.sources.github if org is not None else None
     repositories = github_repositories(org, config) if org is not None and config else ()
-    writes = "check run" if _app_credentials(settings) else "commit status"
+    writes = "check run" if _credentials(environ).app_complete else "commit status"
     return (
         CheckState(
             name="github check",
             secret=_secret(environ) is not None,
             table=config is not None,
-            off=webhook_off(settings, org, environ),
+            off=webhook_off(org, environ),
             on=f"on: POST {WEBHOOK_PATH} checks each delivery's X-Hub-Signature-256 and "
             f"writes a riskbrief {writes} on pull requests of {len(repositories)} "
             "repository(ies).",
@@ -122,9 +121,12 @@ def check_states(
 
 
 def webhook_of(
-    settings: Settings, engine: Engine, org: OrgConfig, environ: Mapping[str, str]
+    settings: Settings,  # noqa: ARG001 (the registry's protocol; the secrets are in ``environ``)
+    engine: Engine,
+    org: OrgConfig,
+    environ: Mapping[str, str],
 ) -> WSGIApplication:
     """``POST /github/webhook``, on with what is set, else answering why it is off."""
-    check = github_check_from(settings, engine, org, environ)
-    off = webhook_off(settings, org, environ)
+    check = github_check_from(engine, org, environ)
+    off = webhook_off(org, environ)
     return github_webhook(engine, _secret(environ), check, off=off)

@@ -1,10 +1,13 @@
-"""Every source declared through the seam, in the order ``riskbrief sync`` runs them.
+"""Every source, declared through the seam, in the order ``riskbrief sync`` runs them.
 
+Local clones first, then the code hosts (a change is stored before Codecov's
+coverage attaches to it), then the incident tools and trackers, and files last.
 Adding a source is its package, with its ``SourceSpec``, one line in ``SOURCES``
 and its field in ``data.config.sources.SourcesConfig`` (a test fails when they
 disagree: the config types each table statically, below this registry). The sync
 (``bot.composition.sources``), doctor (``bot.doctor``), ``/risk``'s key parsing
-(``bot.answers.parse``) and the docs' settings table (``settings_table``,
+(``bot.answers.parse``), log redaction, the settings' check of the variables
+(``bot.settings.load_settings``) and the docs' settings table (``settings_table``,
 checked against docs/configuration.md by a test) read this tuple and nothing else.
 """
 
@@ -16,12 +19,16 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
 
 from data.sources.bitbucket.spec import BITBUCKET, BITBUCKET_DC
 from data.sources.codecov.spec import CODECOV
+from data.sources.files.spec import FILES
+from data.sources.github.spec import GITHUB
 from data.sources.gitlab.spec import GITLAB
 from data.sources.jira.spec import JIRA
 from data.sources.linear.spec import LINEAR
+from data.sources.local_git.spec import GIT
 from data.sources.opsgenie.spec import OPSGENIE
 from data.sources.pagerduty.spec import PAGERDUTY
 from data.sources.spec import SourceSpec
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SOURCES",
+    "check_variables",
     "configured",
     "read_change",
     "repositories_read",
@@ -40,6 +48,8 @@ __all__ = [
 ]
 
 SOURCES: tuple[SourceSpec[Any], ...] = (
+    GIT,
+    GITHUB,
     GITLAB,
     BITBUCKET,
     BITBUCKET_DC,
@@ -48,17 +58,20 @@ SOURCES: tuple[SourceSpec[Any], ...] = (
     OPSGENIE,
     JIRA,
     LINEAR,
+    FILES,
 )
 
 
 def configured(org: OrgConfig) -> list[tuple[SourceSpec[Any], BaseModel]]:
-    """Each registered source whose ``[sources.<key>]`` table is in ``org``, with its settings."""
-    out: list[tuple[SourceSpec[Any], BaseModel]] = []
+    """Each registered source whose ``[sources.<key>]`` table is in ``org``, with its settings
+    (an array's tables, ``[[sources.files]]``, each once)."""
+    return [(spec, settings) for spec in SOURCES for settings in spec.tables_of(org)]
+
+
+def check_variables(environ: Mapping[str, str]) -> None:
+    """Refuse a bad value of any registered source's variables, in one sentence naming it."""
     for spec in SOURCES:
-        settings = spec.settings_of(org)
-        if settings is not None:
-            out.append((spec, settings))
-    return out
+        spec.check_variables(environ)
 
 
 def read_change(text: str, org: OrgConfig | None = None) -> ChangeKey | None:
@@ -73,9 +86,8 @@ def read_change(text: str, org: OrgConfig | None = None) -> ChangeKey | None:
 
 def repositories_read(org: OrgConfig) -> frozenset[str]:
     """The ``[[repositories]]`` names a registered source reads, which no other source reads."""
-    return frozenset(
-        name for spec, settings in configured(org) for name in spec.repositories(settings)
-    )
+    # The config asks each table (its ``repositories_read()``), as every spec does.
+    return org.sources.repositories_read()
 
 
 def secret_names(org: OrgConfig | None = None) -> tuple[str, ...]:
@@ -95,6 +107,8 @@ def _cell(text: str) -> str:
 
 
 def _default(value: Any) -> str:
+    if value is PydanticUndefined:
+        return "required"
     if value is None:
         return "unset"
     if isinstance(value, Enum):
@@ -125,5 +139,6 @@ def settings_table(specs: tuple[SourceSpec[Any], ...] = SOURCES) -> str:
         for name, info in spec.settings.model_fields.items():
             default = _cell(_default(info.get_default(call_default_factory=True)))
             meaning = _cell(info.description or "")
-            lines.append(f"| `[sources.{spec.key}]` `{name}` | {default} | {meaning} |")
+            table = f"[[sources.{spec.key}]]" if spec.many else f"[sources.{spec.key}]"
+            lines.append(f"| `{table}` `{name}` | {default} | {meaning} |")
     return "\n".join(lines)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
+from data.config.sources.roles import ReadsRepositories, reports_incidents, repositories_read
 from scoring.change_key import ChangeKey
 from scoring.errors import ConfigError
 
@@ -64,6 +65,8 @@ class SourceContext:
     environ: Mapping[str, str]
     # The folder riskbrief.toml is in: relative paths in a source's settings start there.
     base: Path = Path()
+    # The clones `riskbrief sync --git PATH` names: a spec reading clones reads only these.
+    paths: tuple[Path, ...] = ()
 
     def value(self, name: str) -> str | None:
         """The variable ``name``, stripped; ``None`` when unset or empty."""
@@ -85,12 +88,8 @@ def _no_change(_text: str, _settings: BaseModel | None) -> ChangeKey | None:
     return None
 
 
-def _no_repositories(_settings: BaseModel) -> tuple[str, ...]:
-    return ()
-
-
-def _no_incidents(_settings: BaseModel) -> bool:
-    return False
+def _no_variables(_environ: Mapping[str, str]) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -102,9 +101,13 @@ class SourceSpec(Generic[C]):
     thing checked (none by default); ``read_change`` turns what a user typed (a
     key or a URL) into a change key, given the settings when the section is
     there, ``None`` when it is not (a source without changes reads none);
-    ``repositories`` are the ``[[repositories]]`` names it reads, so no other
-    source reads them too; ``incidents_known`` says whether it reports incidents
-    with these settings.
+    ``check_variables`` refuses a bad value of its variables in one sentence
+    naming the variable (``load_settings`` asks every spec, so it stops every
+    command); ``many`` makes its table an array (``[[sources.files]]``), each
+    table its own settings and sources; ``clones`` marks the source of local
+    clones, the one ``riskbrief sync --git PATH`` runs, on those paths. Which
+    repositories it reads and whether it reports incidents its settings say
+    (``data.config.sources.roles``).
     """
 
     key: str
@@ -114,19 +117,33 @@ class SourceSpec(Generic[C]):
     sources: Callable[[C, SourceContext], Sequence[Source]]
     findings: Callable[[C, SourceContext], Sequence[Finding]] = field(default=_no_findings)
     read_change: Callable[[str, C | None], ChangeKey | None] = field(default=_no_change)
-    repositories: Callable[[C], tuple[str, ...]] = field(default=_no_repositories)
-    incidents_known: Callable[[C], bool] = field(default=_no_incidents)
+    check_variables: Callable[[Mapping[str, str]], None] = field(default=_no_variables)
+    many: bool = False
+    clones: bool = False
 
     @property
     def code_host(self) -> bool:
-        """Whether it reads repositories (GitLab), as an incident tool (PagerDuty) does not."""
-        # A spec that says which repositories it reads gave its own function.
-        return self.repositories is not _no_repositories
+        """Whether it reads named repositories (GitLab), as an incident tool (PagerDuty) does
+        not: its settings model says which (``ReadsRepositories``)."""
+        return issubclass(self.settings, ReadsRepositories)
+
+    def repositories(self, settings: C) -> tuple[str, ...]:
+        """The ``[[repositories]]`` names it reads with ``settings``, so no other source does."""
+        return repositories_read(settings)
+
+    def incidents_known(self, settings: C) -> bool:
+        """Whether it reports incidents with ``settings``: a service without one then had none."""
+        return reports_incidents(settings)
+
+    def tables_of(self, org: OrgConfig) -> tuple[C, ...]:
+        """Its ``[sources.<key>]`` settings in ``org``: none when off, each table of an array."""
+        value = getattr(org.sources, self.key, None)
+        values = value if self.many and isinstance(value, tuple) else (value,)
+        return tuple(v for v in values if isinstance(v, self.settings))
 
     def settings_of(self, org: OrgConfig) -> C | None:
-        """This source's ``[sources.<key>]`` settings in ``org``, ``None`` when it is off."""
-        value = getattr(org.sources, self.key, None)
-        return value if isinstance(value, self.settings) else None
+        """Its ``[sources.<key>]`` settings in ``org`` (an array's first), ``None`` when off."""
+        return next(iter(self.tables_of(org)), None)
 
     def secret_names(self, settings: C | None) -> tuple[str, ...]:
         """The names of the secret variables it reads, as ``settings`` may have renamed them."""

@@ -42,7 +42,8 @@ __all__ = [
 
 # The change signals, in the order measured: each its function and its words
 # (``SignalWords``), declared together in its family's module. A new signal is added
-# there, here and as a field of ``scoring.config.Weights`` (tests check all agree).
+# there, here, as a field of ``scoring.config.Weights`` and as a row of docs/scoring.md's
+# table of signals (tests check all agree).
 SIGNALS: tuple[ChangeSignal, ...] = (
     measured.SIZE,
     measured.DIFFUSION,

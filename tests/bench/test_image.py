@@ -20,6 +20,7 @@ from bot.checks.registry import secret_names
 from bot.runtime.serve import ROLES
 from bot.runtime.server import HEALTH_PATH
 from bot.settings import _VARIABLES, Settings
+from data.sources.registry import SOURCES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,9 +71,11 @@ def _healthcheck_argv() -> list[str]:
 
 
 def _settings_variables() -> set[str]:
-    """Every variable name ``Settings`` reads, and the code hosts' checks' secrets."""
+    """Every variable name ``Settings`` reads, the code hosts' checks' secrets and the
+    variables each registered source declares (GitHub's ``GITHUB_TOKEN``, …)."""
     prefixed = {f"RISKBRIEF_{name.upper()}" for name in Settings.model_fields}
-    return prefixed | set(_VARIABLES.values()) | set(secret_names())
+    sources = {var.name for spec in SOURCES for var in spec.env}
+    return prefixed | set(_VARIABLES.values()) | set(secret_names()) | sources
 
 
 def test_entry_point_is_riskbrief_serve() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.composition.sources import github_sources, registered_sources
+from bot.composition.sources import registered_sources
 from bot.doctor.registered import check_registered_sources
 from bot.settings import Settings
 from data.config import parse_org_config
@@ -29,11 +29,11 @@ def test_sync_runs_jira_and_linear_from_their_tables() -> None:
 def test_github_bug_labels_add_a_bug_issue_source_per_repository() -> None:
     """`bug_labels` in `[sources.github]` adds the bug issues of each repository it reads."""
     org = parse_org_config(f'{ORG}[sources.github]\nbug_labels = ["bug"]\n')
-    settings = Settings(github_token="ghp_test")
-    names = [s.name for s in github_sources(settings, org)]
+    env = {"GITHUB_TOKEN": "ghp_test"}
+    names = [s.name for s in registered_sources(Settings(), org, env)]
     assert "github bug issues acme/shop" in names
     plain = parse_org_config(f"{ORG}[sources.github]\n")
-    assert not any("bug issues" in s.name for s in github_sources(settings, plain))
+    assert not any("bug issues" in s.name for s in registered_sources(Settings(), plain, env))
 
 
 def test_doctor_prints_the_jira_lines() -> None:

@@ -29,10 +29,11 @@ from sqlmodel import Session, col, select
 from data.config import OrgConfig, parse_org_config
 from data.handoff import Source
 from data.http.retry import RetryPolicy
-from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
+from data.sources.github.auth import TokenAuth
+from data.sources.github.client import GitHubClient
 from data.sources.github.deploys import deploy_sources
 from data.sources.github.issues import incident_sources
-from data.sources.github.pulls import CURSOR_SOURCE
+from data.sources.github.pulls import CURSOR_SOURCE, GitHubPullsSource
 from data.sources.pagerduty.source import PagerDutySource
 from data.sources.pagerduty.spec import PAGERDUTY
 from data.store.engine import make_engine, session_scope

@@ -6,6 +6,7 @@ import inspect
 import pickle
 from dataclasses import FrozenInstanceError, asdict, fields, replace
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -637,39 +638,30 @@ def test_shared_signals_equal_fresh_ones() -> None:
     assert [asdict(s) for s in first] == [asdict(s) for s in again]
 
 
+def _documented_weights() -> dict[str, float]:
+    """Each signal's weight as the table of signals in docs/scoring.md gives it."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text("utf-8")
+    table = text[text.index("| signal | weight | share |") :].split("\n\n")[0]
+    rows = (line.split(" | ") for line in table.splitlines()[2:])
+    return {row[0].strip("| `"): float(row[1]) for row in rows}
+
+
 def test_every_signal_has_its_default_weight_under_its_own_name() -> None:
     """Weights holds a field for each listed signal under the signal's name (the
-    riskbrief.toml key), in the order measured, then the deploy-level weights, with the
-    documented values: the fitted model's most points, then the policy's."""
-    fitted = {
-        n: round(MODEL.most(n), 1)
-        for n in (
-            "size",
-            "diffusion",
-            "fix",
-            "file_history",
-            "author_experience",
-            "author_expertise",
-            "defect_proneness",
-        )
-    }
-    assert asdict(Weights()) == {
-        **fitted,
-        "review": 10.0,
-        "codeowners": 7.0,
-        "tests": 2.0,
-        "coverage": 4.0,
-        "timing": 2.0,
-        "agent": 6.0,
-        "service_incidents": 5.0,
-        "risky_content": 3.0,
-        "batch_size": 10.0,
-        "deploy_timing": 10.0,
-        "deploy_gap": 6.0,
-    }
+    riskbrief.toml key), in the order measured, then the deploy-level weights; a fitted
+    signal's default is the model's most points, any other's the weight docs/scoring.md
+    documents, so a new signal is checked from the registry and its row."""
     names = [fn.__name__ for fn in CHANGE_SIGNALS]
     assert [f.name for f in fields(Weights)][: len(names)] == names
     assert [s.name for s in change_signals(_change(), _ctx(), CONFIG)] == names
+    fitted = {name for name, _ in MODEL.signals}
+    documented = _documented_weights()
+    defaults = asdict(Weights())
+    for name in names:
+        expected = round(MODEL.most(name), 1) if name in fitted else documented[name]
+        assert defaults[name] == expected, name
+    deploys = {k: v for k, v in defaults.items() if k not in names}
+    assert deploys == {"batch_size": 10.0, "deploy_timing": 10.0, "deploy_gap": 6.0}
 
 
 def test_readings_from_the_same_inputs_are_shared_and_weighted_each_time() -> None:

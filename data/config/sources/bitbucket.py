@@ -18,7 +18,7 @@ from datetime import date
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from data.config.sources.checks import CheckSettings
 
@@ -29,7 +29,6 @@ __all__ = [
     "BitbucketCloudConfig",
     "BitbucketDataCenterConfig",
     "CloudDeploys",
-    "reports_incidents",
 ]
 
 CLOUD_API_URL = "https://api.bitbucket.org"
@@ -168,6 +167,11 @@ class BitbucketCloudConfig(_Common):
         """True when an environment's name matches ``production_environment``."""
         return re.search(self.production_environment, name, re.IGNORECASE) is not None
 
+    def repositories_read(self) -> tuple[str, ...]:
+        """Its ``repositories``: no other source reads them (Bitbucket reports no incidents:
+        they keep coming from Jira, PagerDuty or Opsgenie)."""
+        return self.repositories
+
 
 class BitbucketDataCenterConfig(_Common):
     """Bitbucket Data Center (REST 1.0): pull requests, CODEOWNERS and release tags.
@@ -202,7 +206,6 @@ class BitbucketDataCenterConfig(_Common):
     def _base_url(cls, value: str) -> str:
         return _check_url(value)
 
-
-def reports_incidents(_settings: BaseModel) -> bool:
-    """Bitbucket reports no incidents: they keep coming from Jira, PagerDuty or Opsgenie."""
-    return False
+    def repositories_read(self) -> tuple[str, ...]:
+        """Its ``repositories``: no other source reads them."""
+        return self.repositories

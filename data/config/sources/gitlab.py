@@ -24,7 +24,6 @@ __all__ = [
     "GitLabSourceConfig",
     "IncidentFrom",
     "check_pattern",
-    "reports_incidents",
 ]
 
 DEFAULT_BASE_URL = "https://gitlab.com"
@@ -186,7 +185,10 @@ class GitLabSourceConfig(CheckSettings):
         """True when ``environment`` matches ``production_environment``."""
         return re.search(self.production_environment, environment, re.IGNORECASE) is not None
 
+    def repositories_read(self) -> tuple[str, ...]:
+        """Its ``projects``: no other source reads them."""
+        return self.projects
 
-def reports_incidents(settings: GitLabSourceConfig) -> bool:
-    """Whether these settings read incidents, so that a service without one had none."""
-    return settings.incidents_from is not None
+    def reports_incidents(self) -> bool:
+        """Whether these settings read incidents, so that a service without one had none."""
+        return self.incidents_from is not None

@@ -24,7 +24,6 @@ __all__ = [
     "TOKEN_ENV",
     "JiraDeployment",
     "JiraSourceConfig",
-    "reports_incidents",
 ]
 
 TOKEN_ENV = "RISKBRIEF_JIRA_TOKEN"
@@ -185,6 +184,10 @@ class JiraSourceConfig(BaseModel):
             return None
         return self.severities.get(priority.strip().casefold(), priority.strip().lower())
 
+    def reports_incidents(self) -> bool:
+        """Whether these settings read incidents, so that a service without one had none."""
+        return bool(self.incident_types or self.incident_labels)
+
 
 def _matches(
     issue_type: str | None,
@@ -195,8 +198,3 @@ def _matches(
     if issue_type and issue_type.strip().casefold() in _lowered(types):
         return True
     return bool(set(_lowered(labels)) & set(_lowered(wanted)))
-
-
-def reports_incidents(settings: JiraSourceConfig) -> bool:
-    """Whether these settings read incidents, so that a service without one had none."""
-    return bool(settings.incident_types or settings.incident_labels)

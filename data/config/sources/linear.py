@@ -19,7 +19,6 @@ __all__ = [
     "DEFAULT_SEVERITIES",
     "TOKEN_ENV",
     "LinearSourceConfig",
-    "reports_incidents",
 ]
 
 DEFAULT_API_URL = "https://api.linear.app/graphql"
@@ -104,7 +103,6 @@ class LinearSourceConfig(BaseModel):
         lowered = {w.strip().casefold() for w in wanted}
         return any(label.strip().casefold() in lowered for label in labels)
 
-
-def reports_incidents(settings: LinearSourceConfig) -> bool:
-    """Whether these settings read incidents, so that a service without one had none."""
-    return bool(settings.incident_labels)
+    def reports_incidents(self) -> bool:
+        """Whether these settings read incidents, so that a service without one had none."""
+        return bool(self.incident_labels)

@@ -11,7 +11,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSourceConfig", "reports_incidents"]
+__all__ = ["DEFAULT_OPSGENIE_URL", "OpsgenieSourceConfig"]
 
 DEFAULT_OPSGENIE_URL = "https://api.opsgenie.com"
 
@@ -28,7 +28,6 @@ class OpsgenieSourceConfig(BaseModel):
         default=None, description="how far back the first sync reads (else `first_sync_days`)"
     )
 
-
-def reports_incidents(_settings: OpsgenieSourceConfig) -> bool:
-    """Always: Opsgenie is an incident tool."""
-    return True
+    def reports_incidents(self) -> bool:
+        """Always: Opsgenie is an incident tool."""
+        return True

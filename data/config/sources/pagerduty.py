@@ -11,7 +11,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["DEFAULT_PAGERDUTY_URL", "PagerDutySourceConfig", "reports_incidents"]
+__all__ = ["DEFAULT_PAGERDUTY_URL", "PagerDutySourceConfig"]
 
 DEFAULT_PAGERDUTY_URL = "https://api.pagerduty.com"
 
@@ -29,7 +29,6 @@ class PagerDutySourceConfig(BaseModel):
         default=None, description="how far back the first sync reads (else `first_sync_days`)"
     )
 
-
-def reports_incidents(_settings: PagerDutySourceConfig) -> bool:
-    """Always: PagerDuty is an incident tool."""
-    return True
+    def reports_incidents(self) -> bool:
+        """Always: PagerDuty is an incident tool."""
+        return True

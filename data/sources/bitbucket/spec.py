@@ -20,7 +20,6 @@ from data.config.sources.bitbucket import (
     BitbucketCloudConfig,
     BitbucketDataCenterConfig,
     CloudDeploys,
-    reports_incidents,
 )
 from data.sources.bitbucket.keys import parse_cloud_pull, parse_dc_pull
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
@@ -108,14 +107,6 @@ def _dc_change(text: str, settings: BitbucketDataCenterConfig | None) -> ChangeK
     return parse_dc_pull(text, settings.base_url if settings is not None else None)
 
 
-def _cloud_repositories(settings: BitbucketCloudConfig) -> tuple[str, ...]:
-    return settings.repositories
-
-
-def _dc_repositories(settings: BitbucketDataCenterConfig) -> tuple[str, ...]:
-    return settings.repositories
-
-
 BITBUCKET = SourceSpec(
     key="bitbucket",
     title="Bitbucket Cloud",
@@ -133,8 +124,6 @@ BITBUCKET = SourceSpec(
     sources=_cloud_sources,
     findings=_cloud_findings,
     read_change=_cloud_change,
-    repositories=_cloud_repositories,
-    incidents_known=reports_incidents,
 )
 
 BITBUCKET_DC = SourceSpec(
@@ -153,6 +142,4 @@ BITBUCKET_DC = SourceSpec(
     sources=_dc_sources,
     findings=_dc_findings,
     read_change=_dc_change,
-    repositories=_dc_repositories,
-    incidents_known=reports_incidents,
 )

@@ -27,7 +27,6 @@ from data.sources.github.rest import (
     as_list,
     get_time,
 )
-from data.sources.registry import repositories_read
 
 __all__ = [
     "BATCH",
@@ -79,10 +78,10 @@ SHA = re.compile(r"^[0-9a-f]{40}$")
 
 def github_repositories(org: OrgConfig, config: GitHubSourceConfig) -> tuple[str, ...]:
     """The repositories GitHub is read for: ``repositories``, else those without a local path
-    that no other code host (``data.sources.registry``) reads."""
+    that no other code host reads (its table's ``repositories_read()``)."""
     if config.repositories:
         return config.repositories
-    elsewhere = repositories_read(org)
+    elsewhere = org.sources.repositories_read()
     return tuple(r.name for r in org.repositories if r.path is None and r.name not in elsewhere)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.config.sources.gitlab import TOKEN_ENV, GitLabSourceConfig, reports_incidents
+from data.config.sources.gitlab import TOKEN_ENV, GitLabSourceConfig
 from data.sources.gitlab.keys import parse_merge_request
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 from scoring.change_key import ChangeKey
@@ -64,10 +64,6 @@ def _read_change(text: str, settings: GitLabSourceConfig | None) -> ChangeKey | 
     return parse_merge_request(text, settings.base_url if settings is not None else None)
 
 
-def _projects(settings: GitLabSourceConfig) -> tuple[str, ...]:
-    return settings.projects
-
-
 GITLAB = SourceSpec(
     key="gitlab",
     title="GitLab",
@@ -84,6 +80,4 @@ GITLAB = SourceSpec(
     sources=_sources,
     findings=_findings,
     read_change=_read_change,
-    repositories=_projects,
-    incidents_known=reports_incidents,
 )

@@ -15,7 +15,6 @@ from data.config.sources.jira import (
     TOKEN_ENV,
     JiraDeployment,
     JiraSourceConfig,
-    reports_incidents,
 )
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 
@@ -80,5 +79,4 @@ JIRA = SourceSpec(
     ),
     sources=_sources,
     findings=_findings,
-    incidents_known=reports_incidents,
 )

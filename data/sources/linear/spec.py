@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from data.config.sources.linear import TOKEN_ENV, LinearSourceConfig, reports_incidents
+from data.config.sources.linear import TOKEN_ENV, LinearSourceConfig
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
 
 if TYPE_CHECKING:
@@ -67,5 +67,4 @@ LINEAR = SourceSpec(
     ),
     sources=_sources,
     findings=_findings,
-    incidents_known=reports_incidents,
 )

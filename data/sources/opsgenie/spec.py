@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from data.config.sources.opsgenie import (
     DEFAULT_OPSGENIE_URL,
     OpsgenieSourceConfig,
-    reports_incidents,
 )
 from data.sources.spec import EnvVar, SourceContext, SourceSpec
 from scoring.errors import ConfigError
@@ -48,5 +47,4 @@ OPSGENIE = SourceSpec(
         ),
     ),
     sources=_sources,
-    incidents_known=reports_incidents,
 )

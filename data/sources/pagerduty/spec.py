@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from data.config.sources.pagerduty import (
     DEFAULT_PAGERDUTY_URL,
     PagerDutySourceConfig,
-    reports_incidents,
 )
 from data.sources.spec import EnvVar, SourceContext, SourceSpec
 from scoring.errors import ConfigError
@@ -51,5 +50,4 @@ PAGERDUTY = SourceSpec(
         ),
     ),
     sources=_sources,
-    incidents_known=reports_incidents,
 )

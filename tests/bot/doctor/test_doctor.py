@@ -89,13 +89,14 @@ def test_unconfigured_services_are_skipped_and_pass() -> None:
     assert summary == f"{said.count('pass')} passed, 0 failed, {said.count('skip')} skipped."
 
 
-def test_checks_run_behind_their_probes(tmp_path: Path) -> None:
+def test_checks_run_behind_their_probes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """run_checks asks each probe once and turns its answer into a line, no network needed."""
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'none.db'}",
-        config=tmp_path / "none.toml",
-        github_token=GITHUB_TOKEN,
+        database_url=f"sqlite:///{tmp_path / 'none.db'}", config=tmp_path / "none.toml"
     )
+    # The GitHub source's own variable, read from the environment as the sync reads it.
+    monkeypatch.setenv("GITHUB_TOKEN", GITHUB_TOKEN)
+    monkeypatch.delenv("GITHUB_API_URL", raising=False)
     probes = Probes(github=lambda _settings: RateLimit(limit=5000, remaining=12))
     checks = {c.name: c for c in run_checks(settings, probes)}
     assert checks["github"] == Check(

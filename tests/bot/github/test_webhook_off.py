@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from bot.doctor import Check, check_code_host_checks
 from bot.github import webhook_off
@@ -37,27 +36,23 @@ def _org(github: GitHubSourceConfig | None) -> OrgConfig:
     return org.model_copy(update={"sources": org.sources.model_copy(update={"github": github})})
 
 
-def _settings(**values: object) -> Settings:
-    return Settings.model_validate(values)
-
-
 SECRET = {"GITHUB_WEBHOOK_SECRET": "s"}
-TOKEN = {"github_token": SecretStr("t")}
+TOKEN = {"GITHUB_TOKEN": "t"}
 
 
 def test_each_missing_condition_is_named_and_only_it() -> None:
     """The secret, the credentials, [sources.github] and its repositories, each said alone."""
     on = GitHubSourceConfig(repositories=("acme/api",))
-    assert webhook_off(_settings(**TOKEN), _org(on), SECRET) is None
-    no_secret = webhook_off(_settings(**TOKEN), _org(on), {})
+    assert webhook_off(_org(on), SECRET | TOKEN) is None
+    no_secret = webhook_off(_org(on), TOKEN)
     assert no_secret == (
         "the GitHub webhook is off; set GITHUB_WEBHOOK_SECRET to the webhook's secret"
     )
-    no_credentials = webhook_off(_settings(), _org(on), SECRET)
+    no_credentials = webhook_off(_org(on), SECRET)
     assert no_credentials is not None
     assert "GITHUB_TOKEN" in no_credentials
     assert "GITHUB_WEBHOOK_SECRET" not in no_credentials
-    no_table = webhook_off(_settings(**TOKEN), _org(None), SECRET)
+    no_table = webhook_off(_org(None), SECRET | TOKEN)
     assert no_table is not None
     assert "[sources.github]" in no_table
     assert "GITHUB_" not in no_table
@@ -65,10 +60,10 @@ def test_each_missing_condition_is_named_and_only_it() -> None:
     cloned = _org(GitHubSourceConfig()).model_copy(
         update={"repositories": [_org(None).repositories[0].model_copy(update={"path": "/x"})]}
     )
-    no_repositories = webhook_off(_settings(**TOKEN), cloned, SECRET)
+    no_repositories = webhook_off(cloned, SECRET | TOKEN)
     assert no_repositories is not None
     assert "name the repositories" in no_repositories
-    everything = webhook_off(_settings(), _org(None), {})
+    everything = webhook_off(_org(None), {})
     assert everything is not None
     assert everything.count(";") == 3
 
@@ -115,8 +110,8 @@ def test_serve_logs_once_and_answers_what_is_missing(tmp_path: Path, slack: Fake
     assert '"warning"' in started[0]
 
 
-def _github_line(settings: Settings, org: OrgConfig) -> Check | None:
-    lines = check_code_host_checks(settings, org, None)
+def _github_line(org: OrgConfig) -> Check | None:
+    lines = check_code_host_checks(Settings(), org, None)
     return next((line for line in lines if line.name == "github check"), None)
 
 
@@ -126,18 +121,20 @@ def test_the_doctor_says_the_same_in_its_github_check_line(
     """Nothing set: no line; a table alone: skipped naming the secret; all set: on; a secret
     without the rest: failed, the fix saying what is missing."""
     on = GitHubSourceConfig(repositories=("acme/api",))
-    monkeypatch.delenv("GITHUB_WEBHOOK_SECRET", raising=False)
-    assert _github_line(_settings(), _org(None)) is None
-    alone = _github_line(_settings(**TOKEN), _org(on))
+    for name in ("GITHUB_WEBHOOK_SECRET", "GITHUB_TOKEN", "GITHUB_APP_ID"):
+        monkeypatch.delenv(name, raising=False)
+    assert _github_line(_org(None)) is None
+    monkeypatch.setenv("GITHUB_TOKEN", "t")
+    alone = _github_line(_org(on))
     assert alone is not None
     assert alone.status == "skip"
     assert "set GITHUB_WEBHOOK_SECRET" in alone.detail
     monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", "s")
-    running = _github_line(_settings(**TOKEN), _org(on))
+    running = _github_line(_org(on))
     assert running is not None
     assert running.status == "pass"
     assert "commit status on pull requests of 1 repository(ies)" in running.detail
-    half = _github_line(_settings(**TOKEN), _org(None))
+    half = _github_line(_org(None))
     assert half is not None
     assert half.status == "fail"
     assert half.fix is not None

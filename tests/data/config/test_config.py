@@ -195,9 +195,11 @@ def test_incident_history_is_known_only_with_an_incident_source(sources: str, kn
 def test_the_example_shows_every_registered_source_and_its_block_parses(
     spec: SourceSpec[Any],
 ) -> None:
-    """Each registered source's commented `[sources.<key>]` block in example.toml reads."""
+    """Each registered source's commented `[sources.<key>]` block (an array's
+    `[[sources.<key>]]`) in example.toml reads."""
     lines = (Path(__file__).parents[3] / "bot" / "example.toml").read_text().splitlines()
-    start = lines.index(next(x for x in lines if x.startswith(f"# [sources.{spec.key}]")))
+    table = f"[[sources.{spec.key}]]" if spec.many else f"[sources.{spec.key}]"
+    start = lines.index(next(x for x in lines if x.startswith(f"# {table}")))
     block: list[str] = []
     for line in lines[start:]:
         if block and (not line.startswith("# ") or line.startswith("# [")):

@@ -14,7 +14,7 @@ from structlog.testing import capture_logs
 from data.config import OrgConfig
 from data.config.sources import FileImportConfig
 from data.deploy_rule import DeployRule, FoundBy
-from data.sources.incident_file import FileImportSource
+from data.sources.files.source import FileImportSource
 from data.store.tables import Deploy, ErrorBudget, Service
 from data.sync import SourceSummary, run_sources
 from tests.data.sources.pagerduty.test_source import IncidentRow, incident_rows, store_org

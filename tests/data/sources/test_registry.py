@@ -8,14 +8,16 @@ from typing import Any
 import pytest
 
 from data.config import parse_org_config
-from data.config.sources import SourcesConfig
+from data.config.sources import FileImportConfig, SourcesConfig
 from data.config.sources.gitlab import GitLabSourceConfig
+from data.sources.files.spec import FILES
 from data.sources.github.deploy_rules import github_repositories
 from data.sources.gitlab.spec import GITLAB
 from data.sources.opsgenie.spec import OPSGENIE
 from data.sources.pagerduty.spec import PAGERDUTY
 from data.sources.registry import (
     SOURCES,
+    check_variables,
     configured,
     read_change,
     repositories_read,
@@ -66,19 +68,29 @@ def test_the_docs_settings_table_is_the_registry_s() -> None:
     for spec in SOURCES:
         for var in spec.env:
             assert f"`{var.name}`" in text
+        table = f"[[sources.{spec.key}]]" if spec.many else f"[sources.{spec.key}]"
         for name in spec.settings.model_fields:
-            assert f"`[sources.{spec.key}]` `{name}`" in text
+            assert f"`{table}` `{name}`" in text
 
 
 def test_sources_config_writes_out_each_registered_source() -> None:
     """``SourcesConfig`` has one field per registered spec, of its key and settings model, in
-    the registry's order: the config types them statically instead of reading the registry."""
+    the registry's order: the config types them statically instead of reading the registry.
+    A table is off while absent (local clones' is always there); an array is empty."""
     fields = SourcesConfig.model_fields
     registered = [name for name in fields if name in {spec.key for spec in SOURCES}]
     assert registered == [spec.key for spec in SOURCES]
     for spec in SOURCES:
-        assert fields[spec.key].annotation == spec.settings | None
-        assert fields[spec.key].default is None
+        field = fields[spec.key]
+        if spec.many:
+            assert field.annotation == tuple.__class_getitem__((spec.settings, ...))
+            assert field.default == ()
+        elif spec.clones:
+            assert field.annotation == spec.settings
+            assert field.default_factory is spec.settings
+        else:
+            assert field.annotation == spec.settings | None
+            assert field.default is None
 
 
 def test_incidents_known_asks_each_spec_s_own_rule() -> None:
@@ -86,7 +98,9 @@ def test_incidents_known_asks_each_spec_s_own_rule() -> None:
     for spec in SOURCES:
         # Defaults without the checks of required fields: the rule reads the incident ones.
         settings = spec.settings.model_construct()
-        bare = SourcesConfig.model_construct(reverts_as_incidents=False, **{spec.key: settings})
+        table: object = (settings,) if spec.many else settings
+        values: dict[str, Any] = {spec.key: table}
+        bare = SourcesConfig.model_construct(reverts_as_incidents=False, **values)
         assert bare.incidents_known is spec.incidents_known(settings), spec.key
 
 
@@ -96,9 +110,28 @@ def test_settings_are_typed_and_off_when_the_table_is_absent() -> None:
     settings = GITLAB.settings_of(org)
     assert isinstance(settings, GitLabSourceConfig)
     assert settings.projects == ("acme/platform/shop",)
-    assert [spec.key for spec, _ in configured(org)] == ["gitlab"]
+    assert [spec.key for spec, _ in configured(org)] == ["git", "github", "gitlab"]
     assert GITLAB.settings_of(parse_org_config("")) is None
-    assert configured(parse_org_config("")) == []
+    # Local clones' table is always there: its defaults mine every entry with a `path`.
+    assert [spec.key for spec, _ in configured(parse_org_config(""))] == ["git"]
+
+
+def test_an_array_of_tables_is_one_settings_each() -> None:
+    """Each `[[sources.files]]` table is configured once, in the file's order."""
+    org = parse_org_config(
+        "[[sources.files]]\npath = 'a.csv'\n[[sources.files]]\npath = 'b.json'\nkind = 'deploys'\n"
+    )
+    files = [s for spec, s in configured(org) if isinstance(s, FileImportConfig)]
+    assert [(f.path, f.kind) for f in files] == [("a.csv", "incidents"), ("b.json", "deploys")]
+    assert FILES.settings_of(org) == files[0]
+
+
+def test_a_bad_source_variable_is_one_sentence_naming_it() -> None:
+    """A source's variable of the wrong form is refused naming the variable, never its value."""
+    check_variables({"GITHUB_TOKEN": "ghp_x", "PAGERDUTY_TOKEN": "p"})
+    with pytest.raises(ConfigError, match="GITHUB_APP_ID is not valid") as caught:
+        check_variables({"GITHUB_APP_ID": "not-a-number-secret"})
+    assert "not-a-number-secret" not in str(caught.value)
 
 
 def test_github_reads_only_the_repositories_no_other_code_host_reads() -> None:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from data.sources.github import GitHubClient, GitHubUnavailable, TokenAuth
+from data.sources.github.auth import TokenAuth
+from data.sources.github.client import GitHubClient, GitHubUnavailable
 from fakes.github_graphql import FakeGitHubGraphQL, FakePull, iso, make_fake_github_graphql
 from fakes.http import Answer, FakeServer
 from scoring.errors import SourceError

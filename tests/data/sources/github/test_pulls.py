@@ -15,8 +15,9 @@ from sqlmodel import Session, col, func, select
 
 from data.config import OrgConfig, parse_org_config
 from data.config.sources import GitHubSourceConfig
-from data.sources.github import GitHubClient, GitHubPullsSource, TokenAuth
-from data.sources.github.pulls import CURSOR_SOURCE
+from data.sources.github.auth import TokenAuth
+from data.sources.github.client import GitHubClient
+from data.sources.github.pulls import CURSOR_SOURCE, GitHubPullsSource
 from data.store.facts import load_changes
 from data.store.org import sync_org
 from data.store.tables import Change, ChangeFile, Person, ReviewRow, Service, SyncState
