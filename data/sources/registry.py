@@ -19,11 +19,13 @@ from pydantic import BaseModel
 
 from data.sources.bitbucket.spec import BITBUCKET, BITBUCKET_DC
 from data.sources.codecov.spec import CODECOV
+from data.sources.datadog.spec import DATADOG
 from data.sources.gitlab.spec import GITLAB
 from data.sources.jira.spec import JIRA
 from data.sources.linear.spec import LINEAR
 from data.sources.opsgenie.spec import OPSGENIE
 from data.sources.pagerduty.spec import PAGERDUTY
+from data.sources.prometheus.spec import PROMETHEUS
 from data.sources.spec import SourceSpec
 from scoring.change_key import ChangeKey
 
@@ -48,6 +50,8 @@ SOURCES: tuple[SourceSpec[Any], ...] = (
     OPSGENIE,
     JIRA,
     LINEAR,
+    PROMETHEUS,
+    DATADOG,
 )
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.config.sources.checks import CheckSettings
 from data.config.sources.codecov import CodecovSourceConfig
+from data.config.sources.datadog import DatadogSourceConfig
 from data.config.sources.gitlab import GitLabSourceConfig
 from data.config.sources.gitlab import reports_incidents as gitlab_incidents
 from data.config.sources.jira import JiraSourceConfig
@@ -27,11 +28,13 @@ from data.config.sources.opsgenie import OpsgenieSourceConfig
 from data.config.sources.opsgenie import reports_incidents as opsgenie_incidents
 from data.config.sources.pagerduty import PagerDutySourceConfig
 from data.config.sources.pagerduty import reports_incidents as pagerduty_incidents
+from data.config.sources.prometheus import PrometheusSourceConfig
 
 __all__ = [
     "BitbucketCloudConfig",
     "BitbucketDataCenterConfig",
     "CodecovSourceConfig",
+    "DatadogSourceConfig",
     "FileImportConfig",
     "GitHubSourceConfig",
     "GitLabSourceConfig",
@@ -40,6 +43,7 @@ __all__ = [
     "LinearSourceConfig",
     "OpsgenieSourceConfig",
     "PagerDutySourceConfig",
+    "PrometheusSourceConfig",
     "SourcesConfig",
     "check_pattern",
 ]
@@ -143,6 +147,8 @@ class SourcesConfig(_Strict):
     opsgenie: OpsgenieSourceConfig | None = None
     jira: JiraSourceConfig | None = None
     linear: LinearSourceConfig | None = None
+    prometheus: PrometheusSourceConfig | None = None
+    datadog: DatadogSourceConfig | None = None
 
     @property
     def incidents_known(self) -> bool:
