@@ -53,8 +53,8 @@ class PrometheusSourceConfig(BaseModel):
     token_env: str = Field(
         default=PROMETHEUS_TOKEN_ENV,
         pattern=r"^[A-Z_][A-Z0-9_]*$",
-        description="the environment variable holding a bearer token; none is sent while "
-        "it is unset",
+        description="the environment variable holding the access token; none is sent "
+        "while it is unset",
     )
     convention: Literal["sloth", "pyrra"] = Field(
         default="sloth",

@@ -117,12 +117,12 @@ class PrometheusClient(RestClient):
             if not self._token:
                 return PrometheusError(
                     f"Prometheus at {self.base_url} asks for a token ({status}); set "
-                    f"{self._token_env} to a bearer token it takes.",
+                    f"{self._token_env} to an access token it takes.",
                     status,
                 )
             return PrometheusError(
                 f"Prometheus at {self.base_url} refused the token in {self._token_env} "
-                f"({status}); set it to a bearer token the server takes.",
+                f"({status}); set it to an access token the server takes.",
                 status,
             )
         if status == 404:

@@ -43,7 +43,7 @@ def prometheus_findings(
             return [
                 Finding(
                     False,
-                    f"Prometheus did not answer the budget query of {service}: {exc}",
+                    str(exc).rstrip("."),
                     "check url, token_env and the query in [sources.prometheus]",
                 )
             ]

@@ -59,8 +59,8 @@ PROMETHEUS = SourceSpec(
     env=(
         EnvVar(
             PROMETHEUS_TOKEN_ENV,
-            "a bearer token for the Prometheus server (or the proxy in front of it); unset: "
-            "none is sent",
+            "an access token the Prometheus server (or the proxy in front of it) takes, sent "
+            "in the Authorization header; unset: none is sent",
             secret=True,
             setting="token_env",
         ),

@@ -162,13 +162,13 @@ def test_a_service_without_series_is_noted(store: Engine, prometheus: FakePromet
         (
             "wrong",
             {},
-            "Prometheus at {url} refused the token in PROMETHEUS_TOKEN (401); set it to a "
-            "bearer token the server takes.",
+            "Prometheus at {url} refused the token in PROMETHEUS_TOKEN (401); set it to an "
+            "access token the server takes.",
         ),
         (
             None,
             {},
-            "Prometheus at {url} asks for a token (401); set PROMETHEUS_TOKEN to a bearer "
+            "Prometheus at {url} asks for a token (401); set PROMETHEUS_TOKEN to an access "
             "token it takes.",
         ),
         (
