@@ -45,8 +45,21 @@ def _client(
     )
 
 
+def _check_services(settings: DatadogSourceConfig, context: SourceContext) -> None:
+    """A ``ConfigError`` naming a key of ``slos`` that riskbrief.toml defines no service of."""
+    keys = {s.key for s in context.org.services}
+    unknown = [k for k in settings.slos if k not in keys]
+    if unknown:
+        raise ConfigError(
+            f"riskbrief.toml: [sources.datadog] slos names {unknown[0]!r}, which is no "
+            "[[services]] key; map each service's key to its SLO id."
+        )
+
+
 def _sources(settings: DatadogSourceConfig, context: SourceContext) -> Sequence[Source]:
     from data.sources.datadog.source import DatadogSource
+
+    _check_services(settings, context)
 
     unset = _missing(settings, context)
     if unset is not None:
@@ -66,6 +79,7 @@ def _sources(settings: DatadogSourceConfig, context: SourceContext) -> Sequence[
 def _findings(settings: DatadogSourceConfig, context: SourceContext) -> Sequence[Finding]:
     from data.sources.datadog.doctor import datadog_findings
 
+    _check_services(settings, context)
     unset = _missing(settings, context)
     if unset is not None:
         return [

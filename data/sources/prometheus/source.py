@@ -67,6 +67,11 @@ class PrometheusSource:
         """``prometheus``."""
         return NAME
 
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The services whose budget it reads, in order."""
+        return self._services
+
     def close(self) -> None:
         """Close the client's connections."""
         self._client.close()

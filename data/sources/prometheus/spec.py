@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from data.config.sources.prometheus import PROMETHEUS_TOKEN_ENV, PrometheusSourceConfig
 from data.sources.spec import EnvVar, Finding, SourceContext, SourceSpec
+from scoring.errors import ConfigError
 
 if TYPE_CHECKING:
     from data.handoff import Source
@@ -20,9 +21,17 @@ __all__ = ["PROMETHEUS"]
 
 
 def _services(settings: PrometheusSourceConfig, context: SourceContext) -> tuple[str, ...]:
+    """The services read; a ``ConfigError`` naming one that riskbrief.toml does not define."""
     from data.sources.prometheus.source import services_read
 
-    return services_read(settings, [s.key for s in context.org.services])
+    keys = [s.key for s in context.org.services]
+    unknown = [k for k in (*settings.services, *settings.queries) if k not in keys]
+    if unknown:
+        raise ConfigError(
+            f"riskbrief.toml: [sources.prometheus] names {unknown[0]!r}, which is no "
+            "[[services]] key; use a service's key in services and queries."
+        )
+    return services_read(settings, keys)
 
 
 def _sources(settings: PrometheusSourceConfig, context: SourceContext) -> Sequence[Source]:

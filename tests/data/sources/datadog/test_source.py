@@ -26,7 +26,7 @@ from tests.data.rows import base
 
 pytestmark = pytest.mark.client_cases
 
-ORG = parse_org_config("[sources]\nfirst_sync_days = 10\n")
+ORG = parse_org_config('[[services]]\nkey = "payments"\n[sources]\nfirst_sync_days = 10\n')
 SLO = "abc123def456"
 # The six hours the pinned clock is in: the samples fall every six hours from there.
 SIX = THURSDAY.replace(minute=0)
@@ -163,13 +163,17 @@ def test_an_unreachable_site_is_one_sentence(store: Engine) -> None:
 
 
 def test_a_missing_key_is_one_sentence_through_the_seam() -> None:
-    """Built through the spec, an unset key is one sentence naming the variable."""
+    """Built through the spec, an unset key is one sentence naming the variable, and an SLO
+    mapped to no service of riskbrief.toml one naming the key."""
     from data.sources.datadog.spec import DATADOG
 
     settings = DatadogSourceConfig(slos={"payments": SLO})
     context = SourceContext(ORG, {"DD_API_KEY": "k"})
     with pytest.raises(ConfigError, match="DD_APP_KEY is not set"):
         DATADOG.sources(settings, context)
+    elsewhere = DatadogSourceConfig(slos={"paymnets": SLO})
+    with pytest.raises(ConfigError, match="names 'paymnets', which is no \\[\\[services\\]\\] key"):
+        DATADOG.sources(elsewhere, SourceContext(ORG, {"DD_API_KEY": "k", "DD_APP_KEY": "a"}))
 
 
 def test_doctor_names_the_services_whose_slo_gives_nothing(datadog: FakeDatadog) -> None:

@@ -258,3 +258,19 @@ def test_the_conventions_name_sloth_and_pyrra_series() -> None:
     assert (budget_query(own, "checkout"), budget_query(own, "web")) == ("my_budget", 'b{s="web"}')
     with pytest.raises(ValueError, match="must name"):
         _settings(query="no_placeholder")
+
+
+def test_a_service_riskbrief_toml_lacks_is_one_sentence_through_the_seam() -> None:
+    """Built through the spec, the configured services are read (every one by default), and a
+    key riskbrief.toml does not define is one sentence naming it."""
+    from data.sources.prometheus.spec import PROMETHEUS
+    from data.sources.spec import SourceContext
+    from scoring.errors import ConfigError
+
+    org = parse_org_config('[[services]]\nkey = "payments"\n[[services]]\nkey = "search"\n')
+    (source,) = PROMETHEUS.sources(_settings(), SourceContext(org, {}))
+    assert isinstance(source, PrometheusSource)
+    assert source.services == ("payments", "search")
+    source.close()
+    with pytest.raises(ConfigError, match="names 'serach', which is no"):
+        PROMETHEUS.sources(_settings(queries={"serach": "x"}), SourceContext(org, {}))
