@@ -46,9 +46,10 @@ class PrometheusSourceConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     url: str = Field(
+        default="http://localhost:9090",
         pattern=r"^https?://\S+$",
-        description="the Prometheus (or Thanos, Mimir) server's address; the HTTP API is "
-        "`<url>/api/v1/query_range`",
+        description="the Prometheus (or Thanos, Mimir) server's address, Prometheus's own "
+        "by default; the HTTP API is `<url>/api/v1/query_range`",
     )
     token_env: str = Field(
         default=PROMETHEUS_TOKEN_ENV,

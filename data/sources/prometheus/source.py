@@ -3,8 +3,8 @@
 Per service (the cursor's scope) the pass reads ``[since, now]`` in windows of at most
 ``MAX_POINTS`` steps (Prometheus refuses longer ones), the first sync from the
 organisation's first-sync start. A query may give several series (one per SLO of the
-service): at each time the lowest value counts, so a service has spent its budget while
-any of its SLOs has. Each window's spans go to the sync with the cursor (its end as
+service): at each time the lowest of their latest values counts, so a service has spent
+its budget while any of its SLOs has. Each window's spans go to the sync with the cursor (its end as
 the watermark, a span still open as the cursor) in one checkpoint.
 """
 
@@ -32,13 +32,22 @@ def on_step(at: datetime, step: timedelta) -> datetime:
 
 
 def lowest(series: Sequence[Series]) -> list[BudgetSample]:
-    """One sample per time, the lowest of the series' values then, in time order."""
-    at: dict[datetime, float] = {}
-    for one in series:
-        for sample in one.samples:
-            known = at.get(sample.at)
-            at[sample.at] = sample.remaining if known is None else min(known, sample.remaining)
-    return [BudgetSample(t, at[t]) for t in sorted(at)]
+    """One sample per time: the lowest of the series' latest values then, in time order.
+
+    A series without a sample at a time (a gap, or a NaN dropped) keeps its last value, so
+    that another SLO of the service, still fine then, does not read as the budget restored.
+    """
+    times = sorted({sample.at for one in series for sample in one.samples})
+    at = [{sample.at: sample.remaining for sample in one.samples} for one in series]
+    latest: list[float | None] = [None] * len(series)
+    out: list[BudgetSample] = []
+    for t in times:
+        for i, values in enumerate(at):
+            if t in values:
+                latest[i] = values[t]
+        known = [v for v in latest if v is not None]
+        out.append(BudgetSample(t, min(known)))
+    return out
 
 
 def services_read(settings: PrometheusSourceConfig, keys: Sequence[str]) -> tuple[str, ...]:

@@ -3,6 +3,7 @@ the cursor respected, each failure one sentence, and the doctor's findings."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -40,10 +41,13 @@ def _settings(**extra: object) -> PrometheusSourceConfig:
 
 def _payments(ts: float) -> float | None:
     """Payments' budget left: spent for two days, then spent again two days ago until
-    two hours past the pinned hour; no sample at all a week back."""
+    two hours past the pinned hour; no sample at all a week back, NaN inside the first span."""
     at = datetime.fromtimestamp(ts, UTC)
     if at == HOUR - timedelta(days=7):
         return None
+    if at == SPENT_FROM + timedelta(days=1):
+        # No traffic to judge by: Prometheus answers "NaN", which must not end the span.
+        return math.nan
     if SPENT_FROM <= at < SPENT_UNTIL or SPENT_AGAIN <= at < RESTORED:
         return -0.25
     return 0.5
@@ -101,7 +105,8 @@ def _spans(engine: Engine) -> list[tuple[datetime, datetime | None, str]]:
 @pytest.mark.store_decides
 def test_spent_spans_are_stored(store: Engine, prometheus: FakePrometheus) -> None:
     """The spent span ten days back is stored whole, and the one still spent now stored open;
-    the SLO never spent does not hide them, and the hour without a sample changes nothing."""
+    the SLO never spent does not hide them, and neither the hour without a sample nor the NaN
+    inside the span changes anything."""
     with pinned_clock(THURSDAY):
         summary = _sync(store, _source(prometheus))
     assert summary.error is None, summary.error
