@@ -23,6 +23,7 @@ from pydantic_core import PydanticUndefined
 
 from data.sources.bitbucket.spec import BITBUCKET, BITBUCKET_DC
 from data.sources.codecov.spec import CODECOV
+from data.sources.datadog.spec import DATADOG
 from data.sources.files.spec import FILES
 from data.sources.github.spec import GITHUB
 from data.sources.gitlab.spec import GITLAB
@@ -31,6 +32,7 @@ from data.sources.linear.spec import LINEAR
 from data.sources.local_git.spec import GIT
 from data.sources.opsgenie.spec import OPSGENIE
 from data.sources.pagerduty.spec import PAGERDUTY
+from data.sources.prometheus.spec import PROMETHEUS
 from data.sources.spec import SourceSpec
 from scoring.change_key import ChangeKey
 
@@ -58,6 +60,8 @@ SOURCES: tuple[SourceSpec[Any], ...] = (
     OPSGENIE,
     JIRA,
     LINEAR,
+    PROMETHEUS,
+    DATADOG,
     FILES,
 )
 

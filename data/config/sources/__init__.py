@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.config.sources.codecov import CodecovSourceConfig
+from data.config.sources.datadog import DatadogSourceConfig
 from data.config.sources.files import FileImportConfig
 from data.config.sources.git import GitSourceConfig
 from data.config.sources.github import GitHubSourceConfig
@@ -23,12 +24,14 @@ from data.config.sources.linear import LinearSourceConfig
 from data.config.sources.opsgenie import OpsgenieSourceConfig
 from data.config.sources.pagerduty import PagerDutySourceConfig
 from data.config.sources.patterns import check_pattern
+from data.config.sources.prometheus import PrometheusSourceConfig
 from data.config.sources.roles import reports_incidents, repositories_read
 
 __all__ = [
     "BitbucketCloudConfig",
     "BitbucketDataCenterConfig",
     "CodecovSourceConfig",
+    "DatadogSourceConfig",
     "FileImportConfig",
     "GitHubSourceConfig",
     "GitLabSourceConfig",
@@ -37,6 +40,7 @@ __all__ = [
     "LinearSourceConfig",
     "OpsgenieSourceConfig",
     "PagerDutySourceConfig",
+    "PrometheusSourceConfig",
     "SourcesConfig",
     "check_pattern",
 ]
@@ -73,6 +77,8 @@ class SourcesConfig(_Strict):
     opsgenie: OpsgenieSourceConfig | None = None
     jira: JiraSourceConfig | None = None
     linear: LinearSourceConfig | None = None
+    prometheus: PrometheusSourceConfig | None = None
+    datadog: DatadogSourceConfig | None = None
     files: tuple[FileImportConfig, ...] = ()
 
     def tables(self) -> Iterator[BaseModel]:

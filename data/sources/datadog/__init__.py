@@ -1,0 +1,1 @@
+"""Spent error budgets read live from Datadog's SLO history."""
