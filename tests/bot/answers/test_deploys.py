@@ -6,6 +6,7 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 
 from bot.answers.access import Access
+from bot.answers.answer import Paragraph
 from bot.answers.deploys import deploy_answer
 from bot.answers.lines import found_by_line
 from bot.answers.records.deploy import deploy_record, deploy_split
@@ -122,7 +123,9 @@ def test_a_tag_name_is_outside_text_wherever_it_is_said(scored: LoadedSample) ->
         answer = deploy_answer(session, scored.org, LEDGER_DEPLOY)
     assert record.found_by is not None
     assert record.found_by.match == HOSTILE_TAG
-    line = answer.parts[0].lines[2]
+    first = answer.parts[0]
+    assert isinstance(first, Paragraph)
+    line = first.lines[2]
     assert line == found_by_line(record.found_by)
     slack = slack_text(line)
     assert slack.startswith("found by: tag v1")
