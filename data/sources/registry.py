@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from data.sources.argocd.spec import ARGOCD
 from data.sources.bitbucket.spec import BITBUCKET, BITBUCKET_DC
 from data.sources.codecov.spec import CODECOV
 from data.sources.gitlab.spec import GITLAB
@@ -48,6 +49,7 @@ SOURCES: tuple[SourceSpec[Any], ...] = (
     OPSGENIE,
     JIRA,
     LINEAR,
+    ARGOCD,
 )
 
 

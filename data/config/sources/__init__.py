@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from data.config.sources.argocd import ArgoCDSourceConfig
 from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.config.sources.checks import CheckSettings
 from data.config.sources.codecov import CodecovSourceConfig
@@ -145,6 +146,7 @@ class SourcesConfig(_Strict):
     opsgenie: OpsgenieSourceConfig | None = None
     jira: JiraSourceConfig | None = None
     linear: LinearSourceConfig | None = None
+    argocd: ArgoCDSourceConfig | None = None
 
     @property
     def incidents_known(self) -> bool:
