@@ -60,9 +60,10 @@ def _read(app: ArgoCDAppConfig, status: ArgoStatus) -> Finding:
             f"{app.service}",
         )
     shipped = newest.revision[:12] or "an unknown revision"
+    count = f"{len(status.history)} sync{'' if len(status.history) == 1 else 's'}"
     message = (
-        f"Argo CD application {app.name} ({app.service}): {len(status.history)} syncs in its "
-        f"history, the newest of {shipped} at {newest.deployed_at:%Y-%m-%d %H:%M} UTC"
+        f"Argo CD application {app.name} ({app.service}): {count} in its history, the newest "
+        f"of {shipped} at {newest.deployed_at:%Y-%m-%d %H:%M} UTC"
     )
     operation = status.operation
     if operation is not None and operation.failed:

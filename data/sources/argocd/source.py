@@ -20,7 +20,8 @@
 The cursor is the last history ``id`` read (and the start of the last failed operation
 stored), so a sync reads the whole application (one request) and hands on only what is
 new. Argo CD keeps the newest ``revisionHistoryLimit`` entries (10 by default): a sync
-that finds entries past the cursor missing says so in a note.
+that finds entries past the cursor missing says so in a note, as it does a history whose
+ids start again (an application deleted and made anew), which it reads from the start.
 """
 
 from __future__ import annotations
@@ -229,6 +230,13 @@ class ArgoCDSource:
         last = _ident(saved.cursor)
         failed_mark = saved.watermark
         status = read_status(self.client.application(self.app.name, self.app.project))
+        if last is not None and status.newest is not None and status.newest.ident < last:
+            run.note(
+                f"Argo CD's history of {self.app.name} starts again (its newest id "
+                f"{status.newest.ident} is below {last}: the application was made anew); "
+                "read from its start"
+            )
+            last = None
         new = [h for h in status.history if last is None or h.ident > last]
         if last is not None and new and new[0].ident > last + 1:
             missed = new[0].ident - last - 1

@@ -343,3 +343,18 @@ def test_the_doctor_through_the_seam_names_an_unset_token(argocd: FakeArgoCD) ->
     good = ARGOCD.findings(settings, SourceContext(org, {"ARGOCD_AUTH_TOKEN": TOKEN}))
     assert [f.ok for f in good] == [True, True]
     assert argocd.server.requests
+
+
+def test_a_history_that_starts_again_is_read_from_its_start(
+    engine: Engine, org: OrgConfig, argocd: FakeArgoCD
+) -> None:
+    """An application made anew numbers its syncs from 0 again: the sync says so and reads it."""
+    _sync(engine, org, argocd)
+    argocd.apps["checkout-prod"].synced(SHA[3], _at(6))
+    _sync(engine, org, argocd)
+    remade = argocd.app("checkout-prod")
+    remade.synced(SHA[4], _at(20))
+    summary = _sync(engine, org, argocd)[0]
+    assert summary.line() == "argocd checkout-prod: 0 added, 1 updated"
+    assert "history of checkout-prod starts again" in summary.notes[0]
+    assert _deploys(engine)["argocd:checkout-prod:0"][1:4] == ("success", SHA[4], _at(20))
