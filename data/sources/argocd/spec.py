@@ -56,6 +56,8 @@ def _findings(settings: ArgoCDSourceConfig, context: SourceContext) -> Sequence[
     from data.sources.argocd.client import ArgoCDClient
     from data.sources.argocd.doctor import argocd_findings
 
+    # A service riskbrief.toml does not have is the one sentence a sync would end in.
+    _check_services(settings, context)
     token = context.value(settings.token_env)
     if token is None:
         return [

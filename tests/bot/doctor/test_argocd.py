@@ -60,3 +60,19 @@ def test_a_refused_token_is_one_line_naming_its_variable(
     (line,) = _argocd_lines(doctor().stdout)
     assert line.split()[0] == "fail"
     assert "refused the token in ARGOCD_AUTH_TOKEN" in line
+
+
+def test_an_application_mapped_to_no_service_is_one_line(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service riskbrief.toml lacks fails the line with the sentence a sync would end in."""
+    toml = store.parent / "riskbrief.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '\n[sources.argocd]\nurl = "http://127.0.0.1:9"\n'
+        'applications = [{ name = "shop-prod", service = "shop" }]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("ARGOCD_AUTH_TOKEN", TOKEN)
+    (line,) = _argocd_lines(doctor().stdout)
+    assert line.split()[0] == "fail"
+    assert "applications[0].service 'shop' is not a [[services]] key" in line

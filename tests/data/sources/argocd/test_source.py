@@ -18,6 +18,7 @@ from data.sources.argocd.client import ArgoCDClient
 from data.sources.argocd.doctor import argocd_findings
 from data.sources.argocd.source import ArgoCDSource, read_status
 from data.sources.argocd.spec import ARGOCD
+from data.sources.registry import configured
 from data.sources.spec import SourceContext
 from data.store.engine import session_scope
 from data.store.org import sync_org
@@ -358,3 +359,22 @@ def test_a_history_that_starts_again_is_read_from_its_start(
     assert summary.line() == "argocd checkout-prod: 0 added, 1 updated"
     assert "history of checkout-prod starts again" in summary.notes[0]
     assert _deploys(engine)["argocd:checkout-prod:0"][1:4] == ("success", SHA[4], _at(20))
+
+
+def test_through_the_registry_a_sync_stores_every_application_s_deploys(
+    engine: Engine, argocd: FakeArgoCD
+) -> None:
+    """End to end through the seam: the registry finds `[sources.argocd]`, its spec builds a
+    source per application on one client, and a sync stores their deploys."""
+    org = parse_org_config(ORG.replace("https://argocd.example.com", argocd.url))
+    with session_scope(engine) as session:
+        sync_org(session, org)
+    ((spec, settings),) = configured(org)
+    built = spec.sources(settings, SourceContext(org, {"ARGOCD_AUTH_TOKEN": TOKEN}))
+    summaries = run_sources(engine, org, built)
+    assert [s.error for s in summaries] == [None, None]
+    assert sorted(_deploys(engine)) == [
+        "argocd:checkout-prod:0",
+        "argocd:checkout-prod:1",
+        "argocd:search-prod:0",
+    ]
