@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import structlog
+
 from data.config.sources.argocd import ArgoCDAppConfig
 from data.deploy_rule import DeployRule, FoundBy
 from data.handoff import Cursor, Handoff
@@ -45,6 +47,8 @@ __all__ = [
     "ArgoSync",
     "read_status",
 ]
+
+log = structlog.get_logger("riskbrief.argocd")
 
 _SHA = re.compile(r"^[0-9a-f]{40}$")
 # The phases of an operation that ended without deploying.
@@ -257,5 +261,10 @@ class ArgoCDSource:
         ident = new[-1].ident if new else last
         cursor = Cursor(str(ident) if ident is not None else None, failed_mark)
         run.checkpoint(self.name, cursor=cursor, deploys=deploys)
-        run.tally.skipped += status.unreadable
+        if status.unreadable:
+            # Each has no id or no RFC 3339 deployedAt: nothing to key or date a deploy by.
+            log.warning(
+                "argocd_history_unreadable", application=self.app.name, count=status.unreadable
+            )
+            run.tally.skipped += status.unreadable
         run.progress.advance(self.name, len(status.history), "syncs")

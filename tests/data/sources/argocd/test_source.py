@@ -378,3 +378,15 @@ def test_through_the_registry_a_sync_stores_every_application_s_deploys(
         "argocd:checkout-prod:1",
         "argocd:search-prod:0",
     ]
+
+
+def test_an_unreadable_history_entry_is_skipped_and_counted(
+    engine: Engine, org: OrgConfig, argocd: FakeArgoCD
+) -> None:
+    """An entry without an id or a time is skipped, counted on the summary line; the rest
+    are stored."""
+    argocd.apps["checkout-prod"].history[0]["deployedAt"] = "yesterday"
+    summary = _sync(engine, org, argocd)[0]
+    assert (
+        summary.line() == "argocd checkout-prod: 1 deploy added, 0 updated, 1 skipped (see the log)"
+    )
