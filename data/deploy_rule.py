@@ -2,11 +2,12 @@
 
 Every deploy source says which of its rules made a record a deploy and what the rule
 matched: a tag ``v1.4.2`` matching ``^v?\\d+(\\.\\d+)*$``, a GitHub deployment to
-``prod-eu`` matching ``^prod(uction)?$``, a CI report of run ``1234``. The store keeps it
-as text (``FoundBy.encode``, the ``deploy.found_by`` column); a deploy stored before the
-column was added has none. ``found_by_words`` is the one place its words are made: a
-reader renders the pieces, escaping the names (tag, environment, job and workflow names
-come from outside) as it escapes any outside text.
+``prod-eu`` matching ``^prod(uction)?$``, a sync of Argo CD application ``checkout-prod``,
+a CI report of run ``1234``. The store keeps it as text (``FoundBy.encode``, the
+``deploy.found_by`` column); a deploy stored before the column was added has none.
+``found_by_words`` is the one place its words are made: a reader renders the pieces,
+escaping the names (tag, environment, job, workflow and application names come from
+outside) as it escapes any outside text.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class DeployRule(StrEnum):
     GITLAB_DEPLOYMENT = "gitlab-deployment"
     GITLAB_PIPELINE = "gitlab-pipeline"
     BITBUCKET_DEPLOYMENT = "bitbucket-deployment"
+    ARGOCD_APPLICATION = "argocd-application"
     CI_REPORT = "ci-report"
     FILE = "file"
     SAMPLE = "sample"
@@ -121,6 +123,8 @@ def found_by_words(found: FoundBy) -> tuple[Said, ...]:
         case DeployRule.BITBUCKET_DEPLOYMENT:
             words = ("Bitbucket deployment to ", Name(match))
             words += _matching(rule) if rule else (", a Production environment",)
+        case DeployRule.ARGOCD_APPLICATION:
+            words = ("Argo CD application ", Name(match), *_matching(rule))
         case DeployRule.CI_REPORT:
             words = ("CI report",)
             words += (" of run ", Name(match)) if match else ()
@@ -160,6 +164,8 @@ def _noun(kind: DeployRule) -> str:
             return "GitLab pipelines"
         case DeployRule.BITBUCKET_DEPLOYMENT:
             return "Bitbucket deployments"
+        case DeployRule.ARGOCD_APPLICATION:
+            return "Argo CD applications"
         case DeployRule.CI_REPORT:
             return "CI reports"
         case DeployRule.FILE:

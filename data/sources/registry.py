@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
+from data.sources.argocd.spec import ARGOCD
 from data.sources.bitbucket.spec import BITBUCKET, BITBUCKET_DC
 from data.sources.codecov.spec import CODECOV
 from data.sources.datadog.spec import DATADOG
@@ -60,6 +61,7 @@ SOURCES: tuple[SourceSpec[Any], ...] = (
     OPSGENIE,
     JIRA,
     LINEAR,
+    ARGOCD,
     PROMETHEUS,
     DATADOG,
     FILES,

@@ -62,6 +62,10 @@ WORDS = [
         "Bitbucket deployment to Live, a Production environment",
     ),
     (
+        FoundBy(DeployRule.ARGOCD_APPLICATION, "checkout-prod"),
+        "Argo CD application checkout-prod",
+    ),
+    (
         FoundBy(DeployRule.CI_REPORT, "77", "POST /deploys"),
         "CI report of run 77 through `POST /deploys`",
     ),

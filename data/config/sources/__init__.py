@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from data.config.sources.argocd import ArgoCDSourceConfig
 from data.config.sources.bitbucket import BitbucketCloudConfig, BitbucketDataCenterConfig
 from data.config.sources.codecov import CodecovSourceConfig
 from data.config.sources.datadog import DatadogSourceConfig
@@ -77,6 +78,7 @@ class SourcesConfig(_Strict):
     opsgenie: OpsgenieSourceConfig | None = None
     jira: JiraSourceConfig | None = None
     linear: LinearSourceConfig | None = None
+    argocd: ArgoCDSourceConfig | None = None
     prometheus: PrometheusSourceConfig | None = None
     datadog: DatadogSourceConfig | None = None
     files: tuple[FileImportConfig, ...] = ()

@@ -27,6 +27,15 @@ __all__ = ["SAMPLE_SEED", "SampleRecords", "sample_records"]
 SAMPLE_SEED = 7
 _FIRST_PR_NUMBER = 4101
 _FIRST_INCIDENT_NUMBER = 1031
+# The services whose deploys the demo shows as found by an Argo CD application's syncs
+# (docs/sources.md, "Argo CD"), the rest by the plan itself; only what found them differs.
+_ARGOCD_APPLICATIONS = {"search": "search-prod"}
+
+
+def _found_by(service: str) -> FoundBy:
+    """What found a planned deploy of ``service``, as the demo says it."""
+    app = _ARGOCD_APPLICATIONS.get(service)
+    return FoundBy(DeployRule.ARGOCD_APPLICATION, app) if app else FoundBy(DeployRule.SAMPLE)
 
 
 def _change_record(
@@ -106,7 +115,7 @@ def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
             started_at=at(d.week, d.finished) - timedelta(minutes=d.minutes),
             status=d.status,
             source="sample",
-            found_by=FoundBy(DeployRule.SAMPLE),
+            found_by=_found_by(d.service),
         )
         for d in plan.deploys
     )

@@ -36,8 +36,9 @@ def _ids(session: Session, service: str) -> list[int]:
 def test_each_service_counts_the_deploys_each_rule_found(
     scored: LoadedSample, tmp_path: Path
 ) -> None:
-    """Per service, most found first: a service with none in 90 days says so, and a deploy
-    stored without its rule is counted as found by a rule not kept."""
+    """Per service, most found first: a service with none in 90 days says so, a deploy stored
+    without its rule is counted as found by a rule not kept, and search's are its Argo CD
+    application's."""
     now = datetime.combine(scored.as_of, datetime.min.time(), tzinfo=UTC)
     tag = FoundBy(DeployRule.TAG, "v1.0", r"^v\d").encode()
     with Session(scored.engine) as session:
@@ -68,7 +69,10 @@ def test_each_service_counts_the_deploys_each_rule_found(
     assert said["payments"] == (
         f"{planned} by {PLAN}, 2 by tags matching `^v\\d`, 1 by a rule not kept"
     )
-    assert all(said[s].endswith(f" by {PLAN}") for s in said if s not in ("infra", "payments"))
+    # The demo shows search's deploys as found by its Argo CD application.
+    assert said["search"].endswith(" by Argo CD applications")
+    others = ("infra", "payments", "search")
+    assert all(said[s].endswith(f" by {PLAN}") for s in said if s not in others)
 
 
 def test_without_a_store_the_count_is_skipped(scored: LoadedSample, tmp_path: Path) -> None:

@@ -207,8 +207,11 @@ def test_rows_are_well_formed(sample: LoadedSample) -> None:
         deploys = list(session.exec(select(Deploy)))
         incidents = list(session.exec(select(Incident)))
         services = {s.id: s.key for s in session.exec(select(Service))}
-    # The demo says what found each deploy: the sample's own plan.
-    assert {FoundBy.decode(d.found_by) for d in deploys} == {FoundBy(DeployRule.SAMPLE)}
+    # The demo says what found each deploy: search's Argo CD application, else the plan.
+    argocd = FoundBy(DeployRule.ARGOCD_APPLICATION, "search-prod")
+    found = {(services[d.service_id], FoundBy.decode(d.found_by)) for d in deploys}
+    assert {f for s, f in found if s == "search"} == {argocd}
+    assert {f for s, f in found if s != "search"} == {FoundBy(DeployRule.SAMPLE)}
     first = sample_week_starts(sample.as_of)[0]
     end = sample_week_starts(sample.as_of)[-1] + timedelta(weeks=1)
     by_id = {c.id: c for c in changes}
