@@ -30,7 +30,8 @@ from data.store.migrate import upgrade
 from data.store.org import sync_org
 from data.store.scores import save_scores
 from data.store.tables import Change, ChangeFile, Deploy, Person, Repository, Service
-from scoring.risk import Band, top_signals
+from scoring.risk import Band
+from scoring.risk_score import top_signals
 from scoring.scored import TOP_SIGNALS, ScoredChange
 from scoring.signal import Signal
 

@@ -2,12 +2,13 @@
 
 A change signal's words are declared beside its function (``scoring.signals``);
 here they are read off that one table, and the deploy signals' labels off
-``scoring.risk.DEPLOY_SIGNAL_LABELS``, declared beside ``score_deploy``.
+``scoring.deploy_risk.DEPLOY_SIGNAL_LABELS``, declared beside ``score_deploy``.
 """
 
 from __future__ import annotations
 
-from scoring.risk import DEPLOY_SIGNAL_LABELS, Band
+from scoring.deploy_risk import DEPLOY_SIGNAL_LABELS
+from scoring.risk import Band
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = [

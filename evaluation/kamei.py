@@ -23,9 +23,10 @@ from scoring.history import HistoryContext
 from scoring.model import MODEL, ChangeModel
 from scoring.model_features import FEATURES
 from scoring.ranking import BacktestResult, evaluate
-from scoring.risk import band_for, known_scale
 from scoring.running_rank import RunningRank
+from scoring.score_scale import band_for
 from scoring.signals import CHANGE_SIGNALS
+from scoring.weight_scaling import known_scale
 
 __all__ = [
     "MIN_ROWS",

@@ -22,7 +22,9 @@ from scoring.errors import ConfigError, SourceError
 from scoring.facts import ChangeFacts
 from scoring.fixes import is_fix_commit
 from scoring.ranking import BacktestResult, evaluate
-from scoring.risk import RiskScore, gate_floor, score_changes
+from scoring.risk import score_changes
+from scoring.risk_score import RiskScore
+from scoring.score_scale import gate_floor
 
 __all__ = [
     "TEST_SHARE",

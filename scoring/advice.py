@@ -8,7 +8,8 @@ from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import History
 from scoring.remedies import REMEDIES, Remedy, approved_by, code_owner, largest_part
-from scoring.risk import RiskScore, score_change, top_signals
+from scoring.risk import score_change
+from scoring.risk_score import RiskScore, top_signals
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = [

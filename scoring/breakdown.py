@@ -18,7 +18,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scoring.risk import Band, Gate, RiskScore
+from scoring.risk import Band
+from scoring.risk_score import Gate, RiskScore
 from scoring.typical import TYPICAL_SIGNAL
 
 __all__ = ["CAP", "GATE", "OTHERS", "TYPICAL", "Contribution", "breakdown", "fold"]

@@ -51,7 +51,7 @@ class Weights:
     An unknown signal's weight is spread over the known ones (``scoring.risk``).
     One field per change signal, named as the signal and in the order of
     ``scoring.signals.CHANGE_SIGNALS``, then the deploy-level weights
-    (``scoring.risk.score_deploy``). Written out, not generated, so that a
+    (``scoring.deploy_risk.score_deploy``). Written out, not generated, so that a
     misspelled weight (``weights.sizee``) is a type error.
     """
 

@@ -1,5 +1,5 @@
 """How to split a gated deploy of many changes: which changes to ship apart, each part scored
-again by the deploy scorer (``scoring.risk.score_deploy``), never estimated.
+again by the deploy scorer (``scoring.deploy_risk.score_deploy``), never estimated.
 
 A deploy of more than a few changes (``MIN_CHANGES``) through a gate is worth splitting:
 
@@ -23,8 +23,9 @@ from enum import StrEnum
 
 from scoring.band import Band
 from scoring.config import ScoringConfig
+from scoring.deploy_risk import score_deploy
 from scoring.facts import DeployFacts, IncidentFacts
-from scoring.risk import RiskScore, score_deploy
+from scoring.risk_score import RiskScore
 
 __all__ = [
     "MIN_CHANGES",

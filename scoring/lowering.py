@@ -31,7 +31,8 @@ from scoring.facts import ChangeFacts, FileChange
 from scoring.history import History
 from scoring.plural import many
 from scoring.remedies import TEST_LINES, approved_by, halved, test_beside
-from scoring.risk import RiskScore, score_change, top_signals
+from scoring.risk import score_change
+from scoring.risk_score import RiskScore, top_signals
 
 __all__ = [
     "MAX_ACTIONS",

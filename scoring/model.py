@@ -91,8 +91,8 @@ class ChangeModel:
     # What ``bench.arbiter`` measured for this version, as printed there.
     measured: tuple[str, ...] = ()
     # Each signal's points on the median change it was fitted on: a change's drivers are the
-    # signals that add the most beyond them (``scoring.risk.top_signals``), since a point every
-    # change earns explains nothing about this one.
+    # signals that add the most beyond them (``scoring.risk_score.top_signals``), since a
+    # point every change earns explains nothing about this one.
     typical: tuple[tuple[str, float], ...] = ()
     # Each signal's shapes and most points by name, worked out once: every change reads them.
     _index: dict[str, tuple[tuple[Shape, ...], float]] = field(

@@ -24,7 +24,8 @@ from scoring.breakdown import Contribution, breakdown
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history import History
-from scoring.risk import Band, Gate, RiskScore
+from scoring.risk import Band
+from scoring.risk_score import Gate, RiskScore
 from scoring.signal import Signal
 
 __all__ = [

@@ -23,7 +23,7 @@ from scoring.band import Band
 from scoring.change_files import change_files
 from scoring.facts import ChangeFacts
 from scoring.lowering import LowerAction, Lowering, Rescore, lower_it
-from scoring.risk import RiskScore
+from scoring.risk_score import RiskScore
 
 __all__ = [
     "MAX_ITEMS",

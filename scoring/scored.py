@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from scoring.change_files import change_files
 from scoring.facts import ChangeFacts
-from scoring.risk import RiskScore, top_signals
+from scoring.risk_score import RiskScore, top_signals
 from scoring.signal import Signal
 from scoring.work_kind import WorkKind, work_kind
 

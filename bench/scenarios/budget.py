@@ -33,7 +33,7 @@ from scoring.card_terms import Card, CardKind, CardRules, Severity
 from scoring.cards import build_cards
 from scoring.config import ScoringConfig
 from scoring.model import MODEL
-from scoring.risk import band_for
+from scoring.score_scale import band_for
 from scoring.weekly import WeekAggregate, WeekChange, aggregate
 
 __all__ = [

@@ -27,9 +27,11 @@ from data.store.history import read_history, with_coverage
 from data.store.migrate import current_revision, head_revision
 from data.store.open_changes import open_change_rows
 from data.store.scores import save_scores
+from scoring.deploy_risk import score_deploys
 from scoring.errors import StoreError
 from scoring.history import BudgetSpan
-from scoring.risk import RiskScore, score_change, score_changes, score_deploys
+from scoring.risk import score_change, score_changes
+from scoring.risk_score import RiskScore
 from scoring.scored import scored_change
 
 __all__ = ["ScoreSummary", "ready_engine", "score_all", "score_open"]

@@ -13,7 +13,8 @@ from sqlmodel import Session, col, select
 from data.clock import utcnow
 from data.store.among import among
 from data.store.tables import RiskScoreRow
-from scoring.risk import Band, Gate
+from scoring.risk import Band
+from scoring.risk_score import Gate
 from scoring.scored import ScoredChange
 from scoring.signal import Signal
 from scoring.work_kind import WorkKind

@@ -29,7 +29,8 @@ from scoring.fixes import BugIssues
 from scoring.lowering import Lowering
 from scoring.review_plan import PlanChange, PlanChoice, choose_plan, first_action, plan_change
 from scoring.review_plan import whole_typical as _whole
-from scoring.risk import score_change, typical_shift
+from scoring.risk import score_change
+from scoring.score_scale import typical_shift
 from scoring.signal import Signal
 from scoring.typical import TypicalScore, raw_points
 

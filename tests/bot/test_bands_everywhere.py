@@ -38,7 +38,7 @@ from data.store.engine import make_engine
 from data.store.tables import Change, Deploy, Incident, Service, Team
 from scoring.band import Band
 from scoring.config import ScoringConfig
-from scoring.risk import band_for
+from scoring.score_scale import band_for
 
 AS_OF = "2026-11-23"
 _DAY = datetime(2026, 11, 23, 23, 59, tzinfo=UTC)

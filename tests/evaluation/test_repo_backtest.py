@@ -10,7 +10,8 @@ import pytest
 from evaluation.repo_backtest import backtest_repo, is_labelled, ranking_score, read_labels
 from scoring.config import ScoringConfig
 from scoring.errors import ConfigError, SourceError
-from scoring.risk import Band, Gate, RiskScore
+from scoring.risk import Band
+from scoring.risk_score import Gate, RiskScore
 from scoring.signal import Signal
 from tests.data.sources.gitrepo import GitRepo
 

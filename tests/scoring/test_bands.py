@@ -10,19 +10,16 @@ import pytest
 
 from scoring.breakdown import breakdown
 from scoring.config import ScoringConfig
+from scoring.deploy_risk import score_deploy, score_deploys
 from scoring.facts import ChangeFacts, DeployFacts, FileChange
-from scoring.risk import (
-    Band,
-    Gate,
-    RiskScore,
+from scoring.risk import Band, score_changes
+from scoring.risk_score import Gate, RiskScore
+from scoring.score_scale import (
     band_for,
     band_top,
     chance_score,
     fix_chance,
     gate_floor,
-    score_changes,
-    score_deploy,
-    score_deploys,
     typical_shift,
 )
 from scoring.typical import TYPICAL_MIN, TYPICAL_SIGNAL, TypicalScore, raw_points

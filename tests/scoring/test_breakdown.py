@@ -9,9 +9,12 @@ from hypothesis import strategies as st
 
 from scoring.breakdown import CAP, GATE, OTHERS, breakdown
 from scoring.config import ScoringConfig
+from scoring.deploy_risk import score_deploy
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
 from scoring.history import History
-from scoring.risk import Band, Gate, _finish, score_change, score_deploy
+from scoring.risk import Band, score_change
+from scoring.risk_score import Gate
+from scoring.score_scale import finish_score
 from scoring.signal import Signal
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
@@ -49,7 +52,7 @@ def test_a_gate_lift_is_its_own_contribution() -> None:
 def test_only_the_top_signals_are_listed_and_the_rest_is_one_entry() -> None:
     """With a limit, the smaller signals are one entry, so the listed points still add up."""
     signals = [Signal(f"s{i}", 1.0, 10.0 - i, f"signal {i}") for i in range(7)]
-    risk = _finish("k", signals, [], CONFIG)
+    risk = finish_score("k", signals, [], CONFIG)
     parts = breakdown(risk, 3)
     assert [c.name for c in parts] == ["s0", "s1", "s2", OTHERS]
     assert parts[-1].explanation == "from 4 smaller signals"
@@ -59,14 +62,14 @@ def test_only_the_top_signals_are_listed_and_the_rest_is_one_entry() -> None:
 def test_the_cap_at_100_is_shown_as_points_taken_away() -> None:
     """Signals worth 130 points make 100, shown as a negative "capped at 100" entry last."""
     signals = [Signal("a", 1.0, 70.0, "a"), Signal("b", 1.0, 60.0, "b")]
-    parts = breakdown(_finish("k", signals, [], CONFIG))
+    parts = breakdown(finish_score("k", signals, [], CONFIG))
     assert [(c.name, c.points) for c in parts] == [("a", 70), ("b", 60), (CAP, -30)]
 
 
 def test_rounding_is_shared_out_so_the_whole_numbers_add_up() -> None:
     """Three signals of 1.4 points make a score of 4: one of them shows 2, not all three 1."""
     signals = [Signal(n, 1.0, 1.4, n) for n in "abc"]
-    risk = _finish("k", signals, [], CONFIG)
+    risk = finish_score("k", signals, [], CONFIG)
     assert risk.score == 4
     assert sorted(c.points for c in breakdown(risk)) == [1, 1, 2]
 
@@ -99,7 +102,7 @@ def test_any_score_breaks_down_into_points_that_add_up(
     """Whatever the signals, gates and limit, the listed whole points add up to the score."""
     signals = [Signal(f"s{i:02}", 1.0, p, f"signal {i}") for i, p in enumerate(points)]
     gates = [] if floor is None else [Gate("g", "a rule", floor)]
-    risk = _finish("k", signals, gates, CONFIG)
+    risk = finish_score("k", signals, gates, CONFIG)
     parts = breakdown(risk, limit)
     assert sum(c.points for c in parts) == risk.score
     assert all(c.points for c in parts)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from scoring.band import Band
 from scoring.config import ScoringConfig
+from scoring.deploy_risk import score_deploy
 from scoring.deploy_split import (
     MIN_CHANGES,
     TIMING,
@@ -15,7 +16,7 @@ from scoring.deploy_split import (
     split_deploy,
 )
 from scoring.facts import DeployFacts
-from scoring.risk import Gate, RiskScore, score_deploy
+from scoring.risk_score import Gate, RiskScore
 
 CONFIG = ScoringConfig()
 # A Tuesday morning, when timing adds nothing; and a Friday afternoon, when it does.

@@ -26,7 +26,8 @@ from scoring.model_features import (
     fitted_shares,
     log_count,
 )
-from scoring.risk import score_change, signal_weights
+from scoring.risk import score_change
+from scoring.weight_scaling import signal_weights
 from tests.scoring.made_history import made_changes, made_history
 
 

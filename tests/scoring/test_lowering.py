@@ -15,7 +15,8 @@ from scoring.lowering import (
     proposal_lowering,
     shown_name,
 )
-from scoring.risk import RiskScore, score_change
+from scoring.risk import score_change
+from scoring.risk_score import RiskScore
 from tests.scoring.test_proposal import CONFIG, NOW, _big, _change, _history
 
 # A CODEOWNERS entry written as an instruction to whoever reads the answer.

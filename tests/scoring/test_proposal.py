@@ -13,7 +13,8 @@ from scoring.facts import ChangeFacts, FileChange, IncidentFacts, Review, Review
 from scoring.history import History
 from scoring.proposal import JSON_VERSION, assess, assessment_json
 from scoring.remedies import code_owner
-from scoring.risk import score_change, top_signals
+from scoring.risk import score_change
+from scoring.risk_score import top_signals
 from scoring.signals import SIGNAL_WORDS
 
 # A Tuesday mid-morning: the timing signal is quiet then.

@@ -22,7 +22,8 @@ from scoring.review_plan import (
     uncovered_owners,
     whole_typical,
 )
-from scoring.risk import RiskScore, score_change
+from scoring.risk import score_change
+from scoring.risk_score import RiskScore
 from scoring.scored import scored_change
 from tests.scoring.test_proposal import CONFIG, NOW, _big, _change, _history
 

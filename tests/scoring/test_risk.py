@@ -9,20 +9,13 @@ from typing import Any
 import pytest
 
 from scoring.config import BandThresholds, ScoringConfig
+from scoring.deploy_risk import DEPLOY_SIGNAL_LABELS, score_deploy
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts, Review, ReviewState
 from scoring.history import History
 from scoring.model_features import FEATURES
-from scoring.risk import (
-    DEPLOY_SIGNAL_LABELS,
-    Band,
-    RiskScore,
-    band_for,
-    chance_score,
-    fix_chance,
-    score_change,
-    score_changes,
-    score_deploy,
-)
+from scoring.risk import Band, score_change, score_changes
+from scoring.risk_score import RiskScore
+from scoring.score_scale import band_for, chance_score, fix_chance
 
 TUESDAY = datetime(2026, 11, 17, 11, 0, tzinfo=UTC)
 CONFIG = ScoringConfig()

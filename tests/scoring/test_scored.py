@@ -7,7 +7,8 @@ from typing import Any
 
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.model import MODEL
-from scoring.risk import Band, Gate, RiskScore, top_signals
+from scoring.risk import Band
+from scoring.risk_score import Gate, RiskScore, top_signals
 from scoring.scored import TOP_SIGNALS, scored_change
 from scoring.signal import Signal
 

@@ -11,7 +11,8 @@ from scoring.change_files import change_files
 from scoring.config import BandThresholds, ScoringConfig
 from scoring.facts import ChangeFacts, FileChange
 from scoring.history import HistoryContext
-from scoring.risk import Band, RiskScore, score_change
+from scoring.risk import Band, score_change
+from scoring.risk_score import RiskScore
 
 # A Friday evening: the timing signal is full too.
 FRIDAY_NIGHT = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)

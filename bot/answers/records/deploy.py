@@ -39,7 +39,7 @@ from data.store.scores import load_scores
 from data.store.tables import Deploy
 from scoring.deploy_split import DeployPart, DeploySplit, split_deploy
 from scoring.errors import NotFoundError
-from scoring.risk import top_signals
+from scoring.risk_score import top_signals
 
 __all__ = ["DEPLOY_NOT_FOUND", "deploy_record", "deploy_risk", "deploy_split"]
 

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from data.deploy_rule import DeployRule, FoundBy
 from scoring.breakdown import breakdown
-from scoring.risk import Band, Gate, RiskScore
+from scoring.risk import Band
+from scoring.risk_score import Gate, RiskScore
 from scoring.weekly import Distribution
 
 if TYPE_CHECKING:

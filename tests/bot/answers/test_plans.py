@@ -35,7 +35,7 @@ from data.store.tables import IS_MERGED, Change
 from scoring.config import ScoringConfig
 from scoring.errors import NotFoundError
 from scoring.review_plan import MAX_ITEMS, percent, whole_typical
-from scoring.risk import typical_shift
+from scoring.score_scale import typical_shift
 from tests.samples import LoadedSample
 
 

@@ -14,7 +14,7 @@ from data.config.sources.gitlab import GitLabSourceConfig
 from scoring.band import Band
 from scoring.breakdown import Contribution
 from scoring.proposal import Assessment
-from scoring.risk import RiskScore
+from scoring.risk_score import RiskScore
 
 
 def _assessment(score: int, points: tuple[int, ...]) -> Assessment:

@@ -14,7 +14,7 @@ from bot.cli.check_report import threshold_of
 from scoring.band import Band
 from scoring.config import ScoringConfig
 from scoring.proposal import Assessment
-from scoring.risk import RiskScore
+from scoring.risk_score import RiskScore
 from tests.bot.cli.test_check import _clone
 
 pytestmark = pytest.mark.usefixtures("clean_git_env")

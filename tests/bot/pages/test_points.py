@@ -14,7 +14,8 @@ from bot.answers.records.briefing import scope_briefing
 from bot.answers.records.change import change_risk
 from bot.answers.records.models import points_of, signal_points
 from data.store.tables import RiskScoreRow
-from scoring.risk import Band, RiskScore
+from scoring.risk import Band
+from scoring.risk_score import RiskScore
 from scoring.signal import Signal
 from tests.bot.pages.small_history import BIG_WEEK, SmallHistory, end_of_week_after
 

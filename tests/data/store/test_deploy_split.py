@@ -9,8 +9,8 @@ from data.store.deploy_split import split_inputs
 from data.store.engine import session_scope
 from data.store.scores import load_scores
 from data.store.tables import Deploy
+from scoring.deploy_risk import score_deploy
 from scoring.deploy_split import MIN_CHANGES
-from scoring.risk import score_deploy
 from tests.samples import LoadedSample
 
 

@@ -18,7 +18,8 @@ from data.store.org import sync_org
 from data.store.scores import save_scores
 from data.store.tables import Change, ChangeState
 from data.store.window import window_rows
-from scoring.risk import Band, RiskScore
+from scoring.risk import Band
+from scoring.risk_score import RiskScore
 from scoring.scored import scored_change
 from scoring.signal import Signal
 

@@ -6,7 +6,8 @@ from sqlalchemy.engine import Engine
 
 from data.store.engine import session_scope
 from data.store.scores import load_scores, save_scores
-from scoring.risk import Band, Gate, RiskScore
+from scoring.risk import Band
+from scoring.risk_score import Gate, RiskScore
 from scoring.scored import ScoredChange, scored_change
 from scoring.signal import Signal
 from scoring.work_kind import WorkKind

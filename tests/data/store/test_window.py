@@ -10,7 +10,8 @@ from data.store.facts import load_changes
 from data.store.scores import load_scores, save_scores
 from data.store.tables import Deploy, DeployChange, Incident
 from data.store.window import window_rows
-from scoring.risk import Band, Gate, RiskScore
+from scoring.risk import Band
+from scoring.risk_score import Gate, RiskScore
 from scoring.scored import scored_change
 from scoring.signal import Signal
 from scoring.weekly import aggregate
