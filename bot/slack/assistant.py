@@ -270,9 +270,9 @@ class AssistantPane:
             return
         pane = event.get("assistant_thread") or {}
         thread = _Thread(str(pane.get("channel_id")), str(pane.get("thread_ts")))
-        payload, catalog = self._week(str(pane.get("user_id")), client)
-        prompts = suggested_prompts(payload, catalog)
         try:
+            payload, catalog = self._week(str(pane.get("user_id")), client)
+            prompts = suggested_prompts(payload, catalog)
             self._post(client, thread, _greeting(payload, prompts))
             client.assistant_threads_setSuggestedPrompts(
                 channel_id=thread.channel,
@@ -282,7 +282,8 @@ class AssistantPane:
             )
         except SlackApiError as exc:
             log.error("slack.assistant_start_failed", error=exc.response.get("error"))
-        self._done(claim, body)
+        finally:
+            self._done(claim, body)
 
     # -- a question -----------------------------------------------------------------
 
@@ -301,13 +302,18 @@ class AssistantPane:
             return
         thread = _Thread(str(event.get("channel")), str(event.get("thread_ts") or event["ts"]))
         try:
+            self._answer_in(thread, user_id, plain_text(str(event.get("text") or "")), client)
+        finally:
+            self._done(claim, body)
+
+    def _answer_in(self, thread: _Thread, user_id: str, text: str, client: WebClient) -> None:
+        try:
             client.assistant_threads_setStatus(
                 channel_id=thread.channel, thread_ts=thread.thread_ts, status=STATUS
             )
         except SlackApiError as exc:
             # A DM outside the pane has no assistant thread to show a status in.
             log.info("slack.assistant_status_unset", error=exc.response.get("error"))
-        text = plain_text(str(event.get("text") or ""))
         if _is_question(text):
             reply = with_feedback(self.answer(text, user_id, client), one_line(text))
         else:
@@ -316,7 +322,6 @@ class AssistantPane:
             self._post(client, thread, reply)
         except SlackApiError as exc:
             log.error("slack.assistant_answer_failed", error=exc.response.get("error"))
-        self._done(claim, body)
 
     # -- 👍 / 👎 ---------------------------------------------------------------------
 
