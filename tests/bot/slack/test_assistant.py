@@ -264,3 +264,15 @@ def test_an_event_of_another_shape_is_refused(served: Served) -> None:
         response = served.event(event, event_id=f"EvBad{next(_IDS)}")
         assert response.status_code == 400
         assert response.json() == {"error": "That is not an event riskbrief subscribes to."}
+
+
+def test_mentions_and_links_in_a_question_are_echoed_inert(served: Served) -> None:
+    """A question naming `<!channel>`, a member and a link, as Slack writes them in a message,
+    is answered with its words escaped: no mention, no broadcast, no link."""
+    words = "service <!channel> <@U0BOT> <https://evil.example/x|payments> &lt;!here&gt;"
+    _dm(served, words, user=VP, channel="D0VPDM007")
+    answer = _wait(lambda: served.slack.messages("D0VPDM007"))[0]
+    posted = answer["text"] + _texts(answer["blocks"])
+    assert posted.startswith("There is no service called")
+    for live in ("<!channel>", "<@U0BOT>", "<!here>", "<https://"):
+        assert live not in posted, live
