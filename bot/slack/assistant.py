@@ -8,8 +8,9 @@ review plan. A message in the pane or the DM (``message.im``) is read with the `
 grammar, with or without its leading ``/risk``, and answered in its thread by the same
 answer `/risk` gives (the caller's scope, the same refusals), rendered by
 ``bot.slack.render`` with 👍/👎 under it; the thread's status says riskbrief is reading
-the store meanwhile. Words that are no `/risk` question get the questions it answers and,
-plainly, that questions in plain words need a model riskbrief does not use here yet.
+the store meanwhile, and its title is the question. Words that are no `/risk` question
+get the questions it answers and, plainly, that questions in plain words need an
+Anthropic API key (and, even with one, are not answered by this release).
 
 Slack retries an event it got no 200 for within three seconds: each event's id is claimed
 once in the store (``data.store.webhook_deliveries``, prefixed ``slack:``) before any work,
@@ -311,8 +312,14 @@ class AssistantPane:
             client.assistant_threads_setStatus(
                 channel_id=thread.channel, thread_ts=thread.thread_ts, status=STATUS
             )
+            # The pane lists its threads by title: the question asked last names it.
+            client.assistant_threads_setTitle(
+                channel_id=thread.channel,
+                thread_ts=thread.thread_ts,
+                title=truncate(one_line(text), _TITLE_CHARS) or "help",
+            )
         except SlackApiError as exc:
-            # A DM outside the pane has no assistant thread to show a status in.
+            # A DM outside the pane has no assistant thread to show a status or title in.
             log.info("slack.assistant_status_unset", error=exc.response.get("error"))
         if _is_question(text):
             reply = with_feedback(self.answer(text, user_id, client), one_line(text))

@@ -102,19 +102,24 @@ def test_opening_the_pane_suggests_questions_from_the_weeks_cards(served: Served
 
 
 def test_a_dm_question_is_answered_in_its_thread_with_the_status_set(served: Served) -> None:
-    """A DM of `service payments` (no `/risk`) sets the thread's status, then answers the
-    service's weeks in the thread, as `/risk service payments` would, with 👍/👎 under it."""
+    """A DM of `service payments` (no `/risk`) sets the thread's status and title, then
+    answers the service's weeks in the thread, as `/risk service payments` would, with 👍/👎
+    under it."""
     asked = _dm(served, "service payments", user=VP, channel="D0VPDM001")
     answer = _wait(lambda: served.slack.messages("D0VPDM001"))[0]
     assert answer["thread_ts"] == asked["ts"]
     # The status is set first, then the one answer is posted.
     in_thread = [
-        (method, params.get("status"))
+        (method, params.get("status") or params.get("title"))
         for method, params in served.slack.calls
         if "D0VPDM001" in (params.get("channel"), params.get("channel_id"))
         and asked["ts"] in (params.get("thread_ts"), params.get("ts"))
     ]
-    assert in_thread == [("assistant.threads.setStatus", STATUS), ("chat.postMessage", None)]
+    assert in_thread == [
+        ("assistant.threads.setStatus", STATUS),
+        ("assistant.threads.setTitle", "service payments"),
+        ("chat.postMessage", None),
+    ]
     text = _texts(answer["blocks"])
     assert "*MTTR*" in text
     assert "2026-W47*" in text
