@@ -3,7 +3,8 @@
 Give ``FakeSlack().base_url`` to ``WebClient(base_url=...)``. It implements the
 methods riskbrief calls (``auth.test``, ``chat.postMessage``, ``chat.postEphemeral``,
 ``conversations.open``, ``conversations.history``, ``users.info``,
-``views.publish``, ``views.open``) plus ``response_url`` endpoints
+``views.publish``, ``views.open``, and the assistant pane's ``assistant.threads.setStatus``,
+``setSuggestedPrompts`` and ``setTitle``) plus ``response_url`` endpoints
 (``/response/<id>``) that a slash command or an interaction answers through.
 ``signed_headers`` signs a request body the way Slack signs what it sends to an app.
 Answers carry the token's ``scopes`` in the ``x-oauth-scopes`` header, as Slack's do.
@@ -32,12 +33,19 @@ from fakes.http import Answer, FakeServer, FakeService, Request
 __all__ = ["MANIFEST_SCOPES", "Failure", "FakeSlack", "SlackUser", "signed_headers"]
 
 # Form fields that slack_sdk sends JSON-encoded when a method takes ``params``.
-_JSON_FIELDS = frozenset({"blocks", "attachments", "metadata", "view"})
+_JSON_FIELDS = frozenset({"blocks", "attachments", "metadata", "view", "prompts"})
 
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0BOT"
 # The bot scopes slack/manifest.yml asks for; every answer lists them in ``x-oauth-scopes``.
-MANIFEST_SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read")
+MANIFEST_SCOPES = (
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:history",
+    "users:read",
+    "assistant:write",
+)
 
 
 def signed_headers(
@@ -312,6 +320,24 @@ class FakeSlack(FakeService):
                 "profile": profile,
             },
         }
+
+    def _m_assistant_threads_setStatus(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._thread_call(params, "status")
+
+    def _m_assistant_threads_setSuggestedPrompts(self, params: dict[str, Any]) -> dict[str, Any]:
+        prompts = params.get("prompts")
+        if not isinstance(prompts, list) or not 1 <= len(prompts) <= 4:
+            return {"ok": False, "error": "invalid_arguments"}
+        return self._thread_call(params, "prompts")
+
+    def _m_assistant_threads_setTitle(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._thread_call(params, "title")
+
+    def _thread_call(self, params: dict[str, Any], needed: str) -> dict[str, Any]:
+        """Slack's checks of an assistant thread call: its channel, its thread and ``needed``."""
+        if not params.get("channel_id") or not params.get("thread_ts") or needed not in params:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
 
     def _m_views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id, view = params.get("user_id"), params.get("view")

@@ -28,6 +28,7 @@ MANIFEST_SCOPES: tuple[str, ...] = (
     "im:write",
     "im:history",
     "users:read",
+    "assistant:write",
 )
 
 

@@ -1,4 +1,5 @@
-"""The Slack app: ``/risk``, the briefing cards' Details button and the App Home tab.
+"""The Slack app: ``/risk``, the briefing cards' Details button, the App Home tab, and the
+assistant pane and DM that answer the `/risk` questions typed as words (``assistant``).
 
 Every request is acknowledged at once and answered afterwards: the listeners
 are bolt *lazy* listeners with ``process_before_response=True``, so the HTTP
@@ -33,7 +34,14 @@ from bot.answers.parse import Usage
 from bot.answers.queries import HelpQuery
 from bot.answers.registry import answer_query
 from bot.settings import Settings
-from bot.slack.render import DETAILS_ACTION, slack_reply, slack_text
+from bot.slack.assistant import AssistantPane
+from bot.slack.render import (
+    DETAILS_ACTION,
+    HELPFUL_ACTION,
+    UNHELPFUL_ACTION,
+    slack_reply,
+    slack_text,
+)
 from bot.slack.reply import Reply
 from bot.slack.views import details_reply, home_view
 from data.clock import Clock, utcnow
@@ -112,9 +120,14 @@ class _Handlers:
             log.error("slack.answer_failed", error=type(exc).__name__, detail=str(exc)[:200])
             return Reply.plain(_SORRY)
 
+    def answer_text(self, text: str, user_id: str, client: WebClient) -> Reply:
+        """``text`` answered as `/risk` answers it, for the member ``user_id``; a failure is
+        one sentence."""
+        return self._safely(lambda: self._answer(text, user_id, client))
+
     def _answer(self, text: str, user_id: str, client: WebClient) -> Reply:
         """``text`` read with the names the caller may use, then answered."""
-        caller = Caller(user_id, lambda: self._profile(client, user_id))
+        caller = Caller(user_id, lambda: self.profile(client, user_id))
         with session_scope(self.engine) as session:
             asked = Asked(session, self.org, caller, self.clock())
             parsed = parse_query(text, *caller_catalogs(asked))
@@ -123,7 +136,7 @@ class _Handlers:
             return slack_reply(answer_query(asked, parsed))
 
     @staticmethod
-    def _profile(client: WebClient, user_id: str) -> Profile:
+    def profile(client: WebClient, user_id: str) -> Profile:
         """The caller's name and time zone from ``users.info``; unknown when Slack says no."""
         try:
             user = client.users_info(user=user_id)["user"]
@@ -199,7 +212,7 @@ class _Handlers:
                 caller = subscriber_of(session, user_id)
                 fallback = "UTC"
                 if caller is None or not caller.active:
-                    fallback = self._profile(client, user_id).timezone or "UTC"
+                    fallback = self.profile(client, user_id).timezone or "UTC"
                 view = home_view(session, self.org, user_id, self.clock(), fallback)
         except Exception as exc:
             log.error("slack.home_failed", error=type(exc).__name__, detail=str(exc)[:200])
@@ -284,4 +297,19 @@ def build_app(
     for culprit_action in (CONFIRM_ACTION, REJECT_ACTION):
         app.action(culprit_action)(ack=handlers.ack_only, lazy=[handlers.answer_culprit])
     app.event("app_home_opened")(ack=handlers.ack_only, lazy=[handlers.publish_home])
+    pane = AssistantPane(
+        engine,
+        organisation,
+        clock,
+        model_key=settings.anthropic_api_key is not None,
+        answer=handlers.answer_text,
+        profile=handlers.profile,
+    )
+    app.event("assistant_thread_started")(ack=handlers.ack_only, lazy=[pane.start_thread])
+    # The member moved to another channel with the pane open: nothing riskbrief answers
+    # depends on where they are yet, so it is acknowledged and kept nowhere.
+    app.event("assistant_thread_context_changed")(handlers.ack_only)
+    app.event("message")(ack=handlers.ack_only, lazy=[pane.answer_message])
+    for feedback_action in (HELPFUL_ACTION, UNHELPFUL_ACTION):
+        app.action(feedback_action)(ack=handlers.ack_only, lazy=[pane.record_feedback])
     return app

@@ -39,9 +39,23 @@ from briefing.render.slack import MAX_BLOCKS, render_slack
 from briefing.week import IsoWeek
 from data.scope import Scope
 
-__all__ = ["DETAILS_ACTION", "CardRef", "slack_reply", "slack_text"]
+__all__ = [
+    "DETAILS_ACTION",
+    "HELPFUL_ACTION",
+    "UNHELPFUL_ACTION",
+    "CardRef",
+    "slack_reply",
+    "slack_text",
+    "with_feedback",
+]
 
 DETAILS_ACTION = "card_details"
+# The 👍 and 👎 under each answer in the assistant pane or a DM.
+HELPFUL_ACTION = "answer_helpful"
+UNHELPFUL_ACTION = "answer_unhelpful"
+# Room in a button's value for the question it answered: JSON escapes a character to six
+# at most, and Slack allows 2,000.
+_ASKED_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,3 +185,20 @@ def slack_reply(answer: Answer) -> Reply:
     else:
         text = parts[0].text if parts else ""
     return Reply(text=text, blocks=blocks)
+
+
+def with_feedback(reply: Reply, asked: str) -> Reply:
+    """``reply`` with 👍 and 👎 buttons under it, their value the question ``asked`` (cut to
+    fit); a reply already at Slack's 50 blocks gives up its last one for them."""
+    value = json.dumps({"asked": asked[:_ASKED_CHARS]}, separators=(",", ":"), ensure_ascii=False)
+    buttons = [
+        {
+            "type": "button",
+            "text": {"type": "plain_text", "text": label, "emoji": True},
+            "action_id": action,
+            "value": value,
+        }
+        for label, action in (("👍 Helpful", HELPFUL_ACTION), ("👎 Not helpful", UNHELPFUL_ACTION))
+    ]
+    feedback = {"type": "actions", "block_id": "answer_feedback", "elements": buttons}
+    return Reply(text=reply.text, blocks=(*reply.blocks[: MAX_BLOCKS - 1], feedback))

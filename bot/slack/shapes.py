@@ -8,7 +8,9 @@ any work: bolt's own parsing assumes Slack's shapes and fails on others with a t
 and the handlers would otherwise answer (and store) what no member clicked.
 
 Only what riskbrief asks Slack for is accepted: the ``/risk`` command, ``block_actions``
-of its own buttons, and the Events API's ``app_home_opened`` (with its URL check).
+of its own buttons, and the Events API's ``app_home_opened``, the assistant pane's
+``assistant_thread_started`` and ``assistant_thread_context_changed``, and ``message.im``
+(with its URL check).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from bot.answers.confirmations import CONFIRM_ACTION, REJECT_ACTION
-from bot.slack.render import DETAILS_ACTION
+from bot.slack.render import DETAILS_ACTION, HELPFUL_ACTION, UNHELPFUL_ACTION
 
 __all__ = ["MAX_BUTTON_VALUE", "command_problem", "event_problem", "interaction_problem"]
 
@@ -32,6 +34,10 @@ _UserId = Annotated[str, StringConstraints(pattern=r"^[UW][A-Z0-9]{1,40}$")]
 _Url = Annotated[str, StringConstraints(pattern=r"^https?://\S{1,2000}$")]
 _Short = Annotated[str, StringConstraints(max_length=255)]
 _Name = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+# A message's ts: seconds since the epoch, a dot, and a sequence number.
+_Ts = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}\.[0-9]{1,8}$")]
+# Slack's limit on a message's text.
+_MessageText = Annotated[str, StringConstraints(max_length=40000)]
 
 
 class _Shape(BaseModel):
@@ -62,7 +68,9 @@ class _Team(_Shape):
 
 class _Action(_Shape):
     type: Literal["button"]
-    action_id: Literal["card_details", "culprit_confirm", "culprit_reject"]
+    action_id: Literal[
+        "card_details", "culprit_confirm", "culprit_reject", "answer_helpful", "answer_unhelpful"
+    ]
     value: Annotated[str, StringConstraints(min_length=1, max_length=MAX_BUTTON_VALUE)]
     block_id: _Short | None = None
     action_ts: _Short | None = None
@@ -108,17 +116,58 @@ _CARD_ID: TypeAdapter[str] = TypeAdapter(
 )
 
 
-class _Event(_Shape):
+class _Feedback(_Shape):
+    """A 👍/👎 button's value, as ``render.feedback_block`` writes it: the question asked."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    asked: Annotated[str, StringConstraints(max_length=500)]
+
+
+class _HomeOpened(_Shape):
     type: Literal["app_home_opened"]
     user: _UserId
     tab: _Short | None = None
+
+
+class _AssistantThread(_Shape):
+    """The thread of the assistant pane a member opened (or is in), and where they are."""
+
+    user_id: _UserId
+    channel_id: _SlackId
+    thread_ts: _Ts
+    context: dict[str, Any] | None = None
+
+
+class _ThreadEvent(_Shape):
+    """``assistant_thread_started`` and ``assistant_thread_context_changed``
+    (https://docs.slack.dev/reference/events/assistant_thread_started)."""
+
+    type: Literal["assistant_thread_started", "assistant_thread_context_changed"]
+    assistant_thread: _AssistantThread
+    event_ts: _Ts | None = None
+
+
+class _DirectMessage(_Shape):
+    """``message.im``: a message in the bot's DM or assistant pane; a ``subtype`` (an edit, a
+    bot's own message) is let in and left unanswered."""
+
+    type: Literal["message"]
+    channel: _SlackId
+    channel_type: Literal["im"]
+    ts: _Ts
+    user: _UserId | None = None
+    text: _MessageText | None = None
+    thread_ts: _Ts | None = None
+    subtype: _Short | None = None
+    bot_id: _Short | None = None
 
 
 class EventCallback(_Shape):
     """An Events API callback (https://api.slack.com/apis/events-api#callback-field)."""
 
     type: Literal["event_callback"]
-    event: _Event
+    event: Annotated[_HomeOpened | _ThreadEvent | _DirectMessage, Field(discriminator="type")]
     team_id: _SlackId | None = None
     event_id: _Short | None = None
 
@@ -141,6 +190,11 @@ def _problem(model: type[_Shape], data: Any, sentence: str) -> str | None:
 def _value_problem(action: str, value: str) -> str | None:
     """Why ``value`` is not what riskbrief wrote on the ``action`` button, else ``None``."""
     refused = "That button's value is not one riskbrief wrote."
+    if action in (HELPFUL_ACTION, UNHELPFUL_ACTION):
+        try:
+            return _problem(_Feedback, json.loads(value), refused)
+        except ValueError:
+            return refused
     if action in (CONFIRM_ACTION, REJECT_ACTION):
         try:
             return _problem(_Culprit, json.loads(value), refused)

@@ -4,8 +4,9 @@ module per aggregate.
 ``columns`` (the column types they share), ``org`` (repositories, teams, services, people),
 ``changes`` (a change, its files and reviews, ``IS_MERGED``), ``deploys``, ``incidents``
 (with error budgets and the team's word on culprits), ``scores``, ``subscribers``,
-``briefings`` (with their deliveries), ``coverage``, ``tracker`` and ``operations`` (the
-scheduler's lead, sync cursors, webhook deliveries answered, revoked web sessions).
+``briefings`` (with their deliveries), ``feedback`` (members' word on answers),
+``coverage``, ``tracker`` and ``operations`` (the scheduler's lead, sync cursors, webhook
+deliveries answered, revoked web sessions).
 
 Importing this package registers every table on ``SQLModel.metadata``, which the
 migrations compare against; the names are exported here as well, so a reader may import
@@ -27,6 +28,7 @@ from data.store.tables.changes import (
 from data.store.tables.columns import UTCDateTime
 from data.store.tables.coverage import CoverageReportRow
 from data.store.tables.deploys import Deploy, DeployChange, DeployCommit
+from data.store.tables.feedback import AnswerFeedback
 from data.store.tables.incidents import CulpritConfirmation, ErrorBudget, Incident
 from data.store.tables.operations import Leader, RevokedSession, SyncState, WebhookDelivery
 from data.store.tables.org import Person, Repository, Service, Team
@@ -36,6 +38,7 @@ from data.store.tables.tracker import TrackerIssue
 
 __all__ = [
     "IS_MERGED",
+    "AnswerFeedback",
     "Briefing",
     "Change",
     "ChangeFile",

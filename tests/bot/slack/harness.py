@@ -44,11 +44,21 @@ class Served:
     url: str
     slack: FakeSlack
 
-    def post(self, body: bytes, *, content_type: str | None = None, **sign: Any) -> httpx.Response:
-        """POST ``body`` to /slack/events, signed with the app's secret unless told otherwise."""
+    def post(
+        self,
+        body: bytes,
+        *,
+        content_type: str | None = None,
+        headers: dict[str, str] | None = None,
+        **sign: Any,
+    ) -> httpx.Response:
+        """POST ``body`` to /slack/events, signed with the app's secret unless told otherwise,
+        with ``headers`` besides (Slack's ``X-Slack-Retry-Num``, say)."""
         secret = sign.pop("secret", SECRET)
-        headers = signed_headers(secret, body, content_type=content_type, **sign)
-        return local_http.post(self.url + EVENTS_PATH, content=body, headers=headers, timeout=10)
+        signed = signed_headers(secret, body, content_type=content_type, **sign)
+        return local_http.post(
+            self.url + EVENTS_PATH, content=body, headers=signed | (headers or {}), timeout=10
+        )
 
     def command(
         self, text: str, *, user_id: str = "U04VPENG01", response_id: str = "r1", **sign: Any
@@ -74,18 +84,27 @@ class Served:
         """Send a block_actions interaction."""
         return self.post(urlencode({"payload": json.dumps(payload)}).encode())
 
-    def event(self, event: dict[str, Any]) -> httpx.Response:
-        """Send an Events API callback."""
+    def event(
+        self, event: dict[str, Any], *, event_id: str = "Ev0001", retry: int | None = None
+    ) -> httpx.Response:
+        """Send an Events API callback; ``retry``: as Slack's retry number ``retry`` of it."""
         body = {
             "token": "legacy-unused",
             "team_id": "T0FAKE",
             "api_app_id": "A0RISK",
             "type": "event_callback",
-            "event_id": "Ev0001",
+            "event_id": event_id,
             "event_time": 1763726400,
             "event": event,
         }
-        return self.post(json.dumps(body).encode(), content_type="application/json")
+        headers = (
+            {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry is not None
+            else None
+        )
+        return self.post(
+            json.dumps(body).encode(), content_type="application/json", headers=headers
+        )
 
 
 @contextmanager
