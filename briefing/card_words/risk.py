@@ -1,4 +1,5 @@
-"""The words of the risk cards: concentration, shift, driver, gated changes and improvement."""
+"""The words of the risk cards: concentration, shift, driver, gated changes, deploys of a spent
+error budget and improvement."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from briefing.card_words.kind import (
     was_then,
 )
 from briefing.labels import signal_label
-from briefing.names import payload_service_name
+from briefing.names import deploy_named, payload_service_name
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
 from scoring.plural import many, number, was
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = ["WORDS"]
+
+# Deploys of a spent error budget a card names; the evidence links them all.
+_BUDGET_DEPLOYS_NAMED = 3
 
 
 def _expected_fixes(card: CardView) -> str:
@@ -119,6 +123,36 @@ def _p_gated(payload: BriefingPayload, card: CardView) -> str:
     return text
 
 
+def _p_spent_budget(payload: BriefingPayload, card: CardView) -> str:
+    # Which deploys (the first few by service, release and time; the evidence links them all)
+    # and which services. The sources keep no burn rate, so which burned fastest is not told.
+    keys = [e.key for e in card.evidence_of(EvidenceKind.DEPLOY)]
+    deploys = [d for k in keys for d in payload.risky_deploys if d.id == k]
+    services: list[str] = []
+    for d in deploys:
+        if d.service not in services:
+            services.append(d.service)
+    if not services and card.subject:
+        services.append(card.subject)
+    names = [payload_service_name(payload, s) for s in services] or ["their services"]
+    where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    n = fact(card, FactKey.SPENT_BUDGET_DEPLOYS)
+    whose = "its" if fact(card, FactKey.SPENT_BUDGET_SERVICES) == 1 else "their"
+    text = f"{many(n, 'production deploy')} shipped while {where} had spent {whose} error budget"
+    named = [deploy_named(payload, d) for d in deploys[:_BUDGET_DEPLOYS_NAMED]]
+    if named:
+        more = int(n) - len(named)
+        text += ": " + "; ".join(named) + (f"; and {number(more)} more" if more > 0 else "")
+    return text + f". {'It is' if n == 1 else 'Each is'} very high risk by that hard rule."
+
+
+def _t_spent_budget(card: Card, names: Mapping[str, str]) -> str:
+    n = int(card.fact(FactKey.SPENT_BUDGET_DEPLOYS) or 0)
+    what = "A deploy" if n == 1 else f"{n} deploys"
+    where = f" of {subject_name(card, names)}" if card.subject else ""
+    return f"{what}{where} shipped on a spent error budget"
+
+
 def _a_concentration(payload: BriefingPayload, card: CardView) -> str:
     driver = main_driver(card)
     words = SIGNAL_WORDS.get(driver[0]) if driver else None
@@ -177,6 +211,14 @@ WORDS: dict[CardKind, KindWords] = {
         "whatever their other signals, when no other card shows them and they are material: "
         "merged without a human approval, unusual for their service, or with other risk. A "
         "routine one makes no card but is still named among the very-high-risk changes.",
+    ),
+    CardKind.SPENT_BUDGET: KindWords(
+        _t_spent_budget,
+        _p_spent_budget,
+        "Hold releases of a service whose error budget is spent until it recovers, fixes excepted.",
+        "production deploys shipped while their service had spent its error budget (its SLO "
+        "allowed no more failures), which an error-budget policy holds back; each is very high "
+        "risk by that hard rule and named among the very-high-risk deploys.",
     ),
     CardKind.SHIFT: KindWords(
         "More changes are high risk than last week",
