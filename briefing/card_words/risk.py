@@ -15,7 +15,7 @@ from briefing.card_words.kind import (
     was_then,
 )
 from briefing.labels import signal_label
-from briefing.names import deploy_named, payload_service_name
+from briefing.names import and_list, deploy_named, payload_service_name
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
 from scoring.plural import many, number, was
@@ -135,7 +135,7 @@ def _p_spent_budget(payload: BriefingPayload, card: CardView) -> str:
     if not services and card.subject:
         services.append(card.subject)
     names = [payload_service_name(payload, s) for s in services] or ["their services"]
-    where = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    where = and_list(names)
     n = fact(card, FactKey.SPENT_BUDGET_DEPLOYS)
     whose = "its" if fact(card, FactKey.SPENT_BUDGET_SERVICES) == 1 else "their"
     text = f"{many(n, 'production deploy')} shipped while {where} had spent {whose} error budget"
