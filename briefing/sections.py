@@ -50,6 +50,8 @@ _MAX_CHANGES = 10
 # High-risk deploys named in a briefing; more are in `/risk deploy`.
 _RISKY_DEPLOYS = 3
 _VERY_HIGH_DEPLOYS = 5
+# The gate of a deploy finished while its service had spent its error budget.
+_SPENT_BUDGET = "error_budget"
 
 
 def counts(d: Distribution) -> Counts:
@@ -149,7 +151,8 @@ def services(org: OrgConfig, this: WeekAggregate, last: WeekAggregate) -> tuple[
 
 
 def risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
-    """The week's high and critical deploys, riskiest first, with the incidents linked to them."""
+    """The week's high and critical deploys, riskiest first, with the incidents linked to them;
+    every deploy shipped on a spent error budget among them."""
     linked: dict[str, list[str]] = {}
     for i in this.incidents:
         if i.deploy_key:
@@ -161,6 +164,9 @@ def risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
     # is never quiet); the metrics count them all.
     very_high = sum(1 for d in risky if d.band is Band.CRITICAL)
     shown = min(max(_RISKY_DEPLOYS, very_high), _VERY_HIGH_DEPLOYS)
+    # A deploy shipped on a spent error budget is always named, as a gated change is: the card
+    # that tells it names it from here.
+    risky = [d for n, d in enumerate(risky) if n < shown or _SPENT_BUDGET in d.gates]
     return tuple(
         DeployView(
             id=d.key,
@@ -171,7 +177,7 @@ def risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
             succeeded=d.succeeded,
             incidents=tuple(linked.get(d.key, ())),
         )
-        for d in risky[:shown]
+        for d in risky
     )
 
 
