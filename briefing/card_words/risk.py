@@ -15,16 +15,13 @@ from briefing.card_words.kind import (
     was_then,
 )
 from briefing.labels import signal_label
-from briefing.names import and_list, deploy_named, payload_service_name
+from briefing.names import and_list, payload_service_name
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
 from scoring.plural import many, number, was
 from scoring.signals import SIGNAL_WORDS
 
 __all__ = ["WORDS"]
-
-# Deploys of a spent error budget a card names; the evidence links them all.
-_BUDGET_DEPLOYS_NAMED = 3
 
 
 def _expected_fixes(card: CardView) -> str:
@@ -124,33 +121,31 @@ def _p_gated(payload: BriefingPayload, card: CardView) -> str:
 
 
 def _p_spent_budget(payload: BriefingPayload, card: CardView) -> str:
-    # Which deploys (the first few by service, release and time; the evidence links them all)
-    # and which services. The sources keep no burn rate, so which burned fastest is not told.
-    keys = [e.key for e in card.evidence_of(EvidenceKind.DEPLOY)]
-    deploys = [d for k in keys for d in payload.risky_deploys if d.id == k]
+    # Which services; the deploys are the card's evidence, named there by service and time (a
+    # paragraph names no weekday: the narrative check holds it to the payload's names). The
+    # sources keep no burn rate, so which burned fastest is not told.
+    keys = {e.key for e in card.evidence_of(EvidenceKind.DEPLOY)}
     services: list[str] = []
-    for d in deploys:
-        if d.service not in services:
+    for d in payload.risky_deploys:
+        if d.id in keys and d.service not in services:
             services.append(d.service)
     if not services and card.subject:
         services.append(card.subject)
     names = [payload_service_name(payload, s) for s in services] or ["their services"]
-    where = and_list(names)
     n = fact(card, FactKey.SPENT_BUDGET_DEPLOYS)
     whose = "its" if fact(card, FactKey.SPENT_BUDGET_SERVICES) == 1 else "their"
-    text = f"{many(n, 'production deploy')} shipped while {where} had spent {whose} error budget"
-    named = [deploy_named(payload, d) for d in deploys[:_BUDGET_DEPLOYS_NAMED]]
-    if named:
-        more = int(n) - len(named)
-        text += ": " + "; ".join(named) + (f"; and {number(more)} more" if more > 0 else "")
-    return text + f". {'It is' if n == 1 else 'Each is'} very high risk by that hard rule."
+    return (
+        f"{many(n, 'production deploy')} shipped while {and_list(names)} had spent {whose} "
+        f"error budget: very high risk by that hard rule, whatever {'it' if n == 1 else 'they'} "
+        "shipped."
+    )
 
 
 def _t_spent_budget(card: Card, names: Mapping[str, str]) -> str:
+    if card.subject:
+        return f"{subject_name(card, names)} deployed past its error budget"
     n = int(card.fact(FactKey.SPENT_BUDGET_DEPLOYS) or 0)
-    what = "A deploy" if n == 1 else f"{n} deploys"
-    where = f" of {subject_name(card, names)}" if card.subject else ""
-    return f"{what}{where} shipped on a spent error budget"
+    return f"{n} deploys shipped past their error budget"
 
 
 def _a_concentration(payload: BriefingPayload, card: CardView) -> str:
