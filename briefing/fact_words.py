@@ -50,6 +50,8 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.BASELINE_WEEKS: "weeks compared with",
     FactKey.GATED_CHANGES: "changes very high risk by a hard rule",
     FactKey.GATED_UNREVIEWED: "of them without a human approval",
+    FactKey.SPENT_BUDGET_DEPLOYS: "deploys shipped while their service's error budget was spent",
+    FactKey.SPENT_BUDGET_SERVICES: "services deployed to with a spent error budget",
     FactKey.SERVICE_LINE_COVERAGE_THIS_WEEK: "line coverage this week",
     FactKey.SERVICE_LINE_COVERAGE_LAST_WEEK: "line coverage last week",
     FactKey.COVERAGE_LOWERING_CHANGES: "changes that lowered coverage",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from briefing.labels import signal_label
 from briefing.names import and_list, deploy_named, payload_service_name
 from briefing.payload import BriefingPayload, CardView, DeployView
-from scoring.card_terms import CardKind, EvidenceKind, Severity
+from scoring.card_terms import CardKind, EvidenceKind, FactKey, Severity
 from scoring.plural import many, number, was
 
 __all__ = ["bots_aside", "deploys_clause", "headline", "topic", "very_high_clause"]
@@ -45,6 +45,12 @@ def topic(payload: BriefingPayload, card: CardView) -> str:
         others = len(changes) - 1
         more = f" and {many(others, 'other change')}" if others > 0 else ""
         return f"{changes[0].key}{more} at very high risk"
+    if card.kind is CardKind.SPENT_BUDGET:
+        # Not the service alone: "Start with Notifications" would say its risk piled up.
+        one = next((f.value for f in card.facts if f.key is FactKey.SPENT_BUDGET_DEPLOYS), 0) == 1
+        what = "the deploy" if one else "deploys"
+        where = f" of {payload_service_name(payload, card.subject)}" if card.subject else ""
+        return f"{what}{where} on a spent error budget"
     if card.kind in _TOPICS:
         return _TOPICS[card.kind]
     if card.subject:

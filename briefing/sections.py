@@ -50,6 +50,8 @@ _MAX_CHANGES = 10
 # High-risk deploys named in a briefing; more are in `/risk deploy`.
 _RISKY_DEPLOYS = 3
 _VERY_HIGH_DEPLOYS = 5
+# The gate of a deploy finished while its service had spent its error budget.
+_SPENT_BUDGET = "error_budget"
 
 
 def counts(d: Distribution) -> Counts:
@@ -149,7 +151,8 @@ def services(org: OrgConfig, this: WeekAggregate, last: WeekAggregate) -> tuple[
 
 
 def risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
-    """The week's high and critical deploys, riskiest first, with the incidents linked to them."""
+    """The week's high and critical deploys, riskiest first, with the incidents linked to them;
+    those shipped on a spent error budget take their places first."""
     linked: dict[str, list[str]] = {}
     for i in this.incidents:
         if i.deploy_key:
@@ -161,6 +164,12 @@ def risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
     # is never quiet); the metrics count them all.
     very_high = sum(1 for d in risky if d.band is Band.CRITICAL)
     shown = min(max(_RISKY_DEPLOYS, very_high), _VERY_HIGH_DEPLOYS)
+    # A deploy shipped on a spent error budget is named first, as a gated change is: the card
+    # that tells it names it from here. The riskiest others fill the places left.
+    spent = [d for d in risky if _SPENT_BUDGET in d.gates][:shown]
+    others = [d for d in risky if _SPENT_BUDGET not in d.gates][: shown - len(spent)]
+    named = {d.key for d in (*spent, *others)}
+    risky = [d for d in risky if d.key in named]
     return tuple(
         DeployView(
             id=d.key,
@@ -171,7 +180,7 @@ def risky_deploys(this: WeekAggregate) -> tuple[DeployView, ...]:
             succeeded=d.succeeded,
             incidents=tuple(linked.get(d.key, ())),
         )
-        for d in risky[:shown]
+        for d in risky
     )
 
 

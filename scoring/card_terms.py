@@ -52,6 +52,8 @@ class CardKind(StrEnum):
     INCIDENT = "incident"
     # Changes a hard rule (a gate) put at very high risk: a schema migration, say.
     GATED = "gated"
+    # Production deploys shipped while their service had spent its error budget.
+    SPENT_BUDGET = "spent_budget"
     AGENT = "agent"
     AGENT_SURGE = "agent_surge"
     # AI agents' changes of one kind of work went wrong materially more often than people's.
@@ -143,6 +145,10 @@ class FactKey(StrEnum):
     BASELINE_WEEKS = "baseline_weeks"
     GATED_CHANGES = "gated_changes"
     GATED_UNREVIEWED = "gated_unreviewed"
+    # Production deploys of the week finished while their service had spent its error
+    # budget, and the services they were of.
+    SPENT_BUDGET_DEPLOYS = "spent_budget_deploys"
+    SPENT_BUDGET_SERVICES = "spent_budget_services"
     # High-risk changes one signal drove; the signal is the fact's ``signal``.
     DRIVEN_BY = "driven_by"
     # A service's line coverage at its last report of each week, and the week's

@@ -29,7 +29,9 @@ __all__ = [
 # developers and fixes) are read as their rank among the history's latest changes.
 # 11: a folder named requirements-anything holds dependency manifests as requirements/ does
 # (pip-tools' .in inputs there were code of an unknown language).
-SCORER_VERSION = "11"
+# 12: a production deploy finished while its service had spent its error budget is gated to
+# critical (``error_budget``), as a change merged then is.
+SCORER_VERSION = "12"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,24 @@ from datetime import datetime, timedelta
 
 from scoring.config import ScoringConfig
 from scoring.facts import DeployFacts, IncidentFacts
+from scoring.history import BudgetSpan
 from scoring.risk_score import Gate, RiskScore
 from scoring.score_scale import chance_score, finish_score, fix_chance
 from scoring.signal import Signal
 from scoring.timing import timing_points
 
-__all__ = ["DEPLOY_SIGNAL_LABELS", "active_incidents", "score_deploy", "score_deploys"]
+__all__ = [
+    "DEPLOY_SIGNAL_LABELS",
+    "PRODUCTION",
+    "active_incidents",
+    "score_deploy",
+    "score_deploys",
+    "spent_budget",
+]
+
+# The environment sources store production deploys under (``data.store.window_deploys``):
+# only a production deploy reaches the users an error budget is kept for.
+PRODUCTION = "production"
 
 
 # Days since the previous deploy over which the gap signal ramps from nothing to full.
@@ -51,12 +63,14 @@ def score_deploys(
     change_scores: Mapping[str, RiskScore],
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
+    error_budgets: Sequence[BudgetSpan] = (),
 ) -> list[RiskScore]:
-    """Score deploys in the order they finished, each from the scores of the changes it shipped."""
+    """Score deploys in the order they finished, each from the scores of the changes it shipped;
+    ``error_budgets`` are the spans ``(service, from, until or None)`` of spent error budgets."""
     out: list[RiskScore] = []
     for deploy in sorted(deploys, key=lambda d: (d.finished_at, d.key)):
         shipped = [change_scores[k] for k in deploy.change_keys if k in change_scores]
-        out.append(score_deploy(deploy, shipped, incidents, config))
+        out.append(score_deploy(deploy, shipped, incidents, config, error_budgets))
     return out
 
 
@@ -101,10 +115,12 @@ def score_deploy(
     shipped: Sequence[RiskScore],
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
+    error_budgets: Sequence[BudgetSpan] = (),
 ) -> RiskScore:
     """Score a deploy: the chance at least one of the changes it shipped needs a fix, on the
-    changes' scale, plus time since the last deploy and timing, lifted by an active incident;
-    banded by the same fixed bounds as a change."""
+    changes' scale, plus time since the last deploy and timing, lifted by an active incident
+    or by a production deploy shipped while its service had spent its error budget; banded by
+    the same fixed bounds as a change."""
     w = config.weights
     signals = _shipped_signals(shipped, config)
     signals.append(_gap(deploy, w.deploy_gap))
@@ -126,6 +142,17 @@ def score_deploy(
                 "active_incident",
                 f"deployed during incident {first.key} of {deploy.service} ({state}); "
                 "this lifts the deploy, not the changes it ships",
+            )
+        )
+    spent = spent_budget(deploy, error_budgets)
+    if spent is not None:
+        # Critical, as the change's gate and the incident gate: an error-budget policy freezes
+        # releases of a service that spent its budget, as an incident does.
+        gates.append(
+            Gate(
+                "error_budget",
+                f"shipped while {deploy.service} had spent its error budget "
+                f"(spent since {spent:%Y-%m-%d %H:%M} UTC)",
             )
         )
     return finish_score(deploy.key, signals, gates, config)
@@ -153,6 +180,22 @@ def active_incidents(
         ),
         key=lambda i: (i.opened_at, i.key),
     )
+
+
+def spent_budget(deploy: DeployFacts, spans: Sequence[BudgetSpan]) -> datetime | None:
+    """When the spent error budget a production ``deploy`` finished in was spent (its
+    service's span ``from`` ≤ finished < ``until``; the earliest of overlapping spans), else
+    ``None``. A deploy to another environment reaches none of the users the budget is kept
+    for."""
+    if deploy.environment != PRODUCTION:
+        return None
+    at = deploy.finished_at
+    starts = [
+        start
+        for service, start, end in spans
+        if service == deploy.service and start <= at and (end is None or at < end)
+    ]
+    return min(starts) if starts else None
 
 
 def _hours_before(earlier: datetime, later: datetime) -> str:

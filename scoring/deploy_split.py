@@ -5,12 +5,13 @@ A deploy of more than a few changes (``MIN_CHANGES``) through a gate is worth sp
 
 - a change a gate lifted (a schema migration, a spent error budget, a very large change):
   ship it, and the changes touching any of its files, apart from the rest (``SplitWay.GATE``);
-- otherwise the deploy's own gate (an incident of its service active) or its timing (a
-  Friday, after hours): hold back its high-risk changes, or its riskiest one when none is
-  high, and ship the rest (``SplitWay.HOLD``).
+- otherwise the deploy's own gate (an incident of its service active, or its service's
+  error budget spent) or its timing (a Friday, after hours): hold back its high-risk
+  changes, or its riskiest one when none is high, and ship the rest (``SplitWay.HOLD``).
 
 Each part is scored as that deploy with only its changes: the same service, time and
-previous deploy and the same incidents. A split is
+previous deploy, the same incidents and spent error budgets (a deploy of a spent budget
+stays gated whatever it ships, so holding changes back never lowers it). A split is
 named only when what ships without the changes set apart scores a point or more below the
 whole. Pure and deterministic: the store (``data.store.deploy_split``) reads what it needs.
 """
@@ -25,6 +26,7 @@ from scoring.band import Band
 from scoring.config import ScoringConfig
 from scoring.deploy_risk import score_deploy
 from scoring.facts import DeployFacts, IncidentFacts
+from scoring.history import BudgetSpan
 from scoring.risk_score import RiskScore
 
 __all__ = [
@@ -95,10 +97,12 @@ def _scored(
     part: Sequence[ShippedChange],
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
+    error_budgets: Sequence[BudgetSpan],
 ) -> DeployPart:
     keys = tuple(s.score.key for s in part)
     facts = replace(deploy, change_keys=keys)
-    return DeployPart(keys, score_deploy(facts, [s.score for s in part], incidents, config))
+    scored = score_deploy(facts, [s.score for s in part], incidents, config, error_budgets)
+    return DeployPart(keys, scored)
 
 
 def _touching(gated: Sequence[ShippedChange], shipped: Sequence[ShippedChange]) -> set[str]:
@@ -142,13 +146,14 @@ def split_deploy(
     shipped: Sequence[ShippedChange],
     incidents: Sequence[IncidentFacts],
     config: ScoringConfig,
+    error_budgets: Sequence[BudgetSpan] = (),
 ) -> DeploySplit | None:
     """How to split ``deploy``, which shipped the scored changes ``shipped`` (in its order);
     ``None`` when it has fewer
     than ``MIN_CHANGES``, no gate, or no split lowers what ships without the changes apart."""
     if len(shipped) < MIN_CHANGES:
         return None
-    whole = score_deploy(deploy, [s.score for s in shipped], incidents, config)
+    whole = score_deploy(deploy, [s.score for s in shipped], incidents, config, error_budgets)
     gated = [s for s in shipped if s.score.gates]
     reason = gate_reason(whole, gated)
     if reason is None:
@@ -159,8 +164,9 @@ def split_deploy(
         way, apart = SplitWay.HOLD, _held(shipped)
     if len(apart) == len(shipped):
         return None
-    first = _scored(deploy, [s for s in shipped if s.score.key in apart], incidents, config)
-    rest = _scored(deploy, [s for s in shipped if s.score.key not in apart], incidents, config)
+    parts = (incidents, config, error_budgets)
+    first = _scored(deploy, [s for s in shipped if s.score.key in apart], *parts)
+    rest = _scored(deploy, [s for s in shipped if s.score.key not in apart], *parts)
     if rest.score.score >= whole.score:
         return None
     # The changes of the gate named: the reader is told which change each reason is.

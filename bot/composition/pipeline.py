@@ -53,7 +53,8 @@ def score_all(
     """Link deploys and incidents, then score every change and deploy with the org's config.
 
     ``error_budgets`` are the spans ``(service, from, until or None)`` in which a
-    service had spent its error budget; a change merged in one is gated to critical.
+    service had spent its error budget; a change merged in one, and a production deploy
+    finished in one of its service's, is gated to critical.
     When the caller passes none, the spans stored by the sources are used.
     """
     config = org.scoring_config()
@@ -72,7 +73,7 @@ def score_all(
     save_scores(
         session, "change", (scored_change(s, facts.get(s.key)) for s in change_scores.values())
     )
-    deploy_scores = score_deploys(deploys, change_scores, incidents, config)
+    deploy_scores = score_deploys(deploys, change_scores, incidents, config, budgets)
     save_scores(session, "deploy", (scored_change(s) for s in deploy_scores))
     opened = score_open(session, org)
     return ScoreSummary(len(change_scores), len(deploy_scores), config.version, len(opened))

@@ -1,4 +1,5 @@
-"""The words of the risk cards: concentration, shift, driver, gated changes and improvement."""
+"""The words of the risk cards: concentration, shift, driver, gated changes, deploys of a spent
+error budget and improvement."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from briefing.card_words.kind import (
     was_then,
 )
 from briefing.labels import signal_label
-from briefing.names import payload_service_name
+from briefing.names import and_list, payload_service_name
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind, EvidenceKind, FactKey
 from scoring.plural import many, number, was
@@ -119,6 +120,34 @@ def _p_gated(payload: BriefingPayload, card: CardView) -> str:
     return text
 
 
+def _p_spent_budget(payload: BriefingPayload, card: CardView) -> str:
+    # Which services; the deploys are the card's evidence, named there by service and time (a
+    # paragraph names no weekday: the narrative check holds it to the payload's names). The
+    # sources keep no burn rate, so which burned fastest is not told.
+    keys = {e.key for e in card.evidence_of(EvidenceKind.DEPLOY)}
+    services: list[str] = []
+    for d in payload.risky_deploys:
+        if d.id in keys and d.service not in services:
+            services.append(d.service)
+    if not services and card.subject:
+        services.append(card.subject)
+    names = [payload_service_name(payload, s) for s in services] or ["their services"]
+    n = fact(card, FactKey.SPENT_BUDGET_DEPLOYS)
+    whose = "its" if fact(card, FactKey.SPENT_BUDGET_SERVICES) == 1 else "their"
+    return (
+        f"{many(n, 'production deploy')} shipped while {and_list(names)} had spent {whose} "
+        f"error budget: very high risk by that hard rule, whatever {'it' if n == 1 else 'they'} "
+        "shipped."
+    )
+
+
+def _t_spent_budget(card: Card, names: Mapping[str, str]) -> str:
+    if card.subject:
+        return f"{subject_name(card, names)} deployed past its error budget"
+    n = int(card.fact(FactKey.SPENT_BUDGET_DEPLOYS) or 0)
+    return f"{n} deploys shipped past their error budget"
+
+
 def _a_concentration(payload: BriefingPayload, card: CardView) -> str:
     driver = main_driver(card)
     words = SIGNAL_WORDS.get(driver[0]) if driver else None
@@ -177,6 +206,14 @@ WORDS: dict[CardKind, KindWords] = {
         "whatever their other signals, when no other card shows them and they are material: "
         "merged without a human approval, unusual for their service, or with other risk. A "
         "routine one makes no card but is still named among the very-high-risk changes.",
+    ),
+    CardKind.SPENT_BUDGET: KindWords(
+        _t_spent_budget,
+        _p_spent_budget,
+        "Hold releases of a service whose error budget is spent until it recovers, fixes excepted.",
+        "production deploys shipped while their service had spent its error budget (its SLO "
+        "allowed no more failures), which an error-budget policy holds back; each is very high "
+        "risk by that hard rule and named among the very-high-risk deploys.",
     ),
     CardKind.SHIFT: KindWords(
         "More changes are high risk than last week",

@@ -13,6 +13,7 @@ mrkdwn text object is ``verbatim``: otherwise Slack itself turns a bare URL, a
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from briefing.headline import very_high_clause
@@ -90,13 +91,17 @@ def _details_button(card: CardView) -> dict[str, Any]:
     }
 
 
-def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) -> dict[str, Any]:
+def _card_block(
+    card: CardView, narrative: Narrative, payload: BriefingPayload, brief: bool = False
+) -> dict[str, Any]:
     """One card: severity, title, paragraph, the facts it did not say, its action and evidence,
-    with a Details button."""
+    with a Details button; ``brief``: its title and evidence only."""
     title = inert(_outside(card.title, _TITLE_BUDGET, single_line=True)) or "(untitled card)"
     lines = [f"{_EMOJI[card.severity]} *{_SEVERITY_WORD[card.severity]}* · {title}"]
     paragraph = narrative.paragraph(card.id)
-    if paragraph is not None and paragraph.strip():
+    if brief:
+        pass
+    elif paragraph is not None and paragraph.strip():
         lines.append(_outside(paragraph, _PARAGRAPH_BUDGET))
         facts = " · ".join(fact_text(f) for f in unsaid_facts(card, paragraph))
         if facts:
@@ -104,7 +109,7 @@ def _card_block(card: CardView, narrative: Narrative, payload: BriefingPayload) 
     else:
         # The fallback already states the facts; listing them again adds nothing.
         lines.append(_outside(fallback_paragraph(card), _PARAGRAPH_BUDGET))
-    if action := narrative.action(card.id):
+    if not brief and (action := narrative.action(card.id)):
         lines.append(f"*Do:* {_outside(action, _ACTION_BUDGET, single_line=True)}")
     items, more = evidence_items(card, payload, _EVIDENCE_SHOWN)
     # Links are added whole while they fit: a section cut by Slack's limit could split one.
@@ -226,6 +231,26 @@ def _very_high_line(payload: BriefingPayload, headline: str) -> str | None:
     return truncate(mrkdwn(one_line(clause[:1].upper() + clause[1:])) + ".", SECTION_CHARS)
 
 
+def _cards_body(
+    cards: Sequence[CardView],
+    shown: Sequence[CardView],
+    narrative: Narrative,
+    payload: BriefingPayload,
+    whole: int | None = None,
+) -> list[dict[str, Any]]:
+    """The blocks of the ``shown`` cards, the first ``whole`` (all: ``None``) in full and the
+    rest by title and evidence, and how many more of ``cards`` `/risk brief` shows."""
+    whole = len(shown) if whole is None else whole
+    body: list[dict[str, Any]] = [
+        _card_block(card, narrative, payload, brief=n >= whole) for n, card in enumerate(shown)
+    ]
+    if len(shown) < len(cards):
+        more = len(cards) - len(shown)
+        noun = "card" if more == 1 else "cards"
+        body.append(section(f"+{more} more {noun} — use `/risk brief` for all"))
+    return body
+
+
 def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage:
     """Render ``payload`` and its ``narrative`` as a Slack message that Slack will accept."""
     counts = payload.severity_counts.line()
@@ -268,11 +293,26 @@ def render_slack(payload: BriefingPayload, narrative: Narrative) -> SlackMessage
     context_block = _context_block(payload, narrative)
     room = MAX_BLOCKS - len(head) - len(tail) - len(chart) - 1 - (plan is not None)
     shown = cards if len(cards) <= room else cards[: room - 1]
-    body: list[dict[str, Any]] = [_card_block(card, narrative, payload) for card in shown]
-    if len(shown) < len(cards):
-        more = len(cards) - len(shown)
-        noun = "card" if more == 1 else "cards"
-        body.append(section(f"+{more} more {noun} — use `/risk brief` for all"))
+    body = _cards_body(cards, shown, narrative, payload)
+    # Should the cards not read in 90 seconds even beside the least of the rest (one deploy,
+    # the plan's sentence alone, no chart), the least severe (they come last: good news, then
+    # warnings) are told by their title and evidence, and should that not do, counted; the
+    # most severe card always shows whole. Every card is whole in `/risk brief`, the email
+    # and the week's page.
+    least = [*tail]
+    if deploys and plan is not None:
+        # The plan's room is made by listing fewer deploys (below): one at the least.
+        least[0] = _deploys_block(payload, deploys[:1], len(deploys) - 1)
+    if plan is not None:
+        least.append(_plan_block(payload, plan, 0))
+    least.append(context_block)
+    whole = len(shown)
+    while whole > 1 and _words([*head, *body, *least]) > MAX_WORDS:
+        whole -= 1
+        body = _cards_body(cards, shown, narrative, payload, whole)
+    while len(shown) > 1 and _words([*head, *body, *least]) > MAX_WORDS:
+        shown = shown[:-1]
+        body = _cards_body(cards, shown, narrative, payload, whole)
     if plan is not None and len(deploys) > 1:
         # Should even the plan's sentence alone not fit beside every high-risk deploy, the
         # lowest deploys are counted rather than listed (the week's page lists them all; the

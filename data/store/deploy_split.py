@@ -1,5 +1,6 @@
 """What splitting a deploy reads from the store: the deploy as the scorer saw it, the scored
-changes it shipped with their files and the incidents of its service around it.
+changes it shipped with their files, and the incidents and spent error budgets of its service
+around it.
 ``scoring.deploy_split`` splits it.
 """
 
@@ -12,7 +13,16 @@ from datetime import timedelta
 from sqlmodel import Session, col, or_, select
 
 from data.store.scores import load_scores
-from data.store.tables import IS_MERGED, Change, ChangeFile, Deploy, DeployChange, Incident, Service
+from data.store.tables import (
+    IS_MERGED,
+    Change,
+    ChangeFile,
+    Deploy,
+    DeployChange,
+    ErrorBudget,
+    Incident,
+    Service,
+)
 from scoring.config import ScoringConfig
 from scoring.deploy_split import (
     MIN_CHANGES,
@@ -20,6 +30,7 @@ from scoring.deploy_split import (
     gate_reason,
 )
 from scoring.facts import DeployFacts, IncidentFacts
+from scoring.history import BudgetSpan
 
 __all__ = ["SplitInputs", "split_inputs"]
 
@@ -31,6 +42,8 @@ class SplitInputs:
     deploy: DeployFacts
     shipped: tuple[ShippedChange, ...]
     incidents: tuple[IncidentFacts, ...]
+    # The spans of its service's spent error budget it finished in (``error_budget`` gate).
+    error_budgets: tuple[BudgetSpan, ...] = ()
 
 
 def split_inputs(
@@ -91,6 +104,7 @@ def split_inputs(
         facts,
         shipped,
         _incidents(session, deploy, service, config),
+        _error_budgets(session, deploy, service),
     )
 
 
@@ -112,3 +126,19 @@ def _incidents(
     return tuple(
         IncidentFacts(i.key, service.key, i.title, i.opened_at, i.resolved_at) for i in rows
     )
+
+
+def _error_budgets(session: Session, deploy: Deploy, service: Service) -> tuple[BudgetSpan, ...]:
+    """The spans of the deploy's service's spent error budget it finished in: the scorer's
+    ``spent_budget`` reads them."""
+    at = deploy.finished_at
+    rows = session.exec(
+        select(ErrorBudget)
+        .where(
+            col(ErrorBudget.service_id) == deploy.service_id,
+            col(ErrorBudget.exhausted_at) <= at,
+            or_(col(ErrorBudget.restored_at).is_(None), col(ErrorBudget.restored_at) > at),
+        )
+        .order_by(col(ErrorBudget.exhausted_at), col(ErrorBudget.key))
+    )
+    return tuple((service.key, b.exhausted_at, b.restored_at) for b in rows)

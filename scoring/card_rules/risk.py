@@ -1,5 +1,6 @@
 """Where the risk is: a service's and the scope's expected fixes against their own weeks, a
-signal's high-risk changes, a team's share, and the changes a gate put at very high risk."""
+signal's high-risk changes, a team's share, the changes a gate put at very high risk, and the
+deploys shipped while their service had spent its error budget."""
 
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ __all__ = [
     "scope_rises",
     "service_rises",
     "shift",
+    "spent_budget",
 ]
 
 
@@ -499,6 +501,40 @@ def gated(
     )
 
 
+# The gate a deploy gets for finishing while its service had spent its error budget
+# (``scoring.deploy_risk.score_deploy``).
+_BUDGET_GATE = "error_budget"
+
+
+def spent_budget(
+    this: WeekAggregate, _last: WeekAggregate, _r: CardRules, _earlier: tuple[Card, ...]
+) -> Iterator[Card]:
+    """Production deploys shipped while their service had spent its error budget.
+
+    An error-budget policy holds a service's releases until its budget recovers, so one
+    such deploy is news whatever last week held: no comparison, a warning. Every such
+    deploy is very high risk by the ``error_budget`` gate and named among the week's
+    very-high-risk deploys; this card says why, which deploys and which services.
+    """
+    deploys = sorted(
+        (d for d in this.deploys if _BUDGET_GATE in d.gates), key=lambda d: (d.finished_at, d.key)
+    )
+    if not deploys:
+        return
+    services = sorted({d.service for d in deploys})
+    yield Card(
+        "spent_budget",
+        CardKind.SPENT_BUDGET,
+        Severity.WARNING,
+        services[0] if len(services) == 1 else None,
+        (
+            CardFact(FactKey.SPENT_BUDGET_DEPLOYS, len(deploys)),
+            CardFact(FactKey.SPENT_BUDGET_SERVICES, len(services)),
+        ),
+        tuple(Evidence(EvidenceKind.DEPLOY, d.key) for d in deploys),
+    )
+
+
 def _only_gate(changes: list[WeekChange]) -> str | None:
     """The one gate every change hit, when it was each one's only gate."""
     gates = {c.gates for c in changes}
@@ -512,4 +548,4 @@ BUDGET_SHARES: dict[str, float] = {"concentration": 0.5, "shift": 0.25, "driver"
 
 # In the order they run.
 # ``gated`` is not among them: it runs after every family (``card_rules.RULES``).
-RULES: tuple[CardRule, ...] = (concentration, shift, driver, improvement)
+RULES: tuple[CardRule, ...] = (concentration, shift, driver, improvement, spent_budget)

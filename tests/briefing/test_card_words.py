@@ -99,3 +99,65 @@ def test_a_revert_card_tells_no_time_to_resolve() -> None:
     paragraph = KIND_WORDS[CardKind.INCIDENT].paragraph(make_payload((view,)), view)
     assert "to resolve" not in paragraph
     assert "still open" not in paragraph
+
+
+def test_a_spent_budget_card_names_its_services_and_deploys() -> None:
+    """The title counts the deploys and names a lone service; the paragraph names each service
+    by its display name, in the order they deployed, and says the hard rule."""
+    from briefing.card_words import KIND_WORDS
+    from briefing.payload import DeployView, ServiceView
+    from scoring.weekly import ScoredDeploy
+    from tests.briefing.render.factory import make_payload
+    from tests.scoring.card_builders import at, spread
+
+    spent = [
+        ScoredDeploy(f"deploy:{s}:{h}", s, at(0, h), 72, Band.CRITICAL, True, ("error_budget",))
+        for s, h in (("search", 3.5), ("checkout", 26))
+    ]
+    [card] = [
+        c
+        for c in cards(aggregate(spread(30, 0), spent), aggregate(spread(30, 0, -1)))
+        if c.kind is CardKind.SPENT_BUDGET
+    ]
+    names = {"search": "Search", "checkout": "Checkout"}
+    view = card_view(card, names)
+    assert view.title == "2 deploys shipped past their error budget"
+    base = make_payload((view,))
+    payload = base.model_copy(
+        update={
+            "risky_deploys": tuple(
+                DeployView(
+                    id=d.key,
+                    service=d.service,
+                    finished_at=d.finished_at,
+                    score=72,
+                    band="critical",
+                )
+                for d in spent
+            ),
+            "services": tuple(
+                ServiceView(
+                    id=k,
+                    name=v,
+                    team=None,
+                    changes=0,
+                    high_risk=0,
+                    high_risk_share=0.0,
+                    high_risk_share_last_week=0.0,
+                )
+                for k, v in names.items()
+            ),
+        }
+    )
+    paragraph = KIND_WORDS[CardKind.SPENT_BUDGET].paragraph(payload, view)
+    assert paragraph == (
+        "2 production deploys shipped while Search and Checkout had spent their error budget: "
+        "very high risk by that hard rule, whatever they shipped."
+    )
+    [alone] = [
+        c
+        for c in cards(aggregate(spread(30, 0), spent[:1]), aggregate(spread(30, 0, -1)))
+        if c.kind is CardKind.SPENT_BUDGET
+    ]
+    one = card_view(alone, names)
+    assert one.title == "Search deployed past its error budget"

@@ -73,7 +73,7 @@ def deploy_split(session: Session, org: OrgConfig, deploy: Deploy) -> DeploySpli
     found = split_inputs(session, deploy, config.version, config)
     if found is None:
         return None
-    return split_deploy(found.deploy, found.shipped, found.incidents, config)
+    return split_deploy(found.deploy, found.shipped, found.incidents, config, found.error_budgets)
 
 
 def deploy_record(session: Session, org: OrgConfig, access: Access, ref: str) -> DeployRecord:

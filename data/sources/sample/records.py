@@ -1,4 +1,5 @@
-"""Acme's plan as the records a source reports: people, changes, deploys and incidents."""
+"""Acme's plan as the records a source reports: people, changes, deploys, incidents and spent
+error budgets."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from data.source_values import (
     SourceChange,
     SourceChangeFile,
     SourceDeploy,
+    SourceErrorBudget,
     SourceIncident,
     SourcePerson,
     SourceReview,
 )
-from data.sources.sample.clock import DAY, sample_week_starts
+from data.sources.sample.clock import DAY, LATEST_WEEK, sample_week_starts, when
 from data.sources.sample.codebase import SAMPLE_REPOSITORY, owners
 from data.sources.sample.people import AGENT_NAMES, ENGINEERS, SAMPLE_AGENTS
 from data.sources.sample.plan import ChangePlan
@@ -30,6 +32,16 @@ _FIRST_INCIDENT_NUMBER = 1031
 # The services whose deploys the demo shows as found by an Argo CD application's syncs
 # (docs/sources.md, "Argo CD"), the rest by the plan itself; only what found them differs.
 _ARGOCD_APPLICATIONS = {"search": "search-prod"}
+
+
+# The spans in which a service had spent its error budget, as an SLO source reports them:
+# ``(service, week, from, until)``, minutes from the week's Monday. Notifications spends its
+# budget on the latest Wednesday around noon and ships its 13:10 deploy into it; no change of
+# it merges before the budget is restored (its next one merges at 19:10), so the demo tells
+# a deploy of a spent budget and nothing else moves.
+_SPENT_BUDGETS: tuple[tuple[str, int, int, int], ...] = (
+    ("notifications", LATEST_WEEK, when(2, 11, 50), when(2, 17, 30)),
+)
 
 
 def _found_by(service: str) -> FoundBy:
@@ -78,12 +90,14 @@ def _change_record(
 
 @dataclass(frozen=True, slots=True)
 class SampleRecords:
-    """Acme's history as a source reports it: people, changes, deploys and incidents."""
+    """Acme's history as a source reports it: people, changes, deploys, incidents and the spans
+    in which a service had spent its error budget."""
 
     people: tuple[SourcePerson, ...]
     changes: tuple[SourceChange, ...]
     deploys: tuple[SourceDeploy, ...]
     incidents: tuple[SourceIncident, ...]
+    error_budgets: tuple[SourceErrorBudget, ...] = ()
 
 
 def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
@@ -137,4 +151,14 @@ def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
     people = tuple(SourcePerson(e.login, e.name) for e in ENGINEERS) + tuple(
         SourcePerson(login, AGENT_NAMES[login]) for login in SAMPLE_AGENTS
     )
-    return SampleRecords(people, changes, deploys, incidents)
+    error_budgets = tuple(
+        SourceErrorBudget(
+            key=f"{service}@{at(week, start).isoformat()}",
+            service=service,
+            exhausted_at=at(week, start),
+            restored_at=at(week, end),
+            source="sample",
+        )
+        for service, week, start, end in _SPENT_BUDGETS
+    )
+    return SampleRecords(people, changes, deploys, incidents, error_budgets)

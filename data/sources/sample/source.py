@@ -52,5 +52,6 @@ class SampleSource:
             changes=records.changes,
             deploys=records.deploys,
             incidents=records.incidents,
+            error_budgets=records.error_budgets,
         )
         run.progress.advance(self.name, len(records.changes), "changes")

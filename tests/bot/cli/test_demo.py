@@ -22,7 +22,7 @@ def test_demo_loads_the_sample_into_the_named_store_once(database_url: str, tmp_
     runner = CliRunner()
     first = runner.invoke(main, args)
     assert first.exit_code == 0, first.output
-    assert "vp-engineering: 3 critical · 0 warning · 1 info (2026-W47" in first.output
+    assert "vp-engineering: 3 critical · 1 warning · 1 info (2026-W47" in first.output
     assert "riskbrief serve --role scheduler" in first.output
     assert "application_name" not in first.output
     assert not (tmp_path / "out" / "demo.db").exists()

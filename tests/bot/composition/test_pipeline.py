@@ -37,6 +37,7 @@ def test_sample_briefings_on_each_backend(engine: Engine) -> None:
         ("concentration:payments", "critical"),
         ("incident:INC-1039", "critical"),
         ("agent:unreviewed", "critical"),
+        ("spent_budget", "warning"),
         ("improvement:platform", "info"),
     ]
     # One story, one card: the MTTR rise is INC-1039's, the coverage drop is Payments'.
@@ -44,9 +45,9 @@ def test_sample_briefings_on_each_backend(engine: Engine) -> None:
     assert folded["incident:INC-1039"] == ("mttr",)
     assert folded["concentration:payments"] == ("codeowners",)
     assert [c.payload.severity_counts.line() for c in done] == [
-        "3 critical · 0 warning · 1 info",
+        "3 critical · 1 warning · 1 info",
         "2 critical · 0 warning · 0 info",
-        "1 critical · 0 warning · 0 info",
+        "1 critical · 1 warning · 0 info",
         "0 critical · 0 warning · 1 info",
     ]
     vp = done[0].payload

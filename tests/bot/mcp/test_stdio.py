@@ -156,9 +156,10 @@ def test_an_unknown_service_names_the_services_in_scope(whole: Session) -> None:
 
 
 def test_the_briefing_is_the_payload_s_cards_with_facts_and_evidence(whole: Session) -> None:
-    """The whole organisation's W47: 3 critical and 1 info card, each with facts and evidence."""
+    """The whole organisation's W47: 3 critical, 1 warning (a deploy past its error budget) and
+    1 info card, each with facts and evidence."""
     briefing = whole.answers[8].data
-    assert briefing["severity_counts"] == {"critical": 3, "warning": 0, "info": 1}
+    assert briefing["severity_counts"] == {"critical": 3, "warning": 1, "info": 1}
     assert briefing["scope"] == "whole organisation"
     critical = [c for c in briefing["cards"] if c["severity"] == "critical"]
     assert len(critical) == 3

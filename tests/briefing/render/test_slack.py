@@ -291,3 +291,28 @@ def test_the_footer_carries_the_short_record_once_enough_changes_went_wrong() ->
     assert line is not None
     assert line in with_record(40)
     assert "Record," not in with_record(9)
+
+
+def test_cards_past_the_word_budget_are_told_by_title_least_severe_first() -> None:
+    """When the cards alone would cross 350 words, the good news and then the warnings lose
+    their paragraph and action (title and evidence stay); the first card is always whole."""
+    from briefing.narrative import CardParagraph, Narrative
+
+    payload = make_payload(make_cards(("critical", "warning", "info")))
+    long = " ".join(["word"] * 90)
+    narrative = Narrative(
+        headline="A busy week",
+        paragraphs=tuple(
+            CardParagraph(card_id=c.id, text=f"{c.id} says {long}.", action=f"Act on {c.id}")
+            for c in payload.cards
+        ),
+        source="deterministic",
+    )
+    sections = [json.dumps(b) for b in render_slack(payload, narrative).to_json()["blocks"]]
+    first, warning, info = payload.cards
+    for card in (first, warning, info):
+        assert sum(1 for s in sections if card.title in s) == 1, card.id
+    assert any(f"{first.id} says" in s for s in sections)
+    assert not any(f"{info.id} says" in s for s in sections)
+    # Two whole cards of 90 words fit beside the rest: only the good news is told by title.
+    assert any(f"{warning.id} says" in s for s in sections)

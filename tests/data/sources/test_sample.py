@@ -30,6 +30,7 @@ from data.store.tables import (
     Change,
     ChangeFile,
     Deploy,
+    ErrorBudget,
     Incident,
     Person,
     ReviewRow,
@@ -53,7 +54,7 @@ pytestmark = pytest.mark.dates
 
 _UTC = "UTC"
 # What the sample's records become: a second sync must leave each table's row count alone.
-_LOADED_TABLES = (Person, Change, ChangeFile, ReviewRow, Deploy, Incident)
+_LOADED_TABLES = (Person, Change, ChangeFile, ReviewRow, Deploy, Incident, ErrorBudget)
 
 
 def _weeks(loaded: LoadedSample) -> list[IsoWeek]:
@@ -383,6 +384,37 @@ def test_friday_high_risk_deploy_is_followed_by_an_incident(sample: LoadedSample
     assert card.subject == "checkout"
 
 
+def test_a_notifications_deploy_ships_into_its_spent_error_budget(sample: LoadedSample) -> None:
+    """Issue 66: Notifications spends its error budget on the latest Wednesday and one deploy of
+    it ships inside the span: that deploy alone is gated, no change is, and the Discovery lead
+    and the VP get the warning card naming it."""
+    (span,) = SampleSource(sample.as_of).records.error_budgets
+    assert span.service == "notifications"
+    config = sample.org.scoring_config()
+    with session_scope(sample.engine) as session:
+        inside = session.exec(
+            select(Deploy).where(
+                col(Deploy.finished_at) >= span.exhausted_at,
+                col(Deploy.finished_at) < span.restored_at,
+            )
+        ).all()
+        services = {s.id: s.key for s in session.exec(select(Service))}
+        gated = {
+            r.subject_key: [g["name"] for g in r.gates]
+            for r in session.exec(
+                select(RiskScoreRow).where(col(RiskScoreRow.scorer_version) == config.version)
+            )
+            if any(g["name"] == "error_budget" for g in r.gates)
+        }
+    (deploy,) = [d for d in inside if services[d.service_id] == "notifications"]
+    assert gated == {deploy.key: ["error_budget"]}
+    for key in ("vp-engineering", "discovery-lead"):
+        card = _for_subscriber(sample, key)["spent_budget"]
+        assert (card.severity, card.subject) == (Severity.WARNING, "notifications")
+        assert [e.key for e in card.evidence_of(EvidenceKind.DEPLOY)] == [deploy.key]
+    assert "spent_budget" not in _for_subscriber(sample, "commerce-lead")
+
+
 def test_mttr_is_clearly_worse_than_last_week(sample: LoadedSample) -> None:
     """Story 3: incidents take hours to resolve this week against about forty minutes last week."""
     # Without the incident after the risky deploy one incident is left: its card tells MTTR.
@@ -534,5 +566,6 @@ def test_a_first_sync_reports_every_record_as_added(tmp_path: Path) -> None:
         "change": len(records.changes),
         "deploy": len(records.deploys),
         "incident": len(records.incidents),
+        "error_budget": len(records.error_budgets),
     }
     assert names == {p.login: p.name for p in records.people}

@@ -32,6 +32,7 @@ def test_every_deploy_read_for_a_split_scores_again_as_it_was_stored(scored: Loa
                 [s.score for s in found.shipped],
                 found.incidents,
                 config,
+                found.error_budgets,
             )
             assert (again.score, again.band) == (stored.score, stored.band), deploy.key
     assert read >= 10
