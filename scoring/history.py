@@ -21,12 +21,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
+from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts, Marked
+from scoring.paths import path_kinds
 from scoring.running_rank import RunningRank
 from scoring.signal import Signal
 from scoring.typical import TypicalChange
 
 __all__ = ["BudgetSpan", "History", "HistoryContext", "subsystem_of"]
+
+# Read once: an enum member read through its class costs more, for every file.
+_HAND_WRITTEN = Marked.HAND_WRITTEN
 
 # A service's error budget spent from the first time until the second (``None``: still spent).
 BudgetSpan = tuple[str, datetime, datetime | None]
@@ -279,6 +283,12 @@ class History:
                     del files[f.previous_path]
                     files[path] = state
             held = f.lines_before
+            # A file no one wrote by hand (a lock file, generated or vendored output) holds no
+            # size of the change's files (Kamei's LT): a lock file's thousands of lines made a
+            # dependency bump look like a change to a large module.
+            by_hand = not f.generated and (
+                f.marked is _HAND_WRITTEN or not path_kinds(path).generated
+            )
             if state is not None and state.visit != visit:
                 # Only a path's first entry in the change counts for the context, and it
                 # sees the state from before the change (a state this change made, or read
@@ -297,9 +307,10 @@ class History:
                 age_sum += now - state.last
                 # What git says the file held where the source read it (Kamei's LT), else
                 # the running sum of lines added less deleted, which drifts.
-                lines_before += state.lines if held is None else held
+                if by_hand:
+                    lines_before += state.lines if held is None else held
                 fixes += state.fixes
-            elif state is None and held is not None:
+            elif state is None and held is not None and by_hand:
                 lines_before += held
             if not record:
                 continue
