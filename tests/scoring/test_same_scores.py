@@ -2,8 +2,9 @@
 
 ``same_scores.json`` holds what the scorer gave the made history (``made_history``)
 before the speed work of issue 49 (commit 0914528; recorded again for scorer version 9, whose
-numbers read against the typical change, and for version 10, whose history counts are
-ranks among the latest changes): each change's score, band and
+numbers read against the typical change, for version 10, whose history counts are
+ranks among the latest changes, and for version 12, whose files' size leaves lock and
+generated files out): each change's score, band and
 typical score, each signal's points (those with any) and the measured signals'
 explanations, floats exactly as ``repr`` writes them. Speed work must leave every one of
 them as it was (the size line's words since lost "at a quarter" and "at a tenth", which
