@@ -121,10 +121,17 @@ class HistoryContext:
 class _FileState:
     """What the history knows of one file; mutable and slotted, one per path ever touched."""
 
-    __slots__ = ("authors", "changes", "fixes", "last", "lines", "visit")
+    __slots__ = ("authors", "changes", "fixes", "last", "lines", "named_by_hand", "visit")
 
     def __init__(
-        self, changes: int, last: float, lines: int, fixes: int, authors: set[str], visit: int
+        self,
+        changes: int,
+        last: float,
+        lines: int,
+        fixes: int,
+        authors: set[str],
+        visit: int,
+        named_by_hand: bool,
     ):
         self.changes = changes
         self.last = last
@@ -134,6 +141,9 @@ class _FileState:
         # The last visit (``History._visit``) that read this file: a path listed twice in a
         # change counts once, without a set of the change's paths.
         self.visit = visit
+        # Whether its path is one a person writes (not a lock file's or generated output's),
+        # found once per path rather than once per change that touches it.
+        self.named_by_hand = named_by_hand
 
 
 class _AuthorState:
@@ -276,19 +286,27 @@ class History:
                 head, sep, _ = path.partition("/")
                 subsystems.add(head if sep else ".")
             state = files.get(path)
+            named = state is not None
             if state is None and f.previous_path is not None:
                 # A renamed file keeps its past: its changes, authors, fixes and lines.
                 state = files.get(f.previous_path)
                 if record and state is not None:
                     del files[f.previous_path]
                     files[path] = state
+                    state.named_by_hand = not path_kinds(path).generated
             held = f.lines_before
             # A file no one wrote by hand (a lock file, generated or vendored output) holds no
             # size of the change's files (Kamei's LT): a lock file's thousands of lines made a
             # dependency bump look like a change to a large module.
-            by_hand = not f.generated and (
-                f.marked is _HAND_WRITTEN or not path_kinds(path).generated
-            )
+            if f.generated:
+                by_hand = False
+            elif f.marked is _HAND_WRITTEN:
+                by_hand = True
+            elif named and state is not None:
+                # Found under this very path, whose verdict the state keeps.
+                by_hand = state.named_by_hand
+            else:
+                by_hand = not path_kinds(path).generated
             if state is not None and state.visit != visit:
                 # Only a path's first entry in the change counts for the context, and it
                 # sees the state from before the change (a state this change made, or read
@@ -318,7 +336,13 @@ class History:
             if state is None:
                 lines = f.added - f.deleted if held is None else held + f.added - f.deleted
                 files[path] = _FileState(
-                    1, now, lines if lines > 0 else 0, fix, set() if bot else {author}, visit
+                    1,
+                    now,
+                    lines if lines > 0 else 0,
+                    fix,
+                    set() if bot else {author},
+                    visit,
+                    not path_kinds(path).generated,
                 )
                 continue
             lines = (state.lines if held is None else held) + f.added - f.deleted
