@@ -42,6 +42,7 @@ __all__ = [
     "HELD_OUT_BASE",
     "KINDS",
     "THIRD_HELD_OUT_BASE",
+    "FOURTH_HELD_OUT_BASE",
     "OrgShape",
     "Outcome",
     "Planted",
@@ -62,6 +63,10 @@ HELD_OUT_BASE = 731_071_570
 # Drawn the same way on 2026-11-27 after the second held-out set had been read (model 2's
 # runs), with the card rules and model as they stood: a judgement nothing was written against.
 THIRD_HELD_OUT_BASE = 640_994_239
+# Drawn the same way on 2026-11-27 at 23:24 UTC, the card rules and model unchanged since the
+# third set was read: a larger judgement (``--count 600``) of the same rules, each size band's
+# rate known to about a third of the third set's standard error.
+FOURTH_HELD_OUT_BASE = 927_263_727
 
 # Weeks made: the baseline (``CardRules.baseline_weeks``), last week, and this week.
 _BASELINE = CardRules().baseline_weeks
@@ -355,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scenarios.budget", description=__doc__)
     parser.add_argument(
         "--seeds",
-        choices=("dev", "held-out", "first-held-out", "third-held-out"),
+        choices=("dev", "held-out", "first-held-out", "third-held-out", "fourth-held-out"),
         default="third-held-out",
     )
     parser.add_argument("--count", type=int, default=200, help="organisations made")
@@ -366,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
         "held-out": HELD_OUT_BASE,
         "first-held-out": FIRST_HELD_OUT_BASE,
         "third-held-out": THIRD_HELD_OUT_BASE,
+        "fourth-held-out": FOURTH_HELD_OUT_BASE,
     }[args.seeds]
     out = run(range(base, base + args.count), args.seeds)
     if args.json:
