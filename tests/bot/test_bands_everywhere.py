@@ -9,10 +9,8 @@ the Slack blocks and emails `riskbrief demo` wrote.
 
 from __future__ import annotations
 
-import html
 import json
-import re
-from collections.abc import Iterator
+import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from click.testing import CliRunner
 from sqlmodel import Session, col, select
 from werkzeug.test import Client
 
+from bench.bands import band_named, html_pairs, json_pairs, text_pairs, wrong
 from bot.answers.access import Access
 from bot.answers.records.briefing import scope_briefing
 from bot.answers.records.change import change_risk
@@ -33,26 +32,16 @@ from bot.answers.records.pull import open_pulls
 from bot.answers.records.service import service_record
 from bot.cli import main
 from bot.pages.app import PagesApp, PagesConfig
+from briefing.week import IsoWeek
 from data.config import load_org_config
 from data.store.engine import make_engine
 from data.store.tables import Change, Deploy, Incident, Service, Team
 from scoring.band import Band
-from scoring.config import ScoringConfig
-from scoring.score_scale import band_for
+from tests.clock import THURSDAY
+from tests.data.sources.gitrepo import GitRepo
 
 AS_OF = "2026-11-23"
 _DAY = datetime(2026, 11, 23, 23, 59, tzinfo=UTC)
-_BANDS = "very high|high|moderate|low"
-# In words: "score 72, very high risk", "scored 57 (high risk)", "Risk *81*, very high risk",
-# "· 73, very high risk", "74 (very high)", "risk 70, high". A number glued to a key, a date or
-# a time (acme#4503, 2026-11-17, INC-1039) is not a score.
-_TEXT = re.compile(rf"(?<![\w.#@/:-])(\d{{1,3}})\*?(?:, | \()({_BANDS})\b")
-# The web view: a band's badge and the number after it ("very high 72").
-_BADGE = re.compile(
-    rf'<span class="band band-[\w-]+">({_BANDS})</span>\s*(?:</a>\s*)?(\d{{1,3}})\b'
-)
-_LABELS = {b.label: b for b in Band}
-_CONFIG = ScoringConfig()
 
 
 @pytest.fixture(scope="module")
@@ -64,60 +53,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _text_pairs(text: str) -> Iterator[tuple[int, str]]:
-    for number, band in _TEXT.findall(text):
-        yield int(number), band
-
-
-def _html_pairs(page: str) -> Iterator[tuple[int, str]]:
-    """A page's badges, its tables' Score and Band cells, and its text's pairs."""
-    for band, number in _BADGE.findall(page):
-        yield int(number), band
-    for table in re.findall(r"<table.*?</table>", page, re.S):
-        heads = [_plain(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
-        if "Score" not in heads or "Band" not in heads:
-            continue
-        score, band = heads.index("Score"), heads.index("Band")
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S):
-            cells = [_plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            if len(cells) > max(score, band) and cells[score].isdigit():
-                yield int(cells[score]), cells[band]
-    yield from _text_pairs(_plain(page))
-
-
-def _plain(fragment: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
-
-
-def _json_pairs(value: Any) -> Iterator[tuple[int, str]]:
-    """Every object of an answer holding a score and its band, and its strings' pairs."""
-    if isinstance(value, dict):
-        score, band = value.get("score"), value.get("band")
-        if isinstance(score, int) and isinstance(band, str):
-            yield score, band
-        for v in value.values():
-            yield from _json_pairs(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _json_pairs(v)
-    elif isinstance(value, str):
-        yield from _text_pairs(value)
-
-
-def _band(word: str) -> Band:
-    """A band as a reader words it ("very high", "very high risk") or stores it ("critical")."""
-    word = word.removesuffix(" risk")
-    return _LABELS[word] if word in _LABELS else Band(word)
-
-
-def _wrong(pairs: list[tuple[str, int, str]]) -> list[tuple[str, int, str]]:
-    return [(where, n, b) for where, n, b in pairs if _band(b) is not band_for(n, _CONFIG)]
-
-
-def _keys(demo: Path) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
-    """The changes and deploys of the last three weeks, and every service, team and incident."""
-    engine = make_engine(f"sqlite:///{demo / 'demo.db'}")
-    since = _DAY - timedelta(days=21)
+def _keys(db: Path, day: datetime) -> tuple[list[str], ...]:
+    """The changes and deploys of the three weeks to ``day``, and every service, team and
+    incident."""
+    engine = make_engine(f"sqlite:///{db}")
+    since = day - timedelta(days=21)
     with Session(engine) as session:
         changes = list(session.exec(select(Change.key).where(col(Change.merged_at) >= since)))
         deploys = list(session.exec(select(Deploy.key).where(col(Deploy.finished_at) >= since)))
@@ -128,10 +68,13 @@ def _keys(demo: Path) -> tuple[list[str], list[str], list[str], list[str], list[
     return changes, deploys, services, teams, incidents
 
 
-def test_no_reader_shows_a_number_beside_another_numbers_band(demo: Path) -> None:
-    """Every (number, band) any reader shows has the band of that number, and readers show
-    many of them, of every band."""
-    changes, deploys, services, teams, incidents = _keys(demo)
+def _every_reader(
+    toml: Path, db: Path, ask: list[str], day: datetime, weeks: list[str], delivered: Path
+) -> list[tuple[str, int, str]]:
+    """Every (number, band) pair every reader shows of one store: `ask` (run with the words
+    ``ask`` before each question), the web view, the MCP tools' records, and the Slack blocks
+    and emails written to ``delivered``."""
+    changes, deploys, services, teams, incidents = _keys(db, day)
     pairs: list[tuple[str, int, str]] = []
 
     # `riskbrief ask`: what Slack's /risk answers, as text.
@@ -140,30 +83,30 @@ def test_no_reader_shows_a_number_beside_another_numbers_band(demo: Path) -> Non
     asked += [["service", s] for s in services] + [["brief"], ["plan"]]
     asked += [["brief", s] for s in services] + [["incident", i] for i in incidents]
     for words in asked:
-        result = runner.invoke(main, ["ask", "--demo", "--demo-dir", str(demo), *words])
+        result = runner.invoke(main, [*ask, *words])
         assert result.exit_code == 0, (words, result.output)
-        pairs += [(" ".join(words), n, b) for n, b in _text_pairs(result.output)]
+        pairs += [(" ".join(words), n, b) for n, b in text_pairs(result.output)]
 
     # The web view's pages.
-    org = load_org_config(demo / "riskbrief.toml")
-    engine = make_engine(f"sqlite:///{demo / 'demo.db'}")
-    client = Client(PagesApp(engine, org, PagesConfig(open=True), lambda: _DAY))
-    paths = ["/web/", "/web/agents", "/web/ranking", "/web/rows/2026-W47"]
-    paths += [f"/web/week/2026-W{w}" for w in range(36, 48)]
+    org = load_org_config(toml)
+    engine = make_engine(f"sqlite:///{db}")
+    client = Client(PagesApp(engine, org, PagesConfig(open=True), lambda: day))
+    paths = ["/web/", "/web/agents", "/web/ranking"]
+    paths += [f"/web/week/{w}" for w in weeks] + [f"/web/rows/{weeks[-1]}"]
     paths += [f"/web/change/{quote(k, safe='/')}" for k in changes]
     paths += [f"/web/deploy/{quote(k, safe='/')}" for k in deploys]
     paths += [f"/web/service/{s}" for s in services] + [f"/web/team/{t}" for t in teams]
     for path in paths:
         page = client.get(path)
         assert page.status_code == 200, path
-        pairs += [(path, n, b) for n, b in _html_pairs(page.text)]
+        pairs += [(path, n, b) for n, b in html_pairs(page.text)]
 
     # The MCP tools' answers: the records they return.
     access = Access.organisation(org)
     with Session(engine) as session:
         records: list[tuple[str, Any]] = [
-            ("briefing", scope_briefing(session, org, access, None, None, _DAY)),
-            ("review_plan", review_plan(session, org, access, None, _DAY)),
+            ("briefing", scope_briefing(session, org, access, None, None, day)),
+            ("review_plan", review_plan(session, org, access, None, day)),
             ("open_pull_requests", open_pulls(session, org, access, None, None, 50)),
         ]
         records += [(k, change_risk(session, org, access, k)) for k in changes[-40:]]
@@ -172,22 +115,91 @@ def test_no_reader_shows_a_number_beside_another_numbers_band(demo: Path) -> Non
         records += [(i, incident_culprits(session, org, access, i)) for i in incidents]
     engine.dispose()
     for where, record in records:
-        pairs += [(where, n, b) for n, b in _json_pairs(record.model_dump(mode="json"))]
+        pairs += [(where, n, b) for n, b in json_pairs(record.model_dump(mode="json"))]
 
-    # What `riskbrief demo` delivered: Slack blocks and emails.
-    for written in sorted(demo.glob("*.slack.json")):
-        pairs += [(written.name, n, b) for n, b in _json_pairs(json.loads(written.read_text()))]
-    for written in sorted(demo.glob("*.email.txt")):
-        pairs += [(written.name, n, b) for n, b in _text_pairs(written.read_text())]
-    for written in sorted(demo.glob("*.email.html")):
-        pairs += [(written.name, n, b) for n, b in _html_pairs(written.read_text())]
+    # What was delivered: Slack blocks and emails.
+    for written in sorted(delivered.glob("*.slack.json")):
+        pairs += [(written.name, n, b) for n, b in json_pairs(json.loads(written.read_text()))]
+    for written in sorted(delivered.glob("*.email.txt")):
+        pairs += [(written.name, n, b) for n, b in text_pairs(written.read_text())]
+    for written in sorted(delivered.glob("*.email.html")):
+        pairs += [(written.name, n, b) for n, b in html_pairs(written.read_text())]
+    return pairs
 
-    assert _wrong(pairs) == []
-    shown = {_band(b) for _, _, b in pairs}
+
+def test_no_reader_shows_a_number_beside_another_numbers_band(demo: Path) -> None:
+    """Every (number, band) any reader shows has the band of that number, and readers show
+    many of them, of every band."""
+    pairs = _every_reader(
+        demo / "riskbrief.toml",
+        demo / "demo.db",
+        ["ask", "--demo", "--demo-dir", str(demo)],
+        _DAY,
+        [f"2026-W{w}" for w in range(36, 48)],
+        demo,
+    )
+    assert wrong(pairs) == []
+    shown = {band_named(b) for _, _, b in pairs}
     assert shown == set(Band)
     assert len(pairs) > 1000
     read = {_reader(where) for where, _, _ in pairs}
     assert read >= {"pr", "deploy", "service", "plan", "incident", "web", "mcp", "slack", "email"}
+
+
+def _made_clone(path: Path) -> GitRepo:
+    """A clone of two packages whose weeks hold changes of every size, tagged as released."""
+    repo = GitRepo(path)
+    start, _ = IsoWeek.last_complete(THURSDAY, "UTC").bounds("UTC")
+    rng = random.Random(63)
+    repo.commit({"README.md": "shop\n"}, "Start", start - timedelta(weeks=8))
+    sizes = [3, 8, 20, 40, 90, 180, 400, 900, 1600]
+    for i in range(70):
+        at = start - timedelta(weeks=7) + timedelta(hours=i * 18 + rng.randint(0, 6))
+        package = ("cart", "billing")[i % 2]
+        lines = rng.choice(sizes)
+        files: dict[str, str | bytes | None] = {
+            f"src/{package}/m{j}.py": f"v{i}\n" * (lines // (j + 1) + 1)
+            for j in range(rng.randint(1, 1 + lines // 200))
+        }
+        if i % 5 == 0:
+            files[f"tests/test_{package}.py"] = f"t{i}\n" * 5
+        author = rng.choice(["Ada <ada@example.com>", "Bo <bo@example.com>", "Cy <cy@example.com>"])
+        repo.commit(files, f"Change {i} to {package}", at, author=author)
+        if i % 6 == 5:
+            repo.tag(f"v1.{i}.0", at + timedelta(hours=1))
+    # The last week: billing is rewritten by someone new, so the briefing names its changes.
+    for k in range(6):
+        at = start + timedelta(days=2, hours=k * 3)
+        files = {f"src/billing/m{j}.py": f"r{k}\n" * (300 + 100 * j) for j in range(5)}
+        repo.commit(files, f"Rewrite billing, part {k}", at, author="Dee <dee@example.com>")
+    repo.tag("v2.0.0", start + timedelta(days=3))
+    return repo
+
+
+@pytest.mark.usefixtures("clean_git_env", "pinned_now")
+def test_a_quickstart_store_shows_no_number_beside_another_numbers_band(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clone read by `riskbrief quickstart`: every reader of its store shows each number
+    with its own band."""
+    clone = _made_clone(tmp_path / "shop")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    for key in ("RISKBRIEF_CONFIG", "RISKBRIEF_DATABASE_URL"):
+        monkeypatch.delenv(key, raising=False)
+    done = CliRunner().invoke(main, ["quickstart", str(clone.path)])
+    assert done.exit_code == 0, done.output
+    day = THURSDAY
+    start, _ = IsoWeek.last_complete(THURSDAY, "UTC").bounds("UTC")
+    weeks = [IsoWeek.of((start - timedelta(weeks=w)).date()).id for w in range(7, -1, -1)]
+    pairs = _every_reader(
+        workdir / "riskbrief.toml", workdir / "riskbrief.db", ["ask"], day, weeks, workdir / "out"
+    )
+    assert wrong(pairs) == []
+    assert len({band_named(b) for _, _, b in pairs}) >= 3
+    read = {_reader(where) for where, _, _ in pairs}
+    assert read >= {"pr", "deploy", "service", "web", "mcp", "slack", "email"}
 
 
 def _reader(where: str) -> str:
@@ -205,19 +217,19 @@ def _reader(where: str) -> str:
 def test_the_check_catches_a_number_beside_another_numbers_band() -> None:
     """What the reader test reads in each reader's words, and that it flags "moderate 50"."""
     text = "Risk *70*, low risk · scored 57 (high risk) · 74 (very high) · risk 50, moderate"
-    assert list(_text_pairs(text)) == [
+    assert list(text_pairs(text)) == [
         (70, "low"),
         (57, "high"),
         (74, "very high"),
         (50, "moderate"),
     ]
     badge = '<a href="x">k#1</a> <span class="band band-high">high</span> 49'
-    assert next(iter(_html_pairs(badge))) == (49, "high")
-    found = [("t", n, b) for n, b in _text_pairs(text)] + [("p", 49, "high")]
-    assert [(n, b) for _, n, b in _wrong(found)] == [
+    assert next(iter(html_pairs(badge))) == (49, "high")
+    found = [("t", n, b) for n, b in text_pairs(text)] + [("p", 49, "high")]
+    assert [(n, b) for _, n, b in wrong(found)] == [
         (70, "low"),
         (57, "high"),
         (50, "moderate"),
         (49, "high"),
     ]
-    assert list(_text_pairs("INC-1039 · 2026-11-17 12:10 · acme/platform#4503, high")) == []
+    assert list(text_pairs("INC-1039 · 2026-11-17 12:10 · acme/platform#4503, high")) == []
