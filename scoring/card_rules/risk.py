@@ -543,8 +543,10 @@ def _only_gate(changes: list[WeekChange]) -> str | None:
 
 
 # The rules that share the false-alarm budget of warning and critical risk cards, and each
-# one's share: concentration tests every service, so it has the most to spend.
-BUDGET_SHARES: dict[str, float] = {"concentration": 0.5, "shift": 0.25, "driver": 0.25}
+# one's share: concentration tests every service, so it has the most to spend; the shift's
+# story is the organisation's, and a rising driver is most often the shift's story seen from
+# one signal (a shift card folds it), so the shift has more of the rest (docs/scoring.md).
+BUDGET_SHARES: dict[str, float] = {"concentration": 0.5, "shift": 0.3, "driver": 0.2}
 
 # In the order they run.
 # ``gated`` is not among them: it runs after every family (``card_rules.RULES``).
