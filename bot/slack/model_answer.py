@@ -30,6 +30,7 @@ from bot.assistant.conversation import (
     DEFAULT_CAPS,
     Caps,
     Conversation,
+    Ending,
     Model,
     converse,
     verdict,
@@ -49,6 +50,7 @@ __all__ = [
     "ToolsFor",
     "markdown_piece",
     "risk_words",
+    "stream_pieces",
     "tool_status",
 ]
 
@@ -101,27 +103,28 @@ def risk_words(use: ToolUse) -> str | None:
     """The `/risk` words answering what ``use`` asked, or ``None`` for a tool without them."""
     get = use.input.get
     scope = _argument(get("scope"))
+    weeks = get("weeks")
+    words: tuple[str, ...]
     match use.name:
         case "briefing":
-            return f"brief {scope}".strip()
+            words = ("brief", scope)
         case "service_record":
-            return f"service {_argument(get('service'))}".strip()
+            words = ("service", _argument(get("service")))
         case "change_risk":
-            return f"pr {_argument(get('change'))}".strip()
+            words = ("pr", _argument(get("change")))
+        case "deploy_risk" if get("deploy"):
+            words = ("deploy", *_argument(get("deploy")).split()[:1])
         case "deploy_risk":
-            if get("deploy"):
-                return f"deploy {_argument(get('deploy')).split()[0]}"
-            return f"deploy latest {_argument(get('service'))}".strip()
+            words = ("deploy latest", _argument(get("service")))
         case "incident_culprits":
-            return f"incident {_argument(get('incident'))}".strip()
+            words = ("incident", _argument(get("incident")))
         case "review_plan" | "open_pull_requests":
-            week = _argument(get("week"))
-            return f"plan {scope} {week}".strip()
+            words = ("plan", scope, _argument(get("week")))
         case "agent_activity":
-            weeks = get("weeks")
-            extra = f" weeks {weeks}" if isinstance(weeks, int) else ""
-            return f"agents {scope}{extra}".strip()
-    return None
+            words = ("agents", scope, f"weeks {weeks}" if isinstance(weeks, int) else "")
+        case _:
+            return None
+    return " ".join(w for w in words if w)
 
 
 def markdown_piece(sentence: str) -> str:
@@ -130,7 +133,7 @@ def markdown_piece(sentence: str) -> str:
     return escaped.replace("[", "\\[").replace("]", "\\]")
 
 
-def _pieces(said: Sequence[str]) -> list[str]:
+def stream_pieces(said: Sequence[str]) -> list[str]:
     """The sentences to append, with a space between, the whole within ``MAX_STREAM_CHARS``."""
     pieces: list[str] = []
     used = 0
@@ -191,8 +194,13 @@ class ModelAnswers:
             except SlackApiError as exc:
                 log.info("slack.assistant_status_unset", error=exc.response.get("error"))
 
-        tools = self.tools_for(self._access(where.user_id))
-        conversation = converse(question, tools, self.model, on_tool=status, caps=self.caps)
+        try:
+            tools = self.tools_for(self._access(where.user_id))
+            conversation = converse(question, tools, self.model, on_tool=status, caps=self.caps)
+        except Exception as exc:
+            # One way out of every failure: riskbrief's own answer, never a traceback.
+            log.error("slack.assistant_failed", error=type(exc).__name__, detail=str(exc)[:200])
+            conversation = Conversation(question, (), None, Ending.UNAVAILABLE)
         checked = verdict(conversation, self.known_names)
         log.info(
             "slack.assistant_answered",
@@ -213,7 +221,7 @@ class ModelAnswers:
             log.error("slack.assistant_answer_failed", error=exc.response.get("error"))
 
     def _stream(self, where: Where, said: Sequence[str], asked: str, client: WebClient) -> None:
-        pieces = _pieces(said)
+        pieces = stream_pieces(said)
         started = client.chat_startStream(
             channel=where.channel,
             thread_ts=where.thread_ts,
