@@ -109,8 +109,11 @@ def _name_problems(sentence: str, grounds: Grounds) -> Iterator[str]:
     for name in grounds.known_names:
         low = name.lower()
         # The substring test first: compiling a pattern per name is the slow part.
-        named = low in lowered and low not in results
-        if named and re.search(rf"(?<![\w-]){re.escape(low)}(?![\w-])", lowered):
+        if low not in lowered:
+            continue
+        # Whole words on both sides: "research" in a title grounds no service "search".
+        pattern = re.compile(rf"(?<![\w-]){re.escape(low)}(?![\w-])")
+        if pattern.search(lowered) and not pattern.search(results):
             yield f"names {name}, which no tool result gives"
     for problem in invented_names("the reply", sentence, grounds.vocabulary):
         said = problem.removeprefix("the reply ").partition(", which")[0]

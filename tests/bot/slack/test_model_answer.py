@@ -24,7 +24,7 @@ from data.store.engine import session_scope
 from data.store.feedback import feedback_on
 from data.store.tables import Change
 from fakes.anthropic_server import FakeAnthropic
-from fakes.anthropic_tools import INJECTED_REPLY, INVENTED_NUMBER, AskPlan
+from fakes.anthropic_tools import FOREIGN_SENTENCE, INJECTED_REPLY, INVENTED_NUMBER, AskPlan
 from fakes.slack_server import FakeSlack
 from tests.bot.slack.conftest import VP
 from tests.bot.slack.harness import Served, serve_app
@@ -197,6 +197,23 @@ def test_a_model_inventing_a_number_is_replaced_by_the_tools_answers(
     assert "could not be checked against riskbrief's own numbers" in everything
     assert "*MTTR*" in everything
     assert answer["blocks"][-1]["block_id"] == "answer_feedback"
+
+
+def test_a_team_no_tool_named_is_never_said(served: Served, claude: FakeAnthropic) -> None:
+    """The Commerce lead's Claude reads Commerce's week, then names Discovery's search, which
+    no result of that conversation holds: the reply is dropped for Commerce's own briefing."""
+    question = "are we worse than the others?"
+    claude.plan(question, AskPlan("naming", "briefing", {}))
+    channel, _ = _ask(served, question, user=COMMERCE_LEAD)
+    answer = _answer(served, channel)
+    [result] = _tool_results(claude)
+    assert json.loads(result["content"])["scope"] == "Commerce"
+    assert "Discovery" not in result["content"]
+    everything = _everything(answer)
+    assert FOREIGN_SENTENCE not in everything
+    assert "Discovery" not in everything
+    assert "could not be checked" in everything
+    assert served.slack.calls_of("chat.startStream") == []
 
 
 def test_a_tool_call_out_of_scope_gets_the_one_refusal_and_no_data(
