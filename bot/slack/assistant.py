@@ -172,8 +172,11 @@ def not_understood() -> Reply:
     return Reply(text=model, blocks=(section(help_text), section(model)))
 
 
-def _greeting(payload: BriefingPayload | None, prompts: Sequence[Prompt]) -> Reply:
-    """What riskbrief says when the pane opens: what it answers, for whom, and how to ask."""
+def _greeting(
+    payload: BriefingPayload | None, prompts: Sequence[Prompt], plain_words: bool
+) -> Reply:
+    """What riskbrief says when the pane opens: what it answers, for whom, and how to ask
+    (in plain words too when Claude answers them)."""
     scope = f" for *{mrkdwn(one_line(payload.scope.label))}*" if payload is not None else ""
     example = prompts[0].message.removeprefix("/risk ") if prompts else "brief"
     text = (
@@ -181,6 +184,7 @@ def _greeting(payload: BriefingPayload | None, prompts: Sequence[Prompt]) -> Rep
         "the changes to review first, a change's, a service's or a deploy's risk, and what "
         "caused an incident. Pick a question below, or type one as you would after `/risk`, "
         f"such as `{mrkdwn(example)}`; `help` lists them all."
+        + (" Or ask in your own words." if plain_words else "")
     )
     return Reply(text=text, blocks=(section(text),))
 
@@ -272,7 +276,7 @@ class AssistantPane:
         try:
             payload, catalog = self._week(str(pane.get("user_id")), client)
             prompts = suggested_prompts(payload, catalog)
-            self._post(client, thread, _greeting(payload, prompts))
+            self._post(client, thread, _greeting(payload, prompts, self.model is not None))
             client.assistant_threads_setSuggestedPrompts(
                 channel_id=thread.channel,
                 thread_ts=thread.thread_ts,

@@ -182,6 +182,24 @@ def test_a_plain_question_is_answered_from_the_tools_and_streamed(
         assert [(r.helpful, r.asked) for r in rows] == [(True, question)]
 
 
+def test_the_greeting_says_plain_words_are_answered(served: Served) -> None:
+    """With Claude configured, opening the pane says questions may be asked in plain words."""
+    thread_ts = f"1763726400.{next(_IDS):06d}"
+    started = {
+        "type": "assistant_thread_started",
+        "assistant_thread": {
+            "user_id": VP,
+            "context": {"channel_id": "C0GENERAL", "team_id": "T0FAKE"},
+            "channel_id": "D0GREET01",
+            "thread_ts": thread_ts,
+        },
+        "event_ts": thread_ts,
+    }
+    assert served.event(started, event_id=f"EvGreet{next(_IDS)}").status_code == 200
+    greeting = _wait(lambda: served.slack.messages("D0GREET01"))[0]
+    assert greeting["text"].endswith("Or ask in your own words.")
+
+
 def test_a_model_inventing_a_number_is_replaced_by_the_tools_answers(
     served: Served, claude: FakeAnthropic
 ) -> None:
