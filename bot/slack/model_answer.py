@@ -2,8 +2,9 @@
 
 Claude calls riskbrief's tools (``bot.assistant``) within the asker's scope while the
 thread's status names what it is reading. Its words are shown only if every sentence
-passes the grounding check against that conversation's tool results; they are then
-streamed into the thread (``chat.startStream``, one ``chat.appendStream`` a sentence,
+passes the grounding check against that conversation's tool results (the whole reply
+before any of it: one ungrounded sentence makes the rest suspect, an instruction planted
+in a title among them); they are then streamed into the thread (``chat.startStream``, one ``chat.appendStream`` a sentence,
 ``chat.stopStream`` with 👍/👎), each sentence escaped for Slack. Otherwise, or when
 Claude loops, runs out of time or cannot be reached, the answer is the deterministic
 one: each tool it called asked again as the `/risk` words that give the same answer
@@ -222,13 +223,20 @@ class ModelAnswers:
 
     def _stream(self, where: Where, said: Sequence[str], asked: str, client: WebClient) -> None:
         pieces = stream_pieces(said)
-        started = client.chat_startStream(
-            channel=where.channel,
-            thread_ts=where.thread_ts,
-            recipient_user_id=where.user_id,
-            recipient_team_id=where.team_id,
-            markdown_text=pieces[0],
-        )
+        try:
+            started = client.chat_startStream(
+                channel=where.channel,
+                thread_ts=where.thread_ts,
+                recipient_user_id=where.user_id,
+                recipient_team_id=where.team_id,
+                markdown_text=pieces[0],
+            )
+        except SlackApiError as exc:
+            # A conversation Slack streams nothing into still gets the checked words, whole.
+            log.info("slack.assistant_stream_refused", error=exc.response.get("error"))
+            text = "".join(pieces)
+            self._post(where, Reply(text=text, blocks=(section(text),)), asked, client)
+            return
         ts = str(started["ts"])
         for piece in pieces[1:]:
             client.chat_appendStream(channel=where.channel, ts=ts, markdown_text=piece)

@@ -200,6 +200,20 @@ def test_the_greeting_says_plain_words_are_answered(served: Served) -> None:
     assert greeting["text"].endswith("Or ask in your own words.")
 
 
+def test_a_conversation_slack_streams_nothing_into_gets_the_checked_words_posted(
+    served: Served, claude: FakeAnthropic
+) -> None:
+    """When chat.startStream is refused, the grounded reply is posted whole, with 👍/👎."""
+    question = "how is checkout?"
+    claude.plan(question, AskPlan("good", "service_record", {"service": "checkout"}))
+    served.slack.fail_next("chat.startStream", error="channel_type_not_supported")
+    channel, _ = _ask(served, question)
+    answer = _answer(served, channel)
+    assert "streamed" not in answer
+    assert answer["text"].startswith("For Checkout, the tool gives changes ")
+    assert answer["blocks"][-1]["block_id"] == "answer_feedback"
+
+
 def test_a_model_inventing_a_number_is_replaced_by_the_tools_answers(
     served: Served, claude: FakeAnthropic
 ) -> None:
