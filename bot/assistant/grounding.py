@@ -2,7 +2,8 @@
 
 Checked as the briefing's narrative is (``briefing.grounding``, ``briefing.claims``): a
 number must be one the tools gave, rounded as it is written (a share the tools give as
-0.25 may be written 25%), and a whole number counting things must be one exactly; a
+0.25 may be written 25%), and a whole number counting things must be one exactly, in
+digits or in words ("nine changes"); a
 service or team of the organisation, a change, a deploy, an incident, a link or a
 capitalised name (a person's) must appear in a tool result; a mention, markup or an
 unsafe link scheme is never written. What the asker typed grounds nothing.
@@ -30,6 +31,17 @@ from briefing.render.escape import neutralise
 __all__ = ["Grounds", "reply_problems", "sentences"]
 
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# Counts written in words ("nine changes", "three failed deploys") are counts all the same.
+_COUNT_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+_WORDED_COUNT = re.compile(
+    rf"\b({'|'.join(_COUNT_WORDS)})\s+(?:[A-Za-z-]+\s+){{0,2}}?"
+    r"(?:changes|deploy(?:ment)?s|incidents|PRs|pull requests|releases|reverts|services|teams)\b",
+    re.IGNORECASE,
+)
 # A sentence ends at ., ! or ? before a space, or at a line's end.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -83,6 +95,9 @@ def _number_problems(sentence: str, grounds: Grounds) -> Iterator[str]:
         counted = decimals == 0 and not MEASURE.match(clean, match.end())
         if not matches(float(raw), decimals, exact if counted else grounds.numbers):
             yield f"says {raw}, which no tool result gives"
+    for word in _WORDED_COUNT.findall(clean):
+        if float(_COUNT_WORDS[word.lower()]) not in exact:
+            yield f"says {word.lower()}, a count no tool result gives"
 
 
 def _reference_problems(sentence: str, grounds: Grounds) -> Iterator[str]:

@@ -4,12 +4,13 @@ Claude calls riskbrief's tools (``bot.assistant``) within the asker's scope whil
 thread's status names what it is reading. Its words are shown only if every sentence
 passes the grounding check against that conversation's tool results (the whole reply
 before any of it: one ungrounded sentence makes the rest suspect, an instruction planted
-in a title among them); they are then streamed into the thread (``chat.startStream``, one ``chat.appendStream`` a sentence,
-``chat.stopStream`` with 👍/👎), each sentence escaped for Slack. Otherwise, or when
-Claude loops, runs out of time or cannot be reached, the answer is the deterministic
-one: each tool it called asked again as the `/risk` words that give the same answer
-(the same refusals), rendered as `/risk` renders them; with no tool called, the
-`/risk` help. Nothing here raises into the listener: a Slack failure is logged.
+in a title among them); they are then streamed into the thread (``chat.startStream``,
+one ``chat.appendStream`` a sentence, ``chat.stopStream`` with 👍/👎), each sentence
+escaped for Slack. Otherwise, or when Claude loops, runs out of time or cannot be
+reached, the answer is the deterministic one: each tool it called asked again as the
+`/risk` words that give the same answer (the same refusals), rendered as `/risk` renders
+them; with no tool called, the `/risk` help. Nothing here raises into the listener: a
+Slack failure is logged.
 """
 
 from __future__ import annotations

@@ -40,6 +40,8 @@ def grounds() -> Grounds:
     "sentence",
     [
         "Payments had 9 changes, 66.7% of them high risk.",
+        "Payments had nine changes.",
+        "One change stood out.",
         "About 67% of its changes were high risk.",
         "Its change failure rate was 25%.",
         "The riskiest, acme/platform#4504 by Tom Bauer, scored 77.",
@@ -58,6 +60,7 @@ def test_what_the_tools_said_passes(grounds: Grounds, sentence: str) -> None:
     [
         ("Payments had 10 changes.", "says 10"),
         ("Payments had 9.5 changes.", "says 9.5"),
+        ("Payments had ten risky changes.", "says ten"),
         ("About 67 changes were high risk.", "says 67"),
         ("Checkout looked calmer.", "names Checkout"),
         ("Search it was not.", "names search"),
