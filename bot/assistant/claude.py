@@ -1,5 +1,6 @@
 """Claude with tool use: the second module that imports the anthropic SDK (``briefing.llm``
-is the first, for the narrative).
+is the first, for the narrative); imported only where a key is set, as the SDK is slow
+to import.
 
 One ``turn`` is one Messages API request with the tools offered: its text, the tools the
 model asked to use and why it stopped. Every failure to get a turn (the SDK's errors, a
@@ -9,13 +10,13 @@ body that is no message) is ``ModelUnavailable``, so the caller answers without 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 import anthropic
 from anthropic.types import MessageParam, ToolParam
 
 from bot.assistant.tools import ToolSpec, ToolUse
+from bot.assistant.turns import ModelTurn, ModelUnavailable
 from data.http.client import tls_context
 
 __all__ = ["DEFAULT_MODEL", "ClaudeTools", "ModelTurn", "ModelUnavailable"]
@@ -23,27 +24,6 @@ __all__ = ["DEFAULT_MODEL", "ClaudeTools", "ModelTurn", "ModelUnavailable"]
 # Answers read in a chat pane are short: a fast model, and few tokens.
 DEFAULT_MODEL = "claude-haiku-4-5"
 MAX_OUTPUT_TOKENS = 1024
-
-
-class ModelUnavailable(Exception):
-    """Claude gave no turn; the message names the kind of failure, never its detail."""
-
-
-@dataclass(frozen=True, slots=True)
-class ModelTurn:
-    """One answer of the model's: its text, the tools it asked for and its stop reason."""
-
-    text: str
-    uses: tuple[ToolUse, ...]
-    stop_reason: str
-
-    def content(self) -> list[dict[str, Any]]:
-        """The turn as an assistant message's content blocks, to send back with the results."""
-        blocks: list[dict[str, Any]] = [{"type": "text", "text": self.text}] if self.text else []
-        blocks += [
-            {"type": "tool_use", "id": u.id, "name": u.name, "input": u.input} for u in self.uses
-        ]
-        return blocks
 
 
 class ClaudeTools:

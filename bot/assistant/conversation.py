@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-from bot.assistant.claude import ModelTurn, ModelUnavailable
 from bot.assistant.grounding import Grounds, reply_problems, sentences
 from bot.assistant.tools import ToolBox, ToolOutcome, ToolSpec, ToolUse
+from bot.assistant.turns import ModelTurn, ModelUnavailable
 
 __all__ = [
     "DEFAULT_CAPS",

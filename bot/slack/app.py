@@ -33,7 +33,6 @@ from bot.answers.lookups import catalog_of
 from bot.answers.parse import Usage
 from bot.answers.queries import HelpQuery
 from bot.answers.registry import answer_query
-from bot.assistant.claude import ClaudeTools
 from bot.settings import Settings
 from bot.slack.assistant import AssistantPane
 from bot.slack.model_answer import ModelAnswers, ToolsFor
@@ -304,6 +303,10 @@ def build_app(
     app.event("app_home_opened")(ack=handlers.ack_only, lazy=[handlers.publish_home])
     model = None
     if settings.anthropic_api_key is not None and tools is not None:
+        # Imported here: the SDK takes seconds to import, and an app without a key never
+        # needs it.
+        from bot.assistant.claude import ClaudeTools
+
         claude = ClaudeTools(
             api_key=settings.anthropic_api_key.get_secret_value(),
             base_url=settings.anthropic_base_url,

@@ -178,8 +178,9 @@ class ModelAnswers:
         self.answer = answer
         self.caps = caps
         catalog = catalog_of(org)
-        names = (catalog.services, catalog.teams)
-        self.known_names = tuple(n for kind in names for pair in kind.items() for n in pair)
+        # Display names, as the briefing's check takes them: a key such as ``search`` is
+        # also an everyday word ("I could not search for that").
+        self.known_names = (*catalog.services.values(), *catalog.teams.values())
 
     def _access(self, user_id: str) -> Access:
         with session_scope(self.engine) as session:
