@@ -39,7 +39,7 @@ from bot.assistant.conversation import (
 )
 from bot.assistant.tools import ToolBox, ToolUse
 from bot.slack.render import slack_text, with_feedback
-from bot.slack.reply import Reply, context, section
+from bot.slack.reply import SECTION_CHARS, Reply, context, section
 from briefing.render.blocks import MAX_BLOCKS
 from briefing.render.escape import inert, mrkdwn, one_line, truncate
 from data.config import OrgConfig
@@ -236,7 +236,7 @@ class ModelAnswers:
         except SlackApiError as exc:
             # A conversation Slack streams nothing into still gets the checked words, whole.
             log.info("slack.assistant_stream_refused", error=exc.response.get("error"))
-            text = "".join(pieces)
+            text = truncate(" ".join(inert(mrkdwn(s)) for s in said), SECTION_CHARS)
             self._post(where, Reply(text=text, blocks=(section(text),)), asked, client)
             return
         ts = str(started["ts"])
