@@ -35,7 +35,17 @@ from briefing.render.escape import neutralise
 from scoring.change_key import ChangeKey
 from scoring.plural import many
 
-__all__ = ["MAX_WORDS", "check_narrative"]
+__all__ = [
+    "CHANGE_REF",
+    "KEY_REF",
+    "MARKUP",
+    "MAX_WORDS",
+    "MENTION",
+    "SCHEME",
+    "URL",
+    "check_narrative",
+    "invented_names",
+]
 
 _CHANGE_REF = re.compile(r"\b[\w.-]+/[\w.-]+#\d+\b|(?<![\w/])#\d+\b")
 _KEY_REF = re.compile(r"\b[A-Z][A-Z0-9]*-\d+\b|\bdeploy:[\w.:/-]+")
@@ -311,7 +321,7 @@ def _vocabulary(sent: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(SYSTEM_PROMPT + " " + sent))
 
 
-def _invented_names(where: str, text: str, vocabulary: frozenset[str]) -> Iterator[str]:
+def invented_names(where: str, text: str, vocabulary: frozenset[str]) -> Iterator[str]:
     """Capitalised words inside a sentence that the model was never shown: made-up names.
 
     A sentence's first word is capitalised anyway and says nothing; ids (acme/shop#7,
@@ -365,9 +375,18 @@ def check_narrative(
         problems += _number_problems(where, text, allowed)
         problems += _name_problems(where, text, payload, names)
         problems += _severity_problems(where, text, payload)
-        problems += _invented_names(where, text, vocabulary)
+        problems += invented_names(where, text, vocabulary)
         problems += count_problems(where, text, known)
         problems += plan_problems(where, text, payload)
     if words > MAX_WORDS:
         problems.append(f"the narrative has {words} words; keep it under {MAX_WORDS}")
     return tuple(dict.fromkeys(problems))
+
+
+# The patterns the Slack assistant's check (``bot.assistant.grounding``) reads a reply with.
+CHANGE_REF = _CHANGE_REF
+KEY_REF = _KEY_REF
+URL = _URL
+MENTION = _MENTION
+MARKUP = _MARKUP
+SCHEME = _SCHEME

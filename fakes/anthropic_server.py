@@ -1,6 +1,8 @@
 """A fake Anthropic Messages API: a real HTTP server on 127.0.0.1 for the real anthropic SDK.
 
-It answers ``POST /v1/messages`` with a Message whose text is the narrative JSON,
+A request offering ``tools`` is a conversation with tool use (``fakes.anthropic_tools``:
+``tool_use`` blocks, ``tool_result`` answers, a plan per question). Otherwise it
+answers ``POST /v1/messages`` with a Message whose text is the narrative JSON,
 built from the payload it finds between the ``<briefing_payload>`` tags of the
 first user message, so a good answer is grounded by construction. Each request
 takes the next reply from a script (``good`` once the script runs out); a reply
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from fakes import http
+from fakes.anthropic_tools import AskPlan, invalid_request, tool_turn
 
 __all__ = [
     "FABRICATED_NUMBER",
@@ -170,6 +173,9 @@ class FakeAnthropic(http.FakeService):
         # The model ids ``GET /v1/models/{id}`` knows; ``None``: every id.
         self.models: set[str] | None = None
         self._script: deque[Reply] = deque()
+        # How the model answers a conversation with tools, by its question (``plan``).
+        self.plans: dict[str, AskPlan] = {}
+        self.default_plan = AskPlan()
         self._cached: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self.server = http.FakeServer()
@@ -232,9 +238,33 @@ class FakeAnthropic(http.FakeService):
             },
         }
 
+    def plan(self, question: str, plan: AskPlan) -> None:
+        """Answer the conversation asking ``question`` (its first user message) by ``plan``."""
+        with self._lock:
+            self.plans[question] = plan
+
+    def _tool_answer(self, request: Request) -> tuple[int, dict[str, str], dict[str, Any]]:
+        """A turn of a conversation with tools (``fakes.anthropic_tools``)."""
+        refused = invalid_request(request.body)
+        if refused is not None:
+            return 400, {}, {"type": "error", "error": {"type": "invalid_request_error",
+                                                         "message": refused}}  # fmt: skip
+        question = request.user_texts()[0] if request.user_texts() else ""
+        with self._lock:
+            plan = self.plans.get(question, self.default_plan)
+        content, stop = tool_turn(request.body, plan)
+        message = self._message(request, "")
+        return 200, {}, {**message, "content": content, "stop_reason": stop}
+
     def respond(self, request: Request) -> tuple[int, dict[str, str], dict[str, Any]]:
-        """Status, extra headers and JSON body for ``request``, following the script."""
+        """Status, extra headers and JSON body for ``request``, following the script; a
+        request offering ``tools`` is a conversation answered by its question's plan."""
         reply = self._next(request)
+        if request.body.get("tools") and reply == "good":
+            if not (request.headers.get("x-api-key") or request.headers.get("authorization")):
+                reply = "unauthorized"
+            else:
+                return self._tool_answer(request)
         if not (request.headers.get("x-api-key") or request.headers.get("authorization")):
             reply = "unauthorized"
         if reply in _ERRORS:

@@ -4,7 +4,8 @@ Give ``FakeSlack().base_url`` to ``WebClient(base_url=...)``. It implements the
 methods riskbrief calls (``auth.test``, ``chat.postMessage``, ``chat.postEphemeral``,
 ``conversations.open``, ``conversations.history``, ``users.info``,
 ``views.publish``, ``views.open``, and the assistant pane's ``assistant.threads.setStatus``,
-``setSuggestedPrompts`` and ``setTitle``) plus ``response_url`` endpoints
+``setSuggestedPrompts`` and ``setTitle``, and the streamed reply's ``chat.startStream``,
+``appendStream`` and ``stopStream``: ``fakes.slack_streams``) plus ``response_url`` endpoints
 (``/response/<id>``) that a slash command or an interaction answers through.
 ``signed_headers`` signs a request body the way Slack signs what it sends to an app.
 Answers carry the token's ``scopes`` in the ``x-oauth-scopes`` header, as Slack's do.
@@ -29,6 +30,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fakes.http import Answer, FakeServer, FakeService, Request
+from fakes.slack_streams import StreamMethods, StreamStore
 
 __all__ = ["MANIFEST_SCOPES", "Failure", "FakeSlack", "SlackUser", "signed_headers"]
 
@@ -93,9 +95,11 @@ class _State:
     opened_views: list[dict[str, Any]] = field(default_factory=list)
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failures: dict[str, deque[Failure]] = field(default_factory=dict)
+    # (channel, ts) of each message still streaming (``fakes.slack_streams``).
+    streaming: set[tuple[str, str]] = field(default_factory=set)
 
 
-class FakeSlack(FakeService):
+class FakeSlack(StreamMethods, FakeService):
     """The fake server; use as a context manager, add users, read ``calls`` and ``messages``."""
 
     def __init__(self, users: list[SlackUser] | None = None) -> None:
@@ -111,6 +115,9 @@ class FakeSlack(FakeService):
         self.server.add("POST", r"/response/(?P<id>.*)", self._respond)
         for method in ("GET", "POST"):
             self.server.add(method, r".*", self._not_found)
+
+    def _streams(self) -> StreamStore:
+        return StreamStore(self._lock, self._state.messages, self._state.streaming)
 
     # -- addresses -----------------------------------------------------------------
 

@@ -125,8 +125,14 @@ def process_application(
     if web and slack_on:
         from bot.slack.app import build_app
 
+        tools = None
+        if settings.anthropic_api_key is not None:
+            from bot.mcp.toolbox import McpTools
+
+            # The assistant pane's plain-word questions call the MCP server's own tools.
+            tools = McpTools(engine, org).for_access
         # Checks the tokens before anything starts: a wrong one ends here in one sentence.
-        app = build_app(settings, engine, org, socket_mode=socket_mode)
+        app = build_app(settings, engine, org, socket_mode=socket_mode, tools=tools)
     # Every role listens: the probes and metrics are how an operator sees a replica.
     routes = web_routes(settings, engine, org) if web else None
     mcp = routes.mcp if routes is not None else None

@@ -35,6 +35,7 @@ from bot.answers.queries import HelpQuery
 from bot.answers.registry import answer_query
 from bot.settings import Settings
 from bot.slack.assistant import AssistantPane
+from bot.slack.model_answer import ModelAnswers, ToolsFor
 from bot.slack.render import (
     DETAILS_ACTION,
     HELPFUL_ACTION,
@@ -247,6 +248,7 @@ def build_app(
     socket_mode: bool = False,
     clock: Clock = utcnow,
     workers: int = 2,
+    tools: ToolsFor | None = None,
 ) -> App:
     """The bolt app for ``settings``; ``org`` defaults to the file ``settings.config`` names.
 
@@ -255,7 +257,9 @@ def build_app(
     with ``auth.test`` here, so a wrong one fails at start, not at the first
     command. ``workers`` threads answer after the acks: the answers are CPU-bound
     Python, so more threads would not answer sooner but would take the interpreter
-    lock from the request threads and slow every acknowledgement down.
+    lock from the request threads and slow every acknowledgement down. ``tools`` gives an
+    asker's tools (``bot.mcp.toolbox``, wired by the runtime: this package imports no other
+    reader); with it and ``ANTHROPIC_API_KEY``, plain words in the assistant pane go to Claude.
     """
     check_slack_settings(settings, socket_mode=socket_mode)
     assert settings.slack_bot_token is not None
@@ -297,11 +301,24 @@ def build_app(
     for culprit_action in (CONFIRM_ACTION, REJECT_ACTION):
         app.action(culprit_action)(ack=handlers.ack_only, lazy=[handlers.answer_culprit])
     app.event("app_home_opened")(ack=handlers.ack_only, lazy=[handlers.publish_home])
+    model = None
+    if settings.anthropic_api_key is not None and tools is not None:
+        # Imported here: the SDK takes seconds to import, and an app without a key never
+        # needs it.
+        from bot.assistant.claude import ClaudeTools
+
+        claude = ClaudeTools(
+            api_key=settings.anthropic_api_key.get_secret_value(),
+            base_url=settings.anthropic_base_url,
+        )
+        model = ModelAnswers(
+            engine, organisation, model=claude, tools_for=tools, answer=handlers.answer_text
+        )
     pane = AssistantPane(
         engine,
         organisation,
         clock,
-        model_key=settings.anthropic_api_key is not None,
+        model=model,
         answer=handlers.answer_text,
         profile=handlers.profile,
     )

@@ -1,4 +1,4 @@
-"""Ask riskbrief in Slack's assistant pane or a DM: the `/risk` questions, typed as words.
+"""Ask riskbrief in Slack's assistant pane or a DM: the `/risk` questions, or plain words.
 
 A member who opens the pane (``assistant_thread_started``) is greeted with what riskbrief
 answers and offered up to four questions drawn from their scope's week: a critical or
@@ -9,8 +9,11 @@ grammar, with or without its leading ``/risk``, and answered in its thread by th
 answer `/risk` gives (the caller's scope, the same refusals), rendered by
 ``bot.slack.render`` with 👍/👎 under it; the thread's status says riskbrief is reading
 the store meanwhile, and its title is the question. Words that are no `/risk` question
-get the questions it answers and, plainly, that questions in plain words need an
-Anthropic API key (and, even with one, are not answered by this release).
+go to Claude when an Anthropic API key is configured (``bot.slack.model_answer``: it
+calls riskbrief's own tools in the asker's scope, and its reply is streamed only once
+every number and name in it is found in those tools' results, else riskbrief's own
+answers replace it); without a key they get the questions riskbrief answers and,
+plainly, that plain words need the key.
 
 Slack retries an event it got no 200 for within three seconds: each event's id is claimed
 once in the store (``data.store.webhook_deliveries``, prefixed ``slack:``) before any work,
@@ -38,6 +41,7 @@ from bot.answers.grammar import COMMANDS, HELP
 from bot.answers.parse import Catalog
 from bot.answers.queries import BriefQuery
 from bot.answers.registry import answer_query
+from bot.slack.model_answer import ModelAnswers, Where
 from bot.slack.render import HELPFUL_ACTION, slack_text, with_feedback
 from bot.slack.reply import Reply, section
 from briefing.payload import BriefingPayload
@@ -156,26 +160,23 @@ def _is_question(text: str) -> bool:
     return not words or words[0].lower() in _VERBS
 
 
-def not_understood(model_key: bool) -> Reply:
-    """The one answer to words that are no `/risk` question: the questions riskbrief answers,
-    then plainly why plain words are not answered."""
-    if model_key:
-        model = (
-            "riskbrief does not answer questions in plain words yet, although an Anthropic "
-            "API key is configured: ask one of the questions above, with or without `/risk`."
-        )
-    else:
-        model = (
-            "Questions in plain words need an Anthropic API key configured for riskbrief "
-            "(`ANTHROPIC_API_KEY`), and none is: ask one of the questions above, with or "
-            "without `/risk`."
-        )
+def not_understood() -> Reply:
+    """The one answer to words that are no `/risk` question when no Anthropic API key is
+    configured: the questions riskbrief answers, then plainly why plain words are not."""
+    model = (
+        "Questions in plain words need an Anthropic API key configured for riskbrief "
+        "(`ANTHROPIC_API_KEY`), and none is, so this pane answers the questions above "
+        "only: ask one, with or without `/risk`."
+    )
     help_text = "\n".join(slack_text(line) for line in HELP)
     return Reply(text=model, blocks=(section(help_text), section(model)))
 
 
-def _greeting(payload: BriefingPayload | None, prompts: Sequence[Prompt]) -> Reply:
-    """What riskbrief says when the pane opens: what it answers, for whom, and how to ask."""
+def _greeting(
+    payload: BriefingPayload | None, prompts: Sequence[Prompt], plain_words: bool
+) -> Reply:
+    """What riskbrief says when the pane opens: what it answers, for whom, and how to ask
+    (in plain words too when Claude answers them)."""
     scope = f" for *{mrkdwn(one_line(payload.scope.label))}*" if payload is not None else ""
     example = prompts[0].message.removeprefix("/risk ") if prompts else "brief"
     text = (
@@ -183,6 +184,7 @@ def _greeting(payload: BriefingPayload | None, prompts: Sequence[Prompt]) -> Rep
         "the changes to review first, a change's, a service's or a deploy's risk, and what "
         "caused an incident. Pick a question below, or type one as you would after `/risk`, "
         f"such as `{mrkdwn(example)}`; `help` lists them all."
+        + (" Or ask in your own words." if plain_words else "")
     )
     return Reply(text=text, blocks=(section(text),))
 
@@ -204,14 +206,14 @@ class AssistantPane:
         org: OrgConfig,
         clock: Clock,
         *,
-        model_key: bool,
+        model: ModelAnswers | None,
         answer: _AnswerText,
         profile: Callable[[WebClient, str], Profile],
     ) -> None:
         self.engine = engine
         self.org = org
         self.clock = clock
-        self.model_key = model_key
+        self.model = model
         self.answer = answer
         self.profile = profile
 
@@ -274,7 +276,7 @@ class AssistantPane:
         try:
             payload, catalog = self._week(str(pane.get("user_id")), client)
             prompts = suggested_prompts(payload, catalog)
-            self._post(client, thread, _greeting(payload, prompts))
+            self._post(client, thread, _greeting(payload, prompts, self.model is not None))
             client.assistant_threads_setSuggestedPrompts(
                 channel_id=thread.channel,
                 thread_ts=thread.thread_ts,
@@ -302,12 +304,17 @@ class AssistantPane:
         if claim is None:
             return
         thread = _Thread(str(event.get("channel")), str(event.get("thread_ts") or event["ts"]))
+        team = body.get("team_id")
+        where = Where(
+            thread.channel, thread.thread_ts, user_id, team if isinstance(team, str) else None
+        )
         try:
-            self._answer_in(thread, user_id, plain_text(str(event.get("text") or "")), client)
+            self._answer_in(where, plain_text(str(event.get("text") or "")), client)
         finally:
             self._done(claim, body)
 
-    def _answer_in(self, thread: _Thread, user_id: str, text: str, client: WebClient) -> None:
+    def _answer_in(self, where: Where, text: str, client: WebClient) -> None:
+        thread = _Thread(where.channel, where.thread_ts)
         try:
             client.assistant_threads_setStatus(
                 channel_id=thread.channel, thread_ts=thread.thread_ts, status=STATUS
@@ -321,10 +328,13 @@ class AssistantPane:
         except SlackApiError as exc:
             # A DM outside the pane has no assistant thread to show a status or title in.
             log.info("slack.assistant_status_unset", error=exc.response.get("error"))
+        if not _is_question(text) and self.model is not None:
+            self.model.respond(where, text, client)
+            return
         if _is_question(text):
-            reply = with_feedback(self.answer(text, user_id, client), one_line(text))
+            reply = with_feedback(self.answer(text, where.user_id, client), one_line(text))
         else:
-            reply = not_understood(self.model_key)
+            reply = not_understood()
         try:
             self._post(client, thread, reply)
         except SlackApiError as exc:

@@ -90,3 +90,38 @@ def test_views_and_response_url_are_recorded(slack: FakeSlack) -> None:
     local_http.post(slack.response_url("r1"), json={"response_type": "ephemeral", "text": "hi"})
     assert slack.wait_for_response("r1")["text"] == "hi"
     assert slack.calls_of("views.publish")[0]["user_id"] == "U1"
+
+
+def test_a_stream_grows_until_it_stops_and_takes_nothing_after(slack: FakeSlack) -> None:
+    """chat.startStream posts a thread reply, appendStream adds to it, stopStream adds its
+    blocks and ends it: an append after that fails as Slack's does."""
+    client = _client(slack)
+    started = client.chat_startStream(channel="D0X", thread_ts="1.000001", markdown_text="One.")
+    ts = started["ts"]
+    client.chat_appendStream(channel="D0X", ts=ts, markdown_text=" Two.")
+    client.chat_stopStream(channel="D0X", ts=ts, blocks=[{"type": "divider"}])
+    [message] = slack.messages("D0X")
+    assert (message["text"], message["thread_ts"]) == ("One. Two.", "1.000001")
+    assert message["blocks"] == [{"type": "divider"}]
+    assert [text for _, text in message["streamed"]] == ["One.", " Two."]
+    with pytest.raises(SlackApiError) as late:
+        client.chat_appendStream(channel="D0X", ts=ts, markdown_text=" Three.")
+    assert late.value.response["error"] == "message_not_in_streaming_state"
+
+
+def test_a_stream_outside_a_dm_needs_its_recipient_and_a_short_text(slack: FakeSlack) -> None:
+    """In a channel the recipient's user and team are required; markdown_text over 12,000
+    characters is refused."""
+    client = _client(slack)
+    with pytest.raises(SlackApiError) as nobody:
+        client.chat_startStream(channel="C0GENERAL", thread_ts="1.000001", markdown_text="Hi.")
+    assert nobody.value.response["error"] == "invalid_arguments"
+    started = client.chat_startStream(
+        channel="C0GENERAL",
+        thread_ts="1.000001",
+        recipient_user_id="U1",
+        recipient_team_id="T0FAKE",
+    )
+    with pytest.raises(SlackApiError) as long:
+        client.chat_appendStream(channel="C0GENERAL", ts=started["ts"], markdown_text="x" * 12_001)
+    assert long.value.response["error"] == "msg_too_long"

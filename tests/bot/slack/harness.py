@@ -14,10 +14,12 @@ from urllib.parse import urlencode
 import httpx
 from sqlalchemy.engine import Engine
 
+from bot.mcp.toolbox import McpTools
 from bot.runtime.server import EVENTS_PATH, HttpServer, wsgi_application
 from bot.settings import Settings
 from bot.slack.app import build_app
 from data.config import OrgConfig
+from fakes.anthropic_server import FakeAnthropic
 from fakes.slack_server import FakeSlack, signed_headers
 from tests import local_http
 
@@ -28,12 +30,14 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
-def settings_for(slack: FakeSlack) -> Settings:
-    """Settings pointing the app at the fake Slack."""
+def settings_for(slack: FakeSlack, claude: FakeAnthropic | None = None) -> Settings:
+    """Settings pointing the app at the fake Slack, and at the fake Claude when given one."""
     return Settings(
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SECRET,
         slack_api_url=slack.base_url,
+        anthropic_api_key="sk-ant-test" if claude is not None else None,
+        anthropic_base_url=claude.url if claude is not None else None,
     )
 
 
@@ -109,10 +113,17 @@ class Served:
 
 @contextmanager
 def serve_app(
-    engine: Engine, org: OrgConfig, slack: FakeSlack, now: datetime = NOW
+    engine: Engine,
+    org: OrgConfig,
+    slack: FakeSlack,
+    now: datetime = NOW,
+    *,
+    claude: FakeAnthropic | None = None,
 ) -> Iterator[Served]:
-    """The bolt app under the production HTTP server on a free port, in a thread."""
-    app = build_app(settings_for(slack), engine, org, clock=lambda: now)
+    """The bolt app under the production HTTP server on a free port, in a thread; with
+    ``claude``, plain words go to it with the MCP server's tools, as the runtime wires them."""
+    tools = McpTools(engine, org).for_access if claude is not None else None
+    app = build_app(settings_for(slack, claude), engine, org, clock=lambda: now, tools=tools)
     application = wsgi_application(app, engine, signing_secret=SECRET)
     server = HttpServer(application, "127.0.0.1", 0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)

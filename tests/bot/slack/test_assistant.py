@@ -99,6 +99,8 @@ def test_opening_the_pane_suggests_questions_from_the_weeks_cards(served: Served
     assert greeting["thread_ts"] == thread_ts
     assert "I answer questions about delivery risk" in greeting["text"]
     assert "type one as you would after `/risk`" in greeting["text"]
+    # No Anthropic key: nothing promises plain words.
+    assert "own words" not in greeting["text"]
 
 
 def test_a_dm_question_is_answered_in_its_thread_with_the_status_set(served: Served) -> None:

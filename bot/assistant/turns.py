@@ -1,0 +1,31 @@
+"""One answer of the model's, and the one failure of asking for it: no SDK needed to read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.assistant.tools import ToolUse
+
+__all__ = ["ModelTurn", "ModelUnavailable"]
+
+
+class ModelUnavailable(Exception):
+    """Claude gave no turn; the message names the kind of failure, never its detail."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelTurn:
+    """One answer of the model's: its text, the tools it asked for and its stop reason."""
+
+    text: str
+    uses: tuple[ToolUse, ...]
+    stop_reason: str
+
+    def content(self) -> list[dict[str, Any]]:
+        """The turn as an assistant message's content blocks, to send back with the results."""
+        blocks: list[dict[str, Any]] = [{"type": "text", "text": self.text}] if self.text else []
+        blocks += [
+            {"type": "tool_use", "id": u.id, "name": u.name, "input": u.input} for u in self.uses
+        ]
+        return blocks
