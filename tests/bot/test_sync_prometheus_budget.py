@@ -78,7 +78,7 @@ def test_a_deploy_into_a_spent_budget_read_from_prometheus_shows_the_gate(
 
     assert synced.exit_code == 0, synced.output
     assert any(
-        line.startswith("prometheus: 1 error budget added, 0 updated")
+        line.startswith("prometheus: 2,161 budget samples and 1 error budget added, 0 updated")
         for line in synced.output.splitlines()
     ), synced.output
     assert "no budget series for search" in synced.output
