@@ -2,7 +2,7 @@
 
 A sample is the fraction of a service's error budget left at a time (1: untouched, 0 or
 below: spent), over the SLO's rolling window of ``window_days``. A week's reading starts
-from the last sample at or before the week's start (if it is at most ``_BASELINE_GAP``
+from the last sample at or before the week's start (if it is at most ``BASELINE_GAP``
 older), else from the week's first sample, and ends at its last sample. The budget
 *burned* is the sum of the drops between consecutive samples: a rise (errors leaving the
 rolling window, a new calendar period) refills the budget and is not subtracted, so a
@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 __all__ = [
+    "BASELINE_GAP",
     "DEFAULT_WINDOW_DAYS",
     "FAST_BURN",
     "BudgetPoint",
@@ -37,7 +38,7 @@ DEFAULT_WINDOW_DAYS = 30
 # A burn rate at which the briefing names a service: at 1 the budget runs out with the window.
 FAST_BURN = 1.0
 # The last sample before the week still stands for the budget at its start this close to it.
-_BASELINE_GAP = timedelta(days=1)
+BASELINE_GAP = timedelta(days=1)
 # Less than this much of the week read says too little to give a rate.
 _MIN_COVERED = timedelta(days=1)
 _DAY = 86_400.0
@@ -80,7 +81,7 @@ def week_burn(
     """``service``'s reading of the week ``[since, until)``; ``None`` when its samples there
     cover less than a day (none, or one)."""
     ordered = sorted(points, key=lambda p: p.at)
-    before = [p for p in ordered if since - _BASELINE_GAP <= p.at <= since]
+    before = [p for p in ordered if since - BASELINE_GAP <= p.at <= since]
     inside = [p for p in ordered if since < p.at < until]
     read = before[-1:] + inside
     if len(read) < 2 or window_days <= 0:
