@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from data.source_values import SourceBudgetSample
-from data.store.tables import BudgetSample, Service
+from data.store.tables import BudgetSampleRow, Service
 from data.tally import Tally
 
 __all__ = ["KEPT", "save_budget_samples"]
@@ -56,10 +56,10 @@ def save_budget_samples(session: Session, records: Iterable[SourceBudgetSample])
     session.flush()
     for (source, service_id), by_time in series.items():
         session.execute(
-            delete(BudgetSample).where(
-                col(BudgetSample.source) == source,
-                col(BudgetSample.service_id) == service_id,
-                col(BudgetSample.at) < max(by_time) - KEPT,
+            delete(BudgetSampleRow).where(
+                col(BudgetSampleRow.source) == source,
+                col(BudgetSampleRow.service_id) == service_id,
+                col(BudgetSampleRow.at) < max(by_time) - KEPT,
             )
         )
     return tally
@@ -76,11 +76,11 @@ def _upsert(
     stored = {
         row.at: row
         for row in session.exec(
-            select(BudgetSample).where(
-                col(BudgetSample.source) == source,
-                col(BudgetSample.service_id) == service_id,
-                col(BudgetSample.at) >= min(by_time),
-                col(BudgetSample.at) <= max(by_time),
+            select(BudgetSampleRow).where(
+                col(BudgetSampleRow.source) == source,
+                col(BudgetSampleRow.service_id) == service_id,
+                col(BudgetSampleRow.at) >= min(by_time),
+                col(BudgetSampleRow.at) <= max(by_time),
             )
         )
     }
@@ -88,7 +88,7 @@ def _upsert(
         row = stored.get(at)
         if row is None:
             session.add(
-                BudgetSample(
+                BudgetSampleRow(
                     source=source,
                     service_id=service_id,
                     at=at,

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from data.store.tables import BudgetSample, Service
+from data.store.tables import BudgetSampleRow, Service
 from scoring.budget_burn import BudgetPoint
 
 __all__ = ["BudgetSeries", "budget_series"]
@@ -31,14 +31,14 @@ def budget_series(
     """Per service (of ``services``; every one when ``None``), the samples at ``since`` to
     ``until`` of the source that has most of them there (ties by its name), by service key."""
     query = (
-        select(BudgetSample, Service.key)
-        .where(col(BudgetSample.service_id) == col(Service.id))
-        .where(col(BudgetSample.at) >= since, col(BudgetSample.at) <= until)
-        .order_by(col(BudgetSample.at))
+        select(BudgetSampleRow, Service.key)
+        .where(col(BudgetSampleRow.service_id) == col(Service.id))
+        .where(col(BudgetSampleRow.at) >= since, col(BudgetSampleRow.at) <= until)
+        .order_by(col(BudgetSampleRow.at))
     )
     if services is not None:
         query = query.where(col(Service.key).in_(list(services)))
-    found: dict[str, dict[str, list[BudgetSample]]] = defaultdict(lambda: defaultdict(list))
+    found: dict[str, dict[str, list[BudgetSampleRow]]] = defaultdict(lambda: defaultdict(list))
     for row, key in session.exec(query):
         found[key][row.source].append(row)
     out: list[BudgetSeries] = []

@@ -30,7 +30,7 @@ from data.store.tables.columns import UTCDateTime
 from data.store.tables.coverage import CoverageReportRow
 from data.store.tables.deploys import Deploy, DeployChange, DeployCommit
 from data.store.tables.feedback import AnswerFeedback
-from data.store.tables.incidents import BudgetSample, CulpritConfirmation, ErrorBudget, Incident
+from data.store.tables.incidents import BudgetSampleRow, CulpritConfirmation, ErrorBudget, Incident
 from data.store.tables.operations import Leader, RevokedSession, SyncState, WebhookDelivery
 from data.store.tables.org import Person, Repository, Service, Team
 from data.store.tables.scores import RiskScoreRow
@@ -41,7 +41,7 @@ __all__ = [
     "IS_MERGED",
     "AnswerFeedback",
     "Briefing",
-    "BudgetSample",
+    "BudgetSampleRow",
     "Change",
     "ChangeFile",
     "ChangeState",

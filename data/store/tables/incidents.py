@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from data.store.tables.columns import utc_column
 
-__all__ = ["BudgetSample", "CulpritConfirmation", "ErrorBudget", "Incident"]
+__all__ = ["BudgetSampleRow", "CulpritConfirmation", "ErrorBudget", "Incident"]
 
 
 class Incident(SQLModel, table=True):
@@ -44,7 +44,7 @@ class ErrorBudget(SQLModel, table=True):
     source: str = "manual"
 
 
-class BudgetSample(SQLModel, table=True):
+class BudgetSampleRow(SQLModel, table=True):
     """The fraction of a service's error budget left at ``at``, as a budget source sampled it.
 
     ``remaining`` is a ratio (1: untouched, 0 or below: spent) over the SLO's rolling

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from data.source_values import SourceBudgetSample
 from data.store.budget_samples import KEPT, save_budget_samples
 from data.store.engine import session_scope
 from data.store.reads.budgets import budget_series
-from data.store.tables import BudgetSample, Service
+from data.store.tables import BudgetSampleRow, Service
 from scoring.budget_burn import BudgetPoint
 from tests.data.rows import at, base
 
@@ -26,7 +26,9 @@ def _sample(
 def _stored(engine: Engine) -> list[tuple[str, float, float, int]]:
     """Every stored sample as ``(source, hours after T0, remaining, window_days)``."""
     with session_scope(engine) as s:
-        rows = s.exec(select(BudgetSample).order_by(BudgetSample.source, BudgetSample.at)).all()
+        rows = s.exec(
+            select(BudgetSampleRow).order_by(col(BudgetSampleRow.source), col(BudgetSampleRow.at))
+        ).all()
         return [
             (r.source, (r.at - at(0)).total_seconds() / 3600, r.remaining, r.window_days)
             for r in rows

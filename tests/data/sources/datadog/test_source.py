@@ -17,7 +17,7 @@ from data.sources.datadog.client import DatadogClient
 from data.sources.datadog.doctor import datadog_findings
 from data.sources.datadog.source import DatadogSource
 from data.sources.spec import SourceContext
-from data.store.tables import BudgetSample, ErrorBudget
+from data.store.tables import BudgetSampleRow, ErrorBudget
 from data.sync import SourceSummary, run_sources
 from fakes.datadog_server import FakeDatadog, FakeSlo
 from scoring.errors import ConfigError
@@ -102,7 +102,9 @@ def test_spent_spans_are_stored(store: Engine, datadog: FakeDatadog) -> None:
     assert _spans(store) == [(SPENT_FROM, SPENT_UNTIL), (SPENT_AGAIN, None)]
     # Each sample with a budget is kept as a ratio of the 30-day window's budget.
     with Session(store) as session:
-        samples = {r.at: (r.remaining, r.window_days) for r in session.exec(select(BudgetSample))}
+        samples = {
+            r.at: (r.remaining, r.window_days) for r in session.exec(select(BudgetSampleRow))
+        }
     assert len(samples) == 40
     assert samples[SPENT_FROM] == (-0.125, 30)
     assert samples[SPENT_UNTIL] == (0.4, 30)

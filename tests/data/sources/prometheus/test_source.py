@@ -17,7 +17,7 @@ from data.config.sources.prometheus import PrometheusSourceConfig, budget_query
 from data.sources.prometheus.client import PrometheusClient
 from data.sources.prometheus.doctor import prometheus_findings
 from data.sources.prometheus.source import PrometheusSource
-from data.store.tables import BudgetSample, ErrorBudget
+from data.store.tables import BudgetSampleRow, ErrorBudget
 from data.sync import SourceSummary, run_sources
 from fakes.prometheus_server import FakePrometheus, FakeSeries
 from tests.clock import THURSDAY, pinned_clock
@@ -105,7 +105,7 @@ def _spans(engine: Engine) -> list[tuple[datetime, datetime | None, str]]:
 def _samples(engine: Engine) -> dict[datetime, tuple[float, int]]:
     """The budget samples stored, by time: the ratio left and the SLO window's days."""
     with Session(engine) as session:
-        rows = session.exec(select(BudgetSample)).all()
+        rows = session.exec(select(BudgetSampleRow)).all()
         return {r.at: (r.remaining, r.window_days) for r in rows}
 
 
