@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+from alembic import command
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from data.source_values import SourceBudgetSample
 from data.store.budget_samples import KEPT, save_budget_samples
-from data.store.engine import session_scope
+from data.store.engine import make_engine, session_scope
+from data.store.migrate import alembic_config, upgrade
 from data.store.reads.budgets import budget_series
 from data.store.tables import BudgetSampleRow, Service
 from scoring.budget_burn import BudgetPoint
@@ -94,3 +97,26 @@ def test_a_read_gives_each_service_the_source_with_most_samples(engine: Engine) 
         ("prometheus", 30, tuple(BudgetPoint(at(h), 1 - h / 100) for h in range(4)))
     ]
     assert [(b.source, b.points) for b in late] == [("datadog", (BudgetPoint(at(6), 0.4),))]
+
+
+def test_migration_0031_makes_the_table_and_a_downgrade_drops_it(database_url: str) -> None:
+    """At head the store has budget_sample with its one row per (source, service, time); back
+    at 0030 it has none, and upgrading again makes it anew."""
+    engine = make_engine(database_url)
+    upgrade(engine)
+
+    def tables() -> set[str]:
+        with engine.connect() as conn:
+            return set(sa.inspect(conn).get_table_names())
+
+    with engine.connect() as conn:
+        unique = sa.inspect(conn).get_unique_constraints("budget_sample")
+    assert [sorted(u["column_names"]) for u in unique] == [["at", "service_id", "source"]]
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0030")
+    assert "budget_sample" not in tables()
+    upgrade(engine)
+    assert "budget_sample" in tables()
+    engine.dispose()
