@@ -43,6 +43,7 @@ from scoring.weekly import Distribution
 
 __all__ = [
     "BriefingFacts",
+    "BudgetBurnRow",
     "CardRow",
     "ChangeSignals",
     "EvidenceRow",
@@ -103,6 +104,18 @@ class ChangeSignals(RecordBase):
     human_reviewed: bool | None
 
 
+class BudgetBurnRow(RecordBase):
+    """A service that burned its error budget at 1× or faster in the week."""
+
+    service: str
+    burned_percent: int = Field(description="Points of its whole error budget burned this week.")
+    burn_rate: float = Field(
+        description="The SRE burn rate: 1 spends the budget exactly over the SLO window."
+    )
+    left_percent: int = Field(description="The budget left at the week's end, in percent.")
+    window_days: int = Field(description="The SLO's window the rate is read against.")
+
+
 class BriefingFacts(DataEnds):
     """A scope's week as the briefing's structured facts, without the narrative."""
 
@@ -155,6 +168,11 @@ class BriefingFacts(DataEnds):
     agent_changes_unreviewed: int
     cards: list[CardRow]
     top_changes: list[ChangeSignals]
+    budget_burns: list[BudgetBurnRow] = Field(
+        default_factory=list,
+        description="The services that burned their error budget fastest, at 1× or more, "
+        "fastest first (at most three); empty when none did or no SLO source samples one.",
+    )
 
 
 def verdict(payload: BriefingPayload) -> str:
@@ -285,6 +303,16 @@ def facts_of(
                 human_reviewed=c.human_reviewed,
             )
             for c in payload.top_changes
+        ],
+        budget_burns=[
+            BudgetBurnRow(
+                service=b.service,
+                burned_percent=b.burned_percent,
+                burn_rate=b.burn_rate,
+                left_percent=b.end_left_percent,
+                window_days=b.window_days,
+            )
+            for b in payload.budget_burns
         ],
     )
 

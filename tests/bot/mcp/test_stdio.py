@@ -157,7 +157,7 @@ def test_an_unknown_service_names_the_services_in_scope(whole: Session) -> None:
 
 def test_the_briefing_is_the_payload_s_cards_with_facts_and_evidence(whole: Session) -> None:
     """The whole organisation's W47: 3 critical, 1 warning (a deploy past its error budget) and
-    1 info card, each with facts and evidence."""
+    1 info card, each with facts and evidence, and the error budgets that burned fastest."""
     briefing = whole.answers[8].data
     assert briefing["severity_counts"] == {"critical": 3, "warning": 1, "info": 1}
     assert briefing["scope"] == "whole organisation"
@@ -168,6 +168,10 @@ def test_the_briefing_is_the_payload_s_cards_with_facts_and_evidence(whole: Sess
     commerce = whole.answers[9].data
     assert commerce["scope"] == "Commerce"
     assert set(commerce["services"]) == {"payments", "checkout"}
+    # The error budgets burned fastest, each scope its own: Notifications, then Checkout.
+    assert [b["service"] for b in briefing["budget_burns"]] == ["notifications", "checkout"]
+    assert all(b["burn_rate"] >= 1 and b["window_days"] == 30 for b in briefing["budget_burns"])
+    assert [b["service"] for b in commerce["budget_burns"]] == ["checkout"]
 
 
 def test_a_malformed_week_and_missing_arguments_are_errors(whole: Session) -> None:
