@@ -3,7 +3,9 @@
 A source reads the budget left as its vendor says it (Prometheus's recording rules: a
 ratio; Datadog's SLO history: a percentage) at its own step (5 minutes by default for
 Prometheus). The store keeps a ratio, and at most one sample an hour: a week's burn rate
-needs no finer grain, and a 5-minute series would be twelve times the rows.
+needs no finer grain, and a 5-minute series would be twelve times the rows. The hours are
+counted per checkpoint: an hour that a Prometheus window (10,000 steps) ends in keeps one
+sample from each side of it, two rows in 35 days at 5-minute steps.
 """
 
 from __future__ import annotations
