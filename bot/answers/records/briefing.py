@@ -21,6 +21,7 @@ from bot.answers.asked import chosen_week, narrowed
 from bot.answers.lookups import version_of
 from bot.answers.records.models import (
     BandCounts,
+    BudgetBurnRow,
     DataEnds,
     IncidentRow,
     RecordBase,
@@ -43,7 +44,6 @@ from scoring.weekly import Distribution
 
 __all__ = [
     "BriefingFacts",
-    "BudgetBurnRow",
     "CardRow",
     "ChangeSignals",
     "EvidenceRow",
@@ -102,18 +102,6 @@ class ChangeSignals(RecordBase):
     gates: list[str]
     agent: bool
     human_reviewed: bool | None
-
-
-class BudgetBurnRow(RecordBase):
-    """A service that burned its error budget at 1× or faster in the week."""
-
-    service: str
-    burned_percent: int = Field(description="Points of its whole error budget burned this week.")
-    burn_rate: float = Field(
-        description="The SRE burn rate: 1 spends the budget exactly over the SLO window."
-    )
-    left_percent: int = Field(description="The budget left at the week's end, in percent.")
-    window_days: int = Field(description="The SLO's window the rate is read against.")
 
 
 class BriefingFacts(DataEnds):

@@ -135,7 +135,8 @@ def test_an_unknown_or_malformed_key_is_the_one_not_found_sentence(
 
 
 def test_a_service_s_record_compares_two_weeks(whole: Session) -> None:
-    """Checkout's W47 against W46: bands, the incident that followed, CFR and MTTR."""
+    """Checkout's W47 against W46: bands, the incident that followed, CFR, MTTR and the week's
+    burn of its error budget."""
     record = whole.answers[6].data
     assert record["service"] == "checkout"
     assert (record["this_week"]["week"], record["last_week"]["week"]) == (WEEK, "2026-W46")
@@ -144,6 +145,10 @@ def test_a_service_s_record_compares_two_weeks(whole: Session) -> None:
     assert "INC-1039" in [i["key"] for i in record["incidents"]]
     assert record["this_week"]["change_failure_rate"] is not None
     assert record["riskiest_deploys"][0]["band"] in ("high", "very high")
+    # Its error budget's week: 29 points burned of a 30-day budget, faster than its even pace.
+    budget = record["error_budget"]
+    assert (budget["burned_percent"], budget["window_days"]) == (29, 30)
+    assert budget["burn_rate"] >= 1
 
 
 def test_an_unknown_service_names_the_services_in_scope(whole: Session) -> None:
