@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlmodel import Session
 
 from briefing import sections
+from briefing.budget_burns import BurnView, burn_views
 from briefing.payload import (
     BriefingPayload,
     PlanView,
@@ -26,10 +27,12 @@ from data.scope import Scope
 from data.store.bug_issues import known_bug_issues
 from data.store.engine import session_engine
 from data.store.history import HistoryCache, StoredHistory
+from data.store.reads.budgets import budget_series
 from data.store.scores import load_scores
 from data.store.tables import Subscriber
 from data.store.track_record import store_record
 from data.store.week_plan import stored_plan
+from scoring.budget_burn import BASELINE_GAP
 from scoring.card_terms import Severity
 from scoring.cards import build_cards, severity_counts
 from scoring.config import ScoringConfig
@@ -89,6 +92,16 @@ def _plan(
     return PlanView.of(plan)
 
 
+def _burns(session: Session, org: OrgConfig, shared: PayloadKey) -> tuple[BurnView, ...]:
+    """The services in scope that burned their error budget fastest in the week (in the
+    subscriber's zone), from the samples a budget source kept."""
+    since, until = shared.week.bounds(shared.timezone)
+    # The day before the week too: its last sample is the budget left when the week began.
+    series = budget_series(session, since - BASELINE_GAP, until, shared.scope.covered(org))
+    names = {s.key: s.display_name for s in org.services}
+    return burn_views(series, names, since, until)
+
+
 def _scope_payload(
     session: Session,
     org: OrgConfig,
@@ -127,6 +140,7 @@ def _scope_payload(
     details = load_scores(session, "change", cfg.version, [c.key for c in picks])
     record = _record(session, cfg, shared, services, went_wrong, later_fixes)
     plan = _plan(session, org, cfg, shared, history)
+    burns = _burns(session, org, shared)
     return BriefingPayload(
         organisation=org.organisation.name,
         subscriber="",
@@ -154,6 +168,7 @@ def _scope_payload(
         stored=stored.view(services, shared.scope.whole),
         record=record,
         plan=plan,
+        budget_burns=burns,
     )
 
 

@@ -260,6 +260,9 @@ def _name_problems(
     present |= {s.lower() for s in payload.scope.services} | {
         c.service.lower() for c in payload.top_changes if c.service
     }
+    present |= {b.name.lower() for b in payload.budget_burns} | {
+        b.service.lower() for b in payload.budget_burns
+    }
     # Ids are ids, not names: "platform" in acme/platform#4503 is no mention of a team Platform.
     lowered = _ID.sub(" ", text).lower()
     for name in sorted({n for n in known_names if n}):

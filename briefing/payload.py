@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from briefing.budget_burns import BurnView
 from briefing.card_views import CardView, FactView
 from briefing.plan import PlanItemView, PlanView
 from briefing.track_record import RecordView
@@ -43,6 +44,7 @@ __all__ = [
     "PAYLOAD_VERSION",
     "AgentView",
     "BriefingPayload",
+    "BurnView",
     "CardView",
     "ChangeView",
     "Counts",
@@ -122,6 +124,9 @@ class BriefingPayload(View):
     # The Monday review plan of the week's changes in scope (``briefing.plan``): open at the
     # week's end or merged in it. None in a briefing stored before it, or built without one.
     plan: PlanView | None = None
+    # The services that burned their error budget at 1× or faster this week, the fastest
+    # three first (``briefing.budget_burns``); empty when none did or no source samples one.
+    budget_burns: tuple[BurnView, ...] = ()
     # This week's page in the web view, opening in this subscriber's scope (a signed link);
     # None when the web view's address is not configured. Set by ``with_web_links``.
     details_url: str | None = None

@@ -292,6 +292,18 @@ def _facts(payload: BriefingPayload) -> dict[str, Any]:
         ],
         "unknown_this_week": _unknown(payload),
         "review_plan": _plan(payload),
+        "error_budget_burns": [
+            {
+                "service": b.service,
+                "name": _clip(b.name),
+                "burned_percent": b.burned_percent,
+                "burn_rate": b.burn_rate,
+                "left_at_start_percent": b.start_left_percent,
+                "left_at_end_percent": b.end_left_percent,
+                "slo_window_days": b.window_days,
+            }
+            for b in payload.budget_burns
+        ],
     }
 
 

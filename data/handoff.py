@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from data.config import OrgConfig
     from data.reverts import StoredRevert
     from data.source_values import (
+        SourceBudgetSample,
         SourceChange,
         SourceChangeCoverage,
         SourceCoverageTotals,
@@ -85,6 +86,7 @@ class Handoff(Protocol):
         deploys: Sequence[SourceDeploy] = (),
         incidents: Sequence[SourceIncident] = (),
         error_budgets: Sequence[SourceErrorBudget] = (),
+        budget_samples: Sequence[SourceBudgetSample] = (),
         issues: Sequence[TrackerIssueRecord] = (),
         coverage: Sequence[SourceCoverageTotals] = (),
         change_coverage: Sequence[SourceChangeCoverage] = (),

@@ -18,6 +18,7 @@ from scoring.facts import ReviewState
 
 __all__ = [
     "REVIEW_STATES",
+    "SourceBudgetSample",
     "SourceChange",
     "SourceChangeCoverage",
     "SourceChangeFile",
@@ -204,6 +205,22 @@ class SourceErrorBudget:
     exhausted_at: datetime
     restored_at: datetime | None = None
     source: str = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceBudgetSample:
+    """The fraction of ``service``'s error budget left at ``at``, as ``source`` read it.
+
+    ``remaining`` is a ratio whatever the source says (1: untouched, 0 or below: spent; a
+    percentage is divided by 100 before it gets here), over the SLO's rolling window of
+    ``window_days``. The natural key is ``(source, service, at)``.
+    """
+
+    service: str
+    at: datetime
+    remaining: float
+    source: str
+    window_days: int = 30
 
 
 @dataclass(frozen=True, slots=True)

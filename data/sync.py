@@ -25,6 +25,7 @@ from data.ingest import Ingest, Tally
 from data.reverts import StoredRevert
 from data.rules.linking import link_deploys
 from data.source_values import (
+    SourceBudgetSample,
     SourceChange,
     SourceChangeCoverage,
     SourceCoverageTotals,
@@ -33,6 +34,7 @@ from data.source_values import (
     SourceIncident,
     SourcePerson,
 )
+from data.store.budget_samples import save_budget_samples
 from data.store.coverage import save_change_coverage, save_coverage_totals
 from data.store.reads.changes import stored_change_keys
 from data.store.reverts import drop_incidents, stored_reverts
@@ -147,13 +149,15 @@ class SyncRun:
         deploys: Sequence[SourceDeploy] = (),
         incidents: Sequence[SourceIncident] = (),
         error_budgets: Sequence[SourceErrorBudget] = (),
+        budget_samples: Sequence[SourceBudgetSample] = (),
         issues: Sequence[TrackerIssueRecord] = (),
         coverage: Sequence[SourceCoverageTotals] = (),
         change_coverage: Sequence[SourceChangeCoverage] = (),
     ) -> Tally:
         """Upsert the records and save ``cursor`` (when given) in one transaction; ``names``
         sets people's names without counting them (``people`` are counted); a tracker's
-        ``issues`` go in before the incidents they make; a coverage service's ``coverage``
+        ``issues`` go in before the incidents they make; a budget source's ``budget_samples``
+        (the budget left over time) beside its spans; a coverage service's ``coverage``
         (commits' totals) and ``change_coverage`` (stored changes' facts) go in last."""
         with Session(self.engine) as session:
             ingest = Ingest(session, self.org)
@@ -175,6 +179,8 @@ class SyncRun:
                 page += ingest.incidents(incidents)
             if error_budgets:
                 page += ingest.error_budgets(error_budgets)
+            if budget_samples:
+                page += save_budget_samples(session, budget_samples)
             if coverage:
                 page += save_coverage_totals(session, coverage)
             if change_coverage:

@@ -9,6 +9,7 @@ from bot.answers.records.trend import week_rows
 from bot.pages.freshness import data_end, this_week
 from bot.pages.grids import changes_grid, deploys_grid, incidents_grid
 from bot.pages.page import Page, PageContext, scope_names
+from briefing.budget_burns import burn_line
 from briefing.plan import PLAN_ORDER, owner_words, plan_sentence
 from briefing.week import IsoWeek
 from scoring.errors import NotFoundError
@@ -54,6 +55,8 @@ def week_page(ctx: PageContext, week: str | None = None) -> Page:
             "top": facts.top_changes,
             "top_rows": top,
             "plan": payload.plan,
+            # The services that burned their error budget fastest: the briefing's own line.
+            "budgets": burn_line(payload.budget_burns) if not facts.no_data else None,
             "plan_sentence": plan_sentence(payload.plan),
             "plan_order": PLAN_ORDER,
             "plan_rows": [

@@ -18,6 +18,7 @@ from functools import cache
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from briefing.budget_burns import burn_line
 from briefing.labels import band_label
 from briefing.narrative import Narrative
 from briefing.payload import BriefingPayload, CardView, ChangeView
@@ -142,6 +143,8 @@ class _EmailContext:
     record: str | None = None
     # The review plan, the last section (``briefing.plan``).
     plan: _PlanContext | None = None
+    # The services that burned their error budget fastest (``briefing.budget_burns``).
+    budgets: str | None = None
 
 
 @cache
@@ -167,6 +170,12 @@ def _inliner() -> css_inline.CSSInliner:
 def _line(text: str, budget: int) -> str:
     """Outside ``text`` neutralised, on one line and cut to ``budget``."""
     return truncate(one_line(neutralise(text)), budget)
+
+
+def _budgets(payload: BriefingPayload) -> str | None:
+    """The error budgets' line, its service names neutralised; ``None`` without one."""
+    line = burn_line(payload.budget_burns) if not payload.no_data else None
+    return _line(line, _HEADLINE_BUDGET * 2) if line is not None else None
 
 
 def _paragraphs(text: str) -> tuple[str, ...]:
@@ -299,6 +308,7 @@ def _context(
         unknown=unknown_line(payload.unknown) if not payload.no_data else None,
         record=record_line(payload.record) if not payload.no_data else None,
         plan=_plan_context(payload, narrative),
+        budgets=_budgets(payload),
     )
 
 

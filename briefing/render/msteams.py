@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from briefing.budget_burns import burn_line
 from briefing.headline import very_high_clause
 from briefing.labels import band_label
 from briefing.narrative import Narrative
@@ -241,6 +242,8 @@ def _context(payload: BriefingPayload, narrative: Narrative) -> list[dict[str, A
     ]
     if gaps := unknown_line(payload.unknown):
         texts.append(gaps)
+    if budgets := burn_line(payload.budget_burns):
+        texts.append(budgets)
     if record := short_record_line(payload.record):
         texts.append(record)
     blocks = [

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from briefing.budget_burns import burn_line
 from briefing.headline import very_high_clause
 from briefing.labels import band_label
 from briefing.narrative import MAX_WORDS, Narrative
@@ -215,6 +216,9 @@ def _context_block(payload: BriefingPayload, narrative: Narrative) -> dict[str, 
     ]
     if gaps := unknown_line(payload.unknown):
         texts.append(gaps)
+    if budgets := burn_line(payload.budget_burns):
+        # Service names are outside text: escaped for mrkdwn like every other.
+        texts.append(mrkdwn(one_line(budgets)))
     if record := short_record_line(payload.record):
         texts.append(record)
     return context(*texts, budget=_CONTEXT_BUDGET)

@@ -1,5 +1,6 @@
 """`riskbrief sync` reading spent error budgets live from (a fake) Prometheus, then
-`riskbrief score`: the change a deploy shipped into the spent span carries the error_budget gate."""
+`riskbrief score`: the change a deploy shipped into the spent span carries the error_budget gate;
+and `riskbrief brief` names the service that burned its budget fastest from the samples kept."""
 
 from __future__ import annotations
 
@@ -44,9 +45,21 @@ def prometheus() -> Iterator[FakePrometheus]:
         yield fake
 
 
-def _toml(clone: Path, url: str) -> str:
-    budgets = f'[sources.prometheus]\nurl = "{url}"\nstep_minutes = 60\n'
+def _toml(clone: Path, url: str, reader: str = "") -> str:
+    budgets = f'[sources.prometheus]\nurl = "{url}"\nstep_minutes = 60\n{reader}'
     return shop_toml(clone, "payments", "search", extra=budgets)
+
+
+_LEAD = '[[subscribers]]\nkey = "lead"\nemail = "lead@acme.example"\ntimezone = "UTC"\n'
+
+
+@pytest.fixture
+def subscriber_toml(workspace: dict[str, str], tmp_path: Path, prometheus: FakePrometheus) -> None:
+    """The workspace's riskbrief.toml with a subscriber reading the whole organisation."""
+    del workspace
+    config = tmp_path / "riskbrief.toml"
+    assert config.exists()
+    config.write_text(_toml(tmp_path / "shop", prometheus.url, _LEAD), encoding="utf-8")
 
 
 @pytest.fixture
@@ -78,7 +91,7 @@ def test_a_deploy_into_a_spent_budget_read_from_prometheus_shows_the_gate(
 
     assert synced.exit_code == 0, synced.output
     assert any(
-        line.startswith("prometheus: 1 error budget added, 0 updated")
+        line.startswith("prometheus: 2,161 budget samples and 1 error budget added, 0 updated")
         for line in synced.output.splitlines()
     ), synced.output
     assert "no budget series for search" in synced.output
@@ -105,3 +118,24 @@ def test_a_deploy_into_a_spent_budget_read_from_prometheus_shows_the_gate(
     change = CliRunner().invoke(main, ["ask", "pr", inside])
     assert change.exit_code == 0, change.output
     assert "merged while a touched service had spent its error budget" in change.output
+
+
+@pytest.mark.usefixtures("subscriber_toml")
+def test_the_briefing_names_the_budget_prometheus_saw_burn_fastest(tmp_path: Path) -> None:
+    """Sync keeps Prometheus's hourly samples; the briefing of the week in which payments fell
+    from half its budget left to overspent (60 points of a 30-day budget in just under seven
+    days: 2.6×) names it in its error-budget line."""
+    synced = CliRunner().invoke(main, ["sync"])
+    scored = CliRunner().invoke(main, ["score"])
+    out = tmp_path / "out"
+    week = (SPENT_FROM - timedelta(days=SPENT_FROM.weekday())).date().isocalendar()
+    brief = CliRunner().invoke(
+        main, ["brief", "--week", f"{week.year}-W{week.week:02d}", "--out", str(out)]
+    )
+
+    assert synced.exit_code == 0, synced.output
+    assert scored.exit_code == 0, scored.output
+    assert brief.exit_code == 0, brief.output
+    text = (out / "lead.email.txt").read_text(encoding="utf-8")
+    assert "burned 60% of its budget (burn rate 2.6×)." in text, text
+    assert "Error budgets this week: " in text

@@ -21,6 +21,7 @@ from bot.answers.asked import chosen_week, narrowed
 from bot.answers.lookups import version_of
 from bot.answers.records.models import (
     BandCounts,
+    BudgetBurnRow,
     DataEnds,
     IncidentRow,
     RecordBase,
@@ -155,6 +156,11 @@ class BriefingFacts(DataEnds):
     agent_changes_unreviewed: int
     cards: list[CardRow]
     top_changes: list[ChangeSignals]
+    budget_burns: list[BudgetBurnRow] = Field(
+        default_factory=list,
+        description="The services that burned their error budget fastest, at 1× or more, "
+        "fastest first (at most three); empty when none did or no SLO source samples one.",
+    )
 
 
 def verdict(payload: BriefingPayload) -> str:
@@ -285,6 +291,16 @@ def facts_of(
                 human_reviewed=c.human_reviewed,
             )
             for c in payload.top_changes
+        ],
+        budget_burns=[
+            BudgetBurnRow(
+                service=b.service,
+                burned_percent=b.burned_percent,
+                burn_rate=b.burn_rate,
+                left_percent=b.end_left_percent,
+                window_days=b.window_days,
+            )
+            for b in payload.budget_burns
         ],
     )
 

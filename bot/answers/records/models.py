@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BandCounts",
+    "BudgetBurnRow",
     "ChangeRef",
     "ChangeRisk",
     "ChangeRow",
@@ -322,6 +323,18 @@ class WeekRecord(RecordBase):
     mttr_minutes: float | None
 
 
+class BudgetBurnRow(RecordBase):
+    """A service's week of its error budget: what it burned, how fast, what was left."""
+
+    service: str
+    burned_percent: int = Field(description="Points of its whole error budget burned this week.")
+    burn_rate: float = Field(
+        description="The SRE burn rate: 1 spends the budget exactly over the SLO window."
+    )
+    left_percent: int = Field(description="The budget left at the week's end, in percent.")
+    window_days: int = Field(description="The SLO's window the rate is read against.")
+
+
 class ServiceRecord(DataEnds):
     """A service's week against the week before, its incidents and riskiest changes and deploys."""
 
@@ -333,6 +346,11 @@ class ServiceRecord(DataEnds):
     incidents: list[IncidentRow] = Field(description="Both weeks' incidents, newest first.")
     riskiest_changes: list[ChangeRow]
     riskiest_deploys: list[DeployRow]
+    error_budget: BudgetBurnRow | None = Field(
+        default=None,
+        description="This week's burn of its error budget, whatever the rate; None when no SLO "
+        "source samples it or the week has under a day of samples.",
+    )
 
 
 class FileOwners(RecordBase):

@@ -13,6 +13,7 @@ from bot.answers.lookups import version_of
 from bot.answers.records.change import incident_row
 from bot.answers.records.models import (
     BandCounts,
+    BudgetBurnRow,
     ChangeRow,
     DataEnds,
     DeployRow,
@@ -21,13 +22,16 @@ from bot.answers.records.models import (
     WeekRecord,
     band_words,
 )
+from briefing.week import IsoWeek
 from data.clock import utcnow
 from data.config import OrgConfig
 from data.scope import Scope
+from data.store.reads.budgets import budget_series
 from data.store.reads.deploys import deploys_by_key
 from data.store.reads.incidents import incidents_by_key
 from data.store.tables import Deploy, Incident
 from data.store.window import load_window
+from scoring.budget_burn import BASELINE_GAP, week_burn
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, aggregate
 
 __all__ = ["change_row", "deploy_row", "service_record", "week_record"]
@@ -82,6 +86,22 @@ def week_record(week: str, agg: WeekAggregate) -> WeekRecord:
     )
 
 
+def _budget(session: Session, service: str, week: IsoWeek, zone: str) -> BudgetBurnRow | None:
+    """``service``'s burn of its error budget in ``week`` (so far), whatever its rate."""
+    since, until = week.bounds(zone)
+    for s in budget_series(session, since - BASELINE_GAP, until, [service]):
+        burn = week_burn(s.service, s.points, since, until, s.window_days)
+        if burn is not None:
+            return BudgetBurnRow(
+                service=service,
+                burned_percent=round(burn.burned * 100),
+                burn_rate=round(burn.rate, 1),
+                left_percent=round(burn.end_left * 100),
+                window_days=burn.window_days,
+            )
+    return None
+
+
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
 
@@ -134,4 +154,5 @@ def service_record(
             )
             for d in deploys
         ],
+        error_budget=_budget(session, service, week, zone),
     )

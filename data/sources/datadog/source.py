@@ -5,7 +5,8 @@ every ``step_hours`` since the cursor (the first sync from the organisation's
 first-sync start) it asks for the SLO's ``timeframe`` ending then, and reads the
 budget left (percent; 0 or below is spent). Samples go to the sync a day's worth at a
 time, with the cursor (the last time sampled as the watermark, a span still open as
-the cursor).
+the cursor), and are kept as ratios for the weekly burn rate, read against the
+``timeframe`` (the SLO's window).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from data.config.sources.datadog import DatadogSourceConfig
 from data.handoff import Cursor, Handoff
+from data.sources.budget_samples import kept_samples
 from data.sources.budget_spans import BudgetSample, SpentSpans, open_since
 from data.sources.datadog.client import DatadogClient, budget_left
 from data.sources.first_sync import first_sync_start
@@ -85,7 +87,13 @@ class DatadogSource:
             if len(batch) >= _BATCH or at > now:
                 records = spans.read(batch)
                 run.checkpoint(
-                    NAME, service, cursor=Cursor(spans.cursor, last), error_budgets=records
+                    NAME,
+                    service,
+                    cursor=Cursor(spans.cursor, last),
+                    error_budgets=records,
+                    budget_samples=kept_samples(
+                        NAME, service, batch, self._window.days, percent=True
+                    ),
                 )
                 run.progress.advance(NAME, len(batch), "samples")
                 batch = []

@@ -5,7 +5,9 @@ Per service (the cursor's scope) the pass reads ``[since, now]`` in windows of a
 organisation's first-sync start. A query may give several series (one per SLO of the
 service): at each time the lowest of their latest values counts, so a service has spent
 its budget while any of its SLOs has. Each window's spans go to the sync with the cursor (its end as
-the watermark, a span still open as the cursor) in one checkpoint.
+the watermark, a span still open as the cursor) in one checkpoint, with its samples (at most
+one an hour, ``data.sources.budget_samples``) for the weekly burn rate, read against a
+30-day SLO window (Sloth's default period; the ratio's query says none).
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from datetime import UTC, datetime, timedelta
 
 from data.config.sources.prometheus import PrometheusSourceConfig, budget_query
 from data.handoff import Cursor, Handoff
+from data.sources.budget_samples import kept_samples
 from data.sources.budget_spans import BudgetSample, SpentSpans, open_since
 from data.sources.first_sync import first_sync_start
 from data.sources.prometheus.client import MAX_POINTS, PrometheusClient, Series
 
-__all__ = ["PrometheusSource", "lowest", "on_step", "services_read"]
+__all__ = ["WINDOW_DAYS", "PrometheusSource", "lowest", "on_step", "services_read"]
 
 NAME = "prometheus"
+# The SLO window a burn rate is read against: Sloth's default period (a query says none).
+WINDOW_DAYS = 30
 
 
 def on_step(at: datetime, step: timedelta) -> datetime:
@@ -121,6 +126,7 @@ class PrometheusSource:
                 service,
                 cursor=Cursor(spans.cursor, last),
                 error_budgets=records,
+                budget_samples=kept_samples(NAME, service, samples, WINDOW_DAYS),
             )
             run.progress.advance(NAME, len(samples), "samples")
             start = last + self._step

@@ -1,5 +1,5 @@
-"""Acme's plan as the records a source reports: people, changes, deploys, incidents and spent
-error budgets."""
+"""Acme's plan as the records a source reports: people, changes, deploys, incidents, spent
+error budgets and samples of the budget left."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from data.deploy_rule import DeployRule, FoundBy
 from data.source_values import (
+    SourceBudgetSample,
     SourceChange,
     SourceChangeFile,
     SourceDeploy,
@@ -17,6 +18,7 @@ from data.source_values import (
     SourcePerson,
     SourceReview,
 )
+from data.sources.sample.budgets import sample_budget_samples
 from data.sources.sample.clock import DAY, LATEST_WEEK, sample_week_starts, when
 from data.sources.sample.codebase import SAMPLE_REPOSITORY, owners
 from data.sources.sample.people import AGENT_NAMES, ENGINEERS, SAMPLE_AGENTS
@@ -90,14 +92,15 @@ def _change_record(
 
 @dataclass(frozen=True, slots=True)
 class SampleRecords:
-    """Acme's history as a source reports it: people, changes, deploys, incidents and the spans
-    in which a service had spent its error budget."""
+    """Acme's history as a source reports it: people, changes, deploys, incidents, the spans
+    in which a service had spent its error budget and samples of the budget left."""
 
     people: tuple[SourcePerson, ...]
     changes: tuple[SourceChange, ...]
     deploys: tuple[SourceDeploy, ...]
     incidents: tuple[SourceIncident, ...]
     error_budgets: tuple[SourceErrorBudget, ...] = ()
+    budget_samples: tuple[SourceBudgetSample, ...] = ()
 
 
 def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
@@ -161,4 +164,5 @@ def sample_records(as_of: date, seed: int = SAMPLE_SEED) -> SampleRecords:
         )
         for service, week, start, end in _SPENT_BUDGETS
     )
-    return SampleRecords(people, changes, deploys, incidents, error_budgets)
+    samples = sample_budget_samples(at)
+    return SampleRecords(people, changes, deploys, incidents, error_budgets, samples)

@@ -53,5 +53,6 @@ class SampleSource:
             deploys=records.deploys,
             incidents=records.incidents,
             error_budgets=records.error_budgets,
+            budget_samples=records.budget_samples,
         )
         run.progress.advance(self.name, len(records.changes), "changes")

@@ -3,8 +3,9 @@ module per aggregate.
 
 ``columns`` (the column types they share), ``org`` (repositories, teams, services, people),
 ``changes`` (a change, its files and reviews, ``IS_MERGED``), ``deploys``, ``incidents``
-(with error budgets and the team's word on culprits), ``scores``, ``subscribers``,
-``briefings`` (with their deliveries), ``feedback`` (members' word on answers),
+(with error budgets, samples of the budget left and the team's word on culprits),
+``scores``, ``subscribers``, ``briefings`` (with their deliveries), ``feedback`` (members'
+word on answers),
 ``coverage``, ``tracker`` and ``operations`` (the scheduler's lead, sync cursors, webhook
 deliveries answered, revoked web sessions).
 
@@ -29,7 +30,7 @@ from data.store.tables.columns import UTCDateTime
 from data.store.tables.coverage import CoverageReportRow
 from data.store.tables.deploys import Deploy, DeployChange, DeployCommit
 from data.store.tables.feedback import AnswerFeedback
-from data.store.tables.incidents import CulpritConfirmation, ErrorBudget, Incident
+from data.store.tables.incidents import BudgetSampleRow, CulpritConfirmation, ErrorBudget, Incident
 from data.store.tables.operations import Leader, RevokedSession, SyncState, WebhookDelivery
 from data.store.tables.org import Person, Repository, Service, Team
 from data.store.tables.scores import RiskScoreRow
@@ -40,6 +41,7 @@ __all__ = [
     "IS_MERGED",
     "AnswerFeedback",
     "Briefing",
+    "BudgetSampleRow",
     "Change",
     "ChangeFile",
     "ChangeState",

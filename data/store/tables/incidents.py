@@ -1,4 +1,5 @@
-"""What went wrong in production: incidents, spent error budgets, the word on culprits."""
+"""What went wrong in production: incidents, spent error budgets and samples of the budget
+left, the word on culprits."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from data.store.tables.columns import utc_column
 
-__all__ = ["CulpritConfirmation", "ErrorBudget", "Incident"]
+__all__ = ["BudgetSampleRow", "CulpritConfirmation", "ErrorBudget", "Incident"]
 
 
 class Incident(SQLModel, table=True):
@@ -41,6 +42,27 @@ class ErrorBudget(SQLModel, table=True):
     exhausted_at: datetime = utc_column(index=True)
     restored_at: datetime | None = utc_column(nullable=True)
     source: str = "manual"
+
+
+class BudgetSampleRow(SQLModel, table=True):
+    """The fraction of a service's error budget left at ``at``, as a budget source sampled it.
+
+    ``remaining`` is a ratio (1: untouched, 0 or below: spent) over the SLO's rolling
+    window of ``window_days``. One row per (source, service, time): a sync that reads the
+    same time again updates it. The briefing reads a week of them for each service's burn
+    rate (``scoring.budget_burn``); rows older than the store keeps are pruned as new ones
+    come (``data.store.budget_samples``).
+    """
+
+    __tablename__ = "budget_sample"
+    __table_args__ = (sa.UniqueConstraint("source", "service_id", "at", name="uq_budget_sample"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str
+    service_id: int = Field(foreign_key="service.id", index=True)
+    at: datetime = utc_column(index=True)
+    remaining: float
+    window_days: int = 30
 
 
 class CulpritConfirmation(SQLModel, table=True):

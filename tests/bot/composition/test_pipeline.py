@@ -50,6 +50,18 @@ def test_sample_briefings_on_each_backend(engine: Engine) -> None:
         "1 critical · 1 warning · 0 info",
         "0 critical · 0 warning · 1 info",
     ]
+    # The sample's budgets: Notifications burned fastest, then Checkout (its incident); Search's
+    # steady pace is no news. Each scope names only its own services.
+    burns = {
+        c.subscriber.key: [(b.name, b.burned_percent, b.burn_rate) for b in c.payload.budget_burns]
+        for c in done
+    }
+    assert burns == {
+        "vp-engineering": [("Notifications", 50, 2.3), ("Checkout", 29, 1.3)],
+        "commerce-lead": [("Checkout", 29, 1.3)],
+        "discovery-lead": [("Notifications", 50, 2.1)],
+        "platform-lead": [],
+    }
     vp = done[0].payload
     assert vp.metrics.codeowners_coverage == 74.2
     assert vp.agents.unreviewed == 4

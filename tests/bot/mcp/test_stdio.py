@@ -135,7 +135,8 @@ def test_an_unknown_or_malformed_key_is_the_one_not_found_sentence(
 
 
 def test_a_service_s_record_compares_two_weeks(whole: Session) -> None:
-    """Checkout's W47 against W46: bands, the incident that followed, CFR and MTTR."""
+    """Checkout's W47 against W46: bands, the incident that followed, CFR, MTTR and the week's
+    burn of its error budget."""
     record = whole.answers[6].data
     assert record["service"] == "checkout"
     assert (record["this_week"]["week"], record["last_week"]["week"]) == (WEEK, "2026-W46")
@@ -144,6 +145,10 @@ def test_a_service_s_record_compares_two_weeks(whole: Session) -> None:
     assert "INC-1039" in [i["key"] for i in record["incidents"]]
     assert record["this_week"]["change_failure_rate"] is not None
     assert record["riskiest_deploys"][0]["band"] in ("high", "very high")
+    # Its error budget's week: 29 points burned of a 30-day budget, faster than its even pace.
+    budget = record["error_budget"]
+    assert (budget["burned_percent"], budget["window_days"]) == (29, 30)
+    assert budget["burn_rate"] >= 1
 
 
 def test_an_unknown_service_names_the_services_in_scope(whole: Session) -> None:
@@ -157,7 +162,7 @@ def test_an_unknown_service_names_the_services_in_scope(whole: Session) -> None:
 
 def test_the_briefing_is_the_payload_s_cards_with_facts_and_evidence(whole: Session) -> None:
     """The whole organisation's W47: 3 critical, 1 warning (a deploy past its error budget) and
-    1 info card, each with facts and evidence."""
+    1 info card, each with facts and evidence, and the error budgets that burned fastest."""
     briefing = whole.answers[8].data
     assert briefing["severity_counts"] == {"critical": 3, "warning": 1, "info": 1}
     assert briefing["scope"] == "whole organisation"
@@ -168,6 +173,10 @@ def test_the_briefing_is_the_payload_s_cards_with_facts_and_evidence(whole: Sess
     commerce = whole.answers[9].data
     assert commerce["scope"] == "Commerce"
     assert set(commerce["services"]) == {"payments", "checkout"}
+    # The error budgets burned fastest, each scope its own: Notifications, then Checkout.
+    assert [b["service"] for b in briefing["budget_burns"]] == ["notifications", "checkout"]
+    assert all(b["burn_rate"] >= 1 and b["window_days"] == 30 for b in briefing["budget_burns"])
+    assert [b["service"] for b in commerce["budget_burns"]] == ["checkout"]
 
 
 def test_a_malformed_week_and_missing_arguments_are_errors(whole: Session) -> None:

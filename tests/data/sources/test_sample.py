@@ -567,5 +567,6 @@ def test_a_first_sync_reports_every_record_as_added(tmp_path: Path) -> None:
         "deploy": len(records.deploys),
         "incident": len(records.incidents),
         "error_budget": len(records.error_budgets),
+        "budget_sample": len(records.budget_samples),
     }
     assert names == {p.login: p.name for p in records.people}

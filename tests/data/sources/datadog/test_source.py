@@ -17,7 +17,7 @@ from data.sources.datadog.client import DatadogClient
 from data.sources.datadog.doctor import datadog_findings
 from data.sources.datadog.source import DatadogSource
 from data.sources.spec import SourceContext
-from data.store.tables import ErrorBudget
+from data.store.tables import BudgetSampleRow, ErrorBudget
 from data.sync import SourceSummary, run_sources
 from fakes.datadog_server import FakeDatadog, FakeSlo
 from scoring.errors import ConfigError
@@ -98,8 +98,17 @@ def test_spent_spans_are_stored(store: Engine, datadog: FakeDatadog) -> None:
     with pinned_clock(THURSDAY):
         summary = _sync(store, _source(datadog))
     assert summary.error is None, summary.error
-    assert summary.line() == "datadog: 2 error budgets added, 0 updated"
+    assert summary.line() == "datadog: 40 budget samples and 2 error budgets added, 0 updated"
     assert _spans(store) == [(SPENT_FROM, SPENT_UNTIL), (SPENT_AGAIN, None)]
+    # Each sample with a budget is kept as a ratio of the 30-day window's budget.
+    with Session(store) as session:
+        samples = {
+            r.at: (r.remaining, r.window_days) for r in session.exec(select(BudgetSampleRow))
+        }
+    assert len(samples) == 40
+    assert samples[SPENT_FROM] == (-0.125, 30)
+    assert samples[SPENT_UNTIL] == (0.4, 30)
+    assert SIX - timedelta(days=4) not in samples
     asked = datadog.server.requests_to(f"/api/v1/slo/{SLO}/history")
     assert len(asked) == 10 * 4 + 1
     first = asked[0]
@@ -121,7 +130,7 @@ def test_a_second_sync_reads_from_the_cursor_and_closes_the_open_span(
     before = len(datadog.server.requests)
     with pinned_clock(THURSDAY + timedelta(hours=12)):
         again = _sync(store, _source(datadog))
-    assert again.line() == "datadog: 0 added, 1 updated"
+    assert again.line() == "datadog: 2 budget samples added, 1 updated"
     asked = datadog.server.requests[before:]
     assert [int(r.query["to_ts"]) for r in asked] == [
         int((SIX + timedelta(hours=h)).timestamp()) for h in (6, 12)

@@ -17,7 +17,7 @@ from data.config.sources.prometheus import PrometheusSourceConfig, budget_query
 from data.sources.prometheus.client import PrometheusClient
 from data.sources.prometheus.doctor import prometheus_findings
 from data.sources.prometheus.source import PrometheusSource
-from data.store.tables import ErrorBudget
+from data.store.tables import BudgetSampleRow, ErrorBudget
 from data.sync import SourceSummary, run_sources
 from fakes.prometheus_server import FakePrometheus, FakeSeries
 from tests.clock import THURSDAY, pinned_clock
@@ -102,6 +102,13 @@ def _spans(engine: Engine) -> list[tuple[datetime, datetime | None, str]]:
         ]
 
 
+def _samples(engine: Engine) -> dict[datetime, tuple[float, int]]:
+    """The budget samples stored, by time: the ratio left and the SLO window's days."""
+    with Session(engine) as session:
+        rows = session.exec(select(BudgetSampleRow)).all()
+        return {r.at: (r.remaining, r.window_days) for r in rows}
+
+
 @pytest.mark.store_decides
 def test_spent_spans_are_stored(store: Engine, prometheus: FakePrometheus) -> None:
     """The spent span ten days back is stored whole, and the one still spent now stored open;
@@ -110,11 +117,16 @@ def test_spent_spans_are_stored(store: Engine, prometheus: FakePrometheus) -> No
     with pinned_clock(THURSDAY):
         summary = _sync(store, _source(prometheus))
     assert summary.error is None, summary.error
-    assert summary.line() == "prometheus: 2 error budgets added, 0 updated"
+    assert summary.line() == "prometheus: 721 budget samples and 2 error budgets added, 0 updated"
     assert _spans(store) == [
         (SPENT_FROM, SPENT_UNTIL, "prometheus"),
         (SPENT_AGAIN, None, "prometheus"),
     ]
+    # Every hour of the 30 days is kept for the burn rate, the lowest SLO's ratio as read.
+    samples = _samples(store)
+    assert len(samples) == 30 * 24 + 1
+    assert samples[SPENT_FROM] == (-0.25, 30)
+    assert samples[HOUR - timedelta(days=7)] == (0.5, 30)
     (asked,) = prometheus.server.requests_to("/api/v1/query_range")
     assert asked.headers["authorization"] == f"Bearer {TOKEN}"
     assert asked.query["step"] == "3600"
@@ -132,7 +144,7 @@ def test_a_second_sync_reads_from_the_cursor_and_closes_the_open_span(
         _sync(store, _source(prometheus))
     with pinned_clock(THURSDAY + timedelta(hours=3)):
         again = _sync(store, _source(prometheus))
-    assert again.line() == "prometheus: 0 added, 1 updated"
+    assert again.line() == "prometheus: 3 budget samples added, 1 updated"
     last = prometheus.server.requests_to("/api/v1/query_range")[-1]
     assert float(last.query["start"]) == (HOUR + timedelta(hours=1)).timestamp()
     assert float(last.query["end"]) == (HOUR + timedelta(hours=3)).timestamp()
