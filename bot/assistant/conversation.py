@@ -28,7 +28,7 @@ __all__ = [
     "Conversation",
     "Ending",
     "Model",
-    "Verdict",
+    "ReplyCheck",
     "converse",
     "verdict",
 ]
@@ -132,21 +132,21 @@ def converse(
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class ReplyCheck:
     """The model's sentences when they may be shown (else ``None``), and why not."""
 
     sentences: tuple[str, ...] | None
     problems: tuple[str, ...]
 
 
-def verdict(conversation: Conversation, known_names: Iterable[str]) -> Verdict:
+def verdict(conversation: Conversation, known_names: Iterable[str]) -> ReplyCheck:
     """Whether ``conversation``'s words may be shown: grounded sentence by sentence."""
     if conversation.text is None or not conversation.text.strip():
-        return Verdict(None, (f"no answer in words ({conversation.ending.value})",))
+        return ReplyCheck(None, (f"no answer in words ({conversation.ending.value})",))
     outcomes = conversation.outcomes
     if outcomes and all(o.is_error for o in outcomes):
-        return Verdict(None, ("every tool refused; their own words answer",))
+        return ReplyCheck(None, ("every tool refused; their own words answer",))
     grounds = Grounds.of(outcomes, known_names, SYSTEM_PROMPT)
     said = sentences(conversation.text)
     problems = [f"{s[:60]!r} {p}" for s in said for p in reply_problems(s, grounds)]
-    return Verdict(None if problems else said, tuple(problems))
+    return ReplyCheck(None if problems else said, tuple(problems))
