@@ -156,9 +156,11 @@ class _AuthorState:
         # Recency-weighted changes as of the POSIX time ``as_of``.
         self.recent = 0.0
         self.as_of = 0.0
-        # Changes by each subsystem they touched (a change of two counts in both) and by
-        # the whole set they touched: a change asked about in several subsystems counts the
-        # author's changes touching any of them once each, from the sets.
+        # Changes by each subsystem they touched (a change of two counts in both) and, for
+        # the changes that touched several, by the whole set: a change asked about in several
+        # subsystems counts the author's changes touching any of them once each, from the
+        # two. A change of one subsystem is in ``subsystems`` alone: most changes touch one,
+        # and a set of one for each cost more than the rest of the author's bookkeeping.
         self.subsystems: dict[str, int] = {}
         self.combos: dict[frozenset[str], int] = {}
 
@@ -297,16 +299,10 @@ class History:
             held = f.lines_before
             # A file no one wrote by hand (a lock file, generated or vendored output) holds no
             # size of the change's files (Kamei's LT): a lock file's thousands of lines made a
-            # dependency bump look like a change to a large module.
-            if f.generated:
-                by_hand = False
-            elif f.marked is _HAND_WRITTEN:
-                by_hand = True
-            elif named and state is not None:
-                # Found under this very path, whose verdict the state keeps.
-                by_hand = state.named_by_hand
-            else:
-                by_hand = not path_kinds(path).generated
+            # dependency bump look like a change to a large module. Whether a person wrote it
+            # is asked below only where lines are added up: the repository's verdict
+            # (``generated``, ``marked``), else the path's, which a state found under this
+            # very path keeps.
             if state is not None and state.visit != visit:
                 # Only a path's first entry in the change counts for the context, and it
                 # sees the state from before the change (a state this change made, or read
@@ -325,10 +321,18 @@ class History:
                 age_sum += now - state.last
                 # What git says the file held where the source read it (Kamei's LT), else
                 # the running sum of lines added less deleted, which drifts.
-                if by_hand:
+                if not f.generated and (
+                    f.marked is _HAND_WRITTEN
+                    or (state.named_by_hand if named else not path_kinds(path).generated)
+                ):
                     lines_before += state.lines if held is None else held
                 fixes += state.fixes
-            elif state is None and held is not None and by_hand:
+            elif (
+                state is None
+                and held is not None
+                and not f.generated
+                and (f.marked is _HAND_WRITTEN or not path_kinds(path).generated)
+            ):
                 lines_before += held
             if not record:
                 continue
@@ -365,10 +369,15 @@ class History:
                 in_subsystems = person.subsystems.get(next(iter(subsystems)), 0)
             elif subsystems:
                 # Each earlier change once, however many of these subsystems it touched:
-                # a subset of the author's changes is never more than all of them.
+                # a subset of the author's changes is never more than all of them. The
+                # per-subsystem counts hold a change of several once for each of these it
+                # touched; the sets of several say how many times too many.
+                counts = person.subsystems
+                for s in subsystems:
+                    in_subsystems += counts.get(s, 0)
                 for combo, n in person.combos.items():
                     if not subsystems.isdisjoint(combo):
-                        in_subsystems += n
+                        in_subsystems -= (len(subsystems & combo) - 1) * n
         # Ranked before the change joins the windows, as every count is read before it counts.
         author_rank = subsystem_rank = file_rank = devs_rank = fixes_rank = 0.5
         if record:
@@ -389,8 +398,9 @@ class History:
             counts = person.subsystems
             for s in subsystems:
                 counts[s] = counts.get(s, 0) + 1
-            combo = frozenset(subsystems)
-            person.combos[combo] = person.combos.get(combo, 0) + 1
+            if len(subsystems) > 1:
+                combo = frozenset(subsystems)
+                person.combos[combo] = person.combos.get(combo, 0) + 1
 
         services = change.services
         incidents = deploys = failed = with_incident = reverted = 0

@@ -27,6 +27,7 @@ __all__ = [
     "FEATURES",
     "FeatureFn",
     "FittedShares",
+    "RankTable",
     "ShapeTable",
     "feature_values",
     "fitted_shares",
@@ -228,6 +229,31 @@ class ShapeTable(dict[float, float]):
         return points
 
 
+# Ranks kept at most by a ``RankTable``; past it the table starts again. A full window's ranks
+# are its 2,001 halves of a count; a young window's are more, once each.
+_RANKS_KEPT = 1 << 14
+
+
+class RankTable(ShapeTable):
+    """``ShapeTable`` of a rank (0–1, ``scoring.running_rank``), read as it is: every rank
+    above 0 is kept, not only whole values. A rank is one of a window's few thousand
+    fractions, repeated change after change, where each reading cost a bisection."""
+
+    __slots__ = ()
+
+    def __init__(self, shape: Shape) -> None:
+        super().__init__(shape, counts=False)
+
+    def __missing__(self, n: float) -> float:
+        points = self.points(n)
+        # Not 0: 0.0 and -0.0 are one key. False for NaN too.
+        if 0.0 < n <= 1.0:
+            if len(self) >= _RANKS_KEPT:
+                self.clear()
+            self[n] = points
+        return points
+
+
 class FittedShares:
     """Each measured signal's share of its weight under one model, read straight from a change.
 
@@ -255,11 +281,15 @@ class FittedShares:
     )
 
     def __init__(self, model: ChangeModel) -> None:
-        def tables(signal: str, *counts: bool) -> tuple[ShapeTable, ...]:
+        # ``None``: a rank (``RankTable``); else whether the feature is a count.
+        def tables(signal: str, *counts: bool | None) -> tuple[ShapeTable, ...]:
             shapes = model.shapes(signal)
             if len(shapes) != len(counts):
                 raise ValueError(f"{signal} has {len(shapes)} shapes, its features {len(counts)}")
-            return tuple(ShapeTable(s, c) for s, c in zip(shapes, counts, strict=True))
+            return tuple(
+                RankTable(s) if c is None else ShapeTable(s, c)
+                for s, c in zip(shapes, counts, strict=True)
+            )
 
         def most(signal: str) -> float:
             # A signal that can earn nothing earns a share of 0: ``inf`` divides anything
@@ -267,14 +297,14 @@ class FittedShares:
             points = model.most(signal)
             return points if points > 0.0 else math.inf
 
-        count, as_is = True, False
+        count, as_is, rank = True, False, None
         self._size = tables("size", count, count, count, count, count, count)
         self._diffusion = tables("diffusion", count, count, count, as_is)
-        # Ranks (0–1) are read as they are, worked out each time.
-        self._file_history = tables("file_history", count, as_is, as_is)
-        self._experience = tables("author_experience", as_is, count, as_is)
+        # Ranks (0–1) are read as they are, each worked out once (``RankTable``).
+        self._file_history = tables("file_history", count, rank, rank)
+        self._experience = tables("author_experience", rank, count, rank)
         (self._expertise,) = tables("author_expertise", as_is)
-        (self._proneness,) = tables("defect_proneness", as_is)
+        (self._proneness,) = tables("defect_proneness", rank)
         # A fix is 1 or 0: both shares known up front.
         self._fix = (model.share("fix", (0.0,)), model.share("fix", (1.0,)))
         self._most = {name: most(name) for name in FEATURES}
@@ -320,11 +350,7 @@ class FittedShares:
         if ctx.files_with_history == 0:
             return self._unknown["file_history"]
         age, devs, changes = self._file_history
-        earned = (
-            age.points(m.age)
-            + devs.points(ctx.file_devs_rank)
-            + changes.points(ctx.file_changes_rank)
-        )
+        earned = age.points(m.age) + devs[ctx.file_devs_rank] + changes[ctx.file_changes_rank]
         share = earned / self._most["file_history"]
         return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 
@@ -332,9 +358,9 @@ class FittedShares:
         """``_author_experience``'s: the author's changes overall, recently, in the subsystems."""
         overall, recent, subsystems = self._experience
         earned = (
-            overall.points(ctx.author_changes_rank)
+            overall[ctx.author_changes_rank]
             + recent.points(m.rexp)
-            + subsystems.points(ctx.author_subsystem_rank)
+            + subsystems[ctx.author_subsystem_rank]
         )
         share = earned / self._most["author_experience"]
         return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
@@ -353,7 +379,7 @@ class FittedShares:
         ``ctx.files_with_history`` and ``ctx.file_fixes_rank``."""
         if with_history == 0:
             return self._unknown["defect_proneness"]
-        earned = self._proneness.points(fixes_rank)
+        earned = self._proneness[fixes_rank]
         share = earned / self._most["defect_proneness"]
         return share if 0.0 < share < 1.0 else (1.0 if share >= 1.0 else 0.0)
 

@@ -81,15 +81,29 @@ def _score_change(
 def _typical_entry(typical: float | None, shift: float, config: ScoringConfig) -> Signal:
     """The entry that reads a change against its history's typical change: ``-shift`` points."""
     anchor = config.bands.typical
-    side = "above" if shift > 0 else "below"
-    return Signal(
-        TYPICAL_SIGNAL,
-        typical,
-        -shift,
-        f"a typical change here scores {typical:.0f}, {side} the {anchor:.0f} of the histories "
-        "the model was fitted on, so every change here reads that much "
-        f"{'lower' if shift > 0 else 'higher'}",
-    )
+    above = shift > 0
+    # The words change only with the typical score's whole number, and every scored change
+    # of a history has them: each is written once. ``round`` gives the digits ``:.0f`` does
+    # (both round the float itself half to even) for any positive score; any other is
+    # written each time (``-0.0`` is "-0" to ``:.0f``).
+    key = (round(typical), above, anchor) if typical is not None and 0.0 < typical < 1e15 else None
+    text = _TYPICAL_WORDS.get(key) if key is not None else None
+    if text is None:
+        text = (
+            f"a typical change here scores {typical:.0f}, {'above' if above else 'below'} the "
+            f"{anchor:.0f} of the histories the model was fitted on, so every change here "
+            f"reads that much {'lower' if above else 'higher'}"
+        )
+        if key is not None:
+            if len(_TYPICAL_WORDS) >= _TYPICAL_KEEP:
+                _TYPICAL_WORDS.clear()
+            _TYPICAL_WORDS[key] = text
+    return Signal(TYPICAL_SIGNAL, typical, -shift, text)
+
+
+# The typical change's words by its whole score, side and anchor (``_typical_entry``).
+_TYPICAL_WORDS: dict[tuple[int, bool, float], str] = {}
+_TYPICAL_KEEP = 1024
 
 
 def score_changes(

@@ -10,6 +10,7 @@ what the history does *now*, so the same change is as risky in year one as in ye
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections import deque
 
 __all__ = ["RANK_WINDOW", "RunningRank"]
 
@@ -21,16 +22,14 @@ RANK_WINDOW = 1000
 class RunningRank:
     """The mid-rank of each count among the last ``window`` counts seen before it."""
 
-    __slots__ = ("_next", "_ring", "_sorted", "_window")
+    __slots__ = ("_ring", "_sorted", "_window")
 
     def __init__(self, window: int = RANK_WINDOW) -> None:
         if window < 1:
             raise ValueError("a rank needs a window of one count at least")
         self._window = window
-        # The window's counts in the order seen, as a ring once full (``_next`` its oldest),
-        # and the same counts sorted.
-        self._ring: list[float] = []
-        self._next = 0
+        # The window's counts in the order seen (the oldest first), and the same counts sorted.
+        self._ring: deque[float] = deque(maxlen=window)
         self._sorted: list[float] = []
 
     def __len__(self) -> int:
@@ -46,7 +45,10 @@ class RunningRank:
         n = len(seen)
         if n:
             below = bisect_left(seen, value)
-            above = bisect_right(seen, value, below)
+            # Most counts tie with none in the window: one comparison says so, where a second
+            # bisection cost as much as the first. ``value < seen[below]`` rather than ``!=``,
+            # so that a value no comparison holds for (NaN) is bisected as before.
+            above = below if below == n or value < seen[below] else bisect_right(seen, value, below)
             # (below + (above - below) / 2) / n, the same float: both are one rounding of
             # the same fraction.
             rank = (below + above) / (n + n)
@@ -54,15 +56,17 @@ class RunningRank:
             above = 0
             rank = 0.5
         if add:
-            seen.insert(above, value)
-            ring = self._ring
-            if n < self._window:
-                ring.append(value)
+            if n == self._window:
+                old = self._ring[0]
+                # A count equal to the one leaving leaves the sorted counts as they were:
+                # neither the insertion nor the removal moves anything a rank reads.
+                if old != value:
+                    seen.insert(above, value)
+                    del seen[bisect_left(seen, old)]
             else:
-                at = self._next
-                del seen[bisect_left(seen, ring[at])]
-                ring[at] = value
-                self._next = at + 1 if at + 1 < self._window else 0
+                seen.insert(above, value)
+            # A full ring drops its oldest count as it takes this one.
+            self._ring.append(value)
         return rank
 
     def add(self, value: float) -> None:

@@ -95,9 +95,12 @@ class TypicalChange:
         ``_SNAPSHOT_EVERY`` scores: a mean over hundreds of changes moves too slowly for a
         fresher copy to matter, and a copy per change would cost more than the scoring.
         """
-        self._score.note(score)
-        noted = self._score.noted
-        rate = _rate(noted)
+        # ``TypicalScore.note`` and ``_rate`` written out: the same running mean, and this
+        # runs for every scored change.
+        typical = self._score
+        noted = typical._n = typical._n + 1
+        rate = 1.0 / noted if noted <= TYPICAL_SPAN else 1.0 / TYPICAL_SPAN
+        typical._mean += rate * (score - typical._mean)
         means = self._means
         mean_of = means.get
         for signal in signals:

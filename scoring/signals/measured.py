@@ -49,22 +49,13 @@ def _many(n: int, word: str) -> str:
     return many(n, word)
 
 
-def _whole(n: int, one: str, more: str) -> str:
-    """``many(n, one)`` for a whole count ``n`` whose plural is ``more``: the same words
-    (``number`` writes a whole count's digits), without formatting the count as a float.
-    For the counts that grow with a history (earlier changes, developers, an author's
-    changes), which seldom repeat and would only churn ``_many``'s cache."""
-    return f"{n} {one if n == 1 else more}"
-
-
-# Each whole percentile's words, written once: a scored change asks for five.
+# A count's percentile rank among the same count of the history's latest changes
+# (``scoring.running_rank``), in words, ``_STANDINGS[round(100 * rank)]``: what the fitted
+# points read of it. Each whole percentile's words are written once, and read in place (a
+# scored change asks for five). The counts beside them (earlier changes, developers, an
+# author's changes) grow with a history and seldom repeat: written as ``many`` writes a whole
+# count, ``f"{n} {one if n == 1 else more}"``, rather than through ``_many``'s cache.
 _STANDINGS = tuple(f"percentile {p} of the latest {RANK_WINDOW:,} changes" for p in range(101))
-
-
-def _standing(rank: float) -> str:
-    """A count's percentile rank among the same count of the history's latest changes
-    (``scoring.running_rank``), in words: what the fitted points read of it."""
-    return _STANDINGS[round(100 * rank)]
 
 
 def size(
@@ -238,11 +229,12 @@ def file_history(
     several = (
         "" if ctx.files_with_history == 1 else " (each file's changes added up), the most-shared"
     )
+    changes, devs = ctx.file_prior_changes, ctx.file_prior_devs
     text = (
-        f"touched files changed {_whole(ctx.file_prior_changes, 'time', 'times')} before"
-        f" ({_standing(ctx.file_changes_rank)}){several} by "
-        f"{_whole(ctx.file_prior_devs, 'developer', 'developers')} "
-        f"({_standing(ctx.file_devs_rank)}), last {m.age:.0f} days ago on average"
+        f"touched files changed {changes} {'time' if changes == 1 else 'times'} before"
+        f" ({_STANDINGS[round(100 * ctx.file_changes_rank)]}){several} by "
+        f"{devs} {'developer' if devs == 1 else 'developers'} "
+        f"({_STANDINGS[round(100 * ctx.file_devs_rank)]}), last {m.age:.0f} days ago on average"
     )
     return Signal("file_history", round(share, 4), w * share, text, share)
 
@@ -284,10 +276,12 @@ def author_experience(
     share = fitted_shares(cfg.model).author_experience(m, ctx)
     # The points read each count's standing among the history's latest changes (its
     # percentile rank), so the words give it beside the count.
+    prior = ctx.author_prior_changes
     text = (
-        f"the author has {_whole(ctx.author_prior_changes, 'earlier change', 'earlier changes')} "
-        f"({_standing(ctx.author_changes_rank)}), {ctx.author_subsystem_changes} in these "
-        f"subsystems ({_standing(ctx.author_subsystem_rank)})"
+        f"the author has {prior} {'earlier change' if prior == 1 else 'earlier changes'} "
+        f"({_STANDINGS[round(100 * ctx.author_changes_rank)]}), "
+        f"{ctx.author_subsystem_changes} in these "
+        f"subsystems ({_STANDINGS[round(100 * ctx.author_subsystem_rank)]})"
     )
     return Signal(
         "author_experience",
@@ -369,7 +363,9 @@ def defect_proneness(
     if with_history == 0:
         return Signal("defect_proneness", 0.0, w * share, "all touched files are new", share)
     fixes = "fix or revert" if n == 1 else "fixes or reverts"
-    text = f"{n} earlier {fixes} touched these files ({_standing(ctx.file_fixes_rank)})"
+    text = (
+        f"{n} earlier {fixes} touched these files ({_STANDINGS[round(100 * ctx.file_fixes_rank)]})"
+    )
     return Signal("defect_proneness", float(n), w * share, text, share)
 
 

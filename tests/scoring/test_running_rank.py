@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.running_rank import RunningRank
 
@@ -54,3 +56,20 @@ def test_ranking_then_adding_in_one_pass_is_the_two_in_turn() -> None:
         two.add(value)
         assert one.rank(value, add=True) == expected
         assert one.rank(2.5) == two.rank(2.5)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 6), st.lists(st.integers(0, 4), max_size=40))
+def test_every_rank_is_the_share_below_the_last_window_counts(
+    window: int, counts: list[int]
+) -> None:
+    """Ranked against a plain list of the last ``window`` counts, ties and a count equal to the
+    one leaving included, every rank is the same float."""
+    ranks = RunningRank(window=window)
+    for i, count in enumerate(counts):
+        last = counts[max(0, i - window) : i]
+        below = sum(1 for c in last if c < count)
+        ties = sum(1 for c in last if c == count)
+        expected = (below + below + ties) / (2 * len(last)) if last else 0.5
+        assert ranks.rank(count, add=True) == expected
+        assert len(ranks) == min(i + 1, window)
