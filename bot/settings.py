@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.assistant.turns import ASSISTANT_MODEL
 from briefing.prompt import DEFAULT_MODEL
 from data.config.store import store_beside
 from data.sources.registry import check_variables
@@ -61,6 +62,12 @@ class Settings(BaseSettings):
         min_length=1,
         pattern=r"^\S+$",
         description="The Claude model that writes the narrative.",
+    )
+    assistant_model: str = Field(
+        default=ASSISTANT_MODEL,
+        min_length=1,
+        pattern=r"^\S+$",
+        description="The Claude model that answers plain words in Slack's assistant pane.",
     )
     llm_timeout: float = Field(
         default=30.0, gt=0, le=600, description="Seconds to wait for one LLM answer."
@@ -245,6 +252,7 @@ _HINTS = {
     "anthropic_api_key": "your Anthropic API key, or leave it unset",
     "anthropic_base_url": "a URL such as https://api.anthropic.com, or leave it unset",
     "model": "a Claude model id such as claude-sonnet-5-5",
+    "assistant_model": "a Claude model id such as claude-haiku-4-5",
     "llm_timeout": "a number of seconds greater than 0 and at most 600, such as 30",
     "llm_max_retries": "a whole number from 0 to 10, such as 2",
     "slack_bot_token": "your Slack app's bot token (xoxb-…), or leave it unset",

@@ -16,13 +16,13 @@ import anthropic
 from anthropic.types import MessageParam, ToolParam
 
 from bot.assistant.tools import ToolSpec, ToolUse
-from bot.assistant.turns import ModelTurn, ModelUnavailable
+from bot.assistant.turns import ASSISTANT_MODEL, ModelTurn, ModelUnavailable
 from data.http.client import tls_context
 
 __all__ = ["DEFAULT_MODEL", "ClaudeTools", "ModelTurn", "ModelUnavailable"]
 
-# Answers read in a chat pane are short: a fast model, and few tokens.
-DEFAULT_MODEL = "claude-haiku-4-5"
+# Answers read in a chat pane are short: few tokens.
+DEFAULT_MODEL = ASSISTANT_MODEL
 MAX_OUTPUT_TOKENS = 1024
 
 

@@ -7,7 +7,10 @@ from typing import Any
 
 from bot.assistant.tools import ToolUse
 
-__all__ = ["ModelTurn", "ModelUnavailable"]
+__all__ = ["ASSISTANT_MODEL", "ModelTurn", "ModelUnavailable"]
+
+# Answers read in a chat pane are short: a fast model (RISKBRIEF_ASSISTANT_MODEL names another).
+ASSISTANT_MODEL = "claude-haiku-4-5"
 
 
 class ModelUnavailable(Exception):

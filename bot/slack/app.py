@@ -309,6 +309,7 @@ def build_app(
 
         claude = ClaudeTools(
             api_key=settings.anthropic_api_key.get_secret_value(),
+            model=settings.assistant_model,
             base_url=settings.anthropic_base_url,
         )
         model = ModelAnswers(

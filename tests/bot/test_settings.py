@@ -44,6 +44,7 @@ def _no_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "ANTHROPIC_API_KEY",
         "ANTHROPIC_BASE_URL",
         "RISKBRIEF_MODEL",
+        "RISKBRIEF_ASSISTANT_MODEL",
         "RISKBRIEF_LLM_TIMEOUT",
         "RISKBRIEF_LLM_MAX_RETRIES",
     ):
@@ -57,6 +58,7 @@ def test_llm_defaults_are_no_key_sonnet_30_seconds_2_retries() -> None:
     assert settings.anthropic_api_key is None
     assert settings.anthropic_base_url is None
     assert settings.model == "claude-sonnet-5-5"
+    assert settings.assistant_model == "claude-haiku-4-5"
     assert (settings.llm_timeout, settings.llm_max_retries) == (30.0, 2)
 
 
@@ -66,6 +68,7 @@ def test_llm_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-123")
     monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:8080")
     monkeypatch.setenv("RISKBRIEF_MODEL", "claude-haiku-4-5")
+    monkeypatch.setenv("RISKBRIEF_ASSISTANT_MODEL", "claude-sonnet-5-5")
     monkeypatch.setenv("RISKBRIEF_LLM_TIMEOUT", "12.5")
     monkeypatch.setenv("RISKBRIEF_LLM_MAX_RETRIES", "0")
     settings = load_settings()
@@ -73,7 +76,18 @@ def test_llm_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.anthropic_api_key.get_secret_value() == "sk-ant-test-123"
     assert settings.anthropic_base_url == "http://127.0.0.1:8080"
     assert settings.model == "claude-haiku-4-5"
+    assert settings.assistant_model == "claude-sonnet-5-5"
     assert (settings.llm_timeout, settings.llm_max_retries) == (12.5, 0)
+
+
+@pytest.mark.usefixtures("_no_llm_env")
+def test_a_model_id_with_spaces_names_the_assistant_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A model id is one word: a wrong one names RISKBRIEF_ASSISTANT_MODEL and its form."""
+    monkeypatch.setenv("RISKBRIEF_ASSISTANT_MODEL", "claude haiku")
+    with pytest.raises(ConfigError, match=r"RISKBRIEF_ASSISTANT_MODEL .* claude-haiku-4-5"):
+        load_settings()
 
 
 @pytest.mark.usefixtures("_no_llm_env")

@@ -30,15 +30,20 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
-def settings_for(slack: FakeSlack, claude: FakeAnthropic | None = None) -> Settings:
+def settings_for(
+    slack: FakeSlack, claude: FakeAnthropic | None = None, assistant_model: str | None = None
+) -> Settings:
     """Settings pointing the app at the fake Slack, and at the fake Claude when given one."""
-    return Settings(
+    settings = Settings(
         slack_bot_token="xoxb-test-token",
         slack_signing_secret=SECRET,
         slack_api_url=slack.base_url,
         anthropic_api_key="sk-ant-test" if claude is not None else None,
         anthropic_base_url=claude.url if claude is not None else None,
     )
+    if assistant_model is None:
+        return settings
+    return settings.model_copy(update={"assistant_model": assistant_model})
 
 
 @dataclass(frozen=True)
@@ -119,11 +124,13 @@ def serve_app(
     now: datetime = NOW,
     *,
     claude: FakeAnthropic | None = None,
+    assistant_model: str | None = None,
 ) -> Iterator[Served]:
     """The bolt app under the production HTTP server on a free port, in a thread; with
     ``claude``, plain words go to it with the MCP server's tools, as the runtime wires them."""
     tools = McpTools(engine, org).for_access if claude is not None else None
-    app = build_app(settings_for(slack, claude), engine, org, clock=lambda: now, tools=tools)
+    settings = settings_for(slack, claude, assistant_model)
+    app = build_app(settings, engine, org, clock=lambda: now, tools=tools)
     application = wsgi_application(app, engine, signing_secret=SECRET)
     server = HttpServer(application, "127.0.0.1", 0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)

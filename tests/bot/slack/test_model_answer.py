@@ -320,3 +320,15 @@ def test_claude_unreachable_gets_the_questions_riskbrief_answers(
     everything = _everything(answer)
     assert "`/risk brief [team|service]`" in everything
     assert "Claude could not answer that" in everything
+
+
+def test_the_assistant_asks_the_model_its_setting_names(
+    hostile_engine: Engine, org: OrgConfig, slack: FakeSlack, claude: FakeAnthropic
+) -> None:
+    """RISKBRIEF_ASSISTANT_MODEL's model is the one the pane's questions are sent to."""
+    with serve_app(hostile_engine, org, slack, claude=claude, assistant_model="claude-x-1") as app:
+        question = "why is Payments high?"
+        claude.plan(question, AskPlan("good", "service_record", {"service": "payments"}))
+        channel, _ = _ask(app, question)
+        _answer(app, channel)
+    assert {r.body["model"] for r in claude.requests} == {"claude-x-1"}
