@@ -13,6 +13,7 @@ from bot.answers.asked import default_of
 from bot.answers.caller import Asked, reader_timezone, scope_refused
 from bot.answers.lines import BAND_OF_WORDS, not_found, service_name
 from bot.answers.queries import ServiceQuery
+from bot.answers.records.service import service_budget_burn
 from bot.answers.records.trend import weekly_trend
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
@@ -95,6 +96,18 @@ def service_answer(
     def percent(value: float | None) -> str:
         return "n/a" if value is None else format_value(value, "%")
 
+    burn = service_budget_burn(session, service, default.week, timezone)
+    budget: tuple[Line, ...] = ()
+    if burn is not None:
+        # Read live from the error-budget source, so said whatever its rate (the briefing
+        # names only the fastest burns).
+        budget = (
+            (
+                Strong(("Error budget",)),
+                f" {burn.burned_percent}% burned {this_week} (burn rate {burn.burn_rate:g}× over "
+                f"its {burn.window_days}-day window) · {burn.left_percent}% left",
+            ),
+        )
     record = Paragraph(
         (
             (
@@ -109,6 +122,7 @@ def service_answer(
                 f"{percent(span.change_failure_rate)} over {TREND_WEEKS} weeks "
                 f"({span.failed_deploys} of {many(span.deploys, 'deploy')})",
             ),
+            *budget,
         )
     )
     if not span.changes:

@@ -34,7 +34,13 @@ from data.store.window import load_window
 from scoring.budget_burn import BASELINE_GAP, week_burn
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, aggregate
 
-__all__ = ["change_row", "deploy_row", "service_record", "week_record"]
+__all__ = [
+    "change_row",
+    "deploy_row",
+    "service_budget_burn",
+    "service_record",
+    "week_record",
+]
 
 # As many as `/risk service` shows.
 _TOP = 5
@@ -86,7 +92,9 @@ def week_record(week: str, agg: WeekAggregate) -> WeekRecord:
     )
 
 
-def _budget(session: Session, service: str, week: IsoWeek, zone: str) -> BudgetBurnRow | None:
+def service_budget_burn(
+    session: Session, service: str, week: IsoWeek, zone: str
+) -> BudgetBurnRow | None:
     """``service``'s burn of its error budget in ``week`` (so far), whatever its rate."""
     since, until = week.bounds(zone)
     for s in budget_series(session, since - BASELINE_GAP, until, [service]):
@@ -154,5 +162,5 @@ def service_record(
             )
             for d in deploys
         ],
-        error_budget=_budget(session, service, week, zone),
+        error_budget=service_budget_burn(session, service, week, zone),
     )
