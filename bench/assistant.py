@@ -19,12 +19,13 @@ import statistics
 import tempfile
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bench.slack_ack import prepare_sample
 from fakes.anthropic_server import FakeAnthropic
 from fakes.anthropic_tools import AskPlan
 from fakes.slack_server import FakeSlack, signed_headers
@@ -32,7 +33,6 @@ from fakes.slack_server import FakeSlack, signed_headers
 __all__ = ["main"]
 
 SECRET = "bench-signing-secret"
-AS_OF = date(2026, 11, 23)
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 VP = "U04VPENG01"
 TARGET_P95_S = 2.0
@@ -44,25 +44,6 @@ PLANS = (
     AskPlan("good", "incident_culprits", {"incident": "INC-1039"}),
     AskPlan("good", "review_plan", {}),
 )
-
-
-def _prepare(db: Path) -> None:
-    from bot.composition.pipeline import score_all
-    from data.sample_load import load_sample
-    from data.sources.sample import sample_org_config
-    from data.store.engine import make_engine, session_scope
-    from data.store.migrate import upgrade
-    from data.store.org import sync_org
-
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    org = sample_org_config()
-    with session_scope(engine) as session:
-        sync_org(session, org)
-    load_sample(engine, org, as_of=AS_OF)
-    with session_scope(engine) as session:
-        score_all(session, org)
-    engine.dispose()
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -124,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack, FakeAnthropic() as claude:
         db = Path(tmp) / "bench.db"
         print("preparing the sample organisation's store …", flush=True)
-        _prepare(db)
+        prepare_sample(db)
         engine = make_engine(f"sqlite:///{db}")
         org = sample_org_config()
         settings = Settings(

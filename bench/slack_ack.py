@@ -37,7 +37,7 @@ import httpx
 
 from fakes.slack_server import FakeSlack, signed_headers
 
-__all__ = ["main"]
+__all__ = ["main", "prepare_sample"]
 
 SECRET = "bench-signing-secret"
 AS_OF = date(2026, 11, 23)
@@ -46,7 +46,8 @@ NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 TARGET_P99_MS = 200.0
 
 
-def _prepare(db: Path) -> None:
+def prepare_sample(db: Path) -> None:
+    """The sample organisation loaded into a new SQLite store at ``db`` and scored as of AS_OF."""
     from bot.composition.pipeline import score_all
     from data.sample_load import load_sample
     from data.sources.sample import sample_org_config
@@ -187,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp, FakeSlack() as slack:
         db = Path(tmp) / "bench.db"
         print("preparing the sample organisation's store …", flush=True)
-        _prepare(db)
+        prepare_sample(db)
         context = multiprocessing.get_context("spawn")
         ports: Queue[int] = context.Queue()
         child = context.Process(target=_serve, args=(str(db), slack.base_url, ports))
