@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 
 from briefing.card_words import KIND_WORDS, action
 from briefing.headline import bots_aside, deploys_clause, headline, very_high_clause
+from briefing.names import incident_name, payload_service_name
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import BriefingPayload
 from briefing.plan import plan_sentence
+from briefing.views import IncidentView
 from briefing.week import IsoWeek
 from scoring.card_terms import Severity
 from scoring.plural import many, number
@@ -58,16 +60,37 @@ def no_data_line(payload: BriefingPayload) -> str:
 
 def _quiet(payload: BriefingPayload) -> str:
     """A quiet week's one line: how many changes (and how many of them bots made), how many
-    high risk, no material shift."""
+    high risk, no material shift. A week an outage opened in is not called quiet: no card
+    came of it (it followed no deploy that stood out), but the line names it."""
     d = payload.distribution
     # With reviews, owners or incidents unknown, "quiet" only covers what was seen.
-    quiet = "A quiet week as far as the data shows" if payload.unknown.partial else "A quiet week"
+    partial = " as far as the data shows" if payload.unknown.partial else ""
     where = "" if payload.scope.label == "whole organisation" else f" in {payload.scope.label}"
     if d.total == 0:
-        return f"{quiet}{where}: no changes merged, no material shift."
-    high = "none" if d.high_risk == 0 else number(d.high_risk)
-    changes = f"{many(d.total, 'change')}{bots_aside(payload)}"
-    return f"{quiet}{where}: {changes}, {high} high risk, no material shift."
+        changes = "no changes merged"
+    else:
+        high = "none" if d.high_risk == 0 else number(d.high_risk)
+        changes = f"{many(d.total, 'change')}{bots_aside(payload)}, {high} high risk"
+    if outages := payload.outages:
+        return f"No material shift{where}{partial}: {changes}; but {_outages(payload, outages)}."
+    return f"A quiet week{partial}{where}: {changes}, no material shift."
+
+
+# A quiet line names at most this many of its week's outages; the rest are counted.
+_NAMED_OUTAGES = 3
+
+
+def _outages(payload: BriefingPayload, outages: tuple[IncidentView, ...]) -> str:
+    """The week's outages in a clause: "1 incident, INC-7 in Search (resolved in 40 min)"."""
+    named = []
+    for i in outages[:_NAMED_OUTAGES]:
+        m = i.minutes_to_resolve
+        state = "still open" if m is None else f"resolved in {number(m)} min"
+        service = payload_service_name(payload, i.service)
+        named.append(f"{incident_name(payload, i.id)} in {service} ({state})")
+    rest = len(outages) - len(named)
+    listed = ", ".join(named) + (f" and {rest} more" if rest else "")
+    return f"{many(len(outages), 'incident')} opened, {listed}, after no deploy that stood out"
 
 
 def _high_deploys(payload: BriefingPayload) -> str | None:

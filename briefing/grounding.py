@@ -317,6 +317,14 @@ def _severity_problems(where: str, text: str, payload: BriefingPayload) -> Itera
                 f"{where} calls the week {phrase!r}, but "
                 f"{' and '.join(w for w in what if w)} at very high risk; name them instead"
             )
+    elif outages := payload.outages:
+        # An outage is news whether or not a card came of it; a revert is a change that
+        # failed, which the change failure rate counts, and leaves a week quiet.
+        for phrase in dict.fromkeys(m.group() for m in _CALM.finditer(text)):
+            yield (
+                f"{where} calls the week {phrase!r}, but "
+                f"{many(len(outages), 'incident')} opened in it; name them instead"
+            )
 
 
 def _vocabulary(sent: str) -> frozenset[str]:

@@ -169,6 +169,11 @@ class BriefingPayload(View):
             and not self.no_data
         )
 
+    @property
+    def outages(self) -> tuple[IncidentView, ...]:
+        """The week's incidents that are no revert: outages, which a quiet headline must name."""
+        return tuple(i for i in self.incidents if not i.is_revert)
+
     def card(self, card_id: str) -> CardView | None:
         """The card with ``card_id``, if any."""
         return next((c for c in self.cards if c.id == card_id), None)

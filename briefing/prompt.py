@@ -96,8 +96,8 @@ or zero, and never call the week calm or all clear because of it.
 - Tone follows the cards: while any card is critical or warning, never call the week calm, \
 quiet, fine, minor, low-risk or all clear, and never say there is nothing critical or no \
 warning when cards_by_severity says otherwise. A week with a change in the critical \
-band (changes_by_band), or with a deploy in it (risky_deploys), is never quiet either, \
-cards or not: name that change or deploy in the headline.
+band (changes_by_band), a deploy in risky_deploys or an incident that is no revert is never \
+quiet either, cards or not: name it in the headline.
 
 Reference: what the cards mean (rules fixed them; use this to say why a card matters).
 {_CARD_GLOSSARY}

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from scoring.facts import REVERT_INCIDENT
 from scoring.plural import many
 
 __all__ = [
@@ -138,6 +139,11 @@ class IncidentView(View):
     deploy_finished_at: datetime | None = None
     # Its page, when the configured source says where that is (``briefing.incidents``).
     url: str | None = None
+
+    @property
+    def is_revert(self) -> bool:
+        """Whether a revert made it: a change failed in production, no outage was timed."""
+        return self.id.startswith(REVERT_INCIDENT)
 
 
 class DeployView(View):

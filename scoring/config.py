@@ -32,7 +32,9 @@ __all__ = [
 # 12: a production deploy finished while its service had spent its error budget is gated to
 # critical (``error_budget``), as a change merged then is; a file no one wrote by hand (a
 # lock file) holds none of the files' size (Kamei's LT).
-SCORER_VERSION = "12"
+# 13: a revert's incident never gates a deploy as an active incident: its window runs from
+# the reverted change's deploy to the revert's merge, which times no outage.
+SCORER_VERSION = "13"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from scoring.band import Band
+from scoring.facts import REVERT_INCIDENT
 
 __all__ = [
     "DEFAULT_POINTS",
@@ -70,8 +71,6 @@ RISK_POINTS = 40
 TIME_POINTS = 30
 # A fix touching any one of a candidate's files earns at least this share of its points.
 _FIX_FLOOR = 1 / 3
-# The key of the incident a revert makes is this and the revert's key.
-REVERT_INCIDENT = "revert:"
 
 
 @dataclass(frozen=True, slots=True)

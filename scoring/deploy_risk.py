@@ -166,7 +166,9 @@ def active_incidents(
     Active: opened at or before the deploy and still open, or resolved less than
     ``active_incident_grace_hours`` before it (exactly that long before no longer
     counts). An incident still open but opened more than ``incident_lookback_days``
-    before the deploy is taken as one nobody closed, not as an active incident.
+    before the deploy is taken as one nobody closed, not as an active incident. A revert's
+    incident is never active: it "opens" when the reverted change shipped and "resolves"
+    when the revert merged, which says nothing of an outage a deploy could make worse.
     """
     at = deploy.finished_at
     since = at - timedelta(days=config.incident_lookback_days)
@@ -175,6 +177,7 @@ def active_incidents(
             i
             for i in incidents
             if i.service == deploy.service
+            and not i.is_revert
             and i.active_at(at, config.active_incident_grace_hours)
             and not (i.resolved_at is None and i.opened_at < since)
         ),

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 __all__ = [
+    "REVERT_INCIDENT",
     "ChangeFacts",
     "DeployFacts",
     "FileChange",
@@ -16,6 +17,11 @@ __all__ = [
     "ReviewState",
     "marked_as",
 ]
+
+
+# The key of the incident a revert makes (``data.rules.revert_incidents``) is this and the
+# revert's key: a change that failed in production, with no outage of its own.
+REVERT_INCIDENT = "revert:"
 
 
 class ReviewState(StrEnum):
@@ -226,6 +232,11 @@ class IncidentFacts:
     resolved_at: datetime | None = None
     deploy_key: str | None = None
     severity: str | None = field(default=None)
+
+    @property
+    def is_revert(self) -> bool:
+        """Whether a revert made this incident: "resolved" only says when the revert merged."""
+        return self.key.startswith(REVERT_INCIDENT)
 
     def active_at(self, at: datetime, grace_hours: float) -> bool:
         """True when open at ``at`` or resolved less than ``grace_hours`` before it."""

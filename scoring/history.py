@@ -36,8 +36,6 @@ _HAND_WRITTEN = Marked.HAND_WRITTEN
 BudgetSpan = tuple[str, datetime, datetime | None]
 
 _DAY = 86_400.0
-# How a revert recorded as an incident is keyed (``data.rules.revert_incidents``).
-_REVERT = "revert:"
 # Recent experience decays with this time constant: a change a year old counts e⁻¹.
 _RECENT_TAU_DAYS = 365.0
 _RECENT_TAU_S = _RECENT_TAU_DAYS * _DAY
@@ -215,7 +213,7 @@ class History:
             if i.deploy_key is None:
                 continue
             caused[i.deploy_key] = min(i.opened_at, caused.get(i.deploy_key, i.opened_at))
-            if not i.key.startswith(_REVERT):
+            if not i.is_revert:
                 reported.add(i.deploy_key)
         for deploy in deploys:
             bisect.insort(self._deploys[deploy.service], deploy.finished_at)

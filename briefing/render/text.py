@@ -232,10 +232,10 @@ def one_liner(payload: BriefingPayload, headline: str) -> str | None:
 
 
 def _continued(headline: str) -> str:
-    """``headline`` continuing a line: "A quiet week…" becomes "a quiet week…"; names keep
-    their capital."""
+    """``headline`` continuing a line: "A quiet week…" becomes "a quiet week…", "No material
+    shift…" "no material shift…"; names keep their capital."""
     first, _, rest = headline.partition(" ")
-    if first in ("A", "An") and rest[:1].islower():
+    if first in ("A", "An", "No") and rest[:1].islower():
         return f"{first.lower()} {rest}"
     return headline
 

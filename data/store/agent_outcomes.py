@@ -34,11 +34,9 @@ from data.store.tables import (
 from data.store.team_word import team_word
 from data.store.work_kinds import StoredWork, change_work
 from scoring.agent_outcomes import ChangeOutcome
+from scoring.facts import REVERT_INCIDENT
 
 __all__ = ["REVERT_INCIDENT", "change_outcome_facts", "later_fixes"]
-
-# The key prefix of an incident a revert made (``data.rules.revert_incidents``).
-REVERT_INCIDENT = "revert:"
 
 # Keys per query: well under SQLite's smallest bound-parameter limit (999).
 _CHUNK = 500

@@ -223,6 +223,20 @@ def test_active_incident_gate(incident: IncidentFacts, config: ScoringConfig, ga
     assert result.score == (config.bands.critical if gated else 0)
 
 
+def test_a_reverts_incident_never_gates_a_deploy() -> None:
+    """A deploy inside a revert's incident window (reverted change shipped, revert not yet
+    merged) is not lifted: the window times no outage, while a real incident beside it does."""
+    revert = IncidentFacts(
+        "revert:r#12", "svc", "Revert a change", TUESDAY - timedelta(days=2), TUESDAY + H
+    )
+    result = score_deploy(_deploy(), [], [revert], CONFIG)
+    assert result.gates == ()
+    assert result.score == 0
+    both = score_deploy(_deploy(), [], [revert, _incident(H)], CONFIG)
+    assert [g.name for g in both.gates] == ["active_incident"]
+    assert "INC-9" in both.gates[0].explanation
+
+
 def test_active_incident_gate_explains_it_lifts_the_deploy_only() -> None:
     """The gate names the incident and says the deploy is lifted, not the changes it ships."""
     gate = score_deploy(_deploy(), [], [_incident(6 * H, 2 * H)], CONFIG).gates[0]
