@@ -20,6 +20,7 @@ from briefing.grounding import check_narrative
 from briefing.narrative import CardParagraph, Narrative, NarrativeUsage
 from briefing.payload import BriefingPayload
 from briefing.prompt import SYSTEM_PROMPT, NarrativeDraft, Turn, first_turns, repair_turns
+from scoring.errors import SourceError
 
 __all__ = [
     "PRICES",
@@ -38,7 +39,7 @@ log = structlog.get_logger("riskbrief.narrative")
 NarrativeOutcome = Literal["llm", "repaired", "no_llm", "unavailable", "ungrounded"]
 
 
-class LLMUnavailable(Exception):
+class LLMUnavailable(SourceError):
     """The LLM gave no answer: timeout, rate limit, overload, connection or auth failure."""
 
 

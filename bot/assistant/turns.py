@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.assistant.tools import ToolUse
+from scoring.errors import SourceError
 
 __all__ = ["ASSISTANT_MODEL", "ModelTurn", "ModelUnavailable"]
 
@@ -13,7 +14,7 @@ __all__ = ["ASSISTANT_MODEL", "ModelTurn", "ModelUnavailable"]
 ASSISTANT_MODEL = "claude-haiku-4-5"
 
 
-class ModelUnavailable(Exception):
+class ModelUnavailable(SourceError):
     """Claude gave no turn; the message names the kind of failure, never its detail."""
 
 
