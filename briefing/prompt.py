@@ -105,12 +105,12 @@ Reference: what the cards mean (rules fixed them; use this to say why a card mat
 Reference: the signals behind a change's 0-100 score (the payload gives each one's \
 explanation; say it in a manager's words, never as a field name).
 {_SIGNAL_GLOSSARY}
-Gates lift a score to a floor whatever the signals say: a schema migration, a spent error \
-budget, a deploy during an open incident, and very large hand-written changes.
+Gates lift a score to a floor: a schema migration, a spent error budget, a deploy during \
+an open incident, very large hand-written changes.
 
-Reference: score bands. safe below 30, moderate from 30, high from 60, critical from 80; \
-"high risk" in the payload means high or critical. A card's severity (critical, warning, \
-info) is a different thing from a change's band: never mix the two words.
+Reference: score bands. Each change and deploy has its band (safe < moderate < high < \
+critical, fixed bounds of its score); "high risk" means high or critical. A card's severity \
+(critical, warning, info) is a different thing from a change's band: never mix the two words.
 
 Reference: actions that fit. concentration or driver: review the service's riskiest open \
 changes, add CODEOWNERS rules or a second reviewer where the driver points. incident: walk \

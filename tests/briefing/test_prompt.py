@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -51,6 +52,16 @@ def test_system_prompt_says_the_payload_is_data_and_sets_the_limits() -> None:
     # pessimistic 4.5 characters a token), short enough to stay a small part of a request.
     assert len(SYSTEM_PROMPT) / 4.5 >= cache_minimum(DEFAULT_MODEL)
     assert len(SYSTEM_PROMPT) < 8_000
+
+
+def test_the_prompt_states_no_band_bound_of_its_own() -> None:
+    """Bands are bounds an organisation may configure and each change and deploy carries its
+    own: a number written into the prompt ("critical from 80") would go stale and contradict
+    the bands the payload holds."""
+    assert (
+        re.search(r"(?:safe|moderate|high|critical) (?:below|from|above) \d", SYSTEM_PROMPT) is None
+    )
+    assert "safe < moderate < high < critical" in SYSTEM_PROMPT
 
 
 def test_payload_json_carries_every_card_and_fact(payload: BriefingPayload) -> None:
