@@ -19,6 +19,7 @@ from scoring.card_terms import (
     Severity,
 )
 from scoring.culprits import ClueKind, likeliest
+from scoring.facts import REVERT_INCIDENT
 from scoring.risk import Band
 from scoring.weekly import WeekAggregate, WeekChange, WeekIncident
 
@@ -30,6 +31,7 @@ __all__ = [
     "incident",
     "mttr",
     "mttr_improved",
+    "reverted_change",
     "reverts_rose",
     "stood_out",
 ]
@@ -115,19 +117,50 @@ def _unusual_shipped(i: WeekIncident, this: WeekAggregate, r: CardRules) -> Week
     return max(unusual, key=lambda c: (c.score, c.key), default=None)
 
 
+def reverted_change(i: WeekIncident) -> WeekChange | None:
+    """The change a revert's incident ``i`` says failed, among those its deploy shipped: the
+    one its revert undid (read from the culprit trace's reverts); ``None`` for any other
+    incident, or a week read without the trace."""
+    if not i.is_revert or i.culprits is None:
+        return None
+    own = i.key.removeprefix(REVERT_INCIDENT)
+    target = next((f.reverts for f in i.culprits.fixes if f.key == own), None)
+    return next((c for c in i.shipped if c.key == target), None)
+
+
+def _reverted_unusual(i: WeekIncident, this: WeekAggregate, r: CardRules) -> WeekChange | None:
+    """The reverted change (``reverted_change``) when it was unusual for its service: through
+    a gate its service's changes did not go through over the baseline weeks (a change larger
+    than one review takes in, where the service makes none), or very high for its history
+    and not taken routinely (``routine_gated``)."""
+    c = reverted_change(i)
+    if c is None:
+        return None
+    known = usual_gates(this)
+    if c.band is Band.CRITICAL and not routine_gated(c, known, r):
+        return c
+    return c if any((c.service, g) not in known for g in c.gates) else None
+
+
 def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
     """Whether the deploy ``i`` followed stood out from its service's usual deploys.
 
     - ``i`` is a revert of what the deploy shipped: a change failed, which the change
       failure rate counts; it is a finding only when the deploy was high for its service
-      (``high_for_its_service``) or the service's reverts rose beyond its usual
-      (``reverts_rose``): a team that reverts now and then is doing its job;
+      (``high_for_its_service``), the service's reverts rose beyond its usual
+      (``reverts_rose``), or the change reverted was itself unusual for its service
+      (``_reverted_unusual``: a release larger than any its service makes, reverted the
+      next morning): a team that reverts an ordinary change now and then is doing its job;
     - the deploy shipped a change very high for its history that its service does not
       take routinely (``_unusual_shipped``);
     - or the deploy was high for its service (``high_for_its_service``).
     """
     if i.is_revert:
-        return high_for_its_service(i, this, r) or reverts_rose(i.service, this)
+        return (
+            high_for_its_service(i, this, r)
+            or reverts_rose(i.service, this)
+            or _reverted_unusual(i, this, r) is not None
+        )
     if _unusual_shipped(i, this, r) is not None:
         return True
     return high_for_its_service(i, this, r)
@@ -158,6 +191,11 @@ def incident(
             riskiest = _unusual_shipped(i, this, r) or max(
                 i.shipped, key=lambda c: (c.score, c.key)
             )
+            # A revert names the change it undid where that change is what stood out and
+            # scored as high as any the deploy shipped (the fact is the riskiest's score).
+            reverted = _reverted_unusual(i, this, r)
+            if reverted is not None and reverted.score == riskiest.score:
+                riskiest = reverted
             facts.append(CardFact(FactKey.SHIPPED_RISKIEST_SCORE, riskiest.score))
             named = (Evidence(EvidenceKind.CHANGE, riskiest.key),)
         yield Card(

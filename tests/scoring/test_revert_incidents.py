@@ -3,10 +3,12 @@ an incident card only when the deploy stood out for its service or its reverts r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from scoring.card_rules.incidents import reverts_rose
-from scoring.card_terms import CardKind, EvidenceKind, FactKey
+from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey
+from scoring.culprits import CulpritTrace, IncidentAt, LaterFix
 from scoring.risk import Band
 from scoring.weekly import aggregate
 from tests.scoring.card_builders import cards, change, deploys, facts, incident, spread
@@ -80,3 +82,41 @@ def test_an_incident_after_an_ordinary_deploy_names_the_riskiest_change_it_shipp
     assert facts(card)[FactKey.SHIPPED_RISKIEST_SCORE] == shipped[0].score
     assert [e.key for e in card.evidence_of(EvidenceKind.CHANGE)] == ["c#1"]
     assert card.deploy_band is Band.HIGH
+
+
+def _reverted_release(gates: tuple[str, ...], baseline_gates: tuple[str, ...]) -> tuple[Card, ...]:
+    """A week whose only incident is the revert of release r#7 (``gates``) that an ordinary
+    deploy of search shipped, over four baseline weeks whose changes carried
+    ``baseline_gates``; the cards of that week."""
+    ordinary = deploys("search", 8, 0, -1, Band.HIGH)
+    (deploy,) = deploys("search", 1, 0, band=Band.HIGH)
+    release = change("r#7", "search", Band.HIGH, gates=gates)
+    opened = deploy.finished_at + timedelta(seconds=1)
+    trace = CulpritTrace(
+        IncidentAt("revert:r#8", "search", opened),
+        (),
+        (LaterFix("r#8", "acme/shop", opened + timedelta(hours=20), frozenset(), "r#7"),),
+    )
+    revert = replace(
+        incident("revert:r#8", "search", opened, None, deploy, (release,)), culprits=trace
+    )
+    earlier = [change(f"e#{n}", "search", Band.HIGH, -1, gates=baseline_gates) for n in range(3)]
+    baseline = aggregate([*spread(30, 0, -1), *earlier], ordinary, weeks=4)
+    this = aggregate(spread(30, 0), [deploy], [revert], baseline=baseline)
+    return cards(this, aggregate(spread(30, 0, -1)))
+
+
+def test_a_release_larger_than_its_service_makes_reverted_makes_a_critical_card() -> None:
+    """An ordinary deploy shipped a release the large-change gate flagged, in a service whose
+    changes never went through that gate, and it was reverted: the card comes, naming the
+    release; the same revert in a service that ships large changes routinely makes none, nor
+    does the revert of an ordinary change."""
+    (card,) = [c for c in _reverted_release(("large_change",), ()) if c.kind is CardKind.INCIDENT]
+    assert card.severity.value == "critical"
+    assert card.subject == "search"
+    assert Evidence(EvidenceKind.CHANGE, "r#7") in card.evidence
+    assert facts(card)[FactKey.SHIPPED_RISKIEST_SCORE] == change("x", None, Band.HIGH).score
+    routine = _reverted_release(("large_change",), ("large_change",))
+    assert all(c.kind is not CardKind.INCIDENT for c in routine)
+    plain = _reverted_release((), ())
+    assert all(c.kind is not CardKind.INCIDENT for c in plain)
