@@ -57,13 +57,23 @@ def record_line(record: RecordView | None) -> str | None:
     """
     if record is None or not record.went_wrong:
         return None
-    text = (
-        f"Record, the {record.days} days to {_day(record.until)}: {record.caught} of the "
-        f"{many(record.went_wrong, 'change')} that later went wrong "
-        f"({_WENT_WRONG[record.later_fixes]}) had been flagged high or very high "
-        f"({record.flagged} flagged in all); the {record.flagged} largest by lines added "
-        f"would have caught {record.caught_by_lines_added}."
-    )
+    head = f"Record, the {record.days} days to {_day(record.until)}: "
+    why = _WENT_WRONG[record.later_fixes]
+    largest = f"the {record.flagged} largest by lines added"
+    if record.went_wrong == 1:
+        # "1 of the 1 change" says one thing twice: the one change, flagged or not.
+        text = (
+            f"{head}the one change that later went wrong ({why}) had "
+            f"{'' if record.caught else 'not '}been flagged high or very high "
+            f"({record.flagged} flagged in all); {largest} would "
+            f"{'' if record.caught_by_lines_added else 'not '}have caught it."
+        )
+    else:
+        text = (
+            f"{head}{record.caught} of the {many(record.went_wrong, 'change')} that later went "
+            f"wrong ({why}) had been flagged high or very high ({record.flagged} flagged in "
+            f"all); {largest} would have caught {record.caught_by_lines_added}."
+        )
     if record.went_wrong < MIN_OUTCOMES:
         text += f" A small sample: under {MIN_OUTCOMES} outcomes."
     return text

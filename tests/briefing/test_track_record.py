@@ -8,9 +8,16 @@ from briefing.track_record import RecordView, record_line, short_record_line
 from scoring.record import ScorerRecord
 
 
-def _view(went_wrong: int, later_fixes: bool = True) -> RecordView:
+def _view(
+    went_wrong: int, later_fixes: bool = True, caught: int = 7, by_lines: int = 5
+) -> RecordView:
     record = ScorerRecord(
-        days=90, changes=400, flagged=40, went_wrong=went_wrong, caught=7, caught_by_lines_added=5
+        days=90,
+        changes=400,
+        flagged=40,
+        went_wrong=went_wrong,
+        caught=caught,
+        caught_by_lines_added=by_lines,
     )
     return RecordView.of(record, date(2026, 11, 22), later_fixes)
 
@@ -31,6 +38,21 @@ def test_a_small_sample_is_said_and_later_fixes_are_not_claimed_when_not_looked_
     assert line is not None
     assert "(a linked incident or a revert)" in line
     assert line.endswith("A small sample: under 30 outcomes.")
+
+
+def test_one_change_gone_wrong_is_said_as_one() -> None:
+    """With one outcome the line says whether that change was flagged and whether lines added
+    would have caught it, never "1 of the 1 change"."""
+    assert record_line(_view(1, caught=1, by_lines=0)) == (
+        "Record, the 90 days to 22 Nov 2026: the one change that later went wrong (a linked "
+        "incident, a revert or a later fix) had been flagged high or very high (40 flagged in "
+        "all); the 40 largest by lines added would not have caught it. A small sample: under "
+        "30 outcomes."
+    )
+    line = record_line(_view(1, caught=0, by_lines=1))
+    assert line is not None
+    assert "had not been flagged high or very high" in line
+    assert "would have caught it." in line
 
 
 def test_no_record_or_nothing_gone_wrong_says_nothing() -> None:
