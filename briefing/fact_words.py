@@ -55,7 +55,7 @@ FACT_LABELS: dict[FactKey, str] = {
     FactKey.SERVICE_LINE_COVERAGE_THIS_WEEK: "line coverage this week",
     FactKey.SERVICE_LINE_COVERAGE_LAST_WEEK: "line coverage last week",
     FactKey.COVERAGE_LOWERING_CHANGES: "changes that lowered coverage",
-    FactKey.SHIPPED_RISKIEST_SCORE: "score of the riskiest change the deploy shipped",
+    FactKey.SHIPPED_RISKIEST_SCORE: "score of the shipped change that stood out",
     FactKey.OUTCOME_WEEKS: "weeks of outcomes compared",
     FactKey.EXPECTED_FIXES_THIS_WEEK: "changes expected to need a fix this week",
     FactKey.EXPECTED_FIXES_USUAL: "changes expected to need a fix in a usual week",

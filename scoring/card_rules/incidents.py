@@ -105,15 +105,26 @@ def reverts_rose(service: str, this: WeekAggregate) -> bool:
     return _poisson_at_least(now, max(_REVERTS_FLOOR, before / weeks)) < _REVERTS_P
 
 
-def _unusual_shipped(i: WeekIncident, this: WeekAggregate, r: CardRules) -> WeekChange | None:
-    """The riskiest change ``i``'s deploy shipped that is very high for its history and not taken
-    routinely by its service (``card_rules.usual.routine_gated``: a reviewed migration of a
-    service that migrates every week or two is routine), if any."""
+def _unusual(c: WeekChange, known: set[tuple[str | None, str]], r: CardRules) -> bool:
+    """Whether ``c`` was unusual for its service: very high for its history and not taken
+    routinely (``card_rules.usual.routine_gated``: a reviewed migration of a service that
+    migrates every week or two is routine), or through a gate none of its service's changes
+    went through over the baseline weeks (``known``, ``usual_gates``): a change larger than
+    one review takes in, where the service makes none, is unusual though that gate lifts it
+    only to high."""
     # Routine by how often its service takes such a change, not by its size: after a first
     # migration in weeks the service broke, which is a finding whatever the migration's size
     # (a routine-sized one makes no card of its own: ``risk.material_gated``).
+    if c.band is Band.CRITICAL and not routine_gated(c, known, r):
+        return True
+    return any((c.service, g) not in known for g in c.gates)
+
+
+def _unusual_shipped(i: WeekIncident, this: WeekAggregate, r: CardRules) -> WeekChange | None:
+    """The riskiest change ``i``'s deploy shipped that was unusual for its service
+    (``_unusual``), if any."""
     known = usual_gates(this)
-    unusual = [c for c in i.shipped if c.band is Band.CRITICAL and not routine_gated(c, known, r)]
+    unusual = [c for c in i.shipped if _unusual(c, known, r)]
     return max(unusual, key=lambda c: (c.score, c.key), default=None)
 
 
@@ -129,17 +140,10 @@ def reverted_change(i: WeekIncident) -> WeekChange | None:
 
 
 def _reverted_unusual(i: WeekIncident, this: WeekAggregate, r: CardRules) -> WeekChange | None:
-    """The reverted change (``reverted_change``) when it was unusual for its service: through
-    a gate its service's changes did not go through over the baseline weeks (a change larger
-    than one review takes in, where the service makes none), or very high for its history
-    and not taken routinely (``routine_gated``)."""
+    """The reverted change (``reverted_change``) when it was unusual for its service
+    (``_unusual``)."""
     c = reverted_change(i)
-    if c is None:
-        return None
-    known = usual_gates(this)
-    if c.band is Band.CRITICAL and not routine_gated(c, known, r):
-        return c
-    return c if any((c.service, g) not in known for g in c.gates) else None
+    return c if c is not None and _unusual(c, usual_gates(this), r) else None
 
 
 def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
@@ -149,10 +153,11 @@ def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
       failure rate counts; it is a finding only when the deploy was high for its service
       (``high_for_its_service``), the service's reverts rose beyond its usual
       (``reverts_rose``), or the change reverted was itself unusual for its service
-      (``_reverted_unusual``: a release larger than any its service makes, reverted the
-      next morning): a team that reverts an ordinary change now and then is doing its job;
-    - the deploy shipped a change very high for its history that its service does not
-      take routinely (``_unusual_shipped``);
+      (``_reverted_unusual``, as ``_unusual``: a release larger than any its service makes,
+      reverted the next morning): a team that reverts an ordinary change now and then is doing its job;
+    - the deploy shipped a change unusual for its service (``_unusual_shipped``): very high
+      for its history and not taken routinely, or through a gate none of its service's
+      changes went through over the baseline weeks;
     - or the deploy was high for its service (``high_for_its_service``).
     """
     if i.is_revert:
@@ -186,16 +191,15 @@ def incident(
         named: tuple[Evidence, ...] = ()
         if i.shipped and not high_for_its_service(i, this, r):
             # A deploy ordinary for its service stood out by what it shipped (or by its
-            # service's reverts): the riskiest change it shipped is the card's reason, named,
-            # and the deploy is not called high. A high one is its own reason.
-            riskiest = _unusual_shipped(i, this, r) or max(
-                i.shipped, key=lambda c: (c.score, c.key)
+            # service's reverts): the change that stood out is the card's reason, named with
+            # its score, and the deploy is not called high. A high one is its own reason.
+            # A revert names the change it undid when that one stood out; else the unusual
+            # change shipped; else (reverts rose) the riskiest shipped.
+            riskiest = (
+                _reverted_unusual(i, this, r)
+                or _unusual_shipped(i, this, r)
+                or max(i.shipped, key=lambda c: (c.score, c.key))
             )
-            # A revert names the change it undid where that change is what stood out and
-            # scored as high as any the deploy shipped (the fact is the riskiest's score).
-            reverted = _reverted_unusual(i, this, r)
-            if reverted is not None and reverted.score == riskiest.score:
-                riskiest = reverted
             facts.append(CardFact(FactKey.SHIPPED_RISKIEST_SCORE, riskiest.score))
             named = (Evidence(EvidenceKind.CHANGE, riskiest.key),)
         yield Card(

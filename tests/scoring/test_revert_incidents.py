@@ -120,3 +120,33 @@ def test_a_release_larger_than_its_service_makes_reverted_makes_a_critical_card(
     assert all(c.kind is not CardKind.INCIDENT for c in routine)
     plain = _reverted_release((), ())
     assert all(c.kind is not CardKind.INCIDENT for c in plain)
+
+
+def test_an_incident_after_a_deploy_shipping_a_release_larger_than_its_service_makes() -> None:
+    """An ordinary deploy shipped two rewrites through the large-change gate (high, not very
+    high) in a service none of whose changes went through it, and an incident followed: the
+    card comes and names the larger-scoring rewrite; where large changes are the service's
+    usual, none."""
+
+    def week(baseline_gates: tuple[str, ...]) -> tuple[Card, ...]:
+        ordinary = deploys("identity", 8, 0, -1, Band.HIGH)
+        (deploy,) = deploys("identity", 1, 0, band=Band.HIGH)
+        rewrites = (
+            replace(change("w#1", "identity", Band.HIGH, gates=("large_change",)), score=62),
+            replace(change("w#2", "identity", Band.HIGH, gates=("large_change",)), score=68),
+            change("w#3", "identity", Band.SAFE),
+        )
+        opened = deploy.finished_at + timedelta(hours=1.6)
+        inc = incident("INC-4", "identity", opened, 90, deploy, rewrites)
+        earlier = [
+            change(f"e#{n}", "identity", Band.HIGH, -1, gates=baseline_gates) for n in range(3)
+        ]
+        baseline = aggregate([*spread(30, 0, -1), *earlier], ordinary, weeks=4)
+        this = aggregate(spread(30, 0), [deploy], [inc], baseline=baseline)
+        return cards(this, aggregate(spread(30, 0, -1)))
+
+    (card,) = [c for c in week(()) if c.kind is CardKind.INCIDENT]
+    assert card.severity.value == "critical"
+    assert Evidence(EvidenceKind.CHANGE, "w#2") in card.evidence
+    assert facts(card)[FactKey.SHIPPED_RISKIEST_SCORE] == 68
+    assert all(c.kind is not CardKind.INCIDENT for c in week(("large_change",)))
