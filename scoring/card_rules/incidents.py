@@ -154,7 +154,8 @@ def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
       (``high_for_its_service``), the service's reverts rose beyond its usual
       (``reverts_rose``), or the change reverted was itself unusual for its service
       (``_reverted_unusual``, as ``_unusual``: a release larger than any its service makes,
-      reverted the next morning): a team that reverts an ordinary change now and then is doing its job;
+      reverted the next morning): a team that reverts an ordinary change now and then is
+      doing its job;
     - the deploy shipped a change unusual for its service (``_unusual_shipped``): very high
       for its history and not taken routinely, or through a gate none of its service's
       changes went through over the baseline weeks;
