@@ -32,8 +32,8 @@ from briefing.narrative import MAX_WORDS, Narrative
 from briefing.payload import BriefingPayload
 from briefing.prompt import SYSTEM_PROMPT, payload_json
 from briefing.render.escape import neutralise
+from briefing.tone import severity_problems
 from scoring.change_key import ChangeKey
-from scoring.plural import many
 
 __all__ = [
     "CHANGE_REF",
@@ -57,29 +57,6 @@ _MENTION = re.compile(r"(?<![\w.])@[\w.-]+|<[!@#][^>]*>")
 # escape all of it; refusing it as well catches an answer that echoes an injection.
 _MARKUP = re.compile(r"</?[A-Za-z?][^<>\s]*|<!(?:--|\[)")
 _SCHEME = re.compile(r"\b(?:javascript:|vbscript:|mailto:|data:[\w.+-]+/|file://)", re.IGNORECASE)
-_NUMBER_WORDS = {
-    "no": 0, "zero": 0, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
-_COUNT_CLAIM = re.compile(
-    r"\b(\d+|no|zero|one|a single|two|three|four|five|six|seven|eight|nine|ten)\s+"
-    r"(critical|warnings?|info)\b(?!-)",
-    re.IGNORECASE,
-)
-# Claims that the week is fine. Refused while the week has critical or warning cards:
-# the model words the cards, it does not get to talk them down.
-_CALM = re.compile(
-    r"\ball[- ]clear\b|\bnothing (?:urgent|serious|alarming|major|to worry about|stands out"
-    r"|of note)\b|\b(?:a |an )?(?:calm|quiet|uneventful|smooth|routine|unremarkable"
-    r"|low[- ]risk|healthy|stable) week\b|\bonly (?:a |some )?minor\b"
-    r"|\bminor (?:issues?|problems?|concerns?)\b|\blow[- ]severity\b|\bnothing to (?:do|act on)\b",
-    re.IGNORECASE,
-)
-# "Nothing critical" is true of a week of warnings only: refused while a card is critical.
-_NONE_CRITICAL = re.compile(
-    r"\bnothing critical\b|\bno critical (?:issues?|problems?|risks?|cards?|concerns?)\b",
-    re.IGNORECASE,
-)
 # Words a narrative may capitalise that no payload spells: days, months, tools and terms.
 _PLAIN_CAPITALS = frozenset(
     {
@@ -128,13 +105,6 @@ _PLAIN_CAPITALS = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[(\[\"“‘]\s*)$")
-_SEVERITY_TAMPERING = re.compile(
-    r"\b(?:not|no longer|isn't|is not|aren't|are not)\s+(?:really\s+)?(?:critical|urgent|a warning)"
-    r"|\b(?:downgrad|de-?prioriti[sz])\w*"
-    r"|\bmark(?:ed|ing)?\s+(?:everything|all|it|this|these|them)\s+"
-    r"(?:as\s+)?(?:info|a warning|warning|safe)\b",
-    re.IGNORECASE,
-)
 
 
 def _numbers_in(text: str) -> Iterator[tuple[float, int]]:
@@ -274,59 +244,6 @@ def _name_problems(
             yield f"{where} names {name}, which is not in this briefing's payload"
 
 
-def _severity_problems(where: str, text: str, payload: BriefingPayload) -> Iterator[str]:
-    counts = {
-        "critical": payload.severity_counts.critical,
-        "warning": payload.severity_counts.warning,
-        "info": payload.severity_counts.info,
-    }
-    for number, word in _COUNT_CLAIM.findall(text):
-        severity = word.lower().rstrip("s")
-        said = int(number) if number.isdigit() else _NUMBER_WORDS[number.lower()]
-        if said != counts[severity]:
-            yield (
-                f"{where} says {number} {word}, but the briefing has "
-                f"{counts[severity]} {severity} cards; give the number the payload gives"
-            )
-    for phrase in _SEVERITY_TAMPERING.findall(text):
-        yield f"{where} restates a severity ({phrase!r}); severities are fixed by the rules"
-    calm = (
-        [m.group() for m in _CALM.finditer(text)] if counts["critical"] + counts["warning"] else []
-    )
-    if counts["critical"]:
-        calm += [m.group() for m in _NONE_CRITICAL.finditer(text)]
-    if calm:
-        for phrase in dict.fromkeys(calm):
-            yield (
-                f"{where} calls the week {phrase!r}, but it has {counts['critical']} critical "
-                f"and {counts['warning']} warning cards; say where the risk is instead"
-            )
-    elif payload.very_high_risk or payload.very_high_deploys:
-        # A change a gate made very high risk, or a very-high-risk deploy, is never under a
-        # quiet headline.
-        what = [
-            f"{many(len(payload.very_high_risk), 'change')} merged"
-            if payload.very_high_risk
-            else "",
-            f"{many(len(payload.very_high_deploys), 'deploy')} ran"
-            if payload.very_high_deploys
-            else "",
-        ]
-        for phrase in dict.fromkeys(m.group() for m in _CALM.finditer(text)):
-            yield (
-                f"{where} calls the week {phrase!r}, but "
-                f"{' and '.join(w for w in what if w)} at very high risk; name them instead"
-            )
-    elif outages := payload.outages:
-        # An outage is news whether or not a card came of it; a revert is a change that
-        # failed, which the change failure rate counts, and leaves a week quiet.
-        for phrase in dict.fromkeys(m.group() for m in _CALM.finditer(text)):
-            yield (
-                f"{where} calls the week {phrase!r}, but "
-                f"{many(len(outages), 'incident')} opened in it; name them instead"
-            )
-
-
 def _vocabulary(sent: str) -> frozenset[str]:
     """Every word the model was shown (the system prompt and the payload), lower-cased."""
     return frozenset(w.lower() for w in _WORD.findall(SYSTEM_PROMPT + " " + sent))
@@ -385,7 +302,7 @@ def check_narrative(
         problems += _reference_problems(where, text, payload)
         problems += _number_problems(where, text, allowed)
         problems += _name_problems(where, text, payload, names)
-        problems += _severity_problems(where, text, payload)
+        problems += severity_problems(where, text, payload)
         problems += invented_names(where, text, vocabulary)
         problems += count_problems(where, text, known)
         problems += plan_problems(where, text, payload)
