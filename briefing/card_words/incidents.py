@@ -14,6 +14,7 @@ from briefing.card_words.kind import (
 )
 from briefing.names import and_list, incident_name, payload_service_name
 from briefing.payload import BriefingPayload, CardView, IncidentView
+from briefing.views import BandName
 from scoring.card_terms import Card, CardCulprit, CardKind, Evidence, EvidenceKind, FactKey
 from scoring.culprits import ClueKind
 from scoring.plural import many, number, plural
@@ -92,6 +93,57 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     shipped = maybe_fact(card, FactKey.SHIPPED_RISKIEST_SCORE)
     change = next((e.key for e in card.evidence_of(EvidenceKind.CHANGE)), None)
     # The deploy's id is in the card's evidence, in words; the sentence needs no id soup.
+    if Evidence.parse(key, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT:
+        # A revert's "incident" opens as the reverted change ships: "hit 0 h after" would
+        # time an outage there was none of. It says what failed and what undid it.
+        text = _revert_sentence(payload, key, name, deploy_band, shipped, change)
+    else:
+        text = _hit_sentence(payload, key, name, hours, deploy_band, shipped, change)
+        minutes = maybe_fact(card, FactKey.MINUTES_TO_RESOLVE)
+        text += (
+            f" and took {number(minutes)} min to resolve."
+            if minutes is not None
+            else "; it is still open."
+        )
+    return text + _rest_of_incident(payload, card, key, incident)
+
+
+def _revert_sentence(
+    payload: BriefingPayload,
+    key: str,
+    name: str,
+    deploy_band: Band | BandName | None,
+    shipped: float | None,
+    change: str | None,
+) -> str:
+    """A revert's first sentence: the change it undid with its number and band ("acme/shop#592,
+    scored 60 (high risk), shipped to Search and was reverted by acme/shop#593."), or, after a
+    deploy high for its service, that deploy ("A high-risk deploy of Search shipped a change
+    that was reverted by acme/shop#593.")."""
+    by = Evidence.parse(key, EvidenceKind.INCIDENT).key
+    if shipped is not None and change is not None:
+        view = payload.change(change)
+        banded = f" ({Band(view.band).risk_words})" if view is not None else ""
+        return (
+            f"{change}, scored {number(shipped)}{banded}, shipped to {name} and was reverted "
+            f"by {by}."
+        )
+    band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
+    article = "An" if band[:1] in "aeiou" else "A"
+    return f"{article} {band} deploy of {name} shipped a change that was reverted by {by}."
+
+
+def _hit_sentence(
+    payload: BriefingPayload,
+    key: str,
+    name: str,
+    hours: float,
+    deploy_band: Band | BandName | None,
+    shipped: float | None,
+    change: str | None,
+) -> str:
+    """An incident's first sentence up to its time to resolve: it hit the service so many hours
+    after a deploy, named by its band or by the change that stood out in it."""
     text = f"{incident_name(payload, key)} hit {name} {number(hours)} h after a"
     if shipped is not None:
         # An ordinary deploy for its service: what it shipped is what stood out, named with
@@ -106,14 +158,15 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     else:
         band = Band(deploy_band).risk_adjective if deploy_band else "high-risk"
         text += f" {band} deploy"
-    minutes = maybe_fact(card, FactKey.MINUTES_TO_RESOLVE)
-    if minutes is not None:
-        text += f" and took {number(minutes)} min to resolve."
-    elif Evidence.parse(key, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT:
-        # A revert has no outage to resolve: the revert merging is its end.
-        text += "."
-    else:
-        text += "; it is still open."
+    return text
+
+
+def _rest_of_incident(
+    payload: BriefingPayload, card: CardView, key: str, incident: IncidentView | None
+) -> str:
+    """What follows an incident card's first sentence: the other incidents after the same
+    deploy, the likeliest culprits, the week's other incidents and its MTTR."""
+    text = ""
     # Other incidents after the same deploy were folded into this card (one story).
     same = [
         i

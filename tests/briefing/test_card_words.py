@@ -99,6 +99,10 @@ def test_a_revert_card_tells_no_time_to_resolve() -> None:
     paragraph = KIND_WORDS[CardKind.INCIDENT].paragraph(make_payload((view,)), view)
     assert "to resolve" not in paragraph
     assert "still open" not in paragraph
+    # Its "incident" opened as the change shipped: no "hit Search 1 h after", which would
+    # time an outage there was none of; what failed and what undid it instead.
+    assert " h after" not in paragraph
+    assert paragraph.startswith("s#1, scored 70, shipped to search and was reverted by acme/shop#")
 
 
 def test_a_spent_budget_card_names_its_services_and_deploys() -> None:
