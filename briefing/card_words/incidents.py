@@ -88,7 +88,6 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     key = card.id.removeprefix("incident:")
     incident = next((i for i in payload.incidents if i.id == key), None)
     name = payload_service_name(payload, card.subject)
-    hours = fact(card, FactKey.HOURS_TO_INCIDENT)
     deploy_band = incident.deploy_band if incident else card.deploy_band
     shipped = maybe_fact(card, FactKey.SHIPPED_RISKIEST_SCORE)
     change = next((e.key for e in card.evidence_of(EvidenceKind.CHANGE)), None)
@@ -98,6 +97,7 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
         # time an outage there was none of. It says what failed and what undid it.
         text = _revert_sentence(payload, key, name, deploy_band, shipped, change)
     else:
+        hours = fact(card, FactKey.HOURS_TO_INCIDENT)
         text = _hit_sentence(payload, key, name, hours, deploy_band, shipped, change)
         minutes = maybe_fact(card, FactKey.MINUTES_TO_RESOLVE)
         text += (

@@ -185,7 +185,9 @@ def incident(
             continue
         if not stood_out(i, this, r):
             continue
-        facts = [CardFact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
+        # A revert's incident opens as the reverted change ships: the hours from the deploy
+        # to it time nothing, so the card gives none.
+        facts = [] if i.is_revert else [CardFact(FactKey.HOURS_TO_INCIDENT, tenth(hours), "h")]
         # A revert has no outage to resolve: its incident "resolves" when the revert merges.
         if (m := i.minutes_to_resolve) is not None:
             facts.append(CardFact(FactKey.MINUTES_TO_RESOLVE, tenth(m), "min"))

@@ -116,6 +116,8 @@ def test_a_release_larger_than_its_service_makes_reverted_makes_a_critical_card(
     assert card.subject == "search"
     assert Evidence(EvidenceKind.CHANGE, "r#7") in card.evidence
     assert facts(card)[FactKey.SHIPPED_RISKIEST_SCORE] == change("x", None, Band.HIGH).score
+    # Its "incident" opened as the release shipped: no hours from the deploy to time.
+    assert FactKey.HOURS_TO_INCIDENT not in facts(card)
     routine = _reverted_release(("large_change",), ("large_change",))
     assert all(c.kind is not CardKind.INCIDENT for c in routine)
     plain = _reverted_release((), ())
