@@ -18,8 +18,7 @@ from scoring.card_terms import (
     FactKey,
     Severity,
 )
-from scoring.culprits import ClueKind, likeliest
-from scoring.facts import REVERT_INCIDENT
+from scoring.culprits import ClueKind, likeliest, revert_of
 from scoring.risk import Band
 from scoring.weekly import WeekAggregate, WeekChange, WeekIncident
 
@@ -132,9 +131,8 @@ def reverted_change(i: WeekIncident) -> WeekChange | None:
     """The change a revert's incident ``i`` says failed, among those its deploy shipped: the
     one its revert undid (read from the culprit trace's reverts); ``None`` for any other
     incident, or a week read without the trace."""
-    if not i.is_revert or i.culprits is None:
+    if i.culprits is None or (own := revert_of(i.culprits.incident)) is None:
         return None
-    own = i.key.removeprefix(REVERT_INCIDENT)
     target = next((f.reverts for f in i.culprits.fixes if f.key == own), None)
     return next((c for c in i.shipped if c.key == target), None)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from briefing.deterministic import write_deterministic
 from briefing.narrative import Narrative
@@ -12,11 +12,10 @@ from briefing.payload import BriefingPayload, Counts, DeployView
 from briefing.render.slack import render_slack
 from briefing.render.text import one_liner
 from briefing.sections import card_view
-from briefing.views import IncidentView
 from scoring.card_terms import CardKind
 from scoring.weekly import aggregate
 from tests.briefing.payloads import busy_payload
-from tests.briefing.render.factory import make_payload
+from tests.briefing.render.factory import make_incident, make_payload
 from tests.scoring.card_builders import cards
 from tests.scoring.test_cards import _driven, _positives
 
@@ -106,25 +105,10 @@ def test_empty_week_says_nothing_merged() -> None:
     )
 
 
-def _incident(key: str, minutes: float | None) -> IncidentView:
-    opened = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
-    return IncidentView(
-        id=key,
-        service="checkout",
-        title="Checkout 500s",
-        opened_at=opened,
-        resolved_at=None if minutes is None else opened + timedelta(minutes=minutes),
-        minutes_to_resolve=minutes,
-        deploy=None,
-        deploy_band=None,
-        after_high_risk_deploy=False,
-    )
-
-
 def test_a_week_an_outage_opened_in_is_not_called_quiet() -> None:
     """No card (the incident followed no deploy that stood out), but the one line names the
     outage, how long it took and that it is still open, instead of calling the week quiet."""
-    outages = (_incident("INC-7", 40.0), _incident("INC-8", None))
+    outages = (make_incident("INC-7", 40.0), make_incident("INC-8", None))
     payload = make_payload(cards=(), changes=()).model_copy(update={"incidents": outages})
     assert payload.quiet
     headline = write_deterministic(payload).headline
@@ -143,7 +127,7 @@ def test_a_week_an_outage_opened_in_is_not_called_quiet() -> None:
 def test_a_week_with_only_a_revert_stays_quiet() -> None:
     """A revert's incident is a change that failed, not an outage: a team that reverts now
     and then is doing its job, so the week is still called quiet."""
-    revert = _incident("revert:acme/shop#9", None)
+    revert = make_incident("revert:acme/shop#9", None)
     payload = make_payload(cards=(), changes=()).model_copy(update={"incidents": (revert,)})
     assert write_deterministic(payload).headline == (
         "A quiet week in Team Checkout: 54 changes, 12 high risk, no material shift."

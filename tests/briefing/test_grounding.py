@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,10 +11,9 @@ from briefing.grounding import MAX_WORDS, check_narrative
 from briefing.narrative import CardParagraph, Narrative, NarrativeUsage
 from briefing.payload import BriefingPayload, ChangeView, SignalView
 from briefing.prompt import DraftParagraph, NarrativeDraft, Turn
-from briefing.views import IncidentView
 from briefing.writer import LLMAnswer, write_narrative
 from tests.briefing.payloads import busy_payload
-from tests.briefing.render.factory import make_payload
+from tests.briefing.render.factory import make_incident, make_payload
 
 
 @pytest.fixture(scope="module")
@@ -337,18 +335,7 @@ def test_a_week_with_a_very_high_risk_change_is_not_called_quiet() -> None:
 def test_a_week_an_outage_opened_in_is_not_called_quiet() -> None:
     """No card, but an incident opened: "a quiet week" is refused and the deterministic line
     that names it passes; a revert alone leaves the week quiet."""
-    opened = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
-    outage = IncidentView(
-        id="INC-7",
-        service="checkout",
-        title="Checkout 500s",
-        opened_at=opened,
-        resolved_at=opened + timedelta(minutes=40),
-        minutes_to_resolve=40.0,
-        deploy=None,
-        deploy_band=None,
-        after_high_risk_deploy=False,
-    )
+    outage = make_incident("INC-7", 40.0)
     week = make_payload(cards=(), changes=()).model_copy(update={"incidents": (outage,)})
     narrative = Narrative(headline="A quiet week in Team Checkout: 54 changes, 12 high risk.")
     assert any("1 incident opened" in p for p in check_narrative(week, narrative))

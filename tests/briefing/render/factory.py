@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from briefing.narrative import CardParagraph, Narrative
 from briefing.payload import (
@@ -18,6 +18,7 @@ from briefing.payload import (
     SignalView,
     WeekView,
 )
+from briefing.views import IncidentView
 from scoring.card_terms import FactKey, Severity
 
 __all__ = [
@@ -184,4 +185,21 @@ def make_narrative(
             "source": source,
             "model": model,
         }
+    )
+
+
+def make_incident(key: str, minutes: float | None = 40.0) -> IncidentView:
+    """An incident ``key`` of checkout opened Wed 18 Nov 10:00 UTC that followed no deploy,
+    resolved ``minutes`` later (``None``: still open)."""
+    opened = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+    return IncidentView(
+        id=key,
+        service="checkout",
+        title="Checkout 500s",
+        opened_at=opened,
+        resolved_at=None if minutes is None else opened + timedelta(minutes=minutes),
+        minutes_to_resolve=minutes,
+        deploy=None,
+        deploy_band=None,
+        after_high_risk_deploy=False,
     )
