@@ -207,6 +207,26 @@ def _empty_postgres_at_head(eng: Engine) -> bool:
     return True
 
 
+def _end_leftover_leaders(eng: Engine) -> None:
+    """End the sessions of any process an earlier, failed test left holding an advisory lock.
+
+    A leaked holder of the scheduler's lock would make every later test's replica a follower,
+    and a transaction its process left open would block emptying the tables, so one failure
+    would read as many. A process's sessions share its ``application_name``.
+    """
+    with eng.begin() as conn:
+        conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(a.pid, 5000) FROM pg_stat_activity a"
+                " WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()"
+                " AND a.application_name IN (SELECT h.application_name FROM pg_locks l"
+                " JOIN pg_stat_activity h ON h.pid = l.pid"
+                " WHERE l.locktype = 'advisory' AND h.datname = current_database()"
+                " AND l.pid <> pg_backend_pid())"
+            )
+        )
+
+
 @pytest.fixture
 def engine(database_url: str, migrated_sqlite: Path) -> Iterator[Engine]:
     """A migrated, empty store on each backend.
@@ -224,6 +244,7 @@ def engine(database_url: str, migrated_sqlite: Path) -> Iterator[Engine]:
     else:
         # One engine empties the schema and is the test's: its connection is reused.
         eng = make_engine(database_url)
+        _end_leftover_leaders(eng)
         if not _empty_postgres_at_head(eng):
             eng.dispose()
             _reset_postgres(database_url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as systime
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +12,7 @@ from sqlalchemy.engine import Engine
 from bot.runtime.leadership import Leadership
 from data.store.deliveries import CLAIMED, claim, delivery_states, find_unfinished, note_destination
 from data.store.engine import make_engine, session_scope
-from data.store.leadership import read_lead
+from data.store.leadership import end_sessions, read_lead
 from data.store.tables import Subscriber
 
 pytestmark = [
@@ -45,6 +44,27 @@ def replicas(engine: Engine, database_url: str) -> Iterator[tuple[Engine, Engine
     yield one, two
     one.dispose()
     two.dispose()
+    # A test that failed half-way may leave a replica's session holding the lock or a
+    # transaction open; end them so that the next test starts from nothing.
+    cleanup = make_engine(database_url, application_name="riskbrief-test-cleanup")
+    with cleanup.begin() as conn:
+        end_sessions(conn, "riskbrief-test-one")
+        end_sessions(conn, "riskbrief-test-two")
+    cleanup.dispose()
+
+
+def _age_heartbeat(engine: Engine, seconds: float) -> None:
+    """Move the leader's heartbeat back, as if that many seconds had passed without one.
+
+    The database's clock is not the test's to move; an aged heartbeat is what followers
+    read when a leader stalls, without a test that sleeps past a timeout and so holds
+    only on a machine that is not busy.
+    """
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE leader SET heartbeat_at = heartbeat_at - make_interval(secs => :s)"),
+            {"s": seconds},
+        )
 
 
 def _subscriber(engine: Engine) -> int:
@@ -81,14 +101,14 @@ def test_stalled_leader_is_replaced_and_its_sessions_ended(
 ) -> None:
     """A leader that holds its session but stops its heartbeat loses the lead after the timeout."""
     one, two = replicas
-    stalled = Leadership(one, timeout=timedelta(seconds=1))
-    follower = Leadership(two, timeout=timedelta(seconds=1))
+    stalled = Leadership(one, timeout=timedelta(seconds=60))
+    follower = Leadership(two, timeout=timedelta(seconds=60))
     assert stalled.acquire()
+    assert not follower.acquire()  # the heartbeat is fresh: the leader is only busy
+    _age_heartbeat(two, 61)
     # A transaction the stalled process left open, as if stopped in the middle of a claim.
     hung = one.connect()
     hung.execute(sa.text("SELECT term FROM leader FOR SHARE"))
-    assert not follower.acquire()  # the heartbeat is fresh: the leader is only busy
-    systime.sleep(1.3)
     assert follower.acquire()
     assert follower.term == 2
     # The stalled process finds out when it next looks, and leads no more.
@@ -104,11 +124,12 @@ def test_stalled_leader_is_replaced_and_its_sessions_ended(
 def test_busy_leader_with_a_heartbeat_keeps_the_lead(replicas: tuple[Engine, Engine]) -> None:
     """A leader that keeps confirming is never taken over, however long it has led."""
     one, two = replicas
-    leader = Leadership(one, timeout=timedelta(seconds=1))
-    follower = Leadership(two, timeout=timedelta(seconds=1))
+    leader = Leadership(one, timeout=timedelta(seconds=60))
+    follower = Leadership(two, timeout=timedelta(seconds=60))
     assert leader.acquire()
+    # Four beats 45 s apart: three minutes of leading, never 60 s without a heartbeat.
     for _ in range(4):
-        systime.sleep(0.4)
+        _age_heartbeat(two, 45)
         assert leader.acquire()
         assert not follower.acquire()
     assert leader.term == 1
