@@ -342,10 +342,15 @@ class CardRules:
     # usual week's and the absolute excess (in expected fixes; for very-high changes, in
     # changes) of its severity.
     risk_alarm_budget: float = 0.25
+    # A service's rise is material from two expected fixes more than its usual week, as the
+    # organisation's is (``shift_warning_excess``); its ratio then says warning or critical. A
+    # floor of 3 for critical let five 1,000-line outside rewrites at the large-change gate's
+    # floor (about 1 in 2 each) tripling a small service's expected fixes (+2.4) read as
+    # nothing or a warning: a small service's story could not be critical.
     concentration_warning_ratio: float = 1.5
-    concentration_warning_excess: float = 2.5
+    concentration_warning_excess: float = 2.0
     concentration_critical_ratio: float = 2.5
-    concentration_critical_excess: float = 3.0
+    concentration_critical_excess: float = 2.0
     shift_warning_ratio: float = 1.2
     shift_warning_excess: float = 2.0
     shift_critical_ratio: float = 2.5

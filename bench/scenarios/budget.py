@@ -71,6 +71,9 @@ FOURTH_HELD_OUT_BASE = 927_263_727
 # Drawn the same way on 2026-11-28 at 00:22 UTC, after the budget's shares were moved (the
 # shift 0.3, the driver 0.2) on development seeds 1000–1399: their judgement.
 FIFTH_HELD_OUT_BASE = 382_420_221
+# Drawn the same way on 2026-11-28 at 05:48 UTC, after the last change to any card rule (the
+# incident cards' unusual change, scorer 13): the rules' judgement as they stand.
+SIXTH_HELD_OUT_BASE = 848_120_376
 
 # Weeks made: the baseline (``CardRules.baseline_weeks``), last week, and this week.
 _BASELINE = CardRules().baseline_weeks
@@ -371,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             "third-held-out",
             "fourth-held-out",
             "fifth-held-out",
+            "sixth-held-out",
         ),
         default="third-held-out",
     )
@@ -384,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         "third-held-out": THIRD_HELD_OUT_BASE,
         "fourth-held-out": FOURTH_HELD_OUT_BASE,
         "fifth-held-out": FIFTH_HELD_OUT_BASE,
+        "sixth-held-out": SIXTH_HELD_OUT_BASE,
     }[args.seeds]
     out = run(range(base, base + args.count), args.seeds)
     if args.json:

@@ -107,6 +107,26 @@ def test_a_calm_service_with_rewrites_names_its_usual_and_this_weeks_expected_fi
     assert sorted(ids(card)) == sorted(c.key for c in rewrites)
 
 
+@pytest.mark.parametrize(
+    ("usual_high", "total", "high", "expected"),
+    [
+        pytest.param(1, 10, 4, C, id="small-service-tripled-by-two-fixes"),
+        pytest.param(4, 16, 9, W, id="doubled"),
+        pytest.param(1, 10, 2, None, id="one-more-fix"),
+    ],
+)
+def test_a_service_is_told_from_two_expected_fixes_more_its_ratio_saying_how_severe(
+    usual_high: int, total: int, high: int, expected: Severity | None
+) -> None:
+    """A service's rise is material from two expected fixes over its usual week, and critical
+    from 2.5 times it: a small service whose expected fixes tripled by two is critical."""
+    this = _with_weeks(mix("pay", total, high), lambda w: mix("pay", total, usual_high, w))
+    found = cards(this, aggregate(mix("pay", total, usual_high, -1)))
+    assert [(c.id, c.severity) for c in found] == (
+        [("concentration:pay", expected)] if expected else []
+    )
+
+
 def test_an_always_risky_service_at_its_usual_makes_no_card_and_more_risky_does() -> None:
     """A service whose changes are half high risk every week makes no card for another such
     week, though its share is 50 %; the same service with every change very high makes one."""
@@ -822,12 +842,12 @@ def test_cards_are_ordered_by_severity_then_kind() -> None:
     """Cards run critical → warning → info, and within a severity in the documented kind order."""
     this, last = _busy()
     assert [(c.severity.value, c.id) for c in cards(this, last)] == [
+        (C, "concentration:checkout"),
         (C, "concentration:payments"),
         (C, "incident:INC-1"),
         (C, "agent:unreviewed"),
         (C, "mttr"),
         (C, "shift"),
-        (W, "concentration:checkout"),
         (W, "cfr"),
         (W, "codeowners"),
         (INFO, "improvement:find"),
@@ -838,14 +858,15 @@ def test_severity_counts_match_the_cards() -> None:
     """The severity counts of the first line count the cards of each severity."""
     this, last = _busy()
     assert severity_counts(cards(this, last)) == {
-        Severity.CRITICAL: 5,
-        Severity.WARNING: 3,
+        Severity.CRITICAL: 6,
+        Severity.WARNING: 2,
         Severity.INFO: 1,
     }
 
 
 def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
-    """A week where every kind of card but the incident is a warning, and the week before."""
+    """A week where every kind of card but the incident and the concentration is a warning, and
+    the week before."""
     return (
         aggregate(
             [
@@ -882,7 +903,8 @@ def _warnings() -> tuple[WeekAggregate, WeekAggregate]:
 def test_cards_of_one_severity_follow_the_documented_kind_order() -> None:
     """Within a severity, cards follow the documented kind order (incidents are always critical)."""
     assert [(c.severity.value, c.id) for c in cards(*_warnings())] == [
-        (W, "concentration:checkout"),
+        # From none to four high-risk changes in eight: over 2.5 times its usual, critical.
+        (C, "concentration:checkout"),
         (W, "agent:unreviewed"),
         (W, "mttr"),
         (W, "cfr"),
@@ -1068,7 +1090,7 @@ def _positives() -> tuple[WeekAggregate, WeekAggregate]:
 def test_positive_cards_follow_every_critical_and_warning_card() -> None:
     """Positive cards are info and come after the warnings, in the documented kind order."""
     assert [(c.severity.value, c.id) for c in cards(*_positives())] == [
-        (W, "concentration:checkout"),
+        (C, "concentration:checkout"),
         (INFO, "improvement:find"),
         (INFO, "mttr:improved"),
         (INFO, "cfr:improved"),
