@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from briefing.card_words import coverage, incidents, oversight, risk
+from briefing.card_words import coverage, gates, incidents, oversight, risk
 from briefing.card_words.kind import Action, KindWords, Title
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind
@@ -25,6 +25,7 @@ __all__ = ["KIND_WORDS", "Action", "KindWords", "Title", "action", "card_title"]
 # beside its family's; a new family's module joins this list.
 _FAMILIES = (
     risk.WORDS,
+    gates.WORDS,
     incidents.WORDS,
     oversight.WORDS,
     coverage.WORDS,

@@ -9,18 +9,19 @@ the module of its family and a place in that module's ``RULES``.
 
 from __future__ import annotations
 
-from scoring.card_rules import coverage, incidents, oversight, risk
+from scoring.card_rules import coverage, gates, incidents, oversight, risk
 from scoring.card_rules.measure import CardRule
 
-__all__ = ["RULES", "CardRule", "coverage", "incidents", "oversight", "risk"]
+__all__ = ["RULES", "CardRule", "coverage", "gates", "incidents", "oversight", "risk"]
 
 # Risk first: the shift defers to concentration cards and the driver repeats neither;
 # the others stand alone, but for the gated changes, which are told on a card of
 # their own only when no other card shows them, so they come last.
 RULES: tuple[CardRule, ...] = (
     *risk.RULES,
+    gates.spent_budget,
     *incidents.RULES,
     *oversight.RULES,
     *coverage.RULES,
-    risk.gated,
+    gates.gated,
 )

@@ -113,7 +113,7 @@ def _unusual(c: WeekChange, known: set[tuple[str | None, str]], r: CardRules) ->
     only to high."""
     # Routine by how often its service takes such a change, not by its size: after a first
     # migration in weeks the service broke, which is a finding whatever the migration's size
-    # (a routine-sized one makes no card of its own: ``risk.material_gated``).
+    # (a routine-sized one makes no card of its own: ``gates.material_gated``).
     if c.band is Band.CRITICAL and not routine_gated(c, known, r):
         return True
     return any((c.service, g) not in known for g in c.gates)
