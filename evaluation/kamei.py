@@ -19,7 +19,7 @@ from scoring.change_files import ChangeFiles
 from scoring.change_metrics import METRIC_FAMILIES, ChangeMetrics
 from scoring.config import ScoringConfig, Weights
 from scoring.errors import SourceError
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 from scoring.model import MODEL, ChangeModel
 from scoring.model_features import FEATURES
 from scoring.ranking import BacktestResult, evaluate

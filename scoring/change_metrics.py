@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from scoring.change_files import ChangeFiles, read_files
 from scoring.facts import ChangeFacts
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 
 __all__ = [
     "METRIC_FAMILIES",

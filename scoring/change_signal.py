@@ -14,7 +14,7 @@ from scoring.change_files import ChangeFiles
 from scoring.change_metrics import ChangeMetrics
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 from scoring.signal import Signal
 
 __all__ = ["ChangeSignal", "SignalFn", "SignalWords", "WeightOf"]

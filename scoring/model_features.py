@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from scoring.change_files import ChangeFiles
 from scoring.change_metrics import ChangeMetrics
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 from scoring.model import ChangeModel, Shape
 
 __all__ = [

@@ -9,7 +9,8 @@ from scoring.band import Band
 from scoring.change_metrics import files_and_metrics
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, DeployFacts, IncidentFacts
-from scoring.history import BudgetSpan, History, HistoryContext
+from scoring.history import BudgetSpan, History
+from scoring.history_context import HistoryContext
 from scoring.risk_score import Gate, RiskScore
 from scoring.score_scale import finish_score, typical_shift
 from scoring.signal import Signal

@@ -23,7 +23,7 @@ from scoring.change_metrics import metrics_of
 from scoring.change_signal import ChangeSignal, SignalFn, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 from scoring.signal import Signal
 from scoring.signals import measured, policy
 

@@ -17,7 +17,7 @@ from scoring.change_metrics import ChangeMetrics
 from scoring.change_signal import ChangeSignal, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 from scoring.model_features import FittedShares, fitted_shares
 from scoring.plural import many
 from scoring.running_rank import RANK_WINDOW

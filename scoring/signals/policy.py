@@ -10,7 +10,7 @@ from scoring.change_metrics import ChangeMetrics
 from scoring.change_signal import ChangeSignal, SignalWords
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 from scoring.plural import many
 from scoring.signal import Reading, Signal
 from scoring.signals.made import made_signal

@@ -11,7 +11,7 @@ from typing import Any
 from scoring.change_files import ChangeFiles, change_files, is_generated_name, written_by_hand
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 from scoring.paths import path_kinds
 from scoring.risk import score_change
 from scoring.signal import Signal

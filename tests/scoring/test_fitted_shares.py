@@ -16,7 +16,8 @@ from scoring.change_files import change_files
 from scoring.change_metrics import metrics_of
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
-from scoring.history import History, HistoryContext
+from scoring.history import History
+from scoring.history_context import HistoryContext
 from scoring.model import MODEL, ChangeModel, Shape
 from scoring.model_features import (
     _TABLE_BELOW,

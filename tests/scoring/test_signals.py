@@ -16,7 +16,7 @@ from scoring.change_files import change_files
 from scoring.change_metrics import metrics_of
 from scoring.config import ScoringConfig, Weights
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 from scoring.model import MODEL
 from scoring.paths import path_kinds
 from scoring.signal import Signal

@@ -10,7 +10,7 @@ import pytest
 from scoring.change_files import change_files
 from scoring.config import BandThresholds, ScoringConfig
 from scoring.facts import ChangeFacts, FileChange
-from scoring.history import HistoryContext
+from scoring.history_context import HistoryContext
 from scoring.risk import Band, score_change
 from scoring.risk_score import RiskScore
 
