@@ -1,8 +1,8 @@
 """One small function per signal: facts and history in, points and a one-line reason out.
 
 A signal whose input is missing says "unknown" and adds no points; it never
-pretends to be a measured zero. Each is a plain function in ``measured`` or
-``policy`` with its words (``SignalWords``: the reader's label, the driver action,
+pretends to be a measured zero. Each is a plain function in ``measured``,
+``policy`` or ``exposure`` with its words (``SignalWords``: the reader's label, the driver action,
 the prompt's glossary line) declared right below it as one ``ChangeSignal``,
 listed once in ``SIGNALS`` below (``CHANGE_SIGNALS`` are their functions): the
 function's name is the signal's, its weight's in ``scoring.config.Weights`` (where
@@ -25,7 +25,7 @@ from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.history_context import HistoryContext
 from scoring.signal import Signal
-from scoring.signals import measured, policy
+from scoring.signals import exposure, measured, policy
 
 __all__ = [
     "CHANGE_SIGNALS",
@@ -35,6 +35,7 @@ __all__ = [
     "SignalFn",
     "SignalWords",
     "change_signals",
+    "exposure",
     "measure_signals",
     "measured",
     "policy",
@@ -58,8 +59,8 @@ SIGNALS: tuple[ChangeSignal, ...] = (
     policy.COVERAGE,
     policy.TIMING,
     policy.AGENT,
-    policy.SERVICE_INCIDENTS,
-    policy.RISKY_CONTENT,
+    exposure.SERVICE_INCIDENTS,
+    exposure.RISKY_CONTENT,
 )
 
 # The functions alone, as the scorer, the benches and the evaluation run them.

@@ -14,7 +14,7 @@ from scoring.change_metrics import metrics_of
 from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, DeployFacts, FileChange, IncidentFacts
 from scoring.history import History
-from scoring.signals.policy import service_incidents
+from scoring.signals.exposure import service_incidents
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
