@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from scoring.card_rules import RULES, incidents, oversight
-from scoring.card_terms import Card, CardKind, CardRules, EvidenceKind, Severity
+from scoring.card_terms import Card, CardKind, EvidenceKind, Severity
+from scoring.card_thresholds import CardRules
 from scoring.weekly import WeekAggregate
 
 __all__ = ["build_cards", "severity_counts"]

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from scoring.card_terms import CardRules
+from scoring.card_thresholds import CardRules
 from scoring.model import MODEL, ChangeModel
 
 __all__ = [

@@ -29,7 +29,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from scoring.card_terms import Card, CardKind, CardRules, Severity
+from scoring.card_terms import Card, CardKind, Severity
+from scoring.card_thresholds import CardRules
 from scoring.cards import build_cards
 from scoring.config import ScoringConfig
 from scoring.model import MODEL

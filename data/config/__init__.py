@@ -33,7 +33,7 @@ from data.config.sections import (
 )
 from data.config.sources import SourcesConfig
 from data.path_globs import in_globs
-from scoring.card_terms import CardRules
+from scoring.card_thresholds import CardRules
 from scoring.config import BandThresholds, ScoringConfig, Weights
 from scoring.errors import ConfigError
 

@@ -5,15 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scoring.card_rules.measure import CardRule, severity_for, tenth
-from scoring.card_terms import (
-    Card,
-    CardFact,
-    CardKind,
-    CardRules,
-    Evidence,
-    EvidenceKind,
-    FactKey,
-)
+from scoring.card_terms import Card, CardFact, CardKind, Evidence, EvidenceKind, FactKey
+from scoring.card_thresholds import CardRules
 from scoring.weekly import WeekAggregate
 
 __all__ = ["RULES", "coverage_fell"]

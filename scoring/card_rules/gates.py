@@ -12,16 +12,8 @@ from scoring.card_rules.usual import (
     shipped_by_incident,
     usual_gates,
 )
-from scoring.card_terms import (
-    Card,
-    CardFact,
-    CardKind,
-    CardRules,
-    Evidence,
-    EvidenceKind,
-    FactKey,
-    Severity,
-)
+from scoring.card_terms import Card, CardFact, CardKind, Evidence, EvidenceKind, FactKey, Severity
+from scoring.card_thresholds import CardRules
 from scoring.weekly import WeekAggregate, WeekChange
 
 __all__ = ["gated", "material_gated", "spent_budget"]

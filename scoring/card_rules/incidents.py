@@ -12,12 +12,12 @@ from scoring.card_terms import (
     CardCulprit,
     CardFact,
     CardKind,
-    CardRules,
     Evidence,
     EvidenceKind,
     FactKey,
     Severity,
 )
+from scoring.card_thresholds import CardRules
 from scoring.culprits import ClueKind, likeliest, revert_of
 from scoring.risk import Band
 from scoring.weekly import WeekAggregate, WeekChange, WeekIncident

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from scoring.card_terms import Card, CardFact, CardRules, FactKey, Severity
+from scoring.card_terms import Card, CardFact, FactKey, Severity
+from scoring.card_thresholds import CardRules
 from scoring.weekly import WeekAggregate
 
 __all__ = ["CardRule", "compared", "driven_by", "reaches", "severity_for", "tenth", "versus"]

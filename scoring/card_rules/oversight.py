@@ -13,16 +13,8 @@ from scoring.agent_outcomes import (
     outcomes_by_kind,
 )
 from scoring.card_rules.measure import CardRule, reaches, severity_for, tenth
-from scoring.card_terms import (
-    Card,
-    CardFact,
-    CardKind,
-    CardRules,
-    Evidence,
-    EvidenceKind,
-    FactKey,
-    Severity,
-)
+from scoring.card_terms import Card, CardFact, CardKind, Evidence, EvidenceKind, FactKey, Severity
+from scoring.card_thresholds import CardRules
 from scoring.weekly import WeekAggregate, WeekChange
 from scoring.work_kind import WorkKind
 

@@ -23,16 +23,8 @@ from scoring.card_rules.usual import (
     rise_per_change,
     weeks_seen,
 )
-from scoring.card_terms import (
-    Card,
-    CardFact,
-    CardKind,
-    CardRules,
-    Evidence,
-    EvidenceKind,
-    FactKey,
-    Severity,
-)
+from scoring.card_terms import Card, CardFact, CardKind, Evidence, EvidenceKind, FactKey, Severity
+from scoring.card_thresholds import CardRules
 from scoring.weekly import WeekAggregate, WeekChange
 
 __all__ = [

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from scoring.band import Band
-from scoring.card_terms import CardRules
+from scoring.card_thresholds import CardRules
 from scoring.model import MODEL
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from briefing.payload import BriefingPayload, IncidentView, ServiceView
 from briefing.sections import card_view
-from scoring.card_terms import CardRules
+from scoring.card_thresholds import CardRules
 from scoring.cards import build_cards
 from scoring.risk import Band
 from scoring.weekly import ScoredDeploy, WeekIncident, aggregate

@@ -20,16 +20,8 @@ from data.scope import Scope
 from data.store.engine import session_scope
 from data.store.tables import Change, Repository
 from data.store.window import window_rows
-from scoring.card_terms import (
-    Card,
-    CardFact,
-    CardKind,
-    CardRules,
-    Evidence,
-    EvidenceKind,
-    FactKey,
-    Severity,
-)
+from scoring.card_terms import Card, CardFact, CardKind, Evidence, EvidenceKind, FactKey, Severity
+from scoring.card_thresholds import CardRules
 from scoring.cards import build_cards
 from scoring.weekly import WeekAggregate, aggregate
 from tests.samples import LoadedSample

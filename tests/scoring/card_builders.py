@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from scoring.card_terms import Card, CardFact, CardRules, FactKey
+from scoring.card_terms import Card, CardFact, FactKey
+from scoring.card_thresholds import CardRules
 from scoring.cards import build_cards
 from scoring.risk import Band
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident

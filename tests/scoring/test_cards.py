@@ -12,7 +12,8 @@ from datetime import timedelta
 
 import pytest
 
-from scoring.card_terms import Card, CardKind, CardRules, Evidence, EvidenceKind, FactKey, Severity
+from scoring.card_terms import Card, CardKind, Evidence, EvidenceKind, FactKey, Severity
+from scoring.card_thresholds import CardRules
 from scoring.cards import severity_counts
 from scoring.config import ScoringConfig
 from scoring.model import MODEL
