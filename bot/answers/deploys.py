@@ -32,8 +32,7 @@ from bot.answers.lines import (
 from bot.answers.lookups import dated_local_time
 from bot.answers.parse import said
 from bot.answers.queries import DeployQuery
-from bot.answers.records.deploy import deploy_record
-from bot.answers.records.models import DeployRecord, DeploySplitRow
+from bot.answers.records.deploy import DeployRecord, DeploySplitRow, deploy_record
 from briefing.labels import band_label
 from briefing.render.escape import one_line, truncate
 from data.config import OrgConfig

@@ -27,9 +27,9 @@ from bot.answers.access import Access
 from bot.answers.records.agent import AgentActivity, agent_activity
 from bot.answers.records.briefing import BriefingFacts, scope_briefing
 from bot.answers.records.change import change_risk
-from bot.answers.records.deploy import deploy_risk
+from bot.answers.records.deploy import DeployRecord, deploy_risk
 from bot.answers.records.incident import IncidentCulprits, incident_culprits
-from bot.answers.records.models import ChangeRisk, DeployRecord, ServiceRecord
+from bot.answers.records.models import ChangeRisk, ServiceRecord
 from bot.answers.records.plan import PlanRecord, plan_at, plan_week, review_plan
 from bot.answers.records.proposal import ProposalRisk, proposal_risk
 from bot.answers.records.pull import OpenPulls, open_pulls

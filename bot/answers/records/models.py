@@ -32,10 +32,7 @@ __all__ = [
     "ChangeRow",
     "ConfirmationRow",
     "DataEnds",
-    "DeployPartRow",
-    "DeployRecord",
     "DeployRow",
-    "DeploySplitRow",
     "FileOwners",
     "FoundByRow",
     "GateRow",
@@ -363,67 +360,6 @@ class FileOwners(RecordBase):
     owners: list[str] | None = Field(description="None when unknown; empty when no rule covers it.")
     generated: bool = Field(
         description="Generated or vendored: counted in neither size nor spread."
-    )
-
-
-class DeployPartRow(RecordBase):
-    """One deploy of a split: its changes and its score by the deploy scorer."""
-
-    changes: list[str] = Field(description="The keys of its changes, in merge order.")
-    score: int = Field(description="The deploy scorer's score of it, as that deploy alone.")
-    band: str = Field(description="low, moderate, high or very high.")
-
-
-class DeploySplitRow(RecordBase):
-    """How to ship a gated deploy of many changes as two (``scoring.deploy_split``)."""
-
-    way: str = Field(
-        description="gate: the gated changes and those touching their files apart; "
-        "hold: the riskiest changes held back."
-    )
-    reason: str = Field(
-        description="What gated it: schema_migration, error_budget, large_change, "
-        "active_incident or deploy_timing (a Friday or after hours)."
-    )
-    gated: list[str] = Field(description="The changes a gate lifted, if any.")
-    apart: DeployPartRow = Field(description="The changes to ship apart (or hold back).")
-    rest: DeployPartRow = Field(description="The other changes.")
-
-
-class DeployRecord(RecordBase):
-    """A deploy: its risk, the changes it shipped with theirs, and what followed it."""
-
-    key: str
-    service: str
-    environment: str
-    status: str
-    finished_at: datetime
-    score: int | None
-    band: str | None
-    signals: list[SignalPoints] = Field(description="Its points; they add up to the score.")
-    gates: list[GateRow]
-    changes: list[ChangeRow] = Field(
-        description="What it shipped and is scored, riskiest first (ties in merge order)."
-    )
-    unscored: list[ChangeRef] = Field(
-        description="What it shipped that has no score yet (an open or newly read change)."
-    )
-    incidents: list[IncidentRow] = Field(description="Incidents linked to it.")
-    reverts: list[RevertRow] = Field(description="Later changes that reverted one it shipped.")
-    confirmations: list[ConfirmationRow] = Field(
-        default=[],
-        description="The team's word from Slack on whether a change it shipped caused an "
-        "incident, oldest first, of the incidents in services the caller may see.",
-    )
-    split: DeploySplitRow | None = Field(
-        default=None,
-        description="For a deploy of many changes through a gate, which to ship apart, each "
-        "part scored again by the deploy scorer; None when it needs no split.",
-    )
-    found_by: FoundByRow | None = Field(
-        default=None,
-        description="The rule that found this deploy and what it matched; None for a deploy "
-        "stored before riskbrief kept it.",
     )
 
 
