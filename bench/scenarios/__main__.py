@@ -92,11 +92,16 @@ def judge(
         )
         found = right = int(quiet and named)
     kinds = {e.kind for e in story.expect}
+    # What the story is about: its services and the subjects its cards name. A card of the same
+    # kind about another subject (commerce's own improvement in a week discovery's is planted)
+    # is that scope's own news, not the story leaking into it.
+    about = set(story.services) | {e.subject for e in story.expect if e.subject}
     leaks = tuple(
         f"{c.subscriber}: {c.severity} {c.kind}"
         for c in last
         if c.subscriber != "vp"
         and any(c.tells(k) for k in kinds)
+        and (c.subject is None or c.subject in about)
         and not _scope_services(c.subscriber) & set(story.services)
     )
     steady = [w for w in range(FIRST_BRIEFED, LAST) if w not in story.also_weeks]

@@ -115,7 +115,7 @@ STORY = Story(
             [
                 _seen("vp", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
                 _seen("commerce-lead", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
-                _seen("platform-lead", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "identity"),
+                _seen("platform-lead", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
                 _seen("vp", 5, CardKind.SHIFT, Severity.WARNING),
                 _seen("vp", 6, CardKind.IMPROVEMENT, Severity.INFO, "discovery"),
             ],
@@ -125,14 +125,26 @@ STORY = Story(
             1,
             id="leak-and-a-steady-alarm",
         ),
+        pytest.param(
+            [
+                _seen("vp", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
+                _seen("commerce-lead", LAST, CardKind.CONCENTRATION, Severity.CRITICAL, "payments"),
+                _seen("platform-lead", LAST, CardKind.CONCENTRATION, Severity.WARNING, "identity"),
+            ],
+            1,
+            1,
+            0,
+            0,
+            id="another-scope-s-own-card-of-the-kind-is-no-leak",
+        ),
     ],
 )
 def test_judge_counts_found_right_leaks_and_steady_alarms(
     cards: list[CardSeen], found: int, right: int, leaks: int, alarms: int
 ) -> None:
     """A story is found when the whole-org and the owning team's briefings hold its card; a
-    card of its kind for a team outside its services is a leak; steady weeks count warnings
-    and criticals only."""
+    card of its kind about the story for a team outside its services is a leak (one about that
+    team's own service is its own news); steady weeks count warnings and criticals only."""
     result = judge(STORY, cards)
     assert (result.found, result.right) == (found, right)
     assert len(result.leaks) == leaks
