@@ -68,12 +68,10 @@ def severity_problems(where: str, text: str, payload: BriefingPayload) -> Iterat
             )
     for phrase in _SEVERITY_TAMPERING.findall(text):
         yield f"{where} restates a severity ({phrase!r}); severities are fixed by the rules"
-    calm = (
-        [m.group() for m in _CALM.finditer(text)] if counts["critical"] + counts["warning"] else []
-    )
-    if counts["critical"]:
-        calm += [m.group() for m in _NONE_CRITICAL.finditer(text)]
-    if calm:
+    calm = list(dict.fromkeys(m.group() for m in _CALM.finditer(text)))
+    if counts["critical"] + counts["warning"]:
+        if counts["critical"]:
+            calm += [m.group() for m in _NONE_CRITICAL.finditer(text)]
         for phrase in dict.fromkeys(calm):
             yield (
                 f"{where} calls the week {phrase!r}, but it has {counts['critical']} critical "
@@ -90,7 +88,7 @@ def severity_problems(where: str, text: str, payload: BriefingPayload) -> Iterat
             if payload.very_high_deploys
             else "",
         ]
-        for phrase in dict.fromkeys(m.group() for m in _CALM.finditer(text)):
+        for phrase in calm:
             yield (
                 f"{where} calls the week {phrase!r}, but "
                 f"{' and '.join(w for w in what if w)} at very high risk; name them instead"
@@ -98,7 +96,7 @@ def severity_problems(where: str, text: str, payload: BriefingPayload) -> Iterat
     elif outages := payload.outages:
         # An outage is news whether or not a card came of it; a revert is a change that
         # failed, which the change failure rate counts, and leaves a week quiet.
-        for phrase in dict.fromkeys(m.group() for m in _CALM.finditer(text)):
+        for phrase in calm:
             yield (
                 f"{where} calls the week {phrase!r}, but "
                 f"{many(len(outages), 'incident')} opened in it; name them instead"

@@ -92,10 +92,11 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
     shipped = maybe_fact(card, FactKey.SHIPPED_RISKIEST_SCORE)
     change = next((e.key for e in card.evidence_of(EvidenceKind.CHANGE)), None)
     # The deploy's id is in the card's evidence, in words; the sentence needs no id soup.
-    if Evidence.parse(key, EvidenceKind.INCIDENT).kind is EvidenceKind.REVERT:
+    parsed = Evidence.parse(key, EvidenceKind.INCIDENT)
+    if parsed.kind is EvidenceKind.REVERT:
         # A revert's "incident" opens as the reverted change ships: "hit 0 h after" would
         # time an outage there was none of. It says what failed and what undid it.
-        text = _revert_sentence(payload, key, name, deploy_band, shipped, change)
+        text = _revert_sentence(payload, parsed.key, name, deploy_band, shipped, change)
     else:
         hours = fact(card, FactKey.HOURS_TO_INCIDENT)
         text = _hit_sentence(payload, key, name, hours, deploy_band, shipped, change)
@@ -110,7 +111,7 @@ def _p_incident(payload: BriefingPayload, card: CardView) -> str:
 
 def _revert_sentence(
     payload: BriefingPayload,
-    key: str,
+    by: str,
     name: str,
     deploy_band: Band | BandName | None,
     shipped: float | None,
@@ -119,8 +120,7 @@ def _revert_sentence(
     """A revert's first sentence: the change it undid with its number and band ("acme/shop#592,
     scored 60 (high risk), shipped to Search and was reverted by acme/shop#593."), or, after a
     deploy high for its service, that deploy ("A high-risk deploy of Search shipped a change
-    that was reverted by acme/shop#593.")."""
-    by = Evidence.parse(key, EvidenceKind.INCIDENT).key
+    that was reverted by acme/shop#593."); ``by`` is the revert's key."""
     if shipped is not None and change is not None:
         view = payload.change(change)
         banded = f" ({Band(view.band).risk_words})" if view is not None else ""
