@@ -264,6 +264,27 @@ def _service_baseline(
     return compared(this, last, lambda w: changes(w) >= enough) or last
 
 
+def _shift_base(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> WeekAggregate:
+    """What a shift card's high-risk share is compared with in words: last week, or the
+    baseline when last week was too thin."""
+    return compared(this, last, lambda w: w.distribution.total >= r.shift_min_changes) or last
+
+
+def _share_facts(this: WeekAggregate, last: WeekAggregate, r: CardRules) -> list[CardFact]:
+    """A shift card's counts: the scope's high-risk share this week and before, its high-risk
+    changes and its changes."""
+    base = _shift_base(this, last, r)
+    now, before = this.distribution.high_risk_share, base.distribution.high_risk_share
+    return [
+        CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
+        *versus(
+            base, before, "%", FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
+        ),
+        CardFact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.high_risk),
+        CardFact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
+    ]
+
+
 def shift(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
@@ -302,17 +323,7 @@ def shift(
         fixes = scope_rise(this, last)
         if fixes is None:
             return
-    base = compared(this, last, lambda w: w.distribution.total >= r.shift_min_changes) or last
-    now, before = this.distribution.high_risk_share, base.distribution.high_risk_share
-    facts = [
-        CardFact(FactKey.HIGH_RISK_SHARE_THIS_WEEK, tenth(now), "%"),
-        *versus(
-            base, before, "%", FactKey.HIGH_RISK_SHARE_LAST_WEEK, FactKey.HIGH_RISK_SHARE_BASELINE
-        ),
-        CardFact(FactKey.HIGH_RISK_CHANGES_THIS_WEEK, this.distribution.high_risk),
-        CardFact(FactKey.CHANGES_THIS_WEEK, this.distribution.total),
-        *_fix_facts(fixes),
-    ]
+    facts = [*_share_facts(this, last, r), *_fix_facts(fixes)]
     # The shift's main driver rides on it, so no driver card retells the same story.
     if this.drivers:
         facts.append(driven_by(*this.drivers[0]))
@@ -379,6 +390,10 @@ def driver(
     # One card for the driver that rose most: the same high-risk changes usually carry
     # several signals, and one story is told once.
     _, _, name, keys = min(rising)
+    scopes_shift = _driver_shift(this, last, r, earlier, name, keys)
+    if scopes_shift is not None:
+        yield scopes_shift
+        return
     yield Card(
         f"driver:{name}",
         CardKind.DRIVER,
@@ -389,6 +404,53 @@ def driver(
             CardFact(FactKey.DRIVEN_LAST_WEEK, before.get(name, 0), signal=name),
         ),
         _as_evidence(keys),
+    )
+
+
+def _driver_shift(
+    this: WeekAggregate,
+    last: WeekAggregate,
+    r: CardRules,
+    earlier: tuple[Card, ...],
+    name: str,
+    keys: tuple[str, ...],
+) -> Card | None:
+    """The rising driver ``name`` of the high-risk changes ``keys`` told as the scope's shift,
+    when it is one: its changes span two or more of the scope's services and a third of them
+    (the bound at which concentration cards' services are the scope's story too), the scope's
+    high-risk share rose, and no shift card tells the week already. ``None`` otherwise.
+
+    A scope whose work moved to bigger or wider changes everywhere adds a few high-risk changes
+    to each service: too few in any one for a concentration, and, each at about the usual
+    high-risk chance, too few expected fixes for the shift's test among a week's noise, while
+    the one signal behind them all rose beyond its own (the driver rule's test, at its share
+    of the false-alarm budget: told as a shift, it is no extra alarm). Told as "a signal
+    drives more high-risk changes", a manager would not hear that the scope moved.
+    """
+    if any(c.kind is CardKind.SHIFT for c in earlier):
+        return None
+    mine = set(keys)
+    services = {c.service for c in this.changes if c.key in mine and c.service is not None}
+    if len(services) < 2 or 3 * len(services) < len(this.services):
+        return None
+    before = _shift_base(this, last, r).distribution.high_risk_share
+    if this.distribution.high_risk_share <= before:
+        return None
+    facts = _share_facts(this, last, r)
+    fixes = scope_rise(this, last)
+    # Its expected fixes are said when they rose: a driver's rise can come with a week
+    # whose other changes were calmer than usual.
+    if fixes is not None and fixes.excess > 0:
+        facts += _fix_facts(fixes)
+    facts.append(driven_by(name, len(keys)))
+    return Card(
+        "shift",
+        CardKind.SHIFT,
+        Severity.WARNING,
+        None,
+        tuple(facts),
+        _as_evidence(keys),
+        folded=(CardKind.DRIVER,),
     )
 
 

@@ -1248,10 +1248,51 @@ def test_agent_surge(
     assert found == ({"agent:surge": expected} if expected else {})
 
 
+def _piled(total: int, high: int, week: int, drivers: tuple[str, ...]) -> list[WeekChange]:
+    """``total`` changes, three to a service, the first ``high`` high risk with ``drivers``:
+    piled into the first few services (two of twenty for four), not the scope's."""
+    return [
+        change(
+            f"s{n // 3}#{week}.{n}",
+            f"s{n // 3}",
+            Band.HIGH if n < high else Band.SAFE,
+            week,
+            drivers=drivers if n < high else (),
+        )
+        for n in range(total)
+    ]
+
+
 def test_only_the_driver_that_rose_most_makes_a_card() -> None:
     """Signals riding on the same high-risk changes make one driver card: the largest rise."""
+    this = aggregate(_piled(60, 4, 0, ("review", "size")))
+    last = aggregate(_piled(60, 2, -1, ("size",)))
+    assert [c.id for c in cards(this, last)] == ["driver:review"]
+
+
+def test_a_driver_rising_across_the_scope_is_its_shift() -> None:
+    """A signal behind high-risk changes in four of ten services, after a week of two, is the
+    scope's shift seen through one signal: one warning shift card naming it, the driver folded
+    in and its changes the evidence."""
     this = aggregate(spread(30, 4, drivers=("review", "size")))
     last = aggregate(spread(30, 2, -1, drivers=("size",)))
+    (card,) = cards(this, last)
+    assert (card.kind, card.severity, card.folded) == (
+        CardKind.SHIFT,
+        Severity.WARNING,
+        (CardKind.DRIVER,),
+    )
+    assert card.driver == "review"
+    assert facts(card)[(FactKey.DRIVEN_BY, "review")] == 4
+    assert facts(card)[FactKey.HIGH_RISK_CHANGES_THIS_WEEK] == 4
+    assert len(card.evidence) == 4
+
+
+def test_a_driver_rising_while_the_scope_calms_stays_a_driver() -> None:
+    """The same rise across four of ten services in a week whose high-risk changes fell (six
+    last week, all driven by size) is no shift: the driver card tells it."""
+    this = aggregate(spread(30, 4, drivers=("review",)))
+    last = aggregate(spread(30, 6, -1, drivers=("size",)))
     assert [c.id for c in cards(this, last)] == ["driver:review"]
 
 
