@@ -4,189 +4,28 @@ signal's high-risk changes and a team's share (what a hard rule put at very high
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterator
 
-from scoring.band import Band
-from scoring.card_rules.measure import (
-    CardRule,
-    compared,
-    driven_by,
-    reaches,
-    tenth,
-    versus,
+from scoring.card_rules.measure import CardRule, compared, driven_by, reaches, tenth, versus
+from scoring.card_rules.rises import (
+    alarm_chance,
+    as_evidence,
+    beyond_noise,
+    difference,
+    fix_facts,
+    most_severe,
+    scope_rise,
+    scope_rises,
+    service_rises,
+    severity_of,
+    together,
+    yardstick,
 )
-from scoring.card_rules.usual import (
-    Rise,
-    fix_chance,
-    nb_upper_tail,
-    rise,
-    rise_per_change,
-    weeks_seen,
-)
-from scoring.card_terms import Card, CardFact, CardKind, Evidence, EvidenceKind, FactKey, Severity
+from scoring.card_terms import Card, CardFact, CardKind, EvidenceKind, FactKey, Severity
 from scoring.card_thresholds import CardRules
-from scoring.weekly import WeekAggregate, WeekChange
+from scoring.weekly import WeekAggregate
 
-__all__ = [
-    "BUDGET_SHARES",
-    "RULES",
-    "concentration",
-    "driver",
-    "improvement",
-    "scope_rise",
-    "scope_rises",
-    "service_rises",
-    "shift",
-]
-
-
-def _as_evidence(keys: Iterable[str]) -> tuple[Evidence, ...]:
-    """Change keys as a card's evidence."""
-    return tuple(Evidence(EvidenceKind.CHANGE, k) for k in keys)
-
-
-def _beyond_noise(count: float, expected: float, alpha: float, weeks: int = 1) -> bool:
-    """Whether ``count`` changes rise past what an ``expected`` weekly count (known from
-    ``weeks`` weeks) gives by chance more often than ``alpha``: its negative-binomial tail."""
-    return nb_upper_tail(count, expected * weeks + 0.5, float(weeks)) <= alpha
-
-
-def _alpha(this: WeekAggregate, r: CardRules, rule: str) -> float:
-    """The false-alarm chance of one test of a risk ``rule``: its share of the budget
-    (``BUDGET_SHARES``), split between the services of the scope for concentration
-    (docs/scoring.md, "Expected fixes and a false-alarm budget")."""
-    share = r.risk_alarm_budget * BUDGET_SHARES[rule]
-    return share / max(1, len(this.services)) if rule == "concentration" else share
-
-
-def _yardstick(this: WeekAggregate, last: WeekAggregate) -> tuple[WeekAggregate, int]:
-    """The weeks a week is judged against and how many: the baseline, else last week alone."""
-    if this.baseline is not None and this.baseline.weeks > 0:
-        return this.baseline, this.baseline.weeks
-    return last, 1
-
-
-def _severity(
-    rise: Rise | None, alpha: float, ratios: tuple[float, float], excesses: tuple[float, float]
-) -> Severity | None:
-    """Critical or warning by the size of ``rise`` (ratio to its usual week and excess over it,
-    both of the severity's), when its test is beyond ``alpha``; ``None`` otherwise."""
-    if rise is None or rise.p_value > alpha:
-        return None
-    if reaches(rise.ratio, ratios[1]) and reaches(rise.excess, excesses[1]):
-        return Severity.CRITICAL
-    if reaches(rise.ratio, ratios[0]) and reaches(rise.excess, excesses[0]):
-        return Severity.WARNING
-    return None
-
-
-def _most(*severities: Severity | None) -> Severity | None:
-    """The most severe of ``severities``, or ``None`` when none is."""
-    known = [s for s in severities if s is not None]
-    return min(known, key=lambda s: s.rank) if known else None
-
-
-def _difference(
-    changes: list[WeekChange], usual_chance: float, excess: float, every_high: bool = False
-) -> list[str]:
-    """Keys of the changes that make the rise, most likely to need a fix first: those most above
-    the usual chance until their surplus over it reaches the ``excess``, and every very-high
-    one (every high-risk one, ``every_high``, when their expected fixes are what rose)."""
-    ranked = sorted(changes, key=lambda c: (-fix_chance(c), c.key))
-    chosen: set[str] = set()
-    surplus = 0.0
-    for c in ranked:
-        above = fix_chance(c) - usual_chance
-        if above <= 0:
-            break
-        if surplus < excess or c.band is Band.CRITICAL or (every_high and c.high_risk):
-            chosen.add(c.key)
-            surplus += above
-    return [c.key for c in ranked if c.key in chosen]
-
-
-def _chances(changes: Iterable[WeekChange]) -> list[float]:
-    return [fix_chance(c) for c in changes]
-
-
-def _high_risk(changes: Iterable[WeekChange]) -> list[float]:
-    """One per change: its chance of needing a fix when it is at high risk or above, 0 otherwise.
-
-    A change's chance of a fix is at most 1, so in the sum over every change one at the high
-    bound (about 1 in 2) shows only by its chance over the usual change's, however unusual it is
-    for its scope, and among the noise of every ordinary change: a week of rewrites the
-    large-change gate puts at high risk barely moves it. The expected fixes of the high-risk
-    changes alone see each of them whole, against a usual made of the scope's own high-risk
-    changes (docs/scoring.md, "Expected fixes and a false-alarm budget").
-    """
-    return [fix_chance(c) if c.high_risk else 0.0 for c in changes]
-
-
-# What a scope's week is counted by, each against its own weeks: the expected fixes of all its
-# changes, and of its changes at high risk or above (very-high ones among them).
-_COUNTS: tuple[Callable[[Iterable[WeekChange]], list[float]], ...] = (_chances, _high_risk)
-
-
-def _simes(rises: Sequence[Rise | None], alpha: float) -> bool:
-    """Whether the counts ``rises`` of one scope together rose beyond ``alpha``: Simes' test, the
-    k-th smallest p-value at most k·alpha / m for some k of the m counts. It keeps the false-alarm
-    chance at ``alpha`` when the counts rise together (positively dependent, as counts of the same
-    changes are), and unlike splitting ``alpha`` between them, loses no power when they do."""
-    m = len(rises)
-    ps = sorted(r.p_value for r in rises if r is not None)
-    return any(p <= alpha * (k + 1) / m for k, p in enumerate(ps))
-
-
-def _pool_chance(changes: Sequence[float]) -> float | None:
-    return sum(changes) / len(changes) if changes else None
-
-
-def service_rises(
-    this: WeekAggregate, last: WeekAggregate, service: str
-) -> tuple[Rise | None, Rise | None]:
-    """``service``'s expected fixes this week, of all its changes and of those at high risk or
-    above, each against its usual week."""
-    base, weeks = _yardstick(this, last)
-    now = [c for c in this.changes if c.service == service]
-    before = [c for c in base.changes if c.service == service]
-    seen = weeks_seen(before, base.changes, weeks)
-    fixes, high_risk = (
-        rise(count(now), count(before), weeks, seen, _pool_chance(count(base.changes)))
-        for count in _COUNTS
-    )
-    return fixes, high_risk
-
-
-def scope_rises(
-    this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
-) -> tuple[Rise | None, Rise | None]:
-    """The scope's expected fixes this week, of all its changes and of those at high risk or
-    above, each against its usual part per change for as many changes, leaving out the changes
-    of the services ``leaving_out`` in both."""
-
-    def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
-        return [c for c in changes if c.service is None or c.service not in leaving_out]
-
-    base, _ = _yardstick(this, last)
-    now, before = kept(this.changes), kept(base.changes)
-    # Per change: an organisation's busy week is more changes, not riskier ones.
-    fixes, high_risk = (rise_per_change(count(now), count(before)) for count in _COUNTS)
-    return fixes, high_risk
-
-
-def scope_rise(
-    this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
-) -> Rise | None:
-    """The scope's expected fixes this week against its usual chance per change for as many
-    changes, leaving out the changes of the services ``leaving_out`` in both."""
-    return scope_rises(this, last, leaving_out)[0]
-
-
-def _fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
-    return (
-        CardFact(FactKey.EXPECTED_FIXES_THIS_WEEK, tenth(fixes.this_week)),
-        CardFact(FactKey.EXPECTED_FIXES_USUAL, tenth(fixes.usual)),
-    )
+__all__ = ["RULES", "concentration", "driver", "improvement", "shift"]
 
 
 def concentration(
@@ -196,20 +35,20 @@ def concentration(
     what its own weeks make likely, by a material amount: risk is concentrating there.
 
     Judged on the service's own weeks, pooled with the organisation's while it is young
-    (``card_rules.usual.rise``); its two sums are tested together by Simes' test (``_simes``) at
+    (``card_rules.usual.rise``); its two sums are tested together by Simes' test (``together``) at
     the service's share of the false-alarm budget. A service whose changes are always somewhat
     risky makes a card when they are more risky than usual, not for being what they usually are.
     """
-    alpha = _alpha(this, r, "concentration")
+    alpha = alarm_chance(this, r, "concentration")
     ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
     excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
     for group in this.services:
         rises = service_rises(this, last, group.name)
         fixes, high_risk = rises
-        if fixes is None or not _simes(rises, alpha):
+        if fixes is None or not together(rises, alpha):
             continue
         # Its severity is the size of the rise of either sum that rose beyond ``alpha`` itself.
-        sev = _most(*(_severity(one, alpha, ratios, excesses) for one in rises))
+        sev = most_severe(*(severity_of(one, alpha, ratios, excesses) for one in rises))
         if sev is None:
             continue
         d = group.distribution
@@ -227,7 +66,7 @@ def concentration(
             ),
             CardFact(FactKey.HIGH_RISK_CHANGES, d.high_risk),
             CardFact(FactKey.CHANGES, d.total),
-            *_fix_facts(fixes),
+            *fix_facts(fixes),
         ]
         driver = group.top_driver
         if driver:
@@ -239,12 +78,12 @@ def concentration(
             sev,
             group.name,
             tuple(facts),
-            _as_evidence(
-                _difference(
+            as_evidence(
+                difference(
                     mine,
                     fixes.usual_chance,
                     fixes.excess,
-                    every_high=bool(_severity(high_risk, alpha, ratios, excesses)),
+                    every_high=bool(severity_of(high_risk, alpha, ratios, excesses)),
                 )
             ),
         )
@@ -300,21 +139,21 @@ def shift(
     if len(told) >= 2 and 3 * len(told) >= len(this.services):
         told = set()
     # Both sides need enough changes: a chance per change of a handful is no yardstick.
-    base, _ = _yardstick(this, last)
+    base, _ = yardstick(this, last)
     if len(base.changes) < r.shift_min_changes:
         return
-    alpha = _alpha(this, r, "shift")
+    alpha = alarm_chance(this, r, "shift")
     ratios = (r.shift_warning_ratio, r.shift_critical_ratio)
     excesses = (r.shift_warning_excess, r.shift_critical_excess)
     rises = scope_rises(this, last, told)
     fixes, high_risk = rises
-    counted = _severity(high_risk, alpha, ratios, excesses)
+    counted = severity_of(high_risk, alpha, ratios, excesses)
     # How much riskier the scope's changes are, which decides critical, is the expected fixes
     # per change of all of them; its high-risk changes' expected fixes rising is a shift's story
     # too (more of its changes crossed the high bound), and makes a warning.
     sev = (
-        _most(_severity(fixes, alpha, ratios, excesses), counted and Severity.WARNING)
-        if _simes(rises, alpha)
+        most_severe(severity_of(fixes, alpha, ratios, excesses), counted and Severity.WARNING)
+        if together(rises, alpha)
         else None
     )
     if fixes is None or sev is None:
@@ -323,7 +162,7 @@ def shift(
         fixes = scope_rise(this, last)
         if fixes is None:
             return
-    facts = [*_share_facts(this, last, r), *_fix_facts(fixes)]
+    facts = [*_share_facts(this, last, r), *fix_facts(fixes)]
     # The shift's main driver rides on it, so no driver card retells the same story.
     if this.drivers:
         facts.append(driven_by(*this.drivers[0]))
@@ -334,8 +173,8 @@ def shift(
         sev,
         None,
         tuple(facts),
-        _as_evidence(
-            _difference(changes, fixes.usual_chance, fixes.excess, every_high=counted is not None)
+        as_evidence(
+            difference(changes, fixes.usual_chance, fixes.excess, every_high=counted is not None)
         ),
     )
 
@@ -369,7 +208,7 @@ def driver(
     named = {card.driver for card in concentrations}
     covered = {e.key for card in concentrations for e in card.evidence_of(EvidenceKind.CHANGE)}
     # The rule's share of the false-alarm budget, split between the signals it judges.
-    alpha = _alpha(this, r, "driver") / max(1, len(this.drivers))
+    alpha = alarm_chance(this, r, "driver") / max(1, len(this.drivers))
     weeks = pooled.weeks if pooled is not None and pooled.weeks else 1
     rising: list[tuple[int, int, str, tuple[str, ...]]] = []
     for name, _ in this.drivers:
@@ -382,7 +221,7 @@ def driver(
         rise = count - before.get(name, 0)
         if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
             continue
-        if not _beyond_noise(count, usual.get(name, 0), alpha, weeks):
+        if not beyond_noise(count, usual.get(name, 0), alpha, weeks):
             continue
         rising.append((-rise, -count, name, keys))
     if not rising:
@@ -403,7 +242,7 @@ def driver(
             CardFact(FactKey.DRIVEN_THIS_WEEK, len(keys), signal=name),
             CardFact(FactKey.DRIVEN_LAST_WEEK, before.get(name, 0), signal=name),
         ),
-        _as_evidence(keys),
+        as_evidence(keys),
     )
 
 
@@ -441,7 +280,7 @@ def _driver_shift(
     # Its expected fixes are said when they rose: a driver's rise can come with a week
     # whose other changes were calmer than usual.
     if fixes is not None and fixes.excess > 0:
-        facts += _fix_facts(fixes)
+        facts += fix_facts(fixes)
     facts.append(driven_by(name, len(keys)))
     return Card(
         "shift",
@@ -449,7 +288,7 @@ def _driver_shift(
         Severity.WARNING,
         None,
         tuple(facts),
-        _as_evidence(keys),
+        as_evidence(keys),
         folded=(CardKind.DRIVER,),
     )
 
@@ -486,12 +325,6 @@ def improvement(
             ),
         )
 
-
-# The rules that share the false-alarm budget of warning and critical risk cards, and each
-# one's share: concentration tests every service, so it has the most to spend; the shift's
-# story is the organisation's, and a rising driver is most often the shift's story seen from
-# one signal (a shift card folds it), so the shift has more of the rest (docs/scoring.md).
-BUDGET_SHARES: dict[str, float] = {"concentration": 0.5, "shift": 0.3, "driver": 0.2}
 
 # In the order they run.
 RULES: tuple[CardRule, ...] = (concentration, shift, driver, improvement)

@@ -1,0 +1,191 @@
+"""A scope's expected fixes against its own weeks: the tests, severities and false-alarm
+budget the risk rules (``card_rules.risk``) share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+
+from scoring.band import Band
+from scoring.card_rules.measure import reaches, tenth
+from scoring.card_rules.usual import (
+    Rise,
+    fix_chance,
+    nb_upper_tail,
+    rise,
+    rise_per_change,
+    weeks_seen,
+)
+from scoring.card_terms import CardFact, Evidence, EvidenceKind, FactKey, Severity
+from scoring.card_thresholds import CardRules
+from scoring.weekly import WeekAggregate, WeekChange
+
+__all__ = [
+    "BUDGET_SHARES",
+    "alarm_chance",
+    "as_evidence",
+    "beyond_noise",
+    "difference",
+    "fix_facts",
+    "most_severe",
+    "scope_rise",
+    "scope_rises",
+    "service_rises",
+    "severity_of",
+    "together",
+    "yardstick",
+]
+
+# The rules that share the false-alarm budget of warning and critical risk cards, and each
+# one's share: concentration tests every service, so it has the most to spend; the shift's
+# story is the organisation's, and a rising driver is most often the shift's story seen from
+# one signal (a shift card folds it), so the shift has more of the rest (docs/scoring.md).
+BUDGET_SHARES: dict[str, float] = {"concentration": 0.5, "shift": 0.3, "driver": 0.2}
+
+
+def as_evidence(keys: Iterable[str]) -> tuple[Evidence, ...]:
+    """Change keys as a card's evidence."""
+    return tuple(Evidence(EvidenceKind.CHANGE, k) for k in keys)
+
+
+def beyond_noise(count: float, expected: float, alpha: float, weeks: int = 1) -> bool:
+    """Whether ``count`` changes rise past what an ``expected`` weekly count (known from
+    ``weeks`` weeks) gives by chance more often than ``alpha``: its negative-binomial tail."""
+    return nb_upper_tail(count, expected * weeks + 0.5, float(weeks)) <= alpha
+
+
+def alarm_chance(this: WeekAggregate, r: CardRules, rule: str) -> float:
+    """The false-alarm chance of one test of a risk ``rule``: its share of the budget
+    (``BUDGET_SHARES``), split between the services of the scope for concentration
+    (docs/scoring.md, "Expected fixes and a false-alarm budget")."""
+    share = r.risk_alarm_budget * BUDGET_SHARES[rule]
+    return share / max(1, len(this.services)) if rule == "concentration" else share
+
+
+def yardstick(this: WeekAggregate, last: WeekAggregate) -> tuple[WeekAggregate, int]:
+    """The weeks a week is judged against and how many: the baseline, else last week alone."""
+    if this.baseline is not None and this.baseline.weeks > 0:
+        return this.baseline, this.baseline.weeks
+    return last, 1
+
+
+def severity_of(
+    rise: Rise | None, alpha: float, ratios: tuple[float, float], excesses: tuple[float, float]
+) -> Severity | None:
+    """Critical or warning by the size of ``rise`` (ratio to its usual week and excess over it,
+    both of the severity's), when its test is beyond ``alpha``; ``None`` otherwise."""
+    if rise is None or rise.p_value > alpha:
+        return None
+    if reaches(rise.ratio, ratios[1]) and reaches(rise.excess, excesses[1]):
+        return Severity.CRITICAL
+    if reaches(rise.ratio, ratios[0]) and reaches(rise.excess, excesses[0]):
+        return Severity.WARNING
+    return None
+
+
+def most_severe(*severities: Severity | None) -> Severity | None:
+    """The most severe of ``severities``, or ``None`` when none is."""
+    known = [s for s in severities if s is not None]
+    return min(known, key=lambda s: s.rank) if known else None
+
+
+def difference(
+    changes: list[WeekChange], usual_chance: float, excess: float, every_high: bool = False
+) -> list[str]:
+    """Keys of the changes that make the rise, most likely to need a fix first: those most above
+    the usual chance until their surplus over it reaches the ``excess``, and every very-high
+    one (every high-risk one, ``every_high``, when their expected fixes are what rose)."""
+    ranked = sorted(changes, key=lambda c: (-fix_chance(c), c.key))
+    chosen: set[str] = set()
+    surplus = 0.0
+    for c in ranked:
+        above = fix_chance(c) - usual_chance
+        if above <= 0:
+            break
+        if surplus < excess or c.band is Band.CRITICAL or (every_high and c.high_risk):
+            chosen.add(c.key)
+            surplus += above
+    return [c.key for c in ranked if c.key in chosen]
+
+
+def _chances(changes: Iterable[WeekChange]) -> list[float]:
+    return [fix_chance(c) for c in changes]
+
+
+def _high_risk(changes: Iterable[WeekChange]) -> list[float]:
+    """One per change: its chance of needing a fix when it is at high risk or above, 0 otherwise.
+
+    A change's chance of a fix is at most 1, so in the sum over every change one at the high
+    bound (about 1 in 2) shows only by its chance over the usual change's, however unusual it is
+    for its scope, and among the noise of every ordinary change: a week of rewrites the
+    large-change gate puts at high risk barely moves it. The expected fixes of the high-risk
+    changes alone see each of them whole, against a usual made of the scope's own high-risk
+    changes (docs/scoring.md, "Expected fixes and a false-alarm budget").
+    """
+    return [fix_chance(c) if c.high_risk else 0.0 for c in changes]
+
+
+# What a scope's week is counted by, each against its own weeks: the expected fixes of all its
+# changes, and of its changes at high risk or above (very-high ones among them).
+_COUNTS: tuple[Callable[[Iterable[WeekChange]], list[float]], ...] = (_chances, _high_risk)
+
+
+def together(rises: Sequence[Rise | None], alpha: float) -> bool:
+    """Whether the counts ``rises`` of one scope together rose beyond ``alpha``: Simes' test, the
+    k-th smallest p-value at most k·alpha / m for some k of the m counts. It keeps the false-alarm
+    chance at ``alpha`` when the counts rise together (positively dependent, as counts of the same
+    changes are), and unlike splitting ``alpha`` between them, loses no power when they do."""
+    m = len(rises)
+    ps = sorted(r.p_value for r in rises if r is not None)
+    return any(p <= alpha * (k + 1) / m for k, p in enumerate(ps))
+
+
+def _pool_chance(changes: Sequence[float]) -> float | None:
+    return sum(changes) / len(changes) if changes else None
+
+
+def service_rises(
+    this: WeekAggregate, last: WeekAggregate, service: str
+) -> tuple[Rise | None, Rise | None]:
+    """``service``'s expected fixes this week, of all its changes and of those at high risk or
+    above, each against its usual week."""
+    base, weeks = yardstick(this, last)
+    now = [c for c in this.changes if c.service == service]
+    before = [c for c in base.changes if c.service == service]
+    seen = weeks_seen(before, base.changes, weeks)
+    fixes, high_risk = (
+        rise(count(now), count(before), weeks, seen, _pool_chance(count(base.changes)))
+        for count in _COUNTS
+    )
+    return fixes, high_risk
+
+
+def scope_rises(
+    this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
+) -> tuple[Rise | None, Rise | None]:
+    """The scope's expected fixes this week, of all its changes and of those at high risk or
+    above, each against its usual part per change for as many changes, leaving out the changes
+    of the services ``leaving_out`` in both."""
+
+    def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
+        return [c for c in changes if c.service is None or c.service not in leaving_out]
+
+    base, _ = yardstick(this, last)
+    now, before = kept(this.changes), kept(base.changes)
+    # Per change: an organisation's busy week is more changes, not riskier ones.
+    fixes, high_risk = (rise_per_change(count(now), count(before)) for count in _COUNTS)
+    return fixes, high_risk
+
+
+def scope_rise(
+    this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
+) -> Rise | None:
+    """The scope's expected fixes this week against its usual chance per change for as many
+    changes, leaving out the changes of the services ``leaving_out`` in both."""
+    return scope_rises(this, last, leaving_out)[0]
+
+
+def fix_facts(fixes: Rise) -> tuple[CardFact, ...]:
+    return (
+        CardFact(FactKey.EXPECTED_FIXES_THIS_WEEK, tenth(fixes.this_week)),
+        CardFact(FactKey.EXPECTED_FIXES_USUAL, tenth(fixes.usual)),
+    )
