@@ -108,8 +108,10 @@ def _fold_codeowners(
 
 def _fold_driver(cards: list[Card]) -> None:
     """A driver card whose every change another card already lists tells no story of its own
-    (the AI-agent card's unreviewed changes are the agent driver's): it goes."""
-    for card in [c for c in cards if c.kind is CardKind.DRIVER]:
+    (the AI-agent card's unreviewed changes are the agent driver's): it goes, and so does one
+    told as the scope's shift (``card_rules.risk``), a driver still."""
+    drivers = [c for c in cards if c.kind is CardKind.DRIVER or CardKind.DRIVER in c.folded]
+    for card in drivers:
         mine = {e.key for e in card.evidence_of(EvidenceKind.CHANGE)}
         told = {
             e.key

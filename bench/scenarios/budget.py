@@ -75,6 +75,9 @@ FIFTH_HELD_OUT_BASE = 382_420_221
 # Drawn the same way on 2026-11-28 at 05:48 UTC, after the last change to any card rule (the
 # incident cards' unusual change, scorer 13): the rules' judgement as they stand.
 SIXTH_HELD_OUT_BASE = 848_120_376
+# Drawn the same way on 2026-11-28 at 08:08 UTC, after a rising driver spread across a third of
+# a scope's services became its shift (and before that rule was run on it): its judgement.
+SEVENTH_HELD_OUT_BASE = 230_205_587
 
 # Weeks made: the baseline (``CardRules.baseline_weeks``), last week, and this week.
 _BASELINE = CardRules().baseline_weeks
@@ -376,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
             "fourth-held-out",
             "fifth-held-out",
             "sixth-held-out",
+            "seventh-held-out",
         ),
         default="third-held-out",
     )
@@ -390,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         "fourth-held-out": FOURTH_HELD_OUT_BASE,
         "fifth-held-out": FIFTH_HELD_OUT_BASE,
         "sixth-held-out": SIXTH_HELD_OUT_BASE,
+        "seventh-held-out": SEVENTH_HELD_OUT_BASE,
     }[args.seeds]
     out = run(range(base, base + args.count), args.seeds)
     if args.json:

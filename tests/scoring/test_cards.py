@@ -1288,6 +1288,26 @@ def test_a_driver_rising_across_the_scope_is_its_shift() -> None:
     assert len(card.evidence) == 4
 
 
+def test_a_driver_told_as_the_shift_goes_when_another_card_lists_its_changes() -> None:
+    """Four unreviewed agent changes in four of ten services, after a week of two high-risk
+    changes: the agent driver rose across the scope, but its changes are the AI-agent card's
+    story, so no shift card retells it."""
+    unreviewed = [
+        change(
+            f"s{n}#bot{n}",
+            f"s{n}",
+            Band.HIGH,
+            agent_involved=True,
+            human_reviewed=False,
+            drivers=("agent",),
+        )
+        for n in range(4)
+    ]
+    this = aggregate([*spread(30, 0), *unreviewed])
+    last = aggregate(spread(30, 2, -1, drivers=("size",)))
+    assert [c.kind for c in cards(this, last)] == [CardKind.AGENT]
+
+
 def test_a_driver_rising_while_the_scope_calms_stays_a_driver() -> None:
     """The same rise across four of ten services in a week whose high-risk changes fell (six
     last week, all driven by size) is no shift: the driver card tells it."""
