@@ -58,6 +58,9 @@ class WeekChange:
     # For a gated change, the score its signals alone made before a gate lifted it
     # (``None`` when not gated or not known).
     ungated_score: int | None = None
+    # Its lines of code added and deleted, as scored (``ChangeFiles.source_lines``; ``None``
+    # when not known): how large it was beside its service's other changes.
+    source_lines: int | None = None
     # Its kind of work, lines of code and what became of it (reverted, an incident), read
     # only for a window holding an agent change (``data.store.window``): ``None`` otherwise.
     outcome: ChangeOutcome | None = None

@@ -92,6 +92,7 @@ def week_changes(
             line_coverage_delta=line_coverage_delta,
             service_line_coverage=service_coverage,
             outcome=facts.get(key),
+            source_lines=source_lines,
         )
         for (
             key,
@@ -111,7 +112,7 @@ def week_changes(
             line_coverage_delta,
             service_coverage,
             _work_kind,
-            _source_lines,
+            source_lines,
         ) in rows
     ]
 

@@ -143,11 +143,24 @@ def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[W
                 col(RiskScoreRow.agent_involved),
                 col(RiskScoreRow.human_reviewed),
                 json_text(RiskScoreRow.gates),
+                col(RiskScoreRow.source_lines),
             )
             .join(RiskScoreRow, score_join("change", col(Change.key), version))
             .where(among(conn, col(Change.id), change_ids[start : start + 500]))
         )
-        for change_id, key, title, merged_at, score, band, service, agent, reviewed, gates in rows:
+        for (
+            change_id,
+            key,
+            title,
+            merged_at,
+            score,
+            band,
+            service,
+            agent,
+            reviewed,
+            gates,
+            source_lines,
+        ) in rows:
             change = WeekChange(
                 key=key,
                 title=title,
@@ -159,6 +172,7 @@ def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[W
                 agent_involved=agent,
                 human_reviewed=reviewed,
                 gates=band_gates(json_list(gates), band),
+                source_lines=source_lines,
             )
             for deploy_id in deploys_of[change_id]:
                 out.setdefault(deploy_id, []).append(change)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from scoring.card_rules.measure import CardRule, compared, reaches, severity_for, tenth, versus
-from scoring.card_rules.usual import riskiest_deploy, routine_gated, usual_gates
+from scoring.card_rules.usual import (
+    larger_than_usual,
+    own_largest,
+    riskiest_deploy,
+    routine_gated,
+    usual_gates,
+)
 from scoring.card_terms import (
     Card,
     CardCulprit,
@@ -104,26 +110,35 @@ def reverts_rose(service: str, this: WeekAggregate) -> bool:
     return _poisson_at_least(now, max(_REVERTS_FLOOR, before / weeks)) < _REVERTS_P
 
 
-def _unusual(c: WeekChange, known: set[tuple[str | None, str]], r: CardRules) -> bool:
+def _unusual(
+    c: WeekChange,
+    known: set[tuple[str | None, str]],
+    largest: Mapping[str | None, int],
+    r: CardRules,
+) -> bool:
     """Whether ``c`` was unusual for its service: very high for its history and not taken
     routinely (``card_rules.usual.routine_gated``: a reviewed migration of a service that
-    migrates every week or two is routine), or through a gate none of its service's changes
-    went through over the baseline weeks (``known``, ``usual_gates``): a change larger than
-    one review takes in, where the service makes none, is unusual though that gate lifts it
-    only to high."""
+    migrates every week or two is routine), through a gate none of its service's changes
+    went through over the baseline weeks (``usual_gates``): a change larger than one review
+    takes in, where the service makes none, is unusual though that gate lifts it only to
+    high; or through the large-change gate at twice the size of anything its service made
+    over those weeks (``largest``, ``larger_than_usual``): one 400-line change a month
+    earlier does not make a 1,500-line release usual."""
     # Routine by how often its service takes such a change, not by its size: after a first
     # migration in weeks the service broke, which is a finding whatever the migration's size
     # (a routine-sized one makes no card of its own: ``gates.material_gated``).
     if c.band is Band.CRITICAL and not routine_gated(c, known, r):
         return True
-    return any((c.service, g) not in known for g in c.gates)
+    if any((c.service, g) not in known for g in c.gates):
+        return True
+    return larger_than_usual(c, largest)
 
 
 def _unusual_shipped(i: WeekIncident, this: WeekAggregate, r: CardRules) -> WeekChange | None:
     """The riskiest change ``i``'s deploy shipped that was unusual for its service
     (``_unusual``), if any."""
-    known = usual_gates(this)
-    unusual = [c for c in i.shipped if _unusual(c, known, r)]
+    known, largest = usual_gates(this), own_largest(this)
+    unusual = [c for c in i.shipped if _unusual(c, known, largest, r)]
     return max(unusual, key=lambda c: (c.score, c.key), default=None)
 
 
@@ -141,7 +156,7 @@ def _reverted_unusual(i: WeekIncident, this: WeekAggregate, r: CardRules) -> Wee
     """The reverted change (``reverted_change``) when it was unusual for its service
     (``_unusual``)."""
     c = reverted_change(i)
-    return c if c is not None and _unusual(c, usual_gates(this), r) else None
+    return c if c is not None and _unusual(c, usual_gates(this), own_largest(this), r) else None
 
 
 def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:

@@ -84,13 +84,18 @@ def test_an_incident_after_an_ordinary_deploy_names_the_riskiest_change_it_shipp
     assert card.deploy_band is Band.HIGH
 
 
-def _reverted_release(gates: tuple[str, ...], baseline_gates: tuple[str, ...]) -> tuple[Card, ...]:
-    """A week whose only incident is the revert of release r#7 (``gates``) that an ordinary
-    deploy of search shipped, over four baseline weeks whose changes carried
-    ``baseline_gates``; the cards of that week."""
+def _reverted_release(
+    gates: tuple[str, ...],
+    baseline_gates: tuple[str, ...],
+    lines: int | None = None,
+    baseline_lines: int | None = None,
+) -> tuple[Card, ...]:
+    """A week whose only incident is the revert of release r#7 (``gates``, ``lines`` of code)
+    that an ordinary deploy of search shipped, over four baseline weeks whose changes carried
+    ``baseline_gates`` and ``baseline_lines``; the cards of that week."""
     ordinary = deploys("search", 8, 0, -1, Band.HIGH)
     (deploy,) = deploys("search", 1, 0, band=Band.HIGH)
-    release = change("r#7", "search", Band.HIGH, gates=gates)
+    release = change("r#7", "search", Band.HIGH, gates=gates, source_lines=lines)
     opened = deploy.finished_at + timedelta(seconds=1)
     trace = CulpritTrace(
         IncidentAt("revert:r#8", "search", opened),
@@ -100,7 +105,10 @@ def _reverted_release(gates: tuple[str, ...], baseline_gates: tuple[str, ...]) -
     revert = replace(
         incident("revert:r#8", "search", opened, None, deploy, (release,)), culprits=trace
     )
-    earlier = [change(f"e#{n}", "search", Band.HIGH, -1, gates=baseline_gates) for n in range(3)]
+    earlier = [
+        change(f"e#{n}", "search", Band.HIGH, -1, gates=baseline_gates, source_lines=baseline_lines)
+        for n in range(3)
+    ]
     baseline = aggregate([*spread(30, 0, -1), *earlier], ordinary, weeks=4)
     this = aggregate(spread(30, 0), [deploy], [revert], baseline=baseline)
     return cards(this, aggregate(spread(30, 0, -1)))
@@ -122,6 +130,24 @@ def test_a_release_larger_than_its_service_makes_reverted_makes_a_critical_card(
     assert all(c.kind is not CardKind.INCIDENT for c in routine)
     plain = _reverted_release((), ())
     assert all(c.kind is not CardKind.INCIDENT for c in plain)
+
+
+def test_a_release_twice_its_services_largest_is_unusual_through_a_usual_gate() -> None:
+    """A 1,500-line release reverted in a service whose largest change over the baseline weeks
+    was 400 lines (through the same large-change gate) makes the critical card; one of 700
+    lines, under twice that, or of unknown size, does not."""
+
+    def incident_cards(lines: int | None) -> list[Card]:
+        week = _reverted_release(("large_change",), ("large_change",), lines, 400)
+        return [c for c in week if c.kind is CardKind.INCIDENT]
+
+    (card,) = incident_cards(1500)
+    assert card.severity.value == "critical"
+    assert Evidence(EvidenceKind.CHANGE, "r#7") in card.evidence
+    assert incident_cards(800) != []
+    assert incident_cards(799) == []
+    assert incident_cards(700) == []
+    assert incident_cards(None) == []
 
 
 def test_an_incident_after_a_deploy_shipping_a_release_larger_than_its_service_makes() -> None:

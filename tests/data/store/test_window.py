@@ -121,7 +121,8 @@ def test_week_counts_production_deploys_only(
 
 
 def test_a_week_knows_which_gates_put_a_change_in_its_band(engine: Engine) -> None:
-    """A change held at very high by a migration gate carries it; a lower-floor gate does not."""
+    """A change held at very high by a migration gate carries it; a lower-floor gate does not;
+    each carries its stored lines of code."""
     migration = Gate("schema_migration", "contains a schema migration (m/0001.py)")
     large = Gate("large_change", "500 lines of code added", Band.HIGH)
     with session_scope(engine) as s:
@@ -141,6 +142,8 @@ def test_a_week_knows_which_gates_put_a_change_in_its_band(engine: Engine) -> No
     assert by_key["acme/shop#1"].gated_very_high
     assert by_key["acme/shop#2"].gates == ("large_change",)
     assert not by_key["acme/shop#2"].gated_very_high
+    # Its lines of code as scored (10 added, 2 deleted): how large it was for its service.
+    assert by_key["acme/shop#2"].source_lines == 12
 
 
 def test_an_incident_carries_its_deploys_score_gates_and_what_it_shipped(engine: Engine) -> None:
@@ -174,7 +177,7 @@ def test_an_incident_carries_its_deploys_score_gates_and_what_it_shipped(engine:
     (incident,) = rows.incidents
     assert (incident.deploy_key, incident.deploy_score) == ("d1", 84)
     assert incident.deploy_gates == ("active_incident",)
-    assert [(c.key, c.gates, c.ungated_score) for c in incident.shipped] == [
-        ("acme/shop#1", ("schema_migration",), 40)
+    assert [(c.key, c.gates, c.ungated_score, c.source_lines) for c in incident.shipped] == [
+        ("acme/shop#1", ("schema_migration",), 40, 12)
     ]
     assert rows.deploys[0].gates == ("active_incident",)
