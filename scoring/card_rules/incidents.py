@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from scoring.card_rules.measure import CardRule, compared, reaches, severity_for, tenth, versus
 from scoring.card_rules.usual import (
@@ -110,35 +111,43 @@ def reverts_rose(service: str, this: WeekAggregate) -> bool:
     return _poisson_at_least(now, max(_REVERTS_FLOOR, before / weeks)) < _REVERTS_P
 
 
-def _unusual(
-    c: WeekChange,
-    known: set[tuple[str | None, str]],
-    largest: Mapping[str | None, int],
-    r: CardRules,
-) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Usual:
+    """What each service's changes did over the baseline weeks, read once for a week's
+    incidents: the gates they went through (``usual_gates``) and the most lines of code one
+    carried (``own_largest``)."""
+
+    gates: set[tuple[str | None, str]]
+    largest: Mapping[str | None, int]
+
+    @staticmethod
+    def of(this: WeekAggregate) -> _Usual:
+        return _Usual(usual_gates(this), own_largest(this))
+
+
+def _unusual(c: WeekChange, usual: _Usual, r: CardRules) -> bool:
     """Whether ``c`` was unusual for its service: very high for its history and not taken
     routinely (``card_rules.usual.routine_gated``: a reviewed migration of a service that
     migrates every week or two is routine), through a gate none of its service's changes
     went through over the baseline weeks (``usual_gates``): a change larger than one review
     takes in, where the service makes none, is unusual though that gate lifts it only to
     high; or through the large-change gate at twice the size of anything its service made
-    over those weeks (``largest``, ``larger_than_usual``): one 400-line change a month
-    earlier does not make a 1,500-line release usual."""
+    over those weeks (``larger_than_usual``): one 400-line change a month earlier does not
+    make a 1,500-line release usual."""
     # Routine by how often its service takes such a change, not by its size: after a first
     # migration in weeks the service broke, which is a finding whatever the migration's size
     # (a routine-sized one makes no card of its own: ``gates.material_gated``).
-    if c.band is Band.CRITICAL and not routine_gated(c, known, r):
+    if c.band is Band.CRITICAL and not routine_gated(c, usual.gates, r):
         return True
-    if any((c.service, g) not in known for g in c.gates):
+    if any((c.service, g) not in usual.gates for g in c.gates):
         return True
-    return larger_than_usual(c, largest)
+    return larger_than_usual(c, usual.largest)
 
 
-def _unusual_shipped(i: WeekIncident, this: WeekAggregate, r: CardRules) -> WeekChange | None:
+def _unusual_shipped(i: WeekIncident, usual: _Usual, r: CardRules) -> WeekChange | None:
     """The riskiest change ``i``'s deploy shipped that was unusual for its service
     (``_unusual``), if any."""
-    known, largest = usual_gates(this), own_largest(this)
-    unusual = [c for c in i.shipped if _unusual(c, known, largest, r)]
+    unusual = [c for c in i.shipped if _unusual(c, usual, r)]
     return max(unusual, key=lambda c: (c.score, c.key), default=None)
 
 
@@ -152,14 +161,16 @@ def reverted_change(i: WeekIncident) -> WeekChange | None:
     return next((c for c in i.shipped if c.key == target), None)
 
 
-def _reverted_unusual(i: WeekIncident, this: WeekAggregate, r: CardRules) -> WeekChange | None:
+def _reverted_unusual(i: WeekIncident, usual: _Usual, r: CardRules) -> WeekChange | None:
     """The reverted change (``reverted_change``) when it was unusual for its service
     (``_unusual``)."""
     c = reverted_change(i)
-    return c if c is not None and _unusual(c, usual_gates(this), own_largest(this), r) else None
+    return c if c is not None and _unusual(c, usual, r) else None
 
 
-def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
+def stood_out(
+    i: WeekIncident, this: WeekAggregate, r: CardRules, usual: _Usual | None = None
+) -> bool:
     """Whether the deploy ``i`` followed stood out from its service's usual deploys.
 
     - ``i`` is a revert of what the deploy shipped: a change failed, which the change
@@ -173,14 +184,18 @@ def stood_out(i: WeekIncident, this: WeekAggregate, r: CardRules) -> bool:
       for its history and not taken routinely, or through a gate none of its service's
       changes went through over the baseline weeks;
     - or the deploy was high for its service (``high_for_its_service``).
+
+    ``usual`` is what the services' changes did over the baseline weeks, when the caller read
+    it already for the week's other incidents.
     """
+    usual = usual or _Usual.of(this)
     if i.is_revert:
         return (
             high_for_its_service(i, this, r)
             or reverts_rose(i.service, this)
-            or _reverted_unusual(i, this, r) is not None
+            or _reverted_unusual(i, usual, r) is not None
         )
-    if _unusual_shipped(i, this, r) is not None:
+    if _unusual_shipped(i, usual, r) is not None:
         return True
     return high_for_its_service(i, this, r)
 
@@ -190,13 +205,16 @@ def incident(
 ) -> Iterator[Card]:
     """An incident opened within the window after a deploy of its service that stood out
     (``stood_out``): unusually risky for that service, or reverted."""
+    # Read at the first incident that needs it: most weeks have none after a deploy.
+    usual: _Usual | None = None
     for i in this.incidents:
         if i.deploy_band is None or i.deploy_finished_at is None:
             continue
         hours = (i.opened_at - i.deploy_finished_at).total_seconds() / 3600
         if hours > r.incident_window_hours:
             continue
-        if not stood_out(i, this, r):
+        usual = usual or _Usual.of(this)
+        if not stood_out(i, this, r, usual):
             continue
         # A revert's incident opens as the reverted change ships: the hours from the deploy
         # to it time nothing, so the card gives none.
@@ -212,8 +230,8 @@ def incident(
             # A revert names the change it undid when that one stood out; else the unusual
             # change shipped; else (reverts rose) the riskiest shipped.
             riskiest = (
-                _reverted_unusual(i, this, r)
-                or _unusual_shipped(i, this, r)
+                _reverted_unusual(i, usual, r)
+                or _unusual_shipped(i, usual, r)
                 or max(i.shipped, key=lambda c: (c.score, c.key))
             )
             facts.append(CardFact(FactKey.SHIPPED_RISKIEST_SCORE, riskiest.score))
