@@ -61,9 +61,14 @@ class CardRules:
     concentration_critical_share: float = 50.0
     concentration_min_rise_pp: float = 15.0
     concentration_min_changes: int = 4
-    # A signal that drives more high-risk changes than last week.
+    # A signal that drives more high-risk changes than last week, by at least this many
+    # changes, and by at least ``driver_min_excess`` expected fixes (the rise's changes' chances
+    # of needing a fix beyond its usual count's): the organisation's own material floor
+    # (``shift_warning_excess``), so three changes at the high bound after none (1.4 expected
+    # fixes) are no card while eight are.
     driver_min_changes: int = 3
     driver_min_rise: int = 2
+    driver_min_excess: float = 2.0
     # Incidents after a deploy that stood out for its service (``card_rules.incidents.
     # stood_out``), within this many hours of it: always critical.
     incident_window_hours: float = 24.0

@@ -21,6 +21,7 @@ from scoring.card_rules.rises import (
     together,
     yardstick,
 )
+from scoring.card_rules.usual import fix_chance
 from scoring.card_terms import Card, CardFact, CardKind, EvidenceKind, FactKey, Severity
 from scoring.card_thresholds import CardRules
 from scoring.weekly import WeekAggregate
@@ -223,6 +224,8 @@ def driver(
             continue
         if not beyond_noise(count, usual.get(name, 0), alpha, weeks):
             continue
+        if not reaches(_excess_fixes(this, keys, usual.get(name, 0)), r.driver_min_excess):
+            continue
         rising.append((-rise, -count, name, keys))
     if not rising:
         return
@@ -244,6 +247,16 @@ def driver(
         ),
         as_evidence(keys),
     )
+
+
+def _excess_fixes(this: WeekAggregate, keys: tuple[str, ...], usual: float) -> float:
+    """The expected fixes the changes ``keys`` add beyond a usual count of ``usual`` such
+    changes: their chances of needing a fix, less as many of the average of them as usual."""
+    mine = set(keys)
+    chances = [fix_chance(c) for c in this.changes if c.key in mine]
+    if not chances:
+        return 0.0
+    return sum(chances) - min(usual, len(chances)) * sum(chances) / len(chances)
 
 
 def _driver_shift(

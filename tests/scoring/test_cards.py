@@ -1270,6 +1270,29 @@ def test_only_the_driver_that_rose_most_makes_a_card() -> None:
     assert [c.id for c in cards(this, last)] == ["driver:review"]
 
 
+@pytest.mark.parametrize(
+    ("high", "expected"),
+    [
+        pytest.param(3, None, id="3-at-the-high-bound-1.4-expected-fixes"),
+        pytest.param(4, None, id="4-at-the-high-bound-1.9-expected-fixes"),
+        pytest.param(5, W, id="5-at-the-high-bound-2.3-expected-fixes"),
+    ],
+)
+def test_a_driver_must_add_two_expected_fixes(high: int, expected: str | None) -> None:
+    """Review drove ``high`` changes scored 60 (the high bound, a chance of 0.47 each) after a
+    week of none: a card only once they add `driver_min_excess` (2) expected fixes. Last week
+    held as many at the bound, driven by size, so no shift tells them."""
+
+    def at_the_bound(changes: list[WeekChange]) -> list[WeekChange]:
+        return [replace(c, score=60) if c.band is Band.HIGH else c for c in changes]
+
+    this = aggregate(at_the_bound(_piled(60, high, 0, ("review",))))
+    last = aggregate(at_the_bound(_piled(60, high, -1, ("size",))))
+    assert MODEL.probability(60) == pytest.approx(0.47, abs=0.01)
+    found = {k: v for k, v in severities(this, last).items() if k.startswith("driver:")}
+    assert found == ({"driver:review": expected} if expected else {})
+
+
 def test_a_driver_rising_across_the_scope_is_its_shift() -> None:
     """A signal behind high-risk changes in four of ten services, after a week of two, is the
     scope's shift seen through one signal: one warning shift card naming it, the driver folded
