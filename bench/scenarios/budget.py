@@ -78,6 +78,9 @@ SIXTH_HELD_OUT_BASE = 848_120_376
 # Drawn the same way on 2026-11-28 at 08:08 UTC, after a rising driver spread across a third of
 # a scope's services became its shift (and before that rule was run on it): its judgement.
 SEVENTH_HELD_OUT_BASE = 230_205_587
+# Drawn the same way on 2026-11-28 at 09:27 UTC, after the driver's material floor was written
+# and before it was run on it: its judgement.
+EIGHTH_HELD_OUT_BASE = 317_965_946
 
 # Weeks made: the baseline (``CardRules.baseline_weeks``), last week, and this week.
 _BASELINE = CardRules().baseline_weeks
@@ -380,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
             "fifth-held-out",
             "sixth-held-out",
             "seventh-held-out",
+            "eighth-held-out",
         ),
         default="third-held-out",
     )
@@ -395,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         "fifth-held-out": FIFTH_HELD_OUT_BASE,
         "sixth-held-out": SIXTH_HELD_OUT_BASE,
         "seventh-held-out": SEVENTH_HELD_OUT_BASE,
+        "eighth-held-out": EIGHTH_HELD_OUT_BASE,
     }[args.seeds]
     out = run(range(base, base + args.count), args.seeds)
     if args.json:
