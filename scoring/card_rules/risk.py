@@ -24,7 +24,7 @@ from scoring.card_rules.rises import (
 from scoring.card_rules.usual import fix_chance
 from scoring.card_terms import Card, CardFact, CardKind, EvidenceKind, FactKey, Severity
 from scoring.card_thresholds import CardRules
-from scoring.weekly import WeekAggregate
+from scoring.weekly import WeekAggregate, WeekChange
 
 __all__ = ["RULES", "concentration", "driver", "improvement", "shift"]
 
@@ -211,28 +211,27 @@ def driver(
     # The rule's share of the false-alarm budget, split between the signals it judges.
     alpha = alarm_chance(this, r, "driver") / max(1, len(this.drivers))
     weeks = pooled.weeks if pooled is not None and pooled.weeks else 1
-    rising: list[tuple[int, int, str, tuple[str, ...]]] = []
+    rising: list[tuple[int, int, str, list[WeekChange]]] = []
     for name, _ in this.drivers:
-        keys = tuple(
-            c.key
-            for c in this.changes
-            if c.high_risk and name in c.drivers and c.key not in covered
-        )
-        count = len(keys)
+        driven = [
+            c for c in this.changes if c.high_risk and name in c.drivers and c.key not in covered
+        ]
+        count = len(driven)
         rise = count - before.get(name, 0)
         if count < r.driver_min_changes or rise < r.driver_min_rise or name in named:
             continue
         if not beyond_noise(count, usual.get(name, 0), alpha, weeks):
             continue
-        if not reaches(_excess_fixes(this, keys, usual.get(name, 0)), r.driver_min_excess):
+        if not reaches(_excess_fixes(driven, usual.get(name, 0)), r.driver_min_excess):
             continue
-        rising.append((-rise, -count, name, keys))
+        rising.append((-rise, -count, name, driven))
     if not rising:
         return
     # One card for the driver that rose most: the same high-risk changes usually carry
     # several signals, and one story is told once.
-    _, _, name, keys = min(rising)
-    scopes_shift = _driver_shift(this, last, r, earlier, name, keys)
+    _, _, name, driven = min(rising, key=lambda rose: rose[:3])
+    keys = [c.key for c in driven]
+    scopes_shift = _driver_shift(this, last, r, earlier, name, driven)
     if scopes_shift is not None:
         yield scopes_shift
         return
@@ -249,11 +248,10 @@ def driver(
     )
 
 
-def _excess_fixes(this: WeekAggregate, keys: tuple[str, ...], usual: float) -> float:
-    """The expected fixes the changes ``keys`` add beyond a usual count of ``usual`` such
+def _excess_fixes(driven: list[WeekChange], usual: float) -> float:
+    """The expected fixes the ``driven`` changes add beyond a usual count of ``usual`` such
     changes: their chances of needing a fix, less as many of the average of them as usual."""
-    mine = set(keys)
-    chances = [fix_chance(c) for c in this.changes if c.key in mine]
+    chances = [fix_chance(c) for c in driven]
     if not chances:
         return 0.0
     return sum(chances) - min(usual, len(chances)) * sum(chances) / len(chances)
@@ -265,9 +263,9 @@ def _driver_shift(
     r: CardRules,
     earlier: tuple[Card, ...],
     name: str,
-    keys: tuple[str, ...],
+    driven: list[WeekChange],
 ) -> Card | None:
-    """The rising driver ``name`` of the high-risk changes ``keys`` told as the scope's shift,
+    """The rising driver ``name`` of the high-risk changes ``driven`` told as the scope's shift,
     when it is one: its changes span two or more of the scope's services and a third of them
     (the bound at which concentration cards' services are the scope's story too), the scope's
     high-risk share rose, and no shift card tells the week already. ``None`` otherwise.
@@ -281,8 +279,7 @@ def _driver_shift(
     """
     if any(c.kind is CardKind.SHIFT for c in earlier):
         return None
-    mine = set(keys)
-    services = {c.service for c in this.changes if c.key in mine and c.service is not None}
+    services = {c.service for c in driven if c.service is not None}
     if len(services) < 2 or 3 * len(services) < len(this.services):
         return None
     before = _shift_base(this, last, r).distribution.high_risk_share
@@ -294,14 +291,14 @@ def _driver_shift(
     # whose other changes were calmer than usual.
     if fixes is not None and fixes.excess > 0:
         facts += fix_facts(fixes)
-    facts.append(driven_by(name, len(keys)))
+    facts.append(driven_by(name, len(driven)))
     return Card(
         "shift",
         CardKind.SHIFT,
         Severity.WARNING,
         None,
         tuple(facts),
-        as_evidence(keys),
+        as_evidence(c.key for c in driven),
         folded=(CardKind.DRIVER,),
     )
 

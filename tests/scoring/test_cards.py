@@ -1311,22 +1311,27 @@ def test_a_driver_rising_across_the_scope_is_its_shift() -> None:
     assert len(card.evidence) == 4
 
 
-def test_a_driver_told_as_the_shift_goes_when_another_card_lists_its_changes() -> None:
-    """Four unreviewed agent changes in four of ten services, after a week of two high-risk
-    changes: the agent driver rose across the scope, but its changes are the AI-agent card's
-    story, so no shift card retells it."""
-    unreviewed = [
+def _unreviewed_agents(services: list[str]) -> list[WeekChange]:
+    """One high-risk AI-agent change with no human review in each of ``services``, driven by
+    the agent signal."""
+    return [
         change(
-            f"s{n}#bot{n}",
-            f"s{n}",
+            f"{service}#bot",
+            service,
             Band.HIGH,
             agent_involved=True,
             human_reviewed=False,
             drivers=("agent",),
         )
-        for n in range(4)
+        for service in services
     ]
-    this = aggregate([*spread(30, 0), *unreviewed])
+
+
+def test_a_driver_told_as_the_shift_goes_when_another_card_lists_its_changes() -> None:
+    """Four unreviewed agent changes in four of ten services, after a week of two high-risk
+    changes: the agent driver rose across the scope, but its changes are the AI-agent card's
+    story, so no shift card retells it."""
+    this = aggregate([*spread(30, 0), *_unreviewed_agents([f"s{n}" for n in range(4)])])
     last = aggregate(spread(30, 2, -1, drivers=("size",)))
     assert [c.kind for c in cards(this, last)] == [CardKind.AGENT]
 
@@ -1599,18 +1604,7 @@ def test_incident_card_carries_its_deploy_as_a_deploy() -> None:
 def test_a_driver_card_whose_changes_another_card_lists_goes() -> None:
     """Unreviewed agent changes driving the week's high risk are the AI-agent card's story: no
     agent driver card retells it."""
-    unreviewed = [
-        change(
-            f"bot#h{n}",
-            f"bot{n}",
-            Band.HIGH,
-            agent_involved=True,
-            human_reviewed=False,
-            drivers=("agent",),
-        )
-        for n in range(4)
-    ]
-    this = aggregate([*spread(60, 0), *unreviewed])
+    this = aggregate([*spread(60, 0), *_unreviewed_agents([f"bot{n}" for n in range(4)])])
     last = aggregate(spread(60, 0, -1))
     kinds = {c.kind for c in cards(this, last)}
     assert CardKind.AGENT in kinds
