@@ -1183,7 +1183,7 @@ def test_default_rules_are_the_documented_ones() -> None:
         improvement_min_drop_pp=15,
         improvement_min_changes=5,
         improvement_min_changes_last_week=5,
-        baseline_weeks=4,
+        baseline_weeks=8,
     )
 
 
