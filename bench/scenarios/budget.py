@@ -44,6 +44,8 @@ __all__ = [
     "FOURTH_HELD_OUT_BASE",
     "HELD_OUT_BASE",
     "KINDS",
+    "NINTH_HELD_OUT_BASE",
+    "SEED_SETS",
     "THIRD_HELD_OUT_BASE",
     "OrgShape",
     "Outcome",
@@ -81,6 +83,23 @@ SEVENTH_HELD_OUT_BASE = 230_205_587
 # Drawn the same way on 2026-11-28 at 09:27 UTC, after the driver's material floor was written
 # and before it was run on it: its judgement.
 EIGHTH_HELD_OUT_BASE = 317_965_946
+# Drawn the same way on 2026-11-28 at 10:24 UTC, before the usual week was read over eight weeks
+# rather than four (and before either was run on it): its judgement.
+NINTH_HELD_OUT_BASE = 613_003_183
+
+# Each set's name on the command line and its first seed.
+SEED_SETS: dict[str, int] = {
+    "dev": 0,
+    "held-out": HELD_OUT_BASE,
+    "first-held-out": FIRST_HELD_OUT_BASE,
+    "third-held-out": THIRD_HELD_OUT_BASE,
+    "fourth-held-out": FOURTH_HELD_OUT_BASE,
+    "fifth-held-out": FIFTH_HELD_OUT_BASE,
+    "sixth-held-out": SIXTH_HELD_OUT_BASE,
+    "seventh-held-out": SEVENTH_HELD_OUT_BASE,
+    "eighth-held-out": EIGHTH_HELD_OUT_BASE,
+    "ninth-held-out": NINTH_HELD_OUT_BASE,
+}
 
 # Weeks made: the baseline (``CardRules.baseline_weeks``), last week, and this week.
 _BASELINE = CardRules().baseline_weeks
@@ -374,33 +393,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scenarios.budget", description=__doc__)
     parser.add_argument(
         "--seeds",
-        choices=(
-            "dev",
-            "held-out",
-            "first-held-out",
-            "third-held-out",
-            "fourth-held-out",
-            "fifth-held-out",
-            "sixth-held-out",
-            "seventh-held-out",
-            "eighth-held-out",
-        ),
+        choices=tuple(SEED_SETS),
         default="third-held-out",
     )
     parser.add_argument("--count", type=int, default=200, help="organisations made")
     parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
     args = parser.parse_args(argv)
-    base = {
-        "dev": 0,
-        "held-out": HELD_OUT_BASE,
-        "first-held-out": FIRST_HELD_OUT_BASE,
-        "third-held-out": THIRD_HELD_OUT_BASE,
-        "fourth-held-out": FOURTH_HELD_OUT_BASE,
-        "fifth-held-out": FIFTH_HELD_OUT_BASE,
-        "sixth-held-out": SIXTH_HELD_OUT_BASE,
-        "seventh-held-out": SEVENTH_HELD_OUT_BASE,
-        "eighth-held-out": EIGHTH_HELD_OUT_BASE,
-    }[args.seeds]
+    base = SEED_SETS[args.seeds]
     out = run(range(base, base + args.count), args.seeds)
     if args.json:
         print(json.dumps(asdict(out) | {"per_4_weeks": out.per_4_weeks}, indent=2))
