@@ -21,10 +21,10 @@ _ORG = (
 )
 
 
-def test_the_briefing_reads_the_four_weeks_before_for_a_thin_last_week(engine: Engine) -> None:
-    """Incidents of the four weeks before reach the MTTR card, which names them as its baseline."""
+def test_the_briefing_reads_the_eight_weeks_before_for_a_thin_last_week(engine: Engine) -> None:
+    """Incidents of the eight weeks before reach the MTTR card, which names them as its baseline."""
     this_monday = T0 + timedelta(weeks=4)
-    plan = {0: [200, 260, 330], 1: [40], 2: [45], 4: [50], 5: [600]}
+    plan = {0: [200, 260, 330], 1: [40], 2: [45], 7: [50], 9: [600]}
     with session_scope(engine) as s:
         _, payments, _, _ = base(s)
         for weeks_ago, minutes in plan.items():
@@ -38,8 +38,8 @@ def test_the_briefing_reads_the_four_weeks_before_for_a_thin_last_week(engine: E
         )
     [card] = [c for c in payload.cards if c.kind is CardKind.MTTR]
     facts = {f.key: f.value for f in card.facts}
-    # Five weeks ago (600 min) is outside the four-week baseline.
-    assert (facts[FactKey.MTTR_BASELINE], facts[FactKey.BASELINE_WEEKS]) == (45, 4)
+    # Seven weeks ago (50 min) is inside the eight-week baseline, nine weeks ago (600) outside.
+    assert (facts[FactKey.MTTR_BASELINE], facts[FactKey.BASELINE_WEEKS]) == (45, 8)
     paragraph = write_deterministic(payload).paragraph(card.id)
     assert paragraph is not None
-    assert "against a median of 45 min over the 4 weeks before" in paragraph
+    assert "against a median of 45 min over the 8 weeks before" in paragraph
