@@ -11,6 +11,7 @@ __all__ = ["FACT_LABELS", "fact_label"]
 # What each card fact measures, in the reader's words.
 FACT_LABELS: dict[FactKey, str] = {
     FactKey.OWNER_COVERAGE_LAST_WEEK: "CODEOWNERS coverage last week",
+    FactKey.SERVICES_WITHOUT_OWNER: "services whose changed files lost every code owner",
     FactKey.OWNER_COVERAGE_THIS_WEEK: "CODEOWNERS coverage this week",
     FactKey.MTTR_LAST_WEEK: "MTTR last week",
     FactKey.MTTR_THIS_WEEK: "MTTR this week",

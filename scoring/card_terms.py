@@ -106,6 +106,7 @@ class FactKey(StrEnum):
     """
 
     OWNER_COVERAGE_LAST_WEEK = "codeowners_coverage_last_week"
+    SERVICES_WITHOUT_OWNER = "services_without_owner"
     OWNER_COVERAGE_THIS_WEEK = "codeowners_coverage_this_week"
     MTTR_LAST_WEEK = "mttr_last_week"
     MTTR_THIS_WEEK = "mttr_this_week"

@@ -9,6 +9,7 @@ from briefing.card_words.kind import (
     fact,
     maybe_fact,
 )
+from briefing.names import payload_service_name
 from briefing.payload import BriefingPayload, CardView
 from scoring.card_terms import Card, CardKind, FactKey
 from scoring.plural import many, number
@@ -80,11 +81,17 @@ def _t_agent_outcomes_better(card: Card, _names: Mapping[str, str]) -> str:
     return f"AI agents' {card.subject or 'changes'} work went wrong less often than people's"
 
 
-def _p_codeowners(_payload: BriefingPayload, card: CardView) -> str:
-    return (
+def _p_codeowners(payload: BriefingPayload, card: CardView) -> str:
+    said = (
         f"{number(fact(card, FactKey.OWNER_COVERAGE_THIS_WEEK))}% of changed files had a "
         f"code owner, down from {number(fact(card, FactKey.OWNER_COVERAGE_LAST_WEEK))}%."
     )
+    lost = maybe_fact(card, FactKey.SERVICES_WITHOUT_OWNER)
+    if lost is None:
+        return said
+    one = card.subject and lost == 1
+    where = payload_service_name(payload, card.subject) if one else many(lost, "service")
+    return f"{said} In {where}, no changed file has a code owner now."
 
 
 def _p_codeowners_improved(_payload: BriefingPayload, card: CardView) -> str:

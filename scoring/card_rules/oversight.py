@@ -225,25 +225,67 @@ def agent_outcomes_better(
     )
 
 
+# A service's changed files count as owned from this share, and as unowned up to the other;
+# each week needs this many of its changed files with CODEOWNERS data to say either.
+_OWNED_PCT, _UNOWNED_PCT, _SERVICE_MIN_FILES = 90.0, 10.0, 5
+
+
+def _owner_files(week: WeekAggregate) -> dict[str, tuple[int, int]]:
+    """Per service: its changed files with a code owner, and those with CODEOWNERS data."""
+    counts: dict[str, tuple[int, int]] = {}
+    for c in week.changes:
+        if c.service is not None and c.files_with_owner_data:
+            owned, seen = counts.get(c.service, (0, 0))
+            counts[c.service] = (owned + c.files_with_owner, seen + c.files_with_owner_data)
+    return counts
+
+
+def services_without_owner(this: WeekAggregate, last: WeekAggregate) -> list[str]:
+    """Services whose changed files had a code owner last week and have none this week.
+
+    How far the week's coverage falls depends on how many of its changed files the services
+    that lost their owners hold: two of six services dropped from CODEOWNERS read a 22–24
+    point fall in a week whose changes were mostly elsewhere. A service whose own files went
+    from owned to unowned says what happened whatever the week's mix.
+    """
+    now, before = _owner_files(this), _owner_files(last)
+    lost = []
+    for service, (owned, seen) in now.items():
+        owned_before, seen_before = before.get(service, (0, 0))
+        if min(seen, seen_before) < _SERVICE_MIN_FILES:
+            continue
+        if reaches(100.0 * owned_before / seen_before, _OWNED_PCT) and reaches(
+            _UNOWNED_PCT, 100.0 * owned / seen
+        ):
+            lost.append(service)
+    return sorted(lost)
+
+
 def codeowners(
     this: WeekAggregate, last: WeekAggregate, r: CardRules, _earlier: tuple[Card, ...]
 ) -> Iterator[Card]:
-    """The share of changed files with a code owner fell materially."""
+    """The share of changed files with a code owner fell materially; critical when a service's
+    changed files lost every owner (``services_without_owner``), however few of the week's."""
     now, before = this.owner_coverage, last.owner_coverage
     if now is None or before is None or not _codeowners_comparable(this, last, r):
         return
     sev = severity_for(before - now, r.codeowners_warning_drop_pp, r.codeowners_critical_drop_pp)
     if sev is None:
         return
+    lost = services_without_owner(this, last)
+    facts = [
+        CardFact(FactKey.OWNER_COVERAGE_THIS_WEEK, tenth(now), "%"),
+        CardFact(FactKey.OWNER_COVERAGE_LAST_WEEK, tenth(before), "%"),
+    ]
+    if lost:
+        sev = Severity.CRITICAL
+        facts.append(CardFact(FactKey.SERVICES_WITHOUT_OWNER, len(lost)))
     yield Card(
         "codeowners",
         CardKind.CODEOWNERS,
         sev,
-        None,
-        (
-            CardFact(FactKey.OWNER_COVERAGE_THIS_WEEK, tenth(now), "%"),
-            CardFact(FactKey.OWNER_COVERAGE_LAST_WEEK, tenth(before), "%"),
-        ),
+        lost[0] if len(lost) == 1 else None,
+        tuple(facts),
     )
 
 

@@ -17,7 +17,7 @@ from scoring.weekly import aggregate
 from tests.briefing.payloads import busy_payload
 from tests.briefing.render.factory import make_incident, make_payload
 from tests.scoring.card_builders import cards
-from tests.scoring.test_cards import _driven, _positives
+from tests.scoring.test_cards import _FULL, _driven, _owned_services, _positives
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _POSITIVE = {
@@ -259,3 +259,18 @@ def test_a_quiet_week_says_how_many_of_its_changes_bots_made() -> None:
     assert write_deterministic(payload).headline == (
         "A quiet week in Team Checkout: 54 changes (27 by bots), 12 high risk, no material shift."
     )
+
+
+def test_a_codeowners_card_says_where_no_changed_file_has_an_owner_now() -> None:
+    """A CODEOWNERS drop made critical by services that lost every owner says how many, and
+    names the one service when it is one."""
+    before = _owned_services({**_FULL, "e": (10, 10), "f": (10, 10)}, -1)
+    for now, share, said in (
+        ({**_FULL, "e": (0, 9), "f": (0, 8)}, 87.6, "In 2 services, no changed file"),
+        ({**_FULL, "e": (0, 20), "f": (10, 10)}, 86.7, "In e, no changed file"),
+    ):
+        (view,) = (c for c in map(card_view, cards(_owned_services(now, 0), before)))
+        paragraph = write_deterministic(make_payload((view,))).paragraph(view.id)
+        assert paragraph is not None
+        assert paragraph.startswith(f"{share}% of changed files had a code owner, down from 100%.")
+        assert f"{said} has a code owner now." in paragraph

@@ -632,6 +632,65 @@ def test_codeowners(before: tuple[int, int], now: tuple[int, int], expected: str
     assert severities(week(now, 0), week(before, -1)) == expected_cards
 
 
+def _owned_services(owned: dict[str, tuple[int, int]], n: int) -> WeekAggregate:
+    """A week whose services' changed files have ``owned`` (with an owner, with data) each."""
+    return aggregate(
+        [
+            *spread(30, 0, n),
+            *(
+                change(f"{s}#{n}", s, Band.SAFE, n, files_with_owner=o, files_with_owner_data=d)
+                for s, (o, d) in owned.items()
+            ),
+        ]
+    )
+
+
+_FULL = {"a": (30, 30), "b": (30, 30), "c": (30, 30), "d": (30, 30)}
+
+
+@pytest.mark.parametrize(
+    ("now", "expected", "lost"),
+    [
+        pytest.param({**_FULL, "e": (0, 9), "f": (0, 8)}, C, 2, id="two-services-lost-every-owner"),
+        pytest.param({**_FULL, "e": (0, 20)}, C, 1, id="one-service-lost-every-owner"),
+        pytest.param({**_FULL, "e": (1, 10), "f": (0, 8)}, C, 2, id="one-of-ten-is-unowned"),
+        pytest.param({**_FULL, "e": (2, 10), "f": (2, 8)}, W, None, id="a-fifth-owned-is-not-none"),
+        pytest.param({**_FULL, "e": (0, 4), "f": (0, 4)}, None, None, id="too-few-files-no-card"),
+        pytest.param(
+            {**_FULL, "e": (10, 10), "f": (10, 10), "g": (0, 24)},
+            W,
+            None,
+            id="a-new-service-lost-none",
+        ),
+    ],
+)
+def test_a_service_that_lost_every_code_owner_makes_the_drop_critical(
+    now: dict[str, tuple[int, int]], expected: str | None, lost: int | None
+) -> None:
+    """Services whose changed files were owned last week and none are now make the card critical,
+    however small a share of the week's files they hold (a 14–20 point fall here)."""
+    before = {**_FULL, "e": (10, 10), "f": (10, 10)}
+    this, last = _owned_services(now, 0), _owned_services(before, -1)
+    found = {c.id: c for c in cards(this, last)}
+    assert {k: c.severity.value for k, c in found.items()} == (
+        {"codeowners": expected} if expected else {}
+    )
+    if expected:
+        card = found["codeowners"]
+        assert facts(card).get(FactKey.SERVICES_WITHOUT_OWNER) == lost
+        assert card.subject == ("e" if lost == 1 else None)
+
+
+def test_a_service_that_was_partly_owned_does_not_count_as_lost() -> None:
+    """A service whose changed files were under nine in ten owned last week is not one that lost
+    its owners when none are now: its coverage was already partial."""
+    before = {**_FULL, "e": (16, 20), "f": (10, 10)}
+    now = {**_FULL, "e": (0, 20), "f": (10, 10)}
+    [card] = list(cards(_owned_services(now, 0), _owned_services(before, -1)))
+    assert (card.kind, card.severity) == (CardKind.CODEOWNERS, Severity.WARNING)
+    assert FactKey.SERVICES_WITHOUT_OWNER not in facts(card)
+
+
 def _owned_week(owned: tuple[int, int], n: int) -> WeekAggregate:
     files = change(
         f"docs#{n}", "docs", Band.SAFE, n, files_with_owner=owned[0], files_with_owner_data=owned[1]
