@@ -269,7 +269,7 @@ def test_a_codeowners_card_says_where_no_changed_file_has_an_owner_now() -> None
         ({**_FULL, "e": (0, 9), "f": (0, 8)}, 87.6, "In 2 services, no changed file"),
         ({**_FULL, "e": (0, 20), "f": (10, 10)}, 86.7, "In e, no changed file"),
     ):
-        (view,) = (c for c in map(card_view, cards(_owned_services(now, 0), before)))
+        (view,) = map(card_view, cards(_owned_services(now, 0), before))
         paragraph = write_deterministic(make_payload((view,))).paragraph(view.id)
         assert paragraph is not None
         assert paragraph.startswith(f"{share}% of changed files had a code owner, down from 100%.")
