@@ -234,7 +234,7 @@ class Generated:
 
 def _templates() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The sample organisation's stored change and deploy scores, scored for real."""
-    columns = ("score", "band", "signals", "gates", "top_signals")
+    columns = ("score", "band", "signals", "gates", "top_signals", "context_points")
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'sample.db'}")
         upgrade(engine)

@@ -8,6 +8,7 @@ from scoring.change_files import change_files
 from scoring.facts import ChangeFacts
 from scoring.risk_score import RiskScore, top_signals
 from scoring.signal import Signal
+from scoring.signals.exposure import context_points
 from scoring.work_kind import WorkKind, work_kind
 
 __all__ = ["TOP_SIGNALS", "ScoredChange", "scored_change"]
@@ -43,6 +44,11 @@ class ScoredChange(RiskScore):
     def drivers(self) -> tuple[str, ...]:
         """The names of the top signals, most points first."""
         return tuple(s.name for s in self.top_signals)
+
+    @property
+    def context_points(self) -> float:
+        """Its points that read what it lands in, not the change (``CONTEXT_SIGNALS``)."""
+        return context_points(self.signals)
 
 
 def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredChange:

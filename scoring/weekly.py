@@ -61,6 +61,11 @@ class WeekChange:
     # Its lines of code added and deleted, as scored (``ChangeFiles.source_lines``; ``None``
     # when not known): how large it was beside its service's other changes.
     source_lines: int | None = None
+    # Its points from signals that read what it lands in, not the change (a service's recent
+    # incidents; ``scoring.signals.exposure.CONTEXT_SIGNALS``): the rules that ask whether the
+    # changes themselves got riskier judge them without these (``own_score``). ``None`` until
+    # known (a score stored before they were kept, before its reader adds them up).
+    context_points: float | None = 0.0
     # Its kind of work, lines of code and what became of it (reverted, an incident), read
     # only for a window holding an agent change (``data.store.window``): ``None`` otherwise.
     outcome: ChangeOutcome | None = None
@@ -74,6 +79,12 @@ class WeekChange:
     def maker(self) -> AuthorKind:
         """Who made it, the one way every reader counts it (``scoring.makers``)."""
         return maker(agent_involved=self.agent_involved, bot=self.bot)
+
+    @property
+    def own_score(self) -> float:
+        """Its score without the points of what it lands in (``context_points``): how risky the
+        change itself is."""
+        return max(0.0, self.score - (self.context_points or 0.0))
 
     @property
     def gated_very_high(self) -> bool:

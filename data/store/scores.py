@@ -143,6 +143,7 @@ def _row(kind: str, s: ScoredChange, now: Any) -> dict[str, Any]:
         "human_reviewed": s.human_reviewed,
         "work_kind": None if s.work is None else s.work.value,
         "source_lines": s.source_lines,
+        "context_points": s.context_points if kind == "change" else None,
     }
 
 

@@ -18,6 +18,7 @@ from data.store.tables import IS_MERGED, Change, RiskScoreRow, merged_time
 from data.store.work_kinds import StoredWork, kept_work
 from scoring.agent_outcomes import ChangeOutcome
 from scoring.risk import Band
+from scoring.signals.exposure import CONTEXT_SIGNALS
 from scoring.weekly import WeekChange
 
 __all__ = ["change_rows", "week_changes", "window_outcomes", "with_ungated_scores"]
@@ -50,6 +51,7 @@ def change_rows(
             col(Change.service_coverage),
             col(RiskScoreRow.work_kind),
             col(RiskScoreRow.source_lines),
+            col(RiskScoreRow.context_points),
         )
         .join(RiskScoreRow, score_join("change", col(Change.key), version))
         .where(
@@ -93,6 +95,9 @@ def week_changes(
             service_line_coverage=service_coverage,
             outcome=facts.get(key),
             source_lines=source_lines,
+            # Unknown for a score stored before they were kept: ``with_ungated_scores`` adds
+            # them up from its signals.
+            context_points=context,
         )
         for (
             key,
@@ -113,31 +118,52 @@ def week_changes(
             service_coverage,
             _work_kind,
             source_lines,
+            context,
         ) in rows
     ]
 
 
 def with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> list[WeekChange]:
-    """``changes``, each gated one with the score its signals made before the gate lifted it.
+    """``changes``, each gated one with the score its signals made before the gate lifted it,
+    and each with its points of what it lands in (``context_points``) where its row had none.
 
-    Read for the gated changes only (a few a week): the card rule asks whether a gated
-    change carried other risk besides its gate.
+    Read for those changes only (a few gated a week; unknown points only in a store scored
+    before they were kept, until its next scoring pass): the card rules ask whether a gated
+    change carried other risk besides its gate, and how risky each change is on its own.
     """
-    gated = [c.key for c in changes if c.gates]
-    if not gated:
+    wanted = [c.key for c in changes if c.gates or c.context_points is None]
+    if not wanted:
         return changes
     ungated: dict[str, int] = {}
-    for start in range(0, len(gated), 500):
+    context: dict[str, float] = {}
+    for start in range(0, len(wanted), 500):
         for key, signals in conn.execute(
             sa.select(col(RiskScoreRow.subject_key), col(RiskScoreRow.signals)).where(
                 col(RiskScoreRow.subject_kind) == "change",
                 col(RiskScoreRow.scorer_version) == version,
-                among(conn, col(RiskScoreRow.subject_key), gated[start : start + 500]),
+                among(conn, col(RiskScoreRow.subject_key), wanted[start : start + 500]),
             )
         ):
-            total = sum(float(s.get("points", 0.0)) for s in signals or ())
+            stored = signals or ()
+            total = sum(float(s.get("points", 0.0)) for s in stored)
             ungated[key] = round(min(100.0, total))
-    return [replace(c, ungated_score=ungated[c.key]) if c.key in ungated else c for c in changes]
+            context[key] = sum(
+                float(s.get("points", 0.0)) for s in stored if s.get("name") in CONTEXT_SIGNALS
+            )
+    return [_with_sums(c, ungated, context) for c in changes]
+
+
+def _with_sums(
+    c: WeekChange, ungated: Mapping[str, int], context: Mapping[str, float]
+) -> WeekChange:
+    """``c`` with its ungated score when gated and its context points when unknown, as read."""
+    if c.key not in ungated:
+        return c
+    return replace(
+        c,
+        ungated_score=ungated[c.key] if c.gates else c.ungated_score,
+        context_points=context[c.key] if c.context_points is None else c.context_points,
+    )
 
 
 def window_outcomes(

@@ -21,6 +21,7 @@ from scoring.weekly import WeekAggregate, WeekChange
 
 __all__ = [
     "BUDGET_SHARES",
+    "Chance",
     "alarm_chance",
     "as_evidence",
     "beyond_noise",
@@ -107,11 +108,16 @@ def difference(
     return [c.key for c in ranked if c.key in chosen]
 
 
-def _chances(changes: Iterable[WeekChange]) -> list[float]:
-    return [fix_chance(c) for c in changes]
+# How one change is counted: its chance of needing a fix, as shown (``fix_chance``) or of the
+# change itself, without the points of what it lands in (``own_chance``).
+Chance = Callable[[WeekChange], float]
 
 
-def _high_risk(changes: Iterable[WeekChange]) -> list[float]:
+def _chances(changes: Iterable[WeekChange], chance: Chance) -> list[float]:
+    return [chance(c) for c in changes]
+
+
+def _high_risk(changes: Iterable[WeekChange], chance: Chance) -> list[float]:
     """One per change: its chance of needing a fix when it is at high risk or above, 0 otherwise.
 
     A change's chance of a fix is at most 1, so in the sum over every change one at the high
@@ -121,12 +127,15 @@ def _high_risk(changes: Iterable[WeekChange]) -> list[float]:
     changes alone see each of them whole, against a usual made of the scope's own high-risk
     changes (docs/scoring.md, "Expected fixes and a false-alarm budget").
     """
-    return [fix_chance(c) if c.high_risk else 0.0 for c in changes]
+    return [chance(c) if c.high_risk else 0.0 for c in changes]
 
 
 # What a scope's week is counted by, each against its own weeks: the expected fixes of all its
 # changes, and of its changes at high risk or above (very-high ones among them).
-_COUNTS: tuple[Callable[[Iterable[WeekChange]], list[float]], ...] = (_chances, _high_risk)
+_COUNTS: tuple[Callable[[Iterable[WeekChange], Chance], list[float]], ...] = (
+    _chances,
+    _high_risk,
+)
 
 
 def together(rises: Sequence[Rise | None], alpha: float) -> bool:
@@ -153,18 +162,27 @@ def service_rises(
     before = [c for c in base.changes if c.service == service]
     seen = weeks_seen(before, base.changes, weeks)
     fixes, high_risk = (
-        rise(count(now), count(before), weeks, seen, _pool_chance(count(base.changes)))
+        rise(
+            count(now, fix_chance),
+            count(before, fix_chance),
+            weeks,
+            seen,
+            _pool_chance(count(base.changes, fix_chance)),
+        )
         for count in _COUNTS
     )
     return fixes, high_risk
 
 
 def scope_rises(
-    this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
+    this: WeekAggregate,
+    last: WeekAggregate,
+    leaving_out: Collection[str] = (),
+    chance: Chance = fix_chance,
 ) -> tuple[Rise | None, Rise | None]:
     """The scope's expected fixes this week, of all its changes and of those at high risk or
     above, each against its usual part per change for as many changes, leaving out the changes
-    of the services ``leaving_out`` in both."""
+    of the services ``leaving_out`` in both; each change counted by its ``chance``."""
 
     def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
         return [c for c in changes if c.service is None or c.service not in leaving_out]
@@ -172,7 +190,9 @@ def scope_rises(
     base, _ = yardstick(this, last)
     now, before = kept(this.changes), kept(base.changes)
     # Per change: an organisation's busy week is more changes, not riskier ones.
-    fixes, high_risk = (rise_per_change(count(now), count(before)) for count in _COUNTS)
+    fixes, high_risk = (
+        rise_per_change(count(now, chance), count(before, chance)) for count in _COUNTS
+    )
     return fixes, high_risk
 
 

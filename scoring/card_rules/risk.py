@@ -21,9 +21,10 @@ from scoring.card_rules.rises import (
     together,
     yardstick,
 )
-from scoring.card_rules.usual import fix_chance
+from scoring.card_rules.usual import fix_chance, own_chance
 from scoring.card_terms import Card, CardFact, CardKind, EvidenceKind, FactKey, Severity
 from scoring.card_thresholds import CardRules
+from scoring.signals.exposure import CONTEXT_SIGNALS
 from scoring.weekly import WeekAggregate, WeekChange
 
 __all__ = ["RULES", "concentration", "driver", "improvement", "shift"]
@@ -146,7 +147,10 @@ def shift(
     alpha = alarm_chance(this, r, "shift")
     ratios = (r.shift_warning_ratio, r.shift_critical_ratio)
     excesses = (r.shift_warning_excess, r.shift_critical_excess)
-    rises = scope_rises(this, last, told)
+    # Judged on the changes' own chances: a week of incidents adds the same points to every
+    # change of the services they hit (``CONTEXT_SIGNALS``), which makes no change riskier
+    # work; the incident and failure-rate cards tell those weeks.
+    rises = scope_rises(this, last, told, own_chance)
     fixes, high_risk = rises
     counted = severity_of(high_risk, alpha, ratios, excesses)
     # How much riskier the scope's changes are, which decides critical, is the expected fixes
@@ -159,14 +163,16 @@ def shift(
     )
     if fixes is None or sev is None:
         return
-    if told:
-        fixes = scope_rise(this, last)
-        if fixes is None:
-            return
+    # What the card says is the scope's expected fixes as its changes' chances show them, of
+    # every change: the sums a reader can add up.
+    fixes = scope_rise(this, last)
+    if fixes is None:
+        return
     facts = [*_share_facts(this, last, r), *fix_facts(fixes)]
     # The shift's main driver rides on it, so no driver card retells the same story.
-    if this.drivers:
-        facts.append(driven_by(*this.drivers[0]))
+    own = _own_drivers(this)
+    if own:
+        facts.append(driven_by(*own[0]))
     changes = list(this.changes)
     yield Card(
         "shift",
@@ -178,6 +184,12 @@ def shift(
             difference(changes, fixes.usual_chance, fixes.excess, every_high=counted is not None)
         ),
     )
+
+
+def _own_drivers(this: WeekAggregate) -> tuple[tuple[str, int], ...]:
+    """The scope's drivers of high-risk changes (most first) that read the change itself, not
+    what it lands in (``CONTEXT_SIGNALS``)."""
+    return tuple(d for d in this.drivers if d[0] not in CONTEXT_SIGNALS)
 
 
 def driver(
@@ -212,7 +224,9 @@ def driver(
     alpha = alarm_chance(this, r, "driver") / max(1, len(this.drivers))
     weeks = pooled.weeks if pooled is not None and pooled.weeks else 1
     rising: list[tuple[int, int, str, list[WeekChange]]] = []
-    for name, _ in this.drivers:
+    # A signal of what changes land in (a service's recent incidents) rises with the week's
+    # incidents, which the incident cards tell; the changes are no riskier work for it.
+    for name, _ in _own_drivers(this):
         driven = [
             c for c in this.changes if c.high_risk and name in c.drivers and c.key not in covered
         ]

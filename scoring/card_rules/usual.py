@@ -31,6 +31,7 @@ __all__ = [
     "larger_than_usual",
     "nb_upper_tail",
     "other_risk",
+    "own_chance",
     "own_largest",
     "own_reach",
     "rise",
@@ -187,6 +188,13 @@ _LEAST_DISPERSION = 0.05
 def fix_chance(c: WeekChange) -> float:
     """The calibrated chance that ``c`` needs a fix: what its 0–100 score is built from."""
     return MODEL.probability(c.score)
+
+
+def own_chance(c: WeekChange) -> float:
+    """The calibrated chance that ``c`` needs a fix from its own signals: its score without the
+    points of what it lands in (``WeekChange.own_score``), such as its service's recent
+    incidents, which every change merged there carries alike."""
+    return MODEL.probability(c.own_score)
 
 
 def expected_fixes(changes: Iterable[WeekChange]) -> float:

@@ -4,6 +4,7 @@ lately, and content that is risky whatever its size (auth, payments, secrets, co
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from scoring.change_files import ChangeFiles
 from scoring.change_metrics import ChangeMetrics
@@ -15,7 +16,14 @@ from scoring.plural import many
 from scoring.signal import Reading, Signal
 from scoring.signals.made import made_signal
 
-__all__ = ["RISKY_CONTENT", "SERVICE_INCIDENTS", "risky_content", "service_incidents"]
+__all__ = [
+    "CONTEXT_SIGNALS",
+    "RISKY_CONTENT",
+    "SERVICE_INCIDENTS",
+    "context_points",
+    "risky_content",
+    "service_incidents",
+]
 
 
 # A change failure rate at which the service-history signal saturates.
@@ -56,6 +64,20 @@ SERVICE_INCIDENTS = ChangeSignal(
     ),
     lambda w: w.service_incidents,
 )
+
+
+# The signals that read what a change lands in rather than the change: a service's recent
+# incidents and failed deploys add the same points to every change merged there, so a week of
+# incidents makes every change of the service likelier to need a fix though none of them is
+# riskier work. The card rules that ask whether the changes themselves are riskier than usual
+# (the scope's shift, a rising driver) judge them without these points: the incidents are the
+# incident and failure-rate cards' story.
+CONTEXT_SIGNALS = frozenset({"service_incidents"})
+
+
+def context_points(signals: Iterable[Signal]) -> float:
+    """The points of ``signals`` that read what the change lands in (``CONTEXT_SIGNALS``)."""
+    return sum(s.points for s in signals if s.name in CONTEXT_SIGNALS)
 
 
 @functools.lru_cache(maxsize=4096)

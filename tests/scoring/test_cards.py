@@ -18,6 +18,7 @@ from scoring.cards import severity_counts
 from scoring.config import ScoringConfig
 from scoring.model import MODEL
 from scoring.risk import Band
+from scoring.score_scale import band_for
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident, aggregate
 from tests.scoring.card_builders import (
     RULES,
@@ -150,6 +151,32 @@ def test_a_busy_week_of_usual_changes_is_no_shift_but_riskier_changes_are() -> N
     assert severities(riskier, aggregate(before(-1))).get("shift") == W
 
 
+def _scored(week: int, score: int, context: float) -> list[WeekChange]:
+    """30 changes over services of three, each scored ``score`` with ``context`` of its points
+    from what it lands in (its service's recent incidents)."""
+    config = ScoringConfig()
+    return [
+        replace(c, score=score, band=band_for(score, config), context_points=context)
+        for c in spread(30, 0, week)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        pytest.param(0.0, W, id="the-changes-riskier-is-a-shift"),
+        pytest.param(5.0, None, id="riskier-only-by-recent-incidents-is-none"),
+    ],
+)
+def test_a_shift_is_judged_on_the_changes_own_chances(context: float, expected: str | None) -> None:
+    """Every change scoring 5 points above its eight usual weeks is a shift when the changes
+    earned them, and none when their services' recent incidents did: the incident cards tell
+    a week of incidents, and its changes are no riskier work for it."""
+    baseline = aggregate([c for w in range(1, 9) for c in _scored(-w, 50, 0.0)], weeks=8)
+    this = aggregate(_scored(0, 55, context), baseline=baseline)
+    assert severities(this, aggregate(_scored(-1, 50, 0.0))).get("shift") == expected
+
+
 # --- rising signal driver ---------------------------------------------------------------------
 
 
@@ -194,6 +221,18 @@ def test_driver(this_count: int, last_count: int, expected: str | None) -> None:
     assert "shift" not in severities(this, last)
 
 
+def test_recent_incidents_rising_as_a_driver_make_no_driver_card() -> None:
+    """Services with recent incidents behind 7 high-risk changes after 1 is no driver card,
+    where the review signal's same rise is one: it rises with the week's incidents, which the
+    incident cards tell."""
+    this = aggregate(_driven(60, 8, 7, signal="service_incidents"))
+    last = aggregate(_driven(60, 8, 1, -1, signal="service_incidents"))
+    assert severities(this, last) == {}
+    this = aggregate(_driven(60, 8, 7))
+    last = aggregate(_driven(60, 8, 1, -1))
+    assert severities(this, last) == {"driver:review": W}
+
+
 def test_a_driver_rising_after_one_quiet_week_is_read_against_the_weeks_before() -> None:
     """Review drove 4 high-risk changes after a week of none: beyond last week, but usual for
     the weeks before, where it drove 3 a week. After weeks of none it is a card."""
@@ -218,6 +257,16 @@ def test_a_shift_names_its_driver_instead_of_a_driver_card() -> None:
     (card,) = cards(this, last)
     assert card.kind is CardKind.SHIFT
     assert facts(card)[(FactKey.DRIVEN_BY, "review")] == 8
+
+
+def test_a_shift_is_not_said_to_be_driven_by_recent_incidents() -> None:
+    """A shift whose high-risk changes carry their services' recent incidents first names the
+    signal of the changes themselves after it."""
+    this = aggregate(spread(30, 8, drivers=("service_incidents", "timing")))
+    last = aggregate(spread(30, 0, -1, drivers=("timing",)))
+    (card,) = cards(this, last)
+    assert card.kind is CardKind.SHIFT
+    assert card.driver == "timing"
 
 
 @pytest.mark.parametrize(

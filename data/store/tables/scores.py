@@ -50,3 +50,8 @@ class RiskScoreRow(SQLModel, table=True):
     # change scored before they were kept (its readers classify it again).
     work_kind: str | None = Field(default=None)
     source_lines: int | None = Field(default=None)
+    # A change's points from signals that read what it lands in, not the change (a service's
+    # recent incidents, ``scoring.signals.exposure.CONTEXT_SIGNALS``): the risk cards judge
+    # whether the changes themselves got riskier without them. None for a deploy, and for a
+    # change scored before they were kept (its readers add them up from ``signals``).
+    context_points: float | None = Field(default=None)

@@ -311,3 +311,51 @@ def test_migration_0018_moves_teams_webhook_urls_to_their_own_table_and_back(
     engine.dispose()
     assert back == [("chat", None, url), ("maria", "m@acme.io", None)]
     assert deliveries == 1
+
+
+def test_migration_0032_adds_context_points_empty_and_a_downgrade_drops_it(
+    database_url: str,
+) -> None:
+    """A score stored before 0032 reads no context points after it (its readers add them up from
+    its signals); back at 0031 the column is gone, and upgrading again adds it anew."""
+    engine = make_engine(database_url)
+    upgrade(engine, "0031")
+    score = sa.table(
+        "risk_score",
+        *(sa.column(c) for c in ("subject_kind", "subject_key", "score", "band")),
+        sa.column("scorer_version"),
+        sa.column("signals", sa.JSON()),
+        sa.column("gates", sa.JSON()),
+        sa.column("computed_at", sa.DateTime()),
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            score.insert(),
+            {
+                "subject_kind": "change",
+                "subject_key": "a#1",
+                "score": 70,
+                "band": "high",
+                "scorer_version": "v1",
+                "signals": [],
+                "gates": [],
+                "computed_at": datetime(2026, 11, 20, 9, 0),
+            },
+        )
+    upgrade(engine)
+
+    def columns() -> set[str]:
+        with engine.connect() as conn:
+            return {c["name"] for c in sa.inspect(conn).get_columns("risk_score")}
+
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT subject_key, context_points FROM risk_score")).all()
+    assert [tuple(row) for row in stored] == [("a#1", None)]
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0031")
+    assert "context_points" not in columns()
+    upgrade(engine)
+    assert "context_points" in columns()
+    engine.dispose()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from data.store.engine import session_scope
 from data.store.facts import load_changes
 from data.store.scores import load_scores, save_scores
-from data.store.tables import Deploy, DeployChange, Incident
+from data.store.tables import Deploy, DeployChange, Incident, RiskScoreRow
 from data.store.window import window_rows
 from scoring.risk import Band
 from scoring.risk_score import Gate, RiskScore
@@ -181,3 +183,32 @@ def test_an_incident_carries_its_deploys_score_gates_and_what_it_shipped(engine:
         ("acme/shop#1", ("schema_migration",), 40, 12)
     ]
     assert rows.deploys[0].gates == ("active_incident",)
+
+
+def test_a_week_reads_each_changes_points_of_its_services_incidents(engine: Engine) -> None:
+    """A change carries the points its services' recent incidents gave it, as its score was
+    stored; one stored before they were kept has them added up from its signals."""
+    with session_scope(engine) as s:
+        repo, svc, human, _ = base(s)
+        change(s, repo, svc, human, 1, at(1))
+        change(s, repo, svc, human, 2, at(2))
+    signals = (
+        Signal("size", 1.0, 40, "big"),
+        Signal("service_incidents", 2.0, 3.5, "2 incidents in the touched services"),
+    )
+    with session_scope(engine) as s:
+        facts = {c.key: c for c in load_changes(s)}
+        scores = [RiskScore(key, 44, Band.SAFE, signals, (), "v1") for key in sorted(facts)]
+        save_scores(s, "change", [scored_change(r, facts[r.key]) for r in scores])
+        # The second as a score stored before the column was kept.
+        s.execute(
+            sa.update(RiskScoreRow)
+            .where(col(RiskScoreRow.subject_key) == "acme/shop#2")
+            .values(context_points=None)
+        )
+    with session_scope(engine) as s:
+        rows = window_rows(s, at(0), at(24 * 7), ["payments"], "v1")
+    assert [(c.key, c.context_points, c.own_score) for c in rows.changes] == [
+        ("acme/shop#1", 3.5, 40.5),
+        ("acme/shop#2", 3.5, 40.5),
+    ]
