@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from scoring.card_rules.measure import CardRule, compared, reaches, severity_for, tenth, versus
 from scoring.card_rules.usual import (
+    failures_rose,
     larger_than_usual,
     own_largest,
     riskiest_deploy,
@@ -329,6 +330,8 @@ def cfr(
         return
     # In a small team one linked incident can be the whole threshold; one is not a trend.
     if this.failed_deploys < r.cfr_min_failed_deploys or not reaches(now, r.cfr_min_rate):
+        return
+    if not failures_rose(this, r):
         return
     sev = severity_for(now - before, r.cfr_warning_pp, r.cfr_critical_pp)
     if sev is None:

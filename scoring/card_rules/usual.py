@@ -25,8 +25,10 @@ __all__ = [
     "POOLED_CHANGES",
     "YOUNG_WEEKS",
     "Rise",
+    "beta_binomial_upper_tail",
     "dispersion",
     "expected_fixes",
+    "failures_rose",
     "fix_chance",
     "larger_than_usual",
     "nb_upper_tail",
@@ -209,6 +211,52 @@ def dispersion(chances: Iterable[float]) -> float:
         total += p
         squares += p * p
     return max(_LEAST_DISPERSION, squares / total) if total > 0 else 1.0
+
+
+# How often a steady week's failed deploys may reach the change-failure-rate card's count by
+# chance, given the scope's own rate over the baseline weeks (``failures_rose``).
+_CFR_P = 0.05
+
+
+def failures_rose(this: WeekAggregate, r: CardRules) -> bool:
+    """Whether this week's failed deploys are more than the scope's own failure rate over the
+    baseline weeks makes likely for as many deploys: a beta-binomial tail (the rate known from
+    those weeks' deploys, with Jeffreys' half a failure and half a success) at most ``_CFR_P``.
+    True without a baseline of ``cfr_min_deploys`` deploys, where the rule compares with last
+    week alone.
+
+    A team that ships eight deploys a week at its usual one in ten fails two of them in one
+    week of five; that is no trend, though it is 25 % against last week's 0 %.
+    """
+    base = this.baseline
+    if base is None or len(base.deploys) < r.cfr_min_deploys:
+        return True
+    failed, deploys = base.failed_deploys, len(base.deploys)
+    tail = beta_binomial_upper_tail(
+        this.failed_deploys, len(this.deploys), failed + 0.5, deploys - failed + 0.5
+    )
+    return tail <= _CFR_P
+
+
+def beta_binomial_upper_tail(k: int, n: int, a: float, b: float) -> float:
+    """P(X ≥ ``k``) for X of ``n`` trials whose success chance is Beta(``a``, ``b``): how often
+    ``k`` of ``n`` deploys fail when the failure rate is only known from past deploys."""
+    if k <= 0:
+        return 1.0
+    if k > n:
+        return 0.0
+    base = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) - math.lgamma(n + a + b)
+    total = 0.0
+    for x in range(k, n + 1):
+        total += math.exp(
+            math.lgamma(n + 1)
+            - math.lgamma(x + 1)
+            - math.lgamma(n - x + 1)
+            + math.lgamma(x + a)
+            + math.lgamma(n - x + b)
+            + base
+        )
+    return min(1.0, total)
 
 
 def nb_upper_tail(x: float, shape: float, exposure: float) -> float:

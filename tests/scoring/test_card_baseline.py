@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from scoring.card_rules.usual import beta_binomial_upper_tail
 from scoring.card_terms import Card, CardKind, FactKey, Severity
 from scoring.weekly import ScoredDeploy, WeekAggregate, WeekChange, WeekIncident, aggregate
 from tests.scoring.card_builders import at, cards, deploys, facts, incident, mix, spread
@@ -92,6 +93,37 @@ def test_cfr_with_a_thin_baseline_still_compares_with_last_week() -> None:
     """With under 4 deploys in the four weeks, last week's rate is compared, as before."""
     this, last = _weeks(shipped={0: deploys("s0", 5, 3, 0), -1: deploys("s0", 1, 1, -1)})
     assert _only(this, last, CardKind.CFR) == []
+
+
+@pytest.mark.parametrize(
+    ("failed_before", "expected"),
+    [
+        pytest.param(4, [], id="two-of-eight-is-its-usual-one-in-ten"),
+        pytest.param(0, [C], id="two-of-eight-after-none-of-forty"),
+    ],
+)
+def test_cfr_is_judged_against_the_scopes_own_failure_rate(
+    failed_before: int, expected: list[Severity]
+) -> None:
+    """2 of 8 deploys failed after a week of none: 25 points up on last week, but a team that
+    fails one in ten of its deploys does that one week in five, so no card; after 40 deploys
+    without a failure it is one."""
+    shipped = {
+        0: deploys("s0", 8, 2, 0),
+        -1: deploys("s0", 10, 0, -1),
+        -2: deploys("s0", 10, failed_before // 2, -2),
+        -3: deploys("s0", 10, failed_before - failed_before // 2, -3),
+        -4: deploys("s0", 10, 0, -4),
+    }
+    this, last = _weeks(shipped=shipped)
+    assert [c.severity for c in _only(this, last, CardKind.CFR)] == expected
+
+
+def test_a_beta_binomial_tail_with_a_uniform_rate_gives_each_count_alike() -> None:
+    """With a rate known to be anything (Beta(1, 1)), each of the n + 1 counts is as likely."""
+    assert beta_binomial_upper_tail(3, 5, 1.0, 1.0) == pytest.approx(3 / 6)
+    assert beta_binomial_upper_tail(0, 5, 1.0, 1.0) == 1.0
+    assert beta_binomial_upper_tail(6, 5, 1.0, 1.0) == 0.0
 
 
 def test_shift_against_a_thin_last_week_compares_with_the_weeks_before() -> None:
