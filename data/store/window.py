@@ -23,7 +23,7 @@ from data.store.window_changes import (
     change_rows,
     week_changes,
     window_outcomes,
-    with_ungated_scores,
+    with_signal_sums,
 )
 from data.store.window_deploys import production_deploys
 from data.store.window_incidents import week_incidents
@@ -182,7 +182,7 @@ def load_window(
     # Read before the changes are made, so each is made once with its outcome.
     facts = window_outcomes(session, rows, names.bots, later_fixed) if outcomes else {}
     changes = week_changes(rows, names.team_of, names.logins, names.bots, facts)
-    changes = with_ungated_scores(conn, changes, version)
+    changes = with_signal_sums(conn, changes, version)
     if changes_only:
         return Window(since, until, tuple(changes), (), (), only)
     deploys = production_deploys(conn, since, until, version, filters.deploys, names.service_key)

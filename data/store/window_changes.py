@@ -21,7 +21,7 @@ from scoring.risk import Band
 from scoring.signals.exposure import CONTEXT_SIGNALS
 from scoring.weekly import WeekChange
 
-__all__ = ["change_rows", "week_changes", "window_outcomes", "with_ungated_scores"]
+__all__ = ["change_rows", "week_changes", "window_outcomes", "with_signal_sums"]
 
 
 def change_rows(
@@ -95,7 +95,7 @@ def week_changes(
             service_line_coverage=service_coverage,
             outcome=facts.get(key),
             source_lines=source_lines,
-            # Unknown for a score stored before they were kept: ``with_ungated_scores`` adds
+            # Unknown for a score stored before they were kept: ``with_signal_sums`` adds
             # them up from its signals.
             context_points=context,
         )
@@ -123,7 +123,7 @@ def week_changes(
     ]
 
 
-def with_ungated_scores(conn: Any, changes: list[WeekChange], version: str) -> list[WeekChange]:
+def with_signal_sums(conn: Any, changes: list[WeekChange], version: str) -> list[WeekChange]:
     """``changes``, each gated one with the score its signals made before the gate lifted it,
     and each with its points of what it lands in (``context_points``) where its row had none.
 

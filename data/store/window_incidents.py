@@ -14,7 +14,7 @@ from data.store.culprits import culprit_traces
 from data.store.score_columns import band_gates, json_list, json_text
 from data.store.scores import score_join
 from data.store.tables import Change, Deploy, DeployChange, Incident, RiskScoreRow, merged_time
-from data.store.window_changes import with_ungated_scores
+from data.store.window_changes import with_signal_sums
 from scoring.risk import Band
 from scoring.weekly import WeekChange, WeekIncident
 
@@ -178,7 +178,7 @@ def _shipped(conn: Any, deploy_ids: set[int], version: str) -> dict[int, tuple[W
                 out.setdefault(deploy_id, []).append(change)
     return {
         deploy_id: tuple(
-            with_ungated_scores(conn, sorted(changes, key=lambda c: (c.merged_at, c.key)), version)
+            with_signal_sums(conn, sorted(changes, key=lambda c: (c.merged_at, c.key)), version)
         )
         for deploy_id, changes in out.items()
     }

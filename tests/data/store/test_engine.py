@@ -19,6 +19,14 @@ from data.store.migrate import alembic_config, current_revision, head_revision, 
 from scoring.errors import ConfigError, StoreError
 
 
+def _downgrade(engine: Engine, revision: str) -> None:
+    """Run the store's migrations down to ``revision``."""
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
 def test_sqlite_engine_sets_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
     """A SQLite store runs in WAL mode with foreign keys enforced and a busy timeout."""
     engine = make_engine(f"sqlite:///{tmp_path}/x.db")
@@ -182,10 +190,7 @@ def test_migration_0009_keeps_top_signals_as_a_list_and_back(database_url: str) 
     with engine.connect() as conn:
         lists = dict(conn.execute(sa.select(after.c.subject_key, after.c.top_signals)).all())
     assert lists == {"a#1": ["size", "entropy", "timing"], "a#2": [], "d:1": ["batch_size"]}
-    with engine.begin() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0008")
+    _downgrade(engine, "0008")
     with engine.connect() as conn:
         joined = dict(conn.execute(sa.select(score.c.subject_key, score.c.drivers)).all())
     engine.dispose()
@@ -254,10 +259,7 @@ def test_migration_0012_keeps_stored_changes_merged_and_a_downgrade_drops_open_o
         )
         with pytest.raises(sa.exc.IntegrityError), conn.begin_nested():
             conn.execute(sa.text("UPDATE change SET state = 'draft' WHERE key = 'a/b#2'"))
-    with engine.begin() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0011")
+    _downgrade(engine, "0011")
     with engine.connect() as conn:
         keys = conn.execute(sa.text("SELECT key FROM change")).scalars().all()
     engine.dispose()
@@ -299,10 +301,7 @@ def test_migration_0018_moves_teams_webhook_urls_to_their_own_table_and_back(
     assert moved == [(1, "teams", url)]
     assert "teams_webhook_url" not in columns
     assert teams in (["web"], '["web"]')
-    with engine.begin() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0017")
+    _downgrade(engine, "0017")
     with engine.connect() as conn:
         back = conn.execute(
             sa.text("SELECT key, email, teams_webhook_url FROM subscriber ORDER BY id")
@@ -351,10 +350,7 @@ def test_migration_0032_adds_context_points_empty_and_a_downgrade_drops_it(
     with engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT subject_key, context_points FROM risk_score")).all()
     assert [tuple(row) for row in stored] == [("a#1", None)]
-    with engine.begin() as conn:
-        cfg = alembic_config()
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0031")
+    _downgrade(engine, "0031")
     assert "context_points" not in columns()
     upgrade(engine)
     assert "context_points" in columns()
