@@ -3,13 +3,15 @@ budget the risk rules (``card_rules.risk``) share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from scoring.band import Band
 from scoring.card_rules.measure import reaches, tenth
 from scoring.card_rules.usual import (
     Rise,
     fix_chance,
+    last_week_of,
     nb_upper_tail,
     rise,
     rise_per_change,
@@ -22,15 +24,16 @@ from scoring.weekly import WeekAggregate, WeekChange
 __all__ = [
     "BUDGET_SHARES",
     "Chance",
+    "ServiceYardstick",
     "alarm_chance",
     "as_evidence",
     "beyond_noise",
+    "by_service",
     "difference",
     "fix_facts",
     "most_severe",
     "scope_rise",
     "scope_rises",
-    "service_rises",
     "severity_of",
     "together",
     "yardstick",
@@ -152,26 +155,49 @@ def _pool_chance(changes: Sequence[float]) -> float | None:
     return sum(changes) / len(changes) if changes else None
 
 
-def service_rises(
-    this: WeekAggregate, last: WeekAggregate, service: str
-) -> tuple[Rise | None, Rise | None]:
-    """``service``'s expected fixes this week, of all its changes and of those at high risk or
-    above, each against its usual week."""
-    base, weeks = yardstick(this, last)
-    now = [c for c in this.changes if c.service == service]
-    before = [c for c in base.changes if c.service == service]
-    seen = weeks_seen(before, base.changes, weeks)
-    fixes, high_risk = (
-        rise(
-            count(now, fix_chance),
-            count(before, fix_chance),
+@dataclass(frozen=True)
+class ServiceYardstick:
+    """What each service of a scope's week is judged against, read from the yardstick once:
+    its weeks, its changes by service, its last week and the scope's usual chance per change
+    of each count (what a young service is pooled with)."""
+
+    weeks: int
+    within: Sequence[WeekChange]
+    before: Mapping[str, Sequence[WeekChange]]
+    last: int | None
+    pools: tuple[float | None, ...]
+
+    @classmethod
+    def of(cls, this: WeekAggregate, last: WeekAggregate) -> ServiceYardstick:
+        """The yardstick of ``this`` week's services (``yardstick``)."""
+        base, weeks = yardstick(this, last)
+        return cls(
             weeks,
-            seen,
-            _pool_chance(count(base.changes, fix_chance)),
+            base.changes,
+            by_service(base.changes),
+            last_week_of(base.changes),
+            tuple(_pool_chance(count(base.changes, fix_chance)) for count in _COUNTS),
         )
-        for count in _COUNTS
-    )
-    return fixes, high_risk
+
+    def rises(self, service: str, now: Sequence[WeekChange]) -> tuple[Rise | None, Rise | None]:
+        """``service``'s expected fixes this week (its changes ``now``), of all its changes and
+        of those at high risk or above, each against its usual week."""
+        before = self.before.get(service, ())
+        seen = weeks_seen(before, self.within, self.weeks, self.last)
+        fixes, high_risk = (
+            rise(count(now, fix_chance), count(before, fix_chance), self.weeks, seen, pool)
+            for count, pool in zip(_COUNTS, self.pools, strict=True)
+        )
+        return fixes, high_risk
+
+
+def by_service(changes: Iterable[WeekChange]) -> dict[str, list[WeekChange]]:
+    """``changes`` by the service they merged in (those of no service left out), in order."""
+    out: dict[str, list[WeekChange]] = {}
+    for c in changes:
+        if c.service is not None:
+            out.setdefault(c.service, []).append(c)
+    return out
 
 
 def scope_rises(

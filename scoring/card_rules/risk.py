@@ -8,15 +8,16 @@ from collections.abc import Iterator
 
 from scoring.card_rules.measure import CardRule, compared, driven_by, reaches, tenth, versus
 from scoring.card_rules.rises import (
+    ServiceYardstick,
     alarm_chance,
     as_evidence,
     beyond_noise,
+    by_service,
     difference,
     fix_facts,
     most_severe,
     scope_rise,
     scope_rises,
-    service_rises,
     severity_of,
     together,
     yardstick,
@@ -44,8 +45,11 @@ def concentration(
     alpha = alarm_chance(this, r, "concentration")
     ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
     excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
+    stick = ServiceYardstick.of(this, last)
+    now = by_service(this.changes)
     for group in this.services:
-        rises = service_rises(this, last, group.name)
+        mine = now.get(group.name, [])
+        rises = stick.rises(group.name, mine)
         fixes, high_risk = rises
         if fixes is None or not together(rises, alpha):
             continue
@@ -73,7 +77,6 @@ def concentration(
         driver = group.top_driver
         if driver:
             facts.append(driven_by(*driver))
-        mine = [c for c in this.changes if c.service == group.name]
         yield Card(
             f"concentration:{group.name}",
             CardKind.CONCENTRATION,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scoring.band import Band
 from scoring.card_thresholds import CardRules
@@ -31,6 +32,7 @@ __all__ = [
     "failures_rose",
     "fix_chance",
     "larger_than_usual",
+    "last_week_of",
     "nb_upper_tail",
     "other_risk",
     "own_chance",
@@ -187,16 +189,23 @@ POOLED_CHANGES = 20
 _LEAST_DISPERSION = 0.05
 
 
+@lru_cache(maxsize=4096)
+def _chance_at(score: float) -> float:
+    # A week page's rules ask the chance of each of thousands of baseline changes several
+    # times over, and scores take few values (whole points; less a context signal's points).
+    return MODEL.probability(score)
+
+
 def fix_chance(c: WeekChange) -> float:
     """The calibrated chance that ``c`` needs a fix: what its 0–100 score is built from."""
-    return MODEL.probability(c.score)
+    return _chance_at(c.score)
 
 
 def own_chance(c: WeekChange) -> float:
     """The calibrated chance that ``c`` needs a fix from its own signals: its score without the
     points of what it lands in (``WeekChange.own_score``), such as its service's recent
     incidents, which every change merged there carries alike."""
-    return MODEL.probability(c.own_score)
+    return _chance_at(c.own_score)
 
 
 def expected_fixes(changes: Iterable[WeekChange]) -> float:
@@ -329,12 +338,22 @@ def _week_of(c: WeekChange) -> int:
     return (day.toordinal() - day.weekday()) // 7
 
 
-def weeks_seen(changes: Sequence[WeekChange], within: Sequence[WeekChange], weeks: int) -> int:
+def last_week_of(within: Iterable[WeekChange]) -> int | None:
+    """The ordinal of the last week any of ``within`` merged in (``None`` for none)."""
+    return max((_week_of(c) for c in within), default=None)
+
+
+def weeks_seen(
+    changes: Sequence[WeekChange], within: Sequence[WeekChange], weeks: int, last: int | None = None
+) -> int:
     """How many weeks of ``within`` (a yardstick of ``weeks`` weeks) ``changes`` span: from
-    the week of the first of them to the yardstick's last week, at most ``weeks``."""
+    the week of the first of them to the yardstick's last week, at most ``weeks``. ``last``, the
+    yardstick's last week (``last_week_of(within)``), spares reading ``within`` again when
+    several scopes are judged against one yardstick."""
     if not changes or not within:
         return 0
-    last = max(_week_of(c) for c in within)
+    if last is None:
+        last = max(_week_of(c) for c in within)
     return max(1, min(weeks, last - min(_week_of(c) for c in changes) + 1))
 
 
