@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from scoring.card_rules.usual import (
     own_reach,
     routine_gated,
-    shipped_by_incident,
     usual_gates,
 )
 from scoring.card_terms import Card, CardFact, CardKind, Evidence, EvidenceKind, FactKey, Severity
@@ -26,16 +25,15 @@ def material_gated(this: WeekAggregate, r: CardRules) -> tuple[WeekChange, ...]:
     but it is a warning only when it is material: when it is not routine for its
     service (``card_rules.usual.routine_gated``: merged without a human approval, by an
     AI agent, risky on its own signals, or through a gate its service's changes did
-    not go through over the baseline weeks), or when an incident of this week followed
-    a deploy that shipped it. A service that migrates its schema every week or two is
-    not surprised by one more migration; an incident after it is another matter.
+    not go through over the baseline weeks). A service that migrates its schema every
+    week or two is not surprised by one more migration. An incident after the deploy
+    that shipped it is the incident rule's to judge (``card_rules.incidents``), once:
+    a finding when the deploy or what it shipped stood out for its service, a
+    coincidence when both were ordinary, as a routine migration is.
     """
     usual, reach = usual_gates(this), own_reach(this)
-    broke = shipped_by_incident(this)
     return tuple(
-        c
-        for c in this.changes
-        if c.gated_very_high and (c.key in broke or not routine_gated(c, usual, r, reach))
+        c for c in this.changes if c.gated_very_high and not routine_gated(c, usual, r, reach)
     )
 
 

@@ -42,7 +42,6 @@ __all__ = [
     "rise_per_change",
     "riskiest_deploy",
     "routine_gated",
-    "shipped_by_incident",
     "usual_gates",
     "very_high_on_its_own",
     "weeks_seen",
@@ -136,11 +135,6 @@ def routine_gated(
     if c.gates != (MIGRATION_GATE,) or reach is None or c.ungated_score is None:
         return False
     return c.service in reach and c.ungated_score <= reach[c.service]
-
-
-def shipped_by_incident(this: WeekAggregate) -> set[str]:
-    """Keys of the changes shipped by a deploy a linked incident of this week followed."""
-    return {c.key for i in this.incidents if i.deploy_key for c in i.shipped}
 
 
 def _comparable(deploys: Iterable[ScoredDeploy], service: str, key: str) -> list[int]:

@@ -1599,19 +1599,32 @@ def test_a_routine_gated_change_makes_no_card_but_an_unusual_or_risky_one_does()
     risky = replace(routine, ungated_score=routine.score - int(RULES.gated_other_risk_points))
     by_agent = replace(routine, agent_involved=True)
     unreviewed = replace(routine, human_reviewed=False)
-    (deploy,) = deploys("s0", 1, 0)
-    broken = incident(
-        "INC-1", "s0", deploy.finished_at + timedelta(hours=2), 40, deploy, (routine,)
-    )
-    for material, week in (
-        (unusual, _routine_week(unusual)),
-        (risky, _routine_week(risky)),
-        (by_agent, _routine_week(by_agent)),
-        (unreviewed, _routine_week(unreviewed)),
-        (routine, _routine_week(routine, incidents=(broken,))),
-    ):
-        gated = [c for c in cards(week, before) if c.kind is CardKind.GATED]
+    for material in (unusual, risky, by_agent, unreviewed):
+        gated = [c for c in cards(_routine_week(material), before) if c.kind is CardKind.GATED]
         assert [ids(c) for c in gated] == [(material.key,)], material
+
+
+def test_an_incident_after_a_deploy_that_shipped_a_migration_is_judged_once() -> None:
+    """An incident two hours after an ordinary deploy that shipped a routine migration is a
+    coincidence to the incident rule, and the gated rule does not call the migration material
+    for it; a migration unusual for its service, shipped the same way, is told by the incident
+    card, which names it."""
+    before = aggregate(spread(30, 2, -1, drivers=("size",)))
+    routine = change("m#1", "s0", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
+    unusual = change("m#2", "s2", Band.CRITICAL, gates=("schema_migration",), ungated_score=35)
+    for migration, expected in ((routine, []), (unusual, [CardKind.INCIDENT])):
+        (deploy,) = deploys(migration.service or "", 1, 0)
+        broke = incident(
+            "INC-1",
+            migration.service or "",
+            deploy.finished_at + timedelta(hours=2),
+            40,
+            deploy,
+            (migration,),
+        )
+        found = cards(_routine_week(migration, incidents=(broke,)), before)
+        assert [c.kind for c in found] == expected, migration
+        assert all(migration.key in ids(c) for c in found)
 
 
 def test_a_routine_gated_change_is_routine_on_a_history_whose_typical_change_scores_high() -> None:
