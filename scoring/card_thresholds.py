@@ -35,8 +35,11 @@ class CardRules:
     shift_warning_pp: float = 10.0
     shift_critical_pp: float = 20.0
     shift_min_changes: int = 5
-    # ... and at least this many high-risk changes this week: in a small team one
-    # high-risk change is ten points of share, not a shift.
+    # The rise of a scope's high-risk changes (their expected fixes beyond the shift's test
+    # and warning ratio) is also material, as a warning, when the week holds at least this
+    # many more high-risk changes than its usual share of them for as many changes: each at
+    # the high bound is about one expected fix in two, so the two expected fixes of
+    # ``shift_warning_excess`` would take five or six of them (``card_rules.risk``).
     shift_min_high_risk: int = 3
     # Concentration and shift are judged on expected fixes (the sum of the changes' chances
     # of needing a fix) against the scope's own weeks (``card_rules.usual.rise``). Their
@@ -84,10 +87,10 @@ class CardRules:
     incident_many_deploys: int = 5
     # A change a gate put at very high risk makes a card only when it is material: merged
     # without a human approval, by an AI agent, unusual for its service (no change through
-    # the same gate there over the baseline weeks), an incident this week followed a
-    # deploy that shipped it, or risky on its own: its signals alone came within this many
-    # points of the very-high bound the gate lifted it to (the high band's width with the
-    # default bands, so its own signals made it high risk for its history).
+    # the same gate there over the baseline weeks), or risky on its own: its signals alone
+    # came within this many points of the very-high bound the gate lifted it to (the high
+    # band's width with the default bands, so its own signals made it high risk for its
+    # history). An incident after the deploy that shipped it is the incident rule's to judge.
     gated_other_risk_points: float = 12.0
     # MTTR: worse by both a ratio and an absolute number of minutes. Better by
     # the same (at most 1 / ``mttr_warning_ratio`` of last week's, and at least

@@ -31,6 +31,7 @@ __all__ = [
     "by_service",
     "difference",
     "fix_facts",
+    "more_high_risk",
     "most_severe",
     "scope_rise",
     "scope_rises",
@@ -210,16 +211,32 @@ def scope_rises(
     above, each against its usual part per change for as many changes, leaving out the changes
     of the services ``leaving_out`` in both; each change counted by its ``chance``."""
 
-    def kept(changes: Iterable[WeekChange]) -> list[WeekChange]:
-        return [c for c in changes if c.service is None or c.service not in leaving_out]
-
     base, _ = yardstick(this, last)
-    now, before = kept(this.changes), kept(base.changes)
+    now, before = _kept(this.changes, leaving_out), _kept(base.changes, leaving_out)
     # Per change: an organisation's busy week is more changes, not riskier ones.
     fixes, high_risk = (
         rise_per_change(count(now, chance), count(before, chance)) for count in _COUNTS
     )
     return fixes, high_risk
+
+
+def more_high_risk(
+    this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
+) -> float | None:
+    """How many more of the scope's changes are at high risk or above this week than its usual
+    share of them (over the yardstick) makes for as many changes, leaving out the services
+    ``leaving_out`` in both; ``None`` without changes on both sides."""
+    base, _ = yardstick(this, last)
+    now = _kept(this.changes, leaving_out)
+    before = _kept(base.changes, leaving_out)
+    if not now or not before:
+        return None
+    usual = len(now) * sum(1 for c in before if c.high_risk) / len(before)
+    return sum(1 for c in now if c.high_risk) - usual
+
+
+def _kept(changes: Iterable[WeekChange], leaving_out: Collection[str]) -> list[WeekChange]:
+    return [c for c in changes if c.service is None or c.service not in leaving_out]
 
 
 def scope_rise(

@@ -4,7 +4,7 @@ signal's high-risk changes and a team's share (what a hard rule put at very high
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from scoring.card_rules.measure import CardRule, compared, driven_by, reaches, tenth, versus
 from scoring.card_rules.rises import (
@@ -15,6 +15,7 @@ from scoring.card_rules.rises import (
     by_service,
     difference,
     fix_facts,
+    more_high_risk,
     most_severe,
     scope_rise,
     scope_rises,
@@ -22,7 +23,7 @@ from scoring.card_rules.rises import (
     together,
     yardstick,
 )
-from scoring.card_rules.usual import fix_chance, own_chance
+from scoring.card_rules.usual import Rise, fix_chance, own_chance
 from scoring.card_terms import Card, CardFact, CardKind, EvidenceKind, FactKey, Severity
 from scoring.card_thresholds import CardRules
 from scoring.signals.exposure import CONTEXT_SIGNALS
@@ -155,7 +156,9 @@ def shift(
     # work; the incident and failure-rate cards tell those weeks.
     rises = scope_rises(this, last, told, own_chance)
     fixes, high_risk = rises
-    counted = severity_of(high_risk, alpha, ratios, excesses)
+    counted = severity_of(high_risk, alpha, ratios, excesses) or _crossed(
+        this, last, told, high_risk, alpha, r
+    )
     # How much riskier the scope's changes are, which decides critical, is the expected fixes
     # per change of all of them; its high-risk changes' expected fixes rising is a shift's story
     # too (more of its changes crossed the high bound), and makes a warning.
@@ -187,6 +190,33 @@ def shift(
             difference(changes, fixes.usual_chance, fixes.excess, every_high=counted is not None)
         ),
     )
+
+
+def _crossed(
+    this: WeekAggregate,
+    last: WeekAggregate,
+    told: Collection[str],
+    high_risk: Rise | None,
+    alpha: float,
+    r: CardRules,
+) -> Severity | None:
+    """A warning when the scope's high-risk changes' expected fixes rose beyond ``alpha`` by the
+    shift's warning ratio, and the week holds at least ``shift_min_high_risk`` more high-risk
+    changes than its usual share of them for as many changes.
+
+    Each change at the high bound is about one expected fix in two or three, so the two
+    expected fixes that make the sum of all changes material take five or six more of them
+    than usual: in an organisation of a few dozen changes a week, one large change in every
+    service (the whole organisation moved to bigger work) passed the test and stayed under
+    that floor. Counted in changes, the rise of high-risk ones is material as a manager reads
+    it, a few more changes at high risk than usual.
+    """
+    if high_risk is None or high_risk.p_value > alpha:
+        return None
+    if not reaches(high_risk.ratio, r.shift_warning_ratio):
+        return None
+    more = more_high_risk(this, last, told)
+    return Severity.WARNING if more is not None and reaches(more, r.shift_min_high_risk) else None
 
 
 def _own_drivers(this: WeekAggregate) -> tuple[tuple[str, int], ...]:

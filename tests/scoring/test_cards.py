@@ -177,6 +177,35 @@ def test_a_shift_is_judged_on_the_changes_own_chances(context: float, expected: 
     assert severities(this, aggregate(_scored(-1, 50, 0.0))).get("shift") == expected
 
 
+def _crossing(week: int, high: int) -> list[WeekChange]:
+    """30 changes over services of three scoring 40, of which ``high`` (one a service) score 62,
+    just over the high bound: each about one expected fix in two."""
+    config = ScoringConfig()
+    return [
+        replace(c, score=score, band=band_for(score, config))
+        for n, c in enumerate(spread(30, 0, week))
+        for score in ((62 if (n % 3) * 10 + n // 3 < high else 40),)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("high", "expected"),
+    [
+        pytest.param(3, None, id="two-more-high-risk-changes-is-none"),
+        pytest.param(4, W, id="three-more-is-a-shift"),
+    ],
+)
+def test_a_shift_of_a_few_more_changes_crossing_the_high_bound(
+    high: int, expected: str | None
+) -> None:
+    """In an organisation of 30 changes a week, one of them usually at high risk, a week with
+    three more at the high bound is a shift though it adds under two expected fixes (the
+    expected fixes' own floor), and a week with two more is not."""
+    baseline = aggregate([c for w in range(1, 9) for c in _crossing(-w, 1)], weeks=8)
+    this = aggregate(_crossing(0, high), baseline=baseline)
+    assert severities(this, aggregate(_crossing(-1, 1))).get("shift") == expected
+
+
 # --- rising signal driver ---------------------------------------------------------------------
 
 
