@@ -223,16 +223,27 @@ def scope_rises(
 def more_high_risk(
     this: WeekAggregate, last: WeekAggregate, leaving_out: Collection[str] = ()
 ) -> float | None:
-    """How many more of the scope's changes are at high risk or above this week than its usual
-    share of them (over the yardstick) makes for as many changes, leaving out the services
-    ``leaving_out`` in both; ``None`` without changes on both sides."""
+    """How many more of the scope's changes are at high risk or above on their own this week
+    than its usual share of them (over the yardstick) makes for as many changes, leaving out
+    the services ``leaving_out`` in both; ``None`` without changes on both sides.
+
+    On their own: without the points of what they land in (``WeekChange.own_score``), as the
+    shift judges its chances, so a week of incidents that lifts its services' changes over
+    the high bound adds none. The bound is read off the changes: bands are fixed bounds of
+    the number, so a change whose own score reaches the lowest score any high-risk change of
+    the two sides has is high risk on its own.
+    """
     base, _ = yardstick(this, last)
     now = _kept(this.changes, leaving_out)
     before = _kept(base.changes, leaving_out)
-    if not now or not before:
+    bound = min((c.score for c in (*now, *before) if c.high_risk), default=None)
+    if not now or not before or bound is None:
         return None
-    usual = len(now) * sum(1 for c in before if c.high_risk) / len(before)
-    return sum(1 for c in now if c.high_risk) - usual
+
+    def high(changes: list[WeekChange]) -> int:
+        return sum(1 for c in changes if c.high_risk and c.own_score >= bound)
+
+    return high(now) - len(now) * high(before) / len(before)
 
 
 def _kept(changes: Iterable[WeekChange], leaving_out: Collection[str]) -> list[WeekChange]:

@@ -177,32 +177,41 @@ def test_a_shift_is_judged_on_the_changes_own_chances(context: float, expected: 
     assert severities(this, aggregate(_scored(-1, 50, 0.0))).get("shift") == expected
 
 
-def _crossing(week: int, high: int) -> list[WeekChange]:
+def _crossing(week: int, high: int, context: float = 0.0) -> list[WeekChange]:
     """30 changes over services of three scoring 40, of which ``high`` (one a service) score 62,
-    just over the high bound: each about one expected fix in two."""
+    just over the high bound: each about one expected fix in two; all but the first of them
+    with ``context`` of their points from what they land in."""
     config = ScoringConfig()
     return [
-        replace(c, score=score, band=band_for(score, config))
+        replace(
+            c,
+            score=score,
+            band=band_for(score, config),
+            context_points=context if 0 < rank < high else 0.0,
+        )
         for n, c in enumerate(spread(30, 0, week))
-        for score in ((62 if (n % 3) * 10 + n // 3 < high else 40),)
+        for rank in ((n % 3) * 10 + n // 3,)
+        for score in ((62 if rank < high else 40),)
     ]
 
 
 @pytest.mark.parametrize(
-    ("high", "expected"),
+    ("high", "context", "expected"),
     [
-        pytest.param(3, None, id="two-more-high-risk-changes-is-none"),
-        pytest.param(4, W, id="three-more-is-a-shift"),
+        pytest.param(3, 0.0, None, id="two-more-high-risk-changes-is-none"),
+        pytest.param(4, 0.0, W, id="three-more-is-a-shift"),
+        pytest.param(5, 5.0, None, id="four-more-lifted-there-by-incidents-is-none"),
     ],
 )
 def test_a_shift_of_a_few_more_changes_crossing_the_high_bound(
-    high: int, expected: str | None
+    high: int, context: float, expected: str | None
 ) -> None:
     """In an organisation of 30 changes a week, one of them usually at high risk, a week with
     three more at the high bound is a shift though it adds under two expected fixes (the
-    expected fixes' own floor), and a week with two more is not."""
+    expected fixes' own floor), and a week with two more is not; nor is one whose four more
+    crossed the bound only by their services' recent incidents."""
     baseline = aggregate([c for w in range(1, 9) for c in _crossing(-w, 1)], weeks=8)
-    this = aggregate(_crossing(0, high), baseline=baseline)
+    this = aggregate(_crossing(0, high, context), baseline=baseline)
     assert severities(this, aggregate(_crossing(-1, 1))).get("shift") == expected
 
 
