@@ -231,7 +231,9 @@ def more_high_risk(
     shift judges its chances, so a week of incidents that lifts its services' changes over
     the high bound adds none. The bound is read off the changes: bands are fixed bounds of
     the number, so a change whose own score reaches the lowest score any high-risk change of
-    the two sides has is high risk on its own.
+    the two sides has is high risk on its own. So is a change a gate put in its band: a gate
+    reads the change itself (its size, a migration in it), and its floor holds whatever the
+    change lands in.
     """
     base, _ = yardstick(this, last)
     now = _kept(this.changes, leaving_out)
@@ -241,7 +243,7 @@ def more_high_risk(
         return None
 
     def high(changes: list[WeekChange]) -> int:
-        return sum(1 for c in changes if c.high_risk and c.own_score >= bound)
+        return sum(1 for c in changes if c.high_risk and (c.gates or c.own_score >= bound))
 
     return high(now) - len(now) * high(before) / len(before)
 

@@ -177,10 +177,12 @@ def test_a_shift_is_judged_on_the_changes_own_chances(context: float, expected: 
     assert severities(this, aggregate(_scored(-1, 50, 0.0))).get("shift") == expected
 
 
-def _crossing(week: int, high: int, context: float = 0.0) -> list[WeekChange]:
+def _crossing(
+    week: int, high: int, context: float = 0.0, gates: tuple[str, ...] = ()
+) -> list[WeekChange]:
     """30 changes over services of three scoring 40, of which ``high`` (one a service) score 62,
     just over the high bound: each about one expected fix in two; all but the first of them
-    with ``context`` of their points from what they land in."""
+    with ``context`` of their points from what they land in, and through ``gates``."""
     config = ScoringConfig()
     return [
         replace(
@@ -188,6 +190,7 @@ def _crossing(week: int, high: int, context: float = 0.0) -> list[WeekChange]:
             score=score,
             band=band_for(score, config),
             context_points=context if 0 < rank < high else 0.0,
+            gates=gates if 0 < rank < high else (),
         )
         for n, c in enumerate(spread(30, 0, week))
         for rank in ((n % 3) * 10 + n // 3,)
@@ -196,22 +199,24 @@ def _crossing(week: int, high: int, context: float = 0.0) -> list[WeekChange]:
 
 
 @pytest.mark.parametrize(
-    ("high", "context", "expected"),
+    ("high", "context", "gates", "expected"),
     [
-        pytest.param(3, 0.0, None, id="two-more-high-risk-changes-is-none"),
-        pytest.param(4, 0.0, W, id="three-more-is-a-shift"),
-        pytest.param(5, 5.0, None, id="four-more-lifted-there-by-incidents-is-none"),
+        pytest.param(3, 0.0, (), None, id="two-more-high-risk-changes-is-none"),
+        pytest.param(4, 0.0, (), W, id="three-more-is-a-shift"),
+        pytest.param(5, 5.0, (), None, id="four-more-lifted-there-by-incidents-is-none"),
+        pytest.param(5, 5.0, ("large_change",), W, id="four-more-a-gate-put-there-is-a-shift"),
     ],
 )
 def test_a_shift_of_a_few_more_changes_crossing_the_high_bound(
-    high: int, context: float, expected: str | None
+    high: int, context: float, gates: tuple[str, ...], expected: str | None
 ) -> None:
     """In an organisation of 30 changes a week, one of them usually at high risk, a week with
     three more at the high bound is a shift though it adds under two expected fixes (the
     expected fixes' own floor), and a week with two more is not; nor is one whose four more
-    crossed the bound only by their services' recent incidents."""
+    crossed the bound only by their services' recent incidents, unless a gate put them there
+    (a gate reads the change itself, whatever it lands in)."""
     baseline = aggregate([c for w in range(1, 9) for c in _crossing(-w, 1)], weeks=8)
-    this = aggregate(_crossing(0, high, context), baseline=baseline)
+    this = aggregate(_crossing(0, high, context, gates), baseline=baseline)
     assert severities(this, aggregate(_crossing(-1, 1))).get("shift") == expected
 
 
