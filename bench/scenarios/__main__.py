@@ -132,13 +132,13 @@ def judge(
 
 
 # The first seed the card rules were written against, and the first of the last held-out set,
-# drawn with ``random.SystemRandom().randrange(10**9)`` on 2026-11-28 at 16:21 UTC before the
-# last change to any card rule (the shift on the changes' own chances, the change failure rate
-# against the scope's own rate) and run only before and after it (with 756,609,866 and
-# 150,595,832; docs/benchmarks.md). Every set is development material once read: a new rule is
-# judged on seeds drawn before it is written.
+# drawn with ``random.SystemRandom().randrange(10**9)`` on 2026-11-28 at 19:35 UTC before the
+# last change to any card rule (a shift of a few more changes crossing the high bound, the gated
+# rule leaving incidents to the incident rule) and run only before and after it (with
+# 801,355,447 and 610,417,463; docs/benchmarks.md). Every set is development material once
+# read: a new rule is judged on seeds drawn before it is written.
 DEV_SEED = 1000
-HELD_OUT_SEED = 68_498_609
+HELD_OUT_SEED = 974_065_654
 
 
 def run_story(index: int, root: Path, pr_median: float = 30.0, seed: int = DEV_SEED) -> StoryResult:
