@@ -17,6 +17,7 @@ __all__ = [
     "finish_score",
     "fix_chance",
     "gate_floor",
+    "score_without",
     "typical_shift",
 ]
 
@@ -66,6 +67,16 @@ def gate_floor(gates: Iterable[Gate], config: ScoringConfig) -> float:
         (min(100.0, math.ceil(floors[g.floor])) for g in gates if g.floor in floors),
         default=0.0,
     )
+
+
+def score_without(score: RiskScore, points: float, config: ScoringConfig) -> int:
+    """The number ``score`` would be were its signals ``points`` fewer: its gates' floors still
+    hold (a gate reads the change itself), and it never rises above the number it is (its
+    ceiling, a change of no code, holds too)."""
+    raw = min(100.0, max(0.0, sum(s.points for s in score.signals) - points))
+    if score.gates:
+        raw = max(raw, gate_floor(score.gates, config))
+    return min(score.score, round(raw))
 
 
 def fix_chance(score: float, config: ScoringConfig) -> float:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from scoring.change_files import change_files
+from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts
 from scoring.risk_score import RiskScore, top_signals
+from scoring.score_scale import score_without
 from scoring.signal import Signal
 from scoring.signals.exposure import context_points
 from scoring.work_kind import WorkKind, work_kind
@@ -39,21 +41,27 @@ class ScoredChange(RiskScore):
     # or a score stored before they were kept.
     work: WorkKind | None = None
     source_lines: int | None = None
+    # The points of its number that what it lands in added (``CONTEXT_SIGNALS``): its number
+    # less the number it would be without them, so a gate's floor that held it anyway leaves
+    # none. The card rules that judge the changes themselves take them off.
+    context_points: float = 0.0
 
     @property
     def drivers(self) -> tuple[str, ...]:
         """The names of the top signals, most points first."""
         return tuple(s.name for s in self.top_signals)
 
-    @property
-    def context_points(self) -> float:
-        """Its points that read what it lands in, not the change (``CONTEXT_SIGNALS``)."""
-        return context_points(self.signals)
 
-
-def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredChange:
-    """``score`` with its top signals and, given the change's ``facts``, what it was scored as."""
+def scored_change(
+    score: RiskScore, facts: ChangeFacts | None = None, config: ScoringConfig | None = None
+) -> ScoredChange:
+    """``score`` with its top signals and, given the change's ``facts``, what it was scored as;
+    given the ``config`` it was scored with, the points of its number its context added
+    (``ScoredChange.context_points``; without it, its context signals' points)."""
     top = top_signals(score.signals, TOP_SIGNALS, score.typical_points)
+    context = context_points(score.signals)
+    if context and config is not None:
+        context = float(score.score - score_without(score, context, config))
     scored = ScoredChange(
         score.key,
         score.score,
@@ -64,6 +72,7 @@ def scored_change(score: RiskScore, facts: ChangeFacts | None = None) -> ScoredC
         score.typical,
         score.typical_points,
         top,
+        context_points=context,
     )
     if facts is None:
         return scored

@@ -105,7 +105,7 @@ def assess_stored(
         # A coverage report posted for the head counts as it will once merged.
         facts = with_coverage(session, facts, row.head_sha or row.sha)
         assessment = assess(facts, stored.history, stored.config)
-        save_scores(session, "change", [scored_change(assessment.risk, facts)])
+        save_scores(session, "change", [scored_change(assessment.risk, facts, stored.config)])
         session.commit()
     return assessment
 

@@ -71,7 +71,9 @@ def score_all(
     change_scores = score_changes(changes, incidents, config, production, budgets)
     facts = {c.key: c for c in changes}
     save_scores(
-        session, "change", (scored_change(s, facts.get(s.key)) for s in change_scores.values())
+        session,
+        "change",
+        (scored_change(s, facts.get(s.key), config) for s in change_scores.values()),
     )
     deploy_scores = score_deploys(deploys, change_scores, incidents, config, budgets)
     save_scores(session, "deploy", (scored_change(s) for s in deploy_scores))
@@ -106,7 +108,9 @@ def score_open(
     # The history is only peeked at: no open pull request becomes part of another's past.
     scores = [score_change(f, stored.history.context(f), stored.config) for f in facts]
     save_scores(
-        session, "change", (scored_change(s, f) for s, f in zip(scores, facts, strict=True))
+        session,
+        "change",
+        (scored_change(s, f, stored.config) for s, f in zip(scores, facts, strict=True)),
     )
     return scores
 

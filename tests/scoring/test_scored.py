@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from scoring.config import ScoringConfig
 from scoring.facts import ChangeFacts, FileChange, Review, ReviewState
 from scoring.model import MODEL
 from scoring.risk import Band
 from scoring.risk_score import Gate, RiskScore, top_signals
+from scoring.score_scale import finish_score
 from scoring.scored import TOP_SIGNALS, scored_change
 from scoring.signal import Signal
 
@@ -80,3 +84,33 @@ def test_facts_say_what_the_change_was_scored_as() -> None:
 def test_a_history_alone_leaves_the_review_unknown() -> None:
     """When no source saw the reviews, a scored change is neither reviewed nor unreviewed."""
     assert scored_change(SCORE, _facts(reviews_known=False)).human_reviewed is None
+
+
+def _lifted(points: tuple[float, ...], gates: tuple[Gate, ...] = ()) -> RiskScore:
+    """A change scored with the default config from signals worth ``points``, the last of them
+    its service's recent incidents, through ``gates``."""
+    own = [Signal(f"s{n}", 1.0, p, "x") for n, p in enumerate(points[:-1])]
+    signals = (*own, Signal("service_incidents", 1.0, points[-1], "incidents"))
+    return finish_score("r#1", signals, gates, ScoringConfig())
+
+
+@pytest.mark.parametrize(
+    ("points", "gates", "context"),
+    [
+        pytest.param((50.0, 5.0), (), 5.0, id="its-incidents-points"),
+        pytest.param((52.0, 5.0), (Gate("large_change", "big", Band.HIGH),), 0.0, id="floor-held"),
+        pytest.param((58.0, 5.0), (Gate("large_change", "big", Band.HIGH),), 3.0, id="to-floor"),
+        pytest.param((99.0, 5.0), (), 1.0, id="clipped-at-100"),
+    ],
+)
+def test_context_points_are_what_the_context_added_to_the_number(
+    points: tuple[float, ...], gates: tuple[Gate, ...], context: float
+) -> None:
+    """A change's context points are its number less the number it would be without its
+    service's recent incidents: all of them for an ordinary change, none where a gate's floor
+    held it anyway, the part above the floor where they lifted it past it, and only what shows
+    below 100."""
+    score = _lifted(points, gates)
+    assert scored_change(score, config=ScoringConfig()).context_points == context
+    # Without the scoring's config only the signals' own points are known.
+    assert scored_change(score).context_points == points[-1]
