@@ -61,10 +61,11 @@ class WeekChange:
     # Its lines of code added and deleted, as scored (``ChangeFiles.source_lines``; ``None``
     # when not known): how large it was beside its service's other changes.
     source_lines: int | None = None
-    # Its points from signals that read what it lands in, not the change (a service's recent
-    # incidents; ``scoring.signals.exposure.CONTEXT_SIGNALS``): the rules that ask whether the
-    # changes themselves got riskier judge them without these (``own_score``). ``None`` until
-    # known (a score stored before they were kept, before its reader adds them up).
+    # The points that signals reading what it lands in, not the change (a service's recent
+    # incidents; ``scoring.signals.exposure.CONTEXT_SIGNALS``), added to its number
+    # (``ScoredChange.context_points``): the rules that ask whether the changes themselves got
+    # riskier judge them without these (``own_score``). ``None`` until known (a score stored
+    # before they were kept, before its reader adds them up).
     context_points: float | None = 0.0
     # Its kind of work, lines of code and what became of it (reverted, an incident), read
     # only for a window holding an agent change (``data.store.window``): ``None`` otherwise.
