@@ -22,6 +22,7 @@ __all__ = [
     "WeekChange",
     "WeekIncident",
     "aggregate",
+    "grouped",
     "makers",
 ]
 
@@ -194,12 +195,19 @@ def _drivers(changes: Iterable[WeekChange]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _groups(changes: list[WeekChange], key: str) -> tuple[GroupWeek, ...]:
+def grouped(changes: Iterable[WeekChange], key: str) -> dict[str, list[WeekChange]]:
+    """``changes`` by their ``key`` (``"service"`` or ``"team"``), in order; those of none left
+    out."""
     buckets: dict[str, list[WeekChange]] = {}
     for c in changes:
         name = getattr(c, key)
         if name is not None:
             buckets.setdefault(name, []).append(c)
+    return buckets
+
+
+def _groups(changes: list[WeekChange], key: str) -> tuple[GroupWeek, ...]:
+    buckets = grouped(changes, key)
     return tuple(
         GroupWeek(name, Distribution.of(c.band for c in group), _drivers(group))
         for name, group in sorted(buckets.items())

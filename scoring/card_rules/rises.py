@@ -11,15 +11,13 @@ from scoring.card_rules.measure import reaches, tenth
 from scoring.card_rules.usual import (
     Rise,
     fix_chance,
-    last_week_of,
     nb_upper_tail,
     rise,
     rise_per_change,
-    weeks_seen,
 )
 from scoring.card_terms import CardFact, Evidence, EvidenceKind, FactKey, Severity
 from scoring.card_thresholds import CardRules
-from scoring.weekly import WeekAggregate, WeekChange
+from scoring.weekly import WeekAggregate, WeekChange, grouped
 
 __all__ = [
     "BUDGET_SHARES",
@@ -28,7 +26,6 @@ __all__ = [
     "alarm_chance",
     "as_evidence",
     "beyond_noise",
-    "by_service",
     "difference",
     "fix_facts",
     "more_high_risk",
@@ -37,6 +34,7 @@ __all__ = [
     "scope_rises",
     "severity_of",
     "together",
+    "weeks_seen",
     "yardstick",
 ]
 
@@ -156,6 +154,21 @@ def _pool_chance(changes: Sequence[float]) -> float | None:
     return sum(changes) / len(changes) if changes else None
 
 
+def _week_of(c: WeekChange) -> int:
+    """The ordinal of the (UTC, ISO) week ``c`` merged in."""
+    day = c.merged_at.date()
+    return (day.toordinal() - day.weekday()) // 7
+
+
+def weeks_seen(changes: Sequence[WeekChange], last: int | None, weeks: int) -> int:
+    """How many weeks of a yardstick of ``weeks`` weeks ending in the week ``last`` (``None``:
+    it holds no change) ``changes`` span: from the week of the first of them to ``last``, at
+    most ``weeks``."""
+    if not changes or last is None:
+        return 0
+    return max(1, min(weeks, last - min(_week_of(c) for c in changes) + 1))
+
+
 @dataclass(frozen=True)
 class ServiceYardstick:
     """What each service of a scope's week is judged against, read from the yardstick once:
@@ -163,7 +176,6 @@ class ServiceYardstick:
     of each count (what a young service is pooled with)."""
 
     weeks: int
-    within: Sequence[WeekChange]
     before: Mapping[str, Sequence[WeekChange]]
     last: int | None
     pools: tuple[float | None, ...]
@@ -174,9 +186,8 @@ class ServiceYardstick:
         base, weeks = yardstick(this, last)
         return cls(
             weeks,
-            base.changes,
-            by_service(base.changes),
-            last_week_of(base.changes),
+            grouped(base.changes, "service"),
+            max((_week_of(c) for c in base.changes), default=None),
             tuple(_pool_chance(count(base.changes, fix_chance)) for count in _COUNTS),
         )
 
@@ -184,21 +195,12 @@ class ServiceYardstick:
         """``service``'s expected fixes this week (its changes ``now``), of all its changes and
         of those at high risk or above, each against its usual week."""
         before = self.before.get(service, ())
-        seen = weeks_seen(before, self.within, self.weeks, self.last)
+        seen = weeks_seen(before, self.last, self.weeks)
         fixes, high_risk = (
             rise(count(now, fix_chance), count(before, fix_chance), self.weeks, seen, pool)
             for count, pool in zip(_COUNTS, self.pools, strict=True)
         )
         return fixes, high_risk
-
-
-def by_service(changes: Iterable[WeekChange]) -> dict[str, list[WeekChange]]:
-    """``changes`` by the service they merged in (those of no service left out), in order."""
-    out: dict[str, list[WeekChange]] = {}
-    for c in changes:
-        if c.service is not None:
-            out.setdefault(c.service, []).append(c)
-    return out
 
 
 def scope_rises(

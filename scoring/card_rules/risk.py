@@ -12,7 +12,6 @@ from scoring.card_rules.rises import (
     alarm_chance,
     as_evidence,
     beyond_noise,
-    by_service,
     difference,
     fix_facts,
     more_high_risk,
@@ -27,7 +26,7 @@ from scoring.card_rules.usual import Rise, fix_chance, own_chance
 from scoring.card_terms import Card, CardFact, CardKind, EvidenceKind, FactKey, Severity
 from scoring.card_thresholds import CardRules
 from scoring.signals.exposure import CONTEXT_SIGNALS
-from scoring.weekly import WeekAggregate, WeekChange
+from scoring.weekly import WeekAggregate, WeekChange, grouped
 
 __all__ = ["RULES", "concentration", "driver", "improvement", "shift"]
 
@@ -47,7 +46,7 @@ def concentration(
     ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
     excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
     stick = ServiceYardstick.of(this, last)
-    now = by_service(this.changes)
+    now = grouped(this.changes, "service")
     for group in this.services:
         mine = now.get(group.name, [])
         rises = stick.rises(group.name, mine)

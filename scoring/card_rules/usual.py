@@ -32,7 +32,6 @@ __all__ = [
     "failures_rose",
     "fix_chance",
     "larger_than_usual",
-    "last_week_of",
     "nb_upper_tail",
     "other_risk",
     "own_chance",
@@ -44,7 +43,6 @@ __all__ = [
     "routine_gated",
     "usual_gates",
     "very_high_on_its_own",
-    "weeks_seen",
 ]
 
 
@@ -324,31 +322,6 @@ class Rise:
     def excess(self) -> float:
         """Expected fixes beyond the usual week's."""
         return self.this_week - self.usual
-
-
-def _week_of(c: WeekChange) -> int:
-    """The ordinal of the (UTC, ISO) week ``c`` merged in."""
-    day = c.merged_at.date()
-    return (day.toordinal() - day.weekday()) // 7
-
-
-def last_week_of(within: Iterable[WeekChange]) -> int | None:
-    """The ordinal of the last week any of ``within`` merged in (``None`` for none)."""
-    return max((_week_of(c) for c in within), default=None)
-
-
-def weeks_seen(
-    changes: Sequence[WeekChange], within: Sequence[WeekChange], weeks: int, last: int | None = None
-) -> int:
-    """How many weeks of ``within`` (a yardstick of ``weeks`` weeks) ``changes`` span: from
-    the week of the first of them to the yardstick's last week, at most ``weeks``. ``last``, the
-    yardstick's last week (``last_week_of(within)``), spares reading ``within`` again when
-    several scopes are judged against one yardstick."""
-    if not changes or not within:
-        return 0
-    if last is None:
-        last = max(_week_of(c) for c in within)
-    return max(1, min(weeks, last - min(_week_of(c) for c in changes) + 1))
 
 
 def rise(
