@@ -179,16 +179,21 @@ class ServiceYardstick:
     before: Mapping[str, Sequence[WeekChange]]
     last: int | None
     pools: tuple[float | None, ...]
+    chance: Chance = fix_chance
 
     @classmethod
-    def of(cls, this: WeekAggregate, last: WeekAggregate) -> ServiceYardstick:
-        """The yardstick of ``this`` week's services (``yardstick``)."""
+    def of(
+        cls, this: WeekAggregate, last: WeekAggregate, chance: Chance = fix_chance
+    ) -> ServiceYardstick:
+        """The yardstick of ``this`` week's services (``yardstick``), each change counted by its
+        ``chance``."""
         base, weeks = yardstick(this, last)
         return cls(
             weeks,
             grouped(base.changes, "service"),
             max((_week_of(c) for c in base.changes), default=None),
-            tuple(_pool_chance(count(base.changes, fix_chance)) for count in _COUNTS),
+            tuple(_pool_chance(count(base.changes, chance)) for count in _COUNTS),
+            chance,
         )
 
     def rises(self, service: str, now: Sequence[WeekChange]) -> tuple[Rise | None, Rise | None]:
@@ -196,8 +201,9 @@ class ServiceYardstick:
         of those at high risk or above, each against its usual week."""
         before = self.before.get(service, ())
         seen = weeks_seen(before, self.last, self.weeks)
+        chance = self.chance
         fixes, high_risk = (
-            rise(count(now, fix_chance), count(before, fix_chance), self.weeks, seen, pool)
+            rise(count(now, chance), count(before, chance), self.weeks, seen, pool)
             for count, pool in zip(_COUNTS, self.pools, strict=True)
         )
         return fixes, high_risk

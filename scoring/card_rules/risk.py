@@ -26,7 +26,7 @@ from scoring.card_rules.usual import Rise, fix_chance, own_chance
 from scoring.card_terms import Card, CardFact, CardKind, EvidenceKind, FactKey, Severity
 from scoring.card_thresholds import CardRules
 from scoring.signals.exposure import CONTEXT_SIGNALS
-from scoring.weekly import WeekAggregate, WeekChange, grouped
+from scoring.weekly import GroupWeek, WeekAggregate, WeekChange, grouped
 
 __all__ = ["RULES", "concentration", "driver", "improvement", "shift"]
 
@@ -41,21 +41,31 @@ def concentration(
     (``card_rules.usual.rise``); its two sums are tested together by Simes' test (``together``) at
     the service's share of the false-alarm budget. A service whose changes are always somewhat
     risky makes a card when they are more risky than usual, not for being what they usually are.
+    As the shift, the test and its severity count each change by its own chance (``own_chance``):
+    the service's recent incidents add the same points to every change merged there, which
+    makes none of them riskier work, and the incident and failure-rate cards tell those weeks.
     """
     alpha = alarm_chance(this, r, "concentration")
     ratios = (r.concentration_warning_ratio, r.concentration_critical_ratio)
     excesses = (r.concentration_warning_excess, r.concentration_critical_excess)
-    stick = ServiceYardstick.of(this, last)
+    stick = ServiceYardstick.of(this, last, own_chance)
+    # Read only for a service that makes a card: most weeks none does.
+    shown: ServiceYardstick | None = None
     now = grouped(this.changes, "service")
     for group in this.services:
         mine = now.get(group.name, [])
         rises = stick.rises(group.name, mine)
-        fixes, high_risk = rises
-        if fixes is None or not together(rises, alpha):
+        if rises[0] is None or not together(rises, alpha):
             continue
         # Its severity is the size of the rise of either sum that rose beyond ``alpha`` itself.
         sev = most_severe(*(severity_of(one, alpha, ratios, excesses) for one in rises))
         if sev is None:
+            continue
+        # What the card says is the service's expected fixes as its changes' chances show them:
+        # the sums a reader can add up.
+        shown = shown or ServiceYardstick.of(this, last)
+        fixes, _ = shown.rises(group.name, mine)
+        if fixes is None:
             continue
         d = group.distribution
         base = _service_baseline(this, last, group.name, r.concentration_min_changes)
@@ -74,9 +84,10 @@ def concentration(
             CardFact(FactKey.CHANGES, d.total),
             *fix_facts(fixes),
         ]
-        driver = group.top_driver
-        if driver:
-            facts.append(driven_by(*driver))
+        # The first driver that reads the changes themselves, as the test does.
+        drivers = _own_drivers(group)
+        if drivers:
+            facts.append(driven_by(*drivers[0]))
         yield Card(
             f"concentration:{group.name}",
             CardKind.CONCENTRATION,
@@ -88,7 +99,7 @@ def concentration(
                     mine,
                     fixes.usual_chance,
                     fixes.excess,
-                    every_high=bool(severity_of(high_risk, alpha, ratios, excesses)),
+                    every_high=bool(severity_of(rises[1], alpha, ratios, excesses)),
                 )
             ),
         )
@@ -218,9 +229,9 @@ def _crossed(
     return Severity.WARNING if more is not None and reaches(more, r.shift_min_high_risk) else None
 
 
-def _own_drivers(this: WeekAggregate) -> tuple[tuple[str, int], ...]:
-    """The scope's drivers of high-risk changes (most first) that read the change itself, not
-    what it lands in (``CONTEXT_SIGNALS``)."""
+def _own_drivers(this: WeekAggregate | GroupWeek) -> tuple[tuple[str, int], ...]:
+    """The scope's (or a service's) drivers of high-risk changes (most first) that read the
+    change itself, not what it lands in (``CONTEXT_SIGNALS``)."""
     return tuple(d for d in this.drivers if d[0] not in CONTEXT_SIGNALS)
 
 

@@ -138,6 +138,51 @@ def test_an_always_risky_service_at_its_usual_makes_no_card_and_more_risky_does(
     assert [c.id for c in cards(worse, aggregate(mix("pay", 8, 4, -1)))] == ["concentration:pay"]
 
 
+def _service_scored(week: int, scores: list[int], context: float = 0.0) -> list[WeekChange]:
+    """One change of service ``pay`` per score, each with ``context`` of its points from what it
+    lands in (its service's recent incidents) and driven by size, or by those incidents when
+    they lifted it."""
+    config = ScoringConfig()
+    return [
+        replace(
+            c,
+            score=score,
+            band=band_for(score, config),
+            context_points=context,
+            drivers=("service_incidents", "size") if context else ("size",),
+        )
+        for c, score in zip(mix("pay", len(scores), 0, week), scores, strict=True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        pytest.param(0.0, C, id="changes-riskier-on-their-own-concentrate"),
+        pytest.param(12.0, None, id="lifted-only-by-its-incidents-is-none"),
+    ],
+)
+def test_a_concentration_is_judged_on_the_changes_own_chances(
+    context: float, expected: str | None
+) -> None:
+    """A service whose week's changes each score 12 points more than in its eight usual weeks
+    concentrates risk when the changes earned the points, and not when its recent incidents
+    added them to every change merged there: the incident and failure-rate cards tell that
+    week, and its changes are no riskier work."""
+    usual = [45, 48, 50, 52, 55, 40, 44, 47]
+    baseline = aggregate([c for w in range(1, 9) for c in _service_scored(-w, usual)], weeks=8)
+    this_week = [s + 15 for s in usual]
+    this = aggregate(_service_scored(0, this_week, context), baseline=baseline)
+    found = {c.id: c for c in cards(this, aggregate(_service_scored(-1, usual)))}
+    card = found.get("concentration:pay")
+    assert (card and card.severity.value) == expected
+    if card is not None:
+        # The card tells the sums a reader can add up, and the driver of the changes themselves.
+        shown = sum(MODEL.probability(s) for s in this_week)
+        assert card.fact(FactKey.EXPECTED_FIXES_THIS_WEEK) == round(shown, 1)
+        assert card.driver == "size"
+
+
 def test_a_busy_week_of_usual_changes_is_no_shift_but_riskier_changes_are() -> None:
     """Twice the changes at the usual share of high risk is no shift; the usual number of
     changes with three times the high-risk ones is."""
